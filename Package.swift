@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+// cinch: a compiler for infrastructure templates. The module graph is DESIGN §2:
+// cinch → CinchCLI → (CinchCompiler →) CinchTemplate → CYAML, dependencies pointing one way.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "cinch",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "cinch", targets: ["cinch"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"])]
+    ),
+    .target(
+      name: "CinchTemplate",
+      dependencies: ["CYAML"],
+      swiftSettings: strict
+    ),
+    .target(
+      name: "CinchCLI",
+      dependencies: [
+        "CinchTemplate",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "cinch",
+      dependencies: ["CinchCLI"],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CinchTemplateTests",
+      dependencies: [
+        "CinchTemplate",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CinchCLITests",
+      dependencies: ["CinchCLI", "CinchTemplate"],
+      swiftSettings: strict
+    ),
+  ]
+)

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, and nothing when everything is present.
+# System libraries come from Debian (apt-get as root, sudo otherwise).
+set -euo pipefail
+
+apt_packages=(libyaml-dev libsqlite3-dev libssl-dev pkg-config)
+
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}" >&2
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  else
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  fi
+fi

@@ -1,0 +1,90 @@
+/// A problem found in an input, located as precisely as the stage that found it can.
+///
+/// Stages report diagnostics into a `Diagnostics` collection and keep going; they throw only
+/// when they cannot produce output at all. A diagnostic never carries a secret value: messages
+/// name paths, names and versions.
+public struct Diagnostic: Sendable, Hashable {
+  public var code: DiagnosticCode
+  public var severity: Severity
+  public var message: String
+  /// The file as the user named it, or nil for a problem with no file (a store, a flag).
+  public var file: String?
+  public var range: SourceRange?
+  public var path: TemplatePath?
+  public var notes: [Note]
+
+  public struct Note: Sendable, Hashable {
+    public var message: String
+    public var file: String?
+    public var range: SourceRange?
+
+    public init(_ message: String, file: String? = nil, range: SourceRange? = nil) {
+      self.message = message
+      self.file = file
+      self.range = range
+    }
+  }
+
+  public init(
+    _ code: DiagnosticCode, _ message: String, file: String? = nil, range: SourceRange? = nil,
+    path: TemplatePath? = nil, notes: [Note] = [], severity: Severity? = nil
+  ) {
+    self.code = code
+    self.severity = severity ?? code.defaultSeverity
+    self.message = message
+    self.file = file
+    self.range = range
+    self.path = path
+    self.notes = notes
+  }
+}
+
+public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable {
+  case info
+  case warning
+  case error
+
+  private var rank: Int {
+    switch self {
+    case .info: 0
+    case .warning: 1
+    case .error: 2
+    }
+  }
+
+  public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// The sink stages report into. A value: a stage takes it `inout`, so stages stay pure and
+/// concurrent work can merge collections afterwards.
+public struct Diagnostics: Sendable {
+  public private(set) var items: [Diagnostic] = []
+
+  public init() {}
+
+  public mutating func report(_ diagnostic: Diagnostic) {
+    items.append(diagnostic)
+  }
+
+  public mutating func append(contentsOf other: Diagnostics) {
+    items.append(contentsOf: other.items)
+  }
+
+  public var hasErrors: Bool { items.contains { $0.severity == .error } }
+  public var isEmpty: Bool { items.isEmpty }
+  public var count: Int { items.count }
+
+  /// Diagnostics in reading order: file, then position, then code.
+  public var sorted: [Diagnostic] {
+    items.enumerated().sorted { lhs, rhs in
+      let a = lhs.element
+      let b = rhs.element
+      if a.file != b.file { return (a.file ?? "") < (b.file ?? "") }
+      let ao = a.range?.start.offset ?? -1
+      let bo = b.range?.start.offset ?? -1
+      if ao != bo { return ao < bo }
+      if a.code.id != b.code.id { return a.code.id < b.code.id }
+      return lhs.offset < rhs.offset
+    }.map(\.element)
+  }
+}

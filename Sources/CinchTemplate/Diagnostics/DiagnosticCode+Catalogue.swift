@@ -1,0 +1,112 @@
+// The catalogue of every diagnostic cinch reports. Add a code here (and to `all`), never inline;
+// `Docs/Diagnostics.md` is generated from this list (`cinch diagnostics --markdown`) and a test
+// fails when the committed file is stale.
+
+extension DiagnosticCode {
+  // MARK: 0 — input and parsing
+
+  public static let fileUnreadable = DiagnosticCode(
+    "E0001", "file-unreadable", "The file could not be read: it does not exist, is a directory, or is not readable.")
+  public static let invalidUTF8 = DiagnosticCode(
+    "E0002", "invalid-utf8", "The file is not valid UTF-8; the diagnostic gives the offset of the first bad byte.")
+  public static let yamlSyntax = DiagnosticCode(
+    "E0003", "yaml-syntax", "The YAML is malformed; libyaml's reason and the position where it stopped are given.")
+  public static let jsonSyntax = DiagnosticCode(
+    "E0004", "json-syntax", "The JSON is malformed (RFC 8259); the position of the first error is given.")
+  public static let duplicateKey = DiagnosticCode(
+    "E0005", "duplicate-key", "A mapping has the same key twice; CloudFormation rejects such templates, and which value wins is undefined elsewhere.")
+  public static let nestingTooDeep = DiagnosticCode(
+    "E0006", "nesting-too-deep", "Collections are nested deeper than the limit (`--max-depth`); real templates nest a few dozen levels.")
+  public static let tooManyNodes = DiagnosticCode(
+    "E0007", "too-many-nodes", "The document has more nodes than the limit (`--max-nodes`).")
+  public static let aliasExpansionLimit = DiagnosticCode(
+    "E0008", "alias-expansion-limit", "YAML aliases expand to more nodes than the limit (`--max-alias-nodes`): the shape of a billion-laughs attack.")
+  public static let fileTooLarge = DiagnosticCode(
+    "E0009", "file-too-large", "The file is larger than the limit (`--max-file-size`); CloudFormation itself accepts at most 1 MB.")
+  public static let scalarTooLong = DiagnosticCode(
+    "E0010", "scalar-too-long", "A single scalar is longer than the limit (`--max-scalar-length`).")
+  public static let unknownTag = DiagnosticCode(
+    "W0011", "unknown-tag", "A YAML tag that is neither a CloudFormation short form nor a standard YAML tag; CloudFormation rejects it.")
+  public static let multipleDocuments = DiagnosticCode(
+    "E0012", "multiple-documents", "The file holds more than one YAML document; a template is exactly one.")
+  public static let nonScalarKey = DiagnosticCode(
+    "E0013", "non-scalar-key", "A mapping key is a collection or an alias; template keys are strings.")
+  public static let undefinedAlias = DiagnosticCode(
+    "E0014", "undefined-alias", "An alias refers to an anchor that is not defined before it.")
+  public static let emptyDocument = DiagnosticCode(
+    "W0015", "empty-document", "The file holds no document at all.")
+
+  // MARK: 1 — template structure and intrinsic functions
+
+  public static let unknownIntrinsic = DiagnosticCode(
+    "E1001", "unknown-intrinsic", "A one-key mapping whose key starts with `Fn::` names no intrinsic function CloudFormation defines.")
+  public static let malformedIntrinsic = DiagnosticCode(
+    "E1002", "malformed-intrinsic", "An intrinsic function's argument has the wrong shape (for example `!GetAtt` without a `.`).")
+
+  // MARK: 2 — reference syntax and placement
+
+  public static let unknownService = DiagnosticCode(
+    "E2001", "unknown-service", "The service of a dynamic reference is not `ssm`, `ssm-secure` or `secretsmanager` (case matters).")
+  public static let invalidName = DiagnosticCode(
+    "E2002", "invalid-name", "A parameter name or secret id holds characters outside its alphabet (`a-zA-Z0-9_.-/` for parameters, `a-zA-Z0-9/_+=.@-` for secrets).")
+  public static let versionNotANumber = DiagnosticCode(
+    "E2003", "version-not-a-number", "An `ssm`/`ssm-secure` version is not a positive integer; CloudFormation accepts no labels in dynamic references.")
+  public static let tooManySegments = DiagnosticCode(
+    "E2004", "too-many-segments", "A reference has more `:`-separated segments than its kind allows.")
+  public static let emptyName = DiagnosticCode(
+    "E2005", "empty-name", "A reference names no parameter or secret.")
+  public static let secretStringSegment = DiagnosticCode(
+    "E2006", "secret-string-segment", "The second secretsmanager segment must be `SecretString` or empty; `SecretBinary` cannot be referenced.")
+  public static let stageAndVersionId = DiagnosticCode(
+    "E2007", "stage-and-version-id", "A secretsmanager reference gives both a version stage and a version id; AWS documents them as exclusive.")
+  public static let nestedReference = DiagnosticCode(
+    "E2008", "nested-reference", "A reference contains another reference; CloudFormation does not resolve references inside references.")
+  public static let spacesInReference = DiagnosticCode(
+    "E2009", "spaces-in-reference", "Spaces inside `{{ … }}`: CloudFormation does not recognise the text as a reference and leaves it literal.")
+  public static let trailingBackslash = DiagnosticCode(
+    "E2010", "trailing-backslash", "A reference ends with a backslash; AWS documents that such references fail to resolve.")
+  public static let unterminatedReference = DiagnosticCode(
+    "E2011", "unterminated-reference", "`{{resolve:` (or `<<resolve:`) is never closed.")
+  public static let emptyVersion = DiagnosticCode(
+    "E2012", "empty-version", "An `ssm`/`ssm-secure` reference ends with `:` and no version; CloudFormation reports 'Incorrect format'.")
+  public static let invalidSecretARN = DiagnosticCode(
+    "E2013", "invalid-secret-arn", "A secret id that starts with `arn:` is not a Secrets Manager secret ARN (`arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME`).")
+  public static let composedReference = DiagnosticCode(
+    "I2014", "composed-reference", "A reference assembled by `Fn::Join` or `Fn::Sub`; its name is known only after evaluation with parameter values.")
+  public static let ssmSecurePlacement = DiagnosticCode(
+    "E2020", "ssm-secure-placement", "`ssm-secure` is accepted only in the 11 resource properties AWS lists; elsewhere the change set fails.")
+  public static let referenceInInit = DiagnosticCode(
+    "E2021", "reference-in-init", "Dynamic references are not supported in `AWS::CloudFormation::Init` metadata.")
+  public static let referenceInUserData = DiagnosticCode(
+    "E2022", "reference-in-userdata", "Dynamic references are not supported in EC2 `UserData`; the instance would see the literal text.")
+  public static let secretInMetadata = DiagnosticCode(
+    "E2023", "secret-in-metadata", "A `secretsmanager` reference in resource `Metadata`, which would expose the value in the console.")
+  public static let versionRequiredInParameters = DiagnosticCode(
+    "E2024", "version-required-in-parameters", "An `ssm`/`ssm-secure` reference in the `Parameters` section must name a version.")
+  public static let secureInParametersOrOutputs = DiagnosticCode(
+    "E2025", "secure-in-parameters-or-outputs", "`ssm-secure` is not accepted in `Parameters` or `Outputs`.")
+  public static let secretInOutputs = DiagnosticCode(
+    "W2026", "secret-in-outputs", "A `secretsmanager` reference in `Outputs` is not resolved: CloudFormation returns the literal text.")
+  public static let referenceInLogicalID = DiagnosticCode(
+    "E2027", "reference-in-logical-id", "A reference in a logical ID or other mapping key, where nothing is resolved.")
+  public static let secretWhereARNExpected = DiagnosticCode(
+    "W2028", "secret-where-arn-expected", "A `secretsmanager` reference in a property that expects the secret's ARN or id; the reference resolves to the secret's value.")
+  public static let tooManyReferences = DiagnosticCode(
+    "E2029", "too-many-references", "More than 60 dynamic references in one template, CloudFormation's limit.")
+  public static let insecurePassword = DiagnosticCode(
+    "W2030", "insecure-password", "A password-like property takes a literal, a plain `ssm` reference or an unmasked parameter instead of an `ssm-secure` or `secretsmanager` reference.")
+
+  /// Every code, in catalogue order.
+  public static let all: [DiagnosticCode] = [
+    fileUnreadable, invalidUTF8, yamlSyntax, jsonSyntax, duplicateKey, nestingTooDeep,
+    tooManyNodes, aliasExpansionLimit, fileTooLarge, scalarTooLong, unknownTag,
+    multipleDocuments, nonScalarKey, undefinedAlias, emptyDocument,
+    unknownIntrinsic, malformedIntrinsic,
+    unknownService, invalidName, versionNotANumber, tooManySegments, emptyName,
+    secretStringSegment, stageAndVersionId, nestedReference, spacesInReference,
+    trailingBackslash, unterminatedReference, emptyVersion, invalidSecretARN, composedReference,
+    ssmSecurePlacement, referenceInInit, referenceInUserData, secretInMetadata,
+    versionRequiredInParameters, secureInParametersOrOutputs, secretInOutputs,
+    referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
+  ]
+}

@@ -1,0 +1,70 @@
+/// A diagnostic's identity, declared once here; `Docs/Diagnostics.md` and SARIF rule metadata
+/// are generated from `DiagnosticCode.all`.
+///
+/// Codes follow cfn-lint's shape: the letter is the default severity (E/W/I) and the first
+/// digit the family: 0 input and parsing, 1 template structure and intrinsics, 2 reference
+/// syntax and placement, 3 graph, 4 store and resolution, 5 emit, 6 policy.
+public struct DiagnosticCode: Sendable, Hashable, Comparable {
+  /// `E2003`
+  public let id: String
+  /// A short kebab-case name, `version-not-a-number`.
+  public let name: String
+  /// One sentence: what the rule finds and why it matters (SARIF `fullDescription`).
+  public let summary: String
+
+  public init(_ id: String, _ name: String, _ summary: String) {
+    self.id = id
+    self.name = name
+    self.summary = summary
+  }
+
+  public var defaultSeverity: Severity {
+    switch id.first {
+    case "E": .error
+    case "W": .warning
+    default: .info
+    }
+  }
+
+  public var family: Family { Family(rawValue: id.dropFirst().first.map(String.init) ?? "0") ?? .input }
+
+  public enum Family: String, Sendable, CaseIterable {
+    case input = "0"
+    case structure = "1"
+    case reference = "2"
+    case graph = "3"
+    case store = "4"
+    case emit = "5"
+    case policy = "6"
+
+    public var title: String {
+      switch self {
+      case .input: "Input and parsing"
+      case .structure: "Template structure and intrinsic functions"
+      case .reference: "Reference syntax and placement"
+      case .graph: "Dependency graph"
+      case .store: "Store, lockfile and resolution"
+      case .emit: "Rendering"
+      case .policy: "IAM policies"
+      }
+    }
+  }
+
+  public static func < (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool {
+    lhs.id.dropFirst() == rhs.id.dropFirst() ? lhs.id < rhs.id : lhs.id.dropFirst() < rhs.id.dropFirst()
+  }
+
+  public static func == (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool { lhs.id == rhs.id }
+  public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+  /// Looks a code up by id (`E2003`) or name (`version-not-a-number`), for `--ignore`.
+  public static func named(_ text: String) -> DiagnosticCode? {
+    all.first { $0.id.caseInsensitiveCompare(text) || $0.name == text }
+  }
+}
+
+extension String {
+  fileprivate func caseInsensitiveCompare(_ other: String) -> Bool {
+    lowercased() == other.lowercased()
+  }
+}

@@ -1,0 +1,126 @@
+/// A file's bytes as read from disk, with what is needed to turn byte offsets into
+/// 1-based line:column positions (columns counted in Unicode scalars, DESIGN §3).
+///
+/// Reading happens once, at the edge (`SourceFile(path:)`); everything after works on the
+/// bytes in memory.
+public struct SourceFile: Sendable {
+  /// The path as the user named it; diagnostics print it unchanged.
+  public let path: String
+  public let bytes: [UInt8]
+  /// Byte offset of the first byte of each line; `lineStarts[0] == 0`.
+  public let lineStarts: [Int]
+  /// True when every byte is ASCII, so a column is a byte distance.
+  public let isASCII: Bool
+
+  public init(path: String, bytes: [UInt8]) {
+    self.path = path
+    self.bytes = bytes
+    var starts = [0]
+    starts.reserveCapacity(bytes.count / 32 + 1)
+    var ascii = true
+    bytes.withUnsafeBufferPointer { buffer in
+      for index in 0..<buffer.count {
+        let byte = buffer[index]
+        if byte == 0x0A {
+          starts.append(index + 1)
+        } else if byte == 0x0D {
+          // A lone CR ends a line too (YAML 1.1 §5.4); CRLF counts once.
+          if index + 1 >= buffer.count || buffer[index + 1] != 0x0A { starts.append(index + 1) }
+        }
+        if byte >= 0x80 { ascii = false }
+      }
+    }
+    self.lineStarts = starts
+    self.isASCII = ascii
+  }
+
+  public init(path: String, text: String) {
+    self.init(path: path, bytes: Array(text.utf8))
+  }
+
+  /// Reads `path` from disk. Throws `SourceFileError` with a one-line reason.
+  public init(path: String, limit: Int = .max) throws(SourceFileError) {
+    self.init(path: path, bytes: try FileBytes.read(path: path, limit: limit))
+  }
+
+  /// The position of a byte offset, clamped to the file.
+  public func position(atByte offset: Int) -> SourcePosition {
+    let clamped = max(0, min(offset, bytes.count))
+    let lineIndex = lineIndex(containing: clamped)
+    let start = lineStarts[lineIndex]
+    let column: Int
+    if isASCII {
+      column = clamped - start + 1
+    } else {
+      column = Self.scalarCount(bytes, from: start, to: clamped) + 1
+    }
+    return SourcePosition(offset: clamped, line: lineIndex + 1, column: column)
+  }
+
+  /// The byte offset of a 1-based line and a 0-based column counted in Unicode scalars.
+  public func byteOffset(line: Int, scalarColumn: Int) -> Int {
+    guard line >= 1, line <= lineStarts.count else { return bytes.count }
+    let start = lineStarts[line - 1]
+    if isASCII { return min(start + scalarColumn, bytes.count) }
+    var offset = start
+    var remaining = scalarColumn
+    while remaining > 0, offset < bytes.count {
+      offset += 1
+      while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+      remaining -= 1
+    }
+    return offset
+  }
+
+  public func range(fromByte start: Int, toByte end: Int) -> SourceRange {
+    SourceRange(start: position(atByte: start), end: position(atByte: end))
+  }
+
+  /// The text of a 1-based line without its line break (for carets in diagnostics).
+  public func lineText(_ line: Int) -> String {
+    guard line >= 1, line <= lineStarts.count else { return "" }
+    let start = lineStarts[line - 1]
+    var end = line < lineStarts.count ? lineStarts[line] : bytes.count
+    while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+    return String(decoding: bytes[start..<end], as: UTF8.self)
+  }
+
+  public func text(_ range: SourceRange) -> String {
+    String(decoding: bytes[range.start.offset..<range.end.offset], as: UTF8.self)
+  }
+
+  func lineIndex(containing offset: Int) -> Int {
+    var low = 0
+    var high = lineStarts.count - 1
+    while low < high {
+      let mid = (low + high + 1) / 2
+      if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+    }
+    return low
+  }
+
+  static func scalarCount(_ bytes: [UInt8], from start: Int, to end: Int) -> Int {
+    var count = 0
+    var index = start
+    while index < end {
+      if bytes[index] & 0xC0 != 0x80 { count += 1 }
+      index += 1
+    }
+    return count
+  }
+}
+
+public enum SourceFileError: Error, Sendable, Equatable, CustomStringConvertible {
+  case notFound(path: String)
+  case unreadable(path: String, reason: String)
+  case tooLarge(path: String, size: Int, limit: Int)
+
+  public var description: String {
+    switch self {
+    case .notFound(let path): "\(path): no such file"
+    case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"
+    case .tooLarge(let path, let size, let limit):
+      "\(path): file is \(size) bytes, over the limit of \(limit) (raise it with --max-file-size)"
+    }
+  }
+}

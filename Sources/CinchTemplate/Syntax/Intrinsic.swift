@@ -1,0 +1,75 @@
+/// A CloudFormation intrinsic function call, whichever way it was written.
+public struct Intrinsic: Sendable {
+  public var function: IntrinsicFunction
+  /// The argument as written, except that `!GetAtt A.B` becomes the sequence `[A, B]` (with
+  /// each part located inside the original scalar), as its long form would be.
+  public var argument: Node
+  public var form: Form
+
+  public enum Form: Sendable, Hashable {
+    /// `!Ref X`: a YAML short-form tag.
+    case shortTag
+    /// `{"Ref": "X"}` or `Ref: X`: a one-key mapping; `key` is the key's span.
+    case longForm(key: SourceRange)
+  }
+
+  public init(function: IntrinsicFunction, argument: Node, form: Form) {
+    self.function = function
+    self.argument = argument
+    self.form = form
+  }
+}
+
+/// Every intrinsic CloudFormation defines, by its long-form name.
+public enum IntrinsicFunction: String, Sendable, CaseIterable, Hashable {
+  case ref = "Ref"
+  case sub = "Fn::Sub"
+  case getAtt = "Fn::GetAtt"
+  case `if` = "Fn::If"
+  case equals = "Fn::Equals"
+  case and = "Fn::And"
+  case or = "Fn::Or"
+  case not = "Fn::Not"
+  case join = "Fn::Join"
+  case select = "Fn::Select"
+  case split = "Fn::Split"
+  case findInMap = "Fn::FindInMap"
+  case base64 = "Fn::Base64"
+  case cidr = "Fn::Cidr"
+  case getAZs = "Fn::GetAZs"
+  case importValue = "Fn::ImportValue"
+  case condition = "Condition"
+  case transform = "Fn::Transform"
+  case length = "Fn::Length"
+  case toJsonString = "Fn::ToJsonString"
+
+  /// The YAML short-form tag, `!Ref`, `!GetAtt`, …
+  public var shortTag: String {
+    switch self {
+    case .ref: "!Ref"
+    case .condition: "!Condition"
+    default: "!" + rawValue.dropFirst(4)
+    }
+  }
+
+  /// Looks up a short-form tag as libyaml reports it (`!Ref`).
+  public init?(shortTag: String) {
+    guard let function = Self.byShortTag[shortTag] else { return nil }
+    self = function
+  }
+
+  /// Looks up a long-form key. `Condition` is not one: as a mapping key it is also a resource
+  /// attribute, so the evaluator reads `{"Condition": X}` only where a condition belongs.
+  public init?(longFormKey key: String) {
+    guard key == "Ref" || key.hasPrefix("Fn::"), let function = Self(rawValue: key) else {
+      return nil
+    }
+    self = function
+  }
+
+  private static let byShortTag: [String: IntrinsicFunction] = {
+    var table: [String: IntrinsicFunction] = [:]
+    for function in allCases { table[function.shortTag] = function }
+    return table
+  }()
+}

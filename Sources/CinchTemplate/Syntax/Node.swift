@@ -1,0 +1,94 @@
+/// One node of a parsed YAML or JSON document, located by its exact byte span.
+///
+/// Both parsers compose the same values: scalars stay text (YAML 1.1's `2010-09-09` is not a
+/// date, `012` is not octal), mappings keep their keys in order and located, and every
+/// CloudFormation intrinsic function, short (`!Ref X`) or long (`{"Ref": "X"}`), becomes one
+/// `.intrinsic` value that remembers which form it was written in.
+public struct Node: Sendable {
+  public indirect enum Value: Sendable {
+    case scalar(String)
+    case sequence([Node])
+    case mapping([Entry])
+    case intrinsic(Intrinsic)
+  }
+
+  public var value: Value
+  public var style: NodeStyle
+  /// The tag as written and resolved by the parser (`!Ref`, `tag:yaml.org,2002:str`), if any.
+  public var tag: String?
+  /// The span of the node's text; for an alias this is the anchored node's span.
+  public var range: SourceRange
+
+  public init(_ value: Value, style: NodeStyle, tag: String? = nil, range: SourceRange) {
+    self.value = value
+    self.style = style
+    self.tag = tag
+    self.range = range
+  }
+}
+
+/// A mapping entry; keys are nodes so that they carry their own location.
+public struct Entry: Sendable {
+  public var key: Node
+  public var value: Node
+
+  public init(key: Node, value: Node) {
+    self.key = key
+    self.value = value
+  }
+
+  /// The key's text (keys are scalars in every template we accept).
+  public var name: String { key.scalar ?? "" }
+}
+
+/// How a node was written. JSON strings are `.doubleQuoted`, JSON numbers, booleans and
+/// null `.plain`, JSON objects and arrays `.flow`.
+public enum NodeStyle: String, Sendable, Hashable {
+  case plain
+  case singleQuoted = "single-quoted"
+  case doubleQuoted = "double-quoted"
+  case literal
+  case folded
+  case block
+  case flow
+}
+
+extension Node {
+  public var scalar: String? {
+    if case .scalar(let text) = value { return text }
+    return nil
+  }
+
+  public var sequence: [Node]? {
+    if case .sequence(let items) = value { return items }
+    return nil
+  }
+
+  public var mapping: [Entry]? {
+    if case .mapping(let entries) = value { return entries }
+    return nil
+  }
+
+  public var intrinsic: Intrinsic? {
+    if case .intrinsic(let intrinsic) = value { return intrinsic }
+    return nil
+  }
+
+  /// The value of the first entry named `key`, when this node is a mapping.
+  public subscript(key: String) -> Node? {
+    guard case .mapping(let entries) = value else { return nil }
+    return entries.first { $0.key.scalar == key }?.value
+  }
+
+  /// The entry named `key`, with its key's location.
+  public func entry(_ key: String) -> Entry? {
+    guard case .mapping(let entries) = value else { return nil }
+    return entries.first { $0.key.scalar == key }
+  }
+
+  /// Whether a scalar was written as YAML null (`~`, `null`, empty) rather than as text.
+  public var isNull: Bool {
+    guard case .scalar(let text) = value, style == .plain, tag == nil else { return false }
+    return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+  }
+}

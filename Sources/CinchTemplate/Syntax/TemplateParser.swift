@@ -1,0 +1,74 @@
+/// A parsed file: its bytes and the located tree (nil when the file could not be parsed at
+/// all; the reasons are in the diagnostics).
+public struct ParsedDocument: Sendable {
+  public enum Format: String, Sendable, Hashable {
+    case yaml
+    case json
+  }
+
+  public let file: SourceFile
+  public let format: Format
+  public let root: Node?
+
+  public init(file: SourceFile, format: Format, root: Node?) {
+    self.file = file
+    self.format = format
+    self.root = root
+  }
+}
+
+/// The front end's entry point: detects the format from the content (not the file name) and
+/// runs the matching parser.
+public enum TemplateParser {
+  public static func parse(
+    _ file: SourceFile, limits: ParseLimits = .default, into diagnostics: inout Diagnostics
+  ) -> ParsedDocument {
+    if file.bytes.count > limits.maxFileSize {
+      diagnostics.report(
+        Diagnostic(
+          .fileTooLarge,
+          "file is \(file.bytes.count) bytes, over the limit of \(limits.maxFileSize)",
+          file: file.path, range: file.range(fromByte: 0, toByte: 0)))
+      return ParsedDocument(file: file, format: .yaml, root: nil)
+    }
+    if let bad = UTF8Validation.firstInvalidByte(in: file.bytes) {
+      diagnostics.report(
+        Diagnostic(
+          .invalidUTF8, "invalid UTF-8 at byte offset \(bad)", file: file.path,
+          range: file.range(fromByte: bad, toByte: min(bad + 1, file.bytes.count))))
+      return ParsedDocument(file: file, format: .yaml, root: nil)
+    }
+    guard looksLikeJSON(file.bytes) else {
+      return ParsedDocument(
+        file: file, format: .yaml, root: YAMLParser.parse(file, limits: limits, into: &diagnostics))
+    }
+    var jsonDiagnostics = Diagnostics()
+    let root = JSONParser.parse(file, limits: limits, into: &jsonDiagnostics)
+    if root == nil, !jsonDiagnostics.items.contains(where: { $0.code != .jsonSyntax }) {
+      // A YAML flow mapping also starts with `{`: accept it when YAML reads the file cleanly.
+      var yamlDiagnostics = Diagnostics()
+      if let yamlRoot = YAMLParser.parse(file, limits: limits, into: &yamlDiagnostics),
+        !yamlDiagnostics.hasErrors
+      {
+        diagnostics.append(contentsOf: yamlDiagnostics)
+        return ParsedDocument(file: file, format: .yaml, root: yamlRoot)
+      }
+    }
+    diagnostics.append(contentsOf: jsonDiagnostics)
+    return ParsedDocument(file: file, format: .json, root: root)
+  }
+
+  /// JSON when the first significant byte (after a BOM and whitespace) opens an object or array.
+  static func looksLikeJSON(_ bytes: [UInt8]) -> Bool {
+    var index = 0
+    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x20, 0x09, 0x0A, 0x0D: index += 1
+      case UInt8(ascii: "{"), UInt8(ascii: "["): return true
+      default: return false
+      }
+    }
+    return false
+  }
+}

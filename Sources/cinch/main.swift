@@ -1,0 +1,3 @@
+import CinchCLI
+
+await CinchMain.run()
