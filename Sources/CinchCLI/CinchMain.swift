@@ -1,21 +1,80 @@
 public import ArgumentParser
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The `cinch` command tree.
 public struct CinchMain: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "cinch",
     abstract: "A compiler for infrastructure templates: check, pin and render dynamic references.",
+    discussion: """
+      cinch reads CloudFormation templates (YAML or JSON), finds every dynamic reference \
+      ({{resolve:ssm:…}}, {{resolve:ssm-secure:…}}, {{resolve:secretsmanager:…}}), and checks it.
+      """,
     version: CinchVersion.current,
     subcommands: []
   )
 
   public init() {}
 
-  public static func run() async {
-    await main()
+  /// Runs the command line and exits with cinch's exit codes: 0 success, 1 findings, 2 usage or
+  /// I/O failure for the compiler commands; the aws CLI's codes for the store command groups.
+  public static func run() async -> Never {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    do {
+      var command = try parseAsRoot(arguments)
+      if var asyncCommand = command as? any AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+      terminate(0)
+    } catch {
+      let code = exitCode(for: error)
+      let message = fullMessage(for: error)
+      if code == .success {
+        // --help and --version
+        if !message.isEmpty { Output.stdout(message + "\n") }
+        terminate(0)
+      }
+      if !message.isEmpty { Output.stderr(message + "\n") }
+      terminate(code == .validationFailure ? ExitStatus.usage(for: arguments) : code.rawValue)
+    }
   }
+}
+
+/// Ends the process; named apart from ArgumentParser's `exit(withError:)`.
+func terminate(_ status: Int32) -> Never {
+  #if canImport(Glibc)
+    Glibc.exit(status)
+  #else
+    Darwin.exit(status)
+  #endif
 }
 
 public enum CinchVersion {
   public static let current = "0.1.0"
+}
+
+/// Exit statuses, in one place.
+enum ExitStatus {
+  static let success: Int32 = 0
+  /// An error-level finding (check, refs, render --frozen, …).
+  static let findings: Int32 = 1
+  /// Usage or I/O failure of a compiler command.
+  static let failure: Int32 = 2
+
+  /// ArgumentParser reports usage errors as `EX_USAGE`; cinch answers 2, except under the
+  /// command groups that mirror the aws CLI, which answer 252 as the aws CLI does.
+  static func usage(for arguments: [String]) -> Int32 {
+    let awsGroups: Set<String> = ["ssm", "secretsmanager", "kms", "iam"]
+    if let group = arguments.first(where: { !$0.hasPrefix("-") }), awsGroups.contains(group) {
+      return 252
+    }
+    return failure
+  }
 }

@@ -43,6 +43,11 @@ extension DiagnosticCode {
   public static let malformedIntrinsic = DiagnosticCode(
     "E1002", "malformed-intrinsic", "An intrinsic function's argument has the wrong shape (for example `!GetAtt` without a `.`).")
 
+  public static let sectionNotMapping = DiagnosticCode(
+    "E1003", "section-not-mapping", "A template section (`Parameters`, `Resources`, …) is not a mapping.")
+  public static let resourceWithoutType = DiagnosticCode(
+    "E1004", "resource-without-type", "A resource has no `Type`.")
+
   // MARK: 2 — reference syntax and placement
 
   public static let unknownService = DiagnosticCode(
@@ -101,7 +106,7 @@ extension DiagnosticCode {
     fileUnreadable, invalidUTF8, yamlSyntax, jsonSyntax, duplicateKey, nestingTooDeep,
     tooManyNodes, aliasExpansionLimit, fileTooLarge, scalarTooLong, unknownTag,
     multipleDocuments, nonScalarKey, undefinedAlias, emptyDocument,
-    unknownIntrinsic, malformedIntrinsic,
+    unknownIntrinsic, malformedIntrinsic, sectionNotMapping, resourceWithoutType,
     unknownService, invalidName, versionNotANumber, tooManySegments, emptyName,
     secretStringSegment, stageAndVersionId, nestedReference, spacesInReference,
     trailingBackslash, unterminatedReference, emptyVersion, invalidSecretARN, composedReference,
