@@ -54,6 +54,8 @@ extension DiagnosticCode {
     "E1006", "parameter-constraint", "A parameter value breaks the parameter's `AllowedValues`, `AllowedPattern`, length or value limits, or its type.")
   public static let undeclaredParameter = DiagnosticCode(
     "W1007", "undeclared-parameter", "A value is given for a parameter the template does not declare.")
+  public static let parameterFile = DiagnosticCode(
+    "E1008", "parameter-file", "A parameters file is not CloudFormation's list of `ParameterKey`/`ParameterValue` or a plain object of values.")
 
   // MARK: 2 — reference syntax and placement
 
@@ -121,7 +123,7 @@ extension DiagnosticCode {
     tooManyNodes, aliasExpansionLimit, fileTooLarge, scalarTooLong, unknownTag,
     multipleDocuments, nonScalarKey, undefinedAlias, emptyDocument,
     unknownIntrinsic, malformedIntrinsic, sectionNotMapping, resourceWithoutType,
-    mappingKeyNotFound, parameterConstraint, undeclaredParameter,
+    mappingKeyNotFound, parameterConstraint, undeclaredParameter, parameterFile,
     unknownService, invalidName, versionNotANumber, tooManySegments, emptyName,
     secretStringSegment, stageAndVersionId, nestedReference, spacesInReference,
     trailingBackslash, unterminatedReference, emptyVersion, invalidSecretARN, composedReference,
