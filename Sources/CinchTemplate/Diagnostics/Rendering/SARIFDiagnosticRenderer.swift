@@ -66,16 +66,18 @@ public struct SARIFDiagnosticRenderer: DiagnosticRenderer {
       return (artifacts.count - 1, location)
     }
 
-    func physicalLocation(_ file: String, _ range: SourceRange?) -> JSONValue {
+    // A result's location always has a region (GitHub requires one); a related location
+    // without a range names the whole file, as SARIF reads a missing region.
+    func physicalLocation(_ file: String, _ range: SourceRange?, regionRequired: Bool) -> JSONValue
+    {
       let (index, location) = artifact(file)
       var artifactLocation = location.json
       if case .object(let entries) = artifactLocation {
         artifactLocation = .object(entries + [("index", .int(index))])
       }
-      return .object([
-        ("artifactLocation", artifactLocation),
-        ("region", Self.region(range)),
-      ])
+      var entries: [(String, JSONValue)] = [("artifactLocation", artifactLocation)]
+      if range != nil || regionRequired { entries.append(("region", Self.region(range))) }
+      return .object(entries)
     }
 
     var results: [JSONValue] = []
@@ -99,7 +101,7 @@ public struct SARIFDiagnosticRenderer: DiagnosticRenderer {
       }
 
       var location: [(String, JSONValue)] = [
-        ("physicalLocation", physicalLocation(file, diagnostic.range))
+        ("physicalLocation", physicalLocation(file, diagnostic.range, regionRequired: true))
       ]
       if let path = diagnostic.path, !path.isEmpty {
         location.append(
@@ -126,7 +128,10 @@ public struct SARIFDiagnosticRenderer: DiagnosticRenderer {
               related.enumerated().map { offset, item in
                 .object([
                   ("id", .int(offset + 1)),
-                  ("physicalLocation", physicalLocation(item.file, item.note.range)),
+                  (
+                    "physicalLocation",
+                    physicalLocation(item.file, item.note.range, regionRequired: false)
+                  ),
                   ("message", .object([("text", .string(item.note.message))])),
                 ])
               })
@@ -258,14 +263,24 @@ public struct SARIFDiagnosticRenderer: DiagnosticRenderer {
         ("endColumn", .int(1)),
       ])
     }
-    let end = range.end.offset >= range.start.offset ? range.end : range.start
+    // Positions are clamped into what the schema accepts (1-based, the end not before the
+    // start): one malformed position must not get the whole upload rejected.
+    let startLine = max(range.start.line, 1)
+    let startColumn = max(range.start.column, 1)
+    var endLine = max(range.end.line, startLine)
+    var endColumn = max(range.end.column, 1)
+    if range.end.offset < range.start.offset || (endLine == startLine && endColumn < startColumn) {
+      endLine = startLine
+      endColumn = startColumn
+    }
+    let byteOffset = max(range.start.offset, 0)
     return .object([
-      ("startLine", .int(range.start.line)),
-      ("startColumn", .int(range.start.column)),
-      ("endLine", .int(end.line)),
-      ("endColumn", .int(end.column)),
-      ("byteOffset", .int(range.start.offset)),
-      ("byteLength", .int(end.offset - range.start.offset)),
+      ("startLine", .int(startLine)),
+      ("startColumn", .int(startColumn)),
+      ("endLine", .int(endLine)),
+      ("endColumn", .int(endColumn)),
+      ("byteOffset", .int(byteOffset)),
+      ("byteLength", .int(max(range.end.offset - byteOffset, 0))),
     ])
   }
 

@@ -268,6 +268,25 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
     #expect(output.contains("\"cinch/v1\": \"\(hash):2\""))
   }
 
+  /// A malformed position from some stage still gives a file GitHub accepts.
+  @Test func malformedPositionsAreClampedIntoTheSchema() throws {
+    let zero = SourcePosition(offset: 0, line: 0, column: 0)
+    let later = SourcePosition(offset: 40, line: 3, column: 9)
+    let diagnostics = [
+      Diagnostic(.yamlSyntax, "a", file: "t.yaml", range: SourceRange(start: zero, end: zero)),
+      Diagnostic(.yamlSyntax, "b", file: "t.yaml", range: SourceRange(start: later, end: zero)),
+    ]
+    let output = Self.renderer.render(diagnostics)
+    try SARIFRequirements.check(output, diagnostics: diagnostics)
+    #expect(
+      output.contains(
+        "\"startLine\": 3,\n                  \"startColumn\": 9,\n                  \"endLine\": 3,\n                  \"endColumn\": 9,"
+      ))
+    if SARIFSchema.unavailableReason == nil {
+      #expect(try SARIFSchema.validate(output) == "")
+    }
+  }
+
   @Test func percentEncodesWhatRFC3986Requires() {
     #expect(
       SARIFDiagnosticRenderer.percentEncoded("my stack,v2:é%.yaml")
