@@ -22,18 +22,32 @@ import Testing
     #expect(Self.names.contains { $0.hasSuffix(".json") })
   }
 
+  static let yamlNames = names.filter { $0.hasSuffix(".yaml") }
+  static let jsonNames = names.filter { $0.hasSuffix(".json") }
+
   @Test(
     .enabled(
-      if: ParserProbe.isImplemented,
-      "the YAML and JSON parsers return no tree and no diagnostic yet (issue 2, items 2 and 3)"),
-    arguments: names)
-  func parsesWithoutDiagnostics(_ name: String) throws {
-    let path = Self.folder.appendingPathComponent(name).path
-    let file = try SourceFile(path: path)
+      if: ParserProbe.parses("a: b\n"), "the YAML parser is not written yet (issue 2, item 2)"),
+    arguments: yamlNames)
+  func yamlTemplateParsesWithoutDiagnostics(_ name: String) throws {
+    try Self.parse(name, as: .yaml)
+  }
+
+  @Test(
+    .enabled(
+      if: ParserProbe.parses("{\"a\": \"b\"}\n"),
+      "the JSON parser is not written yet (issue 2, item 3)"),
+    arguments: jsonNames)
+  func jsonTemplateParsesWithoutDiagnostics(_ name: String) throws {
+    try Self.parse(name, as: .json)
+  }
+
+  static func parse(_ name: String, as format: ParsedDocument.Format) throws {
+    let file = try SourceFile(path: folder.appendingPathComponent(name).path)
     var diagnostics = Diagnostics()
     let document = TemplateParser.parse(file, into: &diagnostics)
     #expect(diagnostics.isEmpty, "\(name): \(diagnostics.items.map(\.message))")
-    #expect(document.format == (name.hasSuffix(".json") ? .json : .yaml))
+    #expect(document.format == format)
     let root = try #require(document.root)
     #expect(root["Resources"]?.mapping?.isEmpty == false, "\(name) has no resources")
     #expect(root["AWSTemplateFormatVersion"]?.scalar == "2010-09-09")
@@ -86,16 +100,13 @@ import Testing
 }
 
 /// A parser that returns no tree must say why in a diagnostic; one that does neither is the
-/// placeholder that stands until the front end is written.
+/// placeholder that stands until that part of the front end is written.
 enum ParserProbe {
-  static let isImplemented: Bool = {
-    for text in ["a: b\n", "{\"a\": \"b\"}\n"] {
-      var diagnostics = Diagnostics()
-      let document = TemplateParser.parse(SourceFile(path: "probe", text: text), into: &diagnostics)
-      if document.root == nil && diagnostics.isEmpty { return false }
-    }
-    return true
-  }()
+  static func parses(_ text: String) -> Bool {
+    var diagnostics = Diagnostics()
+    let document = TemplateParser.parse(SourceFile(path: "probe", text: text), into: &diagnostics)
+    return document.root != nil || !diagnostics.isEmpty
+  }
 }
 
 enum CFNLint {
