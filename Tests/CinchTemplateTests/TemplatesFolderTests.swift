@@ -27,7 +27,8 @@ import Testing
 
   @Test(
     .enabled(
-      if: ParserProbe.parses("a: b\n"), "the YAML parser is not written yet (issue 2, item 2)"),
+      if: ParserProbe.parses("a: b\n", as: .yaml),
+      "the YAML parser is not written yet (issue 2, item 2)"),
     arguments: yamlNames)
   func yamlTemplateParsesWithoutDiagnostics(_ name: String) throws {
     try Self.parse(name, as: .yaml)
@@ -35,7 +36,7 @@ import Testing
 
   @Test(
     .enabled(
-      if: ParserProbe.parses("{\"a\": \"b\"}\n"),
+      if: ParserProbe.parses("{\"a\": \"b\"}\n", as: .json),
       "the JSON parser is not written yet (issue 2, item 3)"),
     arguments: jsonNames)
   func jsonTemplateParsesWithoutDiagnostics(_ name: String) throws {
@@ -102,10 +103,10 @@ import Testing
 /// A parser that returns no tree must say why in a diagnostic; one that does neither is the
 /// placeholder that stands until that part of the front end is written.
 enum ParserProbe {
-  static func parses(_ text: String) -> Bool {
+  static func parses(_ text: String, as format: ParsedDocument.Format) -> Bool {
     var diagnostics = Diagnostics()
     let document = TemplateParser.parse(SourceFile(path: "probe", text: text), into: &diagnostics)
-    return document.root != nil || !diagnostics.isEmpty
+    return (document.root != nil && document.format == format) || !diagnostics.isEmpty
   }
 }
 
