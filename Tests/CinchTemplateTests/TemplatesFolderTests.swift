@@ -1,6 +1,7 @@
 import CinchTemplate
 import Foundation
 import Testing
+import _CinchTestSupport
 
 /// The real-shaped templates in `templates/` (used by `make run` and later stages' tests) stay
 /// parseable, valid CloudFormation, and keep exercising every shape of reference they were

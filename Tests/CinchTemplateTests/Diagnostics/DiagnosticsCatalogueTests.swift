@@ -1,6 +1,7 @@
 import CinchTemplate
 import Foundation
 import Testing
+import _CinchTestSupport
 
 /// `Docs/Diagnostics.md` is generated from `DiagnosticCode.all`; the committed file must be
 /// exactly what the code generates now.

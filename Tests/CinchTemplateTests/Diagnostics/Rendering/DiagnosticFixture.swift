@@ -1,6 +1,7 @@
 import CinchTemplate
 import Foundation
 import Testing
+import _CinchTestSupport
 
 /// A golden case under `Tests/Fixtures/diagnostics/<case>/`: the files in `sources/` (keyed by
 /// their path below it, as a user would name them) and `diagnostics.json`, hand-written

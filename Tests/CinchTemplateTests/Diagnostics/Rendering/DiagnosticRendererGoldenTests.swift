@@ -1,6 +1,7 @@
 import CinchTemplate
 import Foundation
 import Testing
+import _CinchTestSupport
 
 /// Every renderer over every case in `Tests/Fixtures/diagnostics/`.
 @Suite struct DiagnosticRendererGoldenTests {
