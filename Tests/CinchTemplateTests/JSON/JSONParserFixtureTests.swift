@@ -1,6 +1,7 @@
 import CinchTemplate
 import Foundation
 import Testing
+import _CinchTestSupport
 
 /// Golden files under `Tests/Fixtures/parser-json/<case>/`, as for YAML: `input.json` parses to
 /// `expected/nodes.txt` (`<no tree>` when the parse stops) and `expected/diagnostics.txt`
