@@ -16,7 +16,9 @@ public struct CinchMain: AsyncParsableCommand {
       ({{resolve:ssm:…}}, {{resolve:ssm-secure:…}}, {{resolve:secretsmanager:…}}), and checks it.
       """,
     version: CinchVersion.current,
-    subcommands: []
+    subcommands: [
+      ParseCommand.self,
+    ]
   )
 
   public init() {}
