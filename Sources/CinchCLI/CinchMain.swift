@@ -12,7 +12,7 @@ public struct CinchMain: AsyncParsableCommand {
   public init() {}
 
   public static func run() async {
-    await main()
+    await AWSCommandLine.main(CinchMain.self)
   }
 }
 
