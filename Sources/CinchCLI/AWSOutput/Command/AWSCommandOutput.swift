@@ -81,13 +81,36 @@ package struct AWSCommandOutput: Sendable {
 /// }
 /// ```
 package enum AWSCommand {
+  /// What an aws-style command produced: stdout, stderr and the exit code.
+  package struct Outcome: Sendable, Equatable {
+    package var standardOutput: String
+    package var standardError: String
+    package var exitCode: Int32
+  }
+
+  /// Runs the operation, prints its output or error, and on failure throws `ExitCode` with the
+  /// aws CLI's code (252 usage, 253 configuration, 254 service error, 255 anything else).
   package static func run<Response: Encodable>(
     _ operation: String, _ options: AWSGlobalOptions, pagination: AWSPagination? = nil,
-    environment: [String: String] = ProcessInfo.processInfo.environment,
     _ body: (AWSCLIInput?) async throws -> Response
   ) async throws {
+    let onTerminal = isatty(STDOUT_FILENO) == 1
+    let outcome = await execute(
+      operation, options, pagination: pagination, environment: ProcessInfo.processInfo.environment,
+      terminalWidth: onTerminal ? terminalColumns() ?? 80 : 80, isTerminal: onTerminal, body)
+    write(outcome.standardOutput, to: FileHandle.standardOutput)
+    write(outcome.standardError, to: FileHandle.standardError)
+    // Printed already; ArgumentParser's `exit(withError:)` ends with this code silently.
+    if outcome.exitCode != AWSExitCode.success { throw ExitCode(outcome.exitCode) }
+  }
+
+  /// `run` without the process: what would be printed, and the exit code.
+  package static func execute<Response: Encodable>(
+    _ operation: String, _ options: AWSGlobalOptions, pagination: AWSPagination? = nil,
+    environment: [String: String] = [:], terminalWidth: Int = 80, isTerminal: Bool = false,
+    _ body: (AWSCLIInput?) async throws -> Response
+  ) async -> Outcome {
     let errorFormat = (try? options.resolvedErrorFormat()) ?? .enhanced
-    let code: Int32
     do {
       let format = try options.resolvedOutput(environment: environment)
       let query = try options.compiledQuery()
@@ -95,18 +118,16 @@ package enum AWSCommand {
       _ = try options.resolvedErrorFormat()
       let input = try options.cliInput()
       let response = try await body(input)
-      let onTerminal = isatty(STDOUT_FILENO) == 1
       let output = AWSCommandOutput(
-        format: format, query: query, pagination: pagination,
-        terminalWidth: onTerminal ? terminalColumns() ?? 80 : 80,
-        colored: color == .on || (color == .auto && onTerminal))
-      write(try output.render(operation: operation, response: response), to: FileHandle.standardOutput)
-      return
+        format: format, query: query, pagination: pagination, terminalWidth: terminalWidth,
+        colored: color == .on || (color == .auto && isTerminal))
+      return Outcome(
+        standardOutput: try output.render(operation: operation, response: response), standardError: "",
+        exitCode: AWSExitCode.success)
     } catch {
-      code = AWSErrorPresenter(operation: operation, errorFormat: errorFormat).report(error)
+      let (text, code) = AWSErrorPresenter(operation: operation, errorFormat: errorFormat).present(error)
+      return Outcome(standardOutput: "", standardError: text, exitCode: code)
     }
-    // Printed already; ArgumentParser's `exit(withError:)` ends with this code silently.
-    throw ExitCode(code)
   }
 
   static func write(_ text: String, to handle: FileHandle) {
