@@ -14,12 +14,14 @@ enum AWSFixtures {
     let directory = root.appendingPathComponent(stage)
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
     return names.filter {
-      FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).appendingPathComponent(file).path)
+      FileManager.default.fileExists(
+        atPath: directory.appendingPathComponent($0).appendingPathComponent(file).path)
     }.sorted()
   }
 
   static func read(_ stage: String, _ name: String, _ file: String) -> String? {
-    let url = root.appendingPathComponent(stage).appendingPathComponent(name).appendingPathComponent(file)
+    let url = root.appendingPathComponent(stage).appendingPathComponent(name)
+      .appendingPathComponent(file)
     guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
     return String(decoding: data, as: UTF8.self)
   }
@@ -43,7 +45,10 @@ enum AWSFixtures {
     for index in 0..<max(a.count, b.count) {
       let left = index < a.count ? String(a[index]) : "<end>"
       let right = index < b.count ? String(b[index]) : "<end>"
-      if left != right { return "line \(index + 1):\n  expected: \(left.debugDescription)\n  actual:   \(right.debugDescription)" }
+      if left != right {
+        return
+          "line \(index + 1):\n  expected: \(left.debugDescription)\n  actual:   \(right.debugDescription)"
+      }
     }
     return "identical lines"
   }

@@ -26,7 +26,9 @@ import Testing
       }
       for member in spec["queries"]?.objectValue ?? JSONObject() {
         for format: AWSOutputFormat in [.json, .text, .table, .yaml] {
-          renderings.append(Rendering(caseName: name, format: format, query: (member.key, member.value.stringValue ?? "")))
+          renderings.append(
+            Rendering(
+              caseName: name, format: format, query: (member.key, member.value.stringValue ?? "")))
         }
       }
     }
@@ -49,11 +51,16 @@ import Testing
         outputToken: paging["outputToken"]?.stringValue ?? "NextToken")
     }
     let output = AWSCommandOutput(
-      format: rendering.format, query: try rendering.query.map { try JMESPathExpression($0.expression) },
+      format: rendering.format,
+      query: try rendering.query.map { try JMESPathExpression($0.expression) },
       pagination: pagination)
     let operation = spec["operation"]?.stringValue ?? ""
-    if let expectedError = AWSFixtures.read("aws-output", rendering.caseName, "expected/\(rendering.expectedFile).error.txt") {
-      #expect(throws: (any Error).self) { try output.render(operation: operation, document: response) }
+    if let expectedError = AWSFixtures.read(
+      "aws-output", rendering.caseName, "expected/\(rendering.expectedFile).error.txt")
+    {
+      #expect(throws: (any Error).self) {
+        try output.render(operation: operation, document: response)
+      }
       do {
         _ = try output.render(operation: operation, document: response)
       } catch {

@@ -32,7 +32,8 @@ import Testing
   }()
 
   /// `json.dumps(result, ensure_ascii=False)`.
-  static let pythonJSON = PythonJSONWriter(indent: nil, ensureASCII: false, itemSeparator: ", ", keySeparator: ": ")
+  static let pythonJSON = PythonJSONWriter(
+    indent: nil, ensureASCII: false, itemSeparator: ", ", keySeparator: ": ")
 
   @Test func everyGroupIsFound() {
     #expect(Self.cases.count > 250)

@@ -4,32 +4,43 @@ import Testing
 @testable import CinchCLI
 
 @Suite struct JSONValueEncoderTests {
+  /// The shape a store response takes: Swift names, AWS member names in `CodingKeys`, members
+  /// declared in the order of the operation's output shape.
   struct Parameter: Encodable {
-    var Name: String
-    var `Type`: String
-    var Value: String
-    var Version: Int
-    var Selector: String?
-    var LastModifiedDate: Date
-    var ARN: String
-    var DataType: String
+    var name: String
+    var type: String
+    var value: String
+    var version: Int
+    var selector: String?
+    var lastModifiedDate: Date
+    var arn: String
+    var dataType: String
+
+    enum CodingKeys: String, CodingKey {
+      case name = "Name", type = "Type", value = "Value", version = "Version"
+      case selector = "Selector", lastModifiedDate = "LastModifiedDate", arn = "ARN"
+      case dataType = "DataType"
+    }
   }
 
   struct GetParameterResult: Encodable {
-    var Parameter: Parameter
+    var parameter: Parameter
+    enum CodingKeys: String, CodingKey { case parameter = "Parameter" }
   }
 
-  static let utc = TimeZone(identifier: "UTC")!
+  static let utc = TimeZone(secondsFromGMT: 0) ?? .current
 
   @Test func keepsDeclarationOrderAndOmitsNil() throws {
     let response = GetParameterResult(
-      Parameter: Parameter(
-        Name: "/a/b", Type: "String", Value: "v", Version: 3, Selector: nil,
-        LastModifiedDate: Date(timeIntervalSince1970: 1_714_558_830.123), ARN: "arn:aws:ssm:us-east-1:123456789012:parameter/a/b",
-        DataType: "text"))
+      parameter: Parameter(
+        name: "/a/b", type: "String", value: "v", version: 3, selector: nil,
+        lastModifiedDate: Date(timeIntervalSince1970: 1_714_558_830.123),
+        arn: "arn:aws:ssm:us-east-1:123456789012:parameter/a/b",
+        dataType: "text"))
     let value = try JSONValueEncoder(timeZone: Self.utc).encode(response)
     let parameter = try #require(value["Parameter"]?.objectValue)
-    #expect(parameter.keys == ["Name", "Type", "Value", "Version", "LastModifiedDate", "ARN", "DataType"])
+    #expect(
+      parameter.keys == ["Name", "Type", "Value", "Version", "LastModifiedDate", "ARN", "DataType"])
     #expect(parameter["Version"] == .integer(3))
     #expect(parameter["LastModifiedDate"] == .string("2024-05-01T10:20:30.123000+00:00"))
   }
@@ -46,25 +57,31 @@ import Testing
   ])
   func timestampsPrintLikePythonIsoformat(seconds: Double, zone: String, expected: String) throws {
     let timeZone = try #require(TimeZone(identifier: zone))
-    #expect(JSONValueEncoder.timestamp(Date(timeIntervalSince1970: seconds), in: timeZone) == expected)
+    #expect(
+      JSONValueEncoder.timestamp(Date(timeIntervalSince1970: seconds), in: timeZone) == expected)
   }
 
   @Test func encodesDataURLsNestedContainersAndJSONValues() throws {
     struct Payload: Encodable {
-      var SecretBinary: Data
-      var Link: URL
-      var Tags: [[String: String]]
-      var Extra: JSONValue
-      var Stages: [String: [String]]
-      var Ratio: Double
-      var Count: UInt64
-      var Flag: Bool
+      var secretBinary: Data
+      var link: URL
+      var tags: [[String: String]]
+      var extra: JSONValue
+      var stages: [String: [String]]
+      var ratio: Double
+      var count: UInt64
+      var flag: Bool
+      enum CodingKeys: String, CodingKey {
+        case secretBinary = "SecretBinary", link = "Link", tags = "Tags", extra = "Extra"
+        case stages = "Stages", ratio = "Ratio", count = "Count", flag = "Flag"
+      }
     }
+    let link = try #require(URL(string: "https://example.com/a"))
     let value = try JSONValueEncoder(timeZone: Self.utc).encode(
       Payload(
-        SecretBinary: Data([0, 1, 2, 250]), Link: URL(string: "https://example.com/a")!,
-        Tags: [["Key": "env"]], Extra: ["a": [1, 2.5, nil]], Stages: ["v1": ["AWSCURRENT"]], Ratio: 0.5,
-        Count: .max, Flag: true))
+        secretBinary: Data([0, 1, 2, 250]), link: link, tags: [["Key": "env"]],
+        extra: ["a": [1, 2.5, nil]], stages: ["v1": ["AWSCURRENT"]], ratio: 0.5, count: .max,
+        flag: true))
     #expect(value["SecretBinary"] == .string("AAEC+g=="))
     #expect(value["Link"] == .string("https://example.com/a"))
     #expect(value["Tags"] == .array([["Key": "env"]]))
@@ -77,14 +94,14 @@ import Testing
 
   @Test func explicitNilIsNull() throws {
     struct Explicit: Encodable {
-      var Name: String?
+      var name: String?
       func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(Name, forKey: .Name)
+        try container.encode(name, forKey: .name)
       }
-      enum CodingKeys: String, CodingKey { case Name }
+      enum CodingKeys: String, CodingKey { case name = "Name" }
     }
-    #expect(try JSONValueEncoder().encode(Explicit(Name: nil)) == ["Name": nil])
+    #expect(try JSONValueEncoder().encode(Explicit(name: nil)) == ["Name": nil])
   }
 }
 

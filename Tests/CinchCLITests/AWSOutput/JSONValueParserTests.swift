@@ -5,7 +5,8 @@ import Testing
 @Suite struct JSONValueParserTests {
   @Test func parsesEveryKindOfValue() throws {
     let value = try JSONValueParser.parse(
-      #" {"a": [1, -0, 2.5, 1e3, 9223372036854775807, 9223372036854775808], "b": {"c": null, "d": true, "e": false}, "s": "x\u00e9\ud83d\ude00\n\/"} "#)
+      #" {"a": [1, -0, 2.5, 1e3, 9223372036854775807, 9223372036854775808], "b": {"c": null, "d": true, "e": false}, "s": "x\u00e9\ud83d\ude00\n\/"} "#
+    )
     #expect(
       value == [
         "a": [1, 0, 2.5, 1000.0, .integer(.max), .double(9_223_372_036_854_775_808)],
@@ -65,9 +66,13 @@ import Testing
   @Test func roundTripsThroughThePythonWriter() throws {
     let text = #"{"a": [1, 2.5, "é\u0001", {"b": null}], "c": true}"#
     let value = try JSONValueParser.parse(text)
-    let written = PythonJSONWriter(indent: nil, ensureASCII: false, itemSeparator: ", ", keySeparator: ": ").string(value)
+    let written = PythonJSONWriter(
+      indent: nil, ensureASCII: false, itemSeparator: ", ", keySeparator: ": "
+    ).string(value)
     #expect(written == #"{"a": [1, 2.5, "é\u0001", {"b": null}], "c": true}"#)
     #expect(try JSONValueParser.parse(written) == value)
-    #expect(PythonJSONWriter.compact.string(value) == #"{"a":[1,2.5,"\u00e9\u0001",{"b":null}],"c":true}"#)
+    #expect(
+      PythonJSONWriter.compact.string(value) == #"{"a":[1,2.5,"\u00e9\u0001",{"b":null}],"c":true}"#
+    )
   }
 }

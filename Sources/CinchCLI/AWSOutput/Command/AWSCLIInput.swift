@@ -16,8 +16,11 @@ package struct AWSCLIInput: Sendable, Equatable {
     var text = argument
     if argument.hasPrefix("file://") {
       let path = String(argument.dropFirst("file://".count))
-      guard let data = FileManager.default.contents(atPath: path), let contents = String(data: data, encoding: .utf8) else {
-        throw .parsingParameter("cli-input-json", "Unable to load paramfile \(argument): no such readable UTF-8 file")
+      guard let data = FileManager.default.contents(atPath: path),
+        let contents = String(data: data, encoding: .utf8)
+      else {
+        throw .parsingParameter(
+          "cli-input-json", "Unable to load paramfile \(argument): no such readable UTF-8 file")
       }
       text = contents
     }
@@ -37,7 +40,8 @@ package struct AWSCLIInput: Sendable, Equatable {
   package func validateKeys(allowed: [String]) throws(AWSUsageError) {
     let unknown = object.keys.filter { !allowed.contains($0) }
     guard unknown.isEmpty else {
-      throw .parameterValidation(unknown.map { AWSUsageError.unknownParameter($0, allowed: allowed) })
+      throw .parameterValidation(
+        unknown.map { AWSUsageError.unknownParameter($0, allowed: allowed) })
     }
   }
 
@@ -76,7 +80,9 @@ package struct AWSCLIInput: Sendable, Equatable {
   package func strings(_ key: String, flag: [String]?) throws(AWSUsageError) -> [String]? {
     if let flag { return flag }
     guard let value = value(key) else { return nil }
-    guard case .array(let elements) = value else { throw Self.invalidType(key, value, valid: "list, tuple") }
+    guard case .array(let elements) = value else {
+      throw Self.invalidType(key, value, valid: "list, tuple")
+    }
     var strings: [String] = []
     for (index, element) in elements.enumerated() {
       guard case .string(let string) = element else {
@@ -89,7 +95,9 @@ package struct AWSCLIInput: Sendable, Equatable {
 
   /// botocore's wording for a parameter of the wrong type.
   static func invalidType(_ key: String, _ value: JSONValue, valid: String) -> AWSUsageError {
-    let classes = valid.split(separator: ",").map { "<class '\($0.trimmingCharacters(in: .whitespaces))'>" }
+    let classes = valid.split(separator: ",").map {
+      "<class '\($0.trimmingCharacters(in: .whitespaces))'>"
+    }
     return .parameterValidation([
       "Invalid type for parameter \(key), value: \(PythonText.str(value)), type: <class '\(pythonTypeName(value))'>, valid types: "
         + classes.joined(separator: ", ")
@@ -102,14 +110,18 @@ extension AWSCLIInput? {
   /// Without `--cli-input-json` the message is the aws CLI's argparse one
   /// (`the following arguments are required: --name, --value`); with it, botocore's
   /// (`Missing required parameter in input: "Name"`).
-  package func requireParameters(_ parameters: [(key: String, option: String, given: Bool)]) throws(AWSUsageError) {
+  package func requireParameters(_ parameters: [(key: String, option: String, given: Bool)])
+    throws(AWSUsageError)
+  {
     switch self {
     case .none:
       let missing = parameters.filter { !$0.given }.map(\.option)
       if !missing.isEmpty { throw .missingArguments(missing) }
     case .some(let input):
       let missing = parameters.filter { !$0.given && input.value($0.key) == nil }.map(\.key)
-      if !missing.isEmpty { throw .parameterValidation(missing.map(AWSUsageError.missingParameter)) }
+      if !missing.isEmpty {
+        throw .parameterValidation(missing.map(AWSUsageError.missingParameter))
+      }
     }
   }
 }

@@ -39,11 +39,15 @@ package enum AWSCommandLine {
 
   /// For a usage error inside an aws-style group: prints it the aws way and returns 252.
   /// Returns nil when ArgumentParser should handle the error itself.
-  static func awsExitCode<Root: ParsableCommand>(for error: any Error, root: Root.Type, arguments: [String]) -> Int32? {
+  static func awsExitCode<Root: ParsableCommand>(
+    for error: any Error, root: Root.Type, arguments: [String]
+  ) -> Int32? {
     guard !(error is ExitCode), isAWSStyle(root: root, arguments: arguments) else { return nil }
     guard root.exitCode(for: error) != .success else { return nil }
     let message = root.message(for: error)
-    AWSCommand.write(AWSErrorPresenter(operation: "").present(AWSUsageError.arguments(message)).text, to: .standardError)
+    AWSCommand.write(
+      AWSErrorPresenter(operation: "").present(AWSUsageError.arguments(message)).text,
+      to: .standardError)
     return AWSExitCode.usage
   }
 

@@ -13,7 +13,8 @@ package struct AWSCommandOutput: Sendable {
   package var encoder: JSONValueEncoder
 
   package init(
-    format: AWSOutputFormat = .json, query: JMESPathExpression? = nil, pagination: AWSPagination? = nil,
+    format: AWSOutputFormat = .json, query: JMESPathExpression? = nil,
+    pagination: AWSPagination? = nil,
     terminalWidth: Int = 80, colored: Bool = false, encoder: JSONValueEncoder = JSONValueEncoder()
   ) {
     self.format = format
@@ -48,7 +49,8 @@ package struct AWSCommandOutput: Sendable {
       case .yaml:
         return result == .object(JSONObject()) ? "" : AWSYAMLFormatter.format(result)
       default:
-        return try AWSTableFormatter(terminalWidth: terminalWidth, colored: colored).format(result, title: operation)
+        return try AWSTableFormatter(terminalWidth: terminalWidth, colored: colored).format(
+          result, title: operation)
       }
     }
   }
@@ -122,10 +124,12 @@ package enum AWSCommand {
         format: format, query: query, pagination: pagination, terminalWidth: terminalWidth,
         colored: color == .on || (color == .auto && isTerminal))
       return Outcome(
-        standardOutput: try output.render(operation: operation, response: response), standardError: "",
+        standardOutput: try output.render(operation: operation, response: response),
+        standardError: "",
         exitCode: AWSExitCode.success)
     } catch {
-      let (text, code) = AWSErrorPresenter(operation: operation, errorFormat: errorFormat).present(error)
+      let (text, code) = AWSErrorPresenter(operation: operation, errorFormat: errorFormat).present(
+        error)
       return Outcome(standardOutput: "", standardError: text, exitCode: code)
     }
   }
@@ -184,10 +188,14 @@ package struct AWSErrorPresenter: Sendable {
     case .enhanced:
       return message + "\n" + enhancedDetails(error.additionalFields)
     case .json, .yaml, .text, .table:
-      var document = JSONObject([("Code", .string(error.code)), ("Message", .string(error.message))])
+      var document = JSONObject([
+        ("Code", .string(error.code)), ("Message", .string(error.message)),
+      ])
       for member in error.additionalFields { document[member.key] = member.value }
       let format = AWSOutputFormat(rawValue: errorFormat.rawValue) ?? .json
-      return (try? AWSCommandOutput(format: format).render(operation: "error", document: .object(document)))
+      return
+        (try? AWSCommandOutput(format: format).render(
+          operation: "error", document: .object(document)))
         ?? "\n\(message)\n"
     }
   }
@@ -202,7 +210,8 @@ package struct AWSErrorPresenter: Sendable {
         return "\(indent)\(key): [" + list.map(PythonText.str).joined(separator: ", ") + "]\n"
       }
       if let object = value.objectValue, object.count < 5, object.values.allSatisfy(simple) {
-        return "\(indent)\(key): {" + object.map { "\($0.key): \(PythonText.str($0.value))" }.joined(separator: ", ") + "}\n"
+        return "\(indent)\(key): {"
+          + object.map { "\($0.key): \(PythonText.str($0.value))" }.joined(separator: ", ") + "}\n"
       }
       return "\(indent)\(key): <complex value>\n\(indent)\(indent.isEmpty ? "" : "  ")"
         + "(Use --cli-error-format json or --cli-error-format yaml to see full details)\n"
@@ -210,6 +219,7 @@ package struct AWSErrorPresenter: Sendable {
     if fields.count == 1, let member = fields.first {
       return "\n" + line(member.key, member.value, indent: "")
     }
-    return "\nAdditional error details:\n" + fields.map { line($0.key, $0.value, indent: "  ") }.joined()
+    return "\nAdditional error details:\n"
+      + fields.map { line($0.key, $0.value, indent: "  ") }.joined()
   }
 }

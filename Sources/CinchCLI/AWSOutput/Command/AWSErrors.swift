@@ -35,7 +35,10 @@ package struct AWSServiceFault: AWSServiceError, Equatable {
   package var httpStatusCode: Int
   package var additionalFields: JSONObject
 
-  package init(code: String, message: String, httpStatusCode: Int = 400, additionalFields: JSONObject = JSONObject()) {
+  package init(
+    code: String, message: String, httpStatusCode: Int = 400,
+    additionalFields: JSONObject = JSONObject()
+  ) {
     self.code = code
     self.message = message
     self.httpStatusCode = httpStatusCode

@@ -5,19 +5,31 @@ package import ArgumentParser
 /// `AWSCommand.run`), so a bad `--output` or `--query` gets the aws CLI's message and exit 252
 /// rather than ArgumentParser's.
 package struct AWSGlobalOptions: ParsableArguments, Sendable {
-  @Option(name: .customLong("output"), help: "Output format: json, text, table, yaml or yaml-stream (default: $AWS_DEFAULT_OUTPUT or json).")
+  @Option(
+    name: .customLong("output"),
+    help:
+      "Output format: json, text, table, yaml or yaml-stream (default: $AWS_DEFAULT_OUTPUT or json)."
+  )
   package var output: String?
 
-  @Option(name: .customLong("query"), help: "A JMESPath expression applied to the response before it is printed.")
+  @Option(
+    name: .customLong("query"),
+    help: "A JMESPath expression applied to the response before it is printed.")
   package var query: String?
 
-  @Option(name: .customLong("cli-input-json"), help: "Request parameters as a JSON object (or file://PATH); options on the command line take precedence.")
+  @Option(
+    name: .customLong("cli-input-json"),
+    help:
+      "Request parameters as a JSON object (or file://PATH); options on the command line take precedence."
+  )
   package var cliInputJSON: String?
 
   @Flag(name: .customLong("no-cli-pager"), help: "Accepted for compatibility; cinch never pages.")
   package var noCLIPager = false
 
-  @Option(name: .customLong("region"), help: "Accepted for compatibility; the region used in ARNs comes from AWS_REGION.")
+  @Option(
+    name: .customLong("region"),
+    help: "Accepted for compatibility; the region used in ARNs comes from AWS_REGION.")
   package var region: String?
 
   @Option(name: .customLong("profile"), help: "Accepted for compatibility.")
@@ -32,13 +44,17 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
   @Flag(name: .customLong("debug"), help: "Accepted for compatibility.")
   package var debug = false
 
-  @Option(name: .customLong("cli-error-format"), help: "How service errors print: enhanced (default), legacy, json, yaml, text or table.")
+  @Option(
+    name: .customLong("cli-error-format"),
+    help: "How service errors print: enhanced (default), legacy, json, yaml, text or table.")
   package var cliErrorFormat: String?
 
   package init() {}
 
   /// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else json.
-  package func resolvedOutput(environment: [String: String]) throws(AWSUsageError) -> AWSOutputFormat {
+  package func resolvedOutput(environment: [String: String]) throws(AWSUsageError)
+    -> AWSOutputFormat
+  {
     guard let name = output ?? environment["AWS_DEFAULT_OUTPUT"] else { return .json }
     guard let format = AWSOutputFormat(rawValue: name) else {
       throw .invalidChoice(option: "--output", choices: AWSOutputFormat.allCases.map(\.rawValue))
@@ -57,7 +73,8 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
   package func resolvedErrorFormat() throws(AWSUsageError) -> AWSErrorFormat {
     guard let cliErrorFormat else { return .enhanced }
     guard let format = AWSErrorFormat(rawValue: cliErrorFormat.lowercased()) else {
-      throw .invalidChoice(option: "--cli-error-format", choices: AWSErrorFormat.allCases.map(\.rawValue))
+      throw .invalidChoice(
+        option: "--cli-error-format", choices: AWSErrorFormat.allCases.map(\.rawValue))
     }
     return format
   }

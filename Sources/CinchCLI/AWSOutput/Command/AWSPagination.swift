@@ -12,7 +12,9 @@ package struct AWSPagination: Sendable, Equatable {
   /// The response member holding the token to resume from (`NextToken`, `NextMarker`).
   package var outputToken: String
 
-  package init(resultKeys: [String], nonAggregateKeys: [String] = [], outputToken: String = "NextToken") {
+  package init(
+    resultKeys: [String], nonAggregateKeys: [String] = [], outputToken: String = "NextToken"
+  ) {
     self.resultKeys = resultKeys
     self.nonAggregateKeys = nonAggregateKeys
     self.outputToken = outputToken

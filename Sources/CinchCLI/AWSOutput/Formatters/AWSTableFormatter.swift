@@ -49,7 +49,9 @@ package struct AWSTableFormatter: Sendable {
     sections.map { $0.totalWidth(padding: 4, outerPadding: $0.indentLevel) }.max() ?? 0
   }
 
-  private func renderSection(_ section: TableSection, maxWidth fullWidth: Int, into output: inout String) {
+  private func renderSection(
+    _ section: TableSection, maxWidth fullWidth: Int, into output: inout String
+  ) {
     let bar = colored ? "\u{1B}[2m\u{1B}[33m|\u{1B}[0m" : "|"
     let indent = String(repeating: bar, count: section.indentLevel)
     func line(_ text: String) { output += indent + text + indent + "\n" }
@@ -95,8 +97,12 @@ package struct AWSTableFormatter: Sendable {
     return text
   }
 
-  private static func dashes(_ count: Int) -> String { String(repeating: "-", count: max(0, count)) }
-  private static func spaces(_ count: Int) -> String { String(repeating: " ", count: max(0, count)) }
+  private static func dashes(_ count: Int) -> String {
+    String(repeating: "-", count: max(0, count))
+  }
+  private static func spaces(_ count: Int) -> String {
+    String(repeating: " ", count: max(0, count))
+  }
 
   private static func centered(_ text: String, length: Int, left: String, right: String) -> String {
     let textLength = displayWidth(text)
@@ -111,7 +117,8 @@ package struct AWSTableFormatter: Sendable {
     let needed = textLength + 2 + displayWidth(left) + displayWidth(right)
     let padding = length - needed >= 0 ? 2 : 0
     let soFar = left.unicodeScalars.count + padding + textLength
-    return left + spaces(padding) + text + spaces(length - soFar - right.unicodeScalars.count) + right
+    return left + spaces(padding) + text + spaces(length - soFar - right.unicodeScalars.count)
+      + right
   }
 }
 
@@ -252,7 +259,9 @@ private struct TableBuilder {
     }
   }
 
-  mutating func build(title: String?, _ current: JSONValue, indentLevel: Int) throws(AWSTableFormatter.Error) -> Bool {
+  mutating func build(title: String?, _ current: JSONValue, indentLevel: Int)
+    throws(AWSTableFormatter.Error) -> Bool
+  {
     if Self.isEmpty(current) { return false }
     if let title { newSection(title, indentLevel: indentLevel) }
     switch current {
@@ -282,7 +291,9 @@ private struct TableBuilder {
     return true
   }
 
-  private mutating func buildFromObject(_ object: JSONObject, indentLevel: Int) throws(AWSTableFormatter.Error) {
+  private mutating func buildFromObject(_ object: JSONObject, indentLevel: Int)
+    throws(AWSTableFormatter.Error)
+  {
     let (headers, more) = Self.scalarKeys(object)
     if headers.count == 1, let value = object[headers[0]] {
       try addRow([.string(headers[0]), value])
@@ -295,7 +306,9 @@ private struct TableBuilder {
     }
   }
 
-  private mutating func buildFromList(_ list: [JSONValue], indentLevel: Int, title: String?) throws(AWSTableFormatter.Error) {
+  private mutating func buildFromList(_ list: [JSONValue], indentLevel: Int, title: String?)
+    throws(AWSTableFormatter.Error)
+  {
     var headerSet = Set<String>()
     var moreSet = Set<String>()
     for element in list {
@@ -314,7 +327,9 @@ private struct TableBuilder {
       }
       try addRow(headers.map { object[$0] ?? .string("") })
       for key in more {
-        if let value = object[key] { _ = try build(title: key, value, indentLevel: indentLevel + 1) }
+        if let value = object[key] {
+          _ = try build(title: key, value, indentLevel: indentLevel + 1)
+        }
       }
     }
   }

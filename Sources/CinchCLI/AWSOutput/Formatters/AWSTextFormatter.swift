@@ -18,17 +18,21 @@ package enum AWSTextFormatter {
     _ value: JSONValue, identifier: String?, scalarKeys: [String]?, into output: inout String
   ) {
     switch value {
-    case .object(let object): writeObject(object, identifier: identifier, scalarKeys: scalarKeys, into: &output)
+    case .object(let object):
+      writeObject(object, identifier: identifier, scalarKeys: scalarKeys, into: &output)
     case .array(let array): writeList(array, identifier: identifier, into: &output)
     default: output += PythonText.str(value) + "\n"
     }
   }
 
-  private static func writeList(_ list: [JSONValue], identifier: String?, into output: inout String) {
+  private static func writeList(_ list: [JSONValue], identifier: String?, into output: inout String)
+  {
     guard !list.isEmpty else { return }
     if list.contains(where: { $0.objectValue != nil }) {
       let keys = allScalarKeys(list)
-      for element in list { write(element, identifier: identifier, scalarKeys: keys, into: &output) }
+      for element in list {
+        write(element, identifier: identifier, scalarKeys: keys, into: &output)
+      }
     } else if list.contains(where: { $0.arrayValue != nil }) {
       let scalars = list.filter(\.isScalar)
       if !scalars.isEmpty { writeScalarList(scalars, identifier: identifier, into: &output) }
@@ -44,7 +48,9 @@ package enum AWSTextFormatter {
     _ elements: [JSONValue], identifier: String?, into output: inout String
   ) {
     if let identifier {
-      for element in elements { output += "\(pythonUpper(identifier))\t\(PythonText.str(element))\n" }
+      for element in elements {
+        output += "\(pythonUpper(identifier))\t\(PythonText.str(element))\n"
+      }
     } else {
       output += elements.map(PythonText.str).joined(separator: "\t") + "\n"
     }

@@ -16,8 +16,10 @@ package enum AWSYAMLFormatter {
       emitter.emitDocument(value)
       return emitter.output
     default:
-      return PythonJSONWriter(indent: nil, ensureASCII: false, itemSeparator: ", ", keySeparator: ": ")
-        .string(value) + "\n"
+      return PythonJSONWriter(
+        indent: nil, ensureASCII: false, itemSeparator: ", ", keySeparator: ": "
+      )
+      .string(value) + "\n"
     }
   }
 
@@ -56,7 +58,8 @@ private struct YAMLBlockEmitter {
 
   // MARK: Nodes
 
-  private mutating func emitNode(_ value: JSONValue, sequence: Bool, mapping: Bool, simpleKey: Bool) {
+  private mutating func emitNode(_ value: JSONValue, sequence: Bool, mapping: Bool, simpleKey: Bool)
+  {
     sequenceContext = sequence
     mappingContext = mapping
     simpleKeyContext = simpleKey
@@ -82,7 +85,8 @@ private struct YAMLBlockEmitter {
 
   private mutating func emitEmptyFlow(open: String, close: String) {
     let offset = flowAlignment()
-    writeIndicator(String(repeating: " ", count: max(0, offset)) + open, needWhitespace: true, whitespace: true)
+    writeIndicator(
+      String(repeating: " ", count: max(0, offset)) + open, needWhitespace: true, whitespace: true)
     increaseIndent(flow: true, sequence: open == "[")
     flowLevel += 1
     indent = indents.popLast()?.indent ?? nil
@@ -152,7 +156,8 @@ private struct YAMLBlockEmitter {
     case .array, .object: return
     }
     let analysis = ScalarAnalysis(text)
-    let style = isString ? chooseStyle(analysis, plainImplicit: YAMLResolver.resolvesToString(text)) : .plain
+    let style =
+      isString ? chooseStyle(analysis, plainImplicit: YAMLResolver.resolvesToString(text)) : .plain
     let split = !simpleKeyContext
     if sequenceContext && flowLevel == 0 { writeIndent() }
     switch style {
@@ -173,14 +178,19 @@ private struct YAMLBlockEmitter {
   private func chooseStyle(_ analysis: ScalarAnalysis, plainImplicit: Bool) -> Style {
     if plainImplicit
       && !(simpleKeyContext && (analysis.empty || analysis.multiline))
-      && ((flowLevel > 0 && analysis.allowFlowPlain) || (flowLevel == 0 && analysis.allowBlockPlain))
+      && ((flowLevel > 0 && analysis.allowFlowPlain)
+        || (flowLevel == 0 && analysis.allowBlockPlain))
     {
       return .plain
     }
-    if analysis.allowDoubleQuoted && (analysis.text.contains("'") || analysis.text.unicodeScalars.contains("\n")) {
+    if analysis.allowDoubleQuoted
+      && (analysis.text.contains("'") || analysis.text.unicodeScalars.contains("\n"))
+    {
       return .doubleQuoted
     }
-    if analysis.allowSingleQuoted && !(simpleKeyContext && analysis.multiline) { return .singleQuoted }
+    if analysis.allowSingleQuoted && !(simpleKeyContext && analysis.multiline) {
+      return .singleQuoted
+    }
     return .doubleQuoted
   }
 
@@ -514,8 +524,12 @@ private struct ScalarAnalysis {
 /// would read back as a string, not as a boolean, number, null, timestamp, merge key or value key.
 enum YAMLResolver {
   static func resolvesToString(_ text: String) -> Bool {
-    if text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL" { return false }
-    if ["true", "True", "TRUE", "false", "False", "FALSE", "<<", "="].contains(text) { return false }
+    if text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL" {
+      return false
+    }
+    if ["true", "True", "TRUE", "false", "False", "FALSE", "<<", "="].contains(text) {
+      return false
+    }
     if text.wholeMatch(of: floatPattern) != nil { return false }
     if text.wholeMatch(of: integerPattern) != nil { return false }
     if text.wholeMatch(of: timestampPattern) != nil { return false }

@@ -6,7 +6,8 @@ package enum JMESPathError: Error, Sendable, Equatable, CustomStringConvertible 
   /// A character sequence that is no token; `position` counts Unicode scalars.
   case lexer(position: Int, message: String, expression: String)
   /// A token where the grammar allows none.
-  case parse(position: Int, tokenValue: String, tokenType: String, message: String, expression: String)
+  case parse(
+    position: Int, tokenValue: String, tokenType: String, message: String, expression: String)
   /// The expression ended where more was needed.
   case incomplete(expression: String)
   /// Raised while evaluating: unknown function, wrong argument count or type, values Python
@@ -27,7 +28,8 @@ package enum JMESPathError: Error, Sendable, Equatable, CustomStringConvertible 
       return "Bad jmespath expression: \(message):\n\(expression)\n"
         + String(repeating: " ", count: position) + "^"
     case .parse(let position, let value, let type, let message, let expression):
-      return "\(message): Parse error at column \(position), token \"\(value)\" (\(type.uppercased())), "
+      return
+        "\(message): Parse error at column \(position), token \"\(value)\" (\(type.uppercased())), "
         + "for expression:\n\"\(expression)\"\n" + String(repeating: " ", count: position + 1) + "^"
     case .incomplete(let expression):
       return "Invalid jmespath expression: Incomplete expression:\n\"\(expression)\"\n"

@@ -45,15 +45,19 @@ struct JMESPathFunctions {
   ]
 
   func call(_ name: String, _ arguments: [JMESPathArgument]) throws(JMESPathError) -> JSONValue {
-    guard let signature = Self.signatures[name] else { throw .runtime("Unknown function: \(name)()") }
+    guard let signature = Self.signatures[name] else {
+      throw .runtime("Unknown function: \(name)()")
+    }
     if signature.last?.variadic == true {
       if arguments.count < signature.count {
         throw .runtime(
-          "Expected at least \(signature.count) \(plural(signature.count)) for function \(name)(), received \(arguments.count)")
+          "Expected at least \(signature.count) \(plural(signature.count)) for function \(name)(), received \(arguments.count)"
+        )
       }
     } else if arguments.count != signature.count {
       throw .runtime(
-        "Expected \(signature.count) \(plural(signature.count)) for function \(name)(), received \(arguments.count)")
+        "Expected \(signature.count) \(plural(signature.count)) for function \(name)(), received \(arguments.count)"
+      )
     }
     for (parameter, argument) in zip(signature, arguments) where !parameter.types.isEmpty {
       try typeCheck(argument, parameter.types, function: name)
@@ -84,12 +88,17 @@ struct JMESPathFunctions {
     }
   }
 
-  private func typeError(_ function: String, _ shown: String, _ received: String, _ types: [String]) -> JMESPathError {
+  private func typeError(_ function: String, _ shown: String, _ received: String, _ types: [String])
+    -> JMESPathError
+  {
     .runtime(
-      "In function \(function)(), invalid type for value: \(shown), expected one of: \(pythonList(types)), received: \"\(received)\"")
+      "In function \(function)(), invalid type for value: \(shown), expected one of: \(pythonList(types)), received: \"\(received)\""
+    )
   }
 
-  private func typeCheck(_ argument: JMESPathArgument, _ types: [String], function: String) throws(JMESPathError) {
+  private func typeCheck(_ argument: JMESPathArgument, _ types: [String], function: String)
+    throws(JMESPathError)
+  {
     var allowed: [String] = []
     var subtypes: [String] = []
     for type in types {
@@ -131,7 +140,9 @@ struct JMESPathFunctions {
     return .identity
   }
 
-  private func invoke(_ name: String, _ arguments: [JMESPathArgument]) throws(JMESPathError) -> JSONValue {
+  private func invoke(_ name: String, _ arguments: [JMESPathArgument]) throws(JMESPathError)
+    -> JSONValue
+  {
     let first = arguments.first.map(value) ?? .null
     switch name {
     case "abs":
@@ -146,13 +157,15 @@ struct JMESPathFunctions {
       return .double(numberAsDouble(sum(numbers)) / Double(numbers.count))
     case "ceil", "floor":
       if case .integer = first { return first }
-      let rounded = name == "ceil" ? numberAsDouble(first).rounded(.up) : numberAsDouble(first).rounded(.down)
+      let rounded =
+        name == "ceil" ? numberAsDouble(first).rounded(.up) : numberAsDouble(first).rounded(.down)
       return Int64(exactly: rounded).map(JSONValue.integer) ?? .double(rounded)
     case "contains":
       let search = value(arguments[1])
       if case .string(let subject) = first {
         guard case .string(let needle) = search else {
-          throw .runtime("'in <string>' requires string as left operand, not \(pythonTypeName(search))")
+          throw .runtime(
+            "'in <string>' requires string as left operand, not \(pythonTypeName(search))")
         }
         return .bool(needle.isEmpty || subject.unicodeScalars.contains(needle.unicodeScalars))
       }
@@ -238,7 +251,9 @@ struct JMESPathFunctions {
         throw typeError("sort_by", PythonText.str(head), required, ["string", "number"])
       }
       var keys: [JSONValue] = []
-      for element in elements { keys.append(try key(node, element, allowed: [required], function: "sort_by")) }
+      for element in elements {
+        keys.append(try key(node, element, allowed: [required], function: "sort_by"))
+      }
       return .array(try stableSort(Array(elements.indices)) { keys[$0] }.map { elements[$0] })
     case "sum":
       return sum(first.arrayValue ?? [])
@@ -260,10 +275,14 @@ struct JMESPathFunctions {
     }
   }
 
-  private func key(_ node: JMESPathNode, _ element: JSONValue, allowed: [String], function: String) throws(JMESPathError) -> JSONValue {
+  private func key(_ node: JMESPathNode, _ element: JSONValue, allowed: [String], function: String)
+    throws(JMESPathError) -> JSONValue
+  {
     let result = try interpreter.evaluate(node, element)
     let type = Self.jmespathType(.value(result))
-    guard allowed.contains(type) else { throw typeError(function, PythonText.str(result), type, allowed) }
+    guard allowed.contains(type) else {
+      throw typeError(function, PythonText.str(result), type, allowed)
+    }
     return result
   }
 
@@ -290,7 +309,9 @@ struct JMESPathFunctions {
   }
 
   /// A stable merge sort ordered by Python's `<` on the keys.
-  private func stableSort<Element>(_ elements: [Element], key: (Element) -> JSONValue) throws(JMESPathError) -> [Element] {
+  private func stableSort<Element>(_ elements: [Element], key: (Element) -> JSONValue)
+    throws(JMESPathError) -> [Element]
+  {
     guard elements.count > 1 else { return elements }
     let middle = elements.count / 2
     let left = try stableSort(Array(elements[..<middle]), key: key)
@@ -316,8 +337,11 @@ struct JMESPathFunctions {
   /// `int(text)`, else `float(text)`, else null: Python's number syntax with surrounding
   /// whitespace, a sign, underscores between digits, and `inf`/`nan` for floats.
   static func pythonNumber(_ text: String) -> JSONValue {
-    let trimmed = String(String.UnicodeScalarView(
-      text.unicodeScalars.drop(while: \.properties.isWhitespace).reversed().drop(while: \.properties.isWhitespace).reversed()))
+    let trimmed = String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.drop(while: \.properties.isWhitespace).reversed().drop(
+          while: \.properties.isWhitespace
+        ).reversed()))
     guard !trimmed.isEmpty else { return .null }
     var body = Substring(trimmed)
     var sign = ""
@@ -326,7 +350,9 @@ struct JMESPathFunctions {
       body = body.dropFirst()
     }
     func digitsWithUnderscores(_ part: Substring) -> String? {
-      guard let first = part.first, first.isASCII, first.isNumber, let last = part.last, last.isASCII, last.isNumber else { return nil }
+      guard let first = part.first, first.isASCII, first.isNumber, let last = part.last,
+        last.isASCII, last.isNumber
+      else { return nil }
       var previousUnderscore = false
       var result = ""
       for character in part {
@@ -367,9 +393,14 @@ struct JMESPathFunctions {
     let pieces = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
     guard pieces.count == 2 || exponent != "" else { return .null }
     let integerPart = pieces[0].isEmpty ? "" : digitsWithUnderscores(pieces[0])
-    let fractionPart = pieces.count == 2 ? (pieces[1].isEmpty ? "" : digitsWithUnderscores(pieces[1])) : ""
-    guard let integerPart, let fractionPart, !(integerPart.isEmpty && fractionPart.isEmpty) else { return .null }
-    let literal = sign + (integerPart.isEmpty ? "0" : integerPart) + "." + (fractionPart.isEmpty ? "0" : fractionPart) + exponent
+    let fractionPart =
+      pieces.count == 2 ? (pieces[1].isEmpty ? "" : digitsWithUnderscores(pieces[1])) : ""
+    guard let integerPart, let fractionPart, !(integerPart.isEmpty && fractionPart.isEmpty) else {
+      return .null
+    }
+    let literal =
+      sign + (integerPart.isEmpty ? "0" : integerPart) + "."
+      + (fractionPart.isEmpty ? "0" : fractionPart) + exponent
     return Double(literal).map(JSONValue.double) ?? .null
   }
 }

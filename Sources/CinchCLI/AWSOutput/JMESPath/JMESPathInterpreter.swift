@@ -50,7 +50,11 @@ struct JMESPathInterpreter {
       guard let list = try evaluate(inner, value).arrayValue else { return .null }
       var merged: [JSONValue] = []
       for element in list {
-        if let nested = element.arrayValue { merged.append(contentsOf: nested) } else { merged.append(element) }
+        if let nested = element.arrayValue {
+          merged.append(contentsOf: nested)
+        } else {
+          merged.append(element)
+        }
       }
       return .array(merged)
     case .multiSelectList(let children):
@@ -104,7 +108,9 @@ struct JMESPathInterpreter {
   }
 
   /// Python's `list[start:stop:step]`.
-  static func slice(_ list: [JSONValue], start: Int?, stop: Int?, step: Int?) throws(JMESPathError) -> [JSONValue] {
+  static func slice(_ list: [JSONValue], start: Int?, stop: Int?, step: Int?) throws(JMESPathError)
+    -> [JSONValue]
+  {
     let step = step ?? 1
     if step == 0 { throw .runtime("slice step cannot be zero") }
     let count = list.count
@@ -131,7 +137,9 @@ struct JMESPathInterpreter {
     return result
   }
 
-  static func compare(_ comparator: JMESPathComparator, _ left: JSONValue, _ right: JSONValue) throws(JMESPathError) -> JSONValue {
+  static func compare(_ comparator: JMESPathComparator, _ left: JSONValue, _ right: JSONValue)
+    throws(JMESPathError) -> JSONValue
+  {
     switch comparator {
     case .eq: return .bool(jmespathEquals(left, right))
     case .ne: return .bool(!jmespathEquals(left, right))
@@ -232,7 +240,9 @@ func pythonTypeName(_ value: JSONValue) -> String {
 
 /// Python's ordering of numbers with numbers and strings with strings (by code point): the sign
 /// of `left - right`. Any other pair is the `TypeError` Python raises, in its words.
-func pythonCompare(_ left: JSONValue, _ right: JSONValue, symbol: String) throws(JMESPathError) -> Int {
+func pythonCompare(_ left: JSONValue, _ right: JSONValue, symbol: String) throws(JMESPathError)
+  -> Int
+{
   switch (left, right) {
   case (.string(let a), .string(let b)):
     if a.unicodeScalars.elementsEqual(b.unicodeScalars) { return 0 }
@@ -245,7 +255,8 @@ func pythonCompare(_ left: JSONValue, _ right: JSONValue, symbol: String) throws
     return a < b ? -1 : (a == b ? 0 : 1)
   default:
     throw .runtime(
-      "'\(symbol)' not supported between instances of '\(pythonTypeName(left))' and '\(pythonTypeName(right))'")
+      "'\(symbol)' not supported between instances of '\(pythonTypeName(left))' and '\(pythonTypeName(right))'"
+    )
   }
 }
 

@@ -55,12 +55,16 @@ enum JMESPathLexer {
       return String(buffer)
     }
 
-    func matchOrElse(_ expected: Unicode.Scalar, _ match: JMESPathToken.Kind, _ otherwise: JMESPathToken.Kind, _ first: Unicode.Scalar) -> JMESPathToken {
+    func matchOrElse(
+      _ expected: Unicode.Scalar, _ match: JMESPathToken.Kind, _ otherwise: JMESPathToken.Kind,
+      _ first: Unicode.Scalar
+    ) -> JMESPathToken {
       let start = position
       position += 1
       if current() == expected {
         position += 1
-        return JMESPathToken(kind: match, text: String(Character(first)) + String(Character(expected)), start: start)
+        return JMESPathToken(
+          kind: match, text: String(Character(first)) + String(Character(expected)), start: start)
       }
       return JMESPathToken(kind: otherwise, text: String(Character(first)), start: start)
     }
@@ -119,7 +123,9 @@ enum JMESPathLexer {
         var token = JMESPathToken(kind: .literal, text: "", start: start)
         if let value = try? JSONValueParser.parse(lexeme) {
           token.literal = value
-        } else if let value = try? JSONValueParser.parse("\"" + String(lexeme.drop(while: \.isPythonWhitespace)) + "\"") {
+        } else if let value = try? JSONValueParser.parse(
+          "\"" + String(lexeme.drop(while: \.isPythonWhitespace)) + "\"")
+        {
           // The deprecated form: text that is no JSON value is read as a JSON string.
           token.literal = value
         } else {
@@ -143,7 +149,9 @@ enum JMESPathLexer {
         let start = position
         let lexeme = "\"" + (try consumeUntil("\"")) + "\""
         let name: String
-        switch Result(catching: { () throws(JSONValueParser.Error) in try JSONValueParser.parse(lexeme) }) {
+        switch Result(catching: { () throws(JSONValueParser.Error) in
+          try JSONValueParser.parse(lexeme)
+        }) {
         case .success(.string(let string)): name = string
         case .success: throw lexerError(start, "Extra data")
         case .failure(let error): throw lexerError(start, pythonJSONMessage(error))

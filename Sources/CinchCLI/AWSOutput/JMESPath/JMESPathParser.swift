@@ -30,7 +30,8 @@ struct JMESPathParser {
   private var index = 0
 
   static func parse(_ expression: String) throws(JMESPathError) -> JMESPathNode {
-    var parser = JMESPathParser(expression: expression, tokens: try JMESPathLexer.tokenize(expression))
+    var parser = JMESPathParser(
+      expression: expression, tokens: try JMESPathLexer.tokenize(expression))
     let node = try parser.parseExpression(0)
     if parser.currentKind != .eof {
       let token = parser.token(0)
@@ -59,7 +60,9 @@ struct JMESPathParser {
   private mutating func advance() { index += 1 }
 
   private func parseError(_ token: JMESPathToken, _ message: String) -> JMESPathError {
-    .parse(position: token.start, tokenValue: token.text, tokenType: token.kind.rawValue, message: message, expression: expression)
+    .parse(
+      position: token.start, tokenValue: token.text, tokenType: token.kind.rawValue,
+      message: message, expression: expression)
   }
 
   private func errorMaybeEOF(expected: String, _ token: JMESPathToken) -> JMESPathError {
@@ -153,14 +156,17 @@ struct JMESPathParser {
 
   private static func hasLed(_ kind: JMESPathToken.Kind) -> Bool {
     switch kind {
-    case .dot, .pipe, .or, .and, .lparen, .filter, .eq, .ne, .gt, .gte, .lt, .lte, .flatten, .lbracket:
+    case .dot, .pipe, .or, .and, .lparen, .filter, .eq, .ne, .gt, .gte, .lt, .lte, .flatten,
+      .lbracket:
       true
     default:
       false
     }
   }
 
-  private mutating func led(_ kind: JMESPathToken.Kind, _ left: JMESPathNode) throws(JMESPathError) -> JMESPathNode {
+  private mutating func led(_ kind: JMESPathToken.Kind, _ left: JMESPathNode) throws(JMESPathError)
+    -> JMESPathNode
+  {
     switch kind {
     case .dot:
       if currentKind != .star {
@@ -202,7 +208,9 @@ struct JMESPathParser {
       let next = token(0)
       if next.kind == .number || next.kind == .colon {
         let right = try parseIndexExpression()
-        if case .indexExpression(let children) = left { return .indexExpression(children + [right]) }
+        if case .indexExpression(let children) = left {
+          return .indexExpression(children + [right])
+        }
         return try projectIfSlice(left, right)
       }
       try match(.star)
@@ -249,10 +257,13 @@ struct JMESPathParser {
     return .slice(start: parts[0], stop: parts[1], step: parts[2])
   }
 
-  private mutating func projectIfSlice(_ left: JMESPathNode, _ right: JMESPathNode) throws(JMESPathError) -> JMESPathNode {
+  private mutating func projectIfSlice(_ left: JMESPathNode, _ right: JMESPathNode)
+    throws(JMESPathError) -> JMESPathNode
+  {
     let indexExpression = JMESPathNode.indexExpression([left, right])
     if case .slice = right {
-      return .projection(left: indexExpression, right: try parseProjectionRHS(Self.bindingPower(.star)))
+      return .projection(
+        left: indexExpression, right: try parseProjectionRHS(Self.bindingPower(.star)))
     }
     return indexExpression
   }
@@ -286,7 +297,9 @@ struct JMESPathParser {
     return .multiSelectHash(pairs)
   }
 
-  private mutating func parseProjectionRHS(_ bindingPower: Int) throws(JMESPathError) -> JMESPathNode {
+  private mutating func parseProjectionRHS(_ bindingPower: Int) throws(JMESPathError)
+    -> JMESPathNode
+  {
     if Self.bindingPower(currentKind) < Self.projectionStop { return .identity }
     switch currentKind {
     case .lbracket, .filter:

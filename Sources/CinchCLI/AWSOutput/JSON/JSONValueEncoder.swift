@@ -39,7 +39,8 @@ package struct JSONValueEncoder: Sendable {
     let offset = timeZone.secondsFromGMT(for: whole)
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(secondsFromGMT: offset) ?? timeZone
-    let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: whole)
+    let parts = calendar.dateComponents(
+      [.year, .month, .day, .hour, .minute, .second], from: whole)
     func pad(_ value: Int?, _ width: Int) -> String {
       let text = String(value ?? 0)
       return String(repeating: "0", count: max(0, width - text.count)) + text
@@ -48,7 +49,8 @@ package struct JSONValueEncoder: Sendable {
     text += "T\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))"
     if microseconds > 0 { text += "." + pad(Int(microseconds), 6) }
     let magnitude = abs(offset)
-    text += (offset < 0 ? "-" : "+") + pad(magnitude / 3600, 2) + ":" + pad(magnitude % 3600 / 60, 2)
+    text +=
+      (offset < 0 ? "-" : "+") + pad(magnitude / 3600, 2) + ":" + pad(magnitude % 3600 / 60, 2)
     if magnitude % 60 != 0 { text += ":" + pad(magnitude % 60, 2) }
     return text
   }
@@ -160,7 +162,9 @@ private struct KeyedBox<Key: CodingKey>: KeyedEncodingContainerProtocol {
   let box: EncodingBox
   var codingPath: [any CodingKey] { box.codingPath }
 
-  func set(_ value: JSONValue, _ key: Key) { box.appendMember(key.stringValue).content = .value(value) }
+  func set(_ value: JSONValue, _ key: Key) {
+    box.appendMember(key.stringValue).content = .value(value)
+  }
 
   mutating func encodeNil(forKey key: Key) throws { set(.null, key) }
   mutating func encode(_ value: Bool, forKey key: Key) throws { set(.bool(value), key) }
@@ -219,7 +223,9 @@ private struct UnkeyedBox: UnkeyedEncodingContainer {
   mutating func encode(_ value: UInt16) throws { append(number(value)) }
   mutating func encode(_ value: UInt32) throws { append(number(value)) }
   mutating func encode(_ value: UInt64) throws { append(number(value)) }
-  mutating func encode(_ value: some Encodable) throws { try box.appendElement().encodeValue(value) }
+  mutating func encode(_ value: some Encodable) throws {
+    try box.appendElement().encodeValue(value)
+  }
 
   mutating func nestedContainer<NestedKey: CodingKey>(
     keyedBy keyType: NestedKey.Type

@@ -27,7 +27,9 @@ package struct JSONValueParser {
     parser.skipWhitespace()
     let value = try parser.parseValue()
     parser.skipWhitespace()
-    if parser.index < parser.bytes.count { throw parser.error("unexpected content after the value") }
+    if parser.index < parser.bytes.count {
+      throw parser.error("unexpected content after the value")
+    }
     return value
   }
 
@@ -81,7 +83,9 @@ package struct JSONValueParser {
       skipWhitespace()
       object[key] = try parseValue()
       skipWhitespace()
-      guard index < bytes.count else { throw error("expected ',' or '}', found the end of the input") }
+      guard index < bytes.count else {
+        throw error("expected ',' or '}', found the end of the input")
+      }
       if bytes[index] == UInt8(ascii: ",") {
         index += 1
       } else if bytes[index] == UInt8(ascii: "}") {
@@ -108,7 +112,9 @@ package struct JSONValueParser {
       skipWhitespace()
       array.append(try parseValue())
       skipWhitespace()
-      guard index < bytes.count else { throw error("expected ',' or ']', found the end of the input") }
+      guard index < bytes.count else {
+        throw error("expected ',' or ']', found the end of the input")
+      }
       if bytes[index] == UInt8(ascii: ",") {
         index += 1
       } else if bytes[index] == UInt8(ascii: "]") {
@@ -206,7 +212,9 @@ package struct JSONValueParser {
       guard let scalar = Unicode.Scalar(combined) else { throw error("invalid \\u escape") }
       return scalar
     }
-    guard let scalar = Unicode.Scalar(first) else { throw error("unpaired surrogate in a \\u escape") }
+    guard let scalar = Unicode.Scalar(first) else {
+      throw error("unpaired surrogate in a \\u escape")
+    }
     return scalar
   }
 
@@ -227,7 +235,9 @@ package struct JSONValueParser {
       guard byte & 0xC0 == 0x80 else { return nil }
       value = value << 6 | UInt32(byte & 0x3F)
     }
-    guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else { return nil }
+    guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else {
+      return nil
+    }
     return length
   }
 
@@ -251,7 +261,8 @@ package struct JSONValueParser {
     if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
       integral = false
       index += 1
-      if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+      if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
+      {
         index += 1
       }
       guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
