@@ -124,6 +124,18 @@ import Testing
     )
   }
 
+  @Test func queryTypeErrorsDoNotEchoStringsFromTheResponse() async throws {
+    let outcome = await AWSCommand.execute(
+      "GetParameter", try options(["--query", "abs(Parameter.Value)"])
+    ) { _ in Self.response }
+    #expect(outcome.exitCode == 255)
+    #expect(!outcome.standardError.contains("deploy-bot"))
+    #expect(
+      outcome.standardError
+        == "\nIn function abs(), invalid type for value: <redacted>, expected one of: ['number'], received: \"string\"\n"
+    )
+  }
+
   @Test func anUnknownOutputFormatListsTheChoices() async throws {
     let outcome = await AWSCommand.execute("GetParameter", try options(["--output", "xml"])) { _ in
       Self.response
@@ -203,7 +215,7 @@ import Testing
     let wrongType = try await run(#"{"Name": "a", "WithDecryption": "yes"}"#)
     #expect(
       wrongType.standardError
-        == "\nParameter validation failed:\nInvalid type for parameter WithDecryption, value: yes, type: <class 'str'>, valid types: <class 'bool'>\n"
+        == "\nParameter validation failed:\nInvalid type for parameter WithDecryption, value: <redacted>, type: <class 'str'>, valid types: <class 'bool'>\n"
     )
     let invalid = try await run(#"{"Name": "hunter2"#)
     #expect(invalid.exitCode == 252)

@@ -168,6 +168,8 @@ package struct AWSErrorPresenter: Sendable {
       return ("\n\(configuration.message)\n", AWSExitCode.configuration)
     case let exit as ExitCode:
       return ("", exit.rawValue)
+    case let query as JMESPathError:
+      return ("\n\(query.redactedDescription)\n", AWSExitCode.general)
     default:
       return ("\n\(error)\n", AWSExitCode.general)
     }

@@ -81,6 +81,11 @@ struct JMESPathFunctions {
     }
   }
 
+  private func argumentValue(_ argument: JMESPathArgument) -> JSONValue? {
+    if case .value(let value) = argument { return value }
+    return nil
+  }
+
   private static func display(_ argument: JMESPathArgument) -> String {
     switch argument {
     case .value(let value): PythonText.str(value)
@@ -88,12 +93,13 @@ struct JMESPathFunctions {
     }
   }
 
-  private func typeError(_ function: String, _ shown: String, _ received: String, _ types: [String])
-    -> JMESPathError
-  {
-    .runtime(
-      "In function \(function)(), invalid type for value: \(shown), expected one of: \(pythonList(types)), received: \"\(received)\""
-    )
+  private func typeError(
+    _ function: String, _ value: JSONValue?, shown: String? = nil, _ received: String,
+    _ types: [String]
+  ) -> JMESPathError {
+    .invalidType(
+      function: function, value: shown ?? value.map(PythonText.str) ?? "", expected: types,
+      received: received, shownValue: value)
   }
 
   private func typeCheck(_ argument: JMESPathArgument, _ types: [String], function: String)
@@ -108,7 +114,8 @@ struct JMESPathFunctions {
     }
     let actual = Self.jmespathType(argument)
     guard allowed.contains(actual) else {
-      throw typeError(function, Self.display(argument), actual, types)
+      throw typeError(
+        function, argumentValue(argument), shown: Self.display(argument), actual, types)
     }
     guard !subtypes.isEmpty, case .value(.array(let elements)) = argument else { return }
     func matches(_ element: JSONValue, _ subtype: String) -> Bool {
@@ -116,14 +123,14 @@ struct JMESPathFunctions {
     }
     if subtypes.count == 1 {
       for element in elements where !matches(element, subtypes[0]) {
-        throw typeError(function, PythonText.str(element), pythonTypeName(element), types)
+        throw typeError(function, element, pythonTypeName(element), types)
       }
     } else if let first = elements.first {
       guard let subtype = subtypes.first(where: { matches(first, $0) }) else {
-        throw typeError(function, PythonText.str(first), pythonTypeName(first), types)
+        throw typeError(function, first, pythonTypeName(first), types)
       }
       for element in elements where !matches(element, subtype) {
-        throw typeError(function, PythonText.str(element), pythonTypeName(element), types)
+        throw typeError(function, element, pythonTypeName(element), types)
       }
     }
   }
@@ -248,7 +255,7 @@ struct JMESPathFunctions {
       let node = expression(arguments[1])
       let required = Self.jmespathType(.value(try interpreter.evaluate(node, head)))
       guard required == "number" || required == "string" else {
-        throw typeError("sort_by", PythonText.str(head), required, ["string", "number"])
+        throw typeError("sort_by", head, required, ["string", "number"])
       }
       var keys: [JSONValue] = []
       for element in elements {
@@ -281,7 +288,7 @@ struct JMESPathFunctions {
     let result = try interpreter.evaluate(node, element)
     let type = Self.jmespathType(.value(result))
     guard allowed.contains(type) else {
-      throw typeError(function, PythonText.str(result), type, allowed)
+      throw typeError(function, result, type, allowed)
     }
     return result
   }
