@@ -54,6 +54,9 @@ private struct Position {
   var inArgument = false
   /// Where `{Condition: Name}` names a condition (a condition's definition, `Fn::And`…).
   var conditionContext = false
+  /// Whether the value here is read on deploy: false in a resource or output whose condition is
+  /// false and in the untaken branch of an `Fn::If` (what `Evaluator.isLive` says of the path).
+  var live = true
 
   func child(_ component: String) -> Position {
     var next = self
@@ -73,6 +76,7 @@ private struct Position {
 
 private struct Builder {
   let template: Template
+  let index: TemplateIndex
   var evaluator: Evaluator
   /// What the evaluator reports while the graph is built.
   var evaluated = Diagnostics()
@@ -92,6 +96,7 @@ private struct Builder {
 
   init(template: Template, evaluator: Evaluator) {
     self.template = template
+    self.index = TemplateIndex(template)
     self.evaluator = evaluator
   }
 
@@ -190,7 +195,7 @@ private struct Builder {
   }
 
   private mutating func isDeployed(condition: String?) -> Bool {
-    guard let condition, template.condition(condition) != nil else { return true }
+    guard let condition, index.conditions.contains(condition) else { return true }
     return evaluator.conditionValue(condition, into: &evaluated) != false
   }
 
@@ -266,12 +271,13 @@ private struct Builder {
         continue
       }
       let id = GraphNode.id(.resource, resource.logicalID)
-      let at = Position(from: id, property: base, syntax: base)
+      var at = Position(from: id, property: base, syntax: base)
+      at.live = isDeployed(condition: resource.condition)
       if let condition = resource.node["Condition"], let name = condition.scalar {
         conditionAttribute(name, node: condition, from: id, path: base + ["Condition"])
       }
       for (position, dependency) in resource.dependsOn.enumerated() {
-        if template.resource(dependency.name) != nil {
+        if index.isResource(dependency.name) {
           edge(
             .dependsOn, to: GraphNode.id(.resource, dependency.name), range: dependency.range,
             at: at.child("DependsOn").child(String(position)))
@@ -292,8 +298,10 @@ private struct Builder {
       if let condition = output.node["Condition"], let name = condition.scalar {
         conditionAttribute(name, node: condition, from: id, path: base + ["Condition"])
       }
+      var at = Position(from: id, property: base, syntax: base)
+      at.live = isDeployed(condition: output.condition)
       for entry in output.node.mapping ?? [] where entry.name != "Condition" {
-        walk(entry.value, Position(from: id, property: base, syntax: base).child(entry.name))
+        walk(entry.value, at.child(entry.name))
       }
     }
     // Sections that use parameters without being nodes of their own.
@@ -307,7 +315,7 @@ private struct Builder {
   /// A `Condition` attribute: always evaluated, so its edge is active even when it is false.
   private mutating func conditionAttribute(_ name: String, node: Node, from: String, path: [String])
   {
-    guard template.condition(name) != nil else {
+    guard index.conditions.contains(name) else {
       dangling(
         "condition '\(name)' is not defined", range: node.range,
         at: Position(from: from, property: path, syntax: path))
@@ -358,7 +366,7 @@ private struct Builder {
       } else {
         return walk(argument, inside)
       }
-      if template.resource(name) != nil {
+      if index.isResource(name) {
         edge(.getAtt, to: GraphNode.id(.resource, name), range: range, at: at)
       } else if !hasForEach {
         dangling("'Fn::GetAtt' names '\(name)', which is not a resource", range: range, at: at)
@@ -377,10 +385,15 @@ private struct Builder {
       // The branches continue the structure around the Fn::If.
       var branch = at
       branch.syntax.append(IntrinsicFunction.if.rawValue)
-      for index in 1...2 {
+      let value = items[0].scalar.flatMap { name in
+        index.conditions.contains(name) ? evaluator.conditionValue(name, into: &evaluated) : nil
+      }
+      for position in 1...2 {
         var next = branch
-        next.syntax.append(String(index))
-        walk(items[index], next)
+        next.syntax.append(String(position))
+        // The first branch is not taken when the condition is false, the second when it is true.
+        next.live = at.live && value != (position == 2)
+        walk(items[position], next)
       }
 
     case .condition:
@@ -414,12 +427,12 @@ private struct Builder {
   private mutating func reference(
     _ name: String, kind: GraphEdge.Kind, range: SourceRange, at: Position
   ) {
-    if template.parameter(name) != nil {
+    if index.parameters.contains(name) {
       usedParameters.insert(name)
       edge(kind, to: GraphNode.id(.parameter, name), range: range, at: at)
     } else if EvaluationInputs.pseudoParameterNames.contains(name) {
       return
-    } else if template.resource(name) != nil {
+    } else if index.isResource(name) {
       edge(kind, to: GraphNode.id(.resource, name), range: range, at: at)
     } else if !hasForEach {
       let message =
@@ -449,11 +462,11 @@ private struct Builder {
     }
     guard let text = templateNode.scalar else { return walk(argument, inside) }
     for name in SubTemplate(text).variables where !variables.contains(name) {
-      if template.parameter(name) != nil || EvaluationInputs.pseudoParameterNames.contains(name)
-        || template.resource(name) != nil
+      if index.parameters.contains(name) || EvaluationInputs.pseudoParameterNames.contains(name)
+        || index.isResource(name)
       {
         reference(name, kind: .sub, range: templateNode.range, at: textAt)
-      } else if let dot = name.firstIndex(of: "."), template.resource(String(name[..<dot])) != nil {
+      } else if let dot = name.firstIndex(of: "."), index.isResource(String(name[..<dot])) {
         edge(
           .sub, to: GraphNode.id(.resource, String(name[..<dot])), range: templateNode.range,
           at: textAt)
@@ -466,7 +479,7 @@ private struct Builder {
   }
 
   private mutating func conditionUse(_ name: String, node: Node, at: Position) {
-    if template.condition(name) != nil {
+    if index.conditions.contains(name) {
       edge(.condition, to: GraphNode.id(.condition, name), range: node.range, at: at)
     } else {
       dangling("condition '\(name)' is not defined", range: node.range, at: at)
@@ -474,7 +487,7 @@ private struct Builder {
   }
 
   private mutating func mappingUse(_ name: String, range: SourceRange, at: Position) {
-    if template.mapping(name) != nil {
+    if index.mappings.contains(name) {
       usedMappings.insert(name)
       edge(.findInMap, to: GraphNode.id(.mapping, name), range: range, at: at)
     } else {
@@ -532,7 +545,7 @@ private struct Builder {
       let target = storeNode(entry, file: consumer.file, range: consumer.range)
       addEdge(from: from, to: target, kind: .readsAtRuntime, site: site)
     }
-    if let role = consumer.role.logicalID, template.resource(role) != nil {
+    if let role = consumer.role.logicalID, index.isResource(role) {
       let roleSite = GraphEdge.Site(
         file: consumer.file, range: consumer.roleRange ?? consumer.range,
         path: consumer.roleProperty ?? consumer.property, isActive: consumer.isLive)

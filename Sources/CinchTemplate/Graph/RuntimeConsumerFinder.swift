@@ -34,11 +34,23 @@ public enum RuntimeConsumerFinder {
     var property: [String]
     var syntax: [String]
     var bindings: [String]
+    /// False in a resource whose condition is false or an untaken `Fn::If` branch.
+    var live: Bool
   }
 
   private struct Finder {
     let template: Template
+    let index: TemplateIndex
     var evaluator: Evaluator
+    /// Roles by resource, rule role and the elements the role path takes: every secret of a
+    /// task definition runs as the same role.
+    private var roles: [String: (RoleReference, (node: Node, path: [String])?)] = [:]
+
+    init(template: Template, evaluator: Evaluator) {
+      self.template = template
+      self.index = TemplateIndex(template)
+      self.evaluator = evaluator
+    }
 
     mutating func run(into diagnostics: inout Diagnostics) -> [RuntimeConsumer] {
       var consumers: [RuntimeConsumer] = []
@@ -46,11 +58,17 @@ public enum RuntimeConsumerFinder {
         guard let type = resource.type, let properties = resource.properties,
           let rules = RuntimeConsumerFinder.rulesByType[type]
         else { continue }
+        let deployed =
+          resource.condition.map {
+            index.conditions.contains($0)
+              ? evaluator.conditionValue($0, into: &diagnostics) != false : true
+          } ?? true
         for rule in rules {
           var matches: [Match] = []
           collect(
             properties, rule.path[...],
-            Match(node: properties, property: [], syntax: [], bindings: []), into: &matches)
+            Match(node: properties, property: [], syntax: [], bindings: [], live: deployed),
+            into: &matches, diagnostics: &diagnostics)
           for match in matches {
             consumers += consumersOf(match, rule: rule, resource: resource, into: &diagnostics)
           }
@@ -64,44 +82,54 @@ public enum RuntimeConsumerFinder {
     }
 
     /// Walks `path` from `node`; an `Fn::If` on the way is followed into both branches.
-    private func collect(
-      _ node: Node, _ path: ArraySlice<String>, _ at: Match, into matches: inout [Match]
+    private mutating func collect(
+      _ node: Node, _ path: ArraySlice<String>, _ at: Match, into matches: inout [Match],
+      diagnostics: inout Diagnostics
     ) {
       if let intrinsic = node.intrinsic {
         if intrinsic.function == .if, let items = intrinsic.argument.sequence, items.count == 3 {
+          let value = items[0].scalar.flatMap { name in
+            index.conditions.contains(name)
+              ? evaluator.conditionValue(name, into: &diagnostics) : nil
+          }
           for branch in 1...2 {
             var next = at
             next.syntax += [IntrinsicFunction.if.rawValue, String(branch)]
-            collect(items[branch], path, next, into: &matches)
+            // The first branch is not taken when the condition is false, the second when true.
+            next.live = at.live && value != (branch == 2)
+            collect(items[branch], path, next, into: &matches, diagnostics: &diagnostics)
           }
         } else if path.isEmpty {
-          matches.append(
-            Match(node: node, property: at.property, syntax: at.syntax, bindings: at.bindings))
+          var found = at
+          found.node = node
+          matches.append(found)
         }
         return
       }
       guard let head = path.first else {
-        matches.append(
-          Match(node: node, property: at.property, syntax: at.syntax, bindings: at.bindings))
+        var found = at
+        found.node = node
+        matches.append(found)
         return
       }
       let rest = path.dropFirst()
-      func step(_ child: Node, _ component: String, bound: Bool) {
+      var steps: [(Node, String, Bool)] = []
+      switch node.value {
+      case .sequence(let items) where head == "*":
+        for (index, item) in items.enumerated() { steps.append((item, String(index), true)) }
+      case .mapping(let entries) where head == "*":
+        for entry in entries { steps.append((entry.value, entry.name, true)) }
+      case .mapping:
+        if let child = node[head] { steps.append((child, head, false)) }
+      default:
+        break
+      }
+      for (child, component, bound) in steps {
         var next = at
         next.property.append(component)
         next.syntax.append(component)
         if bound { next.bindings.append(component) }
-        collect(child, rest, next, into: &matches)
-      }
-      switch node.value {
-      case .sequence(let items) where head == "*":
-        for (index, item) in items.enumerated() { step(item, String(index), bound: true) }
-      case .mapping(let entries) where head == "*":
-        for entry in entries { step(entry.value, entry.name, bound: true) }
-      case .mapping:
-        if let child = node[head] { step(child, head, bound: false) }
-      default:
-        break
+        collect(child, rest, next, into: &matches, diagnostics: &diagnostics)
       }
     }
 
@@ -118,14 +146,14 @@ public enum RuntimeConsumerFinder {
       case .key(let key, let itsFormat):
         format = itsFormat
         guard let child = match.node[key] else { return [] }
-        collect(child, [], appending(match, key), into: &values)
+        collect(child, [], appending(match, key), into: &values, diagnostics: &diagnostics)
       case .typed(let typeKey, let valueKey, let formats):
         guard let typeNode = match.node[typeKey],
           let type = evaluator.evaluate(typeNode, into: &diagnostics).string,
           let itsFormat = formats[type], let child = match.node[valueKey]
         else { return [] }
         format = itsFormat
-        collect(child, [], appending(match, valueKey), into: &values)
+        collect(child, [], appending(match, valueKey), into: &values, diagnostics: &diagnostics)
       }
       var consumers: [RuntimeConsumer] = []
       for value in values {
@@ -136,7 +164,7 @@ public enum RuntimeConsumerFinder {
           segments, format: format, inputs: evaluator.inputs, managed: managed?.kind)
         let prefix = ["Resources", resource.logicalID, "Properties"]
         let syntaxPath = TemplatePath(prefix + value.syntax)
-        let (role, roleSite) = self.role(
+        let (role, roleSite) = cachedRole(
           rule.role, of: resource, bindings: match.bindings, into: &diagnostics)
         consumers.append(
           RuntimeConsumer(
@@ -148,15 +176,16 @@ public enum RuntimeConsumerFinder {
             roleProperty: roleSite.map { TemplatePath(prefix + $0.path) },
             roleRange: roleSite?.node.range,
             file: template.path, range: value.node.range,
-            isLive: evaluator.isLive(syntaxPath, into: &diagnostics)))
+            isLive: value.live))
       }
       return consumers
     }
 
     private func appending(_ match: Match, _ key: String) -> Match {
-      Match(
-        node: match.node, property: match.property + [key], syntax: match.syntax + [key],
-        bindings: match.bindings)
+      var next = match
+      next.property.append(key)
+      next.syntax.append(key)
+      return next
     }
 
     /// A value that is (or starts with) a secret or parameter this template creates.
@@ -166,7 +195,7 @@ public enum RuntimeConsumerFinder {
       guard case .hole(_, let dependencies)? = first, dependencies.count == 1 else { return nil }
       switch dependencies[0] {
       case .resource(let name):
-        switch template.resource(name)?.type {
+        switch index.resource(name)?.type {
         case "AWS::SecretsManager::Secret", "AWS::SecretsManager::SecretTargetAttachment":
           return (.secret, name)
         case "AWS::SSM::Parameter":
@@ -175,7 +204,7 @@ public enum RuntimeConsumerFinder {
           return nil
         }
       case .attribute(let name, let attribute):
-        let type = template.resource(name)?.type
+        let type = index.resource(name)?.type
         if type == "AWS::SecretsManager::Secret" && attribute == "Id"
           || attribute.hasPrefix("MasterUserSecret.") || attribute == "MasterPasswordSecretArn"
         {
@@ -188,6 +217,26 @@ public enum RuntimeConsumerFinder {
     }
 
     // MARK: Roles
+
+    private mutating func cachedRole(
+      _ source: RuntimeConsumerRule.Role, of resource: Template.Resource, bindings: [String],
+      into diagnostics: inout Diagnostics
+    ) -> (RoleReference, (node: Node, path: [String])?) {
+      let used: [String]
+      let path: String
+      switch source {
+      case .property(let components), .function(let components):
+        used = Array(bindings.prefix(components.filter { $0 == "*" }.count))
+        path = components.joined(separator: "/")
+      case .samFunction: (used, path) = ([], "sam")
+      case .none: (used, path) = ([], "none")
+      }
+      let key = ([resource.logicalID, path] + used).joined(separator: "\u{0}")
+      if let known = roles[key] { return known }
+      let found = role(source, of: resource, bindings: bindings, into: &diagnostics)
+      roles[key] = found
+      return found
+    }
 
     /// The role, and the property (relative to `Properties`) that names it.
     private mutating func role(
@@ -335,7 +384,7 @@ public enum RuntimeConsumerFinder {
     private mutating func roleOfFunction(
       _ logicalID: String, depth: Int, into diagnostics: inout Diagnostics
     ) -> RoleReference {
-      guard depth < 8, let resource = template.resource(logicalID) else { return .none }
+      guard depth < 8, let resource = index.resource(logicalID) else { return .none }
       switch resource.type {
       case "AWS::Lambda::Function":
         return role(at: resource.properties?["Role"], into: &diagnostics)
@@ -360,7 +409,7 @@ public enum RuntimeConsumerFinder {
     private func resourceName(of dependency: Dependency, types: Set<String>) -> String? {
       switch dependency {
       case .resource(let name), .attribute(let name, _):
-        guard let type = template.resource(name)?.type, types.contains(type) else { return nil }
+        guard let type = index.resource(name)?.type, types.contains(type) else { return nil }
         return name
       default:
         return nil
