@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _CinchTestSupport
 
 @testable import CinchTemplate
 
@@ -14,8 +15,9 @@ struct GraphFixture {
   var reads: [DeployRead]
   var diagnostics: Diagnostics
 
-  init(stage: String, name: String) throws {
-    let url = try #require(Fixtures.file(stage, name, prefix: "input."))
+  /// `template`: a template kept outside the case folder (`templates/app.yaml`).
+  init(stage: String, name: String, template templateURL: URL? = nil) throws {
+    let url = try templateURL ?? #require(Fixtures.file(stage, name, prefix: "input."))
     let file = SourceFile(path: url.lastPathComponent, bytes: Array(try Data(contentsOf: url)))
     var diagnostics = Diagnostics()
     template = TemplateReader.read(

@@ -1,4 +1,5 @@
 import Testing
+import _CinchTestSupport
 
 @testable import CinchTemplate
 
