@@ -515,8 +515,15 @@ private struct Builder {
     }
   }
 
+  /// A dynamic reference; one whose name is a secret or parameter this template creates
+  /// (`{{resolve:secretsmanager:${DbSecret}}}`) reads that resource, not a store entry.
   private mutating func addDeployRead(_ read: DeployRead) {
-    let target = storeNode(read.entry, file: read.file, range: read.range)
+    let target: String
+    if !read.entry.isConcrete, let created = index.storeResource(named: read.entry.name) {
+      target = GraphNode.id(.resource, created.logicalID)
+    } else {
+      target = storeNode(read.entry, file: read.file, range: read.range)
+    }
     guard let section = read.path[0], let name = read.path[1] else { return }
     let kind: GraphNode.Kind
     switch section {

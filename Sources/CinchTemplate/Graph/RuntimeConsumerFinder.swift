@@ -193,27 +193,7 @@ public enum RuntimeConsumerFinder {
       kind: StoreEntry.Kind, logicalID: String
     )? {
       guard case .hole(_, let dependencies)? = first, dependencies.count == 1 else { return nil }
-      switch dependencies[0] {
-      case .resource(let name):
-        switch index.resource(name)?.type {
-        case "AWS::SecretsManager::Secret", "AWS::SecretsManager::SecretTargetAttachment":
-          return (.secret, name)
-        case "AWS::SSM::Parameter":
-          return (.parameter, name)
-        default:
-          return nil
-        }
-      case .attribute(let name, let attribute):
-        let type = index.resource(name)?.type
-        if type == "AWS::SecretsManager::Secret" && attribute == "Id"
-          || attribute.hasPrefix("MasterUserSecret.") || attribute == "MasterPasswordSecretArn"
-        {
-          return (.secret, name)
-        }
-        return nil
-      default:
-        return nil
-      }
+      return index.storeResource(for: dependencies[0])
     }
 
     // MARK: Roles
