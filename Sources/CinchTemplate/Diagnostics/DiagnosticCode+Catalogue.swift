@@ -116,6 +116,10 @@ extension DiagnosticCode {
     "E3001", "cycle", "Resources, conditions or outputs depend on each other in a circle; the cycle is named in order.")
   public static let danglingReference = DiagnosticCode(
     "E3002", "dangling-reference", "`Ref`, `Fn::GetAtt`, `${…}`, `DependsOn`, `Condition` or `Fn::FindInMap` names something the template does not define.")
+  public static let unusedParameter = DiagnosticCode(
+    "W3003", "unused-parameter", "A parameter nothing in the template uses; deploys must still give it a value (or rely on its default).")
+  public static let unusedMapping = DiagnosticCode(
+    "W3004", "unused-mapping", "A mapping no `Fn::FindInMap` reads.")
 
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
@@ -130,6 +134,6 @@ extension DiagnosticCode {
     ssmSecurePlacement, referenceInInit, referenceInUserData, secretInMetadata,
     versionRequiredInParameters, secureInParametersOrOutputs, secretInOutputs,
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
-    cycle, danglingReference,
+    cycle, danglingReference, unusedParameter, unusedMapping,
   ]
 }
