@@ -1,0 +1,222 @@
+/// Finds every dynamic reference in a parsed document, located in the file.
+///
+/// Walks the tree in document order, keeping two paths: the template path of the value
+/// (`Resources/Db/Properties/MasterUserPassword`, intrinsic functions left out, which is what
+/// placement rules match) and the full syntax path (`…/MasterUserPassword/Fn::Sub`). Every
+/// scalar is scanned, keys included (a reference in a key is never resolved: E2027). The string
+/// of an `Fn::Sub` is scanned with its `${…}` placeholders opaque, and the pieces of an
+/// `Fn::Join` are joined first, so that a reference assembled from several pieces is found
+/// (I2014) and a piece holding only `{{resolve:` is not reported as unterminated.
+///
+/// Spans found in decoded values are mapped back to the exact bytes of the file through
+/// `YAMLScalarSourceMap`, built only for the scalars that hold a reference.
+public enum ReferenceFinder {
+  public static func find(in document: ParsedDocument, into diagnostics: inout Diagnostics)
+    -> [ReferenceSite]
+  {
+    guard let root = document.root else { return [] }
+    var walker = ReferenceWalker(document: document)
+    walker.visit(root, path: [], syntax: [])
+    diagnostics.append(contentsOf: walker.diagnostics)
+    return walker.sites
+  }
+}
+
+struct ReferenceWalker {
+  let document: ParsedDocument
+  var sites: [ReferenceSite] = []
+  var diagnostics = Diagnostics()
+
+  init(document: ParsedDocument) {
+    self.document = document
+  }
+
+  var file: SourceFile { document.file }
+
+  // MARK: Walking
+
+  mutating func visit(_ node: Node, path: TemplatePath, syntax: TemplatePath) {
+    switch node.value {
+    case .scalar(let text):
+      scan(node, text: text, mode: .plain, path: path, syntax: syntax)
+    case .sequence(let items):
+      for (index, item) in items.enumerated() {
+        visit(item, path: path.appending(index), syntax: syntax.appending(index))
+      }
+    case .mapping(let entries):
+      for entry in entries {
+        let entryPath = path.appending(entry.name)
+        scanKey(entry.key, path: entryPath)
+        visit(entry.value, path: entryPath, syntax: syntax.appending(entry.name))
+      }
+    case .intrinsic(let intrinsic):
+      visit(intrinsic, node: node, path: path, syntax: syntax)
+    }
+  }
+
+  /// An intrinsic's arguments feed the value at `path`, so they keep it; only the syntax path
+  /// names the function and the argument index.
+  private mutating func visit(
+    _ intrinsic: Intrinsic, node: Node, path: TemplatePath, syntax: TemplatePath
+  ) {
+    let syntax = syntax.appending(intrinsic.function.rawValue)
+    let argument = intrinsic.argument
+    switch intrinsic.function {
+    case .sub:
+      visitSub(argument, path: path, syntax: syntax)
+    case .join:
+      if !visitJoin(argument, join: node, path: path, syntax: syntax) {
+        visitArguments(argument, listAt: 1, path: path, syntax: syntax)
+      }
+    case .select:
+      visitArguments(argument, listAt: 1, path: path, syntax: syntax)
+    default:
+      visitArguments(argument, listAt: nil, path: path, syntax: syntax)
+    }
+  }
+
+  /// Visits an argument list; the element at `listAt` (the list of `Fn::Join` and
+  /// `Fn::Select`) is itself a list of arguments.
+  mutating func visitArguments(
+    _ argument: Node, listAt: Int?, path: TemplatePath, syntax: TemplatePath
+  ) {
+    guard case .sequence(let items) = argument.value else {
+      visit(argument, path: path, syntax: syntax)
+      return
+    }
+    for (index, item) in items.enumerated() {
+      let itemSyntax = syntax.appending(index)
+      if index == listAt, case .sequence(let list) = item.value {
+        for (inner, element) in list.enumerated() {
+          visit(element, path: path, syntax: itemSyntax.appending(inner))
+        }
+      } else {
+        visit(item, path: path, syntax: itemSyntax)
+      }
+    }
+  }
+
+  /// `!Sub 'text'` or `!Sub ['text', {Var: value}]`: the text in Sub mode, each variable's
+  /// value as a value of the same path.
+  private mutating func visitSub(_ argument: Node, path: TemplatePath, syntax: TemplatePath) {
+    switch argument.value {
+    case .scalar(let text):
+      scan(argument, text: text, mode: .sub, path: path, syntax: syntax)
+    case .sequence(let items) where items.first?.scalar != nil:
+      for (index, item) in items.enumerated() {
+        let itemSyntax = syntax.appending(index)
+        if index == 0, let text = item.scalar {
+          scan(item, text: text, mode: .sub, path: path, syntax: itemSyntax)
+        } else if index == 1, case .mapping(let variables) = item.value {
+          for variable in variables {
+            scanKey(variable.key, path: path.appending(variable.name))
+            visit(variable.value, path: path, syntax: itemSyntax.appending(variable.name))
+          }
+        } else {
+          visit(item, path: path, syntax: itemSyntax)
+        }
+      }
+    default:
+      visitArguments(argument, listAt: nil, path: path, syntax: syntax)
+    }
+  }
+
+  // MARK: Scanning scalars
+
+  /// Scans one scalar value and records its references and issues.
+  mutating func scan(
+    _ node: Node, text: String, mode: ReferenceScanner.Mode, path: TemplatePath,
+    syntax: TemplatePath
+  ) {
+    let result = ReferenceScanner.scan(text, mode: mode)
+    guard !result.isEmpty else { return }
+    var locator = Locator(node: node, text: text, walker: self)
+    for found in result.references {
+      let context: ReferenceSite.Context =
+        mode == .sub ? .sub(variables: found.placeholders.map(\.name)) : .literal
+      sites.append(
+        ReferenceSite(
+          reference: found.reference, file: file.path, range: locator.range(found.span),
+          path: path, syntaxPath: syntax, context: context))
+    }
+    for issue in result.issues {
+      diagnostics.report(
+        Diagnostic(
+          issue.code, issue.message, file: file.path, range: locator.range(issue.span), path: path))
+    }
+  }
+
+  /// Scans a mapping key: any reference there is never resolved.
+  private mutating func scanKey(_ key: Node, path: TemplatePath) {
+    guard case .scalar(let text) = key.value else { return }
+    let result = ReferenceScanner.scan(text)
+    guard !result.isEmpty else { return }
+    var locator = Locator(node: key, text: text, walker: self)
+    let isLogicalID =
+      path.components.count == 2
+      && ["Resources", "Parameters", "Outputs", "Mappings", "Conditions"].contains(path[0] ?? "")
+    for found in result.references {
+      let message =
+        isLogicalID
+        ? "reference '\(found.reference.text)' in the logical ID of \(path[0] ?? "")/…; "
+          + "logical IDs are never resolved and must be alphanumeric"
+        : "reference '\(found.reference.text)' in a mapping key is never resolved; "
+          + "CloudFormation resolves references in values only"
+      diagnostics.report(
+        Diagnostic(
+          .referenceInLogicalID, message, file: file.path, range: locator.range(found.span),
+          path: path))
+    }
+    for issue in result.issues {
+      diagnostics.report(
+        Diagnostic(
+          issue.code, issue.message, file: file.path, range: locator.range(issue.span), path: path))
+    }
+  }
+
+  /// Turns spans of a scalar's value into file ranges, building the source map on first use.
+  struct Locator {
+    let node: Node
+    let text: String
+    let file: SourceFile
+    let format: ParsedDocument.Format
+    private var map: YAMLScalarSourceMap??
+
+    init(node: Node, text: String, walker: ReferenceWalker) {
+      self.node = node
+      self.text = text
+      self.file = walker.file
+      self.format = walker.document.format
+    }
+
+    mutating func range(_ span: Range<Int>) -> SourceRange {
+      if map == nil { map = .some(Self.sourceMap(node: node, text: text, file: file, format: format)) }
+      guard let map = map ?? nil else { return node.range }
+      let bytes = map.sourceRange(ofValueBytes: span)
+      guard bytes.lowerBound >= 0, bytes.upperBound <= file.bytes.count else { return node.range }
+      return file.range(fromByte: bytes.lowerBound, toByte: bytes.upperBound)
+    }
+
+    static func sourceMap(
+      node: Node, text: String, file: SourceFile, format: ParsedDocument.Format
+    ) -> YAMLScalarSourceMap? {
+      switch format {
+      case .yaml:
+        return YAMLScalarSourceMap(file: file, node: node)
+      case .json:
+        // merge: the JSON parser (branch `json-parser`) brings a JSON string source map; plug
+        // it in here for strings with escapes. Until then only verbatim strings map exactly.
+        let quote = node.range.start.offset
+        let start = quote + 1
+        let length = text.utf8.count
+        guard node.style == .doubleQuoted, quote < file.bytes.count,
+          file.bytes[quote] == UInt8(ascii: "\""), start + length < file.bytes.count,
+          file.bytes[start + length] == UInt8(ascii: "\""),
+          file.bytes[start..<(start + length)].elementsEqual(text.utf8),
+          !file.bytes[start..<(start + length)].contains(UInt8(ascii: "\\"))
+        else { return nil }
+        return .identity(start: start, length: length)
+      }
+    }
+  }
+}
