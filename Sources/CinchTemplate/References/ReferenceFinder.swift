@@ -158,8 +158,8 @@ struct ReferenceWalker {
     for found in result.references {
       let message =
         isLogicalID
-        ? "reference '\(found.reference.text)' in the logical ID of \(path[0] ?? "")/…; "
-          + "logical IDs are never resolved and must be alphanumeric"
+        ? "reference '\(found.reference.text)' in a logical ID in '\(path[0] ?? "")' is never "
+          + "resolved; logical IDs must be alphanumeric"
         : "reference '\(found.reference.text)' in a mapping key is never resolved; "
           + "CloudFormation resolves references in values only"
       diagnostics.report(

@@ -117,6 +117,12 @@ public struct YAMLScalarSourceMap: Sendable, Hashable {
     value: UnsafeBufferPointer<UInt8>
   ) -> Bool {
     guard start + value.count <= source.count else { return false }
+    if style != .plain {
+      let quote = style == .singleQuoted ? UInt8(ascii: "'") : UInt8(ascii: "\"")
+      guard start >= 1, source[start - 1] == quote, start + value.count < source.count,
+        source[start + value.count] == quote
+      else { return false }
+    }
     for index in 0..<value.count {
       let byte = source[start + index]
       guard byte == value[index] else { return false }
