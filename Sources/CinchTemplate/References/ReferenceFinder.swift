@@ -44,6 +44,14 @@ struct ReferenceWalker {
         visit(item, path: path.appending(index), syntax: syntax.appending(index))
       }
     case .mapping(let entries):
+      // A long form inside a short form (`!Base64 {Fn::Sub: …}`) can reach us as a plain
+      // mapping: the parser normalises long forms only in untagged mappings.
+      if entries.count == 1, let function = IntrinsicFunction(longFormKey: entries[0].name) {
+        let intrinsic = Intrinsic(
+          function: function, argument: entries[0].value, form: .longForm(key: entries[0].key.range))
+        visit(intrinsic, node: node, path: path, syntax: syntax)
+        return
+      }
       for entry in entries {
         let entryPath = path.appending(entry.name)
         scanKey(entry.key, path: entryPath)

@@ -216,7 +216,7 @@ struct PlacementChecker {
     let site = sites[limit]
     let inMappings = sites.filter { $0.path.first == "Mappings" }.count
     var notes: [Diagnostic.Note] = [
-      .init("reference \(limit + 1) is here; the first is at \(sites[0].range.start)")
+      .init("the first reference is here", file: sites[0].file, range: sites[0].range)
     ]
     if inMappings > 0 {
       notes.append(
@@ -226,7 +226,8 @@ struct PlacementChecker {
     }
     report(
       .tooManyReferences,
-      "template has \(sites.count) dynamic references; CloudFormation accepts at most \(limit)",
+      "template has \(sites.count) dynamic references; CloudFormation accepts at most \(limit) "
+        + "(this is reference \(limit + 1))",
       at: site, notes: notes)
   }
 }
