@@ -17,15 +17,15 @@ extension ReferenceWalker {
 
   /// Returns false when the argument is not `[delimiter, [pieces…]]` with a literal delimiter
   /// and a literal list, or when no piece mentions `resolve`; the caller then walks it as usual.
-  mutating func visitJoin(
-    _ argument: Node, join: Node, path: TemplatePath, syntax: TemplatePath
-  ) -> Bool {
+  mutating func visitJoin(_ argument: Node, join: Node) -> Bool {
     guard case .sequence(let arguments) = argument.value, arguments.count == 2,
       case .scalar(let delimiter) = arguments[0].value,
       case .sequence(let pieces) = arguments[1].value,
       pieces.contains(where: { $0.scalar.map(Self.mentionsResolve) ?? false })
     else { return false }
-    let listSyntax = syntax.appending(1)
+    let valuePath = TemplatePath(path)
+    let joinSyntax = TemplatePath(syntax)
+    let listSyntax = joinSyntax.appending(1)
 
     var text: [UInt8] = []
     var chunks: [(range: Range<Int>, kind: Chunk)] = []
@@ -53,7 +53,8 @@ extension ReferenceWalker {
 
     /// The literal piece holding all of `span`, if one does.
     func literalPiece(containing span: Range<Int>) -> (piece: Int, offset: Int)? {
-      for chunk in chunks where chunk.range.lowerBound <= span.lowerBound
+      for chunk in chunks
+      where chunk.range.lowerBound <= span.lowerBound
         && span.upperBound <= chunk.range.upperBound
       {
         if case .literal(let piece) = chunk.kind { return (piece, chunk.range.lowerBound) }
@@ -63,7 +64,8 @@ extension ReferenceWalker {
     func insideDelimiter(_ span: Range<Int>) -> Bool {
       chunks.contains { chunk in
         if case .delimiter = chunk.kind {
-          return chunk.range.lowerBound <= span.lowerBound && span.upperBound <= chunk.range.upperBound
+          return chunk.range.lowerBound <= span.lowerBound
+            && span.upperBound <= chunk.range.upperBound
         }
         return false
       }
@@ -73,9 +75,7 @@ extension ReferenceWalker {
       if let (piece, offset) = literalPiece(containing: found.span) {
         var single = ReferenceScan()
         single.references = [found]
-        record(
-          single, shiftedBy: offset, node: pieces[piece], path: path,
-          syntax: listSyntax.appending(piece))
+        record(single, shiftedBy: offset, node: pieces[piece], syntax: listSyntax.appending(piece))
         continue
       }
       if insideDelimiter(found.span) { continue }
@@ -96,8 +96,8 @@ extension ReferenceWalker {
       }
       sites.append(
         ReferenceSite(
-          reference: found.reference, file: file.path, range: join.range, path: path,
-          syntaxPath: syntax, context: .join(pieces: parts)))
+          reference: found.reference, file: file.path, range: join.range, path: valuePath,
+          syntaxPath: joinSyntax, context: .join(pieces: parts)))
       let unknowns = found.placeholders.map { "'${\($0.name)}'" }
       let message =
         unknowns.isEmpty
@@ -105,37 +105,38 @@ extension ReferenceWalker {
         : "reference '\(found.reference.text)' is assembled by 'Fn::Join'; it is known once "
           + "\(unknowns.joined(separator: ", ")) \(unknowns.count == 1 ? "is" : "are") evaluated"
       diagnostics.report(
-        Diagnostic(.composedReference, message, file: file.path, range: join.range, path: path))
+        Diagnostic(
+          .composedReference, message, file: file.path, range: join.range, path: valuePath))
     }
     for issue in result.issues {
       if let (piece, offset) = literalPiece(containing: issue.span) {
         var single = ReferenceScan()
         single.issues = [issue]
-        record(
-          single, shiftedBy: offset, node: pieces[piece], path: path,
-          syntax: listSyntax.appending(piece))
+        record(single, shiftedBy: offset, node: pieces[piece], syntax: listSyntax.appending(piece))
         continue
       }
       if insideDelimiter(issue.span) { continue }
       diagnostics.report(
         Diagnostic(
           issue.code, issue.message + " (in the text 'Fn::Join' assembles)", file: file.path,
-          range: join.range, path: path))
+          range: join.range, path: valuePath))
     }
 
     // The delimiter on its own, and every piece that is not literal text.
-    scan(arguments[0], text: delimiter, mode: .plain, path: path, syntax: syntax.appending(0))
+    descend(value: nil, syntax: "0") { $0.scan(arguments[0], text: delimiter, mode: .plain) }
     for (index, piece) in pieces.enumerated() where piece.scalar == nil {
-      visit(piece, path: path, syntax: listSyntax.appending(index))
+      descend(value: nil, syntax: "1") { walker in
+        walker.descend(value: nil, syntax: String(index)) { $0.visit(piece) }
+      }
     }
     return true
   }
 
   /// Records results found in a literal piece at `offset` of the joined text.
   private mutating func record(
-    _ result: ReferenceScan, shiftedBy offset: Int, node: Node, path: TemplatePath,
-    syntax: TemplatePath
+    _ result: ReferenceScan, shiftedBy offset: Int, node: Node, syntax: TemplatePath
   ) {
+    let valuePath = TemplatePath(path)
     guard let text = node.scalar else { return }
     var locator = Locator(node: node, text: text, walker: self)
     func shift(_ span: Range<Int>) -> Range<Int> {
@@ -147,13 +148,13 @@ extension ReferenceWalker {
       sites.append(
         ReferenceSite(
           reference: reference.reference, file: file.path, range: locator.range(reference.span),
-          path: path, syntaxPath: syntax, context: .literal))
+          path: valuePath, syntaxPath: syntax, context: .literal))
     }
     for issue in result.issues {
       diagnostics.report(
         Diagnostic(
           issue.code, issue.message, file: file.path, range: locator.range(shift(issue.span)),
-          path: path))
+          path: valuePath))
     }
   }
 

@@ -16,7 +16,7 @@ public enum ReferenceFinder {
   {
     guard let root = document.root else { return [] }
     var walker = ReferenceWalker(document: document)
-    walker.visit(root, path: [], syntax: [])
+    walker.visit(root)
     diagnostics.append(contentsOf: walker.diagnostics)
     return walker.sites
   }
@@ -26,6 +26,10 @@ struct ReferenceWalker {
   let document: ParsedDocument
   var sites: [ReferenceSite] = []
   var diagnostics = Diagnostics()
+  /// The value path and the syntax path of the node being visited, as stacks: a path value is
+  /// made only for what gets recorded.
+  private(set) var path: [String] = []
+  private(set) var syntax: [String] = []
 
   init(document: ParsedDocument) {
     self.document = document
@@ -33,152 +37,167 @@ struct ReferenceWalker {
 
   var file: SourceFile { document.file }
 
+  /// Runs `body` one level down: `value` extends the value path (nil for an intrinsic's
+  /// argument, which feeds the same value), `syntax` the syntax path.
+  mutating func descend(
+    value: String?, syntax component: String?, _ body: (inout ReferenceWalker) -> Void
+  ) {
+    if let value { path.append(value) }
+    if let component { syntax.append(component) }
+    body(&self)
+    if value != nil { path.removeLast() }
+    if component != nil { syntax.removeLast() }
+  }
+
   // MARK: Walking
 
-  mutating func visit(_ node: Node, path: TemplatePath, syntax: TemplatePath) {
+  mutating func visit(_ node: Node) {
     switch node.value {
     case .scalar(let text):
-      scan(node, text: text, mode: .plain, path: path, syntax: syntax)
+      scan(node, text: text, mode: .plain)
     case .sequence(let items):
       for (index, item) in items.enumerated() {
-        visit(item, path: path.appending(index), syntax: syntax.appending(index))
+        let component = String(index)
+        descend(value: component, syntax: component) { $0.visit(item) }
       }
     case .mapping(let entries):
       // A long form inside a short form (`!Base64 {Fn::Sub: …}`) can reach us as a plain
       // mapping: the parser normalises long forms only in untagged mappings.
       if entries.count == 1, let function = IntrinsicFunction(longFormKey: entries[0].name) {
         let intrinsic = Intrinsic(
-          function: function, argument: entries[0].value, form: .longForm(key: entries[0].key.range))
-        visit(intrinsic, node: node, path: path, syntax: syntax)
+          function: function, argument: entries[0].value, form: .longForm(key: entries[0].key.range)
+        )
+        visit(intrinsic, node: node)
         return
       }
       for entry in entries {
-        let entryPath = path.appending(entry.name)
-        scanKey(entry.key, path: entryPath)
-        visit(entry.value, path: entryPath, syntax: syntax.appending(entry.name))
+        let name = entry.name
+        descend(value: name, syntax: name) { walker in
+          walker.scanKey(entry.key)
+          walker.visit(entry.value)
+        }
       }
     case .intrinsic(let intrinsic):
-      visit(intrinsic, node: node, path: path, syntax: syntax)
+      visit(intrinsic, node: node)
     }
   }
 
-  /// An intrinsic's arguments feed the value at `path`, so they keep it; only the syntax path
-  /// names the function and the argument index.
-  private mutating func visit(
-    _ intrinsic: Intrinsic, node: Node, path: TemplatePath, syntax: TemplatePath
-  ) {
-    let syntax = syntax.appending(intrinsic.function.rawValue)
-    let argument = intrinsic.argument
-    switch intrinsic.function {
-    case .sub:
-      visitSub(argument, path: path, syntax: syntax)
-    case .join:
-      if !visitJoin(argument, join: node, path: path, syntax: syntax) {
-        visitArguments(argument, listAt: 1, path: path, syntax: syntax)
+  /// An intrinsic's arguments feed the value at the current path, so they keep it; only the
+  /// syntax path names the function and the argument index.
+  private mutating func visit(_ intrinsic: Intrinsic, node: Node) {
+    descend(value: nil, syntax: intrinsic.function.rawValue) { walker in
+      let argument = intrinsic.argument
+      switch intrinsic.function {
+      case .sub:
+        walker.visitSub(argument)
+      case .join:
+        if !walker.visitJoin(argument, join: node) { walker.visitArguments(argument, listAt: 1) }
+      case .select:
+        walker.visitArguments(argument, listAt: 1)
+      default:
+        walker.visitArguments(argument, listAt: nil)
       }
-    case .select:
-      visitArguments(argument, listAt: 1, path: path, syntax: syntax)
-    default:
-      visitArguments(argument, listAt: nil, path: path, syntax: syntax)
     }
   }
 
   /// Visits an argument list; the element at `listAt` (the list of `Fn::Join` and
   /// `Fn::Select`) is itself a list of arguments.
-  mutating func visitArguments(
-    _ argument: Node, listAt: Int?, path: TemplatePath, syntax: TemplatePath
-  ) {
+  mutating func visitArguments(_ argument: Node, listAt: Int?) {
     guard case .sequence(let items) = argument.value else {
-      visit(argument, path: path, syntax: syntax)
+      visit(argument)
       return
     }
     for (index, item) in items.enumerated() {
-      let itemSyntax = syntax.appending(index)
-      if index == listAt, case .sequence(let list) = item.value {
-        for (inner, element) in list.enumerated() {
-          visit(element, path: path, syntax: itemSyntax.appending(inner))
+      descend(value: nil, syntax: String(index)) { walker in
+        if index == listAt, case .sequence(let list) = item.value {
+          for (inner, element) in list.enumerated() {
+            walker.descend(value: nil, syntax: String(inner)) { $0.visit(element) }
+          }
+        } else {
+          walker.visit(item)
         }
-      } else {
-        visit(item, path: path, syntax: itemSyntax)
       }
     }
   }
 
   /// `!Sub 'text'` or `!Sub ['text', {Var: value}]`: the text in Sub mode, each variable's
   /// value as a value of the same path.
-  private mutating func visitSub(_ argument: Node, path: TemplatePath, syntax: TemplatePath) {
+  private mutating func visitSub(_ argument: Node) {
     switch argument.value {
     case .scalar(let text):
-      scan(argument, text: text, mode: .sub, path: path, syntax: syntax)
+      scan(argument, text: text, mode: .sub)
     case .sequence(let items) where items.first?.scalar != nil:
       for (index, item) in items.enumerated() {
-        let itemSyntax = syntax.appending(index)
-        if index == 0, let text = item.scalar {
-          scan(item, text: text, mode: .sub, path: path, syntax: itemSyntax)
-        } else if index == 1, case .mapping(let variables) = item.value {
-          for variable in variables {
-            scanKey(variable.key, path: path.appending(variable.name))
-            visit(variable.value, path: path, syntax: itemSyntax.appending(variable.name))
+        descend(value: nil, syntax: String(index)) { walker in
+          if index == 0, let text = item.scalar {
+            walker.scan(item, text: text, mode: .sub)
+          } else if index == 1, case .mapping(let variables) = item.value {
+            for variable in variables {
+              walker.descend(value: variable.name, syntax: nil) { $0.scanKey(variable.key) }
+              walker.descend(value: nil, syntax: variable.name) { $0.visit(variable.value) }
+            }
+          } else {
+            walker.visit(item)
           }
-        } else {
-          visit(item, path: path, syntax: itemSyntax)
         }
       }
     default:
-      visitArguments(argument, listAt: nil, path: path, syntax: syntax)
+      visitArguments(argument, listAt: nil)
     }
   }
 
   // MARK: Scanning scalars
 
   /// Scans one scalar value and records its references and issues.
-  mutating func scan(
-    _ node: Node, text: String, mode: ReferenceScanner.Mode, path: TemplatePath,
-    syntax: TemplatePath
-  ) {
+  mutating func scan(_ node: Node, text: String, mode: ReferenceScanner.Mode) {
     let result = ReferenceScanner.scan(text, mode: mode)
     guard !result.isEmpty else { return }
     var locator = Locator(node: node, text: text, walker: self)
+    let valuePath = TemplatePath(path)
     for found in result.references {
       let context: ReferenceSite.Context =
         mode == .sub ? .sub(variables: found.placeholders.map(\.name)) : .literal
       sites.append(
         ReferenceSite(
           reference: found.reference, file: file.path, range: locator.range(found.span),
-          path: path, syntaxPath: syntax, context: context))
+          path: valuePath, syntaxPath: TemplatePath(syntax), context: context))
     }
     for issue in result.issues {
       diagnostics.report(
         Diagnostic(
-          issue.code, issue.message, file: file.path, range: locator.range(issue.span), path: path))
+          issue.code, issue.message, file: file.path, range: locator.range(issue.span),
+          path: valuePath))
     }
   }
 
-  /// Scans a mapping key: any reference there is never resolved.
-  private mutating func scanKey(_ key: Node, path: TemplatePath) {
+  /// Scans a mapping key (the current path ends with it): any reference there is never
+  /// resolved.
+  private mutating func scanKey(_ key: Node) {
     guard case .scalar(let text) = key.value else { return }
     let result = ReferenceScanner.scan(text)
     guard !result.isEmpty else { return }
     var locator = Locator(node: key, text: text, walker: self)
+    let keyPath = TemplatePath(path)
     let isLogicalID =
-      path.components.count == 2
-      && ["Resources", "Parameters", "Outputs", "Mappings", "Conditions"].contains(path[0] ?? "")
+      path.count == 2
+      && ["Resources", "Parameters", "Outputs", "Mappings", "Conditions"].contains(path[0])
     for found in result.references {
       let message =
         isLogicalID
-        ? "reference '\(found.reference.text)' in a logical ID in '\(path[0] ?? "")' is never "
+        ? "reference '\(found.reference.text)' in a logical ID in '\(path[0])' is never "
           + "resolved; logical IDs must be alphanumeric"
         : "reference '\(found.reference.text)' in a mapping key is never resolved; "
           + "CloudFormation resolves references in values only"
       diagnostics.report(
         Diagnostic(
           .referenceInLogicalID, message, file: file.path, range: locator.range(found.span),
-          path: path))
+          path: keyPath))
     }
     for issue in result.issues {
       diagnostics.report(
         Diagnostic(
-          issue.code, issue.message, file: file.path, range: locator.range(issue.span), path: path))
+          issue.code, issue.message, file: file.path, range: locator.range(issue.span),
+          path: keyPath))
     }
   }
 
@@ -198,7 +217,9 @@ struct ReferenceWalker {
     }
 
     mutating func range(_ span: Range<Int>) -> SourceRange {
-      if map == nil { map = .some(Self.sourceMap(node: node, text: text, file: file, format: format)) }
+      if map == nil {
+        map = .some(Self.sourceMap(node: node, text: text, file: file, format: format))
+      }
       guard let map = map ?? nil else { return node.range }
       let bytes = map.sourceRange(ofValueBytes: span)
       guard bytes.lowerBound >= 0, bytes.upperBound <= file.bytes.count else { return node.range }

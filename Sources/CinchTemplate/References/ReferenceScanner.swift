@@ -28,6 +28,8 @@ public enum ReferenceScanner {
   /// Scans `text`. Costs one pass over its bytes and allocates nothing when the text holds no
   /// `{{` or `<<` followed by `resolve`.
   public static func scan(_ text: String, mode: Mode = .plain) -> ReferenceScan {
+    // Nothing shorter than `{{resolve:` can hold a reference or a malformed one.
+    guard text.utf8.count >= 10 else { return ReferenceScan() }
     var text = text
     return text.withUTF8 { scan(bytes: $0, mode: mode, opaque: []) }
   }
@@ -127,12 +129,16 @@ struct ScanMachine {
   // Bounds on the work hostile text can cause (each filled on first use):
   /// Openers already known never to close (found open when an enclosing scan hit the end).
   private var unterminated: Set<Int> = []
-  /// Offsets of every `}`, for placeholders in Sub mode.
-  private var closeBraces: [Int]?
+  /// The last search for the `}` that ends a placeholder: from `from`, found at `at` (or the
+  /// end of the text when there is none). A later search starting between the two has the same
+  /// answer, which keeps a run of `${` without `}` linear.
+  private var braceSearch: (from: Int, at: Int)?
   /// Where the last `}}` and `>>` start, for the hint on an unterminated reference.
   private var lastClosers: (braces: Int, angles: Int)?
 
-  init(bytes: UnsafeBufferPointer<UInt8>, mode: ReferenceScanner.Mode, opaque: [ReferencePlaceholder]) {
+  init(
+    bytes: UnsafeBufferPointer<UInt8>, mode: ReferenceScanner.Mode, opaque: [ReferencePlaceholder]
+  ) {
     self.bytes = bytes
     self.mode = mode
     var table: [Int: ReferencePlaceholder] = [:]
@@ -145,17 +151,17 @@ struct ScanMachine {
   /// closes is remembered with every opener it encloses, so none of them is walked again.
   mutating func run() {
     let count = bytes.count
+    let placeholders = mode == .sub || !opaque.isEmpty
     var index = 0
     while index + 1 < count {
-      if let placeholder = placeholder(at: index) {
-        index = placeholder.span.upperBound
-        continue
-      }
       let byte = bytes[index]
-      if byte == Byte.openBrace || byte == Byte.less, bytes[index + 1] == byte,
-        let resume = reference(at: index)
-      {
-        index = resume
+      if byte == Byte.openBrace || byte == Byte.less {
+        if bytes[index + 1] == byte, let resume = reference(at: index) {
+          index = resume
+          continue
+        }
+      } else if placeholders, let placeholder = placeholder(at: index) {
+        index = placeholder.span.upperBound
         continue
       }
       index += 1
@@ -320,21 +326,17 @@ struct ScanMachine {
     guard mode == .sub, bytes[index] == Byte.dollar, index + 2 < bytes.count,
       bytes[index + 1] == Byte.openBrace, bytes[index + 2] != Byte.bang
     else { return nil }
-    if closeBraces == nil {
-      var offsets: [Int] = []
-      for offset in 0..<bytes.count where bytes[offset] == Byte.closeBrace { offsets.append(offset) }
-      closeBraces = offsets
+    let from = index + 2
+    let end: Int
+    if let search = braceSearch, search.from <= from, from <= search.at {
+      end = search.at
+    } else {
+      var cursor = from
+      while cursor < bytes.count, bytes[cursor] != Byte.closeBrace { cursor += 1 }
+      braceSearch = (from, cursor)
+      end = cursor
     }
-    guard let offsets = closeBraces else { return nil }
-    // The first `}` after the `${`.
-    var low = 0
-    var high = offsets.count
-    while low < high {
-      let mid = (low + high) / 2
-      if offsets[mid] < index + 2 { low = mid + 1 } else { high = mid }
-    }
-    guard low < offsets.count else { return nil }
-    let end = offsets[low]
+    guard end < bytes.count else { return nil }
     return ReferencePlaceholder(name: text((index + 2)..<end), span: index..<(end + 1))
   }
 
@@ -537,7 +539,9 @@ struct ScanMachine {
     let shape = "'arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME'"
     var problem: (Int, String)?
     if let partition = fixed(1), !Self.isPartition(partition) {
-      problem = (1, "partition '\(partition)' in secret ARN is not an AWS partition ('aws', 'aws-cn', …)")
+      problem = (
+        1, "partition '\(partition)' in secret ARN is not an AWS partition ('aws', 'aws-cn', …)"
+      )
     } else if let service = fixed(2), service != "secretsmanager" {
       problem = (2, "ARN names service '\(service)', not 'secretsmanager'; expected \(shape)")
     } else if let region = fixed(3), !Self.isRegion(region) {
@@ -566,11 +570,13 @@ struct ScanMachine {
     _ range: Range<Int>, _ body: ParsedBody, isSecret: Bool, what: String
   ) -> Bool {
     var bad: Int?
-    forEachByte(in: range, body, indexed: { index, byte in
-      if bad == nil, !(isSecret ? Self.isSecretNameByte(byte) : Self.isParameterNameByte(byte)) {
-        bad = index
-      }
-    })
+    forEachByte(
+      in: range, body,
+      indexed: { index, byte in
+        if bad == nil, !(isSecret ? Self.isSecretNameByte(byte) : Self.isParameterNameByte(byte)) {
+          bad = index
+        }
+      })
     guard let bad else { return false }
     let allowed = isSecret ? "letters, digits and '/_+=.@-'" : "letters, digits and '_.-/'"
     let message: String
@@ -637,7 +643,8 @@ struct ScanMachine {
     in range: Range<Int>, _ parsed: ParsedBody, indexed body: (Int, UInt8) -> Void
   ) {
     var index = range.lowerBound
-    var next = parsed.placeholders.firstIndex { $0.span.upperBound > index } ?? parsed.placeholders.count
+    var next =
+      parsed.placeholders.firstIndex { $0.span.upperBound > index } ?? parsed.placeholders.count
     while index < range.upperBound {
       if next < parsed.placeholders.count, parsed.placeholders[next].span.lowerBound <= index {
         index = parsed.placeholders[next].span.upperBound
@@ -718,7 +725,9 @@ struct ScanMachine {
     guard let first = text.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else {
       return false
     }
-    return text.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "-") }
+    return text.utf8.allSatisfy {
+      ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "-")
+    }
   }
 
   static func isRegion(_ text: String) -> Bool {
@@ -730,6 +739,7 @@ struct ScanMachine {
   }
 
   static func isAccount(_ text: String) -> Bool {
-    text.utf8.count == 12 && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    text.utf8.count == 12
+      && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
   }
 }

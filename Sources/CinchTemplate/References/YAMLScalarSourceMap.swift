@@ -172,7 +172,9 @@ private struct Decoder {
   /// Copies one UTF-8 sequence from the source; returns the index after it.
   mutating func copyCharacter(at index: Int) -> Int {
     let length = min(ScanMachine.sequenceLength(source[index]), source.count - index)
-    for offset in 0..<length { emit(source[index + offset], from: index + offset, to: index + offset + 1) }
+    for offset in 0..<length {
+      emit(source[index + offset], from: index + offset, to: index + offset + 1)
+    }
     return index + length
   }
 
@@ -420,8 +422,12 @@ private struct Decoder {
       scanBreaks(&index, &column, &indent, &trailingBreaks, parent: parent)
     }
     // Chomping decides whether the final breaks belong to the value; the value says.
-    if let leading = leadingBreak, !stop { emit(0x0A, from: leading.lowerBound, to: leading.upperBound) }
-    for range in trailingBreaks where !stop { emit(0x0A, from: range.lowerBound, to: range.upperBound) }
+    if let leading = leadingBreak, !stop {
+      emit(0x0A, from: leading.lowerBound, to: leading.upperBound)
+    }
+    for range in trailingBreaks where !stop {
+      emit(0x0A, from: range.lowerBound, to: range.upperBound)
+    }
     return isDone
   }
 
@@ -452,7 +458,9 @@ private struct Decoder {
   /// starts its line.
   func parentIndent(ofHeaderAt header: Int) -> Int {
     var lineStart = header
-    while lineStart > 0, source[lineStart - 1] != 0x0A, source[lineStart - 1] != 0x0D { lineStart -= 1 }
+    while lineStart > 0, source[lineStart - 1] != 0x0A, source[lineStart - 1] != 0x0D {
+      lineStart -= 1
+    }
     var index = lineStart
     while index < header, source[index] == 0x20 { index += 1 }
     var dash = -1

@@ -6,27 +6,35 @@ extension PlacementChecker {
   mutating func checkPasswords() {
     for resource in template.resources {
       guard let properties = resource.properties else { continue }
-      findPasswords(properties, path: ["Resources", resource.logicalID, "Properties"])
+      var path = ["Resources", resource.logicalID, "Properties"]
+      findPasswords(properties, path: &path)
     }
   }
 
-  private mutating func findPasswords(_ node: Node, path: TemplatePath) {
+  /// Walks property values looking for password-like keys; `path` is a stack, turned into a
+  /// `TemplatePath` only for what is judged.
+  private mutating func findPasswords(_ node: Node, path: inout [String]) {
     switch node.value {
     case .mapping(let entries):
       for entry in entries {
-        let entryPath = path.appending(entry.name)
-        if PlacementRules.passwordProperties.contains(entry.name) {
-          judge(entry.value, property: entry.name, path: entryPath)
+        path.append(entry.name)
+        if PlacementRules.isPasswordProperty(entry.name) {
+          judge(entry.value, property: entry.name, path: TemplatePath(path))
         } else {
-          findPasswords(entry.value, path: entryPath)
+          findPasswords(entry.value, path: &path)
         }
+        path.removeLast()
       }
     case .sequence(let items):
-      for (index, item) in items.enumerated() { findPasswords(item, path: path.appending(index)) }
+      for (index, item) in items.enumerated() {
+        path.append(String(index))
+        findPasswords(item, path: &path)
+        path.removeLast()
+      }
     case .intrinsic(let intrinsic) where intrinsic.function == .if:
       if let arguments = intrinsic.argument.sequence, arguments.count == 3 {
-        findPasswords(arguments[1], path: path)
-        findPasswords(arguments[2], path: path)
+        findPasswords(arguments[1], path: &path)
+        findPasswords(arguments[2], path: &path)
       }
     case .scalar, .intrinsic:
       break
@@ -51,7 +59,8 @@ extension PlacementChecker {
       break
     }
     let inside = sites.filter {
-      value.range.start.offset <= $0.range.start.offset && $0.range.end.offset <= value.range.end.offset
+      value.range.start.offset <= $0.range.start.offset
+        && $0.range.end.offset <= value.range.end.offset
     }
     if inside.contains(where: { $0.reference.kind.isSecure }) { return }
     if let plain = inside.first {
@@ -71,7 +80,9 @@ extension PlacementChecker {
           "'\(property)' takes parameter '\(exposed.name)', which is not 'NoEcho: true' and "
             + "shows in the stack's parameters; use a secure reference or mark it 'NoEcho'",
           file: template.path, range: value.range, path: path,
-          notes: [.init("parameter '\(exposed.name)'", file: template.path, range: exposed.keyRange)]))
+          notes: [
+            .init("parameter '\(exposed.name)'", file: template.path, range: exposed.keyRange)
+          ]))
       return
     }
     if parameters.isEmpty, Self.isLiteral(value) {

@@ -11,7 +11,9 @@ extension PlacementRules {
     "AWS::IAM::User": [["LoginProfile", "Password"]],
     "AWS::KinesisFirehose::DeliveryStream": [["RedshiftDestinationConfiguration", "Password"]],
     "AWS::OpsWorks::App": [["AppSource", "Password"]],
-    "AWS::OpsWorks::Stack": [["CustomCookbooksSource", "Password"], ["RdsDbInstances", "*", "DbPassword"]],
+    "AWS::OpsWorks::Stack": [
+      ["CustomCookbooksSource", "Password"], ["RdsDbInstances", "*", "DbPassword"],
+    ],
     "AWS::RDS::DBCluster": [["MasterUserPassword"]],
     "AWS::RDS::DBInstance": [["MasterUserPassword"]],
     "AWS::Redshift::Cluster": [["MasterUserPassword"]],
@@ -56,6 +58,14 @@ extension PlacementRules {
     "OAuthToken", "ClientSecret",
   ]
 
+  /// Checked for every property key, so a last-letter test goes before the set lookup.
+  static func isPasswordProperty(_ name: String) -> Bool {
+    switch name.utf8.last {
+    case UInt8(ascii: "d"), UInt8(ascii: "n"), UInt8(ascii: "t"): passwordProperties.contains(name)
+    default: false
+    }
+  }
+
   static func isCustomResource(_ type: String) -> Bool {
     type.hasPrefix("Custom::") || type == "AWS::CloudFormation::CustomResource"
   }
@@ -64,7 +74,8 @@ extension PlacementRules {
   static func matches(_ path: ArraySlice<String>, _ pattern: [String]) -> Bool {
     guard path.count == pattern.count else { return false }
     return zip(path, pattern).allSatisfy { component, expected in
-      expected == "*" ? component.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } : component == expected
+      expected == "*"
+        ? component.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } : component == expected
     }
   }
 }

@@ -36,11 +36,18 @@ public enum PlacementRules {
 struct PlacementChecker {
   let template: Template
   let sites: [ReferenceSite]
+  /// Resource types by logical ID (the first of duplicates, as `Template.resource` reads).
+  let resourceTypes: [String: String]
   var diagnostics = Diagnostics()
 
   init(template: Template, sites: [ReferenceSite]) {
     self.template = template
     self.sites = sites
+    var types: [String: String] = [:]
+    for resource in template.resources where types[resource.logicalID] == nil {
+      types[resource.logicalID] = resource.type ?? ""
+    }
+    self.resourceTypes = types
   }
 
   private mutating func report(
@@ -103,8 +110,7 @@ struct PlacementChecker {
   private mutating func checkResource(_ site: ReferenceSite, path: [String]) {
     guard path.count >= 3 else { return }
     let logicalID = path[1]
-    let resource = template.resource(logicalID)
-    let type = resource?.type ?? ""
+    let type = resourceTypes[logicalID] ?? ""
     let kind = site.reference.kind
     switch path[2] {
     case "Properties":

@@ -32,7 +32,9 @@ import Testing
     func pick(_ choices: [String]) -> String { choices.randomElement(using: &rng) ?? "" }
     let opener = pick(["{{", "{{", "{{", "<<", "<<", "{{ ", "{", "{{{", ""])
     let word = pick(["resolve:", "resolve:", "resolve:", "resolve :", "resolve", "resolv:"])
-    let service = pick(["ssm", "ssm-secure", "secretsmanager", "secretsmanager", "SSM", "", "s3", "${Svc}"])
+    let service = pick([
+      "ssm", "ssm-secure", "secretsmanager", "secretsmanager", "SSM", "", "s3", "${Svc}",
+    ])
     let parts = [
       "/a/b", "name", "my app", "${Env}", "${AWS::Region}", "${!Lit}", "${Db.Arn}", "arn", "aws",
       "secretsmanager", "us-east-1", "123456789012", "secret", "SecretString", "SecretBinary",
@@ -67,7 +69,8 @@ import Testing
 
   /// Raw bytes, invalid UTF-8 included.
   static let rawBytes = Generator<[[UInt8]], Shrink.None<[[UInt8]]>>(run: { rng in
-    let interesting: [UInt8] = Array("{}<>:$!\\resolvessm".utf8) + [0x80, 0xC3, 0xE2, 0xF0, 0xFF, 0]
+    let interesting: [UInt8] =
+      Array("{}<>:$!\\resolvessm".utf8) + [0x80, 0xC3, 0xE2, 0xF0, 0xFF, 0]
     return (0..<400).map { _ in
       (0..<Int.random(in: 0...80, using: &rng)).map { _ in
         Bool.random(using: &rng)
@@ -106,7 +109,9 @@ import Testing
 
   /// How many references and issues a batch produced, so a generator that stops producing
   /// near-references fails the test instead of passing vacuously.
-  static func tally(_ texts: [String], mode: ReferenceScanner.Mode) -> (references: Int, issues: Set<String>) {
+  static func tally(_ texts: [String], mode: ReferenceScanner.Mode) -> (
+    references: Int, issues: Set<String>
+  ) {
     var references = 0
     var codes = Set<String>()
     for text in texts {
@@ -165,14 +170,18 @@ struct GeneratedReference: Sendable {
   var reference: Reference
   var seed: Int
 
-  static let batch = Generator<[GeneratedReference], Shrink.None<[GeneratedReference]>>(run: { rng in
+  static let batch = Generator<[GeneratedReference], Shrink.None<[GeneratedReference]>>(run: {
+    rng in
     (0..<300).map { _ in make(using: &rng) }
   })
 
   static func make(using rng: inout any SeededRandomNumberGenerator) -> GeneratedReference {
     func pick(_ alphabet: String, _ length: ClosedRange<Int>) -> String {
       let characters = Array(alphabet)
-      return String((0..<Int.random(in: length, using: &rng)).map { _ in characters.randomElement(using: &rng) ?? "a" })
+      return String(
+        (0..<Int.random(in: length, using: &rng)).map { _ in
+          characters.randomElement(using: &rng) ?? "a"
+        })
     }
     let letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     let delimiter: Reference.Delimiter = Bool.random(using: &rng) ? .braces : .angles
@@ -188,7 +197,8 @@ struct GeneratedReference: Sendable {
       let version = Bool.random(using: &rng) ? Int.random(in: 1...100_000, using: &rng) : nil
       segments.append(name)
       if let version { segments.append(String(version)) }
-      reference = Reference(kind: kind, name: name, version: version, delimiter: delimiter, text: "")
+      reference = Reference(
+        kind: kind, name: name, version: version, delimiter: delimiter, text: "")
     case .secretsManager:
       var name = pick(letters + "/_+=.@-", 1...24)
       if name == "arn" { name = "arn1" }
@@ -211,7 +221,8 @@ struct GeneratedReference: Sendable {
       }
       let useStage = Bool.random(using: &rng)
       if extra >= 3 {
-        let stage = useStage ? ["AWSCURRENT", "AWSPREVIOUS", "blue"].randomElement(using: &rng) ?? "" : ""
+        let stage =
+          useStage ? ["AWSCURRENT", "AWSPREVIOUS", "blue"].randomElement(using: &rng) ?? "" : ""
         segments.append(stage)
         reference.versionStage = stage.isEmpty ? nil : stage
       }

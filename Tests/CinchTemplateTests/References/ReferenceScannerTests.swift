@@ -23,7 +23,10 @@ import Testing
     ("{{resolve:secretsmanager:s:SecretString:k1️⃣\\2️⃣}}", .trailingBackslash),
     ("ok 1️⃣{{resolve:2️⃣ssm:/a", .unterminatedReference),
     ("{{resolve:ssm:/a1️⃣:2️⃣}}", .emptyVersion),
-    ("{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:1️⃣12345678901x2️⃣:secret:s}}", .invalidSecretARN),
+    (
+      "{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:1️⃣12345678901x2️⃣:secret:s}}",
+      .invalidSecretARN
+    ),
   ])
   func issueSpans(_ input: String, _ code: DiagnosticCode) throws {
     let marked = MarkedText(input)
@@ -62,7 +65,9 @@ import Testing
       mode: .sub)
     let reference = try #require(scan.references.first).reference
     #expect(scan.issues.isEmpty)
-    #expect(reference.name == "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db")
+    #expect(
+      reference.name
+        == "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db")
     #expect(reference.jsonKey == "password")
   }
 
@@ -108,7 +113,8 @@ import Testing
     #expect(ReferenceScanner.scan(spaced).issues.count == count)
 
     let dollars = "{{resolve:ssm:" + String(repeating: "${", count: count * 5)
-    #expect(ReferenceScanner.scan(dollars, mode: .sub).issues.map(\.code) == [.unterminatedReference])
+    #expect(
+      ReferenceScanner.scan(dollars, mode: .sub).issues.map(\.code) == [.unterminatedReference])
 
     let mixed = "{{resolve:" + String(repeating: "<<resolve:{{resolve:x}}", count: count)
     #expect(!ReferenceScanner.scan(mixed).isEmpty)

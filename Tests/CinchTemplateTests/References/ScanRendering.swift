@@ -11,13 +11,18 @@ enum ScanRendering {
       output += "reference \(reference.kind.rawValue) \(describe(found.span))\n"
       output += "  name: \(NodeDump.quoted(reference.name))\n"
       if let version = reference.version { output += "  version: \(version)\n" }
-      if let value = reference.secretString { output += "  secretString: \(NodeDump.quoted(value))\n" }
+      if let value = reference.secretString {
+        output += "  secretString: \(NodeDump.quoted(value))\n"
+      }
       if let value = reference.jsonKey { output += "  jsonKey: \(NodeDump.quoted(value))\n" }
-      if let value = reference.versionStage { output += "  versionStage: \(NodeDump.quoted(value))\n" }
+      if let value = reference.versionStage {
+        output += "  versionStage: \(NodeDump.quoted(value))\n"
+      }
       if let value = reference.versionId { output += "  versionId: \(NodeDump.quoted(value))\n" }
       output += "  delimiter: \(reference.delimiter.rawValue)\n"
       for placeholder in found.placeholders {
-        output += "  placeholder: \(NodeDump.quoted(placeholder.name)) \(describe(placeholder.span))\n"
+        output +=
+          "  placeholder: \(NodeDump.quoted(placeholder.name)) \(describe(placeholder.span))\n"
       }
       output += carets(bytes, found.span)
     }
@@ -49,7 +54,8 @@ enum ScanRendering {
         let pad = scalars(bytes[lineStart..<from])
         let width = max(1, scalars(bytes[from..<to]))
         output += "  | " + String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self) + "\n"
-        output += "  | " + String(repeating: " ", count: pad) + String(repeating: "^", count: width) + "\n"
+        output +=
+          "  | " + String(repeating: " ", count: pad) + String(repeating: "^", count: width) + "\n"
       }
       lineStart = lineEnd + 1
     }

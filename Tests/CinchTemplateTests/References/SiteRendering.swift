@@ -10,9 +10,13 @@ enum SiteRendering {
       let reference = site.reference
       var fields = [reference.kind.rawValue, NodeDump.quoted(reference.name)]
       if let version = reference.version { fields.append("version=\(version)") }
-      if let value = reference.secretString { fields.append("secretString=\(NodeDump.quoted(value))") }
+      if let value = reference.secretString {
+        fields.append("secretString=\(NodeDump.quoted(value))")
+      }
       if let value = reference.jsonKey { fields.append("jsonKey=\(NodeDump.quoted(value))") }
-      if let value = reference.versionStage { fields.append("versionStage=\(NodeDump.quoted(value))") }
+      if let value = reference.versionStage {
+        fields.append("versionStage=\(NodeDump.quoted(value))")
+      }
       if let value = reference.versionId { fields.append("versionId=\(NodeDump.quoted(value))") }
       fields.append(reference.delimiter.rawValue)
       output += "site \(fields.joined(separator: " "))\n"
@@ -28,7 +32,8 @@ enum SiteRendering {
         for piece in pieces {
           switch piece {
           case .literal(let text): output += "    literal \(NodeDump.quoted(text))\n"
-          case .unknown(let placeholder, let path): output += "    unknown \(placeholder) @\(path)\n"
+          case .unknown(let placeholder, let path):
+            output += "    unknown \(placeholder) @\(path)\n"
           }
         }
       }

@@ -63,7 +63,8 @@ import Testing
 
   @Test func escapesMapWhole() throws {
     let bytes = Array(#"k: "\u00e9x""#.utf8)
-    let map = try #require(YAMLScalarSourceMap(bytes: bytes, start: 3, style: .doubleQuoted, value: "éx"))
+    let map = try #require(
+      YAMLScalarSourceMap(bytes: bytes, start: 3, style: .doubleQuoted, value: "éx"))
     // Both bytes of `é` come from the six bytes of `\u00e9`.
     #expect(map.sourceRange(ofValueBytes: 0..<2) == 4..<10)
     #expect(map.sourceRange(ofValueBytes: 1..<2) == 4..<10)
@@ -105,7 +106,8 @@ struct RandomYAMLDocument {
     var document = RandomYAMLDocument()
     for index in 0..<Int.random(in: 1...4, using: &rng) {
       let nested = Int.random(in: 0..<3, using: &rng)
-      let style = [NodeStyle.plain, .singleQuoted, .doubleQuoted, .literal, .folded]
+      let style =
+        [NodeStyle.plain, .singleQuoted, .doubleQuoted, .literal, .folded]
         .randomElement(using: &rng) ?? .plain
       // The key's column, and the text before the key on its line.
       let (column, lead): (Int, String)
@@ -130,8 +132,11 @@ struct RandomYAMLDocument {
         pieces.append(text)
         refs.append(text)
       }
-      if style == .plain, pieces[0].hasPrefix("{") || pieces[0].hasPrefix("<") { pieces.insert("w", at: 0) }
-      document.source += lead + "k\(index): " + render(pieces, style, column: column, using: &rng) + "\n"
+      if style == .plain, pieces[0].hasPrefix("{") || pieces[0].hasPrefix("<") {
+        pieces.insert("w", at: 0)
+      }
+      document.source +=
+        lead + "k\(index): " + render(pieces, style, column: column, using: &rng) + "\n"
       document.references += refs
       document.styles.append(style)
     }
@@ -142,7 +147,8 @@ struct RandomYAMLDocument {
     var words = ["alpha", "béta", "x1", "🙂", "a-b"]
     switch style {
     case .singleQuoted: words += ["it''s", "''"]
-    case .doubleQuoted: words += ["\\t", "\\u00e9", "\\\"q\\\"", "\\\\", "\\x41", "\\U0001F642", "\\/"]
+    case .doubleQuoted:
+      words += ["\\t", "\\u00e9", "\\\"q\\\"", "\\\\", "\\x41", "\\U0001F642", "\\/"]
     default: break
     }
     return words.randomElement(using: &rng) ?? "w"

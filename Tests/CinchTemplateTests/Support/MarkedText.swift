@@ -15,7 +15,9 @@ struct MarkedText {
     scanning: while index < source.count {
       for digit in 0...9 {
         let marker = Array("\(digit)\u{FE0F}\u{20E3}".utf8)
-        if index + marker.count <= source.count, Array(source[index..<(index + marker.count)]) == marker {
+        if index + marker.count <= source.count,
+          Array(source[index..<(index + marker.count)]) == marker
+        {
           offsets[digit] = bytes.count
           index += marker.count
           continue scanning
