@@ -16,7 +16,9 @@ public struct CinchMain: AsyncParsableCommand {
       ({{resolve:ssm:…}}, {{resolve:ssm-secure:…}}, {{resolve:secretsmanager:…}}), and checks it.
       """,
     version: CinchVersion.current,
-    subcommands: []
+    subcommands: [
+      ParseCommand.self,
+    ]
   )
 
   public init() {}
@@ -34,6 +36,10 @@ public struct CinchMain: AsyncParsableCommand {
       }
       terminate(0)
     } catch {
+      // The command groups that mirror the aws CLI report usage errors its way (exit 252).
+      if let code = AWSCommandLine.awsExitCode(for: error, root: Self.self, arguments: arguments) {
+        terminate(code)
+      }
       let code = exitCode(for: error)
       let message = fullMessage(for: error)
       if code == .success {
@@ -42,7 +48,7 @@ public struct CinchMain: AsyncParsableCommand {
         terminate(0)
       }
       if !message.isEmpty { Output.stderr(message + "\n") }
-      terminate(code == .validationFailure ? ExitStatus.usage(for: arguments) : code.rawValue)
+      terminate(code == .validationFailure ? ExitStatus.failure : code.rawValue)
     }
   }
 }
@@ -67,14 +73,4 @@ enum ExitStatus {
   static let findings: Int32 = 1
   /// Usage or I/O failure of a compiler command.
   static let failure: Int32 = 2
-
-  /// ArgumentParser reports usage errors as `EX_USAGE`; cinch answers 2, except under the
-  /// command groups that mirror the aws CLI, which answer 252 as the aws CLI does.
-  static func usage(for arguments: [String]) -> Int32 {
-    let awsGroups: Set<String> = ["ssm", "secretsmanager", "kms", "iam"]
-    if let group = arguments.first(where: { !$0.hasPrefix("-") }), awsGroups.contains(group) {
-      return 252
-    }
-    return failure
-  }
 }

@@ -48,6 +48,15 @@ extension DiagnosticCode {
   public static let resourceWithoutType = DiagnosticCode(
     "E1004", "resource-without-type", "A resource has no `Type`.")
 
+  public static let mappingKeyNotFound = DiagnosticCode(
+    "E1005", "mapping-key-not-found", "`Fn::FindInMap` looks up a key its mapping does not have, and gives no `DefaultValue`.")
+  public static let parameterConstraint = DiagnosticCode(
+    "E1006", "parameter-constraint", "A parameter value breaks the parameter's `AllowedValues`, `AllowedPattern`, length or value limits, or its type.")
+  public static let undeclaredParameter = DiagnosticCode(
+    "W1007", "undeclared-parameter", "A value is given for a parameter the template does not declare.")
+  public static let parameterFile = DiagnosticCode(
+    "E1008", "parameter-file", "A parameters file is not CloudFormation's list of `ParameterKey`/`ParameterValue` or a plain object of values.")
+
   // MARK: 2 — reference syntax and placement
 
   public static let unknownService = DiagnosticCode(
@@ -103,12 +112,20 @@ extension DiagnosticCode {
   public static let secretInCustomResource = DiagnosticCode(
     "E2031", "secret-in-custom-resource", "A `secretsmanager` reference in a custom resource's properties; CloudFormation passes no secure values to custom resources.")
 
+  // MARK: 3 — graph
+
+  public static let cycle = DiagnosticCode(
+    "E3001", "cycle", "Resources, conditions or outputs depend on each other in a circle; the cycle is named in order.")
+  public static let danglingReference = DiagnosticCode(
+    "E3002", "dangling-reference", "`Ref`, `Fn::GetAtt`, `${…}`, `DependsOn`, `Condition` or `Fn::FindInMap` names something the template does not define.")
+
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
     fileUnreadable, invalidUTF8, yamlSyntax, jsonSyntax, duplicateKey, nestingTooDeep,
     tooManyNodes, aliasExpansionLimit, fileTooLarge, scalarTooLong, unknownTag,
     multipleDocuments, nonScalarKey, undefinedAlias, emptyDocument,
     unknownIntrinsic, malformedIntrinsic, sectionNotMapping, resourceWithoutType,
+    mappingKeyNotFound, parameterConstraint, undeclaredParameter, parameterFile,
     unknownService, invalidName, versionNotANumber, tooManySegments, emptyName,
     secretStringSegment, stageAndVersionId, nestedReference, spacesInReference,
     trailingBackslash, unterminatedReference, emptyVersion, invalidSecretARN, composedReference,
@@ -116,5 +133,6 @@ extension DiagnosticCode {
     versionRequiredInParameters, secureInParametersOrOutputs, secretInOutputs,
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
     secretInCustomResource,
+    cycle, danglingReference,
   ]
 }

@@ -207,7 +207,25 @@ struct ReferenceWalker {
     let text: String
     let file: SourceFile
     let format: ParsedDocument.Format
-    private var map: YAMLScalarSourceMap??
+    private var map: SourceMap??
+
+    /// A YAML scalar's map, or a JSON string's offsets (`JSONStringSourceMap`: one per decoded
+    /// byte plus the closing quote).
+    enum SourceMap {
+      case yaml(YAMLScalarSourceMap)
+      case json([Int])
+
+      func bytes(_ span: Range<Int>) -> Range<Int> {
+        switch self {
+        case .yaml(let map):
+          return map.sourceRange(ofValueBytes: span)
+        case .json(let offsets):
+          let lower = offsets[min(max(0, span.lowerBound), offsets.count - 1)]
+          let upper = offsets[min(max(span.lowerBound, span.upperBound), offsets.count - 1)]
+          return lower..<max(lower, upper)
+        }
+      }
+    }
 
     init(node: Node, text: String, walker: ReferenceWalker) {
       self.node = node
@@ -217,34 +235,24 @@ struct ReferenceWalker {
     }
 
     mutating func range(_ span: Range<Int>) -> SourceRange {
-      if map == nil {
-        map = .some(Self.sourceMap(node: node, text: text, file: file, format: format))
-      }
+      if map == nil { map = .some(Self.sourceMap(node: node, text: text, file: file, format: format)) }
       guard let map = map ?? nil else { return node.range }
-      let bytes = map.sourceRange(ofValueBytes: span)
+      let bytes = map.bytes(span)
       guard bytes.lowerBound >= 0, bytes.upperBound <= file.bytes.count else { return node.range }
       return file.range(fromByte: bytes.lowerBound, toByte: bytes.upperBound)
     }
 
     static func sourceMap(
       node: Node, text: String, file: SourceFile, format: ParsedDocument.Format
-    ) -> YAMLScalarSourceMap? {
+    ) -> SourceMap? {
       switch format {
       case .yaml:
-        return YAMLScalarSourceMap(file: file, node: node)
+        return YAMLScalarSourceMap(file: file, node: node).map(SourceMap.yaml)
       case .json:
-        // merge: the JSON parser (branch `json-parser`) brings a JSON string source map; plug
-        // it in here for strings with escapes. Until then only verbatim strings map exactly.
-        let quote = node.range.start.offset
-        let start = quote + 1
-        let length = text.utf8.count
-        guard node.style == .doubleQuoted, quote < file.bytes.count,
-          file.bytes[quote] == UInt8(ascii: "\""), start + length < file.bytes.count,
-          file.bytes[start + length] == UInt8(ascii: "\""),
-          file.bytes[start..<(start + length)].elementsEqual(text.utf8),
-          !file.bytes[start..<(start + length)].contains(UInt8(ascii: "\\"))
-        else { return nil }
-        return .identity(start: start, length: length)
+        guard node.style == .doubleQuoted else { return nil }
+        let offsets = JSONStringSourceMap.offsets(in: file.bytes, token: node.range.bytes)
+        guard offsets.count == text.utf8.count + 1 else { return nil }
+        return .json(offsets)
       }
     }
   }

@@ -1,22 +1,13 @@
 import PropertyBased
 import Testing
+import _CinchTestSupport
 
 @testable import CinchTemplate
 
-/// Properties of the scanner over generated text.
-///
-/// Inputs come from swift-property-based generators run with a fixed `Xoshiro` seed, the same
-/// on every run and machine. (The library's `.fixedSeed` trait is a debugging aid: it runs one
-/// case and always records an issue, so a committed test cannot use it.) Each generator yields
-/// a batch of inputs.
+/// Properties of the scanner over generated text, drawn by `seededCheck` from fixed seeds so
+/// every run and machine sees the same cases. (The library's `.fixedSeed` trait is a debugging
+/// aid: it runs one case and always records an issue, so a committed test cannot use it.)
 @Suite struct ReferenceScannerPropertyTests {
-  /// A generator's batch, drawn from a fixed seed.
-  static func draw<Value>(_ generator: Generator<Value, some Sequence>, seed: UInt64) -> Value {
-    var random = Xoshiro(
-      seed: (seed, 0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB))
-    return generator.run(using: &random)
-  }
-
   /// Pieces that build near-references: the scanner's syntax, the characters around it, and
   /// text it must treat as text.
   static let tokens: [String] = [
@@ -47,8 +38,8 @@ import Testing
   }
 
   /// Texts mixing near-references, scanner syntax and arbitrary Unicode scalars.
-  static let mixed = Generator<[String], Shrink.None<[String]>>(run: { rng in
-    (0..<2_000).map { _ in
+  static let mixed = Generator<String, Shrink.None<String>>(run: { rng in
+    do {
       var text = ""
       for _ in 0..<Int.random(in: 0...6, using: &rng) {
         switch Int.random(in: 0..<4, using: &rng) {
@@ -68,14 +59,12 @@ import Testing
   })
 
   /// Raw bytes, invalid UTF-8 included.
-  static let rawBytes = Generator<[[UInt8]], Shrink.None<[[UInt8]]>>(run: { rng in
+  static let rawBytes = Generator<[UInt8], Shrink.None<[UInt8]>>(run: { rng in
     let interesting: [UInt8] =
       Array("{}<>:$!\\resolvessm".utf8) + [0x80, 0xC3, 0xE2, 0xF0, 0xFF, 0]
-    return (0..<400).map { _ in
-      (0..<Int.random(in: 0...80, using: &rng)).map { _ in
-        Bool.random(using: &rng)
-          ? interesting.randomElement(using: &rng) ?? 0 : UInt8.random(in: 0...255, using: &rng)
-      }
+    return (0..<Int.random(in: 0...80, using: &rng)).map { _ in
+      Bool.random(using: &rng)
+        ? interesting.randomElement(using: &rng) ?? 0 : UInt8.random(in: 0...255, using: &rng)
     }
   })
 
@@ -107,35 +96,23 @@ import Testing
     return scan
   }
 
-  /// How many references and issues a batch produced, so a generator that stops producing
-  /// near-references fails the test instead of passing vacuously.
-  static func tally(_ texts: [String], mode: ReferenceScanner.Mode) -> (
-    references: Int, issues: Set<String>
-  ) {
-    var references = 0
-    var codes = Set<String>()
-    for text in texts {
-      let scan = checkInvariants(text, mode: mode)
-      references += scan.references.count
-      codes.formUnion(scan.issues.map(\.code.id))
-    }
-    return (references, codes)
-  }
-
   @Test func nearReferencesKeepTheInvariants() {
-    let texts = Self.draw(Self.mixed, seed: 1)
-    let plain = Self.tally(texts, mode: .plain)
-    let sub = Self.tally(texts, mode: .sub)
-    // The batch must exercise the scanner, not only pass through it.
-    for tally in [plain, sub] {
-      #expect(tally.references >= 100)
-      #expect(tally.issues.count >= 10)
+    var references = [0, 0]
+    var codes = [Set<String>(), Set<String>()]
+    seededCheck(Self.mixed, count: 2_000, seed: (1, 0x9E37_79B9_7F4A_7C15, 3, 4)) { text in
+      for (index, mode) in [ReferenceScanner.Mode.plain, .sub].enumerated() {
+        let scan = Self.checkInvariants(text, mode: mode)
+        references[index] += scan.references.count
+        codes[index].formUnion(scan.issues.map(\.code.id))
+      }
     }
+    // The inputs must exercise the scanner, not only pass through it.
+    #expect(references.allSatisfy { $0 >= 100 })
+    #expect(codes.allSatisfy { $0.count >= 10 })
   }
 
   @Test func arbitraryBytesNeverTrap() {
-    let samples = Self.draw(Self.rawBytes, seed: 3)
-    for sample in samples {
+    seededCheck(Self.rawBytes, count: 2_000, seed: (3, 0x9E37_79B9_7F4A_7C15, 3, 4)) { sample in
       for mode in [ReferenceScanner.Mode.plain, .sub] {
         let scan = sample.withUnsafeBufferPointer {
           ReferenceScanner.scan(bytes: $0, mode: mode, opaque: [])
@@ -150,9 +127,9 @@ import Testing
   }
 
   @Test func generatedReferencesAreFoundExactly() {
-    let batch = Self.draw(GeneratedReference.batch, seed: 4)
-    for generated in batch {
-      let filler = ["", "x", "prefix ", " é ", "a:b ", "}", "{ ", "\n"]
+    let filler = ["", "x", "prefix ", " é ", "a:b ", "}", "{ ", "\n"]
+    let seed: (UInt64, UInt64, UInt64, UInt64) = (4, 0x9E37_79B9_7F4A_7C15, 3, 4)
+    seededCheck(GeneratedReference.generator, count: 1_000, seed: seed) { generated in
       let before = filler[generated.seed % filler.count]
       let after = filler[(generated.seed / 7) % filler.count]
       let text = before + generated.reference.text + after
@@ -160,7 +137,8 @@ import Testing
       #expect(scan.issues.isEmpty, "\(text)")
       #expect(scan.references.map(\.reference) == [generated.reference], "\(text)")
       let start = before.utf8.count
-      #expect(scan.references.first?.span == start..<(start + generated.reference.text.utf8.count))
+      let length = generated.reference.text.utf8.count
+      #expect(scan.references.first?.span == start..<(start + length))
     }
   }
 }
@@ -170,9 +148,8 @@ struct GeneratedReference: Sendable {
   var reference: Reference
   var seed: Int
 
-  static let batch = Generator<[GeneratedReference], Shrink.None<[GeneratedReference]>>(run: {
-    rng in
-    (0..<300).map { _ in make(using: &rng) }
+  static let generator = Generator<GeneratedReference, Shrink.None<GeneratedReference>>(run: {
+    rng in make(using: &rng)
   })
 
   static func make(using rng: inout any SeededRandomNumberGenerator) -> GeneratedReference {

@@ -1,17 +1,22 @@
-import Foundation
-import Testing
+public import Foundation
+public import Testing
 
 /// Golden files under `Tests/Fixtures/<stage>/<case>/`: each case folder holds its input and an
 /// `expected/` folder. `RECORD_FIXTURES=1 swift test` rewrites the expected files and fails with
 /// "recorded new baseline" so a recording run is never mistaken for a passing one.
-enum Fixtures {
-  static let root: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+public enum Fixtures {
+  /// `Tests/Fixtures` in the package (this file is `Sources/_CinchTestSupport/Fixtures.swift`).
+  public static let root: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Tests").appendingPathComponent("Fixtures")
 
-  static var recording: Bool { ProcessInfo.processInfo.environment["RECORD_FIXTURES"] == "1" }
+  /// The package root, for tests that run the built binary or read `templates/`.
+  public static var packageRoot: URL { root.deletingLastPathComponent().deletingLastPathComponent() }
+
+  public static var recording: Bool { ProcessInfo.processInfo.environment["RECORD_FIXTURES"] == "1" }
 
   /// The case folders of a stage, sorted by name.
-  static func cases(_ stage: String) -> [String] {
+  public static func cases(_ stage: String) -> [String] {
     let directory = root.appendingPathComponent(stage)
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
     return names.filter { name in
@@ -22,19 +27,19 @@ enum Fixtures {
     }.sorted()
   }
 
-  static func directory(_ stage: String, _ name: String) -> URL {
+  public static func directory(_ stage: String, _ name: String) -> URL {
     root.appendingPathComponent(stage).appendingPathComponent(name)
   }
 
   /// The first file in a case folder whose name starts with `prefix` (`input.yaml`, `input.json`).
-  static func file(_ stage: String, _ name: String, prefix: String) -> URL? {
+  public static func file(_ stage: String, _ name: String, prefix: String) -> URL? {
     let directory = directory(stage, name)
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
     return names.sorted().first { $0.hasPrefix(prefix) }.map { directory.appendingPathComponent($0) }
   }
 
   /// Compares `actual` with `<case>/expected/<expectedName>`, or records it.
-  static func assertMatches(
+  public static func assertMatches(
     _ actual: String, stage: String, name: String, expected expectedName: String,
     sourceLocation: SourceLocation = #_sourceLocation
   ) {
@@ -64,7 +69,7 @@ enum Fixtures {
   }
 
   /// The first differing lines, enough to see what changed without a diff tool.
-  static func lineDiff(_ expected: String, _ actual: String) -> String {
+  public static func lineDiff(_ expected: String, _ actual: String) -> String {
     let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
     let b = actual.split(separator: "\n", omittingEmptySubsequences: false)
     var lines: [String] = []
