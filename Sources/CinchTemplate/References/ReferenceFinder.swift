@@ -235,7 +235,9 @@ struct ReferenceWalker {
     }
 
     mutating func range(_ span: Range<Int>) -> SourceRange {
-      if map == nil { map = .some(Self.sourceMap(node: node, text: text, file: file, format: format)) }
+      if map == nil {
+        map = .some(Self.sourceMap(node: node, text: text, file: file, format: format))
+      }
       guard let map = map ?? nil else { return node.range }
       let bytes = map.bytes(span)
       guard bytes.lowerBound >= 0, bytes.upperBound <= file.bytes.count else { return node.range }
