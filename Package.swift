@@ -26,14 +26,18 @@ let package = Package(
       providers: [.apt(["libyaml-dev"])]
     ),
     .target(
+      name: "CinchJSON",
+      swiftSettings: strict
+    ),
+    .target(
       name: "CinchTemplate",
-      dependencies: ["CYAML"],
+      dependencies: ["CYAML", "CinchJSON"],
       swiftSettings: strict
     ),
     .target(
       name: "CinchCLI",
       dependencies: [
-        "CinchTemplate",
+        "CinchTemplate", "CinchJSON",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -51,14 +55,19 @@ let package = Package(
     .testTarget(
       name: "CinchTemplateTests",
       dependencies: [
-        "CinchTemplate", "_CinchTestSupport",
+        "CinchTemplate", "CinchJSON", "_CinchTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strict
     ),
     .testTarget(
+      name: "CinchJSONTests",
+      dependencies: ["CinchJSON", "_CinchTestSupport"],
+      swiftSettings: strict
+    ),
+    .testTarget(
       name: "CinchCLITests",
-      dependencies: ["CinchCLI", "CinchTemplate", "_CinchTestSupport"],
+      dependencies: ["CinchCLI", "CinchTemplate", "CinchJSON", "_CinchTestSupport"],
       swiftSettings: strict
     ),
   ]

@@ -17,6 +17,8 @@ public struct CinchMain: AsyncParsableCommand {
       """,
     version: CinchVersion.current,
     subcommands: [
+      RefsCommand.self,
+      CheckCommand.self,
       ParseCommand.self,
     ]
   )
@@ -35,6 +37,9 @@ public struct CinchMain: AsyncParsableCommand {
         try command.run()
       }
       terminate(0)
+    } catch let failure as CommandFailure {
+      Output.stderr("cinch: error: \(failure.message)\n")
+      terminate(ExitStatus.failure)
     } catch {
       // The command groups that mirror the aws CLI report usage errors its way (exit 252).
       if let code = AWSCommandLine.awsExitCode(for: error, root: Self.self, arguments: arguments) {

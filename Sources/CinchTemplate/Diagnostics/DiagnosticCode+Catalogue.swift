@@ -87,6 +87,8 @@ extension DiagnosticCode {
     "E2013", "invalid-secret-arn", "A secret id that starts with `arn:` is not a Secrets Manager secret ARN (`arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME`).")
   public static let composedReference = DiagnosticCode(
     "I2014", "composed-reference", "A reference assembled from several `Fn::Join` pieces; its text is known only after evaluation with parameter values.")
+  public static let referenceNotEvaluated = DiagnosticCode(
+    "W2015", "reference-not-evaluated", "A reference's name depends on an input that is not set (a parameter with no value) or that only a deploy knows (a resource of the stack, an import); it is checked and pinned once the input is known.")
   public static let ssmSecurePlacement = DiagnosticCode(
     "E2020", "ssm-secure-placement", "`ssm-secure` is accepted only in the 11 resource properties AWS lists; elsewhere the change set fails.")
   public static let referenceInInit = DiagnosticCode(
@@ -133,6 +135,7 @@ extension DiagnosticCode {
     unknownService, invalidName, versionNotANumber, tooManySegments, emptyName,
     secretStringSegment, stageAndVersionId, nestedReference, spacesInReference,
     trailingBackslash, unterminatedReference, emptyVersion, invalidSecretARN, composedReference,
+    referenceNotEvaluated,
     ssmSecurePlacement, referenceInInit, referenceInUserData, secretInMetadata,
     versionRequiredInParameters, secureInParametersOrOutputs, secretInOutputs,
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,

@@ -11,6 +11,9 @@ public struct ReferenceSite: Sendable, Hashable {
     /// Assembled by `Fn::Join` from the pieces that make it up; the reference exists only once
     /// the pieces are joined, and its name is known only after evaluation.
     case join(pieces: [JoinPiece])
+    /// The value of an `AWS::SSM::Parameter::Value<…>` template parameter (its input or
+    /// `Default`) names a Parameter Store parameter that CloudFormation reads at deploy.
+    case parameterType(parameter: String)
   }
 
   /// One element of an `Fn::Join` list that contributes to a composed reference.
@@ -57,6 +60,7 @@ public struct ReferenceSite: Sendable, Hashable {
     case .literal: false
     case .sub(let variables): !variables.isEmpty
     case .join: true
+    case .parameterType: false
     }
   }
 }

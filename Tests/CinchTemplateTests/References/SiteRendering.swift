@@ -36,6 +36,8 @@ enum SiteRendering {
             output += "    unknown \(placeholder) @\(path)\n"
           }
         }
+      case .parameterType(let parameter):
+        output += "  context parameter-type \(parameter)\n"
       }
       output += "  text \(NodeDump.quoted(reference.text))\n"
       let slice = file.text(site.range)

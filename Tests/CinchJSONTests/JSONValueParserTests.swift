@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CinchCLI
+@testable import CinchJSON
 
 @Suite struct JSONValueParserTests {
   @Test func parsesEveryKindOfValue() throws {
@@ -62,17 +62,34 @@ import Testing
     let fine = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
     #expect((try? JSONValueParser.parse(fine)) != nil)
   }
+}
 
-  @Test func roundTripsThroughThePythonWriter() throws {
-    let text = #"{"a": [1, 2.5, "é\u0001", {"b": null}], "c": true}"#
-    let value = try JSONValueParser.parse(text)
-    let written = PythonJSONWriter(
-      indent: nil, ensureASCII: false, itemSeparator: ", ", keySeparator: ": "
-    ).string(value)
-    #expect(written == #"{"a": [1, 2.5, "é\u0001", {"b": null}], "c": true}"#)
-    #expect(try JSONValueParser.parse(written) == value)
+@Suite struct JSONWriterTests {
+  @Test func prettyKeepsKeyOrderAndIndentsByTwo() {
+    let value = JSONValue.object([
+      ("z", .int(1)), ("a", .array([])), ("m", .object(JSONObject())),
+      ("b", .array([.null, .bool(true), .string(nil), .double(2.5)])),
+    ])
     #expect(
-      PythonJSONWriter.compact.string(value) == #"{"a":[1,2.5,"\u00e9\u0001",{"b":null}],"c":true}"#
-    )
+      value.pretty() == """
+        {
+          "z": 1,
+          "a": [],
+          "m": {},
+          "b": [
+            null,
+            true,
+            null,
+            2.5
+          ]
+        }
+
+        """)
+    #expect(value.compact() == #"{"z":1,"a":[],"m":{},"b":[null,true,null,2.5]}"#)
+  }
+
+  @Test func compactRoundTripsThroughTheParser() throws {
+    let value = JSONValue.object([("k", .string("tab\there \u{1} \"q\" é")), ("n", .integer(-3))])
+    #expect(try JSONValueParser.parse(value.compact()) == value)
   }
 }
