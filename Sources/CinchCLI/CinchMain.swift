@@ -19,6 +19,8 @@ public struct CinchMain: AsyncParsableCommand {
     subcommands: [
       RefsCommand.self,
       CheckCommand.self,
+      GraphCommand.self,
+      ConsumersCommand.self,
       ParseCommand.self,
     ]
   )

@@ -36,14 +36,6 @@ struct RefsCommand: AsyncParsableCommand {
     case .json: Output.stdout(ReferenceRow.json(rows))
     }
     // Findings are not this command's output: they go to stderr, in the human format.
-    let items = run.diagnostics.sorted
-    if !items.isEmpty {
-      var sources: [String: SourceFile] = [:]
-      for document in run.documents { sources[document.file.path] = document.file }
-      Output.stderr(
-        HumanDiagnosticRenderer(colored: Output.colorEnabled(for: 2)).render(items, sources: sources) + "\n")
-    }
-    if run.diagnostics.items.contains(where: { $0.code == .fileUnreadable }) { throw ExitCode(ExitStatus.failure) }
-    if run.diagnostics.hasErrors { throw ExitCode(ExitStatus.findings) }
+    try run.reportToStandardError()
   }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import CinchTemplate
 
 /// The common front half of the template commands: load every file, analyse each one with the
@@ -29,5 +30,24 @@ struct TemplateAnalysisRun {
           .undeclaredParameter, "no template declares parameter '\(name)' (given by \(input.origin))",
           file: input.file, range: input.range))
     }
+  }
+}
+
+extension TemplateAnalysisRun {
+  /// For commands whose output is something other than findings (refs, graph, consumers): the
+  /// findings go to stderr in the human format, and the exit status says whether any is an error.
+  func reportToStandardError() throws {
+    let items = diagnostics.sorted
+    if !items.isEmpty {
+      var sources: [String: SourceFile] = [:]
+      for document in documents { sources[document.file.path] = document.file }
+      Output.stderr(
+        HumanDiagnosticRenderer(colored: Output.colorEnabled(for: 2)).render(items, sources: sources)
+          + "\n")
+    }
+    if diagnostics.items.contains(where: { $0.code == .fileUnreadable }) {
+      throw ExitCode(ExitStatus.failure)
+    }
+    if diagnostics.hasErrors { throw ExitCode(ExitStatus.findings) }
   }
 }
