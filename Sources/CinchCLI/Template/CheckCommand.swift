@@ -21,6 +21,6 @@ struct CheckCommand: AsyncParsableCommand {
 
   func run() async throws {
     let run = try TemplateAnalysisRun(files: files, limits: limitOptions.limits, evaluation: evaluation)
-    try output.emit(run.diagnostics, documents: run.documents)
+    try output.emit(run.diagnostics, documents: run.documents, files: files.count)
   }
 }

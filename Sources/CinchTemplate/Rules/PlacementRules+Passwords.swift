@@ -85,6 +85,12 @@ extension PlacementChecker {
           ]))
       return
     }
+    // A malformed reference is reported by the scanner; calling it a literal would mislead.
+    if case .scalar(let text) = value.value,
+      text.contains("resolve:") && (text.contains("{{") || text.contains("<<"))
+    {
+      return
+    }
     if parameters.isEmpty, Self.isLiteral(value) {
       diagnostics.report(
         Diagnostic(
