@@ -35,6 +35,11 @@ let package = Package(
       swiftSettings: strict
     ),
     .target(
+      name: "CinchCompiler",
+      dependencies: ["CinchTemplate"],
+      swiftSettings: strict
+    ),
+    .target(
       name: "CinchCLI",
       dependencies: [
         "CinchTemplate", "CinchJSON",
@@ -63,6 +68,14 @@ let package = Package(
     .testTarget(
       name: "CinchJSONTests",
       dependencies: ["CinchJSON", "_CinchTestSupport"],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CinchCompilerTests",
+      dependencies: [
+        "CinchCompiler", "CinchTemplate", "_CinchTestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
       swiftSettings: strict
     ),
     .testTarget(
