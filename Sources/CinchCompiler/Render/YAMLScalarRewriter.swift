@@ -144,7 +144,36 @@ struct YAMLScalarRewriter {
     case .block, .flow:
       return nil
     }
+    if multiline, node.style == .plain || node.style == .singleQuoted || node.style == .doubleQuoted,
+      !decodes(output, in: node, to: newText)
+    {
+      return nil
+    }
     return output
+  }
+
+  /// Whether the scalar's source with `edits` made reads as `value`, decoded the way libyaml
+  /// decodes it (`YAMLScalarSourceMap` re-reads the source and must use all of it). Folding
+  /// makes this worth checking for a scalar that spans lines: a blank that ends up next to a
+  /// line break is trimmed, a line left empty becomes a line break.
+  private func decodes(_ edits: [ByteEdit], in node: Node, to value: String) -> Bool {
+    let range = node.range.bytes
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(range.count + edits.reduce(0) { $0 + $1.bytes.count })
+    var cursor = range.lowerBound
+    for edit in edits {
+      buffer += file.bytes[cursor..<edit.range.lowerBound]
+      buffer += edit.bytes
+      cursor = edit.range.upperBound
+    }
+    buffer += file.bytes[cursor..<range.upperBound]
+    let end = node.style == .plain ? buffer.count : buffer.count - 1
+    // An empty value decodes from any source; only an empty one writes it.
+    if value.isEmpty { return end == (node.style == .plain ? 0 : 1) }
+    guard
+      let map = YAMLScalarSourceMap(bytes: buffer, start: 0, style: node.style, value: value)
+    else { return false }
+    return map.sourceRange(ofValueBytes: 0..<value.utf8.count).upperBound == end
   }
 
   /// `text` with each line after the first on a new line indented by `indent` spaces; inner
