@@ -105,8 +105,10 @@ struct YAMLScalarRewriter {
       guard Self.trailingBreaks(newValue) == Self.trailingBreaks(plan.value),
         newValue.contains(where: { $0 != 0x0A })
       else { return nil }
+      // Without an indentation indicator, the first line's leading blanks would read as
+      // indentation (a space) or fail to (a tab).
       if layout.blockIndicator(at: node.range.start.offset) == nil,
-        newValue.first(where: { $0 != 0x0A }) == 0x20
+        let first = newValue.first(where: { $0 != 0x0A }), first == 0x20 || first == 0x09
       {
         return nil
       }
@@ -248,8 +250,9 @@ struct YAMLScalarRewriter {
     let contentIndent =
       indent ?? (parent.map { $0 + 2 } ?? layout.firstColumn(ofLineAt: start) + 2)
     var header = "|"
-    if lines.first(where: { !$0.isEmpty })?.first == " " {
-      // Without an indicator the first line's spaces would read as indentation.
+    if let first = lines.first(where: { !$0.isEmpty })?.first, first == " " || first == "\t" {
+      // Without an indicator the first line's spaces would read as indentation, and a tab
+      // where indentation is expected is an error.
       guard let parent, contentIndent - parent >= 1, contentIndent - parent <= 9 else {
         return nil
       }

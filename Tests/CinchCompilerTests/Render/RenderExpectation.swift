@@ -38,8 +38,15 @@ struct RenderExpectation {
         continue
       }
     }
+    var diagnostics = Diagnostics()
+    let allSites = ReferenceFinder.find(in: document, into: &diagnostics)
     for (start, holder) in holders {
-      scalars[start] = expectedScalar(holder.node, holder.subs)
+      let range = holder.node.range.bytes
+      var seen = Set<Range<Int>>()
+      let inNode = allSites.filter {
+        range.contains($0.range.bytes.lowerBound) && seen.insert($0.range.bytes).inserted
+      }.map(\.range.bytes).sorted { $0.lowerBound < $1.lowerBound }
+      scalars[start] = expectedScalar(holder.node, holder.subs, siteRanges: inNode)
     }
     let partial = CanonicalTree(expected: { [scalars] node, _ in scalars[node.range.start.offset] })
     for substitution in joinSubs {
@@ -61,7 +68,11 @@ struct RenderExpectation {
 
   // MARK: Scalars
 
-  private func expectedScalar(_ node: Node, _ substitutions: [Substitution]) -> String? {
+  /// `siteRanges`: the ranges of every site in the scalar, in file order; the finder found
+  /// them in the same order as a scan of the value does, so the k-th is the k-th reference.
+  private func expectedScalar(
+    _ node: Node, _ substitutions: [Substitution], siteRanges: [Range<Int>]
+  ) -> String? {
     guard let value = node.scalar else { return nil }
     let isSub = substitutions.contains {
       if case .sub = $0.site.context { return true }
@@ -71,14 +82,26 @@ struct RenderExpectation {
     let bytes = Array(value.utf8)
     var replacements: [(span: Range<Int>, text: String, literal: Bool)] = []
     var cursor = 0
-    for substitution in substitutions.sorted(by: {
+    // One substitution per site (an alias repeats its anchor's sites), in file order.
+    var seen = Set<Range<Int>>()
+    let unique = substitutions.filter { seen.insert($0.site.range.bytes).inserted }
+    for substitution in unique.sorted(by: {
       $0.site.range.start.offset < $1.site.range.start.offset
     }) {
-      guard let index = scanned[cursor...].firstIndex(where: {
-        $0.reference.text == substitution.site.reference.text
-      }) else { continue }
+      let index: Int
+      if siteRanges.count == scanned.count,
+        let position = siteRanges.firstIndex(of: substitution.site.range.bytes)
+      {
+        index = position
+      } else {
+        guard
+          let found = scanned[cursor...].firstIndex(where: {
+            $0.reference.text == substitution.site.reference.text
+          })
+        else { continue }
+        index = found
+      }
       cursor = index + 1
-      if replacements.last?.span == scanned[index].span { continue }
       switch substitution.replacement {
       case .pin(let pin):
         replacements.append(

@@ -98,6 +98,18 @@ struct RenderHarness {
         sourceLocation: sourceLocation)
       return
     }
+    // A string written plain must stay a string for YAML 1.1 and 1.2 readers.
+    var before: [String] = []
+    var after: [String] = []
+    ImplicitTypes.plainScalars(root, into: &before)
+    ImplicitTypes.plainScalars(outputRoot, into: &after)
+    if document.format == .yaml {
+      for value in Set(after).subtracting(before) where ImplicitTypes.isNotAString(value) {
+        Issue.record(
+          "rendered plain scalar \(value.debugDescription) is not read as a string",
+          sourceLocation: sourceLocation)
+      }
+    }
     let expectation = RenderExpectation(
       document: document, substitutions: applied, isCloudFormation: isCloudFormation)
     let expected = expectation.tree.text(root)
