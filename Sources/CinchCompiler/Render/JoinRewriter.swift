@@ -83,25 +83,52 @@ struct JoinRewriter {
 
   // MARK: Pinning
 
-  /// The edits to literal pieces that turn the reference at `span` into `pinned`.
-  func pinEdits(span: Range<Int>, pinned: String) -> Result<[(piece: Int, edit: Range<Int>, text: String)], Failure> {
+  /// The edits to literal pieces that turn the reference at `span` into `pinned`: the opener
+  /// when the delimiter changes (`<<` to `{{`, in the first piece), and the segments after the
+  /// name with the closer (in the last pieces).
+  func pinEdits(span: Range<Int>, pinned: String) -> Result<[PieceEdit], Failure> {
     let written = Array(text[span])
     let target = Array(pinned.utf8)
-    let diff = TextDiff(from: written, to: target)
-    if diff.isEmpty { return .success([]) }
+    let notPinnable = Failure(
+      kind: .notPinnable,
+      reason: "reference '\(site.reference.text)' is assembled by 'Fn::Join' and its version "
+        + "would go into a piece known only after evaluation; pin it in the lock only")
+    guard written.count >= 2, target.count >= 2 else { return .failure(notPinnable) }
+    var edits: [PieceEdit] = []
+    if written[0..<2] != target[0..<2] {
+      let opener = span.lowerBound..<(span.lowerBound + 2)
+      guard let found = distribute(opener, String(decoding: target[0..<2], as: UTF8.self)) else {
+        return .failure(notPinnable)
+      }
+      edits += found
+    }
+    let diff = TextDiff(from: Array(written[2...]), to: Array(target[2...]))
+    if diff.isEmpty { return .success(edits) }
     let lastUnknownEnd =
       chunks.filter { chunk in
         if case .unknown = chunk.kind { return chunk.range.overlaps(span) }
         return false
       }.map { $0.range.upperBound - span.lowerBound }.max() ?? 0
-    let notPinnable = Failure(
-      kind: .notPinnable,
-      reason: "reference '\(site.reference.text)' is assembled by 'Fn::Join' and its version "
-        + "would go into a piece known only after evaluation; pin it in the lock only")
-    guard diff.old.lowerBound >= lastUnknownEnd else { return .failure(notPinnable) }
-    let region = (span.lowerBound + diff.old.lowerBound)..<(span.lowerBound + diff.old.upperBound)
-    let replacement = String(decoding: target[diff.new], as: UTF8.self)
+    guard diff.old.lowerBound + 2 >= lastUnknownEnd else { return .failure(notPinnable) }
+    let region =
+      (span.lowerBound + 2 + diff.old.lowerBound)..<(span.lowerBound + 2 + diff.old.upperBound)
+    let replacement = String(
+      decoding: target[(2 + diff.new.lowerBound)..<(2 + diff.new.upperBound)], as: UTF8.self)
+    guard let found = distribute(region, replacement) else { return .failure(notPinnable) }
+    return .success(edits + found)
+  }
 
+  /// One edit of a literal piece: decoded bytes `span` of piece `piece` become `text`.
+  struct PieceEdit {
+    var piece: Int
+    var span: Range<Int>
+    var text: String
+  }
+
+  /// Spreads a change of the joined text over the literal pieces it touches: the first takes
+  /// the new text, the others lose their part. Nil when it touches a delimiter or a piece
+  /// known only after evaluation.
+  private func distribute(_ region: Range<Int>, _ replacement: String) -> [PieceEdit]? {
     if region.isEmpty {
       let point = region.lowerBound
       let candidates = chunks.filter { chunk in
@@ -112,18 +139,18 @@ struct JoinRewriter {
       guard
         let chunk = candidates.first(where: { point < $0.range.upperBound }) ?? candidates.last,
         case .literal(let piece) = chunk.kind
-      else { return .failure(notPinnable) }
+      else { return nil }
       let offset = point - chunk.range.lowerBound
-      return .success([(piece, offset..<offset, replacement)])
+      return [PieceEdit(piece: piece, span: offset..<offset, text: replacement)]
     }
-    var edits: [(piece: Int, edit: Range<Int>, text: String)] = []
+    var edits: [PieceEdit] = []
     for chunk in chunks where chunk.range.overlaps(region) {
-      guard case .literal(let piece) = chunk.kind else { return .failure(notPinnable) }
+      guard case .literal(let piece) = chunk.kind else { return nil }
       let lower = max(region.lowerBound, chunk.range.lowerBound) - chunk.range.lowerBound
       let upper = min(region.upperBound, chunk.range.upperBound) - chunk.range.lowerBound
-      edits.append((piece, lower..<upper, edits.isEmpty ? replacement : ""))
+      edits.append(PieceEdit(piece: piece, span: lower..<upper, text: edits.isEmpty ? replacement : ""))
     }
-    return .success(edits)
+    return edits
   }
 
   // MARK: Inlining

@@ -156,14 +156,14 @@ struct RenderSession {
       case .success(let edits):
         // All pieces change, or none.
         var staged = plans
-        for (piece, range, text) in edits {
-          let node = join.pieces[piece]
+        for edit in edits {
+          let node = join.pieces[edit.piece]
           let start = node.range.start.offset
           var plan =
             staged[start]
             ?? ScalarPlan(
               target: ScalarTarget(node: node, flow: join.flow), file: file, format: document.format)
-          switch plan.add(ValueEdit(span: range, text: text, sites: [index])) {
+          switch plan.add(ValueEdit(span: edit.span, text: edit.text, sites: [index])) {
           case .added, .merged:
             staged[start] = plan
           case .conflict:

@@ -25,8 +25,10 @@ struct RenderCase: CustomStringConvertible {
     case folded, foldedStrip
     case subSingle, subDouble, subLiteral, subFlow
     case json, jsonSub
+    case joinFlow, joinBlock
 
     var isSub: Bool { rawValue.hasPrefix("sub") || self == .jsonSub }
+    var isJoin: Bool { rawValue.hasPrefix("join") }
     var isJSON: Bool { self == .json || self == .jsonSub }
     var isPlain: Bool { rawValue.hasPrefix("plain") }
     var isFlow: Bool {
@@ -87,6 +89,25 @@ struct RenderCase: CustomStringConvertible {
       after = pick(quotedAround)
       if context.isSub, Bool.random(using: &rng) { before += "${Env} " }
     }
+    if context.isJoin {
+      // A reference assembled from a literal piece, a `!Ref`, and literal pieces holding `}}`.
+      let shapes: [[String]] = [
+        ["{{resolve:secretsmanager:", ":SecretString:pw}}"],
+        ["{{resolve:ssm:/app/", "}}"],
+        ["{{resolve:secretsmanager:", ":SecretString:", "pw}}"],
+        ["<<resolve:ssm:/x/", "", ">>"],
+      ]
+      let shape = pick(shapes)
+      var pieces = [before + shape[0], "!Ref Name"] + shape.dropFirst()
+      pieces[pieces.count - 1] += after
+      let text = document(context, pieces.joined(separator: "\u{0}"))
+      return RenderCase(
+        text: text, context: context, isCloudFormation: Bool.random(using: &rng),
+        values: Bool.random(using: &rng)
+          ? [(0..<Int.random(in: 0...5, using: &rng)).map { _ in pick(valueFragments) }.joined()]
+          : nil,
+        pins: [Int.random(in: 1...250, using: &rng)])
+    }
     var content = before + first + after
     if !context.isFlow || !context.isPlain, Int.random(in: 0..<4, using: &rng) == 0 {
       content += " and " + reference()
@@ -140,6 +161,16 @@ struct RenderCase: CustomStringConvertible {
     case .subFlow: return "k: {\"Fn::Sub\": \(double)}\n"
     case .json: return "{\"a\": \"\(jsonEscaped(content))\", \"n\": [1, \"\(jsonEscaped(content))\"]}"
     case .jsonSub: return "{\"k\" : {\"Fn::Sub\":\"\(jsonEscaped(content))\"} }\n"
+    case .joinFlow, .joinBlock:
+      // `content` holds the pieces separated by NUL; `!Ref Name` stays unquoted.
+      let pieces = content.split(separator: "\u{0}", omittingEmptySubsequences: false).map {
+        $0 == "!Ref Name" ? String($0) : "'" + String($0).replacingAll("'", with: "''") + "'"
+      }
+      if context == .joinFlow {
+        return "k: !Join ['', [\(pieces.joined(separator: ", "))]]\n"
+      }
+      return "k:\n  Fn::Join:\n    - ''\n" + "    - - " + pieces.joined(separator: "\n      - ")
+        + "\nz: 1\n"
     }
   }
 

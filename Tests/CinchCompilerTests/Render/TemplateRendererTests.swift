@@ -181,6 +181,17 @@ import Testing
     #expect(rendered.issues.first?.site.reference.text == "{{resolve:ssm:/x:${V}}}")
   }
 
+  /// In a CloudFormation template the opener changes in the first piece and the version goes
+  /// into the last; elsewhere `<<…>>` stays.
+  @Test(arguments: [(true, "'{{resolve:ssm:/x/'", "':3}}'"), (false, "'<<resolve:ssm:/x/'", "':3>>'")])
+  func pinsJoinedAngleReferences(_ cloudFormation: Bool, _ first: String, _ last: String) {
+    let (output, rendered) = Self.render(
+      "k: !Join ['', ['<<resolve:ssm:/x/', !Ref N, '>>']]\n", cloudFormation: cloudFormation,
+      [Self.pin(3)])
+    #expect(output == "k: !Join ['', [\(first), !Ref N, \(last)]]\n")
+    #expect(rendered.issues.isEmpty)
+  }
+
   @Test func inlinesJoinedReferencesIntoOnePiece() {
     let (output, rendered) = Self.render(Self.join, [.value("p'w"), .value("v"), .value("1")])
     #expect(
