@@ -148,7 +148,8 @@ struct JoinRewriter {
       guard case .literal(let piece) = chunk.kind else { return nil }
       let lower = max(region.lowerBound, chunk.range.lowerBound) - chunk.range.lowerBound
       let upper = min(region.upperBound, chunk.range.upperBound) - chunk.range.lowerBound
-      edits.append(PieceEdit(piece: piece, span: lower..<upper, text: edits.isEmpty ? replacement : ""))
+      edits.append(
+        PieceEdit(piece: piece, span: lower..<upper, text: edits.isEmpty ? replacement : ""))
     }
     return edits
   }
@@ -157,7 +158,9 @@ struct JoinRewriter {
 
   /// The piece where the reference starts, the piece where it ends, and the text of the one
   /// piece that replaces them.
-  func merged(span: Range<Int>, value: String) -> Result<(first: Int, last: Int, text: String), Failure> {
+  func merged(span: Range<Int>, value: String) -> Result<
+    (first: Int, last: Int, text: String), Failure
+  > {
     let notWritable = Failure(
       kind: .notWritable,
       reason: "reference '\(site.reference.text)' is assembled by 'Fn::Join' across pieces that "

@@ -27,7 +27,8 @@ enum ReferencePinner {
         return .failure(
           Failure(
             kind: .invalidPin,
-            reason: "pin for '\(reference.text)' is version \(version); parameter versions start at 1"))
+            reason:
+              "pin for '\(reference.text)' is version \(version); parameter versions start at 1"))
       }
       return .success(
         delimiter.open + "resolve:" + reference.kind.rawValue + ":" + reference.name + ":"
@@ -48,12 +49,14 @@ enum ReferencePinner {
       return .failure(
         Failure(
           kind: .invalidPin,
-          reason: "pin for '\(reference.text)' is a parameter version; a secret is pinned by version id"))
+          reason:
+            "pin for '\(reference.text)' is a parameter version; a secret is pinned by version id"))
     case (_, .versionId):
       return .failure(
         Failure(
           kind: .invalidPin,
-          reason: "pin for '\(reference.text)' is a version id; a parameter is pinned by version number"))
+          reason:
+            "pin for '\(reference.text)' is a version id; a parameter is pinned by version number"))
     }
   }
 

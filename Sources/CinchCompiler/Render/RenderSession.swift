@@ -31,7 +31,8 @@ struct RenderSession {
   mutating func run() -> RenderedTemplate {
     guard let root = document.root else {
       for index in substitutions.indices {
-        report(index, .siteNotFound, "'\(file.path)' could not be parsed, so nothing in it is rendered")
+        report(
+          index, .siteNotFound, "'\(file.path)' could not be parsed, so nothing in it is rendered")
       }
       return finish()
     }
@@ -81,14 +82,17 @@ struct RenderSession {
     let site = substitution.site
     let reference = site.reference
     guard let target = targets.scalar(containing: site.range.bytes) else {
-      report(index, .siteNotFound, "no scalar of the file holds reference '\(reference.text)' at its site")
+      report(
+        index, .siteNotFound,
+        "no scalar of the file holds reference '\(reference.text)' at its site")
       return
     }
     let start = target.node.range.start.offset
     var plan = plans[start] ?? ScalarPlan(target: target, file: file, format: document.format)
     let rank = nextRank("\(site.range.bytes)|\(reference.text)")
     guard let span = plan.locate(reference.text, at: site.range.bytes, rank: rank) else {
-      report(index, .siteNotFound, "the bytes at the site do not hold reference '\(reference.text)'")
+      report(
+        index, .siteNotFound, "the bytes at the site do not hold reference '\(reference.text)'")
       return
     }
     let edit: ValueEdit
@@ -130,19 +134,24 @@ struct RenderSession {
     let substitution = substitutions[index]
     let site = substitution.site
     guard let join = targets.joins[site.range.bytes] else {
-      report(index, .siteNotFound, "no 'Fn::Join' of the file assembles '\(site.reference.text)' at its site")
+      report(
+        index, .siteNotFound,
+        "no 'Fn::Join' of the file assembles '\(site.reference.text)' at its site")
       return
     }
     let rewriter = JoinRewriter(join: join, site: site)
     guard let span = rewriter.locate(rank: nextRank("\(site.range.bytes)|\(site.reference.text)"))
     else {
-      report(index, .siteNotFound, "the 'Fn::Join' at the site does not assemble '\(site.reference.text)'")
+      report(
+        index, .siteNotFound,
+        "the 'Fn::Join' at the site does not assemble '\(site.reference.text)'")
       return
     }
     switch substitution.replacement {
     case .pin(let pin):
       let pinned: String
-      switch ReferencePinner.pinnedText(site.reference, pin: pin, isCloudFormation: isCloudFormation)
+      switch ReferencePinner.pinnedText(
+        site.reference, pin: pin, isCloudFormation: isCloudFormation)
       {
       case .failure(let failure):
         report(index, failure.kind, failure.reason)
@@ -162,7 +171,8 @@ struct RenderSession {
           var plan =
             staged[start]
             ?? ScalarPlan(
-              target: ScalarTarget(node: node, flow: join.flow), file: file, format: document.format)
+              target: ScalarTarget(node: node, flow: join.flow), file: file, format: document.format
+            )
           switch plan.add(ValueEdit(span: edit.span, text: edit.text, sites: [index])) {
           case .added, .merged:
             staged[start] = plan

@@ -43,7 +43,11 @@ struct RenderTargets {
     var high = scalars.count
     while low < high {
       let mid = (low + high) / 2
-      if scalars[mid].node.range.start.offset <= range.lowerBound { low = mid + 1 } else { high = mid }
+      if scalars[mid].node.range.start.offset <= range.lowerBound {
+        low = mid + 1
+      } else {
+        high = mid
+      }
     }
     guard low > 0 else { return nil }
     let candidate = scalars[low - 1]

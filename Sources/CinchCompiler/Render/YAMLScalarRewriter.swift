@@ -123,7 +123,8 @@ struct YAMLScalarRewriter {
         let lineStart = plan.value[..<edit.span.lowerBound].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
         let contentStart = sourceMap.sourceRange(lineStart..<lineStart).lowerBound
         let indent = contentStart - layout.lineStart(of: contentStart)
-        let endsLine = range.upperBound >= file.bytes.count
+        let endsLine =
+          range.upperBound >= file.bytes.count
           || YAMLLayout.isBreak(file.bytes[range.upperBound])
         output.append(
           ByteEdit(
@@ -146,7 +147,8 @@ struct YAMLScalarRewriter {
     case .block, .flow:
       return nil
     }
-    if multiline, node.style == .plain || node.style == .singleQuoted || node.style == .doubleQuoted,
+    if multiline,
+      node.style == .plain || node.style == .singleQuoted || node.style == .doubleQuoted,
       !decodes(output, in: node, to: newText)
     {
       return nil

@@ -81,7 +81,8 @@ struct CanonicalTree {
       let delimiter = arguments[0].scalar, let pieces = arguments[1].sequence
     else { return nil }
     let parts = pieces.map { piece in
-      piece.scalar.map { JoinPart.literal(expected(piece, .scalar) ?? $0) } ?? .placeholder(text(piece))
+      piece.scalar.map { JoinPart.literal(expected(piece, .scalar) ?? $0) }
+        ?? .placeholder(text(piece))
     }
     return Self.join(delimiter: delimiter, text: Self.joined(parts, delimiter: delimiter))
   }

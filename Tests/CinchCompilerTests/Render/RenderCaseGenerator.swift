@@ -159,7 +159,8 @@ struct RenderCase: CustomStringConvertible {
     case .subDouble: return "k: !Sub [\(double), {Other: x}]\n"
     case .subLiteral: return "k: !Sub |\n  echo ${AWS::Region}\n  \(content)\n"
     case .subFlow: return "k: {\"Fn::Sub\": \(double)}\n"
-    case .json: return "{\"a\": \"\(jsonEscaped(content))\", \"n\": [1, \"\(jsonEscaped(content))\"]}"
+    case .json:
+      return "{\"a\": \"\(jsonEscaped(content))\", \"n\": [1, \"\(jsonEscaped(content))\"]}"
     case .jsonSub: return "{\"k\" : {\"Fn::Sub\":\"\(jsonEscaped(content))\"} }\n"
     case .joinFlow, .joinBlock:
       // `content` holds the pieces separated by NUL; `!Ref Name` stays unquoted.

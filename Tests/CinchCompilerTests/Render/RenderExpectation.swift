@@ -28,7 +28,8 @@ struct RenderExpectation {
       case .literal, .sub:
         guard
           let node = scalarNodes.first(where: {
-            $0.range.bytes.lowerBound <= range.lowerBound && range.upperBound <= $0.range.bytes.upperBound
+            $0.range.bytes.lowerBound <= range.lowerBound
+              && range.upperBound <= $0.range.bytes.upperBound
           })
         else { continue }
         holders[node.range.start.offset, default: (node, [])].subs.append(substitution)
@@ -105,7 +106,10 @@ struct RenderExpectation {
       switch substitution.replacement {
       case .pin(let pin):
         replacements.append(
-          (scanned[index].span, Self.pinnedText(substitution.site.reference, pin, isCloudFormation), false))
+          (
+            scanned[index].span,
+            Self.pinnedText(substitution.site.reference, pin, isCloudFormation), false
+          ))
       case .value(let text):
         replacements.append((scanned[index].span, text, true))
       }
@@ -186,8 +190,9 @@ struct RenderExpectation {
     let written = substitution.site.reference.text
     guard let found = finderText.firstRange(of: written) else { return nil }
     let span =
-      finderText.utf8.distance(from: finderText.startIndex, to: found.lowerBound)
-      ..< finderText.utf8.distance(from: finderText.startIndex, to: found.upperBound)
+      finderText.utf8.distance(
+        from: finderText.startIndex, to: found.lowerBound)..<finderText.utf8.distance(
+        from: finderText.startIndex, to: found.upperBound)
     var replacement: String
     switch substitution.replacement {
     case .value(let value):

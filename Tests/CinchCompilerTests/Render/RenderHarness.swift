@@ -117,7 +117,8 @@ struct RenderHarness {
     if expected != actual {
       Issue.record(
         Comment(
-          rawValue: "rendered output reads differently from the expectation\n  expected: \(expected)\n"
+          rawValue:
+            "rendered output reads differently from the expectation\n  expected: \(expected)\n"
             + "  actual:   \(actual)\n--- output ---\n"
             + String(decoding: rendered.bytes, as: UTF8.self)),
         sourceLocation: sourceLocation)

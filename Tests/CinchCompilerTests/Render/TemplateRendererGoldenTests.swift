@@ -77,7 +77,8 @@ enum GoldenBytes {
           at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? Data(actual).write(to: url)
         Issue.record(
-          "recorded new baseline for \(stage)/\(name)/\(expectedName)", sourceLocation: sourceLocation)
+          "recorded new baseline for \(stage)/\(name)/\(expectedName)",
+          sourceLocation: sourceLocation)
       }
       return
     }

@@ -34,7 +34,8 @@ import _CinchTestSupport
     }
     let sites = ReferenceFinder.find(in: document, into: &diagnostics)
     guard !sites.isEmpty else {
-      Issue.record("generated input holds no reference\n\(renderCase)", sourceLocation: sourceLocation)
+      Issue.record(
+        "generated input holds no reference\n\(renderCase)", sourceLocation: sourceLocation)
       return
     }
     let substitutions = sites.enumerated().map { index, site -> Substitution in

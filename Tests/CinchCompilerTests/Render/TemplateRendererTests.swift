@@ -17,7 +17,8 @@ import Testing
     let substitutions = zip(sites, replacements).map {
       Substitution(site: $0, replacement: $1)
     }
-    let rendered = TemplateRenderer(isCloudFormation: cloudFormation).render(document, substitutions)
+    let rendered = TemplateRenderer(isCloudFormation: cloudFormation).render(
+      document, substitutions)
     RenderHarness.verify(
       rendered, of: document, substitutions: substitutions, isCloudFormation: cloudFormation)
     return (String(decoding: rendered.bytes, as: UTF8.self), rendered)
@@ -32,8 +33,10 @@ import Testing
     ("k: '{{resolve:ssm:/a/b}}'\n", "k: '{{resolve:ssm:/a/b:7}}'\n"),
     ("k: \"{{resolve:ssm-secure:/a/b:3}}\"\n", "k: \"{{resolve:ssm-secure:/a/b:7}}\"\n"),
     ("k: x {{resolve:ssm:/a}} y # c\n", "k: x {{resolve:ssm:/a:7}} y # c\n"),
-    ("k: !Sub '{{resolve:ssm:/myapp/${Env}/dbpassword}}'\n",
-     "k: !Sub '{{resolve:ssm:/myapp/${Env}/dbpassword:7}}'\n"),
+    (
+      "k: !Sub '{{resolve:ssm:/myapp/${Env}/dbpassword}}'\n",
+      "k: !Sub '{{resolve:ssm:/myapp/${Env}/dbpassword:7}}'\n"
+    ),
     // `<<…>>` compiles to `{{…}}`; a plain scalar is quoted only when it would start with `{`.
     ("k: <<resolve:ssm:/a>>\n", "k: '{{resolve:ssm:/a:7}}'\n"),
     ("k: x <<resolve:ssm:/a>>\n", "k: x {{resolve:ssm:/a:7}}\n"),
@@ -63,12 +66,18 @@ import Testing
   @Test(arguments: [
     ("{{resolve:secretsmanager:db}}", "{{resolve:secretsmanager:db:SecretString:::ID-1}}"),
     ("{{resolve:secretsmanager:db::password}}", "{{resolve:secretsmanager:db::password::ID-1}}"),
-    ("{{resolve:secretsmanager:db:SecretString:password:AWSPREVIOUS}}",
-     "{{resolve:secretsmanager:db:SecretString:password::ID-1}}"),
-    ("{{resolve:secretsmanager:db:SecretString:password::OLD-ID}}",
-     "{{resolve:secretsmanager:db:SecretString:password::ID-1}}"),
-    ("{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC:SecretString:k}}",
-     "{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC:SecretString:k::ID-1}}"),
+    (
+      "{{resolve:secretsmanager:db:SecretString:password:AWSPREVIOUS}}",
+      "{{resolve:secretsmanager:db:SecretString:password::ID-1}}"
+    ),
+    (
+      "{{resolve:secretsmanager:db:SecretString:password::OLD-ID}}",
+      "{{resolve:secretsmanager:db:SecretString:password::ID-1}}"
+    ),
+    (
+      "{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC:SecretString:k}}",
+      "{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC:SecretString:k::ID-1}}"
+    ),
   ])
   func pinsSecretsByVersionId(_ written: String, _ pinned: String) {
     #expect(Self.render("k: '\(written)'\n", [Self.pin("ID-1")]).0 == "k: '\(pinned)'\n")
@@ -128,8 +137,10 @@ import Testing
 
   @Test(arguments: [
     // A whole-reference scalar in block context becomes a literal block scalar.
-    ("a:\n  k: '{{resolve:ssm:/a}}'\n  z: 1\n", pem,
-     "a:\n  k: |\n    -----BEGIN FAKE KEY-----\n    QUJD\n    -----END FAKE KEY-----\n  z: 1\n"),
+    (
+      "a:\n  k: '{{resolve:ssm:/a}}'\n  z: 1\n", pem,
+      "a:\n  k: |\n    -----BEGIN FAKE KEY-----\n    QUJD\n    -----END FAKE KEY-----\n  z: 1\n"
+    ),
     ("- '{{resolve:ssm:/a}}'\n", "one\ntwo", "- |-\n  one\n  two\n"),
     ("k: '{{resolve:ssm:/a}}'\nz: 1\n", "one\n\n", "k: |+\n  one\n\nz: 1\n"),
     ("k: '{{resolve:ssm:/a}}'\n", "  indented\nnext\n", "k: |2\n    indented\n  next\n"),
@@ -140,8 +151,10 @@ import Testing
     // Keep chomping would take in the empty line that follows.
     ("k: '{{resolve:ssm:/a}}'\n\nz: 1\n", "one\n\n", "k: \"one\\n\\n\"\n\nz: 1\n"),
     // Inside a literal block, new lines take the block's indentation.
-    ("k: |\n  first {{resolve:ssm:/a}} end\n  last\n", "x\ny",
-     "k: |\n  first x\n  y end\n  last\n"),
+    (
+      "k: |\n  first {{resolve:ssm:/a}} end\n  last\n", "x\ny",
+      "k: |\n  first x\n  y end\n  last\n"
+    ),
     ("k: |\r\n  first {{resolve:ssm:/a}} end\r\n", "x\ny", "k: |\r\n  first x\r\n  y end\r\n"),
   ])
   func writesMultiLineValues(_ input: String, _ value: String, _ expected: String) {
@@ -152,11 +165,13 @@ import Testing
     let (output, rendered) = Self.render(
       "a: !Sub 'x {{resolve:ssm:/a}} ${Env}'\nb: !Sub 'x {{resolve:ssm:/b}} ${Env}'\n",
       [.value("cost ${x} and ${y}"), .value("open ${ only")])
-    #expect(output == "a: !Sub 'x cost ${!x} and ${!y} ${Env}'\nb: !Sub 'x {{resolve:ssm:/b}} ${Env}'\n")
+    #expect(
+      output == "a: !Sub 'x cost ${!x} and ${!y} ${Env}'\nb: !Sub 'x {{resolve:ssm:/b}} ${Env}'\n")
     #expect(rendered.issues.map(\.kind) == [.notWritable])
     #expect(
       rendered.issues.first?.reason
-        == "the value of '{{resolve:ssm:/b}}' holds '${' that would change how the 'Fn::Sub' string around it reads")
+        == "the value of '{{resolve:ssm:/b}}' holds '${' that would change how the 'Fn::Sub' string around it reads"
+    )
   }
 
   // MARK: Fn::Join
@@ -183,7 +198,9 @@ import Testing
 
   /// In a CloudFormation template the opener changes in the first piece and the version goes
   /// into the last; elsewhere `<<…>>` stays.
-  @Test(arguments: [(true, "'{{resolve:ssm:/x/'", "':3}}'"), (false, "'<<resolve:ssm:/x/'", "':3>>'")])
+  @Test(arguments: [
+    (true, "'{{resolve:ssm:/x/'", "':3}}'"), (false, "'<<resolve:ssm:/x/'", "':3>>'"),
+  ])
   func pinsJoinedAngleReferences(_ cloudFormation: Bool, _ first: String, _ last: String) {
     let (output, rendered) = Self.render(
       "k: !Join ['', ['<<resolve:ssm:/x/', !Ref N, '>>']]\n", cloudFormation: cloudFormation,
@@ -233,7 +250,8 @@ import Testing
     var elsewhere = site
     elsewhere.file = "other.yaml"
     let rendered = TemplateRenderer(isCloudFormation: true).render(
-      document, [.value(site, "one"), .value(site, "two"), .value(elsewhere, "three"), .value(site, "one")])
+      document,
+      [.value(site, "one"), .value(site, "two"), .value(elsewhere, "three"), .value(site, "one")])
     #expect(String(decoding: rendered.bytes, as: UTF8.self) == "k: 'one'\n")
     #expect(rendered.issues.map(\.kind) == [.conflict, .siteNotFound])
     #expect(
