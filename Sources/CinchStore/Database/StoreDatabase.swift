@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+
+/// Opening the SQLite file the way the store needs it: WAL (through `DatabasePool`), durable
+/// commits, write transactions that take the write lock at `BEGIN IMMEDIATE` and wait for other
+/// processes up to a busy timeout.
+enum StoreDatabase {
+  static func openPool(path: String, busyTimeoutSeconds: Double) throws -> DatabasePool {
+    var configuration = Configuration()
+    configuration.label = "cinch-store"
+    configuration.busyMode = .timeout(busyTimeoutSeconds)
+    configuration.foreignKeysEnabled = true
+    configuration.prepareDatabase { db in
+      // FULL: a commit is on disk when the call returns, so an acknowledged write survives a
+      // crash of the machine, not only of the process.
+      try db.execute(sql: "PRAGMA synchronous = FULL")
+      // Deleted rows (old versions, removed entries) are overwritten with zeros.
+      try db.execute(sql: "PRAGMA secure_delete = ON")
+    }
+    do {
+      return try DatabasePool(path: path, configuration: configuration)
+    } catch let error as DatabaseError {
+      if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+        throw StoreAccessError.notAStore(path: path, reason: "not an SQLite database")
+      }
+      throw StoreAccessError.io(path: path, message: error.message ?? "\(error.resultCode)")
+    }
+  }
+}
+
+/// Typed access to the `store_meta` table.
+enum StoreMeta {
+  static let storeID = "store_id"
+  static let createdAt = "created_at"
+  static let masterMode = "master_mode"
+  static let kdfSalt = "kdf_salt"
+  static let kdfCost = "kdf_cost"
+  static let masterKeyID = "master_key_id"
+  static let keyCheck = "key_check"
+  static let storeKey = "store_key"
+  static let auditHead = "audit_head"
+
+  static func data(_ db: Database, _ key: String) throws -> [UInt8]? {
+    guard let row = try Row.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = ?", arguments: [key])
+    else { return nil }
+    let value: DatabaseValue = row[0]
+    switch value.storage {
+    case .blob(let data): return Array(data)
+    case .string(let text): return Array(text.utf8)
+    default: return nil
+    }
+  }
+
+  static func text(_ db: Database, _ key: String) throws -> String? {
+    try data(db, key).map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  static func set(_ db: Database, _ key: String, _ value: [UInt8]) throws {
+    try db.execute(
+      sql: "INSERT INTO store_meta (key, value) VALUES (?, ?) "
+        + "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      arguments: [key, Data(value)])
+  }
+
+  static func set(_ db: Database, _ key: String, text: String) throws {
+    try set(db, key, Array(text.utf8))
+  }
+}
