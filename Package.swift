@@ -70,6 +70,7 @@ let package = Package(
       name: "CinchStoreTests",
       dependencies: [
         "CinchStore",
+        .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strict

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import CinchStore
@@ -76,5 +77,32 @@ extension SQLiteStore {
 
   func get(_ name: String, decrypt: Bool = true) async throws -> Parameter {
     try await getParameter(GetParameterRequest(name: name, withDecryption: decrypt)).parameter
+  }
+}
+
+extension StoreFixture {
+  /// A direct connection to the store file, for tests that play the attacker.
+  func rawDatabase() throws -> DatabaseQueue {
+    try DatabaseQueue(path: storePath)
+  }
+}
+
+/// All bytes of the store's files (database, WAL, shared memory).
+func storeFileBytes(_ path: String) -> [UInt8] {
+  ["", "-wal", "-shm"].flatMap { suffix in
+    (FileManager.default.contents(atPath: path + suffix)).map(Array.init) ?? []
+  }
+}
+
+extension Array where Element == UInt8 {
+  func contains(bytes needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty, needle.count <= count else { return false }
+    let first = needle[0]
+    var index = 0
+    while index <= count - needle.count {
+      if self[index] == first && Array(self[index..<(index + needle.count)]) == needle { return true }
+      index += 1
+    }
+    return false
   }
 }

@@ -18,12 +18,45 @@ enum StoreDatabase {
       try db.execute(sql: "PRAGMA secure_delete = ON")
     }
     do {
-      return try DatabasePool(path: path, configuration: configuration)
+      let pool = try DatabasePool(path: path, configuration: configuration)
+      // DatabasePool sets `synchronous = NORMAL` when it switches the writer to WAL, after
+      // `prepareDatabase` ran: put FULL back on the one connection that writes.
+      try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+      return pool
     } catch let error as DatabaseError {
       if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
         throw StoreAccessError.notAStore(path: path, reason: "not an SQLite database")
       }
       throw StoreAccessError.io(path: path, message: error.message ?? "\(error.resultCode)")
+    }
+  }
+}
+
+/// A read-only connection for checking a store before anything may be written to it (the pool
+/// writes when it opens: it makes sure the WAL file is not empty). It creates an empty `-wal` and
+/// a `-shm` beside the file if they are missing, and writes no page.
+enum StoreInspection {
+  static func read<T>(path: String, busyTimeoutSeconds: Double, _ body: (Database) throws -> T)
+    throws -> T
+  {
+    var configuration = Configuration()
+    configuration.readonly = true
+    configuration.label = "cinch-store-inspection"
+    configuration.busyMode = .timeout(busyTimeoutSeconds)
+    let queue: DatabaseQueue
+    do {
+      queue = try DatabaseQueue(path: path, configuration: configuration)
+    } catch let error as DatabaseError {
+      throw StoreAccessError.io(path: path, message: error.message ?? "\(error.resultCode)")
+    }
+    defer { try? queue.close() }
+    do {
+      return try queue.read(body)
+    } catch let error as DatabaseError {
+      if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+        throw StoreAccessError.notAStore(path: path, reason: "not an SQLite database")
+      }
+      throw StoreAccessError.notAStore(path: path, reason: error.message ?? "unreadable")
     }
   }
 }

@@ -84,11 +84,17 @@ package enum Crypto {
   package static func hkdfSHA256(
     key: SecretBytes, salt: [UInt8], info: String, length: Int = keyLength
   ) throws -> SecretBytes {
+    try hkdfSHA256(key: key, salt: salt, info: Array(info.utf8), length: length)
+  }
+
+  package static func hkdfSHA256(
+    key: SecretBytes, salt: [UInt8], info: [UInt8], length: Int = keyLength
+  ) throws -> SecretBytes {
     let parameters = OpenSSLParameters()
     parameters.utf8("digest", "SHA256")
     key.withUnsafeBytes { parameters.octets("key", $0) }
     salt.withUnsafeBytes { parameters.octets("salt", $0) }
-    Array(info.utf8).withUnsafeBytes { parameters.octets("info", $0) }
+    info.withUnsafeBytes { parameters.octets("info", $0) }
     return try derive(algorithm: "HKDF", parameters: parameters, length: length)
   }
 

@@ -21,12 +21,9 @@ public final class SecretBytes: @unchecked Sendable {
     self.storage = UnsafeMutableRawBufferPointer.allocate(
       byteCount: max(count, 1), alignment: MemoryLayout<UInt64>.alignment)
     storage.initializeMemory(as: UInt8.self, repeating: 0)
-    do {
-      try initialize(UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]))
-    } catch {
-      Self.release(storage)
-      throw error
-    }
+    // Every stored property is set, so if `initialize` throws, `deinit` runs and wipes and frees
+    // the buffer; releasing it here as well would free it twice.
+    try initialize(UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]))
   }
 
   /// A copy of `bytes`. The caller remains responsible for wiping its own copy.

@@ -190,8 +190,6 @@ public final class SQLiteStore: Sendable {
       warnings.append(warning)
     }
 
-    let pool = try StoreDatabase.openPool(
-      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
     let migrator = StoreSchema.migrator
     struct Meta: Sendable {
       var storeID: [UInt8]
@@ -202,33 +200,31 @@ public final class SQLiteStore: Sendable {
       var keyCheck: [UInt8]
       var storeKey: [UInt8]
     }
-    let meta: Meta
-    do {
-      meta = try await pool.read { db -> Meta in
-        guard try db.tableExists("store_meta") else {
-          throw StoreAccessError.notAStore(path: path, reason: "it has no store_meta table")
-        }
-        if try migrator.hasBeenSuperseded(db) {
-          let applied = try migrator.appliedIdentifiers(db)
-          let known = Set(migrator.migrations)
-          throw StoreAccessError.newerSchema(
-            path: path, migration: applied.subtracting(known).sorted().first ?? "unknown")
-        }
-        guard let storeID = try StoreMeta.data(db, StoreMeta.storeID),
-          let mode = try StoreMeta.text(db, StoreMeta.masterMode),
-          let masterKeyID = try StoreMeta.data(db, StoreMeta.masterKeyID),
-          let keyCheck = try StoreMeta.data(db, StoreMeta.keyCheck),
-          let storeKey = try StoreMeta.data(db, StoreMeta.storeKey)
-        else {
-          throw StoreAccessError.notAStore(path: path, reason: "its key records are missing")
-        }
-        return Meta(
-          storeID: storeID, mode: mode, salt: try StoreMeta.data(db, StoreMeta.kdfSalt),
-          cost: try StoreMeta.text(db, StoreMeta.kdfCost), masterKeyID: masterKeyID,
-          keyCheck: keyCheck, storeKey: storeKey)
+    // Checked on a read-only connection: with a wrong key, nothing is written.
+    let meta = try StoreInspection.read(
+      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds
+    ) { db -> Meta in
+      guard try db.tableExists("store_meta") else {
+        throw StoreAccessError.notAStore(path: path, reason: "it has no store_meta table")
       }
-    } catch let error as DatabaseError {
-      throw StoreAccessError.notAStore(path: path, reason: error.message ?? "unreadable")
+      if try migrator.hasBeenSuperseded(db) {
+        let applied = try migrator.appliedIdentifiers(db)
+        let known = Set(migrator.migrations)
+        throw StoreAccessError.newerSchema(
+          path: path, migration: applied.subtracting(known).sorted().first ?? "unknown")
+      }
+      guard let storeID = try StoreMeta.data(db, StoreMeta.storeID),
+        let mode = try StoreMeta.text(db, StoreMeta.masterMode),
+        let masterKeyID = try StoreMeta.data(db, StoreMeta.masterKeyID),
+        let keyCheck = try StoreMeta.data(db, StoreMeta.keyCheck),
+        let storeKey = try StoreMeta.data(db, StoreMeta.storeKey)
+      else {
+        throw StoreAccessError.notAStore(path: path, reason: "its key records are missing")
+      }
+      return Meta(
+        storeID: storeID, mode: mode, salt: try StoreMeta.data(db, StoreMeta.kdfSalt),
+        cost: try StoreMeta.text(db, StoreMeta.kdfCost), masterKeyID: masterKeyID,
+        keyCheck: keyCheck, storeKey: storeKey)
     }
 
     guard let mode = MasterKey.Mode(rawValue: meta.mode) else {
@@ -249,12 +245,13 @@ public final class SQLiteStore: Sendable {
         meta.storeKey, with: masterKey.wrapKey,
         context: MasterKey.storeKeyContext(storeID: meta.storeID))
     } catch is CryptoError {
-      try? pool.close()
       throw StoreAccessError.wrongKey(source: master.description, store: path, hint: nil)
     }
     let vault = try KeyVault(
       storeID: meta.storeID, wrapKey: masterKey.wrapKey, masterKeyID: meta.masterKeyID,
       storeKey: storeKey)
+    let pool = try StoreDatabase.openPool(
+      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
     try migrator.migrate(pool)
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)
