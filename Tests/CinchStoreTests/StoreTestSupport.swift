@@ -100,7 +100,9 @@ extension Array where Element == UInt8 {
     let first = needle[0]
     var index = 0
     while index <= count - needle.count {
-      if self[index] == first && Array(self[index..<(index + needle.count)]) == needle { return true }
+      if self[index] == first && Array(self[index..<(index + needle.count)]) == needle {
+        return true
+      }
       index += 1
     }
     return false

@@ -81,7 +81,9 @@ enum AuditChain {
 
   static func bigEndian(_ value: Int) -> [UInt8] {
     let value = UInt64(bitPattern: Int64(value))
-    return stride(from: 56, through: 0, by: -8).map { UInt8(truncatingIfNeeded: value >> UInt64($0)) }
+    return stride(from: 56, through: 0, by: -8).map {
+      UInt8(truncatingIfNeeded: value >> UInt64($0))
+    }
   }
 
   static let timeFormat: Date.ISO8601FormatStyle = .iso8601

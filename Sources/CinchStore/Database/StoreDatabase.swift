@@ -74,7 +74,9 @@ enum StoreMeta {
   static let auditHead = "audit_head"
 
   static func data(_ db: Database, _ key: String) throws -> [UInt8]? {
-    guard let row = try Row.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = ?", arguments: [key])
+    guard
+      let row = try Row.fetchOne(
+        db, sql: "SELECT value FROM store_meta WHERE key = ?", arguments: [key])
     else { return nil }
     let value: DatabaseValue = row[0]
     switch value.storage {

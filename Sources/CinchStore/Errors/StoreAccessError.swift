@@ -28,7 +28,8 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
     case .invalidKey(let origin, let reason):
       "the master key in \(origin) is not a 32-byte base64 key: \(reason)"
     case .wrongKey(let source, let store, let hint):
-      "wrong master key: \(source) does not unlock store '\(store)'" + (hint.map { " (\($0))" } ?? "")
+      "wrong master key: \(source) does not unlock store '\(store)'"
+        + (hint.map { " (\($0))" } ?? "")
     case .notAStore(let path, let reason):
       "'\(path)' is not a cinch store: \(reason)"
     case .newerSchema(let path, let migration):

@@ -108,7 +108,9 @@ struct KMSKeyRecord: Sendable {
     throws -> KMSKeyRecord
   {
     let prefix = configuration.kmsARNPrefix
-    if identifier.hasPrefix("alias/") || (identifier.hasPrefix("arn:") && identifier.contains(":alias/")) {
+    if identifier.hasPrefix("alias/")
+      || (identifier.hasPrefix("arn:") && identifier.contains(":alias/"))
+    {
       let aliasName: String
       if identifier.hasPrefix("alias/") {
         aliasName = identifier

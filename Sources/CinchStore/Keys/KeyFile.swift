@@ -51,10 +51,13 @@ package enum KeyFile {
         throw StoreAccessError.keyFileInvalid(
           path: path,
           reason: filled > Crypto.keyLength
-            ? "it is longer than \(Crypto.keyLength) bytes" : "it holds \(filled) bytes, not \(Crypto.keyLength)")
+            ? "it is longer than \(Crypto.keyLength) bytes"
+            : "it holds \(filled) bytes, not \(Crypto.keyLength)")
       }
     }
-    return key.withUnsafeBytes { SecretBytes(copying: UnsafeRawBufferPointer(rebasing: $0[0..<Crypto.keyLength])) }
+    return key.withUnsafeBytes {
+      SecretBytes(copying: UnsafeRawBufferPointer(rebasing: $0[0..<Crypto.keyLength]))
+    }
   }
 }
 
@@ -84,7 +87,9 @@ package enum SecureFile {
     try syncDirectory(of: path)
   }
 
-  package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+  package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String)
+    throws
+  {
     var written = 0
     while written < bytes.count, let base = bytes.baseAddress {
       let count = systemWrite(descriptor, base + written, bytes.count - written)

@@ -13,7 +13,9 @@ struct MasterKey {
   }
 
   /// The 32 bytes whose sealed copy (`store_meta.key_check`) tells a right key from a wrong one.
-  static var checkValue: SecretBytes { SecretBytes(copying: Crypto.sha256(Array("cinch key check v1".utf8))) }
+  static var checkValue: SecretBytes {
+    SecretBytes(copying: Crypto.sha256(Array("cinch key check v1".utf8)))
+  }
 
   static func checkContext(storeID: [UInt8]) -> SealingContext {
     SealingContext(storeID: storeID, kind: .keyCheck, name: "", version: 0)

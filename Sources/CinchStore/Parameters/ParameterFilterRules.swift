@@ -117,7 +117,8 @@ package enum ParameterFilterRules {
         }
       default:
         option = filter.option ?? "Equals"
-        let allowed = key == "Name" ? ["BeginsWith", "Equals", "Contains"] : ["BeginsWith", "Equals"]
+        let allowed =
+          key == "Name" ? ["BeginsWith", "Equals", "Contains"] : ["BeginsWith", "Equals"]
         guard allowed.contains(option) else {
           throw .invalidFilterOption(
             "The following filter option is not valid: \(option). Valid options include: "
@@ -176,7 +177,8 @@ package enum ParameterFilterRules {
   }
 
   static func matches(_ filter: Compiled, _ candidate: Candidate) -> Bool {
-    let slashed = "/" + (candidate.key.hasPrefix("/") ? String(candidate.key.dropFirst()) : candidate.key)
+    let slashed =
+      "/" + (candidate.key.hasPrefix("/") ? String(candidate.key.dropFirst()) : candidate.key)
     switch filter.key {
     case "Name":
       if filter.option == "Contains" {

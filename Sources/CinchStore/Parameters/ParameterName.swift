@@ -9,7 +9,9 @@ package struct ParameterName: Hashable, Sendable {
   package let key: String
 
   /// The number of levels, the leaf included (`/a/b/c` has 3).
-  package var depth: Int { key.split(separator: "/", omittingEmptySubsequences: false).count - (key.hasPrefix("/") ? 1 : 0) }
+  package var depth: Int {
+    key.split(separator: "/", omittingEmptySubsequences: false).count - (key.hasPrefix("/") ? 1 : 0)
+  }
 
   /// `/a/b` → `a/b`, `a` → `a`: what follows `parameter/` in the ARN.
   package var arnSuffix: String { key.hasPrefix("/") ? String(key.dropFirst()) : key }
@@ -84,7 +86,8 @@ package enum ParameterNameRules {
 
   /// A name for a write (`PutParameter`, labels, deletes, tags): no ARN, no selector, and not in
   /// the reserved `aws`/`ssm` namespaces.
-  package static func validateForWrite(_ raw: String, configuration: StoreConfiguration) throws(StoreError)
+  package static func validateForWrite(_ raw: String, configuration: StoreConfiguration)
+    throws(StoreError)
     -> ParameterName
   {
     let name = try validateShape(raw, field: "name")
@@ -101,7 +104,9 @@ package enum ParameterNameRules {
 
   /// A name for a read: a name or a parameter ARN, optionally followed by `:version` or
   /// `:label`. Reserved names are allowed (there is simply nothing stored under them).
-  package static func parseReference(_ raw: String, configuration: StoreConfiguration, allowSelector: Bool = true)
+  package static func parseReference(
+    _ raw: String, configuration: StoreConfiguration, allowSelector: Bool = true
+  )
     throws(StoreError) -> (name: ParameterName, selector: ParameterSelector?)
   {
     var text = trimmed(raw)

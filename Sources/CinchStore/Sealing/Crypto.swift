@@ -176,7 +176,8 @@ package enum Crypto {
     }
     var written: Int32 = 0
     if !associatedData.isEmpty {
-      guard EVP_EncryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count)) == 1
+      guard
+        EVP_EncryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count)) == 1
       else { throw CryptoError.library(operation: "EVP_EncryptUpdate(aad)", detail: lastError()) }
     }
     var total = 0
@@ -228,7 +229,8 @@ package enum Crypto {
     }
     var written: Int32 = 0
     if !associatedData.isEmpty {
-      guard EVP_DecryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count)) == 1
+      guard
+        EVP_DecryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count)) == 1
       else { throw CryptoError.authenticationFailed }
     }
     var tag = Array(sealed[ciphertextCount...])

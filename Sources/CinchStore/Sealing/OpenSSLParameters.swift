@@ -18,7 +18,9 @@ final class OpenSSLParameters {
     }
   }
 
-  private func copy(_ bytes: UnsafeRawBufferPointer, extraZero: Bool = false) -> UnsafeMutableRawPointer {
+  private func copy(_ bytes: UnsafeRawBufferPointer, extraZero: Bool = false)
+    -> UnsafeMutableRawPointer
+  {
     let count = bytes.count + (extraZero ? 1 : 0)
     let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 8)
     pointer.initializeMemory(as: UInt8.self, repeating: 0, count: max(count, 1))

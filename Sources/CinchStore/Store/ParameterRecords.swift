@@ -17,7 +17,9 @@ struct ParameterEntry: Sendable {
 
   static func fetch(_ db: Database, key: String) throws -> ParameterEntry? {
     try Row.fetchOne(
-      db, sql: "SELECT id, name, lookup_name, last_version FROM entries WHERE kind = ? AND lookup_name = ?",
+      db,
+      sql:
+        "SELECT id, name, lookup_name, last_version FROM entries WHERE kind = ? AND lookup_name = ?",
       arguments: [EntryKind.parameter.rawValue, key]
     ).map(ParameterEntry.init(row:))
   }
@@ -89,7 +91,8 @@ struct ParameterVersionRecord: Sendable {
   {
     try Row.fetchAll(
       db,
-      sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version >= ? ORDER BY version",
+      sql:
+        "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version >= ? ORDER BY version",
       arguments: [entry, version]
     ).map(ParameterVersionRecord.init(row:))
   }

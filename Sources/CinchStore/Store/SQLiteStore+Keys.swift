@@ -6,7 +6,8 @@ extension SQLiteStore: KeyStore {
     try await perform("CreateKey", kind: .kmsKey, name: nil) { db, trail in
       if let usage = request.keyUsage, usage != "ENCRYPT_DECRYPT" {
         throw StoreError.kmsUnsupported(
-          "KeyUsage \(usage) is not supported: the cinch store holds symmetric ENCRYPT_DECRYPT keys.")
+          "KeyUsage \(usage) is not supported: the cinch store holds symmetric ENCRYPT_DECRYPT keys."
+        )
       }
       for spec in [request.keySpec, request.customerMasterKeySpec].compactMap({ $0 })
       where spec != "SYMMETRIC_DEFAULT" {
@@ -119,7 +120,8 @@ extension SQLiteStore: KeyStore {
       }
       let now = Date().timeIntervalSince1970
       try db.execute(
-        sql: "INSERT INTO kms_aliases (alias_name, key_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        sql:
+          "INSERT INTO kms_aliases (alias_name, key_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
         arguments: [alias, record.keyID, now, now])
       trail.record(alias)
       return CreateAliasResponse()

@@ -13,7 +13,8 @@ extension SQLiteStore: ParameterStore {
       let selected = try self.select(request.name, db, notFound: .parameterNotFound())
       trail.record(selected.entry.name, version: selected.record.version)
       return GetParameterResponse(
-        parameter: try self.parameter(selected, withDecryption: request.withDecryption ?? false, db))
+        parameter: try self.parameter(selected, withDecryption: request.withDecryption ?? false, db)
+      )
     }
   }
 
@@ -75,7 +76,8 @@ extension SQLiteStore: ParameterStore {
     -> DeleteParameterResponse
   {
     try await perform("DeleteParameter", name: request.name) { db, trail in
-      let name = try ParameterNameRules.validateForWrite(request.name, configuration: self.configuration)
+      let name = try ParameterNameRules.validateForWrite(
+        request.name, configuration: self.configuration)
       guard let entry = try ParameterEntry.fetch(db, key: name.key) else {
         throw StoreError.parameterNotFound()
       }
@@ -94,7 +96,8 @@ extension SQLiteStore: ParameterStore {
       var invalid: [String] = []
       for raw in request.names {
         guard
-          let name = try? ParameterNameRules.validateForWrite(raw, configuration: self.configuration),
+          let name = try? ParameterNameRules.validateForWrite(
+            raw, configuration: self.configuration),
           let entry = try ParameterEntry.fetch(db, key: name.key)
         else {
           invalid.append(raw)
@@ -204,7 +207,8 @@ extension SQLiteStore {
     let keyRef: String? =
       type == .secureString
       ? (request.keyID ?? (previous?.type == .secureString ? previous?.keyRef : nil)
-        ?? Self.defaultKeyAlias) : nil
+        ?? Self.defaultKeyAlias)
+      : nil
     let key = try ssmKey(keyRef ?? Self.defaultKeyAlias, db)
 
     let description = request.description ?? previous?.description
@@ -442,7 +446,9 @@ extension SQLiteStore {
     var more = false
     for entry in candidates {
       let slashed = "/" + entry.parameterName.arnSuffix
-      guard ParameterFilterRules.isUnder(slashed, path: path, recursive: recursive) else { continue }
+      guard ParameterFilterRules.isUnder(slashed, path: path, recursive: recursive) else {
+        continue
+      }
       var version = entry.lastVersion
       var labels: Set<String> = []
       if let labelFilter {
@@ -606,7 +612,9 @@ extension SQLiteStore {
     var lastKey: String?
     var more = false
     for entry in try ParameterEntry.fetchAll(db, after: after) {
-      guard let record = try ParameterVersionRecord.fetch(db, entry: entry.id, version: entry.lastVersion)
+      guard
+        let record = try ParameterVersionRecord.fetch(
+          db, entry: entry.id, version: entry.lastVersion)
       else { continue }
       let candidate = ParameterFilterRules.Candidate(
         key: entry.key, type: record.type, keyID: record.reportedKeyID, tier: record.tier,

@@ -56,7 +56,8 @@ public final class SQLiteStore: Sendable {
   public static func create(
     at path: String, master: MasterKeyProvision, configuration: StoreConfiguration = .init()
   ) async throws -> SQLiteStore {
-    try await create(at: path, master: master, configuration: configuration, scryptCost: .interactive)
+    try await create(
+      at: path, master: master, configuration: configuration, scryptCost: .interactive)
   }
 
   package static func create(
@@ -70,7 +71,9 @@ public final class SQLiteStore: Sendable {
       throw StoreAccessError.keyFileExists(path: keyPath)
     }
     try SecureFile.createParentDirectories(of: path)
-    if case .newKeyFile(let keyPath) = master { try SecureFile.createParentDirectories(of: keyPath) }
+    if case .newKeyFile(let keyPath) = master {
+      try SecureFile.createParentDirectories(of: keyPath)
+    }
 
     let storeID = try Crypto.randomBytes(16)
     let raw: SecretBytes
@@ -92,9 +95,11 @@ public final class SQLiteStore: Sendable {
     }
 
     do {
-      try SecureFile.createExclusive(at: path, write: { _ in }, ifExists: {
-        StoreAccessError.storeExists(path: path)
-      })
+      try SecureFile.createExclusive(
+        at: path, write: { _ in },
+        ifExists: {
+          StoreAccessError.storeExists(path: path)
+        })
     } catch {
       if let createdKeyFile { unlink(createdKeyFile) }
       throw error
@@ -166,7 +171,9 @@ public final class SQLiteStore: Sendable {
         try db.execute(
           sql: "INSERT INTO kms_aliases (alias_name, key_id, created_at, updated_at) "
             + "VALUES (?, ?, ?, ?)",
-          arguments: [alias, keyID, createdAt.timeIntervalSince1970, createdAt.timeIntervalSince1970])
+          arguments: [
+            alias, keyID, createdAt.timeIntervalSince1970, createdAt.timeIntervalSince1970,
+          ])
         vault.cache(material, for: keyIDBytes)
       }
     }
@@ -237,7 +244,8 @@ public final class SQLiteStore: Sendable {
     let storeKey: SecretBytes
     do {
       let check = try Envelope.unwrap(
-        meta.keyCheck, with: masterKey.wrapKey, context: MasterKey.checkContext(storeID: meta.storeID))
+        meta.keyCheck, with: masterKey.wrapKey,
+        context: MasterKey.checkContext(storeID: meta.storeID))
       guard check.constantTimeEquals(MasterKey.checkValue) else {
         throw CryptoError.authenticationFailed
       }
@@ -303,7 +311,8 @@ public final class SQLiteStore: Sendable {
       try await writeWithRetry { db in
         // Unwrap every key's material under the old master key first: a failure leaves the
         // transaction (and the store) untouched.
-        let records = try Row.fetchAll(db, sql: "SELECT * FROM kms_keys").map(KMSKeyRecord.init(row:))
+        let records = try Row.fetchAll(db, sql: "SELECT * FROM kms_keys").map(
+          KMSKeyRecord.init(row:))
         var materials: [(KMSKeyRecord, SecretBytes)] = []
         for record in records {
           let material = try Envelope.unwrap(
@@ -314,7 +323,8 @@ public final class SQLiteStore: Sendable {
         let staged = try KeyVault(
           storeID: vault.storeID, wrapKey: newMaster.wrapKey, masterKeyID: newMasterKeyID,
           storeKey: vault.storeKey)
-        try Self.writeMasterWrappedKeys(db, vault: staged, createdAt: Date(), createManagedKeys: false)
+        try Self.writeMasterWrappedKeys(
+          db, vault: staged, createdAt: Date(), createManagedKeys: false)
         for (record, material) in materials {
           let wrapped = try Envelope.wrap(
             material, under: newMaster.wrapKey, wrappingKeyID: newMasterKeyID,

@@ -7,7 +7,8 @@ import Testing
 /// The hash-chained audit log: what it records and what `verify` detects.
 @Suite struct AuditLogTests {
   static func populated() async throws -> StoreFixture {
-    let fixture = try await StoreFixture.make(configuration: StoreConfiguration(caller: "AKIDEXAMPLE"))
+    let fixture = try await StoreFixture.make(
+      configuration: StoreConfiguration(caller: "AKIDEXAMPLE"))
     let store = fixture.store
     try await store.put("/a", "1", type: .secureString, overwrite: false)
     try await store.put("/a", "2", type: .secureString)
@@ -22,7 +23,9 @@ import Testing
   @Test func everyReadAndWriteIsRecorded() async throws {
     let fixture = try await Self.populated()
     let records = try await fixture.store.auditRecords(name: nil, limit: nil)
-    let summary = records.map { "\($0.operation) \($0.name ?? "-") \($0.version.map(String.init) ?? "-") \($0.result)" }
+    let summary = records.map {
+      "\($0.operation) \($0.name ?? "-") \($0.version.map(String.init) ?? "-") \($0.result)"
+    }
     #expect(
       summary == [
         "Init - - ok",
@@ -36,12 +39,14 @@ import Testing
         "DeleteParameter /b 1 ok",
       ])
     #expect(records.map(\.seq) == Array(1...9))
-    #expect(records.dropFirst().allSatisfy { $0.caller == "AKIDEXAMPLE" && $0.kind == "ssm-parameter" })
+    #expect(
+      records.dropFirst().allSatisfy { $0.caller == "AKIDEXAMPLE" && $0.kind == "ssm-parameter" })
     #expect(records.allSatisfy { $0.time.hasSuffix("Z") && $0.time.count == 24 })
     let forA = try await fixture.store.auditRecords(name: "/a", limit: nil)
     #expect(forA.count == 4)
     #expect(try await fixture.store.auditRecords(name: nil, limit: 2).map(\.seq) == [8, 9])
-    #expect(try await fixture.store.verifyAuditLog() == AuditVerification(rowsChecked: 9, problems: []))
+    #expect(
+      try await fixture.store.verifyAuditLog() == AuditVerification(rowsChecked: 9, problems: []))
   }
 
   static func tamper(_ fixture: StoreFixture, _ sql: String) async throws -> AuditVerification {
@@ -53,7 +58,8 @@ import Testing
     let fixture = try await Self.populated()
     let result = try await Self.tamper(fixture, "UPDATE audit_log SET result = 'ok' WHERE seq = 5")
     #expect(result.problems == [.edited(seq: 5)])
-    #expect(result.problems.first?.description == "row 5 was edited: its hash does not match its content")
+    #expect(
+      result.problems.first?.description == "row 5 was edited: its hash does not match its content")
   }
 
   @Test func aRemovedRowIsNamed() async throws {
@@ -73,7 +79,8 @@ import Testing
       UPDATE audit_log SET seq = 4 WHERE seq = -1;
       """)
     #expect(result.problems.first == .reordered(seq: 3, follows: 4))
-    #expect(result.problems.first?.description == "row 3 is out of order: it was written after row 4")
+    #expect(
+      result.problems.first?.description == "row 3 is out of order: it was written after row 4")
     #expect(!result.isIntact)
   }
 

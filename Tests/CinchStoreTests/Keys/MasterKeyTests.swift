@@ -45,7 +45,10 @@ import Testing
       Issue.record("a wrong key opened the store")
     } catch let error as StoreAccessError {
       let message = error.description
-      #expect(message == "wrong master key: key file '\(otherKey)' does not unlock store '\(fixture.storePath)'")
+      #expect(
+        message
+          == "wrong master key: key file '\(otherKey)' does not unlock store '\(fixture.storePath)'"
+      )
       #expect(!message.contains("\n"))
     }
     let base64 = try Crypto.randomBytes(32)
@@ -55,7 +58,9 @@ import Testing
         master: .base64Key(Data(base64).base64EncodedString(), origin: "CINCH_MASTER_KEY"))
       Issue.record("a wrong key opened the store")
     } catch let error as StoreAccessError {
-      #expect(error.description.hasPrefix("wrong master key: the key in CINCH_MASTER_KEY does not unlock store"))
+      #expect(
+        error.description.hasPrefix(
+          "wrong master key: the key in CINCH_MASTER_KEY does not unlock store"))
     }
     // The database file is byte for byte the same and the WAL holds no page.
     #expect(FileManager.default.contents(atPath: fixture.storePath) == before)
@@ -68,22 +73,30 @@ import Testing
       try MasterKeySource.base64Key("not base64!", origin: "CINCH_MASTER_KEY")
     }
     do {
-      _ = try MasterKeySource.base64Key(Data([1, 2, 3]).base64EncodedString(), origin: "CINCH_MASTER_KEY")
+      _ = try MasterKeySource.base64Key(
+        Data([1, 2, 3]).base64EncodedString(), origin: "CINCH_MASTER_KEY")
     } catch let error as StoreAccessError {
       #expect(
         error.description
-          == "the master key in CINCH_MASTER_KEY is not a 32-byte base64 key: it decodes to 3 bytes, not 32")
+          == "the master key in CINCH_MASTER_KEY is not a 32-byte base64 key: it decodes to 3 bytes, not 32"
+      )
     }
     let short = fixture.directory.file("short.key")
-    FileManager.default.createFile(atPath: short, contents: Data([1, 2, 3]))
-    await #expect(throws: StoreAccessError.keyFileInvalid(path: short, reason: "it holds 3 bytes, not 32")) {
+    #expect(FileManager.default.createFile(atPath: short, contents: Data([1, 2, 3])))
+    await #expect(
+      throws: StoreAccessError.keyFileInvalid(path: short, reason: "it holds 3 bytes, not 32")
+    ) {
       _ = try await SQLiteStore.open(at: fixture.storePath, master: .keyFile(path: short))
     }
-    await #expect(throws: StoreAccessError.keyFileNotFound(path: fixture.directory.file("none.key"))) {
-      _ = try await SQLiteStore.open(at: fixture.storePath, master: .keyFile(path: fixture.directory.file("none.key")))
+    await #expect(
+      throws: StoreAccessError.keyFileNotFound(path: fixture.directory.file("none.key"))
+    ) {
+      _ = try await SQLiteStore.open(
+        at: fixture.storePath, master: .keyFile(path: fixture.directory.file("none.key")))
     }
     await #expect(throws: StoreAccessError.storeNotFound(path: fixture.directory.file("none.db"))) {
-      _ = try await SQLiteStore.open(at: fixture.directory.file("none.db"), master: .keyFile(path: fixture.keyPath))
+      _ = try await SQLiteStore.open(
+        at: fixture.directory.file("none.db"), master: .keyFile(path: fixture.keyPath))
     }
   }
 
@@ -92,7 +105,8 @@ import Testing
     try await fixture.store.put("/a", "v", type: .secureString, overwrite: false)
     let raw = try #require(FileManager.default.contents(atPath: fixture.keyPath))
     let store = try await SQLiteStore.open(
-      at: fixture.storePath, master: .base64Key(raw.base64EncodedString(), origin: "CINCH_MASTER_KEY"))
+      at: fixture.storePath,
+      master: .base64Key(raw.base64EncodedString(), origin: "CINCH_MASTER_KEY"))
     #expect(try await store.get("/a").value == "v")
   }
 
@@ -108,8 +122,9 @@ import Testing
       at: path, master: .passphrase(SecretBytes(utf8: "correct horse"), origin: "CINCH_PASSPHRASE"))
     #expect(try await reopened.get("/p").value == "v")
     await #expect(
-      throws: StoreAccessError.wrongKey(source: "the passphrase from CINCH_PASSPHRASE", store: path, hint: nil))
-    {
+      throws: StoreAccessError.wrongKey(
+        source: "the passphrase from CINCH_PASSPHRASE", store: path, hint: nil)
+    ) {
       _ = try await SQLiteStore.open(
         at: path, master: .passphrase(SecretBytes(utf8: "wrong horse"), origin: "CINCH_PASSPHRASE"))
     }
@@ -144,7 +159,8 @@ import Testing
     #expect(try await store.get("/b").value == "beta")
 
     let sealedAfter = try await store.pool.read { db in
-      try Data.fetchAll(db, sql: "SELECT sealed FROM entry_versions WHERE entry_id <= 3 ORDER BY entry_id")
+      try Data.fetchAll(
+        db, sql: "SELECT sealed FROM entry_versions WHERE entry_id <= 3 ORDER BY entry_id")
     }
     let materialAfter = try await store.pool.read { db in
       try Data.fetchAll(db, sql: "SELECT material FROM kms_keys ORDER BY key_id")
@@ -165,10 +181,12 @@ import Testing
 
     // And on to a passphrase.
     try await reopened.rekey(
-      to: .passphrase(SecretBytes(utf8: "s3cret phrase"), origin: "CINCH_PASSPHRASE"), scryptCost: testScryptCost)
+      to: .passphrase(SecretBytes(utf8: "s3cret phrase"), origin: "CINCH_PASSPHRASE"),
+      scryptCost: testScryptCost)
     try reopened.close()
     let byPassphrase = try await SQLiteStore.open(
-      at: fixture.storePath, master: .passphrase(SecretBytes(utf8: "s3cret phrase"), origin: "CINCH_PASSPHRASE"))
+      at: fixture.storePath,
+      master: .passphrase(SecretBytes(utf8: "s3cret phrase"), origin: "CINCH_PASSPHRASE"))
     #expect(try await byPassphrase.get("/b").value == "beta")
   }
 
@@ -196,7 +214,8 @@ import Testing
   @Test func aFileThatIsNoStoreIsNamed() async throws {
     let directory = try TemporaryDirectory()
     let path = directory.file("junk.db")
-    FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x41, count: 4096))
+    #expect(
+      FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x41, count: 4096)))
     let key = directory.file("k")
     _ = try KeyFile.create(at: key)
     await #expect(throws: StoreAccessError.self) {

@@ -15,8 +15,8 @@ import Testing
     let fixture = try await StoreFixture.make()
     await expectStoreError(
       "ValidationException",
-      message: "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive).")
-    {
+      message: "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive)."
+    ) {
       try await fixture.store.put(name, "v", overwrite: false)
     }
   }
@@ -24,8 +24,8 @@ import Testing
   @Test func reservedPathsAreRejected() async throws {
     let fixture = try await StoreFixture.make()
     await expectStoreError(
-      "AccessDeniedException", message: "No access to reserved parameter name: /aws/testparam1.")
-    {
+      "AccessDeniedException", message: "No access to reserved parameter name: /aws/testparam1."
+    ) {
       try await fixture.store.put("/aws/testparam1", "v", overwrite: false)
     }
     await expectStoreError("ValidationException", message: Self.invalidName) {
@@ -33,7 +33,9 @@ import Testing
     }
   }
 
-  @Test(arguments: ["Dev MySQL DB", "/myPrefix/xmpt/support@gmail.com", "/a//b", "/a/b/", "a:b:c", "/é"])
+  @Test(arguments: [
+    "Dev MySQL DB", "/myPrefix/xmpt/support@gmail.com", "/a//b", "/a/b/", "a:b:c", "/é",
+  ])
   func invalidCharactersAndEmptyLevelsAreRejected(name: String) async throws {
     let fixture = try await StoreFixture.make()
     await expectStoreError("ValidationException", message: Self.invalidName) {
@@ -44,8 +46,8 @@ import Testing
   @Test func namesWithAPathMustBeFullyQualified() async throws {
     let fixture = try await StoreFixture.make()
     await expectStoreError(
-      "ValidationException", message: "Parameter name must be a fully qualified name.")
-    {
+      "ValidationException", message: "Parameter name must be a fully qualified name."
+    ) {
       try await fixture.store.put("MyParameter3/L1", "v", overwrite: false)
     }
   }
@@ -65,8 +67,8 @@ import Testing
       "HierarchyLevelLimitExceededException",
       message: "A hierarchy can have a maximum of 15 levels. For more information, see "
         + "Requirements and constraints for parameter names in the Amazon Web Services Systems "
-        + "Manager User Guide.")
-    {
+        + "Manager User Guide."
+    ) {
       try await fixture.store.put(sixteen, "v", overwrite: false)
     }
   }
@@ -115,7 +117,8 @@ import Testing
     #expect(selected.value == "one")
     #expect(selected.selector == ":1")
     #expect(selected.arn == arn)
-    #expect(try await fixture.store.get("arn:aws:ssm:eu-west-1:111122223333:parameter/flat").value == "f")
+    #expect(
+      try await fixture.store.get("arn:aws:ssm:eu-west-1:111122223333:parameter/flat").value == "f")
     // Another account's ARN names nothing here.
     await expectStoreError("ParameterNotFound") {
       _ = try await fixture.store.get("arn:aws:ssm:eu-west-1:999999999999:parameter/a/b")
@@ -128,7 +131,8 @@ import Testing
 
   @Test func theReferenceParserSplitsSelectors() throws {
     let configuration = StoreConfiguration()
-    let (name, version) = try ParameterNameRules.parseReference("/a/b:12", configuration: configuration)
+    let (name, version) = try ParameterNameRules.parseReference(
+      "/a/b:12", configuration: configuration)
     #expect(name.key == "/a/b")
     #expect(version == .version(12))
     let (_, label) = try ParameterNameRules.parseReference("x:prod", configuration: configuration)

@@ -58,7 +58,8 @@ import Testing
     let plaintext = try Crypto.openAESGCM(
       key: SecretBytes(copying: [UInt8](repeating: 0, count: 32)),
       nonce: [UInt8](repeating: 0, count: 12),
-      ciphertextAndTag: Self.hex("cea7403d4d606b6e074ec5d3baf39d18d0d1c8a799996bf0265b98b5d48ab919"),
+      ciphertextAndTag: Self.hex(
+        "cea7403d4d606b6e074ec5d3baf39d18d0d1c8a799996bf0265b98b5d48ab919"),
       associatedData: [])
     #expect(plaintext.withUnsafeBytes { Array($0) } == [UInt8](repeating: 0, count: 16))
   }

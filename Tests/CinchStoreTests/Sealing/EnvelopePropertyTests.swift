@@ -25,17 +25,21 @@ import Testing
       let names = ["/a/b", "a", "/myapp/prod/dbpassword", "é/ü", ""]
       let context = SealingContext(
         storeID: storeID, kind: kinds.randomElement(using: &rng) ?? .parameter,
-        name: names.randomElement(using: &rng) ?? "a", version: Int.random(in: 1...1_000, using: &rng),
+        name: names.randomElement(using: &rng) ?? "a",
+        version: Int.random(in: 1...1_000, using: &rng),
         detail: ["String", "SecureString", ""].randomElement(using: &rng) ?? "")
       return Case(
         plaintext: plaintext, context: context,
-        flipAt: Double.random(in: 0..<1, using: &rng), bit: UInt8(1) << UInt8.random(in: 0...7, using: &rng))
+        flipAt: Double.random(in: 0..<1, using: &rng),
+        bit: UInt8(1) << UInt8.random(in: 0...7, using: &rng))
     }
   })
 
   static func draw() -> [Case] {
     var random = Xoshiro(
-      seed: (0x5EA1_0000_0000_0001, 0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB))
+      seed: (
+        0x5EA1_0000_0000_0001, 0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB
+      ))
     return cases.run(using: &random)
   }
 
@@ -57,7 +61,8 @@ import Testing
     let material = try Crypto.randomKey()
     for item in Self.draw() {
       var sealed = try item.plaintext.withUnsafeBytes {
-        try Envelope.seal($0, keyID: [UInt8](repeating: 1, count: 16), keyMaterial: material, context: item.context)
+        try Envelope.seal(
+          $0, keyID: [UInt8](repeating: 1, count: 16), keyMaterial: material, context: item.context)
       }
       // The key id only names the key: the store looks the material up by it and rejects an
       // unknown id (`SecurityTests`). Every byte after it is authenticated here.
@@ -74,7 +79,8 @@ import Testing
     let material = try Crypto.randomKey()
     for item in Self.draw().prefix(60) {
       let sealed = try item.plaintext.withUnsafeBytes {
-        try Envelope.seal($0, keyID: [UInt8](repeating: 1, count: 16), keyMaterial: material, context: item.context)
+        try Envelope.seal(
+          $0, keyID: [UInt8](repeating: 1, count: 16), keyMaterial: material, context: item.context)
       }
       var others: [SealingContext] = []
       var context = item.context
@@ -108,7 +114,8 @@ import Testing
     let material = try Crypto.randomKey()
     let context = SealingContext(storeID: [0], kind: .parameter, name: "a", version: 1)
     var sealed = try [UInt8](repeating: 9, count: 10).withUnsafeBytes {
-      try Envelope.seal($0, keyID: [UInt8](repeating: 1, count: 16), keyMaterial: material, context: context)
+      try Envelope.seal(
+        $0, keyID: [UInt8](repeating: 1, count: 16), keyMaterial: material, context: context)
     }
     #expect(throws: CryptoError.self) {
       try Envelope.open(Array(sealed.prefix(100)), keyMaterial: material, context: context)

@@ -31,7 +31,8 @@ import Testing
     let latest = try await fixture.store.get("/shared/counter")
     #expect(latest.version == 1 + 4 * perWriter)
     let history = try await fixture.store.parameterVersions("/shared/counter")
-    #expect(history.versions.map(\.version) == Array((2 + 4 * perWriter - 100)...(1 + 4 * perWriter)))
+    #expect(
+      history.versions.map(\.version) == Array((2 + 4 * perWriter - 100)...(1 + 4 * perWriter)))
     #expect(try await fixture.store.verifyAuditLog().isIntact)
   }
 }
@@ -74,7 +75,8 @@ import Testing
     let store = fixture.store
     try await store.put("/c", "1", type: .secureString, overwrite: false)
     try await store.put("/c", "2", type: .secureString)
-    _ = try await store.labelParameterVersion(LabelParameterVersionRequest(name: "/c", parameterVersion: 1, labels: ["old"]))
+    _ = try await store.labelParameterVersion(
+      LabelParameterVersionRequest(name: "/c", parameterVersion: 1, labels: ["old"]))
     let list = try await store.parameterVersions("/c")
     #expect(list.versions.map(\.version) == [1, 2])
     #expect(list.version(labelled: "old")?.version == 1)
@@ -90,12 +92,14 @@ import Testing
     #expect(a == fixture.store.fingerprint(of: SecretBytes(utf8: "same")))
     #expect(a != fixture.store.fingerprint(of: SecretBytes(utf8: "other")))
     // Not a plain hash of the value, and different in another store.
-    #expect(!a.contains(Crypto.sha256(Array("same".utf8)).map { String(format: "%02x", $0) }.joined()))
+    #expect(
+      !a.contains(Crypto.sha256(Array("same".utf8)).map { String(format: "%02x", $0) }.joined()))
     let other = try await StoreFixture.make()
     #expect(a != other.store.fingerprint(of: SecretBytes(utf8: "same")))
     // A rekey keeps fingerprints (lockfiles stay valid).
     try await fixture.store.rekey(to: .newKeyFile(path: fixture.directory.file("k2")))
-    let reopened = try await SQLiteStore.open(at: fixture.storePath, master: .keyFile(path: fixture.directory.file("k2")))
+    let reopened = try await SQLiteStore.open(
+      at: fixture.storePath, master: .keyFile(path: fixture.directory.file("k2")))
     #expect(reopened.fingerprint(of: SecretBytes(utf8: "same")) == a)
   }
 }

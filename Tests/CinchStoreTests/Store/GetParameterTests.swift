@@ -19,7 +19,8 @@ import Testing
     try await store.put("MyParameter", "parameter version 2")
     try await store.put("MyParameter", "parameter version 3")
     _ = try await store.labelParameterVersion(
-      LabelParameterVersionRequest(name: "MyParameter", parameterVersion: 2, labels: ["Production"]))
+      LabelParameterVersionRequest(name: "MyParameter", parameterVersion: 2, labels: ["Production"])
+    )
 
     let latest = try await store.get("MyParameter")
     #expect(latest.version == 3)
@@ -39,8 +40,8 @@ import Testing
     await expectStoreError(
       "ParameterVersionNotFound",
       message: "Systems Manager could not find version 99 of MyParameter. Verify the version and "
-        + "try again.")
-    {
+        + "try again."
+    ) {
       _ = try await store.get("MyParameter:99")
     }
     await expectStoreError("ParameterNotFound") {
@@ -119,8 +120,8 @@ import Testing
       message: "You attempted to create a new version of /v by calling the PutParameter API with "
         + "the overwrite flag. Version 1, the oldest version, can't be deleted because it has a "
         + "label associated with it. Move the label to another version of the parameter, and try "
-        + "again.")
-    {
+        + "again."
+    ) {
       try await store.put("/v", "101")
     }
     // Nothing changed.
@@ -150,25 +151,30 @@ import Testing
     await expectStoreError(
       "ValidationException",
       message: "1 validation error detected: Value '51' at 'maxResults' failed to satisfy "
-        + "constraint: Member must have value less than or equal to 50")
-    {
-      _ = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/h", maxResults: 51))
+        + "constraint: Member must have value less than or equal to 50"
+    ) {
+      _ = try await store.getParameterHistory(
+        GetParameterHistoryRequest(name: "/h", maxResults: 51))
     }
     await expectStoreError("ParameterNotFound") {
       _ = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/nope"))
     }
     await expectStoreError("InvalidNextToken") {
-      _ = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/h", nextToken: "garbage"))
+      _ = try await store.getParameterHistory(
+        GetParameterHistoryRequest(name: "/h", nextToken: "garbage"))
     }
   }
 
   @Test func historyShowsEachVersionsMetadata() async throws {
-    let store = try await StoreFixture.make(configuration: StoreConfiguration(caller: "alice")).store
+    let store = try await StoreFixture.make(configuration: StoreConfiguration(caller: "alice"))
+      .store
     _ = try await store.putParameter(
       PutParameterRequest(name: "/m", description: "first", value: "s1", type: .secureString))
     _ = try await store.putParameter(
-      PutParameterRequest(name: "/m", description: "second", value: "2", type: .string, overwrite: true))
-    let history = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/m")).parameters
+      PutParameterRequest(
+        name: "/m", description: "second", value: "2", type: .string, overwrite: true))
+    let history = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/m"))
+      .parameters
     #expect(history.map(\.type) == [.secureString, .string])
     #expect(history.map(\.keyID) == ["alias/aws/ssm", nil])
     #expect(history.map(\.description) == ["first", "second"])
@@ -189,7 +195,8 @@ import Testing
     #expect(first == LabelParameterVersionResponse(invalidLabels: [], parameterVersion: 2))
     _ = try await store.labelParameterVersion(
       LabelParameterVersionRequest(name: "/l", parameterVersion: 1, labels: ["Production"]))
-    let history = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/l")).parameters
+    let history = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/l"))
+      .parameters
     #expect(history.map(\.labels) == [["Production"], []])
   }
 
@@ -200,7 +207,8 @@ import Testing
       LabelParameterVersionRequest(
         name: "/l", labels: ["good", "1st", "awsLabel", "SSMx", "has space", "x@y", "ok.v-2_z"]))
     #expect(response.invalidLabels == ["1st", "awsLabel", "SSMx", "has space", "x@y"])
-    let history = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/l")).parameters
+    let history = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/l"))
+      .parameters
     #expect(history.first?.labels == ["good", "ok.v-2_z"])
   }
 
@@ -219,8 +227,8 @@ import Testing
       LabelParameterVersionRequest(name: "/l", labels: (1...10).map { "l\($0)" }))
     await expectStoreError(
       "ParameterVersionLabelLimitExceeded",
-      message: "A parameter version can have a maximum of ten labels.")
-    {
+      message: "A parameter version can have a maximum of ten labels."
+    ) {
       _ = try await store.labelParameterVersion(
         LabelParameterVersionRequest(name: "/l", labels: ["eleventh"]))
     }
@@ -232,13 +240,14 @@ import Testing
   @Test func missingNamesAndVersions() async throws {
     let store = try await StoreFixture.make().store
     await expectStoreError("ParameterNotFound") {
-      _ = try await store.labelParameterVersion(LabelParameterVersionRequest(name: "/none", labels: ["a"]))
+      _ = try await store.labelParameterVersion(
+        LabelParameterVersionRequest(name: "/none", labels: ["a"]))
     }
     try await store.put("/l", "1", overwrite: false)
     await expectStoreError(
       "ParameterVersionNotFound",
-      message: "Systems Manager could not find version 3 of /l. Verify the version and try again.")
-    {
+      message: "Systems Manager could not find version 3 of /l. Verify the version and try again."
+    ) {
       _ = try await store.labelParameterVersion(
         LabelParameterVersionRequest(name: "/l", parameterVersion: 3, labels: ["a"]))
     }
@@ -252,7 +261,8 @@ import Testing
       LabelParameterVersionRequest(name: "/l", parameterVersion: 1, labels: ["a", "b"]))
     let response = try await store.unlabelParameterVersion(
       UnlabelParameterVersionRequest(name: "/l", parameterVersion: 1, labels: ["a", "zz"]))
-    #expect(response == UnlabelParameterVersionResponse(removedLabels: ["a"], invalidLabels: ["zz"]))
+    #expect(
+      response == UnlabelParameterVersionResponse(removedLabels: ["a"], invalidLabels: ["zz"]))
     await expectStoreError("ParameterVersionNotFound") {
       _ = try await store.unlabelParameterVersion(
         UnlabelParameterVersionRequest(name: "/l", parameterVersion: 9, labels: ["b"]))

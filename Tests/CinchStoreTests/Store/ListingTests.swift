@@ -11,7 +11,8 @@ import Testing
     try await store.put("/app/prod/db/host", "db.prod", overwrite: false)
     try await store.put("/app/prod/db/password", "p@ss", type: .secureString, overwrite: false)
     try await store.put("/app/prod/api-url", "https://api", overwrite: false)
-    try await store.put("/app/prod/regions", "eu-west-1,us-east-1", type: .stringList, overwrite: false)
+    try await store.put(
+      "/app/prod/regions", "eu-west-1,us-east-1", type: .stringList, overwrite: false)
     try await store.put("/app/dev/api-url", "http://dev", overwrite: false)
     try await store.put("top", "t", overwrite: false)
     try await store.put("/slashed-top", "s", overwrite: false)
@@ -78,10 +79,12 @@ import Testing
       _ = try await store.getParametersByPath(GetParametersByPathRequest(path: "app/prod"))
     }
     await expectStoreError("ValidationException") {
-      _ = try await store.getParametersByPath(GetParametersByPathRequest(path: "/app", maxResults: 11))
+      _ = try await store.getParametersByPath(
+        GetParametersByPathRequest(path: "/app", maxResults: 11))
     }
     await expectStoreError("ValidationException") {
-      _ = try await store.getParametersByPath(GetParametersByPathRequest(path: "/app", maxResults: 0))
+      _ = try await store.getParametersByPath(
+        GetParametersByPathRequest(path: "/app", maxResults: 0))
     }
     await expectStoreError("InvalidNextToken") {
       _ = try await store.getParametersByPath(
@@ -90,8 +93,8 @@ import Testing
     await expectStoreError(
       "InvalidFilterKey",
       message: "The following filter key is not valid: Name. Valid filter keys include: "
-        + "[Type, KeyId, Label].")
-    {
+        + "[Type, KeyId, Label]."
+    ) {
       _ = try await store.getParametersByPath(
         GetParametersByPathRequest(
           path: "/app", parameterFilters: [ParameterStringFilter(key: "Name", values: ["/x"])]))
@@ -100,7 +103,9 @@ import Testing
       _ = try await store.getParametersByPath(
         GetParametersByPathRequest(
           path: "/app",
-          parameterFilters: [ParameterStringFilter(key: "Label", option: "BeginsWith", values: ["x"])]))
+          parameterFilters: [
+            ParameterStringFilter(key: "Label", option: "BeginsWith", values: ["x"])
+          ]))
     }
   }
 
@@ -117,16 +122,19 @@ import Testing
 
     try await store.put("/app/prod/api-url", "https://api/v2")
     _ = try await store.labelParameterVersion(
-      LabelParameterVersionRequest(name: "/app/prod/api-url", parameterVersion: 1, labels: ["stable"]))
+      LabelParameterVersionRequest(
+        name: "/app/prod/api-url", parameterVersion: 1, labels: ["stable"]))
     let labelled = try await Self.allByPath(
-      store, "/app", recursive: true, filters: [ParameterStringFilter(key: "Label", values: ["stable"])])
+      store, "/app", recursive: true,
+      filters: [ParameterStringFilter(key: "Label", values: ["stable"])])
     #expect(labelled.map(\.name) == ["/app/prod/api-url"])
     #expect(labelled.first?.version == 1)
     #expect(labelled.first?.value == "https://api")
   }
 
   static func describeAll(
-    _ store: SQLiteStore, filters: [ParameterStringFilter]? = nil, legacy: [ParametersFilter]? = nil,
+    _ store: SQLiteStore, filters: [ParameterStringFilter]? = nil,
+    legacy: [ParametersFilter]? = nil,
     pageSize: Int? = nil
   ) async throws -> [ParameterMetadata] {
     var parameters: [ParameterMetadata] = []
@@ -147,10 +155,15 @@ import Testing
       try await Self.describeAll(store, filters: filters).map(\.name)
     }
     #expect(try await names([]).count == 7)
-    #expect(try await names([ParameterStringFilter(key: "Name", values: ["/app/dev/api-url"])]) == ["/app/dev/api-url"])
+    #expect(
+      try await names([ParameterStringFilter(key: "Name", values: ["/app/dev/api-url"])]) == [
+        "/app/dev/api-url"
+      ])
     #expect(try await names([ParameterStringFilter(key: "Name", values: ["/top"])]) == ["top"])
     #expect(
-      try await names([ParameterStringFilter(key: "Name", option: "BeginsWith", values: ["/app/prod/db"])])
+      try await names([
+        ParameterStringFilter(key: "Name", option: "BeginsWith", values: ["/app/prod/db"])
+      ])
         == ["/app/prod/db/host", "/app/prod/db/password"])
     #expect(
       try await names([ParameterStringFilter(key: "Name", option: "Contains", values: ["api"])])
@@ -159,7 +172,9 @@ import Testing
       try await names([ParameterStringFilter(key: "Path", values: ["/app/prod"])])
         == ["/app/prod/api-url", "/app/prod/regions"])
     #expect(
-      try await names([ParameterStringFilter(key: "Path", option: "Recursive", values: ["/app/prod"])]).count
+      try await names([
+        ParameterStringFilter(key: "Path", option: "Recursive", values: ["/app/prod"])
+      ]).count
         == 4)
     #expect(
       try await names([ParameterStringFilter(key: "Type", values: ["StringList"])])
@@ -181,21 +196,26 @@ import Testing
     let store = try await Self.seeded()
     _ = try await store.addTagsToResource(
       AddTagsToResourceRequest(
-        resourceType: "Parameter", resourceID: "/app/prod/api-url", tags: [Tag(key: "Env", value: "prod")]))
+        resourceType: "Parameter", resourceID: "/app/prod/api-url",
+        tags: [Tag(key: "Env", value: "prod")]))
     let tagged = try await Self.describeAll(
       store, filters: [ParameterStringFilter(key: "tag:Env", values: ["prod"])])
     #expect(tagged.map(\.name) == ["/app/prod/api-url"])
-    let present = try await Self.describeAll(store, filters: [ParameterStringFilter(key: "tag:Env")])
+    let present = try await Self.describeAll(
+      store, filters: [ParameterStringFilter(key: "tag:Env")])
     #expect(present.map(\.name) == ["/app/prod/api-url"])
-    #expect(try await Self.describeAll(store, filters: [ParameterStringFilter(key: "tag:Env", values: ["dev"])]).isEmpty)
+    #expect(
+      try await Self.describeAll(
+        store, filters: [ParameterStringFilter(key: "tag:Env", values: ["dev"])]
+      ).isEmpty)
   }
 
   @Test func describeValidation() async throws {
     let store = try await Self.seeded()
     await expectStoreError(
       "ValidationException",
-      message: "You can use either Filters or ParameterFilters in a single request.")
-    {
+      message: "You can use either Filters or ParameterFilters in a single request."
+    ) {
       _ = try await store.describeParameters(
         DescribeParametersRequest(
           filters: [ParametersFilter(key: "Name", values: ["/a"])],
@@ -203,12 +223,16 @@ import Testing
     }
     await expectStoreError("InvalidFilterKey") {
       _ = try await store.describeParameters(
-        DescribeParametersRequest(parameterFilters: [ParameterStringFilter(key: "Label", values: ["x"])]))
+        DescribeParametersRequest(parameterFilters: [
+          ParameterStringFilter(key: "Label", values: ["x"])
+        ]))
     }
     await expectStoreError("InvalidFilterOption") {
       _ = try await store.describeParameters(
         DescribeParametersRequest(
-          parameterFilters: [ParameterStringFilter(key: "Type", option: "Contains", values: ["String"])]))
+          parameterFilters: [
+            ParameterStringFilter(key: "Type", option: "Contains", values: ["String"])
+          ]))
     }
     await expectStoreError("InvalidFilterOption") {
       _ = try await store.describeParameters(
@@ -217,7 +241,9 @@ import Testing
     }
     await expectStoreError("InvalidFilterValue") {
       _ = try await store.describeParameters(
-        DescribeParametersRequest(parameterFilters: [ParameterStringFilter(key: "Type", values: ["Secure"])]))
+        DescribeParametersRequest(parameterFilters: [
+          ParameterStringFilter(key: "Type", values: ["Secure"])
+        ]))
     }
     await expectStoreError("InvalidFilterValue") {
       _ = try await store.describeParameters(
@@ -232,11 +258,15 @@ import Testing
     }
     await expectStoreError("ValidationException") {
       _ = try await store.describeParameters(
-        DescribeParametersRequest(parameterFilters: [ParameterStringFilter(key: "Color", values: ["x"])]))
+        DescribeParametersRequest(parameterFilters: [
+          ParameterStringFilter(key: "Color", values: ["x"])
+        ]))
     }
     await expectStoreError("ValidationException") {
       _ = try await store.describeParameters(
-        DescribeParametersRequest(parameterFilters: [ParameterStringFilter(key: "Path", values: ["/aws/x"])]))
+        DescribeParametersRequest(parameterFilters: [
+          ParameterStringFilter(key: "Path", values: ["/aws/x"])
+        ]))
     }
     await expectStoreError("ValidationException") {
       _ = try await store.describeParameters(DescribeParametersRequest(maxResults: 51))
@@ -287,31 +317,38 @@ import Testing
     #expect(response.invalidParameters == ["/missing", "bad name"])
     #expect(try await store.describeParameters(DescribeParametersRequest()).parameters.isEmpty)
     await expectStoreError("ValidationException") {
-      _ = try await store.deleteParameters(DeleteParametersRequest(names: (0...10).map { "/n\($0)" }))
+      _ = try await store.deleteParameters(
+        DeleteParametersRequest(names: (0...10).map { "/n\($0)" }))
     }
   }
 
   @Test func tagsAreAddedListedAndRemoved() async throws {
     let store = try await StoreFixture.make().store
     _ = try await store.putParameter(
-      PutParameterRequest(name: "/t", value: "v", type: .string, tags: [Tag(key: "Owner", value: "ops")]))
+      PutParameterRequest(
+        name: "/t", value: "v", type: .string, tags: [Tag(key: "Owner", value: "ops")]))
     _ = try await store.addTagsToResource(
       AddTagsToResourceRequest(
         resourceType: "Parameter", resourceID: "/t",
         tags: [Tag(key: "Env", value: "prod"), Tag(key: "Owner", value: "platform")]))
     let listed = try await store.listTagsForResource(
       ListTagsForResourceRequest(resourceType: "Parameter", resourceID: "/t"))
-    #expect(listed.tagList == [Tag(key: "Env", value: "prod"), Tag(key: "Owner", value: "platform")])
+    #expect(
+      listed.tagList == [Tag(key: "Env", value: "prod"), Tag(key: "Owner", value: "platform")])
     _ = try await store.removeTagsFromResource(
       RemoveTagsFromResourceRequest(resourceType: "Parameter", resourceID: "/t", tagKeys: ["Env"]))
     #expect(
-      try await store.listTagsForResource(ListTagsForResourceRequest(resourceType: "Parameter", resourceID: "/t")).tagList
+      try await store.listTagsForResource(
+        ListTagsForResourceRequest(resourceType: "Parameter", resourceID: "/t")
+      ).tagList
         == [Tag(key: "Owner", value: "platform")])
     // Deleting the parameter takes its tags; a re-created one starts bare.
     _ = try await store.deleteParameter(DeleteParameterRequest(name: "/t"))
     try await store.put("/t", "v", overwrite: false)
     #expect(
-      try await store.listTagsForResource(ListTagsForResourceRequest(resourceType: "Parameter", resourceID: "/t")).tagList
+      try await store.listTagsForResource(
+        ListTagsForResourceRequest(resourceType: "Parameter", resourceID: "/t")
+      ).tagList
         .isEmpty)
   }
 
@@ -319,13 +356,16 @@ import Testing
     let store = try await StoreFixture.make().store
     try await store.put("/t", "v", overwrite: false)
     await expectStoreError("InvalidResourceType") {
-      _ = try await store.listTagsForResource(ListTagsForResourceRequest(resourceType: "Bucket", resourceID: "/t"))
+      _ = try await store.listTagsForResource(
+        ListTagsForResourceRequest(resourceType: "Bucket", resourceID: "/t"))
     }
     await expectStoreError("InvalidResourceId") {
-      _ = try await store.listTagsForResource(ListTagsForResourceRequest(resourceType: "Document", resourceID: "/t"))
+      _ = try await store.listTagsForResource(
+        ListTagsForResourceRequest(resourceType: "Document", resourceID: "/t"))
     }
     await expectStoreError("InvalidResourceId") {
-      _ = try await store.listTagsForResource(ListTagsForResourceRequest(resourceType: "Parameter", resourceID: "/none"))
+      _ = try await store.listTagsForResource(
+        ListTagsForResourceRequest(resourceType: "Parameter", resourceID: "/none"))
     }
     await expectStoreError("TooManyTagsError") {
       _ = try await store.addTagsToResource(
@@ -335,7 +375,8 @@ import Testing
     }
     await expectStoreError("ValidationException") {
       _ = try await store.addTagsToResource(
-        AddTagsToResourceRequest(resourceType: "Parameter", resourceID: "/t", tags: [Tag(key: "aws:x", value: "v")]))
+        AddTagsToResourceRequest(
+          resourceType: "Parameter", resourceID: "/t", tags: [Tag(key: "aws:x", value: "v")]))
     }
   }
 }

@@ -12,8 +12,8 @@ import Testing
     await expectStoreError(
       "ParameterAlreadyExists",
       message: "The parameter already exists. To overwrite this value, set the overwrite option "
-        + "in the request to true.")
-    {
+        + "in the request to true."
+    ) {
       try await store.put("/app/db/host", "db2", overwrite: false)
     }
     #expect(try await store.put("/app/db/host", "db2").version == 2)
@@ -25,8 +25,8 @@ import Testing
   @Test func aTypeIsRequiredOnCreateOnly() async throws {
     let store = try await StoreFixture.make().store
     await expectStoreError(
-      "ValidationException", message: "A parameter type is required when you create a parameter.")
-    {
+      "ValidationException", message: "A parameter type is required when you create a parameter."
+    ) {
       _ = try await store.putParameter(PutParameterRequest(name: "/x", value: "v"))
     }
     try await store.put("/x", "v", type: .secureString, overwrite: false)
@@ -41,8 +41,8 @@ import Testing
     await expectStoreError(
       "ValidationException",
       message: "1 validation error detected: Value 'Str' at 'type' failed to satisfy constraint: "
-        + "Member must satisfy enum value set: [SecureString, StringList, String]")
-    {
+        + "Member must satisfy enum value set: [SecureString, StringList, String]"
+    ) {
       try await store.put("/x", "v", type: "Str", overwrite: false)
     }
     await expectStoreError("ValidationException") {
@@ -55,8 +55,8 @@ import Testing
     await expectStoreError(
       "ValidationException",
       message: "1 validation error detected: Value '' at 'value' failed to satisfy constraint: "
-        + "Member must have length greater than or equal to 1.")
-    {
+        + "Member must have length greater than or equal to 1."
+    ) {
       try await store.put("/x", "", overwrite: false)
     }
     await expectStoreError("ValidationException") {
@@ -70,11 +70,12 @@ import Testing
       "ValidationException",
       message: "Invalid request: tags and overwrite can't be used together. To create a parameter "
         + "with tags, please remove overwrite flag. To update tags for an existing parameter, "
-        + "please use AddTagsToResource or RemoveTagsFromResource.")
-    {
+        + "please use AddTagsToResource or RemoveTagsFromResource."
+    ) {
       _ = try await store.putParameter(
         PutParameterRequest(
-          name: "/x", value: "v", type: .string, overwrite: true, tags: [Tag(key: "a", value: "b")]))
+          name: "/x", value: "v", type: .string, overwrite: true, tags: [Tag(key: "a", value: "b")])
+      )
     }
   }
 
@@ -92,9 +93,10 @@ import Testing
     // The carried-over pattern still applies.
     await expectStoreError(
       "ParameterPatternMismatchException",
-      message: "Parameter value, cannot be validated against allowedPattern: ^\\d+$")
-    {
-      _ = try await store.putParameter(PutParameterRequest(name: "/x", value: "abc", overwrite: true))
+      message: "Parameter value, cannot be validated against allowedPattern: ^\\d+$"
+    ) {
+      _ = try await store.putParameter(
+        PutParameterRequest(name: "/x", value: "abc", overwrite: true))
     }
   }
 
@@ -122,9 +124,12 @@ import Testing
   @Test func dataTypes() async throws {
     let store = try await StoreFixture.make().store
     _ = try await store.putParameter(
-      PutParameterRequest(name: "/ami", value: "ami-0abcdef1234567890", type: .string, dataType: .ec2Image))
+      PutParameterRequest(
+        name: "/ami", value: "ami-0abcdef1234567890", type: .string, dataType: .ec2Image))
     #expect(try await store.get("/ami").dataType == .ec2Image)
-    #expect(try await store.put("/t", "v", overwrite: false) == PutParameterResponse(version: 1, tier: .standard))
+    #expect(
+      try await store.put("/t", "v", overwrite: false)
+        == PutParameterResponse(version: 1, tier: .standard))
     #expect(try await store.get("/t").dataType == .text)
     await expectStoreError("ValidationException") {
       _ = try await store.putParameter(
@@ -132,8 +137,8 @@ import Testing
     }
     await expectStoreError(
       "ValidationException",
-      message: "The following data type is not supported: Text (Data type names are all lowercase.)")
-    {
+      message: "The following data type is not supported: Text (Data type names are all lowercase.)"
+    ) {
       _ = try await store.putParameter(
         PutParameterRequest(name: "/y", value: "v", type: .string, dataType: "Text"))
     }
@@ -145,7 +150,9 @@ import Testing
       _ = try await store.putParameter(
         PutParameterRequest(
           name: "/x", value: "v", type: .string, tier: .advanced,
-          policies: "[{\"Type\":\"Expiration\",\"Version\":\"1.0\",\"Attributes\":{\"Timestamp\":\"2030-01-01T00:00:00.000Z\"}}]"))
+          policies:
+            "[{\"Type\":\"Expiration\",\"Version\":\"1.0\",\"Attributes\":{\"Timestamp\":\"2030-01-01T00:00:00.000Z\"}}]"
+        ))
     }
   }
 
@@ -168,15 +175,18 @@ import Testing
       message: "Standard tier parameters support a maximum parameter value of 4096 characters. To "
         + "create a larger parameter value, upgrade the parameter to use the advanced-parameter "
         + "tier. For more information, see "
-        + "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html")
-    {
+        + "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html"
+    ) {
       try await store.put("/s2", String(repeating: "a", count: 4097), overwrite: false)
     }
     #expect(
-      try await store.put("/a", String(repeating: "a", count: 8192), overwrite: false, tier: .advanced).tier
+      try await store.put(
+        "/a", String(repeating: "a", count: 8192), overwrite: false, tier: .advanced
+      ).tier
         == .advanced)
     await expectStoreError("ValidationException") {
-      try await store.put("/a2", String(repeating: "a", count: 8193), overwrite: false, tier: .advanced)
+      try await store.put(
+        "/a2", String(repeating: "a", count: 8193), overwrite: false, tier: .advanced)
     }
     // Multi-byte characters count by their UTF-8 bytes.
     await expectStoreError("ValidationException") {
@@ -186,9 +196,13 @@ import Testing
 
   @Test func intelligentTieringPicksAdvancedOnlyWhenNeeded() async throws {
     let store = try await StoreFixture.make().store
-    #expect(try await store.put("/small", "v", overwrite: false, tier: .intelligentTiering).tier == .standard)
     #expect(
-      try await store.put("/big", String(repeating: "b", count: 5000), overwrite: false, tier: .intelligentTiering).tier
+      try await store.put("/small", "v", overwrite: false, tier: .intelligentTiering).tier
+        == .standard)
+    #expect(
+      try await store.put(
+        "/big", String(repeating: "b", count: 5000), overwrite: false, tier: .intelligentTiering
+      ).tier
         == .advanced)
     // Once advanced, intelligent tiering keeps it advanced.
     #expect(try await store.put("/big", "v", tier: .intelligentTiering).tier == .advanced)

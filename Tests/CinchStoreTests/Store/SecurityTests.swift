@@ -15,9 +15,12 @@ import Testing
     // Every type is sealed, not only SecureString.
     try await store.put("/leak/plain", Self.canary + "-string", overwrite: false)
     try await store.put("/leak/list", Self.canary + ",b", type: .stringList, overwrite: false)
-    for version in 2...5 { try await store.put("/leak/secure", Self.canary + "-v\(version)", type: .secureString) }
+    for version in 2...5 {
+      try await store.put("/leak/secure", Self.canary + "-v\(version)", type: .secureString)
+    }
     _ = try await store.get("/leak/secure")
-    _ = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/leak/secure", withDecryption: true))
+    _ = try await store.getParameterHistory(
+      GetParameterHistoryRequest(name: "/leak/secure", withDecryption: true))
     _ = try await store.deleteParameter(DeleteParameterRequest(name: "/leak/plain"))
     let needle = Array("CANARY-9c1f2e7a".utf8)
     // While the store is open (WAL and shared memory present) and after it closed.
@@ -51,8 +54,8 @@ import Testing
       await expectStoreError(
         "InternalServerError",
         message: "the sealed value of '/t/secret' version 1 does not open: it was altered, or "
-          + "copied from another entry or store")
-      {
+          + "copied from another entry or store"
+      ) {
         _ = try await store.get("/t/secret")
       }
     }
@@ -102,7 +105,9 @@ import Testing
     let fixture = try await StoreFixture.make()
     try await fixture.store.put("/s", "hidden", type: .secureString, overwrite: false)
     let database = try fixture.rawDatabase()
-    try await database.write { db in try db.execute(sql: "UPDATE entry_versions SET type = 'String'") }
+    try await database.write { db in
+      try db.execute(sql: "UPDATE entry_versions SET type = 'String'")
+    }
     await expectStoreError("InternalServerError") {
       _ = try await fixture.store.get("/s", decrypt: false)
     }

@@ -37,7 +37,9 @@ import Testing
 
   @Test func versionsFollowTheModel() async throws {
     var random = Xoshiro(
-      seed: (0x0000_7E45_1015_0001, 0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB))
+      seed: (
+        0x0000_7E45_1015_0001, 0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB
+      ))
     let steps = Self.steps.run(using: &random)
     let store = try await StoreFixture.make().store
     var models = Array(repeating: Model(), count: 2)
@@ -51,7 +53,8 @@ import Testing
         var model = models[index]
         let exists = !model.versions.isEmpty
         let next = (model.versions.last ?? 0) + 1
-        let oldestLabelled = model.versions.count >= 100 && model.labels.values.contains(model.versions[0])
+        let oldestLabelled =
+          model.versions.count >= 100 && model.labels.values.contains(model.versions[0])
         do {
           let response = try await store.put(name, "v\(next)", overwrite: overwrite)
           #expect(!exists || overwrite)
@@ -86,7 +89,8 @@ import Testing
         guard let first = model.versions.first, let last = model.versions.last else { continue }
         let version = max(first, last - back)
         _ = try await store.labelParameterVersion(
-          LabelParameterVersionRequest(name: "/p/\(index)", parameterVersion: version, labels: ["L\(label)"]))
+          LabelParameterVersionRequest(
+            name: "/p/\(index)", parameterVersion: version, labels: ["L\(label)"]))
         model.labels["L\(label)"] = version
         models[index] = model
       }
