@@ -58,10 +58,15 @@ let package = Package(
       dependencies: ["CinchCLI"],
       swiftSettings: strict
     ),
+    .target(
+      name: "_CinchTestSupport",
+      dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+      swiftSettings: strict
+    ),
     .testTarget(
       name: "CinchTemplateTests",
       dependencies: [
-        "CinchTemplate",
+        "CinchTemplate", "_CinchTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strict
@@ -77,7 +82,7 @@ let package = Package(
     ),
     .testTarget(
       name: "CinchCLITests",
-      dependencies: ["CinchCLI", "CinchTemplate"],
+      dependencies: ["CinchCLI", "CinchTemplate", "_CinchTestSupport"],
       swiftSettings: strict
     ),
   ]

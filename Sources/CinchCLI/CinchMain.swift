@@ -1,21 +1,76 @@
 public import ArgumentParser
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The `cinch` command tree.
 public struct CinchMain: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "cinch",
     abstract: "A compiler for infrastructure templates: check, pin and render dynamic references.",
+    discussion: """
+      cinch reads CloudFormation templates (YAML or JSON), finds every dynamic reference \
+      ({{resolve:ssm:…}}, {{resolve:ssm-secure:…}}, {{resolve:secretsmanager:…}}), and checks it.
+      """,
     version: CinchVersion.current,
-    subcommands: []
+    subcommands: [
+      ParseCommand.self,
+    ]
   )
 
   public init() {}
 
-  public static func run() async {
-    await main()
+  /// Runs the command line and exits with cinch's exit codes: 0 success, 1 findings, 2 usage or
+  /// I/O failure for the compiler commands; the aws CLI's codes for the store command groups.
+  public static func run() async -> Never {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    do {
+      var command = try parseAsRoot(arguments)
+      if var asyncCommand = command as? any AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+      terminate(0)
+    } catch {
+      // The command groups that mirror the aws CLI report usage errors its way (exit 252).
+      if let code = AWSCommandLine.awsExitCode(for: error, root: Self.self, arguments: arguments) {
+        terminate(code)
+      }
+      let code = exitCode(for: error)
+      let message = fullMessage(for: error)
+      if code == .success {
+        // --help and --version
+        if !message.isEmpty { Output.stdout(message + "\n") }
+        terminate(0)
+      }
+      if !message.isEmpty { Output.stderr(message + "\n") }
+      terminate(code == .validationFailure ? ExitStatus.failure : code.rawValue)
+    }
   }
+}
+
+/// Ends the process; named apart from ArgumentParser's `exit(withError:)`.
+func terminate(_ status: Int32) -> Never {
+  #if canImport(Glibc)
+    Glibc.exit(status)
+  #else
+    Darwin.exit(status)
+  #endif
 }
 
 public enum CinchVersion {
   public static let current = "0.1.0"
+}
+
+/// Exit statuses, in one place.
+enum ExitStatus {
+  static let success: Int32 = 0
+  /// An error-level finding (check, refs, render --frozen, …).
+  static let findings: Int32 = 1
+  /// Usage or I/O failure of a compiler command.
+  static let failure: Int32 = 2
 }

@@ -43,6 +43,20 @@ extension DiagnosticCode {
   public static let malformedIntrinsic = DiagnosticCode(
     "E1002", "malformed-intrinsic", "An intrinsic function's argument has the wrong shape (for example `!GetAtt` without a `.`).")
 
+  public static let sectionNotMapping = DiagnosticCode(
+    "E1003", "section-not-mapping", "A template section (`Parameters`, `Resources`, …) is not a mapping.")
+  public static let resourceWithoutType = DiagnosticCode(
+    "E1004", "resource-without-type", "A resource has no `Type`.")
+
+  public static let mappingKeyNotFound = DiagnosticCode(
+    "E1005", "mapping-key-not-found", "`Fn::FindInMap` looks up a key its mapping does not have, and gives no `DefaultValue`.")
+  public static let parameterConstraint = DiagnosticCode(
+    "E1006", "parameter-constraint", "A parameter value breaks the parameter's `AllowedValues`, `AllowedPattern`, length or value limits, or its type.")
+  public static let undeclaredParameter = DiagnosticCode(
+    "W1007", "undeclared-parameter", "A value is given for a parameter the template does not declare.")
+  public static let parameterFile = DiagnosticCode(
+    "E1008", "parameter-file", "A parameters file is not CloudFormation's list of `ParameterKey`/`ParameterValue` or a plain object of values.")
+
   // MARK: 2 — reference syntax and placement
 
   public static let unknownService = DiagnosticCode(
@@ -96,17 +110,26 @@ extension DiagnosticCode {
   public static let insecurePassword = DiagnosticCode(
     "W2030", "insecure-password", "A password-like property takes a literal, a plain `ssm` reference or an unmasked parameter instead of an `ssm-secure` or `secretsmanager` reference.")
 
+  // MARK: 3 — graph
+
+  public static let cycle = DiagnosticCode(
+    "E3001", "cycle", "Resources, conditions or outputs depend on each other in a circle; the cycle is named in order.")
+  public static let danglingReference = DiagnosticCode(
+    "E3002", "dangling-reference", "`Ref`, `Fn::GetAtt`, `${…}`, `DependsOn`, `Condition` or `Fn::FindInMap` names something the template does not define.")
+
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
     fileUnreadable, invalidUTF8, yamlSyntax, jsonSyntax, duplicateKey, nestingTooDeep,
     tooManyNodes, aliasExpansionLimit, fileTooLarge, scalarTooLong, unknownTag,
     multipleDocuments, nonScalarKey, undefinedAlias, emptyDocument,
-    unknownIntrinsic, malformedIntrinsic,
+    unknownIntrinsic, malformedIntrinsic, sectionNotMapping, resourceWithoutType,
+    mappingKeyNotFound, parameterConstraint, undeclaredParameter, parameterFile,
     unknownService, invalidName, versionNotANumber, tooManySegments, emptyName,
     secretStringSegment, stageAndVersionId, nestedReference, spacesInReference,
     trailingBackslash, unterminatedReference, emptyVersion, invalidSecretARN, composedReference,
     ssmSecurePlacement, referenceInInit, referenceInUserData, secretInMetadata,
     versionRequiredInParameters, secureInParametersOrOutputs, secretInOutputs,
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
+    cycle, danglingReference,
   ]
 }

@@ -47,7 +47,9 @@ public struct SourceFile: Sendable {
   public func position(atByte offset: Int) -> SourcePosition {
     let clamped = max(0, min(offset, bytes.count))
     let lineIndex = lineIndex(containing: clamped)
-    let start = lineStarts[lineIndex]
+    var start = lineStarts[lineIndex]
+    // A byte-order mark is not a column.
+    if start == 0, hasByteOrderMark, clamped >= 3 { start = 3 }
     let column: Int
     if isASCII {
       column = clamped - start + 1
@@ -55,6 +57,10 @@ public struct SourceFile: Sendable {
       column = Self.scalarCount(bytes, from: start, to: clamped) + 1
     }
     return SourcePosition(offset: clamped, line: lineIndex + 1, column: column)
+  }
+
+  public var hasByteOrderMark: Bool {
+    bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
   }
 
   /// The byte offset of a 1-based line and a 0-based column counted in Unicode scalars.

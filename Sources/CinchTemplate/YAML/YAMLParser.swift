@@ -1,8 +1,420 @@
+internal import CYAML
+
 /// YAML through libyaml's event API, composed into located `Node`s.
+///
+/// libyaml is used as a tokenizer and event parser only: we compose the tree ourselves because
+/// we need the start and end of every node (higher-level wrappers keep only a start mark), a
+/// budget on alias expansion, and CloudFormation's short-form tags turned into intrinsics.
 public enum YAMLParser {
   public static func parse(
     _ file: SourceFile, limits: ParseLimits = .default, into diagnostics: inout Diagnostics
   ) -> Node? {
-    nil  // being written (issue 2)
+    var composer = YAMLComposer(file: file, limits: limits)
+    return composer.compose(into: &diagnostics)
+  }
+}
+
+/// Builds the tree from libyaml events with an explicit stack (no recursion, so nesting depth
+/// is bounded only by `ParseLimits.maxDepth`).
+struct YAMLComposer {
+  let file: SourceFile
+  let limits: ParseLimits
+  private var marks: MarkMapper
+  private var anchors: [String: (node: Node, size: Int)] = [:]
+  private var stack: [Frame] = []
+  private var nodeCount = 0
+  private var aliasNodeCount = 0
+
+  init(file: SourceFile, limits: ParseLimits) {
+    self.file = file
+    self.limits = limits
+    self.marks = MarkMapper(file: file)
+  }
+
+  private struct Frame {
+    var isMapping: Bool
+    var style: NodeStyle
+    var tag: String?
+    var anchor: String?
+    /// Where the node's text starts: its tag or anchor when it has one.
+    var propertiesStart: Int
+    /// Where the collection itself starts, after its properties.
+    var valueStart: Int
+    var items: [Node] = []
+    var entries: [Entry] = []
+    var pendingKey: Node?
+    var skipValue = false
+  }
+
+  /// Why composition stopped early; the diagnostic has already been reported.
+  private struct Stop: Error {}
+
+  mutating func compose(into diagnostics: inout Diagnostics) -> Node? {
+    var parser = yaml_parser_t()
+    guard yaml_parser_initialize(&parser) == 1 else { return nil }
+    defer { yaml_parser_delete(&parser) }
+
+    return file.bytes.withUnsafeBufferPointer { buffer -> Node? in
+      // libyaml reads from the buffer while we parse; it stays valid for this closure.
+      yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+      var root: Node?
+      var documents = 0
+      while true {
+        var event = yaml_event_t()
+        guard yaml_parser_parse(&parser, &event) == 1 else {
+          reportParserError(parser, into: &diagnostics)
+          return nil
+        }
+        defer { yaml_event_delete(&event) }
+        do {
+          switch event.type {
+          case YAML_STREAM_END_EVENT:
+            if documents == 0 {
+              diagnostics.report(
+                Diagnostic(.emptyDocument, "file holds no YAML document", file: file.path,
+                  range: file.range(fromByte: 0, toByte: 0)))
+            }
+            return root
+          case YAML_DOCUMENT_START_EVENT:
+            documents += 1
+            if documents > 1 {
+              let start = marks.offset(event.start_mark)
+              diagnostics.report(
+                Diagnostic(.multipleDocuments, "file holds more than one YAML document; a template is one",
+                  file: file.path, range: file.range(fromByte: start, toByte: start + 1)))
+              return root
+            }
+            anchors.removeAll()
+          case YAML_SCALAR_EVENT:
+            try add(scalar(event, into: &diagnostics), into: &diagnostics, root: &root)
+          case YAML_ALIAS_EVENT:
+            try add(alias(event, into: &diagnostics), into: &diagnostics, root: &root)
+          case YAML_SEQUENCE_START_EVENT:
+            try push(event, isMapping: false, into: &diagnostics)
+          case YAML_MAPPING_START_EVENT:
+            try push(event, isMapping: true, into: &diagnostics)
+          case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            try add(pop(event, into: &diagnostics), into: &diagnostics, root: &root)
+          default:
+            break
+          }
+        } catch {
+          return nil
+        }
+      }
+    }
+  }
+
+  // MARK: Events
+
+  private mutating func scalar(_ event: yaml_event_t, into diagnostics: inout Diagnostics) throws(Stop)
+    -> Node
+  {
+    let data = event.data.scalar
+    let start = marks.offset(event.start_mark)
+    let end = marks.offset(event.end_mark)
+    let length = data.length
+    if length > limits.maxScalarLength {
+      diagnostics.report(
+        Diagnostic(
+          .scalarTooLong,
+          "scalar is \(length) bytes, over the limit of \(limits.maxScalarLength)",
+          file: file.path, range: file.range(fromByte: start, toByte: end)))
+      throw Stop()
+    }
+    try count(1, at: start, into: &diagnostics)
+    let text: String
+    if let value = data.value, length > 0 {
+      text = String(decoding: UnsafeBufferPointer(start: value, count: length), as: UTF8.self)
+    } else {
+      text = ""
+    }
+    let style: NodeStyle
+    switch data.style {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+    case YAML_LITERAL_SCALAR_STYLE: style = .literal
+    case YAML_FOLDED_SCALAR_STYLE: style = .folded
+    default: style = .plain
+    }
+    let tag = string(data.tag)
+    let anchor = string(data.anchor)
+    let valueStart = (tag != nil || anchor != nil) ? skipProperties(from: start, limit: end) : start
+    let node = Node(.scalar(text), style: style, range: file.range(fromByte: valueStart, toByte: end))
+    let tagged = apply(tag: tag, to: node, propertiesStart: start, into: &diagnostics)
+    register(anchor, tagged)
+    return tagged
+  }
+
+  private mutating func alias(_ event: yaml_event_t, into diagnostics: inout Diagnostics) throws(Stop)
+    -> Node
+  {
+    let start = marks.offset(event.start_mark)
+    let end = marks.offset(event.end_mark)
+    let name = string(event.data.alias.anchor) ?? ""
+    guard let anchored = anchors[name] else {
+      diagnostics.report(
+        Diagnostic(.undefinedAlias, "alias '*\(name)' refers to no anchor defined before it",
+          file: file.path, range: file.range(fromByte: start, toByte: end)))
+      throw Stop()
+    }
+    aliasNodeCount += anchored.size
+    if aliasNodeCount > limits.maxAliasNodes {
+      diagnostics.report(
+        Diagnostic(
+          .aliasExpansionLimit,
+          "aliases expand to more than \(limits.maxAliasNodes) nodes (at '*\(name)')",
+          file: file.path, range: file.range(fromByte: start, toByte: end)))
+      throw Stop()
+    }
+    try count(anchored.size, at: start, into: &diagnostics)
+    return anchored.node
+  }
+
+  private mutating func push(
+    _ event: yaml_event_t, isMapping: Bool, into diagnostics: inout Diagnostics
+  ) throws(Stop) {
+    let start = marks.offset(event.start_mark)
+    if stack.count >= limits.maxDepth {
+      diagnostics.report(
+        Diagnostic(
+          .nestingTooDeep, "collections nest deeper than \(limits.maxDepth) levels",
+          file: file.path, range: file.range(fromByte: start, toByte: start + 1)))
+      throw Stop()
+    }
+    try count(1, at: start, into: &diagnostics)
+    let tag: String?
+    let anchor: String?
+    let flow: Bool
+    if isMapping {
+      let data = event.data.mapping_start
+      tag = string(data.tag)
+      anchor = string(data.anchor)
+      flow = data.style == YAML_FLOW_MAPPING_STYLE
+    } else {
+      let data = event.data.sequence_start
+      tag = string(data.tag)
+      anchor = string(data.anchor)
+      flow = data.style == YAML_FLOW_SEQUENCE_STYLE
+    }
+    let valueStart =
+      (tag != nil || anchor != nil) ? skipProperties(from: start, limit: file.bytes.count) : start
+    stack.append(
+      Frame(
+        isMapping: isMapping, style: flow ? .flow : .block, tag: tag, anchor: anchor,
+        propertiesStart: start, valueStart: valueStart))
+  }
+
+  private mutating func pop(_ event: yaml_event_t, into diagnostics: inout Diagnostics) throws(Stop)
+    -> Node
+  {
+    guard let frame = stack.popLast() else { throw Stop() }
+    // A flow collection ends at its closing bracket; libyaml puts a block collection's end
+    // where the next token starts (after comments and blank lines), so use the last child's.
+    let end: Int
+    if frame.style == .flow {
+      end = marks.offset(event.end_mark)
+    } else if frame.isMapping, let last = frame.entries.last {
+      end = last.value.range.end.offset
+    } else if let last = frame.items.last {
+      end = last.range.end.offset
+    } else {
+      end = frame.valueStart
+    }
+    let range = file.range(fromByte: frame.valueStart, toByte: max(end, frame.valueStart))
+    var node: Node
+    if frame.isMapping {
+      if frame.tag == nil,
+        let intrinsic = IntrinsicNormalizer.longForm(
+          frame.entries, style: frame.style, range: range, file: file, into: &diagnostics)
+      {
+        node = intrinsic
+      } else {
+        node = Node(.mapping(frame.entries), style: frame.style, range: range)
+      }
+    } else {
+      node = Node(.sequence(frame.items), style: frame.style, range: range)
+    }
+    node = apply(tag: frame.tag, to: node, propertiesStart: frame.propertiesStart, into: &diagnostics)
+    register(frame.anchor, node)
+    return node
+  }
+
+  /// Attaches a finished node to its parent, or makes it the root.
+  private mutating func add(_ node: Node, into diagnostics: inout Diagnostics, root: inout Node?)
+    throws(Stop)
+  {
+    guard !stack.isEmpty else {
+      root = node
+      return
+    }
+    let top = stack.count - 1
+    if !stack[top].isMapping {
+      stack[top].items.append(node)
+      return
+    }
+    guard let key = stack[top].pendingKey else {
+      guard case .scalar(let name) = node.value else {
+        diagnostics.report(
+          Diagnostic(.nonScalarKey, "mapping key is a collection; template keys are strings",
+            file: file.path, range: node.range))
+        throw Stop()
+      }
+      if let first = stack[top].entries.first(where: { $0.key.scalar == name }) {
+        diagnostics.report(
+          Diagnostic(
+            .duplicateKey, "duplicate key '\(name)'", file: file.path, range: node.range,
+            notes: [.init("first defined here", file: file.path, range: first.key.range)]))
+        stack[top].skipValue = true
+      }
+      stack[top].pendingKey = node
+      return
+    }
+    if stack[top].skipValue {
+      stack[top].skipValue = false
+    } else {
+      stack[top].entries.append(Entry(key: key, value: node))
+    }
+    stack[top].pendingKey = nil
+  }
+
+  // MARK: Helpers
+
+  /// Wraps CloudFormation short forms into intrinsics; reports tags nobody defines.
+  private func apply(
+    tag: String?, to node: Node, propertiesStart: Int, into diagnostics: inout Diagnostics
+  ) -> Node {
+    guard let tag, tag != "!" else { return node }
+    let range = file.range(fromByte: propertiesStart, toByte: node.range.end.offset)
+    if let intrinsic = IntrinsicNormalizer.shortForm(
+      tag: tag, node: node, range: range, file: file, into: &diagnostics)
+    {
+      return intrinsic
+    }
+    var tagged = node
+    tagged.tag = tag
+    if !tag.hasPrefix("tag:yaml.org,2002:") {
+      diagnostics.report(
+        Diagnostic(
+          .unknownTag, "unknown tag '\(tag)'; CloudFormation accepts only its short forms",
+          file: file.path,
+          range: file.range(fromByte: propertiesStart, toByte: propertiesStart + tag.utf8.count)))
+    }
+    return tagged
+  }
+
+  private mutating func register(_ anchor: String?, _ node: Node) {
+    guard let anchor else { return }
+    anchors[anchor] = (node, Self.size(of: node))
+  }
+
+  private mutating func count(_ nodes: Int, at offset: Int, into diagnostics: inout Diagnostics)
+    throws(Stop)
+  {
+    nodeCount += nodes
+    if nodeCount > limits.maxNodes {
+      diagnostics.report(
+        Diagnostic(
+          .tooManyNodes, "document has more than \(limits.maxNodes) nodes", file: file.path,
+          range: file.range(fromByte: offset, toByte: offset)))
+      throw Stop()
+    }
+  }
+
+  /// Skips a node's properties (`!Tag`, `&anchor`) and the blanks and comments after them.
+  private func skipProperties(from start: Int, limit: Int) -> Int {
+    let bytes = file.bytes
+    var index = start
+    let end = min(limit, bytes.count)
+    while index < end {
+      switch bytes[index] {
+      case UInt8(ascii: "!"), UInt8(ascii: "&"):
+        while index < end, !Self.isBlank(bytes[index]) { index += 1 }
+      case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+        index += 1
+      case UInt8(ascii: "#"):
+        while index < end, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+      default:
+        return index
+      }
+    }
+    return min(index, limit)
+  }
+
+  private static func isBlank(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+  }
+
+  static func size(of node: Node) -> Int {
+    switch node.value {
+    case .scalar: 1
+    case .sequence(let items): items.reduce(1) { $0 + size(of: $1) }
+    case .mapping(let entries): entries.reduce(1) { $0 + 1 + size(of: $1.value) }
+    case .intrinsic(let intrinsic): 1 + size(of: intrinsic.argument)
+    }
+  }
+
+  private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+    guard let pointer else { return nil }
+    return String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+  }
+
+  private mutating func reportParserError(_ parser: yaml_parser_t, into diagnostics: inout Diagnostics) {
+    let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
+    var message = problem
+    if let context = parser.context.map({ String(cString: $0) }) { message += " " + context }
+    let offset: Int
+    if parser.error == YAML_READER_ERROR {
+      // Reader errors carry a byte offset (`problem_offset`), not a mark.
+      offset = min(parser.problem_offset, file.bytes.count)
+    } else {
+      offset = marks.offset(parser.problem_mark)
+    }
+    var notes: [Diagnostic.Note] = []
+    if parser.context != nil {
+      let contextOffset = marks.offset(parser.context_mark)
+      notes.append(
+        .init("context starts here", file: file.path,
+          range: file.range(fromByte: contextOffset, toByte: min(contextOffset + 1, file.bytes.count))))
+    }
+    diagnostics.report(
+      Diagnostic(
+        .yamlSyntax, message, file: file.path,
+        range: file.range(fromByte: offset, toByte: min(offset + 1, file.bytes.count)), notes: notes))
+  }
+}
+
+/// libyaml counts marks in characters (Unicode scalars), after a byte-order mark. This turns
+/// a mark's character index into a byte offset with a cursor that moves from the previous
+/// mark, so the whole parse costs one pass over the bytes even for non-ASCII files.
+struct MarkMapper {
+  let file: SourceFile
+  private let base: Int
+  private var characterIndex = 0
+  private var byteOffset: Int
+
+  init(file: SourceFile) {
+    self.file = file
+    let bytes = file.bytes
+    let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+    self.base = bom ? 3 : 0
+    self.byteOffset = base
+  }
+
+  mutating func offset(_ mark: yaml_mark_t) -> Int {
+    let target = mark.index
+    if file.isASCII { return min(target, file.bytes.count) }
+    let bytes = file.bytes
+    while characterIndex < target, byteOffset < bytes.count {
+      byteOffset += 1
+      while byteOffset < bytes.count, bytes[byteOffset] & 0xC0 == 0x80 { byteOffset += 1 }
+      characterIndex += 1
+    }
+    while characterIndex > target, byteOffset > base {
+      byteOffset -= 1
+      while byteOffset > base, bytes[byteOffset] & 0xC0 == 0x80 { byteOffset -= 1 }
+      characterIndex -= 1
+    }
+    return byteOffset
   }
 }

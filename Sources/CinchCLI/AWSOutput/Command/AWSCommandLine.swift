@@ -1,0 +1,62 @@
+package import ArgumentParser
+import Foundation
+
+/// A command group that mirrors an aws CLI service (`cinch ssm`, `cinch secretsmanager`,
+/// `cinch kms`): its usage errors exit 252 with the aws CLI's usage text instead of
+/// ArgumentParser's exit 64.
+package protocol AWSCommandGroup: ParsableCommand {}
+
+/// The top-level entry point for a command tree that holds aws-style groups.
+///
+/// Exit codes inside an aws-style command come from `AWSCommand.run`, which prints the error
+/// and throws `ExitCode(252/253/254/255)`. What it cannot see is a command line ArgumentParser
+/// refuses before `run()` (a missing value, an unknown option, a failed `validate()`): those
+/// would exit 64 with ArgumentParser's text. `main` parses like `AsyncParsableCommand.main()`
+/// and, when the arguments name an `AWSCommandGroup`, reports such errors in the aws shape
+/// with exit 252. Help, `--version` and every other command behave as before. Hook it up in
+/// the root command:
+///
+/// ```swift
+/// public static func run() async { await AWSCommandLine.main(CinchMain.self) }
+/// ```
+package enum AWSCommandLine {
+  package static func main<Root: ParsableCommand>(
+    _ root: Root.Type, arguments: [String] = Array(CommandLine.arguments.dropFirst())
+  ) async -> Never {
+    do {
+      var command = try root.parseAsRoot(arguments)
+      if var asyncCommand = command as? any AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+      exit(0)
+    } catch {
+      if let code = awsExitCode(for: error, root: root, arguments: arguments) { exit(code) }
+      root.exit(withError: error)
+    }
+  }
+
+  /// For a usage error inside an aws-style group: prints it the aws way and returns 252.
+  /// Returns nil when ArgumentParser should handle the error itself.
+  static func awsExitCode<Root: ParsableCommand>(
+    for error: any Error, root: Root.Type, arguments: [String]
+  ) -> Int32? {
+    guard !(error is ExitCode), isAWSStyle(root: root, arguments: arguments) else { return nil }
+    guard root.exitCode(for: error) != .success else { return nil }
+    let message = root.message(for: error)
+    AWSCommand.write(
+      AWSErrorPresenter(operation: "").present(AWSUsageError.arguments(message)).text,
+      to: .standardError)
+    return AWSExitCode.usage
+  }
+
+  /// Whether the first word of the command line names a subcommand marked `AWSCommandGroup`.
+  static func isAWSStyle<Root: ParsableCommand>(root: Root.Type, arguments: [String]) -> Bool {
+    guard let first = arguments.first(where: { !$0.hasPrefix("-") }) else { return false }
+    return root.configuration.subcommands.contains { subcommand in
+      subcommand is any AWSCommandGroup.Type
+        && (subcommand.configuration.commandName ?? subcommand._commandName) == first
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package import ArgumentParser
+
+/// The aws CLI's global options, for every `cinch ssm …` / `cinch secretsmanager …` command:
+/// `@OptionGroup var global: AWSGlobalOptions`. Values are checked when the command runs (in
+/// `AWSCommand.run`), so a bad `--output` or `--query` gets the aws CLI's message and exit 252
+/// rather than ArgumentParser's.
+package struct AWSGlobalOptions: ParsableArguments, Sendable {
+  @Option(
+    name: .customLong("output"),
+    help:
+      "Output format: json, text, table, yaml or yaml-stream (default: $AWS_DEFAULT_OUTPUT or json)."
+  )
+  package var output: String?
+
+  @Option(
+    name: .customLong("query"),
+    help: "A JMESPath expression applied to the response before it is printed.")
+  package var query: String?
+
+  @Option(
+    name: .customLong("cli-input-json"),
+    help:
+      "Request parameters as a JSON object (or file://PATH); options on the command line take precedence."
+  )
+  package var cliInputJSON: String?
+
+  @Flag(name: .customLong("no-cli-pager"), help: "Accepted for compatibility; cinch never pages.")
+  package var noCLIPager = false
+
+  @Option(
+    name: .customLong("region"),
+    help: "Accepted for compatibility; the region used in ARNs comes from AWS_REGION.")
+  package var region: String?
+
+  @Option(name: .customLong("profile"), help: "Accepted for compatibility.")
+  package var profile: String?
+
+  @Option(name: .customLong("endpoint-url"), help: "Accepted for compatibility.")
+  package var endpointURL: String?
+
+  @Option(name: .customLong("color"), help: "Table colors: on, off or auto (default: auto).")
+  package var color: String?
+
+  @Flag(name: .customLong("debug"), help: "Accepted for compatibility.")
+  package var debug = false
+
+  @Option(
+    name: .customLong("cli-error-format"),
+    help: "How service errors print: enhanced (default), legacy, json, yaml, text or table.")
+  package var cliErrorFormat: String?
+
+  package init() {}
+
+  /// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else json.
+  package func resolvedOutput(environment: [String: String]) throws(AWSUsageError)
+    -> AWSOutputFormat
+  {
+    guard let name = output ?? environment["AWS_DEFAULT_OUTPUT"] else { return .json }
+    guard let format = AWSOutputFormat(rawValue: name) else {
+      throw .invalidChoice(option: "--output", choices: AWSOutputFormat.allCases.map(\.rawValue))
+    }
+    return format
+  }
+
+  package func resolvedColor() throws(AWSUsageError) -> AWSColorMode {
+    guard let color else { return .auto }
+    guard let mode = AWSColorMode(rawValue: color) else {
+      throw .invalidChoice(option: "--color", choices: AWSColorMode.allCases.map(\.rawValue))
+    }
+    return mode
+  }
+
+  package func resolvedErrorFormat() throws(AWSUsageError) -> AWSErrorFormat {
+    guard let cliErrorFormat else { return .enhanced }
+    guard let format = AWSErrorFormat(rawValue: cliErrorFormat.lowercased()) else {
+      throw .invalidChoice(
+        option: "--cli-error-format", choices: AWSErrorFormat.allCases.map(\.rawValue))
+    }
+    return format
+  }
+
+  /// The compiled `--query`, or nil without one. A syntax error is a usage error.
+  package func compiledQuery() throws(AWSUsageError) -> JMESPathExpression? {
+    guard let query else { return nil }
+    do {
+      return try JMESPathExpression(query)
+    } catch {
+      throw .badQuery(query, error)
+    }
+  }
+
+  /// The parsed `--cli-input-json`, or nil without one.
+  package func cliInput() throws(AWSUsageError) -> AWSCLIInput? {
+    guard let cliInputJSON else { return nil }
+    return try AWSCLIInput(argument: cliInputJSON)
+  }
+}
+
+package enum AWSOutputFormat: String, CaseIterable, Sendable {
+  case json, text, table, yaml
+  case yamlStream = "yaml-stream"
+}
+
+package enum AWSColorMode: String, CaseIterable, Sendable {
+  case on, off, auto
+}
+
+/// `--cli-error-format`: recent aws CLI v2 releases print a service error as one line
+/// (`enhanced`, the default); `legacy` is the older form between blank lines; the others print
+/// the error document in that output format.
+package enum AWSErrorFormat: String, CaseIterable, Sendable {
+  case legacy, json, yaml, text, table, enhanced
+}

@@ -1,0 +1,301 @@
+package import Foundation
+
+/// Encodes any `Encodable` straight into a `JSONValue`, the way botocore hands a parsed response to
+/// the aws CLI's formatters:
+/// - object keys in encoding order (a response struct declares its members in the order of the
+///   operation's output shape, which is the order the aws CLI prints);
+/// - `nil` optionals left out (synthesized `Encodable` uses `encodeIfPresent`), as botocore omits
+///   members the service did not return;
+/// - `Date` as the aws CLI v2 prints timestamps under its default `cli_timestamp_format` of
+///   `iso8601`: Python's `datetime.isoformat()` in the local time zone, e.g.
+///   `2024-05-01T10:20:30.123000+00:00`, the fraction only when it is not zero (see `timestamp`);
+/// - `Data` as base64 (the aws CLI leaves blobs base64-encoded);
+/// - `JSONValue` members inserted as they are.
+package struct JSONValueEncoder: Sendable {
+  /// The zone timestamps are shown in. The aws CLI uses the machine's local zone (`TZ`).
+  package var timeZone: TimeZone
+
+  package init(timeZone: TimeZone = .current) {
+    self.timeZone = timeZone
+  }
+
+  package func encode(_ value: some Encodable) throws -> JSONValue {
+    let root = EncodingBox(timeZone: timeZone, codingPath: [])
+    try root.encodeValue(value)
+    return root.result()
+  }
+
+  /// Python's `datetime.fromtimestamp(seconds, tz).isoformat()`: microseconds rounded half to
+  /// even, printed only when non-zero; the UTC offset as `+HH:MM` (seconds added when present).
+  package static func timestamp(_ date: Date, in timeZone: TimeZone) -> String {
+    let interval = date.timeIntervalSince1970
+    var seconds = interval.rounded(.down)
+    var microseconds = ((interval - seconds) * 1_000_000).rounded(.toNearestOrEven)
+    if microseconds >= 1_000_000 {
+      seconds += 1
+      microseconds -= 1_000_000
+    }
+    let whole = Date(timeIntervalSince1970: seconds)
+    let offset = timeZone.secondsFromGMT(for: whole)
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(secondsFromGMT: offset) ?? timeZone
+    let parts = calendar.dateComponents(
+      [.year, .month, .day, .hour, .minute, .second], from: whole)
+    func pad(_ value: Int?, _ width: Int) -> String {
+      let text = String(value ?? 0)
+      return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+    var text = "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))"
+    text += "T\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))"
+    if microseconds > 0 { text += "." + pad(Int(microseconds), 6) }
+    let magnitude = abs(offset)
+    text +=
+      (offset < 0 ? "-" : "+") + pad(magnitude / 3600, 2) + ":" + pad(magnitude % 3600 / 60, 2)
+    if magnitude % 60 != 0 { text += ":" + pad(magnitude % 60, 2) }
+    return text
+  }
+}
+
+/// One node being built. Containers hand out child boxes and read them back when asked for the
+/// result, so nested containers can be filled in any order, as `Encoder` allows.
+private final class EncodingBox: Encoder {
+  enum Content {
+    case empty
+    case value(JSONValue)
+    case object([(String, EncodingBox)])
+    case array([EncodingBox])
+  }
+
+  let timeZone: TimeZone
+  let codingPath: [any CodingKey]
+  var userInfo: [CodingUserInfoKey: Any] { [:] }
+  var content: Content = .empty
+
+  init(timeZone: TimeZone, codingPath: [any CodingKey]) {
+    self.timeZone = timeZone
+    self.codingPath = codingPath
+  }
+
+  func child(_ key: any CodingKey) -> EncodingBox {
+    EncodingBox(timeZone: timeZone, codingPath: codingPath + [key])
+  }
+
+  func result() -> JSONValue {
+    switch content {
+    case .empty: return .object(JSONObject())
+    case .value(let value): return value
+    case .array(let boxes): return .array(boxes.map { $0.result() })
+    case .object(let members):
+      var object = JSONObject()
+      for (key, box) in members { object[key] = box.result() }
+      return .object(object)
+    }
+  }
+
+  func encodeValue(_ value: some Encodable) throws {
+    switch value {
+    case let json as JSONValue: content = .value(json)
+    case let date as Date: content = .value(.string(JSONValueEncoder.timestamp(date, in: timeZone)))
+    case let data as Data: content = .value(.string(data.base64EncodedString()))
+    case let url as URL: content = .value(.string(url.absoluteString))
+    case let decimal as Decimal:
+      content = .value(.double(NSDecimalNumber(decimal: decimal).doubleValue))
+    default: try value.encode(to: self)
+    }
+  }
+
+  func appendMember(_ key: String) -> EncodingBox {
+    let box = child(AnyKey(key))
+    if case .object(var members) = content {
+      if let index = members.firstIndex(where: { $0.0 == key }) {
+        members[index].1 = box
+      } else {
+        members.append((key, box))
+      }
+      content = .object(members)
+    } else {
+      content = .object([(key, box)])
+    }
+    return box
+  }
+
+  func appendElement() -> EncodingBox {
+    var elements: [EncodingBox] = []
+    if case .array(let existing) = content { elements = existing }
+    let box = child(AnyKey(index: elements.count))
+    elements.append(box)
+    content = .array(elements)
+    return box
+  }
+
+  func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+    if case .object = content {} else { content = .object([]) }
+    return KeyedEncodingContainer(KeyedBox<Key>(box: self))
+  }
+
+  func unkeyedContainer() -> any UnkeyedEncodingContainer {
+    if case .array = content {} else { content = .array([]) }
+    return UnkeyedBox(box: self)
+  }
+
+  func singleValueContainer() -> any SingleValueEncodingContainer { SingleBox(box: self) }
+}
+
+private struct AnyKey: CodingKey {
+  var stringValue: String
+  var intValue: Int?
+  init(_ string: String) { stringValue = string }
+  init(index: Int) {
+    stringValue = String(index)
+    intValue = index
+  }
+  init?(stringValue: String) { self.stringValue = stringValue }
+  init?(intValue: Int) { self.init(index: intValue) }
+}
+
+private func number(_ value: some BinaryInteger) -> JSONValue {
+  if let integer = Int64(exactly: value) { return .integer(integer) }
+  return .double(Double(value))
+}
+
+private struct KeyedBox<Key: CodingKey>: KeyedEncodingContainerProtocol {
+  let box: EncodingBox
+  var codingPath: [any CodingKey] { box.codingPath }
+
+  func set(_ value: JSONValue, _ key: Key) {
+    box.appendMember(key.stringValue).content = .value(value)
+  }
+
+  mutating func encodeNil(forKey key: Key) throws { set(.null, key) }
+  mutating func encode(_ value: Bool, forKey key: Key) throws { set(.bool(value), key) }
+  mutating func encode(_ value: String, forKey key: Key) throws { set(.string(value), key) }
+  mutating func encode(_ value: Double, forKey key: Key) throws { set(.double(value), key) }
+  mutating func encode(_ value: Float, forKey key: Key) throws { set(.double(Double(value)), key) }
+  mutating func encode(_ value: Int, forKey key: Key) throws { set(number(value), key) }
+  mutating func encode(_ value: Int8, forKey key: Key) throws { set(number(value), key) }
+  mutating func encode(_ value: Int16, forKey key: Key) throws { set(number(value), key) }
+  mutating func encode(_ value: Int32, forKey key: Key) throws { set(number(value), key) }
+  mutating func encode(_ value: Int64, forKey key: Key) throws { set(number(value), key) }
+  mutating func encode(_ value: UInt, forKey key: Key) throws { set(number(value), key) }
+  mutating func encode(_ value: UInt8, forKey key: Key) throws { set(number(value), key) }
+  mutating func encode(_ value: UInt16, forKey key: Key) throws { set(number(value), key) }
+  mutating func encode(_ value: UInt32, forKey key: Key) throws { set(number(value), key) }
+  mutating func encode(_ value: UInt64, forKey key: Key) throws { set(number(value), key) }
+  mutating func encode(_ value: some Encodable, forKey key: Key) throws {
+    try box.appendMember(key.stringValue).encodeValue(value)
+  }
+
+  mutating func nestedContainer<NestedKey: CodingKey>(
+    keyedBy keyType: NestedKey.Type, forKey key: Key
+  ) -> KeyedEncodingContainer<NestedKey> {
+    box.appendMember(key.stringValue).container(keyedBy: keyType)
+  }
+
+  mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+    box.appendMember(key.stringValue).unkeyedContainer()
+  }
+
+  mutating func superEncoder() -> any Encoder { box.appendMember("super") }
+  mutating func superEncoder(forKey key: Key) -> any Encoder { box.appendMember(key.stringValue) }
+}
+
+private struct UnkeyedBox: UnkeyedEncodingContainer {
+  let box: EncodingBox
+  var codingPath: [any CodingKey] { box.codingPath }
+  var count: Int {
+    if case .array(let elements) = box.content { elements.count } else { 0 }
+  }
+
+  func append(_ value: JSONValue) { box.appendElement().content = .value(value) }
+
+  mutating func encodeNil() throws { append(.null) }
+  mutating func encode(_ value: Bool) throws { append(.bool(value)) }
+  mutating func encode(_ value: String) throws { append(.string(value)) }
+  mutating func encode(_ value: Double) throws { append(.double(value)) }
+  mutating func encode(_ value: Float) throws { append(.double(Double(value))) }
+  mutating func encode(_ value: Int) throws { append(number(value)) }
+  mutating func encode(_ value: Int8) throws { append(number(value)) }
+  mutating func encode(_ value: Int16) throws { append(number(value)) }
+  mutating func encode(_ value: Int32) throws { append(number(value)) }
+  mutating func encode(_ value: Int64) throws { append(number(value)) }
+  mutating func encode(_ value: UInt) throws { append(number(value)) }
+  mutating func encode(_ value: UInt8) throws { append(number(value)) }
+  mutating func encode(_ value: UInt16) throws { append(number(value)) }
+  mutating func encode(_ value: UInt32) throws { append(number(value)) }
+  mutating func encode(_ value: UInt64) throws { append(number(value)) }
+  mutating func encode(_ value: some Encodable) throws {
+    try box.appendElement().encodeValue(value)
+  }
+
+  mutating func nestedContainer<NestedKey: CodingKey>(
+    keyedBy keyType: NestedKey.Type
+  ) -> KeyedEncodingContainer<NestedKey> {
+    box.appendElement().container(keyedBy: keyType)
+  }
+
+  mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+    box.appendElement().unkeyedContainer()
+  }
+
+  mutating func superEncoder() -> any Encoder { box.appendElement() }
+}
+
+private struct SingleBox: SingleValueEncodingContainer {
+  let box: EncodingBox
+  var codingPath: [any CodingKey] { box.codingPath }
+
+  func set(_ value: JSONValue) { box.content = .value(value) }
+
+  mutating func encodeNil() throws { set(.null) }
+  mutating func encode(_ value: Bool) throws { set(.bool(value)) }
+  mutating func encode(_ value: String) throws { set(.string(value)) }
+  mutating func encode(_ value: Double) throws { set(.double(value)) }
+  mutating func encode(_ value: Float) throws { set(.double(Double(value))) }
+  mutating func encode(_ value: Int) throws { set(number(value)) }
+  mutating func encode(_ value: Int8) throws { set(number(value)) }
+  mutating func encode(_ value: Int16) throws { set(number(value)) }
+  mutating func encode(_ value: Int32) throws { set(number(value)) }
+  mutating func encode(_ value: Int64) throws { set(number(value)) }
+  mutating func encode(_ value: UInt) throws { set(number(value)) }
+  mutating func encode(_ value: UInt8) throws { set(number(value)) }
+  mutating func encode(_ value: UInt16) throws { set(number(value)) }
+  mutating func encode(_ value: UInt32) throws { set(number(value)) }
+  mutating func encode(_ value: UInt64) throws { set(number(value)) }
+  mutating func encode(_ value: some Encodable) throws { try box.encodeValue(value) }
+}
+
+extension JSONValue: Encodable {
+  package func encode(to encoder: any Encoder) throws {
+    switch self {
+    case .null:
+      var container = encoder.singleValueContainer()
+      try container.encodeNil()
+    case .bool(let bool):
+      var container = encoder.singleValueContainer()
+      try container.encode(bool)
+    case .integer(let integer):
+      var container = encoder.singleValueContainer()
+      try container.encode(integer)
+    case .double(let double):
+      var container = encoder.singleValueContainer()
+      try container.encode(double)
+    case .string(let string):
+      var container = encoder.singleValueContainer()
+      try container.encode(string)
+    case .array(let array):
+      var container = encoder.unkeyedContainer()
+      for element in array { try container.encode(element) }
+    case .object(let object):
+      var container = encoder.container(keyedBy: MemberKey.self)
+      for member in object { try container.encode(member.value, forKey: MemberKey(member.key)) }
+    }
+  }
+
+  private struct MemberKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+}

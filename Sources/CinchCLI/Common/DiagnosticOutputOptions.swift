@@ -1,0 +1,63 @@
+import ArgumentParser
+import CinchTemplate
+import Foundation
+
+/// `--format human|json|sarif|github` and the rest of how findings are reported, shared by every
+/// command that reports diagnostics.
+struct DiagnosticOutputOptions: ParsableArguments {
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case human, json, sarif, github
+  }
+
+  @Option(help: "How findings are printed: human, json, sarif (2.1.0) or github (workflow annotations).")
+  var format: Format = .human
+
+  /// Prints the findings and ends the command with cinch's exit status: 2 when a file could not
+  /// be read, 1 when any finding is an error, else success.
+  func emit(_ diagnostics: Diagnostics, documents: [ParsedDocument], summary: Bool = true) throws {
+    var sources: [String: SourceFile] = [:]
+    for document in documents { sources[document.file.path] = document.file }
+    let items = diagnostics.sorted
+    let workingDirectory = FileManager.default.currentDirectoryPath
+    let baseDirectory = ProcessInfo.processInfo.environment["GITHUB_WORKSPACE"] ?? workingDirectory
+    switch format {
+    case .human:
+      let colored = Output.colorEnabled(for: 1)
+      let text = HumanDiagnosticRenderer(colored: colored).render(items, sources: sources)
+      if !text.isEmpty { Output.stdout(text + "\n") }
+      if summary, !items.isEmpty || documents.count > 1 {
+        Output.stdout(Self.summaryLine(items, files: documents.count) + "\n")
+      }
+    case .json:
+      Output.stdout(JSONDiagnosticRenderer().render(items, sources: sources))
+    case .sarif:
+      Output.stdout(
+        SARIFDiagnosticRenderer(
+          toolVersion: CinchVersion.current, baseDirectory: baseDirectory,
+          workingDirectory: workingDirectory
+        ).render(items, sources: sources))
+    case .github:
+      Output.stdout(
+        GitHubDiagnosticRenderer(baseDirectory: baseDirectory, workingDirectory: workingDirectory)
+          .render(items, sources: sources))
+    }
+    // A file that could not be read is an I/O failure (2), not a finding about its content.
+    if diagnostics.items.contains(where: { $0.code == .fileUnreadable }) {
+      throw ExitCode(ExitStatus.failure)
+    }
+    if diagnostics.hasErrors { throw ExitCode(ExitStatus.findings) }
+  }
+
+  /// `2 errors, 1 warning in 3 files` (or `no problems in 3 files`).
+  static func summaryLine(_ items: [Diagnostic], files: Int) -> String {
+    let errors = items.filter { $0.severity == .error }.count
+    let warnings = items.filter { $0.severity == .warning }.count
+    let notes = items.filter { $0.severity == .info }.count
+    var parts: [String] = []
+    if errors > 0 { parts.append(errors == 1 ? "1 error" : "\(errors) errors") }
+    if warnings > 0 { parts.append(warnings == 1 ? "1 warning" : "\(warnings) warnings") }
+    if notes > 0 { parts.append(notes == 1 ? "1 note" : "\(notes) notes") }
+    let where_ = files == 1 ? "in 1 file" : "in \(files) files"
+    return parts.isEmpty ? "no problems \(where_)" : parts.joined(separator: ", ") + " " + where_
+  }
+}

@@ -1,0 +1,81 @@
+/// What the evaluator is told about a deploy: parameter values and the pseudo-parameters that
+/// depend on where the stack goes.
+public struct EvaluationInputs: Sendable, Hashable {
+  /// Parameter values by key: `--parameters` files merged, then `--parameter-overrides` on top.
+  public var parameters: [String: ParameterInput]
+  public var region: String
+  public var accountID: String
+  /// `AWS::StackName`; stays unknown unless given, since nothing sensible defaults it.
+  public var stackName: String?
+
+  /// A parameter value and where it came from (for messages that say which input was wrong).
+  public struct ParameterInput: Sendable, Hashable {
+    public var value: String
+    /// `--parameter-overrides`, or the file and location it was read from.
+    public var origin: String
+    public var file: String?
+    public var range: SourceRange?
+
+    public init(value: String, origin: String, file: String? = nil, range: SourceRange? = nil) {
+      self.value = value
+      self.origin = origin
+      self.file = file
+      self.range = range
+    }
+  }
+
+  /// AWS's defaults: `us-east-1`, and the documentation's example account `123456789012` (the
+  /// same account the embedded store puts in its ARNs).
+  public init(
+    parameters: [String: ParameterInput] = [:], region: String = "us-east-1",
+    accountID: String = "123456789012", stackName: String? = nil
+  ) {
+    self.parameters = parameters
+    self.region = region
+    self.accountID = accountID
+    self.stackName = stackName
+  }
+
+  /// `aws`, `aws-cn`, `aws-us-gov`, … from the region's prefix.
+  public var partition: String { Partition.of(region: region).name }
+  public var urlSuffix: String { Partition.of(region: region).urlSuffix }
+
+  /// The value of a pseudo-parameter, or nil when it is not one or not known.
+  func pseudoParameter(_ name: String) -> Value? {
+    switch name {
+    case "AWS::Region": .string(region)
+    case "AWS::AccountId": .string(accountID)
+    case "AWS::Partition": .string(partition)
+    case "AWS::URLSuffix": .string(urlSuffix)
+    case "AWS::StackName":
+      stackName.map(Value.string)
+        ?? .unknown(Unknown(.pseudoParameter(name), "'AWS::StackName' is set by --stack-name"))
+    case "AWS::StackId", "AWS::NotificationARNs":
+      .unknown(Unknown(.pseudoParameter(name), "'\(name)' is known only at deploy"))
+    case "AWS::NoValue": .noValue
+    default: nil
+    }
+  }
+
+  static let pseudoParameterNames: Set<String> = [
+    "AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName",
+    "AWS::StackId", "AWS::NotificationARNs", "AWS::NoValue",
+  ]
+}
+
+/// An AWS partition: the first field of every ARN, and the DNS suffix of its endpoints.
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
+public struct Partition: Sendable, Hashable {
+  public var name: String
+  public var urlSuffix: String
+
+  public static func of(region: String) -> Partition {
+    if region.hasPrefix("cn-") { return Partition(name: "aws-cn", urlSuffix: "amazonaws.com.cn") }
+    if region.hasPrefix("us-gov-") { return Partition(name: "aws-us-gov", urlSuffix: "amazonaws.com") }
+    if region.hasPrefix("us-isob-") { return Partition(name: "aws-iso-b", urlSuffix: "sc2s.sgov.gov") }
+    if region.hasPrefix("us-iso-") { return Partition(name: "aws-iso", urlSuffix: "c2s.ic.gov") }
+    if region.hasPrefix("eu-isoe-") { return Partition(name: "aws-iso-e", urlSuffix: "cloud.adc-e.uk") }
+    if region.hasPrefix("us-isof-") { return Partition(name: "aws-iso-f", urlSuffix: "csp.hci.ic.gov") }
+    return Partition(name: "aws", urlSuffix: "amazonaws.com")
+  }
+}

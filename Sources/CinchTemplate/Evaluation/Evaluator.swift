@@ -1,0 +1,604 @@
+/// Partial evaluation of a template's intrinsic functions with CloudFormation's semantics:
+/// whatever depends only on parameters, pseudo-parameters, mappings and conditions is folded;
+/// whatever depends on a resource, an import or an unset parameter stays symbolic and says what
+/// it waits on.
+///
+/// Reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
+public struct Evaluator: Sendable {
+  public let template: Template
+  public let inputs: EvaluationInputs
+  private var parameterValues: [String: Value] = [:]
+  private var conditionValues: [String: Bool?] = [:]
+  private var conditionsInProgress: [String] = []
+  private var reported: Set<String> = []
+
+  public init(template: Template, inputs: EvaluationInputs, into diagnostics: inout Diagnostics) {
+    self.template = template
+    self.inputs = inputs
+    for parameter in template.parameters {
+      parameterValues[parameter.name] = resolveParameter(parameter, into: &diagnostics)
+    }
+  }
+
+  /// The value a parameter takes: its input, else its default, else unknown.
+  public func parameterValue(_ name: String) -> Value? { parameterValues[name] }
+
+  /// The name of the Parameter Store parameter an `AWS::SSM::Parameter::Value<…>` parameter
+  /// points at (its input or default), or nil when unset.
+  public func ssmParameterName(_ parameter: Template.Parameter) -> String? {
+    inputs.parameters[parameter.name]?.value ?? parameter.defaultValue?.scalar
+  }
+
+  // MARK: Expressions
+
+  public mutating func evaluate(_ node: Node, into diagnostics: inout Diagnostics) -> Value {
+    switch node.value {
+    case .scalar(let text):
+      return .string(text)
+    case .sequence(let items):
+      return .list(items.map { evaluate($0, into: &diagnostics) }.filter { $0 != .noValue })
+    case .mapping(let entries):
+      var fields: [Value.Field] = []
+      for entry in entries {
+        let value = evaluate(entry.value, into: &diagnostics)
+        if value != .noValue { fields.append(Value.Field(entry.name, value)) }
+      }
+      return .map(fields)
+    case .intrinsic(let intrinsic):
+      return evaluate(intrinsic, node: node, into: &diagnostics)
+    }
+  }
+
+  private mutating func evaluate(
+    _ intrinsic: Intrinsic, node: Node, into diagnostics: inout Diagnostics
+  ) -> Value {
+    let argument = intrinsic.argument
+    switch intrinsic.function {
+    case .ref:
+      guard let name = argument.scalar else {
+        return malformed(node, "'Ref' takes a logical name", into: &diagnostics)
+      }
+      return ref(name, at: argument, into: &diagnostics)
+
+    case .sub:
+      return sub(argument, node: node, into: &diagnostics)
+
+    case .join:
+      guard let items = argument.sequence, items.count == 2 else {
+        return malformed(node, "'Fn::Join' takes [delimiter, [values]]", into: &diagnostics)
+      }
+      let delimiter = evaluate(items[0], into: &diagnostics)
+      let list = evaluate(items[1], into: &diagnostics)
+      guard case .list(let values) = list else {
+        if case .unknown = list { return list }
+        return malformed(items[1], "'Fn::Join' needs a list of values", into: &diagnostics)
+      }
+      var parts: [Value] = []
+      for (index, value) in values.enumerated() {
+        if index > 0 { parts.append(delimiter) }
+        parts.append(value)
+      }
+      return Value.concatenate(parts)
+
+    case .select:
+      guard let items = argument.sequence, items.count == 2 else {
+        return malformed(node, "'Fn::Select' takes [index, [values]]", into: &diagnostics)
+      }
+      let index = evaluate(items[0], into: &diagnostics)
+      let list = evaluate(items[1], into: &diagnostics)
+      guard let text = index.string else { return unknown(index, list) }
+      guard let position = Int(text), position >= 0 else {
+        return malformed(items[0], "'Fn::Select' index '\(text)' is not a non-negative integer", into: &diagnostics)
+      }
+      guard case .list(let values) = list else { return unknown(list) }
+      guard position < values.count else {
+        return malformed(
+          items[0], "'Fn::Select' index \(position) is out of range for a list of \(values.count)",
+          into: &diagnostics)
+      }
+      return values[position]
+
+    case .split:
+      guard let items = argument.sequence, items.count == 2 else {
+        return malformed(node, "'Fn::Split' takes [delimiter, string]", into: &diagnostics)
+      }
+      let delimiter = evaluate(items[0], into: &diagnostics)
+      let source = evaluate(items[1], into: &diagnostics)
+      guard let separator = delimiter.string, let text = source.string else {
+        return unknown(delimiter, source)
+      }
+      guard !separator.isEmpty else {
+        return malformed(items[0], "'Fn::Split' delimiter is empty", into: &diagnostics)
+      }
+      return .list(text.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) })
+
+    case .findInMap:
+      return findInMap(argument, node: node, into: &diagnostics)
+
+    case .if:
+      guard let items = argument.sequence, items.count == 3, let name = items[0].scalar else {
+        return malformed(node, "'Fn::If' takes [condition, value if true, value if false]", into: &diagnostics)
+      }
+      switch conditionValue(name, at: items[0], into: &diagnostics) {
+      case true?: return evaluate(items[1], into: &diagnostics)
+      case false?: return evaluate(items[2], into: &diagnostics)
+      case nil:
+        return .unknown(Unknown(.condition(name), "condition '\(name)' is not known"))
+      }
+
+    case .equals, .and, .or, .not, .condition:
+      switch condition(node, into: &diagnostics) {
+      case let flag?: return .bool(flag)
+      case nil: return .unknown(Unknown(waitsOn: conditionDependencies(node), reason: "a condition is not known"))
+      }
+
+    case .base64:
+      let value = evaluate(argument, into: &diagnostics)
+      guard let text = value.string else { return unknown(value) }
+      return .string(Base64.encode(Array(text.utf8)))
+
+    case .cidr:
+      return cidr(argument, node: node, into: &diagnostics)
+
+    case .getAZs:
+      return .unknown(Unknown(.availabilityZones, "'Fn::GetAZs' is known only at deploy"))
+
+    case .importValue:
+      let name = evaluate(argument, into: &diagnostics)
+      return .unknown(
+        Unknown(.importValue(name.string ?? "?"), "'Fn::ImportValue' is known only at deploy"))
+
+    case .getAtt:
+      guard let items = argument.sequence, items.count == 2, let resource = items[0].scalar else {
+        return malformed(node, "'Fn::GetAtt' takes [LogicalId, AttributeName]", into: &diagnostics)
+      }
+      let attribute = evaluate(items[1], into: &diagnostics).string ?? "?"
+      if template.resource(resource) == nil {
+        report(
+          Diagnostic(
+            .danglingReference, "'Fn::GetAtt' names '\(resource)', which is not a resource",
+            file: template.path, range: items[0].range), into: &diagnostics)
+        return .unknown(Unknown(.invalid, "'\(resource)' is not a resource"))
+      }
+      return .unknown(
+        Unknown(.attribute(resource: resource, attribute: attribute), "'\(resource).\(attribute)' is known only after deploy"))
+
+    case .transform:
+      return .unknown(Unknown(.transform, "'Fn::Transform' runs at deploy"))
+
+    case .length:
+      let value = evaluate(argument, into: &diagnostics)
+      guard case .list(let values) = value else {
+        if case .unknown = value { return value }
+        return malformed(node, "'Fn::Length' takes a list", into: &diagnostics)
+      }
+      return .string(String(values.count))
+
+    case .toJsonString:
+      let value = evaluate(argument, into: &diagnostics)
+      guard value.isKnown else { return unknown(value) }
+      return .string(CompactJSON.render(value))
+    }
+  }
+
+  // MARK: Ref and Fn::Sub
+
+  private mutating func ref(_ name: String, at node: Node, into diagnostics: inout Diagnostics) -> Value {
+    if let value = parameterValues[name] { return value }
+    if let value = inputs.pseudoParameter(name) { return value }
+    if template.resource(name) != nil {
+      return .unknown(Unknown(.resource(name), "'\(name)' is a resource, known only after deploy"))
+    }
+    report(
+      Diagnostic(
+        .danglingReference,
+        "'\(name)' is not a parameter, pseudo-parameter or resource of this template",
+        file: template.path, range: node.range), into: &diagnostics)
+    return .unknown(Unknown(.invalid, "'\(name)' is not defined"))
+  }
+
+  private mutating func sub(_ argument: Node, node: Node, into diagnostics: inout Diagnostics) -> Value {
+    let templateNode: Node
+    var variables: [String: Node] = [:]
+    if let items = argument.sequence {
+      guard items.count == 2, items[0].scalar != nil, let entries = items[1].mapping else {
+        return malformed(node, "'Fn::Sub' takes a string or [string, {variables}]", into: &diagnostics)
+      }
+      templateNode = items[0]
+      for entry in entries { variables[entry.name] = entry.value }
+    } else {
+      templateNode = argument
+    }
+    guard let text = templateNode.scalar else {
+      return malformed(node, "'Fn::Sub' takes a string or [string, {variables}]", into: &diagnostics)
+    }
+    return substitute(SubTemplate(text), variables: variables, at: templateNode, into: &diagnostics)
+  }
+
+  /// Folds a Sub string: `${Var}` from the variable map first, then parameters,
+  /// pseudo-parameters and resources; `${Res.Attr}` is a resource attribute.
+  public mutating func substitute(
+    _ subTemplate: SubTemplate, variables: [String: Node], at node: Node,
+    into diagnostics: inout Diagnostics
+  ) -> Value {
+    var parts: [Value] = []
+    for part in subTemplate.parts {
+      switch part {
+      case .text(let text):
+        parts.append(.string(text))
+      case .variable(let name, _):
+        parts.append(subVariable(name, variables: variables, at: node, into: &diagnostics))
+      }
+    }
+    return Value.concatenate(parts)
+  }
+
+  public mutating func subVariable(
+    _ name: String, variables: [String: Node], at node: Node, into diagnostics: inout Diagnostics
+  ) -> Value {
+    if let variable = variables[name] { return evaluate(variable, into: &diagnostics) }
+    if parameterValues[name] != nil || inputs.pseudoParameter(name) != nil
+      || template.resource(name) != nil
+    {
+      return ref(name, at: node, into: &diagnostics)
+    }
+    if let dot = name.firstIndex(of: "."), template.resource(String(name[..<dot])) != nil {
+      let resource = String(name[..<dot])
+      let attribute = String(name[name.index(after: dot)...])
+      return .unknown(
+        Unknown(.attribute(resource: resource, attribute: attribute), "'\(name)' is known only after deploy"))
+    }
+    report(
+      Diagnostic(
+        .danglingReference,
+        "'${\(name)}' names no variable, parameter, pseudo-parameter or resource",
+        file: template.path, range: node.range), into: &diagnostics)
+    return .unknown(Unknown(.invalid, "'\(name)' is not defined"))
+  }
+
+  // MARK: Mappings
+
+  private mutating func findInMap(_ argument: Node, node: Node, into diagnostics: inout Diagnostics) -> Value {
+    guard let items = argument.sequence, items.count == 3 || items.count == 4 else {
+      return malformed(
+        node, "'Fn::FindInMap' takes [MapName, TopLevelKey, SecondLevelKey]", into: &diagnostics)
+    }
+    let keys = items[0..<3].map { evaluate($0, into: &diagnostics) }
+    var defaultNode: Node?
+    if items.count == 4 {
+      // AWS::LanguageExtensions: a fourth element {DefaultValue: …}.
+      guard let value = items[3]["DefaultValue"] else {
+        return malformed(items[3], "the fourth 'Fn::FindInMap' element must be {DefaultValue: …}", into: &diagnostics)
+      }
+      defaultNode = value
+    }
+    guard let mapName = keys[0].string, let top = keys[1].string, let second = keys[2].string else {
+      return unknown(keys[0], keys[1], keys[2])
+    }
+    guard let mapping = template.mapping(mapName) else {
+      report(
+        Diagnostic(.danglingReference, "'Fn::FindInMap' names '\(mapName)', which is not a mapping",
+          file: template.path, range: items[0].range), into: &diagnostics)
+      return .unknown(Unknown(.invalid, "no mapping '\(mapName)'"))
+    }
+    if let value = mapping.node[top]?[second] { return evaluate(value, into: &diagnostics) }
+    if let defaultNode { return evaluate(defaultNode, into: &diagnostics) }
+    report(
+      Diagnostic(
+        .mappingKeyNotFound, "mapping '\(mapName)' has no entry '\(top)' / '\(second)'",
+        file: template.path, range: node.range), into: &diagnostics)
+    return .unknown(Unknown(.invalid, "no entry '\(top)' / '\(second)' in '\(mapName)'"))
+  }
+
+  // MARK: Conditions
+
+  /// A named condition's value: true, false, or nil when it depends on something unknown.
+  public mutating func conditionValue(
+    _ name: String, at node: Node? = nil, into diagnostics: inout Diagnostics
+  ) -> Bool? {
+    if let cached = conditionValues[name] { return cached }
+    guard let definition = template.condition(name) else {
+      report(
+        Diagnostic(.danglingReference, "condition '\(name)' is not defined", file: template.path,
+          range: node?.range), into: &diagnostics)
+      return nil
+    }
+    if let start = conditionsInProgress.firstIndex(of: name) {
+      let cycle = conditionsInProgress[start...] + [name]
+      report(
+        Diagnostic(
+          .cycle, "conditions form a cycle: \(cycle.joined(separator: " → "))", file: template.path,
+          range: definition.keyRange, path: ["Conditions", name]), into: &diagnostics)
+      return nil
+    }
+    conditionsInProgress.append(name)
+    let value = condition(definition.node, into: &diagnostics)
+    conditionsInProgress.removeLast()
+    conditionValues[name] = .some(value)
+    return value
+  }
+
+  /// A condition expression with three-valued logic: `Fn::And` is false as soon as one operand
+  /// is false, even when another is unknown.
+  public mutating func condition(_ node: Node, into diagnostics: inout Diagnostics) -> Bool? {
+    // {Condition: Name} is a condition reference only here, in a condition context.
+    if let entries = node.mapping, entries.count == 1, entries[0].name == "Condition",
+      let name = entries[0].value.scalar
+    {
+      return conditionValue(name, at: entries[0].value, into: &diagnostics)
+    }
+    guard let intrinsic = node.intrinsic else {
+      if let text = node.scalar, text == "true" || text == "false" { return text == "true" }
+      malformedCondition(node, into: &diagnostics)
+      return nil
+    }
+    let argument = intrinsic.argument
+    switch intrinsic.function {
+    case .condition:
+      guard let name = argument.scalar else {
+        malformedCondition(node, into: &diagnostics)
+        return nil
+      }
+      return conditionValue(name, at: argument, into: &diagnostics)
+    case .equals:
+      guard let items = argument.sequence, items.count == 2 else {
+        _ = malformed(node, "'Fn::Equals' takes [value, value]", into: &diagnostics)
+        return nil
+      }
+      let left = evaluate(items[0], into: &diagnostics)
+      let right = evaluate(items[1], into: &diagnostics)
+      guard left.isKnown, right.isKnown else { return nil }
+      return left == right
+    case .and, .or:
+      guard let items = argument.sequence, (2...10).contains(items.count) else {
+        _ = malformed(node, "'\(intrinsic.function.rawValue)' takes 2 to 10 conditions", into: &diagnostics)
+        return nil
+      }
+      let values = items.map { condition($0, into: &diagnostics) }
+      if intrinsic.function == .and {
+        if values.contains(false) { return false }
+        return values.allSatisfy { $0 == true } ? true : nil
+      }
+      if values.contains(true) { return true }
+      return values.allSatisfy { $0 == false } ? false : nil
+    case .not:
+      guard let items = argument.sequence, items.count == 1 else {
+        _ = malformed(node, "'Fn::Not' takes [condition]", into: &diagnostics)
+        return nil
+      }
+      return condition(items[0], into: &diagnostics).map { !$0 }
+    case .if:
+      let value = evaluate(node, into: &diagnostics)
+      if case .bool(let flag) = value { return flag }
+      if let text = value.string { return text == "true" }
+      return nil
+    default:
+      malformedCondition(node, into: &diagnostics)
+      return nil
+    }
+  }
+
+  private func conditionDependencies(_ node: Node) -> [Dependency] {
+    var names: [Dependency] = []
+    func visit(_ node: Node) {
+      switch node.value {
+      case .intrinsic(let intrinsic):
+        if intrinsic.function == .condition, let name = intrinsic.argument.scalar {
+          names.append(.condition(name))
+        } else if intrinsic.function == .ref, let name = intrinsic.argument.scalar {
+          names.append(.parameter(name))
+        }
+        visit(intrinsic.argument)
+      case .sequence(let items): items.forEach(visit)
+      case .mapping(let entries): entries.forEach { visit($0.value) }
+      case .scalar: break
+      }
+    }
+    visit(node)
+    return names
+  }
+
+  private mutating func malformedCondition(_ node: Node, into diagnostics: inout Diagnostics) {
+    _ = malformed(
+      node, "a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or a Condition reference",
+      into: &diagnostics)
+  }
+
+  // MARK: Fn::Cidr
+
+  private mutating func cidr(_ argument: Node, node: Node, into diagnostics: inout Diagnostics) -> Value {
+    guard let items = argument.sequence, items.count == 3 else {
+      return malformed(node, "'Fn::Cidr' takes [ipBlock, count, cidrBits]", into: &diagnostics)
+    }
+    let values = items.map { evaluate($0, into: &diagnostics) }
+    guard let block = values[0].string, let countText = values[1].string,
+      let bitsText = values[2].string
+    else { return unknown(values[0], values[1], values[2]) }
+    guard let count = Int(countText), (1...256).contains(count), let bits = Int(bitsText),
+      let subnets = CIDR.subnets(of: block, count: count, hostBits: bits)
+    else {
+      if block.contains(":") {
+        return .unknown(Unknown(.invalid, "IPv6 'Fn::Cidr' is not folded"))
+      }
+      return malformed(node, "'Fn::Cidr' cannot split '\(block)' into \(countText) subnets of /\(32 - (Int(bitsText) ?? 0))", into: &diagnostics)
+    }
+    return .list(subnets.map(Value.string))
+  }
+
+  // MARK: Liveness
+
+  /// Whether a location is read on deploy: false when it sits in a resource or output whose
+  /// condition is false, or in the branch of an `Fn::If` whose condition goes the other way.
+  /// Unknown conditions count as live: the location may be read.
+  public mutating func isLive(_ path: TemplatePath, into diagnostics: inout Diagnostics) -> Bool {
+    let components = path.components
+    guard let section = components.first, components.count >= 2 else { return true }
+    if section == "Resources", let name = template.resource(components[1])?.condition,
+      conditionValue(name, into: &diagnostics) == false
+    {
+      return false
+    }
+    if section == "Outputs", let output = template.outputs.first(where: { $0.name == components[1] }),
+      let name = output.condition, conditionValue(name, into: &diagnostics) == false
+    {
+      return false
+    }
+    guard var node = template.document.root else { return true }
+    var index = 0
+    var pendingIf: String?
+    while index < components.count {
+      let component = components[index]
+      if case .intrinsic(let intrinsic) = node.value {
+        if component == intrinsic.function.rawValue || component == intrinsic.function.shortTag {
+          index += 1
+        }
+        pendingIf = intrinsic.function == .if ? intrinsic.argument.sequence?.first?.scalar : nil
+        node = intrinsic.argument
+        continue
+      }
+      switch node.value {
+      case .mapping:
+        guard let child = node[component] else { return true }
+        node = child
+        pendingIf = nil
+      case .sequence(let items):
+        guard let position = Int(component), items.indices.contains(position) else { return true }
+        if let name = pendingIf, position > 0,
+          let value = conditionValue(name, into: &diagnostics), value != (position == 1)
+        {
+          return false
+        }
+        pendingIf = nil
+        node = items[position]
+      default:
+        return true
+      }
+      index += 1
+    }
+    return true
+  }
+
+  // MARK: Parameters
+
+  private mutating func resolveParameter(
+    _ parameter: Template.Parameter, into diagnostics: inout Diagnostics
+  ) -> Value {
+    let input = inputs.parameters[parameter.name]
+    let text: String? = input?.value ?? parameter.defaultValue?.scalar
+    guard let text else {
+      if let defaultNode = parameter.defaultValue, defaultNode.sequence != nil {
+        report(
+          Diagnostic(.parameterConstraint, "default of parameter '\(parameter.name)' must be a string",
+            file: template.path, range: defaultNode.range, path: ["Parameters", parameter.name, "Default"]),
+          into: &diagnostics)
+      }
+      return .unknown(Unknown(.parameter(parameter.name), "parameter '\(parameter.name)' has no value"))
+    }
+    checkConstraints(parameter, value: text, input: input, into: &diagnostics)
+    if parameter.isSSMValueType {
+      return .unknown(
+        Unknown(.storeValue(text), "the value of Parameter Store parameter '\(text)' is read at deploy"))
+    }
+    if parameter.isList {
+      return .list(
+        text.split(separator: ",", omittingEmptySubsequences: false).map {
+          .string($0.trimmingSpaces())
+        })
+    }
+    return .string(text)
+  }
+
+  private mutating func checkConstraints(
+    _ parameter: Template.Parameter, value: String, input: EvaluationInputs.ParameterInput?,
+    into diagnostics: inout Diagnostics
+  ) {
+    // A NoEcho value never appears in a message.
+    let shown = parameter.noEcho ? "the value" : "'\(value)'"
+    let origin = input.map { " (from \($0.origin))" } ?? " (its default)"
+    var problems: [String] = []
+    let elements =
+      parameter.isList
+      ? value.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+      : [value]
+    if let allowed = parameter.allowedValues {
+      for element in elements where !allowed.contains(element) {
+        let each = parameter.noEcho ? "the value" : "'\(element)'"
+        problems.append("\(each) is not one of the allowed values \(allowed.map { "'\($0)'" }.joined(separator: ", "))")
+      }
+    }
+    if let pattern = parameter.allowedPattern, !parameter.isList {
+      switch AllowedPattern.matches(pattern, value) {
+      case false?: problems.append("\(shown) does not match the allowed pattern '\(pattern)'")
+      case nil:
+        report(
+          Diagnostic(.parameterConstraint, "allowed pattern of parameter '\(parameter.name)' is not a valid regular expression",
+            file: template.path, range: parameter.node["AllowedPattern"]?.range,
+            path: ["Parameters", parameter.name, "AllowedPattern"], severity: .warning),
+          into: &diagnostics)
+      default: break
+      }
+    }
+    let length = value.count
+    if let minimum = parameter.minLength, length < minimum {
+      problems.append("\(shown) is shorter than the minimum length \(minimum)")
+    }
+    if let maximum = parameter.maxLength, length > maximum {
+      problems.append("\(shown) is longer than the maximum length \(maximum)")
+    }
+    if parameter.type == "Number" || parameter.type == "List<Number>" {
+      for element in elements {
+        guard let number = Double(element) else {
+          problems.append("\(parameter.noEcho ? "the value" : "'\(element)'") is not a number")
+          continue
+        }
+        if let minimum = parameter.minValue, number < minimum {
+          problems.append("\(shown) is less than the minimum value \(Self.format(minimum))")
+        }
+        if let maximum = parameter.maxValue, number > maximum {
+          problems.append("\(shown) is greater than the maximum value \(Self.format(maximum))")
+        }
+      }
+    }
+    for problem in problems {
+      report(
+        Diagnostic(
+          .parameterConstraint, "parameter '\(parameter.name)'\(origin): \(problem)",
+          file: input?.file ?? template.path,
+          range: input.map { $0.range ?? parameter.keyRange } ?? parameter.defaultValue?.range ?? parameter.keyRange,
+          path: input?.file == nil ? ["Parameters", parameter.name] : nil),
+        into: &diagnostics)
+    }
+  }
+
+  private static func format(_ number: Double) -> String {
+    number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+  }
+
+  // MARK: Reporting
+
+  private mutating func malformed(_ node: Node, _ message: String, into diagnostics: inout Diagnostics) -> Value {
+    report(Diagnostic(.malformedIntrinsic, message, file: template.path, range: node.range), into: &diagnostics)
+    return .unknown(Unknown(.invalid, message))
+  }
+
+  /// Reports once per code and location: the evaluator may fold the same node many times.
+  private mutating func report(_ diagnostic: Diagnostic, into diagnostics: inout Diagnostics) {
+    let key = "\(diagnostic.code.id)|\(diagnostic.file ?? "")|\(diagnostic.range?.start.offset ?? -1)|\(diagnostic.message)"
+    if reported.insert(key).inserted { diagnostics.report(diagnostic) }
+  }
+
+  private func unknown(_ values: Value...) -> Value {
+    let dependencies = values.flatMap(\.waitsOn)
+    if dependencies.isEmpty { return .unknown(Unknown(.invalid, "an input is malformed")) }
+    return .unknown(Unknown(waitsOn: dependencies, reason: "waits on \(dependencies.map(\.description).joined(separator: ", "))"))
+  }
+}
+
+extension Substring {
+  func trimmingSpaces() -> String {
+    var slice = self[...]
+    while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
+    while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
+    return String(slice)
+  }
+}

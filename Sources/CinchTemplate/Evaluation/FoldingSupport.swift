@@ -1,0 +1,111 @@
+/// Small pure functions the evaluator folds with: Base64 (`Fn::Base64`), CIDR subnetting
+/// (`Fn::Cidr`), `AllowedPattern` matching and compact JSON (`Fn::ToJsonString`).
+enum Base64 {
+  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+  static func encode(_ bytes: [UInt8]) -> String {
+    var output: [UInt8] = []
+    output.reserveCapacity((bytes.count + 2) / 3 * 4)
+    var index = 0
+    while index + 3 <= bytes.count {
+      let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+      output += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)],
+        alphabet[Int(value >> 6 & 63)], alphabet[Int(value & 63)]]
+      index += 3
+    }
+    let remaining = bytes.count - index
+    if remaining > 0 {
+      var value = UInt32(bytes[index]) << 16
+      if remaining == 2 { value |= UInt32(bytes[index + 1]) << 8 }
+      output += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)]]
+      output += remaining == 2 ? [alphabet[Int(value >> 6 & 63)], UInt8(ascii: "=")] : [UInt8(ascii: "="), UInt8(ascii: "=")]
+    }
+    return String(decoding: output, as: UTF8.self)
+  }
+}
+
+/// `Fn::Cidr` for IPv4: `count` consecutive subnets with `hostBits` host bits each, from the
+/// start of the block (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html).
+enum CIDR {
+  static func subnets(of block: String, count: Int, hostBits: Int) -> [String]? {
+    let parts = block.split(separator: "/")
+    guard parts.count == 2, let prefix = Int(parts[1]), (0...32).contains(prefix) else { return nil }
+    let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false).compactMap { UInt32($0) }
+    guard octets.count == 4, octets.allSatisfy({ $0 <= 255 }) else { return nil }
+    guard (1...32).contains(hostBits), 32 - hostBits >= prefix else { return nil }
+    let address = octets.reduce(0) { $0 << 8 | $1 }
+    let mask: UInt32 = prefix == 0 ? 0 : ~UInt32(0) << UInt32(32 - prefix)
+    let base = UInt64(address & mask)
+    let size = UInt64(1) << UInt64(hostBits)
+    let available = (UInt64(1) << UInt64(32 - prefix)) / size
+    guard UInt64(count) <= available else { return nil }
+    return (0..<UInt64(count)).map { index in
+      let start = UInt32(base + index * size)
+      let text = [start >> 24, start >> 16 & 255, start >> 8 & 255, start & 255].map(String.init).joined(separator: ".")
+      return "\(text)/\(32 - hostBits)"
+    }
+  }
+}
+
+/// CloudFormation checks `AllowedPattern` against the whole value (Java regular expressions;
+/// the common subset is what Swift's `Regex` reads). Nil when the pattern does not compile.
+enum AllowedPattern {
+  static func matches(_ pattern: String, _ value: String) -> Bool? {
+    guard let regex = try? Regex(pattern) else { return nil }
+    return (try? regex.wholeMatch(in: value)) != nil
+  }
+}
+
+/// `Fn::ToJsonString`: compact JSON of a known value, keys in template order.
+enum CompactJSON {
+  static func render(_ value: Value) -> String {
+    var output = ""
+    write(value, into: &output)
+    return output
+  }
+
+  private static func write(_ value: Value, into output: inout String) {
+    switch value {
+    case .string(let text): writeString(text, into: &output)
+    case .bool(let flag): output += flag ? "true" : "false"
+    case .list(let items):
+      output += "["
+      for (index, item) in items.enumerated() {
+        if index > 0 { output += "," }
+        write(item, into: &output)
+      }
+      output += "]"
+    case .map(let fields):
+      output += "{"
+      for (index, field) in fields.enumerated() {
+        if index > 0 { output += "," }
+        writeString(field.key, into: &output)
+        output += ":"
+        write(field.value, into: &output)
+      }
+      output += "}"
+    case .partial, .unknown, .noValue: output += "null"
+    }
+  }
+
+  static func writeString(_ text: String, into output: inout String) {
+    output += "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": output += "\\\""
+      case "\\": output += "\\\\"
+      case "\n": output += "\\n"
+      case "\r": output += "\\r"
+      case "\t": output += "\\t"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          output.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    output += "\""
+  }
+}

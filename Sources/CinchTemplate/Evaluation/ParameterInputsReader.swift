@@ -1,0 +1,81 @@
+/// Reads parameter values the way the aws CLI takes them:
+/// - a file (`--parameters FILE`), JSON or YAML, either CloudFormation's list
+///   `[{"ParameterKey": "Env", "ParameterValue": "prod"}]` or a plain object `{"Env": "prod"}`;
+/// - `--parameter-overrides Env=prod Port=8080`, as `aws cloudformation deploy` takes them.
+/// Later sources win over earlier ones; every value remembers where it came from.
+public enum ParameterInputsReader {
+  public static func read(
+    _ file: SourceFile, into inputs: inout [String: EvaluationInputs.ParameterInput],
+    diagnostics: inout Diagnostics
+  ) {
+    let document = TemplateParser.parse(file, into: &diagnostics)
+    guard let root = document.root else { return }
+    func add(_ key: String, _ valueNode: Node) {
+      guard let value = valueNode.scalar ?? valueNode.sequence.map({ items in
+        items.compactMap(\.scalar).joined(separator: ",")
+      }) else {
+        diagnostics.report(
+          Diagnostic(.parameterFile, "value of parameter '\(key)' must be a string", file: file.path,
+            range: valueNode.range))
+        return
+      }
+      let position = valueNode.range.start
+      inputs[key] = .init(
+        value: value, origin: "\(file.path):\(position.line):\(position.column)", file: file.path,
+        range: valueNode.range)
+    }
+    switch root.value {
+    case .sequence(let items):
+      for item in items {
+        guard let key = item["ParameterKey"]?.scalar else {
+          diagnostics.report(
+            Diagnostic(.parameterFile, "list entry has no 'ParameterKey'", file: file.path, range: item.range))
+          continue
+        }
+        if item["UsePreviousValue"]?.scalar == "true" {
+          diagnostics.report(
+            Diagnostic(
+              .parameterFile, "parameter '\(key)' uses its previous value, which only a deployed stack knows",
+              file: file.path, range: item.range, severity: .warning))
+          continue
+        }
+        guard let value = item["ParameterValue"] else {
+          diagnostics.report(
+            Diagnostic(.parameterFile, "parameter '\(key)' has no 'ParameterValue'", file: file.path, range: item.range))
+          continue
+        }
+        add(key, value)
+      }
+    case .mapping(let entries):
+      // Also the `aws cloudformation deploy --parameter-overrides file://…` shape:
+      // {"Parameters": {"Env": "prod"}}.
+      if entries.count == 1, entries[0].name == "Parameters", let inner = entries[0].value.mapping {
+        for entry in inner { add(entry.name, entry.value) }
+      } else {
+        for entry in entries { add(entry.name, entry.value) }
+      }
+    default:
+      diagnostics.report(
+        Diagnostic(
+          .parameterFile,
+          "a parameters file is a list of {ParameterKey, ParameterValue} or an object of values",
+          file: file.path, range: root.range))
+    }
+  }
+
+  /// `Key=Value` pairs; the value may contain `=`. Returns the malformed arguments.
+  public static func readOverrides(
+    _ arguments: [String], into inputs: inout [String: EvaluationInputs.ParameterInput]
+  ) -> [String] {
+    var malformed: [String] = []
+    for argument in arguments {
+      guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
+        malformed.append(argument)
+        continue
+      }
+      let key = String(argument[..<equals])
+      inputs[key] = .init(value: String(argument[argument.index(after: equals)...]), origin: "--parameter-overrides")
+    }
+    return malformed
+  }
+}

@@ -1,0 +1,173 @@
+/// A CloudFormation template's sections, read from a parsed document: the view every stage
+/// after the parser works on. Nodes stay located; nothing is evaluated here.
+public struct Template: Sendable {
+  public let document: ParsedDocument
+  public var formatVersion: String?
+  /// `Transform` values (`AWS::Serverless-2016-10-31`, `AWS::LanguageExtensions`, …).
+  public var transforms: [String]
+  public var parameters: [Parameter]
+  public var mappings: [Mapping]
+  public var conditions: [Condition]
+  public var resources: [Resource]
+  public var outputs: [Output]
+
+  public var file: SourceFile { document.file }
+  public var path: String { document.file.path }
+
+  /// Whether the document looks like a CloudFormation template (a `Resources` mapping or a
+  /// format version) rather than some other YAML or JSON file with references in it.
+  public var isCloudFormation: Bool { formatVersion != nil || !resources.isEmpty }
+
+  public struct Parameter: Sendable {
+    public var name: String
+    public var keyRange: SourceRange
+    public var node: Node
+    public var type: String
+    public var defaultValue: Node?
+    public var noEcho: Bool
+    public var allowedValues: [String]?
+    public var allowedPattern: String?
+    public var minLength: Int?
+    public var maxLength: Int?
+    public var minValue: Double?
+    public var maxValue: Double?
+
+    /// `AWS::SSM::Parameter::Value<…>`: the value names a Parameter Store parameter that
+    /// CloudFormation reads at deploy.
+    public var isSSMValueType: Bool { type.hasPrefix("AWS::SSM::Parameter::Value<") }
+    /// `List<…>` and `CommaDelimitedList` parameters evaluate to lists.
+    public var isList: Bool {
+      type == "CommaDelimitedList" || type.hasPrefix("List<")
+        || type.hasPrefix("AWS::SSM::Parameter::Value<List<")
+        || type == "AWS::SSM::Parameter::Value<CommaDelimitedList>"
+    }
+  }
+
+  public struct Mapping: Sendable {
+    public var name: String
+    public var keyRange: SourceRange
+    public var node: Node
+  }
+
+  public struct Condition: Sendable {
+    public var name: String
+    public var keyRange: SourceRange
+    public var node: Node
+  }
+
+  public struct Resource: Sendable {
+    public var logicalID: String
+    public var keyRange: SourceRange
+    public var node: Node
+    public var type: String?
+    public var properties: Node?
+    public var metadata: Node?
+    public var condition: String?
+    public var dependsOn: [(name: String, range: SourceRange)]
+  }
+
+  public struct Output: Sendable {
+    public var name: String
+    public var keyRange: SourceRange
+    public var node: Node
+    public var value: Node?
+    public var condition: String?
+    public var exportName: Node?
+  }
+
+  public func parameter(_ name: String) -> Parameter? { parameters.first { $0.name == name } }
+  public func resource(_ logicalID: String) -> Resource? {
+    resources.first { $0.logicalID == logicalID }
+  }
+  public func mapping(_ name: String) -> Mapping? { mappings.first { $0.name == name } }
+  public func condition(_ name: String) -> Condition? { conditions.first { $0.name == name } }
+}
+
+/// Reads the sections of a parsed document into a `Template`.
+public enum TemplateReader {
+  public static func read(_ document: ParsedDocument, into diagnostics: inout Diagnostics)
+    -> Template
+  {
+    var template = Template(
+      document: document, formatVersion: nil, transforms: [], parameters: [], mappings: [],
+      conditions: [], resources: [], outputs: [])
+    guard let root = document.root, let sections = root.mapping else { return template }
+    let path = document.file.path
+    template.formatVersion = root["AWSTemplateFormatVersion"]?.scalar
+    if let transform = root["Transform"] {
+      template.transforms = (transform.sequence ?? [transform]).compactMap(\.scalar)
+    }
+    for section in sections {
+      guard let entries = section.value.mapping else {
+        if ["Parameters", "Mappings", "Conditions", "Resources", "Outputs"].contains(section.name),
+          !section.value.isNull
+        {
+          diagnostics.report(
+            Diagnostic(
+              .sectionNotMapping, "section '\(section.name)' must be a mapping", file: path,
+              range: section.value.range, path: [section.name]))
+        }
+        continue
+      }
+      switch section.name {
+      case "Parameters":
+        template.parameters = entries.map { parameter($0) }
+      case "Mappings":
+        template.mappings = entries.map { Template.Mapping(name: $0.name, keyRange: $0.key.range, node: $0.value) }
+      case "Conditions":
+        template.conditions = entries.map {
+          Template.Condition(name: $0.name, keyRange: $0.key.range, node: $0.value)
+        }
+      case "Resources":
+        template.resources = entries.map { entry in
+          let resource = resource(entry)
+          if resource.type == nil, !entry.name.hasPrefix("Fn::ForEach::") {
+            diagnostics.report(
+              Diagnostic(
+                .resourceWithoutType, "resource '\(entry.name)' has no 'Type'", file: path,
+                range: entry.key.range, path: ["Resources", entry.name]))
+          }
+          return resource
+        }
+      case "Outputs":
+        template.outputs = entries.map { entry in
+          Template.Output(
+            name: entry.name, keyRange: entry.key.range, node: entry.value,
+            value: entry.value["Value"], condition: entry.value["Condition"]?.scalar,
+            exportName: entry.value["Export"]?["Name"])
+        }
+      default:
+        break
+      }
+    }
+    return template
+  }
+
+  private static func parameter(_ entry: Entry) -> Template.Parameter {
+    let node = entry.value
+    return Template.Parameter(
+      name: entry.name, keyRange: entry.key.range, node: node,
+      type: node["Type"]?.scalar ?? "String", defaultValue: node["Default"],
+      noEcho: (node["NoEcho"]?.scalar).map { $0.lowercased() == "true" } ?? false,
+      allowedValues: node["AllowedValues"]?.sequence?.compactMap(\.scalar),
+      allowedPattern: node["AllowedPattern"]?.scalar,
+      minLength: node["MinLength"]?.scalar.flatMap { Int($0) },
+      maxLength: node["MaxLength"]?.scalar.flatMap { Int($0) },
+      minValue: node["MinValue"]?.scalar.flatMap { Double($0) },
+      maxValue: node["MaxValue"]?.scalar.flatMap { Double($0) })
+  }
+
+  private static func resource(_ entry: Entry) -> Template.Resource {
+    let node = entry.value
+    var dependsOn: [(String, SourceRange)] = []
+    if let value = node["DependsOn"] {
+      for item in value.sequence ?? [value] {
+        if let name = item.scalar { dependsOn.append((name, item.range)) }
+      }
+    }
+    return Template.Resource(
+      logicalID: entry.name, keyRange: entry.key.range, node: node, type: node["Type"]?.scalar,
+      properties: node["Properties"], metadata: node["Metadata"],
+      condition: node["Condition"]?.scalar, dependsOn: dependsOn)
+  }
+}

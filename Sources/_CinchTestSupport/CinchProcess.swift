@@ -1,0 +1,70 @@
+public import Foundation
+
+/// Runs the built `cinch` binary as a user would and captures what it printed
+/// (argument-parser's `AssertExecuteCommand` idea): end-to-end tests assert stdout, stderr and
+/// the exit status together.
+public struct CinchProcess {
+  public struct Result: Sendable {
+    public var stdout: String
+    public var stderr: String
+    public var status: Int32
+  }
+
+  /// The `cinch` executable next to the test bundle (SwiftPM puts both in the same folder).
+  public static var executable: URL {
+    var directory = Bundle.main.bundleURL
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+      directory = bundle.bundleURL.deletingLastPathComponent()
+    }
+    let candidate = directory.appendingPathComponent("cinch")
+    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+    return Fixtures.packageRoot.appendingPathComponent(".build/debug/cinch")
+  }
+
+  /// Runs `cinch arguments…` in `directory` with `environment` added to a minimal one (no
+  /// colour, no inherited AWS or cinch settings), feeding `stdin`.
+  @discardableResult
+  public static func run(
+    _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+    stdin: String? = nil
+  ) throws -> Result {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1", "HOME": NSTemporaryDirectory()]
+    for (key, value) in environment { base[key] = value }
+    process.environment = base
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe()
+    let err = Pipe()
+    let input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try? input.fileHandleForWriting.close()
+    // Read both pipes to the end before waiting, so a large output cannot block the child.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var outData = Data()
+    nonisolated(unsafe) var errData = Data()
+    group.enter()
+    DispatchQueue.global().async {
+      outData = out.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    errData = err.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return Result(
+      stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+      status: process.terminationStatus)
+  }
+
+  /// A fresh temporary directory, removed by the caller with `FileManager.removeItem`.
+  public static func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cinch-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+}

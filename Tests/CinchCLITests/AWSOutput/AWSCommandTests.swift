@@ -1,0 +1,329 @@
+import ArgumentParser
+import Foundation
+import Testing
+
+@testable import CinchCLI
+
+@Suite struct AWSCommandTests {
+  struct ParameterNotFound: AWSServiceError {
+    var code: String { "ParameterNotFound" }
+    var message: String { "" }
+    var httpStatusCode: Int { 400 }
+  }
+
+  struct Response: Encodable {
+    struct Parameter: Encodable {
+      var name: String
+      var value: String
+      var version: Int
+      enum CodingKeys: String, CodingKey {
+        case name = "Name", value = "Value", version = "Version"
+      }
+    }
+    var parameter: Parameter
+    enum CodingKeys: String, CodingKey { case parameter = "Parameter" }
+  }
+
+  static let response = Response(
+    parameter: .init(name: "docker_username", value: "deploy-bot", version: 1))
+
+  func options(_ arguments: [String]) throws -> AWSGlobalOptions {
+    try AWSGlobalOptions.parse(arguments)
+  }
+
+  @Test func guideQueryWithTextOutput() async throws {
+    let outcome = await AWSCommand.execute(
+      "GetParameter", try options(["--query", "Parameter.Value", "--output", "text"])
+    ) { _ in Self.response }
+    #expect(outcome == .init(standardOutput: "deploy-bot\n", standardError: "", exitCode: 0))
+  }
+
+  @Test func defaultOutputIsJSONOrAWSDefaultOutput() async throws {
+    let json = await AWSCommand.execute("GetParameter", try options([])) { _ in Self.response }
+    #expect(
+      json.standardOutput
+        == "{\n    \"Parameter\": {\n        \"Name\": \"docker_username\",\n        \"Value\": \"deploy-bot\",\n        \"Version\": 1\n    }\n}\n"
+    )
+    let yaml = await AWSCommand.execute(
+      "GetParameter", try options([]), environment: ["AWS_DEFAULT_OUTPUT": "yaml"]
+    ) { _ in Self.response }
+    #expect(
+      yaml.standardOutput
+        == "Parameter:\n  Name: docker_username\n  Value: deploy-bot\n  Version: 1\n")
+  }
+
+  @Test func serviceErrorsPrintOneLineAndExit254() async throws {
+    let outcome = await AWSCommand.execute("GetParameter", try options([])) { _ -> Response in
+      throw ParameterNotFound()
+    }
+    #expect(outcome.exitCode == 254)
+    #expect(outcome.standardOutput == "")
+    #expect(
+      outcome.standardError
+        == "An error occurred (ParameterNotFound) when calling the GetParameter operation: \n")
+  }
+
+  @Test func legacyErrorFormatSurroundsTheMessageWithNewlines() async throws {
+    let outcome = await AWSCommand.execute(
+      "GetParameter", try options(["--cli-error-format", "legacy"])
+    ) {
+      _ -> Response in
+      throw AWSServiceFault(
+        code: "ValidationException",
+        message: "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive).")
+    }
+    #expect(outcome.exitCode == 254)
+    #expect(
+      outcome.standardError
+        == "\nAn error occurred (ValidationException) when calling the GetParameter operation: Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive).\n"
+    )
+  }
+
+  @Test func structuredErrorFormatsAndAdditionalFields() async throws {
+    let fault = AWSServiceFault(
+      code: "ResourceNotFoundException",
+      message: "Secrets Manager can't find the specified secret.",
+      additionalFields: ["SecretId": "prod/x"])
+    let enhanced = await AWSCommand.execute("GetSecretValue", try options([])) { _ -> Response in
+      throw fault
+    }
+    #expect(
+      enhanced.standardError
+        == "An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation: Secrets Manager can't find the specified secret.\n\nSecretId: prod/x\n"
+    )
+    let json = await AWSCommand.execute(
+      "GetSecretValue", try options(["--cli-error-format", "json"])
+    ) { _ -> Response in throw fault }
+    #expect(
+      json.standardError
+        == "{\n    \"Code\": \"ResourceNotFoundException\",\n    \"Message\": \"Secrets Manager can't find the specified secret.\",\n    \"SecretId\": \"prod/x\"\n}\n"
+    )
+    #expect(json.exitCode == 254)
+  }
+
+  @Test func aQuerySyntaxErrorIsAUsageError() async throws {
+    let outcome = await AWSCommand.execute("GetParameter", try options(["--query", "Parameter.["]))
+    { _ in Self.response }
+    #expect(outcome.exitCode == 252)
+    #expect(
+      outcome.standardError
+        == "\nBad value for --query Parameter.[: Invalid jmespath expression: Incomplete expression:\n\"Parameter.[\"\n            ^\n"
+    )
+  }
+
+  @Test func aQueryRuntimeErrorExits255() async throws {
+    let outcome = await AWSCommand.execute(
+      "GetParameter", try options(["--query", "length(Parameter.Version)"])
+    ) { _ in
+      Self.response
+    }
+    #expect(outcome.exitCode == 255)
+    #expect(
+      outcome.standardError
+        == "\nIn function length(), invalid type for value: 1, expected one of: ['string', 'array', 'object'], received: \"number\"\n"
+    )
+  }
+
+  @Test func queryTypeErrorsDoNotEchoStringsFromTheResponse() async throws {
+    let outcome = await AWSCommand.execute(
+      "GetParameter", try options(["--query", "abs(Parameter.Value)"])
+    ) { _ in Self.response }
+    #expect(outcome.exitCode == 255)
+    #expect(!outcome.standardError.contains("deploy-bot"))
+    #expect(
+      outcome.standardError
+        == "\nIn function abs(), invalid type for value: <redacted>, expected one of: ['number'], received: \"string\"\n"
+    )
+  }
+
+  @Test func anUnknownOutputFormatListsTheChoices() async throws {
+    let outcome = await AWSCommand.execute("GetParameter", try options(["--output", "xml"])) { _ in
+      Self.response
+    }
+    #expect(outcome.exitCode == 252)
+    let padded = { (choice: String) in choice + String(repeating: " ", count: 40 - choice.count) }
+    #expect(
+      outcome.standardError.hasSuffix(
+        "cinch: error: argument --output: Invalid choice, valid choices are:\n\n\(padded("json")) | \(padded("text"))\n\(padded("table")) | \(padded("yaml"))\n\(padded("yaml-stream"))\n\n"
+      ))
+    #expect(
+      outcome.standardError.hasPrefix(
+        "\nusage: cinch [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"))
+  }
+
+  @Test func missingRequiredOptionsUseArgparseWording() async throws {
+    let outcome = await AWSCommand.execute("PutParameter", try options([])) { input -> Response in
+      try input.requireParameters([
+        ("Name", "--name", false), ("Value", "--value", false), ("Type", "--type", true),
+      ])
+      return Self.response
+    }
+    #expect(outcome.exitCode == 252)
+    #expect(
+      outcome.standardError == """
+
+        usage: cinch [options] <command> <subcommand> [<subcommand> ...] [parameters]
+        To see help text, you can run:
+
+          cinch --help
+          cinch <command> --help
+          cinch <command> <subcommand> --help
+
+        cinch: error: the following arguments are required: --name, --value
+
+
+        """)
+  }
+
+  @Test func cliInputJSONFillsParametersAndFlagsWin() async throws {
+    let outcome = await AWSCommand.execute(
+      "GetParameter",
+      try options([
+        "--cli-input-json", #"{"Name": "/from/json", "WithDecryption": true}"#, "--output", "text",
+      ])
+    ) { input -> Response in
+      try input.requireParameters([("Name", "--name", false)])
+      try input?.validateKeys(allowed: ["Name", "WithDecryption"])
+      let name = try input?.string("Name", flag: nil) ?? ""
+      let overridden = try input?.string("Name", flag: "/from/flag") ?? ""
+      let decrypt = try input?.bool("WithDecryption", flag: nil) ?? false
+      return Response(parameter: .init(name: name, value: overridden, version: decrypt ? 1 : 0))
+    }
+    #expect(outcome.standardOutput == "PARAMETER\t/from/json\t/from/flag\t1\n")
+  }
+
+  @Test func cliInputJSONProblemsAreParameterValidationErrors() async throws {
+    func run(_ json: String) async throws -> AWSCommand.Outcome {
+      await AWSCommand.execute("GetParameter", try options(["--cli-input-json", json])) {
+        input -> Response in
+        try input?.validateKeys(allowed: ["Name", "WithDecryption"])
+        try input.requireParameters([("Name", "--name", false)])
+        _ = try input?.bool("WithDecryption", flag: nil)
+        return Self.response
+      }
+    }
+    let unknown = try await run(#"{"Name": "a", "Bogus": 1}"#)
+    #expect(unknown.exitCode == 252)
+    #expect(
+      unknown.standardError
+        == "\nParameter validation failed:\nUnknown parameter in input: \"Bogus\", must be one of: Name, WithDecryption\n"
+    )
+    let missing = try await run(#"{"WithDecryption": true}"#)
+    #expect(
+      missing.standardError
+        == "\nParameter validation failed:\nMissing required parameter in input: \"Name\"\n")
+    let wrongType = try await run(#"{"Name": "a", "WithDecryption": "yes"}"#)
+    #expect(
+      wrongType.standardError
+        == "\nParameter validation failed:\nInvalid type for parameter WithDecryption, value: <redacted>, type: <class 'str'>, valid types: <class 'bool'>\n"
+    )
+    let invalid = try await run(#"{"Name": "hunter2"#)
+    #expect(invalid.exitCode == 252)
+    #expect(!invalid.standardError.contains("hunter2"))
+    #expect(
+      invalid.standardError.hasPrefix("\nError parsing parameter 'cli-input-json': Invalid JSON: "))
+  }
+
+  @Test func paginatedOperationsPutTheResultKeyFirstAndTheTokenLast() async throws {
+    struct Page: Encodable {
+      var nextToken: String?
+      var parameters: [[String: String]]
+      enum CodingKeys: String, CodingKey { case nextToken = "NextToken", parameters = "Parameters" }
+    }
+    let page = Page(nextToken: "token-2", parameters: [["Name": "/a"]])
+    let json = await AWSCommand.execute(
+      "GetParametersByPath", try options([]), pagination: .resultKey("Parameters")
+    ) { _ in page }
+    #expect(
+      json.standardOutput
+        == "{\n    \"Parameters\": [\n        {\n            \"Name\": \"/a\"\n        }\n    ],\n    \"NextToken\": \"token-2\"\n}\n"
+    )
+    let text = await AWSCommand.execute(
+      "GetParametersByPath", try options(["--output", "text"]), pagination: .resultKey("Parameters")
+    ) { _ in page }
+    #expect(text.standardOutput == "PARAMETERS\t/a\nNEXTTOKEN\ttoken-2\n")
+  }
+
+  @Test func otherFailuresExit255AndConfigurationErrors253() async throws {
+    struct Broken: Error, CustomStringConvertible {
+      var description: String { "the store file is damaged" }
+    }
+    let broken = await AWSCommand.execute("GetParameter", try options([])) { _ -> Response in
+      throw Broken()
+    }
+    #expect(
+      broken
+        == .init(standardOutput: "", standardError: "\nthe store file is damaged\n", exitCode: 255))
+    let configuration = await AWSCommand.execute("GetParameter", try options([])) { _ -> Response in
+      throw AWSConfigurationError("no master key: set CINCH_MASTER_KEY or run 'cinch init'")
+    }
+    #expect(configuration.exitCode == 253)
+  }
+
+  @Test func globalOptionsAcceptTheAWSFlags() throws {
+    let parsed = try options([
+      "--no-cli-pager", "--region", "eu-west-1", "--profile", "dev", "--endpoint-url",
+      "http://127.0.0.1:4566",
+      "--color", "off", "--debug",
+    ])
+    #expect(parsed.noCLIPager && parsed.debug)
+    #expect(
+      parsed.region == "eu-west-1" && parsed.profile == "dev"
+        && parsed.endpointURL == "http://127.0.0.1:4566")
+    #expect(try parsed.resolvedColor() == .off)
+  }
+}
+
+@Suite struct AWSCommandLineTests {
+  struct Root: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "cinch", subcommands: [SSM.self, Other.self])
+  }
+
+  struct SSM: AWSCommandGroup {
+    static let configuration = CommandConfiguration(
+      commandName: "ssm", subcommands: [GetParameter.self])
+  }
+
+  struct GetParameter: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get-parameter")
+    @Option var name: String
+  }
+
+  struct Other: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lock")
+    @Option var file: String
+  }
+
+  @Test func recognisesAWSStyleGroupsByTheirFirstWord() {
+    #expect(AWSCommandLine.isAWSStyle(root: Root.self, arguments: ["ssm", "get-parameter"]))
+    #expect(AWSCommandLine.isAWSStyle(root: Root.self, arguments: ["--debug", "ssm"]))
+    #expect(!AWSCommandLine.isAWSStyle(root: Root.self, arguments: ["lock"]))
+    #expect(!AWSCommandLine.isAWSStyle(root: Root.self, arguments: []))
+  }
+
+  @Test func argumentParserErrorsInAWSGroupsBecome252() throws {
+    let arguments = ["ssm", "get-parameter"]
+    var error: (any Error)?
+    do { _ = try Root.parseAsRoot(arguments) } catch let caught { error = caught }
+    let parseError = try #require(error)
+    #expect(Root.exitCode(for: parseError) == .validationFailure)
+    #expect(
+      AWSCommandLine.awsExitCode(for: parseError, root: Root.self, arguments: arguments) == 252)
+    #expect(
+      AWSCommandLine.awsExitCode(for: parseError, root: Root.self, arguments: ["lock"]) == nil)
+    #expect(
+      AWSCommandLine.awsExitCode(for: ExitCode(254), root: Root.self, arguments: arguments) == nil)
+  }
+
+  @Test func helpAndCleanExitsAreLeftToArgumentParser() throws {
+    let arguments = ["ssm", "get-parameter", "--help"]
+    #expect(throws: Never.self) { _ = try Root.parseAsRoot(arguments) }
+    #expect(
+      AWSCommandLine.awsExitCode(
+        for: CleanExit.helpRequest(), root: Root.self, arguments: arguments) == nil)
+    #expect(
+      AWSCommandLine.awsExitCode(
+        for: CleanExit.message("0.1.0"), root: Root.self, arguments: arguments) == nil)
+  }
+}

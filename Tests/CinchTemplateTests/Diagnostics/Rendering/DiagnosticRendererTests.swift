@@ -1,0 +1,326 @@
+import Foundation
+import PropertyBased
+import Testing
+import _CinchTestSupport
+
+@testable import CinchTemplate
+
+/// Scalars of every kind a template holds: ASCII, tabs and other controls, Latin, CJK, emoji.
+let templateScalar = Gen<UInt32>.value(in: 0...99).map { pick -> Unicode.Scalar in
+  switch pick {
+  case 0..<8: "\t"
+  case 8..<12: Unicode.Scalar(UInt8(pick - 8 + 0x01))
+  case 12..<16: Unicode.Scalar(0x1B)
+  case 16..<30: ["é", "ü", "—", "…", "\u{202E}"][Int(pick) % 5]
+  case 30..<40: ["日", "本", "語", "🚀", "☕"][Int(pick) % 5]
+  case 40..<45: ["\"", "\\", "%", ":", ","][Int(pick) % 5]
+  default: Unicode.Scalar(UInt8(0x20 + (pick * 7) % 95))
+  }
+}
+
+let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
+  var text = ""
+  text.unicodeScalars.append(contentsOf: scalars)
+  return text
+}
+
+@Suite struct JSONValueTests {
+  @Test func escapesQuotesBackslashesAndControls() {
+    let text = "a\"b\\c\nd\re\tf\u{01}g\u{7F}h\u{08}\u{0C}é🚀"
+    #expect(
+      JSONValue.string(text).pretty()
+        == "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u007fh\\b\\fé🚀\"\n")
+  }
+
+  @Test func keepsKeyOrderAndIndentsByTwo() {
+    let value = JSONValue.object([
+      ("z", .int(1)), ("a", .array([])), ("m", .object([])),
+      ("b", .array([.null, .bool(true), .string(nil)])),
+    ])
+    #expect(
+      value.pretty() == """
+        {
+          "z": 1,
+          "a": [],
+          "m": {},
+          "b": [
+            null,
+            true,
+            null
+          ]
+        }
+
+        """)
+  }
+
+  @Test func anyStringRoundTripsThroughAJSONParser() throws {
+    try seededCheck(templateText) { text in
+      let data = Data(JSONValue.array([.string(text)]).pretty().utf8)
+      let parsed = try JSONSerialization.jsonObject(with: data) as? [String]
+      #expect(parsed == [text])
+    }
+  }
+}
+
+@Suite struct HumanDiagnosticRendererTests {
+  /// The scalar shown above the caret is the one the range starts at, however the line mixes
+  /// tabs, wide and multi-byte characters, and however long it is.
+  @Test func caretSitsUnderTheStartOfTheRange() throws {
+    let generator = zip(
+      templateText, templateText, Gen<Int>.value(in: 0...400), Gen<Int>.value(in: 0...30))
+    try seededCheck(generator) { prefix, body, padding, length in
+      let line = String(repeating: "a", count: padding) + prefix + body
+      let source = SourceFile(path: "t.yaml", text: "first\n" + line + "\nlast\n")
+      let scalars = Array(line.unicodeScalars)
+      let startColumn = padding + prefix.unicodeScalars.count + 1
+      let endColumn = min(startColumn + length, scalars.count + 1)
+      let range = source.range(
+        fromByte: source.byteOffset(line: 2, scalarColumn: startColumn - 1),
+        toByte: source.byteOffset(line: 2, scalarColumn: endColumn - 1))
+      let diagnostic = Diagnostic(.versionNotANumber, "m", file: "t.yaml", range: range)
+      let output = HumanDiagnosticRenderer(maxLineWidth: 80).render(
+        [diagnostic], sources: ["t.yaml": source])
+      let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      try #require(lines.count == 4)
+      let shown = Array(lines[1].unicodeScalars)
+      let caretLine = Array(lines[2].unicodeScalars)
+      let caret = try #require(caretLine.firstIndex(of: "^"))
+      #expect(caretLine[..<caret].allSatisfy { $0 == " " || $0 == "\t" })
+      // Tabs in the caret line stand exactly where the shown line has tabs.
+      for index in 0..<caret where caretLine[index] == "\t" {
+        #expect(index < shown.count && shown[index] == "\t")
+      }
+      if startColumn - 1 < scalars.count {
+        #expect(caret < shown.count)
+        if caret < shown.count {
+          #expect(shown[caret] == HumanDiagnosticRenderer.displayable(scalars[startColumn - 1]))
+        }
+      }
+      #expect(shown.count <= 82)
+      let marks = caretLine[caret...]
+      #expect(marks.dropFirst().allSatisfy { $0 == "~" })
+      let wanted = max(1, endColumn - startColumn)
+      if scalars.count <= 80 {
+        #expect(marks.count == wanted)
+      } else {
+        // Cut to the window: never past the text shown, never longer than the range.
+        #expect(marks.count >= 1 && marks.count <= wanted && caret + marks.count <= shown.count + 1)
+      }
+    }
+  }
+
+  @Test func neverTrapsOnRangesOutsideTheFile() {
+    let source = SourceFile(path: "t.yaml", text: "a: b\n")
+    let positions = [
+      SourcePosition(offset: 0, line: 0, column: 0),
+      SourcePosition(offset: 3, line: 1, column: 99),
+      SourcePosition(offset: 5, line: 2, column: 1),
+      SourcePosition(offset: 50, line: 9, column: 4),
+    ]
+    for start in positions {
+      for end in positions {
+        let diagnostic = Diagnostic(
+          .yamlSyntax, "m", file: "t.yaml", range: SourceRange(start: start, end: end),
+          notes: [Diagnostic.Note("n", range: SourceRange(start: end, end: start))])
+        let output = HumanDiagnosticRenderer(colored: true).render(
+          [diagnostic], sources: ["t.yaml": source])
+        #expect(output.hasPrefix("\u{1B}[1mt.yaml:\(start.line):\(start.column):\u{1B}[0m"))
+      }
+    }
+  }
+
+  @Test func controlCharactersAndBidiOverridesAreNotPrinted() {
+    let diagnostic = Diagnostic(
+      .invalidName, "name 'a\u{1B}[2Jb\u{202E}c' is odd", file: "t\u{07}.yaml")
+    let output = HumanDiagnosticRenderer().render([diagnostic])
+    #expect(output == "t\u{FFFD}.yaml: error[E2002]: name 'a\u{FFFD}[2Jb\u{FFFD}c' is odd\n")
+  }
+
+  @Test func blankLineBetweenDiagnosticsAndNothingAfterTheLast() {
+    let a = Diagnostic(.emptyDocument, "the file holds no document", file: "a.yaml")
+    let b = Diagnostic(.fileUnreadable, "cannot read 'b.yaml': no such file")
+    #expect(
+      HumanDiagnosticRenderer().render([a, b])
+        == "a.yaml: warning[W0015]: the file holds no document\n\nerror[E0001]: cannot read 'b.yaml': no such file\n"
+    )
+    #expect(HumanDiagnosticRenderer().render([]) == "")
+  }
+}
+
+@Suite struct GitHubDiagnosticRendererTests {
+  @Test func escapesDataAndProperties() {
+    #expect(GitHubDiagnosticRenderer.escapeData("50%,a:b\r\nc") == "50%25,a:b%0D%0Ac")
+    #expect(GitHubDiagnosticRenderer.escapeProperty("50%,a:b\r\nc") == "50%25%2Ca%3Ab%0D%0Ac")
+  }
+
+  @Test func escapingIsReversibleAndLeavesNoSeparator() {
+    seededCheck(templateText) { text in
+      let property = GitHubDiagnosticRenderer.escapeProperty(text)
+      #expect(!property.contains(",") && !property.contains(":"))
+      #expect(!property.contains("\n") && !property.contains("\r"))
+      #expect(Self.unescape(property) == text)
+      let data = GitHubDiagnosticRenderer.escapeData(text)
+      #expect(!data.contains("\n") && !data.contains("\r"))
+      #expect(Self.unescape(data) == text)
+    }
+  }
+
+  @Test func columnsOnlyOnASingleLine() {
+    let single = SourceRange(
+      start: SourcePosition(offset: 10, line: 3, column: 5),
+      end: SourcePosition(offset: 14, line: 3, column: 9))
+    let multi = SourceRange(
+      start: SourcePosition(offset: 10, line: 3, column: 5),
+      end: SourcePosition(offset: 30, line: 5, column: 2))
+    let output = GitHubDiagnosticRenderer().render([
+      Diagnostic(.versionNotANumber, "a", file: "t.yaml", range: single),
+      Diagnostic(.versionNotANumber, "b", file: "t.yaml", range: multi),
+    ])
+    #expect(
+      output == """
+        ::error file=t.yaml,line=3,col=5,endLine=3,endColumn=8,title=E2003 version-not-a-number::a
+        ::error file=t.yaml,line=3,endLine=5,title=E2003 version-not-a-number::b
+
+        """)
+  }
+
+  @Test func pathsAreNormalizedAndMadeRelativeToTheRepository() {
+    let plain = GitHubDiagnosticRenderer()
+    #expect(plain.displayed("./templates/../templates//rds.yaml") == "templates/rds.yaml")
+    #expect(plain.displayed("/a/./b/../c.yaml") == "/a/c.yaml")
+    let rooted = GitHubDiagnosticRenderer(
+      baseDirectory: "/repo", workingDirectory: "/repo/templates")
+    #expect(rooted.displayed("rds.yaml") == "templates/rds.yaml")
+    #expect(rooted.displayed("/repo/Samples/a.yaml") == "Samples/a.yaml")
+    #expect(rooted.displayed("/elsewhere/a.yaml") == "/elsewhere/a.yaml")
+  }
+
+  /// The runner's decoding: `%XX` for the few escaped characters.
+  static func unescape(_ text: String) -> String {
+    var result = text
+    for (escaped, plain) in [
+      ("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%"),
+    ] {
+      result = result.replacingOccurrences(of: escaped, with: plain)
+    }
+    return result
+  }
+}
+
+@Suite struct SARIFDiagnosticRendererTests {
+  static let renderer = SARIFDiagnosticRenderer(toolVersion: "0.1.0", baseDirectory: "/repo")
+
+  @Test func fnv1aMatchesTheReferenceVectors() {
+    #expect(SARIFDiagnosticRenderer.fnv1a64("".utf8) == 0xcbf2_9ce4_8422_2325)
+    #expect(SARIFDiagnosticRenderer.fnv1a64("a".utf8) == 0xaf63_dc4c_8601_ec8c)
+    #expect(SARIFDiagnosticRenderer.fnv1a64("foobar".utf8) == 0x8594_4171_f739_67e8)
+  }
+
+  /// Moving a finding to another line keeps its fingerprint; changing what it says does not.
+  @Test func fingerprintIgnoresPositions() throws {
+    func fingerprint(_ diagnostic: Diagnostic) throws -> String {
+      let output = Self.renderer.render([diagnostic])
+      let log = try #require(
+        try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+      let run = try #require((log["runs"] as? [[String: Any]])?.first)
+      let result = try #require((run["results"] as? [[String: Any]])?.first)
+      return try #require((result["partialFingerprints"] as? [String: String])?["cinch/v1"])
+    }
+    let path: TemplatePath = ["Resources", "Db", "Properties", "MasterUserPassword"]
+    let here = SourceRange(
+      start: SourcePosition(offset: 100, line: 7, column: 27),
+      end: SourcePosition(offset: 120, line: 7, column: 47))
+    let there = SourceRange(
+      start: SourcePosition(offset: 900, line: 41, column: 9),
+      end: SourcePosition(offset: 920, line: 41, column: 29))
+    let a = Diagnostic(
+      .versionNotANumber, "version 'x' is not a number", file: "/repo/t.yaml", range: here,
+      path: path)
+    var b = a
+    b.range = there
+    b.file = "t.yaml"
+    var c = a
+    c.message = "version 'y' is not a number"
+    var d = a
+    d.path = ["Resources", "Other", "Properties", "MasterUserPassword"]
+    #expect(try fingerprint(a) == fingerprint(b))
+    #expect(try fingerprint(a) != fingerprint(c))
+    #expect(try fingerprint(a) != fingerprint(d))
+    #expect(try fingerprint(a).hasSuffix(":1"))
+  }
+
+  @Test func identicalFindingsAreNumbered() throws {
+    let diagnostic = Diagnostic(.nestedReference, "a reference inside a reference", file: "t.yaml")
+    let output = Self.renderer.render([diagnostic, diagnostic])
+    let hash = SARIFDiagnosticRenderer.fingerprint(
+      code: "E2008", uri: "t.yaml", path: "", message: "a reference inside a reference")
+    #expect(output.contains("\"cinch/v1\": \"\(hash):1\""))
+    #expect(output.contains("\"cinch/v1\": \"\(hash):2\""))
+  }
+
+  /// A malformed position from some stage still gives a file GitHub accepts.
+  @Test func malformedPositionsAreClampedIntoTheSchema() throws {
+    let zero = SourcePosition(offset: 0, line: 0, column: 0)
+    let later = SourcePosition(offset: 40, line: 3, column: 9)
+    let diagnostics = [
+      Diagnostic(.yamlSyntax, "a", file: "t.yaml", range: SourceRange(start: zero, end: zero)),
+      Diagnostic(.yamlSyntax, "b", file: "t.yaml", range: SourceRange(start: later, end: zero)),
+    ]
+    let output = Self.renderer.render(diagnostics)
+    try SARIFRequirements.check(output, diagnostics: diagnostics)
+    #expect(
+      output.contains(
+        "\"startLine\": 3,\n                  \"startColumn\": 9,\n                  \"endLine\": 3,\n                  \"endColumn\": 9,"
+      ))
+    if SARIFSchema.unavailableReason == nil {
+      #expect(try SARIFSchema.validate(output) == "")
+    }
+  }
+
+  @Test func percentEncodesWhatRFC3986Requires() {
+    #expect(
+      SARIFDiagnosticRenderer.percentEncoded("my stack,v2:é%.yaml")
+        == "my%20stack,v2%3A%C3%A9%25.yaml")
+    #expect(
+      SARIFDiagnosticRenderer.percentEncoded("a-b_c.d~e!$&'()*+;=@") == "a-b_c.d~e!$&'()*+;=@")
+    #expect(SARIFDiagnosticRenderer.percentEncoded("q?#[]") == "q%3F%23%5B%5D")
+  }
+
+  @Test func pathsAreMadeRelativeToTheBaseDirectory() {
+    let renderer = SARIFDiagnosticRenderer(
+      toolVersion: "0.1.0", baseDirectory: "/repo/./", workingDirectory: "/repo/templates")
+    func uri(_ file: String) -> (String, Bool) {
+      let location = renderer.artifactLocation(file)
+      return (location.uri, location.relativeToRoot)
+    }
+    #expect(uri("rds.yaml") == ("templates/rds.yaml", true))
+    #expect(uri("../Samples/a b.yaml") == ("Samples/a%20b.yaml", true))
+    #expect(uri("/repo/templates//x/../y.json") == ("templates/y.json", true))
+    #expect(uri("../../etc/passwd") == ("file:///etc/passwd", false))
+    #expect(uri("/repository/t.yaml") == ("file:///repository/t.yaml", false))
+    #expect(
+      SARIFDiagnosticRenderer.directoryFileURI("/home/dev/my repo") == "file:///home/dev/my%20repo/"
+    )
+    #expect(SARIFDiagnosticRenderer.directoryFileURI("relative/dir") == nil)
+  }
+
+  @Test func shortDescriptionIsTheFirstClause() {
+    #expect(
+      SARIFDiagnosticRenderer.shortDescription(DiagnosticCode.fileUnreadable.summary)
+        == "The file could not be read")
+    #expect(
+      SARIFDiagnosticRenderer.shortDescription(DiagnosticCode.unterminatedReference.summary)
+        == "`{{resolve:` (or `<<resolve:`) is never closed")
+    #expect(
+      SARIFDiagnosticRenderer.shortDescription(DiagnosticCode.emptyVersion.summary)
+        == "An `ssm`/`ssm-secure` reference ends with `:` and no version")
+  }
+
+  @Test func semanticVersions() {
+    #expect(SARIFDiagnosticRenderer.isSemanticVersion("0.1.0"))
+    #expect(SARIFDiagnosticRenderer.isSemanticVersion("1.20.3-beta.1+abc"))
+    #expect(!SARIFDiagnosticRenderer.isSemanticVersion("1.2"))
+    #expect(!SARIFDiagnosticRenderer.isSemanticVersion("01.2.3"))
+    #expect(!SARIFDiagnosticRenderer.isSemanticVersion("dev"))
+  }
+}

@@ -1,0 +1,55 @@
+import Testing
+
+@testable import CinchTemplate
+
+@Suite struct ParameterInputsReaderTests {
+  private func read(_ text: String, path: String = "params.json") -> ([String: EvaluationInputs.ParameterInput], Diagnostics) {
+    var inputs: [String: EvaluationInputs.ParameterInput] = [:]
+    var diagnostics = Diagnostics()
+    ParameterInputsReader.read(SourceFile(path: path, text: text), into: &inputs, diagnostics: &diagnostics)
+    return (inputs, diagnostics)
+  }
+
+  @Test func cloudFormationListForm() {
+    let (inputs, diagnostics) = read(
+      """
+      [
+        {"ParameterKey": "Env", "ParameterValue": "prod"},
+        {"ParameterKey": "Subnets", "ParameterValue": "a,b"}
+      ]
+      """)
+    #expect(diagnostics.isEmpty)
+    #expect(inputs["Env"]?.value == "prod")
+    #expect(inputs["Env"]?.origin == "params.json:2:45")
+    #expect(inputs["Subnets"]?.value == "a,b")
+  }
+
+  @Test func plainObjectInYAML() {
+    let (inputs, diagnostics) = read("Env: prod\nPort: 8080\nZones: [a, b]\n", path: "params.yaml")
+    #expect(diagnostics.isEmpty)
+    #expect(inputs["Env"]?.value == "prod")
+    #expect(inputs["Port"]?.value == "8080")
+    #expect(inputs["Zones"]?.value == "a,b")
+  }
+
+  @Test func deployParametersShape() {
+    let (inputs, _) = read(#"{"Parameters": {"Env": "dev"}}"#)
+    #expect(inputs["Env"]?.value == "dev")
+  }
+
+  @Test func malformedEntriesAreLocated() {
+    let (inputs, diagnostics) = read(#"[{"ParameterValue": "x"}, {"ParameterKey": "A"}, {"ParameterKey": "B", "UsePreviousValue": true}]"#)
+    #expect(inputs.isEmpty)
+    #expect(diagnostics.items.map(\.code) == [.parameterFile, .parameterFile, .parameterFile])
+    #expect(diagnostics.items.map(\.severity) == [.error, .error, .warning])
+    #expect(diagnostics.items.first?.range?.start.column == 2)
+  }
+
+  @Test func overrides() {
+    var inputs: [String: EvaluationInputs.ParameterInput] = [:]
+    let malformed = ParameterInputsReader.readOverrides(["Env=prod", "Url=a=b", "=x", "novalue"], into: &inputs)
+    #expect(inputs["Env"]?.value == "prod")
+    #expect(inputs["Url"]?.value == "a=b")
+    #expect(malformed == ["=x", "novalue"])
+  }
+}

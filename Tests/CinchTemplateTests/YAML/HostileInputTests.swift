@@ -1,0 +1,111 @@
+import Testing
+
+@testable import CinchTemplate
+
+/// Inputs built to hurt a parser: each must end quickly with a located diagnostic, never a crash,
+/// a hang or unbounded memory. The inputs are generated here, not committed.
+@Suite struct HostileInputTests {
+  private func parse(_ text: String, limits: ParseLimits = .default) -> (Node?, Diagnostics) {
+    var diagnostics = Diagnostics()
+    let document = TemplateParser.parse(
+      SourceFile(path: "hostile.yaml", text: text), limits: limits, into: &diagnostics)
+    return (document.root, diagnostics)
+  }
+
+  @Test func billionLaughsStopsAtTheAliasBudget() {
+    var text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for level in 1...9 {
+      let previous = "*a\(level - 1)"
+      let items = Array(repeating: previous, count: 9).joined(separator: ", ")
+      text += "a\(level): &a\(level) [\(items)]\n"
+    }
+    #expect(text.utf8.count < 1024)
+    let (root, diagnostics) = parse(text)
+    #expect(root == nil)
+    #expect(diagnostics.items.map(\.code) == [.aliasExpansionLimit])
+    #expect((diagnostics.items.first?.range?.start.line ?? 0) >= 3)
+  }
+
+  @Test func deepFlowNestingIsRejectedAtTheDepthLimit() {
+    let depth = 100_000
+    let text = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+    let (root, diagnostics) = parse(text + "\n")
+    #expect(root == nil)
+    #expect(diagnostics.items.map(\.code) == [.nestingTooDeep])
+    #expect(diagnostics.items.first?.range?.start.column == ParseLimits.default.maxDepth + 1)
+  }
+
+  @Test func deepBlockNestingIsRejectedAtTheDepthLimit() {
+    var text = ""
+    for level in 0..<2_000 { text += String(repeating: " ", count: level) + "k:\n" }
+    let (root, diagnostics) = parse(text)
+    #expect(root == nil)
+    #expect(diagnostics.items.map(\.code) == [.nestingTooDeep])
+  }
+
+  @Test func deepJSONNestingIsRejectedAtTheDepthLimit() {
+    let depth = 100_000
+    let text = String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth)
+    let (root, diagnostics) = parse(text)
+    #expect(root == nil)
+    #expect(diagnostics.items.map(\.code) == [.nestingTooDeep])
+  }
+
+  @Test func invalidUTF8IsReportedAtItsByteOffset() {
+    var bytes = Array("Resources:\n  Db: caf".utf8)
+    let offset = bytes.count
+    bytes += [0xC3, 0x28]  // a lead byte followed by no continuation byte
+    bytes += Array("\n".utf8)
+    var diagnostics = Diagnostics()
+    let document = TemplateParser.parse(SourceFile(path: "bad.yaml", bytes: bytes), into: &diagnostics)
+    #expect(document.root == nil)
+    #expect(diagnostics.items.map(\.code) == [.invalidUTF8])
+    #expect(diagnostics.items.first?.range?.start.offset == offset)
+    #expect(diagnostics.items.first?.message == "invalid UTF-8 at byte offset \(offset)")
+  }
+
+  @Test(arguments: [
+    [0xED, 0xA0, 0x80],  // a UTF-16 surrogate
+    [0xC0, 0xAF],  // an overlong '/'
+    [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
+    [0xFF],
+  ] as [[UInt8]])
+  func strictUTF8(_ sequence: [UInt8]) {
+    #expect(UTF8Validation.firstInvalidByte(in: Array("ok: ".utf8) + sequence) == 4)
+  }
+
+  @Test func truncatedFilesAreLocated() {
+    let full = "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties: {Port: [1, 2"
+    let (root, diagnostics) = parse(full)
+    #expect(root == nil)
+    #expect(diagnostics.items.first?.code == .yamlSyntax)
+    #expect(diagnostics.items.first?.range?.start.line == 4)
+  }
+
+  @Test func tooManyNodes() {
+    let text = (0..<1_000).map { "k\($0): v" }.joined(separator: "\n")
+    let (root, diagnostics) = parse(text, limits: ParseLimits(maxNodes: 500))
+    #expect(root == nil)
+    #expect(diagnostics.items.map(\.code) == [.tooManyNodes])
+  }
+
+  @Test func scalarTooLong() {
+    let text = "k: " + String(repeating: "x", count: 5_000)
+    let (root, diagnostics) = parse(text, limits: ParseLimits(maxScalarLength: 4_096))
+    #expect(root == nil)
+    #expect(diagnostics.items.map(\.code) == [.scalarTooLong])
+    #expect(diagnostics.items.first?.range?.start.column == 4)
+  }
+
+  @Test func fileTooLarge() {
+    let (root, diagnostics) = parse(String(repeating: "#", count: 2_000), limits: ParseLimits(maxFileSize: 1_000))
+    #expect(root == nil)
+    #expect(diagnostics.items.map(\.code) == [.fileTooLarge])
+  }
+
+  @Test func undefinedAlias() {
+    let (root, diagnostics) = parse("a: *nowhere\n")
+    #expect(root == nil)
+    #expect(diagnostics.items.map(\.code) == [.undefinedAlias])
+  }
+}
