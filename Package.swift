@@ -49,6 +49,7 @@ let package = Package(
       name: "CinchCLI",
       dependencies: [
         "CinchTemplate",
+        "CinchStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -82,7 +83,7 @@ let package = Package(
     ),
     .testTarget(
       name: "CinchCLITests",
-      dependencies: ["CinchCLI", "CinchTemplate", "_CinchTestSupport"],
+      dependencies: ["CinchCLI", "CinchTemplate", "CinchStore", "_CinchTestSupport"],
       swiftSettings: strict
     ),
   ]

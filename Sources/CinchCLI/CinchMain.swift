@@ -18,6 +18,11 @@ public struct CinchMain: AsyncParsableCommand {
     version: CinchVersion.current,
     subcommands: [
       ParseCommand.self,
+      InitCommand.self,
+      SSMCommand.self,
+      KMSCommand.self,
+      RekeyCommand.self,
+      AuditCommand.self,
     ]
   )
 
@@ -39,6 +44,11 @@ public struct CinchMain: AsyncParsableCommand {
       // The command groups that mirror the aws CLI report usage errors its way (exit 252).
       if let code = AWSCommandLine.awsExitCode(for: error, root: Self.self, arguments: arguments) {
         terminate(code)
+      }
+      // Store commands that fail outside the aws-style groups: one line, exit 2.
+      if let failure = error as? CLIFailure {
+        Output.stderr("cinch: \(failure.message)\n")
+        terminate(ExitStatus.failure)
       }
       let code = exitCode(for: error)
       let message = fullMessage(for: error)

@@ -37,7 +37,7 @@ extension SQLiteStore: KeyStore {
       let (wrapKey, masterKeyID) = self.vault.wrapping
       let record = KMSKeyRecord(
         keyID: keyID, keyIDBytes: keyIDBytes, description: description,
-        keyManager: KMSKeyRecord.customerKeyManager, createdAt: Date(),
+        keyManager: KMSKeyRecord.customerKeyManager, createdAt: Date.storeTimestamp(),
         material: try Envelope.wrap(
           material, under: wrapKey, wrappingKeyID: masterKeyID,
           context: MasterKey.kmsKeyContext(storeID: self.storeID, keyID: keyID)))

@@ -241,7 +241,7 @@ extension SQLiteStore {
     }
     try ParameterValueRules.checkDataType(dataType, type: type, value: request.value)
 
-    let now = Date()
+    let now = Date.storeTimestamp()
     let entryID: Int64
     let version: Int
     let displayName: String

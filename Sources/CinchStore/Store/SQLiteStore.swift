@@ -114,7 +114,7 @@ public final class SQLiteStore: Sendable {
       let storeKey = try Crypto.randomKey()
       let vault = try KeyVault(
         storeID: storeID, wrapKey: master.wrapKey, masterKeyID: masterKeyID, storeKey: storeKey)
-      let now = Date()
+      let now = Date.storeTimestamp()
       let cost = scryptCost
       let saltBytes = salt
       try await pool.write { db in
@@ -206,6 +206,7 @@ public final class SQLiteStore: Sendable {
       var masterKeyID: [UInt8]
       var keyCheck: [UInt8]
       var storeKey: [UInt8]
+      var migrated: Bool
     }
     // Checked on a read-only connection: with a wrong key, nothing is written.
     let meta = try StoreInspection.read(
@@ -231,7 +232,7 @@ public final class SQLiteStore: Sendable {
       return Meta(
         storeID: storeID, mode: mode, salt: try StoreMeta.data(db, StoreMeta.kdfSalt),
         cost: try StoreMeta.text(db, StoreMeta.kdfCost), masterKeyID: masterKeyID,
-        keyCheck: keyCheck, storeKey: storeKey)
+        keyCheck: keyCheck, storeKey: storeKey, migrated: try migrator.hasCompletedMigrations(db))
     }
 
     guard let mode = MasterKey.Mode(rawValue: meta.mode) else {
@@ -260,7 +261,7 @@ public final class SQLiteStore: Sendable {
       storeKey: storeKey)
     let pool = try StoreDatabase.openPool(
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
-    try migrator.migrate(pool)
+    if !meta.migrated { try migrator.migrate(pool) }
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)
   }
@@ -351,5 +352,12 @@ public final class SQLiteStore: Sendable {
       throw error
     }
     vault.replaceWrapping(key: newMaster.wrapKey, id: newMasterKeyID)
+  }
+}
+
+extension Date {
+  /// Now, to the millisecond: AWS reports times with millisecond precision.
+  static func storeTimestamp() -> Date {
+    Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000)
   }
 }
