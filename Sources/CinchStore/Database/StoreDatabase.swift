@@ -8,7 +8,7 @@ enum StoreDatabase {
   static func openPool(path: String, busyTimeoutSeconds: Double) throws -> DatabasePool {
     var configuration = Configuration()
     configuration.label = "cinch-store"
-    configuration.busyMode = .timeout(busyTimeoutSeconds)
+    configuration.busyMode = .callback(busyHandler(timeoutSeconds: busyTimeoutSeconds))
     configuration.foreignKeysEnabled = true
     configuration.prepareDatabase { db in
       // FULL: a commit is on disk when the call returns, so an acknowledged write survives a
@@ -29,6 +29,32 @@ enum StoreDatabase {
       }
       throw StoreAccessError.io(path: path, message: error.message ?? "\(error.resultCode)")
     }
+  }
+}
+
+extension StoreDatabase {
+  /// How a connection waits for the write lock another process holds. SQLite's own busy timeout
+  /// sleeps in steps growing to 100 ms, which leaves the lock idle while processes queue for it;
+  /// this polls every 1 ms at first, then every 2 and 5 ms, and gives up after the timeout
+  /// (the operation then fails with `TooManyUpdates`).
+  static func busyHandler(timeoutSeconds: Double) -> Database.BusyCallback {
+    let limit = Int(timeoutSeconds * 1000)
+    return { tries in
+      guard waited(afterTries: tries) < limit else { return false }
+      usleep(useconds_t(delay(afterTries: tries) * 1000))
+      return true
+    }
+  }
+
+  static func delay(afterTries tries: Int) -> Int {
+    tries < 50 ? 1 : tries < 200 ? 2 : 5
+  }
+
+  /// Milliseconds slept before try number `tries`.
+  static func waited(afterTries tries: Int) -> Int {
+    if tries < 50 { return tries }
+    if tries < 200 { return 50 + (tries - 50) * 2 }
+    return 350 + (tries - 200) * 5
   }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import CinchStore
@@ -34,6 +35,36 @@ import Testing
     #expect(
       history.versions.map(\.version) == Array((2 + 4 * perWriter - 100)...(1 + 4 * perWriter)))
     #expect(try await fixture.store.verifyAuditLog().isIntact)
+  }
+}
+
+extension ConcurrencyTests {
+  @Test func aWriterThatCannotGetTheLockGivesUpWithTooManyUpdates() async throws {
+    let fixture = try await StoreFixture.make()
+    var configuration = Configuration()
+    configuration.allowsUnsafeTransactions = true
+    let holder = try DatabaseQueue(path: fixture.storePath, configuration: configuration)
+    try await holder.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+    let impatient = try await fixture.reopen(
+      configuration: StoreConfiguration(busyTimeoutSeconds: 0.1))
+    await expectStoreError(
+      "TooManyUpdates",
+      message: "There are concurrent updates for a resource that supports one update at a time."
+    ) {
+      try await impatient.put("/x", "v", overwrite: false)
+    }
+    try await holder.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+    #expect(try await impatient.put("/x", "v", overwrite: false).version == 1)
+  }
+
+  @Test func theBusyHandlerPollsQuicklyAndStopsAtItsTimeout() {
+    var slept = 0
+    for tries in 0..<400 {
+      #expect(StoreDatabase.waited(afterTries: tries) == slept)
+      slept += StoreDatabase.delay(afterTries: tries)
+    }
+    let handler = StoreDatabase.busyHandler(timeoutSeconds: 0)
+    #expect(handler(0) == false)
   }
 }
 
