@@ -41,15 +41,18 @@ let package = Package(
       swiftSettings: strict
     ),
     .target(
+      name: "CinchJSON",
+      swiftSettings: strict
+    ),
+    .target(
       name: "CinchTemplate",
-      dependencies: ["CYAML"],
+      dependencies: ["CYAML", "CinchJSON"],
       swiftSettings: strict
     ),
     .target(
       name: "CinchCLI",
       dependencies: [
-        "CinchTemplate",
-        "CinchStore",
+        "CinchTemplate", "CinchJSON", "CinchStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -67,7 +70,7 @@ let package = Package(
     .testTarget(
       name: "CinchTemplateTests",
       dependencies: [
-        "CinchTemplate", "_CinchTestSupport",
+        "CinchTemplate", "CinchJSON", "_CinchTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strict
@@ -82,8 +85,13 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(
+      name: "CinchJSONTests",
+      dependencies: ["CinchJSON", "_CinchTestSupport"],
+      swiftSettings: strict
+    ),
+    .testTarget(
       name: "CinchCLITests",
-      dependencies: ["CinchCLI", "CinchTemplate", "CinchStore", "_CinchTestSupport"],
+      dependencies: ["CinchCLI", "CinchTemplate", "CinchJSON", "CinchStore", "_CinchTestSupport"],
       swiftSettings: strict
     ),
   ]

@@ -17,6 +17,10 @@ public struct CinchMain: AsyncParsableCommand {
       """,
     version: CinchVersion.current,
     subcommands: [
+      RefsCommand.self,
+      CheckCommand.self,
+      GraphCommand.self,
+      ConsumersCommand.self,
       ParseCommand.self,
       InitCommand.self,
       SSMCommand.self,
@@ -40,6 +44,9 @@ public struct CinchMain: AsyncParsableCommand {
         try command.run()
       }
       terminate(0)
+    } catch let failure as CommandFailure {
+      Output.stderr("cinch: error: \(failure.message)\n")
+      terminate(ExitStatus.failure)
     } catch {
       // The command groups that mirror the aws CLI report usage errors its way (exit 252).
       if let code = AWSCommandLine.awsExitCode(for: error, root: Self.self, arguments: arguments) {

@@ -14,7 +14,9 @@ struct DiagnosticOutputOptions: ParsableArguments {
 
   /// Prints the findings and ends the command with cinch's exit status: 2 when a file could not
   /// be read, 1 when any finding is an error, else success.
-  func emit(_ diagnostics: Diagnostics, documents: [ParsedDocument], summary: Bool = true) throws {
+  func emit(
+    _ diagnostics: Diagnostics, documents: [ParsedDocument], files: Int? = nil, summary: Bool = true
+  ) throws {
     var sources: [String: SourceFile] = [:]
     for document in documents { sources[document.file.path] = document.file }
     let items = diagnostics.sorted
@@ -25,8 +27,9 @@ struct DiagnosticOutputOptions: ParsableArguments {
       let colored = Output.colorEnabled(for: 1)
       let text = HumanDiagnosticRenderer(colored: colored).render(items, sources: sources)
       if !text.isEmpty { Output.stdout(text + "\n") }
-      if summary, !items.isEmpty || documents.count > 1 {
-        Output.stdout(Self.summaryLine(items, files: documents.count) + "\n")
+      let fileCount = files ?? documents.count
+      if summary, !items.isEmpty || fileCount > 1 {
+        Output.stdout(Self.summaryLine(items, files: fileCount) + "\n")
       }
     case .json:
       Output.stdout(JSONDiagnosticRenderer().render(items, sources: sources))

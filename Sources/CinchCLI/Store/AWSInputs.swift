@@ -1,3 +1,4 @@
+import CinchJSON
 import CinchStore
 import Foundation
 

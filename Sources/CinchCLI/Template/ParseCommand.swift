@@ -27,6 +27,6 @@ struct ParseCommand: AsyncParsableCommand {
         Output.stdout(NodeDump.render(root))
       }
     }
-    try diagnosticOptions.emit(diagnostics, documents: documents, summary: !dump)
+    try diagnosticOptions.emit(diagnostics, documents: documents, files: files.count, summary: !dump)
   }
 }

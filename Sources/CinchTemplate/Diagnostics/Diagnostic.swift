@@ -70,6 +70,19 @@ public struct Diagnostics: Sendable {
     items.append(contentsOf: other.items)
   }
 
+  /// Drops exact repeats (same code, file, range and message), keeping the first: stages that
+  /// share an evaluator may both report what it found.
+  public mutating func removeDuplicates() {
+    var seen = Set<Diagnostic>()
+    items = items.filter { seen.insert($0).inserted }
+  }
+
+  public func filtering(_ isIncluded: (Diagnostic) -> Bool) -> Diagnostics {
+    var copy = Diagnostics()
+    copy.items = items.filter(isIncluded)
+    return copy
+  }
+
   public var hasErrors: Bool { items.contains { $0.severity == .error } }
   public var isEmpty: Bool { items.isEmpty }
   public var count: Int { items.count }

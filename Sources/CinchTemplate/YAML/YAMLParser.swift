@@ -44,6 +44,9 @@ struct YAMLComposer {
     var entries: [Entry] = []
     var pendingKey: Node?
     var skipValue = false
+    /// Keys seen so far, once the mapping is big enough that a linear search would cost more
+    /// than hashing (a 10,000-resource `Resources` section).
+    var keyIndex: Set<String>?
   }
 
   /// Why composition stopped early; the diagnostic has already been reported.
@@ -224,8 +227,8 @@ struct YAMLComposer {
     let range = file.range(fromByte: frame.valueStart, toByte: max(end, frame.valueStart))
     var node: Node
     if frame.isMapping {
-      if frame.tag == nil,
-        let intrinsic = IntrinsicNormalizer.longForm(
+      // `!Base64 {Fn::Sub: …}`: the long form inside is an intrinsic too.
+      if let intrinsic = IntrinsicNormalizer.longForm(
           frame.entries, style: frame.style, range: range, file: file, into: &diagnostics)
       {
         node = intrinsic
@@ -260,7 +263,9 @@ struct YAMLComposer {
             file: file.path, range: node.range))
         throw Stop()
       }
-      if let first = stack[top].entries.first(where: { $0.key.scalar == name }) {
+      if Self.isDuplicate(name, in: &stack[top]),
+        let first = stack[top].entries.first(where: { $0.key.scalar == name })
+      {
         diagnostics.report(
           Diagnostic(
             .duplicateKey, "duplicate key '\(name)'", file: file.path, range: node.range,
@@ -279,6 +284,17 @@ struct YAMLComposer {
   }
 
   // MARK: Helpers
+
+  /// Whether `name` is already a key of the mapping being built; records it when it is not.
+  private static func isDuplicate(_ name: String, in frame: inout Frame) -> Bool {
+    if frame.keyIndex == nil {
+      if frame.entries.count < 8 {
+        return frame.entries.contains { $0.key.scalar == name }
+      }
+      frame.keyIndex = Set(frame.entries.compactMap(\.key.scalar))
+    }
+    return frame.keyIndex?.insert(name).inserted == false
+  }
 
   /// Wraps CloudFormation short forms into intrinsics; reports tags nobody defines.
   private func apply(

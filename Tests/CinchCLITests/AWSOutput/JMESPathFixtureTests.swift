@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CinchCLI
+import CinchJSON
 
 /// Expressions evaluated by the Python `jmespath` package the aws CLI uses
 /// (Tests/Fixtures/jmespath/<group>/expected/results.json): the same result, printed the same

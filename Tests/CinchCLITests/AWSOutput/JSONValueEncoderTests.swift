@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CinchCLI
+import CinchJSON
 
 @Suite struct JSONValueEncoderTests {
   /// The shape a store response takes: Swift names, AWS member names in `CodingKeys`, members

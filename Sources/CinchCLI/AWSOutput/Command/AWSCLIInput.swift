@@ -1,4 +1,5 @@
 import Foundation
+package import CinchJSON
 
 /// The request parameters given with `--cli-input-json '{"Name": "/a/b", "WithDecryption": true}'`
 /// (or `file://request.json`). A command reads each parameter through the accessors that take

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+package import CinchJSON
 
 /// Turns an operation's response into what the aws CLI prints on stdout for the same response,
 /// `--query` and `--output`.

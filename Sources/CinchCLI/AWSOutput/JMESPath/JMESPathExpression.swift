@@ -1,3 +1,4 @@
+package import CinchJSON
 /// A compiled JMESPath expression (jmespath.org/specification), as `--query` takes it.
 ///
 /// ```swift

@@ -1,3 +1,4 @@
+import CinchJSON
 /// The syntax tree of a JMESPath expression.
 indirect enum JMESPathNode: Sendable {
   case identity

@@ -1,3 +1,4 @@
+import CinchJSON
 /// Diagnostics as a JSON array, for scripts and editors:
 ///
 /// ```json

@@ -1,3 +1,4 @@
+import CinchJSON
 /// SARIF 2.1.0, the format GitHub code scanning uploads (`cinch check --format sarif`).
 ///
 /// One run. `tool.driver.rules` holds a rule for every code the diagnostics use, in catalogue
@@ -72,8 +73,9 @@ public struct SARIFDiagnosticRenderer: DiagnosticRenderer {
     {
       let (index, location) = artifact(file)
       var artifactLocation = location.json
-      if case .object(let entries) = artifactLocation {
-        artifactLocation = .object(entries + [("index", .int(index))])
+      if case .object(var members) = artifactLocation {
+        members["index"] = .int(index)
+        artifactLocation = .object(members)
       }
       var entries: [(String, JSONValue)] = [("artifactLocation", artifactLocation)]
       if range != nil || regionRequired { entries.append(("region", Self.region(range))) }

@@ -4,6 +4,7 @@ import Testing
 import _CinchTestSupport
 
 @testable import CinchTemplate
+import CinchJSON
 
 /// Scalars of every kind a template holds: ASCII, tabs and other controls, Latin, CJK, emoji.
 let templateScalar = Gen<UInt32>.value(in: 0...99).map { pick -> Unicode.Scalar in

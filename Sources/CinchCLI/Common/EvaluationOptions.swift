@@ -1,0 +1,64 @@
+import ArgumentParser
+import CinchTemplate
+import Foundation
+
+/// What a deploy would be told: parameter values and the pseudo-parameters that depend on where
+/// the stack goes. Shared by every command that evaluates templates.
+struct EvaluationOptions: ParsableArguments {
+  @Option(
+    name: .customLong("parameters"),
+    help: ArgumentHelp(
+      "Parameter values: CloudFormation's [{\"ParameterKey\",\"ParameterValue\"}] list or a {\"Key\": \"Value\"} object, JSON or YAML. Repeatable; later files win.",
+      valueName: "file"))
+  var parameterFiles: [String] = []
+
+  @Option(
+    parsing: .upToNextOption,
+    help: ArgumentHelp("Parameter values as Key=Value pairs, over the files.", valueName: "key=value"))
+  var parameterOverrides: [String] = []
+
+  @Option(help: ArgumentHelp("AWS::Region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1).", valueName: "region"))
+  var region: String?
+
+  @Option(help: ArgumentHelp("AWS::AccountId (default: CINCH_ACCOUNT_ID, else 123456789012).", valueName: "id"))
+  var accountId: String?
+
+  @Option(help: ArgumentHelp("AWS::StackName (unset: names built from it stay symbolic).", valueName: "name"))
+  var stackName: String?
+
+  /// Reads the parameter files (their problems become diagnostics) and builds the inputs.
+  func inputs(into diagnostics: inout Diagnostics) throws -> EvaluationInputs {
+    var parameters: [String: EvaluationInputs.ParameterInput] = [:]
+    for path in parameterFiles {
+      do {
+        let file = try SourceFile(path: path)
+        ParameterInputsReader.read(file, into: &parameters, diagnostics: &diagnostics)
+      } catch {
+        throw CommandFailure(message: error.description)
+      }
+    }
+    let malformed = ParameterInputsReader.readOverrides(parameterOverrides, into: &parameters)
+    if let first = malformed.first {
+      throw ValidationError("--parameter-overrides takes Key=Value pairs; got '\(first)'")
+    }
+    let environment = ProcessInfo.processInfo.environment
+    return EvaluationInputs(
+      parameters: parameters,
+      region: region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1",
+      accountID: accountId ?? environment["CINCH_ACCOUNT_ID"] ?? "123456789012",
+      stackName: stackName)
+  }
+
+  func validate() throws {
+    if let accountId, !(accountId.count == 12 && accountId.allSatisfy(\.isNumber)) {
+      throw ValidationError("--account-id must be 12 digits")
+    }
+  }
+}
+
+/// A command failed for a reason that is not a finding (I/O, configuration): one line on
+/// stderr, exit 2.
+struct CommandFailure: Error, CustomStringConvertible {
+  var message: String
+  var description: String { message }
+}

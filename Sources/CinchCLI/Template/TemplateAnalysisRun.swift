@@ -1,0 +1,53 @@
+import ArgumentParser
+import CinchTemplate
+
+/// The common front half of the template commands: load every file, analyse each one with the
+/// same inputs.
+struct TemplateAnalysisRun {
+  var documents: [ParsedDocument] = []
+  var analyses: [TemplateAnalysis] = []
+  var diagnostics = Diagnostics()
+
+  init(files: [String], limits: ParseLimits, evaluation: EvaluationOptions, graph: Bool = true) throws {
+    let inputs = try evaluation.inputs(into: &diagnostics)
+    documents = SourceLoader(limits: limits).load(files, into: &diagnostics)
+    for document in documents where document.root != nil {
+      analyses.append(
+        TemplateAnalyzer.analyze(
+          document, inputs: inputs, options: .init(graph: graph), into: &diagnostics))
+    }
+    reportUndeclaredParameters(inputs)
+  }
+
+  /// A value for a parameter that no template declares is almost always a typo.
+  private mutating func reportUndeclaredParameters(_ inputs: EvaluationInputs) {
+    let templates = analyses.filter(\.template.isCloudFormation)
+    guard !templates.isEmpty else { return }
+    let declared = Set(templates.flatMap { $0.template.parameters.map(\.name) })
+    for (name, input) in inputs.parameters.sorted(by: { $0.key < $1.key }) where !declared.contains(name) {
+      diagnostics.report(
+        Diagnostic(
+          .undeclaredParameter, "no template declares parameter '\(name)' (given by \(input.origin))",
+          file: input.file, range: input.range))
+    }
+  }
+}
+
+extension TemplateAnalysisRun {
+  /// For commands whose output is something other than findings (refs, graph, consumers): the
+  /// findings go to stderr in the human format, and the exit status says whether any is an error.
+  func reportToStandardError() throws {
+    let items = diagnostics.sorted
+    if !items.isEmpty {
+      var sources: [String: SourceFile] = [:]
+      for document in documents { sources[document.file.path] = document.file }
+      Output.stderr(
+        HumanDiagnosticRenderer(colored: Output.colorEnabled(for: 2)).render(items, sources: sources)
+          + "\n")
+    }
+    if diagnostics.items.contains(where: { $0.code == .fileUnreadable }) {
+      throw ExitCode(ExitStatus.failure)
+    }
+    if diagnostics.hasErrors { throw ExitCode(ExitStatus.findings) }
+  }
+}

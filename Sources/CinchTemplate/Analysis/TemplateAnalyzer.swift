@@ -1,0 +1,94 @@
+/// Everything the front end and the evaluator learn about one template: its sections, every
+/// reference where it is written and what it reads once evaluated, and the dependency graph.
+public struct TemplateAnalysis: Sendable {
+  public var template: Template
+  /// Every reference as written, in document order.
+  public var sites: [ReferenceSite]
+  /// The references after evaluation, `AWS::SSM::Parameter::Value<…>` reads included.
+  public var references: [EvaluatedReference]
+  public var graph: TemplateGraph?
+
+  public var document: ParsedDocument { template.document }
+  public var file: SourceFile { template.file }
+}
+
+/// The front half of the compiler as one call, so every command runs the same pipeline:
+/// read → find references → placement rules → evaluate → graph.
+public enum TemplateAnalyzer {
+  public struct Options: Sendable, Hashable {
+    /// Build the dependency graph (cycles, dangling and unused names, consumers).
+    public var graph: Bool
+    public init(graph: Bool = true) { self.graph = graph }
+  }
+
+  public static func analyze(
+    _ document: ParsedDocument, inputs: EvaluationInputs, options: Options = Options(),
+    into diagnostics: inout Diagnostics
+  ) -> TemplateAnalysis {
+    var local = Diagnostics()
+    let template = TemplateReader.read(document, into: &local)
+    let sites = ReferenceFinder.find(in: document, into: &local)
+    var references: [EvaluatedReference]
+    var graph: TemplateGraph?
+    if template.isCloudFormation {
+      PlacementRules.check(template, sites: sites, into: &local)
+      var evaluator = Evaluator(template: template, inputs: inputs, into: &local)
+      references = ReferenceEvaluator.parameterTypeReads(in: template, evaluator: evaluator, into: &local)
+      references += ReferenceEvaluator.evaluate(sites, in: template, evaluator: &evaluator, into: &local)
+      reportWaiting(references, into: &local)
+      // Evaluation settles every composed reference: concrete, or waiting (reported above).
+      local = local.filtering { $0.code != .composedReference }
+      if options.graph {
+        graph = GraphBuilder.build(
+          template, reads: references.compactMap(DeployRead.init), evaluator: &evaluator, into: &local)
+      }
+    } else {
+      // Any YAML or JSON file may hold references; only CloudFormation has intrinsics to fold.
+      references = sites.map { site in
+        EvaluatedReference(site: site, state: site.needsEvaluation ? .invalid : .concrete(site.reference))
+      }
+    }
+    local.removeDuplicates()
+    diagnostics.append(contentsOf: local)
+    return TemplateAnalysis(template: template, sites: sites, references: references, graph: graph)
+  }
+
+  /// A reference whose name waits on a parameter is a warning that names it. One that waits only
+  /// on what a deploy creates (a secret of this stack, an import) is correct as written and is
+  /// not reported; `cinch refs` shows what it waits on.
+  static func reportWaiting(_ references: [EvaluatedReference], into diagnostics: inout Diagnostics) {
+    for reference in references {
+      guard case .waiting(let dependencies) = reference.state else { continue }
+      let settable = dependencies.compactMap(\.settableName)
+      let names = dependencies.map(\.description).joined(separator: ", ")
+      let site = reference.site
+      if !settable.isEmpty {
+        let hint = settable.map { "\($0)=…" }.joined(separator: " ")
+        diagnostics.report(
+          Diagnostic(
+            .referenceNotEvaluated,
+            "reference '\(site.reference.text)' waits on \(names); set it with --parameter-overrides \(hint)",
+            file: site.file, range: site.range, path: site.path))
+      }
+    }
+  }
+}
+
+extension DeployRead {
+  /// The store entry an evaluated reference reads at deploy (nil when it reads nothing).
+  public init?(_ evaluated: EvaluatedReference) {
+    let kind: StoreEntry.Kind = evaluated.site.reference.kind == .secretsManager ? .secret : .parameter
+    let entry: StoreEntry
+    switch evaluated.state {
+    case .concrete(let reference):
+      entry = StoreEntry(kind: kind, name: reference.name)
+    case .waiting:
+      entry = StoreEntry(kind: kind, name: evaluated.site.reference.name, isConcrete: false)
+    case .inactive, .invalid:
+      return nil
+    }
+    self.init(
+      entry: entry, file: evaluated.site.file, range: evaluated.site.range, path: evaluated.site.path,
+      syntaxPath: evaluated.site.syntaxPath)
+  }
+}

@@ -1,0 +1,116 @@
+/// Turns the references the finder located into what a deploy would read: `${…}` variables of
+/// `Fn::Sub` strings and `Fn::Join` pieces folded with the evaluator, references in untaken
+/// branches set aside, and the reads of `AWS::SSM::Parameter::Value<…>` parameters added.
+public enum ReferenceEvaluator {
+  public static func evaluate(
+    _ sites: [ReferenceSite], in template: Template, evaluator: inout Evaluator,
+    into diagnostics: inout Diagnostics
+  ) -> [EvaluatedReference] {
+    var results: [EvaluatedReference] = []
+    results.reserveCapacity(sites.count)
+    let root = template.document.root
+    for site in sites {
+      guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
+        results.append(EvaluatedReference(site: site, state: .inactive))
+        continue
+      }
+      switch site.context {
+      case .literal, .parameterType:
+        results.append(EvaluatedReference(site: site, state: .concrete(site.reference)))
+      case .sub:
+        let chain = root?.nodes(along: site.syntaxPath) ?? []
+        let value = subValue(site, chain: chain, evaluator: &evaluator, into: &diagnostics)
+        results.append(contentsOf: settle(site, value, template: template, into: &diagnostics))
+      case .join:
+        let chain = root?.nodes(along: site.syntaxPath) ?? []
+        guard let join = chain.last(where: { $0.intrinsic?.function == .join }) else {
+          results.append(EvaluatedReference(site: site, state: .invalid))
+          continue
+        }
+        let value = evaluator.evaluate(join, into: &diagnostics)
+        results.append(contentsOf: settle(site, value, template: template, into: &diagnostics))
+      }
+    }
+    return results
+  }
+
+  /// The reads of `AWS::SSM::Parameter::Value<…>` parameters: CloudFormation resolves every
+  /// such parameter on create and update, used or not.
+  public static func parameterTypeReads(
+    in template: Template, evaluator: Evaluator, into diagnostics: inout Diagnostics
+  ) -> [EvaluatedReference] {
+    template.parameters.filter(\.isSSMValueType).map { parameter in
+      let input = evaluator.inputs.parameters[parameter.name]
+      let valuePath: TemplatePath = ["Parameters", parameter.name, "Default"]
+      let file = input?.file ?? template.path
+      let range = input?.range ?? parameter.defaultValue?.range ?? parameter.keyRange
+      guard let name = evaluator.ssmParameterName(parameter) else {
+        let placeholder = Reference(kind: .ssm, name: "${\(parameter.name)}", text: "${\(parameter.name)}")
+        let site = ReferenceSite(
+          reference: placeholder, file: file, range: range, path: valuePath, syntaxPath: valuePath,
+          context: .parameterType(parameter: parameter.name))
+        return EvaluatedReference(site: site, state: .waiting(on: [.parameter(parameter.name)]))
+      }
+      let scan = ReferenceScanner.scan("{{resolve:ssm:\(name)}}")
+      var reference = scan.references.first?.reference ?? Reference(kind: .ssm, name: name, text: name)
+      reference.text = name
+      let site = ReferenceSite(
+        reference: reference, file: file, range: range, path: valuePath, syntaxPath: valuePath,
+        context: .parameterType(parameter: parameter.name))
+      if let issue = scan.issues.first {
+        diagnostics.report(
+          Diagnostic(
+            issue.code, "parameter '\(parameter.name)' names '\(name)': \(issue.message)", file: file,
+            range: range, path: valuePath))
+        return EvaluatedReference(site: site, state: .invalid)
+      }
+      return EvaluatedReference(site: site, state: .concrete(reference))
+    }
+  }
+
+  /// Substitutes the Sub variables inside one reference's text, with the Sub's own variable map.
+  private static func subValue(
+    _ site: ReferenceSite, chain: [Node], evaluator: inout Evaluator,
+    into diagnostics: inout Diagnostics
+  ) -> Value {
+    var variables: [String: Node] = [:]
+    if let sub = chain.last(where: { $0.intrinsic?.function == .sub }),
+      let items = sub.intrinsic?.argument.sequence, items.count == 2, let entries = items[1].mapping
+    {
+      for entry in entries { variables[entry.name] = entry.value }
+    }
+    let anchor = chain.last ?? Node(.scalar(site.reference.text), style: .plain, range: site.range)
+    return evaluator.substitute(
+      SubTemplate(site.reference.text), variables: variables, at: anchor, into: &diagnostics)
+  }
+
+  /// A folded value becomes concrete references (scanned again, now without placeholders), or
+  /// a wait on the inputs it still lacks.
+  private static func settle(
+    _ site: ReferenceSite, _ value: Value, template: Template, into diagnostics: inout Diagnostics
+  ) -> [EvaluatedReference] {
+    guard let text = value.string else {
+      let waits = value.waitsOn.filter { $0 != .invalid }
+      return [EvaluatedReference(site: site, state: waits.isEmpty ? .invalid : .waiting(on: waits))]
+    }
+    let scan = ReferenceScanner.scan(text)
+    for issue in scan.issues {
+      // The front end already reported what was wrong before substitution at this site.
+      let alreadyReported = diagnostics.items.contains { existing in
+        existing.code == issue.code && existing.file == site.file
+          && existing.range.map { site.range.bytes.contains($0.start.offset) } == true
+      }
+      if !alreadyReported {
+        diagnostics.report(
+          Diagnostic(
+            issue.code, "'\(text)' (evaluated): \(issue.message)", file: site.file,
+            range: site.range, path: site.path))
+      }
+    }
+    let references = scan.references.map(\.reference)
+    if references.isEmpty {
+      return [EvaluatedReference(site: site, state: .invalid)]
+    }
+    return references.map { EvaluatedReference(site: site, state: .concrete($0)) }
+  }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+/// The built binary, run as a user runs it: `Tests/Fixtures/cli/<case>/args` holds one argument
+/// per line (run from the package root, so `templates/…` paths work); the case's `expected/`
+/// holds `stdout.txt`, `stderr.txt` and `status.txt`.
+@Suite struct CommandGoldenTests {
+  static let stage = "cli"
+
+  @Test(arguments: Fixtures.cases(stage))
+  func golden(_ name: String) throws {
+    let argsURL = Fixtures.directory(Self.stage, name).appendingPathComponent("args")
+    let arguments = try String(contentsOf: argsURL, encoding: .utf8)
+      .split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    let result = try CinchProcess.run(arguments, in: Fixtures.packageRoot)
+    Fixtures.assertMatches(result.stdout, stage: Self.stage, name: name, expected: "stdout.txt")
+    Fixtures.assertMatches(result.stderr, stage: Self.stage, name: name, expected: "stderr.txt")
+    Fixtures.assertMatches("\(result.status)\n", stage: Self.stage, name: name, expected: "status.txt")
+  }
+}
