@@ -42,6 +42,9 @@ struct YAMLComposer {
     var valueStart: Int
     var items: [Node] = []
     var entries: [Entry] = []
+    /// Where each key of `entries` is written, for duplicate keys in constant time (a
+    /// linear scan made a 10,000-resource `Resources` mapping quadratic).
+    var keys: [String: SourceRange] = [:]
     var pendingKey: Node?
     var skipValue = false
   }
@@ -260,12 +263,14 @@ struct YAMLComposer {
             file: file.path, range: node.range))
         throw Stop()
       }
-      if let first = stack[top].entries.first(where: { $0.key.scalar == name }) {
+      if let first = stack[top].keys[name] {
         diagnostics.report(
           Diagnostic(
             .duplicateKey, "duplicate key '\(name)'", file: file.path, range: node.range,
-            notes: [.init("first defined here", file: file.path, range: first.key.range)]))
+            notes: [.init("first defined here", file: file.path, range: first)]))
         stack[top].skipValue = true
+      } else {
+        stack[top].keys[name] = node.range
       }
       stack[top].pendingKey = node
       return
