@@ -42,11 +42,29 @@ struct YAMLComposer {
     var valueStart: Int
     var items: [Node] = []
     var entries: [Entry] = []
-    /// Where each key of `entries` is written, for duplicate keys in constant time (a
-    /// linear scan made a 10,000-resource `Resources` mapping quadratic).
+    /// Where the keys of `entries[..<indexedEntries]` are written: duplicate keys of a large
+    /// mapping are found by hashing, as a scan made a 10,000-resource `Resources` quadratic.
     var keys: [String: SourceRange] = [:]
+    var indexedEntries = 0
     var pendingKey: Node?
     var skipValue = false
+
+    /// Mappings smaller than this are scanned: cheaper than hashing every key of every mapping.
+    static let scanLimit = 12
+
+    /// Where `name` is first a key of this mapping, if it is one.
+    mutating func firstKey(named name: String) -> SourceRange? {
+      if entries.count < Self.scanLimit {
+        return entries.first { $0.key.scalar == name }?.key.range
+      }
+      // Duplicates never reach `entries`, so every entry indexed here is a new name.
+      while indexedEntries < entries.count {
+        let entry = entries[indexedEntries]
+        keys[entry.name] = entry.key.range
+        indexedEntries += 1
+      }
+      return keys[name]
+    }
   }
 
   /// Why composition stopped early; the diagnostic has already been reported.
@@ -263,14 +281,12 @@ struct YAMLComposer {
             file: file.path, range: node.range))
         throw Stop()
       }
-      if let first = stack[top].keys[name] {
+      if let first = stack[top].firstKey(named: name) {
         diagnostics.report(
           Diagnostic(
             .duplicateKey, "duplicate key '\(name)'", file: file.path, range: node.range,
             notes: [.init("first defined here", file: file.path, range: first)]))
         stack[top].skipValue = true
-      } else {
-        stack[top].keys[name] = node.range
       }
       stack[top].pendingKey = node
       return
