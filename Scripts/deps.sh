@@ -3,7 +3,8 @@
 # System libraries come from Debian (apt-get as root, sudo otherwise).
 set -euo pipefail
 
-apt_packages=(libyaml-dev libsqlite3-dev libssl-dev pkg-config)
+# graphviz: the graph tests check that every DOT file `cinch graph` writes renders with `dot`.
+apt_packages=(libyaml-dev libsqlite3-dev libssl-dev pkg-config graphviz)
 
 missing=()
 for package in "${apt_packages[@]}"; do

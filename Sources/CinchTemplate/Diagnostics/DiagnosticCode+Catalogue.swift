@@ -64,11 +64,11 @@ extension DiagnosticCode {
   public static let invalidName = DiagnosticCode(
     "E2002", "invalid-name", "A parameter name or secret id holds characters outside its alphabet (`a-zA-Z0-9_.-/` for parameters, `a-zA-Z0-9/_+=.@-` for secrets).")
   public static let versionNotANumber = DiagnosticCode(
-    "E2003", "version-not-a-number", "An `ssm`/`ssm-secure` version is not a positive integer; CloudFormation accepts no labels in dynamic references.")
+    "E2003", "version-not-a-number", "An `ssm`/`ssm-secure` version is not a positive integer (a label, `0`, or out of range); CloudFormation accepts no parameter labels in dynamic references.")
   public static let tooManySegments = DiagnosticCode(
-    "E2004", "too-many-segments", "A reference has more `:`-separated segments than its kind allows.")
+    "E2004", "too-many-segments", "A reference has more `:`-separated segments than its kind allows (`ssm`: a name and a version; `secretsmanager`: a secret id and four more).")
   public static let emptyName = DiagnosticCode(
-    "E2005", "empty-name", "A reference names no parameter or secret.")
+    "E2005", "empty-name", "A reference names no parameter or secret: the name segment is empty or missing (`{{resolve:ssm}}`, `{{resolve:secretsmanager::SecretString}}`).")
   public static let secretStringSegment = DiagnosticCode(
     "E2006", "secret-string-segment", "The second secretsmanager segment must be `SecretString` or empty; `SecretBinary` cannot be referenced.")
   public static let stageAndVersionId = DiagnosticCode(
@@ -86,13 +86,13 @@ extension DiagnosticCode {
   public static let invalidSecretARN = DiagnosticCode(
     "E2013", "invalid-secret-arn", "A secret id that starts with `arn:` is not a Secrets Manager secret ARN (`arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME`).")
   public static let composedReference = DiagnosticCode(
-    "I2014", "composed-reference", "A reference assembled by `Fn::Join` or `Fn::Sub`; its name is known only after evaluation with parameter values.")
+    "I2014", "composed-reference", "A reference assembled from several `Fn::Join` pieces; its text is known only after evaluation with parameter values.")
   public static let ssmSecurePlacement = DiagnosticCode(
     "E2020", "ssm-secure-placement", "`ssm-secure` is accepted only in the 11 resource properties AWS lists; elsewhere the change set fails.")
   public static let referenceInInit = DiagnosticCode(
     "E2021", "reference-in-init", "Dynamic references are not supported in `AWS::CloudFormation::Init` metadata.")
   public static let referenceInUserData = DiagnosticCode(
-    "E2022", "reference-in-userdata", "Dynamic references are not supported in EC2 `UserData`; the instance would see the literal text.")
+    "E2022", "reference-in-userdata", "Dynamic references are not supported in EC2 `UserData` (instances and launch templates, `Fn::Base64` included); CloudFormation does not resolve them there.")
   public static let secretInMetadata = DiagnosticCode(
     "E2023", "secret-in-metadata", "A `secretsmanager` reference in resource `Metadata`, which would expose the value in the console.")
   public static let versionRequiredInParameters = DiagnosticCode(
@@ -102,13 +102,15 @@ extension DiagnosticCode {
   public static let secretInOutputs = DiagnosticCode(
     "W2026", "secret-in-outputs", "A `secretsmanager` reference in `Outputs` is not resolved: CloudFormation returns the literal text.")
   public static let referenceInLogicalID = DiagnosticCode(
-    "E2027", "reference-in-logical-id", "A reference in a logical ID or other mapping key, where nothing is resolved.")
+    "E2027", "reference-in-logical-id", "A reference in a logical ID, another mapping key, or a value that names a logical ID (`Ref`, `Fn::GetAtt`, `DependsOn`, `Condition`), where nothing is resolved.")
   public static let secretWhereARNExpected = DiagnosticCode(
     "W2028", "secret-where-arn-expected", "A `secretsmanager` reference in a property that expects the secret's ARN or id; the reference resolves to the secret's value.")
   public static let tooManyReferences = DiagnosticCode(
     "E2029", "too-many-references", "More than 60 dynamic references in one template, CloudFormation's limit.")
   public static let insecurePassword = DiagnosticCode(
-    "W2030", "insecure-password", "A password-like property takes a literal, a plain `ssm` reference or an unmasked parameter instead of an `ssm-secure` or `secretsmanager` reference.")
+    "W2030", "insecure-password", "A password-like property takes a literal, a plain `ssm` reference or a parameter without `NoEcho` instead of an `ssm-secure` or `secretsmanager` reference.")
+  public static let secretInCustomResource = DiagnosticCode(
+    "E2031", "secret-in-custom-resource", "A `secretsmanager` reference in a custom resource's properties; CloudFormation passes no secure values to custom resources.")
 
   // MARK: 3 — graph
 
@@ -116,6 +118,10 @@ extension DiagnosticCode {
     "E3001", "cycle", "Resources, conditions or outputs depend on each other in a circle; the cycle is named in order.")
   public static let danglingReference = DiagnosticCode(
     "E3002", "dangling-reference", "`Ref`, `Fn::GetAtt`, `${…}`, `DependsOn`, `Condition` or `Fn::FindInMap` names something the template does not define.")
+  public static let unusedParameter = DiagnosticCode(
+    "W3003", "unused-parameter", "A parameter nothing in the template uses; deploys must still give it a value (or rely on its default).")
+  public static let unusedMapping = DiagnosticCode(
+    "W3004", "unused-mapping", "A mapping no `Fn::FindInMap` reads.")
 
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
@@ -130,6 +136,7 @@ extension DiagnosticCode {
     ssmSecurePlacement, referenceInInit, referenceInUserData, secretInMetadata,
     versionRequiredInParameters, secureInParametersOrOutputs, secretInOutputs,
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
-    cycle, danglingReference,
+    secretInCustomResource,
+    cycle, danglingReference, unusedParameter, unusedMapping,
   ]
 }

@@ -42,29 +42,11 @@ struct YAMLComposer {
     var valueStart: Int
     var items: [Node] = []
     var entries: [Entry] = []
-    /// Where the keys of `entries[..<indexedEntries]` are written: duplicate keys of a large
-    /// mapping are found by hashing, as a scan made a 10,000-resource `Resources` quadratic.
-    var keys: [String: SourceRange] = [:]
-    var indexedEntries = 0
     var pendingKey: Node?
     var skipValue = false
-
-    /// Mappings smaller than this are scanned: cheaper than hashing every key of every mapping.
-    static let scanLimit = 12
-
-    /// Where `name` is first a key of this mapping, if it is one.
-    mutating func firstKey(named name: String) -> SourceRange? {
-      if entries.count < Self.scanLimit {
-        return entries.first { $0.key.scalar == name }?.key.range
-      }
-      // Duplicates never reach `entries`, so every entry indexed here is a new name.
-      while indexedEntries < entries.count {
-        let entry = entries[indexedEntries]
-        keys[entry.name] = entry.key.range
-        indexedEntries += 1
-      }
-      return keys[name]
-    }
+    /// Keys seen so far, once the mapping is big enough that a linear search would cost more
+    /// than hashing (a 10,000-resource `Resources` section).
+    var keyIndex: Set<String>?
   }
 
   /// Why composition stopped early; the diagnostic has already been reported.
@@ -245,8 +227,8 @@ struct YAMLComposer {
     let range = file.range(fromByte: frame.valueStart, toByte: max(end, frame.valueStart))
     var node: Node
     if frame.isMapping {
-      if frame.tag == nil,
-        let intrinsic = IntrinsicNormalizer.longForm(
+      // `!Base64 {Fn::Sub: …}`: the long form inside is an intrinsic too.
+      if let intrinsic = IntrinsicNormalizer.longForm(
           frame.entries, style: frame.style, range: range, file: file, into: &diagnostics)
       {
         node = intrinsic
@@ -281,11 +263,13 @@ struct YAMLComposer {
             file: file.path, range: node.range))
         throw Stop()
       }
-      if let first = stack[top].firstKey(named: name) {
+      if Self.isDuplicate(name, in: &stack[top]),
+        let first = stack[top].entries.first(where: { $0.key.scalar == name })
+      {
         diagnostics.report(
           Diagnostic(
             .duplicateKey, "duplicate key '\(name)'", file: file.path, range: node.range,
-            notes: [.init("first defined here", file: file.path, range: first)]))
+            notes: [.init("first defined here", file: file.path, range: first.key.range)]))
         stack[top].skipValue = true
       }
       stack[top].pendingKey = node
@@ -300,6 +284,17 @@ struct YAMLComposer {
   }
 
   // MARK: Helpers
+
+  /// Whether `name` is already a key of the mapping being built; records it when it is not.
+  private static func isDuplicate(_ name: String, in frame: inout Frame) -> Bool {
+    if frame.keyIndex == nil {
+      if frame.entries.count < 8 {
+        return frame.entries.contains { $0.key.scalar == name }
+      }
+      frame.keyIndex = Set(frame.entries.compactMap(\.key.scalar))
+    }
+    return frame.keyIndex?.insert(name).inserted == false
+  }
 
   /// Wraps CloudFormation short forms into intrinsics; reports tags nobody defines.
   private func apply(

@@ -1,0 +1,26 @@
+/// A store entry a template reads at deploy (a dynamic reference), where it reads it: the
+/// graph's input from the reference scanner.
+public struct DeployRead: Sendable, Hashable {
+  public var entry: StoreEntry
+  public var file: String
+  /// The reference's bytes (for a composed reference, the expression that composes it).
+  public var range: SourceRange
+  /// Where the value holding the reference sits, intrinsic functions left out:
+  /// `Resources/Db/Properties/MasterUserPassword`. Its first two components name the node
+  /// that reads (a resource, an output, a parameter).
+  public var path: TemplatePath
+  /// The full path, intrinsic functions and argument indexes included
+  /// (`Resources/Db/Properties/MasterUserPassword/Fn::If/1`), which says whether the read is live.
+  public var syntaxPath: TemplatePath
+
+  public init(
+    entry: StoreEntry, file: String, range: SourceRange, path: TemplatePath,
+    syntaxPath: TemplatePath? = nil
+  ) {
+    self.entry = entry
+    self.file = file
+    self.range = range
+    self.path = path
+    self.syntaxPath = syntaxPath ?? path
+  }
+}

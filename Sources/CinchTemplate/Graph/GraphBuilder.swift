@@ -1,0 +1,627 @@
+/// Builds a template's dependency graph: a node for every parameter, condition, mapping,
+/// resource and output, and for every store entry read; an edge for every `Ref`, `Fn::GetAtt`,
+/// `${…}` in `Fn::Sub`, `DependsOn`, `Condition` (attribute, `Fn::If`, or inside a condition)
+/// and `Fn::FindInMap`, for every read of the store at deploy (`reads`, from the reference
+/// scanner, and `AWS::SSM::Parameter::Value<…>` parameters) and at run time
+/// (`RuntimeConsumerFinder`), and from each run-time reader to its role.
+///
+/// Edges inside the untaken branch of an `Fn::If`, or in a resource or output whose condition is
+/// false, are kept and marked inactive. Reports cycles (E3001), references to nothing (E3002),
+/// and parameters (W3003) and mappings (W3004) nothing uses. The graph is the one place that
+/// reports cycles and dangling references: the evaluator's own reports of those are dropped, so
+/// each appears once.
+public enum GraphBuilder {
+  public static func build(
+    _ template: Template, reads: [DeployRead] = [], inputs: EvaluationInputs = EvaluationInputs(),
+    into diagnostics: inout Diagnostics
+  ) -> TemplateGraph {
+    var evaluator = Evaluator(template: template, inputs: inputs, into: &diagnostics)
+    return build(template, reads: reads, evaluator: &evaluator, into: &diagnostics)
+  }
+
+  /// Builds with an evaluator another stage already made (its parameter checks already reported).
+  public static func build(
+    _ template: Template, reads: [DeployRead], evaluator: inout Evaluator,
+    into diagnostics: inout Diagnostics
+  ) -> TemplateGraph {
+    var builder = Builder(template: template, evaluator: evaluator)
+    let graph = builder.build(reads: reads)
+    evaluator = builder.evaluator
+    for diagnostic in builder.evaluated.items
+    where diagnostic.code != .cycle && diagnostic.code != .danglingReference {
+      diagnostics.report(diagnostic)
+    }
+    diagnostics.append(contentsOf: builder.reported)
+    return graph
+  }
+
+  /// Transforms that consume no parameter behind the template's back; with any other (a macro),
+  /// cinch cannot tell whether a parameter is unused.
+  static let transparentTransforms: Set<String> = [
+    "AWS::Serverless-2016-10-31", "AWS::LanguageExtensions", "AWS::SecretsManager-2020-07-23",
+    "AWS::CodeDeployBlueGreen",
+  ]
+}
+
+/// Where the walk is: the node edges come from (nil while only noting which parameters and
+/// mappings are used, in `Rules`, SAM `Globals` and `Fn::ForEach` bodies), the property path
+/// (intrinsic functions left out) and the full path.
+private struct Position {
+  var from: String?
+  var property: [String]
+  var syntax: [String]
+  /// Inside an intrinsic function's argument, where keys and indexes are not properties.
+  var inArgument = false
+  /// Where `{Condition: Name}` names a condition (a condition's definition, `Fn::And`…).
+  var conditionContext = false
+  /// Whether the value here is read on deploy: false in a resource or output whose condition is
+  /// false and in the untaken branch of an `Fn::If` (what `Evaluator.isLive` says of the path).
+  var live = true
+
+  func child(_ component: String) -> Position {
+    var next = self
+    next.syntax.append(component)
+    if !inArgument { next.property.append(component) }
+    return next
+  }
+
+  func entering(_ function: IntrinsicFunction) -> Position {
+    var next = self
+    next.syntax.append(function.rawValue)
+    next.inArgument = true
+    next.conditionContext = function == .and || function == .or || function == .not
+    return next
+  }
+}
+
+private struct Builder {
+  let template: Template
+  let index: TemplateIndex
+  var evaluator: Evaluator
+  /// What the evaluator reports while the graph is built.
+  var evaluated = Diagnostics()
+  /// What the graph reports.
+  var reported = Diagnostics()
+
+  private var reportedKeys = Set<String>()
+  private var nodes: [GraphNode] = []
+  private var storeNodes: [String: GraphNode] = [:]
+  private var storeIDs: [String] = []
+  private var edges: [GraphEdge] = []
+  private var edgeIndex: [String: Int] = [:]
+  private var usedParameters = Set<String>()
+  private var usedMappings = Set<String>()
+  private var mappingUseUnknown = false
+  private var sawTransform = false
+
+  init(template: Template, evaluator: Evaluator) {
+    self.template = template
+    self.index = TemplateIndex(template)
+    self.evaluator = evaluator
+  }
+
+  private var file: String { template.path }
+
+  mutating func build(reads: [DeployRead]) -> TemplateGraph {
+    addTemplateNodes()
+    walkTemplate()
+    addParameterReads()
+    for read in reads { addDeployRead(read) }
+    let consumers = RuntimeConsumerFinder.find(template, evaluator: &evaluator, into: &evaluated)
+    for consumer in consumers { addRuntimeRead(consumer) }
+
+    // A store entry only untaken branches read is not read on this deploy.
+    for id in storeIDs {
+      let reads = edges.filter { $0.to == id && $0.kind.readsStore }
+      storeNodes[id]?.isActive = reads.isEmpty || reads.contains(where: \.isActive)
+    }
+    let stores = storeIDs.compactMap { storeNodes[$0] }.enumerated().sorted {
+      ($0.element.range?.start.offset ?? Int.max, $0.offset) < (
+        $1.element.range?.start.offset ?? Int.max, $1.offset
+      )
+    }.map(\.element)
+    let allNodes = nodes + stores
+    let position = Dictionary(
+      allNodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    let sortedEdges = edges.enumerated().sorted {
+      (position[$0.element.from] ?? Int.max, $0.offset) < (
+        position[$1.element.from] ?? Int.max, $1.offset
+      )
+    }.map(\.element)
+    let graph = TemplateGraph(
+      file: file, nodes: allNodes, edges: sortedEdges, runtimeConsumers: consumers,
+      deployReads: reads)
+    reportCycles(graph)
+    reportUnused()
+    return graph
+  }
+
+  // MARK: Nodes
+
+  private mutating func addTemplateNodes() {
+    var located: [(offset: Int, node: GraphNode)] = []
+    for parameter in template.parameters {
+      located.append(
+        (
+          parameter.keyRange.start.offset,
+          GraphNode(
+            id: GraphNode.id(.parameter, parameter.name), kind: .parameter, name: parameter.name,
+            type: parameter.type, file: file, range: parameter.keyRange)
+        ))
+    }
+    for condition in template.conditions {
+      located.append(
+        (
+          condition.keyRange.start.offset,
+          GraphNode(
+            id: GraphNode.id(.condition, condition.name), kind: .condition, name: condition.name,
+            file: file, range: condition.keyRange)
+        ))
+    }
+    for mapping in template.mappings {
+      located.append(
+        (
+          mapping.keyRange.start.offset,
+          GraphNode(
+            id: GraphNode.id(.mapping, mapping.name), kind: .mapping, name: mapping.name,
+            file: file,
+            range: mapping.keyRange)
+        ))
+    }
+    for resource in template.resources where !Self.isForEach(resource.logicalID) {
+      located.append(
+        (
+          resource.keyRange.start.offset,
+          GraphNode(
+            id: GraphNode.id(.resource, resource.logicalID), kind: .resource,
+            name: resource.logicalID, type: resource.type,
+            isActive: isDeployed(condition: resource.condition), file: file,
+            range: resource.keyRange)
+        ))
+    }
+    for output in template.outputs {
+      located.append(
+        (
+          output.keyRange.start.offset,
+          GraphNode(
+            id: GraphNode.id(.output, output.name), kind: .output, name: output.name,
+            isActive: isDeployed(condition: output.condition), file: file, range: output.keyRange)
+        ))
+    }
+    nodes = located.enumerated().sorted {
+      ($0.element.offset, $0.offset) < ($1.element.offset, $1.offset)
+    }
+    .map(\.element.node)
+  }
+
+  private mutating func isDeployed(condition: String?) -> Bool {
+    guard let condition, index.conditions.contains(condition) else { return true }
+    return evaluator.conditionValue(condition, into: &evaluated) != false
+  }
+
+  private static func isForEach(_ logicalID: String) -> Bool {
+    logicalID.hasPrefix("Fn::ForEach::")
+  }
+
+  private mutating func storeNode(_ entry: StoreEntry, file: String, range: SourceRange) -> String {
+    let id = entry.id
+    if var existing = storeNodes[id] {
+      if existing.file == file, range.start.offset < (existing.range?.start.offset ?? Int.max) {
+        existing.range = range
+        storeNodes[id] = existing
+      }
+      return id
+    }
+    storeNodes[id] = GraphNode(
+      id: id, kind: .store, name: entry.name, type: entry.kind.rawValue, entry: entry, file: file,
+      range: range)
+    storeIDs.append(id)
+    return id
+  }
+
+  // MARK: Edges
+
+  private mutating func addEdge(
+    from: String, to: String, kind: GraphEdge.Kind, site: GraphEdge.Site
+  ) {
+    let key = "\(from)\u{0}\(to)\u{0}\(kind.rawValue)"
+    if let index = edgeIndex[key] {
+      if !edges[index].sites.contains(site) { edges[index].sites.append(site) }
+      return
+    }
+    edgeIndex[key] = edges.count
+    edges.append(GraphEdge(from: from, to: to, kind: kind, sites: [site]))
+  }
+
+  /// An edge made by the value at `at`, active when that value is read on deploy.
+  private mutating func edge(
+    _ kind: GraphEdge.Kind, to target: String, range: SourceRange?, at: Position
+  ) {
+    guard let from = at.from else { return }
+    let active = evaluator.isLive(TemplatePath(at.syntax), into: &evaluated)
+    addEdge(
+      from: from, to: target, kind: kind,
+      site: GraphEdge.Site(
+        file: file, range: range, path: TemplatePath(at.property), isActive: active))
+  }
+
+  private mutating func dangling(_ message: String, range: SourceRange?, at: Position) {
+    guard at.from != nil else { return }
+    let key = "\(range?.start.offset ?? -1)|\(message)"
+    guard reportedKeys.insert(key).inserted else { return }
+    reported.report(
+      Diagnostic(
+        .danglingReference, message, file: file, range: range, path: TemplatePath(at.property)))
+  }
+
+  // MARK: Walking the template
+
+  private mutating func walkTemplate() {
+    for condition in template.conditions {
+      let base = ["Conditions", condition.name]
+      var at = Position(
+        from: GraphNode.id(.condition, condition.name), property: base, syntax: base)
+      at.conditionContext = true
+      walk(condition.node, at)
+    }
+    for resource in template.resources {
+      let base = ["Resources", resource.logicalID]
+      if Self.isForEach(resource.logicalID) {
+        walk(resource.node, Position(from: nil, property: base, syntax: base))
+        continue
+      }
+      let id = GraphNode.id(.resource, resource.logicalID)
+      var at = Position(from: id, property: base, syntax: base)
+      at.live = isDeployed(condition: resource.condition)
+      if let condition = resource.node["Condition"], let name = condition.scalar {
+        conditionAttribute(name, node: condition, from: id, path: base + ["Condition"])
+      }
+      for (position, dependency) in resource.dependsOn.enumerated() {
+        if index.isResource(dependency.name) {
+          edge(
+            .dependsOn, to: GraphNode.id(.resource, dependency.name), range: dependency.range,
+            at: at.child("DependsOn").child(String(position)))
+        } else {
+          dangling(
+            "'DependsOn' names '\(dependency.name)', which is not a resource",
+            range: dependency.range, at: at.child("DependsOn"))
+        }
+      }
+      for entry in resource.node.mapping ?? []
+      where !["Type", "Condition", "DependsOn"].contains(entry.name) {
+        walk(entry.value, at.child(entry.name))
+      }
+    }
+    for output in template.outputs {
+      let base = ["Outputs", output.name]
+      let id = GraphNode.id(.output, output.name)
+      if let condition = output.node["Condition"], let name = condition.scalar {
+        conditionAttribute(name, node: condition, from: id, path: base + ["Condition"])
+      }
+      var at = Position(from: id, property: base, syntax: base)
+      at.live = isDeployed(condition: output.condition)
+      for entry in output.node.mapping ?? [] where entry.name != "Condition" {
+        walk(entry.value, at.child(entry.name))
+      }
+    }
+    // Sections that use parameters without being nodes of their own.
+    for section in ["Rules", "Globals"] {
+      if let node = template.document.root?[section] {
+        walk(node, Position(from: nil, property: [section], syntax: [section]))
+      }
+    }
+  }
+
+  /// A `Condition` attribute: always evaluated, so its edge is active even when it is false.
+  private mutating func conditionAttribute(_ name: String, node: Node, from: String, path: [String])
+  {
+    guard index.conditions.contains(name) else {
+      dangling(
+        "condition '\(name)' is not defined", range: node.range,
+        at: Position(from: from, property: path, syntax: path))
+      return
+    }
+    addEdge(
+      from: from, to: GraphNode.id(.condition, name), kind: .condition,
+      site: GraphEdge.Site(file: file, range: node.range, path: TemplatePath(path), isActive: true))
+  }
+
+  private mutating func walk(_ node: Node, _ at: Position) {
+    switch node.value {
+    case .scalar:
+      return
+    case .sequence(let items):
+      for (index, item) in items.enumerated() { walk(item, at.child(String(index))) }
+    case .mapping(let entries):
+      if at.conditionContext, entries.count == 1, entries[0].name == "Condition",
+        let name = entries[0].value.scalar
+      {
+        conditionUse(name, node: entries[0].value, at: at.child("Condition"))
+        return
+      }
+      for entry in entries { walk(entry.value, at.child(entry.name)) }
+    case .intrinsic(let intrinsic):
+      walkIntrinsic(intrinsic, at)
+    }
+  }
+
+  private mutating func walkIntrinsic(_ intrinsic: Intrinsic, _ at: Position) {
+    let inside = at.entering(intrinsic.function)
+    let argument = intrinsic.argument
+    switch intrinsic.function {
+    case .ref:
+      guard let name = argument.scalar else { return walk(argument, inside) }
+      reference(name, kind: .ref, range: argument.range, at: at)
+
+    case .getAtt:
+      let name: String
+      let range: SourceRange
+      if let items = argument.sequence, items.count == 2, let resource = items[0].scalar {
+        name = resource
+        range = items[0].range
+        walk(items[1], inside.child("1"))
+      } else if let text = argument.scalar, let dot = text.firstIndex(of: ".") {
+        name = String(text[..<dot])
+        range = argument.range
+      } else {
+        return walk(argument, inside)
+      }
+      if index.isResource(name) {
+        edge(.getAtt, to: GraphNode.id(.resource, name), range: range, at: at)
+      } else if !hasForEach {
+        dangling("'Fn::GetAtt' names '\(name)', which is not a resource", range: range, at: at)
+      }
+
+    case .sub:
+      sub(argument, at: at, inside: inside)
+
+    case .if:
+      guard let items = argument.sequence, items.count == 3 else { return walk(argument, inside) }
+      if let name = items[0].scalar {
+        conditionUse(name, node: items[0], at: inside.child("0"))
+      } else {
+        walk(items[0], inside.child("0"))
+      }
+      // The branches continue the structure around the Fn::If.
+      var branch = at
+      branch.syntax.append(IntrinsicFunction.if.rawValue)
+      let value = items[0].scalar.flatMap { name in
+        index.conditions.contains(name) ? evaluator.conditionValue(name, into: &evaluated) : nil
+      }
+      for position in 1...2 {
+        var next = branch
+        next.syntax.append(String(position))
+        // The first branch is not taken when the condition is false, the second when it is true.
+        next.live = at.live && value != (position == 2)
+        walk(items[position], next)
+      }
+
+    case .condition:
+      guard let name = argument.scalar else { return walk(argument, inside) }
+      conditionUse(name, node: argument, at: inside)
+
+    case .findInMap:
+      guard let items = argument.sequence, !items.isEmpty else { return walk(argument, inside) }
+      if let name = items[0].scalar {
+        mappingUse(name, range: items[0].range, at: at)
+      } else {
+        walk(items[0], inside.child("0"))
+        if let name = evaluator.evaluate(items[0], into: &evaluated).string {
+          mappingUse(name, range: items[0].range, at: at)
+        } else {
+          mappingUseUnknown = true
+        }
+      }
+      for index in items.indices.dropFirst() { walk(items[index], inside.child(String(index))) }
+
+    case .transform:
+      sawTransform = true
+      walk(argument, inside)
+
+    default:
+      walk(argument, inside)
+    }
+  }
+
+  /// `Ref` or a `${Name}` in `Fn::Sub`: a parameter, a pseudo-parameter or a resource.
+  private mutating func reference(
+    _ name: String, kind: GraphEdge.Kind, range: SourceRange, at: Position
+  ) {
+    if index.parameters.contains(name) {
+      usedParameters.insert(name)
+      edge(kind, to: GraphNode.id(.parameter, name), range: range, at: at)
+    } else if EvaluationInputs.pseudoParameterNames.contains(name) {
+      return
+    } else if index.isResource(name) {
+      edge(kind, to: GraphNode.id(.resource, name), range: range, at: at)
+    } else if !hasForEach {
+      let message =
+        kind == .sub
+        ? "'${\(name)}' names no variable, parameter, pseudo-parameter or resource"
+        : "'\(name)' is not a parameter, pseudo-parameter or resource of this template"
+      dangling(message, range: range, at: at)
+    }
+  }
+
+  private mutating func sub(_ argument: Node, at: Position, inside: Position) {
+    let templateNode: Node
+    var variables = Set<String>()
+    var textAt = at
+    if let items = argument.sequence {
+      guard items.count == 2, items[0].scalar != nil, let entries = items[1].mapping else {
+        return walk(argument, inside)
+      }
+      templateNode = items[0]
+      for entry in entries {
+        variables.insert(entry.name)
+        walk(entry.value, inside.child("1").child(entry.name))
+      }
+      textAt.syntax += [IntrinsicFunction.sub.rawValue, "0"]
+    } else {
+      templateNode = argument
+    }
+    guard let text = templateNode.scalar else { return walk(argument, inside) }
+    for name in SubTemplate(text).variables where !variables.contains(name) {
+      if index.parameters.contains(name) || EvaluationInputs.pseudoParameterNames.contains(name)
+        || index.isResource(name)
+      {
+        reference(name, kind: .sub, range: templateNode.range, at: textAt)
+      } else if let dot = name.firstIndex(of: "."), index.isResource(String(name[..<dot])) {
+        edge(
+          .sub, to: GraphNode.id(.resource, String(name[..<dot])), range: templateNode.range,
+          at: textAt)
+      } else if !hasForEach {
+        dangling(
+          "'${\(name)}' names no variable, parameter, pseudo-parameter or resource",
+          range: templateNode.range, at: textAt)
+      }
+    }
+  }
+
+  private mutating func conditionUse(_ name: String, node: Node, at: Position) {
+    if index.conditions.contains(name) {
+      edge(.condition, to: GraphNode.id(.condition, name), range: node.range, at: at)
+    } else {
+      dangling("condition '\(name)' is not defined", range: node.range, at: at)
+    }
+  }
+
+  private mutating func mappingUse(_ name: String, range: SourceRange, at: Position) {
+    if index.mappings.contains(name) {
+      usedMappings.insert(name)
+      edge(.findInMap, to: GraphNode.id(.mapping, name), range: range, at: at)
+    } else {
+      dangling("'Fn::FindInMap' names '\(name)', which is not a mapping", range: range, at: at)
+    }
+  }
+
+  /// With `Fn::ForEach` (`AWS::LanguageExtensions`), names may be made by a loop: cinch does not
+  /// expand loops, so it does not call such names dangling.
+  private var hasForEach: Bool { template.resources.contains { Self.isForEach($0.logicalID) } }
+
+  // MARK: Store reads
+
+  /// `AWS::SSM::Parameter::Value<…>` parameters: CloudFormation reads the named parameter at
+  /// deploy.
+  private mutating func addParameterReads() {
+    for parameter in template.parameters where parameter.isSSMValueType {
+      guard let name = evaluator.ssmParameterName(parameter), !name.isEmpty else { continue }
+      let range = parameter.defaultValue?.range ?? parameter.keyRange
+      let target = storeNode(StoreEntry(kind: .parameter, name: name), file: file, range: range)
+      let path: TemplatePath = ["Parameters", parameter.name]
+      addEdge(
+        from: GraphNode.id(.parameter, parameter.name), to: target, kind: .readsAtDeploy,
+        site: GraphEdge.Site(file: file, range: range, path: path, isActive: true))
+    }
+  }
+
+  /// A dynamic reference; one whose name is a secret or parameter this template creates
+  /// (`{{resolve:secretsmanager:${DbSecret}}}`) reads that resource, not a store entry.
+  private mutating func addDeployRead(_ read: DeployRead) {
+    let target: String
+    if !read.entry.isConcrete, let created = index.storeResource(named: read.entry.name) {
+      target = GraphNode.id(.resource, created.logicalID)
+    } else {
+      target = storeNode(read.entry, file: read.file, range: read.range)
+    }
+    guard let section = read.path[0], let name = read.path[1] else { return }
+    let kind: GraphNode.Kind
+    switch section {
+    case "Resources": kind = .resource
+    case "Outputs": kind = .output
+    case "Parameters": kind = .parameter
+    case "Conditions": kind = .condition
+    default: return
+    }
+    let from = GraphNode.id(kind, name)
+    guard nodes.contains(where: { $0.id == from }) else { return }
+    let active = evaluator.isLive(read.syntaxPath, into: &evaluated)
+    addEdge(
+      from: from, to: target, kind: .readsAtDeploy,
+      site: GraphEdge.Site(file: read.file, range: read.range, path: read.path, isActive: active))
+  }
+
+  private mutating func addRuntimeRead(_ consumer: RuntimeConsumer) {
+    let from = GraphNode.id(.resource, consumer.resource)
+    let site = GraphEdge.Site(
+      file: consumer.file, range: consumer.range, path: consumer.property, isActive: consumer.isLive
+    )
+    if let managed = consumer.managedBy {
+      addEdge(from: from, to: GraphNode.id(.resource, managed), kind: .readsAtRuntime, site: site)
+    } else if let entry = consumer.entry {
+      let target = storeNode(entry, file: consumer.file, range: consumer.range)
+      addEdge(from: from, to: target, kind: .readsAtRuntime, site: site)
+    }
+    if let role = consumer.role.logicalID, index.isResource(role) {
+      let roleSite = GraphEdge.Site(
+        file: consumer.file, range: consumer.roleRange ?? consumer.range,
+        path: consumer.roleProperty ?? consumer.property, isActive: consumer.isLive)
+      addEdge(from: from, to: GraphNode.id(.resource, role), kind: .runsAs, site: roleSite)
+    }
+  }
+
+  // MARK: Reports
+
+  private mutating func reportCycles(_ graph: TemplateGraph) {
+    for cycle in graph.cycles {
+      guard let first = graph.node(cycle.members[0]) else { continue }
+      let isResource = first.kind == .resource
+      var notes: [Diagnostic.Note] = []
+      for (position, member) in cycle.members.enumerated() {
+        let next = cycle.members[(position + 1) % cycle.members.count]
+        let edge = graph.edges.first {
+          $0.from == member && $0.to == next && $0.isActive
+            && (isResource
+              ? [.ref, .getAtt, .sub, .dependsOn].contains($0.kind) : $0.kind == .condition)
+        }
+        guard let edge, let site = edge.sites.first(where: \.isActive) else { continue }
+        notes.append(
+          Diagnostic.Note(
+            "'\(Self.name(member))' uses '\(Self.name(next))' (\(Self.spelling(edge.kind)))",
+            file: site.file, range: site.range))
+      }
+      reported.report(
+        Diagnostic(
+          .cycle, "\(isResource ? "resources" : "conditions") form a cycle: \(cycle)", file: file,
+          range: first.range, path: [isResource ? "Resources" : "Conditions", first.name],
+          notes: notes))
+    }
+  }
+
+  private static func name(_ id: String) -> String {
+    id.firstIndex(of: ":").map { String(id[id.index(after: $0)...]) } ?? id
+  }
+
+  private static func spelling(_ kind: GraphEdge.Kind) -> String {
+    switch kind {
+    case .ref: "Ref"
+    case .getAtt: "Fn::GetAtt"
+    case .sub: "Fn::Sub"
+    case .dependsOn: "DependsOn"
+    case .condition: "Condition"
+    case .findInMap: "Fn::FindInMap"
+    case .readsAtDeploy: "reads at deploy"
+    case .readsAtRuntime: "reads at run time"
+    case .runsAs: "runs as"
+    }
+  }
+
+  private mutating func reportUnused() {
+    guard template.isCloudFormation, !sawTransform,
+      template.transforms.allSatisfy(GraphBuilder.transparentTransforms.contains)
+    else { return }
+    for parameter in template.parameters where !usedParameters.contains(parameter.name) {
+      reported.report(
+        Diagnostic(
+          .unusedParameter, "parameter '\(parameter.name)' is never used", file: file,
+          range: parameter.keyRange, path: ["Parameters", parameter.name]))
+    }
+    guard !mappingUseUnknown else { return }
+    for mapping in template.mappings where !usedMappings.contains(mapping.name) {
+      reported.report(
+        Diagnostic(
+          .unusedMapping, "mapping '\(mapping.name)' is never used", file: file,
+          range: mapping.keyRange, path: ["Mappings", mapping.name]))
+    }
+  }
+}

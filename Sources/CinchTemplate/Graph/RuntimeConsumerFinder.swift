@@ -1,0 +1,399 @@
+/// Finds the resource properties that make a resource read Parameter Store or Secrets Manager
+/// when it runs, with the role it reads as (the list is `RuntimeConsumerRule.all`).
+///
+/// Values are evaluated: `!Sub 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app/${Env}/db'`
+/// names `/app/prod/db` once `Env` is known, and names `/app/${Env}/db`, waiting on `Env`, until
+/// then. An `Fn::If` around a value or one of the lists on its way gives a consumer per branch,
+/// the untaken one not live. Roles are followed through `!Ref`, `!GetAtt Role.Arn`, `!Sub` and
+/// literal ARNs to the template's `AWS::IAM::Role` when it is there.
+public enum RuntimeConsumerFinder {
+  public static func find(
+    _ template: Template, inputs: EvaluationInputs = EvaluationInputs(),
+    into diagnostics: inout Diagnostics
+  ) -> [RuntimeConsumer] {
+    var evaluator = Evaluator(template: template, inputs: inputs, into: &diagnostics)
+    return find(template, evaluator: &evaluator, into: &diagnostics)
+  }
+
+  public static func find(
+    _ template: Template, evaluator: inout Evaluator, into diagnostics: inout Diagnostics
+  ) -> [RuntimeConsumer] {
+    var finder = Finder(template: template, evaluator: evaluator)
+    let consumers = finder.run(into: &diagnostics)
+    evaluator = finder.evaluator
+    return consumers
+  }
+
+  private static let rulesByType: [String: [RuntimeConsumerRule]] = Dictionary(
+    grouping: RuntimeConsumerRule.all, by: \.resourceType)
+
+  /// A node the rule's path reached: the path without intrinsics, the full path, and the
+  /// elements each `*` went through.
+  private struct Match {
+    var node: Node
+    var property: [String]
+    var syntax: [String]
+    var bindings: [String]
+    /// False in a resource whose condition is false or an untaken `Fn::If` branch.
+    var live: Bool
+  }
+
+  private struct Finder {
+    let template: Template
+    let index: TemplateIndex
+    var evaluator: Evaluator
+    /// Roles by resource, rule role and the elements the role path takes: every secret of a
+    /// task definition runs as the same role.
+    private var roles: [String: (RoleReference, (node: Node, path: [String])?)] = [:]
+
+    init(template: Template, evaluator: Evaluator) {
+      self.template = template
+      self.index = TemplateIndex(template)
+      self.evaluator = evaluator
+    }
+
+    mutating func run(into diagnostics: inout Diagnostics) -> [RuntimeConsumer] {
+      var consumers: [RuntimeConsumer] = []
+      for resource in template.resources {
+        guard let type = resource.type, let properties = resource.properties,
+          let rules = RuntimeConsumerFinder.rulesByType[type]
+        else { continue }
+        let deployed =
+          resource.condition.map {
+            index.conditions.contains($0)
+              ? evaluator.conditionValue($0, into: &diagnostics) != false : true
+          } ?? true
+        for rule in rules {
+          var matches: [Match] = []
+          collect(
+            properties, rule.path[...],
+            Match(node: properties, property: [], syntax: [], bindings: [], live: deployed),
+            into: &matches, diagnostics: &diagnostics)
+          for match in matches {
+            consumers += consumersOf(match, rule: rule, resource: resource, into: &diagnostics)
+          }
+        }
+      }
+      return consumers.sorted {
+        ($0.range.start.offset, $0.property.description) < (
+          $1.range.start.offset, $1.property.description
+        )
+      }
+    }
+
+    /// Walks `path` from `node`; an `Fn::If` on the way is followed into both branches.
+    private mutating func collect(
+      _ node: Node, _ path: ArraySlice<String>, _ at: Match, into matches: inout [Match],
+      diagnostics: inout Diagnostics
+    ) {
+      if let intrinsic = node.intrinsic {
+        if intrinsic.function == .if, let items = intrinsic.argument.sequence, items.count == 3 {
+          let value = items[0].scalar.flatMap { name in
+            index.conditions.contains(name)
+              ? evaluator.conditionValue(name, into: &diagnostics) : nil
+          }
+          for branch in 1...2 {
+            var next = at
+            next.syntax += [IntrinsicFunction.if.rawValue, String(branch)]
+            // The first branch is not taken when the condition is false, the second when true.
+            next.live = at.live && value != (branch == 2)
+            collect(items[branch], path, next, into: &matches, diagnostics: &diagnostics)
+          }
+        } else if path.isEmpty {
+          var found = at
+          found.node = node
+          matches.append(found)
+        }
+        return
+      }
+      guard let head = path.first else {
+        var found = at
+        found.node = node
+        matches.append(found)
+        return
+      }
+      let rest = path.dropFirst()
+      var steps: [(Node, String, Bool)] = []
+      switch node.value {
+      case .sequence(let items) where head == "*":
+        for (index, item) in items.enumerated() { steps.append((item, String(index), true)) }
+      case .mapping(let entries) where head == "*":
+        for entry in entries { steps.append((entry.value, entry.name, true)) }
+      case .mapping:
+        if let child = node[head] { steps.append((child, head, false)) }
+      default:
+        break
+      }
+      for (child, component, bound) in steps {
+        var next = at
+        next.property.append(component)
+        next.syntax.append(component)
+        if bound { next.bindings.append(component) }
+        collect(child, rest, next, into: &matches, diagnostics: &diagnostics)
+      }
+    }
+
+    private mutating func consumersOf(
+      _ match: Match, rule: RuntimeConsumerRule, resource: Template.Resource,
+      into diagnostics: inout Diagnostics
+    ) -> [RuntimeConsumer] {
+      let format: StoreLocator.Format
+      var values: [Match] = []
+      switch rule.field {
+      case .itself(let itsFormat):
+        format = itsFormat
+        values = [match]
+      case .key(let key, let itsFormat):
+        format = itsFormat
+        guard let child = match.node[key] else { return [] }
+        collect(child, [], appending(match, key), into: &values, diagnostics: &diagnostics)
+      case .typed(let typeKey, let valueKey, let formats):
+        guard let typeNode = match.node[typeKey],
+          let type = evaluator.evaluate(typeNode, into: &diagnostics).string,
+          let itsFormat = formats[type], let child = match.node[valueKey]
+        else { return [] }
+        format = itsFormat
+        collect(child, [], appending(match, valueKey), into: &values, diagnostics: &diagnostics)
+      }
+      var consumers: [RuntimeConsumer] = []
+      for value in values {
+        let evaluated = evaluator.evaluate(value.node, into: &diagnostics)
+        guard evaluated != .noValue, let segments = evaluated.placeholderSegments else { continue }
+        let managed = managedEntry(segments.first)
+        let location = StoreLocator.locate(
+          segments, format: format, inputs: evaluator.inputs, managed: managed?.kind)
+        let prefix = ["Resources", resource.logicalID, "Properties"]
+        let syntaxPath = TemplatePath(prefix + value.syntax)
+        let (role, roleSite) = cachedRole(
+          rule.role, of: resource, bindings: match.bindings, into: &diagnostics)
+        consumers.append(
+          RuntimeConsumer(
+            resource: resource.logicalID, resourceType: rule.resourceType,
+            property: TemplatePath(prefix + value.property), syntaxPath: syntaxPath,
+            kind: location.kind, name: location.name, waitsOn: location.waitsOn,
+            jsonKey: location.jsonKey, versionStage: location.versionStage,
+            versionID: location.versionID, managedBy: managed?.logicalID, role: role,
+            roleProperty: roleSite.map { TemplatePath(prefix + $0.path) },
+            roleRange: roleSite?.node.range,
+            file: template.path, range: value.node.range,
+            isLive: value.live))
+      }
+      return consumers
+    }
+
+    private func appending(_ match: Match, _ key: String) -> Match {
+      var next = match
+      next.property.append(key)
+      next.syntax.append(key)
+      return next
+    }
+
+    /// A value that is (or starts with) a secret or parameter this template creates.
+    private func managedEntry(_ first: Value.Segment?) -> (
+      kind: StoreEntry.Kind, logicalID: String
+    )? {
+      guard case .hole(_, let dependencies)? = first, dependencies.count == 1 else { return nil }
+      return index.storeResource(for: dependencies[0])
+    }
+
+    // MARK: Roles
+
+    private mutating func cachedRole(
+      _ source: RuntimeConsumerRule.Role, of resource: Template.Resource, bindings: [String],
+      into diagnostics: inout Diagnostics
+    ) -> (RoleReference, (node: Node, path: [String])?) {
+      let used: [String]
+      let path: String
+      switch source {
+      case .property(let components), .function(let components):
+        used = Array(bindings.prefix(components.filter { $0 == "*" }.count))
+        path = components.joined(separator: "/")
+      case .samFunction: (used, path) = ([], "sam")
+      case .none: (used, path) = ([], "none")
+      }
+      let key = ([resource.logicalID, path] + used).joined(separator: "\u{0}")
+      if let known = roles[key] { return known }
+      let found = role(source, of: resource, bindings: bindings, into: &diagnostics)
+      roles[key] = found
+      return found
+    }
+
+    /// The role, and the property (relative to `Properties`) that names it.
+    private mutating func role(
+      _ source: RuntimeConsumerRule.Role, of resource: Template.Resource, bindings: [String],
+      into diagnostics: inout Diagnostics
+    ) -> (RoleReference, (node: Node, path: [String])?) {
+      switch source {
+      case .none:
+        return (.none, nil)
+      case .property(let path):
+        let site = node(at: path, bindings: bindings, in: resource, into: &diagnostics)
+        return (role(at: site?.node, into: &diagnostics), site)
+      case .function(let path):
+        guard let site = node(at: path, bindings: bindings, in: resource, into: &diagnostics) else {
+          return (.none, nil)
+        }
+        return (roleOfFunction(named: site.node, into: &diagnostics), site)
+      case .samFunction:
+        let site = resource.properties?["Role"].map { (node: $0, path: ["Role"]) }
+        return (roleOfFunction(resource.logicalID, depth: 0, into: &diagnostics), site)
+      }
+    }
+
+    /// The node at a role path, `*`s bound to the value's elements; an `Fn::If` on the way goes
+    /// the way its condition does (the first branch while the condition is unknown).
+    private mutating func node(
+      at path: [String], bindings: [String], in resource: Template.Resource,
+      into diagnostics: inout Diagnostics
+    ) -> (node: Node, path: [String])? {
+      guard var node = resource.properties else { return nil }
+      var remaining = bindings[...]
+      var resolved: [String] = []
+      for component in path {
+        node = takeBranches(node, into: &diagnostics)
+        let key: String
+        if component == "*" {
+          guard let bound = remaining.popFirst() else { return nil }
+          key = bound
+        } else {
+          key = component
+        }
+        resolved.append(key)
+        switch node.value {
+        case .mapping: guard let child = node[key] else { return nil }; node = child
+        case .sequence(let items):
+          guard let index = Int(key), items.indices.contains(index) else { return nil }
+          node = items[index]
+        default: return nil
+        }
+      }
+      return (node, resolved)
+    }
+
+    private mutating func takeBranches(_ node: Node, into diagnostics: inout Diagnostics) -> Node {
+      var node = node
+      while let intrinsic = node.intrinsic, intrinsic.function == .if,
+        let items = intrinsic.argument.sequence, items.count == 3, let name = items[0].scalar
+      {
+        node = evaluator.conditionValue(name, into: &diagnostics) == false ? items[2] : items[1]
+      }
+      return node
+    }
+
+    /// Follows a role property's value to the template's role, or says what it is.
+    private mutating func role(at node: Node?, into diagnostics: inout Diagnostics) -> RoleReference
+    {
+      guard let node else { return .none }
+      let value = evaluator.evaluate(node, into: &diagnostics)
+      if value == .noValue { return .none }
+      let roles = Set(value.waitsOn.compactMap { resourceName(of: $0, types: ["AWS::IAM::Role"]) })
+      if roles.count == 1, let role = roles.first { return .resource(role) }
+      guard let text = value.placeholderText else { return .none }
+      guard value.isKnown else { return .symbolic(text, waitsOn: value.waitsOn) }
+      return roleResource(named: text, into: &diagnostics).map(RoleReference.resource)
+        ?? .external(text)
+    }
+
+    /// The template's `AWS::IAM::Role` whose `RoleName` (and `Path`, when the ARN has one) is the
+    /// one an ARN or a name gives.
+    private mutating func roleResource(named text: String, into diagnostics: inout Diagnostics)
+      -> String?
+    {
+      var name = text
+      var path: String?
+      if text.hasPrefix("arn:") {
+        let fields = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard fields.count == 6, fields[2] == "iam", fields[5].hasPrefix("role/") else {
+          return nil
+        }
+        let full = fields[5].dropFirst("role/".count)
+        let parts = full.split(separator: "/", omittingEmptySubsequences: false)
+        name = String(parts.last ?? "")
+        path = parts.count > 1 ? "/" + parts.dropLast().joined(separator: "/") + "/" : "/"
+      }
+      for resource in template.resources where resource.type == "AWS::IAM::Role" {
+        guard let roleName = resource.properties?["RoleName"],
+          evaluator.evaluate(roleName, into: &diagnostics).string == name
+        else { continue }
+        if let path {
+          let rolePath =
+            resource.properties?["Path"].map { evaluator.evaluate($0, into: &diagnostics).string }
+            ?? "/"
+          if rolePath != path { continue }
+        }
+        return resource.logicalID
+      }
+      return nil
+    }
+
+    private static let functionTypes: Set<String> = [
+      "AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::Alias",
+      "AWS::Lambda::Version",
+    ]
+
+    /// The role of the function a `FunctionName`-like property names.
+    private mutating func roleOfFunction(named node: Node, into diagnostics: inout Diagnostics)
+      -> RoleReference
+    {
+      let value = evaluator.evaluate(node, into: &diagnostics)
+      let functions = Set(
+        value.waitsOn.compactMap { resourceName(of: $0, types: Self.functionTypes) })
+      if functions.count == 1, let function = functions.first {
+        return roleOfFunction(function, depth: 0, into: &diagnostics)
+      }
+      guard let text = value.placeholderText else { return .none }
+      guard value.isKnown else { return .symbolic("role of \(text)", waitsOn: value.waitsOn) }
+      // A name, a partial ARN (`123456789012:function:name`) or an ARN, maybe with a qualifier.
+      let fields = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+      let name =
+        fields.firstIndex(of: "function").flatMap {
+          fields.indices.contains($0 + 1) ? fields[$0 + 1] : nil
+        } ?? text
+      for resource in template.resources
+      where resource.type.map(Self.functionTypes.contains) == true {
+        if let functionName = resource.properties?["FunctionName"],
+          resource.type == "AWS::Lambda::Function" || resource.type == "AWS::Serverless::Function",
+          evaluator.evaluate(functionName, into: &diagnostics).string == name
+        {
+          return roleOfFunction(resource.logicalID, depth: 0, into: &diagnostics)
+        }
+      }
+      return .functionRole(text)
+    }
+
+    private mutating func roleOfFunction(
+      _ logicalID: String, depth: Int, into diagnostics: inout Diagnostics
+    ) -> RoleReference {
+      guard depth < 8, let resource = index.resource(logicalID) else { return .none }
+      switch resource.type {
+      case "AWS::Lambda::Function":
+        return role(at: resource.properties?["Role"], into: &diagnostics)
+      case "AWS::Serverless::Function":
+        if let role = resource.properties?["Role"] {
+          return self.role(at: role, into: &diagnostics)
+        }
+        return .generated(logicalID + "Role")
+      default:
+        // An alias or a version: the function it points at.
+        guard let target = resource.properties?["FunctionName"] else { return .none }
+        let value = evaluator.evaluate(target, into: &diagnostics)
+        let functions = Set(
+          value.waitsOn.compactMap { resourceName(of: $0, types: Self.functionTypes) })
+        if functions.count == 1, let function = functions.first {
+          return roleOfFunction(function, depth: depth + 1, into: &diagnostics)
+        }
+        return roleOfFunction(named: target, into: &diagnostics)
+      }
+    }
+
+    private func resourceName(of dependency: Dependency, types: Set<String>) -> String? {
+      switch dependency {
+      case .resource(let name), .attribute(let name, _):
+        guard let type = index.resource(name)?.type, types.contains(type) else { return nil }
+        return name
+      default:
+        return nil
+      }
+    }
+  }
+}

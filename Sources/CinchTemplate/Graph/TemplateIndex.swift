@@ -1,0 +1,63 @@
+/// A template's logical names by kind, for lookups in constant time: the graph stages ask
+/// "is this a resource?" for every reference of templates with hundreds of resources.
+struct TemplateIndex: Sendable {
+  let resources: [String: Template.Resource]
+  let parameters: Set<String>
+  let conditions: Set<String>
+  let mappings: Set<String>
+
+  init(_ template: Template) {
+    var resources: [String: Template.Resource] = [:]
+    for resource in template.resources where resources[resource.logicalID] == nil {
+      resources[resource.logicalID] = resource
+    }
+    self.resources = resources
+    parameters = Set(template.parameters.map(\.name))
+    conditions = Set(template.conditions.map(\.name))
+    mappings = Set(template.mappings.map(\.name))
+  }
+
+  func resource(_ logicalID: String) -> Template.Resource? { resources[logicalID] }
+  func isResource(_ name: String) -> Bool { resources[name] != nil }
+
+  /// The secret or parameter of this template a value stands for, when it is one: `Ref` of an
+  /// `AWS::SecretsManager::Secret` (its ARN) or an `AWS::SSM::Parameter` (its name), a secret's
+  /// `Id`, or a secret a resource manages for itself (`Db.MasterUserSecret.SecretArn`,
+  /// a Redshift cluster's `MasterPasswordSecretArn`).
+  func storeResource(for dependency: Dependency) -> (kind: StoreEntry.Kind, logicalID: String)? {
+    switch dependency {
+    case .resource(let name):
+      switch resources[name]?.type {
+      case "AWS::SecretsManager::Secret", "AWS::SecretsManager::SecretTargetAttachment":
+        return (.secret, name)
+      case "AWS::SSM::Parameter":
+        return (.parameter, name)
+      default:
+        return nil
+      }
+    case .attribute(let name, let attribute):
+      guard let type = resources[name]?.type else { return nil }
+      if type == "AWS::SecretsManager::Secret" && attribute == "Id"
+        || attribute.hasPrefix("MasterUserSecret.") || attribute == "MasterPasswordSecretArn"
+      {
+        return (.secret, name)
+      }
+      return nil
+    default:
+      return nil
+    }
+  }
+
+  /// The same for a name that starts with a `${…}` placeholder (`${DbSecret}`, from a
+  /// reference whose secret id is `!Sub '{{resolve:secretsmanager:${DbSecret}}}'`).
+  func storeResource(named name: String) -> (kind: StoreEntry.Kind, logicalID: String)? {
+    guard name.hasPrefix("${"), let close = name.firstIndex(of: "}") else { return nil }
+    let inner = name[name.index(name.startIndex, offsetBy: 2)..<close]
+    if let dot = inner.firstIndex(of: ".") {
+      return storeResource(
+        for: .attribute(
+          resource: String(inner[..<dot]), attribute: String(inner[inner.index(after: dot)...])))
+    }
+    return storeResource(for: .resource(String(inner)))
+  }
+}

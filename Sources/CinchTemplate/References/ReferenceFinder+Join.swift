@@ -1,0 +1,182 @@
+/// References assembled by `Fn::Join`:
+///
+///     !Join ['', ['{{resolve:secretsmanager:', !Ref DbSecret, ':SecretString:password}}']]
+///
+/// The pieces are joined (with the delimiter) into one text in which every piece that is not a
+/// literal string becomes an opaque placeholder (`${DbSecret}`), and that text is scanned once.
+/// A reference that lies inside one literal piece is an ordinary site of that piece; one that
+/// spans pieces is a composed site located at the `Fn::Join`, reported as I2014. Scanning the
+/// joined text rather than each piece is also what keeps the piece `'{{resolve:secretsmanager:'`
+/// from reading as an unterminated reference.
+extension ReferenceWalker {
+  private enum Chunk {
+    case literal(piece: Int)
+    case unknown(piece: Int)
+    case delimiter
+  }
+
+  /// Returns false when the argument is not `[delimiter, [pieces…]]` with a literal delimiter
+  /// and a literal list, or when no piece mentions `resolve`; the caller then walks it as usual.
+  mutating func visitJoin(_ argument: Node, join: Node) -> Bool {
+    guard case .sequence(let arguments) = argument.value, arguments.count == 2,
+      case .scalar(let delimiter) = arguments[0].value,
+      case .sequence(let pieces) = arguments[1].value,
+      pieces.contains(where: { $0.scalar.map(Self.mentionsResolve) ?? false })
+    else { return false }
+    let valuePath = TemplatePath(path)
+    let joinSyntax = TemplatePath(syntax)
+    let listSyntax = joinSyntax.appending(1)
+
+    var text: [UInt8] = []
+    var chunks: [(range: Range<Int>, kind: Chunk)] = []
+    var opaque: [ReferencePlaceholder] = []
+    for (index, piece) in pieces.enumerated() {
+      if index > 0, !delimiter.isEmpty {
+        let start = text.count
+        text.append(contentsOf: delimiter.utf8)
+        chunks.append((start..<text.count, .delimiter))
+      }
+      let start = text.count
+      if let literal = piece.scalar {
+        text.append(contentsOf: literal.utf8)
+        chunks.append((start..<text.count, .literal(piece: index)))
+      } else {
+        let name = Self.placeholderName(piece)
+        text.append(contentsOf: "${\(name)}".utf8)
+        chunks.append((start..<text.count, .unknown(piece: index)))
+        opaque.append(ReferencePlaceholder(name: name, span: start..<text.count))
+      }
+    }
+    let result = text.withUnsafeBufferPointer {
+      ReferenceScanner.scan(bytes: $0, mode: .plain, opaque: opaque)
+    }
+
+    /// The literal piece holding all of `span`, if one does.
+    func literalPiece(containing span: Range<Int>) -> (piece: Int, offset: Int)? {
+      for chunk in chunks
+      where chunk.range.lowerBound <= span.lowerBound
+        && span.upperBound <= chunk.range.upperBound
+      {
+        if case .literal(let piece) = chunk.kind { return (piece, chunk.range.lowerBound) }
+      }
+      return nil
+    }
+    func insideDelimiter(_ span: Range<Int>) -> Bool {
+      chunks.contains { chunk in
+        if case .delimiter = chunk.kind {
+          return chunk.range.lowerBound <= span.lowerBound
+            && span.upperBound <= chunk.range.upperBound
+        }
+        return false
+      }
+    }
+
+    for found in result.references {
+      if let (piece, offset) = literalPiece(containing: found.span) {
+        var single = ReferenceScan()
+        single.references = [found]
+        record(single, shiftedBy: offset, node: pieces[piece], syntax: listSyntax.appending(piece))
+        continue
+      }
+      if insideDelimiter(found.span) { continue }
+      var parts: [ReferenceSite.JoinPiece] = []
+      var seen = Set<Int>()
+      for chunk in chunks where chunk.range.overlaps(found.span) {
+        switch chunk.kind {
+        case .literal(let piece) where seen.insert(piece).inserted:
+          parts.append(.literal(pieces[piece].scalar ?? ""))
+        case .unknown(let piece) where seen.insert(piece).inserted:
+          parts.append(
+            .unknown(
+              placeholder: "${\(Self.placeholderName(pieces[piece]))}",
+              path: listSyntax.appending(piece)))
+        default:
+          break
+        }
+      }
+      sites.append(
+        ReferenceSite(
+          reference: found.reference, file: file.path, range: join.range, path: valuePath,
+          syntaxPath: joinSyntax, context: .join(pieces: parts)))
+      let unknowns = found.placeholders.map { "'${\($0.name)}'" }
+      let message =
+        unknowns.isEmpty
+        ? "reference '\(found.reference.text)' is assembled by 'Fn::Join' from literal pieces"
+        : "reference '\(found.reference.text)' is assembled by 'Fn::Join'; it is known once "
+          + "\(unknowns.joined(separator: ", ")) \(unknowns.count == 1 ? "is" : "are") evaluated"
+      diagnostics.report(
+        Diagnostic(
+          .composedReference, message, file: file.path, range: join.range, path: valuePath))
+    }
+    for issue in result.issues {
+      if let (piece, offset) = literalPiece(containing: issue.span) {
+        var single = ReferenceScan()
+        single.issues = [issue]
+        record(single, shiftedBy: offset, node: pieces[piece], syntax: listSyntax.appending(piece))
+        continue
+      }
+      if insideDelimiter(issue.span) { continue }
+      diagnostics.report(
+        Diagnostic(
+          issue.code, issue.message + " (in the text 'Fn::Join' assembles)", file: file.path,
+          range: join.range, path: valuePath))
+    }
+
+    // The delimiter on its own, and every piece that is not literal text.
+    descend(value: nil, syntax: "0") { $0.scan(arguments[0], text: delimiter, mode: .plain) }
+    for (index, piece) in pieces.enumerated() where piece.scalar == nil {
+      descend(value: nil, syntax: "1") { walker in
+        walker.descend(value: nil, syntax: String(index)) { $0.visit(piece) }
+      }
+    }
+    return true
+  }
+
+  /// Records results found in a literal piece at `offset` of the joined text.
+  private mutating func record(
+    _ result: ReferenceScan, shiftedBy offset: Int, node: Node, syntax: TemplatePath
+  ) {
+    let valuePath = TemplatePath(path)
+    guard let text = node.scalar else { return }
+    var locator = Locator(node: node, text: text, walker: self)
+    func shift(_ span: Range<Int>) -> Range<Int> {
+      (span.lowerBound - offset)..<(span.upperBound - offset)
+    }
+    for found in result.references {
+      var reference = found
+      reference.span = shift(found.span)
+      sites.append(
+        ReferenceSite(
+          reference: reference.reference, file: file.path, range: locator.range(reference.span),
+          path: valuePath, syntaxPath: syntax, context: .literal))
+    }
+    for issue in result.issues {
+      diagnostics.report(
+        Diagnostic(
+          issue.code, issue.message, file: file.path, range: locator.range(shift(issue.span)),
+          path: valuePath))
+    }
+  }
+
+  /// How a piece known only after evaluation reads in the joined text: what `Fn::Sub` would
+  /// write for it (`DbSecret` for `!Ref DbSecret`, `Db.Arn` for `!GetAtt Db.Arn`), else the
+  /// function's name.
+  static func placeholderName(_ node: Node) -> String {
+    guard case .intrinsic(let intrinsic) = node.value else { return "…" }
+    switch intrinsic.function {
+    case .ref:
+      return intrinsic.argument.scalar ?? intrinsic.function.rawValue
+    case .getAtt:
+      if let parts = intrinsic.argument.sequence, parts.allSatisfy({ $0.scalar != nil }) {
+        return parts.compactMap(\.scalar).joined(separator: ".")
+      }
+      return intrinsic.function.rawValue
+    default:
+      return intrinsic.function.rawValue
+    }
+  }
+
+  static func mentionsResolve(_ text: String) -> Bool {
+    text.utf8.count >= 7 && text.contains("resolve")
+  }
+}

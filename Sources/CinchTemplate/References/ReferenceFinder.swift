@@ -1,0 +1,261 @@
+/// Finds every dynamic reference in a parsed document, located in the file.
+///
+/// Walks the tree in document order, keeping two paths: the template path of the value
+/// (`Resources/Db/Properties/MasterUserPassword`, intrinsic functions left out, which is what
+/// placement rules match) and the full syntax path (`…/MasterUserPassword/Fn::Sub`). Every
+/// scalar is scanned, keys included (a reference in a key is never resolved: E2027). The string
+/// of an `Fn::Sub` is scanned with its `${…}` placeholders opaque, and the pieces of an
+/// `Fn::Join` are joined first, so that a reference assembled from several pieces is found
+/// (I2014) and a piece holding only `{{resolve:` is not reported as unterminated.
+///
+/// Spans found in decoded values are mapped back to the exact bytes of the file through
+/// `YAMLScalarSourceMap`, built only for the scalars that hold a reference.
+public enum ReferenceFinder {
+  public static func find(in document: ParsedDocument, into diagnostics: inout Diagnostics)
+    -> [ReferenceSite]
+  {
+    guard let root = document.root else { return [] }
+    var walker = ReferenceWalker(document: document)
+    walker.visit(root)
+    diagnostics.append(contentsOf: walker.diagnostics)
+    return walker.sites
+  }
+}
+
+struct ReferenceWalker {
+  let document: ParsedDocument
+  var sites: [ReferenceSite] = []
+  var diagnostics = Diagnostics()
+  /// The value path and the syntax path of the node being visited, as stacks: a path value is
+  /// made only for what gets recorded.
+  private(set) var path: [String] = []
+  private(set) var syntax: [String] = []
+
+  init(document: ParsedDocument) {
+    self.document = document
+  }
+
+  var file: SourceFile { document.file }
+
+  /// Runs `body` one level down: `value` extends the value path (nil for an intrinsic's
+  /// argument, which feeds the same value), `syntax` the syntax path.
+  mutating func descend(
+    value: String?, syntax component: String?, _ body: (inout ReferenceWalker) -> Void
+  ) {
+    if let value { path.append(value) }
+    if let component { syntax.append(component) }
+    body(&self)
+    if value != nil { path.removeLast() }
+    if component != nil { syntax.removeLast() }
+  }
+
+  // MARK: Walking
+
+  mutating func visit(_ node: Node) {
+    switch node.value {
+    case .scalar(let text):
+      scan(node, text: text, mode: .plain)
+    case .sequence(let items):
+      for (index, item) in items.enumerated() {
+        let component = String(index)
+        descend(value: component, syntax: component) { $0.visit(item) }
+      }
+    case .mapping(let entries):
+      // A long form inside a short form (`!Base64 {Fn::Sub: …}`) can reach us as a plain
+      // mapping: the parser normalises long forms only in untagged mappings.
+      if entries.count == 1, let function = IntrinsicFunction(longFormKey: entries[0].name) {
+        let intrinsic = Intrinsic(
+          function: function, argument: entries[0].value, form: .longForm(key: entries[0].key.range)
+        )
+        visit(intrinsic, node: node)
+        return
+      }
+      for entry in entries {
+        let name = entry.name
+        descend(value: name, syntax: name) { walker in
+          walker.scanKey(entry.key)
+          walker.visit(entry.value)
+        }
+      }
+    case .intrinsic(let intrinsic):
+      visit(intrinsic, node: node)
+    }
+  }
+
+  /// An intrinsic's arguments feed the value at the current path, so they keep it; only the
+  /// syntax path names the function and the argument index.
+  private mutating func visit(_ intrinsic: Intrinsic, node: Node) {
+    descend(value: nil, syntax: intrinsic.function.rawValue) { walker in
+      let argument = intrinsic.argument
+      switch intrinsic.function {
+      case .sub:
+        walker.visitSub(argument)
+      case .join:
+        if !walker.visitJoin(argument, join: node) { walker.visitArguments(argument, listAt: 1) }
+      case .select:
+        walker.visitArguments(argument, listAt: 1)
+      default:
+        walker.visitArguments(argument, listAt: nil)
+      }
+    }
+  }
+
+  /// Visits an argument list; the element at `listAt` (the list of `Fn::Join` and
+  /// `Fn::Select`) is itself a list of arguments.
+  mutating func visitArguments(_ argument: Node, listAt: Int?) {
+    guard case .sequence(let items) = argument.value else {
+      visit(argument)
+      return
+    }
+    for (index, item) in items.enumerated() {
+      descend(value: nil, syntax: String(index)) { walker in
+        if index == listAt, case .sequence(let list) = item.value {
+          for (inner, element) in list.enumerated() {
+            walker.descend(value: nil, syntax: String(inner)) { $0.visit(element) }
+          }
+        } else {
+          walker.visit(item)
+        }
+      }
+    }
+  }
+
+  /// `!Sub 'text'` or `!Sub ['text', {Var: value}]`: the text in Sub mode, each variable's
+  /// value as a value of the same path.
+  private mutating func visitSub(_ argument: Node) {
+    switch argument.value {
+    case .scalar(let text):
+      scan(argument, text: text, mode: .sub)
+    case .sequence(let items) where items.first?.scalar != nil:
+      for (index, item) in items.enumerated() {
+        descend(value: nil, syntax: String(index)) { walker in
+          if index == 0, let text = item.scalar {
+            walker.scan(item, text: text, mode: .sub)
+          } else if index == 1, case .mapping(let variables) = item.value {
+            for variable in variables {
+              walker.descend(value: variable.name, syntax: nil) { $0.scanKey(variable.key) }
+              walker.descend(value: nil, syntax: variable.name) { $0.visit(variable.value) }
+            }
+          } else {
+            walker.visit(item)
+          }
+        }
+      }
+    default:
+      visitArguments(argument, listAt: nil)
+    }
+  }
+
+  // MARK: Scanning scalars
+
+  /// Scans one scalar value and records its references and issues.
+  mutating func scan(_ node: Node, text: String, mode: ReferenceScanner.Mode) {
+    let result = ReferenceScanner.scan(text, mode: mode)
+    guard !result.isEmpty else { return }
+    var locator = Locator(node: node, text: text, walker: self)
+    let valuePath = TemplatePath(path)
+    for found in result.references {
+      let context: ReferenceSite.Context =
+        mode == .sub ? .sub(variables: found.placeholders.map(\.name)) : .literal
+      sites.append(
+        ReferenceSite(
+          reference: found.reference, file: file.path, range: locator.range(found.span),
+          path: valuePath, syntaxPath: TemplatePath(syntax), context: context))
+    }
+    for issue in result.issues {
+      diagnostics.report(
+        Diagnostic(
+          issue.code, issue.message, file: file.path, range: locator.range(issue.span),
+          path: valuePath))
+    }
+  }
+
+  /// Scans a mapping key (the current path ends with it): any reference there is never
+  /// resolved.
+  private mutating func scanKey(_ key: Node) {
+    guard case .scalar(let text) = key.value else { return }
+    let result = ReferenceScanner.scan(text)
+    guard !result.isEmpty else { return }
+    var locator = Locator(node: key, text: text, walker: self)
+    let keyPath = TemplatePath(path)
+    let isLogicalID =
+      path.count == 2
+      && ["Resources", "Parameters", "Outputs", "Mappings", "Conditions"].contains(path[0])
+    for found in result.references {
+      let message =
+        isLogicalID
+        ? "reference '\(found.reference.text)' in a logical ID in '\(path[0])' is never "
+          + "resolved; logical IDs must be alphanumeric"
+        : "reference '\(found.reference.text)' in a mapping key is never resolved; "
+          + "CloudFormation resolves references in values only"
+      diagnostics.report(
+        Diagnostic(
+          .referenceInLogicalID, message, file: file.path, range: locator.range(found.span),
+          path: keyPath))
+    }
+    for issue in result.issues {
+      diagnostics.report(
+        Diagnostic(
+          issue.code, issue.message, file: file.path, range: locator.range(issue.span),
+          path: keyPath))
+    }
+  }
+
+  /// Turns spans of a scalar's value into file ranges, building the source map on first use.
+  struct Locator {
+    let node: Node
+    let text: String
+    let file: SourceFile
+    let format: ParsedDocument.Format
+    private var map: SourceMap??
+
+    /// A YAML scalar's map, or a JSON string's offsets (`JSONStringSourceMap`: one per decoded
+    /// byte plus the closing quote).
+    enum SourceMap {
+      case yaml(YAMLScalarSourceMap)
+      case json([Int])
+
+      func bytes(_ span: Range<Int>) -> Range<Int> {
+        switch self {
+        case .yaml(let map):
+          return map.sourceRange(ofValueBytes: span)
+        case .json(let offsets):
+          let lower = offsets[min(max(0, span.lowerBound), offsets.count - 1)]
+          let upper = offsets[min(max(span.lowerBound, span.upperBound), offsets.count - 1)]
+          return lower..<max(lower, upper)
+        }
+      }
+    }
+
+    init(node: Node, text: String, walker: ReferenceWalker) {
+      self.node = node
+      self.text = text
+      self.file = walker.file
+      self.format = walker.document.format
+    }
+
+    mutating func range(_ span: Range<Int>) -> SourceRange {
+      if map == nil {
+        map = .some(Self.sourceMap(node: node, text: text, file: file, format: format))
+      }
+      guard let map = map ?? nil else { return node.range }
+      let bytes = map.bytes(span)
+      guard bytes.lowerBound >= 0, bytes.upperBound <= file.bytes.count else { return node.range }
+      return file.range(fromByte: bytes.lowerBound, toByte: bytes.upperBound)
+    }
+
+    static func sourceMap(
+      node: Node, text: String, file: SourceFile, format: ParsedDocument.Format
+    ) -> SourceMap? {
+      switch format {
+      case .yaml:
+        return YAMLScalarSourceMap(file: file, node: node).map(SourceMap.yaml)
+      case .json:
+        guard node.style == .doubleQuoted else { return nil }
+        let offsets = JSONStringSourceMap.offsets(in: file.bytes, token: node.range.bytes)
+        guard offsets.count == text.utf8.count + 1 else { return nil }
+        return .json(offsets)
+      }
+    }
+  }
+}

@@ -1,0 +1,172 @@
+/// W2030: a password-like property should take an `ssm-secure` or `secretsmanager` reference,
+/// not a literal (kept in the template and shown by the console), a plain `ssm` reference
+/// (stored and shown in clear) or a parameter without `NoEcho` (shown in the stack's
+/// parameters). Each branch of an `Fn::If` is judged on its own. Messages never quote the value.
+extension PlacementChecker {
+  mutating func checkPasswords() {
+    for resource in template.resources {
+      guard let properties = resource.properties else { continue }
+      var path = ["Resources", resource.logicalID, "Properties"]
+      findPasswords(properties, path: &path)
+    }
+  }
+
+  /// Walks property values looking for password-like keys; `path` is a stack, turned into a
+  /// `TemplatePath` only for what is judged.
+  private mutating func findPasswords(_ node: Node, path: inout [String]) {
+    switch node.value {
+    case .mapping(let entries):
+      for entry in entries {
+        path.append(entry.name)
+        if PlacementRules.isPasswordProperty(entry.name) {
+          judge(entry.value, property: entry.name, path: TemplatePath(path))
+        } else {
+          findPasswords(entry.value, path: &path)
+        }
+        path.removeLast()
+      }
+    case .sequence(let items):
+      for (index, item) in items.enumerated() {
+        path.append(String(index))
+        findPasswords(item, path: &path)
+        path.removeLast()
+      }
+    case .intrinsic(let intrinsic) where intrinsic.function == .if:
+      if let arguments = intrinsic.argument.sequence, arguments.count == 3 {
+        findPasswords(arguments[1], path: &path)
+        findPasswords(arguments[2], path: &path)
+      }
+    case .scalar, .intrinsic:
+      break
+    }
+  }
+
+  private mutating func judge(_ value: Node, property: String, path: TemplatePath) {
+    switch value.value {
+    case .intrinsic(let intrinsic) where intrinsic.function == .if:
+      if let arguments = intrinsic.argument.sequence, arguments.count == 3 {
+        judge(arguments[1], property: property, path: path)
+        judge(arguments[2], property: property, path: path)
+      }
+      return
+    case .intrinsic(let intrinsic) where intrinsic.function == .ref:
+      if intrinsic.argument.scalar == "AWS::NoValue" { return }
+    case .scalar(let text):
+      if text.isEmpty || value.isNull { return }
+    case .mapping, .sequence:
+      return
+    case .intrinsic:
+      break
+    }
+    let inside = sites.filter {
+      value.range.start.offset <= $0.range.start.offset
+        && $0.range.end.offset <= value.range.end.offset
+    }
+    if inside.contains(where: { $0.reference.kind.isSecure }) { return }
+    if let plain = inside.first {
+      diagnostics.report(
+        Diagnostic(
+          .insecurePassword,
+          "'\(property)' takes a plain 'ssm' reference, whose value CloudFormation and Parameter "
+            + "Store keep in clear; use 'ssm-secure' or 'secretsmanager'",
+          file: template.path, range: plain.range, path: path))
+      return
+    }
+    let parameters = Self.referencedNames(value).compactMap { template.parameter($0) }
+    if let exposed = parameters.first(where: { !$0.noEcho }) {
+      diagnostics.report(
+        Diagnostic(
+          .insecurePassword,
+          "'\(property)' takes parameter '\(exposed.name)', which is not 'NoEcho: true' and "
+            + "shows in the stack's parameters; use a secure reference or mark it 'NoEcho'",
+          file: template.path, range: value.range, path: path,
+          notes: [
+            .init("parameter '\(exposed.name)'", file: template.path, range: exposed.keyRange)
+          ]))
+      return
+    }
+    if parameters.isEmpty, Self.isLiteral(value) {
+      diagnostics.report(
+        Diagnostic(
+          .insecurePassword,
+          "'\(property)' is written in the template, where anyone who reads it sees it; use an "
+            + "'ssm-secure' or 'secretsmanager' reference",
+          file: template.path, range: value.range, path: path))
+    }
+  }
+
+  /// Names a value takes from `Ref` and `${…}` (variables defined by the `Fn::Sub` itself are
+  /// left out).
+  static func referencedNames(_ node: Node) -> [String] {
+    var names: [String] = []
+    func walk(_ node: Node) {
+      switch node.value {
+      case .scalar:
+        break
+      case .sequence(let items):
+        items.forEach(walk)
+      case .mapping(let entries):
+        entries.forEach { walk($0.value) }
+      case .intrinsic(let intrinsic):
+        switch intrinsic.function {
+        case .ref:
+          if let name = intrinsic.argument.scalar { names.append(name) }
+        case .sub:
+          let arguments = intrinsic.argument.sequence ?? [intrinsic.argument]
+          let local = Set(arguments.dropFirst().first?.mapping?.map(\.name) ?? [])
+          if let text = arguments.first?.scalar {
+            names += subVariables(text).filter { !local.contains($0) }
+          }
+          arguments.dropFirst().forEach(walk)
+        default:
+          walk(intrinsic.argument)
+        }
+      }
+    }
+    walk(node)
+    return names
+  }
+
+  /// Whether a value is text written in the template: a scalar, or an `Fn::Sub`/`Fn::Join`
+  /// of literal text and pseudo parameters only.
+  static func isLiteral(_ node: Node) -> Bool {
+    switch node.value {
+    case .scalar:
+      return true
+    case .intrinsic(let intrinsic) where intrinsic.function == .sub:
+      guard let text = intrinsic.argument.scalar else { return false }
+      return subVariables(text).allSatisfy { $0.hasPrefix("AWS::") }
+    case .intrinsic(let intrinsic) where intrinsic.function == .join:
+      guard let arguments = intrinsic.argument.sequence, arguments.count == 2,
+        let pieces = arguments[1].sequence
+      else { return false }
+      return pieces.allSatisfy(isLiteral)
+    default:
+      return false
+    }
+  }
+
+  /// The variables of an `Fn::Sub` string: `${Env}` gives `Env`, `${Db.Arn}` gives `Db`;
+  /// `${!Literal}` gives nothing.
+  static func subVariables(_ text: String) -> [String] {
+    var names: [String] = []
+    let bytes = Array(text.utf8)
+    var index = 0
+    while index + 2 < bytes.count {
+      guard bytes[index] == UInt8(ascii: "$"), bytes[index + 1] == UInt8(ascii: "{") else {
+        index += 1
+        continue
+      }
+      guard bytes[index + 2] != UInt8(ascii: "!"),
+        let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: "}"))
+      else {
+        index += 2
+        continue
+      }
+      let name = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
+      names.append(name.hasPrefix("AWS::") ? name : String(name.prefix { $0 != "." }))
+      index = close + 1
+    }
+    return names
+  }
+}

@@ -1,0 +1,239 @@
+/// The placement rules that need only the template: where CloudFormation accepts (or quietly
+/// ignores) each kind of reference, the 60-reference limit, and secrets written where a secure
+/// reference belongs.
+///
+/// | code  | rule |
+/// |-------|------|
+/// | E2020 | `ssm-secure` only in the 11 properties AWS lists |
+/// | E2021 | no reference in `AWS::CloudFormation::Init` metadata |
+/// | E2022 | no reference in EC2 `UserData` (instances, launch templates) |
+/// | E2023 | no `secretsmanager` in resource `Metadata` |
+/// | E2024 | `ssm` in `Parameters` names a version |
+/// | E2025 | no `ssm-secure` in `Parameters` or `Outputs` |
+/// | W2026 | `secretsmanager` in `Outputs` comes back as literal text |
+/// | E2027 | no reference where a logical ID is expected (`Ref`, `Fn::GetAtt`, `DependsOn`, `Condition`); references in keys are reported by `ReferenceFinder` |
+/// | W2028 | `secretsmanager` where a secret's ARN or id is expected |
+/// | E2029 | at most 60 references per template |
+/// | W2030 | password-like properties take a secure reference |
+/// | E2031 | no `secretsmanager` in custom resources |
+public enum PlacementRules {
+  /// CloudFormation's limit on dynamic references in one template.
+  public static let referenceLimit = 60
+
+  /// Checks the sites `ReferenceFinder` found in `template` (sites of other files are ignored).
+  public static func check(
+    _ template: Template, sites: [ReferenceSite], into diagnostics: inout Diagnostics
+  ) {
+    let own = sites.filter { $0.file == template.path }
+    var checker = PlacementChecker(template: template, sites: own)
+    for site in own { checker.check(site) }
+    if template.isCloudFormation { checker.checkLimit() }
+    checker.checkPasswords()
+    diagnostics.append(contentsOf: checker.diagnostics)
+  }
+}
+
+struct PlacementChecker {
+  let template: Template
+  let sites: [ReferenceSite]
+  /// Resource types by logical ID (the first of duplicates, as `Template.resource` reads).
+  let resourceTypes: [String: String]
+  var diagnostics = Diagnostics()
+
+  init(template: Template, sites: [ReferenceSite]) {
+    self.template = template
+    self.sites = sites
+    var types: [String: String] = [:]
+    for resource in template.resources where types[resource.logicalID] == nil {
+      types[resource.logicalID] = resource.type ?? ""
+    }
+    self.resourceTypes = types
+  }
+
+  private mutating func report(
+    _ code: DiagnosticCode, _ message: String, at site: ReferenceSite, notes: [Diagnostic.Note] = []
+  ) {
+    diagnostics.report(
+      Diagnostic(code, message, file: site.file, range: site.range, path: site.path, notes: notes))
+  }
+
+  // MARK: Per site
+
+  mutating func check(_ site: ReferenceSite) {
+    let path = site.path.components
+    let kind = site.reference.kind
+    if let position = logicalIDPosition(site) {
+      report(
+        .referenceInLogicalID,
+        "reference in \(position), which names a logical ID; CloudFormation resolves no "
+          + "reference there", at: site)
+      return
+    }
+    switch path.first {
+    case "Resources":
+      checkResource(site, path: path)
+    case "Parameters":
+      if kind == .ssmSecure {
+        report(
+          .secureInParametersOrOutputs,
+          "'ssm-secure' is not accepted in 'Parameters'; give the property a secure reference "
+            + "directly, or use a 'NoEcho' parameter", at: site)
+      } else if kind == .ssm, site.reference.version == nil, !site.needsEvaluation {
+        report(
+          .versionRequiredInParameters,
+          "'ssm' reference in 'Parameters' names no version, which CloudFormation requires there; "
+            + "write '\(Self.withVersion(site.reference))' or use a parameter of type "
+            + "'AWS::SSM::Parameter::Value<String>'", at: site)
+      }
+    case "Outputs":
+      if kind == .ssmSecure {
+        report(
+          .secureInParametersOrOutputs,
+          "'ssm-secure' is not accepted in 'Outputs'; CloudFormation fails the change set",
+          at: site)
+      } else if kind == .secretsManager {
+        report(
+          .secretInOutputs,
+          "'secretsmanager' reference in 'Outputs' is not resolved: CloudFormation returns "
+            + "the literal text", at: site)
+      }
+    default:
+      if kind == .ssmSecure {
+        let section = path.first.map { "'\($0)'" } ?? "this file"
+        report(
+          .ssmSecurePlacement,
+          "'ssm-secure' is accepted only in 11 resource properties, not in \(section)", at: site)
+      }
+    }
+  }
+
+  private mutating func checkResource(_ site: ReferenceSite, path: [String]) {
+    guard path.count >= 3 else { return }
+    let logicalID = path[1]
+    let type = resourceTypes[logicalID] ?? ""
+    let kind = site.reference.kind
+    switch path[2] {
+    case "Properties":
+      let property = path[3...]
+      let propertyName = property.joined(separator: "/")
+      if let pattern = PlacementRules.userDataProperties[type],
+        property.starts(with: pattern)
+      {
+        report(
+          .referenceInUserData,
+          "references are not supported in EC2 'UserData' ('\(type)'): CloudFormation does not "
+            + "resolve them there; read the value on the instance instead", at: site)
+        return
+      }
+      if kind == .ssmSecure,
+        !(PlacementRules.ssmSecureProperties[type] ?? []).contains(where: {
+          PlacementRules.matches(property, $0)
+        })
+      {
+        var notes: [Diagnostic.Note] = []
+        if let accepted = PlacementRules.ssmSecureProperties[type] {
+          let list = accepted.map { "'\($0.joined(separator: "/"))'" }.joined(separator: ", ")
+          notes.append(.init("'\(type)' accepts 'ssm-secure' in \(list)"))
+        } else if PlacementRules.isCustomResource(type) {
+          notes.append(.init("CloudFormation passes no secure values to custom resources"))
+        }
+        report(
+          .ssmSecurePlacement,
+          "'ssm-secure' is not accepted in '\(type)' property '\(propertyName)'; "
+            + "CloudFormation fails the change set (use 'secretsmanager', accepted in every property)",
+          at: site, notes: notes)
+      }
+      if kind == .secretsManager, PlacementRules.isCustomResource(type) {
+        report(
+          .secretInCustomResource,
+          "'secretsmanager' reference in custom resource '\(logicalID)' ('\(type)'): "
+            + "CloudFormation passes no secure values to custom resources", at: site)
+      }
+      if kind == .secretsManager,
+        let field = property.last(where: PlacementRules.expectsSecretIdentifier)
+      {
+        report(
+          .secretWhereARNExpected,
+          "'secretsmanager' reference in '\(field)', which expects the secret's ARN or id: the "
+            + "reference resolves to the secret's value; use '!Ref' of the secret or its ARN",
+          at: site)
+      }
+    case "Metadata":
+      if path.count >= 4, path[3] == "AWS::CloudFormation::Init" {
+        report(
+          .referenceInInit,
+          "references are not supported in 'AWS::CloudFormation::Init' metadata: CloudFormation "
+            + "does not resolve them there; read the value on the instance instead", at: site)
+      } else if kind == .secretsManager {
+        report(
+          .secretInMetadata,
+          "'secretsmanager' reference in the 'Metadata' of '\(logicalID)', which the console "
+            + "shows; CloudFormation does not accept secrets there", at: site)
+      } else if kind == .ssmSecure {
+        report(
+          .ssmSecurePlacement,
+          "'ssm-secure' is accepted only in 11 resource properties, not in resource 'Metadata'",
+          at: site)
+      }
+    default:
+      if kind == .ssmSecure {
+        report(
+          .ssmSecurePlacement,
+          "'ssm-secure' is accepted only in 11 resource properties, not in '\(path[2])'",
+          at: site)
+      }
+    }
+  }
+
+  /// Where a value names a logical ID or condition: a `Ref` argument, the resource of an
+  /// `Fn::GetAtt`, the condition of an `Fn::If`, `!Condition`, `DependsOn`, `Condition`.
+  private func logicalIDPosition(_ site: ReferenceSite) -> String? {
+    let syntax = site.syntaxPath.components
+    guard let last = syntax.last else { return nil }
+    let path = site.path.components
+    if last == "Ref" { return "a 'Ref'" }
+    if last == "Condition", path.last != "Condition" { return "a 'Condition'" }
+    if path.count == 3, path[0] == "Resources" || path[0] == "Outputs", path[2] == "Condition" {
+      return "'Condition'"
+    }
+    if syntax.count >= 2, last == "0" {
+      switch syntax[syntax.count - 2] {
+      case "Fn::GetAtt": return "the resource of an 'Fn::GetAtt'"
+      case "Fn::If": return "the condition of an 'Fn::If'"
+      default: break
+      }
+    }
+    if path.count >= 3, path[0] == "Resources", path[2] == "DependsOn" { return "'DependsOn'" }
+    return nil
+  }
+
+  /// `{{resolve:ssm:/a/b}}` → `{{resolve:ssm:/a/b:VERSION}}`, for a message.
+  static func withVersion(_ reference: Reference) -> String {
+    let close = reference.delimiter.close
+    guard reference.text.hasSuffix(close) else { return reference.text }
+    return String(reference.text.dropLast(close.count)) + ":VERSION" + close
+  }
+
+  // MARK: The limit
+
+  mutating func checkLimit() {
+    let limit = PlacementRules.referenceLimit
+    guard sites.count > limit else { return }
+    let site = sites[limit]
+    let inMappings = sites.filter { $0.path.first == "Mappings" }.count
+    var notes: [Diagnostic.Note] = [
+      .init("the first reference is here", file: sites[0].file, range: sites[0].range)
+    ]
+    if inMappings > 0 {
+      notes.append(
+        .init(
+          "\(inMappings) of them are in 'Mappings'; CloudFormation may count only the "
+            + "entries the template selects"))
+    }
+    report(
+      .tooManyReferences,
+      "template has \(sites.count) dynamic references; CloudFormation accepts at most \(limit) "
+        + "(this is reference \(limit + 1))",
+      at: site, notes: notes)
+  }
+}

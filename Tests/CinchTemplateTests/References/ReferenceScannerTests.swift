@@ -1,0 +1,125 @@
+import Testing
+
+@testable import CinchTemplate
+
+/// Spans checked against positions marked in the input (1️⃣ … 2️⃣ is the expected span).
+@Suite struct ReferenceScannerTests {
+  private func issue(_ marked: MarkedText, mode: ReferenceScanner.Mode = .plain)
+    -> ReferenceIssue?
+  {
+    let scan = ReferenceScanner.scan(marked.text, mode: mode)
+    #expect(scan.issues.count == 1)
+    return scan.issues.first
+  }
+
+  @Test(arguments: [
+    ("{{resolve:ssm:/a:1️⃣prod2️⃣}}", DiagnosticCode.versionNotANumber),
+    ("x {{resolve:1️⃣SSM2️⃣:/a}} y", .unknownService),
+    ("{{resolve:ssm:/my1️⃣ 2️⃣app}}", .invalidName),
+    ("{{resolve:ssm:/b:1:2}}", .tooManySegments),
+    ("{{resolve:secretsmanager:s:1️⃣SecretBinary2️⃣}}", .secretStringSegment),
+    ("{{resolve:secretsmanager:s:SecretString:k:1️⃣AWSCURRENT:abc2️⃣}}", .stageAndVersionId),
+    ("{{resolve:ssm:1️⃣{{resolve:ssm:/in}}2️⃣}}", .nestedReference),
+    ("{{resolve:secretsmanager:s:SecretString:k1️⃣\\2️⃣}}", .trailingBackslash),
+    ("ok 1️⃣{{resolve:2️⃣ssm:/a", .unterminatedReference),
+    ("{{resolve:ssm:/a1️⃣:2️⃣}}", .emptyVersion),
+    (
+      "{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:1️⃣12345678901x2️⃣:secret:s}}",
+      .invalidSecretARN
+    ),
+  ])
+  func issueSpans(_ input: String, _ code: DiagnosticCode) throws {
+    let marked = MarkedText(input)
+    let found = try #require(issue(marked))
+    #expect(found.code == code)
+    if marked.offset(1) >= 0 { #expect(found.span == marked.span(1, 2)) }
+  }
+
+  @Test func tooManySegmentsPointsAtTheExtraSegments() throws {
+    let marked = MarkedText("{{resolve:ssm:/b:11️⃣:22️⃣}}")
+    #expect(try #require(issue(marked)).span == marked.span(1, 2))
+  }
+
+  @Test func subPlaceholderBraceIsNotHalfTheCloser() throws {
+    // AWS's own RDS samples: the reference ends at the third brace.
+    let marked = MarkedText("1️⃣{{resolve:secretsmanager:${DBCredential}}}2️⃣")
+    let scan = ReferenceScanner.scan(marked.text, mode: .sub)
+    let found = try #require(scan.references.first)
+    #expect(scan.issues.isEmpty)
+    #expect(found.span == marked.span(1, 2))
+    #expect(found.reference.name == "${DBCredential}")
+    #expect(found.placeholders.map(\.name) == ["DBCredential"])
+  }
+
+  @Test func outsideSubTheSameTextIsNotAPlaceholder() throws {
+    let marked = MarkedText("{{resolve:secretsmanager:1️⃣${2️⃣DBCredential}}}")
+    let found = try #require(issue(marked))
+    #expect(found.code == .invalidName)
+    #expect(found.span == marked.span(1, 2))
+    #expect(found.referenceSpan == 0..<(marked.text.utf8.count - 1))
+  }
+
+  @Test func colonsInsidePlaceholdersSplitNothing() throws {
+    let scan = ReferenceScanner.scan(
+      "{{resolve:secretsmanager:arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db:SecretString:password}}",
+      mode: .sub)
+    let reference = try #require(scan.references.first).reference
+    #expect(scan.issues.isEmpty)
+    #expect(
+      reference.name
+        == "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db")
+    #expect(reference.jsonKey == "password")
+  }
+
+  @Test func delimitersAreReported() {
+    let scan = ReferenceScanner.scan("<<resolve:ssm:/a>> {{resolve:ssm:/b}}")
+    #expect(scan.references.map(\.reference.delimiter) == [.angles, .braces])
+    #expect(scan.references.map(\.reference.text) == ["<<resolve:ssm:/a>>", "{{resolve:ssm:/b}}"])
+  }
+
+  @Test func stageAndVersionIdStillYieldsTheReference() {
+    let scan = ReferenceScanner.scan("{{resolve:secretsmanager:s:SecretString:k:AWSCURRENT:v1}}")
+    #expect(scan.references.count == 1)
+    #expect(scan.issues.map(\.code) == [.stageAndVersionId])
+  }
+
+  @Test func braceLessTextIsNotAReference() {
+    #expect(ReferenceScanner.scan("resolve:ssm:/golden/ami").isEmpty)
+    #expect(ReferenceScanner.scan("resolve:ssm:/golden/ami:prod", mode: .sub).isEmpty)
+  }
+
+  @Test func opaqueSpansReadLikePlaceholders() {
+    var bytes = Array("{{resolve:secretsmanager:${X}:SecretString:password}}".utf8)
+    let scan = bytes.withUnsafeMutableBufferPointer { buffer in
+      ReferenceScanner.scan(
+        bytes: UnsafeBufferPointer(buffer), mode: .plain,
+        opaque: [ReferencePlaceholder(name: "X", span: 25..<29)])
+    }
+    #expect(scan.issues.isEmpty)
+    #expect(scan.references.first?.reference.name == "${X}")
+    #expect(scan.references.first?.placeholders.map(\.name) == ["X"])
+  }
+
+  /// Hostile shapes that would make a naive scanner quadratic: each must finish (no timing
+  /// assertion; a quadratic scanner makes this test run for minutes instead of milliseconds).
+  @Test func hostileTextStaysLinear() {
+    let count = 20_000
+    let openers = String(repeating: "{{resolve:", count: count)
+    let scan = ReferenceScanner.scan(openers)
+    #expect(scan.issues.count == count)
+    #expect(scan.issues.allSatisfy { $0.code == .unterminatedReference })
+
+    let spaced = String(repeating: "{{ resolve:x ", count: count)
+    #expect(ReferenceScanner.scan(spaced).issues.count == count)
+
+    let dollars = "{{resolve:ssm:" + String(repeating: "${", count: count * 5)
+    #expect(
+      ReferenceScanner.scan(dollars, mode: .sub).issues.map(\.code) == [.unterminatedReference])
+
+    let mixed = "{{resolve:" + String(repeating: "<<resolve:{{resolve:x}}", count: count)
+    #expect(!ReferenceScanner.scan(mixed).isEmpty)
+
+    let valid = String(repeating: "{{resolve:ssm:/a/b:1}}", count: count)
+    #expect(ReferenceScanner.scan(valid).references.count == count)
+  }
+}
