@@ -764,7 +764,8 @@ def row_lines(row: Row):
             ratio = "1.00× (baseline)"
         elif base_median:
             value = median / base_median
-            ratio = f"{value:.2f}×" if value >= 1 else f"{value:.3g}× ({1 / value:,.1f}× faster)"
+            faster = 1 / value
+            ratio = f"{value:.2f}×" if value >= 1 else f"{value:.3g}× ({faster:,.{0 if faster >= 100 else 1}f}× faster)"
         else:
             ratio = "—"
         peak = max(s.rss_kb for s in c.samples)
