@@ -4,7 +4,7 @@ PREFIX     ?= /usr/local
 CONFIG     ?= debug
 BIN_DIR     = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build release test run lint install clean
+.PHONY: all deps build release test run lint install clean bench bench-smoke bench-profile bench-deps
 
 all: build
 
@@ -27,6 +27,28 @@ test: deps
 ## run: build, then show cinch at work on a template from templates/ (see Scripts/demo.sh)
 run: deps build
 	@Scripts/demo.sh "$(BIN_DIR)/cinch"
+
+## bench: release build, generated templates, every benchmark side by side with cfn-lint and the C floor;
+## prints the table and writes Docs/Performance.md (minutes). BUILD_TIME=1 also times a clean debug build.
+bench: deps bench-deps
+	$(SWIFT) build -c release --product cinch
+	python3 Benchmarks/run.py --cinch "$$($(SWIFT) build -c release --show-bin-path)/cinch" --write-docs $(if $(BUILD_TIME),--build-time)
+
+## bench-smoke: the harness on the smallest template, one run each (seconds); proves it still runs, writes no docs
+bench-smoke: deps
+	$(SWIFT) build -c $(CONFIG) --product cinch
+	python3 Benchmarks/run.py --smoke --cinch "$(BIN_DIR)/cinch"
+
+## bench-profile: callgrind instruction counts of `cinch parse` vs the floor (SIZE=10000 by default)
+bench-profile: deps
+	$(SWIFT) build -c release --product cinch
+	python3 Benchmarks/run.py --cinch "$$($(SWIFT) build -c release --show-bin-path)/cinch" --profile $(or $(SIZE),10000)
+
+# cfn-lint for the bench only (never for `make test`): from PATH, else into Benchmarks/out/venv from PyPI.
+bench-deps:
+	@command -v cfn-lint >/dev/null 2>&1 || [ -x Benchmarks/out/venv/bin/cfn-lint ] || \
+	  { python3 -m venv Benchmarks/out/venv && Benchmarks/out/venv/bin/pip install --quiet cfn-lint; } || \
+	  echo "bench: cfn-lint could not be installed; its rows will say so" >&2
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

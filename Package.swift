@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // cinch: a compiler for infrastructure templates. The module graph is DESIGN §2:
-// cinch → CinchCLI → (CinchCompiler →) CinchTemplate → CYAML, dependencies pointing one way.
+// cinch → CinchCLI → (CinchCompiler →) CinchTemplate → CYAML and CinchStore → GRDB, COpenSSL,
+// dependencies pointing one way.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -18,12 +19,26 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     .systemLibrary(
       name: "CYAML",
       pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]
+    ),
+    .systemLibrary(
+      name: "COpenSSL",
+      pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"])]
+    ),
+    .target(
+      name: "CinchStore",
+      dependencies: [
+        "COpenSSL",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
+      swiftSettings: strict
     ),
     .target(
       name: "CinchJSON",
@@ -36,13 +51,13 @@ let package = Package(
     ),
     .target(
       name: "CinchCompiler",
-      dependencies: ["CinchTemplate"],
+      dependencies: ["CinchTemplate", "CinchStore", "CinchJSON"],
       swiftSettings: strict
     ),
     .target(
       name: "CinchCLI",
       dependencies: [
-        "CinchTemplate", "CinchJSON",
+        "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -66,21 +81,30 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(
-      name: "CinchJSONTests",
-      dependencies: ["CinchJSON", "_CinchTestSupport"],
-      swiftSettings: strict
-    ),
-    .testTarget(
-      name: "CinchCompilerTests",
+      name: "CinchStoreTests",
       dependencies: [
-        "CinchCompiler", "CinchTemplate", "_CinchTestSupport",
+        "CinchStore",
+        .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strict
     ),
     .testTarget(
+      name: "CinchCompilerTests",
+      dependencies: [
+        "CinchCompiler", "CinchStore", "CinchTemplate", "CinchJSON", "_CinchTestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CinchJSONTests",
+      dependencies: ["CinchJSON", "_CinchTestSupport"],
+      swiftSettings: strict
+    ),
+    .testTarget(
       name: "CinchCLITests",
-      dependencies: ["CinchCLI", "CinchTemplate", "CinchJSON", "_CinchTestSupport"],
+      dependencies: ["CinchCLI", "CinchTemplate", "CinchJSON", "CinchStore", "_CinchTestSupport"],
       swiftSettings: strict
     ),
   ]

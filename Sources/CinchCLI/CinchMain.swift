@@ -21,7 +21,13 @@ public struct CinchMain: AsyncParsableCommand {
       CheckCommand.self,
       GraphCommand.self,
       ConsumersCommand.self,
+      LockCommand.self,
       ParseCommand.self,
+      InitCommand.self,
+      SSMCommand.self,
+      KMSCommand.self,
+      RekeyCommand.self,
+      AuditCommand.self,
     ]
   )
 
@@ -46,6 +52,11 @@ public struct CinchMain: AsyncParsableCommand {
       // The command groups that mirror the aws CLI report usage errors its way (exit 252).
       if let code = AWSCommandLine.awsExitCode(for: error, root: Self.self, arguments: arguments) {
         terminate(code)
+      }
+      // Store commands that fail outside the aws-style groups: one line, exit 2.
+      if let failure = error as? CLIFailure {
+        Output.stderr("cinch: \(failure.message)\n")
+        terminate(ExitStatus.failure)
       }
       let code = exitCode(for: error)
       let message = fullMessage(for: error)

@@ -1,0 +1,210 @@
+import CinchJSON
+import CinchStore
+import Foundation
+
+/// Reading request parameters from the command line and `--cli-input-json` together, the aws
+/// CLI's way: a flag wins over the JSON, `file://PATH` loads a value from a file, structure
+/// parameters take shorthand or JSON.
+extension AWSCLIInput? {
+  func string(_ key: String, flag: String?, option: String) throws -> String? {
+    let value = try self.map { try $0.string(key, flag: flag) } ?? flag
+    return try value.map { try Paramfile.load($0, option: option) }
+  }
+
+  func bool(_ key: String, flag: Bool?) throws -> Bool? {
+    try self.map { try $0.bool(key, flag: flag) } ?? flag
+  }
+
+  func integer(_ key: String, flag: Int?) throws -> Int? {
+    try self.map { try $0.integer(key, flag: flag) } ?? flag
+  }
+
+  /// A list of strings: the flag's arguments (one JSON list argument is read as JSON), else
+  /// the JSON member.
+  func strings(_ key: String, flag: [String], option: String) throws -> [String]? {
+    if !flag.isEmpty {
+      if flag.count == 1, flag[0].trimmingCharacters(in: .whitespaces).hasPrefix("[") {
+        let value = try AWSStructures.parseJSON(flag[0], option: option)
+        guard let list = value.arrayValue?.compactMap(\.stringValue),
+          list.count == value.arrayValue?.count
+        else {
+          throw AWSUsageError.parsingParameter(option, "Expected a list of strings")
+        }
+        return list
+      }
+      return flag
+    }
+    return try self.map { try $0.strings(key, flag: nil) } ?? nil
+  }
+
+  /// A list of structures: each flag argument in shorthand or JSON (a JSON list in one
+  /// argument is the whole list), else the JSON member.
+  func structures(_ key: String, flag: [String], option: String) throws -> [JSONObject]? {
+    if !flag.isEmpty { return try AWSStructures.parse(flag, option: option) }
+    guard let value = self?.value(key) else { return nil }
+    guard let list = value.arrayValue else {
+      throw AWSUsageError.parameterValidation([
+        "Invalid type for parameter \(key), value: <redacted>, type: <class 'dict'>, "
+          + "valid types: <class 'list'>, <class 'tuple'>"
+      ])
+    }
+    return try list.enumerated().map { index, element in
+      guard let object = element.objectValue else {
+        throw AWSUsageError.parameterValidation([
+          "Invalid type for parameter \(key)[\(index)], value: <redacted>, valid types: <class 'dict'>"
+        ])
+      }
+      return object
+    }
+  }
+}
+
+/// `file://PATH` values, as the aws CLI loads them for any parameter.
+enum Paramfile {
+  static func load(_ value: String, option: String) throws -> String {
+    guard value.hasPrefix("file://") else { return value }
+    let path = String(value.dropFirst("file://".count))
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw AWSUsageError.parsingParameter(
+        option, "Unable to load paramfile \(value): [Errno 2] No such file or directory: '\(path)'")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw AWSUsageError.parsingParameter(
+        option, "Unable to load paramfile \(value): the file is not UTF-8 text")
+    }
+    return text
+  }
+}
+
+/// Structure parameters from the command line.
+enum AWSStructures {
+  static func parseJSON(_ text: String, option: String) throws -> JSONValue {
+    do {
+      return try JSONValueParser.parse(text)
+    } catch {
+      throw AWSUsageError.parsingParameter(option, "Invalid JSON: \(error)")
+    }
+  }
+
+  /// Each argument: `Key=a,Value=b` shorthand, a JSON object, or a JSON list of objects.
+  static func parse(_ arguments: [String], option: String) throws -> [JSONObject] {
+    var objects: [JSONObject] = []
+    for argument in arguments {
+      let text = try Paramfile.load(argument, option: option)
+      let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+      if trimmed.hasPrefix("[") || trimmed.hasPrefix("{") {
+        let value = try parseJSON(trimmed, option: option)
+        if let object = value.objectValue {
+          objects.append(object)
+        } else if let list = value.arrayValue, list.allSatisfy({ $0.objectValue != nil }) {
+          objects += list.compactMap(\.objectValue)
+        } else {
+          throw AWSUsageError.parsingParameter(option, "Expected a JSON object or list of objects")
+        }
+        continue
+      }
+      let shorthand: Shorthand
+      do {
+        shorthand = try Shorthand.parse(text)
+      } catch {
+        throw AWSUsageError.parsingParameter(option, error.description)
+      }
+      var object = JSONObject()
+      for member in shorthand.members {
+        switch member.value {
+        case .scalar(let value): object[member.key] = .string(value)
+        case .list(let values): object[member.key] = .array(values.map(JSONValue.string))
+        }
+      }
+      objects.append(object)
+    }
+    return objects
+  }
+
+  /// A string member of a structure.
+  static func string(_ object: JSONObject, _ key: String, in parameter: String, required: Bool)
+    throws -> String?
+  {
+    guard let value = object[key], value != .null else {
+      if required {
+        throw AWSUsageError.parameterValidation([
+          "Missing required parameter in \(parameter): \"\(key)\""
+        ])
+      }
+      return nil
+    }
+    guard let string = value.stringValue else {
+      throw AWSUsageError.parameterValidation([
+        "Invalid type for parameter \(parameter).\(key), value: <redacted>, valid types: <class 'str'>"
+      ])
+    }
+    return string
+  }
+
+  /// A list-of-strings member; a single string counts as a list of one (shorthand `Values=a`).
+  static func strings(_ object: JSONObject, _ key: String, in parameter: String) throws
+    -> [String]?
+  {
+    guard let value = object[key], value != .null else { return nil }
+    if let string = value.stringValue { return [string] }
+    guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
+      throw AWSUsageError.parameterValidation([
+        "Invalid type for parameter \(parameter).\(key), value: <redacted>, valid types: <class 'list'>, <class 'tuple'>"
+      ])
+    }
+    return list.compactMap(\.stringValue)
+  }
+
+  /// Refuses members the structure does not have.
+  static func checkMembers(_ object: JSONObject, allowed: [String], in parameter: String) throws {
+    let unknown = object.keys.filter { !allowed.contains($0) }
+    guard unknown.isEmpty else {
+      throw AWSUsageError.parameterValidation(
+        unknown.map {
+          "Unknown parameter in \(parameter): \"\($0)\", must be one of: "
+            + allowed.joined(separator: ", ")
+        })
+    }
+  }
+
+  static func tags(_ objects: [JSONObject]?, parameter: String = "Tags") throws -> [Tag]? {
+    try objects?.enumerated().map { index, object in
+      let name = "\(parameter)[\(index)]"
+      try checkMembers(object, allowed: ["Key", "Value"], in: name)
+      return Tag(
+        key: try string(object, "Key", in: name, required: true) ?? "",
+        value: try string(object, "Value", in: name, required: true) ?? "")
+    }
+  }
+
+  static func parameterFilters(_ objects: [JSONObject]?) throws -> [ParameterStringFilter]? {
+    try objects?.enumerated().map { index, object in
+      let name = "ParameterFilters[\(index)]"
+      try checkMembers(object, allowed: ["Key", "Option", "Values"], in: name)
+      return ParameterStringFilter(
+        key: try string(object, "Key", in: name, required: true) ?? "",
+        option: try string(object, "Option", in: name, required: false),
+        values: try strings(object, "Values", in: name))
+    }
+  }
+
+  static func legacyFilters(_ objects: [JSONObject]?) throws -> [ParametersFilter]? {
+    try objects?.enumerated().map { index, object in
+      let name = "Filters[\(index)]"
+      try checkMembers(object, allowed: ["Key", "Values"], in: name)
+      return ParametersFilter(
+        key: try string(object, "Key", in: name, required: true) ?? "",
+        values: try strings(object, "Values", in: name) ?? [])
+    }
+  }
+
+  static func kmsTags(_ objects: [JSONObject]?) throws -> [KMSTag]? {
+    try objects?.enumerated().map { index, object in
+      let name = "Tags[\(index)]"
+      try checkMembers(object, allowed: ["TagKey", "TagValue"], in: name)
+      return KMSTag(
+        tagKey: try string(object, "TagKey", in: name, required: true) ?? "",
+        tagValue: try string(object, "TagValue", in: name, required: true) ?? "")
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import CinchStore
+import Foundation
+
+/// `cinch init`: creates the store and its master key, refusing to overwrite either.
+struct InitCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "init",
+    abstract: "Create an encrypted store and its master key (never overwrites either).",
+    discussion: """
+      By default a new key file (32 random bytes, mode 0600) is written beside the store. With \
+      CINCH_MASTER_KEY set, that key is used instead; with --passphrase, the key is derived \
+      from CINCH_PASSPHRASE (or a passphrase typed at the terminal) with scrypt.
+      """)
+
+  @OptionGroup var storeOptions: StoreOptions
+
+  @Flag(
+    help: "Lock the store with a passphrase (CINCH_PASSPHRASE or a prompt) instead of a key file.")
+  var passphrase = false
+
+  func run() async throws {
+    let environment = ProcessInfo.processInfo.environment
+    let path = storeOptions.storePath(environment)
+    let provision: MasterKeyProvision
+    var described: String
+    if passphrase {
+      guard let secret = try Self.newPassphrase(environment, for: "store '\(path)'") else {
+        throw CLIFailure("--passphrase needs CINCH_PASSPHRASE or a terminal to type it at")
+      }
+      provision = .passphrase(secret, origin: "CINCH_PASSPHRASE")
+      described = "locked with a passphrase"
+    } else if let key = environment["CINCH_MASTER_KEY"], !key.isEmpty, storeOptions.keyFile == nil {
+      guard
+        case .key(let bytes, let origin) = try MasterKeySource.base64Key(
+          key, origin: "CINCH_MASTER_KEY")
+      else { throw CLIFailure("CINCH_MASTER_KEY holds no key") }
+      provision = .key(bytes, origin: origin)
+      described = "locked with the key in CINCH_MASTER_KEY"
+    } else {
+      let keyPath = storeOptions.keyFilePath(environment).path
+      provision = .newKeyFile(path: keyPath)
+      described = "key file '\(keyPath)' (mode 0600: keep it out of version control)"
+    }
+    do {
+      let store = try await SQLiteStore.create(
+        at: path, master: provision, configuration: StoreOptions.configuration(environment))
+      try store.close()
+    } catch let error as StoreAccessError {
+      throw CLIFailure("\(error)")
+    }
+    Output.stdout("created store '\(path)', \(described)\n")
+  }
+
+  /// `CINCH_PASSPHRASE`, or one typed twice at the terminal.
+  static func newPassphrase(_ environment: [String: String], for what: String) throws
+    -> SecretBytes?
+  {
+    if let text = environment["CINCH_PASSPHRASE"], !text.isEmpty { return SecretBytes(utf8: text) }
+    return try PassphrasePrompt.readNew(what)
+  }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import CinchStore
+
+struct DescribeParametersCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "describe-parameters",
+    abstract: "Metadata of parameters (never values), filtered by name, path, type, key, tier, tag."
+  )
+
+  @OptionGroup var global: AWSGlobalOptions
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var pagination: PaginationOptions
+
+  @Option(parsing: .upToNextOption, help: "Legacy filters: Key=Name|Type|KeyId,Values=… ")
+  var filters: [String] = []
+  @Option(
+    parsing: .upToNextOption,
+    help: "Filters: Key=Name|Path|Type|KeyId|Tier|DataType|tag:KEY,Option=…,Values=… ")
+  var parameterFilters: [String] = []
+  @Flag(
+    inversion: .prefixedNo, help: "Parameters shared with this account (none in a local store).")
+  var shared: Bool?
+
+  func run() async throws {
+    try await AWSCommand.run(
+      "DescribeParameters", global, pagination: .resultKey("Parameters")
+    ) { input in
+      try input?.validateKeys(allowed: [
+        "Filters", "ParameterFilters", "MaxResults", "NextToken", "Shared",
+      ])
+      let legacy = try AWSStructures.legacyFilters(
+        input.structures("Filters", flag: filters, option: "--filters"))
+      let modern = try AWSStructures.parameterFilters(
+        input.structures("ParameterFilters", flag: parameterFilters, option: "--parameter-filters"))
+      let shared = try input.bool("Shared", flag: shared)
+      let store = try await storeOptions.openForAWSCommand()
+      let (items, next) = try await pagination.collect(
+        startingToken: try input.string("NextToken", flag: nil, option: "--starting-token"),
+        pageSize: try input.integer("MaxResults", flag: nil), defaultPageSize: 50
+      ) { size, token in
+        let page = try await store.describeParameters(
+          DescribeParametersRequest(
+            filters: legacy, parameterFilters: modern, maxResults: size, nextToken: token,
+            shared: shared))
+        return (page.parameters, page.nextToken)
+      }
+      return DescribeParametersResponse(parameters: items, nextToken: next)
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import CinchStore
+
+struct GetParameterHistoryCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "get-parameter-history",
+    abstract: "Every retained version of a parameter (the last 100), oldest first, with labels.")
+
+  @OptionGroup var global: AWSGlobalOptions
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var pagination: PaginationOptions
+
+  @Option(help: "The name or ARN.")
+  var name: String?
+  @Flag(inversion: .prefixedNo, help: "Decrypt SecureString values.")
+  var withDecryption: Bool?
+
+  func run() async throws {
+    try await AWSCommand.run(
+      "GetParameterHistory", global, pagination: .resultKey("Parameters")
+    ) { input in
+      try input.requireParameters([("Name", "--name", name != nil)])
+      try input?.validateKeys(allowed: ["Name", "WithDecryption", "MaxResults", "NextToken"])
+      let name = try input.string("Name", flag: name, option: "--name") ?? ""
+      let decrypt = try input.bool("WithDecryption", flag: withDecryption)
+      let store = try await storeOptions.openForAWSCommand()
+      let (items, next) = try await pagination.collect(
+        startingToken: try input.string("NextToken", flag: nil, option: "--starting-token"),
+        pageSize: try input.integer("MaxResults", flag: nil), defaultPageSize: 50
+      ) { size, token in
+        let page = try await store.getParameterHistory(
+          GetParameterHistoryRequest(
+            name: name, withDecryption: decrypt, maxResults: size, nextToken: token))
+        return (page.parameters, page.nextToken)
+      }
+      return GetParameterHistoryResponse(parameters: items, nextToken: next)
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import CinchStore
+
+struct GetParametersByPathCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "get-parameters-by-path",
+    abstract: "Read the parameters under a path: one level, or everything with --recursive.")
+
+  @OptionGroup var global: AWSGlobalOptions
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var pagination: PaginationOptions
+
+  @Option(help: "The path, starting with /.")
+  var path: String?
+  @Flag(inversion: .prefixedNo, help: "Include every level below the path.")
+  var recursive: Bool?
+  @Option(
+    parsing: .upToNextOption,
+    help: "Filters: Key=Type|KeyId|Label,Option=Equals|BeginsWith,Values=… ")
+  var parameterFilters: [String] = []
+  @Flag(inversion: .prefixedNo, help: "Decrypt SecureString values.")
+  var withDecryption: Bool?
+
+  func run() async throws {
+    try await AWSCommand.run(
+      "GetParametersByPath", global, pagination: .resultKey("Parameters")
+    ) { input in
+      try input.requireParameters([("Path", "--path", path != nil)])
+      try input?.validateKeys(allowed: [
+        "Path", "Recursive", "ParameterFilters", "WithDecryption", "MaxResults", "NextToken",
+      ])
+      let path = try input.string("Path", flag: path, option: "--path") ?? ""
+      let recursive = try input.bool("Recursive", flag: recursive)
+      let filters = try AWSStructures.parameterFilters(
+        input.structures("ParameterFilters", flag: parameterFilters, option: "--parameter-filters"))
+      let decrypt = try input.bool("WithDecryption", flag: withDecryption)
+      let store = try await storeOptions.openForAWSCommand()
+      let (items, next) = try await pagination.collect(
+        startingToken: try input.string("NextToken", flag: nil, option: "--starting-token"),
+        pageSize: try input.integer("MaxResults", flag: nil), defaultPageSize: 10
+      ) { size, token in
+        let page = try await store.getParametersByPath(
+          GetParametersByPathRequest(
+            path: path, recursive: recursive, parameterFilters: filters, withDecryption: decrypt,
+            maxResults: size, nextToken: token))
+        return (page.parameters, page.nextToken)
+      }
+      return GetParametersByPathResponse(parameters: items, nextToken: next)
+    }
+  }
+}

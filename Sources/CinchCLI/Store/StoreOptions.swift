@@ -1,0 +1,96 @@
+import ArgumentParser
+import CinchStore
+import Foundation
+
+/// Where the store is and how to unlock it, shared by every command that opens the store:
+/// `--store` / `CINCH_STORE` (default `.cinch/store.db`) and `--key-file` /
+/// `CINCH_MASTER_KEY_FILE` (default `master.key` beside the store), or `CINCH_MASTER_KEY`
+/// (base64), or `CINCH_PASSPHRASE` (or a prompt on a terminal). The region and account of ARNs
+/// come from `AWS_REGION` / `AWS_DEFAULT_REGION` and `CINCH_ACCOUNT_ID`.
+struct StoreOptions: ParsableArguments {
+  @Option(
+    name: .customLong("store"),
+    help: "The store file (default: $CINCH_STORE or .cinch/store.db).")
+  var store: String?
+
+  @Option(
+    name: .customLong("key-file"),
+    help: "The master key file (default: $CINCH_MASTER_KEY_FILE or master.key beside the store).")
+  var keyFile: String?
+
+  static let defaultStore = ".cinch/store.db"
+
+  func storePath(_ environment: [String: String]) -> String {
+    store ?? environment["CINCH_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultStore
+  }
+
+  /// The key file named by the flag or the environment, or the default beside the store.
+  func keyFilePath(_ environment: [String: String]) -> (path: String, explicit: Bool) {
+    if let keyFile { return (keyFile, true) }
+    if let path = environment["CINCH_MASTER_KEY_FILE"], !path.isEmpty { return (path, true) }
+    let directory = (storePath(environment) as NSString).deletingLastPathComponent
+    return ((directory.isEmpty ? "." : directory) + "/master.key", false)
+  }
+
+  /// Region, account and caller for ARNs, `LastModifiedUser` and the audit log.
+  static func configuration(_ environment: [String: String]) -> StoreConfiguration {
+    let region =
+      [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]]
+      .compactMap { $0 }.first { !$0.isEmpty } ?? "us-east-1"
+    let account =
+      environment["CINCH_ACCOUNT_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? "123456789012"
+    return StoreConfiguration(region: region, accountID: account, caller: caller(environment))
+  }
+
+  /// Who is calling: the access key id when one is set, else the local user.
+  static func caller(_ environment: [String: String]) -> String? {
+    if let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty { return key }
+    if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return user }
+    guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+    return String(cString: name)
+  }
+
+  /// The key source to try, in order: `--key-file`, `CINCH_MASTER_KEY`, `CINCH_PASSPHRASE`,
+  /// `CINCH_MASTER_KEY_FILE`, the default key file, and a passphrase prompt on a terminal.
+  func keySource(_ environment: [String: String]) throws -> MasterKeySource {
+    if let keyFile { return .keyFile(path: keyFile) }
+    if let key = environment["CINCH_MASTER_KEY"], !key.isEmpty {
+      return try MasterKeySource.base64Key(key, origin: "CINCH_MASTER_KEY")
+    }
+    if let passphrase = environment["CINCH_PASSPHRASE"], !passphrase.isEmpty {
+      return .passphrase(SecretBytes(utf8: passphrase), origin: "CINCH_PASSPHRASE")
+    }
+    let (path, explicit) = keyFilePath(environment)
+    if explicit || FileManager.default.fileExists(atPath: path) { return .keyFile(path: path) }
+    if let passphrase = try PassphrasePrompt.read(
+      "Passphrase for store '\(storePath(environment))': ")
+    {
+      return .passphrase(passphrase, origin: "the prompt")
+    }
+    throw StoreAccessError.keyFileNotFound(path: path)
+  }
+
+  /// Opens the store, printing its warnings (loose file modes) on stderr.
+  func open(_ environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+    -> SQLiteStore
+  {
+    let path = storePath(environment)
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw StoreAccessError.storeNotFound(path: path)
+    }
+    let store = try await SQLiteStore.open(
+      at: path, master: try keySource(environment), configuration: Self.configuration(environment))
+    for warning in store.warnings { Output.stderr("cinch: warning: \(warning)\n") }
+    return store
+  }
+
+  /// `open` for the aws-style commands: a store that cannot be opened is a configuration
+  /// error (exit 253), reported on one line.
+  func openForAWSCommand() async throws -> SQLiteStore {
+    do {
+      return try await open()
+    } catch let error as StoreAccessError {
+      throw AWSConfigurationError("cinch: \(error)")
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import GRDB
+
+/// An audit row about to be written.
+struct AuditEvent: Sendable {
+  var operation: String
+  var kind: EntryKind?
+  var name: String?
+  var version: Int?
+  var result: String
+}
+
+/// The events one operation produces; the operation wrapper appends them in its transaction.
+struct AuditTrail: Sendable {
+  let operation: String
+  let kind: EntryKind?
+  var events: [AuditEvent] = []
+
+  init(operation: String, kind: EntryKind?) {
+    self.operation = operation
+    self.kind = kind
+  }
+
+  mutating func record(
+    _ name: String?, version: Int? = nil, result: String = "ok", kind: EntryKind? = nil
+  ) {
+    events.append(
+      AuditEvent(
+        operation: operation, kind: kind ?? self.kind, name: name, version: version, result: result)
+    )
+  }
+}
+
+/// The hash-chained, append-only audit table.
+///
+/// Each row stores `hash = SHA-256(prev_hash ‖ content)`, where `content` is the row's fields
+/// (its sequence number included) length-prefixed, and `prev_hash` is the previous row's hash
+/// (for the first row, a hash of the store id). Editing a row breaks its own hash; removing or
+/// moving rows breaks the links. Removing rows from the end leaves a consistent chain, so the
+/// last row's sequence number and hash are also kept in `store_meta.audit_head` with an
+/// HMAC under a key derived from the store key: a verifier with the master key detects a
+/// truncated or wholly rewritten log too.
+enum AuditChain {
+  static func genesis(storeID: [UInt8]) -> [UInt8] {
+    Crypto.sha256(Array("cinch-audit-genesis-1".utf8) + storeID)
+  }
+
+  static func content(_ record: AuditRecord) -> [UInt8] {
+    var bytes: [UInt8] = Array("cinch-audit-1".utf8)
+    func field(_ value: String?) {
+      guard let value else {
+        bytes += [0xff, 0xff, 0xff, 0xff]
+        return
+      }
+      let utf8 = Array(value.utf8)
+      let length = UInt32(utf8.count)
+      bytes += [
+        UInt8(truncatingIfNeeded: length >> 24), UInt8(truncatingIfNeeded: length >> 16),
+        UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length),
+      ]
+      bytes += utf8
+    }
+    field(String(record.seq))
+    field(record.time)
+    field(record.operation)
+    field(record.kind)
+    field(record.name)
+    field(record.version.map(String.init))
+    field(record.result)
+    field(record.caller)
+    return bytes
+  }
+
+  static func hash(previous: [UInt8], record: AuditRecord) -> [UInt8] {
+    Crypto.sha256(previous + content(record))
+  }
+
+  static func headMAC(seq: Int, hash: [UInt8], key: SecretBytes) -> [UInt8] {
+    Crypto.hmacSHA256(key: key, Array("cinch-audit-head-1".utf8) + bigEndian(seq) + hash)
+  }
+
+  static func bigEndian(_ value: Int) -> [UInt8] {
+    let value = UInt64(bitPattern: Int64(value))
+    return stride(from: 56, through: 0, by: -8).map {
+      UInt8(truncatingIfNeeded: value >> UInt64($0))
+    }
+  }
+
+  static let timeFormat: Date.ISO8601FormatStyle = .iso8601
+    .year().month().day().dateSeparator(.dash)
+    .time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted)
+
+  static func timestamp(_ date: Date) -> String {
+    date.formatted(timeFormat)
+  }
+
+  /// Appends `events` after the current last row and moves the sealed head.
+  static func append(
+    _ events: [AuditEvent], caller: String?, at date: Date, _ db: Database, vault: KeyVault
+  ) throws {
+    guard !events.isEmpty else { return }
+    var (seq, previous) = try last(db) ?? (0, genesis(storeID: vault.storeID))
+    let time = timestamp(date)
+    for event in events {
+      seq += 1
+      let record = AuditRecord(
+        seq: seq, time: time, operation: event.operation, kind: event.kind?.rawValue,
+        name: event.name.map { String($0.prefix(2048)) }, version: event.version,
+        result: event.result, caller: caller)
+      let hash = hash(previous: previous, record: record)
+      try db.execute(
+        sql: """
+          INSERT INTO audit_log (seq, time, operation, kind, name, version, result, caller,
+            prev_hash, hash)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          record.seq, record.time, record.operation, record.kind, record.name, record.version,
+          record.result, record.caller, Data(previous), Data(hash),
+        ])
+      previous = hash
+    }
+    let mac = headMAC(seq: seq, hash: previous, key: vault.auditKey)
+    try StoreMeta.set(db, StoreMeta.auditHead, bigEndian(seq) + previous + mac)
+  }
+
+  static func last(_ db: Database) throws -> (Int, [UInt8])? {
+    guard
+      let row = try Row.fetchOne(
+        db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+    else { return nil }
+    return (row["seq"], Array(row["hash"] as Data))
+  }
+
+  static func record(_ row: Row) -> AuditRecord {
+    AuditRecord(
+      seq: row["seq"], time: row["time"], operation: row["operation"], kind: row["kind"],
+      name: row["name"], version: row["version"], result: row["result"], caller: row["caller"])
+  }
+
+  /// Walks the whole log and the sealed head.
+  static func verify(_ db: Database, vault: KeyVault) throws -> AuditVerification {
+    let rows = try Row.fetchAll(
+      db, sql: "SELECT * FROM audit_log ORDER BY seq")
+    var hashes: [[UInt8]: Int] = [:]
+    for row in rows { hashes[Array(row["hash"] as Data)] = row["seq"] }
+
+    var problems: [AuditProblem] = []
+    var expectedPrevious = genesis(storeID: vault.storeID)
+    var previousSeq: Int?
+    for row in rows {
+      let record = record(row)
+      let storedPrevious = Array(row["prev_hash"] as Data)
+      let storedHash = Array(row["hash"] as Data)
+      if storedPrevious != expectedPrevious {
+        if let follows = hashes[storedPrevious], follows != previousSeq {
+          problems.append(.reordered(seq: record.seq, follows: follows))
+        } else if record.seq > (previousSeq ?? 0) + 1 {
+          problems.append(.removed(after: previousSeq, before: record.seq))
+        } else {
+          problems.append(.unlinked(seq: record.seq, previous: previousSeq))
+        }
+      } else if hash(previous: storedPrevious, record: record) != storedHash {
+        problems.append(.edited(seq: record.seq))
+      }
+      expectedPrevious = storedHash
+      previousSeq = record.seq
+    }
+
+    guard let head = try StoreMeta.data(db, StoreMeta.auditHead), head.count == 8 + 32 + 32 else {
+      problems.append(.headMissing)
+      return AuditVerification(rowsChecked: rows.count, problems: problems)
+    }
+    let headSeq = Int(head[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+    let headHash = Array(head[8..<40])
+    let mac = Array(head[40..<72])
+    guard Crypto.constantTimeEquals(mac, headMAC(seq: headSeq, hash: headHash, key: vault.auditKey))
+    else {
+      problems.append(.headForged)
+      return AuditVerification(rowsChecked: rows.count, problems: problems)
+    }
+    let lastSeq: Int? = rows.last?["seq"]
+    if let lastSeq, lastSeq > headSeq {
+      problems.append(.appendedWithoutKey(after: headSeq))
+    } else if lastSeq.map({ $0 < headSeq }) ?? true {
+      problems.append(.truncated(lastSeq: lastSeq, headSeq: headSeq))
+    } else if expectedPrevious != headHash {
+      problems.append(.rewritten(headSeq: headSeq))
+    }
+    return AuditVerification(rowsChecked: rows.count, problems: problems)
+  }
+}

@@ -1,0 +1,95 @@
+/// One row of the audit log: who did what to which entry, and how it ended. Never a value.
+public struct AuditRecord: Codable, Sendable, Hashable {
+  /// Position in the log, from 1.
+  public var seq: Int
+  /// UTC, ISO 8601 with milliseconds.
+  public var time: String
+  /// The AWS operation name (`PutParameter`, `GetParameter`, `CreateKey`, …) or a store
+  /// operation (`Init`, `Rekey`).
+  public var operation: String
+  /// The entry kind (`ssm-parameter`, `kms-key`, …), when the row concerns an entry.
+  public var kind: String?
+  public var name: String?
+  public var version: Int?
+  /// `ok`, or the error code the operation failed with.
+  public var result: String
+  /// The caller (access key id, user) when known.
+  public var caller: String?
+
+  public init(
+    seq: Int, time: String, operation: String, kind: String? = nil, name: String? = nil,
+    version: Int? = nil, result: String, caller: String? = nil
+  ) {
+    self.seq = seq
+    self.time = time
+    self.operation = operation
+    self.kind = kind
+    self.name = name
+    self.version = version
+    self.result = result
+    self.caller = caller
+  }
+}
+
+/// What `verify` found: the rows checked and every problem, each naming the row.
+public struct AuditVerification: Sendable, Hashable {
+  public var rowsChecked: Int
+  public var problems: [AuditProblem]
+  public var isIntact: Bool { problems.isEmpty }
+
+  public init(rowsChecked: Int, problems: [AuditProblem]) {
+    self.rowsChecked = rowsChecked
+    self.problems = problems
+  }
+}
+
+/// A break in the audit log's hash chain.
+public enum AuditProblem: Sendable, Hashable, CustomStringConvertible {
+  /// The row's content no longer hashes to its recorded hash.
+  case edited(seq: Int)
+  /// The row does not link to the row before it: one of the two was edited.
+  case unlinked(seq: Int, previous: Int?)
+  /// Rows between two surviving rows (or before the first) are gone.
+  case removed(after: Int?, before: Int)
+  /// The row links to a row other than the one before it.
+  case reordered(seq: Int, follows: Int)
+  /// The log ends before the row its sealed head records.
+  case truncated(lastSeq: Int?, headSeq: Int)
+  /// The chain is consistent but does not end where the sealed head says: rows were edited and
+  /// every later hash recomputed.
+  case rewritten(headSeq: Int)
+  /// Rows follow the sealed head: they were added by something that does not hold the store key.
+  case appendedWithoutKey(after: Int)
+  case headMissing
+  /// The sealed head itself was changed.
+  case headForged
+
+  public var description: String {
+    switch self {
+    case .edited(let seq):
+      "row \(seq) was edited: its hash does not match its content"
+    case .removed(let after?, let before):
+      "rows were removed between row \(after) and row \(before)"
+    case .removed(nil, let before):
+      "rows were removed before row \(before)"
+    case .unlinked(let seq, let previous?):
+      "row \(seq) does not follow row \(previous): one of them was edited"
+    case .unlinked(let seq, nil):
+      "row \(seq) does not start the log: it or the log's start was edited"
+    case .reordered(let seq, let follows):
+      "row \(seq) is out of order: it was written after row \(follows)"
+    case .truncated(let last?, let head):
+      "rows were removed from the end: the log stops at row \(last), its sealed head is row \(head)"
+    case .truncated(nil, let head):
+      "every row was removed: the sealed head is row \(head)"
+    case .rewritten(let head):
+      "the log was rewritten: its rows no longer end in the sealed head (row \(head))"
+    case .appendedWithoutKey(let after):
+      "rows after row \(after) were added without the store key"
+    case .headMissing:
+      "the sealed head of the audit log is missing"
+    case .headForged:
+      "the sealed head of the audit log was altered"
+    }
+  }
+}

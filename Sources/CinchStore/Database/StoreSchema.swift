@@ -1,0 +1,122 @@
+import GRDB
+
+/// The store's tables, built by numbered migrations that GRDB records in `grdb_migrations`; the
+/// schema version is also kept in `store_meta` for tools that read the file without GRDB.
+///
+/// Entries are generic so Secrets Manager secrets and Vault KV paths live beside parameters:
+/// `entries` (one per name and kind), `entry_versions` (one per version: the sealed value and the
+/// version's attributes), `entry_labels` (SSM labels, Secrets Manager staging labels),
+/// `entry_tags`. Parameter attributes have their own columns because filters read them; kinds
+/// added later keep theirs in the `attributes` JSON or in new columns.
+enum StoreSchema {
+  static let version = 1
+  static let lastMigration = "v1-store"
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1-store") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE store_meta (
+            key TEXT PRIMARY KEY NOT NULL,
+            value BLOB NOT NULL
+          ) WITHOUT ROWID;
+
+          CREATE TABLE kms_keys (
+            key_id TEXT PRIMARY KEY NOT NULL,
+            key_id_bytes BLOB NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            key_manager TEXT NOT NULL,
+            key_state TEXT NOT NULL DEFAULT 'Enabled',
+            key_usage TEXT NOT NULL DEFAULT 'ENCRYPT_DECRYPT',
+            key_spec TEXT NOT NULL DEFAULT 'SYMMETRIC_DEFAULT',
+            origin TEXT NOT NULL DEFAULT 'AWS_KMS',
+            created_at REAL NOT NULL,
+            material BLOB NOT NULL
+          );
+
+          CREATE TABLE kms_key_tags (
+            key_id TEXT NOT NULL REFERENCES kms_keys(key_id) ON DELETE CASCADE,
+            tag_key TEXT NOT NULL,
+            tag_value TEXT NOT NULL,
+            PRIMARY KEY (key_id, tag_key)
+          ) WITHOUT ROWID;
+
+          CREATE TABLE kms_aliases (
+            alias_name TEXT PRIMARY KEY NOT NULL,
+            key_id TEXT NOT NULL REFERENCES kms_keys(key_id),
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+          ) WITHOUT ROWID;
+
+          CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            lookup_name TEXT NOT NULL,
+            name TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            last_version INTEGER NOT NULL DEFAULT 0,
+            attributes TEXT NOT NULL DEFAULT '{}',
+            UNIQUE (kind, lookup_name)
+          );
+
+          CREATE TABLE entry_versions (
+            entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            version_id TEXT,
+            created_at REAL NOT NULL,
+            created_by TEXT,
+            key_ref TEXT,
+            sealed BLOB,
+            type TEXT,
+            description TEXT,
+            allowed_pattern TEXT,
+            tier TEXT,
+            data_type TEXT,
+            attributes TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (entry_id, version)
+          ) WITHOUT ROWID;
+
+          CREATE UNIQUE INDEX entry_versions_version_id
+            ON entry_versions(entry_id, version_id) WHERE version_id IS NOT NULL;
+
+          CREATE TABLE entry_labels (
+            entry_id INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            PRIMARY KEY (entry_id, label),
+            FOREIGN KEY (entry_id, version)
+              REFERENCES entry_versions(entry_id, version) ON DELETE CASCADE
+          ) WITHOUT ROWID;
+
+          CREATE INDEX entry_labels_version ON entry_labels(entry_id, version);
+
+          CREATE TABLE entry_tags (
+            entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            tag_key TEXT NOT NULL,
+            tag_value TEXT NOT NULL,
+            PRIMARY KEY (entry_id, tag_key)
+          ) WITHOUT ROWID;
+
+          CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY,
+            time TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            kind TEXT,
+            name TEXT,
+            version INTEGER,
+            result TEXT NOT NULL,
+            caller TEXT,
+            prev_hash BLOB NOT NULL,
+            hash BLOB NOT NULL
+          );
+
+          CREATE INDEX audit_log_name ON audit_log(name);
+          """)
+      try db.execute(
+        sql: "INSERT INTO store_meta (key, value) VALUES ('schema_version', ?)",
+        arguments: [String(1)])
+    }
+    return migrator
+  }
+}

@@ -1,0 +1,41 @@
+/// Why a store could not be created or opened. Each is one line that names the file or the key
+/// source involved; none names key material.
+public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
+  case storeNotFound(path: String)
+  case storeExists(path: String)
+  case keyFileExists(path: String)
+  case keyFileNotFound(path: String)
+  case keyFileInvalid(path: String, reason: String)
+  case invalidKey(origin: String, reason: String)
+  /// The master key from `source` does not unlock the store.
+  case wrongKey(source: String, store: String, hint: String?)
+  case notAStore(path: String, reason: String)
+  case newerSchema(path: String, migration: String)
+  case io(path: String, message: String)
+
+  public var description: String {
+    switch self {
+    case .storeNotFound(let path):
+      "no store at '\(path)'; create one with 'cinch init'"
+    case .storeExists(let path):
+      "a store already exists at '\(path)'; cinch never overwrites a store"
+    case .keyFileExists(let path):
+      "key file '\(path)' already exists; cinch never overwrites a key file"
+    case .keyFileNotFound(let path):
+      "key file '\(path)' not found"
+    case .keyFileInvalid(let path, let reason):
+      "key file '\(path)' is not a cinch master key: \(reason)"
+    case .invalidKey(let origin, let reason):
+      "the master key in \(origin) is not a 32-byte base64 key: \(reason)"
+    case .wrongKey(let source, let store, let hint):
+      "wrong master key: \(source) does not unlock store '\(store)'"
+        + (hint.map { " (\($0))" } ?? "")
+    case .notAStore(let path, let reason):
+      "'\(path)' is not a cinch store: \(reason)"
+    case .newerSchema(let path, let migration):
+      "store '\(path)' was written by a newer cinch (schema step '\(migration)'); upgrade cinch"
+    case .io(let path, let message):
+      "cannot use '\(path)': \(message)"
+    }
+  }
+}

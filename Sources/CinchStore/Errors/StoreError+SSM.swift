@@ -1,0 +1,95 @@
+/// Parameter Store's errors, worded as AWS words them (`reference: aws-store-semantics §1.14`).
+extension StoreError {
+  /// `GetParameter` and `DeleteParameter` on a missing name: AWS sends an empty message.
+  static func parameterNotFound(_ message: String = "") -> StoreError {
+    StoreError(code: "ParameterNotFound", message: message)
+  }
+
+  static func parameterVersionNotFound(name: String, version: String) -> StoreError {
+    StoreError(
+      code: "ParameterVersionNotFound",
+      message: "Systems Manager could not find version \(version) of \(name). "
+        + "Verify the version and try again.")
+  }
+
+  static let parameterAlreadyExists = StoreError(
+    code: "ParameterAlreadyExists",
+    message: "The parameter already exists. To overwrite this value, set the overwrite option in "
+      + "the request to true.")
+
+  static func parameterMaxVersionLimitExceeded(name: String, oldestVersion: Int) -> StoreError {
+    StoreError(
+      code: "ParameterMaxVersionLimitExceeded",
+      message: "You attempted to create a new version of \(name) by calling the PutParameter API "
+        + "with the overwrite flag. Version \(oldestVersion), the oldest version, can't be deleted "
+        + "because it has a label associated with it. Move the label to another version of the "
+        + "parameter, and try again.")
+  }
+
+  static let parameterVersionLabelLimitExceeded = StoreError(
+    code: "ParameterVersionLabelLimitExceeded",
+    message: "A parameter version can have a maximum of ten labels.")
+
+  static let hierarchyLevelLimitExceeded = StoreError(
+    code: "HierarchyLevelLimitExceededException",
+    message: "A hierarchy can have a maximum of 15 levels. For more information, see Requirements "
+      + "and constraints for parameter names in the Amazon Web Services Systems Manager User Guide."
+  )
+
+  static func validation(_ message: String) -> StoreError {
+    StoreError(code: "ValidationException", message: message)
+  }
+
+  /// AWS's generated constraint message: `1 validation error detected: Value '…' at 'name'
+  /// failed to satisfy constraint: …`.
+  static func constraint(value: String, at field: String, _ constraint: String) -> StoreError {
+    validation(
+      "1 validation error detected: Value '\(value)' at '\(field)' failed to satisfy constraint: "
+        + constraint)
+  }
+
+  static func invalidKeyID(_ message: String) -> StoreError {
+    StoreError(code: "InvalidKeyId", message: message)
+  }
+
+  static func invalidFilterKey(_ message: String) -> StoreError {
+    StoreError(code: "InvalidFilterKey", message: message)
+  }
+
+  static func invalidFilterOption(_ message: String) -> StoreError {
+    StoreError(code: "InvalidFilterOption", message: message)
+  }
+
+  static func invalidFilterValue(_ message: String) -> StoreError {
+    StoreError(code: "InvalidFilterValue", message: message)
+  }
+
+  static let invalidNextToken = StoreError(
+    code: "InvalidNextToken", message: "The specified token isn't valid.")
+
+  static func parameterPatternMismatch(pattern: String) -> StoreError {
+    StoreError(
+      code: "ParameterPatternMismatchException",
+      message: "Parameter value, cannot be validated against allowedPattern: \(pattern)")
+  }
+
+  static let invalidAllowedPattern = StoreError(
+    code: "InvalidAllowedPatternException",
+    message: "The request doesn't meet the regular expression requirement.")
+
+  static let invalidResourceType = StoreError(
+    code: "InvalidResourceType", message: "The resource type isn't valid.")
+
+  static let invalidResourceID = StoreError(
+    code: "InvalidResourceId",
+    message: "The resource ID isn't valid. Verify that you entered the correct ID and try again.")
+
+  static let tooManyTags = StoreError(
+    code: "TooManyTagsError",
+    message: "The Targets parameter includes too many tags. Remove one or more tags and try the "
+      + "command again.")
+
+  static func accessDenied(_ message: String) -> StoreError {
+    StoreError(code: "AccessDeniedException", message: message)
+  }
+}

@@ -1,0 +1,42 @@
+/// A service error in AWS's terms: the error code (`__type` on the wire), the message as AWS
+/// writes it, and the HTTP status. The CLI prints it as the aws CLI does
+/// (`An error occurred (ParameterNotFound) when calling the GetParameter operation: …`), a
+/// server sends it as `{"__type": code, "message": message}`.
+///
+/// Messages never contain a secret value: they name parameters, versions, labels and keys.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// The AWS error code, e.g. `ParameterNotFound`.
+  public var code: String
+  /// The message, exactly as AWS words it where we mirror AWS (it may be empty, as AWS sends
+  /// for `GetParameter` on a missing name).
+  public var message: String
+  /// 400 for client errors, 500 for server faults.
+  public var httpStatus: Int
+
+  public init(code: String, message: String, httpStatus: Int = 400) {
+    self.code = code
+    self.message = message
+    self.httpStatus = httpStatus
+  }
+
+  public var description: String { message.isEmpty ? code : "\(code): \(message)" }
+
+  /// A server-side fault: a sealed value that does not open, a database failure.
+  package static func internalError(_ message: String) -> StoreError {
+    StoreError(code: "InternalServerError", message: message, httpStatus: 500)
+  }
+
+  /// A sealed value failed authentication: edited bytes, a row copied from elsewhere, or key
+  /// material that was changed. Names the entry, never the value.
+  package static func sealedValueRejected(kind: EntryKind, name: String, version: Int) -> StoreError
+  {
+    internalError(
+      "the sealed value of '\(name)' version \(version) does not open: it was altered, or copied "
+        + "from another entry or store")
+  }
+
+  /// Too many writers held the store for longer than the busy timeout.
+  package static let tooManyUpdates = StoreError(
+    code: "TooManyUpdates",
+    message: "There are concurrent updates for a resource that supports one update at a time.")
+}

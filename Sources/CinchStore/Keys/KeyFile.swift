@@ -1,0 +1,139 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+  private let systemRead = Glibc.read
+  private let systemWrite = Glibc.write
+#elseif canImport(Musl)
+  import Musl
+  private let systemRead = Musl.read
+  private let systemWrite = Musl.write
+#elseif canImport(Darwin)
+  import Darwin
+  private let systemRead = Darwin.read
+  private let systemWrite = Darwin.write
+#endif
+
+/// The key file: exactly 32 random bytes, created with mode 0600 in one `open(O_CREAT|O_EXCL)`
+/// (never `chmod` after the fact, never over an existing file), and flushed to disk before the
+/// store that depends on it is written.
+package enum KeyFile {
+  package static func create(at path: String) throws -> SecretBytes {
+    let key = try Crypto.randomKey()
+    try SecureFile.createExclusive(at: path) { descriptor in
+      try key.withUnsafeBytes { bytes in try SecureFile.writeAll(descriptor, bytes, path: path) }
+    } ifExists: {
+      StoreAccessError.keyFileExists(path: path)
+    }
+    return key
+  }
+
+  package static func read(at path: String) throws -> SecretBytes {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      if errno == ENOENT { throw StoreAccessError.keyFileNotFound(path: path) }
+      throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
+    }
+    defer { close(descriptor) }
+    // One byte more than a key, to tell a key file from a longer file.
+    let key = try SecretBytes(count: Crypto.keyLength + 1) { buffer in
+      var filled = 0
+      while filled < buffer.count, let base = buffer.baseAddress {
+        let count = systemRead(descriptor, base + filled, buffer.count - filled)
+        if count < 0 {
+          if errno == EINTR { continue }
+          throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
+        }
+        if count == 0 { break }
+        filled += count
+      }
+      guard filled == Crypto.keyLength else {
+        throw StoreAccessError.keyFileInvalid(
+          path: path,
+          reason: filled > Crypto.keyLength
+            ? "it is longer than \(Crypto.keyLength) bytes"
+            : "it holds \(filled) bytes, not \(Crypto.keyLength)")
+      }
+    }
+    return key.withUnsafeBytes {
+      SecretBytes(copying: UnsafeRawBufferPointer(rebasing: $0[0..<Crypto.keyLength]))
+    }
+  }
+}
+
+/// Files that hold secrets: created with their final mode, checked for loose permissions.
+package enum SecureFile {
+  /// Creates `path` with mode 0600 (failing if it exists), runs `write`, fsyncs and closes it;
+  /// removes the file again if `write` fails.
+  package static func createExclusive(
+    at path: String, write: (Int32) throws -> Void, ifExists: () -> any Error
+  ) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      if errno == EEXIST { throw ifExists() }
+      throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
+    }
+    do {
+      try write(descriptor)
+      guard fsync(descriptor) == 0 else {
+        throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
+      }
+      close(descriptor)
+    } catch {
+      close(descriptor)
+      unlink(path)
+      throw error
+    }
+    try syncDirectory(of: path)
+  }
+
+  package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String)
+    throws
+  {
+    var written = 0
+    while written < bytes.count, let base = bytes.baseAddress {
+      let count = systemWrite(descriptor, base + written, bytes.count - written)
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
+      }
+      written += count
+    }
+  }
+
+  /// Makes a new directory entry durable.
+  static func syncDirectory(of path: String) throws {
+    let directory = (path as NSString).deletingLastPathComponent
+    let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { return }
+    defer { close(descriptor) }
+    _ = fsync(descriptor)
+  }
+
+  /// Creates the directories leading to `path` with mode 0700 where they are missing.
+  package static func createParentDirectories(of path: String) throws {
+    let directory = (path as NSString).deletingLastPathComponent
+    guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
+    do {
+      try FileManager.default.createDirectory(
+        atPath: directory, withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o700])
+    } catch {
+      throw StoreAccessError.io(path: directory, message: "cannot create the directory")
+    }
+  }
+
+  /// The permission bits of `path`, or nil when it does not exist.
+  package static func mode(of path: String) -> UInt32? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return UInt32(info.st_mode) & 0o7777
+  }
+
+  /// A warning when group or others may read or write `path`.
+  package static func looseModeWarning(_ path: String, what: String) -> String? {
+    guard let mode = mode(of: path), mode & 0o077 != 0 else { return nil }
+    return "\(what) '\(path)' is accessible by other users (mode \(String(mode, radix: 8))); "
+      + "run 'chmod 600 \(path)'"
+  }
+}

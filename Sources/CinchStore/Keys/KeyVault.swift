@@ -1,0 +1,50 @@
+import Synchronization
+
+/// The unwrapped keys of one open store, held in wiped memory for the life of the store object:
+/// the master wrapping key, the store key, and each KMS-style key's material once it is first
+/// needed. Key material never changes (a rekey re-wraps it), so the cache is valid across
+/// processes.
+final class KeyVault: Sendable {
+  struct State {
+    var wrapKey: SecretBytes
+    var masterKeyID: [UInt8]
+    var materials: [[UInt8]: SecretBytes] = [:]
+  }
+
+  let storeID: [UInt8]
+  let storeKey: SecretBytes
+  /// HMAC key for the audit head (derived from the store key, so a rekey keeps it).
+  let auditKey: SecretBytes
+  /// HMAC key for value fingerprints in lockfiles (derived from the store key).
+  let fingerprintKey: SecretBytes
+  private let state: Mutex<State>
+
+  init(storeID: [UInt8], wrapKey: SecretBytes, masterKeyID: [UInt8], storeKey: SecretBytes) throws {
+    self.storeID = storeID
+    self.storeKey = storeKey
+    self.auditKey = try Crypto.hkdfSHA256(key: storeKey, salt: storeID, info: "cinch/v1/audit-head")
+    self.fingerprintKey = try Crypto.hkdfSHA256(
+      key: storeKey, salt: storeID, info: "cinch/v1/fingerprint")
+    self.state = Mutex(State(wrapKey: wrapKey, masterKeyID: masterKeyID))
+  }
+
+  var wrapping: (key: SecretBytes, id: [UInt8]) {
+    state.withLock { ($0.wrapKey, $0.masterKeyID) }
+  }
+
+  func cachedMaterial(_ keyIDBytes: [UInt8]) -> SecretBytes? {
+    state.withLock { $0.materials[keyIDBytes] }
+  }
+
+  func cache(_ material: SecretBytes, for keyIDBytes: [UInt8]) {
+    state.withLock { $0.materials[keyIDBytes] = material }
+  }
+
+  /// After a rekey: the new wrapping key takes over; cached material stays valid.
+  func replaceWrapping(key: SecretBytes, id: [UInt8]) {
+    state.withLock {
+      $0.wrapKey = key
+      $0.masterKeyID = id
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/// `CreateKey`: a customer-managed symmetric key with its own key material.
+public struct CreateKeyRequest: Codable, Sendable, Hashable {
+  public var description: String?
+  /// `ENCRYPT_DECRYPT`, the only usage the store supports.
+  public var keyUsage: String?
+  /// `SYMMETRIC_DEFAULT`, the only spec the store supports.
+  public var keySpec: String?
+  public var customerMasterKeySpec: String?
+  /// `AWS_KMS`, the only origin the store supports.
+  public var origin: String?
+  public var multiRegion: Bool?
+  public var tags: [KMSTag]?
+
+  public init(
+    description: String? = nil, keyUsage: String? = nil, keySpec: String? = nil,
+    customerMasterKeySpec: String? = nil, origin: String? = nil, multiRegion: Bool? = nil,
+    tags: [KMSTag]? = nil
+  ) {
+    self.description = description
+    self.keyUsage = keyUsage
+    self.keySpec = keySpec
+    self.customerMasterKeySpec = customerMasterKeySpec
+    self.origin = origin
+    self.multiRegion = multiRegion
+    self.tags = tags
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case description = "Description"
+    case keyUsage = "KeyUsage"
+    case keySpec = "KeySpec"
+    case customerMasterKeySpec = "CustomerMasterKeySpec"
+    case origin = "Origin"
+    case multiRegion = "MultiRegion"
+    case tags = "Tags"
+  }
+}
+
+/// `CreateKey`'s answer.
+public struct CreateKeyResponse: Codable, Sendable, Hashable {
+  public var keyMetadata: KeyMetadata
+
+  public init(keyMetadata: KeyMetadata) {
+    self.keyMetadata = keyMetadata
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case keyMetadata = "KeyMetadata"
+  }
+}

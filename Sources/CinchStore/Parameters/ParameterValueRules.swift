@@ -1,0 +1,118 @@
+import Foundation
+
+/// Value, type, tier, data type, description, pattern and tag rules for `PutParameter`
+/// (reference: aws-store-semantics §1.2–1.3).
+package enum ParameterValueRules {
+  static let maximumDescriptionLength = 1024
+  static let maximumPatternLength = 1024
+  static let maximumTags = 50
+
+  static func checkValue(_ value: String) throws(StoreError) {
+    guard !value.isEmpty else {
+      throw .constraint(
+        value: "", at: "value", "Member must have length greater than or equal to 1.")
+    }
+    // "You can't include values wrapped in double brackets {{}} … in a parameter value."
+    if let open = value.range(of: "{{"), value[open.upperBound...].contains("}}") {
+      throw .validation(
+        "Parameter value can't nest another parameter. Do not use \"{{}}\" in the value.")
+    }
+  }
+
+  static func checkType(_ type: ParameterType) throws(StoreError) {
+    guard ParameterType.known.contains(type) else {
+      throw .constraint(
+        value: type.rawValue, at: "type",
+        "Member must satisfy enum value set: [SecureString, StringList, String]")
+    }
+  }
+
+  static func checkTier(_ tier: ParameterTier) throws(StoreError) {
+    guard ParameterTier.known.contains(tier) else {
+      throw .constraint(
+        value: tier.rawValue, at: "tier",
+        "Member must satisfy enum value set: [Advanced, Intelligent-Tiering, Standard]")
+    }
+  }
+
+  static func checkDataType(_ dataType: ParameterDataType, type: ParameterType, value: String)
+    throws(StoreError)
+  {
+    guard ParameterDataType.known.contains(dataType) else {
+      throw .validation(
+        "The following data type is not supported: \(dataType.rawValue) "
+          + "(Data type names are all lowercase.)")
+    }
+    if dataType == .ec2Image {
+      guard type == .string else {
+        throw .validation("The aws:ec2:image data type is only supported for String parameters.")
+      }
+      guard isAMIID(value) else {
+        throw .validation(
+          "The parameter value is not a valid Amazon Machine Image (AMI) ID. An AMI ID has the "
+            + "format ami-12345abcdeEXAMPLE.")
+      }
+    }
+  }
+
+  /// `ami-` followed by 8 or 17 lowercase hex digits.
+  static func isAMIID(_ value: String) -> Bool {
+    guard value.hasPrefix("ami-") else { return false }
+    let digits = value.utf8.dropFirst(4)
+    return (digits.count == 8 || digits.count == 17)
+      && digits.allSatisfy {
+        ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+          || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f"))
+      }
+  }
+
+  static func checkDescription(_ description: String) throws(StoreError) {
+    guard description.count <= maximumDescriptionLength else {
+      throw .constraint(
+        value: description, at: "description",
+        "Member must have length less than or equal to 1024")
+    }
+  }
+
+  /// Compiles `AllowedPattern`; throws `InvalidAllowedPatternException` when it is no regex.
+  static func compilePattern(_ pattern: String) throws(StoreError) -> NSRegularExpression {
+    guard pattern.count <= maximumPatternLength else {
+      throw .constraint(
+        value: pattern, at: "allowedPattern", "Member must have length less than or equal to 1024")
+    }
+    do {
+      return try NSRegularExpression(pattern: pattern)
+    } catch {
+      throw .invalidAllowedPattern
+    }
+  }
+
+  /// The value must match the pattern (a match anywhere, as the pattern's own anchors say).
+  static func checkPattern(_ pattern: String, value: String) throws(StoreError) {
+    let regex = try compilePattern(pattern)
+    let range = NSRange(value.startIndex..<value.endIndex, in: value)
+    guard regex.firstMatch(in: value, range: range) != nil else {
+      throw .parameterPatternMismatch(pattern: pattern)
+    }
+  }
+
+  /// Tag keys 1–128 characters, values 0–256, no `aws:` prefix on keys.
+  static func checkTags(_ tags: [Tag]) throws(StoreError) {
+    for tag in tags {
+      guard !tag.key.isEmpty, tag.key.count <= 128 else {
+        throw .constraint(
+          value: tag.key, at: "tags.member.key",
+          "Member must have length less than or equal to 128")
+      }
+      guard tag.value.count <= 256 else {
+        throw .constraint(
+          value: tag.value, at: "tags.member.value",
+          "Member must have length less than or equal to 256")
+      }
+      if tag.key.lowercased().hasPrefix("aws:") {
+        throw .validation("Tag keys can't start with the reserved prefix \"aws:\".")
+      }
+    }
+    guard tags.count <= maximumTags else { throw .tooManyTags }
+  }
+}

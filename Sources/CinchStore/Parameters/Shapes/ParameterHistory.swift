@@ -1,0 +1,55 @@
+public import Foundation
+
+/// One version in `GetParameterHistory` (AWS shape `ParameterHistory`).
+public struct ParameterHistory: Codable, Sendable, Hashable {
+  public var name: String
+  public var type: ParameterType
+  public var keyID: String?
+  public var lastModifiedDate: Date
+  public var lastModifiedUser: String?
+  public var description: String?
+  public var value: String
+  public var allowedPattern: String?
+  public var version: Int
+  public var labels: [String]
+  public var tier: ParameterTier
+  public var policies: [ParameterInlinePolicy]
+  public var dataType: ParameterDataType
+
+  public init(
+    name: String, type: ParameterType, keyID: String? = nil, lastModifiedDate: Date,
+    lastModifiedUser: String? = nil, description: String? = nil, value: String,
+    allowedPattern: String? = nil, version: Int, labels: [String] = [], tier: ParameterTier,
+    policies: [ParameterInlinePolicy] = [], dataType: ParameterDataType
+  ) {
+    self.name = name
+    self.type = type
+    self.keyID = keyID
+    self.lastModifiedDate = lastModifiedDate
+    self.lastModifiedUser = lastModifiedUser
+    self.description = description
+    self.value = value
+    self.allowedPattern = allowedPattern
+    self.version = version
+    self.labels = labels
+    self.tier = tier
+    self.policies = policies
+    self.dataType = dataType
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case name = "Name"
+    case type = "Type"
+    case keyID = "KeyId"
+    case lastModifiedDate = "LastModifiedDate"
+    case lastModifiedUser = "LastModifiedUser"
+    case description = "Description"
+    case value = "Value"
+    case allowedPattern = "AllowedPattern"
+    case version = "Version"
+    case labels = "Labels"
+    case tier = "Tier"
+    case policies = "Policies"
+    case dataType = "DataType"
+  }
+}

@@ -1,0 +1,65 @@
+/// What a sealed blob is bound to. The bytes of `associatedData` go into every GCM operation on
+/// the blob, so a value copied to another store, another kind of entry, another name or another
+/// version fails authentication instead of opening as the wrong thing.
+package struct SealingContext: Sendable, Equatable {
+  package var storeID: [UInt8]
+  package var kind: EntryKind
+  /// The entry's lookup name (for a parameter, the normalised name: `/X` and `X` are one entry).
+  package var name: String
+  package var version: Int
+  /// Kind-specific facts the reader acts on: for a parameter its `Type`, so that a `SecureString`
+  /// row relabelled `String` (which would be returned without `WithDecryption`) fails to open.
+  package var detail: String
+
+  package init(storeID: [UInt8], kind: EntryKind, name: String, version: Int, detail: String = "") {
+    self.storeID = storeID
+    self.kind = kind
+    self.name = name
+    self.version = version
+    self.detail = detail
+  }
+
+  /// `"cinch-seal-1"` then each field length-prefixed (4-byte big-endian length), the version as
+  /// 8 bytes big-endian: unambiguous, so no two contexts share an encoding.
+  package var associatedData: [UInt8] {
+    var bytes: [UInt8] = Array("cinch-seal-1".utf8)
+    func field(_ value: [UInt8]) {
+      let length = UInt32(value.count)
+      bytes += [
+        UInt8(truncatingIfNeeded: length >> 24), UInt8(truncatingIfNeeded: length >> 16),
+        UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length),
+      ]
+      bytes += value
+    }
+    field(storeID)
+    field(Array(kind.rawValue.utf8))
+    field(Array(name.utf8))
+    let version = UInt64(bitPattern: Int64(version))
+    for shift in stride(from: 56, through: 0, by: -8) {
+      bytes.append(UInt8(truncatingIfNeeded: version >> UInt64(shift)))
+    }
+    field(Array(detail.utf8))
+    return bytes
+  }
+}
+
+/// The kind of a named entry in the store: the first thing the associated data binds.
+public struct EntryKind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+  public let rawValue: String
+  public init(rawValue: String) { self.rawValue = rawValue }
+
+  /// An SSM Parameter Store parameter.
+  public static let parameter = EntryKind(rawValue: "ssm-parameter")
+  /// A Secrets Manager secret.
+  public static let secret = EntryKind(rawValue: "secretsmanager-secret")
+  /// A Vault KV v2 path.
+  public static let vaultKV = EntryKind(rawValue: "vault-kv")
+  /// Key material of a KMS-style key, wrapped by the master key.
+  package static let kmsKey = EntryKind(rawValue: "kms-key")
+  /// The store's own key (fingerprints, audit head), wrapped by the master key.
+  package static let storeKey = EntryKind(rawValue: "store-key")
+  /// The sealed constant that tells a wrong master key from a right one.
+  package static let keyCheck = EntryKind(rawValue: "key-check")
+
+  public var description: String { rawValue }
+}

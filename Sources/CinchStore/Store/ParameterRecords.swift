@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+
+/// A parameter's row in `entries`.
+struct ParameterEntry: Sendable {
+  var id: Int64
+  var name: String
+  var key: String
+  var lastVersion: Int
+
+  init(row: Row) {
+    id = row["id"]
+    name = row["name"]
+    key = row["lookup_name"]
+    lastVersion = row["last_version"]
+  }
+
+  static func fetch(_ db: Database, key: String) throws -> ParameterEntry? {
+    try Row.fetchOne(
+      db,
+      sql:
+        "SELECT id, name, lookup_name, last_version FROM entries WHERE kind = ? AND lookup_name = ?",
+      arguments: [EntryKind.parameter.rawValue, key]
+    ).map(ParameterEntry.init(row:))
+  }
+
+  /// Entries whose lookup name is `key`-ordered after `after`, optionally within a key range.
+  static func fetchAll(
+    _ db: Database, after: String?, from lower: String? = nil, below upper: String? = nil
+  ) throws -> [ParameterEntry] {
+    var sql = "SELECT id, name, lookup_name, last_version FROM entries WHERE kind = ?"
+    var arguments: StatementArguments = [EntryKind.parameter.rawValue]
+    if let after {
+      sql += " AND lookup_name > ?"
+      arguments += [after]
+    }
+    if let lower {
+      sql += " AND lookup_name >= ?"
+      arguments += [lower]
+    }
+    if let upper {
+      sql += " AND lookup_name < ?"
+      arguments += [upper]
+    }
+    sql += " ORDER BY lookup_name"
+    return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ParameterEntry.init(row:))
+  }
+
+  var parameterName: ParameterName { ParameterName(stored: name) }
+}
+
+/// One retained version of a parameter, value still sealed.
+struct ParameterVersionRecord: Sendable {
+  var version: Int
+  var createdAt: Date
+  var createdBy: String?
+  var keyRef: String?
+  var sealed: [UInt8]
+  var type: ParameterType
+  var description: String?
+  var allowedPattern: String?
+  var tier: ParameterTier
+  var dataType: ParameterDataType
+
+  static let columns =
+    "version, created_at, created_by, key_ref, sealed, type, description, allowed_pattern, tier, data_type"
+
+  init(row: Row) {
+    version = row["version"]
+    createdAt = Date(timeIntervalSince1970: row["created_at"])
+    createdBy = row["created_by"]
+    keyRef = row["key_ref"]
+    sealed = (row["sealed"] as Data?).map(Array.init) ?? []
+    type = ParameterType(rawValue: row["type"] ?? "")
+    description = row["description"]
+    allowedPattern = row["allowed_pattern"]
+    tier = ParameterTier(rawValue: row["tier"] ?? ParameterTier.standard.rawValue)
+    dataType = ParameterDataType(rawValue: row["data_type"] ?? ParameterDataType.text.rawValue)
+  }
+
+  static func fetch(_ db: Database, entry: Int64, version: Int) throws -> ParameterVersionRecord? {
+    try Row.fetchOne(
+      db,
+      sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version = ?",
+      arguments: [entry, version]
+    ).map(ParameterVersionRecord.init(row:))
+  }
+
+  static func fetchAll(_ db: Database, entry: Int64, from version: Int = 0) throws
+    -> [ParameterVersionRecord]
+  {
+    try Row.fetchAll(
+      db,
+      sql:
+        "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version >= ? ORDER BY version",
+      arguments: [entry, version]
+    ).map(ParameterVersionRecord.init(row:))
+  }
+
+  func context(storeID: [UInt8], key: String) -> SealingContext {
+    SealingContext(
+      storeID: storeID, kind: .parameter, name: key, version: version, detail: type.rawValue)
+  }
+
+  /// The `KeyId` AWS reports: only for `SecureString`.
+  var reportedKeyID: String? { type == .secureString ? keyRef : nil }
+}
+
+/// Labels of a parameter: label → version.
+enum ParameterLabels {
+  static func fetch(_ db: Database, entry: Int64) throws -> [String: Int] {
+    var labels: [String: Int] = [:]
+    for row in try Row.fetchAll(
+      db, sql: "SELECT label, version FROM entry_labels WHERE entry_id = ?", arguments: [entry])
+    {
+      labels[row["label"]] = row["version"]
+    }
+    return labels
+  }
+
+  /// version → labels, each list sorted.
+  static func byVersion(_ labels: [String: Int]) -> [Int: [String]] {
+    var result: [Int: [String]] = [:]
+    for (label, version) in labels { result[version, default: []].append(label) }
+    return result.mapValues { $0.sorted() }
+  }
+}
+
+/// Tags of an entry.
+enum EntryTags {
+  static func fetch(_ db: Database, entry: Int64) throws -> [String: String] {
+    var tags: [String: String] = [:]
+    for row in try Row.fetchAll(
+      db, sql: "SELECT tag_key, tag_value FROM entry_tags WHERE entry_id = ?", arguments: [entry])
+    {
+      tags[row["tag_key"]] = row["tag_value"]
+    }
+    return tags
+  }
+
+  static func set(_ db: Database, entry: Int64, _ tags: [Tag]) throws {
+    for tag in tags {
+      try db.execute(
+        sql: "INSERT INTO entry_tags (entry_id, tag_key, tag_value) VALUES (?, ?, ?) "
+          + "ON CONFLICT(entry_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value",
+        arguments: [entry, tag.key, tag.value])
+    }
+  }
+}
+
+/// Opaque page tokens: the lookup name (or number) to continue after, base64-encoded with a
+/// prefix that says which listing issued it.
+enum PageToken {
+  static func make(_ scope: String, _ position: String) -> String {
+    Data("cinch-page-1|\(scope)|\(position)".utf8).base64EncodedString()
+  }
+
+  static func read(_ token: String?, scope: String) -> String?? {
+    guard let token else { return .some(nil) }
+    guard let data = Data(base64Encoded: token) else { return nil }
+    let text = String(decoding: data, as: UTF8.self)
+    let prefix = "cinch-page-1|\(scope)|"
+    guard text.hasPrefix(prefix) else { return nil }
+    return .some(String(text.dropFirst(prefix.count)))
+  }
+}

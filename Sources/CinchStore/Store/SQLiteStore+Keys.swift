@@ -1,0 +1,199 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: KeyStore {
+  public func createKey(_ request: CreateKeyRequest) async throws -> CreateKeyResponse {
+    try await perform("CreateKey", kind: .kmsKey, name: nil) { db, trail in
+      if let usage = request.keyUsage, usage != "ENCRYPT_DECRYPT" {
+        throw StoreError.kmsUnsupported(
+          "KeyUsage \(usage) is not supported: the cinch store holds symmetric ENCRYPT_DECRYPT keys."
+        )
+      }
+      for spec in [request.keySpec, request.customerMasterKeySpec].compactMap({ $0 })
+      where spec != "SYMMETRIC_DEFAULT" {
+        throw StoreError.kmsUnsupported(
+          "KeySpec \(spec) is not supported: the cinch store holds SYMMETRIC_DEFAULT keys.")
+      }
+      if let origin = request.origin, origin != "AWS_KMS" {
+        throw StoreError.kmsUnsupported(
+          "Origin \(origin) is not supported: the cinch store generates its own key material.")
+      }
+      if request.multiRegion == true {
+        throw StoreError.kmsUnsupported("Multi-Region keys are not supported by the cinch store.")
+      }
+      let description = request.description ?? ""
+      guard description.count <= 8192 else {
+        throw StoreError.constraint(
+          value: description, at: "description",
+          "Member must have length less than or equal to 8192")
+      }
+      for tag in request.tags ?? [] {
+        guard !tag.tagKey.isEmpty, tag.tagKey.count <= 128, tag.tagValue.count <= 256 else {
+          throw StoreError.validation("Tag keys must be 1-128 characters and values 0-256.")
+        }
+      }
+      let (keyID, keyIDBytes) = try KMSKeyRecord.newKeyID()
+      let material = try Crypto.randomKey()
+      let (wrapKey, masterKeyID) = self.vault.wrapping
+      let record = KMSKeyRecord(
+        keyID: keyID, keyIDBytes: keyIDBytes, description: description,
+        keyManager: KMSKeyRecord.customerKeyManager, createdAt: Date.storeTimestamp(),
+        material: try Envelope.wrap(
+          material, under: wrapKey, wrappingKeyID: masterKeyID,
+          context: MasterKey.kmsKeyContext(storeID: self.storeID, keyID: keyID)))
+      try record.insert(db)
+      for tag in request.tags ?? [] {
+        try db.execute(
+          sql: "INSERT OR REPLACE INTO kms_key_tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)",
+          arguments: [keyID, tag.tagKey, tag.tagValue])
+      }
+      self.vault.cache(material, for: keyIDBytes)
+      trail.record(keyID)
+      return CreateKeyResponse(keyMetadata: record.metadata(self.configuration))
+    }
+  }
+
+  public func describeKey(_ request: DescribeKeyRequest) async throws -> DescribeKeyResponse {
+    try await perform("DescribeKey", kind: .kmsKey, name: request.keyID) { db, trail in
+      let record = try KMSKeyRecord.resolve(request.keyID, db, self.configuration)
+      trail.record(record.keyID)
+      return DescribeKeyResponse(keyMetadata: record.metadata(self.configuration))
+    }
+  }
+
+  public func listKeys(_ request: ListKeysRequest) async throws -> ListKeysResponse {
+    try await perform("ListKeys", kind: .kmsKey, name: nil) { db, _ in
+      let limit = try Self.checkLimit(request.limit, maximum: 1000, defaultValue: 100)
+      guard let after = PageToken.read(request.marker, scope: "keys") else {
+        throw StoreError.kmsInvalidMarker
+      }
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT key_id FROM kms_keys WHERE key_id > ? ORDER BY key_id LIMIT ?",
+        arguments: [after ?? "", limit + 1])
+      let ids: [String] = rows.prefix(limit).map { $0["key_id"] }
+      let prefix = self.configuration.kmsARNPrefix
+      let truncated = rows.count > limit
+      return ListKeysResponse(
+        keys: ids.map { KeyListEntry(keyID: $0, keyARN: prefix + "key/" + $0) },
+        nextMarker: truncated ? ids.last.map { PageToken.make("keys", $0) } : nil,
+        truncated: truncated)
+    }
+  }
+
+  public func createAlias(_ request: CreateAliasRequest) async throws -> CreateAliasResponse {
+    try await perform("CreateAlias", kind: .kmsKey, name: request.aliasName) { db, trail in
+      let alias = request.aliasName
+      guard alias.hasPrefix("alias/"), alias.count > 6 else {
+        throw StoreError.validation("Invalid identifier")
+      }
+      guard alias.count <= 256 else {
+        throw StoreError.constraint(
+          value: alias, at: "aliasName", "Member must have length less than or equal to 256")
+      }
+      if alias.hasPrefix("alias/aws/") { throw StoreError.kmsNotAuthorized }
+      if alias.contains(":") {
+        throw StoreError.validation("\(alias) contains invalid characters for an alias")
+      }
+      guard
+        alias.utf8.allSatisfy({
+          ParameterNameRules.isNameCharacter($0) && $0 != UInt8(ascii: ".")
+            || $0 == UInt8(ascii: "/")
+        })
+      else {
+        throw StoreError.constraint(
+          value: alias, at: "aliasName",
+          "Member must satisfy regular expression pattern: ^[a-zA-Z0-9/_-]+$")
+      }
+      let target = request.targetKeyID
+      if target.hasPrefix("alias/") || target.contains(":alias/") {
+        throw StoreError.validation("Aliases must refer to keys. Not aliases")
+      }
+      let record = try KMSKeyRecord.resolve(target, db, self.configuration)
+      guard record.keyManager == KMSKeyRecord.customerKeyManager else {
+        throw StoreError.kmsNotAuthorized
+      }
+      if try Bool.fetchOne(
+        db, sql: "SELECT 1 FROM kms_aliases WHERE alias_name = ?", arguments: [alias]) != nil
+      {
+        throw StoreError.kmsAlreadyExists(
+          "An alias with the name \(self.configuration.kmsARNPrefix)\(alias) already exists")
+      }
+      let now = Date().timeIntervalSince1970
+      try db.execute(
+        sql:
+          "INSERT INTO kms_aliases (alias_name, key_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        arguments: [alias, record.keyID, now, now])
+      trail.record(alias)
+      return CreateAliasResponse()
+    }
+  }
+
+  public func listAliases(_ request: ListAliasesRequest) async throws -> ListAliasesResponse {
+    try await perform("ListAliases", kind: .kmsKey, name: request.keyID) { db, _ in
+      let limit = try Self.checkLimit(request.limit, maximum: 100, defaultValue: 50)
+      guard let after = PageToken.read(request.marker, scope: "aliases") else {
+        throw StoreError.kmsInvalidMarker
+      }
+      var sql = "SELECT * FROM kms_aliases WHERE alias_name > ?"
+      var arguments: StatementArguments = [after ?? ""]
+      if let keyID = request.keyID {
+        let record = try KMSKeyRecord.resolve(keyID, db, self.configuration)
+        sql += " AND key_id = ?"
+        arguments += [record.keyID]
+      }
+      sql += " ORDER BY alias_name LIMIT ?"
+      arguments += [limit + 1]
+      let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+      let prefix = self.configuration.kmsARNPrefix
+      let entries = rows.prefix(limit).map { row in
+        AliasListEntry(
+          aliasName: row["alias_name"], aliasARN: prefix + (row["alias_name"] as String),
+          targetKeyID: row["key_id"],
+          creationDate: Date(timeIntervalSince1970: row["created_at"]),
+          lastUpdatedDate: Date(timeIntervalSince1970: row["updated_at"]))
+      }
+      let truncated = rows.count > limit
+      return ListAliasesResponse(
+        aliases: entries,
+        nextMarker: truncated ? entries.last.map { PageToken.make("aliases", $0.aliasName) } : nil,
+        truncated: truncated)
+    }
+  }
+
+  static func checkLimit(_ value: Int?, maximum: Int, defaultValue: Int) throws(StoreError) -> Int {
+    guard let value else { return defaultValue }
+    guard (1...maximum).contains(value) else {
+      throw .constraint(
+        value: String(value), at: "limit",
+        value < 1
+          ? "Member must have value greater than or equal to 1"
+          : "Member must have value less than or equal to \(maximum)")
+    }
+    return value
+  }
+}
+
+extension SQLiteStore: AuditLog {
+  public func auditRecords(name: String?, limit: Int?) async throws -> [AuditRecord] {
+    try await readSnapshot { db in
+      var sql = "SELECT * FROM audit_log"
+      var arguments: StatementArguments = []
+      if let name {
+        sql += " WHERE name = ? OR name = ?"
+        let key = ParameterName.key(of: name)
+        arguments += [name, key == name ? "/" + name : key]
+      }
+      sql += " ORDER BY seq DESC"
+      if let limit {
+        sql += " LIMIT ?"
+        arguments += [limit]
+      }
+      return try Row.fetchAll(db, sql: sql, arguments: arguments).map(AuditChain.record).reversed()
+    }
+  }
+
+  public func verifyAuditLog() async throws -> AuditVerification {
+    let vault = self.vault
+    return try await readSnapshot { db in try AuditChain.verify(db, vault: vault) }
+  }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+  /// Runs one operation: an immediate write transaction in which `body` does its work and the
+  /// audit rows it recorded are appended. When `body` throws a `StoreError`, its changes are
+  /// rolled back (a savepoint), the failure is audited in the same transaction, and the error is
+  /// rethrown: failed requests leave a trace but no partial change.
+  func perform<T: Sendable>(
+    _ operation: String, kind: EntryKind? = .parameter, name: String?,
+    _ body: @escaping @Sendable (Database, inout AuditTrail) throws -> T
+  ) async throws -> T {
+    let caller = configuration.caller
+    let vault = self.vault
+    let outcome: Result<T, StoreError> = try await writeWithRetry { db in
+      var trail = AuditTrail(operation: operation, kind: kind)
+      var result: T?
+      do {
+        try db.inSavepoint {
+          result = try body(db, &trail)
+          return .commit
+        }
+      } catch let error as StoreError {
+        var failure = AuditTrail(operation: operation, kind: kind)
+        failure.record(name, result: error.code)
+        try AuditChain.append(failure.events, caller: caller, at: Date(), db, vault: vault)
+        return .failure(error)
+      }
+      guard let result else { preconditionFailure("a committed savepoint ran its body") }
+      if trail.events.isEmpty { trail.record(name) }
+      try AuditChain.append(trail.events, caller: caller, at: Date(), db, vault: vault)
+      return .success(result)
+    }
+    return try outcome.get()
+  }
+
+  /// `pool.write` with the busy timeout, a few retries on `SQLITE_BUSY`, and database failures
+  /// turned into service errors.
+  func writeWithRetry<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T)
+    async throws -> T
+  {
+    var attempt = 0
+    while true {
+      do {
+        return try await pool.write(updates)
+      } catch let error as DatabaseError
+        where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+      {
+        attempt += 1
+        guard attempt < 4 else { throw StoreError.tooManyUpdates }
+        try await Task.sleep(for: .milliseconds(25 * attempt))
+      } catch let error as DatabaseError {
+        throw StoreError.internalError(
+          "store '\(path)': database error: \(error.message ?? "\(error.resultCode)")")
+      }
+    }
+  }
+
+  /// A read-only snapshot (for reads that record nothing, such as audit verification).
+  func readSnapshot<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws
+    -> T
+  {
+    do {
+      return try await pool.read(value)
+    } catch let error as DatabaseError {
+      throw StoreError.internalError(
+        "store '\(path)': database error: \(error.message ?? "\(error.resultCode)")")
+    }
+  }
+
+  // MARK: Keys and sealed values
+
+  /// The material of the KMS-style key with these id bytes, unwrapped once and cached.
+  func keyMaterial(_ keyIDBytes: [UInt8], _ db: Database) throws -> SecretBytes? {
+    if let cached = vault.cachedMaterial(keyIDBytes) { return cached }
+    guard let record = try KMSKeyRecord.fetch(db, keyIDBytes: keyIDBytes) else { return nil }
+    return try material(of: record)
+  }
+
+  func material(of record: KMSKeyRecord) throws -> SecretBytes {
+    if let cached = vault.cachedMaterial(record.keyIDBytes) { return cached }
+    let material: SecretBytes
+    do {
+      material = try Envelope.unwrap(
+        record.material, with: vault.wrapping.key,
+        context: MasterKey.kmsKeyContext(storeID: storeID, keyID: record.keyID))
+    } catch {
+      throw StoreError.internalError(
+        "the material of key '\(record.keyID)' does not open: it was altered")
+    }
+    vault.cache(material, for: record.keyIDBytes)
+    return material
+  }
+
+  /// Seals `value` under a fresh data key wrapped by `key`.
+  func seal(_ value: String, under key: KMSKeyRecord, context: SealingContext) throws -> [UInt8] {
+    let material = try material(of: key)
+    let plaintext = SecretBytes(utf8: value)
+    return try plaintext.withUnsafeBytes {
+      try Envelope.seal($0, keyID: key.keyIDBytes, keyMaterial: material, context: context)
+    }
+  }
+
+  /// Opens a sealed value; any failure is the one clear error that names the entry.
+  func open(_ sealed: [UInt8], context: SealingContext, displayName: String, _ db: Database) throws
+    -> SecretBytes
+  {
+    let rejected = StoreError.sealedValueRejected(
+      kind: context.kind, name: displayName, version: context.version)
+    do {
+      guard let material = try keyMaterial(try Envelope.keyID(of: sealed), db) else {
+        throw rejected
+      }
+      return try Envelope.open(sealed, keyMaterial: material, context: context)
+    } catch is CryptoError {
+      throw rejected
+    }
+  }
+}

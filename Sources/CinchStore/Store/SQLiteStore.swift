@@ -1,0 +1,363 @@
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file (WAL) holding sealed parameters (and, later, secrets and
+/// KV entries), KMS-style keys and the audit log. It implements `ParameterStore`, `KeyStore`,
+/// `ParameterCatalog`, `ParameterResolver` and `AuditLog`.
+///
+/// Every operation is one `BEGIN IMMEDIATE` transaction that waits for other writers (other
+/// processes too) up to the configured busy timeout, so concurrent writers never lose or
+/// duplicate a version; a process killed at any point leaves the last committed state.
+public final class SQLiteStore: Sendable {
+  /// The store file.
+  public let path: String
+  public let configuration: StoreConfiguration
+  /// Problems worth telling the user that did not stop the store from opening (loose file
+  /// modes). The CLI prints them.
+  public let warnings: [String]
+  let pool: DatabasePool
+  let vault: KeyVault
+
+  init(
+    path: String, configuration: StoreConfiguration, warnings: [String], pool: DatabasePool,
+    vault: KeyVault
+  ) {
+    self.path = path
+    self.configuration = configuration
+    self.warnings = warnings
+    self.pool = pool
+    self.vault = vault
+  }
+
+  var storeID: [UInt8] { vault.storeID }
+
+  /// The same open store acting for another caller (the server opens a store once and serves
+  /// many callers; the audit log and `LastModifiedUser` name each).
+  public func withCaller(_ caller: String?) -> SQLiteStore {
+    var configuration = configuration
+    configuration.caller = caller
+    return SQLiteStore(
+      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)
+  }
+
+  /// The store id, as hex: part of every sealed value's associated data.
+  public var storeIDHex: String { storeID.map { String(format: "%02x", $0) }.joined() }
+
+  /// Closes the database connections (also done when the store is released).
+  public func close() throws {
+    try pool.close()
+  }
+
+  // MARK: Create
+
+  /// Creates a new store at `path` and its master key. Refuses to overwrite a store or a key
+  /// file; the store file is created with mode 0600 before SQLite opens it (SQLite gives its
+  /// `-wal` and `-shm` files the same mode).
+  public static func create(
+    at path: String, master: MasterKeyProvision, configuration: StoreConfiguration = .init()
+  ) async throws -> SQLiteStore {
+    try await create(
+      at: path, master: master, configuration: configuration, scryptCost: .interactive)
+  }
+
+  package static func create(
+    at path: String, master: MasterKeyProvision, configuration: StoreConfiguration,
+    scryptCost: Crypto.ScryptCost
+  ) async throws -> SQLiteStore {
+    for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+      throw StoreAccessError.storeExists(path: path)
+    }
+    if case .newKeyFile(let keyPath) = master, FileManager.default.fileExists(atPath: keyPath) {
+      throw StoreAccessError.keyFileExists(path: keyPath)
+    }
+    try SecureFile.createParentDirectories(of: path)
+    if case .newKeyFile(let keyPath) = master {
+      try SecureFile.createParentDirectories(of: keyPath)
+    }
+
+    let storeID = try Crypto.randomBytes(16)
+    let raw: SecretBytes
+    let mode: MasterKey.Mode
+    var salt: [UInt8]?
+    var createdKeyFile: String?
+    switch master {
+    case .newKeyFile(let keyPath):
+      raw = try KeyFile.create(at: keyPath)
+      createdKeyFile = keyPath
+      mode = .key
+    case .key(let key, _):
+      raw = key
+      mode = .key
+    case .passphrase(let passphrase, _):
+      salt = try Crypto.randomBytes(16)
+      raw = try Crypto.scrypt(passphrase: passphrase, salt: salt ?? [], cost: scryptCost)
+      mode = .passphrase
+    }
+
+    do {
+      try SecureFile.createExclusive(
+        at: path, write: { _ in },
+        ifExists: {
+          StoreAccessError.storeExists(path: path)
+        })
+    } catch {
+      if let createdKeyFile { unlink(createdKeyFile) }
+      throw error
+    }
+
+    do {
+      let pool = try StoreDatabase.openPool(
+        path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
+      try StoreSchema.migrator.migrate(pool)
+      let master = try MasterKey(raw: raw, storeID: storeID)
+      let masterKeyID = try Crypto.randomBytes(Envelope.keyIDLength)
+      let storeKey = try Crypto.randomKey()
+      let vault = try KeyVault(
+        storeID: storeID, wrapKey: master.wrapKey, masterKeyID: masterKeyID, storeKey: storeKey)
+      let now = Date.storeTimestamp()
+      let cost = scryptCost
+      let saltBytes = salt
+      try await pool.write { db in
+        try StoreMeta.set(db, StoreMeta.storeID, storeID)
+        try StoreMeta.set(db, StoreMeta.createdAt, text: AuditChain.timestamp(now))
+        try StoreMeta.set(db, StoreMeta.masterMode, text: mode.rawValue)
+        if let saltBytes {
+          try StoreMeta.set(db, StoreMeta.kdfSalt, saltBytes)
+          try StoreMeta.set(db, StoreMeta.kdfCost, text: "\(cost.n),\(cost.r),\(cost.p)")
+        }
+        try writeMasterWrappedKeys(db, vault: vault, createdAt: now, createManagedKeys: true)
+        try AuditChain.append(
+          [AuditEvent(operation: "Init", kind: nil, name: nil, version: nil, result: "ok")],
+          caller: configuration.caller, at: now, db, vault: vault)
+      }
+      return SQLiteStore(
+        path: path, configuration: configuration, warnings: [], pool: pool, vault: vault)
+    } catch {
+      for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+      if let createdKeyFile { unlink(createdKeyFile) }
+      throw error
+    }
+  }
+
+  /// Writes (or, on rekey, rewrites) everything wrapped by the master key: the key check value,
+  /// the store key, and every KMS-style key's material.
+  static func writeMasterWrappedKeys(
+    _ db: Database, vault: KeyVault, createdAt: Date, createManagedKeys: Bool
+  ) throws {
+    let (wrapKey, masterKeyID) = vault.wrapping
+    let storeID = vault.storeID
+    try StoreMeta.set(db, StoreMeta.masterKeyID, masterKeyID)
+    try StoreMeta.set(
+      db, StoreMeta.keyCheck,
+      Envelope.wrap(
+        MasterKey.checkValue, under: wrapKey, wrappingKeyID: masterKeyID,
+        context: MasterKey.checkContext(storeID: storeID)))
+    try StoreMeta.set(
+      db, StoreMeta.storeKey,
+      Envelope.wrap(
+        vault.storeKey, under: wrapKey, wrappingKeyID: masterKeyID,
+        context: MasterKey.storeKeyContext(storeID: storeID)))
+    if createManagedKeys {
+      for (alias, description) in KMSKeyRecord.managedAliases {
+        let (keyID, keyIDBytes) = try KMSKeyRecord.newKeyID()
+        let material = try Crypto.randomKey()
+        let record = KMSKeyRecord(
+          keyID: keyID, keyIDBytes: keyIDBytes, description: description,
+          keyManager: KMSKeyRecord.managedKeyManager, createdAt: createdAt,
+          material: try Envelope.wrap(
+            material, under: wrapKey, wrappingKeyID: masterKeyID,
+            context: MasterKey.kmsKeyContext(storeID: storeID, keyID: keyID)))
+        try record.insert(db)
+        try db.execute(
+          sql: "INSERT INTO kms_aliases (alias_name, key_id, created_at, updated_at) "
+            + "VALUES (?, ?, ?, ?)",
+          arguments: [
+            alias, keyID, createdAt.timeIntervalSince1970, createdAt.timeIntervalSince1970,
+          ])
+        vault.cache(material, for: keyIDBytes)
+      }
+    }
+  }
+
+  // MARK: Open
+
+  /// Opens an existing store with its master key. A wrong key is `StoreAccessError.wrongKey`
+  /// and nothing is written; pending schema migrations run only after the key is verified.
+  public static func open(
+    at path: String, master: MasterKeySource, configuration: StoreConfiguration = .init()
+  ) async throws -> SQLiteStore {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw StoreAccessError.storeNotFound(path: path)
+    }
+    var warnings: [String] = []
+    if let warning = SecureFile.looseModeWarning(path, what: "store") { warnings.append(warning) }
+    if case .keyFile(let keyPath) = master,
+      let warning = SecureFile.looseModeWarning(keyPath, what: "key file")
+    {
+      warnings.append(warning)
+    }
+
+    let migrator = StoreSchema.migrator
+    struct Meta: Sendable {
+      var storeID: [UInt8]
+      var mode: String
+      var salt: [UInt8]?
+      var cost: String?
+      var masterKeyID: [UInt8]
+      var keyCheck: [UInt8]
+      var storeKey: [UInt8]
+      var migrated: Bool
+    }
+    // Checked on a read-only connection: with a wrong key, nothing is written.
+    let meta = try StoreInspection.read(
+      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds
+    ) { db -> Meta in
+      guard try db.tableExists("store_meta") else {
+        throw StoreAccessError.notAStore(path: path, reason: "it has no store_meta table")
+      }
+      if try migrator.hasBeenSuperseded(db) {
+        let applied = try migrator.appliedIdentifiers(db)
+        let known = Set(migrator.migrations)
+        throw StoreAccessError.newerSchema(
+          path: path, migration: applied.subtracting(known).sorted().first ?? "unknown")
+      }
+      guard let storeID = try StoreMeta.data(db, StoreMeta.storeID),
+        let mode = try StoreMeta.text(db, StoreMeta.masterMode),
+        let masterKeyID = try StoreMeta.data(db, StoreMeta.masterKeyID),
+        let keyCheck = try StoreMeta.data(db, StoreMeta.keyCheck),
+        let storeKey = try StoreMeta.data(db, StoreMeta.storeKey)
+      else {
+        throw StoreAccessError.notAStore(path: path, reason: "its key records are missing")
+      }
+      return Meta(
+        storeID: storeID, mode: mode, salt: try StoreMeta.data(db, StoreMeta.kdfSalt),
+        cost: try StoreMeta.text(db, StoreMeta.kdfCost), masterKeyID: masterKeyID,
+        keyCheck: keyCheck, storeKey: storeKey, migrated: try migrator.hasCompletedMigrations(db))
+    }
+
+    guard let mode = MasterKey.Mode(rawValue: meta.mode) else {
+      throw StoreAccessError.notAStore(path: path, reason: "unknown master key mode '\(meta.mode)'")
+    }
+    let cost = meta.cost.flatMap(parseCost)
+    let raw = try MasterKey.raw(
+      from: master, mode: mode, salt: meta.salt, cost: cost, storePath: path)
+    let masterKey = try MasterKey(raw: raw, storeID: meta.storeID)
+    let storeKey: SecretBytes
+    do {
+      let check = try Envelope.unwrap(
+        meta.keyCheck, with: masterKey.wrapKey,
+        context: MasterKey.checkContext(storeID: meta.storeID))
+      guard check.constantTimeEquals(MasterKey.checkValue) else {
+        throw CryptoError.authenticationFailed
+      }
+      storeKey = try Envelope.unwrap(
+        meta.storeKey, with: masterKey.wrapKey,
+        context: MasterKey.storeKeyContext(storeID: meta.storeID))
+    } catch is CryptoError {
+      throw StoreAccessError.wrongKey(source: master.description, store: path, hint: nil)
+    }
+    let vault = try KeyVault(
+      storeID: meta.storeID, wrapKey: masterKey.wrapKey, masterKeyID: meta.masterKeyID,
+      storeKey: storeKey)
+    let pool = try StoreDatabase.openPool(
+      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
+    if !meta.migrated { try migrator.migrate(pool) }
+    return SQLiteStore(
+      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)
+  }
+
+  static func parseCost(_ text: String) -> Crypto.ScryptCost? {
+    let parts = text.split(separator: ",").compactMap { UInt64($0) }
+    guard parts.count == 3, parts[1] <= UInt32.max, parts[2] <= UInt32.max else { return nil }
+    return Crypto.ScryptCost(n: parts[0], r: UInt32(parts[1]), p: UInt32(parts[2]))
+  }
+
+  // MARK: Rekey
+
+  /// Replaces the master key: re-wraps the key check value, the store key and every KMS-style
+  /// key's material under the new key, in one transaction. Sealed values are not touched. A new
+  /// key file is created (0600, never over an existing file) before the transaction and removed
+  /// again if it fails.
+  public func rekey(to master: MasterKeyProvision) async throws {
+    try await rekey(to: master, scryptCost: .interactive)
+  }
+
+  package func rekey(to master: MasterKeyProvision, scryptCost: Crypto.ScryptCost) async throws {
+    let raw: SecretBytes
+    let mode: MasterKey.Mode
+    var salt: [UInt8]?
+    var createdKeyFile: String?
+    switch master {
+    case .newKeyFile(let keyPath):
+      try SecureFile.createParentDirectories(of: keyPath)
+      raw = try KeyFile.create(at: keyPath)
+      createdKeyFile = keyPath
+      mode = .key
+    case .key(let key, _):
+      raw = key
+      mode = .key
+    case .passphrase(let passphrase, _):
+      salt = try Crypto.randomBytes(16)
+      raw = try Crypto.scrypt(passphrase: passphrase, salt: salt ?? [], cost: scryptCost)
+      mode = .passphrase
+    }
+    let newMaster = try MasterKey(raw: raw, storeID: storeID)
+    let newMasterKeyID = try Crypto.randomBytes(Envelope.keyIDLength)
+    let vault = self.vault
+    let (oldWrapKey, _) = vault.wrapping
+    let caller = configuration.caller
+    let saltBytes = salt
+    let cost = scryptCost
+    do {
+      try await writeWithRetry { db in
+        // Unwrap every key's material under the old master key first: a failure leaves the
+        // transaction (and the store) untouched.
+        let records = try Row.fetchAll(db, sql: "SELECT * FROM kms_keys").map(
+          KMSKeyRecord.init(row:))
+        var materials: [(KMSKeyRecord, SecretBytes)] = []
+        for record in records {
+          let material = try Envelope.unwrap(
+            record.material, with: oldWrapKey,
+            context: MasterKey.kmsKeyContext(storeID: vault.storeID, keyID: record.keyID))
+          materials.append((record, material))
+        }
+        let staged = try KeyVault(
+          storeID: vault.storeID, wrapKey: newMaster.wrapKey, masterKeyID: newMasterKeyID,
+          storeKey: vault.storeKey)
+        try Self.writeMasterWrappedKeys(
+          db, vault: staged, createdAt: Date(), createManagedKeys: false)
+        for (record, material) in materials {
+          let wrapped = try Envelope.wrap(
+            material, under: newMaster.wrapKey, wrappingKeyID: newMasterKeyID,
+            context: MasterKey.kmsKeyContext(storeID: vault.storeID, keyID: record.keyID))
+          try db.execute(
+            sql: "UPDATE kms_keys SET material = ? WHERE key_id = ?",
+            arguments: [Data(wrapped), record.keyID])
+        }
+        try StoreMeta.set(db, StoreMeta.masterMode, text: mode.rawValue)
+        if let saltBytes {
+          try StoreMeta.set(db, StoreMeta.kdfSalt, saltBytes)
+          try StoreMeta.set(db, StoreMeta.kdfCost, text: "\(cost.n),\(cost.r),\(cost.p)")
+        } else {
+          try db.execute(
+            sql: "DELETE FROM store_meta WHERE key IN (?, ?)",
+            arguments: [StoreMeta.kdfSalt, StoreMeta.kdfCost])
+        }
+        try AuditChain.append(
+          [AuditEvent(operation: "Rekey", kind: nil, name: nil, version: nil, result: "ok")],
+          caller: caller, at: Date(), db, vault: vault)
+      }
+    } catch {
+      if let createdKeyFile { unlink(createdKeyFile) }
+      throw error
+    }
+    vault.replaceWrapping(key: newMaster.wrapKey, id: newMasterKeyID)
+  }
+}
+
+extension Date {
+  /// Now, to the millisecond: AWS reports times with millisecond precision.
+  static func storeTimestamp() -> Date {
+    Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000)
+  }
+}

@@ -1,0 +1,47 @@
+/// Where the store pretends to live and who is calling: the facts that go into ARNs,
+/// `LastModifiedUser` and the audit log. The library never reads the environment; the CLI builds
+/// this from `AWS_REGION` / `AWS_DEFAULT_REGION` and `CINCH_ACCOUNT_ID`.
+public struct StoreConfiguration: Sendable, Equatable {
+  public var region: String
+  public var accountID: String
+  /// Who performs the operations: an access key id, a user name or an ARN; recorded in the audit
+  /// log and, as an ARN, in `LastModifiedUser`. `nil` when unknown.
+  public var caller: String?
+  /// How long a write waits for other writers (other processes) before giving up with
+  /// `TooManyUpdates`.
+  public var busyTimeoutSeconds: Double
+
+  public init(
+    region: String = "us-east-1", accountID: String = "123456789012", caller: String? = nil,
+    busyTimeoutSeconds: Double = 30
+  ) {
+    self.region = region
+    self.accountID = accountID
+    self.caller = caller
+    self.busyTimeoutSeconds = busyTimeoutSeconds
+  }
+
+  /// `aws`, `aws-cn` or `aws-us-gov`, from the region's name.
+  public var partition: String {
+    if region.hasPrefix("cn-") { return "aws-cn" }
+    if region.hasPrefix("us-gov-") { return "aws-us-gov" }
+    if region.hasPrefix("us-iso-") { return "aws-iso" }
+    if region.hasPrefix("us-isob-") { return "aws-iso-b" }
+    return "aws"
+  }
+
+  /// `arn:aws:ssm:us-east-1:123456789012:parameter/`: what precedes a parameter name in its ARN.
+  public var parameterARNPrefix: String {
+    "arn:\(partition):ssm:\(region):\(accountID):parameter/"
+  }
+
+  /// `arn:aws:kms:us-east-1:123456789012:`
+  var kmsARNPrefix: String { "arn:\(partition):kms:\(region):\(accountID):" }
+
+  /// The ARN reported as `LastModifiedUser` for writes by `caller`.
+  func userARN(for caller: String?) -> String {
+    guard let caller, !caller.isEmpty else { return "arn:\(partition):iam::\(accountID):root" }
+    if caller.hasPrefix("arn:") { return caller }
+    return "arn:\(partition):iam::\(accountID):user/\(caller)"
+  }
+}

@@ -1,0 +1,49 @@
+import Testing
+
+@testable import CinchCLI
+
+/// The aws CLI's shorthand syntax for structure parameters.
+@Suite struct ShorthandTests {
+  @Test func scalarsListsAndQuotes() throws {
+    let tag = try Shorthand.parse("Key=Env,Value=prod")
+    #expect(tag["Key"] == .scalar("Env"))
+    #expect(tag["Value"] == .scalar("prod"))
+
+    let filter = try Shorthand.parse("Key=Type,Option=Equals,Values=SecureString,String")
+    #expect(filter["Values"] == .list(["SecureString", "String"]))
+    #expect(filter["Option"] == .scalar("Equals"))
+
+    let tagKey = try Shorthand.parse("Key=tag:Env,Values=prod")
+    #expect(tagKey["Key"] == .scalar("tag:Env"))
+    #expect(tagKey["Values"]?.list == ["prod"])
+
+    let bracketed = try Shorthand.parse("Key=Name,Values=[/a,/b]")
+    #expect(bracketed["Values"] == .list(["/a", "/b"]))
+
+    let quoted = try Shorthand.parse(#"Key=Note,Value="a, b=c""#)
+    #expect(quoted["Value"] == .scalar("a, b=c"))
+
+    let equals = try Shorthand.parse("Key=k,Value=a=b")
+    #expect(equals["Value"] == .scalar("a=b"))
+  }
+
+  @Test func malformedShorthandIsRefused() {
+    #expect(throws: Shorthand.ParseError.self) { try Shorthand.parse("Key") }
+    #expect(throws: Shorthand.ParseError.self) { try Shorthand.parse("Key=\"open") }
+    #expect(throws: Shorthand.ParseError.self) { try Shorthand.parse("=value") }
+  }
+
+  @Test func structuresFromShorthandAndJSON() throws {
+    let objects = try AWSStructures.parse(
+      [
+        "Key=Env,Value=prod", #"{"Key": "Team", "Value": "ops"}"#, #"[{"Key": "A", "Value": "1"}]"#,
+      ],
+      option: "--tags")
+    let tags = try AWSStructures.tags(objects)
+    #expect(tags?.map(\.key) == ["Env", "Team", "A"])
+    #expect(tags?.map(\.value) == ["prod", "ops", "1"])
+    #expect(throws: AWSUsageError.self) {
+      try AWSStructures.tags(try AWSStructures.parse(["Key=Env,Colour=blue"], option: "--tags"))
+    }
+  }
+}

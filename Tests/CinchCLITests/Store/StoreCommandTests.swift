@@ -1,0 +1,331 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+/// The store commands run as a user runs them: the built binary, a store in a temporary
+/// directory, stdout, stderr and exit status asserted together.
+@Suite struct StoreCommandTests {
+  /// A temporary project directory with a store created by `cinch init`.
+  final class Project: Sendable {
+    let directory: URL
+    let environment: [String: String]
+
+    init(initialise: Bool = true, environment: [String: String] = [:]) throws {
+      directory = try CinchProcess.temporaryDirectory()
+      var base = environment
+      base["USER"] = base["USER"] ?? "tester"
+      self.environment = base
+      if initialise {
+        let created = try run(["init"])
+        #expect(created.status == 0, "\(created.stderr)")
+      }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    @discardableResult
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws
+      -> CinchProcess.Result
+    {
+      try CinchProcess.run(
+        arguments, in: directory, environment: environment.merging(extra) { $1 })
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    func write(_ text: String, to name: String) throws -> String {
+      let url = directory.appendingPathComponent(name)
+      try Data(text.utf8).write(to: url)
+      return url.path
+    }
+  }
+
+  @Test func theGuidesCommandsWork() throws {
+    let project = try Project()
+    let put = try project.run([
+      "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "MySecurePassword123!",
+      "--type", "SecureString", "--overwrite",
+    ])
+    #expect(put.stdout == "{\n    \"Version\": 1,\n    \"Tier\": \"Standard\"\n}\n")
+    #expect(put.stderr == "")
+    #expect(put.status == 0)
+
+    let get = try project.run(
+      ["ssm", "get-parameter", "--name", "/myapp/prod/dbpassword", "--with-decryption"],
+      environment: ["TZ": "UTC"])
+    #expect(get.status == 0)
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(get.stdout.utf8)) as? [String: [String: Any]])
+    let parameter = try #require(document["Parameter"])
+    #expect(
+      Set(parameter.keys)
+        == ["Name", "Type", "Value", "Version", "LastModifiedDate", "ARN", "DataType"])
+    #expect(parameter["Value"] as? String == "MySecurePassword123!")
+    #expect(
+      parameter["ARN"] as? String
+        == "arn:aws:ssm:us-east-1:123456789012:parameter/myapp/prod/dbpassword")
+    #expect((parameter["LastModifiedDate"] as? String)?.hasSuffix("+00:00") == true)
+    #expect(
+      get.stdout.hasPrefix(
+        "{\n    \"Parameter\": {\n        \"Name\": \"/myapp/prod/dbpassword\",\n        \"Type\": \"SecureString\","
+      ))
+
+    try project.run([
+      "ssm", "put-parameter", "--name", "docker_username", "--value", "deploy-bot", "--type",
+      "String",
+    ])
+    let text = try project.run([
+      "ssm", "get-parameter", "--name", "docker_username", "--query", "Parameter.Value", "--output",
+      "text",
+    ])
+    #expect(text.stdout == "deploy-bot\n")
+    #expect(text.status == 0)
+  }
+
+  @Test func errorsAreTheAWSCLIsWithItsExitCodes() throws {
+    let project = try Project()
+    let missing = try project.run(["ssm", "get-parameter", "--name", "/nope"])
+    #expect(missing.stdout == "")
+    #expect(
+      missing.stderr
+        == "An error occurred (ParameterNotFound) when calling the GetParameter operation: \n")
+    #expect(missing.status == 254)
+
+    try project.run(["ssm", "put-parameter", "--name", "/a", "--value", "1", "--type", "String"])
+    let duplicate = try project.run([
+      "ssm", "put-parameter", "--name", "/a", "--value", "2", "--type", "String",
+    ])
+    #expect(
+      duplicate.stderr
+        == "An error occurred (ParameterAlreadyExists) when calling the PutParameter operation: The parameter already exists. To overwrite this value, set the overwrite option in the request to true.\n"
+    )
+    #expect(duplicate.status == 254)
+
+    let usage = try project.run(["ssm", "put-parameter", "--name", "/a"])
+    #expect(usage.status == 252)
+    #expect(usage.stderr.contains("cinch: error: the following arguments are required: --value"))
+  }
+
+  @Test func aWrongOrMissingKeyIsOneLine() throws {
+    let project = try Project()
+    try project.run(["ssm", "put-parameter", "--name", "/a", "--value", "1", "--type", "String"])
+    let otherKey = project.path("other.key")
+    #expect(
+      FileManager.default.createFile(atPath: otherKey, contents: Data((0..<32).map { UInt8($0) })))
+    let wrong = try project.run(["ssm", "get-parameter", "--name", "/a", "--key-file", otherKey])
+    #expect(wrong.status == 253)
+    #expect(wrong.stdout == "")
+    let lines = wrong.stderr.split(separator: "\n")
+    #expect(
+      lines == [
+        "cinch: wrong master key: key file '\(otherKey)' does not unlock store '.cinch/store.db'"
+      ])
+
+    let env = try project.run(
+      ["ssm", "get-parameter", "--name", "/a"],
+      environment: ["CINCH_MASTER_KEY": Data(repeating: 7, count: 32).base64EncodedString()])
+    #expect(env.status == 253)
+    #expect(
+      env.stderr.split(separator: "\n") == [
+        "cinch: wrong master key: the key in CINCH_MASTER_KEY does not unlock store '.cinch/store.db'"
+      ])
+
+    try FileManager.default.removeItem(atPath: project.path(".cinch/master.key"))
+    let none = try project.run(["ssm", "get-parameter", "--name", "/a"])
+    #expect(none.status == 253)
+    #expect(none.stderr.split(separator: "\n") == ["cinch: key file '.cinch/master.key' not found"])
+
+    let noStore = try project.run([
+      "ssm", "get-parameter", "--name", "/a", "--store", "elsewhere.db",
+    ])
+    #expect(
+      noStore.stderr.split(separator: "\n") == [
+        "cinch: no store at 'elsewhere.db'; create one with 'cinch init'"
+      ])
+  }
+
+  @Test func initNeverOverwritesAndFilesAre0600() throws {
+    let project = try Project()
+    for file in [".cinch/store.db", ".cinch/master.key"] {
+      let mode =
+        try FileManager.default.attributesOfItem(atPath: project.path(file))[.posixPermissions]
+        as? Int
+      #expect(mode == 0o600, "\(file)")
+    }
+    let again = try project.run(["init"])
+    #expect(again.status == 2)
+    #expect(
+      again.stderr
+        == "cinch: a store already exists at '.cinch/store.db'; cinch never overwrites a store\n")
+  }
+
+  @Test func passphraseStoresAndRekey() throws {
+    let project = try Project(initialise: false)
+    let created = try project.run(
+      ["init", "--passphrase"], environment: ["CINCH_PASSPHRASE": "correct horse battery"])
+    #expect(created.stdout == "created store '.cinch/store.db', locked with a passphrase\n")
+    #expect(!FileManager.default.fileExists(atPath: project.path(".cinch/master.key")))
+    let put = try project.run(
+      ["ssm", "put-parameter", "--name", "/p", "--value", "v", "--type", "SecureString"],
+      environment: ["CINCH_PASSPHRASE": "correct horse battery"])
+    #expect(put.status == 0, "\(put.stderr)")
+    let wrong = try project.run(
+      ["ssm", "get-parameter", "--name", "/p"], environment: ["CINCH_PASSPHRASE": "wrong horse"])
+    #expect(wrong.status == 253)
+    #expect(
+      wrong.stderr.contains(
+        "wrong master key: the passphrase from CINCH_PASSPHRASE does not unlock store"))
+
+    let rekeyed = try project.run(
+      ["rekey", "--new-key-file", ".cinch/next.key"],
+      environment: ["CINCH_PASSPHRASE": "correct horse battery"])
+    #expect(rekeyed.status == 0, "\(rekeyed.stderr)")
+    let read = try project.run(
+      [
+        "ssm", "get-parameter", "--name", "/p", "--with-decryption", "--query", "Parameter.Value",
+        "--output", "text",
+      ],
+      environment: ["CINCH_MASTER_KEY_FILE": ".cinch/next.key"])
+    #expect(read.stdout == "v\n")
+    let old = try project.run(
+      ["ssm", "get-parameter", "--name", "/p"],
+      environment: ["CINCH_PASSPHRASE": "correct horse battery"])
+    #expect(old.status == 253)
+    let verify = try project.run(["audit", "verify", "--key-file", ".cinch/next.key"])
+    #expect(verify.status == 0)
+    #expect(verify.stdout.hasPrefix("audit log intact: "))
+  }
+
+  @Test func aCanaryOnlyAppearsInADecryptedRead() throws {
+    let canary = "CANARY-5b0e-\(UUID().uuidString)"
+    let project = try Project()
+    // From a file, so the canary is not in any argv either.
+    let file = try project.write(canary, to: "value.txt")
+    let put = try project.run([
+      "ssm", "put-parameter", "--name", "/app/secret", "--value", "file://\(file)", "--type",
+      "SecureString",
+    ])
+    try FileManager.default.removeItem(atPath: file)
+    var outputs = [put]
+    let commands: [[String]] = [
+      ["ssm", "get-parameter", "--name", "/app/secret"],
+      ["ssm", "get-parameter", "--name", "/app/secret", "--output", "text"],
+      ["ssm", "get-parameters", "--names", "/app/secret", "/missing"],
+      ["ssm", "get-parameters-by-path", "--path", "/app", "--output", "table"],
+      ["ssm", "get-parameter-history", "--name", "/app/secret", "--output", "yaml"],
+      ["ssm", "describe-parameters"],
+      ["ssm", "label-parameter-version", "--name", "/app/secret", "--labels", "prod"],
+      [
+        "ssm", "get-parameter", "--name", "/app/secret:prod", "--query",
+        "Parameter.Value.length(@)",
+      ],
+      [
+        "ssm", "put-parameter", "--name", "/app/secret", "--value", "other", "--type",
+        "SecureString",
+      ],
+      ["kms", "list-keys"],
+      ["audit", "list"],
+      ["audit", "list", "--format", "json"],
+      ["audit", "verify"],
+    ]
+    for command in commands { outputs.append(try project.run(command)) }
+    for output in outputs {
+      #expect(!output.stdout.contains("CANARY-5b0e"))
+      #expect(!output.stderr.contains("CANARY-5b0e"))
+    }
+    let decrypted = try project.run([
+      "ssm", "get-parameter", "--name", "/app/secret", "--with-decryption", "--query",
+      "Parameter.Value",
+      "--output", "text",
+    ])
+    #expect(decrypted.stdout == canary + "\n")
+    for suffix in ["", "-wal", "-shm"] {
+      if let bytes = FileManager.default.contents(atPath: project.path(".cinch/store.db" + suffix))
+      {
+        #expect(bytes.range(of: Data("CANARY-5b0e".utf8)) == nil, "store.db\(suffix)")
+      }
+    }
+  }
+
+  @Test func paginationAndStructuredParameters() throws {
+    let project = try Project()
+    for index in 1...7 {
+      try project.run([
+        "ssm", "put-parameter", "--name", "/p/\(index)", "--value", "v\(index)", "--type", "String",
+      ])
+    }
+    let all = try project.run([
+      "ssm", "get-parameters-by-path", "--path", "/p", "--query", "length(Parameters)",
+    ])
+    #expect(all.stdout == "7\n")
+    let limited = try project.run([
+      "ssm", "get-parameters-by-path", "--path", "/p", "--max-items", "3", "--output", "json",
+    ])
+    let page = try #require(
+      try JSONSerialization.jsonObject(with: Data(limited.stdout.utf8)) as? [String: Any])
+    #expect((page["Parameters"] as? [Any])?.count == 3)
+    let token = try #require(page["NextToken"] as? String)
+    let rest = try project.run([
+      "ssm", "get-parameters-by-path", "--path", "/p", "--starting-token", token, "--query",
+      "Parameters[].Name",
+      "--output", "text",
+    ])
+    #expect(rest.stdout == "/p/4\t/p/5\t/p/6\t/p/7\n")
+
+    let tagged = try project.run([
+      "ssm", "put-parameter", "--name", "/t", "--value", "x", "--type", "String", "--tags",
+      "Key=Env,Value=prod",
+      "Key=Team,Value=platform",
+    ])
+    #expect(tagged.status == 0, "\(tagged.stderr)")
+    let tags = try project.run([
+      "ssm", "list-tags-for-resource", "--resource-type", "Parameter", "--resource-id", "/t",
+      "--output", "text",
+    ])
+    #expect(tags.stdout == "TAGLIST\tEnv\tprod\nTAGLIST\tTeam\tplatform\n")
+    let filtered = try project.run([
+      "ssm", "describe-parameters", "--parameter-filters", "Key=tag:Env,Values=prod", "--query",
+      "Parameters[].Name",
+      "--output", "text",
+    ])
+    #expect(filtered.stdout == "/t\n")
+    let byJSON = try project.run([
+      "ssm", "describe-parameters", "--cli-input-json",
+      #"{"ParameterFilters": [{"Key": "Name", "Option": "BeginsWith", "Values": ["/p/1"]}]}"#,
+      "--query", "Parameters[].Name", "--output", "text",
+    ])
+    #expect(byJSON.stdout == "/p/1\n")
+  }
+
+  @Test func kmsKeysByAlias() throws {
+    let project = try Project()
+    let keyID = try project.run([
+      "kms", "create-key", "--description", "app", "--query", "KeyMetadata.KeyId", "--output",
+      "text",
+    ])
+    .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(keyID.count == 36)
+    #expect(
+      try project.run([
+        "kms", "create-alias", "--alias-name", "alias/app", "--target-key-id", keyID,
+      ]).status == 0)
+    let described = try project.run([
+      "kms", "describe-key", "--key-id", "alias/app", "--query", "KeyMetadata.[KeyId,KeyManager]",
+      "--output", "text",
+    ])
+    #expect(described.stdout == "\(keyID)\tCUSTOMER\n")
+    let put = try project.run([
+      "ssm", "put-parameter", "--name", "/k", "--value", "v", "--type", "SecureString", "--key-id",
+      "alias/app",
+    ])
+    #expect(put.status == 0)
+    let described2 = try project.run([
+      "ssm", "describe-parameters", "--query", "Parameters[0].KeyId", "--output", "text",
+    ])
+    #expect(described2.stdout == "alias/app\n")
+    let aliases = try project.run([
+      "kms", "list-aliases", "--query", "Aliases[].AliasName", "--output", "text",
+    ])
+    #expect(aliases.stdout == "alias/app\talias/aws/secretsmanager\talias/aws/ssm\n")
+  }
+}

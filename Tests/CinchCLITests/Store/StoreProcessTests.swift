@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Real processes against one store: concurrent writers, and a writer killed mid-run.
+@Suite(.serialized) struct StoreProcessTests {
+  /// Runs a shell script with the cinch binary in `$CINCH`; returns the process and its stdout.
+  static func shell(_ script: String, in directory: URL, newSession: Bool = false) throws
+    -> (Process, Pipe)
+  {
+    let process = Process()
+    if newSession {
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+      process.arguments = ["/bin/sh", "-c", script]
+    } else {
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      process.arguments = ["-c", script]
+    }
+    process.currentDirectoryURL = directory
+    process.environment = [
+      "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+      "CINCH": CinchProcess.executable.path, "USER": "tester", "HOME": NSTemporaryDirectory(),
+    ]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return (process, output)
+  }
+
+  @Test func fourProcessesWritingOneNameGetVersions1Through1000() throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    #expect(try CinchProcess.run(["init"], in: directory).status == 0)
+    var writers: [(Process, Pipe)] = []
+    for writer in 0..<4 {
+      writers.append(
+        try Self.shell(
+          """
+          i=0
+          while [ $i -lt 250 ]; do
+            i=$((i + 1))
+            "$CINCH" ssm put-parameter --name /load/counter --value "w\(writer)-$i" --type String \
+              --overwrite --query Version --output text || echo FAILED
+          done
+          """, in: directory))
+    }
+    var lines: [String] = []
+    for (process, pipe) in writers {
+      let output = pipe.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      lines += String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+    #expect(!lines.contains("FAILED"))
+    #expect(lines.compactMap(Int.init).sorted() == Array(1...1000))
+
+    let history = try CinchProcess.run(
+      [
+        "ssm", "get-parameter-history", "--name", "/load/counter", "--query",
+        "Parameters[].Version", "--output", "text",
+      ],
+      in: directory)
+    #expect(
+      history.stdout.split(whereSeparator: { $0 == "\t" || $0 == "\n" }).compactMap { Int($0) }
+        == Array(901...1000))
+    let verify = try CinchProcess.run(["audit", "verify"], in: directory)
+    #expect(verify.status == 0)
+    // Init, 1000 writes, and the history read (one row per version it returned).
+    #expect(verify.stdout.hasPrefix("audit log intact: 1101 rows"))
+  }
+
+  @Test(arguments: [8, 20, 33])
+  func aWriterKilledMidRunLosesNothingItAcknowledged(killAfter: Int) throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    #expect(try CinchProcess.run(["init"], in: directory).status == 0)
+    // Each acknowledged write prints "INDEX VERSION".
+    let (writer, pipe) = try Self.shell(
+      """
+      i=0
+      while [ $i -lt 90 ]; do
+        i=$((i + 1))
+        v=$("$CINCH" ssm put-parameter --name /crash/p --value "value-$i" --type String --overwrite \
+          --query Version --output text) && echo "$i $v"
+      done
+      """, in: directory, newSession: true)
+    var received = Data()
+    let handle = pipe.fileHandleForReading
+    while String(decoding: received, as: UTF8.self).split(separator: "\n").count < killAfter {
+      let chunk = handle.availableData
+      if chunk.isEmpty { break }
+      received += chunk
+    }
+    // Somewhere inside the next write: the whole session, shell and cinch, at once.
+    usleep(useconds_t(killAfter * 1_000))
+    kill(-writer.processIdentifier, SIGKILL)
+    writer.waitUntilExit()
+    received += handle.readDataToEndOfFile()
+    let acknowledged = String(decoding: received, as: UTF8.self).split(separator: "\n").compactMap {
+      line -> (Int, Int)? in
+      let parts = line.split(separator: " ")
+      guard parts.count == 2, let index = Int(parts[0]), let version = Int(parts[1]) else {
+        return nil
+      }
+      return (index, version)
+    }
+    #expect(acknowledged.count >= killAfter)
+
+    // The store opens, its audit log verifies, and every acknowledged write is there.
+    let verify = try CinchProcess.run(["audit", "verify"], in: directory)
+    #expect(verify.status == 0, "\(verify.stderr)")
+    for (index, version) in acknowledged {
+      let read = try CinchProcess.run(
+        [
+          "ssm", "get-parameter", "--name", "/crash/p:\(version)", "--query", "Parameter.Value",
+          "--output", "text",
+        ],
+        in: directory)
+      #expect(read.stdout == "value-\(index)\n", "version \(version)")
+    }
+    // And the store takes writes again.
+    let after = try CinchProcess.run(
+      [
+        "ssm", "put-parameter", "--name", "/crash/p", "--value", "after", "--type", "String",
+        "--overwrite",
+      ],
+      in: directory)
+    #expect(after.status == 0)
+  }
+}

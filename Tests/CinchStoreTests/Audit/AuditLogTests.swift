@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import CinchStore
+
+/// The hash-chained audit log: what it records and what `verify` detects.
+@Suite struct AuditLogTests {
+  static func populated() async throws -> StoreFixture {
+    let fixture = try await StoreFixture.make(
+      configuration: StoreConfiguration(caller: "AKIDEXAMPLE"))
+    let store = fixture.store
+    try await store.put("/a", "1", type: .secureString, overwrite: false)
+    try await store.put("/a", "2", type: .secureString)
+    _ = try await store.get("/a")
+    await expectStoreError("ParameterNotFound") { _ = try await store.get("/missing") }
+    _ = try await store.getParameters(GetParametersRequest(names: ["/a", "/nope"]))
+    try await store.put("/b", "x", overwrite: false)
+    _ = try await store.deleteParameter(DeleteParameterRequest(name: "/b"))
+    return fixture
+  }
+
+  @Test func everyReadAndWriteIsRecorded() async throws {
+    let fixture = try await Self.populated()
+    let records = try await fixture.store.auditRecords(name: nil, limit: nil)
+    let summary = records.map {
+      "\($0.operation) \($0.name ?? "-") \($0.version.map(String.init) ?? "-") \($0.result)"
+    }
+    #expect(
+      summary == [
+        "Init - - ok",
+        "PutParameter /a 1 ok",
+        "PutParameter /a 2 ok",
+        "GetParameter /a 2 ok",
+        "GetParameter /missing - ParameterNotFound",
+        "GetParameters /a 2 ok",
+        "GetParameters /nope - ParameterNotFound",
+        "PutParameter /b 1 ok",
+        "DeleteParameter /b 1 ok",
+      ])
+    #expect(records.map(\.seq) == Array(1...9))
+    #expect(
+      records.dropFirst().allSatisfy { $0.caller == "AKIDEXAMPLE" && $0.kind == "ssm-parameter" })
+    #expect(records.allSatisfy { $0.time.hasSuffix("Z") && $0.time.count == 24 })
+    let forA = try await fixture.store.auditRecords(name: "/a", limit: nil)
+    #expect(forA.count == 4)
+    #expect(try await fixture.store.auditRecords(name: nil, limit: 2).map(\.seq) == [8, 9])
+    #expect(
+      try await fixture.store.verifyAuditLog() == AuditVerification(rowsChecked: 9, problems: []))
+  }
+
+  static func tamper(_ fixture: StoreFixture, _ sql: String) async throws -> AuditVerification {
+    try await fixture.rawDatabase().write { db in try db.execute(sql: sql) }
+    return try await fixture.store.verifyAuditLog()
+  }
+
+  @Test func anEditedRowIsNamed() async throws {
+    let fixture = try await Self.populated()
+    let result = try await Self.tamper(fixture, "UPDATE audit_log SET result = 'ok' WHERE seq = 5")
+    #expect(result.problems == [.edited(seq: 5)])
+    #expect(
+      result.problems.first?.description == "row 5 was edited: its hash does not match its content")
+  }
+
+  @Test func aRemovedRowIsNamed() async throws {
+    let fixture = try await Self.populated()
+    let result = try await Self.tamper(fixture, "DELETE FROM audit_log WHERE seq = 4")
+    #expect(result.problems == [.removed(after: 3, before: 5)])
+    #expect(result.problems.first?.description == "rows were removed between row 3 and row 5")
+  }
+
+  @Test func reorderedRowsAreNamed() async throws {
+    let fixture = try await Self.populated()
+    let result = try await Self.tamper(
+      fixture,
+      """
+      UPDATE audit_log SET seq = -1 WHERE seq = 3;
+      UPDATE audit_log SET seq = 3 WHERE seq = 4;
+      UPDATE audit_log SET seq = 4 WHERE seq = -1;
+      """)
+    #expect(result.problems.first == .reordered(seq: 3, follows: 4))
+    #expect(
+      result.problems.first?.description == "row 3 is out of order: it was written after row 4")
+    #expect(!result.isIntact)
+  }
+
+  @Test func rowsRemovedFromTheEndAreDetected() async throws {
+    let fixture = try await Self.populated()
+    let result = try await Self.tamper(fixture, "DELETE FROM audit_log WHERE seq >= 8")
+    #expect(result.problems == [.truncated(lastSeq: 7, headSeq: 9)])
+  }
+
+  @Test func aRehashedChainIsDetectedByItsSealedHead() async throws {
+    let fixture = try await Self.populated()
+    let storeID = fixture.store.storeID
+    // Edit row 6 and recompute every hash from there on, as an attacker without the key could.
+    try await fixture.rawDatabase().write { db in
+      try db.execute(sql: "UPDATE audit_log SET name = '/z' WHERE seq = 6")
+      var previous = AuditChain.genesis(storeID: storeID)
+      for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq") {
+        let record = AuditChain.record(row)
+        let hash = AuditChain.hash(previous: previous, record: record)
+        try db.execute(
+          sql: "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?",
+          arguments: [Data(previous), Data(hash), record.seq])
+        previous = hash
+      }
+    }
+    let result = try await fixture.store.verifyAuditLog()
+    #expect(result.problems == [.rewritten(headSeq: 9)])
+  }
+
+  @Test func aForgedHeadIsDetected() async throws {
+    let fixture = try await Self.populated()
+    let result = try await Self.tamper(
+      fixture, "UPDATE store_meta SET value = zeroblob(72) WHERE key = 'audit_head'")
+    #expect(result.problems == [.headForged])
+    let missing = try await Self.tamper(fixture, "DELETE FROM store_meta WHERE key = 'audit_head'")
+    #expect(missing.problems == [.headMissing])
+  }
+
+  @Test func theLogSurvivesRekeyAndReopen() async throws {
+    let fixture = try await Self.populated()
+    try await fixture.store.rekey(to: .newKeyFile(path: fixture.directory.file("k2")))
+    try fixture.store.close()
+    let store = try await SQLiteStore.open(
+      at: fixture.storePath, master: .keyFile(path: fixture.directory.file("k2")))
+    let result = try await store.verifyAuditLog()
+    #expect(result.isIntact)
+    #expect(result.rowsChecked == 10)
+    #expect(try await store.auditRecords(name: nil, limit: 1).first?.operation == "Rekey")
+  }
+}

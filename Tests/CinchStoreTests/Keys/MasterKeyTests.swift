@@ -1,0 +1,225 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import CinchStore
+
+/// The master key: key file, base64 key, passphrase, wrong keys, rekey, file modes.
+@Suite struct MasterKeyTests {
+  @Test func storeAndKeyFilesAreCreated0600() async throws {
+    let fixture = try await StoreFixture.make()
+    try await fixture.store.put("/a", "v", overwrite: false)
+    #expect(SecureFile.mode(of: fixture.keyPath) == 0o600)
+    #expect(SecureFile.mode(of: fixture.storePath) == 0o600)
+    #expect(SecureFile.mode(of: fixture.storePath + "-wal") == 0o600)
+    #expect(SecureFile.mode(of: fixture.storePath + "-shm") == 0o600)
+    #expect(FileManager.default.contents(atPath: fixture.keyPath)?.count == 32)
+    #expect(fixture.store.warnings.isEmpty)
+  }
+
+  @Test func initNeverOverwrites() async throws {
+    let fixture = try await StoreFixture.make()
+    let keyBefore = FileManager.default.contents(atPath: fixture.keyPath)
+    await #expect(throws: StoreAccessError.storeExists(path: fixture.storePath)) {
+      _ = try await SQLiteStore.create(
+        at: fixture.storePath, master: .newKeyFile(path: fixture.directory.file("other.key")))
+    }
+    #expect(!FileManager.default.fileExists(atPath: fixture.directory.file("other.key")))
+    await #expect(throws: StoreAccessError.keyFileExists(path: fixture.keyPath)) {
+      _ = try await SQLiteStore.create(
+        at: fixture.directory.file("second.db"), master: .newKeyFile(path: fixture.keyPath))
+    }
+    #expect(!FileManager.default.fileExists(atPath: fixture.directory.file("second.db")))
+    #expect(FileManager.default.contents(atPath: fixture.keyPath) == keyBefore)
+  }
+
+  @Test func aWrongKeyIsOneLineAndWritesNothing() async throws {
+    let fixture = try await StoreFixture.make()
+    try await fixture.store.put("/a", "v", overwrite: false)
+    try fixture.store.close()
+    let before = FileManager.default.contents(atPath: fixture.storePath)
+    let otherKey = fixture.directory.file("other.key")
+    _ = try KeyFile.create(at: otherKey)
+    do {
+      _ = try await SQLiteStore.open(at: fixture.storePath, master: .keyFile(path: otherKey))
+      Issue.record("a wrong key opened the store")
+    } catch let error as StoreAccessError {
+      let message = error.description
+      #expect(
+        message
+          == "wrong master key: key file '\(otherKey)' does not unlock store '\(fixture.storePath)'"
+      )
+      #expect(!message.contains("\n"))
+    }
+    let base64 = try Crypto.randomBytes(32)
+    do {
+      _ = try await SQLiteStore.open(
+        at: fixture.storePath,
+        master: .base64Key(Data(base64).base64EncodedString(), origin: "CINCH_MASTER_KEY"))
+      Issue.record("a wrong key opened the store")
+    } catch let error as StoreAccessError {
+      #expect(
+        error.description.hasPrefix(
+          "wrong master key: the key in CINCH_MASTER_KEY does not unlock store"))
+    }
+    // The database file is byte for byte the same and the WAL holds no page.
+    #expect(FileManager.default.contents(atPath: fixture.storePath) == before)
+    #expect((FileManager.default.contents(atPath: fixture.storePath + "-wal")?.count ?? 0) == 0)
+  }
+
+  @Test func malformedKeysAreExplained() async throws {
+    let fixture = try await StoreFixture.make()
+    #expect(throws: StoreAccessError.self) {
+      try MasterKeySource.base64Key("not base64!", origin: "CINCH_MASTER_KEY")
+    }
+    do {
+      _ = try MasterKeySource.base64Key(
+        Data([1, 2, 3]).base64EncodedString(), origin: "CINCH_MASTER_KEY")
+    } catch let error as StoreAccessError {
+      #expect(
+        error.description
+          == "the master key in CINCH_MASTER_KEY is not a 32-byte base64 key: it decodes to 3 bytes, not 32"
+      )
+    }
+    let short = fixture.directory.file("short.key")
+    #expect(FileManager.default.createFile(atPath: short, contents: Data([1, 2, 3])))
+    await #expect(
+      throws: StoreAccessError.keyFileInvalid(path: short, reason: "it holds 3 bytes, not 32")
+    ) {
+      _ = try await SQLiteStore.open(at: fixture.storePath, master: .keyFile(path: short))
+    }
+    await #expect(
+      throws: StoreAccessError.keyFileNotFound(path: fixture.directory.file("none.key"))
+    ) {
+      _ = try await SQLiteStore.open(
+        at: fixture.storePath, master: .keyFile(path: fixture.directory.file("none.key")))
+    }
+    await #expect(throws: StoreAccessError.storeNotFound(path: fixture.directory.file("none.db"))) {
+      _ = try await SQLiteStore.open(
+        at: fixture.directory.file("none.db"), master: .keyFile(path: fixture.keyPath))
+    }
+  }
+
+  @Test func theKeyFileAndItsBase64AreTheSameKey() async throws {
+    let fixture = try await StoreFixture.make()
+    try await fixture.store.put("/a", "v", type: .secureString, overwrite: false)
+    let raw = try #require(FileManager.default.contents(atPath: fixture.keyPath))
+    let store = try await SQLiteStore.open(
+      at: fixture.storePath,
+      master: .base64Key(raw.base64EncodedString(), origin: "CINCH_MASTER_KEY"))
+    #expect(try await store.get("/a").value == "v")
+  }
+
+  @Test func passphraseStores() async throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("store.db")
+    let store = try await SQLiteStore.create(
+      at: path, master: .passphrase(SecretBytes(utf8: "correct horse"), origin: "CINCH_PASSPHRASE"),
+      configuration: .init(), scryptCost: testScryptCost)
+    try await store.put("/p", "v", type: .secureString, overwrite: false)
+    try store.close()
+    let reopened = try await SQLiteStore.open(
+      at: path, master: .passphrase(SecretBytes(utf8: "correct horse"), origin: "CINCH_PASSPHRASE"))
+    #expect(try await reopened.get("/p").value == "v")
+    await #expect(
+      throws: StoreAccessError.wrongKey(
+        source: "the passphrase from CINCH_PASSPHRASE", store: path, hint: nil)
+    ) {
+      _ = try await SQLiteStore.open(
+        at: path, master: .passphrase(SecretBytes(utf8: "wrong horse"), origin: "CINCH_PASSPHRASE"))
+    }
+    let key = directory.file("k")
+    _ = try KeyFile.create(at: key)
+    do {
+      _ = try await SQLiteStore.open(at: path, master: .keyFile(path: key))
+      Issue.record("a key file opened a passphrase store")
+    } catch let error as StoreAccessError {
+      #expect(error.description.contains("the store is locked with a passphrase"))
+    }
+  }
+
+  @Test func rekeyRewrapsKeysAndLeavesValuesAlone() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    let customer = try await store.createKey(CreateKeyRequest()).keyMetadata
+    try await store.put("/a", "alpha", type: .secureString, overwrite: false)
+    try await store.put("/b", "beta", type: .secureString, overwrite: false, keyID: customer.keyID)
+    try await store.put("/c", "gamma", overwrite: false)
+    let sealedBefore = try await store.pool.read { db in
+      try Data.fetchAll(db, sql: "SELECT sealed FROM entry_versions ORDER BY entry_id")
+    }
+    let materialBefore = try await store.pool.read { db in
+      try Data.fetchAll(db, sql: "SELECT material FROM kms_keys ORDER BY key_id")
+    }
+    let newKey = fixture.directory.file("next.key")
+    try await store.rekey(to: .newKeyFile(path: newKey))
+    #expect(SecureFile.mode(of: newKey) == 0o600)
+    // The same object keeps working under the new key.
+    try await store.put("/d", "delta", type: .secureString, overwrite: false)
+    #expect(try await store.get("/b").value == "beta")
+
+    let sealedAfter = try await store.pool.read { db in
+      try Data.fetchAll(
+        db, sql: "SELECT sealed FROM entry_versions WHERE entry_id <= 3 ORDER BY entry_id")
+    }
+    let materialAfter = try await store.pool.read { db in
+      try Data.fetchAll(db, sql: "SELECT material FROM kms_keys ORDER BY key_id")
+    }
+    #expect(sealedAfter == sealedBefore)
+    #expect(zip(materialBefore, materialAfter).allSatisfy { $0 != $1 })
+    try store.close()
+
+    await #expect(throws: StoreAccessError.self) {
+      _ = try await fixture.reopen()
+    }
+    let reopened = try await SQLiteStore.open(at: fixture.storePath, master: .keyFile(path: newKey))
+    #expect(try await reopened.get("/a").value == "alpha")
+    #expect(try await reopened.get("/b").value == "beta")
+    #expect(try await reopened.get("/c").value == "gamma")
+    #expect(try await reopened.get("/d").value == "delta")
+    #expect(try await reopened.verifyAuditLog().isIntact)
+
+    // And on to a passphrase.
+    try await reopened.rekey(
+      to: .passphrase(SecretBytes(utf8: "s3cret phrase"), origin: "CINCH_PASSPHRASE"),
+      scryptCost: testScryptCost)
+    try reopened.close()
+    let byPassphrase = try await SQLiteStore.open(
+      at: fixture.storePath,
+      master: .passphrase(SecretBytes(utf8: "s3cret phrase"), origin: "CINCH_PASSPHRASE"))
+    #expect(try await byPassphrase.get("/b").value == "beta")
+  }
+
+  @Test func rekeyNeverOverwritesAKeyFile() async throws {
+    let fixture = try await StoreFixture.make()
+    await #expect(throws: StoreAccessError.keyFileExists(path: fixture.keyPath)) {
+      try await fixture.store.rekey(to: .newKeyFile(path: fixture.keyPath))
+    }
+    // Still the old key.
+    _ = try await fixture.reopen()
+  }
+
+  @Test func looseModesAreWarnedAbout() async throws {
+    let fixture = try await StoreFixture.make()
+    chmod(fixture.storePath, 0o644)
+    chmod(fixture.keyPath, 0o640)
+    let store = try await fixture.reopen()
+    #expect(
+      store.warnings == [
+        "store '\(fixture.storePath)' is accessible by other users (mode 644); run 'chmod 600 \(fixture.storePath)'",
+        "key file '\(fixture.keyPath)' is accessible by other users (mode 640); run 'chmod 600 \(fixture.keyPath)'",
+      ])
+  }
+
+  @Test func aFileThatIsNoStoreIsNamed() async throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("junk.db")
+    #expect(
+      FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x41, count: 4096)))
+    let key = directory.file("k")
+    _ = try KeyFile.create(at: key)
+    await #expect(throws: StoreAccessError.self) {
+      _ = try await SQLiteStore.open(at: path, master: .keyFile(path: key))
+    }
+  }
+}
