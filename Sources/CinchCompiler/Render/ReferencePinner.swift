@@ -31,8 +31,10 @@ enum ReferencePinner {
               "pin for '\(reference.text)' is version \(version); parameter versions start at 1"))
       }
       return .success(
-        delimiter.open + "resolve:" + reference.kind.rawValue + ":" + reference.name + ":"
-          + String(version) + delimiter.close)
+        assemble([
+          delimiter.open, "resolve:", reference.kind.rawValue, ":", reference.name, ":",
+          String(version), delimiter.close,
+        ]))
     case (.secretsManager, .versionId(let id)):
       guard isWritableVersionId(id) else {
         return .failure(
@@ -43,8 +45,10 @@ enum ReferencePinner {
       }
       let secretString = reference.secretString ?? "SecretString"
       return .success(
-        delimiter.open + "resolve:secretsmanager:" + reference.name + ":" + secretString + ":"
-          + (reference.jsonKey ?? "") + "::" + id + delimiter.close)
+        assemble([
+          delimiter.open, "resolve:secretsmanager:", reference.name, ":", secretString, ":",
+          reference.jsonKey ?? "", "::", id, delimiter.close,
+        ]))
     case (.secretsManager, .version):
       return .failure(
         Failure(
@@ -60,13 +64,26 @@ enum ReferencePinner {
     }
   }
 
+  /// The pieces joined in one allocation (this runs once per reference).
+  private static func assemble(_ pieces: [String]) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(pieces.reduce(0) { $0 + $1.utf8.count })
+    for piece in pieces { bytes += piece.utf8 }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
   /// A VersionId is 32 to 64 characters chosen by whoever wrote the version; in a reference it
   /// must not end the segment (`:`), the reference (`}}`, `>>`), or read as a `${…}` variable.
   static func isWritableVersionId(_ id: String) -> Bool {
     !id.isEmpty
       && id.utf8.allSatisfy { byte in
-        byte > 0x20 && byte < 0x7F
-          && !":{}<>$\\".utf8.contains(byte)
+        switch byte {
+        case UInt8(ascii: ":"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "<"),
+          UInt8(ascii: ">"), UInt8(ascii: "$"), UInt8(ascii: "\\"):
+          false
+        default:
+          byte > 0x20 && byte < 0x7F
+        }
       }
   }
 }

@@ -8,9 +8,12 @@ struct RenderSession {
   let isCloudFormation: Bool
 
   private var issues: [Int: RenderIssue] = [:]
-  private var plans: [Int: ScalarPlan] = [:]
+  /// One plan per scalar that changes, in the order first met; `planIndex` finds a scalar's
+  /// plan by its first byte.
+  private var plans: [ScalarPlan] = []
+  private var planIndex: [Int: Int] = [:]
   private var groups: [EditGroup] = []
-  private var ranks: [String: Int] = [:]
+  private var joinRanks: [Range<Int>: Int] = [:]
 
   /// Byte edits that stand or fall together (one scalar, or one merged `Fn::Join`), and the
   /// substitutions they serve.
@@ -88,9 +91,13 @@ struct RenderSession {
       return
     }
     let start = target.node.range.start.offset
-    var plan = plans[start] ?? ScalarPlan(target: target, file: file, format: document.format)
-    let rank = nextRank("\(site.range.bytes)|\(reference.text)")
-    guard let span = plan.locate(reference.text, at: site.range.bytes, rank: rank) else {
+    let number = planNumber(for: target, start: start)
+    guard
+      let span = plans[number].locate(
+        reference.text, at: site.range.bytes,
+        rank: { [substitutions] in Self.rank(of: index, in: substitutions) }, file: file,
+        format: document.format)
+    else {
       report(
         index, .siteNotFound, "the bytes at the site do not hold reference '\(reference.text)'")
       return
@@ -103,19 +110,28 @@ struct RenderSession {
         report(index, failure.kind, failure.reason)
         return
       case .success(let pinned):
-        let diff = TextDiff(from: Array(plan.value[span]), to: Array(pinned.utf8))
-        if diff.isEmpty { return }
         let pinnedBytes = Array(pinned.utf8)
+        let diff = plans[number].value.withUnsafeBufferPointer { value in
+          pinnedBytes.withUnsafeBufferPointer { pinned in
+            TextDiff(from: UnsafeBufferPointer(rebasing: value[span]), to: pinned)
+          }
+        }
+        if diff.isEmpty { return }
         edit = ValueEdit(
           span: (span.lowerBound + diff.old.lowerBound)..<(span.lowerBound + diff.old.upperBound),
-          text: String(decoding: pinnedBytes[diff.new], as: UTF8.self), sites: [index])
+          text: String(decoding: pinnedBytes[diff.new], as: UTF8.self), site: index)
       }
     case .value(let value):
       var written = value
-      if case .sub = site.context {
+      // Only a `$` or a brace can make or break a `${…}`.
+      if case .sub = site.context,
+        value.utf8.contains(where: {
+          $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}")
+        })
+      {
         written = SubText.escaped(value)
-        let before = String(decoding: plan.value[..<span.lowerBound], as: UTF8.self)
-        let after = String(decoding: plan.value[span.upperBound...], as: UTF8.self)
+        let before = String(decoding: plans[number].value[..<span.lowerBound], as: UTF8.self)
+        let after = String(decoding: plans[number].value[span.upperBound...], as: UTF8.self)
         guard SubText.reads(written, as: value, between: before, and: after) else {
           report(
             index, .notWritable,
@@ -124,10 +140,26 @@ struct RenderSession {
           return
         }
       }
-      edit = ValueEdit(span: span, text: written, sites: [index])
+      edit = ValueEdit(span: span, text: written, site: index)
     }
-    add(edit, to: &plan, index: index, reference: reference)
-    plans[start] = plan
+    if plans[number].add(edit) == .conflict { report(index, .conflict, Self.conflict(reference)) }
+  }
+
+  /// The plan of the scalar `target`, made on first use.
+  private mutating func planNumber(for target: ScalarTarget, start: Int) -> Int {
+    if let number = planIndex[start] { return number }
+    plans.append(ScalarPlan(target: target, file: file, format: document.format))
+    planIndex[start] = plans.count - 1
+    return plans.count - 1
+  }
+
+  /// How many substitutions before `index` name the same text at the same bytes (an alias
+  /// repeats its anchor's sites): the occurrence to use when the source map cannot tell.
+  private static func rank(of index: Int, in substitutions: [Substitution]) -> Int {
+    let site = substitutions[index].site
+    return substitutions[..<index].count {
+      $0.site.range == site.range && $0.site.reference.text == site.reference.text
+    }
   }
 
   private mutating func planJoin(_ index: Int, targets: RenderTargets) {
@@ -140,7 +172,9 @@ struct RenderSession {
       return
     }
     let rewriter = JoinRewriter(join: join, site: site)
-    guard let span = rewriter.locate(rank: nextRank("\(site.range.bytes)|\(site.reference.text)"))
+    let joinRank = joinRanks[site.range.bytes, default: 0]
+    joinRanks[site.range.bytes] = joinRank + 1
+    guard let span = rewriter.locate(rank: joinRank)
     else {
       report(
         index, .siteNotFound,
@@ -164,24 +198,20 @@ struct RenderSession {
         report(index, failure.kind, failure.reason)
       case .success(let edits):
         // All pieces change, or none.
-        var staged = plans
+        var staged: [(number: Int, edit: ValueEdit)] = []
         for edit in edits {
           let node = join.pieces[edit.piece]
-          let start = node.range.start.offset
-          var plan =
-            staged[start]
-            ?? ScalarPlan(
-              target: ScalarTarget(node: node, flow: join.flow), file: file, format: document.format
-            )
-          switch plan.add(ValueEdit(span: edit.span, text: edit.text, sites: [index])) {
-          case .added, .merged:
-            staged[start] = plan
-          case .conflict:
-            report(index, .conflict, Self.conflict(site.reference))
-            return
-          }
+          let number = planNumber(
+            for: ScalarTarget(node: node, flow: join.flow), start: node.range.start.offset)
+          staged.append((number, ValueEdit(span: edit.span, text: edit.text, site: index)))
         }
-        plans = staged
+        var trial = staged.map { plans[$0.number] }
+        for (position, item) in staged.enumerated()
+        where trial[position].add(item.edit) == .conflict {
+          report(index, .conflict, Self.conflict(site.reference))
+          return
+        }
+        for item in staged { _ = plans[item.number].add(item.edit) }
       }
     case .value(let value):
       switch rewriter.merged(span: span, value: value) {
@@ -212,43 +242,38 @@ struct RenderSession {
     }
   }
 
-  private mutating func add(
-    _ edit: ValueEdit, to plan: inout ScalarPlan, index: Int, reference: Reference
-  ) {
-    if plan.add(edit) == .conflict { report(index, .conflict, Self.conflict(reference)) }
-  }
-
   private static func conflict(_ reference: Reference) -> String {
     "another substitution changes the text of '\(reference.text)' differently"
-  }
-
-  private mutating func nextRank(_ key: String) -> Int {
-    let rank = ranks[key, default: 0]
-    ranks[key] = rank + 1
-    return rank
   }
 
   // MARK: Rendering
 
   private mutating func renderPlans() {
     let yaml = YAMLScalarRewriter(file: file)
-    for start in plans.keys.sorted() {
-      guard let plan = plans[start], !plan.edits.isEmpty else { continue }
-      let edits: [ByteEdit]?
+    for number in plans.indices where !plans[number].edits.isEmpty {
+      if plans[number].needsMap || plans[number].node.style == .literal
+        || plans[number].node.style == .folded
+      {
+        plans[number].buildMap(file: file, format: document.format)
+      }
+      let plan = plans[number]
+      var edits: [ByteEdit]?
       switch document.format {
       case .json:
-        edits = plan.map.map { map in
-          plan.sortedEdits.map { edit in
-            ByteEdit(
-              range: map.sourceRange(edit.span),
-              bytes: Array(YAMLQuoting.jsonStringContent(edit.text).utf8))
+        edits = []
+        for edit in plan.sortedEdits {
+          guard let range = plan.sourceRange(edit.span) else {
+            edits = nil
+            break
           }
+          edits?.append(
+            ByteEdit(range: range, bytes: Array(YAMLQuoting.jsonStringContent(edit.text).utf8)))
         }
       case .yaml:
         edits = yaml.rewrite(plan)
       }
       guard let edits else {
-        for index in Set(plan.sites) {
+        for index in plan.sites {
           report(
             index, .siteNotFound,
             "the scalar holding '\(substitutions[index].site.reference.text)' cannot be rewritten: "
@@ -256,7 +281,7 @@ struct RenderSession {
         }
         continue
       }
-      groups.append(EditGroup(edits: edits, sites: Array(Set(plan.sites)).sorted()))
+      groups.append(EditGroup(edits: edits, sites: plan.sites))
     }
   }
 

@@ -74,13 +74,17 @@ struct RenderTargets {
         scalars.append(ScalarTarget(node: node, flow: flow))
       }
     case .sequence(let items):
-      for item in items { visit(item, flow: inner) }
+      for index in items.indices where holdsSite(items[index].range.bytes) {
+        visit(items[index], flow: inner)
+      }
     case .mapping(let entries):
       // A long form inside a short form (`!Base64 {Fn::Join: …}`) stays a mapping.
       if joinRanges.contains(bytes), entries.count == 1, entries[0].name == "Fn::Join" {
         recordJoin(node, argument: entries[0].value, flow: inner)
       }
-      for entry in entries { visit(entry.value, flow: inner) }
+      for index in entries.indices where holdsSite(entries[index].value.range.bytes) {
+        visit(entries[index].value, flow: inner)
+      }
     case .intrinsic(let intrinsic):
       if intrinsic.function == .join, joinRanges.contains(bytes) {
         recordJoin(node, argument: intrinsic.argument, flow: inner)

@@ -12,6 +12,12 @@ struct TextDiff: Equatable {
   }
 
   init(from before: [UInt8], to after: [UInt8]) {
+    self = before.withUnsafeBufferPointer { before in
+      after.withUnsafeBufferPointer { after in TextDiff(from: before, to: after) }
+    }
+  }
+
+  init(from before: UnsafeBufferPointer<UInt8>, to after: UnsafeBufferPointer<UInt8>) {
     var prefix = 0
     let limit = min(before.count, after.count)
     while prefix < limit, before[prefix] == after[prefix] { prefix += 1 }
@@ -38,7 +44,7 @@ struct TextDiff: Equatable {
 
   var isEmpty: Bool { old.isEmpty && new.isEmpty }
 
-  private static func isContinuation(_ bytes: [UInt8], at index: Int) -> Bool {
+  private static func isContinuation(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
     index < bytes.count && bytes[index] & 0xC0 == 0x80
   }
 }

@@ -10,49 +10,74 @@
 /// costs two quotes, never a wrong value.
 enum YAMLPlainScalar {
   static func isSafe(_ text: String, flow: Bool) -> Bool {
-    let scalars = Array(text.unicodeScalars)
-    guard let first = scalars.first, let last = scalars.last else { return false }
-    guard !YAMLCharacters.isBlank(first), !YAMLCharacters.isBlank(last) else { return false }
-    guard scalars.allSatisfy(YAMLCharacters.isInline) else { return false }
-    if text.hasPrefix("---") || text.hasPrefix("...") { return false }
+    guard YAMLCharacters.isInlineText(text) else { return false }
+    // Every character that matters below is ASCII, so bytes will do.
+    let safe: Bool? = text.utf8.withContiguousStorageIfAvailable { isSafe(bytes: $0, flow: flow) }
+    guard safe ?? isSafe(bytes: Array(text.utf8), flow: flow) else { return false }
+    return !resolvesToAnotherType(text)
+  }
 
-    let next: Unicode.Scalar? = scalars.count > 1 ? scalars[1] : nil
+  private static func isSafe(bytes: some RandomAccessCollection<UInt8>, flow: Bool) -> Bool {
+    guard let first = bytes.first, let last = bytes.last else { return false }
+    guard !isBlank(first), !isBlank(last) else { return false }
+    let start = bytes.startIndex
+    if bytes.count >= 3 {
+      let head = (
+        bytes[start], bytes[bytes.index(start, offsetBy: 1)], bytes[bytes.index(start, offsetBy: 2)]
+      )
+      if head == (0x2D, 0x2D, 0x2D) || head == (0x2E, 0x2E, 0x2E) { return false }
+    }
+    let next: UInt8? = bytes.count > 1 ? bytes[bytes.index(after: start)] : nil
     switch first {
-    case "-":
+    case UInt8(ascii: "-"):
       // `- ` is a sequence entry; `-x` is text (in flow context too, unless an indicator
       // follows).
-      guard let next, !YAMLCharacters.isBlank(next), !(flow && isFlowIndicator(next)) else {
-        return false
-      }
-    case "?", ":":
-      guard !flow, let next, !YAMLCharacters.isBlank(next) else { return false }
-    case ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`":
+      guard let next, !isBlank(next), !(flow && isFlowIndicator(next)) else { return false }
+    case UInt8(ascii: "?"), UInt8(ascii: ":"):
+      guard !flow, let next, !isBlank(next) else { return false }
+    case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
+      UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: "&"), UInt8(ascii: "*"),
+      UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"),
+      UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"):
       return false
     default:
       break
     }
-
-    for index in scalars.indices {
-      let scalar = scalars[index]
-      let following: Unicode.Scalar? = index + 1 < scalars.count ? scalars[index + 1] : nil
-      switch scalar {
-      case ":":
+    var previous: UInt8 = 0
+    var index = start
+    while index != bytes.endIndex {
+      let byte = bytes[index]
+      let after = bytes.index(after: index)
+      switch byte {
+      case UInt8(ascii: ":"):
         // `: ` ends a key; at the end of the text the `:` would meet the line break.
-        guard let following, !YAMLCharacters.isBlank(following) else { return false }
-        if flow, isFlowIndicator(following) || following == "?" { return false }
-      case "#":
-        if index > 0, YAMLCharacters.isBlank(scalars[index - 1]) { return false }
-      case ",", "[", "]", "{", "}", "?":
+        guard after != bytes.endIndex, !isBlank(bytes[after]) else { return false }
+        if flow, isFlowIndicator(bytes[after]) || bytes[after] == UInt8(ascii: "?") {
+          return false
+        }
+      case UInt8(ascii: "#"):
+        if isBlank(previous) { return false }
+      case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
+        UInt8(ascii: "}"), UInt8(ascii: "?"):
         if flow { return false }
       default:
         break
       }
+      previous = byte
+      index = after
     }
-    return !resolvesToAnotherType(text)
+    return true
   }
 
-  static func isFlowIndicator(_ scalar: Unicode.Scalar) -> Bool {
-    scalar == "," || scalar == "[" || scalar == "]" || scalar == "{" || scalar == "}"
+  private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+  private static func isFlowIndicator(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
+      UInt8(ascii: "}"):
+      true
+    default: false
+    }
   }
 
   /// Null, bool, merge and value keys of YAML 1.1 and 1.2 (core and JSON schemas), and

@@ -3,7 +3,14 @@ enum YAMLQuoting {
   /// Text for the inside of a single-quoted scalar: `'` doubled. The caller has checked that
   /// every character may stand inline.
   static func singleQuotedContent(_ text: String) -> String {
-    text.replacingAll("'", with: "''")
+    guard text.utf8.contains(UInt8(ascii: "'")) else { return text }
+    var output: [UInt8] = []
+    output.reserveCapacity(text.utf8.count + 4)
+    for byte in text.utf8 {
+      output.append(byte)
+      if byte == UInt8(ascii: "'") { output.append(byte) }
+    }
+    return String(decoding: output, as: UTF8.self)
   }
 
   /// Text for the inside of a double-quoted scalar: `"` and `\` escaped, line breaks and
@@ -11,6 +18,11 @@ enum YAMLQuoting {
   /// either end is escaped too, so that it survives when the scalar's source spans lines
   /// (folding trims blanks next to a line break).
   static func doubleQuotedContent(_ text: String, escapingEdgeBlanks: Bool = false) -> String {
+    if isPlainASCII(text),
+      !escapingEdgeBlanks || (text.utf8.first != 0x20 && text.utf8.last != 0x20)
+    {
+      return text
+    }
     var output = ""
     output.reserveCapacity(text.utf8.count + 2)
     let scalars = Array(text.unicodeScalars)
@@ -54,6 +66,7 @@ enum YAMLQuoting {
   /// Text for the inside of a JSON string (RFC 8259 §7): `"`, `\` and control characters
   /// escaped; LS and PS escaped too, so the string is also valid JavaScript.
   static func jsonStringContent(_ text: String) -> String {
+    if isPlainASCII(text) { return text }
     var output = ""
     output.reserveCapacity(text.utf8.count + 2)
     for scalar in text.unicodeScalars {
@@ -76,20 +89,11 @@ enum YAMLQuoting {
     }
     return output
   }
-}
 
-extension String {
-  /// Every occurrence of `target` replaced, without Foundation.
-  func replacingAll(_ target: String, with replacement: String) -> String {
-    guard contains(target) else { return self }
-    var output = ""
-    var rest = self[...]
-    while let range = rest.firstRange(of: target) {
-      output += rest[..<range.lowerBound]
-      output += replacement
-      rest = rest[range.upperBound...]
+  /// Printable ASCII with no quote or backslash: the same inside YAML and JSON double quotes.
+  private static func isPlainASCII(_ text: String) -> Bool {
+    text.utf8.allSatisfy { byte in
+      byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
     }
-    output += rest
-    return output
   }
 }

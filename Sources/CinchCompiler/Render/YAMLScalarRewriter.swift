@@ -39,9 +39,7 @@ struct YAMLScalarRewriter {
     let preferBlock =
       plan.replacesWholeValue && !plan.target.flow && newValue.contains(0x0A)
       && node.style != .literal
-    if !preferBlock, case .yaml(let map) = plan.map,
-      let spliced = splice(plan, map: map, newText: text)
-    {
+    if !preferBlock, let spliced = splice(plan, newText: text) {
       return spliced
     }
     let start = node.range.start.offset
@@ -69,8 +67,7 @@ struct YAMLScalarRewriter {
 
   // MARK: Splicing
 
-  private func splice(_ plan: ScalarPlan, map: YAMLScalarSourceMap, newText: String) -> [ByteEdit]?
-  {
+  private func splice(_ plan: ScalarPlan, newText: String) -> [ByteEdit]? {
     let node = plan.node
     let multiline = layout.spansLines(node.range.bytes)
     let edits = plan.sortedEdits
@@ -80,7 +77,6 @@ struct YAMLScalarRewriter {
       }
       return YAMLCharacters.isBlank(first) || YAMLCharacters.isBlank(last)
     }
-    let sourceMap = ScalarSourceMap.yaml(map)
     var output: [ByteEdit] = []
     switch node.style {
     case .plain, .singleQuoted:
@@ -93,12 +89,14 @@ struct YAMLScalarRewriter {
         }
         let written =
           node.style == .plain ? edit.text : YAMLQuoting.singleQuotedContent(edit.text)
-        output.append(ByteEdit(range: sourceMap.sourceRange(edit.span), bytes: Array(written.utf8)))
+        guard let range = plan.sourceRange(edit.span) else { return nil }
+        output.append(ByteEdit(range: range, bytes: Array(written.utf8)))
       }
     case .doubleQuoted:
       for edit in edits {
         let written = YAMLQuoting.doubleQuotedContent(edit.text, escapingEdgeBlanks: multiline)
-        output.append(ByteEdit(range: sourceMap.sourceRange(edit.span), bytes: Array(written.utf8)))
+        guard let range = plan.sourceRange(edit.span) else { return nil }
+        output.append(ByteEdit(range: range, bytes: Array(written.utf8)))
       }
     case .literal:
       let newValue = Array(newText.utf8)
@@ -114,14 +112,16 @@ struct YAMLScalarRewriter {
       }
       for edit in edits {
         guard YAMLCharacters.isBlockText(edit.text) else { return nil }
-        let range = sourceMap.sourceRange(edit.span)
-        guard edit.text.contains("\n") else {
+        guard let range = plan.sourceRange(edit.span) else { return nil }
+        guard edit.text.utf8.contains(0x0A) else {
           output.append(ByteEdit(range: range, bytes: Array(edit.text.utf8)))
           continue
         }
         // Each new line is indented like the line the text starts on.
         let lineStart = plan.value[..<edit.span.lowerBound].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-        let contentStart = sourceMap.sourceRange(lineStart..<lineStart).lowerBound
+        guard let contentStart = plan.sourceRange(lineStart..<lineStart)?.lowerBound else {
+          return nil
+        }
         let indent = contentStart - layout.lineStart(of: contentStart)
         let endsLine =
           range.upperBound >= file.bytes.count
@@ -140,7 +140,7 @@ struct YAMLScalarRewriter {
       for edit in edits {
         guard let first = edit.text.unicodeScalars.first, YAMLCharacters.isInlineText(edit.text)
         else { return nil }
-        let range = sourceMap.sourceRange(edit.span)
+        guard let range = plan.sourceRange(edit.span) else { return nil }
         if YAMLCharacters.isBlank(first), layout.onlySpacesBefore(range.lowerBound) { return nil }
         output.append(ByteEdit(range: range, bytes: Array(edit.text.utf8)))
       }
@@ -215,7 +215,7 @@ struct YAMLScalarRewriter {
   ) -> [UInt8] {
     if style == .plain, YAMLPlainScalar.isSafe(text, flow: flow) { return Array(text.utf8) }
     let isBlockStyle = style == .literal || style == .folded
-    if !flow, isBlockStyle || (whole && text.contains("\n")),
+    if !flow, isBlockStyle || (whole && text.utf8.contains(0x0A)),
       let block = literalBlock(text, at: start, replacing: range, indent: blockIndent)
     {
       return block
