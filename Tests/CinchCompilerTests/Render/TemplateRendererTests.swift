@@ -83,6 +83,19 @@ import Testing
     #expect(Self.render("k: '\(written)'\n", [Self.pin("ID-1")]).0 == "k: '\(pinned)'\n")
   }
 
+  @Test func takesPinsFromLockEntries() {
+    let parameter = Pin(
+      arn: "arn:aws:ssm:us-east-1:123456789012:parameter/a", version: 7, type: "String",
+      fingerprint: "f")
+    let secret = Pin(
+      arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:s", versionId: "ID-1",
+      type: "SecretString", fingerprint: "f")
+    let neither = Pin(arn: "arn", type: "String", fingerprint: "f")
+    #expect(PinnedReference(parameter) == .version(7))
+    #expect(PinnedReference(secret) == .versionId("ID-1"))
+    #expect(PinnedReference(neither) == nil)
+  }
+
   @Test func reportsPinsThatDoNotFit() {
     let (output, rendered) = Self.render(
       "a: '{{resolve:ssm:/a}}'\nb: '{{resolve:secretsmanager:s}}'\nc: '{{resolve:ssm:/c}}'\n"
