@@ -43,14 +43,6 @@ struct RenderSession {
     var joinSites: [Int] = []
     for (index, substitution) in substitutions.enumerated() {
       let site = substitution.site
-      guard site.file == file.path else {
-        report(index, .siteNotFound, "site is in '\(site.file)', not in '\(file.path)'")
-        continue
-      }
-      guard site.range.bytes.lowerBound >= 0, site.range.bytes.upperBound <= file.bytes.count else {
-        report(index, .siteNotFound, "site of '\(site.reference.text)' lies outside the file")
-        continue
-      }
       switch site.context {
       case .parameterType(let parameter):
         let what =
@@ -63,9 +55,9 @@ struct RenderSession {
           index, .parameterType,
           "parameter '\(parameter)' reads '\(site.reference.name)' through its type; \(what)")
       case .join:
-        joinSites.append(index)
+        if isInFile(index) { joinSites.append(index) }
       case .literal, .sub:
-        scalarSites.append(index)
+        if isInFile(index) { scalarSites.append(index) }
       }
     }
     let targets = RenderTargets(
@@ -76,6 +68,20 @@ struct RenderSession {
     for index in joinSites { planJoin(index, targets: targets) }
     renderPlans()
     return finish()
+  }
+
+  /// Whether the site points at bytes of this file; reports it when not.
+  private mutating func isInFile(_ index: Int) -> Bool {
+    let site = substitutions[index].site
+    guard site.file == file.path else {
+      report(index, .siteNotFound, "site is in '\(site.file)', not in '\(file.path)'")
+      return false
+    }
+    guard site.range.bytes.lowerBound >= 0, site.range.bytes.upperBound <= file.bytes.count else {
+      report(index, .siteNotFound, "site of '\(site.reference.text)' lies outside the file")
+      return false
+    }
+    return true
   }
 
   // MARK: Planning
