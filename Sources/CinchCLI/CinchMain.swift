@@ -22,6 +22,8 @@ public struct CinchMain: AsyncParsableCommand {
       GraphCommand.self,
       ConsumersCommand.self,
       LockCommand.self,
+      PlanCommand.self,
+      OutdatedCommand.self,
       ParseCommand.self,
       InitCommand.self,
       SSMCommand.self,
