@@ -50,9 +50,14 @@ let package = Package(
       swiftSettings: strict
     ),
     .target(
+      name: "CinchCompiler",
+      dependencies: ["CinchTemplate", "CinchJSON", "CinchStore"],
+      swiftSettings: strict
+    ),
+    .target(
       name: "CinchCLI",
       dependencies: [
-        "CinchTemplate", "CinchJSON", "CinchStore",
+        "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -87,6 +92,11 @@ let package = Package(
     .testTarget(
       name: "CinchJSONTests",
       dependencies: ["CinchJSON", "_CinchTestSupport"],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CinchCompilerTests",
+      dependencies: ["CinchCompiler", "CinchTemplate", "CinchJSON", "CinchStore", "_CinchTestSupport"],
       swiftSettings: strict
     ),
     .testTarget(

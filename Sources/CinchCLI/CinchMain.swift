@@ -21,6 +21,7 @@ public struct CinchMain: AsyncParsableCommand {
       CheckCommand.self,
       GraphCommand.self,
       ConsumersCommand.self,
+      PolicyCommand.self,
       ParseCommand.self,
       InitCommand.self,
       SSMCommand.self,

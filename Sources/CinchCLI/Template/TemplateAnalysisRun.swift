@@ -7,9 +7,11 @@ struct TemplateAnalysisRun {
   var documents: [ParsedDocument] = []
   var analyses: [TemplateAnalysis] = []
   var diagnostics = Diagnostics()
+  /// The parameter values and pseudo-parameters every template was evaluated with.
+  var inputs = EvaluationInputs()
 
   init(files: [String], limits: ParseLimits, evaluation: EvaluationOptions, graph: Bool = true) throws {
-    let inputs = try evaluation.inputs(into: &diagnostics)
+    inputs = try evaluation.inputs(into: &diagnostics)
     documents = SourceLoader(limits: limits).load(files, into: &diagnostics)
     for document in documents where document.root != nil {
       analyses.append(

@@ -125,6 +125,21 @@ extension DiagnosticCode {
   public static let unusedMapping = DiagnosticCode(
     "W3004", "unused-mapping", "A mapping no `Fn::FindInMap` reads.")
 
+  // MARK: 6 — IAM policies
+
+  public static let crossAccountSecret = DiagnosticCode(
+    "W6001", "cross-account-secret", "A secret of another account: the identity policy alone is not enough, the secret's resource policy must allow the reader and the secret must be encrypted with a customer-managed key whose key policy allows `kms:Decrypt`.")
+  public static let encryptionKeyUnknown = DiagnosticCode(
+    "I6002", "encryption-key-unknown", "The store does not say which KMS key protects a parameter or secret, so no `kms:Decrypt` statement is generated for it; one is needed if the key is customer-managed.")
+  public static let readNotInPolicy = DiagnosticCode(
+    "W6003", "read-not-in-policy", "A read whose parameter or secret is not known before deploy (it waits on an input, an import or an attribute), so no statement names it; set the input or grant it by hand.")
+  public static let consumerWithoutRole = DiagnosticCode(
+    "W6004", "consumer-without-role", "A resource reads the store at run time but names no role to read as (an ECS task definition without `ExecutionRoleArn`), or reads as a role cinch cannot name; the policy is not attached to anything.")
+  public static let consumerReadsAsItsUser = DiagnosticCode(
+    "I6006", "consumer-reads-as-its-user", "A resource that reads the store as whatever uses it (a Glue connection, an MSK SCRAM secret) rather than a role of its own: grant the read to that user's role.")
+  public static let entryNamedByTemplate = DiagnosticCode(
+    "I6005", "entry-named-by-template", "A parameter or secret the template creates without a fixed name: only CloudFormation output can name it (`!Ref`), the IAM JSON leaves it out.")
+
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
     fileUnreadable, invalidUTF8, yamlSyntax, jsonSyntax, duplicateKey, nestingTooDeep,
@@ -141,5 +156,7 @@ extension DiagnosticCode {
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
     secretInCustomResource,
     cycle, danglingReference, unusedParameter, unusedMapping,
+    crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
+    entryNamedByTemplate, consumerReadsAsItsUser,
   ]
 }
