@@ -84,6 +84,14 @@ struct PolicyCommand: AsyncParsableCommand {
         throw ValidationError("--runtime-path '/' would grant every parameter of the account; name a path")
       }
     }
+    let region =
+      evaluation.region ?? environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 }
+      ?? environment["AWS_DEFAULT_REGION"] ?? ""
+    let known = Partition.of(region: region)
+    // A region of a known partition fixes it; --partition is for regions cinch does not know.
+    if let partition, partition != known.name, known.name != "aws" {
+      throw ValidationError("region '\(region)' is in partition '\(known.name)', not '\(partition)'")
+    }
     if !runtimePath.isEmpty && !profile.profiles.contains(.consumers) {
       throw ValidationError("--runtime-path adds to the consumers policies: use --profile consumers or all")
     }
@@ -92,10 +100,6 @@ struct PolicyCommand: AsyncParsableCommand {
   func run() async throws {
     var run = try TemplateAnalysisRun(files: files, limits: limitOptions.limits, evaluation: evaluation)
     let inputs = run.inputs
-    let known = Partition.of(region: inputs.region)
-    if let partition, partition != known.name, known.name != "aws" {
-      throw ValidationError("region '\(inputs.region)' is in partition '\(known.name)', not '\(partition)'")
-    }
     let target = PolicyTarget(region: inputs.region, accountID: inputs.accountID, partition: partition)
     let options = PolicyGenerator.Options(
       profiles: profile.profiles, collapsePrefixes: collapsePrefix,

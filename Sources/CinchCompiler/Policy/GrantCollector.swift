@@ -270,6 +270,14 @@ struct GrantCollector {
       return nil
     }
     if resourceValue.arn == nil {
+      guard timing != .deploy else {
+        // The deploy identity's policy lives outside the stack, where `!Ref` names nothing.
+        report(
+          .entryNamedByTemplate,
+          "\(kind.rawValue) created by '\(logicalID)' has no fixed name: the deploy policy cannot name it; give it a Name",
+          reason)
+        return nil
+      }
       report(
         .entryNamedByTemplate,
         "\(kind.rawValue) created by '\(logicalID)' has no fixed name: only --format cloudformation names it (\(resourceValue)); the IAM JSON leaves it out",

@@ -50,13 +50,18 @@ public struct PolicyCloudFormationRenderer: Sendable {
       lines.append("        Version: '2012-10-17'")
       lines.append("        Statement:")
       for statement in document.statements {
-        lines += self.statement(statement, indent: "          ")
+        // Consumers' policies go into the template itself, where `!Ref` names what it creates;
+        // the others live beside the roles they are for, where only ARNs mean anything.
+        lines += self.statement(
+          statement, indent: "          ", expressions: document.profile == .consumers)
       }
     }
     return lines.joined(separator: "\n") + "\n"
   }
 
-  private func statement(_ statement: PolicyStatement, indent: String) -> [String] {
+  private func statement(_ statement: PolicyStatement, indent: String, expressions: Bool)
+    -> [String]
+  {
     var lines = [
       "\(indent)- Sid: \(statement.sid)",
       "\(indent)  Effect: Allow",
@@ -64,7 +69,8 @@ public struct PolicyCloudFormationRenderer: Sendable {
     ]
     lines += statement.actions.map { "\(indent)    - \(scalar($0))" }
     lines.append("\(indent)  Resource:")
-    lines += statement.resources.map { "\(indent)    - \(resource($0))" }
+    let resources = statement.resources.compactMap { resource($0, expressions: expressions) }
+    lines += Array(Set(resources)).sorted().map { "\(indent)    - \($0)" }
     if !statement.conditions.isEmpty {
       lines.append("\(indent)  Condition:")
       var lastTest: String?
@@ -134,11 +140,11 @@ public struct PolicyCloudFormationRenderer: Sendable {
 
   // MARK: Values
 
-  private func resource(_ resource: PolicyResource) -> String {
-    switch resource.expression {
+  private func resource(_ resource: PolicyResource, expressions: Bool) -> String? {
+    switch (expressions ? resource.expression : nil) {
     case .ref(let name)?: "!Ref \(name)"
     case .getAtt(let name, let attribute)?: "!GetAtt \(name).\(attribute)"
-    case nil: value(resource.arn ?? "")
+    case nil: resource.arn.map(value)
     }
   }
 

@@ -27,6 +27,13 @@ import _CinchTestSupport
         files.append(stdout.path)
       }
     }
+    for name in Fixtures.cases("policy-store") {
+      let expected = Fixtures.directory("policy-store", name).appendingPathComponent("expected")
+      for file in (try? FileManager.default.contentsOfDirectory(atPath: expected.path)) ?? []
+      where file.hasSuffix(".json") {
+        files.append(expected.appendingPathComponent(file).path)
+      }
+    }
     #expect(files.count > 10, "too few golden policies found: \(files.count)")
     let result = try Self.run(["python3", Self.script.path] + files)
     #expect(result.status == 0, "parliament findings:\n\(result.output)")

@@ -38,6 +38,15 @@ struct PolicyFixture {
 
   private func string(_ key: String) -> String? { settings[key]?.stringValue }
 
+  /// The case's template files.
+  var templatePaths: [URL] {
+    (settings["templates"]?.arrayValue ?? []).compactMap(\.stringValue).map { path in
+      path.hasPrefix("templates/")
+        ? Fixtures.packageRoot.appendingPathComponent(path)
+        : Fixtures.directory("policy", name).appendingPathComponent(path)
+    }
+  }
+
   func run() async throws -> Output {
     let region = string("region") ?? "us-east-1"
     let account = string("account") ?? "123456789012"
