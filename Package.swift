@@ -51,7 +51,7 @@ let package = Package(
     ),
     .target(
       name: "CinchCompiler",
-      dependencies: ["CinchTemplate", "CinchJSON", "CinchStore"],
+      dependencies: ["CinchTemplate", "CinchStore", "CinchJSON"],
       swiftSettings: strict
     ),
     .target(
@@ -90,13 +90,13 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(
-      name: "CinchJSONTests",
-      dependencies: ["CinchJSON", "_CinchTestSupport"],
+      name: "CinchCompilerTests",
+      dependencies: ["CinchCompiler", "CinchStore", "CinchTemplate", "CinchJSON", "_CinchTestSupport"],
       swiftSettings: strict
     ),
     .testTarget(
-      name: "CinchCompilerTests",
-      dependencies: ["CinchCompiler", "CinchTemplate", "CinchJSON", "CinchStore", "_CinchTestSupport"],
+      name: "CinchJSONTests",
+      dependencies: ["CinchJSON", "_CinchTestSupport"],
       swiftSettings: strict
     ),
     .testTarget(

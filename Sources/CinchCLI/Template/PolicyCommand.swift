@@ -59,6 +59,12 @@ struct PolicyCommand: AsyncParsableCommand {
   @Flag(help: "Replace two or more ARNs under one path level with level/* (wider than the templates need).")
   var collapsePrefix = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Policies for the templates as rendered from this lockfile: GetSecretValue only for the pinned secret versions, kms:Decrypt for the pinned parameter versions' keys.",
+      valueName: "path"))
+  var lock: String?
+
   @Flag(help: "Print, for each statement, the template lines that need it (on stderr).")
   var explain = false
 
@@ -105,9 +111,16 @@ struct PolicyCommand: AsyncParsableCommand {
       profiles: profile.profiles, collapsePrefixes: collapsePrefix,
       runtimePaths: runtimePath.compactMap(PolicyGenerator.RuntimePath.init(argument:)))
 
-    let keys = try await encryptionKeys(run.analyses, target: target, options: options)
+    var pins: Lockfile?
+    if let lock {
+      guard let lockfile = try CompileSession.readLock(lock) else {
+        throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
+      }
+      pins = lockfile
+    }
+    let keys = try await encryptionKeys(run.analyses, target: target, options: options, pins: pins)
     let policies = PolicyGenerator.generate(
-      run.analyses, target: target, inputs: inputs, options: options, keys: keys,
+      run.analyses, target: target, inputs: inputs, options: options, keys: keys, pins: pins,
       into: &run.diagnostics)
 
     switch format {
@@ -136,7 +149,8 @@ struct PolicyCommand: AsyncParsableCommand {
 
   /// The keys of every entry the policies name, from the store when one is configured.
   private func encryptionKeys(
-    _ analyses: [TemplateAnalysis], target: PolicyTarget, options: PolicyGenerator.Options
+    _ analyses: [TemplateAnalysis], target: PolicyTarget, options: PolicyGenerator.Options,
+    pins: (any LockedPins)?
   ) async throws -> EncryptionKeys {
     let environment = ProcessInfo.processInfo.environment
     let configured = store.store != nil || !(environment["CINCH_STORE"] ?? "").isEmpty
@@ -150,7 +164,8 @@ struct PolicyCommand: AsyncParsableCommand {
       throw CommandFailure(message: error.description)
     }
     defer { try? opened.close() }
-    let queries = PolicyGenerator.keyQueries(for: analyses, target: target, options: options)
+    let queries = PolicyGenerator.keyQueries(
+      for: analyses, target: target, options: options, pins: pins)
     let resolver = EncryptionKeyResolver(
       sources: [ParameterKeySource(catalog: opened, store: opened)], keys: opened, target: target)
     do {

@@ -26,3 +26,14 @@ public protocol LockedPins: Sendable {
   /// when the lock does not hold it.
   func pin(for reference: EvaluatedReference, concrete: Reference) -> ReferencePin?
 }
+
+extension Lockfile: LockedPins {
+  /// The entry of the concrete reference: its parameter version, or its secret version id
+  /// (what `cinch render` writes into the reference) and the stage it was taken from.
+  public func pin(for reference: EvaluatedReference, concrete: Reference) -> ReferencePin? {
+    entry(for: ResolutionKey(concrete)).map { entry in
+      ReferencePin(
+        version: entry.pin.version, versionStage: entry.pin.stage, versionID: entry.pin.versionId)
+    }
+  }
+}

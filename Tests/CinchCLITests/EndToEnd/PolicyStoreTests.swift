@@ -60,4 +60,45 @@ import _CinchTestSupport
     #expect(!managed.stdout.contains("kms:Decrypt"))
     #expect(managed.stdout.contains("ssm:GetParameters"))
   }
+
+  /// `--lock`: the policy for the rendered template follows the pins, not the store's latest.
+  @Test func lockPinsChooseTheKey() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("cinch-policy-lock-" + UUID().uuidString)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let environment = [
+      "CINCH_STORE": directory.appendingPathComponent("store.db").path, "AWS_REGION": "eu-west-1",
+      "CINCH_ACCOUNT_ID": "123456789012",
+    ]
+    func cinch(_ arguments: [String]) throws -> CinchProcess.Result {
+      let result = try CinchProcess.run(arguments, in: directory, environment: environment)
+      #expect(result.status == 0, "cinch \(arguments.joined(separator: " ")): \(result.stderr)")
+      return result
+    }
+    _ = try cinch(["init"])
+    let keyID = try cinch(["kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text"])
+      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let put = ["ssm", "put-parameter", "--name", "/app/db", "--value", "v", "--type", "SecureString", "--overwrite"]
+    _ = try cinch(put + ["--key-id", keyID])
+    try """
+      Resources:
+        Db:
+          Type: AWS::RDS::DBInstance
+          Properties:
+            MasterUserPassword: '{{resolve:ssm-secure:/app/db}}'
+      """.write(to: directory.appendingPathComponent("stack.yaml"), atomically: true, encoding: .utf8)
+    _ = try cinch(["lock", "stack.yaml"])
+    // The latest version moves to aws/ssm after the lock.
+    _ = try cinch(put + ["--key-id", "alias/aws/ssm"])
+    let policy = ["policy", "stack.yaml", "--account-id", "123456789012", "--profile", "deploy"]
+    let latest = try cinch(policy)
+    #expect(!latest.stdout.contains("kms:Decrypt"))
+    let locked = try cinch(policy + ["--lock", "cinch.lock"])
+    #expect(locked.stdout.contains("kms:Decrypt"))
+    #expect(locked.stdout.contains("arn:aws:kms:eu-west-1:123456789012:key/\(keyID)"))
+    let missing = try CinchProcess.run(policy + ["--lock", "nope.lock"], in: directory, environment: environment)
+    #expect(missing.status == 2)
+    #expect(missing.stderr == "cinch: error: nope.lock: no such lockfile (run 'cinch lock' first)\n")
+  }
 }
