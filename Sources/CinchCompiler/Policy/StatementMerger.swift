@@ -119,10 +119,20 @@ enum StatementMerger {
     return a.conditions.lexicographicallyPrecedes(b.conditions)
   }
 
-  /// `Sid`s from purposes, numbered from the second statement of a purpose on.
+  /// `Sid`s from purposes, numbered from the second statement of a purpose on. Statements of a
+  /// purpose follow the first template line that needs each (key ids are random, so they must
+  /// not decide the order).
   private static func name(_ drafts: [Draft]) -> [PolicyStatement] {
+    func first(_ draft: Draft) -> PolicyReason? { draft.reasons.values.joined().min() }
+    let ordered = drafts.sorted { a, b in
+      if a.purpose != b.purpose { return a.purpose < b.purpose }
+      switch (first(a), first(b)) {
+      case (let x?, let y?) where x != y: return x < y
+      default: return order(a, b)
+      }
+    }
     var used: [String: Int] = [:]
-    return drafts.map { draft in
+    return ordered.map { draft in
       let base = draft.purpose.sid
       used[base, default: 0] += 1
       let count = used[base] ?? 1
