@@ -44,10 +44,14 @@ struct PolicyCommand: AsyncParsableCommand {
   @Option(help: "deploy, validate, consumers or all.")
   var profile: Profile = .all
 
-  @Option(help: "json (IAM policy documents) or cloudformation (AWS::IAM::ManagedPolicy resources, YAML).")
+  @Option(
+    help: "json (IAM policy documents) or cloudformation (AWS::IAM::ManagedPolicy resources, YAML)."
+  )
   var format: Format = .json
 
-  @Option(help: ArgumentHelp("The partition of the ARNs (default: the region's).", valueName: "partition"))
+  @Option(
+    help: ArgumentHelp("The partition of the ARNs (default: the region's).", valueName: "partition")
+  )
   var partition: String?
 
   @Option(
@@ -56,7 +60,9 @@ struct PolicyCommand: AsyncParsableCommand {
       valueName: "[role=]path"))
   var runtimePath: [String] = []
 
-  @Flag(help: "Replace two or more ARNs under one path level with level/* (wider than the templates need).")
+  @Flag(
+    help:
+      "Replace two or more ARNs under one path level with level/* (wider than the templates need).")
   var collapsePrefix = false
 
   @Option(
@@ -78,16 +84,20 @@ struct PolicyCommand: AsyncParsableCommand {
       throw ValidationError("cinch policy needs --account-id: every ARN names the account")
     }
     if evaluation.region == nil
-      && [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]].allSatisfy({ ($0 ?? "").isEmpty })
+      && [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]].allSatisfy({
+        ($0 ?? "").isEmpty
+      })
     {
       throw ValidationError("cinch policy needs --region: every ARN names the region")
     }
     for argument in runtimePath {
       guard let path = PolicyGenerator.RuntimePath(argument: argument) else {
-        throw ValidationError("--runtime-path takes [ROLE=]/path/ with a leading '/'; got '\(argument)'")
+        throw ValidationError(
+          "--runtime-path takes [ROLE=]/path/ with a leading '/'; got '\(argument)'")
       }
       if path.path == "/" {
-        throw ValidationError("--runtime-path '/' would grant every parameter of the account; name a path")
+        throw ValidationError(
+          "--runtime-path '/' would grant every parameter of the account; name a path")
       }
     }
     let region =
@@ -96,17 +106,21 @@ struct PolicyCommand: AsyncParsableCommand {
     let known = Partition.of(region: region)
     // A region of a known partition fixes it; --partition is for regions cinch does not know.
     if let partition, partition != known.name, known.name != "aws" {
-      throw ValidationError("region '\(region)' is in partition '\(known.name)', not '\(partition)'")
+      throw ValidationError(
+        "region '\(region)' is in partition '\(known.name)', not '\(partition)'")
     }
     if !runtimePath.isEmpty && !profile.profiles.contains(.consumers) {
-      throw ValidationError("--runtime-path adds to the consumers policies: use --profile consumers or all")
+      throw ValidationError(
+        "--runtime-path adds to the consumers policies: use --profile consumers or all")
     }
   }
 
   func run() async throws {
-    var run = try TemplateAnalysisRun(files: files, limits: limitOptions.limits, evaluation: evaluation)
+    var run = try TemplateAnalysisRun(
+      files: files, limits: limitOptions.limits, evaluation: evaluation)
     let inputs = run.inputs
-    let target = PolicyTarget(region: inputs.region, accountID: inputs.accountID, partition: partition)
+    let target = PolicyTarget(
+      region: inputs.region, accountID: inputs.accountID, partition: partition)
     let options = PolicyGenerator.Options(
       profiles: profile.profiles, collapsePrefixes: collapsePrefix,
       runtimePaths: runtimePath.compactMap(PolicyGenerator.RuntimePath.init(argument:)))
@@ -130,7 +144,8 @@ struct PolicyCommand: AsyncParsableCommand {
         if let document = policies.documents.first {
           Output.stdout(PolicyJSONRenderer().render(document))
         } else {
-          Output.stderr("cinch: the templates read nothing the \(profile.rawValue) identity needs\n")
+          Output.stderr(
+            "cinch: the templates read nothing the \(profile.rawValue) identity needs\n")
         }
       } else {
         Output.stdout(PolicyJSONRenderer().render(policies))

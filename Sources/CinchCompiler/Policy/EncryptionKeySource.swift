@@ -45,7 +45,8 @@ public struct ParameterKeySource: EncryptionKeySource {
     } catch let error as StoreError where error.code == "ParameterNotFound" {
       return .notFound
     }
-    let version = query.version.map { number in versions.versions.first { $0.version == number } }
+    let version =
+      query.version.map { number in versions.versions.first { $0.version == number } }
       ?? versions.latest
     guard let version else { return .notFound }
     guard version.type == .secureString, let keyID = version.keyID else { return .unencrypted }
@@ -91,7 +92,9 @@ public struct EncryptionKeyResolver: Sendable {
   public func resolve(_ queries: EncryptionKeyQueries) async throws -> EncryptionKeys {
     var result = EncryptionKeys(isConfigured: true)
     var classified: [String: EncryptionKey?] = [:]
-    for query in queries.entries.sorted(by: { ($0.entry, $0.version ?? 0) < ($1.entry, $1.version ?? 0) }) {
+    for query in queries.entries.sorted(by: {
+      ($0.entry, $0.version ?? 0) < ($1.entry, $1.version ?? 0)
+    }) {
       guard let source = sources.first(where: { $0.kinds.contains(query.entry.kind) }) else {
         result.entries[query] = .unknown
         continue

@@ -9,7 +9,9 @@ public struct EncryptionKeyQuery: Sendable, Hashable {
   public var versionStage: String?
   public var versionID: String?
 
-  public init(entry: StoreEntry, version: Int? = nil, versionStage: String? = nil, versionID: String? = nil) {
+  public init(
+    entry: StoreEntry, version: Int? = nil, versionStage: String? = nil, versionID: String? = nil
+  ) {
     self.entry = entry
     self.version = version
     self.versionStage = versionStage

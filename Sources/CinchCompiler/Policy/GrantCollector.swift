@@ -10,7 +10,9 @@ struct GrantCollector {
   /// Kinds of entries whose key no store could tell.
   private var unknownKeys: Set<StoreEntry.Kind> = []
 
-  init(target: PolicyTarget, keys: EncryptionKeys, pins: (any LockedPins)?, inputs: EvaluationInputs) {
+  init(
+    target: PolicyTarget, keys: EncryptionKeys, pins: (any LockedPins)?, inputs: EvaluationInputs
+  ) {
     self.target = target
     self.keys = keys
     self.pins = pins
@@ -36,7 +38,9 @@ struct GrantCollector {
     return reads
   }
 
-  private mutating func deployRead(_ evaluated: EvaluatedReference, template: Template) -> StoreRead? {
+  private mutating func deployRead(_ evaluated: EvaluatedReference, template: Template)
+    -> StoreRead?
+  {
     let site = evaluated.site
     switch evaluated.state {
     case .concrete(let reference):
@@ -63,7 +67,8 @@ struct GrantCollector {
         }
         if versionID != nil { stage = nil }
         return secretRead(
-          reference.name, versionStage: stage, versionID: versionID, timing: .deploy, reason: reason)
+          reference.name, versionStage: stage, versionID: versionID, timing: .deploy, reason: reason
+        )
       }
     case .waiting(let dependencies):
       let reason = PolicyReason(
@@ -99,7 +104,8 @@ struct GrantCollector {
       return nil
     }
     if consumer.managedBy != nil {
-      return managedRead(consumer.name, kind: kind, template: template, timing: timing, reason: reason)
+      return managedRead(
+        consumer.name, kind: kind, template: template, timing: timing, reason: reason)
     }
     guard consumer.isConcrete else {
       report(
@@ -110,7 +116,8 @@ struct GrantCollector {
     }
     switch kind {
     case .parameter:
-      return parameterRead(consumer.name, version: nil, encrypted: true, timing: timing, reason: reason)
+      return parameterRead(
+        consumer.name, version: nil, encrypted: true, timing: timing, reason: reason)
     case .secret:
       let stage = consumer.versionID == nil ? consumer.versionStage : nil
       return secretRead(
@@ -196,7 +203,9 @@ struct GrantCollector {
     // (the name alone) matches them with `-??????`.
     let exact = Self.hasSecretSuffix(arn.name)
     let pattern =
-      exact ? id : "arn:\(arn.partition):secretsmanager:\(arn.region):\(arn.account):secret:\(arn.name)-??????"
+      exact
+      ? id
+      : "arn:\(arn.partition):secretsmanager:\(arn.region):\(arn.account):secret:\(arn.name)-??????"
     read.resource = PolicyResource(arn: pattern)
     read.contextARN = pattern
     read.partition = arn.partition
@@ -206,7 +215,8 @@ struct GrantCollector {
       // which is AWS's, not the store's).
       let name = exact ? String(arn.name.dropLast(7)) : arn.name
       read.keyQuery = EncryptionKeyQuery(
-        entry: StoreEntry(kind: .secret, name: name), versionStage: versionStage, versionID: versionID)
+        entry: StoreEntry(kind: .secret, name: name), versionStage: versionStage,
+        versionID: versionID)
     }
     if arn.account != target.accountID {
       report(
@@ -255,7 +265,8 @@ struct GrantCollector {
       contextARN = arn
       resourceValue = PolicyResource(expression: .ref(logicalID), arn: arn)
     case (.secret, _, let attribute?):
-      resourceValue = PolicyResource(expression: .getAtt(resource: logicalID, attribute: attribute), arn: nil)
+      resourceValue = PolicyResource(
+        expression: .getAtt(resource: logicalID, attribute: attribute), arn: nil)
     case (.parameter, "AWS::SSM::Parameter", nil):
       guard let name else {
         report(
@@ -291,7 +302,9 @@ struct GrantCollector {
 
   // MARK: Grants
 
-  mutating func grants(for read: StoreRead, profiles: Set<PolicyProfile>) -> [(DocumentKey, PolicyGrant)] {
+  mutating func grants(for read: StoreRead, profiles: Set<PolicyProfile>) -> [(
+    DocumentKey, PolicyGrant
+  )] {
     var result: [(DocumentKey, PolicyGrant)] = []
     if profiles.contains(.validate), read.checkable {
       let key = DocumentKey(profile: .validate, role: nil)
@@ -327,8 +340,12 @@ struct GrantCollector {
         "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage",
       ]
       return actions.map { PolicyGrant(.rotateSecrets, $0, read.resource, reason: read.reason) }
-        + [PolicyGrant(.generatePasswords, "secretsmanager:GetRandomPassword", .any, reason: read.reason)]
-        + keyGrants(read, purpose: .encryptRotatedSecrets, actions: ["kms:Decrypt", "kms:GenerateDataKey"])
+        + [
+          PolicyGrant(
+            .generatePasswords, "secretsmanager:GetRandomPassword", .any, reason: read.reason)
+        ]
+        + keyGrants(
+          read, purpose: .encryptRotatedSecrets, actions: ["kms:Decrypt", "kms:GenerateDataKey"])
     case .secret:
       let purpose: StatementPurpose
       var conditions: [PolicyCondition] = []
@@ -351,7 +368,9 @@ struct GrantCollector {
         purpose = .readSecrets
       }
       return [
-        PolicyGrant(purpose, "secretsmanager:GetSecretValue", read.resource, conditions: conditions, reason: read.reason)
+        PolicyGrant(
+          purpose, "secretsmanager:GetSecretValue", read.resource, conditions: conditions,
+          reason: read.reason)
       ] + keyGrants(read, purpose: .decryptSecrets, actions: ["kms:Decrypt"])
     }
   }
@@ -382,11 +401,13 @@ struct GrantCollector {
       case .secret:
         conditions.append(.matching("kms:EncryptionContext:SecretARN", context))
         if let versionID = read.versionID {
-          conditions.append(PolicyCondition("StringEquals", "kms:EncryptionContext:SecretVersionId", [versionID]))
+          conditions.append(
+            PolicyCondition("StringEquals", "kms:EncryptionContext:SecretVersionId", [versionID]))
         }
       }
       return actions.map {
-        PolicyGrant(purpose, $0, PolicyResource(arn: key.arn), conditions: conditions, reason: read.reason)
+        PolicyGrant(
+          purpose, $0, PolicyResource(arn: key.arn), conditions: conditions, reason: read.reason)
       }
     case .key, .unencrypted:
       return []
@@ -407,7 +428,8 @@ struct GrantCollector {
     switch read.kind {
     case .parameter:
       return [
-        PolicyGrant(.readParameterHistory, "ssm:GetParameterHistory", read.resource, reason: read.reason),
+        PolicyGrant(
+          .readParameterHistory, "ssm:GetParameterHistory", read.resource, reason: read.reason),
         // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html:
         // DescribeParameters has no resource type, so only "*" authorizes it.
         PolicyGrant(.describeParameters, "ssm:DescribeParameters", .any, reason: read.reason),
@@ -426,7 +448,7 @@ struct GrantCollector {
     let base = target.parameterARN(path.path)
     let under = PolicyResource(arn: base + "/*")
     let reason = PolicyReason(
-      file: "--runtime-path", range: nil, path: nil, detail: "--runtime-path \(path.text)")
+      file: "command line", range: nil, path: nil, detail: "--runtime-path \(path.text)")
     var grants = ["ssm:GetParameter", "ssm:GetParameters"].map {
       PolicyGrant(.readParametersUnderPath(path.path), $0, under, reason: reason)
     }
@@ -465,7 +487,8 @@ struct GrantCollector {
   /// One note per kind of entry whose key nobody could tell.
   mutating func reportKeyGaps() {
     guard !unknownKeys.isEmpty else { return }
-    let kinds = unknownKeys.map { $0 == .parameter ? "SecureString parameters" : "secrets" }.sorted()
+    let kinds = unknownKeys.map { $0 == .parameter ? "SecureString parameters" : "secrets" }
+      .sorted()
       .joined(separator: " and ")
     let message =
       keys.isConfigured

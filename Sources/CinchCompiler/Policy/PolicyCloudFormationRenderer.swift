@@ -35,7 +35,9 @@ public struct PolicyCloudFormationRenderer: Sendable {
       lines.append("  \(ids[index]):")
       switch document.role?.kind {
       case .unresolved?, .function?:
-        lines.append("    # Attach to \(document.role?.description ?? "the role"): it is outside the template.")
+        lines.append(
+          "    # Attach to \(document.role?.description ?? "the role"): it is outside the template."
+        )
       default:
         break
       }
@@ -108,7 +110,10 @@ public struct PolicyCloudFormationRenderer: Sendable {
   private func roleParameter(_ document: PolicyDocument) -> (String, String)? {
     switch (document.profile, document.role?.kind) {
     case (.deploy, nil):
-      ("CinchDeployRoleName", "Name of the role that deploys the stack, or of CloudFormation's service role")
+      (
+        "CinchDeployRoleName",
+        "Name of the role that deploys the stack, or of CloudFormation's service role"
+      )
     case (.validate, nil):
       ("CinchValidateRoleName", "Name of the role the pull-request job runs cinch check as")
     case (_, .application?):
@@ -151,7 +156,8 @@ public struct PolicyCloudFormationRenderer: Sendable {
   /// An ARN of the target's partition, region or account as a `!Sub` of the pseudo-parameters;
   /// a `kms:ViaService` host likewise; anything else as a scalar.
   func value(_ text: String) -> String {
-    let fields = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
+    let fields = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(
+      String.init)
     if fields.count == 6, fields[0] == "arn" {
       var parts = fields
       var substituted = false

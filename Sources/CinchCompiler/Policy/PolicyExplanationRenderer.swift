@@ -13,7 +13,8 @@ public struct PolicyExplanationRenderer: Sendable {
         output += "  \(statement.sid): \(statement.purpose.summary)\n"
         output += "    \(statement.actions.joined(separator: ", "))\n"
         for condition in statement.conditions {
-          output += "    when \(condition.test) \(condition.key) = \(condition.values.joined(separator: " | "))\n"
+          output +=
+            "    when \(condition.test) \(condition.key) = \(condition.values.joined(separator: " | "))\n"
         }
         for resource in statement.resources {
           output += "    on \(resource)\n"

@@ -61,7 +61,8 @@ public enum PolicyGenerator {
   ) -> EncryptionKeyQueries {
     var queries = EncryptionKeyQueries()
     var collector = GrantCollector(
-      target: target, keys: .none, pins: pins, inputs: EvaluationInputs(region: target.region, accountID: target.accountID))
+      target: target, keys: .none, pins: pins,
+      inputs: EvaluationInputs(region: target.region, accountID: target.accountID))
     for read in collector.reads(analyses, profiles: options.profiles) {
       if let query = read.keyQuery { queries.entries.insert(query) }
     }
@@ -88,8 +89,8 @@ public enum PolicyGenerator {
     if options.profiles.contains(.consumers) {
       for path in options.runtimePaths {
         let role = collector.role(named: path.role, in: analyses)
-        grants[DocumentKey(profile: .consumers, role: role), default: []]
-          += collector.pathGrants(path)
+        grants[DocumentKey(profile: .consumers, role: role), default: []] += collector.pathGrants(
+          path)
       }
     }
     collector.reportKeyGaps()

@@ -61,7 +61,8 @@ public struct PolicyCondition: Sendable, Hashable, Comparable {
 
   /// `StringLike` when a value holds a wildcard, `StringEquals` otherwise.
   public static func matching(_ key: String, _ value: String) -> PolicyCondition {
-    PolicyCondition(value.contains("*") || value.contains("?") ? "StringLike" : "StringEquals", key, [value])
+    PolicyCondition(
+      value.contains("*") || value.contains("?") ? "StringLike" : "StringEquals", key, [value])
   }
 
   public static func < (lhs: PolicyCondition, rhs: PolicyCondition) -> Bool {

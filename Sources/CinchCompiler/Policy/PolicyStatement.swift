@@ -48,7 +48,8 @@ public enum StatementPurpose: Sendable, Hashable, Comparable {
     switch self {
     case .readParameters: "read the parameters"
     case .readSecrets: "read the secrets' values"
-    case .readSecretsAtStage(let stage): "read the secrets' values, only the version labelled '\(stage)'"
+    case .readSecretsAtStage(let stage):
+      "read the secrets' values, only the version labelled '\(stage)'"
     case .readSecretVersions: "read the secrets' values, only the pinned version ids"
     case .decryptParameters:
       "decrypt SecureString parameters under their customer-managed key, only through Parameter Store and only for these parameters"
@@ -59,7 +60,8 @@ public enum StatementPurpose: Sendable, Hashable, Comparable {
     case .readParameterHistory: "read the parameters' versions and labels"
     case .describeSecrets: "read the secrets' metadata and version ids, never a value"
     case .readParametersUnderPath(let path): "read any parameter under '\(path)'"
-    case .listParametersByPath(let path): "list the parameters under '\(path)' with GetParametersByPath"
+    case .listParametersByPath(let path):
+      "list the parameters under '\(path)' with GetParametersByPath"
     case .decryptParametersUnderPath(let path):
       "decrypt SecureString parameters under '\(path)', only through Parameter Store"
     case .rotateSecrets: "rotate the secrets: read, write and move staging labels"
@@ -196,7 +198,9 @@ public struct PolicyDocument: Sendable, Hashable {
   /// `deploy`, `validate`, `consumers:ExecutionRole`; unique in a `PolicySet`.
   public var name: String
 
-  public init(profile: PolicyProfile, role: PolicyRole?, statements: [PolicyStatement], name: String) {
+  public init(
+    profile: PolicyProfile, role: PolicyRole?, statements: [PolicyStatement], name: String
+  ) {
     self.profile = profile
     self.role = role
     self.statements = statements

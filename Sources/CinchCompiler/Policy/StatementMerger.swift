@@ -156,7 +156,8 @@ enum StatementMerger {
       var resources: Set<PolicyResource> = []
       var reasons: [PolicyResource: Set<PolicyReason>] = [:]
       for resource in draft.resources {
-        let replaced = resource.arn.flatMap { replacements[$0] }.map(PolicyResource.init(arn:)) ?? resource
+        let replaced =
+          resource.arn.flatMap { replacements[$0] }.map(PolicyResource.init(arn:)) ?? resource
         resources.insert(replaced)
         reasons[replaced, default: []].formUnion(draft.reasons[resource] ?? [])
       }
@@ -207,7 +208,8 @@ enum StatementMerger {
       return nil
     }
     guard let slash = name.lastIndex(of: "/") else { return nil }
-    let prefix = fields[0...4].joined(separator: ":") + ":" + resource[..<resource.index(after: slash)]
+    let prefix =
+      fields[0...4].joined(separator: ":") + ":" + resource[..<resource.index(after: slash)]
     return String(prefix)
   }
 }

@@ -21,7 +21,8 @@ import _CinchTestSupport
     }
     _ = try cinch("init")
     let keyID = try cinch(
-      "kms", "create-key", "--description", "myapp", "--query", "KeyMetadata.KeyId", "--output", "text"
+      "kms", "create-key", "--description", "myapp", "--query", "KeyMetadata.KeyId", "--output",
+      "text"
     ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     _ = try cinch("kms", "create-alias", "--alias-name", "alias/myapp", "--target-key-id", keyID)
     // rds-postgres.yaml pins version 3: versions 1 and 2 under aws/ssm, 3 under alias/myapp.
@@ -44,7 +45,8 @@ import _CinchTestSupport
     #expect(result.stderr.isEmpty, "\(result.stderr)")
     #expect(!result.stdout.contains("s3cr3t"))
     let stdout = result.stdout.replacingOccurrences(of: keyID, with: "KEY-ID")
-    Fixtures.assertMatches(stdout, stage: "policy-store", name: "customer-managed", expected: "deploy.json")
+    Fixtures.assertMatches(
+      stdout, stage: "policy-store", name: "customer-managed", expected: "deploy.json")
 
     // Pinned to a version under aws/ssm, the same template needs no kms:Decrypt.
     let pinned = directory.appendingPathComponent("pinned.yaml")
@@ -79,15 +81,18 @@ import _CinchTestSupport
     _ = try cinch(["init"])
     let keyID = try cinch(["kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text"])
       .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    let put = ["ssm", "put-parameter", "--name", "/app/db", "--value", "v", "--type", "SecureString", "--overwrite"]
+    let put = [
+      "ssm", "put-parameter", "--name", "/app/db", "--value", "v", "--type", "SecureString",
+      "--overwrite",
+    ]
     _ = try cinch(put + ["--key-id", keyID])
     try """
-      Resources:
-        Db:
-          Type: AWS::RDS::DBInstance
-          Properties:
-            MasterUserPassword: '{{resolve:ssm-secure:/app/db}}'
-      """.write(to: directory.appendingPathComponent("stack.yaml"), atomically: true, encoding: .utf8)
+    Resources:
+      Db:
+        Type: AWS::RDS::DBInstance
+        Properties:
+          MasterUserPassword: '{{resolve:ssm-secure:/app/db}}'
+    """.write(to: directory.appendingPathComponent("stack.yaml"), atomically: true, encoding: .utf8)
     _ = try cinch(["lock", "stack.yaml"])
     // The latest version moves to aws/ssm after the lock.
     _ = try cinch(put + ["--key-id", "alias/aws/ssm"])
@@ -97,8 +102,10 @@ import _CinchTestSupport
     let locked = try cinch(policy + ["--lock", "cinch.lock"])
     #expect(locked.stdout.contains("kms:Decrypt"))
     #expect(locked.stdout.contains("arn:aws:kms:eu-west-1:123456789012:key/\(keyID)"))
-    let missing = try CinchProcess.run(policy + ["--lock", "nope.lock"], in: directory, environment: environment)
+    let missing = try CinchProcess.run(
+      policy + ["--lock", "nope.lock"], in: directory, environment: environment)
     #expect(missing.status == 2)
-    #expect(missing.stderr == "cinch: error: nope.lock: no such lockfile (run 'cinch lock' first)\n")
+    #expect(
+      missing.stderr == "cinch: error: nope.lock: no such lockfile (run 'cinch lock' first)\n")
   }
 }

@@ -16,7 +16,8 @@ import _CinchTestSupport
   @Test(
     .enabled(
       if: parliamentAvailable,
-      "parliament is not installed (Scripts/deps.sh installs it with pip); the IAM lint is skipped"))
+      "parliament is not installed (Scripts/deps.sh installs it with pip); the IAM lint is skipped")
+  )
   func everyGoldenPolicyPassesParliament() throws {
     var files = Fixtures.cases("policy").map {
       Fixtures.directory("policy", $0).appendingPathComponent("expected/policies.json").path
@@ -47,7 +48,8 @@ import _CinchTestSupport
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("policy.json")
-    try #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ssm:GetParameters"], "Resource": ["*"]}]}"#
+    try
+      #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ssm:GetParameters"], "Resource": ["*"]}]}"#
       .write(to: file, atomically: true, encoding: .utf8)
     let result = try Self.run(["python3", Self.script.path, file.path])
     #expect(result.status == 1)

@@ -113,7 +113,8 @@ struct PolicyFixture {
     return Output(
       json: stable(PolicyJSONRenderer().render(set)),
       cloudFormation: stable(
-        PolicyCloudFormationRenderer(target: target, files: analyses.map(\.template.path)).render(set)),
+        PolicyCloudFormationRenderer(target: target, files: analyses.map(\.template.path)).render(
+          set)),
       explanation: stable(PolicyExplanationRenderer().render(set)),
       diagnostics: stable(
         HumanDiagnosticRenderer(colored: false).render(diagnostics.sorted, sources: sources) + "\n"),
@@ -187,10 +188,12 @@ struct SeededStore {
       guard let name = parameter["name"]?.stringValue else { continue }
       let type = ParameterType(rawValue: parameter["type"]?.stringValue ?? "String")
       // Several versions when asked, each with its own key (`keyIds`), to test pinned versions.
-      let keyIDs = parameter["keyIds"]?.arrayValue?.map(\.stringValue) ?? [parameter["keyId"]?.stringValue]
+      let keyIDs =
+        parameter["keyIds"]?.arrayValue?.map(\.stringValue) ?? [parameter["keyId"]?.stringValue]
       for keyID in keyIDs {
         _ = try await store.putParameter(
-          PutParameterRequest(name: name, value: "value", type: type, keyID: keyID, overwrite: true))
+          PutParameterRequest(name: name, value: "value", type: type, keyID: keyID, overwrite: true)
+        )
       }
     }
   }

@@ -16,7 +16,8 @@ import _CinchTestSupport
     Fixtures.assertMatches(output.json, stage: Self.stage, name: name, expected: "policies.json")
     Fixtures.assertMatches(
       output.cloudFormation, stage: Self.stage, name: name, expected: "policies.yaml")
-    Fixtures.assertMatches(output.explanation, stage: Self.stage, name: name, expected: "explain.txt")
+    Fixtures.assertMatches(
+      output.explanation, stage: Self.stage, name: name, expected: "explain.txt")
     Fixtures.assertMatches(
       output.diagnostics, stage: Self.stage, name: name, expected: "diagnostics.txt")
   }
@@ -36,12 +37,16 @@ import _CinchTestSupport
     #expect(snippet.resources.allSatisfy { $0.type == "AWS::IAM::ManagedPolicy" })
     var names = Set(snippet.parameters.map(\.name))
     for path in fixture.templatePaths {
-      let file = SourceFile(path: path.lastPathComponent, bytes: try [UInt8](Data(contentsOf: path)))
-      let template = TemplateReader.read(TemplateParser.parse(file, into: &diagnostics), into: &diagnostics)
+      let file = SourceFile(
+        path: path.lastPathComponent, bytes: try [UInt8](Data(contentsOf: path)))
+      let template = TemplateReader.read(
+        TemplateParser.parse(file, into: &diagnostics), into: &diagnostics)
       names.formUnion(template.resources.map(\.logicalID))
       // The role the SAM transform generates for a function without one.
       names.formUnion(
-        template.resources.filter { $0.type == "AWS::Serverless::Function" }.map { $0.logicalID + "Role" })
+        template.resources.filter { $0.type == "AWS::Serverless::Function" }.map {
+          $0.logicalID + "Role"
+        })
     }
     for line in output.cloudFormation.split(separator: "\n") {
       guard let range = line.range(of: "!Ref ") else { continue }
@@ -52,7 +57,9 @@ import _CinchTestSupport
 
   /// IAM authorizes these actions on `"*"` only (their entries in the Service Authorization
   /// Reference list no resource type); every other statement names resources.
-  static let unscopable: Set<String> = ["ssm:DescribeParameters", "secretsmanager:GetRandomPassword"]
+  static let unscopable: Set<String> = [
+    "ssm:DescribeParameters", "secretsmanager:GetRandomPassword",
+  ]
 
   @Test(arguments: Fixtures.cases(stage))
   func resourceStarOnlyForUnscopableActions(_ name: String) async throws {

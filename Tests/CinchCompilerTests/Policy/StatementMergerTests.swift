@@ -98,7 +98,8 @@ import _CinchTestSupport
 
   @Test func collapsingWidensOnlySharedLevels() {
     let map = StatementMerger.collapsedPrefixes([
-      "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/a", "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/b",
+      "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/a",
+      "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/b",
       "arn:aws:ssm:eu-west-1:1:parameter/myapp/dev/a", "arn:aws:ssm:eu-west-1:1:parameter/flat",
       "arn:aws:ssm:eu-west-1:1:parameter/other",
       "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/db-??????",
@@ -106,10 +107,14 @@ import _CinchTestSupport
     ])
     #expect(
       map == [
-        "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/a": "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/*",
-        "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/b": "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/*",
-        "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/db-??????": "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/*",
-        "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/api-??????": "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/*",
+        "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/a":
+          "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/*",
+        "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/b":
+          "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/*",
+        "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/db-??????":
+          "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/*",
+        "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/api-??????":
+          "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/*",
       ])
   }
 }
@@ -117,7 +122,8 @@ import _CinchTestSupport
 @Suite struct PolicyTargetTests {
   @Test func parameterARNsDropTheLeadingSlash() {
     let target = PolicyTarget(region: "eu-west-1", accountID: "123456789012")
-    #expect(target.parameterARN("/myapp/db") == "arn:aws:ssm:eu-west-1:123456789012:parameter/myapp/db")
+    #expect(
+      target.parameterARN("/myapp/db") == "arn:aws:ssm:eu-west-1:123456789012:parameter/myapp/db")
     #expect(target.parameterARN("/db") == target.parameterARN("db"))
     #expect(
       target.parameterARN("/aws/service/global-infrastructure/regions")
@@ -129,9 +135,12 @@ import _CinchTestSupport
     #expect(china.partition == "aws-cn")
     #expect(china.viaService("ssm") == "ssm.cn-north-1.amazonaws.com.cn")
     let gov = PolicyTarget(region: "us-gov-west-1", accountID: "123456789012")
-    #expect(gov.secretARNPattern("db") == "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:db-??????")
+    #expect(
+      gov.secretARNPattern("db")
+        == "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:db-??????")
     #expect(gov.viaService("secretsmanager") == "secretsmanager.us-gov-west-1.amazonaws.com")
-    let other = PolicyTarget(region: "eusc-de-east-1", accountID: "123456789012", partition: "aws-eusc")
+    let other = PolicyTarget(
+      region: "eusc-de-east-1", accountID: "123456789012", partition: "aws-eusc")
     #expect(other.parameterARN("/a") == "arn:aws-eusc:ssm:eusc-de-east-1:123456789012:parameter/a")
   }
 
