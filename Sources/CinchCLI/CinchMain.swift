@@ -25,6 +25,7 @@ public struct CinchMain: AsyncParsableCommand {
       PlanCommand.self,
       OutdatedCommand.self,
       RenderCommand.self,
+      PolicyCommand.self,
       ParseCommand.self,
       InitCommand.self,
       SSMCommand.self,
