@@ -20,7 +20,7 @@ build:
 RELEASE_FLAGS = -c release --static-swift-stdlib
 
 release:
-	$(SWIFT) build $(RELEASE_FLAGS)
+	$(SWIFT) build $(RELEASE_FLAGS) --product cinch
 
 ## test: every test target; committed golden files must match what the code produces
 test: deps
