@@ -25,7 +25,7 @@ struct CommandRotator: SecretRotator {
       throw RotatorFailure("command '\(program)' not found")
     }
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     let input = try encoder.encode(event)
 
     let process = Process()
