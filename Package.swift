@@ -50,9 +50,14 @@ let package = Package(
       swiftSettings: strict
     ),
     .target(
+      name: "CinchCompiler",
+      dependencies: ["CinchTemplate", "CinchStore", "CinchJSON"],
+      swiftSettings: strict
+    ),
+    .target(
       name: "CinchCLI",
       dependencies: [
-        "CinchTemplate", "CinchJSON", "CinchStore",
+        "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -80,6 +85,14 @@ let package = Package(
       dependencies: [
         "CinchStore", "CinchJSON", "_CinchTestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CinchCompilerTests",
+      dependencies: [
+        "CinchCompiler", "CinchStore", "CinchTemplate", "CinchJSON", "_CinchTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strict
