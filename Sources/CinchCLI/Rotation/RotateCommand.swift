@@ -22,6 +22,10 @@ struct RotateCommand: AsyncParsableCommand {
   @Flag(help: "Only list what is due.")
   var dryRun = false
 
+  @Option(
+    help: "Take as due what is due by this time (ISO 8601, e.g. 2026-12-24 or 2026-12-24T18:00:00Z): rotate ahead of a freeze.")
+  var at: String?
+
   func run() async throws {
     guard due else {
       throw ValidationError(
@@ -32,7 +36,8 @@ struct RotateCommand: AsyncParsableCommand {
       try await storeOptions.open().withRotationHost(
         storeOptions.rotationHost(ProcessInfo.processInfo.environment))
     }
-    let dueRotations = try await RotationCLI.storeCall { try await store.dueRotations() }
+    let date = try at.map(Self.parseDate)
+    let dueRotations = try await RotationCLI.storeCall { try await store.dueRotations(by: date) }
     if dueRotations.isEmpty {
       if isatty(STDOUT_FILENO) == 1 { Output.stdout("no rotation is due\n") }
       return
@@ -64,9 +69,19 @@ struct RotateCommand: AsyncParsableCommand {
     if failures > 0 { throw ExitCode(ExitStatus.findings) }
   }
 
+  static func parseDate(_ text: String) throws -> Date {
+    if let date = try? Date(text, strategy: .iso8601) { return date }
+    if let date = try? Date(
+      text, strategy: .iso8601.year().month().day().dateSeparator(.dash))
+    {
+      return date
+    }
+    throw ValidationError("--at: '\(text)' is not an ISO 8601 date or time")
+  }
+
   static func timestamp(_ date: Date) -> String {
     date.formatted(
       .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
-        .timeSeparator(.colon))
+        .timeSeparator(.colon).timeZone(separator: .omitted))
   }
 }

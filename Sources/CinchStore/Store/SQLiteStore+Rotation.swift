@@ -266,10 +266,11 @@ public struct DueRotation: Sendable, Hashable {
 
 extension SQLiteStore {
   /// The secrets with rotation turned on whose next rotation window has opened (a failed
-  /// rotation stays due), oldest window first. Metadata only.
-  public func dueRotations() async throws -> [DueRotation] {
+  /// rotation stays due), oldest window first; with `date`, those whose window opens by then.
+  /// Metadata only.
+  public func dueRotations(by date: Date? = nil) async throws -> [DueRotation] {
     try await performSecret("ListDueRotations", name: nil) { db, trail in
-      let now = self.now()
+      let now = date ?? self.now()
       var due: [DueRotation] = []
       for entry in try SecretEntry.fetchAll(db) where !entry.isDeleted {
         guard let window = self.rotationWindow(entry), window.start <= now else { continue }
