@@ -23,7 +23,9 @@ struct RotateCommand: AsyncParsableCommand {
   var dryRun = false
 
   @Option(
-    help: "Take as due what is due by this time (ISO 8601, e.g. 2026-12-24 or 2026-12-24T18:00:00Z): rotate ahead of a freeze.")
+    help:
+      "Take as due what is due by this time (ISO 8601, e.g. 2026-12-24 or 2026-12-24T18:00:00Z): rotate ahead of a freeze."
+  )
   var at: String?
 
   func run() async throws {
@@ -49,7 +51,8 @@ struct RotateCommand: AsyncParsableCommand {
     var failures = 0
     for rotation in dueRotations {
       if dryRun {
-        var line = "due      \(padded(rotation.name))  rotator \(rotation.rotator ?? "-"), "
+        var line =
+          "due      \(padded(rotation.name))  rotator \(rotation.rotator ?? "-"), "
           + "window opened \(Self.timestamp(rotation.windowStart))"
         if let failure = rotation.lastFailure {
           line += ", last attempt failed at \(failure.step)"

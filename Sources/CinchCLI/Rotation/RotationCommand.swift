@@ -15,7 +15,8 @@ struct RotationCommand: AsyncParsableCommand {
 struct RotationRegisterCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "register",
-    abstract: "Register a command as the rotator NAME: cinch rotation register NAME -- COMMAND [ARGS…]",
+    abstract:
+      "Register a command as the rotator NAME: cinch rotation register NAME -- COMMAND [ARGS…]",
     discussion: """
       The command runs once per rotation step with the event a rotation Lambda receives on \
       standard input ({"SecretId": ARN, "ClientRequestToken": VERSION-ID, "Step": STEP}) and \
@@ -42,7 +43,8 @@ struct RotationRegisterCommand: AsyncParsableCommand {
 
   func run() async throws {
     guard !command.isEmpty else {
-      throw ValidationError("give the command after '--': cinch rotation register \(name) -- COMMAND")
+      throw ValidationError(
+        "give the command after '--': cinch rotation register \(name) -- COMMAND")
     }
     let record = try await RotationCLI.storeCall {
       try await storeOptions.open().registerRotator(
@@ -66,7 +68,9 @@ struct RotationListCommand: AsyncParsableCommand {
   var format: Format = .table
 
   func run() async throws {
-    let records = try await RotationCLI.storeCall { try await storeOptions.open().commandRotators() }
+    let records = try await RotationCLI.storeCall {
+      try await storeOptions.open().commandRotators()
+    }
     switch format {
     case .json:
       let encoder = JSONEncoder()
@@ -74,7 +78,8 @@ struct RotationListCommand: AsyncParsableCommand {
       encoder.dateEncodingStrategy = .iso8601
       Output.stdout(String(decoding: try encoder.encode(records), as: UTF8.self) + "\n")
     case .table:
-      let rows = [("password", "(built in: a random password per the secret's policy)")]
+      let rows =
+        [("password", "(built in: a random password per the secret's policy)")]
         + records.map { ($0.name, RotationCLI.shellLine($0.command)) }
       let width = rows.map(\.0.count).max() ?? 0
       Output.stdout(

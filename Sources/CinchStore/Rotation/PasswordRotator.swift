@@ -78,7 +78,8 @@ public struct PasswordRotator: SecretRotator {
   {
     guard let current else { return password }
     if current.secretBinary != nil {
-      throw RotatorFailure("the password rotator rotates SecretString values; this secret is binary")
+      throw RotatorFailure(
+        "the password rotator rotates SecretString values; this secret is binary")
     }
     let text = current.secretString ?? ""
     guard text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") else {

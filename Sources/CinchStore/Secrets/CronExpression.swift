@@ -76,7 +76,8 @@ struct CronExpression: Sendable, Hashable {
     if field == "*" { return .any }
     if field == "L" { return .daysOfWeek([7]) }
     if field.hasSuffix("L") {
-      let day = try single(String(field.dropLast()), in: 1...7, names: dayNames, field: "day-of-week")
+      let day = try single(
+        String(field.dropLast()), in: 1...7, names: dayNames, field: "day-of-week")
       return .lastDayOfWeek(day)
     }
     if let hash = field.firstIndex(of: "#") {
@@ -124,7 +125,9 @@ struct CronExpression: Sendable, Hashable {
         lower = try single(String(base[..<dash]), in: range, names: names, field: field)
         upper = try single(
           String(base[base.index(after: dash)...]), in: range, names: names, field: field)
-        guard lower <= upper else { throw ParseError(message: "invalid range in \(field) '\(item)'") }
+        guard lower <= upper else {
+          throw ParseError(message: "invalid range in \(field) '\(item)'")
+        }
       } else {
         lower = try single(base, in: range, names: names, field: field)
         upper = item.contains("/") ? range.upperBound : lower

@@ -21,7 +21,8 @@ enum SecretNameRules {
   /// Checks a name given to `CreateSecret`.
   static func validate(_ name: String) throws(StoreError) {
     guard !name.isEmpty else {
-      throw .constraint(value: name, at: "name", "Member must have length greater than or equal to 1")
+      throw .constraint(
+        value: name, at: "name", "Member must have length greater than or equal to 1")
     }
     guard name.utf8.count <= maximumLength else {
       throw .constraint(
@@ -46,7 +47,8 @@ enum SecretNameRules {
   static func randomSuffix() throws -> String {
     let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
     var generator = SecureRandomGenerator()
-    return String((0..<suffixLength).map { _ in alphabet[generator.uniform(below: alphabet.count)] })
+    return String(
+      (0..<suffixLength).map { _ in alphabet[generator.uniform(below: alphabet.count)] })
   }
 
   static func arnPrefix(_ configuration: StoreConfiguration) -> String {

@@ -37,8 +37,7 @@ enum SecretValueRules {
   }
 
   /// `ClientRequestToken` and `VersionId`: 32 to 64 characters.
-  static func checkToken(_ token: String, field: String = "clientRequestToken") throws(StoreError)
-  {
+  static func checkToken(_ token: String, field: String = "clientRequestToken") throws(StoreError) {
     guard token.count >= 32 else {
       throw .constraint(
         value: token, at: field, "Member must have length greater than or equal to 32")
@@ -51,10 +50,12 @@ enum SecretValueRules {
   /// A staging label: 1 to 256 characters.
   static func checkStage(_ stage: String, field: String = "versionStage") throws(StoreError) {
     guard !stage.isEmpty else {
-      throw .constraint(value: stage, at: field, "Member must have length greater than or equal to 1")
+      throw .constraint(
+        value: stage, at: field, "Member must have length greater than or equal to 1")
     }
     guard stage.count <= 256 else {
-      throw .constraint(value: stage, at: field, "Member must have length less than or equal to 256")
+      throw .constraint(
+        value: stage, at: field, "Member must have length less than or equal to 256")
     }
   }
 

@@ -196,7 +196,8 @@ extension SQLiteStore {
           sql: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
           arguments: [entry.id, record.version])
       }
-      let error = StoreError.rotationFailed(step: step.rawValue, rotator: rotator, message: scrubbed)
+      let error = StoreError.rotationFailed(
+        step: step.rawValue, rotator: rotator, message: scrubbed)
       trail.record(entry.name, result: error.code)
       return error
     }

@@ -176,7 +176,8 @@ extension SQLiteStore {
             versionStages: stages, createdDate: record.createdAt))
         trail.record(entry.name, version: record.version)
       } catch let error as StoreError where error.httpStatus == 400 {
-        errors.append(SecretsManagerAPIError(secretID: id, errorCode: error.code, message: error.message))
+        errors.append(
+          SecretsManagerAPIError(secretID: id, errorCode: error.code, message: error.message))
         trail.record(entry.name, result: error.code)
       }
     }
@@ -195,7 +196,8 @@ extension SQLiteStore {
         do {
           try answer(try findSecret(id, db), id: id)
         } catch let error as StoreError where error.httpStatus == 400 {
-          errors.append(SecretsManagerAPIError(secretID: id, errorCode: error.code, message: error.message))
+          errors.append(
+            SecretsManagerAPIError(secretID: id, errorCode: error.code, message: error.message))
           trail.record(id, result: error.code)
         }
       }

@@ -78,8 +78,7 @@ extension SQLiteStore: SecretStore {
     }
   }
 
-  public func restoreSecret(_ request: RestoreSecretRequest) async throws -> RestoreSecretResponse
-  {
+  public func restoreSecret(_ request: RestoreSecretRequest) async throws -> RestoreSecretResponse {
     try await performSecret("RestoreSecret", name: request.secretID) { db, trail in
       var entry = try self.findSecret(request.secretID, db)
       entry.attributes.deletedDate = nil
@@ -282,7 +281,8 @@ extension SQLiteStore {
 
   /// Attaches each label to `version`, taking it from the version that had it; when AWSCURRENT
   /// moves, AWSPREVIOUS goes to the version it left.
-  func moveStages(_ labels: [String], to version: Int, _ entry: SecretEntry, _ db: Database) throws {
+  func moveStages(_ labels: [String], to version: Int, _ entry: SecretEntry, _ db: Database) throws
+  {
     var stages = try SecretStages.fetch(db, entry: entry.id)
     for label in labels where stages[label] != version {
       let from = stages[label]
@@ -446,7 +446,8 @@ extension SQLiteStore {
     } else {
       trail.record(entry.name)
     }
-    return CreateSecretResponse(arn: entry.arn(configuration), name: entry.name, versionID: versionID)
+    return CreateSecretResponse(
+      arn: entry.arn(configuration), name: entry.name, versionID: versionID)
   }
 
   func put(_ request: PutSecretValueRequest, _ db: Database, _ trail: inout AuditTrail) throws

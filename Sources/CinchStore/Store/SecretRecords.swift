@@ -94,7 +94,8 @@ struct SecretVersionRecord: Sendable {
   var valueType: SecretValueType?
   var attributes: SecretVersionAttributes
 
-  static let columns = "version, version_id, created_at, created_by, key_ref, sealed, type, attributes"
+  static let columns =
+    "version, version_id, created_at, created_by, key_ref, sealed, type, attributes"
 
   init(row: Row) throws {
     version = row["version"]

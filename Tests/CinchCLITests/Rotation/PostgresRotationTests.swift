@@ -24,8 +24,10 @@ import _CinchTestSupport
     let secret =
       #"{"engine":"postgres","host":"127.0.0.1","port":\#(server.port),"username":"app","password":"\#(initial)","dbname":"postgres"}"#
     let created = try cinch(
-      ["secretsmanager", "create-secret", "--name", "prod/app/postgres", "--secret-string",
-        "file:///dev/stdin"], stdin: secret)
+      [
+        "secretsmanager", "create-secret", "--name", "prod/app/postgres", "--secret-string",
+        "file:///dev/stdin",
+      ], stdin: secret)
     #expect(created.status == 0, "\(created.stderr)")
     let registered = try cinch(["rotation", "register", "postgres", "--", Self.script])
     #expect(registered.status == 0, "\(registered.stderr)")
@@ -75,7 +77,8 @@ import _CinchTestSupport
     #expect(
       failed.stderr.hasPrefix(
         "An error occurred (RotationFailedException) when calling the RotateSecret operation: "
-          + "rotation step 'setSecret' of rotator 'postgres' failed: setSecret: cannot log in as app"))
+          + "rotation step 'setSecret' of rotator 'postgres' failed: setSecret: cannot log in as app"
+      ))
     #expect(!failed.stderr.contains(previous))
     #expect(try currentPassword() == previous)
     let described = try cinch([

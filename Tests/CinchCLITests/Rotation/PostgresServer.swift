@@ -52,8 +52,11 @@ final class PostgresServer: @unchecked Sendable {
     port = try Self.freePort()
     let data = directory.appendingPathComponent("data").path
     try run(
-      "initdb", ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
-        "--no-sync", "-E", "UTF8"])
+      "initdb",
+      [
+        "-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
+        "--no-sync", "-E", "UTF8",
+      ])
     // The server keeps the standard output it inherits: pg_ctl's goes to /dev/null, or reading
     // it would wait for the server to end.
     try run(
@@ -77,8 +80,9 @@ final class PostgresServer: @unchecked Sendable {
     let result = try Self.execute(
       executable, all, stdin: stdin, environment: [:], capture: capture)
     guard result.status == 0 else {
-      let log = (try? String(
-        contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
+      let log =
+        (try? String(
+          contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
       throw Failure(
         description: "\(program) failed (\(result.status)): \(result.output)\(log.suffix(2000))")
     }
@@ -89,23 +93,29 @@ final class PostgresServer: @unchecked Sendable {
   func superuser(_ sql: String) throws {
     try run(
       "psql",
-      ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", directory.path, "-p", String(port), "-U",
-        "postgres", "-d", "postgres"], stdin: sql)
+      [
+        "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", directory.path, "-p", String(port), "-U",
+        "postgres", "-d", "postgres",
+      ], stdin: sql)
   }
 
   /// Whether `user` logs in over TCP with `password` (the password goes in psql's environment).
   func logsIn(user: String, password: String) throws -> Bool {
     let result = try Self.execute(
       binaries.appendingPathComponent("psql").path,
-      ["-X", "-t", "-A", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", "postgres",
-        "-c", "SELECT current_user"],
+      [
+        "-X", "-t", "-A", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", "postgres",
+        "-c", "SELECT current_user",
+      ],
       stdin: nil, environment: ["PGPASSWORD": password, "PGCONNECT_TIMEOUT": "5"])
-    return result.status == 0 && result.output.trimmingCharacters(in: .whitespacesAndNewlines) == user
+    return result.status == 0
+      && result.output.trimmingCharacters(in: .whitespacesAndNewlines) == user
   }
 
   func stop() {
     _ = try? run(
-      "pg_ctl", capture: false, ["-D", directory.appendingPathComponent("data").path, "-m", "immediate", "stop"])
+      "pg_ctl", capture: false,
+      ["-D", directory.appendingPathComponent("data").path, "-m", "immediate", "stop"])
     try? FileManager.default.removeItem(at: directory)
   }
 

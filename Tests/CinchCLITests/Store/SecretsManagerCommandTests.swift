@@ -23,12 +23,18 @@ import _CinchTestSupport
     #expect(Set(response.keys) == ["ARN", "Name", "VersionId"])
     #expect(
       created.stdout.hasPrefix(
-        "{\n    \"ARN\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/MyApp/DBSecret-"))
+        "{\n    \"ARN\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/MyApp/DBSecret-"
+      ))
 
-    let get = try project.run(["secretsmanager", "get-secret-value", "--secret-id", "prod/MyApp/DBSecret"])
+    let get = try project.run([
+      "secretsmanager", "get-secret-value", "--secret-id", "prod/MyApp/DBSecret",
+    ])
     #expect(get.status == 0)
     let value = try json(get.stdout)
-    #expect(Set(value.keys) == ["ARN", "Name", "VersionId", "SecretString", "VersionStages", "CreatedDate"])
+    #expect(
+      Set(value.keys) == [
+        "ARN", "Name", "VersionId", "SecretString", "VersionStages", "CreatedDate",
+      ])
     #expect(value["VersionStages"] as? [String] == ["AWSCURRENT"])
 
     let text = try project.run([
@@ -196,7 +202,9 @@ import _CinchTestSupport
       esac
       """, to: "rotator.sh")
     chmod(script, 0o755)
-    try project.run(["secretsmanager", "create-secret", "--name", "app/db", "--secret-string", "original-value"])
+    try project.run([
+      "secretsmanager", "create-secret", "--name", "app/db", "--secret-string", "original-value",
+    ])
     let registered = try project.run(["rotation", "register", "flaky", "--", script])
     #expect(registered.stdout == "registered rotator 'flaky': \(script)\n")
     let list = try project.run(["rotation", "list"])

@@ -24,9 +24,13 @@ import _CinchTestSupport
       guard let generator = try? RandomPasswordGenerator(policy) else {
         // Refused: every class excluded, or too short to hold one of each.
         let classes =
-          [policy.excludeLowercase, policy.excludeUppercase, policy.excludeNumbers,
-           policy.excludePunctuation].filter { $0 != true }.count + (policy.includeSpace == true ? 1 : 0)
-        #expect(classes == 0 || (policy.requireEachIncludedType != false && (policy.passwordLength ?? 32) < classes))
+          [
+            policy.excludeLowercase, policy.excludeUppercase, policy.excludeNumbers,
+            policy.excludePunctuation,
+          ].filter { $0 != true }.count + (policy.includeSpace == true ? 1 : 0)
+        #expect(
+          classes == 0
+            || (policy.requireEachIncludedType != false && (policy.passwordLength ?? 32) < classes))
         return
       }
       let password = generator.generate(using: &rng)
@@ -39,13 +43,17 @@ import _CinchTestSupport
         upper: password.contains { $0.isUppercase && $0.isASCII },
         digit: password.contains { $0.isNumber },
         punctuation: password.contains { Self.punctuation.contains($0) },
-        space: password.contains(" "))
+        space: password.contains(" ")
+      )
       if policy.excludeLowercase == true { #expect(!has.lower) }
       if policy.excludeUppercase == true { #expect(!has.upper) }
       if policy.excludeNumbers == true { #expect(!has.digit) }
       if policy.excludePunctuation == true { #expect(!has.punctuation) }
       if policy.includeSpace != true { #expect(!has.space) }
-      #expect(password.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || Self.punctuation.contains($0) || $0 == " ") })
+      #expect(
+        password.allSatisfy {
+          $0.isASCII && ($0.isLetter || $0.isNumber || Self.punctuation.contains($0) || $0 == " ")
+        })
       if policy.requireEachIncludedType != false {
         if policy.excludeLowercase != true { #expect(has.lower) }
         if policy.excludeUppercase != true { #expect(has.upper) }

@@ -14,7 +14,8 @@ struct FailingRotator: SecretRotator {
       let pending = try? await context.store.getSecretValue(
         GetSecretValueRequest(secretID: event.secretID, versionID: event.clientRequestToken))
       throw RotatorFailure(
-        "cannot \(event.step.rawValue): the database said no to \(pending?.secretString ?? "nothing")")
+        "cannot \(event.step.rawValue): the database said no to \(pending?.secretString ?? "nothing")"
+      )
     }
     try await PasswordRotator().run(event, context: context)
   }
@@ -71,7 +72,8 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     #expect(described.rotationRules == RotationRules(automaticallyAfterDays: 30))
     let last = try #require(described.lastRotatedDate)
     let next = try #require(described.nextRotationDate)
-    #expect(next.timeIntervalSince(last) > 29 * 86_400 && next.timeIntervalSince(last) < 31 * 86_400)
+    #expect(
+      next.timeIntervalSince(last) > 29 * 86_400 && next.timeIntervalSince(last) < 31 * 86_400)
     #expect(described.cinchRotation?.rotator == "password")
     #expect(described.cinchRotation?.passwordPolicy?.passwordLength == 24)
     #expect(described.cinchRotation?.lastFailure == nil)
@@ -80,7 +82,9 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     let again = try await store.rotateSecret(RotateSecretRequest(secretID: "prod/MyApp/DBSecret"))
     let third = try #require(again.versionID)
     #expect(
-      try await store.stages("prod/MyApp/DBSecret") == [tokenB: ["AWSPREVIOUS"], third: ["AWSCURRENT"]])
+      try await store.stages("prod/MyApp/DBSecret") == [
+        tokenB: ["AWSPREVIOUS"], third: ["AWSCURRENT"],
+      ])
     let records = try await store.auditRecords(name: "prod/MyApp/DBSecret", limit: nil)
     #expect(records.filter { $0.operation == "RotateSecret" }.count >= 4)
     _ = fixture
@@ -101,7 +105,9 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     }
     let error = try #require(failure)
     #expect(error.code == "RotationFailedException")
-    #expect(error.message.hasPrefix("rotation step '\(step.rawValue)' of rotator 'flaky' failed: cannot \(step.rawValue)"))
+    #expect(
+      error.message.hasPrefix(
+        "rotation step '\(step.rawValue)' of rotator 'flaky' failed: cannot \(step.rawValue)"))
     // The pending value never shows: not in the error, not in the record.
     #expect(!error.message.contains("MySecurePassword123!"))
     #expect(!error.message.contains("dbadmin\",\"password"))
@@ -130,7 +136,10 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     await expectStoreError(
       "InvalidRequestException",
       message: "A previous rotation isn't complete. That rotation will be reattempted."
-    ) { _ = try await store.rotateSecret(RotateSecretRequest(secretID: id, clientRequestToken: tokenC)) }
+    ) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(secretID: id, clientRequestToken: tokenC))
+    }
     let pendingBefore = try? await store.value(id, versionID: tokenB)
     let retried = try await store.rotateSecret(
       RotateSecretRequest(secretID: id, rotationLambdaARN: lambda("password")))
@@ -140,7 +149,9 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
       // The value made before the failure is the one that became current.
       #expect(try await store.value(id) == pendingBefore)
     }
-    #expect(try await store.describeSecret(DescribeSecretRequest(secretID: id)).cinchRotation?.lastFailure == nil)
+    #expect(
+      try await store.describeSecret(DescribeSecretRequest(secretID: id)).cinchRotation?.lastFailure
+        == nil)
     _ = fixture
   }
 
@@ -149,16 +160,20 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     let id = "prod/MyApp/DBSecret"
     await expectStoreError("RotationFailedException") {
       _ = try await store.rotateSecret(
-        RotateSecretRequest(secretID: id, clientRequestToken: tokenB, rotationLambdaARN: lambda("flaky")))
+        RotateSecretRequest(
+          secretID: id, clientRequestToken: tokenB, rotationLambdaARN: lambda("flaky")))
     }
     let cancelled = try await store.cancelRotateSecret(CancelRotateSecretRequest(secretID: id))
     #expect(cancelled.versionID == tokenB)
-    #expect(try await store.describeSecret(DescribeSecretRequest(secretID: id)).rotationEnabled == false)
+    #expect(
+      try await store.describeSecret(DescribeSecretRequest(secretID: id)).rotationEnabled == false)
     // Removing AWSPENDING from it lets a new rotation start afresh.
     _ = try await store.updateSecretVersionStage(
-      UpdateSecretVersionStageRequest(secretID: id, versionStage: "AWSPENDING", removeFromVersionID: tokenB))
+      UpdateSecretVersionStageRequest(
+        secretID: id, versionStage: "AWSPENDING", removeFromVersionID: tokenB))
     let fresh = try await store.rotateSecret(
-      RotateSecretRequest(secretID: id, clientRequestToken: tokenC, rotationLambdaARN: lambda("password")))
+      RotateSecretRequest(
+        secretID: id, clientRequestToken: tokenC, rotationLambdaARN: lambda("password")))
     #expect(fresh.versionID == tokenC)
     #expect(try await store.stages(id) == [tokenA: ["AWSPREVIOUS"], tokenC: ["AWSCURRENT"]])
     _ = fixture
@@ -170,7 +185,8 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     let response = try await store.rotateSecret(
       RotateSecretRequest(
         secretID: id, rotationLambdaARN: lambda("password"),
-        rotationRules: RotationRules(scheduleExpression: "rate(10 days)"), rotateImmediately: false))
+        rotationRules: RotationRules(scheduleExpression: "rate(10 days)"), rotateImmediately: false)
+    )
     #expect(response.versionID == nil)
     #expect(try await store.stages(id) == [tokenA: ["AWSCURRENT"]])
     let versions = try await store.secretVersions(id).versions
@@ -186,16 +202,19 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     let (fixture, store) = try await fixture()
     let id = "prod/MyApp/DBSecret"
     await expectStoreError(
-      "InvalidRequestException", message: "No Lambda rotation function ARN is associated with this secret."
+      "InvalidRequestException",
+      message: "No Lambda rotation function ARN is associated with this secret."
     ) { _ = try await store.rotateSecret(RotateSecretRequest(secretID: id)) }
     await expectStoreError("InvalidRequestException") {
-      _ = try await store.rotateSecret(RotateSecretRequest(secretID: id, rotationLambdaARN: lambda("nobody")))
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(secretID: id, rotationLambdaARN: lambda("nobody")))
     }
     await expectStoreError("InvalidParameterException") {
       _ = try await store.rotateSecret(
         RotateSecretRequest(
           secretID: id, rotationLambdaARN: lambda("password"),
-          rotationRules: RotationRules(automaticallyAfterDays: 3, scheduleExpression: "rate(3 days)")))
+          rotationRules: RotationRules(
+            automaticallyAfterDays: 3, scheduleExpression: "rate(3 days)")))
     }
     await expectStoreError("ValidationException") {
       _ = try await store.rotateSecret(
@@ -216,7 +235,8 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
           rotationRules: RotationRules(scheduleExpression: "cron(0 8 1 * * *)")))
     }
     // Nothing was changed by the refused requests.
-    #expect(try await store.describeSecret(DescribeSecretRequest(secretID: id)).rotationEnabled == nil)
+    #expect(
+      try await store.describeSecret(DescribeSecretRequest(secretID: id)).rotationEnabled == nil)
     #expect(try await store.stages(id) == [tokenA: ["AWSCURRENT"]])
     _ = fixture
   }
@@ -259,15 +279,18 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     try await store.registerRotator(name: "pg", command: [script])
     let error = await #expect(throws: StoreError.self) {
       _ = try await store.rotateSecret(
-        RotateSecretRequest(secretID: "cmd", clientRequestToken: tokenB, rotationLambdaARN: lambda("pg")))
+        RotateSecretRequest(
+          secretID: "cmd", clientRequestToken: tokenB, rotationLambdaARN: lambda("pg")))
     }
     #expect(
       error?.message
-        == "rotation step 'createSecret' of rotator 'pg' failed: login failed for password <redacted>")
+        == "rotation step 'createSecret' of rotator 'pg' failed: login failed for password <redacted>"
+    )
     let events = try String(contentsOfFile: log, encoding: .utf8)
     let arn = try await store.describeSecret(DescribeSecretRequest(secretID: "cmd")).arn
     #expect(
-      events.hasPrefix(#"{"ClientRequestToken":"\#(tokenB)","SecretId":"\#(arn)","Step":"createSecret"}"#))
+      events.hasPrefix(
+        #"{"ClientRequestToken":"\#(tokenB)","SecretId":"\#(arn)","Step":"createSecret"}"#))
     #expect(events.contains("store=\(fixture.storePath) step=createSecret"))
     #expect(try await store.value("cmd") == #"{"password":"hunter2-canary-value"}"#)
     #expect(try await store.commandRotators().map(\.name) == ["pg"])

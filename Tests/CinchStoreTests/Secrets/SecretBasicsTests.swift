@@ -19,7 +19,8 @@ import Testing
     let versionID = try #require(created.versionID)
     #expect(versionID.count == 36)
 
-    let read = try await store.getSecretValue(GetSecretValueRequest(secretID: "prod/MyApp/DBSecret"))
+    let read = try await store.getSecretValue(
+      GetSecretValueRequest(secretID: "prod/MyApp/DBSecret"))
     #expect(read.secretString == #"{"username":"dbadmin","password":"MySecurePassword123!"}"#)
     #expect(read.secretBinary == nil)
     #expect(read.versionStages == ["AWSCURRENT"])
@@ -135,7 +136,8 @@ import Testing
     #expect(replay == first)
     #expect(try await store.stages("dup") == [tokenA: ["AWSCURRENT"]])
     await expectStoreError(
-      "ResourceExistsException", message: "The operation failed because the secret dup already exists."
+      "ResourceExistsException",
+      message: "The operation failed because the secret dup already exists."
     ) { try await store.create("dup", "v", token: tokenB) }
     await expectStoreError("ResourceExistsException") {
       try await store.create("dup", "other", token: tokenA)

@@ -39,18 +39,43 @@ import Testing
     let window = deleted.deletionDate.timeIntervalSince(before)
     #expect(window > 7 * 86_400 - 5 && window < 7 * 86_400 + 5)
 
-    let refusal = "You can't perform this operation on the secret because it was marked for deletion."
+    let refusal =
+      "You can't perform this operation on the secret because it was marked for deletion."
     let refused: [(String, () async throws -> Void)] = [
       ("get", { _ = try await store.value("s") }),
       ("put", { try await store.putValue("s", "w") }),
-      ("update", { _ = try await store.updateSecret(UpdateSecretRequest(secretID: "s", description: "d")) }),
-      ("stage", {
-        _ = try await store.updateSecretVersionStage(
-          UpdateSecretVersionStageRequest(secretID: "s", versionStage: "X", moveToVersionID: tokenA))
-      }),
-      ("tag", { _ = try await store.tagResource(TagResourceRequest(secretID: "s", tags: [Tag(key: "a", value: "b")])) }),
-      ("untag", { _ = try await store.untagResource(UntagResourceRequest(secretID: "s", tagKeys: ["a"])) }),
-      ("rotate", { _ = try await store.rotateSecret(RotateSecretRequest(secretID: "s", rotationLambdaARN: "arn:aws:lambda:us-east-1:123456789012:function:password")) }),
+      (
+        "update",
+        { _ = try await store.updateSecret(UpdateSecretRequest(secretID: "s", description: "d")) }
+      ),
+      (
+        "stage",
+        {
+          _ = try await store.updateSecretVersionStage(
+            UpdateSecretVersionStageRequest(
+              secretID: "s", versionStage: "X", moveToVersionID: tokenA))
+        }
+      ),
+      (
+        "tag",
+        {
+          _ = try await store.tagResource(
+            TagResourceRequest(secretID: "s", tags: [Tag(key: "a", value: "b")]))
+        }
+      ),
+      (
+        "untag",
+        { _ = try await store.untagResource(UntagResourceRequest(secretID: "s", tagKeys: ["a"])) }
+      ),
+      (
+        "rotate",
+        {
+          _ = try await store.rotateSecret(
+            RotateSecretRequest(
+              secretID: "s",
+              rotationLambdaARN: "arn:aws:lambda:us-east-1:123456789012:function:password"))
+        }
+      ),
       ("delete again", { _ = try await store.deleteSecret(DeleteSecretRequest(secretID: "s")) }),
     ]
     for (_, call) in refused {
@@ -99,7 +124,8 @@ import Testing
     try await store.create("s", "v")
     _ = try await store.deleteSecret(DeleteSecretRequest(secretID: "s", recoveryWindowInDays: 30))
     // A scheduled secret can still be forced out.
-    _ = try await store.deleteSecret(DeleteSecretRequest(secretID: "s", forceDeleteWithoutRecovery: true))
+    _ = try await store.deleteSecret(
+      DeleteSecretRequest(secretID: "s", forceDeleteWithoutRecovery: true))
     await expectStoreError("ResourceNotFoundException") {
       _ = try await store.describeSecret(DescribeSecretRequest(secretID: "s"))
     }

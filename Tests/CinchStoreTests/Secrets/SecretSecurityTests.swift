@@ -70,23 +70,39 @@ import Testing
     let database = try fixture.rawDatabase()
     // Swapping the version ids of two rows would serve one version's value for the other.
     try await database.write { db in
-      try db.execute(sql: "UPDATE entry_versions SET version_id = 'x' WHERE version_id = ?", arguments: [tokenA])
-      try db.execute(sql: "UPDATE entry_versions SET version_id = ? WHERE version_id = ?", arguments: [tokenA, tokenB])
-      try db.execute(sql: "UPDATE entry_versions SET version_id = ? WHERE version_id = 'x'", arguments: [tokenB])
+      try db.execute(
+        sql: "UPDATE entry_versions SET version_id = 'x' WHERE version_id = ?", arguments: [tokenA])
+      try db.execute(
+        sql: "UPDATE entry_versions SET version_id = ? WHERE version_id = ?",
+        arguments: [tokenA, tokenB])
+      try db.execute(
+        sql: "UPDATE entry_versions SET version_id = ? WHERE version_id = 'x'", arguments: [tokenB])
     }
-    await expectStoreError("InternalServerError") { _ = try await store.value("s", versionID: tokenA) }
-    await expectStoreError("InternalServerError") { _ = try await store.value("s", versionID: tokenB) }
+    await expectStoreError("InternalServerError") {
+      _ = try await store.value("s", versionID: tokenA)
+    }
+    await expectStoreError("InternalServerError") {
+      _ = try await store.value("s", versionID: tokenB)
+    }
     try await database.write { db in
-      try db.execute(sql: "UPDATE entry_versions SET version_id = 'x' WHERE version_id = ?", arguments: [tokenA])
-      try db.execute(sql: "UPDATE entry_versions SET version_id = ? WHERE version_id = ?", arguments: [tokenA, tokenB])
-      try db.execute(sql: "UPDATE entry_versions SET version_id = ? WHERE version_id = 'x'", arguments: [tokenB])
+      try db.execute(
+        sql: "UPDATE entry_versions SET version_id = 'x' WHERE version_id = ?", arguments: [tokenA])
+      try db.execute(
+        sql: "UPDATE entry_versions SET version_id = ? WHERE version_id = ?",
+        arguments: [tokenA, tokenB])
+      try db.execute(
+        sql: "UPDATE entry_versions SET version_id = ? WHERE version_id = 'x'", arguments: [tokenB])
     }
     #expect(try await store.value("s", versionID: tokenA) == "one")
     // A string relabelled binary, a secret renamed, a parameter's blob moved into a secret.
     try await database.write { db in
-      try db.execute(sql: "UPDATE entry_versions SET type = 'SecretBinary' WHERE version_id = ?", arguments: [tokenA])
+      try db.execute(
+        sql: "UPDATE entry_versions SET type = 'SecretBinary' WHERE version_id = ?",
+        arguments: [tokenA])
     }
-    await expectStoreError("InternalServerError") { _ = try await store.value("s", versionID: tokenA) }
+    await expectStoreError("InternalServerError") {
+      _ = try await store.value("s", versionID: tokenA)
+    }
     try await database.write { db in
       try db.execute(sql: "UPDATE entries SET lookup_name = 'r', name = 'r' WHERE name = 's'")
     }

@@ -36,7 +36,8 @@ struct ListSecretsCommand: AsyncParsableCommand {
   var includePlannedDeletion: Bool?
   @Option(
     parsing: .upToNextOption,
-    help: "Filters: Key=name|description|tag-key|tag-value|primary-region|owning-service|all,Values=… ('!' negates)"
+    help:
+      "Filters: Key=name|description|tag-key|tag-value|primary-region|owning-service|all,Values=… ('!' negates)"
   )
   var filters: [String] = []
   @Option(help: "asc (default) or desc.")

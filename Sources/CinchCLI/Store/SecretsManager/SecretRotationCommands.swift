@@ -4,7 +4,8 @@ import CinchStore
 struct RotateSecretCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "rotate-secret",
-    abstract: "Configure rotation and rotate now: createSecret, setSecret, testSecret, finishSecret.",
+    abstract:
+      "Configure rotation and rotate now: createSecret, setSecret, testSecret, finishSecret.",
     discussion: """
       The rotator is the built-in 'password' (--rotator password, with --password-policy) or a \
       command registered with 'cinch rotation register NAME -- COMMAND'; \
@@ -34,7 +35,8 @@ struct RotateSecretCommand: AsyncParsableCommand {
     help: "Rotate now (default); --no-rotate-immediately only runs testSecret.")
   var rotateImmediately: Bool?
   @Option(
-    help: "The password rotator's policy: PasswordLength=N,ExcludeCharacters=…,ExcludePunctuation=true,…"
+    help:
+      "The password rotator's policy: PasswordLength=N,ExcludeCharacters=…,ExcludePunctuation=true,…"
   )
   var passwordPolicy: String?
 
@@ -52,7 +54,8 @@ struct RotateSecretCommand: AsyncParsableCommand {
       let store = try await storeOptions.openForSecrets()
       let lambdaARN =
         try rotator.map { try Self.lambdaARN(rotator: $0, store.configuration) }
-        ?? input.string("RotationLambdaARN", flag: rotationLambdaARN, option: "--rotation-lambda-arn")
+        ?? input.string(
+          "RotationLambdaARN", flag: rotationLambdaARN, option: "--rotation-lambda-arn")
       let request = RotateSecretRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
         clientRequestToken: try input.string(
@@ -62,7 +65,8 @@ struct RotateSecretCommand: AsyncParsableCommand {
           input.structure("RotationRules", flag: rotationRules, option: "--rotation-rules")),
         rotateImmediately: try input.bool("RotateImmediately", flag: rotateImmediately),
         passwordPolicy: try AWSStructures.passwordPolicy(
-          input.structure("CinchPasswordPolicy", flag: passwordPolicy, option: "--password-policy")))
+          input.structure("CinchPasswordPolicy", flag: passwordPolicy, option: "--password-policy"))
+      )
       return try await store.rotateSecret(request)
     }
   }

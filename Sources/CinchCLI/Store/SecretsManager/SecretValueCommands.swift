@@ -50,7 +50,8 @@ struct CreateSecretCommand: AsyncParsableCommand {
         tags: try AWSStructures.tags(input.structures("Tags", flag: tags, option: "--tags")),
         addReplicaRegions: try replicas?.map {
           ReplicaRegion(
-            region: try AWSStructures.string($0, "Region", in: "AddReplicaRegions", required: false),
+            region: try AWSStructures.string(
+              $0, "Region", in: "AddReplicaRegions", required: false),
             kmsKeyID: try AWSStructures.string(
               $0, "KmsKeyId", in: "AddReplicaRegions", required: false))
         },
@@ -100,7 +101,9 @@ struct PutSecretValueCommand: AsyncParsableCommand {
 
   @Option(name: .customLong("secret-id"), help: "The name, ARN or partial ARN.")
   var secretID: String?
-  @Option(help: "The new version's VersionId (a UUID by default); the same token and value again is a no-op.")
+  @Option(
+    help:
+      "The new version's VersionId (a UUID by default); the same token and value again is a no-op.")
   var clientRequestToken: String?
   @Option(help: "A binary value: base64, or fileb://PATH.")
   var secretBinary: String?
@@ -180,15 +183,18 @@ struct UpdateSecretCommand: AsyncParsableCommand {
 struct BatchGetSecretValueCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "batch-get-secret-value",
-    abstract: "The AWSCURRENT values of up to 20 secrets, by id or by filters; failures listed apart."
+    abstract:
+      "The AWSCURRENT values of up to 20 secrets, by id or by filters; failures listed apart."
   )
 
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
 
-  @Option(name: .customLong("secret-id-list"), parsing: .upToNextOption, help: "Up to 20 secret ids.")
+  @Option(
+    name: .customLong("secret-id-list"), parsing: .upToNextOption, help: "Up to 20 secret ids.")
   var secretIDList: [String] = []
-  @Option(parsing: .upToNextOption, help: "Filters: Key=name|description|tag-key|tag-value|all,Values=…")
+  @Option(
+    parsing: .upToNextOption, help: "Filters: Key=name|description|tag-key|tag-value|all,Values=…")
   var filters: [String] = []
   @Option(help: "1 to 20 (with --filters only).")
   var maxResults: Int?

@@ -5,7 +5,8 @@ import ArgumentParser
 struct SecretsManagerCommand: AWSCommandGroup {
   static let configuration = CommandConfiguration(
     commandName: "secretsmanager",
-    abstract: "Secrets Manager operations, as 'aws secretsmanager' runs them, against the cinch store.",
+    abstract:
+      "Secrets Manager operations, as 'aws secretsmanager' runs them, against the cinch store.",
     subcommands: [
       CreateSecretCommand.self,
       GetSecretValueCommand.self,
