@@ -17,3 +17,6 @@ say cinch check templates/*
 
 say cinch consumers prod/MyApp/DBSecret templates/*
 "$cinch" consumers prod/MyApp/DBSecret templates/*
+
+say cinch policy templates/ecs-service.yaml --account-id 123456789012 --region eu-west-1 --profile consumers --format cloudformation
+"$cinch" policy templates/ecs-service.yaml --account-id 123456789012 --region eu-west-1 --profile consumers --format cloudformation

@@ -26,3 +26,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   fi
 fi
+
+# parliament: the IAM policy linter the policy tests run over every generated policy
+# (Tests/CinchCompilerTests/Policy). Only when it is missing; the tests say so when it is absent.
+if ! python3 -c "import parliament" >/dev/null 2>&1; then
+  echo "deps: installing parliament (pip)" >&2
+  python3 -m pip install --quiet parliament >&2 \
+    || echo "deps: parliament could not be installed; the IAM lint tests will be skipped" >&2
+  python3 -c "import parliament" >/dev/null 2>&1 \
+    || echo "deps: parliament does not import; the IAM lint tests will be skipped" >&2
+fi

@@ -24,6 +24,8 @@ public struct CinchMain: AsyncParsableCommand {
       LockCommand.self,
       PlanCommand.self,
       OutdatedCommand.self,
+      RenderCommand.self,
+      PolicyCommand.self,
       ParseCommand.self,
       InitCommand.self,
       SSMCommand.self,

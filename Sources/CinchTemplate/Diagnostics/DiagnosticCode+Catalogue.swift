@@ -148,6 +148,27 @@ extension DiagnosticCode {
   public static let referenceNotLockable = DiagnosticCode(
     "E4010", "reference-not-lockable", "A reference's name is not known (it waits on a parameter), so it cannot be resolved or pinned.")
 
+  // MARK: 5 — rendering
+
+  public static let parameterTypeNotPinned = DiagnosticCode(
+    "I5001", "parameter-type-not-pinned", "An `AWS::SSM::Parameter::Value<…>` parameter names its parameter as an input; CloudFormation resolves it at deploy. The lock records the version; the template cannot carry it.")
+  public static let notRendered = DiagnosticCode(
+    "E5002", "not-rendered", "A reference could not be written in its rendered form where it sits (a version that would fall into an `Fn::Join` piece known only at deploy, a value that would change how an `Fn::Sub` string reads); the message says why.")
+  // MARK: 6 — IAM policies
+
+  public static let crossAccountSecret = DiagnosticCode(
+    "W6001", "cross-account-secret", "A secret of another account: the identity policy alone is not enough, the secret's resource policy must allow the reader and the secret must be encrypted with a customer-managed key whose key policy allows `kms:Decrypt`.")
+  public static let encryptionKeyUnknown = DiagnosticCode(
+    "I6002", "encryption-key-unknown", "The store does not say which KMS key protects a parameter or secret, so no `kms:Decrypt` statement is generated for it; one is needed if the key is customer-managed.")
+  public static let readNotInPolicy = DiagnosticCode(
+    "W6003", "read-not-in-policy", "A read whose parameter or secret is not known before deploy (it waits on an input, an import or an attribute), so no statement names it; set the input or grant it by hand.")
+  public static let consumerWithoutRole = DiagnosticCode(
+    "W6004", "consumer-without-role", "A resource reads the store at run time but names no role to read as (an ECS task definition without `ExecutionRoleArn`), or reads as a role cinch cannot name; the policy is not attached to anything.")
+  public static let consumerReadsAsItsUser = DiagnosticCode(
+    "I6006", "consumer-reads-as-its-user", "A resource that reads the store as whatever uses it (a Glue connection, an MSK SCRAM secret) rather than a role of its own: grant the read to that user's role.")
+  public static let entryNamedByTemplate = DiagnosticCode(
+    "I6005", "entry-named-by-template", "A parameter or secret the template creates without a fixed name: only CloudFormation output can name it (`!Ref`), the IAM JSON leaves it out.")
+
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
     fileUnreadable, invalidUTF8, yamlSyntax, jsonSyntax, duplicateKey, nestingTooDeep,
@@ -166,5 +187,8 @@ extension DiagnosticCode {
     cycle, danglingReference, unusedParameter, unusedMapping,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable,
+    parameterTypeNotPinned, notRendered,
+    crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
+    entryNamedByTemplate, consumerReadsAsItsUser,
   ]
 }

@@ -1,0 +1,198 @@
+import ArgumentParser
+import CinchCompiler
+import CinchStore
+import CinchTemplate
+import Foundation
+
+/// `cinch policy FILE…`: least-privilege IAM policies from what the templates read.
+struct PolicyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "policy",
+    abstract: "Generate least-privilege IAM policies for what templates read from the store.",
+    discussion: """
+      deploy: what the identity that deploys the stack needs to resolve every reference \
+      (ssm:GetParameters, secretsmanager:GetSecretValue, kms:Decrypt for customer-managed keys \
+      only). validate: the metadata a pull-request job running cinch check reads, never a value. \
+      consumers: for each resource that reads the store when it runs (an ECS task, a CodeBuild \
+      project, …), what its role needs; --runtime-path adds an application role reading a path. \
+      Every ARN is exact unless --collapse-prefix is given. Key metadata comes from the store \
+      (--store, $CINCH_STORE, or .cinch/store.db when it exists). Notes on what could not be \
+      granted go to stderr; --explain prints there, for each statement, the template lines that \
+      need it.
+      """)
+
+  enum Profile: String, ExpressibleByArgument, CaseIterable {
+    case deploy, validate, consumers, all
+
+    var profiles: Set<PolicyProfile> {
+      switch self {
+      case .deploy: [.deploy]
+      case .validate: [.validate]
+      case .consumers: [.consumers]
+      case .all: Set(PolicyProfile.allCases)
+      }
+    }
+  }
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case json, cloudformation
+  }
+
+  @Argument(help: "Template files (YAML or JSON).")
+  var files: [String]
+
+  @Option(help: "deploy, validate, consumers or all.")
+  var profile: Profile = .all
+
+  @Option(
+    help: "json (IAM policy documents) or cloudformation (AWS::IAM::ManagedPolicy resources, YAML)."
+  )
+  var format: Format = .json
+
+  @Option(
+    help: ArgumentHelp("The partition of the ARNs (default: the region's).", valueName: "partition")
+  )
+  var partition: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "A parameter path an application role reads at run time; ROLE= names the role (a logical id of the templates, or a role name). Repeatable.",
+      valueName: "[role=]path"))
+  var runtimePath: [String] = []
+
+  @Flag(
+    help:
+      "Replace two or more ARNs under one path level with level/* (wider than the templates need).")
+  var collapsePrefix = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Policies for the templates as rendered from this lockfile: GetSecretValue only for the pinned secret versions, kms:Decrypt for the pinned parameter versions' keys.",
+      valueName: "path"))
+  var lock: String?
+
+  @Flag(help: "Print, for each statement, the template lines that need it (on stderr).")
+  var explain = false
+
+  @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
+  @OptionGroup(title: "Store") var store: StoreOptions
+  @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
+
+  func validate() throws {
+    let environment = ProcessInfo.processInfo.environment
+    if evaluation.accountId == nil && (environment["CINCH_ACCOUNT_ID"] ?? "").isEmpty {
+      throw ValidationError("cinch policy needs --account-id: every ARN names the account")
+    }
+    if evaluation.region == nil
+      && [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]].allSatisfy({
+        ($0 ?? "").isEmpty
+      })
+    {
+      throw ValidationError("cinch policy needs --region: every ARN names the region")
+    }
+    for argument in runtimePath {
+      guard let path = PolicyGenerator.RuntimePath(argument: argument) else {
+        throw ValidationError(
+          "--runtime-path takes [ROLE=]/path/ with a leading '/'; got '\(argument)'")
+      }
+      if path.path == "/" {
+        throw ValidationError(
+          "--runtime-path '/' would grant every parameter of the account; name a path")
+      }
+    }
+    let region =
+      evaluation.region ?? environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 }
+      ?? environment["AWS_DEFAULT_REGION"] ?? ""
+    let known = Partition.of(region: region)
+    // A region of a known partition fixes it; --partition is for regions cinch does not know.
+    if let partition, partition != known.name, known.name != "aws" {
+      throw ValidationError(
+        "region '\(region)' is in partition '\(known.name)', not '\(partition)'")
+    }
+    if !runtimePath.isEmpty && !profile.profiles.contains(.consumers) {
+      throw ValidationError(
+        "--runtime-path adds to the consumers policies: use --profile consumers or all")
+    }
+  }
+
+  func run() async throws {
+    var run = try TemplateAnalysisRun(
+      files: files, limits: limitOptions.limits, evaluation: evaluation)
+    let inputs = run.inputs
+    let target = PolicyTarget(
+      region: inputs.region, accountID: inputs.accountID, partition: partition)
+    let options = PolicyGenerator.Options(
+      profiles: profile.profiles, collapsePrefixes: collapsePrefix,
+      runtimePaths: runtimePath.compactMap(PolicyGenerator.RuntimePath.init(argument:)))
+
+    var pins: Lockfile?
+    if let lock {
+      guard let lockfile = try CompileSession.readLock(lock) else {
+        throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
+      }
+      pins = lockfile
+    }
+    let keys = try await encryptionKeys(run.analyses, target: target, options: options, pins: pins)
+    let policies = PolicyGenerator.generate(
+      run.analyses, target: target, inputs: inputs, options: options, keys: keys, pins: pins,
+      into: &run.diagnostics)
+
+    switch format {
+    case .json:
+      if profile == .deploy || profile == .validate {
+        // One profile, one document: exactly what `aws iam create-policy` takes.
+        if let document = policies.documents.first {
+          Output.stdout(PolicyJSONRenderer().render(document))
+        } else {
+          Output.stderr(
+            "cinch: the templates read nothing the \(profile.rawValue) identity needs\n")
+        }
+      } else {
+        Output.stdout(PolicyJSONRenderer().render(policies))
+      }
+    case .cloudformation:
+      if policies.documents.isEmpty {
+        Output.stderr("cinch: the templates read nothing from the store: no policy to write\n")
+      } else {
+        Output.stdout(
+          PolicyCloudFormationRenderer(target: target, files: files).render(policies))
+      }
+    }
+    if explain { Output.stderr(PolicyExplanationRenderer().render(policies)) }
+    try run.reportToStandardError()
+  }
+
+  /// The keys of every entry the policies name, from the store when one is configured.
+  private func encryptionKeys(
+    _ analyses: [TemplateAnalysis], target: PolicyTarget, options: PolicyGenerator.Options,
+    pins: (any LockedPins)?
+  ) async throws -> EncryptionKeys {
+    let environment = ProcessInfo.processInfo.environment
+    let configured = store.store != nil || !(environment["CINCH_STORE"] ?? "").isEmpty
+    guard configured || FileManager.default.fileExists(atPath: StoreOptions.defaultStore) else {
+      return .none
+    }
+    let opened: SQLiteStore
+    do {
+      opened = try await store.open()
+    } catch let error as StoreAccessError {
+      // A store named on purpose must open; the default one is only a helper.
+      guard configured else {
+        Output.stderr(
+          "cinch: note: not reading \(StoreOptions.defaultStore) (\(error)): no key metadata\n")
+        return .none
+      }
+      throw CommandFailure(message: error.description)
+    }
+    defer { try? opened.close() }
+    let queries = PolicyGenerator.keyQueries(
+      for: analyses, target: target, options: options, pins: pins)
+    let resolver = EncryptionKeyResolver(
+      sources: [ParameterKeySource(catalog: opened, store: opened)], keys: opened, target: target)
+    do {
+      return try await resolver.resolve(queries)
+    } catch let error as StoreError {
+      throw CommandFailure(message: "reading key metadata from the store: \(error)")
+    }
+  }
+}

@@ -1,0 +1,151 @@
+public import CinchStore
+public import CinchTemplate
+
+/// What a store records about one entry's encryption.
+public enum RecordedKey: Sendable, Hashable {
+  case notFound
+  case unencrypted
+  /// The key id as recorded: `alias/aws/ssm`, `alias/myapp`, a key id or ARN.
+  case keyID(String)
+}
+
+/// Where the policy generator learns which KMS key protects a parameter's or secret's value:
+/// metadata only, never a value. Parameter Store's catalog is one source; Secrets Manager's
+/// `DescribeSecret` (`KmsKeyId`, absent for `aws/secretsmanager`) is another.
+public protocol EncryptionKeySource: Sendable {
+  /// The kinds of entries this source answers for.
+  var kinds: Set<StoreEntry.Kind> { get }
+  /// The key of the version `query` names (the latest, or `AWSCURRENT`, when it names none).
+  func recordedKey(for query: EncryptionKeyQuery) async throws -> RecordedKey
+  /// The keys of every parameter under `path` (a Parameter Store hierarchy, `/myapp/prod/`).
+  func recordedKeys(underPath path: String) async throws -> Set<String>
+}
+
+extension EncryptionKeySource {
+  public func recordedKeys(underPath path: String) async throws -> Set<String> { [] }
+}
+
+/// Parameter Store's answers, from `ParameterCatalog` (versions and their keys) and
+/// `DescribeParameters` (the parameters under a path).
+public struct ParameterKeySource: EncryptionKeySource {
+  public let catalog: any ParameterCatalog
+  public let store: any ParameterStore
+
+  public init(catalog: any ParameterCatalog, store: any ParameterStore) {
+    self.catalog = catalog
+    self.store = store
+  }
+
+  public var kinds: Set<StoreEntry.Kind> { [.parameter] }
+
+  public func recordedKey(for query: EncryptionKeyQuery) async throws -> RecordedKey {
+    let versions: ParameterVersionList
+    do {
+      versions = try await catalog.parameterVersions(query.entry.name)
+    } catch let error as StoreError where error.code == "ParameterNotFound" {
+      return .notFound
+    }
+    let version =
+      query.version.map { number in versions.versions.first { $0.version == number } }
+      ?? versions.latest
+    guard let version else { return .notFound }
+    guard version.type == .secureString, let keyID = version.keyID else { return .unencrypted }
+    return .keyID(keyID)
+  }
+
+  public func recordedKeys(underPath path: String) async throws -> Set<String> {
+    var keys: Set<String> = []
+    var token: String?
+    let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    repeat {
+      let page = try await store.describeParameters(
+        DescribeParametersRequest(
+          parameterFilters: [
+            ParameterStringFilter(key: "Path", option: "Recursive", values: [trimmed]),
+            ParameterStringFilter(key: "Type", option: "Equals", values: ["SecureString"]),
+          ], nextToken: token))
+      for parameter in page.parameters {
+        if let keyID = parameter.keyID { keys.insert(keyID) }
+      }
+      token = page.nextToken
+    } while token != nil
+    return keys
+  }
+}
+
+/// Looks up every key a generation asks about and classifies it with the store's KMS
+/// metadata: customer-managed keys need `kms:Decrypt`, AWS-managed ones do not.
+public struct EncryptionKeyResolver: Sendable {
+  public let sources: [any EncryptionKeySource]
+  public let keys: any KeyStore
+  public let target: PolicyTarget
+
+  public init(sources: [any EncryptionKeySource], keys: any KeyStore, target: PolicyTarget) {
+    self.sources = sources
+    self.keys = keys
+    self.target = target
+  }
+
+  /// The AWS-managed keys' aliases: known without asking.
+  static let awsManagedAliases: Set<String> = ["alias/aws/ssm", "alias/aws/secretsmanager"]
+
+  public func resolve(_ queries: EncryptionKeyQueries) async throws -> EncryptionKeys {
+    var result = EncryptionKeys(isConfigured: true)
+    var classified: [String: EncryptionKey?] = [:]
+    for query in queries.entries.sorted(by: {
+      ($0.entry, $0.version ?? 0) < ($1.entry, $1.version ?? 0)
+    }) {
+      guard let source = sources.first(where: { $0.kinds.contains(query.entry.kind) }) else {
+        result.entries[query] = .unknown
+        continue
+      }
+      switch try await source.recordedKey(for: query) {
+      case .notFound: result.entries[query] = .notFound
+      case .unencrypted: result.entries[query] = .unencrypted
+      case .keyID(let keyID):
+        if classified[keyID] == nil { classified[keyID] = try await classify(keyID) }
+        result.entries[query] = (classified[keyID] ?? nil).map(EncryptionKeyState.key) ?? .unknown
+      }
+    }
+    for path in queries.paths.sorted() {
+      var found: Set<EncryptionKey> = []
+      for source in sources where source.kinds.contains(.parameter) {
+        for keyID in try await source.recordedKeys(underPath: path) {
+          if classified[keyID] == nil { classified[keyID] = try await classify(keyID) }
+          if let key = classified[keyID] ?? nil, key.isCustomerManaged { found.insert(key) }
+        }
+      }
+      result.paths[path] = found.sorted()
+    }
+    return result
+  }
+
+  /// The key's ARN and manager. A key the store does not know but names by ARN belongs to
+  /// another account: AWS-managed keys cannot be shared, so it is customer-managed.
+  func classify(_ recorded: String) async throws -> EncryptionKey? {
+    if Self.awsManagedAliases.contains(recorded) {
+      return EncryptionKey(
+        arn: "arn:\(target.partition):kms:\(target.region):\(target.accountID):\(recorded)",
+        recordedAs: recorded, isCustomerManaged: false)
+    }
+    let metadata: KeyMetadata
+    do {
+      metadata = try await keys.describeKey(DescribeKeyRequest(keyID: recorded)).keyMetadata
+    } catch is StoreError {
+      guard recorded.hasPrefix("arn:"), recorded.contains(":key/") else { return nil }
+      return EncryptionKey(arn: recorded, recordedAs: recorded, isCustomerManaged: true)
+    }
+    return EncryptionKey(
+      arn: arn(of: recorded, keyID: metadata.keyID), recordedAs: recorded,
+      isCustomerManaged: metadata.keyManager == "CUSTOMER")
+  }
+
+  /// A key ARN as recorded stays; a key id or alias becomes the key's ARN in the target's
+  /// region and account (an alias ARN keeps its own region and account).
+  private func arn(of recorded: String, keyID: String) -> String {
+    let fields = recorded.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+    guard recorded.hasPrefix("arn:"), fields.count == 6 else { return target.keyARN(keyID) }
+    if fields[5].hasPrefix("key/") { return recorded }
+    return "arn:\(fields[1]):kms:\(fields[3]):\(fields[4]):key/\(keyID)"
+  }
+}

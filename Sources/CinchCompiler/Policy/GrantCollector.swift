@@ -1,0 +1,504 @@
+import CinchTemplate
+
+/// Turns templates into reads and reads into grants, noting what it cannot grant.
+struct GrantCollector {
+  let target: PolicyTarget
+  let keys: EncryptionKeys
+  let pins: (any LockedPins)?
+  let inputs: EvaluationInputs
+  var diagnostics = Diagnostics()
+  /// Kinds of entries whose key no store could tell.
+  private var unknownKeys: Set<StoreEntry.Kind> = []
+
+  init(
+    target: PolicyTarget, keys: EncryptionKeys, pins: (any LockedPins)?, inputs: EvaluationInputs
+  ) {
+    self.target = target
+    self.keys = keys
+    self.pins = pins
+    self.inputs = inputs
+  }
+
+  // MARK: Reads
+
+  mutating func reads(_ analyses: [TemplateAnalysis], profiles: Set<PolicyProfile>) -> [StoreRead] {
+    var reads: [StoreRead] = []
+    for analysis in analyses where analysis.template.isCloudFormation {
+      if !profiles.isDisjoint(with: [.deploy, .validate]) {
+        for evaluated in analysis.references {
+          if let read = deployRead(evaluated, template: analysis.template) { reads.append(read) }
+        }
+      }
+      if !profiles.isDisjoint(with: [.consumers, .validate]), let graph = analysis.graph {
+        for consumer in graph.runtimeConsumers where consumer.isLive {
+          if let read = runtimeRead(consumer, template: analysis.template) { reads.append(read) }
+        }
+      }
+    }
+    return reads
+  }
+
+  private mutating func deployRead(_ evaluated: EvaluatedReference, template: Template)
+    -> StoreRead?
+  {
+    let site = evaluated.site
+    switch evaluated.state {
+    case .concrete(let reference):
+      let detail: String
+      if case .parameterType(let parameter) = site.context {
+        detail = "parameter '\(parameter)' names '\(reference.name)'"
+      } else {
+        detail = reference.text
+      }
+      let reason = PolicyReason(file: site.file, range: site.range, path: site.path, detail: detail)
+      let pin = pins?.pin(for: evaluated, concrete: reference)
+      switch reference.kind {
+      case .ssm, .ssmSecure:
+        return parameterRead(
+          reference.name, version: reference.version ?? pin?.version,
+          encrypted: reference.kind == .ssmSecure, timing: .deploy, reason: reason)
+      case .secretsManager:
+        var stage = reference.versionStage
+        var versionID = reference.versionId
+        if stage == nil && versionID == nil {
+          // The rendered template names the pinned version id (or, without one, the stage).
+          versionID = pin?.versionID
+          stage = versionID == nil ? pin?.versionStage : nil
+        }
+        if versionID != nil { stage = nil }
+        return secretRead(
+          reference.name, versionStage: stage, versionID: versionID, timing: .deploy, reason: reason
+        )
+      }
+    case .waiting(let dependencies):
+      let reason = PolicyReason(
+        file: site.file, range: site.range, path: site.path, detail: site.reference.text)
+      let kind: StoreEntry.Kind = site.reference.kind == .secretsManager ? .secret : .parameter
+      if let read = managedRead(
+        site.reference.name, kind: kind, template: template, timing: .deploy, reason: reason)
+      {
+        return read
+      }
+      // Waits on a parameter the user can set: the analyzer already said which.
+      if dependencies.contains(where: { $0.settableName != nil }) { return nil }
+      report(
+        .readNotInPolicy,
+        "reference '\(site.reference.text)' waits on \(dependencies.map(\.description).joined(separator: ", ")): no statement can name what it reads",
+        reason)
+      return nil
+    case .inactive, .invalid:
+      return nil
+    }
+  }
+
+  private mutating func runtimeRead(_ consumer: RuntimeConsumer, template: Template) -> StoreRead? {
+    let reason = PolicyReason(
+      file: consumer.file, range: consumer.range, path: consumer.property, detail: consumer.name)
+    let role = policyRole(consumer)
+    let timing = StoreRead.Timing.runtime(role: role, resourceType: consumer.resourceType)
+    guard let kind = consumer.kind else {
+      report(
+        .readNotInPolicy,
+        "'\(consumer.name)' in '\(consumer.resource)' could name a parameter or a secret: no statement is generated for it",
+        reason)
+      return nil
+    }
+    if consumer.managedBy != nil {
+      return managedRead(
+        consumer.name, kind: kind, template: template, timing: timing, reason: reason)
+    }
+    guard consumer.isConcrete else {
+      report(
+        .readNotInPolicy,
+        "\(kind.rawValue) '\(consumer.name)' read by '\(consumer.resource)' waits on \(consumer.waitsOn.map(\.description).joined(separator: ", ")): no statement can name it",
+        reason)
+      return nil
+    }
+    switch kind {
+    case .parameter:
+      return parameterRead(
+        consumer.name, version: nil, encrypted: true, timing: timing, reason: reason)
+    case .secret:
+      let stage = consumer.versionID == nil ? consumer.versionStage : nil
+      return secretRead(
+        consumer.name, versionStage: stage, versionID: consumer.versionID, timing: timing,
+        reason: reason)
+    }
+  }
+
+  /// The role a run-time read happens as, reporting a read nothing can be attached for.
+  private mutating func policyRole(_ consumer: RuntimeConsumer) -> PolicyRole? {
+    let reason = PolicyReason(
+      file: consumer.file, range: consumer.roleRange ?? consumer.range,
+      path: consumer.roleProperty ?? consumer.property, detail: consumer.name)
+    switch consumer.role {
+    case .resource(let logicalID), .generated(let logicalID):
+      return PolicyRole(file: consumer.file, kind: .resource(logicalID))
+    case .external(let text):
+      return PolicyRole(file: consumer.file, kind: .external(text))
+    case .functionRole(let function):
+      report(
+        .consumerWithoutRole,
+        "'\(consumer.resource)' reads as the role of function '\(function)', which is outside the template: attach its consumers policy to that role",
+        reason)
+      return PolicyRole(file: consumer.file, kind: .function(function))
+    case .symbolic(let text, let waitsOn):
+      report(
+        .consumerWithoutRole,
+        "'\(consumer.resource)' reads as role '\(text)', which waits on \(waitsOn.map(\.description).joined(separator: ", ")): attach its consumers policy to that role",
+        reason)
+      return PolicyRole(file: consumer.file, kind: .unresolved("role '\(text)'"))
+    case .none:
+      let containers: Set<String> = ["AWS::ECS::TaskDefinition", "AWS::Batch::JobDefinition"]
+      if containers.contains(consumer.resourceType) {
+        report(
+          .consumerWithoutRole,
+          "'\(consumer.resource)' reads '\(consumer.name)' when its containers start but has no ExecutionRoleArn: the container agent has no role to read it as",
+          reason)
+      } else {
+        report(
+          .consumerReadsAsItsUser,
+          "'\(consumer.resource)' (\(consumer.resourceType)) names no role for reading '\(consumer.name)': grant it to the role of whatever uses the resource",
+          reason)
+      }
+      return nil
+    }
+  }
+
+  private func parameterRead(
+    _ name: String, version: Int?, encrypted: Bool, timing: StoreRead.Timing, reason: PolicyReason
+  ) -> StoreRead {
+    let isPublic = PolicyTarget.isPublicParameter(name)
+    let query =
+      encrypted && !isPublic
+      ? EncryptionKeyQuery(entry: StoreEntry(kind: .parameter, name: name), version: version) : nil
+    if let arn = StoreARN(name), arn.kind == .parameter {
+      // A parameter shared from another account (named by ARN in an
+      // AWS::SSM::Parameter::Value<…> parameter), or one of another region.
+      return StoreRead(
+        timing: timing, kind: .parameter, resource: PolicyResource(arn: name), contextARN: name,
+        partition: arn.partition, region: arn.region, keyQuery: query, checkable: true,
+        reason: reason)
+    }
+    let arn = target.parameterARN(name)
+    return StoreRead(
+      timing: timing, kind: .parameter, resource: PolicyResource(arn: arn), contextARN: arn,
+      partition: target.partition, region: target.region, keyQuery: query, checkable: !isPublic,
+      reason: reason)
+  }
+
+  private mutating func secretRead(
+    _ id: String, versionStage: String?, versionID: String?, timing: StoreRead.Timing,
+    reason: PolicyReason
+  ) -> StoreRead {
+    let query = EncryptionKeyQuery(
+      entry: StoreEntry(kind: .secret, name: id), versionStage: versionStage, versionID: versionID)
+    var read = StoreRead(
+      timing: timing, kind: .secret, resource: PolicyResource(arn: target.secretARNPattern(id)),
+      contextARN: target.secretARNPattern(id), partition: target.partition, region: target.region,
+      keyQuery: query, versionStage: versionStage, versionID: versionID, checkable: true,
+      reason: reason)
+    guard let arn = StoreARN(id), arn.kind == .secret else { return read }
+    // A complete ARN ends in `-` and the six characters Secrets Manager adds; a partial ARN
+    // (the name alone) matches them with `-??????`.
+    let exact = Self.hasSecretSuffix(arn.name)
+    let pattern =
+      exact
+      ? id
+      : "arn:\(arn.partition):secretsmanager:\(arn.region):\(arn.account):secret:\(arn.name)-??????"
+    read.resource = PolicyResource(arn: pattern)
+    read.contextARN = pattern
+    read.partition = arn.partition
+    read.region = arn.region
+    if arn.account == target.accountID && arn.region == target.region {
+      // The store stands for this account and region: ask it by name (without the suffix,
+      // which is AWS's, not the store's).
+      let name = exact ? String(arn.name.dropLast(7)) : arn.name
+      read.keyQuery = EncryptionKeyQuery(
+        entry: StoreEntry(kind: .secret, name: name), versionStage: versionStage,
+        versionID: versionID)
+    }
+    if arn.account != target.accountID {
+      report(
+        .crossAccountSecret,
+        "secret '\(id)' belongs to account '\(arn.account)': its resource policy must also allow this identity, and it must be encrypted with a customer-managed key whose key policy allows kms:Decrypt (aws/secretsmanager cannot be used across accounts)",
+        reason)
+    }
+    return read
+  }
+
+  /// Whether a secret name from an ARN ends in `-` and six letters or digits.
+  static func hasSecretSuffix(_ name: String) -> Bool {
+    guard let dash = name.lastIndex(of: "-") else { return false }
+    let suffix = name[name.index(after: dash)...]
+    return suffix.count == 6 && suffix.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+  }
+
+  /// A parameter or secret this template creates, named by `${Resource}` or
+  /// `${Resource.Attribute}`: CloudFormation output names it with `!Ref` / `!GetAtt`, IAM JSON
+  /// by the `Name` it is created with, when that is fixed.
+  private mutating func managedRead(
+    _ text: String, kind: StoreEntry.Kind, template: Template, timing: StoreRead.Timing,
+    reason: PolicyReason
+  ) -> StoreRead? {
+    guard text.hasPrefix("${"), text.hasSuffix("}"), text.dropFirst(2).firstIndex(of: "$") == nil
+    else { return nil }
+    let inner = String(text.dropFirst(2).dropLast())
+    let parts = inner.split(separator: ".", maxSplits: 1).map(String.init)
+    guard let logicalID = parts.first,
+      let resource = template.resources.first(where: { $0.logicalID == logicalID }),
+      let type = resource.type
+    else { return nil }
+    let attribute = parts.count == 2 ? parts[1] : nil
+    var name: String?
+    if let node = resource.properties?["Name"] {
+      var scratch = Diagnostics()
+      var evaluator = Evaluator(template: template, inputs: inputs, into: &scratch)
+      let value = evaluator.evaluate(node, into: &scratch)
+      if value.isKnown { name = value.string }
+    }
+    let resourceValue: PolicyResource
+    var contextARN: String?
+    switch (kind, type, attribute) {
+    case (.secret, "AWS::SecretsManager::Secret", nil):
+      let arn = name.map(target.secretARNPattern)
+      contextARN = arn
+      resourceValue = PolicyResource(expression: .ref(logicalID), arn: arn)
+    case (.secret, _, let attribute?):
+      resourceValue = PolicyResource(
+        expression: .getAtt(resource: logicalID, attribute: attribute), arn: nil)
+    case (.parameter, "AWS::SSM::Parameter", nil):
+      guard let name else {
+        report(
+          .entryNamedByTemplate,
+          "parameter created by '\(logicalID)' has no fixed Name: no statement can name it",
+          reason)
+        return nil
+      }
+      contextARN = target.parameterARN(name)
+      resourceValue = PolicyResource(arn: target.parameterARN(name))
+    default:
+      return nil
+    }
+    if resourceValue.arn == nil {
+      guard timing != .deploy else {
+        // The deploy identity's policy lives outside the stack, where `!Ref` names nothing.
+        report(
+          .entryNamedByTemplate,
+          "\(kind.rawValue) created by '\(logicalID)' has no fixed name: the deploy policy cannot name it; give it a Name",
+          reason)
+        return nil
+      }
+      report(
+        .entryNamedByTemplate,
+        "\(kind.rawValue) created by '\(logicalID)' has no fixed name: only --format cloudformation names it (\(resourceValue)); the IAM JSON leaves it out",
+        reason)
+    }
+    return StoreRead(
+      timing: timing, kind: kind, resource: resourceValue, contextARN: contextARN,
+      partition: target.partition, region: target.region, keyQuery: nil, checkable: false,
+      reason: reason)
+  }
+
+  // MARK: Grants
+
+  mutating func grants(for read: StoreRead, profiles: Set<PolicyProfile>) -> [(
+    DocumentKey, PolicyGrant
+  )] {
+    var result: [(DocumentKey, PolicyGrant)] = []
+    if profiles.contains(.validate), read.checkable {
+      let key = DocumentKey(profile: .validate, role: nil)
+      for grant in metadataGrants(read) { result.append((key, grant)) }
+    }
+    switch read.timing {
+    case .deploy:
+      if profiles.contains(.deploy) {
+        let key = DocumentKey(profile: .deploy, role: nil)
+        for grant in readGrants(read, rotation: false) { result.append((key, grant)) }
+      }
+    case .runtime(let role, let resourceType):
+      if profiles.contains(.consumers), let role {
+        let key = DocumentKey(profile: .consumers, role: role)
+        let rotation = resourceType == "AWS::SecretsManager::RotationSchedule"
+        for grant in readGrants(read, rotation: rotation) { result.append((key, grant)) }
+      }
+    }
+    return result
+  }
+
+  /// What a reader needs: the read itself, under the pinned version's conditions, and the key.
+  private mutating func readGrants(_ read: StoreRead, rotation: Bool) -> [PolicyGrant] {
+    switch read.kind {
+    case .parameter:
+      return [PolicyGrant(.readParameters, "ssm:GetParameters", read.resource, reason: read.reason)]
+        + keyGrants(read, purpose: .decryptParameters, actions: ["kms:Decrypt"])
+    case .secret where rotation:
+      // The rotation function reads and writes versions and moves their labels.
+      // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html
+      let actions = [
+        "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
+        "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage",
+      ]
+      return actions.map { PolicyGrant(.rotateSecrets, $0, read.resource, reason: read.reason) }
+        + [
+          PolicyGrant(
+            .generatePasswords, "secretsmanager:GetRandomPassword", .any, reason: read.reason)
+        ]
+        + keyGrants(
+          read, purpose: .encryptRotatedSecrets, actions: ["kms:Decrypt", "kms:GenerateDataKey"])
+    case .secret:
+      let purpose: StatementPurpose
+      var conditions: [PolicyCondition] = []
+      if let versionID = read.versionID {
+        purpose = .readSecretVersions
+        conditions = [PolicyCondition("StringEquals", "secretsmanager:VersionId", [versionID])]
+      } else if let stage = read.versionStage {
+        purpose = .readSecretsAtStage(stage)
+        if stage == "AWSCURRENT" {
+          // AWSCURRENT is also what a request without a stage gets: allow that, but not a
+          // request for another version by id.
+          conditions = [
+            PolicyCondition("StringEqualsIfExists", "secretsmanager:VersionStage", [stage]),
+            PolicyCondition("Null", "secretsmanager:VersionId", ["true"]),
+          ]
+        } else {
+          conditions = [PolicyCondition("StringEquals", "secretsmanager:VersionStage", [stage])]
+        }
+      } else {
+        purpose = .readSecrets
+      }
+      return [
+        PolicyGrant(
+          purpose, "secretsmanager:GetSecretValue", read.resource, conditions: conditions,
+          reason: read.reason)
+      ] + keyGrants(read, purpose: .decryptSecrets, actions: ["kms:Decrypt"])
+    }
+  }
+
+  /// `kms:Decrypt` on the entry's key when it is customer-managed, only through the service
+  /// that stores the entry and only for this entry: the encryption context each service passes
+  /// names it. Parameter Store passes `PARAMETER_ARN`
+  /// (https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html#parameter-store-encryption-context),
+  /// Secrets Manager `SecretARN` and `SecretVersionId`
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context).
+  private mutating func keyGrants(
+    _ read: StoreRead, purpose: StatementPurpose, actions: [String]
+  ) -> [PolicyGrant] {
+    guard let query = read.keyQuery else { return [] }
+    switch keys.state(of: query) {
+    case .key(let key) where key.isCustomerManaged:
+      guard let context = read.contextARN else { return [] }
+      let service = read.kind == .parameter ? "ssm" : "secretsmanager"
+      let suffix =
+        read.partition == target.partition
+        ? target.urlSuffix : PolicyTarget.urlSuffix(ofPartition: read.partition)
+      var conditions = [
+        PolicyCondition("StringEquals", "kms:ViaService", ["\(service).\(read.region).\(suffix)"])
+      ]
+      switch read.kind {
+      case .parameter:
+        conditions.append(.matching("kms:EncryptionContext:PARAMETER_ARN", context))
+      case .secret:
+        conditions.append(.matching("kms:EncryptionContext:SecretARN", context))
+        if let versionID = read.versionID {
+          conditions.append(
+            PolicyCondition("StringEquals", "kms:EncryptionContext:SecretVersionId", [versionID]))
+        }
+      }
+      return actions.map {
+        PolicyGrant(
+          purpose, $0, PolicyResource(arn: key.arn), conditions: conditions, reason: read.reason)
+      }
+    case .key, .unencrypted:
+      return []
+    case .notFound:
+      report(
+        .encryptionKeyUnknown,
+        "\(read.kind.rawValue) '\(query.entry.name)'\(query.version.map { " version \($0)" } ?? "") is not in the store: if its key is customer-managed, kms:Decrypt on that key is also needed",
+        read.reason)
+      return []
+    case .unknown:
+      unknownKeys.insert(read.kind)
+      return []
+    }
+  }
+
+  /// What `cinch check` needs to confirm an entry exists: metadata, never a value.
+  private func metadataGrants(_ read: StoreRead) -> [PolicyGrant] {
+    switch read.kind {
+    case .parameter:
+      return [
+        PolicyGrant(
+          .readParameterHistory, "ssm:GetParameterHistory", read.resource, reason: read.reason),
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html:
+        // DescribeParameters has no resource type, so only "*" authorizes it.
+        PolicyGrant(.describeParameters, "ssm:DescribeParameters", .any, reason: read.reason),
+      ]
+    case .secret:
+      return ["secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"].map {
+        PolicyGrant(.describeSecrets, $0, read.resource, reason: read.reason)
+      }
+    }
+  }
+
+  /// The seed's application role: every parameter under a path, read one by one or by path.
+  /// `GetParametersByPath` is authorized on the path itself (and on deeper paths for calls
+  /// that start lower), `GetParameter(s)` on each parameter under it.
+  mutating func pathGrants(_ path: PolicyGenerator.RuntimePath) -> [PolicyGrant] {
+    let base = target.parameterARN(path.path)
+    let under = PolicyResource(arn: base + "/*")
+    let reason = PolicyReason(
+      file: "command line", range: nil, path: nil, detail: "--runtime-path \(path.text)")
+    var grants = ["ssm:GetParameter", "ssm:GetParameters"].map {
+      PolicyGrant(.readParametersUnderPath(path.path), $0, under, reason: reason)
+    }
+    grants += [PolicyResource(arn: base), under].map {
+      PolicyGrant(.listParametersByPath(path.path), "ssm:GetParametersByPath", $0, reason: reason)
+    }
+    guard keys.isConfigured else {
+      unknownKeys.insert(.parameter)
+      return grants
+    }
+    for key in keys.paths[path.path] ?? [] {
+      grants.append(
+        PolicyGrant(
+          .decryptParametersUnderPath(path.path), "kms:Decrypt", PolicyResource(arn: key.arn),
+          conditions: [
+            PolicyCondition("StringEquals", "kms:ViaService", [target.viaService("ssm")]),
+            PolicyCondition("StringLike", "kms:EncryptionContext:PARAMETER_ARN", [base + "/*"]),
+          ], reason: reason))
+    }
+    return grants
+  }
+
+  /// The role `--runtime-path ROLE=…` names: a role of the templates, or one outside them.
+  func role(named name: String?, in analyses: [TemplateAnalysis]) -> PolicyRole {
+    guard let name else { return PolicyRole(file: nil, kind: .application) }
+    for analysis in analyses {
+      if analysis.template.resources.contains(where: {
+        $0.logicalID == name && $0.type == "AWS::IAM::Role"
+      }) {
+        return PolicyRole(file: analysis.template.path, kind: .resource(name))
+      }
+    }
+    return PolicyRole(file: nil, kind: .external(name))
+  }
+
+  /// One note per kind of entry whose key nobody could tell.
+  mutating func reportKeyGaps() {
+    guard !unknownKeys.isEmpty else { return }
+    let kinds = unknownKeys.map { $0 == .parameter ? "SecureString parameters" : "secrets" }
+      .sorted()
+      .joined(separator: " and ")
+    let message =
+      keys.isConfigured
+      ? "the store keeps no key metadata for \(kinds): no kms:Decrypt statement is generated for them; one is needed for each customer-managed key"
+      : "no store was read (--store): no kms:Decrypt statement is generated for \(kinds); one is needed for each customer-managed key"
+    diagnostics.report(Diagnostic(.encryptionKeyUnknown, message))
+  }
+
+  private mutating func report(_ code: DiagnosticCode, _ message: String, _ reason: PolicyReason) {
+    diagnostics.report(
+      Diagnostic(code, message, file: reason.file, range: reason.range, path: reason.path))
+  }
+}

@@ -1,0 +1,190 @@
+/// CloudFormation YAML to add to a template: one `AWS::IAM::ManagedPolicy` per document,
+/// attached with `Roles: [!Ref Role]` to the role it is for. ARNs of the target's partition,
+/// region and account are written with `!Sub` and `${AWS::Partition}`, `${AWS::Region}`,
+/// `${AWS::AccountId}`, so the snippet follows the stack wherever it is deployed; entries the
+/// template creates are named with `!Ref` / `!GetAtt`. The deploy and validate identities are
+/// outside the template: their role names are parameters.
+public struct PolicyCloudFormationRenderer: Sendable {
+  public var target: PolicyTarget
+  /// The templates the policies come from, for the header.
+  public var files: [String]
+
+  public init(target: PolicyTarget, files: [String]) {
+    self.target = target
+    self.files = files
+  }
+
+  public func render(_ set: PolicySet) -> String {
+    var lines: [String] = [
+      "# cinch policy: least-privilege access to the parameters and secrets of \(files.joined(separator: ", ")).",
+      "# Add these resources to the template that creates the roles they name; the deploy and",
+      "# validate policies belong with the roles that deploy and check it (their names are parameters).",
+    ]
+    let ids = logicalIDs(set.documents)
+    let parameters = set.documents.compactMap(roleParameter)
+    if !parameters.isEmpty {
+      lines.append("Parameters:")
+      for (name, description) in parameters {
+        lines.append("  \(name):")
+        lines.append("    Type: String")
+        lines.append("    Description: \(scalar(description))")
+      }
+    }
+    lines.append("Resources:")
+    for (index, document) in set.documents.enumerated() {
+      lines.append("  \(ids[index]):")
+      switch document.role?.kind {
+      case .unresolved?, .function?:
+        lines.append(
+          "    # Attach to \(document.role?.description ?? "the role"): it is outside the template."
+        )
+      default:
+        break
+      }
+      lines.append("    Type: AWS::IAM::ManagedPolicy")
+      lines.append("    Properties:")
+      lines.append("      Description: \(scalar(description(document)))")
+      if let role = roleValue(document) {
+        lines.append("      Roles:")
+        lines.append("        - \(role)")
+      }
+      lines.append("      PolicyDocument:")
+      lines.append("        Version: '2012-10-17'")
+      lines.append("        Statement:")
+      for statement in document.statements {
+        // Consumers' policies go into the template itself, where `!Ref` names what it creates;
+        // the others live beside the roles they are for, where only ARNs mean anything.
+        lines += self.statement(
+          statement, indent: "          ", expressions: document.profile == .consumers)
+      }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func statement(_ statement: PolicyStatement, indent: String, expressions: Bool)
+    -> [String]
+  {
+    var lines = [
+      "\(indent)- Sid: \(statement.sid)",
+      "\(indent)  Effect: Allow",
+      "\(indent)  Action:",
+    ]
+    lines += statement.actions.map { "\(indent)    - \(scalar($0))" }
+    lines.append("\(indent)  Resource:")
+    let resources = statement.resources.compactMap { resource($0, expressions: expressions) }
+    lines += Array(Set(resources)).sorted().map { "\(indent)    - \($0)" }
+    if !statement.conditions.isEmpty {
+      lines.append("\(indent)  Condition:")
+      var lastTest: String?
+      for condition in statement.conditions {
+        if condition.test != lastTest {
+          lines.append("\(indent)    \(condition.test):")
+          lastTest = condition.test
+        }
+        lines.append("\(indent)      \(condition.key):")
+        lines += condition.values.map { "\(indent)        - \(value($0))" }
+      }
+    }
+    return lines
+  }
+
+  // MARK: Names
+
+  private func logicalIDs(_ documents: [PolicyDocument]) -> [String] {
+    let bases = documents.map { document -> String in
+      switch document.role {
+      case nil: "Cinch" + StatementPurpose.identifier(document.profile.rawValue) + "Policy"
+      case let role?: "Cinch" + StatementPurpose.identifier(role.name) + "Policy"
+      }
+    }
+    var counts: [String: Int] = [:]
+    for base in bases { counts[base, default: 0] += 1 }
+    return zip(bases, documents).map { base, document in
+      guard (counts[base] ?? 0) > 1, let file = document.role?.file else { return base }
+      return base.dropLast("Policy".count)
+        + StatementPurpose.identifier(PolicyGenerator.fileStem(file)) + "Policy"
+    }
+  }
+
+  /// The parameter naming an identity outside the template, with its description.
+  private func roleParameter(_ document: PolicyDocument) -> (String, String)? {
+    switch (document.profile, document.role?.kind) {
+    case (.deploy, nil):
+      (
+        "CinchDeployRoleName",
+        "Name of the role that deploys the stack, or of CloudFormation's service role"
+      )
+    case (.validate, nil):
+      ("CinchValidateRoleName", "Name of the role the pull-request job runs cinch check as")
+    case (_, .application?):
+      ("CinchApplicationRoleName", "Name of the role the application runs as")
+    default:
+      nil
+    }
+  }
+
+  private func roleValue(_ document: PolicyDocument) -> String? {
+    if let (parameter, _) = roleParameter(document) { return "!Ref \(parameter)" }
+    switch document.role?.kind {
+    case .resource(let logicalID)?: return "!Ref \(logicalID)"
+    case .external?: return document.role.map { scalar($0.name) }
+    default: return nil
+    }
+  }
+
+  private func description(_ document: PolicyDocument) -> String {
+    switch document.profile {
+    case .deploy:
+      "What deploying the stack reads from Parameter Store and Secrets Manager (generated by cinch policy)"
+    case .validate:
+      "Metadata cinch check reads to confirm parameters and secrets exist, never a value (generated by cinch policy)"
+    case .consumers:
+      "What \(document.role?.description ?? "the role") reads from Parameter Store and Secrets Manager at run time (generated by cinch policy)"
+    }
+  }
+
+  // MARK: Values
+
+  private func resource(_ resource: PolicyResource, expressions: Bool) -> String? {
+    switch (expressions ? resource.expression : nil) {
+    case .ref(let name)?: "!Ref \(name)"
+    case .getAtt(let name, let attribute)?: "!GetAtt \(name).\(attribute)"
+    case nil: resource.arn.map(value)
+    }
+  }
+
+  /// An ARN of the target's partition, region or account as a `!Sub` of the pseudo-parameters;
+  /// a `kms:ViaService` host likewise; anything else as a scalar.
+  func value(_ text: String) -> String {
+    let fields = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(
+      String.init)
+    if fields.count == 6, fields[0] == "arn" {
+      var parts = fields
+      var substituted = false
+      if parts[1] == target.partition { parts[1] = "${AWS::Partition}"; substituted = true }
+      if parts[3] == target.region { parts[3] = "${AWS::Region}"; substituted = true }
+      if parts[4] == target.accountID { parts[4] = "${AWS::AccountId}"; substituted = true }
+      if substituted { return "!Sub " + quoted(parts.joined(separator: ":")) }
+    }
+    let host = ".\(target.region).\(target.urlSuffix)"
+    if text.hasSuffix(host), !text.dropLast(host.count).contains(".") {
+      return "!Sub " + quoted(text.dropLast(host.count) + ".${AWS::Region}.${AWS::URLSuffix}")
+    }
+    return scalar(text)
+  }
+
+  /// A plain scalar when YAML reads it back as the same string, single-quoted otherwise.
+  func scalar(_ text: String) -> String {
+    let reserved: Set<String> = ["true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"]
+    let plain =
+      text.first.map { $0.isASCII && $0.isLetter } == true
+      && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_./:- ".contains($0)) }
+      && !text.contains(": ") && !text.hasSuffix(":") && !text.hasSuffix(" ")
+      && !reserved.contains(text.lowercased())
+    return plain ? text : quoted(text)
+  }
+
+  private func quoted(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+  }
+}

@@ -1,0 +1,150 @@
+public import CinchTemplate
+
+/// Derives least-privilege IAM policies from what templates read (DESIGN §9): exact ARNs of the
+/// parameters and secrets each reference names, `kms:Decrypt` only for customer-managed keys
+/// and only through the reading service for those entries, and each statement with the
+/// template lines that need it.
+///
+/// The generator is a pure function of its inputs: key metadata is looked up beforehand
+/// (`keyQueries`, then `EncryptionKeyResolver`), lock pins come in through `LockedPins`.
+public enum PolicyGenerator {
+  public struct Options: Sendable, Hashable {
+    public var profiles: Set<PolicyProfile>
+    /// Replace ARNs that share a hierarchy level with `level/*` (never done otherwise).
+    public var collapsePrefixes: Bool
+    /// Paths application roles read at run time, the seed's `parameter/myapp/prod/*` pattern.
+    public var runtimePaths: [RuntimePath]
+
+    public init(
+      profiles: Set<PolicyProfile> = Set(PolicyProfile.allCases), collapsePrefixes: Bool = false,
+      runtimePaths: [RuntimePath] = []
+    ) {
+      self.profiles = profiles
+      self.collapsePrefixes = collapsePrefixes
+      self.runtimePaths = runtimePaths
+    }
+  }
+
+  /// `--runtime-path [ROLE=]/myapp/prod/`: a role reads every parameter under a path when it
+  /// runs (`GetParameter`, `GetParameters`, `GetParametersByPath`).
+  public struct RuntimePath: Sendable, Hashable {
+    /// With a leading `/` and no trailing one: `/myapp/prod`.
+    public var path: String
+    /// A role's logical id in the templates, or a role's name or ARN; nil for "the
+    /// application role".
+    public var role: String?
+    /// As the user wrote it, for explanations.
+    public var text: String
+
+    public init(path: String, role: String? = nil) {
+      var trimmed = path
+      while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+      self.path = trimmed
+      self.role = role
+      self.text = role.map { "\($0)=\(path)" } ?? path
+    }
+
+    /// Parses `ROLE=/path/` or `/path/`; nil when the path does not start with `/` (AWS's
+    /// `GetParametersByPath` needs it).
+    public init?(argument: String) {
+      let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+      let (role, path) = parts.count == 2 ? (parts[0], parts[1]) : (nil, argument)
+      guard path.hasPrefix("/"), role?.isEmpty != true else { return nil }
+      self.init(path: path, role: role)
+    }
+  }
+
+  /// The key questions `generate` will ask: look them up (`EncryptionKeyResolver`) first.
+  public static func keyQueries(
+    for analyses: [TemplateAnalysis], target: PolicyTarget, options: Options,
+    pins: (any LockedPins)? = nil
+  ) -> EncryptionKeyQueries {
+    var queries = EncryptionKeyQueries()
+    var collector = GrantCollector(
+      target: target, keys: .none, pins: pins,
+      inputs: EvaluationInputs(region: target.region, accountID: target.accountID))
+    for read in collector.reads(analyses, profiles: options.profiles) {
+      if let query = read.keyQuery { queries.entries.insert(query) }
+    }
+    if options.profiles.contains(.consumers) {
+      queries.paths = Set(options.runtimePaths.map(\.path))
+    }
+    return queries
+  }
+
+  /// The policy documents: one per profile asked for, and for consumers one per role.
+  public static func generate(
+    _ analyses: [TemplateAnalysis], target: PolicyTarget, inputs: EvaluationInputs,
+    options: Options, keys: EncryptionKeys = .none, pins: (any LockedPins)? = nil,
+    into diagnostics: inout Diagnostics
+  ) -> PolicySet {
+    var collector = GrantCollector(target: target, keys: keys, pins: pins, inputs: inputs)
+    let reads = collector.reads(analyses, profiles: options.profiles)
+    var grants: [DocumentKey: [PolicyGrant]] = [:]
+    for read in reads {
+      for (key, grant) in collector.grants(for: read, profiles: options.profiles) {
+        grants[key, default: []].append(grant)
+      }
+    }
+    if options.profiles.contains(.consumers) {
+      for path in options.runtimePaths {
+        let role = collector.role(named: path.role, in: analyses)
+        grants[DocumentKey(profile: .consumers, role: role), default: []] += collector.pathGrants(
+          path)
+      }
+    }
+    collector.reportKeyGaps()
+    diagnostics.append(contentsOf: collector.diagnostics)
+
+    var documents: [PolicyDocument] = []
+    for key in grants.keys.sorted() {
+      let statements = StatementMerger.merge(
+        grants[key] ?? [], collapsePrefixes: options.collapsePrefixes)
+      guard !statements.isEmpty else { continue }
+      documents.append(
+        PolicyDocument(profile: key.profile, role: key.role, statements: statements, name: ""))
+    }
+    return PolicySet(documents: named(documents))
+  }
+
+  /// `deploy`, `validate`, `consumers:<role>`, with the file's name added where two templates
+  /// have roles of the same name.
+  private static func named(_ documents: [PolicyDocument]) -> [PolicyDocument] {
+    let roleNames = documents.compactMap { $0.role?.name }
+    var counts: [String: Int] = [:]
+    for name in roleNames { counts[name, default: 0] += 1 }
+    return documents.map { document in
+      var document = document
+      switch document.role {
+      case nil: document.name = document.profile.rawValue
+      case let role?:
+        let qualified =
+          (counts[role.name] ?? 0) > 1 ? "\(role.file.map(fileStem) ?? "")/\(role.name)" : role.name
+        document.name = "consumers:\(qualified)"
+      }
+      return document
+    }
+  }
+
+  static func fileStem(_ path: String) -> String {
+    let last = path.split(separator: "/").last.map(String.init) ?? path
+    guard let dot = last.lastIndex(of: "."), dot != last.startIndex else { return last }
+    return String(last[..<dot])
+  }
+}
+
+/// Which document a grant belongs in.
+struct DocumentKey: Sendable, Hashable, Comparable {
+  var profile: PolicyProfile
+  var role: PolicyRole?
+
+  static func < (lhs: DocumentKey, rhs: DocumentKey) -> Bool {
+    if lhs.profile != rhs.profile { return lhs.profile < rhs.profile }
+    switch (lhs.role, rhs.role) {
+    case (nil, nil): return false
+    case (nil, _): return true
+    case (_, nil): return false
+    case (let a?, let b?): return a < b
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+/// The compiler's main job end to end, with the built binary: lock, render --frozen, a new
+/// version in the store, outdated, plan, lock --update. A canary secret never appears anywhere
+/// but the inline artifact.
+@Suite(.serialized) struct LockLifecycleTests {
+  static let canary = "CANARY-lock-7d1e-do-not-print"
+
+  let directory: URL
+
+  init() throws {
+    directory = try CinchProcess.temporaryDirectory()
+    let templates = directory.appendingPathComponent("templates")
+    try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+    for name in ["rds-postgres.yaml", "multi-env.yaml"] {
+      try FileManager.default.copyItem(
+        at: Fixtures.packageRoot.appendingPathComponent("templates/\(name)"),
+        to: templates.appendingPathComponent(name))
+    }
+  }
+
+  private func cinch(_ arguments: String...) throws -> CinchProcess.Result {
+    try CinchProcess.run(arguments, in: directory)
+  }
+
+  private func read(_ path: String) throws -> String {
+    try String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)
+  }
+
+  private func seed() throws {
+    #expect(try cinch("init").status == 0)
+    for (name, value, type) in [
+      ("/myapp/prod/db-host", "db.internal", "String"),
+      ("/myapp/prod/dbpassword", "first", "SecureString"),
+      ("/myapp/prod/dbpassword", "second", "SecureString"),
+      ("/myapp/prod/dbpassword", Self.canary, "SecureString"),
+    ] {
+      let result = try cinch(
+        "ssm", "put-parameter", "--name", name, "--value", value, "--type", type, "--overwrite")
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    for suffix in ["x86_64", "arm64"] {
+      let result = try cinch(
+        "ssm", "put-public-parameter", "--name",
+        "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-\(suffix)", "--value",
+        "ami-0123456789abcdef0")
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+  }
+
+  @Test func lockRenderUpdate() throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try seed()
+    var outputs: [String] = []
+
+    let lock = try cinch("lock", "templates/rds-postgres.yaml", "templates/multi-env.yaml")
+    #expect(lock.status == 0, "\(lock.stderr)")
+    #expect(lock.stdout.hasPrefix("locked 4 references in cinch.lock (4 added)"))
+    outputs += [lock.stdout, lock.stderr]
+    let lockText = try read("cinch.lock")
+
+    let first = try cinch("render", "--frozen", "-o", "out1")
+    let second = try cinch("render", "--frozen", "-o", "out2")
+    #expect(first.status == 0, "\(first.stderr)")
+    outputs += [first.stdout, first.stderr, second.stdout, second.stderr]
+    for file in ["templates/multi-env.yaml", "templates/rds-postgres.yaml", "manifest.json"] {
+      #expect(try read("out1/\(file)") == read("out2/\(file)"), "\(file) differs between runs")
+    }
+    let pinned = try read("out1/templates/multi-env.yaml")
+    #expect(pinned.contains("{{resolve:ssm-secure:/myapp/${Env}/dbpassword:3}}"))
+
+    // A new version: the frozen render still pins 3, outdated and plan say so, --update moves.
+    #expect(
+      try cinch(
+        "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "fourth",
+        "--type", "SecureString", "--overwrite"
+      ).status == 0)
+    let third = try cinch("render", "--frozen", "-o", "out3")
+    #expect(try read("out3/templates/multi-env.yaml") == pinned)
+    let outdated = try cinch("outdated", "--exit-code")
+    #expect(outdated.status == 1)
+    #expect(outdated.stdout.contains("ssm-secure /myapp/prod/dbpassword (latest)"))
+    #expect(outdated.stdout.contains("pinned at 3; the store's latest is 4"))
+    let plan = try cinch("plan")
+    #expect(plan.status == 0, "\(plan.stderr)")
+    #expect(plan.stdout.contains("1 to move, 0 to add, 0 to drop, 3 unchanged"))
+    #expect(plan.stdout.contains("value changed, 6 bytes"))
+    let update = try cinch("lock", "--update", "/myapp/prod/dbpassword")
+    #expect(update.status == 0, "\(update.stderr)")
+    #expect(update.stdout.contains("~ ssm-secure /myapp/prod/dbpassword (latest) 3 → 4"))
+    #expect(try read("cinch.lock") != lockText)
+    outputs += [third.stdout, third.stderr, outdated.stdout, outdated.stderr, plan.stdout, plan.stderr,
+      update.stdout, update.stderr]
+
+    // The canary is in the inline artifact only, and that file is 0600.
+    #expect(try cinch("lock", "--update").status == 0)
+    let reverted = try cinch(
+      "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", Self.canary,
+      "--type", "SecureString", "--overwrite")
+    #expect(reverted.status == 0)
+    #expect(try cinch("lock", "--update").status == 0)
+    let inline = try cinch("render", "--frozen", "--mode", "inline", "-o", "secret-out")
+    #expect(inline.status == 0, "\(inline.stderr)")
+    #expect(inline.stdout.contains("mode 0600"))
+    let artifact = directory.appendingPathComponent("secret-out/templates/multi-env.yaml").path
+    #expect(try String(contentsOfFile: artifact, encoding: .utf8).contains(Self.canary))
+    let mode = try FileManager.default.attributesOfItem(atPath: artifact)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    outputs += [inline.stdout, inline.stderr]
+    let pinOnly = try cinch("render", "--frozen", "-o", "out4")
+    outputs += [pinOnly.stdout, pinOnly.stderr]
+    for file in ["cinch.lock", "out4/manifest.json", "out4/templates/multi-env.yaml", "secret-out/manifest.json"] {
+      outputs.append(try read(file))
+    }
+    for text in outputs { #expect(!text.contains(Self.canary)) }
+  }
+
+  @Test func frozenRenderNamesWhatIsMissing() throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try seed()
+    #expect(try cinch("lock", "templates/rds-postgres.yaml").status == 0)
+    let frozen = try cinch("render", "--frozen", "templates/multi-env.yaml", "-o", "out")
+    #expect(frozen.status == 1)
+    #expect(frozen.stderr.contains("nothing written"))
+    #expect(frozen.stdout.contains("error[E4007]"))
+    #expect(frozen.stdout.contains("not in 'cinch.lock'; run 'cinch lock'"))
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+  }
+}

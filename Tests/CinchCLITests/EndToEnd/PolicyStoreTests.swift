@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+/// `cinch policy --store`: key metadata from an embedded store made with cinch's own commands,
+/// so `kms:Decrypt` appears for the customer-managed key and not for `aws/ssm`.
+@Suite struct PolicyStoreTests {
+  @Test func customerManagedKeyFromTheStore() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("cinch-policy-store-" + UUID().uuidString)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = directory.appendingPathComponent("store.db").path
+    let environment = [
+      "CINCH_STORE": store, "AWS_REGION": "eu-west-1", "CINCH_ACCOUNT_ID": "123456789012",
+    ]
+    func cinch(_ arguments: String...) throws -> CinchProcess.Result {
+      let result = try CinchProcess.run(arguments, in: directory, environment: environment)
+      #expect(result.status == 0, "cinch \(arguments.joined(separator: " ")): \(result.stderr)")
+      return result
+    }
+    _ = try cinch("init")
+    let keyID = try cinch(
+      "kms", "create-key", "--description", "myapp", "--query", "KeyMetadata.KeyId", "--output",
+      "text"
+    ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    _ = try cinch("kms", "create-alias", "--alias-name", "alias/myapp", "--target-key-id", keyID)
+    // rds-postgres.yaml pins version 3: versions 1 and 2 under aws/ssm, 3 under alias/myapp.
+    for keyArguments in [[], ["--key-id", "alias/aws/ssm"], ["--key-id", "alias/myapp"]] {
+      let result = try CinchProcess.run(
+        [
+          "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "s3cr3t",
+          "--type", "SecureString", "--overwrite",
+        ] + keyArguments, in: directory, environment: environment)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    let template = Fixtures.packageRoot.appendingPathComponent("templates/rds-postgres.yaml").path
+    let result = try CinchProcess.run(
+      [
+        "policy", template, "--account-id", "123456789012", "--region", "eu-west-1",
+        "--profile", "deploy", "--store", store,
+      ], in: directory)
+    #expect(result.status == 0)
+    #expect(result.stderr.isEmpty, "\(result.stderr)")
+    #expect(!result.stdout.contains("s3cr3t"))
+    let stdout = result.stdout.replacingOccurrences(of: keyID, with: "KEY-ID")
+    Fixtures.assertMatches(
+      stdout, stage: "policy-store", name: "customer-managed", expected: "deploy.json")
+
+    // Pinned to a version under aws/ssm, the same template needs no kms:Decrypt.
+    let pinned = directory.appendingPathComponent("pinned.yaml")
+    try String(contentsOfFile: template, encoding: .utf8)
+      .replacingOccurrences(of: "/myapp/prod/dbpassword:3", with: "/myapp/prod/dbpassword:2")
+      .write(to: pinned, atomically: true, encoding: .utf8)
+    let managed = try CinchProcess.run(
+      [
+        "policy", pinned.path, "--account-id", "123456789012", "--region", "eu-west-1",
+        "--profile", "deploy", "--store", store,
+      ], in: directory)
+    #expect(managed.status == 0)
+    #expect(!managed.stdout.contains("kms:Decrypt"))
+    #expect(managed.stdout.contains("ssm:GetParameters"))
+  }
+
+  /// `--lock`: the policy for the rendered template follows the pins, not the store's latest.
+  @Test func lockPinsChooseTheKey() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("cinch-policy-lock-" + UUID().uuidString)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let environment = [
+      "CINCH_STORE": directory.appendingPathComponent("store.db").path, "AWS_REGION": "eu-west-1",
+      "CINCH_ACCOUNT_ID": "123456789012",
+    ]
+    func cinch(_ arguments: [String]) throws -> CinchProcess.Result {
+      let result = try CinchProcess.run(arguments, in: directory, environment: environment)
+      #expect(result.status == 0, "cinch \(arguments.joined(separator: " ")): \(result.stderr)")
+      return result
+    }
+    _ = try cinch(["init"])
+    let keyID = try cinch(["kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text"])
+      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let put = [
+      "ssm", "put-parameter", "--name", "/app/db", "--value", "v", "--type", "SecureString",
+      "--overwrite",
+    ]
+    _ = try cinch(put + ["--key-id", keyID])
+    try """
+    Resources:
+      Db:
+        Type: AWS::RDS::DBInstance
+        Properties:
+          MasterUserPassword: '{{resolve:ssm-secure:/app/db}}'
+    """.write(to: directory.appendingPathComponent("stack.yaml"), atomically: true, encoding: .utf8)
+    _ = try cinch(["lock", "stack.yaml"])
+    // The latest version moves to aws/ssm after the lock.
+    _ = try cinch(put + ["--key-id", "alias/aws/ssm"])
+    let policy = ["policy", "stack.yaml", "--account-id", "123456789012", "--profile", "deploy"]
+    let latest = try cinch(policy)
+    #expect(!latest.stdout.contains("kms:Decrypt"))
+    let locked = try cinch(policy + ["--lock", "cinch.lock"])
+    #expect(locked.stdout.contains("kms:Decrypt"))
+    #expect(locked.stdout.contains("arn:aws:kms:eu-west-1:123456789012:key/\(keyID)"))
+    let missing = try CinchProcess.run(
+      policy + ["--lock", "nope.lock"], in: directory, environment: environment)
+    #expect(missing.status == 2)
+    #expect(
+      missing.stderr == "cinch: error: nope.lock: no such lockfile (run 'cinch lock' first)\n")
+  }
+}

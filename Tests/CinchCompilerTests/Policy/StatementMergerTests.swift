@@ -1,0 +1,154 @@
+import CinchTemplate
+import PropertyBased
+import Testing
+import _CinchTestSupport
+
+@testable import CinchCompiler
+
+/// Merging folds grants into fewer statements but never changes what they allow: for every
+/// request (an action, a resource, and a value or none for each condition key), the statements
+/// allow it exactly when some grant does.
+@Suite struct StatementMergerTests {
+  static let seeds = Gen<UInt64>.value(in: .min ... .max)
+  static let actions = ["ssm:GetParameters", "ssm:GetParameter", "kms:Decrypt"]
+  static let resources = ["arn:r1", "arn:r2", "arn:r3"]
+  static let keys = ["k1", "k2"]
+  static let values = ["v1", "v2", "v3"]
+
+  /// A small deterministic generator from one seed (SplitMix64).
+  struct Random {
+    var state: UInt64
+    mutating func next(_ bound: Int) -> Int {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+  }
+
+  static func grants(_ seed: UInt64) -> [PolicyGrant] {
+    var random = Random(state: seed)
+    let reason = PolicyReason(file: "t.yaml", range: nil, path: nil, detail: "x")
+    return (0..<(1 + random.next(8))).map { _ in
+      var conditions: [PolicyCondition] = []
+      for key in keys where random.next(3) == 0 {
+        conditions.append(PolicyCondition("StringEquals", key, [values[random.next(values.count)]]))
+      }
+      return PolicyGrant(
+        random.next(4) == 0 ? .readSecrets : .readParameters, actions[random.next(actions.count)],
+        PolicyResource(arn: resources[random.next(resources.count)]), conditions: conditions,
+        reason: reason)
+    }
+  }
+
+  typealias Request = (action: String, resource: String, context: [String: String])
+
+  static var requests: [Request] {
+    var result: [Request] = []
+    let choices: [String?] = [nil] + values
+    for action in actions {
+      for resource in resources {
+        for first in choices {
+          for second in choices {
+            var context: [String: String] = [:]
+            context["k1"] = first
+            context["k2"] = second
+            result.append((action, resource, context))
+          }
+        }
+      }
+    }
+    return result
+  }
+
+  static func allows(
+    _ actions: [String], _ resources: [String], _ conditions: [PolicyCondition], _ request: Request
+  ) -> Bool {
+    actions.contains(request.action) && resources.contains(request.resource)
+      && conditions.allSatisfy { condition in
+        request.context[condition.key].map(condition.values.contains) ?? false
+      }
+  }
+
+  @Test func mergingAllowsExactlyWhatTheGrantsAllow() {
+    seededCheck(Self.seeds, count: 300, seed: (21, 2, 3, 4)) { seed in
+      let grants = Self.grants(seed)
+      let statements = StatementMerger.merge(grants)
+      #expect(statements.count <= grants.count)
+      for request in Self.requests {
+        let granted = grants.contains {
+          Self.allows([$0.action], [$0.resource.arn ?? ""], $0.conditions, request)
+        }
+        let stated = statements.contains {
+          Self.allows($0.actions, $0.resources.compactMap(\.arn), $0.conditions, request)
+        }
+        #expect(granted == stated, "seed \(seed): \(request)")
+      }
+    }
+  }
+
+  @Test func sidsAreUniqueAndAlphanumeric() {
+    seededCheck(Self.seeds, count: 200, seed: (22, 2, 3, 4)) { seed in
+      let sids = StatementMerger.merge(Self.grants(seed)).map(\.sid)
+      #expect(Set(sids).count == sids.count)
+      #expect(sids.allSatisfy { $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
+    }
+  }
+
+  @Test func collapsingWidensOnlySharedLevels() {
+    let map = StatementMerger.collapsedPrefixes([
+      "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/a",
+      "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/b",
+      "arn:aws:ssm:eu-west-1:1:parameter/myapp/dev/a", "arn:aws:ssm:eu-west-1:1:parameter/flat",
+      "arn:aws:ssm:eu-west-1:1:parameter/other",
+      "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/db-??????",
+      "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/api-??????",
+    ])
+    #expect(
+      map == [
+        "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/a":
+          "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/*",
+        "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/b":
+          "arn:aws:ssm:eu-west-1:1:parameter/myapp/prod/*",
+        "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/db-??????":
+          "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/*",
+        "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/api-??????":
+          "arn:aws:secretsmanager:eu-west-1:1:secret:prod/app/*",
+      ])
+  }
+}
+
+@Suite struct PolicyTargetTests {
+  @Test func parameterARNsDropTheLeadingSlash() {
+    let target = PolicyTarget(region: "eu-west-1", accountID: "123456789012")
+    #expect(
+      target.parameterARN("/myapp/db") == "arn:aws:ssm:eu-west-1:123456789012:parameter/myapp/db")
+    #expect(target.parameterARN("/db") == target.parameterARN("db"))
+    #expect(
+      target.parameterARN("/aws/service/global-infrastructure/regions")
+        == "arn:aws:ssm:eu-west-1::parameter/aws/service/global-infrastructure/regions")
+  }
+
+  @Test func partitionsFollowTheRegion() {
+    let china = PolicyTarget(region: "cn-north-1", accountID: "123456789012")
+    #expect(china.partition == "aws-cn")
+    #expect(china.viaService("ssm") == "ssm.cn-north-1.amazonaws.com.cn")
+    let gov = PolicyTarget(region: "us-gov-west-1", accountID: "123456789012")
+    #expect(
+      gov.secretARNPattern("db")
+        == "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:db-??????")
+    #expect(gov.viaService("secretsmanager") == "secretsmanager.us-gov-west-1.amazonaws.com")
+    let other = PolicyTarget(
+      region: "eusc-de-east-1", accountID: "123456789012", partition: "aws-eusc")
+    #expect(other.parameterARN("/a") == "arn:aws-eusc:ssm:eusc-de-east-1:123456789012:parameter/a")
+  }
+
+  @Test func runtimePathArguments() {
+    #expect(PolicyGenerator.RuntimePath(argument: "Role=/myapp/prod/")?.path == "/myapp/prod")
+    #expect(PolicyGenerator.RuntimePath(argument: "Role=/myapp/prod/")?.role == "Role")
+    #expect(PolicyGenerator.RuntimePath(argument: "/myapp/prod")?.role == nil)
+    #expect(PolicyGenerator.RuntimePath(argument: "myapp/prod") == nil)
+    #expect(PolicyGenerator.RuntimePath(argument: "=/myapp") == nil)
+  }
+}
