@@ -39,9 +39,10 @@ extension SQLiteStore {
         throw failure
       }
     }
-    try await performSecret("RotateSecret", name: plan.name) { db, trail in
+    let unfinished = try await performSecret("RotateSecret", name: plan.name) { db, trail in
       try self.completeRotation(plan, db, &trail)
     }
+    if let unfinished { throw unfinished }
     return RotateSecretResponse(
       arn: plan.arn, name: plan.name, versionID: plan.immediately ? plan.token : nil)
   }
@@ -129,8 +130,12 @@ extension SQLiteStore {
       resumed: resumed)
   }
 
-  /// The last transaction of a rotation whose steps all succeeded.
-  func completeRotation(_ plan: RotationPlan, _ db: Database, _ trail: inout AuditTrail) throws {
+  /// The last transaction of a rotation whose steps all succeeded. Returns the error to report
+  /// when the rotator said it finished but AWSCURRENT did not move (recorded as a failure, so
+  /// returned rather than thrown: a thrown error would roll the record back).
+  func completeRotation(_ plan: RotationPlan, _ db: Database, _ trail: inout AuditTrail) throws
+    -> StoreError?
+  {
     guard var entry = try SecretEntry.fetch(db, name: plan.name),
       entry.arn(configuration) == plan.arn
     else { throw StoreError.secretNotFound }
@@ -150,7 +155,7 @@ extension SQLiteStore {
       entry.attributes.rotationFailure = nil
       try entry.save(db)
       trail.record(entry.name)
-      return
+      return nil
     }
     guard stages[SecretStage.current] == record.version else {
       let failure = RotationFailure(
@@ -159,9 +164,10 @@ extension SQLiteStore {
         failedDate: now)
       entry.attributes.rotationFailure = failure
       try entry.save(db)
-      // Recorded, then reported: the failure must survive the error.
-      throw StoreError.rotationFailed(
+      let error = StoreError.rotationFailed(
         step: failure.step, rotator: plan.rotator, message: failure.message)
+      trail.record(entry.name, version: record.version, result: error.code)
+      return error
     }
     if stages[SecretStage.pending] == record.version {
       try SecretStages.remove(db, entry: entry.id, label: SecretStage.pending)
@@ -171,6 +177,7 @@ extension SQLiteStore {
     entry.attributes.lastChangedDate = now.timeIntervalSince1970
     try entry.save(db)
     trail.record(entry.name, version: record.version)
+    return nil
   }
 
   /// Records a failed step (its message scrubbed of every value the rotator could have read)

@@ -21,6 +21,14 @@ struct FailingRotator: SecretRotator {
   }
 }
 
+/// A rotator whose finishSecret reports success without moving AWSCURRENT.
+struct ForgetfulRotator: SecretRotator {
+  func run(_ event: RotationEvent, context: RotationContext) async throws {
+    if event.step == .finishSecret { return }
+    try await PasswordRotator().run(event, context: context)
+  }
+}
+
 func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:function:\(name)" }
 
 @Suite struct RotationTests {
@@ -153,6 +161,28 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
       try await store.describeSecret(DescribeSecretRequest(secretID: id)).cinchRotation?.lastFailure
         == nil)
     _ = fixture
+  }
+
+  @Test func aFinishThatDoesNotMoveCurrentIsAFailure() async throws {
+    let fixture = try await StoreFixture.make()
+    var host = RotationHost.standard
+    host.builtIns["forgetful"] = ForgetfulRotator()
+    let store = fixture.store.withRotationHost(host)
+    try await store.create("f", "v1", token: tokenA)
+    await expectStoreError(
+      "RotationFailedException",
+      message: "rotation step 'finishSecret' of rotator 'forgetful' failed: the rotator reported "
+        + "success but AWSCURRENT is not on version \(tokenB)"
+    ) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "f", clientRequestToken: tokenB, rotationLambdaARN: lambda("forgetful")))
+    }
+    #expect(try await store.value("f") == "v1")
+    let failure = try await store.describeSecret(DescribeSecretRequest(secretID: "f"))
+      .cinchRotation?.lastFailure
+    #expect(failure?.step == "finishSecret")
+    #expect(failure?.versionID == tokenB)
   }
 
   @Test func cancellingReportsTheUnfinishedVersion() async throws {
