@@ -35,7 +35,7 @@ let package = Package(
     .target(
       name: "CinchStore",
       dependencies: [
-        "COpenSSL",
+        "COpenSSL", "CinchJSON",
         .product(name: "GRDB", package: "GRDB.swift"),
       ],
       swiftSettings: strict
@@ -83,7 +83,7 @@ let package = Package(
     .testTarget(
       name: "CinchStoreTests",
       dependencies: [
-        "CinchStore",
+        "CinchStore", "CinchJSON", "_CinchTestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],

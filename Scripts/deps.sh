@@ -10,6 +10,11 @@ missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# PostgreSQL (server binaries and psql): the rotation test of Samples/rotation-postgres starts a
+# throw-away server with initdb/pg_ctl from /usr/lib/postgresql/*/bin.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || ! command -v psql >/dev/null; then
+  missing+=(postgresql)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}" >&2

@@ -64,7 +64,7 @@ enum Paramfile {
   static func load(_ value: String, option: String) throws -> String {
     guard value.hasPrefix("file://") else { return value }
     let path = String(value.dropFirst("file://".count))
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let data = contents(of: path) else {
       throw AWSUsageError.parsingParameter(
         option, "Unable to load paramfile \(value): [Errno 2] No such file or directory: '\(path)'")
     }
@@ -73,6 +73,15 @@ enum Paramfile {
         option, "Unable to load paramfile \(value): the file is not UTF-8 text")
     }
     return text
+  }
+
+  /// A file's bytes; also a pipe or a terminal (`file:///dev/stdin`), which
+  /// `FileManager.contents(atPath:)` does not read.
+  static func contents(of path: String) -> Data? {
+    if let data = FileManager.default.contents(atPath: path) { return data }
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    return try? handle.readToEnd() ?? Data()
   }
 }
 

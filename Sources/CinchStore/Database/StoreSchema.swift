@@ -9,8 +9,8 @@ import GRDB
 /// `entry_tags`. Parameter attributes have their own columns because filters read them; kinds
 /// added later keep theirs in the `attributes` JSON or in new columns.
 enum StoreSchema {
-  static let version = 1
-  static let lastMigration = "v1-store"
+  static let version = 2
+  static let lastMigration = "v2-rotators"
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -116,6 +116,20 @@ enum StoreSchema {
       try db.execute(
         sql: "INSERT INTO store_meta (key, value) VALUES ('schema_version', ?)",
         arguments: [String(1)])
+    }
+    // Command rotators (`cinch rotation register NAME -- COMMAND …`): the command line as a JSON
+    // array of strings. Never a secret: rotators read secrets through the store.
+    migrator.registerMigration("v2-rotators") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE rotators (
+            name TEXT PRIMARY KEY NOT NULL,
+            command TEXT NOT NULL,
+            timeout_seconds REAL,
+            created_at REAL NOT NULL
+          ) WITHOUT ROWID;
+          UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
+          """)
     }
     return migrator
   }

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import GRDB
 
 /// The embedded store: one SQLite file (WAL) holding sealed parameters (and, later, secrets and
@@ -17,16 +17,23 @@ public final class SQLiteStore: Sendable {
   public let warnings: [String]
   let pool: DatabasePool
   let vault: KeyVault
+  /// What rotations run: the in-process rotators and the environment of command rotators.
+  public let rotationHost: RotationHost
+  /// Added to the wall clock (tests move time forward to reach deletion dates and rotation
+  /// windows).
+  let clockOffset: TimeInterval
 
   init(
     path: String, configuration: StoreConfiguration, warnings: [String], pool: DatabasePool,
-    vault: KeyVault
+    vault: KeyVault, rotationHost: RotationHost = .standard, clockOffset: TimeInterval = 0
   ) {
     self.path = path
     self.configuration = configuration
     self.warnings = warnings
     self.pool = pool
     self.vault = vault
+    self.rotationHost = rotationHost
+    self.clockOffset = clockOffset
   }
 
   var storeID: [UInt8] { vault.storeID }
@@ -37,7 +44,28 @@ public final class SQLiteStore: Sendable {
     var configuration = configuration
     configuration.caller = caller
     return SQLiteStore(
-      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)
+      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
+      rotationHost: rotationHost, clockOffset: clockOffset)
+  }
+
+  /// The same open store running rotations with `host` (the CLI adds the environment command
+  /// rotators need to open the store).
+  public func withRotationHost(_ host: RotationHost) -> SQLiteStore {
+    SQLiteStore(
+      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
+      rotationHost: host, clockOffset: clockOffset)
+  }
+
+  /// The same open store with its clock moved by `offset` seconds.
+  package func withClock(offset: TimeInterval) -> SQLiteStore {
+    SQLiteStore(
+      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
+      rotationHost: rotationHost, clockOffset: offset)
+  }
+
+  /// Now, to the millisecond, on the store's clock.
+  func now() -> Date {
+    Date.storeTimestamp().addingTimeInterval(clockOffset)
   }
 
   /// The store id, as hex: part of every sealed value's associated data.

@@ -1,0 +1,90 @@
+import ArgumentParser
+import CinchStore
+import Foundation
+
+/// `cinch rotate --due [--dry-run]`: every rotation whose schedule has come, one line per
+/// secret, for cron or a systemd timer.
+struct RotateCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rotate",
+    abstract: "Run every rotation whose schedule has come (for cron or a systemd timer).",
+    discussion: """
+      One line per secret: 'rotated NAME version ID', 'failed NAME: STEP …', or with --dry-run \
+      'due NAME …'. Exit status 1 when any rotation failed. A rotation that failed stays due and \
+      is resumed the next time.
+      """)
+
+  @OptionGroup var storeOptions: StoreOptions
+
+  @Flag(help: "Rotate the secrets whose rotation window has opened.")
+  var due = false
+
+  @Flag(help: "Only list what is due.")
+  var dryRun = false
+
+  @Option(
+    help:
+      "Take as due what is due by this time (ISO 8601, e.g. 2026-12-24 or 2026-12-24T18:00:00Z): rotate ahead of a freeze."
+  )
+  var at: String?
+
+  func run() async throws {
+    guard due else {
+      throw ValidationError(
+        "say which secrets to rotate: --due (those whose schedule has come); to rotate one now, "
+          + "use 'cinch secretsmanager rotate-secret --secret-id ID'")
+    }
+    let store = try await RotationCLI.storeCall {
+      try await storeOptions.open().withRotationHost(
+        storeOptions.rotationHost(ProcessInfo.processInfo.environment))
+    }
+    let date = try at.map(Self.parseDate)
+    let dueRotations = try await RotationCLI.storeCall { try await store.dueRotations(by: date) }
+    if dueRotations.isEmpty {
+      if isatty(STDOUT_FILENO) == 1 { Output.stdout("no rotation is due\n") }
+      return
+    }
+    let width = dueRotations.map(\.name.count).max() ?? 0
+    func padded(_ name: String) -> String {
+      name + String(repeating: " ", count: width - name.count)
+    }
+    var failures = 0
+    for rotation in dueRotations {
+      if dryRun {
+        var line =
+          "due      \(padded(rotation.name))  rotator \(rotation.rotator ?? "-"), "
+          + "window opened \(Self.timestamp(rotation.windowStart))"
+        if let failure = rotation.lastFailure {
+          line += ", last attempt failed at \(failure.step)"
+        }
+        Output.stdout(line + "\n")
+        continue
+      }
+      do {
+        let response = try await store.rotateSecret(RotateSecretRequest(secretID: rotation.arn))
+        Output.stdout(
+          "rotated  \(padded(rotation.name))  version \(response.versionID ?? "-")\n")
+      } catch let error as StoreError {
+        failures += 1
+        Output.stdout("failed   \(padded(rotation.name))  \(error.code): \(error.message)\n")
+      }
+    }
+    if failures > 0 { throw ExitCode(ExitStatus.findings) }
+  }
+
+  static func parseDate(_ text: String) throws -> Date {
+    if let date = try? Date(text, strategy: .iso8601) { return date }
+    if let date = try? Date(
+      text, strategy: .iso8601.year().month().day().dateSeparator(.dash))
+    {
+      return date
+    }
+    throw ValidationError("--at: '\(text)' is not an ISO 8601 date or time")
+  }
+
+  static func timestamp(_ date: Date) -> String {
+    date.formatted(
+      .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
+        .timeSeparator(.colon).timeZone(separator: .omitted))
+  }
+}

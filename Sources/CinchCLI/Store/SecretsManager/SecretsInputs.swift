@@ -1,0 +1,165 @@
+import CinchJSON
+import CinchStore
+import Foundation
+
+extension AWSCLIInput? {
+  /// A blob parameter (`--secret-binary`): base64 text, as the aws CLI v2 reads blobs, or
+  /// `fileb://PATH` for a file's raw bytes (`file://PATH` holds base64 text). The value is never
+  /// echoed in an error.
+  func blob(_ key: String, flag: String?, option: String) throws -> Data? {
+    let raw = try self.map { try $0.string(key, flag: flag) } ?? flag
+    guard let raw else { return nil }
+    if raw.hasPrefix("fileb://") {
+      let path = String(raw.dropFirst("fileb://".count))
+      guard let data = Paramfile.contents(of: path) else {
+        throw AWSUsageError.parsingParameter(
+          option, "Unable to load paramfile \(raw): [Errno 2] No such file or directory: '\(path)'")
+      }
+      return data
+    }
+    let text = try Paramfile.load(raw, option: option)
+    guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines))
+    else {
+      throw AWSUsageError.parameterValidation([
+        "Invalid base64 for parameter \(key): the value is not base64 (use fileb://PATH for raw bytes)"
+      ])
+    }
+    return data
+  }
+
+  /// One structure parameter: shorthand or JSON on the command line, else the JSON member.
+  func structure(_ key: String, flag: String?, option: String) throws -> JSONObject? {
+    if let flag { return try AWSStructures.parse([flag], option: option).first }
+    guard let value = self?.value(key) else { return nil }
+    guard let object = value.objectValue else {
+      throw AWSUsageError.parameterValidation([
+        "Invalid type for parameter \(key), value: <redacted>, valid types: <class 'dict'>"
+      ])
+    }
+    return object
+  }
+}
+
+extension AWSStructures {
+  /// A scalar member of a structure given as shorthand (where a comma inside a value, as in
+  /// `cron(0 16 1,15 * ? *)`, splits it into a list) or JSON.
+  static func text(_ object: JSONObject, _ key: String, in parameter: String) throws -> String? {
+    guard let value = object[key], value != .null else { return nil }
+    switch value {
+    case .string(let text): return text
+    case .array(let items) where items.allSatisfy({ $0.stringValue != nil }):
+      return items.compactMap(\.stringValue).joined(separator: ",")
+    default:
+      throw AWSUsageError.parameterValidation([
+        "Invalid type for parameter \(parameter).\(key), value: <redacted>, valid types: <class 'str'>"
+      ])
+    }
+  }
+
+  static func integer(_ object: JSONObject, _ key: String, in parameter: String) throws -> Int? {
+    guard let value = object[key], value != .null else { return nil }
+    if case .integer(let number) = value, let int = Int(exactly: number) { return int }
+    if case .string(let text) = value, let int = Int(text) { return int }
+    throw AWSUsageError.parameterValidation([
+      "Invalid type for parameter \(parameter).\(key), value: \(PythonText.str(value)), valid types: <class 'int'>"
+    ])
+  }
+
+  static func boolean(_ object: JSONObject, _ key: String, in parameter: String) throws -> Bool? {
+    guard let value = object[key], value != .null else { return nil }
+    if case .bool(let bool) = value { return bool }
+    if case .string(let text) = value, ["true", "false"].contains(text.lowercased()) {
+      return text.lowercased() == "true"
+    }
+    throw AWSUsageError.parameterValidation([
+      "Invalid type for parameter \(parameter).\(key), value: \(PythonText.str(value)), valid types: <class 'bool'>"
+    ])
+  }
+
+  static func rotationRules(_ object: JSONObject?) throws -> RotationRules? {
+    guard let object else { return nil }
+    let name = "RotationRules"
+    try checkMembers(
+      object, allowed: ["AutomaticallyAfterDays", "Duration", "ScheduleExpression"], in: name)
+    return RotationRules(
+      automaticallyAfterDays: try integer(object, "AutomaticallyAfterDays", in: name),
+      duration: try text(object, "Duration", in: name),
+      scheduleExpression: try text(object, "ScheduleExpression", in: name))
+  }
+
+  static let passwordPolicyMembers = [
+    "PasswordLength", "ExcludeCharacters", "ExcludeNumbers", "ExcludePunctuation",
+    "ExcludeUppercase", "ExcludeLowercase", "IncludeSpace", "RequireEachIncludedType",
+  ]
+
+  static func passwordPolicy(_ object: JSONObject?) throws -> PasswordPolicy? {
+    guard let object else { return nil }
+    let name = "CinchPasswordPolicy"
+    try checkMembers(object, allowed: passwordPolicyMembers, in: name)
+    return PasswordPolicy(
+      passwordLength: try integer(object, "PasswordLength", in: name),
+      excludeCharacters: try text(object, "ExcludeCharacters", in: name),
+      excludeNumbers: try boolean(object, "ExcludeNumbers", in: name),
+      excludePunctuation: try boolean(object, "ExcludePunctuation", in: name),
+      excludeUppercase: try boolean(object, "ExcludeUppercase", in: name),
+      excludeLowercase: try boolean(object, "ExcludeLowercase", in: name),
+      includeSpace: try boolean(object, "IncludeSpace", in: name),
+      requireEachIncludedType: try boolean(object, "RequireEachIncludedType", in: name))
+  }
+
+  static func secretsFilters(_ objects: [JSONObject]?) throws -> [SecretsFilter]? {
+    try objects?.enumerated().map { index, object in
+      let name = "Filters[\(index)]"
+      try checkMembers(object, allowed: ["Key", "Values"], in: name)
+      return SecretsFilter(
+        key: try string(object, "Key", in: name, required: true) ?? "",
+        values: try strings(object, "Values", in: name))
+    }
+  }
+}
+
+extension StoreOptions {
+  /// `openForAWSCommand`, for commands that may rotate: command rotators run with the store's
+  /// location and the key file's path in their environment (never key material), this `cinch`
+  /// as `$CINCH` and first on `PATH`.
+  func openForSecrets(
+    _ environment: [String: String] = ProcessInfo.processInfo.environment
+  ) async throws -> SQLiteStore {
+    let store = try await openForAWSCommand()
+    return store.withRotationHost(rotationHost(environment))
+  }
+
+  func rotationHost(_ environment: [String: String]) -> RotationHost {
+    var host = RotationHost.standard
+    func absolute(_ path: String) -> String {
+      let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+      return (full as NSString).standardizingPath
+    }
+    host.environment["CINCH_STORE"] = absolute(storePath(environment))
+    if let keyFile {
+      host.environment["CINCH_MASTER_KEY_FILE"] = absolute(keyFile)
+    } else if (environment["CINCH_MASTER_KEY"] ?? "").isEmpty
+      && (environment["CINCH_PASSPHRASE"] ?? "").isEmpty
+    {
+      let (path, _) = keyFilePath(environment)
+      if FileManager.default.fileExists(atPath: path) {
+        host.environment["CINCH_MASTER_KEY_FILE"] = absolute(path)
+      }
+    }
+    if let executable = Self.currentExecutable() {
+      host.environment["CINCH"] = executable
+      let directory = (executable as NSString).deletingLastPathComponent
+      host.environment["PATH"] =
+        directory + ":" + (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+    }
+    return host
+  }
+
+  /// The path of the running `cinch`.
+  static func currentExecutable() -> String? {
+    if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+      return resolved
+    }
+    return Bundle.main.executablePath
+  }
+}

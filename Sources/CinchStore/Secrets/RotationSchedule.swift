@@ -1,0 +1,149 @@
+import Foundation
+
+/// A secret's rotation rules, checked and made computable: when the next rotation window opens
+/// and closes after a rotation (`reference: aws-store-semantics §2.7`).
+///
+/// - `AutomaticallyAfterDays = N` and `rate(N days)`: the window is the UTC day N days after the
+///   day of the last rotation, from midnight, for `Duration` hours or to the end of that day.
+/// - `rate(N hours)` (N ≥ 4): the window opens N hours after the last rotation and lasts
+///   `Duration` (default 1 hour).
+/// - `cron(…)`: the window opens at the next time the expression names after the last rotation
+///   and lasts `Duration`, by default 1 hour when the expression names several hours of a day,
+///   else to the end of that UTC day.
+struct RotationSchedule: Sendable, Hashable {
+  enum Interval: Sendable, Hashable {
+    case days(Int)
+    case hours(Int)
+    case cron(CronExpression)
+  }
+
+  var interval: Interval
+  /// Window length in hours, when given.
+  var durationHours: Int?
+
+  static let expressionCharacters = Set(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz()#?*-/, ")
+
+  init(_ rules: RotationRules) throws(StoreError) {
+    if let days = rules.automaticallyAfterDays {
+      guard days >= 1 else {
+        throw .constraint(
+          value: String(days), at: "rotationRules.automaticallyAfterDays",
+          "Member must have value greater than or equal to 1")
+      }
+      guard days <= 1000 else {
+        throw .constraint(
+          value: String(days), at: "rotationRules.automaticallyAfterDays",
+          "Member must have value less than or equal to 1000")
+      }
+    }
+    if let duration = rules.duration {
+      guard duration.count >= 2, duration.count <= 3, duration.hasSuffix("h"),
+        let hours = Int(duration.dropLast()), duration.dropLast().allSatisfy(\.isNumber)
+      else {
+        throw .constraint(
+          value: duration, at: "rotationRules.duration",
+          "Member must satisfy regular expression pattern: [0-9]+h")
+      }
+      guard (1...24).contains(hours) else {
+        throw .invalidParameter("The rotation window duration must be between 1h and 24h.")
+      }
+      durationHours = hours
+    }
+    switch (rules.automaticallyAfterDays, rules.scheduleExpression) {
+    case (.some, .some):
+      throw .invalidParameter(
+        "You can't specify both AutomaticallyAfterDays and ScheduleExpression in RotationRules.")
+    case (nil, nil):
+      throw .invalidParameter(
+        "RotationRules must include either AutomaticallyAfterDays or ScheduleExpression.")
+    case (let days?, nil):
+      interval = .days(days)
+    case (nil, let expression?):
+      interval = try Self.parse(expression)
+    }
+    if case .hours(let hours) = interval, let durationHours, durationHours >= hours {
+      throw .invalidParameter(
+        "The rotation window (Duration \(durationHours)h) can't extend into the next rotation "
+          + "window (every \(hours) hours).")
+    }
+  }
+
+  static func parse(_ expression: String) throws(StoreError) -> Interval {
+    guard !expression.isEmpty, expression.count <= 256,
+      expression.allSatisfy({ expressionCharacters.contains($0) })
+    else {
+      throw .constraint(
+        value: expression, at: "rotationRules.scheduleExpression",
+        "Member must satisfy regular expression pattern: [0-9A-Za-z\\(\\)#\\?\\*\\-\\/, ]+")
+    }
+    func invalid(_ detail: String) -> StoreError {
+      .invalidParameter("Invalid ScheduleExpression '\(expression)': \(detail).")
+    }
+    if expression.hasPrefix("rate(") && expression.hasSuffix(")") {
+      let body = expression.dropFirst(5).dropLast().split(separator: " ")
+      guard body.count == 2, let count = Int(body[0]), count >= 1 else {
+        throw invalid("expected rate(N hours) or rate(N days)")
+      }
+      switch body[1] {
+      case "hour", "hours":
+        guard count >= 4 else { throw invalid("a secret can rotate at most every four hours") }
+        guard count <= 24_000 else { throw invalid("the rate is longer than 1000 days") }
+        return count % 24 == 0 ? .days(count / 24) : .hours(count)
+      case "day", "days":
+        guard count <= 1000 else { throw invalid("the rate is longer than 1000 days") }
+        return .days(count)
+      default:
+        throw invalid("the unit of a rate is hours or days")
+      }
+    }
+    if expression.hasPrefix("cron(") && expression.hasSuffix(")") {
+      do {
+        let cron = try CronExpression(String(expression.dropFirst(5).dropLast()))
+        guard cron.next(after: Date()) != nil else {
+          throw invalid("the expression names no time in the next ten years")
+        }
+        return .cron(cron)
+      } catch let error as CronExpression.ParseError {
+        throw invalid(error.message)
+      } catch let error as StoreError {
+        throw error
+      } catch {
+        throw invalid("\(error)")
+      }
+    }
+    throw invalid("expected rate(…) or cron(…)")
+  }
+
+  /// The window that follows a rotation at `last`.
+  func window(after last: Date) -> (start: Date, end: Date)? {
+    let calendar = CronExpression.utc
+    switch interval {
+    case .days(let days):
+      guard
+        let start = calendar.date(
+          byAdding: .day, value: days, to: calendar.startOfDay(for: last))
+      else { return nil }
+      return (start, end(of: start, defaultHours: 24))
+    case .hours(let hours):
+      let start = last.addingTimeInterval(Double(hours) * 3600)
+      return (start, start.addingTimeInterval(Double(durationHours ?? 1) * 3600))
+    case .cron(let cron):
+      guard let start = cron.next(after: last) else { return nil }
+      if !cron.singleHour {
+        return (start, start.addingTimeInterval(Double(durationHours ?? 1) * 3600))
+      }
+      return (start, end(of: start, defaultHours: nil))
+    }
+  }
+
+  /// `start` plus the duration, never past the end of its UTC day.
+  private func end(of start: Date, defaultHours: Int?) -> Date {
+    let calendar = CronExpression.utc
+    let dayEnd =
+      (calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: start)) ?? start)
+      .addingTimeInterval(-1)
+    guard let hours = durationHours ?? defaultHours else { return dayEnd }
+    return min(start.addingTimeInterval(Double(hours) * 3600 - 1), dayEnd)
+  }
+}

@@ -1,0 +1,81 @@
+/// `ListSecrets` filters: `name` (prefix, case-sensitive), `description` (prefix, not
+/// case-sensitive), `tag-key` and `tag-value` (prefix, case-sensitive), `primary-region`,
+/// `owning-service` and `all` (any of the words of the value matches any attribute as a prefix,
+/// not case-sensitive). Several values of one filter: any matches; a value starting with `!`
+/// excludes what it matches. Several filters: all must match.
+enum SecretFilterRules {
+  static let keys = [
+    "description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all",
+  ]
+
+  struct Candidate {
+    var name: String
+    var description: String
+    var tags: [String: String]
+    var primaryRegion: String
+  }
+
+  struct Compiled {
+    var key: String
+    var include: [String]
+    var exclude: [String]
+
+    func matches(_ candidate: Candidate) -> Bool {
+      let included = include.isEmpty || include.contains { Self.match(key, $0, candidate) }
+      return included && !exclude.contains { Self.match(key, $0, candidate) }
+    }
+
+    static func match(_ key: String, _ value: String, _ candidate: Candidate) -> Bool {
+      switch key {
+      case "name": return candidate.name.hasPrefix(value)
+      case "description": return candidate.description.lowercased().hasPrefix(value.lowercased())
+      case "tag-key": return candidate.tags.keys.contains { $0.hasPrefix(value) }
+      case "tag-value": return candidate.tags.values.contains { $0.hasPrefix(value) }
+      case "primary-region": return candidate.primaryRegion.hasPrefix(value)
+      case "owning-service": return false
+      default:
+        let words = value.lowercased().split(separator: " ").map(String.init)
+        let fields =
+          [candidate.name, candidate.description, candidate.primaryRegion]
+          + Array(candidate.tags.keys) + Array(candidate.tags.values)
+        let parts = fields.flatMap {
+          $0.lowercased().split(whereSeparator: { " /_+=.@-".contains($0) }).map(String.init)
+            + [$0.lowercased()]
+        }
+        return words.allSatisfy { word in parts.contains { $0.hasPrefix(word) } }
+      }
+    }
+  }
+
+  static func validate(_ filters: [SecretsFilter]) throws(StoreError) -> [Compiled] {
+    guard filters.count <= 10 else {
+      throw .constraint(
+        value: "[…]", at: "filters", "Member must have length less than or equal to 10")
+    }
+    var compiled: [Compiled] = []
+    for (index, filter) in filters.enumerated() {
+      guard keys.contains(filter.key) else {
+        throw .constraint(
+          value: filter.key, at: "filters.\(index + 1).member.key",
+          "Member must satisfy enum value set: [" + keys.joined(separator: ", ") + "]")
+      }
+      let values = filter.values ?? []
+      guard !values.isEmpty, values.count <= 10 else {
+        throw .constraint(
+          value: "[\(values.joined(separator: ", "))]", at: "filters.\(index + 1).member.values",
+          values.isEmpty
+            ? "Member must have length greater than or equal to 1"
+            : "Member must have length less than or equal to 10")
+      }
+      for value in values where value.isEmpty || value.count > 512 {
+        throw .invalidParameter("Invalid filter value '\(value)': 1 to 512 characters.")
+      }
+      compiled.append(
+        Compiled(
+          key: filter.key,
+          include: values.filter { !$0.hasPrefix("!") },
+          exclude: values.filter { $0.hasPrefix("!") }.map { String($0.dropFirst()) }))
+    }
+    return compiled
+  }
+}

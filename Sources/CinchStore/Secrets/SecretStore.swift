@@ -1,0 +1,166 @@
+public import Foundation
+
+/// Secrets Manager in AWS's vocabulary: one method per operation, each taking and returning the
+/// AWS shapes (`Codable`, JSON keys exactly AWS's), like `ParameterStore`.
+///
+/// A `SecretId` is a name, a full ARN or a partial ARN (the ARN without its `-xxxxxx` suffix).
+/// Service errors are thrown as `StoreError` with AWS's code, message and HTTP status.
+public protocol SecretStore: Sendable {
+  func createSecret(_ request: CreateSecretRequest) async throws -> CreateSecretResponse
+  func getSecretValue(_ request: GetSecretValueRequest) async throws -> GetSecretValueResponse
+  func putSecretValue(_ request: PutSecretValueRequest) async throws -> PutSecretValueResponse
+  func updateSecret(_ request: UpdateSecretRequest) async throws -> UpdateSecretResponse
+  func describeSecret(_ request: DescribeSecretRequest) async throws -> DescribeSecretResponse
+  func listSecrets(_ request: ListSecretsRequest) async throws -> ListSecretsResponse
+  func listSecretVersionIds(_ request: ListSecretVersionIdsRequest) async throws
+    -> ListSecretVersionIdsResponse
+  func updateSecretVersionStage(_ request: UpdateSecretVersionStageRequest) async throws
+    -> UpdateSecretVersionStageResponse
+  func deleteSecret(_ request: DeleteSecretRequest) async throws -> DeleteSecretResponse
+  func restoreSecret(_ request: RestoreSecretRequest) async throws -> RestoreSecretResponse
+  func tagResource(_ request: TagResourceRequest) async throws -> SecretsManagerEmptyResponse
+  func untagResource(_ request: UntagResourceRequest) async throws -> SecretsManagerEmptyResponse
+  func getRandomPassword(_ request: GetRandomPasswordRequest) async throws
+    -> GetRandomPasswordResponse
+  func batchGetSecretValue(_ request: BatchGetSecretValueRequest) async throws
+    -> BatchGetSecretValueResponse
+  /// Configures rotation and, unless `RotateImmediately` is false, rotates now: the four steps
+  /// run before this returns. A failed step throws `RotationFailedException` and leaves
+  /// AWSCURRENT where it was.
+  func rotateSecret(_ request: RotateSecretRequest) async throws -> RotateSecretResponse
+  func cancelRotateSecret(_ request: CancelRotateSecretRequest) async throws
+    -> CancelRotateSecretResponse
+}
+
+/// Metadata only, never a value and never a decryption: what `cinch check` needs to confirm that
+/// a referenced secret, version id, staging label or JSON key exists.
+public protocol SecretCatalog: Sendable {
+  /// A secret's description and its versions with their stages. `secretID` is a name, full ARN
+  /// or partial ARN; throws `ResourceNotFoundException` when there is no such secret.
+  func secretVersions(_ secretID: String) async throws -> SecretVersionList
+}
+
+/// Decrypted values for the resolver: many secrets in one transaction, each answered
+/// separately, so one missing secret does not hide the others.
+public protocol SecretResolver: Sendable {
+  func resolveSecrets(_ requests: [SecretSelector]) async throws -> [SecretResolution]
+}
+
+/// Which version of which secret: AWSCURRENT unless a version id or a stage is named (both must
+/// then name the same version), as `{{resolve:secretsmanager:ID:SecretString:KEY:STAGE:ID}}`.
+public struct SecretSelector: Sendable, Hashable, Codable {
+  public var secretID: String
+  public var versionID: String?
+  public var versionStage: String?
+
+  public init(secretID: String, versionID: String? = nil, versionStage: String? = nil) {
+    self.secretID = secretID
+    self.versionID = versionID
+    self.versionStage = versionStage
+  }
+}
+
+/// One answer of `SecretResolver`.
+public enum SecretResolution: Sendable {
+  case resolved(ResolvedSecret)
+  case failed(selector: SecretSelector, error: StoreError)
+}
+
+/// Whether a version holds `SecretString` or `SecretBinary`.
+public enum SecretValueType: String, Sendable, Hashable, Codable {
+  case string = "SecretString"
+  case binary = "SecretBinary"
+}
+
+/// A decrypted secret version and the facts a lockfile pins. The value is `SecretBytes` (the
+/// UTF-8 of a `SecretString`, or the bytes of a `SecretBinary`): it prints as `<redacted>` and is
+/// wiped when released.
+public struct ResolvedSecret: Sendable {
+  public var selector: SecretSelector
+  public var name: String
+  public var arn: String
+  public var versionID: String
+  public var versionStages: [String]
+  public var createdDate: Date
+  public var valueType: SecretValueType
+  public var value: SecretBytes
+
+  public init(
+    selector: SecretSelector, name: String, arn: String, versionID: String,
+    versionStages: [String], createdDate: Date, valueType: SecretValueType, value: SecretBytes
+  ) {
+    self.selector = selector
+    self.name = name
+    self.arn = arn
+    self.versionID = versionID
+    self.versionStages = versionStages
+    self.createdDate = createdDate
+    self.valueType = valueType
+    self.value = value
+  }
+}
+
+/// A secret and its versions without values (`SecretCatalog`).
+public struct SecretVersionList: Sendable, Hashable, Codable {
+  public struct Version: Sendable, Hashable, Codable {
+    public var versionID: String
+    public var stages: [String]
+    public var createdDate: Date
+    /// Nil for the empty version a rotation creates before its `createSecret` step.
+    public var valueType: SecretValueType?
+    /// The top-level keys of a `SecretString` that is a JSON object (what
+    /// `{{resolve:secretsmanager:ID:SecretString:KEY}}` can name); nil for other values.
+    public var jsonKeys: [String]?
+
+    public init(
+      versionID: String, stages: [String], createdDate: Date, valueType: SecretValueType?,
+      jsonKeys: [String]?
+    ) {
+      self.versionID = versionID
+      self.stages = stages
+      self.createdDate = createdDate
+      self.valueType = valueType
+      self.jsonKeys = jsonKeys
+    }
+
+    /// A version without a staging label.
+    public var isDeprecated: Bool { stages.isEmpty }
+  }
+
+  public var name: String
+  public var arn: String
+  public var description: String?
+  public var kmsKeyID: String?
+  /// Set while the secret is scheduled for deletion (its values cannot be read).
+  public var deletedDate: Date?
+  /// Oldest first, deprecated versions included.
+  public var versions: [Version]
+
+  public init(
+    name: String, arn: String, description: String?, kmsKeyID: String?, deletedDate: Date?,
+    versions: [Version]
+  ) {
+    self.name = name
+    self.arn = arn
+    self.description = description
+    self.kmsKeyID = kmsKeyID
+    self.deletedDate = deletedDate
+    self.versions = versions
+  }
+
+  /// The version carrying `stage`, if any.
+  public func version(staged stage: String) -> Version? {
+    versions.first { $0.stages.contains(stage) }
+  }
+
+  public func version(id: String) -> Version? {
+    versions.first { $0.versionID == id }
+  }
+}
+
+/// The staging labels Secrets Manager gives meaning to.
+public enum SecretStage {
+  public static let current = "AWSCURRENT"
+  public static let previous = "AWSPREVIOUS"
+  public static let pending = "AWSPENDING"
+}

@@ -1,0 +1,297 @@
+public import Foundation
+import GRDB
+
+/// Rotation (`reference: aws-store-semantics §2.7`, DESIGN §10). `RotateSecret` stores the
+/// configuration and creates the pending version (empty, labelled AWSPENDING) in one
+/// transaction; the rotator then runs createSecret → setSecret → testSecret → finishSecret, each
+/// step outside any transaction (a command rotator opens the store from its own process); a
+/// last transaction checks that AWSCURRENT moved, removes AWSPENDING and records
+/// `LastRotatedDate`. A failed step is recorded (`DescribeSecret` shows it under
+/// `CinchRotation.LastFailure`), leaves AWSCURRENT where it was and the pending version in place:
+/// the next `RotateSecret` resumes that rotation with the same version id, as Secrets Manager
+/// retries it.
+extension SQLiteStore {
+  /// What the first transaction decided.
+  struct RotationPlan: Sendable {
+    var arn: String
+    var name: String
+    var token: String
+    var rotator: String
+    var passwordPolicy: PasswordPolicy?
+    var immediately: Bool
+    var resumed: Bool
+  }
+
+  public func rotateSecret(_ request: RotateSecretRequest) async throws -> RotateSecretResponse {
+    let plan = try await performSecret("RotateSecret", name: request.secretID) { db, trail in
+      try self.prepareRotation(request, db, &trail)
+    }
+    let rotator = try await rotator(named: plan.rotator)
+    let context = RotationContext(store: self, passwordPolicy: plan.passwordPolicy)
+    let steps: [RotationStep] = plan.immediately ? RotationStep.allCases : [.testSecret]
+    for step in steps {
+      let event = RotationEvent(secretID: plan.arn, clientRequestToken: plan.token, step: step)
+      do {
+        try await rotator.run(event, context: context)
+      } catch {
+        let message = Self.rotatorMessage(error)
+        let failure = try await recordRotationFailure(plan, step: step, message: message)
+        throw failure
+      }
+    }
+    let unfinished = try await performSecret("RotateSecret", name: plan.name) { db, trail in
+      try self.completeRotation(plan, db, &trail)
+    }
+    if let unfinished { throw unfinished }
+    return RotateSecretResponse(
+      arn: plan.arn, name: plan.name, versionID: plan.immediately ? plan.token : nil)
+  }
+
+  public func cancelRotateSecret(_ request: CancelRotateSecretRequest) async throws
+    -> CancelRotateSecretResponse
+  {
+    try await performSecret("CancelRotateSecret", name: request.secretID) { db, trail in
+      var entry = try self.findSecret(request.secretID, db)
+      guard !entry.isDeleted else { throw StoreError.markedForDeletion }
+      entry.attributes.rotationEnabled = false
+      entry.attributes.lastChangedDate = self.now().timeIntervalSince1970
+      try entry.save(db)
+      let stages = try SecretStages.fetch(db, entry: entry.id)
+      var pendingID: String?
+      if let pending = stages[SecretStage.pending], pending != stages[SecretStage.current] {
+        pendingID = try SecretVersionRecord.fetch(db, entry: entry.id, version: pending)?.versionID
+      }
+      trail.record(entry.name)
+      return CancelRotateSecretResponse(
+        arn: entry.arn(self.configuration), name: entry.name, versionID: pendingID)
+    }
+  }
+
+  func prepareRotation(_ request: RotateSecretRequest, _ db: Database, _ trail: inout AuditTrail)
+    throws -> RotationPlan
+  {
+    if let token = request.clientRequestToken { try SecretValueRules.checkToken(token) }
+    var entry = try findSecret(request.secretID, db)
+    guard !entry.isDeleted else { throw StoreError.markedForDeletion }
+    if let rules = request.rotationRules { _ = try RotationSchedule(rules) }
+    if let policy = request.passwordPolicy { _ = try RandomPasswordGenerator(policy) }
+    guard let lambdaARN = request.rotationLambdaARN ?? entry.attributes.rotationLambdaARN else {
+      throw StoreError.noRotationFunction
+    }
+    guard let rotator = SecretNameRules.rotatorName(fromLambdaARN: lambdaARN) else {
+      throw StoreError.constraint(
+        value: lambdaARN, at: "rotationLambdaARN",
+        "Member must satisfy regular expression pattern: "
+          + "arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?")
+    }
+    guard try rotatorExists(rotator, db) else {
+      throw StoreError.invalidRequest(
+        "There is no rotator named '\(rotator)': use the built-in 'password' rotator or register "
+          + "a command with 'cinch rotation register \(rotator) -- COMMAND'.")
+    }
+    let now = self.now()
+    let configurationChanged =
+      request.rotationLambdaARN != nil || request.rotationRules != nil
+      || request.passwordPolicy != nil || entry.attributes.rotationEnabled != true
+    entry.attributes.rotationLambdaARN = lambdaARN
+    if let rules = request.rotationRules { entry.attributes.rotationRules = rules }
+    if let policy = request.passwordPolicy { entry.attributes.passwordPolicy = policy }
+    entry.attributes.rotationEnabled = true
+    if configurationChanged { entry.attributes.rotationScheduledFrom = now.timeIntervalSince1970 }
+    entry.attributes.lastChangedDate = now.timeIntervalSince1970
+    try entry.save(db)
+
+    let immediately = request.rotateImmediately ?? true
+    let stages = try SecretStages.fetch(db, entry: entry.id)
+    var token: String
+    var resumed = false
+    if let pending = stages[SecretStage.pending], pending != stages[SecretStage.current],
+      let record = try SecretVersionRecord.fetch(db, entry: entry.id, version: pending)
+    {
+      // A rotation that did not finish: run it again with its own version id.
+      guard immediately,
+        request.clientRequestToken == nil || request.clientRequestToken == record.versionID
+      else { throw StoreError.rotationInProgress }
+      token = record.versionID
+      resumed = true
+      trail.record(entry.name, version: record.version)
+    } else {
+      token = request.clientRequestToken ?? Self.newToken()
+      if try SecretVersionRecord.fetch(db, entry: entry.id, versionID: token) != nil {
+        throw StoreError.tokenInUse(token: token, arn: entry.arn(configuration))
+      }
+      let record = try addVersion(
+        &entry, versionID: token, value: nil, stages: [SecretStage.pending], db)
+      trail.record(entry.name, version: record.version)
+    }
+    return RotationPlan(
+      arn: entry.arn(configuration), name: entry.name, token: token, rotator: rotator,
+      passwordPolicy: entry.attributes.passwordPolicy, immediately: immediately,
+      resumed: resumed)
+  }
+
+  /// The last transaction of a rotation whose steps all succeeded. Returns the error to report
+  /// when the rotator said it finished but AWSCURRENT did not move (recorded as a failure, so
+  /// returned rather than thrown: a thrown error would roll the record back).
+  func completeRotation(_ plan: RotationPlan, _ db: Database, _ trail: inout AuditTrail) throws
+    -> StoreError?
+  {
+    guard var entry = try SecretEntry.fetch(db, name: plan.name),
+      entry.arn(configuration) == plan.arn
+    else { throw StoreError.secretNotFound }
+    let stages = try SecretStages.fetch(db, entry: entry.id)
+    guard let record = try SecretVersionRecord.fetch(db, entry: entry.id, versionID: plan.token)
+    else { throw StoreError.secretValueNotFound(versionID: plan.token) }
+    let now = self.now()
+    if !plan.immediately {
+      // The configuration test: the pending version it created goes again.
+      if record.sealed == nil {
+        try db.execute(
+          sql: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
+          arguments: [entry.id, record.version])
+      } else if stages[SecretStage.pending] == record.version {
+        try SecretStages.remove(db, entry: entry.id, label: SecretStage.pending)
+      }
+      entry.attributes.rotationFailure = nil
+      try entry.save(db)
+      trail.record(entry.name)
+      return nil
+    }
+    guard stages[SecretStage.current] == record.version else {
+      let failure = RotationFailure(
+        step: RotationStep.finishSecret.rawValue, versionID: plan.token,
+        message: "the rotator reported success but AWSCURRENT is not on version \(plan.token)",
+        failedDate: now)
+      entry.attributes.rotationFailure = failure
+      try entry.save(db)
+      let error = StoreError.rotationFailed(
+        step: failure.step, rotator: plan.rotator, message: failure.message)
+      trail.record(entry.name, version: record.version, result: error.code)
+      return error
+    }
+    if stages[SecretStage.pending] == record.version {
+      try SecretStages.remove(db, entry: entry.id, label: SecretStage.pending)
+    }
+    entry.attributes.lastRotatedDate = now.timeIntervalSince1970
+    entry.attributes.rotationFailure = nil
+    entry.attributes.lastChangedDate = now.timeIntervalSince1970
+    try entry.save(db)
+    trail.record(entry.name, version: record.version)
+    return nil
+  }
+
+  /// Records a failed step (its message scrubbed of every value the rotator could have read)
+  /// and returns the error `RotateSecret` throws.
+  func recordRotationFailure(_ plan: RotationPlan, step: RotationStep, message: String)
+    async throws -> StoreError
+  {
+    let rotator = plan.rotator
+    let immediately = plan.immediately
+    return try await perform("RotateSecret", kind: .secret, name: plan.name) { db, trail in
+      guard var entry = try SecretEntry.fetch(db, name: plan.name) else {
+        return StoreError.rotationFailed(step: step.rawValue, rotator: rotator, message: "")
+      }
+      let scrubbed = try self.scrub(message, entry, db)
+      entry.attributes.rotationFailure = RotationFailure(
+        step: step.rawValue, versionID: plan.token, message: scrubbed, failedDate: self.now())
+      try entry.save(db)
+      if !immediately,
+        let record = try SecretVersionRecord.fetch(db, entry: entry.id, versionID: plan.token),
+        record.sealed == nil
+      {
+        try db.execute(
+          sql: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
+          arguments: [entry.id, record.version])
+      }
+      let error = StoreError.rotationFailed(
+        step: step.rawValue, rotator: rotator, message: scrubbed)
+      trail.record(entry.name, result: error.code)
+      return error
+    }
+  }
+
+  /// The rotator's words for a failed step.
+  static func rotatorMessage(_ error: any Error) -> String {
+    switch error {
+    case let failure as RotatorFailure: failure.message
+    case let store as StoreError: store.description
+    default: "\(error)"
+    }
+  }
+
+  /// `message` with every value of the secret's labelled versions (and each string inside a
+  /// JSON value, and the base64 of a binary one) replaced by `<redacted>`.
+  func scrub(_ message: String, _ entry: SecretEntry, _ db: Database) throws -> String {
+    let labelled = Set(try SecretStages.fetch(db, entry: entry.id).values)
+    var secrets: Set<String> = []
+    for record in try SecretVersionRecord.fetchAll(db, entry: entry.id)
+    where labelled.contains(record.version) {
+      guard let value = try? openValue(record, entry, db) else { continue }
+      switch value.type {
+      case .binary:
+        secrets.insert(value.bytes.withUnsafeBytes { Data($0) }.base64EncodedString())
+      case .string:
+        let text = value.bytes.utf8String()
+        secrets.insert(text)
+        if let json = try? JSONSerialization.jsonObject(
+          with: Data(text.utf8), options: [.fragmentsAllowed])
+        {
+          Self.collectStrings(json, into: &secrets)
+        }
+      }
+    }
+    var result = message
+    for secret in secrets.filter({ $0.count >= 4 }).sorted(by: { $0.count > $1.count }) {
+      result = result.replacingOccurrences(of: secret, with: "<redacted>")
+    }
+    return result
+  }
+
+  static func collectStrings(_ json: Any, into strings: inout Set<String>) {
+    switch json {
+    case let text as String: strings.insert(text)
+    case let number as NSNumber: strings.insert(number.stringValue)
+    case let list as [Any]: for element in list { collectStrings(element, into: &strings) }
+    case let object as [String: Any]:
+      for value in object.values { collectStrings(value, into: &strings) }
+    default: break
+    }
+  }
+}
+
+// MARK: - Schedules
+
+/// A secret whose rotation window has opened (`cinch rotate --due`).
+public struct DueRotation: Sendable, Hashable {
+  public var name: String
+  public var arn: String
+  public var rotator: String?
+  /// When the window opened.
+  public var windowStart: Date
+  /// The failure of the last attempt, when it failed.
+  public var lastFailure: RotationFailure?
+}
+
+extension SQLiteStore {
+  /// The secrets with rotation turned on whose next rotation window has opened (a failed
+  /// rotation stays due), oldest window first; with `date`, those whose window opens by then.
+  /// Metadata only.
+  public func dueRotations(by date: Date? = nil) async throws -> [DueRotation] {
+    try await performSecret("ListDueRotations", name: nil) { db, trail in
+      let now = date ?? self.now()
+      var due: [DueRotation] = []
+      for entry in try SecretEntry.fetchAll(db) where !entry.isDeleted {
+        guard let window = self.rotationWindow(entry), window.start <= now else { continue }
+        due.append(
+          DueRotation(
+            name: entry.name, arn: entry.arn(self.configuration),
+            rotator: entry.attributes.rotationLambdaARN.flatMap(
+              SecretNameRules.rotatorName(fromLambdaARN:)),
+            windowStart: window.start, lastFailure: entry.attributes.rotationFailure))
+        trail.record(entry.name)
+      }
+      if due.isEmpty { trail.record(nil) }
+      return due.sorted { ($0.windowStart, $0.name) < ($1.windowStart, $1.name) }
+    }
+  }
+}

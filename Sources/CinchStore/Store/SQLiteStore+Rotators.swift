@@ -1,0 +1,139 @@
+public import Foundation
+import GRDB
+
+/// A command rotator registered in the store.
+public struct CommandRotatorRecord: Sendable, Hashable, Codable {
+  public var name: String
+  /// The program and its arguments.
+  public var command: [String]
+  /// How long one step may run before it is killed (default 900 seconds, a Lambda's limit).
+  public var timeoutSeconds: Double?
+  public var createdDate: Date
+
+  public init(name: String, command: [String], timeoutSeconds: Double?, createdDate: Date) {
+    self.name = name
+    self.command = command
+    self.timeoutSeconds = timeoutSeconds
+    self.createdDate = createdDate
+  }
+}
+
+extension SQLiteStore {
+  /// Rotator names are Lambda function names: 1–64 letters, digits, `-` and `_`.
+  static func checkRotatorName(_ name: String) throws(StoreError) {
+    guard !name.isEmpty, name.count <= 64,
+      name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+    else {
+      throw .invalidParameter(
+        "Invalid rotator name '\(name)': 1 to 64 letters, digits, '-' and '_'.")
+    }
+  }
+
+  /// Registers (or with `replace`, re-registers) a command rotator.
+  @discardableResult
+  public func registerRotator(
+    name: String, command: [String], timeoutSeconds: Double? = nil, replace: Bool = false
+  ) async throws -> CommandRotatorRecord {
+    try await perform("RegisterRotator", kind: nil, name: name) { db, trail in
+      try Self.checkRotatorName(name)
+      guard self.rotationHost.builtIns[name] == nil else {
+        throw StoreError.invalidParameter("'\(name)' is a built-in rotator.")
+      }
+      guard let program = command.first, !program.isEmpty else {
+        throw StoreError.invalidParameter("A rotator needs a command to run.")
+      }
+      if let timeoutSeconds, !(timeoutSeconds > 0) {
+        throw StoreError.invalidParameter("The timeout must be a positive number of seconds.")
+      }
+      let exists =
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rotators WHERE name = ?", arguments: [name])
+        ?? 0 > 0
+      if exists && !replace {
+        throw StoreError.resourceExists(
+          "A rotator named '\(name)' is already registered; deregister it first, or replace it.")
+      }
+      let now = self.now()
+      let json = String(decoding: try JSONEncoder().encode(command), as: UTF8.self)
+      try db.execute(
+        sql: """
+          INSERT INTO rotators (name, command, timeout_seconds, created_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT(name) DO UPDATE SET command = excluded.command,
+            timeout_seconds = excluded.timeout_seconds, created_at = excluded.created_at
+          """,
+        arguments: [name, json, timeoutSeconds, now.timeIntervalSince1970])
+      trail.record(name)
+      return CommandRotatorRecord(
+        name: name, command: command, timeoutSeconds: timeoutSeconds, createdDate: now)
+    }
+  }
+
+  /// Every registered command rotator, by name.
+  public func commandRotators() async throws -> [CommandRotatorRecord] {
+    try await perform("ListRotators", kind: nil, name: nil) { db, _ in
+      try Self.fetchRotators(db)
+    }
+  }
+
+  public func deregisterRotator(name: String) async throws {
+    try await perform("DeregisterRotator", kind: nil, name: name) { db, trail in
+      try db.execute(sql: "DELETE FROM rotators WHERE name = ?", arguments: [name])
+      guard db.changesCount > 0 else {
+        throw StoreError(
+          code: "ResourceNotFoundException", message: "No rotator named '\(name)' is registered.")
+      }
+      trail.record(name)
+    }
+  }
+
+  static func fetchRotators(_ db: Database, name: String? = nil) throws -> [CommandRotatorRecord] {
+    var sql = "SELECT name, command, timeout_seconds, created_at FROM rotators"
+    var arguments: StatementArguments = []
+    if let name {
+      sql += " WHERE name = ?"
+      arguments = [name]
+    }
+    return try Row.fetchAll(db, sql: sql + " ORDER BY name", arguments: arguments).map { row in
+      let json: String = row["command"]
+      return CommandRotatorRecord(
+        name: row["name"],
+        command: try JSONDecoder().decode([String].self, from: Data(json.utf8)),
+        timeoutSeconds: row["timeout_seconds"],
+        createdDate: Date(timeIntervalSince1970: row["created_at"]))
+    }
+  }
+
+  func rotatorExists(_ name: String, _ db: Database) throws -> Bool {
+    if rotationHost.builtIns[name] != nil { return true }
+    return try !Self.fetchRotators(db, name: name).isEmpty
+  }
+
+  /// The rotator a rotation runs: built in, or a registered command with the environment that
+  /// lets it open this store.
+  func rotator(named name: String) async throws -> any SecretRotator {
+    if let builtIn = rotationHost.builtIns[name] { return builtIn }
+    let records = try await readSnapshot { db in try Self.fetchRotators(db, name: name) }
+    guard let record = records.first else {
+      throw StoreError.invalidRequest("There is no rotator named '\(name)'.")
+    }
+    return CommandRotator(
+      name: record.name, command: record.command,
+      timeoutSeconds: record.timeoutSeconds ?? CommandRotator.defaultTimeoutSeconds,
+      environment: rotatorEnvironment())
+  }
+
+  /// The environment of a command rotator: inherited (unless the host says otherwise), then
+  /// where the store is, its region and account, and what the host adds.
+  func rotatorEnvironment() -> [String: String] {
+    var environment =
+      rotationHost.inheritsEnvironment ? ProcessInfo.processInfo.environment : [:]
+    let absolute =
+      path.hasPrefix("/")
+      ? path : FileManager.default.currentDirectoryPath + "/" + path
+    environment["CINCH_STORE"] = (absolute as NSString).standardizingPath
+    environment["AWS_REGION"] = configuration.region
+    environment["AWS_DEFAULT_REGION"] = configuration.region
+    environment["CINCH_ACCOUNT_ID"] = configuration.accountID
+    for (key, value) in rotationHost.environment { environment[key] = value }
+    return environment
+  }
+}

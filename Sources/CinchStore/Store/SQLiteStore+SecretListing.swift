@@ -1,0 +1,233 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+  func description(_ entry: SecretEntry, _ db: Database) throws -> DescribeSecretResponse {
+    let attributes = entry.attributes
+    let tags = try EntryTags.fetch(db, entry: entry.id)
+    let cinch = CinchRotationState(
+      rotator: attributes.rotationLambdaARN.flatMap(SecretNameRules.rotatorName(fromLambdaARN:)),
+      passwordPolicy: attributes.passwordPolicy, lastFailure: attributes.rotationFailure)
+    return DescribeSecretResponse(
+      arn: entry.arn(configuration), name: entry.name, description: attributes.description,
+      kmsKeyID: attributes.kmsKeyRef, rotationEnabled: attributes.rotationEnabled,
+      rotationLambdaARN: attributes.rotationLambdaARN, rotationRules: attributes.rotationRules,
+      lastRotatedDate: attributes.lastRotatedDate.map(Date.init(timeIntervalSince1970:)),
+      lastChangedDate: Date(timeIntervalSince1970: attributes.lastChangedDate),
+      lastAccessedDate: attributes.lastAccessedDate.map(Date.init(timeIntervalSince1970:)),
+      deletedDate: attributes.deletedDate.map(Date.init(timeIntervalSince1970:)),
+      nextRotationDate: rotationWindow(entry)?.end,
+      tags: tags.isEmpty
+        ? nil : tags.sorted { $0.key < $1.key }.map { Tag(key: $0.key, value: $0.value) },
+      versionIDsToStages: try stagesMap(entry, db), createdDate: entry.createdAt,
+      cinchRotation: cinch.rotator == nil && cinch.lastFailure == nil ? nil : cinch)
+  }
+
+  /// Labelled versions in creation order, or nil when there are none.
+  func stagesMap(_ entry: SecretEntry, _ db: Database) throws -> VersionStagesMap? {
+    let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+    guard !labels.isEmpty else { return nil }
+    let records = try SecretVersionRecord.fetchAll(db, entry: entry.id)
+    return VersionStagesMap(
+      records.compactMap { record in
+        labels[record.version].map { (record.versionID, $0) }
+      })
+  }
+
+  /// The next rotation window of a secret with rotation turned on: after its last rotation, or
+  /// after rotation was configured when it never rotated.
+  func rotationWindow(_ entry: SecretEntry) -> (start: Date, end: Date)? {
+    let attributes = entry.attributes
+    guard attributes.rotationEnabled == true, let rules = attributes.rotationRules,
+      let schedule = try? RotationSchedule(rules)
+    else { return nil }
+    let base = max(
+      attributes.lastRotatedDate ?? 0, attributes.rotationScheduledFrom ?? 0,
+      entry.createdAt.timeIntervalSince1970)
+    return schedule.window(after: Date(timeIntervalSince1970: base))
+  }
+
+  func listEntry(_ entry: SecretEntry, _ db: Database) throws -> SecretListEntry {
+    let description = try self.description(entry, db)
+    return SecretListEntry(
+      arn: description.arn, name: description.name, description: description.description,
+      kmsKeyID: description.kmsKeyID, rotationEnabled: description.rotationEnabled,
+      rotationLambdaARN: description.rotationLambdaARN, rotationRules: description.rotationRules,
+      lastRotatedDate: description.lastRotatedDate, lastChangedDate: description.lastChangedDate,
+      lastAccessedDate: description.lastAccessedDate, deletedDate: description.deletedDate,
+      nextRotationDate: description.nextRotationDate, tags: description.tags,
+      secretVersionsToStages: description.versionIDsToStages,
+      createdDate: description.createdDate)
+  }
+
+  /// The secrets `filters` select, in `ListSecrets` order.
+  func filteredSecrets(
+    _ filters: [SecretsFilter], includeDeleted: Bool, sortBy: String?, sortOrder: String?,
+    _ db: Database
+  ) throws -> [SecretEntry] {
+    let compiled = try SecretFilterRules.validate(filters)
+    let sortKey = sortBy ?? "created-date"
+    guard ["created-date", "last-accessed-date", "last-changed-date", "name"].contains(sortKey)
+    else {
+      throw StoreError.constraint(
+        value: sortKey, at: "sortBy",
+        "Member must satisfy enum value set: [created-date, last-accessed-date, "
+          + "last-changed-date, name]")
+    }
+    let order = sortOrder ?? "asc"
+    guard ["asc", "desc"].contains(order) else {
+      throw StoreError.constraint(
+        value: order, at: "sortOrder", "Member must satisfy enum value set: [asc, desc]")
+    }
+    var selected: [SecretEntry] = []
+    for entry in try SecretEntry.fetchAll(db) where includeDeleted || !entry.isDeleted {
+      if !compiled.isEmpty {
+        let tags = try EntryTags.fetch(db, entry: entry.id)
+        let candidate = SecretFilterRules.Candidate(
+          name: entry.name, description: entry.attributes.description ?? "", tags: tags,
+          primaryRegion: configuration.region)
+        guard compiled.allSatisfy({ $0.matches(candidate) }) else { continue }
+      }
+      selected.append(entry)
+    }
+    func key(_ entry: SecretEntry) -> (Double, String) {
+      switch sortKey {
+      case "name": (0, entry.name)
+      case "last-accessed-date": (entry.attributes.lastAccessedDate ?? 0, entry.name)
+      case "last-changed-date": (entry.attributes.lastChangedDate, entry.name)
+      default: (entry.createdAt.timeIntervalSince1970, String(format: "%020lld", entry.id))
+      }
+    }
+    selected.sort { key($0) < key($1) }
+    if order == "desc" { selected.reverse() }
+    return selected
+  }
+
+  func list(_ request: ListSecretsRequest, _ db: Database, _ trail: inout AuditTrail) throws
+    -> ListSecretsResponse
+  {
+    let maxResults = try SecretValueRules.checkMaxResults(request.maxResults, maximum: 100)
+    let entries = try filteredSecrets(
+      request.filters ?? [], includeDeleted: request.includePlannedDeletion ?? false,
+      sortBy: request.sortBy, sortOrder: request.sortOrder, db)
+    let start = try SecretPageToken.read(request.nextToken, scope: "list-secrets")
+    let page = entries.dropFirst(start).prefix(maxResults)
+    var list: [SecretListEntry] = []
+    for entry in page {
+      list.append(try listEntry(entry, db))
+      trail.record(entry.name)
+    }
+    if page.isEmpty { trail.record(nil) }
+    let next = start + page.count
+    return ListSecretsResponse(
+      secretList: list,
+      nextToken: next < entries.count ? SecretPageToken.make("list-secrets", next) : nil)
+  }
+
+  func versionList(
+    _ request: ListSecretVersionIdsRequest, _ db: Database, _ trail: inout AuditTrail
+  ) throws -> ListSecretVersionIdsResponse {
+    let maxResults = try SecretValueRules.checkMaxResults(request.maxResults, maximum: 100)
+    let entry = try findSecret(request.secretID, db)
+    let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+    let records = try SecretVersionRecord.fetchAll(db, entry: entry.id).reversed().filter {
+      request.includeDeprecated == true || labels[$0.version] != nil
+    }
+    let scope = "versions:\(entry.name):\(entry.attributes.arnSuffix)"
+    let start = try SecretPageToken.read(request.nextToken, scope: scope)
+    let page = records.dropFirst(start).prefix(maxResults)
+    trail.record(entry.name)
+    let versions = page.map { record in
+      SecretVersionsListEntry(
+        versionID: record.versionID, versionStages: labels[record.version],
+        lastAccessedDate: record.attributes.lastAccessedDate.map(Date.init(timeIntervalSince1970:)),
+        createdDate: record.createdAt,
+        kmsKeyIDs: record.sealed == nil ? nil : [record.keyRef ?? "DefaultEncryptionKey"])
+    }
+    let next = start + page.count
+    return ListSecretVersionIdsResponse(
+      versions: versions,
+      nextToken: next < records.count ? SecretPageToken.make(scope, next) : nil,
+      arn: entry.arn(configuration), name: entry.name)
+  }
+
+  func batch(_ request: BatchGetSecretValueRequest, _ db: Database, _ trail: inout AuditTrail)
+    throws -> BatchGetSecretValueResponse
+  {
+    let ids = request.secretIDList
+    let filters = request.filters
+    guard (ids == nil) != (filters == nil) else {
+      throw StoreError.invalidParameter(
+        "Either 'SecretIdList' or 'Filters' must be provided, but not both.")
+    }
+    var values: [SecretValueEntry] = []
+    var errors: [SecretsManagerAPIError] = []
+    func answer(_ entry: SecretEntry, id: String) throws {
+      do {
+        guard !entry.isDeleted else { throw StoreError.markedForDeletion }
+        var touched = entry
+        let (record, value, stages) = try read(entry, versionID: nil, stage: nil, db)
+        try touch(&touched, record, db)
+        values.append(
+          SecretValueEntry(
+            arn: entry.arn(configuration), name: entry.name, versionID: record.versionID,
+            secretBinary: value.type == .binary ? value.bytes.withUnsafeBytes { Data($0) } : nil,
+            secretString: value.type == .string ? value.bytes.utf8String() : nil,
+            versionStages: stages, createdDate: record.createdAt))
+        trail.record(entry.name, version: record.version)
+      } catch let error as StoreError where error.httpStatus == 400 {
+        errors.append(
+          SecretsManagerAPIError(secretID: id, errorCode: error.code, message: error.message))
+        trail.record(entry.name, result: error.code)
+      }
+    }
+    if let ids {
+      guard !ids.isEmpty, ids.count <= 20 else {
+        throw StoreError.constraint(
+          value: "[\(ids.joined(separator: ", "))]", at: "secretIdList",
+          ids.isEmpty
+            ? "Member must have length greater than or equal to 1"
+            : "Member must have length less than or equal to 20")
+      }
+      if request.maxResults != nil {
+        throw StoreError.invalidParameter("MaxResults can be used only with Filters.")
+      }
+      for id in ids {
+        do {
+          try answer(try findSecret(id, db), id: id)
+        } catch let error as StoreError where error.httpStatus == 400 {
+          errors.append(
+            SecretsManagerAPIError(secretID: id, errorCode: error.code, message: error.message))
+          trail.record(id, result: error.code)
+        }
+      }
+      return BatchGetSecretValueResponse(secretValues: values, errors: errors)
+    }
+    let maxResults = try SecretValueRules.checkMaxResults(request.maxResults, maximum: 20)
+    let entries = try filteredSecrets(
+      filters ?? [], includeDeleted: false, sortBy: nil, sortOrder: nil, db)
+    let start = try SecretPageToken.read(request.nextToken, scope: "batch")
+    let page = entries.dropFirst(start).prefix(maxResults)
+    for entry in page { try answer(entry, id: entry.arn(configuration)) }
+    if page.isEmpty { trail.record(nil) }
+    let next = start + page.count
+    return BatchGetSecretValueResponse(
+      secretValues: values,
+      nextToken: next < entries.count ? SecretPageToken.make("batch", next) : nil, errors: errors)
+  }
+}
+
+/// Opaque page tokens for Secrets Manager listings: the position to continue from.
+enum SecretPageToken {
+  static func make(_ scope: String, _ position: Int) -> String {
+    PageToken.make(scope, String(position))
+  }
+
+  static func read(_ token: String?, scope: String) throws(StoreError) -> Int {
+    guard let token else { return 0 }
+    guard let position = PageToken.read(token, scope: scope), let text = position,
+      let value = Int(text), value >= 0
+    else { throw .secretsInvalidNextToken }
+    return value
+  }
+}

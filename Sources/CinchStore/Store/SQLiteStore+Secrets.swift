@@ -1,0 +1,682 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: SecretStore {
+  public func createSecret(_ request: CreateSecretRequest) async throws -> CreateSecretResponse {
+    try await performSecret("CreateSecret", name: request.name) { db, trail in
+      try self.create(request, db, &trail)
+    }
+  }
+
+  public func getSecretValue(_ request: GetSecretValueRequest) async throws
+    -> GetSecretValueResponse
+  {
+    try await performSecret("GetSecretValue", name: request.secretID) { db, trail in
+      var entry = try self.findSecret(request.secretID, db)
+      guard !entry.isDeleted else { throw StoreError.markedForDeletion }
+      let (record, value, stages) = try self.read(
+        entry, versionID: request.versionID, stage: request.versionStage, db)
+      try self.touch(&entry, record, db)
+      trail.record(entry.name, version: record.version)
+      return GetSecretValueResponse(
+        arn: entry.arn(self.configuration), name: entry.name, versionID: record.versionID,
+        secretBinary: value.type == .binary ? value.bytes.withUnsafeBytes { Data($0) } : nil,
+        secretString: value.type == .string ? value.bytes.utf8String() : nil,
+        versionStages: stages, createdDate: record.createdAt)
+    }
+  }
+
+  public func putSecretValue(_ request: PutSecretValueRequest) async throws
+    -> PutSecretValueResponse
+  {
+    try await performSecret("PutSecretValue", name: request.secretID) { db, trail in
+      try self.put(request, db, &trail)
+    }
+  }
+
+  public func updateSecret(_ request: UpdateSecretRequest) async throws -> UpdateSecretResponse {
+    try await performSecret("UpdateSecret", name: request.secretID) { db, trail in
+      try self.update(request, db, &trail)
+    }
+  }
+
+  public func describeSecret(_ request: DescribeSecretRequest) async throws
+    -> DescribeSecretResponse
+  {
+    try await performSecret("DescribeSecret", name: request.secretID) { db, trail in
+      let entry = try self.findSecret(request.secretID, db)
+      trail.record(entry.name)
+      return try self.description(entry, db)
+    }
+  }
+
+  public func listSecrets(_ request: ListSecretsRequest) async throws -> ListSecretsResponse {
+    try await performSecret("ListSecrets", name: nil) { db, trail in
+      try self.list(request, db, &trail)
+    }
+  }
+
+  public func listSecretVersionIds(_ request: ListSecretVersionIdsRequest) async throws
+    -> ListSecretVersionIdsResponse
+  {
+    try await performSecret("ListSecretVersionIds", name: request.secretID) { db, trail in
+      try self.versionList(request, db, &trail)
+    }
+  }
+
+  public func updateSecretVersionStage(_ request: UpdateSecretVersionStageRequest) async throws
+    -> UpdateSecretVersionStageResponse
+  {
+    try await performSecret("UpdateSecretVersionStage", name: request.secretID) { db, trail in
+      try self.stage(request, db, &trail)
+    }
+  }
+
+  public func deleteSecret(_ request: DeleteSecretRequest) async throws -> DeleteSecretResponse {
+    try await performSecret("DeleteSecret", name: request.secretID) { db, trail in
+      try self.delete(request, db, &trail)
+    }
+  }
+
+  public func restoreSecret(_ request: RestoreSecretRequest) async throws -> RestoreSecretResponse {
+    try await performSecret("RestoreSecret", name: request.secretID) { db, trail in
+      var entry = try self.findSecret(request.secretID, db)
+      entry.attributes.deletedDate = nil
+      entry.attributes.deletionDate = nil
+      entry.attributes.lastChangedDate = self.now().timeIntervalSince1970
+      try entry.save(db)
+      trail.record(entry.name)
+      return RestoreSecretResponse(arn: entry.arn(self.configuration), name: entry.name)
+    }
+  }
+
+  public func tagResource(_ request: TagResourceRequest) async throws
+    -> SecretsManagerEmptyResponse
+  {
+    try await performSecret("TagResource", name: request.secretID) { db, trail in
+      try SecretValueRules.checkTags(request.tags)
+      var entry = try self.findSecret(request.secretID, db)
+      guard !entry.isDeleted else { throw StoreError.markedForDeletion }
+      var tags = try EntryTags.fetch(db, entry: entry.id)
+      for tag in request.tags { tags[tag.key] = tag.value }
+      guard tags.count <= SecretValueRules.maximumTags else {
+        throw StoreError.limitExceeded("A secret can have at most 50 tags.")
+      }
+      try EntryTags.set(db, entry: entry.id, request.tags)
+      entry.attributes.lastChangedDate = self.now().timeIntervalSince1970
+      try entry.save(db)
+      trail.record(entry.name)
+      return SecretsManagerEmptyResponse()
+    }
+  }
+
+  public func untagResource(_ request: UntagResourceRequest) async throws
+    -> SecretsManagerEmptyResponse
+  {
+    try await performSecret("UntagResource", name: request.secretID) { db, trail in
+      var entry = try self.findSecret(request.secretID, db)
+      guard !entry.isDeleted else { throw StoreError.markedForDeletion }
+      for key in request.tagKeys {
+        try db.execute(
+          sql: "DELETE FROM entry_tags WHERE entry_id = ? AND tag_key = ?",
+          arguments: [entry.id, key])
+      }
+      entry.attributes.lastChangedDate = self.now().timeIntervalSince1970
+      try entry.save(db)
+      trail.record(entry.name)
+      return SecretsManagerEmptyResponse()
+    }
+  }
+
+  public func getRandomPassword(_ request: GetRandomPasswordRequest) async throws
+    -> GetRandomPasswordResponse
+  {
+    // Touches no entry; recorded all the same, so the audit log shows every call.
+    try await performSecret("GetRandomPassword", name: nil) { _, _ in
+      GetRandomPasswordResponse(randomPassword: try RandomPasswordGenerator(request).generate())
+    }
+  }
+
+  public func batchGetSecretValue(_ request: BatchGetSecretValueRequest) async throws
+    -> BatchGetSecretValueResponse
+  {
+    try await performSecret("BatchGetSecretValue", name: request.secretIDList?.first) {
+      db, trail in
+      try self.batch(request, db, &trail)
+    }
+  }
+}
+
+// MARK: - Shared steps
+
+extension SQLiteStore {
+  static let defaultSecretKeyAlias = "alias/aws/secretsmanager"
+  static let deprecatedVersionLimit = 100
+  static let deprecatedVersionMinimumAge: TimeInterval = 24 * 3600
+
+  /// `perform` for Secrets Manager operations: entries of kind `secretsmanager-secret`, and
+  /// secrets whose recovery window has ended are removed first.
+  func performSecret<T: Sendable>(
+    _ operation: String, name: String?,
+    _ body: @escaping @Sendable (Database, inout AuditTrail) throws -> T
+  ) async throws -> T {
+    try await perform(operation, kind: .secret, name: name) { db, trail in
+      try self.purgeExpiredSecrets(db, &trail)
+      return try body(db, &trail)
+    }
+  }
+
+  /// Deletes the secrets whose recovery window has ended, each with an audit row.
+  func purgeExpiredSecrets(_ db: Database, _ trail: inout AuditTrail) throws {
+    let rows = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT id, name, last_version FROM entries
+        WHERE kind = ? AND json_extract(attributes, '$.deletionDate') <= ?
+        """,
+      arguments: [EntryKind.secret.rawValue, now().timeIntervalSince1970])
+    guard !rows.isEmpty else { return }
+    var purged = AuditTrail(operation: "PurgeSecret", kind: .secret)
+    for row in rows {
+      try db.execute(sql: "DELETE FROM entries WHERE id = ?", arguments: [row["id"] as Int64])
+      purged.record(row["name"], version: row["last_version"])
+    }
+    trail.events += purged.events
+  }
+
+  /// The secret a `SecretId` names: an exact full ARN first, then a name, then a partial ARN.
+  func findSecret(_ id: String, _ db: Database) throws -> SecretEntry {
+    try SecretNameRules.validateID(id)
+    switch SecretNameRules.reference(id, configuration) {
+    case .foreign:
+      break
+    case .name(let name):
+      if let entry = try SecretEntry.fetch(db, name: name) { return entry }
+    case .arn(let rest):
+      let characters = Array(rest)
+      let suffixLength = SecretNameRules.suffixLength
+      if characters.count > suffixLength + 1,
+        characters[characters.count - suffixLength - 1] == "-"
+      {
+        let name = String(characters[..<(characters.count - suffixLength - 1)])
+        let suffix = String(characters[(characters.count - suffixLength)...])
+        if let entry = try SecretEntry.fetch(db, name: name), entry.attributes.arnSuffix == suffix {
+          return entry
+        }
+      }
+      if let entry = try SecretEntry.fetch(db, name: rest) { return entry }
+    }
+    throw StoreError.secretNotFound
+  }
+
+  /// The key that wraps new versions' data keys, with KMS's complaint as Secrets Manager
+  /// reports it.
+  func secretKey(_ keyRef: String?, _ db: Database) throws -> KMSKeyRecord {
+    let key: KMSKeyRecord
+    do {
+      key = try KMSKeyRecord.resolve(keyRef ?? Self.defaultSecretKeyAlias, db, configuration)
+    } catch let error as StoreError {
+      throw StoreError(
+        code: "EncryptionFailure",
+        message: "\(error.message) (Service: AWSKMS; Status Code: 400; Error Code: \(error.code))")
+    }
+    guard key.keyState == KMSKeyRecord.enabledState else {
+      throw StoreError(
+        code: "EncryptionFailure",
+        message: "\(key.arn(configuration)) is disabled. (Service: AWSKMS; Status Code: 400; "
+          + "Error Code: DisabledException)")
+    }
+    return key
+  }
+
+  /// Adds a version holding `value` (or, with nil, the empty version a rotation starts from),
+  /// seals it and attaches `stages`, moving them from other versions.
+  @discardableResult
+  func addVersion(
+    _ entry: inout SecretEntry, versionID: String, value: SecretValue?, stages: [String],
+    _ db: Database
+  ) throws -> SecretVersionRecord {
+    let now = self.now()
+    let version = entry.lastVersion + 1
+    var sealed: Data?
+    var attributes = SecretVersionAttributes()
+    if let value {
+      let key = try secretKey(entry.attributes.kmsKeyRef, db)
+      let context = SecretVersionRecord.context(
+        storeID: storeID, entry: entry, version: version, versionID: versionID, type: value.type)
+      sealed = Data(try seal(value.bytes, under: key, context: context))
+      attributes.jsonKeys = SecretValueRules.jsonKeys(value)
+    }
+    let attributesJSON = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+    try db.execute(
+      sql: """
+        INSERT INTO entry_versions (entry_id, version, version_id, created_at, created_by,
+          key_ref, sealed, type, attributes)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        entry.id, version, versionID, now.timeIntervalSince1970, configuration.caller,
+        value == nil ? nil : entry.attributes.kmsKeyRef, sealed, value?.type.rawValue,
+        attributesJSON,
+      ])
+    entry.lastVersion = version
+    entry.attributes.lastChangedDate = now.timeIntervalSince1970
+    try moveStages(stages, to: version, entry, db)
+    try entry.save(db)
+    guard let record = try SecretVersionRecord.fetch(db, entry: entry.id, version: version) else {
+      throw StoreError.internalError("version \(versionID) of '\(entry.name)' was not written")
+    }
+    return record
+  }
+
+  /// Seals raw bytes under a fresh data key wrapped by `key`.
+  func seal(_ bytes: SecretBytes, under key: KMSKeyRecord, context: SealingContext) throws
+    -> [UInt8]
+  {
+    let material = try material(of: key)
+    return try bytes.withUnsafeBytes {
+      try Envelope.seal($0, keyID: key.keyIDBytes, keyMaterial: material, context: context)
+    }
+  }
+
+  /// Attaches each label to `version`, taking it from the version that had it; when AWSCURRENT
+  /// moves, AWSPREVIOUS goes to the version it left.
+  func moveStages(_ labels: [String], to version: Int, _ entry: SecretEntry, _ db: Database) throws
+  {
+    var stages = try SecretStages.fetch(db, entry: entry.id)
+    for label in labels where stages[label] != version {
+      let from = stages[label]
+      stages[label] = version
+      try SecretStages.set(db, entry: entry.id, label: label, version: version)
+      if label == SecretStage.current, let from, !labels.contains(SecretStage.previous) {
+        stages[SecretStage.previous] = from
+        try SecretStages.set(db, entry: entry.id, label: SecretStage.previous, version: from)
+      }
+    }
+    guard stages.count <= SecretValueRules.maximumStagesPerSecret else {
+      throw StoreError.limitExceeded(
+        "A secret can have at most 20 staging labels; '\(entry.name)' would have \(stages.count).")
+    }
+    try removeOldDeprecatedVersions(entry, db)
+  }
+
+  /// Keeps at most 100 deprecated versions (those without a staging label): the oldest are
+  /// removed, but never one created in the last 24 hours; a write that would leave more than
+  /// 100 young deprecated versions fails (`reference: aws-store-semantics §2.4`).
+  func removeOldDeprecatedVersions(_ entry: SecretEntry, _ db: Database) throws {
+    let labelled = Set(try SecretStages.fetch(db, entry: entry.id).values)
+    let rows = try Row.fetchAll(
+      db, sql: "SELECT version, created_at FROM entry_versions WHERE entry_id = ? ORDER BY version",
+      arguments: [entry.id])
+    let deprecated = rows.filter { !labelled.contains($0["version"] as Int) }
+    var excess = deprecated.count - Self.deprecatedVersionLimit
+    guard excess > 0 else { return }
+    let cutoff = now().timeIntervalSince1970 - Self.deprecatedVersionMinimumAge
+    for row in deprecated where excess > 0 && (row["created_at"] as Double) <= cutoff {
+      try db.execute(
+        sql: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
+        arguments: [entry.id, row["version"] as Int])
+      excess -= 1
+    }
+    if excess > 0 {
+      throw StoreError.limitExceeded(
+        "You can't create a new version of the secret \(entry.name): it already has "
+          + "\(Self.deprecatedVersionLimit) versions without a staging label, and versions "
+          + "created in the last 24 hours can't be removed.")
+    }
+  }
+
+  /// Opens a version's value; the empty version a rotation started has none.
+  func openValue(_ record: SecretVersionRecord, _ entry: SecretEntry, _ db: Database) throws
+    -> SecretValue?
+  {
+    guard let sealed = record.sealed, let type = record.valueType else { return nil }
+    let context = SecretVersionRecord.context(
+      storeID: storeID, entry: entry, version: record.version, versionID: record.versionID,
+      type: type)
+    return SecretValue(
+      type: type, bytes: try open(sealed, context: context, displayName: entry.name, db))
+  }
+
+  /// The version `GetSecretValue` names (AWSCURRENT by default), its value and its labels.
+  func read(_ entry: SecretEntry, versionID: String?, stage: String?, _ db: Database) throws
+    -> (SecretVersionRecord, SecretValue, [String])
+  {
+    if let versionID { try SecretValueRules.checkToken(versionID, field: "versionId") }
+    if let stage { try SecretValueRules.checkStage(stage) }
+    let stages = try SecretStages.fetch(db, entry: entry.id)
+    let record: SecretVersionRecord
+    if let versionID {
+      guard let found = try SecretVersionRecord.fetch(db, entry: entry.id, versionID: versionID)
+      else { throw StoreError.secretValueNotFound(versionID: versionID) }
+      if let stage, stages[stage] != found.version { throw StoreError.stageAndVersionMismatch }
+      record = found
+    } else {
+      let wanted = stage ?? SecretStage.current
+      guard let version = stages[wanted],
+        let found = try SecretVersionRecord.fetch(db, entry: entry.id, version: version)
+      else { throw StoreError.secretValueNotFound(stage: wanted) }
+      record = found
+    }
+    guard let value = try openValue(record, entry, db) else {
+      throw versionID.map { StoreError.secretValueNotFound(versionID: $0) }
+        ?? StoreError.secretValueNotFound(stage: stage ?? SecretStage.current)
+    }
+    return (record, value, SecretStages.byVersion(stages)[record.version] ?? [])
+  }
+
+  /// Records a read: `LastAccessedDate` of the secret and the version, to the day (UTC).
+  func touch(_ entry: inout SecretEntry, _ record: SecretVersionRecord, _ db: Database) throws {
+    let day = CronExpression.utc.startOfDay(for: now()).timeIntervalSince1970
+    if entry.attributes.lastAccessedDate != day {
+      entry.attributes.lastAccessedDate = day
+      try entry.save(db)
+    }
+    if record.attributes.lastAccessedDate != day {
+      var updated = record
+      updated.attributes.lastAccessedDate = day
+      try updated.saveAttributes(db, entry: entry.id)
+    }
+  }
+
+  static func newToken() -> String { UUID().uuidString.lowercased() }
+}
+
+// MARK: - Operations
+
+extension SQLiteStore {
+  func create(_ request: CreateSecretRequest, _ db: Database, _ trail: inout AuditTrail) throws
+    -> CreateSecretResponse
+  {
+    try SecretNameRules.validate(request.name)
+    if let token = request.clientRequestToken { try SecretValueRules.checkToken(token) }
+    if let description = request.description {
+      try SecretValueRules.checkDescription(description)
+    }
+    if let keyID = request.kmsKeyID { try SecretValueRules.checkKeyID(keyID) }
+    if let tags = request.tags { try SecretValueRules.checkTags(tags) }
+    if (request.tags?.count ?? 0) > SecretValueRules.maximumTags {
+      throw StoreError.limitExceeded("A secret can have at most 50 tags.")
+    }
+    if !(request.addReplicaRegions ?? []).isEmpty {
+      throw StoreError.invalidRequest("Replication is not available in the cinch store.")
+    }
+    let value = try SecretValueRules.value(
+      string: request.secretString, binary: request.secretBinary)
+
+    if let existing = try SecretEntry.fetch(db, name: request.name) {
+      if existing.isDeleted { throw StoreError.nameScheduledForDeletion }
+      // A replay of the same request (same token, same value) succeeds without a change.
+      if let token = request.clientRequestToken, let value,
+        let record = try SecretVersionRecord.fetch(db, entry: existing.id, versionID: token),
+        let stored = try openValue(record, existing, db), stored.sameValue(as: value)
+      {
+        trail.record(existing.name, version: record.version)
+        return CreateSecretResponse(
+          arn: existing.arn(configuration), name: existing.name, versionID: token)
+      }
+      throw StoreError.secretExists(name: request.name)
+    }
+    if let keyID = request.kmsKeyID { _ = try secretKey(keyID, db) }
+
+    let now = self.now()
+    let attributes = SecretAttributes(
+      arnSuffix: try SecretNameRules.randomSuffix(), description: request.description,
+      kmsKeyRef: request.kmsKeyID, lastChangedDate: now.timeIntervalSince1970)
+    try db.execute(
+      sql: """
+        INSERT INTO entries (kind, lookup_name, name, created_at, attributes)
+        VALUES (?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        EntryKind.secret.rawValue, request.name, request.name, now.timeIntervalSince1970,
+        try SecretEntry.encode(attributes),
+      ])
+    guard var entry = try SecretEntry.fetch(db, name: request.name) else {
+      throw StoreError.internalError("the secret '\(request.name)' was not written")
+    }
+    if let tags = request.tags { try EntryTags.set(db, entry: entry.id, tags) }
+    var versionID: String?
+    if let value {
+      let token = request.clientRequestToken ?? Self.newToken()
+      let record = try addVersion(
+        &entry, versionID: token, value: value, stages: [SecretStage.current], db)
+      versionID = token
+      trail.record(entry.name, version: record.version)
+    } else {
+      trail.record(entry.name)
+    }
+    return CreateSecretResponse(
+      arn: entry.arn(configuration), name: entry.name, versionID: versionID)
+  }
+
+  func put(_ request: PutSecretValueRequest, _ db: Database, _ trail: inout AuditTrail) throws
+    -> PutSecretValueResponse
+  {
+    if let token = request.clientRequestToken { try SecretValueRules.checkToken(token) }
+    if let stages = request.versionStages { try SecretValueRules.checkStages(stages) }
+    var entry = try findSecret(request.secretID, db)
+    guard !entry.isDeleted else { throw StoreError.markedForDeletion }
+    guard
+      let value = try SecretValueRules.value(
+        string: request.secretString, binary: request.secretBinary)
+    else { throw StoreError.noValue }
+    let token = request.clientRequestToken ?? Self.newToken()
+    var stages = request.versionStages ?? [SecretStage.current]
+    if try SecretStages.fetch(db, entry: entry.id)[SecretStage.current] == nil,
+      !stages.contains(SecretStage.current)
+    {
+      // The first value of a secret becomes AWSCURRENT.
+      stages.append(SecretStage.current)
+    }
+
+    if let existing = try SecretVersionRecord.fetch(db, entry: entry.id, versionID: token) {
+      if let stored = try openValue(existing, entry, db) {
+        guard stored.sameValue(as: value) else {
+          throw StoreError.tokenInUse(token: token, arn: entry.arn(configuration))
+        }
+        trail.record(entry.name, version: existing.version)
+        let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+        return PutSecretValueResponse(
+          arn: entry.arn(configuration), name: entry.name, versionID: token,
+          versionStages: labels[existing.version] ?? [])
+      }
+      // The empty version a rotation created: filled once, under its own version number.
+      let key = try secretKey(entry.attributes.kmsKeyRef, db)
+      let context = SecretVersionRecord.context(
+        storeID: storeID, entry: entry, version: existing.version, versionID: token,
+        type: value.type)
+      let sealed = try seal(value.bytes, under: key, context: context)
+      var attributes = existing.attributes
+      attributes.jsonKeys = SecretValueRules.jsonKeys(value)
+      try db.execute(
+        sql: """
+          UPDATE entry_versions SET sealed = ?, type = ?, key_ref = ?, created_by = ?,
+            attributes = ?
+          WHERE entry_id = ? AND version = ?
+          """,
+        arguments: [
+          Data(sealed), value.type.rawValue, entry.attributes.kmsKeyRef, configuration.caller,
+          String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self), entry.id,
+          existing.version,
+        ])
+      try moveStages(stages, to: existing.version, entry, db)
+      entry.attributes.lastChangedDate = now().timeIntervalSince1970
+      try entry.save(db)
+      trail.record(entry.name, version: existing.version)
+      let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+      return PutSecretValueResponse(
+        arn: entry.arn(configuration), name: entry.name, versionID: token,
+        versionStages: labels[existing.version] ?? [])
+    }
+
+    let record = try addVersion(&entry, versionID: token, value: value, stages: stages, db)
+    trail.record(entry.name, version: record.version)
+    let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+    return PutSecretValueResponse(
+      arn: entry.arn(configuration), name: entry.name, versionID: token,
+      versionStages: labels[record.version] ?? [])
+  }
+
+  func update(_ request: UpdateSecretRequest, _ db: Database, _ trail: inout AuditTrail) throws
+    -> UpdateSecretResponse
+  {
+    if let token = request.clientRequestToken { try SecretValueRules.checkToken(token) }
+    if let description = request.description {
+      try SecretValueRules.checkDescription(description)
+    }
+    if let keyID = request.kmsKeyID { try SecretValueRules.checkKeyID(keyID) }
+    var entry = try findSecret(request.secretID, db)
+    guard !entry.isDeleted else { throw StoreError.markedForDeletion }
+    let value = try SecretValueRules.value(
+      string: request.secretString, binary: request.secretBinary)
+    if let description = request.description { entry.attributes.description = description }
+    if let keyID = request.kmsKeyID, keyID != entry.attributes.kmsKeyRef {
+      _ = try secretKey(keyID, db)
+      entry.attributes.kmsKeyRef = keyID
+      try resealLabelledVersions(entry, db)
+    }
+    entry.attributes.lastChangedDate = now().timeIntervalSince1970
+    try entry.save(db)
+    guard let value else {
+      trail.record(entry.name)
+      return UpdateSecretResponse(arn: entry.arn(configuration), name: entry.name)
+    }
+    let token = request.clientRequestToken ?? Self.newToken()
+    if try SecretVersionRecord.fetch(db, entry: entry.id, versionID: token) != nil {
+      throw StoreError.tokenInUse(token: token, arn: entry.arn(configuration))
+    }
+    let record = try addVersion(
+      &entry, versionID: token, value: value, stages: [SecretStage.current], db)
+    trail.record(entry.name, version: record.version)
+    return UpdateSecretResponse(
+      arn: entry.arn(configuration), name: entry.name, versionID: token)
+  }
+
+  /// After a `KmsKeyId` change: the labelled versions are sealed again under the new key, as
+  /// Secrets Manager re-encrypts AWSCURRENT, AWSPENDING and AWSPREVIOUS.
+  func resealLabelledVersions(_ entry: SecretEntry, _ db: Database) throws {
+    let key = try secretKey(entry.attributes.kmsKeyRef, db)
+    let labelled = Set(try SecretStages.fetch(db, entry: entry.id).values)
+    for record in try SecretVersionRecord.fetchAll(db, entry: entry.id)
+    where labelled.contains(record.version) {
+      guard let value = try openValue(record, entry, db) else { continue }
+      let context = SecretVersionRecord.context(
+        storeID: storeID, entry: entry, version: record.version, versionID: record.versionID,
+        type: value.type)
+      try db.execute(
+        sql: "UPDATE entry_versions SET sealed = ?, key_ref = ? WHERE entry_id = ? AND version = ?",
+        arguments: [
+          Data(try seal(value.bytes, under: key, context: context)), entry.attributes.kmsKeyRef,
+          entry.id, record.version,
+        ])
+    }
+  }
+
+  func stage(
+    _ request: UpdateSecretVersionStageRequest, _ db: Database, _ trail: inout AuditTrail
+  ) throws -> UpdateSecretVersionStageResponse {
+    try SecretValueRules.checkStage(request.versionStage)
+    if let id = request.removeFromVersionID {
+      try SecretValueRules.checkToken(id, field: "removeFromVersionId")
+    }
+    if let id = request.moveToVersionID {
+      try SecretValueRules.checkToken(id, field: "moveToVersionId")
+    }
+    var entry = try findSecret(request.secretID, db)
+    guard !entry.isDeleted else { throw StoreError.markedForDeletion }
+    let label = request.versionStage
+    let stages = try SecretStages.fetch(db, entry: entry.id)
+    var target: SecretVersionRecord?
+    if let id = request.moveToVersionID {
+      guard let found = try SecretVersionRecord.fetch(db, entry: entry.id, versionID: id) else {
+        throw StoreError.secretValueNotFound(versionID: id)
+      }
+      target = found
+    }
+    var removedFrom: SecretVersionRecord?
+    if let id = request.removeFromVersionID {
+      guard let found = try SecretVersionRecord.fetch(db, entry: entry.id, versionID: id) else {
+        throw StoreError.secretValueNotFound(versionID: id)
+      }
+      removedFrom = found
+    }
+    if let holder = stages[label], holder != target?.version {
+      guard let holderRecord = try SecretVersionRecord.fetch(db, entry: entry.id, version: holder)
+      else { throw StoreError.internalError("label '\(label)' is on a missing version") }
+      guard let removedFrom else {
+        throw StoreError.removeFromVersionRequired(stage: label, versionID: holderRecord.versionID)
+      }
+      guard removedFrom.version == holder else {
+        throw StoreError.invalidParameter(
+          "The parameter RemoveFromVersionId doesn't match. Staging label \(label) is currently "
+            + "attached to version \(holderRecord.versionID), not to version "
+            + "\(removedFrom.versionID).")
+      }
+    } else if stages[label] == nil, let removedFrom {
+      throw StoreError.invalidParameter(
+        "Staging label \(label) is not attached to version \(removedFrom.versionID).")
+    }
+    if label == SecretStage.current {
+      guard let target else {
+        throw StoreError.invalidParameter(
+          "You can't remove the staging label AWSCURRENT: move it to another version with "
+            + "MoveToVersionId.")
+      }
+      guard target.sealed != nil else {
+        throw StoreError.invalidParameter(
+          "You can't move the staging label AWSCURRENT to version \(target.versionID): that "
+            + "version has no secret value yet.")
+      }
+    }
+    if let target {
+      try moveStages([label], to: target.version, entry, db)
+      trail.record(entry.name, version: target.version)
+    } else if stages[label] != nil {
+      try SecretStages.remove(db, entry: entry.id, label: label)
+      try removeOldDeprecatedVersions(entry, db)
+      trail.record(entry.name, version: stages[label])
+    } else {
+      trail.record(entry.name)
+    }
+    entry.attributes.lastChangedDate = now().timeIntervalSince1970
+    try entry.save(db)
+    return UpdateSecretVersionStageResponse(arn: entry.arn(configuration), name: entry.name)
+  }
+
+  func delete(_ request: DeleteSecretRequest, _ db: Database, _ trail: inout AuditTrail) throws
+    -> DeleteSecretResponse
+  {
+    let force = request.forceDeleteWithoutRecovery ?? false
+    if force && request.recoveryWindowInDays != nil { throw StoreError.recoveryWindowWithForce }
+    let window = request.recoveryWindowInDays ?? 30
+    if !force && !(7...30).contains(window) { throw StoreError.recoveryWindowRange }
+    let now = self.now()
+    let entry: SecretEntry
+    do {
+      entry = try findSecret(request.secretID, db)
+    } catch let error as StoreError where force && error == .secretNotFound {
+      // Forcing the deletion of a secret that is not there is not an error.
+      trail.record(request.secretID, result: "ok")
+      let arn =
+        request.secretID.hasPrefix("arn:")
+        ? request.secretID : SecretNameRules.arnPrefix(configuration) + request.secretID
+      return DeleteSecretResponse(arn: arn, name: request.secretID, deletionDate: now)
+    }
+    let arn = entry.arn(configuration)
+    if force {
+      try db.execute(sql: "DELETE FROM entries WHERE id = ?", arguments: [entry.id])
+      trail.record(entry.name, version: entry.lastVersion)
+      return DeleteSecretResponse(arn: arn, name: entry.name, deletionDate: now)
+    }
+    guard !entry.isDeleted else { throw StoreError.markedForDeletion }
+    var updated = entry
+    let deletion = now.addingTimeInterval(Double(window) * 86_400)
+    updated.attributes.deletedDate = now.timeIntervalSince1970
+    updated.attributes.deletionDate = deletion.timeIntervalSince1970
+    updated.attributes.lastChangedDate = now.timeIntervalSince1970
+    try updated.save(db)
+    trail.record(entry.name)
+    return DeleteSecretResponse(arn: arn, name: entry.name, deletionDate: deletion)
+  }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import GRDB
+
+/// A secret's metadata, kept as JSON in `entries.attributes`. Dates are seconds since 1970.
+struct SecretAttributes: Codable, Sendable {
+  var arnSuffix: String
+  var description: String?
+  /// The `KmsKeyId` as given; nil for the AWS-managed `alias/aws/secretsmanager`.
+  var kmsKeyRef: String?
+  var lastChangedDate: Double
+  var lastAccessedDate: Double?
+  /// When `DeleteSecret` scheduled the deletion.
+  var deletedDate: Double?
+  /// When the recovery window ends and the secret is removed for good.
+  var deletionDate: Double?
+  var rotationEnabled: Bool?
+  var rotationLambdaARN: String?
+  var rotationRules: RotationRules?
+  var lastRotatedDate: Double?
+  var passwordPolicy: PasswordPolicy?
+  var rotationFailure: RotationFailure?
+  /// When the rotation configuration last changed: a secret that never rotated counts its first
+  /// window from here.
+  var rotationScheduledFrom: Double?
+}
+
+/// Per-version facts beside the sealed value, as JSON in `entry_versions.attributes`.
+struct SecretVersionAttributes: Codable, Sendable {
+  var lastAccessedDate: Double?
+  /// The top-level keys of a JSON-object `SecretString` (for metadata-only checks).
+  var jsonKeys: [String]?
+}
+
+/// A secret's row in `entries`.
+struct SecretEntry: Sendable {
+  var id: Int64
+  var name: String
+  var createdAt: Date
+  var lastVersion: Int
+  var attributes: SecretAttributes
+
+  init(row: Row) throws {
+    id = row["id"]
+    name = row["name"]
+    createdAt = Date(timeIntervalSince1970: row["created_at"])
+    lastVersion = row["last_version"]
+    let json: String = row["attributes"]
+    attributes = try JSONDecoder().decode(SecretAttributes.self, from: Data(json.utf8))
+  }
+
+  static let columns = "id, name, created_at, last_version, attributes"
+
+  static func fetch(_ db: Database, name: String) throws -> SecretEntry? {
+    try Row.fetchOne(
+      db, sql: "SELECT \(columns) FROM entries WHERE kind = ? AND lookup_name = ?",
+      arguments: [EntryKind.secret.rawValue, name]
+    ).map(SecretEntry.init(row:))
+  }
+
+  static func fetchAll(_ db: Database) throws -> [SecretEntry] {
+    try Row.fetchAll(
+      db, sql: "SELECT \(columns) FROM entries WHERE kind = ? ORDER BY created_at, id",
+      arguments: [EntryKind.secret.rawValue]
+    ).map(SecretEntry.init(row:))
+  }
+
+  func arn(_ configuration: StoreConfiguration) -> String {
+    SecretNameRules.arn(name: name, suffix: attributes.arnSuffix, configuration)
+  }
+
+  var isDeleted: Bool { attributes.deletedDate != nil }
+
+  func save(_ db: Database) throws {
+    let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+    try db.execute(
+      sql: "UPDATE entries SET attributes = ?, last_version = ? WHERE id = ?",
+      arguments: [json, lastVersion, id])
+  }
+
+  static func encode(_ attributes: SecretAttributes) throws -> String {
+    String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+  }
+}
+
+/// One version of a secret, its value still sealed (nil for the empty version a rotation
+/// creates before `createSecret` fills it).
+struct SecretVersionRecord: Sendable {
+  var version: Int
+  var versionID: String
+  var createdAt: Date
+  var createdBy: String?
+  var keyRef: String?
+  var sealed: [UInt8]?
+  var valueType: SecretValueType?
+  var attributes: SecretVersionAttributes
+
+  static let columns =
+    "version, version_id, created_at, created_by, key_ref, sealed, type, attributes"
+
+  init(row: Row) throws {
+    version = row["version"]
+    versionID = row["version_id"]
+    createdAt = Date(timeIntervalSince1970: row["created_at"])
+    createdBy = row["created_by"]
+    keyRef = row["key_ref"]
+    sealed = (row["sealed"] as Data?).map(Array.init)
+    valueType = (row["type"] as String?).flatMap(SecretValueType.init(rawValue:))
+    let json: String = row["attributes"]
+    attributes = try JSONDecoder().decode(SecretVersionAttributes.self, from: Data(json.utf8))
+  }
+
+  static func fetchAll(_ db: Database, entry: Int64) throws -> [SecretVersionRecord] {
+    try Row.fetchAll(
+      db,
+      sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? ORDER BY version",
+      arguments: [entry]
+    ).map(SecretVersionRecord.init(row:))
+  }
+
+  static func fetch(_ db: Database, entry: Int64, versionID: String) throws -> SecretVersionRecord?
+  {
+    try Row.fetchOne(
+      db,
+      sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version_id = ?",
+      arguments: [entry, versionID]
+    ).map(SecretVersionRecord.init(row:))
+  }
+
+  static func fetch(_ db: Database, entry: Int64, version: Int) throws -> SecretVersionRecord? {
+    try Row.fetchOne(
+      db,
+      sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version = ?",
+      arguments: [entry, version]
+    ).map(SecretVersionRecord.init(row:))
+  }
+
+  /// The associated data of this version's sealed value: the store, the kind, the secret's name
+  /// and internal version number, and (as the kind's detail) the value type, the `VersionId` and
+  /// the ARN suffix, so a value moved to another version id, another incarnation of the name or
+  /// from string to binary fails to open.
+  static func context(
+    storeID: [UInt8], entry: SecretEntry, version: Int, versionID: String, type: SecretValueType
+  ) -> SealingContext {
+    SealingContext(
+      storeID: storeID, kind: .secret, name: entry.name, version: version,
+      detail: "\(type.rawValue)|\(versionID)|\(entry.attributes.arnSuffix)")
+  }
+
+  func saveAttributes(_ db: Database, entry: Int64) throws {
+    let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+    try db.execute(
+      sql: "UPDATE entry_versions SET attributes = ? WHERE entry_id = ? AND version = ?",
+      arguments: [json, entry, version])
+  }
+}
+
+/// Staging labels of a secret: label → internal version number.
+enum SecretStages {
+  static func fetch(_ db: Database, entry: Int64) throws -> [String: Int] {
+    var labels: [String: Int] = [:]
+    for row in try Row.fetchAll(
+      db, sql: "SELECT label, version FROM entry_labels WHERE entry_id = ?", arguments: [entry])
+    {
+      labels[row["label"]] = row["version"]
+    }
+    return labels
+  }
+
+  static func set(_ db: Database, entry: Int64, label: String, version: Int) throws {
+    try db.execute(
+      sql: "INSERT INTO entry_labels (entry_id, label, version) VALUES (?, ?, ?) "
+        + "ON CONFLICT(entry_id, label) DO UPDATE SET version = excluded.version",
+      arguments: [entry, label, version])
+  }
+
+  static func remove(_ db: Database, entry: Int64, label: String) throws {
+    try db.execute(
+      sql: "DELETE FROM entry_labels WHERE entry_id = ? AND label = ?", arguments: [entry, label])
+  }
+
+  /// version → labels, each list sorted.
+  static func byVersion(_ labels: [String: Int]) -> [Int: [String]] {
+    var result: [Int: [String]] = [:]
+    for (label, version) in labels { result[version, default: []].append(label) }
+    return result.mapValues { $0.sorted() }
+  }
+}

@@ -1,0 +1,336 @@
+import CinchJSON
+import Foundation
+import Testing
+
+@testable import CinchStore
+
+/// A rotator that does what the built-in one does, except at one step, where it fails with a
+/// message that quotes the pending value (which the store must scrub).
+struct FailingRotator: SecretRotator {
+  var failAt: RotationStep
+
+  func run(_ event: RotationEvent, context: RotationContext) async throws {
+    if event.step == failAt {
+      let pending = try? await context.store.getSecretValue(
+        GetSecretValueRequest(secretID: event.secretID, versionID: event.clientRequestToken))
+      throw RotatorFailure(
+        "cannot \(event.step.rawValue): the database said no to \(pending?.secretString ?? "nothing")"
+      )
+    }
+    try await PasswordRotator().run(event, context: context)
+  }
+}
+
+/// A rotator whose finishSecret reports success without moving AWSCURRENT.
+struct ForgetfulRotator: SecretRotator {
+  func run(_ event: RotationEvent, context: RotationContext) async throws {
+    if event.step == .finishSecret { return }
+    try await PasswordRotator().run(event, context: context)
+  }
+}
+
+func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:function:\(name)" }
+
+@Suite struct RotationTests {
+  static let original = #"{"username":"dbadmin","password":"MySecurePassword123!","port":5432}"#
+
+  func fixture(failingAt step: RotationStep? = nil) async throws -> (StoreFixture, SQLiteStore) {
+    let fixture = try await StoreFixture.make()
+    var host = RotationHost.standard
+    if let step { host.builtIns["flaky"] = FailingRotator(failAt: step) }
+    let store = fixture.store.withRotationHost(host)
+    try await store.create("prod/MyApp/DBSecret", Self.original, token: tokenA)
+    return (fixture, store)
+  }
+
+  func object(_ text: String?) throws -> JSONObject {
+    let text = try #require(text)
+    return try #require(try JSONValueParser.parse(text).objectValue)
+  }
+
+  @Test func thePasswordRotatorRunsTheFourStepsWithAWSLabelMoves() async throws {
+    let (fixture, store) = try await fixture()
+    let rotated = try await store.rotateSecret(
+      RotateSecretRequest(
+        secretID: "prod/MyApp/DBSecret", clientRequestToken: tokenB,
+        rotationLambdaARN: lambda("password"),
+        rotationRules: RotationRules(automaticallyAfterDays: 30),
+        passwordPolicy: PasswordPolicy(passwordLength: 24, excludePunctuation: true)))
+    #expect(rotated.versionID == tokenB)
+    // The new version is AWSCURRENT, the old one AWSPREVIOUS, AWSPENDING is gone.
+    #expect(
+      try await store.stages("prod/MyApp/DBSecret") == [
+        tokenA: ["AWSPREVIOUS"], tokenB: ["AWSCURRENT"],
+      ])
+    let current = try object(try await store.value("prod/MyApp/DBSecret"))
+    let password = try #require(current["password"]?.stringValue)
+    #expect(password.count == 24)
+    #expect(password != "MySecurePassword123!")
+    #expect(password.allSatisfy { $0.isLetter || $0.isNumber })
+    // Other keys are kept, in their order.
+    #expect(current.keys == ["username", "password", "port"])
+    #expect(current["username"] == .string("dbadmin"))
+    #expect(current["port"] == .integer(5432))
+    #expect(try await store.value("prod/MyApp/DBSecret", stage: "AWSPREVIOUS") == Self.original)
+
+    let described = try await store.describeSecret(
+      DescribeSecretRequest(secretID: "prod/MyApp/DBSecret"))
+    #expect(described.rotationEnabled == true)
+    #expect(described.rotationLambdaARN == lambda("password"))
+    #expect(described.rotationRules == RotationRules(automaticallyAfterDays: 30))
+    let last = try #require(described.lastRotatedDate)
+    let next = try #require(described.nextRotationDate)
+    #expect(
+      next.timeIntervalSince(last) > 29 * 86_400 && next.timeIntervalSince(last) < 31 * 86_400)
+    #expect(described.cinchRotation?.rotator == "password")
+    #expect(described.cinchRotation?.passwordPolicy?.passwordLength == 24)
+    #expect(described.cinchRotation?.lastFailure == nil)
+
+    // A second rotation (configuration kept) moves the labels again.
+    let again = try await store.rotateSecret(RotateSecretRequest(secretID: "prod/MyApp/DBSecret"))
+    let third = try #require(again.versionID)
+    #expect(
+      try await store.stages("prod/MyApp/DBSecret") == [
+        tokenB: ["AWSPREVIOUS"], third: ["AWSCURRENT"],
+      ])
+    let records = try await store.auditRecords(name: "prod/MyApp/DBSecret", limit: nil)
+    #expect(records.filter { $0.operation == "RotateSecret" }.count >= 4)
+    _ = fixture
+  }
+
+  @Test(arguments: RotationStep.allCases)
+  func aFailedStepLeavesCurrentAloneAndARetryFinishes(step: RotationStep) async throws {
+    let (fixture, store) = try await fixture(failingAt: step)
+    let id = "prod/MyApp/DBSecret"
+    var failure: StoreError?
+    do {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: id, clientRequestToken: tokenB, rotationLambdaARN: lambda("flaky"),
+          rotationRules: RotationRules(automaticallyAfterDays: 7)))
+    } catch let error as StoreError {
+      failure = error
+    }
+    let error = try #require(failure)
+    #expect(error.code == "RotationFailedException")
+    #expect(
+      error.message.hasPrefix(
+        "rotation step '\(step.rawValue)' of rotator 'flaky' failed: cannot \(step.rawValue)"))
+    // The pending value never shows: not in the error, not in the record.
+    #expect(!error.message.contains("MySecurePassword123!"))
+    #expect(!error.message.contains("dbadmin\",\"password"))
+
+    // AWSCURRENT is unchanged and readable.
+    #expect(try await store.value(id) == Self.original)
+    let stages = try await store.stages(id)
+    #expect(stages[tokenA] == ["AWSCURRENT"])
+    #expect(stages[tokenB] == ["AWSPENDING"])
+
+    let described = try await store.describeSecret(DescribeSecretRequest(secretID: id))
+    let recorded = try #require(described.cinchRotation?.lastFailure)
+    #expect(recorded.step == step.rawValue)
+    #expect(recorded.versionID == tokenB)
+    #expect(error.message.hasSuffix(recorded.message))
+    #expect(described.lastRotatedDate == nil)
+    #expect(described.rotationEnabled == true)
+    if step != .createSecret {
+      let pending = try #require(try await store.value(id, versionID: tokenB))
+      let pendingPassword = try #require(try object(pending)["password"]?.stringValue)
+      #expect(recorded.message.contains("<redacted>"))
+      #expect(!recorded.message.contains(pendingPassword))
+    }
+
+    // A new token while the rotation is unfinished is refused; without one it resumes.
+    await expectStoreError(
+      "InvalidRequestException",
+      message: "A previous rotation isn't complete. That rotation will be reattempted."
+    ) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(secretID: id, clientRequestToken: tokenC))
+    }
+    let pendingBefore = try? await store.value(id, versionID: tokenB)
+    let retried = try await store.rotateSecret(
+      RotateSecretRequest(secretID: id, rotationLambdaARN: lambda("password")))
+    #expect(retried.versionID == tokenB)
+    #expect(try await store.stages(id) == [tokenA: ["AWSPREVIOUS"], tokenB: ["AWSCURRENT"]])
+    if let pendingBefore {
+      // The value made before the failure is the one that became current.
+      #expect(try await store.value(id) == pendingBefore)
+    }
+    #expect(
+      try await store.describeSecret(DescribeSecretRequest(secretID: id)).cinchRotation?.lastFailure
+        == nil)
+    _ = fixture
+  }
+
+  @Test func aFinishThatDoesNotMoveCurrentIsAFailure() async throws {
+    let fixture = try await StoreFixture.make()
+    var host = RotationHost.standard
+    host.builtIns["forgetful"] = ForgetfulRotator()
+    let store = fixture.store.withRotationHost(host)
+    try await store.create("f", "v1", token: tokenA)
+    await expectStoreError(
+      "RotationFailedException",
+      message: "rotation step 'finishSecret' of rotator 'forgetful' failed: the rotator reported "
+        + "success but AWSCURRENT is not on version \(tokenB)"
+    ) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "f", clientRequestToken: tokenB, rotationLambdaARN: lambda("forgetful")))
+    }
+    #expect(try await store.value("f") == "v1")
+    let failure = try await store.describeSecret(DescribeSecretRequest(secretID: "f"))
+      .cinchRotation?.lastFailure
+    #expect(failure?.step == "finishSecret")
+    #expect(failure?.versionID == tokenB)
+  }
+
+  @Test func cancellingReportsTheUnfinishedVersion() async throws {
+    let (fixture, store) = try await fixture(failingAt: .setSecret)
+    let id = "prod/MyApp/DBSecret"
+    await expectStoreError("RotationFailedException") {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: id, clientRequestToken: tokenB, rotationLambdaARN: lambda("flaky")))
+    }
+    let cancelled = try await store.cancelRotateSecret(CancelRotateSecretRequest(secretID: id))
+    #expect(cancelled.versionID == tokenB)
+    #expect(
+      try await store.describeSecret(DescribeSecretRequest(secretID: id)).rotationEnabled == false)
+    // Removing AWSPENDING from it lets a new rotation start afresh.
+    _ = try await store.updateSecretVersionStage(
+      UpdateSecretVersionStageRequest(
+        secretID: id, versionStage: "AWSPENDING", removeFromVersionID: tokenB))
+    let fresh = try await store.rotateSecret(
+      RotateSecretRequest(
+        secretID: id, clientRequestToken: tokenC, rotationLambdaARN: lambda("password")))
+    #expect(fresh.versionID == tokenC)
+    #expect(try await store.stages(id) == [tokenA: ["AWSPREVIOUS"], tokenC: ["AWSCURRENT"]])
+    _ = fixture
+  }
+
+  @Test func rotateImmediatelyFalseTestsAndRemovesThePendingVersion() async throws {
+    let (fixture, store) = try await fixture()
+    let id = "prod/MyApp/DBSecret"
+    let response = try await store.rotateSecret(
+      RotateSecretRequest(
+        secretID: id, rotationLambdaARN: lambda("password"),
+        rotationRules: RotationRules(scheduleExpression: "rate(10 days)"), rotateImmediately: false)
+    )
+    #expect(response.versionID == nil)
+    #expect(try await store.stages(id) == [tokenA: ["AWSCURRENT"]])
+    let versions = try await store.secretVersions(id).versions
+    #expect(versions.map(\.versionID) == [tokenA])
+    let described = try await store.describeSecret(DescribeSecretRequest(secretID: id))
+    #expect(described.rotationEnabled == true)
+    #expect(described.lastRotatedDate == nil)
+    #expect(described.nextRotationDate != nil)
+    _ = fixture
+  }
+
+  @Test func rotationNeedsARotatorAndChecksItsRules() async throws {
+    let (fixture, store) = try await fixture()
+    let id = "prod/MyApp/DBSecret"
+    await expectStoreError(
+      "InvalidRequestException",
+      message: "No Lambda rotation function ARN is associated with this secret."
+    ) { _ = try await store.rotateSecret(RotateSecretRequest(secretID: id)) }
+    await expectStoreError("InvalidRequestException") {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(secretID: id, rotationLambdaARN: lambda("nobody")))
+    }
+    await expectStoreError("InvalidParameterException") {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: id, rotationLambdaARN: lambda("password"),
+          rotationRules: RotationRules(
+            automaticallyAfterDays: 3, scheduleExpression: "rate(3 days)")))
+    }
+    await expectStoreError("ValidationException") {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: id, rotationLambdaARN: lambda("password"),
+          rotationRules: RotationRules(automaticallyAfterDays: 1001)))
+    }
+    await expectStoreError("InvalidParameterException") {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: id, rotationLambdaARN: lambda("password"),
+          rotationRules: RotationRules(scheduleExpression: "rate(2 hours)")))
+    }
+    await expectStoreError("InvalidParameterException") {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: id, rotationLambdaARN: lambda("password"),
+          rotationRules: RotationRules(scheduleExpression: "cron(0 8 1 * * *)")))
+    }
+    // Nothing was changed by the refused requests.
+    #expect(
+      try await store.describeSecret(DescribeSecretRequest(secretID: id)).rotationEnabled == nil)
+    #expect(try await store.stages(id) == [tokenA: ["AWSCURRENT"]])
+    _ = fixture
+  }
+
+  @Test func dueRotationsFollowTheSchedule() async throws {
+    let (fixture, store) = try await fixture()
+    let id = "prod/MyApp/DBSecret"
+    _ = try await store.rotateSecret(
+      RotateSecretRequest(
+        secretID: id, rotationLambdaARN: lambda("password"),
+        rotationRules: RotationRules(automaticallyAfterDays: 2)))
+    #expect(try await store.dueRotations().isEmpty)
+    #expect(try await store.withClock(offset: 86_400).dueRotations().isEmpty)
+    let later = store.withClock(offset: 2 * 86_400)
+    let due = try await later.dueRotations()
+    #expect(due.map(\.name) == [id])
+    #expect(due.first?.rotator == "password")
+    _ = try await later.rotateSecret(RotateSecretRequest(secretID: id))
+    #expect(try await later.dueRotations().isEmpty)
+    _ = fixture
+  }
+
+  @Test func aCommandRotatorGetsTheEventAndItsFailureIsScrubbed() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("cmd", #"{"password":"hunter2-canary-value"}"#, token: tokenA)
+    let script = fixture.directory.file("rotator.sh")
+    let log = fixture.directory.file("events.log")
+    try Data(
+      """
+      #!/bin/sh
+      cat >> "\(log)"
+      echo >> "\(log)"
+      echo "store=$CINCH_STORE step=$CINCH_ROTATION_STEP" >> "\(log)"
+      echo "login failed for password hunter2-canary-value" >&2
+      exit 3
+      """.utf8
+    ).write(to: URL(fileURLWithPath: script))
+    chmod(script, 0o755)
+    try await store.registerRotator(name: "pg", command: [script])
+    let error = await #expect(throws: StoreError.self) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "cmd", clientRequestToken: tokenB, rotationLambdaARN: lambda("pg")))
+    }
+    #expect(
+      error?.message
+        == "rotation step 'createSecret' of rotator 'pg' failed: login failed for password <redacted>"
+    )
+    let events = try String(contentsOfFile: log, encoding: .utf8)
+    let arn = try await store.describeSecret(DescribeSecretRequest(secretID: "cmd")).arn
+    #expect(
+      events.hasPrefix(
+        #"{"ClientRequestToken":"\#(tokenB)","SecretId":"\#(arn)","Step":"createSecret"}"#))
+    #expect(events.contains("store=\(fixture.storePath) step=createSecret"))
+    #expect(try await store.value("cmd") == #"{"password":"hunter2-canary-value"}"#)
+    #expect(try await store.commandRotators().map(\.name) == ["pg"])
+    await expectStoreError("InvalidParameterException") {
+      try await store.registerRotator(name: "password", command: ["/bin/true"])
+    }
+    await expectStoreError("ResourceExistsException") {
+      try await store.registerRotator(name: "pg", command: ["/bin/true"])
+    }
+    try await store.deregisterRotator(name: "pg")
+    #expect(try await store.commandRotators().isEmpty)
+  }
+}

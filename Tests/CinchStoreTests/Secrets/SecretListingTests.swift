@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+
+@testable import CinchStore
+
+@Suite struct SecretListingTests {
+  func store() async throws -> (StoreFixture, SQLiteStore) {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    for (name, description, team) in [
+      ("prod/app/db", "Database of the App", "core"), ("prod/app/api", "API key", "edge"),
+      ("dev/app/db", "database for dev", "core"),
+    ] {
+      _ = try await store.createSecret(
+        CreateSecretRequest(
+          name: name, description: description, secretString: "value-of-\(name)",
+          tags: [Tag(key: "team", value: team)]))
+    }
+    return (fixture, store)
+  }
+
+  func names(
+    _ store: SQLiteStore, _ filters: [SecretsFilter], sortBy: String? = nil, order: String? = nil
+  )
+    async throws -> [String]
+  {
+    try await store.listSecrets(
+      ListSecretsRequest(filters: filters, sortOrder: order, sortBy: sortBy)
+    ).secretList.map(\.name)
+  }
+
+  @Test func filtersSelectAsListSecretsDoes() async throws {
+    let (fixture, store) = try await store()
+    #expect(try await names(store, []) == ["prod/app/db", "prod/app/api", "dev/app/db"])
+    #expect(
+      try await names(store, [], order: "desc") == ["dev/app/db", "prod/app/api", "prod/app/db"])
+    #expect(
+      try await names(store, [], sortBy: "name") == ["dev/app/db", "prod/app/api", "prod/app/db"])
+    #expect(
+      try await names(store, [SecretsFilter(key: "name", values: ["prod/"])]) == [
+        "prod/app/db", "prod/app/api",
+      ])
+    // Name is case-sensitive; description is not.
+    #expect(try await names(store, [SecretsFilter(key: "name", values: ["PROD/"])]).isEmpty)
+    #expect(
+      try await names(store, [SecretsFilter(key: "description", values: ["DATABASE"])]) == [
+        "prod/app/db", "dev/app/db",
+      ])
+    #expect(
+      try await names(store, [SecretsFilter(key: "name", values: ["!prod/"])]) == ["dev/app/db"])
+    #expect(
+      try await names(
+        store,
+        [
+          SecretsFilter(key: "tag-key", values: ["team"]),
+          SecretsFilter(key: "tag-value", values: ["core"]),
+        ])
+        == ["prod/app/db", "dev/app/db"])
+    #expect(
+      try await names(store, [SecretsFilter(key: "all", values: ["api"])]) == ["prod/app/api"])
+    await expectStoreError("ValidationException") {
+      _ = try await names(store, [SecretsFilter(key: "owner", values: ["x"])])
+    }
+    let first = try await store.listSecrets(ListSecretsRequest(maxResults: 2))
+    #expect(first.secretList.count == 2)
+    let rest = try await store.listSecrets(ListSecretsRequest(nextToken: first.nextToken))
+    #expect(rest.secretList.map(\.name) == ["dev/app/db"])
+    #expect(rest.nextToken == nil)
+    // Entries carry metadata, never a value.
+    let encoded = String(decoding: try JSONEncoder().encode(first), as: UTF8.self)
+    #expect(!encoded.contains("value-of"))
+    #expect(encoded.contains("SecretVersionsToStages"))
+    _ = fixture
+  }
+
+  @Test func batchGetAnswersEachSecretAndListsFailures() async throws {
+    let (fixture, store) = try await store()
+    _ = try await store.deleteSecret(DeleteSecretRequest(secretID: "dev/app/db"))
+    let batch = try await store.batchGetSecretValue(
+      BatchGetSecretValueRequest(secretIDList: ["prod/app/db", "missing", "dev/app/db"]))
+    #expect(batch.secretValues.map(\.secretString) == ["value-of-prod/app/db"])
+    #expect(batch.errors.map(\.secretID) == ["missing", "dev/app/db"])
+    #expect(
+      batch.errors.map(\.errorCode) == ["ResourceNotFoundException", "InvalidRequestException"])
+    let filtered = try await store.batchGetSecretValue(
+      BatchGetSecretValueRequest(
+        filters: [SecretsFilter(key: "name", values: ["prod/"])], maxResults: 1))
+    #expect(filtered.secretValues.map(\.name) == ["prod/app/db"])
+    let next = try await store.batchGetSecretValue(
+      BatchGetSecretValueRequest(
+        filters: [SecretsFilter(key: "name", values: ["prod/"])], nextToken: filtered.nextToken))
+    #expect(next.secretValues.map(\.name) == ["prod/app/api"])
+    await expectStoreError(
+      "InvalidParameterException",
+      message: "Either 'SecretIdList' or 'Filters' must be provided, but not both."
+    ) {
+      _ = try await store.batchGetSecretValue(
+        BatchGetSecretValueRequest(
+          secretIDList: ["a"], filters: [SecretsFilter(key: "name", values: ["a"])]))
+    }
+    await expectStoreError("ValidationException") {
+      _ = try await store.batchGetSecretValue(
+        BatchGetSecretValueRequest(secretIDList: (0...20).map { "s\($0)" }))
+    }
+    _ = fixture
+  }
+}
+
+@Suite struct RotationScheduleTests {
+  static func date(_ text: String) throws -> Date {
+    try Date(text, strategy: .iso8601)
+  }
+
+  @Test(arguments: [
+    ("cron(0 16 1,15 * ? *)", "2026-03-01T16:00:00Z", "2026-03-15T16:00:00Z"),
+    ("cron(0 8 L * ? *)", "2026-02-01T00:00:00Z", "2026-02-28T08:00:00Z"),
+    ("cron(30 9 ? * MON-FRI *)", "2026-03-06T10:00:00Z", "2026-03-09T09:30:00Z"),
+    ("cron(0 0 ? * 6#3 *)", "2026-03-01T00:00:00Z", "2026-03-20T00:00:00Z"),
+    ("cron(0 0 ? * 2L *)", "2026-03-01T00:00:00Z", "2026-03-30T00:00:00Z"),
+    ("cron(0 12 15W * ? *)", "2026-08-01T00:00:00Z", "2026-08-14T12:00:00Z"),
+    ("cron(0 12 LW * ? *)", "2026-05-01T00:00:00Z", "2026-05-29T12:00:00Z"),
+    ("cron(0 */6 * * ? *)", "2026-03-01T07:00:00Z", "2026-03-01T12:00:00Z"),
+    ("cron(0 4 1 JAN ? 2027)", "2026-03-01T00:00:00Z", "2027-01-01T04:00:00Z"),
+  ])
+  func cronExpressionsNameTheNextTime(expression: String, after: String, next: String) throws {
+    let schedule = try RotationSchedule(RotationRules(scheduleExpression: expression))
+    let window = try #require(schedule.window(after: try Self.date(after)))
+    #expect(window.start == (try Self.date(next)))
+  }
+
+  @Test func windowsFollowTheRules() throws {
+    let last = try Self.date("2026-03-01T15:30:00Z")
+    let days = try RotationSchedule(RotationRules(automaticallyAfterDays: 30))
+    let window = try #require(days.window(after: last))
+    #expect(window.start == (try Self.date("2026-03-31T00:00:00Z")))
+    #expect(window.end == (try Self.date("2026-03-31T23:59:59Z")))
+    let hours = try RotationSchedule(
+      RotationRules(duration: "2h", scheduleExpression: "rate(8 hours)"))
+    let hourly = try #require(hours.window(after: last))
+    #expect(hourly.start == (try Self.date("2026-03-01T23:30:00Z")))
+    #expect(hourly.end == (try Self.date("2026-03-02T01:30:00Z")))
+    let daily = try RotationSchedule(
+      RotationRules(duration: "3h", scheduleExpression: "rate(1 day)"))
+    #expect(try #require(daily.window(after: last)).end == (try Self.date("2026-03-02T02:59:59Z")))
+    for bad in [
+      "rate(3 hours)", "rate(5 weeks)", "cron(0 8 * * * *)", "cron(0 8 1 * ?)", "every day",
+      "cron(61 8 1 * ? *)",
+    ] {
+      #expect(throws: StoreError.self) {
+        _ = try RotationSchedule(RotationRules(scheduleExpression: bad))
+      }
+    }
+    #expect(throws: StoreError.self) {
+      _ = try RotationSchedule(RotationRules(duration: "8h", scheduleExpression: "rate(6 hours)"))
+    }
+    #expect(throws: StoreError.self) {
+      _ = try RotationSchedule(RotationRules(automaticallyAfterDays: 1, duration: "25h"))
+    }
+    #expect(throws: StoreError.self) {
+      _ = try RotationSchedule(RotationRules(automaticallyAfterDays: 1, duration: "2d"))
+    }
+  }
+}
