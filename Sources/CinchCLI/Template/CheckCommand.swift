@@ -96,28 +96,6 @@ struct CheckCommand: AsyncParsableCommand {
       checkedLock = CheckedLock(lockfile: lockfile, path: lock, document: document)
     }
 
-    for analysis in session.run.analyses {
-      PlaintextSecretRules.check(analysis, into: &session.run.diagnostics)
-    }
-    var report = Checker.Report()
-    let source: Checker.Source?
-    if online {
-      source = .store(try await storeOptions.catalog(environment))
-    } else {
-      source = checkedLock == nil ? nil : .lock
-    }
-    if let source {
-      do {
-        report = try await Checker(
-          source: source, lock: checkedLock, options: .init(frozen: frozen)
-        ).check(session.index, checkedFiles: session.templates, into: &session.run.diagnostics)
-      } catch let failure as CommandFailure {
-        throw failure
-      } catch {
-        throw CommandFailure(message: "the store could not be read: \(error)")
-      }
-    }
-
     // Inputs recorded in the lock serve all its templates; checking some of them, a value
     // for another template's parameter is expected, not a typo.
     if evaluation.isEmpty, session.previous != nil, !files.isEmpty {
@@ -125,34 +103,45 @@ struct CheckCommand: AsyncParsableCommand {
         $0.code != .undeclaredParameter
       }
     }
-    let suppressions = Suppressions(session.run.analyses, into: &session.run.diagnostics)
-    let outcome = FindingFilter(
-      ignored: try ignoredCodes, suppressions: suppressions, warningsAsErrors: warningsAsErrors
-    ).apply(session.run.diagnostics)
+    let source: Checker.Source?
+    if online {
+      source = .store(try await storeOptions.catalog(environment))
+    } else {
+      source = checkedLock == nil ? nil : .lock
+    }
+    let checker = Checker(
+      source: source, lock: checkedLock,
+      options: .init(frozen: frozen, ignored: try ignoredCodes, warningsAsErrors: warningsAsErrors))
+    let report: Checker.Report
+    do {
+      report = try await checker.check(
+        session.run.analyses, checkedFiles: session.templates, into: &session.run.diagnostics)
+    } catch let failure as CommandFailure {
+      throw failure
+    } catch {
+      throw CommandFailure(message: "the store could not be read: \(error)")
+    }
     try output.emit(
-      outcome.kept, documents: documents, files: session.templates.count,
-      detail: detail(report, online: online, locked: checkedLock != nil, session: session,
-        suppressed: outcome.suppressed))
+      session.run.diagnostics, documents: documents, files: session.templates.count,
+      detail: detail(report, online: online, locked: checkedLock != nil))
   }
 
   /// What the summary line adds: what the references were checked against, and how many
   /// findings were left out.
-  private func detail(
-    _ report: Checker.Report, online: Bool, locked: Bool, session: CompileSession, suppressed: Int
-  ) -> String {
+  private func detail(_ report: Checker.Report, online: Bool, locked: Bool) -> String {
     var parts: [String] = []
     func references(_ count: Int) -> String { count == 1 ? "1 reference" : "\(count) references" }
-    let count = session.index.sites.reduce(0) { $0 + $1.sites.count }
-    if count > 0, !online, !locked {
-      parts.append("\(references(count)) not checked: no store and no '\(lock)'")
-    } else if count > 0 {
+    if report.references > 0, !online, !locked {
+      parts.append("\(references(report.references)) not checked: no store and no '\(lock)'")
+    } else if report.references > 0 {
       parts.append(
         "\(references(report.referencesChecked)) checked against \(online ? "the store" : "'\(lock)'")")
       if report.publicParametersUnchecked > 0 {
-        parts.append("\(references(report.publicParametersUnchecked)) to AWS public parameters not checked")
+        parts.append(
+          "\(references(report.publicParametersUnchecked)) to AWS public parameters not checked")
       }
     }
-    if suppressed > 0 { parts.append("\(suppressed) suppressed") }
+    if report.suppressed > 0 { parts.append("\(report.suppressed) suppressed") }
     return parts.joined(separator: "; ")
   }
 }

@@ -26,9 +26,15 @@ public struct Checker: Sendable {
   public struct Options: Sendable, Hashable {
     /// Lock rules are errors, not warnings.
     public var frozen: Bool
+    /// `--ignore`: codes left out wherever they are found.
+    public var ignored: Set<DiagnosticCode>
+    /// `--warnings-as-errors`.
+    public var warningsAsErrors: Bool
 
-    public init(frozen: Bool = false) {
+    public init(frozen: Bool = false, ignored: Set<DiagnosticCode> = [], warningsAsErrors: Bool = false) {
       self.frozen = frozen
+      self.ignored = ignored
+      self.warningsAsErrors = warningsAsErrors
     }
   }
 
@@ -39,6 +45,10 @@ public struct Checker: Sendable {
     /// Reference sites that read AWS's public parameters (`/aws/service/…`), which exist in
     /// every account but in no store of ours, and that the lock does not pin either.
     public var publicParametersUnchecked = 0
+    /// Every concrete reference site (what the two above are counted against).
+    public var references = 0
+    /// Findings left out by `--ignore` or a template's `Metadata` suppression.
+    public var suppressed = 0
 
     public init() {}
   }
@@ -51,28 +61,51 @@ public struct Checker: Sendable {
     case unchecked
   }
 
-  public let source: Source
+  /// nil: no store and no lock, so only the template rules run.
+  public let source: Source?
   public let lock: CheckedLock?
   public let options: Options
 
-  public init(source: Source, lock: CheckedLock?, options: Options = Options()) {
+  public init(source: Source?, lock: CheckedLock?, options: Options = Options()) {
     self.source = source
     self.lock = lock
     self.options = options
   }
 
-  /// Checks every concrete reference of `index`; `checkedFiles` are the templates analysed (a
-  /// lock entry read only from other templates is not called unused).
+  /// Runs the rules `check` adds to the front end's over `analyses`, then filters everything in
+  /// `diagnostics` (the front end's findings too): `--ignore`, the templates' suppressions,
+  /// `--warnings-as-errors`. `checkedFiles` are the templates named (a lock entry read only
+  /// from other templates is not called unused).
   public func check(
+    _ analyses: [TemplateAnalysis], checkedFiles: [String], into diagnostics: inout Diagnostics
+  ) async throws -> Report {
+    for analysis in analyses {
+      PlaintextSecretRules.check(analysis, into: &diagnostics)
+    }
+    let index = ReferenceIndex(analyses)
+    var report = try await checkReferences(index, checkedFiles: checkedFiles, into: &diagnostics)
+    let suppressions = Suppressions(analyses, into: &diagnostics)
+    let outcome = FindingFilter(
+      ignored: options.ignored, suppressions: suppressions,
+      warningsAsErrors: options.warningsAsErrors
+    ).apply(diagnostics)
+    diagnostics = outcome.kept
+    report.suppressed = outcome.suppressed
+    return report
+  }
+
+  /// The existence and lock rules over the concrete references of `index`.
+  public func checkReferences(
     _ index: ReferenceIndex, checkedFiles: [String], into diagnostics: inout Diagnostics
   ) async throws -> Report {
     var report = Report()
+    report.references = index.sites.reduce(0) { $0 + $1.sites.count }
     var findings = Diagnostics()
     // Keys found missing or unfit: a lock cannot pin them, so "not in the lock" would only
     // repeat the finding.
     var failed = Set<ResolutionKey>()
     switch source {
-    case .store(let catalog):
+    case .store(let catalog)?:
       var existence = StoreExistence(catalog: catalog, lock: lock, options: options)
       for (key, sites) in index.sites {
         switch try await existence.check(key, sites: sites, into: &findings) {
@@ -85,7 +118,9 @@ public struct Checker: Sendable {
           failed.insert(key)
         }
       }
-    case .lock:
+    case nil:
+      break
+    case .lock?:
       guard let lock else { break }
       let existence = LockExistence(lock: lock)
       for (key, sites) in index.sites {
@@ -95,7 +130,7 @@ public struct Checker: Sendable {
         }
       }
     }
-    if let lock {
+    if let lock, source != nil {
       LockRules(lock: lock, options: options, online: isOnline).check(
         index, checkedFiles: checkedFiles, skipping: failed, into: &findings)
     }
@@ -104,7 +139,7 @@ public struct Checker: Sendable {
   }
 
   var isOnline: Bool {
-    if case .store = source { return true }
+    if case .store? = source { return true }
     return false
   }
 }

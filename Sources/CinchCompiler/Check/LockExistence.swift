@@ -20,7 +20,7 @@ struct LockExistence {
         $0.key.name == key.name && $0.key.kind != .secretsManager && key.kind != .secretsManager
       }), let mismatch = Self.typeMismatch(key, type: other.pin.type) {
         diagnostics.report(
-          mismatch.code, "\(mismatch) (as '\(lock.name)' records it)", at: sites)
+          mismatch.code, "as '\(lock.name)' records it, \(mismatch)", at: sites)
         return .failed
       }
       diagnostics.report(
@@ -30,7 +30,7 @@ struct LockExistence {
       return .failed
     }
     if let mismatch = Self.typeMismatch(key, type: entry.pin.type) {
-      diagnostics.report(mismatch.code, "\(mismatch) (as '\(lock.name)' records it)", at: sites)
+      diagnostics.report(mismatch.code, "as '\(lock.name)' records it, \(mismatch)", at: sites)
       return .failed
     }
     if let jsonKey = key.jsonKey, !entry.pin.jsonKeyVerified {

@@ -92,11 +92,20 @@ struct StoreExistence {
     let findings = OutdatedChecker.findings(
       for: entry, versions: list.versions.map(\.version),
       labelled: Set(list.versions.filter { !$0.labels.isEmpty }.map(\.version)))
-    for finding in findings where finding.reason != .pinGone {
+    for finding in findings {
+      let advice: String
+      switch finding.reason {
+      case .pinGone:
+        continue
+      case .nearRollOff where key.selector != .latest:
+        // The template names the version: only a label (or a newer version) keeps it.
+        advice = "label the version to keep it, or reference a newer one"
+      case .newerVersion, .nearRollOff, .stageMoved:
+        advice = "run 'cinch lock --update \(key.name)'"
+      }
       diagnostics.report(
-        .pinBehind,
-        "\(finding.message) (in '\(lock.name)'; run 'cinch lock --update \(key.name)')",
-        at: sites, severity: options.frozen ? .error : nil)
+        .pinBehind, "\(finding.message) (in '\(lock.name)'; \(advice))", at: sites,
+        severity: options.frozen ? .error : nil)
     }
     return true
   }
