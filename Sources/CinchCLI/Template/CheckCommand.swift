@@ -136,10 +136,6 @@ struct CheckCommand: AsyncParsableCommand {
     } else if report.references > 0 {
       parts.append(
         "\(references(report.referencesChecked)) checked against \(online ? "the store" : "'\(lock)'")")
-      if report.publicParametersUnchecked > 0 {
-        parts.append(
-          "\(references(report.publicParametersUnchecked)) to AWS public parameters not checked")
-      }
     }
     if report.suppressed > 0 { parts.append("\(report.suppressed) suppressed") }
     return parts.joined(separator: "; ")

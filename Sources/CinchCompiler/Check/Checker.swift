@@ -42,10 +42,7 @@ public struct Checker: Sendable {
   public struct Report: Sendable, Hashable {
     /// Reference sites whose existence was answered (by the store or the lock), found or not.
     public var referencesChecked = 0
-    /// Reference sites that read AWS's public parameters (`/aws/service/…`), which exist in
-    /// every account but in no store of ours, and that the lock does not pin either.
-    public var publicParametersUnchecked = 0
-    /// Every concrete reference site (what the two above are counted against).
+    /// Every concrete reference site.
     public var references = 0
     /// Findings left out by `--ignore` or a template's `Metadata` suppression.
     public var suppressed = 0
@@ -57,8 +54,6 @@ public struct Checker: Sendable {
   enum Verdict {
     case exists
     case failed
-    /// Neither found nor missing: an AWS public parameter the store cannot hold.
-    case unchecked
   }
 
   /// nil: no store and no lock, so only the template rules run.
@@ -109,14 +104,10 @@ public struct Checker: Sendable {
       var existence = StoreExistence(catalog: catalog, lock: lock, options: options)
       for (key, sites) in index.sites {
         switch try await existence.check(key, sites: sites, into: &findings) {
-        case .exists: report.referencesChecked += sites.count
-        case .failed:
-          report.referencesChecked += sites.count
-          failed.insert(key)
-        case .unchecked:
-          report.publicParametersUnchecked += sites.count
-          failed.insert(key)
+        case .exists: break
+        case .failed: failed.insert(key)
         }
+        report.referencesChecked += sites.count
       }
     case nil:
       break
@@ -124,10 +115,8 @@ public struct Checker: Sendable {
       guard let lock else { break }
       let existence = LockExistence(lock: lock)
       for (key, sites) in index.sites {
-        switch existence.check(key, sites: sites, into: &findings) {
-        case .exists, .failed: report.referencesChecked += sites.count
-        case .unchecked: report.publicParametersUnchecked += sites.count
-        }
+        _ = existence.check(key, sites: sites, into: &findings)
+        report.referencesChecked += sites.count
       }
     }
     if let lock, source != nil {
@@ -167,7 +156,7 @@ public struct CheckedLock: Sendable {
 
 extension ResolutionKey {
   /// A name under `/aws/service/`: one of the public parameters AWS publishes in every region
-  /// (AMI ids, service endpoints), which no one can write and so no local store holds.
+  /// (AMI ids, service endpoints), which a local store holds only when it was put there.
   var isPublicParameter: Bool { kind != .secretsManager && name.hasPrefix("/aws/service/") }
 }
 

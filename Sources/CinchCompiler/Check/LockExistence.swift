@@ -8,13 +8,11 @@ import CinchTemplate
 struct LockExistence {
   let lock: CheckedLock
 
-  /// Judges one key: a lock entry vouches for it; without one it fails, unless it reads one of
-  /// AWS's public parameters, which a lock made against a local store cannot pin.
+  /// Judges one key: a lock entry vouches for it; without one it fails.
   func check(_ key: ResolutionKey, sites: [ReferenceSite], into diagnostics: inout Diagnostics)
     -> Checker.Verdict
   {
     guard let entry = lock.lockfile.entry(for: key) else {
-      if key.isPublicParameter { return .unchecked }
       // Another entry of the same name may still show that the kind cannot fit its type.
       if let other = lock.lockfile.entries.first(where: {
         $0.key.name == key.name && $0.key.kind != .secretsManager && key.kind != .secretsManager

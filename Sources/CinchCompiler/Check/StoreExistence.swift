@@ -17,16 +17,12 @@ struct StoreExistence {
   }
 
   /// Judges one key: whether what it reads exists and fits (a pin behind the store still
-  /// exists), or could not be judged.
+  /// exists).
   mutating func check(_ key: ResolutionKey, sites: [ReferenceSite], into diagnostics: inout Diagnostics)
     async throws -> Checker.Verdict
   {
     switch key.kind {
     case .ssm, .ssmSecure:
-      if key.isPublicParameter, case .failure(.parameterNotFound) = try await versions(of: key.name) {
-        // AWS's public parameters exist in every account, but no store of ours can hold them.
-        return .unchecked
-      }
       return try await checkParameter(key, sites: sites, into: &diagnostics) ? .exists : .failed
     case .secretsManager:
       let failure = ResolutionFailure.unsupported(
@@ -44,7 +40,12 @@ struct StoreExistence {
     let list: ParameterVersionList
     switch try await versions(of: key.name) {
     case .failure(let failure):
-      diagnostics.report(failure.code, failure.description, at: sites)
+      // AWS publishes `/aws/service/…` in every region; a local store holds what it is given.
+      let hint =
+        key.isPublicParameter && failure.code == .entryNotFound
+        ? " (a public parameter of AWS: copy it into this store with 'cinch ssm put-public-parameter')"
+        : ""
+      diagnostics.report(failure.code, failure.description + hint, at: sites)
       return false
     case .success(let found):
       list = found
