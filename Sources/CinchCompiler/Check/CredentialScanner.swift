@@ -71,37 +71,44 @@ enum CredentialScanner {
     var index = 0
     let count = bytes.count
     while index < count {
+      // Most bytes start no shape; the two-byte guard keeps the common letters cheap.
       let byte = bytes[index]
+      let next = index + 1 < count ? bytes[index + 1] : 0
       var match: Match?
-      switch byte {
-      case UInt8(ascii: "A"):
-        match =
-          prefixed(bytes, index, ["AKIA", "ASIA"], body: 16, exact: true, allowed: isUpperOrDigit, .awsAccessKeyID)
-          ?? prefixed(bytes, index, ["AIza"], body: 35, exact: true, allowed: isBase64URL, .googleAPIKey)
-      case UInt8(ascii: "g"):
+      switch (byte, next) {
+      case (UInt8(ascii: "A"), UInt8(ascii: "K")), (UInt8(ascii: "A"), UInt8(ascii: "S")):
+        match = prefixed(
+          bytes, index, ["AKIA", "ASIA"], body: 16, exact: true, allowed: isUpperOrDigit,
+          .awsAccessKeyID)
+      case (UInt8(ascii: "A"), UInt8(ascii: "I")):
+        match = prefixed(
+          bytes, index, ["AIza"], body: 35, exact: true, allowed: isBase64URL, .googleAPIKey)
+      case (UInt8(ascii: "g"), UInt8(ascii: "h")), (UInt8(ascii: "g"), UInt8(ascii: "i")):
         match =
           prefixed(
             bytes, index, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], body: 36, exact: true,
             allowed: isAlphanumeric, .gitHubToken)
           ?? prefixed(
-            bytes, index, ["github_pat_"], body: 82, exact: false, allowed: isWordByte, .gitHubToken)
-      case UInt8(ascii: "x"):
+            bytes, index, ["github_pat_"], body: 82, exact: false, allowed: isWordByte,
+            .gitHubToken)
+      case (UInt8(ascii: "x"), UInt8(ascii: "o")):
         match = prefixed(
           bytes, index, ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-", "xoxo-"], body: 20,
           exact: false, allowed: { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }, .slackToken)
-      case UInt8(ascii: "s"), UInt8(ascii: "r"):
+      case (UInt8(ascii: "s"), UInt8(ascii: "k")), (UInt8(ascii: "r"), UInt8(ascii: "k")):
         match = prefixed(
           bytes, index, ["sk_live_", "sk_test_", "rk_live_", "rk_test_"], body: 16, exact: false,
           allowed: isAlphanumeric, .stripeKey)
-      case UInt8(ascii: "n"):
-        match = prefixed(bytes, index, ["npm_"], body: 36, exact: true, allowed: isAlphanumeric, .npmToken)
-      case UInt8(ascii: "e"):
+      case (UInt8(ascii: "n"), UInt8(ascii: "p")):
+        match = prefixed(
+          bytes, index, ["npm_"], body: 36, exact: true, allowed: isAlphanumeric, .npmToken)
+      case (UInt8(ascii: "e"), UInt8(ascii: "y")):
         match = jsonWebToken(bytes, index)
-      case UInt8(ascii: "h"):
+      case (UInt8(ascii: "h"), UInt8(ascii: "t")):
         match = slackWebhook(bytes, index)
-      case UInt8(ascii: "-"):
+      case (UInt8(ascii: "-"), UInt8(ascii: "-")):
         match = privateKey(bytes, index)
-      case UInt8(ascii: ":"):
+      case (UInt8(ascii: ":"), UInt8(ascii: "/")):
         match = urlPassword(bytes, index)
       default:
         break
@@ -277,14 +284,27 @@ enum CredentialScanner {
     for keyID in keyIDs {
       consider(from: lineStart(bytes, keyID.start, back: 3), to: lineEnd(bytes, keyID.end, forward: 3))
     }
-    // Names that announce a secret key, wherever the key id is (or is not).
-    let lowered = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
-    for name in ["secret_access_key", "secretaccesskey", "secret-access-key"] {
-      var index = 0
-      let needle = Array(name.utf8)
-      while let found = firstIndex(of: needle, in: lowered, from: index) {
-        consider(from: found + needle.count, to: lineEnd(bytes, found + needle.count, forward: 0))
-        index = found + needle.count
+    // Names that announce a secret key, wherever the key id is (or is not): `secret`, then
+    // `_access_key`, `AccessKey` or `-access-key`, in any case.
+    var index = 0
+    while index + 6 <= bytes.count {
+      if bytes[index] | 0x20 == UInt8(ascii: "s"), matchesFolded(bytes, index, "secret") {
+        var after = index + 6
+        if after < bytes.count, bytes[after] == UInt8(ascii: "_") || bytes[after] == UInt8(ascii: "-") {
+          after += 1
+        }
+        if matchesFolded(bytes, after, "access") {
+          after += 6
+          if after < bytes.count, bytes[after] == UInt8(ascii: "_") || bytes[after] == UInt8(ascii: "-") {
+            after += 1
+          }
+          if matchesFolded(bytes, after, "key") {
+            consider(from: after + 3, to: lineEnd(bytes, after + 3, forward: 0))
+          }
+        }
+        index = after
+      } else {
+        index += 1
       }
     }
     return found
@@ -359,16 +379,14 @@ enum CredentialScanner {
     return true
   }
 
-  private static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-    guard let first = needle.first, bytes.count >= needle.count else { return nil }
-    var index = start
-    while index <= bytes.count - needle.count {
-      if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) {
-        return index
-      }
-      index += 1
+  /// Whether `word` (lowercase ASCII letters) is at `index`, in any case.
+  static func matchesFolded(_ bytes: [UInt8], _ index: Int, _ word: String) -> Bool {
+    var position = index
+    for byte in word.utf8 {
+      guard position < bytes.count, bytes[position] | 0x20 == byte else { return false }
+      position += 1
     }
-    return nil
+    return true
   }
 
   /// The start of the line `back` lines above the one holding `offset`.
