@@ -13,10 +13,12 @@ struct DiagnosticOutputOptions: ParsableArguments {
   var format: Format = .human
 
   /// Prints the findings and ends the command with cinch's exit status: 2 when a file could not
-  /// be read, 1 when any finding is an error, else success.
+  /// be read, 1 when any finding is an error, else success. `detail` is added to the human
+  /// summary line in parentheses (what was checked against what, what was suppressed), and
+  /// makes the line print even for one clean file.
   func emit(
     _ diagnostics: Diagnostics, documents: [ParsedDocument], files: Int? = nil, summary: Bool = true,
-    to descriptor: Int32 = 1
+    detail: String = "", to descriptor: Int32 = 1
   ) throws {
     var sources: [String: SourceFile] = [:]
     for document in documents { sources[document.file.path] = document.file }
@@ -29,8 +31,9 @@ struct DiagnosticOutputOptions: ParsableArguments {
       let text = HumanDiagnosticRenderer(colored: colored).render(items, sources: sources)
       if !text.isEmpty { Output.write(text + "\n", to: descriptor) }
       let fileCount = files ?? documents.count
-      if summary, !items.isEmpty || fileCount > 1 {
-        Output.write(Self.summaryLine(items, files: fileCount) + "\n", to: descriptor)
+      if summary, !items.isEmpty || fileCount > 1 || !detail.isEmpty {
+        let suffix = detail.isEmpty ? "" : " (\(detail))"
+        Output.write(Self.summaryLine(items, files: fileCount) + suffix + "\n", to: descriptor)
       }
     case .json:
       Output.write(JSONDiagnosticRenderer().render(items, sources: sources), to: descriptor)

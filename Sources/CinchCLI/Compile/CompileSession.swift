@@ -16,7 +16,7 @@ struct CompileSession {
 
   init(
     files: [String], lockPath: String, evaluation: EvaluationOptions, limits: ParseLimits,
-    graph: Bool = false
+    graph: Bool = false, purpose: String = "compile"
   ) throws {
     self.lockPath = lockPath
     self.paths = SitePaths(lockPath: lockPath)
@@ -25,7 +25,7 @@ struct CompileSession {
     if files.isEmpty {
       guard let previous, !previous.templates.isEmpty else {
         throw CommandFailure(
-          message: "name the templates to compile (no '\(lockPath)' records any)")
+          message: "name the templates to \(purpose) (no '\(lockPath)' records any)")
       }
       templates = previous.templates.map(paths.fromLock)
     } else {

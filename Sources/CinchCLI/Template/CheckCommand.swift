@@ -1,26 +1,163 @@
 import ArgumentParser
+import CinchCompiler
+import CinchStore
 import CinchTemplate
+import Foundation
 
-/// `cinch check FILE…`: every rule that needs only the templates (and, with a store or a lock,
-/// the rules that need those too), for editors and pull requests.
+/// `cinch check FILE…`: every rule, for editors and pull requests. The template rules always;
+/// the existence rules against the store's metadata (online) or the lockfile alone (offline);
+/// the lock rules whenever there is a lock. Never a value, never a decryption.
 struct CheckCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
-    abstract: "Check templates: syntax, reference grammar and placement, evaluation, the graph.",
+    abstract: "Check templates: syntax, references, placement, plain-text secrets, existence in the store or the lock.",
     discussion: """
-      Exit status: 0 when no finding is an error, 1 when one is, 2 when a file cannot be read \
-      or the command line is wrong.
+      Online (a store is named by --store or CINCH_STORE, or .cinch/store.db exists), each \
+      reference is checked against the store's metadata: the parameter or secret exists, the \
+      pinned or requested version, version id or stage exists, the parameter's type fits the \
+      reference, the secret is not scheduled for deletion, and no pin in the lock is behind. \
+      No value is read and nothing is decrypted, so a role that may only describe entries \
+      suffices. Offline (--offline, or no store), the same questions are answered from the \
+      lockfile alone, so a pull request from a fork is still checked. JSON keys are verified \
+      by 'cinch lock', which records them; check trusts the lock for them.
+
+      Findings can be left out with --ignore CODE (an id or a name, repeatable or \
+      comma-separated), or in a template's Metadata, for the whole file or one resource:
+        Metadata:
+          cinch:
+            ignore: [E2032, pin-behind]
+
+      Exit status: 0 when no finding is an error, 1 when one is, 2 when a file or the store \
+      cannot be read or the command line is wrong.
       """)
 
-  @Argument(help: "Template files (YAML or JSON).")
-  var files: [String]
+  @Argument(help: "Template files (YAML or JSON); default: the lockfile's templates.")
+  var files: [String] = []
+
+  @Flag(help: "Answer from the lockfile alone, even when a store is configured.")
+  var offline = false
+
+  @Option(help: ArgumentHelp("The lockfile.", valueName: "path"))
+  var lock = Lockfile.defaultPath
+
+  @Flag(help: "The lock must be complete and current: its warnings become errors, and a missing lock fails.")
+  var frozen = false
+
+  @Option(
+    name: .customLong("ignore"),
+    help: ArgumentHelp(
+      "Leave out findings with this code or name (E2020, pin-behind); repeatable, or comma-separated.",
+      valueName: "code"))
+  var ignore: [String] = []
+
+  @Flag(help: "Report warnings as errors (and exit 1 on any).")
+  var warningsAsErrors = false
 
   @OptionGroup var output: DiagnosticOutputOptions
+  @OptionGroup(title: "Store") var storeOptions: StoreOptions
   @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
+  /// `--ignore` as codes: each entry may hold several, comma-separated.
+  var ignoredCodes: Set<DiagnosticCode> {
+    get throws {
+      var codes = Set<DiagnosticCode>()
+      for item in ignore.flatMap({ $0.split(separator: ",") }) {
+        let text = item.trimmingCharacters(in: .whitespaces)
+        guard let code = DiagnosticCode.named(text) else {
+          throw ValidationError("--ignore: '\(text)' is not a diagnostic code or name (see 'Docs/Diagnostics.md')")
+        }
+        codes.insert(code)
+      }
+      return codes
+    }
+  }
+
+  func validate() throws {
+    _ = try ignoredCodes
+  }
+
   func run() async throws {
-    let run = try TemplateAnalysisRun(files: files, limits: limitOptions.limits, evaluation: evaluation)
-    try output.emit(run.diagnostics, documents: run.documents, files: files.count)
+    let environment = ProcessInfo.processInfo.environment
+    let online = !offline && storeOptions.isConfigured(environment)
+    var session = try CompileSession(
+      files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
+      graph: true, purpose: "check")
+    if session.previous == nil, frozen || offline {
+      throw CommandFailure(
+        message: "\(frozen ? "--frozen" : "--offline") needs the lockfile '\(lock)', which does not exist (run 'cinch lock')")
+    }
+    var documents = session.run.documents
+    var checkedLock: CheckedLock?
+    if let lockfile = session.previous {
+      var ignored = Diagnostics()
+      let document = (try? SourceFile(path: lock)).map { TemplateParser.parse($0, into: &ignored) }
+      if let document { documents.append(document) }
+      checkedLock = CheckedLock(lockfile: lockfile, path: lock, document: document)
+    }
+
+    // Inputs recorded in the lock serve all its templates; checking some of them, a value
+    // for another template's parameter is expected, not a typo.
+    if evaluation.isEmpty, session.previous != nil, !files.isEmpty {
+      session.run.diagnostics = session.run.diagnostics.filtering {
+        $0.code != .undeclaredParameter
+      }
+    }
+    let source: Checker.Source?
+    if online {
+      source = .store(try await storeOptions.catalog(environment))
+    } else {
+      source = checkedLock == nil ? nil : .lock
+    }
+    let checker = Checker(
+      source: source, lock: checkedLock,
+      options: .init(frozen: frozen, ignored: try ignoredCodes, warningsAsErrors: warningsAsErrors))
+    let report: Checker.Report
+    do {
+      report = try await checker.check(
+        session.run.analyses, checkedFiles: session.templates, into: &session.run.diagnostics)
+    } catch let failure as CommandFailure {
+      throw failure
+    } catch {
+      throw CommandFailure(message: "the store could not be read: \(error)")
+    }
+    try output.emit(
+      session.run.diagnostics, documents: documents, files: session.templates.count,
+      detail: detail(report, online: online, locked: checkedLock != nil))
+  }
+
+  /// What the summary line adds: what the references were checked against, and how many
+  /// findings were left out.
+  private func detail(_ report: Checker.Report, online: Bool, locked: Bool) -> String {
+    var parts: [String] = []
+    func references(_ count: Int) -> String { count == 1 ? "1 reference" : "\(count) references" }
+    if report.references > 0, !online, !locked {
+      parts.append("\(references(report.references)) not checked: no store and no '\(lock)'")
+    } else if report.references > 0 {
+      parts.append(
+        "\(references(report.referencesChecked)) checked against \(online ? "the store" : "'\(lock)'")")
+    }
+    if report.suppressed > 0 { parts.append("\(report.suppressed) suppressed") }
+    return parts.joined(separator: "; ")
+  }
+}
+
+extension StoreOptions {
+  /// Whether a store is named (`--store`, `CINCH_STORE`) or the default one exists: `check`
+  /// goes online only then, and answers from the lockfile otherwise.
+  func isConfigured(_ environment: [String: String]) -> Bool {
+    if store != nil { return true }
+    if let named = environment["CINCH_STORE"], !named.isEmpty { return true }
+    return FileManager.default.fileExists(atPath: Self.defaultStore)
+  }
+
+  /// The store's metadata, for `check`: the catalog protocols only, never the resolver.
+  func catalog(_ environment: [String: String]) async throws -> StoreCatalog {
+    do {
+      let store = try await open(environment)
+      return StoreCatalog(parameters: store)
+    } catch let error as StoreAccessError {
+      throw CommandFailure(message: "\(error)")
+    }
   }
 }

@@ -74,10 +74,13 @@ public struct Pin: Sendable, Hashable {
   /// `hmac-sha256:…` of the value the reference resolves to (the JSON key's value for a
   /// reference with a JSON key).
   public var fingerprint: String
+  /// `secretsmanager` with a JSON key: the key was found in the pinned version's value when the
+  /// lock was made. `check` cannot read a value, so it trusts this record for the key.
+  public var jsonKeyVerified: Bool
 
   public init(
     arn: String, version: Int? = nil, versionId: String? = nil, stage: String? = nil, type: String,
-    keyID: String? = nil, fingerprint: String
+    keyID: String? = nil, fingerprint: String, jsonKeyVerified: Bool = false
   ) {
     self.arn = arn
     self.version = version
@@ -86,6 +89,7 @@ public struct Pin: Sendable, Hashable {
     self.type = type
     self.keyID = keyID
     self.fingerprint = fingerprint
+    self.jsonKeyVerified = jsonKeyVerified
   }
 
   /// `7`, or a version id.
@@ -139,7 +143,10 @@ extension Lockfile {
         ("sites", .array(entry.sites.map(JSONValue.string))),
         ("type", .string(entry.pin.type)),
       ]
-      if let jsonKey = entry.key.jsonKey { fields.append(("jsonKey", .string(jsonKey))) }
+      if let jsonKey = entry.key.jsonKey {
+        fields.append(("jsonKey", .string(jsonKey)))
+        if entry.pin.jsonKeyVerified { fields.append(("jsonKeyVerified", .bool(true))) }
+      }
       if let keyID = entry.pin.keyID { fields.append(("keyId", .string(keyID))) }
       if let stage = entry.pin.stage { fields.append(("stage", .string(stage))) }
       if let version = entry.pin.version { fields.append(("version", .int(version))) }
@@ -202,7 +209,8 @@ extension Lockfile {
       let pin = Pin(
         arn: try string("arn"), version: version, versionId: item["versionId"]?.stringValue,
         stage: item["stage"]?.stringValue, type: try string("type"),
-        keyID: item["keyId"]?.stringValue, fingerprint: try string("fingerprint"))
+        keyID: item["keyId"]?.stringValue, fingerprint: try string("fingerprint"),
+        jsonKeyVerified: item["jsonKey"] != nil && item["jsonKeyVerified"] == .bool(true))
       if kind == .secretsManager ? pin.versionId == nil : pin.version == nil {
         throw LockfileError(path: path, reason: "reference \(index + 1) pins no version")
       }

@@ -51,28 +51,14 @@ public struct OutdatedChecker: Sendable {
     for entry in lock.entries {
       switch entry.key.kind {
       case .ssm, .ssmSecure:
-        guard let pinned = entry.pin.version else { continue }
+        guard entry.pin.version != nil else { continue }
         let name = entry.key.name
         if versionsByName[name] == nil {
           versionsByName[name] = try await summary(of: name)
         }
         switch versionsByName[name] {
         case .success(let summary)?:
-          if !summary.versions.contains(pinned) {
-            findings.append(Finding(entry: entry, reason: .pinGone))
-            continue
-          }
-          if entry.key.selector == .latest, let latest = summary.versions.last, latest > pinned {
-            findings.append(Finding(entry: entry, reason: .newerVersion(latest: String(latest))))
-          }
-          if !summary.labelled.contains(pinned), summary.versions.count >= Self.historyLimit - Self.rollOffWarning,
-            let position = summary.versions.firstIndex(of: pinned)
-          {
-            let remaining = position + 1 + (Self.historyLimit - summary.versions.count)
-            if remaining <= Self.rollOffWarning {
-              findings.append(Finding(entry: entry, reason: .nearRollOff(remaining: remaining)))
-            }
-          }
+          findings += Self.findings(for: entry, versions: summary.versions, labelled: summary.labelled)
         case .failure(let failure)?:
           diagnostics.report(Diagnostic(failure.code, "\(entry.key): \(failure)"))
           findings.append(Finding(entry: entry, reason: .pinGone))
@@ -84,6 +70,26 @@ public struct OutdatedChecker: Sendable {
           Diagnostic(
             .storeFailure, "\(entry.key): this store does not hold Secrets Manager secrets",
             severity: .warning))
+      }
+    }
+    return findings
+  }
+
+  /// How a parameter pin stands against the versions the store keeps (oldest first) and those
+  /// that carry a label (which never roll off): gone, behind the latest, or near the roll-off.
+  public static func findings(for entry: LockEntry, versions: [Int], labelled: Set<Int>) -> [Finding] {
+    guard let pinned = entry.pin.version else { return [] }
+    guard versions.contains(pinned) else { return [Finding(entry: entry, reason: .pinGone)] }
+    var findings: [Finding] = []
+    if entry.key.selector == .latest, let latest = versions.last, latest > pinned {
+      findings.append(Finding(entry: entry, reason: .newerVersion(latest: String(latest))))
+    }
+    if !labelled.contains(pinned), versions.count >= historyLimit - rollOffWarning,
+      let position = versions.firstIndex(of: pinned)
+    {
+      let remaining = position + 1 + (historyLimit - versions.count)
+      if remaining <= rollOffWarning {
+        findings.append(Finding(entry: entry, reason: .nearRollOff(remaining: remaining)))
       }
     }
     return findings

@@ -12,6 +12,9 @@ public struct Diagnostic: Sendable, Hashable {
   public var range: SourceRange?
   public var path: TemplatePath?
   public var notes: [Note]
+  /// The text in `range` is (or may be) a secret: renderers never show it. The human format
+  /// masks it in the source line it prints; the other formats print no source text at all.
+  public var sensitive: Bool
 
   public struct Note: Sendable, Hashable {
     public var message: String
@@ -27,7 +30,8 @@ public struct Diagnostic: Sendable, Hashable {
 
   public init(
     _ code: DiagnosticCode, _ message: String, file: String? = nil, range: SourceRange? = nil,
-    path: TemplatePath? = nil, notes: [Note] = [], severity: Severity? = nil
+    path: TemplatePath? = nil, notes: [Note] = [], severity: Severity? = nil,
+    sensitive: Bool = false
   ) {
     self.code = code
     self.severity = severity ?? code.defaultSeverity
@@ -36,6 +40,7 @@ public struct Diagnostic: Sendable, Hashable {
     self.range = range
     self.path = path
     self.notes = notes
+    self.sensitive = sensitive
   }
 }
 

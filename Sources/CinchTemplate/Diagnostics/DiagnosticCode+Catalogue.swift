@@ -56,6 +56,8 @@ extension DiagnosticCode {
     "W1007", "undeclared-parameter", "A value is given for a parameter the template does not declare.")
   public static let parameterFile = DiagnosticCode(
     "E1008", "parameter-file", "A parameters file is not CloudFormation's list of `ParameterKey`/`ParameterValue` or a plain object of values.")
+  public static let unknownSuppression = DiagnosticCode(
+    "W1009", "unknown-suppression", "`Metadata: {cinch: {ignore: [...]}}` (on the template or a resource) names no diagnostic code, or is not a list of codes or names; nothing is suppressed by it.")
 
   // MARK: 2 — reference syntax and placement
 
@@ -110,9 +112,15 @@ extension DiagnosticCode {
   public static let tooManyReferences = DiagnosticCode(
     "E2029", "too-many-references", "More than 60 dynamic references in one template, CloudFormation's limit.")
   public static let insecurePassword = DiagnosticCode(
-    "W2030", "insecure-password", "A password-like property takes a literal, a plain `ssm` reference or a parameter without `NoEcho` instead of an `ssm-secure` or `secretsmanager` reference.")
+    "W2030", "insecure-password", "A password-like property takes a plain `ssm` reference or a parameter without `NoEcho` instead of an `ssm-secure` or `secretsmanager` reference; the value shows in clear in Parameter Store or in the stack's parameters.")
   public static let secretInCustomResource = DiagnosticCode(
     "E2031", "secret-in-custom-resource", "A `secretsmanager` reference in a custom resource's properties; CloudFormation passes no secure values to custom resources.")
+  public static let passwordInTemplate = DiagnosticCode(
+    "E2032", "password-in-template", "A password-like property is given a value written in the template, where anyone who reads the template or the stack sees it; use an `ssm-secure` or `secretsmanager` reference. The value is never shown.")
+  public static let noEchoDefault = DiagnosticCode(
+    "E2033", "noecho-default", "A `NoEcho` parameter has a `Default`: the value it hides is written in the template. Pass it at deploy, or read it with a secure reference. The value is never shown.")
+  public static let credentialInTemplate = DiagnosticCode(
+    "E2034", "credential-in-template", "Text shaped like a credential (an AWS access key id and secret key, a private key block, a GitHub, Slack, Stripe, Google or npm token, a JWT, a password in a URL) is written in the template, comments included; AWS's documented example keys and text marked `EXAMPLE` are left alone. Move it to the store, reference it, and rotate it. The text is never shown.")
 
   // MARK: 3 — graph
 
@@ -140,13 +148,15 @@ extension DiagnosticCode {
   public static let storeFailure = DiagnosticCode(
     "E4006", "store-failure", "The store could not answer for a reference (an error other than a missing entry).")
   public static let notInLock = DiagnosticCode(
-    "E4007", "not-in-lock", "A reference is not in the lockfile (`--frozen`: run `cinch lock`).")
+    "E4007", "not-in-lock", "A reference is not in the lockfile: run `cinch lock`. Offline, or with `--frozen`, an error (nothing else vouches for it); checked against a store, a warning.")
   public static let lockEntryUnused = DiagnosticCode(
-    "W4008", "lock-entry-unused", "A lockfile entry that no template uses any more.")
+    "W4008", "lock-entry-unused", "A lockfile entry that no template uses any more (an error with `--frozen`): run `cinch lock` to drop it.")
   public static let pinBehind = DiagnosticCode(
-    "W4009", "pin-behind", "A pin is behind the store: a newer parameter version exists, the secret's AWSCURRENT moved, or the pinned version is close to Parameter Store's 100-version roll-off.")
+    "W4009", "pin-behind", "A pin is behind the store: a newer parameter version exists, the secret's AWSCURRENT moved, or the pinned version is close to Parameter Store's 100-version roll-off (an error with `--frozen`).")
   public static let referenceNotLockable = DiagnosticCode(
     "E4010", "reference-not-lockable", "A reference's name is not known (it waits on a parameter), so it cannot be resolved or pinned.")
+  public static let jsonKeyUnverified = DiagnosticCode(
+    "I4011", "json-key-unverified", "A `secretsmanager` reference reads a JSON key that no lock entry records as verified. Only a value shows its keys, so `cinch check` never reads one: `cinch lock` verifies the key and records it, and `check` trusts the lock.")
 
   // MARK: 5 — rendering
 
@@ -175,7 +185,7 @@ extension DiagnosticCode {
     tooManyNodes, aliasExpansionLimit, fileTooLarge, scalarTooLong, unknownTag,
     multipleDocuments, nonScalarKey, undefinedAlias, emptyDocument,
     unknownIntrinsic, malformedIntrinsic, sectionNotMapping, resourceWithoutType,
-    mappingKeyNotFound, parameterConstraint, undeclaredParameter, parameterFile,
+    mappingKeyNotFound, parameterConstraint, undeclaredParameter, parameterFile, unknownSuppression,
     unknownService, invalidName, versionNotANumber, tooManySegments, emptyName,
     secretStringSegment, stageAndVersionId, nestedReference, spacesInReference,
     trailingBackslash, unterminatedReference, emptyVersion, invalidSecretARN, composedReference,
@@ -183,10 +193,10 @@ extension DiagnosticCode {
     ssmSecurePlacement, referenceInInit, referenceInUserData, secretInMetadata,
     versionRequiredInParameters, secureInParametersOrOutputs, secretInOutputs,
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
-    secretInCustomResource,
+    secretInCustomResource, passwordInTemplate, noEchoDefault, credentialInTemplate,
     cycle, danglingReference, unusedParameter, unusedMapping,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
-    storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable,
+    storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,
     parameterTypeNotPinned, notRendered,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
     entryNamedByTemplate, consumerReadsAsItsUser,

@@ -445,6 +445,12 @@ public struct Evaluator: Sendable {
     }
     guard var node = template.document.root else { return true }
     var index = 0
+    // A resource's node by its index, not by walking the `Resources` mapping: this runs for
+    // every reference and graph edge, and a walk made large templates quadratic.
+    if section == "Resources", let resource = template.resource(components[1]) {
+      node = resource.node
+      index = 2
+    }
     var pendingIf: String?
     while index < components.count {
       let component = components[index]

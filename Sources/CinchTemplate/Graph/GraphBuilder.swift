@@ -84,7 +84,11 @@ private struct Builder {
   var reported = Diagnostics()
 
   private var reportedKeys = Set<String>()
-  private var nodes: [GraphNode] = []
+  private var nodes: [GraphNode] = [] {
+    didSet { nodeIDs = Set(nodes.map(\.id)) }
+  }
+  /// The ids of `nodes`, for membership tests made once per reference.
+  private var nodeIDs = Set<String>()
   private var storeNodes: [String: GraphNode] = [:]
   private var storeIDs: [String] = []
   private var edges: [GraphEdge] = []
@@ -111,8 +115,10 @@ private struct Builder {
     for consumer in consumers { addRuntimeRead(consumer) }
 
     // A store entry only untaken branches read is not read on this deploy.
+    var storeReads: [String: [GraphEdge]] = [:]
+    for edge in edges where edge.kind.readsStore { storeReads[edge.to, default: []].append(edge) }
     for id in storeIDs {
-      let reads = edges.filter { $0.to == id && $0.kind.readsStore }
+      let reads = storeReads[id] ?? []
       storeNodes[id]?.isActive = reads.isEmpty || reads.contains(where: \.isActive)
     }
     let stores = storeIDs.compactMap { storeNodes[$0] }.enumerated().sorted {
@@ -534,7 +540,7 @@ private struct Builder {
     default: return
     }
     let from = GraphNode.id(kind, name)
-    guard nodes.contains(where: { $0.id == from }) else { return }
+    guard nodeIDs.contains(from) else { return }
     let active = evaluator.isLive(read.syntaxPath, into: &evaluated)
     addEdge(
       from: from, to: target, kind: .readsAtDeploy,

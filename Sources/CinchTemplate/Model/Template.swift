@@ -8,8 +8,13 @@ public struct Template: Sendable {
   public var parameters: [Parameter]
   public var mappings: [Mapping]
   public var conditions: [Condition]
-  public var resources: [Resource]
+  public var resources: [Resource] {
+    didSet { resourceIndex = Self.index(resources) }
+  }
   public var outputs: [Output]
+  /// Position of each logical ID's first resource: lookups by name are made per reference and
+  /// per graph edge, and a scan each time made large templates quadratic.
+  fileprivate var resourceIndex: [String: Int] = [:]
 
   public var file: SourceFile { document.file }
   public var path: String { document.file.path }
@@ -77,7 +82,16 @@ public struct Template: Sendable {
 
   public func parameter(_ name: String) -> Parameter? { parameters.first { $0.name == name } }
   public func resource(_ logicalID: String) -> Resource? {
-    resources.first { $0.logicalID == logicalID }
+    resourceIndex[logicalID].map { resources[$0] }
+  }
+
+  private static func index(_ resources: [Resource]) -> [String: Int] {
+    var index: [String: Int] = [:]
+    index.reserveCapacity(resources.count)
+    for (position, resource) in resources.enumerated() where index[resource.logicalID] == nil {
+      index[resource.logicalID] = position
+    }
+    return index
   }
   public func mapping(_ name: String) -> Mapping? { mappings.first { $0.name == name } }
   public func condition(_ name: String) -> Condition? { conditions.first { $0.name == name } }

@@ -1,7 +1,8 @@
-/// W2030: a password-like property should take an `ssm-secure` or `secretsmanager` reference,
-/// not a literal (kept in the template and shown by the console), a plain `ssm` reference
-/// (stored and shown in clear) or a parameter without `NoEcho` (shown in the stack's
-/// parameters). Each branch of an `Fn::If` is judged on its own. Messages never quote the value.
+/// A password-like property should take an `ssm-secure` or `secretsmanager` reference: E2032
+/// for a value written in the template (kept in it and shown by the console), W2030 for a plain
+/// `ssm` reference (stored and shown in clear) or a parameter without `NoEcho` (shown in the
+/// stack's parameters). Each branch of an `Fn::If` is judged on its own. Messages never quote
+/// the value, and the written value's span is marked sensitive so no renderer shows it.
 extension PlacementChecker {
   mutating func checkPasswords() {
     for resource in template.resources {
@@ -94,10 +95,10 @@ extension PlacementChecker {
     if parameters.isEmpty, Self.isLiteral(value) {
       diagnostics.report(
         Diagnostic(
-          .insecurePassword,
+          .passwordInTemplate,
           "'\(property)' is written in the template, where anyone who reads it sees it; use an "
             + "'ssm-secure' or 'secretsmanager' reference",
-          file: template.path, range: value.range, path: path))
+          file: template.path, range: value.range, path: path, sensitive: true))
     }
   }
 

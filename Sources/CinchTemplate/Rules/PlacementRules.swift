@@ -14,8 +14,9 @@
 /// | E2027 | no reference where a logical ID is expected (`Ref`, `Fn::GetAtt`, `DependsOn`, `Condition`); references in keys are reported by `ReferenceFinder` |
 /// | W2028 | `secretsmanager` where a secret's ARN or id is expected |
 /// | E2029 | at most 60 references per template |
-/// | W2030 | password-like properties take a secure reference |
+/// | W2030 | password-like properties take a secure reference, not a plain `ssm` one or a parameter without `NoEcho` |
 /// | E2031 | no `secretsmanager` in custom resources |
+/// | E2032 | password-like properties take no value written in the template |
 public enum PlacementRules {
   /// CloudFormation's limit on dynamic references in one template.
   public static let referenceLimit = 60

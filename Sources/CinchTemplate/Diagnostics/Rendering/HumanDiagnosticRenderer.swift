@@ -26,10 +26,20 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
   }
 
   public func render(_ diagnostics: [Diagnostic], sources: [String: SourceFile]) -> String {
-    diagnostics.map { render($0, sources: sources) }.joined(separator: "\n")
+    // A secret's span is masked in every excerpt that shows its line, not only its own.
+    var secrets: [String: [SourceRange]] = [:]
+    for diagnostic in diagnostics where diagnostic.sensitive {
+      if let file = diagnostic.file, let range = diagnostic.range {
+        secrets[file, default: []].append(range)
+      }
+    }
+    return diagnostics.map { render($0, sources: sources, secrets: secrets) }
+      .joined(separator: "\n")
   }
 
-  private func render(_ diagnostic: Diagnostic, sources: [String: SourceFile]) -> String {
+  private func render(
+    _ diagnostic: Diagnostic, sources: [String: SourceFile], secrets: [String: [SourceRange]]
+  ) -> String {
     var output = ""
     let style = Self.style(diagnostic.severity)
     header(
@@ -38,13 +48,15 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
       message: diagnostic.message, messageStyle: Style.bold, to: &output)
     excerpt(
       file: diagnostic.file, range: diagnostic.range, sources: sources, caretStyle: style,
-      to: &output)
+      secrets: secrets, to: &output)
     for note in diagnostic.notes {
       let file = note.file(in: diagnostic)
       header(
         file: file, range: note.range, label: "note:", labelStyle: Style.note,
         message: note.message, messageStyle: nil, to: &output)
-      excerpt(file: file, range: note.range, sources: sources, caretStyle: Style.note, to: &output)
+      excerpt(
+        file: file, range: note.range, sources: sources, caretStyle: Style.note,
+        secrets: secrets, to: &output)
     }
     return output
   }
@@ -66,10 +78,12 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
     output += "\n"
   }
 
-  /// The source line of the range's start and a caret line under the range.
+  /// The source line of the range's start and a caret line under the range. Text inside the
+  /// ranges of sensitive diagnostics (`secrets`) prints as `*`, one for each scalar, so a secret
+  /// is located but never shown.
   private func excerpt(
     file: String?, range: SourceRange?, sources: [String: SourceFile], caretStyle: String,
-    to output: inout String
+    secrets: [String: [SourceRange]], to output: inout String
   ) {
     guard let file, let range, let source = sources[file],
       range.start.line >= 1, range.start.line <= source.lineStarts.count
@@ -89,10 +103,13 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
       if low < 8 { low = 0 }  // not worth an ellipsis
       high = min(line.count, low + maxLineWidth)
     }
+    let hidden = Self.hiddenColumns(
+      line: range.start.line, length: line.count, secrets: secrets[file] ?? [])
     var text = low > 0 ? "…" : ""
     var caretLine = low > 0 ? " " : ""
     for index in low..<high {
-      text.unicodeScalars.append(Self.displayable(line[index]))
+      let masked = line[index] != "\t" && hidden.contains { $0.contains(index) }
+      text.unicodeScalars.append(masked ? "*" : Self.displayable(line[index]))
       if index < start { caretLine.append(line[index] == "\t" ? "\t" : " ") }
     }
     if high < line.count { text += "…" }
@@ -101,6 +118,16 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
 
     output += text + "\n"
     output += caretLine + paint(caret, caretStyle) + "\n"
+  }
+
+  /// The 0-based scalar columns of `line` that lie inside any of `secrets`.
+  static func hiddenColumns(line: Int, length: Int, secrets: [SourceRange]) -> [Range<Int>] {
+    secrets.compactMap { secret in
+      guard secret.start.line <= line, line <= secret.end.line else { return nil }
+      let low = secret.start.line == line ? max(secret.start.column - 1, 0) : 0
+      let high = secret.end.line == line ? min(max(secret.end.column - 1, 0), length) : length
+      return low < high ? low..<high : nil
+    }
   }
 
   private func paint(_ text: String, _ style: String) -> String {

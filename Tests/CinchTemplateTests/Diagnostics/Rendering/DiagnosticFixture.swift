@@ -57,6 +57,7 @@ struct DiagnosticFixture {
     var path: [String]?
     var severity: String?
     var notes: [NoteSpec]?
+    var sensitive: Bool?
 
     func diagnostic(sources: [String: SourceFile]) throws -> Diagnostic {
       let code = try #require(DiagnosticCode.named(code), "unknown code \(code)")
@@ -71,7 +72,8 @@ struct DiagnosticFixture {
         range: try DiagnosticFixture.range(
           range, offsets: offsets, in: file.flatMap { sources[$0] }),
         path: path.map(TemplatePath.init), notes: notes,
-        severity: try severity.map { try #require(Severity(rawValue: $0)) })
+        severity: try severity.map { try #require(Severity(rawValue: $0)) },
+        sensitive: sensitive ?? false)
     }
   }
 

@@ -1,0 +1,188 @@
+public import CinchTemplate
+
+/// `cinch check` past the front end: whether what each reference reads exists, answered by the
+/// store's metadata (online) or by the lockfile alone (offline), and whether the lock is fresh.
+/// Never a value: online it holds only a `StoreCatalog`, which cannot read one.
+///
+/// | code  | rule |
+/// |-------|------|
+/// | E4001 | the parameter or secret exists |
+/// | E4002 | the pinned or requested version, version id or stage exists |
+/// | E4003 | the parameter's type fits the reference kind (`ssm` ↔ String/StringList, `ssm-secure` ↔ SecureString) |
+/// | E4004 | the secret is not scheduled for deletion |
+/// | I4011 | a JSON key is vouched for by the lock (only a value shows it, and check reads none) |
+/// | E4007 | the reference is in the lock (offline or `--frozen`: an error; online: a warning) |
+/// | W4008 | every lock entry is still used (an error with `--frozen`) |
+/// | W4009 | no pin is behind the store (an error with `--frozen`) |
+public struct Checker: Sendable {
+  /// Where existence is answered.
+  public enum Source: Sendable {
+    /// The store's metadata; the lock, when there is one, supplies the pins.
+    case store(StoreCatalog)
+    /// The lockfile alone (`--offline`, or no store configured).
+    case lock
+  }
+
+  public struct Options: Sendable, Hashable {
+    /// Lock rules are errors, not warnings.
+    public var frozen: Bool
+    /// `--ignore`: codes left out wherever they are found.
+    public var ignored: Set<DiagnosticCode>
+    /// `--warnings-as-errors`.
+    public var warningsAsErrors: Bool
+
+    public init(frozen: Bool = false, ignored: Set<DiagnosticCode> = [], warningsAsErrors: Bool = false) {
+      self.frozen = frozen
+      self.ignored = ignored
+      self.warningsAsErrors = warningsAsErrors
+    }
+  }
+
+  /// What was checked, for the summary line.
+  public struct Report: Sendable, Hashable {
+    /// Reference sites whose existence was answered (by the store or the lock), found or not.
+    public var referencesChecked = 0
+    /// Every concrete reference site.
+    public var references = 0
+    /// Findings left out by `--ignore` or a template's `Metadata` suppression.
+    public var suppressed = 0
+
+    public init() {}
+  }
+
+  /// How one key stood.
+  enum Verdict {
+    case exists
+    case failed
+  }
+
+  /// nil: no store and no lock, so only the template rules run.
+  public let source: Source?
+  public let lock: CheckedLock?
+  public let options: Options
+
+  public init(source: Source?, lock: CheckedLock?, options: Options = Options()) {
+    self.source = source
+    self.lock = lock
+    self.options = options
+  }
+
+  /// Runs the rules `check` adds to the front end's over `analyses`, then filters everything in
+  /// `diagnostics` (the front end's findings too): `--ignore`, the templates' suppressions,
+  /// `--warnings-as-errors`. `checkedFiles` are the templates named (a lock entry read only
+  /// from other templates is not called unused).
+  public func check(
+    _ analyses: [TemplateAnalysis], checkedFiles: [String], into diagnostics: inout Diagnostics
+  ) async throws -> Report {
+    for analysis in analyses {
+      PlaintextSecretRules.check(analysis, into: &diagnostics)
+    }
+    let index = ReferenceIndex(analyses)
+    var report = try await checkReferences(index, checkedFiles: checkedFiles, into: &diagnostics)
+    let suppressions = Suppressions(analyses, into: &diagnostics)
+    let outcome = FindingFilter(
+      ignored: options.ignored, suppressions: suppressions,
+      warningsAsErrors: options.warningsAsErrors
+    ).apply(diagnostics)
+    diagnostics = outcome.kept
+    report.suppressed = outcome.suppressed
+    return report
+  }
+
+  /// The existence and lock rules over the concrete references of `index`.
+  public func checkReferences(
+    _ index: ReferenceIndex, checkedFiles: [String], into diagnostics: inout Diagnostics
+  ) async throws -> Report {
+    var report = Report()
+    report.references = index.sites.reduce(0) { $0 + $1.sites.count }
+    var findings = Diagnostics()
+    // Keys found missing or unfit: a lock cannot pin them, so "not in the lock" would only
+    // repeat the finding.
+    var failed = Set<ResolutionKey>()
+    switch source {
+    case .store(let catalog)?:
+      var existence = StoreExistence(catalog: catalog, lock: lock, options: options)
+      for (key, sites) in index.sites {
+        switch try await existence.check(key, sites: sites, into: &findings) {
+        case .exists: break
+        case .failed: failed.insert(key)
+        }
+        report.referencesChecked += sites.count
+      }
+    case nil:
+      break
+    case .lock?:
+      guard let lock else { break }
+      let existence = LockExistence(lock: lock)
+      for (key, sites) in index.sites {
+        _ = existence.check(key, sites: sites, into: &findings)
+        report.referencesChecked += sites.count
+      }
+    }
+    if let lock, source != nil {
+      LockRules(lock: lock, options: options, online: isOnline).check(
+        index, checkedFiles: checkedFiles, skipping: failed, into: &findings)
+    }
+    diagnostics.append(contentsOf: findings)
+    return report
+  }
+
+  var isOnline: Bool {
+    if case .store? = source { return true }
+    return false
+  }
+}
+
+/// The lockfile as `check` reads it: its entries, where it is, and (when its text could be
+/// parsed) where each entry sits in it, so findings about an entry point at its lines.
+public struct CheckedLock: Sendable {
+  public var lockfile: Lockfile
+  /// The lockfile's path as the user named it.
+  public var path: String
+  public var paths: SitePaths
+  /// Each entry's span in the lockfile's text.
+  public var ranges: [ResolutionKey: SourceRange]
+
+  public init(lockfile: Lockfile, path: String, document: ParsedDocument? = nil) {
+    self.lockfile = lockfile
+    self.path = path
+    self.paths = SitePaths(lockPath: path)
+    self.ranges = document.map(LockfileLocator.ranges) ?? [:]
+  }
+
+  /// The lockfile's name for messages: `cinch.lock`, or the path given.
+  public var name: String { path }
+}
+
+extension ResolutionKey {
+  /// A name under `/aws/service/`: one of the public parameters AWS publishes in every region
+  /// (AMI ids, service endpoints), which a local store holds only when it was put there.
+  var isPublicParameter: Bool { kind != .secretsManager && name.hasPrefix("/aws/service/") }
+}
+
+extension ReferenceSite {
+  /// How a finding names the place that reads an entry: the reference as written, or the
+  /// template parameter whose type makes CloudFormation read it.
+  var described: String {
+    if case .parameterType(let parameter) = context {
+      return "parameter '\(parameter)' names '\(reference.name)'"
+    }
+    return "reference '\(reference.text)'"
+  }
+}
+
+extension Diagnostics {
+  /// One finding per site that reads the entry, so each place (and each file of a pull
+  /// request) carries its own annotation.
+  mutating func report(
+    _ code: DiagnosticCode, _ message: String, at sites: [ReferenceSite],
+    severity: Severity? = nil, notes: [Diagnostic.Note] = []
+  ) {
+    for site in sites {
+      report(
+        Diagnostic(
+          code, "\(site.described): \(message)", file: site.file, range: site.range,
+          path: site.path, notes: notes, severity: severity))
+    }
+  }
+}

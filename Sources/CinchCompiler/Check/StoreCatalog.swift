@@ -1,0 +1,12 @@
+public import CinchStore
+
+/// The store as `cinch check` sees it: metadata only. It holds the catalog protocols and
+/// nothing else, so the checker cannot read a value or ask for a decryption even by mistake
+/// (`StoreReader`, the resolver's view, is never given to it).
+public struct StoreCatalog: Sendable {
+  public var parameters: any ParameterCatalog
+
+  public init(parameters: any ParameterCatalog) {
+    self.parameters = parameters
+  }
+}

@@ -1,0 +1,130 @@
+import CinchStore
+import CinchTemplate
+
+/// The existence rules answered by the store's metadata: each entry is described once per run
+/// (`ParameterCatalog.parameterVersions`: versions, labels and types, never a value), then every
+/// key that reads it is judged at its pin (from the lock) or at what it asks for.
+struct StoreExistence {
+  let catalog: StoreCatalog
+  let lock: CheckedLock?
+  let options: Checker.Options
+  private var parameters: [String: Result<ParameterVersionList, ResolutionFailure>] = [:]
+
+  init(catalog: StoreCatalog, lock: CheckedLock?, options: Checker.Options) {
+    self.catalog = catalog
+    self.lock = lock
+    self.options = options
+  }
+
+  /// Judges one key: whether what it reads exists and fits (a pin behind the store still
+  /// exists).
+  mutating func check(_ key: ResolutionKey, sites: [ReferenceSite], into diagnostics: inout Diagnostics)
+    async throws -> Checker.Verdict
+  {
+    switch key.kind {
+    case .ssm, .ssmSecure:
+      return try await checkParameter(key, sites: sites, into: &diagnostics) ? .exists : .failed
+    case .secretsManager:
+      let failure = ResolutionFailure.unsupported(
+        "this store does not hold Secrets Manager secrets; '\(key.name)' cannot be checked")
+      diagnostics.report(failure.code, failure.description, at: sites)
+      return .failed
+    }
+  }
+
+  // MARK: Parameter Store
+
+  private mutating func checkParameter(
+    _ key: ResolutionKey, sites: [ReferenceSite], into diagnostics: inout Diagnostics
+  ) async throws -> Bool {
+    let list: ParameterVersionList
+    switch try await versions(of: key.name) {
+    case .failure(let failure):
+      // AWS publishes `/aws/service/…` in every region; a local store holds what it is given.
+      let hint =
+        key.isPublicParameter && failure.code == .entryNotFound
+        ? " (a public parameter of AWS: copy it into this store with 'cinch ssm put-public-parameter')"
+        : ""
+      diagnostics.report(failure.code, failure.description + hint, at: sites)
+      return false
+    case .success(let found):
+      list = found
+    }
+    let entry = lock?.lockfile.entry(for: key)
+    let version: ParameterVersionList.Version
+    if let entry, let pinned = entry.pin.version {
+      guard let found = list.versions.first(where: { $0.version == pinned }) else {
+        let failure = ResolutionFailure.parameterVersionNotFound(
+          name: key.name, version: pinned, latest: list.latest?.version)
+        diagnostics.report(
+          failure.code,
+          "the version '\(lock?.name ?? "")' pins is gone: \(failure) (run 'cinch lock --update \(key.name)')",
+          at: sites)
+        return false
+      }
+      version = found
+    } else {
+      switch key.selector {
+      case .version(let requested):
+        guard let found = list.versions.first(where: { $0.version == requested }) else {
+          let failure = ResolutionFailure.parameterVersionNotFound(
+            name: key.name, version: requested, latest: list.latest?.version)
+          diagnostics.report(failure.code, failure.description, at: sites)
+          return false
+        }
+        version = found
+      case .latest, .stage, .versionId:
+        guard let latest = list.latest else {
+          diagnostics.report(
+            ResolutionFailure.parameterNotFound(name: key.name).code,
+            ResolutionFailure.parameterNotFound(name: key.name).description, at: sites)
+          return false
+        }
+        version = latest
+      }
+    }
+    if (version.type == .secureString) != (key.kind == .ssmSecure) {
+      let failure = ResolutionFailure.typeMismatch(
+        kind: key.kind, name: key.name, type: version.type.rawValue)
+      diagnostics.report(failure.code, failure.description, at: sites)
+      return false
+    }
+    guard let entry, let lock else { return true }
+    let findings = OutdatedChecker.findings(
+      for: entry, versions: list.versions.map(\.version),
+      labelled: Set(list.versions.filter { !$0.labels.isEmpty }.map(\.version)))
+    for finding in findings {
+      let advice: String
+      switch finding.reason {
+      case .pinGone:
+        continue
+      case .nearRollOff where key.selector != .latest:
+        // The template names the version: only a label (or a newer version) keeps it.
+        advice = "label the version to keep it, or reference a newer one"
+      case .newerVersion, .nearRollOff, .stageMoved:
+        advice = "run 'cinch lock --update \(key.name)'"
+      }
+      diagnostics.report(
+        .pinBehind, "\(finding.message) (in '\(lock.name)'; \(advice))", at: sites,
+        severity: options.frozen ? .error : nil)
+    }
+    return true
+  }
+
+  private mutating func versions(of name: String) async throws
+    -> Result<ParameterVersionList, ResolutionFailure>
+  {
+    if let known = parameters[name] { return known }
+    let result: Result<ParameterVersionList, ResolutionFailure>
+    do {
+      result = .success(try await catalog.parameters.parameterVersions(name))
+    } catch let error as StoreError {
+      result =
+        error.code == "ParameterNotFound"
+        ? .failure(.parameterNotFound(name: name))
+        : .failure(.store(code: error.code, message: error.message))
+    }
+    parameters[name] = result
+    return result
+  }
+}

@@ -1,0 +1,87 @@
+public import CinchTemplate
+
+/// Findings a template says to leave alone, in its `Metadata`, the way cfn-lint reads
+/// `Metadata: {cfn-lint: {config: {ignore_checks: [...]}}}`:
+///
+/// ```yaml
+/// Metadata:
+///   cinch:
+///     ignore: [W3003]               # the whole file
+/// Resources:
+///   Legacy:
+///     Type: AWS::RDS::DBInstance
+///     Metadata:
+///       cinch:
+///         ignore: [E2032, pin-behind]   # this resource only
+/// ```
+///
+/// Codes are given by id or name. A resource's list covers findings whose template path is
+/// under the resource, or (for a finding without a path) whose span lies inside it. A name that
+/// is no code is reported (W1009) rather than silently ignored.
+public struct Suppressions: Sendable {
+  struct Scope: Sendable {
+    var codes: Set<DiagnosticCode>
+    /// nil: the whole file.
+    var logicalID: String?
+    var range: SourceRange?
+  }
+
+  private var scopes: [String: [Scope]] = [:]
+
+  public init(_ analyses: [TemplateAnalysis], into diagnostics: inout Diagnostics) {
+    for analysis in analyses {
+      let file = analysis.file.path
+      if let list = analysis.document.root?["Metadata"]?["cinch"]?["ignore"] {
+        let codes = Self.codes(list, file: file, into: &diagnostics)
+        scopes[file, default: []].append(Scope(codes: codes))
+      }
+      for resource in analysis.template.resources {
+        guard let list = resource.metadata?["cinch"]?["ignore"] else { continue }
+        let codes = Self.codes(list, file: file, into: &diagnostics)
+        scopes[file, default: []].append(
+          Scope(codes: codes, logicalID: resource.logicalID, range: resource.node.range))
+      }
+    }
+  }
+
+  public var isEmpty: Bool { scopes.isEmpty }
+
+  public func suppresses(_ diagnostic: Diagnostic) -> Bool {
+    guard let file = diagnostic.file, let scopes = scopes[file] else { return false }
+    return scopes.contains { scope in
+      guard scope.codes.contains(diagnostic.code) else { return false }
+      guard let logicalID = scope.logicalID else { return true }
+      if let path = diagnostic.path {
+        return path.components.count >= 2 && path[0] == "Resources" && path[1] == logicalID
+      }
+      guard let range = diagnostic.range, let inside = scope.range else { return false }
+      return inside.start.offset <= range.start.offset && range.end.offset <= inside.end.offset
+    }
+  }
+
+  /// `ignore: [E2020, ssm-secure-placement]` or `ignore: E2020`.
+  private static func codes(_ node: Node, file: String, into diagnostics: inout Diagnostics)
+    -> Set<DiagnosticCode>
+  {
+    let items = node.sequence ?? [node]
+    var codes = Set<DiagnosticCode>()
+    for item in items {
+      guard let text = item.scalar, !item.isNull else {
+        diagnostics.report(
+          Diagnostic(
+            .unknownSuppression, "'ignore' takes diagnostic codes (E2020) or names (ssm-secure-placement)",
+            file: file, range: item.range))
+        continue
+      }
+      guard let code = DiagnosticCode.named(text) else {
+        diagnostics.report(
+          Diagnostic(
+            .unknownSuppression, "'\(text)' is not a diagnostic code or name; nothing is suppressed by it",
+            file: file, range: item.range))
+        continue
+      }
+      codes.insert(code)
+    }
+    return codes
+  }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+/// `cinch check` run as a pull-request job runs it: the built binary in a project folder with
+/// a store (`cinch init`) and a lock, online and offline, in every format.
+@Suite struct CheckCommandTests {
+  /// A project folder: `cinch init` made `.cinch/store.db`, so `check` goes online by default.
+  final class Project: Sendable {
+    let directory: URL
+
+    init(store: Bool = true) throws {
+      directory = try CinchProcess.temporaryDirectory()
+      if store {
+        let created = try run(["init"])
+        #expect(created.status == 0, "\(created.stderr)")
+      }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CinchProcess.Result {
+      try CinchProcess.run(arguments, in: directory, environment: ["USER": "tester"].merging(environment) { $1 })
+    }
+
+    /// Puts a parameter once per value; values go through a request file, never argv (an AWS
+    /// public parameter, an AMI id, is no secret and takes `--value`).
+    func put(_ name: String, _ values: [String], type: String = "String") throws {
+      if name.hasPrefix("/aws/service/") {
+        for value in values {
+          let result = try run(["ssm", "put-public-parameter", "--name", name, "--value", value])
+          #expect(result.status == 0, "\(result.stderr)")
+        }
+        return
+      }
+      for value in values {
+        let request = directory.appendingPathComponent("request.json")
+        let body = try JSONSerialization.data(withJSONObject: [
+          "Name": name, "Value": value, "Type": type, "Overwrite": true,
+        ])
+        try body.write(to: request)
+        let result = try run(["ssm", "put-parameter", "--cli-input-json", "file://" + request.path])
+        try FileManager.default.removeItem(at: request)
+        #expect(result.status == 0, "\(result.stderr)")
+      }
+    }
+
+    func write(_ text: String, to name: String) throws {
+      let url = directory.appendingPathComponent(name)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try Data(text.utf8).write(to: url)
+    }
+
+    /// The audit log's rows, oldest first.
+    func audit() throws -> [[String: Any]] {
+      let listed = try run(["audit", "list", "--format", "json"])
+      try #require(listed.status == 0, "\(listed.stderr)")
+      return try #require(
+        try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+    }
+  }
+
+  static let canary = "CANARY-c1nch-5ecret-value-7f3a"
+
+  static let stack = """
+    Parameters:
+      Env: {Type: String, Default: prod}
+    Resources:
+      Db:
+        Type: AWS::RDS::DBInstance
+        Properties:
+          MasterUserPassword: !Sub '{{resolve:ssm-secure:/app/${Env}/db-password}}'
+          DBName: '{{resolve:ssm:/app/prod/db-name}}'
+      Fn:
+        Type: AWS::Lambda::Function
+        Properties:
+          Environment:
+            Variables:
+              DB_NAME: '{{resolve:ssm:/app/prod/db-name}}'
+
+    """
+
+  /// A project whose store holds what `stack` reads, locked.
+  static func locked() throws -> Project {
+    let project = try Project()
+    try project.put("/app/prod/db-password", [canary + "-1", canary + "-2"], type: "SecureString")
+    try project.put("/app/prod/db-name", [canary + "-name"])
+    try project.write(stack, to: "stack.yaml")
+    let lock = try project.run(["lock", "stack.yaml"])
+    try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
+    return project
+  }
+
+  // MARK: Never a value
+
+  /// The store's audit log records every read by operation: `check` makes only metadata reads
+  /// (`ListParameterVersions`), online, and none at all offline; never `GetParameter*` or
+  /// `ResolveParameters`, the operations that open a sealed value. The lock before it did.
+  @Test func checkNeverReadsAValue() throws {
+    let project = try Self.locked()
+    let valueReads: Set<String> = [
+      "GetParameter", "GetParameters", "GetParametersByPath", "GetParameterHistory",
+      "ResolveParameters", "GetSecretValue", "ResolveSecrets",
+    ]
+    let before = try project.audit()
+    #expect(before.contains { $0["operation"] as? String == "ResolveParameters" }, "lock reads values")
+
+    let online = try project.run(["check", "stack.yaml"])
+    #expect(online.status == 0, "\(online.stdout)\(online.stderr)")
+    #expect(online.stdout == "no problems in 1 file (3 references checked against the store)\n")
+    let afterOnline = try project.audit()
+    let checkRows = afterOnline.dropFirst(before.count)
+    #expect(!checkRows.isEmpty)
+    let operations = Set(checkRows.compactMap { $0["operation"] as? String })
+    #expect(operations == ["ListParameterVersions"])
+    #expect(operations.isDisjoint(with: valueReads))
+
+    let offline = try project.run(["check", "stack.yaml", "--offline"])
+    #expect(offline.stdout == "no problems in 1 file (3 references checked against 'cinch.lock')\n")
+    let afterOffline = try project.audit()
+    // Offline the store is not even opened.
+    #expect(afterOffline.count == afterOnline.count)
+    #expect(try project.run(["audit", "verify"]).status == 0)
+    for result in [online, offline] {
+      #expect(!result.stdout.contains(Self.canary))
+      #expect(!result.stderr.contains(Self.canary))
+    }
+  }
+
+  // MARK: Findings and formats
+
+  static let broken = """
+    Parameters:
+      Token: {Type: String, NoEcho: true, Default: tok-8d7f6e5c4b3a2}
+    Resources:
+      Db:
+        Type: AWS::RDS::DBInstance
+        Properties:
+          MasterUserPassword: '{{resolve:ssm-secure:/app/prod/db-password:9}}'
+          DBName: '{{resolve:ssm:/app/prod/db-name}}'
+          MasterUsername: '{{resolve:ssm:/app/prod/missing}}'
+      Fn:
+        Type: AWS::Lambda::Function
+        Properties:
+          Environment:
+            Variables:
+              KEY: AKIAZ7Q2M4N6P8R3T5V1
+              TOKEN: !Ref Token
+
+    """
+
+  /// SARIF that GitHub code scanning accepts: its requirements, and the 2.1.0 schema where the
+  /// schema is at hand; URIs relative to the checkout.
+  @Test func sarifForCodeScanning() throws {
+    let project = try Self.locked()
+    try project.write(Self.broken, to: "templates/broken.yaml")
+    // The database no longer reads the password the lock pins: its entry is unused (and so is
+    // the parameter that named it).
+    try project.write(
+      Self.stack.replacingOccurrences(
+        of: "!Sub '{{resolve:ssm-secure:/app/${Env}/db-password}}'", with: "!Ref AWS::NoValue"),
+      to: "stack.yaml")
+    let result = try project.run(
+      ["check", "stack.yaml", "templates/broken.yaml", "--format", "sarif"],
+      environment: ["GITHUB_WORKSPACE": project.directory.path])
+    #expect(result.status == 1)
+    #expect(!result.stdout.contains(Self.canary) && !result.stdout.contains("AKIAZ7Q2M4N6P8R3T5V1"))
+    #expect(!result.stdout.contains("tok-8d7f6e5c4b3a2"))
+    try SARIFRequirements.check(
+      result.stdout, codes: ["E2033", "E2034", "E4001", "E4002", "W3003", "W4008"], located: 6,
+      unlocated: 0)
+    if SARIFSchema.unavailableReason == nil {
+      #expect(try SARIFSchema.validate(result.stdout) == "")
+    }
+    let log = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let run = try #require((log["runs"] as? [[String: Any]])?.first)
+    let uris = try #require(run["artifacts"] as? [[String: Any]]).compactMap {
+      ($0["location"] as? [String: Any])?["uri"] as? String
+    }
+    #expect(uris == ["cinch.lock", "stack.yaml", "templates/broken.yaml"])
+  }
+
+  /// The same findings in every format, located, with a summary for people.
+  @Test func everyFormatLocatesTheFindings() throws {
+    let project = try Self.locked()
+    try project.write(Self.broken, to: "broken.yaml")
+    let human = try project.run(["check", "broken.yaml", "stack.yaml"])
+    #expect(human.status == 1)
+    #expect(human.stdout.contains("broken.yaml:7:28: error[E4002]: reference '{{resolve:ssm-secure:/app/prod/db-password:9}}': parameter '/app/prod/db-password' has no version 9; latest is 2"))
+    #expect(human.stdout.contains("broken.yaml:9:24: error[E4001]: reference '{{resolve:ssm:/app/prod/missing}}': parameter '/app/prod/missing' does not exist"))
+    #expect(human.stdout.contains("          KEY: ********************\n"))
+    #expect(human.stdout.hasSuffix("4 errors in 2 files (6 references checked against the store)\n"))
+
+    let json = try project.run(["check", "broken.yaml", "stack.yaml", "--format", "json"])
+    let items = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+    #expect(items.compactMap { $0["code"] as? String } == ["E2033", "E4002", "E4001", "E2034"])
+    #expect(items.allSatisfy { $0["line"] is Int && $0["file"] as? String == "broken.yaml" })
+
+    let github = try project.run(["check", "broken.yaml", "stack.yaml", "--format", "github"])
+    #expect(github.stdout.contains("::error file=broken.yaml,line=9,col=24,endLine=9,endColumn=56,title=E4001 entry-not-found::"))
+    for result in [human, json, github] {
+      #expect(!result.stdout.contains("AKIAZ7Q2M4N6P8R3T5V1") && !result.stdout.contains("tok-8d7f6e5c4b3a2"))
+    }
+  }
+
+  // MARK: Control
+
+  @Test func ignoreWarningsAsErrorsAndMetadataSuppressions() throws {
+    let project = try Self.locked()
+    try project.put("/app/prod/db-name", [Self.canary + "-renamed"])  // the pin falls behind
+    let behind = try project.run(["check"])
+    #expect(behind.status == 0)
+    #expect(behind.stdout.contains("warning[W4009]"))
+    #expect(behind.stdout.hasSuffix("2 warnings in 1 file (3 references checked against the store)\n"))
+    #expect(try project.run(["check", "--warnings-as-errors"]).status == 1)
+    #expect(try project.run(["check", "--frozen"]).status == 1)
+    let ignored = try project.run(["check", "--ignore", "E2020,pin-behind", "--warnings-as-errors"])
+    #expect(ignored.status == 0)
+    #expect(ignored.stdout == "no problems in 1 file (3 references checked against the store; 2 suppressed)\n")
+
+    // The resource's own Metadata leaves out only what is under it.
+    try project.write(
+      Self.stack.replacingOccurrences(
+        of: "  Fn:\n    Type: AWS::Lambda::Function\n",
+        with: "  Fn:\n    Type: AWS::Lambda::Function\n    Metadata: {cinch: {ignore: [W4009]}}\n"),
+      to: "stack.yaml")
+    let suppressed = try project.run(["check"])
+    #expect(suppressed.stdout.contains("stack.yaml:8:16: warning[W4009]"))
+    #expect(suppressed.stdout.hasSuffix("1 warning in 1 file (3 references checked against the store; 1 suppressed)\n"))
+  }
+
+  @Test func exitTwoWhenTheRunCannotCheck() throws {
+    let project = try Project(store: false)
+    try project.write(Self.stack, to: "stack.yaml")
+    let noLock = try project.run(["check", "stack.yaml", "--offline"])
+    #expect(noLock.status == 2)
+    #expect(noLock.stderr == "cinch: error: --offline needs the lockfile 'cinch.lock', which does not exist (run 'cinch lock')\n")
+    #expect(try project.run(["check", "stack.yaml", "--frozen"]).status == 2)
+    let badCode = try project.run(["check", "stack.yaml", "--ignore", "E9999"])
+    #expect(badCode.status == 2)
+    #expect(badCode.stderr.contains("--ignore: 'E9999' is not a diagnostic code or name"))
+    let missing = try project.run(["check", "nowhere.yaml"])
+    #expect(missing.status == 2)
+    let noStore = try project.run(["check", "stack.yaml", "--store", "absent/store.db"])
+    #expect(noStore.status == 2)
+    // No store and no lock: the template rules alone, and the summary says what was not done.
+    let alone = try project.run(["check", "stack.yaml"])
+    #expect(alone.status == 0)
+    #expect(alone.stdout == "no problems in 1 file (3 references not checked: no store and no 'cinch.lock')\n")
+  }
+
+  // MARK: templates/
+
+  /// Every template in `templates/` that reads only Parameter Store, with a store holding what
+  /// it reads and a lock: nothing to report, online or offline.
+  @Test func theParameterTemplatesCheckClean() throws {
+    let project = try Project()
+    let root = Fixtures.packageRoot.appendingPathComponent("templates")
+    let names = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
+    var checked: [String] = []
+    for name in names {
+      let text = try String(contentsOf: root.appendingPathComponent(name), encoding: .utf8)
+      guard !text.contains("resolve:secretsmanager") else { continue }
+      try project.write(text, to: "templates/" + name)
+      checked.append("templates/" + name)
+    }
+    try #require(checked.count >= 4)
+    try project.put("/myapp/prod/db-host", ["db.internal"])
+    try project.put("/myapp/prod/dbpassword", [Self.canary + "-1", Self.canary + "-2", Self.canary + "-3"], type: "SecureString")
+    try project.put("/myapp/prod/redis-auth-token", [Self.canary + "-r"], type: "SecureString")
+    try project.put("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64", ["ami-0abcdef1234567890"])
+    let lock = try project.run(["lock"] + checked)
+    try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
+    for arguments in [["check"] + checked, ["check"], ["check", "--offline", "--frozen"]] {
+      let result = try project.run(arguments)
+      #expect(result.status == 0, "\(arguments): \(result.stdout)\(result.stderr)")
+      #expect(result.stdout.hasPrefix("no problems in \(checked.count) files"), "\(result.stdout)")
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import CinchCompiler
+import CinchStore
+import CinchTemplate
+import Foundation
+import Testing
+import _CinchTestSupport
+
+/// One case per rule that trips it and one that passes it, run through the whole of `check`
+/// past the parser: `Tests/Fixtures/check/<CODE>-<name>[-detail]-trips|passes/` holds the
+/// templates (`*.yaml`, `*.json`) and `case.json`:
+///
+/// ```json
+/// {"mode": "online" | "offline" | "template",   // store metadata, the lock alone, neither
+///  "seed": [{"put": "/a", "type": "SecureString", "versions": 3}, {"putPublic": "/aws/service/x"},
+///           {"label": "/a", "version": 2, "labels": ["prod"]}, {"delete": "/a"}],
+///  "lock": true,                 // make cinch.lock with the store as seeded (default: not "template")
+///  "lockTemplates": ["a.yaml"],  // what the lock is made from (default: the checked templates)
+///  "lockFrom": {"a.yaml": "before/a.yaml"},  // locked as a.yaml, read from another file: an edit since
+///  "afterLock": [ … ],           // store changes between lock and check
+///  "files": ["a.yaml"],          // what is checked (default: every template in the case)
+///  "parameters": {"Env": "dev"}, "frozen": false, "ignore": ["W3003"], "warningsAsErrors": false}
+/// ```
+///
+/// `expected/human.txt` is the human format with the report's counts after it, and
+/// `expected/json.json` the JSON format. A case named after a code must fire it when it
+/// `-trips` and must not when it `-passes`.
+@Suite struct CheckGoldenTests {
+  static let stage = "check"
+
+  @Test(arguments: Fixtures.cases(stage))
+  func golden(_ name: String) async throws {
+    let run = try await CheckCase(name: name).run()
+    let human = HumanDiagnosticRenderer().render(run.diagnostics.sorted, sources: run.sources)
+    let counts =
+      "checked \(run.report.referencesChecked) of \(run.report.references) references; "
+      + "\(run.report.suppressed) suppressed\n"
+    Fixtures.assertMatches(
+      (human.isEmpty ? "" : human + "\n") + counts, stage: Self.stage, name: name,
+      expected: "human.txt")
+    Fixtures.assertMatches(
+      JSONDiagnosticRenderer().render(run.diagnostics.sorted, sources: run.sources),
+      stage: Self.stage, name: name, expected: "json.json")
+
+    // Nothing a store holds ever reaches a message (seeded values all carry the canary).
+    let text = run.diagnostics.items.map { $0.message + $0.notes.map(\.message).joined() }.joined()
+    #expect(!text.contains(CheckCase.canary))
+
+    if let code = DiagnosticCode.named(String(name.prefix(5))) {
+      let fired = run.diagnostics.items.contains { $0.code == code }
+      #expect(fired == name.hasSuffix("-trips"), "\(code.id) \(fired ? "fired" : "did not fire")")
+    }
+  }
+
+  @Test func everyCheckRuleHasBothCases() {
+    let cases = Fixtures.cases(Self.stage)
+    let codes: [DiagnosticCode] = [
+      .entryNotFound, .versionNotFound, .typeMismatch, .notInLock, .lockEntryUnused, .pinBehind,
+      .noEchoDefault, .credentialInTemplate, .unknownSuppression,
+    ]
+    for code in codes {
+      let prefix = "\(code.id)-\(code.name)"
+      #expect(cases.contains { $0.hasPrefix(prefix) && $0.hasSuffix("-trips") }, "\(code.id) has no tripping case")
+      #expect(cases.contains { $0.hasPrefix(prefix) && $0.hasSuffix("-passes") }, "\(code.id) has no passing case")
+    }
+  }
+}
+
+/// One fixture case, run: a fresh store seeded as the case says, the lock made from it, the
+/// store changed, then `Checker` over the analysed templates.
+struct CheckCase {
+  static let canary = "CANARY-c1nch-5ecret-value-7f3a"
+
+  let name: String
+  let directory: URL
+  let spec: [String: Any]
+
+  init(name: String) throws {
+    self.name = name
+    directory = Fixtures.directory(CheckGoldenTests.stage, name)
+    let data = try Data(contentsOf: directory.appendingPathComponent("case.json"))
+    spec = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+  }
+
+  struct Outcome {
+    var diagnostics: Diagnostics
+    var report: Checker.Report
+    var sources: [String: SourceFile]
+  }
+
+  func run() async throws -> Outcome {
+    let mode = spec["mode"] as? String ?? "online"
+    let templates = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+      .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".json")) && $0 != "case.json" }.sorted()
+    let files = spec["files"] as? [String] ?? templates
+    let store = try await TemporaryStore()
+    try await store.apply(spec["seed"] as? [[String: Any]] ?? [])
+
+    var inputs = EvaluationInputs()
+    for (key, value) in spec["parameters"] as? [String: String] ?? [:] {
+      inputs.parameters[key] = .init(value: value, origin: "test")
+    }
+    var sources: [String: SourceFile] = [:]
+    func analyze(
+      _ names: [String], from contents: [String: String] = [:], into diagnostics: inout Diagnostics
+    ) throws -> [TemplateAnalysis] {
+      try names.map { name in
+        let url = directory.appendingPathComponent(contents[name] ?? name)
+        let file = SourceFile(path: name, bytes: Array(try Data(contentsOf: url)))
+        if contents[name] == nil { sources[name] = file }
+        return TemplateAnalyzer.analyze(
+          TemplateParser.parse(file, into: &diagnostics), inputs: inputs, into: &diagnostics)
+      }
+    }
+
+    var lock: CheckedLock?
+    if spec["lock"] as? Bool ?? (mode != "template") {
+      var lockDiagnostics = Diagnostics()
+      let locked = try analyze(
+        spec["lockTemplates"] as? [String] ?? files,
+        from: spec["lockFrom"] as? [String: String] ?? [:], into: &lockDiagnostics)
+      let outcome = try await Locker(
+        resolver: Resolver(store: StoreReader(parameters: store.store, fingerprinter: store.store)),
+        paths: SitePaths(lockPath: "cinch.lock")
+      ).lock(ReferenceIndex(locked), previous: nil, update: .none, into: &lockDiagnostics)
+      try #require(!lockDiagnostics.hasErrors, "the case's lock could not be made: \(lockDiagnostics.items.map(\.message))")
+      let file = SourceFile(path: "cinch.lock", text: outcome.lock.serialized())
+      sources[file.path] = file
+      lock = CheckedLock(
+        lockfile: outcome.lock, path: "cinch.lock", document: TemplateParser.parse(file, into: &lockDiagnostics))
+    }
+    try await store.apply(spec["afterLock"] as? [[String: Any]] ?? [])
+
+    var diagnostics = Diagnostics()
+    let analyses = try analyze(files, into: &diagnostics)
+    let source: Checker.Source? =
+      switch mode {
+      case "online": .store(StoreCatalog(parameters: store.store))
+      case "offline": lock == nil ? nil : .lock
+      default: nil
+      }
+    let options = Checker.Options(
+      frozen: spec["frozen"] as? Bool ?? false,
+      ignored: Set((spec["ignore"] as? [String] ?? []).compactMap(DiagnosticCode.named)),
+      warningsAsErrors: spec["warningsAsErrors"] as? Bool ?? false)
+    let report = try await Checker(source: source, lock: lock, options: options)
+      .check(analyses, checkedFiles: files, into: &diagnostics)
+    return Outcome(diagnostics: diagnostics, report: report, sources: sources)
+  }
+}
+
+/// A real embedded store in a temporary folder, removed when released.
+final class TemporaryStore: @unchecked Sendable {
+  let directory: String
+  let store: SQLiteStore
+
+  init() async throws {
+    directory = FileManager.default.temporaryDirectory.path + "/cinch-check-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    store = try await SQLiteStore.create(
+      at: directory + "/store.db", master: .newKeyFile(path: directory + "/master.key"),
+      configuration: StoreConfiguration())
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+  /// Runs a case's store operations in order.
+  func apply(_ operations: [[String: Any]]) async throws {
+    for operation in operations {
+      if let name = operation["put"] as? String {
+        let type = ParameterType(rawValue: operation["type"] as? String ?? "String")
+        for index in 1...(operation["versions"] as? Int ?? 1) {
+          _ = try await store.putParameter(
+            PutParameterRequest(
+              name: name, value: "\(CheckCase.canary)-\(index)", type: type, overwrite: true))
+        }
+      } else if let name = operation["putPublic"] as? String {
+        _ = try await store.putPublicParameter(
+          PutParameterRequest(name: name, value: "ami-0abcdef1234567890", type: .string))
+      } else if let name = operation["label"] as? String {
+        _ = try await store.labelParameterVersion(
+          LabelParameterVersionRequest(
+            name: name, parameterVersion: operation["version"] as? Int,
+            labels: operation["labels"] as? [String] ?? []))
+      } else if let name = operation["delete"] as? String {
+        _ = try await store.deleteParameter(DeleteParameterRequest(name: name))
+      } else {
+        Issue.record("unknown store operation \(operation)")
+      }
+    }
+  }
+}
