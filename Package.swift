@@ -41,6 +41,11 @@ let package = Package(
       swiftSettings: strict
     ),
     .target(
+      name: "CinchAWS",
+      dependencies: ["CinchStore", "COpenSSL", "CinchJSON"],
+      swiftSettings: strict
+    ),
+    .target(
       name: "CinchJSON",
       swiftSettings: strict
     ),
