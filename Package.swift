@@ -90,6 +90,21 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(
+      name: "CinchAWSTests",
+      dependencies: ["CinchAWS", "CinchStore", "CinchJSON", "_CinchTestSupport"],
+      swiftSettings: strict
+    ),
+    // The store protocols' behaviour, one suite run against every backend: the embedded store
+    // and the AWS backend talking to moto_server (with moto's known divergences marked).
+    .testTarget(
+      name: "StoreConformanceTests",
+      dependencies: [
+        "CinchStore", "CinchAWS", "_CinchTestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: strict
+    ),
+    .testTarget(
       name: "CinchJSONTests",
       dependencies: ["CinchJSON", "_CinchTestSupport"],
       swiftSettings: strict
