@@ -57,7 +57,7 @@ let package = Package(
     .target(
       name: "CinchCLI",
       dependencies: [
-        "CinchTemplate", "CinchJSON", "CinchStore",
+        "CinchTemplate", "CinchJSON", "CinchStore", "CinchAWS",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchAWS
 import Foundation
 package import CinchJSON
 
@@ -167,6 +168,8 @@ package struct AWSErrorPresenter: Sendable {
       return ("\n\(usage.message)\n", AWSExitCode.usage)
     case let configuration as AWSConfigurationError:
       return ("\n\(configuration.message)\n", AWSExitCode.configuration)
+    case let client as AWSClientError:
+      return ("\n\(client)\n", client.awsExitCode)
     case let exit as ExitCode:
       return ("", exit.rawValue)
     case let query as JMESPathError:
