@@ -12,7 +12,7 @@ package enum AWSWireCodec {
   package static func encode(_ value: some Encodable) throws -> [UInt8] {
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .secondsSince1970
-    encoder.outputFormatting = [.withoutEscapingSlashes]
+    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
     return Array(try encoder.encode(value))
   }
 
