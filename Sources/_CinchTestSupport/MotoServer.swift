@@ -7,26 +7,30 @@ package import Foundation
 /// A `moto_server` (the AWS mock from PyPI's `moto[server]`, installed by `Scripts/deps.sh`) on
 /// a free loopback port, started on first use and shared by every test in the process. It is
 /// stopped when the test process ends, however it ends: the server runs under a small shell
-/// that waits for its standard input to close (which happens when this process exits) and then
-/// kills it.
+/// that kills it once this process's pid is gone.
 ///
 /// Tests keep apart by account: each asks `freshAccount()` and sends it as `x-moto-account-id`,
 /// which moto uses as the account of the request, so no test sees another's parameters.
 package actor MotoServer {
   package static let shared = MotoServer()
 
-  private var endpoint: URL?
+  private var starting: Task<URL, any Error>?
   private var process: Process?
-  private var keepAlive: Pipe?
   private var nextAccount = 0
 
   package struct Failure: Error, CustomStringConvertible {
     package var description: String
   }
 
-  /// The server's base URL, starting it if needed.
+  /// The server's base URL, starting it if needed. Concurrent callers share one start.
   package func start() async throws -> URL {
-    if let endpoint { return endpoint }
+    if let starting { return try await starting.value }
+    let task = Task { try await self.launch() }
+    starting = task
+    return try await task.value
+  }
+
+  private func launch() async throws -> URL {
     guard let executable = Self.find("moto_server") else {
       throw Failure(
         description: "moto_server is not installed; run Scripts/deps.sh (pip install 'moto[server]')")
@@ -38,23 +42,24 @@ package actor MotoServer {
       process.executableURL = URL(fileURLWithPath: "/bin/sh")
       process.arguments = [
         "-c",
-        "\"$0\" -H 127.0.0.1 -p \"$1\" >/dev/null 2>&1 & child=$!; cat >/dev/null; kill $child",
-        executable, String(port),
+        // moto_server ignores SIGTERM while requests are open: SIGKILL it once the test
+        // process is gone.
+        "\"$0\" -H 127.0.0.1 -p \"$1\" >/dev/null 2>&1 & child=$!; "
+          + "while kill -0 \"$2\" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; "
+          + "kill -9 $child 2>/dev/null",
+        executable, String(port), String(getpid()),
       ]
-      let stdin = Pipe()
-      process.standardInput = stdin
+      process.standardInput = FileHandle.nullDevice
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice
       try process.run()
       let url = URL(string: "http://127.0.0.1:\(port)")!
       if await Self.waitUntilAnswering(url, while: process) {
         self.process = process
-        self.keepAlive = stdin
-        self.endpoint = url
         return url
       }
       lastError = "moto_server did not answer on port \(port)"
-      try? stdin.fileHandleForWriting.close()
+      process.terminate()
       process.waitUntilExit()
     }
     throw Failure(description: lastError)
