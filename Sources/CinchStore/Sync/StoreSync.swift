@@ -80,7 +80,7 @@ package struct StoreSync: Sendable {
   }
 
   /// The names of the source's parameters, sorted, every page of `DescribeParameters`.
-  func parameterNames(_ source: any ParameterStore) async throws -> [String] {
+  package func parameterNames(_ source: any ParameterStore) async throws -> [String] {
     var filters: [ParameterStringFilter]?
     if var path = options.path, path != "/" {
       while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
