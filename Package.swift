@@ -55,9 +55,14 @@ let package = Package(
       swiftSettings: strict
     ),
     .target(
+      name: "CinchCompiler",
+      dependencies: ["CinchTemplate", "CinchStore", "CinchJSON"],
+      swiftSettings: strict
+    ),
+    .target(
       name: "CinchCLI",
       dependencies: [
-        "CinchTemplate", "CinchJSON", "CinchStore", "CinchAWS",
+        "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler", "CinchAWS",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -102,6 +107,11 @@ let package = Package(
         "CinchStore", "CinchAWS", "_CinchTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CinchCompilerTests",
+      dependencies: ["CinchCompiler", "CinchStore", "CinchTemplate", "CinchJSON", "_CinchTestSupport"],
       swiftSettings: strict
     ),
     .testTarget(

@@ -28,6 +28,37 @@ struct EvaluationOptions: ParsableArguments {
 
   /// Reads the parameter files (their problems become diagnostics) and builds the inputs.
   func inputs(into diagnostics: inout Diagnostics) throws -> EvaluationInputs {
+    try settings.inputs(into: &diagnostics)
+  }
+
+  /// Whether no evaluation flag was given (so a lockfile's recorded inputs may stand in).
+  var isEmpty: Bool {
+    parameterFiles.isEmpty && parameterOverrides.isEmpty && region == nil && accountId == nil
+      && stackName == nil
+  }
+
+  var settings: EvaluationSettings {
+    EvaluationSettings(
+      parameterFiles: parameterFiles, parameterOverrides: parameterOverrides, region: region,
+      accountID: accountId, stackName: stackName)
+  }
+
+  func validate() throws {
+    if let accountId, !(accountId.count == 12 && accountId.allSatisfy(\.isNumber)) {
+      throw ValidationError("--account-id must be 12 digits")
+    }
+  }
+}
+
+/// Evaluation inputs as plain values: from the command line, or recorded in a lockfile.
+struct EvaluationSettings: Sendable, Hashable {
+  var parameterFiles: [String] = []
+  var parameterOverrides: [String] = []
+  var region: String?
+  var accountID: String?
+  var stackName: String?
+
+  func inputs(into diagnostics: inout Diagnostics) throws -> EvaluationInputs {
     var parameters: [String: EvaluationInputs.ParameterInput] = [:]
     for path in parameterFiles {
       do {
@@ -45,14 +76,8 @@ struct EvaluationOptions: ParsableArguments {
     return EvaluationInputs(
       parameters: parameters,
       region: region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1",
-      accountID: accountId ?? environment["CINCH_ACCOUNT_ID"] ?? "123456789012",
+      accountID: accountID ?? environment["CINCH_ACCOUNT_ID"] ?? "123456789012",
       stackName: stackName)
-  }
-
-  func validate() throws {
-    if let accountId, !(accountId.count == 12 && accountId.allSatisfy(\.isNumber)) {
-      throw ValidationError("--account-id must be 12 digits")
-    }
   }
 }
 

@@ -7,9 +7,15 @@ struct TemplateAnalysisRun {
   var documents: [ParsedDocument] = []
   var analyses: [TemplateAnalysis] = []
   var diagnostics = Diagnostics()
+  var inputs = EvaluationInputs()
 
   init(files: [String], limits: ParseLimits, evaluation: EvaluationOptions, graph: Bool = true) throws {
-    let inputs = try evaluation.inputs(into: &diagnostics)
+    try self.init(files: files, limits: limits, settings: evaluation.settings, graph: graph)
+  }
+
+  init(files: [String], limits: ParseLimits, settings: EvaluationSettings, graph: Bool = true) throws {
+    let inputs = try settings.inputs(into: &diagnostics)
+    self.inputs = inputs
     documents = SourceLoader(limits: limits).load(files, into: &diagnostics)
     for document in documents where document.root != nil {
       analyses.append(

@@ -17,8 +17,16 @@ package struct ParameterName: Hashable, Sendable {
   package var arnSuffix: String { key.hasPrefix("/") ? String(key.dropFirst()) : key }
 
   package func arn(_ configuration: StoreConfiguration) -> String {
-    configuration.parameterARNPrefix + arnSuffix
+    // AWS's public parameters belong to no account: `arn:aws:ssm:us-east-1::parameter/aws/service/…`.
+    if isPublic {
+      return "arn:\(configuration.partition):ssm:\(configuration.region)::parameter/" + arnSuffix
+    }
+    return configuration.parameterARNPrefix + arnSuffix
   }
+
+  /// One of AWS's public parameters (`/aws/service/…`), which the embedded store holds only
+  /// when put with `putPublicParameter` (a cinch extension for offline templates).
+  package var isPublic: Bool { name.lowercased().hasPrefix("/aws/service/") }
 
   /// The lookup key of a stored name (already validated).
   package static func key(of name: String) -> String {
@@ -86,14 +94,20 @@ package enum ParameterNameRules {
 
   /// A name for a write (`PutParameter`, labels, deletes, tags): no ARN, no selector, and not in
   /// the reserved `aws`/`ssm` namespaces.
-  package static func validateForWrite(_ raw: String, configuration: StoreConfiguration)
+  package static func validateForWrite(
+    _ raw: String, configuration: StoreConfiguration, allowPublic: Bool = false
+  )
     throws(StoreError)
     -> ParameterName
   {
     let name = try validateShape(raw, field: "name")
     let body = name.hasPrefix("/") ? String(name.dropFirst()) : name
     let lowered = body.lowercased()
-    if lowered.hasPrefix("aws") || lowered.hasPrefix("ssm") {
+    let isPublic = name.lowercased().hasPrefix("/aws/service/")
+    if allowPublic, !isPublic {
+      throw .validation("public parameters live under /aws/service/; '\(name)' is not one")
+    }
+    if !(allowPublic && isPublic), lowered.hasPrefix("aws") || lowered.hasPrefix("ssm") {
       if name.lowercased().hasPrefix("/aws/") {
         throw .accessDenied("No access to reserved parameter name: \(name).")
       }

@@ -108,11 +108,14 @@ public struct ResolvedParameter: Sendable {
   public var selector: String?
   public var dataType: ParameterDataType
   public var lastModifiedDate: Date
+  /// The KMS key a `SecureString` is sealed under, as AWS reports it (nil for other types).
+  public var keyID: String?
   public var value: SecretBytes
 
   public init(
     reference: String, name: String, arn: String, type: ParameterType, version: Int,
-    selector: String?, dataType: ParameterDataType, lastModifiedDate: Date, value: SecretBytes
+    selector: String?, dataType: ParameterDataType, lastModifiedDate: Date, keyID: String? = nil,
+    value: SecretBytes
   ) {
     self.reference = reference
     self.name = name
@@ -122,6 +125,7 @@ public struct ResolvedParameter: Sendable {
     self.selector = selector
     self.dataType = dataType
     self.lastModifiedDate = lastModifiedDate
+    self.keyID = keyID
     self.value = value
   }
 }

@@ -168,10 +168,26 @@ extension SQLiteStore: ParameterStore {
 extension SQLiteStore {
   static let defaultKeyAlias = "alias/aws/ssm"
 
-  func put(_ request: PutParameterRequest, _ db: Database, _ trail: inout AuditTrail) throws
+  /// A cinch extension: puts one of AWS's public parameters (`/aws/service/…`, a String) into
+  /// the embedded store, so templates that read them (AMI ids, say) lock and render offline.
+  /// The AWS API has no such operation; `cinch ssm put-public-parameter` calls this.
+  public func putPublicParameter(_ request: PutParameterRequest) async throws -> PutParameterResponse {
+    try await perform("PutPublicParameter", name: request.name) { db, trail in
+      if let type = request.type, type != .string {
+        throw StoreError.validation("public parameters are String parameters")
+      }
+      return try self.put(request, db, &trail, allowPublic: true)
+    }
+  }
+
+  func put(
+    _ request: PutParameterRequest, _ db: Database, _ trail: inout AuditTrail,
+    allowPublic: Bool = false
+  ) throws
     -> PutParameterResponse
   {
-    let name = try ParameterNameRules.validateForWrite(request.name, configuration: configuration)
+    let name = try ParameterNameRules.validateForWrite(
+      request.name, configuration: configuration, allowPublic: allowPublic)
     try ParameterValueRules.checkValue(request.value)
     if let type = request.type { try ParameterValueRules.checkType(type) }
     if let tier = request.tier { try ParameterValueRules.checkTier(tier) }
@@ -701,7 +717,8 @@ extension SQLiteStore: ParameterCatalog, ParameterResolver, ValueFingerprinter {
                 reference: reference, name: selected.entry.name,
                 arn: selected.entry.parameterName.arn(self.configuration), type: record.type,
                 version: record.version, selector: selected.selector?.text,
-                dataType: record.dataType, lastModifiedDate: record.createdAt, value: value)))
+                dataType: record.dataType, lastModifiedDate: record.createdAt,
+                keyID: record.reportedKeyID, value: value)))
           trail.record(selected.entry.name, version: record.version)
         } catch let error as StoreError {
           results.append(.failed(reference: reference, error: error))

@@ -125,6 +125,29 @@ extension DiagnosticCode {
   public static let unusedMapping = DiagnosticCode(
     "W3004", "unused-mapping", "A mapping no `Fn::FindInMap` reads.")
 
+  // MARK: 4 — store, lockfile and resolution
+
+  public static let entryNotFound = DiagnosticCode(
+    "E4001", "entry-not-found", "A reference names a parameter or secret the store does not have.")
+  public static let versionNotFound = DiagnosticCode(
+    "E4002", "version-not-found", "The version, version id or staging label a reference (or its pin) names does not exist: Parameter Store keeps 100 versions, and Secrets Manager may delete versions without labels.")
+  public static let typeMismatch = DiagnosticCode(
+    "E4003", "type-mismatch", "An `ssm` reference names a SecureString, or an `ssm-secure` reference a String or StringList; CloudFormation refuses both.")
+  public static let scheduledForDeletion = DiagnosticCode(
+    "E4004", "scheduled-for-deletion", "A referenced secret is scheduled for deletion: reads fail until it is restored.")
+  public static let jsonKeyNotFound = DiagnosticCode(
+    "E4005", "json-key-not-found", "The secret has no such JSON key (or is not a JSON object); CloudFormation fails with 'Could not find a value associated with JSONKey in SecretString'.")
+  public static let storeFailure = DiagnosticCode(
+    "E4006", "store-failure", "The store could not answer for a reference (an error other than a missing entry).")
+  public static let notInLock = DiagnosticCode(
+    "E4007", "not-in-lock", "A reference is not in the lockfile (`--frozen`: run `cinch lock`).")
+  public static let lockEntryUnused = DiagnosticCode(
+    "W4008", "lock-entry-unused", "A lockfile entry that no template uses any more.")
+  public static let pinBehind = DiagnosticCode(
+    "W4009", "pin-behind", "A pin is behind the store: a newer parameter version exists, the secret's AWSCURRENT moved, or the pinned version is close to Parameter Store's 100-version roll-off.")
+  public static let referenceNotLockable = DiagnosticCode(
+    "E4010", "reference-not-lockable", "A reference's name is not known (it waits on a parameter), so it cannot be resolved or pinned.")
+
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
     fileUnreadable, invalidUTF8, yamlSyntax, jsonSyntax, duplicateKey, nestingTooDeep,
@@ -141,5 +164,7 @@ extension DiagnosticCode {
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
     secretInCustomResource,
     cycle, danglingReference, unusedParameter, unusedMapping,
+    entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
+    storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable,
   ]
 }

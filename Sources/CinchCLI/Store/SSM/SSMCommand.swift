@@ -20,5 +20,6 @@ struct SSMCommand: AWSCommandGroup {
       AddTagsToResourceCommand.self,
       RemoveTagsFromResourceCommand.self,
       ListTagsForResourceCommand.self,
+      PutPublicParameterCommand.self,
     ])
 }

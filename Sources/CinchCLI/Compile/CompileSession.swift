@@ -1,0 +1,98 @@
+import CinchCompiler
+import CinchStore
+import CinchTemplate
+import Foundation
+
+/// What `lock`, `render`, `plan` and `outdated` share: the lockfile, the templates (named on
+/// the command line, or the lock's), the evaluation inputs (the flags given, or the lock's), and
+/// the analysis of every template.
+struct CompileSession {
+  let lockPath: String
+  let paths: SitePaths
+  let previous: Lockfile?
+  let templates: [String]
+  let settings: EvaluationSettings
+  var run: TemplateAnalysisRun
+
+  init(
+    files: [String], lockPath: String, evaluation: EvaluationOptions, limits: ParseLimits,
+    graph: Bool = false
+  ) throws {
+    self.lockPath = lockPath
+    self.paths = SitePaths(lockPath: lockPath)
+    let previous = try Self.readLock(lockPath)
+    self.previous = previous
+    if files.isEmpty {
+      guard let previous, !previous.templates.isEmpty else {
+        throw CommandFailure(
+          message: "name the templates to compile (no '\(lockPath)' records any)")
+      }
+      templates = previous.templates.map(paths.fromLock)
+    } else {
+      templates = files
+    }
+    if evaluation.isEmpty, let recorded = previous?.inputs {
+      settings = EvaluationSettings(
+        parameterFiles: recorded.parameterFiles.map(paths.fromLock),
+        parameterOverrides: recorded.parameterOverrides, region: recorded.region,
+        accountID: recorded.accountID, stackName: recorded.stackName)
+    } else {
+      settings = evaluation.settings
+    }
+    run = try TemplateAnalysisRun(files: templates, limits: limits, settings: settings, graph: graph)
+  }
+
+  static func readLock(_ path: String) throws -> Lockfile? {
+    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw CommandFailure(message: "\(path): cannot read the lockfile")
+    }
+    do {
+      return try Lockfile.parse(text, path: path)
+    } catch {
+      throw CommandFailure(message: error.description)
+    }
+  }
+
+  /// The inputs to record in a new lock: paths relative to the lock, region and account as
+  /// evaluated, and no override of a `NoEcho` parameter.
+  var recordedInputs: RecordedInputs {
+    let noEcho = Set(run.analyses.flatMap { $0.template.parameters.filter(\.noEcho).map(\.name) })
+    let overrides = settings.parameterOverrides.filter { pair in
+      !noEcho.contains(String(pair.prefix { $0 != "=" }))
+    }
+    return RecordedInputs(
+      parameterFiles: settings.parameterFiles.map(paths.relative), parameterOverrides: overrides,
+      region: run.inputs.region, accountID: run.inputs.accountID, stackName: run.inputs.stackName)
+  }
+
+  var recordedTemplates: [String] { templates.map(paths.relative) }
+
+  var index: ReferenceIndex { ReferenceIndex(run.analyses) }
+}
+
+extension SitePaths {
+  /// A path recorded in the lock (relative to its folder), as the user would name it from the
+  /// current folder.
+  func fromLock(_ recorded: String) -> String {
+    let absolute = base.appendingPathComponent(recorded).standardizedFileURL
+    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+    let here = SitePaths(lockPath: cwd.appendingPathComponent("x").path, workingDirectory: cwd.path)
+    return here.relative(absolute.path)
+  }
+}
+
+extension StoreOptions {
+  /// The store as the compiler reads it. A store that cannot be opened is a failure (exit 2).
+  func reader() async throws -> StoreReader {
+    do {
+      let store = try await open()
+      return StoreReader(parameters: store, fingerprinter: store)
+    } catch let error as StoreAccessError {
+      throw CommandFailure(message: "\(error)")
+    }
+  }
+}

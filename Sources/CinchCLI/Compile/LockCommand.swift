@@ -1,0 +1,93 @@
+import ArgumentParser
+import CinchCompiler
+import CinchTemplate
+import Foundation
+
+/// `cinch lock FILE…`: resolve every reference against the store and pin it in `cinch.lock`.
+struct LockCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lock",
+    abstract: "Resolve every reference and pin it to an exact version in cinch.lock.",
+    discussion: """
+      Pins already in the lockfile stay where they are (re-read, so a version that vanished is \
+      caught); new references are pinned to their latest version (or the one they name); entries \
+      no template uses any more are dropped. --update moves the named pins to the latest \
+      version (all pins without names). With no file named, the lockfile's templates and \
+      evaluation inputs are used again. The lockfile holds no value: a keyed fingerprint of \
+      each, under a key only the store has.
+      """)
+
+  @Argument(help: "Template files; with --update, also names of parameters or secrets to update.")
+  var arguments: [String] = []
+
+  @Flag(help: "Move pins to the store's latest version: the named ones, or all.")
+  var update = false
+
+  @Option(help: ArgumentHelp("The lockfile.", valueName: "path"))
+  var lock = Lockfile.defaultPath
+
+  @OptionGroup var output: DiagnosticOutputOptions
+  @OptionGroup(title: "Store") var storeOptions: StoreOptions
+  @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
+  @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
+
+  func run() async throws {
+    // With --update, a positional argument that is not a file names a pin to move.
+    let files = update ? arguments.filter { FileManager.default.fileExists(atPath: $0) } : arguments
+    let names = update ? arguments.filter { !files.contains($0) } : []
+    var session = try CompileSession(
+      files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits)
+    let reader = try await storeOptions.reader()
+    let locker = Locker(resolver: Resolver(store: reader), paths: session.paths)
+    let scope: Locker.UpdateScope = update ? (names.isEmpty ? .all : .named(names)) : .none
+    var outcome = try await locker.lock(
+      session.index, previous: session.previous, update: scope, into: &session.run.diagnostics)
+    let failed = session.run.diagnostics.hasErrors
+    if !failed {
+      outcome.lock.templates = session.recordedTemplates
+      outcome.lock.inputs = session.recordedInputs
+      try AtomicFile.write(outcome.lock.serialized(), to: lock)
+      Output.stdout(LockReport.render(outcome, path: lock))
+    } else {
+      Output.stderr("cinch: '\(lock)' not written: fix the errors below and run again\n")
+    }
+    try output.emit(session.run.diagnostics, documents: session.run.documents, files: session.templates.count, summary: failed)
+  }
+}
+
+/// What `cinch lock` prints: one line per change, then the total.
+enum LockReport {
+  static func render(_ outcome: Locker.Outcome, path: String) -> String {
+    var lines: [String] = []
+    for entry in outcome.added {
+      lines.append("  + \(describe(entry.key)) → \(entry.pin.versionText)")
+    }
+    for (from, to) in outcome.moved {
+      lines.append("  ~ \(describe(to.key)) \(from.pin.versionText) → \(to.pin.versionText)")
+    }
+    for entry in outcome.dropped {
+      lines.append("  - \(describe(entry.key)) (no template reads it any more)")
+    }
+    let count = outcome.lock.entries.count
+    var summary = "locked \(count) reference\(count == 1 ? "" : "s") in \(path)"
+    var changes: [String] = []
+    if !outcome.added.isEmpty { changes.append("\(outcome.added.count) added") }
+    if !outcome.moved.isEmpty { changes.append("\(outcome.moved.count) moved") }
+    if !outcome.dropped.isEmpty { changes.append("\(outcome.dropped.count) dropped") }
+    summary += changes.isEmpty ? " (unchanged)" : " (\(changes.joined(separator: ", ")))"
+    return ([summary] + lines).joined(separator: "\n") + "\n"
+  }
+
+  /// `ssm-secure /myapp/prod/dbpassword (latest)`, `secretsmanager prod/db [password] (AWSCURRENT)`.
+  static func describe(_ key: ResolutionKey) -> String {
+    var text = "\(key.kind.rawValue) \(key.name)"
+    if let jsonKey = key.jsonKey { text += " [\(jsonKey)]" }
+    switch key.selector {
+    case .latest: text += key.kind == .secretsManager ? " (AWSCURRENT)" : " (latest)"
+    case .version(let version): text += " (version \(version))"
+    case .stage(let stage): text += " (\(stage))"
+    case .versionId(let id): text += " (id \(id))"
+    }
+    return text
+  }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import CinchCompiler
+import CinchTemplate
+
+/// `cinch plan`: what a deploy of the templates as they are would read, against the lock.
+struct PlanCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan",
+    abstract: "Show which references a deploy would read at other versions than the lock pins.",
+    discussion: """
+      Resolves every reference at what it asks for (the latest version unless it names one) and \
+      compares with the lockfile: old → new version, whether the value changed (by keyed \
+      fingerprint) and its length. Never a value. --format markdown suits a pull-request comment.
+      """)
+
+  @Argument(help: "Template files (default: the lockfile's).")
+  var files: [String] = []
+
+  @Option(help: ArgumentHelp("The lockfile.", valueName: "path"))
+  var lock = Lockfile.defaultPath
+
+  @Option(help: ArgumentHelp("Compare with this lockfile instead.", valueName: "path"))
+  var against: String?
+
+  @Option(help: "human, json or markdown.")
+  var format: Format = .human
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case human, json, markdown
+  }
+
+  @OptionGroup(title: "Store") var storeOptions: StoreOptions
+  @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
+  @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
+
+  func run() async throws {
+    var session = try CompileSession(
+      files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits)
+    let basePath = against ?? lock
+    let base: Lockfile
+    if let against {
+      guard let other = try CompileSession.readLock(against) else {
+        throw CommandFailure(message: "\(against): no such lockfile")
+      }
+      base = other
+    } else {
+      base = session.previous ?? Lockfile()
+    }
+    let reader = try await storeOptions.reader()
+    let plan = try await Planner(resolver: Resolver(store: reader), paths: session.paths).plan(
+      session.index, against: base, named: basePath, into: &session.run.diagnostics)
+    Output.stdout(PlanRenderer(format: PlanRenderer.Format(rawValue: format.rawValue) ?? .human).render(plan))
+    try session.run.reportToStandardError()
+  }
+}
+
+/// `cinch outdated`: pins behind the store.
+struct OutdatedCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "outdated",
+    abstract: "List pins that are behind the store (metadata only; no value is read).",
+    discussion: """
+      A pin is behind when a newer version exists (for a reference that asks for the latest), \
+      when the secret's staging label moved, when the pinned version is gone, or when it is \
+      within 10 writes of Parameter Store's 100-version roll-off. --exit-code exits 1 when any is.
+      """)
+
+  @Option(help: ArgumentHelp("The lockfile.", valueName: "path"))
+  var lock = Lockfile.defaultPath
+
+  @Flag(help: "Exit 1 when any pin is behind (for CI).")
+  var exitCode = false
+
+  @Option(help: "table or json.")
+  var format: Format = .table
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+  }
+
+  @OptionGroup(title: "Store") var storeOptions: StoreOptions
+
+  func run() async throws {
+    guard let lockfile = try CompileSession.readLock(lock) else {
+      throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
+    }
+    let reader = try await storeOptions.reader()
+    var diagnostics = Diagnostics()
+    let findings = try await OutdatedChecker(store: reader).check(lockfile, into: &diagnostics)
+    switch format {
+    case .table:
+      if findings.isEmpty {
+        Output.stdout("every pin in \(lock) is current (\(lockfile.entries.count) references)\n")
+      } else {
+        let rows = findings.map { finding in
+          [LockReport.describe(finding.entry.key), finding.message, finding.entry.sites.first ?? "-"]
+        }
+        Output.stdout(TextTable.render(header: ["REFERENCE", "STATUS", "USED AT"], rows: rows))
+      }
+    case .json:
+      Output.stdout(OutdatedJSON.render(findings))
+    }
+    if !diagnostics.isEmpty {
+      Output.stderr(HumanDiagnosticRenderer().render(diagnostics.sorted, sources: [:]) + "\n")
+    }
+    if diagnostics.hasErrors || findings.contains(where: { $0.reason == .pinGone }) {
+      throw ExitCode(ExitStatus.findings)
+    }
+    if exitCode, !findings.isEmpty { throw ExitCode(ExitStatus.findings) }
+  }
+}

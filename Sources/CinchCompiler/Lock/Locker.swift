@@ -1,0 +1,86 @@
+public import CinchTemplate
+
+/// `cinch lock`: resolves every concrete reference and pins it. Pins already in the lockfile
+/// stay (re-read at the pinned version, so a version that vanished is caught) unless the update
+/// scope names them; entries no template uses any more are dropped and reported.
+public struct Locker: Sendable {
+  public enum UpdateScope: Sendable, Hashable {
+    case none
+    case all
+    /// Names, ARNs or `kind:name` keys, as `cinch lock --update NAME…` takes them.
+    case named([String])
+
+    func includes(_ key: ResolutionKey) -> Bool {
+      switch self {
+      case .none: false
+      case .all: true
+      case .named(let names): names.contains { key.isNamed(by: $0) }
+      }
+    }
+  }
+
+  /// What changed, for the command's report.
+  public struct Outcome: Sendable {
+    public var lock: Lockfile
+    public var added: [LockEntry] = []
+    public var moved: [(from: LockEntry, to: LockEntry)] = []
+    public var dropped: [LockEntry] = []
+    /// Values by key, for `render --mode inline` (never written anywhere else).
+    public var values: [ResolutionKey: Resolved] = [:]
+  }
+
+  public let resolver: Resolver
+  public let paths: SitePaths
+
+  public init(resolver: Resolver, paths: SitePaths) {
+    self.resolver = resolver
+    self.paths = paths
+  }
+
+  public func lock(
+    _ index: ReferenceIndex, previous: Lockfile?, update: UpdateScope,
+    into diagnostics: inout Diagnostics
+  ) async throws -> Outcome {
+    index.reportUnresolvable(into: &diagnostics)
+    var pins: [ResolutionKey: Pin] = [:]
+    for key in index.keys where !update.includes(key) {
+      if let entry = previous?.entry(for: key) { pins[key] = entry.pin }
+    }
+    if case .named(let names) = update {
+      for name in names where !index.keys.contains(where: { $0.isNamed(by: name) }) {
+        diagnostics.report(
+          Diagnostic(.entryNotFound, "--update names '\(name)', which no template references"))
+      }
+    }
+    let results = try await resolver.resolve(index.keys, at: pins)
+    var outcome = Outcome(lock: Lockfile())
+    var entries: [LockEntry] = []
+    for (key, sites) in index.sites {
+      guard let result = results[key] else { continue }
+      switch result {
+      case .failure(let failure):
+        let prefix = pins[key] != nil ? "pinned " : ""
+        index.report(failure, for: key, into: &diagnostics, prefix: prefix)
+      case .success(let resolved):
+        let entry = LockEntry(
+          key: key, pin: resolved.pin,
+          sites: sites.map {
+            paths.site(file: $0.file, line: $0.range.start.line, column: $0.range.start.column)
+          })
+        entries.append(entry)
+        outcome.values[key] = resolved
+        if let old = previous?.entry(for: key) {
+          if old.pin.version != entry.pin.version || old.pin.versionId != entry.pin.versionId {
+            outcome.moved.append((old, entry))
+          }
+        } else {
+          outcome.added.append(entry)
+        }
+      }
+    }
+    let used = Set(index.keys)
+    outcome.dropped = previous?.entries.filter { !used.contains($0.key) } ?? []
+    outcome.lock = Lockfile(entries: entries, templates: previous?.templates ?? [], inputs: previous?.inputs ?? RecordedInputs())
+    return outcome
+  }
+}

@@ -1,0 +1,226 @@
+import CinchTemplate
+import CinchJSON
+
+/// `cinch.lock`: every concrete reference the templates make, pinned to an exact version.
+///
+/// JSON with sorted keys, entries in a stable order and no timestamps, so that it diffs cleanly
+/// in a pull request. It holds no value: only a keyed fingerprint of each (HMAC under a key
+/// derived from the store's master key), which neither reveals a value nor lets one be guessed.
+public struct Lockfile: Sendable, Equatable {
+  public static let formatVersion = 1
+  public static let defaultPath = "cinch.lock"
+
+  /// Sorted by key.
+  public private(set) var entries: [LockEntry]
+  /// The templates the lock was made from, relative to the lockfile's folder: `lock --update`,
+  /// `render`, `plan` and `check` use them when no file is named.
+  public var templates: [String]
+  /// How the templates were evaluated: used when a later command gives no evaluation flags,
+  /// so the same references are read.
+  public var inputs: RecordedInputs
+
+  public init(entries: [LockEntry] = [], templates: [String] = [], inputs: RecordedInputs = RecordedInputs()) {
+    self.entries = entries.sorted { $0.key < $1.key }
+    self.templates = templates
+    self.inputs = inputs
+  }
+
+  public func entry(for key: ResolutionKey) -> LockEntry? {
+    entries.first { $0.key == key }
+  }
+
+  public var keys: [ResolutionKey] { entries.map(\.key) }
+}
+
+public struct LockEntry: Sendable, Hashable {
+  public var key: ResolutionKey
+  public var pin: Pin
+  /// `file:line:column` of every place that makes this reference, paths relative to the
+  /// lockfile's folder, sorted.
+  public var sites: [String]
+
+  public init(key: ResolutionKey, pin: Pin, sites: [String]) {
+    self.key = key
+    self.pin = pin
+    self.sites = Self.sorted(sites)
+  }
+
+  /// By file, then line and column as numbers (`a.yaml:9:1` before `a.yaml:10:1`).
+  static func sorted(_ sites: [String]) -> [String] {
+    func parts(_ site: String) -> (String, Int, Int) {
+      let fields = site.split(separator: ":", omittingEmptySubsequences: false)
+      guard fields.count >= 3, let line = Int(fields[fields.count - 2]),
+        let column = Int(fields[fields.count - 1])
+      else { return (site, 0, 0) }
+      return (fields.dropLast(2).joined(separator: ":"), line, column)
+    }
+    return sites.sorted { parts($0) < parts($1) }
+  }
+}
+
+/// What a reference resolved to, without its value.
+public struct Pin: Sendable, Hashable {
+  public var arn: String
+  /// `ssm`/`ssm-secure`: the parameter version.
+  public var version: Int?
+  /// `secretsmanager`: the version id.
+  public var versionId: String?
+  /// `secretsmanager`: the staging label the version was taken from (`AWSCURRENT` by default).
+  public var stage: String?
+  /// `String`, `StringList`, `SecureString`, or `SecretString` for a secret.
+  public var type: String
+  /// The KMS key the value is encrypted under, when the store reports one.
+  public var keyID: String?
+  /// `hmac-sha256:…` of the value the reference resolves to (the JSON key's value for a
+  /// reference with a JSON key).
+  public var fingerprint: String
+
+  public init(
+    arn: String, version: Int? = nil, versionId: String? = nil, stage: String? = nil, type: String,
+    keyID: String? = nil, fingerprint: String
+  ) {
+    self.arn = arn
+    self.version = version
+    self.versionId = versionId
+    self.stage = stage
+    self.type = type
+    self.keyID = keyID
+    self.fingerprint = fingerprint
+  }
+
+  /// `7`, or a version id.
+  public var versionText: String { version.map(String.init) ?? versionId ?? "?" }
+}
+
+/// The evaluation inputs a lock was made with. Parameter files are paths relative to the
+/// lockfile's folder; overrides of `NoEcho` parameters are never recorded.
+public struct RecordedInputs: Sendable, Hashable {
+  public var parameterFiles: [String]
+  public var parameterOverrides: [String]
+  public var region: String?
+  public var accountID: String?
+  public var stackName: String?
+
+  public init(
+    parameterFiles: [String] = [], parameterOverrides: [String] = [], region: String? = nil,
+    accountID: String? = nil, stackName: String? = nil
+  ) {
+    self.parameterFiles = parameterFiles
+    self.parameterOverrides = parameterOverrides
+    self.region = region
+    self.accountID = accountID
+    self.stackName = stackName
+  }
+}
+
+/// Why a lockfile could not be read.
+public struct LockfileError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var path: String
+  public var reason: String
+
+  public init(path: String, reason: String) {
+    self.path = path
+    self.reason = reason
+  }
+
+  public var description: String { "\(path): \(reason)" }
+}
+
+extension Lockfile {
+  /// The file's text: sorted keys, two-space indentation, a final newline.
+  public func serialized() -> String {
+    let references = entries.map { entry -> JSONValue in
+      var fields: [(String, JSONValue)] = [
+        ("arn", .string(entry.pin.arn)),
+        ("fingerprint", .string(entry.pin.fingerprint)),
+        ("kind", .string(entry.key.kind.rawValue)),
+        ("name", .string(entry.key.name)),
+        ("requested", .string(entry.key.selector.description)),
+        ("sites", .array(entry.sites.map(JSONValue.string))),
+        ("type", .string(entry.pin.type)),
+      ]
+      if let jsonKey = entry.key.jsonKey { fields.append(("jsonKey", .string(jsonKey))) }
+      if let keyID = entry.pin.keyID { fields.append(("keyId", .string(keyID))) }
+      if let stage = entry.pin.stage { fields.append(("stage", .string(stage))) }
+      if let version = entry.pin.version { fields.append(("version", .int(version))) }
+      if let versionId = entry.pin.versionId { fields.append(("versionId", .string(versionId))) }
+      return .object(fields.sorted { $0.0 < $1.0 })
+    }
+    var inputFields: [(String, JSONValue)] = [
+      ("parameterFiles", .array(inputs.parameterFiles.map(JSONValue.string))),
+      ("parameterOverrides", .array(inputs.parameterOverrides.map(JSONValue.string))),
+    ]
+    if let region = inputs.region { inputFields.append(("region", .string(region))) }
+    if let account = inputs.accountID { inputFields.append(("accountId", .string(account))) }
+    if let stack = inputs.stackName { inputFields.append(("stackName", .string(stack))) }
+    return JSONValue.object([
+      ("inputs", .object(inputFields.sorted { $0.0 < $1.0 })),
+      ("lockfileVersion", .int(Self.formatVersion)),
+      ("references", .array(references)),
+      ("templates", .array(templates.map(JSONValue.string))),
+    ]).pretty()
+  }
+
+  /// Reads a lockfile's text; `path` names it in errors.
+  public static func parse(_ text: String, path: String) throws(LockfileError) -> Lockfile {
+    let root: JSONValue
+    do {
+      root = try JSONValueParser.parse(text)
+    } catch {
+      throw LockfileError(path: path, reason: "not valid JSON: \(error)")
+    }
+    guard case .integer(let format)? = root["lockfileVersion"] else {
+      throw LockfileError(path: path, reason: "no 'lockfileVersion'; is this a cinch lockfile?")
+    }
+    guard format == Int64(formatVersion) else {
+      throw LockfileError(
+        path: path,
+        reason: "lockfile version \(format) is not supported (this cinch reads version \(formatVersion))")
+    }
+    guard let references = root["references"]?.arrayValue else {
+      throw LockfileError(path: path, reason: "no 'references' list")
+    }
+    var entries: [LockEntry] = []
+    for (index, item) in references.enumerated() {
+      func string(_ field: String) throws(LockfileError) -> String {
+        guard let value = item[field]?.stringValue else {
+          throw LockfileError(path: path, reason: "reference \(index + 1) has no '\(field)'")
+        }
+        return value
+      }
+      let kindText = try string("kind")
+      guard let kind = Reference.Kind(rawValue: kindText) else {
+        throw LockfileError(path: path, reason: "reference \(index + 1) has unknown kind '\(kindText)'")
+      }
+      let requested = try string("requested")
+      guard let selector = ResolutionKey.Selector(requested) else {
+        throw LockfileError(
+          path: path, reason: "reference \(index + 1) has an unreadable 'requested' '\(requested)'")
+      }
+      var version: Int?
+      if case .integer(let number)? = item["version"] { version = Int(number) }
+      let pin = Pin(
+        arn: try string("arn"), version: version, versionId: item["versionId"]?.stringValue,
+        stage: item["stage"]?.stringValue, type: try string("type"),
+        keyID: item["keyId"]?.stringValue, fingerprint: try string("fingerprint"))
+      if kind == .secretsManager ? pin.versionId == nil : pin.version == nil {
+        throw LockfileError(path: path, reason: "reference \(index + 1) pins no version")
+      }
+      let sites = item["sites"]?.arrayValue?.compactMap(\.stringValue) ?? []
+      entries.append(
+        LockEntry(
+          key: ResolutionKey(
+            kind: kind, name: try string("name"), selector: selector,
+            jsonKey: item["jsonKey"]?.stringValue),
+          pin: pin, sites: sites))
+    }
+    let recorded = root["inputs"]
+    let inputs = RecordedInputs(
+      parameterFiles: recorded?["parameterFiles"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+      parameterOverrides: recorded?["parameterOverrides"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+      region: recorded?["region"]?.stringValue, accountID: recorded?["accountId"]?.stringValue,
+      stackName: recorded?["stackName"]?.stringValue)
+    let templates = root["templates"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    return Lockfile(entries: entries, templates: templates, inputs: inputs)
+  }
+}

@@ -1,0 +1,96 @@
+public import CinchTemplate
+
+/// What a deploy of the templates as they are would read, compared with a lockfile: per
+/// reference the locked and the current version, whether the value changed (by fingerprint)
+/// and the new value's length. Never a value.
+public struct Plan: Sendable {
+  public enum Status: String, Sendable, Hashable {
+    /// The store's current version is the locked one.
+    case unchanged
+    /// The store has moved on: a deploy would read another version.
+    case moved
+    /// Not in the lock yet.
+    case added
+    /// In the lock, but no template reads it any more.
+    case dropped
+    /// The store cannot answer for it (the diagnostics say why).
+    case failed
+  }
+
+  public struct Change: Sendable {
+    public var key: ResolutionKey
+    public var status: Status
+    public var locked: Pin?
+    public var current: Pin?
+    /// Whether the value differs from the locked one (fingerprints compared).
+    public var valueChanged: Bool
+    /// The current value's length in bytes.
+    public var length: Int?
+    public var sites: [String]
+  }
+
+  /// The lockfile compared against.
+  public var against: String
+  public var changes: [Change]
+
+  public func count(_ status: Status) -> Int { changes.filter { $0.status == status }.count }
+}
+
+/// Builds a `Plan`: resolves every key at what it asks for (as `lock --update` would), without
+/// writing anything.
+public struct Planner: Sendable {
+  public let resolver: Resolver
+  public let paths: SitePaths
+
+  public init(resolver: Resolver, paths: SitePaths) {
+    self.resolver = resolver
+    self.paths = paths
+  }
+
+  public func plan(
+    _ index: ReferenceIndex, against lock: Lockfile, named path: String,
+    into diagnostics: inout Diagnostics
+  ) async throws -> Plan {
+    index.reportUnresolvable(into: &diagnostics)
+    let results = try await resolver.resolve(index.keys)
+    var changes: [Plan.Change] = []
+    for (key, sites) in index.sites {
+      let siteTexts = sites.map {
+        paths.site(file: $0.file, line: $0.range.start.line, column: $0.range.start.column)
+      }
+      let locked = lock.entry(for: key)?.pin
+      switch results[key] {
+      case .success(let resolved)?:
+        let current = resolved.pin
+        let status: Plan.Status
+        if let locked {
+          status = locked.version == current.version && locked.versionId == current.versionId
+            ? .unchanged : .moved
+        } else {
+          status = .added
+        }
+        changes.append(
+          Plan.Change(
+            key: key, status: status, locked: locked, current: current,
+            valueChanged: locked.map { $0.fingerprint != current.fingerprint } ?? true,
+            length: resolved.value.count, sites: LockEntry.sorted(siteTexts)))
+      case .failure(let failure)?:
+        index.report(failure, for: key, into: &diagnostics)
+        changes.append(
+          Plan.Change(
+            key: key, status: .failed, locked: locked, current: nil, valueChanged: false,
+            length: nil, sites: LockEntry.sorted(siteTexts)))
+      case nil:
+        break
+      }
+    }
+    let used = Set(index.keys)
+    for entry in lock.entries where !used.contains(entry.key) {
+      changes.append(
+        Plan.Change(
+          key: entry.key, status: .dropped, locked: entry.pin, current: nil, valueChanged: false,
+          length: nil, sites: entry.sites))
+    }
+    return Plan(against: path, changes: changes.sorted { $0.key < $1.key })
+  }
+}

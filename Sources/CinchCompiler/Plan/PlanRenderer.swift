@@ -1,0 +1,159 @@
+import CinchJSON
+
+/// A plan as text: for a terminal, as JSON, or as Markdown for a pull-request comment. Lengths
+/// and fingerprint comparisons only; a value never appears.
+public struct PlanRenderer: Sendable {
+  public enum Format: String, Sendable, CaseIterable {
+    case human, json, markdown
+  }
+
+  public let format: Format
+
+  public init(format: Format) {
+    self.format = format
+  }
+
+  public func render(_ plan: Plan) -> String {
+    switch format {
+    case .human: human(plan)
+    case .json: json(plan)
+    case .markdown: markdown(plan)
+    }
+  }
+
+  private static func symbol(_ status: Plan.Status) -> String {
+    switch status {
+    case .unchanged: "="
+    case .moved: "~"
+    case .added: "+"
+    case .dropped: "-"
+    case .failed: "!"
+    }
+  }
+
+  private static func name(_ key: ResolutionKey) -> String {
+    var text = "\(key.kind.rawValue) \(key.name)"
+    if let jsonKey = key.jsonKey { text += " [\(jsonKey)]" }
+    return text
+  }
+
+  private static func requested(_ key: ResolutionKey) -> String {
+    switch key.selector {
+    case .latest: key.kind == .secretsManager ? "AWSCURRENT" : "latest"
+    case .version(let version): String(version)
+    case .stage(let stage): stage
+    case .versionId(let id): id
+    }
+  }
+
+  private static func value(_ change: Plan.Change) -> String {
+    switch change.status {
+    case .dropped: return "no template reads it"
+    case .failed: return "cannot be read"
+    case .added: return change.length.map { "new, \($0) bytes" } ?? "new"
+    case .unchanged, .moved:
+      let length = change.length.map { ", \($0) bytes" } ?? ""
+      return (change.valueChanged ? "value changed" : "same value") + length
+    }
+  }
+
+  private static func summary(_ plan: Plan) -> String {
+    "\(plan.count(.moved)) to move, \(plan.count(.added)) to add, \(plan.count(.dropped)) to drop, "
+      + "\(plan.count(.unchanged)) unchanged"
+      + (plan.count(.failed) > 0 ? ", \(plan.count(.failed)) unreadable" : "")
+  }
+
+  private func human(_ plan: Plan) -> String {
+    var rows: [[String]] = []
+    for change in plan.changes {
+      rows.append([
+        Self.symbol(change.status), Self.name(change.key), Self.requested(change.key),
+        change.locked?.versionText ?? "-", change.current?.versionText ?? "-", Self.value(change),
+      ])
+    }
+    var text = "plan against \(plan.against): \(Self.summary(plan))\n"
+    guard !rows.isEmpty else { return text }
+    let header = ["", "REFERENCE", "REQUESTED", "LOCKED", "NOW", "VALUE"]
+    var widths = header.map(\.count)
+    for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+    for row in [header] + rows {
+      var line = ""
+      for (index, cell) in row.enumerated() {
+        line += index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+      }
+      text += line.trimmingTrailingSpaces() + "\n"
+    }
+    return text
+  }
+
+  private func json(_ plan: Plan) -> String {
+    func pin(_ pin: Pin?) -> JSONValue {
+      guard let pin else { return .null }
+      return .object([
+        ("version", .int(pin.version)), ("versionId", .string(pin.versionId)),
+        ("stage", .string(pin.stage)), ("arn", .string(pin.arn)),
+      ])
+    }
+    return JSONValue.object([
+      ("against", .string(plan.against)),
+      (
+        "summary",
+        .object([
+          ("moved", .int(plan.count(.moved))), ("added", .int(plan.count(.added))),
+          ("dropped", .int(plan.count(.dropped))), ("unchanged", .int(plan.count(.unchanged))),
+          ("failed", .int(plan.count(.failed))),
+        ])
+      ),
+      (
+        "changes",
+        .array(
+          plan.changes.map { change in
+            .object([
+              ("status", .string(change.status.rawValue)),
+              ("kind", .string(change.key.kind.rawValue)),
+              ("name", .string(change.key.name)),
+              ("jsonKey", .string(change.key.jsonKey)),
+              ("requested", .string(change.key.selector.description)),
+              ("locked", pin(change.locked)),
+              ("now", pin(change.current)),
+              ("valueChanged", .bool(change.valueChanged)),
+              ("length", .int(change.length)),
+              ("sites", .array(change.sites.map(JSONValue.string))),
+            ])
+          })
+      ),
+    ]).pretty()
+  }
+
+  private func markdown(_ plan: Plan) -> String {
+    var text = "### cinch plan\n\nAgainst `\(plan.against)`: \(Self.summary(plan)).\n"
+    let interesting = plan.changes.filter { $0.status != .unchanged }
+    guard !interesting.isEmpty else { return text + "\nNo reference changes.\n" }
+    text += "\n| | Reference | Requested | Locked | Now | Value | Used at |\n"
+    text += "|---|---|---|---|---|---|---|\n"
+    for change in interesting {
+      let sites = change.sites.prefix(3).map { "`\($0)`" }.joined(separator: "<br>")
+        + (change.sites.count > 3 ? "<br>+\(change.sites.count - 3) more" : "")
+      text += "| \(Self.symbol(change.status)) | `\(Self.escape(Self.name(change.key)))` "
+        + "| \(Self.escape(Self.requested(change.key))) | \(change.locked?.versionText ?? "–") "
+        + "| \(change.current?.versionText ?? "–") | \(Self.value(change)) | \(sites) |\n"
+    }
+    return text
+  }
+
+  private static func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "|", with: "\\|")
+  }
+}
+
+extension String {
+  fileprivate func trimmingTrailingSpaces() -> String {
+    var copy = self
+    while copy.hasSuffix(" ") { copy.removeLast() }
+    return copy
+  }
+
+  fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+    split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+  }
+}

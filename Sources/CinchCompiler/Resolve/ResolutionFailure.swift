@@ -1,0 +1,64 @@
+public import CinchTemplate
+
+/// Why a reference could not be resolved. Messages name the entry, the version and what is
+/// missing; never a value.
+public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertible {
+  case parameterNotFound(name: String)
+  case parameterVersionNotFound(name: String, version: Int, latest: Int?)
+  /// `ssm` naming a SecureString, or `ssm-secure` naming a String/StringList: CloudFormation
+  /// refuses both.
+  case typeMismatch(kind: Reference.Kind, name: String, type: String)
+  case secretNotFound(id: String)
+  case secretVersionNotFound(id: String, versionId: String)
+  case secretStageNotFound(id: String, stage: String)
+  case secretScheduledForDeletion(id: String)
+  case secretNotJSON(id: String, jsonKey: String)
+  case jsonKeyNotFound(id: String, jsonKey: String)
+  case secretBinary(id: String)
+  case unsupported(String)
+  case store(code: String, message: String)
+
+  public var description: String {
+    switch self {
+    case .parameterNotFound(let name):
+      "parameter '\(name)' does not exist"
+    case .parameterVersionNotFound(let name, let version, let latest):
+      "parameter '\(name)' has no version \(version)"
+        + (latest.map { "; latest is \($0)" } ?? "")
+    case .typeMismatch(let kind, let name, let type):
+      kind == .ssm
+        ? "parameter '\(name)' is a \(type); an 'ssm' reference reads only String and StringList (use 'ssm-secure')"
+        : "parameter '\(name)' is a \(type), not a SecureString; 'ssm-secure' reads only SecureString (use 'ssm')"
+    case .secretNotFound(let id):
+      "secret '\(id)' does not exist"
+    case .secretVersionNotFound(let id, let versionId):
+      "secret '\(id)' has no version '\(versionId)'"
+    case .secretStageNotFound(let id, let stage):
+      "secret '\(id)' has no version labelled '\(stage)'"
+    case .secretScheduledForDeletion(let id):
+      "secret '\(id)' is scheduled for deletion"
+    case .secretNotJSON(let id, let jsonKey):
+      "secret '\(id)' is not a JSON object, so it has no key '\(jsonKey)'"
+    case .jsonKeyNotFound(let id, let jsonKey):
+      "secret '\(id)' has no JSON key '\(jsonKey)'"
+    case .secretBinary(let id):
+      "secret '\(id)' holds a SecretBinary, which a reference cannot read"
+    case .unsupported(let reason):
+      reason
+    case .store(let code, let message):
+      message.isEmpty ? "the store answered \(code)" : "the store answered \(code): \(message)"
+    }
+  }
+
+  /// The diagnostic code for the failure.
+  public var code: DiagnosticCode {
+    switch self {
+    case .parameterNotFound, .secretNotFound: .entryNotFound
+    case .parameterVersionNotFound, .secretVersionNotFound, .secretStageNotFound: .versionNotFound
+    case .typeMismatch: .typeMismatch
+    case .secretScheduledForDeletion: .scheduledForDeletion
+    case .secretNotJSON, .jsonKeyNotFound, .secretBinary: .jsonKeyNotFound
+    case .unsupported, .store: .storeFailure
+    }
+  }
+}

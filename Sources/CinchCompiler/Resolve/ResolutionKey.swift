@@ -1,0 +1,93 @@
+public import CinchTemplate
+
+/// One thing a template reads: an entry of the store and which version of it. References with
+/// the same key read the same value, so the resolver reads each key once per run.
+public struct ResolutionKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+  public var kind: Reference.Kind
+  /// The parameter name or secret id as the reference gives it (a name or an ARN).
+  public var name: String
+  public var selector: Selector
+  /// `secretsmanager`: the JSON key read from the secret string.
+  public var jsonKey: String?
+
+  /// Which version a reference asks for.
+  public enum Selector: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// No version given: the latest parameter version, or the secret's `AWSCURRENT`.
+    case latest
+    case version(Int)
+    case stage(String)
+    case versionId(String)
+
+    public var description: String {
+      switch self {
+      case .latest: "latest"
+      case .version(let version): String(version)
+      case .stage(let stage): "stage:\(stage)"
+      case .versionId(let id): "id:\(id)"
+      }
+    }
+
+    /// Reads the lockfile's spelling back (`latest`, `7`, `stage:AWSPREVIOUS`, `id:…`).
+    public init?(_ text: String) {
+      if text == "latest" {
+        self = .latest
+      } else if let version = Int(text), version > 0 {
+        self = .version(version)
+      } else if text.hasPrefix("stage:"), text.count > 6 {
+        self = .stage(String(text.dropFirst(6)))
+      } else if text.hasPrefix("id:"), text.count > 3 {
+        self = .versionId(String(text.dropFirst(3)))
+      } else {
+        return nil
+      }
+    }
+
+    public static func < (lhs: Selector, rhs: Selector) -> Bool { lhs.description < rhs.description }
+  }
+
+  public init(kind: Reference.Kind, name: String, selector: Selector, jsonKey: String? = nil) {
+    self.kind = kind
+    self.name = name
+    self.selector = selector
+    self.jsonKey = jsonKey
+  }
+
+  /// The key of a concrete reference. A secret reference that gives both a stage and an id
+  /// (E2007) is read by its id, which AWS treats as the stronger of the two.
+  public init(_ reference: Reference) {
+    let selector: Selector
+    switch reference.kind {
+    case .ssm, .ssmSecure:
+      selector = reference.version.map(Selector.version) ?? .latest
+    case .secretsManager:
+      if let id = reference.versionId {
+        selector = .versionId(id)
+      } else if let stage = reference.versionStage {
+        selector = .stage(stage)
+      } else {
+        selector = .latest
+      }
+    }
+    self.init(
+      kind: reference.kind, name: reference.name, selector: selector,
+      jsonKey: reference.kind == .secretsManager ? reference.jsonKey : nil)
+  }
+
+  /// `ssm-secure:/myapp/prod/dbpassword@3`, `secretsmanager:prod/db#password@stage:AWSCURRENT`.
+  public var description: String {
+    var text = "\(kind.rawValue):\(name)"
+    if let jsonKey { text += "#\(jsonKey)" }
+    if selector != .latest { text += "@\(selector)" }
+    return text
+  }
+
+  /// Whether a `lock --update NAME` argument names this key (by name, ARN or full key).
+  public func isNamed(by argument: String) -> Bool {
+    argument == name || argument == description || argument == "\(kind.rawValue):\(name)"
+  }
+
+  public static func < (lhs: ResolutionKey, rhs: ResolutionKey) -> Bool {
+    (lhs.name, lhs.kind.rawValue, lhs.jsonKey ?? "", lhs.selector.description)
+      < (rhs.name, rhs.kind.rawValue, rhs.jsonKey ?? "", rhs.selector.description)
+  }
+}

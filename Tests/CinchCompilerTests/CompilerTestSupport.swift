@@ -1,0 +1,45 @@
+import CinchCompiler
+import CinchStore
+import CinchTemplate
+import Foundation
+
+/// A real embedded store in a temporary folder, with the template text the test writes.
+final class CompilerFixture: @unchecked Sendable {
+  let directory: String
+  let store: SQLiteStore
+
+  static let canary = "CANARY-c1nch-5ecret-value-7f3a"
+
+  init() async throws {
+    directory = FileManager.default.temporaryDirectory.path + "/cinch-compiler-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    store = try await SQLiteStore.create(
+      at: directory + "/store.db", master: .newKeyFile(path: directory + "/master.key"),
+      configuration: StoreConfiguration())
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+  var reader: StoreReader { StoreReader(parameters: store, fingerprinter: store) }
+  var resolver: Resolver { Resolver(store: reader) }
+
+  @discardableResult
+  func put(_ name: String, _ value: String, type: ParameterType = .string) async throws -> Int {
+    try await store.putParameter(
+      PutParameterRequest(name: name, value: value, type: type, overwrite: true)
+    ).version
+  }
+
+  /// Analyses a template given as text (named `stack.yaml` inside the fixture's folder).
+  func analyze(_ text: String, overrides: [String: String] = [:]) -> (ReferenceIndex, Diagnostics) {
+    var diagnostics = Diagnostics()
+    let file = SourceFile(path: "stack.yaml", text: text)
+    var inputs = EvaluationInputs()
+    for (key, value) in overrides { inputs.parameters[key] = .init(value: value, origin: "test") }
+    let analysis = TemplateAnalyzer.analyze(
+      TemplateParser.parse(file, into: &diagnostics), inputs: inputs, into: &diagnostics)
+    return (ReferenceIndex([analysis]), diagnostics)
+  }
+
+  var paths: SitePaths { SitePaths(lockPath: "cinch.lock") }
+}

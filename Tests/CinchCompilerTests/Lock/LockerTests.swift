@@ -1,0 +1,131 @@
+import CinchCompiler
+import CinchStore
+import CinchTemplate
+import Testing
+
+@Suite struct LockerTests {
+  static let template = """
+    Parameters:
+      Env: {Type: String, Default: prod}
+    Resources:
+      Db:
+        Type: AWS::RDS::DBInstance
+        Properties:
+          MasterUserPassword: !Sub '{{resolve:ssm-secure:/app/${Env}/password}}'
+          DBName: '{{resolve:ssm:/app/prod/name}}'
+          Port: '{{resolve:ssm:/app/prod/port:1}}'
+    """
+
+  private func seed(_ fixture: CompilerFixture) async throws {
+    try await fixture.put("/app/prod/password", CompilerFixture.canary, type: .secureString)
+    try await fixture.put("/app/prod/name", "orders")
+    try await fixture.put("/app/prod/port", "5432")
+    try await fixture.put("/app/prod/port", "6432")
+  }
+
+  @Test func pinsEveryReferenceAndKeepsPinsUntilUpdated() async throws {
+    let fixture = try await CompilerFixture()
+    try await seed(fixture)
+    let (index, analysisDiagnostics) = fixture.analyze(Self.template)
+    #expect(!analysisDiagnostics.hasErrors)
+    let locker = Locker(resolver: fixture.resolver, paths: fixture.paths)
+    var diagnostics = Diagnostics()
+    let first = try await locker.lock(index, previous: nil, update: .none, into: &diagnostics)
+    #expect(diagnostics.isEmpty)
+    #expect(first.added.count == 3)
+    let byName = Dictionary(uniqueKeysWithValues: first.lock.entries.map { ($0.key.name, $0) })
+    #expect(byName["/app/prod/password"]?.pin.version == 1)
+    #expect(byName["/app/prod/port"]?.pin.version == 1)
+    #expect(byName["/app/prod/password"]?.sites == ["stack.yaml:7:33"])
+
+    // A new version in the store: the pin stays until --update names it.
+    try await fixture.put("/app/prod/name", "orders-v2")
+    let second = try await locker.lock(index, previous: first.lock, update: .none, into: &diagnostics)
+    #expect(second.lock == first.lock)
+    #expect(second.moved.isEmpty)
+    let third = try await locker.lock(
+      index, previous: second.lock, update: .named(["/app/prod/name"]), into: &diagnostics)
+    #expect(third.moved.map(\.to.key.name) == ["/app/prod/name"])
+    #expect(third.lock.entries.first { $0.key.name == "/app/prod/name" }?.pin.version == 2)
+    #expect(diagnostics.isEmpty)
+  }
+
+  @Test func entriesNoTemplateUsesAreDroppedAndReported() async throws {
+    let fixture = try await CompilerFixture()
+    try await seed(fixture)
+    let locker = Locker(resolver: fixture.resolver, paths: fixture.paths)
+    var diagnostics = Diagnostics()
+    let (index, _) = fixture.analyze(Self.template)
+    let full = try await locker.lock(index, previous: nil, update: .none, into: &diagnostics)
+    let (smaller, _) = fixture.analyze(
+      "Resources:\n  P: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: '{{resolve:ssm:/app/prod/name}}'}}\n")
+    let outcome = try await locker.lock(smaller, previous: full.lock, update: .none, into: &diagnostics)
+    #expect(outcome.dropped.map(\.key.name).sorted() == ["/app/prod/password", "/app/prod/port"])
+    #expect(outcome.lock.entries.map(\.key.name) == ["/app/prod/name"])
+  }
+
+  @Test func aReferenceWaitingOnAParameterCannotBeLocked() async throws {
+    let fixture = try await CompilerFixture()
+    let (index, _) = fixture.analyze(
+      """
+      Parameters:
+        Env: {Type: String}
+      Resources:
+        P: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: !Sub '{{resolve:ssm:/app/${Env}/x}}'}}
+      """)
+    var diagnostics = Diagnostics()
+    let outcome = try await Locker(resolver: fixture.resolver, paths: fixture.paths).lock(
+      index, previous: nil, update: .none, into: &diagnostics)
+    #expect(outcome.lock.entries.isEmpty)
+    #expect(diagnostics.items.map(\.code) == [.referenceNotLockable])
+    #expect(diagnostics.items.first?.message.contains("parameter 'Env'") == true)
+  }
+
+  @Test func aPinnedVersionThatVanishedIsAnError() async throws {
+    let fixture = try await CompilerFixture()
+    try await seed(fixture)
+    let locker = Locker(resolver: fixture.resolver, paths: fixture.paths)
+    var diagnostics = Diagnostics()
+    let (index, _) = fixture.analyze(Self.template)
+    let first = try await locker.lock(index, previous: nil, update: .none, into: &diagnostics)
+    _ = try await fixture.store.deleteParameter(DeleteParameterRequest(name: "/app/prod/name"))
+    try await fixture.put("/app/prod/name", "recreated")
+    // Version 1 exists again (a recreated parameter restarts at 1), so the pin reads it: the
+    // fingerprint tells the values apart.
+    let second = try await locker.lock(index, previous: first.lock, update: .none, into: &diagnostics)
+    let before = first.lock.entries.first { $0.key.name == "/app/prod/name" }?.pin.fingerprint
+    let after = second.lock.entries.first { $0.key.name == "/app/prod/name" }?.pin.fingerprint
+    #expect(before != after)
+    _ = try await fixture.store.deleteParameter(DeleteParameterRequest(name: "/app/prod/port"))
+    try await fixture.put("/app/prod/port", "1")
+    let (pinned, _) = fixture.analyze(Self.template.replacingOccurrences(of: ":1}}", with: ":2}}"))
+    _ = try await locker.lock(pinned, previous: nil, update: .none, into: &diagnostics)
+    #expect(diagnostics.items.map(\.code) == [.versionNotFound])
+    #expect(diagnostics.items.first?.message.hasSuffix("has no version 2; latest is 1") == true)
+  }
+
+  @Test func theLockfileRoundTripsAndHoldsNoValue() async throws {
+    let fixture = try await CompilerFixture()
+    try await seed(fixture)
+    var diagnostics = Diagnostics()
+    let (index, _) = fixture.analyze(Self.template)
+    var outcome = try await Locker(resolver: fixture.resolver, paths: fixture.paths).lock(
+      index, previous: nil, update: .none, into: &diagnostics)
+    outcome.lock.templates = ["stack.yaml"]
+    outcome.lock.inputs = RecordedInputs(parameterOverrides: ["Env=prod"], region: "us-east-1")
+    let text = outcome.lock.serialized()
+    #expect(!text.contains(CompilerFixture.canary))
+    #expect(!text.contains("orders"))
+    #expect(try Lockfile.parse(text, path: "cinch.lock") == outcome.lock)
+    #expect(try Lockfile.parse(text, path: "cinch.lock").serialized() == text)
+  }
+
+  @Test func malformedLockfilesSayWhy() {
+    #expect(throws: LockfileError(path: "x.lock", reason: "no 'lockfileVersion'; is this a cinch lockfile?")) {
+      try Lockfile.parse("{}", path: "x.lock")
+    }
+    #expect(throws: LockfileError(path: "x.lock", reason: "lockfile version 9 is not supported (this cinch reads version 1)")) {
+      try Lockfile.parse(#"{"lockfileVersion": 9, "references": []}"#, path: "x.lock")
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import CinchCompiler
+import CinchStore
+import CinchTemplate
+import Testing
+
+@Suite struct CompilerResolverTests {
+  @Test func resolvesLatestAndNamedVersions() async throws {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/app/host", "one")
+    try await fixture.put("/app/host", "two")
+    let latest = ResolutionKey(kind: .ssm, name: "/app/host", selector: .latest)
+    let first = ResolutionKey(kind: .ssm, name: "/app/host", selector: .version(1))
+    let results = try await fixture.resolver.resolve([latest, first])
+    let resolvedLatest = try #require(try? results[latest]?.get())
+    let resolvedFirst = try #require(try? results[first]?.get())
+    #expect(resolvedLatest.pin.version == 2)
+    #expect(resolvedLatest.value.utf8String() == "two")
+    #expect(resolvedFirst.pin.version == 1)
+    #expect(resolvedFirst.value.utf8String() == "one")
+    #expect(resolvedLatest.pin.fingerprint != resolvedFirst.pin.fingerprint)
+    #expect(resolvedLatest.pin.arn == "arn:aws:ssm:us-east-1:123456789012:parameter/app/host")
+  }
+
+  @Test func aMissingVersionNamesTheLatest() async throws {
+    let fixture = try await CompilerFixture()
+    for value in ["a", "b", "c", "d", "e"] { try await fixture.put("/a/b", value) }
+    let key = ResolutionKey(kind: .ssm, name: "/a/b", selector: .version(7))
+    let results = try await fixture.resolver.resolve([key])
+    guard case .failure(let failure)? = results[key] else {
+      Issue.record("expected a failure")
+      return
+    }
+    #expect(failure.description == "parameter '/a/b' has no version 7; latest is 5")
+    #expect(failure.code == .versionNotFound)
+  }
+
+  @Test func ssmAndSSMSecureMustMatchTheParameterType() async throws {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/s/secure", CompilerFixture.canary, type: .secureString)
+    try await fixture.put("/s/plain", "plain")
+    let wrongPlain = ResolutionKey(kind: .ssm, name: "/s/secure", selector: .latest)
+    let wrongSecure = ResolutionKey(kind: .ssmSecure, name: "/s/plain", selector: .latest)
+    let right = ResolutionKey(kind: .ssmSecure, name: "/s/secure", selector: .latest)
+    let results = try await fixture.resolver.resolve([wrongPlain, wrongSecure, right])
+    guard case .failure(let plainFailure)? = results[wrongPlain],
+      case .failure(let secureFailure)? = results[wrongSecure]
+    else {
+      Issue.record("expected both mismatches to fail")
+      return
+    }
+    #expect(plainFailure.code == .typeMismatch)
+    #expect(plainFailure.description.contains("use 'ssm-secure'"))
+    #expect(secureFailure.description.contains("not a SecureString"))
+    let resolved = try #require(try? results[right]?.get())
+    #expect(resolved.pin.keyID == "alias/aws/ssm")
+    #expect(resolved.pin.type == "SecureString")
+    #expect(!plainFailure.description.contains(CompilerFixture.canary))
+  }
+
+  @Test func eachEntryIsReadOncePerRun() async throws {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/once", "value")
+    let (index, _) = fixture.analyze(
+      """
+      Resources:
+        A: {Type: AWS::SSM::Parameter, Properties: {Value: '{{resolve:ssm:/once}}', Type: String}}
+        B: {Type: AWS::SSM::Parameter, Properties: {Value: '{{resolve:ssm:/once}}', Type: String}}
+        C: {Type: AWS::SSM::Parameter, Properties: {Value: 'x-{{resolve:ssm:/once}}', Type: String}}
+      """)
+    #expect(index.keys.count == 1)
+    #expect(index.sites(for: index.keys[0]).count == 3)
+    let before = try await fixture.store.auditRecords(name: "/once", limit: nil).count
+    _ = try await fixture.resolver.resolve(index.keys)
+    let after = try await fixture.store.auditRecords(name: "/once", limit: nil)
+    #expect(after.count - before == 1)
+  }
+}
