@@ -29,10 +29,68 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
         start()
       }
     }
+    let keys = try await secureStringKeys(answers.values)
     return references.map { reference in
-      answers[reference]
-        ?? .failed(reference: reference, error: StoreError(code: "ParameterNotFound", message: ""))
+      guard let answer = answers[reference] else {
+        return .failed(reference: reference, error: StoreError(code: "ParameterNotFound", message: ""))
+      }
+      guard case .resolved(var parameter) = answer, parameter.type == .secureString else {
+        return answer
+      }
+      parameter.keyID = keys[KeyedVersion(name: parameter.name, version: parameter.version)]
+      return .resolved(parameter)
     }
+  }
+
+  private struct KeyedVersion: Hashable {
+    var name: String
+    var version: Int
+  }
+
+  /// The KMS key of each resolved SecureString version (GetParameter(s) does not report it):
+  /// `DescribeParameters` for the latest versions, fifty names a call, and the history of a
+  /// parameter only when an older version was resolved.
+  private func secureStringKeys(_ answers: some Sequence<ParameterResolution>) async throws
+    -> [KeyedVersion: String]
+  {
+    var wanted: [String: Set<Int>] = [:]
+    for case .resolved(let parameter) in answers where parameter.type == .secureString {
+      wanted[parameter.name, default: []].insert(parameter.version)
+    }
+    guard !wanted.isEmpty else { return [:] }
+    var keys: [KeyedVersion: String] = [:]
+    let names = wanted.keys.sorted()
+    var start = 0
+    while start < names.count {
+      let chunk = Array(names[start..<min(start + 50, names.count)])
+      start += 50
+      var token: String?
+      repeat {
+        let page = try await describeParameters(
+          DescribeParametersRequest(
+            parameterFilters: [ParameterStringFilter(key: "Name", option: "Equals", values: chunk)],
+            maxResults: 50, nextToken: token))
+        for metadata in page.parameters {
+          if let keyID = metadata.keyID {
+            keys[KeyedVersion(name: metadata.name, version: metadata.version)] = keyID
+          }
+        }
+        token = page.nextToken
+      } while token != nil
+    }
+    for (name, versions) in wanted
+    where versions.contains(where: { keys[KeyedVersion(name: name, version: $0)] == nil }) {
+      var token: String?
+      repeat {
+        let page = try await getParameterHistory(
+          GetParameterHistoryRequest(name: name, withDecryption: false, maxResults: 50, nextToken: token))
+        for item in page.parameters where versions.contains(item.version) {
+          if let keyID = item.keyID { keys[KeyedVersion(name: name, version: item.version)] = keyID }
+        }
+        token = page.nextToken
+      } while token != nil
+    }
+    return keys
   }
 
   /// Groups references into batches of at most ten with no two references to the same

@@ -135,4 +135,47 @@ import _CinchTestSupport
     ])
     #expect(secret.stdout == "s3cr3t\n")
   }
+
+  /// `cinch lock` against AWS gives the lockfile the embedded store gives for the same data,
+  /// but for the fingerprints (each store has its own key).
+  @Test func lockAgainstAWSMatchesTheEmbeddedStore() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let environment = Self.environment(endpoint, ["AWS_REGION": "eu-north-1"])
+    func cinch(_ arguments: [String], in folder: String = ".") throws -> CinchProcess.Result {
+      try CinchProcess.run(
+        arguments, in: directory.appendingPathComponent(folder), environment: environment)
+    }
+    let template = Fixtures.packageRoot.appendingPathComponent("templates/rds-postgres.yaml")
+    #expect(try cinch(["init"]).status == 0)
+    for value in ["a", "b", "c", "d"] {
+      _ = try cinch([
+        "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "pw-\(value)",
+        "--type", "SecureString", "--overwrite",
+      ])
+    }
+    #expect(try cinch(["sync", "--from", ".cinch/store.db", "--to", "aws://eu-north-1"]).status == 0)
+    for folder in ["embedded", "aws"] {
+      try FileManager.default.createDirectory(
+        at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
+      try FileManager.default.copyItem(
+        at: template, to: directory.appendingPathComponent("\(folder)/rds-postgres.yaml"))
+    }
+    let embedded = try cinch(
+      ["lock", "rds-postgres.yaml", "--store", "../.cinch/store.db"], in: "embedded")
+    let aws = try cinch(["lock", "rds-postgres.yaml", "--store", "aws://eu-north-1"], in: "aws")
+    #expect(embedded.status == 0)
+    #expect(aws.status == 0)
+    #expect(aws.stdout == embedded.stdout)
+    func lockfile(_ folder: String) throws -> [String] {
+      try String(contentsOf: directory.appendingPathComponent("\(folder)/cinch.lock"), encoding: .utf8)
+        .split(separator: "\n").map(String.init).filter { !$0.contains("\"fingerprint\"") }
+    }
+    #expect(try lockfile("aws") == lockfile("embedded"))
+    // The AWS lock's fingerprints are keyed by the project's fingerprint key, created 0600.
+    let key = directory.appendingPathComponent("aws/.cinch/fingerprint.key").path
+    let attributes = try FileManager.default.attributesOfItem(atPath: key)
+    #expect((attributes[.posixPermissions] as? Int) == 0o600)
+  }
 }

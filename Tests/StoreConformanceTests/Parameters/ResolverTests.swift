@@ -27,11 +27,13 @@ import Testing
     var values: [String: String] = [:]
     var versions: [String: Int] = [:]
     var failures: [String: String] = [:]
+    var keys: [String: String] = [:]
     for result in results {
       switch result {
       case .resolved(let parameter):
         values[parameter.reference] = parameter.value.utf8String()
         versions[parameter.reference] = parameter.version
+        keys[parameter.reference] = parameter.keyID
       case .failed(let reference, let error):
         failures[reference] = error.code
       }
@@ -43,6 +45,8 @@ import Testing
     #expect(values["/app/p1:stable"] == "value 1")
     #expect(versions["/app/p1:stable"] == 1)
     #expect(values["/app/secret"] == "s3cr3t")
+    // The key is reported for SecureStrings only.
+    #expect(keys == ["/app/secret": "alias/aws/ssm"])
     #expect(values[subject.arn("/app/p2")] == "value 2")
     #expect(values["/top"] == "t")
     #expect(values["top"] == "t")
