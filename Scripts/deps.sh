@@ -21,3 +21,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   fi
 fi
+
+# moto_server (PyPI's moto[server]): the AWS backend's tests run the store suite against it on a
+# loopback port (Sources/_CinchTestSupport/MotoServer.swift).
+if ! command -v moto_server >/dev/null 2>&1; then
+  echo "deps: installing moto[server] from PyPI" >&2
+  python3 -m pip install --quiet 'moto[server]' || pip install --quiet 'moto[server]'
+  hash -r
+fi
