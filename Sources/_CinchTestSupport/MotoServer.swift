@@ -33,7 +33,8 @@ package actor MotoServer {
   private func launch() async throws -> URL {
     guard let executable = Self.find("moto_server") else {
       throw Failure(
-        description: "moto_server is not installed; run Scripts/deps.sh (pip install 'moto[server]')")
+        description:
+          "moto_server is not installed; run Scripts/deps.sh (pip install 'moto[server]')")
     }
     var lastError = "no port tried"
     for _ in 0..<3 {
@@ -53,7 +54,9 @@ package actor MotoServer {
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice
       try process.run()
-      let url = URL(string: "http://127.0.0.1:\(port)")!
+      guard let url = URL(string: "http://127.0.0.1:\(port)") else {
+        throw Failure(description: "no URL for port \(port)")
+      }
       if await Self.waitUntilAnswering(url, while: process) {
         self.process = process
         return url

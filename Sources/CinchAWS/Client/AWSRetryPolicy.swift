@@ -62,7 +62,8 @@ package struct AWSRetryPolicy: Sendable {
   package static func fromEnvironment(_ environment: [String: String], profileMaxAttempts: String?)
     -> AWSRetryPolicy
   {
-    let text = environment["AWS_MAX_ATTEMPTS"].flatMap { $0.isEmpty ? nil : $0 } ?? profileMaxAttempts
+    let text =
+      environment["AWS_MAX_ATTEMPTS"].flatMap { $0.isEmpty ? nil : $0 } ?? profileMaxAttempts
     return AWSRetryPolicy(maxAttempts: text.flatMap { Int($0) }.map { max(1, $0) } ?? 3)
   }
 }

@@ -34,7 +34,10 @@ package struct AWSService: Sendable, Hashable {
     var candidates: [(String, String?)] = [("--endpoint-url", override)]
     if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
       candidates += [
-        ("AWS_ENDPOINT_URL_\(environmentSuffix)", environment["AWS_ENDPOINT_URL_\(environmentSuffix)"]),
+        (
+          "AWS_ENDPOINT_URL_\(environmentSuffix)",
+          environment["AWS_ENDPOINT_URL_\(environmentSuffix)"]
+        ),
         ("AWS_ENDPOINT_URL", environment["AWS_ENDPOINT_URL"]),
         ("the profile's endpoint_url", profileEndpoint),
       ]
@@ -45,7 +48,8 @@ package struct AWSService: Sendable, Hashable {
         scheme == "http" || scheme == "https", url.host != nil
       else {
         throw AWSClientError.configuration(
-          "Invalid endpoint: \(value) (from \(origin); an endpoint is http:// or https:// and a host)")
+          "Invalid endpoint: \(value) (from \(origin); an endpoint is http:// or https:// and a host)"
+        )
       }
       return url
     }

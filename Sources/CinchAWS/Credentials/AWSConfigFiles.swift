@@ -53,7 +53,8 @@ package struct AWSConfigFiles: Sendable {
       }
       // A nested block (`s3 =` then indented lines) belongs to its key; skipped.
       if line.first == " " || line.first == "\t" { continue }
-      guard let section = current, let equals = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" })
+      guard let section = current,
+        let equals = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" })
       else { continue }
       let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
       var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)

@@ -99,16 +99,21 @@ package struct ProfileCredentials: AWSCredentialProvider {
 
   package func load() async throws -> AWSCredentials? {
     if let section = files.credentialsSection(profile),
-      let credentials = try Self.staticKeys(section, source: "profile '\(profile)' in '\(files.credentialsPath)'")
+      let credentials = try Self.staticKeys(
+        section, source: "profile '\(profile)' in '\(files.credentialsPath)'")
     {
       return credentials
     }
     let config = files.configSection(profile) ?? [:]
     if let command = config["credential_process"], !command.isEmpty {
-      return try await CredentialProcess(command: command, profile: profile, environment: environment)
-        .run()
+      return try await CredentialProcess(
+        command: command, profile: profile, environment: environment
+      )
+      .run()
     }
-    if let credentials = try Self.staticKeys(config, source: "profile '\(profile)' in '\(files.configPath)'") {
+    if let credentials = try Self.staticKeys(
+      config, source: "profile '\(profile)' in '\(files.configPath)'")
+    {
       return credentials
     }
     for key in ["role_arn", "sso_session", "sso_start_url", "web_identity_token_file"]

@@ -8,8 +8,9 @@ package actor AWSCredentialsCache {
   private var cached: AWSCredentials?
   private var loading: Task<AWSCredentials, any Error>?
 
-  package init(provider: any AWSCredentialProvider, now: @escaping @Sendable () -> Date = { Date() })
-  {
+  package init(
+    provider: any AWSCredentialProvider, now: @escaping @Sendable () -> Date = { Date() }
+  ) {
     self.provider = provider
     self.now = now
   }

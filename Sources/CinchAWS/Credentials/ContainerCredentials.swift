@@ -39,7 +39,8 @@ package struct ContainerCredentials: AWSCredentialProvider {
       throw AWSClientError.configuration("AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL")
     }
     if scheme == "https" { return url }
-    guard scheme == "http", Self.allowedHTTPHosts.contains(host.lowercased()) || host.hasPrefix("127.")
+    guard scheme == "http",
+      Self.allowedHTTPHosts.contains(host.lowercased()) || host.hasPrefix("127.")
     else {
       throw AWSClientError.configuration(
         "AWS_CONTAINER_CREDENTIALS_FULL_URI must use HTTPS, or HTTP to a loopback or container "

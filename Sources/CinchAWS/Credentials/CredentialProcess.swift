@@ -94,7 +94,8 @@ package struct CredentialProcess: Sendable {
       }
     }
     guard quote == nil, !escaped else {
-      throw AWSClientError.configuration("credential_process has an unclosed quote or a trailing backslash")
+      throw AWSClientError.configuration(
+        "credential_process has an unclosed quote or a trailing backslash")
     }
     if inWord { words.append(current) }
     return words

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `Authorization` header of a SigV4 request:
 /// `AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/ssm/aws4_request,
 /// SignedHeaders=host;x-amz-date, Signature=…`.
@@ -50,10 +52,9 @@ package struct SigV4Authorization: Sendable, Hashable {
           + "as in 'AKID/20150830/us-east-1/ssm/aws4_request'.")
     }
     self.init(
-      accessKeyID: parts[0], scope: SigV4.Scope(date: parts[1], region: parts[2], service: parts[3]),
+      accessKeyID: parts[0],
+      scope: SigV4.Scope(date: parts[1], region: parts[2], service: parts[3]),
       signedHeaders: signed.split(separator: ";").map { $0.lowercased() },
       signature: signature.lowercased())
   }
 }
-
-import Foundation

@@ -32,7 +32,8 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
     let keys = try await secureStringKeys(answers.values)
     return references.map { reference in
       guard let answer = answers[reference] else {
-        return .failed(reference: reference, error: StoreError(code: "ParameterNotFound", message: ""))
+        return .failed(
+          reference: reference, error: StoreError(code: "ParameterNotFound", message: ""))
       }
       guard case .resolved(var parameter) = answer, parameter.type == .secureString else {
         return answer
@@ -83,9 +84,12 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
       var token: String?
       repeat {
         let page = try await getParameterHistory(
-          GetParameterHistoryRequest(name: name, withDecryption: false, maxResults: 50, nextToken: token))
+          GetParameterHistoryRequest(
+            name: name, withDecryption: false, maxResults: 50, nextToken: token))
         for item in page.parameters where versions.contains(item.version) {
-          if let keyID = item.keyID { keys[KeyedVersion(name: name, version: item.version)] = keyID }
+          if let keyID = item.keyID {
+            keys[KeyedVersion(name: name, version: item.version)] = keyID
+          }
         }
         token = page.nextToken
       } while token != nil
@@ -179,7 +183,9 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
         version: item.version, labels: item.labels, lastModifiedDate: item.lastModifiedDate,
         type: item.type, keyID: item.keyID, tier: item.tier, dataType: item.dataType)
     }
-    guard let name = history.last?.name else { throw StoreError(code: "ParameterNotFound", message: "") }
+    guard let name = history.last?.name else {
+      throw StoreError(code: "ParameterNotFound", message: "")
+    }
     return ParameterVersionList(name: name, arn: try await arn ?? "", versions: versions)
   }
 

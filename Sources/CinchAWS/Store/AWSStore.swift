@@ -38,7 +38,8 @@ package final class AWSStore: Sendable {
       ?? files.setting("region", profile: profile)
     guard let region, !region.isEmpty else { throw AWSClientError.noRegion }
     guard region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
-      throw AWSClientError.configuration("Provided region_name '\(region)' doesn't match a supported format.")
+      throw AWSClientError.configuration(
+        "Provided region_name '\(region)' doesn't match a supported format.")
     }
     let provider =
       options.credentialProvider

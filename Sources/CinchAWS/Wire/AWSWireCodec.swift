@@ -1,6 +1,6 @@
+import CinchJSON
 package import CinchStore
 import Foundation
-import CinchJSON
 
 /// The AWS JSON 1.1 body encoding of the store's `Codable` shapes: the same keys the CLI prints,
 /// but timestamps as epoch seconds (a JSON number, fractions allowed) where the CLI prints ISO
@@ -24,7 +24,8 @@ package enum AWSWireCodec {
   {
     let decoder = JSONDecoder()
     decoder.dateDecodingStrategy = .secondsSince1970
-    let data = body.allSatisfy { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }
+    let data =
+      body.allSatisfy { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }
       ? Data("{}".utf8) : Data(body)
     do {
       return try decoder.decode(type, from: data)
@@ -58,8 +59,10 @@ package enum AWSWireCodec {
   /// The error body AWS sends: `{"__type": code, "message": text}`.
   package static func errorBody(_ error: StoreError) -> [UInt8] {
     Array(
-      JSONValue.object(JSONObject([("__type", .string(error.code)), ("message", .string(error.message))]))
-        .compact().utf8)
+      JSONValue.object(
+        JSONObject([("__type", .string(error.code)), ("message", .string(error.message))])
+      )
+      .compact().utf8)
   }
 
   /// The `StoreError` an error response carries, read as botocore reads it: the code from

@@ -14,7 +14,9 @@ package struct StoreSync: Sendable {
     /// The KMS key for SecureString parameters in the target; nil keeps each version's own.
     package var keyID: String?
 
-    package init(path: String? = nil, overwrite: Bool = false, dryRun: Bool = false, keyID: String? = nil) {
+    package init(
+      path: String? = nil, overwrite: Bool = false, dryRun: Bool = false, keyID: String? = nil
+    ) {
       self.path = path
       self.overwrite = overwrite
       self.dryRun = dryRun
@@ -104,7 +106,8 @@ package struct StoreSync: Sendable {
     var token: String?
     repeat {
       let page = try await source.getParameterHistory(
-        GetParameterHistoryRequest(name: name, withDecryption: true, maxResults: 50, nextToken: token))
+        GetParameterHistoryRequest(
+          name: name, withDecryption: true, maxResults: 50, nextToken: token))
       history += page.parameters
       token = page.nextToken
     } while token != nil
@@ -127,7 +130,8 @@ package struct StoreSync: Sendable {
       let written = try await target.putParameter(
         request(for: latest, name: name, overwrite: true, tags: nil))
       let refused = try await label(name, version: written.version, latest.labels, in: target)
-      return .updated(labels: latest.labels.filter { !refused.contains($0) }, refusedLabels: refused)
+      return .updated(
+        labels: latest.labels.filter { !refused.contains($0) }, refusedLabels: refused)
     }
 
     let labels = history.flatMap(\.labels)
@@ -172,7 +176,9 @@ package struct StoreSync: Sendable {
   }
 
   /// Attaches `labels` to `version` ten at a time; returns the labels the target refused.
-  private func label(_ name: String, version: Int, _ labels: [String], in target: any ParameterStore)
+  private func label(
+    _ name: String, version: Int, _ labels: [String], in target: any ParameterStore
+  )
     async throws -> [String]
   {
     var refused: [String] = []

@@ -9,6 +9,9 @@ import Testing
     accessKeyID: "AKIDEXAMPLE", secretAccessKey: SecretBytes(utf8: "secret"),
     sessionToken: SecretBytes(utf8: "token"), source: "tests")
 
+  static let endpoint =
+    URL(string: "https://ssm.eu-west-1.amazonaws.com") ?? URL(fileURLWithPath: "/")
+
   /// A client over `transport` whose waits are recorded, not slept.
   static func client(
     _ transport: FakeTransport, waits: Box<[Double]>? = nil, maxAttempts: Int = 3,
@@ -17,7 +20,7 @@ import Testing
     let recorded = waits
     return AWSJSONClient(
       service: .ssm, region: "eu-west-1",
-      endpoint: URL(string: "https://ssm.eu-west-1.amazonaws.com")!,
+      endpoint: endpoint,
       credentials: AWSCredentialsCache(provider: provider ?? StaticCredentials(credentials)),
       transport: transport,
       retry: AWSRetryPolicy(
@@ -64,13 +67,19 @@ import Testing
       FakeTransport.json(
         400, #"{"__type":"com.amazonaws.ssm#ParameterNotFound","message":""}"#),
       FakeTransport.json(
-        400, #"{"__type":"ResourceNotFoundException","Message":"Secrets Manager can't find the specified secret."}"#),
-      FakeTransport.json(403, "<html>denied</html>", headers: ["x-amzn-errortype": "AccessDeniedException:http://internal"]),
+        400,
+        #"{"__type":"ResourceNotFoundException","Message":"Secrets Manager can't find the specified secret."}"#
+      ),
+      FakeTransport.json(
+        403, "<html>denied</html>",
+        headers: ["x-amzn-errortype": "AccessDeniedException:http://internal"]),
     ])
     let client = Self.client(transport)
     for expected in [
       StoreError(code: "ParameterNotFound", message: ""),
-      StoreError(code: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret."),
+      StoreError(
+        code: "ResourceNotFoundException",
+        message: "Secrets Manager can't find the specified secret."),
       StoreError(code: "AccessDeniedException", message: "", httpStatus: 403),
     ] {
       await expectThrows(expected) {
@@ -152,19 +161,26 @@ import Testing
   }
 
   @Test func transportFailuresNameTheEndpointNotTheBody() async throws {
-    let transport = FakeTransport(fallback: { _ in .failure(HTTPTransportError(reason: "timed out", timedOut: true)) })
+    let transport = FakeTransport(fallback: { _ in
+      .failure(HTTPTransportError(reason: "timed out", timedOut: true))
+    })
     do {
       let _: PutParameterResponse = try await Self.client(transport).send(
         "PutParameter", PutParameterRequest(name: "/a", value: "hunter2", type: .secureString))
       Issue.record("no error")
     } catch let error as AWSClientError {
-      #expect("\(error)" == #"Could not connect to the endpoint URL: "https://ssm.eu-west-1.amazonaws.com" (timed out)"#)
+      #expect(
+        "\(error)"
+          == #"Could not connect to the endpoint URL: "https://ssm.eu-west-1.amazonaws.com" (timed out)"#
+      )
       #expect(!"\(error)".contains("hunter2"))
     }
   }
 
   @Test func malformedResponsesNameTheFieldNotTheValue() async throws {
-    let transport = FakeTransport([FakeTransport.json(200, #"{"Parameter":{"Name":"/a","Value":"hunter2"}}"#)])
+    let transport = FakeTransport([
+      FakeTransport.json(200, #"{"Parameter":{"Name":"/a","Value":"hunter2"}}"#)
+    ])
     do {
       let _: GetParameterResponse = try await Self.client(transport).send(
         "GetParameter", GetParameterRequest(name: "/a"))

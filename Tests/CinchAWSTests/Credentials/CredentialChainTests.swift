@@ -45,7 +45,8 @@ import Testing
     #expect(credentials.secretAccessKey.utf8String() == "envsecret")
     #expect(credentials.sessionToken?.utf8String() == "envtoken")
     // --profile names a profile: the environment's keys are passed over, as the aws CLI does.
-    let named = try #require(try await Self.chain(environment, home: home, profile: "default").load())
+    let named = try #require(
+      try await Self.chain(environment, home: home, profile: "default").load())
     #expect(named.accessKeyID == "FILEKEY")
     // Nothing secret prints.
     #expect(!"\(credentials)".contains("envsecret"))
@@ -103,9 +104,9 @@ import Testing
     let home = try Home()
     let script = home.path + "/creds.sh"
     try """
-      #!/bin/sh
-      echo '{"Version": 1, "AccessKeyId": "PROCKEY", "SecretAccessKey": "procsecret", "SessionToken": "proctoken", "Expiration": "2030-01-01T00:00:00Z"}'
-      """.write(toFile: script, atomically: true, encoding: .utf8)
+    #!/bin/sh
+    echo '{"Version": 1, "AccessKeyId": "PROCKEY", "SecretAccessKey": "procsecret", "SessionToken": "proctoken", "Expiration": "2030-01-01T00:00:00Z"}'
+    """.write(toFile: script, atomically: true, encoding: .utf8)
     chmod(script, 0o700)
     try "[profile proc]\ncredential_process = \"\(script)\" --ignored 'two words'\n".write(
       toFile: home.path + "/.aws/config", atomically: true, encoding: .utf8)
@@ -136,7 +137,8 @@ import Testing
   }
 
   @Test func rolesAndSSOAreRefusedWithAWayOut() async throws {
-    let home = try Home(config: "[profile role]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = default\n")
+    let home = try Home(
+      config: "[profile role]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = default\n")
     do {
       _ = try await Self.chain(Self.noMetadata, home: home, profile: "role").load()
       Issue.record("no error")
@@ -227,8 +229,10 @@ import Testing
   }
 
   @Test func regionComesFromTheStoreThenFlagsThenEnvironmentThenProfile() throws {
-    #expect(try Self.connect(["AWS_REGION": "eu-west-1"], storeRegion: "us-east-2").region == "us-east-2")
-    #expect(try Self.connect(["AWS_REGION": "eu-west-1"], region: "ap-south-1").region == "ap-south-1")
+    #expect(
+      try Self.connect(["AWS_REGION": "eu-west-1"], storeRegion: "us-east-2").region == "us-east-2")
+    #expect(
+      try Self.connect(["AWS_REGION": "eu-west-1"], region: "ap-south-1").region == "ap-south-1")
     #expect(
       try Self.connect(["AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-2"]).region
         == "eu-west-1")
@@ -254,7 +258,8 @@ import Testing
     let configured = try Self.connect(environment, storeRegion: "us-east-1")
     #expect(configured.ssm.endpoint.absoluteString == "http://127.0.0.1:5000")
     #expect(configured.secretsManager.endpoint.absoluteString == "http://127.0.0.1:5001")
-    let flagged = try Self.connect(environment, storeRegion: "us-east-1", endpoint: "http://localhost:7")
+    let flagged = try Self.connect(
+      environment, storeRegion: "us-east-1", endpoint: "http://localhost:7")
     #expect(flagged.ssm.endpoint.absoluteString == "http://localhost:7")
     #expect(flagged.secretsManager.endpoint.absoluteString == "http://localhost:7")
     let ignored = try Self.connect(

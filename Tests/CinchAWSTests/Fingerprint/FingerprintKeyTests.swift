@@ -37,7 +37,10 @@ import Testing
     #expect(fromVariable.origin == "CINCH_FINGERPRINT_KEY")
     #expect(
       fromVariable.fingerprint(of: SecretBytes(utf8: "abc"))
-        == "hmac-sha256:" + SigV4.hex(Crypto.hmacSHA256(key: SecretBytes(copying: Data(repeating: 7, count: 32)), Array("abc".utf8))))
+        == "hmac-sha256:"
+        + SigV4.hex(
+          Crypto.hmacSHA256(
+            key: SecretBytes(copying: Data(repeating: 7, count: 32)), Array("abc".utf8))))
     #expect(throws: FingerprintKeyError.self) {
       try FingerprintKey.load(environment: ["CINCH_FINGERPRINT_KEY": "c2hvcnQ="], directory: ".")
     }

@@ -207,7 +207,8 @@ import Testing
     var request = Self.signed()
     request.headers.removeAll { $0.name == "Authorization" }
     #expect(throws: SigV4Error.missingAuthentication) { try Self.verify(request) }
-    request.headers.append(("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/ssm/aws4_request"))
+    request.headers.append(
+      ("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/ssm/aws4_request"))
     do {
       try Self.verify(request)
       Issue.record("an incomplete header passed")

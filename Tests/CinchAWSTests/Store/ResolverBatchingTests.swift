@@ -25,7 +25,8 @@ import Testing
         let invalid = names.filter { !known($0) }.map { "\"\($0)\"" }
         return FakeTransport.json(
           200,
-          #"{"Parameters":[\#(found.joined(separator: ","))],"InvalidParameters":[\#(invalid.joined(separator: ","))]}"#)
+          #"{"Parameters":[\#(found.joined(separator: ","))],"InvalidParameters":[\#(invalid.joined(separator: ","))]}"#
+        )
       case "AmazonSSM.GetParameter":
         return FakeTransport.json(400, #"{"__type":"ParameterNotFound","message":""}"#)
       default:
@@ -40,7 +41,8 @@ import Testing
         storeRegion: "us-east-1", environment: [:], homeDirectory: "/nonexistent",
         transport: transport,
         credentialProvider: StaticCredentials(
-          AWSCredentials(accessKeyID: "K", secretAccessKey: SecretBytes(utf8: "s"), source: "tests"))))
+          AWSCredentials(accessKeyID: "K", secretAccessKey: SecretBytes(utf8: "s"), source: "tests")
+        )))
   }
 
   @Test func batchesByTenAndAsksAloneOnlyForFailures() async throws {
@@ -50,7 +52,8 @@ import Testing
     let targets = transport.sent.compactMap { $0.header("X-Amz-Target") }
     #expect(targets.filter { $0 == "AmazonSSM.GetParameters" }.count == 3)
     #expect(targets.filter { $0 == "AmazonSSM.GetParameter" }.count == 1)
-    for request in transport.sent where request.header("X-Amz-Target") == "AmazonSSM.GetParameters" {
+    for request in transport.sent where request.header("X-Amz-Target") == "AmazonSSM.GetParameters"
+    {
       #expect(request.bodyText.contains(#""WithDecryption":true"#))
     }
     #expect(results.count == 26)
@@ -63,7 +66,8 @@ import Testing
   }
 
   @Test func referencesToOneParameterGoToDifferentBatches() {
-    let batches = AWSStore.batches(["/a", "/a:1", "a", "/b", "/a:prod"] + (0..<12).map { "/c\($0)" })
+    let batches = AWSStore.batches(
+      ["/a", "/a:1", "a", "/b", "/a:prod"] + (0..<12).map { "/c\($0)" })
     #expect(batches.allSatisfy { $0.count <= 10 })
     for batch in batches {
       let keys = batch.map { ParameterReference($0).key }

@@ -14,9 +14,12 @@ final class FakeTransport: HTTPTransport {
   private let state: Mutex<(answers: [Answer], sent: [HTTPRequest])>
   private let fallback: @Sendable (HTTPRequest) -> Answer
 
-  init(_ answers: [Answer] = [], fallback: @escaping @Sendable (HTTPRequest) -> Answer = { _ in
-    .failure(HTTPTransportError(reason: "no answer scripted"))
-  }) {
+  init(
+    _ answers: [Answer] = [],
+    fallback: @escaping @Sendable (HTTPRequest) -> Answer = { _ in
+      .failure(HTTPTransportError(reason: "no answer scripted"))
+    }
+  ) {
     state = Mutex((answers, []))
     self.fallback = fallback
   }

@@ -27,18 +27,23 @@ import _CinchTestSupport
     #expect(put.stdout == "{\n    \"Version\": 1,\n    \"Tier\": \"Standard\"\n}\n")
     _ = try cinch(
       "ssm", "put-parameter", "--name", "/e2e/db/password", "--value", "hunter3", "--overwrite")
-    _ = try cinch("ssm", "put-parameter", "--name", "/e2e/db/host", "--value", "db", "--type", "String")
+    _ = try cinch(
+      "ssm", "put-parameter", "--name", "/e2e/db/host", "--value", "db", "--type", "String")
     let get = try cinch(
       "ssm", "get-parameter", "--name", "/e2e/db/password:1", "--with-decryption", "--query",
       "Parameter.[Name,Value,Version,ARN]", "--output", "text")
     #expect(get.status == 0)
     #expect(
       get.stdout
-        == "/e2e/db/password\thunter2\t1\tarn:aws:ssm:eu-west-2:123456789012:parameter/e2e/db/password\n")
+        == "/e2e/db/password\thunter2\t1\tarn:aws:ssm:eu-west-2:123456789012:parameter/e2e/db/password\n"
+    )
     let byPath = try cinch(
       "ssm", "get-parameters-by-path", "--path", "/e2e", "--recursive", "--page-size", "1",
       "--query", "Parameters[].Name", "--output", "text")
-    #expect(byPath.stdout.split(whereSeparator: \.isWhitespace).sorted() == ["/e2e/db/host", "/e2e/db/password"])
+    #expect(
+      byPath.stdout.split(whereSeparator: \.isWhitespace).sorted() == [
+        "/e2e/db/host", "/e2e/db/password",
+      ])
     let missing = try cinch("ssm", "get-parameter", "--name", "/e2e/none")
     #expect(missing.status == 254)
     #expect(missing.stdout == "")
@@ -63,7 +68,8 @@ import _CinchTestSupport
     #expect(noRegion.status == 253)
     #expect(
       noRegion.stderr
-        == "\nYou must specify a region. You can also configure your region by running \"aws configure\".\n")
+        == "\nYou must specify a region. You can also configure your region by running \"aws configure\".\n"
+    )
     let noCredentials = try CinchProcess.run(
       ["ssm", "get-parameter", "--store", "aws://us-west-1", "--name", "/x"],
       environment: [
@@ -73,16 +79,21 @@ import _CinchTestSupport
     #expect(noCredentials.status == 253)
     #expect(
       noCredentials.stderr
-        == "\nUnable to locate credentials. You can configure credentials by running \"aws configure\".\n")
+        == "\nUnable to locate credentials. You can configure credentials by running \"aws configure\".\n"
+    )
     let badStore = try CinchProcess.run(
       ["ssm", "get-parameter", "--store", "aws://not a region", "--name", "/x"],
       environment: Self.environment(endpoint))
     #expect(badStore.status == 253)
     let unreachable = try CinchProcess.run(
-      ["ssm", "get-parameter", "--store", "aws://us-west-1", "--endpoint-url", "http://127.0.0.1:9", "--name", "/x"],
+      [
+        "ssm", "get-parameter", "--store", "aws://us-west-1", "--endpoint-url",
+        "http://127.0.0.1:9", "--name", "/x",
+      ],
       environment: Self.environment(endpoint).merging(["AWS_MAX_ATTEMPTS": "1"]) { $1 })
     #expect(unreachable.status == 255)
-    #expect(unreachable.stderr.contains("Could not connect to the endpoint URL: \"http://127.0.0.1:9\""))
+    #expect(
+      unreachable.stderr.contains("Could not connect to the endpoint URL: \"http://127.0.0.1:9\""))
     let kms = try CinchProcess.run(
       ["kms", "list-keys", "--store", "aws://us-west-1"], environment: Self.environment(endpoint))
     #expect(kms.status == 253)
@@ -99,12 +110,23 @@ import _CinchTestSupport
     }
     #expect(try cinch(["init"]).status == 0)
     for value in ["one", "two", "three"] {
-      _ = try cinch(["ssm", "put-parameter", "--name", "/sync/app/url", "--value", value, "--type", "String", "--overwrite"])
+      _ = try cinch([
+        "ssm", "put-parameter", "--name", "/sync/app/url", "--value", value, "--type", "String",
+        "--overwrite",
+      ])
     }
-    _ = try cinch(["ssm", "label-parameter-version", "--name", "/sync/app/url", "--parameter-version", "2", "--labels", "stable"])
-    _ = try cinch(["ssm", "put-parameter", "--name", "/sync/app/key", "--value", "s3cr3t", "--type", "SecureString"])
+    _ = try cinch([
+      "ssm", "label-parameter-version", "--name", "/sync/app/url", "--parameter-version", "2",
+      "--labels", "stable",
+    ])
+    _ = try cinch([
+      "ssm", "put-parameter", "--name", "/sync/app/key", "--value", "s3cr3t", "--type",
+      "SecureString",
+    ])
 
-    let dry = try cinch(["sync", "--from", ".cinch/store.db", "--to", "aws://ap-southeast-2", "--dry-run"])
+    let dry = try cinch([
+      "sync", "--from", ".cinch/store.db", "--to", "aws://ap-southeast-2", "--dry-run",
+    ])
     #expect(dry.status == 0)
     #expect(
       dry.stdout == """
@@ -121,7 +143,9 @@ import _CinchTestSupport
     #expect(again.stdout.hasSuffix("sync: 2 skipped\n"))
 
     #expect(try cinch(["init", "--store", "back/store.db"]).status == 0)
-    let back = try cinch(["sync", "--from", "aws://ap-southeast-2", "--to", "back/store.db", "--path", "/sync"])
+    let back = try cinch([
+      "sync", "--from", "aws://ap-southeast-2", "--to", "back/store.db", "--path", "/sync",
+    ])
     #expect(back.status == 0)
     #expect(back.stdout.hasSuffix("sync: 2 copied\n"))
     let label = try cinch([
@@ -155,7 +179,8 @@ import _CinchTestSupport
         "--type", "SecureString", "--overwrite",
       ])
     }
-    #expect(try cinch(["sync", "--from", ".cinch/store.db", "--to", "aws://eu-north-1"]).status == 0)
+    #expect(
+      try cinch(["sync", "--from", ".cinch/store.db", "--to", "aws://eu-north-1"]).status == 0)
     for folder in ["embedded", "aws"] {
       try FileManager.default.createDirectory(
         at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
@@ -169,8 +194,10 @@ import _CinchTestSupport
     #expect(aws.status == 0)
     #expect(aws.stdout == embedded.stdout)
     func lockfile(_ folder: String) throws -> [String] {
-      try String(contentsOf: directory.appendingPathComponent("\(folder)/cinch.lock"), encoding: .utf8)
-        .split(separator: "\n").map(String.init).filter { !$0.contains("\"fingerprint\"") }
+      try String(
+        contentsOf: directory.appendingPathComponent("\(folder)/cinch.lock"), encoding: .utf8
+      )
+      .split(separator: "\n").map(String.init).filter { !$0.contains("\"fingerprint\"") }
     }
     #expect(try lockfile("aws") == lockfile("embedded"))
     // The AWS lock's fingerprints are keyed by the project's fingerprint key, created 0600.

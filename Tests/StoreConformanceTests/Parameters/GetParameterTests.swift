@@ -1,12 +1,13 @@
+import CinchStore
 import Foundation
 import Testing
-
-import CinchStore
 
 /// `GetParameter`, `GetParameters`, selectors and decryption (aws-store-semantics §1.6, §1.7,
 /// §1.12).
 @Suite struct GetParameterTests {
-  @Test(arguments: Backend.allCases) func missingParametersAreNotFoundWithAWSsEmptyMessage(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func missingParametersAreNotFoundWithAWSsEmptyMessage(
+    _ backend: Backend
+  ) async throws {
     let store = try await backend.makeStore().store
     await conforming(.parameterNotFoundHasAMessage, on: backend) {
       await expectStoreError("ParameterNotFound", message: "") {
@@ -15,7 +16,8 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func versionAndLabelSelectors(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func versionAndLabelSelectors(_ backend: Backend) async throws
+  {
     let subject = try await backend.makeStore()
     let store = subject.store
     try await store.put("MyParameter", "parameter version 1", overwrite: false)
@@ -56,7 +58,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func secureStringsAreSealedUnlessDecryptionIsAsked(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func secureStringsAreSealedUnlessDecryptionIsAsked(
+    _ backend: Backend
+  ) async throws {
     let store = try await backend.makeStore().store
     try await store.put("/db/password", "hunter2", type: .secureString, overwrite: false)
     let sealed = try await store.get("/db/password", decrypt: false)
@@ -70,7 +74,9 @@ import CinchStore
     #expect(try await store.get("/db/host", decrypt: false).value == "db.internal")
   }
 
-  @Test(arguments: Backend.allCases) func getParametersReportsWhatItCannotFind(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func getParametersReportsWhatItCannotFind(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     try await store.put("/b", "2", overwrite: false)
     try await store.put("/a", "1", overwrite: false)
@@ -82,7 +88,9 @@ import CinchStore
     #expect(response.invalidParameters == ["/missing", "/a:7", "/a:nolabel", "bad name"])
   }
 
-  @Test(arguments: Backend.allCases) func getParametersTakesOneToTenNames(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func getParametersTakesOneToTenNames(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     await conforming(.requestConstraintsNotEnforced, on: backend) {
       await expectStoreError("ValidationException") {
@@ -100,7 +108,9 @@ import CinchStore
 /// Versions: numbering, the 100-version history and the labelled-oldest rule
 /// (aws-store-semantics §1.4).
 @Suite struct VersionTests {
-  @Test(arguments: Backend.allCases) func historyKeepsTheLast100Versions(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func historyKeepsTheLast100Versions(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     for index in 1...105 { try await store.put("/v", "value \(index)", overwrite: index > 1) }
     var versions: [Int] = []
@@ -120,7 +130,9 @@ import CinchStore
     #expect(try await store.get("/v:6").value == "value 6")
   }
 
-  @Test(arguments: Backend.allCases) func aLabelledOldestVersionBlocksTheNextWrite(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func aLabelledOldestVersionBlocksTheNextWrite(
+    _ backend: Backend
+  ) async throws {
     let store = try await backend.makeStore().store
     for index in 1...100 { try await store.put("/v", "\(index)", overwrite: index > 1) }
     _ = try await store.labelParameterVersion(
@@ -143,7 +155,9 @@ import CinchStore
     #expect(try await store.get("/v:keep").version == 50)
   }
 
-  @Test(arguments: Backend.allCases) func deletingStartsVersionsAgain(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func deletingStartsVersionsAgain(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     try await store.put("/d", "1", overwrite: false)
     try await store.put("/d", "2")
@@ -155,7 +169,9 @@ import CinchStore
     #expect(try await store.put("/d", "again", overwrite: false).version == 1)
   }
 
-  @Test(arguments: Backend.allCases) func historyValidatesItsPageSize(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func historyValidatesItsPageSize(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     try await store.put("/h", "1", overwrite: false)
     await conforming(.messageWording, on: backend) {
@@ -179,7 +195,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func historyShowsEachVersionsMetadata(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func historyShowsEachVersionsMetadata(_ backend: Backend)
+    async throws
+  {
     let subject = try await backend.makeStore(caller: "alice")
     let store = subject.store
     _ = try await store.putParameter(
@@ -205,7 +223,9 @@ import CinchStore
 
 /// Labels (aws-store-semantics §1.5).
 @Suite struct LabelTests {
-  @Test(arguments: Backend.allCases) func labelsAttachToTheLatestVersionAndMove(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func labelsAttachToTheLatestVersionAndMove(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     try await store.put("/l", "1", overwrite: false)
     try await store.put("/l", "2")
@@ -219,7 +239,9 @@ import CinchStore
     #expect(history.map(\.labels) == [["Production"], []])
   }
 
-  @Test(arguments: Backend.allCases) func invalidLabelsAreReturnedNotThrown(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func invalidLabelsAreReturnedNotThrown(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     try await store.put("/l", "1", overwrite: false)
     let response = try await store.labelParameterVersion(
@@ -280,7 +302,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func unlabelRemovesOnlyWhatIsThere(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func unlabelRemovesOnlyWhatIsThere(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     try await store.put("/l", "1", overwrite: false)
     try await store.put("/l", "2")

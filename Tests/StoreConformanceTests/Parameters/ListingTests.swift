@@ -1,7 +1,6 @@
+import CinchStore
 import Foundation
 import Testing
-
-import CinchStore
 
 /// `GetParametersByPath`, `DescribeParameters`, their filters and pagination
 /// (aws-store-semantics §1.8, §1.10).
@@ -48,7 +47,9 @@ import CinchStore
       let trailingSlash = try await Self.allByPath(store, "/app/prod/", recursive: true)
       #expect(
         trailingSlash.map(\.name)
-          == ["/app/prod/api-url", "/app/prod/db/host", "/app/prod/db/password", "/app/prod/regions"])
+          == [
+            "/app/prod/api-url", "/app/prod/db/host", "/app/prod/db/password", "/app/prod/regions",
+          ])
       let root = try await Self.allByPath(store, "/")
       #expect(root.map(\.name) == ["/slashed-top", "top"])
     }
@@ -75,7 +76,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func decryptionAppliesToSecureStringsInThePage(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func decryptionAppliesToSecureStringsInThePage(
+    _ backend: Backend
+  ) async throws {
     let store = try await Self.seeded(backend)
     let sealed = try await Self.allByPath(store, "/app/prod/db", decrypt: false)
     #expect(sealed.first { $0.name == "/app/prod/db/password" }?.value != "p@ss")
@@ -309,7 +312,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func describePagesAndLegacyFilters(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func describePagesAndLegacyFilters(_ backend: Backend)
+    async throws
+  {
     let store = try await Self.seeded(backend)
     let paged = try await Self.describeAll(store, pageSize: 3)
     #expect(paged.count == 7)
@@ -323,7 +328,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func describeReportsMetadataOnly(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func describeReportsMetadataOnly(_ backend: Backend)
+    async throws
+  {
     let subject = try await backend.makeStore()
     let store = try await Self.seed(subject.store)
     let secret = try #require(
@@ -347,7 +354,9 @@ import CinchStore
 
 /// Deletes and tags (aws-store-semantics §1.11).
 @Suite struct DeleteAndTagTests {
-  @Test(arguments: Backend.allCases) func deleteParametersReportsEachName(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func deleteParametersReportsEachName(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     try await store.put("/a", "1", overwrite: false)
     try await store.put("/b", "2", overwrite: false)
@@ -364,7 +373,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func tagsAreAddedListedAndRemoved(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func tagsAreAddedListedAndRemoved(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     _ = try await store.putParameter(
       PutParameterRequest(

@@ -1,11 +1,12 @@
+import CinchStore
 import Foundation
 import Testing
 
-import CinchStore
-
 /// `PutParameter`: creation, overwrite, types, values, tiers, patterns, data types.
 @Suite struct PutParameterTests {
-  @Test(arguments: Backend.allCases) func createThenOverwriteCountsVersions(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func createThenOverwriteCountsVersions(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     let first = try await store.put("/app/db/host", "db1", overwrite: false)
     #expect(first == PutParameterResponse(version: 1, tier: .standard))
@@ -22,7 +23,9 @@ import CinchStore
     #expect(try await store.get("/app/db/host").value == "db2")
   }
 
-  @Test(arguments: Backend.allCases) func aTypeIsRequiredOnCreateOnly(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func aTypeIsRequiredOnCreateOnly(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     await expectStoreError(
       "ValidationException", message: "A parameter type is required when you create a parameter."
@@ -36,7 +39,9 @@ import CinchStore
     #expect(parameter.value == "w")
   }
 
-  @Test(arguments: Backend.allCases) func unknownTypesAndTiersFailValidation(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func unknownTypesAndTiersFailValidation(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     await expectStoreError(
       "ValidationException",
@@ -52,7 +57,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func emptyAndNestedValuesAreRejected(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func emptyAndNestedValuesAreRejected(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     await expectStoreError(
       "ValidationException",
@@ -68,7 +75,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func tagsAndOverwriteCannotBeCombined(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func tagsAndOverwriteCannotBeCombined(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     await expectStoreError(
       "ValidationException",
@@ -83,7 +92,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func omittedFieldsCarryOverOnOverwrite(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func omittedFieldsCarryOverOnOverwrite(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     _ = try await store.putParameter(
       PutParameterRequest(
@@ -106,7 +117,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func allowedPatternMustBeARegex(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func allowedPatternMustBeARegex(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     await conforming(.allowedPatternIgnored, on: backend) {
       await expectStoreError("InvalidAllowedPatternException") {
@@ -116,7 +129,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func keyIDIsForSecureStringsOnly(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func keyIDIsForSecureStringsOnly(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     await conforming(.keyIDNotChecked, on: backend) {
       await expectStoreError("ValidationException") {
@@ -125,7 +140,8 @@ import CinchStore
     }
     await conforming(.keyIDNotChecked, on: backend) {
       await expectStoreError("InvalidKeyId") {
-        try await store.put("/x", "v", type: .secureString, overwrite: false, keyID: "alias/missing")
+        try await store.put(
+          "/x", "v", type: .secureString, overwrite: false, keyID: "alias/missing")
       }
     }
     await conforming(.keyIDNotChecked, on: backend) {
@@ -148,7 +164,8 @@ import CinchStore
     await conforming(.dataTypeNotChecked, on: backend) {
       await expectStoreError("ValidationException") {
         _ = try await store.putParameter(
-          PutParameterRequest(name: "/ami2", value: "not-an-ami", type: .string, dataType: .ec2Image))
+          PutParameterRequest(
+            name: "/ami2", value: "not-an-ami", type: .string, dataType: .ec2Image))
       }
     }
     await expectStoreError(
@@ -176,7 +193,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func stringListsKeepTheirCommaSeparatedForm(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func stringListsKeepTheirCommaSeparatedForm(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     try await store.put("/list", "Monday,Wednesday,Friday", type: .stringList, overwrite: false)
     let parameter = try await store.get("/list", decrypt: false)
@@ -187,13 +206,16 @@ import CinchStore
 
 /// Tiers and their value limits (aws-store-semantics §1.3).
 @Suite struct TierTests {
-  @Test(arguments: Backend.allCases) func standardHolds4096AndAdvanced8192(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func standardHolds4096AndAdvanced8192(_ backend: Backend)
+    async throws
+  {
     let store = try await backend.makeStore().store
     try await store.put("/s", String(repeating: "a", count: 4096), overwrite: false)
     await conforming(.tiersNotEnforced, on: backend) {
       await expectStoreError(
         "ValidationException",
-        message: "Standard tier parameters support a maximum parameter value of 4096 characters. To "
+        message:
+          "Standard tier parameters support a maximum parameter value of 4096 characters. To "
           + "create a larger parameter value, upgrade the parameter to use the advanced-parameter "
           + "tier. For more information, see "
           + "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html"
@@ -220,7 +242,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func intelligentTieringPicksAdvancedOnlyWhenNeeded(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func intelligentTieringPicksAdvancedOnlyWhenNeeded(
+    _ backend: Backend
+  ) async throws {
     let store = try await backend.makeStore().store
     await conforming(.tiersNotEnforced, on: backend) {
       let small = try await store.put("/small", "v", overwrite: false, tier: .intelligentTiering)
@@ -238,7 +262,9 @@ import CinchStore
     }
   }
 
-  @Test(arguments: Backend.allCases) func advancedParametersCannotGoBackToStandard(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func advancedParametersCannotGoBackToStandard(
+    _ backend: Backend
+  ) async throws {
     let store = try await backend.makeStore().store
     try await store.put("/p", "v", overwrite: false, tier: .advanced)
     // Without a tier the existing tier is kept.

@@ -50,7 +50,8 @@ import Testing
     #expect(values[subject.arn("/app/p2")] == "value 2")
     #expect(values["/top"] == "t")
     #expect(values["top"] == "t")
-    #expect(failures == ["/app/p1:9": "ParameterVersionNotFound", "/app/missing": "ParameterNotFound"])
+    #expect(
+      failures == ["/app/p1:9": "ParameterVersionNotFound", "/app/missing": "ParameterNotFound"])
     // The answers come in the order asked.
     let order = results.map { result -> String in
       switch result {

@@ -1,8 +1,7 @@
+import CinchStore
 import Foundation
 import PropertyBased
 import Testing
-
-import CinchStore
 
 /// Random sequences of writes, deletes and labels against a model of Parameter Store's version
 /// rules, drawn from a fixed `Xoshiro` seed: versions grow by one per write, restart after a

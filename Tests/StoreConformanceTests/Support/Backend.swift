@@ -50,7 +50,8 @@ struct StoreUnderTest: Sendable {
   let keepAlive: (any Sendable)?
 
   func arn(_ name: String) -> String {
-    "arn:aws:ssm:us-east-1:\(accountID):parameter/" + (name.hasPrefix("/") ? String(name.dropFirst()) : name)
+    "arn:aws:ssm:us-east-1:\(accountID):parameter/"
+      + (name.hasPrefix("/") ? String(name.dropFirst()) : name)
   }
 }
 

@@ -13,7 +13,8 @@ import Testing
     _ = try await store.labelParameterVersion(
       LabelParameterVersionRequest(name: "/app/db/host", parameterVersion: 1, labels: ["old"]))
     _ = try await store.labelParameterVersion(
-      LabelParameterVersionRequest(name: "/app/db/host", parameterVersion: 3, labels: ["prod", "live"]))
+      LabelParameterVersionRequest(
+        name: "/app/db/host", parameterVersion: 3, labels: ["prod", "live"]))
     _ = try await store.putParameter(
       PutParameterRequest(
         name: "/app/db/password", description: "the password", value: "p@ss", type: .secureString,
@@ -23,7 +24,8 @@ import Testing
   }
 
   /// Everything a parameter is, values included, for comparing two stores.
-  static func snapshot(_ store: any TestedStore, under path: String = "/") async throws -> [String] {
+  static func snapshot(_ store: any TestedStore, under path: String = "/") async throws -> [String]
+  {
     let names = try await StoreSync(options: .init(path: path)).parameterNames(store)
     var lines: [String] = []
     for name in names {
@@ -33,7 +35,8 @@ import Testing
       for version in history {
         lines.append(
           "\(name) v\(version.version) \(version.type) \(version.value) "
-            + "labels=\(version.labels.sorted()) tier=\(version.tier) desc=\(version.description ?? "-")")
+            + "labels=\(version.labels.sorted()) tier=\(version.tier) desc=\(version.description ?? "-")"
+        )
       }
       let tags = try await store.listTagsForResource(
         ListTagsForResourceRequest(resourceType: "Parameter", resourceID: name)
@@ -43,13 +46,18 @@ import Testing
     return lines
   }
 
-  @Test(arguments: Backend.allCases) func copiesHistoryLabelsAndTags(_ backend: Backend) async throws {
+  @Test(arguments: Backend.allCases) func copiesHistoryLabelsAndTags(_ backend: Backend)
+    async throws
+  {
     let source = try await Backend.embedded.makeStore().store
     let target = try await backend.makeStore().store
     try await Self.seed(source)
     let report = try await StoreSync(options: .init()).syncParameters(from: source, to: target)
     #expect(report.failures == 0)
-    #expect(report.entries.map(\.name) == ["/app/db/host", "/app/db/password", "/app/regions", "/other/x"])
+    #expect(
+      report.entries.map(\.name) == [
+        "/app/db/host", "/app/db/password", "/app/regions", "/other/x",
+      ])
     #expect(
       report.entries.first?.outcome
         == .copied(versions: 3, from: 1, to: 3, labels: ["old", "live", "prod"], refusedLabels: []))
@@ -83,11 +91,12 @@ import Testing
     let path = StoreSync.Options(path: "/app/")
     let dry = try await StoreSync(options: .init(path: "/app", overwrite: true, dryRun: true))
       .syncParameters(from: source, to: target)
-    #expect(dry.entries.map(\.outcome) == [
-      .updated(labels: ["live", "prod"], refusedLabels: []),
-      .copied(versions: 1, from: 1, to: 1, labels: [], refusedLabels: []),
-      .unchanged,
-    ])
+    #expect(
+      dry.entries.map(\.outcome) == [
+        .updated(labels: ["live", "prod"], refusedLabels: []),
+        .copied(versions: 1, from: 1, to: 1, labels: [], refusedLabels: []),
+        .unchanged,
+      ])
     #expect(try await target.get("/app/db/host").value == "elsewhere")
 
     let skipping = try await StoreSync(options: path).syncParameters(from: source, to: target)
@@ -98,7 +107,9 @@ import Testing
 
     let overwriting = try await StoreSync(options: .init(path: "/app", overwrite: true))
       .syncParameters(from: source, to: target)
-    #expect(overwriting.entries.map(\.outcome)[0] == .updated(labels: ["live", "prod"], refusedLabels: []))
+    #expect(
+      overwriting.entries.map(\.outcome)[0]
+        == .updated(labels: ["live", "prod"], refusedLabels: []))
     // Copied by the run before, with the same value.
     #expect(overwriting.entries.map(\.outcome)[1] == .unchanged)
     #expect(overwriting.entries.map(\.outcome)[2] == .unchanged)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CinchAWS
-import Foundation
 package import CinchJSON
+import Foundation
 
 /// Turns an operation's response into what the aws CLI prints on stdout for the same response,
 /// `--query` and `--output`.

@@ -29,7 +29,8 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
 
   @Option(
     name: .customLong("region"),
-    help: "The AWS region of an aws:// store without one (the embedded store's ARNs use AWS_REGION).")
+    help:
+      "The AWS region of an aws:// store without one (the embedded store's ARNs use AWS_REGION).")
   package var region: String?
 
   @Option(name: .customLong("profile"), help: "The aws CLI profile for an aws:// store.")

@@ -24,8 +24,10 @@ public struct DeleteParametersResponse: Codable, Sendable, Hashable {
   /// Lists AWS leaves out when they are empty decode as empty.
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
-    deletedParameters = try container.decodeIfPresent([String].self, forKey: .deletedParameters) ?? []
-    invalidParameters = try container.decodeIfPresent([String].self, forKey: .invalidParameters) ?? []
+    deletedParameters =
+      try container.decodeIfPresent([String].self, forKey: .deletedParameters) ?? []
+    invalidParameters =
+      try container.decodeIfPresent([String].self, forKey: .invalidParameters) ?? []
   }
 
   enum CodingKeys: String, CodingKey {

@@ -29,7 +29,8 @@ public struct GetParametersResponse: Codable, Sendable, Hashable {
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     parameters = try container.decodeIfPresent([Parameter].self, forKey: .parameters) ?? []
-    invalidParameters = try container.decodeIfPresent([String].self, forKey: .invalidParameters) ?? []
+    invalidParameters =
+      try container.decodeIfPresent([String].self, forKey: .invalidParameters) ?? []
   }
 
   enum CodingKeys: String, CodingKey {
