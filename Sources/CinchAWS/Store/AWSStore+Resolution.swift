@@ -13,7 +13,7 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
     var unique: [String] = []
     var seen: Set<String> = []
     for reference in references where seen.insert(reference).inserted { unique.append(reference) }
-    let batches = Self.batches(unique)
+    let batches = Self.batches(unique, size: resolverBatchSize)
     var answers: [String: ParameterResolution] = [:]
     try await withThrowingTaskGroup(of: [(String, ParameterResolution)].self) { group in
       var next = 0
@@ -99,13 +99,13 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
 
   /// Groups references into batches of at most ten with no two references to the same
   /// parameter in one batch, so each answer maps back to its reference by name alone.
-  static func batches(_ references: [String]) -> [[String]] {
+  static func batches(_ references: [String], size: Int = getParametersBatchSize) -> [[String]] {
     var batches: [[String]] = []
     var names: [Set<String>] = []
     for reference in references {
       let key = ParameterReference(reference).key
       if let index = batches.indices.first(where: {
-        batches[$0].count < getParametersBatchSize && !names[$0].contains(key)
+        batches[$0].count < size && !names[$0].contains(key)
       }) {
         batches[index].append(reference)
         names[index].insert(key)

@@ -11,14 +11,19 @@ package final class AWSStore: Sendable {
   package let secretsManager: AWSJSONClient
   /// Batches the resolver has in flight at once.
   package let resolverConcurrency: Int
+  /// Names per `GetParameters` call, 1 to 10 (`CINCH_AWS_BATCH_SIZE`; 1 asks for each
+  /// reference alone, for comparison).
+  package let resolverBatchSize: Int
 
   package init(
-    region: String, ssm: AWSJSONClient, secretsManager: AWSJSONClient, resolverConcurrency: Int = 4
+    region: String, ssm: AWSJSONClient, secretsManager: AWSJSONClient, resolverConcurrency: Int = 4,
+    resolverBatchSize: Int = getParametersBatchSize
   ) {
     self.region = region
     self.ssm = ssm
     self.secretsManager = secretsManager
     self.resolverConcurrency = max(1, resolverConcurrency)
+    self.resolverBatchSize = min(max(1, resolverBatchSize), Self.getParametersBatchSize)
   }
 
   /// The store the options describe: region from the store URL, `--region`, `AWS_REGION`,
@@ -62,6 +67,7 @@ package final class AWSStore: Sendable {
         extraHeaders: options.extraHeaders)
     }
     return AWSStore(
-      region: region, ssm: try client(.ssm), secretsManager: try client(.secretsManager))
+      region: region, ssm: try client(.ssm), secretsManager: try client(.secretsManager),
+      resolverBatchSize: value("CINCH_AWS_BATCH_SIZE").flatMap(Int.init) ?? getParametersBatchSize)
   }
 }
