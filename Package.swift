@@ -111,7 +111,10 @@ let package = Package(
     ),
     .testTarget(
       name: "CinchCompilerTests",
-      dependencies: ["CinchCompiler", "CinchStore", "CinchTemplate", "CinchJSON", "_CinchTestSupport"],
+      dependencies: [
+        "CinchCompiler", "CinchStore", "CinchTemplate", "CinchJSON", "_CinchTestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
       swiftSettings: strict
     ),
     .testTarget(

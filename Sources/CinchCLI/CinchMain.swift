@@ -24,6 +24,7 @@ public struct CinchMain: AsyncParsableCommand {
       LockCommand.self,
       PlanCommand.self,
       OutdatedCommand.self,
+      RenderCommand.self,
       ParseCommand.self,
       InitCommand.self,
       SSMCommand.self,

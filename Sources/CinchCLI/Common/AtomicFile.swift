@@ -10,6 +10,10 @@ import Foundation
 /// final mode (never wider, not even for a moment), fsynced, then renamed over the target.
 enum AtomicFile {
   static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws {
+    try write(bytes: Array(text.utf8), to: path, mode: mode)
+  }
+
+  static func write(bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent().path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -23,7 +27,7 @@ enum AtomicFile {
     }
     // umask may have narrowed the mode; never widened it. Make it exact.
     fchmod(fd, mode)
-    var bytes = Array(text.utf8)
+    var bytes = bytes
     var offset = 0
     while offset < bytes.count {
       let written = bytes.withUnsafeMutableBytes { buffer in

@@ -15,7 +15,8 @@ struct DiagnosticOutputOptions: ParsableArguments {
   /// Prints the findings and ends the command with cinch's exit status: 2 when a file could not
   /// be read, 1 when any finding is an error, else success.
   func emit(
-    _ diagnostics: Diagnostics, documents: [ParsedDocument], files: Int? = nil, summary: Bool = true
+    _ diagnostics: Diagnostics, documents: [ParsedDocument], files: Int? = nil, summary: Bool = true,
+    to descriptor: Int32 = 1
   ) throws {
     var sources: [String: SourceFile] = [:]
     for document in documents { sources[document.file.path] = document.file }
@@ -24,25 +25,25 @@ struct DiagnosticOutputOptions: ParsableArguments {
     let baseDirectory = ProcessInfo.processInfo.environment["GITHUB_WORKSPACE"] ?? workingDirectory
     switch format {
     case .human:
-      let colored = Output.colorEnabled(for: 1)
+      let colored = Output.colorEnabled(for: descriptor)
       let text = HumanDiagnosticRenderer(colored: colored).render(items, sources: sources)
-      if !text.isEmpty { Output.stdout(text + "\n") }
+      if !text.isEmpty { Output.write(text + "\n", to: descriptor) }
       let fileCount = files ?? documents.count
       if summary, !items.isEmpty || fileCount > 1 {
-        Output.stdout(Self.summaryLine(items, files: fileCount) + "\n")
+        Output.write(Self.summaryLine(items, files: fileCount) + "\n", to: descriptor)
       }
     case .json:
-      Output.stdout(JSONDiagnosticRenderer().render(items, sources: sources))
+      Output.write(JSONDiagnosticRenderer().render(items, sources: sources), to: descriptor)
     case .sarif:
-      Output.stdout(
+      Output.write(
         SARIFDiagnosticRenderer(
           toolVersion: CinchVersion.current, baseDirectory: baseDirectory,
           workingDirectory: workingDirectory
-        ).render(items, sources: sources))
+        ).render(items, sources: sources), to: descriptor)
     case .github:
-      Output.stdout(
+      Output.write(
         GitHubDiagnosticRenderer(baseDirectory: baseDirectory, workingDirectory: workingDirectory)
-          .render(items, sources: sources))
+          .render(items, sources: sources), to: descriptor)
     }
     // A file that could not be read is an I/O failure (2), not a finding about its content.
     if diagnostics.items.contains(where: { $0.code == .fileUnreadable }) {

@@ -9,6 +9,20 @@ enum Output {
   static func stdout(_ text: String) { write(text, to: STDOUT_FILENO) }
   static func stderr(_ text: String) { write(text, to: STDERR_FILENO) }
 
+  static func stdoutBytes(_ bytes: [UInt8]) {
+    bytes.withUnsafeBufferPointer { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let written = systemWrite(STDOUT_FILENO, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          return
+        }
+        offset += written
+      }
+    }
+  }
+
   static func write(_ text: String, to descriptor: Int32) {
     var text = text
     text.withUTF8 { buffer in

@@ -148,6 +148,13 @@ extension DiagnosticCode {
   public static let referenceNotLockable = DiagnosticCode(
     "E4010", "reference-not-lockable", "A reference's name is not known (it waits on a parameter), so it cannot be resolved or pinned.")
 
+  // MARK: 5 — rendering
+
+  public static let parameterTypeNotPinned = DiagnosticCode(
+    "I5001", "parameter-type-not-pinned", "An `AWS::SSM::Parameter::Value<…>` parameter names its parameter as an input; CloudFormation resolves it at deploy. The lock records the version; the template cannot carry it.")
+  public static let notRendered = DiagnosticCode(
+    "E5002", "not-rendered", "A reference could not be written in its rendered form where it sits (a version that would fall into an `Fn::Join` piece known only at deploy, a value that would change how an `Fn::Sub` string reads); the message says why.")
+
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
     fileUnreadable, invalidUTF8, yamlSyntax, jsonSyntax, duplicateKey, nestingTooDeep,
@@ -166,5 +173,6 @@ extension DiagnosticCode {
     cycle, danglingReference, unusedParameter, unusedMapping,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable,
+    parameterTypeNotPinned, notRendered,
   ]
 }

@@ -1,0 +1,153 @@
+import ArgumentParser
+import CinchCompiler
+import CinchStore
+import CinchTemplate
+import Foundation
+
+/// `cinch render FILE… -o DIR`: deploy-ready artifacts that change nothing but reference text.
+struct RenderCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "render",
+    abstract: "Write templates with every reference pinned (or, --mode inline, replaced by its value).",
+    discussion: """
+      Bytes outside reference spans are copied exactly. pin (the default) writes each reference \
+      in its exact pinned form ({{resolve:ssm:/a/b:7}}, \
+      {{resolve:secretsmanager:ID:SecretString:KEY::VERSION-ID}}): the artifact holds no secret, \
+      and CloudFormation resolves exactly the locked version. inline writes values, for targets \
+      that resolve nothing themselves: those files are created 0600, and printing them to a \
+      terminal needs --reveal. The lock's pins are used where it has them; --frozen fails \
+      (exit 1, naming each) when a reference is not in the lock or a pinned version is gone. \
+      The output folder gets the files under their own relative paths and manifest.json \
+      (references, pins, sites and fingerprints; no values). -o - prints one file to stdout.
+      """)
+
+  @Argument(help: "Template files, or any YAML/JSON file with references (default: the lockfile's).")
+  var files: [String] = []
+
+  @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output folder, or - for stdout.", valueName: "dir"))
+  var output: String
+
+  @Option(help: "pin or inline.")
+  var mode: Mode = .pin
+
+  enum Mode: String, ExpressibleByArgument, CaseIterable {
+    case pin, inline
+  }
+
+  @Flag(help: "Fail when a reference is not in the lock or a pinned version no longer exists.")
+  var frozen = false
+
+  @Flag(help: "Allow printing inline values to a terminal.")
+  var reveal = false
+
+  @Option(help: ArgumentHelp("The lockfile.", valueName: "path"))
+  var lock = Lockfile.defaultPath
+
+  @OptionGroup var diagnosticOutput: DiagnosticOutputOptions
+  @OptionGroup(title: "Store") var storeOptions: StoreOptions
+  @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
+  @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
+
+  func validate() throws {
+    if output == "-", mode == .inline, !reveal, Output.isTerminal(1) {
+      throw ValidationError("inline output holds secret values; add --reveal to print it to a terminal")
+    }
+  }
+
+  func run() async throws {
+    var session = try CompileSession(
+      files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits)
+    if output == "-", session.templates.count != 1 {
+      throw ValidationError("-o - prints one file; name one template or an output folder")
+    }
+    let index = session.index
+    index.reportUnresolvable(into: &session.run.diagnostics)
+    let lockfile = session.previous
+    if frozen, lockfile == nil {
+      throw CommandFailure(message: "--frozen needs a lockfile, and '\(lock)' does not exist (run 'cinch lock')")
+    }
+    var pins: [ResolutionKey: Pin] = [:]
+    var values: [ResolutionKey: SecretBytes] = [:]
+    var missing: [ResolutionKey] = []
+    for key in index.keys {
+      if let entry = lockfile?.entry(for: key) {
+        pins[key] = entry.pin
+      } else if frozen {
+        index.report(
+          ResolutionFailure.unsupported("not in '\(lock)'; run 'cinch lock'"), for: key,
+          into: &session.run.diagnostics)
+        session.run.diagnostics = session.run.diagnostics.recoding(from: .storeFailure, to: .notInLock)
+      } else {
+        missing.append(key)
+      }
+    }
+    let needsStore = mode == .inline || !missing.isEmpty || frozen
+    if needsStore, !index.keys.isEmpty {
+      let reader = try await storeOptions.reader()
+      let resolver = Resolver(store: reader)
+      // Pinned keys are read at their pins (so a vanished version is caught); the rest at
+      // what they ask for.
+      let wanted = mode == .inline || frozen ? index.keys : missing
+      let results = try await resolver.resolve(wanted, at: pins)
+      for key in wanted {
+        switch results[key] {
+        case .success(let resolved)?:
+          pins[key] = pins[key] ?? resolved.pin
+          values[key] = resolved.value
+        case .failure(let failure)?:
+          index.report(failure, for: key, into: &session.run.diagnostics, prefix: pins[key] == nil ? "" : "pinned ")
+          pins[key] = nil
+        case nil:
+          break
+        }
+      }
+    }
+    let builder = ArtifactBuilder(
+      mode: mode == .pin ? .pin : .inline, paths: session.paths)
+    let (artifacts, manifest) = builder.build(
+      session.run.analyses, pins: pins, values: mode == .inline ? values : [:],
+      into: &session.run.diagnostics)
+    if session.run.diagnostics.hasErrors {
+      Output.stderr("cinch: nothing written: fix the errors below and run again\n")
+    } else {
+      try write(artifacts, manifest: manifest)
+    }
+    try diagnosticOutput.emit(
+      session.run.diagnostics, documents: session.run.documents, files: session.templates.count,
+      summary: session.run.diagnostics.hasErrors, to: output == "-" ? 2 : 1)
+  }
+
+  private func write(_ artifacts: [Artifact], manifest: String) throws {
+    let mode: mode_t = self.mode == .inline ? 0o600 : 0o644
+    if output == "-" {
+      for artifact in artifacts { Output.stdoutBytes(artifact.bytes) }
+      return
+    }
+    for artifact in artifacts {
+      try AtomicFile.write(bytes: artifact.bytes, to: output + "/" + artifact.output, mode: mode)
+    }
+    try AtomicFile.write(manifest, to: output + "/manifest.json")
+    let count = artifacts.count
+    var line = "rendered \(count) file\(count == 1 ? "" : "s") to \(output)/ (\(self.mode.rawValue) mode) with manifest.json"
+    if self.mode == .inline {
+      line += "; they hold secret values and are readable only by you (mode 0600)"
+    }
+    Output.stdout(line + "\n")
+  }
+}
+
+extension Diagnostics {
+  /// The same findings with one code replaced by another (a stage's generic failure given the
+  /// caller's more precise code).
+  func recoding(from old: DiagnosticCode, to new: DiagnosticCode) -> Diagnostics {
+    var copy = Diagnostics()
+    for var item in items {
+      if item.code == old {
+        item.code = new
+        item.severity = new.defaultSeverity
+      }
+      copy.report(item)
+    }
+    return copy
+  }
+}

@@ -1,0 +1,136 @@
+public import CinchStore
+public import CinchTemplate
+import CinchJSON
+
+/// One rendered file.
+public struct Artifact: Sendable {
+  /// The template as the user named it.
+  public var source: String
+  /// Where it goes, relative to the output folder.
+  public var output: String
+  public var bytes: [UInt8]
+
+  /// Never prints the bytes (inline artifacts hold values).
+  public var description: String { "\(source) → \(output) (\(bytes.count) bytes)" }
+}
+
+/// `cinch render`'s middle: every analysed template rendered with the pins (or values) of its
+/// references, plus the manifest that lists them. Pure: the command reads and writes.
+public struct ArtifactBuilder: Sendable {
+  public enum Mode: String, Sendable, CaseIterable {
+    /// Each reference becomes its exact pinned form; the artifact holds no value.
+    case pin
+    /// Each reference becomes its value.
+    case inline
+  }
+
+  public let mode: Mode
+  public let paths: SitePaths
+
+  public init(mode: Mode, paths: SitePaths) {
+    self.mode = mode
+    self.paths = paths
+  }
+
+  /// `pins` for every key read; `values` too in inline mode. References without a pin were
+  /// reported by whoever resolved them and are left as written.
+  public func build(
+    _ analyses: [TemplateAnalysis], pins: [ResolutionKey: Pin],
+    values: [ResolutionKey: SecretBytes] = [:], into diagnostics: inout Diagnostics
+  ) -> (artifacts: [Artifact], manifest: String) {
+    var artifacts: [Artifact] = []
+    var manifestFiles: [JSONValue] = []
+    for analysis in analyses {
+      var substitutions: [Substitution] = []
+      var keysHere: [ResolutionKey: [ReferenceSite]] = [:]
+      var bySite: [ReferenceSite: [Reference]] = [:]
+      for reference in analysis.references {
+        guard case .concrete(let concrete) = reference.state else { continue }
+        bySite[reference.site, default: []].append(concrete)
+      }
+      for reference in analysis.references {
+        guard case .concrete = reference.state, let concretes = bySite.removeValue(forKey: reference.site)
+        else { continue }
+        let site = reference.site
+        guard concretes.count == 1, let concrete = concretes.first else {
+          diagnostics.report(
+            Diagnostic(
+              .notRendered, "this Fn::Join composes \(concretes.count) references; render each separately",
+              file: site.file, range: site.range, path: site.path))
+          continue
+        }
+        let key = ResolutionKey(concrete)
+        guard let pin = pins[key] else { continue }
+        keysHere[key, default: []].append(site)
+        switch mode {
+        case .pin:
+          guard let pinned = PinnedReference(pin) else { continue }
+          substitutions.append(.pin(site, pinned))
+        case .inline:
+          guard let value = values[key] else { continue }
+          substitutions.append(.value(site, value.utf8String()))
+        }
+      }
+      let rendered = TemplateRenderer(isCloudFormation: analysis.template.isCloudFormation)
+        .render(analysis.document, substitutions)
+      for issue in rendered.issues {
+        if issue.kind == .parameterType {
+          diagnostics.report(
+            Diagnostic(
+              .parameterTypeNotPinned, issue.reason, file: issue.site.file, range: issue.site.range,
+              path: issue.site.path))
+        } else {
+          diagnostics.report(
+            Diagnostic(.notRendered, issue.reason, file: issue.site.file, range: issue.site.range, path: issue.site.path))
+        }
+      }
+      let source = analysis.file.path
+      let output = Self.outputPath(for: source)
+      artifacts.append(Artifact(source: source, output: output, bytes: rendered.bytes))
+      manifestFiles.append(manifestEntry(source: source, output: output, keys: keysHere, pins: pins))
+    }
+    let manifest = JSONValue.object([
+      ("manifestVersion", .int(1)),
+      ("mode", .string(mode.rawValue)),
+      ("files", .array(manifestFiles)),
+    ]).pretty()
+    return (artifacts, manifest)
+  }
+
+  private func manifestEntry(
+    source: String, output: String, keys: [ResolutionKey: [ReferenceSite]], pins: [ResolutionKey: Pin]
+  ) -> JSONValue {
+    let references = keys.keys.sorted().compactMap { key -> JSONValue? in
+      guard let pin = pins[key] else { return nil }
+      let sites = (keys[key] ?? []).map { "\($0.file):\($0.range.start.line):\($0.range.start.column)" }
+      return .object([
+        ("kind", .string(key.kind.rawValue)),
+        ("name", .string(key.name)),
+        ("jsonKey", .string(key.jsonKey)),
+        ("requested", .string(key.selector.description)),
+        ("arn", .string(pin.arn)),
+        ("version", .int(pin.version)),
+        ("versionId", .string(pin.versionId)),
+        ("stage", .string(pin.stage)),
+        ("type", .string(pin.type)),
+        ("fingerprint", .string(pin.fingerprint)),
+        ("sites", .array(LockEntry.sorted(sites).map(JSONValue.string))),
+      ])
+    }
+    return .object([
+      ("source", .string(source)),
+      ("output", .string(output)),
+      ("references", .array(references)),
+    ])
+  }
+
+  /// The template's own relative path (`templates/db.yaml`); an absolute path or one that
+  /// climbs out of the current folder keeps only its file name.
+  static func outputPath(for source: String) -> String {
+    var components = source.split(separator: "/").map(String.init).filter { $0 != "." }
+    if source.hasPrefix("/") || components.contains("..") {
+      components = [components.last ?? source]
+    }
+    return components.joined(separator: "/")
+  }
+}

@@ -1,0 +1,360 @@
+import CinchTemplate
+
+/// One run of `TemplateRenderer`: plans the edits of every scalar, renders them, drops what
+/// conflicts, and splices the result.
+struct RenderSession {
+  let document: ParsedDocument
+  let substitutions: [Substitution]
+  let isCloudFormation: Bool
+
+  private var issues: [Int: RenderIssue] = [:]
+  /// One plan per scalar that changes, in the order first met; `planIndex` finds a scalar's
+  /// plan by its first byte.
+  private var plans: [ScalarPlan] = []
+  private var planIndex: [Int: Int] = [:]
+  private var groups: [EditGroup] = []
+  private var joinRanks: [Range<Int>: Int] = [:]
+
+  /// Byte edits that stand or fall together (one scalar, or one merged `Fn::Join`), and the
+  /// substitutions they serve.
+  private struct EditGroup {
+    var edits: [ByteEdit]
+    var sites: [Int]
+    var order: Int { sites.min() ?? 0 }
+  }
+
+  init(document: ParsedDocument, substitutions: [Substitution], isCloudFormation: Bool) {
+    self.document = document
+    self.substitutions = substitutions
+    self.isCloudFormation = isCloudFormation
+  }
+
+  var file: SourceFile { document.file }
+
+  mutating func run() -> RenderedTemplate {
+    guard let root = document.root else {
+      for index in substitutions.indices {
+        report(
+          index, .siteNotFound, "'\(file.path)' could not be parsed, so nothing in it is rendered")
+      }
+      return finish()
+    }
+    var scalarSites: [Int] = []
+    var joinSites: [Int] = []
+    for (index, substitution) in substitutions.enumerated() {
+      let site = substitution.site
+      switch site.context {
+      case .parameterType(let parameter):
+        let what =
+          if case .pin = substitution.replacement {
+            "a parameter type cannot be pinned in the template (the lock records the version)"
+          } else {
+            "CloudFormation resolves a parameter type at deploy, so no value is written for it"
+          }
+        report(
+          index, .parameterType,
+          "parameter '\(parameter)' reads '\(site.reference.name)' through its type; \(what)")
+      case .join:
+        if isInFile(index) { joinSites.append(index) }
+      case .literal, .sub:
+        if isInFile(index) { scalarSites.append(index) }
+      }
+    }
+    let targets = RenderTargets(
+      root: root,
+      starts: (scalarSites + joinSites).map { substitutions[$0].site.range.bytes.lowerBound },
+      joinRanges: Set(joinSites.map { substitutions[$0].site.range.bytes }))
+    for index in scalarSites { planScalar(index, targets: targets) }
+    for index in joinSites { planJoin(index, targets: targets) }
+    renderPlans()
+    return finish()
+  }
+
+  /// Whether the site points at bytes of this file; reports it when not.
+  private mutating func isInFile(_ index: Int) -> Bool {
+    let site = substitutions[index].site
+    guard site.file == file.path else {
+      report(index, .siteNotFound, "site is in '\(site.file)', not in '\(file.path)'")
+      return false
+    }
+    guard site.range.bytes.lowerBound >= 0, site.range.bytes.upperBound <= file.bytes.count else {
+      report(index, .siteNotFound, "site of '\(site.reference.text)' lies outside the file")
+      return false
+    }
+    return true
+  }
+
+  // MARK: Planning
+
+  private mutating func planScalar(_ index: Int, targets: RenderTargets) {
+    let substitution = substitutions[index]
+    let site = substitution.site
+    let reference = site.reference
+    guard let target = targets.scalar(containing: site.range.bytes) else {
+      report(
+        index, .siteNotFound,
+        "no scalar of the file holds reference '\(reference.text)' at its site")
+      return
+    }
+    let start = target.node.range.start.offset
+    let number = planNumber(for: target, start: start)
+    guard
+      let span = plans[number].locate(
+        reference.text, at: site.range.bytes,
+        rank: { [substitutions] in Self.rank(of: index, in: substitutions) }, file: file,
+        format: document.format)
+    else {
+      report(
+        index, .siteNotFound, "the bytes at the site do not hold reference '\(reference.text)'")
+      return
+    }
+    let edit: ValueEdit
+    switch substitution.replacement {
+    case .pin(let pin):
+      switch ReferencePinner.pinnedText(reference, pin: pin, isCloudFormation: isCloudFormation) {
+      case .failure(let failure):
+        report(index, failure.kind, failure.reason)
+        return
+      case .success(let pinned):
+        let pinnedBytes = Array(pinned.utf8)
+        let diff = plans[number].value.withUnsafeBufferPointer { value in
+          pinnedBytes.withUnsafeBufferPointer { pinned in
+            TextDiff(from: UnsafeBufferPointer(rebasing: value[span]), to: pinned)
+          }
+        }
+        if diff.isEmpty { return }
+        edit = ValueEdit(
+          span: (span.lowerBound + diff.old.lowerBound)..<(span.lowerBound + diff.old.upperBound),
+          text: String(decoding: pinnedBytes[diff.new], as: UTF8.self), site: index)
+      }
+    case .value(let value):
+      var written = value
+      // Only a `$` or a brace can make or break a `${…}`.
+      if case .sub = site.context,
+        value.utf8.contains(where: {
+          $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}")
+        })
+      {
+        written = SubText.escaped(value)
+        let before = String(decoding: plans[number].value[..<span.lowerBound], as: UTF8.self)
+        let after = String(decoding: plans[number].value[span.upperBound...], as: UTF8.self)
+        guard SubText.reads(written, as: value, between: before, and: after) else {
+          report(
+            index, .notWritable,
+            "the value of '\(reference.text)' holds '${' that would change how the 'Fn::Sub' "
+              + "string around it reads")
+          return
+        }
+      }
+      edit = ValueEdit(span: span, text: written, site: index)
+    }
+    if plans[number].add(edit) == .conflict { report(index, .conflict, Self.conflict(reference)) }
+  }
+
+  /// The plan of the scalar `target`, made on first use.
+  private mutating func planNumber(for target: ScalarTarget, start: Int) -> Int {
+    if let number = planIndex[start] { return number }
+    plans.append(ScalarPlan(target: target, file: file, format: document.format))
+    planIndex[start] = plans.count - 1
+    return plans.count - 1
+  }
+
+  /// How many substitutions before `index` name the same text at the same bytes (an alias
+  /// repeats its anchor's sites): the occurrence to use when the source map cannot tell.
+  private static func rank(of index: Int, in substitutions: [Substitution]) -> Int {
+    let site = substitutions[index].site
+    return substitutions[..<index].count {
+      $0.site.range == site.range && $0.site.reference.text == site.reference.text
+    }
+  }
+
+  private mutating func planJoin(_ index: Int, targets: RenderTargets) {
+    let substitution = substitutions[index]
+    let site = substitution.site
+    guard let join = targets.joins[site.range.bytes] else {
+      report(
+        index, .siteNotFound,
+        "no 'Fn::Join' of the file assembles '\(site.reference.text)' at its site")
+      return
+    }
+    let rewriter = JoinRewriter(join: join, site: site)
+    let joinRank = joinRanks[site.range.bytes, default: 0]
+    joinRanks[site.range.bytes] = joinRank + 1
+    guard let span = rewriter.locate(rank: joinRank)
+    else {
+      report(
+        index, .siteNotFound,
+        "the 'Fn::Join' at the site does not assemble '\(site.reference.text)'")
+      return
+    }
+    switch substitution.replacement {
+    case .pin(let pin):
+      let pinned: String
+      switch ReferencePinner.pinnedText(
+        site.reference, pin: pin, isCloudFormation: isCloudFormation)
+      {
+      case .failure(let failure):
+        report(index, failure.kind, failure.reason)
+        return
+      case .success(let text):
+        pinned = text
+      }
+      switch rewriter.pinEdits(span: span, pinned: pinned) {
+      case .failure(let failure):
+        report(index, failure.kind, failure.reason)
+      case .success(let edits):
+        // All pieces change, or none.
+        var staged: [(number: Int, edit: ValueEdit)] = []
+        for edit in edits {
+          let node = join.pieces[edit.piece]
+          let number = planNumber(
+            for: ScalarTarget(node: node, flow: join.flow), start: node.range.start.offset)
+          staged.append((number, ValueEdit(span: edit.span, text: edit.text, site: index)))
+        }
+        var trial = staged.map { plans[$0.number] }
+        for (position, item) in staged.enumerated()
+        where trial[position].add(item.edit) == .conflict {
+          report(index, .conflict, Self.conflict(site.reference))
+          return
+        }
+        for item in staged { _ = plans[item.number].add(item.edit) }
+      }
+    case .value(let value):
+      switch rewriter.merged(span: span, value: value) {
+      case .failure(let failure):
+        report(index, failure.kind, failure.reason)
+      case .success(let (first, last, text)):
+        let firstNode = join.pieces[first]
+        let lastNode = join.pieces[last]
+        guard lastNode.style != .literal, lastNode.style != .folded else {
+          report(
+            index, .notWritable,
+            "reference '\(site.reference.text)' ends in a block scalar piece of 'Fn::Join'; its "
+              + "value cannot replace it")
+          return
+        }
+        let range = firstNode.range.start.offset..<lastNode.range.end.offset
+        let bytes: [UInt8]
+        switch document.format {
+        case .json:
+          bytes = Array(("\"" + YAMLQuoting.jsonStringContent(text) + "\"").utf8)
+        case .yaml:
+          bytes = YAMLScalarRewriter(file: file).emit(
+            text, style: firstNode.style, at: range.lowerBound, replacing: range,
+            flow: join.flow, whole: text == value, blockIndent: nil)
+        }
+        groups.append(EditGroup(edits: [ByteEdit(range: range, bytes: bytes)], sites: [index]))
+      }
+    }
+  }
+
+  private static func conflict(_ reference: Reference) -> String {
+    "another substitution changes the text of '\(reference.text)' differently"
+  }
+
+  // MARK: Rendering
+
+  private mutating func renderPlans() {
+    let yaml = YAMLScalarRewriter(file: file)
+    for number in plans.indices where !plans[number].edits.isEmpty {
+      if plans[number].needsMap || plans[number].node.style == .literal
+        || plans[number].node.style == .folded
+      {
+        plans[number].buildMap(file: file, format: document.format)
+      }
+      let plan = plans[number]
+      var edits: [ByteEdit]?
+      switch document.format {
+      case .json:
+        edits = []
+        for edit in plan.sortedEdits {
+          guard let range = plan.sourceRange(edit.span) else {
+            edits = nil
+            break
+          }
+          edits?.append(
+            ByteEdit(range: range, bytes: Array(YAMLQuoting.jsonStringContent(edit.text).utf8)))
+        }
+      case .yaml:
+        edits = yaml.rewrite(plan)
+      }
+      guard let edits else {
+        for index in plan.sites {
+          report(
+            index, .siteNotFound,
+            "the scalar holding '\(substitutions[index].site.reference.text)' cannot be rewritten: "
+              + "its source could not be matched to its value")
+        }
+        continue
+      }
+      groups.append(EditGroup(edits: edits, sites: plan.sites))
+    }
+  }
+
+  // MARK: Assembling
+
+  private mutating func finish() -> RenderedTemplate {
+    // A group whose bytes overlap another's (an inlined `Fn::Join` over a piece that another
+    // substitution also edits) is dropped; the one given first wins.
+    var rejected = Set<Int>()
+    var settled = false
+    while !settled {
+      settled = true
+      var live: [(edit: ByteEdit, group: Int)] = []
+      for (number, group) in groups.enumerated() where !rejected.contains(number) {
+        for edit in group.edits { live.append((edit, number)) }
+      }
+      live.sort {
+        ($0.edit.range.lowerBound, $0.edit.range.upperBound)
+          < ($1.edit.range.lowerBound, $1.edit.range.upperBound)
+      }
+      var reach: (end: Int, group: Int, start: Int)?
+      for item in live {
+        if let current = reach, current.group != item.group,
+          item.edit.range.lowerBound < current.end || item.edit.range.lowerBound == current.start
+        {
+          let loser =
+            groups[current.group].order > groups[item.group].order ? current.group : item.group
+          rejected.insert(loser)
+          settled = false
+          break
+        }
+        if reach == nil || item.edit.range.upperBound >= reach?.end ?? 0 {
+          reach = (item.edit.range.upperBound, item.group, item.edit.range.lowerBound)
+        }
+      }
+    }
+    for number in rejected {
+      for index in groups[number].sites {
+        report(index, .conflict, Self.conflict(substitutions[index].site.reference))
+      }
+    }
+
+    var edits: [ByteEdit] = []
+    for (number, group) in groups.enumerated() where !rejected.contains(number) {
+      edits += group.edits.filter { !file.bytes[$0.range].elementsEqual($0.bytes) }
+    }
+    edits.sort { $0.range.lowerBound < $1.range.lowerBound }
+    var output: [UInt8] = []
+    output.reserveCapacity(file.bytes.count + edits.reduce(0) { $0 + $1.bytes.count })
+    var changes: [RenderEdit] = []
+    changes.reserveCapacity(edits.count)
+    var cursor = 0
+    for edit in edits {
+      output += file.bytes[cursor..<edit.range.lowerBound]
+      let start = output.count
+      output += edit.bytes
+      changes.append(RenderEdit(source: edit.range, output: start..<output.count))
+      cursor = edit.range.upperBound
+    }
+    output += file.bytes[cursor...]
+    let ordered = issues.keys.sorted().compactMap { issues[$0] }
+    return RenderedTemplate(bytes: output, edits: changes, issues: ordered)
+  }
+
+  /// One issue per substitution: the first reason found.
+  private mutating func report(_ index: Int, _ kind: RenderIssue.Kind, _ reason: String) {
+    guard issues[index] == nil else { return }
+    issues[index] = RenderIssue(site: substitutions[index].site, kind: kind, reason: reason)
+  }
+}

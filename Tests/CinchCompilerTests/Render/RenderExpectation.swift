@@ -1,0 +1,249 @@
+import CinchTemplate
+import Foundation
+import Testing
+
+@testable import CinchCompiler
+
+/// What a rendered file must read as, worked out from the original tree and the substitutions
+/// independently of the renderer: each rendered reference's text replaced by its pinned form
+/// (as the issue specifies it) or by its value, everything else unchanged.
+struct RenderExpectation {
+  let document: ParsedDocument
+  let isCloudFormation: Bool
+  private var scalars: [Int: String] = [:]
+  private var joins: [Range<Int>: String] = [:]
+
+  /// `substitutions` minus those the renderer reported (they stay as written).
+  init(document: ParsedDocument, substitutions: [Substitution], isCloudFormation: Bool) {
+    self.document = document
+    self.isCloudFormation = isCloudFormation
+    guard let root = document.root else { return }
+    var holders: [Int: (node: Node, subs: [Substitution])] = [:]
+    var joinSubs: [Substitution] = []
+    var scalarNodes: [Node] = []
+    Self.collectScalars(root, into: &scalarNodes)
+    for substitution in substitutions {
+      let range = substitution.site.range.bytes
+      switch substitution.site.context {
+      case .literal, .sub:
+        guard
+          let node = scalarNodes.first(where: {
+            $0.range.bytes.lowerBound <= range.lowerBound
+              && range.upperBound <= $0.range.bytes.upperBound
+          })
+        else { continue }
+        holders[node.range.start.offset, default: (node, [])].subs.append(substitution)
+      case .join:
+        joinSubs.append(substitution)
+      case .parameterType:
+        continue
+      }
+    }
+    var diagnostics = Diagnostics()
+    let allSites = ReferenceFinder.find(in: document, into: &diagnostics)
+    for (start, holder) in holders {
+      let range = holder.node.range.bytes
+      var seen = Set<Range<Int>>()
+      let inNode = allSites.filter {
+        range.contains($0.range.bytes.lowerBound) && seen.insert($0.range.bytes).inserted
+      }.map(\.range.bytes).sorted { $0.lowerBound < $1.lowerBound }
+      scalars[start] = expectedScalar(holder.node, holder.subs, siteRanges: inNode)
+    }
+    let partial = CanonicalTree(expected: { [scalars] node, _ in scalars[node.range.start.offset] })
+    for substitution in joinSubs {
+      guard let join = Self.findJoin(root, range: substitution.site.range.bytes),
+        let expected = expectedJoin(join, substitution, tree: partial)
+      else { continue }
+      joins[join.range.bytes] = expected
+    }
+  }
+
+  var tree: CanonicalTree {
+    CanonicalTree(expected: { [scalars, joins] node, role in
+      switch role {
+      case .scalar, .subString: scalars[node.range.start.offset]
+      case .join: joins[node.range.bytes]
+      }
+    })
+  }
+
+  // MARK: Scalars
+
+  /// `siteRanges`: the ranges of every site in the scalar, in file order; the finder found
+  /// them in the same order as a scan of the value does, so the k-th is the k-th reference.
+  private func expectedScalar(
+    _ node: Node, _ substitutions: [Substitution], siteRanges: [Range<Int>]
+  ) -> String? {
+    guard let value = node.scalar else { return nil }
+    let isSub = substitutions.contains {
+      if case .sub = $0.site.context { return true }
+      return false
+    }
+    let scanned = ReferenceScanner.scan(value, mode: isSub ? .sub : .plain).references
+    let bytes = Array(value.utf8)
+    var replacements: [(span: Range<Int>, text: String, literal: Bool)] = []
+    var cursor = 0
+    // One substitution per site (an alias repeats its anchor's sites), in file order.
+    var seen = Set<Range<Int>>()
+    let unique = substitutions.filter { seen.insert($0.site.range.bytes).inserted }
+    for substitution in unique.sorted(by: {
+      $0.site.range.start.offset < $1.site.range.start.offset
+    }) {
+      let index: Int
+      if siteRanges.count == scanned.count,
+        let position = siteRanges.firstIndex(of: substitution.site.range.bytes)
+      {
+        index = position
+      } else {
+        guard
+          let found = scanned[cursor...].firstIndex(where: {
+            $0.reference.text == substitution.site.reference.text
+          })
+        else { continue }
+        index = found
+      }
+      cursor = index + 1
+      switch substitution.replacement {
+      case .pin(let pin):
+        replacements.append(
+          (
+            scanned[index].span,
+            Self.pinnedText(substitution.site.reference, pin, isCloudFormation), false
+          ))
+      case .value(let text):
+        replacements.append((scanned[index].span, text, true))
+      }
+    }
+    var parts: [SubTemplate.Part] = []
+    var text = ""
+    var position = 0
+    for replacement in replacements {
+      let before = String(decoding: bytes[position..<replacement.span.lowerBound], as: UTF8.self)
+      text += before + replacement.text
+      if replacement.literal {
+        parts += SubTemplate(before).parts + [.text(replacement.text)]
+      } else {
+        parts += SubTemplate(before + replacement.text).parts
+      }
+      position = replacement.span.upperBound
+    }
+    let rest = String(decoding: bytes[position...], as: UTF8.self)
+    text += rest
+    parts += SubTemplate(rest).parts
+    return isSub ? CanonicalTree.sub(parts: parts) : text
+  }
+
+  /// The pinned form the issue specifies (`NAME:VERSION`, `ID:SecretString:KEY::VERSION-ID`).
+  static func pinnedText(_ reference: Reference, _ pin: PinnedReference, _ cloudFormation: Bool)
+    -> String
+  {
+    let open = cloudFormation ? "{{" : reference.delimiter.open
+    let close = cloudFormation ? "}}" : reference.delimiter.close
+    switch pin {
+    case .version(let version):
+      return open + "resolve:" + reference.kind.rawValue + ":" + reference.name + ":"
+        + String(version) + close
+    case .versionId(let id):
+      return open + "resolve:secretsmanager:" + reference.name + ":"
+        + (reference.secretString ?? "SecretString") + ":" + (reference.jsonKey ?? "") + "::" + id
+        + close
+    }
+  }
+
+  // MARK: Joins
+
+  private func expectedJoin(_ join: Node, _ substitution: Substitution, tree: CanonicalTree)
+    -> String?
+  {
+    guard let arguments = join.intrinsic?.argument.sequence ?? join.mapping?.first?.value.sequence,
+      arguments.count == 2, let delimiter = arguments[0].scalar,
+      let pieces = arguments[1].sequence,
+      case .join(let contextPieces) = substitution.site.context
+    else { return nil }
+    var placeholders: [Int: String] = [:]
+    for piece in contextPieces {
+      if case .unknown(let placeholder, let path) = piece,
+        let index = path.components.last.flatMap({ Int($0) })
+      {
+        placeholders[index] = placeholder
+      }
+    }
+    // The joined text as the finder writes it, and the same text as canonical parts.
+    var finderText = ""
+    var chunks: [(range: Range<Int>, canonical: String, literal: Bool)] = []
+    for (index, piece) in pieces.enumerated() {
+      if index > 0, !delimiter.isEmpty {
+        let start = finderText.utf8.count
+        finderText += delimiter
+        chunks.append((start..<finderText.utf8.count, delimiter, true))
+      }
+      let start = finderText.utf8.count
+      if let literal = piece.scalar {
+        finderText += literal
+        chunks.append((start..<finderText.utf8.count, literal, true))
+      } else {
+        finderText += placeholders[index] ?? "${\u{0}\(index)}"
+        chunks.append(
+          (start..<finderText.utf8.count, CanonicalTree.placeholder(tree.text(piece)), false))
+      }
+    }
+    let written = substitution.site.reference.text
+    guard let found = finderText.firstRange(of: written) else { return nil }
+    let span =
+      finderText.utf8.distance(
+        from: finderText.startIndex, to: found.lowerBound)..<finderText.utf8.distance(
+        from: finderText.startIndex, to: found.upperBound)
+    var replacement: String
+    switch substitution.replacement {
+    case .value(let value):
+      replacement = value
+    case .pin(let pin):
+      replacement = Self.pinnedText(substitution.site.reference, pin, isCloudFormation)
+      for (index, placeholder) in placeholders {
+        replacement = replacement.replacingOccurrences(
+          of: placeholder, with: CanonicalTree.placeholder(tree.text(pieces[index])))
+      }
+    }
+    let bytes = Array(finderText.utf8)
+    var text = ""
+    for chunk in chunks {
+      if chunk.range.upperBound <= span.lowerBound || chunk.range.lowerBound >= span.upperBound {
+        text += chunk.canonical
+        continue
+      }
+      if chunk.range.lowerBound < span.lowerBound {
+        text += String(decoding: bytes[chunk.range.lowerBound..<span.lowerBound], as: UTF8.self)
+      }
+      if chunk.range.contains(span.lowerBound) { text += replacement }
+      if chunk.range.upperBound > span.upperBound {
+        text += String(decoding: bytes[span.upperBound..<chunk.range.upperBound], as: UTF8.self)
+      }
+    }
+    return CanonicalTree.join(delimiter: delimiter, text: text)
+  }
+
+  // MARK: Walking
+
+  static func collectScalars(_ node: Node, into scalars: inout [Node]) {
+    switch node.value {
+    case .scalar: scalars.append(node)
+    case .sequence(let items): items.forEach { collectScalars($0, into: &scalars) }
+    case .mapping(let entries): entries.forEach { collectScalars($0.value, into: &scalars) }
+    case .intrinsic(let intrinsic): collectScalars(intrinsic.argument, into: &scalars)
+    }
+  }
+
+  static func findJoin(_ node: Node, range: Range<Int>) -> Node? {
+    if node.range.bytes == range, node.intrinsic?.function == .join { return node }
+    switch node.value {
+    case .scalar: return nil
+    case .sequence(let items):
+      for item in items { if let found = findJoin(item, range: range) { return found } }
+    case .mapping(let entries):
+      for entry in entries { if let found = findJoin(entry.value, range: range) { return found } }
+    case .intrinsic(let intrinsic):
+      return findJoin(intrinsic.argument, range: range)
+    }
+    return nil
+  }
+}
