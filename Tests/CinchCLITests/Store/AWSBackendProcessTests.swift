@@ -98,6 +98,11 @@ import _CinchTestSupport
       ["kms", "list-keys", "--store", "aws://us-west-1"], environment: Self.environment(endpoint))
     #expect(kms.status == 253)
     #expect(kms.stderr.contains("embedded store"))
+    let initAWS = try CinchProcess.run(
+      ["init", "--store", "aws://us-west-1"], in: home, environment: Self.environment(endpoint))
+    #expect(initAWS.status == 2)
+    #expect(initAWS.stderr.contains("nothing to create"))
+    #expect(!FileManager.default.fileExists(atPath: home.path + "/aws:"))
   }
 
   @Test func syncCopiesAStoreToAWSAndBack() async throws {
