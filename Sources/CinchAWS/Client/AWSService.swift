@@ -19,6 +19,10 @@ package struct AWSService: Sendable, Hashable {
     endpointPrefix: "secretsmanager", environmentSuffix: "SECRETS_MANAGER",
     configKey: "secrets_manager")
 
+  package static let kms = AWSService(
+    signingName: "kms", targetPrefix: "TrentService", endpointPrefix: "kms",
+    environmentSuffix: "KMS", configKey: "kms")
+
   /// The public endpoint in `region`.
   package func defaultEndpoint(region: String) -> URL? {
     let domain = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"

@@ -9,6 +9,7 @@ package final class AWSStore: Sendable {
   package let region: String
   package let ssm: AWSJSONClient
   package let secretsManager: AWSJSONClient
+  package let kms: AWSJSONClient
   /// Batches the resolver has in flight at once.
   package let resolverConcurrency: Int
   /// Names per `GetParameters` call, 1 to 10 (`CINCH_AWS_BATCH_SIZE`; 1 asks for each
@@ -16,12 +17,14 @@ package final class AWSStore: Sendable {
   package let resolverBatchSize: Int
 
   package init(
-    region: String, ssm: AWSJSONClient, secretsManager: AWSJSONClient, resolverConcurrency: Int = 4,
+    region: String, ssm: AWSJSONClient, secretsManager: AWSJSONClient, kms: AWSJSONClient,
+    resolverConcurrency: Int = 4,
     resolverBatchSize: Int = getParametersBatchSize
   ) {
     self.region = region
     self.ssm = ssm
     self.secretsManager = secretsManager
+    self.kms = kms
     self.resolverConcurrency = max(1, resolverConcurrency)
     self.resolverBatchSize = min(max(1, resolverBatchSize), Self.getParametersBatchSize)
   }
@@ -68,6 +71,7 @@ package final class AWSStore: Sendable {
     }
     return AWSStore(
       region: region, ssm: try client(.ssm), secretsManager: try client(.secretsManager),
+      kms: try client(.kms),
       resolverBatchSize: value("CINCH_AWS_BATCH_SIZE").flatMap(Int.init) ?? getParametersBatchSize)
   }
 }

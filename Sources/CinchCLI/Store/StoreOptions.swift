@@ -105,6 +105,20 @@ struct StoreOptions: ParsableArguments {
     }
   }
 
+  /// The store for a `cinch kms …` command: the embedded store's keys, or AWS KMS.
+  func openKeyStore(_ global: AWSGlobalOptions) async throws -> any KeyStore {
+    do {
+      switch try await openAny(.init(global), connector: .process()) {
+      case .embedded(let store): return store
+      case .aws(let store): return store
+      }
+    } catch let error as StoreAccessError {
+      throw AWSConfigurationError("cinch: \(error)")
+    } catch let error as StoreLocationError {
+      throw AWSConfigurationError("cinch: \(error)")
+    }
+  }
+
   /// Opens the embedded store, printing its warnings (loose file modes) on stderr.
   func open(_ environment: [String: String] = ProcessInfo.processInfo.environment) async throws
     -> SQLiteStore

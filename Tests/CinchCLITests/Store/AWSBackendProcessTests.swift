@@ -94,10 +94,10 @@ import _CinchTestSupport
     #expect(unreachable.status == 255)
     #expect(
       unreachable.stderr.contains("Could not connect to the endpoint URL: \"http://127.0.0.1:9\""))
-    let kms = try CinchProcess.run(
-      ["kms", "list-keys", "--store", "aws://us-west-1"], environment: Self.environment(endpoint))
-    #expect(kms.status == 253)
-    #expect(kms.stderr.contains("embedded store"))
+    let audit = try CinchProcess.run(
+      ["audit", "verify", "--store", "aws://us-west-1"], environment: Self.environment(endpoint))
+    #expect(audit.status == 2)
+    #expect(audit.stderr.contains("embedded store"))
     let initAWS = try CinchProcess.run(
       ["init", "--store", "aws://us-west-1"], in: home, environment: Self.environment(endpoint))
     #expect(initAWS.status == 2)
@@ -209,5 +209,33 @@ import _CinchTestSupport
     let key = directory.appendingPathComponent("aws/.cinch/fingerprint.key").path
     let attributes = try FileManager.default.attributesOfItem(atPath: key)
     #expect((attributes[.posixPermissions] as? Int) == 0o600)
+  }
+
+  @Test func kmsCommandsWorkAgainstAWSKMS() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://sa-east-1"])
+    func cinch(_ arguments: String...) throws -> CinchProcess.Result {
+      try CinchProcess.run(arguments, environment: environment)
+    }
+    let created = try cinch(
+      "kms", "create-key", "--description", "app key", "--query", "KeyMetadata.KeyId", "--output",
+      "text")
+    #expect(created.status == 0)
+    let keyID = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(
+      try cinch("kms", "create-alias", "--alias-name", "alias/app", "--target-key-id", keyID).status
+        == 0)
+    let described = try cinch(
+      "kms", "describe-key", "--key-id", "alias/app", "--query", "KeyMetadata.[KeyId,Description]",
+      "--output", "text")
+    #expect(described.stdout == "\(keyID)\tapp key\n")
+    let missing = try cinch("kms", "describe-key", "--key-id", "alias/none")
+    #expect(missing.status == 254)
+    #expect(missing.stderr.contains("(NotFoundException) when calling the DescribeKey operation"))
+    // A SecureString under the customer key.
+    let put = try cinch(
+      "ssm", "put-parameter", "--name", "/kms/secret", "--value", "v", "--type", "SecureString",
+      "--key-id", "alias/app")
+    #expect(put.status == 0)
   }
 }
