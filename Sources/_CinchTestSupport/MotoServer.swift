@@ -110,10 +110,11 @@ package actor MotoServer {
     return Int(UInt16(bigEndian: address.sin_port))
   }
 
-  /// Polls the server's own API until it answers (at most about 30 seconds).
+  /// Polls the server's own API until it answers (at most about 60 seconds: moto takes a few seconds
+  /// to import on an idle machine, more on a busy one).
   private static func waitUntilAnswering(_ url: URL, while process: Process) async -> Bool {
     let probe = url.appendingPathComponent("moto-api/")
-    for _ in 0..<300 {
+    for _ in 0..<600 {
       guard process.isRunning else { return false }
       var request = URLRequest(url: probe, timeoutInterval: 1)
       request.httpMethod = "GET"

@@ -44,10 +44,21 @@ package struct StoreSync: Sendable {
     package var outcome: Outcome
     /// Whether this is what a dry run would do.
     package var planned: Bool
+
+    package init(kind: String, name: String, outcome: Outcome, planned: Bool) {
+      self.kind = kind
+      self.name = name
+      self.outcome = outcome
+      self.planned = planned
+    }
   }
 
   package struct Report: Sendable, Equatable {
     package var entries: [Entry] = []
+
+    package init(entries: [Entry] = []) {
+      self.entries = entries
+    }
 
     package var failures: Int {
       entries.filter { if case .failed = $0.outcome { true } else { false } }.count
