@@ -41,6 +41,11 @@ let package = Package(
       swiftSettings: strict
     ),
     .target(
+      name: "CinchAWS",
+      dependencies: ["CinchStore", "COpenSSL", "CinchJSON"],
+      swiftSettings: strict
+    ),
+    .target(
       name: "CinchJSON",
       swiftSettings: strict
     ),
@@ -57,7 +62,7 @@ let package = Package(
     .target(
       name: "CinchCLI",
       dependencies: [
-        "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler",
+        "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler", "CinchAWS",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -85,6 +90,21 @@ let package = Package(
       dependencies: [
         "CinchStore", "CinchJSON", "_CinchTestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CinchAWSTests",
+      dependencies: ["CinchAWS", "CinchStore", "CinchJSON", "_CinchTestSupport"],
+      swiftSettings: strict
+    ),
+    // The store protocols' behaviour, one suite run against every backend: the embedded store
+    // and the AWS backend talking to moto_server (with moto's known divergences marked).
+    .testTarget(
+      name: "StoreConformanceTests",
+      dependencies: [
+        "CinchStore", "CinchAWS", "_CinchTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strict

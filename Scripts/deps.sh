@@ -36,3 +36,11 @@ if ! python3 -c "import parliament" >/dev/null 2>&1; then
   python3 -c "import parliament" >/dev/null 2>&1 \
     || echo "deps: parliament does not import; the IAM lint tests will be skipped" >&2
 fi
+
+# moto_server (PyPI's moto[server]): the AWS backend's tests run the store suite against it on a
+# loopback port (Sources/_CinchTestSupport/MotoServer.swift).
+if ! command -v moto_server >/dev/null 2>&1; then
+  echo "deps: installing moto[server] from PyPI" >&2
+  python3 -m pip install --quiet 'moto[server]' || pip install --quiet 'moto[server]'
+  hash -r
+fi

@@ -35,6 +35,7 @@ public struct CinchMain: AsyncParsableCommand {
       KMSCommand.self,
       RekeyCommand.self,
       AuditCommand.self,
+      SyncCommand.self,
     ]
   )
 
@@ -63,6 +64,10 @@ public struct CinchMain: AsyncParsableCommand {
       // Store commands that fail outside the aws-style groups: one line, exit 2.
       if let failure = error as? CLIFailure {
         Output.stderr("cinch: \(failure.message)\n")
+        terminate(ExitStatus.failure)
+      }
+      if let failure = error as? StoreLocationError {
+        Output.stderr("cinch: \(failure)\n")
         terminate(ExitStatus.failure)
       }
       let code = exitCode(for: error)

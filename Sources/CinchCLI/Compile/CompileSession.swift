@@ -1,3 +1,4 @@
+import CinchAWS
 import CinchCompiler
 import CinchStore
 import CinchTemplate
@@ -86,12 +87,28 @@ extension SitePaths {
 }
 
 extension StoreOptions {
-  /// The store as the compiler reads it. A store that cannot be opened is a failure (exit 2).
-  func reader() async throws -> StoreReader {
+  /// The store as the compiler reads it: the embedded file (its own fingerprint key), or AWS
+  /// for `aws://` (fingerprints under the project's fingerprint key, see `FingerprintKey`). A
+  /// store that cannot be opened is a failure (exit 2).
+  func reader(_ flags: StoreConnector.AWSFlags = .init()) async throws -> StoreReader {
+    let connector = StoreConnector.process()
     do {
-      let store = try await open()
-      return StoreReader(parameters: store, fingerprinter: store)
+      switch try await openAny(flags, connector: connector) {
+      case .embedded(let store):
+        return StoreReader(parameters: store, fingerprinter: store)
+      case .aws(let store):
+        let key = try FingerprintKey.load(
+          environment: connector.environment,
+          directory: FileManager.default.currentDirectoryPath)
+        return StoreReader(parameters: store, fingerprinter: key)
+      }
     } catch let error as StoreAccessError {
+      throw CommandFailure(message: "\(error)")
+    } catch let error as StoreLocationError {
+      throw CommandFailure(message: "\(error)")
+    } catch let error as AWSClientError {
+      throw CommandFailure(message: "\(error)")
+    } catch let error as FingerprintKeyError {
       throw CommandFailure(message: "\(error)")
     }
   }

@@ -22,6 +22,10 @@ struct InitCommand: AsyncParsableCommand {
   func run() async throws {
     let environment = ProcessInfo.processInfo.environment
     let path = storeOptions.storePath(environment)
+    if case .aws = try storeOptions.location(environment) {
+      throw CLIFailure(
+        "'\(path)' is AWS itself: there is nothing to create; 'cinch init' creates an embedded store")
+    }
     let provision: MasterKeyProvision
     var described: String
     if passphrase {

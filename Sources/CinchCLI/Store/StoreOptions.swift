@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchAWS
 import CinchStore
 import Foundation
 
@@ -7,10 +8,15 @@ import Foundation
 /// `CINCH_MASTER_KEY_FILE` (default `master.key` beside the store), or `CINCH_MASTER_KEY`
 /// (base64), or `CINCH_PASSPHRASE` (or a prompt on a terminal). The region and account of ARNs
 /// come from `AWS_REGION` / `AWS_DEFAULT_REGION` and `CINCH_ACCOUNT_ID`.
+///
+/// `--store aws://REGION` (or `aws://`) is AWS itself: Parameter Store and Secrets Manager in
+/// that region, reached with the aws CLI's credentials, region and endpoint settings.
 struct StoreOptions: ParsableArguments {
   @Option(
     name: .customLong("store"),
-    help: "The store file (default: $CINCH_STORE or .cinch/store.db).")
+    help: ArgumentHelp(
+      "The store: a file (default: $CINCH_STORE or .cinch/store.db), or aws://REGION for AWS.",
+      valueName: "path|aws://REGION"))
   var store: String?
 
   @Option(
@@ -70,10 +76,57 @@ struct StoreOptions: ParsableArguments {
     throw StoreAccessError.keyFileNotFound(path: path)
   }
 
-  /// Opens the store, printing its warnings (loose file modes) on stderr.
+  /// Where the store is.
+  func location(_ environment: [String: String]) throws(StoreLocationError) -> StoreLocation {
+    try StoreLocation.parse(storePath(environment))
+  }
+
+  /// Opens the store of either kind: the embedded file, or AWS for `aws://`.
+  func openAny(_ flags: StoreConnector.AWSFlags, connector: StoreConnector) async throws
+    -> OpenStore
+  {
+    switch try location(connector.environment) {
+    case .aws(let region):
+      return .aws(try connector.aws(region: region, flags: flags))
+    case .file:
+      return .embedded(try await open(connector.environment))
+    }
+  }
+
+  /// The store for a `cinch ssm …` command: the embedded file or AWS, errors as the aws CLI
+  /// reports them (exit 253 for a store or configuration that cannot be used).
+  func openParameterStore(_ global: AWSGlobalOptions) async throws -> any ParameterStore {
+    do {
+      return try await openAny(.init(global), connector: .process()).parameters
+    } catch let error as StoreAccessError {
+      throw AWSConfigurationError("cinch: \(error)")
+    } catch let error as StoreLocationError {
+      throw AWSConfigurationError("cinch: \(error)")
+    }
+  }
+
+  /// The store for a `cinch kms …` command: the embedded store's keys, or AWS KMS.
+  func openKeyStore(_ global: AWSGlobalOptions) async throws -> any KeyStore {
+    do {
+      switch try await openAny(.init(global), connector: .process()) {
+      case .embedded(let store): return store
+      case .aws(let store): return store
+      }
+    } catch let error as StoreAccessError {
+      throw AWSConfigurationError("cinch: \(error)")
+    } catch let error as StoreLocationError {
+      throw AWSConfigurationError("cinch: \(error)")
+    }
+  }
+
+  /// Opens the embedded store, printing its warnings (loose file modes) on stderr.
   func open(_ environment: [String: String] = ProcessInfo.processInfo.environment) async throws
     -> SQLiteStore
   {
+    if case .aws = try location(environment) {
+      throw StoreLocationError(
+        description: "this command works on the embedded store, not on '\(storePath(environment))'")
+    }
     let path = storePath(environment)
     guard FileManager.default.fileExists(atPath: path) else {
       throw StoreAccessError.storeNotFound(path: path)
@@ -90,6 +143,8 @@ struct StoreOptions: ParsableArguments {
     do {
       return try await open()
     } catch let error as StoreAccessError {
+      throw AWSConfigurationError("cinch: \(error)")
+    } catch let error as StoreLocationError {
       throw AWSConfigurationError("cinch: \(error)")
     }
   }

@@ -1,6 +1,7 @@
 import ArgumentParser
-import Foundation
+import CinchAWS
 package import CinchJSON
+import Foundation
 
 /// Turns an operation's response into what the aws CLI prints on stdout for the same response,
 /// `--query` and `--output`.
@@ -167,6 +168,8 @@ package struct AWSErrorPresenter: Sendable {
       return ("\n\(usage.message)\n", AWSExitCode.usage)
     case let configuration as AWSConfigurationError:
       return ("\n\(configuration.message)\n", AWSExitCode.configuration)
+    case let client as AWSClientError:
+      return ("\n\(client)\n", client.awsExitCode)
     case let exit as ExitCode:
       return ("", exit.rawValue)
     case let query as JMESPathError:

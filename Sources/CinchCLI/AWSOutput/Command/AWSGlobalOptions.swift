@@ -29,13 +29,16 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
 
   @Option(
     name: .customLong("region"),
-    help: "Accepted for compatibility; the region used in ARNs comes from AWS_REGION.")
+    help:
+      "The AWS region of an aws:// store without one (the embedded store's ARNs use AWS_REGION).")
   package var region: String?
 
-  @Option(name: .customLong("profile"), help: "Accepted for compatibility.")
+  @Option(name: .customLong("profile"), help: "The aws CLI profile for an aws:// store.")
   package var profile: String?
 
-  @Option(name: .customLong("endpoint-url"), help: "Accepted for compatibility.")
+  @Option(
+    name: .customLong("endpoint-url"),
+    help: "The service endpoint for an aws:// store (any AWS-compatible server).")
   package var endpointURL: String?
 
   @Option(name: .customLong("color"), help: "Table colors: on, off or auto (default: auto).")

@@ -39,7 +39,7 @@ struct CreateKeyCommand: AsyncParsableCommand {
         origin: try input.string("Origin", flag: origin, option: "--origin"),
         multiRegion: try input.bool("MultiRegion", flag: multiRegion),
         tags: try AWSStructures.kmsTags(input.structures("Tags", flag: tags, option: "--tags")))
-      return try await storeOptions.openForAWSCommand().createKey(request)
+      return try await storeOptions.openKeyStore(global).createKey(request)
     }
   }
 }
@@ -61,7 +61,7 @@ struct DescribeKeyCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["KeyId", "GrantTokens"])
       let request = DescribeKeyRequest(
         keyID: try input.string("KeyId", flag: keyID, option: "--key-id") ?? "")
-      return try await storeOptions.openForAWSCommand().describeKey(request)
+      return try await storeOptions.openKeyStore(global).describeKey(request)
     }
   }
 }
@@ -79,7 +79,7 @@ struct ListKeysCommand: AsyncParsableCommand {
       "ListKeys", global, pagination: .resultKey("Keys", outputToken: "NextMarker")
     ) { input in
       try input?.validateKeys(allowed: ["Limit", "Marker"])
-      let store = try await storeOptions.openForAWSCommand()
+      let store = try await storeOptions.openKeyStore(global)
       let (keys, next) = try await pagination.collect(
         startingToken: try input.string("Marker", flag: nil, option: "--starting-token"),
         pageSize: try input.integer("Limit", flag: nil), defaultPageSize: 100
@@ -115,7 +115,7 @@ struct CreateAliasCommand: AsyncParsableCommand {
         aliasName: try input.string("AliasName", flag: aliasName, option: "--alias-name") ?? "",
         targetKeyID: try input.string("TargetKeyId", flag: targetKeyID, option: "--target-key-id")
           ?? "")
-      return try await storeOptions.openForAWSCommand().createAlias(request)
+      return try await storeOptions.openKeyStore(global).createAlias(request)
     }
   }
 }
@@ -137,7 +137,7 @@ struct ListAliasesCommand: AsyncParsableCommand {
     ) { input in
       try input?.validateKeys(allowed: ["KeyId", "Limit", "Marker"])
       let keyID = try input.string("KeyId", flag: keyID, option: "--key-id")
-      let store = try await storeOptions.openForAWSCommand()
+      let store = try await storeOptions.openKeyStore(global)
       let (aliases, next) = try await pagination.collect(
         startingToken: try input.string("Marker", flag: nil, option: "--starting-token"),
         pageSize: try input.integer("Limit", flag: nil), defaultPageSize: 50

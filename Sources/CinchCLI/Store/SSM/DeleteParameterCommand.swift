@@ -18,7 +18,7 @@ struct DeleteParameterCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["Name"])
       let request = DeleteParameterRequest(
         name: try input.string("Name", flag: name, option: "--name") ?? "")
-      return try await storeOptions.openForAWSCommand().deleteParameter(request)
+      return try await storeOptions.openParameterStore(global).deleteParameter(request)
     }
   }
 }

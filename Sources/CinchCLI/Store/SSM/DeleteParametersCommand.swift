@@ -18,7 +18,7 @@ struct DeleteParametersCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["Names"])
       let request = DeleteParametersRequest(
         names: try input.strings("Names", flag: names, option: "--names") ?? [])
-      return try await storeOptions.openForAWSCommand().deleteParameters(request)
+      return try await storeOptions.openParameterStore(global).deleteParameters(request)
     }
   }
 }

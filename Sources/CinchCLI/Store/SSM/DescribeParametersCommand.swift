@@ -33,7 +33,7 @@ struct DescribeParametersCommand: AsyncParsableCommand {
       let modern = try AWSStructures.parameterFilters(
         input.structures("ParameterFilters", flag: parameterFilters, option: "--parameter-filters"))
       let shared = try input.bool("Shared", flag: shared)
-      let store = try await storeOptions.openForAWSCommand()
+      let store = try await storeOptions.openParameterStore(global)
       let (items, next) = try await pagination.collect(
         startingToken: try input.string("NextToken", flag: nil, option: "--starting-token"),
         pageSize: try input.integer("MaxResults", flag: nil), defaultPageSize: 50

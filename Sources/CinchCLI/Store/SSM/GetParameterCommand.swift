@@ -21,7 +21,7 @@ struct GetParameterCommand: AsyncParsableCommand {
       let request = GetParameterRequest(
         name: try input.string("Name", flag: name, option: "--name") ?? "",
         withDecryption: try input.bool("WithDecryption", flag: withDecryption))
-      return try await storeOptions.openForAWSCommand().getParameter(request)
+      return try await storeOptions.openParameterStore(global).getParameter(request)
     }
   }
 }

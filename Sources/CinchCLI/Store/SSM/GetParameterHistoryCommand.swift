@@ -23,7 +23,7 @@ struct GetParameterHistoryCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["Name", "WithDecryption", "MaxResults", "NextToken"])
       let name = try input.string("Name", flag: name, option: "--name") ?? ""
       let decrypt = try input.bool("WithDecryption", flag: withDecryption)
-      let store = try await storeOptions.openForAWSCommand()
+      let store = try await storeOptions.openParameterStore(global)
       let (items, next) = try await pagination.collect(
         startingToken: try input.string("NextToken", flag: nil, option: "--starting-token"),
         pageSize: try input.integer("MaxResults", flag: nil), defaultPageSize: 50

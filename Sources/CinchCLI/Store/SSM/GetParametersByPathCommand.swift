@@ -34,7 +34,7 @@ struct GetParametersByPathCommand: AsyncParsableCommand {
       let filters = try AWSStructures.parameterFilters(
         input.structures("ParameterFilters", flag: parameterFilters, option: "--parameter-filters"))
       let decrypt = try input.bool("WithDecryption", flag: withDecryption)
-      let store = try await storeOptions.openForAWSCommand()
+      let store = try await storeOptions.openParameterStore(global)
       let (items, next) = try await pagination.collect(
         startingToken: try input.string("NextToken", flag: nil, option: "--starting-token"),
         pageSize: try input.integer("MaxResults", flag: nil), defaultPageSize: 10

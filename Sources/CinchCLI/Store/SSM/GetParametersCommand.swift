@@ -21,7 +21,7 @@ struct GetParametersCommand: AsyncParsableCommand {
       let request = GetParametersRequest(
         names: try input.strings("Names", flag: names, option: "--names") ?? [],
         withDecryption: try input.bool("WithDecryption", flag: withDecryption))
-      return try await storeOptions.openForAWSCommand().getParameters(request)
+      return try await storeOptions.openParameterStore(global).getParameters(request)
     }
   }
 }

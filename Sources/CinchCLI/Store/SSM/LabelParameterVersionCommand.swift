@@ -26,7 +26,7 @@ struct LabelParameterVersionCommand: AsyncParsableCommand {
         name: try input.string("Name", flag: name, option: "--name") ?? "",
         parameterVersion: try input.integer("ParameterVersion", flag: parameterVersion),
         labels: try input.strings("Labels", flag: labels, option: "--labels") ?? [])
-      return try await storeOptions.openForAWSCommand().labelParameterVersion(request)
+      return try await storeOptions.openParameterStore(global).labelParameterVersion(request)
     }
   }
 }

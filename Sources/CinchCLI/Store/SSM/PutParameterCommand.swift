@@ -60,7 +60,7 @@ struct PutParameterCommand: AsyncParsableCommand {
         policies: try input.string("Policies", flag: policies, option: "--policies"),
         dataType: try input.string("DataType", flag: dataType, option: "--data-type").map(
           ParameterDataType.init(rawValue:)))
-      return try await storeOptions.openForAWSCommand().putParameter(request)
+      return try await storeOptions.openParameterStore(global).putParameter(request)
     }
   }
 }

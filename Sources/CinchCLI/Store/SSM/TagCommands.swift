@@ -27,7 +27,7 @@ struct AddTagsToResourceCommand: AsyncParsableCommand {
           "ResourceType", flag: resourceType, option: "--resource-type") ?? "",
         resourceID: try input.string("ResourceId", flag: resourceID, option: "--resource-id") ?? "",
         tags: try AWSStructures.tags(input.structures("Tags", flag: tags, option: "--tags")) ?? [])
-      return try await storeOptions.openForAWSCommand().addTagsToResource(request)
+      return try await storeOptions.openParameterStore(global).addTagsToResource(request)
     }
   }
 }
@@ -59,7 +59,7 @@ struct RemoveTagsFromResourceCommand: AsyncParsableCommand {
           "ResourceType", flag: resourceType, option: "--resource-type") ?? "",
         resourceID: try input.string("ResourceId", flag: resourceID, option: "--resource-id") ?? "",
         tagKeys: try input.strings("TagKeys", flag: tagKeys, option: "--tag-keys") ?? [])
-      return try await storeOptions.openForAWSCommand().removeTagsFromResource(request)
+      return try await storeOptions.openParameterStore(global).removeTagsFromResource(request)
     }
   }
 }
@@ -87,7 +87,7 @@ struct ListTagsForResourceCommand: AsyncParsableCommand {
         resourceType: try input.string(
           "ResourceType", flag: resourceType, option: "--resource-type") ?? "",
         resourceID: try input.string("ResourceId", flag: resourceID, option: "--resource-id") ?? "")
-      return try await storeOptions.openForAWSCommand().listTagsForResource(request)
+      return try await storeOptions.openParameterStore(global).listTagsForResource(request)
     }
   }
 }

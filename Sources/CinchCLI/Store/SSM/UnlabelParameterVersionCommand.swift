@@ -28,7 +28,7 @@ struct UnlabelParameterVersionCommand: AsyncParsableCommand {
         name: try input.string("Name", flag: name, option: "--name") ?? "",
         parameterVersion: try input.integer("ParameterVersion", flag: parameterVersion) ?? 0,
         labels: try input.strings("Labels", flag: labels, option: "--labels") ?? [])
-      return try await storeOptions.openForAWSCommand().unlabelParameterVersion(request)
+      return try await storeOptions.openParameterStore(global).unlabelParameterVersion(request)
     }
   }
 }

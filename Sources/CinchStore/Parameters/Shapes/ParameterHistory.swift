@@ -37,6 +37,24 @@ public struct ParameterHistory: Codable, Sendable, Hashable {
     self.dataType = dataType
   }
 
+  /// Lists AWS leaves out when they are empty decode as empty.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    name = try container.decode(String.self, forKey: .name)
+    type = try container.decode(ParameterType.self, forKey: .type)
+    keyID = try container.decodeIfPresent(String.self, forKey: .keyID)
+    lastModifiedDate = try container.decode(Date.self, forKey: .lastModifiedDate)
+    lastModifiedUser = try container.decodeIfPresent(String.self, forKey: .lastModifiedUser)
+    description = try container.decodeIfPresent(String.self, forKey: .description)
+    value = try container.decode(String.self, forKey: .value)
+    allowedPattern = try container.decodeIfPresent(String.self, forKey: .allowedPattern)
+    version = try container.decode(Int.self, forKey: .version)
+    labels = try container.decodeIfPresent([String].self, forKey: .labels) ?? []
+    tier = try container.decode(ParameterTier.self, forKey: .tier)
+    policies = try container.decodeIfPresent([ParameterInlinePolicy].self, forKey: .policies) ?? []
+    dataType = try container.decode(ParameterDataType.self, forKey: .dataType)
+  }
+
   enum CodingKeys: String, CodingKey {
     case name = "Name"
     case type = "Type"

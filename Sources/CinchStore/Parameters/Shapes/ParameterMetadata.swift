@@ -37,6 +37,24 @@ public struct ParameterMetadata: Codable, Sendable, Hashable {
     self.dataType = dataType
   }
 
+  /// Lists AWS leaves out when they are empty decode as empty.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    name = try container.decode(String.self, forKey: .name)
+    // moto leaves the ARN out of DescribeParameters; AWS always sends it.
+    arn = try container.decodeIfPresent(String.self, forKey: .arn) ?? ""
+    type = try container.decode(ParameterType.self, forKey: .type)
+    keyID = try container.decodeIfPresent(String.self, forKey: .keyID)
+    lastModifiedDate = try container.decode(Date.self, forKey: .lastModifiedDate)
+    lastModifiedUser = try container.decodeIfPresent(String.self, forKey: .lastModifiedUser)
+    description = try container.decodeIfPresent(String.self, forKey: .description)
+    allowedPattern = try container.decodeIfPresent(String.self, forKey: .allowedPattern)
+    version = try container.decode(Int.self, forKey: .version)
+    tier = try container.decode(ParameterTier.self, forKey: .tier)
+    policies = try container.decodeIfPresent([ParameterInlinePolicy].self, forKey: .policies) ?? []
+    dataType = try container.decode(ParameterDataType.self, forKey: .dataType)
+  }
+
   enum CodingKeys: String, CodingKey {
     case name = "Name"
     case arn = "ARN"

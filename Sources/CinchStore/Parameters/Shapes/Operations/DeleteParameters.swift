@@ -21,6 +21,15 @@ public struct DeleteParametersResponse: Codable, Sendable, Hashable {
     self.invalidParameters = invalidParameters
   }
 
+  /// Lists AWS leaves out when they are empty decode as empty.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    deletedParameters =
+      try container.decodeIfPresent([String].self, forKey: .deletedParameters) ?? []
+    invalidParameters =
+      try container.decodeIfPresent([String].self, forKey: .invalidParameters) ?? []
+  }
+
   enum CodingKeys: String, CodingKey {
     case deletedParameters = "DeletedParameters"
     case invalidParameters = "InvalidParameters"

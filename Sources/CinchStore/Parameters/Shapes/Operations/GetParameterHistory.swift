@@ -33,6 +33,13 @@ public struct GetParameterHistoryResponse: Codable, Sendable, Hashable {
     self.nextToken = nextToken
   }
 
+  /// Lists AWS leaves out when they are empty decode as empty.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    parameters = try container.decodeIfPresent([ParameterHistory].self, forKey: .parameters) ?? []
+    nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
+  }
+
   enum CodingKeys: String, CodingKey {
     case parameters = "Parameters"
     case nextToken = "NextToken"

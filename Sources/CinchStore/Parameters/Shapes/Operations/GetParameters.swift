@@ -25,6 +25,14 @@ public struct GetParametersResponse: Codable, Sendable, Hashable {
     self.invalidParameters = invalidParameters
   }
 
+  /// Lists AWS leaves out when they are empty decode as empty.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    parameters = try container.decodeIfPresent([Parameter].self, forKey: .parameters) ?? []
+    invalidParameters =
+      try container.decodeIfPresent([String].self, forKey: .invalidParameters) ?? []
+  }
+
   enum CodingKeys: String, CodingKey {
     case parameters = "Parameters"
     case invalidParameters = "InvalidParameters"

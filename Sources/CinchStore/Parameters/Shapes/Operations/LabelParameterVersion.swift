@@ -28,6 +28,13 @@ public struct LabelParameterVersionResponse: Codable, Sendable, Hashable {
     self.parameterVersion = parameterVersion
   }
 
+  /// Lists AWS leaves out when they are empty decode as empty.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    invalidLabels = try container.decodeIfPresent([String].self, forKey: .invalidLabels) ?? []
+    parameterVersion = try container.decode(Int.self, forKey: .parameterVersion)
+  }
+
   enum CodingKeys: String, CodingKey {
     case invalidLabels = "InvalidLabels"
     case parameterVersion = "ParameterVersion"

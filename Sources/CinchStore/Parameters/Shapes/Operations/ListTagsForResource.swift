@@ -22,6 +22,12 @@ public struct ListTagsForResourceResponse: Codable, Sendable, Hashable {
     self.tagList = tagList
   }
 
+  /// Lists AWS leaves out when they are empty decode as empty.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    tagList = try container.decodeIfPresent([Tag].self, forKey: .tagList) ?? []
+  }
+
   enum CodingKeys: String, CodingKey {
     case tagList = "TagList"
   }

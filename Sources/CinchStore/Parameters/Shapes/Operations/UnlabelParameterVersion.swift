@@ -27,6 +27,13 @@ public struct UnlabelParameterVersionResponse: Codable, Sendable, Hashable {
     self.invalidLabels = invalidLabels
   }
 
+  /// Lists AWS leaves out when they are empty decode as empty.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    removedLabels = try container.decodeIfPresent([String].self, forKey: .removedLabels) ?? []
+    invalidLabels = try container.decodeIfPresent([String].self, forKey: .invalidLabels) ?? []
+  }
+
   enum CodingKeys: String, CodingKey {
     case removedLabels = "RemovedLabels"
     case invalidLabels = "InvalidLabels"

@@ -1,20 +1,25 @@
+import CinchStore
 import Foundation
 import Testing
-
-@testable import CinchStore
 
 /// `GetParameter`, `GetParameters`, selectors and decryption (aws-store-semantics §1.6, §1.7,
 /// §1.12).
 @Suite struct GetParameterTests {
-  @Test func missingParametersAreNotFoundWithAWSsEmptyMessage() async throws {
-    let store = try await StoreFixture.make().store
-    await expectStoreError("ParameterNotFound", message: "") {
-      _ = try await store.get("/nope")
+  @Test(arguments: Backend.allCases) func missingParametersAreNotFoundWithAWSsEmptyMessage(
+    _ backend: Backend
+  ) async throws {
+    let store = try await backend.makeStore().store
+    await conforming(.parameterNotFoundHasAMessage, on: backend) {
+      await expectStoreError("ParameterNotFound", message: "") {
+        _ = try await store.get("/nope")
+      }
     }
   }
 
-  @Test func versionAndLabelSelectors() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func versionAndLabelSelectors(_ backend: Backend) async throws
+  {
+    let subject = try await backend.makeStore()
+    let store = subject.store
     try await store.put("MyParameter", "parameter version 1", overwrite: false)
     try await store.put("MyParameter", "parameter version 2")
     try await store.put("MyParameter", "parameter version 3")
@@ -29,13 +34,17 @@ import Testing
     let byVersion = try await store.get("MyParameter:2")
     #expect(byVersion.value == "parameter version 2")
     #expect(byVersion.version == 2)
-    #expect(byVersion.selector == ":2")
+    await conforming(.noSelectorField, on: backend) {
+      #expect(byVersion.selector == ":2")
+    }
     #expect(byVersion.name == "MyParameter")
-    #expect(byVersion.arn == "arn:aws:ssm:us-east-1:123456789012:parameter/MyParameter")
+    #expect(byVersion.arn == subject.arn("MyParameter"))
 
     let byLabel = try await store.get("MyParameter:Production")
     #expect(byLabel.version == 2)
-    #expect(byLabel.selector == ":Production")
+    await conforming(.noSelectorField, on: backend) {
+      #expect(byLabel.selector == ":Production")
+    }
 
     await expectStoreError(
       "ParameterVersionNotFound",
@@ -49,35 +58,44 @@ import Testing
     }
   }
 
-  @Test func secureStringsAreSealedUnlessDecryptionIsAsked() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func secureStringsAreSealedUnlessDecryptionIsAsked(
+    _ backend: Backend
+  ) async throws {
+    let store = try await backend.makeStore().store
     try await store.put("/db/password", "hunter2", type: .secureString, overwrite: false)
     let sealed = try await store.get("/db/password", decrypt: false)
     #expect(sealed.value != "hunter2")
-    let envelope = try #require(Data(base64Encoded: sealed.value))
-    #expect(envelope.count == "hunter2".utf8.count + 105)
-    #expect(envelope.first == 1)
-    #expect(!Array(envelope).contains(bytes: Array("hunter2".utf8)))
+    await conforming(.secureStringCiphertextShowsTheValue, on: backend) {
+      #expect(!sealed.value.contains("hunter2"))
+    }
     #expect(try await store.get("/db/password", decrypt: true).value == "hunter2")
     // The flag is ignored for String and StringList.
     try await store.put("/db/host", "db.internal", overwrite: false)
     #expect(try await store.get("/db/host", decrypt: false).value == "db.internal")
   }
 
-  @Test func getParametersReportsWhatItCannotFind() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func getParametersReportsWhatItCannotFind(_ backend: Backend)
+    async throws
+  {
+    let store = try await backend.makeStore().store
     try await store.put("/b", "2", overwrite: false)
     try await store.put("/a", "1", overwrite: false)
     let response = try await store.getParameters(
       GetParametersRequest(names: ["/b", "/a", "/missing", "/a:7", "/a:nolabel", "/b", "bad name"]))
-    #expect(response.parameters.map(\.name) == ["/a", "/b"])
+    await conforming(.getParametersNotSorted, on: backend) {
+      #expect(response.parameters.map(\.name) == ["/a", "/b"])
+    }
     #expect(response.invalidParameters == ["/missing", "/a:7", "/a:nolabel", "bad name"])
   }
 
-  @Test func getParametersTakesOneToTenNames() async throws {
-    let store = try await StoreFixture.make().store
-    await expectStoreError("ValidationException") {
-      _ = try await store.getParameters(GetParametersRequest(names: []))
+  @Test(arguments: Backend.allCases) func getParametersTakesOneToTenNames(_ backend: Backend)
+    async throws
+  {
+    let store = try await backend.makeStore().store
+    await conforming(.requestConstraintsNotEnforced, on: backend) {
+      await expectStoreError("ValidationException") {
+        _ = try await store.getParameters(GetParametersRequest(names: []))
+      }
     }
     await expectStoreError("ValidationException") {
       _ = try await store.getParameters(GetParametersRequest(names: (1...11).map { "/p\($0)" }))
@@ -90,8 +108,10 @@ import Testing
 /// Versions: numbering, the 100-version history and the labelled-oldest rule
 /// (aws-store-semantics §1.4).
 @Suite struct VersionTests {
-  @Test func historyKeepsTheLast100Versions() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func historyKeepsTheLast100Versions(_ backend: Backend)
+    async throws
+  {
+    let store = try await backend.makeStore().store
     for index in 1...105 { try await store.put("/v", "value \(index)", overwrite: index > 1) }
     var versions: [Int] = []
     var token: String?
@@ -110,8 +130,10 @@ import Testing
     #expect(try await store.get("/v:6").value == "value 6")
   }
 
-  @Test func aLabelledOldestVersionBlocksTheNextWrite() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func aLabelledOldestVersionBlocksTheNextWrite(
+    _ backend: Backend
+  ) async throws {
+    let store = try await backend.makeStore().store
     for index in 1...100 { try await store.put("/v", "\(index)", overwrite: index > 1) }
     _ = try await store.labelParameterVersion(
       LabelParameterVersionRequest(name: "/v", parameterVersion: 1, labels: ["keep"]))
@@ -133,8 +155,10 @@ import Testing
     #expect(try await store.get("/v:keep").version == 50)
   }
 
-  @Test func deletingStartsVersionsAgain() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func deletingStartsVersionsAgain(_ backend: Backend)
+    async throws
+  {
+    let store = try await backend.makeStore().store
     try await store.put("/d", "1", overwrite: false)
     try await store.put("/d", "2")
     _ = try await store.deleteParameter(DeleteParameterRequest(name: "/d"))
@@ -145,29 +169,37 @@ import Testing
     #expect(try await store.put("/d", "again", overwrite: false).version == 1)
   }
 
-  @Test func historyValidatesItsPageSize() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func historyValidatesItsPageSize(_ backend: Backend)
+    async throws
+  {
+    let store = try await backend.makeStore().store
     try await store.put("/h", "1", overwrite: false)
-    await expectStoreError(
-      "ValidationException",
-      message: "1 validation error detected: Value '51' at 'maxResults' failed to satisfy "
-        + "constraint: Member must have value less than or equal to 50"
-    ) {
-      _ = try await store.getParameterHistory(
-        GetParameterHistoryRequest(name: "/h", maxResults: 51))
+    await conforming(.messageWording, on: backend) {
+      await expectStoreError(
+        "ValidationException",
+        message: "1 validation error detected: Value '51' at 'maxResults' failed to satisfy "
+          + "constraint: Member must have value less than or equal to 50"
+      ) {
+        _ = try await store.getParameterHistory(
+          GetParameterHistoryRequest(name: "/h", maxResults: 51))
+      }
     }
     await expectStoreError("ParameterNotFound") {
       _ = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/nope"))
     }
-    await expectStoreError("InvalidNextToken") {
-      _ = try await store.getParameterHistory(
-        GetParameterHistoryRequest(name: "/h", nextToken: "garbage"))
+    await conforming(.invalidNextTokenIsAServerError, on: backend) {
+      await expectStoreError("InvalidNextToken") {
+        _ = try await store.getParameterHistory(
+          GetParameterHistoryRequest(name: "/h", nextToken: "garbage"))
+      }
     }
   }
 
-  @Test func historyShowsEachVersionsMetadata() async throws {
-    let store = try await StoreFixture.make(configuration: StoreConfiguration(caller: "alice"))
-      .store
+  @Test(arguments: Backend.allCases) func historyShowsEachVersionsMetadata(_ backend: Backend)
+    async throws
+  {
+    let subject = try await backend.makeStore(caller: "alice")
+    let store = subject.store
     _ = try await store.putParameter(
       PutParameterRequest(name: "/m", description: "first", value: "s1", type: .secureString))
     _ = try await store.putParameter(
@@ -176,18 +208,25 @@ import Testing
     let history = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/m"))
       .parameters
     #expect(history.map(\.type) == [.secureString, .string])
-    #expect(history.map(\.keyID) == ["alias/aws/ssm", nil])
+    await conforming(.historyKeepsKeyIDAfterTypeChange, on: backend) {
+      #expect(history.map(\.keyID) == ["alias/aws/ssm", nil])
+    }
     #expect(history.map(\.description) == ["first", "second"])
     #expect(history[0].value != "s1")
     #expect(history[1].value == "2")
-    #expect(history[0].lastModifiedUser == "arn:aws:iam::123456789012:user/alice")
+    if backend == .embedded {
+      // On AWS this is the caller's IAM ARN; the embedded store names the configured caller.
+      #expect(history[0].lastModifiedUser == "arn:aws:iam::\(subject.accountID):user/alice")
+    }
   }
 }
 
 /// Labels (aws-store-semantics §1.5).
 @Suite struct LabelTests {
-  @Test func labelsAttachToTheLatestVersionAndMove() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func labelsAttachToTheLatestVersionAndMove(_ backend: Backend)
+    async throws
+  {
+    let store = try await backend.makeStore().store
     try await store.put("/l", "1", overwrite: false)
     try await store.put("/l", "2")
     let first = try await store.labelParameterVersion(
@@ -200,45 +239,55 @@ import Testing
     #expect(history.map(\.labels) == [["Production"], []])
   }
 
-  @Test func invalidLabelsAreReturnedNotThrown() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func invalidLabelsAreReturnedNotThrown(_ backend: Backend)
+    async throws
+  {
+    let store = try await backend.makeStore().store
     try await store.put("/l", "1", overwrite: false)
     let response = try await store.labelParameterVersion(
       LabelParameterVersionRequest(
         name: "/l", labels: ["good", "1st", "awsLabel", "SSMx", "has space", "x@y", "ok.v-2_z"]))
-    #expect(response.invalidLabels == ["1st", "awsLabel", "SSMx", "has space", "x@y"])
+    await conforming(.labelPrefixCaseSensitive, on: backend) {
+      #expect(response.invalidLabels == ["1st", "awsLabel", "SSMx", "has space", "x@y"])
+    }
     let history = try await store.getParameterHistory(GetParameterHistoryRequest(name: "/l"))
       .parameters
-    #expect(history.first?.labels == ["good", "ok.v-2_z"])
+    await conforming(.labelPrefixCaseSensitive, on: backend) {
+      #expect(history.first?.labels == ["good", "ok.v-2_z"])
+    }
   }
 
-  @Test func lengthAndCountLimits() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func lengthAndCountLimits(_ backend: Backend) async throws {
+    let store = try await backend.makeStore().store
     try await store.put("/l", "1", overwrite: false)
     await expectStoreError("ValidationException") {
       _ = try await store.labelParameterVersion(
         LabelParameterVersionRequest(name: "/l", labels: [String(repeating: "a", count: 101)]))
     }
-    await expectStoreError("ValidationException") {
-      _ = try await store.labelParameterVersion(
-        LabelParameterVersionRequest(name: "/l", labels: (1...11).map { "l\($0)" }))
+    await conforming(.requestConstraintsNotEnforced, on: backend) {
+      await expectStoreError("ValidationException") {
+        _ = try await store.labelParameterVersion(
+          LabelParameterVersionRequest(name: "/l", labels: (1...11).map { "l\($0)" }))
+      }
     }
     _ = try await store.labelParameterVersion(
       LabelParameterVersionRequest(name: "/l", labels: (1...10).map { "l\($0)" }))
-    await expectStoreError(
-      "ParameterVersionLabelLimitExceeded",
-      message: "A parameter version can have a maximum of ten labels."
-    ) {
-      _ = try await store.labelParameterVersion(
-        LabelParameterVersionRequest(name: "/l", labels: ["eleventh"]))
+    await conforming(.messageWording, on: backend) {
+      await expectStoreError(
+        "ParameterVersionLabelLimitExceeded",
+        message: "A parameter version can have a maximum of ten labels."
+      ) {
+        _ = try await store.labelParameterVersion(
+          LabelParameterVersionRequest(name: "/l", labels: ["eleventh"]))
+      }
     }
     // Re-attaching labels it already has does not count twice.
     _ = try await store.labelParameterVersion(
       LabelParameterVersionRequest(name: "/l", labels: ["l1", "l2"]))
   }
 
-  @Test func missingNamesAndVersions() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func missingNamesAndVersions(_ backend: Backend) async throws {
+    let store = try await backend.makeStore().store
     await expectStoreError("ParameterNotFound") {
       _ = try await store.labelParameterVersion(
         LabelParameterVersionRequest(name: "/none", labels: ["a"]))
@@ -253,8 +302,10 @@ import Testing
     }
   }
 
-  @Test func unlabelRemovesOnlyWhatIsThere() async throws {
-    let store = try await StoreFixture.make().store
+  @Test(arguments: Backend.allCases) func unlabelRemovesOnlyWhatIsThere(_ backend: Backend)
+    async throws
+  {
+    let store = try await backend.makeStore().store
     try await store.put("/l", "1", overwrite: false)
     try await store.put("/l", "2")
     _ = try await store.labelParameterVersion(

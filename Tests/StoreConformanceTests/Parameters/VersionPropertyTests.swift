@@ -1,8 +1,7 @@
+import CinchStore
 import Foundation
 import PropertyBased
 import Testing
-
-@testable import CinchStore
 
 /// Random sequences of writes, deletes and labels against a model of Parameter Store's version
 /// rules, drawn from a fixed `Xoshiro` seed: versions grow by one per write, restart after a
@@ -35,13 +34,13 @@ import Testing
     var labels: [String: Int] = [:]
   }
 
-  @Test func versionsFollowTheModel() async throws {
+  @Test(arguments: Backend.allCases) func versionsFollowTheModel(_ backend: Backend) async throws {
     var random = Xoshiro(
       seed: (
         0x0000_7E45_1015_0001, 0x9E37_79B9_7F4A_7C15, 0xBF58_476D_1CE4_E5B9, 0x94D0_49BB_1331_11EB
       ))
     let steps = Self.steps.run(using: &random)
-    let store = try await StoreFixture.make().store
+    let store = try await backend.makeStore().store
     var models = Array(repeating: Model(), count: 2)
     var checked = 0
     var rolledOff = 0

@@ -1,0 +1,208 @@
+package import CinchStore
+package import Foundation
+
+/// AWS Signature Version 4: the canonical request, the string to sign, the signing key and the
+/// signature, as AWS's SigV4 test suite defines them (HMAC-SHA256 and SHA-256 through libcrypto).
+/// `SigV4Signer` signs requests with these; `SigV4Verifier` checks a received request's signature.
+package enum SigV4 {
+  package static let algorithm = "AWS4-HMAC-SHA256"
+  /// The hex SHA-256 of an empty body.
+  package static let emptyBodyHash =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+  /// The credential scope: `yyyymmdd/region/service/aws4_request`.
+  package struct Scope: Sendable, Hashable, CustomStringConvertible {
+    package var date: String
+    package var region: String
+    package var service: String
+
+    package init(date: String, region: String, service: String) {
+      self.date = date
+      self.region = region
+      self.service = service
+    }
+
+    package var description: String { "\(date)/\(region)/\(service)/aws4_request" }
+  }
+
+  // MARK: Canonical request
+
+  /// The canonical request of `request` over `signedHeaders` (lower-case names; all of the
+  /// request's headers when nil), and the `SignedHeaders` list it covers. `normalizePath` removes
+  /// `.`/`..` segments and repeated slashes, as every service but S3 expects.
+  package static func canonicalRequest(
+    _ request: SigV4Request, signedHeaders: [String]? = nil, normalizePath: Bool = true
+  ) -> (text: String, signedHeaders: String) {
+    var values: [String: [String]] = [:]
+    var order: [String] = []
+    for header in request.headers {
+      let name = header.name.lowercased()
+      if values[name] == nil { order.append(name) }
+      values[name, default: []].append(canonicalHeaderValue(header.value))
+    }
+    let names = (signedHeaders.map { $0.map { $0.lowercased() } } ?? order).sorted()
+    let headerLines = names.map { name in
+      "\(name):\((values[name] ?? []).joined(separator: ","))\n"
+    }.joined()
+    let signed = names.joined(separator: ";")
+    let text = [
+      request.method.uppercased(),
+      canonicalPath(request.path, normalize: normalizePath),
+      canonicalQuery(request.query),
+      headerLines,
+      signed,
+      request.payloadHash,
+    ].joined(separator: "\n")
+    return (text, signed)
+  }
+
+  /// The path with dot segments and repeated slashes removed (when `normalize`), each segment
+  /// percent-encoded.
+  package static func canonicalPath(_ path: String, normalize: Bool) -> String {
+    let raw = path.isEmpty ? "/" : path
+    guard normalize else {
+      return raw.split(separator: "/", omittingEmptySubsequences: false)
+        .map { uriEncode(String($0)) }.joined(separator: "/")
+    }
+    var segments: [Substring] = []
+    for segment in raw.split(separator: "/", omittingEmptySubsequences: true) {
+      switch segment {
+      case ".": continue
+      case "..": _ = segments.popLast()
+      default: segments.append(segment)
+      }
+    }
+    let trailing = raw.hasSuffix("/") && !segments.isEmpty ? "/" : ""
+    return "/" + segments.map { uriEncode(String($0)) }.joined(separator: "/") + trailing
+  }
+
+  /// Query parameters encoded and sorted by name, then value.
+  package static func canonicalQuery(_ query: [(name: String, value: String)]) -> String {
+    let pairs: [(String, String)] = query.map { (uriEncode($0.name), uriEncode($0.value)) }
+    let sorted = pairs.sorted { left, right in
+      left.0 == right.0 ? left.1 < right.1 : left.0 < right.0
+    }
+    return sorted.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+  }
+
+  /// A header value trimmed, with every run of whitespace (line folds included) made one space.
+  package static func canonicalHeaderValue(_ value: String) -> String {
+    let words = value.split { character in character.isWhitespace }
+    return words.joined(separator: " ")
+  }
+
+  /// RFC 3986 percent-encoding of everything but the unreserved characters `A-Za-z0-9-._~`.
+  package static func uriEncode(_ text: String) -> String {
+    var encoded = ""
+    encoded.reserveCapacity(text.utf8.count)
+    for byte in text.utf8 {
+      if isUnreserved(byte) {
+        encoded.unicodeScalars.append(Unicode.Scalar(byte))
+      } else {
+        encoded += "%" + hexDigits(byte, uppercase: true)
+      }
+    }
+    return encoded
+  }
+
+  private static func isUnreserved(_ byte: UInt8) -> Bool {
+    switch byte {
+    case 0x41...0x5a, 0x61...0x7a, 0x30...0x39: true  // A-Z a-z 0-9
+    case 0x2d, 0x2e, 0x5f, 0x7e: true  // - . _ ~
+    default: false
+    }
+  }
+
+  // MARK: String to sign, key, signature
+
+  /// `AWS4-HMAC-SHA256 \n <X-Amz-Date> \n <scope> \n hex(SHA-256(canonical request))`.
+  package static func stringToSign(canonicalRequest: String, amzDate: String, scope: Scope)
+    -> String
+  {
+    [algorithm, amzDate, scope.description, hex(sha256(Array(canonicalRequest.utf8)))]
+      .joined(separator: "\n")
+  }
+
+  /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
+  package static func signingKey(secretAccessKey: SecretBytes, scope: Scope) -> SecretBytes {
+    let seed = secretAccessKey.withUnsafeBytes { secret in
+      SecretBytes(count: 4 + secret.count) { buffer in
+        buffer.copyBytes(from: Array("AWS4".utf8))
+        if secret.count > 0 {
+          UnsafeMutableRawBufferPointer(rebasing: buffer[4...]).copyMemory(from: secret)
+        }
+      }
+    }
+    var key = seed
+    for part in [scope.date, scope.region, scope.service, "aws4_request"] {
+      var mac = Crypto.hmacSHA256(key: key, Array(part.utf8))
+      key = SecretBytes(copying: mac)
+      for index in mac.indices { mac[index] = 0 }
+    }
+    return key
+  }
+
+  /// The hex signature of `stringToSign` under `signingKey`.
+  package static func signature(stringToSign: String, signingKey: SecretBytes) -> String {
+    hex(Crypto.hmacSHA256(key: signingKey, Array(stringToSign.utf8)))
+  }
+
+  // MARK: Helpers
+
+  package static func sha256(_ bytes: [UInt8]) -> [UInt8] { Crypto.sha256(bytes) }
+
+  package static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    var text = ""
+    for byte in bytes { text += hexDigits(byte, uppercase: false) }
+    return text
+  }
+
+  private static func hexDigits(_ byte: UInt8, uppercase: Bool) -> String {
+    let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+    return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]], as: UTF8.self)
+  }
+
+  /// `20150830T123600Z` (the `X-Amz-Date` form) for `date`, in UTC.
+  package static func amzDate(_ date: Date) -> String {
+    let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+    var time = time_t(seconds)
+    var parts = tm()
+    gmtime_r(&time, &parts)
+    func pad(_ value: Int32, _ width: Int) -> String {
+      let text = String(value)
+      return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+    return pad(parts.tm_year + 1900, 4) + pad(parts.tm_mon + 1, 2) + pad(parts.tm_mday, 2) + "T"
+      + pad(parts.tm_hour, 2) + pad(parts.tm_min, 2) + pad(parts.tm_sec, 2) + "Z"
+  }
+
+  /// The date an `X-Amz-Date` value names, or nil when it is not of that form.
+  package static func parseAmzDate(_ text: String) -> Date? {
+    let bytes = Array(text.utf8)
+    guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else {
+      return nil
+    }
+    func number(_ range: Range<Int>) -> Int32? {
+      var value: Int32 = 0
+      for byte in bytes[range] {
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+        value = value * 10 + Int32(byte - UInt8(ascii: "0"))
+      }
+      return value
+    }
+    guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
+      let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
+      (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+    else { return nil }
+    var parts = tm()
+    parts.tm_year = year - 1900
+    parts.tm_mon = month - 1
+    parts.tm_mday = day
+    parts.tm_hour = hour
+    parts.tm_min = minute
+    parts.tm_sec = second
+    let seconds = timegm(&parts)
+    guard amzDate(Date(timeIntervalSince1970: TimeInterval(seconds))) == text else { return nil }
+    return Date(timeIntervalSince1970: TimeInterval(seconds))
+  }
+}

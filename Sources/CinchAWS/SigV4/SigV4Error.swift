@@ -1,0 +1,59 @@
+package import CinchStore
+
+/// Why a request's signature was refused, with the error code and text an AWS endpoint answers.
+package enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
+  /// No `Authorization` header.
+  case missingAuthentication
+  /// The header lacks a part, or a part is malformed.
+  case incompleteSignature(String)
+  /// The signature does not match the request.
+  case signatureMismatch
+  /// `X-Amz-Date` is missing or malformed.
+  case missingDate
+  /// The request was signed more than the allowed skew away from now.
+  case expired(signed: String, now: String, earliest: String)
+  /// `host` or `x-amz-date` is not among the signed headers.
+  case unsignedHeader(String)
+  /// The scope names another region or service than this endpoint's.
+  case wrongScope(String)
+
+  package var code: String {
+    switch self {
+    case .missingAuthentication: "MissingAuthenticationTokenException"
+    case .incompleteSignature, .missingDate, .unsignedHeader, .wrongScope:
+      "IncompleteSignatureException"
+    case .signatureMismatch, .expired: "InvalidSignatureException"
+    }
+  }
+
+  package var message: String {
+    switch self {
+    case .missingAuthentication: "Missing Authentication Token"
+    case .incompleteSignature(let text): text
+    case .signatureMismatch:
+      "The request signature we calculated does not match the signature you provided. Check your "
+        + "AWS Secret Access Key and signing method. Consult the service documentation for details."
+    case .missingDate:
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+    case .expired(let signed, let now, let earliest):
+      "Signature expired: \(signed) is now earlier than \(earliest) (\(now) - 15 min.)"
+    case .unsignedHeader(let name):
+      "'\(name)' must be a 'SignedHeader' in the AWS Authorization."
+    case .wrongScope(let text): text
+    }
+  }
+
+  package var httpStatus: Int {
+    switch self {
+    case .missingAuthentication: 403
+    default: 400
+    }
+  }
+
+  /// The error as the store's error type, for a server to send.
+  package var storeError: StoreError {
+    StoreError(code: code, message: message, httpStatus: httpStatus)
+  }
+
+  package var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,59 @@
+package import CinchStore
+package import Foundation
+
+/// Checks a received request's SigV4 signature, for `cinch serve`: parse the `Authorization`
+/// header (`authorization(of:)`), look up the secret of its access key, then `verify`.
+package enum SigV4Verifier {
+  /// AWS refuses requests signed more than 15 minutes away from its clock.
+  package static let maximumSkew: TimeInterval = 15 * 60
+
+  /// The parsed `Authorization` header of `request`.
+  package static func authorization(of request: SigV4Request) throws(SigV4Error)
+    -> SigV4Authorization
+  {
+    guard let header = request.header("Authorization") else { throw .missingAuthentication }
+    return try SigV4Authorization(parsing: header)
+  }
+
+  /// Verifies `request` against `authorization` with the access key's secret: the signed
+  /// headers include `host` and `x-amz-date`, the date is within 15 minutes of `now`, the scope
+  /// matches the date (and `region` / `service` when given), and the signature matches,
+  /// compared in constant time.
+  package static func verify(
+    _ request: SigV4Request, authorization: SigV4Authorization, secretAccessKey: SecretBytes,
+    now: Date, region: String? = nil, service: String? = nil
+  ) throws(SigV4Error) {
+    for required in ["host", "x-amz-date"] where !authorization.signedHeaders.contains(required) {
+      throw .unsignedHeader(required)
+    }
+    guard let amzDate = request.header("X-Amz-Date"), let signedAt = SigV4.parseAmzDate(amzDate)
+    else { throw .missingDate }
+    if abs(signedAt.timeIntervalSince(now)) > maximumSkew {
+      throw .expired(
+        signed: amzDate, now: SigV4.amzDate(now),
+        earliest: SigV4.amzDate(now.addingTimeInterval(-maximumSkew)))
+    }
+    guard authorization.scope.date == String(amzDate.prefix(8)) else {
+      throw .wrongScope(
+        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
+          + "HTTP: '\(authorization.scope.date)' != '\(amzDate.prefix(8))', from '\(amzDate)'.")
+    }
+    if let region, authorization.scope.region != region {
+      throw .wrongScope(
+        "Credential should be scoped to a valid region. '\(authorization.scope.region)' is not "
+          + "'\(region)'.")
+    }
+    if let service, authorization.scope.service != service {
+      throw .wrongScope(
+        "Credential should be scoped to correct service: '\(service)'. ")
+    }
+    let (canonical, _) = SigV4.canonicalRequest(
+      request, signedHeaders: authorization.signedHeaders)
+    let expected = SigV4.signature(
+      stringToSign: SigV4.stringToSign(
+        canonicalRequest: canonical, amzDate: amzDate, scope: authorization.scope),
+      signingKey: SigV4.signingKey(secretAccessKey: secretAccessKey, scope: authorization.scope))
+    guard Crypto.constantTimeEquals(Array(expected.utf8), Array(authorization.signature.utf8))
+    else { throw .signatureMismatch }
+  }
+}

@@ -1,0 +1,243 @@
+package import CinchStore
+import Foundation
+
+/// The resolver and the catalog over Parameter Store: references are resolved with
+/// `GetParameters` ten at a time (a few batches in flight), each failure then asked alone with
+/// `GetParameter` so its own error (`ParameterNotFound`, `ParameterVersionNotFound`, …) is
+/// reported; versions come from `GetParameterHistory`, every page, without decryption.
+extension AWSStore: ParameterResolver, ParameterCatalog {
+  /// AWS's limit of names per `GetParameters` call.
+  package static let getParametersBatchSize = 10
+
+  package func resolveParameters(_ references: [String]) async throws -> [ParameterResolution] {
+    var unique: [String] = []
+    var seen: Set<String> = []
+    for reference in references where seen.insert(reference).inserted { unique.append(reference) }
+    let batches = Self.batches(unique, size: resolverBatchSize)
+    var answers: [String: ParameterResolution] = [:]
+    try await withThrowingTaskGroup(of: [(String, ParameterResolution)].self) { group in
+      var next = 0
+      func start() {
+        guard next < batches.count else { return }
+        let batch = batches[next]
+        next += 1
+        group.addTask { try await self.resolveBatch(batch) }
+      }
+      for _ in 0..<resolverConcurrency { start() }
+      while let results = try await group.next() {
+        for (reference, resolution) in results { answers[reference] = resolution }
+        start()
+      }
+    }
+    let keys = try await secureStringKeys(answers.values)
+    return references.map { reference in
+      guard let answer = answers[reference] else {
+        return .failed(
+          reference: reference, error: StoreError(code: "ParameterNotFound", message: ""))
+      }
+      guard case .resolved(var parameter) = answer, parameter.type == .secureString else {
+        return answer
+      }
+      parameter.keyID = keys[KeyedVersion(name: parameter.name, version: parameter.version)]
+      return .resolved(parameter)
+    }
+  }
+
+  private struct KeyedVersion: Hashable {
+    var name: String
+    var version: Int
+  }
+
+  /// The KMS key of each resolved SecureString version (GetParameter(s) does not report it):
+  /// `DescribeParameters` for the latest versions, fifty names a call, and the history of a
+  /// parameter only when an older version was resolved.
+  private func secureStringKeys(_ answers: some Sequence<ParameterResolution>) async throws
+    -> [KeyedVersion: String]
+  {
+    var wanted: [String: Set<Int>] = [:]
+    for case .resolved(let parameter) in answers where parameter.type == .secureString {
+      wanted[parameter.name, default: []].insert(parameter.version)
+    }
+    guard !wanted.isEmpty else { return [:] }
+    var keys: [KeyedVersion: String] = [:]
+    let names = wanted.keys.sorted()
+    var start = 0
+    while start < names.count {
+      let chunk = Array(names[start..<min(start + 50, names.count)])
+      start += 50
+      var token: String?
+      repeat {
+        let page = try await describeParameters(
+          DescribeParametersRequest(
+            parameterFilters: [ParameterStringFilter(key: "Name", option: "Equals", values: chunk)],
+            maxResults: 50, nextToken: token))
+        for metadata in page.parameters {
+          if let keyID = metadata.keyID {
+            keys[KeyedVersion(name: metadata.name, version: metadata.version)] = keyID
+          }
+        }
+        token = page.nextToken
+      } while token != nil
+    }
+    for (name, versions) in wanted
+    where versions.contains(where: { keys[KeyedVersion(name: name, version: $0)] == nil }) {
+      var token: String?
+      repeat {
+        let page = try await getParameterHistory(
+          GetParameterHistoryRequest(
+            name: name, withDecryption: false, maxResults: 50, nextToken: token))
+        for item in page.parameters where versions.contains(item.version) {
+          if let keyID = item.keyID {
+            keys[KeyedVersion(name: name, version: item.version)] = keyID
+          }
+        }
+        token = page.nextToken
+      } while token != nil
+    }
+    return keys
+  }
+
+  /// Groups references into batches of at most ten with no two references to the same
+  /// parameter in one batch, so each answer maps back to its reference by name alone.
+  static func batches(_ references: [String], size: Int = getParametersBatchSize) -> [[String]] {
+    var batches: [[String]] = []
+    var names: [Set<String>] = []
+    for reference in references {
+      let key = ParameterReference(reference).key
+      if let index = batches.indices.first(where: {
+        batches[$0].count < size && !names[$0].contains(key)
+      }) {
+        batches[index].append(reference)
+        names[index].insert(key)
+      } else {
+        batches.append([reference])
+        names.append([key])
+      }
+    }
+    return batches
+  }
+
+  private func resolveBatch(_ batch: [String]) async throws -> [(String, ParameterResolution)] {
+    let response: GetParametersResponse
+    do {
+      response = try await getParameters(
+        GetParametersRequest(names: batch, withDecryption: true))
+    } catch let error as StoreError where !AWSRetryPolicy.isRetryable(error) {
+      // One malformed name can fail the whole call: ask for each alone.
+      var results: [(String, ParameterResolution)] = []
+      for reference in batch { results.append((reference, try await resolveOne(reference))) }
+      return results
+    }
+    var byKey: [String: Parameter] = [:]
+    for parameter in response.parameters {
+      byKey[ParameterReference(parameter.name).key] = parameter
+    }
+    var results: [(String, ParameterResolution)] = []
+    for reference in batch {
+      let parsed = ParameterReference(reference)
+      if let parameter = byKey[parsed.key], parsed.accepts(parameter) {
+        results.append((reference, .resolved(Self.resolved(reference, parameter, parsed))))
+      } else {
+        results.append((reference, try await resolveOne(reference)))
+      }
+    }
+    return results
+  }
+
+  private func resolveOne(_ reference: String) async throws -> ParameterResolution {
+    do {
+      let parameter = try await getParameter(
+        GetParameterRequest(name: reference, withDecryption: true)
+      ).parameter
+      return .resolved(Self.resolved(reference, parameter, ParameterReference(reference)))
+    } catch let error as StoreError where !AWSRetryPolicy.isRetryable(error) {
+      return .failed(reference: reference, error: error)
+    }
+  }
+
+  private static func resolved(
+    _ reference: String, _ parameter: Parameter, _ parsed: ParameterReference
+  ) -> ResolvedParameter {
+    ResolvedParameter(
+      reference: reference, name: parameter.name, arn: parameter.arn, type: parameter.type,
+      version: parameter.version, selector: parameter.selector ?? parsed.selector.map { ":" + $0 },
+      dataType: parameter.dataType, lastModifiedDate: parameter.lastModifiedDate,
+      value: SecretBytes(utf8: parameter.value))
+  }
+
+  package func parameterVersions(_ reference: String) async throws -> ParameterVersionList {
+    let parsed = ParameterReference(reference)
+    async let arn = parameterARN(parsed)
+    var history: [ParameterHistory] = []
+    var token: String?
+    repeat {
+      let page = try await getParameterHistory(
+        GetParameterHistoryRequest(
+          name: parsed.base, withDecryption: false, maxResults: 50, nextToken: token))
+      history += page.parameters
+      token = page.nextToken
+    } while token != nil
+    history.sort { $0.version < $1.version }
+    let versions = history.map { item in
+      ParameterVersionList.Version(
+        version: item.version, labels: item.labels, lastModifiedDate: item.lastModifiedDate,
+        type: item.type, keyID: item.keyID, tier: item.tier, dataType: item.dataType)
+    }
+    guard let name = history.last?.name else {
+      throw StoreError(code: "ParameterNotFound", message: "")
+    }
+    return ParameterVersionList(name: name, arn: try await arn ?? "", versions: versions)
+  }
+
+  /// The ARN of a parameter: the reference itself when it is one, else `DescribeParameters`'.
+  private func parameterARN(_ reference: ParameterReference) async throws -> String? {
+    if reference.isARN { return reference.base }
+    let page = try await describeParameters(
+      DescribeParametersRequest(
+        parameterFilters: [
+          ParameterStringFilter(key: "Name", option: "Equals", values: [reference.base])
+        ]))
+    return page.parameters.first?.arn
+  }
+}
+
+/// A parameter reference taken apart: `NAME`, `NAME:VERSION`, `NAME:LABEL`, or an ARN with the
+/// same suffixes.
+struct ParameterReference: Sendable {
+  /// The name or ARN without its selector.
+  var base: String
+  /// The version or label after the colon.
+  var selector: String?
+  var isARN: Bool
+
+  init(_ reference: String) {
+    isARN = reference.hasPrefix("arn:")
+    var nameStart = reference.startIndex
+    if isARN, let range = reference.range(of: ":parameter/") {
+      nameStart = range.upperBound
+    }
+    if let colon = reference[nameStart...].firstIndex(of: ":") {
+      base = String(reference[..<colon])
+      selector = String(reference[reference.index(after: colon)...])
+    } else {
+      base = reference
+      selector = nil
+    }
+  }
+
+  /// The name as AWS compares it: without a leading slash (`/a` and `a` are one parameter;
+  /// `/a/b` is `a/b`, as in its ARN), the ARN's resource part for an ARN.
+  var key: String {
+    var name = Substring(base)
+    if isARN, let range = base.range(of: ":parameter/") { name = base[range.upperBound...] }
+    if name.hasPrefix("/") { name = name.dropFirst() }
+    return String(name)
+  }
+
+  /// Whether `parameter` answers this reference: a version selector must match its version.
+  func accepts(_ parameter: Parameter) -> Bool {
+    guard let selector else { return true }
+    if let version = Int(selector) { return parameter.version == version }
+    return parameter.selector.map { $0 == ":" + selector } ?? true
+  }
+}

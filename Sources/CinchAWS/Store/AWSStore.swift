@@ -1,0 +1,77 @@
+import CinchStore
+import Foundation
+
+/// The store operations against AWS itself: Parameter Store (and Secrets Manager) over the AWS
+/// JSON 1.1 protocol, SigV4-signed, with the aws CLI's credential chain, region and endpoint
+/// rules. It implements the same protocols as the embedded store, so every command works on
+/// either; errors are AWS's own, unchanged.
+package final class AWSStore: Sendable {
+  package let region: String
+  package let ssm: AWSJSONClient
+  package let secretsManager: AWSJSONClient
+  package let kms: AWSJSONClient
+  /// Batches the resolver has in flight at once.
+  package let resolverConcurrency: Int
+  /// Names per `GetParameters` call, 1 to 10 (`CINCH_AWS_BATCH_SIZE`; 1 asks for each
+  /// reference alone, for comparison).
+  package let resolverBatchSize: Int
+
+  package init(
+    region: String, ssm: AWSJSONClient, secretsManager: AWSJSONClient, kms: AWSJSONClient,
+    resolverConcurrency: Int = 4,
+    resolverBatchSize: Int = getParametersBatchSize
+  ) {
+    self.region = region
+    self.ssm = ssm
+    self.secretsManager = secretsManager
+    self.kms = kms
+    self.resolverConcurrency = max(1, resolverConcurrency)
+    self.resolverBatchSize = min(max(1, resolverBatchSize), Self.getParametersBatchSize)
+  }
+
+  /// The store the options describe: region from the store URL, `--region`, `AWS_REGION`,
+  /// `AWS_DEFAULT_REGION` or the profile; endpoints per service; the credential chain.
+  package static func connect(_ options: AWSStoreOptions) throws -> AWSStore {
+    let environment = options.environment
+    func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+    let files = AWSConfigFiles.load(environment: environment, home: options.homeDirectory)
+    let namedProfile = options.profile ?? value("AWS_PROFILE") ?? value("AWS_DEFAULT_PROFILE")
+    let profile = namedProfile ?? "default"
+    if let namedProfile, !files.hasProfile(namedProfile), options.credentialProvider == nil {
+      throw AWSClientError.configuration(
+        "The config profile (\(namedProfile)) could not be found")
+    }
+    let region =
+      options.storeRegion ?? options.region ?? value("AWS_REGION") ?? value("AWS_DEFAULT_REGION")
+      ?? files.setting("region", profile: profile)
+    guard let region, !region.isEmpty else { throw AWSClientError.noRegion }
+    guard region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+      throw AWSClientError.configuration(
+        "Provided region_name '\(region)' doesn't match a supported format.")
+    }
+    let provider =
+      options.credentialProvider
+      ?? AWSCredentialChain.standard(
+        environment: environment, files: files, profile: profile,
+        explicitProfile: options.profile != nil, transport: options.transport)
+    let credentials = AWSCredentialsCache(provider: provider)
+    let retry =
+      options.retry
+      ?? AWSRetryPolicy.fromEnvironment(
+        environment, profileMaxAttempts: files.setting("max_attempts", profile: profile))
+    let profileEndpoint = files.setting("endpoint_url", profile: profile)
+    func client(_ service: AWSService) throws -> AWSJSONClient {
+      AWSJSONClient(
+        service: service, region: region,
+        endpoint: try service.endpoint(
+          region: region, override: options.endpointURL, environment: environment,
+          profileEndpoint: profileEndpoint),
+        credentials: credentials, transport: options.transport, retry: retry,
+        extraHeaders: options.extraHeaders)
+    }
+    return AWSStore(
+      region: region, ssm: try client(.ssm), secretsManager: try client(.secretsManager),
+      kms: try client(.kms),
+      resolverBatchSize: value("CINCH_AWS_BATCH_SIZE").flatMap(Int.init) ?? getParametersBatchSize)
+  }
+}

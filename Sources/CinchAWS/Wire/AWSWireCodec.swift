@@ -1,0 +1,82 @@
+import CinchJSON
+package import CinchStore
+import Foundation
+
+/// The AWS JSON 1.1 body encoding of the store's `Codable` shapes: the same keys the CLI prints,
+/// but timestamps as epoch seconds (a JSON number, fractions allowed) where the CLI prints ISO
+/// 8601 text. The client encodes requests and decodes responses with it; `cinch serve` does the
+/// reverse.
+package enum AWSWireCodec {
+  package static let contentType = "application/x-amz-json-1.1"
+
+  package static func encode(_ value: some Encodable) throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .secondsSince1970
+    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+    return Array(try encoder.encode(value))
+  }
+
+  /// Decodes a response body; an empty body decodes as `{}` (AWS answers some operations with
+  /// no content). A body that does not fit `type` is an error that names the field, never a
+  /// value.
+  package static func decode<Value: Decodable>(_ type: Value.Type, from body: [UInt8]) throws
+    -> Value
+  {
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .secondsSince1970
+    let data =
+      body.allSatisfy { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }
+      ? Data("{}".utf8) : Data(body)
+    do {
+      return try decoder.decode(type, from: data)
+    } catch let error as DecodingError {
+      throw AWSClientError.malformedResponse(Self.describe(error))
+    }
+  }
+
+  /// Where a decoding error happened and what kind it was, without the offending value.
+  static func describe(_ error: DecodingError) -> String {
+    func path(_ context: DecodingError.Context) -> String {
+      let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+      return keys.isEmpty ? "the body" : "'" + keys.joined(separator: ".") + "'"
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+      return "\(path(context)) lacks '\(key.stringValue)'"
+    case .typeMismatch(let type, let context):
+      return "\(path(context)) is not a \(type)"
+    case .valueNotFound(let type, let context):
+      return "\(path(context)) is null where a \(type) belongs"
+    case .dataCorrupted(let context):
+      return context.codingPath.isEmpty ? "the body is not JSON" : "\(path(context)) is malformed"
+    @unknown default:
+      return "the body does not match the operation's shape"
+    }
+  }
+
+  // MARK: Errors
+
+  /// The error body AWS sends: `{"__type": code, "message": text}`.
+  package static func errorBody(_ error: StoreError) -> [UInt8] {
+    Array(
+      JSONValue.object(
+        JSONObject([("__type", .string(error.code)), ("message", .string(error.message))])
+      )
+      .compact().utf8)
+  }
+
+  /// The `StoreError` an error response carries, read as botocore reads it: the code from
+  /// `__type` (without a `namespace#` prefix or a `:…` suffix), else the `x-amzn-ErrorType`
+  /// header, else the HTTP status; the message from `message` or `Message`.
+  package static func decodeError(status: Int, headers: [String: String], body: [UInt8])
+    -> StoreError
+  {
+    let document = try? JSONValueParser.parse(String(decoding: body, as: UTF8.self))
+    var code = document?["__type"]?.stringValue ?? headers["x-amzn-errortype"] ?? ""
+    if let colon = code.firstIndex(of: ":") { code = String(code[..<colon]) }
+    if let hash = code.lastIndex(of: "#") { code = String(code[code.index(after: hash)...]) }
+    if code.isEmpty { code = status == 429 ? "TooManyRequestsException" : String(status) }
+    let message = document?["message"]?.stringValue ?? document?["Message"]?.stringValue ?? ""
+    return StoreError(code: code, message: message, httpStatus: status)
+  }
+}

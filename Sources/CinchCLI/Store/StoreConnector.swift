@@ -1,0 +1,61 @@
+import CinchAWS
+import CinchStore
+import Foundation
+
+/// Opens stores: the value built at the edge (from the process's environment and home
+/// directory, with the real HTTP transport) and handed to whatever needs a store, so tests can
+/// build their own. Nothing is registered globally.
+struct StoreConnector: Sendable {
+  var environment: [String: String]
+  var homeDirectory: String
+  var transport: any HTTPTransport
+
+  /// The connector of this process.
+  static func process() -> StoreConnector {
+    let environment = ProcessInfo.processInfo.environment
+    return StoreConnector(
+      environment: environment,
+      homeDirectory: environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? FileManager.default.homeDirectoryForCurrentUser.path,
+      transport: URLSessionTransport())
+  }
+
+  /// The AWS options `--region`, `--profile` and `--endpoint-url` as the aws CLI takes them.
+  struct AWSFlags: Sendable {
+    var region: String?
+    var profile: String?
+    var endpointURL: String?
+
+    init(region: String? = nil, profile: String? = nil, endpointURL: String? = nil) {
+      self.region = region
+      self.profile = profile
+      self.endpointURL = endpointURL
+    }
+
+    init(_ global: AWSGlobalOptions) {
+      self.init(region: global.region, profile: global.profile, endpointURL: global.endpointURL)
+    }
+  }
+
+  /// The AWS backend for `aws://REGION` (or `aws://`).
+  func aws(region: String?, flags: AWSFlags) throws -> AWSStore {
+    try AWSStore.connect(
+      AWSStoreOptions(
+        storeRegion: region, region: flags.region, profile: flags.profile,
+        endpointURL: flags.endpointURL, environment: environment, homeDirectory: homeDirectory,
+        transport: transport))
+  }
+}
+
+/// An open store of either kind.
+enum OpenStore: Sendable {
+  case embedded(SQLiteStore)
+  case aws(AWSStore)
+
+  var parameters: any ParameterStore & ParameterCatalog & ParameterResolver {
+    switch self {
+    case .embedded(let store): store
+    case .aws(let store): store
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import CinchAWS
+import CinchStore
+import Foundation
+
+/// `cinch sync --from STORE --to STORE`: copies parameters between any two stores (the embedded
+/// file, AWS), with their history, and reports each on its own line. Values never print.
+struct SyncCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sync",
+    abstract: "Copy parameters from one store to another (the embedded file or aws://REGION).",
+    discussion: """
+      Each parameter is copied with its history: every version the source retains, oldest first, \
+      then its labels (where the target accepts them), its tags, type, key, tier and data type. \
+      Version numbers start again at 1 in the target. A parameter the target already has is \
+      skipped, or with --overwrite given the source's latest value as a new version (nothing is \
+      written when the values already match). Exit status: 0 when everything was copied or \
+      skipped, 1 when the target refused something, 2 when a store cannot be opened or listed.
+      """)
+
+  @Option(help: ArgumentHelp("The store to copy from.", valueName: "path|aws://REGION"))
+  var from: String
+
+  @Option(help: ArgumentHelp("The store to copy to.", valueName: "path|aws://REGION"))
+  var to: String
+
+  @Option(help: "The master key file of an embedded --from store (default: beside it).")
+  var fromKeyFile: String?
+
+  @Option(help: "The master key file of an embedded --to store (default: beside it).")
+  var toKeyFile: String?
+
+  @Option(help: "Only parameters under this path (recursively), e.g. /myapp/prod.")
+  var path: String?
+
+  @Flag(help: "Update parameters the target already has with the source's latest value.")
+  var overwrite = false
+
+  @Flag(help: "Report what would be copied; write nothing.")
+  var dryRun = false
+
+  @Option(help: "The KMS key for SecureString parameters in the target (default: each one's own).")
+  var keyID: String?
+
+  @Option(help: "The AWS region of an aws:// store without one.")
+  var region: String?
+
+  @Option(help: "The aws CLI profile for aws:// stores.")
+  var profile: String?
+
+  @Option(name: .customLong("endpoint-url"), help: "The endpoint for aws:// stores.")
+  var endpointURL: String?
+
+  func run() async throws {
+    let connector = StoreConnector.process()
+    let flags = StoreConnector.AWSFlags(region: region, profile: profile, endpointURL: endpointURL)
+    let source = try await open(from, keyFile: fromKeyFile, flags, connector)
+    let target = try await open(to, keyFile: toKeyFile, flags, connector)
+    let sync = StoreSync(
+      options: StoreSync.Options(path: path, overwrite: overwrite, dryRun: dryRun, keyID: keyID))
+    let report: StoreSync.Report
+    do {
+      report = try await sync.syncParameters(from: source.parameters, to: target.parameters)
+    } catch let error as StoreError {
+      throw CLIFailure("cannot list the parameters of '\(from)': \(error)")
+    } catch let error as AWSClientError {
+      throw CLIFailure("\(error)")
+    }
+    Output.stdout(Self.render(report, dryRun: dryRun))
+    if report.failures > 0 { throw ExitCode(ExitStatus.findings) }
+  }
+
+  private func open(
+    _ location: String, keyFile: String?, _ flags: StoreConnector.AWSFlags,
+    _ connector: StoreConnector
+  ) async throws -> OpenStore {
+    var options = StoreOptions()
+    options.store = location
+    options.keyFile = keyFile
+    do {
+      return try await options.openAny(flags, connector: connector)
+    } catch let error as StoreAccessError {
+      throw CLIFailure("\(error)")
+    } catch let error as StoreLocationError {
+      throw CLIFailure("\(error)")
+    } catch let error as AWSClientError {
+      throw CLIFailure("\(error)")
+    }
+  }
+
+  /// One line per parameter, then the totals.
+  static func render(_ report: StoreSync.Report, dryRun: Bool) -> String {
+    var lines: [String] = []
+    var counts: [String: Int] = [:]
+    for entry in report.entries {
+      let name = "\(entry.kind) '\(entry.name)'"
+      let word: String
+      let detail: String
+      switch entry.outcome {
+      case .copied(let versions, let first, let last, let labels, let refused):
+        word = dryRun ? "would copy" : "copied"
+        var text = versions == 1 ? "1 version" : "\(versions) versions"
+        if first != 1 || last != versions {
+          text += " (source versions \(first)-\(last) become 1-\(versions))"
+        }
+        if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
+        if !refused.isEmpty {
+          text += "; the target refused labels " + refused.joined(separator: ", ")
+        }
+        detail = text
+      case .updated(let labels, let refused):
+        word = dryRun ? "would update" : "updated"
+        var text = "latest value written as a new version"
+        if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
+        if !refused.isEmpty {
+          text += "; the target refused labels " + refused.joined(separator: ", ")
+        }
+        detail = text
+      case .unchanged:
+        word = "unchanged"
+        detail = "the target has the same latest value"
+      case .skipped:
+        word = "skipped"
+        detail = "exists in the target (use --overwrite to update it)"
+      case .failed(let error, let copied):
+        word = "failed"
+        detail =
+          "\(error.code)" + (error.message.isEmpty ? "" : ": \(error.message)")
+          + (copied > 0 ? " (after \(copied) versions were copied)" : "")
+      }
+      counts[word, default: 0] += 1
+      lines.append("\(word) \(name): \(detail)")
+    }
+    let order = [
+      "copied", "would copy", "updated", "would update", "unchanged", "skipped", "failed",
+    ]
+    let summary = order.compactMap { word in counts[word].map { "\($0) \(word)" } }
+    lines.append(
+      "sync: " + (summary.isEmpty ? "nothing to copy" : summary.joined(separator: ", "))
+        + (dryRun ? " (dry run: nothing written)" : ""))
+    return lines.joined(separator: "\n") + "\n"
+  }
+}

@@ -1,0 +1,193 @@
+import CinchStore
+import Foundation
+import Testing
+
+@testable import CinchAWS
+
+@Suite struct AWSJSONClientTests {
+  static let credentials = AWSCredentials(
+    accessKeyID: "AKIDEXAMPLE", secretAccessKey: SecretBytes(utf8: "secret"),
+    sessionToken: SecretBytes(utf8: "token"), source: "tests")
+
+  static let endpoint =
+    URL(string: "https://ssm.eu-west-1.amazonaws.com") ?? URL(fileURLWithPath: "/")
+
+  /// A client over `transport` whose waits are recorded, not slept.
+  static func client(
+    _ transport: FakeTransport, waits: Box<[Double]>? = nil, maxAttempts: Int = 3,
+    provider: (any AWSCredentialProvider)? = nil
+  ) -> AWSJSONClient {
+    let recorded = waits
+    return AWSJSONClient(
+      service: .ssm, region: "eu-west-1",
+      endpoint: endpoint,
+      credentials: AWSCredentialsCache(provider: provider ?? StaticCredentials(credentials)),
+      transport: transport,
+      retry: AWSRetryPolicy(
+        maxAttempts: maxAttempts, baseDelay: 0.5, maxDelay: 20,
+        sleep: { seconds in recorded?.update { $0.append(seconds) } }, random: { 0.5 }),
+      now: { Date(timeIntervalSince1970: 1_440_938_160) })
+  }
+
+  @Test func sendsAJSON11RequestSignedForTheService() async throws {
+    let transport = FakeTransport([
+      FakeTransport.json(
+        200,
+        #"{"Parameter":{"Name":"/a","Type":"String","Value":"v","Version":3,"LastModifiedDate":1582155479.205,"ARN":"arn:aws:ssm:eu-west-1:1:parameter/a","DataType":"text"}}"#
+      )
+    ])
+    let response: GetParameterResponse = try await Self.client(transport).send(
+      "GetParameter", GetParameterRequest(name: "/a", withDecryption: true))
+    #expect(response.parameter.version == 3)
+    #expect(response.parameter.lastModifiedDate == Date(timeIntervalSince1970: 1_582_155_479.205))
+    let request = try #require(transport.sent.first)
+    #expect(request.method == "POST")
+    #expect(request.url.absoluteString == "https://ssm.eu-west-1.amazonaws.com")
+    #expect(request.header("X-Amz-Target") == "AmazonSSM.GetParameter")
+    #expect(request.header("Content-Type") == "application/x-amz-json-1.1")
+    #expect(request.header("X-Amz-Date") == "20150830T123600Z")
+    #expect(request.header("X-Amz-Security-Token") == "token")
+    #expect(request.bodyText == #"{"Name":"/a","WithDecryption":true}"#)
+    let authorization = try #require(request.header("Authorization"))
+    #expect(
+      authorization.hasPrefix(
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/ssm/aws4_request, "
+          + "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, "))
+    // The signature verifies over what was sent, with the Host URLSession adds.
+    let received = SigV4Request(
+      method: "POST", headers: request.headers + [("Host", "ssm.eu-west-1.amazonaws.com")],
+      body: request.body)
+    try SigV4Verifier.verify(
+      received, authorization: try SigV4Verifier.authorization(of: received),
+      secretAccessKey: SecretBytes(utf8: "secret"), now: Date(timeIntervalSince1970: 1_440_938_160))
+  }
+
+  @Test func errorsKeepAWSsCodeAndMessage() async throws {
+    let transport = FakeTransport([
+      FakeTransport.json(
+        400, #"{"__type":"com.amazonaws.ssm#ParameterNotFound","message":""}"#),
+      FakeTransport.json(
+        400,
+        #"{"__type":"ResourceNotFoundException","Message":"Secrets Manager can't find the specified secret."}"#
+      ),
+      FakeTransport.json(
+        403, "<html>denied</html>",
+        headers: ["x-amzn-errortype": "AccessDeniedException:http://internal"]),
+    ])
+    let client = Self.client(transport)
+    for expected in [
+      StoreError(code: "ParameterNotFound", message: ""),
+      StoreError(
+        code: "ResourceNotFoundException",
+        message: "Secrets Manager can't find the specified secret."),
+      StoreError(code: "AccessDeniedException", message: "", httpStatus: 403),
+    ] {
+      await expectThrows(expected) {
+        let _: GetParameterResponse = try await client.send(
+          "GetParameter", GetParameterRequest(name: "/a"))
+      }
+    }
+    #expect(transport.sent.count == 3)
+  }
+
+  @Test func throttlingAndServerFaultsAreRetriedWithGrowingJitteredWaits() async throws {
+    let transport = FakeTransport([
+      FakeTransport.json(400, #"{"__type":"ThrottlingException","message":"Rate exceeded"}"#),
+      FakeTransport.json(429, ""),
+      FakeTransport.json(503, ""),
+      .failure(HTTPTransportError(reason: "connection lost")),
+      FakeTransport.json(200, #"{"Version":1,"Tier":"Standard"}"#),
+    ])
+    let waits = Box<[Double]>([])
+    let response: PutParameterResponse = try await Self.client(
+      transport, waits: waits, maxAttempts: 5
+    ).send("PutParameter", PutParameterRequest(name: "/a", value: "v", type: .string))
+    #expect(response.version == 1)
+    #expect(transport.sent.count == 5)
+    // random() is 0.5 here: half of 0.5, 1, 2, 4 seconds.
+    #expect(waits.value == [0.25, 0.5, 1, 2])
+  }
+
+  @Test func retriesAreBounded() async throws {
+    let transport = FakeTransport(fallback: { _ in
+      FakeTransport.json(400, #"{"__type":"ThrottlingException","message":"Rate exceeded"}"#)
+    })
+    let waits = Box<[Double]>([])
+    await expectThrows(StoreError(code: "ThrottlingException", message: "Rate exceeded")) {
+      let _: PutParameterResponse = try await Self.client(transport, waits: waits).send(
+        "PutParameter", PutParameterRequest(name: "/a", value: "v"))
+    }
+    #expect(transport.sent.count == 3)
+    #expect(waits.value.count == 2)
+    // Full jitter: the wait is random() times the cap, capped at maxDelay.
+    let policy = AWSRetryPolicy(baseDelay: 1, maxDelay: 20, random: { 0.999 })
+    #expect(policy.delay(beforeRetry: 1) < 1)
+    #expect(policy.delay(beforeRetry: 10) < 20)
+    #expect(AWSRetryPolicy(random: { 0 }).delay(beforeRetry: 3) == 0)
+  }
+
+  @Test func clientErrorsAreNotRetried() async throws {
+    let transport = FakeTransport([
+      FakeTransport.json(400, #"{"__type":"ParameterAlreadyExists","message":"x"}"#)
+    ])
+    await expectThrows(StoreError.self) {
+      let _: PutParameterResponse = try await Self.client(transport).send(
+        "PutParameter", PutParameterRequest(name: "/a", value: "v"))
+    }
+    #expect(transport.sent.count == 1)
+  }
+
+  @Test func anExpiredTokenLoadsFreshCredentialsOnce() async throws {
+    struct Counting: AWSCredentialProvider {
+      let count = Box(0)
+      var name: String { "counting" }
+      func load() async throws -> AWSCredentials? {
+        let number = count.update { value -> Int in
+          value += 1
+          return value
+        }
+        return AWSCredentials(
+          accessKeyID: "KEY\(number)", secretAccessKey: SecretBytes(utf8: "s"),
+          sessionToken: SecretBytes(utf8: "t\(number)"), source: "counting")
+      }
+    }
+    let transport = FakeTransport([
+      FakeTransport.json(400, #"{"__type":"ExpiredTokenException","message":"expired"}"#),
+      FakeTransport.json(200, "{}"),
+    ])
+    let _: DeleteParameterResponse = try await Self.client(transport, provider: Counting()).send(
+      "DeleteParameter", DeleteParameterRequest(name: "/a"))
+    #expect(transport.sent.map { $0.header("X-Amz-Security-Token") } == ["t1", "t2"])
+  }
+
+  @Test func transportFailuresNameTheEndpointNotTheBody() async throws {
+    let transport = FakeTransport(fallback: { _ in
+      .failure(HTTPTransportError(reason: "timed out", timedOut: true))
+    })
+    do {
+      let _: PutParameterResponse = try await Self.client(transport).send(
+        "PutParameter", PutParameterRequest(name: "/a", value: "hunter2", type: .secureString))
+      Issue.record("no error")
+    } catch let error as AWSClientError {
+      #expect(
+        "\(error)"
+          == #"Could not connect to the endpoint URL: "https://ssm.eu-west-1.amazonaws.com" (timed out)"#
+      )
+      #expect(!"\(error)".contains("hunter2"))
+    }
+  }
+
+  @Test func malformedResponsesNameTheFieldNotTheValue() async throws {
+    let transport = FakeTransport([
+      FakeTransport.json(200, #"{"Parameter":{"Name":"/a","Value":"hunter2"}}"#)
+    ])
+    do {
+      let _: GetParameterResponse = try await Self.client(transport).send(
+        "GetParameter", GetParameterRequest(name: "/a"))
+      Issue.record("no error")
+    } catch let error as AWSClientError {
+      #expect(!"\(error)".contains("hunter2"))
+      #expect("\(error)".contains("'Parameter'"))
+    }
+  }
+}

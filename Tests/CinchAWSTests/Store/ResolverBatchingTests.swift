@@ -1,0 +1,81 @@
+import CinchStore
+import Foundation
+import Testing
+
+@testable import CinchAWS
+
+/// The resolver's calls: `GetParameters` ten names at a time, never two references to one
+/// parameter in a call, and `GetParameter` only for what a batch could not answer.
+@Suite struct ResolverBatchingTests {
+  /// A fake Parameter Store that knows `/p0` … `/p99` at version 1.
+  static func transport() -> FakeTransport {
+    FakeTransport(fallback: { request in
+      let target = request.header("X-Amz-Target") ?? ""
+      let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
+      func parameter(_ name: String) -> String {
+        #"{"Name":"\#(name)","Type":"String","Value":"v-\#(name)","Version":1,"LastModifiedDate":1.5,"ARN":"arn:aws:ssm:us-east-1:1:parameter\#(name)","DataType":"text"}"#
+      }
+      func known(_ name: String) -> Bool {
+        name.hasPrefix("/p") && Int(name.dropFirst(2)).map { (0..<100).contains($0) } == true
+      }
+      switch target {
+      case "AmazonSSM.GetParameters":
+        let names = body?["Names"] as? [String] ?? []
+        let found = names.filter(known).map(parameter)
+        let invalid = names.filter { !known($0) }.map { "\"\($0)\"" }
+        return FakeTransport.json(
+          200,
+          #"{"Parameters":[\#(found.joined(separator: ","))],"InvalidParameters":[\#(invalid.joined(separator: ","))]}"#
+        )
+      case "AmazonSSM.GetParameter":
+        return FakeTransport.json(400, #"{"__type":"ParameterNotFound","message":""}"#)
+      default:
+        return FakeTransport.json(400, #"{"__type":"UnknownOperationException"}"#)
+      }
+    })
+  }
+
+  static func store(_ transport: FakeTransport) throws -> AWSStore {
+    try AWSStore.connect(
+      AWSStoreOptions(
+        storeRegion: "us-east-1", environment: [:], homeDirectory: "/nonexistent",
+        transport: transport,
+        credentialProvider: StaticCredentials(
+          AWSCredentials(accessKeyID: "K", secretAccessKey: SecretBytes(utf8: "s"), source: "tests")
+        )))
+  }
+
+  @Test func batchesByTenAndAsksAloneOnlyForFailures() async throws {
+    let transport = Self.transport()
+    let references = (0..<25).map { "/p\($0)" } + ["/missing"]
+    let results = try await Self.store(transport).resolveParameters(references)
+    let targets = transport.sent.compactMap { $0.header("X-Amz-Target") }
+    #expect(targets.filter { $0 == "AmazonSSM.GetParameters" }.count == 3)
+    #expect(targets.filter { $0 == "AmazonSSM.GetParameter" }.count == 1)
+    for request in transport.sent where request.header("X-Amz-Target") == "AmazonSSM.GetParameters"
+    {
+      #expect(request.bodyText.contains(#""WithDecryption":true"#))
+    }
+    #expect(results.count == 26)
+    if case .failed(let reference, let error) = results.last {
+      #expect(reference == "/missing")
+      #expect(error.code == "ParameterNotFound")
+    } else {
+      Issue.record("'/missing' resolved")
+    }
+  }
+
+  @Test func referencesToOneParameterGoToDifferentBatches() {
+    let batches = AWSStore.batches(
+      ["/a", "/a:1", "a", "/b", "/a:prod"] + (0..<12).map { "/c\($0)" })
+    #expect(batches.allSatisfy { $0.count <= 10 })
+    for batch in batches {
+      let keys = batch.map { ParameterReference($0).key }
+      #expect(Set(keys).count == keys.count)
+    }
+    #expect(batches.flatMap { $0 }.count == 17)
+    #expect(ParameterReference("arn:aws:ssm:us-east-1:1:parameter/a/b:3").key == "a/b")
+    #expect(ParameterReference("arn:aws:ssm:us-east-1:1:parameter/a/b:3").selector == "3")
+    #expect(ParameterReference("/a/b:prod").base == "/a/b")
+  }
+}

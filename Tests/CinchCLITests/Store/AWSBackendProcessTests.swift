@@ -1,0 +1,241 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+/// `cinch ssm …` and `cinch sync` against moto_server, as a user runs them: the same commands,
+/// output and exit codes as on the embedded store. Each test works in its own region of moto's
+/// default account, so tests never see each other's parameters.
+@Suite struct AWSBackendProcessTests {
+  static func environment(_ endpoint: URL, _ extra: [String: String] = [:]) -> [String: String] {
+    [
+      "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+      "AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": endpoint.absoluteString,
+      "TZ": "UTC",
+    ].merging(extra) { $1 }
+  }
+
+  @Test func ssmCommandsWorkAgainstAWSUnchanged() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://eu-west-2"])
+    func cinch(_ arguments: String...) throws -> CinchProcess.Result {
+      try CinchProcess.run(arguments, environment: environment)
+    }
+    let put = try cinch(
+      "ssm", "put-parameter", "--name", "/e2e/db/password", "--value", "hunter2", "--type",
+      "SecureString")
+    #expect(put.status == 0)
+    #expect(put.stdout == "{\n    \"Version\": 1,\n    \"Tier\": \"Standard\"\n}\n")
+    _ = try cinch(
+      "ssm", "put-parameter", "--name", "/e2e/db/password", "--value", "hunter3", "--overwrite")
+    _ = try cinch(
+      "ssm", "put-parameter", "--name", "/e2e/db/host", "--value", "db", "--type", "String")
+    let get = try cinch(
+      "ssm", "get-parameter", "--name", "/e2e/db/password:1", "--with-decryption", "--query",
+      "Parameter.[Name,Value,Version,ARN]", "--output", "text")
+    #expect(get.status == 0)
+    #expect(
+      get.stdout
+        == "/e2e/db/password\thunter2\t1\tarn:aws:ssm:eu-west-2:123456789012:parameter/e2e/db/password\n"
+    )
+    let byPath = try cinch(
+      "ssm", "get-parameters-by-path", "--path", "/e2e", "--recursive", "--page-size", "1",
+      "--query", "Parameters[].Name", "--output", "text")
+    #expect(
+      byPath.stdout.split(whereSeparator: \.isWhitespace).sorted() == [
+        "/e2e/db/host", "/e2e/db/password",
+      ])
+    let missing = try cinch("ssm", "get-parameter", "--name", "/e2e/none")
+    #expect(missing.status == 254)
+    #expect(missing.stdout == "")
+    #expect(
+      missing.stderr.hasPrefix(
+        "An error occurred (ParameterNotFound) when calling the GetParameter operation:"))
+    let history = try cinch(
+      "ssm", "get-parameter-history", "--name", "/e2e/db/password", "--query",
+      "Parameters[].Version", "--output", "json")
+    #expect(history.stdout == "[\n    1,\n    2\n]\n")
+    // The secret never reaches stderr, whatever happens.
+    #expect(!put.stderr.contains("hunter") && !get.stderr.contains("hunter"))
+  }
+
+  @Test func configurationProblemsExitLikeTheAWSCLI() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let home = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: home) }
+    let noRegion = try CinchProcess.run(
+      ["ssm", "get-parameter", "--store", "aws://", "--name", "/x"],
+      environment: Self.environment(endpoint, ["HOME": home.path]))
+    #expect(noRegion.status == 253)
+    #expect(
+      noRegion.stderr
+        == "\nYou must specify a region. You can also configure your region by running \"aws configure\".\n"
+    )
+    let noCredentials = try CinchProcess.run(
+      ["ssm", "get-parameter", "--store", "aws://us-west-1", "--name", "/x"],
+      environment: [
+        "HOME": home.path, "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ENDPOINT_URL": endpoint.absoluteString,
+      ])
+    #expect(noCredentials.status == 253)
+    #expect(
+      noCredentials.stderr
+        == "\nUnable to locate credentials. You can configure credentials by running \"aws configure\".\n"
+    )
+    let badStore = try CinchProcess.run(
+      ["ssm", "get-parameter", "--store", "aws://not a region", "--name", "/x"],
+      environment: Self.environment(endpoint))
+    #expect(badStore.status == 253)
+    let unreachable = try CinchProcess.run(
+      [
+        "ssm", "get-parameter", "--store", "aws://us-west-1", "--endpoint-url",
+        "http://127.0.0.1:9", "--name", "/x",
+      ],
+      environment: Self.environment(endpoint).merging(["AWS_MAX_ATTEMPTS": "1"]) { $1 })
+    #expect(unreachable.status == 255)
+    #expect(
+      unreachable.stderr.contains("Could not connect to the endpoint URL: \"http://127.0.0.1:9\""))
+    let audit = try CinchProcess.run(
+      ["audit", "verify", "--store", "aws://us-west-1"], environment: Self.environment(endpoint))
+    #expect(audit.status == 2)
+    #expect(audit.stderr.contains("embedded store"))
+    let initAWS = try CinchProcess.run(
+      ["init", "--store", "aws://us-west-1"], in: home, environment: Self.environment(endpoint))
+    #expect(initAWS.status == 2)
+    #expect(initAWS.stderr.contains("nothing to create"))
+    #expect(!FileManager.default.fileExists(atPath: home.path + "/aws:"))
+  }
+
+  @Test func syncCopiesAStoreToAWSAndBack() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let environment = Self.environment(endpoint)
+    func cinch(_ arguments: [String]) throws -> CinchProcess.Result {
+      try CinchProcess.run(arguments, in: directory, environment: environment)
+    }
+    #expect(try cinch(["init"]).status == 0)
+    for value in ["one", "two", "three"] {
+      _ = try cinch([
+        "ssm", "put-parameter", "--name", "/sync/app/url", "--value", value, "--type", "String",
+        "--overwrite",
+      ])
+    }
+    _ = try cinch([
+      "ssm", "label-parameter-version", "--name", "/sync/app/url", "--parameter-version", "2",
+      "--labels", "stable",
+    ])
+    _ = try cinch([
+      "ssm", "put-parameter", "--name", "/sync/app/key", "--value", "s3cr3t", "--type",
+      "SecureString",
+    ])
+
+    let dry = try cinch([
+      "sync", "--from", ".cinch/store.db", "--to", "aws://ap-southeast-2", "--dry-run",
+    ])
+    #expect(dry.status == 0)
+    #expect(
+      dry.stdout == """
+        would copy parameter '/sync/app/key': 1 version
+        would copy parameter '/sync/app/url': 3 versions, labels stable
+        sync: 2 would copy (dry run: nothing written)
+
+        """)
+    let toAWS = try cinch(["sync", "--from", ".cinch/store.db", "--to", "aws://ap-southeast-2"])
+    #expect(toAWS.status == 0)
+    #expect(toAWS.stdout.hasSuffix("sync: 2 copied\n"))
+    #expect(!toAWS.stdout.contains("s3cr3t") && !toAWS.stderr.contains("s3cr3t"))
+    let again = try cinch(["sync", "--from", ".cinch/store.db", "--to", "aws://ap-southeast-2"])
+    #expect(again.stdout.hasSuffix("sync: 2 skipped\n"))
+
+    #expect(try cinch(["init", "--store", "back/store.db"]).status == 0)
+    let back = try cinch([
+      "sync", "--from", "aws://ap-southeast-2", "--to", "back/store.db", "--path", "/sync",
+    ])
+    #expect(back.status == 0)
+    #expect(back.stdout.hasSuffix("sync: 2 copied\n"))
+    let label = try cinch([
+      "ssm", "get-parameter", "--store", "back/store.db", "--name", "/sync/app/url:stable",
+      "--query", "Parameter.Value", "--output", "text",
+    ])
+    #expect(label.stdout == "two\n")
+    let secret = try cinch([
+      "ssm", "get-parameter", "--store", "back/store.db", "--name", "/sync/app/key",
+      "--with-decryption", "--query", "Parameter.Value", "--output", "text",
+    ])
+    #expect(secret.stdout == "s3cr3t\n")
+  }
+
+  /// `cinch lock` against AWS gives the lockfile the embedded store gives for the same data,
+  /// but for the fingerprints (each store has its own key).
+  @Test func lockAgainstAWSMatchesTheEmbeddedStore() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let environment = Self.environment(endpoint, ["AWS_REGION": "eu-north-1"])
+    func cinch(_ arguments: [String], in folder: String = ".") throws -> CinchProcess.Result {
+      try CinchProcess.run(
+        arguments, in: directory.appendingPathComponent(folder), environment: environment)
+    }
+    let template = Fixtures.packageRoot.appendingPathComponent("templates/rds-postgres.yaml")
+    #expect(try cinch(["init"]).status == 0)
+    for value in ["a", "b", "c", "d"] {
+      _ = try cinch([
+        "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "pw-\(value)",
+        "--type", "SecureString", "--overwrite",
+      ])
+    }
+    #expect(
+      try cinch(["sync", "--from", ".cinch/store.db", "--to", "aws://eu-north-1"]).status == 0)
+    for folder in ["embedded", "aws"] {
+      try FileManager.default.createDirectory(
+        at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
+      try FileManager.default.copyItem(
+        at: template, to: directory.appendingPathComponent("\(folder)/rds-postgres.yaml"))
+    }
+    let embedded = try cinch(
+      ["lock", "rds-postgres.yaml", "--store", "../.cinch/store.db"], in: "embedded")
+    let aws = try cinch(["lock", "rds-postgres.yaml", "--store", "aws://eu-north-1"], in: "aws")
+    #expect(embedded.status == 0)
+    #expect(aws.status == 0)
+    #expect(aws.stdout == embedded.stdout)
+    func lockfile(_ folder: String) throws -> [String] {
+      try String(
+        contentsOf: directory.appendingPathComponent("\(folder)/cinch.lock"), encoding: .utf8
+      )
+      .split(separator: "\n").map(String.init).filter { !$0.contains("\"fingerprint\"") }
+    }
+    #expect(try lockfile("aws") == lockfile("embedded"))
+    // The AWS lock's fingerprints are keyed by the project's fingerprint key, created 0600.
+    let key = directory.appendingPathComponent("aws/.cinch/fingerprint.key").path
+    let attributes = try FileManager.default.attributesOfItem(atPath: key)
+    #expect((attributes[.posixPermissions] as? Int) == 0o600)
+  }
+
+  @Test func kmsCommandsWorkAgainstAWSKMS() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://sa-east-1"])
+    func cinch(_ arguments: String...) throws -> CinchProcess.Result {
+      try CinchProcess.run(arguments, environment: environment)
+    }
+    let created = try cinch(
+      "kms", "create-key", "--description", "app key", "--query", "KeyMetadata.KeyId", "--output",
+      "text")
+    #expect(created.status == 0)
+    let keyID = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(
+      try cinch("kms", "create-alias", "--alias-name", "alias/app", "--target-key-id", keyID).status
+        == 0)
+    let described = try cinch(
+      "kms", "describe-key", "--key-id", "alias/app", "--query", "KeyMetadata.[KeyId,Description]",
+      "--output", "text")
+    #expect(described.stdout == "\(keyID)\tapp key\n")
+    let missing = try cinch("kms", "describe-key", "--key-id", "alias/none")
+    #expect(missing.status == 254)
+    #expect(missing.stderr.contains("(NotFoundException) when calling the DescribeKey operation"))
+    // A SecureString under the customer key.
+    let put = try cinch(
+      "ssm", "put-parameter", "--name", "/kms/secret", "--value", "v", "--type", "SecureString",
+      "--key-id", "alias/app")
+    #expect(put.status == 0)
+  }
+}

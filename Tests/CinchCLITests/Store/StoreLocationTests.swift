@@ -1,0 +1,46 @@
+import CinchStore
+import Testing
+
+@testable import CinchCLI
+
+@Suite struct StoreLocationTests {
+  @Test func awsURLsAndFiles() throws {
+    #expect(try StoreLocation.parse("aws://us-east-1") == .aws(region: "us-east-1"))
+    #expect(try StoreLocation.parse("AWS://eu-west-1/") == .aws(region: "eu-west-1"))
+    #expect(try StoreLocation.parse("aws://") == .aws(region: nil))
+    #expect(try StoreLocation.parse(".cinch/store.db") == .file(".cinch/store.db"))
+    #expect(try StoreLocation.parse("/tmp/aws/store.db") == .file("/tmp/aws/store.db"))
+    #expect(throws: StoreLocationError.self) { try StoreLocation.parse("aws://us east 1") }
+    #expect(throws: StoreLocationError.self) { try StoreLocation.parse("aws://us-east-1/x") }
+  }
+
+  @Test func syncReportsEachParameterAndTheTotals() {
+    var report = StoreSync.Report()
+    report.entries = [
+      StoreSync.Entry(
+        kind: "parameter", name: "/a",
+        outcome: .copied(
+          versions: 100, from: 6, to: 105, labels: ["prod"], refusedLabels: ["SSMx"]),
+        planned: false),
+      StoreSync.Entry(kind: "parameter", name: "/b", outcome: .skipped, planned: false),
+      StoreSync.Entry(
+        kind: "parameter", name: "/c",
+        outcome: .failed(StoreError(code: "InvalidKeyId", message: "bad key"), copiedVersions: 2),
+        planned: false),
+      StoreSync.Entry(kind: "parameter", name: "/d", outcome: .unchanged, planned: false),
+    ]
+    #expect(
+      SyncCommand.render(report, dryRun: false) == """
+        copied parameter '/a': 100 versions (source versions 6-105 become 1-100), labels prod; \
+        the target refused labels SSMx
+        skipped parameter '/b': exists in the target (use --overwrite to update it)
+        failed parameter '/c': InvalidKeyId: bad key (after 2 versions were copied)
+        unchanged parameter '/d': the target has the same latest value
+        sync: 1 copied, 1 unchanged, 1 skipped, 1 failed
+
+        """)
+    #expect(
+      SyncCommand.render(StoreSync.Report(), dryRun: true)
+        == "sync: nothing to copy (dry run: nothing written)\n")
+  }
+}
