@@ -1,37 +1,18 @@
 import Foundation
 import GRDB
 
-/// How long a commit waits for the disk.
-///
-/// The writer connection runs with `synchronous = FULL`: a change is on disk when the call
-/// returns. A read's only write is its audit row; waiting for an fsync there made every read
-/// cost one (about 80 reads a second one at a time, measured with `cinch bench-store` on this
-/// machine). Reads commit with `synchronous = NORMAL` instead: in WAL mode that is still atomic
-/// and survives a crash of the process; a power loss can lose the last read audit rows (never
-/// a value or a change to one), and the hash chain stays consistent because the rows go with
-/// the head that covers them. https://www.sqlite.org/pragma.html#pragma_synchronous
-enum CommitDurability: Sendable {
-  case durable
-  case auditOnly
-}
-
 extension SQLiteStore {
   /// Runs one operation: an immediate write transaction in which `body` does its work and the
   /// audit rows it recorded are appended. When `body` throws a `StoreError`, its changes are
   /// rolled back (a savepoint), the failure is audited in the same transaction, and the error is
   /// rethrown: failed requests leave a trace but no partial change.
-  ///
-  /// `commit` says how durable the commit must be: `.durable` (every change to the store's
-  /// contents) waits for the disk; `.auditOnly` (reads, whose only write is their audit row)
-  /// does not, see `CommitDurability`.
   func perform<T: Sendable>(
     _ operation: String, kind: EntryKind? = .parameter, name: String?,
-    commit: CommitDurability = .durable,
     _ body: @escaping @Sendable (Database, inout AuditTrail) throws -> T
   ) async throws -> T {
     let caller = configuration.caller
     let vault = self.vault
-    let outcome: Result<T, StoreError> = try await writeWithRetry(commit) { db in
+    let outcome: Result<T, StoreError> = try await writeWithRetry { db in
       var trail = AuditTrail(operation: operation, kind: kind)
       var result: T?
       do {
@@ -55,29 +36,13 @@ extension SQLiteStore {
 
   /// `pool.write` with the busy timeout, a few retries on `SQLITE_BUSY`, and database failures
   /// turned into service errors.
-  func writeWithRetry<T: Sendable>(
-    _ commit: CommitDurability = .durable, _ updates: @escaping @Sendable (Database) throws -> T
-  ) async throws -> T {
+  func writeWithRetry<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T)
+    async throws -> T
+  {
     var attempt = 0
     while true {
       do {
-        switch commit {
-        case .durable:
-          return try await pool.write(updates)
-        case .auditOnly:
-          // `synchronous` cannot change inside a transaction: set it around one.
-          return try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
-            var result: T?
-            try db.inTransaction(.immediate) {
-              result = try updates(db)
-              return .commit
-            }
-            guard let result else { preconditionFailure("a committed transaction ran its body") }
-            return result
-          }
-        }
+        return try await pool.write(updates)
       } catch let error as DatabaseError
         where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
       {

@@ -9,7 +9,7 @@ extension SQLiteStore: ParameterStore {
   }
 
   public func getParameter(_ request: GetParameterRequest) async throws -> GetParameterResponse {
-    try await perform("GetParameter", name: request.name, commit: .auditOnly) { db, trail in
+    try await perform("GetParameter", name: request.name) { db, trail in
       let selected = try self.select(request.name, db, notFound: .parameterNotFound())
       trail.record(selected.entry.name, version: selected.record.version)
       return GetParameterResponse(
@@ -19,7 +19,7 @@ extension SQLiteStore: ParameterStore {
   }
 
   public func getParameters(_ request: GetParametersRequest) async throws -> GetParametersResponse {
-    try await perform("GetParameters", name: request.names.first, commit: .auditOnly) { db, trail in
+    try await perform("GetParameters", name: request.names.first) { db, trail in
       try Self.checkCount(request.names, field: "names", maximum: 10)
       var found: [Parameter] = []
       var invalid: [String] = []
@@ -43,7 +43,7 @@ extension SQLiteStore: ParameterStore {
   public func getParametersByPath(_ request: GetParametersByPathRequest) async throws
     -> GetParametersByPathResponse
   {
-    try await perform("GetParametersByPath", name: request.path, commit: .auditOnly) { db, trail in
+    try await perform("GetParametersByPath", name: request.path) { db, trail in
       try self.byPath(request, db, &trail)
     }
   }
@@ -51,7 +51,7 @@ extension SQLiteStore: ParameterStore {
   public func getParameterHistory(_ request: GetParameterHistoryRequest) async throws
     -> GetParameterHistoryResponse
   {
-    try await perform("GetParameterHistory", name: request.name, commit: .auditOnly) { db, trail in
+    try await perform("GetParameterHistory", name: request.name) { db, trail in
       try self.history(request, db, &trail)
     }
   }
@@ -115,7 +115,7 @@ extension SQLiteStore: ParameterStore {
   public func describeParameters(_ request: DescribeParametersRequest) async throws
     -> DescribeParametersResponse
   {
-    try await perform("DescribeParameters", name: nil, commit: .auditOnly) { db, _ in
+    try await perform("DescribeParameters", name: nil) { db, _ in
       try self.describe(request, db)
     }
   }
@@ -153,7 +153,7 @@ extension SQLiteStore: ParameterStore {
   public func listTagsForResource(_ request: ListTagsForResourceRequest) async throws
     -> ListTagsForResourceResponse
   {
-    try await perform("ListTagsForResource", name: request.resourceID, commit: .auditOnly) { db, trail in
+    try await perform("ListTagsForResource", name: request.resourceID) { db, trail in
       let entry = try self.taggedEntry(request.resourceType, request.resourceID, db)
       let tags = try EntryTags.fetch(db, entry: entry.id)
       trail.record(entry.name)
@@ -682,7 +682,7 @@ extension SQLiteStore {
 
 extension SQLiteStore: ParameterCatalog, ParameterResolver, ValueFingerprinter {
   public func parameterVersions(_ reference: String) async throws -> ParameterVersionList {
-    try await perform("ListParameterVersions", name: reference, commit: .auditOnly) { db, trail in
+    try await perform("ListParameterVersions", name: reference) { db, trail in
       let (name, _) = try ParameterNameRules.parseReference(
         reference, configuration: self.configuration, allowSelector: false)
       guard let entry = try ParameterEntry.fetch(db, key: name.key) else {
@@ -702,7 +702,7 @@ extension SQLiteStore: ParameterCatalog, ParameterResolver, ValueFingerprinter {
   }
 
   public func resolveParameters(_ references: [String]) async throws -> [ParameterResolution] {
-    try await perform("ResolveParameters", name: references.first, commit: .auditOnly) { db, trail in
+    try await perform("ResolveParameters", name: references.first) { db, trail in
       var results: [ParameterResolution] = []
       for reference in references {
         do {

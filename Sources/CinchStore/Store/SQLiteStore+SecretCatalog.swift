@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteStore: SecretCatalog, SecretResolver {
   public func secretVersions(_ secretID: String) async throws -> SecretVersionList {
-    try await performSecret("ListSecretVersions", name: secretID, commit: .auditOnly) { db, trail in
+    try await performSecret("ListSecretVersions", name: secretID) { db, trail in
       let entry = try self.findSecret(secretID, db)
       let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
       let versions = try SecretVersionRecord.fetchAll(db, entry: entry.id).map { record in
@@ -22,7 +22,7 @@ extension SQLiteStore: SecretCatalog, SecretResolver {
   }
 
   public func resolveSecrets(_ selectors: [SecretSelector]) async throws -> [SecretResolution] {
-    try await performSecret("ResolveSecrets", name: selectors.first?.secretID, commit: .auditOnly) { db, trail in
+    try await performSecret("ResolveSecrets", name: selectors.first?.secretID) { db, trail in
       var results: [SecretResolution] = []
       for selector in selectors {
         do {

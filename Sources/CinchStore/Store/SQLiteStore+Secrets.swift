@@ -11,7 +11,7 @@ extension SQLiteStore: SecretStore {
   public func getSecretValue(_ request: GetSecretValueRequest) async throws
     -> GetSecretValueResponse
   {
-    try await performSecret("GetSecretValue", name: request.secretID, commit: .auditOnly) { db, trail in
+    try await performSecret("GetSecretValue", name: request.secretID) { db, trail in
       var entry = try self.findSecret(request.secretID, db)
       guard !entry.isDeleted else { throw StoreError.markedForDeletion }
       let (record, value, stages) = try self.read(
@@ -140,7 +140,7 @@ extension SQLiteStore: SecretStore {
   public func batchGetSecretValue(_ request: BatchGetSecretValueRequest) async throws
     -> BatchGetSecretValueResponse
   {
-    try await performSecret("BatchGetSecretValue", name: request.secretIDList?.first, commit: .auditOnly) {
+    try await performSecret("BatchGetSecretValue", name: request.secretIDList?.first) {
       db, trail in
       try self.batch(request, db, &trail)
     }
@@ -157,10 +157,10 @@ extension SQLiteStore {
   /// `perform` for Secrets Manager operations: entries of kind `secretsmanager-secret`, and
   /// secrets whose recovery window has ended are removed first.
   func performSecret<T: Sendable>(
-    _ operation: String, name: String?, commit: CommitDurability = .durable,
+    _ operation: String, name: String?,
     _ body: @escaping @Sendable (Database, inout AuditTrail) throws -> T
   ) async throws -> T {
-    try await perform(operation, kind: .secret, name: name, commit: commit) { db, trail in
+    try await perform(operation, kind: .secret, name: name) { db, trail in
       try self.purgeExpiredSecrets(db, &trail)
       return try body(db, &trail)
     }
