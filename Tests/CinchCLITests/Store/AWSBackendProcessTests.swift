@@ -238,4 +238,94 @@ import _CinchTestSupport
       "--key-id", "alias/app")
     #expect(put.status == 0)
   }
+
+  @Test func secretsmanagerCommandsWorkAgainstAWSUnchanged() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://ca-central-1"])
+    func cinch(_ arguments: String...) throws -> CinchProcess.Result {
+      try CinchProcess.run(["secretsmanager"] + arguments, environment: environment)
+    }
+    func json(_ text: String) throws -> [String: Any] {
+      try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+    let canary = "canary-5d1e-hunter2"
+    var results: [CinchProcess.Result] = []
+
+    let created = try cinch(
+      "create-secret", "--name", "e2e/db", "--description", "the db", "--secret-string",
+      #"{"password":"\#(canary)-1"}"#)
+    results.append(created)
+    #expect(created.status == 0, "\(created.stderr)")
+    #expect(Set(try json(created.stdout).keys) == ["ARN", "Name", "VersionId"])
+    #expect(
+      created.stdout.hasPrefix(
+        "{\n    \"ARN\": \"arn:aws:secretsmanager:ca-central-1:123456789012:secret:e2e/db-"))
+    let firstVersion = try #require(try json(created.stdout)["VersionId"] as? String)
+
+    let put = try cinch(
+      "put-secret-value", "--secret-id", "e2e/db", "--secret-string",
+      #"{"password":"\#(canary)-2"}"#)
+    results.append(put)
+    #expect(put.status == 0, "\(put.stderr)")
+    #expect(try json(put.stdout)["VersionStages"] as? [String] == ["AWSCURRENT"])
+
+    let get = try cinch(
+      "get-secret-value", "--secret-id", "e2e/db", "--query", "SecretString", "--output", "text")
+    results.append(get)
+    #expect(get.stdout == #"{"password":"\#(canary)-2"}"# + "\n")
+    let previous = try cinch(
+      "get-secret-value", "--secret-id", "e2e/db", "--version-stage", "AWSPREVIOUS", "--query",
+      "[VersionId, VersionStages[0]]", "--output", "text")
+    results.append(previous)
+    #expect(previous.stdout == "\(firstVersion)\tAWSPREVIOUS\n")
+
+    _ = try cinch("create-secret", "--name", "e2e/api", "--secret-string", "k")
+    let listed = try cinch(
+      "list-secrets", "--filters", "Key=name,Values=e2e/", "--query", "SecretList[].Name",
+      "--output", "text")
+    results.append(listed)
+    #expect(listed.status == 0)
+    #expect(listed.stdout.split(whereSeparator: \.isWhitespace).sorted() == ["e2e/api", "e2e/db"])
+    let versions = try cinch(
+      "list-secret-version-ids", "--secret-id", "e2e/db", "--include-deprecated", "--query",
+      "length(Versions)")
+    #expect(versions.stdout == "2\n")
+
+    let deleted = try cinch(
+      "delete-secret", "--secret-id", "e2e/db", "--recovery-window-in-days", "7")
+    results.append(deleted)
+    #expect(deleted.status == 0, "\(deleted.stderr)")
+    #expect(Set(try json(deleted.stdout).keys) == ["ARN", "Name", "DeletionDate"])
+    let refused = try cinch("get-secret-value", "--secret-id", "e2e/db")
+    results.append(refused)
+    #expect(refused.status == 254)
+    #expect(refused.stdout == "")
+    #expect(
+      refused.stderr.hasPrefix(
+        "An error occurred (InvalidRequestException) when calling the GetSecretValue operation:"))
+    let restored = try cinch("restore-secret", "--secret-id", "e2e/db")
+    results.append(restored)
+    #expect(restored.status == 0)
+    #expect(Set(try json(restored.stdout).keys) == ["ARN", "Name"])
+    #expect(
+      try cinch(
+        "get-secret-value", "--secret-id", "e2e/db", "--query", "SecretString", "--output", "text"
+      ).stdout == #"{"password":"\#(canary)-2"}"# + "\n")
+
+    let missing = try cinch("get-secret-value", "--secret-id", "e2e/none")
+    results.append(missing)
+    #expect(missing.status == 254)
+    #expect(missing.stderr.contains("(ResourceNotFoundException)"))
+
+    // Local rotators are the embedded store's: one line, exit 252, nothing sent.
+    let rotator = try cinch("rotate-secret", "--secret-id", "e2e/db", "--rotator", "password")
+    results.append(rotator)
+    #expect(rotator.status == 252)
+    #expect(rotator.stderr.contains("--rotator is for cinch's local rotators"))
+    #expect(rotator.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+
+    // The value never reaches stderr, whatever happened.
+    for result in results { #expect(!result.stderr.contains(canary)) }
+  }
 }
+
