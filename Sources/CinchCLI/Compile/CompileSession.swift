@@ -100,8 +100,7 @@ extension StoreOptions {
         let key = try FingerprintKey.load(
           environment: connector.environment,
           directory: FileManager.default.currentDirectoryPath)
-        // aws-secrets: `secrets: store` once AWSStore conforms.
-        return StoreReader(parameters: store, secrets: AWSSecretsPending(), fingerprinter: key)
+        return StoreReader(parameters: store, secrets: store, fingerprinter: key)
       }
     } catch let error as StoreAccessError {
       throw CommandFailure(message: "\(error)")

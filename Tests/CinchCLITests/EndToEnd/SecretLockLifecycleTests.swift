@@ -265,4 +265,72 @@ import _CinchTestSupport
       #expect(!text.contains(Self.canary))
     }
   }
+
+  /// `Samples/seed/seed.sh` (what `make run` seeds) then every template in `templates/`: each
+  /// locks, renders frozen, checks clean online and offline, and no seeded secret value shows
+  /// up anywhere but the inline artifacts.
+  @Test func theSampleSeedCoversEveryTemplate() throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let root = Fixtures.packageRoot
+    let names = try FileManager.default.contentsOfDirectory(
+      atPath: root.appendingPathComponent("templates").path
+    ).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
+    for name in names where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("templates/\(name)").path) {
+      try FileManager.default.copyItem(
+        at: root.appendingPathComponent("templates/\(name)"),
+        to: directory.appendingPathComponent("templates/\(name)"))
+    }
+    try succeeds("init")
+    let seed = Process()
+    seed.executableURL = URL(fileURLWithPath: "/bin/bash")
+    seed.arguments = [root.appendingPathComponent("Samples/seed/seed.sh").path, CinchProcess.executable.path]
+    seed.currentDirectoryURL = directory
+    seed.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": NSTemporaryDirectory()]
+    try seed.run()
+    seed.waitUntilExit()
+    try #require(seed.terminationStatus == 0)
+
+    // What the seed holds that must stay secret: every password and token.
+    let values = root.appendingPathComponent("Samples/seed/values")
+    var secrets: [String] = []
+    for file in try FileManager.default.contentsOfDirectory(atPath: values.path) {
+      let text = try String(contentsOf: values.appendingPathComponent(file), encoding: .utf8)
+        .trimmingCharacters(in: .newlines)
+      if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+        secrets += [object["password"] as? String].compactMap { $0 }
+      } else {
+        secrets.append(text)
+      }
+    }
+    try #require(secrets.count >= 6)
+
+    let templates = names.map { "templates/" + $0 }
+    var outputs: [String] = []
+    func keep(_ result: CinchProcess.Result) { outputs += [result.stdout, result.stderr] }
+    let lock = try CinchProcess.run(["lock"] + templates, in: directory)
+    keep(lock)
+    try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
+    let kinds = try lockEntries().compactMap { $0["kind"] as? String }
+    #expect(kinds.filter { $0 == "secretsmanager" }.count >= 6, "\(kinds)")
+    keep(try succeeds("render", "--frozen", "-o", "out"))
+    keep(try succeeds("render", "--frozen", "--mode", "inline", "-o", "secret-out"))
+    #expect(try read("secret-out/templates/lambda-api.yaml").contains("MySecurePassword123!"))
+    let plan = try succeeds("plan")
+    keep(plan)
+    #expect(plan.stdout.contains("0 to move, 0 to add, 0 to drop"))
+    keep(try succeeds("outdated", "--exit-code"))
+    for arguments in [["check"], ["check", "--offline", "--frozen"]] {
+      let check = try CinchProcess.run(arguments, in: directory)
+      keep(check)
+      #expect(check.status == 0, "\(arguments): \(check.stdout)")
+      #expect(check.stdout.hasPrefix("no problems in \(templates.count) files"), "\(check.stdout)")
+    }
+    outputs.append(try read("cinch.lock"))
+    outputs.append(try read("out/manifest.json"))
+    outputs.append(try read("secret-out/manifest.json"))
+    for template in templates { outputs.append(try read("out/" + template)) }
+    for text in outputs {
+      for secret in secrets { #expect(!text.contains(secret)) }
+    }
+  }
 }

@@ -211,6 +211,78 @@ import _CinchTestSupport
     #expect((attributes[.posixPermissions] as? Int) == 0o600)
   }
 
+  /// Secrets Manager references against AWS: lock pins the version id and the stage, render
+  /// writes the pinned form, a new AWSCURRENT shows in outdated and plan, `lock --update`
+  /// moves it; a missing JSON key is named. The value is read through BatchGetSecretValue.
+  @Test func secretReferencesLockAgainstAWS() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://eu-south-1"])
+    func cinch(_ arguments: [String]) throws -> CinchProcess.Result {
+      try CinchProcess.run(arguments, in: directory, environment: environment)
+    }
+    let canary = "CANARY-aws-secret-0f3c"
+    let first = "00000000-0000-4000-8000-0000000000a1"
+    let second = "00000000-0000-4000-8000-0000000000a2"
+    func secretString(_ password: String) throws -> String {
+      let file = directory.appendingPathComponent("value-\(UUID().uuidString).json")
+      try #"{"username":"dbadmin","password":"\#(password)"}"#.write(
+        to: file, atomically: true, encoding: .utf8)
+      return "file://" + file.path
+    }
+    #expect(
+      try cinch([
+        "ssm", "put-parameter", "--name", "/myapp/prod/db-host", "--value", "db.internal",
+        "--type", "String",
+      ]).status == 0)
+    let created = try cinch([
+      "secretsmanager", "create-secret", "--name", "prod/MyApp/DBSecret",
+      "--client-request-token", first, "--secret-string", try secretString(canary),
+    ])
+    #expect(created.status == 0, "\(created.stderr)")
+    try FileManager.default.copyItem(
+      at: Fixtures.packageRoot.appendingPathComponent("templates/lambda-api.yaml"),
+      to: directory.appendingPathComponent("lambda-api.yaml"))
+
+    let lock = try cinch(["lock", "lambda-api.yaml"])
+    #expect(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
+    #expect(lock.stdout.contains("+ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) → \(first)"))
+    let lockText = try String(contentsOf: directory.appendingPathComponent("cinch.lock"), encoding: .utf8)
+    #expect(lockText.contains("\"versionId\": \"\(first)\""))
+    #expect(lockText.contains("\"jsonKeyVerified\": true"))
+    #expect(lockText.contains("\"keyId\": \"alias/aws/secretsmanager\""))
+    let render = try cinch(["render", "--frozen", "-o", "out"])
+    #expect(render.status == 0, "\(render.stdout)\(render.stderr)")
+    let pinned = try String(
+      contentsOf: directory.appendingPathComponent("out/lambda-api.yaml"), encoding: .utf8)
+    #expect(pinned.contains("{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:password::\(first)}}"))
+
+    let put = try cinch([
+      "secretsmanager", "put-secret-value", "--secret-id", "prod/MyApp/DBSecret",
+      "--client-request-token", second, "--secret-string", try secretString(canary + "-2"),
+    ])
+    #expect(put.status == 0, "\(put.stderr)")
+    let outdated = try cinch(["outdated", "--exit-code"])
+    #expect(outdated.status == 1)
+    #expect(outdated.stdout.contains("pinned at \(first); AWSCURRENT is now on \(second)"))
+    let plan = try cinch(["plan"])
+    #expect(plan.stdout.contains("2 to move, 0 to add, 0 to drop, 1 unchanged"), "\(plan.stdout)\(plan.stderr)")
+    let update = try cinch(["lock", "--update"])
+    #expect(update.stdout.contains("\(first) → \(second)"))
+
+    try "Resources:\n  P: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}'}}\n"
+      .write(to: directory.appendingPathComponent("typo.yaml"), atomically: true, encoding: .utf8)
+    let typo = try cinch(["lock", "typo.yaml", "--lock", "typo.lock"])
+    #expect(typo.status == 1)
+    #expect(typo.stdout.contains("error[E4005]: reference '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}': secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"))
+    for result in [lock, render, outdated, plan, update, typo] {
+      #expect(!result.stdout.contains(canary))
+      #expect(!result.stderr.contains(canary))
+    }
+    #expect(!lockText.contains(canary) && !pinned.contains(canary))
+  }
+
   @Test func kmsCommandsWorkAgainstAWSKMS() async throws {
     let endpoint = try await MotoServer.shared.start()
     let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://sa-east-1"])

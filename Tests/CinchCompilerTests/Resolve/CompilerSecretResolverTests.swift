@@ -7,7 +7,7 @@ import Testing
 /// `{{resolve:secretsmanager:…}}` against a real embedded store: the version by stage or id,
 /// the JSON key's value, the pin a lock records, and failures that name the secret and the key
 /// but never a value.
-@Suite struct SecretResolverTests {
+@Suite struct CompilerSecretResolverTests {
   static let document = #"{"username":"dbadmin","password":"\#(CompilerFixture.canary)","port":5432}"#
 
   private func resolve(_ fixture: CompilerFixture, _ keys: [ResolutionKey], at pins: [ResolutionKey: Pin] = [:])
