@@ -1,5 +1,5 @@
-public import CinchTemplate
 public import CinchStore
+public import CinchTemplate
 
 /// `cinch outdated`: which pins are behind the store, from metadata only (never a value).
 public struct OutdatedChecker: Sendable {

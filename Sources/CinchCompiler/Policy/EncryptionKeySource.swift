@@ -93,9 +93,8 @@ public struct SecretKeySource: EncryptionKeySource {
       return .notFound
     }
     if let id = query.versionID, list.version(id: id) == nil { return .notFound }
-    if query.versionID == nil, list.version(staged: query.versionStage ?? SecretStage.current) == nil {
-      return .notFound
-    }
+    let stage = query.versionStage ?? SecretStage.current
+    if query.versionID == nil, list.version(staged: stage) == nil { return .notFound }
     return .keyID(list.kmsKeyID ?? Resolver.defaultSecretKey)
   }
 }

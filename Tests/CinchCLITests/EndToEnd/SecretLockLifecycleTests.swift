@@ -105,10 +105,15 @@ import _CinchTestSupport
     let lock = try succeeds(
       "lock", "templates/lambda-api.yaml", "templates/app-stack.json", "templates/database.yaml")
     keep(lock)
-    #expect(lock.stdout.contains("+ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) → \(Self.first)"))
+    #expect(
+      lock.stdout.contains(
+        "+ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) → \(Self.first)"))
     let entries = try lockEntries()
     let password = try #require(
-      entries.first { $0["name"] as? String == "prod/MyApp/DBSecret" && $0["jsonKey"] as? String == "password" && $0["requested"] as? String == "latest" })
+      entries.first {
+        $0["name"] as? String == "prod/MyApp/DBSecret" && $0["jsonKey"] as? String == "password"
+          && $0["requested"] as? String == "latest"
+      })
     #expect(password["versionId"] as? String == Self.first)
     #expect(password["stage"] as? String == "AWSCURRENT")
     #expect(password["jsonKeyVerified"] as? Bool == true)
@@ -116,7 +121,10 @@ import _CinchTestSupport
     #expect(password["keyId"] as? String == "alias/aws/secretsmanager")
     #expect((password["arn"] as? String)?.contains(":secret:prod/MyApp/DBSecret-") == true)
     // `…:password:AWSCURRENT` in app-stack.json is its own key, taken from the stage it names.
-    #expect(entries.contains { $0["requested"] as? String == "stage:AWSCURRENT" && $0["versionId"] as? String == Self.first })
+    #expect(
+      entries.contains {
+        $0["requested"] as? String == "stage:AWSCURRENT" && $0["versionId"] as? String == Self.first
+      })
     let master = try #require(entries.first { $0["name"] as? String == "MyDatabaseSecret" })
     #expect(master["keyId"] as? String == "alias/database")
     #expect(master["jsonKeyVerified"] == nil)
@@ -125,15 +133,24 @@ import _CinchTestSupport
     keep(try succeeds("render", "--frozen", "-o", "out1"))
     keep(try succeeds("render", "--frozen", "-o", "out2"))
     let lambda = try read("out1/templates/lambda-api.yaml")
-    #expect(lambda.contains(
-      "DB_PASSWORD: \"{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:password::\(Self.first)}}\""))
-    #expect(lambda.contains(
-      "DB_USER: '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:username::\(Self.first)}}'"))
-    #expect(try read("out1/templates/app-stack.json").contains(
-      "{{resolve:secretsmanager:${Env}/MyApp/DBSecret:SecretString:password::\(Self.first)}}"))
-    #expect(try read("out1/templates/database.yaml").contains(
-      "'{{resolve:secretsmanager:MyDatabaseSecret:SecretString:::"))
-    for file in ["templates/lambda-api.yaml", "templates/app-stack.json", "templates/database.yaml", "manifest.json"] {
+    #expect(
+      lambda.contains(
+        "DB_PASSWORD: \"{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:password::\(Self.first)}}\""
+      ))
+    #expect(
+      lambda.contains(
+        "DB_USER: '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:username::\(Self.first)}}'"
+      ))
+    #expect(
+      try read("out1/templates/app-stack.json").contains(
+        "{{resolve:secretsmanager:${Env}/MyApp/DBSecret:SecretString:password::\(Self.first)}}"))
+    #expect(
+      try read("out1/templates/database.yaml").contains(
+        "'{{resolve:secretsmanager:MyDatabaseSecret:SecretString:::"))
+    for file in [
+      "templates/lambda-api.yaml", "templates/app-stack.json", "templates/database.yaml",
+      "manifest.json",
+    ] {
       #expect(try read("out1/\(file)") == read("out2/\(file)"), "\(file) differs between runs")
     }
 
@@ -156,7 +173,8 @@ import _CinchTestSupport
     keep(outdated)
     #expect(outdated.status == 1)
     #expect(outdated.stdout.contains("secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT)"))
-    #expect(outdated.stdout.contains("pinned at \(Self.first); AWSCURRENT is now on \(Self.second)"))
+    #expect(
+      outdated.stdout.contains("pinned at \(Self.first); AWSCURRENT is now on \(Self.second)"))
     let outdatedJSON = try succeeds("outdated", "--format", "json")
     #expect(outdatedJSON.stdout.contains("\"reason\": \"stage-moved\""))
     keep(outdatedJSON)
@@ -164,7 +182,9 @@ import _CinchTestSupport
     keep(plan)
     #expect(plan.stdout.contains("3 to move, 0 to add, 0 to drop,"), "\(plan.stdout)")
     let moved = try #require(
-      plan.stdout.split(separator: "\n").first { $0.contains("secretsmanager prod/MyApp/DBSecret [password]") })
+      plan.stdout.split(separator: "\n").first {
+        $0.contains("secretsmanager prod/MyApp/DBSecret [password]")
+      })
     #expect(moved.hasPrefix("~"))
     #expect(moved.contains("\(Self.first)  \(Self.second)"))
     // The username did not change; the password did (and is 8 bytes longer).
@@ -175,14 +195,20 @@ import _CinchTestSupport
     let behind = try succeeds("check")
     keep(behind)
     #expect(behind.stdout.contains("warning[W4009]"))
-    #expect(behind.stdout.contains("AWSCURRENT is now on \(Self.second) (in 'cinch.lock'; run 'cinch lock --update prod/MyApp/DBSecret')"))
+    #expect(
+      behind.stdout.contains(
+        "AWSCURRENT is now on \(Self.second) (in 'cinch.lock'; run 'cinch lock --update prod/MyApp/DBSecret')"
+      ))
     let frozenCheck = try cinch("check", "--frozen")
     keep(frozenCheck)
     #expect(frozenCheck.status == 1)
 
     let update = try succeeds("lock", "--update", "prod/MyApp/DBSecret")
     keep(update)
-    #expect(update.stdout.contains("~ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) \(Self.first) → \(Self.second)"))
+    #expect(
+      update.stdout.contains(
+        "~ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) \(Self.first) → \(Self.second)"
+      ))
     #expect(update.stdout.contains("(3 moved)"))
     keep(try succeeds("render", "--frozen", "-o", "out4"))
     #expect(try read("out4/templates/lambda-api.yaml").contains("password::\(Self.second)}}"))
@@ -195,8 +221,10 @@ import _CinchTestSupport
     keep(policy)
     let document = policy.stdout.filter { !$0.isWhitespace }
     #expect(document.contains(#""secretsmanager:VersionId":["\#(Self.second)"]"#))
-    #expect(document.contains(
-      #""kms:EncryptionContext:SecretARN":["arn:aws:secretsmanager:us-east-1:123456789012:secret:MyDatabaseSecret-??????"]"#))
+    #expect(
+      document.contains(
+        #""kms:EncryptionContext:SecretARN":["arn:aws:secretsmanager:us-east-1:123456789012:secret:MyDatabaseSecret-??????"]"#
+      ))
     #expect(policy.stdout.components(separatedBy: "\"kms:Decrypt\"").count == 2, "\(policy.stdout)")
 
     // Inline: the values, in a file only its owner reads.
@@ -207,7 +235,9 @@ import _CinchTestSupport
     let inlined = try String(contentsOfFile: artifact, encoding: .utf8)
     #expect(inlined.contains("DB_PASSWORD: \"\(Self.canary)-rotated\""))
     #expect(inlined.contains("DB_USER: 'dbadmin'"))
-    #expect(try read("secret-out/templates/database.yaml").contains("MasterUserPassword: '\(Self.canary)-master'"))
+    #expect(
+      try read("secret-out/templates/database.yaml").contains(
+        "MasterUserPassword: '\(Self.canary)-master'"))
     let mode = try FileManager.default.attributesOfItem(atPath: artifact)[.posixPermissions] as? Int
     #expect(mode == 0o600)
 
@@ -246,22 +276,35 @@ import _CinchTestSupport
 
     let check = try cinch("check", "broken.yaml", "templates/database.yaml")
     #expect(check.status == 1)
-    #expect(check.stdout.contains(
-      "broken.yaml:7:18: error[E4005]: reference '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}': secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"))
-    #expect(check.stdout.contains(
-      "broken.yaml:12:15: error[E4001]: reference '{{resolve:secretsmanager:docker_password:SecretString:password}}': secret 'docker_password' does not exist"))
-    #expect(check.stdout.contains(
-      "error[E4004]: reference '{{resolve:secretsmanager:MyDatabaseSecret}}': secret 'MyDatabaseSecret' is scheduled for deletion"))
+    #expect(
+      check.stdout.contains(
+        "broken.yaml:7:18: error[E4005]: reference '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}': secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"
+      ))
+    #expect(
+      check.stdout.contains(
+        "broken.yaml:12:15: error[E4001]: reference '{{resolve:secretsmanager:docker_password:SecretString:password}}': secret 'docker_password' does not exist"
+      ))
+    #expect(
+      check.stdout.contains(
+        "error[E4004]: reference '{{resolve:secretsmanager:MyDatabaseSecret}}': secret 'MyDatabaseSecret' is scheduled for deletion"
+      ))
 
     let lock = try cinch("lock", "broken.yaml")
     #expect(lock.status == 1)
     #expect(lock.stderr.contains("'cinch.lock' not written"))
-    #expect(lock.stdout.contains(
-      "broken.yaml:7:18: error[E4005]: reference '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}': secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"))
+    #expect(
+      lock.stdout.contains(
+        "broken.yaml:7:18: error[E4005]: reference '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}': secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"
+      ))
     let render = try cinch("render", "--frozen", "templates/database.yaml", "-o", "out")
     #expect(render.status == 1)
-    #expect(render.stdout.contains("pinned reference '{{resolve:secretsmanager:MyDatabaseSecret}}': secret 'MyDatabaseSecret' is scheduled for deletion"))
-    for text in [check.stdout, check.stderr, lock.stdout, lock.stderr, render.stdout, render.stderr] {
+    #expect(
+      render.stdout.contains(
+        "pinned reference '{{resolve:secretsmanager:MyDatabaseSecret}}': secret 'MyDatabaseSecret' is scheduled for deletion"
+      ))
+    for text in [
+      check.stdout, check.stderr, lock.stdout, lock.stderr, render.stdout, render.stderr,
+    ] {
       #expect(!text.contains(Self.canary))
     }
   }
@@ -275,7 +318,10 @@ import _CinchTestSupport
     let names = try FileManager.default.contentsOfDirectory(
       atPath: root.appendingPathComponent("templates").path
     ).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
-    for name in names where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("templates/\(name)").path) {
+    for name in names
+    where !FileManager.default.fileExists(
+      atPath: directory.appendingPathComponent("templates/\(name)").path)
+    {
       try FileManager.default.copyItem(
         at: root.appendingPathComponent("templates/\(name)"),
         to: directory.appendingPathComponent("templates/\(name)"))
@@ -283,7 +329,9 @@ import _CinchTestSupport
     try succeeds("init")
     let seed = Process()
     seed.executableURL = URL(fileURLWithPath: "/bin/bash")
-    seed.arguments = [root.appendingPathComponent("Samples/seed/seed.sh").path, CinchProcess.executable.path]
+    seed.arguments = [
+      root.appendingPathComponent("Samples/seed/seed.sh").path, CinchProcess.executable.path,
+    ]
     seed.currentDirectoryURL = directory
     seed.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": NSTemporaryDirectory()]
     try seed.run()

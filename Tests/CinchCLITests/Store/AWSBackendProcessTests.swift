@@ -247,8 +247,11 @@ import _CinchTestSupport
 
     let lock = try cinch(["lock", "lambda-api.yaml"])
     #expect(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
-    #expect(lock.stdout.contains("+ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) → \(first)"))
-    let lockText = try String(contentsOf: directory.appendingPathComponent("cinch.lock"), encoding: .utf8)
+    #expect(
+      lock.stdout.contains(
+        "+ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) → \(first)"))
+    let lockText = try String(
+      contentsOf: directory.appendingPathComponent("cinch.lock"), encoding: .utf8)
     #expect(lockText.contains("\"versionId\": \"\(first)\""))
     #expect(lockText.contains("\"jsonKeyVerified\": true"))
     #expect(lockText.contains("\"keyId\": \"alias/aws/secretsmanager\""))
@@ -256,7 +259,9 @@ import _CinchTestSupport
     #expect(render.status == 0, "\(render.stdout)\(render.stderr)")
     let pinned = try String(
       contentsOf: directory.appendingPathComponent("out/lambda-api.yaml"), encoding: .utf8)
-    #expect(pinned.contains("{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:password::\(first)}}"))
+    #expect(
+      pinned.contains(
+        "{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:password::\(first)}}"))
 
     let put = try cinch([
       "secretsmanager", "put-secret-value", "--secret-id", "prod/MyApp/DBSecret",
@@ -267,15 +272,24 @@ import _CinchTestSupport
     #expect(outdated.status == 1)
     #expect(outdated.stdout.contains("pinned at \(first); AWSCURRENT is now on \(second)"))
     let plan = try cinch(["plan"])
-    #expect(plan.stdout.contains("2 to move, 0 to add, 0 to drop, 1 unchanged"), "\(plan.stdout)\(plan.stderr)")
+    #expect(
+      plan.stdout.contains("2 to move, 0 to add, 0 to drop, 1 unchanged"),
+      "\(plan.stdout)\(plan.stderr)")
     let update = try cinch(["lock", "--update"])
     #expect(update.stdout.contains("\(first) → \(second)"))
 
-    try "Resources:\n  P: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}'}}\n"
-      .write(to: directory.appendingPathComponent("typo.yaml"), atomically: true, encoding: .utf8)
+    let typoReference = "{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}"
+    try """
+    Resources:
+      P: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: '\(typoReference)'}}
+
+    """.write(to: directory.appendingPathComponent("typo.yaml"), atomically: true, encoding: .utf8)
     let typo = try cinch(["lock", "typo.yaml", "--lock", "typo.lock"])
     #expect(typo.status == 1)
-    #expect(typo.stdout.contains("error[E4005]: reference '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}': secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"))
+    #expect(
+      typo.stdout.contains(
+        "error[E4005]: reference '\(typoReference)': secret 'prod/MyApp/DBSecret' has no JSON key "
+          + "'pasword'"))
     for result in [lock, render, outdated, plan, update, typo] {
       #expect(!result.stdout.contains(canary))
       #expect(!result.stderr.contains(canary))

@@ -51,7 +51,9 @@ import _CinchTestSupport
       let request = directory.appendingPathComponent("request.json")
       try JSONSerialization.data(withJSONObject: ["Name": name, "SecretString": value])
         .write(to: request)
-      let result = try run(["secretsmanager", "create-secret", "--cli-input-json", "file://" + request.path])
+      let result = try run([
+        "secretsmanager", "create-secret", "--cli-input-json", "file://" + request.path,
+      ])
       try FileManager.default.removeItem(at: request)
       #expect(result.status == 0, "\(result.stderr)")
     }

@@ -122,7 +122,9 @@ struct CheckCase {
         spec["lockTemplates"] as? [String] ?? files,
         from: spec["lockFrom"] as? [String: String] ?? [:], into: &lockDiagnostics)
       let outcome = try await Locker(
-        resolver: Resolver(store: StoreReader(parameters: store.store, secrets: store.store, fingerprinter: store.store)),
+        resolver: Resolver(
+          store: StoreReader(
+            parameters: store.store, secrets: store.store, fingerprinter: store.store)),
         paths: SitePaths(lockPath: "cinch.lock")
       ).lock(ReferenceIndex(locked), previous: nil, update: .none, into: &lockDiagnostics)
       try #require(!lockDiagnostics.hasErrors, "the case's lock could not be made: \(lockDiagnostics.items.map(\.message))")

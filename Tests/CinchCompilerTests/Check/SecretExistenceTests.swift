@@ -34,7 +34,8 @@ import Testing
 
   private func check(_ fixture: CompilerFixture, lock: Lockfile?) async throws -> Diagnostics {
     let (index, _) = fixture.analyze(Self.template)
-    let catalog = StoreCatalog(parameters: fixture.store, secrets: AWSLikeCatalog(store: fixture.store))
+    let catalog = StoreCatalog(
+      parameters: fixture.store, secrets: AWSLikeCatalog(store: fixture.store))
     var diagnostics = Diagnostics()
     _ = try await Checker(
       source: .store(catalog),
@@ -52,8 +53,8 @@ import Testing
     #expect(
       diagnostics.items.map(\.message).contains(
         "reference '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:username}}': "
-        + "JSON key 'username' of secret 'prod/MyApp/DBSecret' can only be verified by reading "
-        + "the value, and no lock records it (run 'cinch lock')"))
+          + "JSON key 'username' of secret 'prod/MyApp/DBSecret' can only be verified by reading "
+          + "the value, and no lock records it (run 'cinch lock')"))
   }
 
   @Test func aLockVouchesForTheKeysItVerified() async throws {
@@ -95,8 +96,10 @@ import Testing
       })
     unverified.templates = outcome.lock.templates
     var findings = Diagnostics()
-    _ = try await Checker(source: .lock, lock: CheckedLock(lockfile: unverified, path: "cinch.lock"))
-      .checkReferences(index, checkedFiles: ["stack.yaml"], into: &findings)
+    _ = try await Checker(
+      source: .lock, lock: CheckedLock(lockfile: unverified, path: "cinch.lock")
+    )
+    .checkReferences(index, checkedFiles: ["stack.yaml"], into: &findings)
     #expect(findings.items.map(\.code) == [.jsonKeyUnverified, .jsonKeyUnverified])
   }
 }

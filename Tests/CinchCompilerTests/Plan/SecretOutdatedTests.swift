@@ -26,10 +26,11 @@ import Testing
 
     let findings = try await OutdatedChecker(store: fixture.reader).check(lock, into: &diagnostics)
     #expect(diagnostics.isEmpty)
-    #expect(findings.map(\.message) == [
-      "pinned at \(second); AWSCURRENT is now on \(third)",
-      "pinned at \(first); AWSPREVIOUS is now on \(second)",
-    ])
+    #expect(
+      findings.map(\.message) == [
+        "pinned at \(second); AWSCURRENT is now on \(third)",
+        "pinned at \(first); AWSPREVIOUS is now on \(second)",
+      ])
 
     let plan = try await Planner(resolver: fixture.resolver, paths: fixture.paths)
       .plan(index, against: lock, named: "cinch.lock", into: &diagnostics)
@@ -48,20 +49,31 @@ import Testing
       description: nil, kmsKeyID: nil, deletedDate: nil,
       versions: [
         .init(versionID: "v1", stages: [], createdDate: now, valueType: .string, jsonKeys: nil),
-        .init(versionID: "v2", stages: ["AWSCURRENT"], createdDate: now, valueType: .string, jsonKeys: nil),
+        .init(
+          versionID: "v2", stages: ["AWSCURRENT"], createdDate: now, valueType: .string,
+          jsonKeys: nil),
       ])
     func entry(_ selector: ResolutionKey.Selector, pinned: String, stage: String?) -> LockEntry {
       LockEntry(
         key: ResolutionKey(kind: .secretsManager, name: "s", selector: selector),
-        pin: Pin(arn: list.arn, versionId: pinned, stage: stage, type: "SecretString", fingerprint: "f"),
+        pin: Pin(
+          arn: list.arn, versionId: pinned, stage: stage, type: "SecretString", fingerprint: "f"),
         sites: [])
     }
-    #expect(OutdatedChecker.findings(for: entry(.latest, pinned: "v2", stage: "AWSCURRENT"), secret: list).isEmpty)
-    #expect(OutdatedChecker.findings(for: entry(.latest, pinned: "v1", stage: "AWSCURRENT"), secret: list).map(\.reason)
-      == [.stageMoved(stage: "AWSCURRENT", to: "v2")])
-    #expect(OutdatedChecker.findings(for: entry(.latest, pinned: "v0", stage: "AWSCURRENT"), secret: list).map(\.reason)
-      == [.pinGone])
-    #expect(OutdatedChecker.findings(for: entry(.versionId("v1"), pinned: "v1", stage: nil), secret: list).isEmpty)
+    #expect(
+      OutdatedChecker.findings(for: entry(.latest, pinned: "v2", stage: "AWSCURRENT"), secret: list)
+        .isEmpty)
+    #expect(
+      OutdatedChecker.findings(for: entry(.latest, pinned: "v1", stage: "AWSCURRENT"), secret: list)
+        .map(\.reason)
+        == [.stageMoved(stage: "AWSCURRENT", to: "v2")])
+    #expect(
+      OutdatedChecker.findings(for: entry(.latest, pinned: "v0", stage: "AWSCURRENT"), secret: list)
+        .map(\.reason)
+        == [.pinGone])
+    #expect(
+      OutdatedChecker.findings(for: entry(.versionId("v1"), pinned: "v1", stage: nil), secret: list)
+        .isEmpty)
     let pending = OutdatedChecker.findings(
       for: entry(.stage("AWSPENDING"), pinned: "v1", stage: "AWSPENDING"), secret: list)
     #expect(pending.map(\.message) == ["pinned at v1; no version carries AWSPENDING now"])

@@ -6,8 +6,10 @@ import Testing
 /// A secret's KMS key from the store's metadata (`SecretCatalog`): the key the policy
 /// generator classifies as customer-managed (`kms:Decrypt` needed) or AWS-managed.
 @Suite struct SecretKeySourceTests {
-  private func query(_ name: String, stage: String? = nil, id: String? = nil) -> EncryptionKeyQuery {
-    EncryptionKeyQuery(entry: StoreEntry(kind: .secret, name: name), versionStage: stage, versionID: id)
+  private func query(_ name: String, stage: String? = nil, id: String? = nil) -> EncryptionKeyQuery
+  {
+    EncryptionKeyQuery(
+      entry: StoreEntry(kind: .secret, name: name), versionStage: stage, versionID: id)
   }
 
   @Test func theSecretsKeyForEachVersionItExists() async throws {
@@ -19,18 +21,32 @@ import Testing
     try await fixture.createSecret("prod/MyApp/DBSecret", #"{"password":"pw"}"#)
     let source = SecretKeySource(catalog: fixture.store)
 
-    #expect(try await source.recordedKey(for: query("MyDatabaseSecret")) == .keyID("alias/database"))
-    #expect(try await source.recordedKey(for: query("MyDatabaseSecret", id: first)) == .keyID("alias/database"))
-    #expect(try await source.recordedKey(for: query("prod/MyApp/DBSecret")) == .keyID("alias/aws/secretsmanager"))
+    #expect(
+      try await source.recordedKey(for: query("MyDatabaseSecret")) == .keyID("alias/database"))
+    #expect(
+      try await source.recordedKey(for: query("MyDatabaseSecret", id: first))
+        == .keyID("alias/database"))
+    #expect(
+      try await source.recordedKey(for: query("prod/MyApp/DBSecret"))
+        == .keyID("alias/aws/secretsmanager"))
     #expect(try await source.recordedKey(for: query("docker_username")) == .notFound)
-    #expect(try await source.recordedKey(for: query("MyDatabaseSecret", id: "EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE")) == .notFound)
-    #expect(try await source.recordedKey(for: query("MyDatabaseSecret", stage: "AWSPREVIOUS")) == .notFound)
+    #expect(
+      try await source.recordedKey(
+        for: query("MyDatabaseSecret", id: "EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE")) == .notFound)
+    #expect(
+      try await source.recordedKey(for: query("MyDatabaseSecret", stage: "AWSPREVIOUS"))
+        == .notFound)
     try await fixture.putSecret("MyDatabaseSecret", "pw2")
-    #expect(try await source.recordedKey(for: query("MyDatabaseSecret", stage: "AWSPREVIOUS")) == .keyID("alias/database"))
+    #expect(
+      try await source.recordedKey(for: query("MyDatabaseSecret", stage: "AWSPREVIOUS"))
+        == .keyID("alias/database"))
 
     let target = PolicyTarget(region: "us-east-1", accountID: "123456789012")
-    let keys = try await EncryptionKeyResolver(sources: [source], keys: fixture.store, target: target)
-      .resolve(EncryptionKeyQueries(entries: [query("MyDatabaseSecret"), query("prod/MyApp/DBSecret")]))
+    let keys = try await EncryptionKeyResolver(
+      sources: [source], keys: fixture.store, target: target
+    )
+    .resolve(
+      EncryptionKeyQueries(entries: [query("MyDatabaseSecret"), query("prod/MyApp/DBSecret")]))
     guard case .key(let customer) = keys.state(of: query("MyDatabaseSecret")),
       case .key(let managed) = keys.state(of: query("prod/MyApp/DBSecret"))
     else {

@@ -8,9 +8,12 @@ import Testing
 /// the JSON key's value, the pin a lock records, and failures that name the secret and the key
 /// but never a value.
 @Suite struct CompilerSecretResolverTests {
-  static let document = #"{"username":"dbadmin","password":"\#(CompilerFixture.canary)","port":5432}"#
+  static let document =
+    #"{"username":"dbadmin","password":"\#(CompilerFixture.canary)","port":5432}"#
 
-  private func resolve(_ fixture: CompilerFixture, _ keys: [ResolutionKey], at pins: [ResolutionKey: Pin] = [:])
+  private func resolve(
+    _ fixture: CompilerFixture, _ keys: [ResolutionKey], at pins: [ResolutionKey: Pin] = [:]
+  )
     async throws -> [ResolutionKey: Result<Resolved, ResolutionFailure>]
   {
     try await fixture.resolver.resolve(keys, at: pins)
@@ -46,7 +49,9 @@ import Testing
     #expect(pin.type == "SecretString")
     #expect(pin.keyID == "alias/aws/secretsmanager")
     #expect(pin.jsonKeyVerified)
-    #expect(pin.arn.hasPrefix("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/MyApp/DBSecret-"))
+    #expect(
+      pin.arn.hasPrefix("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/MyApp/DBSecret-")
+    )
     #expect(pin.fingerprint.hasPrefix("hmac-sha256:"))
     // The fingerprint is of what the reference stands for, so each key has its own.
     let wholePin = try #require(try? results[whole]?.get().pin)
@@ -81,7 +86,8 @@ import Testing
     let first = try await fixture.createSecret("app/token", "one")
     let second = try await fixture.putSecret("app/token", "two")
     let current = ResolutionKey(kind: .secretsManager, name: "app/token", selector: .latest)
-    let previous = ResolutionKey(kind: .secretsManager, name: "app/token", selector: .stage("AWSPREVIOUS"))
+    let previous = ResolutionKey(
+      kind: .secretsManager, name: "app/token", selector: .stage("AWSPREVIOUS"))
     let byID = ResolutionKey(kind: .secretsManager, name: "app/token", selector: .versionId(first))
     let results = try await resolve(fixture, [current, previous, byID])
     #expect(try results[current]?.get().pin.versionId == second)
@@ -105,7 +111,8 @@ import Testing
     let fixture = try await CompilerFixture()
     try await fixture.createSecret("docker_username", #"{"username":"ci"}"#)
     let arn = try await fixture.store.secretVersions("docker_username").arn
-    let full = ResolutionKey(kind: .secretsManager, name: arn, selector: .latest, jsonKey: "username")
+    let full = ResolutionKey(
+      kind: .secretsManager, name: arn, selector: .latest, jsonKey: "username")
     let partial = ResolutionKey(
       kind: .secretsManager, name: String(arn.dropLast(7)), selector: .latest, jsonKey: "username")
     let results = try await resolve(fixture, [full, partial])
@@ -116,7 +123,8 @@ import Testing
   @Test func aCustomerManagedKeyIsPinned() async throws {
     let fixture = try await CompilerFixture()
     let key = try await fixture.store.createKey(CreateKeyRequest(description: "app")).keyMetadata
-    _ = try await fixture.store.createAlias(CreateAliasRequest(aliasName: "alias/app", targetKeyID: key.keyID))
+    _ = try await fixture.store.createAlias(
+      CreateAliasRequest(aliasName: "alias/app", targetKeyID: key.keyID))
     try await fixture.createSecret("MyDatabaseSecret", "pw", kmsKeyID: "alias/app")
     let whole = ResolutionKey(kind: .secretsManager, name: "MyDatabaseSecret", selector: .latest)
     #expect(try await resolve(fixture, [whole])[whole]?.get().pin.keyID == "alias/app")
@@ -131,24 +139,38 @@ import Testing
     try await fixture.createSecret("going", CompilerFixture.canary)
     _ = try await fixture.store.deleteSecret(DeleteSecretRequest(secretID: "going"))
 
-    func key(_ name: String, _ jsonKey: String? = nil, _ selector: ResolutionKey.Selector = .latest) -> ResolutionKey {
+    func key(_ name: String, _ jsonKey: String? = nil, _ selector: ResolutionKey.Selector = .latest)
+      -> ResolutionKey
+    {
       ResolutionKey(kind: .secretsManager, name: name, selector: selector, jsonKey: jsonKey)
     }
     let cases: [(ResolutionKey, DiagnosticCode, String)] = [
-      (key("prod/MyApp/DBSecret", "pasword"), .jsonKeyNotFound,
-       "secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"),
-      (key("plain", "password"), .jsonKeyNotFound,
-       "secret 'plain' is not a JSON object, so it has no key 'password'"),
-      (key("array", "password"), .jsonKeyNotFound,
-       "secret 'array' is not a JSON object, so it has no key 'password'"),
-      (key("binary"), .jsonKeyNotFound,
-       "secret 'binary' holds a SecretBinary, which a reference cannot read"),
+      (
+        key("prod/MyApp/DBSecret", "pasword"), .jsonKeyNotFound,
+        "secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"
+      ),
+      (
+        key("plain", "password"), .jsonKeyNotFound,
+        "secret 'plain' is not a JSON object, so it has no key 'password'"
+      ),
+      (
+        key("array", "password"), .jsonKeyNotFound,
+        "secret 'array' is not a JSON object, so it has no key 'password'"
+      ),
+      (
+        key("binary"), .jsonKeyNotFound,
+        "secret 'binary' holds a SecretBinary, which a reference cannot read"
+      ),
       (key("missing"), .entryNotFound, "secret 'missing' does not exist"),
       (key("going"), .scheduledForDeletion, "secret 'going' is scheduled for deletion"),
-      (key("plain", nil, .stage("AWSPENDING")), .versionNotFound,
-       "secret 'plain' has no version labelled 'AWSPENDING'"),
-      (key("plain", nil, .versionId("EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE")), .versionNotFound,
-       "secret 'plain' has no version 'EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE'"),
+      (
+        key("plain", nil, .stage("AWSPENDING")), .versionNotFound,
+        "secret 'plain' has no version labelled 'AWSPENDING'"
+      ),
+      (
+        key("plain", nil, .versionId("EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE")), .versionNotFound,
+        "secret 'plain' has no version 'EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE'"
+      ),
     ]
     let results = try await resolve(fixture, cases.map(\.0))
     for (key, code, message) in cases {
@@ -168,7 +190,9 @@ import Testing
       type: "SecretString", fingerprint: "hmac-sha256:x")
     let results = try await resolve(fixture, [key], at: [key: pin])
     let found = try #require(failure(results[key]))
-    #expect(found.description == "secret 'app/token' has no version '00000000-0000-4000-8000-000000000000'")
+    #expect(
+      found.description
+        == "secret 'app/token' has no version '00000000-0000-4000-8000-000000000000'")
   }
 
   @Test func aJSONKeyReadsOnlyTheTopLevelMember() {
