@@ -117,3 +117,19 @@ extension SQLiteStore {
     }
   }
 }
+
+extension SQLiteStore {
+  /// Appends one audit row for something that happened outside an operation: a request the
+  /// server refused before it reached the store (`result` is the error code).
+  package func audit(operation: String, kind: EntryKind?, name: String?, result: String)
+    async throws
+  {
+    let caller = configuration.caller
+    let vault = self.vault
+    try await writeWithRetry { db in
+      try AuditChain.append(
+        [AuditEvent(operation: operation, kind: kind, name: name, version: nil, result: result)],
+        caller: caller, at: Date(), db, vault: vault)
+    }
+  }
+}
