@@ -48,15 +48,22 @@ package final class CinchHTTPServer: Sendable {
     }
   }
 
-  /// Stops accepting connections, lets the requests in flight finish (up to `drainTimeout`
-  /// seconds), then returns. The health endpoint answers 503 while draining.
+  /// Stops accepting connections and waits until the requests in flight are answered (up to
+  /// `drainTimeout` seconds). Idle keep-alive connections are closed; a request already read
+  /// is still answered. Then cancel the task running `run()` to release the listener.
   package func stop(drainTimeout: TimeInterval) async {
     dispatcher.state.withLock { $0.draining = true }
-    let deadline = Date().addingTimeInterval(drainTimeout)
-    await server.stop(timeout: drainTimeout)
-    while dispatcher.state.withLock({ $0.inFlight }) > 0, Date() < deadline {
+    let deadline = ContinuousClock.now + .milliseconds(Int(drainTimeout * 1000))
+    // FlyingFox closes the listening socket and every idle connection at once, then waits for
+    // its listener task, which ends only when `run()` is cancelled: leave that wait behind.
+    let server = self.server
+    Task { await server.stop(timeout: drainTimeout) }
+    while ContinuousClock.now < deadline {
       try? await Task.sleep(for: .milliseconds(10))
+      if dispatcher.state.withLock({ $0.inFlight }) == 0 { break }
     }
+    // A handler has returned; give its response the time to be written.
+    try? await Task.sleep(for: .milliseconds(200))
   }
 
   /// Requests being handled now.
