@@ -44,3 +44,13 @@ if ! command -v moto_server >/dev/null 2>&1; then
   python3 -m pip install --quiet 'moto[server]' || pip install --quiet 'moto[server]'
   hash -r
 fi
+
+# The aws CLI (PyPI's awscli): the `cinch serve` tests compare what it prints through the server
+# with what `cinch` prints for the same operations (Tests/CinchServerTests/Clients). boto3 comes
+# with moto[server] above.
+if ! command -v aws >/dev/null 2>&1; then
+  echo "deps: installing awscli from PyPI" >&2
+  python3 -m pip install --quiet awscli \
+    || echo "deps: awscli could not be installed; the aws CLI comparisons will be skipped" >&2
+  hash -r
+fi

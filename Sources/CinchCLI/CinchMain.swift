@@ -37,6 +37,8 @@ public struct CinchMain: AsyncParsableCommand {
       AuditCommand.self,
       SyncCommand.self,
       BenchStoreCommand.self,
+      ServeCommand.self,
+      IAMCommand.self,
     ]
   )
 
