@@ -4,7 +4,9 @@
 set -euo pipefail
 
 # graphviz: the graph tests check that every DOT file `cinch graph` writes renders with `dot`.
-apt_packages=(libyaml-dev libsqlite3-dev libssl-dev pkg-config graphviz)
+# libcurl4-openssl-dev: `make release` links Foundation statically, and its URLSession (the AWS
+# backend's HTTP client) needs libcurl to link against.
+apt_packages=(libyaml-dev libsqlite3-dev libssl-dev pkg-config graphviz libcurl4-openssl-dev)
 
 missing=()
 for package in "${apt_packages[@]}"; do
