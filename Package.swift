@@ -45,6 +45,14 @@ let package = Package(
       dependencies: ["CinchStore", "COpenSSL", "CinchJSON"],
       swiftSettings: strict
     ),
+    // The Vault-compatible surface (Docs/Vault.md): Vault's HTTP API as transport-independent
+    // handlers over the embedded store, used by `cinch serve` and, in process, by the
+    // `cinch kv` / `cinch transit` commands.
+    .target(
+      name: "CinchVault",
+      dependencies: ["CinchStore", "CinchJSON", "COpenSSL"],
+      swiftSettings: strict
+    ),
     .target(
       name: "CinchJSON",
       swiftSettings: strict
@@ -62,7 +70,7 @@ let package = Package(
     .target(
       name: "CinchCLI",
       dependencies: [
-        "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler", "CinchAWS",
+        "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler", "CinchAWS", "CinchVault",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -115,6 +123,11 @@ let package = Package(
         "CinchCompiler", "CinchStore", "CinchTemplate", "CinchJSON", "_CinchTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CinchVaultTests",
+      dependencies: ["CinchVault", "CinchStore", "CinchJSON", "_CinchTestSupport"],
       swiftSettings: strict
     ),
     .testTarget(

@@ -36,6 +36,7 @@ public struct CinchMain: AsyncParsableCommand {
       RekeyCommand.self,
       AuditCommand.self,
       SyncCommand.self,
+      KVCommand.self,
     ]
   )
 
@@ -57,6 +58,10 @@ public struct CinchMain: AsyncParsableCommand {
       Output.stderr("cinch: error: \(failure.message)\n")
       terminate(ExitStatus.failure)
     } catch {
+      // The command groups that mirror the vault CLI use its exit codes (1 local, 2 remote).
+      if let code = VaultCommandLine.exitCode(for: error, arguments: arguments) {
+        terminate(code)
+      }
       // The command groups that mirror the aws CLI report usage errors its way (exit 252).
       if let code = AWSCommandLine.awsExitCode(for: error, root: Self.self, arguments: arguments) {
         terminate(code)
