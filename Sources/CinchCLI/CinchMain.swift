@@ -37,6 +37,12 @@ public struct CinchMain: AsyncParsableCommand {
       AuditCommand.self,
       SyncCommand.self,
       KVCommand.self,
+      VaultReadCommand.self,
+      VaultWriteCommand.self,
+      VaultDeleteCommand.self,
+      VaultListCommand.self,
+      SecretsCommand.self,
+      TokenCommand.self,
     ]
   )
 

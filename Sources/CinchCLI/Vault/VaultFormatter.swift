@@ -93,9 +93,9 @@ enum VaultFormatter {
         rows.append(["token_duration", seconds == 0 ? "∞" : GoDuration.humanSeconds(seconds)])
       }
       rows.append(["token_renewable", cell(auth["renewable"] ?? .bool(false))])
-      rows.append(["token_policies", cell(auth["token_policies"] ?? .array([]))])
+      rows.append(["token_policies", (auth["token_policies"] ?? .array([])).compact()])
       rows.append(["identity_policies", "[]"])
-      rows.append(["policies", cell(auth["policies"] ?? .array([]))])
+      rows.append(["policies", (auth["policies"] ?? .array([])).compact()])
     }
     if case .object(let data)? = response["data"] {
       for member in data.members.sorted(by: { $0.key < $1.key }) {

@@ -170,7 +170,11 @@ public final class VaultAPI: Sendable {
     switch mount.type {
     case .kv:
       return (try await KVEngine(store: store, mount: mount).handle(request, rest: rest), "kv")
-    case .transit, .database:
+    case .transit:
+      return (
+        try await TransitEngine(store: store, mount: mount).handle(request, rest: rest), "transit"
+      )
+    case .database:
       throw VaultError(
         status: 404, ["no handler for route \"\(path)\". route entry not found."])
     }
