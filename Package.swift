@@ -20,6 +20,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    // `cinch serve`'s HTTP server: no dependencies of its own, ~29 s of build (DESIGN §12).
+    .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
   ],
   targets: [
     .systemLibrary(
@@ -57,6 +59,16 @@ let package = Package(
       name: "CinchJSON",
       swiftSettings: strict
     ),
+    // `cinch serve`: the store over AWS JSON 1.1 (SigV4, IAM-style policies), with a route
+    // table other surfaces (the Vault API) mount on.
+    .target(
+      name: "CinchServer",
+      dependencies: [
+        "CinchStore", "CinchAWS", "CinchJSON",
+        .product(name: "FlyingFox", package: "FlyingFox"),
+      ],
+      swiftSettings: strict
+    ),
     .target(
       name: "CinchTemplate",
       dependencies: ["CYAML", "CinchJSON"],
@@ -70,7 +82,8 @@ let package = Package(
     .target(
       name: "CinchCLI",
       dependencies: [
-        "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler", "CinchAWS", "CinchVault",
+        "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler", "CinchAWS", "CinchServer",
+        "CinchVault",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -133,6 +146,11 @@ let package = Package(
     .testTarget(
       name: "CinchJSONTests",
       dependencies: ["CinchJSON", "_CinchTestSupport"],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CinchServerTests",
+      dependencies: ["CinchServer", "CinchAWS", "CinchStore", "CinchJSON", "_CinchTestSupport"],
       swiftSettings: strict
     ),
     .testTarget(

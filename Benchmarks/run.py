@@ -52,6 +52,7 @@ NOTES = os.path.join(HERE, "NOTES.md")
 
 sys.path.insert(0, HERE)
 import generate  # noqa: E402  (Benchmarks/generate.py)
+import serve_bench  # noqa: E402  (Benchmarks/serve_bench.py)
 
 SIZES = [100, 500, 1000, 10000]
 CFN_LINT_SIZES = {100, 500}
@@ -421,6 +422,7 @@ class Bench:
         self.failures: list[str] = []
         self.build_time: dict | None = None
         self.reads: dict | None = None
+        self.serve: dict | None = None
 
     # Contenders ---------------------------------------------------------------------------
 
@@ -715,6 +717,13 @@ class Bench:
                 if c.failure:
                     self.failures.append(f"{label}: {c.label}: {c.failure}")
         self.reads = self.in_process_reads()
+        if self.cinch.has("serve"):
+            print("… cinch serve under load, and moto_server", file=sys.stderr, flush=True)
+            self.serve = serve_bench.measure(self.cinch.path, self.args.smoke)
+            for name in ("cinch", "moto"):
+                result = self.serve.get(name, {})
+                if "failure" in result or result.get("failed"):
+                    self.failures.append(f"serve load ({name}): {result.get('failure') or result.get('failures')}")
         if self.args.build_time:
             print("… clean debug build", file=sys.stderr, flush=True)
             self.build_time = self.measure_build()
@@ -795,6 +804,10 @@ def print_table(bench: Bench):
         print("  " + "  ".join(h.ljust(w) for h, w in zip(HEADER, widths)).rstrip())
         for line in lines:
             print("  " + "  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
+    if bench.serve:
+        print("\ncinch serve under load")
+        for line in serve_bench.lines(bench.serve):
+            print("  " + line)
     print()
     print("goals:")
     for goal in goals(bench):
@@ -996,6 +1009,12 @@ def markdown(bench: Bench) -> str:
         md.append(f"{reads['readsPerSecond']:,.0f} per second (`cinch bench-store --json`: `{reads['raw']}`).")
     else:
         md.append(reads.get("unavailable") or reads.get("failure", "not measured"))
+    if bench.serve:
+        md.append("")
+        md.append("### `cinch serve` under load")
+        md.append("")
+        for line in serve_bench.lines(bench.serve):
+            md.append(f"- {line}")
     if bench.failures:
         md.append("")
         md.append("## Failures in this run")

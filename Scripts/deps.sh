@@ -44,3 +44,21 @@ if ! command -v moto_server >/dev/null 2>&1; then
   python3 -m pip install --quiet 'moto[server]' || pip install --quiet 'moto[server]'
   hash -r
 fi
+
+# The aws CLI (PyPI's awscli): the `cinch serve` tests compare what it prints through the server
+# with what `cinch` prints for the same operations (Tests/CinchServerTests/Clients). boto3 comes
+# with moto[server] above.
+if ! command -v aws >/dev/null 2>&1; then
+  echo "deps: installing awscli from PyPI" >&2
+  python3 -m pip install --quiet awscli \
+    || echo "deps: awscli could not be installed; the aws CLI comparisons will be skipped" >&2
+  hash -r
+fi
+
+# hvac (PyPI), HashiCorp's Python client for Vault: the Vault API tests drive `cinch serve`'s
+# /v1/ with it (Tests/CinchCLITests/Vault/HVACClientTests.swift).
+if ! python3 -c "import hvac" >/dev/null 2>&1; then
+  echo "deps: installing hvac from PyPI" >&2
+  python3 -m pip install --quiet hvac \
+    || echo "deps: hvac could not be installed; the hvac client tests will be skipped" >&2
+fi

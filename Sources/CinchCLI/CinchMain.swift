@@ -36,6 +36,8 @@ public struct CinchMain: AsyncParsableCommand {
       RekeyCommand.self,
       AuditCommand.self,
       SyncCommand.self,
+      ServeCommand.self,
+      IAMCommand.self,
       KVCommand.self,
       VaultReadCommand.self,
       VaultWriteCommand.self,

@@ -9,8 +9,8 @@ import GRDB
 /// `entry_tags`. Parameter attributes have their own columns because filters read them; kinds
 /// added later keep theirs in the `attributes` JSON or in new columns.
 enum StoreSchema {
-  static let version = 2
-  static let lastMigration = "v2-rotators"
+  static let version = 3
+  static let lastMigration = "v3-access-keys"
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -129,6 +129,32 @@ enum StoreSchema {
             created_at REAL NOT NULL
           ) WITHOUT ROWID;
           UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
+          """)
+    }
+    // `cinch serve`'s credentials: access keys (the secret sealed under a key derived from the
+    // store key, bound to the key id) and IAM-style inline policies per user. A key without a
+    // user belongs to the account root and is not limited by policies.
+    migrator.registerMigration("v3-access-keys") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE iam_access_keys (
+            access_key_id TEXT PRIMARY KEY NOT NULL,
+            user_name TEXT,
+            status TEXT NOT NULL DEFAULT 'Active',
+            created_at REAL NOT NULL,
+            sealed_secret BLOB NOT NULL
+          ) WITHOUT ROWID;
+
+          CREATE INDEX iam_access_keys_user ON iam_access_keys(user_name);
+
+          CREATE TABLE iam_user_policies (
+            user_name TEXT NOT NULL,
+            policy_name TEXT NOT NULL,
+            document TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (user_name, policy_name)
+          ) WITHOUT ROWID;
+          UPDATE store_meta SET value = '3' WHERE key = 'schema_version';
           """)
     }
     // The Vault-compatible surface (Docs/Vault.md): secrets-engine mounts (`secret/` is KV v2

@@ -17,6 +17,9 @@ final class KeyVault: Sendable {
   let auditKey: SecretBytes
   /// HMAC key for value fingerprints in lockfiles (derived from the store key).
   let fingerprintKey: SecretBytes
+  /// AES-256 key that seals the secrets of `cinch serve`'s access keys (derived from the store
+  /// key, so a rekey keeps it).
+  let accessKeySealingKey: SecretBytes
   private let state: Mutex<State>
 
   init(storeID: [UInt8], wrapKey: SecretBytes, masterKeyID: [UInt8], storeKey: SecretBytes) throws {
@@ -25,6 +28,8 @@ final class KeyVault: Sendable {
     self.auditKey = try Crypto.hkdfSHA256(key: storeKey, salt: storeID, info: "cinch/v1/audit-head")
     self.fingerprintKey = try Crypto.hkdfSHA256(
       key: storeKey, salt: storeID, info: "cinch/v1/fingerprint")
+    self.accessKeySealingKey = try Crypto.hkdfSHA256(
+      key: storeKey, salt: storeID, info: "cinch/v1/access-keys")
     self.state = Mutex(State(wrapKey: wrapKey, masterKeyID: masterKeyID))
   }
 

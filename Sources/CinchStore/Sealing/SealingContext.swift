@@ -54,6 +54,10 @@ public struct EntryKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
   public static let secret = EntryKind(rawValue: "secretsmanager-secret")
   /// A Vault KV v2 path.
   public static let vaultKV = EntryKind(rawValue: "vault-kv")
+  /// The secret of an access key `cinch serve` accepts.
+  package static let accessKey = EntryKind(rawValue: "iam-access-key")
+  /// An IAM-style inline policy of a user (`cinch iam put-user-policy`).
+  package static let userPolicy = EntryKind(rawValue: "iam-user-policy")
   /// Key material of a KMS-style key, wrapped by the master key.
   package static let kmsKey = EntryKind(rawValue: "kms-key")
   /// The store's own key (fingerprints, audit head), wrapped by the master key.

@@ -284,7 +284,7 @@ extension SQLiteStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
-        entryID, version, now.timeIntervalSince1970, configuration.caller, keyRef, Data(sealed),
+        entryID, version, now.timeIntervalSince1970, configuration.creator, keyRef, Data(sealed),
         type.rawValue, description, allowedPattern, tier.rawValue, dataType.rawValue,
       ])
     try db.execute(

@@ -47,3 +47,12 @@ extension SQLiteStore: SecretCatalog, SecretResolver {
     }
   }
 }
+
+extension SQLiteStore {
+  /// The full ARN of the secret `secretID` names (name, ARN or partial ARN), or nil when there
+  /// is none. Not audited: the server uses it to decide whether a request is allowed, and the
+  /// request itself is audited.
+  package func secretARN(_ secretID: String) async -> String? {
+    try? await readSnapshot { db in try self.findSecret(secretID, db).arn(self.configuration) }
+  }
+}

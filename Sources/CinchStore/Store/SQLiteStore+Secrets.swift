@@ -255,7 +255,7 @@ extension SQLiteStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
-        entry.id, version, versionID, now.timeIntervalSince1970, configuration.caller,
+        entry.id, version, versionID, now.timeIntervalSince1970, configuration.creator,
         value == nil ? nil : entry.attributes.kmsKeyRef, sealed, value?.type.rawValue,
         attributesJSON,
       ])
@@ -496,7 +496,7 @@ extension SQLiteStore {
           WHERE entry_id = ? AND version = ?
           """,
         arguments: [
-          Data(sealed), value.type.rawValue, entry.attributes.kmsKeyRef, configuration.caller,
+          Data(sealed), value.type.rawValue, entry.attributes.kmsKeyRef, configuration.creator,
           String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self), entry.id,
           existing.version,
         ])

@@ -40,9 +40,10 @@ public final class SQLiteStore: Sendable {
 
   /// The same open store acting for another caller (the server opens a store once and serves
   /// many callers; the audit log and `LastModifiedUser` name each).
-  public func withCaller(_ caller: String?) -> SQLiteStore {
+  public func withCaller(_ caller: String?, arn: String? = nil) -> SQLiteStore {
     var configuration = configuration
     configuration.caller = caller
+    configuration.callerARN = arn
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: rotationHost, clockOffset: clockOffset)

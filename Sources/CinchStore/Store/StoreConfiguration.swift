@@ -7,6 +7,9 @@ public struct StoreConfiguration: Sendable, Equatable {
   /// Who performs the operations: an access key id, a user name or an ARN; recorded in the audit
   /// log and, as an ARN, in `LastModifiedUser`. `nil` when unknown.
   public var caller: String?
+  /// The caller's identity as an ARN, when it differs from `caller` (the server records the
+  /// access key id in the audit log and the user's ARN as `LastModifiedUser`).
+  public var callerARN: String?
   /// How long a write waits for other writers (other processes) before giving up with
   /// `TooManyUpdates`.
   public var busyTimeoutSeconds: Double
@@ -37,6 +40,9 @@ public struct StoreConfiguration: Sendable, Equatable {
 
   /// `arn:aws:kms:us-east-1:123456789012:`
   var kmsARNPrefix: String { "arn:\(partition):kms:\(region):\(accountID):" }
+
+  /// Who a new version records as its creator (reported as `LastModifiedUser`).
+  var creator: String? { callerARN ?? caller }
 
   /// The ARN reported as `LastModifiedUser` for writes by `caller`.
   func userARN(for caller: String?) -> String {

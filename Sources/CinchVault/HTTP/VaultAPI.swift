@@ -28,6 +28,19 @@ public final class VaultAPI: Sendable {
     await respond(request, caller: .http)
   }
 
+  /// Answers one HTTP request whose path is already percent-decoded and whose query is
+  /// already split (as an HTTP server hands them over).
+  public func handle(
+    method: String, path: String, query: [(name: String, value: String)],
+    headers: [String: String], body: [UInt8]
+  ) async -> VaultHTTPResponse {
+    var parameters: [String: String] = [:]
+    for (name, value) in query where parameters[name] == nil { parameters[name] = value }
+    return await respond(
+      VaultHTTPRequest(method: method, target: path, headers: headers, body: body),
+      rawPath: path, query: parameters, caller: .http)
+  }
+
   /// Answers a request made by the command line (root authority, no token).
   package func handleLocal(_ request: VaultHTTPRequest) async -> VaultHTTPResponse {
     await respond(request, caller: .local)
@@ -35,10 +48,16 @@ public final class VaultAPI: Sendable {
 
   func respond(_ request: VaultHTTPRequest, caller: Caller) async -> VaultHTTPResponse {
     let (rawPath, query) = Self.split(request.target)
+    let decoded = rawPath.removingPercentEncoding ?? rawPath
+    return await respond(request, rawPath: decoded, query: query, caller: caller)
+  }
+
+  func respond(
+    _ request: VaultHTTPRequest, rawPath: String, query: [String: String], caller: Caller
+  ) async -> VaultHTTPResponse {
     guard rawPath.hasPrefix("/v1/") else { return Self.errorResponse(.notFound) }
     var path = String(rawPath.dropFirst(4))
     while path.hasPrefix("/") { path.removeFirst() }
-    path = path.removingPercentEncoding ?? path
 
     let method = request.method.uppercased()
     var operation: LogicalRequest.Operation

@@ -1,0 +1,146 @@
+import ArgumentParser
+import CinchServer
+import CinchStore
+import Dispatch
+import Foundation
+
+/// `cinch serve`: the embedded store over the AWS JSON API, so the aws CLI, boto3 and every
+/// SDK read and write it unchanged (`AWS_ENDPOINT_URL=http://127.0.0.1:4583`).
+struct ServeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "serve",
+    abstract: "Serve the store over the AWS JSON API (Parameter Store, Secrets Manager, KMS).",
+    discussion: """
+      Requests must be signed (SigV4) with an access key of the store: create one with \
+      'cinch iam create-access-key'. The region is AWS_REGION's (default us-east-1); requests \
+      signed for another region are refused, as AWS refuses them. SIGTERM or SIGINT stops \
+      accepting connections, lets requests in flight finish, and exits 0. GET /health answers \
+      {"status":"ok"} (503 while stopping).
+      """)
+
+  @OptionGroup var storeOptions: StoreOptions
+
+  @Option(
+    help: ArgumentHelp(
+      "The address to listen on (port 0: any free port).", valueName: "host:port"))
+  var listen: String = ListenAddress.loopback.description
+
+  @Flag(
+    help: """
+      Listen on an address other than loopback. cinch serve speaks plain HTTP: put a TLS proxy \
+      in front of it.
+      """)
+  var allowNonLoopback = false
+
+  @Flag(help: "Log one line per request on stderr (operation, access key id, status; never a value).")
+  var accessLog = false
+
+  @Option(help: "Seconds to let requests in flight finish after SIGTERM.")
+  var drainTimeout: Double = 30
+
+  func run() async throws {
+    let address: ListenAddress
+    do {
+      address = try ListenAddress(parsing: listen)
+    } catch {
+      throw CommandFailure(message: "\(error)")
+    }
+    if !address.isLoopback {
+      guard allowNonLoopback else {
+        throw CommandFailure(
+          message: "refusing to listen on '\(address)': it is not a loopback address and cinch "
+            + "serve speaks plain HTTP; pass --allow-non-loopback (and put TLS in front)")
+      }
+      Output.stderr(
+        "cinch: warning: listening on '\(address)' without TLS: signatures, request bodies and "
+          + "secret values cross the network in clear text; put a TLS proxy in front\n")
+    }
+    let store: SQLiteStore
+    do {
+      store = try await storeOptions.open()
+    } catch let error as StoreAccessError {
+      throw CommandFailure(message: "\(error)")
+    }
+    let keys = try await store.listAccessKeys(userName: nil).accessKeyMetadata
+    // Vault clients authenticate with tokens (`cinch token create`, `cinch token root`).
+    let vaultTokens = try await store.vaultTokens()
+    guard keys.contains(where: { $0.status == .active }) || !vaultTokens.isEmpty else {
+      throw CommandFailure(
+        message: "the store '\(store.path)' has no active access key, so no request could be "
+          + "signed: create one with 'cinch iam create-access-key [--user-name NAME]'")
+    }
+    for policy in try await store.allUserPolicies() {
+      do {
+        _ = try PolicyDocument(parsing: policy.policyDocument)
+      } catch {
+        throw CommandFailure(
+          message: "policy '\(policy.policyName)' of user '\(policy.userName)' cannot be "
+            + "enforced: \(error.message)")
+      }
+    }
+
+    var routes = RouteTable()
+    routes.mount(prefix: "/", name: "aws", AWSJSONEndpoint(store: store).handler)
+    routes.mount(prefix: "/v1/", name: "vault", VaultRoute.handler(store))
+    let server: CinchHTTPServer
+    do {
+      server = try CinchHTTPServer(
+        address: address, routes: routes, accessLog: accessLog,
+        log: { line in Output.stderr("cinch serve: \(line)\n") })
+    } catch {
+      throw CommandFailure(message: "cannot listen on '\(address)': \(error)")
+    }
+
+    let stop = StopSignals([SIGTERM, SIGINT])
+    let serving = Task { try await server.run() }
+    let port: UInt16
+    do {
+      port = try await server.waitUntilListening()
+    } catch {
+      serving.cancel()
+      let reason = (try? await serving.value).map { "\($0)" } ?? "\(error)"
+      throw CommandFailure(message: "cannot listen on '\(address)': \(reason)")
+    }
+    var bound = address
+    bound.port = port
+    Output.stdout(
+      "cinch serve: listening on http://\(bound) (region \(store.configuration.region); "
+        + "ssm, secretsmanager, kms; GET /health)\n")
+    Output.stderr("cinch serve: Vault API under http://\(bound)/v1/ (VAULT_ADDR=http://\(bound))\n")
+
+    let signal = await stop.next()
+    Output.stderr(
+      "cinch serve: \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): finishing requests in flight\n")
+    await server.stop(drainTimeout: drainTimeout)
+    serving.cancel()
+    _ = await serving.result
+    try? store.close()
+    withExtendedLifetime(stop) {}
+    Output.stderr("cinch serve: stopped\n")
+  }
+}
+
+/// SIGTERM and SIGINT as an async sequence: the default action (ending the process at once) is
+/// replaced, so the server can drain. Keep the value alive while waiting.
+final class StopSignals {
+  private let sources: [any DispatchSourceSignal]
+  let stream: AsyncStream<Int32>
+
+  init(_ signals: [Int32]) {
+    let (stream, continuation) = AsyncStream<Int32>.makeStream()
+    self.stream = stream
+    sources = signals.map { number in
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler { continuation.yield(number) }
+      source.resume()
+      return source
+    }
+  }
+
+  /// The next signal received.
+  func next() async -> Int32? {
+    for await number in stream { return number }
+    return nil
+  }
+}

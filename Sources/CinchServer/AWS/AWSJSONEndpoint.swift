@@ -1,0 +1,194 @@
+import CinchAWS
+import CinchJSON
+package import CinchStore
+package import Foundation
+import Synchronization
+
+/// The AWS JSON 1.1 API over the embedded store: `POST /` with `X-Amz-Target:
+/// AmazonSSM.*`, `secretsmanager.*` or `TrentService.*`, SigV4-signed with an access key the
+/// store holds. Each request is authenticated (signature, key, clock skew), authorised against
+/// the key's user's policies, run as one store operation audited under the access key id, and
+/// answered with AWS's response shape or error body (`__type`, `message` / `Message`,
+/// `x-amzn-RequestId`, `X-Amzn-ErrorType`).
+package final class AWSJSONEndpoint: Sendable {
+  let store: SQLiteStore
+  let table: AWSOperationTable
+  let now: @Sendable () -> Date
+  private let policies = Mutex<[String: PolicyDocument]>([:])
+
+  package init(store: SQLiteStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    self.store = store
+    self.table = .standard
+    self.now = now
+  }
+
+  /// The handler to mount (at `/`).
+  package var handler: ServerHandler { { request in await self.handle(request) } }
+
+  /// Every `X-Amz-Target` answered.
+  package var targets: [String] { table.targets }
+
+  package func handle(_ request: ServerRequest) async -> ServerResponse {
+    let requestID = UUID().uuidString.lowercased()
+    let target = request.header("X-Amz-Target") ?? ""
+    let prefix = target.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
+    let service = ServedService(targetPrefix: prefix)
+    var accessKeyID: String?
+    do {
+      guard request.method == "POST" else {
+        throw StoreError(code: "UnknownOperationException", message: "", httpStatus: 404)
+      }
+      let credential = try await authenticate(request, service: service)
+      accessKeyID = credential.accessKeyID
+      guard service != nil, let operation = table.operation(target: target) else {
+        throw StoreError(code: "UnknownOperationException", message: "")
+      }
+      let body = try await operation.run(request.body, context(for: credential, operation))
+      return ServerResponse(
+        status: 200,
+        headers: [
+          ("Content-Type", AWSWireCodec.contentType), ("x-amzn-RequestId", requestID),
+        ], body: body,
+        logDetail: "\(target) \(credential.accessKeyID)")
+    } catch {
+      let failure = Self.storeError(error)
+      let body = JSONValue.object(
+        JSONObject([
+          ("__type", .string(failure.code)),
+          ((service ?? .ssm).messageKey, .string(failure.message)),
+        ])
+      ).compact()
+      return ServerResponse(
+        status: failure.httpStatus,
+        headers: [
+          ("Content-Type", AWSWireCodec.contentType), ("x-amzn-RequestId", requestID),
+          ("X-Amzn-ErrorType", failure.code),
+        ], body: Array(body.utf8),
+        logDetail: [target.isEmpty ? "-" : target, accessKeyID ?? "-", failure.code]
+          .joined(separator: " "))
+    }
+  }
+
+  // MARK: Authentication
+
+  /// The access key that signed `request`, after checking the signature, the key's status and
+  /// the clock skew; errors are AWS's (`MissingAuthenticationTokenException`,
+  /// `IncompleteSignatureException`, `UnrecognizedClientException`,
+  /// `InvalidSignatureException`).
+  func authenticate(_ request: ServerRequest, service: ServedService?) async throws
+    -> AccessKeyCredential
+  {
+    let signed = SigV4Request(
+      method: request.method, path: request.path, query: request.query,
+      headers: request.headers, body: request.body)
+    let authorization = try SigV4Verifier.authorization(of: signed)
+    // cinch issues long-term keys only: a session token names credentials it never issued.
+    guard request.header("X-Amz-Security-Token") == nil,
+      let credential = try await store.accessKeyCredential(authorization.accessKeyID),
+      credential.status == .active
+    else { throw Self.unrecognizedClient }
+    try SigV4Verifier.verify(
+      signed, authorization: authorization, secretAccessKey: credential.secretAccessKey,
+      now: now(), region: store.configuration.region, service: service?.signingName)
+    return credential
+  }
+
+  static let unrecognizedClient = StoreError(
+    code: "UnrecognizedClientException",
+    message: "The security token included in the request is invalid.")
+
+  // MARK: Authorisation
+
+  /// The caller's ARN as IAM prints it in messages and `LastModifiedUser`.
+  func principalARN(_ credential: AccessKeyCredential) -> String {
+    let configuration = store.configuration
+    let account = "arn:\(configuration.partition):iam::\(configuration.accountID)"
+    guard let user = credential.userName else { return account + ":root" }
+    return account + ":user/" + user
+  }
+
+  /// The parsed policies of the key's user (nil for the root, which no policy limits).
+  func policies(of credential: AccessKeyCredential) throws -> [PolicyDocument]? {
+    guard credential.userName != nil else { return nil }
+    return try credential.policies.map { policy in
+      if let parsed = policies.withLock({ $0[policy.document] }) { return parsed }
+      let parsed = try PolicyDocument(parsing: policy.document)
+      policies.withLock { cache in
+        if cache.count > 1024 { cache.removeAll() }
+        cache[policy.document] = parsed
+      }
+      return parsed
+    }
+  }
+
+  func context(for credential: AccessKeyCredential, _ operation: AWSOperation) throws
+    -> OperationContext
+  {
+    let principal = principalARN(credential)
+    let caller = store.withCaller(credential.accessKeyID, arn: principal)
+    let documents: [PolicyDocument]?
+    do {
+      documents = try policies(of: credential)
+    } catch {
+      // A document that no longer parses (edited outside cinch) allows nothing.
+      documents = []
+    }
+    var base: [String: String] = [
+      "aws:securetransport": "false",
+      "aws:principaltype": credential.userName == nil ? "Account" : "User",
+    ]
+    if let user = credential.userName { base["aws:username"] = user }
+    let common = base
+    let decide: @Sendable (String, AuthorizationTarget) -> PolicyDecision = { action, target in
+      guard let documents else { return .allowed }
+      return PolicyEvaluator.decide(
+        documents, action: action, resource: target.resource,
+        context: target.context.merging(common) { mine, _ in mine })
+    }
+    return OperationContext(
+      store: caller, names: ResourceNames(store: caller),
+      isAllowed: { action, target in decide(action, target) == .allowed },
+      authorize: { action, targets in
+        for target in targets {
+          let decision = decide(action, target)
+          guard decision != .allowed else { continue }
+          try? await caller.audit(
+            operation: operation.name, kind: nil, name: target.resource,
+            result: "AccessDeniedException")
+          throw Self.accessDenied(
+            principal: principal, action: action, resource: target.resource, decision: decision)
+        }
+      })
+  }
+
+  /// IAM's wording: "User: ARN is not authorized to perform: ACTION on resource: ARN because
+  /// no identity-based policy allows the ACTION action" (or "with an explicit deny in an
+  /// identity-based policy").
+  static func accessDenied(
+    principal: String, action: String, resource: String, decision: PolicyDecision
+  ) -> StoreError {
+    let reason =
+      decision == .explicitlyDenied
+      ? "with an explicit deny in an identity-based policy"
+      : "because no identity-based policy allows the \(action) action"
+    return StoreError(
+      code: "AccessDeniedException",
+      message: "User: \(principal) is not authorized to perform: \(action) on resource: "
+        + "\(resource) \(reason)")
+  }
+
+  // MARK: Errors
+
+  static func storeError(_ error: any Error) -> StoreError {
+    switch error {
+    case let error as StoreError: return error
+    case let error as SigV4Error: return error.storeError
+    default:
+      // Never the error's text: it could come from anywhere.
+      return StoreError(
+        code: "InternalFailure",
+        message: "The request processing has failed because of an unknown error.",
+        httpStatus: 500)
+    }
+  }
+}

@@ -1,0 +1,224 @@
+import CinchAWS
+import CinchStore
+
+/// Every operation `cinch serve` answers, by `X-Amz-Target`: each `ParameterStore`,
+/// `SecretStore` and `KeyStore` operation of the embedded store, with the resources IAM
+/// evaluates it against.
+struct AWSOperationTable: Sendable {
+  private let operations: [String: AWSOperation]
+
+  init(_ operations: [AWSOperation]) {
+    var table: [String: AWSOperation] = [:]
+    for operation in operations {
+      table["\(operation.service.targetPrefix).\(operation.name)"] = operation
+    }
+    self.operations = table
+  }
+
+  func operation(target: String) -> AWSOperation? { operations[target] }
+
+  var targets: [String] { operations.keys.sorted() }
+
+  static let standard = AWSOperationTable(parameterOperations + secretOperations + keyOperations)
+
+  // MARK: Parameter Store
+
+  private static func parameter(_ name: String) -> @Sendable (String, ResourceNames) async
+    -> [AuthorizationTarget]
+  {
+    { reference, names in [AuthorizationTarget(names.parameter(reference))] }
+  }
+
+  private static func ssmTagTarget(_ type: String, _ id: String, _ names: ResourceNames)
+    -> [AuthorizationTarget]
+  {
+    [AuthorizationTarget(type == "Parameter" ? names.parameter(id) : names.allParameters)]
+  }
+
+  static let parameterOperations: [AWSOperation] = [
+    .make(
+      .ssm, "PutParameter", PutParameterRequest.self,
+      resources: { request, names in [AuthorizationTarget(names.parameter(request.name))] },
+      { try await $0.putParameter($1) }),
+    .make(
+      .ssm, "GetParameter", GetParameterRequest.self,
+      resources: { request, names in [AuthorizationTarget(names.parameter(request.name))] },
+      { try await $0.getParameter($1) }),
+    .make(
+      .ssm, "GetParameters", GetParametersRequest.self,
+      resources: { request, names in request.names.map { AuthorizationTarget(names.parameter($0)) } },
+      { try await $0.getParameters($1) }),
+    .make(
+      .ssm, "GetParametersByPath", GetParametersByPathRequest.self,
+      resources: { request, names in [AuthorizationTarget(names.parameter(request.path))] },
+      { try await $0.getParametersByPath($1) }),
+    .make(
+      .ssm, "GetParameterHistory", GetParameterHistoryRequest.self,
+      resources: { request, names in [AuthorizationTarget(names.parameter(request.name))] },
+      { try await $0.getParameterHistory($1) }),
+    .make(
+      .ssm, "LabelParameterVersion", LabelParameterVersionRequest.self,
+      resources: { request, names in [AuthorizationTarget(names.parameter(request.name))] },
+      { try await $0.labelParameterVersion($1) }),
+    .make(
+      .ssm, "UnlabelParameterVersion", UnlabelParameterVersionRequest.self,
+      resources: { request, names in [AuthorizationTarget(names.parameter(request.name))] },
+      { try await $0.unlabelParameterVersion($1) }),
+    .make(
+      .ssm, "DeleteParameter", DeleteParameterRequest.self,
+      resources: { request, names in [AuthorizationTarget(names.parameter(request.name))] },
+      { try await $0.deleteParameter($1) }),
+    .make(
+      .ssm, "DeleteParameters", DeleteParametersRequest.self,
+      resources: { request, names in request.names.map { AuthorizationTarget(names.parameter($0)) } },
+      { try await $0.deleteParameters($1) }),
+    .make(
+      .ssm, "DescribeParameters", DescribeParametersRequest.self,
+      resources: { _, names in [AuthorizationTarget(names.allParameters)] },
+      { try await $0.describeParameters($1) }),
+    .make(
+      .ssm, "AddTagsToResource", AddTagsToResourceRequest.self,
+      resources: { request, names in ssmTagTarget(request.resourceType, request.resourceID, names) },
+      { try await $0.addTagsToResource($1) }),
+    .make(
+      .ssm, "RemoveTagsFromResource", RemoveTagsFromResourceRequest.self,
+      resources: { request, names in ssmTagTarget(request.resourceType, request.resourceID, names) },
+      { try await $0.removeTagsFromResource($1) }),
+    .make(
+      .ssm, "ListTagsForResource", ListTagsForResourceRequest.self,
+      resources: { request, names in ssmTagTarget(request.resourceType, request.resourceID, names) },
+      { try await $0.listTagsForResource($1) }),
+  ]
+
+  // MARK: Secrets Manager
+
+  /// The secret a request names, with `secretsmanager:SecretId` and, when the request carries
+  /// them, `secretsmanager:VersionId` / `secretsmanager:VersionStage`.
+  private static func secret(
+    _ secretID: String, versionID: String? = nil, versionStage: String? = nil,
+    _ names: ResourceNames
+  ) async -> [AuthorizationTarget] {
+    var context = ["secretsmanager:secretid": secretID]
+    if let versionID { context["secretsmanager:versionid"] = versionID }
+    if let versionStage { context["secretsmanager:versionstage"] = versionStage }
+    return [AuthorizationTarget(await names.secret(secretID), context)]
+  }
+
+  static let secretOperations: [AWSOperation] = [
+    .make(
+      .secretsManager, "CreateSecret", CreateSecretRequest.self,
+      resources: { request, names in
+        [AuthorizationTarget(names.newSecret(request.name), ["secretsmanager:name": request.name])]
+      }, { try await $0.createSecret($1) }),
+    .make(
+      .secretsManager, "GetSecretValue", GetSecretValueRequest.self,
+      resources: { request, names in
+        await secret(
+          request.secretID, versionID: request.versionID, versionStage: request.versionStage, names)
+      }, { try await $0.getSecretValue($1) }),
+    .make(
+      .secretsManager, "PutSecretValue", PutSecretValueRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.putSecretValue($1) }),
+    .make(
+      .secretsManager, "UpdateSecret", UpdateSecretRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.updateSecret($1) }),
+    .make(
+      .secretsManager, "DescribeSecret", DescribeSecretRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.describeSecret($1) }),
+    .make(
+      .secretsManager, "ListSecrets", ListSecretsRequest.self,
+      resources: { _, _ in [AuthorizationTarget("*")] }, { try await $0.listSecrets($1) }),
+    .make(
+      .secretsManager, "ListSecretVersionIds", ListSecretVersionIdsRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.listSecretVersionIds($1) }),
+    .make(
+      .secretsManager, "UpdateSecretVersionStage", UpdateSecretVersionStageRequest.self,
+      resources: { request, names in
+        await secret(request.secretID, versionStage: request.versionStage, names)
+      }, { try await $0.updateSecretVersionStage($1) }),
+    .make(
+      .secretsManager, "DeleteSecret", DeleteSecretRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.deleteSecret($1) }),
+    .make(
+      .secretsManager, "RestoreSecret", RestoreSecretRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.restoreSecret($1) }),
+    .make(
+      .secretsManager, "TagResource", TagResourceRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.tagResource($1) }),
+    .make(
+      .secretsManager, "UntagResource", UntagResourceRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.untagResource($1) }),
+    .make(
+      .secretsManager, "GetRandomPassword", GetRandomPasswordRequest.self,
+      resources: { _, _ in [AuthorizationTarget("*")] }, { try await $0.getRandomPassword($1) }),
+    .make(
+      .secretsManager, "RotateSecret", RotateSecretRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.rotateSecret($1) }),
+    .make(
+      .secretsManager, "CancelRotateSecret", CancelRotateSecretRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.cancelRotateSecret($1) }),
+    batchGetSecretValue,
+  ]
+
+  /// `BatchGetSecretValue` needs the action on `*`, and `GetSecretValue` on each secret it
+  /// returns: a secret the caller may not read is reported in `Errors` with
+  /// `AccessDeniedException`, as AWS does, while the others are returned.
+  static let batchGetSecretValue = AWSOperation(service: .secretsManager, name: "BatchGetSecretValue")
+  { body, context in
+    let request = try AWSRequestDecoder.decode(BatchGetSecretValueRequest.self, from: body)
+    try await context.authorize("secretsmanager:BatchGetSecretValue", [AuthorizationTarget("*")])
+    var response = try await context.store.batchGetSecretValue(request)
+    var kept: [SecretValueEntry] = []
+    for entry in response.secretValues {
+      let target = AuthorizationTarget(
+        entry.arn, ["secretsmanager:secretid": entry.name])
+      if context.isAllowed("secretsmanager:GetSecretValue", target) {
+        kept.append(entry)
+      } else {
+        response.errors.append(
+          SecretsManagerAPIError(
+            secretID: entry.name, errorCode: "AccessDeniedException",
+            message: "not authorized to perform: secretsmanager:GetSecretValue on resource: "
+              + entry.arn))
+      }
+    }
+    response.secretValues = kept
+    return try AWSWireCodec.encode(response)
+  }
+
+  // MARK: KMS
+
+  static let keyOperations: [AWSOperation] = [
+    .make(
+      .kms, "CreateKey", CreateKeyRequest.self,
+      resources: { _, _ in [AuthorizationTarget("*")] }, { try await $0.createKey($1) }),
+    .make(
+      .kms, "DescribeKey", DescribeKeyRequest.self,
+      resources: { request, names in [AuthorizationTarget(names.kmsKey(request.keyID))] },
+      { try await $0.describeKey($1) }),
+    .make(
+      .kms, "ListKeys", ListKeysRequest.self,
+      resources: { _, _ in [AuthorizationTarget("*")] }, { try await $0.listKeys($1) }),
+    .make(
+      .kms, "CreateAlias", CreateAliasRequest.self,
+      resources: { request, names in
+        [
+          AuthorizationTarget(names.kmsKey(request.aliasName)),
+          AuthorizationTarget(names.kmsKey(request.targetKeyID)),
+        ]
+      }, { try await $0.createAlias($1) }),
+    .make(
+      .kms, "ListAliases", ListAliasesRequest.self,
+      resources: { _, _ in [AuthorizationTarget("*")] }, { try await $0.listAliases($1) }),
+  ]
+}

@@ -1,0 +1,57 @@
+import CinchStore
+
+/// The ARNs IAM evaluates a request against, named as AWS names them: a parameter
+/// (`arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`), a secret (its full ARN, looked up without
+/// auditing; a secret that does not exist yet or is missing is named by its partial ARN, so a
+/// policy cannot be probed for which secrets exist), a KMS key or alias.
+struct ResourceNames: Sendable {
+  var store: SQLiteStore
+  var configuration: StoreConfiguration
+
+  init(store: SQLiteStore) {
+    self.store = store
+    self.configuration = store.configuration
+  }
+
+  private func prefix(_ service: String) -> String {
+    "\(configuration.partition):\(service):\(configuration.region):\(configuration.accountID)"
+  }
+  private var ssmPrefix: String { prefix("ssm") }
+  private var secretsPrefix: String { prefix("secretsmanager") }
+  private var kmsPrefix: String { prefix("kms") }
+
+  /// A parameter's ARN from a name or ARN, without a `:version` / `:label` selector.
+  func parameter(_ reference: String) -> String {
+    if reference.hasPrefix("arn:") {
+      guard let slash = reference.range(of: ":parameter/") else { return reference }
+      let tail = reference[slash.upperBound...]
+      let name = tail.split(separator: ":", maxSplits: 1).first.map(String.init) ?? String(tail)
+      return String(reference[..<slash.upperBound]) + name
+    }
+    let name = reference.split(separator: ":", maxSplits: 1).first.map(String.init) ?? reference
+    let relative = name.hasPrefix("/") ? String(name.dropFirst()) : name
+    return "arn:\(ssmPrefix):parameter/\(relative)"
+  }
+
+  /// Every parameter in the region and account (`DescribeParameters`).
+  var allParameters: String { "arn:\(ssmPrefix):*" }
+
+  /// A secret's full ARN when it exists, else its partial ARN (the name, or the ARN given).
+  func secret(_ secretID: String) async -> String {
+    if let arn = await store.secretARN(secretID) { return arn }
+    if secretID.hasPrefix("arn:") { return secretID }
+    return "arn:\(secretsPrefix):secret:\(secretID)"
+  }
+
+  /// The ARN a secret about to be created will have, its random suffix as `??????`.
+  func newSecret(_ name: String) -> String {
+    "arn:\(secretsPrefix):secret:\(name)-??????"
+  }
+
+  /// A KMS key's ARN from a key id, key ARN, alias name or alias ARN.
+  func kmsKey(_ keyID: String) -> String {
+    if keyID.hasPrefix("arn:") { return keyID }
+    if keyID.hasPrefix("alias/") { return "arn:\(kmsPrefix):\(keyID)" }
+    return "arn:\(kmsPrefix):key/\(keyID)"
+  }
+}

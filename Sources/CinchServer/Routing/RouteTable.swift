@@ -1,0 +1,55 @@
+/// A route handler: any API surface mounted on the server (the AWS JSON API, the Vault API,
+/// the health endpoint). Handlers never throw: each answers its own errors in its protocol's
+/// shape.
+public typealias ServerHandler = @Sendable (ServerRequest) async -> ServerResponse
+
+/// Which handler answers a path: exact paths first, then the longest mounted prefix. Built
+/// before the server starts and not changed while it runs.
+///
+/// ```swift
+/// var routes = RouteTable()
+/// routes.mount(exact: "/health", name: "health", healthHandler)
+/// routes.mount(prefix: "/v1/", name: "vault", vaultHandler)
+/// routes.mount(prefix: "/", name: "aws", awsHandler)
+/// ```
+public struct RouteTable: Sendable {
+  public struct Route: Sendable {
+    /// A name for the access log (`aws`, `vault`, `health`).
+    public var name: String
+    public var path: String
+    public var isPrefix: Bool
+    public var handler: ServerHandler
+  }
+
+  public private(set) var routes: [Route] = []
+
+  public init() {}
+
+  /// Answers every path that starts with `prefix` (unless a longer prefix or an exact path is
+  /// mounted too). Mounting the same prefix twice replaces the first handler.
+  public mutating func mount(
+    prefix: String, name: String, _ handler: @escaping ServerHandler
+  ) {
+    add(Route(name: name, path: prefix, isPrefix: true, handler: handler))
+  }
+
+  /// Answers exactly `path`.
+  public mutating func mount(exact path: String, name: String, _ handler: @escaping ServerHandler)
+  {
+    add(Route(name: name, path: path, isPrefix: false, handler: handler))
+  }
+
+  private mutating func add(_ route: Route) {
+    routes.removeAll { $0.path == route.path && $0.isPrefix == route.isPrefix }
+    routes.append(route)
+  }
+
+  /// The route for `path`, or nil when nothing is mounted there.
+  public func route(for path: String) -> Route? {
+    if let exact = routes.first(where: { !$0.isPrefix && $0.path == path }) { return exact }
+    return
+      routes
+      .filter { $0.isPrefix && path.hasPrefix($0.path) }
+      .max { $0.path.utf8.count < $1.path.utf8.count }
+  }
+}
