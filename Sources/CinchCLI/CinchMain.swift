@@ -45,6 +45,7 @@ public struct CinchMain: AsyncParsableCommand {
       VaultListCommand.self,
       SecretsCommand.self,
       TokenCommand.self,
+      LeaseCommand.self,
     ]
   )
 

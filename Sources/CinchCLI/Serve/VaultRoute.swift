@@ -5,9 +5,8 @@ import CinchVault
 /// Vault's API on `cinch serve`: every path under `/v1/` goes to `VaultAPI`, so `VAULT_ADDR`
 /// can point at the server and the vault CLI or hvac work against the store.
 enum VaultRoute {
-  static func handler(_ store: SQLiteStore) -> ServerHandler {
-    let api = VaultAPI(store: store)
-    return { request in
+  static func handler(_ api: VaultAPI) -> ServerHandler {
+    { request in
       var headers: [String: String] = [:]
       for (name, value) in request.headers where headers[name] == nil { headers[name] = value }
       let response = await api.handle(

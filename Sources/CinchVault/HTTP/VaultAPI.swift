@@ -28,6 +28,13 @@ public final class VaultAPI: Sendable {
     await respond(request, caller: .http)
   }
 
+  /// Revokes every lease whose time is up (dropping its database role); `cinch serve` calls
+  /// this periodically and `cinch lease tidy` once. Returns how many were revoked and how many
+  /// could not be (those are tried again next time).
+  public func revokeExpiredLeases() async -> (revoked: Int, failed: Int) {
+    await LeaseRevoker(store: store).revokeExpired()
+  }
+
   /// Answers one HTTP request whose path is already percent-decoded and whose query is
   /// already split (as an HTTP server hands them over).
   public func handle(
@@ -194,8 +201,11 @@ public final class VaultAPI: Sendable {
         try await TransitEngine(store: store, mount: mount).handle(request, rest: rest), "transit"
       )
     case .database:
-      throw VaultError(
-        status: 404, ["no handler for route \"\(path)\". route entry not found."])
+      let name = caller == .local ? "root" : (request.token?.displayName ?? "token")
+      return (
+        try await DatabaseEngine(store: store, mount: mount, displayName: name)
+          .handle(request, rest: rest), "database"
+      )
     }
   }
 

@@ -28,6 +28,9 @@ struct SystemHandler {
       try requireRoot()
       return try await audit(String(path.dropFirst("sys/audit/".count)), request)
     }
+    if path.hasPrefix("sys/leases/") {
+      return try await leases(String(path.dropFirst("sys/leases/".count)), request)
+    }
     if path.hasPrefix("sys/audit-hash/") {
       return try await auditHash(String(path.dropFirst("sys/audit-hash/".count)), request)
     }
@@ -126,6 +129,84 @@ struct SystemHandler {
     default:
       throw VaultError(status: 405, ["unsupported operation"])
     }
+  }
+
+  // MARK: Leases
+
+  func leases(_ rest: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    let revoker = LeaseRevoker(store: store)
+    switch (rest, request.operation) {
+    case ("renew", .update), ("renew", .create):
+      guard let id = request.data.string("lease_id"), !id.isEmpty else {
+        throw VaultError.invalid("lease id is required")
+      }
+      let increment = request.data.duration("increment").value.map { Int($0 / GoDuration.second) }
+      guard let current = try await store.lease(id) else { throw VaultError.invalid("lease not found") }
+      let seconds = increment.flatMap { $0 > 0 ? $0 : nil }
+        ?? Int(current.expiresAt.timeIntervalSince(current.lastRenewal ?? current.issuedAt))
+      let lease = try await store.renewLease(id, seconds: seconds)
+      var response = LogicalResponse(data: nil)
+      response.leaseID = lease.leaseID
+      response.renewable = lease.renewable
+      response.leaseDuration = max(0, Int(lease.expiresAt.timeIntervalSince(store.vaultClock()).rounded()))
+      return response
+    case ("revoke", .update), ("revoke", .create):
+      guard let id = request.data.string("lease_id"), !id.isEmpty else {
+        throw VaultError.invalid("lease id is required")
+      }
+      if let lease = try await store.lease(id) { try await revoker.revoke(lease) }
+      return nil
+    case ("lookup", .update), ("lookup", .create):
+      guard let id = request.data.string("lease_id"), let lease = try await store.lease(id) else {
+        throw VaultError.invalid("invalid lease")
+      }
+      let ttl = max(0, Int(lease.expiresAt.timeIntervalSince(store.vaultClock()).rounded()))
+      return LogicalResponse(data: .object([
+        ("expire_time", .string(VaultTime.format(lease.expiresAt))),
+        ("id", .string(lease.leaseID)),
+        ("issue_time", .string(VaultTime.format(lease.issuedAt))),
+        ("last_renewal", lease.lastRenewal.map { .string(VaultTime.format($0)) } ?? .null),
+        ("renewable", .bool(lease.renewable)),
+        ("ttl", .integer(Int64(ttl))),
+      ]))
+    case ("tidy", .update), ("tidy", .create):
+      try requireRoot()
+      _ = await revoker.revokeExpired()
+      return nil
+    default:
+      break
+    }
+    if rest.hasPrefix("revoke-prefix/") || rest.hasPrefix("revoke-force/"),
+      request.operation == .update || request.operation == .create
+    {
+      try requireRoot()
+      let prefix = String(rest.drop { $0 != "/" }.dropFirst())
+      for lease in try await store.leases(prefix: prefix) {
+        if rest.hasPrefix("revoke-force/") {
+          try? await revoker.dropRole(lease)
+          try await store.deleteLease(lease.leaseID)
+        } else {
+          try await revoker.revoke(lease)
+        }
+      }
+      return nil
+    }
+    if rest.hasPrefix("lookup/"), request.operation == .list {
+      try requireRoot()
+      let prefix = String(rest.dropFirst("lookup/".count))
+      var keys = Set<String>()
+      for lease in try await store.leases(prefix: prefix) {
+        let remainder = lease.leaseID.dropFirst(prefix.count)
+        if let slash = remainder.firstIndex(of: "/") {
+          keys.insert(String(remainder[...slash]))
+        } else {
+          keys.insert(String(remainder))
+        }
+      }
+      guard !keys.isEmpty else { return nil }
+      return LogicalResponse(data: .object([("keys", .array(keys.sorted().map(JSONValue.string)))]))
+    }
+    throw VaultError(status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
   }
 
   // MARK: Audit
