@@ -43,7 +43,19 @@ extension SQLiteStore {
       guard let filePath = options["file_path"], !filePath.isEmpty else {
         throw VaultError.invalid("file_path is required")
       }
-      _ = filePath
+      if filePath != "discard" && filePath != "stdout" {
+        // Vault checks the file can be written when the device is enabled.
+        let exists = FileManager.default.fileExists(atPath: filePath)
+        let created =
+          exists
+          || FileManager.default.createFile(
+            atPath: filePath, contents: nil, attributes: [.posixPermissions: 0o600])
+        guard created, let handle = FileHandle(forWritingAtPath: filePath) else {
+          throw VaultError.invalid(
+            "sanity check failed; unable to open \"\(filePath)\" for writing")
+        }
+        try? handle.close()
+      }
       if try Row.fetchOne(
         db, sql: "SELECT path FROM vault_audit_devices WHERE path = ?", arguments: [path]) != nil
       {
