@@ -229,6 +229,11 @@ struct KVEngineTests {
     let folder = await vault.call("GET", "secret/metadata/foo/?list=true")
     #expect(folder.at("data", "keys")?.compact() == #"["bar","baz/"]"#)
     #expect(await vault.call("LIST", "secret/metadata/nothing").text == "{\"errors\":[]}\n")
+    // Soft-deleted keys are listed unless exclude_deleted is set.
+    await vault.call("DELETE", "secret/data/foo")
+    #expect(await vault.call("LIST", "secret/metadata").at("data", "keys")?.compact() == #"["foo","foo/","meta"]"#)
+    let excluded = await vault.call("GET", "secret/metadata/?list=true&exclude_deleted=true")
+    #expect(excluded.at("data", "keys")?.compact() == #"["foo/","meta"]"#)
   }
 
   @Test("subkeys: leaves are null, depth limits the walk")
