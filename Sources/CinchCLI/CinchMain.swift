@@ -36,6 +36,7 @@ public struct CinchMain: AsyncParsableCommand {
       RekeyCommand.self,
       AuditCommand.self,
       SyncCommand.self,
+      BenchStoreCommand.self,
       ServeCommand.self,
       IAMCommand.self,
       KVCommand.self,

@@ -2,6 +2,7 @@ import CinchCompiler
 import CinchStore
 import CinchTemplate
 import Foundation
+import Testing
 
 /// A real embedded store in a temporary folder, with the template text the test writes.
 final class CompilerFixture: @unchecked Sendable {
@@ -20,7 +21,7 @@ final class CompilerFixture: @unchecked Sendable {
 
   deinit { try? FileManager.default.removeItem(atPath: directory) }
 
-  var reader: StoreReader { StoreReader(parameters: store, fingerprinter: store) }
+  var reader: StoreReader { StoreReader(parameters: store, secrets: store, fingerprinter: store) }
   var resolver: Resolver { Resolver(store: reader) }
 
   @discardableResult
@@ -28,6 +29,26 @@ final class CompilerFixture: @unchecked Sendable {
     try await store.putParameter(
       PutParameterRequest(name: name, value: value, type: type, overwrite: true)
     ).version
+  }
+
+  /// Creates a secret holding `string` (or `binary`); its first version's id.
+  @discardableResult
+  func createSecret(
+    _ name: String, _ string: String? = nil, binary: [UInt8]? = nil, kmsKeyID: String? = nil
+  ) async throws -> String {
+    try #require(
+      try await store.createSecret(
+        CreateSecretRequest(
+          name: name, kmsKeyID: kmsKeyID, secretBinary: binary.map { Data($0) },
+          secretString: string)
+      ).versionID)
+  }
+
+  /// A new AWSCURRENT version; its id.
+  @discardableResult
+  func putSecret(_ name: String, _ string: String) async throws -> String {
+    try await store.putSecretValue(PutSecretValueRequest(secretID: name, secretString: string))
+      .versionID
   }
 
   /// Analyses a template given as text (named `stack.yaml` inside the fixture's folder).

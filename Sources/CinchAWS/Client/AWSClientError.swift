@@ -14,6 +14,8 @@ package enum AWSClientError: Error, Sendable, Equatable, CustomStringConvertible
   case noRegion
   /// A store URL, endpoint URL or setting that cannot be used.
   case configuration(String)
+  /// A request AWS has no equivalent for (a feature of the embedded store only).
+  case unsupported(String)
 
   package var description: String {
     switch self {
@@ -29,6 +31,8 @@ package enum AWSClientError: Error, Sendable, Equatable, CustomStringConvertible
       "You must specify a region. You can also configure your region by running \"aws configure\"."
     case .configuration(let text):
       text
+    case .unsupported(let text):
+      "not available on aws://: \(text)"
     }
   }
 }

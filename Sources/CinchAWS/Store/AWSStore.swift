@@ -15,11 +15,15 @@ package final class AWSStore: Sendable {
   /// Names per `GetParameters` call, 1 to 10 (`CINCH_AWS_BATCH_SIZE`; 1 asks for each
   /// reference alone, for comparison).
   package let resolverBatchSize: Int
+  /// Secrets per `BatchGetSecretValue` call, 1 to 20 (`CINCH_AWS_BATCH_SIZE` too; 1 asks for
+  /// each secret alone with `GetSecretValue`).
+  package let secretBatchSize: Int
 
   package init(
     region: String, ssm: AWSJSONClient, secretsManager: AWSJSONClient, kms: AWSJSONClient,
     resolverConcurrency: Int = 4,
-    resolverBatchSize: Int = getParametersBatchSize
+    resolverBatchSize: Int = getParametersBatchSize,
+    secretBatchSize: Int = batchGetSecretValueSize
   ) {
     self.region = region
     self.ssm = ssm
@@ -27,6 +31,7 @@ package final class AWSStore: Sendable {
     self.kms = kms
     self.resolverConcurrency = max(1, resolverConcurrency)
     self.resolverBatchSize = min(max(1, resolverBatchSize), Self.getParametersBatchSize)
+    self.secretBatchSize = min(max(1, secretBatchSize), Self.batchGetSecretValueSize)
   }
 
   /// The store the options describe: region from the store URL, `--region`, `AWS_REGION`,
@@ -69,9 +74,10 @@ package final class AWSStore: Sendable {
         credentials: credentials, transport: options.transport, retry: retry,
         extraHeaders: options.extraHeaders)
     }
+    let batchSize = value("CINCH_AWS_BATCH_SIZE").flatMap(Int.init)
     return AWSStore(
       region: region, ssm: try client(.ssm), secretsManager: try client(.secretsManager),
-      kms: try client(.kms),
-      resolverBatchSize: value("CINCH_AWS_BATCH_SIZE").flatMap(Int.init) ?? getParametersBatchSize)
+      kms: try client(.kms), resolverBatchSize: batchSize ?? getParametersBatchSize,
+      secretBatchSize: batchSize ?? batchGetSecretValueSize)
   }
 }

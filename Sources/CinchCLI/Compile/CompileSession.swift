@@ -95,12 +95,12 @@ extension StoreOptions {
     do {
       switch try await openAny(flags, connector: connector) {
       case .embedded(let store):
-        return StoreReader(parameters: store, fingerprinter: store)
+        return StoreReader(parameters: store, secrets: store, fingerprinter: store)
       case .aws(let store):
         let key = try FingerprintKey.load(
           environment: connector.environment,
           directory: FileManager.default.currentDirectoryPath)
-        return StoreReader(parameters: store, fingerprinter: key)
+        return StoreReader(parameters: store, secrets: store, fingerprinter: key)
       }
     } catch let error as StoreAccessError {
       throw CommandFailure(message: "\(error)")

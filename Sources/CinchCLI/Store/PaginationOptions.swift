@@ -37,7 +37,8 @@ struct PaginationOptions: ParsableArguments {
       if let maxItems { request = min(size ?? defaultPageSize, maxItems - items.count) }
       let page = try await fetch(request, token)
       items += page.items
-      token = page.next
+      // An empty token ends the listing, as botocore reads it (moto sends "").
+      token = page.next.flatMap { $0.isEmpty ? nil : $0 }
       if noPaginate { break }
       if let maxItems, items.count >= maxItems { break }
     } while token != nil

@@ -58,4 +58,11 @@ enum OpenStore: Sendable {
     case .aws(let store): store
     }
   }
+
+  var secrets: any SecretStore & SecretCatalog & SecretResolver {
+    switch self {
+    case .embedded(let store): store
+    case .aws(let store): store
+    }
+  }
 }

@@ -105,6 +105,18 @@ struct StoreOptions: ParsableArguments {
     }
   }
 
+  /// The store for a `cinch secretsmanager …` command: the embedded file or AWS Secrets
+  /// Manager, errors as the aws CLI reports them.
+  func openSecretStore(_ global: AWSGlobalOptions) async throws -> any SecretStore {
+    do {
+      return try await openAny(.init(global), connector: .process()).secrets
+    } catch let error as StoreAccessError {
+      throw AWSConfigurationError("cinch: \(error)")
+    } catch let error as StoreLocationError {
+      throw AWSConfigurationError("cinch: \(error)")
+    }
+  }
+
   /// The store for a `cinch kms …` command: the embedded store's keys, or AWS KMS.
   func openKeyStore(_ global: AWSGlobalOptions) async throws -> any KeyStore {
     do {

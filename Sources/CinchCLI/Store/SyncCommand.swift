@@ -3,18 +3,25 @@ import CinchAWS
 import CinchStore
 import Foundation
 
-/// `cinch sync --from STORE --to STORE`: copies parameters between any two stores (the embedded
-/// file, AWS), with their history, and reports each on its own line. Values never print.
+/// `cinch sync --from STORE --to STORE`: copies parameters and secrets between any two stores
+/// (the embedded file, AWS), with their history and labels, and reports each on its own line.
+/// Values never print.
 struct SyncCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sync",
-    abstract: "Copy parameters from one store to another (the embedded file or aws://REGION).",
+    abstract:
+      "Copy parameters and secrets from one store to another (the embedded file or aws://REGION).",
     discussion: """
       Each parameter is copied with its history: every version the source retains, oldest first, \
       then its labels (where the target accepts them), its tags, type, key, tier and data type. \
       Version numbers start again at 1 in the target. A parameter the target already has is \
       skipped, or with --overwrite given the source's latest value as a new version (nothing is \
-      written when the values already match). Exit status: 0 when everything was copied or \
+      written when the values already match). Each secret is copied with every version that \
+      carries a staging label (AWSCURRENT, AWSPREVIOUS, custom labels), oldest first under its \
+      own VersionId, then its labels as the source has them, its description, key and tags; \
+      unlabelled versions, secrets scheduled for deletion and rotation settings are not copied. \
+      A secret the target already has is skipped, or with --overwrite given the source's \
+      current value and its labels. Exit status: 0 when everything was copied or \
       skipped, 1 when the target refused something, 2 when a store cannot be opened or listed.
       """)
 
@@ -30,16 +37,18 @@ struct SyncCommand: AsyncParsableCommand {
   @Option(help: "The master key file of an embedded --to store (default: beside it).")
   var toKeyFile: String?
 
-  @Option(help: "Only parameters under this path (recursively), e.g. /myapp/prod.")
+  @Option(
+    help: "Only parameters under this path (recursively), e.g. /myapp/prod, and secrets named under it.")
   var path: String?
 
-  @Flag(help: "Update parameters the target already has with the source's latest value.")
+  @Flag(help: "Update parameters and secrets the target already has with the source's value.")
   var overwrite = false
 
   @Flag(help: "Report what would be copied; write nothing.")
   var dryRun = false
 
-  @Option(help: "The KMS key for SecureString parameters in the target (default: each one's own).")
+  @Option(
+    help: "The KMS key for SecureString parameters and secrets in the target (default: each one's own).")
   var keyID: String?
 
   @Option(help: "The AWS region of an aws:// store without one.")
@@ -58,12 +67,22 @@ struct SyncCommand: AsyncParsableCommand {
     let target = try await open(to, keyFile: toKeyFile, flags, connector)
     let sync = StoreSync(
       options: StoreSync.Options(path: path, overwrite: overwrite, dryRun: dryRun, keyID: keyID))
-    let report: StoreSync.Report
+    var report: StoreSync.Report
     do {
       report = try await sync.syncParameters(from: source.parameters, to: target.parameters)
     } catch let error as StoreError {
       throw CLIFailure("cannot list the parameters of '\(from)': \(error)")
     } catch let error as AWSClientError {
+      throw CLIFailure("\(error)")
+    }
+    do {
+      report.entries += try await sync.syncSecrets(from: source.secrets, to: target.secrets)
+        .entries
+    } catch let error as StoreError {
+      Output.stdout(Self.render(report, dryRun: dryRun))
+      throw CLIFailure("cannot list the secrets of '\(from)': \(error)")
+    } catch let error as AWSClientError {
+      Output.stdout(Self.render(report, dryRun: dryRun))
       throw CLIFailure("\(error)")
     }
     Output.stdout(Self.render(report, dryRun: dryRun))
@@ -106,6 +125,18 @@ struct SyncCommand: AsyncParsableCommand {
         if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
         if !refused.isEmpty {
           text += "; the target refused labels " + refused.joined(separator: ", ")
+        }
+        detail = text
+      case .copiedSecret(let versions, let labels, let refused, let empty):
+        word = dryRun ? "would copy" : "copied"
+        var text = versions == 1 ? "1 version" : "\(versions) versions"
+        if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
+        if !refused.isEmpty {
+          text += "; the target refused labels " + refused.joined(separator: ", ")
+        }
+        if !empty.isEmpty {
+          text += "; not copied: labels " + empty.joined(separator: ", ")
+            + " on a version without a value"
         }
         detail = text
       case .updated(let labels, let refused):

@@ -155,7 +155,7 @@ extension StoreOptions {
   func catalog(_ environment: [String: String]) async throws -> StoreCatalog {
     do {
       let store = try await open(environment)
-      return StoreCatalog(parameters: store)
+      return StoreCatalog(parameters: store, secrets: store)
     } catch let error as StoreAccessError {
       throw CommandFailure(message: "\(error)")
     }

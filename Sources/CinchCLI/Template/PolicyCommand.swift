@@ -188,7 +188,9 @@ struct PolicyCommand: AsyncParsableCommand {
     let queries = PolicyGenerator.keyQueries(
       for: analyses, target: target, options: options, pins: pins)
     let resolver = EncryptionKeyResolver(
-      sources: [ParameterKeySource(catalog: opened, store: opened)], keys: opened, target: target)
+      sources: [
+        ParameterKeySource(catalog: opened, store: opened), SecretKeySource(catalog: opened),
+      ], keys: opened, target: target)
     do {
       return try await resolver.resolve(queries)
     } catch let error as StoreError {

@@ -5,8 +5,10 @@ public import CinchStore
 /// (`StoreReader`, the resolver's view, is never given to it).
 public struct StoreCatalog: Sendable {
   public var parameters: any ParameterCatalog
+  public var secrets: any SecretCatalog
 
-  public init(parameters: any ParameterCatalog) {
+  public init(parameters: any ParameterCatalog, secrets: any SecretCatalog) {
     self.parameters = parameters
+    self.secrets = secrets
   }
 }

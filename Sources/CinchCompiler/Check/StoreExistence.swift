@@ -2,13 +2,15 @@ import CinchStore
 import CinchTemplate
 
 /// The existence rules answered by the store's metadata: each entry is described once per run
-/// (`ParameterCatalog.parameterVersions`: versions, labels and types, never a value), then every
+/// (`ParameterCatalog.parameterVersions`: versions, labels and types; `SecretCatalog
+/// .secretVersions`: versions, stages, key and deletion date; never a value), then every
 /// key that reads it is judged at its pin (from the lock) or at what it asks for.
 struct StoreExistence {
   let catalog: StoreCatalog
   let lock: CheckedLock?
   let options: Checker.Options
   private var parameters: [String: Result<ParameterVersionList, ResolutionFailure>] = [:]
+  private var secrets: [String: Result<SecretVersionList, ResolutionFailure>] = [:]
 
   init(catalog: StoreCatalog, lock: CheckedLock?, options: Checker.Options) {
     self.catalog = catalog
@@ -25,11 +27,80 @@ struct StoreExistence {
     case .ssm, .ssmSecure:
       return try await checkParameter(key, sites: sites, into: &diagnostics) ? .exists : .failed
     case .secretsManager:
-      let failure = ResolutionFailure.unsupported(
-        "this store does not hold Secrets Manager secrets; '\(key.name)' cannot be checked")
-      diagnostics.report(failure.code, failure.description, at: sites)
-      return .failed
+      return try await checkSecret(key, sites: sites, into: &diagnostics) ? .exists : .failed
     }
+  }
+
+  // MARK: Secrets Manager
+
+  /// The secret exists and is not scheduled for deletion; the pinned version id (or the id or
+  /// stage asked for) exists and holds a `SecretString`; a JSON key is in it, as far as
+  /// metadata shows (the lock's record, or the key list a store keeps without decrypting);
+  /// the pin is not behind the stage it was taken from.
+  private mutating func checkSecret(
+    _ key: ResolutionKey, sites: [ReferenceSite], into diagnostics: inout Diagnostics
+  ) async throws -> Bool {
+    let list: SecretVersionList
+    switch try await secretVersions(of: key.name) {
+    case .failure(let failure):
+      diagnostics.report(failure.code, failure.description, at: sites)
+      return false
+    case .success(let found):
+      list = found
+    }
+    let entry = lock?.lockfile.entry(for: key)
+    let version: SecretVersionList.Version
+    switch list.version(for: key, pinned: entry?.pin.versionId) {
+    case .failure(let failure):
+      if let lock, entry != nil, case .secretVersionNotFound = failure {
+        diagnostics.report(
+          failure.code,
+          "the version '\(lock.name)' pins is gone: \(failure) (run 'cinch lock --update \(key.name)')",
+          at: sites)
+      } else {
+        diagnostics.report(failure.code, failure.description, at: sites)
+      }
+      return false
+    case .success(let found):
+      version = found
+    }
+    if let jsonKey = key.jsonKey, entry?.pin.jsonKeyVerified != true {
+      // A store that knows the value's type (the embedded one) lists a JSON object's keys
+      // without decrypting it; AWS's metadata says neither, and only `lock` can tell.
+      switch (version.valueType, version.jsonKeys) {
+      case (.string?, let keys?) where keys.contains(jsonKey):
+        break
+      case (.string?, let keys):
+        let failure: ResolutionFailure =
+          keys == nil
+          ? .secretNotJSON(id: key.name, jsonKey: jsonKey)
+          : .jsonKeyNotFound(id: key.name, jsonKey: jsonKey)
+        diagnostics.report(failure.code, failure.description, at: sites)
+        return false
+      default:
+        diagnostics.report(
+          .jsonKeyUnverified,
+          "JSON key '\(jsonKey)' of secret '\(key.name)' can only be verified by reading the "
+            + "value, and no lock records it (run 'cinch lock')", at: sites)
+      }
+    }
+    guard let entry, let lock else { return true }
+    for finding in OutdatedChecker.findings(for: entry, secret: list) {
+      guard case .stageMoved = finding.reason else { continue }
+      diagnostics.report(
+        .pinBehind, "\(finding.message) (in '\(lock.name)'; run 'cinch lock --update \(key.name)')",
+        at: sites, severity: options.frozen ? .error : nil)
+    }
+    return true
+  }
+
+  private mutating func secretVersions(of id: String) async throws
+    -> Result<SecretVersionList, ResolutionFailure>
+  {
+    if let known = secrets[id] { return known }
+    let result = try await SecretVersionList.lookUp(id, in: catalog.secrets)
+    secrets[id] = result
+    return result
   }
 
   // MARK: Parameter Store

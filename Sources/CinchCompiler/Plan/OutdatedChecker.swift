@@ -1,5 +1,5 @@
+public import CinchStore
 public import CinchTemplate
-import CinchStore
 
 /// `cinch outdated`: which pins are behind the store, from metadata only (never a value).
 public struct OutdatedChecker: Sendable {
@@ -14,7 +14,8 @@ public struct OutdatedChecker: Sendable {
     public enum Reason: Sendable, Hashable {
       /// A newer version exists (the reference asks for the latest).
       case newerVersion(latest: String)
-      /// `AWSCURRENT` (or the staging label asked for) is on another version now.
+      /// `AWSCURRENT` (or the staging label asked for) is on another version now: `to` is its
+      /// version id, empty when no version carries the label.
       case stageMoved(stage: String, to: String)
       /// The pinned version is among the oldest kept; this many more writes remove it.
       case nearRollOff(remaining: Int)
@@ -29,6 +30,8 @@ public struct OutdatedChecker: Sendable {
       switch reason {
       case .newerVersion(let latest):
         "pinned at \(entry.pin.versionText); the store's latest is \(latest)"
+      case .stageMoved(let stage, let to) where to.isEmpty:
+        "pinned at \(entry.pin.versionText); no version carries \(stage) now"
       case .stageMoved(let stage, let to):
         "pinned at \(entry.pin.versionText); \(stage) is now on \(to)"
       case .nearRollOff(let remaining):
@@ -48,6 +51,7 @@ public struct OutdatedChecker: Sendable {
   public func check(_ lock: Lockfile, into diagnostics: inout Diagnostics) async throws -> [Finding] {
     var findings: [Finding] = []
     var versionsByName: [String: Result<ParameterVersionsSummary, ResolutionFailure>] = [:]
+    var secretsByName: [String: Result<SecretVersionList, ResolutionFailure>] = [:]
     for entry in lock.entries {
       switch entry.key.kind {
       case .ssm, .ssmSecure:
@@ -66,10 +70,24 @@ public struct OutdatedChecker: Sendable {
           break
         }
       case .secretsManager:
-        diagnostics.report(
-          Diagnostic(
-            .storeFailure, "\(entry.key): this store does not hold Secrets Manager secrets",
-            severity: .warning))
+        guard entry.pin.versionId != nil else { continue }
+        let name = entry.key.name
+        if secretsByName[name] == nil {
+          secretsByName[name] = try await SecretVersionList.lookUp(name, in: store.secrets)
+        }
+        switch secretsByName[name] {
+        case .success(let list)?:
+          if list.deletedDate != nil {
+            let failure = ResolutionFailure.secretScheduledForDeletion(id: name)
+            diagnostics.report(Diagnostic(failure.code, "\(entry.key): \(failure)"))
+          }
+          findings += Self.findings(for: entry, secret: list)
+        case .failure(let failure)?:
+          diagnostics.report(Diagnostic(failure.code, "\(entry.key): \(failure)"))
+          findings.append(Finding(entry: entry, reason: .pinGone))
+        case nil:
+          break
+        }
       }
     }
     return findings
@@ -93,6 +111,20 @@ public struct OutdatedChecker: Sendable {
       }
     }
     return findings
+  }
+
+  /// How a secret pin stands against the secret's versions: gone, or behind the staging label
+  /// it was taken from (`AWSCURRENT` moved by a `put-secret-value` or a rotation). A pin the
+  /// reference names by version id moves only with the template.
+  public static func findings(for entry: LockEntry, secret list: SecretVersionList) -> [Finding] {
+    guard let pinned = entry.pin.versionId else { return [] }
+    guard list.version(id: pinned) != nil else { return [Finding(entry: entry, reason: .pinGone)] }
+    guard entry.key.requestedVersionID == nil,
+      let stage = entry.pin.stage ?? entry.key.secretStage
+    else { return [] }
+    let now = list.version(staged: stage)?.versionID
+    guard now != pinned else { return [] }
+    return [Finding(entry: entry, reason: .stageMoved(stage: stage, to: now ?? ""))]
   }
 
   struct ParameterVersionsSummary: Sendable {

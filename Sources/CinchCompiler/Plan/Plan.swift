@@ -24,7 +24,8 @@ public struct Plan: Sendable {
     public var current: Pin?
     /// Whether the value differs from the locked one (fingerprints compared).
     public var valueChanged: Bool
-    /// The current value's length in bytes.
+    /// The current value's length in bytes: for plain `ssm` parameters only. A secret's length
+    /// narrows a guess at it, so `ssm-secure` and `secretsmanager` values have none.
     public var length: Int?
     public var sites: [String]
   }
@@ -73,7 +74,7 @@ public struct Planner: Sendable {
           Plan.Change(
             key: key, status: status, locked: locked, current: current,
             valueChanged: locked.map { $0.fingerprint != current.fingerprint } ?? true,
-            length: resolved.value.count, sites: LockEntry.sorted(siteTexts)))
+            length: key.kind == .ssm ? resolved.value.count : nil, sites: LockEntry.sorted(siteTexts)))
       case .failure(let failure)?:
         index.report(failure, for: key, into: &diagnostics)
         changes.append(

@@ -52,8 +52,8 @@ public struct PlanRenderer: Sendable {
     case .failed: return "cannot be read"
     case .added: return change.length.map { "new, \($0) bytes" } ?? "new"
     case .unchanged, .moved:
-      let length = change.length.map { ", \($0) bytes" } ?? ""
-      return (change.valueChanged ? "value changed" : "same value") + length
+      let detail = change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)")
+      return (change.valueChanged ? "value changed" : "same value") + detail
     }
   }
 

@@ -73,6 +73,32 @@ public struct ParameterKeySource: EncryptionKeySource {
   }
 }
 
+/// Secrets Manager's answers, from `SecretCatalog` (`DescribeSecret`'s `KmsKeyId`, absent for
+/// the AWS-managed `aws/secretsmanager`, and the versions with their stages). A secret's key is
+/// the secret's, whichever version is read; the version a query names must still exist.
+public struct SecretKeySource: EncryptionKeySource {
+  public let catalog: any SecretCatalog
+
+  public init(catalog: any SecretCatalog) {
+    self.catalog = catalog
+  }
+
+  public var kinds: Set<StoreEntry.Kind> { [.secret] }
+
+  public func recordedKey(for query: EncryptionKeyQuery) async throws -> RecordedKey {
+    let list: SecretVersionList
+    do {
+      list = try await catalog.secretVersions(query.entry.name)
+    } catch let error as StoreError where error.code == "ResourceNotFoundException" {
+      return .notFound
+    }
+    if let id = query.versionID, list.version(id: id) == nil { return .notFound }
+    let stage = query.versionStage ?? SecretStage.current
+    if query.versionID == nil, list.version(staged: stage) == nil { return .notFound }
+    return .keyID(list.kmsKeyID ?? Resolver.defaultSecretKey)
+  }
+}
+
 /// Looks up every key a generation asks about and classifies it with the store's KMS
 /// metadata: customer-managed keys need `kms:Decrypt`, AWS-managed ones do not.
 public struct EncryptionKeyResolver: Sendable {

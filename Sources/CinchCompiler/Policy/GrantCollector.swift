@@ -60,11 +60,10 @@ struct GrantCollector {
       case .secretsManager:
         var stage = reference.versionStage
         var versionID = reference.versionId
-        if stage == nil && versionID == nil {
-          // The rendered template names the pinned version id (or, without one, the stage).
-          versionID = pin?.versionID
-          stage = versionID == nil ? pin?.versionStage : nil
-        }
+        // The rendered template names the pinned version id in place of any stage (AWS takes
+        // one or the other); without a pinned id, the pinned stage.
+        if versionID == nil { versionID = pin?.versionID }
+        if stage == nil && versionID == nil { stage = pin?.versionStage }
         if versionID != nil { stage = nil }
         return secretRead(
           reference.name, versionStage: stage, versionID: versionID, timing: .deploy, reason: reason

@@ -33,9 +33,8 @@ public struct Resolver: Sendable {
     for (key, result) in try await resolveParameters(parameterKeys, at: pins) {
       results[key] = result
     }
-    for key in secretKeys {
-      results[key] = .failure(
-        .unsupported("this store does not hold Secrets Manager secrets; '\(key.name)' cannot be read"))
+    for (key, result) in try await resolveSecrets(secretKeys, at: pins) {
+      results[key] = result
     }
     return results
   }

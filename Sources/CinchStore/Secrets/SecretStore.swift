@@ -106,10 +106,13 @@ public struct SecretVersionList: Sendable, Hashable, Codable {
     public var versionID: String
     public var stages: [String]
     public var createdDate: Date
-    /// Nil for the empty version a rotation creates before its `createSecret` step.
+    /// Nil for the empty version a rotation creates before its `createSecret` step, and nil
+    /// (unknown) from a store that cannot tell without reading the value: AWS, whose metadata
+    /// calls do not say.
     public var valueType: SecretValueType?
     /// The top-level keys of a `SecretString` that is a JSON object (what
-    /// `{{resolve:secretsmanager:ID:SecretString:KEY}}` can name); nil for other values.
+    /// `{{resolve:secretsmanager:ID:SecretString:KEY}}` can name); nil for other values, and
+    /// nil (unknown) from AWS, where only reading the value would tell.
     public var jsonKeys: [String]?
 
     public init(

@@ -1,17 +1,22 @@
 /// Copies store contents from one store to another through the store protocols alone, so it
 /// works between any two backends (the embedded file, AWS, or two of either). Parameters are
 /// replayed with their history: every retained version oldest first, then their labels, so the
-/// target's latest value and labels match the source's. What exists in the target is skipped
-/// unless `overwrite` is set; values never appear in the report.
+/// target's latest value and labels match the source's. Secrets are copied with every version
+/// that carries a staging label (AWSCURRENT, AWSPREVIOUS, custom labels), oldest first, each
+/// under its own `VersionId`, and then the labels are set as the source has them; deprecated
+/// versions (no label) stay behind. What exists in the target is skipped unless `overwrite` is
+/// set; values never appear in the report.
 package struct StoreSync: Sendable {
   package struct Options: Sendable {
-    /// Only parameters under this path (recursive); nil for everything.
+    /// Only parameters under this path (recursive), and secrets whose name is the path or
+    /// starts with it and a '/' (with or without the leading '/'); nil for everything.
     package var path: String?
     /// Update what exists in the target instead of skipping it.
     package var overwrite: Bool
     /// Report what would be done; write nothing.
     package var dryRun: Bool
-    /// The KMS key for SecureString parameters in the target; nil keeps each version's own.
+    /// The KMS key for SecureString parameters and secrets in the target; nil keeps each
+    /// one's own.
     package var keyID: String?
 
     package init(
@@ -28,6 +33,9 @@ package struct StoreSync: Sendable {
   package enum Outcome: Sendable, Equatable {
     /// Created in the target with `versions` versions (source versions `from` to `to`).
     case copied(versions: Int, from: Int, to: Int, labels: [String], refusedLabels: [String])
+    /// A secret created in the target with `versions` labelled versions; `emptyLabels` were on
+    /// a version without a value (an unfinished rotation's AWSPENDING) and were not copied.
+    case copiedSecret(versions: Int, labels: [String], refusedLabels: [String], emptyLabels: [String])
     /// The target's latest version now holds the source's latest value.
     case updated(labels: [String], refusedLabels: [String])
     /// The target already had the source's latest value.
@@ -105,7 +113,7 @@ package struct StoreSync: Sendable {
       let page = try await source.describeParameters(
         DescribeParametersRequest(parameterFilters: filters, maxResults: 50, nextToken: token))
       names += page.parameters.map(\.name)
-      token = page.nextToken
+      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
     } while token != nil
     return Array(Set(names)).sorted()
   }
@@ -120,7 +128,7 @@ package struct StoreSync: Sendable {
         GetParameterHistoryRequest(
           name: name, withDecryption: true, maxResults: 50, nextToken: token))
       history += page.parameters
-      token = page.nextToken
+      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
     } while token != nil
     history.sort { $0.version < $1.version }
     guard let latest = history.last, let first = history.first else { return .skipped }
@@ -200,6 +208,218 @@ package struct StoreSync: Sendable {
       refused += try await target.labelParameterVersion(
         LabelParameterVersionRequest(name: name, parameterVersion: version, labels: chunk)
       ).invalidLabels
+    }
+    return refused
+  }
+}
+
+// MARK: Secrets
+
+extension StoreSync {
+  /// Copies every secret (whose name is under `options.path`) that is not scheduled for
+  /// deletion from `source` to `target`. Listing the source may throw; each secret's failure is
+  /// reported and the copy goes on.
+  package func syncSecrets(from source: any SecretStore, to target: any SecretStore)
+    async throws -> Report
+  {
+    var report = Report()
+    for name in try await secretNames(source) {
+      let outcome: Outcome
+      do {
+        outcome = try await syncSecret(name, from: source, to: target)
+      } catch let error as StoreError {
+        outcome = .failed(error, copiedVersions: 0)
+      }
+      report.entries.append(
+        Entry(kind: "secret", name: name, outcome: outcome, planned: options.dryRun))
+    }
+    return report
+  }
+
+  /// The names of the source's secrets (under `options.path`), sorted, every page of
+  /// `ListSecrets`.
+  package func secretNames(_ source: any SecretStore) async throws -> [String] {
+    var names: [String] = []
+    var token: String?
+    repeat {
+      let page = try await source.listSecrets(ListSecretsRequest(maxResults: 100, nextToken: token))
+      names += page.secretList.map(\.name)
+      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+    } while token != nil
+    return Array(Set(names)).filter(isUnderPath).sorted()
+  }
+
+  private func isUnderPath(_ name: String) -> Bool {
+    guard var path = options.path, path != "/" else { return true }
+    while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+    let bare = path.hasPrefix("/") ? String(path.dropFirst()) : path
+    return [path, bare].contains { name == $0 || name.hasPrefix($0 + "/") }
+  }
+
+  /// A version to copy: its id, labels and value.
+  private struct SecretVersionCopy {
+    var versionID: String
+    var stages: [String]
+    var value: GetSecretValueResponse
+  }
+
+  private func syncSecret(_ name: String, from source: any SecretStore, to target: any SecretStore)
+    async throws -> Outcome
+  {
+    let described = try await source.describeSecret(DescribeSecretRequest(secretID: name))
+    // Labelled versions, oldest first, with their creation dates from the version listing.
+    var listed: [SecretVersionsListEntry] = []
+    var token: String?
+    repeat {
+      let page = try await source.listSecretVersionIds(
+        ListSecretVersionIdsRequest(secretID: name, maxResults: 100, nextToken: token))
+      listed += page.versions
+      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+    } while token != nil
+    let ordered = listed.reversed().enumerated()
+      .sorted { ($0.element.createdDate, $0.offset) < ($1.element.createdDate, $1.offset) }
+      .map(\.element).filter { !($0.versionStages ?? []).isEmpty }
+    var versions: [SecretVersionCopy] = []
+    var unreadable: [String] = []
+    for entry in ordered {
+      do {
+        let value = try await source.getSecretValue(
+          GetSecretValueRequest(secretID: name, versionID: entry.versionID))
+        guard value.secretString != nil || value.secretBinary != nil else {
+          unreadable += entry.versionStages ?? []
+          continue
+        }
+        versions.append(
+          SecretVersionCopy(
+            versionID: entry.versionID, stages: entry.versionStages ?? [], value: value))
+      } catch let error as StoreError where error.code == "ResourceNotFoundException" {
+        // The empty version an unfinished rotation leaves (AWSPENDING without a value).
+        unreadable += entry.versionStages ?? []
+      }
+    }
+    let current = versions.first { $0.stages.contains(SecretStage.current) }
+
+    let existing: DescribeSecretResponse?
+    do {
+      existing = try await target.describeSecret(DescribeSecretRequest(secretID: name))
+    } catch let error as StoreError where error.code == "ResourceNotFoundException" {
+      existing = nil
+    }
+
+    if existing != nil {
+      guard options.overwrite else { return .skipped }
+      guard let current else { return .unchanged }
+      let present: GetSecretValueResponse?
+      do {
+        present = try await target.getSecretValue(GetSecretValueRequest(secretID: name))
+      } catch let error as StoreError where error.code == "ResourceNotFoundException" {
+        present = nil
+      }
+      if let present, present.secretString == current.value.secretString,
+        present.secretBinary == current.value.secretBinary
+      {
+        return .unchanged
+      }
+      guard !options.dryRun else { return .updated(labels: current.stages, refusedLabels: []) }
+      // The source's version id, unless the target already has a version with it.
+      let targetVersions = try await versionIDs(name, in: target)
+      _ = try await target.putSecretValue(
+        PutSecretValueRequest(
+          secretID: name,
+          clientRequestToken: targetVersions.contains(current.versionID)
+            ? nil : current.versionID,
+          secretBinary: current.value.secretBinary, secretString: current.value.secretString,
+          versionStages: current.stages))
+      return .updated(labels: current.stages, refusedLabels: [])
+    }
+
+    let labels = versions.flatMap(\.stages)
+    guard !options.dryRun else {
+      return .copiedSecret(
+        versions: versions.count, labels: labels, refusedLabels: [], emptyLabels: unreadable)
+    }
+    guard let first = versions.first else {
+      // A secret without a value: created with its metadata alone.
+      _ = try await target.createSecret(
+        CreateSecretRequest(
+          name: name, description: described.description,
+          kmsKeyID: options.keyID ?? described.kmsKeyID, tags: described.tags))
+      return .copiedSecret(versions: 0, labels: [], refusedLabels: [], emptyLabels: unreadable)
+    }
+    _ = try await target.createSecret(
+      CreateSecretRequest(
+        name: name, clientRequestToken: first.versionID, description: described.description,
+        kmsKeyID: options.keyID ?? described.kmsKeyID, secretBinary: first.value.secretBinary,
+        secretString: first.value.secretString, tags: described.tags))
+    for (index, version) in versions.enumerated().dropFirst() {
+      do {
+        // Each becomes AWSCURRENT in turn; the labels are set as the source has them after.
+        _ = try await target.putSecretValue(
+          PutSecretValueRequest(
+            secretID: name, clientRequestToken: version.versionID,
+            secretBinary: version.value.secretBinary, secretString: version.value.secretString))
+      } catch let error as StoreError {
+        return .failed(error, copiedVersions: index)
+      }
+    }
+    let refused = try await stage(name, as: versions, in: target)
+    return .copiedSecret(
+      versions: versions.count, labels: labels.filter { !refused.contains($0) },
+      refusedLabels: refused, emptyLabels: unreadable)
+  }
+
+  /// The version ids a secret has in `store`, deprecated ones included.
+  private func versionIDs(_ name: String, in store: any SecretStore) async throws -> Set<String> {
+    var ids: Set<String> = []
+    var token: String?
+    repeat {
+      let page = try await store.listSecretVersionIds(
+        ListSecretVersionIdsRequest(
+          secretID: name, maxResults: 100, nextToken: token, includeDeprecated: true))
+      ids.formUnion(page.versions.map(\.versionID))
+      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+    } while token != nil
+    return ids
+  }
+
+  /// Moves the target's labels to where `versions` have them: AWSCURRENT first (which drags
+  /// AWSPREVIOUS along), then AWSPREVIOUS, then the rest; a label the source does not have is
+  /// removed. Returns the labels the target refused.
+  private func stage(_ name: String, as versions: [SecretVersionCopy], in target: any SecretStore)
+    async throws -> [String]
+  {
+    var wanted: [(label: String, versionID: String)] = []
+    for version in versions {
+      for label in version.stages { wanted.append((label, version.versionID)) }
+    }
+    func rank(_ label: String) -> Int {
+      label == SecretStage.current ? 0 : label == SecretStage.previous ? 1 : 2
+    }
+    wanted.sort { rank($0.label) < rank($1.label) }
+    var refused: [String] = []
+    for (label, versionID) in wanted {
+      let holder = try await target.describeSecret(DescribeSecretRequest(secretID: name))
+        .versionIDsToStages?.versionID(staged: label)
+      guard holder != versionID else { continue }
+      do {
+        _ = try await target.updateSecretVersionStage(
+          UpdateSecretVersionStageRequest(
+            secretID: name, versionStage: label, removeFromVersionID: holder,
+            moveToVersionID: versionID))
+      } catch let error as StoreError where error.code != "ResourceNotFoundException" {
+        refused.append(label)
+      }
+    }
+    // AWSPREVIOUS is set by the replay even when the source has none.
+    let sourceLabels = Set(wanted.map(\.label))
+    let map = try await target.describeSecret(DescribeSecretRequest(secretID: name))
+      .versionIDsToStages
+    for (versionID, stages) in map?.entries ?? [] {
+      for label in stages where !sourceLabels.contains(label) {
+        _ = try await target.updateSecretVersionStage(
+          UpdateSecretVersionStageRequest(
+            secretID: name, versionStage: label, removeFromVersionID: versionID))
+      }
     }
     return refused
   }

@@ -211,6 +211,92 @@ import _CinchTestSupport
     #expect((attributes[.posixPermissions] as? Int) == 0o600)
   }
 
+  /// Secrets Manager references against AWS: lock pins the version id and the stage, render
+  /// writes the pinned form, a new AWSCURRENT shows in outdated and plan, `lock --update`
+  /// moves it; a missing JSON key is named. The value is read through BatchGetSecretValue.
+  @Test func secretReferencesLockAgainstAWS() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://eu-south-1"])
+    func cinch(_ arguments: [String]) throws -> CinchProcess.Result {
+      try CinchProcess.run(arguments, in: directory, environment: environment)
+    }
+    let canary = "CANARY-aws-secret-0f3c"
+    let first = "00000000-0000-4000-8000-0000000000a1"
+    let second = "00000000-0000-4000-8000-0000000000a2"
+    func secretString(_ password: String) throws -> String {
+      let file = directory.appendingPathComponent("value-\(UUID().uuidString).json")
+      try #"{"username":"dbadmin","password":"\#(password)"}"#.write(
+        to: file, atomically: true, encoding: .utf8)
+      return "file://" + file.path
+    }
+    #expect(
+      try cinch([
+        "ssm", "put-parameter", "--name", "/myapp/prod/db-host", "--value", "db.internal",
+        "--type", "String",
+      ]).status == 0)
+    let created = try cinch([
+      "secretsmanager", "create-secret", "--name", "prod/MyApp/DBSecret",
+      "--client-request-token", first, "--secret-string", try secretString(canary),
+    ])
+    #expect(created.status == 0, "\(created.stderr)")
+    try FileManager.default.copyItem(
+      at: Fixtures.packageRoot.appendingPathComponent("templates/lambda-api.yaml"),
+      to: directory.appendingPathComponent("lambda-api.yaml"))
+
+    let lock = try cinch(["lock", "lambda-api.yaml"])
+    #expect(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
+    #expect(
+      lock.stdout.contains(
+        "+ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) → \(first)"))
+    let lockText = try String(
+      contentsOf: directory.appendingPathComponent("cinch.lock"), encoding: .utf8)
+    #expect(lockText.contains("\"versionId\": \"\(first)\""))
+    #expect(lockText.contains("\"jsonKeyVerified\": true"))
+    #expect(lockText.contains("\"keyId\": \"alias/aws/secretsmanager\""))
+    let render = try cinch(["render", "--frozen", "-o", "out"])
+    #expect(render.status == 0, "\(render.stdout)\(render.stderr)")
+    let pinned = try String(
+      contentsOf: directory.appendingPathComponent("out/lambda-api.yaml"), encoding: .utf8)
+    #expect(
+      pinned.contains(
+        "{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:password::\(first)}}"))
+
+    let put = try cinch([
+      "secretsmanager", "put-secret-value", "--secret-id", "prod/MyApp/DBSecret",
+      "--client-request-token", second, "--secret-string", try secretString(canary + "-2"),
+    ])
+    #expect(put.status == 0, "\(put.stderr)")
+    let outdated = try cinch(["outdated", "--exit-code"])
+    #expect(outdated.status == 1)
+    #expect(outdated.stdout.contains("pinned at \(first); AWSCURRENT is now on \(second)"))
+    let plan = try cinch(["plan"])
+    #expect(
+      plan.stdout.contains("2 to move, 0 to add, 0 to drop, 1 unchanged"),
+      "\(plan.stdout)\(plan.stderr)")
+    let update = try cinch(["lock", "--update"])
+    #expect(update.stdout.contains("\(first) → \(second)"))
+
+    let typoReference = "{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}"
+    try """
+    Resources:
+      P: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: '\(typoReference)'}}
+
+    """.write(to: directory.appendingPathComponent("typo.yaml"), atomically: true, encoding: .utf8)
+    let typo = try cinch(["lock", "typo.yaml", "--lock", "typo.lock"])
+    #expect(typo.status == 1)
+    #expect(
+      typo.stdout.contains(
+        "error[E4005]: reference '\(typoReference)': secret 'prod/MyApp/DBSecret' has no JSON key "
+          + "'pasword'"))
+    for result in [lock, render, outdated, plan, update, typo] {
+      #expect(!result.stdout.contains(canary))
+      #expect(!result.stderr.contains(canary))
+    }
+    #expect(!lockText.contains(canary) && !pinned.contains(canary))
+  }
+
   @Test func kmsCommandsWorkAgainstAWSKMS() async throws {
     let endpoint = try await MotoServer.shared.start()
     let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://sa-east-1"])
@@ -238,4 +324,94 @@ import _CinchTestSupport
       "--key-id", "alias/app")
     #expect(put.status == 0)
   }
+
+  @Test func secretsmanagerCommandsWorkAgainstAWSUnchanged() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://ca-central-1"])
+    func cinch(_ arguments: String...) throws -> CinchProcess.Result {
+      try CinchProcess.run(["secretsmanager"] + arguments, environment: environment)
+    }
+    func json(_ text: String) throws -> [String: Any] {
+      try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+    let canary = "canary-5d1e-hunter2"
+    var results: [CinchProcess.Result] = []
+
+    let created = try cinch(
+      "create-secret", "--name", "e2e/db", "--description", "the db", "--secret-string",
+      #"{"password":"\#(canary)-1"}"#)
+    results.append(created)
+    #expect(created.status == 0, "\(created.stderr)")
+    #expect(Set(try json(created.stdout).keys) == ["ARN", "Name", "VersionId"])
+    #expect(
+      created.stdout.hasPrefix(
+        "{\n    \"ARN\": \"arn:aws:secretsmanager:ca-central-1:123456789012:secret:e2e/db-"))
+    let firstVersion = try #require(try json(created.stdout)["VersionId"] as? String)
+
+    let put = try cinch(
+      "put-secret-value", "--secret-id", "e2e/db", "--secret-string",
+      #"{"password":"\#(canary)-2"}"#)
+    results.append(put)
+    #expect(put.status == 0, "\(put.stderr)")
+    #expect(try json(put.stdout)["VersionStages"] as? [String] == ["AWSCURRENT"])
+
+    let get = try cinch(
+      "get-secret-value", "--secret-id", "e2e/db", "--query", "SecretString", "--output", "text")
+    results.append(get)
+    #expect(get.stdout == #"{"password":"\#(canary)-2"}"# + "\n")
+    let previous = try cinch(
+      "get-secret-value", "--secret-id", "e2e/db", "--version-stage", "AWSPREVIOUS", "--query",
+      "[VersionId, VersionStages[0]]", "--output", "text")
+    results.append(previous)
+    #expect(previous.stdout == "\(firstVersion)\tAWSPREVIOUS\n")
+
+    _ = try cinch("create-secret", "--name", "e2e/api", "--secret-string", "k")
+    let listed = try cinch(
+      "list-secrets", "--filters", "Key=name,Values=e2e/", "--query", "SecretList[].Name",
+      "--output", "text")
+    results.append(listed)
+    #expect(listed.status == 0)
+    #expect(listed.stdout.split(whereSeparator: \.isWhitespace).sorted() == ["e2e/api", "e2e/db"])
+    let versions = try cinch(
+      "list-secret-version-ids", "--secret-id", "e2e/db", "--include-deprecated", "--query",
+      "length(Versions)")
+    #expect(versions.stdout == "2\n")
+
+    let deleted = try cinch(
+      "delete-secret", "--secret-id", "e2e/db", "--recovery-window-in-days", "7")
+    results.append(deleted)
+    #expect(deleted.status == 0, "\(deleted.stderr)")
+    #expect(Set(try json(deleted.stdout).keys) == ["ARN", "Name", "DeletionDate"])
+    let refused = try cinch("get-secret-value", "--secret-id", "e2e/db")
+    results.append(refused)
+    #expect(refused.status == 254)
+    #expect(refused.stdout == "")
+    #expect(
+      refused.stderr.hasPrefix(
+        "An error occurred (InvalidRequestException) when calling the GetSecretValue operation:"))
+    let restored = try cinch("restore-secret", "--secret-id", "e2e/db")
+    results.append(restored)
+    #expect(restored.status == 0)
+    #expect(Set(try json(restored.stdout).keys) == ["ARN", "Name"])
+    #expect(
+      try cinch(
+        "get-secret-value", "--secret-id", "e2e/db", "--query", "SecretString", "--output", "text"
+      ).stdout == #"{"password":"\#(canary)-2"}"# + "\n")
+
+    let missing = try cinch("get-secret-value", "--secret-id", "e2e/none")
+    results.append(missing)
+    #expect(missing.status == 254)
+    #expect(missing.stderr.contains("(ResourceNotFoundException)"))
+
+    // Local rotators are the embedded store's: one line, exit 252, nothing sent.
+    let rotator = try cinch("rotate-secret", "--secret-id", "e2e/db", "--rotator", "password")
+    results.append(rotator)
+    #expect(rotator.status == 252)
+    #expect(rotator.stderr.contains("--rotator is for cinch's local rotators"))
+    #expect(rotator.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+
+    // The value never reaches stderr, whatever happened.
+    for result in results { #expect(!result.stderr.contains(canary)) }
+  }
 }
+

@@ -43,4 +43,26 @@ import Testing
       SyncCommand.render(StoreSync.Report(), dryRun: true)
         == "sync: nothing to copy (dry run: nothing written)\n")
   }
+
+  @Test func syncReportsSecretsWithTheirLabels() {
+    let report = StoreSync.Report(entries: [
+      StoreSync.Entry(
+        kind: "secret", name: "app/db",
+        outcome: .copiedSecret(
+          versions: 2, labels: ["AWSCURRENT", "AWSPREVIOUS"], refusedLabels: [],
+          emptyLabels: ["AWSPENDING"]),
+        planned: false),
+      StoreSync.Entry(
+        kind: "secret", name: "app/key",
+        outcome: .updated(labels: ["AWSCURRENT"], refusedLabels: []), planned: false),
+    ])
+    #expect(
+      SyncCommand.render(report, dryRun: false) == """
+        copied secret 'app/db': 2 versions, labels AWSCURRENT, AWSPREVIOUS; not copied: labels \
+        AWSPENDING on a version without a value
+        updated secret 'app/key': latest value written as a new version, labels AWSCURRENT
+        sync: 1 copied, 1 updated
+
+        """)
+  }
 }

@@ -46,6 +46,22 @@ import _CinchTestSupport
       }
     }
 
+    /// Creates a secret; the value goes through a request file, never argv.
+    func createSecret(_ name: String, _ value: String) throws {
+      let request = directory.appendingPathComponent("request.json")
+      try JSONSerialization.data(withJSONObject: ["Name": name, "SecretString": value])
+        .write(to: request)
+      let result = try run([
+        "secretsmanager", "create-secret", "--cli-input-json", "file://" + request.path,
+      ])
+      try FileManager.default.removeItem(at: request)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    func read(_ name: String) throws -> String {
+      try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+    }
+
     func write(_ text: String, to name: String) throws {
       let url = directory.appendingPathComponent(name)
       try FileManager.default.createDirectory(
@@ -255,30 +271,38 @@ import _CinchTestSupport
 
   // MARK: templates/
 
-  /// Every template in `templates/` that reads only Parameter Store, with a store holding what
-  /// it reads and a lock: nothing to report, online or offline.
-  @Test func theParameterTemplatesCheckClean() throws {
+  /// Every template in `templates/`, with a store holding what it reads (the seed's
+  /// parameters and secrets) and a lock: nothing to report, online or offline; and online
+  /// `check` reads metadata only, secrets included.
+  @Test func theTemplatesCheckClean() throws {
     let project = try Project()
     let root = Fixtures.packageRoot.appendingPathComponent("templates")
     let names = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
     var checked: [String] = []
-    for name in names {
+    for name in names where name.hasSuffix(".yaml") || name.hasSuffix(".json") {
       let text = try String(contentsOf: root.appendingPathComponent(name), encoding: .utf8)
-      guard !text.contains("resolve:secretsmanager") else { continue }
       try project.write(text, to: "templates/" + name)
       checked.append("templates/" + name)
     }
-    try #require(checked.count >= 4)
+    try #require(checked.count >= 6)
     try project.put("/myapp/prod/db-host", ["db.internal"])
     try project.put("/myapp/prod/dbpassword", [Self.canary + "-1", Self.canary + "-2", Self.canary + "-3"], type: "SecureString")
     try project.put("/myapp/prod/redis-auth-token", [Self.canary + "-r"], type: "SecureString")
     try project.put("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64", ["ami-0abcdef1234567890"])
+    try project.createSecret("prod/MyApp/DBSecret", #"{"username":"dbadmin","password":"\#(Self.canary)"}"#)
+    try project.createSecret("docker_username", #"{"username":"ci-bot","password":"\#(Self.canary)"}"#)
+    try project.createSecret("MyDatabaseSecret", #"{"username":"reporting","password":"\#(Self.canary)"}"#)
     let lock = try project.run(["lock"] + checked)
     try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
+    #expect(try project.read("cinch.lock").contains("\"kind\": \"secretsmanager\""))
+    let before = try project.audit().count
     for arguments in [["check"] + checked, ["check"], ["check", "--offline", "--frozen"]] {
       let result = try project.run(arguments)
       #expect(result.status == 0, "\(arguments): \(result.stdout)\(result.stderr)")
       #expect(result.stdout.hasPrefix("no problems in \(checked.count) files"), "\(result.stdout)")
+      #expect(!result.stdout.contains(Self.canary))
     }
+    let operations = Set(try project.audit().dropFirst(before).compactMap { $0["operation"] as? String })
+    #expect(operations == ["ListParameterVersions", "ListSecretVersions"])
   }
 }

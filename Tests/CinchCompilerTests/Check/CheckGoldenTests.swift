@@ -12,7 +12,9 @@ import _CinchTestSupport
 /// ```json
 /// {"mode": "online" | "offline" | "template",   // store metadata, the lock alone, neither
 ///  "seed": [{"put": "/a", "type": "SecureString", "versions": 3}, {"putPublic": "/aws/service/x"},
-///           {"label": "/a", "version": 2, "labels": ["prod"]}, {"delete": "/a"}],
+///           {"label": "/a", "version": 2, "labels": ["prod"]}, {"delete": "/a"},
+///           {"createSecret": "prod/db", "keys": ["password"]}, {"createSecret": "b", "binary": true},
+///           {"putSecretValue": "prod/db", "keys": ["password"]}, {"deleteSecret": "prod/db"}],
 ///  "lock": true,                 // make cinch.lock with the store as seeded (default: not "template")
 ///  "lockTemplates": ["a.yaml"],  // what the lock is made from (default: the checked templates)
 ///  "lockFrom": {"a.yaml": "before/a.yaml"},  // locked as a.yaml, read from another file: an edit since
@@ -55,7 +57,8 @@ import _CinchTestSupport
     let cases = Fixtures.cases(Self.stage)
     let codes: [DiagnosticCode] = [
       .entryNotFound, .versionNotFound, .typeMismatch, .notInLock, .lockEntryUnused, .pinBehind,
-      .noEchoDefault, .credentialInTemplate, .unknownSuppression,
+      .noEchoDefault, .credentialInTemplate, .unknownSuppression, .scheduledForDeletion,
+      .jsonKeyNotFound,
     ]
     for code in codes {
       let prefix = "\(code.id)-\(code.name)"
@@ -119,7 +122,9 @@ struct CheckCase {
         spec["lockTemplates"] as? [String] ?? files,
         from: spec["lockFrom"] as? [String: String] ?? [:], into: &lockDiagnostics)
       let outcome = try await Locker(
-        resolver: Resolver(store: StoreReader(parameters: store.store, fingerprinter: store.store)),
+        resolver: Resolver(
+          store: StoreReader(
+            parameters: store.store, secrets: store.store, fingerprinter: store.store)),
         paths: SitePaths(lockPath: "cinch.lock")
       ).lock(ReferenceIndex(locked), previous: nil, update: .none, into: &lockDiagnostics)
       try #require(!lockDiagnostics.hasErrors, "the case's lock could not be made: \(lockDiagnostics.items.map(\.message))")
@@ -134,7 +139,7 @@ struct CheckCase {
     let analyses = try analyze(files, into: &diagnostics)
     let source: Checker.Source? =
       switch mode {
-      case "online": .store(StoreCatalog(parameters: store.store))
+      case "online": .store(StoreCatalog(parameters: store.store, secrets: store.store))
       case "offline": lock == nil ? nil : .lock
       default: nil
       }
@@ -163,6 +168,23 @@ final class TemporaryStore: @unchecked Sendable {
 
   deinit { try? FileManager.default.removeItem(atPath: directory) }
 
+  /// Secret versions get ids in the order they are made, so findings that name them are stable.
+  private var versions = 0
+  private func nextVersionID() -> String {
+    versions += 1
+    let digits = String(versions)
+    return "00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - digits.count) + digits
+  }
+
+  /// A secret operation's value, always with the canary in it: `"keys": ["username"]` makes a
+  /// JSON object with those keys, `"binary": true` a SecretBinary, else a plain string.
+  private static func secretValue(_ operation: [String: Any]) -> (string: String?, binary: Data?) {
+    if operation["binary"] as? Bool == true { return (nil, Data(CheckCase.canary.utf8)) }
+    guard let keys = operation["keys"] as? [String] else { return (CheckCase.canary, nil) }
+    let members = keys.map { #""\#($0)":"\#(CheckCase.canary)-\#($0)""# }
+    return ("{" + members.joined(separator: ",") + "}", nil)
+  }
+
   /// Runs a case's store operations in order.
   func apply(_ operations: [[String: Any]]) async throws {
     for operation in operations {
@@ -183,6 +205,20 @@ final class TemporaryStore: @unchecked Sendable {
             labels: operation["labels"] as? [String] ?? []))
       } else if let name = operation["delete"] as? String {
         _ = try await store.deleteParameter(DeleteParameterRequest(name: name))
+      } else if let name = operation["createSecret"] as? String {
+        let value = Self.secretValue(operation)
+        _ = try await store.createSecret(
+          CreateSecretRequest(
+            name: name, clientRequestToken: nextVersionID(), secretBinary: value.binary,
+            secretString: value.string))
+      } else if let name = operation["putSecretValue"] as? String {
+        let value = Self.secretValue(operation)
+        _ = try await store.putSecretValue(
+          PutSecretValueRequest(
+            secretID: name, clientRequestToken: nextVersionID(), secretBinary: value.binary,
+            secretString: value.string))
+      } else if let name = operation["deleteSecret"] as? String {
+        _ = try await store.deleteSecret(DeleteSecretRequest(secretID: name))
       } else {
         Issue.record("unknown store operation \(operation)")
       }

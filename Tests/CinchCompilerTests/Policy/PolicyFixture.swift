@@ -144,7 +144,8 @@ struct FixturePins: LockedPins {
   }
 }
 
-/// Secrets' keys as a secrets catalog would report them (the store keeps no secrets yet):
+/// Secrets' keys as a secrets catalog would report them, fixed by the case (`SecretKeySource`
+/// over a real store is tested in `SecretKeySourceTests`):
 /// `{"name": "alias/app"}`, `{"name": null}` for a secret it does not hold.
 struct FixedSecretKeySource: EncryptionKeySource {
   let keys: [String: RecordedKey]

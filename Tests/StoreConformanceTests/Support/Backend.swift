@@ -39,7 +39,8 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
   }
 }
 
-typealias TestedStore = ParameterStore & ParameterCatalog & ParameterResolver
+typealias TestedStore = ParameterStore & ParameterCatalog & ParameterResolver & SecretStore
+  & SecretCatalog & SecretResolver
 
 /// A store of one backend, with the account its ARNs name.
 struct StoreUnderTest: Sendable {
@@ -48,6 +49,11 @@ struct StoreUnderTest: Sendable {
   let accountID: String
   /// Whatever must live as long as the store (its temporary directory).
   let keepAlive: (any Sendable)?
+
+  /// The ARN of a secret without its random suffix (a partial ARN).
+  func secretARNPrefix(_ name: String) -> String {
+    "arn:aws:secretsmanager:us-east-1:\(accountID):secret:\(name)"
+  }
 
   func arn(_ name: String) -> String {
     "arn:aws:ssm:us-east-1:\(accountID):parameter/"

@@ -26,6 +26,15 @@ enum KnownDivergence: String, CaseIterable, Sendable {
   case sharedListsOwnParameters
   case tagsSurviveDelete
   case messageWording
+  case secretInputValidation
+  case secretErrorWording
+  case listSecretsSortIgnored
+  case versionListOrder
+  case updateSecretReplaysAToken
+  case customLabelOnTwoVersions
+  case deprecatedVersionsListed
+  case scheduledDeletionNotEnforced
+  case rolledBackCurrentNotRead
 
   /// Whether moto sometimes happens to answer as AWS does.
   var isIntermittent: Bool { self == .getParametersNotSorted }
@@ -80,6 +89,39 @@ enum KnownDivergence: String, CaseIterable, Sendable {
         + "parameters shared with it"
     case .tagsSurviveDelete:
       "a deleted parameter's tags come back when it is created again; AWS deletes them with it"
+    case .secretInputValidation:
+      "Secrets Manager's input checks are skipped (name characters and the 512-character "
+        + "limit, both SecretString and SecretBinary, the 65,536-byte value limit) and a short "
+        + "ClientRequestToken is InvalidParameterException; AWS refuses all of them, with "
+        + "ValidationException where the model's constraints say so"
+    case .secretErrorWording:
+      "some Secrets Manager messages are worded otherwise (the recovery-window and "
+        + "force-delete errors carry a second 'An error occurred …' prefix, a secret marked for "
+        + "deletion is 'currently marked deleted', an unknown stage is 'can't find the "
+        + "specified secret'); the codes match"
+    case .listSecretsSortIgnored:
+      "ListSecrets ignores SortBy and SortOrder; AWS sorts by the field asked"
+    case .versionListOrder:
+      "ListSecretVersionIds lists versions oldest first with CreatedDate in whole seconds, "
+        + "so the catalog orders versions created in one second backwards; AWS dates versions "
+        + "to the millisecond"
+    case .updateSecretReplaysAToken:
+      "UpdateSecret with a ClientRequestToken already used by a version with the same "
+        + "value succeeds; AWS refuses any reuse with ResourceExistsException"
+    case .customLabelOnTwoVersions:
+      "UpdateSecretVersionStage attaches a label that is on another version without "
+        + "RemoveFromVersionId, leaving it on two versions; AWS refuses with "
+        + "InvalidParameterException"
+    case .deprecatedVersionsListed:
+      "ListSecretVersionIds lists versions without a label by default, and DescribeSecret's "
+        + "VersionIdsToStages includes them with no stages; AWS lists them only with "
+        + "IncludeDeprecated and leaves them out of VersionIdsToStages"
+    case .scheduledDeletionNotEnforced:
+      "a secret marked for deletion still takes PutSecretValue, and CreateSecret of its "
+        + "name is ResourceExistsException; AWS refuses both with InvalidRequestException"
+    case .rolledBackCurrentNotRead:
+      "after UpdateSecretVersionStage moves AWSCURRENT to another version, GetSecretValue "
+        + "without a stage still returns the version written last; AWS returns the AWSCURRENT one"
     case .messageWording:
       "some messages are worded otherwise (a trailing period on constraint errors, the label "
         + "limit); the codes match"

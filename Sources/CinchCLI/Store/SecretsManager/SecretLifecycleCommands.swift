@@ -27,7 +27,7 @@ struct DeleteSecretCommand: AsyncParsableCommand {
         recoveryWindowInDays: try input.integer("RecoveryWindowInDays", flag: recoveryWindowInDays),
         forceDeleteWithoutRecovery: try input.bool(
           "ForceDeleteWithoutRecovery", flag: forceDeleteWithoutRecovery))
-      return try await storeOptions.openForAWSCommand().deleteSecret(request)
+      return try await storeOptions.openSecretStore(global).deleteSecret(request)
     }
   }
 }
@@ -48,7 +48,7 @@ struct RestoreSecretCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["SecretId"])
       let request = RestoreSecretRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "")
-      return try await storeOptions.openForAWSCommand().restoreSecret(request)
+      return try await storeOptions.openSecretStore(global).restoreSecret(request)
     }
   }
 }
@@ -92,7 +92,7 @@ struct GetRandomPasswordCommand: AsyncParsableCommand {
         includeSpace: try input.bool("IncludeSpace", flag: includeSpace),
         requireEachIncludedType: try input.bool(
           "RequireEachIncludedType", flag: requireEachIncludedType))
-      return try await storeOptions.openForAWSCommand().getRandomPassword(request)
+      return try await storeOptions.openSecretStore(global).getRandomPassword(request)
     }
   }
 }

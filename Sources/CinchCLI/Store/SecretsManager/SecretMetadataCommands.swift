@@ -18,7 +18,7 @@ struct DescribeSecretCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["SecretId"])
       let request = DescribeSecretRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "")
-      return try await storeOptions.openForAWSCommand().describeSecret(request)
+      return try await storeOptions.openSecretStore(global).describeSecret(request)
     }
   }
 }
@@ -56,7 +56,7 @@ struct ListSecretsCommand: AsyncParsableCommand {
         input.structures("Filters", flag: filters, option: "--filters"))
       let order = try input.string("SortOrder", flag: sortOrder, option: "--sort-order")
       let by = try input.string("SortBy", flag: sortBy, option: "--sort-by")
-      let store = try await storeOptions.openForAWSCommand()
+      let store = try await storeOptions.openSecretStore(global)
       let (items, next) = try await pagination.collect(
         startingToken: try input.string("NextToken", flag: nil, option: "--starting-token"),
         pageSize: try input.integer("MaxResults", flag: nil), defaultPageSize: 100
@@ -98,7 +98,7 @@ struct ListSecretVersionIdsCommand: AsyncParsableCommand {
         maxResults: try input.integer("MaxResults", flag: maxResults),
         nextToken: try input.string("NextToken", flag: nextToken, option: "--next-token"),
         includeDeprecated: try input.bool("IncludeDeprecated", flag: includeDeprecated))
-      return try await storeOptions.openForAWSCommand().listSecretVersionIds(request)
+      return try await storeOptions.openSecretStore(global).listSecretVersionIds(request)
     }
   }
 }
@@ -137,7 +137,7 @@ struct UpdateSecretVersionStageCommand: AsyncParsableCommand {
           "RemoveFromVersionId", flag: removeFromVersionID, option: "--remove-from-version-id"),
         moveToVersionID: try input.string(
           "MoveToVersionId", flag: moveToVersionID, option: "--move-to-version-id"))
-      return try await storeOptions.openForAWSCommand().updateSecretVersionStage(request)
+      return try await storeOptions.openSecretStore(global).updateSecretVersionStage(request)
     }
   }
 }
@@ -163,7 +163,7 @@ struct TagResourceCommand: AsyncParsableCommand {
       let request = TagResourceRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
         tags: try AWSStructures.tags(input.structures("Tags", flag: tags, option: "--tags")) ?? [])
-      return try await storeOptions.openForAWSCommand().tagResource(request)
+      return try await storeOptions.openSecretStore(global).tagResource(request)
     }
   }
 }
@@ -189,7 +189,7 @@ struct UntagResourceCommand: AsyncParsableCommand {
       let request = UntagResourceRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
         tagKeys: try input.strings("TagKeys", flag: tagKeys, option: "--tag-keys") ?? [])
-      return try await storeOptions.openForAWSCommand().untagResource(request)
+      return try await storeOptions.openSecretStore(global).untagResource(request)
     }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CinchStore
+import Foundation
 
 struct RotateSecretCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -11,7 +12,9 @@ struct RotateSecretCommand: AsyncParsableCommand {
       command registered with 'cinch rotation register NAME -- COMMAND'; \
       --rotation-lambda-arn arn:aws:lambda:REGION:ACCOUNT:function:NAME selects the rotator NAME. \
       A failed step exits 254 naming the step and the rotator's message; AWSCURRENT stays where \
-      it was, and the next rotate-secret resumes the unfinished rotation.
+      it was, and the next rotate-secret resumes the unfinished rotation. With --store aws://… \
+      AWS rotates: --rotation-lambda-arn names the Lambda function, which runs the steps after \
+      the call returns; --rotator and --password-policy are the embedded store's.
       """)
 
   @OptionGroup var global: AWSGlobalOptions
@@ -51,11 +54,29 @@ struct RotateSecretCommand: AsyncParsableCommand {
         throw AWSUsageError.arguments(
           "argument --rotator: not allowed with argument --rotation-lambda-arn")
       }
-      let store = try await storeOptions.openForSecrets()
-      let lambdaARN =
-        try rotator.map { try Self.lambdaARN(rotator: $0, store.configuration) }
-        ?? input.string(
+      let policy = try AWSStructures.passwordPolicy(
+        input.structure("CinchPasswordPolicy", flag: passwordPolicy, option: "--password-policy"))
+      let store: any SecretStore
+      let lambdaARN: String?
+      if case .aws = try storeOptions.location(ProcessInfo.processInfo.environment) {
+        // AWS rotates with its own Lambda function; local rotators are the embedded store's.
+        if rotator != nil || policy != nil {
+          throw AWSUsageError(
+            "cinch: \(rotator != nil ? "--rotator" : "--password-policy") is for cinch's local "
+              + "rotators, which work on the embedded store only; on aws:// AWS rotates with a "
+              + "Lambda function: use --rotation-lambda-arn")
+        }
+        store = try await storeOptions.openSecretStore(global)
+        lambdaARN = try input.string(
           "RotationLambdaARN", flag: rotationLambdaARN, option: "--rotation-lambda-arn")
+      } else {
+        let embedded = try await storeOptions.openForSecrets()
+        store = embedded
+        lambdaARN =
+          try rotator.map { try Self.lambdaARN(rotator: $0, embedded.configuration) }
+          ?? input.string(
+            "RotationLambdaARN", flag: rotationLambdaARN, option: "--rotation-lambda-arn")
+      }
       let request = RotateSecretRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
         clientRequestToken: try input.string(
@@ -64,9 +85,7 @@ struct RotateSecretCommand: AsyncParsableCommand {
         rotationRules: try AWSStructures.rotationRules(
           input.structure("RotationRules", flag: rotationRules, option: "--rotation-rules")),
         rotateImmediately: try input.bool("RotateImmediately", flag: rotateImmediately),
-        passwordPolicy: try AWSStructures.passwordPolicy(
-          input.structure("CinchPasswordPolicy", flag: passwordPolicy, option: "--password-policy"))
-      )
+        passwordPolicy: policy)
       return try await store.rotateSecret(request)
     }
   }
@@ -100,7 +119,7 @@ struct CancelRotateSecretCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["SecretId"])
       let request = CancelRotateSecretRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "")
-      return try await storeOptions.openForAWSCommand().cancelRotateSecret(request)
+      return try await storeOptions.openSecretStore(global).cancelRotateSecret(request)
     }
   }
 }

@@ -57,7 +57,7 @@ struct CreateSecretCommand: AsyncParsableCommand {
         },
         forceOverwriteReplicaSecret: try input.bool(
           "ForceOverwriteReplicaSecret", flag: forceOverwriteReplicaSecret))
-      return try await storeOptions.openForAWSCommand().createSecret(request)
+      return try await storeOptions.openSecretStore(global).createSecret(request)
     }
   }
 }
@@ -86,7 +86,7 @@ struct GetSecretValueCommand: AsyncParsableCommand {
         versionID: try input.string("VersionId", flag: versionID, option: "--version-id"),
         versionStage: try input.string(
           "VersionStage", flag: versionStage, option: "--version-stage"))
-      return try await storeOptions.openForAWSCommand().getSecretValue(request)
+      return try await storeOptions.openSecretStore(global).getSecretValue(request)
     }
   }
 }
@@ -132,7 +132,7 @@ struct PutSecretValueCommand: AsyncParsableCommand {
           "VersionStages", flag: versionStages, option: "--version-stages"),
         rotationToken: try input.string(
           "RotationToken", flag: rotationToken, option: "--rotation-token"))
-      return try await storeOptions.openForAWSCommand().putSecretValue(request)
+      return try await storeOptions.openSecretStore(global).putSecretValue(request)
     }
   }
 }
@@ -175,7 +175,7 @@ struct UpdateSecretCommand: AsyncParsableCommand {
         secretBinary: try input.blob("SecretBinary", flag: secretBinary, option: "--secret-binary"),
         secretString: try input.string(
           "SecretString", flag: secretString, option: "--secret-string"))
-      return try await storeOptions.openForAWSCommand().updateSecret(request)
+      return try await storeOptions.openSecretStore(global).updateSecret(request)
     }
   }
 }
@@ -211,7 +211,7 @@ struct BatchGetSecretValueCommand: AsyncParsableCommand {
           input.structures("Filters", flag: filters, option: "--filters")),
         maxResults: try input.integer("MaxResults", flag: maxResults),
         nextToken: try input.string("NextToken", flag: nextToken, option: "--next-token"))
-      return try await storeOptions.openForAWSCommand().batchGetSecretValue(request)
+      return try await storeOptions.openSecretStore(global).batchGetSecretValue(request)
     }
   }
 }

@@ -1,0 +1,200 @@
+package import CinchStore
+import Foundation
+
+/// The resolver and the catalog over Secrets Manager. References to a secret's AWSCURRENT
+/// version are resolved with `BatchGetSecretValue`, twenty secrets a call (a few calls in
+/// flight); a reference that names a version id or a staging label, and every secret a batch
+/// could not answer, is asked alone with `GetSecretValue` so its own error
+/// (`ResourceNotFoundException`, `InvalidRequestException` for a secret marked for deletion, …)
+/// is reported. The catalog reads `DescribeSecret` and `ListSecretVersionIds` (every page,
+/// deprecated versions included): metadata only, never a value.
+extension AWSStore: SecretResolver, SecretCatalog {
+  /// AWS's limit of ids per `BatchGetSecretValue` call.
+  package static let batchGetSecretValueSize = 20
+
+  package func resolveSecrets(_ selectors: [SecretSelector]) async throws -> [SecretResolution] {
+    var unique: [SecretSelector] = []
+    var seen: Set<SecretSelector> = []
+    for selector in selectors where seen.insert(selector).inserted { unique.append(selector) }
+    // AWSCURRENT by id alone goes in batches; anything naming a version is asked alone.
+    var current: [String] = []
+    var currentSeen: Set<String> = []
+    var alone: [SecretSelector] = []
+    for selector in unique {
+      if Self.isCurrent(selector) {
+        if currentSeen.insert(selector.secretID).inserted { current.append(selector.secretID) }
+      } else {
+        alone.append(selector)
+      }
+    }
+    enum Work: Sendable {
+      case batch([String])
+      case one(SecretSelector)
+    }
+    var work: [Work] = []
+    var start = 0
+    let size = min(Self.batchGetSecretValueSize, max(1, secretBatchSize))
+    while start < current.count {
+      let ids = Array(current[start..<min(start + size, current.count)])
+      start += size
+      work.append(ids.count == 1 ? .one(SecretSelector(secretID: ids[0])) : .batch(ids))
+    }
+    work += alone.map { .one($0) }
+
+    var answers: [SecretSelector: SecretResolution] = [:]
+    try await withThrowingTaskGroup(of: [(SecretSelector, SecretResolution)].self) { group in
+      var next = 0
+      func startNext() {
+        guard next < work.count else { return }
+        let item = work[next]
+        next += 1
+        group.addTask {
+          switch item {
+          case .batch(let ids): return try await self.resolveBatch(ids)
+          case .one(let selector): return [(selector, try await self.resolveOne(selector))]
+          }
+        }
+      }
+      for _ in 0..<resolverConcurrency { startNext() }
+      while let results = try await group.next() {
+        for (selector, resolution) in results { answers[selector] = resolution }
+        startNext()
+      }
+    }
+    return selectors.map { selector in
+      let key = Self.isCurrent(selector) ? SecretSelector(secretID: selector.secretID) : selector
+      switch answers[key] {
+      case .resolved(var secret):
+        secret.selector = selector
+        return .resolved(secret)
+      case .failed(_, let error):
+        return .failed(selector: selector, error: error)
+      case nil:
+        return .failed(
+          selector: selector,
+          error: StoreError(
+            code: "ResourceNotFoundException",
+            message: "Secrets Manager can't find the specified secret."))
+      }
+    }
+  }
+
+  /// A selector that asks for AWSCURRENT without naming a version id.
+  static func isCurrent(_ selector: SecretSelector) -> Bool {
+    selector.versionID == nil
+      && (selector.versionStage == nil || selector.versionStage == SecretStage.current)
+  }
+
+  private func resolveBatch(_ ids: [String]) async throws -> [(SecretSelector, SecretResolution)] {
+    var values: [SecretValueEntry] = []
+    do {
+      var token: String?
+      repeat {
+        let page = try await batchGetSecretValue(
+          BatchGetSecretValueRequest(secretIDList: ids, nextToken: token))
+        values += page.secretValues
+        token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+      } while token != nil
+    } catch let error as StoreError where !AWSRetryPolicy.isRetryable(error) {
+      // A policy without secretsmanager:BatchGetSecretValue, or a call refused as a whole:
+      // each secret alone still answers.
+      values = []
+    }
+    var results: [(SecretSelector, SecretResolution)] = []
+    for id in ids {
+      let selector = SecretSelector(secretID: id)
+      if let entry = values.first(where: { Self.secret(named: id, is: $0.name, arn: $0.arn) }),
+        entry.versionStages.contains(SecretStage.current),
+        let value = Self.value(string: entry.secretString, binary: entry.secretBinary)
+      {
+        results.append(
+          (
+            selector,
+            .resolved(
+              ResolvedSecret(
+                selector: selector, name: entry.name, arn: entry.arn, versionID: entry.versionID,
+                versionStages: entry.versionStages, createdDate: entry.createdDate,
+                valueType: value.type, value: value.bytes))
+          ))
+      } else {
+        results.append((selector, try await resolveOne(selector)))
+      }
+    }
+    return results
+  }
+
+  private func resolveOne(_ selector: SecretSelector) async throws -> SecretResolution {
+    do {
+      let answer = try await getSecretValue(
+        GetSecretValueRequest(
+          secretID: selector.secretID, versionID: selector.versionID,
+          versionStage: selector.versionStage))
+      guard let value = Self.value(string: answer.secretString, binary: answer.secretBinary)
+      else {
+        return .failed(
+          selector: selector,
+          error: StoreError(
+            code: "ResourceNotFoundException",
+            message: "Secrets Manager can't find the specified secret value for VersionId: "
+              + answer.versionID))
+      }
+      return .resolved(
+        ResolvedSecret(
+          selector: selector, name: answer.name, arn: answer.arn, versionID: answer.versionID,
+          versionStages: answer.versionStages, createdDate: answer.createdDate,
+          valueType: value.type, value: value.bytes))
+    } catch let error as StoreError where !AWSRetryPolicy.isRetryable(error) {
+      return .failed(selector: selector, error: error)
+    }
+  }
+
+  private static func value(string: String?, binary: Data?) -> (
+    type: SecretValueType, bytes: SecretBytes
+  )? {
+    if let string { return (.string, SecretBytes(utf8: string)) }
+    if let binary { return (.binary, SecretBytes(copying: binary)) }
+    return nil
+  }
+
+  /// Whether `id` (a name, full ARN or partial ARN) names the secret `name` with `arn`.
+  static func secret(named id: String, is name: String, arn: String) -> Bool {
+    if id == name || id == arn { return true }
+    // A partial ARN: the ARN without its "-xxxxxx" suffix.
+    guard id.hasPrefix("arn:"), arn.count > 7 else { return false }
+    return String(arn.dropLast(7)) == id
+  }
+
+  // MARK: Catalog
+
+  package func secretVersions(_ secretID: String) async throws -> SecretVersionList {
+    let described = try await describeSecret(DescribeSecretRequest(secretID: secretID))
+    var entries: [SecretVersionsListEntry] = []
+    var token: String?
+    do {
+      repeat {
+        let page = try await listSecretVersionIds(
+          ListSecretVersionIdsRequest(
+            secretID: described.arn, maxResults: 100, nextToken: token, includeDeprecated: true))
+        entries += page.versions
+        token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+      } while token != nil
+    } catch let error as StoreError
+    where described.deletedDate != nil && error.code == "InvalidRequestException" {
+      // A secret marked for deletion whose versions the service will not list: what matters
+      // about it is that it cannot be read.
+      entries = []
+    }
+    // Oldest first; the service lists newest first, which orders versions created in the
+    // same second.
+    let versions = entries.reversed().enumerated()
+      .sorted { ($0.element.createdDate, $0.offset) < ($1.element.createdDate, $1.offset) }
+      .map { _, entry in
+        SecretVersionList.Version(
+          versionID: entry.versionID, stages: entry.versionStages ?? [],
+          createdDate: entry.createdDate, valueType: nil, jsonKeys: nil)
+      }
+    return SecretVersionList(
+      name: described.name, arn: described.arn, description: described.description,
+      kmsKeyID: described.kmsKeyID, deletedDate: described.deletedDate, versions: versions)
+  }
+}

@@ -1,0 +1,70 @@
+import CinchStore
+
+extension ResolutionKey {
+  /// `secretsmanager`: the staging label the key reads (`AWSCURRENT` unless it names another),
+  /// nil when it names a version id.
+  public var secretStage: String? {
+    switch selector {
+    case .latest: SecretStage.current
+    case .stage(let stage): stage
+    case .versionId, .version: nil
+    }
+  }
+}
+
+extension ResolutionFailure {
+  /// What a Secrets Manager error about secret `id` means for a reference.
+  static func secret(_ id: String, _ error: StoreError) -> ResolutionFailure {
+    switch error.code {
+    case "ResourceNotFoundException": .secretNotFound(id: id)
+    default: .store(code: error.code, message: error.message)
+    }
+  }
+}
+
+extension SecretVersionList {
+  /// A secret's metadata from `catalog`, a missing secret (or another store error) as the
+  /// failure a reference reports.
+  static func lookUp(_ id: String, in catalog: any SecretCatalog) async throws
+    -> Result<SecretVersionList, ResolutionFailure>
+  {
+    do {
+      return .success(try await catalog.secretVersions(id))
+    } catch let error as StoreError {
+      return .failure(.secret(id, error))
+    }
+  }
+
+  /// The version `key` reads: the pinned version id when a lock gives one, else the version id,
+  /// or the staging label, the key asks for. Fails when the secret is scheduled for deletion
+  /// (nothing can be read), when that version does not exist, and when it holds a
+  /// `SecretBinary` (a reference reads `SecretString` only, as CloudFormation does).
+  func version(for key: ResolutionKey, pinned versionID: String? = nil)
+    -> Result<Version, ResolutionFailure>
+  {
+    if deletedDate != nil { return .failure(.secretScheduledForDeletion(id: key.name)) }
+    let found: Version
+    if let id = versionID ?? key.requestedVersionID {
+      guard let version = version(id: id) else {
+        return .failure(.secretVersionNotFound(id: key.name, versionId: id))
+      }
+      found = version
+    } else {
+      let stage = key.secretStage ?? SecretStage.current
+      guard let version = version(staged: stage) else {
+        return .failure(.secretStageNotFound(id: key.name, stage: stage))
+      }
+      found = version
+    }
+    if found.valueType == .binary { return .failure(.secretBinary(id: key.name)) }
+    return .success(found)
+  }
+}
+
+extension ResolutionKey {
+  /// The version id the reference itself names.
+  var requestedVersionID: String? {
+    if case .versionId(let id) = selector { return id }
+    return nil
+  }
+}

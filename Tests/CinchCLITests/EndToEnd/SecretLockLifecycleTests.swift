@@ -1,0 +1,386 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+/// Secrets Manager references end to end, with the built binary and the seed's secrets
+/// (`prod/MyApp/DBSecret`, `docker_username`, `MyDatabaseSecret`) read by templates from
+/// `templates/`: lock pins the version id, render writes the pinned form (or the value, 0600),
+/// a `put-secret-value` shows up in outdated, plan and check, `lock --update` moves the pin,
+/// policy follows the lock, and check names a missing key, a missing secret and a deleted one.
+/// The canary value appears nowhere but the inline artifact.
+@Suite(.serialized) struct SecretLockLifecycleTests {
+  static let canary = "CANARY-secret-4b2e-do-not-print"
+  static let first = "00000000-0000-4000-8000-000000000001"
+  static let second = "00000000-0000-4000-8000-000000000002"
+
+  let directory: URL
+
+  init() throws {
+    directory = try CinchProcess.temporaryDirectory()
+    let templates = directory.appendingPathComponent("templates")
+    try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+    for name in ["lambda-api.yaml", "app-stack.json"] {
+      try FileManager.default.copyItem(
+        at: Fixtures.packageRoot.appendingPathComponent("templates/\(name)"),
+        to: templates.appendingPathComponent(name))
+    }
+    try write(
+      """
+      Resources:
+        Db:
+          Type: AWS::RDS::DBInstance
+          Properties:
+            Engine: postgres
+            DBInstanceClass: db.t4g.micro
+            AllocatedStorage: '20'
+            MasterUsername: '{{resolve:secretsmanager:docker_username:SecretString:username}}'
+            MasterUserPassword: '{{resolve:secretsmanager:MyDatabaseSecret}}'
+
+      """, to: "templates/database.yaml")
+  }
+
+  private func write(_ text: String, to path: String) throws {
+    try text.write(to: directory.appendingPathComponent(path), atomically: true, encoding: .utf8)
+  }
+
+  private func read(_ path: String) throws -> String {
+    try String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)
+  }
+
+  private func cinch(_ arguments: String...) throws -> CinchProcess.Result {
+    try CinchProcess.run(arguments, in: directory)
+  }
+
+  @discardableResult
+  private func succeeds(_ arguments: String...) throws -> CinchProcess.Result {
+    let result = try CinchProcess.run(arguments, in: directory)
+    #expect(result.status == 0, "cinch \(arguments.joined(separator: " ")): \(result.stderr)")
+    return result
+  }
+
+  /// A secret value through a file (`file://`), so it is never on a command line.
+  private func valueFile(_ text: String) throws -> String {
+    let name = "value-\(UUID().uuidString).txt"
+    try write(text, to: name)
+    return "file://" + directory.appendingPathComponent(name).path
+  }
+
+  private func seed() throws {
+    try succeeds("init")
+    try succeeds(
+      "ssm", "put-parameter", "--name", "/myapp/prod/db-host", "--value", "db.internal", "--type",
+      "String")
+    try succeeds(
+      "ssm", "put-parameter", "--name", "/myapp/prod/redis-auth-token", "--value", "redis-token",
+      "--type", "SecureString")
+    let keyID = try succeeds(
+      "kms", "create-key", "--description", "database", "--query", "KeyMetadata.KeyId", "--output",
+      "text"
+    ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    try succeeds("kms", "create-alias", "--alias-name", "alias/database", "--target-key-id", keyID)
+    try succeeds(
+      "secretsmanager", "create-secret", "--name", "prod/MyApp/DBSecret", "--client-request-token",
+      Self.first, "--secret-string",
+      try valueFile(#"{"username":"dbadmin","password":"\#(Self.canary)"}"#))
+    try succeeds(
+      "secretsmanager", "create-secret", "--name", "docker_username", "--secret-string",
+      try valueFile(#"{"username":"ci-bot","password":"\#(Self.canary)-docker"}"#))
+    try succeeds(
+      "secretsmanager", "create-secret", "--name", "MyDatabaseSecret", "--kms-key-id",
+      "alias/database", "--secret-string", try valueFile(Self.canary + "-master"))
+  }
+
+  private func lockEntries() throws -> [[String: Any]] {
+    let root = try #require(
+      try JSONSerialization.jsonObject(with: Data(read("cinch.lock").utf8)) as? [String: Any])
+    return try #require(root["references"] as? [[String: Any]])
+  }
+
+  @Test func lockRenderMoveUpdate() throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try seed()
+    var outputs: [String] = []
+    func keep(_ result: CinchProcess.Result) { outputs += [result.stdout, result.stderr] }
+
+    let lock = try succeeds(
+      "lock", "templates/lambda-api.yaml", "templates/app-stack.json", "templates/database.yaml")
+    keep(lock)
+    #expect(
+      lock.stdout.contains(
+        "+ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) → \(Self.first)"))
+    let entries = try lockEntries()
+    let password = try #require(
+      entries.first {
+        $0["name"] as? String == "prod/MyApp/DBSecret" && $0["jsonKey"] as? String == "password"
+          && $0["requested"] as? String == "latest"
+      })
+    #expect(password["versionId"] as? String == Self.first)
+    #expect(password["stage"] as? String == "AWSCURRENT")
+    #expect(password["jsonKeyVerified"] as? Bool == true)
+    #expect(password["type"] as? String == "SecretString")
+    #expect(password["keyId"] as? String == "alias/aws/secretsmanager")
+    #expect((password["arn"] as? String)?.contains(":secret:prod/MyApp/DBSecret-") == true)
+    // `…:password:AWSCURRENT` in app-stack.json is its own key, taken from the stage it names.
+    #expect(
+      entries.contains {
+        $0["requested"] as? String == "stage:AWSCURRENT" && $0["versionId"] as? String == Self.first
+      })
+    let master = try #require(entries.first { $0["name"] as? String == "MyDatabaseSecret" })
+    #expect(master["keyId"] as? String == "alias/database")
+    #expect(master["jsonKeyVerified"] == nil)
+
+    // Pinned: the version id, in place of any stage; the same bytes every time.
+    keep(try succeeds("render", "--frozen", "-o", "out1"))
+    keep(try succeeds("render", "--frozen", "-o", "out2"))
+    let lambda = try read("out1/templates/lambda-api.yaml")
+    #expect(
+      lambda.contains(
+        "DB_PASSWORD: \"{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:password::\(Self.first)}}\""
+      ))
+    #expect(
+      lambda.contains(
+        "DB_USER: '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:username::\(Self.first)}}'"
+      ))
+    #expect(
+      try read("out1/templates/app-stack.json").contains(
+        "{{resolve:secretsmanager:${Env}/MyApp/DBSecret:SecretString:password::\(Self.first)}}"))
+    #expect(
+      try read("out1/templates/database.yaml").contains(
+        "'{{resolve:secretsmanager:MyDatabaseSecret:SecretString:::"))
+    for file in [
+      "templates/lambda-api.yaml", "templates/app-stack.json", "templates/database.yaml",
+      "manifest.json",
+    ] {
+      #expect(try read("out1/\(file)") == read("out2/\(file)"), "\(file) differs between runs")
+    }
+
+    // Clean against the store, online and offline.
+    let clean = try succeeds("check")
+    #expect(clean.stdout.hasPrefix("no problems in 3 files"), "\(clean.stdout)")
+    keep(clean)
+    keep(try succeeds("check", "--offline", "--frozen"))
+    let cleanOutdated = try succeeds("outdated", "--exit-code")
+    #expect(cleanOutdated.stdout.hasPrefix("every pin in cinch.lock is current"))
+
+    // AWSCURRENT moves: the frozen render still pins the old id; outdated, plan and check say so.
+    try succeeds(
+      "secretsmanager", "put-secret-value", "--secret-id", "prod/MyApp/DBSecret",
+      "--client-request-token", Self.second, "--secret-string",
+      try valueFile(#"{"username":"dbadmin","password":"\#(Self.canary)-rotated"}"#))
+    keep(try succeeds("render", "--frozen", "-o", "out3"))
+    #expect(try read("out3/templates/lambda-api.yaml") == lambda)
+    let outdated = try cinch("outdated", "--exit-code")
+    keep(outdated)
+    #expect(outdated.status == 1)
+    #expect(outdated.stdout.contains("secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT)"))
+    #expect(
+      outdated.stdout.contains("pinned at \(Self.first); AWSCURRENT is now on \(Self.second)"))
+    let outdatedJSON = try succeeds("outdated", "--format", "json")
+    #expect(outdatedJSON.stdout.contains("\"reason\": \"stage-moved\""))
+    keep(outdatedJSON)
+    let plan = try succeeds("plan")
+    keep(plan)
+    #expect(plan.stdout.contains("3 to move, 0 to add, 0 to drop,"), "\(plan.stdout)")
+    let moved = try #require(
+      plan.stdout.split(separator: "\n").first {
+        $0.contains("secretsmanager prod/MyApp/DBSecret [password]")
+      })
+    #expect(moved.hasPrefix("~"))
+    #expect(moved.contains("\(Self.first)  \(Self.second)"))
+    // The username did not change; the password did. No length is shown: it narrows a guess.
+    #expect(plan.stdout.contains("value changed (secret)"))
+    #expect(plan.stdout.contains("same value (secret)"))
+    let secretLines = plan.stdout.split(separator: "\n").filter { $0.contains("secretsmanager") }
+    #expect(!secretLines.isEmpty && secretLines.allSatisfy { !$0.contains("bytes") })
+    let markdown = try succeeds("plan", "--format", "markdown")
+    keep(markdown)
+    let behind = try succeeds("check")
+    keep(behind)
+    #expect(behind.stdout.contains("warning[W4009]"))
+    #expect(
+      behind.stdout.contains(
+        "AWSCURRENT is now on \(Self.second) (in 'cinch.lock'; run 'cinch lock --update prod/MyApp/DBSecret')"
+      ))
+    let frozenCheck = try cinch("check", "--frozen")
+    keep(frozenCheck)
+    #expect(frozenCheck.status == 1)
+
+    let update = try succeeds("lock", "--update", "prod/MyApp/DBSecret")
+    keep(update)
+    #expect(
+      update.stdout.contains(
+        "~ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) \(Self.first) → \(Self.second)"
+      ))
+    #expect(update.stdout.contains("(3 moved)"))
+    keep(try succeeds("render", "--frozen", "-o", "out4"))
+    #expect(try read("out4/templates/lambda-api.yaml").contains("password::\(Self.second)}}"))
+
+    // Policy for the rendered templates: the pinned version ids, and kms:Decrypt only for the
+    // customer-managed key, bound to the secret by its ARN.
+    let policy = try succeeds(
+      "policy", "templates/lambda-api.yaml", "templates/database.yaml", "--account-id",
+      "123456789012", "--region", "us-east-1", "--profile", "deploy", "--lock", "cinch.lock")
+    keep(policy)
+    let document = policy.stdout.filter { !$0.isWhitespace }
+    #expect(document.contains(#""secretsmanager:VersionId":["\#(Self.second)"]"#))
+    #expect(
+      document.contains(
+        #""kms:EncryptionContext:SecretARN":["arn:aws:secretsmanager:us-east-1:123456789012:secret:MyDatabaseSecret-??????"]"#
+      ))
+    #expect(policy.stdout.components(separatedBy: "\"kms:Decrypt\"").count == 2, "\(policy.stdout)")
+
+    // Inline: the values, in a file only its owner reads.
+    let inline = try succeeds("render", "--frozen", "--mode", "inline", "-o", "secret-out")
+    keep(inline)
+    #expect(inline.stdout.contains("mode 0600"))
+    let artifact = directory.appendingPathComponent("secret-out/templates/lambda-api.yaml").path
+    let inlined = try String(contentsOfFile: artifact, encoding: .utf8)
+    #expect(inlined.contains("DB_PASSWORD: \"\(Self.canary)-rotated\""))
+    #expect(inlined.contains("DB_USER: 'dbadmin'"))
+    #expect(
+      try read("secret-out/templates/database.yaml").contains(
+        "MasterUserPassword: '\(Self.canary)-master'"))
+    let mode = try FileManager.default.attributesOfItem(atPath: artifact)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+
+    for file in [
+      "cinch.lock", "out1/manifest.json", "out1/templates/lambda-api.yaml",
+      "out1/templates/app-stack.json", "out1/templates/database.yaml", "out4/manifest.json",
+      "secret-out/manifest.json",
+    ] {
+      outputs.append(try read(file))
+    }
+    for text in outputs { #expect(!text.contains(Self.canary)) }
+  }
+
+  @Test func checkAndLockNameWhatIsMissing() throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try seed()
+    try succeeds("lock", "templates/database.yaml")
+    try write(
+      """
+      Resources:
+        Directory:
+          Type: AWS::DirectoryService::SimpleAD
+          Properties:
+            Name: corp.example.com
+            Size: Small
+            Password: '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}'
+        Registry:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: '{{resolve:secretsmanager:docker_password:SecretString:password}}'
+
+      """, to: "broken.yaml")
+    // Scheduled for deletion after the lock: the deploy would fail to read it.
+    try succeeds("secretsmanager", "delete-secret", "--secret-id", "MyDatabaseSecret")
+
+    let check = try cinch("check", "broken.yaml", "templates/database.yaml")
+    #expect(check.status == 1)
+    #expect(
+      check.stdout.contains(
+        "broken.yaml:7:18: error[E4005]: reference '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}': secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"
+      ))
+    #expect(
+      check.stdout.contains(
+        "broken.yaml:12:15: error[E4001]: reference '{{resolve:secretsmanager:docker_password:SecretString:password}}': secret 'docker_password' does not exist"
+      ))
+    #expect(
+      check.stdout.contains(
+        "error[E4004]: reference '{{resolve:secretsmanager:MyDatabaseSecret}}': secret 'MyDatabaseSecret' is scheduled for deletion"
+      ))
+
+    let lock = try cinch("lock", "broken.yaml")
+    #expect(lock.status == 1)
+    #expect(lock.stderr.contains("'cinch.lock' not written"))
+    #expect(
+      lock.stdout.contains(
+        "broken.yaml:7:18: error[E4005]: reference '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}': secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"
+      ))
+    let render = try cinch("render", "--frozen", "templates/database.yaml", "-o", "out")
+    #expect(render.status == 1)
+    #expect(
+      render.stdout.contains(
+        "pinned reference '{{resolve:secretsmanager:MyDatabaseSecret}}': secret 'MyDatabaseSecret' is scheduled for deletion"
+      ))
+    for text in [
+      check.stdout, check.stderr, lock.stdout, lock.stderr, render.stdout, render.stderr,
+    ] {
+      #expect(!text.contains(Self.canary))
+    }
+  }
+
+  /// `Samples/seed/seed.sh` (what `make run` seeds) then every template in `templates/`: each
+  /// locks, renders frozen, checks clean online and offline, and no seeded secret value shows
+  /// up anywhere but the inline artifacts.
+  @Test func theSampleSeedCoversEveryTemplate() throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let root = Fixtures.packageRoot
+    let names = try FileManager.default.contentsOfDirectory(
+      atPath: root.appendingPathComponent("templates").path
+    ).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
+    for name in names
+    where !FileManager.default.fileExists(
+      atPath: directory.appendingPathComponent("templates/\(name)").path)
+    {
+      try FileManager.default.copyItem(
+        at: root.appendingPathComponent("templates/\(name)"),
+        to: directory.appendingPathComponent("templates/\(name)"))
+    }
+    try succeeds("init")
+    let seed = Process()
+    seed.executableURL = URL(fileURLWithPath: "/bin/bash")
+    seed.arguments = [
+      root.appendingPathComponent("Samples/seed/seed.sh").path, CinchProcess.executable.path,
+    ]
+    seed.currentDirectoryURL = directory
+    seed.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": NSTemporaryDirectory()]
+    try seed.run()
+    seed.waitUntilExit()
+    try #require(seed.terminationStatus == 0)
+
+    // What the seed holds that must stay secret: every password and token.
+    let values = root.appendingPathComponent("Samples/seed/values")
+    var secrets: [String] = []
+    for file in try FileManager.default.contentsOfDirectory(atPath: values.path) {
+      let text = try String(contentsOf: values.appendingPathComponent(file), encoding: .utf8)
+        .trimmingCharacters(in: .newlines)
+      if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+        secrets += [object["password"] as? String].compactMap { $0 }
+      } else {
+        secrets.append(text)
+      }
+    }
+    try #require(secrets.count >= 6)
+
+    let templates = names.map { "templates/" + $0 }
+    var outputs: [String] = []
+    func keep(_ result: CinchProcess.Result) { outputs += [result.stdout, result.stderr] }
+    let lock = try CinchProcess.run(["lock"] + templates, in: directory)
+    keep(lock)
+    try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
+    let kinds = try lockEntries().compactMap { $0["kind"] as? String }
+    #expect(kinds.filter { $0 == "secretsmanager" }.count >= 6, "\(kinds)")
+    keep(try succeeds("render", "--frozen", "-o", "out"))
+    keep(try succeeds("render", "--frozen", "--mode", "inline", "-o", "secret-out"))
+    #expect(try read("secret-out/templates/lambda-api.yaml").contains("MySecurePassword123!"))
+    let plan = try succeeds("plan")
+    keep(plan)
+    #expect(plan.stdout.contains("0 to move, 0 to add, 0 to drop"))
+    keep(try succeeds("outdated", "--exit-code"))
+    for arguments in [["check"], ["check", "--offline", "--frozen"]] {
+      let check = try CinchProcess.run(arguments, in: directory)
+      keep(check)
+      #expect(check.status == 0, "\(arguments): \(check.stdout)")
+      #expect(check.stdout.hasPrefix("no problems in \(templates.count) files"), "\(check.stdout)")
+    }
+    outputs.append(try read("cinch.lock"))
+    outputs.append(try read("out/manifest.json"))
+    outputs.append(try read("secret-out/manifest.json"))
+    for template in templates { outputs.append(try read("out/" + template)) }
+    for text in outputs {
+      for secret in secrets { #expect(!text.contains(secret)) }
+    }
+  }
+}

@@ -1,0 +1,237 @@
+import CinchAWS
+import CinchJSON
+import CinchStore
+import Foundation
+import Testing
+import _CinchTestSupport
+
+@testable import CinchServer
+
+/// The endpoint in process, over a real store: requests signed with the AWS backend's signer,
+/// answered as AWS answers them.
+struct AWSJSONEndpointTests {
+  final class Fixture: Sendable {
+    let directory: URL
+    let store: SQLiteStore
+    let root: AccessKey
+    let ci: AccessKey
+    let clock: @Sendable () -> Date
+
+    init(now: Date? = nil) async throws {
+      directory = try CinchProcess.temporaryDirectory()
+      store = try await SQLiteStore.create(
+        at: directory.path + "/store.db", master: .newKeyFile(path: directory.path + "/master.key"))
+      root = try await store.createAccessKey(userName: nil).accessKey
+      ci = try await store.createAccessKey(userName: "ci").accessKey
+      try await store.putUserPolicy(
+        userName: "ci", policyName: "describe",
+        policyDocument: #"{"Statement": {"Effect": "Allow", "Action": "ssm:DescribeParameters", "Resource": "*"}}"#)
+      _ = try await store.putParameter(
+        PutParameterRequest(name: "/app/db", value: "s3cr3t", type: .secureString))
+      let fixed = now
+      clock = { fixed ?? Date() }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    var endpoint: AWSJSONEndpoint { AWSJSONEndpoint(store: store, now: clock) }
+
+    /// A request for `target` with `body`, signed by `key` (with `secret` instead of the key's,
+    /// when given) at `date`.
+    func request(
+      _ target: String, _ body: String, key: AccessKey? = nil, secret: String? = nil,
+      at date: Date = Date(), service: String? = nil
+    ) -> ServerRequest {
+      let key = key ?? root
+      var signed = SigV4Request(
+        method: "POST", path: "/",
+        headers: [
+          ("Host", "127.0.0.1:4583"), ("Content-Type", AWSWireCodec.contentType),
+          ("X-Amz-Target", target),
+        ], body: Array(body.utf8))
+      let signingName =
+        service ?? (target.hasPrefix("AmazonSSM") ? "ssm"
+          : target.hasPrefix("TrentService") ? "kms" : "secretsmanager")
+      SigV4Signer(region: "us-east-1", service: signingName).sign(
+        &signed,
+        credentials: AWSCredentials(
+          accessKeyID: key.accessKeyID,
+          secretAccessKey: SecretBytes(utf8: secret ?? key.secretAccessKey), source: "test"),
+        at: date)
+      return ServerRequest(
+        method: "POST", path: "/", headers: signed.headers, body: Array(body.utf8))
+    }
+  }
+
+  func json(_ response: ServerResponse) throws -> JSONValue {
+    try JSONValueParser.parse(String(decoding: response.body, as: UTF8.self))
+  }
+
+  func expectError(
+    _ response: ServerResponse, _ code: String, status: Int = 400,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    #expect(response.status == status, sourceLocation: sourceLocation)
+    #expect(try json(response)["__type"]?.stringValue == code, sourceLocation: sourceLocation)
+    #expect(
+      response.headers.contains { $0.name == "X-Amzn-ErrorType" && $0.value == code },
+      sourceLocation: sourceLocation)
+  }
+
+  @Test func aSignedGetParameterIsAnswered() async throws {
+    let fixture = try await Fixture()
+    let response = await fixture.endpoint.handle(
+      fixture.request("AmazonSSM.GetParameter", #"{"Name": "/app/db", "WithDecryption": true}"#))
+    #expect(response.status == 200)
+    #expect(try json(response)["Parameter"]?["Value"]?.stringValue == "s3cr3t")
+    #expect(response.headers.contains { $0.name == "x-amzn-RequestId" })
+    #expect(response.logDetail?.contains("s3cr3t") == false)
+  }
+
+  @Test func aWrongSecretATamperedBodyAndAnUnknownKeyAreRefused() async throws {
+    let fixture = try await Fixture()
+    let endpoint = fixture.endpoint
+    try expectError(
+      await endpoint.handle(
+        fixture.request("AmazonSSM.GetParameter", #"{"Name": "/app/db"}"#, secret: "wrong")),
+      "InvalidSignatureException")
+    var tampered = fixture.request("AmazonSSM.GetParameter", #"{"Name": "/app/x"}"#)
+    tampered.body = Array(#"{"Name": "/app/db"}"#.utf8)
+    try expectError(await endpoint.handle(tampered), "InvalidSignatureException")
+    let stranger = AccessKey(
+      userName: nil, accessKeyID: "AKIAIOSFODNN7EXAMPLE", status: .active,
+      secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", createDate: Date())
+    try expectError(
+      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", #"{"Name": "/a"}"#, key: stranger)),
+      "UnrecognizedClientException")
+  }
+
+  @Test func theClockSkewIsFifteenMinutesEitherWay() async throws {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let fixture = try await Fixture(now: now)
+    let endpoint = fixture.endpoint
+    let body = #"{"Name": "/app/db"}"#
+    #expect(
+      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body, at: now.addingTimeInterval(-14 * 60))).status == 200)
+    let expired = await endpoint.handle(
+      fixture.request("AmazonSSM.GetParameter", body, at: now.addingTimeInterval(-16 * 60)))
+    try expectError(expired, "InvalidSignatureException")
+    #expect(try json(expired)["message"]?.stringValue?.hasPrefix("Signature expired: ") == true)
+    try expectError(
+      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body, at: now.addingTimeInterval(16 * 60))),
+      "InvalidSignatureException")
+  }
+
+  @Test func unsignedUnknownAndMalformedRequests() async throws {
+    let fixture = try await Fixture()
+    let endpoint = fixture.endpoint
+    try expectError(
+      await endpoint.handle(
+        ServerRequest(method: "POST", path: "/", headers: [("X-Amz-Target", "AmazonSSM.GetParameter")])),
+      "MissingAuthenticationTokenException", status: 403)
+    try expectError(
+      await endpoint.handle(fixture.request("AmazonSSM.Frobnicate", "{}")), "UnknownOperationException")
+    try expectError(
+      await endpoint.handle(fixture.request("Unknown_20250101.Op", "{}", service: "ssm")),
+      "UnknownOperationException")
+    try expectError(
+      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{")), "SerializationException")
+    let missing = await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{}"))
+    try expectError(missing, "ValidationException")
+    #expect(
+      try json(missing)["message"]?.stringValue
+        == "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null")
+    try expectError(
+      await endpoint.handle(
+        fixture.request("AmazonSSM.GetParameter", #"{"Name": "/app/db"}"#, service: "secretsmanager")),
+      "IncompleteSignatureException")
+  }
+
+  @Test func secretsManagerErrorsCarryMessage() async throws {
+    let fixture = try await Fixture()
+    let response = await fixture.endpoint.handle(
+      fixture.request("secretsmanager.GetSecretValue", #"{"SecretId": "nope"}"#))
+    try expectError(response, "ResourceNotFoundException")
+    #expect(try json(response)["Message"]?.stringValue == "Secrets Manager can't find the specified secret.")
+  }
+
+  @Test func aDescribeOnlyKeyCannotReadAValueAndTheRefusalIsAudited() async throws {
+    let fixture = try await Fixture()
+    let endpoint = fixture.endpoint
+    #expect(
+      await endpoint.handle(fixture.request("AmazonSSM.DescribeParameters", "{}", key: fixture.ci)).status
+        == 200)
+    let denied = await endpoint.handle(
+      fixture.request("AmazonSSM.GetParameter", #"{"Name": "/app/db", "WithDecryption": true}"#, key: fixture.ci))
+    try expectError(denied, "AccessDeniedException")
+    #expect(
+      try json(denied)["message"]?.stringValue
+        == "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ssm:GetParameter "
+        + "on resource: arn:aws:ssm:us-east-1:123456789012:parameter/app/db because no "
+        + "identity-based policy allows the ssm:GetParameter action")
+    let rows = try await fixture.store.auditRecords(name: nil, limit: nil)
+    #expect(rows.contains { $0.operation == "DescribeParameters" && $0.caller == fixture.ci.accessKeyID })
+    #expect(
+      rows.contains {
+        $0.operation == "GetParameter" && $0.caller == fixture.ci.accessKeyID
+          && $0.result == "AccessDeniedException"
+      })
+    #expect(!rows.contains { $0.operation == "GetParameter" && $0.result == "ok" })
+  }
+
+  @Test func inactiveAndDeletedKeysAreRefused() async throws {
+    let fixture = try await Fixture()
+    let endpoint = fixture.endpoint
+    let body = #"{"Name": "/app/db"}"#
+    try await fixture.store.updateAccessKey(
+      accessKeyID: fixture.root.accessKeyID, status: .inactive, userName: nil)
+    try expectError(
+      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body)), "UnrecognizedClientException")
+    try await fixture.store.updateAccessKey(
+      accessKeyID: fixture.root.accessKeyID, status: .active, userName: nil)
+    #expect(await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body)).status == 200)
+    try await fixture.store.deleteAccessKey(accessKeyID: fixture.root.accessKeyID, userName: nil)
+    try expectError(
+      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body)), "UnrecognizedClientException")
+  }
+
+  @Test func writesRecordTheUserAsLastModifiedUser() async throws {
+    let fixture = try await Fixture()
+    let writer = try await fixture.store.createAccessKey(userName: "deployer").accessKey
+    try await fixture.store.putUserPolicy(
+      userName: "deployer", policyName: "all",
+      policyDocument: #"{"Statement": {"Effect": "Allow", "Action": "ssm:*", "Resource": "*"}}"#)
+    let endpoint = fixture.endpoint
+    #expect(
+      await endpoint.handle(
+        fixture.request("AmazonSSM.PutParameter", #"{"Name": "/app/x", "Value": "v", "Type": "String"}"#, key: writer)
+      ).status == 200)
+    let described = try json(
+      await endpoint.handle(fixture.request("AmazonSSM.DescribeParameters", "{}")))
+    let entry = described["Parameters"]?.arrayValue?.first { $0["Name"]?.stringValue == "/app/x" }
+    #expect(entry?["LastModifiedUser"]?.stringValue == "arn:aws:iam::123456789012:user/deployer")
+  }
+
+  @Test func everyStoreOperationHasATarget() async throws {
+    let fixture = try await Fixture()
+    let targets = Set(fixture.endpoint.targets)
+    for target in [
+      "AmazonSSM.PutParameter", "AmazonSSM.GetParameter", "AmazonSSM.GetParameters",
+      "AmazonSSM.GetParametersByPath", "AmazonSSM.GetParameterHistory",
+      "AmazonSSM.LabelParameterVersion", "AmazonSSM.UnlabelParameterVersion",
+      "AmazonSSM.DeleteParameter", "AmazonSSM.DeleteParameters", "AmazonSSM.DescribeParameters",
+      "AmazonSSM.AddTagsToResource", "AmazonSSM.RemoveTagsFromResource",
+      "AmazonSSM.ListTagsForResource", "secretsmanager.CreateSecret",
+      "secretsmanager.GetSecretValue", "secretsmanager.PutSecretValue",
+      "secretsmanager.UpdateSecret", "secretsmanager.DescribeSecret", "secretsmanager.ListSecrets",
+      "secretsmanager.ListSecretVersionIds", "secretsmanager.UpdateSecretVersionStage",
+      "secretsmanager.DeleteSecret", "secretsmanager.RestoreSecret", "secretsmanager.TagResource",
+      "secretsmanager.UntagResource", "secretsmanager.GetRandomPassword",
+      "secretsmanager.BatchGetSecretValue", "secretsmanager.RotateSecret",
+      "secretsmanager.CancelRotateSecret", "TrentService.CreateKey", "TrentService.DescribeKey",
+      "TrentService.ListKeys", "TrentService.CreateAlias", "TrentService.ListAliases",
+    ] {
+      #expect(targets.contains(target), "\(target)")
+    }
+  }
+}
