@@ -47,6 +47,14 @@ let package = Package(
       dependencies: ["CinchStore", "COpenSSL", "CinchJSON"],
       swiftSettings: strict
     ),
+    // The Vault-compatible surface (Docs/Vault.md): Vault's HTTP API as transport-independent
+    // handlers over the embedded store, used by `cinch serve` and, in process, by the
+    // `cinch kv` / `cinch transit` commands.
+    .target(
+      name: "CinchVault",
+      dependencies: ["CinchStore", "CinchJSON", "COpenSSL"],
+      swiftSettings: strict
+    ),
     .target(
       name: "CinchJSON",
       swiftSettings: strict
@@ -75,6 +83,7 @@ let package = Package(
       name: "CinchCLI",
       dependencies: [
         "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler", "CinchAWS", "CinchServer",
+        "CinchVault",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -127,6 +136,11 @@ let package = Package(
         "CinchCompiler", "CinchStore", "CinchTemplate", "CinchJSON", "_CinchTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CinchVaultTests",
+      dependencies: ["CinchVault", "CinchStore", "CinchJSON", "_CinchTestSupport"],
       swiftSettings: strict
     ),
     .testTarget(

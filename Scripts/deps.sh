@@ -56,3 +56,11 @@ if ! command -v aws >/dev/null 2>&1; then
     || echo "deps: awscli could not be installed; the aws CLI comparisons will be skipped" >&2
   hash -r
 fi
+
+# hvac (PyPI), HashiCorp's Python client for Vault: the Vault API tests drive `cinch serve`'s
+# /v1/ with it (Tests/CinchCLITests/Vault/HVACClientTests.swift).
+if ! python3 -c "import hvac" >/dev/null 2>&1; then
+  echo "deps: installing hvac from PyPI" >&2
+  python3 -m pip install --quiet hvac \
+    || echo "deps: hvac could not be installed; the hvac client tests will be skipped" >&2
+fi

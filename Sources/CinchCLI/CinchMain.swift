@@ -39,6 +39,14 @@ public struct CinchMain: AsyncParsableCommand {
       BenchStoreCommand.self,
       ServeCommand.self,
       IAMCommand.self,
+      KVCommand.self,
+      VaultReadCommand.self,
+      VaultWriteCommand.self,
+      VaultDeleteCommand.self,
+      VaultListCommand.self,
+      SecretsCommand.self,
+      TokenCommand.self,
+      LeaseCommand.self,
     ]
   )
 
@@ -60,6 +68,10 @@ public struct CinchMain: AsyncParsableCommand {
       Output.stderr("cinch: error: \(failure.message)\n")
       terminate(ExitStatus.failure)
     } catch {
+      // The command groups that mirror the vault CLI use its exit codes (1 local, 2 remote).
+      if let code = VaultCommandLine.exitCode(for: error, arguments: arguments) {
+        terminate(code)
+      }
       // The command groups that mirror the aws CLI report usage errors its way (exit 252).
       if let code = AWSCommandLine.awsExitCode(for: error, root: Self.self, arguments: arguments) {
         terminate(code)

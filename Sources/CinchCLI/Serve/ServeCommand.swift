@@ -1,6 +1,7 @@
 import ArgumentParser
 import CinchServer
 import CinchStore
+import CinchVault
 import Dispatch
 import Foundation
 
@@ -35,6 +36,9 @@ struct ServeCommand: AsyncParsableCommand {
   @Flag(help: "Log one line per request on stderr (operation, access key id, status; never a value).")
   var accessLog = false
 
+  @Option(help: "Seconds between sweeps that revoke expired Vault leases (dropping their roles).")
+  var leaseInterval: Double = 5
+
   @Option(help: "Seconds to let requests in flight finish after SIGTERM.")
   var drainTimeout: Double = 30
 
@@ -62,7 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
       throw CommandFailure(message: "\(error)")
     }
     let keys = try await store.listAccessKeys(userName: nil).accessKeyMetadata
-    guard keys.contains(where: { $0.status == .active }) else {
+    // Vault clients authenticate with tokens (`cinch token create`, `cinch token root`).
+    let vaultTokens = try await store.vaultTokens()
+    guard keys.contains(where: { $0.status == .active }) || !vaultTokens.isEmpty else {
       throw CommandFailure(
         message: "the store '\(store.path)' has no active access key, so no request could be "
           + "signed: create one with 'cinch iam create-access-key [--user-name NAME]'")
@@ -79,6 +85,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     var routes = RouteTable()
     routes.mount(prefix: "/", name: "aws", AWSJSONEndpoint(store: store).handler)
+    let vaultAPI = VaultAPI(store: store)
+    routes.mount(prefix: "/v1/", name: "vault", VaultRoute.handler(vaultAPI))
     let server: CinchHTTPServer
     do {
       server = try CinchHTTPServer(
@@ -103,8 +111,22 @@ struct ServeCommand: AsyncParsableCommand {
     Output.stdout(
       "cinch serve: listening on http://\(bound) (region \(store.configuration.region); "
         + "ssm, secretsmanager, kms; GET /health)\n")
+    Output.stderr("cinch serve: Vault API under http://\(bound)/v1/ (VAULT_ADDR=http://\(bound))\n")
+
+    let interval = max(leaseInterval, 0.1)
+    let reaper = Task {
+      while !Task.isCancelled {
+        let (revoked, failed) = await vaultAPI.revokeExpiredLeases()
+        if revoked > 0 || failed > 0 {
+          Output.stderr(
+            "cinch serve: expired leases: \(revoked) revoked, \(failed) left for the next sweep\n")
+        }
+        try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+      }
+    }
 
     let signal = await stop.next()
+    reaper.cancel()
     Output.stderr(
       "cinch serve: \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): finishing requests in flight\n")
     await server.stop(drainTimeout: drainTimeout)

@@ -30,12 +30,16 @@ package final class CinchHTTPServer: Sendable {
     dispatcher = Dispatcher(routes: routes, accessLog: accessLog, log: log)
     server = HTTPServer(
       config: HTTPServer.Configuration(
-        address: socketAddress, timeout: requestTimeout, logger: .disabled),
-      handler: dispatcher)
+        address: socketAddress, timeout: requestTimeout, logger: .disabled))
   }
+
+  /// Every method FlyingFox knows, and Vault's `LIST` (hvac sends it; FlyingFox's catch-all
+  /// route would answer it 404 before any handler saw it).
+  static let methods = HTTPMethod.allMethods.union([HTTPMethod("LIST")])
 
   /// Serves until `stop` is called (or the task is cancelled).
   package func run() async throws {
+    await server.appendRoute(HTTPRoute(methods: Self.methods, path: "*"), to: dispatcher)
     try await server.run()
   }
 

@@ -157,6 +157,69 @@ enum StoreSchema {
           UPDATE store_meta SET value = '3' WHERE key = 'schema_version';
           """)
     }
+    // The Vault-compatible surface (Docs/Vault.md): secrets-engine mounts (`secret/` is KV v2
+    // from the start, as on a Vault dev server), tokens (only a keyed hash of each token id is
+    // kept; the root token is also sealed so `cinch token root` can print it), leases of dynamic
+    // credentials, and audit devices (each with its sealed HMAC salt). KV paths, transit keys
+    // and database connections are entries of their own kinds in `entries`.
+    migrator.registerMigration("v3-vault") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE vault_mounts (
+            path TEXT PRIMARY KEY NOT NULL,
+            type TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            accessor TEXT NOT NULL UNIQUE,
+            uuid TEXT NOT NULL,
+            options TEXT NOT NULL DEFAULT '{}',
+            config TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL
+          ) WITHOUT ROWID;
+
+          CREATE TABLE vault_tokens (
+            token_hash BLOB PRIMARY KEY NOT NULL,
+            accessor TEXT NOT NULL UNIQUE,
+            policies TEXT NOT NULL,
+            display_name TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL,
+            ttl_seconds INTEGER NOT NULL,
+            expires_at REAL,
+            renewable INTEGER NOT NULL,
+            is_root_token INTEGER NOT NULL DEFAULT 0,
+            sealed BLOB
+          ) WITHOUT ROWID;
+
+          CREATE TABLE vault_leases (
+            lease_id TEXT PRIMARY KEY NOT NULL,
+            mount TEXT NOT NULL,
+            role TEXT NOT NULL,
+            issued_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            max_expires_at REAL NOT NULL,
+            last_renewal REAL,
+            renewable INTEGER NOT NULL,
+            token_accessor TEXT,
+            attributes TEXT NOT NULL DEFAULT '{}'
+          ) WITHOUT ROWID;
+
+          CREATE INDEX vault_leases_expiry ON vault_leases(expires_at);
+
+          CREATE TABLE vault_audit_devices (
+            path TEXT PRIMARY KEY NOT NULL,
+            type TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            options TEXT NOT NULL DEFAULT '{}',
+            salt BLOB NOT NULL,
+            created_at REAL NOT NULL
+          ) WITHOUT ROWID;
+
+          INSERT INTO vault_mounts (path, type, description, accessor, uuid, options, created_at)
+          VALUES ('secret/', 'kv', 'key/value secret storage',
+            'kv_' || lower(hex(randomblob(4))), lower(hex(randomblob(16))), '{"version":"2"}',
+            CAST(strftime('%s', 'now') AS REAL));
+          """)
+    }
     return migrator
   }
 }

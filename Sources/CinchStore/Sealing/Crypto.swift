@@ -155,13 +155,16 @@ package enum Crypto {
 
   // MARK: AES-256-GCM
 
-  /// Encrypts `plaintext` under `key` with a fresh random nonce; returns the nonce and
+  /// Encrypts `plaintext` under `key` with a fresh random nonce (or `nonce`, for the transit
+  /// engine's convergent keys, whose nonce derives from the plaintext); returns the nonce and
   /// `ciphertext ‖ tag`.
   package static func sealAESGCM(
-    key: SecretBytes, plaintext: UnsafeRawBufferPointer, associatedData: [UInt8]
+    key: SecretBytes, plaintext: UnsafeRawBufferPointer, associatedData: [UInt8],
+    nonce fixedNonce: [UInt8]? = nil
   ) throws -> (nonce: [UInt8], ciphertextAndTag: [UInt8]) {
     precondition(key.count == keyLength, "AES-256 takes a 32-byte key")
-    let nonce = try randomBytes(nonceLength)
+    precondition(fixedNonce.map { $0.count == nonceLength } ?? true, "GCM takes a 12-byte nonce")
+    let nonce = try fixedNonce ?? randomBytes(nonceLength)
     guard let context = EVP_CIPHER_CTX_new() else {
       throw CryptoError.library(operation: "EVP_CIPHER_CTX_new", detail: lastError())
     }

@@ -2,12 +2,16 @@ import ArgumentParser
 import CinchStore
 import Foundation
 
-/// `cinch audit list|verify`: the store's hash-chained audit log.
+/// `cinch audit list|verify`: the store's hash-chained audit log; `enable|disable|hash`: the
+/// Vault-style audit devices (Docs/Vault.md).
 struct AuditCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "audit",
     abstract: "Read and verify the store's audit log (every read and write; never a value).",
-    subcommands: [AuditListCommand.self, AuditVerifyCommand.self])
+    subcommands: [
+      AuditListCommand.self, AuditVerifyCommand.self, AuditEnableCommand.self,
+      AuditDisableCommand.self, AuditHashCommand.self,
+    ])
 }
 
 struct AuditListCommand: AsyncParsableCommand {

@@ -1,0 +1,21 @@
+import CinchServer
+import CinchStore
+import CinchVault
+
+/// Vault's API on `cinch serve`: every path under `/v1/` goes to `VaultAPI`, so `VAULT_ADDR`
+/// can point at the server and the vault CLI or hvac work against the store.
+enum VaultRoute {
+  static func handler(_ api: VaultAPI) -> ServerHandler {
+    { request in
+      var headers: [String: String] = [:]
+      for (name, value) in request.headers where headers[name] == nil { headers[name] = value }
+      let response = await api.handle(
+        method: request.method, path: request.path, query: request.query, headers: headers,
+        body: request.body)
+      return ServerResponse(
+        status: response.status,
+        headers: response.headers.map { (name: $0.0, value: $0.1) }, body: response.body,
+        logDetail: "vault")
+    }
+  }
+}

@@ -1,0 +1,381 @@
+import ArgumentParser
+import CinchJSON
+import CinchStore
+import CinchVault
+
+/// `cinch kv …`: Vault's `vault kv` commands on the embedded store's KV v2 mounts, with its
+/// table output, `-format=json`, `-field=` and exit codes (Docs/Vault.md).
+struct KVCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "kv",
+    abstract: "Read and write KV v2 secrets, as 'vault kv' does.",
+    subcommands: [
+      KVPutCommand.self, KVGetCommand.self, KVPatchCommand.self, KVDeleteCommand.self,
+      KVUndeleteCommand.self, KVDestroyCommand.self, KVListCommand.self, KVRollbackCommand.self,
+      KVMetadataCommand.self,
+    ])
+}
+
+/// `-mount=secret PATH` or `secret/PATH`.
+struct KVPathOptions: ParsableArguments {
+  @Option(
+    name: [.customLong("mount", withSingleDash: true), .customLong("mount")],
+    help: "The KV v2 mount; without it the path starts with the mount ('secret/app').")
+  var mount: String?
+
+  @Argument(help: "The secret's path: MOUNT/PATH, or PATH with -mount.")
+  var path: String
+
+  /// The mount and the key inside it.
+  func resolve(_ session: VaultSession, allowEmptyKey: Bool = false) async throws
+    -> (mount: String, key: String)
+  {
+    var full = path
+    while full.hasPrefix("/") { full.removeFirst() }
+    if let mount {
+      let name = mount.hasSuffix("/") ? String(mount.dropLast()) : mount
+      return (name, full)
+    }
+    if let (mount, rest) = try await session.store.vaultMount(for: full) {
+      return (mount.name, rest)
+    }
+    let parts = full.split(separator: "/", maxSplits: 1)
+    return (parts.first.map(String.init) ?? full, parts.count > 1 ? String(parts[1]) : "")
+  }
+}
+
+/// Prints a reply's data the way `vault kv put` / `kv get` do.
+enum KVOutput {
+  static func printSecret(
+    _ reply: VaultReply, path: String, output: VaultOutputOptions, dataSection: JSONObject?,
+    metadata: JSONObject?
+  ) throws {
+    let format = try output.resolvedFormat()
+    if let field = output.field {
+      let value = dataSection?[field] ?? metadata?[field]
+      guard let value else {
+        throw VaultExit.usage("Field \"\(field)\" not present in secret")
+      }
+      Output.stdout(VaultFormatter.goValue(value))
+      return
+    }
+    reply.printWarnings()
+    if format == "json" {
+      Output.stdout(VaultFormatter.json(reply.json ?? .null))
+      return
+    }
+    var text = VaultFormatter.pathSection("Secret Path", path)
+    if let metadata {
+      text += "\n" + VaultFormatter.section("Metadata", metadata)
+    }
+    if let dataSection {
+      text += "\n" + VaultFormatter.section("Data", dataSection)
+    }
+    Output.stdout(text)
+  }
+}
+
+struct KVPutCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "put", abstract: "Write a new version of a secret: KEY=VALUE pairs.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultOutputOptions
+  @OptionGroup var location: KVPathOptions
+  @Option(
+    name: [.customLong("cas", withSingleDash: true), .customLong("cas")],
+    help: "Check-and-set: the current version (0: only if the key does not exist).")
+  var cas: Int = -1
+  @Argument(help: "KEY=VALUE pairs (VALUE '@file' reads a file, '-' reads stdin).")
+  var pairs: [String] = []
+
+  func run() async throws {
+    guard !pairs.isEmpty else {
+      throw VaultExit.usage("Must supply data")
+    }
+    let data = try VaultArguments.parse(pairs)
+    let session = try await VaultSession.open(storeOptions)
+    let (mount, key) = try await location.resolve(session)
+    let path = "\(mount)/data/\(key)"
+    var options = JSONObject()
+    if cas >= 0 { options["cas"] = .integer(Int64(cas)) }
+    let reply = await session.send(
+      "PUT", path, .object([("data", .object(data)), ("options", .object(options))]))
+    guard reply.status < 400 else {
+      throw VaultSession.apiError("Error writing data to", path, method: "PUT", reply)
+    }
+    try KVOutput.printSecret(
+      reply, path: path, output: output, dataSection: nil, metadata: reply.data?.objectValue)
+  }
+}
+
+struct KVGetCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "get", abstract: "Read a secret (its latest version, or -version=N).")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultOutputOptions
+  @OptionGroup var location: KVPathOptions
+  @Option(
+    name: [.customLong("version", withSingleDash: true), .customLong("version")],
+    help: "The version to read (default: the latest).")
+  var version: Int = 0
+
+  func run() async throws {
+    let session = try await VaultSession.open(storeOptions)
+    let (mount, key) = try await location.resolve(session)
+    let path = "\(mount)/data/\(key)"
+    let reply = await session.send("GET", path + (version > 0 ? "?version=\(version)" : ""))
+    // A 404 that carries data is a deleted or destroyed version: printed, without its data.
+    guard reply.status < 400 || (reply.status == 404 && reply.data != nil && reply.data != .null)
+    else {
+      if reply.status == 404 { throw VaultExit.remote("No value found at \(path)") }
+      throw VaultSession.apiError("Error reading", path, method: "GET", reply)
+    }
+    let data = reply.data?["data"]?.objectValue
+    if output.field != nil, data == nil {
+      throw VaultExit.remote("No value found at \(path)")
+    }
+    try KVOutput.printSecret(
+      reply, path: path, output: output, dataSection: data,
+      metadata: reply.data?["metadata"]?.objectValue)
+  }
+}
+
+struct KVPatchCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "patch", abstract: "Change some keys of a secret, writing a new version.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultOutputOptions
+  @OptionGroup var location: KVPathOptions
+  @Option(
+    name: [.customLong("cas", withSingleDash: true), .customLong("cas")],
+    help: "Check-and-set: the current version.")
+  var cas: Int = -1
+  @Option(
+    name: [.customLong("method", withSingleDash: true), .customLong("method")],
+    help: "'patch' (a JSON merge patch, the default) or 'rw' (read, then write with cas).")
+  var method: String = "patch"
+  @Option(
+    name: [.customLong("remove-data", withSingleDash: true), .customLong("remove-data")],
+    help: "Remove this key (repeatable).")
+  var removeData: [String] = []
+  @Argument(help: "KEY=VALUE pairs.")
+  var pairs: [String] = []
+
+  func run() async throws {
+    guard !pairs.isEmpty || !removeData.isEmpty else { throw VaultExit.usage("Must supply data") }
+    guard method == "patch" || method == "rw" else {
+      throw VaultExit.usage("Unsupported method provided to -method flag: \(method)")
+    }
+    var data = try VaultArguments.parse(pairs)
+    for key in removeData { data[key] = .null }
+    let session = try await VaultSession.open(storeOptions)
+    let (mount, key) = try await location.resolve(session)
+    let path = "\(mount)/data/\(key)"
+    let reply: VaultReply
+    if method == "rw" {
+      let current = await session.send("GET", path)
+      guard current.status == 200, case .object(var existing)? = current.data?["data"],
+        let version = current.data?["metadata"]?["version"]
+      else {
+        throw VaultExit.remote("No value found at \(path)")
+      }
+      for member in data {
+        existing[member.key] = member.value == .null ? nil : member.value
+      }
+      reply = await session.send(
+        "PUT", path,
+        .object([("data", .object(existing)), ("options", .object([("cas", version)]))]))
+    } else {
+      var options = JSONObject()
+      if cas >= 0 { options["cas"] = .integer(Int64(cas)) }
+      reply = await session.send(
+        "PATCH", path, .object([("data", .object(data)), ("options", .object(options))]))
+    }
+    guard reply.status < 400 else {
+      if reply.status == 404 { throw VaultExit.remote("No value found at \(path)") }
+      throw VaultSession.apiError("Error writing data to", path, method: "PATCH", reply)
+    }
+    try KVOutput.printSecret(
+      reply, path: path, output: output, dataSection: nil, metadata: reply.data?.objectValue)
+  }
+}
+
+/// `-versions=1,2 -versions=3`.
+struct KVVersionsOption: ParsableArguments {
+  @Option(
+    name: [.customLong("versions", withSingleDash: true), .customLong("versions")],
+    help: "Version numbers, comma-separated or repeated.")
+  var versions: [String] = []
+
+  func numbers() throws -> [Int] {
+    try versions.flatMap { $0.split(separator: ",") }.map { part in
+      guard let number = Int(part.trimmingCharacters(in: .whitespaces)) else {
+        throw VaultExit.usage("invalid value \"\(part)\" for -versions")
+      }
+      return number
+    }
+  }
+}
+
+struct KVDeleteCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "delete", abstract: "Soft-delete the latest version, or -versions.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var location: KVPathOptions
+  @OptionGroup var versions: KVVersionsOption
+
+  func run() async throws {
+    let numbers = try versions.numbers()
+    let session = try await VaultSession.open(storeOptions)
+    let (mount, key) = try await location.resolve(session)
+    let dataPath = "\(mount)/data/\(key)"
+    let reply: VaultReply
+    if numbers.isEmpty {
+      reply = await session.send("DELETE", dataPath)
+    } else {
+      reply = await session.send(
+        "PUT", "\(mount)/delete/\(key)",
+        .object([("versions", .array(numbers.map { .string(String($0)) }))]))
+    }
+    guard reply.status < 400 else {
+      throw VaultSession.apiError("Error deleting", dataPath, method: "DELETE", reply)
+    }
+    Output.stdout("Success! Data deleted (if it existed) at: \(dataPath)\n")
+  }
+}
+
+/// `kv undelete` and `kv destroy`: a versions list posted to `undelete/` or `destroy/`.
+enum KVVersionsCommand {
+  static func run(
+    _ section: String, storeOptions: StoreOptions, location: KVPathOptions,
+    versions: KVVersionsOption
+  ) async throws {
+    let numbers = try versions.numbers()
+    guard !numbers.isEmpty else {
+      throw VaultExit.usage(
+        "No versions provided, use the \"-versions\" flag to specify the version to \(section).")
+    }
+    let session = try await VaultSession.open(storeOptions)
+    let (mount, key) = try await location.resolve(session)
+    let path = "\(mount)/\(section)/\(key)"
+    let reply = await session.send(
+      "PUT", path, .object([("versions", .array(numbers.map { .integer(Int64($0)) }))]))
+    guard reply.status < 400 else {
+      throw VaultSession.apiError("Error writing data to", path, method: "PUT", reply)
+    }
+    Output.stdout("Success! Data written to: \(path)\n")
+  }
+}
+
+struct KVUndeleteCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "undelete", abstract: "Undo the soft delete of -versions.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var location: KVPathOptions
+  @OptionGroup var versions: KVVersionsOption
+
+  func run() async throws {
+    try await KVVersionsCommand.run(
+      "undelete", storeOptions: storeOptions, location: location, versions: versions)
+  }
+}
+
+struct KVDestroyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "destroy", abstract: "Remove the data of -versions for good.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var location: KVPathOptions
+  @OptionGroup var versions: KVVersionsOption
+
+  func run() async throws {
+    try await KVVersionsCommand.run(
+      "destroy", storeOptions: storeOptions, location: location, versions: versions)
+  }
+}
+
+struct KVListCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List the keys and folders under a path.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultOutputOptions
+  @OptionGroup var location: KVPathOptions
+
+  func run() async throws {
+    let format = try output.resolvedFormat()
+    let session = try await VaultSession.open(storeOptions)
+    let (mount, key) = try await location.resolve(session, allowEmptyKey: true)
+    let path = "\(mount)/metadata/\(key)"
+    let reply = await session.send("LIST", path)
+    guard reply.status < 400 else {
+      if reply.status == 404 { throw VaultExit.remote("No value found at \(path)") }
+      throw VaultSession.apiError("Error listing", path, method: "LIST", reply)
+    }
+    let keys = reply.data?["keys"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    if format == "json" {
+      Output.stdout(JSONValue.array(keys.map(JSONValue.string)).pretty())
+    } else {
+      Output.stdout((["Keys", "----"] + keys).joined(separator: "\n") + "\n")
+    }
+  }
+}
+
+struct KVRollbackCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rollback", abstract: "Write an earlier version's data as the new version.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultOutputOptions
+  @OptionGroup var location: KVPathOptions
+  @Option(
+    name: [.customLong("version", withSingleDash: true), .customLong("version")],
+    help: "The version to roll back to.")
+  var version: Int?
+
+  func run() async throws {
+    guard let version else { throw VaultExit.usage("Version flag must be specified") }
+    guard version > 0 else { throw VaultExit.usage("Invalid value \(version) for the version flag") }
+    let session = try await VaultSession.open(storeOptions)
+    let (mount, key) = try await location.resolve(session)
+    let path = "\(mount)/data/\(key)"
+    let latest = await session.send("GET", path)
+    guard let current = latest.data?["metadata"]?["version"] else {
+      throw VaultExit.remote("No value found at \(path)")
+    }
+    let target = await session.send("GET", path + "?version=\(version)")
+    guard let metadata = target.data?["metadata"] else {
+      throw VaultExit.remote("No value found at \(path)")
+    }
+    if metadata["destroyed"] == .bool(true) {
+      throw VaultExit.remote("Cannot roll back to a version that has been destroyed")
+    }
+    if metadata["deletion_time"]?.stringValue?.isEmpty == false, target.status == 404 {
+      throw VaultExit.remote("Cannot roll back to a version that has been deleted")
+    }
+    guard case .object(let data)? = target.data?["data"] else {
+      throw VaultExit.remote("No value found at \(path)")
+    }
+    let reply = await session.send(
+      "PUT", path, .object([("data", .object(data)), ("options", .object([("cas", current)]))]))
+    guard reply.status < 400 else {
+      throw VaultSession.apiError("Error writing data to", path, method: "PUT", reply)
+    }
+    let format = try output.resolvedFormat()
+    if let field = output.field {
+      guard let value = reply.data?[field] else {
+        throw VaultExit.usage("Field \"\(field)\" not present in secret")
+      }
+      Output.stdout(VaultFormatter.goValue(value))
+    } else if format == "json" {
+      Output.stdout(VaultFormatter.json(reply.json ?? .null))
+    } else {
+      Output.stdout(VaultFormatter.table(reply.data?.objectValue ?? JSONObject()))
+    }
+  }
+}

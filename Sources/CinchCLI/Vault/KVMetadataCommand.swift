@@ -1,0 +1,165 @@
+import ArgumentParser
+import CinchJSON
+import CinchStore
+import CinchVault
+import Foundation
+
+/// `cinch kv metadata get|put|patch|delete`.
+struct KVMetadataCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "metadata", abstract: "Read and change a secret's metadata.",
+    subcommands: [
+      KVMetadataGetCommand.self, KVMetadataPutCommand.self, KVMetadataPatchCommand.self,
+      KVMetadataDeleteCommand.self,
+    ])
+}
+
+struct KVMetadataGetCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "get", abstract: "Print a secret's metadata and every kept version's.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultOutputOptions
+  @OptionGroup var location: KVPathOptions
+
+  func run() async throws {
+    let format = try output.resolvedFormat()
+    let session = try await VaultSession.open(storeOptions)
+    let (mount, key) = try await location.resolve(session)
+    let path = "\(mount)/metadata/\(key)"
+    let reply = await session.send("GET", path)
+    guard reply.status < 400 else {
+      if reply.status == 404 { throw VaultExit.remote("No value found at \(path)") }
+      throw VaultSession.apiError("Error reading", path, method: "GET", reply)
+    }
+    guard case .object(var metadata)? = reply.data else {
+      throw VaultExit.remote("No value found at \(path)")
+    }
+    if let field = output.field {
+      guard let value = metadata[field] else {
+        throw VaultExit.usage("Field \"\(field)\" not present in secret")
+      }
+      Output.stdout(VaultFormatter.goValue(value))
+      return
+    }
+    if format == "json" {
+      Output.stdout(VaultFormatter.json(reply.json ?? .null))
+      return
+    }
+    let versions = metadata["versions"]?.objectValue ?? JSONObject()
+    metadata["versions"] = nil
+    var text = VaultFormatter.pathSection("Metadata Path", path)
+    text += "\n" + VaultFormatter.section("Metadata", metadata)
+    for member in versions.members.sorted(by: { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }) {
+      text += "\n" + VaultFormatter.section(
+        "Version \(member.key)", member.value.objectValue ?? JSONObject())
+    }
+    Output.stdout(text)
+  }
+}
+
+/// The settings `metadata put` and `metadata patch` take.
+struct KVMetadataSettings: ParsableArguments {
+  @Option(
+    name: [.customLong("max-versions", withSingleDash: true), .customLong("max-versions")],
+    help: "Versions to keep (0: the mount's setting, or 10).")
+  var maxVersions: Int?
+  @Option(
+    name: [.customLong("cas-required", withSingleDash: true), .customLong("cas-required")],
+    help: "Require check-and-set on every write (true or false).")
+  var casRequired: Bool?
+  @Option(
+    name: [
+      .customLong("delete-version-after", withSingleDash: true),
+      .customLong("delete-version-after"),
+    ],
+    help: "Soft-delete versions this long after they are written ('0s' clears it).")
+  var deleteVersionAfter: String?
+  @Option(
+    name: [.customLong("custom-metadata", withSingleDash: true), .customLong("custom-metadata")],
+    help: "KEY=VALUE (repeatable).")
+  var customMetadata: [String] = []
+
+  func body(patch: Bool) throws -> JSONObject {
+    var body = JSONObject()
+    if let maxVersions { body["max_versions"] = .integer(Int64(maxVersions)) }
+    if let casRequired { body["cas_required"] = .bool(casRequired) }
+    if let deleteVersionAfter { body["delete_version_after"] = .string(deleteVersionAfter) }
+    if !customMetadata.isEmpty {
+      var custom = JSONObject()
+      for pair in customMetadata {
+        guard let equals = pair.firstIndex(of: "=") else {
+          throw VaultExit.usage("invalid value \"\(pair)\" for -custom-metadata: expected K=V")
+        }
+        let value = String(pair[pair.index(after: equals)...])
+        custom[String(pair[..<equals])] = patch && value.isEmpty ? .null : .string(value)
+      }
+      body["custom_metadata"] = .object(custom)
+    }
+    return body
+  }
+}
+
+struct KVMetadataPutCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "put", abstract: "Set a secret's metadata (creating the key if needed).")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var location: KVPathOptions
+  @OptionGroup var settings: KVMetadataSettings
+
+  func run() async throws {
+    try await KVMetadataWrite.run("POST", storeOptions, location, try settings.body(patch: false))
+  }
+}
+
+struct KVMetadataPatchCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "patch", abstract: "Change some of a secret's metadata.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var location: KVPathOptions
+  @OptionGroup var settings: KVMetadataSettings
+
+  func run() async throws {
+    try await KVMetadataWrite.run("PATCH", storeOptions, location, try settings.body(patch: true))
+  }
+}
+
+enum KVMetadataWrite {
+  static func run(
+    _ method: String, _ storeOptions: StoreOptions, _ location: KVPathOptions, _ body: JSONObject
+  ) async throws {
+    let session = try await VaultSession.open(storeOptions)
+    let (mount, key) = try await location.resolve(session)
+    let path = "\(mount)/metadata/\(key)"
+    let reply = await session.send(method, path, .object(body))
+    guard reply.status < 400 else {
+      if reply.status == 404, method == "PATCH" {
+        throw VaultExit.remote("No value found at \(path)")
+      }
+      throw VaultSession.apiError("Error writing data to", path, method: method, reply)
+    }
+    reply.printWarnings()
+    Output.stdout("Success! Data written to: \(path)\n")
+  }
+}
+
+struct KVMetadataDeleteCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "delete", abstract: "Remove a secret: every version and its metadata.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var location: KVPathOptions
+
+  func run() async throws {
+    let session = try await VaultSession.open(storeOptions)
+    let (mount, key) = try await location.resolve(session)
+    let path = "\(mount)/metadata/\(key)"
+    let reply = await session.send("DELETE", path)
+    guard reply.status < 400 else {
+      throw VaultSession.apiError("Error deleting", path, method: "DELETE", reply)
+    }
+    Output.stdout("Success! Data deleted (if it existed) at: \(path)\n")
+  }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import CinchJSON
+import CinchStore
+import CinchVault
+
+/// `cinch lease renew|revoke|lookup|tidy`, as `vault lease` (tidy revokes expired leases, which
+/// a running `cinch serve` also does).
+struct LeaseCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lease", abstract: "Renew, revoke and look up leases of dynamic credentials.",
+    subcommands: [
+      LeaseRenewCommand.self, LeaseRevokeCommand.self, LeaseLookupCommand.self,
+      LeaseTidyCommand.self,
+    ])
+}
+
+struct LeaseRenewCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "renew", abstract: "Extend a lease (by -increment, or its TTL).")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultOutputOptions
+  @Option(
+    name: [.customLong("increment", withSingleDash: true), .customLong("increment")],
+    help: "How long from now, e.g. 30m.")
+  var increment: String?
+  @Argument(help: "The lease id.") var leaseID: String
+
+  func run() async throws {
+    var body = JSONObject([("lease_id", .string(leaseID))])
+    if let increment { body["increment"] = .string(increment) }
+    let session = try await VaultSession.open(storeOptions)
+    let reply = await session.send("PUT", "sys/leases/renew", .object(body))
+    guard reply.status < 400 else {
+      throw VaultSession.apiError("Error renewing", leaseID, method: "PUT", reply)
+    }
+    try GenericPath.print(reply, output)
+  }
+}
+
+struct LeaseRevokeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "revoke", abstract: "Revoke a lease (drops its database role), or -prefix.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @Flag(
+    name: [.customLong("prefix", withSingleDash: true), .customLong("prefix")],
+    help: "Revoke every lease whose id starts with the argument.")
+  var prefix = false
+  @Argument(help: "The lease id (or prefix).") var leaseID: String
+
+  func run() async throws {
+    let session = try await VaultSession.open(storeOptions)
+    let reply =
+      prefix
+      ? await session.send("PUT", "sys/leases/revoke-prefix/" + leaseID, .object(JSONObject()))
+      : await session.send("PUT", "sys/leases/revoke", .object([("lease_id", .string(leaseID))]))
+    guard reply.status < 400 else {
+      throw VaultSession.apiError("Error revoking", leaseID, method: "PUT", reply)
+    }
+    Output.stdout("All revocation operations queued successfully!\n")
+  }
+}
+
+struct LeaseLookupCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lookup", abstract: "Print a lease's times.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultOutputOptions
+  @Argument(help: "The lease id.") var leaseID: String
+
+  func run() async throws {
+    let session = try await VaultSession.open(storeOptions)
+    let reply = await session.send(
+      "PUT", "sys/leases/lookup", .object([("lease_id", .string(leaseID))]))
+    guard reply.status < 400 else {
+      throw VaultSession.apiError("Error looking up lease", leaseID, method: "PUT", reply)
+    }
+    try GenericPath.print(reply, output)
+  }
+}
+
+struct LeaseTidyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tidy", abstract: "Revoke every expired lease now (drops their roles).")
+
+  @OptionGroup var storeOptions: StoreOptions
+
+  func run() async throws {
+    let session = try await VaultSession.open(storeOptions)
+    let (revoked, failed) = await session.api.revokeExpiredLeases()
+    Output.stdout("Revoked \(revoked) expired lease(s)\n")
+    if failed > 0 {
+      throw VaultExit.remote("\(failed) expired lease(s) could not be revoked; try again")
+    }
+  }
+}

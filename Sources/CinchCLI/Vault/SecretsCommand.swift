@@ -1,0 +1,104 @@
+import ArgumentParser
+import CinchJSON
+import CinchStore
+import CinchVault
+
+/// `cinch secrets enable|disable|list`: the mount table, as `vault secrets` manages it.
+struct SecretsCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "secrets", abstract: "Mount and unmount secrets engines (kv-v2, transit).",
+    subcommands: [SecretsEnableCommand.self, SecretsDisableCommand.self, SecretsListCommand.self])
+}
+
+struct SecretsEnableCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "enable", abstract: "Mount an engine: kv-v2 (or kv -version=2) or transit.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @Option(
+    name: [.customLong("path", withSingleDash: true), .customLong("path")],
+    help: "Where to mount it (default: the type's name).")
+  var path: String?
+  @Option(
+    name: [.customLong("version", withSingleDash: true), .customLong("version")],
+    help: "The KV version (2).")
+  var version: Int?
+  @Option(
+    name: [.customLong("description", withSingleDash: true), .customLong("description")],
+    help: "A description.")
+  var description: String = ""
+  @Argument(help: "The engine type.") var type: String
+
+  func run() async throws {
+    let mountPath = GenericPath.clean(path ?? type)
+    let slashed = mountPath.hasSuffix("/") ? mountPath : mountPath + "/"
+    var body = JSONObject([("type", .string(type)), ("description", .string(description))])
+    if let version { body["options"] = .object([("version", .string(String(version)))]) }
+    let session = try await VaultSession.open(storeOptions)
+    let reply = await session.send("POST", "sys/mounts/" + mountPath, .object(body))
+    guard reply.status < 400 else {
+      throw VaultSession.apiError("Error enabling", mountPath, method: "POST", reply)
+    }
+    Output.stdout("Success! Enabled the \(type) secrets engine at: \(slashed)\n")
+  }
+}
+
+struct SecretsDisableCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "disable", abstract: "Unmount an engine and remove everything it held.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @Argument(help: "The mount path.") var path: String
+
+  func run() async throws {
+    let mountPath = GenericPath.clean(path)
+    let slashed = mountPath.hasSuffix("/") ? mountPath : mountPath + "/"
+    let session = try await VaultSession.open(storeOptions)
+    let reply = await session.send("DELETE", "sys/mounts/" + mountPath)
+    guard reply.status < 400 else {
+      throw VaultSession.apiError("Error disabling secrets engine at", slashed, method: "DELETE", reply)
+    }
+    Output.stdout("Success! Disabled the secrets engine (if it existed) at: \(slashed)\n")
+  }
+}
+
+struct SecretsListCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List the mounted engines.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultOutputOptions
+
+  func run() async throws {
+    let format = try output.resolvedFormat()
+    let session = try await VaultSession.open(storeOptions)
+    let reply = await session.send("GET", "sys/mounts")
+    guard reply.status < 400, case .object(let table)? = reply.data else {
+      throw VaultSession.apiError("Error listing secrets engines", "sys/mounts", method: "GET", reply)
+    }
+    if format == "json" {
+      Output.stdout(VaultAPIJSON.sorted(.object(table)).pretty())
+      return
+    }
+    var rows = [["Path", "Type", "Accessor", "Description"], ["----", "----", "--------", "-----------"]]
+    for member in table.members.sorted(by: { $0.key < $1.key }) {
+      let type = member.value["type"]?.stringValue ?? ""
+      rows.append([
+        member.key, type, member.value["accessor"]?.stringValue ?? "",
+        VaultFormatter.cell(member.value["description"] ?? .string("")),
+      ])
+    }
+    Output.stdout(VaultFormatter.columnize(rows))
+  }
+}
+
+enum VaultAPIJSON {
+  static func sorted(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .object(let object):
+      .object(JSONObject(object.members.sorted { $0.key < $1.key }.map { ($0.key, sorted($0.value)) }))
+    case .array(let items): .array(items.map(sorted))
+    default: value
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import CinchJSON
+import CinchStore
+
+/// Vault's CLI output (`command/format.go`, `base_helpers.go`): Key/Value tables through
+/// `columnize` (four spaces between columns, empty cells as `n/a`), section titles padded with
+/// `=`, values printed as Go's `%v` prints them.
+enum VaultFormatter {
+  /// Go's `%v` of a decoded JSON value: `<nil>`, `map[k:v]` with sorted keys, `[a b]`.
+  static func goValue(_ value: JSONValue) -> String {
+    switch value {
+    case .null: return "<nil>"
+    case .bool(let flag): return flag ? "true" : "false"
+    case .integer(let number): return String(number)
+    case .double(let number):
+      return number == number.rounded() && abs(number) < 1e21
+        ? String(format: "%.0f", number) : String(number)
+    case .string(let text): return text
+    case .array(let items): return "[" + items.map(goValue).joined(separator: " ") + "]"
+    case .object(let object):
+      return "map["
+        + object.members.sorted { $0.key < $1.key }.map { "\($0.key):\(goValue($0.value))" }
+        .joined(separator: " ") + "]"
+    }
+  }
+
+  /// Rows aligned in columns joined by four spaces; the last column is not padded.
+  static func columnize(_ rows: [[String]]) -> String {
+    let columns = rows.map(\.count).max() ?? 0
+    var widths = [Int](repeating: 0, count: columns)
+    for row in rows {
+      for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+    }
+    return rows.map { row in
+      row.enumerated().map { index, cell in
+        index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+      }.joined(separator: "    ")
+    }.joined(separator: "\n") + "\n"
+  }
+
+  /// A Key/Value table of an object's members, sorted by key.
+  static func table(_ object: JSONObject) -> String {
+    var rows = [["Key", "Value"], ["---", "-----"]]
+    for member in object.members.sorted(by: { $0.key < $1.key }) {
+      rows.append([member.key, cell(member.value)])
+    }
+    return columnize(rows)
+  }
+
+  static func cell(_ value: JSONValue) -> String {
+    let text = goValue(value)
+    return text.isEmpty ? "n/a" : text
+  }
+
+  /// `padEqualSigns`: `=` on both sides of the title to reach `width`, at least two each side.
+  static func title(_ title: String, width: Int) -> String {
+    var equals = width - (title.count + 2)
+    if equals <= 0 { equals = 4 }
+    if equals % 2 == 1 { equals += 1 }
+    let side = String(repeating: "=", count: equals / 2)
+    return "\(side) \(title) \(side)"
+  }
+
+  /// A titled Key/Value section whose width follows its longest key.
+  static func section(_ name: String, _ object: JSONObject) -> String {
+    let longest = object.keys.map(\.count).max() ?? 0
+    return title(name, width: longest + 4 + 5) + "\n" + table(object)
+  }
+
+  /// A titled path line.
+  static func pathSection(_ name: String, _ path: String) -> String {
+    title(name, width: path.count) + "\n" + path + "\n"
+  }
+
+  /// `vault read`'s table of a generic secret: the lease rows when there is a lease, then the
+  /// data's members.
+  static func secretTable(_ response: JSONValue) -> String {
+    var rows = [["Key", "Value"], ["---", "-----"]]
+    let duration = response["lease_duration"].flatMap { value -> Int64? in
+      if case .integer(let number) = value { number } else { nil }
+    } ?? 0
+    if duration > 0 {
+      if let lease = response["lease_id"]?.stringValue, !lease.isEmpty {
+        rows.append(["lease_id", lease])
+      }
+      rows.append(["lease_duration", GoDuration.humanSeconds(duration)])
+      rows.append(["lease_renewable", goValue(response["renewable"] ?? .bool(false))])
+    }
+    if case .object(let auth)? = response["auth"] {
+      for key in ["client_token", "accessor"] {
+        if let value = auth[key] { rows.append(["token" + (key == "accessor" ? "_accessor" : ""), cell(value)]) }
+      }
+      if let duration = auth["lease_duration"], case .integer(let seconds) = duration {
+        rows.append(["token_duration", seconds == 0 ? "∞" : GoDuration.humanSeconds(seconds)])
+      }
+      rows.append(["token_renewable", cell(auth["renewable"] ?? .bool(false))])
+      rows.append(["token_policies", (auth["token_policies"] ?? .array([])).compact()])
+      rows.append(["identity_policies", "[]"])
+      rows.append(["policies", (auth["policies"] ?? .array([])).compact()])
+    }
+    if case .object(let data)? = response["data"] {
+      for member in data.members.sorted(by: { $0.key < $1.key }) {
+        rows.append([member.key, cell(member.value)])
+      }
+    }
+    return columnize(rows)
+  }
+
+  /// `vault … -format=json`: the secret as the Go client holds it, two-space indented.
+  static func json(_ response: JSONValue) -> String {
+    var object = JSONObject()
+    object["request_id"] = response["request_id"] ?? .string("")
+    object["lease_id"] = response["lease_id"] ?? .string("")
+    object["lease_duration"] = response["lease_duration"] ?? .integer(0)
+    object["renewable"] = response["renewable"] ?? .bool(false)
+    object["data"] = response["data"] ?? .null
+    object["warnings"] = response["warnings"] ?? .null
+    if let auth = response["auth"], auth != .null { object["auth"] = auth }
+    if let mountType = response["mount_type"]?.stringValue, !mountType.isEmpty {
+      object["mount_type"] = .string(mountType)
+    }
+    return JSONValue.object(object).pretty()
+  }
+}
+
+extension GoDuration {
+  /// Seconds as Vault's CLI prints TTLs (`768h`, `1h30m`, `45s`).
+  static func humanSeconds(_ seconds: Int64) -> String {
+    var text = format(seconds * GoDuration.second)
+    if text.hasSuffix("m0s") { text.removeLast(2) }
+    if text.hasSuffix("h0m") { text.removeLast(2) }
+    return text
+  }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import CinchJSON
+import CinchStore
+import CinchVault
+import Foundation
+
+/// How the Vault-style commands end: the message for stderr (or nothing) and Vault's exit
+/// code (1 for local errors such as flags and arguments, 2 for errors the API returned).
+struct VaultExit: Error {
+  var message: String
+  var status: Int32
+
+  static func usage(_ message: String) -> VaultExit { VaultExit(message: message, status: 1) }
+  static func remote(_ message: String) -> VaultExit { VaultExit(message: message, status: 2) }
+}
+
+/// `-format` and `-field`, as every `vault` command that prints a secret takes them.
+struct VaultOutputOptions: ParsableArguments {
+  @Option(
+    name: [.customLong("format", withSingleDash: true), .customLong("format")],
+    help: "Print as 'table' or 'json' (default: $VAULT_FORMAT or table).")
+  var format: String?
+
+  @Option(
+    name: [.customLong("field", withSingleDash: true), .customLong("field")],
+    help: "Print only this field, with no trailing newline.")
+  var field: String?
+
+  func resolvedFormat() throws -> String {
+    let format = (format ?? ProcessInfo.processInfo.environment["VAULT_FORMAT"] ?? "table")
+      .lowercased()
+    guard format == "table" || format == "json" else {
+      throw VaultExit.usage("Invalid output format: \(format)")
+    }
+    return format
+  }
+}
+
+/// A reply from the API, parsed.
+struct VaultReply {
+  var status: Int
+  var json: JSONValue?
+
+  var errors: [String]? { json?["errors"]?.arrayValue?.compactMap(\.stringValue) }
+  var data: JSONValue? { json?["data"] }
+
+  /// Warnings go to stderr the way the vault CLI prints them.
+  func printWarnings() {
+    guard let warnings = json?["warnings"]?.arrayValue, !warnings.isEmpty else { return }
+    var text = "WARNING! The following warnings were returned from Vault:\n\n"
+    for warning in warnings.compactMap(\.stringValue) { text += "  * \(warning)\n" }
+    Output.stderr(text + "\n")
+  }
+}
+
+/// An open store and the Vault API over it, acting with the command line's root authority.
+struct VaultSession {
+  let store: SQLiteStore
+  let api: VaultAPI
+
+  static func open(_ options: StoreOptions) async throws -> VaultSession {
+    do {
+      let store = try await options.open()
+      return VaultSession(store: store, api: VaultAPI(store: store))
+    } catch let error as StoreAccessError {
+      throw VaultExit.usage("cinch: \(error)")
+    } catch let error as StoreLocationError {
+      throw VaultExit.usage("cinch: \(error)")
+    }
+  }
+
+  /// Sends one request; `body` nil sends none.
+  func send(_ method: String, _ path: String, _ body: JSONValue? = nil) async -> VaultReply {
+    var headers: [String: String] = [:]
+    if method == "PATCH" { headers["Content-Type"] = "application/merge-patch+json" }
+    let response = await api.handleLocal(
+      VaultHTTPRequest(
+        method: method, target: "/v1/" + path, headers: headers,
+        body: body.map { Array($0.compact().utf8) } ?? []))
+    let text = response.bodyText
+    return VaultReply(
+      status: response.status, json: text.isEmpty ? nil : try? JSONValueParser.parse(text))
+  }
+
+  /// Vault's API error text: `Error <verb> <path>: Error making API request. …`.
+  static func apiError(_ verb: String, _ path: String, method: String, _ reply: VaultReply)
+    -> VaultExit
+  {
+    var text = "\(verb) \(path): Error making API request.\n\n"
+    text += "URL: \(method) /v1/\(path)\nCode: \(reply.status). Errors:\n\n"
+    text += (reply.errors ?? []).map { "* \($0)" }.joined(separator: "\n")
+    return .remote(text)
+  }
+}
+
+/// `KEY=VALUE` arguments as the vault CLI reads them: `KEY=@file` reads a file, `KEY=-` reads
+/// stdin, and a single `-` reads a JSON object from stdin.
+enum VaultArguments {
+  static func parse(_ arguments: [String]) throws -> JSONObject {
+    var object = JSONObject()
+    if arguments == ["-"] {
+      let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+      guard case .object(let parsed)? = try? JSONValueParser.parse(text) else {
+        throw VaultExit.usage("Failed to parse K=V data: stdin is not a JSON object")
+      }
+      return parsed
+    }
+    for argument in arguments {
+      guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
+        throw VaultExit.usage("Failed to parse K=V data: invalid key/value pair \"\(argument)\"")
+      }
+      let key = String(argument[..<equals])
+      var value = String(argument[argument.index(after: equals)...])
+      if value == "-" {
+        value = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        if value.hasSuffix("\n") { value.removeLast() }
+      } else if value.hasPrefix("@") {
+        let path = String(value.dropFirst())
+        guard let contents = FileManager.default.contents(atPath: path) else {
+          throw VaultExit.usage("Failed to parse K=V data: cannot read '\(path)'")
+        }
+        value = String(decoding: contents, as: UTF8.self)
+      }
+      object[key] = .string(value)
+    }
+    return object
+  }
+}
+
+/// Exit codes for the Vault-style command groups: argument errors are 1, as in Vault.
+enum VaultCommandLine {
+  static let groups: Set<String> = ["kv", "transit", "token", "read", "write", "delete", "list",
+    "secrets", "lease"]
+
+  static func exitCode(for error: any Error, arguments: [String]) -> Int32? {
+    if let exit = error as? VaultExit {
+      if !exit.message.isEmpty { Output.stderr(exit.message + "\n") }
+      return exit.status
+    }
+    guard let first = arguments.first, groups.contains(first) else { return nil }
+    let code = CinchMain.exitCode(for: error)
+    guard code != .success else { return nil }
+    let message = CinchMain.fullMessage(for: error)
+    if !message.isEmpty { Output.stderr(message + "\n") }
+    return 1
+  }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+/// A Vault audit device (`sys/audit`): where entries go, and the salt its hashes are keyed by.
+package struct VaultAuditDevice: Sendable {
+  /// With the trailing slash: `file/`.
+  package var path: String
+  package var type: String
+  package var description: String
+  package var options: [String: String]
+  /// The HMAC key of `hmac-sha256:` hashes: a random UUID string, as Vault's salt is, sealed in
+  /// the store. A device enabled again gets a new salt.
+  package var salt: SecretBytes
+}
+
+extension SQLiteStore {
+  package func vaultAuditDevices() async throws -> [VaultAuditDevice] {
+    let storeID = self.storeID
+    return try await readSnapshot { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM vault_audit_devices ORDER BY path").map { row in
+        let path: String = row["path"]
+        let options: String = row["options"]
+        return VaultAuditDevice(
+          path: path, type: row["type"], description: row["description"],
+          options: try JSONDecoder().decode([String: String].self, from: Data(options.utf8)),
+          salt: try self.openVault(
+            Array(row["salt"] as Data), context: Self.auditSaltContext(storeID, path),
+            displayName: "audit device '\(path)'"))
+      }
+    }
+  }
+
+  /// Enables a `file` device (`POST sys/audit/:path`); `file_path` is a file, `stdout`, or
+  /// `discard`.
+  package func enableVaultAuditDevice(
+    path rawPath: String, type: String, description: String, options: [String: String]
+  ) async throws {
+    let path = Self.mountPath(rawPath)
+    try await performVault("sys/audit/enable", kind: nil, name: path) { db, trail in
+      guard type == "file" else {
+        throw VaultError.invalid("unknown backend type: \(type)")
+      }
+      guard let filePath = options["file_path"], !filePath.isEmpty else {
+        throw VaultError.invalid("file_path is required")
+      }
+      if filePath != "discard" && filePath != "stdout" {
+        // Vault checks the file can be written when the device is enabled.
+        let exists = FileManager.default.fileExists(atPath: filePath)
+        let created =
+          exists
+          || FileManager.default.createFile(
+            atPath: filePath, contents: nil, attributes: [.posixPermissions: 0o600])
+        guard created, let handle = FileHandle(forWritingAtPath: filePath) else {
+          throw VaultError.invalid(
+            "sanity check failed; unable to open \"\(filePath)\" for writing")
+        }
+        try? handle.close()
+      }
+      if try Row.fetchOne(
+        db, sql: "SELECT path FROM vault_audit_devices WHERE path = ?", arguments: [path]) != nil
+      {
+        throw VaultError.invalid("path already in use")
+      }
+      let salt = SecretBytes(utf8: UUID().uuidString.lowercased())
+      try db.execute(
+        sql: """
+          INSERT INTO vault_audit_devices (path, type, description, options, salt, created_at)
+          VALUES (?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          path, type, description,
+          String(decoding: try JSONEncoder().encode(options), as: UTF8.self),
+          Data(try self.sealVault(salt, context: Self.auditSaltContext(self.storeID, path))),
+          self.vaultNow().timeIntervalSince1970,
+        ])
+      trail.record(path)
+    }
+  }
+
+  /// Disables a device (`DELETE sys/audit/:path`); its salt is gone for good.
+  package func disableVaultAuditDevice(path rawPath: String) async throws {
+    let path = Self.mountPath(rawPath)
+    try await performVault("sys/audit/disable", kind: nil, name: path) { db, trail in
+      try db.execute(sql: "DELETE FROM vault_audit_devices WHERE path = ?", arguments: [path])
+      trail.record(path)
+    }
+  }
+
+  static func auditSaltContext(_ storeID: [UInt8], _ path: String) -> SealingContext {
+    SealingContext(
+      storeID: storeID, kind: EntryKind(rawValue: "vault-audit-salt"), name: path, version: 1)
+  }
+}

@@ -1,0 +1,184 @@
+package import Foundation
+import GRDB
+
+/// A token `X-Vault-Token` carries, as the store knows it: never the token itself (only a keyed
+/// hash of it is kept), its accessor, policies and lifetime.
+package struct VaultToken: Sendable, Hashable {
+  package var accessor: String
+  package var policies: [String]
+  package var displayName: String
+  package var meta: [String: String]
+  package var createdAt: Date
+  /// Seconds; 0 for a token that never expires (root).
+  package var ttl: Int
+  package var expiresAt: Date?
+  package var renewable: Bool
+
+  /// `root` may do anything, including minting tokens, mounting engines and enabling audit
+  /// devices; other tokens use the engines only (Docs/Vault.md).
+  package var isRoot: Bool { policies.contains("root") }
+}
+
+extension SQLiteStore {
+  /// Tokens last at most this long (Vault's default system max TTL, 32 days).
+  package static let vaultMaxTokenTTL = 768 * 3600
+
+  /// Mints a token (`cinch token create`, `auth/token/create`). A `ttl` of 0 means the maximum
+  /// (768h), except for root tokens, which then never expire.
+  package func createVaultToken(
+    policies: [String], ttl: Int, displayName: String = "token", renewable: Bool = true,
+    meta: [String: String] = [:]
+  ) async throws -> (token: String, info: VaultToken) {
+    try await performVault("auth/token/create", kind: nil, name: nil) { db, trail in
+      let (token, info) = try self.insertToken(
+        policies: policies, ttl: ttl, displayName: displayName, renewable: renewable, meta: meta,
+        root: false, db)
+      trail.record(info.accessor)
+      return (token, info)
+    }
+  }
+
+  /// The store's root token, created (and sealed, so it can be shown again) on first use.
+  package func vaultRootToken() async throws -> String {
+    try await performVault("auth/token/root", kind: nil, name: nil) { db, trail in
+      if let row = try Row.fetchOne(
+        db, sql: "SELECT accessor, sealed FROM vault_tokens WHERE is_root_token = 1"),
+        let sealed = row["sealed"] as Data?
+      {
+        let accessor: String = row["accessor"]
+        trail.record(accessor)
+        return try self.openVault(
+          Array(sealed), context: Self.tokenContext(self.storeID, accessor),
+          displayName: "root token"
+        ).utf8String()
+      }
+      let (token, info) = try self.insertToken(
+        policies: ["root"], ttl: 0, displayName: "root", renewable: false, meta: [:], root: true,
+        db)
+      trail.record(info.accessor)
+      return token
+    }
+  }
+
+  /// The token, if it is known and has not expired (an expired token is removed).
+  package func lookupVaultToken(_ token: String) async throws -> VaultToken? {
+    let hash = try vaultLookupHash(token, purpose: "token")
+    let now = vaultNow()
+    return try await writeWithRetry { db in
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT * FROM vault_tokens WHERE token_hash = ?", arguments: [Data(hash)])
+      else { return nil }
+      let info = try Self.token(row: row)
+      if let expires = info.expiresAt, expires <= now {
+        try db.execute(sql: "DELETE FROM vault_tokens WHERE token_hash = ?", arguments: [Data(hash)])
+        return nil
+      }
+      return info
+    }
+  }
+
+  /// Every token's facts (never a token), by accessor.
+  package func vaultTokens() async throws -> [VaultToken] {
+    try await readSnapshot { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM vault_tokens ORDER BY created_at").map(Self.token)
+    }
+  }
+
+  /// Revokes the token with this accessor, and the leases it holds are the caller's to revoke.
+  package func revokeVaultToken(accessor: String) async throws {
+    try await performVault("auth/token/revoke", kind: nil, name: accessor) { db, _ in
+      try db.execute(
+        sql: "DELETE FROM vault_tokens WHERE accessor = ? AND is_root_token = 0",
+        arguments: [accessor])
+    }
+  }
+
+  /// Extends a renewable token by `increment` seconds (or its TTL), capped at the maximum.
+  package func renewVaultToken(accessor: String, increment: Int?) async throws -> VaultToken {
+    try await performVault("auth/token/renew", kind: nil, name: accessor) { db, _ in
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT * FROM vault_tokens WHERE accessor = ?", arguments: [accessor])
+      else { throw VaultError.invalid("token not found") }
+      var info = try Self.token(row: row)
+      guard info.expiresAt != nil else { return info }
+      guard info.renewable else { throw VaultError.invalid("lease is not renewable") }
+      let now = self.vaultNow()
+      let seconds = min(increment.flatMap { $0 > 0 ? $0 : nil } ?? info.ttl, Self.vaultMaxTokenTTL)
+      info.expiresAt = now.addingTimeInterval(TimeInterval(seconds))
+      info.ttl = seconds
+      try db.execute(
+        sql: "UPDATE vault_tokens SET expires_at = ?, ttl_seconds = ? WHERE accessor = ?",
+        arguments: [info.expiresAt?.timeIntervalSince1970, seconds, accessor])
+      return info
+    }
+  }
+
+  static func tokenContext(_ storeID: [UInt8], _ accessor: String) -> SealingContext {
+    SealingContext(storeID: storeID, kind: EntryKind(rawValue: "vault-token"), name: accessor,
+      version: 1)
+  }
+
+  func insertToken(
+    policies: [String], ttl: Int, displayName: String, renewable: Bool,
+    meta: [String: String], root: Bool, _ db: Database
+  ) throws -> (String, VaultToken) {
+    let token = "hvs." + (try Self.randomBase62(count: 24))
+    let accessor = try Self.randomBase62(count: 24)
+    let now = vaultNow()
+    let isRootPolicy = policies.contains("root")
+    let seconds = ttl > 0 ? min(ttl, Self.vaultMaxTokenTTL) : (isRootPolicy ? 0 : Self.vaultMaxTokenTTL)
+    let expires = seconds > 0 ? now.addingTimeInterval(TimeInterval(seconds)) : nil
+    let sealed = root
+      ? try sealVault(SecretBytes(utf8: token), context: Self.tokenContext(storeID, accessor))
+      : nil
+    let policyList = policies.isEmpty ? ["default"] : policies
+    try db.execute(
+      sql: """
+        INSERT INTO vault_tokens (token_hash, accessor, policies, display_name, meta, created_at,
+          ttl_seconds, expires_at, renewable, is_root_token, sealed)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        Data(try vaultLookupHash(token, purpose: "token")), accessor,
+        String(decoding: try JSONEncoder().encode(policyList), as: UTF8.self), displayName,
+        String(decoding: try JSONEncoder().encode(meta), as: UTF8.self),
+        now.timeIntervalSince1970, seconds, expires?.timeIntervalSince1970,
+        renewable && seconds > 0, root, sealed.map { Data($0) },
+      ])
+    return (
+      token,
+      VaultToken(
+        accessor: accessor, policies: policyList, displayName: displayName, meta: meta,
+        createdAt: now, ttl: seconds, expiresAt: expires, renewable: renewable && seconds > 0)
+    )
+  }
+
+  static func token(row: Row) throws -> VaultToken {
+    let policies: String = row["policies"]
+    let meta: String = row["meta"]
+    return VaultToken(
+      accessor: row["accessor"],
+      policies: try JSONDecoder().decode([String].self, from: Data(policies.utf8)),
+      displayName: row["display_name"],
+      meta: try JSONDecoder().decode([String: String].self, from: Data(meta.utf8)),
+      createdAt: Date(timeIntervalSince1970: row["created_at"]), ttl: row["ttl_seconds"],
+      expiresAt: (row["expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+      renewable: row["renewable"])
+  }
+
+  private static let base62 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+  /// Uniformly random letters and digits (rejection sampling: no modulo bias).
+  package static func randomBase62(count: Int) throws -> String {
+    var result = ""
+    while result.count < count {
+      for byte in try Crypto.randomBytes(count * 2) where byte < 248 {
+        result.append(base62[Int(byte) % 62])
+        if result.count == count { break }
+      }
+    }
+    return result
+  }
+}

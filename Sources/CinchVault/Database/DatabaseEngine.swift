@@ -1,0 +1,226 @@
+import CinchJSON
+import CinchStore
+import Foundation
+
+/// The database secrets engine for PostgreSQL: `config/:name` (a connection, its password
+/// sealed), `roles/:name` (SQL templates and TTLs), `creds/:role` (a new role with a random
+/// password, under a lease). Revoking the lease drops the role (`LeaseRevoker`).
+struct DatabaseEngine {
+  let store: SQLiteStore
+  let mount: VaultMount
+  let displayName: String
+
+  var name: String { mount.name }
+
+  static let defaultTTL = 3600
+  static let maximumTTL = 86_400
+
+  func handle(_ request: LogicalRequest, rest: String) async throws -> LogicalResponse? {
+    let parts = rest.split(separator: "/", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else {
+      throw VaultError(
+        status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+    }
+    switch (parts[0], request.operation) {
+    case ("config", .update), ("config", .create): return try await writeConfig(parts[1], request)
+    case ("config", .read): return try await readConfig(parts[1])
+    case ("roles", .update), ("roles", .create): return try await writeRole(parts[1], request)
+    case ("roles", .read): return try await readRole(parts[1])
+    case ("creds", .read): return try await creds(parts[1])
+    default:
+      throw VaultError(
+        status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+    }
+  }
+
+  func writeConfig(_ connectionName: String, _ request: LogicalRequest) async throws
+    -> LogicalResponse?
+  {
+    let plugin = request.data.string("plugin_name") ?? "postgresql-database-plugin"
+    guard plugin == "postgresql-database-plugin" else {
+      throw VaultError.invalid("cinch's database engine serves postgresql-database-plugin only")
+    }
+    guard let url = request.data.string("connection_url"), !url.isEmpty else {
+      throw VaultError.invalid("connection_url cannot be empty")
+    }
+    var allowed: [String] = []
+    switch request.data["allowed_roles"] {
+    case .array(let items)?: allowed = items.compactMap(\.stringValue)
+    case .string(let text)?: allowed = text.split(separator: ",").map(String.init)
+    default: break
+    }
+    let connection = DatabaseConnection(
+      name: connectionName, pluginName: plugin, connectionURL: url,
+      username: request.data.string("username") ?? "", allowedRoles: allowed)
+    _ = try PostgresExecutor.target(connection)
+    let password = request.data.string("password").map { SecretBytes(utf8: $0) }
+    try await store.writeDatabaseConnection(mount: name, connection, password: password)
+    if request.data.bool("verify_connection").value ?? true,
+      let (stored, secret) = try await store.databaseConnection(
+        mount: name, name: connectionName, withPassword: true), let secret
+    {
+      try PostgresExecutor.execute(
+        "SELECT 1;\n", connection: stored, password: secret, secrets: [])
+    }
+    return nil
+  }
+
+  func readConfig(_ connectionName: String) async throws -> LogicalResponse? {
+    guard
+      let (connection, _) = try await store.databaseConnection(
+        mount: name, name: connectionName, withPassword: false)
+    else { return nil }
+    return LogicalResponse(data: .object([
+      ("allowed_roles", .array(connection.allowedRoles.map(JSONValue.string))),
+      ("connection_details", .object([
+        ("connection_url", .string(connection.connectionURL)),
+        ("username", .string(connection.username)),
+      ])),
+      ("plugin_name", .string(connection.pluginName)),
+    ]))
+  }
+
+  static func statements(_ value: JSONValue?) -> [String] {
+    switch value {
+    case .array(let items)?: items.compactMap(\.stringValue)
+    case .string(let text)? where !text.isEmpty: [text]
+    default: []
+    }
+  }
+
+  func writeRole(_ roleName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    guard let dbName = request.data.string("db_name"), !dbName.isEmpty else {
+      throw VaultError.invalid("empty database name attribute")
+    }
+    let creation = Self.statements(request.data["creation_statements"])
+    guard !creation.isEmpty else { throw VaultError.invalid("creation statements are required") }
+    let ttl = request.data.duration("default_ttl").value.map { Int($0 / GoDuration.second) } ?? 0
+    let maxTTL = request.data.duration("max_ttl").value.map { Int($0 / GoDuration.second) } ?? 0
+    if maxTTL > 0, ttl > maxTTL {
+      throw VaultError.invalid("ttl cannot be greater than max_ttl")
+    }
+    try await store.writeDatabaseRole(
+      mount: name,
+      DatabaseRole(
+        name: roleName, dbName: dbName, creationStatements: creation,
+        revocationStatements: Self.statements(request.data["revocation_statements"]),
+        defaultTTL: ttl, maxTTL: maxTTL))
+    return nil
+  }
+
+  func readRole(_ roleName: String) async throws -> LogicalResponse? {
+    guard let role = try await store.databaseRole(mount: name, name: roleName) else { return nil }
+    return LogicalResponse(data: .object([
+      ("creation_statements", .array(role.creationStatements.map(JSONValue.string))),
+      ("db_name", .string(role.dbName)),
+      ("default_ttl", .integer(Int64(role.defaultTTL))),
+      ("max_ttl", .integer(Int64(role.maxTTL))),
+      ("revocation_statements", .array(role.revocationStatements.map(JSONValue.string))),
+    ]))
+  }
+
+  /// A new database role under a lease.
+  func creds(_ roleName: String) async throws -> LogicalResponse? {
+    guard let role = try await store.databaseRole(mount: name, name: roleName) else {
+      throw VaultError.invalid("unknown role: \(roleName)")
+    }
+    guard
+      let (connection, adminPassword) = try await store.databaseConnection(
+        mount: name, name: role.dbName, withPassword: true), let adminPassword
+    else {
+      throw VaultError.invalid("could not find a connection named '\(role.dbName)'")
+    }
+    guard connection.allowedRoles.contains("*") || connection.allowedRoles.contains(roleName)
+    else {
+      throw VaultError.invalid("\"\(roleName)\" is not an allowed role")
+    }
+    let now = store.vaultClock()
+    let ttl = role.defaultTTL > 0 ? role.defaultTTL : Self.defaultTTL
+    let maxTTL = role.maxTTL > 0 ? role.maxTTL : Self.maximumTTL
+    let lifetime = min(ttl, maxTTL)
+    let expires = now.addingTimeInterval(TimeInterval(lifetime))
+    let username = String(
+      "v-\(displayName.prefix(8))-\(roleName.prefix(8))-\(try SQLiteStore.randomBase62(count: 20))-\(Int(now.timeIntervalSince1970))"
+        .prefix(63))
+    let password = "A1a-" + (try SQLiteStore.randomBase62(count: 20))
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyy-MM-dd HH:mm:ssZ"
+    let sql = PostgresExecutor.render(
+      role.creationStatements,
+      values: [
+        "name": username, "username": username, "password": password,
+        "expiration": formatter.string(from: expires),
+      ])
+    try PostgresExecutor.execute(
+      sql, connection: connection, password: adminPassword, secrets: [password])
+    let leaseID = "\(name)/creds/\(roleName)/\(try SQLiteStore.randomBase62(count: 24))"
+    let lease = VaultLease(
+      leaseID: leaseID, mount: mount.path, role: roleName, username: username,
+      dbName: role.dbName, issuedAt: now, expiresAt: expires,
+      maxExpiresAt: now.addingTimeInterval(TimeInterval(maxTTL)), lastRenewal: nil,
+      renewable: true)
+    do {
+      try await store.insertLease(lease)
+    } catch {
+      try? await LeaseRevoker(store: store).dropRole(lease)
+      throw error
+    }
+    var response = LogicalResponse(data: .object([
+      ("password", .string(password)), ("username", .string(username)),
+    ]))
+    response.leaseID = leaseID
+    response.leaseDuration = lifetime
+    response.renewable = true
+    return response
+  }
+}
+
+/// Ends leases: runs the role's revocation statements (by default, drop the role) and forgets
+/// the lease. Used by `sys/leases/revoke*`, `cinch lease tidy` and a running `cinch serve`.
+struct LeaseRevoker {
+  let store: SQLiteStore
+
+  static let defaultRevocation = [
+    #"REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM "{{name}}""#,
+    #"DROP ROLE IF EXISTS "{{name}}""#,
+  ]
+
+  func dropRole(_ lease: VaultLease) async throws {
+    let mountName = String(lease.mount.dropLast())
+    let role = try await store.databaseRole(mount: mountName, name: lease.role)
+    guard
+      let (connection, password) = try await store.databaseConnection(
+        mount: mountName, name: lease.dbName, withPassword: true), let password
+    else {
+      throw VaultError.invalid("could not find a connection named '\(lease.dbName)'")
+    }
+    let statements = role.map(\.revocationStatements).flatMap { $0.isEmpty ? nil : $0 }
+      ?? Self.defaultRevocation
+    try PostgresExecutor.execute(
+      PostgresExecutor.render(statements, values: ["name": lease.username, "username": lease.username]),
+      connection: connection, password: password, secrets: [])
+  }
+
+  func revoke(_ lease: VaultLease) async throws {
+    try await dropRole(lease)
+    try await store.deleteLease(lease.leaseID)
+  }
+
+  /// Revokes every expired lease; returns how many (failures are left for the next round).
+  func revokeExpired() async -> (revoked: Int, failed: Int) {
+    guard let expired = try? await store.expiredLeases() else { return (0, 0) }
+    var revoked = 0
+    var failed = 0
+    for lease in expired {
+      do {
+        try await revoke(lease)
+        revoked += 1
+      } catch {
+        failed += 1
+      }
+    }
+    return (revoked, failed)
+  }
+}

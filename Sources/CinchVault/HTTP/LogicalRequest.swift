@@ -1,0 +1,132 @@
+import CinchJSON
+import CinchStore
+import Foundation
+
+/// A request after the HTTP layer: Vault's logical operation, the path under `/v1/`, and the
+/// request data (the JSON body, or the query for reads, lists and deletes).
+struct LogicalRequest: Sendable {
+  enum Operation: String, Sendable {
+    case read, create, update, delete, list, patch, header
+  }
+
+  var operation: Operation
+  /// Without `/v1/` and without a leading slash: `secret/data/app`.
+  var path: String
+  var data: JSONObject
+  /// Query parameters (also merged into `data` for reads, lists and deletes).
+  var query: [String: String]
+  /// The HTTP method as sent (for messages such as `URL: PUT …`).
+  var method: String
+  var token: VaultToken?
+}
+
+/// What a handler answers. Nil from a handler is Vault's nil response: 204 for writes, 404
+/// `{"errors":[]}` for reads and lists.
+struct LogicalResponse: Sendable {
+  var data: JSONValue?
+  var warnings: [String] = []
+  var leaseID: String = ""
+  var leaseDuration: Int = 0
+  var renewable: Bool = false
+  var auth: JSONValue = .null
+  /// A raw status (`logical.RespondWithStatusCode`): the whole envelope sent with this status.
+  var status: Int?
+  /// A raw reply with no body at all (KV v2 PATCH of a missing key).
+  var emptyBody: Bool = false
+  /// `sys/` replies also carry the data's members at the top level.
+  var injectTopLevel: Bool = false
+  /// Replies that are not wrapped at all (`sys/health`).
+  var unwrapped: Bool = false
+
+  init(data: JSONValue?) { self.data = data }
+}
+
+/// Weakly typed reads of request fields, as Vault's `framework.FieldData` decodes them.
+extension JSONObject {
+  /// An integer from a number or a numeric string; `.absent` when missing, `.invalid` when it
+  /// is neither.
+  func int(_ key: String) -> WeakValue<Int> {
+    guard let value = self[key], value != .null else { return .absent }
+    switch value {
+    case .integer(let number): return .value(Int(number))
+    case .double(let number) where number == number.rounded(): return .value(Int(number))
+    case .string(let text):
+      if text.isEmpty { return .value(0) }
+      return Int(text).map(WeakValue.value) ?? .invalid
+    case .bool(let flag): return .value(flag ? 1 : 0)
+    default: return .invalid
+    }
+  }
+
+  func bool(_ key: String) -> WeakValue<Bool> {
+    guard let value = self[key], value != .null else { return .absent }
+    switch value {
+    case .bool(let flag): return .value(flag)
+    case .integer(let number): return .value(number != 0)
+    case .string(let text):
+      switch text.lowercased() {
+      case "1", "t", "true": return .value(true)
+      case "0", "f", "false", "": return .value(false)
+      default: return .invalid
+      }
+    default: return .invalid
+    }
+  }
+
+  func string(_ key: String) -> String? {
+    switch self[key] {
+    case .string(let text): text
+    case .integer(let number): String(number)
+    case .double(let number): String(number)
+    case .bool(let flag): flag ? "true" : "false"
+    default: nil
+    }
+  }
+
+  /// A duration (Go syntax or seconds) in nanoseconds.
+  func duration(_ key: String) -> WeakValue<Int64> {
+    guard let value = self[key], value != .null else { return .absent }
+    switch value {
+    case .integer(let seconds): return .value(seconds * GoDuration.second)
+    case .double(let seconds): return .value(Int64(seconds * 1e9))
+    case .string(let text):
+      if text.isEmpty { return .value(0) }
+      return GoDuration.parse(text).map(WeakValue.value) ?? .invalid
+    default: return .invalid
+    }
+  }
+
+  /// Vault's `TypeCommaIntSlice`: a JSON array of numbers or numeric strings, or one
+  /// comma-separated string.
+  func intList(_ key: String) -> WeakValue<[Int]> {
+    guard let value = self[key], value != .null else { return .absent }
+    var items: [JSONValue]
+    switch value {
+    case .array(let array): items = array
+    case .string(let text):
+      items = text.split(separator: ",").map {
+        .string(String($0).trimmingCharacters(in: .whitespaces))
+      }
+    case .integer: items = [value]
+    default: return .invalid
+    }
+    var numbers: [Int] = []
+    for item in items {
+      switch JSONObject([("v", item)]).int("v") {
+      case .value(let number): numbers.append(number)
+      default: return .invalid
+      }
+    }
+    return .value(numbers)
+  }
+}
+
+enum WeakValue<T: Sendable>: Sendable {
+  case absent
+  case invalid
+  case value(T)
+
+  var value: T? {
+    if case .value(let value) = self { value } else { nil }
+  }
+}

@@ -1,0 +1,299 @@
+public import CinchStore
+import CinchJSON
+import Foundation
+
+/// Vault's HTTP API under `/v1/` over the embedded store, as a transport-independent handler:
+/// `(method, target, headers, body) -> (status, headers, body)`. `cinch serve` mounts it; the
+/// `cinch kv` and `cinch transit` commands call it in process with the store's root authority.
+///
+/// What it answers, and how it differs from Vault, is in Docs/Vault.md.
+public final class VaultAPI: Sendable {
+  let store: SQLiteStore
+  let auditor: VaultAuditor
+
+  public init(store: SQLiteStore) {
+    self.store = store
+    self.auditor = VaultAuditor(store: store)
+  }
+
+  /// Who is asking: a request over HTTP carries a token; the command line holds the store (and
+  /// its master key) and acts as root.
+  enum Caller: Sendable {
+    case http
+    case local
+  }
+
+  /// Answers one HTTP request.
+  public func handle(_ request: VaultHTTPRequest) async -> VaultHTTPResponse {
+    await respond(request, caller: .http)
+  }
+
+  /// Revokes every lease whose time is up (dropping its database role); `cinch serve` calls
+  /// this periodically and `cinch lease tidy` once. Returns how many were revoked and how many
+  /// could not be (those are tried again next time).
+  public func revokeExpiredLeases() async -> (revoked: Int, failed: Int) {
+    await LeaseRevoker(store: store).revokeExpired()
+  }
+
+  /// Answers one HTTP request whose path is already percent-decoded and whose query is
+  /// already split (as an HTTP server hands them over).
+  public func handle(
+    method: String, path: String, query: [(name: String, value: String)],
+    headers: [String: String], body: [UInt8]
+  ) async -> VaultHTTPResponse {
+    var parameters: [String: String] = [:]
+    for (name, value) in query where parameters[name] == nil { parameters[name] = value }
+    return await respond(
+      VaultHTTPRequest(method: method, target: path, headers: headers, body: body),
+      rawPath: path, query: parameters, caller: .http)
+  }
+
+  /// Answers a request made by the command line (root authority, no token).
+  package func handleLocal(_ request: VaultHTTPRequest) async -> VaultHTTPResponse {
+    await respond(request, caller: .local)
+  }
+
+  func respond(_ request: VaultHTTPRequest, caller: Caller) async -> VaultHTTPResponse {
+    let (rawPath, query) = Self.split(request.target)
+    let decoded = rawPath.removingPercentEncoding ?? rawPath
+    return await respond(request, rawPath: decoded, query: query, caller: caller)
+  }
+
+  func respond(
+    _ request: VaultHTTPRequest, rawPath: String, query: [String: String], caller: Caller
+  ) async -> VaultHTTPResponse {
+    guard rawPath.hasPrefix("/v1/") else { return Self.errorResponse(.notFound) }
+    var path = String(rawPath.dropFirst(4))
+    while path.hasPrefix("/") { path.removeFirst() }
+
+    let method = request.method.uppercased()
+    var operation: LogicalRequest.Operation
+    switch method {
+    case "GET": operation = .read
+    case "POST", "PUT": operation = .update
+    case "DELETE": operation = .delete
+    case "LIST": operation = .list
+    case "PATCH": operation = .patch
+    case "HEAD": operation = .header
+    default: return Self.errorResponse(VaultError(status: 405, []))
+    }
+    if operation == .patch {
+      let type = request.header("Content-Type") ?? ""
+      guard type.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces) })
+        == "application/merge-patch+json"
+      else {
+        return Self.errorResponse(
+          VaultError(
+            status: 415,
+            ["PATCH requires Content-Type of application/merge-patch+json, provided \(type)"]))
+      }
+    }
+    if operation == .read, let list = query["list"] {
+      switch list.lowercased() {
+      case "true", "1", "t": operation = .list
+      case "false", "0", "f", "": break
+      default: return Self.errorResponse(.invalid("error parsing 'list' query parameter"))
+      }
+    }
+    if operation == .list, !path.hasSuffix("/") { path += "/" }
+
+    var data = JSONObject()
+    if !request.body.isEmpty, operation != .read, operation != .header {
+      let text = String(decoding: request.body, as: UTF8.self)
+      if !text.allSatisfy(\.isWhitespace) {
+        do {
+          guard case .object(let object) = try JSONValueParser.parse(text) else {
+            return Self.errorResponse(.invalid("failed to parse JSON input: not a JSON object"))
+          }
+          data = object
+        } catch {
+          return Self.errorResponse(.invalid("failed to parse JSON input: \(error)"))
+        }
+      }
+    }
+    if [.read, .list, .delete, .header].contains(operation) {
+      for (key, value) in query.sorted(by: { $0.key < $1.key }) where key != "list" {
+        data[key] = .string(value)
+      }
+    }
+
+    var logical = LogicalRequest(
+      operation: operation, path: path, data: data, query: query, method: method, token: nil)
+
+    // Health needs no token and is not audited.
+    if path == "sys/health" {
+      return Self.render(SystemHandler.health(query: query), operation: operation)
+    }
+
+    if caller == .http {
+      let token =
+        request.header("X-Vault-Token")
+        ?? request.header("Authorization").flatMap { header -> String? in
+          header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : nil
+        }
+      guard let token, !token.isEmpty else { return Self.errorResponse(.permissionDenied) }
+      do {
+        guard let info = try await store.lookupVaultToken(token) else {
+          return Self.errorResponse(VaultError(status: 403, ["permission denied", "invalid token"]))
+        }
+        logical.token = info
+      } catch {
+        return Self.errorResponse(.internalError)
+      }
+    }
+
+    let requestID = UUID().uuidString.lowercased()
+    let mountType: String
+    let reply: Result<LogicalResponse?, any Error>
+    do {
+      try await auditor.logRequest(logical, id: requestID, caller: caller)
+    } catch {
+      return Self.errorResponse(.internalError)
+    }
+    do {
+      let (response, type) = try await route(logical, caller: caller)
+      reply = .success(response)
+      mountType = type
+    } catch {
+      reply = .failure(error)
+      mountType = ""
+    }
+    do {
+      try await auditor.logResponse(logical, id: requestID, caller: caller, reply: reply)
+    } catch {
+      return Self.errorResponse(.internalError)
+    }
+    switch reply {
+    case .success(let response):
+      return Self.render(
+        response, operation: operation, requestID: requestID, mountType: mountType)
+    case .failure(let error as VaultError):
+      return Self.errorResponse(error)
+    case .failure(let error as StoreError):
+      return Self.errorResponse(VaultError(status: error.httpStatus, [error.message]))
+    case .failure:
+      return Self.errorResponse(.internalError)
+    }
+  }
+
+  /// Sends the request to `sys/`, `auth/token/` or the engine mounted at its path.
+  func route(_ request: LogicalRequest, caller: Caller) async throws -> (LogicalResponse?, String) {
+    let path = request.path
+    let isRoot = caller == .local || (request.token?.isRoot ?? false)
+    if path.hasPrefix("sys/") {
+      return (
+        try await SystemHandler(api: self, isRoot: isRoot).handle(request), "system"
+      )
+    }
+    if path.hasPrefix("auth/token/") {
+      return (try await TokenHandler(store: store, isRoot: isRoot).handle(request), "token")
+    }
+    guard let (mount, rest) = try await store.vaultMount(for: path) else {
+      throw VaultError.invalid(
+        "no handler for route \"\(path)\". route entry not found.")
+        .with(status: 404)
+    }
+    switch mount.type {
+    case .kv:
+      return (try await KVEngine(store: store, mount: mount).handle(request, rest: rest), "kv")
+    case .transit:
+      return (
+        try await TransitEngine(store: store, mount: mount).handle(request, rest: rest), "transit"
+      )
+    case .database:
+      let name = caller == .local ? "root" : (request.token?.displayName ?? "token")
+      return (
+        try await DatabaseEngine(store: store, mount: mount, displayName: name)
+          .handle(request, rest: rest), "database"
+      )
+    }
+  }
+
+  // MARK: Rendering
+
+  static let jsonHeaders: [(String, String)] = [
+    ("Content-Type", "application/json"), ("Cache-Control", "no-store"),
+  ]
+
+  static func errorResponse(_ error: VaultError) -> VaultHTTPResponse {
+    let body = JSONValue.object([("errors", .array(error.errors.map(JSONValue.string)))])
+    return VaultHTTPResponse(
+      status: error.status, headers: jsonHeaders, body: Array((body.compact() + "\n").utf8))
+  }
+
+  static func render(
+    _ response: LogicalResponse?, operation: LogicalRequest.Operation, requestID: String = "",
+    mountType: String = ""
+  ) -> VaultHTTPResponse {
+    guard let response else {
+      if operation == .read || operation == .list { return errorResponse(.notFound) }
+      return VaultHTTPResponse(status: 204, headers: [("Cache-Control", "no-store")], body: [])
+    }
+    if response.emptyBody {
+      return VaultHTTPResponse(status: response.status ?? 204, headers: jsonHeaders, body: [])
+    }
+    let body: JSONValue
+    if response.unwrapped {
+      body = response.data ?? .null
+    } else {
+      var envelope = JSONObject([
+        ("request_id", .string(requestID)),
+        ("lease_id", .string(response.leaseID)),
+        ("renewable", .bool(response.renewable)),
+        ("lease_duration", .integer(Int64(response.leaseDuration))),
+        ("data", response.data.map(sortedKeys) ?? .null),
+        ("wrap_info", .null),
+        ("warnings", response.warnings.isEmpty ? .null : .array(response.warnings.map(JSONValue.string))),
+        ("auth", sortedKeys(response.auth)),
+        ("mount_type", .string(mountType)),
+      ])
+      if response.injectTopLevel, case .object(let data)? = response.data {
+        for member in data where envelope[member.key] == nil {
+          envelope[member.key] = sortedKeys(member.value)
+        }
+      }
+      body = .object(envelope)
+    }
+    let status = response.status ?? 200
+    if status == 204 {
+      return VaultHTTPResponse(status: 204, headers: [("Cache-Control", "no-store")], body: [])
+    }
+    return VaultHTTPResponse(
+      status: status, headers: jsonHeaders, body: Array((body.compact() + "\n").utf8))
+  }
+
+  /// Go marshals maps with sorted keys: every object inside `data` comes out sorted.
+  static func sortedKeys(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .object(let object):
+      return .object(
+        JSONObject(object.members.sorted { $0.key < $1.key }.map { ($0.key, sortedKeys($0.value)) }))
+    case .array(let array):
+      return .array(array.map(sortedKeys))
+    default:
+      return value
+    }
+  }
+
+  /// `/v1/a/b?x=1&y=2` → (`/v1/a/b`, [x: 1, y: 2]).
+  static func split(_ target: String) -> (String, [String: String]) {
+    guard let mark = target.firstIndex(of: "?") else { return (target, [:]) }
+    var query: [String: String] = [:]
+    for pair in target[target.index(after: mark)...].split(separator: "&") {
+      let parts = pair.split(separator: "=", maxSplits: 1)
+      let decode = { (text: Substring) -> String in
+        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+          ?? String(text)
+      }
+      guard let key = parts.first else { continue }
+      query[decode(key)] = parts.count > 1 ? decode(parts[1]) : ""
+    }
+    return (String(target[..<mark]), query)
+  }
+}
+
+extension VaultError {
+  func with(status: Int) -> VaultError {
+    VaultError(status: status, errors)
+  }
+}

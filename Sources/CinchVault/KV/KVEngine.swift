@@ -1,0 +1,335 @@
+import CinchJSON
+import CinchStore
+import Foundation
+
+/// The KV v2 engine's paths inside its mount (`config`, `data/`, `metadata/`, `delete/`,
+/// `undelete/`, `destroy/`, `subkeys/`), with Vault's status codes and texts.
+struct KVEngine {
+  let store: SQLiteStore
+  let mount: VaultMount
+
+  var name: String { mount.name }
+
+  func handle(_ request: LogicalRequest, rest: String) async throws -> LogicalResponse? {
+    if rest == "config" { return try await config(request) }
+    let slash = rest.firstIndex(of: "/")
+    let section = slash.map { String(rest[..<$0]) } ?? rest
+    let path = slash.map { String(rest[rest.index(after: $0)...]) } ?? ""
+    let sections = ["data", "metadata", "delete", "undelete", "destroy", "subkeys"]
+    guard sections.contains(section) else { return invalidPath(request) }
+    if request.operation == .list {
+      guard section == "metadata" else { return invalidPath(request) }
+      return try await list(path, request)
+    }
+    guard !path.isEmpty else {
+      var response = LogicalResponse(data: nil)
+      response.status = 404
+      response.warnings = ["Non-listing operations on the root of a K/V v2 mount are not supported."]
+      return response
+    }
+    guard !path.hasSuffix("/") else { return invalidPath(request) }
+    switch (section, request.operation) {
+    case ("data", .read): return try await read(path, request)
+    case ("data", .update), ("data", .create): return try await write(path, request)
+    case ("data", .patch): return try await patch(path, request)
+    case ("data", .delete):
+      try await store.kvDelete(mount: name, path: path, versions: nil)
+      return nil
+    case ("metadata", .read): return try await readMetadata(path)
+    case ("metadata", .update), ("metadata", .create):
+      return try await writeMetadata(path, request, patch: false)
+    case ("metadata", .patch): return try await writeMetadata(path, request, patch: true)
+    case ("metadata", .delete):
+      try await store.kvDeleteMetadata(mount: name, path: path)
+      return nil
+    case ("delete", .update), ("delete", .create):
+      try await store.kvDelete(
+        mount: name, path: path,
+        versions: try versions(request, message: "No version number provided"))
+      return nil
+    case ("undelete", .update), ("undelete", .create):
+      try await store.kvUndelete(
+        mount: name, path: path,
+        versions: try versions(request, message: "No version number provided"))
+      return nil
+    case ("destroy", .update), ("destroy", .create):
+      try await store.kvDestroy(
+        mount: name, path: path,
+        versions: try versions(request, message: "no version number provided"))
+      return nil
+    case ("subkeys", .read): return try await subkeys(path, request)
+    default:
+      throw VaultError(status: 405, ["unsupported operation"])
+    }
+  }
+
+  // MARK: Config
+
+  func config(_ request: LogicalRequest) async throws -> LogicalResponse? {
+    switch request.operation {
+    case .read:
+      let config = try await store.kvConfig(mount: name)
+      return LogicalResponse(data: .object([
+        ("cas_required", .bool(config.casRequired)),
+        ("delete_version_after", .string(GoDuration.format(config.deleteVersionAfter))),
+        ("max_versions", .integer(Int64(config.maxVersions))),
+      ]))
+    case .update, .create:
+      let maxVersions = try field(request.data.int("max_versions"), "max_versions")
+      let casRequired = try field(request.data.bool("cas_required"), "cas_required")
+      let after = try field(request.data.duration("delete_version_after"), "delete_version_after")
+      if let maxVersions, maxVersions < 0 {
+        throw VaultError.invalid("max_versions must not be negative")
+      }
+      try await store.setKVConfig(
+        mount: name, maxVersions: maxVersions, casRequired: casRequired, deleteVersionAfter: after)
+      return nil
+    default:
+      throw VaultError(status: 405, ["unsupported operation"])
+    }
+  }
+
+  // MARK: Data
+
+  func read(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    let version = try versionField(request)
+    guard let read = try await store.kvRead(mount: name, path: path, version: version) else {
+      return nil
+    }
+    var response = LogicalResponse(data: .object([
+      ("data", read.data.map(JSONValue.object) ?? .null),
+      ("metadata", Self.versionMetadata(read.metadata)),
+    ]))
+    if read.data == nil { response.status = 404 }
+    return response
+  }
+
+  func write(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    guard case .object(let data)? = request.data["data"] else {
+      throw VaultError.invalid("no data provided")
+    }
+    let written = try await store.kvWrite(
+      mount: name, path: path, data: data, cas: try cas(request))
+    return LogicalResponse(data: Self.versionMetadata(written))
+  }
+
+  func patch(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    guard case .object(let data)? = request.data["data"] else {
+      throw VaultError.invalid("no data provided")
+    }
+    switch try await store.kvPatch(mount: name, path: path, patch: data, cas: try cas(request)) {
+    case .written(let metadata):
+      return LogicalResponse(data: Self.versionMetadata(metadata))
+    case .missing:
+      var response = LogicalResponse(data: nil)
+      response.status = 404
+      response.emptyBody = true
+      return response
+    case .currentUnavailable(let metadata):
+      var response = LogicalResponse(data: Self.versionMetadata(metadata))
+      response.status = 404
+      return response
+    }
+  }
+
+  func subkeys(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    let version = try versionField(request)
+    let depth = try field(request.data.int("depth"), "depth") ?? 0
+    guard depth >= 0 else { throw VaultError.invalid("depth must be a non-negative integer") }
+    guard let read = try await store.kvRead(mount: name, path: path, version: version) else {
+      return nil
+    }
+    var response = LogicalResponse(data: .object([
+      ("metadata", Self.versionMetadata(read.metadata)),
+      ("subkeys", read.data.map { Self.subkeys(.object($0), depth: depth, level: 1) } ?? .null),
+    ]))
+    if read.data == nil { response.status = 404 }
+    return response
+  }
+
+  /// Leaves and maps with no members become `null`; `depth` 0 is unlimited.
+  static func subkeys(_ value: JSONValue, depth: Int, level: Int) -> JSONValue {
+    guard case .object(let object) = value else { return .null }
+    var result = JSONObject()
+    for member in object {
+      if case .object(let inner) = member.value, !inner.isEmpty, depth == 0 || level < depth {
+        result[member.key] = subkeys(member.value, depth: depth, level: level + 1)
+      } else {
+        result[member.key] = .null
+      }
+    }
+    return .object(result)
+  }
+
+  // MARK: Metadata
+
+  func readMetadata(_ path: String) async throws -> LogicalResponse? {
+    guard let metadata = try await store.kvMetadata(mount: name, path: path) else { return nil }
+    var versions = JSONObject()
+    for (number, version) in metadata.versions {
+      versions[String(number)] = .object([
+        ("created_time", .string(VaultTime.format(version.createdTime))),
+        ("deletion_time", .string(version.deletionTime.map(VaultTime.format) ?? "")),
+        ("destroyed", .bool(version.destroyed)),
+      ])
+    }
+    return LogicalResponse(data: .object([
+      ("cas_required", .bool(metadata.casRequired)),
+      ("created_time", .string(VaultTime.format(metadata.createdTime))),
+      ("current_version", .integer(Int64(metadata.currentVersion))),
+      ("custom_metadata", Self.custom(metadata.customMetadata)),
+      ("delete_version_after", .string(GoDuration.format(metadata.deleteVersionAfter))),
+      ("max_versions", .integer(Int64(metadata.maxVersions))),
+      ("oldest_version", .integer(Int64(metadata.oldestVersion))),
+      ("updated_time", .string(VaultTime.format(metadata.updatedTime))),
+      ("versions", .object(versions)),
+    ]))
+  }
+
+  func writeMetadata(_ path: String, _ request: LogicalRequest, patch: Bool) async throws
+    -> LogicalResponse?
+  {
+    var update = KVMetadataUpdate()
+    update.maxVersions = try field(request.data.int("max_versions"), "max_versions")
+    update.casRequired = try field(request.data.bool("cas_required"), "cas_required")
+    update.deleteVersionAfter = try field(
+      request.data.duration("delete_version_after"), "delete_version_after")
+    if let maxVersions = update.maxVersions, maxVersions < 0 {
+      throw VaultError.invalid("max_versions must not be negative")
+    }
+    if let custom = request.data["custom_metadata"], custom != .null {
+      guard case .object(let object) = custom else {
+        throw VaultError.invalid("custom_metadata validation failed: must be a map of strings")
+      }
+      var map: [String: String?] = [:]
+      for member in object {
+        switch member.value {
+        case .null where patch: map[member.key] = .some(nil)
+        case .string(let text): map[member.key] = text
+        case .integer(let number): map[member.key] = String(number)
+        case .double(let number): map[member.key] = String(number)
+        case .bool(let flag): map[member.key] = flag ? "true" : "false"
+        default:
+          throw VaultError.invalid(
+            "custom_metadata validation failed: the value of '\(member.key)' is not a string")
+        }
+      }
+      try Self.validateCustomMetadata(map.compactMapValues { $0 })
+      update.customMetadata = map
+    }
+    if update.isEmpty, !patch { return nil }
+    let found = try await store.kvWriteMetadata(
+      mount: name, path: path, update: update, createIfMissing: !patch)
+    if patch && !found { throw VaultError.notFound }
+    if update.casRequired == false, try await store.kvConfig(mount: name).casRequired {
+      var response = LogicalResponse(data: nil)
+      response.warnings = [
+        "\"cas_required\" set to false, but is mandated by backend config. This value will be ignored."
+      ]
+      return response
+    }
+    return nil
+  }
+
+  /// Vault's limits: 64 keys, keys of 1–128 and values of 1–512 printable characters.
+  static func validateCustomMetadata(_ map: [String: String]) throws {
+    var problems: [String] = []
+    if map.count > 64 {
+      problems.append("payload must contain at most 64 keys, provided \(map.count)")
+    }
+    for (key, value) in map.sorted(by: { $0.key < $1.key }) {
+      if key.isEmpty || key.count > 128 {
+        problems.append("length of key \"\(key)\" is \(key.count) but must be 0 < len(key) <= 128")
+      }
+      if value.isEmpty || value.count > 512 {
+        problems.append(
+          "length of value for key \"\(key)\" is \(value.count) but must be 0 < len(value) <= 512")
+      }
+      if !isPrintable(key) { problems.append("key \"\(key)\" contains unprintable characters") }
+      if !isPrintable(value) {
+        problems.append("value for key \"\(key)\" contains unprintable characters")
+      }
+    }
+    if !problems.isEmpty {
+      throw VaultError.invalid("custom_metadata validation failed: " + problems.joined(separator: "; "))
+    }
+  }
+
+  static func isPrintable(_ text: String) -> Bool {
+    text.unicodeScalars.allSatisfy { scalar in
+      !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
+    }
+  }
+
+  func list(_ folder: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    let exclude = try field(request.data.bool("exclude_deleted"), "exclude_deleted") ?? false
+    let keys = try await store.kvList(mount: name, folder: folder, excludeDeleted: exclude)
+    guard !keys.isEmpty else { return nil }
+    return LogicalResponse(data: .object([("keys", .array(keys.map(JSONValue.string)))]))
+  }
+
+  // MARK: Fields
+
+  func invalidPath(_ request: LogicalRequest) -> LogicalResponse {
+    let verb: String
+    switch request.operation {
+    case .read: verb = "get"
+    case .list: verb = "list"
+    case .delete: verb = "delete"
+    case .patch: verb = "patch"
+    default: verb = "put"
+    }
+    var response = LogicalResponse(data: nil)
+    response.status = 404
+    response.warnings = [
+      "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API "
+        + "endpoints to use. If using the Vault CLI, use 'vault kv \(verb)' for this operation."
+    ]
+    return response
+  }
+
+  func cas(_ request: LogicalRequest) throws -> Int? {
+    guard case .object(let options)? = request.data["options"] else { return nil }
+    switch options.int("cas") {
+    case .absent: return nil
+    case .invalid: throw VaultError.invalid("error parsing check-and-set parameter")
+    case .value(let cas): return cas
+    }
+  }
+
+  func versionField(_ request: LogicalRequest) throws -> Int {
+    let version = try field(request.data.int("version"), "version") ?? 0
+    guard version >= 0 else { throw VaultError.invalid("version must be a non-negative integer") }
+    return version
+  }
+
+  func versions(_ request: LogicalRequest, message: String) throws -> [Int] {
+    guard let versions = request.data.intList("versions").value, !versions.isEmpty else {
+      throw VaultError.invalid(message)
+    }
+    return versions
+  }
+
+  func field<T>(_ value: WeakValue<T>, _ name: String) throws -> T? {
+    switch value {
+    case .absent: return nil
+    case .invalid: throw VaultError.invalid("error parsing '\(name)'")
+    case .value(let value): return value
+    }
+  }
+
+  static func custom(_ map: [String: String]?) -> JSONValue {
+    guard let map else { return .null }
+    return .object(JSONObject(map.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+  }
+
+  static func versionMetadata(_ metadata: KVVersionMetadata) -> JSONValue {
+    .object([
+      ("created_time", .string(VaultTime.format(metadata.createdTime))),
+      ("custom_metadata", custom(metadata.customMetadata)),
+      ("deletion_time", .string(metadata.deletionTime.map(VaultTime.format) ?? "")),
+      ("destroyed", .bool(metadata.destroyed)),
+      ("version", .integer(Int64(metadata.version))),
+    ])
+  }
+}

@@ -1,0 +1,264 @@
+import CinchJSON
+import CinchStore
+import Foundation
+
+/// The `sys/` paths cinch serves: health, mounts, audit devices and `audit-hash`. Everything but
+/// health and `audit-hash` needs a root token (Vault's `sudo`).
+struct SystemHandler {
+  let api: VaultAPI
+  let isRoot: Bool
+
+  var store: SQLiteStore { api.store }
+
+  func handle(_ request: LogicalRequest) async throws -> LogicalResponse? {
+    let path = request.path
+    if path == "sys/mounts" || path == "sys/mounts/" {
+      try requireRoot()
+      return try await listMounts()
+    }
+    if path.hasPrefix("sys/mounts/") {
+      try requireRoot()
+      return try await mount(String(path.dropFirst("sys/mounts/".count)), request)
+    }
+    if path == "sys/audit" || path == "sys/audit/" {
+      try requireRoot()
+      return try await listAudit()
+    }
+    if path.hasPrefix("sys/audit/") {
+      try requireRoot()
+      return try await audit(String(path.dropFirst("sys/audit/".count)), request)
+    }
+    if path.hasPrefix("sys/leases/") {
+      return try await leases(String(path.dropFirst("sys/leases/".count)), request)
+    }
+    if path.hasPrefix("sys/audit-hash/") {
+      return try await auditHash(String(path.dropFirst("sys/audit-hash/".count)), request)
+    }
+    throw VaultError(status: 404, ["no handler for route \"\(path)\". route entry not found."])
+  }
+
+  func requireRoot() throws {
+    guard isRoot else { throw VaultError.permissionDenied }
+  }
+
+  // MARK: Health
+
+  static func health(query: [String: String]) -> LogicalResponse {
+    var response = LogicalResponse(data: .object([
+      ("initialized", .bool(true)),
+      ("sealed", .bool(false)),
+      ("standby", .bool(false)),
+      ("performance_standby", .bool(false)),
+      ("replication_performance_mode", .string("disabled")),
+      ("replication_dr_mode", .string("disabled")),
+      ("server_time_utc", .integer(Int64(Date().timeIntervalSince1970))),
+      ("version", .string("1.21.0+cinch")),
+      ("cluster_name", .string("cinch")),
+      ("cluster_id", .string("")),
+      ("enterprise", .bool(false)),
+    ]))
+    response.unwrapped = true
+    if let code = query["activecode"].flatMap(Int.init) { response.status = code }
+    return response
+  }
+
+  // MARK: Mounts
+
+  static func mountObject(_ mount: VaultMount) -> JSONValue {
+    .object([
+      ("accessor", .string(mount.accessor)),
+      ("config", .object([
+        ("default_lease_ttl", .integer(0)), ("force_no_cache", .bool(false)),
+        ("max_lease_ttl", .integer(0)),
+      ])),
+      ("description", .string(mount.description)),
+      ("external_entropy_access", .bool(false)),
+      ("local", .bool(false)),
+      ("options", mount.type == .kv
+        ? .object(JSONObject(mount.options.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+        : .null),
+      ("plugin_version", .string("")),
+      ("running_plugin_version", .string("")),
+      ("seal_wrap", .bool(false)),
+      ("type", .string(mount.type.rawValue)),
+      ("uuid", .string(mount.uuid)),
+    ])
+  }
+
+  func listMounts() async throws -> LogicalResponse? {
+    var table = JSONObject()
+    for mount in try await store.vaultMounts() { table[mount.path] = Self.mountObject(mount) }
+    var response = LogicalResponse(data: .object(table))
+    response.injectTopLevel = true
+    return response
+  }
+
+  func mount(_ rawPath: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    let path = rawPath.hasSuffix("/") ? rawPath : rawPath + "/"
+    switch request.operation {
+    case .read:
+      guard let mount = try await store.vaultMounts().first(where: { $0.path == path }) else {
+        throw VaultError.invalid("No secret engine mount at \(path)")
+      }
+      var response = LogicalResponse(data: Self.mountObject(mount))
+      response.injectTopLevel = true
+      return response
+    case .update, .create:
+      guard var type = request.data.string("type"), !type.isEmpty else {
+        throw VaultError.invalid("backend type must be specified as a string")
+      }
+      var options: [String: String] = [:]
+      if case .object(let given)? = request.data["options"] {
+        for member in given { options[member.key] = given.string(member.key) }
+      }
+      if type == "kv-v2" {
+        type = "kv"
+        options["version"] = "2"
+      }
+      guard let engine = VaultMount.EngineType(rawValue: type) else {
+        throw VaultError.invalid("plugin not found in the catalog: \(type)")
+      }
+      if engine == .kv, options["version"] == nil { options["version"] = "1" }
+      try await store.enableVaultMount(
+        path: path, type: engine, description: request.data.string("description") ?? "",
+        options: options)
+      return nil
+    case .delete:
+      try await store.disableVaultMount(path: path)
+      return nil
+    default:
+      throw VaultError(status: 405, ["unsupported operation"])
+    }
+  }
+
+  // MARK: Leases
+
+  func leases(_ rest: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    let revoker = LeaseRevoker(store: store)
+    switch (rest, request.operation) {
+    case ("renew", .update), ("renew", .create):
+      guard let id = request.data.string("lease_id"), !id.isEmpty else {
+        throw VaultError.invalid("lease id is required")
+      }
+      let increment = request.data.duration("increment").value.map { Int($0 / GoDuration.second) }
+      guard let current = try await store.lease(id) else { throw VaultError.invalid("lease not found") }
+      let seconds = increment.flatMap { $0 > 0 ? $0 : nil }
+        ?? Int(current.expiresAt.timeIntervalSince(current.lastRenewal ?? current.issuedAt))
+      let lease = try await store.renewLease(id, seconds: seconds)
+      var response = LogicalResponse(data: nil)
+      response.leaseID = lease.leaseID
+      response.renewable = lease.renewable
+      response.leaseDuration = max(0, Int(lease.expiresAt.timeIntervalSince(store.vaultClock()).rounded()))
+      return response
+    case ("revoke", .update), ("revoke", .create):
+      guard let id = request.data.string("lease_id"), !id.isEmpty else {
+        throw VaultError.invalid("lease id is required")
+      }
+      if let lease = try await store.lease(id) { try await revoker.revoke(lease) }
+      return nil
+    case ("lookup", .update), ("lookup", .create):
+      guard let id = request.data.string("lease_id"), let lease = try await store.lease(id) else {
+        throw VaultError.invalid("invalid lease")
+      }
+      let ttl = max(0, Int(lease.expiresAt.timeIntervalSince(store.vaultClock()).rounded()))
+      return LogicalResponse(data: .object([
+        ("expire_time", .string(VaultTime.format(lease.expiresAt))),
+        ("id", .string(lease.leaseID)),
+        ("issue_time", .string(VaultTime.format(lease.issuedAt))),
+        ("last_renewal", lease.lastRenewal.map { .string(VaultTime.format($0)) } ?? .null),
+        ("renewable", .bool(lease.renewable)),
+        ("ttl", .integer(Int64(ttl))),
+      ]))
+    case ("tidy", .update), ("tidy", .create):
+      try requireRoot()
+      _ = await revoker.revokeExpired()
+      return nil
+    default:
+      break
+    }
+    if rest.hasPrefix("revoke-prefix/") || rest.hasPrefix("revoke-force/"),
+      request.operation == .update || request.operation == .create
+    {
+      try requireRoot()
+      let prefix = String(rest.drop { $0 != "/" }.dropFirst())
+      for lease in try await store.leases(prefix: prefix) {
+        if rest.hasPrefix("revoke-force/") {
+          try? await revoker.dropRole(lease)
+          try await store.deleteLease(lease.leaseID)
+        } else {
+          try await revoker.revoke(lease)
+        }
+      }
+      return nil
+    }
+    if rest.hasPrefix("lookup/"), request.operation == .list {
+      try requireRoot()
+      let prefix = String(rest.dropFirst("lookup/".count))
+      var keys = Set<String>()
+      for lease in try await store.leases(prefix: prefix) {
+        let remainder = lease.leaseID.dropFirst(prefix.count)
+        if let slash = remainder.firstIndex(of: "/") {
+          keys.insert(String(remainder[...slash]))
+        } else {
+          keys.insert(String(remainder))
+        }
+      }
+      guard !keys.isEmpty else { return nil }
+      return LogicalResponse(data: .object([("keys", .array(keys.sorted().map(JSONValue.string)))]))
+    }
+    throw VaultError(status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+  }
+
+  // MARK: Audit
+
+  func listAudit() async throws -> LogicalResponse? {
+    var table = JSONObject()
+    for device in try await store.vaultAuditDevices() {
+      table[device.path] = .object([
+        ("description", .string(device.description)),
+        ("local", .bool(false)),
+        ("options", .object(JSONObject(
+          device.options.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))),
+        ("path", .string(device.path)),
+        ("type", .string(device.type)),
+      ])
+    }
+    var response = LogicalResponse(data: .object(table))
+    response.injectTopLevel = true
+    return response
+  }
+
+  func audit(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    switch request.operation {
+    case .update, .create:
+      var options: [String: String] = [:]
+      if case .object(let given)? = request.data["options"] {
+        for member in given { options[member.key] = given.string(member.key) }
+      }
+      try await store.enableVaultAuditDevice(
+        path: path, type: request.data.string("type") ?? "",
+        description: request.data.string("description") ?? "", options: options)
+      return nil
+    case .delete:
+      try await store.disableVaultAuditDevice(path: path)
+      return nil
+    default:
+      throw VaultError(status: 405, ["unsupported operation"])
+    }
+  }
+
+  func auditHash(_ rawPath: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    let path = rawPath.hasSuffix("/") ? rawPath : rawPath + "/"
+    guard let input = request.data.string("input"), !input.isEmpty else {
+      throw VaultError.invalid("the \"input\" parameter is empty")
+    }
+    guard let device = try await store.vaultAuditDevices().first(where: { $0.path == path }) else {
+      throw VaultError.invalid("unknown audit backend \"\(path)\"")
+    }
+    var response = LogicalResponse(data: .object([
+      ("hash", .string(VaultAuditor.hash(input, salt: device.salt)))
+    ]))
+    response.injectTopLevel = true
+    return response
+  }
+}

@@ -1,0 +1,280 @@
+import CinchJSON
+import CinchStore
+import Foundation
+
+/// The transit engine's paths inside its mount: `keys`, `keys/:name` (`/config`, `/rotate`),
+/// `encrypt/:name`, `decrypt/:name`, `rewrap/:name`, `datakey/(plaintext|wrapped)/:name`.
+struct TransitEngine {
+  let store: SQLiteStore
+  let mount: VaultMount
+
+  var name: String { mount.name }
+
+  func handle(_ request: LogicalRequest, rest: String) async throws -> LogicalResponse? {
+    let parts = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    switch (parts.first ?? "", parts.count, request.operation) {
+    case ("keys", _, .list):
+      let keys = try await store.transitListKeys(mount: name)
+      return keys.isEmpty ? nil : LogicalResponse(data: .object([("keys", .array(keys.map(JSONValue.string)))]))
+    case ("keys", 2, .read):
+      guard let info = try await store.transitKey(mount: name, name: parts[1]) else { return nil }
+      return LogicalResponse(data: Self.describe(info))
+    case ("keys", 2, .update), ("keys", 2, .create):
+      return try await create(parts[1], request)
+    case ("keys", 2, .delete):
+      try await store.transitDeleteKey(mount: name, name: parts[1])
+      return nil
+    case ("keys", 3, .update) where parts[2] == "config":
+      return try await configure(parts[1], request)
+    case ("keys", 3, .update) where parts[2] == "rotate":
+      return LogicalResponse(data: Self.describe(try await store.transitRotate(mount: name, name: parts[1])))
+    case ("encrypt", 2, .update), ("encrypt", 2, .create):
+      return try await encrypt(parts[1], request)
+    case ("decrypt", 2, .update), ("decrypt", 2, .create):
+      return try await decrypt(parts[1], request)
+    case ("rewrap", 2, .update), ("rewrap", 2, .create):
+      return try await rewrap(parts[1], request)
+    case ("datakey", 3, .update), ("datakey", 3, .create):
+      return try await datakey(kind: parts[1], keyName: parts[2], request)
+    default:
+      throw VaultError(
+        status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+    }
+  }
+
+  // MARK: Keys
+
+  static func describe(_ info: TransitKeyInfo) -> JSONValue {
+    var keys = JSONObject()
+    for (version, created) in info.versions.sorted(by: { $0.key < $1.key })
+    where version >= info.minDecryptionVersion {
+      keys[String(version)] = .integer(Int64(created.timeIntervalSince1970))
+    }
+    var object = JSONObject([
+      ("allow_plaintext_backup", .bool(info.allowPlaintextBackup)),
+      ("auto_rotate_period", .integer(0)),
+      ("deletion_allowed", .bool(info.deletionAllowed)),
+      ("derived", .bool(info.derived)),
+      ("exportable", .bool(info.exportable)),
+      ("imported_key", .bool(false)),
+      ("keys", .object(keys)),
+      ("latest_version", .integer(Int64(info.latestVersion))),
+      ("min_available_version", .integer(0)),
+      ("min_decryption_version", .integer(Int64(info.minDecryptionVersion))),
+      ("min_encryption_version", .integer(Int64(info.minEncryptionVersion))),
+      ("name", .string(info.name)),
+      ("supports_decryption", .bool(true)),
+      ("supports_derivation", .bool(true)),
+      ("supports_encryption", .bool(true)),
+      ("supports_signing", .bool(false)),
+      ("type", .string(info.type)),
+    ])
+    if info.derived {
+      object["kdf"] = .string("hkdf_sha256")
+      object["convergent_encryption"] = .bool(info.convergent)
+      if info.convergent { object["convergent_encryption_version"] = .integer(3) }
+    }
+    return .object(object)
+  }
+
+  func create(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    let type = request.data.string("type").flatMap { $0.isEmpty ? nil : $0 } ?? "aes256-gcm96"
+    let derived = request.data.bool("derived").value ?? false
+    let convergent = request.data.bool("convergent_encryption").value ?? false
+    if convergent && !derived {
+      throw VaultError.invalid("convergent encryption requires derivation to be enabled")
+    }
+    try Self.checkType(type)
+    let (info, existed) = try await store.transitCreateKey(
+      mount: name, name: keyName, type: type, derived: derived, convergent: convergent,
+      exportable: request.data.bool("exportable").value ?? false,
+      allowPlaintextBackup: request.data.bool("allow_plaintext_backup").value ?? false)
+    var response = LogicalResponse(data: Self.describe(info))
+    if existed { response.warnings = ["key \(keyName) already existed"] }
+    return response
+  }
+
+  static func checkType(_ type: String) throws {
+    guard SQLiteStore.transitKeyTypes.contains(type) else {
+      if ["aes128-gcm96", "chacha20-poly1305", "ed25519", "ecdsa-p256", "ecdsa-p384",
+        "ecdsa-p521", "rsa-2048", "rsa-3072", "rsa-4096", "hmac",
+      ].contains(type) {
+        throw VaultError.invalid("key type \(type) is not supported by cinch; use aes256-gcm96")
+      }
+      throw VaultError.invalid("unknown key type \(type)")
+    }
+  }
+
+  func configure(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    func int(_ key: String) throws -> Int? {
+      switch request.data.int(key) {
+      case .absent: return nil
+      case .invalid: throw VaultError.invalid("error parsing '\(key)'")
+      case .value(let value): return value
+      }
+    }
+    let config = TransitKeyConfig(
+      minDecryptionVersion: try int("min_decryption_version"),
+      minEncryptionVersion: try int("min_encryption_version"),
+      deletionAllowed: request.data.bool("deletion_allowed").value,
+      exportable: request.data.bool("exportable").value,
+      allowPlaintextBackup: request.data.bool("allow_plaintext_backup").value)
+    let (info, warnings) = try await store.transitConfigure(mount: name, name: keyName, config)
+    var response = LogicalResponse(data: Self.describe(info))
+    response.warnings = warnings
+    return response
+  }
+
+  // MARK: Encryption
+
+  /// One item of a request (the request itself when there is no `batch_input`).
+  struct Item {
+    var fields: JSONObject
+    var reference: JSONValue?
+  }
+
+  static func items(_ request: LogicalRequest) throws -> (items: [Item], batch: Bool) {
+    guard let batch = request.data["batch_input"], batch != .null else {
+      return ([Item(fields: request.data, reference: nil)], false)
+    }
+    guard case .array(let array) = batch else {
+      throw VaultError.invalid("failed to parse batch input: expected a list")
+    }
+    let items = try array.map { value -> Item in
+      guard case .object(let object) = value else {
+        throw VaultError.invalid("failed to parse batch input: expected a list of objects")
+      }
+      return Item(fields: object, reference: object["reference"])
+    }
+    guard !items.isEmpty else { throw VaultError.invalid("missing batch input to process") }
+    return (items, true)
+  }
+
+  static func bytes(_ fields: JSONObject, _ key: String) throws -> [UInt8]? {
+    guard let text = fields.string(key), !text.isEmpty else { return nil }
+    return try TransitCipher.base64(text)
+  }
+
+  func keyring(_ keyName: String, operation: String, upsertDerived: Bool? = nil) async throws
+    -> TransitKeyring
+  {
+    guard
+      let keyring = try await store.transitKeyring(
+        mount: name, name: keyName, operation: operation, upsertDerived: upsertDerived)
+    else { throw VaultError.invalid("encryption key not found") }
+    return keyring
+  }
+
+  func encrypt(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    let (items, batch) = try Self.items(request)
+    let contexts = items.map { $0.fields.string("context").map { !$0.isEmpty } ?? false }
+    if batch, Set(contexts).count > 1 {
+      throw VaultError.invalid("context should be set either in all the request blocks or in none")
+    }
+    let keyring = try await keyring(
+      keyName, operation: "encrypt", upsertDerived: contexts.first ?? false)
+    return try Self.run(items, batch: batch, request: request) { fields in
+      guard let plaintextText = fields.string("plaintext") else {
+        throw VaultError.invalid("missing plaintext to encrypt")
+      }
+      let plaintext = try TransitCipher.base64(plaintextText)
+      let version = fields.int("key_version").value ?? 0
+      let (ciphertext, used) = try TransitCipher.encrypt(
+        plaintext, keyring: keyring, version: version, context: try Self.bytes(fields, "context"),
+        associatedData: try Self.bytes(fields, "associated_data") ?? [])
+      return [("ciphertext", .string(ciphertext)), ("key_version", .integer(Int64(used)))]
+    }
+  }
+
+  func decrypt(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    let (items, batch) = try Self.items(request)
+    let keyring = try await keyring(keyName, operation: "decrypt")
+    return try Self.run(items, batch: batch, request: request) { fields in
+      guard let ciphertext = fields.string("ciphertext"), !ciphertext.isEmpty else {
+        throw VaultError.invalid("missing ciphertext to decrypt")
+      }
+      let (plaintext, _) = try TransitCipher.decrypt(
+        ciphertext, keyring: keyring, context: try Self.bytes(fields, "context"),
+        associatedData: try Self.bytes(fields, "associated_data") ?? [])
+      let encoded = plaintext.withUnsafeBytes { Data($0).base64EncodedString() }
+      return [("plaintext", .string(encoded))]
+    }
+  }
+
+  func rewrap(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    let (items, batch) = try Self.items(request)
+    let keyring = try await keyring(keyName, operation: "rewrap")
+    return try Self.run(items, batch: batch, request: request) { fields in
+      guard let ciphertext = fields.string("ciphertext"), !ciphertext.isEmpty else {
+        throw VaultError.invalid("missing ciphertext to decrypt")
+      }
+      let context = try Self.bytes(fields, "context")
+      let associated = try Self.bytes(fields, "associated_data") ?? []
+      let (plaintext, _) = try TransitCipher.decrypt(
+        ciphertext, keyring: keyring, context: context, associatedData: associated)
+      let (rewrapped, used) = try plaintext.withUnsafeBytes { raw in
+        try TransitCipher.encrypt(
+          Array(raw), keyring: keyring, version: fields.int("key_version").value ?? 0,
+          context: context, associatedData: associated)
+      }
+      return [("ciphertext", .string(rewrapped)), ("key_version", .integer(Int64(used)))]
+    }
+  }
+
+  func datakey(kind: String, keyName: String, _ request: LogicalRequest) async throws
+    -> LogicalResponse?
+  {
+    guard kind == "plaintext" || kind == "wrapped" else {
+      throw VaultError.invalid("Invalid path, must be 'plaintext' or 'wrapped'")
+    }
+    let bits = request.data.int("bits").value ?? 256
+    guard [128, 256, 512].contains(bits) else { throw VaultError.invalid("invalid bit length") }
+    let context: [UInt8]?
+    do {
+      context = try Self.bytes(request.data, "context")
+    } catch {
+      throw VaultError.invalid("failed to base64-decode context")
+    }
+    let keyring = try await keyring(keyName, operation: "datakey")
+    let key = try Crypto.randomBytes(bits / 8)
+    let (ciphertext, used) = try TransitCipher.encrypt(
+      key, keyring: keyring, version: request.data.int("key_version").value ?? 0,
+      context: context, associatedData: [])
+    var data = JSONObject([
+      ("ciphertext", .string(ciphertext)), ("key_version", .integer(Int64(used))),
+    ])
+    if kind == "plaintext" { data["plaintext"] = .string(Data(key).base64EncodedString()) }
+    return LogicalResponse(data: .object(data))
+  }
+
+  /// Runs one operation per item. Without a batch an item's error is the request's error; in
+  /// a batch each failure is `{"error": …}` in its place and the reply is 400 (or
+  /// `partial_failure_response_code`) when any failed.
+  static func run(
+    _ items: [Item], batch: Bool, request: LogicalRequest,
+    _ operation: (JSONObject) throws -> [(String, JSONValue)]
+  ) throws -> LogicalResponse? {
+    guard batch else {
+      return LogicalResponse(data: .object(JSONObject(try operation(items[0].fields))))
+    }
+    var results: [JSONValue] = []
+    var failures = 0
+    for item in items {
+      var result: JSONObject
+      do {
+        result = JSONObject(try operation(item.fields))
+      } catch let error as VaultError {
+        failures += 1
+        result = JSONObject([("error", .string(error.errors.joined(separator: "; ")))])
+      }
+      if let reference = item.reference { result["reference"] = reference }
+      results.append(.object(result))
+    }
+    var response = LogicalResponse(data: .object([("batch_results", .array(results))]))
+    if failures > 0 {
+      let partial = request.data.int("partial_failure_response_code").value
+      response.status = failures < items.count ? (partial ?? 400) : 400
+    }
+    return response
+  }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+/// The database secrets engine against a real, throw-away PostgreSQL server: `creds/ROLE`
+/// creates a role that logs in, renewing moves the lease, revoking drops the role, and an
+/// expired lease's role is dropped by `cinch lease tidy` and by a running `cinch serve`.
+@Suite(.serialized) struct DatabaseLeaseTests {
+  final class Setup {
+    let server: PostgresServer
+    let project: URL
+    let adminPassword = "admin-Canary-\(UUID().uuidString.prefix(8))"
+
+    init() throws {
+      server = try PostgresServer()
+      project = try CinchProcess.temporaryDirectory()
+      try server.superuser("CREATE ROLE vaultadmin LOGIN SUPERUSER PASSWORD '\(adminPassword)';\n")
+      #expect(try cinch("init").status == 0)
+      #expect(try cinch("secrets", "enable", "database").status == 0)
+      let config = try cinch(
+        "write", "database/config/pg", "plugin_name=postgresql-database-plugin",
+        "connection_url=postgresql://{{username}}:{{password}}@127.0.0.1:\(server.port)/postgres?sslmode=disable",
+        "username=vaultadmin", "allowed_roles=readonly,brief", "password=-",
+        stdin: adminPassword + "\n")
+      #expect(config.status == 0, "\(config.stderr)")
+      for (role, ttl) in [("readonly", "1h"), ("brief", "1s")] {
+        let written = try cinch(
+          "write", "database/roles/\(role)", "db_name=pg",
+          #"creation_statements=CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';"#,
+          "default_ttl=\(ttl)", "max_ttl=2h")
+        #expect(written.status == 0, "\(written.stderr)")
+      }
+    }
+
+    deinit {
+      server.stop()
+      try? FileManager.default.removeItem(at: project)
+    }
+
+    @discardableResult
+    func cinch(_ arguments: String..., stdin: String? = nil) throws -> CinchProcess.Result {
+      try CinchProcess.run(arguments, in: project, stdin: stdin)
+    }
+
+    /// `cinch read database/creds/ROLE -format=json`: user, password, lease id, duration.
+    func creds(_ role: String) throws -> (user: String, password: String, lease: String, ttl: Int) {
+      let result = try cinch("read", "-format=json", "database/creds/\(role)")
+      #expect(result.status == 0, "\(result.stderr)")
+      let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+      let data = object?["data"] as? [String: Any]
+      return (
+        data?["username"] as? String ?? "", data?["password"] as? String ?? "",
+        object?["lease_id"] as? String ?? "", object?["lease_duration"] as? Int ?? 0
+      )
+    }
+  }
+
+  @Test func credsRenewRevokeAndExpiry() throws {
+    let setup = try Setup()
+    let issued = try setup.creds("readonly")
+    #expect(issued.user.hasPrefix("v-root-readonly-"))
+    #expect(issued.lease.hasPrefix("database/creds/readonly/"))
+    #expect(issued.ttl == 3600)
+    #expect(try setup.server.logsIn(user: issued.user, password: issued.password))
+
+    let renewed = try setup.cinch("lease", "renew", "-increment=30m", "-format=json", issued.lease)
+    #expect(renewed.status == 0, "\(renewed.stderr)")
+    #expect(renewed.stdout.contains("\"lease_duration\": 1800"))
+    let lookup = try setup.cinch("lease", "lookup", issued.lease)
+    #expect(lookup.stdout.contains("renewable"))
+
+    let revoked = try setup.cinch("lease", "revoke", issued.lease)
+    #expect(revoked.stdout == "All revocation operations queued successfully!\n")
+    #expect(!(try setup.server.logsIn(user: issued.user, password: issued.password)))
+    #expect(!(try setup.server.roleExists(issued.user)))
+    #expect(try setup.cinch("lease", "lookup", issued.lease).status == 2)
+
+    // A one-second lease: once its time has passed, tidy drops the role.
+    let brief = try setup.creds("brief")
+    #expect(brief.ttl == 1)
+    Thread.sleep(forTimeInterval: 1.5)
+    #expect(try setup.server.roleExists(brief.user))
+    let tidy = try setup.cinch("lease", "tidy")
+    #expect(tidy.stdout == "Revoked 1 expired lease(s)\n", "\(tidy.stderr)")
+    #expect(!(try setup.server.roleExists(brief.user)))
+
+    // Errors keep Vault's texts.
+    let unknown = try setup.cinch("read", "database/creds/none")
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains("* unknown role: none"))
+
+    // Neither the admin password nor a leased password is in the store file or the audit log.
+    let audit = try setup.cinch("audit", "list")
+    for secret in [setup.adminPassword, issued.password, brief.password] {
+      #expect(!audit.stdout.contains(secret))
+      for name in ["store.db", "store.db-wal"] {
+        let path = setup.project.appendingPathComponent(".cinch/" + name).path
+        if let bytes = FileManager.default.contents(atPath: path) {
+          #expect(bytes.range(of: Data(secret.utf8)) == nil)
+        }
+      }
+    }
+  }
+
+  @Test func aRunningServeDropsExpiredRoles() throws {
+    let setup = try Setup()
+    #expect(try setup.cinch("token", "root").status == 0)
+    // Issued before the server starts, so the role certainly exists when the sweeps begin.
+    let brief = try setup.creds("brief")
+    #expect(try setup.server.roleExists(brief.user))
+    let process = Process()
+    process.executableURL = CinchProcess.executable
+    process.arguments = ["serve", "--listen", "127.0.0.1:0", "--lease-interval", "0.2"]
+    process.currentDirectoryURL = setup.project
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    defer {
+      kill(process.processIdentifier, SIGTERM)
+      process.waitUntilExit()
+    }
+    // The sweep runs every 0.2 s; give it up to 30 s on a busy machine.
+    var dropped = false
+    for _ in 0..<150 where !dropped {
+      Thread.sleep(forTimeInterval: 0.2)
+      dropped = !(try setup.server.roleExists(brief.user))
+    }
+    #expect(dropped)
+  }
+}
+
+extension PostgresServer {
+  /// Whether a role of this name exists (VALID UNTIL alone would also refuse a login, so the
+  /// tests check the role itself is gone).
+  func roleExists(_ name: String) throws -> Bool {
+    let output = try run(
+      "psql",
+      [
+        "-X", "-t", "-A", "-h", directory.path, "-p", String(port), "-U", "postgres", "-d",
+        "postgres", "-c", "SELECT count(*) FROM pg_roles WHERE rolname = '\(name)'",
+      ])
+    return output.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+  }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+/// `cinch kv …` as a user runs it: Vault's tables, `-format=json`, `-field`, messages and exit
+/// codes (1 for local errors, 2 for errors from the API).
+@Suite struct KVCommandTests {
+  final class Workspace {
+    let directory: URL
+    init() throws {
+      directory = try CinchProcess.temporaryDirectory()
+      #expect(try CinchProcess.run(["init"], in: directory).status == 0)
+    }
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    @discardableResult
+    func cinch(_ arguments: String..., stdin: String? = nil) throws -> CinchProcess.Result {
+      try CinchProcess.run(arguments, in: directory, stdin: stdin)
+    }
+  }
+
+  /// Times change from run to run: blank them out.
+  static func stable(_ text: String) -> String {
+    text.replacingOccurrences(
+      of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#, with: "TIME", options: .regularExpression)
+  }
+
+  @Test func theSeedsPutAndGetPrintVaultsTables() throws {
+    let workspace = try Workspace()
+    let put = try workspace.cinch(
+      "kv", "put", "secret/myapp/dbpassword", "password=MySecurePassword123!")
+    #expect(put.status == 0)
+    #expect(
+      Self.stable(put.stdout) == """
+        ======== Secret Path ========
+        secret/data/myapp/dbpassword
+
+        ======= Metadata =======
+        Key                Value
+        ---                -----
+        created_time       TIME
+        custom_metadata    <nil>
+        deletion_time      n/a
+        destroyed          false
+        version            1
+
+        """)
+    let get = try workspace.cinch("kv", "get", "secret/myapp/dbpassword")
+    #expect(get.status == 0)
+    #expect(
+      Self.stable(get.stdout) == """
+        ======== Secret Path ========
+        secret/data/myapp/dbpassword
+
+        ======= Metadata =======
+        Key                Value
+        ---                -----
+        created_time       TIME
+        custom_metadata    <nil>
+        deletion_time      n/a
+        destroyed          false
+        version            1
+
+        ====== Data ======
+        Key         Value
+        ---         -----
+        password    MySecurePassword123!
+
+        """)
+    let field = try workspace.cinch("kv", "get", "-field=password", "-mount=secret", "myapp/dbpassword")
+    #expect(field.stdout == "MySecurePassword123!")
+    let json = try workspace.cinch("kv", "get", "-format=json", "secret/myapp/dbpassword")
+    #expect(json.stdout.contains("\"password\": \"MySecurePassword123!\""))
+    #expect(json.stdout.hasPrefix("{\n  \"request_id\": "))
+  }
+
+  @Test func errorsUseVaultsTextAndExitCodes() throws {
+    let workspace = try Workspace()
+    let missing = try workspace.cinch("kv", "get", "secret/none")
+    #expect(missing.status == 2)
+    #expect(missing.stderr == "No value found at secret/data/none\n")
+    try workspace.cinch("kv", "put", "secret/a", "k=v")
+    let cas = try workspace.cinch("kv", "put", "-cas=0", "secret/a", "k=w")
+    #expect(cas.status == 2)
+    #expect(
+      cas.stderr == """
+        Error writing data to secret/data/a: Error making API request.
+
+        URL: PUT /v1/secret/data/a
+        Code: 400. Errors:
+
+        * check-and-set parameter did not match the current version
+
+        """)
+    let noVersions = try workspace.cinch("kv", "destroy", "secret/a")
+    #expect(noVersions.status == 1)
+    #expect(
+      noVersions.stderr
+        == "No versions provided, use the \"-versions\" flag to specify the version to destroy.\n")
+    #expect(try workspace.cinch("kv", "put", "secret/a").status == 1)
+    #expect(try workspace.cinch("kv", "get", "--no-such-flag", "secret/a").status == 1)
+  }
+
+  @Test func deleteUndeleteDestroyRollbackAndList() throws {
+    let workspace = try Workspace()
+    try workspace.cinch("kv", "put", "secret/app/db", "v=1")
+    try workspace.cinch("kv", "put", "secret/app/db", "v=2")
+    try workspace.cinch("kv", "put", "secret/app/other", "x=1")
+    let delete = try workspace.cinch("kv", "delete", "secret/app/db")
+    #expect(delete.stdout == "Success! Data deleted (if it existed) at: secret/data/app/db\n")
+    // A deleted version prints its metadata and no Data section, exit 0.
+    let deleted = try workspace.cinch("kv", "get", "secret/app/db")
+    #expect(deleted.status == 0)
+    #expect(!deleted.stdout.contains("== Data =="))
+    #expect(deleted.stdout.contains("version            2"))
+    let undelete = try workspace.cinch("kv", "undelete", "-versions=2", "secret/app/db")
+    #expect(undelete.stdout == "Success! Data written to: secret/undelete/app/db\n")
+    #expect(try workspace.cinch("kv", "get", "-field=v", "secret/app/db").stdout == "2")
+
+    let rollback = try workspace.cinch("kv", "rollback", "-version=1", "secret/app/db")
+    #expect(rollback.status == 0)
+    #expect(Self.stable(rollback.stdout).hasPrefix("Key                Value\n---                -----\n"))
+    #expect(rollback.stdout.contains("version            3"))
+    #expect(try workspace.cinch("kv", "get", "-field=v", "secret/app/db").stdout == "1")
+
+    try workspace.cinch("kv", "destroy", "-versions=1", "secret/app/db")
+    let destroyed = try workspace.cinch("kv", "rollback", "-version=1", "secret/app/db")
+    #expect(destroyed.status == 2)
+    #expect(destroyed.stderr == "Cannot roll back to a version that has been destroyed\n")
+
+    let list = try workspace.cinch("kv", "list", "secret/app")
+    #expect(list.stdout == "Keys\n----\ndb\nother\n")
+    let root = try workspace.cinch("kv", "list", "secret/")
+    #expect(root.stdout == "Keys\n----\napp/\n")
+    #expect(try workspace.cinch("kv", "list", "secret/none").status == 2)
+  }
+
+  @Test func patchAndMetadata() throws {
+    let workspace = try Workspace()
+    try workspace.cinch("kv", "put", "secret/p", "a=1", "b=2")
+    let patch = try workspace.cinch("kv", "patch", "secret/p", "b=3", "c=4")
+    #expect(patch.status == 0)
+    let json = try workspace.cinch("kv", "get", "-format=json", "secret/p")
+    #expect(json.stdout.contains("\"a\": \"1\",\n      \"b\": \"3\",\n      \"c\": \"4\""))
+    #expect(try workspace.cinch("kv", "patch", "secret/none", "a=1").status == 2)
+
+    let put = try workspace.cinch(
+      "kv", "metadata", "put", "-max-versions=5", "-custom-metadata=owner=jdoe", "secret/p")
+    #expect(put.stdout == "Success! Data written to: secret/metadata/p\n")
+    let get = try workspace.cinch("kv", "metadata", "get", "secret/p")
+    #expect(
+      Self.stable(get.stdout) == """
+        = Metadata Path =
+        secret/metadata/p
+
+        ========== Metadata ==========
+        Key                     Value
+        ---                     -----
+        cas_required            false
+        created_time            TIME
+        current_version         2
+        custom_metadata         map[owner:jdoe]
+        delete_version_after    0s
+        max_versions            5
+        oldest_version          0
+        updated_time            TIME
+
+        ====== Version 1 ======
+        Key              Value
+        ---              -----
+        created_time     TIME
+        deletion_time    n/a
+        destroyed        false
+
+        ====== Version 2 ======
+        Key              Value
+        ---              -----
+        created_time     TIME
+        deletion_time    n/a
+        destroyed        false
+
+        """)
+    let delete = try workspace.cinch("kv", "metadata", "delete", "secret/p")
+    #expect(delete.stdout == "Success! Data deleted (if it existed) at: secret/metadata/p\n")
+    #expect(try workspace.cinch("kv", "get", "secret/p").status == 2)
+  }
+
+  @Test func aValueNeverReachesTheStoreFileOrTheAuditLog() throws {
+    let workspace = try Workspace()
+    let canary = "canary-cli-kv-5b1d"
+    try workspace.cinch("kv", "put", "secret/c", "password=-", stdin: canary + "\n")
+    #expect(try workspace.cinch("kv", "get", "-field=password", "secret/c").stdout == canary)
+    let audit = try workspace.cinch("audit", "list")
+    #expect(!audit.stdout.contains(canary))
+    for name in ["store.db", "store.db-wal"] {
+      let path = workspace.directory.appendingPathComponent(".cinch/" + name).path
+      if let bytes = FileManager.default.contents(atPath: path) {
+        #expect(bytes.range(of: Data(canary.utf8)) == nil)
+      }
+    }
+  }
+}

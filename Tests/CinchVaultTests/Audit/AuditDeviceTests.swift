@@ -1,0 +1,76 @@
+import CinchJSON
+import CinchStore
+import Foundation
+import Testing
+
+@testable import CinchVault
+
+@Suite("audit devices")
+struct AuditDeviceTests {
+  @Test("entries come in request/response pairs with every data string hashed")
+  func hashedEntries() async throws {
+    let vault = try await VaultFixture()
+    let log = vault.directory + "/audit.log"
+    #expect(await vault.call("PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(log)"}}"#).status == 204)
+    let canary = "canary-audit-3e1f"
+    await vault.call("PUT", "secret/data/a", #"{"data":{"password":"\#(canary)","n":7}}"#)
+    await vault.call("GET", "secret/data/a")
+    let text = try String(contentsOfFile: log, encoding: .utf8)
+    #expect(!text.contains(canary))
+    // The first line is the response to the enable request itself, as in Vault.
+    let all = text.split(separator: "\n").map { try? JSONValueParser.parse(String($0)) }
+    #expect(all.first??["request"]?["path"] == .string("sys/audit/file"))
+    let lines = Array(all.dropFirst())
+    #expect(lines.count == 4)
+    #expect(lines.map { $0?["type"]?.stringValue } == ["request", "response", "request", "response"])
+    let hash = await vault.call("PUT", "sys/audit-hash/file", #"{"input":"\#(canary)"}"#)
+    let digest = try #require(hash.at("data", "hash")?.stringValue)
+    #expect(hash.at("hash")?.stringValue == digest)
+    #expect(digest.hasPrefix("hmac-sha256:"))
+    // The request's data and the read's response data carry the hash; numbers stay numbers.
+    #expect(lines[0]?["request"]?["data"]?["data"]?["password"] == .string(digest))
+    #expect(lines[0]?["request"]?["data"]?["data"]?["n"] == .integer(7))
+    #expect(lines[3]?["response"]?["data"]?["data"]?["password"] == .string(digest))
+    #expect(lines[0]?["request"]?["path"] == .string("secret/data/a"))
+    #expect(lines[0]?["request"]?["id"] == lines[1]?["request"]?["id"])
+  }
+
+  @Test("audit-hash errors, and a re-enabled device gets a new salt")
+  func auditHash() async throws {
+    let vault = try await VaultFixture()
+    #expect(await vault.call("PUT", "sys/audit-hash/file", #"{"input":"x"}"#).errors == [
+      "unknown audit backend \"file/\""
+    ])
+    await vault.call("PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"discard"}}"#)
+    #expect(await vault.call("PUT", "sys/audit-hash/file", #"{"input":""}"#).errors == [
+      "the \"input\" parameter is empty"
+    ])
+    let first = await vault.call("PUT", "sys/audit-hash/file", #"{"input":"x"}"#).at("data", "hash")
+    await vault.call("DELETE", "sys/audit/file")
+    await vault.call("PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"discard"}}"#)
+    let second = await vault.call("PUT", "sys/audit-hash/file", #"{"input":"x"}"#).at("data", "hash")
+    #expect(first != nil && second != nil && first != second)
+    let listed = await vault.call("GET", "sys/audit")
+    #expect(listed.at("data", "file/", "type") == .string("file"))
+  }
+
+  @Test("fail closed: when no device can write, the request is refused with 500")
+  func failClosed() async throws {
+    let vault = try await VaultFixture()
+    let folder = vault.directory + "/logs"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+    await vault.call("PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(folder)/audit.log"}}"#)
+    #expect(await vault.call("PUT", "secret/data/ok", #"{"data":{"k":"v"}}"#).status == 200)
+    try FileManager.default.removeItem(atPath: folder)
+    let refused = await vault.call("PUT", "secret/data/refused", #"{"data":{"k":"v"}}"#)
+    #expect(refused.status == 500)
+    #expect(refused.errors == ["internal error"])
+    // The request log failed first, so the write never ran.
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+    #expect(await vault.call("GET", "secret/data/refused").status == 404)
+    // An unwritable file is refused when the device is enabled.
+    let bad = await vault.call(
+      "PUT", "sys/audit/bad", #"{"type":"file","options":{"file_path":"/nonexistent/dir/a.log"}}"#)
+    #expect(bad.status == 400)
+  }
+}

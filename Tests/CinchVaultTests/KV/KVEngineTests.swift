@@ -1,0 +1,276 @@
+import CinchJSON
+import CinchStore
+import Foundation
+import Testing
+
+@testable import CinchVault
+
+@Suite("KV v2")
+struct KVEngineTests {
+  @Test("a write returns the version's metadata; a read returns data and metadata")
+  func writeAndRead() async throws {
+    let vault = try await VaultFixture()
+    let write = await vault.call("PUT", "secret/data/myapp/db", #"{"data":{"password":"p1","n":3}}"#)
+    #expect(write.status == 200)
+    #expect(write.at("data", "version") == .integer(1))
+    #expect(write.at("data", "deletion_time") == .string(""))
+    #expect(write.at("data", "destroyed") == .bool(false))
+    #expect(write.at("data", "custom_metadata") == .null)
+    #expect(write.headers.contains { $0 == ("Content-Type", "application/json") })
+
+    let read = await vault.call("GET", "secret/data/myapp/db")
+    #expect(read.status == 200)
+    #expect(read.at("data", "data", "password") == .string("p1"))
+    #expect(read.at("data", "data", "n") == .integer(3))
+    #expect(read.at("data", "metadata", "version") == .integer(1))
+    #expect(read.at("lease_id") == .string(""))
+    #expect(read.at("mount_type") == .string("kv"))
+  }
+
+  @Test("unknown keys and versions are 404 with an empty errors list")
+  func missing() async throws {
+    let vault = try await VaultFixture()
+    let missing = await vault.call("GET", "secret/data/nothing")
+    #expect(missing.status == 404)
+    #expect(missing.text == "{\"errors\":[]}\n")
+    await vault.call("PUT", "secret/data/a", #"{"data":{"k":"v"}}"#)
+    #expect(await vault.call("GET", "secret/data/a?version=7").status == 404)
+  }
+
+  @Test("check-and-set: mismatch, required, cas=0 only for new keys, unparseable")
+  func checkAndSet() async throws {
+    let vault = try await VaultFixture()
+    #expect(await vault.call("PUT", "secret/data/c", #"{"options":{"cas":0},"data":{"a":"1"}}"#).status == 200)
+    let again = await vault.call("PUT", "secret/data/c", #"{"options":{"cas":0},"data":{"a":"2"}}"#)
+    #expect(again.status == 400)
+    #expect(again.errors == ["check-and-set parameter did not match the current version"])
+    #expect(await vault.call("PUT", "secret/data/c", #"{"options":{"cas":"1"},"data":{"a":"2"}}"#).status == 200)
+    let bad = await vault.call("PUT", "secret/data/c", #"{"options":{"cas":"x"},"data":{"a":"2"}}"#)
+    #expect(bad.errors == ["error parsing check-and-set parameter"])
+
+    await vault.call("POST", "secret/metadata/c", #"{"cas_required":true}"#)
+    let required = await vault.call("PUT", "secret/data/c", #"{"data":{"a":"3"}}"#)
+    #expect(required.status == 400)
+    #expect(required.errors == ["check-and-set parameter required for this call"])
+
+    await vault.call("POST", "secret/config", #"{"cas_required":true}"#)
+    let mount = await vault.call("PUT", "secret/data/other", #"{"data":{"a":"3"}}"#)
+    #expect(mount.errors == ["check-and-set parameter required for this call"])
+    // A key made through metadata has current_version 0, so cas=0 writes it.
+    await vault.call("POST", "secret/metadata/meta-only", #"{"max_versions":3}"#)
+    #expect(await vault.call("PUT", "secret/data/meta-only", #"{"options":{"cas":0},"data":{"a":"1"}}"#).status == 200)
+  }
+
+  @Test("a write without data is 400 'no data provided'")
+  func noData() async throws {
+    let vault = try await VaultFixture()
+    let reply = await vault.call("PUT", "secret/data/x", #"{"options":{}}"#)
+    #expect(reply.status == 400)
+    #expect(reply.errors == ["no data provided"])
+  }
+
+  @Test("retention: the greater of key and mount max_versions wins, 10 when both are unset")
+  func retention() async throws {
+    let vault = try await VaultFixture()
+    // Key 2, mount unset: two versions kept, oldest_version moves as Vault's AddVersion moves it.
+    await vault.call("POST", "secret/metadata/r", #"{"max_versions":2}"#)
+    for value in 1...3 {
+      await vault.call("PUT", "secret/data/r", #"{"data":{"v":"\#(value)"}}"#)
+    }
+    let meta = await vault.call("GET", "secret/metadata/r")
+    #expect(meta.at("data", "oldest_version") == .integer(2))
+    #expect(meta.at("data", "versions")?.objectValue?.keys == ["2", "3"])
+    #expect(await vault.call("GET", "secret/data/r?version=1").text == "{\"errors\":[]}\n")
+
+    // Key 2, mount 5: the mount's 5 wins.
+    await vault.call("POST", "secret/config", #"{"max_versions":5}"#)
+    for value in 4...9 {
+      await vault.call("PUT", "secret/data/r", #"{"data":{"v":"\#(value)"}}"#)
+    }
+    let kept = await vault.call("GET", "secret/metadata/r")
+    #expect(kept.at("data", "versions")?.objectValue?.keys == ["5", "6", "7", "8", "9"])
+    #expect(kept.at("data", "max_versions") == .integer(2))
+
+    // Neither set: 10.
+    await vault.call("POST", "secret/config", #"{"max_versions":0}"#)
+    for value in 1...13 {
+      await vault.call("PUT", "secret/data/ten", #"{"data":{"v":"\#(value)"}}"#)
+    }
+    let ten = await vault.call("GET", "secret/metadata/ten")
+    #expect(ten.at("data", "versions")?.objectValue?.count == 10)
+    #expect(ten.at("data", "oldest_version") == .integer(4))
+  }
+
+  @Test("delete, undelete and destroy, and what a read of each returns")
+  func lifecycle() async throws {
+    let vault = try await VaultFixture()
+    for value in 1...3 {
+      await vault.call("PUT", "secret/data/l", #"{"data":{"v":"\#(value)"}}"#)
+    }
+    #expect(await vault.call("DELETE", "secret/data/l").status == 204)
+    let deleted = await vault.call("GET", "secret/data/l")
+    #expect(deleted.status == 404)
+    #expect(deleted.at("data", "data") == .null)
+    #expect(deleted.at("data", "metadata", "version") == .integer(3))
+    #expect(deleted.at("data", "metadata", "deletion_time")?.stringValue?.isEmpty == false)
+    #expect(deleted.json?["errors"] == nil)
+
+    #expect(await vault.call("POST", "secret/undelete/l", #"{"versions":[3]}"#).status == 204)
+    #expect(await vault.call("GET", "secret/data/l").at("data", "data", "v") == .string("3"))
+
+    #expect(await vault.call("POST", "secret/delete/l", #"{"versions":"1,2"}"#).status == 204)
+    #expect(await vault.call("GET", "secret/data/l?version=1").status == 404)
+
+    #expect(await vault.call("PUT", "secret/destroy/l", #"{"versions":[2]}"#).status == 204)
+    let destroyed = await vault.call("GET", "secret/data/l?version=2")
+    #expect(destroyed.status == 404)
+    #expect(destroyed.at("data", "metadata", "destroyed") == .bool(true))
+    // Undelete never revives a destroyed version.
+    await vault.call("POST", "secret/undelete/l", #"{"versions":[2]}"#)
+    #expect(await vault.call("GET", "secret/data/l?version=2").status == 404)
+
+    #expect(await vault.call("POST", "secret/delete/l", "{}").errors == ["No version number provided"])
+    #expect(await vault.call("POST", "secret/undelete/l", "{}").errors == ["No version number provided"])
+    #expect(await vault.call("PUT", "secret/destroy/l", "{}").errors == ["no version number provided"])
+    // Deleting a missing key is a 204 too.
+    #expect(await vault.call("DELETE", "secret/data/never").status == 204)
+
+    #expect(await vault.call("DELETE", "secret/metadata/l").status == 204)
+    #expect(await vault.call("GET", "secret/metadata/l").status == 404)
+  }
+
+  @Test("delete_version_after: reads 200 until the time passes, then 404 with metadata")
+  func deleteVersionAfter() async throws {
+    let vault = try await VaultFixture()
+    await vault.call("POST", "secret/metadata/d", #"{"delete_version_after":"1h"}"#)
+    let write = await vault.call("PUT", "secret/data/d", #"{"data":{"v":"1"}}"#)
+    #expect(write.at("data", "deletion_time")?.stringValue?.isEmpty == false)
+    #expect(await vault.call("GET", "secret/data/d").status == 200)
+    let later = await vault.call("GET", "secret/data/d", api: vault.later(by: 3601))
+    #expect(later.status == 404)
+    #expect(later.at("data", "metadata", "version") == .integer(1))
+    // The smaller non-zero of mount and key applies.
+    await vault.call("POST", "secret/config", #"{"delete_version_after":"30m"}"#)
+    await vault.call("PUT", "secret/data/d", #"{"data":{"v":"2"}}"#)
+    #expect(await vault.call("GET", "secret/data/d", api: vault.later(by: 1801)).status == 404)
+    let config = await vault.call("GET", "secret/config")
+    #expect(config.at("data", "delete_version_after") == .string("30m0s"))
+  }
+
+  @Test("patch merges (RFC 7386) into a new version; missing and deleted keys are 404")
+  func patch() async throws {
+    let vault = try await VaultFixture()
+    await vault.call("PUT", "secret/data/p", #"{"data":{"a":"1","b":{"c":"2","d":"3"},"e":"4"}}"#)
+    let patched = await vault.call("PATCH", "secret/data/p", #"{"data":{"a":"9","b":{"d":null},"e":null}}"#)
+    #expect(patched.status == 200)
+    #expect(patched.at("data", "version") == .integer(2))
+    let read = await vault.call("GET", "secret/data/p")
+    #expect(read.at("data", "data")?.compact() == #"{"a":"9","b":{"c":"2"}}"#)
+
+    let missing = await vault.call("PATCH", "secret/data/none", #"{"data":{"a":"1"}}"#)
+    #expect(missing.status == 404)
+    #expect(missing.text.isEmpty)
+
+    await vault.call("DELETE", "secret/data/p")
+    let deleted = await vault.call("PATCH", "secret/data/p", #"{"data":{"a":"1"}}"#)
+    #expect(deleted.status == 404)
+    #expect(deleted.at("data", "version") == .integer(2))
+
+    let wrongType = await vault.call(
+      "PATCH", "secret/data/p", #"{"data":{}}"#, headers: ["Content-Type": "application/json"])
+    #expect(wrongType.status == 415)
+    #expect(wrongType.errors == [
+      "PATCH requires Content-Type of application/merge-patch+json, provided application/json"
+    ])
+  }
+
+  @Test("metadata: read, custom_metadata in reads, patch, limits, cas_required warning")
+  func metadata() async throws {
+    let vault = try await VaultFixture()
+    await vault.call("PUT", "secret/data/m", #"{"data":{"a":"1"}}"#)
+    #expect(await vault.call("POST", "secret/metadata/m", #"{"custom_metadata":{"owner":"jdoe"},"max_versions":4}"#).status == 204)
+    let read = await vault.call("GET", "secret/data/m")
+    #expect(read.at("data", "metadata", "custom_metadata", "owner") == .string("jdoe"))
+    let meta = await vault.call("GET", "secret/metadata/m")
+    #expect(meta.at("data", "current_version") == .integer(1))
+    #expect(meta.at("data", "max_versions") == .integer(4))
+    #expect(meta.at("data", "delete_version_after") == .string("0s"))
+    #expect(meta.at("data", "versions", "1", "deletion_time") == .string(""))
+
+    #expect(await vault.call("PATCH", "secret/metadata/m", #"{"custom_metadata":{"team":"x","owner":null}}"#).status == 204)
+    let patched = await vault.call("GET", "secret/metadata/m")
+    #expect(patched.at("data", "custom_metadata")?.compact() == #"{"team":"x"}"#)
+    #expect(patched.at("data", "max_versions") == .integer(4))
+    #expect(await vault.call("PATCH", "secret/metadata/absent", #"{"max_versions":1}"#).status == 404)
+
+    var many = JSONObject()
+    for index in 0..<65 { many["k\(index)"] = .string("v") }
+    let tooMany = await vault.call(
+      "POST", "secret/metadata/m", JSONValue.object([("custom_metadata", .object(many))]).compact())
+    #expect(tooMany.status == 400)
+    #expect(tooMany.errors?.first?.hasPrefix(
+      "custom_metadata validation failed: payload must contain at most 64 keys, provided 65") == true)
+
+    await vault.call("POST", "secret/config", #"{"cas_required":true}"#)
+    let warned = await vault.call("POST", "secret/metadata/m", #"{"cas_required":false}"#)
+    #expect(warned.status == 200)
+    #expect(warned.at("warnings")?.arrayValue?.first?.stringValue?.hasPrefix("\"cas_required\" set to false") == true)
+  }
+
+  @Test("list: keys and folders sorted, metadata-only keys included, empty is 404")
+  func list() async throws {
+    let vault = try await VaultFixture()
+    await vault.call("PUT", "secret/data/foo", #"{"data":{"a":"1"}}"#)
+    await vault.call("PUT", "secret/data/foo/bar", #"{"data":{"a":"1"}}"#)
+    await vault.call("PUT", "secret/data/foo/baz/q", #"{"data":{"a":"1"}}"#)
+    await vault.call("POST", "secret/metadata/meta", #"{"max_versions":1}"#)
+    let root = await vault.call("LIST", "secret/metadata")
+    #expect(root.at("data", "keys")?.compact() == #"["foo","foo/","meta"]"#)
+    let folder = await vault.call("GET", "secret/metadata/foo/?list=true")
+    #expect(folder.at("data", "keys")?.compact() == #"["bar","baz/"]"#)
+    #expect(await vault.call("LIST", "secret/metadata/nothing").text == "{\"errors\":[]}\n")
+    // Soft-deleted keys are listed unless exclude_deleted is set.
+    await vault.call("DELETE", "secret/data/foo")
+    #expect(await vault.call("LIST", "secret/metadata").at("data", "keys")?.compact() == #"["foo","foo/","meta"]"#)
+    let excluded = await vault.call("GET", "secret/metadata/?list=true&exclude_deleted=true")
+    #expect(excluded.at("data", "keys")?.compact() == #"["foo/","meta"]"#)
+  }
+
+  @Test("subkeys: leaves are null, depth limits the walk")
+  func subkeys() async throws {
+    let vault = try await VaultFixture()
+    await vault.call("PUT", "secret/data/s", #"{"data":{"foo":"abc","bar":{"baz":{"q":1}},"e":{}}}"#)
+    let all = await vault.call("GET", "secret/subkeys/s")
+    #expect(all.at("data", "subkeys")?.compact() == #"{"bar":{"baz":{"q":null}},"e":null,"foo":null}"#)
+    let one = await vault.call("GET", "secret/subkeys/s?depth=1")
+    #expect(one.at("data", "subkeys")?.compact() == #"{"bar":null,"e":null,"foo":null}"#)
+  }
+
+  @Test("paths outside the API are 404 with Vault's warning")
+  func invalidPaths() async throws {
+    let vault = try await VaultFixture()
+    let reply = await vault.call("GET", "secret/foo")
+    #expect(reply.status == 404)
+    #expect(reply.at("warnings")?.arrayValue?.first?.stringValue?.contains("'vault kv get'") == true)
+    let root = await vault.call("GET", "secret/data/")
+    #expect(root.at("warnings")?.arrayValue?.first == .string(
+      "Non-listing operations on the root of a K/V v2 mount are not supported."))
+    let noRoute = await vault.call("GET", "nomount/x")
+    #expect(noRoute.status == 404)
+    #expect(noRoute.errors == ["no handler for route \"nomount/x\". route entry not found."])
+  }
+
+  @Test("KV values are sealed: a canary is in no store file and in no audit row")
+  func canary() async throws {
+    let vault = try await VaultFixture()
+    let canary = "canary-kv-7f3a9c1e"
+    await vault.call("PUT", "secret/data/canary", #"{"data":{"password":"\#(canary)"}}"#)
+    #expect(await vault.call("GET", "secret/data/canary").at("data", "data", "password") == .string(canary))
+    try vault.store.close()
+    for suffix in ["", "-wal", "-shm"] {
+      let path = vault.storePath + suffix
+      guard let bytes = FileManager.default.contents(atPath: path) else { continue }
+      #expect(bytes.range(of: Data(canary.utf8)) == nil, "canary found in \(path)")
+    }
+  }
+}
