@@ -32,7 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
       """)
   var allowNonLoopback = false
 
-  @Flag(help: "Log one line per request on stderr (operation, access key id, status; never a value).")
+  @Flag(
+    help: "Log one line per request on stderr (operation, access key id, status; never a value).")
   var accessLog = false
 
   @Option(help: "Seconds to let requests in flight finish after SIGTERM.")

@@ -99,9 +99,11 @@ final class Dispatcher: HTTPHandler, Sendable {
     let (response, routeName) = await respond(request)
     if accessLog {
       let elapsed = ContinuousClock.now - started
-      let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+      let micros =
+        elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
       let millis = String(format: "%.1f", Double(micros) / 1000)
-      var line = "\(request.method.rawValue) \(request.path) \(response.status) \(routeName) \(millis)ms"
+      var line =
+        "\(request.method.rawValue) \(request.path) \(response.status) \(routeName) \(millis)ms"
       if let detail = response.logDetail { line += " " + detail }
       log(line)
     }
@@ -117,15 +119,20 @@ final class Dispatcher: HTTPHandler, Sendable {
       let draining = state.withLock { $0.draining }
       return (
         ServerResponse.json(
-          draining ? 503 : 200, Array((draining ? #"{"status":"draining"}"# : #"{"status":"ok"}"#).utf8)),
+          draining ? 503 : 200,
+          Array((draining ? #"{"status":"draining"}"# : #"{"status":"ok"}"#).utf8)),
         "health"
       )
     }
     guard let route = routes.route(for: request.path) else {
       return (.text(404, "not found"), "-")
     }
-    if let length = request.headers[.contentLength].flatMap(Int.init), length > CinchHTTPServer.maximumBodyBytes {
-      return (.text(413, "request body larger than \(CinchHTTPServer.maximumBodyBytes) bytes"), route.name)
+    if let length = request.headers[.contentLength].flatMap(Int.init),
+      length > CinchHTTPServer.maximumBodyBytes
+    {
+      return (
+        .text(413, "request body larger than \(CinchHTTPServer.maximumBodyBytes) bytes"), route.name
+      )
     }
     let body: Data
     do {
@@ -134,7 +141,9 @@ final class Dispatcher: HTTPHandler, Sendable {
       return (.text(400, "the request body could not be read"), route.name)
     }
     guard body.count <= CinchHTTPServer.maximumBodyBytes else {
-      return (.text(413, "request body larger than \(CinchHTTPServer.maximumBodyBytes) bytes"), route.name)
+      return (
+        .text(413, "request body larger than \(CinchHTTPServer.maximumBodyBytes) bytes"), route.name
+      )
     }
     let served = ServerRequest(
       method: request.method.rawValue, path: request.path,
