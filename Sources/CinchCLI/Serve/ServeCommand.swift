@@ -33,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
       """)
   var allowNonLoopback = false
 
-  @Flag(help: "Log one line per request on stderr (operation, access key id, status; never a value).")
+  @Flag(
+    help: "Log one line per request on stderr (operation, access key id, status; never a value).")
   var accessLog = false
 
   @Option(help: "Seconds between sweeps that revoke expired Vault leases (dropping their roles).")

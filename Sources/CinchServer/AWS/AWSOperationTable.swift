@@ -23,7 +23,8 @@ struct AWSOperationTable: Sendable {
 
   // MARK: Parameter Store
 
-  private static func parameter(_ name: String) -> @Sendable (String, ResourceNames) async
+  private static func parameter(_ name: String)
+    -> @Sendable (String, ResourceNames) async
     -> [AuthorizationTarget]
   {
     { reference, names in [AuthorizationTarget(names.parameter(reference))] }
@@ -46,7 +47,8 @@ struct AWSOperationTable: Sendable {
       { try await $0.getParameter($1) }),
     .make(
       .ssm, "GetParameters", GetParametersRequest.self,
-      resources: { request, names in request.names.map { AuthorizationTarget(names.parameter($0)) } },
+      resources: { request, names in request.names.map { AuthorizationTarget(names.parameter($0)) }
+      },
       { try await $0.getParameters($1) }),
     .make(
       .ssm, "GetParametersByPath", GetParametersByPathRequest.self,
@@ -70,7 +72,8 @@ struct AWSOperationTable: Sendable {
       { try await $0.deleteParameter($1) }),
     .make(
       .ssm, "DeleteParameters", DeleteParametersRequest.self,
-      resources: { request, names in request.names.map { AuthorizationTarget(names.parameter($0)) } },
+      resources: { request, names in request.names.map { AuthorizationTarget(names.parameter($0)) }
+      },
       { try await $0.deleteParameters($1) }),
     .make(
       .ssm, "DescribeParameters", DescribeParametersRequest.self,
@@ -78,15 +81,18 @@ struct AWSOperationTable: Sendable {
       { try await $0.describeParameters($1) }),
     .make(
       .ssm, "AddTagsToResource", AddTagsToResourceRequest.self,
-      resources: { request, names in ssmTagTarget(request.resourceType, request.resourceID, names) },
+      resources: { request, names in ssmTagTarget(request.resourceType, request.resourceID, names)
+      },
       { try await $0.addTagsToResource($1) }),
     .make(
       .ssm, "RemoveTagsFromResource", RemoveTagsFromResourceRequest.self,
-      resources: { request, names in ssmTagTarget(request.resourceType, request.resourceID, names) },
+      resources: { request, names in ssmTagTarget(request.resourceType, request.resourceID, names)
+      },
       { try await $0.removeTagsFromResource($1) }),
     .make(
       .ssm, "ListTagsForResource", ListTagsForResourceRequest.self,
-      resources: { request, names in ssmTagTarget(request.resourceType, request.resourceID, names) },
+      resources: { request, names in ssmTagTarget(request.resourceType, request.resourceID, names)
+      },
       { try await $0.listTagsForResource($1) }),
   ]
 
@@ -173,8 +179,9 @@ struct AWSOperationTable: Sendable {
   /// `BatchGetSecretValue` needs the action on `*`, and `GetSecretValue` on each secret it
   /// returns: a secret the caller may not read is reported in `Errors` with
   /// `AccessDeniedException`, as AWS does, while the others are returned.
-  static let batchGetSecretValue = AWSOperation(service: .secretsManager, name: "BatchGetSecretValue")
-  { body, context in
+  static let batchGetSecretValue = AWSOperation(
+    service: .secretsManager, name: "BatchGetSecretValue"
+  ) { body, context in
     let request = try AWSRequestDecoder.decode(BatchGetSecretValueRequest.self, from: body)
     try await context.authorize("secretsmanager:BatchGetSecretValue", [AuthorizationTarget("*")])
     var response = try await context.store.batchGetSecretValue(request)

@@ -106,7 +106,8 @@ package struct PolicyDocument: Sendable, Hashable {
             }
           default: throw malformed("Condition values must be strings.")
           }
-          conditions.append(try PolicyCondition(operator: member.key, key: test.key, values: values))
+          conditions.append(
+            try PolicyCondition(operator: member.key, key: test.key, values: values))
         }
       }
     }
@@ -137,11 +138,13 @@ package struct PolicyDocument: Sendable, Hashable {
     }
     if name == "Action" {
       for pattern in patterns where pattern != "*" && !pattern.contains(":") {
-        throw malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
+        throw malformed(
+          "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
       }
     }
     if caseInsensitive { patterns = patterns.map { $0.lowercased() } }
-    return PatternList(patterns: patterns, negated: negated != nil, caseInsensitive: caseInsensitive)
+    return PatternList(
+      patterns: patterns, negated: negated != nil, caseInsensitive: caseInsensitive)
   }
 
   static func malformed(_ message: String) -> StoreError {

@@ -34,8 +34,7 @@ public struct RouteTable: Sendable {
   }
 
   /// Answers exactly `path`.
-  public mutating func mount(exact path: String, name: String, _ handler: @escaping ServerHandler)
-  {
+  public mutating func mount(exact path: String, name: String, _ handler: @escaping ServerHandler) {
     add(Route(name: name, path: path, isPrefix: false, handler: handler))
   }
 

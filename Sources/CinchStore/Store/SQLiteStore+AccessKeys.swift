@@ -201,7 +201,8 @@ extension SQLiteStore {
         db,
         sql: "SELECT user_name, policy_name, document FROM iam_user_policies ORDER BY 1, 2"
       ).map {
-        UserPolicy(userName: $0["user_name"], policyName: $0["policy_name"], policyDocument: $0["document"])
+        UserPolicy(
+          userName: $0["user_name"], policyName: $0["policy_name"], policyDocument: $0["document"])
       }
     }
   }
@@ -257,7 +258,9 @@ enum IAMNames {
   /// `[\w+=,.@-]+` within the length limit.
   private static func validate(_ name: String, field: String, maximum: Int) throws {
     let allowed = name.unicodeScalars.allSatisfy { scalar in
-      (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "_+=,.@-".unicodeScalars.contains(scalar)))
+      (scalar.isASCII
+        && (CharacterSet.alphanumerics.contains(scalar)
+          || "_+=,.@-".unicodeScalars.contains(scalar)))
     }
     guard !name.isEmpty, name.count <= maximum, allowed else {
       throw StoreError(

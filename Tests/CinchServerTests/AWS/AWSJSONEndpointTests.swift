@@ -25,7 +25,9 @@ struct AWSJSONEndpointTests {
       ci = try await store.createAccessKey(userName: "ci").accessKey
       try await store.putUserPolicy(
         userName: "ci", policyName: "describe",
-        policyDocument: #"{"Statement": {"Effect": "Allow", "Action": "ssm:DescribeParameters", "Resource": "*"}}"#)
+        policyDocument:
+          #"{"Statement": {"Effect": "Allow", "Action": "ssm:DescribeParameters", "Resource": "*"}}"#
+      )
       _ = try await store.putParameter(
         PutParameterRequest(name: "/app/db", value: "s3cr3t", type: .secureString))
       let fixed = now
@@ -50,7 +52,9 @@ struct AWSJSONEndpointTests {
           ("X-Amz-Target", target),
         ], body: Array(body.utf8))
       let signingName =
-        service ?? (target.hasPrefix("AmazonSSM") ? "ssm"
+        service
+        ?? (target.hasPrefix("AmazonSSM")
+          ? "ssm"
           : target.hasPrefix("TrentService") ? "kms" : "secretsmanager")
       SigV4Signer(region: "us-east-1", service: signingName).sign(
         &signed,
@@ -102,7 +106,8 @@ struct AWSJSONEndpointTests {
       userName: nil, accessKeyID: "AKIAIOSFODNN7EXAMPLE", status: .active,
       secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", createDate: Date())
     try expectError(
-      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", #"{"Name": "/a"}"#, key: stranger)),
+      await endpoint.handle(
+        fixture.request("AmazonSSM.GetParameter", #"{"Name": "/a"}"#, key: stranger)),
       "UnrecognizedClientException")
   }
 
@@ -112,13 +117,16 @@ struct AWSJSONEndpointTests {
     let endpoint = fixture.endpoint
     let body = #"{"Name": "/app/db"}"#
     #expect(
-      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body, at: now.addingTimeInterval(-14 * 60))).status == 200)
+      await endpoint.handle(
+        fixture.request("AmazonSSM.GetParameter", body, at: now.addingTimeInterval(-14 * 60))
+      ).status == 200)
     let expired = await endpoint.handle(
       fixture.request("AmazonSSM.GetParameter", body, at: now.addingTimeInterval(-16 * 60)))
     try expectError(expired, "InvalidSignatureException")
     #expect(try json(expired)["message"]?.stringValue?.hasPrefix("Signature expired: ") == true)
     try expectError(
-      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body, at: now.addingTimeInterval(16 * 60))),
+      await endpoint.handle(
+        fixture.request("AmazonSSM.GetParameter", body, at: now.addingTimeInterval(16 * 60))),
       "InvalidSignatureException")
   }
 
@@ -127,23 +135,28 @@ struct AWSJSONEndpointTests {
     let endpoint = fixture.endpoint
     try expectError(
       await endpoint.handle(
-        ServerRequest(method: "POST", path: "/", headers: [("X-Amz-Target", "AmazonSSM.GetParameter")])),
+        ServerRequest(
+          method: "POST", path: "/", headers: [("X-Amz-Target", "AmazonSSM.GetParameter")])),
       "MissingAuthenticationTokenException", status: 403)
     try expectError(
-      await endpoint.handle(fixture.request("AmazonSSM.Frobnicate", "{}")), "UnknownOperationException")
+      await endpoint.handle(fixture.request("AmazonSSM.Frobnicate", "{}")),
+      "UnknownOperationException")
     try expectError(
       await endpoint.handle(fixture.request("Unknown_20250101.Op", "{}", service: "ssm")),
       "UnknownOperationException")
     try expectError(
-      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{")), "SerializationException")
+      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{")),
+      "SerializationException")
     let missing = await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{}"))
     try expectError(missing, "ValidationException")
     #expect(
       try json(missing)["message"]?.stringValue
-        == "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null")
+        == "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null"
+    )
     try expectError(
       await endpoint.handle(
-        fixture.request("AmazonSSM.GetParameter", #"{"Name": "/app/db"}"#, service: "secretsmanager")),
+        fixture.request(
+          "AmazonSSM.GetParameter", #"{"Name": "/app/db"}"#, service: "secretsmanager")),
       "IncompleteSignatureException")
   }
 
@@ -152,17 +165,21 @@ struct AWSJSONEndpointTests {
     let response = await fixture.endpoint.handle(
       fixture.request("secretsmanager.GetSecretValue", #"{"SecretId": "nope"}"#))
     try expectError(response, "ResourceNotFoundException")
-    #expect(try json(response)["Message"]?.stringValue == "Secrets Manager can't find the specified secret.")
+    #expect(
+      try json(response)["Message"]?.stringValue
+        == "Secrets Manager can't find the specified secret.")
   }
 
   @Test func aDescribeOnlyKeyCannotReadAValueAndTheRefusalIsAudited() async throws {
     let fixture = try await Fixture()
     let endpoint = fixture.endpoint
     #expect(
-      await endpoint.handle(fixture.request("AmazonSSM.DescribeParameters", "{}", key: fixture.ci)).status
+      await endpoint.handle(fixture.request("AmazonSSM.DescribeParameters", "{}", key: fixture.ci))
+        .status
         == 200)
     let denied = await endpoint.handle(
-      fixture.request("AmazonSSM.GetParameter", #"{"Name": "/app/db", "WithDecryption": true}"#, key: fixture.ci))
+      fixture.request(
+        "AmazonSSM.GetParameter", #"{"Name": "/app/db", "WithDecryption": true}"#, key: fixture.ci))
     try expectError(denied, "AccessDeniedException")
     #expect(
       try json(denied)["message"]?.stringValue
@@ -170,7 +187,8 @@ struct AWSJSONEndpointTests {
         + "on resource: arn:aws:ssm:us-east-1:123456789012:parameter/app/db because no "
         + "identity-based policy allows the ssm:GetParameter action")
     let rows = try await fixture.store.auditRecords(name: nil, limit: nil)
-    #expect(rows.contains { $0.operation == "DescribeParameters" && $0.caller == fixture.ci.accessKeyID })
+    #expect(
+      rows.contains { $0.operation == "DescribeParameters" && $0.caller == fixture.ci.accessKeyID })
     #expect(
       rows.contains {
         $0.operation == "GetParameter" && $0.caller == fixture.ci.accessKeyID
@@ -186,13 +204,15 @@ struct AWSJSONEndpointTests {
     try await fixture.store.updateAccessKey(
       accessKeyID: fixture.root.accessKeyID, status: .inactive, userName: nil)
     try expectError(
-      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body)), "UnrecognizedClientException")
+      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body)),
+      "UnrecognizedClientException")
     try await fixture.store.updateAccessKey(
       accessKeyID: fixture.root.accessKeyID, status: .active, userName: nil)
     #expect(await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body)).status == 200)
     try await fixture.store.deleteAccessKey(accessKeyID: fixture.root.accessKeyID, userName: nil)
     try expectError(
-      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body)), "UnrecognizedClientException")
+      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", body)),
+      "UnrecognizedClientException")
   }
 
   @Test func writesRecordTheUserAsLastModifiedUser() async throws {
@@ -204,7 +224,9 @@ struct AWSJSONEndpointTests {
     let endpoint = fixture.endpoint
     #expect(
       await endpoint.handle(
-        fixture.request("AmazonSSM.PutParameter", #"{"Name": "/app/x", "Value": "v", "Type": "String"}"#, key: writer)
+        fixture.request(
+          "AmazonSSM.PutParameter", #"{"Name": "/app/x", "Value": "v", "Type": "String"}"#,
+          key: writer)
       ).status == 200)
     let described = try json(
       await endpoint.handle(fixture.request("AmazonSSM.DescribeParameters", "{}")))

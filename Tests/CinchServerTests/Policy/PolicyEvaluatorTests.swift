@@ -17,7 +17,8 @@ struct PolicyEvaluatorTests {
     """
 
   @Test func describeOnlyAllowsNothingElse() throws {
-    #expect(try decide(describeOnly, "ssm:DescribeParameters", "arn:aws:ssm:us-east-1:1:*") == .allowed)
+    #expect(
+      try decide(describeOnly, "ssm:DescribeParameters", "arn:aws:ssm:us-east-1:1:*") == .allowed)
     #expect(
       try decide(describeOnly, "ssm:GetParameter", "arn:aws:ssm:us-east-1:1:parameter/a")
         == .implicitlyDenied)
@@ -27,7 +28,9 @@ struct PolicyEvaluatorTests {
     let policy = """
       {"Statement": [{"Effect": "Allow", "Action": ["SSM:get*"], "Resource": "arn:aws:ssm:*:*:parameter/App/*"}]}
       """
-    #expect(try decide(policy, "ssm:GetParameter", "arn:aws:ssm:eu-west-1:1:parameter/App/db") == .allowed)
+    #expect(
+      try decide(policy, "ssm:GetParameter", "arn:aws:ssm:eu-west-1:1:parameter/App/db") == .allowed
+    )
     #expect(
       try decide(policy, "ssm:GetParameter", "arn:aws:ssm:eu-west-1:1:parameter/app/db")
         == .implicitlyDenied)
@@ -42,13 +45,19 @@ struct PolicyEvaluatorTests {
         "Resource": "arn:aws:secretsmanager:us-east-1:1:secret:prod/db-??????"}]}
       """
     #expect(
-      try decide(policy, "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:1:secret:prod/db-AbC123")
+      try decide(
+        policy, "secretsmanager:GetSecretValue",
+        "arn:aws:secretsmanager:us-east-1:1:secret:prod/db-AbC123")
         == .allowed)
     #expect(
-      try decide(policy, "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:1:secret:prod/db-AbC12")
+      try decide(
+        policy, "secretsmanager:GetSecretValue",
+        "arn:aws:secretsmanager:us-east-1:1:secret:prod/db-AbC12")
         == .implicitlyDenied)
     #expect(
-      try decide(policy, "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:1:secret:prod/db")
+      try decide(
+        policy, "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:1:secret:prod/db"
+      )
         == .implicitlyDenied)
   }
 
@@ -58,17 +67,26 @@ struct PolicyEvaluatorTests {
         {"Effect": "Allow", "Action": "ssm:*", "Resource": "*"},
         {"Effect": "Deny", "Action": "ssm:GetParameter*", "Resource": "arn:aws:ssm:us-east-1:1:parameter/prod/*"}]}
       """
-    #expect(try decide(policy, "ssm:GetParameters", "arn:aws:ssm:us-east-1:1:parameter/prod/db") == .explicitlyDenied)
-    #expect(try decide(policy, "ssm:GetParameters", "arn:aws:ssm:us-east-1:1:parameter/dev/db") == .allowed)
+    #expect(
+      try decide(policy, "ssm:GetParameters", "arn:aws:ssm:us-east-1:1:parameter/prod/db")
+        == .explicitlyDenied)
+    #expect(
+      try decide(policy, "ssm:GetParameters", "arn:aws:ssm:us-east-1:1:parameter/dev/db")
+        == .allowed)
   }
 
   @Test func notActionAndNotResource() throws {
     let policy = """
       {"Statement": [{"Effect": "Allow", "NotAction": "ssm:Delete*", "NotResource": "arn:aws:ssm:us-east-1:1:parameter/locked"}]}
       """
-    #expect(try decide(policy, "ssm:GetParameter", "arn:aws:ssm:us-east-1:1:parameter/a") == .allowed)
-    #expect(try decide(policy, "ssm:DeleteParameter", "arn:aws:ssm:us-east-1:1:parameter/a") == .implicitlyDenied)
-    #expect(try decide(policy, "ssm:GetParameter", "arn:aws:ssm:us-east-1:1:parameter/locked") == .implicitlyDenied)
+    #expect(
+      try decide(policy, "ssm:GetParameter", "arn:aws:ssm:us-east-1:1:parameter/a") == .allowed)
+    #expect(
+      try decide(policy, "ssm:DeleteParameter", "arn:aws:ssm:us-east-1:1:parameter/a")
+        == .implicitlyDenied)
+    #expect(
+      try decide(policy, "ssm:GetParameter", "arn:aws:ssm:us-east-1:1:parameter/locked")
+        == .implicitlyDenied)
   }
 
   /// The statement `cinch policy` writes for a reference to AWSCURRENT: a request without a
@@ -83,10 +101,13 @@ struct PolicyEvaluatorTests {
     let arn = "arn:aws:secretsmanager:us-east-1:1:secret:prod/db-AbC123"
     #expect(try decide(policy, "secretsmanager:GetSecretValue", arn) == .allowed)
     #expect(
-      try decide(policy, "secretsmanager:GetSecretValue", arn, ["secretsmanager:versionstage": "AWSCURRENT"])
+      try decide(
+        policy, "secretsmanager:GetSecretValue", arn, ["secretsmanager:versionstage": "AWSCURRENT"])
         == .allowed)
     #expect(
-      try decide(policy, "secretsmanager:GetSecretValue", arn, ["secretsmanager:versionstage": "AWSPREVIOUS"])
+      try decide(
+        policy, "secretsmanager:GetSecretValue", arn, ["secretsmanager:versionstage": "AWSPREVIOUS"]
+      )
         == .implicitlyDenied)
     #expect(
       try decide(policy, "secretsmanager:GetSecretValue", arn, ["secretsmanager:versionid": "v1"])
@@ -104,14 +125,22 @@ struct PolicyEvaluatorTests {
 
   @Test(arguments: [
     (#"{"Statement": []}"#, "Policy document must contain a 'Statement'."),
-    (#"{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "ssm:*", "Resource": "*"}}"#,
-     "Policy document should not specify a principal."),
-    (#"{"Statement": {"Effect": "Allow", "Action": "GetParameter", "Resource": "*"}}"#,
-     "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."),
-    (#"{"Statement": {"Effect": "Allow", "Action": "ssm:*"}}"#,
-     "Each statement needs exactly one of 'Resource' and 'NotResource'."),
-    (#"{"Statement": {"Effect": "Allow", "Action": "ssm:*", "Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01"}}}}"#,
-     "Policy document contains a condition operator cinch serve does not enforce: 'DateGreaterThan'."),
+    (
+      #"{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "ssm:*", "Resource": "*"}}"#,
+      "Policy document should not specify a principal."
+    ),
+    (
+      #"{"Statement": {"Effect": "Allow", "Action": "GetParameter", "Resource": "*"}}"#,
+      "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+    ),
+    (
+      #"{"Statement": {"Effect": "Allow", "Action": "ssm:*"}}"#,
+      "Each statement needs exactly one of 'Resource' and 'NotResource'."
+    ),
+    (
+      #"{"Statement": {"Effect": "Allow", "Action": "ssm:*", "Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01"}}}}"#,
+      "Policy document contains a condition operator cinch serve does not enforce: 'DateGreaterThan'."
+    ),
     ("not json", "Syntax errors in policy."),
   ])
   func malformedDocumentsAreRefused(document: String, message: String) {

@@ -29,7 +29,8 @@ struct RouteTableTests {
     routes.mount(prefix: "/v1/", name: "first", handler("first"))
     routes.mount(prefix: "/v1/", name: "second", handler("second"))
     #expect(routes.routes.count == 1)
-    let response = try #require(await routes.route(for: "/v1/x")?.handler(ServerRequest(method: "GET", path: "/v1/x")))
+    let response = try #require(
+      await routes.route(for: "/v1/x")?.handler(ServerRequest(method: "GET", path: "/v1/x")))
     #expect(String(decoding: response.body, as: UTF8.self) == "second\n")
   }
 }

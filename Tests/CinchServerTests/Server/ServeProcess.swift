@@ -43,14 +43,17 @@ final class ServeProcess: @unchecked Sendable {
     func cinch(_ arguments: [String]) throws -> String {
       let result = try CinchProcess.run(arguments, environment: environment)
       guard result.status == 0 else {
-        throw Failure(description: "cinch \(arguments.prefix(3)) exited \(result.status): \(result.stderr)")
+        throw Failure(
+          description: "cinch \(arguments.prefix(3)) exited \(result.status): \(result.stderr)")
       }
       return result.stdout
     }
     func key(_ user: String?) throws -> Key {
-      let output = try cinch(["iam", "create-access-key"] + (user.map { ["--user-name", $0] } ?? []))
+      let output = try cinch(
+        ["iam", "create-access-key"] + (user.map { ["--user-name", $0] } ?? []))
       let document = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
-      guard let key = document?["AccessKey"] as? [String: Any], let id = key["AccessKeyId"] as? String,
+      guard let key = document?["AccessKey"] as? [String: Any],
+        let id = key["AccessKeyId"] as? String,
         let secret = key["SecretAccessKey"] as? String
       else { throw Failure(description: "create-access-key printed no key") }
       return Key(id: id, secret: secret)
@@ -70,7 +73,9 @@ final class ServeProcess: @unchecked Sendable {
 
     process.executableURL = CinchProcess.executable
     process.arguments = ["serve", "--listen", "127.0.0.1:0", "--access-log"] + arguments
-    var base = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("CINCH_") }
+    var base = ProcessInfo.processInfo.environment.filter {
+      !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("CINCH_")
+    }
     for (name, value) in environment { base[name] = value }
     process.environment = base
     let output = Pipe()
@@ -92,9 +97,11 @@ final class ServeProcess: @unchecked Sendable {
       line.append(chunk)
     }
     let text = String(decoding: line, as: UTF8.self)
-    guard let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
+    guard let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
+    else {
       process.terminate()
-      throw Failure(description: "cinch serve did not say where it listens: '\(text)' \(stderrText)")
+      throw Failure(
+        description: "cinch serve did not say where it listens: '\(text)' \(stderrText)")
     }
     endpoint = String(text[range])
   }
