@@ -41,6 +41,12 @@ struct CompileSession {
       settings = evaluation.settings
     }
     run = try TemplateAnalysisRun(files: templates, limits: limits, settings: settings, graph: graph)
+    // What a template leaves out of its findings (`Metadata: cinch: ignore`) is left out of
+    // every command's, not only check's: lock and render stop on errors.
+    let suppressions = Suppressions(run.analyses, into: &run.diagnostics)
+    if !suppressions.isEmpty {
+      run.diagnostics = run.diagnostics.filtering { !suppressions.suppresses($0) }
+    }
   }
 
   static func readLock(_ path: String) throws -> Lockfile? {
