@@ -162,7 +162,7 @@ import _CinchTestSupport
         Properties:
           Environment:
             Variables:
-              KEY: AKIAZ7Q2M4N6P8R3T5V1
+              KEY: \(FakeCredentials.awsAccessKeyID)
               TOKEN: !Ref Token
 
     """
@@ -182,7 +182,7 @@ import _CinchTestSupport
       ["check", "stack.yaml", "templates/broken.yaml", "--format", "sarif"],
       environment: ["GITHUB_WORKSPACE": project.directory.path])
     #expect(result.status == 1)
-    #expect(!result.stdout.contains(Self.canary) && !result.stdout.contains("AKIAZ7Q2M4N6P8R3T5V1"))
+    #expect(!result.stdout.contains(Self.canary) && !result.stdout.contains("\(FakeCredentials.awsAccessKeyID)"))
     #expect(!result.stdout.contains("tok-8d7f6e5c4b3a2"))
     try SARIFRequirements.check(
       result.stdout, codes: ["E2033", "E2034", "E4001", "E4002", "W3003", "W4008"], located: 6,
@@ -219,7 +219,7 @@ import _CinchTestSupport
     let github = try project.run(["check", "broken.yaml", "stack.yaml", "--format", "github"])
     #expect(github.stdout.contains("::error file=broken.yaml,line=9,col=24,endLine=9,endColumn=56,title=E4001 entry-not-found::"))
     for result in [human, json, github] {
-      #expect(!result.stdout.contains("AKIAZ7Q2M4N6P8R3T5V1") && !result.stdout.contains("tok-8d7f6e5c4b3a2"))
+      #expect(!result.stdout.contains("\(FakeCredentials.awsAccessKeyID)") && !result.stdout.contains("tok-8d7f6e5c4b3a2"))
     }
   }
 

@@ -108,7 +108,7 @@ struct CheckCase {
     ) throws -> [TemplateAnalysis] {
       try names.map { name in
         let url = directory.appendingPathComponent(contents[name] ?? name)
-        let file = SourceFile(path: name, bytes: Array(try Data(contentsOf: url)))
+        let file = SourceFile(path: name, bytes: FakeCredentials.expand(Array(try Data(contentsOf: url))))
         if contents[name] == nil { sources[name] = file }
         return TemplateAnalyzer.analyze(
           TemplateParser.parse(file, into: &diagnostics), inputs: inputs, into: &diagnostics)

@@ -9,8 +9,8 @@ import _CinchTestSupport
 @Suite struct CredentialScannerTests {
   /// Credential-shaped text (made up, never a live key) and what the scanner calls it.
   static let shapes: [(String, CredentialScanner.Kind)] = [
-    ("AKIAZ7Q2M4N6P8R3T5V1", .awsAccessKeyID),
-    ("ASIAY3K5M7P9R2T4V6X8", .awsAccessKeyID),
+    ("\(FakeCredentials.awsAccessKeyID)", .awsAccessKeyID),
+    ("\(FakeCredentials.awsSessionKeyID)", .awsAccessKeyID),
     ("ghp_Zq3Lm8Rt2Vx6Nb1Kc4Hd7Fj9Gs5Pw0Ye3Ua8", .gitHubToken),
     ("ghs_Zq3Lm8Rt2Vx6Nb1Kc4Hd7Fj9Gs5Pw0Ye3Ua8", .gitHubToken),
     ("github_pat_" + String(repeating: "Zq3Lm8Rt2Vx6Nb1Kc4Hd7F_", count: 4).prefix(82), .gitHubToken),
@@ -32,8 +32,8 @@ import _CinchTestSupport
     "AKIAI44QH8DHBEXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "AKIAXXXXXXXXXXXXXXXX", "AKIA0000000000000000", "AKIA1234567890ABCDEF",
-    "AKIAZ7Q2M4N6P8R3T5V1X",  // one byte too long
-    "xAKIAZ7Q2M4N6P8R3T5V1",  // glued to a word
+    "\(FakeCredentials.awsAccessKeyID)X",  // one byte too long
+    "x\(FakeCredentials.awsAccessKeyID)",  // glued to a word
     "AROAZ7Q2M4N6P8R3T5V1",  // a role's unique id, not a key
     "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "ghp_short",
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",  // Stripe's documented test key
@@ -68,7 +68,7 @@ import _CinchTestSupport
   @Test func findsASecretKeyNearAnAccessKeyIDOrAfterItsName() {
     let pair = """
       [deploy]
-      aws_access_key_id = AKIAZ7Q2M4N6P8R3T5V1
+      aws_access_key_id = \(FakeCredentials.awsAccessKeyID)
       aws_secret_access_key = k9Jd8sLmQ2pXzR7vT4bN1cW6yH3fG5aE0uI/oP+s
       """
     #expect(CredentialScanner.matches(Array(pair.utf8)).map(\.kind) == [.awsAccessKeyID, .awsSecretAccessKey])
@@ -130,7 +130,7 @@ import _CinchTestSupport
   /// A sensitive finding's text never reaches the human format, in its own excerpt or in
   /// another finding's that shows the same line.
   @Test func theHumanFormatMasksASecretInEveryExcerpt() throws {
-    let text = "Resources:\n  Fn: {Type: AWS::Lambda::Function, Properties: {Code: AKIAZ7Q2M4N6P8R3T5V1}}\n"
+    let text = "Resources:\n  Fn: {Type: AWS::Lambda::Function, Properties: {Code: \(FakeCredentials.awsAccessKeyID)}}\n"
     var diagnostics = Diagnostics()
     let document = TemplateParser.parse(SourceFile(path: "t.yaml", text: text), into: &diagnostics)
     CredentialScanner.scan(document, into: &diagnostics)
@@ -140,7 +140,7 @@ import _CinchTestSupport
       SourceRange(start: SourcePosition(offset: $0.start.offset - 8, line: 2, column: $0.start.column - 8), end: $0.start)
     }))
     let output = HumanDiagnosticRenderer().render(diagnostics.sorted, sources: ["t.yaml": document.file])
-    #expect(!output.contains("AKIAZ7Q2M4N6P8R3T5V1"))
+    #expect(!output.contains("\(FakeCredentials.awsAccessKeyID)"))
     #expect(output.contains("Code: ********************}}"))
     for renderer in [JSONDiagnosticRenderer().render(diagnostics.sorted, sources: [:])] {
       #expect(!renderer.contains("AKIAZ7Q2"))
