@@ -109,7 +109,7 @@ enum AuditChain {
         result: event.result, caller: caller)
       let hash = hash(previous: previous, record: record)
       try db.execute(
-        sql: """
+        cached: """
           INSERT INTO audit_log (seq, time, operation, kind, name, version, result, caller,
             prev_hash, hash)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -127,7 +127,7 @@ enum AuditChain {
   static func last(_ db: Database) throws -> (Int, [UInt8])? {
     guard
       let row = try Row.fetchOne(
-        db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        db, cached: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
     else { return nil }
     return (row["seq"], Array(row["hash"] as Data))
   }
@@ -141,7 +141,7 @@ enum AuditChain {
   /// Walks the whole log and the sealed head.
   static func verify(_ db: Database, vault: KeyVault) throws -> AuditVerification {
     let rows = try Row.fetchAll(
-      db, sql: "SELECT * FROM audit_log ORDER BY seq")
+      db, cached: "SELECT * FROM audit_log ORDER BY seq")
     var hashes: [[UInt8]: Int] = [:]
     for row in rows { hashes[Array(row["hash"] as Data)] = row["seq"] }
 
