@@ -111,7 +111,8 @@ struct CheckCommand: AsyncParsableCommand {
     }
     let checker = Checker(
       source: source, lock: checkedLock,
-      options: .init(frozen: frozen, ignored: try ignoredCodes, warningsAsErrors: warningsAsErrors))
+      options: .init(frozen: frozen, ignored: try ignoredCodes, warningsAsErrors: warningsAsErrors),
+      inputs: session.run.inputs)
     let report: Checker.Report
     do {
       report = try await checker.check(
