@@ -102,18 +102,34 @@ enum IAMCoverageRules {
     _ resource: PolicyResource, kind: StoreEntry.Kind, target: PolicyTarget
   ) -> RequiredResource {
     // A secret the template creates without a name: any of the account's, until deploy.
-    let pattern = resource.arn.map(IAMPattern.resource) ?? every(kind, target: target)
-    return RequiredResource(
-      pattern: pattern, expression: resource.expression, description: resource.description)
+    RequiredResource(
+      arn: resource.arn ?? every(kind, target.partition, target.region, target.accountID),
+      expression: resource.expression, description: resource.description)
   }
 
-  /// Every parameter or every secret of the account and region.
-  private static func every(_ kind: StoreEntry.Kind, target: PolicyTarget) -> IAMPattern {
-    let prefix = "arn:\(target.partition):"
-    let account = "\(target.region):\(target.accountID)"
+  /// Every parameter or every secret of an account and region.
+  private static func every(
+    _ kind: StoreEntry.Kind, _ partition: String, _ region: String, _ account: String
+  ) -> String {
     switch kind {
-    case .parameter: return .resource(prefix + "ssm:\(account):parameter/*")
-    case .secret: return .resource(prefix + "secretsmanager:\(account):secret:*")
+    case .parameter: "arn:\(partition):ssm:\(region):\(account):parameter/*"
+    case .secret: "arn:\(partition):secretsmanager:\(region):\(account):secret:*"
+    }
+  }
+
+  /// Whether a `Resource` value covers every entry of a kind: of the account and region
+  /// `check` is told, or of the ones the value names itself (a template that writes its
+  /// account's number in its ARNs).
+  private static func coversEvery(
+    _ kind: StoreEntry.Kind, _ pattern: IAMPattern, target: PolicyTarget
+  ) -> Bool {
+    var accounts = [(target.partition, target.region, target.accountID)]
+    let fields = pattern.description.split(
+      separator: ":", maxSplits: 5, omittingEmptySubsequences: false
+    ).map(String.init)
+    if fields.count == 6, fields[0] == "arn" { accounts.append((fields[1], fields[3], fields[4])) }
+    return accounts.contains { account in
+      pattern.matches(.resource(every(kind, account.0, account.1, account.2))) == .yes
     }
   }
 
@@ -142,7 +158,7 @@ enum IAMCoverageRules {
       if resources.negated {
         // Every entry but those `NotResource` names, unless it names them all.
         let open = kinds.filter { kind in
-          !resources.elements.contains { $0.pattern.matches(every(kind, target: target)) == .yes }
+          !resources.elements.contains { coversEvery(kind, $0.pattern, target: target) }
         }
         guard !open.isEmpty else { continue }
         report(
@@ -152,7 +168,7 @@ enum IAMCoverageRules {
         continue
       }
       for element in resources.elements {
-        let covered = kinds.filter { element.pattern.matches(every($0, target: target)) == .yes }
+        let covered = kinds.filter { coversEvery($0, element.pattern, target: target) }
         guard !covered.isEmpty else { continue }
         report(
           granted.filter { covered.contains($0.kind) },

@@ -8,8 +8,8 @@
 /// it can still be shown to match nothing, never to match everything it must.
 ///
 /// The whole ARN is matched as one string, where IAM matches the fields before the resource one
-/// by one: a `*` here may reach across a `:`. That can only make a pattern match more, so "does
-/// not match" stays exact and only "covers" may be generous, which errs towards reporting less.
+/// by one: a `*` here may reach across a `:`, which only an ARN with fields missing shows. That
+/// can only make a pattern match more, so "matches nothing" stays exact.
 struct IAMPattern: Sendable, Hashable, CustomStringConvertible {
   enum Token: Sendable, Hashable {
     case character(Unicode.Scalar)
@@ -17,6 +17,8 @@ struct IAMPattern: Sendable, Hashable, CustomStringConvertible {
     case one
     /// `*`
     case run
+    /// Any run of characters without a `:`: one field of an ARN, whatever it holds.
+    case field
   }
 
   var tokens: [Token]
@@ -58,6 +60,8 @@ struct IAMPattern: Sendable, Hashable, CustomStringConvertible {
   enum Piece: Sendable, Hashable {
     case text(String)
     case hole
+    /// One ARN field left open on purpose (not a hole: the pattern stays exact).
+    case field
   }
 
   private init(pieces: [Piece], policyVariables: Bool, display: String) {
@@ -68,6 +72,8 @@ struct IAMPattern: Sendable, Hashable, CustomStringConvertible {
       case .hole:
         tokens.append(.run)
         exact = false
+      case .field:
+        tokens.append(.field)
       case .text(let text):
         let scalars = Array(text.unicodeScalars)
         var index = 0
@@ -116,10 +122,22 @@ struct IAMPattern: Sendable, Hashable, CustomStringConvertible {
       case .run:
         guard let low = reachable.min() else { return false }
         next = Set(low...theirs.count)
+      case .field:
+        // Their letters other than `:`, as many as follow.
+        for start in reachable {
+          next.insert(start)
+          var position = start
+          while position < theirs.count, case .character(let scalar) = theirs[position],
+            scalar != ":"
+          {
+            position += 1
+            next.insert(position)
+          }
+        }
       case .one:
         for position in reachable where position < theirs.count {
-          if case .run = theirs[position] { continue }
-          next.insert(position + 1)
+          if case .character = theirs[position] { next.insert(position + 1) }
+          if case .one = theirs[position] { next.insert(position + 1) }
         }
       case .character(let scalar):
         for position in reachable where position < theirs.count {
@@ -143,12 +161,13 @@ struct IAMPattern: Sendable, Hashable, CustomStringConvertible {
       let (i, j) = (state[0], state[1])
       if i == a.count && j == b.count { return true }
       // A `*` may match nothing.
-      if i < a.count, case .run = a[i] { stack.append([i + 1, j]) }
-      if j < b.count, case .run = b[j] { stack.append([i, j + 1]) }
+      if i < a.count, Self.isRun(a[i]) { stack.append([i + 1, j]) }
+      if j < b.count, Self.isRun(b[j]) { stack.append([i, j + 1]) }
       // One character both accept.
       guard i < a.count, j < b.count else { continue }
       switch (a[i], b[j]) {
       case (.character(let x), .character(let y)) where x != y: continue
+      case (.character(":"), .field), (.field, .character(":")): continue
       default: break
       }
       let ni = Self.isRun(a[i]) ? i : i + 1
@@ -158,9 +177,12 @@ struct IAMPattern: Sendable, Hashable, CustomStringConvertible {
     return false
   }
 
+  /// `*` or a field: matches a run, the empty one included.
   private static func isRun(_ token: Token) -> Bool {
-    if case .run = token { return true }
-    return false
+    switch token {
+    case .run, .field: true
+    case .character, .one: false
+    }
   }
 
   /// Whether this pattern, in a statement, matches what `other` stands for: always (every

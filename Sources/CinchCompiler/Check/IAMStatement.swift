@@ -76,14 +76,39 @@ extension IAMStatement.Element {
 /// What a request names as its resource: an ARN pattern standing for the ARNs it may be (a
 /// secret's `NAME-??????`), and, for an entry the template creates, the expression that names
 /// it there.
+///
+/// The ARN is built from the region and account `check` is told, which are AWS's examples
+/// unless the user gives them. A statement is therefore taken to miss the resource only when
+/// it misses it in every partition, region and account (`anywhere`): a role whose ARNs name the
+/// real account is never called wrong for it.
 struct RequiredResource: Sendable {
   var pattern: IAMPattern
+  /// `pattern` with its partition, region and account fields left open.
+  var anywhere: IAMPattern
   var expression: PolicyResource.Expression?
   /// How findings name it.
   var description: String
 
+  init(arn: String, expression: PolicyResource.Expression?, description: String) {
+    pattern = .resource(arn)
+    let fields = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+      .map(String.init)
+    if fields.count == 6, fields[0] == "arn" {
+      anywhere = .resource(
+        pieces: [
+          .text("arn:"), .field, .text(":\(fields[2]):"), .field, .text(":"), .field,
+          .text(":" + fields[5]),
+        ], display: "arn:*:\(fields[2]):*:*:\(fields[5])")
+    } else {
+      anywhere = pattern
+    }
+    self.expression = expression
+    self.description = description
+  }
+
   func matched(by element: IAMStatement.Element) -> Truth {
     if let expression, element.expression == expression { return .yes }
-    return element.pattern.matches(pattern)
+    if element.pattern.isExact && element.pattern.covers(pattern) { return .yes }
+    return element.pattern.intersects(anywhere) ? .unknown : .no
   }
 }
