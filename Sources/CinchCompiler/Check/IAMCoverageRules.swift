@@ -41,8 +41,8 @@ enum IAMCoverageRules {
       var missing: [(resource: RequiredResource, actions: [String], denial: IAMStatement?)] = []
       for grant in grants {
         let resource = required(grant.resource, kind: read.kind, target: target)
-        let verdict = policies.verdict(
-          role: attached, action: grant.action, resource: resource,
+        let verdict = attached.verdict(
+          action: grant.action, resource: resource,
           resourcePolicies: read.kind == .secret && policies.hasSecretResourcePolicy)
         guard verdict.allowed == .no else { continue }
         if let index = missing.firstIndex(where: {

@@ -21,18 +21,19 @@ struct IAMPolicies: Sendable {
   var hasSecretResourcePolicy = false
 }
 
-extension IAMPolicies {
-  /// Whether `role` may make a request for `action` on `resource`: `.no` when it is certain
+extension IAMPolicies.Role {
+  /// Whether the role may make a request for `action` on `resource`: `.no` when it is certain
   /// the request is refused, with the explicit `Deny` that refuses it if one does.
+  /// `resourcePolicies`: the resource may have a policy of its own that allows the role.
   /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
-  func verdict(role: Role, action: String, resource: RequiredResource, resourcePolicies: Bool)
+  func verdict(action: String, resource: RequiredResource, resourcePolicies: Bool)
     -> (allowed: Truth, denial: IAMStatement?)
   {
     let pattern = IAMPattern.action(action)
     var allowed = Truth.no
     var denied = Truth.no
     var denial: IAMStatement?
-    for statement in role.statements {
+    for statement in statements {
       let applies = statement.applies(to: pattern, on: resource)
       switch statement.effect {
       case .allow?: allowed = allowed || applies

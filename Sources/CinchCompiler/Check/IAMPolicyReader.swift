@@ -65,7 +65,9 @@ enum IAMPolicyReader {
       for resource in template.resources where resource.type == "AWS::IAM::Role" {
         guard deployed(resource) != false, let list = resource.properties?["ManagedPolicyArns"]
         else { continue }
-        let base: TemplatePath = ["Resources", resource.logicalID, "Properties", "ManagedPolicyArns"]
+        let base: TemplatePath = [
+          "Resources", resource.logicalID, "Properties", "ManagedPolicyArns",
+        ]
         for item in items(list, path: base, certain: true) {
           let value = evaluator.evaluate(item.node, into: &scratch)
           if value == .noValue { continue }

@@ -60,7 +60,9 @@ import Testing
   /// meet, if at all, within six characters).
   @Test func coversIsSoundAndIntersectsIsExact() {
     let matched = Dictionary(
-      uniqueKeysWithValues: Self.patterns.map { p in (p, Set(Self.strings.filter { Self.glob(p, $0) })) })
+      uniqueKeysWithValues: Self.patterns.map { p in
+        (p, Set(Self.strings.filter { Self.glob(p, $0) }))
+      })
     var covering = 0
     for p in Self.patterns {
       for q in Self.patterns {
@@ -102,7 +104,9 @@ import Testing
     #expect(IAMPattern.action("ssm:GetParameter").matches(action) == .no)
     #expect(IAMPattern.action("ssm:Get*").matches(action) == .yes)
     #expect(IAMPattern.action("*").matches(action) == .yes)
-    #expect(IAMPattern.action(pieces: [.text("ssm:"), .hole], display: "ssm:${Op}").matches(action) == .unknown)
+    #expect(
+      IAMPattern.action(pieces: [.text("ssm:"), .hole], display: "ssm:${Op}").matches(action)
+        == .unknown)
   }
 
   @Test func escapesAreTheCharacters() {
