@@ -13,13 +13,6 @@ enum IAMPolicyReader {
   }
 
   private struct Reader {
-    let template: Template
-    var evaluator: Evaluator
-    /// The evaluator's findings: the front end has reported them already.
-    var scratch = Diagnostics()
-    var policies = IAMPolicies()
-    /// Each role's name, when the template fixes it (a literal `Roles:` entry names it so).
-    var roleNames: [String: String] = [:]
     /// A value where a list or document is read, with where it is and whether it is in force.
     struct Item {
       var node: Node
@@ -27,6 +20,13 @@ enum IAMPolicyReader {
       var certain: Bool
     }
 
+    let template: Template
+    var evaluator: Evaluator
+    /// The evaluator's findings: the front end has reported them already.
+    var scratch = Diagnostics()
+    var policies = IAMPolicies()
+    /// Each role's name, when the template fixes it (a literal `Roles:` entry names it so).
+    var roleNames: [String: String] = [:]
     /// Statements of managed policies, for roles that list them in `ManagedPolicyArns`.
     var managed: [String: (statements: [IAMStatement], readable: Bool)] = [:]
 
