@@ -10,7 +10,9 @@ import CinchTemplate
 /// key policy may grant the role without any statement in the template, and
 /// `secretsmanager:GetRandomPassword`, which a rotation function needs only if it makes
 /// passwords. Everything cinch cannot evaluate counts as possibly allowing the read, so the
-/// error is only ever raised when the template shows the read is refused.
+/// error is only ever raised when the template shows the read is refused. A role's AWS managed
+/// policies count when `AWSManagedPolicies` knows them all; their statements allow reads for
+/// E6007 but are not the template's own, so W6008 does not look at them.
 enum IAMCoverageRules {
   static func check(
     _ analysis: TemplateAnalysis, inputs: EvaluationInputs, into diagnostics: inout Diagnostics
@@ -55,14 +57,17 @@ enum IAMCoverageRules {
         }
       }
       for gap in missing {
-        report(gap, read: read, role: logicalID, template: analysis.template, into: &diagnostics)
+        report(
+          gap, read: read, role: logicalID, awsManaged: attached.awsManagedPolicies,
+          template: analysis.template, into: &diagnostics)
       }
     }
   }
 
   private static func report(
     _ gap: (resource: RequiredResource, actions: [String], denial: IAMStatement?),
-    read: StoreRead, role: String, template: Template, into diagnostics: inout Diagnostics
+    read: StoreRead, role: String, awsManaged: [String], template: Template,
+    into diagnostics: inout Diagnostics
   ) {
     let reason = read.reason
     let actions = gap.actions.sorted().map { "'\($0)'" }.joined(separator: ", ")
@@ -85,10 +90,19 @@ enum IAMCoverageRules {
         "role '\(role)' does not allow \(actions) on '\(gap.resource.description)'; "
         + consequence
       if let resource = template.resources.first(where: { $0.logicalID == role }) {
+        // The AWS managed policies it lists were read too: say so, as the usual mistake is to
+        // take one (AmazonECSTaskExecutionRolePolicy) for a grant to read secrets.
+        let names = awsManaged.map { "'\($0)'" }.joined(separator: ", ")
+        let managed =
+          switch awsManaged.count {
+          case 0: ""
+          case 1: ", nor does AWS managed policy \(names)"
+          default: ", nor do AWS managed policies \(names)"
+          }
         notes.append(
           Diagnostic.Note(
-            "role '\(role)': no statement attached to it allows the read", file: template.path,
-            range: resource.keyRange))
+            "role '\(role)': no statement attached to it allows the read\(managed)",
+            file: template.path, range: resource.keyRange))
       }
     }
     diagnostics.report(

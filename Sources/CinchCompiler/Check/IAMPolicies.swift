@@ -7,13 +7,18 @@ struct IAMPolicies: Sendable {
   struct Role: Sendable {
     var statements: [IAMStatement] = []
     /// False when something attached to the role is not in the template or cannot be read: a
-    /// managed policy by ARN (AWS's own included), a policy document that is a string or an
-    /// unknown expression. What the role lacks cannot then be told.
+    /// managed policy by ARN (the account's, or one of AWS's that `AWSManagedPolicies` does not
+    /// know), a policy document that is a string or an unknown expression. What the role lacks
+    /// cannot then be told.
     var isComplete = true
+    /// The AWS managed policies of `AWSManagedPolicies` the role lists, by name: their
+    /// statements are among `statements`.
+    var awsManagedPolicies: [String] = []
   }
 
-  /// Every statement of every identity policy (roles', users', groups', `AWS::IAM::Policy`,
-  /// `AWS::IAM::ManagedPolicy`, `AWS::IAM::RolePolicy`).
+  /// Every statement of every identity policy the template writes (roles', users', groups',
+  /// `AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy`, `AWS::IAM::RolePolicy`); not the statements
+  /// of AWS managed policies, which are only in the roles that list them.
   var statements: [IAMStatement] = []
   var roles: [String: Role] = [:]
   /// An `AWS::SecretsManager::ResourcePolicy` is in the template: a secret's own policy may

@@ -3,7 +3,8 @@ import CinchTemplate
 /// Reads the identity policies a template writes, and which of its roles each is attached to:
 /// a role's inline `Policies`; `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` through their
 /// `Roles`; `AWS::IAM::RolePolicy` through its `RoleName`; a role's `ManagedPolicyArns` that
-/// are `!Ref` to a managed policy of the template. Values are evaluated with the deploy's
+/// are `!Ref` to a managed policy of the template, or the ARN of an AWS managed policy whose
+/// statements `AWSManagedPolicies` holds. Values are evaluated with the deploy's
 /// inputs; an `Fn::If` whose condition is not known gives both branches, neither certain.
 /// Users' and groups' inline policies count among the statements, attached to no role.
 enum IAMPolicyReader {
@@ -71,10 +72,17 @@ enum IAMPolicyReader {
         for item in items(list, path: base, certain: true) {
           let value = evaluator.evaluate(item.node, into: &scratch)
           if value == .noValue { continue }
+          if let arn = value.string, let policy = AWSManagedPolicies.policy(arn: arn) {
+            policies.roles[resource.logicalID]?.awsManagedPolicies.append(policy.name)
+            let statements = policy.statements.map { statement($0, of: item) }
+            policies.roles[resource.logicalID]?.statements += statements
+            continue
+          }
           guard case .unknown(let unknown) = value, unknown.waitsOn.count == 1,
             case .resource(let name) = unknown.waitsOn[0], let policy = managed[name]
           else {
-            // An ARN: AWS's managed policies and the account's are not in the template.
+            // An ARN of the account's managed policies or of AWS's others, which are not in
+            // the template, or one that cannot be told.
             policies.roles[resource.logicalID]?.isComplete = false
             continue
           }
@@ -87,6 +95,25 @@ enum IAMPolicyReader {
         }
       }
       return policies
+    }
+
+    /// A statement of an AWS managed policy, placed at the `ManagedPolicyArns` entry that
+    /// attaches it: in force as surely as the entry is.
+    private func statement(_ known: AWSManagedPolicies.Statement, of item: Item) -> IAMStatement {
+      func values(_ texts: [String], isAction: Bool) -> IAMStatement.Values {
+        IAMStatement.Values(
+          negated: false,
+          elements: texts.map {
+            IAMStatement.Element(
+              pattern: isAction ? .action($0) : .resource($0), expression: nil,
+              range: item.node.range, path: item.path, certain: true)
+          }, range: item.node.range, path: item.path)
+      }
+      return IAMStatement(
+        effect: .allow, actions: values(known.actions, isAction: true),
+        resources: values(known.resources, isAction: false), hasCondition: false,
+        conditionKeys: [], certain: item.certain, file: template.path, range: item.node.range,
+        path: item.path, effectRange: nil)
     }
 
     /// Whether a resource is deployed: its `Condition`, when it has one.
