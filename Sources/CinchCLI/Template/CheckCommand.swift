@@ -23,9 +23,12 @@ struct CheckCommand: AsyncParsableCommand {
 
       A role of the template that a resource reads the store as when it runs (an ECS task's \
       execution role, a CodeBuild project's service role) must allow the read: the actions and \
-      ARNs 'cinch policy --profile consumers' would grant (E6007; never raised where the \
-      template does not settle it). A statement allowing GetSecretValue or ssm:GetParameter* \
-      on every secret or parameter is a warning (W6008).
+      ARNs 'cinch policy --profile consumers' would grant (E6007). The template's statements \
+      count, and those of the AWS managed policies cinch knows (AmazonECSTaskExecutionRolePolicy, \
+      AmazonSSMManagedInstanceCore and a few others, Docs/Check.md lists them); a role with any \
+      other policy from outside the template, or whatever the template does not settle, is \
+      never reported. A statement of the template allowing GetSecretValue or \
+      ssm:GetParameter* on every secret or parameter is a warning (W6008).
 
       Findings can be left out with --ignore CODE (an id or a name, repeatable or \
       comma-separated), or in a template's Metadata, for the whole file or one resource:
