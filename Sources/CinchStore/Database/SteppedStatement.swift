@@ -4,7 +4,7 @@ import GRDBSQLite
 
 /// A statement from the connection's cache, bound and stepped through SQLite's C API.
 ///
-/// For the few queries a decrypted read runs. GRDB's row decoding (a `Row` copied from the
+/// For the few statements a decrypted read runs (its select and its audit row). GRDB's row decoding (a `Row` copied from the
 /// statement, then each column decoded through a generic conversion) cost more than SQLite's
 /// own work on these queries; stepping the statement directly and reading columns by position
 /// does only the latter. Everything else in the store goes through GRDB as usual.
@@ -18,7 +18,11 @@ struct SteppedStatement {
   enum Argument {
     case text(String)
     case integer(Int64)
+    case blob([UInt8])
     case null
+
+    static func text(_ value: String?) -> Argument { value.map { .text($0) } ?? .null }
+    static func integer(_ value: Int?) -> Argument { value.map { .integer(Int64($0)) } ?? .null }
   }
 
   init(_ db: Database, sql: String) throws {
@@ -33,12 +37,32 @@ struct SteppedStatement {
   /// Binds `arguments` in order, steps once, and gives `body` the first row (nil when there is
   /// none).
   func withRow<T>(_ arguments: [Argument], _ body: (Columns?) throws -> T) throws -> T {
-    sqlite3_reset(statement)
-    sqlite3_clear_bindings(statement)
+    try bind(arguments)
     defer {
       sqlite3_reset(statement)
       sqlite3_clear_bindings(statement)
     }
+    switch sqlite3_step(statement) {
+    case SQLITE_ROW: return try body(Columns(statement: statement))
+    case SQLITE_DONE: return try body(nil)
+    case let code: throw error(code)
+    }
+  }
+
+  /// Binds `arguments` and runs a statement that returns no rows (an `INSERT`).
+  func run(_ arguments: [Argument]) throws {
+    try bind(arguments)
+    defer {
+      sqlite3_reset(statement)
+      sqlite3_clear_bindings(statement)
+    }
+    let code = sqlite3_step(statement)
+    guard code == SQLITE_DONE else { throw error(code) }
+  }
+
+  private func bind(_ arguments: [Argument]) throws {
+    sqlite3_reset(statement)
+    sqlite3_clear_bindings(statement)
     for (offset, argument) in arguments.enumerated() {
       let index = Int32(offset + 1)
       let code: Int32
@@ -48,14 +72,16 @@ struct SteppedStatement {
           sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count - 1), transient)
         }
       case .integer(let value): code = sqlite3_bind_int64(statement, index, value)
+      case .blob(let bytes) where bytes.isEmpty:
+        // A null pointer would bind NULL, not an empty blob.
+        code = sqlite3_bind_zeroblob(statement, index, 0)
+      case .blob(let bytes):
+        code = bytes.withUnsafeBytes {
+          sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient)
+        }
       case .null: code = sqlite3_bind_null(statement, index)
       }
       try check(code)
-    }
-    switch sqlite3_step(statement) {
-    case SQLITE_ROW: return try body(Columns(statement: statement))
-    case SQLITE_DONE: return try body(nil)
-    case let code: throw error(code)
     }
   }
 

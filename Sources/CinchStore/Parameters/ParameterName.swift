@@ -102,6 +102,9 @@ package enum ParameterNameRules {
 
   /// AWS removes spaces at either end of a name.
   static func trimmed(_ raw: String) -> String {
+    guard raw.utf8.first == UInt8(ascii: " ") || raw.utf8.last == UInt8(ascii: " ") else {
+      return raw
+    }
     var scalars = Substring(raw)
     while scalars.first == " " { scalars = scalars.dropFirst() }
     while scalars.last == " " { scalars = scalars.dropLast() }
@@ -144,7 +147,9 @@ package enum ParameterNameRules {
       text = try nameFromARN(text, configuration: configuration)
     }
     var selector: ParameterSelector?
-    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    let parts =
+      text.utf8.contains(UInt8(ascii: ":"))
+      ? text.split(separator: ":", omittingEmptySubsequences: false) : [Substring(text)]
     if parts.count == 2 && allowSelector {
       let tail = String(parts[1])
       guard !tail.isEmpty else { throw .validation(invalidNameMessage) }
@@ -211,8 +216,9 @@ package enum ParameterNameRules {
   {
     let parsed = ParameterName(stored: name)
     guard parsed.depth <= maximumDepth else { throw .hierarchyLevelLimitExceeded }
-    let prefix = configuration.parameterARNPrefix
-    guard prefix.utf8.count + parsed.arnSuffix.utf8.count <= maximumLengthWithARN else {
+    let suffixLength = parsed.key.utf8.count - (parsed.key.utf8.first == slash ? 1 : 0)
+    guard configuration.parameterARNPrefixLength + suffixLength <= maximumLengthWithARN else {
+      let prefix = configuration.parameterARNPrefix
       throw .validation(
         "The parameter name is too long. A parameter name can have a maximum of "
           + "\(maximumLengthWithARN) characters, including the \(prefix.utf8.count) characters of "
