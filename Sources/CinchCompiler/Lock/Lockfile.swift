@@ -26,7 +26,7 @@ public struct Lockfile: Sendable, Equatable {
   }
 
   public func entry(for key: ResolutionKey) -> LockEntry? {
-    entries.first { $0.key == key }
+    entries.sortedElement(withKey: key, \.key)
   }
 
   public var keys: [ResolutionKey] { entries.map(\.key) }

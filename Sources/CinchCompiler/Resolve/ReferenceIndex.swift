@@ -30,7 +30,7 @@ public struct ReferenceIndex: Sendable {
   public var keys: [ResolutionKey] { sites.map(\.key) }
 
   public func sites(for key: ResolutionKey) -> [ReferenceSite] {
-    sites.first { $0.key == key }?.sites ?? []
+    sites.sortedElement(withKey: key, \.key)?.sites ?? []
   }
 
   /// E4010 for each reference that waits on a parameter.

@@ -8,7 +8,6 @@ public enum ReferenceEvaluator {
   ) -> [EvaluatedReference] {
     var results: [EvaluatedReference] = []
     results.reserveCapacity(sites.count)
-    let root = template.document.root
     for site in sites {
       guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
         results.append(EvaluatedReference(site: site, state: .inactive))
@@ -18,11 +17,11 @@ public enum ReferenceEvaluator {
       case .literal, .parameterType:
         results.append(EvaluatedReference(site: site, state: .concrete(site.reference)))
       case .sub:
-        let chain = root?.nodes(along: site.syntaxPath) ?? []
+        let chain = template.nodes(along: site.syntaxPath)
         let value = subValue(site, chain: chain, evaluator: &evaluator, into: &diagnostics)
         results.append(contentsOf: settle(site, value, template: template, into: &diagnostics))
       case .join:
-        let chain = root?.nodes(along: site.syntaxPath) ?? []
+        let chain = template.nodes(along: site.syntaxPath)
         guard let join = chain.last(where: { $0.intrinsic?.function == .join }) else {
           results.append(EvaluatedReference(site: site, state: .invalid))
           continue

@@ -59,10 +59,7 @@ extension PlacementChecker {
     case .intrinsic:
       break
     }
-    let inside = sites.filter {
-      value.range.start.offset <= $0.range.start.offset
-        && $0.range.end.offset <= value.range.end.offset
-    }
+    let inside = sites(within: value.range)
     if inside.contains(where: { $0.reference.kind.isSecure }) { return }
     if let plain = inside.first {
       diagnostics.report(

@@ -25,3 +25,18 @@ extension Node {
     return chain
   }
 }
+
+extension Template {
+  /// `document.root.nodes(along:)`, with a resource's node found by its index rather than by
+  /// walking the `Resources` mapping: this runs for references in `Fn::Sub` and `Fn::Join`, and
+  /// a walk through 10,000 resources per reference made large templates quadratic.
+  public func nodes(along path: TemplatePath) -> [Node] {
+    guard let root = document.root else { return [] }
+    let components = path.components
+    guard components.count >= 2, components[0] == "Resources",
+      let resource = resource(components[1]), let section = root["Resources"]
+    else { return root.nodes(along: path) }
+    return [root, section]
+      + resource.node.nodes(along: TemplatePath(Array(components.dropFirst(2))))
+  }
+}
