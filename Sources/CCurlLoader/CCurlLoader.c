@@ -1,38 +1,15 @@
-// See include/CCurlLoader.h. Compiled against <curl/curl.h> for its constants and types; every
+// See include/CCurlLoader.h. Compiled against <curl/cinch_curl.h> for its constants and types; every
 // libcurl function is reached through a pointer that dlsym resolved, so nothing links libcurl.
-#define CURL_DISABLE_DEPRECATION 1
 #include "CCurlLoader.h"
+#include "Functions.h"
 
-#include <curl/curl.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-typedef CURLcode (*global_init_fn)(long);
-typedef CURL *(*easy_init_fn)(void);
-typedef void (*easy_cleanup_fn)(CURL *);
-typedef void (*easy_reset_fn)(CURL *);
-typedef CURLcode (*easy_setopt_fn)(CURL *, CURLoption, ...);
-typedef CURLcode (*easy_perform_fn)(CURL *);
-typedef CURLcode (*easy_getinfo_fn)(CURL *, CURLINFO, ...);
-typedef const char *(*easy_strerror_fn)(CURLcode);
-typedef struct curl_slist *(*slist_append_fn)(struct curl_slist *, const char *);
-typedef void (*slist_free_all_fn)(struct curl_slist *);
-
-static struct {
-  global_init_fn global_init;
-  easy_init_fn easy_init;
-  easy_cleanup_fn easy_cleanup;
-  easy_reset_fn easy_reset;
-  easy_setopt_fn easy_setopt;
-  easy_perform_fn easy_perform;
-  easy_getinfo_fn easy_getinfo;
-  easy_strerror_fn easy_strerror;
-  slist_append_fn slist_append;
-  slist_free_all_fn slist_free_all;
-} curl;
+cinch_curl_functions cinch_curl;
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static const char *load_failure = NULL;
@@ -63,61 +40,90 @@ static void load(void) {
     snprintf(first, sizeof first, "%s", error ? error : "unknown");
     library = dlopen(library_names[1], RTLD_NOW | RTLD_LOCAL);
     if (!library) {
-      fail("the AWS backend needs libcurl (install libcurl4): %s", first);
+      fail("the AWS backend needs libcurl, install libcurl4: %s", first);
       return;
     }
   }
   struct {
     const char *name;
     void **slot;
+    int required;
   } symbols[] = {
-      {"curl_global_init", (void **)&curl.global_init},
-      {"curl_easy_init", (void **)&curl.easy_init},
-      {"curl_easy_cleanup", (void **)&curl.easy_cleanup},
-      {"curl_easy_reset", (void **)&curl.easy_reset},
-      {"curl_easy_setopt", (void **)&curl.easy_setopt},
-      {"curl_easy_perform", (void **)&curl.easy_perform},
-      {"curl_easy_getinfo", (void **)&curl.easy_getinfo},
-      {"curl_easy_strerror", (void **)&curl.easy_strerror},
-      {"curl_slist_append", (void **)&curl.slist_append},
-      {"curl_slist_free_all", (void **)&curl.slist_free_all},
+      {"curl_global_init", (void **)&cinch_curl.global_init, 1},
+      {"curl_easy_init", (void **)&cinch_curl.easy_init, 1},
+      {"curl_easy_cleanup", (void **)&cinch_curl.easy_cleanup, 1},
+      {"curl_easy_reset", (void **)&cinch_curl.easy_reset, 1},
+      {"curl_easy_setopt", (void **)&cinch_curl.easy_setopt, 1},
+      {"curl_easy_perform", (void **)&cinch_curl.easy_perform, 1},
+      {"curl_easy_getinfo", (void **)&cinch_curl.easy_getinfo, 1},
+      {"curl_easy_strerror", (void **)&cinch_curl.easy_strerror, 1},
+      {"curl_slist_append", (void **)&cinch_curl.slist_append, 1},
+      {"curl_slist_free_all", (void **)&cinch_curl.slist_free_all, 1},
+      {"curl_easy_pause", (void **)&cinch_curl.easy_pause, 0},
+      {"curl_free", (void **)&cinch_curl.free, 0},
+      {"curl_multi_init", (void **)&cinch_curl.multi_init, 0},
+      {"curl_multi_add_handle", (void **)&cinch_curl.multi_add_handle, 0},
+      {"curl_multi_remove_handle", (void **)&cinch_curl.multi_remove_handle, 0},
+      {"curl_multi_cleanup", (void **)&cinch_curl.multi_cleanup, 0},
+      {"curl_multi_info_read", (void **)&cinch_curl.multi_info_read, 0},
+      {"curl_multi_setopt", (void **)&cinch_curl.multi_setopt, 0},
+      {"curl_multi_assign", (void **)&cinch_curl.multi_assign, 0},
+      {"curl_multi_socket_action", (void **)&cinch_curl.multi_socket_action, 0},
+      {"curl_url", (void **)&cinch_curl.url, 0},
+      {"curl_url_get", (void **)&cinch_curl.url_get, 0},
+      {"curl_url_set", (void **)&cinch_curl.url_set, 0},
+      {"curl_version", (void **)&cinch_curl.version, 0},
+      {"curl_version_info", (void **)&cinch_curl.version_info, 0},
   };
   for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
+    // Looked up in libcurl (and what it loaded), never in this executable, whose own curl_*
+    // entry points (EntryPoints.c) forward here.
     void *address = dlsym(library, symbols[i].name);
-    if (!address) {
-      fail("the AWS backend needs libcurl (install libcurl4): no '%s' in the loaded libcurl",
+    if (!address && symbols[i].required) {
+      fail("the AWS backend needs libcurl, install libcurl4: no '%s' in the loaded libcurl",
            symbols[i].name);
-      memset(&curl, 0, sizeof curl);
+      memset(&cinch_curl, 0, sizeof cinch_curl);
       return;
     }
     *symbols[i].slot = address;
   }
   // curl_global_init is not thread-safe in older libcurl: this once is the only caller.
-  CURLcode code = curl.global_init(CURL_GLOBAL_DEFAULT);
+  CURLcode code = cinch_curl.global_init(CURL_GLOBAL_DEFAULT);
   if (code != CURLE_OK) {
-    fail("libcurl did not initialise: %s", curl.easy_strerror(code));
-    memset(&curl, 0, sizeof curl);
+    fail("libcurl did not initialise: %s", cinch_curl.easy_strerror(code));
+    memset(&cinch_curl, 0, sizeof cinch_curl);
   }
   // The library stays loaded for the life of the process.
 }
 
+/// Set on the thread running load(): libcurl may call its own exported functions while it
+/// initialises, and those resolve to this executable's entry points, which must not wait for
+/// the load they are part of.
+static __thread int loading;
+
+static void load_once_body(void) {
+  loading = 1;
+  load();
+  loading = 0;
+}
+
 const char *cinch_curl_load(void) {
-  pthread_once(&load_once, load);
+  if (!loading) pthread_once(&load_once, load_once_body);
   return load_failure;
 }
 
 void *cinch_curl_easy_new(void) {
   if (cinch_curl_load() != NULL) return NULL;
-  return curl.easy_init();
+  return cinch_curl.easy_init();
 }
 
 void cinch_curl_easy_free(void *easy) {
-  if (easy && curl.easy_cleanup) curl.easy_cleanup(easy);
+  if (easy && cinch_curl.easy_cleanup) cinch_curl.easy_cleanup(easy);
 }
 
 const char *cinch_curl_strerror(int code) {
   if (cinch_curl_load() != NULL) return "";
-  return curl.easy_strerror((CURLcode)code);
+  return cinch_curl.easy_strerror((CURLcode)code);
 }
 
 static size_t write_header(char *data, size_t size, size_t count, void *userdata) {
@@ -151,7 +157,7 @@ static int has_header(const cinch_curl_request *request, const char *name) {
 
 /// Appends a line to the list; 0 when there was no memory (the list is unchanged).
 static int append(struct curl_slist **list, const char *line) {
-  struct curl_slist *grown = curl.slist_append(*list, line);
+  struct curl_slist *grown = cinch_curl.slist_append(*list, line);
   if (!grown) return 0;
   *list = grown;
   return 1;
@@ -205,10 +211,10 @@ static cinch_curl_result finish(CURLcode code, long status) {
 
 cinch_curl_result cinch_curl_perform(void *easy, const cinch_curl_request *request) {
   CURL *handle = easy;
-  if (!curl.easy_perform) return finish(CURLE_FAILED_INIT, 0);
+  if (!cinch_curl.easy_perform) return finish(CURLE_FAILED_INIT, 0);
   // Options from the last exchange are dropped; open connections, the DNS cache and TLS
   // sessions are kept, so the next request to the same host reuses its connection.
-  curl.easy_reset(handle);
+  cinch_curl.easy_reset(handle);
 
   struct curl_slist *headers = NULL;
   int listed = 1;
@@ -222,23 +228,23 @@ cinch_curl_result cinch_curl_perform(void *easy, const cinch_curl_request *reque
     listed = append(&headers, "Content-Type:");
   }
   if (!listed) {
-    curl.slist_free_all(headers);
+    cinch_curl.slist_free_all(headers);
     return finish(CURLE_OUT_OF_MEMORY, 0);
   }
 
-  CURLcode code = curl.easy_setopt(handle, CURLOPT_URL, request->url);
+  CURLcode code = cinch_curl.easy_setopt(handle, CURLOPT_URL, request->url);
   // http and https only, redirects included (none are followed anyway).
   if (code == CURLE_OK) {
-    CURLcode restricted = curl.easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    CURLcode restricted = cinch_curl.easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
     if (restricted == CURLE_UNKNOWN_OPTION) {  // libcurl before 7.85
       long protocols = CURLPROTO_HTTP | CURLPROTO_HTTPS;
-      restricted = curl.easy_setopt(handle, CURLOPT_PROTOCOLS, protocols);
+      restricted = cinch_curl.easy_setopt(handle, CURLOPT_PROTOCOLS, protocols);
     }
     code = restricted;
   }
-  if (code == CURLE_OK) code = curl.easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
+  if (code == CURLE_OK) code = cinch_curl.easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
   if (code != CURLE_OK) {
-    curl.slist_free_all(headers);
+    cinch_curl.slist_free_all(headers);
     return finish(code, 0);
   }
 
@@ -248,50 +254,50 @@ cinch_curl_result cinch_curl_perform(void *easy, const cinch_curl_request *reque
   if (request->has_body) {
     static const char empty[1] = "";
     const void *body = request->body ? (const void *)request->body : (const void *)empty;
-    curl.easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)request->body_length);
-    curl.easy_setopt(handle, CURLOPT_POSTFIELDS, body);
-    if (!is_post) curl.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request->method);
+    cinch_curl.easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)request->body_length);
+    cinch_curl.easy_setopt(handle, CURLOPT_POSTFIELDS, body);
+    if (!is_post) cinch_curl.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request->method);
   } else if (is_get) {
-    curl.easy_setopt(handle, CURLOPT_HTTPGET, 1L);
+    cinch_curl.easy_setopt(handle, CURLOPT_HTTPGET, 1L);
   } else if (is_head) {
-    curl.easy_setopt(handle, CURLOPT_NOBODY, 1L);
+    cinch_curl.easy_setopt(handle, CURLOPT_NOBODY, 1L);
   } else {
-    curl.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request->method);
+    cinch_curl.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request->method);
   }
 
   // No signals (the process is multi-threaded), no redirects, no cookies (the engine is never
   // enabled), never verbose: request bodies carry secret values and nothing may print them.
-  curl.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl.easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
-  curl.easy_setopt(handle, CURLOPT_VERBOSE, 0L);
+  cinch_curl.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  cinch_curl.easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
+  cinch_curl.easy_setopt(handle, CURLOPT_VERBOSE, 0L);
   // Any encoding libcurl can decode, as URLSession asked for; the body arrives decoded.
-  curl.easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
-  if (request->user_agent) curl.easy_setopt(handle, CURLOPT_USERAGENT, request->user_agent);
+  cinch_curl.easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
+  if (request->user_agent) cinch_curl.easy_setopt(handle, CURLOPT_USERAGENT, request->user_agent);
   // Proxies: libcurl reads http_proxy, HTTPS_PROXY/https_proxy, ALL_PROXY and NO_PROXY from the
   // environment by default, as the aws CLI does. No option here overrides that.
 
   // The timeout is time without progress: to connect, then with no byte moving (under one byte
   // a second, over whole seconds, which is libcurl's unit for this check).
   long timeout_ms = request->timeout_ms > 0 ? request->timeout_ms : 1;
-  curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl.easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl.easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, (timeout_ms + 999) / 1000);
+  cinch_curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  cinch_curl.easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  cinch_curl.easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, (timeout_ms + 999) / 1000);
 
-  curl.easy_setopt(handle, CURLOPT_HEADERFUNCTION, write_header);
-  curl.easy_setopt(handle, CURLOPT_HEADERDATA, (void *)request);
-  curl.easy_setopt(handle, CURLOPT_WRITEFUNCTION, write_body);
-  curl.easy_setopt(handle, CURLOPT_WRITEDATA, (void *)request);
+  cinch_curl.easy_setopt(handle, CURLOPT_HEADERFUNCTION, write_header);
+  cinch_curl.easy_setopt(handle, CURLOPT_HEADERDATA, (void *)request);
+  cinch_curl.easy_setopt(handle, CURLOPT_WRITEFUNCTION, write_body);
+  cinch_curl.easy_setopt(handle, CURLOPT_WRITEDATA, (void *)request);
   if (request->should_abort) {
-    curl.easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, transfer_info);
-    curl.easy_setopt(handle, CURLOPT_XFERINFODATA, (void *)request);
-    curl.easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+    cinch_curl.easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, transfer_info);
+    cinch_curl.easy_setopt(handle, CURLOPT_XFERINFODATA, (void *)request);
+    cinch_curl.easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
   }
 
-  code = curl.easy_perform(handle);
+  code = cinch_curl.easy_perform(handle);
   long status = 0;
-  curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+  cinch_curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
   // The handle keeps pointers to the list and to `request`: forget them before they go.
-  curl.easy_setopt(handle, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
-  curl.slist_free_all(headers);
+  cinch_curl.easy_setopt(handle, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+  cinch_curl.slist_free_all(headers);
   return finish(code, status);
 }

@@ -68,6 +68,8 @@ final class LoopbackHTTPServer: Sendable {
     defer { close(listener) }
     while true {
       let connection = accept(listener, nil, nil)
+      // A signal (the suite's child processes exiting) interrupts the call: not the end.
+      if connection < 0, errno == EINTR { continue }
       guard connection >= 0 else { return }
       let admitted = state.withLock { state -> Bool in
         guard !state.stopped else { return false }
@@ -134,7 +136,10 @@ final class LoopbackHTTPServer: Sendable {
 
   private static func fill(_ connection: Int32, _ buffer: inout [UInt8]) -> Bool {
     var chunk = [UInt8](repeating: 0, count: 65_536)
-    let count = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+    var count: Int
+    repeat {
+      count = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+    } while count < 0 && errno == EINTR
     guard count > 0 else { return false }
     buffer += chunk[..<count]
     return true
@@ -146,6 +151,7 @@ final class LoopbackHTTPServer: Sendable {
       let sent = bytes[offset...].withUnsafeBytes {
         send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
       }
+      if sent < 0, errno == EINTR { continue }
       guard sent > 0 else { return false }
       offset += sent
     }
