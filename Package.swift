@@ -49,6 +49,8 @@ let package = Package(
       dependencies: [
         "COpenSSL", "CinchJSON",
         .product(name: "GRDB", package: "GRDB.swift"),
+        // SQLite's C API, for the read path's statements (Database/SteppedStatement.swift).
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ],
       swiftSettings: strict
     ),

@@ -10,7 +10,7 @@ import Foundation
 struct CheckCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
-    abstract: "Check templates: syntax, references, placement, plain-text secrets, existence in the store or the lock.",
+    abstract: "Check templates: syntax, references, placement, plain-text secrets, IAM roles, existence in the store or the lock.",
     discussion: """
       Online (a store is named by --store or CINCH_STORE, or .cinch/store.db exists), each \
       reference is checked against the store's metadata: the parameter or secret exists, the \
@@ -20,6 +20,15 @@ struct CheckCommand: AsyncParsableCommand {
       suffices. Offline (--offline, or no store), the same questions are answered from the \
       lockfile alone, so a pull request from a fork is still checked. JSON keys are verified \
       by 'cinch lock', which records them; check trusts the lock for them.
+
+      A role of the template that a resource reads the store as when it runs (an ECS task's \
+      execution role, a CodeBuild project's service role) must allow the read: the actions and \
+      ARNs 'cinch policy --profile consumers' would grant (E6007). The template's statements \
+      count, and those of the AWS managed policies cinch knows (AmazonECSTaskExecutionRolePolicy, \
+      AmazonSSMManagedInstanceCore and a few others, Docs/Check.md lists them); a role with any \
+      other policy from outside the template, or whatever the template does not settle, is \
+      never reported. A statement of the template allowing GetSecretValue or \
+      ssm:GetParameter* on every secret or parameter is a warning (W6008).
 
       Findings can be left out with --ignore CODE (an id or a name, repeatable or \
       comma-separated), or in a template's Metadata, for the whole file or one resource:
@@ -111,7 +120,8 @@ struct CheckCommand: AsyncParsableCommand {
     }
     let checker = Checker(
       source: source, lock: checkedLock,
-      options: .init(frozen: frozen, ignored: try ignoredCodes, warningsAsErrors: warningsAsErrors))
+      options: .init(frozen: frozen, ignored: try ignoredCodes, warningsAsErrors: warningsAsErrors),
+      inputs: session.run.inputs)
     let report: Checker.Report
     do {
       report = try await checker.check(

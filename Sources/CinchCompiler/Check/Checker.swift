@@ -14,6 +14,8 @@ public import CinchTemplate
 /// | E4007 | the reference is in the lock (offline or `--frozen`: an error; online: a warning) |
 /// | W4008 | every lock entry is still used (an error with `--frozen`) |
 /// | W4009 | no pin is behind the store (an error with `--frozen`) |
+/// | E6007 | a role a resource reads the store as allows the read (`IAMCoverageRules`) |
+/// | W6008 | no statement allows reading every secret or parameter |
 public struct Checker: Sendable {
   /// Where existence is answered.
   public enum Source: Sendable {
@@ -60,11 +62,18 @@ public struct Checker: Sendable {
   public let source: Source?
   public let lock: CheckedLock?
   public let options: Options
+  /// The deploy's parameters, region and account: the IAM rules evaluate ARNs with them, as
+  /// the front end evaluated the templates.
+  public let inputs: EvaluationInputs
 
-  public init(source: Source?, lock: CheckedLock?, options: Options = Options()) {
+  public init(
+    source: Source?, lock: CheckedLock?, options: Options = Options(),
+    inputs: EvaluationInputs = EvaluationInputs()
+  ) {
     self.source = source
     self.lock = lock
     self.options = options
+    self.inputs = inputs
   }
 
   /// Runs the rules `check` adds to the front end's over `analyses`, then filters everything in
@@ -76,6 +85,7 @@ public struct Checker: Sendable {
   ) async throws -> Report {
     for analysis in analyses {
       PlaintextSecretRules.check(analysis, into: &diagnostics)
+      IAMCoverageRules.check(analysis, inputs: inputs, into: &diagnostics)
     }
     let index = ReferenceIndex(analyses)
     var report = try await checkReferences(index, checkedFiles: checkedFiles, into: &diagnostics)

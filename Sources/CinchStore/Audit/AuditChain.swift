@@ -46,19 +46,22 @@ enum AuditChain {
   }
 
   static func content(_ record: AuditRecord) -> [UInt8] {
-    var bytes: [UInt8] = Array("cinch-audit-1".utf8)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(
+      64 + record.time.utf8.count + record.operation.utf8.count + (record.name?.utf8.count ?? 0)
+        + record.result.utf8.count + (record.caller?.utf8.count ?? 0))
+    bytes += "cinch-audit-1".utf8
     func field(_ value: String?) {
       guard let value else {
         bytes += [0xff, 0xff, 0xff, 0xff]
         return
       }
-      let utf8 = Array(value.utf8)
-      let length = UInt32(utf8.count)
-      bytes += [
-        UInt8(truncatingIfNeeded: length >> 24), UInt8(truncatingIfNeeded: length >> 16),
-        UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length),
-      ]
-      bytes += utf8
+      let length = UInt32(value.utf8.count)
+      bytes.append(UInt8(truncatingIfNeeded: length >> 24))
+      bytes.append(UInt8(truncatingIfNeeded: length >> 16))
+      bytes.append(UInt8(truncatingIfNeeded: length >> 8))
+      bytes.append(UInt8(truncatingIfNeeded: length))
+      bytes += value.utf8
     }
     field(String(record.seq))
     field(record.time)
@@ -101,6 +104,13 @@ enum AuditChain {
     guard !events.isEmpty else { return }
     var (seq, previous) = try last(db) ?? (0, genesis(storeID: vault.storeID))
     let time = timestamp(date)
+    let insert = try SteppedStatement(
+      db,
+      sql: """
+        INSERT INTO audit_log (seq, time, operation, kind, name, version, result, caller,
+          prev_hash, hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
     for event in events {
       seq += 1
       let record = AuditRecord(
@@ -108,16 +118,11 @@ enum AuditChain {
         name: event.name.map { String($0.prefix(2048)) }, version: event.version,
         result: event.result, caller: caller)
       let hash = hash(previous: previous, record: record)
-      try db.execute(
-        sql: """
-          INSERT INTO audit_log (seq, time, operation, kind, name, version, result, caller,
-            prev_hash, hash)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          record.seq, record.time, record.operation, record.kind, record.name, record.version,
-          record.result, record.caller, Data(previous), Data(hash),
-        ])
+      try insert.run([
+        .integer(record.seq), .text(record.time), .text(record.operation), .text(record.kind),
+        .text(record.name), .integer(record.version), .text(record.result), .text(record.caller),
+        .blob(previous), .blob(hash),
+      ])
       previous = hash
     }
     let mac = headMAC(seq: seq, hash: previous, key: vault.auditKey)
@@ -127,7 +132,7 @@ enum AuditChain {
   static func last(_ db: Database) throws -> (Int, [UInt8])? {
     guard
       let row = try Row.fetchOne(
-        db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        db, cached: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
     else { return nil }
     return (row["seq"], Array(row["hash"] as Data))
   }
@@ -141,7 +146,7 @@ enum AuditChain {
   /// Walks the whole log and the sealed head.
   static func verify(_ db: Database, vault: KeyVault) throws -> AuditVerification {
     let rows = try Row.fetchAll(
-      db, sql: "SELECT * FROM audit_log ORDER BY seq")
+      db, cached: "SELECT * FROM audit_log ORDER BY seq")
     var hashes: [[UInt8]: Int] = [:]
     for row in rows { hashes[Array(row["hash"] as Data)] = row["seq"] }
 

@@ -13,7 +13,7 @@ enum StoreDatabase {
     configuration.prepareDatabase { db in
       // FULL: a commit is on disk when the call returns, so an acknowledged write survives a
       // crash of the machine, not only of the process.
-      try db.execute(sql: "PRAGMA synchronous = FULL")
+      try db.execute(cached: "PRAGMA synchronous = FULL")
       // Deleted rows (old versions, removed entries) are overwritten with zeros.
       try db.execute(sql: "PRAGMA secure_delete = ON")
     }
@@ -21,7 +21,7 @@ enum StoreDatabase {
       let pool = try DatabasePool(path: path, configuration: configuration)
       // DatabasePool sets `synchronous = NORMAL` when it switches the writer to WAL, after
       // `prepareDatabase` ran: put FULL back on the one connection that writes.
-      try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+      try pool.writeWithoutTransaction { db in try db.execute(cached: "PRAGMA synchronous = FULL") }
       return pool
     } catch let error as DatabaseError {
       if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
@@ -102,7 +102,7 @@ enum StoreMeta {
   static func data(_ db: Database, _ key: String) throws -> [UInt8]? {
     guard
       let row = try Row.fetchOne(
-        db, sql: "SELECT value FROM store_meta WHERE key = ?", arguments: [key])
+        db, cached: "SELECT value FROM store_meta WHERE key = ?", arguments: [key])
     else { return nil }
     let value: DatabaseValue = row[0]
     switch value.storage {
@@ -118,7 +118,7 @@ enum StoreMeta {
 
   static func set(_ db: Database, _ key: String, _ value: [UInt8]) throws {
     try db.execute(
-      sql: "INSERT INTO store_meta (key, value) VALUES (?, ?) "
+      cached: "INSERT INTO store_meta (key, value) VALUES (?, ?) "
         + "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
       arguments: [key, Data(value)])
   }

@@ -59,7 +59,7 @@ struct KMSKeyRecord: Sendable {
 
   func insert(_ db: Database) throws {
     try db.execute(
-      sql: """
+      cached: """
         INSERT INTO kms_keys (key_id, key_id_bytes, description, key_manager, key_state,
           key_usage, key_spec, origin, created_at, material)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -86,13 +86,13 @@ struct KMSKeyRecord: Sendable {
   // MARK: Finding keys the way KMS does
 
   static func fetch(_ db: Database, keyID: String) throws -> KMSKeyRecord? {
-    try Row.fetchOne(db, sql: "SELECT * FROM kms_keys WHERE key_id = ?", arguments: [keyID])
+    try Row.fetchOne(db, cached: "SELECT * FROM kms_keys WHERE key_id = ?", arguments: [keyID])
       .map(KMSKeyRecord.init(row:))
   }
 
   static func fetch(_ db: Database, keyIDBytes: [UInt8]) throws -> KMSKeyRecord? {
     try Row.fetchOne(
-      db, sql: "SELECT * FROM kms_keys WHERE key_id_bytes = ?", arguments: [Data(keyIDBytes)]
+      db, cached: "SELECT * FROM kms_keys WHERE key_id_bytes = ?", arguments: [Data(keyIDBytes)]
     ).map(KMSKeyRecord.init(row:))
   }
 
@@ -121,7 +121,7 @@ struct KMSKeyRecord: Sendable {
       }
       guard
         let keyID = try String.fetchOne(
-          db, sql: "SELECT key_id FROM kms_aliases WHERE alias_name = ?", arguments: [aliasName]),
+          db, cached: "SELECT key_id FROM kms_aliases WHERE alias_name = ?", arguments: [aliasName]),
         let record = try fetch(db, keyID: keyID)
       else {
         throw StoreError.kmsNotFound("Alias \(prefix)\(aliasName) is not found.")

@@ -214,6 +214,6 @@ package enum ParameterFilterRules {
   static func isUnder(_ name: String, path: String, recursive: Bool) -> Bool {
     let prefix = path == "/" ? "/" : path + "/"
     guard name.hasPrefix(prefix), name.count > prefix.count else { return false }
-    return recursive || !name.dropFirst(prefix.count).contains("/")
+    return recursive || !name.utf8.dropFirst(prefix.utf8.count).contains(ParameterNameRules.slash)
   }
 }

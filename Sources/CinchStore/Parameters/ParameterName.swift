@@ -10,7 +10,8 @@ package struct ParameterName: Hashable, Sendable {
 
   /// The number of levels, the leaf included (`/a/b/c` has 3).
   package var depth: Int {
-    key.split(separator: "/", omittingEmptySubsequences: false).count - (key.hasPrefix("/") ? 1 : 0)
+    let slashes = key.utf8.reduce(0) { $0 + ($1 == ParameterNameRules.slash ? 1 : 0) }
+    return key.utf8.first == ParameterNameRules.slash ? slashes : slashes + 1
   }
 
   /// `/a/b` → `a/b`, `a` → `a`: what follows `parameter/` in the ARN.
@@ -26,12 +27,12 @@ package struct ParameterName: Hashable, Sendable {
 
   /// One of AWS's public parameters (`/aws/service/…`), which the embedded store holds only
   /// when put with `putPublicParameter` (a cinch extension for offline templates).
-  package var isPublic: Bool { name.lowercased().hasPrefix("/aws/service/") }
+  package var isPublic: Bool { ParameterNameRules.isPublic(name) }
 
   /// The lookup key of a stored name (already validated).
   package static func key(of name: String) -> String {
     let body = name.hasPrefix("/") ? name.dropFirst() : Substring(name)
-    return body.contains("/") ? name : String(body)
+    return body.utf8.contains(ParameterNameRules.slash) ? name : String(body)
   }
 
   package init(stored name: String) {
@@ -74,6 +75,21 @@ package enum ParameterNameRules {
     + "(period), - (hyphen), _ (underscore). Special characters are not allowed. All sub-paths, if "
     + "specified, must use the forward slash symbol \"/\". Valid example: /get/parameters2-/by1./path0_."
 
+  // Names are ASCII by the time these run; they look at bytes, not at `Character`s, and never
+  // reach Foundation's `StringProtocol.contains(_:)` (an NSString search, the larger part of a
+  // read's cost before).
+  static let slash = UInt8(ascii: "/")
+
+  /// `/aws/service/…`, in any case.
+  static func isPublic(_ name: String) -> Bool {
+    let prefix = "/aws/service/".utf8
+    let head = name.utf8.prefix(prefix.count)
+    return head.count == prefix.count
+      && zip(head, prefix).allSatisfy { byte, expected in
+        (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == expected
+      }
+  }
+
   static func isNameCharacter(_ byte: UInt8) -> Bool {
     switch byte {
     case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
@@ -86,6 +102,9 @@ package enum ParameterNameRules {
 
   /// AWS removes spaces at either end of a name.
   static func trimmed(_ raw: String) -> String {
+    guard raw.utf8.first == UInt8(ascii: " ") || raw.utf8.last == UInt8(ascii: " ") else {
+      return raw
+    }
     var scalars = Substring(raw)
     while scalars.first == " " { scalars = scalars.dropFirst() }
     while scalars.last == " " { scalars = scalars.dropLast() }
@@ -103,7 +122,7 @@ package enum ParameterNameRules {
     let name = try validateShape(raw, field: "name")
     let body = name.hasPrefix("/") ? String(name.dropFirst()) : name
     let lowered = body.lowercased()
-    let isPublic = name.lowercased().hasPrefix("/aws/service/")
+    let isPublic = isPublic(name)
     if allowPublic, !isPublic {
       throw .validation("public parameters live under /aws/service/; '\(name)' is not one")
     }
@@ -111,7 +130,7 @@ package enum ParameterNameRules {
       if name.lowercased().hasPrefix("/aws/") {
         throw .accessDenied("No access to reserved parameter name: \(name).")
       }
-      throw .validation(body.contains("/") ? invalidNameMessage : reservedPrefixMessage)
+      throw .validation(body.utf8.contains(slash) ? invalidNameMessage : reservedPrefixMessage)
     }
     return try finish(name, configuration: configuration)
   }
@@ -128,7 +147,9 @@ package enum ParameterNameRules {
       text = try nameFromARN(text, configuration: configuration)
     }
     var selector: ParameterSelector?
-    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    let parts =
+      text.utf8.contains(UInt8(ascii: ":"))
+      ? text.split(separator: ":", omittingEmptySubsequences: false) : [Substring(text)]
     if parts.count == 2 && allowSelector {
       let tail = String(parts[1])
       guard !tail.isEmpty else { throw .validation(invalidNameMessage) }
@@ -158,7 +179,7 @@ package enum ParameterNameRules {
     }
     let rest = String(arn.dropFirst(prefix.count))
     let path = rest.split(separator: ":", maxSplits: 1).first.map(String.init) ?? rest
-    return path.contains("/") ? "/" + rest : rest
+    return path.utf8.contains(slash) ? "/" + rest : rest
   }
 
   /// Length, characters and slashes; returns the trimmed name.
@@ -175,14 +196,18 @@ package enum ParameterNameRules {
     guard name.utf8.allSatisfy({ isNameCharacter($0) || $0 == UInt8(ascii: "/") }) else {
       throw .validation(invalidNameMessage)
     }
-    if name.dropFirst().contains("/") && !name.hasPrefix("/") {
+    let bytes = name.utf8
+    let rooted = bytes.first == slash
+    if !rooted && bytes.dropFirst().contains(slash) {
       throw .validation(notFullyQualifiedMessage)
     }
-    let segments = name.split(separator: "/", omittingEmptySubsequences: false).dropFirst(
-      name.hasPrefix("/") ? 1 : 0)
-    guard segments.allSatisfy({ !$0.isEmpty }) else {
-      throw .validation(invalidNameMessage)
+    // No empty segment: no `//`, no trailing `/`, and not `/` alone.
+    var previous = rooted ? slash : 0
+    for byte in bytes.dropFirst(rooted ? 1 : 0) {
+      if byte == slash && previous == slash { throw .validation(invalidNameMessage) }
+      previous = byte
     }
+    if previous == slash { throw .validation(invalidNameMessage) }
     return name
   }
 
@@ -191,8 +216,9 @@ package enum ParameterNameRules {
   {
     let parsed = ParameterName(stored: name)
     guard parsed.depth <= maximumDepth else { throw .hierarchyLevelLimitExceeded }
-    let prefix = configuration.parameterARNPrefix
-    guard prefix.utf8.count + parsed.arnSuffix.utf8.count <= maximumLengthWithARN else {
+    let suffixLength = parsed.key.utf8.count - (parsed.key.utf8.first == slash ? 1 : 0)
+    guard configuration.parameterARNPrefixLength + suffixLength <= maximumLengthWithARN else {
+      let prefix = configuration.parameterARNPrefix
       throw .validation(
         "The parameter name is too long. A parameter name can have a maximum of "
           + "\(maximumLengthWithARN) characters, including the \(prefix.utf8.count) characters of "
@@ -207,7 +233,7 @@ package enum ParameterNameRules {
     let path = trimmed(raw)
     guard path.hasPrefix("/"),
       path.utf8.allSatisfy({ isNameCharacter($0) || $0 == UInt8(ascii: "/") }),
-      !path.contains("//")
+      !zip(path.utf8, path.utf8.dropFirst()).contains(where: { $0 == slash && $1 == slash })
     else {
       throw .validation(invalidPathMessage)
     }

@@ -8,18 +8,30 @@ struct ParameterEntry: Sendable {
   var key: String
   var lastVersion: Int
 
+  /// Columns by position, in the order of `columns` (a lookup by name costs more than the
+  /// rest of reading the row).
   init(row: Row) {
-    id = row["id"]
-    name = row["name"]
-    key = row["lookup_name"]
-    lastVersion = row["last_version"]
+    id = row[0]
+    name = row[1]
+    key = row[2]
+    lastVersion = row[3]
+  }
+
+  static let columns = "id, name, lookup_name, last_version"
+
+  /// From a stepped statement whose first four columns are `columns`.
+  init(_ columns: SteppedStatement.Columns) {
+    id = columns.integer(0)
+    name = columns.text(1) ?? ""
+    key = columns.text(2) ?? ""
+    lastVersion = Int(columns.integer(3))
   }
 
   static func fetch(_ db: Database, key: String) throws -> ParameterEntry? {
     try Row.fetchOne(
       db,
-      sql:
-        "SELECT id, name, lookup_name, last_version FROM entries WHERE kind = ? AND lookup_name = ?",
+      cached:
+        "SELECT \(columns) FROM entries WHERE kind = ? AND lookup_name = ?",
       arguments: [EntryKind.parameter.rawValue, key]
     ).map(ParameterEntry.init(row:))
   }
@@ -28,7 +40,7 @@ struct ParameterEntry: Sendable {
   static func fetchAll(
     _ db: Database, after: String?, from lower: String? = nil, below upper: String? = nil
   ) throws -> [ParameterEntry] {
-    var sql = "SELECT id, name, lookup_name, last_version FROM entries WHERE kind = ?"
+    var sql = "SELECT \(columns) FROM entries WHERE kind = ?"
     var arguments: StatementArguments = [EntryKind.parameter.rawValue]
     if let after {
       sql += " AND lookup_name > ?"
@@ -43,7 +55,7 @@ struct ParameterEntry: Sendable {
       arguments += [upper]
     }
     sql += " ORDER BY lookup_name"
-    return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ParameterEntry.init(row:))
+    return try Row.fetchAll(db, cached: sql, arguments: arguments).map(ParameterEntry.init(row:))
   }
 
   var parameterName: ParameterName { ParameterName(stored: name) }
@@ -65,23 +77,39 @@ struct ParameterVersionRecord: Sendable {
   static let columns =
     "version, created_at, created_by, key_ref, sealed, type, description, allowed_pattern, tier, data_type"
 
+  /// Columns by position, in the order of `columns`.
   init(row: Row) {
-    version = row["version"]
-    createdAt = Date(timeIntervalSince1970: row["created_at"])
-    createdBy = row["created_by"]
-    keyRef = row["key_ref"]
-    sealed = (row["sealed"] as Data?).map(Array.init) ?? []
-    type = ParameterType(rawValue: row["type"] ?? "")
-    description = row["description"]
-    allowedPattern = row["allowed_pattern"]
-    tier = ParameterTier(rawValue: row["tier"] ?? ParameterTier.standard.rawValue)
-    dataType = ParameterDataType(rawValue: row["data_type"] ?? ParameterDataType.text.rawValue)
+    version = row[0]
+    createdAt = Date(timeIntervalSince1970: row[1])
+    createdBy = row[2]
+    keyRef = row[3]
+    sealed = (row[4] as Data?).map(Array.init) ?? []
+    type = ParameterType(rawValue: row[5] ?? "")
+    description = row[6]
+    allowedPattern = row[7]
+    tier = ParameterTier(rawValue: row[8] ?? ParameterTier.standard.rawValue)
+    dataType = ParameterDataType(rawValue: row[9] ?? ParameterDataType.text.rawValue)
+  }
+
+  /// From a stepped statement whose columns from `offset` on are `columns`.
+  init(_ columns: SteppedStatement.Columns, from offset: Int32) {
+    version = Int(columns.integer(offset))
+    createdAt = Date(timeIntervalSince1970: columns.double(offset + 1))
+    createdBy = columns.text(offset + 2)
+    keyRef = columns.text(offset + 3)
+    sealed = columns.blob(offset + 4) ?? []
+    type = ParameterType(rawValue: columns.text(offset + 5) ?? "")
+    description = columns.text(offset + 6)
+    allowedPattern = columns.text(offset + 7)
+    tier = ParameterTier(rawValue: columns.text(offset + 8) ?? ParameterTier.standard.rawValue)
+    dataType = ParameterDataType(
+      rawValue: columns.text(offset + 9) ?? ParameterDataType.text.rawValue)
   }
 
   static func fetch(_ db: Database, entry: Int64, version: Int) throws -> ParameterVersionRecord? {
     try Row.fetchOne(
       db,
-      sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version = ?",
+      cached: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version = ?",
       arguments: [entry, version]
     ).map(ParameterVersionRecord.init(row:))
   }
@@ -91,7 +119,7 @@ struct ParameterVersionRecord: Sendable {
   {
     try Row.fetchAll(
       db,
-      sql:
+      cached:
         "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version >= ? ORDER BY version",
       arguments: [entry, version]
     ).map(ParameterVersionRecord.init(row:))
@@ -111,7 +139,7 @@ enum ParameterLabels {
   static func fetch(_ db: Database, entry: Int64) throws -> [String: Int] {
     var labels: [String: Int] = [:]
     for row in try Row.fetchAll(
-      db, sql: "SELECT label, version FROM entry_labels WHERE entry_id = ?", arguments: [entry])
+      db, cached: "SELECT label, version FROM entry_labels WHERE entry_id = ?", arguments: [entry])
     {
       labels[row["label"]] = row["version"]
     }
@@ -131,7 +159,7 @@ enum EntryTags {
   static func fetch(_ db: Database, entry: Int64) throws -> [String: String] {
     var tags: [String: String] = [:]
     for row in try Row.fetchAll(
-      db, sql: "SELECT tag_key, tag_value FROM entry_tags WHERE entry_id = ?", arguments: [entry])
+      db, cached: "SELECT tag_key, tag_value FROM entry_tags WHERE entry_id = ?", arguments: [entry])
     {
       tags[row["tag_key"]] = row["tag_value"]
     }
@@ -141,7 +169,7 @@ enum EntryTags {
   static func set(_ db: Database, entry: Int64, _ tags: [Tag]) throws {
     for tag in tags {
       try db.execute(
-        sql: "INSERT INTO entry_tags (entry_id, tag_key, tag_value) VALUES (?, ?, ?) "
+        cached: "INSERT INTO entry_tags (entry_id, tag_key, tag_value) VALUES (?, ?, ?) "
           + "ON CONFLICT(entry_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value",
         arguments: [entry, tag.key, tag.value])
     }

@@ -22,7 +22,7 @@ extension SQLiteStore {
     try await perform("CreateAccessKey", kind: .accessKey, name: accessKeyID) { db, _ in
       let count =
         try Int.fetchOne(
-          db, sql: "SELECT COUNT(*) FROM iam_access_keys WHERE user_name IS ?",
+          db, cached: "SELECT COUNT(*) FROM iam_access_keys WHERE user_name IS ?",
           arguments: [userName]) ?? 0
       guard count < Self.accessKeysPerUser else {
         throw StoreError(
@@ -31,7 +31,7 @@ extension SQLiteStore {
           httpStatus: 409)
       }
       try db.execute(
-        sql: """
+        cached: """
           INSERT INTO iam_access_keys (access_key_id, user_name, status, created_at, sealed_secret)
           VALUES (?, ?, 'Active', ?, ?)
           """,
@@ -53,7 +53,7 @@ extension SQLiteStore {
         arguments = [userName]
       }
       sql += " ORDER BY created_at, access_key_id"
-      let keys = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+      let keys = try Row.fetchAll(db, cached: sql, arguments: arguments).map { row in
         AccessKeyMetadata(
           userName: row["user_name"], accessKeyID: row["access_key_id"],
           status: AccessKeyStatus(rawValue: row["status"]) ?? .inactive,
@@ -70,7 +70,7 @@ extension SQLiteStore {
     try await perform("UpdateAccessKey", kind: .accessKey, name: accessKeyID) { db, _ in
       try Self.requireAccessKey(accessKeyID, userName: userName, db)
       try db.execute(
-        sql: "UPDATE iam_access_keys SET status = ? WHERE access_key_id = ?",
+        cached: "UPDATE iam_access_keys SET status = ? WHERE access_key_id = ?",
         arguments: [status.rawValue, accessKeyID])
     }
   }
@@ -80,7 +80,7 @@ extension SQLiteStore {
     try await perform("DeleteAccessKey", kind: .accessKey, name: accessKeyID) { db, _ in
       try Self.requireAccessKey(accessKeyID, userName: userName, db)
       try db.execute(
-        sql: "DELETE FROM iam_access_keys WHERE access_key_id = ?", arguments: [accessKeyID])
+        cached: "DELETE FROM iam_access_keys WHERE access_key_id = ?", arguments: [accessKeyID])
     }
   }
 
@@ -101,7 +101,7 @@ extension SQLiteStore {
     try await perform("PutUserPolicy", kind: .userPolicy, name: "\(userName)/\(policyName)") {
       db, _ in
       try db.execute(
-        sql: """
+        cached: """
           INSERT INTO iam_user_policies (user_name, policy_name, document, created_at)
           VALUES (?, ?, ?, ?)
           ON CONFLICT (user_name, policy_name) DO UPDATE SET document = excluded.document
@@ -116,7 +116,7 @@ extension SQLiteStore {
       guard
         let document = try String.fetchOne(
           db,
-          sql: "SELECT document FROM iam_user_policies WHERE user_name = ? AND policy_name = ?",
+          cached: "SELECT document FROM iam_user_policies WHERE user_name = ? AND policy_name = ?",
           arguments: [userName, policyName])
       else { throw IAMNames.noSuchPolicy(userName: userName, policyName: policyName) }
       return UserPolicy(userName: userName, policyName: policyName, policyDocument: document)
@@ -128,7 +128,7 @@ extension SQLiteStore {
       ListUserPoliciesResponse(
         policyNames: try String.fetchAll(
           db,
-          sql: "SELECT policy_name FROM iam_user_policies WHERE user_name = ? ORDER BY policy_name",
+          cached: "SELECT policy_name FROM iam_user_policies WHERE user_name = ? ORDER BY policy_name",
           arguments: [userName]))
     }
   }
@@ -137,7 +137,7 @@ extension SQLiteStore {
     try await perform("DeleteUserPolicy", kind: .userPolicy, name: "\(userName)/\(policyName)") {
       db, _ in
       try db.execute(
-        sql: "DELETE FROM iam_user_policies WHERE user_name = ? AND policy_name = ?",
+        cached: "DELETE FROM iam_user_policies WHERE user_name = ? AND policy_name = ?",
         arguments: [userName, policyName])
       guard db.changesCount > 0 else {
         throw IAMNames.noSuchPolicy(userName: userName, policyName: policyName)
@@ -158,7 +158,7 @@ extension SQLiteStore {
       guard
         let row = try Row.fetchOne(
           db,
-          sql: """
+          cached: """
             SELECT user_name, status, sealed_secret FROM iam_access_keys WHERE access_key_id = ?
             """, arguments: [accessKeyID])
       else { return nil }
@@ -167,7 +167,7 @@ extension SQLiteStore {
       if let userName {
         policies = try Row.fetchAll(
           db,
-          sql: """
+          cached: """
             SELECT policy_name, document FROM iam_user_policies WHERE user_name = ?
             ORDER BY policy_name
             """, arguments: [userName]
@@ -199,7 +199,7 @@ extension SQLiteStore {
     try await readSnapshot { db in
       try Row.fetchAll(
         db,
-        sql: "SELECT user_name, policy_name, document FROM iam_user_policies ORDER BY 1, 2"
+        cached: "SELECT user_name, policy_name, document FROM iam_user_policies ORDER BY 1, 2"
       ).map {
         UserPolicy(
           userName: $0["user_name"], policyName: $0["policy_name"], policyDocument: $0["document"])
@@ -225,7 +225,7 @@ extension SQLiteStore {
   {
     guard
       let row = try Row.fetchOne(
-        db, sql: "SELECT user_name FROM iam_access_keys WHERE access_key_id = ?",
+        db, cached: "SELECT user_name FROM iam_access_keys WHERE access_key_id = ?",
         arguments: [accessKeyID])
     else {
       throw StoreError(

@@ -44,7 +44,7 @@ extension SQLiteStore: KeyStore {
       try record.insert(db)
       for tag in request.tags ?? [] {
         try db.execute(
-          sql: "INSERT OR REPLACE INTO kms_key_tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)",
+          cached: "INSERT OR REPLACE INTO kms_key_tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)",
           arguments: [keyID, tag.tagKey, tag.tagValue])
       }
       self.vault.cache(material, for: keyIDBytes)
@@ -68,7 +68,7 @@ extension SQLiteStore: KeyStore {
         throw StoreError.kmsInvalidMarker
       }
       let rows = try Row.fetchAll(
-        db, sql: "SELECT key_id FROM kms_keys WHERE key_id > ? ORDER BY key_id LIMIT ?",
+        db, cached: "SELECT key_id FROM kms_keys WHERE key_id > ? ORDER BY key_id LIMIT ?",
         arguments: [after ?? "", limit + 1])
       let ids: [String] = rows.prefix(limit).map { $0["key_id"] }
       let prefix = self.configuration.kmsARNPrefix
@@ -113,14 +113,14 @@ extension SQLiteStore: KeyStore {
         throw StoreError.kmsNotAuthorized
       }
       if try Bool.fetchOne(
-        db, sql: "SELECT 1 FROM kms_aliases WHERE alias_name = ?", arguments: [alias]) != nil
+        db, cached: "SELECT 1 FROM kms_aliases WHERE alias_name = ?", arguments: [alias]) != nil
       {
         throw StoreError.kmsAlreadyExists(
           "An alias with the name \(self.configuration.kmsARNPrefix)\(alias) already exists")
       }
       let now = Date().timeIntervalSince1970
       try db.execute(
-        sql:
+        cached:
           "INSERT INTO kms_aliases (alias_name, key_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
         arguments: [alias, record.keyID, now, now])
       trail.record(alias)
@@ -143,7 +143,7 @@ extension SQLiteStore: KeyStore {
       }
       sql += " ORDER BY alias_name LIMIT ?"
       arguments += [limit + 1]
-      let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+      let rows = try Row.fetchAll(db, cached: sql, arguments: arguments)
       let prefix = self.configuration.kmsARNPrefix
       let entries = rows.prefix(limit).map { row in
         AliasListEntry(
@@ -188,7 +188,7 @@ extension SQLiteStore: AuditLog {
         sql += " LIMIT ?"
         arguments += [limit]
       }
-      return try Row.fetchAll(db, sql: sql, arguments: arguments).map(AuditChain.record).reversed()
+      return try Row.fetchAll(db, cached: sql, arguments: arguments).map(AuditChain.record).reversed()
     }
   }
 

@@ -61,8 +61,8 @@ extension SQLiteStore {
       do {
         if durable { return try await pool.write(updates) }
         return try await pool.writeWithoutTransaction { db in
-          try db.execute(sql: "PRAGMA synchronous = NORMAL")
-          defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+          try db.execute(cached: "PRAGMA synchronous = NORMAL")
+          defer { try? db.execute(cached: "PRAGMA synchronous = FULL") }
           var result: T?
           try db.inTransaction(.immediate) {
             result = try updates(db)

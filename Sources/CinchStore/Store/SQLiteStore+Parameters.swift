@@ -81,7 +81,7 @@ extension SQLiteStore: ParameterStore {
       guard let entry = try ParameterEntry.fetch(db, key: name.key) else {
         throw StoreError.parameterNotFound()
       }
-      try db.execute(sql: "DELETE FROM entries WHERE id = ?", arguments: [entry.id])
+      try db.execute(cached: "DELETE FROM entries WHERE id = ?", arguments: [entry.id])
       trail.record(entry.name, version: entry.lastVersion)
       return DeleteParameterResponse()
     }
@@ -104,7 +104,7 @@ extension SQLiteStore: ParameterStore {
           trail.record(raw, result: "ParameterNotFound")
           continue
         }
-        try db.execute(sql: "DELETE FROM entries WHERE id = ?", arguments: [entry.id])
+        try db.execute(cached: "DELETE FROM entries WHERE id = ?", arguments: [entry.id])
         deleted.append(raw)
         trail.record(entry.name, version: entry.lastVersion)
       }
@@ -142,7 +142,7 @@ extension SQLiteStore: ParameterStore {
       let entry = try self.taggedEntry(request.resourceType, request.resourceID, db)
       for key in request.tagKeys {
         try db.execute(
-          sql: "DELETE FROM entry_tags WHERE entry_id = ? AND tag_key = ?",
+          cached: "DELETE FROM entry_tags WHERE entry_id = ? AND tag_key = ?",
           arguments: [entry.id, key])
       }
       trail.record(entry.name)
@@ -268,7 +268,7 @@ extension SQLiteStore {
       try rollOff(entry, db)
     } else {
       try db.execute(
-        sql: "INSERT INTO entries (kind, lookup_name, name, created_at) VALUES (?, ?, ?, ?)",
+        cached: "INSERT INTO entries (kind, lookup_name, name, created_at) VALUES (?, ?, ?, ?)",
         arguments: [EntryKind.parameter.rawValue, name.key, name.name, now.timeIntervalSince1970])
       entryID = db.lastInsertedRowID
       version = 1
@@ -278,7 +278,7 @@ extension SQLiteStore {
       storeID: storeID, kind: .parameter, name: name.key, version: version, detail: type.rawValue)
     let sealed = try seal(request.value, under: key, context: context)
     try db.execute(
-      sql: """
+      cached: """
         INSERT INTO entry_versions (entry_id, version, created_at, created_by, key_ref, sealed,
           type, description, allowed_pattern, tier, data_type)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -288,7 +288,7 @@ extension SQLiteStore {
         type.rawValue, description, allowedPattern, tier.rawValue, dataType.rawValue,
       ])
     try db.execute(
-      sql: "UPDATE entries SET last_version = ? WHERE id = ?", arguments: [version, entryID])
+      cached: "UPDATE entries SET last_version = ? WHERE id = ?", arguments: [version, entryID])
     if let tags = request.tags { try EntryTags.set(db, entry: entryID, tags) }
     trail.record(displayName, version: version)
     return PutParameterResponse(version: version, tier: tier)
@@ -299,22 +299,22 @@ extension SQLiteStore {
   func rollOff(_ entry: ParameterEntry, _ db: Database) throws {
     let count =
       try Int.fetchOne(
-        db, sql: "SELECT COUNT(*) FROM entry_versions WHERE entry_id = ?", arguments: [entry.id])
+        db, cached: "SELECT COUNT(*) FROM entry_versions WHERE entry_id = ?", arguments: [entry.id])
       ?? 0
     guard count >= Self.maximumVersions,
       let oldest = try Int.fetchOne(
-        db, sql: "SELECT MIN(version) FROM entry_versions WHERE entry_id = ?",
+        db, cached: "SELECT MIN(version) FROM entry_versions WHERE entry_id = ?",
         arguments: [entry.id])
     else { return }
     let labelled =
       try Int.fetchOne(
-        db, sql: "SELECT COUNT(*) FROM entry_labels WHERE entry_id = ? AND version = ?",
+        db, cached: "SELECT COUNT(*) FROM entry_labels WHERE entry_id = ? AND version = ?",
         arguments: [entry.id, oldest]) ?? 0
     if labelled > 0 {
       throw StoreError.parameterMaxVersionLimitExceeded(name: entry.name, oldestVersion: oldest)
     }
     try db.execute(
-      sql: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
+      cached: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
       arguments: [entry.id, oldest])
   }
 
@@ -365,28 +365,50 @@ extension SQLiteStore {
   ) throws -> Selected {
     let (name, selector) = try ParameterNameRules.parseReference(
       reference, configuration: configuration, allowSelector: allowSelector)
-    guard let entry = try ParameterEntry.fetch(db, key: name.key) else { throw notFound }
-    let version: Int
+    let wanted: SteppedStatement.Argument
     switch selector {
-    case nil:
-      version = entry.lastVersion
-    case .version(let wanted):
-      version = wanted
-    case .label(let label):
-      guard
-        let labelled = try Int.fetchOne(
-          db, sql: "SELECT version FROM entry_labels WHERE entry_id = ? AND label = ?",
-          arguments: [entry.id, label])
-      else { throw notFound }
-      version = labelled
+    case nil: wanted = .null
+    case .version(let version): wanted = .integer(Int64(clamping: version))
+    case .label(let label): return try selectLabelled(name, label, selector, db, notFound: notFound)
     }
-    guard let record = try ParameterVersionRecord.fetch(db, entry: entry.id, version: version)
-    else {
-      if case .version(let wanted) = selector {
-        throw StoreError.parameterVersionNotFound(name: name.name, version: String(wanted))
+    // The entry and the version in one statement: the read path's most frequent query.
+    let found = try SteppedStatement(db, sql: Self.selectVersionSQL).withRow(
+      [wanted, .text(EntryKind.parameter.rawValue), .text(name.key)]
+    ) { columns -> (ParameterEntry, ParameterVersionRecord?)? in
+      guard let columns else { return nil }
+      let record = columns.isNull(4) ? nil : ParameterVersionRecord(columns, from: 4)
+      return (ParameterEntry(columns), record)
+    }
+    guard let (entry, record) = found else { throw notFound }
+    guard let record else {
+      if case .version(let version) = selector {
+        throw StoreError.parameterVersionNotFound(name: name.name, version: String(version))
       }
       throw notFound
     }
+    return Selected(entry: entry, record: record, selector: selector)
+  }
+
+  /// An entry and one of its versions, the latest when the first argument is null.
+  static let selectVersionSQL = """
+    SELECT e.id, e.name, e.lookup_name, e.last_version, \(
+      ParameterVersionRecord.columns.split(separator: ",").map { "v." + $0.trimmingPrefix(" ") }
+        .joined(separator: ", "))
+    FROM entries e LEFT JOIN entry_versions v
+      ON v.entry_id = e.id AND v.version = coalesce(?, e.last_version)
+    WHERE e.kind = ? AND e.lookup_name = ?
+    """
+
+  private func selectLabelled(
+    _ name: ParameterName, _ label: String, _ selector: ParameterSelector?, _ db: Database,
+    notFound: StoreError
+  ) throws -> Selected {
+    guard let entry = try ParameterEntry.fetch(db, key: name.key),
+      let version = try Int.fetchOne(
+        db, cached: "SELECT version FROM entry_labels WHERE entry_id = ? AND label = ?",
+        arguments: [entry.id, label]),
+      let record = try ParameterVersionRecord.fetch(db, entry: entry.id, version: version)
+    else { throw notFound }
     return Selected(entry: entry, record: record, selector: selector)
   }
 
@@ -568,7 +590,7 @@ extension SQLiteStore {
     }
     for label in added {
       try db.execute(
-        sql: "INSERT INTO entry_labels (entry_id, label, version) VALUES (?, ?, ?) "
+        cached: "INSERT INTO entry_labels (entry_id, label, version) VALUES (?, ?, ?) "
           + "ON CONFLICT(entry_id, label) DO UPDATE SET version = excluded.version",
         arguments: [entry.id, label, version])
     }
@@ -594,7 +616,7 @@ extension SQLiteStore {
     for label in request.labels where !removed.contains(label) && !invalid.contains(label) {
       if labels[label] == version {
         try db.execute(
-          sql: "DELETE FROM entry_labels WHERE entry_id = ? AND label = ?",
+          cached: "DELETE FROM entry_labels WHERE entry_id = ? AND label = ?",
           arguments: [entry.id, label])
         removed.append(label)
       } else {

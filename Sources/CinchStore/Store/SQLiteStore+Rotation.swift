@@ -147,7 +147,7 @@ extension SQLiteStore {
       // The configuration test: the pending version it created goes again.
       if record.sealed == nil {
         try db.execute(
-          sql: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
+          cached: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
           arguments: [entry.id, record.version])
       } else if stages[SecretStage.pending] == record.version {
         try SecretStages.remove(db, entry: entry.id, label: SecretStage.pending)
@@ -200,7 +200,7 @@ extension SQLiteStore {
         record.sealed == nil
       {
         try db.execute(
-          sql: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
+          cached: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
           arguments: [entry.id, record.version])
       }
       let error = StoreError.rotationFailed(

@@ -46,7 +46,7 @@ extension SQLiteStore {
         throw StoreError.invalidParameter("The timeout must be a positive number of seconds.")
       }
       let exists =
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rotators WHERE name = ?", arguments: [name])
+        try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM rotators WHERE name = ?", arguments: [name])
         ?? 0 > 0
       if exists && !replace {
         throw StoreError.resourceExists(
@@ -55,7 +55,7 @@ extension SQLiteStore {
       let now = self.now()
       let json = String(decoding: try JSONEncoder().encode(command), as: UTF8.self)
       try db.execute(
-        sql: """
+        cached: """
           INSERT INTO rotators (name, command, timeout_seconds, created_at) VALUES (?, ?, ?, ?)
           ON CONFLICT(name) DO UPDATE SET command = excluded.command,
             timeout_seconds = excluded.timeout_seconds, created_at = excluded.created_at
@@ -76,7 +76,7 @@ extension SQLiteStore {
 
   public func deregisterRotator(name: String) async throws {
     try await perform("DeregisterRotator", kind: nil, name: name) { db, trail in
-      try db.execute(sql: "DELETE FROM rotators WHERE name = ?", arguments: [name])
+      try db.execute(cached: "DELETE FROM rotators WHERE name = ?", arguments: [name])
       guard db.changesCount > 0 else {
         throw StoreError(
           code: "ResourceNotFoundException", message: "No rotator named '\(name)' is registered.")
@@ -92,7 +92,7 @@ extension SQLiteStore {
       sql += " WHERE name = ?"
       arguments = [name]
     }
-    return try Row.fetchAll(db, sql: sql + " ORDER BY name", arguments: arguments).map { row in
+    return try Row.fetchAll(db, cached: sql + " ORDER BY name", arguments: arguments).map { row in
       let json: String = row["command"]
       return CommandRotatorRecord(
         name: row["name"],

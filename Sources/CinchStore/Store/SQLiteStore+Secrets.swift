@@ -118,7 +118,7 @@ extension SQLiteStore: SecretStore {
       guard !entry.isDeleted else { throw StoreError.markedForDeletion }
       for key in request.tagKeys {
         try db.execute(
-          sql: "DELETE FROM entry_tags WHERE entry_id = ? AND tag_key = ?",
+          cached: "DELETE FROM entry_tags WHERE entry_id = ? AND tag_key = ?",
           arguments: [entry.id, key])
       }
       entry.attributes.lastChangedDate = self.now().timeIntervalSince1970
@@ -170,7 +170,7 @@ extension SQLiteStore {
   func purgeExpiredSecrets(_ db: Database, _ trail: inout AuditTrail) throws {
     let rows = try Row.fetchAll(
       db,
-      sql: """
+      cached: """
         SELECT id, name, last_version FROM entries
         WHERE kind = ? AND json_extract(attributes, '$.deletionDate') <= ?
         """,
@@ -178,7 +178,7 @@ extension SQLiteStore {
     guard !rows.isEmpty else { return }
     var purged = AuditTrail(operation: "PurgeSecret", kind: .secret)
     for row in rows {
-      try db.execute(sql: "DELETE FROM entries WHERE id = ?", arguments: [row["id"] as Int64])
+      try db.execute(cached: "DELETE FROM entries WHERE id = ?", arguments: [row["id"] as Int64])
       purged.record(row["name"], version: row["last_version"])
     }
     trail.events += purged.events
@@ -249,7 +249,7 @@ extension SQLiteStore {
     }
     let attributesJSON = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
     try db.execute(
-      sql: """
+      cached: """
         INSERT INTO entry_versions (entry_id, version, version_id, created_at, created_by,
           key_ref, sealed, type, attributes)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -306,7 +306,7 @@ extension SQLiteStore {
   func removeOldDeprecatedVersions(_ entry: SecretEntry, _ db: Database) throws {
     let labelled = Set(try SecretStages.fetch(db, entry: entry.id).values)
     let rows = try Row.fetchAll(
-      db, sql: "SELECT version, created_at FROM entry_versions WHERE entry_id = ? ORDER BY version",
+      db, cached: "SELECT version, created_at FROM entry_versions WHERE entry_id = ? ORDER BY version",
       arguments: [entry.id])
     let deprecated = rows.filter { !labelled.contains($0["version"] as Int) }
     var excess = deprecated.count - Self.deprecatedVersionLimit
@@ -314,7 +314,7 @@ extension SQLiteStore {
     let cutoff = now().timeIntervalSince1970 - Self.deprecatedVersionMinimumAge
     for row in deprecated where excess > 0 && (row["created_at"] as Double) <= cutoff {
       try db.execute(
-        sql: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
+        cached: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
         arguments: [entry.id, row["version"] as Int])
       excess -= 1
     }
@@ -424,7 +424,7 @@ extension SQLiteStore {
       arnSuffix: try SecretNameRules.randomSuffix(), description: request.description,
       kmsKeyRef: request.kmsKeyID, lastChangedDate: now.timeIntervalSince1970)
     try db.execute(
-      sql: """
+      cached: """
         INSERT INTO entries (kind, lookup_name, name, created_at, attributes)
         VALUES (?, ?, ?, ?, ?)
         """,
@@ -490,7 +490,7 @@ extension SQLiteStore {
       var attributes = existing.attributes
       attributes.jsonKeys = SecretValueRules.jsonKeys(value)
       try db.execute(
-        sql: """
+        cached: """
           UPDATE entry_versions SET sealed = ?, type = ?, key_ref = ?, created_by = ?,
             attributes = ?
           WHERE entry_id = ? AND version = ?
@@ -565,7 +565,7 @@ extension SQLiteStore {
         storeID: storeID, entry: entry, version: record.version, versionID: record.versionID,
         type: value.type)
       try db.execute(
-        sql: "UPDATE entry_versions SET sealed = ?, key_ref = ? WHERE entry_id = ? AND version = ?",
+        cached: "UPDATE entry_versions SET sealed = ?, key_ref = ? WHERE entry_id = ? AND version = ?",
         arguments: [
           Data(try seal(value.bytes, under: key, context: context)), entry.attributes.kmsKeyRef,
           entry.id, record.version,
@@ -665,7 +665,7 @@ extension SQLiteStore {
     }
     let arn = entry.arn(configuration)
     if force {
-      try db.execute(sql: "DELETE FROM entries WHERE id = ?", arguments: [entry.id])
+      try db.execute(cached: "DELETE FROM entries WHERE id = ?", arguments: [entry.id])
       trail.record(entry.name, version: entry.lastVersion)
       return DeleteSecretResponse(arn: arn, name: entry.name, deletionDate: now)
     }

@@ -17,7 +17,7 @@ extension SQLiteStore {
   package func vaultAuditDevices() async throws -> [VaultAuditDevice] {
     let storeID = self.storeID
     return try await readSnapshot { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM vault_audit_devices ORDER BY path").map { row in
+      try Row.fetchAll(db, cached: "SELECT * FROM vault_audit_devices ORDER BY path").map { row in
         let path: String = row["path"]
         let options: String = row["options"]
         return VaultAuditDevice(
@@ -57,13 +57,13 @@ extension SQLiteStore {
         try? handle.close()
       }
       if try Row.fetchOne(
-        db, sql: "SELECT path FROM vault_audit_devices WHERE path = ?", arguments: [path]) != nil
+        db, cached: "SELECT path FROM vault_audit_devices WHERE path = ?", arguments: [path]) != nil
       {
         throw VaultError.invalid("path already in use")
       }
       let salt = SecretBytes(utf8: UUID().uuidString.lowercased())
       try db.execute(
-        sql: """
+        cached: """
           INSERT INTO vault_audit_devices (path, type, description, options, salt, created_at)
           VALUES (?, ?, ?, ?, ?, ?)
           """,
@@ -81,7 +81,7 @@ extension SQLiteStore {
   package func disableVaultAuditDevice(path rawPath: String) async throws {
     let path = Self.mountPath(rawPath)
     try await performVault("sys/audit/disable", kind: nil, name: path) { db, trail in
-      try db.execute(sql: "DELETE FROM vault_audit_devices WHERE path = ?", arguments: [path])
+      try db.execute(cached: "DELETE FROM vault_audit_devices WHERE path = ?", arguments: [path])
       trail.record(path)
     }
   }

@@ -104,7 +104,7 @@ extension SQLiteStore {
       let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
       let now = self.vaultNow().timeIntervalSince1970
       let existing = try Row.fetchOne(
-        db, sql: "SELECT id, last_version FROM entries WHERE kind = ? AND lookup_name = ?",
+        db, cached: "SELECT id, last_version FROM entries WHERE kind = ? AND lookup_name = ?",
         arguments: [EntryKind.vaultDatabaseConnection.rawValue, entryName])
       let id: Int64
       var version = 1
@@ -112,12 +112,12 @@ extension SQLiteStore {
         id = existing["id"]
         version = (existing["last_version"] as Int) + (password == nil ? 0 : 1)
         try db.execute(
-          sql: "UPDATE entries SET attributes = ?, last_version = ? WHERE id = ?",
+          cached: "UPDATE entries SET attributes = ?, last_version = ? WHERE id = ?",
           arguments: [json, version, id])
       } else {
         guard password != nil else { throw VaultError.invalid("password is required") }
         try db.execute(
-          sql: """
+          cached: """
             INSERT INTO entries (kind, lookup_name, name, created_at, last_version, attributes)
             VALUES (?, ?, ?, ?, 1, ?)
             """,
@@ -133,10 +133,10 @@ extension SQLiteStore {
             storeID: self.storeID, kind: .vaultDatabaseConnection, name: entryName,
             version: version))
         try db.execute(
-          sql: "INSERT INTO entry_versions (entry_id, version, created_at, sealed) VALUES (?, ?, ?, ?)",
+          cached: "INSERT INTO entry_versions (entry_id, version, created_at, sealed) VALUES (?, ?, ?, ?)",
           arguments: [id, version, now, Data(sealed)])
         try db.execute(
-          sql: "DELETE FROM entry_versions WHERE entry_id = ? AND version < ?",
+          cached: "DELETE FROM entry_versions WHERE entry_id = ? AND version < ?",
           arguments: [id, version])
       }
       trail.record(entryName, version: version)
@@ -155,7 +155,7 @@ extension SQLiteStore {
       guard
         let row = try Row.fetchOne(
           db,
-          sql: "SELECT id, attributes, last_version FROM entries WHERE kind = ? AND lookup_name = ?",
+          cached: "SELECT id, attributes, last_version FROM entries WHERE kind = ? AND lookup_name = ?",
           arguments: [EntryKind.vaultDatabaseConnection.rawValue, entryName])
       else { return nil }
       let json: String = row["attributes"]
@@ -168,7 +168,7 @@ extension SQLiteStore {
       let version: Int = row["last_version"]
       guard
         let sealed = try Data.fetchOne(
-          db, sql: "SELECT sealed FROM entry_versions WHERE entry_id = ? AND version = ?",
+          db, cached: "SELECT sealed FROM entry_versions WHERE entry_id = ? AND version = ?",
           arguments: [row["id"] as Int64, version])
       else { return (connection, nil) }
       let password = try self.openVault(
@@ -188,7 +188,7 @@ extension SQLiteStore {
       _ = try Self.mount(named: mount, type: .database, db)
       let json = String(decoding: try JSONEncoder().encode(role), as: UTF8.self)
       try db.execute(
-        sql: """
+        cached: """
           INSERT INTO entries (kind, lookup_name, name, created_at, last_version, attributes)
           VALUES (?, ?, ?, ?, 0, ?)
           ON CONFLICT (kind, lookup_name) DO UPDATE SET attributes = excluded.attributes
@@ -207,7 +207,7 @@ extension SQLiteStore {
       _ = try Self.mount(named: mount, type: .database, db)
       guard
         let json = try String.fetchOne(
-          db, sql: "SELECT attributes FROM entries WHERE kind = ? AND lookup_name = ?",
+          db, cached: "SELECT attributes FROM entries WHERE kind = ? AND lookup_name = ?",
           arguments: [EntryKind.vaultDatabaseRole.rawValue, entryName])
       else { return nil }
       return try JSONDecoder().decode(DatabaseRole.self, from: Data(json.utf8))
@@ -222,7 +222,7 @@ extension SQLiteStore {
         decoding: try JSONEncoder().encode(
           LeaseAttributes(username: lease.username, dbName: lease.dbName)), as: UTF8.self)
       try db.execute(
-        sql: """
+        cached: """
           INSERT INTO vault_leases (lease_id, mount, role, issued_at, expires_at, max_expires_at,
             renewable, attributes)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -237,7 +237,7 @@ extension SQLiteStore {
 
   package func lease(_ leaseID: String) async throws -> VaultLease? {
     try await readSnapshot { db in
-      try Row.fetchOne(db, sql: "SELECT * FROM vault_leases WHERE lease_id = ?", arguments: [leaseID])
+      try Row.fetchOne(db, cached: "SELECT * FROM vault_leases WHERE lease_id = ?", arguments: [leaseID])
         .map(Self.lease(row:))
     }
   }
@@ -246,7 +246,7 @@ extension SQLiteStore {
   package func leases(prefix: String) async throws -> [VaultLease] {
     try await readSnapshot { db in
       try Row.fetchAll(
-        db, sql: "SELECT * FROM vault_leases WHERE lease_id LIKE ? ESCAPE '\\' ORDER BY lease_id",
+        db, cached: "SELECT * FROM vault_leases WHERE lease_id LIKE ? ESCAPE '\\' ORDER BY lease_id",
         arguments: [prefix.likePrefixPattern]
       ).map(Self.lease(row:))
     }
@@ -257,7 +257,7 @@ extension SQLiteStore {
     let now = vaultNow().timeIntervalSince1970
     return try await readSnapshot { db in
       try Row.fetchAll(
-        db, sql: "SELECT * FROM vault_leases WHERE expires_at <= ? ORDER BY expires_at",
+        db, cached: "SELECT * FROM vault_leases WHERE expires_at <= ? ORDER BY expires_at",
         arguments: [now]
       ).map(Self.lease(row:))
     }
@@ -268,7 +268,7 @@ extension SQLiteStore {
     try await performVault("sys/leases/renew", kind: nil, name: leaseID) { db, _ in
       guard
         var lease = try Row.fetchOne(
-          db, sql: "SELECT * FROM vault_leases WHERE lease_id = ?", arguments: [leaseID]
+          db, cached: "SELECT * FROM vault_leases WHERE lease_id = ?", arguments: [leaseID]
         ).map(Self.lease(row:))
       else { throw VaultError.invalid("lease not found") }
       let now = self.vaultNow()
@@ -277,7 +277,7 @@ extension SQLiteStore {
       lease.expiresAt = min(now.addingTimeInterval(TimeInterval(seconds)), lease.maxExpiresAt)
       lease.lastRenewal = now
       try db.execute(
-        sql: "UPDATE vault_leases SET expires_at = ?, last_renewal = ? WHERE lease_id = ?",
+        cached: "UPDATE vault_leases SET expires_at = ?, last_renewal = ? WHERE lease_id = ?",
         arguments: [
           lease.expiresAt.timeIntervalSince1970, now.timeIntervalSince1970, leaseID,
         ])
@@ -288,7 +288,7 @@ extension SQLiteStore {
   /// Forgets a lease once its credential is revoked.
   package func deleteLease(_ leaseID: String) async throws {
     try await performVault("sys/leases/revoke", kind: nil, name: leaseID) { db, _ in
-      try db.execute(sql: "DELETE FROM vault_leases WHERE lease_id = ?", arguments: [leaseID])
+      try db.execute(cached: "DELETE FROM vault_leases WHERE lease_id = ?", arguments: [leaseID])
     }
   }
 

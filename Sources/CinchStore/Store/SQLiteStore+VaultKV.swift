@@ -123,7 +123,7 @@ extension SQLiteStore {
         version.attributes.destroyed = true
         try version.saveAttributes(db, entry: entry.id)
         try db.execute(
-          sql: "UPDATE entry_versions SET sealed = NULL WHERE entry_id = ? AND version = ?",
+          cached: "UPDATE entry_versions SET sealed = NULL WHERE entry_id = ? AND version = ?",
           arguments: [entry.id, number])
         trail.record(name, version: number)
       }
@@ -194,7 +194,7 @@ extension SQLiteStore {
     try await performVault("kv/metadata/delete", kind: .vaultKV, name: name) { db, _ in
       _ = try Self.mount(named: mount, type: .kv, db)
       try db.execute(
-        sql: "DELETE FROM entries WHERE kind = ? AND lookup_name = ?",
+        cached: "DELETE FROM entries WHERE kind = ? AND lookup_name = ?",
         arguments: [EntryKind.vaultKV.rawValue, name])
     }
   }
@@ -210,7 +210,7 @@ extension SQLiteStore {
       _ = try Self.mount(named: mount, type: .kv, db)
       let rows = try Row.fetchAll(
         db,
-        sql: """
+        cached: """
           SELECT id, lookup_name, last_version FROM entries
           WHERE kind = ? AND lookup_name LIKE ? ESCAPE '\\'
           """,
@@ -273,7 +273,7 @@ extension SQLiteStore {
     let sealed = try sealVault(
       SecretBytes(utf8: JSONValue.object(data).compact()), context: context)
     try db.execute(
-      sql: """
+      cached: """
         INSERT INTO entry_versions (entry_id, version, created_at, created_by, sealed, attributes)
         VALUES (?, ?, ?, ?, ?, ?)
         """,
@@ -288,7 +288,7 @@ extension SQLiteStore {
     if number - entry.attributes.oldestVersion >= keep {
       let last = number - keep
       try db.execute(
-        sql: "DELETE FROM entry_versions WHERE entry_id = ? AND version <= ?",
+        cached: "DELETE FROM entry_versions WHERE entry_id = ? AND version <= ?",
         arguments: [entry.id, last])
       entry.attributes.oldestVersion = last + 1
     }
@@ -327,7 +327,7 @@ struct KVEntry: Sendable {
   static func fetch(_ db: Database, name: String) throws -> KVEntry? {
     guard
       let row = try Row.fetchOne(
-        db, sql: "SELECT id, name, attributes FROM entries WHERE kind = ? AND lookup_name = ?",
+        db, cached: "SELECT id, name, attributes FROM entries WHERE kind = ? AND lookup_name = ?",
         arguments: [EntryKind.vaultKV.rawValue, name])
     else { return nil }
     let json: String = row["attributes"]
@@ -341,7 +341,7 @@ struct KVEntry: Sendable {
       createdTime: now.timeIntervalSince1970, updatedTime: now.timeIntervalSince1970)
     let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
     try db.execute(
-      sql: """
+      cached: """
         INSERT INTO entries (kind, lookup_name, name, created_at, last_version, attributes)
         VALUES (?, ?, ?, ?, 0, ?)
         """,
@@ -352,7 +352,7 @@ struct KVEntry: Sendable {
   func save(_ db: Database) throws {
     let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
     try db.execute(
-      sql: "UPDATE entries SET attributes = ?, last_version = ? WHERE id = ?",
+      cached: "UPDATE entries SET attributes = ?, last_version = ? WHERE id = ?",
       arguments: [json, attributes.currentVersion, id])
   }
 }
@@ -373,7 +373,7 @@ struct KVVersionRow: Sendable {
   static func fetch(_ db: Database, entry: Int64, version: Int) throws -> KVVersionRow? {
     try Row.fetchOne(
       db,
-      sql: "SELECT version, sealed, attributes FROM entry_versions "
+      cached: "SELECT version, sealed, attributes FROM entry_versions "
         + "WHERE entry_id = ? AND version = ?",
       arguments: [entry, version]
     ).map(KVVersionRow.init(row:))
@@ -382,7 +382,7 @@ struct KVVersionRow: Sendable {
   static func fetchAll(_ db: Database, entry: Int64) throws -> [KVVersionRow] {
     try Row.fetchAll(
       db,
-      sql: "SELECT version, sealed, attributes FROM entry_versions WHERE entry_id = ? "
+      cached: "SELECT version, sealed, attributes FROM entry_versions WHERE entry_id = ? "
         + "ORDER BY version",
       arguments: [entry]
     ).map(KVVersionRow.init(row:))
@@ -394,7 +394,7 @@ struct KVVersionRow: Sendable {
 
   func saveAttributes(_ db: Database, entry: Int64) throws {
     try db.execute(
-      sql: "UPDATE entry_versions SET attributes = ? WHERE entry_id = ? AND version = ?",
+      cached: "UPDATE entry_versions SET attributes = ? WHERE entry_id = ? AND version = ?",
       arguments: [try Self.encode(attributes), entry, version])
   }
 }

@@ -14,7 +14,7 @@ extension SQLiteStore {
   }
 
   static func mounts(_ db: Database) throws -> [VaultMount] {
-    try Row.fetchAll(db, sql: "SELECT * FROM vault_mounts ORDER BY path").compactMap(mount(row:))
+    try Row.fetchAll(db, cached: "SELECT * FROM vault_mounts ORDER BY path").compactMap(mount(row:))
   }
 
   static func mount(for requestPath: String, _ db: Database) throws -> (VaultMount, String)? {
@@ -31,7 +31,7 @@ extension SQLiteStore {
   {
     guard
       let row = try Row.fetchOne(
-        db, sql: "SELECT * FROM vault_mounts WHERE path = ?", arguments: [name + "/"]),
+        db, cached: "SELECT * FROM vault_mounts WHERE path = ?", arguments: [name + "/"]),
       let mount = mount(row: row), mount.type == type
     else {
       throw VaultError.invalid("no \(type.rawValue) mount at '\(name)/'")
@@ -79,7 +79,7 @@ extension SQLiteStore {
       let optionsJSON = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
       let prefix = type == .kv ? "kv" : type.rawValue
       try db.execute(
-        sql: """
+        cached: """
           INSERT INTO vault_mounts (path, type, description, accessor, uuid, options, created_at)
           VALUES (?, ?, ?, ?, ?, ?, ?)
           """,
@@ -98,15 +98,15 @@ extension SQLiteStore {
   package func disableVaultMount(path rawPath: String) async throws {
     let path = Self.mountPath(rawPath)
     try await performVault("sys/mounts/disable", kind: nil, name: path) { db, trail in
-      guard try Row.fetchOne(db, sql: "SELECT path FROM vault_mounts WHERE path = ?",
+      guard try Row.fetchOne(db, cached: "SELECT path FROM vault_mounts WHERE path = ?",
         arguments: [path]) != nil else { return }
       for kind in EntryKind.vaultKinds {
         try db.execute(
-          sql: "DELETE FROM entries WHERE kind = ? AND lookup_name LIKE ? ESCAPE '\\'",
+          cached: "DELETE FROM entries WHERE kind = ? AND lookup_name LIKE ? ESCAPE '\\'",
           arguments: [kind.rawValue, path.likePrefixPattern])
       }
-      try db.execute(sql: "DELETE FROM vault_leases WHERE mount = ?", arguments: [path])
-      try db.execute(sql: "DELETE FROM vault_mounts WHERE path = ?", arguments: [path])
+      try db.execute(cached: "DELETE FROM vault_leases WHERE mount = ?", arguments: [path])
+      try db.execute(cached: "DELETE FROM vault_mounts WHERE path = ?", arguments: [path])
       trail.record(path)
     }
   }
@@ -128,7 +128,7 @@ extension SQLiteStore {
       if let casRequired { config.casRequired = casRequired }
       if let deleteVersionAfter { config.deleteVersionAfter = deleteVersionAfter }
       try db.execute(
-        sql: "UPDATE vault_mounts SET config = ? WHERE path = ?",
+        cached: "UPDATE vault_mounts SET config = ? WHERE path = ?",
         arguments: [String(decoding: try JSONEncoder().encode(config), as: UTF8.self), mount + "/"])
     }
   }

@@ -42,7 +42,7 @@ extension SQLiteStore {
   package func vaultRootToken() async throws -> String {
     try await performVault("auth/token/root", kind: nil, name: nil) { db, trail in
       if let row = try Row.fetchOne(
-        db, sql: "SELECT accessor, sealed FROM vault_tokens WHERE is_root_token = 1"),
+        db, cached: "SELECT accessor, sealed FROM vault_tokens WHERE is_root_token = 1"),
         let sealed = row["sealed"] as Data?
       {
         let accessor: String = row["accessor"]
@@ -67,11 +67,11 @@ extension SQLiteStore {
     return try await writeWithRetry { db in
       guard
         let row = try Row.fetchOne(
-          db, sql: "SELECT * FROM vault_tokens WHERE token_hash = ?", arguments: [Data(hash)])
+          db, cached: "SELECT * FROM vault_tokens WHERE token_hash = ?", arguments: [Data(hash)])
       else { return nil }
       let info = try Self.token(row: row)
       if let expires = info.expiresAt, expires <= now {
-        try db.execute(sql: "DELETE FROM vault_tokens WHERE token_hash = ?", arguments: [Data(hash)])
+        try db.execute(cached: "DELETE FROM vault_tokens WHERE token_hash = ?", arguments: [Data(hash)])
         return nil
       }
       return info
@@ -81,7 +81,7 @@ extension SQLiteStore {
   /// Every token's facts (never a token), by accessor.
   package func vaultTokens() async throws -> [VaultToken] {
     try await readSnapshot { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM vault_tokens ORDER BY created_at").map(Self.token)
+      try Row.fetchAll(db, cached: "SELECT * FROM vault_tokens ORDER BY created_at").map(Self.token)
     }
   }
 
@@ -89,7 +89,7 @@ extension SQLiteStore {
   package func revokeVaultToken(accessor: String) async throws {
     try await performVault("auth/token/revoke", kind: nil, name: accessor) { db, _ in
       try db.execute(
-        sql: "DELETE FROM vault_tokens WHERE accessor = ? AND is_root_token = 0",
+        cached: "DELETE FROM vault_tokens WHERE accessor = ? AND is_root_token = 0",
         arguments: [accessor])
     }
   }
@@ -99,7 +99,7 @@ extension SQLiteStore {
     try await performVault("auth/token/renew", kind: nil, name: accessor) { db, _ in
       guard
         let row = try Row.fetchOne(
-          db, sql: "SELECT * FROM vault_tokens WHERE accessor = ?", arguments: [accessor])
+          db, cached: "SELECT * FROM vault_tokens WHERE accessor = ?", arguments: [accessor])
       else { throw VaultError.invalid("token not found") }
       var info = try Self.token(row: row)
       guard info.expiresAt != nil else { return info }
@@ -109,7 +109,7 @@ extension SQLiteStore {
       info.expiresAt = now.addingTimeInterval(TimeInterval(seconds))
       info.ttl = seconds
       try db.execute(
-        sql: "UPDATE vault_tokens SET expires_at = ?, ttl_seconds = ? WHERE accessor = ?",
+        cached: "UPDATE vault_tokens SET expires_at = ?, ttl_seconds = ? WHERE accessor = ?",
         arguments: [info.expiresAt?.timeIntervalSince1970, seconds, accessor])
       return info
     }
@@ -135,7 +135,7 @@ extension SQLiteStore {
       : nil
     let policyList = policies.isEmpty ? ["default"] : policies
     try db.execute(
-      sql: """
+      cached: """
         INSERT INTO vault_tokens (token_hash, accessor, policies, display_name, meta, created_at,
           ttl_seconds, expires_at, renewable, is_root_token, sealed)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

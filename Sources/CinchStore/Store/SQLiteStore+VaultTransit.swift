@@ -65,7 +65,7 @@ extension SQLiteStore {
       var material: [Int: SecretBytes] = [:]
       for row in try Row.fetchAll(
         db,
-        sql: "SELECT version, sealed FROM entry_versions WHERE entry_id = ? AND version >= ?",
+        cached: "SELECT version, sealed FROM entry_versions WHERE entry_id = ? AND version >= ?",
         arguments: [entry.id, info.minDecryptionVersion])
       {
         let version: Int = row["version"]
@@ -178,7 +178,7 @@ extension SQLiteStore {
         throw VaultError.invalid(
           "error deleting policy \(name): deletion is not allowed for this key")
       }
-      try db.execute(sql: "DELETE FROM entries WHERE id = ?", arguments: [entry.id])
+      try db.execute(cached: "DELETE FROM entries WHERE id = ?", arguments: [entry.id])
       trail.record(entryName)
     }
   }
@@ -191,7 +191,7 @@ extension SQLiteStore {
       _ = try Self.mount(named: mount, type: .transit, db)
       return try String.fetchAll(
         db,
-        sql: "SELECT lookup_name FROM entries WHERE kind = ? AND lookup_name LIKE ? ESCAPE '\\' "
+        cached: "SELECT lookup_name FROM entries WHERE kind = ? AND lookup_name LIKE ? ESCAPE '\\' "
           + "ORDER BY lookup_name",
         arguments: [EntryKind.vaultTransitKey.rawValue, prefix.likePrefixPattern]
       ).map { String($0.dropFirst(prefix.count)) }
@@ -210,7 +210,7 @@ extension SQLiteStore {
       minDecryptionVersion: 1, minEncryptionVersion: 0, latestVersion: 1)
     let now = vaultNow().timeIntervalSince1970
     try db.execute(
-      sql: """
+      cached: """
         INSERT INTO entries (kind, lookup_name, name, created_at, last_version, attributes)
         VALUES (?, ?, ?, ?, 1, ?)
         """,
@@ -229,7 +229,7 @@ extension SQLiteStore {
       context: SealingContext(
         storeID: storeID, kind: .vaultTransitKey, name: entry.name, version: version))
     try db.execute(
-      sql: """
+      cached: """
         INSERT INTO entry_versions (entry_id, version, created_at, created_by, sealed)
         VALUES (?, ?, ?, ?, ?)
         """,
@@ -248,7 +248,7 @@ struct TransitEntry: Sendable {
   static func fetch(_ db: Database, name: String) throws -> TransitEntry? {
     guard
       let row = try Row.fetchOne(
-        db, sql: "SELECT id, name, attributes FROM entries WHERE kind = ? AND lookup_name = ?",
+        db, cached: "SELECT id, name, attributes FROM entries WHERE kind = ? AND lookup_name = ?",
         arguments: [EntryKind.vaultTransitKey.rawValue, name])
     else { return nil }
     let json: String = row["attributes"]
@@ -263,14 +263,14 @@ struct TransitEntry: Sendable {
 
   func save(_ db: Database) throws {
     try db.execute(
-      sql: "UPDATE entries SET attributes = ?, last_version = ? WHERE id = ?",
+      cached: "UPDATE entries SET attributes = ?, last_version = ? WHERE id = ?",
       arguments: [try Self.encode(attributes), attributes.latestVersion, id])
   }
 
   func info(name: String, _ db: Database) throws -> TransitKeyInfo {
     var versions: [Int: Date] = [:]
     for row in try Row.fetchAll(
-      db, sql: "SELECT version, created_at FROM entry_versions WHERE entry_id = ?",
+      db, cached: "SELECT version, created_at FROM entry_versions WHERE entry_id = ?",
       arguments: [id])
     {
       versions[row["version"]] = Date(timeIntervalSince1970: row["created_at"])

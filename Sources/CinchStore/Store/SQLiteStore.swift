@@ -198,7 +198,7 @@ public final class SQLiteStore: Sendable {
             context: MasterKey.kmsKeyContext(storeID: storeID, keyID: keyID)))
         try record.insert(db)
         try db.execute(
-          sql: "INSERT INTO kms_aliases (alias_name, key_id, created_at, updated_at) "
+          cached: "INSERT INTO kms_aliases (alias_name, key_id, created_at, updated_at) "
             + "VALUES (?, ?, ?, ?)",
           arguments: [
             alias, keyID, createdAt.timeIntervalSince1970, createdAt.timeIntervalSince1970,
@@ -341,7 +341,7 @@ public final class SQLiteStore: Sendable {
       try await writeWithRetry { db in
         // Unwrap every key's material under the old master key first: a failure leaves the
         // transaction (and the store) untouched.
-        let records = try Row.fetchAll(db, sql: "SELECT * FROM kms_keys").map(
+        let records = try Row.fetchAll(db, cached: "SELECT * FROM kms_keys").map(
           KMSKeyRecord.init(row:))
         var materials: [(KMSKeyRecord, SecretBytes)] = []
         for record in records {
@@ -360,7 +360,7 @@ public final class SQLiteStore: Sendable {
             material, under: newMaster.wrapKey, wrappingKeyID: newMasterKeyID,
             context: MasterKey.kmsKeyContext(storeID: vault.storeID, keyID: record.keyID))
           try db.execute(
-            sql: "UPDATE kms_keys SET material = ? WHERE key_id = ?",
+            cached: "UPDATE kms_keys SET material = ? WHERE key_id = ?",
             arguments: [Data(wrapped), record.keyID])
         }
         try StoreMeta.set(db, StoreMeta.masterMode, text: mode.rawValue)
@@ -369,7 +369,7 @@ public final class SQLiteStore: Sendable {
           try StoreMeta.set(db, StoreMeta.kdfCost, text: "\(cost.n),\(cost.r),\(cost.p)")
         } else {
           try db.execute(
-            sql: "DELETE FROM store_meta WHERE key IN (?, ?)",
+            cached: "DELETE FROM store_meta WHERE key IN (?, ?)",
             arguments: [StoreMeta.kdfSalt, StoreMeta.kdfCost])
         }
         try AuditChain.append(

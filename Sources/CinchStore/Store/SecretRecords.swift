@@ -39,12 +39,13 @@ struct SecretEntry: Sendable {
   var lastVersion: Int
   var attributes: SecretAttributes
 
+  /// Columns by position, in the order of `columns`.
   init(row: Row) throws {
-    id = row["id"]
-    name = row["name"]
-    createdAt = Date(timeIntervalSince1970: row["created_at"])
-    lastVersion = row["last_version"]
-    let json: String = row["attributes"]
+    id = row[0]
+    name = row[1]
+    createdAt = Date(timeIntervalSince1970: row[2])
+    lastVersion = row[3]
+    let json: String = row[4]
     attributes = try JSONDecoder().decode(SecretAttributes.self, from: Data(json.utf8))
   }
 
@@ -52,14 +53,14 @@ struct SecretEntry: Sendable {
 
   static func fetch(_ db: Database, name: String) throws -> SecretEntry? {
     try Row.fetchOne(
-      db, sql: "SELECT \(columns) FROM entries WHERE kind = ? AND lookup_name = ?",
+      db, cached: "SELECT \(columns) FROM entries WHERE kind = ? AND lookup_name = ?",
       arguments: [EntryKind.secret.rawValue, name]
     ).map(SecretEntry.init(row:))
   }
 
   static func fetchAll(_ db: Database) throws -> [SecretEntry] {
     try Row.fetchAll(
-      db, sql: "SELECT \(columns) FROM entries WHERE kind = ? ORDER BY created_at, id",
+      db, cached: "SELECT \(columns) FROM entries WHERE kind = ? ORDER BY created_at, id",
       arguments: [EntryKind.secret.rawValue]
     ).map(SecretEntry.init(row:))
   }
@@ -73,7 +74,7 @@ struct SecretEntry: Sendable {
   func save(_ db: Database) throws {
     let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
     try db.execute(
-      sql: "UPDATE entries SET attributes = ?, last_version = ? WHERE id = ?",
+      cached: "UPDATE entries SET attributes = ?, last_version = ? WHERE id = ?",
       arguments: [json, lastVersion, id])
   }
 
@@ -97,22 +98,23 @@ struct SecretVersionRecord: Sendable {
   static let columns =
     "version, version_id, created_at, created_by, key_ref, sealed, type, attributes"
 
+  /// Columns by position, in the order of `columns`.
   init(row: Row) throws {
-    version = row["version"]
-    versionID = row["version_id"]
-    createdAt = Date(timeIntervalSince1970: row["created_at"])
-    createdBy = row["created_by"]
-    keyRef = row["key_ref"]
-    sealed = (row["sealed"] as Data?).map(Array.init)
-    valueType = (row["type"] as String?).flatMap(SecretValueType.init(rawValue:))
-    let json: String = row["attributes"]
+    version = row[0]
+    versionID = row[1]
+    createdAt = Date(timeIntervalSince1970: row[2])
+    createdBy = row[3]
+    keyRef = row[4]
+    sealed = (row[5] as Data?).map(Array.init)
+    valueType = (row[6] as String?).flatMap(SecretValueType.init(rawValue:))
+    let json: String = row[7]
     attributes = try JSONDecoder().decode(SecretVersionAttributes.self, from: Data(json.utf8))
   }
 
   static func fetchAll(_ db: Database, entry: Int64) throws -> [SecretVersionRecord] {
     try Row.fetchAll(
       db,
-      sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? ORDER BY version",
+      cached: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? ORDER BY version",
       arguments: [entry]
     ).map(SecretVersionRecord.init(row:))
   }
@@ -121,7 +123,7 @@ struct SecretVersionRecord: Sendable {
   {
     try Row.fetchOne(
       db,
-      sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version_id = ?",
+      cached: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version_id = ?",
       arguments: [entry, versionID]
     ).map(SecretVersionRecord.init(row:))
   }
@@ -129,7 +131,7 @@ struct SecretVersionRecord: Sendable {
   static func fetch(_ db: Database, entry: Int64, version: Int) throws -> SecretVersionRecord? {
     try Row.fetchOne(
       db,
-      sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version = ?",
+      cached: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version = ?",
       arguments: [entry, version]
     ).map(SecretVersionRecord.init(row:))
   }
@@ -149,7 +151,7 @@ struct SecretVersionRecord: Sendable {
   func saveAttributes(_ db: Database, entry: Int64) throws {
     let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
     try db.execute(
-      sql: "UPDATE entry_versions SET attributes = ? WHERE entry_id = ? AND version = ?",
+      cached: "UPDATE entry_versions SET attributes = ? WHERE entry_id = ? AND version = ?",
       arguments: [json, entry, version])
   }
 }
@@ -159,7 +161,7 @@ enum SecretStages {
   static func fetch(_ db: Database, entry: Int64) throws -> [String: Int] {
     var labels: [String: Int] = [:]
     for row in try Row.fetchAll(
-      db, sql: "SELECT label, version FROM entry_labels WHERE entry_id = ?", arguments: [entry])
+      db, cached: "SELECT label, version FROM entry_labels WHERE entry_id = ?", arguments: [entry])
     {
       labels[row["label"]] = row["version"]
     }
@@ -168,14 +170,14 @@ enum SecretStages {
 
   static func set(_ db: Database, entry: Int64, label: String, version: Int) throws {
     try db.execute(
-      sql: "INSERT INTO entry_labels (entry_id, label, version) VALUES (?, ?, ?) "
+      cached: "INSERT INTO entry_labels (entry_id, label, version) VALUES (?, ?, ?) "
         + "ON CONFLICT(entry_id, label) DO UPDATE SET version = excluded.version",
       arguments: [entry, label, version])
   }
 
   static func remove(_ db: Database, entry: Int64, label: String) throws {
     try db.execute(
-      sql: "DELETE FROM entry_labels WHERE entry_id = ? AND label = ?", arguments: [entry, label])
+      cached: "DELETE FROM entry_labels WHERE entry_id = ? AND label = ?", arguments: [entry, label])
   }
 
   /// version → labels, each list sorted.

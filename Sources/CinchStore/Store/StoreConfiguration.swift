@@ -38,6 +38,12 @@ public struct StoreConfiguration: Sendable, Equatable {
     "arn:\(partition):ssm:\(region):\(accountID):parameter/"
   }
 
+  /// `parameterARNPrefix.utf8.count`, without building it (every read checks a name's length).
+  var parameterARNPrefixLength: Int {
+    "arn:::ssm::parameter/".utf8.count + partition.utf8.count + region.utf8.count
+      + accountID.utf8.count
+  }
+
   /// `arn:aws:kms:us-east-1:123456789012:`
   var kmsARNPrefix: String { "arn:\(partition):kms:\(region):\(accountID):" }
 

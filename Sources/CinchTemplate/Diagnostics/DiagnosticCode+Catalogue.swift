@@ -178,6 +178,10 @@ extension DiagnosticCode {
     "I6006", "consumer-reads-as-its-user", "A resource that reads the store as whatever uses it (a Glue connection, an MSK SCRAM secret) rather than a role of its own: grant the read to that user's role.")
   public static let entryNamedByTemplate = DiagnosticCode(
     "I6005", "entry-named-by-template", "A parameter or secret the template creates without a fixed name: only CloudFormation output can name it (`!Ref`), the IAM JSON leaves it out.")
+  public static let roleLacksRead = DiagnosticCode(
+    "E6007", "role-lacks-read", "A resource reads a parameter or secret when it runs (an ECS container's `Secrets`, a CodeBuild `SECRETS_MANAGER` variable, …) as a role of the template whose statements do not allow that read, or explicitly deny it: the deploy succeeds and the read fails at run time. Only what cinch can see is judged: the template's statements and those of a few AWS managed policies it knows (`AmazonECSTaskExecutionRolePolicy`, `AmazonSSMManagedInstanceCore`, …); a role with any other managed policy from outside the template, or a statement cinch cannot evaluate (a condition, a value waiting on an input), is never reported.")
+  public static let readGrantedOnAny = DiagnosticCode(
+    "W6008", "read-granted-on-any", "A statement allows `secretsmanager:GetSecretValue` or an `ssm:GetParameter*` action (`ssm:*`, `*` and the like included) on every secret or parameter (`*`, or an ARN whose name is `*`): whoever holds it reads every one in the account. Name the entries read instead; `cinch policy --profile consumers` writes them.")
 
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
@@ -199,6 +203,6 @@ extension DiagnosticCode {
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,
     parameterTypeNotPinned, notRendered,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
-    entryNamedByTemplate, consumerReadsAsItsUser,
+    entryNamedByTemplate, consumerReadsAsItsUser, roleLacksRead, readGrantedOnAny,
   ]
 }

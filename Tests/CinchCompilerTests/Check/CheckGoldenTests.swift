@@ -58,7 +58,7 @@ import _CinchTestSupport
     let codes: [DiagnosticCode] = [
       .entryNotFound, .versionNotFound, .typeMismatch, .notInLock, .lockEntryUnused, .pinBehind,
       .noEchoDefault, .credentialInTemplate, .unknownSuppression, .scheduledForDeletion,
-      .jsonKeyNotFound,
+      .jsonKeyNotFound, .roleLacksRead, .readGrantedOnAny,
     ]
     for code in codes {
       let prefix = "\(code.id)-\(code.name)"
@@ -147,7 +147,7 @@ struct CheckCase {
       frozen: spec["frozen"] as? Bool ?? false,
       ignored: Set((spec["ignore"] as? [String] ?? []).compactMap(DiagnosticCode.named)),
       warningsAsErrors: spec["warningsAsErrors"] as? Bool ?? false)
-    let report = try await Checker(source: source, lock: lock, options: options)
+    let report = try await Checker(source: source, lock: lock, options: options, inputs: inputs)
       .check(analyses, checkedFiles: files, into: &diagnostics)
     return Outcome(diagnostics: diagnostics, report: report, sources: sources)
   }

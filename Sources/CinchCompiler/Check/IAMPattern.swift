@@ -1,0 +1,229 @@
+/// An IAM `Action` or `Resource` value as IAM matches it: `*` stands for any run of characters,
+/// `?` for any one. Actions match without regard to case, resources with it.
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+///
+/// A value only partly known (a `${Env}` with no value, a policy variable like
+/// `${aws:username}` that IAM fills per request) keeps its holes as `*` and is marked inexact:
+/// it can still be shown to match nothing, never to match everything it must.
+///
+/// The whole ARN is matched as one string, where IAM matches the fields before the resource one
+/// by one: a `*` here may reach across a `:`, which only an ARN with fields missing shows. That
+/// can only make a pattern match more, so "matches nothing" stays exact.
+struct IAMPattern: Sendable, Hashable, CustomStringConvertible {
+  enum Token: Sendable, Hashable {
+    case character(Unicode.Scalar)
+    /// `?`
+    case one
+    /// `*`
+    case run
+    /// Any run of characters without a `:`: one field of an ARN, whatever it holds.
+    case field
+  }
+
+  var tokens: [Token]
+  /// False when a hole stands in for something unknown.
+  var isExact: Bool
+  /// The text as written, holes shown as `${…}`.
+  var description: String
+
+  /// An action (`ssm:GetParameter*`), compared without case.
+  static func action(_ text: String) -> IAMPattern {
+    IAMPattern(pieces: [.text(text.lowercased())], policyVariables: false, display: text)
+  }
+
+  /// A resource ARN pattern; `${…}` is a policy variable (`${aws:username}`), or one of IAM's
+  /// escapes `${*}`, `${?}`, `${$}` for the character itself.
+  /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+  static func resource(_ text: String) -> IAMPattern {
+    IAMPattern(pieces: [.text(text)], policyVariables: true, display: text)
+  }
+
+  /// A value the evaluator knows only in part: each hole may be anything.
+  static func resource(pieces: [Piece], display: String) -> IAMPattern {
+    IAMPattern(pieces: pieces, policyVariables: true, display: display)
+  }
+
+  static func action(pieces: [Piece], display: String) -> IAMPattern {
+    let lowered = pieces.map { piece -> Piece in
+      if case .text(let text) = piece { return .text(text.lowercased()) }
+      return piece
+    }
+    return IAMPattern(pieces: lowered, policyVariables: false, display: display)
+  }
+
+  /// Anything at all, and not known to be anything: an unknown value.
+  static func unknown(_ display: String) -> IAMPattern {
+    IAMPattern(pieces: [.hole], policyVariables: false, display: display)
+  }
+
+  enum Piece: Sendable, Hashable {
+    case text(String)
+    case hole
+    /// One ARN field left open on purpose (not a hole: the pattern stays exact).
+    case field
+  }
+
+  private init(pieces: [Piece], policyVariables: Bool, display: String) {
+    var tokens: [Token] = []
+    var exact = true
+    for piece in pieces {
+      switch piece {
+      case .hole:
+        tokens.append(.run)
+        exact = false
+      case .field:
+        tokens.append(.field)
+      case .text(let text):
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+          let scalar = scalars[index]
+          if policyVariables, scalar == "$", index + 1 < scalars.count, scalars[index + 1] == "{",
+            let close = scalars[(index + 2)...].firstIndex(of: "}")
+          {
+            let name = String(String.UnicodeScalarView(scalars[(index + 2)..<close]))
+            switch name {
+            case "*", "?", "$": tokens.append(.character(name.unicodeScalars.first ?? "$"))
+            default:
+              tokens.append(.run)
+              exact = false
+            }
+            index = close + 1
+            continue
+          }
+          switch scalar {
+          case "*": tokens.append(.run)
+          case "?": tokens.append(.one)
+          default: tokens.append(.character(scalar))
+          }
+          index += 1
+        }
+      }
+    }
+    self.tokens = tokens
+    self.isExact = exact
+    self.description = display
+  }
+
+  /// Whether every string `other` matches, this matches too. Sound but not complete: a true
+  /// answer is always right; a false one may be wrong for odd pairs (`?*` against `*?`), which
+  /// `relation(to:)` then calls unknown rather than disjoint.
+  func covers(_ other: IAMPattern) -> Bool {
+    // Align other's tokens under ours: our `*` takes any run of them, our `?` one that stands
+    // for exactly one character, our letters the same letter.
+    let mine = tokens
+    let theirs = other.tokens
+    var reachable = Set<Int>([0])  // positions in `theirs`, per position in `mine`
+    var next: Set<Int>
+    for token in mine {
+      next = []
+      switch token {
+      case .run:
+        guard let low = reachable.min() else { return false }
+        next = Set(low...theirs.count)
+      case .field:
+        // Their letters other than `:`, as many as follow.
+        for start in reachable {
+          next.insert(start)
+          var position = start
+          while position < theirs.count, case .character(let scalar) = theirs[position],
+            scalar != ":"
+          {
+            position += 1
+            next.insert(position)
+          }
+        }
+      case .one:
+        for position in reachable where position < theirs.count {
+          if case .character = theirs[position] { next.insert(position + 1) }
+          if case .one = theirs[position] { next.insert(position + 1) }
+        }
+      case .character(let scalar):
+        for position in reachable where position < theirs.count {
+          if case .character(scalar) = theirs[position] { next.insert(position + 1) }
+        }
+      }
+      reachable = next
+      if reachable.isEmpty { return false }
+    }
+    return reachable.contains(theirs.count)
+  }
+
+  /// Whether some string matches both (exact: the product of the two patterns' automata).
+  func intersects(_ other: IAMPattern) -> Bool {
+    let a = tokens
+    let b = other.tokens
+    var seen = Set<[Int]>()
+    var stack: [[Int]] = [[0, 0]]
+    while let state = stack.popLast() {
+      guard seen.insert(state).inserted else { continue }
+      let (i, j) = (state[0], state[1])
+      if i == a.count && j == b.count { return true }
+      // A `*` may match nothing.
+      if i < a.count, Self.isRun(a[i]) { stack.append([i + 1, j]) }
+      if j < b.count, Self.isRun(b[j]) { stack.append([i, j + 1]) }
+      // One character both accept.
+      guard i < a.count, j < b.count else { continue }
+      switch (a[i], b[j]) {
+      case (.character(let x), .character(let y)) where x != y: continue
+      case (.character(":"), .field), (.field, .character(":")): continue
+      default: break
+      }
+      let ni = Self.isRun(a[i]) ? i : i + 1
+      let nj = Self.isRun(b[j]) ? j : j + 1
+      stack.append([ni, nj])
+    }
+    return false
+  }
+
+  /// `*` or a field: matches a run, the empty one included.
+  private static func isRun(_ token: Token) -> Bool {
+    switch token {
+    case .run, .field: true
+    case .character, .one: false
+    }
+  }
+
+  /// Whether this pattern, in a statement, matches what `other` stands for: always (every
+  /// string of `other`), never, or not known.
+  func matches(_ other: IAMPattern) -> Truth {
+    if isExact && covers(other) { return .yes }
+    if !intersects(other) { return .no }
+    return .unknown
+  }
+}
+
+/// Three-valued logic for what a policy does: known to hold, known not to, or not known.
+enum Truth: Sendable, Hashable {
+  case yes
+  case no
+  case unknown
+
+  init(_ flag: Bool) { self = flag ? .yes : .no }
+
+  static func && (lhs: Truth, rhs: Truth) -> Truth {
+    if lhs == .no || rhs == .no { return .no }
+    if lhs == .yes && rhs == .yes { return .yes }
+    return .unknown
+  }
+
+  static func || (lhs: Truth, rhs: Truth) -> Truth {
+    if lhs == .yes || rhs == .yes { return .yes }
+    if lhs == .no && rhs == .no { return .no }
+    return .unknown
+  }
+
+  static prefix func ! (value: Truth) -> Truth {
+    switch value {
+    case .yes: .no
+    case .no: .yes
+    case .unknown: .unknown
+    }
+  }
+
+  /// Any of `values` holds (false for none).
+  static func any<S: Sequence>(_ values: S) -> Truth where S.Element == Truth {
+    values.reduce(.no) { $0 || $1 }
+  }
+}
