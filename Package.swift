@@ -34,6 +34,16 @@ let package = Package(
       pkgConfig: "libcrypto",
       providers: [.apt(["libssl-dev"])]
     ),
+    // libcurl, dlopened when the AWS backend sends its first request (not linked: a process
+    // that never calls AWS loads none of libcurl's ~30 libraries), and libcurl's own entry
+    // points forwarding to it for FoundationNetworking (EntryPoints.c; the Makefile's release
+    // flags keep `-lcurl` off the link). Compiled against
+    // <curl/curl.h> from libcurl4-openssl-dev for constants and types only. dlopen is in libc
+    // from glibc 2.34; before, it is in libdl (from 2.34 -ldl links an empty archive).
+    .target(
+      name: "CCurlLoader",
+      linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+    ),
     .target(
       name: "CinchStore",
       dependencies: [
@@ -46,7 +56,7 @@ let package = Package(
     ),
     .target(
       name: "CinchAWS",
-      dependencies: ["CinchStore", "COpenSSL", "CinchJSON"],
+      dependencies: ["CinchStore", "COpenSSL", "CinchJSON", "CCurlLoader"],
       swiftSettings: strict
     ),
     // The Vault-compatible surface (Docs/Vault.md): Vault's HTTP API as transport-independent
@@ -97,7 +107,9 @@ let package = Package(
     ),
     .target(
       name: "_CinchTestSupport",
-      dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+      dependencies: [
+        "CinchAWS", .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
       swiftSettings: strict
     ),
     .testTarget(

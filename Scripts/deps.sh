@@ -4,8 +4,9 @@
 set -euo pipefail
 
 # graphviz: the graph tests check that every DOT file `cinch graph` writes renders with `dot`.
-# libcurl4-openssl-dev: `make release` links Foundation statically, and its URLSession (the AWS
-# backend's HTTP client) needs libcurl to link against.
+# libcurl4-openssl-dev: <curl/curl.h> for Sources/CCurlLoader, which loads libcurl (the AWS
+# backend's HTTP client) on the first request; nothing links it. Its dependency libcurl4 is the
+# libcurl.so.4 loaded at run time.
 apt_packages=(libyaml-dev libsqlite3-dev libssl-dev pkg-config graphviz libcurl4-openssl-dev)
 
 missing=()

@@ -1,8 +1,5 @@
+import CinchAWS
 package import Foundation
-
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
 
 /// A `moto_server` (the AWS mock from PyPI's `moto[server]`, installed by `Scripts/deps.sh`) on
 /// a free loopback port, started on first use and shared by every test in the process. It is
@@ -38,7 +35,7 @@ package actor MotoServer {
     }
     var lastError = "no port tried"
     for _ in 0..<3 {
-      let port = try Self.freePort()
+      let port = try LoopbackSocket.freePort()
       let process = Process()
       process.executableURL = URL(fileURLWithPath: "/bin/sh")
       process.arguments = [
@@ -85,44 +82,15 @@ package actor MotoServer {
     return nil
   }
 
-  /// A port the kernel just handed out on 127.0.0.1 (closed again at once).
-  private static func freePort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw Failure(description: "socket() failed") }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard bound == 0 else { throw Failure(description: "bind() failed") }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let named = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        getsockname(descriptor, $0, &length)
-      }
-    }
-    guard named == 0 else { throw Failure(description: "getsockname() failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
-  }
-
   /// Polls the server's own API until it answers (at most about 60 seconds: moto takes a few seconds
   /// to import on an idle machine, more on a busy one).
   private static func waitUntilAnswering(_ url: URL, while process: Process) async -> Bool {
-    let probe = url.appendingPathComponent("moto-api/")
+    let probe = HTTPRequest(
+      method: "GET", url: url.appendingPathComponent("moto-api/"), timeout: 1)
+    let transport = CurlTransport(maxIdle: 0)
     for _ in 0..<600 {
       guard process.isRunning else { return false }
-      var request = URLRequest(url: probe, timeoutInterval: 1)
-      request.httpMethod = "GET"
-      if let (_, response) = try? await URLSession.shared.data(for: request),
-        (response as? HTTPURLResponse) != nil
-      {
-        return true
-      }
+      if (try? await transport.send(probe)) != nil { return true }
       try? await Task.sleep(nanoseconds: 100_000_000)
     }
     return false

@@ -72,7 +72,7 @@ package struct AWSJSONClient: Sendable {
       ] + extraHeaders, body: body)
     SigV4Signer(region: region, service: service.signingName).sign(
       &request, credentials: credentials, at: now())
-    // URLSession sets Host itself, from the URL, to the same value.
+    // The HTTP client (libcurl) sets Host itself, from the URL, to the same value.
     let headers = request.headers.filter { $0.name.lowercased() != "host" }
     return HTTPRequest(
       method: "POST", url: endpoint, headers: headers, body: body, timeout: timeout)

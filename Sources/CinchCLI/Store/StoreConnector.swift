@@ -8,7 +8,9 @@ import Foundation
 struct StoreConnector: Sendable {
   var environment: [String: String]
   var homeDirectory: String
-  var transport: any HTTPTransport
+  /// Makes the HTTP transport when an AWS store is opened: nothing network-related exists for
+  /// the embedded store (and libcurl itself loads only on the first request).
+  var makeTransport: @Sendable () -> any HTTPTransport
 
   /// The connector of this process.
   static func process() -> StoreConnector {
@@ -17,7 +19,7 @@ struct StoreConnector: Sendable {
       environment: environment,
       homeDirectory: environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
         ?? FileManager.default.homeDirectoryForCurrentUser.path,
-      transport: URLSessionTransport())
+      makeTransport: { CurlTransport() })
   }
 
   /// The AWS options `--region`, `--profile` and `--endpoint-url` as the aws CLI takes them.
@@ -43,7 +45,7 @@ struct StoreConnector: Sendable {
       AWSStoreOptions(
         storeRegion: region, region: flags.region, profile: flags.profile,
         endpointURL: flags.endpointURL, environment: environment, homeDirectory: homeDirectory,
-        transport: transport))
+        transport: makeTransport()))
   }
 }
 

@@ -53,7 +53,7 @@ import Testing
       authorization.hasPrefix(
         "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/ssm/aws4_request, "
           + "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, "))
-    // The signature verifies over what was sent, with the Host URLSession adds.
+    // The signature verifies over what was sent, with the Host the HTTP client adds.
     let received = SigV4Request(
       method: "POST", headers: request.headers + [("Host", "ssm.eu-west-1.amazonaws.com")],
       body: request.body)

@@ -11,7 +11,7 @@ import _CinchTestSupport
 @Suite struct SecretCatalogRequestTests {
   /// The real transport, noting each request's `X-Amz-Target` and body.
   final class RecordingTransport: HTTPTransport {
-    let inner = URLSessionTransport()
+    let inner = CurlTransport()
     private let log = Mutex<[(target: String, body: String)]>([])
 
     var targets: [String] { log.withLock { $0.map(\.target) } }

@@ -31,7 +31,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
       let store = try AWSStore.connect(
         AWSStoreOptions(
           storeRegion: "us-east-1", endpointURL: endpoint.absoluteString,
-          environment: [:], homeDirectory: "/nonexistent", transport: URLSessionTransport(),
+          environment: [:], homeDirectory: "/nonexistent", transport: CurlTransport(),
           extraHeaders: [("x-moto-account-id", account)],
           credentialProvider: StaticCredentials(credentials)))
       return StoreUnderTest(backend: self, store: store, accountID: account, keepAlive: nil)
