@@ -55,6 +55,7 @@ public struct Locker: Sendable {
     let results = try await resolver.resolve(index.keys, at: pins)
     var outcome = Outcome(lock: Lockfile())
     var entries: [LockEntry] = []
+    var relativeFiles: [String: String] = [:]
     for (key, sites) in index.sites {
       guard let result = results[key] else { continue }
       switch result {
@@ -64,9 +65,7 @@ public struct Locker: Sendable {
       case .success(let resolved):
         let entry = LockEntry(
           key: key, pin: resolved.pin,
-          sites: sites.map {
-            paths.site(file: $0.file, line: $0.range.start.line, column: $0.range.start.column)
-          })
+          sites: paths.sites(sites, files: &relativeFiles))
         entries.append(entry)
         outcome.values[key] = resolved
         if let old = previous?.entry(for: key) {

@@ -1,4 +1,5 @@
 public import Foundation
+public import CinchTemplate
 
 /// Site paths in a lockfile are relative to the lockfile's folder, so the lock reads the same
 /// whichever folder `cinch lock` ran in.
@@ -30,5 +31,20 @@ public struct SitePaths: Sendable {
   /// `templates/db.yaml:42:7`
   public func site(file: String, line: Int, column: Int) -> String {
     "\(relative(file)):\(line):\(column)"
+  }
+
+  /// `site(file:line:column:)` of each site, each file made relative once (`relative` goes
+  /// through `URL` standardization: ~9% of a 30,000-reference `lock` when done per site).
+  public func sites(_ sites: [ReferenceSite], files: inout [String: String]) -> [String] {
+    sites.map { site in
+      let file: String
+      if let known = files[site.file] {
+        file = known
+      } else {
+        file = relative(site.file)
+        files[site.file] = file
+      }
+      return "\(file):\(site.range.start.line):\(site.range.start.column)"
+    }
   }
 }

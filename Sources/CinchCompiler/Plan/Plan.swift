@@ -55,10 +55,9 @@ public struct Planner: Sendable {
     index.reportUnresolvable(into: &diagnostics)
     let results = try await resolver.resolve(index.keys)
     var changes: [Plan.Change] = []
+    var relativeFiles: [String: String] = [:]
     for (key, sites) in index.sites {
-      let siteTexts = sites.map {
-        paths.site(file: $0.file, line: $0.range.start.line, column: $0.range.start.column)
-      }
+      let siteTexts = paths.sites(sites, files: &relativeFiles)
       let locked = lock.entry(for: key)?.pin
       switch results[key] {
       case .success(let resolved)?:
