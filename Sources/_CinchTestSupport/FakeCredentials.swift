@@ -9,10 +9,21 @@ public enum FakeCredentials {
   /// An AWS temporary (session) key id no account has.
   public static let awsSessionKeyID = "ASIA" + "Y3K5M7P9R2T4V6X8"
 
+  /// Filler a template writes where a key id goes: access-key-shaped, but no key (one repeated
+  /// character, or a long ascending run). The scanner must leave them alone.
+  public static let fillerAccessKeyIDs = [
+    "AKIA" + String(repeating: "X", count: 16), "AKIA" + String(repeating: "0", count: 16),
+    "AKIA" + "1234567890" + "ABCDEF",
+  ]
+  /// A role's unique id: key-id-shaped, but not a key.
+  public static let roleUniqueID = "AROA" + "Z7Q2M4N6P8R3T5V1"
+
   /// What fixture files write in place of each (20 bytes, like the ids).
   public static let placeholders = [
     ("AKIA_FAKE_ACCESS_KEY", awsAccessKeyID),
     ("ASIA_FAKE_SESSION_ID", awsSessionKeyID),
+    ("AKIA_FILLER_XXXXXXXX", fillerAccessKeyIDs[0]),
+    ("AKIA_FILLER_12345678", fillerAccessKeyIDs[2]),
   ]
 
   /// `bytes` with every placeholder replaced by its credential.

@@ -20,8 +20,8 @@ import CinchTemplate
 ///
 /// Matches must stand alone (no letter or digit glued to either end). Obvious placeholders are
 /// left alone: text with `EXAMPLE` in it (AWS's documented keys, `AKIAIOSFODNN7EXAMPLE`),
-/// the documented examples of Stripe and jwt.io, and filler (`AKIAXXXXXXXXXXXXXXXX`,
-/// `AKIA1234567890ABCDEF`: few distinct characters or a long ascending run).
+/// the documented examples of Stripe and jwt.io, and filler (`AKIA` and sixteen `X`,
+/// `AKIA` and an ascending `1234567890ABCDEF`: few distinct characters or a long ascending run).
 enum CredentialScanner {
   enum Kind: Sendable, Hashable {
     case awsAccessKeyID, awsSecretAccessKey, privateKey, gitHubToken, slackToken, slackWebhook

@@ -31,10 +31,10 @@ import _CinchTestSupport
     "AKIAIOSFODNN7EXAMPLE",  // AWS's documented example
     "AKIAI44QH8DHBEXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    "AKIAXXXXXXXXXXXXXXXX", "AKIA0000000000000000", "AKIA1234567890ABCDEF",
+  ] + FakeCredentials.fillerAccessKeyIDs + [
     "\(FakeCredentials.awsAccessKeyID)X",  // one byte too long
     "x\(FakeCredentials.awsAccessKeyID)",  // glued to a word
-    "AROAZ7Q2M4N6P8R3T5V1",  // a role's unique id, not a key
+    FakeCredentials.roleUniqueID,  // a role's unique id, not a key
     "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "ghp_short",
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",  // Stripe's documented test key
     "pk_live_51Hx8Kd2Lq9Zp3Vr6Wm4Tn7Xb",  // publishable, meant to be public
