@@ -149,8 +149,7 @@ struct KMSKeyRecord: Sendable {
     var bytes = try Crypto.randomBytes(16)
     bytes[6] = (bytes[6] & 0x0f) | 0x40
     bytes[8] = (bytes[8] & 0x3f) | 0x80
-    let hex = bytes.map { String(format: "%02x", $0) }.joined()
-    let chars = Array(hex)
+    let chars = Array(bytes.hex)
     let text = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(
       separator: "-")
     return (text, bytes)

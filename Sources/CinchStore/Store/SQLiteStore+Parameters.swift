@@ -753,9 +753,6 @@ extension SQLiteStore: ParameterCatalog, ParameterResolver, ValueFingerprinter {
 
   public func fingerprint(of value: SecretBytes) -> String {
     let mac = value.withUnsafeBytes { Crypto.hmacSHA256(key: vault.fingerprintKey, bytes: $0) }
-    let digits = Array("0123456789abcdef".utf8)
-    var hex: [UInt8] = Array("hmac-sha256:".utf8)
-    for byte in mac { hex += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]] }
-    return String(decoding: hex, as: UTF8.self)
+    return "hmac-sha256:" + mac.hex
   }
 }

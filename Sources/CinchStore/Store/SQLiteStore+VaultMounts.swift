@@ -141,7 +141,3 @@ extension SQLiteStore {
     return path.hasSuffix("/") ? path : path + "/"
   }
 }
-
-extension [UInt8] {
-  var hex: String { map { String(format: "%02x", $0) }.joined() }
-}
