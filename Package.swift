@@ -20,8 +20,6 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-    // `cinch serve`'s HTTP server: no dependencies of its own, ~29 s of build (DESIGN §12).
-    .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
   ],
   targets: [
     .systemLibrary(
@@ -72,13 +70,11 @@ let package = Package(
       swiftSettings: strict
     ),
     // `cinch serve`: the store over AWS JSON 1.1 (SigV4, IAM-style policies), with a route
-    // table other surfaces (the Vault API) mount on.
+    // table other surfaces (the Vault API) mount on. Its HTTP/1.1 server is its own
+    // (Server/CinchHTTPServer.swift): FlyingFox's request parsing was half of a request's cost.
     .target(
       name: "CinchServer",
-      dependencies: [
-        "CinchStore", "CinchAWS", "CinchJSON",
-        .product(name: "FlyingFox", package: "FlyingFox"),
-      ],
+      dependencies: ["CinchStore", "CinchAWS", "CinchJSON"],
       swiftSettings: strict
     ),
     .target(

@@ -1,219 +1,375 @@
-import FlyingFox
-import FlyingSocks
 package import Foundation
 import Synchronization
 
-/// The HTTP server of `cinch serve`: FlyingFox on one address, every request handed to the
-/// route its path selects (`RouteTable`), a health endpoint, an optional access log, and a
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The HTTP/1.1 server of `cinch serve`: one listening socket, a thread per connection reading
+/// requests with blocking reads (keep-alive and pipelining included), every request handed to
+/// the route its path selects (`RouteTable`), a health endpoint, an optional access log, and a
 /// graceful stop that lets in-flight requests finish.
+///
+/// Its own, not FlyingFox's: FlyingFox parsed each request byte by byte through layers of async
+/// sequences, about half of a signed `GetParameter`'s instructions (Benchmarks/NOTES.md). Here a
+/// request usually arrives in one `recv`, its head is scanned once, and its answer leaves in one
+/// `send`. The handlers stay async: the connection's thread waits while a task runs the route.
 ///
 /// The access log names method, path, status, time and what the route adds (operation, access
 /// key id, error code); never a header value, a body or a secret.
 package final class CinchHTTPServer: Sendable {
   package let address: ListenAddress
-  let server: HTTPServer
   let dispatcher: Dispatcher
+  let requestTimeout: TimeInterval
+  let maximumConnections: Int
+  let state = Mutex(ServerState())
+
   /// Requests with a larger body are refused with 413 (AWS's largest request, a secret of
   /// 64 KiB, base64-encoded in a JSON body, fits well within).
   package static let maximumBodyBytes = 1 << 20
 
+  /// - Parameters:
+  ///   - requestTimeout: how long a request may take to arrive and to be answered, and how
+  ///     long an idle keep-alive connection is kept.
+  ///   - maximumConnections: connections served at once; more are answered 503 and closed.
   package init(
     address: ListenAddress, routes: RouteTable, accessLog: Bool = false,
-    requestTimeout: TimeInterval = 120, log: @escaping @Sendable (String) -> Void
+    requestTimeout: TimeInterval = 120, maximumConnections: Int = 1024,
+    log: @escaping @Sendable (String) -> Void
   ) throws {
+    _ = try SocketAddress(address)
     self.address = address
-    let socketAddress: any SocketAddress =
-      switch address.family {
-      case .ipv4: try sockaddr_in.inet(ip4: address.host, port: address.port)
-      case .ipv6: try sockaddr_in6.inet6(ip6: address.host, port: address.port)
-      }
+    self.requestTimeout = requestTimeout
+    self.maximumConnections = maximumConnections
     dispatcher = Dispatcher(routes: routes, accessLog: accessLog, log: log)
-    server = HTTPServer(
-      config: HTTPServer.Configuration(
-        address: socketAddress, timeout: requestTimeout, logger: .disabled))
   }
 
-  /// Every method FlyingFox knows, and Vault's `LIST` (hvac sends it; FlyingFox's catch-all
-  /// route would answer it 404 before any handler saw it).
-  static let methods = HTTPMethod.allMethods.union([HTTPMethod("LIST")])
+  struct ServerState {
+    enum Phase {
+      case starting
+      case listening(descriptor: Int32, port: UInt16)
+      case failed(HTTPServerError)
+      case stopped
+    }
+    var phase = Phase.starting
+    var draining = false
+    var nextConnectionID = 0
+    /// Open connections: their socket and whether a request is being read or answered.
+    var connections: [Int: (descriptor: Int32, busy: Bool)] = [:]
+    /// Resumed when the accept loop ends.
+    var finished: CheckedContinuation<Void, Never>?
+    var acceptLoopEnded = false
+  }
 
-  /// Serves until `stop` is called (or the task is cancelled).
+  /// Serves until `stop` is called or the task is cancelled. Throws when the address cannot be
+  /// bound.
   package func run() async throws {
-    await server.appendRoute(HTTPRoute(methods: Self.methods, path: "*"), to: dispatcher)
-    try await server.run()
+    let listener: Int32
+    let port: UInt16
+    do throws(HTTPServerError) {
+      (listener, port) = try Self.openListener(on: SocketAddress(address))
+    } catch {
+      state.withLock { $0.phase = .failed(error) }
+      throw error
+    }
+    let stopped = state.withLock { state -> Bool in
+      if case .stopped = state.phase { return true }
+      state.phase = .listening(descriptor: listener, port: port)
+      return false
+    }
+    guard !stopped else {
+      close(listener)
+      return
+    }
+    let thread = Thread { [self] in acceptLoop(listener) }
+    thread.name = "cinch-serve-accept"
+    thread.start()
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { continuation in
+        let ended = state.withLock { state -> Bool in
+          if state.acceptLoopEnded { return true }
+          state.finished = continuation
+          return false
+        }
+        if ended { continuation.resume() }
+      }
+    } onCancel: {
+      stopListening()
+    }
   }
 
   /// The port the server listens on (the one the system chose for port 0), once listening.
   package func waitUntilListening(timeout: TimeInterval = 10) async throws -> UInt16 {
-    try await server.waitUntilListening(timeout: timeout)
-    let port: UInt16
-    switch await server.listeningAddress {
-    case .ip4(_, let bound)?, .ip6(_, let bound)?: port = bound
-    default: port = address.port
-    }
-    Self.disableNagle(onListenerAt: port)
-    return port
-  }
-
-  /// Sets TCP_NODELAY on the listening socket, which connections accepted from it inherit.
-  /// FlyingFox writes a response's head and body in two writes; with Nagle's algorithm the body
-  /// waits for the client's delayed ACK of the head (40 ms on Linux), which capped a keep-alive
-  /// client at ~25 requests a second. FlyingFox does not expose its socket, so the listener is
-  /// found among this process's descriptors by its port.
-  static func disableNagle(onListenerAt port: UInt16) {
-    for descriptor in Int32(0)..<Int32(4096) {
-      var listening: Int32 = 0
-      var length = socklen_t(MemoryLayout<Int32>.size)
-      guard getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0,
-        listening != 0
-      else { continue }
-      var storage = sockaddr_storage()
-      var size = socklen_t(MemoryLayout<sockaddr_storage>.size)
-      let named = withUnsafeMutablePointer(to: &storage) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-          getsockname(descriptor, $0, &size)
+    let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+    while true {
+      switch state.withLock({ $0.phase }) {
+      case .listening(_, let port): return port
+      case .failed(let error): throw error
+      case .stopped: throw HTTPServerError(operation: "listen", code: ECANCELED)
+      case .starting:
+        guard ContinuousClock.now < deadline else {
+          throw HTTPServerError(operation: "listen", code: ETIMEDOUT)
         }
+        try await Task.sleep(for: .milliseconds(2))
       }
-      guard named == 0 else { continue }
-      let boundPort: UInt16
-      switch Int32(storage.ss_family) {
-      case AF_INET:
-        boundPort = withUnsafePointer(to: &storage) {
-          $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
-            UInt16(bigEndian: $0.pointee.sin_port)
-          }
-        }
-      case AF_INET6:
-        boundPort = withUnsafePointer(to: &storage) {
-          $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
-            UInt16(bigEndian: $0.pointee.sin6_port)
-          }
-        }
-      default: continue
-      }
-      guard boundPort == port else { continue }
-      var on: Int32 = 1
-      _ = setsockopt(
-        descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
     }
   }
 
   /// Stops accepting connections and waits until the requests in flight are answered (up to
-  /// `drainTimeout` seconds). Idle keep-alive connections are closed; a request already read
-  /// is still answered. Then cancel the task running `run()` to release the listener.
+  /// `drainTimeout` seconds). Idle keep-alive connections are closed; a request of which any
+  /// byte has arrived is still read and answered, with `Connection: close`.
   package func stop(drainTimeout: TimeInterval) async {
-    dispatcher.state.withLock { $0.draining = true }
-    let deadline = ContinuousClock.now + .milliseconds(Int(drainTimeout * 1000))
-    // FlyingFox closes the listening socket and every idle connection at once, then waits for
-    // its listener task, which ends only when `run()` is cancelled: leave that wait behind.
-    let server = self.server
-    Task { await server.stop(timeout: drainTimeout) }
-    while ContinuousClock.now < deadline {
-      try? await Task.sleep(for: .milliseconds(10))
-      if dispatcher.state.withLock({ $0.inFlight }) == 0 { break }
+    dispatcher.draining.store(true, ordering: .relaxed)
+    state.withLock { state in
+      state.draining = true
+      for connection in state.connections.values where !connection.busy {
+        shutdown(connection.descriptor, Int32(SHUT_RDWR))
+      }
     }
-    // A handler has returned; give its response the time to be written.
-    try? await Task.sleep(for: .milliseconds(200))
+    stopListening()
+    let deadline = ContinuousClock.now + .milliseconds(Int(drainTimeout * 1000))
+    while ContinuousClock.now < deadline {
+      if state.withLock({ $0.connections.isEmpty }) { break }
+      try? await Task.sleep(for: .milliseconds(10))
+    }
   }
 
-  /// Requests being handled now.
-  package var inFlight: Int { dispatcher.state.withLock { $0.inFlight } }
+  /// Requests being read or answered now.
+  package var inFlight: Int { state.withLock { $0.connections.values.count { $0.busy } } }
+
+  private func stopListening() {
+    state.withLock { state in
+      switch state.phase {
+      case .listening(let descriptor, _):
+        // Wakes the thread blocked in accept(), which then closes the socket.
+        shutdown(descriptor, Int32(SHUT_RDWR))
+      case .starting:
+        state.phase = .stopped
+      case .failed, .stopped:
+        break
+      }
+    }
+  }
+
+  // MARK: Listening
+
+  static func openListener(on address: SocketAddress) throws(HTTPServerError) -> (Int32, UInt16) {
+    #if canImport(Glibc)
+      let descriptor = socket(
+        address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    #else
+      let descriptor = socket(address.family, SOCK_STREAM, 0)
+    #endif
+    guard descriptor >= 0 else { throw HTTPServerError(operation: "socket", code: errno) }
+    var on: Int32 = 1
+    setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+    // Inherited by accepted connections: an answer leaves as soon as it is written.
+    setsockopt(
+      descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+    let bound = address.withSockaddr { bind(descriptor, $0, $1) }
+    guard bound == 0 else {
+      let code = errno
+      close(descriptor)
+      throw HTTPServerError(operation: "bind", code: code)
+    }
+    guard listen(descriptor, SOMAXCONN) == 0 else {
+      let code = errno
+      close(descriptor)
+      throw HTTPServerError(operation: "listen", code: code)
+    }
+    return (descriptor, SocketAddress.boundPort(of: descriptor) ?? address.port)
+  }
+
+  private func acceptLoop(_ listener: Int32) {
+    while true {
+      let descriptor = accept(listener, nil, nil)
+      if descriptor < 0 {
+        switch errno {
+        case EINTR, ECONNABORTED, EPROTO: continue
+        case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+          usleep(10_000)
+          continue
+        default: break
+        }
+        break
+      }
+      // Not inherited by the processes command rotators start.
+      _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+      open(descriptor)
+    }
+    close(listener)
+    let continuation = state.withLock { state in
+      state.phase = .stopped
+      state.acceptLoopEnded = true
+      defer { state.finished = nil }
+      return state.finished
+    }
+    continuation?.resume()
+  }
+
+  private func open(_ descriptor: Int32) {
+    let id = state.withLock { state -> Int? in
+      guard !state.draining, state.connections.count < maximumConnections else { return nil }
+      state.nextConnectionID += 1
+      state.connections[state.nextConnectionID] = (descriptor, true)
+      return state.nextConnectionID
+    }
+    guard let id else {
+      _ = HTTPConnection.sendAll(
+        HTTPConnection.encode(
+          ServerResponse.text(503, "the server is not accepting more connections now"),
+          keepAlive: false, minorVersion: 1, includeBody: true), to: descriptor)
+      close(descriptor)
+      return
+    }
+    let connection = HTTPConnection(
+      id: id, descriptor: descriptor, server: self, timeout: requestTimeout)
+    let thread = Thread { connection.serve() }
+    thread.name = "cinch-serve-connection"
+    thread.stackSize = 1 << 20
+    thread.start()
+  }
+
+  // MARK: Connections
+
+  /// Marks a connection idle (waiting for the next request) or busy (a request has begun).
+  /// Returns false when the server is draining and an idle connection should close.
+  func connection(_ id: Int, busy: Bool) -> Bool {
+    state.withLock { state in
+      if !busy && state.draining { return false }
+      state.connections[id]?.busy = busy
+      return true
+    }
+  }
+
+  var isDraining: Bool { state.withLock { $0.draining } }
+
+  /// Forgets a connection and closes its socket (under the lock, so `stop` never shuts down a
+  /// descriptor number already reused).
+  func closeConnection(_ id: Int) {
+    state.withLock { state in
+      if let connection = state.connections.removeValue(forKey: id) {
+        close(connection.descriptor)
+      }
+    }
+  }
 }
 
-/// Hands each request to its route, counts the requests in flight, writes the access log.
-final class Dispatcher: HTTPHandler, Sendable {
-  struct State {
-    var inFlight = 0
-    var draining = false
+/// Why the server could not listen: the system call and its error.
+package struct HTTPServerError: Error, Sendable, CustomStringConvertible {
+  package var operation: String
+  package var code: Int32
+
+  package var description: String {
+    "\(operation): \(String(cString: strerror(code)))"
+  }
+}
+
+/// A listening address as the socket calls take it.
+struct SocketAddress: Sendable {
+  private enum Storage {
+    case ipv4(sockaddr_in)
+    case ipv6(sockaddr_in6)
+  }
+  private let storage: Storage
+  let port: UInt16
+
+  init(_ address: ListenAddress) throws(HTTPServerError) {
+    port = address.port
+    switch address.family {
+    case .ipv4:
+      var value = sockaddr_in()
+      value.sin_family = sa_family_t(AF_INET)
+      value.sin_port = address.port.bigEndian
+      guard inet_pton(AF_INET, address.host, &value.sin_addr) == 1 else {
+        throw HTTPServerError(operation: "address '\(address.host)'", code: EINVAL)
+      }
+      storage = .ipv4(value)
+    case .ipv6:
+      var value = sockaddr_in6()
+      value.sin6_family = sa_family_t(AF_INET6)
+      value.sin6_port = address.port.bigEndian
+      guard inet_pton(AF_INET6, address.host, &value.sin6_addr) == 1 else {
+        throw HTTPServerError(operation: "address '\(address.host)'", code: EINVAL)
+      }
+      storage = .ipv6(value)
+    }
   }
 
-  let routes: RouteTable
-  let accessLog: Bool
-  let log: @Sendable (String) -> Void
-  let state = Mutex(State())
-
-  init(routes: RouteTable, accessLog: Bool, log: @escaping @Sendable (String) -> Void) {
-    self.routes = routes
-    self.accessLog = accessLog
-    self.log = log
+  var family: Int32 {
+    switch storage {
+    case .ipv4: AF_INET
+    case .ipv6: AF_INET6
+    }
   }
 
-  func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-    await handle(request)
+  func withSockaddr<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+    switch storage {
+    case .ipv4(var value):
+      return withUnsafePointer(to: &value) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          body($0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+      }
+    case .ipv6(var value):
+      return withUnsafePointer(to: &value) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          body($0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+        }
+      }
+    }
   }
 
-  func handle(_ request: HTTPRequest) async -> HTTPResponse {
-    let started = ContinuousClock.now
-    state.withLock { $0.inFlight += 1 }
-    defer { state.withLock { $0.inFlight -= 1 } }
-    let (response, routeName) = await respond(request)
-    if accessLog {
-      let elapsed = ContinuousClock.now - started
-      let micros =
-        elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-      let millis = String(format: "%.1f", Double(micros) / 1000)
-      var line =
-        "\(request.method.rawValue) \(request.path) \(response.status) \(routeName) \(millis)ms"
-      if let detail = response.logDetail { line += " " + detail }
-      log(line)
+  /// The local port of a bound socket.
+  static func boundPort(of descriptor: Int32) -> UInt16? {
+    var storage = sockaddr_storage()
+    var size = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    let named = withUnsafeMutablePointer(to: &storage) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &size) }
     }
-    var headers = HTTPHeaders()
-    for (name, value) in response.headers { headers.addValue(value, for: HTTPHeader(name)) }
-    return HTTPResponse(
-      statusCode: HTTPStatusCode(response.status, phrase: Self.phrase(response.status)),
-      headers: headers, body: Data(response.body))
+    guard named == 0 else { return nil }
+    return withUnsafePointer(to: &storage) { pointer in
+      switch Int32(pointer.pointee.ss_family) {
+      case AF_INET:
+        pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+          UInt16(bigEndian: $0.pointee.sin_port)
+        }
+      case AF_INET6:
+        pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+          UInt16(bigEndian: $0.pointee.sin6_port)
+        }
+      default: nil
+      }
+    }
   }
 
-  private func respond(_ request: HTTPRequest) async -> (ServerResponse, String) {
-    if request.path == "/health" {
-      let draining = state.withLock { $0.draining }
-      return (
-        ServerResponse.json(
-          draining ? 503 : 200,
-          Array((draining ? #"{"status":"draining"}"# : #"{"status":"ok"}"#).utf8)),
-        "health"
-      )
+  /// The peer's address as text (`127.0.0.1`, `::1`), for the access log.
+  static func peerAddress(of descriptor: Int32) -> String? {
+    var storage = sockaddr_storage()
+    var size = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    let named = withUnsafeMutablePointer(to: &storage) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(descriptor, $0, &size) }
     }
-    guard let route = routes.route(for: request.path) else {
-      return (.text(404, "not found"), "-")
+    guard named == 0 else { return nil }
+    var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+    let converted: UnsafePointer<CChar>? = withUnsafePointer(to: &storage) { pointer in
+      switch Int32(pointer.pointee.ss_family) {
+      case AF_INET:
+        pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+          var value = address.pointee.sin_addr
+          return inet_ntop(AF_INET, &value, &text, socklen_t(text.count))
+        }
+      case AF_INET6:
+        pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+          var value = address.pointee.sin6_addr
+          return inet_ntop(AF_INET6, &value, &text, socklen_t(text.count))
+        }
+      default: nil
+      }
     }
-    if let length = request.headers[.contentLength].flatMap(Int.init),
-      length > CinchHTTPServer.maximumBodyBytes
-    {
-      return (
-        .text(413, "request body larger than \(CinchHTTPServer.maximumBodyBytes) bytes"), route.name
-      )
-    }
-    let body: Data
-    do {
-      body = try await request.bodyData
-    } catch {
-      return (.text(400, "the request body could not be read"), route.name)
-    }
-    guard body.count <= CinchHTTPServer.maximumBodyBytes else {
-      return (
-        .text(413, "request body larger than \(CinchHTTPServer.maximumBodyBytes) bytes"), route.name
-      )
-    }
-    let served = ServerRequest(
-      method: request.method.rawValue, path: request.path,
-      query: request.query.map { (name: $0.name, value: $0.value) },
-      headers: request.headers.map { (name: $0.key.rawValue, value: $0.value) },
-      body: Array(body), remoteAddress: request.remoteIPAddress)
-    return (await route.handler(served), route.name)
-  }
-
-  static func phrase(_ status: Int) -> String {
-    switch status {
-    case 200: "OK"
-    case 400: "Bad Request"
-    case 403: "Forbidden"
-    case 404: "Not Found"
-    case 409: "Conflict"
-    case 413: "Content Too Large"
-    case 500: "Internal Server Error"
-    case 503: "Service Unavailable"
-    default: "Status \(status)"
-    }
+    guard converted != nil else { return nil }
+    return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 }

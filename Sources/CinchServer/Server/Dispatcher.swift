@@ -1,0 +1,101 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Hands each request to its route and writes the access log. Called on a connection's thread:
+/// the health endpoint, unknown paths and oversized bodies are answered right there; a route's
+/// async handler runs on a task while the thread waits for its answer.
+final class Dispatcher: Sendable {
+  let routes: RouteTable
+  let accessLog: Bool
+  let log: @Sendable (String) -> Void
+  /// Set once the server stops: the health endpoint answers 503.
+  let draining = Atomic<Bool>(false)
+
+  init(routes: RouteTable, accessLog: Bool, log: @escaping @Sendable (String) -> Void) {
+    self.routes = routes
+    self.accessLog = accessLog
+    self.log = log
+  }
+
+  /// The answer to `request`, or nil when its handler did not answer within `timeout` seconds
+  /// (the handler's task is then cancelled).
+  func respond(to request: ServerRequest, timeout: TimeInterval) -> ServerResponse? {
+    let started = ContinuousClock.now
+    let response: ServerResponse
+    let routeName: String
+    if request.path == "/health" {
+      let draining = draining.load(ordering: .relaxed)
+      response = ServerResponse.json(
+        draining ? 503 : 200,
+        Array((draining ? #"{"status":"draining"}"# : #"{"status":"ok"}"#).utf8))
+      routeName = "health"
+    } else if let route = routes.route(for: request.path) {
+      routeName = route.name
+      if request.body.count > CinchHTTPServer.maximumBodyBytes {
+        response = .text(
+          413, "request body larger than \(CinchHTTPServer.maximumBodyBytes) bytes")
+      } else {
+        guard let answered = Self.wait(for: route.handler, request, timeout: timeout) else {
+          if accessLog { log("\(request.method) \(request.path) 500 \(route.name) timed out") }
+          return nil
+        }
+        response = answered
+      }
+    } else {
+      response = .text(404, "not found")
+      routeName = "-"
+    }
+    if accessLog {
+      let elapsed = ContinuousClock.now - started
+      let micros =
+        elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+      let millis = String(format: "%.1f", Double(micros) / 1000)
+      var line = "\(request.method) \(request.path) \(response.status) \(routeName) \(millis)ms"
+      if let detail = response.logDetail { line += " " + detail }
+      log(line)
+    }
+    return response
+  }
+
+  /// Runs `handler` on a task and blocks this (non-pool) thread until it answers.
+  private static func wait(
+    for handler: @escaping ServerHandler, _ request: ServerRequest, timeout: TimeInterval
+  ) -> ServerResponse? {
+    let answer = Answer()
+    let task = Task {
+      let response = await handler(request)
+      answer.response.withLock { $0 = response }
+      answer.ready.signal()
+    }
+    guard answer.ready.wait(timeout: .now() + timeout) == .success else {
+      task.cancel()
+      return nil
+    }
+    return answer.response.withLock { $0 }
+  }
+
+  private final class Answer: Sendable {
+    let response = Mutex<ServerResponse?>(nil)
+    let ready = DispatchSemaphore(value: 0)
+  }
+
+  static func phrase(_ status: Int) -> String {
+    switch status {
+    case 200: "OK"
+    case 204: "No Content"
+    case 400: "Bad Request"
+    case 403: "Forbidden"
+    case 404: "Not Found"
+    case 405: "Method Not Allowed"
+    case 409: "Conflict"
+    case 413: "Content Too Large"
+    case 429: "Too Many Requests"
+    case 431: "Request Header Fields Too Large"
+    case 500: "Internal Server Error"
+    case 503: "Service Unavailable"
+    case 505: "HTTP Version Not Supported"
+    default: "Status \(status)"
+    }
+  }
+}

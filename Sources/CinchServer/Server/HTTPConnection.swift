@@ -1,0 +1,224 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// One client connection of `CinchHTTPServer`, served on its own thread: read a request (head,
+/// then its body by `Content-Length` or chunks), hand it to the dispatcher, write the answer,
+/// and again while the client keeps the connection alive. A request whose framing cannot be
+/// trusted is answered with its error status and the connection closed.
+///
+/// Only its own thread touches its buffer (hence `@unchecked Sendable`: the thread's closure
+/// must capture it); the server's shared state is behind the server's lock.
+final class HTTPConnection: @unchecked Sendable {
+  let id: Int
+  let descriptor: Int32
+  let server: CinchHTTPServer
+  let timeout: TimeInterval
+  /// Received bytes not yet consumed: the request being read, and any pipelined after it.
+  private var buffer: [UInt8] = []
+  private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+
+  init(id: Int, descriptor: Int32, server: CinchHTTPServer, timeout: TimeInterval) {
+    self.id = id
+    self.descriptor = descriptor
+    self.server = server
+    self.timeout = timeout
+  }
+
+  func serve() {
+    defer { server.closeConnection(id) }
+    setTimeouts()
+    let peer = SocketAddress.peerAddress(of: descriptor)
+    while true {
+      if buffer.isEmpty {
+        guard server.connection(id, busy: false), receive() else { return }
+        _ = server.connection(id, busy: true)
+      }
+      let head: HTTPRequestHead
+      let body: [UInt8]
+      do throws(HTTPRequestError) {
+        var scanner = HTTPHeadScanner(start: 0)
+        var headEnd: Int?
+        while true {
+          headEnd = try scanner.scan(buffer, headStart: 0)
+          if headEnd != nil { break }
+          guard receive() else { return }
+        }
+        guard let headEnd else { return }
+        head = try HTTPRequestHead.parse(buffer[0..<headEnd])
+        let consumed: Int
+        switch try head.bodyFraming() {
+        case .none:
+          body = []
+          consumed = headEnd
+        case .length(let length):
+          guard length <= CinchHTTPServer.maximumBodyBytes else { throw .contentTooLarge }
+          if head.expectsContinue, buffer.count < headEnd + length { continueRequest() }
+          while buffer.count < headEnd + length {
+            guard receive() else { return }
+          }
+          body = Array(buffer[headEnd..<(headEnd + length)])
+          consumed = headEnd + length
+        case .chunked:
+          if head.expectsContinue, buffer.count == headEnd { continueRequest() }
+          var decoder = HTTPChunkedDecoder(start: headEnd)
+          while true {
+            try decoder.feed(buffer, maximumBody: CinchHTTPServer.maximumBodyBytes)
+            if decoder.isComplete { break }
+            guard receive() else { return }
+          }
+          body = decoder.body
+          consumed = decoder.position
+        }
+        if consumed == buffer.count {
+          buffer.removeAll(keepingCapacity: true)
+        } else {
+          buffer.removeSubrange(0..<consumed)
+        }
+      } catch {
+        refuse(error)
+        return
+      }
+
+      let (path, query) = HTTPRequestTarget.split(head.target)
+      let request = ServerRequest(
+        method: head.method, path: path, query: query, headers: head.headers, body: body,
+        remoteAddress: peer)
+      guard let response = server.dispatcher.respond(to: request, timeout: timeout) else {
+        let late = ServerResponse.text(
+          500, "the request was not answered within \(Int(timeout)) seconds")
+        _ = Self.sendAll(
+          Self.encode(late, keepAlive: false, minorVersion: head.minorVersion, includeBody: true),
+          to: descriptor)
+        return
+      }
+      let keepAlive = head.keepAlive && !server.isDraining
+      let sent = Self.sendAll(
+        Self.encode(
+          response, keepAlive: keepAlive, minorVersion: head.minorVersion,
+          includeBody: head.method != "HEAD"), to: descriptor)
+      guard sent, keepAlive else { return }
+    }
+  }
+
+  /// Reads what has arrived (blocking until something has); false at the end of the stream,
+  /// on an error, or when nothing arrived within the timeout.
+  private func receive() -> Bool {
+    while true {
+      let count = scratch.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+      if count > 0 {
+        buffer.append(contentsOf: scratch[0..<count])
+        return true
+      }
+      if count < 0, errno == EINTR { continue }
+      return false
+    }
+  }
+
+  /// `100 Continue`: the client waits for it before sending the body.
+  private func continueRequest() {
+    _ = Self.sendAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), to: descriptor)
+  }
+
+  /// Answers a request the server cannot read with its status, then closes: the rest of what
+  /// the client sends is read and dropped for a moment, so that it sees the answer rather than
+  /// a reset connection.
+  private func refuse(_ error: HTTPRequestError) {
+    let response = ServerResponse.text(error.status, error.text)
+    guard
+      Self.sendAll(
+        Self.encode(response, keepAlive: false, minorVersion: 1, includeBody: true),
+        to: descriptor)
+    else { return }
+    shutdown(descriptor, Int32(SHUT_WR))
+    var linger = timeval(tv_sec: 1, tv_usec: 0)
+    setsockopt(
+      descriptor, SOL_SOCKET, SO_RCVTIMEO, &linger, socklen_t(MemoryLayout<timeval>.size))
+    var drained = 0
+    while drained < 4 * CinchHTTPServer.maximumBodyBytes {
+      let count = scratch.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+      if count < 0, errno == EINTR { continue }
+      guard count > 0 else { break }
+      drained += count
+    }
+  }
+
+  private func setTimeouts() {
+    let seconds = max(timeout, 0.001)
+    var value = timeval(
+      tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
+    for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
+      setsockopt(descriptor, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+  }
+
+  // MARK: Answers
+
+  /// The status line, the handler's headers, `Content-Length`, `Connection` when it is not
+  /// HTTP/1.1's default, and the body: one buffer, written with one `send` when it fits.
+  static func encode(
+    _ response: ServerResponse, keepAlive: Bool, minorVersion: Int, includeBody: Bool
+  ) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(192 + response.headers.count * 48 + response.body.count)
+    out += "HTTP/1.1 ".utf8
+    out += String(response.status).utf8
+    out.append(UInt8(ascii: " "))
+    out += Dispatcher.phrase(response.status).utf8
+    out += "\r\n".utf8
+    for (name, value) in response.headers {
+      switch name.lowercased() {
+      case "content-length", "connection", "transfer-encoding": continue
+      default: break
+      }
+      // A header never ends early: no CR or LF from a handler reaches the wire.
+      out += name.utf8.lazy.filter { $0 != 0x0d && $0 != 0x0a }
+      out += ": ".utf8
+      out += value.utf8.lazy.filter { $0 != 0x0d && $0 != 0x0a }
+      out += "\r\n".utf8
+    }
+    // 204 and 304 carry no body and no length (RFC 9110 §8.6): a client would not read one.
+    let bodyless = response.status == 204 || response.status == 304
+    if !bodyless {
+      out += "Content-Length: ".utf8
+      out += String(response.body.count).utf8
+      out += "\r\n".utf8
+    }
+    if !keepAlive {
+      out += "Connection: close\r\n".utf8
+    } else if minorVersion == 0 {
+      out += "Connection: keep-alive\r\n".utf8
+    }
+    out += "\r\n".utf8
+    if includeBody, !bodyless { out += response.body }
+    return out
+  }
+
+  /// Writes all of `bytes`; false when the connection failed or the client stopped reading for
+  /// longer than the send timeout.
+  static func sendAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+    bytes.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress else { return true }
+      var offset = 0
+      while offset < raw.count {
+        #if canImport(Glibc)
+          let sent = send(descriptor, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+        #else
+          let sent = send(descriptor, base + offset, raw.count - offset, 0)
+        #endif
+        if sent > 0 {
+          offset += sent
+        } else if sent < 0, errno == EINTR {
+          continue
+        } else {
+          return false
+        }
+      }
+      return true
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// A request target as route handlers see it: the path percent-decoded with dot segments
+/// removed (and no trailing slash), and the query's name/value pairs percent-decoded, as
+/// Foundation's `URL.standardized.path` and `URLComponents.queryItems` give them (the server
+/// answered with those before its HTTP layer was its own, and the routes rely on that form).
+///
+/// A plain path (`/`, `/v1/secret/data/app`) is already in that form and is taken as it is;
+/// anything else goes through Foundation.
+enum HTTPRequestTarget {
+  static func split(_ target: String) -> (path: String, query: [(name: String, value: String)]) {
+    if isPlainPath(target) { return (target, []) }
+    let components = URLComponents(string: target)
+    let path = components.flatMap { URL(string: $0.percentEncodedPath)?.standardized.path } ?? ""
+    let query =
+      components?.queryItems?.map { (name: $0.name, value: $0.value ?? "") } ?? []
+    return (path, query)
+  }
+
+  /// `/` followed by segments of unreserved characters, none empty, `.` or `..`, and no query.
+  static func isPlainPath(_ target: String) -> Bool {
+    let bytes = target.utf8
+    guard bytes.first == UInt8(ascii: "/") else { return false }
+    if bytes.count == 1 { return true }
+    var segmentLength = 0
+    var segmentDots = 0
+    for byte in bytes.dropFirst() {
+      switch byte {
+      case UInt8(ascii: "/"):
+        guard segmentLength > 0, segmentDots < segmentLength || segmentLength > 2 else {
+          return false
+        }
+        segmentLength = 0
+        segmentDots = 0
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+        UInt8(ascii: "~"):
+        segmentLength += 1
+      case UInt8(ascii: "."):
+        segmentLength += 1
+        segmentDots += 1
+      default:
+        return false
+      }
+    }
+    return segmentLength > 0 && (segmentDots < segmentLength || segmentLength > 2)
+  }
+}
