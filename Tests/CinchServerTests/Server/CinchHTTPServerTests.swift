@@ -1,0 +1,281 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CinchServer
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The HTTP server over real loopback sockets: keep-alive, pipelining, body framing, the
+/// refusals, the connection cap and the drain.
+@Suite struct CinchHTTPServerTests {
+  /// A server on a free port whose routes echo what they received.
+  final class Running: Sendable {
+    let server: CinchHTTPServer
+    let task: Task<Void, any Error>
+    let port: UInt16
+    let logged = LogLines()
+
+    final class LogLines: Sendable {
+      let lines = Mutex<[String]>([])
+      func append(_ line: String) { lines.withLock { $0.append(line) } }
+      func contains(prefix: String) -> Bool { lines.withLock { $0.contains { $0.hasPrefix(prefix) } } }
+    }
+
+    init(maximumConnections: Int = 64, slow: Bool = false) async throws {
+      var routes = RouteTable()
+      routes.mount(prefix: "/", name: "echo") { request in
+        if slow { try? await Task.sleep(for: .milliseconds(300)) }
+        var text = "\(request.method) \(request.path)"
+        for item in request.query { text += " \(item.name)=\(item.value)" }
+        text += " body=\(String(decoding: request.body, as: UTF8.self))"
+        return ServerResponse(
+          status: 200, headers: [("Content-Type", "text/plain"), ("X-Bad", "a\r\nInjected: 1")],
+          body: Array(text.utf8), logDetail: "detail")
+      }
+      routes.mount(exact: "/empty", name: "empty") { _ in ServerResponse(status: 204) }
+      let logged = self.logged
+      let server = try CinchHTTPServer(
+        address: ListenAddress(host: "127.0.0.1", port: 0, family: .ipv4), routes: routes,
+        accessLog: true, maximumConnections: maximumConnections,
+        log: { line in logged.append(line) })
+      self.server = server
+      task = Task { try await server.run() }
+      port = try await server.waitUntilListening()
+    }
+
+    func stop() async {
+      await server.stop(drainTimeout: 5)
+      task.cancel()
+      _ = await task.result
+    }
+  }
+
+  /// A loopback client. Its reads block, so they run on a thread of their own: blocking the
+  /// test's thread could starve the concurrency pool the server's handlers run on.
+  final class Client: @unchecked Sendable {
+    let descriptor: Int32
+    var received: [UInt8] = []
+
+    init(port: UInt16) throws {
+      descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = port.bigEndian
+      address.sin_addr.s_addr = inet_addr("127.0.0.1")
+      var timeout = timeval(tv_sec: 20, tv_usec: 0)
+      setsockopt(
+        descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+      let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+      }
+      try #require(connected == 0)
+    }
+
+    deinit { close(descriptor) }
+
+    func send(_ text: String) {
+      let bytes = Array(text.utf8)
+      _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Reads one response (status line, fields, and a body by Content-Length, none for an
+    /// answer to HEAD); nil when the server closed the connection first.
+    func response(toHead: Bool = false) async -> (
+      status: Int, headers: [String: String], body: String
+    )? {
+      await Self.offThePool { self.blockingResponse(toHead: toHead) }
+    }
+
+    func isClosed() async -> Bool {
+      await Self.offThePool { self.blockingIsClosed() }
+    }
+
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+      await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
+      }
+    }
+
+    private func blockingResponse(toHead: Bool) -> (
+      status: Int, headers: [String: String], body: String
+    )? {
+      while true {
+        if let end = find(Array("\r\n\r\n".utf8)) {
+          let head = String(decoding: received[..<end], as: UTF8.self)
+          var lines = head.components(separatedBy: "\r\n")
+          let status = Int(lines.removeFirst().split(separator: " ")[1]) ?? 0
+          var headers: [String: String] = [:]
+          for line in lines {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            headers[parts[0].lowercased()] = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+          }
+          let length = toHead ? 0 : Int(headers["content-length"] ?? "0") ?? 0
+          while received.count < end + 4 + length { guard read() else { return nil } }
+          let body = String(decoding: received[(end + 4)..<(end + 4 + length)], as: UTF8.self)
+          received.removeFirst(end + 4 + length)
+          return (status, headers, body)
+        }
+        guard read() else { return nil }
+      }
+    }
+
+    /// Whether the server closes the connection (reading past anything else it sends): true
+    /// at the end of the stream, false when the read times out or fails otherwise.
+    private func blockingIsClosed() -> Bool {
+      while true {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        if count == 0 { return true }
+        if count < 0 { return false }
+      }
+    }
+
+    private func read() -> Bool {
+      var chunk = [UInt8](repeating: 0, count: 65536)
+      let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+      guard count > 0 else { return false }
+      received += chunk[0..<count]
+      return true
+    }
+
+    private func find(_ pattern: [UInt8]) -> Int? {
+      guard received.count >= pattern.count else { return nil }
+      for index in 0...(received.count - pattern.count)
+      where received[index..<(index + pattern.count)].elementsEqual(pattern) {
+        return index
+      }
+      return nil
+    }
+  }
+
+  @Test func keepAliveAndPipelinedRequestsOnOneConnection() async throws {
+    let running = try await Running()
+    let client = try Client(port: running.port)
+    client.send("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+    let first = try #require(await client.response())
+    #expect(first.status == 200)
+    #expect(first.body == "POST /a body=hello")
+    #expect(first.headers["connection"] == nil)
+    #expect(first.headers["x-bad"] == "aInjected: 1")
+    #expect(first.headers["injected"] == nil)
+    // Two requests in one write: both answered, in order.
+    client.send(
+      "GET /b?x=1&y=%20z HTTP/1.1\r\nHost: x\r\n\r\nPOST /c HTTP/1.1\r\nContent-Length: 2\r\n\r\nok")
+    #expect(await client.response()?.body == "GET /b x=1 y= z body=")
+    #expect(await client.response()?.body == "POST /c body=ok")
+    client.send("GET /d HTTP/1.1\r\nConnection: close\r\n\r\n")
+    let last = try #require(await client.response())
+    #expect(last.headers["connection"] == "close")
+    #expect(await client.isClosed())
+    #expect(running.logged.contains(prefix: "POST /a 200 echo "))
+    await running.stop()
+  }
+
+  @Test func aBodyArrivingInPartsChunkedAndAfterContinue() async throws {
+    let running = try await Running()
+    let client = try Client(port: running.port)
+    client.send("PUT /p HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123")
+    try await Task.sleep(for: .milliseconds(50))
+    client.send("456789")
+    #expect(await client.response()?.body == "PUT /p body=0123456789")
+
+    client.send("POST /q HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n")
+    try await Task.sleep(for: .milliseconds(50))
+    client.send("2\r\nde\r\n0\r\n\r\n")
+    #expect(await client.response()?.body == "POST /q body=abcde")
+
+    client.send("POST /r HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n")
+    let interim = try #require(await client.response())
+    #expect(interim.status == 100)
+    client.send("xyz")
+    #expect(await client.response()?.body == "POST /r body=xyz")
+    await running.stop()
+  }
+
+  @Test func headHealthNotFoundAndNoContent() async throws {
+    let running = try await Running()
+    let client = try Client(port: running.port)
+    client.send("GET /health HTTP/1.1\r\n\r\n")
+    #expect(await client.response()?.body == #"{"status":"ok"}"#)
+    client.send("HEAD /x HTTP/1.1\r\n\r\nGET /empty HTTP/1.1\r\n\r\n")
+    // HEAD: the length of the body it would have, and no body (the next answer follows).
+    let head = try #require(await client.response(toHead: true))
+    #expect(head.status == 200)
+    #expect(head.headers["content-length"] == String("HEAD /x body=".utf8.count))
+    let empty = try #require(await client.response())
+    #expect(empty.status == 204)
+    #expect(empty.headers["content-length"] == nil)
+    await running.stop()
+
+    let unrouted = try CinchHTTPServer(
+      address: ListenAddress(host: "127.0.0.1", port: 0, family: .ipv4), routes: RouteTable(),
+      log: { _ in })
+    let task = Task { try await unrouted.run() }
+    let port = try await unrouted.waitUntilListening()
+    let lost = try Client(port: port)
+    lost.send("GET /nowhere HTTP/1.1\r\n\r\n")
+    #expect(await lost.response()?.status == 404)
+    await unrouted.stop(drainTimeout: 1)
+    task.cancel()
+  }
+
+  @Test(arguments: [
+    ("GARBAGE\r\n\r\n", 400), ("GET / HTTP/3\r\n\r\n", 505),
+    ("POST / HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n", 413),
+    ("POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+    ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\n", 413),
+  ])
+  func refusedRequestsAreAnsweredThenClosed(request: String, status: Int) async throws {
+    let running = try await Running()
+    let client = try Client(port: running.port)
+    client.send(request)
+    let response = try #require(await client.response())
+    #expect(response.status == status)
+    #expect(response.headers["connection"] == "close")
+    #expect(await client.isClosed())
+    await running.stop()
+  }
+
+  @Test func aHeadTooLargeIsRefused() async throws {
+    let running = try await Running()
+    let client = try Client(port: running.port)
+    client.send("GET / HTTP/1.1\r\nX-Long: " + String(repeating: "a", count: 70_000))
+    #expect(await client.response()?.status == 431)
+    await running.stop()
+  }
+
+  @Test func connectionsBeyondTheCapAreAnswered503() async throws {
+    let running = try await Running(maximumConnections: 1)
+    let first = try Client(port: running.port)
+    first.send("GET /one HTTP/1.1\r\n\r\n")
+    #expect(await first.response()?.status == 200)
+    let second = try Client(port: running.port)
+    #expect(await second.response()?.status == 503)
+    #expect(await second.isClosed())
+    await running.stop()
+  }
+
+  @Test func stoppingClosesIdleConnectionsAndFinishesARequestInFlight() async throws {
+    let running = try await Running(slow: true)
+    let idle = try Client(port: running.port)
+    idle.send("GET /warm HTTP/1.1\r\n\r\n")
+    #expect(await idle.response()?.status == 200)
+    let busy = try Client(port: running.port)
+    busy.send("POST /late HTTP/1.1\r\nContent-Length: 4\r\n\r\nab")
+    try await Task.sleep(for: .milliseconds(100))
+    let stopping = Task { await running.stop() }
+    try await Task.sleep(for: .milliseconds(100))
+    busy.send("cd")
+    let answer = try #require(await busy.response())
+    #expect(answer.body == "POST /late body=abcd")
+    #expect(answer.headers["connection"] == "close")
+    #expect(await idle.isClosed())
+    await stopping.value
+    #expect(running.server.inFlight == 0)
+  }
+}
