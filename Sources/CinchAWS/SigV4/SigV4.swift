@@ -33,33 +33,64 @@ package enum SigV4 {
   package static func canonicalRequest(
     _ request: SigV4Request, signedHeaders: [String]? = nil, normalizePath: Bool = true
   ) -> (text: String, signedHeaders: String) {
-    var values: [String: [String]] = [:]
-    var order: [String] = []
-    for header in request.headers {
-      let name = header.name.lowercased()
-      if values[name] == nil { order.append(name) }
-      values[name, default: []].append(canonicalHeaderValue(header.value))
+    let names: [String]
+    if let signedHeaders {
+      names = signedHeaders.map { $0.lowercased() }.sorted()
+    } else {
+      var seen: Set<String> = []
+      names = request.headers.map { $0.name.lowercased() }.filter { seen.insert($0).inserted }
+        .sorted()
     }
-    let names = (signedHeaders.map { $0.map { $0.lowercased() } } ?? order).sorted()
-    let headerLines = names.map { name in
-      "\(name):\((values[name] ?? []).joined(separator: ","))\n"
-    }.joined()
+    // Only the headers named are canonicalised (a received request carries others too).
+    var values = [[String]](repeating: [], count: names.count)
+    for header in request.headers {
+      var value: String?
+      for index in names.indices where asciiCaseInsensitiveEquals(header.name, names[index]) {
+        if value == nil { value = canonicalHeaderValue(header.value) }
+        values[index].append(value ?? "")
+      }
+    }
+    var text = request.method.uppercased()
+    text.reserveCapacity(256)
+    text += "\n"
+    text += canonicalPath(request.path, normalize: normalizePath)
+    text += "\n"
+    text += canonicalQuery(request.query)
+    text += "\n"
+    for (index, name) in names.enumerated() {
+      text += name
+      text += ":"
+      text += values[index].count == 1 ? values[index][0] : values[index].joined(separator: ",")
+      text += "\n"
+    }
     let signed = names.joined(separator: ";")
-    let text = [
-      request.method.uppercased(),
-      canonicalPath(request.path, normalize: normalizePath),
-      canonicalQuery(request.query),
-      headerLines,
-      signed,
-      request.payloadHash,
-    ].joined(separator: "\n")
+    text += "\n"
+    text += signed
+    text += "\n"
+    text += request.payloadHash
     return (text, signed)
+  }
+
+  /// Whether `name` equals `lowercased` (already in lower case) ignoring ASCII case.
+  package static func asciiCaseInsensitiveEquals(_ name: String, _ lowercased: String) -> Bool {
+    var left = name.utf8.makeIterator()
+    var right = lowercased.utf8.makeIterator()
+    while true {
+      switch (left.next(), right.next()) {
+      case (nil, nil): return true
+      case (let a?, let b?):
+        let folded = a >= UInt8(ascii: "A") && a <= UInt8(ascii: "Z") ? a | 0x20 : a
+        guard folded == b else { return false }
+      default: return false
+      }
+    }
   }
 
   /// The path with dot segments and repeated slashes removed (when `normalize`), each segment
   /// percent-encoded.
   package static func canonicalPath(_ path: String, normalize: Bool) -> String {
-    let raw = path.isEmpty ? "/" : path
+    if path.isEmpty || path == "/" { return "/" }
+    let raw = path
     guard normalize else {
       return raw.split(separator: "/", omittingEmptySubsequences: false)
         .map { uriEncode(String($0)) }.joined(separator: "/")
@@ -78,6 +109,7 @@ package enum SigV4 {
 
   /// Query parameters encoded and sorted by name, then value.
   package static func canonicalQuery(_ query: [(name: String, value: String)]) -> String {
+    if query.isEmpty { return "" }
     let pairs: [(String, String)] = query.map { (uriEncode($0.name), uriEncode($0.value)) }
     let sorted = pairs.sorted { left, right in
       left.0 == right.0 ? left.1 < right.1 : left.0 < right.0
@@ -87,6 +119,19 @@ package enum SigV4 {
 
   /// A header value trimmed, with every run of whitespace (line folds included) made one space.
   package static func canonicalHeaderValue(_ value: String) -> String {
+    // Most values are printable ASCII with single spaces and nothing to trim: already canonical.
+    var previousSpace = true
+    var plain = true
+    for byte in value.utf8 {
+      let space = byte == 0x20
+      if byte < 0x20 || byte >= 0x7f || (space && previousSpace) {
+        plain = false
+        break
+      }
+      previousSpace = space
+    }
+    if plain && !previousSpace { return value }
+    if value.isEmpty { return value }
     let words = value.split { character in character.isWhitespace }
     return words.joined(separator: " ")
   }
@@ -151,14 +196,23 @@ package enum SigV4 {
 
   package static func sha256(_ bytes: [UInt8]) -> [UInt8] { Crypto.sha256(bytes) }
 
-  package static func hex(_ bytes: some Sequence<UInt8>) -> String {
-    var text = ""
-    for byte in bytes { text += hexDigits(byte, uppercase: false) }
-    return text
+  package static func hex(_ bytes: some Collection<UInt8>) -> String {
+    String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+      var index = 0
+      for byte in bytes {
+        buffer[index] = lowerDigits[Int(byte >> 4)]
+        buffer[index + 1] = lowerDigits[Int(byte & 0x0f)]
+        index += 2
+      }
+      return index
+    }
   }
 
+  private static let lowerDigits: [UInt8] = Array("0123456789abcdef".utf8)
+  private static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
   private static func hexDigits(_ byte: UInt8, uppercase: Bool) -> String {
-    let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+    let digits = uppercase ? upperDigits : lowerDigits
     return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]], as: UTF8.self)
   }
 

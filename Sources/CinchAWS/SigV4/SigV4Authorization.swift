@@ -26,14 +26,14 @@ package struct SigV4Authorization: Sendable, Hashable {
 
   /// Parses a header value; the error says what is missing, as AWS does.
   package init(parsing header: String) throws(SigV4Error) {
-    let trimmed = header.trimmingCharacters(in: .whitespaces)
+    let trimmed = Self.trimmingWhitespace(header[...])
     guard trimmed.hasPrefix(SigV4.algorithm + " ") else {
       throw .incompleteSignature(
         "Authorization header requires the '\(SigV4.algorithm)' algorithm.")
     }
     var fields: [String: String] = [:]
     for part in trimmed.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
-      let pair = part.trimmingCharacters(in: .whitespaces)
+      let pair = Self.trimmingWhitespace(part)
       guard let equals = pair.firstIndex(of: "=") else { continue }
       fields[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
     }
@@ -56,5 +56,18 @@ package struct SigV4Authorization: Sendable, Hashable {
       scope: SigV4.Scope(date: parts[1], region: parts[2], service: parts[3]),
       signedHeaders: signed.split(separator: ";").map { $0.lowercased() },
       signature: signature.lowercased())
+  }
+
+  /// Without leading and trailing spaces and tabs (`CharacterSet.whitespaces`: tab and the
+  /// Unicode space separators), without going through Foundation's string bridging.
+  static func trimmingWhitespace(_ text: Substring) -> Substring {
+    func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+      scalar == " " || scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
+    }
+    let scalars = text.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+      let last = scalars.lastIndex(where: { !isSpace($0) })
+    else { return text[text.endIndex...] }
+    return Substring(scalars[first...last])
   }
 }

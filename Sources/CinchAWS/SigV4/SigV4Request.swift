@@ -36,7 +36,7 @@ package struct SigV4Request: Sendable, Equatable {
   /// The first value of a header, by case-insensitive name.
   package func header(_ name: String) -> String? {
     let wanted = name.lowercased()
-    return headers.first { $0.name.lowercased() == wanted }?.value
+    return headers.first { SigV4.asciiCaseInsensitiveEquals($0.name, wanted) }?.value
   }
 
   package static func == (lhs: SigV4Request, rhs: SigV4Request) -> Bool {

@@ -18,10 +18,12 @@ package enum SigV4Verifier {
   /// Verifies `request` against `authorization` with the access key's secret: the signed
   /// headers include `host` and `x-amz-date`, the date is within 15 minutes of `now`, the scope
   /// matches the date (and `region` / `service` when given), and the signature matches,
-  /// compared in constant time.
+  /// compared in constant time. With `signingKeys`, the signing key is taken from (and kept in)
+  /// that cache instead of being derived for each request.
   package static func verify(
     _ request: SigV4Request, authorization: SigV4Authorization, secretAccessKey: SecretBytes,
-    now: Date, region: String? = nil, service: String? = nil
+    now: Date, region: String? = nil, service: String? = nil,
+    signingKeys: SigV4SigningKeyCache? = nil
   ) throws(SigV4Error) {
     for required in ["host", "x-amz-date"] where !authorization.signedHeaders.contains(required) {
       throw .unsignedHeader(required)
@@ -49,10 +51,15 @@ package enum SigV4Verifier {
     }
     let (canonical, _) = SigV4.canonicalRequest(
       request, signedHeaders: authorization.signedHeaders)
+    let signingKey =
+      signingKeys?.signingKey(
+        accessKeyID: authorization.accessKeyID, secretAccessKey: secretAccessKey,
+        scope: authorization.scope)
+      ?? SigV4.signingKey(secretAccessKey: secretAccessKey, scope: authorization.scope)
     let expected = SigV4.signature(
       stringToSign: SigV4.stringToSign(
         canonicalRequest: canonical, amzDate: amzDate, scope: authorization.scope),
-      signingKey: SigV4.signingKey(secretAccessKey: secretAccessKey, scope: authorization.scope))
+      signingKey: signingKey)
     guard Crypto.constantTimeEquals(Array(expected.utf8), Array(authorization.signature.utf8))
     else { throw .signatureMismatch }
   }

@@ -158,7 +158,14 @@ import Testing
     try SigV4Verifier.verify(
       request, authorization: authorization, secretAccessKey: SecretBytes(utf8: Self.secretKey),
       now: Self.date.addingTimeInterval(60), region: "us-east-1", service: "service")
+    // The same with the signing key from a cache every case shares.
+    try SigV4Verifier.verify(
+      request, authorization: authorization, secretAccessKey: SecretBytes(utf8: Self.secretKey),
+      now: Self.date.addingTimeInterval(60), region: "us-east-1", service: "service",
+      signingKeys: Self.sharedCache)
   }
+
+  static let sharedCache = SigV4SigningKeyCache()
 }
 
 /// What the verifier refuses, with AWS's codes.
@@ -218,6 +225,82 @@ import Testing
       #expect(error.message.contains("'Signature'"))
     }
     #expect(throws: SigV4Error.self) { try Self.verify(Self.signed(), region: "eu-west-1") }
+  }
+
+  @Test func signingKeysAreCachedPerKeyScopeAndSecret() throws {
+    let cache = SigV4SigningKeyCache(capacity: 3)
+    let secret = SecretBytes(utf8: SigV4SuiteTests.secretKey)
+    let scope = SigV4.Scope(date: "20150830", region: "us-east-1", service: "ssm")
+    let first = cache.signingKey(accessKeyID: "AKID", secretAccessKey: secret, scope: scope)
+    #expect(first.constantTimeEquals(SigV4.signingKey(secretAccessKey: secret, scope: scope)))
+    #expect(
+      cache.signingKey(
+        accessKeyID: "AKID", secretAccessKey: SecretBytes(utf8: SigV4SuiteTests.secretKey),
+        scope: scope) === first)
+    // Another secret under the same key id is derived again, never served the cached key.
+    let other = SecretBytes(utf8: "another secret")
+    let otherKey = cache.signingKey(accessKeyID: "AKID", secretAccessKey: other, scope: scope)
+    #expect(!otherKey.constantTimeEquals(first))
+    #expect(otherKey.constantTimeEquals(SigV4.signingKey(secretAccessKey: other, scope: scope)))
+    var nextDay = scope
+    nextDay.date = "20150831"
+    let later = cache.signingKey(accessKeyID: "AKID", secretAccessKey: other, scope: nextDay)
+    #expect(later.constantTimeEquals(SigV4.signingKey(secretAccessKey: other, scope: nextDay)))
+    #expect(cache.count == 2)
+    for region in ["eu-west-1", "eu-west-2"] {
+      var elsewhere = scope
+      elsewhere.region = region
+      _ = cache.signingKey(accessKeyID: "AKID", secretAccessKey: other, scope: elsewhere)
+    }
+    #expect(cache.count <= 3)
+  }
+
+  @Test func aCachedKeyDoesNotLetAWrongSecretThrough() throws {
+    let cache = SigV4SigningKeyCache()
+    let request = Self.signed()
+    let authorization = try SigV4Verifier.authorization(of: request)
+    try SigV4Verifier.verify(
+      request, authorization: authorization,
+      secretAccessKey: SecretBytes(utf8: SigV4SuiteTests.secretKey), now: SigV4SuiteTests.date,
+      region: "us-east-1", service: "ssm", signingKeys: cache)
+    #expect(throws: SigV4Error.signatureMismatch) {
+      try SigV4Verifier.verify(
+        request, authorization: authorization, secretAccessKey: SecretBytes(utf8: "wrong"),
+        now: SigV4SuiteTests.date, region: "us-east-1", service: "ssm", signingKeys: cache)
+    }
+  }
+
+  @Test func authorizationHeadersWithLooseWhitespace() throws {
+    let parsed = try SigV4Authorization(
+      parsing: "\t\u{00A0}AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/ssm/aws4_request ,"
+        + "\tSignedHeaders=Host;X-Amz-Date,  Signature=ABC123 \u{2003}")
+    #expect(parsed.accessKeyID == "AKID")
+    #expect(parsed.scope == SigV4.Scope(date: "20150830", region: "us-east-1", service: "ssm"))
+    #expect(parsed.signedHeaders == ["host", "x-amz-date"])
+    #expect(parsed.signature == "abc123")
+    #expect(throws: SigV4Error.self) { try SigV4Authorization(parsing: " \u{00A0} ") }
+  }
+
+  /// A received request carries headers it did not sign, and may repeat one it did: only the
+  /// signed ones count, repeats joined in order with their whitespace collapsed.
+  @Test func unsignedAndRepeatedHeaders() throws {
+    let request = SigV4Request(
+      method: "POST",
+      headers: [
+        ("Host", "h"), ("X-Amz-Date", "20150830T123600Z"), ("User-Agent", "  x  y "),
+        ("X-Custom", " a   b "), ("x-custom", "c\t d"),
+      ], body: [])
+    let canonical = SigV4.canonicalRequest(
+      request, signedHeaders: ["x-custom", "host", "x-amz-date"])
+    #expect(
+      canonical.text
+        == "POST\n/\n\nhost:h\nx-amz-date:20150830T123600Z\nx-custom:a b,c d\n\n"
+        + "host;x-amz-date;x-custom\n" + SigV4.emptyBodyHash)
+    #expect(SigV4.canonicalHeaderValue("already canonical") == "already canonical")
+    #expect(SigV4.canonicalHeaderValue(" lead") == "lead")
+    #expect(SigV4.canonicalHeaderValue("trail ") == "trail")
+    #expect(SigV4.canonicalHeaderValue("") == "")
+    #expect(SigV4.hex([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
   }
 
   @Test func amzDatesRoundTrip() {
