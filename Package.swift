@@ -127,7 +127,10 @@ let package = Package(
     ),
     .testTarget(
       name: "CinchAWSTests",
-      dependencies: ["CinchAWS", "CinchStore", "CinchJSON", "_CinchTestSupport"],
+      dependencies: [
+        "CinchAWS", "CinchStore", "CinchJSON", "_CinchTestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
       swiftSettings: strict
     ),
     // The store protocols' behaviour, one suite run against every backend: the embedded store

@@ -26,17 +26,8 @@ package struct SigV4Authorization: Sendable, Hashable {
 
   /// Parses a header value; the error says what is missing, as AWS does.
   package init(parsing header: String) throws(SigV4Error) {
-    let trimmed = Self.trimmingWhitespace(header[...])
-    guard trimmed.hasPrefix(SigV4.algorithm + " ") else {
-      throw .incompleteSignature(
-        "Authorization header requires the '\(SigV4.algorithm)' algorithm.")
-    }
-    var fields: [String: String] = [:]
-    for part in trimmed.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
-      let pair = Self.trimmingWhitespace(part)
-      guard let equals = pair.firstIndex(of: "=") else { continue }
-      fields[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-    }
+    let fields =
+      Self.isASCII(header) ? try Self.fieldsOfASCII(header) : try Self.fields(of: header)
     let missing = ["Credential", "SignedHeaders", "Signature"].filter { fields[$0] == nil }
     guard missing.isEmpty, let credential = fields["Credential"],
       let signed = fields["SignedHeaders"], let signature = fields["Signature"]
@@ -44,18 +35,79 @@ package struct SigV4Authorization: Sendable, Hashable {
       throw .incompleteSignature(
         missing.map { "Authorization header requires '\($0)' parameter." }.joined(separator: " "))
     }
-    let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    let parts =
+      Self.isASCII(credential)
+      ? Self.splitASCII(credential, on: UInt8(ascii: "/"), omittingEmpty: false)
+      : credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     guard parts.count == 5, parts[4] == "aws4_request", !parts[0].isEmpty, parts[1].count == 8
     else {
       throw .incompleteSignature(
         "Credential should be scoped to a valid region, service and date, "
           + "as in 'AKID/20150830/us-east-1/ssm/aws4_request'.")
     }
+    let signedHeaders =
+      Self.isASCII(signed)
+      ? Self.splitASCII(signed, on: UInt8(ascii: ";"), omittingEmpty: true)
+      : signed.split(separator: ";").map(String.init)
     self.init(
       accessKeyID: parts[0],
       scope: SigV4.Scope(date: parts[1], region: parts[2], service: parts[3]),
-      signedHeaders: signed.split(separator: ";").map { $0.lowercased() },
+      signedHeaders: signedHeaders.map { $0.lowercased() },
       signature: signature.lowercased())
+  }
+
+  private static let prefix = Array((SigV4.algorithm + " ").utf8)
+
+  private static func algorithmMissing() -> SigV4Error {
+    .incompleteSignature("Authorization header requires the '\(SigV4.algorithm)' algorithm.")
+  }
+
+  /// The `name=value` fields after the algorithm, the last of a name winning; any text.
+  static func fields(of header: String) throws(SigV4Error) -> [String: String] {
+    let trimmed = trimmingWhitespace(header[...])
+    guard trimmed.hasPrefix(SigV4.algorithm + " ") else { throw algorithmMissing() }
+    var fields: [String: String] = [:]
+    for part in trimmed.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
+      let pair = trimmingWhitespace(part)
+      guard let equals = pair.firstIndex(of: "=") else { continue }
+      fields[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+    }
+    return fields
+  }
+
+  /// `fields(of:)` for ASCII text (every header a client sends), on its bytes: the same
+  /// fields, without the cost of splitting and trimming `Character`s.
+  static func fieldsOfASCII(_ header: String) throws(SigV4Error) -> [String: String] {
+    let bytes = Array(header.utf8)
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+    var start = 0
+    var end = bytes.count
+    while start < end, isSpace(bytes[start]) { start += 1 }
+    while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+    guard end - start >= prefix.count, bytes[start..<(start + prefix.count)].elementsEqual(prefix)
+    else { throw algorithmMissing() }
+    var fields: [String: String] = [:]
+    var partStart = start + prefix.count
+    for index in partStart...end where index == end || bytes[index] == UInt8(ascii: ",") {
+      var low = partStart
+      var high = index
+      partStart = index + 1
+      while low < high, isSpace(bytes[low]) { low += 1 }
+      while high > low, isSpace(bytes[high - 1]) { high -= 1 }
+      guard let equals = bytes[low..<high].firstIndex(of: UInt8(ascii: "=")) else { continue }
+      fields[String(decoding: bytes[low..<equals], as: UTF8.self)] = String(
+        decoding: bytes[(equals + 1)..<high], as: UTF8.self)
+    }
+    return fields
+  }
+
+  static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+
+  /// `split(separator:omittingEmptySubsequences:)` for ASCII text, on its bytes.
+  static func splitASCII(_ text: String, on separator: UInt8, omittingEmpty: Bool) -> [String] {
+    text.utf8.split(separator: separator, omittingEmptySubsequences: omittingEmpty).map {
+      String(decoding: $0, as: UTF8.self)
+    }
   }
 
   /// Without leading and trailing spaces and tabs (`CharacterSet.whitespaces`: tab and the

@@ -15,6 +15,8 @@ package final class AWSJSONEndpoint: Sendable {
   let table: AWSOperationTable
   let now: @Sendable () -> Date
   private let policies = Mutex<[String: PolicyDocument]>([:])
+  /// Derived SigV4 signing keys, per access key and scope (a day's requests share one).
+  let signingKeys = SigV4SigningKeyCache()
 
   package init(store: SQLiteStore, now: @escaping @Sendable () -> Date = { Date() }) {
     self.store = store
@@ -89,7 +91,8 @@ package final class AWSJSONEndpoint: Sendable {
     else { throw Self.unrecognizedClient }
     try SigV4Verifier.verify(
       signed, authorization: authorization, secretAccessKey: credential.secretAccessKey,
-      now: now(), region: store.configuration.region, service: service?.signingName)
+      now: now(), region: store.configuration.region, service: service?.signingName,
+      signingKeys: signingKeys)
     return credential
   }
 

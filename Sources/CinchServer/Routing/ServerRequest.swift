@@ -28,7 +28,13 @@ public struct ServerRequest: Sendable {
 }
 
 extension String {
+  /// Equal ignoring ASCII case (header names are ASCII), without allocating.
   func caseInsensitiveEquals(_ other: String) -> Bool {
-    utf8.count == other.utf8.count && lowercased() == other.lowercased()
+    guard utf8.count == other.utf8.count else { return false }
+    return zip(utf8, other.utf8).allSatisfy { a, b in
+      let folded = a | 0x20
+      return a == b
+        || (folded == b | 0x20 && folded >= UInt8(ascii: "a") && folded <= UInt8(ascii: "z"))
+    }
   }
 }

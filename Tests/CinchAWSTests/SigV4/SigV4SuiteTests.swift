@@ -1,6 +1,8 @@
 import CinchStore
 import Foundation
+import PropertyBased
 import Testing
+import _CinchTestSupport
 
 @testable import CinchAWS
 
@@ -279,6 +281,32 @@ import Testing
     #expect(parsed.signedHeaders == ["host", "x-amz-date"])
     #expect(parsed.signature == "abc123")
     #expect(throws: SigV4Error.self) { try SigV4Authorization(parsing: " \u{00A0} ") }
+  }
+
+  /// The byte-level reading of ASCII headers finds the same fields as the general one, on
+  /// headers built from the pieces that matter: spaces, tabs, commas, equals signs, the
+  /// algorithm, field names.
+  @Test func asciiFieldsMatchTheGeneralReading() {
+    let pieces = [
+      " ", "\t", ",", "=", ", ", "AWS4-HMAC-SHA256 ", "AWS4-HMAC-SHA256", "Credential",
+      "SignedHeaders", "Signature", "AKID/20150830/us-east-1/ssm/aws4_request", "host;x-amz-date",
+      "abc", "==", "a b",
+    ]
+    seededCheck(Gen<UInt64>.value(in: .min ... .max), count: 2_000, seed: (31, 2, 3, 4)) { seed in
+      var state = seed
+      var header = ""
+      for _ in 0..<Int(seed % 12) {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        header += pieces[Int((state >> 33) % UInt64(pieces.count))]
+      }
+      let general = Result { () throws(SigV4Error) in try SigV4Authorization.fields(of: header) }
+      let ascii = Result { () throws(SigV4Error) in try SigV4Authorization.fieldsOfASCII(header) }
+      switch (general, ascii) {
+      case (.success(let a), .success(let b)): #expect(a == b, "\(header.debugDescription)")
+      case (.failure(let a), .failure(let b)): #expect(a == b, "\(header.debugDescription)")
+      default: Issue.record("readings differ on \(header.debugDescription)")
+      }
+    }
   }
 
   /// A received request carries headers it did not sign, and may repeat one it did: only the
