@@ -1,10 +1,9 @@
-import Dispatch
 import Foundation
 import Synchronization
 
 /// Hands each request to its route and writes the access log. Called on a connection's thread:
 /// the health endpoint, unknown paths and oversized bodies are answered right there; a route's
-/// async handler runs on a task while the thread waits for its answer.
+/// async handler runs as a task whose jobs that thread runs (`ConnectionExecutor`).
 final class Dispatcher: Sendable {
   let routes: RouteTable
   let accessLog: Bool
@@ -20,7 +19,9 @@ final class Dispatcher: Sendable {
 
   /// The answer to `request`, or nil when its handler did not answer within `timeout` seconds
   /// (the handler's task is then cancelled).
-  func respond(to request: ServerRequest, timeout: TimeInterval) -> ServerResponse? {
+  func respond(
+    to request: ServerRequest, on executor: ConnectionExecutor, timeout: TimeInterval
+  ) -> ServerResponse? {
     let started = ContinuousClock.now
     let response: ServerResponse
     let routeName: String
@@ -36,7 +37,8 @@ final class Dispatcher: Sendable {
         response = .text(
           413, "request body larger than \(CinchHTTPServer.maximumBodyBytes) bytes")
       } else {
-        guard let answered = Self.wait(for: route.handler, request, timeout: timeout) else {
+        let handler = route.handler
+        guard let answered = executor.run(timeout: timeout, { await handler(request) }) else {
           if accessLog { log("\(request.method) \(request.path) 500 \(route.name) timed out") }
           return nil
         }
@@ -56,28 +58,6 @@ final class Dispatcher: Sendable {
       log(line)
     }
     return response
-  }
-
-  /// Runs `handler` on a task and blocks this (non-pool) thread until it answers.
-  private static func wait(
-    for handler: @escaping ServerHandler, _ request: ServerRequest, timeout: TimeInterval
-  ) -> ServerResponse? {
-    let answer = Answer()
-    let task = Task {
-      let response = await handler(request)
-      answer.response.withLock { $0 = response }
-      answer.ready.signal()
-    }
-    guard answer.ready.wait(timeout: .now() + timeout) == .success else {
-      task.cancel()
-      return nil
-    }
-    return answer.response.withLock { $0 }
-  }
-
-  private final class Answer: Sendable {
-    let response = Mutex<ServerResponse?>(nil)
-    let ready = DispatchSemaphore(value: 0)
   }
 
   static func phrase(_ status: Int) -> String {

@@ -21,6 +21,8 @@ final class HTTPConnection: @unchecked Sendable {
   /// Received bytes not yet consumed: the request being read, and any pipelined after it.
   private var buffer: [UInt8] = []
   private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+  /// Runs the handlers' jobs on this connection's thread.
+  private let executor = ConnectionExecutor()
 
   init(id: Int, descriptor: Int32, server: CinchHTTPServer, timeout: TimeInterval) {
     self.id = id
@@ -88,7 +90,7 @@ final class HTTPConnection: @unchecked Sendable {
       let request = ServerRequest(
         method: head.method, path: path, query: query, headers: head.headers, body: body,
         remoteAddress: peer)
-      guard let response = server.dispatcher.respond(to: request, timeout: timeout) else {
+      guard let response = server.dispatcher.respond(to: request, on: executor, timeout: timeout) else {
         let late = ServerResponse.text(
           500, "the request was not answered within \(Int(timeout)) seconds")
         _ = Self.sendAll(
