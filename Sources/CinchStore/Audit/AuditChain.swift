@@ -126,15 +126,17 @@ enum AuditChain {
       previous = hash
     }
     let mac = headMAC(seq: seq, hash: previous, key: vault.auditKey)
-    try StoreMeta.set(db, StoreMeta.auditHead, bigEndian(seq) + previous + mac)
+    try SteppedStatement(db, sql: StoreMeta.setSQL).run([
+      .text(StoreMeta.auditHead), .blob(bigEndian(seq) + previous + mac),
+    ])
   }
 
   static func last(_ db: Database) throws -> (Int, [UInt8])? {
-    guard
-      let row = try Row.fetchOne(
-        db, cached: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-    else { return nil }
-    return (row["seq"], Array(row["hash"] as Data))
+    try SteppedStatement(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+      .withRow([]) { columns in
+        guard let columns else { return nil }
+        return (Int(columns.integer(0)), columns.blob(1) ?? [])
+      }
   }
 
   static func record(_ row: Row) -> AuditRecord {

@@ -116,11 +116,12 @@ enum StoreMeta {
     try data(db, key).map { String(decoding: $0, as: UTF8.self) }
   }
 
+  static let setSQL =
+    "INSERT INTO store_meta (key, value) VALUES (?, ?) "
+    + "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+
   static func set(_ db: Database, _ key: String, _ value: [UInt8]) throws {
-    try db.execute(
-      cached: "INSERT INTO store_meta (key, value) VALUES (?, ?) "
-        + "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      arguments: [key, Data(value)])
+    try db.execute(cached: setSQL, arguments: [key, Data(value)])
   }
 
   static func set(_ db: Database, _ key: String, text: String) throws {

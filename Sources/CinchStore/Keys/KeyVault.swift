@@ -9,7 +9,19 @@ final class KeyVault: Sendable {
     var wrapKey: SecretBytes
     var masterKeyID: [UInt8]
     var materials: [[UInt8]: SecretBytes] = [:]
+    var accessKeySecrets: [AccessKeySealed: SecretBytes] = [:]
   }
+
+  /// What an access key's secret was opened from: the key, its user (part of the associated
+  /// data) and the sealed bytes. The same inputs open to the same secret.
+  struct AccessKeySealed: Hashable {
+    var accessKeyID: String
+    var userName: String?
+    var sealed: [UInt8]
+  }
+
+  /// Opened access-key secrets kept at most.
+  static let accessKeySecretCapacity = 256
 
   let storeID: [UInt8]
   let storeKey: SecretBytes
@@ -43,6 +55,22 @@ final class KeyVault: Sendable {
 
   func cache(_ material: SecretBytes, for keyIDBytes: [UInt8]) {
     state.withLock { $0.materials[keyIDBytes] = material }
+  }
+
+  /// An access key's secret already opened from exactly these inputs (`cinch serve` reads the
+  /// key of every request; its row is still read each time, so a deleted, deactivated or
+  /// altered key is seen at once).
+  func openedAccessKeySecret(_ sealed: AccessKeySealed) -> SecretBytes? {
+    state.withLock { $0.accessKeySecrets[sealed] }
+  }
+
+  func keepOpenedAccessKeySecret(_ secret: SecretBytes, for sealed: AccessKeySealed) {
+    state.withLock { state in
+      if state.accessKeySecrets.count >= Self.accessKeySecretCapacity {
+        state.accessKeySecrets.removeAll()
+      }
+      state.accessKeySecrets[sealed] = secret
+    }
   }
 
   /// After a rekey: the new wrapping key takes over; cached material stays valid.

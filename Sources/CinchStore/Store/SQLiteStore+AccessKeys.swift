@@ -155,14 +155,12 @@ extension SQLiteStore {
       var policies: [(String, String)]
     }
     let found = try await readSnapshot { db -> Row_? in
-      guard
-        let row = try Row.fetchOne(
-          db,
-          cached: """
-            SELECT user_name, status, sealed_secret FROM iam_access_keys WHERE access_key_id = ?
-            """, arguments: [accessKeyID])
-      else { return nil }
-      let userName: String? = row["user_name"]
+      let key = try SteppedStatement(db, sql: Self.accessKeySQL).withRow([.text(accessKeyID)]) {
+        columns -> (String?, String, [UInt8])? in
+        guard let columns else { return nil }
+        return (columns.text(0), columns.text(1) ?? "", columns.blob(2) ?? [])
+      }
+      guard let (userName, status, sealed) = key else { return nil }
       var policies: [(String, String)] = []
       if let userName {
         policies = try Row.fetchAll(
@@ -173,25 +171,33 @@ extension SQLiteStore {
             """, arguments: [userName]
         ).map { ($0["policy_name"], $0["document"]) }
       }
-      return Row_(
-        userName: userName, status: row["status"], sealed: Array(row["sealed_secret"] as Data),
-        policies: policies)
+      return Row_(userName: userName, status: status, sealed: sealed, policies: policies)
     }
     guard let found else { return nil }
+    let inputs = KeyVault.AccessKeySealed(
+      accessKeyID: accessKeyID, userName: found.userName, sealed: found.sealed)
     let secret: SecretBytes
-    do {
-      secret = try Envelope.open(
-        found.sealed, keyMaterial: vault.accessKeySealingKey,
-        context: accessKeyContext(accessKeyID, userName: found.userName))
-    } catch {
-      throw StoreError.internalError(
-        "the sealed secret of access key '\(accessKeyID)' does not open: it was altered")
+    if let opened = vault.openedAccessKeySecret(inputs) {
+      secret = opened
+    } else {
+      do {
+        secret = try Envelope.open(
+          found.sealed, keyMaterial: vault.accessKeySealingKey,
+          context: accessKeyContext(accessKeyID, userName: found.userName))
+      } catch {
+        throw StoreError.internalError(
+          "the sealed secret of access key '\(accessKeyID)' does not open: it was altered")
+      }
+      vault.keepOpenedAccessKeySecret(secret, for: inputs)
     }
     return AccessKeyCredential(
       accessKeyID: accessKeyID, userName: found.userName,
       status: AccessKeyStatus(rawValue: found.status) ?? .inactive, secretAccessKey: secret,
       policies: found.policies.map { (name: $0.0, document: $0.1) })
   }
+
+  static let accessKeySQL =
+    "SELECT user_name, status, sealed_secret FROM iam_access_keys WHERE access_key_id = ?"
 
   /// The policy documents of every user, for checking them all (`cinch serve` refuses to start
   /// with a document it cannot enforce).
