@@ -100,9 +100,9 @@ public struct ArtifactBuilder: Sendable {
   private func manifestEntry(
     source: String, output: String, keys: [ResolutionKey: [ReferenceSite]], pins: [ResolutionKey: Pin]
   ) -> JSONValue {
-    let references = keys.keys.sorted().compactMap { key -> JSONValue? in
+    let references = keys.sorted { $0.key < $1.key }.compactMap { key, sites -> JSONValue? in
       guard let pin = pins[key] else { return nil }
-      let sites = (keys[key] ?? []).map { "\($0.file):\($0.range.start.line):\($0.range.start.column)" }
+      let sites = sites.map { "\($0.file):\($0.range.start.line):\($0.range.start.column)" }
       return .object([
         ("kind", .string(key.kind.rawValue)),
         ("name", .string(key.name)),
