@@ -142,8 +142,10 @@ package struct JSONValueParser {
       }
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {
+        defer { index += 1 }
+        // Without escapes (nearly every string), the bytes are the string.
+        if runStart == start + 1 { return String(decoding: bytes[runStart..<index], as: UTF8.self) }
         flush(bytes[runStart..<index], into: &scalars)
-        index += 1
         return String(scalars)
       }
       if byte < 0x20 { throw error("control character in a string") }

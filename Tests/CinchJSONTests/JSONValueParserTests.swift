@@ -63,33 +63,3 @@ import Testing
     #expect((try? JSONValueParser.parse(fine)) != nil)
   }
 }
-
-@Suite struct JSONWriterTests {
-  @Test func prettyKeepsKeyOrderAndIndentsByTwo() {
-    let value = JSONValue.object([
-      ("z", .int(1)), ("a", .array([])), ("m", .object(JSONObject())),
-      ("b", .array([.null, .bool(true), .string(nil), .double(2.5)])),
-    ])
-    #expect(
-      value.pretty() == """
-        {
-          "z": 1,
-          "a": [],
-          "m": {},
-          "b": [
-            null,
-            true,
-            null,
-            2.5
-          ]
-        }
-
-        """)
-    #expect(value.compact() == #"{"z":1,"a":[],"m":{},"b":[null,true,null,2.5]}"#)
-  }
-
-  @Test func compactRoundTripsThroughTheParser() throws {
-    let value = JSONValue.object([("k", .string("tab\there \u{1} \"q\" é")), ("n", .integer(-3))])
-    #expect(try JSONValueParser.parse(value.compact()) == value)
-  }
-}

@@ -37,6 +37,7 @@ struct LockCommand: AsyncParsableCommand {
     let names = update ? arguments.filter { !files.contains($0) } : []
     var session = try CompileSession(
       files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits)
+    defer { KeptUntilExit.keep(session) }
     let reader = try await storeOptions.reader()
     let locker = Locker(resolver: Resolver(store: reader), paths: session.paths)
     let scope: Locker.UpdateScope = update ? (names.isEmpty ? .all : .named(names)) : .none

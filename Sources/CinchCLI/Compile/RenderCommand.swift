@@ -57,6 +57,7 @@ struct RenderCommand: AsyncParsableCommand {
   func run() async throws {
     var session = try CompileSession(
       files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits)
+    defer { KeptUntilExit.keep(session) }
     if output == "-", session.templates.count != 1 {
       throw ValidationError("-o - prints one file; name one template or an output folder")
     }

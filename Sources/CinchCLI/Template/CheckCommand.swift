@@ -92,6 +92,7 @@ struct CheckCommand: AsyncParsableCommand {
     var session = try CompileSession(
       files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
       graph: true, purpose: "check")
+    defer { KeptUntilExit.keep(session) }
     if session.previous == nil, frozen || offline {
       throw CommandFailure(
         message: "\(frozen ? "--frozen" : "--offline") needs the lockfile '\(lock)', which does not exist (run 'cinch lock')")

@@ -20,6 +20,7 @@ struct ParseCommand: AsyncParsableCommand {
   func run() async throws {
     var diagnostics = Diagnostics()
     let documents = SourceLoader(limits: limitOptions.limits).load(files, into: &diagnostics)
+    defer { KeptUntilExit.keep(documents) }
     if dump {
       for document in documents {
         guard let root = document.root else { continue }

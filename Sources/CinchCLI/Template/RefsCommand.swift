@@ -28,6 +28,7 @@ struct RefsCommand: AsyncParsableCommand {
   func run() async throws {
     let run = try TemplateAnalysisRun(
       files: files, limits: limitOptions.limits, evaluation: evaluation, graph: false)
+    defer { KeptUntilExit.keep(run) }
     let rows = run.analyses.flatMap { analysis in
       analysis.references.map { ReferenceRow($0, file: analysis.file) }
     }

@@ -112,6 +112,7 @@ public struct Checker: Sendable {
     switch source {
     case .store(let catalog)?:
       var existence = StoreExistence(catalog: catalog, lock: lock, options: options)
+      try await existence.prefetch(index.sites.lazy.map(\.key))
       for (key, sites) in index.sites {
         switch try await existence.check(key, sites: sites, into: &findings) {
         case .exists: break

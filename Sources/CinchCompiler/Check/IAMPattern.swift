@@ -114,55 +114,60 @@ struct IAMPattern: Sendable, Hashable, CustomStringConvertible {
     // for exactly one character, our letters the same letter.
     let mine = tokens
     let theirs = other.tokens
-    var reachable = Set<Int>([0])  // positions in `theirs`, per position in `mine`
-    var next: Set<Int>
+    // Positions in `theirs` reachable after each of our tokens, as flags (sets of Ints were
+    // most of the cost).
+    var reachable = [Bool](repeating: false, count: theirs.count + 1)
+    reachable[0] = true
     for token in mine {
-      next = []
+      var next = [Bool](repeating: false, count: theirs.count + 1)
       switch token {
       case .run:
-        guard let low = reachable.min() else { return false }
-        next = Set(low...theirs.count)
+        guard let low = reachable.firstIndex(of: true) else { return false }
+        for position in low...theirs.count { next[position] = true }
       case .field:
         // Their letters other than `:`, as many as follow.
-        for start in reachable {
-          next.insert(start)
+        for start in 0...theirs.count where reachable[start] {
+          next[start] = true
           var position = start
           while position < theirs.count, case .character(let scalar) = theirs[position],
             scalar != ":"
           {
             position += 1
-            next.insert(position)
+            next[position] = true
           }
         }
       case .one:
-        for position in reachable where position < theirs.count {
-          if case .character = theirs[position] { next.insert(position + 1) }
-          if case .one = theirs[position] { next.insert(position + 1) }
+        for position in 0..<theirs.count where reachable[position] {
+          if case .character = theirs[position] { next[position + 1] = true }
+          if case .one = theirs[position] { next[position + 1] = true }
         }
       case .character(let scalar):
-        for position in reachable where position < theirs.count {
-          if case .character(scalar) = theirs[position] { next.insert(position + 1) }
+        for position in 0..<theirs.count where reachable[position] {
+          if case .character(scalar) = theirs[position] { next[position + 1] = true }
         }
       }
       reachable = next
-      if reachable.isEmpty { return false }
+      if !reachable.contains(true) { return false }
     }
-    return reachable.contains(theirs.count)
+    return reachable[theirs.count]
   }
 
   /// Whether some string matches both (exact: the product of the two patterns' automata).
   func intersects(_ other: IAMPattern) -> Bool {
     let a = tokens
     let b = other.tokens
-    var seen = Set<[Int]>()
-    var stack: [[Int]] = [[0, 0]]
-    while let state = stack.popLast() {
-      guard seen.insert(state).inserted else { continue }
-      let (i, j) = (state[0], state[1])
+    // State (i, j) is `i * width + j`: a flat table of visited states instead of a set of
+    // arrays (an allocation and a hash per state made this a tenth of `check`'s IAM rules).
+    let width = b.count + 1
+    var seen = [Bool](repeating: false, count: (a.count + 1) * width)
+    var stack: [(Int, Int)] = [(0, 0)]
+    while let (i, j) = stack.popLast() {
+      guard !seen[i * width + j] else { continue }
+      seen[i * width + j] = true
       if i == a.count && j == b.count { return true }
       // A `*` may match nothing.
-      if i < a.count, Self.isRun(a[i]) { stack.append([i + 1, j]) }
-      if j < b.count, Self.isRun(b[j]) { stack.append([i, j + 1]) }
+      if i < a.count, Self.isRun(a[i]) { stack.append((i + 1, j)) }
+      if j < b.count, Self.isRun(b[j]) { stack.append((i, j + 1)) }
       // One character both accept.
       guard i < a.count, j < b.count else { continue }
       switch (a[i], b[j]) {
@@ -172,7 +177,7 @@ struct IAMPattern: Sendable, Hashable, CustomStringConvertible {
       }
       let ni = Self.isRun(a[i]) ? i : i + 1
       let nj = Self.isRun(b[j]) ? j : j + 1
-      stack.append([ni, nj])
+      stack.append((ni, nj))
     }
     return false
   }

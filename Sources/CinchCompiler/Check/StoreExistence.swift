@@ -18,6 +18,27 @@ struct StoreExistence {
     self.options = options
   }
 
+  /// Describes every entry `keys` read that is not known yet: the parameters in one catalog
+  /// call and the secrets in another (one transaction each on the embedded store, instead of
+  /// one per entry).
+  mutating func prefetch(_ keys: some Sequence<ResolutionKey>) async throws {
+    var names: [String] = []
+    var seen = Set<String>()
+    var secretIDs: [String] = []
+    for key in keys {
+      switch key.kind {
+      case .ssm, .ssmSecure:
+        if parameters[key.name] == nil, seen.insert(key.name).inserted { names.append(key.name) }
+      case .secretsManager:
+        if secrets[key.name] == nil { secretIDs.append(key.name) }
+      }
+    }
+    for (name, answer) in zip(names, try await catalog.parameters.parameterVersions(of: names)) {
+      parameters[name] = answer.mapError { Self.failure(name, $0) }
+    }
+    secrets.merge(try await SecretVersionList.lookUp(secretIDs, in: catalog.secrets)) { $1 }
+  }
+
   /// Judges one key: whether what it reads exists and fits (a pin behind the store still
   /// exists).
   mutating func check(_ key: ResolutionKey, sites: [ReferenceSite], into diagnostics: inout Diagnostics)
@@ -190,12 +211,14 @@ struct StoreExistence {
     do {
       result = .success(try await catalog.parameters.parameterVersions(name))
     } catch let error as StoreError {
-      result =
-        error.code == "ParameterNotFound"
-        ? .failure(.parameterNotFound(name: name))
-        : .failure(.store(code: error.code, message: error.message))
+      result = .failure(Self.failure(name, error))
     }
     parameters[name] = result
     return result
+  }
+
+  private static func failure(_ name: String, _ error: StoreError) -> ResolutionFailure {
+    error.code == "ParameterNotFound"
+      ? .parameterNotFound(name: name) : .store(code: error.code, message: error.message)
   }
 }

@@ -54,7 +54,11 @@ public struct LockEntry: Sendable, Hashable {
       else { return (site, 0, 0) }
       return (fields.dropLast(2).joined(separator: ":"), line, column)
     }
-    return sites.sorted { parts($0) < parts($1) }
+    // Each site parsed once (not at every comparison, which was most of reading a lock with
+    // ten thousand sites), and lists in order already (a lock's own) left as they are.
+    let keyed = sites.map { (parts($0), $0) }
+    if zip(keyed, keyed.dropFirst()).allSatisfy({ !($1.0 < $0.0) }) { return sites }
+    return keyed.sorted { $0.0 < $1.0 }.map(\.1)
   }
 }
 

@@ -43,13 +43,16 @@ public struct ArtifactBuilder: Sendable {
     for analysis in analyses {
       var substitutions: [Substitution] = []
       var keysHere: [ResolutionKey: [ReferenceSite]] = [:]
-      var bySite: [ReferenceSite: [Reference]] = [:]
+      // By where they stand in this file (its byte range): hashing whole sites, paths and
+      // all, was a tenth of rendering 1,000 resources.
+      var bySite: [SourceSpan: [Reference]] = [:]
       for reference in analysis.references {
         guard case .concrete(let concrete) = reference.state else { continue }
-        bySite[reference.site, default: []].append(concrete)
+        bySite[SourceSpan(reference.site.range), default: []].append(concrete)
       }
       for reference in analysis.references {
-        guard case .concrete = reference.state, let concretes = bySite.removeValue(forKey: reference.site)
+        guard case .concrete = reference.state,
+          let concretes = bySite.removeValue(forKey: SourceSpan(reference.site.range))
         else { continue }
         let site = reference.site
         guard concretes.count == 1, let concrete = concretes.first else {
@@ -100,9 +103,9 @@ public struct ArtifactBuilder: Sendable {
   private func manifestEntry(
     source: String, output: String, keys: [ResolutionKey: [ReferenceSite]], pins: [ResolutionKey: Pin]
   ) -> JSONValue {
-    let references = keys.keys.sorted().compactMap { key -> JSONValue? in
+    let references = keys.sorted { $0.key < $1.key }.compactMap { key, sites -> JSONValue? in
       guard let pin = pins[key] else { return nil }
-      let sites = (keys[key] ?? []).map { "\($0.file):\($0.range.start.line):\($0.range.start.column)" }
+      let sites = sites.map { "\($0.file):\($0.range.start.line):\($0.range.start.column)" }
       return .object([
         ("kind", .string(key.kind.rawValue)),
         ("name", .string(key.name)),
@@ -132,5 +135,16 @@ public struct ArtifactBuilder: Sendable {
       components = [components.last ?? source]
     }
     return components.joined(separator: "/")
+  }
+}
+
+/// A byte range of one file, as a dictionary key.
+private struct SourceSpan: Hashable {
+  var start: Int
+  var end: Int
+
+  init(_ range: SourceRange) {
+    start = range.start.offset
+    end = range.end.offset
   }
 }

@@ -24,7 +24,7 @@ public struct ReferenceIndex: Sendable {
         }
       }
     }
-    sites = byKey.keys.sorted().map { ($0, byKey[$0] ?? []) }
+    sites = byKey.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
   }
 
   public var keys: [ResolutionKey] { sites.map(\.key) }

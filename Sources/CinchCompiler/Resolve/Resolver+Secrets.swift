@@ -13,10 +13,7 @@ extension Resolver {
     -> [(ResolutionKey, Result<Resolved, ResolutionFailure>)]
   {
     guard !keys.isEmpty else { return [] }
-    var lists: [String: Result<SecretVersionList, ResolutionFailure>] = [:]
-    for key in keys where lists[key.name] == nil {
-      lists[key.name] = try await SecretVersionList.lookUp(key.name, in: store.secrets)
-    }
+    let lists = try await SecretVersionList.lookUp(keys.lazy.map(\.name), in: store.secrets)
 
     // Each key's version, found in the metadata: the value is read only for those that exist.
     var failures: [ResolutionKey: ResolutionFailure] = [:]

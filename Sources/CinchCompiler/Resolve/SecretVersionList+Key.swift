@@ -35,6 +35,21 @@ extension SecretVersionList {
     }
   }
 
+  /// The metadata of each distinct secret in `ids`, asked of `catalog` together (one
+  /// transaction on the embedded store), each missing one as the failure a reference reports.
+  static func lookUp(_ ids: some Sequence<String>, in catalog: any SecretCatalog) async throws
+    -> [String: Result<SecretVersionList, ResolutionFailure>]
+  {
+    var seen = Set<String>()
+    let unique = ids.filter { seen.insert($0).inserted }
+    var lists: [String: Result<SecretVersionList, ResolutionFailure>] = [:]
+    lists.reserveCapacity(unique.count)
+    for (id, answer) in zip(unique, try await catalog.secretVersions(of: unique)) {
+      lists[id] = answer.mapError { .secret(id, $0) }
+    }
+    return lists
+  }
+
   /// The version `key` reads: the pinned version id when a lock gives one, else the version id,
   /// or the staging label, the key asks for. Fails when the secret is scheduled for deletion
   /// (nothing can be read), when that version does not exist, and when it holds a

@@ -36,6 +36,30 @@ public protocol ParameterCatalog: Sendable {
   /// The retained versions of one parameter with their labels. `reference` is a name or ARN;
   /// throws `ParameterNotFound` when there is no such parameter.
   func parameterVersions(_ reference: String) async throws -> ParameterVersionList
+
+  /// The versions of many parameters, in the order asked, each answered separately (a missing
+  /// name is a `ParameterNotFound` failure in its place, not a thrown error). A store that
+  /// can answer them together does (the embedded one: one transaction instead of one each);
+  /// the default asks `parameterVersions(_:)` once per reference.
+  func parameterVersions(of references: [String]) async throws
+    -> [Result<ParameterVersionList, StoreError>]
+}
+
+extension ParameterCatalog {
+  public func parameterVersions(of references: [String]) async throws
+    -> [Result<ParameterVersionList, StoreError>]
+  {
+    var results: [Result<ParameterVersionList, StoreError>] = []
+    results.reserveCapacity(references.count)
+    for reference in references {
+      do {
+        results.append(.success(try await parameterVersions(reference)))
+      } catch let error as StoreError {
+        results.append(.failure(error))
+      }
+    }
+    return results
+  }
 }
 
 /// Decrypted values for the resolver: many references in one transaction, each answered

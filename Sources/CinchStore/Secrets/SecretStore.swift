@@ -38,6 +38,29 @@ public protocol SecretCatalog: Sendable {
   /// A secret's description and its versions with their stages. `secretID` is a name, full ARN
   /// or partial ARN; throws `ResourceNotFoundException` when there is no such secret.
   func secretVersions(_ secretID: String) async throws -> SecretVersionList
+
+  /// The metadata of many secrets, in the order asked, each answered separately (a missing
+  /// secret is a `ResourceNotFoundException` failure in its place, not a thrown error). A store
+  /// that can answer them together does (the embedded one: one transaction instead of one
+  /// each); the default asks `secretVersions(_:)` once per id.
+  func secretVersions(of secretIDs: [String]) async throws -> [Result<SecretVersionList, StoreError>]
+}
+
+extension SecretCatalog {
+  public func secretVersions(of secretIDs: [String]) async throws
+    -> [Result<SecretVersionList, StoreError>]
+  {
+    var results: [Result<SecretVersionList, StoreError>] = []
+    results.reserveCapacity(secretIDs.count)
+    for secretID in secretIDs {
+      do {
+        results.append(.success(try await secretVersions(secretID)))
+      } catch let error as StoreError {
+        results.append(.failure(error))
+      }
+    }
+    return results
+  }
 }
 
 /// Decrypted values for the resolver: many secrets in one transaction, each answered

@@ -705,22 +705,50 @@ extension SQLiteStore {
 extension SQLiteStore: ParameterCatalog, ParameterResolver, ValueFingerprinter {
   public func parameterVersions(_ reference: String) async throws -> ParameterVersionList {
     try await perform("ListParameterVersions", name: reference) { db, trail in
-      let (name, _) = try ParameterNameRules.parseReference(
-        reference, configuration: self.configuration, allowSelector: false)
-      guard let entry = try ParameterEntry.fetch(db, key: name.key) else {
-        throw StoreError.parameterNotFound()
-      }
-      let labels = ParameterLabels.byVersion(try ParameterLabels.fetch(db, entry: entry.id))
-      let versions = try ParameterVersionRecord.fetchAll(db, entry: entry.id).map { record in
-        ParameterVersionList.Version(
-          version: record.version, labels: labels[record.version] ?? [],
-          lastModifiedDate: record.createdAt, type: record.type, keyID: record.reportedKeyID,
-          tier: record.tier, dataType: record.dataType)
-      }
-      trail.record(entry.name, version: entry.lastVersion)
-      return ParameterVersionList(
-        name: entry.name, arn: entry.parameterName.arn(self.configuration), versions: versions)
+      try self.versionList(of: reference, db, &trail)
     }
+  }
+
+  /// One transaction (and one audit row per parameter) for all of `references`: `cinch check`
+  /// and `cinch lock` describe every parameter a template reads, thousands at 10,000
+  /// resources, and a transaction each cost ~1.5 ms of the 9.5 s `check` took there.
+  public func parameterVersions(of references: [String]) async throws
+    -> [Result<ParameterVersionList, StoreError>]
+  {
+    guard !references.isEmpty else { return [] }
+    return try await perform("ListParameterVersions", name: references.first) { db, trail in
+      var results: [Result<ParameterVersionList, StoreError>] = []
+      results.reserveCapacity(references.count)
+      for reference in references {
+        do {
+          results.append(.success(try self.versionList(of: reference, db, &trail)))
+        } catch let error as StoreError {
+          trail.record(reference, result: error.code)
+          results.append(.failure(error))
+        }
+      }
+      return results
+    }
+  }
+
+  private func versionList(of reference: String, _ db: Database, _ trail: inout AuditTrail) throws
+    -> ParameterVersionList
+  {
+    let (name, _) = try ParameterNameRules.parseReference(
+      reference, configuration: configuration, allowSelector: false)
+    guard let entry = try ParameterEntry.fetch(db, key: name.key) else {
+      throw StoreError.parameterNotFound()
+    }
+    let labels = ParameterLabels.byVersion(try ParameterLabels.fetch(db, entry: entry.id))
+    let versions = try ParameterVersionRecord.fetchAll(db, entry: entry.id).map { record in
+      ParameterVersionList.Version(
+        version: record.version, labels: labels[record.version] ?? [],
+        lastModifiedDate: record.createdAt, type: record.type, keyID: record.reportedKeyID,
+        tier: record.tier, dataType: record.dataType)
+    }
+    trail.record(entry.name, version: entry.lastVersion)
+    return ParameterVersionList(
+      name: entry.name, arn: entry.parameterName.arn(configuration), versions: versions)
   }
 
   public func resolveParameters(_ references: [String]) async throws -> [ParameterResolution] {

@@ -4,21 +4,47 @@ import GRDB
 extension SQLiteStore: SecretCatalog, SecretResolver {
   public func secretVersions(_ secretID: String) async throws -> SecretVersionList {
     try await performSecret("ListSecretVersions", name: secretID) { db, trail in
-      let entry = try self.findSecret(secretID, db)
-      let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
-      let versions = try SecretVersionRecord.fetchAll(db, entry: entry.id).map { record in
-        SecretVersionList.Version(
-          versionID: record.versionID, stages: labels[record.version] ?? [],
-          createdDate: record.createdAt, valueType: record.valueType,
-          jsonKeys: record.attributes.jsonKeys)
-      }
-      trail.record(entry.name)
-      return SecretVersionList(
-        name: entry.name, arn: entry.arn(self.configuration),
-        description: entry.attributes.description, kmsKeyID: entry.attributes.kmsKeyRef,
-        deletedDate: entry.attributes.deletedDate.map(Date.init(timeIntervalSince1970:)),
-        versions: versions)
+      try self.versionList(ofSecret: secretID, db, &trail)
     }
+  }
+
+  /// One transaction (and one audit row per secret) for all of `secretIDs`, as for parameters.
+  public func secretVersions(of secretIDs: [String]) async throws
+    -> [Result<SecretVersionList, StoreError>]
+  {
+    guard !secretIDs.isEmpty else { return [] }
+    return try await performSecret("ListSecretVersions", name: secretIDs.first) { db, trail in
+      var results: [Result<SecretVersionList, StoreError>] = []
+      results.reserveCapacity(secretIDs.count)
+      for secretID in secretIDs {
+        do {
+          results.append(.success(try self.versionList(ofSecret: secretID, db, &trail)))
+        } catch let error as StoreError {
+          trail.record(secretID, result: error.code)
+          results.append(.failure(error))
+        }
+      }
+      return results
+    }
+  }
+
+  private func versionList(ofSecret secretID: String, _ db: Database, _ trail: inout AuditTrail)
+    throws -> SecretVersionList
+  {
+    let entry = try findSecret(secretID, db)
+    let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+    let versions = try SecretVersionRecord.fetchAll(db, entry: entry.id).map { record in
+      SecretVersionList.Version(
+        versionID: record.versionID, stages: labels[record.version] ?? [],
+        createdDate: record.createdAt, valueType: record.valueType,
+        jsonKeys: record.attributes.jsonKeys)
+    }
+    trail.record(entry.name)
+    return SecretVersionList(
+      name: entry.name, arn: entry.arn(configuration),
+      description: entry.attributes.description, kmsKeyID: entry.attributes.kmsKeyRef,
+      deletedDate: entry.attributes.deletedDate.map(Date.init(timeIntervalSince1970:)),
+      versions: versions)
   }
 
   public func resolveSecrets(_ selectors: [SecretSelector]) async throws -> [SecretResolution] {

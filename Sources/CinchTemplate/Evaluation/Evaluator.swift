@@ -433,9 +433,8 @@ public struct Evaluator: Sendable {
   public mutating func isLive(_ path: TemplatePath, into diagnostics: inout Diagnostics) -> Bool {
     let components = path.components
     guard let section = components.first, components.count >= 2 else { return true }
-    if section == "Resources", let name = template.resource(components[1])?.condition,
-      conditionValue(name, into: &diagnostics) == false
-    {
+    let resource = section == "Resources" ? template.resource(components[1]) : nil
+    if let name = resource?.condition, conditionValue(name, into: &diagnostics) == false {
       return false
     }
     if section == "Outputs", let output = template.outputs.first(where: { $0.name == components[1] }),
@@ -447,7 +446,7 @@ public struct Evaluator: Sendable {
     var index = 0
     // A resource's node by its index, not by walking the `Resources` mapping: this runs for
     // every reference and graph edge, and a walk made large templates quadratic.
-    if section == "Resources", let resource = template.resource(components[1]) {
+    if let resource {
       node = resource.node
       index = 2
     }

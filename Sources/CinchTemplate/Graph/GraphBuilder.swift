@@ -74,6 +74,13 @@ private struct Position {
   }
 }
 
+/// What makes two edges one: the same kind of use between the same two nodes.
+private struct EdgeKey: Hashable {
+  var from: String
+  var to: String
+  var kind: GraphEdge.Kind
+}
+
 private struct Builder {
   let template: Template
   let index: TemplateIndex
@@ -92,7 +99,7 @@ private struct Builder {
   private var storeNodes: [String: GraphNode] = [:]
   private var storeIDs: [String] = []
   private var edges: [GraphEdge] = []
-  private var edgeIndex: [String: Int] = [:]
+  private var edgeIndex: [EdgeKey: Int] = [:]
   private var usedParameters = Set<String>()
   private var usedMappings = Set<String>()
   private var mappingUseUnknown = false
@@ -129,11 +136,9 @@ private struct Builder {
     let allNodes = nodes + stores
     let position = Dictionary(
       allNodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-    let sortedEdges = edges.enumerated().sorted {
-      (position[$0.element.from] ?? Int.max, $0.offset) < (
-        position[$1.element.from] ?? Int.max, $1.offset
-      )
-    }.map(\.element)
+    // Each edge's place looked up once, not at every comparison.
+    let sortedEdges = edges.enumerated().map { (position[$1.from] ?? Int.max, $0) }
+      .sorted { $0 < $1 }.map { edges[$0.1] }
     let graph = TemplateGraph(
       file: file, nodes: allNodes, edges: sortedEdges, runtimeConsumers: consumers,
       deployReads: reads)
@@ -230,7 +235,7 @@ private struct Builder {
   private mutating func addEdge(
     from: String, to: String, kind: GraphEdge.Kind, site: GraphEdge.Site
   ) {
-    let key = "\(from)\u{0}\(to)\u{0}\(kind.rawValue)"
+    let key = EdgeKey(from: from, to: to, kind: kind)
     if let index = edgeIndex[key] {
       if !edges[index].sites.contains(site) { edges[index].sites.append(site) }
       return

@@ -20,6 +20,7 @@ struct YAMLComposer {
   let file: SourceFile
   let limits: ParseLimits
   private var marks: MarkMapper
+  private var positions: SourcePositionCursor
   private var anchors: [String: (node: Node, size: Int)] = [:]
   private var stack: [Frame] = []
   private var nodeCount = 0
@@ -29,6 +30,7 @@ struct YAMLComposer {
     self.file = file
     self.limits = limits
     self.marks = MarkMapper(file: file)
+    self.positions = SourcePositionCursor(file: file)
   }
 
   private struct Frame {
@@ -75,7 +77,7 @@ struct YAMLComposer {
             if documents == 0 {
               diagnostics.report(
                 Diagnostic(.emptyDocument, "file holds no YAML document", file: file.path,
-                  range: file.range(fromByte: 0, toByte: 0)))
+                  range: positions.range(fromByte: 0, toByte: 0)))
             }
             return root
           case YAML_DOCUMENT_START_EVENT:
@@ -84,7 +86,7 @@ struct YAMLComposer {
               let start = marks.offset(event.start_mark)
               diagnostics.report(
                 Diagnostic(.multipleDocuments, "file holds more than one YAML document; a template is one",
-                  file: file.path, range: file.range(fromByte: start, toByte: start + 1)))
+                  file: file.path, range: positions.range(fromByte: start, toByte: start + 1)))
               return root
             }
             anchors.removeAll()
@@ -122,7 +124,7 @@ struct YAMLComposer {
         Diagnostic(
           .scalarTooLong,
           "scalar is \(length) bytes, over the limit of \(limits.maxScalarLength)",
-          file: file.path, range: file.range(fromByte: start, toByte: end)))
+          file: file.path, range: positions.range(fromByte: start, toByte: end)))
       throw Stop()
     }
     try count(1, at: start, into: &diagnostics)
@@ -143,7 +145,7 @@ struct YAMLComposer {
     let tag = string(data.tag)
     let anchor = string(data.anchor)
     let valueStart = (tag != nil || anchor != nil) ? skipProperties(from: start, limit: end) : start
-    let node = Node(.scalar(text), style: style, range: file.range(fromByte: valueStart, toByte: end))
+    let node = Node(.scalar(text), style: style, range: positions.range(fromByte: valueStart, toByte: end))
     let tagged = apply(tag: tag, to: node, propertiesStart: start, into: &diagnostics)
     register(anchor, tagged)
     return tagged
@@ -158,7 +160,7 @@ struct YAMLComposer {
     guard let anchored = anchors[name] else {
       diagnostics.report(
         Diagnostic(.undefinedAlias, "alias '*\(name)' refers to no anchor defined before it",
-          file: file.path, range: file.range(fromByte: start, toByte: end)))
+          file: file.path, range: positions.range(fromByte: start, toByte: end)))
       throw Stop()
     }
     aliasNodeCount += anchored.size
@@ -167,7 +169,7 @@ struct YAMLComposer {
         Diagnostic(
           .aliasExpansionLimit,
           "aliases expand to more than \(limits.maxAliasNodes) nodes (at '*\(name)')",
-          file: file.path, range: file.range(fromByte: start, toByte: end)))
+          file: file.path, range: positions.range(fromByte: start, toByte: end)))
       throw Stop()
     }
     try count(anchored.size, at: start, into: &diagnostics)
@@ -182,7 +184,7 @@ struct YAMLComposer {
       diagnostics.report(
         Diagnostic(
           .nestingTooDeep, "collections nest deeper than \(limits.maxDepth) levels",
-          file: file.path, range: file.range(fromByte: start, toByte: start + 1)))
+          file: file.path, range: positions.range(fromByte: start, toByte: start + 1)))
       throw Stop()
     }
     try count(1, at: start, into: &diagnostics)
@@ -224,7 +226,7 @@ struct YAMLComposer {
     } else {
       end = frame.valueStart
     }
-    let range = file.range(fromByte: frame.valueStart, toByte: max(end, frame.valueStart))
+    let range = positions.range(fromByte: frame.valueStart, toByte: max(end, frame.valueStart))
     var node: Node
     if frame.isMapping {
       // `!Base64 {Fn::Sub: …}`: the long form inside is an intrinsic too.
@@ -297,11 +299,11 @@ struct YAMLComposer {
   }
 
   /// Wraps CloudFormation short forms into intrinsics; reports tags nobody defines.
-  private func apply(
+  private mutating func apply(
     tag: String?, to node: Node, propertiesStart: Int, into diagnostics: inout Diagnostics
   ) -> Node {
     guard let tag, tag != "!" else { return node }
-    let range = file.range(fromByte: propertiesStart, toByte: node.range.end.offset)
+    let range = positions.range(fromByte: propertiesStart, toByte: node.range.end.offset)
     if let intrinsic = IntrinsicNormalizer.shortForm(
       tag: tag, node: node, range: range, file: file, into: &diagnostics)
     {
@@ -314,7 +316,7 @@ struct YAMLComposer {
         Diagnostic(
           .unknownTag, "unknown tag '\(tag)'; CloudFormation accepts only its short forms",
           file: file.path,
-          range: file.range(fromByte: propertiesStart, toByte: propertiesStart + tag.utf8.count)))
+          range: positions.range(fromByte: propertiesStart, toByte: propertiesStart + tag.utf8.count)))
     }
     return tagged
   }
@@ -332,7 +334,7 @@ struct YAMLComposer {
       diagnostics.report(
         Diagnostic(
           .tooManyNodes, "document has more than \(limits.maxNodes) nodes", file: file.path,
-          range: file.range(fromByte: offset, toByte: offset)))
+          range: positions.range(fromByte: offset, toByte: offset)))
       throw Stop()
     }
   }
@@ -391,12 +393,12 @@ struct YAMLComposer {
       let contextOffset = marks.offset(parser.context_mark)
       notes.append(
         .init("context starts here", file: file.path,
-          range: file.range(fromByte: contextOffset, toByte: min(contextOffset + 1, file.bytes.count))))
+          range: positions.range(fromByte: contextOffset, toByte: min(contextOffset + 1, file.bytes.count))))
     }
     diagnostics.report(
       Diagnostic(
         .yamlSyntax, message, file: file.path,
-        range: file.range(fromByte: offset, toByte: min(offset + 1, file.bytes.count)), notes: notes))
+        range: positions.range(fromByte: offset, toByte: min(offset + 1, file.bytes.count)), notes: notes))
   }
 }
 

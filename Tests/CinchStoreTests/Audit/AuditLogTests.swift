@@ -49,6 +49,24 @@ import Testing
       try await fixture.store.verifyAuditLog() == AuditVerification(rowsChecked: 9, problems: []))
   }
 
+  @Test func aBatchOfCatalogReadsRecordsEveryEntryItDescribed() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.put("/a", "1", type: .secureString, overwrite: false)
+    try await store.put("/b", "2", overwrite: false)
+    let before = try await store.auditRecords(name: nil, limit: nil).count
+    _ = try await store.parameterVersions(of: ["/b", "/missing", "/a"])
+    let records = try await store.auditRecords(name: nil, limit: nil).dropFirst(before)
+    #expect(
+      records.map { "\($0.operation) \($0.name ?? "-") \($0.version.map(String.init) ?? "-") \($0.result)" }
+        == [
+          "ListParameterVersions /b 1 ok",
+          "ListParameterVersions /missing - ParameterNotFound",
+          "ListParameterVersions /a 1 ok",
+        ])
+    #expect(try await store.verifyAuditLog().problems.isEmpty)
+  }
+
   static func tamper(_ fixture: StoreFixture, _ sql: String) async throws -> AuditVerification {
     try await fixture.rawDatabase().write { db in try db.execute(sql: sql) }
     return try await fixture.store.verifyAuditLog()

@@ -83,4 +83,38 @@ import Testing
     #expect(list.latest?.keyID == "alias/aws/ssm")
     await expectStoreError("ParameterNotFound") { _ = try await store.parameterVersions("/c/none") }
   }
+
+  @Test(arguments: Backend.allCases) func catalogAnswersManyInTheOrderAskedEachOnItsOwn(
+    _ backend: Backend
+  ) async throws {
+    let subject = try await backend.makeStore()
+    let store = subject.store
+    try await store.put("/m/a", "1", overwrite: false)
+    try await store.put("/m/a", "2")
+    try await store.put("/m/b", "s", type: .secureString, overwrite: false)
+    let references = ["/m/b", "/m/none", "/m/a", subject.arn("/m/a"), "bad name with spaces"]
+    let batch = try await store.parameterVersions(of: references)
+    #expect(batch.count == references.count)
+    for (reference, answer) in zip(references, batch) {
+      switch answer {
+      case .success(let list):
+        #expect(list == (try await store.parameterVersions(reference)), "\(reference)")
+      case .failure(let error):
+        await expectStoreError(error.code) { _ = try await store.parameterVersions(reference) }
+      }
+    }
+    #expect((try? batch[0].get())?.latest?.type == .secureString)
+    #expect((try? batch[2].get())?.versions.map(\.version) == [1, 2])
+    #expect(batch[1].failureCode == "ParameterNotFound")
+    #expect(batch[4].failureCode != nil)
+    #expect(try await store.parameterVersions(of: []).isEmpty)
+  }
+}
+
+extension Result where Failure == StoreError {
+  /// The error code of a failed answer, nil for a success.
+  var failureCode: String? {
+    if case .failure(let error) = self { return error.code }
+    return nil
+  }
 }

@@ -64,4 +64,37 @@ import Testing
       #expect(resolved(10 + index)?.value.utf8String() == "b\(index)")
     }
   }
+
+  @Test(arguments: Backend.allCases) func catalogAnswersManySecretsInTheOrderAsked(
+    _ backend: Backend
+  ) async throws {
+    let store = try await backend.makeStore().store
+    let db = try await store.create("cat/db", "v1", token: tokenA)
+    try await store.putValue("cat/db", "v2", token: tokenB)
+    try await store.create("cat/gone", "x")
+    _ = try await store.deleteSecret(DeleteSecretRequest(secretID: "cat/gone"))
+    let ids = ["cat/missing", "cat/db", db.arn, "cat/gone", String(db.arn.dropLast(7))]
+    let batch = try await store.secretVersions(of: ids)
+    #expect(batch.count == ids.count)
+    for (id, answer) in zip(ids, batch) {
+      switch answer {
+      case .success(let list):
+        // Compared by what a check reads: moto's dates may move between two calls.
+        let single = try await store.secretVersions(id)
+        #expect(list.name == single.name && list.arn == single.arn, "\(id)")
+        let staged = { (list: SecretVersionList) in
+          Set(list.versions.map { "\($0.versionID) \($0.stages.sorted())" })
+        }
+        #expect(staged(list) == staged(single), "\(id)")
+        #expect((list.deletedDate == nil) == (single.deletedDate == nil), "\(id)")
+      case .failure(let error):
+        await expectStoreError(error.code) { _ = try await store.secretVersions(id) }
+      }
+    }
+    #expect(batch[0].failureCode == "ResourceNotFoundException")
+    #expect((try? batch[1].get())?.versions.count == 2)
+    #expect((try? batch[3].get())?.deletedDate != nil)
+    #expect(try await store.secretVersions(of: []).isEmpty)
+  }
 }
+
