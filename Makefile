@@ -17,10 +17,11 @@ build:
 
 # Release builds link the Swift runtime and Foundation statically: a process starts in ~10 ms
 # instead of ~27 ms (measured on this 2-core machine), which is most of a `cinch ssm get-parameter`.
-# -disable-autolink-library curl: FlyingFox imports FoundationNetworking, whose module asks every
-# importer to link libcurl; CCurlLoader defines the curl functions FoundationNetworking calls and
-# loads libcurl on the first AWS request, so the binary leaves libcurl and its ~30 libraries out
-# of every start (~10 M instructions, ~8 ms). Without the flag the binary works the same, slower.
+# -disable-autolink-library curl: FoundationNetworking's module asks every importer to link
+# libcurl; CCurlLoader defines the curl functions FoundationNetworking calls and loads libcurl on
+# the first AWS request, so the binary leaves libcurl and its ~30 libraries out of every start
+# (~10 M instructions, ~8 ms). No cinch module imports FoundationNetworking since cinch serve's
+# HTTP server became its own (FlyingFox imported it); the flag stays for any module that would.
 RELEASE_FLAGS = -c release --static-swift-stdlib \
   -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc curl
 

@@ -1,8 +1,9 @@
 // libcurl's own entry points, defined in cinch and forwarding to the libcurl that CCurlLoader
 // loads on first use.
 //
-// cinch serve's HTTP server (FlyingFox) has a ProxyHTTPHandler built on URLSession, so the
-// executable links FoundationNetworking whatever cinch itself uses, and FoundationNetworking
+// cinch serve's HTTP server was FlyingFox, whose ProxyHTTPHandler is built on URLSession, so the
+// executable linked FoundationNetworking whatever cinch itself used (since the server is cinch's
+// own, no module imports it; these stay for any that would), and FoundationNetworking
 // calls these 23 functions. Were they left to libcurl, the executable would need libcurl.so.4
 // and the dynamic loader would map it and ~30 libraries it needs (gnutls, krb5, ldap, ssh2, ...)
 // into every process at start-up, ~8 ms of each run. Defined here, they leave no reference to

@@ -8,8 +8,8 @@ import _CinchTestSupport
   /// loads it. Seen through glibc's dynamic loader: `LD_DEBUG=files` names every library as it
   /// is loaded, and what needed or loaded it.
   ///
-  /// In a debug build Foundation is a shared library, and FoundationNetworking (which FlyingFox
-  /// links) needs libcurl itself, so libcurl is there from the start: these tests then check
+  /// In a debug build Foundation is a shared library, and FoundationNetworking, when something
+  /// links it, needs libcurl itself, so libcurl is there from the start: these tests then check
   /// that nothing but FoundationNetworking asked for it. A release build
   /// (`--static-swift-stdlib`) has no libcurl at all until the first AWS request.
   @Suite struct LibcurlLoadingTests {
