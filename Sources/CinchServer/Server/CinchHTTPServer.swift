@@ -228,7 +228,9 @@ package final class CinchHTTPServer: Sendable {
       id: id, descriptor: descriptor, server: self, timeout: requestTimeout)
     let thread = Thread { connection.serve() }
     thread.name = "cinch-serve-connection"
-    thread.stackSize = 1 << 20
+    // The handler runs on this thread (`ConnectionExecutor`): the stack of the pool's threads,
+    // reserved, not committed.
+    thread.stackSize = 8 << 20
     thread.start()
   }
 

@@ -358,6 +358,14 @@ def _():
     expect(status == 400 and body["__type"] == "SerializationException", f"{status} {body}")
 
 
+@check("a body nested 200,000 deep: SerializationException, and the server goes on")
+def _():
+    status, _, body = raw("AmazonSSM.GetParameter", b"[" * 200000 + b"]" * 200000)
+    expect(status == 400 and body["__type"] == "SerializationException", f"{status} {body}")
+    status, _, body = raw("AmazonSSM.GetParameter", {"Name": "/app/name"})
+    expect(status == 200, f"{status} {body}")
+
+
 @check("a missing member: ValidationException")
 def _():
     status, _, body = raw("AmazonSSM.GetParameter", {})
