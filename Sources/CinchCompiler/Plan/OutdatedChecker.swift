@@ -50,16 +50,23 @@ public struct OutdatedChecker: Sendable {
 
   public func check(_ lock: Lockfile, into diagnostics: inout Diagnostics) async throws -> [Finding] {
     var findings: [Finding] = []
+    // Every entry's metadata asked for at once (one transaction each on the embedded store).
+    var seen = Set<String>()
+    let names = lock.entries.filter { $0.key.kind != .secretsManager && $0.pin.version != nil }
+      .map(\.key.name).filter { seen.insert($0).inserted }
     var versionsByName: [String: Result<ParameterVersionsSummary, ResolutionFailure>] = [:]
-    var secretsByName: [String: Result<SecretVersionList, ResolutionFailure>] = [:]
+    for (name, answer) in zip(names, try await store.parameters.parameterVersions(of: names)) {
+      versionsByName[name] = Self.summary(of: name, answer)
+    }
+    let secretsByName = try await SecretVersionList.lookUp(
+      lock.entries.filter { $0.key.kind == .secretsManager && $0.pin.versionId != nil }
+        .map(\.key.name),
+      in: store.secrets)
     for entry in lock.entries {
       switch entry.key.kind {
       case .ssm, .ssmSecure:
         guard entry.pin.version != nil else { continue }
         let name = entry.key.name
-        if versionsByName[name] == nil {
-          versionsByName[name] = try await summary(of: name)
-        }
         switch versionsByName[name] {
         case .success(let summary)?:
           findings += Self.findings(for: entry, versions: summary.versions, labelled: summary.labelled)
@@ -72,9 +79,6 @@ public struct OutdatedChecker: Sendable {
       case .secretsManager:
         guard entry.pin.versionId != nil else { continue }
         let name = entry.key.name
-        if secretsByName[name] == nil {
-          secretsByName[name] = try await SecretVersionList.lookUp(name, in: store.secrets)
-        }
         switch secretsByName[name] {
         case .success(let list)?:
           if list.deletedDate != nil {
@@ -132,14 +136,16 @@ public struct OutdatedChecker: Sendable {
     var labelled: Set<Int>
   }
 
-  private func summary(of name: String) async throws -> Result<ParameterVersionsSummary, ResolutionFailure> {
-    do {
-      let list = try await store.parameters.parameterVersions(name)
+  private static func summary(of name: String, _ answer: Result<ParameterVersionList, StoreError>)
+    -> Result<ParameterVersionsSummary, ResolutionFailure>
+  {
+    switch answer {
+    case .success(let list):
       return .success(
         ParameterVersionsSummary(
           versions: list.versions.map(\.version),
           labelled: Set(list.versions.filter { !$0.labels.isEmpty }.map(\.version))))
-    } catch let error as StoreError {
+    case .failure(let error):
       if error.code == "ParameterNotFound" { return .failure(.parameterNotFound(name: name)) }
       return .failure(.store(code: error.code, message: error.message))
     }
