@@ -17,13 +17,10 @@ build:
 
 # Release builds link the Swift runtime and Foundation statically: a process starts in ~10 ms
 # instead of ~27 ms (measured on this 2-core machine), which is most of a `cinch ssm get-parameter`.
-# -disable-autolink-library curl: FoundationNetworking's module asks every importer to link
-# libcurl; CCurlLoader defines the curl functions FoundationNetworking calls and loads libcurl on
-# the first AWS request, so the binary leaves libcurl and its ~30 libraries out of every start
-# (~10 M instructions, ~8 ms). No cinch module imports FoundationNetworking since cinch serve's
-# HTTP server became its own (FlyingFox imported it); the flag stays for any module that would.
-RELEASE_FLAGS = -c release --static-swift-stdlib \
-  -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc curl
+# libcurl is not linked: CCurlLoader loads it on the first AWS request, so a start leaves it and
+# its ~30 libraries out (~10 M instructions, ~8 ms). Nothing may import FoundationNetworking,
+# whose module would link libcurl (LibcurlLoadingTests would see it).
+RELEASE_FLAGS = -c release --static-swift-stdlib
 
 release:
 	$(SWIFT) build $(RELEASE_FLAGS) --product cinch

@@ -33,9 +33,7 @@ let package = Package(
       providers: [.apt(["libssl-dev"])]
     ),
     // libcurl, dlopened when the AWS backend sends its first request (not linked: a process
-    // that never calls AWS loads none of libcurl's ~30 libraries), and libcurl's own entry
-    // points forwarding to it for FoundationNetworking (EntryPoints.c; the Makefile's release
-    // flags keep `-lcurl` off the link). Compiled against
+    // that never calls AWS loads none of libcurl's ~30 libraries). Compiled against
     // <curl/curl.h> from libcurl4-openssl-dev for constants and types only. dlopen is in libc
     // from glibc 2.34; before, it is in libdl (from 2.34 -ldl links an empty archive).
     .target(

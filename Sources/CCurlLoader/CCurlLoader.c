@@ -47,39 +47,22 @@ static void load(void) {
   struct {
     const char *name;
     void **slot;
-    int required;
   } symbols[] = {
-      {"curl_global_init", (void **)&cinch_curl.global_init, 1},
-      {"curl_easy_init", (void **)&cinch_curl.easy_init, 1},
-      {"curl_easy_cleanup", (void **)&cinch_curl.easy_cleanup, 1},
-      {"curl_easy_reset", (void **)&cinch_curl.easy_reset, 1},
-      {"curl_easy_setopt", (void **)&cinch_curl.easy_setopt, 1},
-      {"curl_easy_perform", (void **)&cinch_curl.easy_perform, 1},
-      {"curl_easy_getinfo", (void **)&cinch_curl.easy_getinfo, 1},
-      {"curl_easy_strerror", (void **)&cinch_curl.easy_strerror, 1},
-      {"curl_slist_append", (void **)&cinch_curl.slist_append, 1},
-      {"curl_slist_free_all", (void **)&cinch_curl.slist_free_all, 1},
-      {"curl_easy_pause", (void **)&cinch_curl.easy_pause, 0},
-      {"curl_free", (void **)&cinch_curl.free, 0},
-      {"curl_multi_init", (void **)&cinch_curl.multi_init, 0},
-      {"curl_multi_add_handle", (void **)&cinch_curl.multi_add_handle, 0},
-      {"curl_multi_remove_handle", (void **)&cinch_curl.multi_remove_handle, 0},
-      {"curl_multi_cleanup", (void **)&cinch_curl.multi_cleanup, 0},
-      {"curl_multi_info_read", (void **)&cinch_curl.multi_info_read, 0},
-      {"curl_multi_setopt", (void **)&cinch_curl.multi_setopt, 0},
-      {"curl_multi_assign", (void **)&cinch_curl.multi_assign, 0},
-      {"curl_multi_socket_action", (void **)&cinch_curl.multi_socket_action, 0},
-      {"curl_url", (void **)&cinch_curl.url, 0},
-      {"curl_url_get", (void **)&cinch_curl.url_get, 0},
-      {"curl_url_set", (void **)&cinch_curl.url_set, 0},
-      {"curl_version", (void **)&cinch_curl.version, 0},
-      {"curl_version_info", (void **)&cinch_curl.version_info, 0},
+      {"curl_global_init", (void **)&cinch_curl.global_init},
+      {"curl_easy_init", (void **)&cinch_curl.easy_init},
+      {"curl_easy_cleanup", (void **)&cinch_curl.easy_cleanup},
+      {"curl_easy_reset", (void **)&cinch_curl.easy_reset},
+      {"curl_easy_setopt", (void **)&cinch_curl.easy_setopt},
+      {"curl_easy_perform", (void **)&cinch_curl.easy_perform},
+      {"curl_easy_getinfo", (void **)&cinch_curl.easy_getinfo},
+      {"curl_easy_strerror", (void **)&cinch_curl.easy_strerror},
+      {"curl_slist_append", (void **)&cinch_curl.slist_append},
+      {"curl_slist_free_all", (void **)&cinch_curl.slist_free_all},
   };
   for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
-    // Looked up in libcurl (and what it loaded), never in this executable, whose own curl_*
-    // entry points (EntryPoints.c) forward here.
+    // Looked up in libcurl (and what it loaded), never in this executable.
     void *address = dlsym(library, symbols[i].name);
-    if (!address && symbols[i].required) {
+    if (!address) {
       fail("the AWS backend needs libcurl, install libcurl4: no '%s' in the loaded libcurl",
            symbols[i].name);
       memset(&cinch_curl, 0, sizeof cinch_curl);

@@ -68,15 +68,9 @@ extension JSONValue {
 
   /// RFC 8259 §7: `"` and `\` escaped, control characters U+0000–U+001F as their short
   /// escape or `\u00XX`; DEL too, so the output is safe to print. Everything else is written
-  /// as UTF-8 (a Swift string holds no lone surrogates).
-  package static func appendQuoted(_ text: String, to output: inout String) {
-    var bytes: [UInt8] = []
-    appendQuoted(text, to: &bytes)
-    output.append(String(decoding: bytes, as: UTF8.self))
-  }
-
-  /// `appendQuoted` as UTF-8 bytes: runs that need no escape are copied whole.
-  package static func appendQuoted(_ text: String, to output: inout [UInt8]) {
+  /// as UTF-8 (a Swift string holds no lone surrogates); runs that need no escape are copied
+  /// whole.
+  private static func appendQuoted(_ text: String, to output: inout [UInt8]) {
     var text = text
     output.append(UInt8(ascii: "\""))
     text.withUTF8 { bytes in

@@ -5,9 +5,6 @@
 // loading them. This loader dlopens libcurl once, resolves the few functions it needs, and
 // offers Swift a non-variadic API (Swift cannot call curl_easy_setopt, which is variadic).
 // Nothing here is linked against libcurl; <curl/curl.h> is used for constants and types only.
-// EntryPoints.c also defines libcurl's own functions for FoundationNetworking, so that a release
-// build linking it needs no libcurl at start-up either (FlyingFox linked it; nothing in cinch
-// does since cinch serve's HTTP server became its own).
 #ifndef CCURLLOADER_H
 #define CCURLLOADER_H
 
