@@ -285,13 +285,28 @@ package enum Crypto {
     key: SecretBytes, nonce: some Collection<UInt8>, ciphertextAndTag: some Collection<UInt8>,
     associatedData: [UInt8]
   ) throws -> SecretBytes {
-    precondition(key.count == keyLength, "AES-256 takes a 32-byte key")
     let nonce = Array(nonce)
     let sealed = Array(ciphertextAndTag)
-    guard nonce.count == nonceLength, sealed.count >= tagLength else {
-      throw CryptoError.authenticationFailed
+    return try nonce.withUnsafeBytes { nonceBytes in
+      try sealed.withUnsafeBytes { sealedBytes in
+        try associatedData.withUnsafeBytes { aad in
+          try openAESGCM(key: key, nonce: nonceBytes, ciphertextAndTag: sealedBytes, associatedData: aad)
+        }
+      }
     }
+  }
+
+  /// The same over borrowed bytes: the read path opens two of these per value and copied each
+  /// input into a fresh array first.
+  package static func openAESGCM(
+    key: SecretBytes, nonce: UnsafeRawBufferPointer, ciphertextAndTag sealed: UnsafeRawBufferPointer,
+    associatedData: UnsafeRawBufferPointer
+  ) throws -> SecretBytes {
+    precondition(key.count == keyLength, "AES-256 takes a 32-byte key")
+    guard nonce.count == nonceLength, sealed.count >= tagLength, let sealedBase = sealed.baseAddress
+    else { throw CryptoError.authenticationFailed }
     let ciphertextCount = sealed.count - tagLength
+    let input = sealedBase.assumingMemoryBound(to: UInt8.self)
     guard let context = EVP_CIPHER_CTX_new() else {
       throw CryptoError.library(operation: "EVP_CIPHER_CTX_new", detail: lastError())
     }
@@ -300,31 +315,35 @@ package enum Crypto {
       guard
         EVP_DecryptInit_ex2(
           context, Algorithms.shared.aes256GCM, keyBytes.bindMemory(to: UInt8.self).baseAddress,
-          nonce, nil) == 1
+          nonce.bindMemory(to: UInt8.self).baseAddress, nil) == 1
       else { throw CryptoError.library(operation: "EVP_DecryptInit_ex2", detail: lastError()) }
     }
     var written: Int32 = 0
-    if !associatedData.isEmpty {
+    if associatedData.count > 0 {
       guard
-        EVP_DecryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count)) == 1
+        EVP_DecryptUpdate(
+          context, nil, &written, associatedData.bindMemory(to: UInt8.self).baseAddress,
+          Int32(associatedData.count)) == 1
       else { throw CryptoError.authenticationFailed }
     }
-    var tag = Array(sealed[ciphertextCount...])
     return try SecretBytes(count: ciphertextCount) { output in
       let outBase = output.bindMemory(to: UInt8.self).baseAddress
       var total = 0
       if ciphertextCount > 0 {
-        let status = sealed.withUnsafeBufferPointer { input in
-          EVP_DecryptUpdate(context, outBase, &written, input.baseAddress, Int32(ciphertextCount))
-        }
-        guard status == 1 else { throw CryptoError.authenticationFailed }
+        guard EVP_DecryptUpdate(context, outBase, &written, input, Int32(ciphertextCount)) == 1
+        else { throw CryptoError.authenticationFailed }
         total = Int(written)
       }
-      guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(tagLength), &tag) == 1 else {
+      // GCM_SET_TAG copies the tag into the context; it does not write through the pointer.
+      let tag = UnsafeMutableRawPointer(mutating: input + ciphertextCount)
+      guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(tagLength), tag) == 1 else {
         throw CryptoError.library(operation: "EVP_CTRL_GCM_SET_TAG", detail: lastError())
       }
-      var scratch = [UInt8](repeating: 0, count: 16)
-      guard EVP_DecryptFinal_ex(context, &scratch, &written) == 1 else {
+      var scratch: (UInt64, UInt64) = (0, 0)
+      let status = withUnsafeMutableBytes(of: &scratch) {
+        EVP_DecryptFinal_ex(context, $0.bindMemory(to: UInt8.self).baseAddress, &written)
+      }
+      guard status == 1 else {
         ERR_clear_error()
         throw CryptoError.authenticationFailed
       }
