@@ -47,12 +47,17 @@ public struct LockEntry: Sendable, Hashable {
 
   /// By file, then line and column as numbers (`a.yaml:9:1` before `a.yaml:10:1`).
   static func sorted(_ sites: [String]) -> [String] {
+    // Fields found from the end, byte by byte: `split(separator:)` walked every `Character` of
+    // the path (grapheme breaking), ~26k instructions a site, 11% of a 1,000-resource `lock`.
     func parts(_ site: String) -> (String, Int, Int) {
-      let fields = site.split(separator: ":", omittingEmptySubsequences: false)
-      guard fields.count >= 3, let line = Int(fields[fields.count - 2]),
-        let column = Int(fields[fields.count - 1])
+      let bytes = site.utf8
+      let colon = UInt8(ascii: ":")
+      guard let last = bytes.lastIndex(of: colon),
+        let middle = bytes[..<last].lastIndex(of: colon),
+        let line = Int(Substring(bytes[bytes.index(after: middle)..<last])),
+        let column = Int(Substring(bytes[bytes.index(after: last)...]))
       else { return (site, 0, 0) }
-      return (fields.dropLast(2).joined(separator: ":"), line, column)
+      return (String(Substring(bytes[..<middle])), line, column)
     }
     // Each site parsed once (not at every comparison, which was most of reading a lock with
     // ten thousand sites), and lists in order already (a lock's own) left as they are.
