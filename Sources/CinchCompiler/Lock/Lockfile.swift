@@ -1,5 +1,5 @@
-import CinchTemplate
 import CinchJSON
+import CinchTemplate
 
 /// `cinch.lock`: every concrete reference the templates make, pinned to an exact version.
 ///
@@ -19,7 +19,9 @@ public struct Lockfile: Sendable, Equatable {
   /// so the same references are read.
   public var inputs: RecordedInputs
 
-  public init(entries: [LockEntry] = [], templates: [String] = [], inputs: RecordedInputs = RecordedInputs()) {
+  public init(
+    entries: [LockEntry] = [], templates: [String] = [], inputs: RecordedInputs = RecordedInputs()
+  ) {
     self.entries = entries.sorted { $0.key < $1.key }
     self.templates = templates
     self.inputs = inputs
@@ -191,7 +193,8 @@ extension Lockfile {
     guard format == Int64(formatVersion) else {
       throw LockfileError(
         path: path,
-        reason: "lockfile version \(format) is not supported (this cinch reads version \(formatVersion))")
+        reason:
+          "lockfile version \(format) is not supported (this cinch reads version \(formatVersion))")
     }
     guard let references = root["references"]?.arrayValue else {
       throw LockfileError(path: path, reason: "no 'references' list")
@@ -206,7 +209,8 @@ extension Lockfile {
       }
       let kindText = try string("kind")
       guard let kind = Reference.Kind(rawValue: kindText) else {
-        throw LockfileError(path: path, reason: "reference \(index + 1) has unknown kind '\(kindText)'")
+        throw LockfileError(
+          path: path, reason: "reference \(index + 1) has unknown kind '\(kindText)'")
       }
       let requested = try string("requested")
       guard let selector = ResolutionKey.Selector(requested) else {
@@ -234,7 +238,8 @@ extension Lockfile {
     let recorded = root["inputs"]
     let inputs = RecordedInputs(
       parameterFiles: recorded?["parameterFiles"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-      parameterOverrides: recorded?["parameterOverrides"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+      parameterOverrides: recorded?["parameterOverrides"]?.arrayValue?.compactMap(\.stringValue)
+        ?? [],
       region: recorded?["region"]?.stringValue, accountID: recorded?["accountId"]?.stringValue,
       stackName: recorded?["stackName"]?.stringValue)
     let templates = root["templates"]?.arrayValue?.compactMap(\.stringValue) ?? []

@@ -292,7 +292,8 @@ package enum Crypto {
     return try nonce.withUnsafeBytes { nonceBytes in
       try sealed.withUnsafeBytes { sealedBytes in
         try associatedData.withUnsafeBytes { aad in
-          try openAESGCM(key: key, nonce: nonceBytes, ciphertextAndTag: sealedBytes, associatedData: aad)
+          try openAESGCM(
+            key: key, nonce: nonceBytes, ciphertextAndTag: sealedBytes, associatedData: aad)
         }
       }
     }
@@ -301,7 +302,8 @@ package enum Crypto {
   /// The same over borrowed bytes: the read path opens two of these per value and copied each
   /// input into a fresh array first.
   package static func openAESGCM(
-    key: SecretBytes, nonce: UnsafeRawBufferPointer, ciphertextAndTag sealed: UnsafeRawBufferPointer,
+    key: SecretBytes, nonce: UnsafeRawBufferPointer,
+    ciphertextAndTag sealed: UnsafeRawBufferPointer,
     associatedData: UnsafeRawBufferPointer
   ) throws -> SecretBytes {
     precondition(key.count == keyLength, "AES-256 takes a 32-byte key")

@@ -247,7 +247,7 @@ extension SQLiteStore {
       sealed = Data(try seal(value.bytes, under: key, context: context))
       attributes.jsonKeys = SecretValueRules.jsonKeys(value)
     }
-    let attributesJSON = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+    let attributesJSON = attributes.storedJSON()
     try db.execute(
       cached: """
         INSERT INTO entry_versions (entry_id, version, version_id, created_at, created_by,
@@ -497,7 +497,7 @@ extension SQLiteStore {
           """,
         arguments: [
           Data(sealed), value.type.rawValue, entry.attributes.kmsKeyRef, configuration.creator,
-          String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self), entry.id,
+          attributes.storedJSON(), entry.id,
           existing.version,
         ])
       try moveStages(stages, to: existing.version, entry, db)

@@ -21,7 +21,8 @@ import Testing
   @Test func aFileThatIsNotSQLiteIsNamed() async throws {
     let fixture = try await StoreFixture.make()
     let path = fixture.directory.file("notes.db")
-    let bytes = Data(Array("these are my notes, not a database; ".utf8) + [UInt8](repeating: 7, count: 600))
+    let bytes = Data(
+      Array("these are my notes, not a database; ".utf8) + [UInt8](repeating: 7, count: 600))
     try bytes.write(to: URL(fileURLWithPath: path))
     #expect(
       await openError(path, key: fixture.keyPath)
@@ -75,7 +76,9 @@ import Testing
     let fixture = try await StoreFixture.make()
     try fixture.store.close()
     let queue = try DatabaseQueue(path: fixture.storePath)
-    try await queue.write { db in try db.execute(sql: "DELETE FROM store_meta WHERE key = 'key_check'") }
+    try await queue.write { db in
+      try db.execute(sql: "DELETE FROM store_meta WHERE key = 'key_check'")
+    }
     try queue.close()
     #expect(
       await openError(fixture.storePath, key: fixture.keyPath)

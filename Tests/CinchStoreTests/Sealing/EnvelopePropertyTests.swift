@@ -47,7 +47,10 @@ import Testing
   /// existing store was bound to these bytes. Written out field by field here, independently.
   @Test func associatedDataKeepsItsLayout() {
     func be32(_ count: Int) -> [UInt8] {
-      [UInt8(count >> 24 & 0xff), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff), UInt8(count & 0xff)]
+      [
+        UInt8(count >> 24 & 0xff), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff),
+        UInt8(count & 0xff),
+      ]
     }
     for testCase in Self.draw().prefix(50) {
       let context = testCase.context
@@ -58,7 +61,9 @@ import Testing
       expected += be32(context.storeID.count) + context.storeID
       expected += be32(kind.count) + kind
       expected += be32(name.count) + name
-      expected += (0..<8).map { UInt8(truncatingIfNeeded: UInt64(context.version) >> (56 - 8 * UInt64($0))) }
+      expected += (0..<8).map {
+        UInt8(truncatingIfNeeded: UInt64(context.version) >> (56 - 8 * UInt64($0)))
+      }
       expected += be32(detail.count) + detail
       #expect(context.associatedData == expected)
     }
