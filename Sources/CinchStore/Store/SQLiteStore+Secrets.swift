@@ -367,7 +367,9 @@ extension SQLiteStore {
 
   /// Records a read: `LastAccessedDate` of the secret and the version, to the day (UTC).
   func touch(_ entry: inout SecretEntry, _ record: SecretVersionRecord, _ db: Database) throws {
-    let day = CronExpression.utc.startOfDay(for: now()).timeIntervalSince1970
+    // Midnight UTC: Unix time has exactly 86,400 seconds a day, so no calendar is needed
+    // (`Calendar.startOfDay` was ~15k instructions of every secret read).
+    let day = (now().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
     if entry.attributes.lastAccessedDate != day {
       entry.attributes.lastAccessedDate = day
       try entry.save(db)
