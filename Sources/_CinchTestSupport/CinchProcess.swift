@@ -31,7 +31,10 @@ public struct CinchProcess {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
-    var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1", "HOME": NSTemporaryDirectory()]
+    var base = [
+      "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1",
+      "HOME": NSTemporaryDirectory(),
+    ]
     for (key, value) in environment { base[key] = value }
     process.environment = base
     if let directory { process.currentDirectoryURL = directory }
@@ -57,13 +60,15 @@ public struct CinchProcess {
     group.wait()
     process.waitUntilExit()
     return Result(
-      stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+      stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self),
       status: process.terminationStatus)
   }
 
   /// A fresh temporary directory, removed by the caller with `FileManager.removeItem`.
   public static func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cinch-test-\(UUID().uuidString)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cinch-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }

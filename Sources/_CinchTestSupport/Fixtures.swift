@@ -11,9 +11,13 @@ public enum Fixtures {
     .appendingPathComponent("Tests").appendingPathComponent("Fixtures")
 
   /// The package root, for tests that run the built binary or read `templates/`.
-  public static var packageRoot: URL { root.deletingLastPathComponent().deletingLastPathComponent() }
+  public static var packageRoot: URL {
+    root.deletingLastPathComponent().deletingLastPathComponent()
+  }
 
-  public static var recording: Bool { ProcessInfo.processInfo.environment["RECORD_FIXTURES"] == "1" }
+  public static var recording: Bool {
+    ProcessInfo.processInfo.environment["RECORD_FIXTURES"] == "1"
+  }
 
   /// The case folders of a stage, sorted by name.
   public static func cases(_ stage: String) -> [String] {
@@ -35,7 +39,9 @@ public enum Fixtures {
   public static func file(_ stage: String, _ name: String, prefix: String) -> URL? {
     let directory = directory(stage, name)
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-    return names.sorted().first { $0.hasPrefix(prefix) }.map { directory.appendingPathComponent($0) }
+    return names.sorted().first { $0.hasPrefix(prefix) }.map {
+      directory.appendingPathComponent($0)
+    }
   }
 
   /// Compares `actual` with `<case>/expected/<expectedName>`, or records it.
@@ -51,7 +57,9 @@ public enum Fixtures {
       let existing = try? String(contentsOf: url, encoding: .utf8)
       if existing != actual {
         try? actual.write(to: url, atomically: true, encoding: .utf8)
-        Issue.record("recorded new baseline for \(stage)/\(name)/\(expectedName)", sourceLocation: sourceLocation)
+        Issue.record(
+          "recorded new baseline for \(stage)/\(name)/\(expectedName)",
+          sourceLocation: sourceLocation)
       }
       return
     }

@@ -31,8 +31,7 @@ package final class SigV4SigningKeyCache: Sendable {
     accessKeyID: String, secretAccessKey: SecretBytes, scope: SigV4.Scope
   ) -> SecretBytes {
     let key = Key(accessKeyID: accessKeyID, scope: scope)
-    if let entry = entries.withLock({ $0[key] }), entry.secret.constantTimeEquals(secretAccessKey)
-    {
+    if let entry = entries.withLock({ $0[key] }), entry.secret.constantTimeEquals(secretAccessKey) {
       return entry.signingKey
     }
     let derived = SigV4.signingKey(secretAccessKey: secretAccessKey, scope: scope)

@@ -179,7 +179,8 @@ extension AWSStore: SecretResolver, SecretCatalog {
         token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
       } while token != nil
     } catch let error as StoreError
-    where described.deletedDate != nil && error.code == "InvalidRequestException" {
+      where described.deletedDate != nil && error.code == "InvalidRequestException"
+    {
       // A secret marked for deletion whose versions the service will not list: what matters
       // about it is that it cannot be read.
       entries = []

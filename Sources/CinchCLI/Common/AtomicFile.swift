@@ -48,7 +48,9 @@ enum AtomicFile {
     CommandFailure(message: "\(what): \(String(cString: strerror(errno)))")
   }
 
-  private static func systemWrite(_ fd: Int32, _ pointer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+  private static func systemWrite(_ fd: Int32, _ pointer: UnsafeMutableRawPointer?, _ count: Int)
+    -> Int
+  {
     #if canImport(Glibc)
       Glibc.write(fd, pointer, count)
     #else

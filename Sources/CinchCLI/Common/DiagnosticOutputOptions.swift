@@ -9,7 +9,8 @@ struct DiagnosticOutputOptions: ParsableArguments {
     case human, json, sarif, github
   }
 
-  @Option(help: "How findings are printed: human, json, sarif (2.1.0) or github (workflow annotations).")
+  @Option(
+    help: "How findings are printed: human, json, sarif (2.1.0) or github (workflow annotations).")
   var format: Format = .human
 
   /// Prints the findings and ends the command with cinch's exit status: 2 when a file could not
@@ -17,7 +18,8 @@ struct DiagnosticOutputOptions: ParsableArguments {
   /// summary line in parentheses (what was checked against what, what was suppressed), and
   /// makes the line print even for one clean file.
   func emit(
-    _ diagnostics: Diagnostics, documents: [ParsedDocument], files: Int? = nil, summary: Bool = true,
+    _ diagnostics: Diagnostics, documents: [ParsedDocument], files: Int? = nil,
+    summary: Bool = true,
     detail: String = "", to descriptor: Int32 = 1
   ) throws {
     var sources: [String: SourceFile] = [:]
@@ -64,7 +66,7 @@ struct DiagnosticOutputOptions: ParsableArguments {
     if errors > 0 { parts.append(errors == 1 ? "1 error" : "\(errors) errors") }
     if warnings > 0 { parts.append(warnings == 1 ? "1 warning" : "\(warnings) warnings") }
     if notes > 0 { parts.append(notes == 1 ? "1 note" : "\(notes) notes") }
-    let where_ = files == 1 ? "in 1 file" : "in \(files) files"
-    return parts.isEmpty ? "no problems \(where_)" : parts.joined(separator: ", ") + " " + where_
+    let scope = files == 1 ? "in 1 file" : "in \(files) files"
+    return parts.isEmpty ? "no problems \(scope)" : parts.joined(separator: ", ") + " " + scope
   }
 }

@@ -14,16 +14,24 @@ struct EvaluationOptions: ParsableArguments {
 
   @Option(
     parsing: .upToNextOption,
-    help: ArgumentHelp("Parameter values as Key=Value pairs, over the files.", valueName: "key=value"))
+    help: ArgumentHelp(
+      "Parameter values as Key=Value pairs, over the files.", valueName: "key=value"))
   var parameterOverrides: [String] = []
 
-  @Option(help: ArgumentHelp("AWS::Region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1).", valueName: "region"))
+  @Option(
+    help: ArgumentHelp(
+      "AWS::Region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1).", valueName: "region")
+  )
   var region: String?
 
-  @Option(help: ArgumentHelp("AWS::AccountId (default: CINCH_ACCOUNT_ID, else 123456789012).", valueName: "id"))
+  @Option(
+    help: ArgumentHelp(
+      "AWS::AccountId (default: CINCH_ACCOUNT_ID, else 123456789012).", valueName: "id"))
   var accountId: String?
 
-  @Option(help: ArgumentHelp("AWS::StackName (unset: names built from it stay symbolic).", valueName: "name"))
+  @Option(
+    help: ArgumentHelp(
+      "AWS::StackName (unset: names built from it stay symbolic).", valueName: "name"))
   var stackName: String?
 
   /// Reads the parameter files (their problems become diagnostics) and builds the inputs.
@@ -75,7 +83,8 @@ struct EvaluationSettings: Sendable, Hashable {
     let environment = ProcessInfo.processInfo.environment
     return EvaluationInputs(
       parameters: parameters,
-      region: region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1",
+      region: region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"]
+        ?? "us-east-1",
       accountID: accountID ?? environment["CINCH_ACCOUNT_ID"] ?? "123456789012",
       stackName: stackName)
   }

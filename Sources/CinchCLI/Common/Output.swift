@@ -13,7 +13,8 @@ enum Output {
     bytes.withUnsafeBufferPointer { buffer in
       var offset = 0
       while offset < buffer.count {
-        let written = systemWrite(STDOUT_FILENO, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+        let written = systemWrite(
+          STDOUT_FILENO, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
           return
@@ -28,7 +29,8 @@ enum Output {
     text.withUTF8 { buffer in
       var offset = 0
       while offset < buffer.count {
-        let written = systemWrite(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+        let written = systemWrite(
+          descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
           return
@@ -49,7 +51,9 @@ enum Output {
     return true
   }
 
-  private static func systemWrite(_ fd: Int32, _ pointer: UnsafePointer<UInt8>?, _ count: Int) -> Int {
+  private static func systemWrite(_ fd: Int32, _ pointer: UnsafePointer<UInt8>?, _ count: Int)
+    -> Int
+  {
     #if canImport(Glibc)
       Glibc.write(fd, pointer, count)
     #else

@@ -9,7 +9,9 @@ struct ParseLimitOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Deepest nesting of collections.", valueName: "levels"))
   var maxDepth: Int = ParseLimits.default.maxDepth
 
-  @Option(help: ArgumentHelp("Most nodes in one document, alias expansions included.", valueName: "count"))
+  @Option(
+    help: ArgumentHelp("Most nodes in one document, alias expansions included.", valueName: "count")
+  )
   var maxNodes: Int = ParseLimits.default.maxNodes
 
   @Option(help: ArgumentHelp("Most nodes created by expanding YAML aliases.", valueName: "count"))

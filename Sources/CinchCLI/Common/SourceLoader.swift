@@ -14,7 +14,8 @@ struct SourceLoader {
         file = try SourceFile(path: path, limit: limits.maxFileSize)
       } catch .tooLarge(_, let size, let limit) {
         diagnostics.report(
-          Diagnostic(.fileTooLarge, "file is \(size) bytes, over the limit of \(limit)", file: path))
+          Diagnostic(.fileTooLarge, "file is \(size) bytes, over the limit of \(limit)", file: path)
+        )
         continue
       } catch {
         diagnostics.report(Diagnostic(.fileUnreadable, error.reason, file: path))

@@ -40,7 +40,8 @@ struct CompileSession {
     } else {
       settings = evaluation.settings
     }
-    run = try TemplateAnalysisRun(files: templates, limits: limits, settings: settings, graph: graph)
+    run = try TemplateAnalysisRun(
+      files: templates, limits: limits, settings: settings, graph: graph)
     // What a template leaves out of its findings (`Metadata: cinch: ignore`) is left out of
     // every command's, not only check's: lock and render stop on errors.
     let suppressions = Suppressions(run.analyses, into: &run.diagnostics)

@@ -52,7 +52,9 @@ struct LockCommand: AsyncParsableCommand {
     } else {
       Output.stderr("cinch: '\(lock)' not written: fix the errors below and run again\n")
     }
-    try output.emit(session.run.diagnostics, documents: session.run.documents, files: session.templates.count, summary: failed)
+    try output.emit(
+      session.run.diagnostics, documents: session.run.documents, files: session.templates.count,
+      summary: failed)
   }
 }
 

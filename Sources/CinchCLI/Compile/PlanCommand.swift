@@ -49,7 +49,8 @@ struct PlanCommand: AsyncParsableCommand {
     let reader = try await storeOptions.reader()
     let plan = try await Planner(resolver: Resolver(store: reader), paths: session.paths).plan(
       session.index, against: base, named: basePath, into: &session.run.diagnostics)
-    Output.stdout(PlanRenderer(format: PlanRenderer.Format(rawValue: format.rawValue) ?? .human).render(plan))
+    Output.stdout(
+      PlanRenderer(format: PlanRenderer.Format(rawValue: format.rawValue) ?? .human).render(plan))
     try session.run.reportToStandardError()
   }
 }
@@ -93,7 +94,10 @@ struct OutdatedCommand: AsyncParsableCommand {
         Output.stdout("every pin in \(lock) is current (\(lockfile.entries.count) references)\n")
       } else {
         let rows = findings.map { finding in
-          [LockReport.describe(finding.entry.key), finding.message, finding.entry.sites.first ?? "-"]
+          [
+            LockReport.describe(finding.entry.key), finding.message,
+            finding.entry.sites.first ?? "-",
+          ]
         }
         Output.stdout(TextTable.render(header: ["REFERENCE", "STATUS", "USED AT"], rows: rows))
       }

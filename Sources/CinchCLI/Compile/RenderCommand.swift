@@ -8,7 +8,8 @@ import Foundation
 struct RenderCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "render",
-    abstract: "Write templates with every reference pinned (or, --mode inline, replaced by its value).",
+    abstract:
+      "Write templates with every reference pinned (or, --mode inline, replaced by its value).",
     discussion: """
       Bytes outside reference spans are copied exactly. pin (the default) writes each reference \
       in its exact pinned form ({{resolve:ssm:/a/b:7}}, \
@@ -21,10 +22,13 @@ struct RenderCommand: AsyncParsableCommand {
       (references, pins, sites and fingerprints; no values). -o - prints one file to stdout.
       """)
 
-  @Argument(help: "Template files, or any YAML/JSON file with references (default: the lockfile's).")
+  @Argument(
+    help: "Template files, or any YAML/JSON file with references (default: the lockfile's).")
   var files: [String] = []
 
-  @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output folder, or - for stdout.", valueName: "dir"))
+  @Option(
+    name: [.short, .customLong("output")],
+    help: ArgumentHelp("Output folder, or - for stdout.", valueName: "dir"))
   var output: String
 
   @Option(help: "pin or inline.")
@@ -50,7 +54,8 @@ struct RenderCommand: AsyncParsableCommand {
 
   func validate() throws {
     if output == "-", mode == .inline, !reveal, Output.isTerminal(1) {
-      throw ValidationError("inline output holds secret values; add --reveal to print it to a terminal")
+      throw ValidationError(
+        "inline output holds secret values; add --reveal to print it to a terminal")
     }
   }
 
@@ -65,7 +70,8 @@ struct RenderCommand: AsyncParsableCommand {
     index.reportUnresolvable(into: &session.run.diagnostics)
     let lockfile = session.previous
     if frozen, lockfile == nil {
-      throw CommandFailure(message: "--frozen needs a lockfile, and '\(lock)' does not exist (run 'cinch lock')")
+      throw CommandFailure(
+        message: "--frozen needs a lockfile, and '\(lock)' does not exist (run 'cinch lock')")
     }
     var pins: [ResolutionKey: Pin] = [:]
     var values: [ResolutionKey: SecretBytes] = [:]
@@ -77,7 +83,8 @@ struct RenderCommand: AsyncParsableCommand {
         index.report(
           ResolutionFailure.unsupported("not in '\(lock)'; run 'cinch lock'"), for: key,
           into: &session.run.diagnostics)
-        session.run.diagnostics = session.run.diagnostics.recoding(from: .storeFailure, to: .notInLock)
+        session.run.diagnostics = session.run.diagnostics.recoding(
+          from: .storeFailure, to: .notInLock)
       } else {
         missing.append(key)
       }
@@ -96,7 +103,9 @@ struct RenderCommand: AsyncParsableCommand {
           pins[key] = pins[key] ?? resolved.pin
           values[key] = resolved.value
         case .failure(let failure)?:
-          index.report(failure, for: key, into: &session.run.diagnostics, prefix: pins[key] == nil ? "" : "pinned ")
+          index.report(
+            failure, for: key, into: &session.run.diagnostics,
+            prefix: pins[key] == nil ? "" : "pinned ")
           pins[key] = nil
         case nil:
           break
@@ -129,7 +138,8 @@ struct RenderCommand: AsyncParsableCommand {
     }
     try AtomicFile.write(manifest, to: output + "/manifest.json")
     let count = artifacts.count
-    var line = "rendered \(count) file\(count == 1 ? "" : "s") to \(output)/ (\(self.mode.rawValue) mode) with manifest.json"
+    var line =
+      "rendered \(count) file\(count == 1 ? "" : "s") to \(output)/ (\(self.mode.rawValue) mode) with manifest.json"
     if self.mode == .inline {
       line += "; they hold secret values and are readable only by you (mode 0600)"
     }

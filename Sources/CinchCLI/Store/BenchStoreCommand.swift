@@ -70,7 +70,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
     } else {
       Output.stdout(
         String(
-          format: "%.0f decrypted reads/s batched by %d (%d reads), %.0f reads/s one GetParameter at a time (%d reads), over %d parameters\n",
+          format:
+            "%.0f decrypted reads/s batched by %d (%d reads), %.0f reads/s one GetParameter at a time (%d reads), over %d parameters\n",
           batched.rate, size, batched.reads, single.rate, single.reads, names.count))
     }
   }

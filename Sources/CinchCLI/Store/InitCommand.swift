@@ -24,7 +24,8 @@ struct InitCommand: AsyncParsableCommand {
     let path = storeOptions.storePath(environment)
     if case .aws = try storeOptions.location(environment) {
       throw CLIFailure(
-        "'\(path)' is AWS itself: there is nothing to create; 'cinch init' creates an embedded store")
+        "'\(path)' is AWS itself: there is nothing to create; 'cinch init' creates an embedded store"
+      )
     }
     let provision: MasterKeyProvision
     var described: String

@@ -38,7 +38,9 @@ struct SyncCommand: AsyncParsableCommand {
   var toKeyFile: String?
 
   @Option(
-    help: "Only parameters under this path (recursively), e.g. /myapp/prod, and secrets named under it.")
+    help:
+      "Only parameters under this path (recursively), e.g. /myapp/prod, and secrets named under it."
+  )
   var path: String?
 
   @Flag(help: "Update parameters and secrets the target already has with the source's value.")
@@ -48,7 +50,9 @@ struct SyncCommand: AsyncParsableCommand {
   var dryRun = false
 
   @Option(
-    help: "The KMS key for SecureString parameters and secrets in the target (default: each one's own).")
+    help:
+      "The KMS key for SecureString parameters and secrets in the target (default: each one's own)."
+  )
   var keyID: String?
 
   @Option(help: "The AWS region of an aws:// store without one.")
@@ -135,7 +139,8 @@ struct SyncCommand: AsyncParsableCommand {
           text += "; the target refused labels " + refused.joined(separator: ", ")
         }
         if !empty.isEmpty {
-          text += "; not copied: labels " + empty.joined(separator: ", ")
+          text +=
+            "; not copied: labels " + empty.joined(separator: ", ")
             + " on a version without a value"
         }
         detail = text

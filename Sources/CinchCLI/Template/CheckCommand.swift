@@ -10,7 +10,8 @@ import Foundation
 struct CheckCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
-    abstract: "Check templates: syntax, references, placement, plain-text secrets, IAM roles, existence in the store or the lock.",
+    abstract:
+      "Check templates: syntax, references, placement, plain-text secrets, IAM roles, existence in the store or the lock.",
     discussion: """
       Online (a store is named by --store or CINCH_STORE, or .cinch/store.db exists), each \
       reference is checked against the store's metadata: the parameter or secret exists, the \
@@ -49,7 +50,10 @@ struct CheckCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("The lockfile.", valueName: "path"))
   var lock = Lockfile.defaultPath
 
-  @Flag(help: "The lock must be complete and current: its warnings become errors, and a missing lock fails.")
+  @Flag(
+    help:
+      "The lock must be complete and current: its warnings become errors, and a missing lock fails."
+  )
   var frozen = false
 
   @Option(
@@ -74,7 +78,8 @@ struct CheckCommand: AsyncParsableCommand {
       for item in ignore.flatMap({ $0.split(separator: ",") }) {
         let text = item.trimmingCharacters(in: .whitespaces)
         guard let code = DiagnosticCode.named(text) else {
-          throw ValidationError("--ignore: '\(text)' is not a diagnostic code or name (see 'Docs/Diagnostics.md')")
+          throw ValidationError(
+            "--ignore: '\(text)' is not a diagnostic code or name (see 'Docs/Diagnostics.md')")
         }
         codes.insert(code)
       }
@@ -95,7 +100,9 @@ struct CheckCommand: AsyncParsableCommand {
     defer { KeptUntilExit.keep(session) }
     if session.previous == nil, frozen || offline {
       throw CommandFailure(
-        message: "\(frozen ? "--frozen" : "--offline") needs the lockfile '\(lock)', which does not exist (run 'cinch lock')")
+        message:
+          "\(frozen ? "--frozen" : "--offline") needs the lockfile '\(lock)', which does not exist (run 'cinch lock')"
+      )
     }
     var documents = session.run.documents
     var checkedLock: CheckedLock?
@@ -146,7 +153,8 @@ struct CheckCommand: AsyncParsableCommand {
       parts.append("\(references(report.references)) not checked: no store and no '\(lock)'")
     } else if report.references > 0 {
       parts.append(
-        "\(references(report.referencesChecked)) checked against \(online ? "the store" : "'\(lock)'")")
+        "\(references(report.referencesChecked)) checked against \(online ? "the store" : "'\(lock)'")"
+      )
     }
     if report.suppressed > 0 { parts.append("\(report.suppressed) suppressed") }
     return parts.joined(separator: "; ")

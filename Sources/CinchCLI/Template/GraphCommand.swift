@@ -28,7 +28,8 @@ struct GraphCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func run() async throws {
-    let run = try TemplateAnalysisRun(files: [file], limits: limitOptions.limits, evaluation: evaluation)
+    let run = try TemplateAnalysisRun(
+      files: [file], limits: limitOptions.limits, evaluation: evaluation)
     if let graph = run.analyses.first?.graph {
       switch format {
       case .dot: Output.stdout(GraphDOTRenderer().render(graph))
@@ -69,7 +70,8 @@ struct ConsumersCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func run() async throws {
-    let run = try TemplateAnalysisRun(files: files, limits: limitOptions.limits, evaluation: evaluation)
+    let run = try TemplateAnalysisRun(
+      files: files, limits: limitOptions.limits, evaluation: evaluation)
     let consumers = TemplateGraph.consumers(named: entry, in: run.analyses.compactMap(\.graph))
     switch format {
     case .table:
@@ -86,7 +88,8 @@ struct ConsumersCommand: AsyncParsableCommand {
           ]
         }
         Output.stdout(
-          TextTable.render(header: ["LOCATION", "KIND", "NAME", "READS AT", "ROLE", "PATH"], rows: rows))
+          TextTable.render(
+            header: ["LOCATION", "KIND", "NAME", "READS AT", "ROLE", "PATH"], rows: rows))
       }
     case .json:
       Output.stdout(ConsumerJSON.render(consumers))

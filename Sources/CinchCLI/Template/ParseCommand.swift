@@ -24,10 +24,13 @@ struct ParseCommand: AsyncParsableCommand {
     if dump {
       for document in documents {
         guard let root = document.root else { continue }
-        if documents.count > 1 { Output.stdout("# \(document.file.path) (\(document.format.rawValue))\n") }
+        if documents.count > 1 {
+          Output.stdout("# \(document.file.path) (\(document.format.rawValue))\n")
+        }
         Output.stdout(NodeDump.render(root))
       }
     }
-    try diagnosticOptions.emit(diagnostics, documents: documents, files: files.count, summary: !dump)
+    try diagnosticOptions.emit(
+      diagnostics, documents: documents, files: files.count, summary: !dump)
   }
 }

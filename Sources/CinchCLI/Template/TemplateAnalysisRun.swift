@@ -9,11 +9,15 @@ struct TemplateAnalysisRun {
   var diagnostics = Diagnostics()
   var inputs = EvaluationInputs()
 
-  init(files: [String], limits: ParseLimits, evaluation: EvaluationOptions, graph: Bool = true) throws {
+  init(files: [String], limits: ParseLimits, evaluation: EvaluationOptions, graph: Bool = true)
+    throws
+  {
     try self.init(files: files, limits: limits, settings: evaluation.settings, graph: graph)
   }
 
-  init(files: [String], limits: ParseLimits, settings: EvaluationSettings, graph: Bool = true) throws {
+  init(files: [String], limits: ParseLimits, settings: EvaluationSettings, graph: Bool = true)
+    throws
+  {
     let inputs = try settings.inputs(into: &diagnostics)
     self.inputs = inputs
     documents = SourceLoader(limits: limits).load(files, into: &diagnostics)
@@ -30,10 +34,12 @@ struct TemplateAnalysisRun {
     let templates = analyses.filter(\.template.isCloudFormation)
     guard !templates.isEmpty else { return }
     let declared = Set(templates.flatMap { $0.template.parameters.map(\.name) })
-    for (name, input) in inputs.parameters.sorted(by: { $0.key < $1.key }) where !declared.contains(name) {
+    for (name, input) in inputs.parameters.sorted(by: { $0.key < $1.key })
+    where !declared.contains(name) {
       diagnostics.report(
         Diagnostic(
-          .undeclaredParameter, "no template declares parameter '\(name)' (given by \(input.origin))",
+          .undeclaredParameter,
+          "no template declares parameter '\(name)' (given by \(input.origin))",
           file: input.file, range: input.range))
     }
   }
@@ -48,7 +54,8 @@ extension TemplateAnalysisRun {
       var sources: [String: SourceFile] = [:]
       for document in documents { sources[document.file.path] = document.file }
       Output.stderr(
-        HumanDiagnosticRenderer(colored: Output.colorEnabled(for: 2)).render(items, sources: sources)
+        HumanDiagnosticRenderer(colored: Output.colorEnabled(for: 2)).render(
+          items, sources: sources)
           + "\n")
     }
     if diagnostics.items.contains(where: { $0.code == .fileUnreadable }) {

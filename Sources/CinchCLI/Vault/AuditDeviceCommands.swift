@@ -45,7 +45,8 @@ struct AuditDisableCommand: AsyncParsableCommand {
     let session = try await VaultSession.open(storeOptions)
     let reply = await session.send("DELETE", "sys/audit/" + devicePath)
     guard reply.status < 400 else {
-      throw VaultSession.apiError("Error disabling audit device", devicePath, method: "DELETE", reply)
+      throw VaultSession.apiError(
+        "Error disabling audit device", devicePath, method: "DELETE", reply)
     }
     let slashed = devicePath.hasSuffix("/") ? devicePath : devicePath + "/"
     Output.stdout("Success! Disabled audit device (if it was enabled) at: \(slashed)\n")

@@ -21,7 +21,9 @@ struct VaultReadCommand: AsyncParsableCommand {
     let session = try await VaultSession.open(storeOptions)
     var target = path
     if !query.isEmpty {
-      target += "?" + query.members.map { "\($0.key)=\($0.value.stringValue ?? "")" }
+      target +=
+        "?"
+        + query.members.map { "\($0.key)=\($0.value.stringValue ?? "")" }
         .joined(separator: "&")
     }
     let reply = await session.send("GET", target)
@@ -124,7 +126,8 @@ enum GenericPath {
     let format = try output.resolvedFormat()
     let response = reply.json ?? .null
     if let field = output.field {
-      let value = response["data"]?[field] ?? response["auth"]?[field == "token" ? "client_token" : field]
+      let value =
+        response["data"]?[field] ?? response["auth"]?[field == "token" ? "client_token" : field]
       guard let value else { throw VaultExit.usage("Field \"\(field)\" not present in secret") }
       Output.stdout(VaultFormatter.goValue(value))
       return

@@ -340,7 +340,9 @@ struct KVRollbackCommand: AsyncParsableCommand {
 
   func run() async throws {
     guard let version else { throw VaultExit.usage("Version flag must be specified") }
-    guard version > 0 else { throw VaultExit.usage("Invalid value \(version) for the version flag") }
+    guard version > 0 else {
+      throw VaultExit.usage("Invalid value \(version) for the version flag")
+    }
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
     let path = "\(mount)/data/\(key)"

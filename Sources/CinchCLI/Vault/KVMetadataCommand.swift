@@ -51,8 +51,10 @@ struct KVMetadataGetCommand: AsyncParsableCommand {
     var text = VaultFormatter.pathSection("Metadata Path", path)
     text += "\n" + VaultFormatter.section("Metadata", metadata)
     for member in versions.members.sorted(by: { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }) {
-      text += "\n" + VaultFormatter.section(
-        "Version \(member.key)", member.value.objectValue ?? JSONObject())
+      text +=
+        "\n"
+        + VaultFormatter.section(
+          "Version \(member.key)", member.value.objectValue ?? JSONObject())
     }
     Output.stdout(text)
   }

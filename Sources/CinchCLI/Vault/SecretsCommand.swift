@@ -56,7 +56,8 @@ struct SecretsDisableCommand: AsyncParsableCommand {
     let session = try await VaultSession.open(storeOptions)
     let reply = await session.send("DELETE", "sys/mounts/" + mountPath)
     guard reply.status < 400 else {
-      throw VaultSession.apiError("Error disabling secrets engine at", slashed, method: "DELETE", reply)
+      throw VaultSession.apiError(
+        "Error disabling secrets engine at", slashed, method: "DELETE", reply)
     }
     Output.stdout("Success! Disabled the secrets engine (if it existed) at: \(slashed)\n")
   }
@@ -74,13 +75,16 @@ struct SecretsListCommand: AsyncParsableCommand {
     let session = try await VaultSession.open(storeOptions)
     let reply = await session.send("GET", "sys/mounts")
     guard reply.status < 400, case .object(let table)? = reply.data else {
-      throw VaultSession.apiError("Error listing secrets engines", "sys/mounts", method: "GET", reply)
+      throw VaultSession.apiError(
+        "Error listing secrets engines", "sys/mounts", method: "GET", reply)
     }
     if format == "json" {
       Output.stdout(VaultAPIJSON.sorted(.object(table)).pretty())
       return
     }
-    var rows = [["Path", "Type", "Accessor", "Description"], ["----", "----", "--------", "-----------"]]
+    var rows = [
+      ["Path", "Type", "Accessor", "Description"], ["----", "----", "--------", "-----------"],
+    ]
     for member in table.members.sorted(by: { $0.key < $1.key }) {
       let type = member.value["type"]?.stringValue ?? ""
       rows.append([
@@ -96,7 +100,8 @@ enum VaultAPIJSON {
   static func sorted(_ value: JSONValue) -> JSONValue {
     switch value {
     case .object(let object):
-      .object(JSONObject(object.members.sorted { $0.key < $1.key }.map { ($0.key, sorted($0.value)) }))
+      .object(
+        JSONObject(object.members.sorted { $0.key < $1.key }.map { ($0.key, sorted($0.value)) }))
     case .array(let items): .array(items.map(sorted))
     default: value
     }

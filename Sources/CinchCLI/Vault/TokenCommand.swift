@@ -33,14 +33,17 @@ struct TokenCreateCommand: AsyncParsableCommand {
   func run() async throws {
     var body = JSONObject([("policies", .array(policy.map(JSONValue.string)))])
     if let ttl {
-      guard GoDuration.parse(ttl) != nil else { throw VaultExit.usage("invalid duration \"\(ttl)\"") }
+      guard GoDuration.parse(ttl) != nil else {
+        throw VaultExit.usage("invalid duration \"\(ttl)\"")
+      }
       body["ttl"] = .string(ttl)
     }
     if let displayName { body["display_name"] = .string(displayName) }
     let session = try await VaultSession.open(storeOptions)
     let reply = await session.send("POST", "auth/token/create", .object(body))
     guard reply.status < 400 else {
-      throw VaultSession.apiError("Error creating token", "auth/token/create", method: "POST", reply)
+      throw VaultSession.apiError(
+        "Error creating token", "auth/token/create", method: "POST", reply)
     }
     try GenericPath.print(reply, output)
   }

@@ -32,7 +32,8 @@ enum VaultFormatter {
     }
     return rows.map { row in
       row.enumerated().map { index, cell in
-        index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+        index == row.count - 1
+          ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
       }.joined(separator: "    ")
     }.joined(separator: "\n") + "\n"
   }
@@ -75,9 +76,10 @@ enum VaultFormatter {
   /// data's members.
   static func secretTable(_ response: JSONValue) -> String {
     var rows = [["Key", "Value"], ["---", "-----"]]
-    let duration = response["lease_duration"].flatMap { value -> Int64? in
-      if case .integer(let number) = value { number } else { nil }
-    } ?? 0
+    let duration =
+      response["lease_duration"].flatMap { value -> Int64? in
+        if case .integer(let number) = value { number } else { nil }
+      } ?? 0
     if duration > 0 {
       if let lease = response["lease_id"]?.stringValue, !lease.isEmpty {
         rows.append(["lease_id", lease])
@@ -87,7 +89,9 @@ enum VaultFormatter {
     }
     if case .object(let auth)? = response["auth"] {
       for key in ["client_token", "accessor"] {
-        if let value = auth[key] { rows.append(["token" + (key == "accessor" ? "_accessor" : ""), cell(value)]) }
+        if let value = auth[key] {
+          rows.append(["token" + (key == "accessor" ? "_accessor" : ""), cell(value)])
+        }
       }
       if let duration = auth["lease_duration"], case .integer(let seconds) = duration {
         rows.append(["token_duration", seconds == 0 ? "∞" : GoDuration.humanSeconds(seconds)])

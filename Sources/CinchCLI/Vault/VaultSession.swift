@@ -129,8 +129,10 @@ enum VaultArguments {
 
 /// Exit codes for the Vault-style command groups: argument errors are 1, as in Vault.
 enum VaultCommandLine {
-  static let groups: Set<String> = ["kv", "transit", "token", "read", "write", "delete", "list",
-    "secrets", "lease"]
+  static let groups: Set<String> = [
+    "kv", "transit", "token", "read", "write", "delete", "list",
+    "secrets", "lease",
+  ]
 
   static func exitCode(for error: any Error, arguments: [String]) -> Int32? {
     if let exit = error as? VaultExit {

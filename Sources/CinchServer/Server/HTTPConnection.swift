@@ -90,7 +90,8 @@ final class HTTPConnection: @unchecked Sendable {
       let request = ServerRequest(
         method: head.method, path: path, query: query, headers: head.headers, body: body,
         remoteAddress: peer)
-      guard let response = server.dispatcher.respond(to: request, on: executor, timeout: timeout) else {
+      guard let response = server.dispatcher.respond(to: request, on: executor, timeout: timeout)
+      else {
         let late = ServerResponse.text(
           500, "the request was not answered within \(Int(timeout)) seconds")
         _ = Self.sendAll(

@@ -61,7 +61,8 @@ struct HTTPRequestHead: Sendable, Equatable {
     }
     guard let first = lengths.first else { return .none }
     // Repeated fields must agree (RFC 9110 §8.6); a list of equal values is allowed.
-    let values = Set(lengths.flatMap { $0.split(separator: ",") }.map { $0.trimmingASCIIWhitespace() })
+    let values = Set(
+      lengths.flatMap { $0.split(separator: ",") }.map { $0.trimmingASCIIWhitespace() })
     guard values.count == 1, let text = values.first, !text.isEmpty, text.utf8.count <= 18,
       text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
       let length = Int(text)

@@ -87,7 +87,8 @@ extension StoreError {
   /// value.
   static func sensitiveConstraint(at field: String, _ constraint: String) -> StoreError {
     validation(
-      "1 validation error detected: Value at '\(field)' failed to satisfy constraint: \(constraint)")
+      "1 validation error detected: Value at '\(field)' failed to satisfy constraint: \(constraint)"
+    )
   }
 
   /// A rotation step failed: the step, the rotator and its message (scrubbed of secret values).

@@ -43,7 +43,9 @@ public protocol SecretCatalog: Sendable {
   /// secret is a `ResourceNotFoundException` failure in its place, not a thrown error). A store
   /// that can answer them together does (the embedded one: one transaction instead of one
   /// each); the default asks `secretVersions(_:)` once per id.
-  func secretVersions(of secretIDs: [String]) async throws -> [Result<SecretVersionList, StoreError>]
+  func secretVersions(of secretIDs: [String]) async throws -> [Result<
+    SecretVersionList, StoreError
+  >]
 }
 
 extension SecretCatalog {

@@ -159,8 +159,8 @@ enum EntryTags {
   static func fetch(_ db: Database, entry: Int64) throws -> [String: String] {
     var tags: [String: String] = [:]
     for row in try Row.fetchAll(
-      db, cached: "SELECT tag_key, tag_value FROM entry_tags WHERE entry_id = ?", arguments: [entry])
-    {
+      db, cached: "SELECT tag_key, tag_value FROM entry_tags WHERE entry_id = ?", arguments: [entry]
+    ) {
       tags[row["tag_key"]] = row["tag_value"]
     }
     return tags

@@ -128,7 +128,8 @@ extension SQLiteStore {
       ListUserPoliciesResponse(
         policyNames: try String.fetchAll(
           db,
-          cached: "SELECT policy_name FROM iam_user_policies WHERE user_name = ? ORDER BY policy_name",
+          cached:
+            "SELECT policy_name FROM iam_user_policies WHERE user_name = ? ORDER BY policy_name",
           arguments: [userName]))
     }
   }

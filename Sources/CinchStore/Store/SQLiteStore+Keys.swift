@@ -44,7 +44,8 @@ extension SQLiteStore: KeyStore {
       try record.insert(db)
       for tag in request.tags ?? [] {
         try db.execute(
-          cached: "INSERT OR REPLACE INTO kms_key_tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)",
+          cached:
+            "INSERT OR REPLACE INTO kms_key_tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)",
           arguments: [keyID, tag.tagKey, tag.tagValue])
       }
       self.vault.cache(material, for: keyIDBytes)
@@ -188,7 +189,8 @@ extension SQLiteStore: AuditLog {
         sql += " LIMIT ?"
         arguments += [limit]
       }
-      return try Row.fetchAll(db, cached: sql, arguments: arguments).map(AuditChain.record).reversed()
+      return try Row.fetchAll(db, cached: sql, arguments: arguments).map(AuditChain.record)
+        .reversed()
     }
   }
 

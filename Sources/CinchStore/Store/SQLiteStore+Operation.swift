@@ -158,7 +158,8 @@ extension SQLiteStore {
   {
     // Built only when needed: its message is formatted text, and every read passes here.
     func rejected() -> StoreError {
-      StoreError.sealedValueRejected(kind: context.kind, name: displayName, version: context.version)
+      StoreError.sealedValueRejected(
+        kind: context.kind, name: displayName, version: context.version)
     }
     do {
       guard let material = try keyMaterial(try Envelope.keyID(of: sealed), db) else {

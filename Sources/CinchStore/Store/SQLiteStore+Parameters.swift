@@ -171,7 +171,9 @@ extension SQLiteStore {
   /// A cinch extension: puts one of AWS's public parameters (`/aws/service/…`, a String) into
   /// the embedded store, so templates that read them (AMI ids, say) lock and render offline.
   /// The AWS API has no such operation; `cinch ssm put-public-parameter` calls this.
-  public func putPublicParameter(_ request: PutParameterRequest) async throws -> PutParameterResponse {
+  public func putPublicParameter(_ request: PutParameterRequest) async throws
+    -> PutParameterResponse
+  {
     try await perform("PutPublicParameter", name: request.name) { db, trail in
       if let type = request.type, type != .string {
         throw StoreError.validation("public parameters are String parameters")

@@ -46,7 +46,8 @@ extension SQLiteStore {
         throw StoreError.invalidParameter("The timeout must be a positive number of seconds.")
       }
       let exists =
-        try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM rotators WHERE name = ?", arguments: [name])
+        try Int.fetchOne(
+          db, cached: "SELECT COUNT(*) FROM rotators WHERE name = ?", arguments: [name])
         ?? 0 > 0
       if exists && !replace {
         throw StoreError.resourceExists(

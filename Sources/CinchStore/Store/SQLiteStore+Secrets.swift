@@ -306,7 +306,8 @@ extension SQLiteStore {
   func removeOldDeprecatedVersions(_ entry: SecretEntry, _ db: Database) throws {
     let labelled = Set(try SecretStages.fetch(db, entry: entry.id).values)
     let rows = try Row.fetchAll(
-      db, cached: "SELECT version, created_at FROM entry_versions WHERE entry_id = ? ORDER BY version",
+      db,
+      cached: "SELECT version, created_at FROM entry_versions WHERE entry_id = ? ORDER BY version",
       arguments: [entry.id])
     let deprecated = rows.filter { !labelled.contains($0["version"] as Int) }
     var excess = deprecated.count - Self.deprecatedVersionLimit
@@ -567,7 +568,8 @@ extension SQLiteStore {
         storeID: storeID, entry: entry, version: record.version, versionID: record.versionID,
         type: value.type)
       try db.execute(
-        cached: "UPDATE entry_versions SET sealed = ?, key_ref = ? WHERE entry_id = ? AND version = ?",
+        cached:
+          "UPDATE entry_versions SET sealed = ?, key_ref = ? WHERE entry_id = ? AND version = ?",
         arguments: [
           Data(try seal(value.bytes, under: key, context: context)), entry.attributes.kmsKeyRef,
           entry.id, record.version,

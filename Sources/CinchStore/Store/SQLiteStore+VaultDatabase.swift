@@ -133,7 +133,8 @@ extension SQLiteStore {
             storeID: self.storeID, kind: .vaultDatabaseConnection, name: entryName,
             version: version))
         try db.execute(
-          cached: "INSERT INTO entry_versions (entry_id, version, created_at, sealed) VALUES (?, ?, ?, ?)",
+          cached:
+            "INSERT INTO entry_versions (entry_id, version, created_at, sealed) VALUES (?, ?, ?, ?)",
           arguments: [id, version, now, Data(sealed)])
         try db.execute(
           cached: "DELETE FROM entry_versions WHERE entry_id = ? AND version < ?",
@@ -155,7 +156,8 @@ extension SQLiteStore {
       guard
         let row = try Row.fetchOne(
           db,
-          cached: "SELECT id, attributes, last_version FROM entries WHERE kind = ? AND lookup_name = ?",
+          cached:
+            "SELECT id, attributes, last_version FROM entries WHERE kind = ? AND lookup_name = ?",
           arguments: [EntryKind.vaultDatabaseConnection.rawValue, entryName])
       else { return nil }
       let json: String = row["attributes"]
@@ -202,7 +204,8 @@ extension SQLiteStore {
 
   package func databaseRole(mount: String, name: String) async throws -> DatabaseRole? {
     let entryName = "\(mount)/\(name)"
-    return try await performVault("database/roles/read", kind: .vaultDatabaseRole, name: entryName) {
+    return try await performVault("database/roles/read", kind: .vaultDatabaseRole, name: entryName)
+    {
       db, _ in
       _ = try Self.mount(named: mount, type: .database, db)
       guard
@@ -237,8 +240,10 @@ extension SQLiteStore {
 
   package func lease(_ leaseID: String) async throws -> VaultLease? {
     try await readSnapshot { db in
-      try Row.fetchOne(db, cached: "SELECT * FROM vault_leases WHERE lease_id = ?", arguments: [leaseID])
-        .map(Self.lease(row:))
+      try Row.fetchOne(
+        db, cached: "SELECT * FROM vault_leases WHERE lease_id = ?", arguments: [leaseID]
+      )
+      .map(Self.lease(row:))
     }
   }
 
@@ -246,7 +251,8 @@ extension SQLiteStore {
   package func leases(prefix: String) async throws -> [VaultLease] {
     try await readSnapshot { db in
       try Row.fetchAll(
-        db, cached: "SELECT * FROM vault_leases WHERE lease_id LIKE ? ESCAPE '\\' ORDER BY lease_id",
+        db,
+        cached: "SELECT * FROM vault_leases WHERE lease_id LIKE ? ESCAPE '\\' ORDER BY lease_id",
         arguments: [prefix.likePrefixPattern]
       ).map(Self.lease(row:))
     }

@@ -18,7 +18,8 @@ extension SQLiteStore {
     return try await performVault("kv/write", kind: .vaultKV, name: name) { db, trail in
       let config = try Self.mount(named: mount, type: .kv, db).kvConfig
       let now = self.vaultNow()
-      var entry = try KVEntry.fetch(db, name: name)
+      var entry =
+        try KVEntry.fetch(db, name: name)
         ?? KVEntry.create(db, name: name, at: now)
       try Self.checkCAS(cas, entry: entry.attributes, config: config)
       let written = try self.addVersion(&entry, data: data, config: config, at: now, db)
@@ -224,8 +225,9 @@ extension SQLiteStore {
           names.insert(String(rest[...slash]))
           continue
         }
-        if excludeDeleted, let version = try KVVersionRow.fetch(
-          db, entry: row["id"], version: row["last_version"]),
+        if excludeDeleted,
+          let version = try KVVersionRow.fetch(
+            db, entry: row["id"], version: row["last_version"]),
           version.attributes.destroyed
             || version.attributes.deletionTime.map({ $0 <= now.timeIntervalSince1970 }) ?? false
         {
@@ -269,7 +271,8 @@ extension SQLiteStore {
     let attributes = KVVersionAttributes(
       createdTime: now.timeIntervalSince1970,
       deletionTime: after.map { now.timeIntervalSince1970 + Double($0) / 1e9 })
-    let context = SealingContext(storeID: storeID, kind: .vaultKV, name: entry.name, version: number)
+    let context = SealingContext(
+      storeID: storeID, kind: .vaultKV, name: entry.name, version: number)
     let sealed = try sealVault(
       SecretBytes(utf8: JSONValue.object(data).compact()), context: context)
     try db.execute(
@@ -309,7 +312,8 @@ extension SQLiteStore {
       destroyed: version.attributes.destroyed, customMetadata: entry.attributes.customMetadata)
     guard !metadata.destroyed, !metadata.isDeleted(at: vaultNow()), let sealed = version.sealed
     else { return KVRead(metadata: metadata, data: nil) }
-    let context = SealingContext(storeID: storeID, kind: .vaultKV, name: entry.name, version: number)
+    let context = SealingContext(
+      storeID: storeID, kind: .vaultKV, name: entry.name, version: number)
     let plain = try openVault(sealed, context: context, displayName: entry.name)
     guard let object = try? JSONValueParser.parse(plain.utf8String()).objectValue else {
       throw StoreError.sealedValueRejected(kind: .vaultKV, name: entry.name, version: number)

@@ -41,10 +41,12 @@ extension SQLiteStore {
 
   static func mount(row: Row) -> VaultMount? {
     guard let type = VaultMount.EngineType(rawValue: row["type"]) else { return nil }
-    let options = (try? JSONDecoder().decode(
-      [String: String].self, from: Data((row["options"] as String).utf8))) ?? [:]
-    let config = (try? JSONDecoder().decode(
-      KVConfig.self, from: Data((row["config"] as String).utf8))) ?? KVConfig()
+    let options =
+      (try? JSONDecoder().decode(
+        [String: String].self, from: Data((row["options"] as String).utf8))) ?? [:]
+    let config =
+      (try? JSONDecoder().decode(
+        KVConfig.self, from: Data((row["config"] as String).utf8))) ?? KVConfig()
     return VaultMount(
       path: row["path"], type: type, description: row["description"], accessor: row["accessor"],
       uuid: row["uuid"], options: options,
@@ -98,8 +100,11 @@ extension SQLiteStore {
   package func disableVaultMount(path rawPath: String) async throws {
     let path = Self.mountPath(rawPath)
     try await performVault("sys/mounts/disable", kind: nil, name: path) { db, trail in
-      guard try Row.fetchOne(db, cached: "SELECT path FROM vault_mounts WHERE path = ?",
-        arguments: [path]) != nil else { return }
+      guard
+        try Row.fetchOne(
+          db, cached: "SELECT path FROM vault_mounts WHERE path = ?",
+          arguments: [path]) != nil
+      else { return }
       for kind in EntryKind.vaultKinds {
         try db.execute(
           cached: "DELETE FROM entries WHERE kind = ? AND lookup_name LIKE ? ESCAPE '\\'",

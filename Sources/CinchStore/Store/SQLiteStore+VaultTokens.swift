@@ -71,7 +71,8 @@ extension SQLiteStore {
       else { return nil }
       let info = try Self.token(row: row)
       if let expires = info.expiresAt, expires <= now {
-        try db.execute(cached: "DELETE FROM vault_tokens WHERE token_hash = ?", arguments: [Data(hash)])
+        try db.execute(
+          cached: "DELETE FROM vault_tokens WHERE token_hash = ?", arguments: [Data(hash)])
         return nil
       }
       return info
@@ -116,7 +117,8 @@ extension SQLiteStore {
   }
 
   static func tokenContext(_ storeID: [UInt8], _ accessor: String) -> SealingContext {
-    SealingContext(storeID: storeID, kind: EntryKind(rawValue: "vault-token"), name: accessor,
+    SealingContext(
+      storeID: storeID, kind: EntryKind(rawValue: "vault-token"), name: accessor,
       version: 1)
   }
 
@@ -128,9 +130,11 @@ extension SQLiteStore {
     let accessor = try Self.randomBase62(count: 24)
     let now = vaultNow()
     let isRootPolicy = policies.contains("root")
-    let seconds = ttl > 0 ? min(ttl, Self.vaultMaxTokenTTL) : (isRootPolicy ? 0 : Self.vaultMaxTokenTTL)
+    let seconds =
+      ttl > 0 ? min(ttl, Self.vaultMaxTokenTTL) : (isRootPolicy ? 0 : Self.vaultMaxTokenTTL)
     let expires = seconds > 0 ? now.addingTimeInterval(TimeInterval(seconds)) : nil
-    let sealed = root
+    let sealed =
+      root
       ? try sealVault(SecretBytes(utf8: token), context: Self.tokenContext(storeID, accessor))
       : nil
     let policyList = policies.isEmpty ? ["default"] : policies
@@ -168,7 +172,8 @@ extension SQLiteStore {
       renewable: row["renewable"])
   }
 
-  private static let base62 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+  private static let base62 = Array(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
   /// Uniformly random letters and digits (rejection sampling: no modulo bias).
   package static func randomBase62(count: Int) throws -> String {

@@ -177,7 +177,8 @@ enum SecretStages {
 
   static func remove(_ db: Database, entry: Int64, label: String) throws {
     try db.execute(
-      cached: "DELETE FROM entry_labels WHERE entry_id = ? AND label = ?", arguments: [entry, label])
+      cached: "DELETE FROM entry_labels WHERE entry_id = ? AND label = ?",
+      arguments: [entry, label])
   }
 
   /// version → labels, each list sorted.

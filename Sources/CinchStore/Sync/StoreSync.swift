@@ -35,7 +35,8 @@ package struct StoreSync: Sendable {
     case copied(versions: Int, from: Int, to: Int, labels: [String], refusedLabels: [String])
     /// A secret created in the target with `versions` labelled versions; `emptyLabels` were on
     /// a version without a value (an unfinished rotation's AWSPENDING) and were not copied.
-    case copiedSecret(versions: Int, labels: [String], refusedLabels: [String], emptyLabels: [String])
+    case copiedSecret(
+      versions: Int, labels: [String], refusedLabels: [String], emptyLabels: [String])
     /// The target's latest version now holds the source's latest value.
     case updated(labels: [String], refusedLabels: [String])
     /// The target already had the source's latest value.

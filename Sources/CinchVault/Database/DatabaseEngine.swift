@@ -70,14 +70,18 @@ struct DatabaseEngine {
       let (connection, _) = try await store.databaseConnection(
         mount: name, name: connectionName, withPassword: false)
     else { return nil }
-    return LogicalResponse(data: .object([
-      ("allowed_roles", .array(connection.allowedRoles.map(JSONValue.string))),
-      ("connection_details", .object([
-        ("connection_url", .string(connection.connectionURL)),
-        ("username", .string(connection.username)),
-      ])),
-      ("plugin_name", .string(connection.pluginName)),
-    ]))
+    return LogicalResponse(
+      data: .object([
+        ("allowed_roles", .array(connection.allowedRoles.map(JSONValue.string))),
+        (
+          "connection_details",
+          .object([
+            ("connection_url", .string(connection.connectionURL)),
+            ("username", .string(connection.username)),
+          ])
+        ),
+        ("plugin_name", .string(connection.pluginName)),
+      ]))
   }
 
   static func statements(_ value: JSONValue?) -> [String] {
@@ -110,13 +114,14 @@ struct DatabaseEngine {
 
   func readRole(_ roleName: String) async throws -> LogicalResponse? {
     guard let role = try await store.databaseRole(mount: name, name: roleName) else { return nil }
-    return LogicalResponse(data: .object([
-      ("creation_statements", .array(role.creationStatements.map(JSONValue.string))),
-      ("db_name", .string(role.dbName)),
-      ("default_ttl", .integer(Int64(role.defaultTTL))),
-      ("max_ttl", .integer(Int64(role.maxTTL))),
-      ("revocation_statements", .array(role.revocationStatements.map(JSONValue.string))),
-    ]))
+    return LogicalResponse(
+      data: .object([
+        ("creation_statements", .array(role.creationStatements.map(JSONValue.string))),
+        ("db_name", .string(role.dbName)),
+        ("default_ttl", .integer(Int64(role.defaultTTL))),
+        ("max_ttl", .integer(Int64(role.maxTTL))),
+        ("revocation_statements", .array(role.revocationStatements.map(JSONValue.string))),
+      ]))
   }
 
   /// A new database role under a lease.
@@ -167,9 +172,10 @@ struct DatabaseEngine {
       try? await LeaseRevoker(store: store).dropRole(lease)
       throw error
     }
-    var response = LogicalResponse(data: .object([
-      ("password", .string(password)), ("username", .string(username)),
-    ]))
+    var response = LogicalResponse(
+      data: .object([
+        ("password", .string(password)), ("username", .string(username)),
+      ]))
     response.leaseID = leaseID
     response.leaseDuration = lifetime
     response.renewable = true
@@ -196,10 +202,12 @@ struct LeaseRevoker {
     else {
       throw VaultError.invalid("could not find a connection named '\(lease.dbName)'")
     }
-    let statements = role.map(\.revocationStatements).flatMap { $0.isEmpty ? nil : $0 }
+    let statements =
+      role.map(\.revocationStatements).flatMap { $0.isEmpty ? nil : $0 }
       ?? Self.defaultRevocation
     try PostgresExecutor.execute(
-      PostgresExecutor.render(statements, values: ["name": lease.username, "username": lease.username]),
+      PostgresExecutor.render(
+        statements, values: ["name": lease.username, "username": lease.username]),
       connection: connection, password: password, secrets: [])
   }
 

@@ -73,12 +73,14 @@ enum PostgresExecutor {
     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-      var line = text.split(separator: "\n").first { $0.contains("ERROR:") || $0.contains("FATAL:") }
+      var line =
+        text.split(separator: "\n").first { $0.contains("ERROR:") || $0.contains("FATAL:") }
         .map(String.init) ?? "psql exited with status \(process.terminationStatus)"
       for secret in secrets + [password.utf8String()] where !secret.isEmpty {
         line = line.replacingOccurrences(of: secret, with: "[redacted]")
       }
-      throw VaultError(status: 500, ["database error: \(line.trimmingCharacters(in: .whitespaces))"])
+      throw VaultError(
+        status: 500, ["database error: \(line.trimmingCharacters(in: .whitespaces))"])
     }
   }
 

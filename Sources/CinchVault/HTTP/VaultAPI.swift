@@ -1,5 +1,5 @@
-public import CinchStore
 import CinchJSON
+public import CinchStore
 import Foundation
 
 /// Vault's HTTP API under `/v1/` over the embedded store, as a transport-independent handler:
@@ -79,8 +79,9 @@ public final class VaultAPI: Sendable {
     }
     if operation == .patch {
       let type = request.header("Content-Type") ?? ""
-      guard type.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces) })
-        == "application/merge-patch+json"
+      guard
+        type.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces) })
+          == "application/merge-patch+json"
       else {
         return Self.errorResponse(
           VaultError(
@@ -134,7 +135,8 @@ public final class VaultAPI: Sendable {
       guard let token, !token.isEmpty else { return Self.errorResponse(.permissionDenied) }
       do {
         guard let info = try await store.lookupVaultToken(token) else {
-          return Self.errorResponse(VaultError(status: 403, ["permission denied", "invalid token"]))
+          return Self.errorResponse(
+            VaultError(status: 403, ["permission denied", "invalid token"]))
         }
         logical.token = info
       } catch {
@@ -190,8 +192,9 @@ public final class VaultAPI: Sendable {
     }
     guard let (mount, rest) = try await store.vaultMount(for: path) else {
       throw VaultError.invalid(
-        "no handler for route \"\(path)\". route entry not found.")
-        .with(status: 404)
+        "no handler for route \"\(path)\". route entry not found."
+      )
+      .with(status: 404)
     }
     switch mount.type {
     case .kv:
@@ -243,7 +246,10 @@ public final class VaultAPI: Sendable {
         ("lease_duration", .integer(Int64(response.leaseDuration))),
         ("data", response.data.map(sortedKeys) ?? .null),
         ("wrap_info", .null),
-        ("warnings", response.warnings.isEmpty ? .null : .array(response.warnings.map(JSONValue.string))),
+        (
+          "warnings",
+          response.warnings.isEmpty ? .null : .array(response.warnings.map(JSONValue.string))
+        ),
         ("auth", sortedKeys(response.auth)),
         ("mount_type", .string(mountType)),
       ])
@@ -267,7 +273,8 @@ public final class VaultAPI: Sendable {
     switch value {
     case .object(let object):
       return .object(
-        JSONObject(object.members.sorted { $0.key < $1.key }.map { ($0.key, sortedKeys($0.value)) }))
+        JSONObject(object.members.sorted { $0.key < $1.key }.map { ($0.key, sortedKeys($0.value)) })
+      )
     case .array(let array):
       return .array(array.map(sortedKeys))
     default:

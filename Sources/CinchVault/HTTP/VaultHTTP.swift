@@ -9,8 +9,7 @@ public struct VaultHTTPRequest: Sendable {
   public var headers: [String: String]
   public var body: [UInt8]
 
-  public init(method: String, target: String, headers: [String: String] = [:], body: [UInt8] = [])
-  {
+  public init(method: String, target: String, headers: [String: String] = [:], body: [UInt8] = []) {
     self.method = method
     self.target = target
     self.headers = headers

@@ -24,7 +24,9 @@ struct KVEngine {
     guard !path.isEmpty else {
       var response = LogicalResponse(data: nil)
       response.status = 404
-      response.warnings = ["Non-listing operations on the root of a K/V v2 mount are not supported."]
+      response.warnings = [
+        "Non-listing operations on the root of a K/V v2 mount are not supported."
+      ]
       return response
     }
     guard !path.hasSuffix("/") else { return invalidPath(request) }
@@ -69,11 +71,12 @@ struct KVEngine {
     switch request.operation {
     case .read:
       let config = try await store.kvConfig(mount: name)
-      return LogicalResponse(data: .object([
-        ("cas_required", .bool(config.casRequired)),
-        ("delete_version_after", .string(GoDuration.format(config.deleteVersionAfter))),
-        ("max_versions", .integer(Int64(config.maxVersions))),
-      ]))
+      return LogicalResponse(
+        data: .object([
+          ("cas_required", .bool(config.casRequired)),
+          ("delete_version_after", .string(GoDuration.format(config.deleteVersionAfter))),
+          ("max_versions", .integer(Int64(config.maxVersions))),
+        ]))
     case .update, .create:
       let maxVersions = try field(request.data.int("max_versions"), "max_versions")
       let casRequired = try field(request.data.bool("cas_required"), "cas_required")
@@ -96,10 +99,11 @@ struct KVEngine {
     guard let read = try await store.kvRead(mount: name, path: path, version: version) else {
       return nil
     }
-    var response = LogicalResponse(data: .object([
-      ("data", read.data.map(JSONValue.object) ?? .null),
-      ("metadata", Self.versionMetadata(read.metadata)),
-    ]))
+    var response = LogicalResponse(
+      data: .object([
+        ("data", read.data.map(JSONValue.object) ?? .null),
+        ("metadata", Self.versionMetadata(read.metadata)),
+      ]))
     if read.data == nil { response.status = 404 }
     return response
   }
@@ -139,10 +143,11 @@ struct KVEngine {
     guard let read = try await store.kvRead(mount: name, path: path, version: version) else {
       return nil
     }
-    var response = LogicalResponse(data: .object([
-      ("metadata", Self.versionMetadata(read.metadata)),
-      ("subkeys", read.data.map { Self.subkeys(.object($0), depth: depth, level: 1) } ?? .null),
-    ]))
+    var response = LogicalResponse(
+      data: .object([
+        ("metadata", Self.versionMetadata(read.metadata)),
+        ("subkeys", read.data.map { Self.subkeys(.object($0), depth: depth, level: 1) } ?? .null),
+      ]))
     if read.data == nil { response.status = 404 }
     return response
   }
@@ -173,17 +178,18 @@ struct KVEngine {
         ("destroyed", .bool(version.destroyed)),
       ])
     }
-    return LogicalResponse(data: .object([
-      ("cas_required", .bool(metadata.casRequired)),
-      ("created_time", .string(VaultTime.format(metadata.createdTime))),
-      ("current_version", .integer(Int64(metadata.currentVersion))),
-      ("custom_metadata", Self.custom(metadata.customMetadata)),
-      ("delete_version_after", .string(GoDuration.format(metadata.deleteVersionAfter))),
-      ("max_versions", .integer(Int64(metadata.maxVersions))),
-      ("oldest_version", .integer(Int64(metadata.oldestVersion))),
-      ("updated_time", .string(VaultTime.format(metadata.updatedTime))),
-      ("versions", .object(versions)),
-    ]))
+    return LogicalResponse(
+      data: .object([
+        ("cas_required", .bool(metadata.casRequired)),
+        ("created_time", .string(VaultTime.format(metadata.createdTime))),
+        ("current_version", .integer(Int64(metadata.currentVersion))),
+        ("custom_metadata", Self.custom(metadata.customMetadata)),
+        ("delete_version_after", .string(GoDuration.format(metadata.deleteVersionAfter))),
+        ("max_versions", .integer(Int64(metadata.maxVersions))),
+        ("oldest_version", .integer(Int64(metadata.oldestVersion))),
+        ("updated_time", .string(VaultTime.format(metadata.updatedTime))),
+        ("versions", .object(versions)),
+      ]))
   }
 
   func writeMetadata(_ path: String, _ request: LogicalRequest, patch: Bool) async throws
@@ -251,7 +257,8 @@ struct KVEngine {
       }
     }
     if !problems.isEmpty {
-      throw VaultError.invalid("custom_metadata validation failed: " + problems.joined(separator: "; "))
+      throw VaultError.invalid(
+        "custom_metadata validation failed: " + problems.joined(separator: "; "))
     }
   }
 

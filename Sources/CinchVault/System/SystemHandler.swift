@@ -44,19 +44,20 @@ struct SystemHandler {
   // MARK: Health
 
   static func health(query: [String: String]) -> LogicalResponse {
-    var response = LogicalResponse(data: .object([
-      ("initialized", .bool(true)),
-      ("sealed", .bool(false)),
-      ("standby", .bool(false)),
-      ("performance_standby", .bool(false)),
-      ("replication_performance_mode", .string("disabled")),
-      ("replication_dr_mode", .string("disabled")),
-      ("server_time_utc", .integer(Int64(Date().timeIntervalSince1970))),
-      ("version", .string("1.21.0+cinch")),
-      ("cluster_name", .string("cinch")),
-      ("cluster_id", .string("")),
-      ("enterprise", .bool(false)),
-    ]))
+    var response = LogicalResponse(
+      data: .object([
+        ("initialized", .bool(true)),
+        ("sealed", .bool(false)),
+        ("standby", .bool(false)),
+        ("performance_standby", .bool(false)),
+        ("replication_performance_mode", .string("disabled")),
+        ("replication_dr_mode", .string("disabled")),
+        ("server_time_utc", .integer(Int64(Date().timeIntervalSince1970))),
+        ("version", .string("1.21.0+cinch")),
+        ("cluster_name", .string("cinch")),
+        ("cluster_id", .string("")),
+        ("enterprise", .bool(false)),
+      ]))
     response.unwrapped = true
     if let code = query["activecode"].flatMap(Int.init) { response.status = code }
     return response
@@ -67,16 +68,24 @@ struct SystemHandler {
   static func mountObject(_ mount: VaultMount) -> JSONValue {
     .object([
       ("accessor", .string(mount.accessor)),
-      ("config", .object([
-        ("default_lease_ttl", .integer(0)), ("force_no_cache", .bool(false)),
-        ("max_lease_ttl", .integer(0)),
-      ])),
+      (
+        "config",
+        .object([
+          ("default_lease_ttl", .integer(0)), ("force_no_cache", .bool(false)),
+          ("max_lease_ttl", .integer(0)),
+        ])
+      ),
       ("description", .string(mount.description)),
       ("external_entropy_access", .bool(false)),
       ("local", .bool(false)),
-      ("options", mount.type == .kv
-        ? .object(JSONObject(mount.options.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
-        : .null),
+      (
+        "options",
+        mount.type == .kv
+          ? .object(
+            JSONObject(mount.options.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+          )
+          : .null
+      ),
       ("plugin_version", .string("")),
       ("running_plugin_version", .string("")),
       ("seal_wrap", .bool(false)),
@@ -141,14 +150,18 @@ struct SystemHandler {
         throw VaultError.invalid("lease id is required")
       }
       let increment = request.data.duration("increment").value.map { Int($0 / GoDuration.second) }
-      guard let current = try await store.lease(id) else { throw VaultError.invalid("lease not found") }
-      let seconds = increment.flatMap { $0 > 0 ? $0 : nil }
+      guard let current = try await store.lease(id) else {
+        throw VaultError.invalid("lease not found")
+      }
+      let seconds =
+        increment.flatMap { $0 > 0 ? $0 : nil }
         ?? Int(current.expiresAt.timeIntervalSince(current.lastRenewal ?? current.issuedAt))
       let lease = try await store.renewLease(id, seconds: seconds)
       var response = LogicalResponse(data: nil)
       response.leaseID = lease.leaseID
       response.renewable = lease.renewable
-      response.leaseDuration = max(0, Int(lease.expiresAt.timeIntervalSince(store.vaultClock()).rounded()))
+      response.leaseDuration = max(
+        0, Int(lease.expiresAt.timeIntervalSince(store.vaultClock()).rounded()))
       return response
     case ("revoke", .update), ("revoke", .create):
       guard let id = request.data.string("lease_id"), !id.isEmpty else {
@@ -161,14 +174,15 @@ struct SystemHandler {
         throw VaultError.invalid("invalid lease")
       }
       let ttl = max(0, Int(lease.expiresAt.timeIntervalSince(store.vaultClock()).rounded()))
-      return LogicalResponse(data: .object([
-        ("expire_time", .string(VaultTime.format(lease.expiresAt))),
-        ("id", .string(lease.leaseID)),
-        ("issue_time", .string(VaultTime.format(lease.issuedAt))),
-        ("last_renewal", lease.lastRenewal.map { .string(VaultTime.format($0)) } ?? .null),
-        ("renewable", .bool(lease.renewable)),
-        ("ttl", .integer(Int64(ttl))),
-      ]))
+      return LogicalResponse(
+        data: .object([
+          ("expire_time", .string(VaultTime.format(lease.expiresAt))),
+          ("id", .string(lease.leaseID)),
+          ("issue_time", .string(VaultTime.format(lease.issuedAt))),
+          ("last_renewal", lease.lastRenewal.map { .string(VaultTime.format($0)) } ?? .null),
+          ("renewable", .bool(lease.renewable)),
+          ("ttl", .integer(Int64(ttl))),
+        ]))
     case ("tidy", .update), ("tidy", .create):
       try requireRoot()
       _ = await revoker.revokeExpired()
@@ -206,7 +220,8 @@ struct SystemHandler {
       guard !keys.isEmpty else { return nil }
       return LogicalResponse(data: .object([("keys", .array(keys.sorted().map(JSONValue.string)))]))
     }
-    throw VaultError(status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+    throw VaultError(
+      status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
   }
 
   // MARK: Audit
@@ -217,8 +232,12 @@ struct SystemHandler {
       table[device.path] = .object([
         ("description", .string(device.description)),
         ("local", .bool(false)),
-        ("options", .object(JSONObject(
-          device.options.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))),
+        (
+          "options",
+          .object(
+            JSONObject(
+              device.options.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+        ),
         ("path", .string(device.path)),
         ("type", .string(device.type)),
       ])
@@ -255,9 +274,10 @@ struct SystemHandler {
     guard let device = try await store.vaultAuditDevices().first(where: { $0.path == path }) else {
       throw VaultError.invalid("unknown audit backend \"\(path)\"")
     }
-    var response = LogicalResponse(data: .object([
-      ("hash", .string(VaultAuditor.hash(input, salt: device.salt)))
-    ]))
+    var response = LogicalResponse(
+      data: .object([
+        ("hash", .string(VaultAuditor.hash(input, salt: device.salt)))
+      ]))
     response.injectTopLevel = true
     return response
   }

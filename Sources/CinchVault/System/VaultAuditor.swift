@@ -11,9 +11,10 @@ struct VaultAuditor: Sendable {
 
   /// `hmac-sha256:` + lowercase hex of HMAC-SHA256(salt, input).
   static func hash(_ input: String, salt: SecretBytes) -> String {
-    "hmac-sha256:" + Crypto.hmacSHA256(key: salt, Array(input.utf8)).map {
-      String(format: "%02x", $0)
-    }.joined()
+    "hmac-sha256:"
+      + Crypto.hmacSHA256(key: salt, Array(input.utf8)).map {
+        String(format: "%02x", $0)
+      }.joined()
   }
 
   /// Every string leaf of `value` hashed; numbers, booleans and null as they are.

@@ -94,7 +94,8 @@ enum TransitCipher {
   static func base64(_ text: String) throws -> [UInt8] {
     if let data = Data(base64Encoded: text) { return Array(data) }
     let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
-    let position = text.firstIndex { !alphabet.contains($0) }
+    let position =
+      text.firstIndex { !alphabet.contains($0) }
       .map { text.distance(from: text.startIndex, to: $0) } ?? max(0, text.count - 1)
     throw VaultError.invalid("illegal base64 data at input byte \(position)")
   }

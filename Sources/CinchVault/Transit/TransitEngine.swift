@@ -15,7 +15,8 @@ struct TransitEngine {
     switch (parts.first ?? "", parts.count, request.operation) {
     case ("keys", _, .list):
       let keys = try await store.transitListKeys(mount: name)
-      return keys.isEmpty ? nil : LogicalResponse(data: .object([("keys", .array(keys.map(JSONValue.string)))]))
+      return keys.isEmpty
+        ? nil : LogicalResponse(data: .object([("keys", .array(keys.map(JSONValue.string)))]))
     case ("keys", 2, .read):
       guard let info = try await store.transitKey(mount: name, name: parts[1]) else { return nil }
       return LogicalResponse(data: Self.describe(info))
@@ -27,7 +28,8 @@ struct TransitEngine {
     case ("keys", 3, .update) where parts[2] == "config":
       return try await configure(parts[1], request)
     case ("keys", 3, .update) where parts[2] == "rotate":
-      return LogicalResponse(data: Self.describe(try await store.transitRotate(mount: name, name: parts[1])))
+      return LogicalResponse(
+        data: Self.describe(try await store.transitRotate(mount: name, name: parts[1])))
     case ("encrypt", 2, .update), ("encrypt", 2, .create):
       return try await encrypt(parts[1], request)
     case ("decrypt", 2, .update), ("decrypt", 2, .create):
@@ -96,7 +98,8 @@ struct TransitEngine {
 
   static func checkType(_ type: String) throws {
     guard SQLiteStore.transitKeyTypes.contains(type) else {
-      if ["aes128-gcm96", "chacha20-poly1305", "ed25519", "ecdsa-p256", "ecdsa-p384",
+      if [
+        "aes128-gcm96", "chacha20-poly1305", "ed25519", "ecdsa-p256", "ecdsa-p384",
         "ecdsa-p521", "rsa-2048", "rsa-3072", "rsa-4096", "hmac",
       ].contains(type) {
         throw VaultError.invalid("key type \(type) is not supported by cinch; use aes256-gcm96")

@@ -1,8 +1,8 @@
+import CinchJSON
 import Foundation
 import Testing
 
 @testable import CinchCLI
-import CinchJSON
 
 /// Golden files made by the aws CLI's own code (`Tests/Fixtures/aws-output/generate.py`). They
 /// are compared, never recorded from Swift: the point is to match what the aws CLI prints.

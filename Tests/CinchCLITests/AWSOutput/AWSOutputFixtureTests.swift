@@ -1,8 +1,8 @@
+import CinchJSON
 import Foundation
 import Testing
 
 @testable import CinchCLI
-import CinchJSON
 
 /// Every response document under Tests/Fixtures/aws-output, in every output format, with and
 /// without its `--query` expressions, against what the aws CLI printed for it.

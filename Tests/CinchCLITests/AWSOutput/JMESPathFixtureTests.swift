@@ -1,7 +1,7 @@
+import CinchJSON
 import Testing
 
 @testable import CinchCLI
-import CinchJSON
 
 /// Expressions evaluated by the Python `jmespath` package the aws CLI uses
 /// (Tests/Fixtures/jmespath/<group>/expected/results.json): the same result, printed the same

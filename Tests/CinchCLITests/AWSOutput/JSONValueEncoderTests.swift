@@ -1,8 +1,8 @@
+import CinchJSON
 import Foundation
 import Testing
 
 @testable import CinchCLI
-import CinchJSON
 
 @Suite struct JSONValueEncoderTests {
   /// The shape a store response takes: Swift names, AWS member names in `CodingKeys`, members
@@ -110,7 +110,8 @@ import CinchJSON
   @Test(arguments: [
     (1.0, "1.0"), (1.5, "1.5"), (100.0, "100.0"), (1e15, "1000000000000000.0"), (1e16, "1e+16"),
     (1.5e16, "1.5e+16"), (123456789.125, "123456789.125"), (0.0001, "0.0001"), (0.00001, "1e-05"),
-    (1.5e-7, "1.5e-07"), (-0.0, "-0.0"), (0.1 + 0.2, "0.30000000000000004"), (Double.leastNonzeroMagnitude, "5e-324"),
+    (1.5e-7, "1.5e-07"), (-0.0, "-0.0"), (0.1 + 0.2, "0.30000000000000004"),
+    (Double.leastNonzeroMagnitude, "5e-324"),
     (1.7976931348623157e308, "1.7976931348623157e+308"), (-2.5, "-2.5"), (Double.infinity, "inf"),
   ])
   func floatsPrintLikeRepr(value: Double, expected: String) {

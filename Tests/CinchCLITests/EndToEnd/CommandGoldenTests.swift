@@ -19,6 +19,7 @@ import _CinchTestSupport
     let stdout = result.stdout.replacingOccurrences(of: root, with: "<root>")
     Fixtures.assertMatches(stdout, stage: Self.stage, name: name, expected: "stdout.txt")
     Fixtures.assertMatches(result.stderr, stage: Self.stage, name: name, expected: "stderr.txt")
-    Fixtures.assertMatches("\(result.status)\n", stage: Self.stage, name: name, expected: "status.txt")
+    Fixtures.assertMatches(
+      "\(result.status)\n", stage: Self.stage, name: name, expected: "status.txt")
   }
 }

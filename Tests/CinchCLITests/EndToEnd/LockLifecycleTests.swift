@@ -94,8 +94,10 @@ import _CinchTestSupport
     #expect(update.status == 0, "\(update.stderr)")
     #expect(update.stdout.contains("~ ssm-secure /myapp/prod/dbpassword (latest) 3 → 4"))
     #expect(try read("cinch.lock") != lockText)
-    outputs += [third.stdout, third.stderr, outdated.stdout, outdated.stderr, plan.stdout, plan.stderr,
-      update.stdout, update.stderr]
+    outputs += [
+      third.stdout, third.stderr, outdated.stdout, outdated.stderr, plan.stdout, plan.stderr,
+      update.stdout, update.stderr,
+    ]
 
     // The canary is in the inline artifact only, and that file is 0600.
     #expect(try cinch("lock", "--update").status == 0)
@@ -114,7 +116,10 @@ import _CinchTestSupport
     outputs += [inline.stdout, inline.stderr]
     let pinOnly = try cinch("render", "--frozen", "-o", "out4")
     outputs += [pinOnly.stdout, pinOnly.stderr]
-    for file in ["cinch.lock", "out4/manifest.json", "out4/templates/multi-env.yaml", "secret-out/manifest.json"] {
+    for file in [
+      "cinch.lock", "out4/manifest.json", "out4/templates/multi-env.yaml",
+      "secret-out/manifest.json",
+    ] {
       outputs.append(try read(file))
     }
     for text in outputs { #expect(!text.contains(Self.canary)) }

@@ -408,10 +408,11 @@ import _CinchTestSupport
     results.append(rotator)
     #expect(rotator.status == 252)
     #expect(rotator.stderr.contains("--rotator is for cinch's local rotators"))
-    #expect(rotator.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+    #expect(
+      rotator.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count
+        == 1)
 
     // The value never reaches stderr, whatever happened.
     for result in results { #expect(!result.stderr.contains(canary)) }
   }
 }
-

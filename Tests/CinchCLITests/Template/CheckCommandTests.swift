@@ -20,8 +20,11 @@ import _CinchTestSupport
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CinchProcess.Result {
-      try CinchProcess.run(arguments, in: directory, environment: ["USER": "tester"].merging(environment) { $1 })
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws
+      -> CinchProcess.Result
+    {
+      try CinchProcess.run(
+        arguments, in: directory, environment: ["USER": "tester"].merging(environment) { $1 })
     }
 
     /// Puts a parameter once per value; values go through a request file, never argv (an AWS
@@ -121,7 +124,8 @@ import _CinchTestSupport
       "ResolveParameters", "GetSecretValue", "ResolveSecrets",
     ]
     let before = try project.audit()
-    #expect(before.contains { $0["operation"] as? String == "ResolveParameters" }, "lock reads values")
+    #expect(
+      before.contains { $0["operation"] as? String == "ResolveParameters" }, "lock reads values")
 
     let online = try project.run(["check", "stack.yaml"])
     #expect(online.status == 0, "\(online.stdout)\(online.stderr)")
@@ -182,7 +186,9 @@ import _CinchTestSupport
       ["check", "stack.yaml", "templates/broken.yaml", "--format", "sarif"],
       environment: ["GITHUB_WORKSPACE": project.directory.path])
     #expect(result.status == 1)
-    #expect(!result.stdout.contains(Self.canary) && !result.stdout.contains("\(FakeCredentials.awsAccessKeyID)"))
+    #expect(
+      !result.stdout.contains(Self.canary)
+        && !result.stdout.contains("\(FakeCredentials.awsAccessKeyID)"))
     #expect(!result.stdout.contains("tok-8d7f6e5c4b3a2"))
     try SARIFRequirements.check(
       result.stdout, codes: ["E2033", "E2034", "E4001", "E4002", "W3003", "W4008"], located: 6,
@@ -205,10 +211,17 @@ import _CinchTestSupport
     try project.write(Self.broken, to: "broken.yaml")
     let human = try project.run(["check", "broken.yaml", "stack.yaml"])
     #expect(human.status == 1)
-    #expect(human.stdout.contains("broken.yaml:7:28: error[E4002]: reference '{{resolve:ssm-secure:/app/prod/db-password:9}}': parameter '/app/prod/db-password' has no version 9; latest is 2"))
-    #expect(human.stdout.contains("broken.yaml:9:24: error[E4001]: reference '{{resolve:ssm:/app/prod/missing}}': parameter '/app/prod/missing' does not exist"))
+    #expect(
+      human.stdout.contains(
+        "broken.yaml:7:28: error[E4002]: reference '{{resolve:ssm-secure:/app/prod/db-password:9}}': parameter '/app/prod/db-password' has no version 9; latest is 2"
+      ))
+    #expect(
+      human.stdout.contains(
+        "broken.yaml:9:24: error[E4001]: reference '{{resolve:ssm:/app/prod/missing}}': parameter '/app/prod/missing' does not exist"
+      ))
     #expect(human.stdout.contains("          KEY: ********************\n"))
-    #expect(human.stdout.hasSuffix("4 errors in 2 files (6 references checked against the store)\n"))
+    #expect(
+      human.stdout.hasSuffix("4 errors in 2 files (6 references checked against the store)\n"))
 
     let json = try project.run(["check", "broken.yaml", "stack.yaml", "--format", "json"])
     let items = try #require(
@@ -217,9 +230,14 @@ import _CinchTestSupport
     #expect(items.allSatisfy { $0["line"] is Int && $0["file"] as? String == "broken.yaml" })
 
     let github = try project.run(["check", "broken.yaml", "stack.yaml", "--format", "github"])
-    #expect(github.stdout.contains("::error file=broken.yaml,line=9,col=24,endLine=9,endColumn=56,title=E4001 entry-not-found::"))
+    #expect(
+      github.stdout.contains(
+        "::error file=broken.yaml,line=9,col=24,endLine=9,endColumn=56,title=E4001 entry-not-found::"
+      ))
     for result in [human, json, github] {
-      #expect(!result.stdout.contains("\(FakeCredentials.awsAccessKeyID)") && !result.stdout.contains("tok-8d7f6e5c4b3a2"))
+      #expect(
+        !result.stdout.contains("\(FakeCredentials.awsAccessKeyID)")
+          && !result.stdout.contains("tok-8d7f6e5c4b3a2"))
     }
   }
 
@@ -231,12 +249,15 @@ import _CinchTestSupport
     let behind = try project.run(["check"])
     #expect(behind.status == 0)
     #expect(behind.stdout.contains("warning[W4009]"))
-    #expect(behind.stdout.hasSuffix("2 warnings in 1 file (3 references checked against the store)\n"))
+    #expect(
+      behind.stdout.hasSuffix("2 warnings in 1 file (3 references checked against the store)\n"))
     #expect(try project.run(["check", "--warnings-as-errors"]).status == 1)
     #expect(try project.run(["check", "--frozen"]).status == 1)
     let ignored = try project.run(["check", "--ignore", "E2020,pin-behind", "--warnings-as-errors"])
     #expect(ignored.status == 0)
-    #expect(ignored.stdout == "no problems in 1 file (3 references checked against the store; 2 suppressed)\n")
+    #expect(
+      ignored.stdout
+        == "no problems in 1 file (3 references checked against the store; 2 suppressed)\n")
 
     // The resource's own Metadata leaves out only what is under it.
     try project.write(
@@ -246,7 +267,9 @@ import _CinchTestSupport
       to: "stack.yaml")
     let suppressed = try project.run(["check"])
     #expect(suppressed.stdout.contains("stack.yaml:8:16: warning[W4009]"))
-    #expect(suppressed.stdout.hasSuffix("1 warning in 1 file (3 references checked against the store; 1 suppressed)\n"))
+    #expect(
+      suppressed.stdout.hasSuffix(
+        "1 warning in 1 file (3 references checked against the store; 1 suppressed)\n"))
   }
 
   @Test func exitTwoWhenTheRunCannotCheck() throws {
@@ -254,7 +277,10 @@ import _CinchTestSupport
     try project.write(Self.stack, to: "stack.yaml")
     let noLock = try project.run(["check", "stack.yaml", "--offline"])
     #expect(noLock.status == 2)
-    #expect(noLock.stderr == "cinch: error: --offline needs the lockfile 'cinch.lock', which does not exist (run 'cinch lock')\n")
+    #expect(
+      noLock.stderr
+        == "cinch: error: --offline needs the lockfile 'cinch.lock', which does not exist (run 'cinch lock')\n"
+    )
     #expect(try project.run(["check", "stack.yaml", "--frozen"]).status == 2)
     let badCode = try project.run(["check", "stack.yaml", "--ignore", "E9999"])
     #expect(badCode.status == 2)
@@ -266,7 +292,9 @@ import _CinchTestSupport
     // No store and no lock: the template rules alone, and the summary says what was not done.
     let alone = try project.run(["check", "stack.yaml"])
     #expect(alone.status == 0)
-    #expect(alone.stdout == "no problems in 1 file (3 references not checked: no store and no 'cinch.lock')\n")
+    #expect(
+      alone.stdout
+        == "no problems in 1 file (3 references not checked: no store and no 'cinch.lock')\n")
   }
 
   // MARK: templates/
@@ -286,12 +314,19 @@ import _CinchTestSupport
     }
     try #require(checked.count >= 6)
     try project.put("/myapp/prod/db-host", ["db.internal"])
-    try project.put("/myapp/prod/dbpassword", [Self.canary + "-1", Self.canary + "-2", Self.canary + "-3"], type: "SecureString")
+    try project.put(
+      "/myapp/prod/dbpassword", [Self.canary + "-1", Self.canary + "-2", Self.canary + "-3"],
+      type: "SecureString")
     try project.put("/myapp/prod/redis-auth-token", [Self.canary + "-r"], type: "SecureString")
-    try project.put("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64", ["ami-0abcdef1234567890"])
-    try project.createSecret("prod/MyApp/DBSecret", #"{"username":"dbadmin","password":"\#(Self.canary)"}"#)
-    try project.createSecret("docker_username", #"{"username":"ci-bot","password":"\#(Self.canary)"}"#)
-    try project.createSecret("MyDatabaseSecret", #"{"username":"reporting","password":"\#(Self.canary)"}"#)
+    try project.put(
+      "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64", ["ami-0abcdef1234567890"]
+    )
+    try project.createSecret(
+      "prod/MyApp/DBSecret", #"{"username":"dbadmin","password":"\#(Self.canary)"}"#)
+    try project.createSecret(
+      "docker_username", #"{"username":"ci-bot","password":"\#(Self.canary)"}"#)
+    try project.createSecret(
+      "MyDatabaseSecret", #"{"username":"reporting","password":"\#(Self.canary)"}"#)
     let lock = try project.run(["lock"] + checked)
     try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
     #expect(try project.read("cinch.lock").contains("\"kind\": \"secretsmanager\""))
@@ -302,7 +337,8 @@ import _CinchTestSupport
       #expect(result.stdout.hasPrefix("no problems in \(checked.count) files"), "\(result.stdout)")
       #expect(!result.stdout.contains(Self.canary))
     }
-    let operations = Set(try project.audit().dropFirst(before).compactMap { $0["operation"] as? String })
+    let operations = Set(
+      try project.audit().dropFirst(before).compactMap { $0["operation"] as? String })
     #expect(operations == ["ListParameterVersions", "ListSecretVersions"])
   }
 }

@@ -46,7 +46,8 @@ import _CinchTestSupport
     func creds(_ role: String) throws -> (user: String, password: String, lease: String, ttl: Int) {
       let result = try cinch("read", "-format=json", "database/creds/\(role)")
       #expect(result.status == 0, "\(result.stderr)")
-      let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+      let object =
+        try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
       let data = object?["data"] as? [String: Any]
       return (
         data?["username"] as? String ?? "", data?["password"] as? String ?? "",

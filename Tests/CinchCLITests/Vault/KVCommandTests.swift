@@ -67,7 +67,8 @@ import _CinchTestSupport
         password    MySecurePassword123!
 
         """)
-    let field = try workspace.cinch("kv", "get", "-field=password", "-mount=secret", "myapp/dbpassword")
+    let field = try workspace.cinch(
+      "kv", "get", "-field=password", "-mount=secret", "myapp/dbpassword")
     #expect(field.stdout == "MySecurePassword123!")
     let json = try workspace.cinch("kv", "get", "-format=json", "secret/myapp/dbpassword")
     #expect(json.stdout.contains("\"password\": \"MySecurePassword123!\""))
@@ -119,7 +120,9 @@ import _CinchTestSupport
 
     let rollback = try workspace.cinch("kv", "rollback", "-version=1", "secret/app/db")
     #expect(rollback.status == 0)
-    #expect(Self.stable(rollback.stdout).hasPrefix("Key                Value\n---                -----\n"))
+    #expect(
+      Self.stable(rollback.stdout).hasPrefix("Key                Value\n---                -----\n")
+    )
     #expect(rollback.stdout.contains("version            3"))
     #expect(try workspace.cinch("kv", "get", "-field=v", "secret/app/db").stdout == "1")
 

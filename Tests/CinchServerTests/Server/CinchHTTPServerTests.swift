@@ -21,7 +21,9 @@ import Testing
     final class LogLines: Sendable {
       let lines = Mutex<[String]>([])
       func append(_ line: String) { lines.withLock { $0.append(line) } }
-      func contains(prefix: String) -> Bool { lines.withLock { $0.contains { $0.hasPrefix(prefix) } } }
+      func contains(prefix: String) -> Bool {
+        lines.withLock { $0.contains { $0.hasPrefix(prefix) } }
+      }
     }
 
     init(maximumConnections: Int = 64, slow: Bool = false) async throws {
@@ -112,7 +114,8 @@ import Testing
           var headers: [String: String] = [:]
           for line in lines {
             let parts = line.split(separator: ":", maxSplits: 1)
-            headers[parts[0].lowercased()] = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+            headers[parts[0].lowercased()] =
+              parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
           }
           let length = toHead ? 0 : Int(headers["content-length"] ?? "0") ?? 0
           while received.count < end + 4 + length { guard read() else { return nil } }
@@ -165,7 +168,8 @@ import Testing
     #expect(first.headers["injected"] == nil)
     // Two requests in one write: both answered, in order.
     client.send(
-      "GET /b?x=1&y=%20z HTTP/1.1\r\nHost: x\r\n\r\nPOST /c HTTP/1.1\r\nContent-Length: 2\r\n\r\nok")
+      "GET /b?x=1&y=%20z HTTP/1.1\r\nHost: x\r\n\r\nPOST /c HTTP/1.1\r\nContent-Length: 2\r\n\r\nok"
+    )
     #expect(await client.response()?.body == "GET /b x=1 y= z body=")
     #expect(await client.response()?.body == "POST /c body=ok")
     client.send("GET /d HTTP/1.1\r\nConnection: close\r\n\r\n")

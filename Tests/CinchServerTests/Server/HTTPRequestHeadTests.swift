@@ -16,9 +16,10 @@ struct HTTPRequestHeadTests {
     #expect(head.method == "POST")
     #expect(head.target == "/")
     #expect(head.minorVersion == 1)
-    #expect(head.headers.map(\.name) == [
-      "Host", "X-Amz-Target", "Content-Length", "X-Amz-Date", "x-amz-date",
-    ])
+    #expect(
+      head.headers.map(\.name) == [
+        "Host", "X-Amz-Target", "Content-Length", "X-Amz-Date", "x-amz-date",
+      ])
     #expect(head.header("x-amz-target") == "AmazonSSM.GetParameter")
     #expect(head.headers("x-amz-date") == ["20260101T000000Z", "second"])
     #expect(try head.bodyFraming() == .length(27))
@@ -105,7 +106,8 @@ struct HTTPRequestHeadTests {
 
   @Test func theScannerRefusesAnEndlessHead() {
     var scanner = HTTPHeadScanner(start: 0)
-    let buffer = Array("GET / HTTP/1.1\r\n".utf8)
+    let buffer =
+      Array("GET / HTTP/1.1\r\n".utf8)
       + [UInt8](repeating: UInt8(ascii: "a"), count: HTTPHeadScanner.maximumHeadBytes)
     #expect(throws: HTTPRequestError.headerFieldsTooLarge) {
       try scanner.scan(buffer, headStart: 0)
@@ -115,7 +117,8 @@ struct HTTPRequestHeadTests {
   // MARK: Chunked bodies
 
   @Test func aChunkedBodyInPieces() throws {
-    let wire = Array("4;ext=1\r\nWiki\r\n6\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nT: x\r\n\r\nNEXT".utf8)
+    let wire = Array(
+      "4;ext=1\r\nWiki\r\n6\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nT: x\r\n\r\nNEXT".utf8)
     var decoder = HTTPChunkedDecoder(start: 0)
     var buffer: [UInt8] = []
     for byte in wire {
@@ -134,7 +137,9 @@ struct HTTPRequestHeadTests {
       try large.feed(Array("401\r\n".utf8), maximumBody: 1024)
     }
     var malformed = HTTPChunkedDecoder(start: 0)
-    #expect(throws: HTTPRequestError.self) { try malformed.feed(Array("zz\r\n".utf8), maximumBody: 9) }
+    #expect(throws: HTTPRequestError.self) {
+      try malformed.feed(Array("zz\r\n".utf8), maximumBody: 9)
+    }
     var unterminated = HTTPChunkedDecoder(start: 0)
     #expect(throws: HTTPRequestError.self) {
       try unterminated.feed(Array("1\r\nab".utf8), maximumBody: 9)

@@ -58,7 +58,9 @@ import Testing
     _ = try await store.parameterVersions(of: ["/b", "/missing", "/a"])
     let records = try await store.auditRecords(name: nil, limit: nil).dropFirst(before)
     #expect(
-      records.map { "\($0.operation) \($0.name ?? "-") \($0.version.map(String.init) ?? "-") \($0.result)" }
+      records.map {
+        "\($0.operation) \($0.name ?? "-") \($0.version.map(String.init) ?? "-") \($0.result)"
+      }
         == [
           "ListParameterVersions /b 1 ok",
           "ListParameterVersions /missing - ParameterNotFound",

@@ -11,7 +11,10 @@ struct AuditDeviceTests {
   func hashedEntries() async throws {
     let vault = try await VaultFixture()
     let log = vault.directory + "/audit.log"
-    #expect(await vault.call("PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(log)"}}"#).status == 204)
+    #expect(
+      await vault.call(
+        "PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(log)"}}"#
+      ).status == 204)
     let canary = "canary-audit-3e1f"
     await vault.call("PUT", "secret/data/a", #"{"data":{"password":"\#(canary)","n":7}}"#)
     await vault.call("GET", "secret/data/a")
@@ -22,7 +25,8 @@ struct AuditDeviceTests {
     #expect(all.first??["request"]?["path"] == .string("sys/audit/file"))
     let lines = Array(all.dropFirst())
     #expect(lines.count == 4)
-    #expect(lines.map { $0?["type"]?.stringValue } == ["request", "response", "request", "response"])
+    #expect(
+      lines.map { $0?["type"]?.stringValue } == ["request", "response", "request", "response"])
     let hash = await vault.call("PUT", "sys/audit-hash/file", #"{"input":"\#(canary)"}"#)
     let digest = try #require(hash.at("data", "hash")?.stringValue)
     #expect(hash.at("hash")?.stringValue == digest)
@@ -38,17 +42,20 @@ struct AuditDeviceTests {
   @Test("audit-hash errors, and a re-enabled device gets a new salt")
   func auditHash() async throws {
     let vault = try await VaultFixture()
-    #expect(await vault.call("PUT", "sys/audit-hash/file", #"{"input":"x"}"#).errors == [
-      "unknown audit backend \"file/\""
-    ])
+    #expect(
+      await vault.call("PUT", "sys/audit-hash/file", #"{"input":"x"}"#).errors == [
+        "unknown audit backend \"file/\""
+      ])
     await vault.call("PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"discard"}}"#)
-    #expect(await vault.call("PUT", "sys/audit-hash/file", #"{"input":""}"#).errors == [
-      "the \"input\" parameter is empty"
-    ])
+    #expect(
+      await vault.call("PUT", "sys/audit-hash/file", #"{"input":""}"#).errors == [
+        "the \"input\" parameter is empty"
+      ])
     let first = await vault.call("PUT", "sys/audit-hash/file", #"{"input":"x"}"#).at("data", "hash")
     await vault.call("DELETE", "sys/audit/file")
     await vault.call("PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"discard"}}"#)
-    let second = await vault.call("PUT", "sys/audit-hash/file", #"{"input":"x"}"#).at("data", "hash")
+    let second = await vault.call("PUT", "sys/audit-hash/file", #"{"input":"x"}"#).at(
+      "data", "hash")
     #expect(first != nil && second != nil && first != second)
     let listed = await vault.call("GET", "sys/audit")
     #expect(listed.at("data", "file/", "type") == .string("file"))
@@ -59,7 +66,8 @@ struct AuditDeviceTests {
     let vault = try await VaultFixture()
     let folder = vault.directory + "/logs"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-    await vault.call("PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(folder)/audit.log"}}"#)
+    await vault.call(
+      "PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(folder)/audit.log"}}"#)
     #expect(await vault.call("PUT", "secret/data/ok", #"{"data":{"k":"v"}}"#).status == 200)
     try FileManager.default.removeItem(atPath: folder)
     let refused = await vault.call("PUT", "secret/data/refused", #"{"data":{"k":"v"}}"#)

@@ -10,7 +10,8 @@ struct KVEngineTests {
   @Test("a write returns the version's metadata; a read returns data and metadata")
   func writeAndRead() async throws {
     let vault = try await VaultFixture()
-    let write = await vault.call("PUT", "secret/data/myapp/db", #"{"data":{"password":"p1","n":3}}"#)
+    let write = await vault.call(
+      "PUT", "secret/data/myapp/db", #"{"data":{"password":"p1","n":3}}"#)
     #expect(write.status == 200)
     #expect(write.at("data", "version") == .integer(1))
     #expect(write.at("data", "deletion_time") == .string(""))
@@ -40,11 +41,15 @@ struct KVEngineTests {
   @Test("check-and-set: mismatch, required, cas=0 only for new keys, unparseable")
   func checkAndSet() async throws {
     let vault = try await VaultFixture()
-    #expect(await vault.call("PUT", "secret/data/c", #"{"options":{"cas":0},"data":{"a":"1"}}"#).status == 200)
+    #expect(
+      await vault.call("PUT", "secret/data/c", #"{"options":{"cas":0},"data":{"a":"1"}}"#).status
+        == 200)
     let again = await vault.call("PUT", "secret/data/c", #"{"options":{"cas":0},"data":{"a":"2"}}"#)
     #expect(again.status == 400)
     #expect(again.errors == ["check-and-set parameter did not match the current version"])
-    #expect(await vault.call("PUT", "secret/data/c", #"{"options":{"cas":"1"},"data":{"a":"2"}}"#).status == 200)
+    #expect(
+      await vault.call("PUT", "secret/data/c", #"{"options":{"cas":"1"},"data":{"a":"2"}}"#).status
+        == 200)
     let bad = await vault.call("PUT", "secret/data/c", #"{"options":{"cas":"x"},"data":{"a":"2"}}"#)
     #expect(bad.errors == ["error parsing check-and-set parameter"])
 
@@ -58,7 +63,9 @@ struct KVEngineTests {
     #expect(mount.errors == ["check-and-set parameter required for this call"])
     // A key made through metadata has current_version 0, so cas=0 writes it.
     await vault.call("POST", "secret/metadata/meta-only", #"{"max_versions":3}"#)
-    #expect(await vault.call("PUT", "secret/data/meta-only", #"{"options":{"cas":0},"data":{"a":"1"}}"#).status == 200)
+    #expect(
+      await vault.call("PUT", "secret/data/meta-only", #"{"options":{"cas":0},"data":{"a":"1"}}"#)
+        .status == 200)
   }
 
   @Test("a write without data is 400 'no data provided'")
@@ -129,9 +136,12 @@ struct KVEngineTests {
     await vault.call("POST", "secret/undelete/l", #"{"versions":[2]}"#)
     #expect(await vault.call("GET", "secret/data/l?version=2").status == 404)
 
-    #expect(await vault.call("POST", "secret/delete/l", "{}").errors == ["No version number provided"])
-    #expect(await vault.call("POST", "secret/undelete/l", "{}").errors == ["No version number provided"])
-    #expect(await vault.call("PUT", "secret/destroy/l", "{}").errors == ["no version number provided"])
+    #expect(
+      await vault.call("POST", "secret/delete/l", "{}").errors == ["No version number provided"])
+    #expect(
+      await vault.call("POST", "secret/undelete/l", "{}").errors == ["No version number provided"])
+    #expect(
+      await vault.call("PUT", "secret/destroy/l", "{}").errors == ["no version number provided"])
     // Deleting a missing key is a 204 too.
     #expect(await vault.call("DELETE", "secret/data/never").status == 204)
 
@@ -161,7 +171,8 @@ struct KVEngineTests {
   func patch() async throws {
     let vault = try await VaultFixture()
     await vault.call("PUT", "secret/data/p", #"{"data":{"a":"1","b":{"c":"2","d":"3"},"e":"4"}}"#)
-    let patched = await vault.call("PATCH", "secret/data/p", #"{"data":{"a":"9","b":{"d":null},"e":null}}"#)
+    let patched = await vault.call(
+      "PATCH", "secret/data/p", #"{"data":{"a":"9","b":{"d":null},"e":null}}"#)
     #expect(patched.status == 200)
     #expect(patched.at("data", "version") == .integer(2))
     let read = await vault.call("GET", "secret/data/p")
@@ -179,16 +190,20 @@ struct KVEngineTests {
     let wrongType = await vault.call(
       "PATCH", "secret/data/p", #"{"data":{}}"#, headers: ["Content-Type": "application/json"])
     #expect(wrongType.status == 415)
-    #expect(wrongType.errors == [
-      "PATCH requires Content-Type of application/merge-patch+json, provided application/json"
-    ])
+    #expect(
+      wrongType.errors == [
+        "PATCH requires Content-Type of application/merge-patch+json, provided application/json"
+      ])
   }
 
   @Test("metadata: read, custom_metadata in reads, patch, limits, cas_required warning")
   func metadata() async throws {
     let vault = try await VaultFixture()
     await vault.call("PUT", "secret/data/m", #"{"data":{"a":"1"}}"#)
-    #expect(await vault.call("POST", "secret/metadata/m", #"{"custom_metadata":{"owner":"jdoe"},"max_versions":4}"#).status == 204)
+    #expect(
+      await vault.call(
+        "POST", "secret/metadata/m", #"{"custom_metadata":{"owner":"jdoe"},"max_versions":4}"#
+      ).status == 204)
     let read = await vault.call("GET", "secret/data/m")
     #expect(read.at("data", "metadata", "custom_metadata", "owner") == .string("jdoe"))
     let meta = await vault.call("GET", "secret/metadata/m")
@@ -197,24 +212,32 @@ struct KVEngineTests {
     #expect(meta.at("data", "delete_version_after") == .string("0s"))
     #expect(meta.at("data", "versions", "1", "deletion_time") == .string(""))
 
-    #expect(await vault.call("PATCH", "secret/metadata/m", #"{"custom_metadata":{"team":"x","owner":null}}"#).status == 204)
+    #expect(
+      await vault.call(
+        "PATCH", "secret/metadata/m", #"{"custom_metadata":{"team":"x","owner":null}}"#
+      ).status == 204)
     let patched = await vault.call("GET", "secret/metadata/m")
     #expect(patched.at("data", "custom_metadata")?.compact() == #"{"team":"x"}"#)
     #expect(patched.at("data", "max_versions") == .integer(4))
-    #expect(await vault.call("PATCH", "secret/metadata/absent", #"{"max_versions":1}"#).status == 404)
+    #expect(
+      await vault.call("PATCH", "secret/metadata/absent", #"{"max_versions":1}"#).status == 404)
 
     var many = JSONObject()
     for index in 0..<65 { many["k\(index)"] = .string("v") }
     let tooMany = await vault.call(
       "POST", "secret/metadata/m", JSONValue.object([("custom_metadata", .object(many))]).compact())
     #expect(tooMany.status == 400)
-    #expect(tooMany.errors?.first?.hasPrefix(
-      "custom_metadata validation failed: payload must contain at most 64 keys, provided 65") == true)
+    #expect(
+      tooMany.errors?.first?.hasPrefix(
+        "custom_metadata validation failed: payload must contain at most 64 keys, provided 65")
+        == true)
 
     await vault.call("POST", "secret/config", #"{"cas_required":true}"#)
     let warned = await vault.call("POST", "secret/metadata/m", #"{"cas_required":false}"#)
     #expect(warned.status == 200)
-    #expect(warned.at("warnings")?.arrayValue?.first?.stringValue?.hasPrefix("\"cas_required\" set to false") == true)
+    #expect(
+      warned.at("warnings")?.arrayValue?.first?.stringValue?.hasPrefix(
+        "\"cas_required\" set to false") == true)
   }
 
   @Test("list: keys and folders sorted, metadata-only keys included, empty is 404")
@@ -231,7 +254,9 @@ struct KVEngineTests {
     #expect(await vault.call("LIST", "secret/metadata/nothing").text == "{\"errors\":[]}\n")
     // Soft-deleted keys are listed unless exclude_deleted is set.
     await vault.call("DELETE", "secret/data/foo")
-    #expect(await vault.call("LIST", "secret/metadata").at("data", "keys")?.compact() == #"["foo","foo/","meta"]"#)
+    #expect(
+      await vault.call("LIST", "secret/metadata").at("data", "keys")?.compact()
+        == #"["foo","foo/","meta"]"#)
     let excluded = await vault.call("GET", "secret/metadata/?list=true&exclude_deleted=true")
     #expect(excluded.at("data", "keys")?.compact() == #"["foo/","meta"]"#)
   }
@@ -239,9 +264,11 @@ struct KVEngineTests {
   @Test("subkeys: leaves are null, depth limits the walk")
   func subkeys() async throws {
     let vault = try await VaultFixture()
-    await vault.call("PUT", "secret/data/s", #"{"data":{"foo":"abc","bar":{"baz":{"q":1}},"e":{}}}"#)
+    await vault.call(
+      "PUT", "secret/data/s", #"{"data":{"foo":"abc","bar":{"baz":{"q":1}},"e":{}}}"#)
     let all = await vault.call("GET", "secret/subkeys/s")
-    #expect(all.at("data", "subkeys")?.compact() == #"{"bar":{"baz":{"q":null}},"e":null,"foo":null}"#)
+    #expect(
+      all.at("data", "subkeys")?.compact() == #"{"bar":{"baz":{"q":null}},"e":null,"foo":null}"#)
     let one = await vault.call("GET", "secret/subkeys/s?depth=1")
     #expect(one.at("data", "subkeys")?.compact() == #"{"bar":null,"e":null,"foo":null}"#)
   }
@@ -251,10 +278,13 @@ struct KVEngineTests {
     let vault = try await VaultFixture()
     let reply = await vault.call("GET", "secret/foo")
     #expect(reply.status == 404)
-    #expect(reply.at("warnings")?.arrayValue?.first?.stringValue?.contains("'vault kv get'") == true)
+    #expect(
+      reply.at("warnings")?.arrayValue?.first?.stringValue?.contains("'vault kv get'") == true)
     let root = await vault.call("GET", "secret/data/")
-    #expect(root.at("warnings")?.arrayValue?.first == .string(
-      "Non-listing operations on the root of a K/V v2 mount are not supported."))
+    #expect(
+      root.at("warnings")?.arrayValue?.first
+        == .string(
+          "Non-listing operations on the root of a K/V v2 mount are not supported."))
     let noRoute = await vault.call("GET", "nomount/x")
     #expect(noRoute.status == 404)
     #expect(noRoute.errors == ["no handler for route \"nomount/x\". route entry not found."])
@@ -265,7 +295,9 @@ struct KVEngineTests {
     let vault = try await VaultFixture()
     let canary = "canary-kv-7f3a9c1e"
     await vault.call("PUT", "secret/data/canary", #"{"data":{"password":"\#(canary)"}}"#)
-    #expect(await vault.call("GET", "secret/data/canary").at("data", "data", "password") == .string(canary))
+    #expect(
+      await vault.call("GET", "secret/data/canary").at("data", "data", "password")
+        == .string(canary))
     try vault.store.close()
     for suffix in ["", "-wal", "-shm"] {
       let path = vault.storePath + suffix

@@ -14,7 +14,8 @@ final class VaultFixture: Sendable {
   var storePath: String { directory + "/store.db" }
 
   init(clockOffset: TimeInterval = 0) async throws {
-    directory = FileManager.default.temporaryDirectory.path + "/cinch-vault-tests-"
+    directory =
+      FileManager.default.temporaryDirectory.path + "/cinch-vault-tests-"
       + UUID().uuidString
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     store = try await SQLiteStore.create(

@@ -42,18 +42,21 @@ struct TransitEngineTests {
   func versions() async throws {
     let vault = try await Self.mounted()
     await vault.call("POST", "transit/keys/k", "{}")
-    let v1 = await vault.call("POST", "transit/encrypt/k", #"{"plaintext":"\#(Self.base64("one"))"}"#)
+    let v1 = await vault.call(
+      "POST", "transit/encrypt/k", #"{"plaintext":"\#(Self.base64("one"))"}"#)
     let old = try #require(v1.at("data", "ciphertext")?.stringValue)
     let rotated = await vault.call("POST", "transit/keys/k/rotate", "{}")
     #expect(rotated.at("data", "latest_version") == .integer(2))
-    let v2 = await vault.call("POST", "transit/encrypt/k", #"{"plaintext":"\#(Self.base64("two"))"}"#)
+    let v2 = await vault.call(
+      "POST", "transit/encrypt/k", #"{"plaintext":"\#(Self.base64("two"))"}"#)
     #expect(v2.at("data", "ciphertext")?.stringValue?.hasPrefix("vault:v2:") == true)
     let pinned = await vault.call(
       "POST", "transit/encrypt/k", #"{"plaintext":"\#(Self.base64("x"))","key_version":1}"#)
     #expect(pinned.at("data", "key_version") == .integer(1))
     let tooNew = await vault.call(
       "POST", "transit/encrypt/k", #"{"plaintext":"\#(Self.base64("x"))","key_version":3}"#)
-    #expect(tooNew.errors == ["requested version for encryption is higher than the latest key version"])
+    #expect(
+      tooNew.errors == ["requested version for encryption is higher than the latest key version"])
 
     let config = await vault.call("POST", "transit/keys/k/config", #"{"min_decryption_version":2}"#)
     #expect(config.status == 200)
@@ -63,30 +66,36 @@ struct TransitEngineTests {
     #expect(refused.errors == ["ciphertext or signature version is disallowed by policy (too old)"])
 
     let below = await vault.call("POST", "transit/keys/k/config", #"{"min_encryption_version":1}"#)
-    #expect(below.errors == [
-      "cannot set min encryption/decryption values; min encryption version of 1 must be greater "
-        + "than or equal to min decryption version of 2"
-    ])
+    #expect(
+      below.errors == [
+        "cannot set min encryption/decryption values; min encryption version of 1 must be greater "
+          + "than or equal to min decryption version of 2"
+      ])
     let above = await vault.call("POST", "transit/keys/k/config", #"{"min_decryption_version":5}"#)
     #expect(above.errors == ["cannot set min decryption version of 5, latest key version is 2"])
     let zero = await vault.call("POST", "transit/keys/k/config", #"{"min_decryption_version":0}"#)
-    #expect(zero.at("warnings")?.arrayValue?.first == .string(
-      "since Vault 0.3, transit key numbering starts at 1; forcing minimum to 1"))
+    #expect(
+      zero.at("warnings")?.arrayValue?.first
+        == .string(
+          "since Vault 0.3, transit key numbering starts at 1; forcing minimum to 1"))
     await vault.call("POST", "transit/keys/k/rotate", "{}")
     await vault.call("POST", "transit/keys/k/config", #"{"min_encryption_version":3}"#)
     let pinnedOld = await vault.call(
       "POST", "transit/encrypt/k", #"{"plaintext":"\#(Self.base64("x"))","key_version":2}"#)
-    #expect(pinnedOld.errors == [
-      "requested version for encryption is less than the minimum encryption key version"
-    ])
-    #expect(await vault.call("POST", "transit/keys/missing/rotate", "{}").errors == ["key not found"])
+    #expect(
+      pinnedOld.errors == [
+        "requested version for encryption is less than the minimum encryption key version"
+      ])
+    #expect(
+      await vault.call("POST", "transit/keys/missing/rotate", "{}").errors == ["key not found"])
   }
 
   @Test("rewrap moves a ciphertext to the latest version without returning plaintext")
   func rewrap() async throws {
     let vault = try await Self.mounted()
     await vault.call("POST", "transit/keys/r", "{}")
-    let v1 = await vault.call("POST", "transit/encrypt/r", #"{"plaintext":"\#(Self.base64("data"))"}"#)
+    let v1 = await vault.call(
+      "POST", "transit/encrypt/r", #"{"plaintext":"\#(Self.base64("data"))"}"#)
     let old = try #require(v1.at("data", "ciphertext")?.stringValue)
     await vault.call("POST", "transit/keys/r/rotate", "{}")
     let rewrapped = await vault.call("POST", "transit/rewrap/r", #"{"ciphertext":"\#(old)"}"#)
@@ -110,11 +119,18 @@ struct TransitEngineTests {
     let onlyWrapped = await vault.call("POST", "transit/datakey/wrapped/d", #"{"bits":512}"#)
     #expect(onlyWrapped.at("data", "plaintext") == nil)
     #expect(onlyWrapped.at("data", "ciphertext") != nil)
-    #expect(await vault.call("POST", "transit/datakey/other/d", "{}").errors == [
-      "Invalid path, must be 'plaintext' or 'wrapped'"
-    ])
-    #expect(await vault.call("POST", "transit/datakey/wrapped/d", #"{"bits":100}"#).errors == ["invalid bit length"])
-    #expect(await vault.call("POST", "transit/datakey/wrapped/none", "{}").errors == ["encryption key not found"])
+    #expect(
+      await vault.call("POST", "transit/datakey/other/d", "{}").errors == [
+        "Invalid path, must be 'plaintext' or 'wrapped'"
+      ])
+    #expect(
+      await vault.call("POST", "transit/datakey/wrapped/d", #"{"bits":100}"#).errors == [
+        "invalid bit length"
+      ])
+    #expect(
+      await vault.call("POST", "transit/datakey/wrapped/none", "{}").errors == [
+        "encryption key not found"
+      ])
   }
 
   @Test("decrypt errors use Vault's texts")
@@ -126,17 +142,27 @@ struct TransitEngineTests {
     }
     #expect(await decrypt("abc") == ["invalid ciphertext: no prefix"])
     #expect(await decrypt("vault:vx") == ["invalid ciphertext: wrong number of fields"])
-    #expect(await decrypt("vault:vx:abc") == ["invalid ciphertext: version number could not be decoded"])
+    #expect(
+      await decrypt("vault:vx:abc") == ["invalid ciphertext: version number could not be decoded"])
     #expect(await decrypt("vault:v9:abc") == ["invalid ciphertext: version is too new"])
     #expect(await decrypt("vault:v1:***") == ["invalid ciphertext: could not decode base64"])
-    let encrypted = await vault.call("POST", "transit/encrypt/e", #"{"plaintext":"\#(Self.base64("t"))"}"#)
+    let encrypted = await vault.call(
+      "POST", "transit/encrypt/e", #"{"plaintext":"\#(Self.base64("t"))"}"#)
     var ciphertext = try #require(encrypted.at("data", "ciphertext")?.stringValue)
     let last = ciphertext.removeLast()
     ciphertext.append(last == "A" ? "B" : "A")
     #expect(await decrypt(ciphertext) == ["cipher: message authentication failed"])
-    #expect(await vault.call("POST", "transit/decrypt/none", #"{"ciphertext":"vault:v1:x"}"#).errors == ["encryption key not found"])
-    #expect(await vault.call("POST", "transit/encrypt/e", "{}").errors == ["missing plaintext to encrypt"])
-    #expect(await vault.call("POST", "transit/encrypt/e", #"{"plaintext":"!!"}"#).errors == ["illegal base64 data at input byte 0"])
+    #expect(
+      await vault.call("POST", "transit/decrypt/none", #"{"ciphertext":"vault:v1:x"}"#).errors == [
+        "encryption key not found"
+      ])
+    #expect(
+      await vault.call("POST", "transit/encrypt/e", "{}").errors == ["missing plaintext to encrypt"]
+    )
+    #expect(
+      await vault.call("POST", "transit/encrypt/e", #"{"plaintext":"!!"}"#).errors == [
+        "illegal base64 data at input byte 0"
+      ])
   }
 
   @Test("encrypt upserts a missing key; derived keys need a context; batches keep order")
@@ -144,7 +170,8 @@ struct TransitEngineTests {
     let vault = try await Self.mounted()
     let context = Self.base64("tenant-1")
     let upserted = await vault.call(
-      "POST", "transit/encrypt/auto", #"{"plaintext":"\#(Self.base64("a"))","context":"\#(context)"}"#)
+      "POST", "transit/encrypt/auto",
+      #"{"plaintext":"\#(Self.base64("a"))","context":"\#(context)"}"#)
     #expect(upserted.status == 200)
     #expect(await vault.call("GET", "transit/keys/auto").at("data", "derived") == .bool(true))
     let ciphertext = try #require(upserted.at("data", "ciphertext")?.stringValue)
@@ -152,13 +179,15 @@ struct TransitEngineTests {
       "POST", "transit/decrypt/auto",
       #"{"ciphertext":"\#(ciphertext)","context":"\#(Self.base64("tenant-2"))"}"#)
     #expect(wrongContext.errors == ["cipher: message authentication failed"])
-    let noContext = await vault.call("POST", "transit/decrypt/auto", #"{"ciphertext":"\#(ciphertext)"}"#)
+    let noContext = await vault.call(
+      "POST", "transit/decrypt/auto", #"{"ciphertext":"\#(ciphertext)"}"#)
     #expect(noContext.errors?.first?.hasPrefix("missing 'context' for key derivation") == true)
 
     await vault.call("POST", "transit/keys/b", "{}")
     let batch = await vault.call(
       "POST", "transit/encrypt/b",
-      #"{"batch_input":[{"plaintext":"\#(Self.base64("1"))","reference":"one"},{"plaintext":"%%"},{"plaintext":"\#(Self.base64("3"))"}]}"#)
+      #"{"batch_input":[{"plaintext":"\#(Self.base64("1"))","reference":"one"},{"plaintext":"%%"},{"plaintext":"\#(Self.base64("3"))"}]}"#
+    )
     #expect(batch.status == 400)
     let results = try #require(batch.at("data", "batch_results")?.arrayValue)
     #expect(results.count == 3)
@@ -166,14 +195,20 @@ struct TransitEngineTests {
     #expect(results[1]["error"] != nil)
     let decrypted = await vault.call(
       "POST", "transit/decrypt/b",
-      JSONValue.object([("batch_input", .array([
-        .object([("ciphertext", results[0]["ciphertext"] ?? .null)]),
-        .object([("ciphertext", results[2]["ciphertext"] ?? .null)]),
-      ]))]).compact())
+      JSONValue.object([
+        (
+          "batch_input",
+          .array([
+            .object([("ciphertext", results[0]["ciphertext"] ?? .null)]),
+            .object([("ciphertext", results[2]["ciphertext"] ?? .null)]),
+          ])
+        )
+      ]).compact())
     #expect(decrypted.status == 200)
-    #expect(decrypted.at("data", "batch_results")?.arrayValue?.map { $0["plaintext"] } == [
-      .string(Self.base64("1")), .string(Self.base64("3")),
-    ])
+    #expect(
+      decrypted.at("data", "batch_results")?.arrayValue?.map { $0["plaintext"] } == [
+        .string(Self.base64("1")), .string(Self.base64("3")),
+      ])
   }
 
   @Test("delete needs deletion_allowed; list and unknown types")
@@ -182,16 +217,21 @@ struct TransitEngineTests {
     await vault.call("POST", "transit/keys/x", "{}")
     await vault.call("POST", "transit/keys/y", "{}")
     #expect(await vault.call("LIST", "transit/keys").at("data", "keys")?.compact() == #"["x","y"]"#)
-    #expect(await vault.call("DELETE", "transit/keys/x").errors == [
-      "error deleting policy x: deletion is not allowed for this key"
-    ])
+    #expect(
+      await vault.call("DELETE", "transit/keys/x").errors == [
+        "error deleting policy x: deletion is not allowed for this key"
+      ])
     await vault.call("POST", "transit/keys/x/config", #"{"deletion_allowed":true}"#)
     #expect(await vault.call("DELETE", "transit/keys/x").status == 204)
     #expect(await vault.call("GET", "transit/keys/x").status == 404)
-    #expect(await vault.call("POST", "transit/keys/z", #"{"type":"nope"}"#).errors == ["unknown key type nope"])
-    #expect(await vault.call("POST", "transit/keys/z", #"{"convergent_encryption":true}"#).errors == [
-      "convergent encryption requires derivation to be enabled"
-    ])
+    #expect(
+      await vault.call("POST", "transit/keys/z", #"{"type":"nope"}"#).errors == [
+        "unknown key type nope"
+      ])
+    #expect(
+      await vault.call("POST", "transit/keys/z", #"{"convergent_encryption":true}"#).errors == [
+        "convergent encryption requires derivation to be enabled"
+      ])
   }
 
   @Test("plaintexts and key material never reach the store file")
@@ -199,11 +239,14 @@ struct TransitEngineTests {
     let vault = try await Self.mounted()
     let canary = "canary-transit-91c2"
     await vault.call("POST", "transit/keys/c", "{}")
-    let encrypted = await vault.call("POST", "transit/encrypt/c", #"{"plaintext":"\#(Self.base64(canary))"}"#)
+    let encrypted = await vault.call(
+      "POST", "transit/encrypt/c", #"{"plaintext":"\#(Self.base64(canary))"}"#)
     #expect(encrypted.status == 200)
     try vault.store.close()
     for suffix in ["", "-wal"] {
-      guard let bytes = FileManager.default.contents(atPath: vault.storePath + suffix) else { continue }
+      guard let bytes = FileManager.default.contents(atPath: vault.storePath + suffix) else {
+        continue
+      }
       #expect(bytes.range(of: Data(canary.utf8)) == nil)
       #expect(bytes.range(of: Data(Self.base64(canary).utf8)) == nil)
     }

@@ -165,7 +165,8 @@ import Testing
     let metadataOnly = try await store.updateSecret(
       UpdateSecretRequest(secretID: "u", description: "new"))
     #expect(metadataOnly.versionID == nil)
-    #expect(try await store.describeSecret(DescribeSecretRequest(secretID: "u")).description == "new")
+    #expect(
+      try await store.describeSecret(DescribeSecretRequest(secretID: "u")).description == "new")
     let withValue = try await store.updateSecret(
       UpdateSecretRequest(secretID: "u", clientRequestToken: tokenB, secretString: "v2"))
     #expect(withValue.versionID == tokenB)
@@ -197,8 +198,9 @@ import Testing
   {
     let store = try await backend.makeStore().store
     let password = try await store.getRandomPassword(
-      PasswordPolicy(passwordLength: 40, excludePunctuation: true, excludeUppercase: true))
-      .randomPassword
+      PasswordPolicy(passwordLength: 40, excludePunctuation: true, excludeUppercase: true)
+    )
+    .randomPassword
     #expect(password.count == 40)
     #expect(password.allSatisfy { $0.isLowercase || $0.isNumber })
   }

@@ -97,4 +97,3 @@ import Testing
     #expect(try await store.secretVersions(of: []).isEmpty)
   }
 }
-

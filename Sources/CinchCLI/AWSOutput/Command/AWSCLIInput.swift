@@ -1,5 +1,5 @@
-import Foundation
 package import CinchJSON
+import Foundation
 
 /// The request parameters given with `--cli-input-json '{"Name": "/a/b", "WithDecryption": true}'`
 /// (or `file://request.json`). A command reads each parameter through the accessors that take

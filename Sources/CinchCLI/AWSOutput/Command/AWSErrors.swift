@@ -1,4 +1,5 @@
 package import CinchJSON
+
 /// An error a store operation reports the way an AWS service does. The store's error types
 /// conform to it; `AWSCommand` prints it as the aws CLI prints a service error and exits 254.
 ///

@@ -1,4 +1,5 @@
 import CinchJSON
+
 /// How the aws CLI treats an operation it paginates (from botocore's paginator definitions):
 /// it reads every page and prints one combined result whose result keys come first, then the
 /// declared non-aggregate keys, then `NextToken` when `--max-items` stopped early. Text output

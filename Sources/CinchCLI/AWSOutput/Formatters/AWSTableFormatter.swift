@@ -1,4 +1,5 @@
 package import CinchJSON
+
 /// `--output table`: the response as box-drawn sections titled by the operation name, laid out
 /// by the aws CLI's table rules:
 /// - an object becomes a section whose scalar members form one row under a header of their keys

@@ -1,4 +1,5 @@
 package import CinchJSON
+
 /// `--output text`, following the aws CLI's text formatter:
 /// - a scalar prints alone on its line (`str()` of it: `True`, `None`, `1.5`);
 /// - an object prints its scalar values on one line, tab-separated, in key order, prefixed by

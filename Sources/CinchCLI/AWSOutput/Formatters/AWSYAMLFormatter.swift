@@ -1,4 +1,5 @@
 package import CinchJSON
+
 /// `--output yaml` and `--output yaml-stream` as the aws CLI v2 writes them.
 ///
 /// The aws CLI v2 dumps the response with ruamel.yaml's safe dumper in block style

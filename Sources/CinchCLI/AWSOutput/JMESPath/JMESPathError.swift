@@ -1,4 +1,5 @@
 package import CinchJSON
+
 /// The errors of a JMESPath expression, with the messages of the Python `jmespath` package the
 /// aws CLI uses, so `--query` failures read the same.
 package enum JMESPathError: Error, Sendable, Equatable, CustomStringConvertible {

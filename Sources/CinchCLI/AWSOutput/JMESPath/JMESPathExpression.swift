@@ -1,4 +1,5 @@
 package import CinchJSON
+
 /// A compiled JMESPath expression (jmespath.org/specification), as `--query` takes it.
 ///
 /// ```swift

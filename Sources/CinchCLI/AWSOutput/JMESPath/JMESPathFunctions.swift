@@ -1,4 +1,5 @@
 import CinchJSON
+
 /// The JMESPath built-in functions, with the argument checks and messages of the reference
 /// implementation: the function name and arity are checked when the function is called, each
 /// argument's type against the signature, and the elements of typed arrays one by one.

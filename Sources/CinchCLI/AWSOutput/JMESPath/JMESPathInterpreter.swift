@@ -1,4 +1,5 @@
 import CinchJSON
+
 /// Evaluates a JMESPath syntax tree against a JSON document, with the semantics of the
 /// reference implementation the aws CLI uses: null for a missing member or a wrong type,
 /// projections that drop nulls, Python's equality (`1 == 1.0`) and ordering (numbers with

@@ -1,4 +1,5 @@
 import CinchJSON
+
 /// A token of a JMESPath expression. `type` uses the names of the reference implementation
 /// (`unquoted_identifier`, `lbracket`, `flatten`, …) because parse errors print them.
 struct JMESPathToken: Sendable {

@@ -1,4 +1,5 @@
 import CinchJSON
+
 /// The syntax tree of a JMESPath expression.
 indirect enum JMESPathNode: Sendable {
   case identity

@@ -1,5 +1,5 @@
-package import Foundation
 package import CinchJSON
+package import Foundation
 
 /// Encodes any `Encodable` straight into a `JSONValue`, the way botocore hands a parsed response to
 /// the aws CLI's formatters:

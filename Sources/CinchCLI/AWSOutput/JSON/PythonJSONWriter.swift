@@ -1,4 +1,5 @@
 package import CinchJSON
+
 /// Writes JSON the way Python's `json.dumps` does, which is what the aws CLI prints for
 /// `--output json` (`indent=4, ensure_ascii=False`) and what JMESPath's `to_string` returns
 /// (compact separators, `ensure_ascii=True`).

@@ -1,4 +1,5 @@
 package import CinchJSON
+
 /// How Python prints values. The aws CLI is a Python program: its text and table output use
 /// `str()`, its error messages `repr()`, and its JSON `json.dumps`, so matching it byte for byte
 /// means printing numbers and strings the way CPython does.
