@@ -86,8 +86,16 @@ public struct ResolutionKey: Sendable, Hashable, Comparable, CustomStringConvert
     argument == name || argument == description || argument == "\(kind.rawValue):\(name)"
   }
 
+  /// By name, kind, JSON key, then the selector's spelling. Each field is compared only when
+  /// the ones before it tie: sorting a run's keys made the selector's string at every
+  /// comparison.
   public static func < (lhs: ResolutionKey, rhs: ResolutionKey) -> Bool {
-    (lhs.name, lhs.kind.rawValue, lhs.jsonKey ?? "", lhs.selector.description)
-      < (rhs.name, rhs.kind.rawValue, rhs.jsonKey ?? "", rhs.selector.description)
+    if lhs.name != rhs.name { return lhs.name < rhs.name }
+    if lhs.kind != rhs.kind { return lhs.kind.rawValue < rhs.kind.rawValue }
+    let left = lhs.jsonKey ?? ""
+    let right = rhs.jsonKey ?? ""
+    if left != right { return left < right }
+    if lhs.selector == rhs.selector { return false }
+    return lhs.selector.description < rhs.selector.description
   }
 }
