@@ -213,7 +213,8 @@ struct ScanMachine {
     var closeAt = -1
     var index = bodyStart
     scanning: while index < count {
-      if let placeholder = placeholder(at: index) {
+      // `placeholder(at:)` finds nothing unless a piece is opaque or the byte is a `$`.
+      if !opaque.isEmpty || bytes[index] == Byte.dollar, let placeholder = placeholder(at: index) {
         if stack.count == 1 { placeholders.append(placeholder) }
         index = placeholder.span.upperBound
         continue
