@@ -17,12 +17,37 @@ public protocol EncryptionKeySource: Sendable {
   var kinds: Set<StoreEntry.Kind> { get }
   /// The key of the version `query` names (the latest, or `AWSCURRENT`, when it names none).
   func recordedKey(for query: EncryptionKeyQuery) async throws -> RecordedKey
+  /// The keys of many queries, in the order asked. A source over a catalog that answers many
+  /// entries together asks it once (the embedded store: one transaction instead of one per
+  /// entry); the default asks `recordedKey(for:)` per query.
+  func recordedKeys(for queries: [EncryptionKeyQuery]) async throws -> [RecordedKey]
   /// The keys of every parameter under `path` (a Parameter Store hierarchy, `/myapp/prod/`).
   func recordedKeys(underPath path: String) async throws -> Set<String>
 }
 
 extension EncryptionKeySource {
   public func recordedKeys(underPath path: String) async throws -> Set<String> { [] }
+
+  public func recordedKeys(for queries: [EncryptionKeyQuery]) async throws -> [RecordedKey] {
+    var keys: [RecordedKey] = []
+    keys.reserveCapacity(queries.count)
+    for query in queries { keys.append(try await recordedKey(for: query)) }
+    return keys
+  }
+}
+
+/// Each distinct name of `queries` once, in first-seen order, and where each query's answer
+/// is in that list.
+private func distinctNames(_ queries: [EncryptionKeyQuery]) -> (names: [String], index: [Int]) {
+  var names: [String] = []
+  var positions: [String: Int] = [:]
+  let index = queries.map { query in
+    if let known = positions[query.entry.name] { return known }
+    positions[query.entry.name] = names.count
+    names.append(query.entry.name)
+    return names.count - 1
+  }
+  return (names, index)
 }
 
 /// Parameter Store's answers, from `ParameterCatalog` (versions and their keys) and
@@ -45,6 +70,24 @@ public struct ParameterKeySource: EncryptionKeySource {
     } catch let error as StoreError where error.code == "ParameterNotFound" {
       return .notFound
     }
+    return Self.recordedKey(for: query, in: versions)
+  }
+
+  public func recordedKeys(for queries: [EncryptionKeyQuery]) async throws -> [RecordedKey] {
+    let (names, index) = distinctNames(queries)
+    let answers = try await catalog.parameterVersions(of: names)
+    return try zip(queries, index).map { query, position in
+      switch answers[position] {
+      case .success(let versions): return Self.recordedKey(for: query, in: versions)
+      case .failure(let error) where error.code == "ParameterNotFound": return .notFound
+      case .failure(let error): throw error
+      }
+    }
+  }
+
+  static func recordedKey(for query: EncryptionKeyQuery, in versions: ParameterVersionList)
+    -> RecordedKey
+  {
     let version =
       query.version.map { number in versions.versions.first { $0.version == number } }
       ?? versions.latest
@@ -92,6 +135,24 @@ public struct SecretKeySource: EncryptionKeySource {
     } catch let error as StoreError where error.code == "ResourceNotFoundException" {
       return .notFound
     }
+    return Self.recordedKey(for: query, in: list)
+  }
+
+  public func recordedKeys(for queries: [EncryptionKeyQuery]) async throws -> [RecordedKey] {
+    let (names, index) = distinctNames(queries)
+    let answers = try await catalog.secretVersions(of: names)
+    return try zip(queries, index).map { query, position in
+      switch answers[position] {
+      case .success(let list): return Self.recordedKey(for: query, in: list)
+      case .failure(let error) where error.code == "ResourceNotFoundException": return .notFound
+      case .failure(let error): throw error
+      }
+    }
+  }
+
+  static func recordedKey(for query: EncryptionKeyQuery, in list: SecretVersionList)
+    -> RecordedKey
+  {
     if let id = query.versionID, list.version(id: id) == nil { return .notFound }
     let stage = query.versionStage ?? SecretStage.current
     if query.versionID == nil, list.version(staged: stage) == nil { return .notFound }
@@ -118,14 +179,26 @@ public struct EncryptionKeyResolver: Sendable {
   public func resolve(_ queries: EncryptionKeyQueries) async throws -> EncryptionKeys {
     var result = EncryptionKeys(isConfigured: true)
     var classified: [String: EncryptionKey?] = [:]
-    for query in queries.entries.sorted(by: {
+    let sorted = queries.entries.sorted(by: {
       ($0.entry, $0.version ?? 0) < ($1.entry, $1.version ?? 0)
-    }) {
-      guard let source = sources.first(where: { $0.kinds.contains(query.entry.kind) }) else {
+    })
+    // Each source asked once for all of its queries.
+    var recorded: [EncryptionKeyQuery: RecordedKey] = [:]
+    for (offset, source) in sources.enumerated() {
+      let mine = sorted.filter { query in
+        sources.firstIndex { $0.kinds.contains(query.entry.kind) } == offset
+      }
+      guard !mine.isEmpty else { continue }
+      for (query, key) in zip(mine, try await source.recordedKeys(for: mine)) {
+        recorded[query] = key
+      }
+    }
+    for query in sorted {
+      guard let key = recorded[query] else {
         result.entries[query] = .unknown
         continue
       }
-      switch try await source.recordedKey(for: query) {
+      switch key {
       case .notFound: result.entries[query] = .notFound
       case .unencrypted: result.entries[query] = .unencrypted
       case .keyID(let keyID):

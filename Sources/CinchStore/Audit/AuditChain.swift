@@ -75,7 +75,12 @@ enum AuditChain {
   }
 
   static func hash(previous: [UInt8], record: AuditRecord) -> [UInt8] {
-    Crypto.sha256(previous + content(record))
+    var stream = SHA256Stream()
+    previous.withUnsafeBytes { stream.update($0) }
+    content(record).withUnsafeBytes { stream.update($0) }
+    var digest = [UInt8](repeating: 0, count: 32)
+    digest.withUnsafeMutableBytes { stream.finish(into: $0) }
+    return digest
   }
 
   static func headMAC(seq: Int, hash: [UInt8], key: SecretBytes) -> [UInt8] {
@@ -115,7 +120,7 @@ enum AuditChain {
       seq += 1
       let record = AuditRecord(
         seq: seq, time: time, operation: event.operation, kind: event.kind?.rawValue,
-        name: event.name.map { String($0.prefix(2048)) }, version: event.version,
+        name: event.name.map(Self.bounded), version: event.version,
         result: event.result, caller: caller)
       let hash = hash(previous: previous, record: record)
       try insert.run([
@@ -129,6 +134,12 @@ enum AuditChain {
     try SteppedStatement(db, sql: StoreMeta.setSQL).run([
       .text(StoreMeta.auditHead), .blob(bigEndian(seq) + previous + mac),
     ])
+  }
+
+  /// A name as the log keeps it: at most 2,048 characters (a refused request may carry any
+  /// text). Counting UTF-8 bytes first spares the character walk for every ordinary name.
+  static func bounded(_ name: String) -> String {
+    name.utf8.count <= 2048 ? name : String(name.prefix(2048))
   }
 
   static func last(_ db: Database) throws -> (Int, [UInt8])? {

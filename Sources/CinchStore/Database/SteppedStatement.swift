@@ -60,16 +60,26 @@ struct SteppedStatement {
     guard code == SQLITE_DONE else { throw error(code) }
   }
 
+  /// Every parameter is bound on each use, and `withRow`/`run` clear the bindings afterwards, so
+  /// a reset is all the statement needs first.
   private func bind(_ arguments: [Argument]) throws {
+    precondition(
+      Int(sqlite3_bind_parameter_count(statement)) == arguments.count,
+      "every parameter of a stepped statement is bound")
     sqlite3_reset(statement)
-    sqlite3_clear_bindings(statement)
     for (offset, argument) in arguments.enumerated() {
       let index = Int32(offset + 1)
       let code: Int32
       switch argument {
-      case .text(let text):
-        code = text.utf8CString.withUnsafeBufferPointer {
-          sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count - 1), transient)
+      case .text(var text):
+        // The string's own UTF-8 storage (no `utf8CString` copy); SQLite copies it.
+        code = text.withUTF8 { bytes in
+          guard let base = bytes.baseAddress, bytes.count > 0 else {
+            return sqlite3_bind_text(statement, index, "", 0, transient)
+          }
+          return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            sqlite3_bind_text(statement, index, $0, Int32(bytes.count), transient)
+          }
         }
       case .integer(let value): code = sqlite3_bind_int64(statement, index, value)
       case .blob(let bytes) where bytes.isEmpty:

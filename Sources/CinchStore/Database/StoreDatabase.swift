@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Opening the SQLite file the way the store needs it: WAL (through `DatabasePool`), durable
 /// commits, write transactions that take the write lock at `BEGIN IMMEDIATE` and wait for other
@@ -58,32 +59,87 @@ extension StoreDatabase {
   }
 }
 
-/// A read-only connection for checking a store before anything may be written to it (the pool
-/// writes when it opens: it makes sure the WAL file is not empty). It creates an empty `-wal` and
-/// a `-shm` beside the file if they are missing, and writes no page.
-enum StoreInspection {
-  static func read<T>(path: String, busyTimeoutSeconds: Double, _ body: (Database) throws -> T)
-    throws -> T
-  {
-    var configuration = Configuration()
-    configuration.readonly = true
-    configuration.label = "cinch-store-inspection"
-    configuration.busyMode = .timeout(busyTimeoutSeconds)
-    let queue: DatabaseQueue
-    do {
-      queue = try DatabaseQueue(path: path, configuration: configuration)
-    } catch let error as DatabaseError {
-      throw StoreAccessError.io(path: path, message: error.message ?? "\(error.resultCode)")
+/// What opening a store reads before anything may be written to it (the pool writes when it
+/// opens: it makes sure the WAL file is not empty): the `store_meta` records and the applied
+/// schema migrations, through a read-only connection of its own. That connection creates an
+/// empty `-wal` and a `-shm` beside the file if they are missing, and writes no page.
+///
+/// It is SQLite's C API rather than a GRDB `DatabaseQueue`: the queue's set-up (collations,
+/// functions, format validation, a dispatch queue) and the migrator's queries were ~7.7 M
+/// instructions of a ~64 M `cinch ssm get-parameter`, for two small tables read once.
+struct StoreInspection {
+  /// `store_meta`, key → value (text values as their UTF-8 bytes).
+  var meta: [String: [UInt8]]
+  /// The identifiers in GRDB's `grdb_migrations` table (empty when the table is missing).
+  var appliedMigrations: Set<String>
+
+  static func read(path: String, busyTimeoutSeconds: Double) throws -> StoreInspection {
+    var handle: OpaquePointer?
+    let opened = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY, nil)
+    defer { sqlite3_close_v2(handle) }
+    guard opened == SQLITE_OK, let db = handle else {
+      let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+      throw StoreAccessError.io(path: path, message: message)
     }
-    defer { try? queue.close() }
-    do {
-      return try queue.read(body)
-    } catch let error as DatabaseError {
-      if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
-        throw StoreAccessError.notAStore(path: path, reason: "not an SQLite database")
+    sqlite3_extended_result_codes(db, 1)
+    sqlite3_busy_timeout(db, Int32(clamping: Int(busyTimeoutSeconds * 1000)))
+
+    var tables: Set<String> = []
+    try each(
+      db, path: path,
+      "SELECT name FROM sqlite_master WHERE type = 'table' "
+        + "AND name IN ('store_meta', 'grdb_migrations')"
+    ) { row in
+      if let name = text(row, 0) { tables.insert(name) }
+    }
+    guard tables.contains("store_meta") else {
+      throw StoreAccessError.notAStore(path: path, reason: "it has no store_meta table")
+    }
+    var inspection = StoreInspection(meta: [:], appliedMigrations: [])
+    try each(db, path: path, "SELECT key, value FROM store_meta") { row in
+      guard let key = text(row, 0) else { return }
+      let count = Int(sqlite3_column_bytes(row, 1))
+      switch sqlite3_column_type(row, 1) {
+      case SQLITE_BLOB, SQLITE_TEXT:
+        let bytes = sqlite3_column_blob(row, 1)
+        inspection.meta[key] =
+          count > 0 && bytes != nil ? Array(UnsafeRawBufferPointer(start: bytes, count: count)) : []
+      default: break
       }
-      throw StoreAccessError.notAStore(path: path, reason: error.message ?? "unreadable")
     }
+    if tables.contains("grdb_migrations") {
+      try each(db, path: path, "SELECT identifier FROM grdb_migrations") { row in
+        if let identifier = text(row, 0) { inspection.appliedMigrations.insert(identifier) }
+      }
+    }
+    return inspection
+  }
+
+  private static func text(_ row: OpaquePointer, _ column: Int32) -> String? {
+    guard let bytes = sqlite3_column_text(row, column) else { return nil }
+    let count = Int(sqlite3_column_bytes(row, column))
+    return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+  }
+
+  /// Runs `sql` and hands each row to `body`; SQLite's failures become the store's errors.
+  private static func each(
+    _ db: OpaquePointer, path: String, _ sql: String, _ body: (OpaquePointer) -> Void
+  ) throws {
+    var statement: OpaquePointer?
+    defer { sqlite3_finalize(statement) }
+    var code = sqlite3_prepare_v2(db, sql, -1, &statement, nil)
+    while code == SQLITE_OK, let row = statement {
+      switch sqlite3_step(row) {
+      case SQLITE_ROW: body(row)
+      case SQLITE_DONE: return
+      case let failure: code = failure
+      }
+    }
+    let primary = code & 0xff
+    if primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT {
+      throw StoreAccessError.notAStore(path: path, reason: "not an SQLite database")
+    }
+    throw StoreAccessError.notAStore(path: path, reason: String(cString: sqlite3_errmsg(db)))
   }
 }
 

@@ -22,7 +22,11 @@ package struct ParameterName: Hashable, Sendable {
     if isPublic {
       return "arn:\(configuration.partition):ssm:\(configuration.region)::parameter/" + arnSuffix
     }
-    return configuration.parameterARNPrefix + arnSuffix
+    var arn = configuration.parameterARNPrefix
+    let suffix = key.utf8.first == ParameterNameRules.slash ? key.utf8.dropFirst() : key.utf8[...]
+    arn.reserveCapacity(arn.utf8.count + suffix.count)
+    arn += Substring(suffix)
+    return arn
   }
 
   /// One of AWS's public parameters (`/aws/service/…`), which the embedded store holds only

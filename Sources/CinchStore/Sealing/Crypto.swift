@@ -11,6 +11,7 @@ package enum Crypto {
 
   /// `count` bytes from OpenSSL's CSPRNG.
   package static func randomBytes(_ count: Int) throws -> [UInt8] {
+    _ = Algorithms.shared
     var bytes = [UInt8](repeating: 0, count: count)
     guard count == 0 || RAND_bytes(&bytes, Int32(count)) == 1 else {
       throw CryptoError.library(operation: "RAND_bytes", detail: lastError())
@@ -20,7 +21,8 @@ package enum Crypto {
 
   /// A fresh random key held in wiped memory.
   package static func randomKey(_ count: Int = keyLength) throws -> SecretBytes {
-    try SecretBytes(count: count) { buffer in
+    _ = Algorithms.shared
+    return try SecretBytes(count: count) { buffer in
       guard let base = buffer.baseAddress,
         RAND_bytes(base.assumingMemoryBound(to: UInt8.self), Int32(count)) == 1
       else {
@@ -62,20 +64,51 @@ package enum Crypto {
   }
 
   package static func hmacSHA256(key: SecretBytes, bytes input: UnsafeRawBufferPointer) -> [UInt8] {
-    var mac = [UInt8](repeating: 0, count: 32)
-    var length: UInt32 = 0
     key.withUnsafeBytes { keyBytes in
-      // HMAC() treats a null data pointer with length 0 as the empty message; give it a byte.
-      var empty: UInt8 = 0
-      let data = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
-      let result = withUnsafeMutablePointer(to: &empty) { emptyPointer in
-        HMAC(
-          Algorithms.shared.sha256, keyBytes.baseAddress, Int32(keyBytes.count),
-          data ?? UnsafePointer(emptyPointer), input.count, &mac, &length)
-      }
-      precondition(result != nil && length == 32, "HMAC-SHA256 is always available in libcrypto")
+      hmacSHA256(keyBytes: keyBytes) { $0.update(input) }
     }
-    return mac
+  }
+
+  /// HMAC-SHA256 (RFC 2104) over whatever `message` feeds the inner hash:
+  /// `SHA-256((K ⊕ opad) ‖ SHA-256((K ⊕ ipad) ‖ message))`, K the key zero-padded to SHA-256's
+  /// 64-byte block (hashed first when longer).
+  ///
+  /// Built on two digest contexts rather than libcrypto's `HMAC()`: in OpenSSL 3 that one-shot
+  /// fetches the HMAC implementation by name on every call, ~23 k instructions against ~6 k
+  /// here, and it is called for every audited transaction, fingerprint and SigV4 request.
+  /// The padded key blocks live on the stack and are wiped before returning.
+  static func hmacSHA256(
+    keyBytes: UnsafeRawBufferPointer, message: (inout SHA256Stream) -> Void
+  ) -> [UInt8] {
+    let block = 64
+    return withUnsafeTemporaryAllocation(byteCount: 2 * block + 32, alignment: 8) { scratch in
+      defer { OPENSSL_cleanse(scratch.baseAddress, scratch.count) }
+      let inner = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<block])
+      let outer = UnsafeMutableRawBufferPointer(rebasing: scratch[block..<(2 * block)])
+      let innerDigest = UnsafeMutableRawBufferPointer(rebasing: scratch[(2 * block)...])
+      inner.initializeMemory(as: UInt8.self, repeating: 0)
+      if keyBytes.count > block {
+        var hashed = SHA256Stream()
+        hashed.update(keyBytes)
+        hashed.finish(into: inner)
+      } else if keyBytes.count > 0 {
+        inner.copyMemory(from: keyBytes)
+      }
+      for index in 0..<block {
+        outer[index] = inner[index] ^ 0x5c
+        inner[index] ^= 0x36
+      }
+      var innerHash = SHA256Stream()
+      innerHash.update(UnsafeRawBufferPointer(inner))
+      message(&innerHash)
+      innerHash.finish(into: innerDigest)
+      var outerHash = SHA256Stream()
+      outerHash.update(UnsafeRawBufferPointer(outer))
+      outerHash.update(UnsafeRawBufferPointer(innerDigest))
+      var mac = [UInt8](repeating: 0, count: 32)
+      mac.withUnsafeMutableBytes { outerHash.finish(into: $0) }
+      return mac
+    }
   }
 
   // MARK: Key derivation
@@ -87,15 +120,57 @@ package enum Crypto {
     try hkdfSHA256(key: key, salt: salt, info: Array(info.utf8), length: length)
   }
 
+  /// Computed over `hmacSHA256` instead of `EVP_KDF` "HKDF": the first `EVP_KDF_fetch` of a
+  /// process builds libcrypto's whole table of KDFs (~5 M instructions, a third of opening a
+  /// store), and the store derives its subkeys on every open. RFC 5869's vectors pin it down.
   package static func hkdfSHA256(
     key: SecretBytes, salt: [UInt8], info: [UInt8], length: Int = keyLength
   ) throws -> SecretBytes {
-    let parameters = OpenSSLParameters()
-    parameters.utf8("digest", "SHA256")
-    key.withUnsafeBytes { parameters.octets("key", $0) }
-    salt.withUnsafeBytes { parameters.octets("salt", $0) }
-    info.withUnsafeBytes { parameters.octets("info", $0) }
-    return try derive(algorithm: "HKDF", parameters: parameters, length: length)
+    let hashLength = 32
+    guard length > 0, length <= 255 * hashLength else {
+      throw CryptoError.library(
+        operation: "HKDF", detail: "output length \(length) is outside 1…\(255 * hashLength)")
+    }
+    // Extract: PRK = HMAC(salt, IKM). An empty salt is HashLen zero bytes, which HMAC's
+    // zero padding makes the same key.
+    let pseudorandomKey = SecretBytes(count: hashLength) { prk in
+      var mac = salt.withUnsafeBytes { saltBytes in
+        key.withUnsafeBytes { ikm in hmacSHA256(keyBytes: saltBytes) { $0.update(ikm) } }
+      }
+      mac.withUnsafeBytes { prk.copyMemory(from: $0) }
+      wipe(&mac)
+    }
+    // Expand: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i), OKM the first `length` bytes of T(1) ‖ T(2) ‖ ….
+    return SecretBytes(count: length) { output in
+      var previous: [UInt8] = []
+      var written = 0
+      var counter: UInt8 = 1
+      while written < length {
+        var block = pseudorandomKey.withUnsafeBytes { prk in
+          hmacSHA256(keyBytes: prk) { stream in
+            previous.withUnsafeBytes { stream.update($0) }
+            info.withUnsafeBytes { stream.update($0) }
+            withUnsafeBytes(of: counter) { stream.update($0) }
+          }
+        }
+        let take = min(hashLength, length - written)
+        block.withUnsafeBytes { bytes in
+          UnsafeMutableRawBufferPointer(rebasing: output[written..<(written + take)])
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<take]))
+        }
+        wipe(&previous)
+        previous = block  // wiped when the next block replaces it, or below
+        block = []
+        written += take
+        counter &+= 1
+      }
+      wipe(&previous)
+    }
+  }
+
+  /// Zeroes an array's bytes in place (key material that passed through a plain array).
+  private static func wipe(_ bytes: inout [UInt8]) {
+    bytes.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) }
   }
 
   /// The cost of an scrypt derivation; stored with the salt so a store opens with its own.
@@ -212,13 +287,30 @@ package enum Crypto {
     key: SecretBytes, nonce: some Collection<UInt8>, ciphertextAndTag: some Collection<UInt8>,
     associatedData: [UInt8]
   ) throws -> SecretBytes {
-    precondition(key.count == keyLength, "AES-256 takes a 32-byte key")
     let nonce = Array(nonce)
     let sealed = Array(ciphertextAndTag)
-    guard nonce.count == nonceLength, sealed.count >= tagLength else {
-      throw CryptoError.authenticationFailed
+    return try nonce.withUnsafeBytes { nonceBytes in
+      try sealed.withUnsafeBytes { sealedBytes in
+        try associatedData.withUnsafeBytes { aad in
+          try openAESGCM(
+            key: key, nonce: nonceBytes, ciphertextAndTag: sealedBytes, associatedData: aad)
+        }
+      }
     }
+  }
+
+  /// The same over borrowed bytes: the read path opens two of these per value and copied each
+  /// input into a fresh array first.
+  package static func openAESGCM(
+    key: SecretBytes, nonce: UnsafeRawBufferPointer,
+    ciphertextAndTag sealed: UnsafeRawBufferPointer,
+    associatedData: UnsafeRawBufferPointer
+  ) throws -> SecretBytes {
+    precondition(key.count == keyLength, "AES-256 takes a 32-byte key")
+    guard nonce.count == nonceLength, sealed.count >= tagLength, let sealedBase = sealed.baseAddress
+    else { throw CryptoError.authenticationFailed }
     let ciphertextCount = sealed.count - tagLength
+    let input = sealedBase.assumingMemoryBound(to: UInt8.self)
     guard let context = EVP_CIPHER_CTX_new() else {
       throw CryptoError.library(operation: "EVP_CIPHER_CTX_new", detail: lastError())
     }
@@ -227,31 +319,35 @@ package enum Crypto {
       guard
         EVP_DecryptInit_ex2(
           context, Algorithms.shared.aes256GCM, keyBytes.bindMemory(to: UInt8.self).baseAddress,
-          nonce, nil) == 1
+          nonce.bindMemory(to: UInt8.self).baseAddress, nil) == 1
       else { throw CryptoError.library(operation: "EVP_DecryptInit_ex2", detail: lastError()) }
     }
     var written: Int32 = 0
-    if !associatedData.isEmpty {
+    if associatedData.count > 0 {
       guard
-        EVP_DecryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count)) == 1
+        EVP_DecryptUpdate(
+          context, nil, &written, associatedData.bindMemory(to: UInt8.self).baseAddress,
+          Int32(associatedData.count)) == 1
       else { throw CryptoError.authenticationFailed }
     }
-    var tag = Array(sealed[ciphertextCount...])
     return try SecretBytes(count: ciphertextCount) { output in
       let outBase = output.bindMemory(to: UInt8.self).baseAddress
       var total = 0
       if ciphertextCount > 0 {
-        let status = sealed.withUnsafeBufferPointer { input in
-          EVP_DecryptUpdate(context, outBase, &written, input.baseAddress, Int32(ciphertextCount))
-        }
-        guard status == 1 else { throw CryptoError.authenticationFailed }
+        guard EVP_DecryptUpdate(context, outBase, &written, input, Int32(ciphertextCount)) == 1
+        else { throw CryptoError.authenticationFailed }
         total = Int(written)
       }
-      guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(tagLength), &tag) == 1 else {
+      // GCM_SET_TAG copies the tag into the context; it does not write through the pointer.
+      let tag = UnsafeMutableRawPointer(mutating: input + ciphertextCount)
+      guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(tagLength), tag) == 1 else {
         throw CryptoError.library(operation: "EVP_CTRL_GCM_SET_TAG", detail: lastError())
       }
-      var scratch = [UInt8](repeating: 0, count: 16)
-      guard EVP_DecryptFinal_ex(context, &scratch, &written) == 1 else {
+      var scratch: (UInt64, UInt64) = (0, 0)
+      let status = withUnsafeMutableBytes(of: &scratch) {
+        EVP_DecryptFinal_ex(context, $0.bindMemory(to: UInt8.self).baseAddress, &written)
+      }
+      guard status == 1 else {
         ERR_clear_error()
         throw CryptoError.authenticationFailed
       }
@@ -273,6 +369,34 @@ package enum Crypto {
   }
 }
 
+/// An incremental SHA-256 over one libcrypto digest context, freed when the value goes away.
+struct SHA256Stream: ~Copyable {
+  private let context: OpaquePointer
+
+  init() {
+    guard let context = EVP_MD_CTX_new(),
+      EVP_DigestInit_ex2(context, Algorithms.shared.sha256, nil) == 1
+    else { fatalError("SHA-256 is always available in libcrypto: \(Crypto.lastError())") }
+    self.context = context
+  }
+
+  mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    guard bytes.count > 0 else { return }
+    precondition(EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1, "SHA-256 update")
+  }
+
+  /// Writes the 32-byte digest to the start of `digest`.
+  func finish(into digest: UnsafeMutableRawBufferPointer) {
+    precondition(digest.count >= 32, "a SHA-256 digest is 32 bytes")
+    var length: UInt32 = 0
+    let status = EVP_DigestFinal_ex(
+      context, digest.baseAddress?.assumingMemoryBound(to: UInt8.self), &length)
+    precondition(status == 1 && length == 32, "SHA-256 final")
+  }
+
+  deinit { EVP_MD_CTX_free(context) }
+}
+
 /// Algorithm handles fetched once: `EVP_aes_256_gcm()` in OpenSSL 3 re-fetches on every init,
 /// which shows up when a lockfile resolves thousands of values.
 private final class Algorithms: @unchecked Sendable {
@@ -284,6 +408,12 @@ private final class Algorithms: @unchecked Sendable {
   static let shared = Algorithms()
 
   private init() {
+    // libcrypto's own atexit handler frees its tables as the process ends (~1.2 M instructions
+    // on every `cinch` run, 4% of a `get-parameter`); the kernel reclaims them anyway, and key
+    // material the store holds is wiped by its owners (`SecretBytes`), not by that handler.
+    // Effective only as the process's first libcrypto call, which the random-byte helpers
+    // arrange by going through here first.
+    OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil)
     guard let cipher = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil),
       let digest = EVP_MD_fetch(nil, "SHA256", nil)
     else {

@@ -44,13 +44,28 @@ package enum Envelope {
   package static func unwrap(
     _ blob: [UInt8], with wrappingKey: SecretBytes, context: SealingContext
   ) throws -> SecretBytes {
-    _ = try keyID(of: blob)
+    try context.associatedData.withUnsafeBytes { aad in
+      try blob.withUnsafeBytes { try unwrap($0, with: wrappingKey, associatedData: aad) }
+    }
+  }
+
+  private static func unwrap(
+    _ blob: UnsafeRawBufferPointer, with wrappingKey: SecretBytes,
+    associatedData: UnsafeRawBufferPointer
+  ) throws -> SecretBytes {
+    guard blob.count >= keyEnvelopeLength else {
+      throw CryptoError.malformedEnvelope("\(blob.count) bytes is shorter than any sealed blob")
+    }
+    guard blob[0] == formatVersion else {
+      throw CryptoError.malformedEnvelope("unknown format version \(blob[0])")
+    }
     let nonceStart = 1 + keyIDLength
     let keyStart = nonceStart + Crypto.nonceLength
     let key = try Crypto.openAESGCM(
-      key: wrappingKey, nonce: blob[nonceStart..<keyStart],
-      ciphertextAndTag: blob[keyStart..<(keyStart + wrappedKeyLength)],
-      associatedData: context.associatedData)
+      key: wrappingKey, nonce: UnsafeRawBufferPointer(rebasing: blob[nonceStart..<keyStart]),
+      ciphertextAndTag: UnsafeRawBufferPointer(
+        rebasing: blob[keyStart..<(keyStart + wrappedKeyLength)]),
+      associatedData: associatedData)
     guard key.count == Crypto.keyLength else { throw CryptoError.authenticationFailed }
     return key
   }
@@ -68,15 +83,22 @@ package enum Envelope {
   }
 
   /// Opens a value envelope; `keyMaterial` must be the material of the key named in its header.
+  /// The associated data is built once for both GCM operations.
   package static func open(
     _ blob: [UInt8], keyMaterial: SecretBytes, context: SealingContext
   ) throws -> SecretBytes {
     guard blob.count >= valueHeaderLength + Crypto.tagLength else {
       throw CryptoError.malformedEnvelope("\(blob.count) bytes is shorter than a sealed value")
     }
-    let dataKey = try unwrap(blob, with: keyMaterial, context: context)
-    return try Crypto.openAESGCM(
-      key: dataKey, nonce: blob[keyEnvelopeLength..<valueHeaderLength],
-      ciphertextAndTag: blob[valueHeaderLength...], associatedData: context.associatedData)
+    return try context.associatedData.withUnsafeBytes { aad in
+      try blob.withUnsafeBytes { bytes in
+        let dataKey = try unwrap(bytes, with: keyMaterial, associatedData: aad)
+        return try Crypto.openAESGCM(
+          key: dataKey,
+          nonce: UnsafeRawBufferPointer(rebasing: bytes[keyEnvelopeLength..<valueHeaderLength]),
+          ciphertextAndTag: UnsafeRawBufferPointer(rebasing: bytes[valueHeaderLength...]),
+          associatedData: aad)
+      }
+    }
   }
 }

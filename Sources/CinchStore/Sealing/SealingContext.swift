@@ -22,23 +22,31 @@ package struct SealingContext: Sendable, Equatable {
   /// `"cinch-seal-1"` then each field length-prefixed (4-byte big-endian length), the version as
   /// 8 bytes big-endian: unambiguous, so no two contexts share an encoding.
   package var associatedData: [UInt8] {
-    var bytes: [UInt8] = Array("cinch-seal-1".utf8)
-    func field(_ value: [UInt8]) {
-      let length = UInt32(value.count)
-      bytes += [
-        UInt8(truncatingIfNeeded: length >> 24), UInt8(truncatingIfNeeded: length >> 16),
-        UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length),
-      ]
-      bytes += value
+    let prefix = "cinch-seal-1".utf8
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(
+      prefix.count + 16 + storeID.count + kind.rawValue.utf8.count + name.utf8.count + 8
+        + detail.utf8.count)
+    bytes += prefix
+    func length(_ count: Int) {
+      let length = UInt32(count)
+      bytes.append(UInt8(truncatingIfNeeded: length >> 24))
+      bytes.append(UInt8(truncatingIfNeeded: length >> 16))
+      bytes.append(UInt8(truncatingIfNeeded: length >> 8))
+      bytes.append(UInt8(truncatingIfNeeded: length))
     }
-    field(storeID)
-    field(Array(kind.rawValue.utf8))
-    field(Array(name.utf8))
+    length(storeID.count)
+    bytes += storeID
+    length(kind.rawValue.utf8.count)
+    bytes += kind.rawValue.utf8
+    length(name.utf8.count)
+    bytes += name.utf8
     let version = UInt64(bitPattern: Int64(version))
     for shift in stride(from: 56, through: 0, by: -8) {
       bytes.append(UInt8(truncatingIfNeeded: version >> UInt64(shift)))
     }
-    field(Array(detail.utf8))
+    length(detail.utf8.count)
+    bytes += detail.utf8
     return bytes
   }
 }

@@ -156,15 +156,17 @@ extension SQLiteStore {
   func open(_ sealed: [UInt8], context: SealingContext, displayName: String, _ db: Database) throws
     -> SecretBytes
   {
-    let rejected = StoreError.sealedValueRejected(
-      kind: context.kind, name: displayName, version: context.version)
+    // Built only when needed: its message is formatted text, and every read passes here.
+    func rejected() -> StoreError {
+      StoreError.sealedValueRejected(kind: context.kind, name: displayName, version: context.version)
+    }
     do {
       guard let material = try keyMaterial(try Envelope.keyID(of: sealed), db) else {
-        throw rejected
+        throw rejected()
       }
       return try Envelope.open(sealed, keyMaterial: material, context: context)
     } catch is CryptoError {
-      throw rejected
+      throw rejected()
     }
   }
 }

@@ -238,31 +238,28 @@ public final class SQLiteStore: Sendable {
       var migrated: Bool
     }
     // Checked on a read-only connection: with a wrong key, nothing is written.
-    let meta = try StoreInspection.read(
-      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds
-    ) { db -> Meta in
-      guard try db.tableExists("store_meta") else {
-        throw StoreAccessError.notAStore(path: path, reason: "it has no store_meta table")
-      }
-      if try migrator.hasBeenSuperseded(db) {
-        let applied = try migrator.appliedIdentifiers(db)
-        let known = Set(migrator.migrations)
-        throw StoreAccessError.newerSchema(
-          path: path, migration: applied.subtracting(known).sorted().first ?? "unknown")
-      }
-      guard let storeID = try StoreMeta.data(db, StoreMeta.storeID),
-        let mode = try StoreMeta.text(db, StoreMeta.masterMode),
-        let masterKeyID = try StoreMeta.data(db, StoreMeta.masterKeyID),
-        let keyCheck = try StoreMeta.data(db, StoreMeta.keyCheck),
-        let storeKey = try StoreMeta.data(db, StoreMeta.storeKey)
-      else {
-        throw StoreAccessError.notAStore(path: path, reason: "its key records are missing")
-      }
-      return Meta(
-        storeID: storeID, mode: mode, salt: try StoreMeta.data(db, StoreMeta.kdfSalt),
-        cost: try StoreMeta.text(db, StoreMeta.kdfCost), masterKeyID: masterKeyID,
-        keyCheck: keyCheck, storeKey: storeKey, migrated: try migrator.hasCompletedMigrations(db))
+    let inspection = try StoreInspection.read(
+      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
+    // GRDB's `hasBeenSuperseded` and `hasCompletedMigrations`, on the identifiers just read.
+    let known = Set(migrator.migrations)
+    if let unknown = inspection.appliedMigrations.subtracting(known).sorted().first {
+      throw StoreAccessError.newerSchema(path: path, migration: unknown)
     }
+    func text(_ key: String) -> String? {
+      inspection.meta[key].map { String(decoding: $0, as: UTF8.self) }
+    }
+    guard let storeID = inspection.meta[StoreMeta.storeID],
+      let metaMode = text(StoreMeta.masterMode),
+      let masterKeyID = inspection.meta[StoreMeta.masterKeyID],
+      let keyCheck = inspection.meta[StoreMeta.keyCheck],
+      let sealedStoreKey = inspection.meta[StoreMeta.storeKey]
+    else {
+      throw StoreAccessError.notAStore(path: path, reason: "its key records are missing")
+    }
+    let meta = Meta(
+      storeID: storeID, mode: metaMode, salt: inspection.meta[StoreMeta.kdfSalt],
+      cost: text(StoreMeta.kdfCost), masterKeyID: masterKeyID, keyCheck: keyCheck,
+      storeKey: sealedStoreKey, migrated: known.isSubset(of: inspection.appliedMigrations))
 
     guard let mode = MasterKey.Mode(rawValue: meta.mode) else {
       throw StoreAccessError.notAStore(path: path, reason: "unknown master key mode '\(meta.mode)'")

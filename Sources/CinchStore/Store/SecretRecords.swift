@@ -46,7 +46,7 @@ struct SecretEntry: Sendable {
     createdAt = Date(timeIntervalSince1970: row[2])
     lastVersion = row[3]
     let json: String = row[4]
-    attributes = try JSONDecoder().decode(SecretAttributes.self, from: Data(json.utf8))
+    attributes = try SecretAttributes.decode(stored: json)
   }
 
   static let columns = "id, name, created_at, last_version, attributes"
@@ -72,14 +72,14 @@ struct SecretEntry: Sendable {
   var isDeleted: Bool { attributes.deletedDate != nil }
 
   func save(_ db: Database) throws {
-    let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+    let json = try attributes.storedJSON()
     try db.execute(
       cached: "UPDATE entries SET attributes = ?, last_version = ? WHERE id = ?",
       arguments: [json, lastVersion, id])
   }
 
   static func encode(_ attributes: SecretAttributes) throws -> String {
-    String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+    try attributes.storedJSON()
   }
 }
 
@@ -108,7 +108,7 @@ struct SecretVersionRecord: Sendable {
     sealed = (row[5] as Data?).map(Array.init)
     valueType = (row[6] as String?).flatMap(SecretValueType.init(rawValue:))
     let json: String = row[7]
-    attributes = try JSONDecoder().decode(SecretVersionAttributes.self, from: Data(json.utf8))
+    attributes = try SecretVersionAttributes.decode(stored: json)
   }
 
   static func fetchAll(_ db: Database, entry: Int64) throws -> [SecretVersionRecord] {
@@ -149,7 +149,7 @@ struct SecretVersionRecord: Sendable {
   }
 
   func saveAttributes(_ db: Database, entry: Int64) throws {
-    let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+    let json = attributes.storedJSON()
     try db.execute(
       cached: "UPDATE entry_versions SET attributes = ? WHERE entry_id = ? AND version = ?",
       arguments: [json, entry, version])

@@ -35,7 +35,18 @@ public struct StoreConfiguration: Sendable, Equatable {
 
   /// `arn:aws:ssm:us-east-1:123456789012:parameter/`: what precedes a parameter name in its ARN.
   public var parameterARNPrefix: String {
-    "arn:\(partition):ssm:\(region):\(accountID):parameter/"
+    // Concatenated into one reserved buffer: every resolved read builds an ARN, and
+    // interpolation went through `DefaultStringInterpolation` piece by piece.
+    var prefix = ""
+    prefix.reserveCapacity(parameterARNPrefixLength)
+    prefix += "arn:"
+    prefix += partition
+    prefix += ":ssm:"
+    prefix += region
+    prefix += ":"
+    prefix += accountID
+    prefix += ":parameter/"
+    return prefix
   }
 
   /// `parameterARNPrefix.utf8.count`, without building it (every read checks a name's length).

@@ -1,5 +1,8 @@
+import COpenSSL
 import Foundation
+import PropertyBased
 import Testing
+import _CinchTestSupport
 
 @testable import CinchStore
 
@@ -41,6 +44,87 @@ import Testing
     #expect(
       okm.withUnsafeBytes { Self.hex($0) }
         == "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")
+  }
+
+  @Test func hmacMatchesRFC4231TestCase6KeyLongerThanABlock() {
+    let mac = Crypto.hmacSHA256(
+      key: SecretBytes(copying: [UInt8](repeating: 0xaa, count: 131)),
+      Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
+    #expect(Self.hex(mac) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+  }
+
+  @Test func hkdfMatchesRFC5869TestCase2LongInputsThreeBlocks() throws {
+    let okm = try Crypto.hkdfSHA256(
+      key: SecretBytes(copying: (0x00...0x4f).map { UInt8($0) }),
+      salt: (0x60...0xaf).map { UInt8($0) }, info: (0xb0...0xff).map { UInt8($0) }, length: 82)
+    #expect(
+      okm.withUnsafeBytes { Self.hex($0) }
+        == "b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c"
+        + "59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71"
+        + "cc30c58179ec3e87c14c01d5c1f3434f1d87")
+  }
+
+  @Test func hkdfMatchesRFC5869TestCase3EmptySaltAndInfo() throws {
+    let okm = try Crypto.hkdfSHA256(
+      key: SecretBytes(copying: [UInt8](repeating: 0x0b, count: 22)), salt: [], info: [UInt8](),
+      length: 42)
+    #expect(
+      okm.withUnsafeBytes { Self.hex($0) }
+        == "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"
+        + "9d201395faa4b61a96c8")
+  }
+
+  @Test func hkdfRefusesLengthsRFC5869Forbids() {
+    #expect(throws: CryptoError.self) {
+      try Crypto.hkdfSHA256(key: SecretBytes(utf8: "k"), salt: [], info: [UInt8](), length: 0)
+    }
+    #expect(throws: CryptoError.self) {
+      try Crypto.hkdfSHA256(
+        key: SecretBytes(utf8: "k"), salt: [], info: [UInt8](), length: 255 * 32 + 1)
+    }
+  }
+
+  /// Our HMAC and HKDF against libcrypto's own (`HMAC()` and `EVP_KDF` "HKDF") on keys around
+  /// the 64-byte block boundary, empty and long messages, and output lengths across blocks.
+  @Test func hmacAndHKDFAgreeWithLibcrypto() throws {
+    let bytes = Gen<UInt8>.value(in: 0...255).array(of: 0...150)
+    let cases = zip(bytes, bytes, Gen<Int>.value(in: 1...100))
+    try seededCheck(cases, count: 300) { (key: [UInt8], message: [UInt8], length: Int) in
+      try Self.checkAgainstLibcrypto(key: key, message: message, length: length)
+    }
+  }
+
+  static func checkAgainstLibcrypto(key: [UInt8], message: [UInt8], length: Int) throws {
+    var expected = [UInt8](repeating: 0, count: 32)
+    var macLength: UInt32 = 0
+    let keyCopy = key.isEmpty ? [0] : key
+    let messageCopy = message.isEmpty ? [0] : message
+    _ = HMAC(
+      EVP_sha256(), keyCopy, Int32(key.count), messageCopy, message.count, &expected, &macLength)
+    #expect(Crypto.hmacSHA256(key: SecretBytes(copying: key), message) == expected)
+
+    let info = Array(key.reversed())
+    let ours = try Crypto.hkdfSHA256(
+      key: SecretBytes(copying: key), salt: message, info: info, length: length)
+    let theirs = libcryptoHKDF(key: key, salt: message, info: info, length: length)
+    #expect(ours.withUnsafeBytes { Array($0) } == theirs)
+  }
+
+  /// libcrypto's `EVP_KDF` "HKDF", which the store used before computing it itself.
+  static func libcryptoHKDF(key: [UInt8], salt: [UInt8], info: [UInt8], length: Int) -> [UInt8] {
+    let parameters = OpenSSLParameters()
+    parameters.utf8("digest", "SHA256")
+    key.withUnsafeBytes { parameters.octets("key", $0) }
+    salt.withUnsafeBytes { parameters.octets("salt", $0) }
+    info.withUnsafeBytes { parameters.octets("info", $0) }
+    let kdf = EVP_KDF_fetch(nil, "HKDF", nil)
+    defer { EVP_KDF_free(kdf) }
+    let context = EVP_KDF_CTX_new(kdf)
+    defer { EVP_KDF_CTX_free(context) }
+    var output = [UInt8](repeating: 0, count: length)
+    let status = parameters.withParameters { EVP_KDF_derive(context, &output, length, $0) }
+    #expect(status == 1, "libcrypto's HKDF refused the case")
+    return output
   }
 
   @Test func scryptMatchesRFC7914Vector() throws {

@@ -43,6 +43,32 @@ import Testing
     return cases.run(using: &random)
   }
 
+  /// The associated data's layout is part of the store format: every sealed value in every
+  /// existing store was bound to these bytes. Written out field by field here, independently.
+  @Test func associatedDataKeepsItsLayout() {
+    func be32(_ count: Int) -> [UInt8] {
+      [
+        UInt8(count >> 24 & 0xff), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff),
+        UInt8(count & 0xff),
+      ]
+    }
+    for testCase in Self.draw().prefix(50) {
+      let context = testCase.context
+      let kind = Array(context.kind.rawValue.utf8)
+      let name = Array(context.name.utf8)
+      let detail = Array(context.detail.utf8)
+      var expected = Array("cinch-seal-1".utf8)
+      expected += be32(context.storeID.count) + context.storeID
+      expected += be32(kind.count) + kind
+      expected += be32(name.count) + name
+      expected += (0..<8).map {
+        UInt8(truncatingIfNeeded: UInt64(context.version) >> (56 - 8 * UInt64($0)))
+      }
+      expected += be32(detail.count) + detail
+      #expect(context.associatedData == expected)
+    }
+  }
+
   @Test func sealThenOpenGivesBackThePlaintext() throws {
     let material = try Crypto.randomKey()
     let keyID = [UInt8](repeating: 7, count: 16)

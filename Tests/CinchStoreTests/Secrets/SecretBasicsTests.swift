@@ -178,6 +178,9 @@ import Testing
     let accessed = try await store.describeSecret(DescribeSecretRequest(secretID: "d"))
     let day = try #require(accessed.lastAccessedDate)
     #expect(day.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) == 0)
+    // Today's midnight, UTC: not later than now and less than a day before it.
+    let elapsed = Date().timeIntervalSince(day)
+    #expect(elapsed >= 0 && elapsed < 86_400)
   }
 
   @Test func updateSecretChangesMetadataAndAddsACurrentVersion() async throws {

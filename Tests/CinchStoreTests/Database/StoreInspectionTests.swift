@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import CinchStore
+
+/// What opening a store reads before the key is known, and the one-line errors for files that
+/// are not (or not yet, or no longer) cinch stores. Each case leaves the file as it found it.
+@Suite struct StoreInspectionTests {
+  func openError(_ path: String, key: String) async -> String? {
+    do {
+      _ = try await SQLiteStore.open(at: path, master: .keyFile(path: key))
+      return nil
+    } catch let error as StoreAccessError {
+      return error.description
+    } catch {
+      return "unexpected: \(error)"
+    }
+  }
+
+  @Test func aFileThatIsNotSQLiteIsNamed() async throws {
+    let fixture = try await StoreFixture.make()
+    let path = fixture.directory.file("notes.db")
+    let bytes = Data(
+      Array("these are my notes, not a database; ".utf8) + [UInt8](repeating: 7, count: 600))
+    try bytes.write(to: URL(fileURLWithPath: path))
+    #expect(
+      await openError(path, key: fixture.keyPath)
+        == "'\(path)' is not a cinch store: not an SQLite database")
+    #expect(FileManager.default.contents(atPath: path) == bytes)
+  }
+
+  @Test func anotherApplicationsDatabaseIsNamedAndLeftAlone() async throws {
+    let fixture = try await StoreFixture.make()
+    let path = fixture.directory.file("app.db")
+    let queue = try DatabaseQueue(path: path)
+    try await queue.write { db in
+      try db.execute(sql: "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hello')")
+    }
+    try queue.close()
+    let before = FileManager.default.contents(atPath: path)
+    #expect(
+      await openError(path, key: fixture.keyPath)
+        == "'\(path)' is not a cinch store: it has no store_meta table")
+    // Still in its own journal mode, byte for byte.
+    #expect(FileManager.default.contents(atPath: path) == before)
+  }
+
+  @Test func anEmptyFileIsNotAStore() async throws {
+    let fixture = try await StoreFixture.make()
+    let path = fixture.directory.file("empty.db")
+    _ = FileManager.default.createFile(atPath: path, contents: Data())
+    #expect(
+      await openError(path, key: fixture.keyPath)
+        == "'\(path)' is not a cinch store: it has no store_meta table")
+  }
+
+  @Test func aStoreFromANewerCinchIsRefusedBeforeTheKeyIsTried() async throws {
+    let fixture = try await StoreFixture.make()
+    try fixture.store.close()
+    let queue = try DatabaseQueue(path: fixture.storePath)
+    try await queue.write { db in
+      try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
+    }
+    try queue.close()
+    let otherKey = fixture.directory.file("other.key")
+    _ = try KeyFile.create(at: otherKey)
+    let expected =
+      "store '\(fixture.storePath)' was written by a newer cinch (schema step "
+      + "'v9-from-the-future'); upgrade cinch"
+    #expect(await openError(fixture.storePath, key: fixture.keyPath) == expected)
+    #expect(await openError(fixture.storePath, key: otherKey) == expected)
+  }
+
+  @Test func missingKeyRecordsAreNamed() async throws {
+    let fixture = try await StoreFixture.make()
+    try fixture.store.close()
+    let queue = try DatabaseQueue(path: fixture.storePath)
+    try await queue.write { db in
+      try db.execute(sql: "DELETE FROM store_meta WHERE key = 'key_check'")
+    }
+    try queue.close()
+    #expect(
+      await openError(fixture.storePath, key: fixture.keyPath)
+        == "'\(fixture.storePath)' is not a cinch store: its key records are missing")
+  }
+
+  @Test func theInspectionReadsMetaAndMigrations() async throws {
+    let fixture = try await StoreFixture.make()
+    let inspection = try StoreInspection.read(path: fixture.storePath, busyTimeoutSeconds: 1)
+    #expect(inspection.appliedMigrations == Set(StoreSchema.migrator.migrations))
+    for key in [StoreMeta.storeID, StoreMeta.masterMode, StoreMeta.keyCheck, StoreMeta.storeKey] {
+      #expect(inspection.meta[key]?.isEmpty == false, "store_meta '\(key)'")
+    }
+    #expect(
+      inspection.meta[StoreMeta.masterMode].map { String(decoding: $0, as: UTF8.self) } == "key")
+  }
+}
