@@ -183,11 +183,13 @@ private struct Builder {
     for consumer in consumers { addRuntimeRead(consumer) }
 
     // A store entry only untaken branches read is not read on this deploy.
-    var storeReads: [String: [GraphEdge]] = [:]
-    for edge in edges where edge.kind.readsStore { storeReads[edge.to, default: []].append(edge) }
+    // Per entry, whether any of its reads is active (no copy of the edges).
+    var readActive: [String: Bool] = [:]
+    for edge in edges where edge.kind.readsStore {
+      if readActive[edge.to] != true { readActive[edge.to] = edge.isActive }
+    }
     for id in storeIDs {
-      let reads = storeReads[id] ?? []
-      storeNodes[id]?.isActive = reads.isEmpty || reads.contains(where: \.isActive)
+      storeNodes[id]?.isActive = readActive[id] ?? true
     }
     let stores = storeIDs.compactMap { storeNodes[$0] }.enumerated().sorted {
       ($0.element.range?.start.offset ?? Int.max, $0.offset) < (
