@@ -288,7 +288,9 @@ enum CredentialScanner {
     // `_access_key`, `AccessKey` or `-access-key`, in any case.
     var index = 0
     while index + 6 <= bytes.count {
-      if bytes[index] | 0x20 == UInt8(ascii: "s"), matchesFolded(bytes, index, "secret") {
+      if bytes[index] | 0x20 == UInt8(ascii: "s"), bytes[index + 1] | 0x20 == UInt8(ascii: "e"),
+        matchesFolded(bytes, index, "secret")
+      {
         var after = index + 6
         if after < bytes.count, bytes[after] == UInt8(ascii: "_") || bytes[after] == UInt8(ascii: "-") {
           after += 1

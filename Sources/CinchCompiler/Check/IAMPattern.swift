@@ -112,44 +112,68 @@ struct IAMPattern: Sendable, Hashable, CustomStringConvertible {
   func covers(_ other: IAMPattern) -> Bool {
     // Align other's tokens under ours: our `*` takes any run of them, our `?` one that stands
     // for exactly one character, our letters the same letter.
-    let mine = tokens
     let theirs = other.tokens
+    let count = theirs.count
     // Positions in `theirs` reachable after each of our tokens, as flags (sets of Ints were
-    // most of the cost).
-    var reachable = [Bool](repeating: false, count: theirs.count + 1)
+    // most of the cost), in two tables used in turn. Every reachable position lies in
+    // `low...high`, both reachable: a step looks only there, and a letter after a letter
+    // usually leaves one position.
+    var reachable = [Bool](repeating: false, count: count + 1)
+    var next = reachable
     reachable[0] = true
-    for token in mine {
-      var next = [Bool](repeating: false, count: theirs.count + 1)
+    var low = 0
+    var high = 0
+    for token in tokens {
+      var nextLow = Int.max
+      var nextHigh = -1
       switch token {
       case .run:
-        guard let low = reachable.firstIndex(of: true) else { return false }
-        for position in low...theirs.count { next[position] = true }
+        for position in low...count { next[position] = true }
+        nextLow = low
+        nextHigh = count
       case .field:
         // Their letters other than `:`, as many as follow.
-        for start in 0...theirs.count where reachable[start] {
+        for start in low...high where reachable[start] {
           next[start] = true
+          nextLow = min(nextLow, start)
           var position = start
-          while position < theirs.count, case .character(let scalar) = theirs[position],
-            scalar != ":"
-          {
+          while position < count, case .character(let scalar) = theirs[position], scalar != ":" {
             position += 1
             next[position] = true
           }
+          nextHigh = max(nextHigh, position)
         }
       case .one:
-        for position in 0..<theirs.count where reachable[position] {
-          if case .character = theirs[position] { next[position + 1] = true }
-          if case .one = theirs[position] { next[position + 1] = true }
+        if low < count {
+          for position in low...min(high, count - 1) where reachable[position] {
+            switch theirs[position] {
+            case .character, .one:
+              next[position + 1] = true
+              nextLow = min(nextLow, position + 1)
+              nextHigh = position + 1
+            case .run, .field:
+              break
+            }
+          }
         }
       case .character(let scalar):
-        for position in 0..<theirs.count where reachable[position] {
-          if case .character(scalar) = theirs[position] { next[position + 1] = true }
+        if low < count {
+          for position in low...min(high, count - 1) where reachable[position] {
+            if case .character(scalar) = theirs[position] {
+              next[position + 1] = true
+              nextLow = min(nextLow, position + 1)
+              nextHigh = position + 1
+            }
+          }
         }
       }
-      reachable = next
-      if !reachable.contains(true) { return false }
+      guard nextHigh >= 0 else { return false }
+      for position in low...high { reachable[position] = false }
+      swap(&reachable, &next)
+      low = nextLow
+      high = nextHigh
     }
-    return reachable[theirs.count]
+    return reachable[count]
   }
 
   /// Whether some string matches both (exact: the product of the two patterns' automata).

@@ -34,7 +34,9 @@ public enum TemplateAnalyzer {
       PlacementRules.check(template, sites: sites, into: &local)
       var evaluator = Evaluator(template: template, inputs: inputs, into: &local)
       references = ReferenceEvaluator.parameterTypeReads(in: template, evaluator: evaluator, into: &local)
-      references += ReferenceEvaluator.evaluate(sites, in: template, evaluator: &evaluator, into: &local)
+      let evaluated = ReferenceEvaluator.evaluate(sites, in: template, evaluator: &evaluator, into: &local)
+      // Most templates have no `AWS::SSM::Parameter::Value<…>` parameter: no copy then.
+      if references.isEmpty { references = evaluated } else { references += evaluated }
       reportWaiting(references, into: &local)
       // Evaluation settles every composed reference: concrete, or waiting (reported above).
       local = local.filtering { $0.code != .composedReference }

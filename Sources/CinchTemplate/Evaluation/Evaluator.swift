@@ -11,6 +11,9 @@ public struct Evaluator: Sendable {
   private var conditionValues: [String: Bool?] = [:]
   private var conditionsInProgress: [String] = []
   private var reported: Set<String> = []
+  /// Per resource (by position), whether an `Fn::If` sits anywhere in it, once asked: without
+  /// one, every place in a deployed resource is live.
+  private var resourceHasIf: [Bool?] = []
 
   public init(template: Template, inputs: EvaluationInputs, into diagnostics: inout Diagnostics) {
     self.template = template
@@ -153,7 +156,7 @@ public struct Evaluator: Sendable {
         return malformed(node, "'Fn::GetAtt' takes [LogicalId, AttributeName]", into: &diagnostics)
       }
       let attribute = evaluate(items[1], into: &diagnostics).string ?? "?"
-      if template.resource(resource) == nil {
+      if !template.hasResource(resource) {
         report(
           Diagnostic(
             .danglingReference, "'Fn::GetAtt' names '\(resource)', which is not a resource",
@@ -186,7 +189,7 @@ public struct Evaluator: Sendable {
   private mutating func ref(_ name: String, at node: Node, into diagnostics: inout Diagnostics) -> Value {
     if let value = parameterValues[name] { return value }
     if let value = inputs.pseudoParameter(name) { return value }
-    if template.resource(name) != nil {
+    if template.hasResource(name) {
       return .unknown(Unknown(.resource(name), "'\(name)' is a resource, known only after deploy"))
     }
     report(
@@ -238,11 +241,11 @@ public struct Evaluator: Sendable {
   ) -> Value {
     if let variable = variables[name] { return evaluate(variable, into: &diagnostics) }
     if parameterValues[name] != nil || inputs.pseudoParameter(name) != nil
-      || template.resource(name) != nil
+      || template.hasResource(name)
     {
       return ref(name, at: node, into: &diagnostics)
     }
-    if let dot = name.firstIndex(of: "."), template.resource(String(name[..<dot])) != nil {
+    if let dot = name.firstIndex(of: "."), template.hasResource(String(name[..<dot])) {
       let resource = String(name[..<dot])
       let attribute = String(name[name.index(after: dot)...])
       return .unknown(
@@ -433,8 +436,10 @@ public struct Evaluator: Sendable {
   public mutating func isLive(_ path: TemplatePath, into diagnostics: inout Diagnostics) -> Bool {
     let components = path.components
     guard let section = components.first, components.count >= 2 else { return true }
-    let resource = section == "Resources" ? template.resource(components[1]) : nil
-    if let name = resource?.condition, conditionValue(name, into: &diagnostics) == false {
+    let resource = section == "Resources" ? template.resourcePosition(components[1]) : nil
+    if let resource, let name = template.resources[resource].condition,
+      conditionValue(name, into: &diagnostics) == false
+    {
       return false
     }
     if section == "Outputs", let output = template.outputs.first(where: { $0.name == components[1] }),
@@ -442,13 +447,16 @@ public struct Evaluator: Sendable {
     {
       return false
     }
-    guard var node = template.document.root else { return true }
+    // Only an `Fn::If` on the way can make the place not live.
+    guard template.document.mayContainIf, var node = template.document.root else { return true }
     var index = 0
     // A resource's node by its index, not by walking the `Resources` mapping: this runs for
     // every reference and graph edge, and a walk made large templates quadratic.
     if let resource {
-      node = resource.node
+      node = template.resources[resource].node
       index = 2
+      // Only an `Fn::If` on the way makes a place in a deployed resource not live.
+      if !hasIf(resource: resource) { return true }
     }
     var pendingIf: String?
     while index < components.count {
@@ -481,6 +489,23 @@ public struct Evaluator: Sendable {
       index += 1
     }
     return true
+  }
+
+  private mutating func hasIf(resource position: Int) -> Bool {
+    if resourceHasIf.isEmpty { resourceHasIf = Array(repeating: nil, count: template.resources.count) }
+    if let known = resourceHasIf[position] { return known }
+    let found = Self.containsIf(template.resources[position].node)
+    resourceHasIf[position] = found
+    return found
+  }
+
+  static func containsIf(_ node: Node) -> Bool {
+    switch node.value {
+    case .scalar: false
+    case .sequence(let items): items.contains(where: containsIf)
+    case .mapping(let entries): entries.contains { containsIf($0.value) }
+    case .intrinsic(let intrinsic): intrinsic.function == .if || containsIf(intrinsic.argument)
+    }
   }
 
   // MARK: Parameters

@@ -14,45 +14,72 @@ public struct SubTemplate: Sendable, Hashable {
   public var parts: [Part]
 
   public init(_ string: String) {
+    var string = string
+    parts = string.withUTF8 { Self.parts(of: $0) }
+  }
+
+  private static func parts(of bytes: UnsafeBufferPointer<UInt8>) -> [Part] {
     var parts: [Part] = []
-    var text: [UInt8] = []
-    let bytes = Array(string.utf8)
+    // Literal text waiting to become a part: `pending` (only after a `${!…}`) then the bytes
+    // from `runStart` on, copied whole.
+    var pending: [UInt8] = []
+    var runStart = 0
     var index = 0
-    func flush() {
-      if !text.isEmpty {
-        parts.append(.text(String(decoding: text, as: UTF8.self)))
-        text.removeAll(keepingCapacity: true)
+    let count = bytes.count
+    func flush(upTo end: Int) {
+      if pending.isEmpty {
+        if runStart < end {
+          parts.append(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self)))
+        }
+      } else {
+        pending += UnsafeBufferPointer(rebasing: bytes[runStart..<end])
+        parts.append(.text(String(decoding: pending, as: UTF8.self)))
+        pending.removeAll(keepingCapacity: true)
       }
     }
-    while index < bytes.count {
-      if bytes[index] == UInt8(ascii: "$"), index + 1 < bytes.count,
-        bytes[index + 1] == UInt8(ascii: "{"),
-        let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: "}"))
-      {
-        if index + 2 < bytes.count, bytes[index + 2] == UInt8(ascii: "!") {
-          text += [UInt8(ascii: "$"), UInt8(ascii: "{")]
-          text += bytes[(index + 3)...close]
-        } else {
-          flush()
-          let name = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
-          parts.append(.variable(name, range: index..<(close + 1)))
-        }
-        index = close + 1
+    while index < count {
+      guard bytes[index] == UInt8(ascii: "$"), index + 1 < count,
+        bytes[index + 1] == UInt8(ascii: "{")
+      else {
+        index += 1
         continue
       }
-      text.append(bytes[index])
-      index += 1
+      var close = index + 2
+      while close < count, bytes[close] != UInt8(ascii: "}") { close += 1 }
+      guard close < count else {
+        index += 1
+        continue
+      }
+      if index + 2 < count, bytes[index + 2] == UInt8(ascii: "!") {
+        // `${!Literal}` is the text `${Literal}`.
+        pending += UnsafeBufferPointer(rebasing: bytes[runStart..<index])
+        pending += [UInt8(ascii: "$"), UInt8(ascii: "{")]
+        pending += UnsafeBufferPointer(rebasing: bytes[(index + 3)...close])
+      } else {
+        flush(upTo: index)
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 2)..<close]), as: UTF8.self)
+        parts.append(.variable(name, range: index..<(close + 1)))
+      }
+      index = close + 1
+      runStart = index
     }
-    flush()
-    self.parts = parts
+    flush(upTo: count)
+    return parts
   }
 
   /// The variable names in order of first use.
   public var variables: [String] {
-    var seen = Set<String>()
-    return parts.compactMap { part in
-      if case .variable(let name, _) = part, seen.insert(name).inserted { return name }
-      return nil
+    var names: [String] = []
+    var seen: Set<String>?
+    for case .variable(let name, _) in parts {
+      // A few names are compared in turn; a set only for a string with many.
+      if seen == nil, names.count >= 16 { seen = Set(names) }
+      if seen != nil {
+        if seen?.insert(name).inserted == true { names.append(name) }
+      } else if !names.contains(name) {
+        names.append(name)
+      }
     }
+    return names
   }
 }

@@ -43,31 +43,92 @@ public enum GraphBuilder {
   ]
 }
 
+/// A path as a chain from its last component back to the section: a child shares its
+/// parent's chain, so a level of the walk costs one small object instead of a copy of both
+/// paths, and a path value is made only for what gets recorded.
+private final class PathLink: Sendable {
+  let parent: PathLink?
+  let component: String
+  /// Whether the component belongs to the property path too (not an intrinsic function's name,
+  /// or a key or index inside its argument).
+  let isProperty: Bool
+  let count: Int
+  let propertyCount: Int
+
+  init(parent: PathLink?, component: String, isProperty: Bool) {
+    self.parent = parent
+    self.component = component
+    self.isProperty = isProperty
+    self.count = (parent?.count ?? 0) + 1
+    self.propertyCount = (parent?.propertyCount ?? 0) + (isProperty ? 1 : 0)
+  }
+
+  static func path(_ components: [String]) -> PathLink? {
+    var link: PathLink?
+    for component in components { link = PathLink(parent: link, component: component, isProperty: true) }
+    return link
+  }
+
+  static func components(of link: PathLink?, propertiesOnly: Bool) -> [String] {
+    guard let link else { return [] }
+    let count = propertiesOnly ? link.propertyCount : link.count
+    var components = [String](repeating: "", count: count)
+    var slot = count
+    var current: PathLink? = link
+    while let step = current, slot > 0 {
+      if !propertiesOnly || step.isProperty {
+        slot -= 1
+        components[slot] = step.component
+      }
+      current = step.parent
+    }
+    return components
+  }
+}
+
 /// Where the walk is: the node edges come from (nil while only noting which parameters and
 /// mappings are used, in `Rules`, SAM `Globals` and `Fn::ForEach` bodies), the property path
 /// (intrinsic functions left out) and the full path.
 private struct Position {
   var from: String?
-  var property: [String]
-  var syntax: [String]
+  /// The full path; the components marked as properties make the property path.
+  var link: PathLink?
   /// Inside an intrinsic function's argument, where keys and indexes are not properties.
   var inArgument = false
   /// Where `{Condition: Name}` names a condition (a condition's definition, `Fn::And`…).
   var conditionContext = false
   /// Whether the value here is read on deploy: false in a resource or output whose condition is
-  /// false and in the untaken branch of an `Fn::If` (what `Evaluator.isLive` says of the path).
+  /// false and in the untaken branch of an `Fn::If` (what `Evaluator.isLive` says of the path;
+  /// debug builds check that it agrees).
   var live = true
+  /// Inside an `Fn::If` without three arguments: liveness is asked of `Evaluator.isLive`.
+  var liveFromEvaluator = false
+
+  init(from: String?, base: [String]) {
+    self.from = from
+    self.link = PathLink.path(base)
+  }
+
+  /// The path without intrinsic functions.
+  var property: TemplatePath { TemplatePath(PathLink.components(of: link, propertiesOnly: true)) }
+  /// The full path.
+  var syntax: TemplatePath { TemplatePath(PathLink.components(of: link, propertiesOnly: false)) }
 
   func child(_ component: String) -> Position {
     var next = self
-    next.syntax.append(component)
-    if !inArgument { next.property.append(component) }
+    next.link = PathLink(parent: link, component: component, isProperty: !inArgument)
+    return next
+  }
+
+  /// A step of the full path only (an `Fn::If` and its branch, the string of an `Fn::Sub`).
+  func syntaxChild(_ component: String) -> Position {
+    var next = self
+    next.link = PathLink(parent: link, component: component, isProperty: false)
     return next
   }
 
   func entering(_ function: IntrinsicFunction) -> Position {
-    var next = self
-    next.syntax.append(function.rawValue)
+    var next = syntaxChild(function.rawValue)
     next.inArgument = true
     next.conditionContext = function == .and || function == .or || function == .not
     return next
@@ -122,11 +183,13 @@ private struct Builder {
     for consumer in consumers { addRuntimeRead(consumer) }
 
     // A store entry only untaken branches read is not read on this deploy.
-    var storeReads: [String: [GraphEdge]] = [:]
-    for edge in edges where edge.kind.readsStore { storeReads[edge.to, default: []].append(edge) }
+    // Per entry, whether any of its reads is active (no copy of the edges).
+    var readActive: [String: Bool] = [:]
+    for edge in edges where edge.kind.readsStore {
+      if readActive[edge.to] != true { readActive[edge.to] = edge.isActive }
+    }
     for id in storeIDs {
-      let reads = storeReads[id] ?? []
-      storeNodes[id]?.isActive = reads.isEmpty || reads.contains(where: \.isActive)
+      storeNodes[id]?.isActive = readActive[id] ?? true
     }
     let stores = storeIDs.compactMap { storeNodes[$0] }.enumerated().sorted {
       ($0.element.range?.start.offset ?? Int.max, $0.offset) < (
@@ -136,12 +199,16 @@ private struct Builder {
     let allNodes = nodes + stores
     let position = Dictionary(
       allNodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-    // Each edge's place looked up once, not at every comparison.
-    let sortedEdges = edges.enumerated().map { (position[$1.from] ?? Int.max, $0) }
-      .sorted { $0 < $1 }.map { edges[$0.1] }
+    // Each edge's ends looked up once, for the order of edges and for the graph's order and
+    // cycles, not at every comparison.
+    let placed = edges.enumerated().map { offset, edge in
+      (from: position[edge.from], to: position[edge.to], offset: offset)
+    }
+    let sorted = placed.sorted { ($0.from ?? Int.max, $0.offset) < ($1.from ?? Int.max, $1.offset) }
     let graph = TemplateGraph(
-      file: file, nodes: allNodes, edges: sortedEdges, runtimeConsumers: consumers,
-      deployReads: reads)
+      file: file, nodes: allNodes, edges: sorted.map { edges[$0.offset] },
+      runtimeConsumers: consumers, deployReads: reads,
+      ends: sorted.map { item in item.from.flatMap { from in item.to.map { (from, $0) } } })
     reportCycles(graph)
     reportUnused()
     return graph
@@ -236,11 +303,12 @@ private struct Builder {
     from: String, to: String, kind: GraphEdge.Kind, site: GraphEdge.Site
   ) {
     let key = EdgeKey(from: from, to: to, kind: kind)
-    if let index = edgeIndex[key] {
+    // One hash of the key for a new edge (most are): insert, and put back what was there.
+    if let index = edgeIndex.updateValue(edges.count, forKey: key) {
+      edgeIndex[key] = index
       if !edges[index].sites.contains(site) { edges[index].sites.append(site) }
       return
     }
-    edgeIndex[key] = edges.count
     edges.append(GraphEdge(from: from, to: to, kind: kind, sites: [site]))
   }
 
@@ -249,11 +317,24 @@ private struct Builder {
     _ kind: GraphEdge.Kind, to target: String, range: SourceRange?, at: Position
   ) {
     guard let from = at.from else { return }
-    let active = evaluator.isLive(TemplatePath(at.syntax), into: &evaluated)
+    let active: Bool
+    if at.liveFromEvaluator {
+      active = evaluator.isLive(at.syntax, into: &evaluated)
+    } else {
+      assert(liveAgreesWithEvaluator(at), "liveness of \(at.syntax) differs from Evaluator.isLive")
+      active = at.live
+    }
     addEdge(
       from: from, to: target, kind: kind,
-      site: GraphEdge.Site(
-        file: file, range: range, path: TemplatePath(at.property), isActive: active))
+      site: GraphEdge.Site(file: file, range: range, path: at.property, isActive: active))
+  }
+
+  /// What `Evaluator.isLive` says of the position's full path, asked of a copy so that the
+  /// check changes nothing.
+  private func liveAgreesWithEvaluator(_ at: Position) -> Bool {
+    var probe = evaluator
+    var ignored = Diagnostics()
+    return probe.isLive(at.syntax, into: &ignored) == at.live
   }
 
   private mutating func dangling(_ message: String, range: SourceRange?, at: Position) {
@@ -262,7 +343,7 @@ private struct Builder {
     guard reportedKeys.insert(key).inserted else { return }
     reported.report(
       Diagnostic(
-        .danglingReference, message, file: file, range: range, path: TemplatePath(at.property)))
+        .danglingReference, message, file: file, range: range, path: at.property))
   }
 
   // MARK: Walking the template
@@ -270,19 +351,18 @@ private struct Builder {
   private mutating func walkTemplate() {
     for condition in template.conditions {
       let base = ["Conditions", condition.name]
-      var at = Position(
-        from: GraphNode.id(.condition, condition.name), property: base, syntax: base)
+      var at = Position(from: GraphNode.id(.condition, condition.name), base: base)
       at.conditionContext = true
       walk(condition.node, at)
     }
     for resource in template.resources {
       let base = ["Resources", resource.logicalID]
       if Self.isForEach(resource.logicalID) {
-        walk(resource.node, Position(from: nil, property: base, syntax: base))
+        walk(resource.node, Position(from: nil, base: base))
         continue
       }
       let id = GraphNode.id(.resource, resource.logicalID)
-      var at = Position(from: id, property: base, syntax: base)
+      var at = Position(from: id, base: base)
       at.live = isDeployed(condition: resource.condition)
       if let condition = resource.node["Condition"], let name = condition.scalar {
         conditionAttribute(name, node: condition, from: id, path: base + ["Condition"])
@@ -309,7 +389,7 @@ private struct Builder {
       if let condition = output.node["Condition"], let name = condition.scalar {
         conditionAttribute(name, node: condition, from: id, path: base + ["Condition"])
       }
-      var at = Position(from: id, property: base, syntax: base)
+      var at = Position(from: id, base: base)
       at.live = isDeployed(condition: output.condition)
       for entry in output.node.mapping ?? [] where entry.name != "Condition" {
         walk(entry.value, at.child(entry.name))
@@ -318,7 +398,7 @@ private struct Builder {
     // Sections that use parameters without being nodes of their own.
     for section in ["Rules", "Globals"] {
       if let node = template.document.root?[section] {
-        walk(node, Position(from: nil, property: [section], syntax: [section]))
+        walk(node, Position(from: nil, base: [section]))
       }
     }
   }
@@ -329,7 +409,7 @@ private struct Builder {
     guard index.conditions.contains(name) else {
       dangling(
         "condition '\(name)' is not defined", range: node.range,
-        at: Position(from: from, property: path, syntax: path))
+        at: Position(from: from, base: path))
       return
     }
     addEdge(
@@ -387,21 +467,24 @@ private struct Builder {
       sub(argument, at: at, inside: inside)
 
     case .if:
-      guard let items = argument.sequence, items.count == 3 else { return walk(argument, inside) }
+      guard let items = argument.sequence, items.count == 3 else {
+        // `Evaluator.isLive` reads the elements after the first as branches all the same.
+        var malformed = inside
+        malformed.liveFromEvaluator = true
+        return walk(argument, malformed)
+      }
       if let name = items[0].scalar {
         conditionUse(name, node: items[0], at: inside.child("0"))
       } else {
         walk(items[0], inside.child("0"))
       }
       // The branches continue the structure around the Fn::If.
-      var branch = at
-      branch.syntax.append(IntrinsicFunction.if.rawValue)
+      let branch = at.syntaxChild(IntrinsicFunction.if.rawValue)
       let value = items[0].scalar.flatMap { name in
         index.conditions.contains(name) ? evaluator.conditionValue(name, into: &evaluated) : nil
       }
       for position in 1...2 {
-        var next = branch
-        next.syntax.append(String(position))
+        var next = branch.syntaxChild(String(position))
         // The first branch is not taken when the condition is false, the second when it is true.
         next.live = at.live && value != (position == 2)
         walk(items[position], next)
@@ -467,7 +550,7 @@ private struct Builder {
         variables.insert(entry.name)
         walk(entry.value, inside.child("1").child(entry.name))
       }
-      textAt.syntax += [IntrinsicFunction.sub.rawValue, "0"]
+      textAt = at.syntaxChild(IntrinsicFunction.sub.rawValue).syntaxChild("0")
     } else {
       templateNode = argument
     }

@@ -2,14 +2,29 @@ extension TemplateGraph {
   /// Kahn's algorithm, always taking the ready node that comes first in the template, so the
   /// order is stable: the same template gives the same order, and unrelated nodes keep their
   /// template order.
-  static func topologicalOrder(nodes: [GraphNode], edges: [GraphEdge]) -> [String] {
-    let index = Dictionary(nodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-    var dependencies = Array(repeating: Set<Int>(), count: nodes.count)
+  /// The positions in `nodes` of each edge's two ends (the first node with each id), nil when
+  /// either is not a node: looked up once for both the order and the cycles.
+  static func endpoints(nodes: [GraphNode], edges: [GraphEdge]) -> [(from: Int, to: Int)?] {
+    var index: [String: Int] = [:]
+    index.reserveCapacity(nodes.count)
+    for (position, node) in nodes.enumerated() where index[node.id] == nil {
+      index[node.id] = position
+    }
+    return edges.map { edge in
+      guard let from = index[edge.from], let to = index[edge.to] else { return nil }
+      return (from, to)
+    }
+  }
+
+  static func topologicalOrder(
+    nodes: [GraphNode], edges: [GraphEdge], ends: [(from: Int, to: Int)?]
+  ) -> [String] {
+    // What each node uses, each once: a node uses few others, so a list is searched.
+    var dependencies = Array(repeating: [Int](), count: nodes.count)
     var dependents = Array(repeating: [Int](), count: nodes.count)
-    for edge in edges where edge.kind.ordersDeploy && edge.isActive {
-      guard let from = index[edge.from], let to = index[edge.to],
-        dependencies[from].insert(to).inserted
-      else { continue }
+    for (edge, ends) in zip(edges, ends) where edge.kind.ordersDeploy && edge.isActive {
+      guard let (from, to) = ends, !dependencies[from].contains(to) else { continue }
+      dependencies[from].append(to)
       dependents[to].append(from)
     }
     var waiting = dependencies.map(\.count)
@@ -33,12 +48,13 @@ extension TemplateGraph {
   /// conditions, active edges only: one per strongly connected component (Tarjan), named by the
   /// shortest cycle from its member that comes first in the template. A self-reference is a
   /// cycle of one.
-  static func findCycles(nodes: [GraphNode], edges: [GraphEdge]) -> [GraphCycle] {
-    let index = Dictionary(nodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+  static func findCycles(
+    nodes: [GraphNode], edges: [GraphEdge], ends: [(from: Int, to: Int)?]
+  ) -> [GraphCycle] {
     var successors = Array(repeating: [Int](), count: nodes.count)
     var selfLoops = Set<Int>()
-    for edge in edges where edge.isActive {
-      guard let from = index[edge.from], let to = index[edge.to] else { continue }
+    for (edge, ends) in zip(edges, ends) where edge.isActive {
+      guard let (from, to) = ends else { continue }
       let kinds = (nodes[from].kind, nodes[to].kind)
       let counts: Bool
       switch kinds {
@@ -55,15 +71,18 @@ extension TemplateGraph {
     }
     for position in successors.indices { successors[position].sort() }
 
-    var cycles: [GraphCycle] = []
+    // Each cycle with the position of the first node that has its first member's id.
+    var cycles: [(place: Int, cycle: GraphCycle)] = []
     for component in StronglyConnected.components(successors) {
       guard component.count > 1 || selfLoops.contains(component[0]) else { continue }
       let members = Set(component)
       let start = component.min() ?? component[0]
       let path = shortestCycle(from: start, within: members, successors: successors)
-      cycles.append(GraphCycle(members: path.map { nodes[$0].id }))
+      let cycle = GraphCycle(members: path.map { nodes[$0].id })
+      let place = nodes.firstIndex { $0.id == cycle.members[0] } ?? 0
+      cycles.append((place, cycle))
     }
-    return cycles.sorted { (index[$0.members[0]] ?? 0) < (index[$1.members[0]] ?? 0) }
+    return cycles.sorted { $0.place < $1.place }.map(\.cycle)
   }
 
   /// Breadth-first from `start` back to it, successors in template order.

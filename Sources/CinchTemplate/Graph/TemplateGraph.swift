@@ -22,13 +22,24 @@ public struct TemplateGraph: Sendable {
     file: String, nodes: [GraphNode], edges: [GraphEdge], runtimeConsumers: [RuntimeConsumer],
     deployReads: [DeployRead]
   ) {
+    self.init(
+      file: file, nodes: nodes, edges: edges, runtimeConsumers: runtimeConsumers,
+      deployReads: deployReads, ends: Self.endpoints(nodes: nodes, edges: edges))
+  }
+
+  /// With each edge's ends already placed in `nodes` (as `endpoints` places them), by a builder
+  /// that looked them up anyway.
+  init(
+    file: String, nodes: [GraphNode], edges: [GraphEdge], runtimeConsumers: [RuntimeConsumer],
+    deployReads: [DeployRead], ends: [(from: Int, to: Int)?]
+  ) {
     self.file = file
     self.nodes = nodes
     self.edges = edges
     self.runtimeConsumers = runtimeConsumers
     self.deployReads = deployReads
-    self.order = Self.topologicalOrder(nodes: nodes, edges: edges)
-    self.cycles = Self.findCycles(nodes: nodes, edges: edges)
+    self.order = Self.topologicalOrder(nodes: nodes, edges: edges, ends: ends)
+    self.cycles = Self.findCycles(nodes: nodes, edges: edges, ends: ends)
   }
 
   public func node(_ id: String) -> GraphNode? { nodes.first { $0.id == id } }

@@ -1,24 +1,26 @@
 /// A template's logical names by kind, for lookups in constant time: the graph stages ask
 /// "is this a resource?" for every reference of templates with hundreds of resources.
 struct TemplateIndex: Sendable {
-  let resources: [String: Template.Resource]
+  /// Resources are found through the template's own index (the first of each logical ID).
+  private let template: Template
   let parameters: Set<String>
   let conditions: Set<String>
   let mappings: Set<String>
 
   init(_ template: Template) {
-    var resources: [String: Template.Resource] = [:]
-    for resource in template.resources where resources[resource.logicalID] == nil {
-      resources[resource.logicalID] = resource
-    }
-    self.resources = resources
+    self.template = template
     parameters = Set(template.parameters.map(\.name))
     conditions = Set(template.conditions.map(\.name))
     mappings = Set(template.mappings.map(\.name))
   }
 
-  func resource(_ logicalID: String) -> Template.Resource? { resources[logicalID] }
-  func isResource(_ name: String) -> Bool { resources[name] != nil }
+  func resource(_ logicalID: String) -> Template.Resource? { template.resource(logicalID) }
+  func isResource(_ name: String) -> Bool { template.hasResource(name) }
+
+  /// The type of the resource with this logical ID, read in place.
+  private func type(of name: String) -> String? {
+    template.resourcePosition(name).flatMap { template.resources[$0].type }
+  }
 
   /// The secret or parameter of this template a value stands for, when it is one: `Ref` of an
   /// `AWS::SecretsManager::Secret` (its ARN) or an `AWS::SSM::Parameter` (its name), a secret's
@@ -27,7 +29,7 @@ struct TemplateIndex: Sendable {
   func storeResource(for dependency: Dependency) -> (kind: StoreEntry.Kind, logicalID: String)? {
     switch dependency {
     case .resource(let name):
-      switch resources[name]?.type {
+      switch type(of: name) {
       case "AWS::SecretsManager::Secret", "AWS::SecretsManager::SecretTargetAttachment":
         return (.secret, name)
       case "AWS::SSM::Parameter":
@@ -36,7 +38,7 @@ struct TemplateIndex: Sendable {
         return nil
       }
     case .attribute(let name, let attribute):
-      guard let type = resources[name]?.type else { return nil }
+      guard let type = type(of: name) else { return nil }
       if type == "AWS::SecretsManager::Secret" && attribute == "Id"
         || attribute.hasPrefix("MasterUserSecret.") || attribute == "MasterPasswordSecretArn"
       {

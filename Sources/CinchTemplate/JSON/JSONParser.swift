@@ -13,12 +13,19 @@ public enum JSONParser {
   public static func parse(
     _ file: SourceFile, limits: ParseLimits = .default, into diagnostics: inout Diagnostics
   ) -> Node? {
-    let (root, found) = file.bytes.withUnsafeBufferPointer { buffer in
+    parseDocument(file, limits: limits, into: &diagnostics).root
+  }
+
+  /// The root, and whether any `Fn::If` was made.
+  static func parseDocument(
+    _ file: SourceFile, limits: ParseLimits = .default, into diagnostics: inout Diagnostics
+  ) -> (root: Node?, sawIf: Bool) {
+    let (root, found, sawIf) = file.bytes.withUnsafeBufferPointer { buffer in
       var reader = JSONReader(buffer, file: file, limits: limits)
       let root = reader.read()
-      return (root, reader.diagnostics)
+      return (root, reader.diagnostics, reader.sawIf)
     }
     diagnostics.append(contentsOf: found)
-    return root
+    return (root, sawIf)
   }
 }

@@ -29,6 +29,8 @@ struct JSONReader: ~Copyable {
   let file: SourceFile
   let limits: ParseLimits
   var diagnostics = Diagnostics()
+  /// Whether an `Fn::If` was made (`ParsedDocument.mayContainIf`).
+  var sawIf = false
 
   var index = 0
   var stack: [Frame] = []
@@ -219,6 +221,7 @@ struct JSONReader: ~Copyable {
     if let intrinsic = IntrinsicNormalizer.longForm(
       frame.entries, style: .flow, range: range, file: file, into: &diagnostics)
     {
+      if intrinsic.intrinsic?.function == .if { sawIf = true }
       return intrinsic
     }
     return Node(.mapping(frame.entries), style: .flow, range: range)

@@ -85,6 +85,13 @@ public struct Template: Sendable {
     resourceIndex[logicalID].map { resources[$0] }
   }
 
+  /// Where `resource(logicalID)` sits in `resources`: for callers that need one field or only
+  /// whether it exists, without a copy of the whole resource.
+  public func resourcePosition(_ logicalID: String) -> Int? { resourceIndex[logicalID] }
+
+  /// Whether a resource has this logical ID.
+  public func hasResource(_ logicalID: String) -> Bool { resourceIndex[logicalID] != nil }
+
   private static func index(_ resources: [Resource]) -> [String: Int] {
     var index: [String: Int] = [:]
     index.reserveCapacity(resources.count)

@@ -176,7 +176,32 @@ extension ReferenceWalker {
     }
   }
 
+  /// Whether the text holds `resolve` as characters. A match of its bytes between ASCII
+  /// neighbours (or the ends) is one; where a neighbour is not ASCII (a combining mark after the
+  /// `e`), the generic character search decides. Characters that match imply bytes that do,
+  /// so text without the bytes never needs it.
   static func mentionsResolve(_ text: String) -> Bool {
-    text.utf8.count >= 7 && text.contains("resolve")
+    guard text.utf8.count >= 7 else { return false }
+    var copy = text
+    let bytesSay = copy.withUTF8 { bytes -> Bool? in
+      let word: [UInt8] = Array("resolve".utf8)
+      var unsure = false
+      var index = 0
+      while index + 7 <= bytes.count {
+        if bytes[index] == UInt8(ascii: "r"), (1..<7).allSatisfy({ bytes[index + $0] == word[$0] }) {
+          let before = index == 0 || bytes[index - 1] < 0x80
+          let after = index + 7 == bytes.count || bytes[index + 7] < 0x80
+          if before && after { return true }
+          unsure = true
+        }
+        index += 1
+      }
+      return unsure ? nil : false
+    }
+    return bytesSay ?? containsResolveCharacters(text)
   }
+
+  /// The search by characters (in this module: the standard library's, which compares whole
+  /// characters, so `resolve` followed by a combining mark is not the word).
+  static func containsResolveCharacters(_ text: String) -> Bool { text.contains("resolve") }
 }

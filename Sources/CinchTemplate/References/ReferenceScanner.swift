@@ -213,7 +213,8 @@ struct ScanMachine {
     var closeAt = -1
     var index = bodyStart
     scanning: while index < count {
-      if let placeholder = placeholder(at: index) {
+      // `placeholder(at:)` finds nothing unless a piece is opaque or the byte is a `$`.
+      if !opaque.isEmpty || bytes[index] == Byte.dollar, let placeholder = placeholder(at: index) {
         if stack.count == 1 { placeholders.append(placeholder) }
         index = placeholder.span.upperBound
         continue
@@ -404,7 +405,7 @@ struct ScanMachine {
         span: nameRange.lowerBound..<body.closeAt, reference: body.whole)
       return
     }
-    if checkAlphabet(nameRange, body, isSecret: false, what: "parameter name '\(name)'") { return }
+    if checkAlphabet(nameRange, body, isSecret: false, noun: "parameter name") { return }
     if segments.count > 3 {
       report(
         .tooManySegments,
@@ -486,7 +487,7 @@ struct ScanMachine {
           span: body.whole, reference: body.whole)
         return
       }
-      if checkAlphabet(first, body, isSecret: true, what: "secret id '\(text(first))'") { return }
+      if checkAlphabet(first, body, isSecret: true, noun: "secret id") { return }
       nameRange = first
       rest = 2
     }
@@ -562,12 +563,12 @@ struct ScanMachine {
         span: tokens[0].lowerBound..<name.upperBound, reference: body.whole)
       return true
     }
-    return checkAlphabet(name, body, isSecret: true, what: "secret name '\(text(name))'")
+    return checkAlphabet(name, body, isSecret: true, noun: "secret name")
   }
 
   /// Reports the first byte of `range` outside the name alphabet (placeholders skipped).
   private mutating func checkAlphabet(
-    _ range: Range<Int>, _ body: ParsedBody, isSecret: Bool, what: String
+    _ range: Range<Int>, _ body: ParsedBody, isSecret: Bool, noun: String
   ) -> Bool {
     var bad: Int?
     forEachByte(
@@ -578,6 +579,7 @@ struct ScanMachine {
         }
       })
     guard let bad else { return false }
+    let what = "\(noun) '\(text(range))'"
     let allowed = isSecret ? "letters, digits and '/_+=.@-'" : "letters, digits and '_.-/'"
     let message: String
     let span: Range<Int>

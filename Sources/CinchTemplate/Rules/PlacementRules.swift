@@ -141,7 +141,6 @@ struct PlacementChecker {
     switch path[2] {
     case "Properties":
       let property = path[3...]
-      let propertyName = property.joined(separator: "/")
       if let pattern = PlacementRules.userDataProperties[type],
         property.starts(with: pattern)
       {
@@ -165,7 +164,7 @@ struct PlacementChecker {
         }
         report(
           .ssmSecurePlacement,
-          "'ssm-secure' is not accepted in '\(type)' property '\(propertyName)'; "
+          "'ssm-secure' is not accepted in '\(type)' property '\(property.joined(separator: "/"))'; "
             + "CloudFormation fails the change set (use 'secretsmanager', accepted in every property)",
           at: site, notes: notes)
       }

@@ -19,8 +19,23 @@ public struct SourceFile: Sendable {
     starts.reserveCapacity(bytes.count / 32 + 1)
     var ascii = true
     bytes.withUnsafeBufferPointer { buffer in
-      for index in 0..<buffer.count {
+      guard let base = buffer.baseAddress else { return }
+      let count = buffer.count
+      var index = 0
+      while index < count {
+        // Eight bytes at a time while none is a line end or non-ASCII.
+        while index + 8 <= count {
+          let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+          if word & 0x8080_8080_8080_8080 != 0 || Self.hasByte(0x0A, in: word)
+            || Self.hasByte(0x0D, in: word)
+          {
+            break
+          }
+          index += 8
+        }
+        guard index < count else { break }
         let byte = buffer[index]
+        defer { index += 1 }
         if byte == 0x0A {
           starts.append(index + 1)
         } else if byte == 0x0D {
@@ -32,6 +47,15 @@ public struct SourceFile: Sendable {
     }
     self.lineStarts = starts
     self.isASCII = ascii
+  }
+
+  /// Whether any byte of `word` (all below 0x80) is `byte`: the zero-byte test on the
+  /// difference, exact for ASCII words.
+  @inline(__always)
+  static func hasByte(_ byte: UInt8, in word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let difference = word ^ (ones &* UInt64(byte))
+    return (difference &- ones) & ~difference & 0x8080_8080_8080_8080 != 0
   }
 
   public init(path: String, text: String) {

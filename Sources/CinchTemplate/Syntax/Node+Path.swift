@@ -34,9 +34,9 @@ extension Template {
     guard let root = document.root else { return [] }
     let components = path.components
     guard components.count >= 2, components[0] == "Resources",
-      let resource = resource(components[1]), let section = root["Resources"]
+      let resource = resourcePosition(components[1]), let section = root["Resources"]
     else { return root.nodes(along: path) }
     return [root, section]
-      + resource.node.nodes(along: TemplatePath(Array(components.dropFirst(2))))
+      + resources[resource].node.nodes(along: TemplatePath(Array(components.dropFirst(2))))
   }
 }

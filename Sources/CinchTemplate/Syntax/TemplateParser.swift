@@ -9,11 +9,16 @@ public struct ParsedDocument: Sendable {
   public let file: SourceFile
   public let format: Format
   public let root: Node?
+  /// False when the parser made no `Fn::If`: then every place in a deployed resource or output
+  /// is live, and `Evaluator.isLive` need not walk to it. True when not known.
+  public let mayContainIf: Bool
 
-  public init(file: SourceFile, format: Format, root: Node?) {
+  public init(file: SourceFile, format: Format, root: Node?, mayContainIf: Bool = true) {
     self.file = file
     self.format = format
     self.root = root
+    self.mayContainIf = mayContainIf
+    assert(mayContainIf || root.map(Evaluator.containsIf) != true, "an Fn::If the parser did not see")
   }
 }
 
@@ -39,23 +44,22 @@ public enum TemplateParser {
       return ParsedDocument(file: file, format: .yaml, root: nil)
     }
     guard looksLikeJSON(file.bytes) else {
-      return ParsedDocument(
-        file: file, format: .yaml, root: YAMLParser.parse(file, limits: limits, into: &diagnostics))
+      let (root, sawIf) = YAMLParser.parseDocument(file, limits: limits, into: &diagnostics)
+      return ParsedDocument(file: file, format: .yaml, root: root, mayContainIf: sawIf)
     }
     var jsonDiagnostics = Diagnostics()
-    let root = JSONParser.parse(file, limits: limits, into: &jsonDiagnostics)
+    let (root, sawIf) = JSONParser.parseDocument(file, limits: limits, into: &jsonDiagnostics)
     if root == nil, !jsonDiagnostics.items.contains(where: { $0.code != .jsonSyntax }) {
       // A YAML flow mapping also starts with `{`: accept it when YAML reads the file cleanly.
       var yamlDiagnostics = Diagnostics()
-      if let yamlRoot = YAMLParser.parse(file, limits: limits, into: &yamlDiagnostics),
-        !yamlDiagnostics.hasErrors
-      {
+      let (yamlRoot, yamlSawIf) = YAMLParser.parseDocument(file, limits: limits, into: &yamlDiagnostics)
+      if let yamlRoot, !yamlDiagnostics.hasErrors {
         diagnostics.append(contentsOf: yamlDiagnostics)
-        return ParsedDocument(file: file, format: .yaml, root: yamlRoot)
+        return ParsedDocument(file: file, format: .yaml, root: yamlRoot, mayContainIf: yamlSawIf)
       }
     }
     diagnostics.append(contentsOf: jsonDiagnostics)
-    return ParsedDocument(file: file, format: .json, root: root)
+    return ParsedDocument(file: file, format: .json, root: root, mayContainIf: sawIf)
   }
 
   /// JSON when the first significant byte (after a BOM and whitespace) opens an object or array.

@@ -9,8 +9,16 @@ public enum YAMLParser {
   public static func parse(
     _ file: SourceFile, limits: ParseLimits = .default, into diagnostics: inout Diagnostics
   ) -> Node? {
+    parseDocument(file, limits: limits, into: &diagnostics).root
+  }
+
+  /// The root, and whether any `Fn::If` was made.
+  static func parseDocument(
+    _ file: SourceFile, limits: ParseLimits = .default, into diagnostics: inout Diagnostics
+  ) -> (root: Node?, sawIf: Bool) {
     var composer = YAMLComposer(file: file, limits: limits)
-    return composer.compose(into: &diagnostics)
+    let root = composer.compose(into: &diagnostics)
+    return (root, composer.sawIf)
   }
 }
 
@@ -25,6 +33,8 @@ struct YAMLComposer {
   private var stack: [Frame] = []
   private var nodeCount = 0
   private var aliasNodeCount = 0
+  /// Whether an `Fn::If` was made (`ParsedDocument.mayContainIf`).
+  private(set) var sawIf = false
 
   init(file: SourceFile, limits: ParseLimits) {
     self.file = file
@@ -146,6 +156,7 @@ struct YAMLComposer {
     let anchor = string(data.anchor)
     let valueStart = (tag != nil || anchor != nil) ? skipProperties(from: start, limit: end) : start
     let node = Node(.scalar(text), style: style, range: positions.range(fromByte: valueStart, toByte: end))
+    guard tag != nil || anchor != nil else { return node }
     let tagged = apply(tag: tag, to: node, propertiesStart: start, into: &diagnostics)
     register(anchor, tagged)
     return tagged
@@ -233,6 +244,7 @@ struct YAMLComposer {
       if let intrinsic = IntrinsicNormalizer.longForm(
           frame.entries, style: frame.style, range: range, file: file, into: &diagnostics)
       {
+        if intrinsic.intrinsic?.function == .if { sawIf = true }
         node = intrinsic
       } else {
         node = Node(.mapping(frame.entries), style: frame.style, range: range)
@@ -240,6 +252,7 @@ struct YAMLComposer {
     } else {
       node = Node(.sequence(frame.items), style: frame.style, range: range)
     }
+    guard frame.tag != nil || frame.anchor != nil else { return node }
     node = apply(tag: frame.tag, to: node, propertiesStart: frame.propertiesStart, into: &diagnostics)
     register(frame.anchor, node)
     return node
@@ -307,6 +320,7 @@ struct YAMLComposer {
     if let intrinsic = IntrinsicNormalizer.shortForm(
       tag: tag, node: node, range: range, file: file, into: &diagnostics)
     {
+      if intrinsic.intrinsic?.function == .if { sawIf = true }
       return intrinsic
     }
     var tagged = node

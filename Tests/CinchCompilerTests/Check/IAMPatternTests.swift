@@ -1,4 +1,6 @@
+import PropertyBased
 import Testing
+import _CinchTestSupport
 
 @testable import CinchCompiler
 
@@ -53,6 +55,74 @@ import Testing
       row = next
     }
     return row[t.count]
+  }
+
+  /// `covers` as first written: a fresh table of reachable positions per token, every position
+  /// looked at. The bounded version must answer exactly as it does.
+  static func plainCovers(_ mine: IAMPattern, _ other: IAMPattern) -> Bool {
+    let theirs = other.tokens
+    var reachable = [Bool](repeating: false, count: theirs.count + 1)
+    reachable[0] = true
+    for token in mine.tokens {
+      var next = [Bool](repeating: false, count: theirs.count + 1)
+      switch token {
+      case .run:
+        guard let low = reachable.firstIndex(of: true) else { return false }
+        for position in low...theirs.count { next[position] = true }
+      case .field:
+        for start in 0...theirs.count where reachable[start] {
+          next[start] = true
+          var position = start
+          while position < theirs.count, case .character(let scalar) = theirs[position],
+            scalar != ":"
+          {
+            position += 1
+            next[position] = true
+          }
+        }
+      case .one:
+        for position in 0..<theirs.count where reachable[position] {
+          if case .character = theirs[position] { next[position + 1] = true }
+          if case .one = theirs[position] { next[position + 1] = true }
+        }
+      case .character(let scalar):
+        for position in 0..<theirs.count where reachable[position] {
+          if case .character(scalar) = theirs[position] { next[position + 1] = true }
+        }
+      }
+      reachable = next
+      if !reachable.contains(true) { return false }
+    }
+    return reachable[theirs.count]
+  }
+
+  /// Patterns of up to eight tokens, for comparing `covers` with `plainCovers`.
+  static let longPatterns = Gen<Int>.value(in: 0...4).array(of: 0...8).map { picks in
+    String(picks.map { Array("a:?*F")[$0] })
+  }
+
+  @Test func coversAnswersAsThePlainAlgorithm() {
+    for p in Self.patterns {
+      for q in Self.patterns {
+        let (a, b) = (Self.pattern(p), Self.pattern(q))
+        #expect(a.covers(b) == Self.plainCovers(a, b), "'\(p)' covers '\(q)'")
+      }
+    }
+    seededCheck(zip(Self.longPatterns, Self.longPatterns), count: 5_000) { p, q in
+      let (a, b) = (Self.pattern(p), Self.pattern(q))
+      #expect(a.covers(b) == Self.plainCovers(a, b), "'\(p)' covers '\(q)'")
+    }
+    // Real ARNs, the shapes `check` meets.
+    let arns = [
+      "arn:aws:ssm:eu-west-1:123456789012:parameter/*", "arn:aws:ssm:*:*:parameter/app/*",
+      "arn:aws:ssm:eu-west-1:123456789012:parameter/app/prod/db",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:*",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-??????", "*",
+      "arn:aws:secretsmanager:*:*:secret:prod/*",
+    ].map(IAMPattern.resource)
+    for a in arns {
+      for b in arns { #expect(a.covers(b) == Self.plainCovers(a, b), "\(a) covers \(b)") }
+    }
   }
 
   /// Every pair of short patterns: a pattern that "covers" another matches every string the

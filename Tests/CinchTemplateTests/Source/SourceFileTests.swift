@@ -28,6 +28,26 @@ import _CinchTestSupport
     return (line, column)
   }
 
+  /// Pieces with runs longer than the eight bytes the line table skips at a time.
+  static let longPieces = Gen<String>.oneOf(
+    Gen.always("abcdefghijk"), Gen.always("0123456789abcdef0123"), Gen.always("\n"),
+    Gen.always("\r\n"), Gen.always("\r"), Gen.always("é"), Gen.always("a"), Gen.always("  \t"))
+
+  @Test func lineStartsAndASCIIAsAPlainScanSaysThem() {
+    seededCheck(Self.longPieces.array(of: 0...40), count: 1_000) { parts in
+      let bytes = Array(parts.joined().utf8)
+      var starts = [0]
+      for (index, byte) in bytes.enumerated() {
+        if byte == 0x0A || (byte == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) {
+          starts.append(index + 1)
+        }
+      }
+      let file = SourceFile(path: "t.yaml", bytes: bytes)
+      #expect(file.lineStarts == starts)
+      #expect(file.isASCII == bytes.allSatisfy { $0 < 0x80 })
+    }
+  }
+
   @Test func everyOffsetFindsItsLineAndColumn() {
     seededCheck(Self.pieces.array(of: 0...30), count: 500) { parts in
       for prefix in ["", "\u{FEFF}"] {
