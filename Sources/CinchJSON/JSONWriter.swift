@@ -92,7 +92,8 @@ extension JSONValue {
         runStart = position + 1
         if let escape {
           output.append(
-            contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
+            contentsOf: UnsafeBufferPointer(
+              start: escape.utf8Start, count: escape.utf8CodeUnitCount))
         } else {
           output.append(contentsOf: "\\u00".utf8)
           output.append(hexDigits[Int(byte >> 4)])

@@ -64,7 +64,8 @@ import _CinchTestSupport
       case "\u{0C}": output += "\\f"
       case _ where scalar.value < 0x20 || scalar.value == 0x7F:
         let hex = Array("0123456789abcdef")
-        output += "\\u00" + String(hex[Int(scalar.value >> 4)]) + String(hex[Int(scalar.value & 0xF)])
+        output +=
+          "\\u00" + String(hex[Int(scalar.value >> 4)]) + String(hex[Int(scalar.value & 0xF)])
       default: output.unicodeScalars.append(scalar)
       }
     }

@@ -33,7 +33,9 @@ public struct Checker: Sendable {
     /// `--warnings-as-errors`.
     public var warningsAsErrors: Bool
 
-    public init(frozen: Bool = false, ignored: Set<DiagnosticCode> = [], warningsAsErrors: Bool = false) {
+    public init(
+      frozen: Bool = false, ignored: Set<DiagnosticCode> = [], warningsAsErrors: Bool = false
+    ) {
       self.frozen = frozen
       self.ignored = ignored
       self.warningsAsErrors = warningsAsErrors

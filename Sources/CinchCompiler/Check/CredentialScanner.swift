@@ -218,7 +218,9 @@ enum CredentialScanner {
       if bytes[scan] == UInt8(ascii: "-"), hasPrefix(bytes, scan, "-----END ") {
         var close = scan + 9
         while close < limit, bytes[close] != UInt8(ascii: "-"), bytes[close] != 0x0A { close += 1 }
-        if hasPrefix(bytes, close, "-----") { return Match(kind: .privateKey, start: index, end: close + 5) }
+        if hasPrefix(bytes, close, "-----") {
+          return Match(kind: .privateKey, start: index, end: close + 5)
+        }
         break
       }
       scan += 1
@@ -266,14 +268,16 @@ enum CredentialScanner {
       var index = max(low, 0)
       let end = min(high, bytes.count)
       while index < end {
-        guard isSecretKeyByte(bytes[index]), index == 0 || !isSecretKeyBoundary(bytes[index - 1]) else {
+        guard isSecretKeyByte(bytes[index]), index == 0 || !isSecretKeyBoundary(bytes[index - 1])
+        else {
           index += 1
           continue
         }
         var stop = index
         while stop < bytes.count, isSecretKeyByte(bytes[stop]) { stop += 1 }
         if stop - index == 40, stop == bytes.count || !isSecretKeyBoundary(bytes[stop]),
-          looksRandom(bytes[index..<stop]), !isPlaceholder(bytes[index..<stop], kind: .awsSecretAccessKey),
+          looksRandom(bytes[index..<stop]),
+          !isPlaceholder(bytes[index..<stop], kind: .awsSecretAccessKey),
           seen.insert(index).inserted
         {
           found.append(Match(kind: .awsSecretAccessKey, start: index, end: stop))
@@ -282,7 +286,8 @@ enum CredentialScanner {
       }
     }
     for keyID in keyIDs {
-      consider(from: lineStart(bytes, keyID.start, back: 3), to: lineEnd(bytes, keyID.end, forward: 3))
+      consider(
+        from: lineStart(bytes, keyID.start, back: 3), to: lineEnd(bytes, keyID.end, forward: 3))
     }
     // Names that announce a secret key, wherever the key id is (or is not): `secret`, then
     // `_access_key`, `AccessKey` or `-access-key`, in any case.
@@ -292,12 +297,16 @@ enum CredentialScanner {
         matchesFolded(bytes, index, "secret")
       {
         var after = index + 6
-        if after < bytes.count, bytes[after] == UInt8(ascii: "_") || bytes[after] == UInt8(ascii: "-") {
+        if after < bytes.count,
+          bytes[after] == UInt8(ascii: "_") || bytes[after] == UInt8(ascii: "-")
+        {
           after += 1
         }
         if matchesFolded(bytes, after, "access") {
           after += 6
-          if after < bytes.count, bytes[after] == UInt8(ascii: "_") || bytes[after] == UInt8(ascii: "-") {
+          if after < bytes.count,
+            bytes[after] == UInt8(ascii: "_") || bytes[after] == UInt8(ascii: "-")
+          {
             after += 1
           }
           if matchesFolded(bytes, after, "key") {
@@ -327,7 +336,9 @@ enum CredentialScanner {
       // lines, or `...` standing in for them.
       let parts = string.components(separatedBy: "-----")
       guard parts.count >= 5 else { return true }
-      let inside = parts[2].utf8.filter { isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") }
+      let inside = parts[2].utf8.filter {
+        isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/")
+      }
       return inside.count < 64 || parts[2].contains("...") || parts[2].contains("…")
     case .awsAccessKeyID, .googleAPIKey, .npmToken:
       body = text.dropFirst(4)
@@ -425,7 +436,9 @@ enum CredentialScanner {
   static func isLetter(_ byte: UInt8) -> Bool { isUpper(byte) || isLower(byte) }
   static func isAlphanumeric(_ byte: UInt8) -> Bool { isLetter(byte) || isDigit(byte) }
   static func isUpperOrDigit(_ byte: UInt8) -> Bool { isUpper(byte) || isDigit(byte) }
-  static func isWordByte(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == UInt8(ascii: "_") }
+  static func isWordByte(_ byte: UInt8) -> Bool {
+    isAlphanumeric(byte) || byte == UInt8(ascii: "_")
+  }
   static func isBase64URL(_ byte: UInt8) -> Bool {
     isAlphanumeric(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
   }

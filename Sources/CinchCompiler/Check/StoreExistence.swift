@@ -41,7 +41,9 @@ struct StoreExistence {
 
   /// Judges one key: whether what it reads exists and fits (a pin behind the store still
   /// exists).
-  mutating func check(_ key: ResolutionKey, sites: [ReferenceSite], into diagnostics: inout Diagnostics)
+  mutating func check(
+    _ key: ResolutionKey, sites: [ReferenceSite], into diagnostics: inout Diagnostics
+  )
     async throws -> Checker.Verdict
   {
     switch key.kind {

@@ -69,14 +69,16 @@ public struct Suppressions: Sendable {
       guard let text = item.scalar, !item.isNull else {
         diagnostics.report(
           Diagnostic(
-            .unknownSuppression, "'ignore' takes diagnostic codes (E2020) or names (ssm-secure-placement)",
+            .unknownSuppression,
+            "'ignore' takes diagnostic codes (E2020) or names (ssm-secure-placement)",
             file: file, range: item.range))
         continue
       }
       guard let code = DiagnosticCode.named(text) else {
         diagnostics.report(
           Diagnostic(
-            .unknownSuppression, "'\(text)' is not a diagnostic code or name; nothing is suppressed by it",
+            .unknownSuppression,
+            "'\(text)' is not a diagnostic code or name; nothing is suppressed by it",
             file: file, range: item.range))
         continue
       }

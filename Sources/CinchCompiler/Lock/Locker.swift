@@ -79,7 +79,9 @@ public struct Locker: Sendable {
     }
     let used = Set(index.keys)
     outcome.dropped = previous?.entries.filter { !used.contains($0.key) } ?? []
-    outcome.lock = Lockfile(entries: entries, templates: previous?.templates ?? [], inputs: previous?.inputs ?? RecordedInputs())
+    outcome.lock = Lockfile(
+      entries: entries, templates: previous?.templates ?? [],
+      inputs: previous?.inputs ?? RecordedInputs())
     return outcome
   }
 }

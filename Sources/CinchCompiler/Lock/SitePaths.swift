@@ -1,5 +1,5 @@
-public import Foundation
 public import CinchTemplate
+public import Foundation
 
 /// Site paths in a lockfile are relative to the lockfile's folder, so the lock reads the same
 /// whichever folder `cinch lock` ran in.
@@ -8,7 +8,8 @@ public struct SitePaths: Sendable {
   public let base: URL
   let workingDirectory: URL
 
-  public init(lockPath: String, workingDirectory: String = FileManager.default.currentDirectoryPath) {
+  public init(lockPath: String, workingDirectory: String = FileManager.default.currentDirectoryPath)
+  {
     let cwd = URL(fileURLWithPath: workingDirectory, isDirectory: true)
     self.workingDirectory = cwd
     self.base = URL(fileURLWithPath: lockPath, relativeTo: cwd).standardizedFileURL

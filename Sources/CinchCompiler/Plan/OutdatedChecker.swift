@@ -48,7 +48,8 @@ public struct OutdatedChecker: Sendable {
     self.store = store
   }
 
-  public func check(_ lock: Lockfile, into diagnostics: inout Diagnostics) async throws -> [Finding] {
+  public func check(_ lock: Lockfile, into diagnostics: inout Diagnostics) async throws -> [Finding]
+  {
     var findings: [Finding] = []
     // Every entry's metadata asked for at once (one transaction each on the embedded store).
     var seen = Set<String>()
@@ -69,7 +70,8 @@ public struct OutdatedChecker: Sendable {
         let name = entry.key.name
         switch versionsByName[name] {
         case .success(let summary)?:
-          findings += Self.findings(for: entry, versions: summary.versions, labelled: summary.labelled)
+          findings += Self.findings(
+            for: entry, versions: summary.versions, labelled: summary.labelled)
         case .failure(let failure)?:
           diagnostics.report(Diagnostic(failure.code, "\(entry.key): \(failure)"))
           findings.append(Finding(entry: entry, reason: .pinGone))
@@ -99,7 +101,9 @@ public struct OutdatedChecker: Sendable {
 
   /// How a parameter pin stands against the versions the store keeps (oldest first) and those
   /// that carry a label (which never roll off): gone, behind the latest, or near the roll-off.
-  public static func findings(for entry: LockEntry, versions: [Int], labelled: Set<Int>) -> [Finding] {
+  public static func findings(for entry: LockEntry, versions: [Int], labelled: Set<Int>)
+    -> [Finding]
+  {
     guard let pinned = entry.pin.version else { return [] }
     guard versions.contains(pinned) else { return [Finding(entry: entry, reason: .pinGone)] }
     var findings: [Finding] = []

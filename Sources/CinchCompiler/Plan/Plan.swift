@@ -64,7 +64,8 @@ public struct Planner: Sendable {
         let current = resolved.pin
         let status: Plan.Status
         if let locked {
-          status = locked.version == current.version && locked.versionId == current.versionId
+          status =
+            locked.version == current.version && locked.versionId == current.versionId
             ? .unchanged : .moved
         } else {
           status = .added
@@ -73,7 +74,8 @@ public struct Planner: Sendable {
           Plan.Change(
             key: key, status: status, locked: locked, current: current,
             valueChanged: locked.map { $0.fingerprint != current.fingerprint } ?? true,
-            length: key.kind == .ssm ? resolved.value.count : nil, sites: LockEntry.sorted(siteTexts)))
+            length: key.kind == .ssm ? resolved.value.count : nil,
+            sites: LockEntry.sorted(siteTexts)))
       case .failure(let failure)?:
         index.report(failure, for: key, into: &diagnostics)
         changes.append(

@@ -52,7 +52,8 @@ public struct PlanRenderer: Sendable {
     case .failed: return "cannot be read"
     case .added: return change.length.map { "new, \($0) bytes" } ?? "new"
     case .unchanged, .moved:
-      let detail = change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)")
+      let detail =
+        change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)")
       return (change.valueChanged ? "value changed" : "same value") + detail
     }
   }
@@ -75,11 +76,15 @@ public struct PlanRenderer: Sendable {
     guard !rows.isEmpty else { return text }
     let header = ["", "REFERENCE", "REQUESTED", "LOCKED", "NOW", "VALUE"]
     var widths = header.map(\.count)
-    for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+    for row in rows {
+      for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+    }
     for row in [header] + rows {
       var line = ""
       for (index, cell) in row.enumerated() {
-        line += index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+        line +=
+          index == row.count - 1
+          ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
       }
       text += line.trimmingTrailingSpaces() + "\n"
     }
@@ -132,9 +137,11 @@ public struct PlanRenderer: Sendable {
     text += "\n| | Reference | Requested | Locked | Now | Value | Used at |\n"
     text += "|---|---|---|---|---|---|---|\n"
     for change in interesting {
-      let sites = change.sites.prefix(3).map { "`\($0)`" }.joined(separator: "<br>")
+      let sites =
+        change.sites.prefix(3).map { "`\($0)`" }.joined(separator: "<br>")
         + (change.sites.count > 3 ? "<br>+\(change.sites.count - 3) more" : "")
-      text += "| \(Self.symbol(change.status)) | `\(Self.escape(Self.name(change.key)))` "
+      text +=
+        "| \(Self.symbol(change.status)) | `\(Self.escape(Self.name(change.key)))` "
         + "| \(Self.escape(Self.requested(change.key))) | \(change.locked?.versionText ?? "–") "
         + "| \(change.current?.versionText ?? "–") | \(Self.value(change)) | \(sites) |\n"
     }
@@ -154,6 +161,7 @@ extension String {
   }
 
   fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-    split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    split(separator: Character(target), omittingEmptySubsequences: false).joined(
+      separator: replacement)
   }
 }

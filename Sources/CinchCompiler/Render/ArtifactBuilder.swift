@@ -1,6 +1,6 @@
+import CinchJSON
 public import CinchStore
 public import CinchTemplate
-import CinchJSON
 
 /// One rendered file.
 public struct Artifact: Sendable {
@@ -58,7 +58,8 @@ public struct ArtifactBuilder: Sendable {
         guard concretes.count == 1, let concrete = concretes.first else {
           diagnostics.report(
             Diagnostic(
-              .notRendered, "this Fn::Join composes \(concretes.count) references; render each separately",
+              .notRendered,
+              "this Fn::Join composes \(concretes.count) references; render each separately",
               file: site.file, range: site.range, path: site.path))
           continue
         }
@@ -84,13 +85,16 @@ public struct ArtifactBuilder: Sendable {
               path: issue.site.path))
         } else {
           diagnostics.report(
-            Diagnostic(.notRendered, issue.reason, file: issue.site.file, range: issue.site.range, path: issue.site.path))
+            Diagnostic(
+              .notRendered, issue.reason, file: issue.site.file, range: issue.site.range,
+              path: issue.site.path))
         }
       }
       let source = analysis.file.path
       let output = Self.outputPath(for: source)
       artifacts.append(Artifact(source: source, output: output, bytes: rendered.bytes))
-      manifestFiles.append(manifestEntry(source: source, output: output, keys: keysHere, pins: pins))
+      manifestFiles.append(
+        manifestEntry(source: source, output: output, keys: keysHere, pins: pins))
     }
     let manifest = JSONValue.object([
       ("manifestVersion", .int(1)),
@@ -101,7 +105,8 @@ public struct ArtifactBuilder: Sendable {
   }
 
   private func manifestEntry(
-    source: String, output: String, keys: [ResolutionKey: [ReferenceSite]], pins: [ResolutionKey: Pin]
+    source: String, output: String, keys: [ResolutionKey: [ReferenceSite]],
+    pins: [ResolutionKey: Pin]
   ) -> JSONValue {
     let references = keys.sorted { $0.key < $1.key }.compactMap { key, sites -> JSONValue? in
       guard let pin = pins[key] else { return nil }

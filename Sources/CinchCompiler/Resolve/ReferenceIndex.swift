@@ -15,7 +15,8 @@ public struct ReferenceIndex: Sendable {
         switch reference.state {
         case .concrete(let concrete):
           byKey[ResolutionKey(concrete), default: []].append(reference.site)
-        case .waiting(let dependencies) where dependencies.contains(where: { $0.settableName != nil }):
+        case .waiting(let dependencies)
+        where dependencies.contains(where: { $0.settableName != nil }):
           unresolvable.append(reference)
         case .waiting, .inactive, .invalid:
           // A secret this stack creates is resolved by CloudFormation itself; untaken branches

@@ -42,7 +42,9 @@ public struct ResolutionKey: Sendable, Hashable, Comparable, CustomStringConvert
       }
     }
 
-    public static func < (lhs: Selector, rhs: Selector) -> Bool { lhs.description < rhs.description }
+    public static func < (lhs: Selector, rhs: Selector) -> Bool {
+      lhs.description < rhs.description
+    }
   }
 
   public init(kind: Reference.Kind, name: String, selector: Selector, jsonKey: String? = nil) {

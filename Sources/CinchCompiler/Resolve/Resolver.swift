@@ -65,7 +65,11 @@ public struct Resolver: Sendable {
       case .resolved(let parameter):
         let secure = parameter.type == .secureString
         if secure != (key.kind == .ssmSecure) {
-          results.append((key, .failure(.typeMismatch(kind: key.kind, name: key.name, type: parameter.type.rawValue))))
+          results.append(
+            (
+              key,
+              .failure(.typeMismatch(kind: key.kind, name: key.name, type: parameter.type.rawValue))
+            ))
           continue
         }
         let pin = Pin(

@@ -33,8 +33,10 @@ public enum TemplateAnalyzer {
     if template.isCloudFormation {
       PlacementRules.check(template, sites: sites, into: &local)
       var evaluator = Evaluator(template: template, inputs: inputs, into: &local)
-      references = ReferenceEvaluator.parameterTypeReads(in: template, evaluator: evaluator, into: &local)
-      let evaluated = ReferenceEvaluator.evaluate(sites, in: template, evaluator: &evaluator, into: &local)
+      references = ReferenceEvaluator.parameterTypeReads(
+        in: template, evaluator: evaluator, into: &local)
+      let evaluated = ReferenceEvaluator.evaluate(
+        sites, in: template, evaluator: &evaluator, into: &local)
       // Most templates have no `AWS::SSM::Parameter::Value<…>` parameter: no copy then.
       if references.isEmpty { references = evaluated } else { references += evaluated }
       reportWaiting(references, into: &local)
@@ -42,12 +44,14 @@ public enum TemplateAnalyzer {
       local = local.filtering { $0.code != .composedReference }
       if options.graph {
         graph = GraphBuilder.build(
-          template, reads: references.compactMap(DeployRead.init), evaluator: &evaluator, into: &local)
+          template, reads: references.compactMap(DeployRead.init), evaluator: &evaluator,
+          into: &local)
       }
     } else {
       // Any YAML or JSON file may hold references; only CloudFormation has intrinsics to fold.
       references = sites.map { site in
-        EvaluatedReference(site: site, state: site.needsEvaluation ? .invalid : .concrete(site.reference))
+        EvaluatedReference(
+          site: site, state: site.needsEvaluation ? .invalid : .concrete(site.reference))
       }
     }
     local.removeDuplicates()
@@ -58,7 +62,8 @@ public enum TemplateAnalyzer {
   /// A reference whose name waits on a parameter is a warning that names it. One that waits only
   /// on what a deploy creates (a secret of this stack, an import) is correct as written and is
   /// not reported; `cinch refs` shows what it waits on.
-  static func reportWaiting(_ references: [EvaluatedReference], into diagnostics: inout Diagnostics) {
+  static func reportWaiting(_ references: [EvaluatedReference], into diagnostics: inout Diagnostics)
+  {
     for reference in references {
       guard case .waiting(let dependencies) = reference.state else { continue }
       let settable = dependencies.compactMap(\.settableName)
@@ -79,7 +84,8 @@ public enum TemplateAnalyzer {
 extension DeployRead {
   /// The store entry an evaluated reference reads at deploy (nil when it reads nothing).
   public init?(_ evaluated: EvaluatedReference) {
-    let kind: StoreEntry.Kind = evaluated.site.reference.kind == .secretsManager ? .secret : .parameter
+    let kind: StoreEntry.Kind =
+      evaluated.site.reference.kind == .secretsManager ? .secret : .parameter
     let entry: StoreEntry
     switch evaluated.state {
     case .concrete(let reference):
@@ -90,7 +96,8 @@ extension DeployRead {
       return nil
     }
     self.init(
-      entry: entry, file: evaluated.site.file, range: evaluated.site.range, path: evaluated.site.path,
+      entry: entry, file: evaluated.site.file, range: evaluated.site.range,
+      path: evaluated.site.path,
       syntaxPath: evaluated.site.syntaxPath)
   }
 }

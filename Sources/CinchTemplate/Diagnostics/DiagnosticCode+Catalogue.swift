@@ -6,31 +6,47 @@ extension DiagnosticCode {
   // MARK: 0 — input and parsing
 
   public static let fileUnreadable = DiagnosticCode(
-    "E0001", "file-unreadable", "The file could not be read: it does not exist, is a directory, or is not readable.")
+    "E0001", "file-unreadable",
+    "The file could not be read: it does not exist, is a directory, or is not readable.")
   public static let invalidUTF8 = DiagnosticCode(
-    "E0002", "invalid-utf8", "The file is not valid UTF-8; the diagnostic gives the offset of the first bad byte.")
+    "E0002", "invalid-utf8",
+    "The file is not valid UTF-8; the diagnostic gives the offset of the first bad byte.")
   public static let yamlSyntax = DiagnosticCode(
-    "E0003", "yaml-syntax", "The YAML is malformed; libyaml's reason and the position where it stopped are given.")
+    "E0003", "yaml-syntax",
+    "The YAML is malformed; libyaml's reason and the position where it stopped are given.")
   public static let jsonSyntax = DiagnosticCode(
-    "E0004", "json-syntax", "The JSON is malformed (RFC 8259); the position of the first error is given.")
+    "E0004", "json-syntax",
+    "The JSON is malformed (RFC 8259); the position of the first error is given.")
   public static let duplicateKey = DiagnosticCode(
-    "E0005", "duplicate-key", "A mapping has the same key twice; CloudFormation rejects such templates, and which value wins is undefined elsewhere.")
+    "E0005", "duplicate-key",
+    "A mapping has the same key twice; CloudFormation rejects such templates, and which value wins is undefined elsewhere."
+  )
   public static let nestingTooDeep = DiagnosticCode(
-    "E0006", "nesting-too-deep", "Collections are nested deeper than the limit (`--max-depth`); real templates nest a few dozen levels.")
+    "E0006", "nesting-too-deep",
+    "Collections are nested deeper than the limit (`--max-depth`); real templates nest a few dozen levels."
+  )
   public static let tooManyNodes = DiagnosticCode(
     "E0007", "too-many-nodes", "The document has more nodes than the limit (`--max-nodes`).")
   public static let aliasExpansionLimit = DiagnosticCode(
-    "E0008", "alias-expansion-limit", "YAML aliases expand to more nodes than the limit (`--max-alias-nodes`): the shape of a billion-laughs attack.")
+    "E0008", "alias-expansion-limit",
+    "YAML aliases expand to more nodes than the limit (`--max-alias-nodes`): the shape of a billion-laughs attack."
+  )
   public static let fileTooLarge = DiagnosticCode(
-    "E0009", "file-too-large", "The file is larger than the limit (`--max-file-size`); CloudFormation itself accepts at most 1 MB.")
+    "E0009", "file-too-large",
+    "The file is larger than the limit (`--max-file-size`); CloudFormation itself accepts at most 1 MB."
+  )
   public static let scalarTooLong = DiagnosticCode(
     "E0010", "scalar-too-long", "A single scalar is longer than the limit (`--max-scalar-length`).")
   public static let unknownTag = DiagnosticCode(
-    "W0011", "unknown-tag", "A YAML tag that is neither a CloudFormation short form nor a standard YAML tag; CloudFormation rejects it.")
+    "W0011", "unknown-tag",
+    "A YAML tag that is neither a CloudFormation short form nor a standard YAML tag; CloudFormation rejects it."
+  )
   public static let multipleDocuments = DiagnosticCode(
-    "E0012", "multiple-documents", "The file holds more than one YAML document; a template is exactly one.")
+    "E0012", "multiple-documents",
+    "The file holds more than one YAML document; a template is exactly one.")
   public static let nonScalarKey = DiagnosticCode(
-    "E0013", "non-scalar-key", "A mapping key is a collection or an alias; template keys are strings.")
+    "E0013", "non-scalar-key",
+    "A mapping key is a collection or an alias; template keys are strings.")
   public static let undefinedAlias = DiagnosticCode(
     "E0014", "undefined-alias", "An alias refers to an anchor that is not defined before it.")
   public static let emptyDocument = DiagnosticCode(
@@ -39,97 +55,168 @@ extension DiagnosticCode {
   // MARK: 1 — template structure and intrinsic functions
 
   public static let unknownIntrinsic = DiagnosticCode(
-    "E1001", "unknown-intrinsic", "A one-key mapping whose key starts with `Fn::` names no intrinsic function CloudFormation defines.")
+    "E1001", "unknown-intrinsic",
+    "A one-key mapping whose key starts with `Fn::` names no intrinsic function CloudFormation defines."
+  )
   public static let malformedIntrinsic = DiagnosticCode(
-    "E1002", "malformed-intrinsic", "An intrinsic function's argument has the wrong shape (for example `!GetAtt` without a `.`).")
+    "E1002", "malformed-intrinsic",
+    "An intrinsic function's argument has the wrong shape (for example `!GetAtt` without a `.`).")
 
   public static let sectionNotMapping = DiagnosticCode(
-    "E1003", "section-not-mapping", "A template section (`Parameters`, `Resources`, …) is not a mapping.")
+    "E1003", "section-not-mapping",
+    "A template section (`Parameters`, `Resources`, …) is not a mapping.")
   public static let resourceWithoutType = DiagnosticCode(
     "E1004", "resource-without-type", "A resource has no `Type`.")
 
   public static let mappingKeyNotFound = DiagnosticCode(
-    "E1005", "mapping-key-not-found", "`Fn::FindInMap` looks up a key its mapping does not have, and gives no `DefaultValue`.")
+    "E1005", "mapping-key-not-found",
+    "`Fn::FindInMap` looks up a key its mapping does not have, and gives no `DefaultValue`.")
   public static let parameterConstraint = DiagnosticCode(
-    "E1006", "parameter-constraint", "A parameter value breaks the parameter's `AllowedValues`, `AllowedPattern`, length or value limits, or its type.")
+    "E1006", "parameter-constraint",
+    "A parameter value breaks the parameter's `AllowedValues`, `AllowedPattern`, length or value limits, or its type."
+  )
   public static let undeclaredParameter = DiagnosticCode(
-    "W1007", "undeclared-parameter", "A value is given for a parameter the template does not declare.")
+    "W1007", "undeclared-parameter",
+    "A value is given for a parameter the template does not declare.")
   public static let parameterFile = DiagnosticCode(
-    "E1008", "parameter-file", "A parameters file is not CloudFormation's list of `ParameterKey`/`ParameterValue` or a plain object of values.")
+    "E1008", "parameter-file",
+    "A parameters file is not CloudFormation's list of `ParameterKey`/`ParameterValue` or a plain object of values."
+  )
   public static let unknownSuppression = DiagnosticCode(
-    "W1009", "unknown-suppression", "`Metadata: {cinch: {ignore: [...]}}` (on the template or a resource) names no diagnostic code, or is not a list of codes or names; nothing is suppressed by it.")
+    "W1009", "unknown-suppression",
+    "`Metadata: {cinch: {ignore: [...]}}` (on the template or a resource) names no diagnostic code, or is not a list of codes or names; nothing is suppressed by it."
+  )
 
   // MARK: 2 — reference syntax and placement
 
   public static let unknownService = DiagnosticCode(
-    "E2001", "unknown-service", "The service of a dynamic reference is not `ssm`, `ssm-secure` or `secretsmanager` (case matters).")
+    "E2001", "unknown-service",
+    "The service of a dynamic reference is not `ssm`, `ssm-secure` or `secretsmanager` (case matters)."
+  )
   public static let invalidName = DiagnosticCode(
-    "E2002", "invalid-name", "A parameter name or secret id holds characters outside its alphabet (`a-zA-Z0-9_.-/` for parameters, `a-zA-Z0-9/_+=.@-` for secrets).")
+    "E2002", "invalid-name",
+    "A parameter name or secret id holds characters outside its alphabet (`a-zA-Z0-9_.-/` for parameters, `a-zA-Z0-9/_+=.@-` for secrets)."
+  )
   public static let versionNotANumber = DiagnosticCode(
-    "E2003", "version-not-a-number", "An `ssm`/`ssm-secure` version is not a positive integer (a label, `0`, or out of range); CloudFormation accepts no parameter labels in dynamic references.")
+    "E2003", "version-not-a-number",
+    "An `ssm`/`ssm-secure` version is not a positive integer (a label, `0`, or out of range); CloudFormation accepts no parameter labels in dynamic references."
+  )
   public static let tooManySegments = DiagnosticCode(
-    "E2004", "too-many-segments", "A reference has more `:`-separated segments than its kind allows (`ssm`: a name and a version; `secretsmanager`: a secret id and four more).")
+    "E2004", "too-many-segments",
+    "A reference has more `:`-separated segments than its kind allows (`ssm`: a name and a version; `secretsmanager`: a secret id and four more)."
+  )
   public static let emptyName = DiagnosticCode(
-    "E2005", "empty-name", "A reference names no parameter or secret: the name segment is empty or missing (`{{resolve:ssm}}`, `{{resolve:secretsmanager::SecretString}}`).")
+    "E2005", "empty-name",
+    "A reference names no parameter or secret: the name segment is empty or missing (`{{resolve:ssm}}`, `{{resolve:secretsmanager::SecretString}}`)."
+  )
   public static let secretStringSegment = DiagnosticCode(
-    "E2006", "secret-string-segment", "The second secretsmanager segment must be `SecretString` or empty; `SecretBinary` cannot be referenced.")
+    "E2006", "secret-string-segment",
+    "The second secretsmanager segment must be `SecretString` or empty; `SecretBinary` cannot be referenced."
+  )
   public static let stageAndVersionId = DiagnosticCode(
-    "E2007", "stage-and-version-id", "A secretsmanager reference gives both a version stage and a version id; AWS documents them as exclusive.")
+    "E2007", "stage-and-version-id",
+    "A secretsmanager reference gives both a version stage and a version id; AWS documents them as exclusive."
+  )
   public static let nestedReference = DiagnosticCode(
-    "E2008", "nested-reference", "A reference contains another reference; CloudFormation does not resolve references inside references.")
+    "E2008", "nested-reference",
+    "A reference contains another reference; CloudFormation does not resolve references inside references."
+  )
   public static let spacesInReference = DiagnosticCode(
-    "E2009", "spaces-in-reference", "Spaces inside `{{ … }}`: CloudFormation does not recognise the text as a reference and leaves it literal.")
+    "E2009", "spaces-in-reference",
+    "Spaces inside `{{ … }}`: CloudFormation does not recognise the text as a reference and leaves it literal."
+  )
   public static let trailingBackslash = DiagnosticCode(
-    "E2010", "trailing-backslash", "A reference ends with a backslash; AWS documents that such references fail to resolve.")
+    "E2010", "trailing-backslash",
+    "A reference ends with a backslash; AWS documents that such references fail to resolve.")
   public static let unterminatedReference = DiagnosticCode(
     "E2011", "unterminated-reference", "`{{resolve:` (or `<<resolve:`) is never closed.")
   public static let emptyVersion = DiagnosticCode(
-    "E2012", "empty-version", "An `ssm`/`ssm-secure` reference ends with `:` and no version; CloudFormation reports 'Incorrect format'.")
+    "E2012", "empty-version",
+    "An `ssm`/`ssm-secure` reference ends with `:` and no version; CloudFormation reports 'Incorrect format'."
+  )
   public static let invalidSecretARN = DiagnosticCode(
-    "E2013", "invalid-secret-arn", "A secret id that starts with `arn:` is not a Secrets Manager secret ARN (`arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME`).")
+    "E2013", "invalid-secret-arn",
+    "A secret id that starts with `arn:` is not a Secrets Manager secret ARN (`arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME`)."
+  )
   public static let composedReference = DiagnosticCode(
-    "I2014", "composed-reference", "A reference assembled from several `Fn::Join` pieces; its text is known only after evaluation with parameter values.")
+    "I2014", "composed-reference",
+    "A reference assembled from several `Fn::Join` pieces; its text is known only after evaluation with parameter values."
+  )
   public static let referenceNotEvaluated = DiagnosticCode(
-    "W2015", "reference-not-evaluated", "A reference's name depends on an input that is not set (a parameter with no value) or that only a deploy knows (a resource of the stack, an import); it is checked and pinned once the input is known.")
+    "W2015", "reference-not-evaluated",
+    "A reference's name depends on an input that is not set (a parameter with no value) or that only a deploy knows (a resource of the stack, an import); it is checked and pinned once the input is known."
+  )
   public static let ssmSecurePlacement = DiagnosticCode(
-    "E2020", "ssm-secure-placement", "`ssm-secure` is accepted only in the 11 resource properties AWS lists; elsewhere the change set fails.")
+    "E2020", "ssm-secure-placement",
+    "`ssm-secure` is accepted only in the 11 resource properties AWS lists; elsewhere the change set fails."
+  )
   public static let referenceInInit = DiagnosticCode(
-    "E2021", "reference-in-init", "Dynamic references are not supported in `AWS::CloudFormation::Init` metadata.")
+    "E2021", "reference-in-init",
+    "Dynamic references are not supported in `AWS::CloudFormation::Init` metadata.")
   public static let referenceInUserData = DiagnosticCode(
-    "E2022", "reference-in-userdata", "Dynamic references are not supported in EC2 `UserData` (instances and launch templates, `Fn::Base64` included); CloudFormation does not resolve them there.")
+    "E2022", "reference-in-userdata",
+    "Dynamic references are not supported in EC2 `UserData` (instances and launch templates, `Fn::Base64` included); CloudFormation does not resolve them there."
+  )
   public static let secretInMetadata = DiagnosticCode(
-    "E2023", "secret-in-metadata", "A `secretsmanager` reference in resource `Metadata`, which would expose the value in the console.")
+    "E2023", "secret-in-metadata",
+    "A `secretsmanager` reference in resource `Metadata`, which would expose the value in the console."
+  )
   public static let versionRequiredInParameters = DiagnosticCode(
-    "E2024", "version-required-in-parameters", "An `ssm`/`ssm-secure` reference in the `Parameters` section must name a version.")
+    "E2024", "version-required-in-parameters",
+    "An `ssm`/`ssm-secure` reference in the `Parameters` section must name a version.")
   public static let secureInParametersOrOutputs = DiagnosticCode(
-    "E2025", "secure-in-parameters-or-outputs", "`ssm-secure` is not accepted in `Parameters` or `Outputs`.")
+    "E2025", "secure-in-parameters-or-outputs",
+    "`ssm-secure` is not accepted in `Parameters` or `Outputs`.")
   public static let secretInOutputs = DiagnosticCode(
-    "W2026", "secret-in-outputs", "A `secretsmanager` reference in `Outputs` is not resolved: CloudFormation returns the literal text.")
+    "W2026", "secret-in-outputs",
+    "A `secretsmanager` reference in `Outputs` is not resolved: CloudFormation returns the literal text."
+  )
   public static let referenceInLogicalID = DiagnosticCode(
-    "E2027", "reference-in-logical-id", "A reference in a logical ID, another mapping key, or a value that names a logical ID (`Ref`, `Fn::GetAtt`, `DependsOn`, `Condition`), where nothing is resolved.")
+    "E2027", "reference-in-logical-id",
+    "A reference in a logical ID, another mapping key, or a value that names a logical ID (`Ref`, `Fn::GetAtt`, `DependsOn`, `Condition`), where nothing is resolved."
+  )
   public static let secretWhereARNExpected = DiagnosticCode(
-    "W2028", "secret-where-arn-expected", "A `secretsmanager` reference in a property that expects the secret's ARN or id; the reference resolves to the secret's value.")
+    "W2028", "secret-where-arn-expected",
+    "A `secretsmanager` reference in a property that expects the secret's ARN or id; the reference resolves to the secret's value."
+  )
   public static let tooManyReferences = DiagnosticCode(
-    "E2029", "too-many-references", "More than 60 dynamic references in one template, CloudFormation's limit.")
+    "E2029", "too-many-references",
+    "More than 60 dynamic references in one template, CloudFormation's limit.")
   public static let insecurePassword = DiagnosticCode(
-    "W2030", "insecure-password", "A password-like property takes a plain `ssm` reference or a parameter without `NoEcho` instead of an `ssm-secure` or `secretsmanager` reference; the value shows in clear in Parameter Store or in the stack's parameters.")
+    "W2030", "insecure-password",
+    "A password-like property takes a plain `ssm` reference or a parameter without `NoEcho` instead of an `ssm-secure` or `secretsmanager` reference; the value shows in clear in Parameter Store or in the stack's parameters."
+  )
   public static let secretInCustomResource = DiagnosticCode(
-    "E2031", "secret-in-custom-resource", "A `secretsmanager` reference in a custom resource's properties; CloudFormation passes no secure values to custom resources.")
+    "E2031", "secret-in-custom-resource",
+    "A `secretsmanager` reference in a custom resource's properties; CloudFormation passes no secure values to custom resources."
+  )
   public static let passwordInTemplate = DiagnosticCode(
-    "E2032", "password-in-template", "A password-like property is given a value written in the template, where anyone who reads the template or the stack sees it; use an `ssm-secure` or `secretsmanager` reference. The value is never shown.")
+    "E2032", "password-in-template",
+    "A password-like property is given a value written in the template, where anyone who reads the template or the stack sees it; use an `ssm-secure` or `secretsmanager` reference. The value is never shown."
+  )
   public static let noEchoDefault = DiagnosticCode(
-    "E2033", "noecho-default", "A `NoEcho` parameter has a `Default`: the value it hides is written in the template. Pass it at deploy, or read it with a secure reference. The value is never shown.")
+    "E2033", "noecho-default",
+    "A `NoEcho` parameter has a `Default`: the value it hides is written in the template. Pass it at deploy, or read it with a secure reference. The value is never shown."
+  )
   public static let credentialInTemplate = DiagnosticCode(
-    "E2034", "credential-in-template", "Text shaped like a credential (an AWS access key id and secret key, a private key block, a GitHub, Slack, Stripe, Google or npm token, a JWT, a password in a URL) is written in the template, comments included; AWS's documented example keys and text marked `EXAMPLE` are left alone. Move it to the store, reference it, and rotate it. The text is never shown.")
+    "E2034", "credential-in-template",
+    "Text shaped like a credential (an AWS access key id and secret key, a private key block, a GitHub, Slack, Stripe, Google or npm token, a JWT, a password in a URL) is written in the template, comments included; AWS's documented example keys and text marked `EXAMPLE` are left alone. Move it to the store, reference it, and rotate it. The text is never shown."
+  )
 
   // MARK: 3 — graph
 
   public static let cycle = DiagnosticCode(
-    "E3001", "cycle", "Resources, conditions or outputs depend on each other in a circle; the cycle is named in order.")
+    "E3001", "cycle",
+    "Resources, conditions or outputs depend on each other in a circle; the cycle is named in order."
+  )
   public static let danglingReference = DiagnosticCode(
-    "E3002", "dangling-reference", "`Ref`, `Fn::GetAtt`, `${…}`, `DependsOn`, `Condition` or `Fn::FindInMap` names something the template does not define.")
+    "E3002", "dangling-reference",
+    "`Ref`, `Fn::GetAtt`, `${…}`, `DependsOn`, `Condition` or `Fn::FindInMap` names something the template does not define."
+  )
   public static let unusedParameter = DiagnosticCode(
-    "W3003", "unused-parameter", "A parameter nothing in the template uses; deploys must still give it a value (or rely on its default).")
+    "W3003", "unused-parameter",
+    "A parameter nothing in the template uses; deploys must still give it a value (or rely on its default)."
+  )
   public static let unusedMapping = DiagnosticCode(
     "W3004", "unused-mapping", "A mapping no `Fn::FindInMap` reads.")
 
@@ -138,50 +225,88 @@ extension DiagnosticCode {
   public static let entryNotFound = DiagnosticCode(
     "E4001", "entry-not-found", "A reference names a parameter or secret the store does not have.")
   public static let versionNotFound = DiagnosticCode(
-    "E4002", "version-not-found", "The version, version id or staging label a reference (or its pin) names does not exist: Parameter Store keeps 100 versions, and Secrets Manager may delete versions without labels.")
+    "E4002", "version-not-found",
+    "The version, version id or staging label a reference (or its pin) names does not exist: Parameter Store keeps 100 versions, and Secrets Manager may delete versions without labels."
+  )
   public static let typeMismatch = DiagnosticCode(
-    "E4003", "type-mismatch", "An `ssm` reference names a SecureString, or an `ssm-secure` reference a String or StringList; CloudFormation refuses both.")
+    "E4003", "type-mismatch",
+    "An `ssm` reference names a SecureString, or an `ssm-secure` reference a String or StringList; CloudFormation refuses both."
+  )
   public static let scheduledForDeletion = DiagnosticCode(
-    "E4004", "scheduled-for-deletion", "A referenced secret is scheduled for deletion: reads fail until it is restored.")
+    "E4004", "scheduled-for-deletion",
+    "A referenced secret is scheduled for deletion: reads fail until it is restored.")
   public static let jsonKeyNotFound = DiagnosticCode(
-    "E4005", "json-key-not-found", "The secret has no such JSON key (or is not a JSON object); CloudFormation fails with 'Could not find a value associated with JSONKey in SecretString'.")
+    "E4005", "json-key-not-found",
+    "The secret has no such JSON key (or is not a JSON object); CloudFormation fails with 'Could not find a value associated with JSONKey in SecretString'."
+  )
   public static let storeFailure = DiagnosticCode(
-    "E4006", "store-failure", "The store could not answer for a reference (an error other than a missing entry).")
+    "E4006", "store-failure",
+    "The store could not answer for a reference (an error other than a missing entry).")
   public static let notInLock = DiagnosticCode(
-    "E4007", "not-in-lock", "A reference is not in the lockfile: run `cinch lock`. Offline, or with `--frozen`, an error (nothing else vouches for it); checked against a store, a warning.")
+    "E4007", "not-in-lock",
+    "A reference is not in the lockfile: run `cinch lock`. Offline, or with `--frozen`, an error (nothing else vouches for it); checked against a store, a warning."
+  )
   public static let lockEntryUnused = DiagnosticCode(
-    "W4008", "lock-entry-unused", "A lockfile entry that no template uses any more (an error with `--frozen`): run `cinch lock` to drop it.")
+    "W4008", "lock-entry-unused",
+    "A lockfile entry that no template uses any more (an error with `--frozen`): run `cinch lock` to drop it."
+  )
   public static let pinBehind = DiagnosticCode(
-    "W4009", "pin-behind", "A pin is behind the store: a newer parameter version exists, the secret's AWSCURRENT moved, or the pinned version is close to Parameter Store's 100-version roll-off (an error with `--frozen`).")
+    "W4009", "pin-behind",
+    "A pin is behind the store: a newer parameter version exists, the secret's AWSCURRENT moved, or the pinned version is close to Parameter Store's 100-version roll-off (an error with `--frozen`)."
+  )
   public static let referenceNotLockable = DiagnosticCode(
-    "E4010", "reference-not-lockable", "A reference's name is not known (it waits on a parameter), so it cannot be resolved or pinned.")
+    "E4010", "reference-not-lockable",
+    "A reference's name is not known (it waits on a parameter), so it cannot be resolved or pinned."
+  )
   public static let jsonKeyUnverified = DiagnosticCode(
-    "I4011", "json-key-unverified", "A `secretsmanager` reference reads a JSON key that no lock entry records as verified. Only a value shows its keys, so `cinch check` never reads one: `cinch lock` verifies the key and records it, and `check` trusts the lock.")
+    "I4011", "json-key-unverified",
+    "A `secretsmanager` reference reads a JSON key that no lock entry records as verified. Only a value shows its keys, so `cinch check` never reads one: `cinch lock` verifies the key and records it, and `check` trusts the lock."
+  )
 
   // MARK: 5 — rendering
 
   public static let parameterTypeNotPinned = DiagnosticCode(
-    "I5001", "parameter-type-not-pinned", "An `AWS::SSM::Parameter::Value<…>` parameter names its parameter as an input; CloudFormation resolves it at deploy. The lock records the version; the template cannot carry it.")
+    "I5001", "parameter-type-not-pinned",
+    "An `AWS::SSM::Parameter::Value<…>` parameter names its parameter as an input; CloudFormation resolves it at deploy. The lock records the version; the template cannot carry it."
+  )
   public static let notRendered = DiagnosticCode(
-    "E5002", "not-rendered", "A reference could not be written in its rendered form where it sits (a version that would fall into an `Fn::Join` piece known only at deploy, a value that would change how an `Fn::Sub` string reads); the message says why.")
+    "E5002", "not-rendered",
+    "A reference could not be written in its rendered form where it sits (a version that would fall into an `Fn::Join` piece known only at deploy, a value that would change how an `Fn::Sub` string reads); the message says why."
+  )
   // MARK: 6 — IAM policies
 
   public static let crossAccountSecret = DiagnosticCode(
-    "W6001", "cross-account-secret", "A secret of another account: the identity policy alone is not enough, the secret's resource policy must allow the reader and the secret must be encrypted with a customer-managed key whose key policy allows `kms:Decrypt`.")
+    "W6001", "cross-account-secret",
+    "A secret of another account: the identity policy alone is not enough, the secret's resource policy must allow the reader and the secret must be encrypted with a customer-managed key whose key policy allows `kms:Decrypt`."
+  )
   public static let encryptionKeyUnknown = DiagnosticCode(
-    "I6002", "encryption-key-unknown", "The store does not say which KMS key protects a parameter or secret, so no `kms:Decrypt` statement is generated for it; one is needed if the key is customer-managed.")
+    "I6002", "encryption-key-unknown",
+    "The store does not say which KMS key protects a parameter or secret, so no `kms:Decrypt` statement is generated for it; one is needed if the key is customer-managed."
+  )
   public static let readNotInPolicy = DiagnosticCode(
-    "W6003", "read-not-in-policy", "A read whose parameter or secret is not known before deploy (it waits on an input, an import or an attribute), so no statement names it; set the input or grant it by hand.")
+    "W6003", "read-not-in-policy",
+    "A read whose parameter or secret is not known before deploy (it waits on an input, an import or an attribute), so no statement names it; set the input or grant it by hand."
+  )
   public static let consumerWithoutRole = DiagnosticCode(
-    "W6004", "consumer-without-role", "A resource reads the store at run time but names no role to read as (an ECS task definition without `ExecutionRoleArn`), or reads as a role cinch cannot name; the policy is not attached to anything.")
+    "W6004", "consumer-without-role",
+    "A resource reads the store at run time but names no role to read as (an ECS task definition without `ExecutionRoleArn`), or reads as a role cinch cannot name; the policy is not attached to anything."
+  )
   public static let consumerReadsAsItsUser = DiagnosticCode(
-    "I6006", "consumer-reads-as-its-user", "A resource that reads the store as whatever uses it (a Glue connection, an MSK SCRAM secret) rather than a role of its own: grant the read to that user's role.")
+    "I6006", "consumer-reads-as-its-user",
+    "A resource that reads the store as whatever uses it (a Glue connection, an MSK SCRAM secret) rather than a role of its own: grant the read to that user's role."
+  )
   public static let entryNamedByTemplate = DiagnosticCode(
-    "I6005", "entry-named-by-template", "A parameter or secret the template creates without a fixed name: only CloudFormation output can name it (`!Ref`), the IAM JSON leaves it out.")
+    "I6005", "entry-named-by-template",
+    "A parameter or secret the template creates without a fixed name: only CloudFormation output can name it (`!Ref`), the IAM JSON leaves it out."
+  )
   public static let roleLacksRead = DiagnosticCode(
-    "E6007", "role-lacks-read", "A resource reads a parameter or secret when it runs (an ECS container's `Secrets`, a CodeBuild `SECRETS_MANAGER` variable, …) as a role of the template whose statements do not allow that read, or explicitly deny it: the deploy succeeds and the read fails at run time. Only what cinch can see is judged: the template's statements and those of a few AWS managed policies it knows (`AmazonECSTaskExecutionRolePolicy`, `AmazonSSMManagedInstanceCore`, …); a role with any other managed policy from outside the template, or a statement cinch cannot evaluate (a condition, a value waiting on an input), is never reported.")
+    "E6007", "role-lacks-read",
+    "A resource reads a parameter or secret when it runs (an ECS container's `Secrets`, a CodeBuild `SECRETS_MANAGER` variable, …) as a role of the template whose statements do not allow that read, or explicitly deny it: the deploy succeeds and the read fails at run time. Only what cinch can see is judged: the template's statements and those of a few AWS managed policies it knows (`AmazonECSTaskExecutionRolePolicy`, `AmazonSSMManagedInstanceCore`, …); a role with any other managed policy from outside the template, or a statement cinch cannot evaluate (a condition, a value waiting on an input), is never reported."
+  )
   public static let readGrantedOnAny = DiagnosticCode(
-    "W6008", "read-granted-on-any", "A statement allows `secretsmanager:GetSecretValue` or an `ssm:GetParameter*` action (`ssm:*`, `*` and the like included) on every secret or parameter (`*`, or an ARN whose name is `*`): whoever holds it reads every one in the account. Name the entries read instead; `cinch policy --profile consumers` writes them.")
+    "W6008", "read-granted-on-any",
+    "A statement allows `secretsmanager:GetSecretValue` or an `ssm:GetParameter*` action (`ssm:*`, `*` and the like included) on every secret or parameter (`*`, or an ARN whose name is `*`): whoever holds it reads every one in the account. Name the entries read instead; `cinch policy --profile consumers` writes them."
+  )
 
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [

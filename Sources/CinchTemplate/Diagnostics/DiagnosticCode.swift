@@ -26,7 +26,9 @@ public struct DiagnosticCode: Sendable, Hashable, Comparable {
     }
   }
 
-  public var family: Family { Family(rawValue: id.dropFirst().first.map(String.init) ?? "0") ?? .input }
+  public var family: Family {
+    Family(rawValue: id.dropFirst().first.map(String.init) ?? "0") ?? .input
+  }
 
   public enum Family: String, Sendable, CaseIterable {
     case input = "0"
@@ -51,7 +53,8 @@ public struct DiagnosticCode: Sendable, Hashable, Comparable {
   }
 
   public static func < (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool {
-    lhs.id.dropFirst() == rhs.id.dropFirst() ? lhs.id < rhs.id : lhs.id.dropFirst() < rhs.id.dropFirst()
+    lhs.id.dropFirst() == rhs.id.dropFirst()
+      ? lhs.id < rhs.id : lhs.id.dropFirst() < rhs.id.dropFirst()
   }
 
   public static func == (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool { lhs.id == rhs.id }

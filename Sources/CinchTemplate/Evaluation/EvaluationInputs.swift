@@ -71,11 +71,19 @@ public struct Partition: Sendable, Hashable {
 
   public static func of(region: String) -> Partition {
     if region.hasPrefix("cn-") { return Partition(name: "aws-cn", urlSuffix: "amazonaws.com.cn") }
-    if region.hasPrefix("us-gov-") { return Partition(name: "aws-us-gov", urlSuffix: "amazonaws.com") }
-    if region.hasPrefix("us-isob-") { return Partition(name: "aws-iso-b", urlSuffix: "sc2s.sgov.gov") }
+    if region.hasPrefix("us-gov-") {
+      return Partition(name: "aws-us-gov", urlSuffix: "amazonaws.com")
+    }
+    if region.hasPrefix("us-isob-") {
+      return Partition(name: "aws-iso-b", urlSuffix: "sc2s.sgov.gov")
+    }
     if region.hasPrefix("us-iso-") { return Partition(name: "aws-iso", urlSuffix: "c2s.ic.gov") }
-    if region.hasPrefix("eu-isoe-") { return Partition(name: "aws-iso-e", urlSuffix: "cloud.adc-e.uk") }
-    if region.hasPrefix("us-isof-") { return Partition(name: "aws-iso-f", urlSuffix: "csp.hci.ic.gov") }
+    if region.hasPrefix("eu-isoe-") {
+      return Partition(name: "aws-iso-e", urlSuffix: "cloud.adc-e.uk")
+    }
+    if region.hasPrefix("us-isof-") {
+      return Partition(name: "aws-iso-f", urlSuffix: "csp.hci.ic.gov")
+    }
     return Partition(name: "aws", urlSuffix: "amazonaws.com")
   }
 }

@@ -91,7 +91,9 @@ public struct Evaluator: Sendable {
       let list = evaluate(items[1], into: &diagnostics)
       guard let text = index.string else { return unknown(index, list) }
       guard let position = Int(text), position >= 0 else {
-        return malformed(items[0], "'Fn::Select' index '\(text)' is not a non-negative integer", into: &diagnostics)
+        return malformed(
+          items[0], "'Fn::Select' index '\(text)' is not a non-negative integer", into: &diagnostics
+        )
       }
       guard case .list(let values) = list else { return unknown(list) }
       guard position < values.count else {
@@ -113,14 +115,18 @@ public struct Evaluator: Sendable {
       guard !separator.isEmpty else {
         return malformed(items[0], "'Fn::Split' delimiter is empty", into: &diagnostics)
       }
-      return .list(text.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) })
+      return .list(
+        text.split(separator: separator, omittingEmptySubsequences: false).map {
+          .string(String($0))
+        })
 
     case .findInMap:
       return findInMap(argument, node: node, into: &diagnostics)
 
     case .if:
       guard let items = argument.sequence, items.count == 3, let name = items[0].scalar else {
-        return malformed(node, "'Fn::If' takes [condition, value if true, value if false]", into: &diagnostics)
+        return malformed(
+          node, "'Fn::If' takes [condition, value if true, value if false]", into: &diagnostics)
       }
       switch conditionValue(name, at: items[0], into: &diagnostics) {
       case true?: return evaluate(items[1], into: &diagnostics)
@@ -132,7 +138,9 @@ public struct Evaluator: Sendable {
     case .equals, .and, .or, .not, .condition:
       switch condition(node, into: &diagnostics) {
       case let flag?: return .bool(flag)
-      case nil: return .unknown(Unknown(waitsOn: conditionDependencies(node), reason: "a condition is not known"))
+      case nil:
+        return .unknown(
+          Unknown(waitsOn: conditionDependencies(node), reason: "a condition is not known"))
       }
 
     case .base64:
@@ -164,7 +172,9 @@ public struct Evaluator: Sendable {
         return .unknown(Unknown(.invalid, "'\(resource)' is not a resource"))
       }
       return .unknown(
-        Unknown(.attribute(resource: resource, attribute: attribute), "'\(resource).\(attribute)' is known only after deploy"))
+        Unknown(
+          .attribute(resource: resource, attribute: attribute),
+          "'\(resource).\(attribute)' is known only after deploy"))
 
     case .transform:
       return .unknown(Unknown(.transform, "'Fn::Transform' runs at deploy"))
@@ -186,7 +196,9 @@ public struct Evaluator: Sendable {
 
   // MARK: Ref and Fn::Sub
 
-  private mutating func ref(_ name: String, at node: Node, into diagnostics: inout Diagnostics) -> Value {
+  private mutating func ref(_ name: String, at node: Node, into diagnostics: inout Diagnostics)
+    -> Value
+  {
     if let value = parameterValues[name] { return value }
     if let value = inputs.pseudoParameter(name) { return value }
     if template.hasResource(name) {
@@ -200,12 +212,15 @@ public struct Evaluator: Sendable {
     return .unknown(Unknown(.invalid, "'\(name)' is not defined"))
   }
 
-  private mutating func sub(_ argument: Node, node: Node, into diagnostics: inout Diagnostics) -> Value {
+  private mutating func sub(_ argument: Node, node: Node, into diagnostics: inout Diagnostics)
+    -> Value
+  {
     let templateNode: Node
     var variables: [String: Node] = [:]
     if let items = argument.sequence {
       guard items.count == 2, items[0].scalar != nil, let entries = items[1].mapping else {
-        return malformed(node, "'Fn::Sub' takes a string or [string, {variables}]", into: &diagnostics)
+        return malformed(
+          node, "'Fn::Sub' takes a string or [string, {variables}]", into: &diagnostics)
       }
       templateNode = items[0]
       for entry in entries { variables[entry.name] = entry.value }
@@ -213,7 +228,8 @@ public struct Evaluator: Sendable {
       templateNode = argument
     }
     guard let text = templateNode.scalar else {
-      return malformed(node, "'Fn::Sub' takes a string or [string, {variables}]", into: &diagnostics)
+      return malformed(
+        node, "'Fn::Sub' takes a string or [string, {variables}]", into: &diagnostics)
     }
     return substitute(SubTemplate(text), variables: variables, at: templateNode, into: &diagnostics)
   }
@@ -249,7 +265,9 @@ public struct Evaluator: Sendable {
       let resource = String(name[..<dot])
       let attribute = String(name[name.index(after: dot)...])
       return .unknown(
-        Unknown(.attribute(resource: resource, attribute: attribute), "'\(name)' is known only after deploy"))
+        Unknown(
+          .attribute(resource: resource, attribute: attribute),
+          "'\(name)' is known only after deploy"))
     }
     report(
       Diagnostic(
@@ -261,7 +279,9 @@ public struct Evaluator: Sendable {
 
   // MARK: Mappings
 
-  private mutating func findInMap(_ argument: Node, node: Node, into diagnostics: inout Diagnostics) -> Value {
+  private mutating func findInMap(_ argument: Node, node: Node, into diagnostics: inout Diagnostics)
+    -> Value
+  {
     guard let items = argument.sequence, items.count == 3 || items.count == 4 else {
       return malformed(
         node, "'Fn::FindInMap' takes [MapName, TopLevelKey, SecondLevelKey]", into: &diagnostics)
@@ -271,7 +291,9 @@ public struct Evaluator: Sendable {
     if items.count == 4 {
       // AWS::LanguageExtensions: a fourth element {DefaultValue: …}.
       guard let value = items[3]["DefaultValue"] else {
-        return malformed(items[3], "the fourth 'Fn::FindInMap' element must be {DefaultValue: …}", into: &diagnostics)
+        return malformed(
+          items[3], "the fourth 'Fn::FindInMap' element must be {DefaultValue: …}",
+          into: &diagnostics)
       }
       defaultNode = value
     }
@@ -280,7 +302,8 @@ public struct Evaluator: Sendable {
     }
     guard let mapping = template.mapping(mapName) else {
       report(
-        Diagnostic(.danglingReference, "'Fn::FindInMap' names '\(mapName)', which is not a mapping",
+        Diagnostic(
+          .danglingReference, "'Fn::FindInMap' names '\(mapName)', which is not a mapping",
           file: template.path, range: items[0].range), into: &diagnostics)
       return .unknown(Unknown(.invalid, "no mapping '\(mapName)'"))
     }
@@ -302,7 +325,8 @@ public struct Evaluator: Sendable {
     if let cached = conditionValues[name] { return cached }
     guard let definition = template.condition(name) else {
       report(
-        Diagnostic(.danglingReference, "condition '\(name)' is not defined", file: template.path,
+        Diagnostic(
+          .danglingReference, "condition '\(name)' is not defined", file: template.path,
           range: node?.range), into: &diagnostics)
       return nil
     }
@@ -354,7 +378,8 @@ public struct Evaluator: Sendable {
       return left == right
     case .and, .or:
       guard let items = argument.sequence, (2...10).contains(items.count) else {
-        _ = malformed(node, "'\(intrinsic.function.rawValue)' takes 2 to 10 conditions", into: &diagnostics)
+        _ = malformed(
+          node, "'\(intrinsic.function.rawValue)' takes 2 to 10 conditions", into: &diagnostics)
         return nil
       }
       let values = items.map { condition($0, into: &diagnostics) }
@@ -409,7 +434,9 @@ public struct Evaluator: Sendable {
 
   // MARK: Fn::Cidr
 
-  private mutating func cidr(_ argument: Node, node: Node, into diagnostics: inout Diagnostics) -> Value {
+  private mutating func cidr(_ argument: Node, node: Node, into diagnostics: inout Diagnostics)
+    -> Value
+  {
     guard let items = argument.sequence, items.count == 3 else {
       return malformed(node, "'Fn::Cidr' takes [ipBlock, count, cidrBits]", into: &diagnostics)
     }
@@ -423,7 +450,10 @@ public struct Evaluator: Sendable {
       if block.contains(":") {
         return .unknown(Unknown(.invalid, "IPv6 'Fn::Cidr' is not folded"))
       }
-      return malformed(node, "'Fn::Cidr' cannot split '\(block)' into \(countText) subnets of /\(32 - (Int(bitsText) ?? 0))", into: &diagnostics)
+      return malformed(
+        node,
+        "'Fn::Cidr' cannot split '\(block)' into \(countText) subnets of /\(32 - (Int(bitsText) ?? 0))",
+        into: &diagnostics)
     }
     return .list(subnets.map(Value.string))
   }
@@ -442,7 +472,8 @@ public struct Evaluator: Sendable {
     {
       return false
     }
-    if section == "Outputs", let output = template.outputs.first(where: { $0.name == components[1] }),
+    if section == "Outputs",
+      let output = template.outputs.first(where: { $0.name == components[1] }),
       let name = output.condition, conditionValue(name, into: &diagnostics) == false
     {
       return false
@@ -492,7 +523,9 @@ public struct Evaluator: Sendable {
   }
 
   private mutating func hasIf(resource position: Int) -> Bool {
-    if resourceHasIf.isEmpty { resourceHasIf = Array(repeating: nil, count: template.resources.count) }
+    if resourceHasIf.isEmpty {
+      resourceHasIf = Array(repeating: nil, count: template.resources.count)
+    }
     if let known = resourceHasIf[position] { return known }
     let found = Self.containsIf(template.resources[position].node)
     resourceHasIf[position] = found
@@ -518,16 +551,20 @@ public struct Evaluator: Sendable {
     guard let text else {
       if let defaultNode = parameter.defaultValue, defaultNode.sequence != nil {
         report(
-          Diagnostic(.parameterConstraint, "default of parameter '\(parameter.name)' must be a string",
-            file: template.path, range: defaultNode.range, path: ["Parameters", parameter.name, "Default"]),
+          Diagnostic(
+            .parameterConstraint, "default of parameter '\(parameter.name)' must be a string",
+            file: template.path, range: defaultNode.range,
+            path: ["Parameters", parameter.name, "Default"]),
           into: &diagnostics)
       }
-      return .unknown(Unknown(.parameter(parameter.name), "parameter '\(parameter.name)' has no value"))
+      return .unknown(
+        Unknown(.parameter(parameter.name), "parameter '\(parameter.name)' has no value"))
     }
     checkConstraints(parameter, value: text, input: input, into: &diagnostics)
     if parameter.isSSMValueType {
       return .unknown(
-        Unknown(.storeValue(text), "the value of Parameter Store parameter '\(text)' is read at deploy"))
+        Unknown(
+          .storeValue(text), "the value of Parameter Store parameter '\(text)' is read at deploy"))
     }
     if parameter.isList {
       return .list(
@@ -553,7 +590,9 @@ public struct Evaluator: Sendable {
     if let allowed = parameter.allowedValues {
       for element in elements where !allowed.contains(element) {
         let each = parameter.noEcho ? "the value" : "'\(element)'"
-        problems.append("\(each) is not one of the allowed values \(allowed.map { "'\($0)'" }.joined(separator: ", "))")
+        problems.append(
+          "\(each) is not one of the allowed values \(allowed.map { "'\($0)'" }.joined(separator: ", "))"
+        )
       }
     }
     if let pattern = parameter.allowedPattern, !parameter.isList {
@@ -561,7 +600,9 @@ public struct Evaluator: Sendable {
       case false?: problems.append("\(shown) does not match the allowed pattern '\(pattern)'")
       case nil:
         report(
-          Diagnostic(.parameterConstraint, "allowed pattern of parameter '\(parameter.name)' is not a valid regular expression",
+          Diagnostic(
+            .parameterConstraint,
+            "allowed pattern of parameter '\(parameter.name)' is not a valid regular expression",
             file: template.path, range: parameter.node["AllowedPattern"]?.range,
             path: ["Parameters", parameter.name, "AllowedPattern"], severity: .warning),
           into: &diagnostics)
@@ -594,7 +635,8 @@ public struct Evaluator: Sendable {
         Diagnostic(
           .parameterConstraint, "parameter '\(parameter.name)'\(origin): \(problem)",
           file: input?.file ?? template.path,
-          range: input.map { $0.range ?? parameter.keyRange } ?? parameter.defaultValue?.range ?? parameter.keyRange,
+          range: input.map { $0.range ?? parameter.keyRange } ?? parameter.defaultValue?.range
+            ?? parameter.keyRange,
           path: input?.file == nil ? ["Parameters", parameter.name] : nil),
         into: &diagnostics)
     }
@@ -606,21 +648,29 @@ public struct Evaluator: Sendable {
 
   // MARK: Reporting
 
-  private mutating func malformed(_ node: Node, _ message: String, into diagnostics: inout Diagnostics) -> Value {
-    report(Diagnostic(.malformedIntrinsic, message, file: template.path, range: node.range), into: &diagnostics)
+  private mutating func malformed(
+    _ node: Node, _ message: String, into diagnostics: inout Diagnostics
+  ) -> Value {
+    report(
+      Diagnostic(.malformedIntrinsic, message, file: template.path, range: node.range),
+      into: &diagnostics)
     return .unknown(Unknown(.invalid, message))
   }
 
   /// Reports once per code and location: the evaluator may fold the same node many times.
   private mutating func report(_ diagnostic: Diagnostic, into diagnostics: inout Diagnostics) {
-    let key = "\(diagnostic.code.id)|\(diagnostic.file ?? "")|\(diagnostic.range?.start.offset ?? -1)|\(diagnostic.message)"
+    let key =
+      "\(diagnostic.code.id)|\(diagnostic.file ?? "")|\(diagnostic.range?.start.offset ?? -1)|\(diagnostic.message)"
     if reported.insert(key).inserted { diagnostics.report(diagnostic) }
   }
 
   private func unknown(_ values: Value...) -> Value {
     let dependencies = values.flatMap(\.waitsOn)
     if dependencies.isEmpty { return .unknown(Unknown(.invalid, "an input is malformed")) }
-    return .unknown(Unknown(waitsOn: dependencies, reason: "waits on \(dependencies.map(\.description).joined(separator: ", "))"))
+    return .unknown(
+      Unknown(
+        waitsOn: dependencies,
+        reason: "waits on \(dependencies.map(\.description).joined(separator: ", "))"))
   }
 }
 

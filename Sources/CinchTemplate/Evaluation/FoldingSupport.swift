@@ -1,16 +1,20 @@
 /// Small pure functions the evaluator folds with: Base64 (`Fn::Base64`), CIDR subnetting
 /// (`Fn::Cidr`), `AllowedPattern` matching and compact JSON (`Fn::ToJsonString`).
 enum Base64 {
-  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+  private static let alphabet = Array(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
   static func encode(_ bytes: [UInt8]) -> String {
     var output: [UInt8] = []
     output.reserveCapacity((bytes.count + 2) / 3 * 4)
     var index = 0
     while index + 3 <= bytes.count {
-      let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-      output += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)],
-        alphabet[Int(value >> 6 & 63)], alphabet[Int(value & 63)]]
+      let value =
+        UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+      output += [
+        alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)],
+        alphabet[Int(value >> 6 & 63)], alphabet[Int(value & 63)],
+      ]
       index += 3
     }
     let remaining = bytes.count - index
@@ -18,7 +22,10 @@ enum Base64 {
       var value = UInt32(bytes[index]) << 16
       if remaining == 2 { value |= UInt32(bytes[index + 1]) << 8 }
       output += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)]]
-      output += remaining == 2 ? [alphabet[Int(value >> 6 & 63)], UInt8(ascii: "=")] : [UInt8(ascii: "="), UInt8(ascii: "=")]
+      output +=
+        remaining == 2
+        ? [alphabet[Int(value >> 6 & 63)], UInt8(ascii: "=")]
+        : [UInt8(ascii: "="), UInt8(ascii: "=")]
     }
     return String(decoding: output, as: UTF8.self)
   }
@@ -29,8 +36,12 @@ enum Base64 {
 enum CIDR {
   static func subnets(of block: String, count: Int, hostBits: Int) -> [String]? {
     let parts = block.split(separator: "/")
-    guard parts.count == 2, let prefix = Int(parts[1]), (0...32).contains(prefix) else { return nil }
-    let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false).compactMap { UInt32($0) }
+    guard parts.count == 2, let prefix = Int(parts[1]), (0...32).contains(prefix) else {
+      return nil
+    }
+    let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false).compactMap {
+      UInt32($0)
+    }
     guard octets.count == 4, octets.allSatisfy({ $0 <= 255 }) else { return nil }
     guard (1...32).contains(hostBits), 32 - hostBits >= prefix else { return nil }
     let address = octets.reduce(0) { $0 << 8 | $1 }
@@ -41,7 +52,8 @@ enum CIDR {
     guard UInt64(count) <= available else { return nil }
     return (0..<UInt64(count)).map { index in
       let start = UInt32(base + index * size)
-      let text = [start >> 24, start >> 16 & 255, start >> 8 & 255, start & 255].map(String.init).joined(separator: ".")
+      let text = [start >> 24, start >> 16 & 255, start >> 8 & 255, start & 255].map(String.init)
+        .joined(separator: ".")
       return "\(text)/\(32 - hostBits)"
     }
   }

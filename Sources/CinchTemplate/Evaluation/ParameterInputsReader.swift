@@ -11,11 +11,15 @@ public enum ParameterInputsReader {
     let document = TemplateParser.parse(file, into: &diagnostics)
     guard let root = document.root else { return }
     func add(_ key: String, _ valueNode: Node) {
-      guard let value = valueNode.scalar ?? valueNode.sequence.map({ items in
-        items.compactMap(\.scalar).joined(separator: ",")
-      }) else {
+      guard
+        let value = valueNode.scalar
+          ?? valueNode.sequence.map({ items in
+            items.compactMap(\.scalar).joined(separator: ",")
+          })
+      else {
         diagnostics.report(
-          Diagnostic(.parameterFile, "value of parameter '\(key)' must be a string", file: file.path,
+          Diagnostic(
+            .parameterFile, "value of parameter '\(key)' must be a string", file: file.path,
             range: valueNode.range))
         return
       }
@@ -29,19 +33,24 @@ public enum ParameterInputsReader {
       for item in items {
         guard let key = item["ParameterKey"]?.scalar else {
           diagnostics.report(
-            Diagnostic(.parameterFile, "list entry has no 'ParameterKey'", file: file.path, range: item.range))
+            Diagnostic(
+              .parameterFile, "list entry has no 'ParameterKey'", file: file.path, range: item.range
+            ))
           continue
         }
         if item["UsePreviousValue"]?.scalar == "true" {
           diagnostics.report(
             Diagnostic(
-              .parameterFile, "parameter '\(key)' uses its previous value, which only a deployed stack knows",
+              .parameterFile,
+              "parameter '\(key)' uses its previous value, which only a deployed stack knows",
               file: file.path, range: item.range, severity: .warning))
           continue
         }
         guard let value = item["ParameterValue"] else {
           diagnostics.report(
-            Diagnostic(.parameterFile, "parameter '\(key)' has no 'ParameterValue'", file: file.path, range: item.range))
+            Diagnostic(
+              .parameterFile, "parameter '\(key)' has no 'ParameterValue'", file: file.path,
+              range: item.range))
           continue
         }
         add(key, value)
@@ -74,7 +83,8 @@ public enum ParameterInputsReader {
         continue
       }
       let key = String(argument[..<equals])
-      inputs[key] = .init(value: String(argument[argument.index(after: equals)...]), origin: "--parameter-overrides")
+      inputs[key] = .init(
+        value: String(argument[argument.index(after: equals)...]), origin: "--parameter-overrides")
     }
     return malformed
   }

@@ -44,14 +44,16 @@ public enum ReferenceEvaluator {
       let file = input?.file ?? template.path
       let range = input?.range ?? parameter.defaultValue?.range ?? parameter.keyRange
       guard let name = evaluator.ssmParameterName(parameter) else {
-        let placeholder = Reference(kind: .ssm, name: "${\(parameter.name)}", text: "${\(parameter.name)}")
+        let placeholder = Reference(
+          kind: .ssm, name: "${\(parameter.name)}", text: "${\(parameter.name)}")
         let site = ReferenceSite(
           reference: placeholder, file: file, range: range, path: valuePath, syntaxPath: valuePath,
           context: .parameterType(parameter: parameter.name))
         return EvaluatedReference(site: site, state: .waiting(on: [.parameter(parameter.name)]))
       }
       let scan = ReferenceScanner.scan("{{resolve:ssm:\(name)}}")
-      var reference = scan.references.first?.reference ?? Reference(kind: .ssm, name: name, text: name)
+      var reference =
+        scan.references.first?.reference ?? Reference(kind: .ssm, name: name, text: name)
       reference.text = name
       let site = ReferenceSite(
         reference: reference, file: file, range: range, path: valuePath, syntaxPath: valuePath,
@@ -59,7 +61,8 @@ public enum ReferenceEvaluator {
       if let issue = scan.issues.first {
         diagnostics.report(
           Diagnostic(
-            issue.code, "parameter '\(parameter.name)' names '\(name)': \(issue.message)", file: file,
+            issue.code, "parameter '\(parameter.name)' names '\(name)': \(issue.message)",
+            file: file,
             range: range, path: valuePath))
         return EvaluatedReference(site: site, state: .invalid)
       }

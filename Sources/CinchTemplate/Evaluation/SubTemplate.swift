@@ -29,7 +29,10 @@ public struct SubTemplate: Sendable, Hashable {
     func flush(upTo end: Int) {
       if pending.isEmpty {
         if runStart < end {
-          parts.append(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self)))
+          parts.append(
+            .text(
+              String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self))
+          )
         }
       } else {
         pending += UnsafeBufferPointer(rebasing: bytes[runStart..<end])
@@ -57,7 +60,8 @@ public struct SubTemplate: Sendable, Hashable {
         pending += UnsafeBufferPointer(rebasing: bytes[(index + 3)...close])
       } else {
         flush(upTo: index)
-        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 2)..<close]), as: UTF8.self)
+        let name = String(
+          decoding: UnsafeBufferPointer(rebasing: bytes[(index + 2)..<close]), as: UTF8.self)
         parts.append(.variable(name, range: index..<(close + 1)))
       }
       index = close + 1

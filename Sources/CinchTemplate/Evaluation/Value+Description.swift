@@ -15,7 +15,8 @@ extension Value: CustomStringConvertible {
         }
       }.joined(separator: " + ")
     case .list(let items): "[" + items.map(\.description).joined(separator: ", ") + "]"
-    case .map(let fields): "{" + fields.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
+    case .map(let fields):
+      "{" + fields.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
     }
   }
 }

@@ -65,7 +65,9 @@ private final class PathLink: Sendable {
 
   static func path(_ components: [String]) -> PathLink? {
     var link: PathLink?
-    for component in components { link = PathLink(parent: link, component: component, isProperty: true) }
+    for component in components {
+      link = PathLink(parent: link, component: component, isProperty: true)
+    }
     return link
   }
 

@@ -134,7 +134,9 @@ public enum TemplateReader {
       case "Parameters":
         template.parameters = entries.map { parameter($0) }
       case "Mappings":
-        template.mappings = entries.map { Template.Mapping(name: $0.name, keyRange: $0.key.range, node: $0.value) }
+        template.mappings = entries.map {
+          Template.Mapping(name: $0.name, keyRange: $0.key.range, node: $0.value)
+        }
       case "Conditions":
         template.conditions = entries.map {
           Template.Condition(name: $0.name, keyRange: $0.key.range, node: $0.value)

@@ -188,7 +188,8 @@ extension ReferenceWalker {
       var unsure = false
       var index = 0
       while index + 7 <= bytes.count {
-        if bytes[index] == UInt8(ascii: "r"), (1..<7).allSatisfy({ bytes[index + $0] == word[$0] }) {
+        if bytes[index] == UInt8(ascii: "r"), (1..<7).allSatisfy({ bytes[index + $0] == word[$0] })
+        {
           let before = index == 0 || bytes[index - 1] < 0x80
           let after = index + 7 == bytes.count || bytes[index + 7] < 0x80
           if before && after { return true }

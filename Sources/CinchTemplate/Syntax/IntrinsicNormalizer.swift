@@ -43,7 +43,8 @@ enum IntrinsicNormalizer {
     }
     return Node(
       .intrinsic(
-        Intrinsic(function: function, argument: argument, form: .longForm(key: entries[0].key.range))),
+        Intrinsic(
+          function: function, argument: argument, form: .longForm(key: entries[0].key.range))),
       style: style, range: range)
   }
 
@@ -72,7 +73,8 @@ enum IntrinsicNormalizer {
     let attributeRange: SourceRange
     if verbatim {
       resourceRange = file.range(fromByte: start, toByte: start + resourceLength)
-      attributeRange = file.range(fromByte: start + resourceLength + 1, toByte: start + text.utf8.count)
+      attributeRange = file.range(
+        fromByte: start + resourceLength + 1, toByte: start + text.utf8.count)
     } else {
       resourceRange = node.range
       attributeRange = node.range

@@ -18,7 +18,8 @@ public struct ParsedDocument: Sendable {
     self.format = format
     self.root = root
     self.mayContainIf = mayContainIf
-    assert(mayContainIf || root.map(Evaluator.containsIf) != true, "an Fn::If the parser did not see")
+    assert(
+      mayContainIf || root.map(Evaluator.containsIf) != true, "an Fn::If the parser did not see")
   }
 }
 
@@ -52,7 +53,8 @@ public enum TemplateParser {
     if root == nil, !jsonDiagnostics.items.contains(where: { $0.code != .jsonSyntax }) {
       // A YAML flow mapping also starts with `{`: accept it when YAML reads the file cleanly.
       var yamlDiagnostics = Diagnostics()
-      let (yamlRoot, yamlSawIf) = YAMLParser.parseDocument(file, limits: limits, into: &yamlDiagnostics)
+      let (yamlRoot, yamlSawIf) = YAMLParser.parseDocument(
+        file, limits: limits, into: &yamlDiagnostics)
       if let yamlRoot, !yamlDiagnostics.hasErrors {
         diagnostics.append(contentsOf: yamlDiagnostics)
         return ParsedDocument(file: file, format: .yaml, root: yamlRoot, mayContainIf: yamlSawIf)

@@ -86,7 +86,8 @@ struct YAMLComposer {
           case YAML_STREAM_END_EVENT:
             if documents == 0 {
               diagnostics.report(
-                Diagnostic(.emptyDocument, "file holds no YAML document", file: file.path,
+                Diagnostic(
+                  .emptyDocument, "file holds no YAML document", file: file.path,
                   range: positions.range(fromByte: 0, toByte: 0)))
             }
             return root
@@ -95,7 +96,8 @@ struct YAMLComposer {
             if documents > 1 {
               let start = marks.offset(event.start_mark)
               diagnostics.report(
-                Diagnostic(.multipleDocuments, "file holds more than one YAML document; a template is one",
+                Diagnostic(
+                  .multipleDocuments, "file holds more than one YAML document; a template is one",
                   file: file.path, range: positions.range(fromByte: start, toByte: start + 1)))
               return root
             }
@@ -122,7 +124,8 @@ struct YAMLComposer {
 
   // MARK: Events
 
-  private mutating func scalar(_ event: yaml_event_t, into diagnostics: inout Diagnostics) throws(Stop)
+  private mutating func scalar(_ event: yaml_event_t, into diagnostics: inout Diagnostics)
+    throws(Stop)
     -> Node
   {
     let data = event.data.scalar
@@ -155,14 +158,16 @@ struct YAMLComposer {
     let tag = string(data.tag)
     let anchor = string(data.anchor)
     let valueStart = (tag != nil || anchor != nil) ? skipProperties(from: start, limit: end) : start
-    let node = Node(.scalar(text), style: style, range: positions.range(fromByte: valueStart, toByte: end))
+    let node = Node(
+      .scalar(text), style: style, range: positions.range(fromByte: valueStart, toByte: end))
     guard tag != nil || anchor != nil else { return node }
     let tagged = apply(tag: tag, to: node, propertiesStart: start, into: &diagnostics)
     register(anchor, tagged)
     return tagged
   }
 
-  private mutating func alias(_ event: yaml_event_t, into diagnostics: inout Diagnostics) throws(Stop)
+  private mutating func alias(_ event: yaml_event_t, into diagnostics: inout Diagnostics)
+    throws(Stop)
     -> Node
   {
     let start = marks.offset(event.start_mark)
@@ -170,7 +175,8 @@ struct YAMLComposer {
     let name = string(event.data.alias.anchor) ?? ""
     guard let anchored = anchors[name] else {
       diagnostics.report(
-        Diagnostic(.undefinedAlias, "alias '*\(name)' refers to no anchor defined before it",
+        Diagnostic(
+          .undefinedAlias, "alias '*\(name)' refers to no anchor defined before it",
           file: file.path, range: positions.range(fromByte: start, toByte: end)))
       throw Stop()
     }
@@ -242,7 +248,7 @@ struct YAMLComposer {
     if frame.isMapping {
       // `!Base64 {Fn::Sub: …}`: the long form inside is an intrinsic too.
       if let intrinsic = IntrinsicNormalizer.longForm(
-          frame.entries, style: frame.style, range: range, file: file, into: &diagnostics)
+        frame.entries, style: frame.style, range: range, file: file, into: &diagnostics)
       {
         if intrinsic.intrinsic?.function == .if { sawIf = true }
         node = intrinsic
@@ -253,7 +259,8 @@ struct YAMLComposer {
       node = Node(.sequence(frame.items), style: frame.style, range: range)
     }
     guard frame.tag != nil || frame.anchor != nil else { return node }
-    node = apply(tag: frame.tag, to: node, propertiesStart: frame.propertiesStart, into: &diagnostics)
+    node = apply(
+      tag: frame.tag, to: node, propertiesStart: frame.propertiesStart, into: &diagnostics)
     register(frame.anchor, node)
     return node
   }
@@ -274,7 +281,8 @@ struct YAMLComposer {
     guard let key = stack[top].pendingKey else {
       guard case .scalar(let name) = node.value else {
         diagnostics.report(
-          Diagnostic(.nonScalarKey, "mapping key is a collection; template keys are strings",
+          Diagnostic(
+            .nonScalarKey, "mapping key is a collection; template keys are strings",
             file: file.path, range: node.range))
         throw Stop()
       }
@@ -330,7 +338,8 @@ struct YAMLComposer {
         Diagnostic(
           .unknownTag, "unknown tag '\(tag)'; CloudFormation accepts only its short forms",
           file: file.path,
-          range: positions.range(fromByte: propertiesStart, toByte: propertiesStart + tag.utf8.count)))
+          range: positions.range(
+            fromByte: propertiesStart, toByte: propertiesStart + tag.utf8.count)))
     }
     return tagged
   }
@@ -391,7 +400,9 @@ struct YAMLComposer {
     return String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
   }
 
-  private mutating func reportParserError(_ parser: yaml_parser_t, into diagnostics: inout Diagnostics) {
+  private mutating func reportParserError(
+    _ parser: yaml_parser_t, into diagnostics: inout Diagnostics
+  ) {
     let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
     var message = problem
     if let context = parser.context.map({ String(cString: $0) }) { message += " " + context }
@@ -406,13 +417,16 @@ struct YAMLComposer {
     if parser.context != nil {
       let contextOffset = marks.offset(parser.context_mark)
       notes.append(
-        .init("context starts here", file: file.path,
-          range: positions.range(fromByte: contextOffset, toByte: min(contextOffset + 1, file.bytes.count))))
+        .init(
+          "context starts here", file: file.path,
+          range: positions.range(
+            fromByte: contextOffset, toByte: min(contextOffset + 1, file.bytes.count))))
     }
     diagnostics.report(
       Diagnostic(
         .yamlSyntax, message, file: file.path,
-        range: positions.range(fromByte: offset, toByte: min(offset + 1, file.bytes.count)), notes: notes))
+        range: positions.range(fromByte: offset, toByte: min(offset + 1, file.bytes.count)),
+        notes: notes))
   }
 }
 

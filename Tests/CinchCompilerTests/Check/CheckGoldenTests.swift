@@ -62,8 +62,12 @@ import _CinchTestSupport
     ]
     for code in codes {
       let prefix = "\(code.id)-\(code.name)"
-      #expect(cases.contains { $0.hasPrefix(prefix) && $0.hasSuffix("-trips") }, "\(code.id) has no tripping case")
-      #expect(cases.contains { $0.hasPrefix(prefix) && $0.hasSuffix("-passes") }, "\(code.id) has no passing case")
+      #expect(
+        cases.contains { $0.hasPrefix(prefix) && $0.hasSuffix("-trips") },
+        "\(code.id) has no tripping case")
+      #expect(
+        cases.contains { $0.hasPrefix(prefix) && $0.hasSuffix("-passes") },
+        "\(code.id) has no passing case")
     }
   }
 }
@@ -108,7 +112,8 @@ struct CheckCase {
     ) throws -> [TemplateAnalysis] {
       try names.map { name in
         let url = directory.appendingPathComponent(contents[name] ?? name)
-        let file = SourceFile(path: name, bytes: FakeCredentials.expand(Array(try Data(contentsOf: url))))
+        let file = SourceFile(
+          path: name, bytes: FakeCredentials.expand(Array(try Data(contentsOf: url))))
         if contents[name] == nil { sources[name] = file }
         return TemplateAnalyzer.analyze(
           TemplateParser.parse(file, into: &diagnostics), inputs: inputs, into: &diagnostics)
@@ -127,11 +132,14 @@ struct CheckCase {
             parameters: store.store, secrets: store.store, fingerprinter: store.store)),
         paths: SitePaths(lockPath: "cinch.lock")
       ).lock(ReferenceIndex(locked), previous: nil, update: .none, into: &lockDiagnostics)
-      try #require(!lockDiagnostics.hasErrors, "the case's lock could not be made: \(lockDiagnostics.items.map(\.message))")
+      try #require(
+        !lockDiagnostics.hasErrors,
+        "the case's lock could not be made: \(lockDiagnostics.items.map(\.message))")
       let file = SourceFile(path: "cinch.lock", text: outcome.lock.serialized())
       sources[file.path] = file
       lock = CheckedLock(
-        lockfile: outcome.lock, path: "cinch.lock", document: TemplateParser.parse(file, into: &lockDiagnostics))
+        lockfile: outcome.lock, path: "cinch.lock",
+        document: TemplateParser.parse(file, into: &lockDiagnostics))
     }
     try await store.apply(spec["afterLock"] as? [[String: Any]] ?? [])
 

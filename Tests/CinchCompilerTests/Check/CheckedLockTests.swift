@@ -6,10 +6,12 @@ import Testing
 @Suite struct CheckedLockTests {
   static func secretEntry(verified: Bool) -> LockEntry {
     LockEntry(
-      key: ResolutionKey(kind: .secretsManager, name: "prod/db", selector: .latest, jsonKey: "password"),
+      key: ResolutionKey(
+        kind: .secretsManager, name: "prod/db", selector: .latest, jsonKey: "password"),
       pin: Pin(
         arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
-        versionId: "5f6e7d8c-0000-4000-8000-000000000001", stage: "AWSCURRENT", type: "SecretString",
+        versionId: "5f6e7d8c-0000-4000-8000-000000000001", stage: "AWSCURRENT",
+        type: "SecretString",
         fingerprint: "hmac-sha256:00", jsonKeyVerified: verified),
       sites: ["stack.yaml:4:20"])
   }
@@ -34,12 +36,16 @@ import Testing
           Properties: {Environment: {Variables: {P: '{{resolve:secretsmanager:prod/db:SecretString:password}}'}}}
       """
     var diagnostics = Diagnostics()
-    let document = TemplateParser.parse(SourceFile(path: "stack.yaml", text: template), into: &diagnostics)
-    let index = ReferenceIndex([TemplateAnalyzer.analyze(document, inputs: EvaluationInputs(), into: &diagnostics)])
+    let document = TemplateParser.parse(
+      SourceFile(path: "stack.yaml", text: template), into: &diagnostics)
+    let index = ReferenceIndex([
+      TemplateAnalyzer.analyze(document, inputs: EvaluationInputs(), into: &diagnostics)
+    ])
     try #require(index.keys == [Self.secretEntry(verified: true).key])
     for verified in [true, false] {
       var findings = Diagnostics()
-      let lock = CheckedLock(lockfile: Lockfile(entries: [Self.secretEntry(verified: verified)]), path: "cinch.lock")
+      let lock = CheckedLock(
+        lockfile: Lockfile(entries: [Self.secretEntry(verified: verified)]), path: "cinch.lock")
       let report = try await Checker(source: .lock, lock: lock).checkReferences(
         index, checkedFiles: ["stack.yaml"], into: &findings)
       #expect(report.referencesChecked == 1)

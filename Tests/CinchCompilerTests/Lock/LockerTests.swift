@@ -40,7 +40,8 @@ import Testing
 
     // A new version in the store: the pin stays until --update names it.
     try await fixture.put("/app/prod/name", "orders-v2")
-    let second = try await locker.lock(index, previous: first.lock, update: .none, into: &diagnostics)
+    let second = try await locker.lock(
+      index, previous: first.lock, update: .none, into: &diagnostics)
     #expect(second.lock == first.lock)
     #expect(second.moved.isEmpty)
     let third = try await locker.lock(
@@ -58,8 +59,10 @@ import Testing
     let (index, _) = fixture.analyze(Self.template)
     let full = try await locker.lock(index, previous: nil, update: .none, into: &diagnostics)
     let (smaller, _) = fixture.analyze(
-      "Resources:\n  P: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: '{{resolve:ssm:/app/prod/name}}'}}\n")
-    let outcome = try await locker.lock(smaller, previous: full.lock, update: .none, into: &diagnostics)
+      "Resources:\n  P: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: '{{resolve:ssm:/app/prod/name}}'}}\n"
+    )
+    let outcome = try await locker.lock(
+      smaller, previous: full.lock, update: .none, into: &diagnostics)
     #expect(outcome.dropped.map(\.key.name).sorted() == ["/app/prod/password", "/app/prod/port"])
     #expect(outcome.lock.entries.map(\.key.name) == ["/app/prod/name"])
   }
@@ -92,7 +95,8 @@ import Testing
     try await fixture.put("/app/prod/name", "recreated")
     // Version 1 exists again (a recreated parameter restarts at 1), so the pin reads it: the
     // fingerprint tells the values apart.
-    let second = try await locker.lock(index, previous: first.lock, update: .none, into: &diagnostics)
+    let second = try await locker.lock(
+      index, previous: first.lock, update: .none, into: &diagnostics)
     let before = first.lock.entries.first { $0.key.name == "/app/prod/name" }?.pin.fingerprint
     let after = second.lock.entries.first { $0.key.name == "/app/prod/name" }?.pin.fingerprint
     #expect(before != after)
@@ -121,10 +125,16 @@ import Testing
   }
 
   @Test func malformedLockfilesSayWhy() {
-    #expect(throws: LockfileError(path: "x.lock", reason: "no 'lockfileVersion'; is this a cinch lockfile?")) {
+    #expect(
+      throws: LockfileError(
+        path: "x.lock", reason: "no 'lockfileVersion'; is this a cinch lockfile?")
+    ) {
       try Lockfile.parse("{}", path: "x.lock")
     }
-    #expect(throws: LockfileError(path: "x.lock", reason: "lockfile version 9 is not supported (this cinch reads version 1)")) {
+    #expect(
+      throws: LockfileError(
+        path: "x.lock", reason: "lockfile version 9 is not supported (this cinch reads version 1)")
+    ) {
       try Lockfile.parse(#"{"lockfileVersion": 9, "references": []}"#, path: "x.lock")
     }
   }

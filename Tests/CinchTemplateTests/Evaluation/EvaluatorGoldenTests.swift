@@ -15,7 +15,8 @@ import _CinchTestSupport
     let url = try #require(Fixtures.file(Self.stage, name, prefix: "input"))
     let file = SourceFile(path: url.lastPathComponent, bytes: Array(try Data(contentsOf: url)))
     var diagnostics = Diagnostics()
-    let template = TemplateReader.read(TemplateParser.parse(file, into: &diagnostics), into: &diagnostics)
+    let template = TemplateReader.read(
+      TemplateParser.parse(file, into: &diagnostics), into: &diagnostics)
     var inputs = EvaluationInputs()
     if let inputsURL = Fixtures.file(Self.stage, name, prefix: "inputs") {
       for line in try String(contentsOf: inputsURL, encoding: .utf8).split(separator: "\n") {
@@ -25,7 +26,8 @@ import _CinchTestSupport
         case "@region": inputs.region = parts[1]
         case "@account": inputs.accountID = parts[1]
         case "@stack": inputs.stackName = parts[1]
-        default: inputs.parameters[parts[0]] = .init(value: parts[1], origin: "--parameter-overrides")
+        default:
+          inputs.parameters[parts[0]] = .init(value: parts[1], origin: "--parameter-overrides")
         }
       }
     }
@@ -33,12 +35,14 @@ import _CinchTestSupport
     var output = ""
     for condition in template.conditions {
       let value = evaluator.conditionValue(condition.name, into: &diagnostics)
-      output += "condition \(condition.name) = \(value.map { $0 ? "true" : "false" } ?? "unknown")\n"
+      output +=
+        "condition \(condition.name) = \(value.map { $0 ? "true" : "false" } ?? "unknown")\n"
     }
     for item in template.outputs {
       guard let node = item.value else { continue }
       let live = evaluator.isLive(["Outputs", item.name, "Value"], into: &diagnostics)
-      output += "\(item.name)\(live ? "" : " (not deployed)") = \(evaluator.evaluate(node, into: &diagnostics))\n"
+      output +=
+        "\(item.name)\(live ? "" : " (not deployed)") = \(evaluator.evaluate(node, into: &diagnostics))\n"
     }
     output += "--\n" + DiagnosticLines.render(diagnostics)
     Fixtures.assertMatches(output, stage: Self.stage, name: name, expected: "values.txt")

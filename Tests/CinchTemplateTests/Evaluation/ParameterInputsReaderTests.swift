@@ -3,10 +3,13 @@ import Testing
 @testable import CinchTemplate
 
 @Suite struct ParameterInputsReaderTests {
-  private func read(_ text: String, path: String = "params.json") -> ([String: EvaluationInputs.ParameterInput], Diagnostics) {
+  private func read(_ text: String, path: String = "params.json") -> (
+    [String: EvaluationInputs.ParameterInput], Diagnostics
+  ) {
     var inputs: [String: EvaluationInputs.ParameterInput] = [:]
     var diagnostics = Diagnostics()
-    ParameterInputsReader.read(SourceFile(path: path, text: text), into: &inputs, diagnostics: &diagnostics)
+    ParameterInputsReader.read(
+      SourceFile(path: path, text: text), into: &inputs, diagnostics: &diagnostics)
     return (inputs, diagnostics)
   }
 
@@ -38,7 +41,9 @@ import Testing
   }
 
   @Test func malformedEntriesAreLocated() {
-    let (inputs, diagnostics) = read(#"[{"ParameterValue": "x"}, {"ParameterKey": "A"}, {"ParameterKey": "B", "UsePreviousValue": true}]"#)
+    let (inputs, diagnostics) = read(
+      #"[{"ParameterValue": "x"}, {"ParameterKey": "A"}, {"ParameterKey": "B", "UsePreviousValue": true}]"#
+    )
     #expect(inputs.isEmpty)
     #expect(diagnostics.items.map(\.code) == [.parameterFile, .parameterFile, .parameterFile])
     #expect(diagnostics.items.map(\.severity) == [.error, .error, .warning])
@@ -47,7 +52,8 @@ import Testing
 
   @Test func overrides() {
     var inputs: [String: EvaluationInputs.ParameterInput] = [:]
-    let malformed = ParameterInputsReader.readOverrides(["Env=prod", "Url=a=b", "=x", "novalue"], into: &inputs)
+    let malformed = ParameterInputsReader.readOverrides(
+      ["Env=prod", "Url=a=b", "=x", "novalue"], into: &inputs)
     #expect(inputs["Env"]?.value == "prod")
     #expect(inputs["Url"]?.value == "a=b")
     #expect(malformed == ["=x", "novalue"])

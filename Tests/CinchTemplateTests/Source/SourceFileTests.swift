@@ -38,7 +38,8 @@ import _CinchTestSupport
       let bytes = Array(parts.joined().utf8)
       var starts = [0]
       for (index, byte) in bytes.enumerated() {
-        if byte == 0x0A || (byte == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) {
+        if byte == 0x0A || (byte == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A))
+        {
           starts.append(index + 1)
         }
       }

@@ -45,7 +45,8 @@ import Testing
 
   @Test func deepJSONNestingIsRejectedAtTheDepthLimit() {
     let depth = 100_000
-    let text = String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth)
+    let text =
+      String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth)
     let (root, diagnostics) = parse(text)
     #expect(root == nil)
     #expect(diagnostics.items.map(\.code) == [.nestingTooDeep])
@@ -57,19 +58,21 @@ import Testing
     bytes += [0xC3, 0x28]  // a lead byte followed by no continuation byte
     bytes += Array("\n".utf8)
     var diagnostics = Diagnostics()
-    let document = TemplateParser.parse(SourceFile(path: "bad.yaml", bytes: bytes), into: &diagnostics)
+    let document = TemplateParser.parse(
+      SourceFile(path: "bad.yaml", bytes: bytes), into: &diagnostics)
     #expect(document.root == nil)
     #expect(diagnostics.items.map(\.code) == [.invalidUTF8])
     #expect(diagnostics.items.first?.range?.start.offset == offset)
     #expect(diagnostics.items.first?.message == "invalid UTF-8 at byte offset \(offset)")
   }
 
-  @Test(arguments: [
-    [0xED, 0xA0, 0x80],  // a UTF-16 surrogate
-    [0xC0, 0xAF],  // an overlong '/'
-    [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
-    [0xFF],
-  ] as [[UInt8]])
+  @Test(
+    arguments: [
+      [0xED, 0xA0, 0x80],  // a UTF-16 surrogate
+      [0xC0, 0xAF],  // an overlong '/'
+      [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
+      [0xFF],
+    ] as [[UInt8]])
   func strictUTF8(_ sequence: [UInt8]) {
     #expect(UTF8Validation.firstInvalidByte(in: Array("ok: ".utf8) + sequence) == 4)
   }
@@ -98,7 +101,8 @@ import Testing
   }
 
   @Test func fileTooLarge() {
-    let (root, diagnostics) = parse(String(repeating: "#", count: 2_000), limits: ParseLimits(maxFileSize: 1_000))
+    let (root, diagnostics) = parse(
+      String(repeating: "#", count: 2_000), limits: ParseLimits(maxFileSize: 1_000))
     #expect(root == nil)
     #expect(diagnostics.items.map(\.code) == [.fileTooLarge])
   }

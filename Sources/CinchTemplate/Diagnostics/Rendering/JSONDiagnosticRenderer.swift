@@ -1,4 +1,5 @@
 import CinchJSON
+
 /// Diagnostics as a JSON array, for scripts and editors:
 ///
 /// ```json

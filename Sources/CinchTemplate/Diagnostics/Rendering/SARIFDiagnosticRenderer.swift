@@ -1,4 +1,5 @@
 import CinchJSON
+
 /// SARIF 2.1.0, the format GitHub code scanning uploads (`cinch check --format sarif`).
 ///
 /// One run. `tool.driver.rules` holds a rule for every code the diagnostics use, in catalogue

@@ -28,7 +28,8 @@ struct DiagnosticFixture {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
           !isDirectory.boolValue
         else { continue }
-        sources[relative] = SourceFile(path: relative, bytes: FakeCredentials.expand(Array(try Data(contentsOf: url))))
+        sources[relative] = SourceFile(
+          path: relative, bytes: FakeCredentials.expand(Array(try Data(contentsOf: url))))
       }
     }
     self.sources = sources

@@ -1,10 +1,10 @@
+import CinchJSON
 import Foundation
 import PropertyBased
 import Testing
 import _CinchTestSupport
 
 @testable import CinchTemplate
-import CinchJSON
 
 /// Scalars of every kind a template holds: ASCII, tabs and other controls, Latin, CJK, emoji.
 let templateScalar = Gen<UInt32>.value(in: 0...99).map { pick -> Unicode.Scalar in
