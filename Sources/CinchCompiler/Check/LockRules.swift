@@ -57,10 +57,6 @@ struct LockRules {
 
   /// The file of a lockfile site, `templates/db.yaml:42:7` → `templates/db.yaml`.
   static func file(_ site: String) -> String {
-    let fields = site.split(separator: ":", omittingEmptySubsequences: false)
-    guard fields.count >= 3, Int(fields[fields.count - 1]) != nil,
-      Int(fields[fields.count - 2]) != nil
-    else { return site }
-    return fields.dropLast(2).joined(separator: ":")
+    LockEntry.siteParts(site)?.file ?? site
   }
 }

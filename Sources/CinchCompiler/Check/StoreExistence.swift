@@ -23,17 +23,16 @@ struct StoreExistence {
   /// one per entry).
   mutating func prefetch(_ keys: some Sequence<ResolutionKey>) async throws {
     var names: [String] = []
-    var seen = Set<String>()
     var secretIDs: [String] = []
     for key in keys {
       switch key.kind {
       case .ssm, .ssmSecure:
-        if parameters[key.name] == nil, seen.insert(key.name).inserted { names.append(key.name) }
+        if parameters[key.name] == nil { names.append(key.name) }
       case .secretsManager:
         if secrets[key.name] == nil { secretIDs.append(key.name) }
       }
     }
-    for (name, answer) in zip(names, try await catalog.parameters.parameterVersions(of: names)) {
+    for (name, answer) in try await catalog.parameters.parameterVersions(byReference: names) {
       parameters[name] = answer.mapError { Self.failure(name, $0) }
     }
     secrets.merge(try await SecretVersionList.lookUp(secretIDs, in: catalog.secrets)) { $1 }

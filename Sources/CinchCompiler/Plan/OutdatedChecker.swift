@@ -52,11 +52,10 @@ public struct OutdatedChecker: Sendable {
   {
     var findings: [Finding] = []
     // Every entry's metadata asked for at once (one transaction each on the embedded store).
-    var seen = Set<String>()
     let names = lock.entries.filter { $0.key.kind != .secretsManager && $0.pin.version != nil }
-      .map(\.key.name).filter { seen.insert($0).inserted }
+      .map(\.key.name)
     var versionsByName: [String: Result<ParameterVersionsSummary, ResolutionFailure>] = [:]
-    for (name, answer) in zip(names, try await store.parameters.parameterVersions(of: names)) {
+    for (name, answer) in try await store.parameters.parameterVersions(byReference: names) {
       versionsByName[name] = Self.summary(of: name, answer)
     }
     let secretsByName = try await SecretVersionList.lookUp(

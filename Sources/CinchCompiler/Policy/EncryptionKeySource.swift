@@ -36,20 +36,6 @@ extension EncryptionKeySource {
   }
 }
 
-/// Each distinct name of `queries` once, in first-seen order, and where each query's answer
-/// is in that list.
-private func distinctNames(_ queries: [EncryptionKeyQuery]) -> (names: [String], index: [Int]) {
-  var names: [String] = []
-  var positions: [String: Int] = [:]
-  let index = queries.map { query in
-    if let known = positions[query.entry.name] { return known }
-    positions[query.entry.name] = names.count
-    names.append(query.entry.name)
-    return names.count - 1
-  }
-  return (names, index)
-}
-
 /// Parameter Store's answers, from `ParameterCatalog` (versions and their keys) and
 /// `DescribeParameters` (the parameters under a path).
 public struct ParameterKeySource: EncryptionKeySource {
@@ -74,13 +60,12 @@ public struct ParameterKeySource: EncryptionKeySource {
   }
 
   public func recordedKeys(for queries: [EncryptionKeyQuery]) async throws -> [RecordedKey] {
-    let (names, index) = distinctNames(queries)
-    let answers = try await catalog.parameterVersions(of: names)
-    return try zip(queries, index).map { query, position in
-      switch answers[position] {
-      case .success(let versions): return Self.recordedKey(for: query, in: versions)
-      case .failure(let error) where error.code == "ParameterNotFound": return .notFound
-      case .failure(let error): throw error
+    let answers = try await catalog.parameterVersions(byReference: queries.map(\.entry.name))
+    return try queries.map { query in
+      switch answers[query.entry.name] {
+      case .success(let versions)?: return Self.recordedKey(for: query, in: versions)
+      case .failure(let error)? where error.code != "ParameterNotFound": throw error
+      case .failure?, nil: return .notFound
       }
     }
   }
@@ -139,13 +124,12 @@ public struct SecretKeySource: EncryptionKeySource {
   }
 
   public func recordedKeys(for queries: [EncryptionKeyQuery]) async throws -> [RecordedKey] {
-    let (names, index) = distinctNames(queries)
-    let answers = try await catalog.secretVersions(of: names)
-    return try zip(queries, index).map { query, position in
-      switch answers[position] {
-      case .success(let list): return Self.recordedKey(for: query, in: list)
-      case .failure(let error) where error.code == "ResourceNotFoundException": return .notFound
-      case .failure(let error): throw error
+    let answers = try await catalog.secretVersions(byID: queries.map(\.entry.name))
+    return try queries.map { query in
+      switch answers[query.entry.name] {
+      case .success(let list)?: return Self.recordedKey(for: query, in: list)
+      case .failure(let error)? where error.code != "ResourceNotFoundException": throw error
+      case .failure?, nil: return .notFound
       }
     }
   }

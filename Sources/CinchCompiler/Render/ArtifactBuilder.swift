@@ -110,7 +110,12 @@ public struct ArtifactBuilder: Sendable {
   ) -> JSONValue {
     let references = keys.sorted { $0.key < $1.key }.compactMap { key, sites -> JSONValue? in
       guard let pin = pins[key] else { return nil }
-      let sites = sites.map { "\($0.file):\($0.range.start.line):\($0.range.start.column)" }
+      // The lock's site order (file, then line and column as numbers), sorted before the
+      // sites become text rather than parsed back out of it.
+      let sites = sites.sorted {
+        ($0.file, $0.range.start.line, $0.range.start.column)
+          < ($1.file, $1.range.start.line, $1.range.start.column)
+      }.map { "\($0.file):\($0.range.start.line):\($0.range.start.column)" }
       return .object([
         ("kind", .string(key.kind.rawValue)),
         ("name", .string(key.name)),
@@ -122,7 +127,7 @@ public struct ArtifactBuilder: Sendable {
         ("stage", .string(pin.stage)),
         ("type", .string(pin.type)),
         ("fingerprint", .string(pin.fingerprint)),
-        ("sites", .array(LockEntry.sorted(sites).map(JSONValue.string))),
+        ("sites", .array(sites.map(JSONValue.string))),
       ])
     }
     return .object([

@@ -40,11 +40,8 @@ extension SecretVersionList {
   static func lookUp(_ ids: some Sequence<String>, in catalog: any SecretCatalog) async throws
     -> [String: Result<SecretVersionList, ResolutionFailure>]
   {
-    var seen = Set<String>()
-    let unique = ids.filter { seen.insert($0).inserted }
     var lists: [String: Result<SecretVersionList, ResolutionFailure>] = [:]
-    lists.reserveCapacity(unique.count)
-    for (id, answer) in zip(unique, try await catalog.secretVersions(of: unique)) {
+    for (id, answer) in try await catalog.secretVersions(byID: ids) {
       lists[id] = answer.mapError { .secret(id, $0) }
     }
     return lists

@@ -75,12 +75,7 @@ enum AuditChain {
   }
 
   static func hash(previous: [UInt8], record: AuditRecord) -> [UInt8] {
-    var stream = SHA256Stream()
-    previous.withUnsafeBytes { stream.update($0) }
-    content(record).withUnsafeBytes { stream.update($0) }
-    var digest = [UInt8](repeating: 0, count: 32)
-    digest.withUnsafeMutableBytes { stream.finish(into: $0) }
-    return digest
+    Crypto.sha256(joining: previous, content(record))
   }
 
   static func headMAC(seq: Int, hash: [UInt8], key: SecretBytes) -> [UInt8] {

@@ -46,6 +46,21 @@ public protocol ParameterCatalog: Sendable {
 }
 
 extension ParameterCatalog {
+  /// Each distinct reference of `references` asked together through `parameterVersions(of:)`,
+  /// the answers keyed by reference: what every caller with a run's worth of names wants.
+  public func parameterVersions(byReference references: some Sequence<String>) async throws
+    -> [String: Result<ParameterVersionList, StoreError>]
+  {
+    var seen = Set<String>()
+    let unique = references.filter { seen.insert($0).inserted }
+    var answers: [String: Result<ParameterVersionList, StoreError>] = [:]
+    answers.reserveCapacity(unique.count)
+    for (reference, answer) in zip(unique, try await parameterVersions(of: unique)) {
+      answers[reference] = answer
+    }
+    return answers
+  }
+
   public func parameterVersions(of references: [String]) async throws
     -> [Result<ParameterVersionList, StoreError>]
   {

@@ -59,6 +59,15 @@ package enum Crypto {
     return digest
   }
 
+  /// SHA-256 of `parts` one after another, without joining them into one array first.
+  package static func sha256(joining parts: [UInt8]...) -> [UInt8] {
+    var stream = SHA256Stream()
+    for part in parts { part.withUnsafeBytes { stream.update($0) } }
+    var digest = [UInt8](repeating: 0, count: 32)
+    digest.withUnsafeMutableBytes { stream.finish(into: $0) }
+    return digest
+  }
+
   package static func hmacSHA256(key: SecretBytes, _ data: [UInt8]) -> [UInt8] {
     data.withUnsafeBytes { hmacSHA256(key: key, bytes: $0) }
   }

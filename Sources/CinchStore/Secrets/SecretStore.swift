@@ -49,6 +49,21 @@ public protocol SecretCatalog: Sendable {
 }
 
 extension SecretCatalog {
+  /// Each distinct id of `secretIDs` asked together through `secretVersions(of:)`, the answers
+  /// keyed by id.
+  public func secretVersions(byID secretIDs: some Sequence<String>) async throws
+    -> [String: Result<SecretVersionList, StoreError>]
+  {
+    var seen = Set<String>()
+    let unique = secretIDs.filter { seen.insert($0).inserted }
+    var answers: [String: Result<SecretVersionList, StoreError>] = [:]
+    answers.reserveCapacity(unique.count)
+    for (secretID, answer) in zip(unique, try await secretVersions(of: unique)) {
+      answers[secretID] = answer
+    }
+    return answers
+  }
+
   public func secretVersions(of secretIDs: [String]) async throws
     -> [Result<SecretVersionList, StoreError>]
   {
