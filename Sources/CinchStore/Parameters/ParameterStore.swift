@@ -51,14 +51,7 @@ extension ParameterCatalog {
   public func parameterVersions(byReference references: some Sequence<String>) async throws
     -> [String: Result<ParameterVersionList, StoreError>]
   {
-    var seen = Set<String>()
-    let unique = references.filter { seen.insert($0).inserted }
-    var answers: [String: Result<ParameterVersionList, StoreError>] = [:]
-    answers.reserveCapacity(unique.count)
-    for (reference, answer) in zip(unique, try await parameterVersions(of: unique)) {
-      answers[reference] = answer
-    }
-    return answers
+    try await answersByKey(references) { try await parameterVersions(of: $0) }
   }
 
   public func parameterVersions(of references: [String]) async throws
@@ -173,4 +166,18 @@ public struct ResolvedParameter: Sendable {
 /// store, and nothing about the value can be learnt from a fingerprint without the store key.
 public protocol ValueFingerprinter: Sendable {
   func fingerprint(of value: SecretBytes) -> String
+}
+
+/// Asks `ask` once for the distinct keys of `keys` (in first-seen order) and files each answer
+/// under its key: the shape of every batched catalog lookup.
+func answersByKey<Answer>(
+  _ keys: some Sequence<String>,
+  _ ask: ([String]) async throws -> [Result<Answer, StoreError>]
+) async throws -> [String: Result<Answer, StoreError>] {
+  var seen = Set<String>()
+  let unique = keys.filter { seen.insert($0).inserted }
+  var answers: [String: Result<Answer, StoreError>] = [:]
+  answers.reserveCapacity(unique.count)
+  for (key, answer) in zip(unique, try await ask(unique)) { answers[key] = answer }
+  return answers
 }

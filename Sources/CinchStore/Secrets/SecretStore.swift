@@ -54,14 +54,7 @@ extension SecretCatalog {
   public func secretVersions(byID secretIDs: some Sequence<String>) async throws
     -> [String: Result<SecretVersionList, StoreError>]
   {
-    var seen = Set<String>()
-    let unique = secretIDs.filter { seen.insert($0).inserted }
-    var answers: [String: Result<SecretVersionList, StoreError>] = [:]
-    answers.reserveCapacity(unique.count)
-    for (secretID, answer) in zip(unique, try await secretVersions(of: unique)) {
-      answers[secretID] = answer
-    }
-    return answers
+    try await answersByKey(secretIDs) { try await secretVersions(of: $0) }
   }
 
   public func secretVersions(of secretIDs: [String]) async throws
