@@ -50,18 +50,20 @@ extension SQLiteStore {
 
   /// `pool.write` with the busy timeout, a few retries on `SQLITE_BUSY`, and database failures
   /// turned into service errors.
+  ///
+  /// GRDB's synchronous API on purpose: it runs `updates` on the calling thread once the writer
+  /// is free (`DispatchQueue.sync` on an idle serial queue does not switch threads), where the
+  /// `async` one hops to the writer's queue and back, two thread wake-ups per operation, which
+  /// were a third of `cinch serve`'s CPU per request (Benchmarks/NOTES.md). Blocking is bounded
+  /// by SQLite's busy timeout, and the body never awaits, so no task can wait on a thread it
+  /// holds.
   func writeWithRetry<T: Sendable>(
     durable: Bool = true, _ updates: @escaping @Sendable (Database) throws -> T
   ) async throws -> T {
     var attempt = 0
     while true {
       do {
-        if durable { return try await pool.write(updates) }
-        return try await pool.writeWithoutTransaction { db in
-          try db.execute(cached: "PRAGMA synchronous = NORMAL")
-          defer { try? db.execute(cached: "PRAGMA synchronous = FULL") }
-          return try Self.inImmediateTransaction(db) { try updates(db) }
-        }
+        return try writeOnCallingThread(durable: durable, updates)
       } catch let error as DatabaseError
         where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
       {
@@ -72,6 +74,19 @@ extension SQLiteStore {
         throw StoreError.internalError(
           "store '\(path)': database error: \(error.message ?? "\(error.resultCode)")")
       }
+    }
+  }
+
+  /// One attempt of `writeWithRetry`. Synchronous, so that GRDB's synchronous overloads are the
+  /// ones chosen.
+  private func writeOnCallingThread<T>(durable: Bool, _ updates: (Database) throws -> T) throws
+    -> T
+  {
+    try pool.writeWithoutTransaction { db in
+      guard !durable else { return try Self.inImmediateTransaction(db) { try updates(db) } }
+      try db.execute(cached: "PRAGMA synchronous = NORMAL")
+      defer { try? db.execute(cached: "PRAGMA synchronous = FULL") }
+      return try Self.inImmediateTransaction(db) { try updates(db) }
     }
   }
 
@@ -107,16 +122,21 @@ extension SQLiteStore {
     try db.execute(cached: "RELEASE SAVEPOINT cinch_operation")
   }
 
-  /// A read-only snapshot (for reads that record nothing, such as audit verification).
+  /// A read-only snapshot (for reads that record nothing, such as audit verification), on the
+  /// calling thread as `writeWithRetry` explains.
   func readSnapshot<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws
     -> T
   {
     do {
-      return try await pool.read(value)
+      return try readOnCallingThread(value)
     } catch let error as DatabaseError {
       throw StoreError.internalError(
         "store '\(path)': database error: \(error.message ?? "\(error.resultCode)")")
     }
+  }
+
+  private func readOnCallingThread<T>(_ value: (Database) throws -> T) throws -> T {
+    try pool.read(value)
   }
 
   // MARK: Keys and sealed values
