@@ -115,7 +115,7 @@ extension AWSStore: SecretStore {
 
   /// The token given, or a new UUID as the SDKs generate one (`idempotencyToken` members).
   static func token(_ given: String?) -> String {
-    given ?? UUID().uuidString.lowercased()
+    given ?? Crypto.randomUUIDString()
   }
 }
 

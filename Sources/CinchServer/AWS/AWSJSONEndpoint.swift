@@ -31,7 +31,7 @@ package final class AWSJSONEndpoint: Sendable {
   package var targets: [String] { table.targets }
 
   package func handle(_ request: ServerRequest) async -> ServerResponse {
-    let requestID = UUID().uuidString.lowercased()
+    let requestID = Crypto.randomUUIDString()
     let target = request.header("X-Amz-Target") ?? ""
     let prefix = target.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
     let service = ServedService(targetPrefix: prefix)

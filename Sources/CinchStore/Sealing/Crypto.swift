@@ -19,6 +19,33 @@ package enum Crypto {
     return bytes
   }
 
+  /// A random (version 4) UUID in lower case, the form of AWS request ids, Secrets Manager
+  /// version ids and Vault request ids. Foundation's `UUID()` opens and reads `/dev/urandom` on
+  /// each call (three system calls per request in `cinch serve`); libcrypto's generator is
+  /// seeded once. Falls back to the system generator if libcrypto's fails.
+  package static func randomUUIDString() -> String {
+    var generator = SystemRandomNumberGenerator()
+    var bytes =
+      (try? randomBytes(16))
+      ?? (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
+    bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
+    let digits = Array("0123456789abcdef".utf8)
+    return String(unsafeUninitializedCapacity: 36) { text in
+      var at = 0
+      for (index, byte) in bytes.enumerated() {
+        if index == 4 || index == 6 || index == 8 || index == 10 {
+          text[at] = UInt8(ascii: "-")
+          at += 1
+        }
+        text[at] = digits[Int(byte >> 4)]
+        text[at + 1] = digits[Int(byte & 0x0F)]
+        at += 2
+      }
+      return at
+    }
+  }
+
   /// A fresh random key held in wiped memory.
   package static func randomKey(_ count: Int = keyLength) throws -> SecretBytes {
     _ = Algorithms.shared

@@ -382,7 +382,7 @@ extension SQLiteStore {
     }
   }
 
-  static func newToken() -> String { UUID().uuidString.lowercased() }
+  static func newToken() -> String { Crypto.randomUUIDString() }
 }
 
 // MARK: - Operations

@@ -144,7 +144,7 @@ public final class VaultAPI: Sendable {
       }
     }
 
-    let requestID = UUID().uuidString.lowercased()
+    let requestID = Crypto.randomUUIDString()
     let mountType: String
     let reply: Result<LogicalResponse?, any Error>
     do {

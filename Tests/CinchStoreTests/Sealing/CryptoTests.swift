@@ -24,6 +24,23 @@ import _CinchTestSupport
     bytes.map { String(format: "%02x", $0) }.joined()
   }
 
+  /// Version 4, RFC 4122 variant, lower case, parsed back by Foundation to the same text, and
+  /// not repeated over a thousand draws.
+  @Test func randomUUIDStringsAreVersion4InLowerCase() throws {
+    var seen: Set<String> = []
+    for _ in 0..<1_000 {
+      let text = Crypto.randomUUIDString()
+      let uuid = try #require(UUID(uuidString: text))
+      #expect(uuid.uuidString.lowercased() == text)
+      #expect(text.utf8.allSatisfy { Array("0123456789abcdef-".utf8).contains($0) })
+      let bytes = withUnsafeBytes(of: uuid.uuid) { Array($0) }
+      #expect(bytes[6] >> 4 == 4)
+      #expect(bytes[8] >> 6 == 0b10)
+      seen.insert(text)
+    }
+    #expect(seen.count == 1_000)
+  }
+
   @Test func sha256MatchesFIPS180Vector() {
     #expect(
       Self.hex(Crypto.sha256(Array("abc".utf8)))
