@@ -1,3 +1,4 @@
 import CinchCLI
 
+ProcessSetup.beforeThreads(arguments: CommandLine.arguments)
 await CinchMain.run()
