@@ -21,7 +21,8 @@ Usage:
   python3 Benchmarks/run.py [--cinch PATH] [--sizes 100,500,1000,10000] [--runs N]
                             [--write-docs] [--build-time] [--smoke] [--profile SIZE]
 
-Standard library only. Inputs, outputs and the floor's binary go under Benchmarks/out/.
+Standard library only. Inputs, outputs and the C programs (the floor, tools/measure.c, the native
+load client tools/serve_load.c of the `cinch serve` rows) go under Benchmarks/out/.
 """
 
 from __future__ import annotations
@@ -266,6 +267,19 @@ def build_floor(cc: str | None) -> tuple[str | None, str]:
     except FileNotFoundError:
         pass
     return build_c("floor/floor.c", "floor", cc, flags)
+
+
+def build_serve_load(cc: str | None) -> tuple[str | None, str]:
+    """The native load client of the `cinch serve` rows (serve_bench.py): C11, POSIX threads,
+    libcrypto for SigV4 (`pkg-config --libs libcrypto`, else -lcrypto)."""
+    flags = ["-lcrypto"]
+    try:
+        pkg = subprocess.run(["pkg-config", "--cflags", "--libs", "libcrypto"], capture_output=True, text=True)
+        if pkg.returncode == 0 and pkg.stdout.strip():
+            flags = pkg.stdout.split()
+    except FileNotFoundError:
+        pass
+    return build_c("tools/serve_load.c", "serve_load", cc, ["-std=c11", "-Wextra", *flags, "-lpthread"])
 
 
 def build_measure(cc: str | None) -> str:
@@ -719,11 +733,11 @@ class Bench:
         self.reads = self.in_process_reads()
         if self.cinch.has("serve"):
             print("… cinch serve under load, and moto_server", file=sys.stderr, flush=True)
-            self.serve = serve_bench.measure(self.cinch.path, self.args.smoke)
-            for name in ("cinch", "moto"):
-                result = self.serve.get(name, {})
+            native = build_serve_load(self.args.cc)
+            self.serve = serve_bench.measure(self.cinch.path, self.args.smoke, native=native)
+            for label, result in serve_bench.results(self.serve):
                 if "failure" in result or result.get("failed"):
-                    self.failures.append(f"serve load ({name}): {result.get('failure') or result.get('failures')}")
+                    self.failures.append(f"serve load ({label}): {result.get('failure') or result.get('failures')}")
         if self.args.build_time:
             print("… clean debug build", file=sys.stderr, flush=True)
             self.build_time = self.measure_build()
