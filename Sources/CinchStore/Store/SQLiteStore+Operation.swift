@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 extension SQLiteStore {
   /// Runs one operation: an immediate write transaction in which `body` does its work and the
@@ -83,9 +84,7 @@ extension SQLiteStore {
     -> T
   {
     try pool.writeWithoutTransaction { db in
-      guard !durable else { return try Self.inImmediateTransaction(db) { try updates(db) } }
-      try db.execute(cached: "PRAGMA synchronous = NORMAL")
-      defer { try? db.execute(cached: "PRAGMA synchronous = FULL") }
+      try writer.setDurable(durable, db)
       return try Self.inImmediateTransaction(db) { try updates(db) }
     }
   }
@@ -95,7 +94,14 @@ extension SQLiteStore {
   /// `RELEASE`, ~35 k instructions of a ~0.3 M-instruction decrypted read); these statements
   /// come from the connection's cache.
   static func inImmediateTransaction<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-    try db.execute(cached: "BEGIN IMMEDIATE TRANSACTION")
+    try inTransaction(db, begin: "BEGIN IMMEDIATE TRANSACTION", body)
+  }
+
+  /// `BEGIN` (`begin`, a cached statement) … `COMMIT` around `body`, rolled back when it throws.
+  private static func inTransaction<T>(_ db: Database, begin: String, _ body: () throws -> T)
+    throws -> T
+  {
+    try db.execute(cached: begin)
     do {
       let result = try body()
       try db.execute(cached: "COMMIT TRANSACTION")
@@ -135,8 +141,13 @@ extension SQLiteStore {
     }
   }
 
+  /// GRDB's `read` without its transaction statements, which it parses anew each time (~45 k
+  /// instructions of the ~80 k an access-key lookup cost `cinch serve` per request): the same
+  /// snapshot, from a deferred transaction whose statements come from the reader's cache.
   private func readOnCallingThread<T>(_ value: (Database) throws -> T) throws -> T {
-    try pool.read(value)
+    try pool.unsafeRead { db in
+      try Self.inTransaction(db, begin: "BEGIN DEFERRED TRANSACTION") { try value(db) }
+    }
   }
 
   // MARK: Keys and sealed values
@@ -205,5 +216,21 @@ extension SQLiteStore {
         [AuditEvent(operation: operation, kind: kind, name: name, version: nil, result: result)],
         caller: caller, at: Date(), db, vault: vault)
     }
+  }
+}
+
+/// What the store knows about its one writer connection: its `synchronous` setting (FULL when
+/// the store opens), changed only when an operation needs the other one, so that a run of
+/// reads, or of writes, sets it once rather than twice per operation (two statements, ~15 k
+/// instructions of a `cinch serve` request).
+final class WriterState: Sendable {
+  private let durable = Mutex(true)
+
+  /// Sets `synchronous` to FULL (`durable`) or NORMAL on `db`, the writer, unless it is already.
+  /// Called inside the writer's serialized access.
+  func setDurable(_ wanted: Bool, _ db: Database) throws {
+    guard durable.withLock({ $0 }) != wanted else { return }
+    try db.execute(cached: wanted ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+    durable.withLock { $0 = wanted }
   }
 }

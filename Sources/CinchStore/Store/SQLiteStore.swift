@@ -22,10 +22,13 @@ public final class SQLiteStore: Sendable {
   /// Added to the wall clock (tests move time forward to reach deletion dates and rotation
   /// windows).
   let clockOffset: TimeInterval
+  /// The writer connection's state, shared by the copies `withCaller` and the like make.
+  let writer: WriterState
 
   init(
     path: String, configuration: StoreConfiguration, warnings: [String], pool: DatabasePool,
-    vault: KeyVault, rotationHost: RotationHost = .standard, clockOffset: TimeInterval = 0
+    vault: KeyVault, rotationHost: RotationHost = .standard, clockOffset: TimeInterval = 0,
+    writer: WriterState = WriterState()
   ) {
     self.path = path
     self.configuration = configuration
@@ -34,6 +37,7 @@ public final class SQLiteStore: Sendable {
     self.vault = vault
     self.rotationHost = rotationHost
     self.clockOffset = clockOffset
+    self.writer = writer
   }
 
   var storeID: [UInt8] { vault.storeID }
@@ -46,7 +50,7 @@ public final class SQLiteStore: Sendable {
     configuration.callerARN = arn
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      rotationHost: rotationHost, clockOffset: clockOffset)
+      rotationHost: rotationHost, clockOffset: clockOffset, writer: writer)
   }
 
   /// The same open store running rotations with `host` (the CLI adds the environment command
@@ -54,14 +58,14 @@ public final class SQLiteStore: Sendable {
   public func withRotationHost(_ host: RotationHost) -> SQLiteStore {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      rotationHost: host, clockOffset: clockOffset)
+      rotationHost: host, clockOffset: clockOffset, writer: writer)
   }
 
   /// The same open store with its clock moved by `offset` seconds.
   package func withClock(offset: TimeInterval) -> SQLiteStore {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      rotationHost: rotationHost, clockOffset: offset)
+      rotationHost: rotationHost, clockOffset: offset, writer: writer)
   }
 
   /// Now, to the millisecond, on the store's clock.
