@@ -78,7 +78,15 @@ package struct SigV4Authorization: Sendable, Hashable {
   /// `fields(of:)` for ASCII text (every header a client sends), on its bytes: the same
   /// fields, without the cost of splitting and trimming `Character`s.
   static func fieldsOfASCII(_ header: String) throws(SigV4Error) -> [String: String] {
-    let bytes = Array(header.utf8)
+    var header = header
+    return try header.withUTF8 { bytes in
+      Result { () throws(SigV4Error) in try fieldsOfASCII(bytes) }
+    }.get()
+  }
+
+  private static func fieldsOfASCII(_ bytes: UnsafeBufferPointer<UInt8>) throws(SigV4Error)
+    -> [String: String]
+  {
     func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
     var start = 0
     var end = bytes.count
@@ -95,18 +103,33 @@ package struct SigV4Authorization: Sendable, Hashable {
       while low < high, isSpace(bytes[low]) { low += 1 }
       while high > low, isSpace(bytes[high - 1]) { high -= 1 }
       guard let equals = bytes[low..<high].firstIndex(of: UInt8(ascii: "=")) else { continue }
-      fields[String(decoding: bytes[low..<equals], as: UTF8.self)] = String(
-        decoding: bytes[(equals + 1)..<high], as: UTF8.self)
+      fields[String(decoding: UnsafeBufferPointer(rebasing: bytes[low..<equals]), as: UTF8.self)] =
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<high]), as: UTF8.self)
     }
     return fields
   }
 
-  static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+  /// Over the string's contiguous UTF-8 (`withUTF8`): `utf8.allSatisfy` walked the view an
+  /// index at a time, ~10 instructions a byte, three times per request in `cinch serve`.
+  static func isASCII(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } }
+  }
 
-  /// `split(separator:omittingEmptySubsequences:)` for ASCII text, on its bytes.
+  /// `split(separator:omittingEmptySubsequences:)` for ASCII text, on its contiguous bytes.
   static func splitASCII(_ text: String, on separator: UInt8, omittingEmpty: Bool) -> [String] {
-    text.utf8.split(separator: separator, omittingEmptySubsequences: omittingEmpty).map {
-      String(decoding: $0, as: UTF8.self)
+    var text = text
+    return text.withUTF8 { bytes in
+      var parts: [String] = []
+      var start = 0
+      for index in 0...bytes.count where index == bytes.count || bytes[index] == separator {
+        if !omittingEmpty || index > start {
+          parts.append(
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+        }
+        start = index + 1
+      }
+      return parts
     }
   }
 
