@@ -12,6 +12,8 @@ package final class SigV4SigningKeyCache: Sendable {
   private struct Entry {
     var secret: SecretBytes
     var signingKey: SecretBytes
+    /// `signingKey` made ready for HMACs (each request's signature is one).
+    var mac: HMACKey
   }
 
   private struct Key: Hashable {
@@ -30,16 +32,30 @@ package final class SigV4SigningKeyCache: Sendable {
   package func signingKey(
     accessKeyID: String, secretAccessKey: SecretBytes, scope: SigV4.Scope
   ) -> SecretBytes {
+    entry(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, scope: scope).signingKey
+  }
+
+  /// The same signing key, ready to compute signatures with.
+  package func signingMAC(
+    accessKeyID: String, secretAccessKey: SecretBytes, scope: SigV4.Scope
+  ) -> HMACKey {
+    entry(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, scope: scope).mac
+  }
+
+  private func entry(accessKeyID: String, secretAccessKey: SecretBytes, scope: SigV4.Scope)
+    -> Entry
+  {
     let key = Key(accessKeyID: accessKeyID, scope: scope)
     if let entry = entries.withLock({ $0[key] }), entry.secret.constantTimeEquals(secretAccessKey) {
-      return entry.signingKey
+      return entry
     }
     let derived = SigV4.signingKey(secretAccessKey: secretAccessKey, scope: scope)
+    let entry = Entry(secret: secretAccessKey, signingKey: derived, mac: HMACKey(derived))
     entries.withLock { entries in
       if entries.count >= capacity { entries.removeAll() }
-      entries[key] = Entry(secret: secretAccessKey, signingKey: derived)
+      entries[key] = entry
     }
-    return derived
+    return entry
   }
 
   /// Entries held (for tests).

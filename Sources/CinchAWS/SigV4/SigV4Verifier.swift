@@ -51,15 +51,19 @@ package enum SigV4Verifier {
     }
     let (canonical, _) = SigV4.canonicalRequest(
       request, signedHeaders: authorization.signedHeaders)
-    let signingKey =
-      signingKeys?.signingKey(
+    let stringToSign = SigV4.stringToSign(
+      canonicalRequest: canonical, amzDate: amzDate, scope: authorization.scope)
+    let expected: String
+    if let signingKeys {
+      let mac = signingKeys.signingMAC(
         accessKeyID: authorization.accessKeyID, secretAccessKey: secretAccessKey,
         scope: authorization.scope)
-      ?? SigV4.signingKey(secretAccessKey: secretAccessKey, scope: authorization.scope)
-    let expected = SigV4.signature(
-      stringToSign: SigV4.stringToSign(
-        canonicalRequest: canonical, amzDate: amzDate, scope: authorization.scope),
-      signingKey: signingKey)
+      expected = SigV4.hex(mac.mac(Array(stringToSign.utf8)))
+    } else {
+      expected = SigV4.signature(
+        stringToSign: stringToSign,
+        signingKey: SigV4.signingKey(secretAccessKey: secretAccessKey, scope: authorization.scope))
+    }
     guard Crypto.constantTimeEquals(Array(expected.utf8), Array(authorization.signature.utf8))
     else { throw .signatureMismatch }
   }

@@ -78,8 +78,8 @@ enum AuditChain {
     Crypto.sha256(joining: previous, content(record))
   }
 
-  static func headMAC(seq: Int, hash: [UInt8], key: SecretBytes) -> [UInt8] {
-    Crypto.hmacSHA256(key: key, Array("cinch-audit-head-1".utf8) + bigEndian(seq) + hash)
+  static func headMAC(seq: Int, hash: [UInt8], key: HMACKey) -> [UInt8] {
+    key.mac(Array("cinch-audit-head-1".utf8) + bigEndian(seq) + hash)
   }
 
   static func bigEndian(_ value: Int) -> [UInt8] {

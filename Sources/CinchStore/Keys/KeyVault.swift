@@ -26,9 +26,9 @@ final class KeyVault: Sendable {
   let storeID: [UInt8]
   let storeKey: SecretBytes
   /// HMAC key for the audit head (derived from the store key, so a rekey keeps it).
-  let auditKey: SecretBytes
+  let auditKey: HMACKey
   /// HMAC key for value fingerprints in lockfiles (derived from the store key).
-  let fingerprintKey: SecretBytes
+  let fingerprintKey: HMACKey
   /// AES-256 key that seals the secrets of `cinch serve`'s access keys (derived from the store
   /// key, so a rekey keeps it).
   let accessKeySealingKey: SecretBytes
@@ -37,9 +37,10 @@ final class KeyVault: Sendable {
   init(storeID: [UInt8], wrapKey: SecretBytes, masterKeyID: [UInt8], storeKey: SecretBytes) throws {
     self.storeID = storeID
     self.storeKey = storeKey
-    self.auditKey = try Crypto.hkdfSHA256(key: storeKey, salt: storeID, info: "cinch/v1/audit-head")
-    self.fingerprintKey = try Crypto.hkdfSHA256(
-      key: storeKey, salt: storeID, info: "cinch/v1/fingerprint")
+    self.auditKey = HMACKey(
+      try Crypto.hkdfSHA256(key: storeKey, salt: storeID, info: "cinch/v1/audit-head"))
+    self.fingerprintKey = HMACKey(
+      try Crypto.hkdfSHA256(key: storeKey, salt: storeID, info: "cinch/v1/fingerprint"))
     self.accessKeySealingKey = try Crypto.hkdfSHA256(
       key: storeKey, salt: storeID, info: "cinch/v1/access-keys")
     self.state = Mutex(State(wrapKey: wrapKey, masterKeyID: masterKeyID))

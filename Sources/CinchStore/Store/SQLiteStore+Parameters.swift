@@ -782,7 +782,7 @@ extension SQLiteStore: ParameterCatalog, ParameterResolver, ValueFingerprinter {
   }
 
   public func fingerprint(of value: SecretBytes) -> String {
-    let mac = value.withUnsafeBytes { Crypto.hmacSHA256(key: vault.fingerprintKey, bytes: $0) }
+    let mac = value.withUnsafeBytes { vault.fingerprintKey.mac($0) }
     return "hmac-sha256:" + mac.hex
   }
 }

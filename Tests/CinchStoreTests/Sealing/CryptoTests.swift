@@ -53,6 +53,22 @@ import _CinchTestSupport
     #expect(Self.hex(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
   }
 
+  /// RFC 4231 test cases 2 and 6 through a prepared key, and one key shared by threads.
+  @Test func preparedHMACKeysMatchRFC4231() async {
+    let jefe = HMACKey(SecretBytes(utf8: "Jefe"))
+    #expect(
+      Self.hex(jefe.mac(Array("what do ya want for nothing?".utf8)))
+        == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    let long = HMACKey(SecretBytes(copying: [UInt8](repeating: 0xaa, count: 131)))
+    let message = Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
+    let expected = "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+    let results = await withTaskGroup(of: String.self) { group in
+      for _ in 0..<8 { group.addTask { Self.hex(long.mac(message)) } }
+      return await group.reduce(into: []) { $0.append($1) }
+    }
+    #expect(results == Array(repeating: expected, count: 8))
+  }
+
   @Test func hkdfMatchesRFC5869TestCase1() throws {
     let okm = try Crypto.hkdfSHA256(
       key: SecretBytes(copying: [UInt8](repeating: 0x0b, count: 22)),
@@ -119,6 +135,10 @@ import _CinchTestSupport
     _ = HMAC(
       EVP_sha256(), keyCopy, Int32(key.count), messageCopy, message.count, &expected, &macLength)
     #expect(Crypto.hmacSHA256(key: SecretBytes(copying: key), message) == expected)
+    // A prepared key, used twice: its states are copied, not consumed.
+    let prepared = HMACKey(SecretBytes(copying: key))
+    #expect(prepared.mac(message) == expected)
+    #expect(prepared.mac(message) == expected)
 
     let info = Array(key.reversed())
     let ours = try Crypto.hkdfSHA256(
