@@ -13,9 +13,14 @@ extension JSONValue {
 
   /// On one line, no spaces, no final newline.
   package func compact() -> String {
+    String(decoding: compactBytes(), as: UTF8.self)
+  }
+
+  /// `compact()` as UTF-8 bytes (a request or response body).
+  package func compactBytes() -> [UInt8] {
     var output: [UInt8] = []
     write(to: &output, indent: 0, pretty: false)
-    return String(decoding: output, as: UTF8.self)
+    return output
   }
 
   // Written as UTF-8 bytes and made a String once: appending to a String piece by piece cost

@@ -47,7 +47,7 @@ struct AWSOperation: Sendable {
     return AWSOperation(service: service, name: name) { body, context in
       let decoded = try AWSRequestDecoder.decode(Request.self, from: body)
       try await context.authorize(action, await resources(decoded, context.names))
-      return try AWSWireCodec.encode(try await call(context.store, decoded))
+      return try AWSWireCodec.encodeResponse(try await call(context.store, decoded))
     }
   }
 }

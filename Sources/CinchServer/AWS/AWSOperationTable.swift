@@ -200,7 +200,7 @@ struct AWSOperationTable: Sendable {
       }
     }
     response.secretValues = kept
-    return try AWSWireCodec.encode(response)
+    return try AWSWireCodec.encodeResponse(response)
   }
 
   // MARK: KMS

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CinchAWS
+package import CinchAWS
 package import CinchJSON
 import Foundation
 

@@ -1,8 +1,9 @@
 import CinchJSON
+import CinchStore
 import Foundation
 import Testing
 
-@testable import CinchCLI
+@testable import CinchAWS
 
 @Suite struct JSONValueEncoderTests {
   /// The shape a store response takes: Swift names, AWS member names in `CodingKeys`, members
@@ -44,6 +45,22 @@ import Testing
       parameter.keys == ["Name", "Type", "Value", "Version", "LastModifiedDate", "ARN", "DataType"])
     #expect(parameter["Version"] == .integer(3))
     #expect(parameter["LastModifiedDate"] == .string("2024-05-01T10:20:30.123000+00:00"))
+  }
+
+  /// `cinch serve`'s response bodies: declaration order, epoch seconds, and what the client's
+  /// decoder (Foundation's, as botocore would) reads back is what was encoded.
+  @Test func wireResponsesUseEpochSecondsAndDecodeBack() throws {
+    let response = GetParameterResponse(
+      parameter: CinchStore.Parameter(
+        name: "/a/b", type: .secureString, value: "v\u{1F511}\"/", version: 3,
+        lastModifiedDate: Date(timeIntervalSince1970: 1_714_558_830.123),
+        arn: "arn:aws:ssm:us-east-1:123456789012:parameter/a/b", dataType: "text"))
+    let body = try AWSWireCodec.encodeResponse(response)
+    let text = String(decoding: body, as: UTF8.self)
+    #expect(text.hasPrefix(#"{"Parameter":{"Name":"/a/b","Type":"SecureString","Value":"#))
+    #expect(text.contains(#""LastModifiedDate":1714558830.123"#))
+    let decoded = try AWSWireCodec.decode(GetParameterResponse.self, from: body)
+    #expect(decoded == response)
   }
 
   @Test(arguments: [
@@ -93,6 +110,28 @@ import Testing
     #expect(value["Flag"] == .bool(true))
   }
 
+  /// Special types are recognised by their static type, also in an array or as an optional.
+  @Test func specialTypesAreFoundHoweverTheyArrive() throws {
+    struct Mixed: Encodable {
+      var dates: [Date]
+      var maybe: Date?
+      var blob: Data?
+      func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(dates, forKey: .dates)
+        try container.encodeIfPresent(maybe, forKey: .maybe)
+        try container.encode(blob, forKey: .blob)
+      }
+      enum CodingKeys: String, CodingKey { case dates, maybe, blob }
+    }
+    let date = Date(timeIntervalSince1970: 1_714_558_830.5)
+    let value = try JSONValueEncoder(dates: .epochSeconds).encode(
+      Mixed(dates: [date], maybe: date, blob: Data([1])))
+    #expect(value["dates"] == .array([.double(1_714_558_830.5)]))
+    #expect(value["maybe"] == .double(1_714_558_830.5))
+    #expect(value["blob"] == .string("AQ=="))
+  }
+
   @Test func explicitNilIsNull() throws {
     struct Explicit: Encodable {
       var name: String?
@@ -103,26 +142,5 @@ import Testing
       enum CodingKeys: String, CodingKey { case name = "Name" }
     }
     #expect(try JSONValueEncoder().encode(Explicit(name: nil)) == ["Name": nil])
-  }
-}
-
-@Suite struct PythonTextTests {
-  @Test(arguments: [
-    (1.0, "1.0"), (1.5, "1.5"), (100.0, "100.0"), (1e15, "1000000000000000.0"), (1e16, "1e+16"),
-    (1.5e16, "1.5e+16"), (123456789.125, "123456789.125"), (0.0001, "0.0001"), (0.00001, "1e-05"),
-    (1.5e-7, "1.5e-07"), (-0.0, "-0.0"), (0.1 + 0.2, "0.30000000000000004"),
-    (Double.leastNonzeroMagnitude, "5e-324"),
-    (1.7976931348623157e308, "1.7976931348623157e+308"), (-2.5, "-2.5"), (Double.infinity, "inf"),
-  ])
-  func floatsPrintLikeRepr(value: Double, expected: String) {
-    #expect(PythonText.float(value) == expected)
-  }
-
-  @Test func reprQuotesAndEscapesLikePython() {
-    #expect(PythonText.repr("abc") == "'abc'")
-    #expect(PythonText.repr("it's") == "\"it's\"")
-    #expect(PythonText.repr("it's \"x\"") == "'it\\'s \"x\"'")
-    #expect(PythonText.repr("a\nb\t\u{1}\u{7F}é😀\u{A0}") == "'a\\nb\\t\\x01\\x7fé😀\\xa0'")
-    #expect(PythonText.repr(["a": [1, 2.0, true, nil]]) == "{'a': [1, 2.0, True, None]}")
   }
 }

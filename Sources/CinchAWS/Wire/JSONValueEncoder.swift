@@ -10,18 +10,30 @@ package import Foundation
 /// - `Date` as the aws CLI v2 prints timestamps under its default `cli_timestamp_format` of
 ///   `iso8601`: Python's `datetime.isoformat()` in the local time zone, e.g.
 ///   `2024-05-01T10:20:30.123000+00:00`, the fraction only when it is not zero (see `timestamp`);
+///   or, for the AWS JSON 1.1 wire (`cinch serve`'s responses), seconds since 1970 as a number;
 /// - `Data` as base64 (the aws CLI leaves blobs base64-encoded);
 /// - `JSONValue` members inserted as they are.
 package struct JSONValueEncoder: Sendable {
-  /// The zone timestamps are shown in. The aws CLI uses the machine's local zone (`TZ`).
-  package var timeZone: TimeZone
+  /// How a `Date` is written.
+  package enum Dates: Sendable {
+    /// As the aws CLI prints it, in this zone (the aws CLI uses the machine's local zone, `TZ`).
+    case awsCLI(TimeZone)
+    /// Seconds since 1970, a JSON number (fractions allowed): the AWS JSON 1.1 wire.
+    case epochSeconds
+  }
+
+  package var dates: Dates
 
   package init(timeZone: TimeZone = .current) {
-    self.timeZone = timeZone
+    self.dates = .awsCLI(timeZone)
+  }
+
+  package init(dates: Dates) {
+    self.dates = dates
   }
 
   package func encode(_ value: some Encodable) throws -> JSONValue {
-    let root = EncodingBox(timeZone: timeZone, codingPath: [])
+    let root = EncodingBox(dates: dates)
     try root.encodeValue(value)
     return root.result()
   }
@@ -67,18 +79,27 @@ private final class EncodingBox: Encoder {
     case array([EncodingBox])
   }
 
-  let timeZone: TimeZone
-  let codingPath: [any CodingKey]
+  let dates: JSONValueEncoder.Dates
+  /// Unowned: the parent holds its children (a strong reference back would leak the tree), and
+  /// every box lives until `encode` has read the root's result.
+  private unowned let parent: EncodingBox?
+  private let key: (any CodingKey)?
+  /// Built when asked for (an error, or an `encode(to:)` that reads it), not for every node.
+  var codingPath: [any CodingKey] {
+    guard let parent, let key else { return [] }
+    return parent.codingPath + [key]
+  }
   var userInfo: [CodingUserInfoKey: Any] { [:] }
   var content: Content = .empty
 
-  init(timeZone: TimeZone, codingPath: [any CodingKey]) {
-    self.timeZone = timeZone
-    self.codingPath = codingPath
+  init(dates: JSONValueEncoder.Dates, parent: EncodingBox? = nil, key: (any CodingKey)? = nil) {
+    self.dates = dates
+    self.parent = parent
+    self.key = key
   }
 
   func child(_ key: any CodingKey) -> EncodingBox {
-    EncodingBox(timeZone: timeZone, codingPath: codingPath + [key])
+    EncodingBox(dates: dates, parent: self, key: key)
   }
 
   func result() -> JSONValue {
@@ -93,10 +114,29 @@ private final class EncodingBox: Encoder {
     }
   }
 
-  func encodeValue(_ value: some Encodable) throws {
+  /// The types written specially, recognised by their metatype (a pointer comparison) before
+  /// any dynamic cast: casting every value to each of them in turn cost ~20 k instructions of a
+  /// served `GetParameter`'s body. A value typed as an existential still goes through them.
+  func encodeValue<Value: Encodable>(_ value: Value) throws {
+    let type = Value.self
+    if type == JSONValue.self || type == Date.self || type == Data.self || type == URL.self
+      || type == Decimal.self || type == (any Encodable).self
+    {
+      try encodeSpecial(value)
+    } else {
+      try value.encode(to: self)
+    }
+  }
+
+  private func encodeSpecial(_ value: some Encodable) throws {
     switch value {
     case let json as JSONValue: content = .value(json)
-    case let date as Date: content = .value(.string(JSONValueEncoder.timestamp(date, in: timeZone)))
+    case let date as Date:
+      switch dates {
+      case .awsCLI(let timeZone):
+        content = .value(.string(JSONValueEncoder.timestamp(date, in: timeZone)))
+      case .epochSeconds: content = .value(.double(date.timeIntervalSince1970))
+      }
     case let data as Data: content = .value(.string(data.base64EncodedString()))
     case let url as URL: content = .value(.string(url.absoluteString))
     case let decimal as Decimal:
@@ -105,24 +145,31 @@ private final class EncodingBox: Encoder {
     }
   }
 
+  // Both take the container's array out of `content` before changing it, so that it is
+  // uniquely referenced and appending does not copy it (which made a container of n members
+  // cost n² copies).
   func appendMember(_ key: String) -> EncodingBox {
     let box = child(AnyKey(key))
-    if case .object(var members) = content {
-      if let index = members.firstIndex(where: { $0.0 == key }) {
-        members[index].1 = box
-      } else {
-        members.append((key, box))
-      }
-      content = .object(members)
-    } else {
+    guard case .object(var members) = content else {
       content = .object([(key, box)])
+      return box
     }
+    content = .empty
+    if let index = members.firstIndex(where: { $0.0 == key }) {
+      members[index].1 = box
+    } else {
+      members.append((key, box))
+    }
+    content = .object(members)
     return box
   }
 
   func appendElement() -> EncodingBox {
     var elements: [EncodingBox] = []
-    if case .array(let existing) = content { elements = existing }
+    if case .array(let existing) = content {
+      content = .empty
+      elements = existing
+    }
     let box = child(AnyKey(index: elements.count))
     elements.append(box)
     content = .array(elements)
