@@ -257,28 +257,26 @@ def build_c(source: str, binary: str, cc: str | None, flags: list) -> tuple[str 
     return binary, ""
 
 
-def build_floor(cc: str | None) -> tuple[str | None, str]:
-    """The floor over libyaml: `cc -O2 floor.c $(pkg-config --cflags --libs yaml-0.1)`."""
-    flags = ["-lyaml"]
+def pkg_config_flags(package: str, fallback: list[str]) -> list[str]:
+    """`pkg-config --cflags --libs PACKAGE`, or `fallback` when pkg-config is missing or fails."""
     try:
-        pkg = subprocess.run(["pkg-config", "--cflags", "--libs", "yaml-0.1"], capture_output=True, text=True)
+        pkg = subprocess.run(["pkg-config", "--cflags", "--libs", package], capture_output=True, text=True)
         if pkg.returncode == 0 and pkg.stdout.strip():
-            flags = pkg.stdout.split()
+            return pkg.stdout.split()
     except FileNotFoundError:
         pass
-    return build_c("floor/floor.c", "floor", cc, flags)
+    return fallback
+
+
+def build_floor(cc: str | None) -> tuple[str | None, str]:
+    """The floor over libyaml: `cc -O2 floor.c $(pkg-config --cflags --libs yaml-0.1)`."""
+    return build_c("floor/floor.c", "floor", cc, pkg_config_flags("yaml-0.1", ["-lyaml"]))
 
 
 def build_serve_load(cc: str | None) -> tuple[str | None, str]:
     """The native load client of the `cinch serve` rows (serve_bench.py): C11, POSIX threads,
     libcrypto for SigV4 (`pkg-config --libs libcrypto`, else -lcrypto)."""
-    flags = ["-lcrypto"]
-    try:
-        pkg = subprocess.run(["pkg-config", "--cflags", "--libs", "libcrypto"], capture_output=True, text=True)
-        if pkg.returncode == 0 and pkg.stdout.strip():
-            flags = pkg.stdout.split()
-    except FileNotFoundError:
-        pass
+    flags = pkg_config_flags("libcrypto", ["-lcrypto"])
     return build_c("tools/serve_load.c", "serve_load", cc, ["-std=c11", "-Wextra", *flags, "-lpthread"])
 
 

@@ -53,17 +53,12 @@ package enum SigV4Verifier {
       request, signedHeaders: authorization.signedHeaders)
     let stringToSign = SigV4.stringToSign(
       canonicalRequest: canonical, amzDate: amzDate, scope: authorization.scope)
-    let expected: String
-    if let signingKeys {
-      let mac = signingKeys.signingMAC(
+    let signingKey =
+      signingKeys?.signingMAC(
         accessKeyID: authorization.accessKeyID, secretAccessKey: secretAccessKey,
         scope: authorization.scope)
-      expected = SigV4.hex(mac.mac(Array(stringToSign.utf8)))
-    } else {
-      expected = SigV4.signature(
-        stringToSign: stringToSign,
-        signingKey: SigV4.signingKey(secretAccessKey: secretAccessKey, scope: authorization.scope))
-    }
+      ?? HMACKey(SigV4.signingKey(secretAccessKey: secretAccessKey, scope: authorization.scope))
+    let expected = SigV4.hex(signingKey.mac(Array(stringToSign.utf8)))
     guard Crypto.constantTimeEquals(Array(expected.utf8), Array(authorization.signature.utf8))
     else { throw .signatureMismatch }
   }

@@ -9,6 +9,23 @@ public enum RecordedKey: Sendable, Hashable {
   case keyID(String)
 }
 
+extension RecordedKey {
+  /// Each query's key from a catalog's batched answers (by entry name): `notFound` for an entry
+  /// the catalog does not have (its error `notFoundCode`, or no answer), any other error thrown.
+  static func answering<Versions>(
+    _ queries: [EncryptionKeyQuery], from answers: [String: Result<Versions, StoreError>],
+    notFound notFoundCode: String, _ key: (EncryptionKeyQuery, Versions) -> RecordedKey
+  ) throws -> [RecordedKey] {
+    try queries.map { query in
+      switch answers[query.entry.name] {
+      case .success(let versions)?: return key(query, versions)
+      case .failure(let error)? where error.code != notFoundCode: throw error
+      case .failure?, nil: return .notFound
+      }
+    }
+  }
+}
+
 /// Where the policy generator learns which KMS key protects a parameter's or secret's value:
 /// metadata only, never a value. Parameter Store's catalog is one source; Secrets Manager's
 /// `DescribeSecret` (`KmsKeyId`, absent for `aws/secretsmanager`) is another.
@@ -61,12 +78,8 @@ public struct ParameterKeySource: EncryptionKeySource {
 
   public func recordedKeys(for queries: [EncryptionKeyQuery]) async throws -> [RecordedKey] {
     let answers = try await catalog.parameterVersions(byReference: queries.map(\.entry.name))
-    return try queries.map { query in
-      switch answers[query.entry.name] {
-      case .success(let versions)?: return Self.recordedKey(for: query, in: versions)
-      case .failure(let error)? where error.code != "ParameterNotFound": throw error
-      case .failure?, nil: return .notFound
-      }
+    return try RecordedKey.answering(queries, from: answers, notFound: "ParameterNotFound") {
+      Self.recordedKey(for: $0, in: $1)
     }
   }
 
@@ -125,13 +138,9 @@ public struct SecretKeySource: EncryptionKeySource {
 
   public func recordedKeys(for queries: [EncryptionKeyQuery]) async throws -> [RecordedKey] {
     let answers = try await catalog.secretVersions(byID: queries.map(\.entry.name))
-    return try queries.map { query in
-      switch answers[query.entry.name] {
-      case .success(let list)?: return Self.recordedKey(for: query, in: list)
-      case .failure(let error)? where error.code != "ResourceNotFoundException": throw error
-      case .failure?, nil: return .notFound
-      }
-    }
+    return try RecordedKey.answering(
+      queries, from: answers, notFound: "ResourceNotFoundException"
+    ) { Self.recordedKey(for: $0, in: $1) }
   }
 
   static func recordedKey(for query: EncryptionKeyQuery, in list: SecretVersionList)

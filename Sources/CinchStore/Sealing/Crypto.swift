@@ -24,26 +24,10 @@ package enum Crypto {
   /// each call (three system calls per request in `cinch serve`); libcrypto's generator is
   /// seeded once. Falls back to the system generator if libcrypto's fails.
   package static func randomUUIDString() -> String {
-    var generator = SystemRandomNumberGenerator()
-    var bytes =
-      (try? randomBytes(16))
-      ?? (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    var bytes = (try? randomBytes(16)) ?? (0..<16).map { _ in UInt8.random(in: .min ... .max) }
     bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
     bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
-    let digits = Array("0123456789abcdef".utf8)
-    return String(unsafeUninitializedCapacity: 36) { text in
-      var at = 0
-      for (index, byte) in bytes.enumerated() {
-        if index == 4 || index == 6 || index == 8 || index == 10 {
-          text[at] = UInt8(ascii: "-")
-          at += 1
-        }
-        text[at] = digits[Int(byte >> 4)]
-        text[at + 1] = digits[Int(byte & 0x0F)]
-        at += 2
-      }
-      return at
-    }
+    return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { bytes[$0].hex }.joined(separator: "-")
   }
 
   /// A fresh random key held in wiped memory.
