@@ -17,6 +17,13 @@ package final class AWSJSONEndpoint: Sendable {
   private let policies = Mutex<[String: PolicyDocument]>([:])
   /// Derived SigV4 signing keys, per access key and scope (a day's requests share one).
   let signingKeys = SigV4SigningKeyCache()
+  /// The credentials of active keys that signed recent requests, by access key id. A request
+  /// authenticated from here runs under a `CredentialCheck`, so a key deleted, deactivated or
+  /// given another policy (by any process) stops working for the next request, as when every
+  /// request looked its key up; the lookup's own transaction (~60 k instructions, two file
+  /// locks and the reader's page cache read again after each write) is what this saves.
+  private let credentials = Mutex<[String: AccessKeyCredential]>([:])
+  static let credentialCacheLimit = 1024
 
   package init(store: SQLiteStore, now: @escaping @Sendable () -> Date = { Date() }) {
     self.store = store
@@ -40,18 +47,35 @@ package final class AWSJSONEndpoint: Sendable {
       guard request.method == "POST" else {
         throw StoreError(code: "UnknownOperationException", message: "", httpStatus: 404)
       }
-      let credential = try await authenticate(request, service: service)
-      accessKeyID = credential.accessKeyID
-      guard service != nil, let operation = table.operation(target: target) else {
-        throw StoreError(code: "UnknownOperationException", message: "")
+      // At most three runs: from the cached credentials; when those turned out stale, from
+      // credentials read again and checked the same way; then once more unchecked, as every
+      // request ran before credentials were cached. A stale run committed nothing.
+      var attempt = 0
+      var outcome: Result<[UInt8], any Error>
+      while true {
+        let credential = try await authenticate(request, service: service, cached: attempt == 0)
+        accessKeyID = credential.accessKeyID
+        let check = attempt < 2 ? CredentialCheck(generation: credential.iamGeneration) : nil
+        do {
+          guard service != nil, let operation = table.operation(target: target) else {
+            throw StoreError(code: "UnknownOperationException", message: "")
+          }
+          outcome = .success(
+            try await operation.run(request.body, context(for: credential, operation, check)))
+        } catch {
+          outcome = .failure(error)
+        }
+        guard let check, try await !credentialsHeld(check) else { break }
+        forget(credential.accessKeyID)
+        attempt += 1
       }
-      let body = try await operation.run(request.body, context(for: credential, operation))
+      let body = try outcome.get()
       return ServerResponse(
         status: 200,
         headers: [
           ("Content-Type", AWSWireCodec.contentType), ("x-amzn-RequestId", requestID),
         ], body: body,
-        logDetail: "\(target) \(credential.accessKeyID)")
+        logDetail: "\(target) \(accessKeyID ?? "-")")
     } catch {
       let failure = Self.storeError(error)
       let body = JSONValue.object(
@@ -77,7 +101,10 @@ package final class AWSJSONEndpoint: Sendable {
   /// the clock skew; errors are AWS's (`MissingAuthenticationTokenException`,
   /// `IncompleteSignatureException`, `UnrecognizedClientException`,
   /// `InvalidSignatureException`).
-  func authenticate(_ request: ServerRequest, service: ServedService?) async throws
+  ///
+  /// With `cached`, the credentials kept from an earlier request when there are some; any
+  /// failure with those is decided again on the key as the store has it now.
+  func authenticate(_ request: ServerRequest, service: ServedService?, cached: Bool) async throws
     -> AccessKeyCredential
   {
     let signed = SigV4Request(
@@ -85,15 +112,45 @@ package final class AWSJSONEndpoint: Sendable {
       headers: request.headers, body: request.body)
     let authorization = try SigV4Verifier.authorization(of: signed)
     // cinch issues long-term keys only: a session token names credentials it never issued.
-    guard request.header("X-Amz-Security-Token") == nil,
-      let credential = try await store.accessKeyCredential(authorization.accessKeyID),
+    guard request.header("X-Amz-Security-Token") == nil else { throw Self.unrecognizedClient }
+    let verify = { (credential: AccessKeyCredential) throws in
+      try SigV4Verifier.verify(
+        signed, authorization: authorization, secretAccessKey: credential.secretAccessKey,
+        now: self.now(), region: self.store.configuration.region,
+        service: service?.signingName, signingKeys: self.signingKeys)
+    }
+    if cached, let credential = credentials.withLock({ $0[authorization.accessKeyID] }),
+      (try? verify(credential)) != nil
+    {
+      return credential
+    }
+    guard let credential = try await store.accessKeyCredential(authorization.accessKeyID),
       credential.status == .active
-    else { throw Self.unrecognizedClient }
-    try SigV4Verifier.verify(
-      signed, authorization: authorization, secretAccessKey: credential.secretAccessKey,
-      now: now(), region: store.configuration.region, service: service?.signingName,
-      signingKeys: signingKeys)
+    else {
+      forget(authorization.accessKeyID)
+      throw Self.unrecognizedClient
+    }
+    try verify(credential)
+    credentials.withLock { cache in
+      if cache.count >= Self.credentialCacheLimit { cache.removeAll() }
+      cache[credential.accessKeyID] = credential
+    }
     return credential
+  }
+
+  func forget(_ accessKeyID: String) {
+    _ = credentials.withLock { $0.removeValue(forKey: accessKeyID) }
+  }
+
+  /// Whether the run `check` watched used current credentials: its first transaction found
+  /// them so, or, when it ran none (a request refused before reaching the store), the store's
+  /// generation now is still theirs.
+  func credentialsHeld(_ check: CredentialCheck) async throws -> Bool {
+    switch check.state {
+    case .validated: true
+    case .stale: false
+    case .unchecked: try await store.iamGeneration() == check.generation
+    }
   }
 
   static let unrecognizedClient = StoreError(
@@ -124,11 +181,11 @@ package final class AWSJSONEndpoint: Sendable {
     }
   }
 
-  func context(for credential: AccessKeyCredential, _ operation: AWSOperation) throws
-    -> OperationContext
-  {
+  func context(
+    for credential: AccessKeyCredential, _ operation: AWSOperation, _ check: CredentialCheck?
+  ) throws -> OperationContext {
     let principal = principalARN(credential)
-    let caller = store.withCaller(credential.accessKeyID, arn: principal)
+    let caller = store.withCaller(credential.accessKeyID, arn: principal, check: check)
     let documents: [PolicyDocument]?
     do {
       documents = try policies(of: credential)

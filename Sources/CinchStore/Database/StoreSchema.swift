@@ -9,8 +9,8 @@ import GRDB
 /// `entry_tags`. Parameter attributes have their own columns because filters read them; kinds
 /// added later keep theirs in the `attributes` JSON or in new columns.
 enum StoreSchema {
-  static let version = 3
-  static let lastMigration = "v3-access-keys"
+  static let version = 4
+  static let lastMigration = "v4-iam-generation"
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -219,6 +219,32 @@ enum StoreSchema {
             'kv_' || lower(hex(randomblob(4))), lower(hex(randomblob(16))), '{"version":"2"}',
             CAST(strftime('%s', 'now') AS REAL));
           """)
+    }
+    // A counter that every change to access keys or user policies moves (triggers, so no write
+    // path can forget it). `cinch serve` keeps the credentials it authenticated with and checks
+    // the counter inside each request's first transaction instead of looking the key up again
+    // in a transaction of its own (Docs/Serve.md, "Credentials").
+    migrator.registerMigration("v4-iam-generation") { db in
+      var sql = """
+        CREATE TABLE iam_generation (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          generation INTEGER NOT NULL
+        );
+        INSERT INTO iam_generation (id, generation) VALUES (1, 0);
+        UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
+
+        """
+      for table in ["iam_access_keys", "iam_user_policies"] {
+        for event in ["INSERT", "UPDATE", "DELETE"] {
+          sql += """
+            CREATE TRIGGER \(table)_\(event.lowercased())_moves_generation
+            AFTER \(event) ON \(table)
+            BEGIN UPDATE iam_generation SET generation = generation + 1; END;
+
+            """
+        }
+      }
+      try db.execute(sql: sql)
     }
     return migrator
   }

@@ -131,4 +131,6 @@ package struct AccessKeyCredential: Sendable {
   package var secretAccessKey: SecretBytes
   /// The user's inline policies: name and document, by name.
   package var policies: [(name: String, document: String)]
+  /// The store's IAM generation when these were read (`CredentialCheck`).
+  package var iamGeneration: Int64
 }

@@ -154,8 +154,10 @@ extension SQLiteStore {
       var status: String
       var sealed: [UInt8]
       var policies: [(String, String)]
+      var generation: Int64
     }
     let found = try await readSnapshot { db -> Row_? in
+      let generation = try IAMGeneration.read(db)
       let key = try SteppedStatement(db, sql: Self.accessKeySQL).withRow([.text(accessKeyID)]) {
         columns -> (String?, String, [UInt8])? in
         guard let columns else { return nil }
@@ -172,7 +174,9 @@ extension SQLiteStore {
             """, arguments: [userName]
         ).map { ($0["policy_name"], $0["document"]) }
       }
-      return Row_(userName: userName, status: status, sealed: sealed, policies: policies)
+      return Row_(
+        userName: userName, status: status, sealed: sealed, policies: policies,
+        generation: generation)
     }
     guard let found else { return nil }
     let inputs = KeyVault.AccessKeySealed(
@@ -194,7 +198,13 @@ extension SQLiteStore {
     return AccessKeyCredential(
       accessKeyID: accessKeyID, userName: found.userName,
       status: AccessKeyStatus(rawValue: found.status) ?? .inactive, secretAccessKey: secret,
-      policies: found.policies.map { (name: $0.0, document: $0.1) })
+      policies: found.policies.map { (name: $0.0, document: $0.1) },
+      iamGeneration: found.generation)
+  }
+
+  /// The store's IAM generation now (`CredentialCheck`).
+  package func iamGeneration() async throws -> Int64 {
+    try await readSnapshot { db in try IAMGeneration.read(db) }
   }
 
   static let accessKeySQL =

@@ -85,7 +85,10 @@ extension SQLiteStore {
   {
     try pool.writeWithoutTransaction { db in
       try writer.setDurable(durable, db)
-      return try Self.inImmediateTransaction(db) { try updates(db) }
+      return try Self.inImmediateTransaction(db) {
+        try credentialCheck?.validate(db)
+        return try updates(db)
+      }
     }
   }
 
@@ -146,7 +149,10 @@ extension SQLiteStore {
   /// snapshot, from a deferred transaction whose statements come from the reader's cache.
   private func readOnCallingThread<T>(_ value: (Database) throws -> T) throws -> T {
     try pool.unsafeRead { db in
-      try Self.inTransaction(db, begin: "BEGIN DEFERRED TRANSACTION") { try value(db) }
+      try Self.inTransaction(db, begin: "BEGIN DEFERRED TRANSACTION") {
+        try credentialCheck?.validate(db)
+        return try value(db)
+      }
     }
   }
 

@@ -24,11 +24,14 @@ public final class SQLiteStore: Sendable {
   let clockOffset: TimeInterval
   /// The writer connection's state, shared by the copies `withCaller` and the like make.
   let writer: WriterState
+  /// Set on the copy that runs one `cinch serve` request authenticated from cached
+  /// credentials: every transaction checks them first.
+  let credentialCheck: CredentialCheck?
 
   init(
     path: String, configuration: StoreConfiguration, warnings: [String], pool: DatabasePool,
     vault: KeyVault, rotationHost: RotationHost = .standard, clockOffset: TimeInterval = 0,
-    writer: WriterState = WriterState()
+    writer: WriterState = WriterState(), credentialCheck: CredentialCheck? = nil
   ) {
     self.path = path
     self.configuration = configuration
@@ -38,6 +41,7 @@ public final class SQLiteStore: Sendable {
     self.rotationHost = rotationHost
     self.clockOffset = clockOffset
     self.writer = writer
+    self.credentialCheck = credentialCheck
   }
 
   var storeID: [UInt8] { vault.storeID }
@@ -45,12 +49,20 @@ public final class SQLiteStore: Sendable {
   /// The same open store acting for another caller (the server opens a store once and serves
   /// many callers; the audit log and `LastModifiedUser` name each).
   public func withCaller(_ caller: String?, arn: String? = nil) -> SQLiteStore {
+    withCaller(caller, arn: arn, check: nil)
+  }
+
+  /// The same open store acting for a caller whose credentials `check` keeps checking.
+  package func withCaller(_ caller: String?, arn: String?, check: CredentialCheck?)
+    -> SQLiteStore
+  {
     var configuration = configuration
     configuration.caller = caller
     configuration.callerARN = arn
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      rotationHost: rotationHost, clockOffset: clockOffset, writer: writer)
+      rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
+      credentialCheck: check)
   }
 
   /// The same open store running rotations with `host` (the CLI adds the environment command
@@ -58,14 +70,16 @@ public final class SQLiteStore: Sendable {
   public func withRotationHost(_ host: RotationHost) -> SQLiteStore {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      rotationHost: host, clockOffset: clockOffset, writer: writer)
+      rotationHost: host, clockOffset: clockOffset, writer: writer,
+      credentialCheck: credentialCheck)
   }
 
   /// The same open store with its clock moved by `offset` seconds.
   package func withClock(offset: TimeInterval) -> SQLiteStore {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      rotationHost: rotationHost, clockOffset: offset, writer: writer)
+      rotationHost: rotationHost, clockOffset: offset, writer: writer,
+      credentialCheck: credentialCheck)
   }
 
   /// Now, to the millisecond, on the store's clock.

@@ -215,6 +215,53 @@ struct AWSJSONEndpointTests {
       "UnrecognizedClientException")
   }
 
+  /// The endpoint keeps the credentials of keys it has seen; a change made by another process
+  /// (here another connection to the file) still applies from the very next request.
+  @Test func changesByAnotherProcessApplyToTheNextRequest() async throws {
+    let fixture = try await Fixture()
+    let endpoint = fixture.endpoint
+    let other = try await SQLiteStore.open(
+      at: fixture.directory.path + "/store.db",
+      master: .keyFile(path: fixture.directory.path + "/master.key"))
+    let get = #"{"Name": "/app/db", "WithDecryption": true}"#
+    #expect(await endpoint.handle(fixture.request("AmazonSSM.GetParameter", get)).status == 200)
+    try expectError(
+      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", get, key: fixture.ci)),
+      "AccessDeniedException")
+
+    try await other.putUserPolicy(
+      userName: "ci", policyName: "write",
+      policyDocument: #"{"Statement": {"Effect": "Allow", "Action": "ssm:*", "Resource": "*"}}"#)
+    let put = #"{"Name": "/app/x", "Value": "v", "Type": "String"}"#
+    #expect(
+      await endpoint.handle(fixture.request("AmazonSSM.PutParameter", put, key: fixture.ci))
+        .status == 200)
+    try await other.deleteUserPolicy(userName: "ci", policyName: "write")
+    let putAgain = #"{"Name": "/app/y", "Value": "v", "Type": "String"}"#
+    try expectError(
+      await endpoint.handle(fixture.request("AmazonSSM.PutParameter", putAgain, key: fixture.ci)),
+      "AccessDeniedException")
+    await #expect(throws: StoreError.self) {
+      _ = try await fixture.store.getParameter(GetParameterRequest(name: "/app/y"))
+    }
+
+    #expect(await endpoint.handle(fixture.request("AmazonSSM.GetParameter", get)).status == 200)
+    try await other.deleteAccessKey(accessKeyID: fixture.root.accessKeyID, userName: nil)
+    // A request refused before it reaches the store, signed by a key deleted meanwhile: the
+    // key's state decides, not the request's.
+    try expectError(
+      await endpoint.handle(fixture.request("AmazonSSM.NoSuchOperation", "{}")),
+      "UnrecognizedClientException")
+    try expectError(
+      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", get)),
+      "UnrecognizedClientException")
+    let audit = try await fixture.store.auditRecords(name: nil, limit: nil)
+    #expect(!audit.contains { $0.name == "/app/y" && $0.result == "ok" })
+    #expect(
+      !audit.contains { $0.caller == fixture.root.accessKeyID && $0.result != "ok" },
+      "a stale run records nothing")
+  }
+
   @Test func writesRecordTheUserAsLastModifiedUser() async throws {
     let fixture = try await Fixture()
     let writer = try await fixture.store.createAccessKey(userName: "deployer").accessKey
