@@ -27,7 +27,21 @@ package enum Crypto {
     var bytes = (try? randomBytes(16)) ?? (0..<16).map { _ in UInt8.random(in: .min ... .max) }
     bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
     bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
-    return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { bytes[$0].hex }.joined(separator: "-")
+    // Written in place (`cinch serve` makes one per request): 8-4-4-4-12 hex digits.
+    return String(unsafeUninitializedCapacity: 36) { text in
+      let digits: StaticString = "0123456789abcdef"
+      var written = 0
+      for (index, byte) in bytes.enumerated() {
+        if index == 4 || index == 6 || index == 8 || index == 10 {
+          text[written] = UInt8(ascii: "-")
+          written += 1
+        }
+        text[written] = digits.utf8Start[Int(byte >> 4)]
+        text[written + 1] = digits.utf8Start[Int(byte & 0x0f)]
+        written += 2
+      }
+      return written
+    }
   }
 
   /// A fresh random key held in wiped memory.
@@ -61,12 +75,10 @@ package enum Crypto {
   // MARK: Hashes and MACs
 
   package static func sha256(_ data: [UInt8]) -> [UInt8] {
+    var stream = SHA256Stream()
+    data.withUnsafeBytes { stream.update($0) }
     var digest = [UInt8](repeating: 0, count: 32)
-    var length: UInt32 = 0
-    let ok = data.withUnsafeBytes { input in
-      EVP_Digest(input.baseAddress, input.count, &digest, &length, Algorithms.shared.sha256, nil)
-    }
-    precondition(ok == 1 && length == 32, "SHA-256 is always available in libcrypto")
+    digest.withUnsafeMutableBytes { stream.finish(into: $0) }
     return digest
   }
 
@@ -402,49 +414,42 @@ package enum Crypto {
   }
 }
 
-/// An incremental SHA-256 over one libcrypto digest context, freed when the value goes away.
-struct SHA256Stream: ~Copyable {
-  private let context: OpaquePointer
+/// An incremental SHA-256 over libcrypto's low-level functions (`cinch_SHA256_*` in the
+/// COpenSSL shim): the state is a plain value, wiped when the digest is taken.
+struct SHA256Stream {
+  private var context = SHA256_CTX()
 
   init() {
-    guard let context = EVP_MD_CTX_new(),
-      EVP_DigestInit_ex2(context, Algorithms.shared.sha256, nil) == 1
-    else { fatalError("SHA-256 is always available in libcrypto: \(Crypto.lastError())") }
-    self.context = context
+    precondition(cinch_SHA256_Init(&context) == 1, "SHA-256 init")
   }
 
   mutating func update(_ bytes: UnsafeRawBufferPointer) {
-    guard bytes.count > 0 else { return }
-    precondition(EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1, "SHA-256 update")
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+    precondition(cinch_SHA256_Update(&context, base, bytes.count) == 1, "SHA-256 update")
   }
 
-  /// Writes the 32-byte digest to the start of `digest`.
-  func finish(into digest: UnsafeMutableRawBufferPointer) {
+  /// Writes the 32-byte digest to the start of `digest`; the state is wiped (libcrypto's
+  /// `SHA256_Final` cleanses it), so the stream is done.
+  mutating func finish(into digest: UnsafeMutableRawBufferPointer) {
     precondition(digest.count >= 32, "a SHA-256 digest is 32 bytes")
-    var length: UInt32 = 0
-    let status = EVP_DigestFinal_ex(
-      context, digest.baseAddress?.assumingMemoryBound(to: UInt8.self), &length)
-    precondition(status == 1 && length == 32, "SHA-256 final")
+    let base = digest.baseAddress?.assumingMemoryBound(to: UInt8.self)
+    precondition(cinch_SHA256_Final(base, &context) == 1, "SHA-256 final")
   }
 
-  /// The digest context, now the caller's to free.
-  consuming func releaseContext() -> OpaquePointer {
-    let context = self.context
-    discard self
-    return context
+  /// Overwrites the state (for one that is dropped without being finished).
+  mutating func wipe() {
+    withUnsafeMutableBytes(of: &context) { OPENSSL_cleanse($0.baseAddress, $0.count) }
   }
-
-  deinit { EVP_MD_CTX_free(context) }
 }
 
 /// An HMAC-SHA256 key made ready once: the hash states after `K ⊕ ipad` and `K ⊕ opad`, so
-/// that a MAC copies them rather than starting two digests and hashing two padded key blocks
-/// (~40% of a short message's HMAC). For keys used for many MACs: the store's fingerprint and
-/// audit-head keys, a SigV4 signing key. The states live in libcrypto's memory, which it wipes
-/// when they are freed; they are only read, so one key serves any number of threads.
+/// that a MAC copies them rather than hashing two padded key blocks (~40% of a short
+/// message's HMAC). For keys used for many MACs: the store's fingerprint and audit-head keys,
+/// a SigV4 signing key. The states are wiped when the key goes away; they are only read, so
+/// one key serves any number of threads.
 package final class HMACKey: @unchecked Sendable {
-  private let inner: OpaquePointer
-  private let outer: OpaquePointer
+  private var inner: SHA256Stream
+  private var outer: SHA256Stream
 
   package init(_ key: SecretBytes) {
     (inner, outer) = key.withUnsafeBytes { Self.padded(keyBytes: $0) }
@@ -455,39 +460,32 @@ package final class HMACKey: @unchecked Sendable {
     (inner, outer) = Self.padded(keyBytes: keyBytes)
   }
 
-  /// The two digest contexts after the padded key blocks.
-  private static func padded(keyBytes: UnsafeRawBufferPointer) -> (OpaquePointer, OpaquePointer) {
+  /// The two hash states after the padded key blocks.
+  private static func padded(keyBytes: UnsafeRawBufferPointer) -> (SHA256Stream, SHA256Stream) {
     Crypto.withHMACPads(keyBytes) { innerPad, outerPad in
       var inner = SHA256Stream()
       var outer = SHA256Stream()
       inner.update(innerPad)
       outer.update(outerPad)
-      return (inner.releaseContext(), outer.releaseContext())
+      return (inner, outer)
     }
   }
 
   deinit {
-    EVP_MD_CTX_free(inner)
-    EVP_MD_CTX_free(outer)
+    inner.wipe()
+    outer.wipe()
   }
 
   /// HMAC-SHA256 of `message` under this key.
   package func mac(_ message: UnsafeRawBufferPointer) -> [UInt8] {
-    guard let context = EVP_MD_CTX_new() else { fatalError("libcrypto is out of memory") }
-    defer { EVP_MD_CTX_free(context) }
     var digest = [UInt8](repeating: 0, count: 32)
     digest.withUnsafeMutableBytes { digest in
-      var length: UInt32 = 0
-      precondition(EVP_MD_CTX_copy_ex(context, inner) == 1, "HMAC inner state")
-      if message.count > 0 {
-        precondition(
-          EVP_DigestUpdate(context, message.baseAddress, message.count) == 1, "SHA-256 update")
-      }
-      let base = digest.baseAddress?.assumingMemoryBound(to: UInt8.self)
-      precondition(EVP_DigestFinal_ex(context, base, &length) == 1 && length == 32, "SHA-256")
-      precondition(EVP_MD_CTX_copy_ex(context, outer) == 1, "HMAC outer state")
-      precondition(EVP_DigestUpdate(context, base, 32) == 1, "SHA-256 update")
-      precondition(EVP_DigestFinal_ex(context, base, &length) == 1 && length == 32, "SHA-256")
+      var hash = inner
+      hash.update(message)
+      hash.finish(into: digest)
+      var outerHash = outer
+      outerHash.update(UnsafeRawBufferPointer(digest))
+      outerHash.finish(into: digest)
     }
     return digest
   }
@@ -503,7 +501,6 @@ private final class Algorithms: @unchecked Sendable {
   // Set once at first use and never freed or changed: libcrypto's fetched objects are immutable
   // and safe to share between threads.
   let aes256GCM: OpaquePointer
-  let sha256: OpaquePointer
 
   static let shared = Algorithms()
 
@@ -514,12 +511,9 @@ private final class Algorithms: @unchecked Sendable {
     // Effective only as the process's first libcrypto call, which the random-byte helpers
     // arrange by going through here first.
     OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil)
-    guard let cipher = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil),
-      let digest = EVP_MD_fetch(nil, "SHA256", nil)
-    else {
-      fatalError("libcrypto lacks AES-256-GCM or SHA-256: \(Crypto.lastError())")
+    guard let cipher = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil) else {
+      fatalError("libcrypto lacks AES-256-GCM: \(Crypto.lastError())")
     }
     aes256GCM = cipher
-    sha256 = digest
   }
 }
