@@ -101,7 +101,16 @@ enum AuditChain {
   static func append(
     _ events: [AuditEvent], caller: String?, at date: Date, _ db: Database, vault: KeyVault
   ) throws {
-    guard !events.isEmpty else { return }
+    try append([(caller, events)], at: date, db, vault: vault)
+  }
+
+  /// Appends the events of several callers, in order, and moves the sealed head once (a batch
+  /// of reads, `ReadBatcher`).
+  static func append(
+    _ groups: [(caller: String?, events: [AuditEvent])], at date: Date, _ db: Database,
+    vault: KeyVault
+  ) throws {
+    guard groups.contains(where: { !$0.events.isEmpty }) else { return }
     var (seq, previous) = try last(db) ?? (0, genesis(storeID: vault.storeID))
     let time = timestamp(date)
     let insert = try SteppedStatement(
@@ -111,6 +120,20 @@ enum AuditChain {
           prev_hash, hash)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
+    for (caller, events) in groups {
+      try appendRows(
+        events, caller: caller, time: time, seq: &seq, previous: &previous, insert: insert)
+    }
+    let mac = headMAC(seq: seq, hash: previous, key: vault.auditKey)
+    try SteppedStatement(db, sql: StoreMeta.setSQL).run([
+      .text(StoreMeta.auditHead), .blob(bigEndian(seq) + previous + mac),
+    ])
+  }
+
+  private static func appendRows(
+    _ events: [AuditEvent], caller: String?, time: String, seq: inout Int,
+    previous: inout [UInt8], insert: SteppedStatement
+  ) throws {
     for event in events {
       seq += 1
       let record = AuditRecord(
@@ -125,10 +148,6 @@ enum AuditChain {
       ])
       previous = hash
     }
-    let mac = headMAC(seq: seq, hash: previous, key: vault.auditKey)
-    try SteppedStatement(db, sql: StoreMeta.setSQL).run([
-      .text(StoreMeta.auditHead), .blob(bigEndian(seq) + previous + mac),
-    ])
   }
 
   /// A name as the log keeps it: at most 2,048 characters (a refused request may carry any

@@ -16,6 +16,9 @@ extension SQLiteStore {
     _ operation: String, kind: EntryKind? = .parameter, name: String?,
     _ body: @escaping @Sendable (Database, inout AuditTrail) throws -> T
   ) async throws -> T {
+    if Self.batchedReads.contains(operation) {
+      return try performBatched(operation, kind: kind, name: name, body)
+    }
     let caller = configuration.caller
     let vault = self.vault
     let durable = !Self.readOperations.contains(operation)
@@ -36,6 +39,73 @@ extension SQLiteStore {
       return .success(result)
     }
     return try outcome.get()
+  }
+
+  /// The reads that change nothing but the audit log, not even bookkeeping: run in batches
+  /// (`ReadBatcher`).
+  static let batchedReads: Set<String> = [
+    "GetParameter", "GetParameters", "GetParametersByPath", "GetParameterHistory",
+    "DescribeParameters",
+  ]
+
+  /// `perform` for a batched read: the same outcome and audit rows, in a transaction shared
+  /// with the reads that queued beside it.
+  private func performBatched<T: Sendable>(
+    _ operation: String, kind: EntryKind?, name: String?,
+    _ body: @escaping @Sendable (Database, inout AuditTrail) throws -> T
+  ) throws -> T {
+    let check = credentialCheck
+    let outcome = Mutex<Result<T, any Error>?>(nil)
+    let item = ReadBatchItem(caller: configuration.caller) { db in
+      var trail = AuditTrail(operation: operation, kind: kind)
+      do {
+        try check?.validate(db)
+        let value = try body(db, &trail)
+        if trail.events.isEmpty { trail.record(name) }
+        outcome.withLock { $0 = .success(value) }
+        return trail.events
+      } catch let error as StoreError {
+        var failure = AuditTrail(operation: operation, kind: kind)
+        failure.record(name, result: error.code)
+        outcome.withLock { $0 = .failure(error) }
+        return failure.events
+      } catch let error as DatabaseError {
+        // The database failing under this read alone: nothing to record.
+        outcome.withLock { $0 = .failure(self.databaseFailure(error)) }
+        return []
+      } catch {
+        // Stale credentials (`CredentialsChanged`): nothing to record.
+        outcome.withLock { $0 = .failure(error) }
+        return []
+      }
+    }
+    writer.reads.run(item) { batch in
+      do {
+        try writeBatch(batch)
+      } catch {
+        for member in batch { member.batchFailure = error }
+      }
+    }
+    if let failure = item.batchFailure { throw failure }
+    guard let result = outcome.withLock({ $0 }) else {
+      preconditionFailure("a batched read ran before its batch committed")
+    }
+    return try result.get()
+  }
+
+  /// One transaction for `batch`: each read's body, then all their audit rows, retried as
+  /// `writeWithRetry` is.
+  private func writeBatch(_ batch: [ReadBatchItem]) throws {
+    let vault = self.vault
+    try retryingWhenBusy {
+      try pool.writeWithoutTransaction { db in
+        try writer.setDurable(false, db)
+        try Self.inImmediateTransaction(db) {
+          let groups = batch.map { (caller: $0.caller, events: $0.work(db)) }
+          try AuditChain.append(groups, at: Date(), db, vault: vault)
+        }
+      }
+    }
   }
 
   /// The operations that change nothing but the audit log (and bookkeeping that is redone when
@@ -61,21 +131,33 @@ extension SQLiteStore {
   func writeWithRetry<T: Sendable>(
     durable: Bool = true, _ updates: @escaping @Sendable (Database) throws -> T
   ) async throws -> T {
-    var attempt = 0
+    try retryingWhenBusy { try writeOnCallingThread(durable: durable, updates) }
+  }
+
+  /// `attempt` again, up to four times in all, while another process holds the write lock past
+  /// the busy timeout (`TooManyUpdates` after that); database failures become service errors.
+  /// It waits in the thread, as SQLite's busy handler already does: the attempt runs on the
+  /// calling thread anyway.
+  func retryingWhenBusy<T>(_ attempt: () throws -> T) throws -> T {
+    var attempts = 0
     while true {
       do {
-        return try writeOnCallingThread(durable: durable, updates)
+        return try attempt()
       } catch let error as DatabaseError
         where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
       {
-        attempt += 1
-        guard attempt < 4 else { throw StoreError.tooManyUpdates }
-        try await Task.sleep(for: .milliseconds(25 * attempt))
+        attempts += 1
+        guard attempts < 4 else { throw StoreError.tooManyUpdates }
+        usleep(useconds_t(25_000 * attempts))
       } catch let error as DatabaseError {
-        throw StoreError.internalError(
-          "store '\(path)': database error: \(error.message ?? "\(error.resultCode)")")
+        throw databaseFailure(error)
       }
     }
+  }
+
+  func databaseFailure(_ error: DatabaseError) -> StoreError {
+    StoreError.internalError(
+      "store '\(path)': database error: \(error.message ?? "\(error.resultCode)")")
   }
 
   /// One attempt of `writeWithRetry`. Synchronous, so that GRDB's synchronous overloads are the
@@ -139,8 +221,7 @@ extension SQLiteStore {
     do {
       return try readOnCallingThread(value)
     } catch let error as DatabaseError {
-      throw StoreError.internalError(
-        "store '\(path)': database error: \(error.message ?? "\(error.resultCode)")")
+      throw databaseFailure(error)
     }
   }
 
@@ -231,6 +312,8 @@ extension SQLiteStore {
 /// instructions of a `cinch serve` request).
 final class WriterState: Sendable {
   private let durable = Mutex(true)
+  /// Reads waiting for the writer, run together.
+  let reads = ReadBatcher()
 
   /// Sets `synchronous` to FULL (`durable`) or NORMAL on `db`, the writer, unless it is already.
   /// Called inside the writer's serialized access.
