@@ -33,12 +33,22 @@ package enum SigV4 {
   package static func canonicalRequest(
     _ request: SigV4Request, signedHeaders: [String]? = nil, normalizePath: Bool = true
   ) -> (text: String, signedHeaders: String) {
+    let (bytes, signed) = canonicalRequestBytes(
+      request, signedHeaders: signedHeaders, normalizePath: normalizePath)
+    return (String(decoding: bytes, as: UTF8.self), signed)
+  }
+
+  /// `canonicalRequest` as the bytes that are hashed, built without intermediate strings
+  /// (`cinch serve` builds one per request).
+  package static func canonicalRequestBytes(
+    _ request: SigV4Request, signedHeaders: [String]? = nil, normalizePath: Bool = true
+  ) -> (bytes: [UInt8], signedHeaders: String) {
     let names: [String]
     if let signedHeaders {
-      names = signedHeaders.map { $0.lowercased() }.sorted()
+      names = signedHeaders.map(asciiLowercased).sorted()
     } else {
       var seen: Set<String> = []
-      names = request.headers.map { $0.name.lowercased() }.filter { seen.insert($0).inserted }
+      names = request.headers.map { asciiLowercased($0.name) }.filter { seen.insert($0).inserted }
         .sorted()
     }
     // Only the headers named are canonicalised (a received request carries others too).
@@ -50,38 +60,57 @@ package enum SigV4 {
         values[index].append(value ?? "")
       }
     }
-    var text = request.method.uppercased()
-    text.reserveCapacity(256)
-    text += "\n"
-    text += canonicalPath(request.path, normalize: normalizePath)
-    text += "\n"
-    text += canonicalQuery(request.query)
-    text += "\n"
+    let newline = UInt8(ascii: "\n")
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(512)
+    bytes += asciiUppercased(request.method).utf8
+    bytes.append(newline)
+    bytes += canonicalPath(request.path, normalize: normalizePath).utf8
+    bytes.append(newline)
+    bytes += canonicalQuery(request.query).utf8
+    bytes.append(newline)
     for (index, name) in names.enumerated() {
-      text += name
-      text += ":"
-      text += values[index].count == 1 ? values[index][0] : values[index].joined(separator: ",")
-      text += "\n"
+      bytes += name.utf8
+      bytes.append(UInt8(ascii: ":"))
+      for (position, value) in values[index].enumerated() {
+        if position > 0 { bytes.append(UInt8(ascii: ",")) }
+        bytes += value.utf8
+      }
+      bytes.append(newline)
     }
     let signed = names.joined(separator: ";")
-    text += "\n"
-    text += signed
-    text += "\n"
-    text += request.payloadHash
-    return (text, signed)
+    bytes.append(newline)
+    bytes += signed.utf8
+    bytes.append(newline)
+    bytes += request.payloadHash.utf8
+    return (bytes, signed)
+  }
+
+  /// `text` with ASCII letters in lower case; the same string when it has no upper-case letter
+  /// (header names as clients sign them), without building a new one.
+  static func asciiLowercased(_ text: String) -> String {
+    text.utf8.contains { $0 &- UInt8(ascii: "A") < 26 } ? text.lowercased() : text
+  }
+
+  static func asciiUppercased(_ text: String) -> String {
+    text.utf8.contains { $0 &- UInt8(ascii: "a") < 26 } ? text.uppercased() : text
   }
 
   /// Whether `name` equals `lowercased` (already in lower case) ignoring ASCII case.
+  /// Most pairs differ in length (a received request's ~7 headers are compared with each of
+  /// the ~4 signed names), which is answered without reading a byte.
   package static func asciiCaseInsensitiveEquals(_ name: String, _ lowercased: String) -> Bool {
-    var left = name.utf8.makeIterator()
-    var right = lowercased.utf8.makeIterator()
-    while true {
-      switch (left.next(), right.next()) {
-      case (nil, nil): return true
-      case (let a?, let b?):
-        let folded = a >= UInt8(ascii: "A") && a <= UInt8(ascii: "Z") ? a | 0x20 : a
-        guard folded == b else { return false }
-      default: return false
+    guard name.utf8.count == lowercased.utf8.count else { return false }
+    var name = name
+    var lowercased = lowercased
+    return name.withUTF8 { left in
+      lowercased.withUTF8 { right in
+        for index in left.indices {
+          let byte = left[index]
+          let folded = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+          guard folded == right[index] else { return false }
+        }
+        return true
       }
     }
   }
@@ -164,8 +193,33 @@ package enum SigV4 {
   package static func stringToSign(canonicalRequest: String, amzDate: String, scope: Scope)
     -> String
   {
-    [algorithm, amzDate, scope.description, hex(sha256(Array(canonicalRequest.utf8)))]
-      .joined(separator: "\n")
+    let bytes = stringToSignBytes(
+      canonicalRequest: Array(canonicalRequest.utf8), amzDate: amzDate, scope: scope)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// `stringToSign` over the canonical request's bytes, as bytes.
+  package static func stringToSignBytes(
+    canonicalRequest: [UInt8], amzDate: String, scope: Scope
+  ) -> [UInt8] {
+    let newline = UInt8(ascii: "\n")
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(192)
+    bytes += algorithm.utf8
+    bytes.append(newline)
+    bytes += amzDate.utf8
+    bytes.append(newline)
+    for part in [scope.date, scope.region, scope.service] {
+      bytes += part.utf8
+      bytes.append(UInt8(ascii: "/"))
+    }
+    bytes += "aws4_request".utf8
+    bytes.append(newline)
+    for byte in sha256(canonicalRequest) {
+      bytes.append(lowerDigits[Int(byte >> 4)])
+      bytes.append(lowerDigits[Int(byte & 0x0f)])
+    }
+    return bytes
   }
 
   /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
@@ -232,31 +286,47 @@ package enum SigV4 {
 
   /// The date an `X-Amz-Date` value names, or nil when it is not of that form.
   package static func parseAmzDate(_ text: String) -> Date? {
-    let bytes = Array(text.utf8)
-    guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else {
-      return nil
-    }
-    func number(_ range: Range<Int>) -> Int32? {
-      var value: Int32 = 0
-      for byte in bytes[range] {
-        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-        value = value * 10 + Int32(byte - UInt8(ascii: "0"))
+    var text = text
+    return text.withUTF8 { bytes -> Date? in
+      guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z")
+      else { return nil }
+      func number(_ range: Range<Int>) -> Int? {
+        var value = 0
+        for index in range {
+          let digit = bytes[index] &- UInt8(ascii: "0")
+          guard digit < 10 else { return nil }
+          value = value * 10 + Int(digit)
+        }
+        return value
       }
-      return value
+      guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
+        let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
+        (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24,
+        minute < 60, second < 60
+      else { return nil }
+      let days = daysSinceEpoch(year: year, month: month, day: day)
+      return Date(
+        timeIntervalSince1970: TimeInterval(((days * 24 + hour) * 60 + minute) * 60 + second))
     }
-    guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
-      let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
-      (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-    else { return nil }
-    var parts = tm()
-    parts.tm_year = year - 1900
-    parts.tm_mon = month - 1
-    parts.tm_mday = day
-    parts.tm_hour = hour
-    parts.tm_min = minute
-    parts.tm_sec = second
-    let seconds = timegm(&parts)
-    guard amzDate(Date(timeIntervalSince1970: TimeInterval(seconds))) == text else { return nil }
-    return Date(timeIntervalSince1970: TimeInterval(seconds))
   }
+
+  private static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
+  }
+
+  /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's
+  /// `days_from_civil`), without `timegm` and the time-zone state it locks.
+  private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    return era * 146_097 + dayOfEra - 719_468
+  }
+
 }

@@ -52,8 +52,8 @@ package struct SigV4Authorization: Sendable, Hashable {
     self.init(
       accessKeyID: parts[0],
       scope: SigV4.Scope(date: parts[1], region: parts[2], service: parts[3]),
-      signedHeaders: signedHeaders.map { $0.lowercased() },
-      signature: signature.lowercased())
+      signedHeaders: signedHeaders.map(SigV4.asciiLowercased),
+      signature: SigV4.asciiLowercased(signature))
   }
 
   private static let prefix = Array((SigV4.algorithm + " ").utf8)

@@ -49,16 +49,17 @@ package enum SigV4Verifier {
       throw .wrongScope(
         "Credential should be scoped to correct service: '\(service)'. ")
     }
-    let (canonical, _) = SigV4.canonicalRequest(
-      request, signedHeaders: authorization.signedHeaders)
-    let stringToSign = SigV4.stringToSign(
+    let canonical = SigV4.canonicalRequestBytes(
+      request, signedHeaders: authorization.signedHeaders
+    ).bytes
+    let stringToSign = SigV4.stringToSignBytes(
       canonicalRequest: canonical, amzDate: amzDate, scope: authorization.scope)
     let signingKey =
       signingKeys?.signingMAC(
         accessKeyID: authorization.accessKeyID, secretAccessKey: secretAccessKey,
         scope: authorization.scope)
       ?? HMACKey(SigV4.signingKey(secretAccessKey: secretAccessKey, scope: authorization.scope))
-    let expected = SigV4.hex(signingKey.mac(Array(stringToSign.utf8)))
+    let expected = SigV4.hex(signingKey.mac(stringToSign))
     guard Crypto.constantTimeEquals(Array(expected.utf8), Array(authorization.signature.utf8))
     else { throw .signatureMismatch }
   }

@@ -1,3 +1,4 @@
+import CinchAWS
 import Foundation
 
 #if canImport(Glibc)
@@ -163,6 +164,9 @@ final class HTTPConnection: @unchecked Sendable {
 
   /// The status line, the handler's headers, `Content-Length`, `Connection` when it is not
   /// HTTP/1.1's default, and the body: one buffer, written with one `send` when it fits.
+  /// Set by the connection itself, never taken from a handler.
+  static let framingHeaders = ["content-length", "connection", "transfer-encoding"]
+
   static func encode(
     _ response: ServerResponse, keepAlive: Bool, minorVersion: Int, includeBody: Bool
   ) -> [UInt8] {
@@ -173,15 +177,21 @@ final class HTTPConnection: @unchecked Sendable {
     out.append(UInt8(ascii: " "))
     out += Dispatcher.phrase(response.status).utf8
     out += "\r\n".utf8
-    for (name, value) in response.headers {
-      switch name.lowercased() {
-      case "content-length", "connection", "transfer-encoding": continue
-      default: break
+    // A header never ends early: no CR or LF from a handler reaches the wire.
+    func appendLine(_ text: String) {
+      if text.utf8.contains(where: { $0 == 0x0d || $0 == 0x0a }) {
+        out += text.utf8.lazy.filter { $0 != 0x0d && $0 != 0x0a }
+      } else {
+        out += text.utf8
       }
-      // A header never ends early: no CR or LF from a handler reaches the wire.
-      out += name.utf8.lazy.filter { $0 != 0x0d && $0 != 0x0a }
+    }
+    for (name, value) in response.headers {
+      if Self.framingHeaders.contains(where: { SigV4.asciiCaseInsensitiveEquals(name, $0) }) {
+        continue
+      }
+      appendLine(name)
       out += ": ".utf8
-      out += value.utf8.lazy.filter { $0 != 0x0d && $0 != 0x0a }
+      appendLine(value)
       out += "\r\n".utf8
     }
     // 204 and 304 carry no body and no length (RFC 9110 §8.6): a client would not read one.

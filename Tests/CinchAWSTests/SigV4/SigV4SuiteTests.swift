@@ -336,5 +336,21 @@ import _CinchTestSupport
     #expect(SigV4.parseAmzDate("20150830T123600Z") == SigV4SuiteTests.date)
     #expect(SigV4.parseAmzDate("20150830T123600") == nil)
     #expect(SigV4.parseAmzDate("20151330T123600Z") == nil)
+    // Calendar rules, and every second of four centuries checked against the formatter (one
+    // sample a day at a varying time).
+    #expect(SigV4.parseAmzDate("20150229T000000Z") == nil)
+    #expect(SigV4.parseAmzDate("20160229T000000Z") != nil)
+    #expect(SigV4.parseAmzDate("19000229T000000Z") == nil)
+    #expect(SigV4.parseAmzDate("20000229T000000Z") != nil)
+    #expect(SigV4.parseAmzDate("20150431T000000Z") == nil)
+    #expect(SigV4.parseAmzDate("20150830T123660Z") == nil)
+    #expect(SigV4.parseAmzDate("20150830T246000Z") == nil)
+    #expect(SigV4.parseAmzDate("2015083OT123600Z") == nil)
+    var day = Date(timeIntervalSince1970: -2_208_988_800)  // 1900-01-01
+    while day.timeIntervalSince1970 < 10_413_792_000 {  // 2300-01-01
+      let text = SigV4.amzDate(day)
+      #expect(SigV4.parseAmzDate(text) == day, "\(text)")
+      day += 86_400 + 3_607
+    }
   }
 }
