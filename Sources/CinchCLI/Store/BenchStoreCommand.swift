@@ -5,9 +5,10 @@ import Foundation
 /// `cinch bench-store`: decrypted reads per second inside one process, for `make bench` (a
 /// process round trip is mostly process start; this measures the store itself). Reads every
 /// parameter of the store, decrypted, through the two paths cinch uses: the resolver's batched
-/// read (`lock`, `render`, `plan`: one transaction and one audit record per batch) and one
-/// `GetParameter` at a time (`cinch ssm get-parameter`, `serve`: a transaction each). Every read
-/// is audited, as any other; values are read and dropped, never printed.
+/// read (`lock`, `render`, `plan`: one transaction per batch, an audit row per value read) and
+/// one `GetParameter` at a time (`cinch ssm get-parameter`: a transaction each; `serve`'s
+/// concurrent reads share theirs, `ReadBatcher`). Every read is audited, as any other; values
+/// are read and dropped, never printed.
 struct BenchStoreCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench-store",
