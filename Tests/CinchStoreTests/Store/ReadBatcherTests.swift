@@ -9,30 +9,41 @@ import Testing
 /// queue behind a running batch share the next one, and the audit log records each read under
 /// its own caller.
 @Suite struct ReadBatcherTests {
-  /// The batcher alone, on real threads, with a batch slow enough that the others queue.
+  /// The batcher alone, on real threads (a connection's thread each in `cinch serve`): the
+  /// first read's batch holds the writer until every other read has arrived, so they queue.
   @Test func readsThatQueueBehindABatchShareTheNextOne() {
     let batcher = ReadBatcher()
     let batches = Mutex<[[Int]]>([])
     let ran = Mutex<[Int: Int]>([:])
+    let arrived = Atomic<Int>(0)
+    let firstBatchStarted = DispatchSemaphore(value: 0)
     let items = (0..<6).map { index in
       ReadBatchItem(caller: "c\(index)") { _ in [] }
     }
-    // A thread per read (a connection's thread in `cinch serve`): the first leads at once, the
-    // rest arrive while its batch sleeps.
     let finished = DispatchGroup()
-    for index in items.indices {
+    func start(_ index: Int) {
       finished.enter()
       Thread {
-        if index > 0 { usleep(10_000) }
+        arrived.add(1, ordering: .sequentiallyConsistent)
         batcher.run(items[index]) { batch in
           let members = batch.map { item in items.firstIndex { $0 === item }! }
-          batches.withLock { $0.append(members) }
+          let first = batches.withLock { seen in
+            seen.append(members)
+            return seen.count == 1
+          }
           for member in members { ran.withLock { $0[member, default: 0] += 1 } }
-          usleep(100_000)
+          if first {
+            firstBatchStarted.signal()
+            while arrived.load(ordering: .sequentiallyConsistent) < items.count { usleep(1_000) }
+            usleep(50_000)  // from arriving to being queued
+          }
         }
         finished.leave()
       }.start()
     }
+    start(0)
+    firstBatchStarted.wait()
+    for index in 1..<items.count { start(index) }
     finished.wait()
     let seen = batches.withLock { $0 }
     #expect(ran.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0..<6).map { ($0, 1) }))
