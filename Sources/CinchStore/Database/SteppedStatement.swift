@@ -4,7 +4,8 @@ import GRDBSQLite
 
 /// A statement from the connection's cache, bound and stepped through SQLite's C API.
 ///
-/// For the few statements a decrypted read runs (its select and its audit row). GRDB's row decoding (a `Row` copied from the
+/// For the statements reads run most (a decrypted read's select and audit row, the catalog's
+/// version lists). GRDB's row decoding (a `Row` copied from the
 /// statement, then each column decoded through a generic conversion) cost more than SQLite's
 /// own work on these queries; stepping the statement directly and reading columns by position
 /// does only the latter. Everything else in the store goes through GRDB as usual.
@@ -46,6 +47,22 @@ struct SteppedStatement {
     case SQLITE_ROW: return try body(Columns(statement: statement))
     case SQLITE_DONE: return try body(nil)
     case let code: throw error(code)
+    }
+  }
+
+  /// Binds `arguments`, steps through every row and gives each to `body`, in order.
+  func forEachRow(_ arguments: [Argument], _ body: (Columns) throws -> Void) throws {
+    try bind(arguments)
+    defer {
+      sqlite3_reset(statement)
+      sqlite3_clear_bindings(statement)
+    }
+    while true {
+      switch sqlite3_step(statement) {
+      case SQLITE_ROW: try body(Columns(statement: statement))
+      case SQLITE_DONE: return
+      case let code: throw error(code)
+      }
     }
   }
 

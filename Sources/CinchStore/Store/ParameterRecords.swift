@@ -28,13 +28,12 @@ struct ParameterEntry: Sendable {
   }
 
   static func fetch(_ db: Database, key: String) throws -> ParameterEntry? {
-    try Row.fetchOne(
-      db,
-      cached:
-        "SELECT \(columns) FROM entries WHERE kind = ? AND lookup_name = ?",
-      arguments: [EntryKind.parameter.rawValue, key]
-    ).map(ParameterEntry.init(row:))
+    try SteppedStatement(db, sql: fetchSQL).withRow(
+      [.text(EntryKind.parameter.rawValue), .text(key)]
+    ) { columns in columns.map(ParameterEntry.init) }
   }
+
+  static let fetchSQL = "SELECT \(columns) FROM entries WHERE kind = ? AND lookup_name = ?"
 
   /// Entries whose lookup name is `key`-ordered after `after`, optionally within a key range.
   static func fetchAll(
@@ -117,13 +116,15 @@ struct ParameterVersionRecord: Sendable {
   static func fetchAll(_ db: Database, entry: Int64, from version: Int = 0) throws
     -> [ParameterVersionRecord]
   {
-    try Row.fetchAll(
-      db,
-      cached:
-        "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version >= ? ORDER BY version",
-      arguments: [entry, version]
-    ).map(ParameterVersionRecord.init(row:))
+    var records: [ParameterVersionRecord] = []
+    try SteppedStatement(db, sql: fetchAllSQL).forEachRow([.integer(entry), .integer(version)]) {
+      records.append(ParameterVersionRecord($0, from: 0))
+    }
+    return records
   }
+
+  static let fetchAllSQL =
+    "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version >= ? ORDER BY version"
 
   func context(storeID: [UInt8], key: String) -> SealingContext {
     SealingContext(
@@ -134,16 +135,22 @@ struct ParameterVersionRecord: Sendable {
   var reportedKeyID: String? { type == .secureString ? keyRef : nil }
 }
 
+/// Labels of an entry (parameter labels, secret staging labels): label → version.
+enum EntryLabels {
+  static func fetch(_ db: Database, entry: Int64) throws -> [String: Int] {
+    var labels: [String: Int] = [:]
+    try SteppedStatement(db, sql: "SELECT label, version FROM entry_labels WHERE entry_id = ?")
+      .forEachRow([.integer(entry)]) { columns in
+        labels[columns.text(0) ?? ""] = Int(columns.integer(1))
+      }
+    return labels
+  }
+}
+
 /// Labels of a parameter: label → version.
 enum ParameterLabels {
   static func fetch(_ db: Database, entry: Int64) throws -> [String: Int] {
-    var labels: [String: Int] = [:]
-    for row in try Row.fetchAll(
-      db, cached: "SELECT label, version FROM entry_labels WHERE entry_id = ?", arguments: [entry])
-    {
-      labels[row["label"]] = row["version"]
-    }
-    return labels
+    try EntryLabels.fetch(db, entry: entry)
   }
 
   /// version → labels, each list sorted.

@@ -111,12 +111,24 @@ struct SecretVersionRecord: Sendable {
     attributes = try SecretVersionAttributes.decode(stored: json)
   }
 
+  /// From a stepped statement whose columns are `columns`.
+  init(_ columns: SteppedStatement.Columns) throws {
+    version = Int(columns.integer(0))
+    versionID = columns.text(1) ?? ""
+    createdAt = Date(timeIntervalSince1970: columns.double(2))
+    createdBy = columns.text(3)
+    keyRef = columns.text(4)
+    sealed = columns.blob(5)
+    valueType = columns.text(6).flatMap(SecretValueType.init(rawValue:))
+    attributes = try SecretVersionAttributes.decode(stored: columns.text(7) ?? "{}")
+  }
+
   static func fetchAll(_ db: Database, entry: Int64) throws -> [SecretVersionRecord] {
-    try Row.fetchAll(
-      db,
-      cached: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? ORDER BY version",
-      arguments: [entry]
-    ).map(SecretVersionRecord.init(row:))
+    var records: [SecretVersionRecord] = []
+    try SteppedStatement(
+      db, sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? ORDER BY version"
+    ).forEachRow([.integer(entry)]) { records.append(try SecretVersionRecord($0)) }
+    return records
   }
 
   static func fetch(_ db: Database, entry: Int64, versionID: String) throws -> SecretVersionRecord?
@@ -159,13 +171,7 @@ struct SecretVersionRecord: Sendable {
 /// Staging labels of a secret: label → internal version number.
 enum SecretStages {
   static func fetch(_ db: Database, entry: Int64) throws -> [String: Int] {
-    var labels: [String: Int] = [:]
-    for row in try Row.fetchAll(
-      db, cached: "SELECT label, version FROM entry_labels WHERE entry_id = ?", arguments: [entry])
-    {
-      labels[row["label"]] = row["version"]
-    }
-    return labels
+    try EntryLabels.fetch(db, entry: entry)
   }
 
   static func set(_ db: Database, entry: Int64, label: String, version: Int) throws {
