@@ -173,7 +173,9 @@ package enum SigV4 {
       if isUnreserved(byte) {
         encoded.unicodeScalars.append(Unicode.Scalar(byte))
       } else {
-        encoded += "%" + hexDigits(byte, uppercase: true)
+        encoded += "%"
+        encoded.unicodeScalars.append(Unicode.Scalar(upperDigits[Int(byte >> 4)]))
+        encoded.unicodeScalars.append(Unicode.Scalar(upperDigits[Int(byte & 0x0f)]))
       }
     }
     return encoded
@@ -215,10 +217,7 @@ package enum SigV4 {
     }
     bytes += "aws4_request".utf8
     bytes.append(newline)
-    for byte in sha256(canonicalRequest) {
-      bytes.append(lowerDigits[Int(byte >> 4)])
-      bytes.append(lowerDigits[Int(byte & 0x0f)])
-    }
+    bytes.appendHex(sha256(canonicalRequest))
     return bytes
   }
 
@@ -250,25 +249,9 @@ package enum SigV4 {
 
   package static func sha256(_ bytes: [UInt8]) -> [UInt8] { Crypto.sha256(bytes) }
 
-  package static func hex(_ bytes: some Collection<UInt8>) -> String {
-    String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-      var index = 0
-      for byte in bytes {
-        buffer[index] = lowerDigits[Int(byte >> 4)]
-        buffer[index + 1] = lowerDigits[Int(byte & 0x0f)]
-        index += 2
-      }
-      return index
-    }
-  }
+  package static func hex(_ bytes: some Collection<UInt8>) -> String { bytes.hex }
 
-  private static let lowerDigits: [UInt8] = Array("0123456789abcdef".utf8)
   private static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-  private static func hexDigits(_ byte: UInt8, uppercase: Bool) -> String {
-    let digits = uppercase ? upperDigits : lowerDigits
-    return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]], as: UTF8.self)
-  }
 
   /// `20150830T123600Z` (the `X-Amz-Date` form) for `date`, in UTC.
   package static func amzDate(_ date: Date) -> String {

@@ -29,15 +29,14 @@ package enum Crypto {
     bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
     // Written in place (`cinch serve` makes one per request): 8-4-4-4-12 hex digits.
     return String(unsafeUninitializedCapacity: 36) { text in
-      let digits: StaticString = "0123456789abcdef"
       var written = 0
       for (index, byte) in bytes.enumerated() {
         if index == 4 || index == 6 || index == 8 || index == 10 {
           text[written] = UInt8(ascii: "-")
           written += 1
         }
-        text[written] = digits.utf8Start[Int(byte >> 4)]
-        text[written + 1] = digits.utf8Start[Int(byte & 0x0f)]
+        text[written] = Hex.digit(byte >> 4)
+        text[written + 1] = Hex.digit(byte & 0x0f)
         written += 2
       }
       return written

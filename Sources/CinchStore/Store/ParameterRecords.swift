@@ -145,13 +145,6 @@ enum EntryLabels {
       }
     return labels
   }
-}
-
-/// Labels of a parameter: label → version.
-enum ParameterLabels {
-  static func fetch(_ db: Database, entry: Int64) throws -> [String: Int] {
-    try EntryLabels.fetch(db, entry: entry)
-  }
 
   /// version → labels, each list sorted.
   static func byVersion(_ labels: [String: Int]) -> [Int: [String]] {

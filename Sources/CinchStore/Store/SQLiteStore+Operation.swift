@@ -23,22 +23,35 @@ extension SQLiteStore {
     let vault = self.vault
     let durable = !Self.readOperations.contains(operation)
     let outcome: Result<T, StoreError> = try await writeWithRetry(durable: durable) { db in
-      var trail = AuditTrail(operation: operation, kind: kind)
-      var result: T?
-      do {
+      let (outcome, events) = try Self.audited(operation, kind: kind, name: name) { trail in
+        var result: T?
         try Self.inSavepoint(db) { result = try body(db, &trail) }
-      } catch let error as StoreError {
-        var failure = AuditTrail(operation: operation, kind: kind)
-        failure.record(name, result: error.code)
-        try AuditChain.append(failure.events, caller: caller, at: Date(), db, vault: vault)
-        return .failure(error)
+        guard let result else { preconditionFailure("a committed savepoint ran its body") }
+        return result
       }
-      guard let result else { preconditionFailure("a committed savepoint ran its body") }
-      if trail.events.isEmpty { trail.record(name) }
-      try AuditChain.append(trail.events, caller: caller, at: Date(), db, vault: vault)
-      return .success(result)
+      try AuditChain.append(events, caller: caller, at: Date(), db, vault: vault)
+      return outcome
     }
     return try outcome.get()
+  }
+
+  /// Runs an operation's `body` and gives back its outcome with the audit events to append: the
+  /// ones `body` recorded (one naming `name` when it recorded none) or, when it threw a
+  /// `StoreError`, the failure's. Any other error is thrown.
+  static func audited<T>(
+    _ operation: String, kind: EntryKind?, name: String?,
+    _ body: (inout AuditTrail) throws -> T
+  ) throws -> (Result<T, StoreError>, [AuditEvent]) {
+    var trail = AuditTrail(operation: operation, kind: kind)
+    do {
+      let result = try body(&trail)
+      if trail.events.isEmpty { trail.record(name) }
+      return (.success(result), trail.events)
+    } catch let error as StoreError {
+      var failure = AuditTrail(operation: operation, kind: kind)
+      failure.record(name, result: error.code)
+      return (.failure(error), failure.events)
+    }
   }
 
   /// The reads that change nothing but the audit log, not even bookkeeping: run in batches
@@ -57,18 +70,13 @@ extension SQLiteStore {
     let check = credentialCheck
     let outcome = Mutex<Result<T, any Error>?>(nil)
     let item = ReadBatchItem(caller: configuration.caller) { db in
-      var trail = AuditTrail(operation: operation, kind: kind)
       do {
         try check?.validate(db)
-        let value = try body(db, &trail)
-        if trail.events.isEmpty { trail.record(name) }
-        outcome.withLock { $0 = .success(value) }
-        return trail.events
-      } catch let error as StoreError {
-        var failure = AuditTrail(operation: operation, kind: kind)
-        failure.record(name, result: error.code)
-        outcome.withLock { $0 = .failure(error) }
-        return failure.events
+        let (result, events) = try Self.audited(operation, kind: kind, name: name) { trail in
+          try body(db, &trail)
+        }
+        outcome.withLock { $0 = result.mapError { $0 } }
+        return events
       } catch let error as DatabaseError {
         // The database failing under this read alone: nothing to record.
         outcome.withLock { $0 = .failure(self.databaseFailure(error)) }
@@ -95,15 +103,13 @@ extension SQLiteStore {
 
   /// One transaction for `batch`: each read's body, then all their audit rows, retried as
   /// `writeWithRetry` is.
+  /// Each read checks its own credentials, so the batch checks none.
   private func writeBatch(_ batch: [ReadBatchItem]) throws {
     let vault = self.vault
     try retryingWhenBusy {
-      try pool.writeWithoutTransaction { db in
-        try writer.setDurable(false, db)
-        try Self.inImmediateTransaction(db) {
-          let groups = batch.map { (caller: $0.caller, events: $0.work(db)) }
-          try AuditChain.append(groups, at: Date(), db, vault: vault)
-        }
+      try writeOnCallingThread(durable: false, check: nil) { db in
+        let groups = batch.map { (caller: $0.caller, events: $0.work(db)) }
+        try AuditChain.append(groups, at: Date(), db, vault: vault)
       }
     }
   }
@@ -131,7 +137,9 @@ extension SQLiteStore {
   func writeWithRetry<T: Sendable>(
     durable: Bool = true, _ updates: @escaping @Sendable (Database) throws -> T
   ) async throws -> T {
-    try retryingWhenBusy { try writeOnCallingThread(durable: durable, updates) }
+    try retryingWhenBusy {
+      try writeOnCallingThread(durable: durable, check: credentialCheck, updates)
+    }
   }
 
   /// `attempt` again, up to four times in all, while another process holds the write lock past
@@ -160,15 +168,15 @@ extension SQLiteStore {
       "store '\(path)': database error: \(error.message ?? "\(error.resultCode)")")
   }
 
-  /// One attempt of `writeWithRetry`. Synchronous, so that GRDB's synchronous overloads are the
-  /// ones chosen.
-  private func writeOnCallingThread<T>(durable: Bool, _ updates: (Database) throws -> T) throws
-    -> T
-  {
+  /// One attempt of `writeWithRetry` (or of a read batch), `check` first in the transaction.
+  /// Synchronous, so that GRDB's synchronous overloads are the ones chosen.
+  private func writeOnCallingThread<T>(
+    durable: Bool, check: CredentialCheck?, _ updates: (Database) throws -> T
+  ) throws -> T {
     try pool.writeWithoutTransaction { db in
       try writer.setDurable(durable, db)
       return try Self.inImmediateTransaction(db) {
-        try credentialCheck?.validate(db)
+        try check?.validate(db)
         return try updates(db)
       }
     }

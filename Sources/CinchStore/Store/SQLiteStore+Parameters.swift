@@ -492,7 +492,7 @@ extension SQLiteStore {
       var version = entry.lastVersion
       var labels: Set<String> = []
       if let labelFilter {
-        let all = try ParameterLabels.fetch(db, entry: entry.id)
+        let all = try EntryLabels.fetch(db, entry: entry.id)
         labels = Set(all.keys)
         guard let labelled = labelFilter.values.compactMap({ all[$0] }).max() else { continue }
         version = labelled
@@ -540,7 +540,7 @@ extension SQLiteStore {
     let start = after.flatMap { Int($0) }.map { $0 + 1 } ?? 0
     let records = try ParameterVersionRecord.fetchAll(db, entry: entry.id, from: start)
     let page = records.prefix(maxResults)
-    let labels = ParameterLabels.byVersion(try ParameterLabels.fetch(db, entry: entry.id))
+    let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
     var history: [ParameterHistory] = []
     for record in page {
       history.append(
@@ -584,7 +584,7 @@ extension SQLiteStore {
     guard try ParameterVersionRecord.fetch(db, entry: entry.id, version: version) != nil else {
       throw StoreError.parameterVersionNotFound(name: name.name, version: String(version))
     }
-    let labels = try ParameterLabels.fetch(db, entry: entry.id)
+    let labels = try EntryLabels.fetch(db, entry: entry.id)
     let onVersion = labels.values.filter { $0 == version }.count
     let added = valid.filter { labels[$0] != version }
     guard onVersion + added.count <= ParameterLabelRules.maximumPerVersion else {
@@ -612,7 +612,7 @@ extension SQLiteStore {
     guard try ParameterVersionRecord.fetch(db, entry: entry.id, version: version) != nil else {
       throw StoreError.parameterVersionNotFound(name: name.name, version: String(version))
     }
-    let labels = try ParameterLabels.fetch(db, entry: entry.id)
+    let labels = try EntryLabels.fetch(db, entry: entry.id)
     var removed: [String] = []
     var invalid: [String] = []
     for label in request.labels where !removed.contains(label) && !invalid.contains(label) {
@@ -741,7 +741,7 @@ extension SQLiteStore: ParameterCatalog, ParameterResolver, ValueFingerprinter {
     guard let entry = try ParameterEntry.fetch(db, key: name.key) else {
       throw StoreError.parameterNotFound()
     }
-    let labels = ParameterLabels.byVersion(try ParameterLabels.fetch(db, entry: entry.id))
+    let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
     let versions = try ParameterVersionRecord.fetchAll(db, entry: entry.id).map { record in
       ParameterVersionList.Version(
         version: record.version, labels: labels[record.version] ?? [],

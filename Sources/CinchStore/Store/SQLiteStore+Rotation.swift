@@ -56,7 +56,7 @@ extension SQLiteStore {
       entry.attributes.rotationEnabled = false
       entry.attributes.lastChangedDate = self.now().timeIntervalSince1970
       try entry.save(db)
-      let stages = try SecretStages.fetch(db, entry: entry.id)
+      let stages = try EntryLabels.fetch(db, entry: entry.id)
       var pendingID: String?
       if let pending = stages[SecretStage.pending], pending != stages[SecretStage.current] {
         pendingID = try SecretVersionRecord.fetch(db, entry: entry.id, version: pending)?.versionID
@@ -102,7 +102,7 @@ extension SQLiteStore {
     try entry.save(db)
 
     let immediately = request.rotateImmediately ?? true
-    let stages = try SecretStages.fetch(db, entry: entry.id)
+    let stages = try EntryLabels.fetch(db, entry: entry.id)
     var token: String
     var resumed = false
     if let pending = stages[SecretStage.pending], pending != stages[SecretStage.current],
@@ -139,7 +139,7 @@ extension SQLiteStore {
     guard var entry = try SecretEntry.fetch(db, name: plan.name),
       entry.arn(configuration) == plan.arn
     else { throw StoreError.secretNotFound }
-    let stages = try SecretStages.fetch(db, entry: entry.id)
+    let stages = try EntryLabels.fetch(db, entry: entry.id)
     guard let record = try SecretVersionRecord.fetch(db, entry: entry.id, versionID: plan.token)
     else { throw StoreError.secretValueNotFound(versionID: plan.token) }
     let now = self.now()
@@ -222,7 +222,7 @@ extension SQLiteStore {
   /// `message` with every value of the secret's labelled versions (and each string inside a
   /// JSON value, and the base64 of a binary one) replaced by `<redacted>`.
   func scrub(_ message: String, _ entry: SecretEntry, _ db: Database) throws -> String {
-    let labelled = Set(try SecretStages.fetch(db, entry: entry.id).values)
+    let labelled = Set(try EntryLabels.fetch(db, entry: entry.id).values)
     var secrets: Set<String> = []
     for record in try SecretVersionRecord.fetchAll(db, entry: entry.id)
     where labelled.contains(record.version) {

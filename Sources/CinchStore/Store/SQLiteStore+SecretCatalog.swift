@@ -32,7 +32,7 @@ extension SQLiteStore: SecretCatalog, SecretResolver {
     throws -> SecretVersionList
   {
     let entry = try findSecret(secretID, db)
-    let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+    let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
     let versions = try SecretVersionRecord.fetchAll(db, entry: entry.id).map { record in
       SecretVersionList.Version(
         versionID: record.versionID, stages: labels[record.version] ?? [],

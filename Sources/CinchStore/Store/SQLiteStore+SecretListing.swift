@@ -25,7 +25,7 @@ extension SQLiteStore {
 
   /// Labelled versions in creation order, or nil when there are none.
   func stagesMap(_ entry: SecretEntry, _ db: Database) throws -> VersionStagesMap? {
-    let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+    let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
     guard !labels.isEmpty else { return nil }
     let records = try SecretVersionRecord.fetchAll(db, entry: entry.id)
     return VersionStagesMap(
@@ -129,7 +129,7 @@ extension SQLiteStore {
   ) throws -> ListSecretVersionIdsResponse {
     let maxResults = try SecretValueRules.checkMaxResults(request.maxResults, maximum: 100)
     let entry = try findSecret(request.secretID, db)
-    let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+    let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
     let records = try SecretVersionRecord.fetchAll(db, entry: entry.id).reversed().filter {
       request.includeDeprecated == true || labels[$0.version] != nil
     }

@@ -283,7 +283,7 @@ extension SQLiteStore {
   /// moves, AWSPREVIOUS goes to the version it left.
   func moveStages(_ labels: [String], to version: Int, _ entry: SecretEntry, _ db: Database) throws
   {
-    var stages = try SecretStages.fetch(db, entry: entry.id)
+    var stages = try EntryLabels.fetch(db, entry: entry.id)
     for label in labels where stages[label] != version {
       let from = stages[label]
       stages[label] = version
@@ -304,7 +304,7 @@ extension SQLiteStore {
   /// removed, but never one created in the last 24 hours; a write that would leave more than
   /// 100 young deprecated versions fails (`reference: aws-store-semantics §2.4`).
   func removeOldDeprecatedVersions(_ entry: SecretEntry, _ db: Database) throws {
-    let labelled = Set(try SecretStages.fetch(db, entry: entry.id).values)
+    let labelled = Set(try EntryLabels.fetch(db, entry: entry.id).values)
     let rows = try Row.fetchAll(
       db,
       cached: "SELECT version, created_at FROM entry_versions WHERE entry_id = ? ORDER BY version",
@@ -345,7 +345,7 @@ extension SQLiteStore {
   {
     if let versionID { try SecretValueRules.checkToken(versionID, field: "versionId") }
     if let stage { try SecretValueRules.checkStage(stage) }
-    let stages = try SecretStages.fetch(db, entry: entry.id)
+    let stages = try EntryLabels.fetch(db, entry: entry.id)
     let record: SecretVersionRecord
     if let versionID {
       guard let found = try SecretVersionRecord.fetch(db, entry: entry.id, versionID: versionID)
@@ -363,7 +363,7 @@ extension SQLiteStore {
       throw versionID.map { StoreError.secretValueNotFound(versionID: $0) }
         ?? StoreError.secretValueNotFound(stage: stage ?? SecretStage.current)
     }
-    return (record, value, SecretStages.byVersion(stages)[record.version] ?? [])
+    return (record, value, EntryLabels.byVersion(stages)[record.version] ?? [])
   }
 
   /// Records a read: `LastAccessedDate` of the secret and the version, to the day (UTC).
@@ -466,7 +466,7 @@ extension SQLiteStore {
     else { throw StoreError.noValue }
     let token = request.clientRequestToken ?? Self.newToken()
     var stages = request.versionStages ?? [SecretStage.current]
-    if try SecretStages.fetch(db, entry: entry.id)[SecretStage.current] == nil,
+    if try EntryLabels.fetch(db, entry: entry.id)[SecretStage.current] == nil,
       !stages.contains(SecretStage.current)
     {
       // The first value of a secret becomes AWSCURRENT.
@@ -479,7 +479,7 @@ extension SQLiteStore {
           throw StoreError.tokenInUse(token: token, arn: entry.arn(configuration))
         }
         trail.record(entry.name, version: existing.version)
-        let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+        let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
         return PutSecretValueResponse(
           arn: entry.arn(configuration), name: entry.name, versionID: token,
           versionStages: labels[existing.version] ?? [])
@@ -507,7 +507,7 @@ extension SQLiteStore {
       entry.attributes.lastChangedDate = now().timeIntervalSince1970
       try entry.save(db)
       trail.record(entry.name, version: existing.version)
-      let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+      let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
       return PutSecretValueResponse(
         arn: entry.arn(configuration), name: entry.name, versionID: token,
         versionStages: labels[existing.version] ?? [])
@@ -515,7 +515,7 @@ extension SQLiteStore {
 
     let record = try addVersion(&entry, versionID: token, value: value, stages: stages, db)
     trail.record(entry.name, version: record.version)
-    let labels = SecretStages.byVersion(try SecretStages.fetch(db, entry: entry.id))
+    let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
     return PutSecretValueResponse(
       arn: entry.arn(configuration), name: entry.name, versionID: token,
       versionStages: labels[record.version] ?? [])
@@ -560,7 +560,7 @@ extension SQLiteStore {
   /// Secrets Manager re-encrypts AWSCURRENT, AWSPENDING and AWSPREVIOUS.
   func resealLabelledVersions(_ entry: SecretEntry, _ db: Database) throws {
     let key = try secretKey(entry.attributes.kmsKeyRef, db)
-    let labelled = Set(try SecretStages.fetch(db, entry: entry.id).values)
+    let labelled = Set(try EntryLabels.fetch(db, entry: entry.id).values)
     for record in try SecretVersionRecord.fetchAll(db, entry: entry.id)
     where labelled.contains(record.version) {
       guard let value = try openValue(record, entry, db) else { continue }
@@ -590,7 +590,7 @@ extension SQLiteStore {
     var entry = try findSecret(request.secretID, db)
     guard !entry.isDeleted else { throw StoreError.markedForDeletion }
     let label = request.versionStage
-    let stages = try SecretStages.fetch(db, entry: entry.id)
+    let stages = try EntryLabels.fetch(db, entry: entry.id)
     var target: SecretVersionRecord?
     if let id = request.moveToVersionID {
       guard let found = try SecretVersionRecord.fetch(db, entry: entry.id, versionID: id) else {

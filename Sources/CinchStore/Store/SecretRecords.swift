@@ -168,12 +168,9 @@ struct SecretVersionRecord: Sendable {
   }
 }
 
-/// Staging labels of a secret: label → internal version number.
+/// Changes to a secret's staging labels (label → internal version number; `EntryLabels` reads
+/// them).
 enum SecretStages {
-  static func fetch(_ db: Database, entry: Int64) throws -> [String: Int] {
-    try EntryLabels.fetch(db, entry: entry)
-  }
-
   static func set(_ db: Database, entry: Int64, label: String, version: Int) throws {
     try db.execute(
       cached: "INSERT INTO entry_labels (entry_id, label, version) VALUES (?, ?, ?) "
@@ -185,12 +182,5 @@ enum SecretStages {
     try db.execute(
       cached: "DELETE FROM entry_labels WHERE entry_id = ? AND label = ?",
       arguments: [entry, label])
-  }
-
-  /// version → labels, each list sorted.
-  static func byVersion(_ labels: [String: Int]) -> [Int: [String]] {
-    var result: [Int: [String]] = [:]
-    for (label, version) in labels { result[version, default: []].append(label) }
-    return result.mapValues { $0.sorted() }
   }
 }
