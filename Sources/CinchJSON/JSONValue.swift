@@ -59,6 +59,13 @@ package struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     for (key, value) in pairs { self[key] = value }
   }
 
+  /// Members whose keys are known to be distinct (an encoder's, which replaced repeated keys as
+  /// it went), without a search per key.
+  package init(distinctMembers: [Member]) {
+    assert(Set(distinctMembers.map(\.key)).count == distinctMembers.count, "repeated key")
+    members = distinctMembers
+  }
+
   package var startIndex: Int { members.startIndex }
   package var endIndex: Int { members.endIndex }
   package subscript(position: Int) -> Member { members[position] }

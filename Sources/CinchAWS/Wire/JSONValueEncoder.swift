@@ -75,8 +75,22 @@ private final class EncodingBox: Encoder {
   enum Content {
     case empty
     case value(JSONValue)
-    case object([(String, EncodingBox)])
-    case array([EncodingBox])
+    case object([(String, Member)])
+    case array([Member])
+  }
+
+  /// A container's member: a scalar, kept as it is, or a box for a value that encodes itself
+  /// (only those need one; a box per scalar was half the allocations of a served response).
+  enum Member {
+    case value(JSONValue)
+    case box(EncodingBox)
+
+    func result() -> JSONValue {
+      switch self {
+      case .value(let value): value
+      case .box(let box): box.result()
+      }
+    }
   }
 
   let dates: JSONValueEncoder.Dates
@@ -106,11 +120,10 @@ private final class EncodingBox: Encoder {
     switch content {
     case .empty: return .object(JSONObject())
     case .value(let value): return value
-    case .array(let boxes): return .array(boxes.map { $0.result() })
+    case .array(let elements): return .array(elements.map { $0.result() })
     case .object(let members):
-      var object = JSONObject()
-      for (key, box) in members { object[key] = box.result() }
-      return .object(object)
+      return .object(
+        JSONObject(distinctMembers: members.map { .init(key: $0.0, value: $0.1.result()) }))
     }
   }
 
@@ -145,35 +158,47 @@ private final class EncodingBox: Encoder {
     }
   }
 
-  // Both take the container's array out of `content` before changing it, so that it is
-  // uniquely referenced and appending does not copy it (which made a container of n members
-  // cost n² copies).
   func appendMember(_ key: String) -> EncodingBox {
     let box = child(AnyKey(key))
-    guard case .object(var members) = content else {
-      content = .object([(key, box)])
-      return box
-    }
-    content = .empty
-    if let index = members.firstIndex(where: { $0.0 == key }) {
-      members[index].1 = box
-    } else {
-      members.append((key, box))
-    }
-    content = .object(members)
+    setMember(key, .box(box))
     return box
   }
 
+  // `setMember` and `appendElement` take the container's array out of `content` before changing
+  // it, so that it is uniquely referenced and appending does not copy it (which made a container
+  // of n members cost n² copies).
+  func setMember(_ key: String, _ member: Member) {
+    guard case .object(var members) = content else {
+      content = .object([(key, member)])
+      return
+    }
+    content = .empty
+    if let index = members.firstIndex(where: { $0.0 == key }) {
+      members[index].1 = member
+    } else {
+      members.append((key, member))
+    }
+    content = .object(members)
+  }
+
   func appendElement() -> EncodingBox {
-    var elements: [EncodingBox] = []
+    let box = child(AnyKey(index: elementCount))
+    appendElement(.box(box))
+    return box
+  }
+
+  func appendElement(_ member: Member) {
+    var elements: [Member] = []
     if case .array(let existing) = content {
       content = .empty
       elements = existing
     }
-    let box = child(AnyKey(index: elements.count))
-    elements.append(box)
+    elements.append(member)
     content = .array(elements)
-    return box
+  }
+
+  var elementCount: Int {
+    if case .array(let elements) = content { elements.count } else { 0 }
   }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -211,7 +236,7 @@ private struct KeyedBox<Key: CodingKey>: KeyedEncodingContainerProtocol {
   var codingPath: [any CodingKey] { box.codingPath }
 
   func set(_ value: JSONValue, _ key: Key) {
-    box.appendMember(key.stringValue).content = .value(value)
+    box.setMember(key.stringValue, .value(value))
   }
 
   mutating func encodeNil(forKey key: Key) throws { set(.null, key) }
@@ -250,11 +275,9 @@ private struct KeyedBox<Key: CodingKey>: KeyedEncodingContainerProtocol {
 private struct UnkeyedBox: UnkeyedEncodingContainer {
   let box: EncodingBox
   var codingPath: [any CodingKey] { box.codingPath }
-  var count: Int {
-    if case .array(let elements) = box.content { elements.count } else { 0 }
-  }
+  var count: Int { box.elementCount }
 
-  func append(_ value: JSONValue) { box.appendElement().content = .value(value) }
+  func append(_ value: JSONValue) { box.appendElement(.value(value)) }
 
   mutating func encodeNil() throws { append(.null) }
   mutating func encode(_ value: Bool) throws { append(.bool(value)) }

@@ -85,6 +85,7 @@ struct HTTPRequestHead: Sendable, Equatable {
   /// Parses the head in `bytes` (request line, fields, and the empty line that ends them).
   static func parse(_ bytes: ArraySlice<UInt8>) throws(HTTPRequestError) -> HTTPRequestHead {
     var lines: [ArraySlice<UInt8>] = []
+    lines.reserveCapacity(16)
     var start = bytes.startIndex
     var index = bytes.startIndex
     while index < bytes.endIndex {

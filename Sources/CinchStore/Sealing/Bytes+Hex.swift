@@ -1,7 +1,7 @@
 /// Lower-case hex digits, the one table every hex writer of the project uses.
-package enum Hex {
+@usableFromInline package enum Hex {
   /// The digit of `nibble` (0–15).
-  @inline(__always)
+  @inlinable @inline(__always)
   package static func digit(_ nibble: UInt8) -> UInt8 {
     nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
   }
@@ -10,6 +10,10 @@ package enum Hex {
 extension Collection<UInt8> {
   /// Lower-case hex, two digits a byte, written in place. `String(format: "%02x")` per byte went
   /// through Foundation and was 6% of a 30,000-reference `lock` (fingerprints).
+  /// Inlinable so that callers in other modules get it specialized: the generic version went
+  /// through `Collection`'s witnesses, a heap-allocated coroutine per byte (~200 `malloc`s a
+  /// `serve` request for its three SHA-256 digests).
+  @inlinable
   package var hex: String {
     String(unsafeUninitializedCapacity: count * 2) { text in
       var written = 0
@@ -25,6 +29,7 @@ extension Collection<UInt8> {
 
 extension Array<UInt8> {
   /// Appends `bytes` as lower-case hex.
+  @inlinable
   package mutating func appendHex(_ bytes: some Sequence<UInt8>) {
     for byte in bytes {
       append(Hex.digit(byte >> 4))

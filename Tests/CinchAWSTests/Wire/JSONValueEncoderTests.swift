@@ -143,4 +143,34 @@ import Testing
     }
     #expect(try JSONValueEncoder().encode(Explicit(name: nil)) == ["Name": nil])
   }
+
+  /// Scalars are kept without a box of their own and containers with one; either may replace
+  /// the other under the same key, in the key's first place, and an unkeyed container counts both.
+  @Test func aKeyEncodedAgainKeepsItsPlaceAndTheLastValue() throws {
+    struct Twice: Encodable {
+      enum CodingKeys: String, CodingKey { case a = "A", b = "B", list = "List" }
+      func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode("first", forKey: .a)
+        var nested = container.nestedContainer(keyedBy: CodingKeys.self, forKey: .b)
+        try nested.encode(1, forKey: .a)
+        try container.encode(2, forKey: .b)
+        var list = container.nestedUnkeyedContainer(forKey: .list)
+        try list.encode("x")
+        var inner = list.nestedUnkeyedContainer()
+        try inner.encode(true)
+        try list.encode(list.count)
+        _ = container.nestedContainer(keyedBy: CodingKeys.self, forKey: .a)
+      }
+    }
+    let value = try JSONValueEncoder().encode(Twice())
+    guard case .object(let object) = value else {
+      Issue.record("not an object: \(value)")
+      return
+    }
+    #expect(object.keys == ["A", "B", "List"])
+    #expect(value["A"] == .object(JSONObject()))
+    #expect(value["B"] == .integer(2))
+    #expect(value["List"] == .array([.string("x"), .array([.bool(true)]), .integer(2)]))
+  }
 }
