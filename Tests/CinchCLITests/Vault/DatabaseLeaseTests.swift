@@ -113,8 +113,11 @@ import _CinchTestSupport
     process.executableURL = CinchProcess.executable
     process.arguments = ["serve", "--listen", "127.0.0.1:0", "--lease-interval", "0.2"]
     process.currentDirectoryURL = setup.project
+    // The server's own account of its sweeps, for the message when the role outlives them.
+    let log = setup.project.appendingPathComponent("serve.log")
+    #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
     process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    process.standardError = try FileHandle(forWritingTo: log)
     try process.run()
     defer {
       kill(process.processIdentifier, SIGTERM)
@@ -126,7 +129,9 @@ import _CinchTestSupport
       Thread.sleep(forTimeInterval: 0.2)
       dropped = !(try setup.server.roleExists(brief.user))
     }
-    #expect(dropped)
+    #expect(
+      dropped,
+      "serve's stderr: \((try? String(contentsOf: log, encoding: .utf8)) ?? "(unreadable)")")
   }
 }
 
