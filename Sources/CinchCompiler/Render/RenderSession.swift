@@ -27,6 +27,8 @@ struct RenderSession {
     self.document = document
     self.substitutions = substitutions
     self.isCloudFormation = isCloudFormation
+    // At most one plan per substitution (sites in one scalar share one).
+    plans.reserveCapacity(substitutions.count)
   }
 
   var file: SourceFile { document.file }

@@ -2,11 +2,23 @@
 /// reference where it is written and what it reads once evaluated, and the dependency graph.
 public struct TemplateAnalysis: Sendable {
   public var template: Template
-  /// Every reference as written, in document order.
-  public var sites: [ReferenceSite]
   /// The references after evaluation, `AWS::SSM::Parameter::Value<…>` reads included.
   public var references: [EvaluatedReference]
   public var graph: TemplateGraph?
+
+  /// Every reference as written, in document order: the sites of `references` (which hold
+  /// them, one or more evaluated references a site) without the parameter-type reads. Derived
+  /// rather than kept: a second array of sites was 7 MB of rendering 10,000 resources.
+  public var sites: [ReferenceSite] {
+    var sites: [ReferenceSite] = []
+    sites.reserveCapacity(references.count)
+    for reference in references {
+      if case .parameterType = reference.site.context { continue }
+      if let last = sites.last, last == reference.site { continue }
+      sites.append(reference.site)
+    }
+    return sites
+  }
 
   public var document: ParsedDocument { template.document }
   public var file: SourceFile { template.file }
@@ -56,7 +68,7 @@ public enum TemplateAnalyzer {
     }
     local.removeDuplicates()
     diagnostics.append(contentsOf: local)
-    return TemplateAnalysis(template: template, sites: sites, references: references, graph: graph)
+    return TemplateAnalysis(template: template, references: references, graph: graph)
   }
 
   /// A reference whose name waits on a parameter is a warning that names it. One that waits only

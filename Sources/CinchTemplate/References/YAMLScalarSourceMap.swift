@@ -15,8 +15,9 @@ public struct YAMLScalarSourceMap: Sendable, Hashable {
     /// Value byte `i` is source byte `start + i`.
     case identity(start: Int)
     /// Value byte `i` came from source bytes `starts[i]..<ends[i]` (an escape or a folded line
-    /// break spans several).
-    case table(starts: [Int], ends: [Int])
+    /// break spans several). In 32 bits, as `SourcePosition` keeps offsets: two entries per
+    /// byte of every block scalar holding a reference add up in a large template.
+    case table(starts: [UInt32], ends: [UInt32])
   }
 
   private let storage: Storage
@@ -61,8 +62,8 @@ public struct YAMLScalarSourceMap: Sendable, Hashable {
     case .identity(let start):
       return start + offset
     case .table(let starts, let ends):
-      if offset < starts.count { return starts[max(0, offset)] }
-      return ends.last ?? 0
+      if offset < starts.count { return Int(starts[max(0, offset)]) }
+      return Int(ends.last ?? 0)
     }
   }
 
@@ -75,8 +76,8 @@ public struct YAMLScalarSourceMap: Sendable, Hashable {
     case .table(let starts, let ends):
       let lower = min(max(0, span.lowerBound), starts.count)
       let upper = min(max(lower, span.upperBound), starts.count)
-      let from = lower < starts.count ? starts[lower] : (ends.last ?? 0)
-      let to = upper > lower ? ends[upper - 1] : from
+      let from = Int(lower < starts.count ? starts[lower] : (ends.last ?? 0))
+      let to = upper > lower ? Int(ends[upper - 1]) : from
       return from..<max(from, to)
     }
   }
@@ -143,8 +144,8 @@ public struct YAMLScalarSourceMap: Sendable, Hashable {
 private struct Decoder {
   let source: UnsafeBufferPointer<UInt8>
   let expected: UnsafeBufferPointer<UInt8>
-  var starts: [Int] = []
-  var ends: [Int] = []
+  var starts: [UInt32] = []
+  var ends: [UInt32] = []
   /// False once a decoded byte disagreed with the value.
   var matching = true
 
@@ -165,8 +166,8 @@ private struct Decoder {
       matching = false
       return
     }
-    starts.append(from)
-    ends.append(to)
+    starts.append(UInt32(clamping: from))
+    ends.append(UInt32(clamping: to))
   }
 
   /// Copies one UTF-8 sequence from the source; returns the index after it.

@@ -5,11 +5,14 @@
 /// CloudFormation intrinsic function, short (`!Ref X`) or long (`{"Ref": "X"}`), becomes one
 /// `.intrinsic` value that remembers which form it was written in.
 public struct Node: Sendable {
-  public indirect enum Value: Sendable {
+  /// Only an intrinsic, which holds a node itself, is boxed: scalars and collections are kept
+  /// in the node (an array is a reference already), where a box for every node had been one
+  /// allocation per scalar of the template.
+  public enum Value: Sendable {
     case scalar(String)
     case sequence([Node])
     case mapping([Entry])
-    case intrinsic(Intrinsic)
+    indirect case intrinsic(Intrinsic)
   }
 
   public var value: Value

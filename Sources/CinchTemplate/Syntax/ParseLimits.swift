@@ -2,8 +2,13 @@
 /// The defaults fit real templates with room to spare (CloudFormation's own template limit is
 /// 1 MB); every one can be raised from the command line.
 public struct ParseLimits: Sendable, Hashable {
-  /// Largest file read, in bytes (`--max-file-size`).
-  public var maxFileSize: Int
+  /// Largest file read, in bytes (`--max-file-size`); never more than
+  /// `SourcePosition.maxOffset`, whatever is asked.
+  public var maxFileSize: Int {
+    get { storedMaxFileSize }
+    set { storedMaxFileSize = min(newValue, SourcePosition.maxOffset) }
+  }
+  private var storedMaxFileSize: Int
   /// Deepest nesting of collections (`--max-depth`).
   public var maxDepth: Int
   /// Most nodes in one document, alias expansions included (`--max-nodes`).
@@ -17,7 +22,7 @@ public struct ParseLimits: Sendable, Hashable {
     maxFileSize: Int = 16 << 20, maxDepth: Int = 256, maxNodes: Int = 4_000_000,
     maxAliasNodes: Int = 100_000, maxScalarLength: Int = 1 << 20
   ) {
-    self.maxFileSize = maxFileSize
+    self.storedMaxFileSize = min(maxFileSize, SourcePosition.maxOffset)
     self.maxDepth = maxDepth
     self.maxNodes = maxNodes
     self.maxAliasNodes = maxAliasNodes

@@ -31,6 +31,12 @@ struct YAMLComposer {
   private var positions: SourcePositionCursor
   private var anchors: [String: (node: Node, size: Int)] = [:]
   private var stack: [Frame] = []
+  /// The children of every collection still open, innermost last: each frame owns the tail from
+  /// its start index. A collection's children are copied out when it closes, into an array of
+  /// exactly their number: arrays grown by doubling, one per collection, had been a third of
+  /// a 10,000-resource template's tree in unused capacity (Benchmarks/NOTES.md).
+  private var openItems: [Node] = []
+  private var openEntries: [Entry] = []
   private var nodeCount = 0
   private var aliasNodeCount = 0
   /// Whether an `Fn::If` was made (`ParsedDocument.mayContainIf`).
@@ -52,8 +58,9 @@ struct YAMLComposer {
     var propertiesStart: Int
     /// Where the collection itself starts, after its properties.
     var valueStart: Int
-    var items: [Node] = []
-    var entries: [Entry] = []
+    /// Where this collection's children start in `openItems` / `openEntries`.
+    var itemsStart: Int
+    var entriesStart: Int
     var pendingKey: Node?
     var skipValue = false
     /// Keys seen so far, once the mapping is big enough that a linear search would cost more
@@ -224,21 +231,24 @@ struct YAMLComposer {
     stack.append(
       Frame(
         isMapping: isMapping, style: flow ? .flow : .block, tag: tag, anchor: anchor,
-        propertiesStart: start, valueStart: valueStart))
+        propertiesStart: start, valueStart: valueStart, itemsStart: openItems.count,
+        entriesStart: openEntries.count))
   }
 
   private mutating func pop(_ event: yaml_event_t, into diagnostics: inout Diagnostics) throws(Stop)
     -> Node
   {
     guard let frame = stack.popLast() else { throw Stop() }
+    let entries = Self.take(&openEntries, from: frame.entriesStart)
+    let items = Self.take(&openItems, from: frame.itemsStart)
     // A flow collection ends at its closing bracket; libyaml puts a block collection's end
     // where the next token starts (after comments and blank lines), so use the last child's.
     let end: Int
     if frame.style == .flow {
       end = marks.offset(event.end_mark)
-    } else if frame.isMapping, let last = frame.entries.last {
+    } else if frame.isMapping, let last = entries.last {
       end = last.value.range.end.offset
-    } else if let last = frame.items.last {
+    } else if let last = items.last {
       end = last.range.end.offset
     } else {
       end = frame.valueStart
@@ -248,15 +258,15 @@ struct YAMLComposer {
     if frame.isMapping {
       // `!Base64 {Fn::Sub: …}`: the long form inside is an intrinsic too.
       if let intrinsic = IntrinsicNormalizer.longForm(
-        frame.entries, style: frame.style, range: range, file: file, into: &diagnostics)
+        entries, style: frame.style, range: range, file: file, into: &diagnostics)
       {
         if intrinsic.intrinsic?.function == .if { sawIf = true }
         node = intrinsic
       } else {
-        node = Node(.mapping(frame.entries), style: frame.style, range: range)
+        node = Node(.mapping(entries), style: frame.style, range: range)
       }
     } else {
-      node = Node(.sequence(frame.items), style: frame.style, range: range)
+      node = Node(.sequence(items), style: frame.style, range: range)
     }
     guard frame.tag != nil || frame.anchor != nil else { return node }
     node = apply(
@@ -275,7 +285,7 @@ struct YAMLComposer {
     }
     let top = stack.count - 1
     if !stack[top].isMapping {
-      stack[top].items.append(node)
+      openItems.append(node)
       return
     }
     guard let key = stack[top].pendingKey else {
@@ -286,8 +296,8 @@ struct YAMLComposer {
             file: file.path, range: node.range))
         throw Stop()
       }
-      if Self.isDuplicate(name, in: &stack[top]),
-        let first = stack[top].entries.first(where: { $0.key.scalar == name })
+      if isDuplicate(name, inFrame: top),
+        let first = openEntries[stack[top].entriesStart...].first(where: { $0.key.scalar == name })
       {
         diagnostics.report(
           Diagnostic(
@@ -301,22 +311,34 @@ struct YAMLComposer {
     if stack[top].skipValue {
       stack[top].skipValue = false
     } else {
-      stack[top].entries.append(Entry(key: key, value: node))
+      openEntries.append(Entry(key: key, value: node))
     }
     stack[top].pendingKey = nil
   }
 
   // MARK: Helpers
 
+  /// Moves `buffer[start...]` into an array of exactly that many elements. (`Array(slice)` of a
+  /// whole buffer shares it, spare capacity and all, and the buffer's next change copies it.)
+  private static func take<Element>(_ buffer: inout [Element], from start: Int) -> [Element] {
+    guard start < buffer.count else { return [] }
+    var taken: [Element] = []
+    taken.reserveCapacity(buffer.count - start)
+    taken.append(contentsOf: buffer[start...])
+    buffer.removeSubrange(start...)
+    return taken
+  }
+
   /// Whether `name` is already a key of the mapping being built; records it when it is not.
-  private static func isDuplicate(_ name: String, in frame: inout Frame) -> Bool {
-    if frame.keyIndex == nil {
-      if frame.entries.count < 8 {
-        return frame.entries.contains { $0.key.scalar == name }
+  private mutating func isDuplicate(_ name: String, inFrame index: Int) -> Bool {
+    if stack[index].keyIndex == nil {
+      let entries = openEntries[stack[index].entriesStart...]
+      if entries.count < 8 {
+        return entries.contains { $0.key.scalar == name }
       }
-      frame.keyIndex = Set(frame.entries.compactMap(\.key.scalar))
+      stack[index].keyIndex = Set(entries.compactMap(\.key.scalar))
     }
-    return frame.keyIndex?.insert(name).inserted == false
+    return stack[index].keyIndex?.insert(name).inserted == false
   }
 
   /// Wraps CloudFormation short forms into intrinsics; reports tags nobody defines.
