@@ -74,6 +74,7 @@ struct RenderCommand: AsyncParsableCommand {
         message: "--frozen needs a lockfile, and '\(lock)' does not exist (run 'cinch lock')")
     }
     var pins: [ResolutionKey: Pin] = [:]
+    pins.reserveCapacity(index.keys.count)
     var values: [ResolutionKey: SecretBytes] = [:]
     var missing: [ResolutionKey] = []
     for key in index.keys {

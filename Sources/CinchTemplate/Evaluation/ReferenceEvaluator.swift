@@ -8,6 +8,11 @@ public enum ReferenceEvaluator {
   ) -> [EvaluatedReference] {
     var results: [EvaluatedReference] = []
     results.reserveCapacity(sites.count)
+    // A `Fn::Join` that assembles several references has a site for each, in order.
+    var joinSites: [TemplatePath: (count: Int, seen: Int)] = [:]
+    for site in sites {
+      if case .join = site.context { joinSites[site.syntaxPath, default: (0, 0)].count += 1 }
+    }
     for site in sites {
       guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
         results.append(EvaluatedReference(site: site, state: .inactive))
@@ -27,7 +32,16 @@ public enum ReferenceEvaluator {
           continue
         }
         let value = evaluator.evaluate(join, into: &diagnostics)
-        results.append(contentsOf: settle(site, value, template: template, into: &diagnostics))
+        let order = joinSites[site.syntaxPath] ?? (1, 0)
+        joinSites[site.syntaxPath]?.seen += 1
+        let ownSpans = composedSpans(of: join, value: value, evaluator: &evaluator)
+        results.append(
+          contentsOf: settle(site, value, template: template, into: &diagnostics) { found in
+            // Only what the join composes: a reference inside one literal piece has a site of
+            // its own. With as many composed references as sites, each site reads its own.
+            let composed = found.filter { ownSpans($0.span) }
+            return composed.count == order.count ? [composed[order.seen]] : composed
+          })
       }
     }
     return results
@@ -89,7 +103,8 @@ public enum ReferenceEvaluator {
   /// A folded value becomes concrete references (scanned again, now without placeholders), or
   /// a wait on the inputs it still lacks.
   private static func settle(
-    _ site: ReferenceSite, _ value: Value, template: Template, into diagnostics: inout Diagnostics
+    _ site: ReferenceSite, _ value: Value, template: Template, into diagnostics: inout Diagnostics,
+    select: ([ScannedReference]) -> [ScannedReference] = { $0 }
   ) -> [EvaluatedReference] {
     guard let text = value.string else {
       let waits = value.waitsOn.filter { $0 != .invalid }
@@ -109,10 +124,46 @@ public enum ReferenceEvaluator {
             range: site.range, path: site.path))
       }
     }
-    let references = scan.references.map(\.reference)
+    let references = select(scan.references).map(\.reference)
     if references.isEmpty {
       return [EvaluatedReference(site: site, state: .invalid)]
     }
     return references.map { EvaluatedReference(site: site, state: .concrete($0)) }
+  }
+
+  /// Which spans of a `Fn::Join`'s evaluated text the join itself composes: those not inside
+  /// one literal piece or the delimiter. Every span counts when the pieces cannot be told apart
+  /// (a piece that does not evaluate to text, a list that is not written out).
+  private static func composedSpans(
+    of join: Node, value: Value, evaluator: inout Evaluator
+  ) -> (Range<Int>) -> Bool {
+    let everything: (Range<Int>) -> Bool = { _ in true }
+    guard let text = value.string, case .sequence(let arguments)? = join.intrinsic?.argument.value,
+      arguments.count == 2, let delimiter = arguments[0].scalar,
+      case .sequence(let pieces) = arguments[1].value
+    else { return everything }
+    // The pieces were evaluated, and reported on, with the join.
+    var scratch = Diagnostics()
+    var literals: [Range<Int>] = []
+    var offset = 0
+    for (index, piece) in pieces.enumerated() {
+      if index > 0, !delimiter.isEmpty {
+        literals.append(offset..<(offset + delimiter.utf8.count))
+        offset += delimiter.utf8.count
+      }
+      if let literal = piece.scalar {
+        literals.append(offset..<(offset + literal.utf8.count))
+        offset += literal.utf8.count
+      } else {
+        guard let evaluated = evaluator.evaluate(piece, into: &scratch).string else {
+          return everything
+        }
+        offset += evaluated.utf8.count
+      }
+    }
+    guard offset == text.utf8.count else { return everything }
+    return { span in
+      !literals.contains { $0.lowerBound <= span.lowerBound && span.upperBound <= $0.upperBound }
+    }
   }
 }

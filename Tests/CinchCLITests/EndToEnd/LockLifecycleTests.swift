@@ -136,4 +136,51 @@ import _CinchTestSupport
     #expect(frozen.stdout.contains("not in 'cinch.lock'; run 'cinch lock'"))
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
   }
+
+  /// A `Fn::Join` whose pieces compose two references is one place that reads both: they are
+  /// locked, but render cannot rewrite it and says so, writing nothing. A join that composes one
+  /// reference beside another written whole in a piece renders both (it was refused as
+  /// composing two, the piece's reference counted for the join as well).
+  @Test func joinsAreRenderedWhenTheyComposeOneReference() throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try seed()
+    func write(_ name: String, _ join: String) throws {
+      let template = """
+        AWSTemplateFormatVersion: '2010-09-09'
+        Parameters:
+          Env: {Type: String, Default: prod}
+        Resources:
+          Db:
+            Type: AWS::RDS::DBInstance
+            Properties:
+              DBName: !Join ['', [\(join)]]
+        """
+      try Data(template.utf8).write(to: directory.appendingPathComponent("templates/\(name)"))
+    }
+    try write(
+      "two.yaml",
+      "'{{resolve:ssm:/myapp/', 'prod/db-host}}-{{resolve:ssm:/myapp/', 'prod/db-host:1}}'")
+    try write(
+      "one.yaml",
+      "'{{resolve:ssm:/myapp/prod/db-host:1}}', '-', '{{resolve:ssm:/myapp/', !Ref Env, '/db-host}}'"
+    )
+
+    #expect(try cinch("lock", "templates/two.yaml", "templates/one.yaml").status == 0)
+    let two = try cinch("render", "templates/two.yaml", "-o", "out-two")
+    #expect(two.status == 1)
+    #expect(two.stderr.contains("nothing written"))
+    #expect(
+      two.stdout.contains(
+        "two.yaml:8:15: error[E5002]: this Fn::Join composes 2 references; render each separately"),
+      "\(two.stdout)")
+    let output = directory.appendingPathComponent("out-two").path
+    #expect(!FileManager.default.fileExists(atPath: output))
+
+    let one = try cinch("render", "templates/one.yaml", "-o", "-")
+    #expect(one.status == 0, "\(one.stdout)\(one.stderr)")
+    #expect(
+      one.stdout.contains(
+        "['{{resolve:ssm:/myapp/prod/db-host:1}}', '-', '{{resolve:ssm:/myapp/', !Ref Env, '/db-host:1}}']"
+      ), "\(one.stdout)")
+  }
 }

@@ -51,8 +51,34 @@ import Testing
     #expect(analysis.references.count >= found.count)
     let composed = analysis.references.filter { $0.site.path.description.hasSuffix("Composed") }
     if text == Self.cloudFormation {
-      // The composed `Fn::Join` is a site that reads two references.
-      #expect(composed.count > Set(composed.map(\.site)).count)
+      // The composed `Fn::Join` has a site for each reference it assembles, each reading its own.
+      #expect(composed.map { $0.concrete?.name } == ["/x/prod", "/y/prod"])
+      #expect(Set(composed.map(\.site)).count == 2)
     }
+  }
+
+  /// A reference written whole in one piece of a `Fn::Join` is that piece's site; the join's
+  /// composed site reads only what spans pieces (it read both, and render then refused the join
+  /// as composing two references).
+  @Test func aComposedJoinSiteReadsOnlyWhatItComposes() {
+    let text = """
+      Parameters:
+        Env: {Type: String, Default: prod}
+      Resources:
+        Db:
+          Type: AWS::RDS::DBInstance
+          Properties:
+            DBName: !Join ['', ['{{resolve:ssm:/app/other}}', '-', '{{resolve:ssm:/app/', !Ref Env, '/host}}']]
+      """
+    var diagnostics = Diagnostics()
+    let document = TemplateParser.parse(SourceFile(path: "t.yaml", text: text), into: &diagnostics)
+    let analysis = TemplateAnalyzer.analyze(
+      document, inputs: EvaluationInputs(), into: &diagnostics)
+    let reads = analysis.references.map { reference -> String in
+      let place: String
+      if case .join = reference.site.context { place = "join" } else { place = "piece" }
+      return "\(place) \(reference.concrete?.name ?? "-")"
+    }
+    #expect(reads == ["piece /app/other", "join /app/prod/host"])
   }
 }
