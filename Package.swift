@@ -167,7 +167,10 @@ let package = Package(
     ),
     .testTarget(
       name: "CinchCLITests",
-      dependencies: ["CinchCLI", "CinchTemplate", "CinchJSON", "CinchStore", "_CinchTestSupport"],
+      dependencies: [
+        "CinchCLI", "CinchTemplate", "CinchJSON", "CinchStore", "_CinchTestSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       swiftSettings: strict
     ),
   ]

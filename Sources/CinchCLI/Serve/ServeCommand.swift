@@ -116,11 +116,24 @@ struct ServeCommand: AsyncParsableCommand {
 
     let interval = max(leaseInterval, 0.1)
     let reaper = Task {
+      // A store that cannot list the leases is said once, not at every sweep, and again when
+      // the reason changes.
+      var lastFailure: String?
       while !Task.isCancelled {
-        let (revoked, failed) = await vaultAPI.revokeExpiredLeases()
-        if revoked > 0 || failed > 0 {
-          Output.stderr(
-            "cinch serve: expired leases: \(revoked) revoked, \(failed) left for the next sweep\n")
+        do {
+          let (revoked, failed) = try await vaultAPI.revokeExpiredLeases()
+          lastFailure = nil
+          if revoked > 0 || failed > 0 {
+            Output.stderr(
+              "cinch serve: expired leases: \(revoked) revoked, \(failed) left for the next sweep\n"
+            )
+          }
+        } catch {
+          let failure = "\(error)"
+          if failure != lastFailure {
+            Output.stderr("cinch serve: expired leases cannot be listed: \(failure)\n")
+          }
+          lastFailure = failure
         }
         try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
       }

@@ -89,7 +89,7 @@ struct LeaseTidyCommand: AsyncParsableCommand {
 
   func run() async throws {
     let session = try await VaultSession.open(storeOptions)
-    let (revoked, failed) = await session.api.revokeExpiredLeases()
+    let (revoked, failed) = try await session.api.revokeExpiredLeases()
     Output.stdout("Revoked \(revoked) expired lease(s)\n")
     if failed > 0 {
       throw VaultExit.remote("\(failed) expired lease(s) could not be revoked; try again")

@@ -217,8 +217,9 @@ struct LeaseRevoker {
   }
 
   /// Revokes every expired lease; returns how many (failures are left for the next round).
-  func revokeExpired() async -> (revoked: Int, failed: Int) {
-    guard let expired = try? await store.expiredLeases() else { return (0, 0) }
+  /// Throws when the store cannot say which leases have expired.
+  func revokeExpired() async throws -> (revoked: Int, failed: Int) {
+    let expired = try await store.expiredLeases()
     var revoked = 0
     var failed = 0
     for lease in expired {

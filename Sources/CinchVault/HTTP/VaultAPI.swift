@@ -30,9 +30,9 @@ public final class VaultAPI: Sendable {
 
   /// Revokes every lease whose time is up (dropping its database role); `cinch serve` calls
   /// this periodically and `cinch lease tidy` once. Returns how many were revoked and how many
-  /// could not be (those are tried again next time).
-  public func revokeExpiredLeases() async -> (revoked: Int, failed: Int) {
-    await LeaseRevoker(store: store).revokeExpired()
+  /// could not be (those are tried again next time); throws when the store cannot list them.
+  public func revokeExpiredLeases() async throws -> (revoked: Int, failed: Int) {
+    try await LeaseRevoker(store: store).revokeExpired()
   }
 
   /// Answers one HTTP request whose path is already percent-decoded and whose query is

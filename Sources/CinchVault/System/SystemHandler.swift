@@ -185,7 +185,7 @@ struct SystemHandler {
         ]))
     case ("tidy", .update), ("tidy", .create):
       try requireRoot()
-      _ = await revoker.revokeExpired()
+      _ = try await revoker.revokeExpired()
       return nil
     default:
       break

@@ -109,29 +109,16 @@ import _CinchTestSupport
     // Issued before the server starts, so the role certainly exists when the sweeps begin.
     let brief = try setup.creds("brief")
     #expect(try setup.server.roleExists(brief.user))
-    let process = Process()
-    process.executableURL = CinchProcess.executable
-    process.arguments = ["serve", "--listen", "127.0.0.1:0", "--lease-interval", "0.2"]
-    process.currentDirectoryURL = setup.project
     // The server's own account of its sweeps, for the message when the role outlives them.
-    let log = setup.project.appendingPathComponent("serve.log")
-    #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = try FileHandle(forWritingTo: log)
-    try process.run()
-    defer {
-      kill(process.processIdentifier, SIGTERM)
-      process.waitUntilExit()
-    }
+    let serve = try ServeWithLog(in: setup.project, leaseInterval: 0.2)
+    defer { serve.stop() }
     // The sweep runs every 0.2 s; give it up to 30 s on a busy machine.
     var dropped = false
     for _ in 0..<150 where !dropped {
       Thread.sleep(forTimeInterval: 0.2)
       dropped = !(try setup.server.roleExists(brief.user))
     }
-    #expect(
-      dropped,
-      "serve's stderr: \((try? String(contentsOf: log, encoding: .utf8)) ?? "(unreadable)")")
+    #expect(dropped, "serve's stderr: \(serve.printed)")
   }
 }
 
