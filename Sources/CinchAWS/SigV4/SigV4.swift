@@ -174,8 +174,8 @@ package enum SigV4 {
         encoded.unicodeScalars.append(Unicode.Scalar(byte))
       } else {
         encoded += "%"
-        encoded.unicodeScalars.append(Unicode.Scalar(upperDigits[Int(byte >> 4)]))
-        encoded.unicodeScalars.append(Unicode.Scalar(upperDigits[Int(byte & 0x0f)]))
+        encoded.unicodeScalars.append(Unicode.Scalar(Hex.digit(byte >> 4, uppercase: true)))
+        encoded.unicodeScalars.append(Unicode.Scalar(Hex.digit(byte & 0x0f, uppercase: true)))
       }
     }
     return encoded
@@ -250,8 +250,6 @@ package enum SigV4 {
   package static func sha256(_ bytes: [UInt8]) -> [UInt8] { Crypto.sha256(bytes) }
 
   package static func hex(_ bytes: some Collection<UInt8>) -> String { bytes.hex }
-
-  private static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
   /// `20150830T123600Z` (the `X-Amz-Date` form) for `date`, in UTC.
   package static func amzDate(_ date: Date) -> String {

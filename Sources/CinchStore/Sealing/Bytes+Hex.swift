@@ -1,9 +1,9 @@
-/// Lower-case hex digits, the one table every hex writer of the project uses.
+/// Hex digits, for every hex writer of the project.
 @usableFromInline package enum Hex {
-  /// The digit of `nibble` (0–15).
+  /// The digit of `nibble` (0–15), lower case unless asked (percent-encoding is upper case).
   @inlinable @inline(__always)
-  package static func digit(_ nibble: UInt8) -> UInt8 {
-    nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+  package static func digit(_ nibble: UInt8, uppercase: Bool = false) -> UInt8 {
+    nibble < 10 ? UInt8(ascii: "0") + nibble : (uppercase ? 0x41 : 0x61) - 10 + nibble
   }
 }
 

@@ -9,8 +9,8 @@ struct JSONReader: ~Copyable {
   struct Frame {
     let isObject: Bool
     let start: SourcePosition
-    var items: [Node] = []
-    var entries: [Entry] = []
+    /// Where this collection's children start in the reader's `children`.
+    let children: OpenChildren.Mark
     /// The key whose value is being read.
     var key: Node?
     /// When the pending key repeats an earlier one, its value is read and dropped.
@@ -18,9 +18,10 @@ struct JSONReader: ~Copyable {
     /// Key → entry index, built once an object has more keys than a linear scan suits.
     var keyIndex: [String: Int]?
 
-    init(isObject: Bool, start: SourcePosition) {
+    init(isObject: Bool, start: SourcePosition, children: OpenChildren.Mark) {
       self.isObject = isObject
       self.start = start
+      self.children = children
     }
   }
 
@@ -34,6 +35,8 @@ struct JSONReader: ~Copyable {
 
   var index = 0
   var stack: [Frame] = []
+  /// The children of the collections in `stack`.
+  var children = OpenChildren()
   var nodeCount = 0
   /// Decoded bytes of a string with escapes, reused across strings.
   var scratch: [UInt8] = []
@@ -87,7 +90,7 @@ struct JSONReader: ~Copyable {
             "collections nest deeper than \(limits.maxDepth) levels",
             from: index, to: index + 1)
         }
-        stack.append(Frame(isObject: isObject, start: position(index)))
+        stack.append(Frame(isObject: isObject, start: position(index), children: children.mark))
         index += 1
         skipWhitespace()
         if index < count, bytes[index] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
@@ -158,7 +161,7 @@ struct JSONReader: ~Copyable {
     let name = key.scalar ?? ""
     let top = stack.count - 1
     if let first = firstEntry(named: name, inFrame: top) {
-      let firstKey = stack[top].entries[first].key
+      let firstKey = children.entries[first].key
       diagnostics.report(
         Diagnostic(
           .duplicateKey, "duplicate key '\(Self.printable(name))'", file: file.path,
@@ -182,32 +185,31 @@ struct JSONReader: ~Copyable {
     skipWhitespace()
   }
 
+  /// The index in `children.entries` of the open object's entry named `name`.
   private func firstEntry(named name: String, inFrame frame: Int) -> Int? {
     if let keyIndex = stack[frame].keyIndex { return keyIndex[name] }
-    for offset in stack[frame].entries.indices where stack[frame].entries[offset].name == name {
-      return offset
-    }
-    return nil
+    return children.entries(since: stack[frame].children).firstIndex { $0.name == name }
   }
 
   /// Adds a finished value to the innermost open collection.
   private mutating func add(_ node: consuming Node) {
     let top = stack.count - 1
     guard stack[top].isObject else {
-      stack[top].items.append(node)
+      children.append(node)
       return
     }
     guard let key = stack[top].key.take(), !stack[top].keyIsDuplicate else { return }
     let name = key.scalar ?? ""
-    stack[top].entries.append(Entry(key: key, value: node))
-    let entryCount = stack[top].entries.count
+    children.append(Entry(key: key, value: node))
+    let entries = children.entries(since: stack[top].children)
+    let entryCount = entries.count
     if stack[top].keyIndex != nil {
-      stack[top].keyIndex?[name] = entryCount - 1
+      stack[top].keyIndex?[name] = entries.endIndex - 1
     } else if entryCount > 8 {
       var keyIndex: [String: Int] = [:]
       keyIndex.reserveCapacity(entryCount * 2)
-      for (offset, entry) in stack[top].entries.enumerated() {
-        keyIndex[entry.name] = offset
+      for (slot, entry) in zip(entries.indices, entries) {
+        keyIndex[entry.name] = slot
       }
       stack[top].keyIndex = keyIndex
     }
@@ -217,14 +219,17 @@ struct JSONReader: ~Copyable {
   private mutating func close() -> Node {
     let frame = stack.removeLast()
     let range = SourceRange(start: frame.start, end: position(index))
-    guard frame.isObject else { return Node(.sequence(frame.items), style: .flow, range: range) }
+    guard frame.isObject else {
+      return Node(.sequence(children.takeItems(since: frame.children)), style: .flow, range: range)
+    }
+    let entries = children.takeEntries(since: frame.children)
     if let intrinsic = IntrinsicNormalizer.longForm(
-      frame.entries, style: .flow, range: range, file: file, into: &diagnostics)
+      entries, style: .flow, range: range, file: file, into: &diagnostics)
     {
       if intrinsic.intrinsic?.function == .if { sawIf = true }
       return intrinsic
     }
-    return Node(.mapping(frame.entries), style: .flow, range: range)
+    return Node(.mapping(entries), style: .flow, range: range)
   }
 
   private mutating func countNode() throws(Stop) {

@@ -31,12 +31,7 @@ struct YAMLComposer {
   private var positions: SourcePositionCursor
   private var anchors: [String: (node: Node, size: Int)] = [:]
   private var stack: [Frame] = []
-  /// The children of every collection still open, innermost last: each frame owns the tail from
-  /// its start index. A collection's children are copied out when it closes, into an array of
-  /// exactly their number: arrays grown by doubling, one per collection, had been a third of
-  /// a 10,000-resource template's tree in unused capacity (Benchmarks/NOTES.md).
-  private var openItems: [Node] = []
-  private var openEntries: [Entry] = []
+  private var children = OpenChildren()
   private var nodeCount = 0
   private var aliasNodeCount = 0
   /// Whether an `Fn::If` was made (`ParsedDocument.mayContainIf`).
@@ -58,9 +53,8 @@ struct YAMLComposer {
     var propertiesStart: Int
     /// Where the collection itself starts, after its properties.
     var valueStart: Int
-    /// Where this collection's children start in `openItems` / `openEntries`.
-    var itemsStart: Int
-    var entriesStart: Int
+    /// Where this collection's children start in `children`.
+    var children: OpenChildren.Mark
     var pendingKey: Node?
     var skipValue = false
     /// Keys seen so far, once the mapping is big enough that a linear search would cost more
@@ -231,16 +225,15 @@ struct YAMLComposer {
     stack.append(
       Frame(
         isMapping: isMapping, style: flow ? .flow : .block, tag: tag, anchor: anchor,
-        propertiesStart: start, valueStart: valueStart, itemsStart: openItems.count,
-        entriesStart: openEntries.count))
+        propertiesStart: start, valueStart: valueStart, children: children.mark))
   }
 
   private mutating func pop(_ event: yaml_event_t, into diagnostics: inout Diagnostics) throws(Stop)
     -> Node
   {
     guard let frame = stack.popLast() else { throw Stop() }
-    let entries = Self.take(&openEntries, from: frame.entriesStart)
-    let items = Self.take(&openItems, from: frame.itemsStart)
+    let entries = children.takeEntries(since: frame.children)
+    let items = children.takeItems(since: frame.children)
     // A flow collection ends at its closing bracket; libyaml puts a block collection's end
     // where the next token starts (after comments and blank lines), so use the last child's.
     let end: Int
@@ -285,7 +278,7 @@ struct YAMLComposer {
     }
     let top = stack.count - 1
     if !stack[top].isMapping {
-      openItems.append(node)
+      children.append(node)
       return
     }
     guard let key = stack[top].pendingKey else {
@@ -297,7 +290,9 @@ struct YAMLComposer {
         throw Stop()
       }
       if isDuplicate(name, inFrame: top),
-        let first = openEntries[stack[top].entriesStart...].first(where: { $0.key.scalar == name })
+        let first = children.entries(since: stack[top].children).first(where: {
+          $0.key.scalar == name
+        })
       {
         diagnostics.report(
           Diagnostic(
@@ -311,28 +306,17 @@ struct YAMLComposer {
     if stack[top].skipValue {
       stack[top].skipValue = false
     } else {
-      openEntries.append(Entry(key: key, value: node))
+      children.append(Entry(key: key, value: node))
     }
     stack[top].pendingKey = nil
   }
 
   // MARK: Helpers
 
-  /// Moves `buffer[start...]` into an array of exactly that many elements. (`Array(slice)` of a
-  /// whole buffer shares it, spare capacity and all, and the buffer's next change copies it.)
-  private static func take<Element>(_ buffer: inout [Element], from start: Int) -> [Element] {
-    guard start < buffer.count else { return [] }
-    var taken: [Element] = []
-    taken.reserveCapacity(buffer.count - start)
-    taken.append(contentsOf: buffer[start...])
-    buffer.removeSubrange(start...)
-    return taken
-  }
-
   /// Whether `name` is already a key of the mapping being built; records it when it is not.
   private mutating func isDuplicate(_ name: String, inFrame index: Int) -> Bool {
     if stack[index].keyIndex == nil {
-      let entries = openEntries[stack[index].entriesStart...]
+      let entries = children.entries(since: stack[index].children)
       if entries.count < 8 {
         return entries.contains { $0.key.scalar == name }
       }
