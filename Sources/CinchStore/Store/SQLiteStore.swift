@@ -90,8 +90,11 @@ public final class SQLiteStore: Sendable {
   /// The store id, as hex: part of every sealed value's associated data.
   public var storeIDHex: String { storeID.map { String(format: "%02x", $0) }.joined() }
 
-  /// Closes the database connections (also done when the store is released).
+  /// Closes the database connections (also done when the store is released): the readers
+  /// first, so that the writer is the last and decides whether the WAL is checkpointed
+  /// (`WriterState`), as when the pool is released.
   public func close() throws {
+    pool.releaseMemory()
     try pool.close()
   }
 
@@ -178,7 +181,8 @@ public final class SQLiteStore: Sendable {
           caller: configuration.caller, at: now, db, vault: vault)
       }
       return SQLiteStore(
-        path: path, configuration: configuration, warnings: [], pool: pool, vault: vault)
+        path: path, configuration: configuration, warnings: [], pool: pool, vault: vault,
+        writer: WriterState(changedStore: true))
     } catch {
       for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
       if let createdKeyFile { unlink(createdKeyFile) }
@@ -307,7 +311,8 @@ public final class SQLiteStore: Sendable {
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
     if !meta.migrated { try migrator.migrate(pool) }
     return SQLiteStore(
-      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)
+      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
+      writer: WriterState(changedStore: !meta.migrated))
   }
 
   static func parseCost(_ text: String) -> Crypto.ScryptCost? {
