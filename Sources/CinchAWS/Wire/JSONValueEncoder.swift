@@ -1,4 +1,5 @@
 package import CinchJSON
+import CinchStore
 package import Foundation
 
 /// Encodes any `Encodable` straight into a `JSONValue`, the way botocore hands a parsed response to
@@ -48,23 +49,21 @@ package struct JSONValueEncoder: Sendable {
       seconds += 1
       microseconds -= 1_000_000
     }
-    let whole = Date(timeIntervalSince1970: seconds)
-    let offset = timeZone.secondsFromGMT(for: whole)
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(secondsFromGMT: offset) ?? timeZone
-    let parts = calendar.dateComponents(
-      [.year, .month, .day, .hour, .minute, .second], from: whole)
-    func pad(_ value: Int?, _ width: Int) -> String {
-      let text = String(value ?? 0)
-      return String(repeating: "0", count: max(0, width - text.count)) + text
+    let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: seconds))
+    var text = CivilTime(secondsSince1970: Int64(seconds), offset: offset).isoDateTime
+    if microseconds > 0 {
+      text += "."
+      CivilTime.append(Int(microseconds), width: 6, to: &text)
     }
-    var text = "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))"
-    text += "T\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))"
-    if microseconds > 0 { text += "." + pad(Int(microseconds), 6) }
     let magnitude = abs(offset)
-    text +=
-      (offset < 0 ? "-" : "+") + pad(magnitude / 3600, 2) + ":" + pad(magnitude % 3600 / 60, 2)
-    if magnitude % 60 != 0 { text += ":" + pad(magnitude % 60, 2) }
+    text += offset < 0 ? "-" : "+"
+    CivilTime.append(magnitude / 3600, width: 2, to: &text)
+    text += ":"
+    CivilTime.append(magnitude % 3600 / 60, width: 2, to: &text)
+    if magnitude % 60 != 0 {
+      text += ":"
+      CivilTime.append(magnitude % 60, width: 2, to: &text)
+    }
     return text
   }
 }

@@ -89,12 +89,9 @@ enum AuditChain {
     }
   }
 
-  static let timeFormat: Date.ISO8601FormatStyle = .iso8601
-    .year().month().day().dateSeparator(.dash)
-    .time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted)
-
+  /// A row's time: UTC, ISO 8601 with milliseconds (`2026-11-30T16:54:04.212Z`).
   static func timestamp(_ date: Date) -> String {
-    date.formatted(timeFormat)
+    CivilTime.utcMilliseconds(date)
   }
 
   /// Appends `events` after the current last row and moves the sealed head.

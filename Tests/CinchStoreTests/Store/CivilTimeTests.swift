@@ -1,0 +1,60 @@
+import Foundation
+import PropertyBased
+import Testing
+import _CinchTestSupport
+
+@testable import CinchStore
+
+/// `CivilTime` against Foundation's calendar and ISO 8601 format style, which it replaces on
+/// the audit log's and the AWS encoder's paths.
+@Suite struct CivilTimeTests {
+  /// Seconds from 1583 (Foundation's Gregorian calendar is Julian before October 1582; ISO 8601
+  /// and `CivilTime` are proleptic Gregorian) to year 9999, and offsets a time zone can have
+  /// (±18 hours, seconds included).
+  static let instants = zip(
+    Gen<Int64>.int64(in: -12_212_553_600...253_402_300_799),
+    Gen<Int>.int(in: -64_800...64_800))
+
+  @Test func fieldsAreTheGregorianCalendarsAtEveryOffset() throws {
+    try seededCheck(Self.instants, count: 3_000) { seconds, offset in
+      var calendar = Calendar(identifier: .gregorian)
+      calendar.timeZone = try #require(TimeZone(secondsFromGMT: offset))
+      let parts = calendar.dateComponents(
+        [.era, .year, .month, .day, .hour, .minute, .second],
+        from: Date(timeIntervalSince1970: Double(seconds)))
+      let civil = CivilTime(secondsSince1970: seconds, offset: offset)
+      #expect(
+        [civil.year, civil.month, civil.day, civil.hour, civil.minute, civil.second]
+          == [parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second],
+        "\(seconds) at \(offset)")
+    }
+  }
+
+  @Test(arguments: [
+    (0.0, "1970-01-01T00:00:00.000Z"),
+    (-0.5, "1969-12-31T23:59:59.500Z"),
+    (951_782_400.0, "2000-02-29T00:00:00.000Z"),
+    (1_764_521_644.2129, "2025-11-30T16:54:04.212Z"),
+    (4_102_444_799.75, "2099-12-31T23:59:59.750Z"),
+    (4_107_542_399.0, "2100-02-28T23:59:59.000Z"),
+  ])
+  func auditTimesAreUTCToTheMillisecond(seconds: Double, expected: String) {
+    let date = Date(timeIntervalSince1970: seconds)
+    #expect(CivilTime.utcMilliseconds(date) == expected)
+  }
+
+  /// The audit log's format before `CivilTime`: rows written by either read the same.
+  static let auditStyle = Date.ISO8601FormatStyle.iso8601
+    .year().month().day().dateSeparator(.dash)
+    .time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted)
+
+  @Test func auditTimesMatchFoundationsISO8601Style() {
+    let style = Self.auditStyle
+    // 1990 to 2100, at microsecond resolution.
+    seededCheck(Gen<Int64>.int64(in: 631_152_000_000_000...4_102_444_800_000_000), count: 3_000) {
+      microseconds in
+      let date = Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
+      #expect(CivilTime.utcMilliseconds(date) == date.formatted(style), "\(microseconds)")
+    }
+  }
+}
