@@ -40,16 +40,10 @@ let package = Package(
       name: "CCurlLoader",
       linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
     ),
-    // sqlite3_db_config, which is variadic, for the one setting the store needs from it
-    // (Docs/Store.md, "Closing"). Against the system SQLite that GRDBSQLite links.
-    .target(
-      name: "CSQLiteConfig",
-      linkerSettings: [.linkedLibrary("sqlite3")]
-    ),
     .target(
       name: "CinchStore",
       dependencies: [
-        "COpenSSL", "CinchJSON", "CSQLiteConfig",
+        "COpenSSL", "CinchJSON",
         .product(name: "GRDB", package: "GRDB.swift"),
         // SQLite's C API, for the read path's statements (Database/SteppedStatement.swift).
         .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -1,4 +1,3 @@
-import CSQLiteConfig
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -21,9 +20,6 @@ enum StoreDatabase {
       try db.execute(cached: "PRAGMA synchronous = FULL")
       // Deleted rows (old versions, removed entries) are overwritten with zeros.
       try db.execute(sql: "PRAGMA secure_delete = ON")
-      // A reader never checkpoints when it closes: the writer decides (`WriterState`), and
-      // it closes last (GRDB closes the readers first).
-      if db.configuration.readonly { try setCheckpointOnClose(false, db) }
     }
     do {
       let pool = try DatabasePool(path: path, configuration: configuration)
@@ -35,8 +31,8 @@ enum StoreDatabase {
       // while every other write waits, and a read's audit row adds ~4 pages, so at 1,000 pages
       // `cinch serve` stalled every ~250 requests (40 checkpoints, ~0.45 s of fsync in a
       // 8,000-request run). It rewrites the same few pages each time, so a checkpoint of a
-      // longer WAL copies hardly more. The writer still checkpoints and removes the WAL when
-      // it closes after a change (`WriterState`), so the file at rest holds every change.
+      // longer WAL copies hardly more. The last connection to close still checkpoints and
+      // removes the WAL, so the file at rest holds everything.
       try pool.writeWithoutTransaction { db in
         try db.execute(cached: "PRAGMA synchronous = FULL")
         try db.execute(sql: "PRAGMA wal_autocheckpoint = \(walCheckpointPages)")
@@ -52,19 +48,6 @@ enum StoreDatabase {
 }
 
 extension StoreDatabase {
-  /// Whether `db` checkpoints the WAL and removes it when it is the last connection to the file
-  /// to close (SQLite's default), or leaves it in place (`SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE`).
-  static func setCheckpointOnClose(_ checkpoint: Bool, _ db: Database) throws {
-    guard let handle = db.sqliteConnection else { return }
-    let code = cinch_sqlite3_set_checkpoint_on_close(
-      UnsafeMutableRawPointer(handle), checkpoint ? 1 : 0)
-    guard code == SQLITE_OK else {
-      throw DatabaseError(
-        resultCode: ResultCode(rawValue: code),
-        message: "cannot set SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE")
-    }
-  }
-
   /// How a connection waits for the write lock another process holds. SQLite's own busy timeout
   /// sleeps in steps growing to 100 ms, which leaves the lock idle while processes queue for it;
   /// this polls every 1 ms at first, then every 2 and 5 ms, and gives up after the timeout

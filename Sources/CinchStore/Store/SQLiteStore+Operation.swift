@@ -174,7 +174,7 @@ extension SQLiteStore {
     durable: Bool, check: CredentialCheck?, _ updates: (Database) throws -> T
   ) throws -> T {
     try pool.writeWithoutTransaction { db in
-      try writer.prepare(changing: durable, db)
+      try writer.setDurable(durable, db)
       return try Self.inImmediateTransaction(db) {
         try check?.validate(db)
         return try updates(db)
@@ -317,54 +317,15 @@ extension SQLiteStore {
 /// What the store knows about its one writer connection: its `synchronous` setting (FULL when
 /// the store opens), changed only when an operation needs the other one, so that a run of
 /// reads, or of writes, sets it once rather than twice per operation (two statements, ~15 k
-/// instructions of a `cinch serve` request); and what it does with the WAL when it closes.
-///
-/// When the last connection to a store closes, SQLite checkpoints the WAL into the file and
-/// removes it: two fsyncs and an unlink (medians of 15 interleaved runs here: 4 ms of a 139 ms
-/// `cinch check` on 500 resources, 3 ms of a 36 ms `get-parameter`; one fsync took 1–10 ms), and
-/// the next process creates and syncs a new WAL.
-/// A process whose operations only read wrote nothing to the WAL but audit rows, so its writer
-/// closes without the checkpoint and leaves the WAL for the next one; the first operation that
-/// changes the store turns the checkpoint back on for good, so the file at rest holds every
-/// change once the process that made it has closed it (Docs/Store.md, "Closing").
+/// instructions of a `cinch serve` request).
 final class WriterState: Sendable {
   private let durable = Mutex(true)
-  private let walAtClose: Mutex<WALAtClose>
   /// Reads waiting for the writer, run together.
   let reads = ReadBatcher()
 
-  /// `changedStore`: the store was created or migrated before the first operation, through
-  /// the pool directly, and its WAL must be checkpointed at close whatever follows.
-  init(changedStore: Bool = false) {
-    walAtClose = Mutex(changedStore ? .checkpointed : .sqliteDefault)
-  }
-
-  private enum WALAtClose {
-    /// No operation yet: SQLite's default, a checkpoint.
-    case sqliteDefault
-    /// Only reads so far: left in place.
-    case left
-    /// Something changed: checkpointed and removed.
-    case checkpointed
-  }
-
-  /// Sets the writer up for an operation that changes the store (`changing`: durable commits,
-  /// the WAL checkpointed at close) or only reads it (its audit rows committed without an
-  /// fsync). Called inside the writer's serialized access.
-  func prepare(changing: Bool, _ db: Database) throws {
-    try setDurable(changing, db)
-    let next: WALAtClose
-    switch (walAtClose.withLock { $0 }, changing) {
-    case (.checkpointed, _), (.left, false): return
-    case (_, true): next = .checkpointed
-    case (.sqliteDefault, false): next = .left
-    }
-    try StoreDatabase.setCheckpointOnClose(next == .checkpointed, db)
-    walAtClose.withLock { $0 = next }
-  }
-
   /// Sets `synchronous` to FULL (`durable`) or NORMAL on `db`, the writer, unless it is already.
-  private func setDurable(_ wanted: Bool, _ db: Database) throws {
+  /// Called inside the writer's serialized access.
+  func setDurable(_ wanted: Bool, _ db: Database) throws {
     guard durable.withLock({ $0 }) != wanted else { return }
     try db.execute(cached: wanted ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
     durable.withLock { $0 = wanted }

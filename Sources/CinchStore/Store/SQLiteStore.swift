@@ -90,11 +90,8 @@ public final class SQLiteStore: Sendable {
   /// The store id, as hex: part of every sealed value's associated data.
   public var storeIDHex: String { storeID.map { String(format: "%02x", $0) }.joined() }
 
-  /// Closes the database connections (also done when the store is released): the readers
-  /// first, so that the writer is the last and decides whether the WAL is checkpointed
-  /// (`WriterState`), as when the pool is released.
+  /// Closes the database connections (also done when the store is released).
   public func close() throws {
-    pool.releaseMemory()
     try pool.close()
   }
 
@@ -181,8 +178,7 @@ public final class SQLiteStore: Sendable {
           caller: configuration.caller, at: now, db, vault: vault)
       }
       return SQLiteStore(
-        path: path, configuration: configuration, warnings: [], pool: pool, vault: vault,
-        writer: WriterState(changedStore: true))
+        path: path, configuration: configuration, warnings: [], pool: pool, vault: vault)
     } catch {
       for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
       if let createdKeyFile { unlink(createdKeyFile) }
@@ -311,8 +307,7 @@ public final class SQLiteStore: Sendable {
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
     if !meta.migrated { try migrator.migrate(pool) }
     return SQLiteStore(
-      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      writer: WriterState(changedStore: !meta.migrated))
+      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)
   }
 
   static func parseCost(_ text: String) -> Crypto.ScryptCost? {
