@@ -253,16 +253,8 @@ package enum SigV4 {
 
   /// `20150830T123600Z` (the `X-Amz-Date` form) for `date`, in UTC.
   package static func amzDate(_ date: Date) -> String {
-    let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-    var time = time_t(seconds)
-    var parts = tm()
-    gmtime_r(&time, &parts)
-    func pad(_ value: Int32, _ width: Int) -> String {
-      let text = String(value)
-      return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
-    return pad(parts.tm_year + 1900, 4) + pad(parts.tm_mon + 1, 2) + pad(parts.tm_mday, 2) + "T"
-      + pad(parts.tm_hour, 2) + pad(parts.tm_min, 2) + pad(parts.tm_sec, 2) + "Z"
+    CivilTime(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)))
+      .isoBasicDateTime + "Z"
   }
 
   /// The date an `X-Amz-Date` value names, or nil when it is not of that form.
@@ -282,32 +274,12 @@ package enum SigV4 {
       }
       guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
         let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
-        (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24,
-        minute < 60, second < 60
+        (1...12).contains(month), day >= 1,
+        day <= CivilTime.daysIn(month: month, year: year), hour < 24, minute < 60, second < 60
       else { return nil }
-      let days = daysSinceEpoch(year: year, month: month, day: day)
+      let days = CivilTime.days(year: year, month: month, day: day)
       return Date(
         timeIntervalSince1970: TimeInterval(((days * 24 + hour) * 60 + minute) * 60 + second))
     }
   }
-
-  private static func daysIn(month: Int, year: Int) -> Int {
-    switch month {
-    case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-    case 4, 6, 9, 11: 30
-    default: 31
-    }
-  }
-
-  /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's
-  /// `days_from_civil`), without `timegm` and the time-zone state it locks.
-  private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yearOfEra = y - era * 400
-    let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-    return era * 146_097 + dayOfEra - 719_468
-  }
-
 }

@@ -6,9 +6,10 @@ import Foundation
 /// Foundation's `Calendar` and `Date.ISO8601FormatStyle` give the same fields, but setting them up
 /// costs each process ~1.5 M instructions (a calendar cache, ICU-style locale and time-zone
 /// state) before the first audit row or JSON date of a command; this costs a few dozen.
-/// The days-to-date conversion is Howard Hinnant's `civil_from_days`
-/// (https://howardhinnant.github.io/date_algorithms.html).
-package struct CivilTime: Hashable, Sendable {
+/// Both conversions are Howard Hinnant's, `civil_from_days` and `days_from_civil`
+/// (https://howardhinnant.github.io/date_algorithms.html); the one place the project turns
+/// seconds into dates and back (audit rows, wire dates, SigV4's `X-Amz-Date`).
+package struct CivilTime: Sendable {
   package var year: Int
   /// 1…12.
   package var month: Int
@@ -41,26 +42,51 @@ package struct CivilTime: Hashable, Sendable {
     return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
   }
 
+  /// Days from 1970-01-01 to `year`-`month`-`day`: the inverse of `civil(fromDays:)`.
+  package static func days(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    return era * 146_097 + dayOfEra - 719_468
+  }
+
+  /// The number of days in `month` (1…12) of `year`.
+  package static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
+  }
+
   private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
     let quotient = value / divisor
     let remainder = value % divisor
     return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
   }
 
-  /// `YYYY-MM-DDTHH:MM:SS`, each field zero-padded (the year to four digits).
-  package var isoDateTime: String {
+  /// `YYYY-MM-DDTHH:MM:SS` (ISO 8601's extended form), each field zero-padded (the year to
+  /// four digits).
+  package var isoDateTime: String { text(dateSeparator: "-", timeSeparator: ":") }
+
+  /// `YYYYMMDDTHHMMSS` (ISO 8601's basic form, as in SigV4's `X-Amz-Date`).
+  package var isoBasicDateTime: String { text(dateSeparator: "", timeSeparator: "") }
+
+  private func text(dateSeparator: String, timeSeparator: String) -> String {
     var text = ""
     text.reserveCapacity(32)
     Self.append(year, width: 4, to: &text)
-    text += "-"
+    text += dateSeparator
     Self.append(month, width: 2, to: &text)
-    text += "-"
+    text += dateSeparator
     Self.append(day, width: 2, to: &text)
     text += "T"
     Self.append(hour, width: 2, to: &text)
-    text += ":"
+    text += timeSeparator
     Self.append(minute, width: 2, to: &text)
-    text += ":"
+    text += timeSeparator
     Self.append(second, width: 2, to: &text)
     return text
   }

@@ -30,6 +30,18 @@ import _CinchTestSupport
     }
   }
 
+  @Test func daysAndDatesAreInversesAndMonthsHaveTheirLength() {
+    seededCheck(Gen<Int>.int(in: -800_000...3_000_000), count: 3_000) { days in
+      let date = CivilTime.civil(fromDays: days)
+      #expect(CivilTime.days(year: date.year, month: date.month, day: date.day) == days)
+      #expect((1...CivilTime.daysIn(month: date.month, year: date.year)).contains(date.day))
+      let next = CivilTime.civil(fromDays: days + 1)
+      if next.day == 1 {
+        #expect(date.day == CivilTime.daysIn(month: date.month, year: date.year), "\(date)")
+      }
+    }
+  }
+
   @Test(arguments: [
     (0.0, "1970-01-01T00:00:00.000Z"),
     (-0.5, "1969-12-31T23:59:59.500Z"),
