@@ -150,4 +150,48 @@ import Testing
     #expect(result.rowsChecked == 10)
     #expect(try await store.auditRecords(name: nil, limit: 1).first?.operation == "Rekey")
   }
+
+  /// Stores from before schema step 5 had an index on the log's names; opening one drops it
+  /// (each read would otherwise write a leaf of it per name) and lookups by name still answer.
+  @Test func openingAnOlderStoreDropsTheNameIndexAndKeepsLookupsByName() async throws {
+    let fixture = try await Self.populated()
+    try fixture.store.close()
+    let queue = try DatabaseQueue(path: fixture.storePath)
+    try await queue.write { db in
+      try db.execute(
+        sql: """
+          CREATE INDEX audit_log_name ON audit_log(name);
+          DELETE FROM grdb_migrations WHERE identifier = 'v5-audit-log-unindexed';
+          UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
+          """)
+    }
+    try queue.close()
+
+    let store = try await fixture.reopen()
+    _ = try await store.get("/a")
+    try store.close()
+    let check = try DatabaseQueue(path: fixture.storePath)
+    let (indexes, version, applied) = try await check.read { db in
+      (
+        try String.fetchAll(
+          db,
+          sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_log'"),
+        try String.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'schema_version'"),
+        try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+      )
+    }
+    try check.close()
+    #expect(indexes.isEmpty)
+    #expect(version == "5")
+    #expect(applied.contains("v5-audit-log-unindexed"))
+
+    let reopened = try await fixture.reopen()
+    let forA = try await reopened.auditRecords(name: "/a", limit: nil)
+    #expect(
+      forA.map(\.operation) == [
+        "PutParameter", "PutParameter", "GetParameter", "GetParameters", "GetParameter",
+      ])
+    #expect(try await reopened.auditRecords(name: "a", limit: 1).map(\.seq) == [forA.last?.seq])
+    #expect(try await reopened.verifyAuditLog().isIntact)
+  }
 }
