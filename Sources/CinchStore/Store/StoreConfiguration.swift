@@ -2,8 +2,12 @@
 /// `LastModifiedUser` and the audit log. The library never reads the environment; the CLI builds
 /// this from `AWS_REGION` / `AWS_DEFAULT_REGION` and `CINCH_ACCOUNT_ID`.
 public struct StoreConfiguration: Sendable, Equatable {
-  public var region: String
-  public var accountID: String
+  public var region: String {
+    didSet { deriveARNParts() }
+  }
+  public var accountID: String {
+    didSet { deriveARNParts() }
+  }
   /// Who performs the operations: an access key id, a user name or an ARN; recorded in the audit
   /// log and, as an ARN, in `LastModifiedUser`. `nil` when unknown.
   public var caller: String?
@@ -14,6 +18,15 @@ public struct StoreConfiguration: Sendable, Equatable {
   /// `TooManyUpdates`.
   public var busyTimeoutSeconds: Double
 
+  /// `aws`, `aws-cn` or `aws-us-gov`, from the region's name.
+  public private(set) var partition = "aws"
+
+  /// `arn:aws:ssm:us-east-1:123456789012:parameter/`: what precedes a parameter name in its ARN.
+  /// Kept rather than computed: every decrypted read builds an ARN and checks a name's length
+  /// against it, and deriving the partition (four `hasPrefix` on the region) and concatenating
+  /// the prefix each time was ~6k instructions of a ~56k read.
+  public private(set) var parameterARNPrefix = ""
+
   public init(
     region: String = "us-east-1", accountID: String = "123456789012", caller: String? = nil,
     busyTimeoutSeconds: Double = 30
@@ -22,10 +35,15 @@ public struct StoreConfiguration: Sendable, Equatable {
     self.accountID = accountID
     self.caller = caller
     self.busyTimeoutSeconds = busyTimeoutSeconds
+    deriveARNParts()
   }
 
-  /// `aws`, `aws-cn` or `aws-us-gov`, from the region's name.
-  public var partition: String {
+  private mutating func deriveARNParts() {
+    partition = Self.partition(ofRegion: region)
+    parameterARNPrefix = "arn:\(partition):ssm:\(region):\(accountID):parameter/"
+  }
+
+  static func partition(ofRegion region: String) -> String {
     if region.hasPrefix("cn-") { return "aws-cn" }
     if region.hasPrefix("us-gov-") { return "aws-us-gov" }
     if region.hasPrefix("us-iso-") { return "aws-iso" }
@@ -33,27 +51,8 @@ public struct StoreConfiguration: Sendable, Equatable {
     return "aws"
   }
 
-  /// `arn:aws:ssm:us-east-1:123456789012:parameter/`: what precedes a parameter name in its ARN.
-  public var parameterARNPrefix: String {
-    // Concatenated into one reserved buffer: every resolved read builds an ARN, and
-    // interpolation went through `DefaultStringInterpolation` piece by piece.
-    var prefix = ""
-    prefix.reserveCapacity(parameterARNPrefixLength)
-    prefix += "arn:"
-    prefix += partition
-    prefix += ":ssm:"
-    prefix += region
-    prefix += ":"
-    prefix += accountID
-    prefix += ":parameter/"
-    return prefix
-  }
-
-  /// `parameterARNPrefix.utf8.count`, without building it (every read checks a name's length).
-  var parameterARNPrefixLength: Int {
-    "arn:::ssm::parameter/".utf8.count + partition.utf8.count + region.utf8.count
-      + accountID.utf8.count
-  }
+  /// `parameterARNPrefix.utf8.count` (every read checks a name's length against it).
+  var parameterARNPrefixLength: Int { parameterARNPrefix.utf8.count }
 
   /// `arn:aws:kms:us-east-1:123456789012:`
   var kmsARNPrefix: String { "arn:\(partition):kms:\(region):\(accountID):" }
