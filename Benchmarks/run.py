@@ -680,14 +680,28 @@ class Bench:
         if why:
             return {"unavailable": why}
         work = self.work_dir("bench-store")
-        folder = self.store.fresh_copy(self.args.sizes[0], work)
-        result = subprocess.run([self.cinch.path, "bench-store", "--json"], capture_output=True, text=True, env=StoreSeeder.env_for(folder))
-        if result.returncode != 0:
-            return {"failure": f"exit {result.returncode}: {result.stderr.strip()[:160]}"}
-        try:
-            return {"readsPerSecond": float(json.loads(result.stdout)["readsPerSecond"]), "raw": result.stdout.strip()}
-        except (ValueError, KeyError, TypeError):
-            return {"failure": "could not read readsPerSecond from: " + result.stdout.strip()[:160]}
+        # One run's figure moves by ±30% on these shared machines (41,797 and 70,084 a second
+        # for the same binary, minutes apart): the goal is judged on the median of several runs,
+        # each on a fresh copy of the store so that audit rows do not pile up between them.
+        runs = 1 if self.args.smoke else 5
+        rates, raws = [], []
+        for _ in range(runs):
+            folder = self.store.fresh_copy(self.args.sizes[0], work)
+            result = subprocess.run([self.cinch.path, "bench-store", "--json"], capture_output=True, text=True, env=StoreSeeder.env_for(folder))
+            if result.returncode != 0:
+                return {"failure": f"exit {result.returncode}: {result.stderr.strip()[:160]}"}
+            try:
+                rates.append(float(json.loads(result.stdout)["readsPerSecond"]))
+            except (ValueError, KeyError, TypeError):
+                return {"failure": "could not read readsPerSecond from: " + result.stdout.strip()[:160]}
+            raws.append(result.stdout.strip())
+        median = statistics.median(rates)
+        return {
+            "readsPerSecond": median,
+            "runs": rates,
+            "size": self.args.sizes[0],
+            "raw": raws[min(range(len(rates)), key=lambda i: abs(rates[i] - median))],
+        }
 
     # The build ----------------------------------------------------------------------------
 
@@ -897,7 +911,9 @@ def goals(bench: Bench):
     reads = bench.reads or {}
     if "readsPerSecond" in reads:
         rate = reads["readsPerSecond"]
-        out.append(("decrypted store reads, in process", "≥ 50,000 per second", f"{rate:,.0f} per second", "holds" if rate >= GOAL_READS_PER_SECOND else "missed"))
+        runs = reads.get("runs", [rate])
+        figure = f"{rate:,.0f} per second" + (f" (median of {len(runs)} runs, {min(runs):,.0f} – {max(runs):,.0f})" if len(runs) > 1 else "")
+        out.append(("decrypted store reads, in process", "≥ 50,000 per second", figure, "holds" if rate >= GOAL_READS_PER_SECOND else "missed"))
     else:
         out.append(("decrypted store reads, in process", "≥ 50,000 per second", reads.get("unavailable") or reads.get("failure", "not measured"), "not measured"))
     # 4. get-parameter round trip
@@ -1018,7 +1034,12 @@ def markdown(bench: Bench) -> str:
     md.append("### Decrypted store reads, in process")
     md.append("")
     if "readsPerSecond" in reads:
-        md.append(f"{reads['readsPerSecond']:,.0f} per second (`cinch bench-store --json`: `{reads['raw']}`).")
+        runs = reads.get("runs", [reads["readsPerSecond"]])
+        spread = f", {min(runs):,.0f} – {max(runs):,.0f}" if len(runs) > 1 else ""
+        md.append(
+            f"{reads['readsPerSecond']:,.0f} per second, the median of {len(runs)} run{'s' if len(runs) > 1 else ''}{spread}"
+            f" (`cinch bench-store --json`, each on a fresh copy of the {reads.get('size', 100):,}-resource store; the median run: `{reads['raw']}`)."
+        )
     else:
         md.append(reads.get("unavailable") or reads.get("failure", "not measured"))
     if bench.serve:
