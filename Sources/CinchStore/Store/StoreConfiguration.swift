@@ -24,7 +24,7 @@ public struct StoreConfiguration: Sendable, Equatable {
   /// `arn:aws:ssm:us-east-1:123456789012:parameter/`: what precedes a parameter name in its ARN.
   /// Kept rather than computed: every decrypted read builds an ARN and checks a name's length
   /// against it, and deriving the partition (four `hasPrefix` on the region) and concatenating
-  /// the prefix each time was ~6k instructions of a ~56k read.
+  /// the prefix each time was ~5.5k instructions per read (Docs/Store.md, "The read path").
   public private(set) var parameterARNPrefix = ""
 
   public init(
