@@ -69,4 +69,19 @@ import _CinchTestSupport
       #expect(CivilTime.utcMilliseconds(date) == date.formatted(style), "\(microseconds)")
     }
   }
+
+  @Test func digitsArePaddedDecimalsWhateverTheirLength() {
+    let cases: [(Int, Int, String)] = [
+      (0, 2, "00"), (7, 3, "007"), (2026, 4, "2026"), (12345, 4, "12345"), (-5, 4, "-0005"),
+      (999, 0, "999"), (Int.max, 1, String(Int.max)), (Int.min, 1, String(Int.min)),
+    ]
+    for (value, width, expected) in cases {
+      #expect(CivilTime.digits(value, width: width) == expected, "\(value) width \(width)")
+    }
+    for value in stride(from: -1_000, through: 100_000, by: 7) {
+      let plain = String(value.magnitude)
+      let padded = String(repeating: "0", count: max(0, 6 - plain.count)) + plain
+      #expect(CivilTime.digits(value, width: 6) == (value < 0 ? "-" : "") + padded)
+    }
+  }
 }
