@@ -305,9 +305,32 @@ public final class SQLiteStore: Sendable {
       storeKey: storeKey)
     let pool = try StoreDatabase.openPool(
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
-    if !meta.migrated { try migrator.migrate(pool) }
+    if !meta.migrated { try upgrade(pool, with: migrator) }
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)
+  }
+
+  /// Applies the schema steps the store lacks. GRDB reads which steps are applied before it
+  /// runs each in a transaction of its own, so processes that open a store from an older cinch
+  /// at the same moment all try the same step, and all but the first fail on its record
+  /// (`UNIQUE constraint failed: grdb_migrations.identifier`; 19 of 120 processes, six at a
+  /// time). A failed attempt is retried when another process has moved the schema on meanwhile:
+  /// each attempt reads the applied steps again, and a store that is already complete needs
+  /// nothing.
+  static func upgrade(_ pool: DatabasePool, with migrator: DatabaseMigrator) throws {
+    var applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+    while true {
+      do {
+        try migrator.migrate(pool)
+        return
+      } catch {
+        let now = try pool.read { db in try migrator.appliedIdentifiers(db) }
+        if Set(migrator.migrations).isSubset(of: now) { return }
+        // Nothing moved: the step itself failed, not the race.
+        guard now != applied else { throw error }
+        applied = now
+      }
+    }
   }
 
   static func parseCost(_ text: String) -> Crypto.ScryptCost? {

@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+
+@testable import CinchStore
+
+/// Opening a store written by an older cinch applies the schema steps it lacks, also when
+/// several processes (here: connections on threads of their own) open it at the same moment.
+@Suite struct StoreUpgradeTests {
+  /// Takes the store back to schema step 4, as the previous release left it.
+  static func downgrade(_ path: String) async throws {
+    let queue = try DatabaseQueue(path: path)
+    try await queue.write { db in
+      try db.execute(
+        sql: """
+          CREATE INDEX IF NOT EXISTS audit_log_name ON audit_log(name);
+          DELETE FROM grdb_migrations WHERE identifier = 'v5-audit-log-unindexed';
+          UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
+          """)
+    }
+    try queue.close()
+  }
+
+  @Test func connectionsUpgradingTogetherAllSucceed() async throws {
+    let fixture = try await StoreFixture.make()
+    try await fixture.store.put("/a", "v", overwrite: false)
+    try fixture.store.close()
+    let path = fixture.storePath
+    for _ in 1...8 {
+      try await Self.downgrade(path)
+      let failures = Mutex<[String]>([])
+      DispatchQueue.concurrentPerform(iterations: 6) { _ in
+        do {
+          let pool = try StoreDatabase.openPool(path: path, busyTimeoutSeconds: 30)
+          try SQLiteStore.upgrade(pool, with: StoreSchema.migrator)
+          try pool.close()
+        } catch {
+          failures.withLock { $0.append("\(error)") }
+        }
+      }
+      #expect(failures.withLock { $0 } == [])
+      let queue = try DatabaseQueue(path: path)
+      let applied = try await queue.read { db in try StoreSchema.migrator.appliedIdentifiers(db) }
+      try queue.close()
+      #expect(applied == Set(StoreSchema.migrator.migrations))
+    }
+    let store = try await fixture.reopen()
+    #expect(try await store.get("/a").value == "v")
+    #expect(try await store.verifyAuditLog().isIntact)
+  }
+
+  @Test func aStepThatFailsIsReportedNotRetriedForever() async throws {
+    let fixture = try await StoreFixture.make()
+    try fixture.store.close()
+    var migrator = StoreSchema.migrator
+    migrator.registerMigration("v99-always-fails") { db in
+      try db.execute(sql: "SELECT * FROM a_table_that_does_not_exist")
+    }
+    let pool = try StoreDatabase.openPool(path: fixture.storePath, busyTimeoutSeconds: 1)
+    #expect(throws: DatabaseError.self) { try SQLiteStore.upgrade(pool, with: migrator) }
+    try pool.close()
+  }
+}
