@@ -39,10 +39,31 @@ enum StoreDatabase {
       }
       return pool
     } catch let error as DatabaseError {
-      if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
-        throw StoreAccessError.notAStore(path: path, reason: "not an SQLite database")
-      }
-      throw StoreAccessError.io(path: path, message: error.message ?? "\(error.resultCode)")
+      throw accessError(
+        primaryCode: error.resultCode.primaryResultCode.rawValue,
+        message: error.message ?? "\(error.resultCode)", path: path)
+    }
+  }
+}
+
+extension StoreDatabase {
+  /// What SQLite's failure to open or read the store file means to the user. A file SQLite cannot
+  /// read as a database is not a store; anything else (permissions, a full disk, I/O) is a
+  /// problem with a store, named with its path. SQLite's
+  /// "attempt to write a readonly database" also comes from a read: a store in WAL mode needs its
+  /// `-wal` and `-shm` files, and every read appends an audit row.
+  static func accessError(primaryCode: Int32, message: String, path: String) -> StoreAccessError {
+    switch primaryCode {
+    case SQLITE_NOTADB, SQLITE_CORRUPT:
+      return .notAStore(path: path, reason: "not an SQLite database")
+    case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM:
+      return .io(
+        path: path,
+        message: message
+          + " (cinch writes beside the store on every use, a read's audit row included: the file "
+          + "and its folder must be writable)")
+    default:
+      return .io(path: path, message: message)
     }
   }
 }
@@ -149,11 +170,10 @@ struct StoreInspection {
       case let failure: code = failure
       }
     }
-    let primary = code & 0xff
-    if primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT {
-      throw StoreAccessError.notAStore(path: path, reason: "not an SQLite database")
-    }
-    throw StoreAccessError.notAStore(path: path, reason: String(cString: sqlite3_errmsg(db)))
+    let message = String(cString: sqlite3_errmsg(db))
+    // An SQL error on these queries means tables that are not the store's.
+    if code & 0xff == SQLITE_ERROR { throw StoreAccessError.notAStore(path: path, reason: message) }
+    throw StoreDatabase.accessError(primaryCode: code & 0xff, message: message, path: path)
   }
 }
 

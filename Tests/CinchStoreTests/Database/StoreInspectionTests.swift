@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Testing
 
 @testable import CinchStore
@@ -94,5 +95,42 @@ import Testing
     }
     #expect(
       inspection.meta[StoreMeta.masterMode].map { String(decoding: $0, as: UTF8.self) } == "key")
+  }
+
+  @Test func sqliteFailuresBecomeErrorsNamingTheStore() {
+    let path = "/srv/cinch/store.db"
+    #expect(
+      StoreDatabase.accessError(
+        primaryCode: SQLITE_NOTADB, message: "file is not a database", path: path
+      )
+      .description == "'\(path)' is not a cinch store: not an SQLite database")
+    #expect(
+      StoreDatabase.accessError(
+        primaryCode: SQLITE_FULL, message: "database or disk is full", path: path
+      )
+      .description == "cannot use '\(path)': database or disk is full")
+    for code in [SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM] {
+      let text = StoreDatabase.accessError(
+        primaryCode: code, message: "attempt to write a readonly database", path: path
+      ).description
+      #expect(text.hasPrefix("cannot use '\(path)': attempt to write a readonly database (cinch"))
+      #expect(text.hasSuffix("the file and its folder must be writable)"))
+      #expect(!text.contains("not a cinch store"))
+    }
+  }
+
+  /// A store whose `-shm` file cannot be created (here a directory stands in its way, which
+  /// blocks root as well as anyone) is named as unusable, not as "not a cinch store", and is
+  /// left as it was.
+  @Test func aStoreWhoseWALIndexCannotBeMadeIsNamedAsUnusable() async throws {
+    let fixture = try await StoreFixture.make()
+    try fixture.store.close()
+    try FileManager.default.createDirectory(
+      atPath: fixture.storePath + "-shm", withIntermediateDirectories: false)
+    let before = FileManager.default.contents(atPath: fixture.storePath)
+    let error = await openError(fixture.storePath, key: fixture.keyPath)
+    #expect(error?.hasPrefix("cannot use '\(fixture.storePath)': ") == true, "\(error ?? "nil")")
+    #expect(error?.contains("not a cinch store") == false)
+    #expect(FileManager.default.contents(atPath: fixture.storePath) == before)
   }
 }
