@@ -254,7 +254,7 @@ package enum SigV4 {
   /// `20150830T123600Z` (the `X-Amz-Date` form) for `date`, in UTC.
   package static func amzDate(_ date: Date) -> String {
     CivilTime(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)))
-      .isoBasicDateTime + "Z"
+      .text(separators: false, zone: .utc)
   }
 
   /// The date an `X-Amz-Date` value names, or nil when it is not of that form.

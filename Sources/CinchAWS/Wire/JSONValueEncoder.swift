@@ -50,21 +50,9 @@ package struct JSONValueEncoder: Sendable {
       microseconds -= 1_000_000
     }
     let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: seconds))
-    var text = CivilTime(secondsSince1970: Int64(seconds), offset: offset).isoDateTime
-    if microseconds > 0 {
-      text += "."
-      CivilTime.append(Int(microseconds), width: 6, to: &text)
-    }
-    let magnitude = abs(offset)
-    text += offset < 0 ? "-" : "+"
-    CivilTime.append(magnitude / 3600, width: 2, to: &text)
-    text += ":"
-    CivilTime.append(magnitude % 3600 / 60, width: 2, to: &text)
-    if magnitude % 60 != 0 {
-      text += ":"
-      CivilTime.append(magnitude % 60, width: 2, to: &text)
-    }
-    return text
+    return CivilTime(secondsSince1970: Int64(seconds), offset: offset).text(
+      separators: true, fraction: microseconds > 0 ? (Int(microseconds), 6) : nil,
+      zone: .offset(seconds: offset))
   }
 }
 

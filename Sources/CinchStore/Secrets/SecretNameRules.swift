@@ -51,13 +51,8 @@ enum SecretNameRules {
       (0..<suffixLength).map { _ in alphabet[generator.uniform(below: alphabet.count)] })
   }
 
-  static func arnPrefix(_ configuration: StoreConfiguration) -> String {
-    "arn:\(configuration.partition):secretsmanager:\(configuration.region):"
-      + "\(configuration.accountID):secret:"
-  }
-
   static func arn(name: String, suffix: String, _ configuration: StoreConfiguration) -> String {
-    arnPrefix(configuration) + name + "-" + suffix
+    configuration.secretARNPrefix + name + "-" + suffix
   }
 
   /// What a `SecretId` can name.
@@ -72,9 +67,10 @@ enum SecretNameRules {
 
   static func reference(_ id: String, _ configuration: StoreConfiguration) -> Reference {
     guard id.hasPrefix("arn:") else { return .name(id) }
-    let prefix = arnPrefix(configuration)
-    guard id.hasPrefix(prefix), id.count > prefix.count else { return .foreign }
-    return .arn(String(id.dropFirst(prefix.count)))
+    let prefix = configuration.secretARNPrefix
+    guard id.hasPrefix(prefix), id.utf8.count > prefix.utf8.count else { return .foreign }
+    // The prefix is ASCII, so what follows it starts on a character boundary.
+    return .arn(String(decoding: id.utf8.dropFirst(prefix.utf8.count), as: UTF8.self))
   }
 
   /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME` (optionally `:QUALIFIER`) → `NAME`.

@@ -664,7 +664,7 @@ extension SQLiteStore {
       trail.record(request.secretID, result: "ok")
       let arn =
         request.secretID.hasPrefix("arn:")
-        ? request.secretID : SecretNameRules.arnPrefix(configuration) + request.secretID
+        ? request.secretID : configuration.secretARNPrefix + request.secretID
       return DeleteSecretResponse(arn: arn, name: request.secretID, deletionDate: now)
     }
     let arn = entry.arn(configuration)

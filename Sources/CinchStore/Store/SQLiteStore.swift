@@ -305,7 +305,9 @@ public final class SQLiteStore: Sendable {
       storeKey: storeKey)
     let pool = try StoreDatabase.openPool(
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
-    if !meta.migrated { try upgrade(pool, with: migrator) }
+    if !meta.migrated {
+      try upgrade(pool, with: migrator, applied: inspection.appliedMigrations)
+    }
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)
   }
@@ -316,9 +318,11 @@ public final class SQLiteStore: Sendable {
   /// (`UNIQUE constraint failed: grdb_migrations.identifier`; 19 of 120 processes, six at a
   /// time). A failed attempt is retried when another process has moved the schema on meanwhile:
   /// each attempt reads the applied steps again, and a store that is already complete needs
-  /// nothing.
-  static func upgrade(_ pool: DatabasePool, with migrator: DatabaseMigrator) throws {
-    var applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+  /// nothing. `applied` is what opening read before the key was checked (`StoreInspection`).
+  static func upgrade(
+    _ pool: DatabasePool, with migrator: DatabaseMigrator, applied: Set<String>
+  ) throws {
+    var applied = applied
     while true {
       do {
         try migrator.migrate(pool)

@@ -27,6 +27,10 @@ public struct StoreConfiguration: Sendable, Equatable {
   /// the prefix each time was ~5.5k instructions per read (Docs/Store.md, "The read path").
   public private(set) var parameterARNPrefix = ""
 
+  /// `arn:aws:secretsmanager:us-east-1:123456789012:secret:`: what precedes a secret's name and
+  /// suffix in its ARN; kept for the same reason (every secret read builds its ARN).
+  public private(set) var secretARNPrefix = ""
+
   public init(
     region: String = "us-east-1", accountID: String = "123456789012", caller: String? = nil,
     busyTimeoutSeconds: Double = 30
@@ -41,6 +45,7 @@ public struct StoreConfiguration: Sendable, Equatable {
   private mutating func deriveARNParts() {
     partition = Self.partition(ofRegion: region)
     parameterARNPrefix = "arn:\(partition):ssm:\(region):\(accountID):parameter/"
+    secretARNPrefix = "arn:\(partition):secretsmanager:\(region):\(accountID):secret:"
   }
 
   static func partition(ofRegion region: String) -> String {

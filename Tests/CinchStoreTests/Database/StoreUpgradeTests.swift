@@ -32,8 +32,10 @@ import Testing
       let failures = Mutex<[String]>([])
       DispatchQueue.concurrentPerform(iterations: 6) { _ in
         do {
+          let applied = try StoreInspection.read(path: path, busyTimeoutSeconds: 30)
+            .appliedMigrations
           let pool = try StoreDatabase.openPool(path: path, busyTimeoutSeconds: 30)
-          try SQLiteStore.upgrade(pool, with: StoreSchema.migrator)
+          try SQLiteStore.upgrade(pool, with: StoreSchema.migrator, applied: applied)
           try pool.close()
         } catch {
           failures.withLock { $0.append("\(error)") }
@@ -57,8 +59,12 @@ import Testing
     migrator.registerMigration("v99-always-fails") { db in
       try db.execute(sql: "SELECT * FROM a_table_that_does_not_exist")
     }
+    let applied = try StoreInspection.read(path: fixture.storePath, busyTimeoutSeconds: 1)
+      .appliedMigrations
     let pool = try StoreDatabase.openPool(path: fixture.storePath, busyTimeoutSeconds: 1)
-    #expect(throws: DatabaseError.self) { try SQLiteStore.upgrade(pool, with: migrator) }
+    #expect(throws: DatabaseError.self) {
+      try SQLiteStore.upgrade(pool, with: migrator, applied: applied)
+    }
     try pool.close()
   }
 }

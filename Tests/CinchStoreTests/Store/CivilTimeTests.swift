@@ -70,18 +70,33 @@ import _CinchTestSupport
     }
   }
 
+  /// The writer behind every timestamp pads a decimal of any length and sign: a fraction of
+  /// `width` digits shows it alone after `19700101T000000.`, and the year field carries sign
+  /// and padding the same way.
   @Test func digitsArePaddedDecimalsWhateverTheirLength() {
+    func digits(_ value: Int, width: Int) -> String {
+      String(
+        CivilTime(secondsSince1970: 0).text(separators: false, fraction: (value, width))
+          .dropFirst("19700101T000000.".count))
+    }
     let cases: [(Int, Int, String)] = [
       (0, 2, "00"), (7, 3, "007"), (2026, 4, "2026"), (12345, 4, "12345"), (-5, 4, "-0005"),
       (999, 0, "999"), (Int.max, 1, String(Int.max)), (Int.min, 1, String(Int.min)),
     ]
     for (value, width, expected) in cases {
-      #expect(CivilTime.digits(value, width: width) == expected, "\(value) width \(width)")
+      #expect(digits(value, width: width) == expected, "\(value) width \(width)")
     }
     for value in stride(from: -1_000, through: 100_000, by: 7) {
       let plain = String(value.magnitude)
       let padded = String(repeating: "0", count: max(0, 6 - plain.count)) + plain
-      #expect(CivilTime.digits(value, width: 6) == (value < 0 ? "-" : "") + padded)
+      #expect(digits(value, width: 6) == (value < 0 ? "-" : "") + padded)
+    }
+    var time = CivilTime(secondsSince1970: 0)
+    for (year, text) in [(-5, "-0005"), (Int.min, String(Int.min)), (12345, "12345")] {
+      time.year = year
+      #expect(
+        time.text(separators: true, zone: .offset(seconds: -3_723)) == text
+          + "-01-01T00:00:00-01:02:03")
     }
   }
 }
