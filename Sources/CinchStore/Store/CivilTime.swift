@@ -84,7 +84,7 @@ package struct CivilTime: Sendable {
   /// `.`) and the zone, written byte by byte into the string's own storage: the one writer
   /// behind the audit log's times, the wire's dates and SigV4's `X-Amz-Date`. Built from
   /// `String` appends, an audit timestamp cost ~7k instructions (~300 an append), once per
-  /// audited transaction; this ~1.1k.
+  /// audited transaction; this ~1.4k (fields are measured, then written).
   package func text(
     separators: Bool, fraction: (value: Int, digits: Int)? = nil, zone: Zone = .none
   ) -> String {
