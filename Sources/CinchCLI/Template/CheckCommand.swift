@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchAWS
 import CinchCompiler
 import CinchStore
 import CinchTemplate
@@ -170,12 +171,20 @@ extension StoreOptions {
     return FileManager.default.fileExists(atPath: Self.defaultStore)
   }
 
-  /// The store's metadata, for `check`: the catalog protocols only, never the resolver.
+  /// The store's metadata, for `check`: the catalog protocols only, never the resolver. The
+  /// embedded file or AWS (`DescribeParameters`, `GetParameterHistory`, `DescribeSecret`,
+  /// `ListSecretVersionIds`).
   func catalog(_ environment: [String: String]) async throws -> StoreCatalog {
     do {
-      let store = try await open(environment)
-      return StoreCatalog(parameters: store, secrets: store)
+      switch try await openAny(.init(), connector: .process()) {
+      case .embedded(let store): return StoreCatalog(parameters: store, secrets: store)
+      case .aws(let store): return StoreCatalog(parameters: store, secrets: store)
+      }
     } catch let error as StoreAccessError {
+      throw CommandFailure(message: "\(error)")
+    } catch let error as StoreLocationError {
+      throw CommandFailure(message: "\(error)")
+    } catch let error as AWSClientError {
       throw CommandFailure(message: "\(error)")
     }
   }

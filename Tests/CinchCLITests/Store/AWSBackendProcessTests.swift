@@ -271,6 +271,14 @@ import _CinchTestSupport
     let outdated = try cinch(["outdated", "--exit-code"])
     #expect(outdated.status == 1)
     #expect(outdated.stdout.contains("pinned at \(first); AWSCURRENT is now on \(second)"))
+    // check reads metadata only (DescribeSecret, ListSecretVersionIds, GetParameterHistory):
+    // the moved AWSCURRENT is a pin behind the store, a warning, and an error with --frozen.
+    let check = try cinch(["check"])
+    #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    #expect(check.stdout.contains("warning[W4009]"), "\(check.stdout)")
+    #expect(check.stdout.contains("checked against the store"), "\(check.stdout)")
+    let frozen = try cinch(["check", "--frozen"])
+    #expect(frozen.status == 1, "\(frozen.stdout)\(frozen.stderr)")
     let plan = try cinch(["plan"])
     #expect(
       plan.stdout.contains("2 to move, 0 to add, 0 to drop, 1 unchanged"),
@@ -290,7 +298,7 @@ import _CinchTestSupport
       typo.stdout.contains(
         "error[E4005]: reference '\(typoReference)': secret 'prod/MyApp/DBSecret' has no JSON key "
           + "'pasword'"))
-    for result in [lock, render, outdated, plan, update, typo] {
+    for result in [lock, render, outdated, check, frozen, plan, update, typo] {
       #expect(!result.stdout.contains(canary))
       #expect(!result.stderr.contains(canary))
     }
