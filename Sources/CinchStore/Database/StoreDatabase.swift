@@ -97,7 +97,8 @@ extension StoreDatabase {
 /// What opening a store reads before anything may be written to it (the pool writes when it
 /// opens: it makes sure the WAL file is not empty): the `store_meta` records and the applied
 /// schema migrations, through a read-only connection of its own. That connection creates an
-/// empty `-wal` and a `-shm` beside the file if they are missing, and writes no page.
+/// empty `-wal` and a `-shm` beside the file if they are missing, and writes no page; when the
+/// open then fails, `closeAsLastConnection` takes them away again.
 ///
 /// It is SQLite's C API rather than a GRDB `DatabaseQueue`: the queue's set-up (collations,
 /// functions, format validation, a dispatch queue) and the migrator's queries were ~7.7 M
@@ -107,6 +108,20 @@ struct StoreInspection {
   var meta: [String: [UInt8]]
   /// The identifiers in GRDB's `grdb_migrations` table (empty when the table is missing).
   var appliedMigrations: Set<String>
+
+  /// After an open that failed past the inspection (a wrong key, a schema from a newer cinch):
+  /// the read-only connection could not remove the empty `-wal` and `-shm` it made, so a
+  /// read-write one joins the WAL and closes, and SQLite removes both as it does for the last
+  /// connection of a store. While another connection has the store open, SQLite leaves them
+  /// to it. No page of the database changes.
+  static func closeAsLastConnection(path: String) {
+    var handle: OpaquePointer?
+    if sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let db = handle {
+      // The WAL is joined on the first read.
+      sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
+    }
+    sqlite3_close_v2(handle)
+  }
 
   static func read(path: String, busyTimeoutSeconds: Double) throws -> StoreInspection {
     var handle: OpaquePointer?

@@ -258,6 +258,8 @@ public final class SQLiteStore: Sendable {
     // Checked on a read-only connection: with a wrong key, nothing is written.
     let inspection = try StoreInspection.read(
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
+    var unlocked = false
+    defer { if !unlocked { StoreInspection.closeAsLastConnection(path: path) } }
     // GRDB's `hasBeenSuperseded` and `hasCompletedMigrations`, on the identifiers just read.
     let known = Set(migrator.migrations)
     if let unknown = inspection.appliedMigrations.subtracting(known).sorted().first {
@@ -303,6 +305,7 @@ public final class SQLiteStore: Sendable {
     let vault = try KeyVault(
       storeID: meta.storeID, wrapKey: masterKey.wrapKey, masterKeyID: meta.masterKeyID,
       storeKey: storeKey)
+    unlocked = true
     let pool = try StoreDatabase.openPool(
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
     if !meta.migrated {

@@ -62,9 +62,10 @@ import Testing
         error.description.hasPrefix(
           "wrong master key: the key in CINCH_MASTER_KEY does not unlock store"))
     }
-    // The database file is byte for byte the same and the WAL holds no page.
+    // The database file is byte for byte the same, and no `-wal` or `-shm` is left beside it.
     #expect(FileManager.default.contents(atPath: fixture.storePath) == before)
-    #expect((FileManager.default.contents(atPath: fixture.storePath + "-wal")?.count ?? 0) == 0)
+    #expect(!FileManager.default.fileExists(atPath: fixture.storePath + "-wal"))
+    #expect(!FileManager.default.fileExists(atPath: fixture.storePath + "-shm"))
   }
 
   @Test func malformedKeysAreExplained() async throws {
