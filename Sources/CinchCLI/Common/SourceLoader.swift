@@ -1,29 +1,29 @@
 import CinchTemplate
 
 /// Reads and parses the files a command names: I/O at the edge, once per file.
-struct SourceLoader {
+struct SourceLoader: Sendable {
   let limits: ParseLimits
 
   /// Parses each path; a file that cannot be read becomes an `E0001` diagnostic so that one
   /// missing file does not hide the findings in the others.
   func load(_ paths: [String], into diagnostics: inout Diagnostics) -> [ParsedDocument] {
-    var documents: [ParsedDocument] = []
-    for path in paths {
-      let file: SourceFile
-      do {
-        file = try SourceFile(path: path, limit: limits.maxFileSize)
-      } catch .tooLarge(_, let size, let limit) {
-        diagnostics.report(
-          Diagnostic(.fileTooLarge, "file is \(size) bytes, over the limit of \(limit)", file: path)
-        )
-        continue
-      } catch {
-        diagnostics.report(Diagnostic(.fileUnreadable, error.reason, file: path))
-        continue
-      }
-      documents.append(TemplateParser.parse(file, limits: limits, into: &diagnostics))
+    paths.compactMap { load($0, into: &diagnostics) }
+  }
+
+  /// Parses one path; nil (and a diagnostic) when it cannot be read.
+  func load(_ path: String, into diagnostics: inout Diagnostics) -> ParsedDocument? {
+    let file: SourceFile
+    do {
+      file = try SourceFile(path: path, limit: limits.maxFileSize)
+    } catch .tooLarge(_, let size, let limit) {
+      diagnostics.report(
+        Diagnostic(.fileTooLarge, "file is \(size) bytes, over the limit of \(limit)", file: path))
+      return nil
+    } catch {
+      diagnostics.report(Diagnostic(.fileUnreadable, error.reason, file: path))
+      return nil
     }
-    return documents
+    return TemplateParser.parse(file, limits: limits, into: &diagnostics)
   }
 }
 

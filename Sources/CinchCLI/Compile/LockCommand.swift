@@ -35,10 +35,20 @@ struct LockCommand: AsyncParsableCommand {
     // With --update, a positional argument that is not a file names a pin to move.
     let files = update ? arguments.filter { FileManager.default.fileExists(atPath: $0) } : arguments
     let names = update ? arguments.filter { !files.contains($0) } : []
-    var session = try CompileSession(
-      files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits)
+    let environment = ProcessInfo.processInfo.environment
+    let store = StartedAhead(when: storeOptions.opensUnattended(environment)) {
+      [storeOptions] in try await storeOptions.reader()
+    }
+    var session: CompileSession
+    do {
+      session = try CompileSession(
+        files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits)
+    } catch {
+      await store.abandon()
+      throw error
+    }
     defer { KeptUntilExit.keep(session) }
-    let reader = try await storeOptions.reader()
+    let reader = try await store.value()
     let locker = Locker(resolver: Resolver(store: reader), paths: session.paths)
     let scope: Locker.UpdateScope = update ? (names.isEmpty ? .all : .named(names)) : .none
     var outcome = try await locker.lock(

@@ -59,6 +59,17 @@ struct StoreOptions: ParsableArguments {
   /// The key source to try, in order: `--key-file`, `CINCH_MASTER_KEY`, `CINCH_PASSPHRASE`,
   /// `CINCH_MASTER_KEY_FILE`, the default key file, and a passphrase prompt on a terminal.
   func keySource(_ environment: [String: String]) throws -> MasterKeySource {
+    if let source = try unattendedKeySource(environment) { return source }
+    if let passphrase = try PassphrasePrompt.read(
+      "Passphrase for store '\(storePath(environment))': ")
+    {
+      return .passphrase(passphrase, origin: "the prompt")
+    }
+    throw StoreAccessError.keyFileNotFound(path: keyFilePath(environment).path)
+  }
+
+  /// The key source when nothing has to be typed: every source of `keySource` but the prompt.
+  func unattendedKeySource(_ environment: [String: String]) throws -> MasterKeySource? {
     if let keyFile { return .keyFile(path: keyFile) }
     if let key = environment["CINCH_MASTER_KEY"], !key.isEmpty {
       return try MasterKeySource.base64Key(key, origin: "CINCH_MASTER_KEY")
@@ -68,12 +79,15 @@ struct StoreOptions: ParsableArguments {
     }
     let (path, explicit) = keyFilePath(environment)
     if explicit || FileManager.default.fileExists(atPath: path) { return .keyFile(path: path) }
-    if let passphrase = try PassphrasePrompt.read(
-      "Passphrase for store '\(storePath(environment))': ")
-    {
-      return .passphrase(passphrase, origin: "the prompt")
-    }
-    throw StoreAccessError.keyFileNotFound(path: path)
+    return nil
+  }
+
+  /// Whether the store opens without asking for anything at a terminal (AWS, or a key source
+  /// other than the prompt). Only such a store is opened ahead of the work that precedes its
+  /// use, so that a prompt never comes before an error that work reports.
+  func opensUnattended(_ environment: [String: String]) -> Bool {
+    if case .aws? = try? location(environment) { return true }
+    return (try? unattendedKeySource(environment)) ?? nil != nil
   }
 
   /// Where the store is.

@@ -95,16 +95,25 @@ struct CheckCommand: AsyncParsableCommand {
   func run() async throws {
     let environment = ProcessInfo.processInfo.environment
     let online = !offline && storeOptions.isConfigured(environment)
-    var session = try CompileSession(
-      files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
-      graph: true, purpose: "check")
-    defer { KeptUntilExit.keep(session) }
-    if session.previous == nil, frozen || offline {
-      throw CommandFailure(
-        message:
-          "\(frozen ? "--frozen" : "--offline") needs the lockfile '\(lock)', which does not exist (run 'cinch lock')"
-      )
+    let catalog = StartedAhead(when: online && storeOptions.opensUnattended(environment)) {
+      [storeOptions] in try await storeOptions.catalog(environment)
     }
+    var session: CompileSession
+    do {
+      session = try CompileSession(
+        files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
+        graph: true, purpose: "check")
+      if session.previous == nil, frozen || offline {
+        throw CommandFailure(
+          message:
+            "\(frozen ? "--frozen" : "--offline") needs the lockfile '\(lock)', which does not exist (run 'cinch lock')"
+        )
+      }
+    } catch {
+      await catalog.abandon()
+      throw error
+    }
+    defer { KeptUntilExit.keep(session) }
     var documents = session.run.documents
     var checkedLock: CheckedLock?
     if let lockfile = session.previous {
@@ -123,7 +132,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
     let source: Checker.Source?
     if online {
-      source = .store(try await storeOptions.catalog(environment))
+      source = .store(try await catalog.value())
     } else {
       source = checkedLock == nil ? nil : .lock
     }

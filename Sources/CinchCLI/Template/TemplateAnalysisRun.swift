@@ -20,12 +20,26 @@ struct TemplateAnalysisRun {
   {
     let inputs = try settings.inputs(into: &diagnostics)
     self.inputs = inputs
-    documents = SourceLoader(limits: limits).load(files, into: &diagnostics)
-    for document in documents where document.root != nil {
-      analyses.append(
-        TemplateAnalyzer.analyze(
-          document, inputs: inputs, options: .init(graph: graph), into: &diagnostics))
+    // Each file is read, parsed and analysed on its own, so files are spread over the cores;
+    // findings join in the order one thread would have made them (every file's reading, then
+    // every file's analysis).
+    let loader = SourceLoader(limits: limits)
+    let files = files.parallelMap { path in
+      var loading = Diagnostics()
+      var analysing = Diagnostics()
+      let document = loader.load(path, into: &loading)
+      let analysis = document.flatMap { document in
+        document.root == nil
+          ? nil
+          : TemplateAnalyzer.analyze(
+            document, inputs: inputs, options: .init(graph: graph), into: &analysing)
+      }
+      return (document: document, analysis: analysis, loading: loading, analysing: analysing)
     }
+    for file in files { diagnostics.append(contentsOf: file.loading) }
+    for file in files { diagnostics.append(contentsOf: file.analysing) }
+    documents = files.compactMap(\.document)
+    analyses = files.compactMap(\.analysis)
     reportUndeclaredParameters(inputs)
   }
 

@@ -85,12 +85,15 @@ public struct Checker: Sendable {
   public func check(
     _ analyses: [TemplateAnalysis], checkedFiles: [String], into diagnostics: inout Diagnostics
   ) async throws -> Report {
-    for analysis in analyses {
-      PlaintextSecretRules.check(analysis, into: &diagnostics)
-      IAMCoverageRules.check(analysis, inputs: inputs, into: &diagnostics)
-    }
+    // The template rules read only the analyses; the existence rules wait on the store. The
+    // two run side by side, and their findings join in the order they always had.
+    async let templateFindings = Self.templateRules(analyses, inputs: inputs)
     let index = ReferenceIndex(analyses)
-    var report = try await checkReferences(index, checkedFiles: checkedFiles, into: &diagnostics)
+    var referenceFindings = Diagnostics()
+    var report = try await checkReferences(
+      index, checkedFiles: checkedFiles, into: &referenceFindings)
+    diagnostics.append(contentsOf: await templateFindings)
+    diagnostics.append(contentsOf: referenceFindings)
     let suppressions = Suppressions(analyses, into: &diagnostics)
     let outcome = FindingFilter(
       ignored: options.ignored, suppressions: suppressions,
@@ -99,6 +102,18 @@ public struct Checker: Sendable {
     diagnostics = outcome.kept
     report.suppressed = outcome.suppressed
     return report
+  }
+
+  /// The rules over each template alone: secrets in plain text, and the IAM roles' reads.
+  static func templateRules(_ analyses: [TemplateAnalysis], inputs: EvaluationInputs)
+    -> Diagnostics
+  {
+    var findings = Diagnostics()
+    for analysis in analyses {
+      PlaintextSecretRules.check(analysis, into: &findings)
+      IAMCoverageRules.check(analysis, inputs: inputs, into: &findings)
+    }
+    return findings
   }
 
   /// The existence and lock rules over the concrete references of `index`.
