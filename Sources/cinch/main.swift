@@ -1,4 +1,5 @@
 import CinchCLI
 
 ProcessSetup.beforeThreads(arguments: CommandLine.arguments)
+ProcessSetup.startAhead(arguments: CommandLine.arguments)
 await CinchMain.run()
