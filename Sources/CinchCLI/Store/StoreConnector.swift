@@ -67,4 +67,17 @@ enum OpenStore: Sendable {
     case .aws(let store): store
     }
   }
+
+  /// The customer-managed keys: the embedded store's, or AWS KMS.
+  var keys: any KeyStore {
+    switch self {
+    case .embedded(let store): store
+    case .aws(let store): store
+    }
+  }
+
+  /// Closes the embedded store's connections (the AWS store holds none).
+  func close() {
+    if case .embedded(let store) = self { try? store.close() }
+  }
 }

@@ -134,10 +134,7 @@ struct StoreOptions: ParsableArguments {
   /// The store for a `cinch kms …` command: the embedded store's keys, or AWS KMS.
   func openKeyStore(_ global: AWSGlobalOptions) async throws -> any KeyStore {
     do {
-      switch try await openAny(.init(global), connector: .process()) {
-      case .embedded(let store): return store
-      case .aws(let store): return store
-      }
+      return try await openAny(.init(global), connector: .process()).keys
     } catch let error as StoreAccessError {
       throw AWSConfigurationError("cinch: \(error)")
     } catch let error as StoreLocationError {

@@ -185,10 +185,8 @@ extension StoreOptions {
   /// `ListSecretVersionIds`).
   func catalog(_ environment: [String: String]) async throws -> StoreCatalog {
     do {
-      switch try await openAny(.init(), connector: .process()) {
-      case .embedded(let store): return StoreCatalog(parameters: store, secrets: store)
-      case .aws(let store): return StoreCatalog(parameters: store, secrets: store)
-      }
+      let store = try await openAny(.init(), connector: .process())
+      return StoreCatalog(parameters: store.parameters, secrets: store.secrets)
     } catch let error as StoreAccessError {
       throw CommandFailure(message: "\(error)")
     } catch let error as StoreLocationError {

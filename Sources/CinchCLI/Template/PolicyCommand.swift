@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchAWS
 import CinchCompiler
 import CinchStore
 import CinchTemplate
@@ -172,9 +173,11 @@ struct PolicyCommand: AsyncParsableCommand {
     guard configured || FileManager.default.fileExists(atPath: StoreOptions.defaultStore) else {
       return .none
     }
-    let opened: SQLiteStore
+    // The embedded file, or AWS (`DescribeParameters`, `GetParameterHistory`,
+    // `DescribeSecret`, KMS `DescribeKey`).
+    let opened: OpenStore
     do {
-      opened = try await store.open()
+      opened = try await store.openAny(.init(), connector: .process())
     } catch let error as StoreAccessError {
       // A store named on purpose must open; the default one is only a helper.
       guard configured else {
@@ -183,14 +186,19 @@ struct PolicyCommand: AsyncParsableCommand {
         return .none
       }
       throw CommandFailure(message: error.description)
+    } catch let error as StoreLocationError {
+      throw CommandFailure(message: error.description)
+    } catch let error as AWSClientError {
+      throw CommandFailure(message: "\(error)")
     }
-    defer { try? opened.close() }
+    defer { opened.close() }
     let queries = PolicyGenerator.keyQueries(
       for: analyses, target: target, options: options, pins: pins)
     let resolver = EncryptionKeyResolver(
       sources: [
-        ParameterKeySource(catalog: opened, store: opened), SecretKeySource(catalog: opened),
-      ], keys: opened, target: target)
+        ParameterKeySource(catalog: opened.parameters, store: opened.parameters),
+        SecretKeySource(catalog: opened.secrets),
+      ], keys: opened.keys, target: target)
     do {
       return try await resolver.resolve(queries)
     } catch let error as StoreError {

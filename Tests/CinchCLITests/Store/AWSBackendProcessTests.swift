@@ -333,6 +333,43 @@ import _CinchTestSupport
     #expect(put.status == 0)
   }
 
+  /// `cinch policy` reads key metadata from AWS as from the embedded store: the same template
+  /// and the same three versions (two under aws/ssm, the pinned third under a customer key)
+  /// give the policy `PolicyStoreTests` expects of the embedded store, byte for byte.
+  @Test func policyReadsKeyMetadataFromAWS() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://eu-west-1"])
+    func cinch(_ arguments: [String]) throws -> CinchProcess.Result {
+      let result = try CinchProcess.run(arguments, in: directory, environment: environment)
+      #expect(result.status == 0, "cinch \(arguments.joined(separator: " ")): \(result.stderr)")
+      return result
+    }
+    let keyID = try cinch([
+      "kms", "create-key", "--description", "myapp", "--query", "KeyMetadata.KeyId", "--output",
+      "text",
+    ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    _ = try cinch(["kms", "create-alias", "--alias-name", "alias/myapp", "--target-key-id", keyID])
+    for keyArguments in [[], ["--key-id", "alias/aws/ssm"], ["--key-id", "alias/myapp"]] {
+      _ = try cinch(
+        [
+          "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "s3cr3t",
+          "--type", "SecureString", "--overwrite",
+        ] + keyArguments)
+    }
+    let template = Fixtures.packageRoot.appendingPathComponent("templates/rds-postgres.yaml").path
+    let policy = try cinch([
+      "policy", template, "--account-id", "123456789012", "--region", "eu-west-1", "--profile",
+      "deploy",
+    ])
+    #expect(policy.stderr.isEmpty, "\(policy.stderr)")
+    #expect(!policy.stdout.contains("s3cr3t"))
+    Fixtures.assertMatches(
+      policy.stdout.replacingOccurrences(of: keyID, with: "KEY-ID"), stage: "policy-store",
+      name: "customer-managed", expected: "deploy.json")
+  }
+
   @Test func secretsmanagerCommandsWorkAgainstAWSUnchanged() async throws {
     let endpoint = try await MotoServer.shared.start()
     let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://ca-central-1"])
