@@ -39,27 +39,46 @@ public enum TemplateAnalyzer {
   ) -> TemplateAnalysis {
     var local = Diagnostics()
     let template = TemplateReader.read(document, into: &local)
-    let sites = ReferenceFinder.find(in: document, into: &local)
     var references: [EvaluatedReference]
     var graph: TemplateGraph?
     if template.isCloudFormation {
-      PlacementRules.check(template, sites: sites, into: &local)
-      var evaluator = Evaluator(template: template, inputs: inputs, into: &local)
-      references = ReferenceEvaluator.parameterTypeReads(
-        in: template, evaluator: evaluator, into: &local)
-      let evaluated = ReferenceEvaluator.evaluate(
-        sites, in: template, evaluator: &evaluator, into: &local)
-      // Most templates have no `AWS::SSM::Parameter::Value<…>` parameter: no copy then.
-      if references.isEmpty { references = evaluated } else { references += evaluated }
+      // The parameters' checks are reported after the references' findings, as they were when
+      // the evaluator was made after those.
+      var checks = Diagnostics()
+      let evaluator = Evaluator(template: template, inputs: inputs, into: &checks)
+      let parameterChecks = checks
+      // The graph's first step needs no reference: it runs while this thread finds, places
+      // and evaluates them (`GraphBuilder.Pending`).
+      let findAndEvaluate = {
+        @Sendable () -> (references: [EvaluatedReference], diagnostics: Diagnostics) in
+        var found = Diagnostics()
+        var evaluator = evaluator
+        let sites = ReferenceFinder.find(in: document, into: &found)
+        PlacementRules.check(template, sites: sites, into: &found)
+        found.append(contentsOf: parameterChecks)
+        var references = ReferenceEvaluator.parameterTypeReads(
+          in: template, evaluator: evaluator, into: &found)
+        let evaluated = ReferenceEvaluator.evaluate(
+          sites, in: template, evaluator: &evaluator, into: &found)
+        // Most templates have no `AWS::SSM::Parameter::Value<…>` parameter: no copy then.
+        if references.isEmpty { references = evaluated } else { references += evaluated }
+        return (references, found)
+      }
+      let (found, pending) =
+        options.graph
+        ? inParallel(findAndEvaluate, { GraphBuilder.start(template, evaluator: evaluator) })
+        : (findAndEvaluate(), nil)
+      references = found.references
+      local.append(contentsOf: found.diagnostics)
       reportWaiting(references, into: &local)
       // Evaluation settles every composed reference: concrete, or waiting (reported above).
       local = local.filtering { $0.code != .composedReference }
-      if options.graph {
-        graph = GraphBuilder.build(
-          template, reads: references.compactMap(DeployRead.init), evaluator: &evaluator,
-          into: &local)
+      if var pending {
+        graph = GraphBuilder.finish(
+          &pending, reads: references.compactMap(DeployRead.init), into: &local)
       }
     } else {
+      let sites = ReferenceFinder.find(in: document, into: &local)
       // Any YAML or JSON file may hold references; only CloudFormation has intrinsics to fold.
       references = sites.map { site in
         EvaluatedReference(

@@ -1,5 +1,6 @@
 import CinchTemplate
 import Foundation
+import Synchronization
 import Testing
 import _CinchTestSupport
 
@@ -7,6 +8,27 @@ import _CinchTestSupport
 
 /// Files of a run are parsed and analysed on several threads; what comes out must not show it.
 @Suite struct TemplateAnalysisRunTests {
+  /// Each half waits for the other to have started: only halves that run at the same time
+  /// both see the other's flag (a deadline keeps a failure from hanging the suite).
+  @Test func inParallelRunsBothHalvesAtOnce() {
+    final class Started: Sendable {
+      let flags = Mutex<[Bool]>([false, false])
+
+      func meet(_ mine: Int) -> Bool {
+        flags.withLock { $0[mine] = true }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+          if flags.withLock({ $0[1 - mine] }) { return true }
+          usleep(100)
+        }
+        return false
+      }
+    }
+    let started = Started()
+    let (first, second) = inParallel({ started.meet(0) }, { started.meet(1) })
+    #expect(first && second)
+  }
+
   @Test func parallelMapKeepsTheElementsOrder() {
     let numbers = Array(0..<500)
     // Uneven work, so that iterations finish out of order.
