@@ -64,10 +64,18 @@ public enum TemplateAnalyzer {
         if references.isEmpty { references = evaluated } else { references += evaluated }
         return (references, found)
       }
-      let (found, pending) =
-        options.graph
-        ? inParallel(findAndEvaluate, { GraphBuilder.start(template, evaluator: evaluator) })
-        : (findAndEvaluate(), nil)
+      let found: (references: [EvaluatedReference], diagnostics: Diagnostics)
+      var pending: GraphBuilder.Pending?
+      if !options.graph {
+        found = findAndEvaluate()
+      } else if template.resources.count < graphThreadMinimumResources {
+        found = findAndEvaluate()
+        pending = GraphBuilder.start(template, evaluator: evaluator)
+      } else {
+        (found, pending) = inParallel(findAndEvaluate) {
+          GraphBuilder.start(template, evaluator: evaluator)
+        }
+      }
       references = found.references
       local.append(contentsOf: found.diagnostics)
       reportWaiting(references, into: &local)
@@ -89,6 +97,11 @@ public enum TemplateAnalyzer {
     diagnostics.append(contentsOf: local)
     return TemplateAnalysis(template: template, references: references, graph: graph)
   }
+
+  /// Below this many resources the graph's first step runs on the calling thread: a thread of
+  /// its own costs more than the step (`check` of the 207 small templates of `templates/` and
+  /// the test fixtures, each split: 51.5 → 58.7 ms, the system time +7 ms).
+  static let graphThreadMinimumResources = 50
 
   /// A reference whose name waits on a parameter is a warning that names it. One that waits only
   /// on what a deploy creates (a secret of this stack, an import) is correct as written and is
