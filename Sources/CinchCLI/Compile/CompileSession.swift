@@ -98,25 +98,34 @@ extension StoreOptions {
   /// for `aws://` (fingerprints under the project's fingerprint key, see `FingerprintKey`). A
   /// store that cannot be opened is a failure (exit 2).
   func reader(_ flags: StoreConnector.AWSFlags = .init()) async throws -> StoreReader {
-    let connector = StoreConnector.process()
-    do {
-      switch try await openAny(flags, connector: connector) {
-      case .embedded(let store):
-        return StoreReader(parameters: store, secrets: store, fingerprinter: store)
-      case .aws(let store):
+    switch try await openForTemplates(flags) {
+    case .embedded(let store):
+      return StoreReader(parameters: store, secrets: store, fingerprinter: store)
+    case .aws(let store):
+      do {
         let key = try FingerprintKey.load(
-          environment: connector.environment,
+          environment: ProcessInfo.processInfo.environment,
           directory: FileManager.default.currentDirectoryPath)
         return StoreReader(parameters: store, secrets: store, fingerprinter: key)
+      } catch let error as FingerprintKeyError {
+        throw CommandFailure(message: "\(error)")
       }
+    }
+  }
+
+  /// `openAny` for the template commands (`lock`, `render`, `plan`, `outdated`, `check`,
+  /// `policy`): either kind of store, and a store that cannot be opened or reached is a
+  /// `CommandFailure` naming it (exit 2).
+  func openForTemplates(_ flags: StoreConnector.AWSFlags = .init()) async throws -> OpenStore {
+    do {
+      return try await openAny(flags, connector: .process())
     } catch let error as StoreAccessError {
       throw CommandFailure(message: "\(error)")
     } catch let error as StoreLocationError {
       throw CommandFailure(message: "\(error)")
     } catch let error as AWSClientError {
       throw CommandFailure(message: "\(error)")
-    } catch let error as FingerprintKeyError {
-      throw CommandFailure(message: "\(error)")
     }
   }
+
 }

@@ -87,7 +87,7 @@ struct StoreOptions: ParsableArguments {
   /// use, so that a prompt never comes before an error that work reports.
   func opensUnattended(_ environment: [String: String]) -> Bool {
     if case .aws? = try? location(environment) { return true }
-    return (try? unattendedKeySource(environment)) ?? nil != nil
+    return (try? unattendedKeySource(environment)) != nil
   }
 
   /// Where the store is.

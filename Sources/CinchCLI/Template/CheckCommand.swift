@@ -1,5 +1,4 @@
 import ArgumentParser
-import CinchAWS
 import CinchCompiler
 import CinchStore
 import CinchTemplate
@@ -96,7 +95,7 @@ struct CheckCommand: AsyncParsableCommand {
     let environment = ProcessInfo.processInfo.environment
     let online = !offline && storeOptions.isConfigured(environment)
     let catalog = StartedAhead(when: online && storeOptions.opensUnattended(environment)) {
-      [storeOptions] in try await storeOptions.catalog(environment)
+      [storeOptions] in try await storeOptions.catalog()
     }
     var session: CompileSession
     do {
@@ -183,16 +182,8 @@ extension StoreOptions {
   /// The store's metadata, for `check`: the catalog protocols only, never the resolver. The
   /// embedded file or AWS (`DescribeParameters`, `GetParameterHistory`, `DescribeSecret`,
   /// `ListSecretVersionIds`).
-  func catalog(_ environment: [String: String]) async throws -> StoreCatalog {
-    do {
-      let store = try await openAny(.init(), connector: .process())
-      return StoreCatalog(parameters: store.parameters, secrets: store.secrets)
-    } catch let error as StoreAccessError {
-      throw CommandFailure(message: "\(error)")
-    } catch let error as StoreLocationError {
-      throw CommandFailure(message: "\(error)")
-    } catch let error as AWSClientError {
-      throw CommandFailure(message: "\(error)")
-    }
+  func catalog() async throws -> StoreCatalog {
+    let store = try await openForTemplates()
+    return StoreCatalog(parameters: store.parameters, secrets: store.secrets)
   }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CinchAWS
 import CinchCompiler
 import CinchStore
 import CinchTemplate
@@ -177,19 +176,13 @@ struct PolicyCommand: AsyncParsableCommand {
     // `DescribeSecret`, KMS `DescribeKey`).
     let opened: OpenStore
     do {
-      opened = try await store.openAny(.init(), connector: .process())
-    } catch let error as StoreAccessError {
+      opened = try await store.openForTemplates()
+    } catch let failure as CommandFailure where !configured {
       // A store named on purpose must open; the default one is only a helper.
-      guard configured else {
-        Output.stderr(
-          "cinch: note: not reading \(StoreOptions.defaultStore) (\(error)): no key metadata\n")
-        return .none
-      }
-      throw CommandFailure(message: error.description)
-    } catch let error as StoreLocationError {
-      throw CommandFailure(message: error.description)
-    } catch let error as AWSClientError {
-      throw CommandFailure(message: "\(error)")
+      Output.stderr(
+        "cinch: note: not reading \(StoreOptions.defaultStore) (\(failure.message)): no key metadata\n"
+      )
+      return .none
     }
     defer { opened.close() }
     let queries = PolicyGenerator.keyQueries(

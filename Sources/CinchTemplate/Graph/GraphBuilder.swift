@@ -15,19 +15,9 @@ public enum GraphBuilder {
     _ template: Template, reads: [DeployRead] = [], inputs: EvaluationInputs = EvaluationInputs(),
     into diagnostics: inout Diagnostics
   ) -> TemplateGraph {
-    var evaluator = Evaluator(template: template, inputs: inputs, into: &diagnostics)
-    return build(template, reads: reads, evaluator: &evaluator, into: &diagnostics)
-  }
-
-  /// Builds with an evaluator another stage already made (its parameter checks already reported).
-  public static func build(
-    _ template: Template, reads: [DeployRead], evaluator: inout Evaluator,
-    into diagnostics: inout Diagnostics
-  ) -> TemplateGraph {
+    let evaluator = Evaluator(template: template, inputs: inputs, into: &diagnostics)
     var pending = start(template, evaluator: evaluator)
-    let graph = finish(&pending, reads: reads, into: &diagnostics)
-    evaluator = pending.builder.evaluator
-    return graph
+    return finish(&pending, reads: reads, into: &diagnostics)
   }
 
   /// A graph built in two steps. The first needs no reference (the template's nodes, the
