@@ -19,6 +19,7 @@ extension Resolver {
     var failures: [ResolutionKey: ResolutionFailure] = [:]
     var selectors: [ResolutionKey: SecretSelector] = [:]
     var unique: [SecretSelector] = []
+    var seen: Set<SecretSelector> = []
     for key in keys {
       let version = lists[key.name].map { list in
         list.flatMap { $0.version(for: key, pinned: pins[key]?.versionId) }
@@ -30,7 +31,7 @@ extension Resolver {
         // By version id: the id found is the one read, even if a stage moves meanwhile.
         let selector = SecretSelector(secretID: key.name, versionID: found.versionID)
         selectors[key] = selector
-        if !unique.contains(selector) { unique.append(selector) }
+        if seen.insert(selector).inserted { unique.append(selector) }
       case nil:
         break
       }
