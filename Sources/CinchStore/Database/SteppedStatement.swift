@@ -52,6 +52,17 @@ struct SteppedStatement {
 
   /// Binds `arguments`, steps through every row and gives each to `body`, in order.
   func forEachRow(_ arguments: [Argument], _ body: (Columns) throws -> Void) throws {
+    try forEachRow(
+      arguments,
+      while: { columns in
+        try body(columns)
+        return true
+      })
+  }
+
+  /// Binds `arguments` and gives `body` each row in order until it returns false: the rows
+  /// after it are never read.
+  func forEachRow(_ arguments: [Argument], while body: (Columns) throws -> Bool) throws {
     try bind(arguments)
     defer {
       sqlite3_reset(statement)
@@ -59,7 +70,7 @@ struct SteppedStatement {
     }
     while true {
       switch sqlite3_step(statement) {
-      case SQLITE_ROW: try body(Columns(statement: statement))
+      case SQLITE_ROW: guard try body(Columns(statement: statement)) else { return }
       case SQLITE_DONE: return
       case let code: throw error(code)
       }

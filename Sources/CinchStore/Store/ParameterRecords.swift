@@ -8,15 +8,6 @@ struct ParameterEntry: Sendable {
   var key: String
   var lastVersion: Int
 
-  /// Columns by position, in the order of `columns` (a lookup by name costs more than the
-  /// rest of reading the row).
-  init(row: Row) {
-    id = row[0]
-    name = row[1]
-    key = row[2]
-    lastVersion = row[3]
-  }
-
   static let columns = "id, name, lookup_name, last_version"
 
   /// From a stepped statement whose first four columns are `columns`.
@@ -35,26 +26,25 @@ struct ParameterEntry: Sendable {
 
   static let fetchSQL = "SELECT \(columns) FROM entries WHERE kind = ? AND lookup_name = ?"
 
-  /// Entries whose lookup name is `key`-ordered after `after`, optionally within a key range.
-  static func fetchAll(
-    _ db: Database, after: String?, from lower: String? = nil, below upper: String? = nil
-  ) throws -> [ParameterEntry] {
+  /// Entries whose lookup name is `key`-ordered after `after`, optionally within a key range,
+  /// in that order, until `body` returns false. Read row by row: a page of 10 parameters after
+  /// a page token reads 11 rows, not every entry after the token (which made paging through
+  /// 4,000 parameters quadratic: 1.3 s for `get-parameters-by-path --recursive`).
+  static func forEach(
+    _ db: Database, after: String?, from lower: String? = nil, below upper: String? = nil,
+    _ body: (ParameterEntry) throws -> Bool
+  ) throws {
     var sql = "SELECT \(columns) FROM entries WHERE kind = ?"
-    var arguments: StatementArguments = [EntryKind.parameter.rawValue]
-    if let after {
-      sql += " AND lookup_name > ?"
-      arguments += [after]
-    }
-    if let lower {
-      sql += " AND lookup_name >= ?"
-      arguments += [lower]
-    }
-    if let upper {
-      sql += " AND lookup_name < ?"
-      arguments += [upper]
+    var arguments: [SteppedStatement.Argument] = [.text(EntryKind.parameter.rawValue)]
+    for (condition, value) in [
+      ("lookup_name > ?", after), ("lookup_name >= ?", lower), ("lookup_name < ?", upper),
+    ] {
+      guard let value else { continue }
+      sql += " AND " + condition
+      arguments.append(.text(value))
     }
     sql += " ORDER BY lookup_name"
-    return try Row.fetchAll(db, cached: sql, arguments: arguments).map(ParameterEntry.init(row:))
+    try SteppedStatement(db, sql: sql).forEachRow(arguments) { try body(ParameterEntry($0)) }
   }
 
   var parameterName: ParameterName { ParameterName(stored: name) }

@@ -477,37 +477,35 @@ extension SQLiteStore {
       throw StoreError.invalidNextToken
     }
     let recursive = request.recursive ?? false
-    let candidates =
-      path == "/"
-      ? try ParameterEntry.fetchAll(db, after: after)
-      : try ParameterEntry.fetchAll(db, after: after, from: path + "/", below: path + "0")
     let labelFilter = filters.first { $0.key == "Label" }
     var page: [(ParameterEntry, ParameterVersionRecord)] = []
     var more = false
-    for entry in candidates {
+    let range = path == "/" ? (nil, nil) : (path + "/", path + "0")
+    try ParameterEntry.forEach(db, after: after, from: range.0, below: range.1) { entry in
       let slashed = "/" + entry.parameterName.arnSuffix
       guard ParameterFilterRules.isUnder(slashed, path: path, recursive: recursive) else {
-        continue
+        return true
       }
       var version = entry.lastVersion
       var labels: Set<String> = []
       if let labelFilter {
         let all = try EntryLabels.fetch(db, entry: entry.id)
         labels = Set(all.keys)
-        guard let labelled = labelFilter.values.compactMap({ all[$0] }).max() else { continue }
+        guard let labelled = labelFilter.values.compactMap({ all[$0] }).max() else { return true }
         version = labelled
       }
       guard let record = try ParameterVersionRecord.fetch(db, entry: entry.id, version: version)
-      else { continue }
+      else { return true }
       let candidate = ParameterFilterRules.Candidate(
         key: entry.key, type: record.type, keyID: record.reportedKeyID, tier: record.tier,
         dataType: record.dataType, tags: [:], labels: labels)
-      guard filters.allSatisfy({ ParameterFilterRules.matches($0, candidate) }) else { continue }
+      guard filters.allSatisfy({ ParameterFilterRules.matches($0, candidate) }) else { return true }
       if page.count == maxResults {
         more = true
-        break
+        return false
       }
       page.append((entry, record))
+      return true
     }
     var parameters: [Parameter] = []
     for (entry, record) in page {
@@ -651,22 +649,23 @@ extension SQLiteStore {
     var page: [ParameterMetadata] = []
     var lastKey: String?
     var more = false
-    for entry in try ParameterEntry.fetchAll(db, after: after) {
+    try ParameterEntry.forEach(db, after: after) { entry in
       guard
         let record = try ParameterVersionRecord.fetch(
           db, entry: entry.id, version: entry.lastVersion)
-      else { continue }
+      else { return true }
       let candidate = ParameterFilterRules.Candidate(
         key: entry.key, type: record.type, keyID: record.reportedKeyID, tier: record.tier,
         dataType: record.dataType,
         tags: needsTags ? try EntryTags.fetch(db, entry: entry.id) : [:], labels: [])
-      guard filters.allSatisfy({ ParameterFilterRules.matches($0, candidate) }) else { continue }
+      guard filters.allSatisfy({ ParameterFilterRules.matches($0, candidate) }) else { return true }
       if page.count == maxResults {
         more = true
-        break
+        return false
       }
       page.append(metadata(entry, record))
       lastKey = entry.key
+      return true
     }
     return DescribeParametersResponse(
       parameters: page, nextToken: more ? lastKey.map { PageToken.make("describe", $0) } : nil)
