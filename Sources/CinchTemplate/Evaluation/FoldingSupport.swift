@@ -102,6 +102,16 @@ enum CompactJSON {
 
   static func writeString(_ text: String, into output: inout String) {
     output += "\""
+    defer { output += "\"" }
+    // Most strings need no escape: appended whole, not a scalar at a time (which made writing
+    // `graph --format json` on 10,000 resources 0.7 s).
+    let plain = text.utf8.allSatisfy { byte in
+      byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+    }
+    if plain {
+      output += text
+      return
+    }
     for scalar in text.unicodeScalars {
       switch scalar {
       case "\"": output += "\\\""
@@ -118,6 +128,5 @@ enum CompactJSON {
         }
       }
     }
-    output += "\""
   }
 }

@@ -150,6 +150,8 @@ public struct GraphDOTRenderer: Sendable {
 
   /// A DOT quoted string: `"` and `\` escaped, newlines as `\n` (centred lines).
   static func quoted(_ text: String) -> String {
+    // Most names need no escape; the loop below goes by `Character` (grapheme breaking).
+    if !text.utf8.contains(where: { Self.special.contains($0) }) { return "\"" + text + "\"" }
     var output = "\""
     for character in text {
       switch character {
@@ -162,4 +164,6 @@ public struct GraphDOTRenderer: Sendable {
     }
     return output + "\""
   }
+
+  private static let special: [UInt8] = Array("\"\\\n\r".utf8)
 }

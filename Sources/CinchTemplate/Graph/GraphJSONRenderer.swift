@@ -35,7 +35,8 @@ public struct GraphJSONRenderer: Sendable {
       }
       fields.append(("active", node.isActive ? "true" : "false"))
       if let range = node.range { fields.append(("line", String(range.start.line))) }
-      output += (index == 0 ? "\n" : ",\n") + "    " + Self.object(fields)
+      output += index == 0 ? "\n    " : ",\n    "
+      Self.append(fields, to: &output)
     }
     output += graph.nodes.isEmpty ? "],\n" : "\n  ],\n"
     output += "  \"edges\": ["
@@ -49,7 +50,8 @@ public struct GraphJSONRenderer: Sendable {
         if let range = site.range { fields.append(("line", String(range.start.line))) }
       }
       if edge.sites.count > 1 { fields.append(("sites", String(edge.sites.count))) }
-      output += (index == 0 ? "\n" : ",\n") + "    " + Self.object(fields)
+      output += index == 0 ? "\n    " : ",\n    "
+      Self.append(fields, to: &output)
     }
     output += graph.edges.isEmpty ? "],\n" : "\n  ],\n"
     output += "  \"order\": [" + graph.order.map(Self.string).joined(separator: ", ") + "],\n"
@@ -60,8 +62,16 @@ public struct GraphJSONRenderer: Sendable {
     return output
   }
 
-  private static func object(_ fields: [(String, String)]) -> String {
-    "{" + fields.map { "\(string($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+  /// `{"key": value, …}` onto `output`: values are JSON already.
+  private static func append(_ fields: [(String, String)], to output: inout String) {
+    output += "{"
+    for (index, field) in fields.enumerated() {
+      if index > 0 { output += ", " }
+      CompactJSON.writeString(field.0, into: &output)
+      output += ": "
+      output += field.1
+    }
+    output += "}"
   }
 
   private static func string(_ text: String) -> String {

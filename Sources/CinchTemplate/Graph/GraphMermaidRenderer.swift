@@ -136,6 +136,8 @@ public struct GraphMermaidRenderer: Sendable {
   /// Text safe inside a quoted Mermaid label: entity codes for the characters Mermaid or its
   /// HTML labels would read as syntax.
   static func escaped(_ text: String) -> String {
+    // Most names need no escape; the loop below goes by `Character` (grapheme breaking).
+    if !text.utf8.contains(where: { Self.special.contains($0) }) { return text }
     var output = ""
     for character in text {
       switch character {
@@ -150,4 +152,6 @@ public struct GraphMermaidRenderer: Sendable {
     }
     return output
   }
+
+  private static let special: [UInt8] = Array("\"#<>&\n\r".utf8)
 }
