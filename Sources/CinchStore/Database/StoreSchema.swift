@@ -9,8 +9,8 @@ import GRDB
 /// `entry_tags`. Parameter attributes have their own columns because filters read them; kinds
 /// added later keep theirs in the `attributes` JSON or in new columns.
 enum StoreSchema {
-  static let version = 5
-  static let lastMigration = "v5-audit-log-unindexed"
+  static let version = 6
+  static let lastMigration = "v6-pending-deletions-indexed"
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -257,6 +257,22 @@ enum StoreSchema {
         sql: """
           DROP INDEX IF EXISTS audit_log_name;
           UPDATE store_meta SET value = '5' WHERE key = 'schema_version';
+          """)
+    }
+    // Every Secrets Manager operation first purges the secrets whose recovery window has ended
+    // (`purgeExpiredSecrets`), which read every secret's attributes JSON to find the few with a
+    // deletion date: one `GetSecretValue` scanned them all, and `cinch sync` of 2,000 secrets
+    // became quadratic. This index holds only the entries that have a deletion date, so the
+    // purge's query (`kind = ? AND json_extract(attributes, '$.deletionDate') <= ?`, which
+    // implies the index's condition) reads nothing when nothing is scheduled.
+    // Docs/Store.md, "Finding expired secrets".
+    migrator.registerMigration("v6-pending-deletions-indexed") { db in
+      try db.execute(
+        sql: """
+          CREATE INDEX entries_pending_deletion
+            ON entries(kind, json_extract(attributes, '$.deletionDate'))
+            WHERE json_extract(attributes, '$.deletionDate') IS NOT NULL;
+          UPDATE store_meta SET value = '6' WHERE key = 'schema_version';
           """)
     }
     return migrator

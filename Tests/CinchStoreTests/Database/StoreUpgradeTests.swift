@@ -15,7 +15,9 @@ import Testing
       try db.execute(
         sql: """
           CREATE INDEX IF NOT EXISTS audit_log_name ON audit_log(name);
-          DELETE FROM grdb_migrations WHERE identifier = 'v5-audit-log-unindexed';
+          DROP INDEX IF EXISTS entries_pending_deletion;
+          DELETE FROM grdb_migrations
+            WHERE identifier IN ('v5-audit-log-unindexed', 'v6-pending-deletions-indexed');
           UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
           """)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import CinchStore
@@ -116,6 +117,36 @@ import Testing
     await expectStoreError("ResourceNotFoundException") { _ = try await after.value(first.arn) }
     let audit = try await store.auditRecords(name: "s", limit: nil)
     #expect(audit.contains { $0.operation == "PurgeSecret" })
+  }
+
+  /// Every Secrets Manager operation first looks for secrets whose window has ended; it finds
+  /// them through an index that holds only the scheduled ones, not by reading every secret.
+  @Test func expiredSecretsAreFoundThroughAnIndexOfTheScheduledOnes() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    for name in ["a", "b", "c"] { try await store.create(name, "v") }
+    _ = try await store.deleteSecret(DeleteSecretRequest(secretID: "b", recoveryWindowInDays: 7))
+    let scheduled = """
+      SELECT count(*) FROM entries INDEXED BY entries_pending_deletion
+      WHERE json_extract(attributes, '$.deletionDate') IS NOT NULL
+      """
+    let queue = try DatabaseQueue(path: fixture.storePath)
+    let (plan, count) = try await queue.read { db in
+      (
+        try Row.fetchAll(
+          db,
+          sql: "EXPLAIN QUERY PLAN SELECT id, name, last_version FROM entries "
+            + "WHERE kind = ? AND json_extract(attributes, '$.deletionDate') <= ?",
+          arguments: [EntryKind.secret.rawValue, 0]
+        ).map { $0["detail"] as String },
+        try Int.fetchOne(db, sql: scheduled)
+      )
+    }
+    #expect(plan.contains { $0.contains("entries_pending_deletion") }, "\(plan)")
+    #expect(count == 1)
+    _ = try await store.restoreSecret(RestoreSecretRequest(secretID: "b"))
+    #expect(try await queue.read { db in try Int.fetchOne(db, sql: scheduled) } == 0)
+    try queue.close()
   }
 
   @Test func forceDeletionIsImmediateAndTolerant() async throws {
