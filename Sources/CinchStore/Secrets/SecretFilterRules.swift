@@ -20,6 +20,9 @@ enum SecretFilterRules {
     var include: [String]
     var exclude: [String]
 
+    /// Whether matching reads the candidate's tags (the others need no query for them).
+    var readsTags: Bool { ["tag-key", "tag-value", "all"].contains(key) }
+
     func matches(_ candidate: Candidate) -> Bool {
       let included = include.isEmpty || include.contains { Self.match(key, $0, candidate) }
       return included && !exclude.contains { Self.match(key, $0, candidate) }

@@ -60,11 +60,18 @@ extension SQLiteStore {
       createdDate: description.createdDate)
   }
 
-  /// The secrets `filters` select, in `ListSecrets` order.
-  func filteredSecrets(
-    _ filters: [SecretsFilter], includeDeleted: Bool, sortBy: String?, sortOrder: String?,
-    _ db: Database
-  ) throws -> [SecretEntry] {
+  /// What a `ListSecrets` or `BatchGetSecretValue` request lists, validated.
+  struct SecretListing {
+    var filters: [SecretFilterRules.Compiled]
+    var includeDeleted: Bool
+    var sortKey: String
+    var descending: Bool
+  }
+
+  func secretListing(
+    _ filters: [SecretsFilter], includeDeleted: Bool, sortBy: String? = nil,
+    sortOrder: String? = nil
+  ) throws -> SecretListing {
     let compiled = try SecretFilterRules.validate(filters)
     let sortKey = sortBy ?? "created-date"
     guard ["created-date", "last-accessed-date", "last-changed-date", "name"].contains(sortKey)
@@ -79,21 +86,70 @@ extension SQLiteStore {
       throw StoreError.constraint(
         value: order, at: "sortOrder", "Member must satisfy enum value set: [asc, desc]")
     }
-    var selected: [SecretEntry] = []
-    for entry in try SecretEntry.fetchAll(db) where includeDeleted || !entry.isDeleted {
-      if !compiled.isEmpty {
-        let tags = try EntryTags.fetch(db, entry: entry.id)
-        let candidate = SecretFilterRules.Candidate(
-          name: entry.name, description: entry.attributes.description ?? "", tags: tags,
-          primaryRegion: configuration.region)
-        guard compiled.allSatisfy({ $0.matches(candidate) }) else { continue }
+    return SecretListing(
+      filters: compiled, includeDeleted: includeDeleted, sortKey: sortKey,
+      descending: order == "desc")
+  }
+
+  /// One page of `listing`, in `ListSecrets` order: the secrets it selects from position `start`
+  /// (a page token's) on, at most `limit`, and whether more follow.
+  func secretsPage(_ listing: SecretListing, from start: Int, limit: Int, _ db: Database) throws
+    -> (entries: [SecretEntry], more: Bool)
+  {
+    if listing.sortKey == "created-date" && !listing.descending {
+      return try secretsInCreationOrder(listing, from: start, limit: limit, db)
+    }
+    let all = try sortedSecrets(listing, db)
+    let page = Array(all.dropFirst(start).prefix(limit))
+    return (page, start + page.count < all.count)
+  }
+
+  /// The default order (creation date, then row), the one SQLite keeps: rows are stepped until
+  /// the page is full, and a secret's attributes are decoded only when it is on the page. Every
+  /// page used to decode every secret: `BatchGetSecretValue` through 2,000 secrets (100 pages)
+  /// decoded 200,000 attribute documents.
+  private func secretsInCreationOrder(
+    _ listing: SecretListing, from start: Int, limit: Int, _ db: Database
+  ) throws -> (entries: [SecretEntry], more: Bool) {
+    let sql = """
+      SELECT \(SecretEntry.columns), json_extract(attributes, '$.deletedDate') IS NOT NULL,
+        json_extract(attributes, '$.description')
+      FROM entries WHERE kind = ? ORDER BY created_at, id
+      """
+    var position = 0
+    var page: [SecretEntry] = []
+    var more = false
+    try SteppedStatement(db, sql: sql).forEachRow([.text(EntryKind.secret.rawValue)]) { row in
+      if !listing.includeDeleted && row.integer(5) != 0 { return true }
+      let selected = try passes(
+        listing.filters, id: row.integer(0), name: row.text(1) ?? "",
+        description: row.text(6), db)
+      guard selected else { return true }
+      defer { position += 1 }
+      if position < start { return true }
+      if page.count == limit {
+        more = true
+        return false
       }
-      selected.append(entry)
+      page.append(try SecretEntry(row))
+      return true
+    }
+    return (page, more)
+  }
+
+  /// Every secret `listing` selects, sorted.
+  private func sortedSecrets(_ listing: SecretListing, _ db: Database) throws -> [SecretEntry] {
+    var selected: [SecretEntry] = []
+    for entry in try SecretEntry.fetchAll(db) where listing.includeDeleted || !entry.isDeleted {
+      let passes = try passes(
+        listing.filters, id: entry.id, name: entry.name,
+        description: entry.attributes.description, db)
+      if passes { selected.append(entry) }
     }
     // Each entry's key is made once, and ties on the creation date go by row id as a number
     // (formatting it as a string at every comparison was a fifth of `list-secrets`).
     func key(_ entry: SecretEntry) -> (Double, Int64, String) {
-      switch sortKey {
+      switch listing.sortKey {
       case "name": (0, 0, entry.name)
       case "last-accessed-date": (entry.attributes.lastAccessedDate ?? 0, 0, entry.name)
       case "last-changed-date": (entry.attributes.lastChangedDate, 0, entry.name)
@@ -101,29 +157,41 @@ extension SQLiteStore {
       }
     }
     var sorted = selected.map { (key: key($0), entry: $0) }.sorted { $0.key < $1.key }.map(\.entry)
-    if order == "desc" { sorted.reverse() }
+    if listing.descending { sorted.reverse() }
     return sorted
+  }
+
+  /// Whether a secret passes every filter. Tags are a query per secret: read only for a filter
+  /// that looks at them.
+  private func passes(
+    _ filters: [SecretFilterRules.Compiled], id: Int64, name: String, description: String?,
+    _ db: Database
+  ) throws -> Bool {
+    guard !filters.isEmpty else { return true }
+    let tags = filters.contains { $0.readsTags } ? try EntryTags.fetch(db, entry: id) : [:]
+    let candidate = SecretFilterRules.Candidate(
+      name: name, description: description ?? "", tags: tags, primaryRegion: configuration.region)
+    return filters.allSatisfy { $0.matches(candidate) }
   }
 
   func list(_ request: ListSecretsRequest, _ db: Database, _ trail: inout AuditTrail) throws
     -> ListSecretsResponse
   {
     let maxResults = try SecretValueRules.checkMaxResults(request.maxResults, maximum: 100)
-    let entries = try filteredSecrets(
+    let listing = try secretListing(
       request.filters ?? [], includeDeleted: request.includePlannedDeletion ?? false,
-      sortBy: request.sortBy, sortOrder: request.sortOrder, db)
+      sortBy: request.sortBy, sortOrder: request.sortOrder)
     let start = try SecretPageToken.read(request.nextToken, scope: "list-secrets")
-    let page = entries.dropFirst(start).prefix(maxResults)
+    let (page, more) = try secretsPage(listing, from: start, limit: maxResults, db)
     var list: [SecretListEntry] = []
     for entry in page {
       list.append(try listEntry(entry, db))
       trail.record(entry.name)
     }
     if page.isEmpty { trail.record(nil) }
-    let next = start + page.count
     return ListSecretsResponse(
       secretList: list,
-      nextToken: next < entries.count ? SecretPageToken.make("list-secrets", next) : nil)
+      nextToken: more ? SecretPageToken.make("list-secrets", start + page.count) : nil)
   }
 
   func versionList(
@@ -206,16 +274,14 @@ extension SQLiteStore {
       return BatchGetSecretValueResponse(secretValues: values, errors: errors)
     }
     let maxResults = try SecretValueRules.checkMaxResults(request.maxResults, maximum: 20)
-    let entries = try filteredSecrets(
-      filters ?? [], includeDeleted: false, sortBy: nil, sortOrder: nil, db)
+    let listing = try secretListing(filters ?? [], includeDeleted: false)
     let start = try SecretPageToken.read(request.nextToken, scope: "batch")
-    let page = entries.dropFirst(start).prefix(maxResults)
+    let (page, more) = try secretsPage(listing, from: start, limit: maxResults, db)
     for entry in page { try answer(entry, id: entry.arn(configuration)) }
     if page.isEmpty { trail.record(nil) }
-    let next = start + page.count
     return BatchGetSecretValueResponse(
       secretValues: values,
-      nextToken: next < entries.count ? SecretPageToken.make("batch", next) : nil, errors: errors)
+      nextToken: more ? SecretPageToken.make("batch", start + page.count) : nil, errors: errors)
   }
 }
 

@@ -51,6 +51,15 @@ struct SecretEntry: Sendable {
 
   static let columns = "id, name, created_at, last_version, attributes"
 
+  /// From a stepped statement whose first five columns are `columns`.
+  init(_ columns: SteppedStatement.Columns) throws {
+    id = columns.integer(0)
+    name = columns.text(1) ?? ""
+    createdAt = Date(timeIntervalSince1970: columns.double(2))
+    lastVersion = Int(columns.integer(3))
+    attributes = try SecretAttributes.decode(stored: columns.text(4) ?? "{}")
+  }
+
   static func fetch(_ db: Database, name: String) throws -> SecretEntry? {
     try Row.fetchOne(
       db, cached: "SELECT \(columns) FROM entries WHERE kind = ? AND lookup_name = ?",

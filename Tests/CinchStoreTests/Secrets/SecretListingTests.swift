@@ -73,6 +73,68 @@ import Testing
     _ = fixture
   }
 
+  /// Pages in the default order are read by stepping rows in creation order (only the page's
+  /// secrets decoded); any other order sorts them all. Paging through either must give the
+  /// same secrets: the default order is the reverse of `desc`.
+  @Test func pagesInCreationOrderMatchTheSortedListing() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    for index in 0..<23 {
+      let description = index % 3 == 0 ? "Database \"\(index)\" ünïcode" : "api key \(index)"
+      _ = try await store.createSecret(
+        CreateSecretRequest(
+          name: "\(index % 2 == 0 ? "prod" : "dev")/s\(index)", description: description,
+          secretString: "v\(index)", tags: [Tag(key: "n", value: "\(index % 4)")]))
+    }
+    for index in [4, 9, 10] {
+      _ = try await store.deleteSecret(
+        DeleteSecretRequest(secretID: "\(index % 2 == 0 ? "prod" : "dev")/s\(index)"))
+    }
+    let filterSets: [[SecretsFilter]] = [
+      [], [SecretsFilter(key: "name", values: ["prod/"])],
+      [SecretsFilter(key: "description", values: ["DATABASE \""])],
+      [SecretsFilter(key: "all", values: ["ünï"])],
+      [SecretsFilter(key: "tag-value", values: ["2"])],
+      [
+        SecretsFilter(key: "name", values: ["!dev/"]), SecretsFilter(key: "tag-key", values: ["n"]),
+      ],
+    ]
+    for filters in filterSets {
+      for includeDeleted in [false, true] {
+        let descending = try await store.listSecrets(
+          ListSecretsRequest(
+            includePlannedDeletion: includeDeleted, maxResults: 100, filters: filters,
+            sortOrder: "desc")
+        ).secretList.map(\.name)
+        for size in [1, 2, 7, 100] {
+          var names: [String] = []
+          var token: String?
+          repeat {
+            let page = try await store.listSecrets(
+              ListSecretsRequest(
+                includePlannedDeletion: includeDeleted, maxResults: size, nextToken: token,
+                filters: filters))
+            #expect(page.secretList.count <= size)
+            names += page.secretList.map(\.name)
+            token = page.nextToken
+          } while token != nil
+          #expect(names == descending.reversed(), "\(filters) \(includeDeleted) \(size)")
+          guard !includeDeleted, !filters.isEmpty, size <= 20 else { continue }
+          var batched: [String] = []
+          token = nil
+          repeat {
+            let page = try await store.batchGetSecretValue(
+              BatchGetSecretValueRequest(filters: filters, maxResults: size, nextToken: token))
+            batched += page.secretValues.map(\.name)
+            token = page.nextToken
+          } while token != nil
+          #expect(batched == names, "batch \(filters) \(size)")
+        }
+      }
+    }
+    _ = fixture
+  }
+
   @Test func batchGetAnswersEachSecretAndListsFailures() async throws {
     let (fixture, store) = try await store()
     _ = try await store.deleteSecret(DeleteSecretRequest(secretID: "dev/app/db"))
