@@ -100,6 +100,7 @@ public struct CinchMain: AsyncParsableCommand {
 
 /// Ends the process; named apart from ArgumentParser's `exit(withError:)`.
 func terminate(_ status: Int32) -> Never {
+  StoreOpenedAhead.closeUntaken()
   #if canImport(Glibc)
     Glibc.exit(status)
   #else

@@ -15,12 +15,18 @@ public enum ProcessSetup {
 
   /// Starts what a command needs later and what does not depend on its arguments, on a thread
   /// of its own, while the arguments are parsed (swift-argument-parser, ~23 M instructions of
-  /// `cinch ssm get-parameter`): libcrypto's set-up, for every command that may open a store.
+  /// `cinch ssm get-parameter`): libcrypto's set-up, for every command that may open a store,
+  /// then for the aws-style store commands the store itself (`StoreOpenedAhead`).
   public static func startAhead(arguments: [String]) {
     guard let command = arguments.dropFirst().first, !templateOnly.contains(command) else {
       return
     }
-    Thread.detachNewThread { Crypto.prepare() }
+    let store = StoreOpenedAhead.planned(
+      arguments: arguments, environment: ProcessInfo.processInfo.environment)
+    Thread.detachNewThread {
+      Crypto.prepare()
+      store?.run()
+    }
   }
 
   /// glibc gives every thread that allocates its own malloc arena and grows it a page at a time

@@ -27,14 +27,26 @@ struct StoreOptions: ParsableArguments {
   static let defaultStore = ".cinch/store.db"
 
   func storePath(_ environment: [String: String]) -> String {
-    store ?? environment["CINCH_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultStore
+    Self.storePath(flag: store, environment)
   }
 
   /// The key file named by the flag or the environment, or the default beside the store.
   func keyFilePath(_ environment: [String: String]) -> (path: String, explicit: Bool) {
-    if let keyFile { return (keyFile, true) }
+    Self.keyFilePath(flag: keyFile, storeFlag: store, environment)
+  }
+
+  /// `storePath` for the flag's value (nil: not given); usable before the command line is
+  /// parsed, when the option wrappers cannot be read yet.
+  static func storePath(flag: String?, _ environment: [String: String]) -> String {
+    flag ?? environment["CINCH_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultStore
+  }
+
+  static func keyFilePath(flag: String?, storeFlag: String?, _ environment: [String: String])
+    -> (path: String, explicit: Bool)
+  {
+    if let flag { return (flag, true) }
     if let path = environment["CINCH_MASTER_KEY_FILE"], !path.isEmpty { return (path, true) }
-    let directory = (storePath(environment) as NSString).deletingLastPathComponent
+    let directory = (storePath(flag: storeFlag, environment) as NSString).deletingLastPathComponent
     return ((directory.isEmpty ? "." : directory) + "/master.key", false)
   }
 
@@ -70,14 +82,20 @@ struct StoreOptions: ParsableArguments {
 
   /// The key source when nothing has to be typed: every source of `keySource` but the prompt.
   func unattendedKeySource(_ environment: [String: String]) throws -> MasterKeySource? {
-    if let keyFile { return .keyFile(path: keyFile) }
+    try Self.unattendedKeySource(keyFileFlag: keyFile, storeFlag: store, environment)
+  }
+
+  static func unattendedKeySource(
+    keyFileFlag: String?, storeFlag: String?, _ environment: [String: String]
+  ) throws -> MasterKeySource? {
+    if let keyFileFlag { return .keyFile(path: keyFileFlag) }
     if let key = environment["CINCH_MASTER_KEY"], !key.isEmpty {
       return try MasterKeySource.base64Key(key, origin: "CINCH_MASTER_KEY")
     }
     if let passphrase = environment["CINCH_PASSPHRASE"], !passphrase.isEmpty {
       return .passphrase(SecretBytes(utf8: passphrase), origin: "CINCH_PASSPHRASE")
     }
-    let (path, explicit) = keyFilePath(environment)
+    let (path, explicit) = keyFilePath(flag: keyFileFlag, storeFlag: storeFlag, environment)
     if explicit || FileManager.default.fileExists(atPath: path) { return .keyFile(path: path) }
     return nil
   }
@@ -153,6 +171,12 @@ struct StoreOptions: ParsableArguments {
     let path = storePath(environment)
     guard FileManager.default.fileExists(atPath: path) else {
       throw StoreAccessError.storeNotFound(path: path)
+    }
+    if self.store == nil, self.keyFile == nil,
+      let opened = StoreOpenedAhead.take(environment: environment)
+    {
+      for warning in opened.warnings { Output.stderr("cinch: warning: \(warning)\n") }
+      return opened
     }
     let store = try await SQLiteStore.open(
       at: path, master: try keySource(environment), configuration: Self.configuration(environment))

@@ -233,6 +233,14 @@ public final class SQLiteStore: Sendable {
   public static func open(
     at path: String, master: MasterKeySource, configuration: StoreConfiguration = .init()
   ) async throws -> SQLiteStore {
+    try openOnThisThread(at: path, master: master, configuration: configuration)
+  }
+
+  /// `open`, on the calling thread (which it blocks while SQLite and the key work): for a
+  /// thread of its own that opens the store while the command line is parsed.
+  public static func openOnThisThread(
+    at path: String, master: MasterKeySource, configuration: StoreConfiguration = .init()
+  ) throws -> SQLiteStore {
     guard FileManager.default.fileExists(atPath: path) else {
       throw StoreAccessError.storeNotFound(path: path)
     }
