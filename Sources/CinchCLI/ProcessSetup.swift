@@ -31,18 +31,27 @@ public enum ProcessSetup {
 
   /// glibc gives every thread that allocates its own malloc arena and grows it a page at a time
   /// with `mprotect` (1,258 calls in `cinch check` of 500 resources, ~3 ms of its ~35 ms of
-  /// system time), while the main arena grows through `brk` with a 128 KiB pad (59 calls). A
-  /// command does its work on one thread at a time, so one arena costs it no contention;
-  /// `cinch serve`, whose connection threads allocate at once, keeps glibc's default.
+  /// system time), while the main arena grows through `brk` with a 128 KiB pad (59 calls). So
+  /// the number of arenas is capped, by what each command does:
+  /// - two for most: they have a second thread allocating at the same time as the first (the
+  ///   store opening, the graph's first step, the plain-text rules), and with a single arena
+  ///   the threads waited on its lock: `check` on 500 resources made 188 context switches
+  ///   against 31 with two, used 122 against 113 ms of CPU, and ran 4–6% slower (medians of
+  ///   10–20 interleaved runs, tenth session);
+  /// - one for `lock` and `render`, which hold a big template's tree, its references and their
+  ///   output at once: a second arena added ~2–3 MB to their peak (`render` on 10,000 resources
+  ///   147.5 → 149.5 MB, against the 150 MB) and nothing measurable to their speed;
+  /// - glibc's default for `cinch serve`, whose connection threads allocate at once.
   public static func beforeThreads(arguments: [String]) {
     #if canImport(Glibc)
-      guard arguments.dropFirst().first != "serve" else { return }
+      guard let command = arguments.dropFirst().first, command != "serve" else { return }
+      let arenas: Int32 = ["lock", "render"].contains(command) ? 1 : 2
       // `mallopt` is declared in <malloc.h>, which Glibc's module does not export; looked up by
       // name, so a C library without it is simply left as it is.
       typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
       let arenaMax: Int32 = -8  // M_ARENA_MAX in <malloc.h>
       guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-      _ = unsafeBitCast(symbol, to: Mallopt.self)(arenaMax, 1)
+      _ = unsafeBitCast(symbol, to: Mallopt.self)(arenaMax, arenas)
     #endif
   }
 }
