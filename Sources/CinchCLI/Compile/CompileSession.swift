@@ -127,5 +127,4 @@ extension StoreOptions {
       throw CommandFailure(message: "\(error)")
     }
   }
-
 }

@@ -84,27 +84,35 @@ enum StatementMerger {
       var row = settled
       var changed = false
       while true {
-        if changed,
-          let earlier = drafts[..<row].firstIndex(where: { union($0, drafts[row]) != nil })
-        {
+        if changed, let (earlier, how) = firstUnion(drafts, in: 0..<row, with: row) {
           let moved = drafts.remove(at: row)
           if row < settled { settled -= 1 }
-          absorb(moved, into: &drafts[earlier])
+          absorb(moved, into: &drafts[earlier], by: how)
           row = earlier
           continue
         }
-        let later = drafts.indices.dropFirst(row + 1).first {
-          union(drafts[row], drafts[$0]) != nil
-        }
-        guard let later else { break }
+        guard let (later, how) = firstUnion(drafts, in: (row + 1)..<drafts.count, with: row)
+        else { break }
         let moved = drafts.remove(at: later)
         if later < settled { settled -= 1 }
-        absorb(moved, into: &drafts[row])
+        absorb(moved, into: &drafts[row], by: how)
         changed = true
       }
       if row == settled { settled += 1 }
     }
     return sortedInOrder(drafts)
+  }
+
+  /// The first draft in `range` that has a union with `drafts[row]`, and that union (the
+  /// earlier draft of the pair first, as `absorb` takes them).
+  private static func firstUnion(_ drafts: [Draft], in range: Range<Int>, with row: Int)
+    -> (index: Int, how: Union)?
+  {
+    for index in range {
+      let how = index < row ? union(drafts[index], drafts[row]) : union(drafts[row], drafts[index])
+      if let how { return (index, how) }
+    }
+    return nil
   }
 
   /// Which exact union two drafts have, if any.
@@ -134,10 +142,9 @@ enum StatementMerger {
     return differing.map { .conditionValues(at: $0) } ?? .resources
   }
 
-  /// Folds `other` into `draft` by their union (which `union` must have found); in place, so
-  /// that the merged draft's sets are not copied.
-  private static func absorb(_ other: Draft, into draft: inout Draft) {
-    guard let how = union(draft, other) else { preconditionFailure("absorb without a union") }
+  /// Folds `other` into `draft` by the union `union(draft, other)` found; in place, so that
+  /// the merged draft's sets are not copied.
+  private static func absorb(_ other: Draft, into draft: inout Draft, by how: Union) {
     draft.reasons.merge(other.reasons) { $0.union($1) }
     switch how {
     case .resources:
