@@ -27,10 +27,11 @@ let package = Package(
       pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]
     ),
-    .systemLibrary(
+    // libcrypto, dlopened on first use (include/COpenSSL.h says why); compiled against the
+    // OpenSSL headers of libssl-dev for its types and constants.
+    .target(
       name: "COpenSSL",
-      pkgConfig: "libcrypto",
-      providers: [.apt(["libssl-dev"])]
+      linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
     ),
     // libcurl, dlopened when the AWS backend sends its first request (not linked: a process
     // that never calls AWS loads none of libcurl's ~30 libraries). Compiled against

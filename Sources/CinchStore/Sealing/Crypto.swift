@@ -21,7 +21,7 @@ package enum Crypto {
   package static func randomBytes(_ count: Int) throws -> [UInt8] {
     _ = Algorithms.shared
     var bytes = [UInt8](repeating: 0, count: count)
-    guard count == 0 || RAND_bytes(&bytes, Int32(count)) == 1 else {
+    guard count == 0 || cinch_RAND_bytes(&bytes, Int32(count)) == 1 else {
       throw CryptoError.library(operation: "RAND_bytes", detail: lastError())
     }
     return bytes
@@ -56,7 +56,7 @@ package enum Crypto {
     _ = Algorithms.shared
     return try SecretBytes(count: count) { buffer in
       guard let base = buffer.baseAddress,
-        RAND_bytes(base.assumingMemoryBound(to: UInt8.self), Int32(count)) == 1
+        cinch_RAND_bytes(base.assumingMemoryBound(to: UInt8.self), Int32(count)) == 1
       else {
         throw CryptoError.library(operation: "RAND_bytes", detail: lastError())
       }
@@ -70,7 +70,7 @@ package enum Crypto {
   {
     guard a.count == b.count else { return false }
     guard a.count > 0, let left = a.baseAddress, let right = b.baseAddress else { return true }
-    return CRYPTO_memcmp(left, right, a.count) == 0
+    return cinch_CRYPTO_memcmp(left, right, a.count) == 0
   }
 
   package static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8])
@@ -121,7 +121,7 @@ package enum Crypto {
   ) -> [UInt8] {
     withHMACPads(keyBytes) { inner, outer in
       withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { innerDigest in
-        defer { OPENSSL_cleanse(innerDigest.baseAddress, innerDigest.count) }
+        defer { cinch_OPENSSL_cleanse(innerDigest.baseAddress, innerDigest.count) }
         var innerHash = SHA256Stream()
         innerHash.update(inner)
         message(&innerHash)
@@ -144,7 +144,7 @@ package enum Crypto {
   ) -> Result {
     let block = 64
     return withUnsafeTemporaryAllocation(byteCount: 2 * block, alignment: 8) { scratch in
-      defer { OPENSSL_cleanse(scratch.baseAddress, scratch.count) }
+      defer { cinch_OPENSSL_cleanse(scratch.baseAddress, scratch.count) }
       let inner = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<block])
       let outer = UnsafeMutableRawBufferPointer(rebasing: scratch[block...])
       inner.initializeMemory(as: UInt8.self, repeating: 0)
@@ -222,7 +222,7 @@ package enum Crypto {
 
   /// Zeroes an array's bytes in place (key material that passed through a plain array).
   private static func wipe(_ bytes: inout [UInt8]) {
-    bytes.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) }
+    bytes.withUnsafeMutableBytes { cinch_OPENSSL_cleanse($0.baseAddress, $0.count) }
   }
 
   /// The cost of an scrypt derivation; stored with the salt so a store opens with its own.
@@ -261,17 +261,17 @@ package enum Crypto {
   private static func derive(algorithm: String, parameters: OpenSSLParameters, length: Int) throws
     -> SecretBytes
   {
-    guard let kdf = EVP_KDF_fetch(nil, algorithm, nil) else {
+    guard let kdf = cinch_EVP_KDF_fetch(nil, algorithm, nil) else {
       throw CryptoError.library(operation: "EVP_KDF_fetch(\(algorithm))", detail: lastError())
     }
-    defer { EVP_KDF_free(kdf) }
-    guard let context = EVP_KDF_CTX_new(kdf) else {
+    defer { cinch_EVP_KDF_free(kdf) }
+    guard let context = cinch_EVP_KDF_CTX_new(kdf) else {
       throw CryptoError.library(operation: "EVP_KDF_CTX_new", detail: lastError())
     }
-    defer { EVP_KDF_CTX_free(context) }
+    defer { cinch_EVP_KDF_CTX_free(context) }
     return try SecretBytes(count: length) { output in
       let status = parameters.withParameters { list in
-        EVP_KDF_derive(
+        cinch_EVP_KDF_derive(
           context, output.baseAddress?.assumingMemoryBound(to: UInt8.self), length, list)
       }
       guard status == 1 else {
@@ -292,14 +292,14 @@ package enum Crypto {
     precondition(key.count == keyLength, "AES-256 takes a 32-byte key")
     precondition(fixedNonce.map { $0.count == nonceLength } ?? true, "GCM takes a 12-byte nonce")
     let nonce = try fixedNonce ?? randomBytes(nonceLength)
-    guard let context = EVP_CIPHER_CTX_new() else {
+    guard let context = cinch_EVP_CIPHER_CTX_new() else {
       throw CryptoError.library(operation: "EVP_CIPHER_CTX_new", detail: lastError())
     }
-    defer { EVP_CIPHER_CTX_free(context) }
+    defer { cinch_EVP_CIPHER_CTX_free(context) }
     var output = [UInt8](repeating: 0, count: plaintext.count + tagLength)
     try key.withUnsafeBytes { keyBytes in
       guard
-        EVP_EncryptInit_ex2(
+        cinch_EVP_EncryptInit_ex2(
           context, Algorithms.shared.aes256GCM, keyBytes.bindMemory(to: UInt8.self).baseAddress,
           nonce, nil) == 1
       else { throw CryptoError.library(operation: "EVP_EncryptInit_ex2", detail: lastError()) }
@@ -307,7 +307,8 @@ package enum Crypto {
     var written: Int32 = 0
     if !associatedData.isEmpty {
       guard
-        EVP_EncryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count)) == 1
+        cinch_EVP_EncryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count))
+          == 1
       else { throw CryptoError.library(operation: "EVP_EncryptUpdate(aad)", detail: lastError()) }
     }
     var total = 0
@@ -315,18 +316,19 @@ package enum Crypto {
       guard let outBase = out.baseAddress else { return }
       if plaintext.count > 0 {
         guard
-          EVP_EncryptUpdate(
+          cinch_EVP_EncryptUpdate(
             context, outBase, &written, plaintext.bindMemory(to: UInt8.self).baseAddress,
             Int32(plaintext.count)) == 1
         else { throw CryptoError.library(operation: "EVP_EncryptUpdate", detail: lastError()) }
         total = Int(written)
       }
-      guard EVP_EncryptFinal_ex(context, outBase + total, &written) == 1 else {
+      guard cinch_EVP_EncryptFinal_ex(context, outBase + total, &written) == 1 else {
         throw CryptoError.library(operation: "EVP_EncryptFinal_ex", detail: lastError())
       }
       total += Int(written)
       guard
-        EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(tagLength), outBase + total) == 1
+        cinch_EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(tagLength), outBase + total)
+          == 1
       else { throw CryptoError.library(operation: "EVP_CTRL_GCM_GET_TAG", detail: lastError()) }
     }
     precondition(total == plaintext.count, "GCM is a stream mode")
@@ -363,13 +365,13 @@ package enum Crypto {
     else { throw CryptoError.authenticationFailed }
     let ciphertextCount = sealed.count - tagLength
     let input = sealedBase.assumingMemoryBound(to: UInt8.self)
-    guard let context = EVP_CIPHER_CTX_new() else {
+    guard let context = cinch_EVP_CIPHER_CTX_new() else {
       throw CryptoError.library(operation: "EVP_CIPHER_CTX_new", detail: lastError())
     }
-    defer { EVP_CIPHER_CTX_free(context) }
+    defer { cinch_EVP_CIPHER_CTX_free(context) }
     try key.withUnsafeBytes { keyBytes in
       guard
-        EVP_DecryptInit_ex2(
+        cinch_EVP_DecryptInit_ex2(
           context, Algorithms.shared.aes256GCM, keyBytes.bindMemory(to: UInt8.self).baseAddress,
           nonce.bindMemory(to: UInt8.self).baseAddress, nil) == 1
       else { throw CryptoError.library(operation: "EVP_DecryptInit_ex2", detail: lastError()) }
@@ -377,7 +379,7 @@ package enum Crypto {
     var written: Int32 = 0
     if associatedData.count > 0 {
       guard
-        EVP_DecryptUpdate(
+        cinch_EVP_DecryptUpdate(
           context, nil, &written, associatedData.bindMemory(to: UInt8.self).baseAddress,
           Int32(associatedData.count)) == 1
       else { throw CryptoError.authenticationFailed }
@@ -386,21 +388,23 @@ package enum Crypto {
       let outBase = output.bindMemory(to: UInt8.self).baseAddress
       var total = 0
       if ciphertextCount > 0 {
-        guard EVP_DecryptUpdate(context, outBase, &written, input, Int32(ciphertextCount)) == 1
+        guard
+          cinch_EVP_DecryptUpdate(context, outBase, &written, input, Int32(ciphertextCount)) == 1
         else { throw CryptoError.authenticationFailed }
         total = Int(written)
       }
       // GCM_SET_TAG copies the tag into the context; it does not write through the pointer.
       let tag = UnsafeMutableRawPointer(mutating: input + ciphertextCount)
-      guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(tagLength), tag) == 1 else {
+      guard cinch_EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(tagLength), tag) == 1
+      else {
         throw CryptoError.library(operation: "EVP_CTRL_GCM_SET_TAG", detail: lastError())
       }
       var scratch: (UInt64, UInt64) = (0, 0)
       let status = withUnsafeMutableBytes(of: &scratch) {
-        EVP_DecryptFinal_ex(context, $0.bindMemory(to: UInt8.self).baseAddress, &written)
+        cinch_EVP_DecryptFinal_ex(context, $0.bindMemory(to: UInt8.self).baseAddress, &written)
       }
       guard status == 1 else {
-        ERR_clear_error()
+        cinch_ERR_clear_error()
         throw CryptoError.authenticationFailed
       }
       total += Int(written)
@@ -412,11 +416,11 @@ package enum Crypto {
 
   /// The most recent libcrypto error, as text, clearing the queue.
   static func lastError() -> String {
-    let code = ERR_get_error()
-    ERR_clear_error()
+    let code = cinch_ERR_get_error()
+    cinch_ERR_clear_error()
     guard code != 0 else { return "no detail from libcrypto" }
     var buffer = [CChar](repeating: 0, count: 256)
-    ERR_error_string_n(code, &buffer, buffer.count)
+    cinch_ERR_error_string_n(code, &buffer, buffer.count)
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 }
@@ -445,7 +449,7 @@ struct SHA256Stream {
 
   /// Overwrites the state (for one that is dropped without being finished).
   mutating func wipe() {
-    withUnsafeMutableBytes(of: &context) { OPENSSL_cleanse($0.baseAddress, $0.count) }
+    withUnsafeMutableBytes(of: &context) { cinch_OPENSSL_cleanse($0.baseAddress, $0.count) }
   }
 }
 
@@ -512,13 +516,8 @@ private final class Algorithms: @unchecked Sendable {
   static let shared = Algorithms()
 
   private init() {
-    // libcrypto's own atexit handler frees its tables as the process ends (~1.2 M instructions
-    // on every `cinch` run, 4% of a `get-parameter`); the kernel reclaims them anyway, and key
-    // material the store holds is wiped by its owners (`SecretBytes`), not by that handler.
-    // Effective only as the process's first libcrypto call, which the random-byte helpers
-    // arrange by going through here first.
-    OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil)
-    guard let cipher = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil) else {
+    // libcrypto was set up without its atexit handler as it was loaded (COpenSSL/Loader.c).
+    guard let cipher = cinch_EVP_CIPHER_fetch(nil, "AES-256-GCM", nil) else {
       fatalError("libcrypto lacks AES-256-GCM: \(Crypto.lastError())")
     }
     aes256GCM = cipher

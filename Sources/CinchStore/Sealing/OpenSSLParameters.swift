@@ -13,7 +13,7 @@ final class OpenSSLParameters {
 
   deinit {
     for allocation in allocations {
-      OPENSSL_cleanse(allocation.pointer, allocation.count)
+      cinch_OPENSSL_cleanse(allocation.pointer, allocation.count)
       allocation.pointer.deallocate()
     }
   }
@@ -39,27 +39,27 @@ final class OpenSSLParameters {
   func utf8(_ name: String, _ value: String) {
     let key = cString(name)
     let buffer = cString(value)
-    parameters.append(OSSL_PARAM_construct_utf8_string(key, buffer, 0))
+    parameters.append(cinch_OSSL_PARAM_construct_utf8_string(key, buffer, 0))
   }
 
   func octets(_ name: String, _ value: UnsafeRawBufferPointer) {
     let key = cString(name)
     let buffer = copy(value)
-    parameters.append(OSSL_PARAM_construct_octet_string(key, buffer, value.count))
+    parameters.append(cinch_OSSL_PARAM_construct_octet_string(key, buffer, value.count))
   }
 
   func uint64(_ name: String, _ value: UInt64) {
     let key = cString(name)
     let buffer = withUnsafeBytes(of: value) { copy($0) }
     parameters.append(
-      OSSL_PARAM_construct_uint64(key, buffer.assumingMemoryBound(to: UInt64.self)))
+      cinch_OSSL_PARAM_construct_uint64(key, buffer.assumingMemoryBound(to: UInt64.self)))
   }
 
   func uint32(_ name: String, _ value: UInt32) {
     let key = cString(name)
     let buffer = withUnsafeBytes(of: value) { copy($0) }
     parameters.append(
-      OSSL_PARAM_construct_uint(key, buffer.assumingMemoryBound(to: UInt32.self)))
+      cinch_OSSL_PARAM_construct_uint(key, buffer.assumingMemoryBound(to: UInt32.self)))
   }
 
   /// The terminated array, valid for the duration of `body`.
@@ -67,7 +67,7 @@ final class OpenSSLParameters {
     -> Result
   {
     var terminated = parameters
-    terminated.append(OSSL_PARAM_construct_end())
+    terminated.append(cinch_OSSL_PARAM_construct_end())
     return try terminated.withUnsafeBufferPointer { buffer in
       guard let base = buffer.baseAddress else {
         preconditionFailure("a parameter array always holds its terminator")

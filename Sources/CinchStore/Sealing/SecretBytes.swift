@@ -53,7 +53,7 @@ public final class SecretBytes: @unchecked Sendable {
 
   private static func release(_ storage: UnsafeMutableRawBufferPointer) {
     if let base = storage.baseAddress {
-      OPENSSL_cleanse(base, storage.count)
+      cinch_OPENSSL_cleanse(base, storage.count)
     }
     storage.deallocate()
   }

@@ -132,8 +132,9 @@ import _CinchTestSupport
     var macLength: UInt32 = 0
     let keyCopy = key.isEmpty ? [0] : key
     let messageCopy = message.isEmpty ? [0] : message
-    _ = HMAC(
-      EVP_sha256(), keyCopy, Int32(key.count), messageCopy, message.count, &expected, &macLength)
+    _ = cinch_HMAC(
+      cinch_EVP_sha256(), keyCopy, Int32(key.count), messageCopy, message.count, &expected,
+      &macLength)
     #expect(Crypto.hmacSHA256(key: SecretBytes(copying: key), message) == expected)
     // A prepared key, used twice: its states are copied, not consumed.
     let prepared = HMACKey(SecretBytes(copying: key))
@@ -154,12 +155,12 @@ import _CinchTestSupport
     key.withUnsafeBytes { parameters.octets("key", $0) }
     salt.withUnsafeBytes { parameters.octets("salt", $0) }
     info.withUnsafeBytes { parameters.octets("info", $0) }
-    let kdf = EVP_KDF_fetch(nil, "HKDF", nil)
-    defer { EVP_KDF_free(kdf) }
-    let context = EVP_KDF_CTX_new(kdf)
-    defer { EVP_KDF_CTX_free(context) }
+    let kdf = cinch_EVP_KDF_fetch(nil, "HKDF", nil)
+    defer { cinch_EVP_KDF_free(kdf) }
+    let context = cinch_EVP_KDF_CTX_new(kdf)
+    defer { cinch_EVP_KDF_CTX_free(context) }
     var output = [UInt8](repeating: 0, count: length)
-    let status = parameters.withParameters { EVP_KDF_derive(context, &output, length, $0) }
+    let status = parameters.withParameters { cinch_EVP_KDF_derive(context, &output, length, $0) }
     #expect(status == 1, "libcrypto's HKDF refused the case")
     return output
   }
