@@ -7,10 +7,10 @@ package enum Crypto {
   package static let nonceLength = 12
   package static let tagLength = 16
 
-  /// Sets libcrypto up: its configuration, the first algorithm fetch (which builds a table of
-  /// every algorithm's names, ~10 M instructions) and the random generator. Done on first use
-  /// anyway; a command calls it on a thread of its own at start, so the work runs while its
-  /// arguments are parsed instead of on its path.
+  /// Sets libcrypto up: loads it (COpenSSL, ~2.5 M instructions), its configuration, the first
+  /// algorithm fetch (which builds a table of every algorithm's names, ~8 M) and the random
+  /// generator. Done on first use anyway; a command calls it on a thread of its own at start,
+  /// so the work runs while its arguments are parsed instead of on its path.
   package static func prepare() {
     _ = try? randomBytes(1)
   }
