@@ -1,7 +1,7 @@
 import CinchStore
 
 /// The ARNs IAM evaluates a request against, named as AWS names them: a parameter
-/// (`arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`), a secret (its full ARN, looked up without
+/// (`arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`; a public one has no account), a secret (its full ARN, looked up without
 /// auditing; a secret that does not exist yet or is missing is named by its partial ARN, so a
 /// policy cannot be probed for which secrets exist), a KMS key or alias.
 struct ResourceNames: Sendable {
@@ -30,6 +30,11 @@ struct ResourceNames: Sendable {
     }
     let name = reference.split(separator: ":", maxSplits: 1).first.map(String.init) ?? reference
     let relative = name.hasPrefix("/") ? String(name.dropFirst()) : name
+    // AWS's public parameters belong to no account, in their ARN and so in the policies that
+    // grant them (`arn:aws:ssm:us-east-1::parameter/aws/service/…`, as `cinch policy` writes).
+    if ParameterName.isPublic(name) {
+      return "arn:\(configuration.partition):ssm:\(configuration.region)::parameter/\(relative)"
+    }
     return "arn:\(ssmPrefix):parameter/\(relative)"
   }
 

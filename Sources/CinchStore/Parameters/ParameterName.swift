@@ -36,6 +36,9 @@ package struct ParameterName: Hashable, Sendable {
   /// when put with `putPublicParameter` (a cinch extension for offline templates).
   package var isPublic: Bool { ParameterNameRules.isPublic(name) }
 
+  /// Whether `name` (not yet validated) is one of AWS's public parameters.
+  package static func isPublic(_ name: String) -> Bool { ParameterNameRules.isPublic(name) }
+
   /// The lookup key of a stored name (already validated).
   package static func key(of name: String) -> String {
     let slashes = name.withUTF8Bytes { bytes in

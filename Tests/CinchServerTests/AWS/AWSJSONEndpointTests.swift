@@ -197,6 +197,34 @@ struct AWSJSONEndpointTests {
     #expect(!rows.contains { $0.operation == "GetParameter" && $0.result == "ok" })
   }
 
+  /// A public parameter's ARN has no account, so the grant `cinch policy` writes for one
+  /// (`arn:aws:ssm:REGION::parameter/aws/service/…`) is the one that allows reading it.
+  @Test func publicParametersAreGrantedByTheirAccountlessARN() async throws {
+    let fixture = try await Fixture()
+    let name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64"
+    _ = try await fixture.store.putPublicParameter(
+      PutParameterRequest(name: name, value: "ami-0123456789abcdef0", type: .string))
+    let get = #"{"Names": ["\#(name)"]}"#
+    let denied = await fixture.endpoint.handle(
+      fixture.request("AmazonSSM.GetParameters", get, key: fixture.ci))
+    try expectError(denied, "AccessDeniedException")
+    #expect(
+      try json(denied)["message"]?.stringValue?.contains(
+        "on resource: arn:aws:ssm:us-east-1::parameter\(name) ") == true)
+    try await fixture.store.putUserPolicy(
+      userName: "ci", policyName: "public",
+      policyDocument: #"""
+        {"Statement": {"Effect": "Allow", "Action": "ssm:GetParameters",
+          "Resource": "arn:aws:ssm:us-east-1::parameter/aws/service/*"}}
+        """#)
+    let allowed = await fixture.endpoint.handle(
+      fixture.request("AmazonSSM.GetParameters", get, key: fixture.ci))
+    #expect(allowed.status == 200)
+    #expect(
+      try json(allowed)["Parameters"]?.arrayValue?.first?["ARN"]?.stringValue
+        == "arn:aws:ssm:us-east-1::parameter\(name)")
+  }
+
   @Test func inactiveAndDeletedKeysAreRefused() async throws {
     let fixture = try await Fixture()
     let endpoint = fixture.endpoint
