@@ -182,7 +182,7 @@ struct GrantCollector {
     let arn = target.parameterARN(name)
     return StoreRead(
       timing: timing, kind: .parameter, resource: PolicyResource(arn: arn), contextARN: arn,
-      partition: target.partition, region: target.region, keyQuery: query, checkable: !isPublic,
+      partition: target.partition, region: target.region, keyQuery: query, checkable: true,
       reason: reason)
   }
 

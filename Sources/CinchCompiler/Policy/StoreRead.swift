@@ -25,8 +25,9 @@ struct StoreRead: Sendable, Hashable {
   /// A secret's pinned staging label or version id (at most one is set).
   var versionStage: String?
   var versionID: String?
-  /// A public parameter (`/aws/service/…`) or an entry the template creates: no metadata to
-  /// check before deploy.
+  /// False for an entry the template creates: no metadata to check before deploy. A public
+  /// parameter (`/aws/service/…`) is checked like any other (`cinch check` reads its history),
+  /// under its accountless ARN.
   var checkable: Bool
   var reason: PolicyReason
 }
