@@ -1,6 +1,7 @@
 import ArgumentParser
 import CinchCompiler
 import CinchTemplate
+import Foundation
 
 /// `cinch plan`: what a deploy of the templates as they are would read, against the lock.
 struct PlanCommand: AsyncParsableCommand {
@@ -10,20 +11,28 @@ struct PlanCommand: AsyncParsableCommand {
     discussion: """
       Resolves every reference at what it asks for (the latest version unless it names one) and \
       compares with the lockfile: old → new version, whether the value changed (by keyed \
-      fingerprint) and its length. Never a value. --format markdown suits a pull-request comment.
+      fingerprint) and its length. Never a value. --format markdown suits a pull-request comment; \
+      --exit-code exits 1 when a deploy would read anything other than the lock pins.
       """)
 
   @Argument(help: "Template files (default: the lockfile's).")
   var files: [String] = []
 
-  @Option(help: ArgumentHelp("The lockfile.", valueName: "path"))
-  var lock = Lockfile.defaultPath
+  @Option(
+    help: ArgumentHelp(
+      "The lockfile (default: \(Lockfile.defaultPath); a missing default is an empty lock).",
+      valueName: "path"))
+  var lock: String?
 
   @Option(help: ArgumentHelp("Compare with this lockfile instead.", valueName: "path"))
   var against: String?
 
   @Option(help: "human, json or markdown.")
   var format: Format = .human
+
+  @Flag(
+    help: "Exit 1 when a reference would move, be added or dropped, or cannot be read (for CI).")
+  var exitCode = false
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
     case human, json, markdown
@@ -34,6 +43,11 @@ struct PlanCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func run() async throws {
+    // A lockfile named on the command line must exist; the default may not yet (a first plan).
+    if let lock, !FileManager.default.fileExists(atPath: lock) {
+      throw CommandFailure(message: "\(lock): no such lockfile")
+    }
+    let lock = self.lock ?? Lockfile.defaultPath
     var session = try CompileSession(
       files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits)
     let basePath = against ?? lock
@@ -52,6 +66,9 @@ struct PlanCommand: AsyncParsableCommand {
     Output.stdout(
       PlanRenderer(format: PlanRenderer.Format(rawValue: format.rawValue) ?? .human).render(plan))
     try session.run.reportToStandardError()
+    if exitCode, plan.changes.contains(where: { $0.status != .unchanged }) {
+      throw ExitCode(ExitStatus.findings)
+    }
   }
 }
 

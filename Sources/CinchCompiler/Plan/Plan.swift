@@ -22,8 +22,9 @@ public struct Plan: Sendable {
     public var status: Status
     public var locked: Pin?
     public var current: Pin?
-    /// Whether the value differs from the locked one (fingerprints compared).
-    public var valueChanged: Bool
+    /// Whether the value differs from the locked one (fingerprints compared); nil when the
+    /// lock's fingerprints were made under another key and cannot be compared.
+    public var valueChanged: Bool?
     /// The current value's length in bytes: for plain `ssm` parameters only. A secret's length
     /// narrows a guess at it, so `ssm-secure` and `secretsmanager` values have none.
     public var length: Int?
@@ -33,6 +34,11 @@ public struct Plan: Sendable {
   /// The lockfile compared against.
   public var against: String
   public var changes: [Change]
+  /// False when a pin at the store's own version has another fingerprint than the value gives
+  /// now. A version's value never changes, so the lock was fingerprinted under another key
+  /// (made against another store, or with another `CINCH_FINGERPRINT_KEY`) or edited, and no
+  /// fingerprint in it says anything about this store's values.
+  public var fingerprintsComparable = true
 
   public func count(_ status: Status) -> Int { changes.filter { $0.status == status }.count }
 }
@@ -93,6 +99,25 @@ public struct Planner: Sendable {
           key: entry.key, status: .dropped, locked: entry.pin, current: nil, valueChanged: false,
           length: nil, sites: entry.sites))
     }
-    return Plan(against: path, changes: changes.sorted { $0.key < $1.key })
+    var plan = Plan(against: path, changes: changes.sorted { $0.key < $1.key })
+    let foreign = plan.changes.filter { $0.status == .unchanged && $0.valueChanged == true }
+    if !foreign.isEmpty {
+      plan.fingerprintsComparable = false
+      for index in plan.changes.indices
+      where [.unchanged, .moved].contains(plan.changes[index].status) {
+        plan.changes[index].valueChanged = nil
+      }
+      diagnostics.report(
+        Diagnostic(
+          .fingerprintKeyMismatch,
+          (foreign.count == 1
+            ? "a pin in '\(path)' is at the store's own version but carries"
+            : "\(foreign.count) pins in '\(path)' are at the store's own version but carry")
+            + " another fingerprint: the lock was fingerprinted under another key (made against "
+            + "another store, or with another CINCH_FINGERPRINT_KEY) or edited, so no value can "
+            + "be compared (run 'cinch lock --update' to fingerprint them with this store's key)",
+          file: path, range: nil, severity: .warning))
+    }
+    return plan
   }
 }

@@ -54,7 +54,13 @@ public struct PlanRenderer: Sendable {
     case .unchanged, .moved:
       let detail =
         change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)")
-      return (change.valueChanged ? "value changed" : "same value") + detail
+      let verdict: String =
+        switch change.valueChanged {
+        case true?: "value changed"
+        case false?: "same value"
+        case nil: "value not comparable"
+        }
+      return verdict + detail
     }
   }
 
@@ -62,6 +68,7 @@ public struct PlanRenderer: Sendable {
     "\(plan.count(.moved)) to move, \(plan.count(.added)) to add, \(plan.count(.dropped)) to drop, "
       + "\(plan.count(.unchanged)) unchanged"
       + (plan.count(.failed) > 0 ? ", \(plan.count(.failed)) unreadable" : "")
+      + (plan.fingerprintsComparable ? "" : "; values not comparable (W4012)")
   }
 
   private func human(_ plan: Plan) -> String {
@@ -107,6 +114,7 @@ public struct PlanRenderer: Sendable {
           ("moved", .int(plan.count(.moved))), ("added", .int(plan.count(.added))),
           ("dropped", .int(plan.count(.dropped))), ("unchanged", .int(plan.count(.unchanged))),
           ("failed", .int(plan.count(.failed))),
+          ("fingerprintsComparable", .bool(plan.fingerprintsComparable)),
         ])
       ),
       (
@@ -121,7 +129,7 @@ public struct PlanRenderer: Sendable {
               ("requested", .string(change.key.selector.description)),
               ("locked", pin(change.locked)),
               ("now", pin(change.current)),
-              ("valueChanged", .bool(change.valueChanged)),
+              ("valueChanged", change.valueChanged.map(JSONValue.bool) ?? .null),
               ("length", .int(change.length)),
               ("sites", .array(change.sites.map(JSONValue.string))),
             ])

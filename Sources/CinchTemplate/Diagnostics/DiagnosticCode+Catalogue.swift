@@ -262,6 +262,10 @@ extension DiagnosticCode {
     "I4011", "json-key-unverified",
     "A `secretsmanager` reference reads a JSON key that no lock entry records as verified. Only a value shows its keys, so `cinch check` never reads one: `cinch lock` verifies the key and records it, and `check` trusts the lock."
   )
+  public static let fingerprintKeyMismatch = DiagnosticCode(
+    "W4012", "fingerprint-key-mismatch",
+    "A pin is at the version the store has, yet its fingerprint is not what this store's key gives for that version's value. A version's value never changes, so the lockfile was fingerprinted under another key (made against another store, or with another `CINCH_FINGERPRINT_KEY`) or edited: `cinch plan` cannot say whether any value changed. `cinch lock --update` fingerprints the pins again."
+  )
 
   // MARK: 5 — rendering
 
@@ -326,6 +330,7 @@ extension DiagnosticCode {
     cycle, danglingReference, unusedParameter, unusedMapping,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,
+    fingerprintKeyMismatch,
     parameterTypeNotPinned, notRendered,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
     entryNamedByTemplate, consumerReadsAsItsUser, roleLacksRead, readGrantedOnAny,
