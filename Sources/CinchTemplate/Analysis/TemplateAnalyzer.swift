@@ -136,7 +136,12 @@ extension DeployRead {
       entry = StoreEntry(kind: kind, name: reference.name)
     case .waiting:
       entry = StoreEntry(kind: kind, name: evaluated.site.reference.name, isConcrete: false)
-    case .inactive, .invalid:
+    case .inactive:
+      // Not read on this deploy, but part of the template: the graph draws the read as not
+      // taken (`GraphBuilder` asks the evaluator whether its path is live).
+      let name = evaluated.site.reference.name
+      entry = StoreEntry(kind: kind, name: name, isConcrete: !name.contains("${"))
+    case .invalid:
       return nil
     }
     self.init(
