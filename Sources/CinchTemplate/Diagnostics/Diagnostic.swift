@@ -75,11 +75,33 @@ public struct Diagnostics: Sendable {
     items.append(contentsOf: other.items)
   }
 
-  /// Drops exact repeats (same code, file, range and message), keeping the first: stages that
-  /// share an evaluator may both report what it found.
+  /// Drops repeats (same code, severity, file, range and message), keeping the first, or the
+  /// first that names a template path when an earlier copy did not: stages that share an
+  /// evaluator may both report what it found (the reference evaluator and the graph builder
+  /// both meet `${Missing}` in a `!Sub`; only the first knows where in the template it sits).
   public mutating func removeDuplicates() {
-    var seen = Set<Diagnostic>()
-    items = items.filter { seen.insert($0).inserted }
+    struct Identity: Hashable {
+      var code: DiagnosticCode
+      var severity: Severity
+      var message: String
+      var file: String?
+      var range: SourceRange?
+    }
+    var position: [Identity: Int] = [:]
+    var kept: [Diagnostic] = []
+    kept.reserveCapacity(items.count)
+    for item in items {
+      let identity = Identity(
+        code: item.code, severity: item.severity, message: item.message, file: item.file,
+        range: item.range)
+      if let index = position[identity] {
+        if kept[index].path == nil, item.path != nil { kept[index] = item }
+      } else {
+        position[identity] = kept.count
+        kept.append(item)
+      }
+    }
+    items = kept
   }
 
   public func filtering(_ isIncluded: (Diagnostic) -> Bool) -> Diagnostics {
