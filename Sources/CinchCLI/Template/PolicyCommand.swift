@@ -118,6 +118,13 @@ struct PolicyCommand: AsyncParsableCommand {
   func run() async throws {
     var run = try TemplateAnalysisRun(
       files: files, limits: limitOptions.limits, evaluation: evaluation)
+    // A policy from the templates that could be read would leave out what the others read and
+    // look complete: none is written.
+    if run.anInputFailed {
+      Output.stderr("cinch: no policy written: a template could not be read (below)\n")
+      try run.reportToStandardError()
+      throw ExitCode(ExitStatus.failure)
+    }
     let inputs = run.inputs
     let target = PolicyTarget(
       region: inputs.region, accountID: inputs.accountID, partition: partition)

@@ -43,6 +43,11 @@ struct TemplateAnalysisRun {
     reportUndeclaredParameters(inputs)
   }
 
+  /// Whether a file could not be read or parsed: whatever is built from the rest is incomplete.
+  var anInputFailed: Bool {
+    diagnostics.items.contains { $0.severity == .error && $0.code.family == .input }
+  }
+
   /// A value for a parameter that no template declares is almost always a typo.
   private mutating func reportUndeclaredParameters(_ inputs: EvaluationInputs) {
     let templates = analyses.filter(\.template.isCloudFormation)

@@ -5,6 +5,26 @@ import _CinchTestSupport
 /// `cinch policy --store`: key metadata from an embedded store made with cinch's own commands,
 /// so `kms:Decrypt` appears for the customer-managed key and not for `aws/ssm`.
 @Suite struct PolicyStoreTests {
+  /// A policy built from the templates that could be read would look complete and leave out
+  /// what the unreadable one reads: none is printed.
+  @Test func noPolicyWhenATemplateCannotBeRead() throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try
+      "Resources:\n  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      Value: '{{resolve:ssm:/app/a}}'\n"
+      .write(
+        to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+    let result = try CinchProcess.run(
+      [
+        "policy", "a.yaml", "missing.yaml", "--account-id", "123456789012", "--region", "eu-west-1",
+      ],
+      in: directory)
+    #expect(result.status == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.contains("cinch: no policy written: a template could not be read"))
+    #expect(result.stderr.contains("missing.yaml: error[E0001]: no such file"))
+  }
+
   @Test func customerManagedKeyFromTheStore() throws {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("cinch-policy-store-" + UUID().uuidString)
