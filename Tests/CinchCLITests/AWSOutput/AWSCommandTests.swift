@@ -316,6 +316,21 @@ import Testing
       AWSCommandLine.awsExitCode(for: ExitCode(254), root: Root.self, arguments: arguments) == nil)
   }
 
+  /// `aws ssm get-parameterz …` names the operation, not the first option after it.
+  @Test func anUnknownOperationIsAnInvalidChoice() {
+    let usage = AWSCommandLine.unknownOperation(
+      root: Root.self, arguments: ["ssm", "get-parameterz", "--name", "x"])
+    #expect(
+      usage?.message.hasSuffix(
+        "cinch: error: argument operation: Invalid choice, valid choices are:\n\n"
+          + "get-parameter" + String(repeating: " ", count: 27) + "\n") == true)
+    #expect(
+      AWSCommandLine.unknownOperation(
+        root: Root.self, arguments: ["ssm", "get-parameter", "--nam", "x"]) == nil)
+    #expect(AWSCommandLine.unknownOperation(root: Root.self, arguments: ["ssm", "--help"]) == nil)
+    #expect(AWSCommandLine.unknownOperation(root: Root.self, arguments: ["lock", "x"]) == nil)
+  }
+
   @Test func helpAndCleanExitsAreLeftToArgumentParser() throws {
     let arguments = ["ssm", "get-parameter", "--help"]
     #expect(throws: Never.self) { _ = try Root.parseAsRoot(arguments) }

@@ -44,11 +44,34 @@ package enum AWSCommandLine {
   ) -> Int32? {
     guard !(error is ExitCode), isAWSStyle(root: root, arguments: arguments) else { return nil }
     guard root.exitCode(for: error) != .success else { return nil }
-    let message = root.message(for: error)
+    let usage =
+      unknownOperation(root: root, arguments: arguments)
+      ?? AWSUsageError.arguments(root.message(for: error))
     AWSCommand.write(
-      AWSErrorPresenter(operation: "").present(AWSUsageError.arguments(message)).text,
-      to: .standardError)
+      AWSErrorPresenter(operation: "").present(usage).text, to: .standardError)
     return AWSExitCode.usage
+  }
+
+  /// `cinch ssm get-parameterz …`: the aws CLI's `argument operation: Invalid choice` with the
+  /// group's operations, rather than a complaint about the first option that follows.
+  static func unknownOperation<Root: ParsableCommand>(root: Root.Type, arguments: [String])
+    -> AWSUsageError?
+  {
+    guard let groupIndex = arguments.firstIndex(where: { !$0.hasPrefix("-") }),
+      groupIndex + 1 < arguments.count
+    else { return nil }
+    let operation = arguments[groupIndex + 1]
+    guard !operation.hasPrefix("-"), operation != "help",
+      let group = root.configuration.subcommands.first(where: {
+        $0 is any AWSCommandGroup.Type
+          && ($0.configuration.commandName ?? $0._commandName) == arguments[groupIndex]
+      })
+    else { return nil }
+    let operations = group.configuration.subcommands.map {
+      $0.configuration.commandName ?? $0._commandName
+    }
+    guard !operations.contains(operation) else { return nil }
+    return AWSUsageError.invalidChoice(option: "operation", choices: operations.sorted())
   }
 
   /// Whether the first word of the command line names a subcommand marked `AWSCommandGroup`.
