@@ -77,7 +77,8 @@ struct StoreOptions: ParsableArguments {
     {
       return .passphrase(passphrase, origin: "the prompt")
     }
-    throw StoreAccessError.keyFileNotFound(path: keyFilePath(environment).path)
+    throw StoreAccessError.noMasterKey(
+      store: storePath(environment), keyFile: keyFilePath(environment).path)
   }
 
   /// The key source when nothing has to be typed: every source of `keySource` but the prompt.

@@ -5,6 +5,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   case storeExists(path: String)
   case keyFileExists(path: String)
   case keyFileNotFound(path: String)
+  /// No key source at all: the default key file is missing, no key or passphrase is in the
+  /// environment, and there is no terminal to ask on.
+  case noMasterKey(store: String, keyFile: String)
   case keyFileInvalid(path: String, reason: String)
   case invalidKey(origin: String, reason: String)
   /// The master key from `source` does not unlock the store.
@@ -23,6 +26,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
       "key file '\(path)' already exists; cinch never overwrites a key file"
     case .keyFileNotFound(let path):
       "key file '\(path)' not found"
+    case .noMasterKey(let store, let keyFile):
+      "no master key for store '\(store)': key file '\(keyFile)' not found, CINCH_MASTER_KEY and "
+        + "CINCH_PASSPHRASE are not set, and there is no terminal to ask for a passphrase on"
     case .keyFileInvalid(let path, let reason):
       "key file '\(path)' is not a cinch master key: \(reason)"
     case .invalidKey(let origin, let reason):
