@@ -70,7 +70,8 @@ struct SyncCommand: AsyncParsableCommand {
     let source = try await open(from, keyFile: fromKeyFile, flags, connector)
     let target = try await open(to, keyFile: toKeyFile, flags, connector)
     let sync = StoreSync(
-      options: StoreSync.Options(path: path, overwrite: overwrite, dryRun: dryRun, keyID: keyID))
+      options: StoreSync.Options(path: path, overwrite: overwrite, dryRun: dryRun, keyID: keyID),
+      targetKeys: target.keys)
     var report: StoreSync.Report
     do {
       report = try await sync.syncParameters(from: source.parameters, to: target.parameters)
@@ -158,6 +159,9 @@ struct SyncCommand: AsyncParsableCommand {
       case .skipped:
         word = "skipped"
         detail = "exists in the target (use --overwrite to update it)"
+      case .publicParameter:
+        word = "skipped"
+        detail = "one of AWS's public parameters, which AWS provides in every account"
       case .failed(let error, let copied):
         word = "failed"
         detail =

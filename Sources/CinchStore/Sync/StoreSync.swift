@@ -43,6 +43,9 @@ package struct StoreSync: Sendable {
     case unchanged
     /// The target has the entry and `overwrite` was not set.
     case skipped
+    /// One of AWS's public parameters (`/aws/service/…`): AWS provides it in every account, and
+    /// only an embedded store takes one (`put-public-parameter`).
+    case publicParameter
     /// The store refused; `copiedVersions` were written before it did.
     case failed(StoreError, copiedVersions: Int)
   }
@@ -75,9 +78,31 @@ package struct StoreSync: Sendable {
   }
 
   package var options: Options
+  /// The target's keys: each KMS key a copy would name is looked up there before anything is
+  /// written (and in a dry run), so a missing key fails the entry whole instead of midway.
+  package var targetKeys: (any KeyStore)?
 
-  package init(options: Options) {
+  package init(options: Options, targetKeys: (any KeyStore)? = nil) {
     self.options = options
+    self.targetKeys = targetKeys
+  }
+
+  /// The first of `keyIDs` (nil and the AWS-managed defaults left out) the target cannot
+  /// find, as the error its write would have failed with.
+  private func missingKey(_ keyIDs: [String?], default managed: String) async -> StoreError? {
+    guard let targetKeys else { return nil }
+    var seen = Set<String>()
+    for keyID in keyIDs {
+      guard let keyID, keyID != managed, seen.insert(keyID).inserted else { continue }
+      do {
+        _ = try await targetKeys.describeKey(DescribeKeyRequest(keyID: keyID))
+      } catch let error as StoreError {
+        return .invalidKeyID("the target has no KMS key '\(keyID)': \(error.message)")
+      } catch {
+        return .invalidKeyID("the target has no KMS key '\(keyID)': \(error)")
+      }
+    }
+    return nil
   }
 
   // MARK: Parameters
@@ -133,6 +158,16 @@ package struct StoreSync: Sendable {
     } while token != nil
     history.sort { $0.version < $1.version }
     guard let latest = history.last, let first = history.first else { return .skipped }
+    // AWS's public parameters are AWS's: an embedded target takes them as `put-public-
+    // parameter` does, any other has them already.
+    let embedded = target as? SQLiteStore
+    let isPublic = ParameterName.isPublic(name)
+    if isPublic, embedded == nil { return .publicParameter }
+    let put: @Sendable (PutParameterRequest) async throws -> PutParameterResponse = {
+      request in
+      if isPublic, let embedded { return try await embedded.putPublicParameter(request) }
+      return try await target.putParameter(request)
+    }
 
     let existing: Parameter?
     do {
@@ -143,18 +178,26 @@ package struct StoreSync: Sendable {
       existing = nil
     }
 
+    func keys(_ versions: [ParameterHistory]) -> [String?] {
+      versions.map { $0.type == .secureString ? (options.keyID ?? $0.keyID) : nil }
+    }
     if let existing {
       guard options.overwrite else { return .skipped }
       if existing.value == latest.value && existing.type == latest.type { return .unchanged }
+      if let missing = await missingKey(keys([latest]), default: SQLiteStore.defaultKeyAlias) {
+        return .failed(missing, copiedVersions: 0)
+      }
       guard !options.dryRun else { return .updated(labels: latest.labels, refusedLabels: []) }
-      let written = try await target.putParameter(
-        request(for: latest, name: name, overwrite: true, tags: nil))
+      let written = try await put(request(for: latest, name: name, overwrite: true, tags: nil))
       let refused = try await label(name, version: written.version, latest.labels, in: target)
       return .updated(
         labels: latest.labels.filter { !refused.contains($0) }, refusedLabels: refused)
     }
 
     let labels = history.flatMap(\.labels)
+    if let missing = await missingKey(keys(history), default: SQLiteStore.defaultKeyAlias) {
+      return .failed(missing, copiedVersions: 0)
+    }
     guard !options.dryRun else {
       return .copied(
         versions: history.count, from: first.version, to: latest.version, labels: labels,
@@ -168,7 +211,7 @@ package struct StoreSync: Sendable {
     var targetVersions: [Int: Int] = [:]
     for (index, version) in history.enumerated() {
       do {
-        let written = try await target.putParameter(
+        let written = try await put(
           request(for: version, name: name, overwrite: index > 0, tags: index == 0 ? tags : nil))
         targetVersions[version.version] = written.version
       } catch let error as StoreError {
@@ -335,6 +378,11 @@ extension StoreSync {
     }
 
     let labels = versions.flatMap(\.stages)
+    if let missing = await missingKey(
+      [options.keyID ?? described.kmsKeyID], default: SQLiteStore.defaultSecretKeyAlias)
+    {
+      return .failed(missing, copiedVersions: 0)
+    }
     guard !options.dryRun else {
       return .copiedSecret(
         versions: versions.count, labels: labels, refusedLabels: [], emptyLabels: unreadable)

@@ -137,3 +137,62 @@ import Testing
     #expect(try await target.get("/a/one").value == "1")
   }
 }
+
+/// What a target cannot take fails whole and is known in a dry run: a SecureString under a KMS
+/// key the target lacks; AWS's public parameters go only to an embedded target.
+@Suite struct SyncTargetLimitsTests {
+  @Test(arguments: Backend.allCases) func aMissingKeyFailsTheEntryBeforeAnyWrite(
+    _ backend: Backend
+  ) async throws {
+    let source = try await Backend.embedded.makeStore().store
+    let target = try await backend.makeStore().store
+    let embedded = try #require(source as? SQLiteStore)
+    let key = try await embedded.createKey(CreateKeyRequest()).keyMetadata.keyID
+    _ = try await embedded.createAlias(
+      CreateAliasRequest(aliasName: "alias/app-cache", targetKeyID: key))
+    for value in ["one", "two"] {
+      _ = try await source.putParameter(
+        PutParameterRequest(
+          name: "/app/cache/token", value: value, type: .secureString, keyID: "alias/app-cache",
+          overwrite: true))
+    }
+    try await source.put("/app/host", "db1", overwrite: false)
+    let keys = try #require(target as? any KeyStore)
+    for dryRun in [true, false] {
+      let report = try await StoreSync(options: .init(dryRun: dryRun), targetKeys: keys)
+        .syncParameters(from: source, to: target)
+      #expect(report.entries.map(\.name) == ["/app/cache/token", "/app/host"])
+      guard case .failed(let error, let copied) = report.entries.first?.outcome else {
+        Issue.record("expected a failure, got \(String(describing: report.entries.first))")
+        continue
+      }
+      #expect(error.code == "InvalidKeyId")
+      #expect(error.message.contains("'alias/app-cache'"))
+      #expect(copied == 0)
+      #expect(report.failures == 1)
+    }
+    await #expect(throws: StoreError.self) { try await target.get("/app/cache/token") }
+    #expect(try await target.get("/app/host").value == "db1")
+  }
+
+  @Test(arguments: Backend.allCases) func publicParametersGoOnlyToAnEmbeddedTarget(
+    _ backend: Backend
+  ) async throws {
+    let source = try #require(try await Backend.embedded.makeStore().store as? SQLiteStore)
+    let target = try await backend.makeStore().store
+    let name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64"
+    _ = try await source.putPublicParameter(
+      PutParameterRequest(name: name, value: "ami-0123456789abcdef0", type: .string))
+    let report = try await StoreSync(options: .init()).syncParameters(from: source, to: target)
+    switch backend {
+    case .embedded:
+      #expect(
+        report.entries.first?.outcome
+          == .copied(versions: 1, from: 1, to: 1, labels: [], refusedLabels: []))
+      #expect(try await target.get(name).value == "ami-0123456789abcdef0")
+    case .moto:
+      #expect(report.entries.first?.outcome == .publicParameter)
+      #expect(report.failures == 0)
+    }
+  }
+}
