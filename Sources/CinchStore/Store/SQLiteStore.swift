@@ -241,9 +241,12 @@ public final class SQLiteStore: Sendable {
   public static func openOnThisThread(
     at path: String, master: MasterKeySource, configuration: StoreConfiguration = .init()
   ) throws -> SQLiteStore {
-    guard FileManager.default.fileExists(atPath: path) else {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw StoreAccessError.storeNotFound(path: path)
     }
+    // SQLite would say only "disk I/O error".
+    if isDirectory.boolValue { throw StoreAccessError.notAStore(path: path, reason: "a directory") }
     var warnings: [String] = []
     if let warning = SecureFile.looseModeWarning(path, what: "store") { warnings.append(warning) }
     if case .keyFile(let keyPath) = master,

@@ -147,6 +147,18 @@ import _CinchTestSupport
       noStore.stderr.split(separator: "\n") == [
         "cinch: no store at 'elsewhere.db'; create one with 'cinch init'"
       ])
+
+    try FileManager.default.createDirectory(
+      atPath: project.path("folder.db"), withIntermediateDirectories: true)
+    let folder = try project.run([
+      "ssm", "get-parameter", "--name", "/a", "--store", "folder.db", "--key-file",
+      ".cinch/other.key",
+    ])
+    #expect(folder.status == 253)
+    #expect(
+      folder.stderr.split(separator: "\n") == [
+        "cinch: 'folder.db' is not a cinch store: a directory"
+      ])
   }
 
   @Test func initNeverOverwritesAndFilesAre0600() throws {
