@@ -150,12 +150,16 @@ struct CheckCommand: AsyncParsableCommand {
     }
     try output.emit(
       session.run.diagnostics, documents: documents, files: session.templates.count,
-      detail: detail(report, online: online, locked: checkedLock != nil))
+      detail: detail(
+        report, online: online, locked: checkedLock != nil,
+        allRead: !session.run.anInputFailed))
   }
 
   /// What the summary line adds: what the references were checked against, and how many
   /// findings were left out.
-  private func detail(_ report: Checker.Report, online: Bool, locked: Bool) -> String {
+  private func detail(_ report: Checker.Report, online: Bool, locked: Bool, allRead: Bool)
+    -> String
+  {
     var parts: [String] = []
     func references(_ count: Int) -> String { count == 1 ? "1 reference" : "\(count) references" }
     if report.references > 0, !online, !locked {
@@ -164,6 +168,9 @@ struct CheckCommand: AsyncParsableCommand {
       parts.append(
         "\(references(report.referencesChecked)) checked against \(online ? "the store" : "'\(lock)'")"
       )
+    } else if allRead {
+      // Said even for one clean file: a check that prints nothing looks like it did nothing.
+      parts.append("no dynamic references")
     }
     if report.suppressed > 0 { parts.append("\(report.suppressed) suppressed") }
     return parts.joined(separator: "; ")

@@ -297,6 +297,15 @@ import _CinchTestSupport
         == "no problems in 1 file (3 references not checked: no store and no 'cinch.lock')\n")
   }
 
+  /// One clean file without a reference still gets its line: silence looks like nothing ran.
+  @Test func aFileWithoutReferencesSaysSo() throws {
+    let project = try Project()
+    try project.write("Resources:\n  A:\n    Type: AWS::SNS::Topic\n", to: "plain.yaml")
+    let result = try project.run(["check", "plain.yaml"])
+    #expect(result.status == 0)
+    #expect(result.stdout == "no problems in 1 file (no dynamic references)\n")
+  }
+
   // MARK: templates/
 
   /// Every template in `templates/`, with a store holding what it reads (the seed's
