@@ -96,7 +96,8 @@ enum LockReport {
     var text = "\(key.kind.rawValue) \(key.name)"
     if let jsonKey = key.jsonKey { text += " [\(jsonKey)]" }
     switch key.selector {
-    case .latest: text += key.kind == .secretsManager ? " (AWSCURRENT)" : " (latest)"
+    // A reference without a stage reads AWSCURRENT; said apart from one that names it.
+    case .latest: text += key.kind == .secretsManager ? " (default AWSCURRENT)" : " (latest)"
     case .version(let version): text += " (version \(version))"
     case .stage(let stage): text += " (\(stage))"
     case .versionId(let id): text += " (id \(id))"

@@ -39,7 +39,7 @@ public struct PlanRenderer: Sendable {
 
   private static func requested(_ key: ResolutionKey) -> String {
     switch key.selector {
-    case .latest: key.kind == .secretsManager ? "AWSCURRENT" : "latest"
+    case .latest: key.kind == .secretsManager ? "default AWSCURRENT" : "latest"
     case .version(let version): String(version)
     case .stage(let stage): stage
     case .versionId(let id): id

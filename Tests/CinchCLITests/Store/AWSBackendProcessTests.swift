@@ -249,7 +249,7 @@ import _CinchTestSupport
     #expect(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
     #expect(
       lock.stdout.contains(
-        "+ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) → \(first)"))
+        "+ secretsmanager prod/MyApp/DBSecret [password] (default AWSCURRENT) → \(first)"))
     let lockText = try String(
       contentsOf: directory.appendingPathComponent("cinch.lock"), encoding: .utf8)
     #expect(lockText.contains("\"versionId\": \"\(first)\""))
