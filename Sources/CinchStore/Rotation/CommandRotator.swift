@@ -28,69 +28,38 @@ struct CommandRotator: SecretRotator {
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     let input = try encoder.encode(event)
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = Array(command.dropFirst())
     var variables = environment
     variables["CINCH_ROTATION_STEP"] = event.step.rawValue
     variables["CINCH_ROTATION_SECRET_ID"] = event.secretID
     variables["CINCH_ROTATION_TOKEN"] = event.clientRequestToken
     variables["CINCH_ROTATOR"] = name
-    process.environment = variables
-    let stdin = Pipe()
-    let stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = stderr
-
-    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-      let finished = DispatchGroup()
-      finished.enter()
-      process.terminationHandler = { _ in finished.leave() }
-      do {
-        try process.run()
-      } catch {
-        continuation.resume(
-          throwing: RotatorFailure("command '\(program)' could not start: \(error)"))
-        return
-      }
+    let arguments = Array(command.dropFirst())
+    let timeout = timeoutSeconds
+    let childEnvironment = variables
+    let outcome: ChildProcess.Outcome = try await withCheckedThrowingContinuation {
+      continuation in
       DispatchQueue.global().async {
-        stdin.fileHandleForWriting.write(input)
-        try? stdin.fileHandleForWriting.close()
-      }
-      let timedOut = TimeoutFlag()
-      let deadline = DispatchTime.now() + timeoutSeconds
-      DispatchQueue.global().asyncAfter(deadline: deadline) {
-        if process.isRunning {
-          timedOut.set()
-          kill(process.processIdentifier, SIGKILL)
-        }
-      }
-      DispatchQueue.global().async {
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        finished.wait()
-        if timedOut.isSet {
+        do {
           continuation.resume(
-            throwing: RotatorFailure(
-              "the command did not finish within \(Int(timeoutSeconds)) seconds"))
-          return
-        }
-        let status = process.terminationStatus
-        if status == 0 {
-          continuation.resume(returning: 0)
-        } else {
-          let kept = errors.suffix(Self.keptErrorBytes)
-          let text = String(decoding: kept, as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-          let reason =
-            process.terminationReason == .uncaughtSignal
-            ? "was killed by signal \(status)" : "exited with status \(status)"
+            returning: try ChildProcess.run(
+              executable: executable, arguments: arguments, environment: childEnvironment,
+              input: Array(input), timeoutSeconds: timeout, keptErrorBytes: Self.keptErrorBytes))
+        } catch {
           continuation.resume(
-            throwing: RotatorFailure(text.isEmpty ? "the command \(reason)" : text))
+            throwing: RotatorFailure("command '\(program)' could not start: \(error)"))
         }
       }
     }
-    _ = status
+    if outcome.timedOut {
+      throw RotatorFailure("the command did not finish within \(Int(timeoutSeconds)) seconds")
+    }
+    guard outcome.status != 0 || outcome.signaled else { return }
+    let text = String(decoding: outcome.standardError, as: UTF8.self)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let reason =
+      outcome.signaled
+      ? "was killed by signal \(outcome.status)" : "exited with status \(outcome.status)"
+    throw RotatorFailure(text.isEmpty ? "the command \(reason)" : text)
   }
 
   /// `program` itself when it names a path, else the first executable of that name on `path`.
@@ -104,13 +73,4 @@ struct CommandRotator: SecretRotator {
     }
     return nil
   }
-}
-
-/// A flag set from one thread and read from another.
-private final class TimeoutFlag: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value = false
-
-  func set() { lock.withLock { value = true } }
-  var isSet: Bool { lock.withLock { value } }
 }

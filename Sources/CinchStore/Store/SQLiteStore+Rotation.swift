@@ -219,13 +219,13 @@ extension SQLiteStore {
     }
   }
 
-  /// `message` with every value of the secret's labelled versions (and each string inside a
-  /// JSON value, and the base64 of a binary one) replaced by `<redacted>`.
+  /// `message` with every value of the secret's versions (labelled or not: a rotator may read
+  /// any by its id), each string inside a JSON value, and the base64 of a binary one, replaced
+  /// by `<redacted>`, also as they read escaped inside a JSON string (`jq -c`, Python's
+  /// `json.dumps`, Foundation's encoder), which is how a rotator most often prints them.
   func scrub(_ message: String, _ entry: SecretEntry, _ db: Database) throws -> String {
-    let labelled = Set(try EntryLabels.fetch(db, entry: entry.id).values)
     var secrets: Set<String> = []
-    for record in try SecretVersionRecord.fetchAll(db, entry: entry.id)
-    where labelled.contains(record.version) {
+    for record in try SecretVersionRecord.fetchAll(db, entry: entry.id) where record.sealed != nil {
       guard let value = try? openValue(record, entry, db) else { continue }
       switch value.type {
       case .binary:
@@ -240,11 +240,59 @@ extension SQLiteStore {
         }
       }
     }
+    var forms: Set<String> = []
+    for secret in secrets where secret.count >= 4 { forms.formUnion(Self.escapedForms(secret)) }
     var result = message
-    for secret in secrets.filter({ $0.count >= 4 }).sorted(by: { $0.count > $1.count }) {
-      result = result.replacingOccurrences(of: secret, with: "<redacted>")
+    for form in forms.sorted(by: { $0.count > $1.count }) {
+      result = result.replacingOccurrences(of: form, with: "<redacted>")
     }
     return result
+  }
+
+  /// `text` and how it reads inside a JSON string: quotes, backslashes and control characters
+  /// escaped; with `/` escaped or not; non-ASCII kept or written as `\uXXXX` (UTF-16, as Python
+  /// writes it by default).
+  /// `\u00e9` → `\u00E9`: the hex digits of the `\u` escapes of an escaped JSON string.
+  static func upperCasedEscapes(_ escaped: String) -> String {
+    var result = ""
+    var characters = escaped.makeIterator()
+    while let character = characters.next() {
+      result.append(character)
+      guard character == "\\", let next = characters.next() else { continue }
+      result.append(next)
+      guard next == "u" else { continue }
+      for _ in 0..<4 { if let digit = characters.next() { result += digit.uppercased() } }
+    }
+    return result
+  }
+
+  static func escapedForms(_ text: String) -> Set<String> {
+    var forms: Set<String> = [text]
+    for asciiOnly in [false, true] {
+      for slash in [false, true] {
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+          switch scalar {
+          case "\"": escaped += "\\\""
+          case "\\": escaped += "\\\\"
+          case "/" where slash: escaped += "\\/"
+          case "\n": escaped += "\\n"
+          case "\r": escaped += "\\r"
+          case "\t": escaped += "\\t"
+          case _ where scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7f):
+            for unit in String(scalar).utf16 {
+              let hex = String(unit, radix: 16)
+              escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+          default: escaped.unicodeScalars.append(scalar)
+          }
+        }
+        forms.insert(escaped)
+        // `\u00E9` as some encoders write it.
+        if asciiOnly { forms.insert(Self.upperCasedEscapes(escaped)) }
+      }
+    }
+    return forms
   }
 
   static func collectStrings(_ json: Any, into strings: inout Set<String>) {

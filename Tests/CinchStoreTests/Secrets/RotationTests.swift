@@ -333,4 +333,75 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     try await store.deregisterRotator(name: "pg")
     #expect(try await store.commandRotators().isEmpty)
   }
+
+  /// A rotator that prints a value the way a JSON tool writes it (escaped: `jq -c`, Python's
+  /// `json.dumps`), or the value of a version no label is on, still has it scrubbed.
+  @Test func escapedAndUnlabelledValuesAreScrubbed() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("esc", #"{"password":"CANARY-old-9c1e-value"}"#, token: tokenA)
+    try await store.putValue("esc", #"{"password":"second-value-x"}"#)
+    try await store.putValue("esc", #"{"password":"CANARY-9c1e\"q\\z/é"}"#)
+    let script = fixture.directory.file("leaky.sh")
+    try Data(
+      #"""
+      #!/bin/sh
+      printf '%s\n' 'jq: {"password":"CANARY-9c1e\"q\\z/é"}' >&2
+      printf '%s\n' 'python: "CANARY-9c1e\"q\\z\/\u00e9" "CANARY-9c1e\"q\\z/\u00E9"' >&2
+      printf '%s\n' 'deprecated: CANARY-old-9c1e-value' >&2
+      exit 1
+      """#.utf8
+    ).write(to: URL(fileURLWithPath: script))
+    chmod(script, 0o755)
+    try await store.registerRotator(name: "leaky", command: [script])
+    let error = await #expect(throws: StoreError.self) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "esc", clientRequestToken: tokenB, rotationLambdaARN: lambda("leaky")))
+    }
+    let message = try #require(error?.message)
+    #expect(!message.contains("CANARY"), "\(message)")
+    // The whole SecretString, as `jq -c` reprints it, is one of the values.
+    #expect(message.contains("jq: <redacted>"))
+    #expect(message.contains(#"python: "<redacted>" "<redacted>""#))
+    #expect(message.contains("deprecated: <redacted>"))
+    let recorded = try await store.describeSecret(DescribeSecretRequest(secretID: "esc"))
+      .cinchRotation?.lastFailure?.message
+    #expect(recorded?.contains("CANARY") == false)
+  }
+
+  /// At the deadline the rotator's whole process group is killed: a shell waiting on its own
+  /// child (a hung `psql`) does not keep the step, or the child, alive. (The child leaves
+  /// standard error, so killing the shell alone would end the step and leave it running.)
+  @Test func theDeadlineEndsWhatTheRotatorStarted() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("slow", #"{"password":"slow-value-1234"}"#, token: tokenA)
+    let script = fixture.directory.file("slow.sh")
+    let pidFile = fixture.directory.file("child.pid")
+    try Data(
+      """
+      #!/bin/sh
+      sleep 300 </dev/null >/dev/null 2>&1 &
+      echo $! > "\(pidFile)"
+      wait
+      """.utf8
+    ).write(to: URL(fileURLWithPath: script))
+    chmod(script, 0o755)
+    try await store.registerRotator(name: "slow", command: [script], timeoutSeconds: 1)
+    let error = await #expect(throws: StoreError.self) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "slow", clientRequestToken: tokenB, rotationLambdaARN: lambda("slow")))
+    }
+    #expect(error?.message.hasSuffix("the command did not finish within 1 seconds") == true)
+    let text = try String(contentsOfFile: pidFile, encoding: .utf8)
+    let child = try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+    // Killed with its group: signal 0 finds no process, or a zombie waiting for init.
+    var alive = kill(child, 0) == 0
+    if alive, let state = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8) {
+      alive = !state.contains(") Z ")
+    }
+    #expect(!alive)
+  }
 }

@@ -1,0 +1,159 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A command run in a process group of its own, so that a deadline ends everything it started.
+///
+/// Foundation's `Process` signals the command alone: a shell script whose step runs `psql` or
+/// `sleep` keeps running in that child, which also holds standard error open, so the caller
+/// waited for it however long it took (a 2-second timeout took 38 s) and left it behind. Here
+/// the command leads a new process group (`posix_spawn` with `POSIX_SPAWN_SETPGROUP`): at the
+/// deadline the whole group is killed, and when the command itself exits, whatever it left
+/// running in its group is ended too, as a rotation step's work is over when it returns.
+/// Signals the caller ignores or blocks are reset for the command.
+package enum ChildProcess {
+  package struct Outcome: Sendable, Equatable {
+    /// The exit status, or the signal that ended the command.
+    package var status: Int32
+    package var signaled: Bool
+    package var timedOut: Bool
+    /// The last bytes the command wrote to standard error.
+    package var standardError: [UInt8]
+  }
+
+  package struct Failure: Error, CustomStringConvertible {
+    package var description: String
+  }
+
+  /// Runs `executable` with `arguments` and exactly `environment`, `input` on standard input
+  /// (written before it starts: it must fit a pipe's buffer), standard output discarded.
+  /// Blocks until the command and everything in its group have ended.
+  package static func run(
+    executable: String, arguments: [String], environment: [String: String], input: [UInt8],
+    timeoutSeconds: Double, keptErrorBytes: Int
+  ) throws -> Outcome {
+    // The input is a rotation event (~300 bytes); a pipe holds 64 KiB on Linux, 16 KiB at
+    // least anywhere.
+    guard input.count <= 16_384 else { throw Failure(description: "the input is too large") }
+    var inputPipe: [Int32] = [-1, -1]
+    var errorPipe: [Int32] = [-1, -1]
+    guard pipe(&inputPipe) == 0 else { throw failure("pipe") }
+    guard pipe(&errorPipe) == 0 else {
+      close(inputPipe[0])
+      close(inputPipe[1])
+      throw failure("pipe")
+    }
+    // Only the command's copies (dup2'd to 0 and 2) reach it: these close on exec (`pipe2`
+    // with O_CLOEXEC is not in the module Glibc exports).
+    for descriptor in inputPipe + errorPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+    var written = 0
+    while written < input.count {
+      let count = input[written...].withUnsafeBytes {
+        write(inputPipe[1], $0.baseAddress, $0.count)
+      }
+      if count < 0, errno == EINTR { continue }
+      guard count > 0 else { break }
+      written += count
+    }
+    close(inputPipe[1])
+
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var everySignal = sigset_t()
+    sigfillset(&everySignal)
+    var noSignal = sigset_t()
+    sigemptyset(&noSignal)
+    posix_spawnattr_setsigdefault(&attributes, &everySignal)
+    posix_spawnattr_setsigmask(&attributes, &noSignal)
+    posix_spawnattr_setpgroup(&attributes, 0)
+    posix_spawnattr_setflags(
+      &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let envp =
+      environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+      for pointer in argv { free(pointer) }
+      for pointer in envp { free(pointer) }
+    }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    close(inputPipe[0])
+    close(errorPipe[1])
+    guard spawned == 0 else {
+      close(errorPipe[0])
+      throw Failure(description: String(cString: strerror(spawned)))
+    }
+
+    let errors = TailBuffer(limit: keptErrorBytes)
+    let readerDone = DispatchSemaphore(value: 0)
+    let reader = errorPipe[0]
+    DispatchQueue.global().async {
+      var buffer = [UInt8](repeating: 0, count: 4096)
+      while true {
+        let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+        if count < 0, errno == EINTR { continue }
+        guard count > 0 else { break }
+        errors.append(buffer[0..<count])
+      }
+      close(reader)
+      readerDone.signal()
+    }
+
+    // Waited for without being reaped (`WNOWAIT`): until it is, its pid, which names the
+    // group, cannot be reused, so the group killed below is still the command's.
+    let exited = DispatchSemaphore(value: 0)
+    let child = pid
+    DispatchQueue.global().async {
+      var info = siginfo_t()
+      while waitid(P_PID, id_t(child), &info, WEXITED | WNOWAIT) < 0, errno == EINTR {}
+      exited.signal()
+    }
+    let timedOut = exited.wait(timeout: .now() + timeoutSeconds) == .timedOut
+    // The group: at the deadline everything in it, after a normal exit what it left behind.
+    kill(-pid, SIGKILL)
+    if timedOut { exited.wait() }
+    var raw: Int32 = 0
+    while waitpid(pid, &raw, 0) < 0, errno == EINTR {}
+    readerDone.wait()
+
+    let signal = raw & 0x7f
+    return Outcome(
+      status: signal == 0 ? (raw >> 8) & 0xff : signal, signaled: signal != 0,
+      timedOut: timedOut, standardError: errors.bytes)
+  }
+
+  private static func failure(_ call: String) -> Failure {
+    Failure(description: "\(call): \(String(cString: strerror(errno)))")
+  }
+}
+
+/// The last `limit` bytes appended, from one thread, read after it is done.
+private final class TailBuffer: @unchecked Sendable {
+  private let limit: Int
+  private let lock = NSLock()
+  private var storage: [UInt8] = []
+
+  init(limit: Int) { self.limit = limit }
+
+  func append(_ bytes: ArraySlice<UInt8>) {
+    lock.withLock {
+      storage.append(contentsOf: bytes)
+      if storage.count > limit * 2 { storage.removeFirst(storage.count - limit) }
+    }
+  }
+
+  var bytes: [UInt8] { lock.withLock { Array(storage.suffix(limit)) } }
+}
