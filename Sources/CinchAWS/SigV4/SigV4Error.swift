@@ -10,8 +10,10 @@ package enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
   case signatureMismatch
   /// `X-Amz-Date` is missing or malformed.
   case missingDate
-  /// The request was signed more than the allowed skew away from now.
+  /// The request was signed more than the allowed skew before now.
   case expired(signed: String, now: String, earliest: String)
+  /// The request was signed more than the allowed skew after now.
+  case notYetCurrent(signed: String, now: String, latest: String)
   /// `host` or `x-amz-date` is not among the signed headers.
   case unsignedHeader(String)
   /// The scope names another region or service than this endpoint's.
@@ -22,7 +24,7 @@ package enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
     case .missingAuthentication: "MissingAuthenticationTokenException"
     case .incompleteSignature, .missingDate, .unsignedHeader, .wrongScope:
       "IncompleteSignatureException"
-    case .signatureMismatch, .expired: "InvalidSignatureException"
+    case .signatureMismatch, .expired, .notYetCurrent: "InvalidSignatureException"
     }
   }
 
@@ -37,6 +39,8 @@ package enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
       "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
     case .expired(let signed, let now, let earliest):
       "Signature expired: \(signed) is now earlier than \(earliest) (\(now) - 15 min.)"
+    case .notYetCurrent(let signed, let now, let latest):
+      "Signature not yet current: \(signed) is still later than \(latest) (\(now) + 15 min.)"
     case .unsignedHeader(let name):
       "'\(name)' must be a 'SignedHeader' in the AWS Authorization."
     case .wrongScope(let text): text

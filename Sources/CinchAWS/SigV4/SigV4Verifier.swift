@@ -30,10 +30,15 @@ package enum SigV4Verifier {
     }
     guard let amzDate = request.header("X-Amz-Date"), let signedAt = SigV4.parseAmzDate(amzDate)
     else { throw .missingDate }
-    if abs(signedAt.timeIntervalSince(now)) > maximumSkew {
+    if signedAt.timeIntervalSince(now) < -maximumSkew {
       throw .expired(
         signed: amzDate, now: SigV4.amzDate(now),
         earliest: SigV4.amzDate(now.addingTimeInterval(-maximumSkew)))
+    }
+    if signedAt.timeIntervalSince(now) > maximumSkew {
+      throw .notYetCurrent(
+        signed: amzDate, now: SigV4.amzDate(now),
+        latest: SigV4.amzDate(now.addingTimeInterval(maximumSkew)))
     }
     guard authorization.scope.date == String(amzDate.prefix(8)) else {
       throw .wrongScope(

@@ -124,10 +124,14 @@ struct AWSJSONEndpointTests {
       fixture.request("AmazonSSM.GetParameter", body, at: now.addingTimeInterval(-16 * 60)))
     try expectError(expired, "InvalidSignatureException")
     #expect(try json(expired)["message"]?.stringValue?.hasPrefix("Signature expired: ") == true)
-    try expectError(
-      await endpoint.handle(
-        fixture.request("AmazonSSM.GetParameter", body, at: now.addingTimeInterval(16 * 60))),
-      "InvalidSignatureException")
+    let early = await endpoint.handle(
+      fixture.request("AmazonSSM.GetParameter", body, at: now.addingTimeInterval(16 * 60)))
+    try expectError(early, "InvalidSignatureException")
+    // 1_800_000_000 is 2027-01-15T08:00:00Z.
+    #expect(
+      try json(early)["message"]?.stringValue
+        == "Signature not yet current: 20270115T081600Z is still later than 20270115T081500Z "
+        + "(20270115T080000Z + 15 min.)")
   }
 
   @Test func unsignedUnknownAndMalformedRequests() async throws {
