@@ -90,7 +90,9 @@ extension SQLiteStore {
   package func revokeVaultToken(accessor: String) async throws {
     try await performVault("auth/token/revoke", kind: nil, name: accessor) { db, _ in
       try db.execute(
-        cached: "DELETE FROM vault_tokens WHERE accessor = ? AND is_root_token = 0",
+        // The root token too, as Vault revokes one: the next `cinch token root` (which needs
+        // the master key) makes a new one.
+        cached: "DELETE FROM vault_tokens WHERE accessor = ?",
         arguments: [accessor])
     }
   }
