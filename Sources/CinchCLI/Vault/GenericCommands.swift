@@ -126,10 +126,8 @@ enum GenericPath {
     let format = try output.resolvedFormat()
     let response = reply.json ?? .null
     if let field = output.field {
-      let value =
-        response["data"]?[field] ?? response["auth"]?[field == "token" ? "client_token" : field]
-      guard let value else { throw VaultExit.usage("Field \"\(field)\" not present in secret") }
-      Output.stdout(VaultFormatter.goValue(value))
+      try VaultRawField.print(
+        VaultRawField.value(response, field), field: field, format: format)
       return
     }
     reply.printWarnings()

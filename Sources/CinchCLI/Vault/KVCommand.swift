@@ -52,11 +52,11 @@ enum KVOutput {
   ) throws {
     let format = try output.resolvedFormat()
     if let field = output.field {
-      let value = dataSection?[field] ?? metadata?[field]
-      guard let value else {
-        throw VaultExit.usage("Field \"\(field)\" not present in secret")
-      }
-      Output.stdout(VaultFormatter.goValue(value))
+      // `-field=data` is the data itself, unless the data has a key named `data` (kv_get.go).
+      let value =
+        field == "data" && dataSection?["data"] == nil
+        ? dataSection.map(JSONValue.object) : dataSection?[field] ?? metadata?[field]
+      try VaultRawField.print(value, field: field, format: format)
       return
     }
     reply.printWarnings()
@@ -134,7 +134,8 @@ struct KVGetCommand: AsyncParsableCommand {
     }
     let data = reply.data?["data"]?.objectValue
     if output.field != nil, data == nil {
-      throw VaultExit.remote("No value found at \(path)")
+      // A deleted or destroyed version: kv_get.go's words for a field asked of no data.
+      throw VaultExit.remote("No data found at \(path)")
     }
     try KVOutput.printSecret(
       reply, path: path, output: output, dataSection: data,
@@ -370,10 +371,7 @@ struct KVRollbackCommand: AsyncParsableCommand {
     }
     let format = try output.resolvedFormat()
     if let field = output.field {
-      guard let value = reply.data?[field] else {
-        throw VaultExit.usage("Field \"\(field)\" not present in secret")
-      }
-      Output.stdout(VaultFormatter.goValue(value))
+      try VaultRawField.print(reply.data?[field], field: field, format: format)
     } else if format == "json" {
       Output.stdout(VaultFormatter.json(reply.json ?? .null))
     } else {

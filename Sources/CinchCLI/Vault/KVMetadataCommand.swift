@@ -36,10 +36,7 @@ struct KVMetadataGetCommand: AsyncParsableCommand {
       throw VaultExit.remote("No value found at \(path)")
     }
     if let field = output.field {
-      guard let value = metadata[field] else {
-        throw VaultExit.usage("Field \"\(field)\" not present in secret")
-      }
-      Output.stdout(VaultFormatter.goValue(value))
+      try VaultRawField.print(metadata[field], field: field, format: format)
       return
     }
     if format == "json" {

@@ -135,3 +135,38 @@ extension GoDuration {
     return text
   }
 }
+
+/// `-field=NAME`, as Vault's `RawField` and `PrintRawField` (command/format.go) do it: for a
+/// response with `auth`, the token's fields under their printed names (`token`,
+/// `token_accessor`, `token_duration`, `token_renewable`, `token_policies`,
+/// `identity_policies`, `policies`), else `lease_id`, `lease_duration` (and
+/// `refresh_interval`), `lease_renewable`, else a key of `data`. Printed as Go's `%v` prints it,
+/// or, with `-format=json`, as JSON.
+enum VaultRawField {
+  static func value(_ response: JSONValue, _ field: String) -> JSONValue? {
+    if case .object(let auth)? = response["auth"] {
+      switch field {
+      case "token": return auth["client_token"]
+      case "token_accessor": return auth["accessor"]
+      case "token_duration": return auth["lease_duration"]
+      case "token_renewable": return auth["renewable"]
+      case "token_policies": return auth["token_policies"]
+      case "identity_policies": return auth["identity_policies"] ?? .array([])
+      case "policies": return auth["policies"]
+      default: return response["data"]?[field]
+      }
+    }
+    switch field {
+    case "lease_id": return response["lease_id"]
+    case "lease_duration", "refresh_interval": return response["lease_duration"]
+    case "lease_renewable": return response["renewable"]
+    default: return response["data"]?[field]
+    }
+  }
+
+  /// Prints `value` for `-field` in `format`, or fails as Vault does when there is none.
+  static func print(_ value: JSONValue?, field: String, format: String) throws {
+    guard let value else { throw VaultExit.usage("Field \"\(field)\" not present in secret") }
+    Output.stdout(format == "json" ? value.pretty() : VaultFormatter.goValue(value))
+  }
+}

@@ -202,4 +202,30 @@ import _CinchTestSupport
       }
     }
   }
+
+  /// `-field` as Vault's `RawField`/`PrintRawField`: JSON with `-format=json`, `data` as the
+  /// data map, the token fields of an auth response, "No data found" for a deleted version.
+  @Test func fieldsAsVaultPrintsThem() throws {
+    let workspace = try Workspace()
+    try workspace.cinch("kv", "put", "secret/app", "a=6", "b=x")
+    #expect(try workspace.cinch("kv", "get", "-field=a", "secret/app").stdout == "6")
+    #expect(
+      try workspace.cinch("kv", "get", "-format=json", "-field=a", "secret/app").stdout
+        == "\"6\"\n")
+    #expect(
+      try workspace.cinch("kv", "get", "-field=data", "secret/app").stdout == "map[a:6 b:x]")
+    #expect(
+      try workspace.cinch("kv", "get", "-format=json", "-field=data", "secret/app").stdout
+        == "{\n  \"a\": \"6\",\n  \"b\": \"x\"\n}\n")
+    let accessor = try workspace.cinch("token", "create", "-ttl=1h", "-field=token_accessor")
+    #expect(accessor.status == 0)
+    #expect(accessor.stdout.count == 24)
+    #expect(
+      try workspace.cinch("token", "create", "-ttl=1h", "-field=token_duration").stdout == "3600")
+    try workspace.cinch("kv", "put", "secret/gone", "x=1")
+    try workspace.cinch("kv", "delete", "secret/gone")
+    let gone = try workspace.cinch("kv", "get", "-field=x", "secret/gone")
+    #expect(gone.status == 2)
+    #expect(gone.stderr == "No data found at secret/data/gone\n")
+  }
 }
