@@ -93,35 +93,59 @@ struct VaultSession {
   }
 }
 
-/// `KEY=VALUE` arguments as the vault CLI reads them: `KEY=@file` reads a file, `KEY=-` reads
-/// stdin, and a single `-` reads a JSON object from stdin.
+/// `KEY=VALUE` arguments as the vault CLI reads them (its `kv-builder`): `KEY=@file` reads a
+/// file, `KEY=\@text` is the literal `@text`, `KEY=-` reads stdin; a lone `-` or `@file`
+/// merges a JSON object from stdin or the file; a key given twice collects its values in a
+/// list.
 enum VaultArguments {
   static func parse(_ arguments: [String]) throws -> JSONObject {
     var object = JSONObject()
-    if arguments == ["-"] {
-      let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-      guard case .object(let parsed)? = try? JSONValueParser.parse(text) else {
-        throw VaultExit.usage("Failed to parse K=V data: stdin is not a JSON object")
+    var stdinUsed = false
+    func readStdin() throws -> String {
+      guard !stdinUsed else {
+        throw VaultExit.usage("Failed to parse K=V data: stdin already consumed")
       }
-      return parsed
+      stdinUsed = true
+      return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
     }
-    for argument in arguments {
-      guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
-        throw VaultExit.usage("Failed to parse K=V data: invalid key/value pair \"\(argument)\"")
+    func read(_ path: String) throws -> String {
+      guard let contents = FileManager.default.contents(atPath: path) else {
+        throw VaultExit.usage("Failed to parse K=V data: open \(path): no such file or directory")
+      }
+      return String(decoding: contents, as: UTF8.self)
+    }
+    func merge(_ text: String, from source: String) throws {
+      guard case .object(let parsed)? = try? JSONValueParser.parse(text) else {
+        throw VaultExit.usage("Failed to parse K=V data: \(source) is not a JSON object")
+      }
+      for member in parsed.members { object[member.key] = member.value }
+    }
+    for argument in arguments where !argument.isEmpty {
+      guard let equals = argument.firstIndex(of: "=") else {
+        if argument == "-" {
+          try merge(try readStdin(), from: "stdin")
+        } else if argument.hasPrefix("@") {
+          try merge(try read(String(argument.dropFirst())), from: "'\(argument.dropFirst())'")
+        } else {
+          throw VaultExit.usage("Failed to parse K=V data: format must be key=value")
+        }
+        continue
       }
       let key = String(argument[..<equals])
       var value = String(argument[argument.index(after: equals)...])
       if value == "-" {
-        value = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        value = try readStdin()
         if value.hasSuffix("\n") { value.removeLast() }
       } else if value.hasPrefix("@") {
-        let path = String(value.dropFirst())
-        guard let contents = FileManager.default.contents(atPath: path) else {
-          throw VaultExit.usage("Failed to parse K=V data: cannot read '\(path)'")
-        }
-        value = String(decoding: contents, as: UTF8.self)
+        value = try read(String(value.dropFirst()))
+      } else if value.hasPrefix("\\@") {
+        value.removeFirst()
       }
-      object[key] = .string(value)
+      switch object[key] {
+      case nil: object[key] = .string(value)
+      case .array(let values)?: object[key] = .array(values + [.string(value)])
+      case let existing?: object[key] = .array([existing, .string(value)])
+      }
     }
     return object
   }

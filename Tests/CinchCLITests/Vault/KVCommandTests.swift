@@ -228,4 +228,25 @@ import _CinchTestSupport
     #expect(gone.status == 2)
     #expect(gone.stderr == "No data found at secret/data/gone\n")
   }
+
+  /// Vault's kv-builder: `@file` merges a JSON object, `\@` escapes a literal `@`, a repeated
+  /// key becomes a list, and an argument without `=` is refused in its words.
+  @Test func argumentsAsVaultsBuilderReadsThem() throws {
+    let workspace = try Workspace()
+    let file = workspace.directory.appendingPathComponent("data.json")
+    try Data(#"{"n": 5, "o": {"k": "v"}}"#.utf8).write(to: file)
+    try workspace.cinch("kv", "put", "secret/x", "@" + file.path, "extra=1")
+    #expect(
+      try workspace.cinch("kv", "get", "-format=json", "-field=data", "secret/x").stdout
+        == "{\n  \"extra\": \"1\",\n  \"n\": 5,\n  \"o\": {\n    \"k\": \"v\"\n  }\n}\n")
+    try workspace.cinch("kv", "put", "secret/esc", #"p=\@literal"#)
+    #expect(try workspace.cinch("kv", "get", "-field=p", "secret/esc").stdout == "@literal")
+    try workspace.cinch("kv", "put", "secret/dup", "a=1", "a=2")
+    #expect(
+      try workspace.cinch("kv", "get", "-format=json", "-field=a", "secret/dup").stdout
+        == "[\n  \"1\",\n  \"2\"\n]\n")
+    let bad = try workspace.cinch("kv", "put", "secret/bad", "nokey")
+    #expect(bad.status == 1)
+    #expect(bad.stderr == "Failed to parse K=V data: format must be key=value\n")
+  }
 }
