@@ -39,6 +39,9 @@ struct TokenHandler {
       guard let token = request.token else { throw VaultError.invalid("no token to revoke") }
       try await store.revokeVaultToken(accessor: token.accessor)
       return nil
+    case ("auth/token/lookup-self", _), ("auth/token/create", _), ("auth/token/renew-self", _),
+      ("auth/token/revoke-self", _):
+      throw VaultError(status: 405, ["unsupported operation"])
     default:
       throw VaultError(
         status: 404, ["no handler for route \"\(request.path)\". route entry not found."])

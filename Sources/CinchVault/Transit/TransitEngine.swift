@@ -39,8 +39,22 @@ struct TransitEngine {
     case ("datakey", 3, .update), ("datakey", 3, .create):
       return try await datakey(kind: parts[1], keyName: parts[2], request)
     default:
+      // A path the engine serves, with an operation it does not: Vault's framework answers
+      // 405; a path it does not serve, 404.
+      if Self.isRoute(parts) { throw VaultError(status: 405, ["unsupported operation"]) }
       throw VaultError(
         status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+    }
+  }
+
+  /// Whether `parts` name one of the engine's paths (whatever the operation).
+  static func isRoute(_ parts: [String]) -> Bool {
+    switch (parts.first ?? "", parts.count) {
+    case ("keys", 1), ("keys", 2), ("encrypt", 2), ("decrypt", 2), ("rewrap", 2),
+      ("datakey", 3):
+      true
+    case ("keys", 3): parts[2] == "config" || parts[2] == "rotate"
+    default: false
     }
   }
 

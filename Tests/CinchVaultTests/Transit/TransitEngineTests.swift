@@ -251,4 +251,21 @@ struct TransitEngineTests {
       #expect(bytes.range(of: Data(Self.base64(canary).utf8)) == nil)
     }
   }
+
+  @Test("a path the engine serves, with an operation it does not, is 405; an unknown path 404")
+  func wrongMethods() async throws {
+    let vault = try await Self.mounted()
+    #expect(await vault.call("POST", "transit/keys/app", "{}").status == 200)
+    for (method, path) in [
+      ("GET", "transit/encrypt/app"), ("GET", "transit/decrypt/app"), ("GET", "transit/rewrap/app"),
+      ("GET", "transit/keys/app/rotate"), ("GET", "transit/keys/app/config"),
+      ("GET", "transit/datakey/plaintext/app"), ("PUT", "transit/keys"),
+      ("DELETE", "transit/encrypt/app"), ("GET", "auth/token/create"),
+    ] {
+      let reply = await vault.call(method, path)
+      #expect(reply.status == 405, "\(method) \(path)")
+      #expect(reply.text.contains("unsupported operation"), "\(method) \(path)")
+    }
+    #expect(await vault.call("GET", "transit/nothing/app").status == 404)
+  }
 }
