@@ -20,6 +20,11 @@ enum SecretFilterRules {
     var include: [String]
     var exclude: [String]
 
+    /// The filter as text, for telling one listing from another (page tokens).
+    var identity: String {
+      "\(key)=\(include.joined(separator: ","))!\(exclude.joined(separator: ","))"
+    }
+
     /// Whether matching reads the candidate's tags (the others need no query for them).
     var readsTags: Bool { ["tag-key", "tag-value", "all"].contains(key) }
 

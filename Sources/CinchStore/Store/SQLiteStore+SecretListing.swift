@@ -91,17 +91,61 @@ extension SQLiteStore {
       descending: order == "desc")
   }
 
-  /// One page of `listing`, in `ListSecrets` order: the secrets it selects from position `start`
-  /// (a page token's) on, at most `limit`, and whether more follow.
-  func secretsPage(_ listing: SecretListing, from start: Int, limit: Int, _ db: Database) throws
-    -> (entries: [SecretEntry], more: Bool)
-  {
+  /// Where a page of a listing ends, and the next begins: the sort key of its last secret (a
+  /// total order: ties on a date are broken by name, on the creation date by row). A page token
+  /// carries it rather than a position, so a secret created or deleted between two calls neither
+  /// repeats one nor skips one; it also carries a digest of the listing, so a token is refused
+  /// by a listing with other filters or another order.
+  struct SecretCursor: Equatable, Comparable {
+    var date: Double
+    var row: Int64
+    var name: String
+
+    static func < (lhs: Self, rhs: Self) -> Bool {
+      (lhs.date, lhs.row, lhs.name) < (rhs.date, rhs.row, rhs.name)
+    }
+  }
+
+  /// A secret's place in `listing`'s order.
+  static func cursor(
+    _ listing: SecretListing, id: Int64, name: String, createdAt: Double,
+    attributes: SecretAttributes?
+  ) -> SecretCursor {
+    switch listing.sortKey {
+    case "name": SecretCursor(date: 0, row: 0, name: name)
+    case "last-accessed-date":
+      SecretCursor(date: attributes?.lastAccessedDate ?? 0, row: 0, name: name)
+    case "last-changed-date":
+      SecretCursor(date: attributes?.lastChangedDate ?? 0, row: 0, name: name)
+    default: SecretCursor(date: createdAt, row: id, name: "")
+    }
+  }
+
+  /// One page of `listing`, in `ListSecrets` order: the secrets it selects after `cursor` (a
+  /// page token's; nil for the first page), at most `limit`, and where the next page starts
+  /// when more follow.
+  func secretsPage(
+    _ listing: SecretListing, after cursor: SecretCursor?, limit: Int, _ db: Database
+  ) throws -> (entries: [SecretEntry], next: SecretCursor?) {
     if listing.sortKey == "created-date" && !listing.descending {
-      return try secretsInCreationOrder(listing, from: start, limit: limit, db)
+      return try secretsInCreationOrder(listing, after: cursor, limit: limit, db)
     }
     let all = try sortedSecrets(listing, db)
-    let page = Array(all.dropFirst(start).prefix(limit))
-    return (page, start + page.count < all.count)
+    let remaining = all.drop { entry in
+      guard let cursor else { return false }
+      let key = Self.cursor(
+        listing, id: entry.id, name: entry.name,
+        createdAt: entry.createdAt.timeIntervalSince1970, attributes: entry.attributes)
+      return listing.descending ? key >= cursor : key <= cursor
+    }
+    let page = Array(remaining.prefix(limit))
+    guard remaining.count > page.count, let last = page.last else { return (page, nil) }
+    return (
+      page,
+      Self.cursor(
+        listing, id: last.id, name: last.name, createdAt: last.createdAt.timeIntervalSince1970,
+        attributes: last.attributes)
+    )
   }
 
   /// The default order (creation date, then row), the one SQLite keeps: rows are stepped until
@@ -109,24 +153,24 @@ extension SQLiteStore {
   /// page used to decode every secret: `BatchGetSecretValue` through 2,000 secrets (100 pages)
   /// decoded 200,000 attribute documents.
   private func secretsInCreationOrder(
-    _ listing: SecretListing, from start: Int, limit: Int, _ db: Database
-  ) throws -> (entries: [SecretEntry], more: Bool) {
+    _ listing: SecretListing, after cursor: SecretCursor?, limit: Int, _ db: Database
+  ) throws -> (entries: [SecretEntry], next: SecretCursor?) {
     let sql = """
       SELECT \(SecretEntry.columns), json_extract(attributes, '$.deletedDate') IS NOT NULL,
         json_extract(attributes, '$.description')
       FROM entries WHERE kind = ? ORDER BY created_at, id
       """
-    var position = 0
     var page: [SecretEntry] = []
     var more = false
     try SteppedStatement(db, sql: sql).forEachRow([.text(EntryKind.secret.rawValue)]) { row in
+      if let cursor, SecretCursor(date: row.double(2), row: row.integer(0), name: "") <= cursor {
+        return true
+      }
       if !listing.includeDeleted && row.integer(5) != 0 { return true }
       let selected = try passes(
         listing.filters, id: row.integer(0), name: row.text(1) ?? "",
         description: row.text(6), db)
       guard selected else { return true }
-      defer { position += 1 }
-      if position < start { return true }
       if page.count == limit {
         more = true
         return false
@@ -134,7 +178,8 @@ extension SQLiteStore {
       page.append(try SecretEntry(row))
       return true
     }
-    return (page, more)
+    guard more, let last = page.last else { return (page, nil) }
+    return (page, SecretCursor(date: last.createdAt.timeIntervalSince1970, row: last.id, name: ""))
   }
 
   /// Every secret `listing` selects, sorted.
@@ -146,17 +191,15 @@ extension SQLiteStore {
         description: entry.attributes.description, db)
       if passes { selected.append(entry) }
     }
-    // Each entry's key is made once, and ties on the creation date go by row id as a number
-    // (formatting it as a string at every comparison was a fifth of `list-secrets`).
-    func key(_ entry: SecretEntry) -> (Double, Int64, String) {
-      switch listing.sortKey {
-      case "name": (0, 0, entry.name)
-      case "last-accessed-date": (entry.attributes.lastAccessedDate ?? 0, 0, entry.name)
-      case "last-changed-date": (entry.attributes.lastChangedDate, 0, entry.name)
-      default: (entry.createdAt.timeIntervalSince1970, entry.id, "")
-      }
-    }
-    var sorted = selected.map { (key: key($0), entry: $0) }.sorted { $0.key < $1.key }.map(\.entry)
+    // Each entry's key is made once (formatting the row id as a string at every comparison
+    // was a fifth of `list-secrets`).
+    var sorted = selected.map {
+      (
+        key: Self.cursor(
+          listing, id: $0.id, name: $0.name, createdAt: $0.createdAt.timeIntervalSince1970,
+          attributes: $0.attributes), entry: $0
+      )
+    }.sorted { $0.key < $1.key }.map(\.entry)
     if listing.descending { sorted.reverse() }
     return sorted
   }
@@ -181,8 +224,8 @@ extension SQLiteStore {
     let listing = try secretListing(
       request.filters ?? [], includeDeleted: request.includePlannedDeletion ?? false,
       sortBy: request.sortBy, sortOrder: request.sortOrder)
-    let start = try SecretPageToken.read(request.nextToken, scope: "list-secrets")
-    let (page, more) = try secretsPage(listing, from: start, limit: maxResults, db)
+    let cursor = try SecretPageToken.cursor(request.nextToken, scope: "list-secrets", listing)
+    let (page, next) = try secretsPage(listing, after: cursor, limit: maxResults, db)
     var list: [SecretListEntry] = []
     for entry in page {
       list.append(try listEntry(entry, db))
@@ -191,7 +234,7 @@ extension SQLiteStore {
     if page.isEmpty { trail.record(nil) }
     return ListSecretsResponse(
       secretList: list,
-      nextToken: more ? SecretPageToken.make("list-secrets", start + page.count) : nil)
+      nextToken: next.map { SecretPageToken.make("list-secrets", listing, $0) })
   }
 
   func versionList(
@@ -275,18 +318,50 @@ extension SQLiteStore {
     }
     let maxResults = try SecretValueRules.checkMaxResults(request.maxResults, maximum: 20)
     let listing = try secretListing(filters ?? [], includeDeleted: false)
-    let start = try SecretPageToken.read(request.nextToken, scope: "batch")
-    let (page, more) = try secretsPage(listing, from: start, limit: maxResults, db)
+    let cursor = try SecretPageToken.cursor(request.nextToken, scope: "batch", listing)
+    let (page, next) = try secretsPage(listing, after: cursor, limit: maxResults, db)
     for entry in page { try answer(entry, id: entry.arn(configuration)) }
     if page.isEmpty { trail.record(nil) }
     return BatchGetSecretValueResponse(
       secretValues: values,
-      nextToken: more ? SecretPageToken.make("batch", start + page.count) : nil, errors: errors)
+      nextToken: next.map { SecretPageToken.make("batch", listing, $0) }, errors: errors)
   }
 }
 
-/// Opaque page tokens for Secrets Manager listings: the position to continue from.
+/// Opaque page tokens for Secrets Manager listings: for the version list the position to
+/// continue from; for secrets the cursor after which the next page starts, with a digest of the
+/// listing it belongs to.
 enum SecretPageToken {
+  static func make(
+    _ scope: String, _ listing: SQLiteStore.SecretListing, _ cursor: SQLiteStore.SecretCursor
+  ) -> String {
+    PageToken.make(
+      scope, "\(digest(listing))|\(cursor.date.bitPattern)|\(cursor.row)|\(cursor.name)")
+  }
+
+  static func cursor(_ token: String?, scope: String, _ listing: SQLiteStore.SecretListing)
+    throws(StoreError) -> SQLiteStore.SecretCursor?
+  {
+    guard let token else { return nil }
+    guard let content = PageToken.read(token, scope: scope), let text = content else {
+      throw .secretsInvalidNextToken
+    }
+    let fields = text.split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
+    guard fields.count == 4, fields[0] == Substring(digest(listing)),
+      let bits = UInt64(fields[1]), let row = Int64(fields[2])
+    else { throw .secretsInvalidNextToken }
+    return SQLiteStore.SecretCursor(
+      date: Double(bitPattern: bits), row: row, name: String(fields[3]))
+  }
+
+  /// What makes a listing: its filters, order and whether deleted secrets are in it.
+  private static func digest(_ listing: SQLiteStore.SecretListing) -> String {
+    let text =
+      "\(listing.filters.map(\.identity))|\(listing.includeDeleted)|\(listing.sortKey)|"
+      + "\(listing.descending)"
+    return Array(Crypto.sha256(Array(text.utf8)).prefix(8)).hex
+  }
+
   static func make(_ scope: String, _ position: Int) -> String {
     PageToken.make(scope, String(position))
   }

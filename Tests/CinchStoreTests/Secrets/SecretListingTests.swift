@@ -76,6 +76,41 @@ import Testing
   /// Pages in the default order are read by stepping rows in creation order (only the page's
   /// secrets decoded); any other order sorts them all. Paging through either must give the
   /// same secrets: the default order is the reverse of `desc`.
+  /// A page token says where the last page ended, not how many came before it: a secret deleted
+  /// or created between two calls makes the next page neither skip one nor repeat one, in the
+  /// default order and sorted by name; a token is refused by a listing with other filters.
+  @Test(arguments: [nil, "name"] as [String?])
+  func pagesContinueAfterTheLastSecretShown(_ sortBy: String?) async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    for index in 0..<6 {
+      _ = try await store.createSecret(
+        CreateSecretRequest(name: "pg/s\(index)", secretString: "v\(index)"))
+    }
+    let filters = [SecretsFilter(key: "name", values: ["pg/"])]
+    let first = try await store.listSecrets(
+      ListSecretsRequest(maxResults: 3, filters: filters, sortBy: sortBy))
+    #expect(first.secretList.map(\.name) == ["pg/s0", "pg/s1", "pg/s2"])
+    _ = try await store.deleteSecret(
+      DeleteSecretRequest(secretID: "pg/s0", forceDeleteWithoutRecovery: true))
+    _ = try await store.createSecret(CreateSecretRequest(name: "pg/s6", secretString: "v6"))
+    let second = try await store.listSecrets(
+      ListSecretsRequest(
+        maxResults: 3, nextToken: first.nextToken, filters: filters, sortBy: sortBy))
+    #expect(second.secretList.map(\.name) == ["pg/s3", "pg/s4", "pg/s5"])
+    let third = try await store.listSecrets(
+      ListSecretsRequest(
+        maxResults: 3, nextToken: second.nextToken, filters: filters, sortBy: sortBy))
+    #expect(third.secretList.map(\.name) == ["pg/s6"])
+    #expect(third.nextToken == nil)
+    await #expect(throws: StoreError.self) {
+      _ = try await store.listSecrets(
+        ListSecretsRequest(
+          maxResults: 3, nextToken: first.nextToken,
+          filters: [SecretsFilter(key: "name", values: ["other/"])], sortBy: sortBy))
+    }
+  }
+
   @Test func pagesInCreationOrderMatchTheSortedListing() async throws {
     let fixture = try await StoreFixture.make()
     let store = fixture.store
