@@ -56,8 +56,10 @@ public struct CinchMain: AsyncParsableCommand {
   /// I/O failure for the compiler commands; the aws CLI's codes for the store command groups.
   public static func run() async -> Never {
     let arguments = Array(CommandLine.arguments.dropFirst())
+    var parsed: (any ParsableCommand.Type)?
     do {
       var command = try parseAsRoot(arguments)
+      parsed = type(of: command)
       if var asyncCommand = command as? any AsyncParsableCommand {
         try await asyncCommand.run()
       } else {
@@ -83,6 +85,18 @@ public struct CinchMain: AsyncParsableCommand {
       }
       if let failure = error as? StoreLocationError {
         Output.stderr("cinch: \(failure)\n")
+        terminate(ExitStatus.failure)
+      }
+      // A command's own check of its arguments, made as it runs: ArgumentParser knows no
+      // command then and would print the root's usage; this command's is the useful one.
+      if let validation = error as? ValidationError, let parsed {
+        let usage = usageString(for: parsed)
+        let path = usage.split(separator: " ").prefix { word in
+          !word.hasPrefix("[") && !word.hasPrefix("<") && !word.hasPrefix("-")
+        }.joined(separator: " ")
+        Output.stderr(
+          "Error: \(validation.message)\nUsage: \(usage)\n  See '\(path) --help' for more information.\n"
+        )
         terminate(ExitStatus.failure)
       }
       let code = exitCode(for: error)
