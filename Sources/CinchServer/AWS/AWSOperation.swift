@@ -1,4 +1,5 @@
 import CinchAWS
+import CinchJSON
 import CinchStore
 import Foundation
 
@@ -110,19 +111,35 @@ enum AWSRequestDecoder {
         message: "1 validation error detected: Value null at '\(member)' failed to satisfy "
           + "constraint: Member must not be null")
     } catch DecodingError.typeMismatch(_, let context) {
-      throw serialization(context)
+      throw serialization(context, body)
     } catch DecodingError.dataCorrupted(let context) {
-      throw serialization(context)
+      throw serialization(context, body)
     }
   }
 
-  private static func serialization(_ context: DecodingError.Context) -> StoreError {
+  private static func serialization(_ context: DecodingError.Context, _ body: [UInt8])
+    -> StoreError
+  {
     let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+    guard path.isEmpty else {
+      return StoreError(
+        code: "SerializationException",
+        message: "'\(path.joined(separator: "."))' does not have the type the operation expects")
+    }
+    // Foundation's decoder names no member when a number does not fit one (`2.5` or `1e400`
+    // for an integer): it says the data is not valid JSON. Told apart by parsing it here.
+    let isObject: Bool
+    if case .object? = try? JSONValueParser.parse(String(decoding: body, as: UTF8.self)) {
+      isObject = true
+    } else {
+      isObject = false
+    }
     return StoreError(
       code: "SerializationException",
-      message: path.isEmpty
-        ? "the request body is not a JSON object"
-        : "'\(path.joined(separator: "."))' does not have the type the operation expects")
+      message: isObject
+        ? "a number in the request body does not fit its member (a whole number in range is "
+          + "expected)"
+        : "the request body is not a JSON object")
   }
 
   /// `Name` → `name`: AWS's validation messages name members in lower camel case.

@@ -148,9 +148,18 @@ struct AWSJSONEndpointTests {
     try expectError(
       await endpoint.handle(fixture.request("Unknown_20250101.Op", "{}", service: "ssm")),
       "UnknownOperationException")
-    try expectError(
-      await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{")),
-      "SerializationException")
+    let broken = await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{"))
+    try expectError(broken, "SerializationException")
+    #expect(try json(broken)["message"]?.stringValue == "the request body is not a JSON object")
+    for number in ["2.5", "1e400", "99999999999999999999"] {
+      let unfit = await endpoint.handle(
+        fixture.request("AmazonSSM.DescribeParameters", #"{"MaxResults": \#(number)}"#))
+      try expectError(unfit, "SerializationException")
+      #expect(
+        try json(unfit)["message"]?.stringValue
+          == "a number in the request body does not fit its member (a whole number in range is "
+          + "expected)")
+    }
     let missing = await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{}"))
     try expectError(missing, "ValidationException")
     #expect(
