@@ -207,7 +207,12 @@ package final class AWSJSONEndpoint: Sendable {
     }
     return OperationContext(
       store: caller, names: ResourceNames(store: caller),
-      isAllowed: { action, target in decide(action, target) == .allowed },
+      denial: { action, target in
+        let decision = decide(action, target)
+        guard decision != .allowed else { return nil }
+        return Self.accessDenied(
+          principal: principal, action: action, resource: target.resource, decision: decision)
+      },
       authorize: { action, targets in
         for target in targets {
           let decision = decide(action, target)

@@ -21,8 +21,9 @@ struct AuthorizationTarget: Sendable {
 struct OperationContext: Sendable {
   var store: SQLiteStore
   var names: ResourceNames
-  /// Whether the caller may perform `action` on `resource` (with these condition keys).
-  var isAllowed: @Sendable (_ action: String, _ target: AuthorizationTarget) -> Bool
+  /// Nil when the caller may perform `action` on `target`, else the `AccessDeniedException`
+  /// IAM would answer (for an error reported per item, as `BatchGetSecretValue` does).
+  var denial: @Sendable (_ action: String, _ target: AuthorizationTarget) -> StoreError?
   /// Throws `AccessDeniedException` unless the caller may perform `action` on every target.
   var authorize: @Sendable (_ action: String, _ targets: [AuthorizationTarget]) async throws -> Void
 }

@@ -189,14 +189,12 @@ struct AWSOperationTable: Sendable {
     for entry in response.secretValues {
       let target = AuthorizationTarget(
         entry.arn, ["secretsmanager:secretid": entry.name])
-      if context.isAllowed("secretsmanager:GetSecretValue", target) {
-        kept.append(entry)
-      } else {
+      if let denied = context.denial("secretsmanager:GetSecretValue", target) {
         response.errors.append(
           SecretsManagerAPIError(
-            secretID: entry.name, errorCode: "AccessDeniedException",
-            message: "not authorized to perform: secretsmanager:GetSecretValue on resource: "
-              + entry.arn))
+            secretID: entry.name, errorCode: denied.code, message: denied.message))
+      } else {
+        kept.append(entry)
       }
     }
     response.secretValues = kept

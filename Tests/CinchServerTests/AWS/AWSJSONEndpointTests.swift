@@ -238,6 +238,40 @@ struct AWSJSONEndpointTests {
         == "arn:aws:ssm:us-east-1::parameter\(name)")
   }
 
+  /// A secret the caller may not read is reported in `Errors` in IAM's full wording.
+  @Test func batchDenialsCarryIAMsMessage() async throws {
+    let fixture = try await Fixture()
+    for name in ["app/open", "app/closed"] {
+      _ = try await fixture.store.createSecret(
+        CreateSecretRequest(name: name, secretString: "value-of-\(name)"))
+    }
+    try await fixture.store.putUserPolicy(
+      userName: "ci", policyName: "batch",
+      policyDocument: #"""
+        {"Statement": [
+          {"Effect": "Allow", "Action": "secretsmanager:BatchGetSecretValue", "Resource": "*"},
+          {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+           "Resource": "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/open-??????"}]}
+        """#)
+    let reply = await fixture.endpoint.handle(
+      fixture.request(
+        "secretsmanager.BatchGetSecretValue", #"{"SecretIdList": ["app/open", "app/closed"]}"#,
+        key: fixture.ci))
+    #expect(reply.status == 200)
+    let body = try json(reply)
+    #expect(body["SecretValues"]?.arrayValue?.map { $0["Name"]?.stringValue } == ["app/open"])
+    let error = try #require(body["Errors"]?.arrayValue?.first)
+    #expect(error["ErrorCode"]?.stringValue == "AccessDeniedException")
+    let message = try #require(error["Message"]?.stringValue)
+    #expect(
+      message.hasPrefix(
+        "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
+          + "secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:"))
+    #expect(
+      message.hasSuffix(
+        "because no identity-based policy allows the secretsmanager:GetSecretValue action"))
+  }
+
   @Test func inactiveAndDeletedKeysAreRefused() async throws {
     let fixture = try await Fixture()
     let endpoint = fixture.endpoint
