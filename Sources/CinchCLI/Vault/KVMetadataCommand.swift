@@ -83,7 +83,15 @@ struct KVMetadataSettings: ParsableArguments {
     var body = JSONObject()
     if let maxVersions { body["max_versions"] = .integer(Int64(maxVersions)) }
     if let casRequired { body["cas_required"] = .bool(casRequired) }
-    if let deleteVersionAfter { body["delete_version_after"] = .string(deleteVersionAfter) }
+    if let deleteVersionAfter {
+      // A duration flag in Vault's CLI: refused before any request, exit 1.
+      guard GoDuration.parse(deleteVersionAfter) != nil else {
+        throw VaultExit.usage(
+          "invalid value \"\(deleteVersionAfter)\" for flag -delete-version-after: time: "
+            + "invalid duration \"\(deleteVersionAfter)\"")
+      }
+      body["delete_version_after"] = .string(deleteVersionAfter)
+    }
     if !customMetadata.isEmpty {
       var custom = JSONObject()
       for pair in customMetadata {

@@ -249,4 +249,18 @@ import _CinchTestSupport
     #expect(bad.status == 1)
     #expect(bad.stderr == "Failed to parse K=V data: format must be key=value\n")
   }
+
+  /// `-delete-version-after` is a duration flag: a bad one is refused before any request.
+  @Test func aBadDurationIsRefusedLocally() throws {
+    let workspace = try Workspace()
+    try workspace.cinch("kv", "put", "secret/d", "a=1")
+    let bad = try workspace.cinch("kv", "metadata", "put", "-delete-version-after=abc", "secret/d")
+    #expect(bad.status == 1)
+    #expect(
+      bad.stderr
+        == "invalid value \"abc\" for flag -delete-version-after: time: invalid duration \"abc\"\n")
+    let good = try workspace.cinch(
+      "kv", "metadata", "put", "-delete-version-after=1h30m", "secret/d")
+    #expect(good.status == 0)
+  }
 }
