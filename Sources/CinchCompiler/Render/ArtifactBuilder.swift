@@ -99,6 +99,13 @@ public struct ArtifactBuilder: Sendable {
       }
       let source = analysis.file.path
       let output = Self.outputPath(for: source)
+      if let earlier = artifacts.first(where: { $0.output == output }) {
+        diagnostics.report(
+          Diagnostic(
+            .outputCollision,
+            "'\(earlier.source)' and '\(source)' would both be rendered to '\(output)'",
+            file: source))
+      }
       artifacts.append(Artifact(source: source, output: output, bytes: rendered.bytes))
       manifestFiles.append(
         manifestEntry(

@@ -277,6 +277,10 @@ extension DiagnosticCode {
     "E5002", "not-rendered",
     "A reference could not be written in its rendered form where it sits (a version that would fall into an `Fn::Join` piece known only at deploy, a value that would change how an `Fn::Sub` string reads); the message says why."
   )
+  public static let outputCollision = DiagnosticCode(
+    "E5003", "output-collision",
+    "Two templates would be rendered to the same file in the output folder (a template outside the current folder, or named by an absolute path, keeps only its file name there); nothing is written. Render them from a folder that holds both, or one at a time."
+  )
   // MARK: 6 — IAM policies
 
   public static let crossAccountSecret = DiagnosticCode(
@@ -331,7 +335,7 @@ extension DiagnosticCode {
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,
     fingerprintKeyMismatch,
-    parameterTypeNotPinned, notRendered,
+    parameterTypeNotPinned, notRendered, outputCollision,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
     entryNamedByTemplate, consumerReadsAsItsUser, roleLacksRead, readGrantedOnAny,
   ]
