@@ -289,7 +289,15 @@ public struct Evaluator: Sendable {
     let keys = items[0..<3].map { evaluate($0, into: &diagnostics) }
     var defaultNode: Node?
     if items.count == 4 {
-      // AWS::LanguageExtensions: a fourth element {DefaultValue: …}.
+      // AWS::LanguageExtensions: a fourth element {DefaultValue: …}; without the transform
+      // CloudFormation refuses it (https://docs.aws.amazon.com/AWSCloudFormation/latest/
+      // TemplateReference/intrinsic-function-reference-findinmap-enhancements.html).
+      guard template.transforms.contains("AWS::LanguageExtensions") else {
+        return malformed(
+          items[3],
+          "'Fn::FindInMap' takes a DefaultValue only in a template with "
+            + "'Transform: AWS::LanguageExtensions'", into: &diagnostics)
+      }
       guard let value = items[3]["DefaultValue"] else {
         return malformed(
           items[3], "the fourth 'Fn::FindInMap' element must be {DefaultValue: …}",
