@@ -110,15 +110,18 @@ public enum TemplateAnalyzer {
   {
     for reference in references {
       guard case .waiting(let dependencies) = reference.state else { continue }
-      let settable = dependencies.compactMap(\.settableName)
+      var hints: [String] = []
+      for hint in dependencies.compactMap(\.commandLineHint) where !hints.contains(hint) {
+        hints.append(hint)
+      }
       let names = dependencies.map(\.description).joined(separator: ", ")
       let site = reference.site
-      if !settable.isEmpty {
-        let hint = settable.map { "\($0)=…" }.joined(separator: " ")
+      if !hints.isEmpty {
         diagnostics.report(
           Diagnostic(
             .referenceNotEvaluated,
-            "reference '\(site.reference.text)' waits on \(names); set it with --parameter-overrides \(hint)",
+            "reference '\(site.reference.text)' waits on \(names); set it with "
+              + hints.joined(separator: " "),
             file: site.file, range: site.range, path: site.path))
       }
     }

@@ -144,7 +144,7 @@ extension DiagnosticCode {
   )
   public static let referenceNotEvaluated = DiagnosticCode(
     "W2015", "reference-not-evaluated",
-    "A reference's name depends on an input that is not set (a parameter with no value) or that only a deploy knows (a resource of the stack, an import); it is checked and pinned once the input is known."
+    "A reference's name depends on an input that is not set: a parameter with no value (`--parameter-overrides`), or the stack name, region or account (`--stack-name`, `--region`, `--account-id`); it is checked and pinned once the input is given. A name that only a deploy knows (a resource of the stack, an import, `AWS::StackId`) is not reported: it is correct as written, cannot be checked or pinned beforehand, and `cinch refs` shows what it waits on."
   )
   public static let ssmSecurePlacement = DiagnosticCode(
     "E2020", "ssm-secure-placement",

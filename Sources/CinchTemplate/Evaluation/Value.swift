@@ -164,4 +164,17 @@ public enum Dependency: Sendable, Hashable, Comparable, CustomStringConvertible 
     default: nil
     }
   }
+
+  /// How the command line sets it: a parameter with `--parameter-overrides`, the pseudo-
+  /// parameters cinch takes with their own options; nil for what only a deploy knows
+  /// (`AWS::StackId`, `AWS::NotificationARNs`, resources, imports).
+  public var commandLineHint: String? {
+    switch self {
+    case .parameter(let name): "--parameter-overrides \(name)=…"
+    case .pseudoParameter("AWS::StackName"): "--stack-name …"
+    case .pseudoParameter("AWS::Region"): "--region …"
+    case .pseudoParameter("AWS::AccountId"): "--account-id …"
+    default: nil
+    }
+  }
 }
