@@ -152,14 +152,15 @@ struct CheckCommand: AsyncParsableCommand {
       session.run.diagnostics, documents: documents, files: session.templates.count,
       detail: detail(
         report, online: online, locked: checkedLock != nil,
-        allRead: !session.run.anInputFailed))
+        allRead: !session.run.anInputFailed,
+        written: session.run.analyses.reduce(0) { $0 + $1.references.count }))
   }
 
   /// What the summary line adds: what the references were checked against, and how many
   /// findings were left out.
-  private func detail(_ report: Checker.Report, online: Bool, locked: Bool, allRead: Bool)
-    -> String
-  {
+  private func detail(
+    _ report: Checker.Report, online: Bool, locked: Bool, allRead: Bool, written: Int
+  ) -> String {
     var parts: [String] = []
     func references(_ count: Int) -> String { count == 1 ? "1 reference" : "\(count) references" }
     if report.references > 0, !online, !locked {
@@ -168,6 +169,10 @@ struct CheckCommand: AsyncParsableCommand {
       parts.append(
         "\(references(report.referencesChecked)) checked against \(online ? "the store" : "'\(lock)'")"
       )
+    } else if written > 0 {
+      // Written, but none read as it stands: under a false condition, or not a valid name.
+      parts.append(
+        "\(references(written)) written, none read on this deploy")
     } else if allRead {
       // Said even for one clean file: a check that prints nothing looks like it did nothing.
       parts.append("no dynamic references")

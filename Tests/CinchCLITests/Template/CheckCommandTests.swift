@@ -304,6 +304,19 @@ import _CinchTestSupport
     let result = try project.run(["check", "plain.yaml"])
     #expect(result.status == 0)
     #expect(result.stdout == "no problems in 1 file (no dynamic references)\n")
+    try project.write(
+      """
+      Conditions:
+        Never: !Equals [a, b]
+      Resources:
+        T:
+          Type: AWS::SSM::Parameter
+          Condition: Never
+          Properties: {Type: String, Value: '{{resolve:ssm:/app/x}}'}
+      """, to: "never.yaml")
+    let never = try project.run(["check", "never.yaml"])
+    #expect(
+      never.stdout == "no problems in 1 file (1 reference written, none read on this deploy)\n")
   }
 
   // MARK: templates/
