@@ -62,7 +62,8 @@ public struct ArtifactBuilder: Sendable {
           let count = concretesAt.removeValue(forKey: SourceSpan(reference.site.range))
         else { continue }
         let site = reference.site
-        guard count == 1 else {
+        guard count == 1 || Self.isAliasRepeat(site.range, key: concrete, analysis.references)
+        else {
           diagnostics.report(
             Diagnostic(
               .notRendered,
@@ -151,6 +152,24 @@ public struct ArtifactBuilder: Sendable {
       ("output", .string(output)),
       ("references", .array(references)),
     ])
+  }
+
+  /// Whether the references at `range` are one reference that YAML aliases (`*name`) repeat
+  /// elsewhere: the same text, read the same way, each at another place of the template. It
+  /// is written once, at its anchor, which every alias repeats. (Several at one place and one
+  /// path are a composed `Fn::Join`.) Only asked when a place holds more than one, which is
+  /// rare, so the scan is cheap.
+  static func isAliasRepeat(
+    _ range: SourceRange, key: Reference, _ references: [EvaluatedReference]
+  ) -> Bool {
+    var paths: Set<TemplatePath> = []
+    for reference in references where reference.site.range == range {
+      guard case .concrete(let concrete) = reference.state,
+        ResolutionKey(concrete) == ResolutionKey(key),
+        paths.insert(reference.site.path).inserted
+      else { return false }
+    }
+    return true
   }
 
   /// The template's own relative path (`templates/db.yaml`); an absolute path or one that

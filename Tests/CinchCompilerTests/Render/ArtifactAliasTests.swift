@@ -1,0 +1,56 @@
+import CinchTemplate
+import Foundation
+import Testing
+
+@testable import CinchCompiler
+
+/// A reference that YAML aliases repeat is written once, at its anchor, which every alias
+/// repeats; several references at one place of one path (a composed `Fn::Join`) still are not.
+@Suite struct ArtifactAliasTests {
+  static func build(_ text: String) async throws -> (String, Diagnostics) {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/app/y", "value-y")
+    try await fixture.put("/app/z", "value-z")
+    var diagnostics = Diagnostics()
+    let analysis = TemplateAnalyzer.analyze(
+      TemplateParser.parse(SourceFile(path: "t.yaml", text: text), into: &diagnostics),
+      inputs: EvaluationInputs(), into: &diagnostics)
+    let lock = try await Locker(resolver: fixture.resolver, paths: fixture.paths)
+      .lock(ReferenceIndex([analysis]), previous: nil, update: .none, into: &diagnostics).lock
+    var pins: [ResolutionKey: Pin] = [:]
+    for entry in lock.entries { pins[entry.key] = entry.pin }
+    let (artifacts, _) = ArtifactBuilder(mode: .pin, paths: fixture.paths)
+      .build([analysis], pins: pins, into: &diagnostics)
+    return (String(decoding: artifacts.first?.bytes ?? [], as: UTF8.self), diagnostics)
+  }
+
+  @Test func anAliasedReferenceIsPinnedAtItsAnchor() async throws {
+    let (output, diagnostics) = try await Self.build(
+      """
+      Resources:
+        A:
+          Type: AWS::SSM::Parameter
+          Properties: &props
+            Type: String
+            Value: &v '{{resolve:ssm:/app/y}}'
+        B: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: *v}}
+        C: {Type: AWS::SSM::Parameter, Properties: *props}
+      """)
+    #expect(diagnostics.items.filter { $0.severity == .error }.isEmpty)
+    #expect(output.contains("Value: &v '{{resolve:ssm:/app/y:1}}'"))
+    #expect(output.contains("Properties: {Type: String, Value: *v}"))
+  }
+
+  @Test func aComposedJoinIsStillRefused() async throws {
+    let (_, diagnostics) = try await Self.build(
+      """
+      Resources:
+        A:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: !Join ['', ['{{resolve:ssm:/app/', 'y}}-{{resolve:ssm:/app/', 'z}}']]
+      """)
+    #expect(diagnostics.items.map(\.code).contains(.notRendered))
+  }
+}
