@@ -202,6 +202,10 @@ extension DiagnosticCode {
     "E2034", "credential-in-template",
     "Text shaped like a credential (an AWS access key id and secret key, a private key block, a GitHub, Slack, Stripe, Google or npm token, a JWT, a password in a URL) is written in the template, comments included; AWS's documented example keys and text marked `EXAMPLE` are left alone. Move it to the store, reference it, and rotate it. The text is never shown."
   )
+  public static let noEchoInReference = DiagnosticCode(
+    "E2035", "noecho-in-reference",
+    "A dynamic reference's name is built from a `NoEcho` parameter: its value would be part of the name cinch shows (`refs`, `graph`, diagnostics) and records (the lockfile, the plan, the manifest), so the reference is not read. Build the name from a parameter that is not `NoEcho`; the secret belongs in the store, behind the reference."
+  )
 
   // MARK: 3 — graph
 
@@ -331,6 +335,7 @@ extension DiagnosticCode {
     versionRequiredInParameters, secureInParametersOrOutputs, secretInOutputs,
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
     secretInCustomResource, passwordInTemplate, noEchoDefault, credentialInTemplate,
+    noEchoInReference,
     cycle, danglingReference, unusedParameter, unusedMapping,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,

@@ -13,6 +13,12 @@ public enum ReferenceEvaluator {
     for site in sites {
       if case .join = site.context { joinSites[site.syntaxPath, default: (0, 0)].count += 1 }
     }
+    // NoEcho values a composed name could carry (too short a value would match by chance).
+    let secretInputs: [(name: String, value: String)] = template.parameters.compactMap {
+      guard $0.noEcho, let value = evaluator.parameterValue($0.name)?.string, value.count >= 4
+      else { return nil }
+      return ($0.name, value)
+    }
     for site in sites {
       guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
         results.append(EvaluatedReference(site: site, state: .inactive))
@@ -24,7 +30,10 @@ public enum ReferenceEvaluator {
       case .sub:
         let chain = template.nodes(along: site.syntaxPath)
         let value = subValue(site, chain: chain, evaluator: &evaluator, into: &diagnostics)
-        results.append(contentsOf: settle(site, value, template: template, into: &diagnostics))
+        results.append(
+          contentsOf: withoutSecretInputs(
+            settle(site, value, template: template, into: &diagnostics), secretInputs,
+            into: &diagnostics))
       case .join:
         let chain = template.nodes(along: site.syntaxPath)
         guard let join = chain.last(where: { $0.intrinsic?.function == .join }) else {
@@ -35,16 +44,40 @@ public enum ReferenceEvaluator {
         let order = joinSites[site.syntaxPath] ?? (1, 0)
         joinSites[site.syntaxPath]?.seen += 1
         let ownSpans = composedSpans(of: join, value: value, evaluator: &evaluator)
+        let settled = settle(site, value, template: template, into: &diagnostics) { found in
+          // Only what the join composes: a reference inside one literal piece has a site of
+          // its own. With as many composed references as sites, each site reads its own.
+          let composed = found.filter { ownSpans($0.span) }
+          return composed.count == order.count ? [composed[order.seen]] : composed
+        }
         results.append(
-          contentsOf: settle(site, value, template: template, into: &diagnostics) { found in
-            // Only what the join composes: a reference inside one literal piece has a site of
-            // its own. With as many composed references as sites, each site reads its own.
-            let composed = found.filter { ownSpans($0.span) }
-            return composed.count == order.count ? [composed[order.seen]] : composed
-          })
+          contentsOf: withoutSecretInputs(settled, secretInputs, into: &diagnostics))
       }
     }
     return results
+  }
+
+  /// A name composed from a NoEcho parameter would carry its value into everything that
+  /// shows or records the name (`refs`, the lockfile, the plan, the graph): such a reference
+  /// is reported (E2035, naming the parameter, never the value) and left unread.
+  private static func withoutSecretInputs(
+    _ references: [EvaluatedReference], _ secretInputs: [(name: String, value: String)],
+    into diagnostics: inout Diagnostics
+  ) -> [EvaluatedReference] {
+    guard !secretInputs.isEmpty else { return references }
+    return references.map { reference in
+      guard case .concrete(let concrete) = reference.state,
+        let input = secretInputs.first(where: { concrete.text.contains($0.value) })
+      else { return reference }
+      let site = reference.site
+      diagnostics.report(
+        Diagnostic(
+          .noEchoInReference,
+          "reference '\(site.reference.text)' builds its name from NoEcho parameter "
+            + "'\(input.name)': its value would be shown and locked with the name",
+          file: site.file, range: site.range, path: site.path))
+      return EvaluatedReference(site: site, state: .invalid)
+    }
   }
 
   /// The reads of `AWS::SSM::Parameter::Value<…>` parameters: CloudFormation resolves every
