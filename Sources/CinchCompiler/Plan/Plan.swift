@@ -37,8 +37,11 @@ public struct Plan: Sendable {
   /// False when a pin at the store's own version has another fingerprint than the value gives
   /// now. A version's value never changes, so the lock was fingerprinted under another key
   /// (made against another store, or with another `CINCH_FINGERPRINT_KEY`) or edited, and no
-  /// fingerprint in it says anything about this store's values.
-  public var fingerprintsComparable = true
+  /// fingerprint in it says anything about this store's values (the planner then leaves every
+  /// comparison out).
+  public var fingerprintsComparable: Bool {
+    !changes.contains { [.unchanged, .moved].contains($0.status) && $0.valueChanged == nil }
+  }
 
   public func count(_ status: Status) -> Int { changes.filter { $0.status == status }.count }
 }
@@ -102,7 +105,6 @@ public struct Planner: Sendable {
     var plan = Plan(against: path, changes: changes.sorted { $0.key < $1.key })
     let foreign = plan.changes.filter { $0.status == .unchanged && $0.valueChanged == true }
     if !foreign.isEmpty {
-      plan.fingerprintsComparable = false
       for index in plan.changes.indices
       where [.unchanged, .moved].contains(plan.changes[index].status) {
         plan.changes[index].valueChanged = nil

@@ -40,6 +40,8 @@ public struct ArtifactBuilder: Sendable {
   ) -> (artifacts: [Artifact], manifest: String) {
     var artifacts: [Artifact] = []
     var manifestFiles: [JSONValue] = []
+    // The template each output file comes from, to refuse two for one file.
+    var sources: [String: String] = [:]
     for analysis in analyses {
       var substitutions: [Substitution] = []
       substitutions.reserveCapacity(analysis.references.count)
@@ -100,11 +102,11 @@ public struct ArtifactBuilder: Sendable {
       }
       let source = analysis.file.path
       let output = Self.outputPath(for: source)
-      if let earlier = artifacts.first(where: { $0.output == output }) {
+      if let earlier = sources.updateValue(source, forKey: output) {
         diagnostics.report(
           Diagnostic(
             .outputCollision,
-            "'\(earlier.source)' and '\(source)' would both be rendered to '\(output)'",
+            "'\(earlier)' and '\(source)' would both be rendered to '\(output)'",
             file: source))
       }
       artifacts.append(Artifact(source: source, output: output, bytes: rendered.bytes))

@@ -1,3 +1,4 @@
+import CinchJSON
 public import Foundation
 import GRDB
 
@@ -249,50 +250,36 @@ extension SQLiteStore {
     return result
   }
 
-  /// `text` and how it reads inside a JSON string: quotes, backslashes and control characters
-  /// escaped; with `/` escaped or not; non-ASCII kept or written as `\uXXXX` (UTF-16, as Python
-  /// writes it by default).
-  /// `\u00e9` → `\u00E9`: the hex digits of the `\u` escapes of an escaped JSON string.
-  static func upperCasedEscapes(_ escaped: String) -> String {
-    var result = ""
-    var characters = escaped.makeIterator()
-    while let character = characters.next() {
-      result.append(character)
-      guard character == "\\", let next = characters.next() else { continue }
-      result.append(next)
-      guard next == "u" else { continue }
-      for _ in 0..<4 { if let digit = characters.next() { result += digit.uppercased() } }
-    }
-    return result
-  }
-
+  /// `text` and how it reads inside a JSON string: escaped as CinchJSON's writer escapes it
+  /// (quotes, backslashes, control characters, as `jq -c` prints them), with `/` escaped or
+  /// not, and with non-ASCII kept or written as `\u00e9` / `\u00E9` (UTF-16, as Python's
+  /// `json.dumps` writes it by default).
   static func escapedForms(_ text: String) -> Set<String> {
+    let escaped = String(JSONValue.string(text).compact().dropFirst().dropLast())
     var forms: Set<String> = [text]
-    for asciiOnly in [false, true] {
-      for slash in [false, true] {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-          switch scalar {
-          case "\"": escaped += "\\\""
-          case "\\": escaped += "\\\\"
-          case "/" where slash: escaped += "\\/"
-          case "\n": escaped += "\\n"
-          case "\r": escaped += "\\r"
-          case "\t": escaped += "\\t"
-          case _ where scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7f):
-            for unit in String(scalar).utf16 {
-              let hex = String(unit, radix: 16)
-              escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            }
-          default: escaped.unicodeScalars.append(scalar)
-          }
-        }
-        forms.insert(escaped)
-        // `\u00E9` as some encoders write it.
-        if asciiOnly { forms.insert(Self.upperCasedEscapes(escaped)) }
-      }
+    for form in [
+      escaped, asciiOnly(escaped, uppercase: false), asciiOnly(escaped, uppercase: true),
+    ] {
+      forms.insert(form)
+      forms.insert(form.replacingOccurrences(of: "/", with: "\\/"))
     }
     return forms
+  }
+
+  /// An escaped JSON string with every non-ASCII scalar written as `\u` escapes.
+  private static func asciiOnly(_ escaped: String, uppercase: Bool) -> String {
+    var result = ""
+    for scalar in escaped.unicodeScalars {
+      guard scalar.value > 0x7f else {
+        result.unicodeScalars.append(scalar)
+        continue
+      }
+      for unit in String(scalar).utf16 {
+        let hex = String(unit, radix: 16, uppercase: uppercase)
+        result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      }
+    }
+    return result
   }
 
   static func collectStrings(_ json: Any, into strings: inout Set<String>) {

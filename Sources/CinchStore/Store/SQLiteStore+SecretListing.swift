@@ -131,21 +131,14 @@ extension SQLiteStore {
       return try secretsInCreationOrder(listing, after: cursor, limit: limit, db)
     }
     let all = try sortedSecrets(listing, db)
-    let remaining = all.drop { entry in
+    let remaining = all.drop { sorted in
       guard let cursor else { return false }
-      let key = Self.cursor(
-        listing, id: entry.id, name: entry.name,
-        createdAt: entry.createdAt.timeIntervalSince1970, attributes: entry.attributes)
-      return listing.descending ? key >= cursor : key <= cursor
+      return listing.descending ? sorted.key >= cursor : sorted.key <= cursor
     }
-    let page = Array(remaining.prefix(limit))
-    guard remaining.count > page.count, let last = page.last else { return (page, nil) }
-    return (
-      page,
-      Self.cursor(
-        listing, id: last.id, name: last.name, createdAt: last.createdAt.timeIntervalSince1970,
-        attributes: last.attributes)
-    )
+    let page = remaining.prefix(limit)
+    let entries = page.map(\.entry)
+    guard remaining.count > page.count, let last = page.last else { return (entries, nil) }
+    return (entries, last.key)
   }
 
   /// The default order (creation date, then row), the one SQLite keeps: rows are stepped until
@@ -182,26 +175,25 @@ extension SQLiteStore {
     return (page, SecretCursor(date: last.createdAt.timeIntervalSince1970, row: last.id, name: ""))
   }
 
-  /// Every secret `listing` selects, sorted.
-  private func sortedSecrets(_ listing: SecretListing, _ db: Database) throws -> [SecretEntry] {
-    var selected: [SecretEntry] = []
+  /// Every secret `listing` selects, sorted, each with its sort key (made once: formatting the
+  /// row id as a string at every comparison was a fifth of `list-secrets`).
+  private func sortedSecrets(_ listing: SecretListing, _ db: Database) throws
+    -> [(key: SecretCursor, entry: SecretEntry)]
+  {
+    var selected: [(key: SecretCursor, entry: SecretEntry)] = []
     for entry in try SecretEntry.fetchAll(db) where listing.includeDeleted || !entry.isDeleted {
       let passes = try passes(
         listing.filters, id: entry.id, name: entry.name,
         description: entry.attributes.description, db)
-      if passes { selected.append(entry) }
+      guard passes else { continue }
+      let key = Self.cursor(
+        listing, id: entry.id, name: entry.name,
+        createdAt: entry.createdAt.timeIntervalSince1970, attributes: entry.attributes)
+      selected.append((key, entry))
     }
-    // Each entry's key is made once (formatting the row id as a string at every comparison
-    // was a fifth of `list-secrets`).
-    var sorted = selected.map {
-      (
-        key: Self.cursor(
-          listing, id: $0.id, name: $0.name, createdAt: $0.createdAt.timeIntervalSince1970,
-          attributes: $0.attributes), entry: $0
-      )
-    }.sorted { $0.key < $1.key }.map(\.entry)
-    if listing.descending { sorted.reverse() }
-    return sorted
+    selected.sort { $0.key < $1.key }
+    if listing.descending { selected.reverse() }
+    return selected
   }
 
   /// Whether a secret passes every filter. Tags are a query per secret: read only for a filter

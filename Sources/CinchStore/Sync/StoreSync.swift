@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Copies store contents from one store to another through the store protocols alone, so it
 /// works between any two backends (the embedded file, AWS, or two of either). Parameters are
 /// replayed with their history: every retained version oldest first, then their labels, so the
@@ -81,6 +83,9 @@ package struct StoreSync: Sendable {
   /// The target's keys: each KMS key a copy would name is looked up there before anything is
   /// written (and in a dry run), so a missing key fails the entry whole instead of midway.
   package var targetKeys: (any KeyStore)?
+  /// Each key looked up once per sync: every SecureString under one customer key would
+  /// otherwise ask the target (a KMS call on AWS) once per parameter.
+  private let lookedUp = KeyLookups()
 
   package init(options: Options, targetKeys: (any KeyStore)? = nil) {
     self.options = options
@@ -94,13 +99,20 @@ package struct StoreSync: Sendable {
     var seen = Set<String>()
     for keyID in keyIDs {
       guard let keyID, keyID != managed, seen.insert(keyID).inserted else { continue }
+      if let known = lookedUp[keyID] {
+        if let failure = known { return failure }
+        continue
+      }
+      var failure: StoreError?
       do {
         _ = try await targetKeys.describeKey(DescribeKeyRequest(keyID: keyID))
       } catch let error as StoreError {
-        return .invalidKeyID("the target has no KMS key '\(keyID)': \(error.message)")
+        failure = .invalidKeyID("the target has no KMS key '\(keyID)': \(error.message)")
       } catch {
-        return .invalidKeyID("the target has no KMS key '\(keyID)': \(error)")
+        failure = .invalidKeyID("the target has no KMS key '\(keyID)': \(error)")
       }
+      lookedUp[keyID] = .some(failure)
+      if let failure { return failure }
     }
     return nil
   }
@@ -471,5 +483,15 @@ extension StoreSync {
       }
     }
     return refused
+  }
+}
+
+/// What looking up each key in the target answered: nil inside when it exists.
+private final class KeyLookups: Sendable {
+  private let answers = Mutex<[String: StoreError?]>([:])
+
+  subscript(keyID: String) -> StoreError?? {
+    get { answers.withLock { $0[keyID] } }
+    set { answers.withLock { $0[keyID] = newValue } }
   }
 }

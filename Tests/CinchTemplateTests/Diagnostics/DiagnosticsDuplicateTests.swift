@@ -6,20 +6,15 @@ import Testing
 /// template path when any copy knows it.
 @Suite struct DiagnosticsDuplicateTests {
   @Test func aRepeatIsDroppedAndThePathKept() throws {
-    var diagnostics = Diagnostics()
-    var parsing = Diagnostics()
-    let document = TemplateParser.parse(
-      SourceFile(
-        path: "sub.yaml",
-        text: """
-          Resources:
-            T:
-              Type: AWS::SSM::Parameter
-              Properties:
-                Type: String
-                Value: !Sub '{{resolve:ssm:/app/${Missing}/x}}'
-          """), into: &parsing)
-    _ = TemplateAnalyzer.analyze(document, inputs: EvaluationInputs(), into: &diagnostics)
+    let (_, diagnostics) = analyzed(
+      """
+      Resources:
+        T:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: !Sub '{{resolve:ssm:/app/${Missing}/x}}'
+      """)
     let dangling = diagnostics.items.filter { $0.code == .danglingReference }
     #expect(dangling.count == 1)
     #expect(dangling.first?.path?.description == "Resources/T/Properties/Value")

@@ -10,23 +10,19 @@ import Testing
     "!Join ['', ['{{resolve:ssm:/app/', !Ref Secret, '}}']]",
   ])
   func aNameFromANoEchoParameterIsNotRead(_ value: String) {
-    var diagnostics = Diagnostics()
-    let document = TemplateParser.parse(
-      SourceFile(
-        path: "t.yaml",
-        text: """
-          Parameters:
-            Secret: {Type: String, NoEcho: true}
-          Resources:
-            A:
-              Type: AWS::SSM::Parameter
-              Properties:
-                Type: String
-                Value: \(value)
-          """), into: &diagnostics)
     var inputs = EvaluationInputs()
     inputs.parameters["Secret"] = .init(value: "TopSecretPw1", origin: "test")
-    let analysis = TemplateAnalyzer.analyze(document, inputs: inputs, into: &diagnostics)
+    let (analysis, diagnostics) = analyzed(
+      """
+      Parameters:
+        Secret: {Type: String, NoEcho: true}
+      Resources:
+        A:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: \(value)
+      """, inputs: inputs)
     #expect(analysis.references.allSatisfy { $0.concrete == nil })
     #expect(diagnostics.items.map(\.code).contains(.noEchoInReference))
     #expect(!diagnostics.items.contains { $0.message.contains("TopSecretPw1") })

@@ -6,22 +6,18 @@ import Testing
 /// says nothing of what only a deploy knows.
 @Suite struct WaitingReferenceTests {
   static func warnings(_ value: String) -> [String] {
-    var diagnostics = Diagnostics()
-    let document = TemplateParser.parse(
-      SourceFile(
-        path: "t.yaml",
-        text: """
-          Parameters:
-            Env: {Type: String}
-          Resources:
-            Bucket: {Type: AWS::S3::Bucket}
-            P:
-              Type: AWS::SSM::Parameter
-              Properties:
-                Type: String
-                Value: !Sub '\(value)'
-          """), into: &diagnostics)
-    _ = TemplateAnalyzer.analyze(document, inputs: EvaluationInputs(), into: &diagnostics)
+    let (_, diagnostics) = analyzed(
+      """
+      Parameters:
+        Env: {Type: String}
+      Resources:
+        Bucket: {Type: AWS::S3::Bucket}
+        P:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: !Sub '\(value)'
+      """)
     return diagnostics.items.filter { $0.code == .referenceNotEvaluated }.map(\.message)
   }
 

@@ -25,12 +25,7 @@ import Testing
     """
 
   @Test func aReadUnderAFalseConditionIsDrawnNotTaken() throws {
-    var diagnostics = Diagnostics()
-    let document = TemplateParser.parse(
-      SourceFile(path: "t.yaml", text: Self.template), into: &diagnostics)
-    let analysis = TemplateAnalyzer.analyze(
-      document, inputs: EvaluationInputs(), into: &diagnostics)
-    let graph = try #require(analysis.graph)
+    let graph = try #require(analyzed(Self.template).analysis.graph)
     let ami = "store:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64"
     let keyName = "store:ssm:/app/key-name"
     let node = { (id: String) in graph.nodes.first { $0.id == id } }

@@ -57,16 +57,11 @@ package enum AWSCommandLine {
   static func unknownOperation<Root: ParsableCommand>(root: Root.Type, arguments: [String])
     -> AWSUsageError?
   {
-    guard let groupIndex = arguments.firstIndex(where: { !$0.hasPrefix("-") }),
-      groupIndex + 1 < arguments.count
+    guard let (group, index) = awsGroup(root: root, arguments: arguments),
+      index + 1 < arguments.count
     else { return nil }
-    let operation = arguments[groupIndex + 1]
-    guard !operation.hasPrefix("-"), operation != "help",
-      let group = root.configuration.subcommands.first(where: {
-        $0 is any AWSCommandGroup.Type
-          && ($0.configuration.commandName ?? $0._commandName) == arguments[groupIndex]
-      })
-    else { return nil }
+    let operation = arguments[index + 1]
+    guard !operation.hasPrefix("-"), operation != "help" else { return nil }
     let operations = group.configuration.subcommands.map {
       $0.configuration.commandName ?? $0._commandName
     }
@@ -76,10 +71,19 @@ package enum AWSCommandLine {
 
   /// Whether the first word of the command line names a subcommand marked `AWSCommandGroup`.
   static func isAWSStyle<Root: ParsableCommand>(root: Root.Type, arguments: [String]) -> Bool {
-    guard let first = arguments.first(where: { !$0.hasPrefix("-") }) else { return false }
-    return root.configuration.subcommands.contains { subcommand in
-      subcommand is any AWSCommandGroup.Type
-        && (subcommand.configuration.commandName ?? subcommand._commandName) == first
-    }
+    awsGroup(root: root, arguments: arguments) != nil
+  }
+
+  /// The `AWSCommandGroup` the first word of the command line names, and that word's index.
+  private static func awsGroup<Root: ParsableCommand>(root: Root.Type, arguments: [String])
+    -> (group: any ParsableCommand.Type, index: Int)?
+  {
+    guard let index = arguments.firstIndex(where: { !$0.hasPrefix("-") }),
+      let group = root.configuration.subcommands.first(where: { subcommand in
+        subcommand is any AWSCommandGroup.Type
+          && (subcommand.configuration.commandName ?? subcommand._commandName) == arguments[index]
+      })
+    else { return nil }
+    return (group, index)
   }
 }
