@@ -61,14 +61,25 @@ extension ReferenceWalker {
       }
       return nil
     }
-    func insideDelimiter(_ span: Range<Int>) -> Bool {
-      chunks.contains { chunk in
-        if case .delimiter = chunk.kind {
-          return chunk.range.lowerBound <= span.lowerBound
-            && span.upperBound <= chunk.range.upperBound
-        }
-        return false
+    /// Where the delimiter copy holding all of `span` starts, if one does.
+    func delimiterStart(containing span: Range<Int>) -> Int? {
+      for chunk in chunks
+      where chunk.range.lowerBound <= span.lowerBound
+        && span.upperBound <= chunk.range.upperBound
+      {
+        if case .delimiter = chunk.kind { return chunk.range.lowerBound }
       }
+      return nil
+    }
+    // What the delimiter holds on its own is reported once, where it is written (below). An
+    // issue that merely falls on a delimiter copy (the `:` that leaves a version empty in
+    // `{{resolve:ssm:/a:${Ver}:}}`) belongs to the reference the join assembles.
+    var delimiterScan: ReferenceScan?
+    func delimiterOwns(_ issue: ReferenceIssue) -> Bool {
+      guard let start = delimiterStart(containing: issue.referenceSpan) else { return false }
+      if delimiterScan == nil { delimiterScan = ReferenceScanner.scan(delimiter) }
+      let span = (issue.span.lowerBound - start)..<(issue.span.upperBound - start)
+      return delimiterScan?.issues.contains { $0.code == issue.code && $0.span == span } == true
     }
 
     for found in result.references {
@@ -78,7 +89,7 @@ extension ReferenceWalker {
         record(single, shiftedBy: offset, node: pieces[piece], syntax: listSyntax.appending(piece))
         continue
       }
-      if insideDelimiter(found.span) { continue }
+      if delimiterStart(containing: found.span) != nil { continue }
       var parts: [ReferenceSite.JoinPiece] = []
       var seen = Set<Int>()
       for chunk in chunks where chunk.range.overlaps(found.span) {
@@ -115,7 +126,7 @@ extension ReferenceWalker {
         record(single, shiftedBy: offset, node: pieces[piece], syntax: listSyntax.appending(piece))
         continue
       }
-      if insideDelimiter(issue.span) { continue }
+      if delimiterOwns(issue) { continue }
       diagnostics.report(
         Diagnostic(
           issue.code, issue.message + " (in the text 'Fn::Join' assembles)", file: file.path,
