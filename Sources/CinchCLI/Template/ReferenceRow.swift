@@ -71,7 +71,7 @@ struct ReferenceRow {
   var displayName: String {
     switch state {
     case "waiting": "\(name) (waits on \(waitsOn.joined(separator: ", ")))"
-    case "inactive": "\(name) (not deployed: its condition is false)"
+    case "inactive": "\(name) (not read on this deploy)"
     case "invalid": "\(name) (invalid)"
     default: name
     }

@@ -13,7 +13,7 @@ public struct Evaluator: Sendable {
   private var reported: Set<String> = []
   /// Per resource (by position), whether an `Fn::If` sits anywhere in it, once asked: without
   /// one, every place in a deployed resource is live.
-  private var resourceHasIf: [Bool?] = []
+  private var resourceHasChoice: [Bool?] = []
 
   public init(template: Template, inputs: EvaluationInputs, into diagnostics: inout Diagnostics) {
     self.template = template
@@ -469,8 +469,9 @@ public struct Evaluator: Sendable {
   // MARK: Liveness
 
   /// Whether a location is read on deploy: false when it sits in a resource or output whose
-  /// condition is false, or in the branch of an `Fn::If` whose condition goes the other way.
-  /// Unknown conditions count as live: the location may be read.
+  /// condition is false, in the branch of an `Fn::If` whose condition goes the other way, or in
+  /// an element of an `Fn::Select` list other than the one its index picks. Unknown conditions
+  /// and indexes count as live: the location may be read.
   public mutating func isLive(_ path: TemplatePath, into diagnostics: inout Diagnostics) -> Bool {
     let components = path.components
     guard let section = components.first, components.count >= 2 else { return true }
@@ -486,25 +487,28 @@ public struct Evaluator: Sendable {
     {
       return false
     }
-    // Only an `Fn::If` on the way can make the place not live.
-    guard template.document.mayContainIf, var node = template.document.root else { return true }
+    // Only an `Fn::If` or `Fn::Select` on the way can make the place not live.
+    guard template.document.mayContainChoice, var node = template.document.root else { return true }
     var index = 0
     // A resource's node by its index, not by walking the `Resources` mapping: this runs for
     // every reference and graph edge, and a walk made large templates quadratic.
     if let resource {
       node = template.resources[resource].node
       index = 2
-      // Only an `Fn::If` on the way makes a place in a deployed resource not live.
-      if !hasIf(resource: resource) { return true }
+      if !hasChoice(resource: resource) { return true }
     }
-    var pendingIf: String?
+    /// The function whose argument list is the next step, and the `Fn::Select` index that
+    /// picks among the elements of the list that is the next step.
+    var choice: IntrinsicFunction?
+    var selectIndex: Node?
     while index < components.count {
       let component = components[index]
       if case .intrinsic(let intrinsic) = node.value {
         if component == intrinsic.function.rawValue || component == intrinsic.function.shortTag {
           index += 1
         }
-        pendingIf = intrinsic.function == .if ? intrinsic.argument.sequence?.first?.scalar : nil
+        choice = intrinsic.function.isChoice ? intrinsic.function : nil
+        selectIndex = nil
         node = intrinsic.argument
         continue
       }
@@ -512,15 +516,31 @@ public struct Evaluator: Sendable {
       case .mapping:
         guard let child = node[component] else { return true }
         node = child
-        pendingIf = nil
+        choice = nil
+        selectIndex = nil
       case .sequence(let items):
         guard let position = Int(component), items.indices.contains(position) else { return true }
-        if let name = pendingIf, position > 0,
-          let value = conditionValue(name, into: &diagnostics), value != (position == 1)
+        if let picked = selectIndex,
+          let chosen = evaluate(picked, into: &diagnostics).string.flatMap({ Int($0) }),
+          chosen != position
         {
           return false
         }
-        pendingIf = nil
+        selectIndex = nil
+        switch choice {
+        case .if?:
+          if position > 0, let name = items.first?.scalar,
+            let value = conditionValue(name, into: &diagnostics), value != (position == 1)
+          {
+            return false
+          }
+        case .select?:
+          // `[index, list]`: the list's elements are chosen among by the index.
+          if position == 1 { selectIndex = items.first }
+        default:
+          break
+        }
+        choice = nil
         node = items[position]
       default:
         return true
@@ -530,22 +550,23 @@ public struct Evaluator: Sendable {
     return true
   }
 
-  private mutating func hasIf(resource position: Int) -> Bool {
-    if resourceHasIf.isEmpty {
-      resourceHasIf = Array(repeating: nil, count: template.resources.count)
+  private mutating func hasChoice(resource position: Int) -> Bool {
+    if resourceHasChoice.isEmpty {
+      resourceHasChoice = Array(repeating: nil, count: template.resources.count)
     }
-    if let known = resourceHasIf[position] { return known }
-    let found = Self.containsIf(template.resources[position].node)
-    resourceHasIf[position] = found
+    if let known = resourceHasChoice[position] { return known }
+    let found = Self.containsChoice(template.resources[position].node)
+    resourceHasChoice[position] = found
     return found
   }
 
-  static func containsIf(_ node: Node) -> Bool {
+  static func containsChoice(_ node: Node) -> Bool {
     switch node.value {
     case .scalar: false
-    case .sequence(let items): items.contains(where: containsIf)
-    case .mapping(let entries): entries.contains { containsIf($0.value) }
-    case .intrinsic(let intrinsic): intrinsic.function == .if || containsIf(intrinsic.argument)
+    case .sequence(let items): items.contains(where: containsChoice)
+    case .mapping(let entries): entries.contains { containsChoice($0.value) }
+    case .intrinsic(let intrinsic):
+      intrinsic.function.isChoice || containsChoice(intrinsic.argument)
     }
   }
 

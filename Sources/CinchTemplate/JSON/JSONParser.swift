@@ -19,13 +19,13 @@ public enum JSONParser {
   /// The root, and whether any `Fn::If` was made.
   static func parseDocument(
     _ file: SourceFile, limits: ParseLimits = .default, into diagnostics: inout Diagnostics
-  ) -> (root: Node?, sawIf: Bool) {
-    let (root, found, sawIf) = file.bytes.withUnsafeBufferPointer { buffer in
+  ) -> (root: Node?, sawChoice: Bool) {
+    let (root, found, sawChoice) = file.bytes.withUnsafeBufferPointer { buffer in
       var reader = JSONReader(buffer, file: file, limits: limits)
       let root = reader.read()
-      return (root, reader.diagnostics, reader.sawIf)
+      return (root, reader.diagnostics, reader.sawChoice)
     }
     diagnostics.append(contentsOf: found)
-    return (root, sawIf)
+    return (root, sawChoice)
   }
 }

@@ -30,8 +30,8 @@ struct JSONReader: ~Copyable {
   let file: SourceFile
   let limits: ParseLimits
   var diagnostics = Diagnostics()
-  /// Whether an `Fn::If` was made (`ParsedDocument.mayContainIf`).
-  var sawIf = false
+  /// Whether an `Fn::If` or `Fn::Select` was made (`ParsedDocument.mayContainChoice`).
+  var sawChoice = false
 
   var index = 0
   var stack: [Frame] = []
@@ -226,7 +226,7 @@ struct JSONReader: ~Copyable {
     if let intrinsic = IntrinsicNormalizer.longForm(
       entries, style: .flow, range: range, file: file, into: &diagnostics)
     {
-      if intrinsic.intrinsic?.function == .if { sawIf = true }
+      if intrinsic.intrinsic?.function.isChoice == true { sawChoice = true }
       return intrinsic
     }
     return Node(.mapping(entries), style: .flow, range: range)

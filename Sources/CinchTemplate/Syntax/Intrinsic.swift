@@ -43,6 +43,10 @@ public enum IntrinsicFunction: String, Sendable, CaseIterable, Hashable {
   case length = "Fn::Length"
   case toJsonString = "Fn::ToJsonString"
 
+  /// Whether the function picks one of its operands (`Fn::If` by a condition, `Fn::Select` by an
+  /// index): the others are written in the template but not read on deploy.
+  public var isChoice: Bool { self == .if || self == .select }
+
   /// The YAML short-form tag, `!Ref`, `!GetAtt`, …
   public var shortTag: String {
     switch self {

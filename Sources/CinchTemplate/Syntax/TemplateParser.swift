@@ -9,17 +9,18 @@ public struct ParsedDocument: Sendable {
   public let file: SourceFile
   public let format: Format
   public let root: Node?
-  /// False when the parser made no `Fn::If`: then every place in a deployed resource or output
-  /// is live, and `Evaluator.isLive` need not walk to it. True when not known.
-  public let mayContainIf: Bool
+  /// False when the parser made no `Fn::If` or `Fn::Select`: then every place in a deployed
+  /// resource or output is live, and `Evaluator.isLive` need not walk to it. True when not known.
+  public let mayContainChoice: Bool
 
-  public init(file: SourceFile, format: Format, root: Node?, mayContainIf: Bool = true) {
+  public init(file: SourceFile, format: Format, root: Node?, mayContainChoice: Bool = true) {
     self.file = file
     self.format = format
     self.root = root
-    self.mayContainIf = mayContainIf
+    self.mayContainChoice = mayContainChoice
     assert(
-      mayContainIf || root.map(Evaluator.containsIf) != true, "an Fn::If the parser did not see")
+      mayContainChoice || root.map(Evaluator.containsChoice) != true,
+      "an Fn::If or Fn::Select the parser did not see")
   }
 }
 
@@ -45,23 +46,24 @@ public enum TemplateParser {
       return ParsedDocument(file: file, format: .yaml, root: nil)
     }
     guard looksLikeJSON(file.bytes) else {
-      let (root, sawIf) = YAMLParser.parseDocument(file, limits: limits, into: &diagnostics)
-      return ParsedDocument(file: file, format: .yaml, root: root, mayContainIf: sawIf)
+      let (root, sawChoice) = YAMLParser.parseDocument(file, limits: limits, into: &diagnostics)
+      return ParsedDocument(file: file, format: .yaml, root: root, mayContainChoice: sawChoice)
     }
     var jsonDiagnostics = Diagnostics()
-    let (root, sawIf) = JSONParser.parseDocument(file, limits: limits, into: &jsonDiagnostics)
+    let (root, sawChoice) = JSONParser.parseDocument(file, limits: limits, into: &jsonDiagnostics)
     if root == nil, !jsonDiagnostics.items.contains(where: { $0.code != .jsonSyntax }) {
       // A YAML flow mapping also starts with `{`: accept it when YAML reads the file cleanly.
       var yamlDiagnostics = Diagnostics()
-      let (yamlRoot, yamlSawIf) = YAMLParser.parseDocument(
+      let (yamlRoot, yamlSawChoice) = YAMLParser.parseDocument(
         file, limits: limits, into: &yamlDiagnostics)
       if let yamlRoot, !yamlDiagnostics.hasErrors {
         diagnostics.append(contentsOf: yamlDiagnostics)
-        return ParsedDocument(file: file, format: .yaml, root: yamlRoot, mayContainIf: yamlSawIf)
+        return ParsedDocument(
+          file: file, format: .yaml, root: yamlRoot, mayContainChoice: yamlSawChoice)
       }
     }
     diagnostics.append(contentsOf: jsonDiagnostics)
-    return ParsedDocument(file: file, format: .json, root: root, mayContainIf: sawIf)
+    return ParsedDocument(file: file, format: .json, root: root, mayContainChoice: sawChoice)
   }
 
   /// JSON when the first significant byte (after a BOM and whitespace) opens an object or array.

@@ -15,10 +15,10 @@ public enum YAMLParser {
   /// The root, and whether any `Fn::If` was made.
   static func parseDocument(
     _ file: SourceFile, limits: ParseLimits = .default, into diagnostics: inout Diagnostics
-  ) -> (root: Node?, sawIf: Bool) {
+  ) -> (root: Node?, sawChoice: Bool) {
     var composer = YAMLComposer(file: file, limits: limits)
     let root = composer.compose(into: &diagnostics)
-    return (root, composer.sawIf)
+    return (root, composer.sawChoice)
   }
 }
 
@@ -34,8 +34,8 @@ struct YAMLComposer {
   private var children = OpenChildren()
   private var nodeCount = 0
   private var aliasNodeCount = 0
-  /// Whether an `Fn::If` was made (`ParsedDocument.mayContainIf`).
-  private(set) var sawIf = false
+  /// Whether an `Fn::If` or `Fn::Select` was made (`ParsedDocument.mayContainChoice`).
+  private(set) var sawChoice = false
 
   init(file: SourceFile, limits: ParseLimits) {
     self.file = file
@@ -253,7 +253,7 @@ struct YAMLComposer {
       if let intrinsic = IntrinsicNormalizer.longForm(
         entries, style: frame.style, range: range, file: file, into: &diagnostics)
       {
-        if intrinsic.intrinsic?.function == .if { sawIf = true }
+        if intrinsic.intrinsic?.function.isChoice == true { sawChoice = true }
         node = intrinsic
       } else {
         node = Node(.mapping(entries), style: frame.style, range: range)
@@ -334,7 +334,7 @@ struct YAMLComposer {
     if let intrinsic = IntrinsicNormalizer.shortForm(
       tag: tag, node: node, range: range, file: file, into: &diagnostics)
     {
-      if intrinsic.intrinsic?.function == .if { sawIf = true }
+      if intrinsic.intrinsic?.function.isChoice == true { sawChoice = true }
       return intrinsic
     }
     var tagged = node

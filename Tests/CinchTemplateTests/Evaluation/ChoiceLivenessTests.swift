@@ -1,0 +1,73 @@
+import Testing
+
+@testable import CinchTemplate
+
+/// `Fn::Select` and `Fn::If` pick one operand: a reference written in another is part of the
+/// template but not read on deploy, so it must not be resolved, locked or reported missing.
+/// An index or condition not known yet leaves every operand live (it may be read).
+@Suite struct ChoiceLivenessTests {
+  static let template = """
+    Parameters:
+      Index: {Type: Number, Default: 1}
+      Env: {Type: String, Default: prod}
+    Conditions:
+      IsProd: !Equals [!Ref Env, prod]
+    Resources:
+      Fn:
+        Type: AWS::Lambda::Function
+        Properties:
+          Environment:
+            Variables:
+              Picked: !Select [!Ref Index, ['{{resolve:ssm:/first}}', '{{resolve:ssm:/second}}']]
+              Literal: !Select ['0', ['{{resolve:ssm:/zero}}', '{{resolve:ssm:/one}}']]
+              Nested: !If
+                - IsProd
+                - !Select [1, ['{{resolve:ssm:/prod/a}}', '{{resolve:ssm:/prod/b}}']]
+                - !Select [0, ['{{resolve:ssm:/dev/a}}', '{{resolve:ssm:/dev/b}}']]
+              Split: !Select [0, !Split [',', '{{resolve:ssm:/listed}}']]
+    """
+
+  /// The names read on deploy, and those written but not read.
+  static func reads(_ inputs: EvaluationInputs = EvaluationInputs()) -> (
+    live: [String], inactive: [String]
+  ) {
+    let (analysis, _) = analyzed(template, inputs: inputs)
+    var live: [String] = []
+    var inactive: [String] = []
+    for reference in analysis.references {
+      if let concrete = reference.concrete {
+        live.append(concrete.name)
+      } else if reference.state == .inactive {
+        inactive.append(reference.site.reference.name)
+      }
+    }
+    return (live, inactive)
+  }
+
+  @Test func onlyTheSelectedElementIsRead() {
+    let (live, inactive) = Self.reads()
+    #expect(live == ["/second", "/zero", "/prod/b", "/listed"])
+    #expect(inactive == ["/first", "/one", "/prod/a", "/dev/a", "/dev/b"])
+  }
+
+  @Test func theIndexFollowsItsParameter() {
+    var inputs = EvaluationInputs()
+    inputs.parameters["Index"] = .init(value: "0", origin: "--parameter-overrides")
+    inputs.parameters["Env"] = .init(value: "dev", origin: "--parameter-overrides")
+    let (live, inactive) = Self.reads(inputs)
+    #expect(live == ["/first", "/zero", "/dev/a", "/listed"])
+    #expect(inactive == ["/second", "/one", "/prod/a", "/prod/b", "/dev/b"])
+  }
+
+  /// A template parameter without a value: the index is unknown, so both elements may be read.
+  @Test func anUnknownIndexLeavesEveryElementLive() {
+    let text = Self.template.replacingOccurrences(
+      of: "Index: {Type: Number, Default: 1}", with: "Index: {Type: Number}")
+    let (analysis, _) = analyzed(text)
+    let picked = analysis.references.filter { $0.site.path.description.hasSuffix("/Picked") }
+    #expect(
+      picked.map(\.state) == [
+        .concrete(picked[0].site.reference), .concrete(picked[1].site.reference),
+      ])
+  }
+}
