@@ -56,6 +56,14 @@ public struct CinchMain: AsyncParsableCommand {
   /// I/O failure for the compiler commands; the aws CLI's codes for the store command groups.
   public static func run() async -> Never {
     let arguments = Array(CommandLine.arguments.dropFirst())
+    // ArgumentParser answers `help NAME` for a name it does not know with the root's help and
+    // exit 0, which hides a typo in a script; git and the aws CLI refuse it.
+    if arguments.first == "help", let unknown = unknownHelpTopic(arguments.dropFirst()) {
+      Output.stderr(
+        "Error: no command '\(unknown.name)' in '\(unknown.parent)'\n"
+          + "  See '\(unknown.parent) --help' for the commands.\n")
+      terminate(ExitStatus.failure)
+    }
     var parsed: (any ParsableCommand.Type)?
     do {
       var command = try parseAsRoot(arguments)
@@ -110,6 +118,25 @@ public struct CinchMain: AsyncParsableCommand {
       terminate(code == .validationFailure ? ExitStatus.failure : code.rawValue)
     }
   }
+}
+
+/// The first word of `help WORD…` that names no command where it stands, and the command path
+/// before it. Options (`help --help`) are ArgumentParser's to answer.
+private func unknownHelpTopic(_ words: ArraySlice<String>) -> (name: String, parent: String)? {
+  var command: any ParsableCommand.Type = CinchMain.self
+  var path = ["cinch"]
+  for word in words {
+    if word.hasPrefix("-") { return nil }
+    let configuration = command.configuration
+    guard
+      let next = configuration.subcommands.first(where: { subcommand in
+        subcommand._commandName == word || subcommand.configuration.aliases.contains(word)
+      })
+    else { return (word, path.joined(separator: " ")) }
+    command = next
+    path.append(word)
+  }
+  return nil
 }
 
 /// Ends the process; named apart from ArgumentParser's `exit(withError:)`.
