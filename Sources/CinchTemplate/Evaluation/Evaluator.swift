@@ -216,14 +216,12 @@ public struct Evaluator: Sendable {
     -> Value
   {
     let templateNode: Node
-    var variables: [String: Node] = [:]
     if let items = argument.sequence {
-      guard items.count == 2, items[0].scalar != nil, let entries = items[1].mapping else {
+      guard items.count == 2, items[0].scalar != nil, items[1].mapping != nil else {
         return malformed(
           node, "'Fn::Sub' takes a string or [string, {variables}]", into: &diagnostics)
       }
       templateNode = items[0]
-      for entry in entries { variables[entry.name] = entry.value }
     } else {
       templateNode = argument
     }
@@ -231,7 +229,9 @@ public struct Evaluator: Sendable {
       return malformed(
         node, "'Fn::Sub' takes a string or [string, {variables}]", into: &diagnostics)
     }
-    return substitute(SubTemplate(text), variables: variables, at: templateNode, into: &diagnostics)
+    return substitute(
+      SubTemplate(text), variables: SubTemplate.variables(ofArgument: argument), at: templateNode,
+      into: &diagnostics)
   }
 
   /// Folds a Sub string: `${Var}` from the variable map first, then parameters,

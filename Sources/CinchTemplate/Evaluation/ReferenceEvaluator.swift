@@ -13,12 +13,7 @@ public enum ReferenceEvaluator {
     for site in sites {
       if case .join = site.context { joinSites[site.syntaxPath, default: (0, 0)].count += 1 }
     }
-    // NoEcho values a composed name could carry (too short a value would match by chance).
-    let secretInputs: [(name: String, value: String)] = template.parameters.compactMap {
-      guard $0.noEcho, let value = evaluator.parameterValue($0.name)?.string, value.count >= 4
-      else { return nil }
-      return ($0.name, value)
-    }
+    let noEcho = Set(template.parameters.lazy.filter(\.noEcho).map(\.name))
     for site in sites {
       guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
         results.append(EvaluatedReference(site: site, state: .inactive))
@@ -29,55 +24,83 @@ public enum ReferenceEvaluator {
         results.append(EvaluatedReference(site: site, state: .concrete(site.reference)))
       case .sub:
         let chain = template.nodes(along: site.syntaxPath)
+        if !noEcho.isEmpty, let secret = subInputs(site, chain: chain).first(where: noEcho.contains)
+        {
+          results.append(notRead(site, buildingOn: secret, into: &diagnostics))
+          continue
+        }
         let value = subValue(site, chain: chain, evaluator: &evaluator, into: &diagnostics)
-        results.append(
-          contentsOf: withoutSecretInputs(
-            settle(site, value, template: template, into: &diagnostics), secretInputs,
-            into: &diagnostics))
+        results.append(contentsOf: settle(site, value, template: template, into: &diagnostics))
       case .join:
         let chain = template.nodes(along: site.syntaxPath)
         guard let join = chain.last(where: { $0.intrinsic?.function == .join }) else {
           results.append(EvaluatedReference(site: site, state: .invalid))
           continue
         }
-        let value = evaluator.evaluate(join, into: &diagnostics)
         let order = joinSites[site.syntaxPath] ?? (1, 0)
         joinSites[site.syntaxPath]?.seen += 1
-        let ownSpans = composedSpans(of: join, value: value, evaluator: &evaluator)
-        let settled = settle(site, value, template: template, into: &diagnostics) { found in
-          // Only what the join composes: a reference inside one literal piece has a site of
-          // its own. With as many composed references as sites, each site reads its own.
-          let composed = found.filter { ownSpans($0.span) }
-          return composed.count == order.count ? [composed[order.seen]] : composed
+        if !noEcho.isEmpty,
+          let secret = joinInputs(site, in: template).first(where: noEcho.contains)
+        {
+          results.append(notRead(site, buildingOn: secret, into: &diagnostics))
+          continue
         }
+        let value = evaluator.evaluate(join, into: &diagnostics)
+        let ownSpans = composedSpans(of: join, value: value, evaluator: &evaluator)
         results.append(
-          contentsOf: withoutSecretInputs(settled, secretInputs, into: &diagnostics))
+          contentsOf: settle(site, value, template: template, into: &diagnostics) { found in
+            // Only what the join composes: a reference inside one literal piece has a site of
+            // its own. With as many composed references as sites, each site reads its own.
+            let composed = found.filter { ownSpans($0.span) }
+            return composed.count == order.count ? [composed[order.seen]] : composed
+          })
       }
     }
     return results
   }
 
   /// A name composed from a NoEcho parameter would carry its value into everything that
-  /// shows or records the name (`refs`, the lockfile, the plan, the graph): such a reference
-  /// is reported (E2035, naming the parameter, never the value) and left unread.
-  private static func withoutSecretInputs(
-    _ references: [EvaluatedReference], _ secretInputs: [(name: String, value: String)],
-    into diagnostics: inout Diagnostics
-  ) -> [EvaluatedReference] {
-    guard !secretInputs.isEmpty else { return references }
-    return references.map { reference in
-      guard case .concrete(let concrete) = reference.state,
-        let input = secretInputs.first(where: { concrete.text.contains($0.value) })
-      else { return reference }
-      let site = reference.site
-      diagnostics.report(
-        Diagnostic(
-          .noEchoInReference,
-          "reference '\(site.reference.text)' builds its name from NoEcho parameter "
-            + "'\(input.name)': its value would be shown and locked with the name",
-          file: site.file, range: site.range, path: site.path))
-      return EvaluatedReference(site: site, state: .invalid)
+  /// shows or records the name (`refs`, the lockfile, the plan, the graph, a diagnostic about
+  /// the evaluated text): such a reference is reported (E2035, naming the parameter, never the
+  /// value) and neither evaluated nor read, whether the parameter has a value yet or not.
+  private static func notRead(
+    _ site: ReferenceSite, buildingOn parameter: String, into diagnostics: inout Diagnostics
+  ) -> EvaluatedReference {
+    diagnostics.report(
+      Diagnostic(
+        .noEchoInReference,
+        "reference '\(site.reference.text)' builds its name from NoEcho parameter "
+          + "'\(parameter)': its value would be shown and locked with the name",
+        file: site.file, range: site.range, path: site.path))
+    return EvaluatedReference(site: site, state: .invalid)
+  }
+
+  /// The names whose values reach a reference written in an `Fn::Sub` string: its own `${…}`
+  /// variables, and what the Sub's variable map gives them.
+  private static func subInputs(_ site: ReferenceSite, chain: [Node]) -> [String] {
+    var names: [String] = []
+    ValueInputs.collect(
+      SubTemplate(site.reference.text), variables: subVariables(chain), into: &names)
+    return names
+  }
+
+  /// The variable map of the innermost `Fn::Sub` along `chain` (empty for the string form).
+  private static func subVariables(_ chain: [Node]) -> [String: Node] {
+    guard let sub = chain.last(where: { $0.intrinsic?.function == .sub }),
+      let argument = sub.intrinsic?.argument
+    else { return [:] }
+    return SubTemplate.variables(ofArgument: argument)
+  }
+
+  /// The names whose values reach a reference `Fn::Join` assembles: those of the pieces that
+  /// compose it (a reference inside one literal piece has a site of its own).
+  private static func joinInputs(_ site: ReferenceSite, in template: Template) -> [String] {
+    guard case .join(let pieces) = site.context else { return [] }
+    var names: [String] = []
+    for case .unknown(_, let path) in pieces {
+      if let node = template.nodes(along: path).last { ValueInputs.collect(node, into: &names) }
     }
+    return names
   }
 
   /// The reads of `AWS::SSM::Parameter::Value<…>` parameters: CloudFormation resolves every
@@ -122,12 +145,7 @@ public enum ReferenceEvaluator {
     _ site: ReferenceSite, chain: [Node], evaluator: inout Evaluator,
     into diagnostics: inout Diagnostics
   ) -> Value {
-    var variables: [String: Node] = [:]
-    if let sub = chain.last(where: { $0.intrinsic?.function == .sub }),
-      let items = sub.intrinsic?.argument.sequence, items.count == 2, let entries = items[1].mapping
-    {
-      for entry in entries { variables[entry.name] = entry.value }
-    }
+    let variables = subVariables(chain)
     let anchor = chain.last ?? Node(.scalar(site.reference.text), style: .plain, range: site.range)
     return evaluator.substitute(
       SubTemplate(site.reference.text), variables: variables, at: anchor, into: &diagnostics)

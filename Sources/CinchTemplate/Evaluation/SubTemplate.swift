@@ -13,6 +13,17 @@ public struct SubTemplate: Sendable, Hashable {
 
   public var parts: [Part]
 
+  /// The variable map of an `Fn::Sub` argument `[string, {variables}]`; empty for the string
+  /// form or a malformed map.
+  public static func variables(ofArgument argument: Node) -> [String: Node] {
+    guard let items = argument.sequence, items.count == 2, let entries = items[1].mapping else {
+      return [:]
+    }
+    var variables: [String: Node] = [:]
+    for entry in entries { variables[entry.name] = entry.value }
+    return variables
+  }
+
   public init(_ string: String) {
     var string = string
     parts = string.withUTF8 { Self.parts(of: $0) }
