@@ -191,6 +191,12 @@ public struct Evaluator: Sendable {
       let value = evaluate(argument, into: &diagnostics)
       guard value.isKnown else { return unknown(value) }
       return .string(CompactJSON.render(value))
+
+    case .contains, .eachMemberEquals, .eachMemberIn, .refAll, .valueOf, .valueOfAll:
+      // Rule assertions run before deploy, in the Rules section; the graph reports one
+      // written anywhere else.
+      return .unknown(
+        Unknown(.invalid, "'\(intrinsic.function.rawValue)' is evaluated only in Rules"))
     }
   }
 

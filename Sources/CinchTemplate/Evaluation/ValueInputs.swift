@@ -28,7 +28,7 @@ enum ValueInputs {
       case .join, .split, .base64, .cidr, .toJsonString:
         collect(argument, into: &names)
       case .getAtt, .getAZs, .importValue, .transform, .length, .equals, .and, .or, .not,
-        .condition:
+        .condition, .contains, .eachMemberEquals, .eachMemberIn, .refAll, .valueOf, .valueOfAll:
         break
       }
     }

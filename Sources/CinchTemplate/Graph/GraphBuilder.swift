@@ -456,11 +456,11 @@ private struct Builder {
       }
       for entry in entries { walk(entry.value, at.child(entry.name)) }
     case .intrinsic(let intrinsic):
-      walkIntrinsic(intrinsic, at)
+      walkIntrinsic(intrinsic, node: node, at)
     }
   }
 
-  private mutating func walkIntrinsic(_ intrinsic: Intrinsic, _ at: Position) {
+  private mutating func walkIntrinsic(_ intrinsic: Intrinsic, node: Node, _ at: Position) {
     let inside = at.entering(intrinsic.function)
     let argument = intrinsic.argument
     switch intrinsic.function {
@@ -535,6 +535,26 @@ private struct Builder {
     case .transform:
       sawTransform = true
       walk(argument, inside)
+
+    case .contains, .eachMemberEquals, .eachMemberIn, .refAll, .valueOf, .valueOfAll:
+      let property = at.property
+      if property.components.first != "Rules" {
+        reported.report(
+          Diagnostic(
+            .malformedIntrinsic,
+            "'\(intrinsic.function.rawValue)' is a rule function: CloudFormation accepts it "
+              + "only in the Rules section", file: file, range: node.range, path: property))
+      }
+      // `Fn::ValueOf: [ParameterName, Attribute]` reads a parameter; the others name
+      // parameter types or take values.
+      if intrinsic.function == .valueOf, let items = argument.sequence,
+        let name = items.first?.scalar
+      {
+        reference(name, kind: .ref, range: items[0].range, at: at)
+        for index in items.indices.dropFirst() { walk(items[index], inside.child(String(index))) }
+      } else {
+        walk(argument, inside)
+      }
 
     default:
       walk(argument, inside)

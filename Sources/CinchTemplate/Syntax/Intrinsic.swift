@@ -42,6 +42,22 @@ public enum IntrinsicFunction: String, Sendable, CaseIterable, Hashable {
   case transform = "Fn::Transform"
   case length = "Fn::Length"
   case toJsonString = "Fn::ToJsonString"
+  // The functions of a `Rules` section's assertions (https://docs.aws.amazon.com/
+  // AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-rules.html).
+  case contains = "Fn::Contains"
+  case eachMemberEquals = "Fn::EachMemberEquals"
+  case eachMemberIn = "Fn::EachMemberIn"
+  case refAll = "Fn::RefAll"
+  case valueOf = "Fn::ValueOf"
+  case valueOfAll = "Fn::ValueOfAll"
+
+  /// Whether CloudFormation accepts the function only in the `Rules` section.
+  public var isRuleFunction: Bool {
+    switch self {
+    case .contains, .eachMemberEquals, .eachMemberIn, .refAll, .valueOf, .valueOfAll: true
+    default: false
+    }
+  }
 
   /// Whether the function picks one of its operands (`Fn::If` by a condition, `Fn::Select` by an
   /// index): the others are written in the template but not read on deploy.
