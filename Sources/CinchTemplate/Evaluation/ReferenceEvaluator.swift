@@ -121,6 +121,16 @@ public enum ReferenceEvaluator {
           context: .parameterType(parameter: parameter.name))
         return EvaluatedReference(site: site, state: .waiting(on: [.parameter(parameter.name)]))
       }
+      // A parameter shared from another account is named by its full ARN, which only this
+      // kind of read accepts: dynamic references take no ARN (https://docs.aws.amazon.com/
+      // AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html).
+      if let arn = StoreARN(name), arn.kind == .parameter, !arn.account.isEmpty {
+        let reference = Reference(kind: .ssm, name: name, text: name)
+        let site = ReferenceSite(
+          reference: reference, file: file, range: range, path: valuePath, syntaxPath: valuePath,
+          context: .parameterType(parameter: parameter.name))
+        return EvaluatedReference(site: site, state: .concrete(reference))
+      }
       let scan = ReferenceScanner.scan("{{resolve:ssm:\(name)}}")
       var reference =
         scan.references.first?.reference ?? Reference(kind: .ssm, name: name, text: name)
