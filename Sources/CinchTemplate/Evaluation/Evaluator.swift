@@ -89,19 +89,18 @@ public struct Evaluator: Sendable {
       }
       let index = evaluate(items[0], into: &diagnostics)
       let list = evaluate(items[1], into: &diagnostics)
-      guard let text = index.string else { return unknown(index, list) }
-      guard let position = Int(text), position >= 0 else {
-        return malformed(
-          items[0], "'Fn::Select' index '\(text)' is not a non-negative integer", into: &diagnostics
-        )
+      var values: [Value]?
+      switch list {
+      case .list(let elements): values = elements
+      case .unknown: break
+      default:
+        _ = malformed(items[1], "'Fn::Select' needs a list of values", into: &diagnostics)
       }
-      guard case .list(let values) = list else { return unknown(list) }
-      guard position < values.count else {
-        return malformed(
-          items[0], "'Fn::Select' index \(position) is out of range for a list of \(values.count)",
-          into: &diagnostics)
+      switch selection(items[0], index, count: values?.count, into: &diagnostics) {
+      case .position(let position): return values?[position] ?? unknown(list)
+      case .unknown: return unknown(index, list)
+      case .malformed: return .unknown(Unknown(.invalid, "'Fn::Select' is malformed"))
       }
-      return values[position]
 
     case .split:
       guard let items = argument.sequence, items.count == 2 else {
@@ -198,6 +197,31 @@ public struct Evaluator: Sendable {
       return .unknown(
         Unknown(.invalid, "'\(intrinsic.function.rawValue)' is evaluated only in Rules"))
     }
+  }
+
+  private enum Selection { case position(Int), unknown, malformed }
+
+  /// The element an `Fn::Select` index picks from a list of `count` elements (nil: the list is
+  /// not known yet). An index that is not a non-negative integer, or past the list's end, is
+  /// reported at `indexNode`.
+  private mutating func selection(
+    _ indexNode: Node, _ index: Value, count: Int?, into diagnostics: inout Diagnostics
+  ) -> Selection {
+    guard let text = index.string else { return .unknown }
+    guard let position = Int(text), position >= 0 else {
+      _ = malformed(
+        indexNode, "'Fn::Select' index '\(text)' is not a non-negative integer",
+        into: &diagnostics)
+      return .malformed
+    }
+    guard let count else { return .unknown }
+    guard position < count else {
+      _ = malformed(
+        indexNode, "'Fn::Select' index \(position) is out of range for a list of \(count)",
+        into: &diagnostics)
+      return .malformed
+    }
+    return .position(position)
   }
 
   // MARK: Ref and Fn::Sub
@@ -483,13 +507,15 @@ public struct Evaluator: Sendable {
     guard let section = components.first, components.count >= 2 else { return true }
     let resource = section == "Resources" ? template.resourcePosition(components[1]) : nil
     if let resource, let name = template.resources[resource].condition,
-      conditionValue(name, into: &diagnostics) == false
+      conditionValue(name, at: template.resources[resource].node["Condition"], into: &diagnostics)
+        == false
     {
       return false
     }
     if section == "Outputs",
       let output = template.outputs.first(where: { $0.name == components[1] }),
-      let name = output.condition, conditionValue(name, into: &diagnostics) == false
+      let name = output.condition,
+      conditionValue(name, at: output.node["Condition"], into: &diagnostics) == false
     {
       return false
     }
@@ -527,7 +553,8 @@ public struct Evaluator: Sendable {
       case .sequence(let items):
         guard let position = Int(component), items.indices.contains(position) else { return true }
         if let picked = selectIndex,
-          let chosen = evaluate(picked, into: &diagnostics).string.flatMap({ Int($0) }),
+          case .position(let chosen) = selection(
+            picked, evaluate(picked, into: &diagnostics), count: items.count, into: &diagnostics),
           chosen != position
         {
           return false
@@ -536,7 +563,8 @@ public struct Evaluator: Sendable {
         switch choice {
         case .if?:
           if position > 0, let name = items.first?.scalar,
-            let value = conditionValue(name, into: &diagnostics), value != (position == 1)
+            let value = conditionValue(name, at: items.first, into: &diagnostics),
+            value != (position == 1)
           {
             return false
           }

@@ -70,4 +70,50 @@ import Testing
         .concrete(picked[0].site.reference), .concrete(picked[1].site.reference),
       ])
   }
+
+  /// A condition the template does not define is reported once, at its name, however many
+  /// references sit in the `Fn::If` that names it.
+  @Test func anUndefinedConditionIsReportedOnceWhereItIsNamed() {
+    let (_, diagnostics) = analyzed(
+      """
+      Resources:
+        P:
+          Type: AWS::SSM::Parameter
+          Condition: AlsoMissing
+          Properties:
+            Type: String
+            Value: !If [Missing, '{{resolve:ssm:/a}}', '{{resolve:ssm:/b}}']
+      """)
+    let undefined = diagnostics.items.filter { $0.code == .danglingReference }
+    #expect(
+      undefined.map(\.message).sorted() == [
+        "condition 'AlsoMissing' is not defined", "condition 'Missing' is not defined",
+      ])
+    #expect(undefined.allSatisfy { $0.range != nil })
+  }
+
+  /// An index CloudFormation would refuse is reported where it is written, also when the
+  /// list is written out (then the elements are not evaluated, only chosen among).
+  @Test func aSelectIndexOutOfRangeOrNotANumberIsReported() {
+    let (_, diagnostics) = analyzed(
+      """
+      Resources:
+        Fn:
+          Type: AWS::Lambda::Function
+          Properties:
+            Environment:
+              Variables:
+                A: !Select [2, ['{{resolve:ssm:/a}}', '{{resolve:ssm:/b}}']]
+                B: !Select ['1a', ['{{resolve:ssm:/a}}', '{{resolve:ssm:/b}}']]
+                C: !Select [-1, ['{{resolve:ssm:/a}}', '{{resolve:ssm:/b}}']]
+      """)
+    let malformed = diagnostics.items.filter { $0.code == .malformedIntrinsic }
+    #expect(
+      malformed.map(\.message) == [
+        "'Fn::Select' index 2 is out of range for a list of 2",
+        "'Fn::Select' index '1a' is not a non-negative integer",
+        "'Fn::Select' index '-1' is not a non-negative integer",
+      ])
+    #expect(malformed.map { $0.range?.start.line } == [7, 8, 9])
+  }
 }
