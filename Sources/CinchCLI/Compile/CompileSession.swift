@@ -14,6 +14,10 @@ struct CompileSession {
   let templates: [String]
   let settings: EvaluationSettings
   var run: TemplateAnalysisRun
+  /// What the templates leave out of their findings (`Metadata: cinch: ignore`), and how many
+  /// of the analysis's findings that removed.
+  let suppressions: Suppressions
+  let suppressedCount: Int
 
   init(
     files: [String], lockPath: String, evaluation: EvaluationOptions, limits: ParseLimits,
@@ -45,8 +49,13 @@ struct CompileSession {
     // What a template leaves out of its findings (`Metadata: cinch: ignore`) is left out of
     // every command's, not only check's: lock and render stop on errors.
     let suppressions = Suppressions(run.analyses, into: &run.diagnostics)
-    if !suppressions.isEmpty {
+    self.suppressions = suppressions
+    if suppressions.isEmpty {
+      suppressedCount = 0
+    } else {
+      let before = run.diagnostics.items.count
       run.diagnostics = run.diagnostics.filtering { !suppressions.suppresses($0) }
+      suppressedCount = before - run.diagnostics.items.count
     }
   }
 

@@ -139,10 +139,12 @@ struct CheckCommand: AsyncParsableCommand {
       source: source, lock: checkedLock,
       options: .init(frozen: frozen, ignored: try ignoredCodes, warningsAsErrors: warningsAsErrors),
       inputs: session.run.inputs)
-    let report: Checker.Report
+    var report: Checker.Report
     do {
       report = try await checker.check(
-        session.run.analyses, checkedFiles: session.templates, into: &session.run.diagnostics)
+        session.run.analyses, checkedFiles: session.templates, suppressions: session.suppressions,
+        into: &session.run.diagnostics)
+      report.suppressed += session.suppressedCount
     } catch let failure as CommandFailure {
       throw failure
     } catch {

@@ -81,9 +81,11 @@ public struct Checker: Sendable {
   /// Runs the rules `check` adds to the front end's over `analyses`, then filters everything in
   /// `diagnostics` (the front end's findings too): `--ignore`, the templates' suppressions,
   /// `--warnings-as-errors`. `checkedFiles` are the templates named (a lock entry read only
-  /// from other templates is not called unused).
+  /// from other templates is not called unused). `suppressions` are read from `analyses` when
+  /// not given.
   public func check(
-    _ analyses: [TemplateAnalysis], checkedFiles: [String], into diagnostics: inout Diagnostics
+    _ analyses: [TemplateAnalysis], checkedFiles: [String], suppressions: Suppressions? = nil,
+    into diagnostics: inout Diagnostics
   ) async throws -> Report {
     // The template rules read only the analyses; the existence rules wait on the store. The
     // two run side by side, and their findings join in the order they always had.
@@ -94,7 +96,8 @@ public struct Checker: Sendable {
       index, checkedFiles: checkedFiles, into: &referenceFindings)
     diagnostics.append(contentsOf: await templateFindings)
     diagnostics.append(contentsOf: referenceFindings)
-    let suppressions = Suppressions(analyses, into: &diagnostics)
+    // Read once: a caller that already read them (and reported a bad entry) passes them in.
+    let suppressions = suppressions ?? Suppressions(analyses, into: &diagnostics)
     let outcome = FindingFilter(
       ignored: options.ignored, suppressions: suppressions,
       warningsAsErrors: options.warningsAsErrors
