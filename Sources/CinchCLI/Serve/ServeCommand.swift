@@ -71,8 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
     let vaultTokens = try await store.vaultTokens()
     guard keys.contains(where: { $0.status == .active }) || !vaultTokens.isEmpty else {
       throw CommandFailure(
-        message: "the store '\(store.path)' has no active access key, so no request could be "
-          + "signed: create one with 'cinch iam create-access-key [--user-name NAME]'")
+        message: "the store '\(store.path)' has no active access key and no Vault token, so no "
+          + "request could be signed: create one with 'cinch iam create-access-key "
+          + "[--user-name NAME]' (AWS clients) or 'cinch token root' (Vault clients)")
     }
     for policy in try await store.allUserPolicies() {
       do {
