@@ -67,6 +67,7 @@ struct RotateCommand: AsyncParsableCommand {
       } catch let error as StoreError {
         failures += 1
         Output.stdout("failed   \(padded(rotation.name))  \(error.code): \(error.message)\n")
+        if let output = error.rotatorOutput { Output.stderr(RotatorOutput.text(output)) }
       }
     }
     if failures > 0 { throw ExitCode(ExitStatus.findings) }

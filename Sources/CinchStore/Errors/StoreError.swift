@@ -12,6 +12,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
   public var message: String
   /// 400 for client errors, 500 for server faults.
   public var httpStatus: Int
+  /// A failed rotation's command output (scrubbed of the secret's values), for the terminal
+  /// of whoever ran it: never part of the message, the store or a served response.
+  public var rotatorOutput: String?
 
   public init(code: String, message: String, httpStatus: Int = 400) {
     self.code = code

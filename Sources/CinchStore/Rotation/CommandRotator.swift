@@ -8,8 +8,9 @@ import Foundation
 /// per step like a rotation Lambda: the event JSON on standard input, the store's location in
 /// the environment (`CINCH_STORE`, and whatever unlocks it), so the command reads and writes
 /// the pending version with ordinary `cinch secretsmanager` commands. Exit status 0 is success;
-/// otherwise its standard error (the last 4 KiB) is the failure message. Standard output is
-/// discarded. Nothing secret is put in its arguments or environment.
+/// otherwise the failure is its exit status, and its standard error (the last 16 KiB) goes, with
+/// the secret's values scrubbed, only to whoever ran the rotation. Standard output is discarded.
+/// Nothing secret is put in its arguments or environment.
 struct CommandRotator: SecretRotator {
   var name: String
   var command: [String]
@@ -17,7 +18,9 @@ struct CommandRotator: SecretRotator {
   var environment: [String: String]
 
   static let defaultTimeoutSeconds: Double = 900
-  static let keptErrorBytes = 4096
+  /// Kept raw; the scrubbed text is cut again (`SQLiteStore.shownRotatorOutputBytes`) once
+  /// no value can straddle the cut.
+  static let keptErrorBytes = 16_384
 
   func run(_ event: RotationEvent, context: RotationContext) async throws {
     guard let program = command.first else { throw RotatorFailure("the command is empty") }
@@ -59,7 +62,7 @@ struct CommandRotator: SecretRotator {
     let reason =
       outcome.signaled
       ? "was killed by signal \(outcome.status)" : "exited with status \(outcome.status)"
-    throw RotatorFailure(text.isEmpty ? "the command \(reason)" : text)
+    throw RotatorFailure("the command \(reason)", output: text.isEmpty ? nil : text)
   }
 
   /// `program` itself when it names a path, else the first executable of that name on `path`.

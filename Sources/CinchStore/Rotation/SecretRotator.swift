@@ -52,9 +52,17 @@ public struct RotationContext: Sendable {
 /// A step that failed with the rotator's own words (a command's standard error). The store
 /// removes every secret value the rotator could have known before it keeps or shows them.
 public struct RotatorFailure: Error, Sendable, CustomStringConvertible {
+  /// What went wrong, in cinch's words (or a built-in rotator's): recorded in the secret's
+  /// `CinchRotation.LastFailure` and returned by `RotateSecret`, so it never quotes the rotator.
   public var message: String
+  /// What a command rotator wrote to standard error: its own words, which may hold any value it
+  /// read. Shown only to whoever ran the rotation (scrubbed), never stored or served.
+  public var output: String?
 
-  public init(_ message: String) { self.message = message }
+  public init(_ message: String, output: String? = nil) {
+    self.message = message
+    self.output = output
+  }
 
   public var description: String { message }
 }

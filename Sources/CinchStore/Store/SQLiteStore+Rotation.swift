@@ -35,9 +35,9 @@ extension SQLiteStore {
       do {
         try await rotator.run(event, context: context)
       } catch {
-        let message = Self.rotatorMessage(error)
-        let failure = try await recordRotationFailure(plan, step: step, message: message)
-        throw failure
+        throw try await recordRotationFailure(
+          plan, step: step, message: Self.rotatorMessage(error),
+          output: (error as? RotatorFailure)?.output)
       }
     }
     let unfinished = try await performSecret("RotateSecret", name: plan.name) { db, trail in
@@ -182,10 +182,11 @@ extension SQLiteStore {
   }
 
   /// Records a failed step (its message scrubbed of every value the rotator could have read)
-  /// and returns the error `RotateSecret` throws.
-  func recordRotationFailure(_ plan: RotationPlan, step: RotationStep, message: String)
-    async throws -> StoreError
-  {
+  /// and returns the error `RotateSecret` throws, with the command rotator's `output` scrubbed
+  /// and cut for the caller's terminal (never recorded).
+  func recordRotationFailure(
+    _ plan: RotationPlan, step: RotationStep, message: String, output: String? = nil
+  ) async throws -> StoreError {
     let rotator = plan.rotator
     let immediately = plan.immediately
     return try await perform("RotateSecret", kind: .secret, name: plan.name) { db, trail in
@@ -204,11 +205,30 @@ extension SQLiteStore {
           cached: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
           arguments: [entry.id, record.version])
       }
-      let error = StoreError.rotationFailed(
+      var error = StoreError.rotationFailed(
         step: step.rawValue, rotator: rotator, message: scrubbed)
+      if let output { error.rotatorOutput = Self.lastLines(of: try self.scrub(output, entry, db)) }
       trail.record(entry.name, result: error.code)
       return error
     }
+  }
+
+  /// How much of a failed command rotator's scrubbed output is shown: its end, from a line's
+  /// start.
+  static let shownRotatorOutputBytes = 4096
+
+  /// The end of a command rotator's scrubbed output: its last `shownRotatorOutputBytes`, from
+  /// a line's start. Cut after scrubbing: a value cut in two would not match.
+  static func lastLines(of text: String) -> String {
+    let bytes = Array(text.utf8)
+    guard bytes.count > shownRotatorOutputBytes else { return text }
+    var start = bytes.count - shownRotatorOutputBytes
+    if let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+      start = newline + 1
+    } else {
+      while start < bytes.count, bytes[start] & 0xC0 == 0x80 { start += 1 }
+    }
+    return "…\n" + String(decoding: bytes[start...], as: UTF8.self)
   }
 
   /// The rotator's words for a failed step.

@@ -74,11 +74,17 @@ import _CinchTestSupport
       "secretsmanager", "rotate-secret", "--secret-id", "prod/app/postgres",
     ])
     #expect(failed.status == 254)
+    // The rotator's own words reach this terminal only; the error (and the secret's record)
+    // carry cinch's.
     #expect(
       failed.stderr.hasPrefix(
+        "the rotator's standard error (the secret's values redacted):\n"
+          + "  setSecret: cannot log in as app"))
+    #expect(
+      failed.stderr.hasSuffix(
         "An error occurred (RotationFailedException) when calling the RotateSecret operation: "
-          + "rotation step 'setSecret' of rotator 'postgres' failed: setSecret: cannot log in as app"
-      ))
+          + "rotation step 'setSecret' of rotator 'postgres' failed: the command exited with "
+          + "status 1\n"))
     #expect(!failed.stderr.contains(previous))
     #expect(try currentPassword() == previous)
     let described = try cinch([

@@ -218,9 +218,10 @@ import _CinchTestSupport
     #expect(failed.status == 254)
     #expect(
       failed.stderr
-        == "An error occurred (RotationFailedException) when calling the RotateSecret operation: "
-        + "rotation step 'setSecret' of rotator 'flaky' failed: the database refused <redacted> "
-        + "(old: <redacted>)\n")
+        == "the rotator's standard error (the secret's values redacted):\n"
+        + "  the database refused <redacted> (old: <redacted>)\n"
+        + "An error occurred (RotationFailedException) when calling the RotateSecret operation: "
+        + "rotation step 'setSecret' of rotator 'flaky' failed: the command exited with status 1\n")
     #expect(
       try project.run([
         "secretsmanager", "get-secret-value", "--secret-id", "app/db", "--query", "SecretString",
@@ -242,7 +243,11 @@ import _CinchTestSupport
     #expect(
       due.stdout
         == "failed   app/db  RotationFailedException: rotation step 'setSecret' of rotator "
-        + "'flaky' failed: the database refused <redacted> (old: <redacted>)\n")
+        + "'flaky' failed: the command exited with status 1\n")
+    #expect(
+      due.stderr
+        == "the rotator's standard error (the secret's values redacted):\n"
+        + "  the database refused <redacted> (old: <redacted>)\n")
 
     // With the built-in rotator instead, the unfinished rotation is resumed and completes.
     let resumed = try project.run([

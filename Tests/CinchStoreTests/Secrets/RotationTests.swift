@@ -312,10 +312,13 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
         RotateSecretRequest(
           secretID: "cmd", clientRequestToken: tokenB, rotationLambdaARN: lambda("pg")))
     }
+    // The failure is cinch's words; what the command printed is only for the caller's
+    // terminal, scrubbed.
     #expect(
       error?.message
-        == "rotation step 'createSecret' of rotator 'pg' failed: login failed for password <redacted>"
+        == "rotation step 'createSecret' of rotator 'pg' failed: the command exited with status 3"
     )
+    #expect(error?.rotatorOutput == "login failed for password <redacted>")
     let events = try String(contentsOfFile: log, encoding: .utf8)
     let arn = try await store.describeSecret(DescribeSecretRequest(secretID: "cmd")).arn
     #expect(
@@ -359,7 +362,7 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
         RotateSecretRequest(
           secretID: "esc", clientRequestToken: tokenB, rotationLambdaARN: lambda("leaky")))
     }
-    let message = try #require(error?.message)
+    let message = try #require(error?.rotatorOutput)
     #expect(!message.contains("CANARY"), "\(message)")
     // The whole SecretString, as `jq -c` reprints it, is one of the values.
     #expect(message.contains("jq: <redacted>"))
@@ -368,6 +371,51 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     let recorded = try await store.describeSecret(DescribeSecretRequest(secretID: "esc"))
       .cinchRotation?.lastFailure?.message
     #expect(recorded?.contains("CANARY") == false)
+  }
+
+  /// A rotator may read other secrets (an admin's, a parameter): cinch cannot know their values,
+  /// so nothing the command printed is recorded (`describe-secret`, which a metadata-only role
+  /// may call, and the store file) or returned as the error's message. What the caller's
+  /// terminal gets is scrubbed before it is cut, so a value the cut would split is still whole.
+  @Test func aRotatorsOutputIsNeverRecordedAndIsScrubbedBeforeItIsCut() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    let value = "CANARY-straddle-7f3a9c-0123456789"
+    try await store.create("cut", #"{"password":"\#(value)"}"#, token: tokenA)
+    try await store.create("admin", #"{"password":"CANARY-admin-pw-5d2e"}"#, token: tokenB)
+    let script = fixture.directory.file("chatty.sh")
+    // The value's first 10 bytes fall before the last 4 KiB, the rest inside them.
+    let padding = SQLiteStore.shownRotatorOutputBytes - (value.utf8.count - 10) - 1
+    try Data(
+      """
+      #!/bin/sh
+      echo "admin password: CANARY-admin-pw-5d2e" >&2
+      printf '%s' '\(value)' >&2
+      head -c \(padding) /dev/zero | tr '\\0' 'x' >&2
+      echo >&2
+      exit 1
+      """.utf8
+    ).write(to: URL(fileURLWithPath: script))
+    chmod(script, 0o755)
+    try await store.registerRotator(name: "chatty", command: [script])
+    let error = await #expect(throws: StoreError.self) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "cut", clientRequestToken: UUID().uuidString,
+          rotationLambdaARN: lambda("chatty")))
+    }
+    #expect(error?.message.contains("CANARY") == false)
+    #expect(error?.message.hasSuffix("failed: the command exited with status 1") == true)
+    let output = try #require(error?.rotatorOutput)
+    #expect(!output.contains("straddle") && !output.contains("0123456789"), "\(output.prefix(80))")
+    #expect(output.utf8.count <= SQLiteStore.shownRotatorOutputBytes + 4)
+    let recorded = try await store.describeSecret(DescribeSecretRequest(secretID: "cut"))
+      .cinchRotation?.lastFailure?.message
+    #expect(recorded == "the command exited with status 1")
+    for file in [fixture.storePath, fixture.storePath + "-wal"] {
+      let bytes = (try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data()
+      #expect(bytes.range(of: Data("CANARY-admin".utf8)) == nil, "\(file)")
+    }
   }
 
   /// At the deadline the rotator's whole process group is killed: a shell waiting on its own

@@ -163,7 +163,7 @@ package struct AWSErrorPresenter: Sendable {
   package func present(_ error: any Error) -> (text: String, code: Int32) {
     switch error {
     case let service as any AWSServiceError:
-      return (serviceErrorText(service), AWSExitCode.serviceError)
+      return ((service.localDetail ?? "") + serviceErrorText(service), AWSExitCode.serviceError)
     case let usage as AWSUsageError:
       return ("\n\(usage.message)\n", AWSExitCode.usage)
     case let configuration as AWSConfigurationError:

@@ -19,10 +19,14 @@ package protocol AWSServiceError: Error {
   var httpStatusCode: Int { get }
   /// Members of the error response beyond `Code` and `Message`, in order; usually empty.
   var additionalFields: JSONObject { get }
+  /// Lines printed before the error, for this command line only (a failed rotator's output):
+  /// no part of what the service answers.
+  var localDetail: String? { get }
 }
 
 extension AWSServiceError {
   package var additionalFields: JSONObject { JSONObject() }
+  package var localDetail: String? { nil }
 
   /// botocore's `ClientError` text: `An error occurred (CODE) when calling the OP operation: MSG`.
   package func clientErrorMessage(operation: String) -> String {
