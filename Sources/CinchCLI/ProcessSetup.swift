@@ -8,6 +8,22 @@ import Foundation
 /// Process-wide set-up that must happen before any thread but the main one allocates memory,
 /// so it is called first thing in `main.swift`.
 public enum ProcessSetup {
+  /// A standard stream the process was started without (`cinch … >&-`) is opened on
+  /// `/dev/null` before anything else opens a file: otherwise the next file opened (a store, a
+  /// socket) would get its number and output meant for the stream would be written into it.
+  /// Output then still fails, as `Output` reports: standard output closed this way is marked.
+  static func guardStandardStreams() {
+    for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO]
+    where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+      let opened = open("/dev/null", descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY)
+      if opened >= 0, opened != descriptor {
+        _ = dup2(opened, descriptor)
+        _ = close(opened)
+      }
+      if descriptor == STDOUT_FILENO { Output.standardOutputWasClosed = true }
+    }
+  }
+
   /// Commands that read templates only and never open a store.
   static let templateOnly: Set<String> = [
     "refs", "graph", "consumers", "parse", "--version", "--help", "-h", "help",
@@ -43,6 +59,7 @@ public enum ProcessSetup {
   ///   147.5 → 149.5 MB, against the 150 MB) and nothing measurable to their speed;
   /// - glibc's default for `cinch serve`, whose connection threads allocate at once.
   public static func beforeThreads(arguments: [String]) {
+    guardStandardStreams()
     #if canImport(Glibc)
       guard let command = arguments.dropFirst().first, command != "serve" else { return }
       let arenas: Int32 = ["lock", "render"].contains(command) ? 1 : 2

@@ -6,37 +6,46 @@
 
 /// The only place cinch writes to the standard streams.
 enum Output {
+  /// Set once, before any thread starts (`ProcessSetup.guardStandardStreams`).
+  nonisolated(unsafe) static var standardOutputWasClosed = false
+
   static func stdout(_ text: String) { write(text, to: STDOUT_FILENO) }
   static func stderr(_ text: String) { write(text, to: STDERR_FILENO) }
 
   static func stdoutBytes(_ bytes: [UInt8]) {
-    bytes.withUnsafeBufferPointer { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let written = systemWrite(
-          STDOUT_FILENO, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          return
-        }
-        offset += written
-      }
-    }
+    bytes.withUnsafeBufferPointer { write($0, to: STDOUT_FILENO) }
   }
 
   static func write(_ text: String, to descriptor: Int32) {
     var text = text
-    text.withUTF8 { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let written = systemWrite(
-          descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          return
+    text.withUTF8 { write($0, to: descriptor) }
+  }
+
+  /// Writes all of `buffer`. Standard output that cannot be written (closed, a full disk, an
+  /// I/O error) ends the run: one line on standard error and exit 2, never a success whose
+  /// output was lost (a broken pipe ends it by `SIGPIPE`, as for any filter). Standard error
+  /// that cannot be written is given up on: there is nowhere left to say so.
+  private static func write(_ buffer: UnsafeBufferPointer<UInt8>, to descriptor: Int32) {
+    if descriptor == STDOUT_FILENO, standardOutputWasClosed, !buffer.isEmpty {
+      write("cinch: error: cannot write to standard output: it is closed\n", to: STDERR_FILENO)
+      terminate(2)
+    }
+    var offset = 0
+    while offset < buffer.count {
+      let written = systemWrite(
+        descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+      if written < 0 {
+        let failure = errno
+        if failure == EINTR { continue }
+        if descriptor == STDOUT_FILENO {
+          write(
+            "cinch: error: cannot write to standard output: \(String(cString: strerror(failure)))\n",
+            to: STDERR_FILENO)
+          terminate(2)
         }
-        offset += written
+        return
       }
+      offset += written
     }
   }
 

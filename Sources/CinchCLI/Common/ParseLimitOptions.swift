@@ -6,8 +6,12 @@ struct ParseLimitOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Largest file read, in bytes.", valueName: "bytes"))
   var maxFileSize: Int = ParseLimits.default.maxFileSize
 
-  @Option(help: ArgumentHelp("Deepest nesting of collections.", valueName: "levels"))
+  @Option(help: ArgumentHelp("Deepest nesting of collections (at most 1000).", valueName: "levels"))
   var maxDepth: Int = ParseLimits.default.maxDepth
+
+  /// The evaluator and the graph recurse once or twice per level: past a few thousand levels
+  /// the stack overflows, so the budget stops well short of that.
+  static let deepestAllowed = 1000
 
   @Option(
     help: ArgumentHelp("Most nodes in one document, alias expansions included.", valueName: "count")
@@ -32,6 +36,11 @@ struct ParseLimitOptions: ParsableArguments {
       ("--max-alias-nodes", maxAliasNodes), ("--max-scalar-length", maxScalarLength),
     ] where value < 1 {
       throw ValidationError("\(name) must be at least 1")
+    }
+    guard maxDepth <= Self.deepestAllowed else {
+      throw ValidationError(
+        "--max-depth must be at most \(Self.deepestAllowed): deeper nesting would overflow the stack"
+      )
     }
   }
 }

@@ -356,6 +356,9 @@ public struct Evaluator: Sendable {
 
   // MARK: Conditions
 
+  /// How deep conditions may refer to conditions (`!Condition`, `Fn::And` of conditions, …).
+  static let maxConditionDepth = 100
+
   /// A named condition's value: true, false, or nil when it depends on something unknown.
   public mutating func conditionValue(
     _ name: String, at node: Node? = nil, into diagnostics: inout Diagnostics
@@ -374,6 +377,17 @@ public struct Evaluator: Sendable {
         Diagnostic(
           .cycle, "conditions form a cycle: \(cycle.joined(separator: " → "))", file: template.path,
           range: definition.keyRange, path: ["Conditions", name]), into: &diagnostics)
+      return nil
+    }
+    // Each level is a few stack frames: a chain this deep (no real template comes near it)
+    // would overflow the stack before it ended.
+    guard conditionsInProgress.count < Self.maxConditionDepth else {
+      report(
+        Diagnostic(
+          .malformedIntrinsic,
+          "conditions refer to conditions more than \(Self.maxConditionDepth) deep; '\(name)' "
+            + "is not evaluated", file: template.path, range: definition.keyRange,
+          path: ["Conditions", name]), into: &diagnostics)
       return nil
     }
     conditionsInProgress.append(name)

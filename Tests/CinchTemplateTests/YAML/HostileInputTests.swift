@@ -112,4 +112,26 @@ import Testing
     #expect(root == nil)
     #expect(diagnostics.items.map(\.code) == [.undefinedAlias])
   }
+
+  /// Conditions chained through `!Condition` jump between definitions, so the depth budget of
+  /// the parser does not bound them: 1,300 in a 37 KB template overflowed the stack. The chain
+  /// is cut at `Evaluator.maxConditionDepth` with a located error.
+  @Test func aLongChainOfConditionsIsCutNotACrash() {
+    var text = "Conditions:\n"
+    for index in 0..<1_300 { text += "  C\(index): !Condition C\(index + 1)\n" }
+    text += """
+        C1300: !Equals [a, a]
+      Resources:
+        P:
+          Type: AWS::SSM::Parameter
+          Condition: C0
+          Properties: {Type: String, Value: '{{resolve:ssm:/a}}'}
+
+      """
+    let (analysis, diagnostics) = analyzed(text)
+    #expect(analysis.references.count == 1)
+    let cut = diagnostics.items.filter { $0.message.contains("more than 100 deep") }
+    #expect(cut.count == 1)
+    #expect(cut.first?.range?.start.line == 102)
+  }
 }

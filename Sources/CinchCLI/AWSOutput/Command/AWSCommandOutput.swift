@@ -138,7 +138,8 @@ package enum AWSCommand {
 
   static func write(_ text: String, to handle: FileHandle) {
     guard !text.isEmpty else { return }
-    handle.write(Data(text.utf8))
+    Output.write(
+      text, to: handle === FileHandle.standardOutput ? STDOUT_FILENO : STDERR_FILENO)
   }
 
   /// The width of the terminal on stdout, as the aws CLI reads it for tables.
