@@ -426,9 +426,16 @@ struct GrantCollector {
   private func metadataGrants(_ read: StoreRead) -> [PolicyGrant] {
     switch read.kind {
     case .parameter:
+      // GetParameterHistory with WithDecryption returns values: under the AWS-managed aws/ssm
+      // key, whose key policy lets any principal of the account decrypt through Parameter
+      // Store, with no kms:Decrypt grant. Only an explicit deny keeps the role metadata-only.
+      // https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html
+      let keys = PolicyResource(
+        arn: "arn:\(read.partition):kms:\(read.region):\(target.accountID):key/*")
       return [
         PolicyGrant(
           .readParameterHistory, "ssm:GetParameterHistory", read.resource, reason: read.reason),
+        PolicyGrant(.denyDecryption, "kms:Decrypt", keys, reason: read.reason),
         // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html:
         // DescribeParameters has no resource type, so only "*" authorizes it.
         PolicyGrant(.describeParameters, "ssm:DescribeParameters", .any, reason: read.reason),

@@ -66,7 +66,7 @@ public struct PolicyCloudFormationRenderer: Sendable {
   {
     var lines = [
       "\(indent)- Sid: \(statement.sid)",
-      "\(indent)  Effect: Allow",
+      "\(indent)  Effect: \(statement.purpose.effect)",
       "\(indent)  Action:",
     ]
     lines += statement.actions.map { "\(indent)    - \(scalar($0))" }

@@ -34,7 +34,7 @@ public struct PolicyJSONRenderer: Sendable {
     guard !resources.isEmpty else { return nil }
     var object = JSONObject([
       ("Sid", .string(statement.sid)),
-      ("Effect", .string("Allow")),
+      ("Effect", .string(statement.purpose.effect)),
       ("Action", .array(statement.actions.map(JSONValue.string))),
       ("Resource", .array(resources.map(JSONValue.string))),
     ])

@@ -20,6 +20,12 @@ public enum StatementPurpose: Sendable, Hashable, Comparable {
   /// `secretsmanager:GetRandomPassword`, which AWS authorizes on `*` only.
   case generatePasswords
   case encryptRotatedSecrets
+  /// An explicit `Deny` of `kms:Decrypt`, so that the metadata a pull-request check reads
+  /// (`GetParameterHistory`) can never come back decrypted.
+  case denyDecryption
+
+  /// `Allow`, or `Deny` for the one purpose that takes a permission away.
+  public var effect: String { self == .denyDecryption ? "Deny" : "Allow" }
 
   /// The `Sid` before any number that keeps it unique: letters and digits only, as IAM wants.
   public var sid: String {
@@ -40,6 +46,7 @@ public enum StatementPurpose: Sendable, Hashable, Comparable {
     case .rotateSecrets: "RotateSecrets"
     case .generatePasswords: "GenerateRandomPasswordsOnAnyResourceAsAWSCannotScopeIt"
     case .encryptRotatedSecrets: "EncryptRotatedSecretsWithCustomerManagedKey"
+    case .denyDecryption: "DenyDecryptionSoParameterHistoryStaysMetadata"
     }
   }
 
@@ -69,6 +76,8 @@ public enum StatementPurpose: Sendable, Hashable, Comparable {
       "generate passwords: AWS authorizes secretsmanager:GetRandomPassword on \"*\" only"
     case .encryptRotatedSecrets:
       "decrypt and encrypt rotated secrets under their customer-managed key, only through Secrets Manager"
+    case .denyDecryption:
+      "never decrypt: ssm:GetParameterHistory with WithDecryption returns SecureString values, decrypted under the aws/ssm key without any kms:Decrypt grant; an explicit deny stops that"
     }
   }
 
@@ -89,6 +98,7 @@ public enum StatementPurpose: Sendable, Hashable, Comparable {
     case .describeParameters: (12, "")
     case .readParameterHistory: (13, "")
     case .describeSecrets: (14, "")
+    case .denyDecryption: (15, "")
     }
   }
 
@@ -104,7 +114,8 @@ public enum StatementPurpose: Sendable, Hashable, Comparable {
   }
 }
 
-/// One statement of a policy document: `Effect` is always `Allow`.
+/// One statement of a policy document: `Effect` is its purpose's (`Allow` but for
+/// `denyDecryption`).
 public struct PolicyStatement: Sendable, Hashable {
   public var sid: String
   public var purpose: StatementPurpose
