@@ -134,10 +134,11 @@ struct RenderCommand: AsyncParsableCommand {
       for artifact in artifacts { Output.stdoutBytes(artifact.bytes) }
       return
     }
-    for artifact in artifacts {
-      try AtomicFile.write(bytes: artifact.bytes, to: output + "/" + artifact.output, mode: mode)
-    }
-    try AtomicFile.write(manifest, to: output + "/manifest.json")
+    // All or none: a full disk or a folder that cannot be written leaves the previous render
+    // as it was, never new templates beside an old manifest.
+    try AtomicFile.writeAll(
+      artifacts.map { ($0.bytes, output + "/" + $0.output, mode) }
+        + [(Array(manifest.utf8), output + "/manifest.json", 0o644)])
     let count = artifacts.count
     var line =
       "rendered \(count) file\(count == 1 ? "" : "s") to \(output)/ (\(self.mode.rawValue) mode) with manifest.json"

@@ -27,4 +27,37 @@ import _CinchTestSupport
           + "to 't.yaml'"))
     #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("out").path))
   }
+
+  /// A render that cannot write one of its files writes none of them: the previous render
+  /// (templates and manifest) is left as it was, with no temporary file beside it, and the
+  /// failure is one line with exit 2.
+  @Test func aFailedWriteLeavesThePreviousRenderWhole() throws {
+    let root = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let files = FileManager.default
+    try "Resources:\n  A:\n    Type: AWS::SNS::Topic\n".write(
+      to: root.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+    try files.createDirectory(
+      at: root.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    try "Resources:\n  B:\n    Type: AWS::SNS::Topic\n".write(
+      to: root.appendingPathComponent("sub/b.yaml"), atomically: true, encoding: .utf8)
+    let first = try CinchProcess.run(["render", "a.yaml", "sub/b.yaml", "-o", "out"], in: root)
+    #expect(first.status == 0, "\(first.stderr)")
+    let out = root.appendingPathComponent("out")
+    let manifest = try Data(contentsOf: out.appendingPathComponent("manifest.json"))
+    // Where `sub/b.yaml` goes, a file now stands in the way of its folder.
+    try files.removeItem(at: out.appendingPathComponent("sub"))
+    try "in the way".write(
+      to: out.appendingPathComponent("sub"), atomically: true, encoding: .utf8)
+    try "Resources:\n  A2:\n    Type: AWS::SNS::Topic\n".write(
+      to: root.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+
+    let second = try CinchProcess.run(["render", "a.yaml", "sub/b.yaml", "-o", "out"], in: root)
+    #expect(second.status == 2)
+    #expect(second.stderr.hasPrefix("cinch: error: cannot write into "), "\(second.stderr)")
+    #expect(try Data(contentsOf: out.appendingPathComponent("manifest.json")) == manifest)
+    let kept = try String(contentsOf: out.appendingPathComponent("a.yaml"), encoding: .utf8)
+    #expect(kept.contains("  A:\n"))
+    #expect(try files.contentsOfDirectory(atPath: out.path).allSatisfy { !$0.hasPrefix(".") })
+  }
 }
