@@ -1,5 +1,6 @@
 import ArgumentParser
 import CinchStore
+import GRDB
 import Foundation
 
 /// `cinch init`: creates the store and its master key, refusing to overwrite either.
@@ -53,6 +54,12 @@ struct InitCommand: AsyncParsableCommand {
       try store.close()
     } catch let error as StoreAccessError {
       throw CLIFailure("\(error)")
+    } catch let error as DatabaseError {
+      // Nothing is left behind (the store removes what it began); say why in one line.
+      let reason =
+        error.resultCode == .SQLITE_FULL
+        ? "the disk is full" : "SQLite error \(error.resultCode.rawValue): \(error.message ?? "")"
+      throw CLIFailure("cannot create the store '\(path)': \(reason)")
     }
     Output.stdout("created store '\(path)', \(described)\n")
   }
