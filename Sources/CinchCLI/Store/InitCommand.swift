@@ -1,7 +1,7 @@
 import ArgumentParser
 import CinchStore
-import GRDB
 import Foundation
+import GRDB
 
 /// `cinch init`: creates the store and its master key, refusing to overwrite either.
 struct InitCommand: AsyncParsableCommand {

@@ -28,6 +28,9 @@ package struct DatabaseRole: Codable, Sendable, Hashable {
   package var dbName: String
   package var creationStatements: [String]
   package var revocationStatements: [String]
+  /// Run when a lease is renewed (nil or empty: the engine's default, which moves the
+  /// role's `VALID UNTIL`). Optional so that roles stored before it still read.
+  package var renewStatements: [String]?
   /// Seconds; 0 means the engine's default (1h).
   package var defaultTTL: Int
   /// Seconds; 0 means the engine's maximum (24h).
@@ -35,12 +38,13 @@ package struct DatabaseRole: Codable, Sendable, Hashable {
 
   package init(
     name: String, dbName: String, creationStatements: [String], revocationStatements: [String],
-    defaultTTL: Int, maxTTL: Int
+    renewStatements: [String] = [], defaultTTL: Int, maxTTL: Int
   ) {
     self.name = name
     self.dbName = dbName
     self.creationStatements = creationStatements
     self.revocationStatements = revocationStatements
+    self.renewStatements = renewStatements
     self.defaultTTL = defaultTTL
     self.maxTTL = maxTTL
   }

@@ -108,6 +108,7 @@ struct DatabaseEngine {
       DatabaseRole(
         name: roleName, dbName: dbName, creationStatements: creation,
         revocationStatements: Self.statements(request.data["revocation_statements"]),
+        renewStatements: Self.statements(request.data["renew_statements"]),
         defaultTTL: ttl, maxTTL: maxTTL))
     return nil
   }
@@ -120,6 +121,7 @@ struct DatabaseEngine {
         ("db_name", .string(role.dbName)),
         ("default_ttl", .integer(Int64(role.defaultTTL))),
         ("max_ttl", .integer(Int64(role.maxTTL))),
+        ("renew_statements", .array((role.renewStatements ?? []).map(JSONValue.string))),
         ("revocation_statements", .array(role.revocationStatements.map(JSONValue.string))),
       ]))
   }
@@ -148,15 +150,11 @@ struct DatabaseEngine {
       "v-\(displayName.prefix(8))-\(roleName.prefix(8))-\(try SQLiteStore.randomBase62(count: 20))-\(Int(now.timeIntervalSince1970))"
         .prefix(63))
     let password = "A1a-" + (try SQLiteStore.randomBase62(count: 20))
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyy-MM-dd HH:mm:ssZ"
     let sql = PostgresExecutor.render(
       role.creationStatements,
       values: [
         "name": username, "username": username, "password": password,
-        "expiration": formatter.string(from: expires),
+        "expiration": PostgresExecutor.expiration(expires),
       ])
     try PostgresExecutor.execute(
       sql, connection: connection, password: adminPassword, secrets: [password])
@@ -208,6 +206,32 @@ struct LeaseRevoker {
     try PostgresExecutor.execute(
       PostgresExecutor.render(
         statements, values: ["name": lease.username, "username": lease.username]),
+      connection: connection, password: password, secrets: [])
+  }
+
+  /// The PostgreSQL plugin's default renew statement: the login ends when the lease does.
+  static let defaultRenewal = [#"ALTER ROLE "{{name}}" VALID UNTIL '{{expiration}}'"#]
+
+  /// Runs the role's renew statements (by default, moves `VALID UNTIL` to the lease's new
+  /// expiry), so a renewed lease's login keeps working until the lease ends.
+  func extendRole(_ lease: VaultLease) async throws {
+    let mountName = String(lease.mount.dropLast())
+    let role = try await store.databaseRole(mount: mountName, name: lease.role)
+    guard
+      let (connection, password) = try await store.databaseConnection(
+        mount: mountName, name: lease.dbName, withPassword: true), let password
+    else {
+      throw VaultError.invalid("could not find a connection named '\(lease.dbName)'")
+    }
+    let statements =
+      role.flatMap(\.renewStatements).flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultRenewal
+    try PostgresExecutor.execute(
+      PostgresExecutor.render(
+        statements,
+        values: [
+          "name": lease.username, "username": lease.username,
+          "expiration": PostgresExecutor.expiration(lease.expiresAt),
+        ]),
       connection: connection, password: password, secrets: [])
   }
 

@@ -22,6 +22,15 @@ enum PostgresExecutor {
     else {
       throw VaultError.invalid("connection_url must be postgresql://[user@]host[:port]/database")
     }
+    // A password written in the URL would be stored unsealed, shown by `read
+    // database/config/NAME`, and passed in psql's arguments: it belongs in `password=`.
+    if components.password.map({ !$0.isEmpty }) == true
+      || (components.queryItems ?? []).contains(where: { $0.name.lowercased() == "password" })
+    {
+      throw VaultError.invalid(
+        "connection_url must not hold a password: use {{password}} and give it as password= "
+          + "(sealed in the store)")
+    }
     var parts = ["host=\(host)", "port=\(components.port ?? 5432)"]
     let database = components.path.drop { $0 == "/" }
     parts.append("dbname=\(database.isEmpty ? "postgres" : String(database))")
@@ -82,6 +91,15 @@ enum PostgresExecutor {
       throw VaultError(
         status: 500, ["database error: \(line.trimmingCharacters(in: .whitespaces))"])
     }
+  }
+
+  /// How `{{expiration}}` is written: a timestamp PostgreSQL reads for `VALID UNTIL`, in UTC.
+  static func expiration(_ date: Date) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyy-MM-dd HH:mm:ssZ"
+    return formatter.string(from: date)
   }
 
   /// `{{name}}`, `{{username}}`, `{{password}}`, `{{expiration}}` filled in.

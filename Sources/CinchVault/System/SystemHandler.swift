@@ -157,6 +157,9 @@ struct SystemHandler {
         increment.flatMap { $0 > 0 ? $0 : nil }
         ?? Int(current.expiresAt.timeIntervalSince(current.lastRenewal ?? current.issuedAt))
       let lease = try await store.renewLease(id, seconds: seconds)
+      // Vault's database engine renews the credential too; without it the login would end at
+      // the old expiry while the lease said otherwise.
+      if !lease.username.isEmpty { try await revoker.extendRole(lease) }
       var response = LogicalResponse(data: nil)
       response.leaseID = lease.leaseID
       response.renewable = lease.renewable

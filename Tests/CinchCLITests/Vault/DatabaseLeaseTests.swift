@@ -76,6 +76,15 @@ import _CinchTestSupport
     #expect(!(try setup.server.roleExists(issued.user)))
     #expect(try setup.cinch("lease", "lookup", issued.lease).status == 2)
 
+    // Renewing moves the login's VALID UNTIL with the lease: a one-second lease renewed for an
+    // hour still logs in after its first second (renew_statements, by default ALTER ROLE).
+    let extended = try setup.creds("brief")
+    let renewedBrief = try setup.cinch("lease", "renew", "-increment=1h", extended.lease)
+    #expect(renewedBrief.status == 0, "\(renewedBrief.stderr)")
+    Thread.sleep(forTimeInterval: 1.5)
+    #expect(try setup.server.logsIn(user: extended.user, password: extended.password))
+    #expect(try setup.cinch("lease", "revoke", extended.lease).status == 0)
+
     // A one-second lease: once its time has passed, tidy drops the role.
     let brief = try setup.creds("brief")
     #expect(brief.ttl == 1)
