@@ -81,12 +81,14 @@ struct EvaluationSettings: Sendable, Hashable {
       throw ValidationError("--parameter-overrides takes Key=Value pairs; got '\(first)'")
     }
     let environment = ProcessInfo.processInfo.environment
-    return EvaluationInputs(
-      parameters: parameters,
-      region: region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"]
-        ?? "us-east-1",
-      accountID: accountID ?? environment["CINCH_ACCOUNT_ID"] ?? "123456789012",
-      stackName: stackName)
+    let givenRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"]
+    let givenAccount = accountID ?? environment["CINCH_ACCOUNT_ID"]
+    var inputs = EvaluationInputs(
+      parameters: parameters, region: givenRegion ?? "us-east-1",
+      accountID: givenAccount ?? "123456789012", stackName: stackName)
+    if givenRegion == nil { inputs.assumed.insert("AWS::Region") }
+    if givenAccount == nil { inputs.assumed.insert("AWS::AccountId") }
+    return inputs
   }
 }
 

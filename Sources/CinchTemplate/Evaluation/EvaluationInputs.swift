@@ -7,6 +7,10 @@ public struct EvaluationInputs: Sendable, Hashable {
   public var accountID: String
   /// `AWS::StackName`; stays unknown unless given, since nothing sensible defaults it.
   public var stackName: String?
+  /// The pseudo-parameters whose value is a default rather than given (`AWS::Region`,
+  /// `AWS::AccountId`): a reference whose name is built from one is read with the default and
+  /// reported (W2015), since the deploy may well be elsewhere.
+  public var assumed: Set<String> = []
 
   /// A parameter value and where it came from (for messages that say which input was wrong).
   public struct ParameterInput: Sendable, Hashable {

@@ -14,6 +14,9 @@ public enum ReferenceEvaluator {
       if case .join = site.context { joinSites[site.syntaxPath, default: (0, 0)].count += 1 }
     }
     let noEcho = Set(template.parameters.lazy.filter(\.noEcho).map(\.name))
+    // The inputs whose flow into a composed name matters: NoEcho parameters, and
+    // pseudo-parameters whose value is only a default.
+    let watched = !noEcho.isEmpty || !evaluator.inputs.assumed.isEmpty
     for site in sites {
       guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
         results.append(EvaluatedReference(site: site, state: .inactive))
@@ -24,13 +27,15 @@ public enum ReferenceEvaluator {
         results.append(EvaluatedReference(site: site, state: .concrete(site.reference)))
       case .sub:
         let chain = template.nodes(along: site.syntaxPath)
-        if !noEcho.isEmpty, let secret = subInputs(site, chain: chain).first(where: noEcho.contains)
-        {
+        let inputs = watched ? subInputs(site, chain: chain) : []
+        if let secret = inputs.first(where: noEcho.contains) {
           results.append(notRead(site, buildingOn: secret, into: &diagnostics))
           continue
         }
         let value = subValue(site, chain: chain, evaluator: &evaluator, into: &diagnostics)
-        results.append(contentsOf: settle(site, value, template: template, into: &diagnostics))
+        let settled = settle(site, value, template: template, into: &diagnostics)
+        reportAssumed(settled, inputs, evaluator.inputs, into: &diagnostics)
+        results.append(contentsOf: settled)
       case .join:
         let chain = template.nodes(along: site.syntaxPath)
         guard let join = chain.last(where: { $0.intrinsic?.function == .join }) else {
@@ -39,21 +44,21 @@ public enum ReferenceEvaluator {
         }
         let order = joinSites[site.syntaxPath] ?? (1, 0)
         joinSites[site.syntaxPath]?.seen += 1
-        if !noEcho.isEmpty,
-          let secret = joinInputs(site, in: template).first(where: noEcho.contains)
-        {
+        let inputs = watched ? joinInputs(site, in: template) : []
+        if let secret = inputs.first(where: noEcho.contains) {
           results.append(notRead(site, buildingOn: secret, into: &diagnostics))
           continue
         }
         let value = evaluator.evaluate(join, into: &diagnostics)
         let ownSpans = composedSpans(of: join, value: value, evaluator: &evaluator)
-        results.append(
-          contentsOf: settle(site, value, template: template, into: &diagnostics) { found in
-            // Only what the join composes: a reference inside one literal piece has a site of
-            // its own. With as many composed references as sites, each site reads its own.
-            let composed = found.filter { ownSpans($0.span) }
-            return composed.count == order.count ? [composed[order.seen]] : composed
-          })
+        let settled = settle(site, value, template: template, into: &diagnostics) { found in
+          // Only what the join composes: a reference inside one literal piece has a site of
+          // its own. With as many composed references as sites, each site reads its own.
+          let composed = found.filter { ownSpans($0.span) }
+          return composed.count == order.count ? [composed[order.seen]] : composed
+        }
+        reportAssumed(settled, inputs, evaluator.inputs, into: &diagnostics)
+        results.append(contentsOf: settled)
       }
     }
     return results
@@ -73,6 +78,29 @@ public enum ReferenceEvaluator {
           + "'\(parameter)': its value would be shown and locked with the name",
         file: site.file, range: site.range, path: site.path))
     return EvaluatedReference(site: site, state: .invalid)
+  }
+
+  /// A name built with a pseudo-parameter that was not given (the region, the account) is
+  /// read with the default, which the deploy may not use: reported with the option that gives it.
+  private static func reportAssumed(
+    _ references: [EvaluatedReference], _ inputs: [String], _ given: EvaluationInputs,
+    into diagnostics: inout Diagnostics
+  ) {
+    guard !given.assumed.isEmpty, let pseudo = inputs.first(where: given.assumed.contains),
+      let reference = references.first(where: { $0.concrete != nil }),
+      let concrete = reference.concrete
+    else { return }
+    let (value, option) =
+      pseudo == "AWS::Region"
+      ? (given.region, "--region (or AWS_REGION)")
+      : (given.accountID, "--account-id (or CINCH_ACCOUNT_ID)")
+    let site = reference.site
+    diagnostics.report(
+      Diagnostic(
+        .referenceNotEvaluated,
+        "reference '\(site.reference.text)' builds its name from \(pseudo), which was not "
+          + "given: read as '\(concrete.name)' with the default '\(value)'; set it with \(option)",
+        file: site.file, range: site.range, path: site.path))
   }
 
   /// The names whose values reach a reference written in an `Fn::Sub` string: its own `${…}`

@@ -38,3 +38,45 @@ import Testing
     #expect(codes.contains("E2002"))
   }
 }
+
+/// A name built from the region or the account that was not given is read with the default and
+/// reported (W2015) with the option that gives it; given, nothing is reported.
+@Suite struct AssumedPseudoParameterTests {
+  static let template = """
+    Resources:
+      P:
+        Type: AWS::SSM::Parameter
+        Properties:
+          Type: String
+          Value: !Sub '{{resolve:ssm:/acct/${AWS::AccountId}/x}}'
+      Q:
+        Type: AWS::SSM::Parameter
+        Properties:
+          Type: String
+          Value: !Join ['', ['{{resolve:ssm:/', !Ref 'AWS::Region', '/y}}']]
+      R:
+        Type: AWS::SSM::Parameter
+        Properties:
+          Type: String
+          Value: !Sub 'in ${AWS::Region}: {{resolve:ssm:/z}}'
+    """
+
+  @Test func aDefaultThatMakesANameIsReported() {
+    var inputs = EvaluationInputs()
+    inputs.assumed = ["AWS::Region", "AWS::AccountId"]
+    let (analysis, diagnostics) = analyzed(Self.template, inputs: inputs)
+    #expect(
+      analysis.references.compactMap { $0.concrete?.name } == [
+        "/acct/123456789012/x", "/us-east-1/y", "/z",
+      ])
+    let warnings = diagnostics.items.filter { $0.code == .referenceNotEvaluated }
+    #expect(warnings.map { $0.range?.start.line } == [6, 11])
+    #expect(
+      warnings.first?.message.hasSuffix("set it with --account-id (or CINCH_ACCOUNT_ID)") == true)
+  }
+
+  @Test func givenValuesAreNotReported() {
+    let (_, diagnostics) = analyzed(Self.template)
+    #expect(!diagnostics.items.contains { $0.code == .referenceNotEvaluated })
+  }
+}
