@@ -8,6 +8,23 @@ import Foundation
 /// Process-wide set-up that must happen before any thread but the main one allocates memory,
 /// so it is called first thing in `main.swift`.
 public enum ProcessSetup {
+  /// No core file, and no other unprivileged process reading this one's memory: a crash (or a
+  /// `kill -ABRT`) of a process holding decrypted values would otherwise write them to disk,
+  /// and `gdb -p` by the same user could read them. `RLIMIT_CORE` 0 stops the file (and a
+  /// core-dump handler such as systemd-coredump); `PR_SET_DUMPABLE` 0 also refuses ptrace
+  /// attachment by anyone but root.
+  static func forbidCoreDumps() {
+    #if canImport(Glibc)
+      var none = rlimit(rlim_cur: 0, rlim_max: 0)
+      _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none)
+      let setDumpable: Int32 = 4  // PR_SET_DUMPABLE in <sys/prctl.h>, not exported by Glibc
+      typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
+      if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prctl") {
+        _ = unsafeBitCast(symbol, to: Prctl.self)(setDumpable, 0, 0, 0, 0)
+      }
+    #endif
+  }
+
   /// A standard stream the process was started without (`cinch … >&-`) is opened on
   /// `/dev/null` before anything else opens a file: otherwise the next file opened (a store, a
   /// socket) would get its number and output meant for the stream would be written into it.
@@ -60,6 +77,7 @@ public enum ProcessSetup {
   /// - glibc's default for `cinch serve`, whose connection threads allocate at once.
   public static func beforeThreads(arguments: [String]) {
     guardStandardStreams()
+    forbidCoreDumps()
     #if canImport(Glibc)
       guard let command = arguments.dropFirst().first, command != "serve" else { return }
       let arenas: Int32 = ["lock", "render"].contains(command) ? 1 : 2

@@ -19,6 +19,11 @@ import _CinchTestSupport
     let server = try ServeProcess()
     defer { server.stop() }
     let canary = "canary-\(UUID().uuidString.prefix(8))"
+    // A server that holds decrypted values writes no core file (a crash, `kill -ABRT`).
+    let limits = try String(
+      contentsOfFile: "/proc/\(server.process.processIdentifier)/limits", encoding: .utf8)
+    let core = limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") }
+    #expect(core?.split(separator: " ").dropFirst(4).prefix(2) == ["0", "0"], "\(limits)")
 
     var environment = ProcessInfo.processInfo.environment.filter {
       !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("CINCH_")
