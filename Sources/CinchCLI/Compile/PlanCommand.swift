@@ -98,6 +98,12 @@ struct OutdatedCommand: AsyncParsableCommand {
 
   @OptionGroup(title: "Store") var storeOptions: StoreOptions
 
+  /// The first site and how many more (`--format json` lists them all).
+  static func usedAt(_ sites: [String]) -> String {
+    guard let first = sites.first else { return "-" }
+    return sites.count == 1 ? first : "\(first) (+\(sites.count - 1) more)"
+  }
+
   func run() async throws {
     guard let lockfile = try CompileSession.readLock(lock) else {
       throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
@@ -113,7 +119,7 @@ struct OutdatedCommand: AsyncParsableCommand {
         let rows = findings.map { finding in
           [
             LockReport.describe(finding.entry.key), finding.message,
-            finding.entry.sites.first ?? "-",
+            Self.usedAt(finding.entry.sites),
           ]
         }
         Output.stdout(TextTable.render(header: ["REFERENCE", "STATUS", "USED AT"], rows: rows))

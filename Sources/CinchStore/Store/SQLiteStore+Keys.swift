@@ -119,7 +119,8 @@ extension SQLiteStore: KeyStore {
         throw StoreError.kmsAlreadyExists(
           "An alias with the name \(self.configuration.kmsARNPrefix)\(alias) already exists")
       }
-      let now = Date().timeIntervalSince1970
+      // Milliseconds, as every other date the store keeps (and AWS returns).
+      let now = Date.storeTimestamp().timeIntervalSince1970
       try db.execute(
         cached:
           "INSERT INTO kms_aliases (alias_name, key_id, created_at, updated_at) VALUES (?, ?, ?, ?)",

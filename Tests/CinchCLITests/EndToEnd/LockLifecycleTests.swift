@@ -90,6 +90,14 @@ import _CinchTestSupport
     // A secret's length narrows a guess at it: plans give lengths of plain parameters only.
     let secureLines = plan.stdout.split(separator: "\n").filter { $0.contains("ssm-secure") }
     #expect(!secureLines.isEmpty && secureLines.allSatisfy { !$0.contains("bytes") })
+    // A mistyped name is a usage error that suggests the name meant; the lock is untouched.
+    let typo = try cinch("lock", "--update", "/myapp/prod/dbpasswrd")
+    #expect(typo.status == 2)
+    #expect(
+      typo.stderr
+        == "cinch: error: --update names '/myapp/prod/dbpasswrd', which no template references "
+        + "(did you mean '/myapp/prod/dbpassword'?)\n")
+    #expect(try read("cinch.lock") == lockText)
     let update = try cinch("lock", "--update", "/myapp/prod/dbpassword")
     #expect(update.status == 0, "\(update.stderr)")
     #expect(update.stdout.contains("~ ssm-secure /myapp/prod/dbpassword (latest) 3 → 4"))
