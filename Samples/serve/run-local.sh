@@ -18,9 +18,12 @@ trap cleanup EXIT
 
 export CINCH_STORE="$work/store.db" AWS_REGION=us-east-1
 "$CINCH" init >/dev/null
-"$CINCH" ssm put-parameter --name /myapp/prod/dbpassword --value 'S3cr3t!' --type SecureString >/dev/null
-"$CINCH" secretsmanager create-secret --name prod/MyApp/DBSecret \
-  --secret-string '{"username":"dbadmin","password":"EXAMPLE-PASSWORD"}' >/dev/null
+# Values on standard input (printf is the shell's own), never in a process's argument list.
+printf '%s' 'S3cr3t!' | "$CINCH" ssm put-parameter --name /myapp/prod/dbpassword \
+  --value file:///dev/stdin --type SecureString >/dev/null
+printf '%s' '{"username":"dbadmin","password":"EXAMPLE-PASSWORD"}' |
+  "$CINCH" secretsmanager create-secret --name prod/MyApp/DBSecret \
+  --secret-string file:///dev/stdin >/dev/null
 
 # The app's key may read /myapp/prod/* and the current value of prod/MyApp/*, nothing else.
 "$CINCH" iam put-user-policy --user-name app --policy-name read-prod --policy-document '{
