@@ -53,7 +53,7 @@ public enum TemplateAnalyzer {
         @Sendable () -> (references: [EvaluatedReference], diagnostics: Diagnostics) in
         var found = Diagnostics()
         var evaluator = evaluator
-        let sites = ReferenceFinder.find(in: document, into: &found)
+        let sites = ReferenceFinder.find(in: document, intrinsicShapes: true, into: &found)
         PlacementRules.check(template, sites: sites, into: &found)
         found.append(contentsOf: parameterChecks)
         var references = ReferenceEvaluator.parameterTypeReads(

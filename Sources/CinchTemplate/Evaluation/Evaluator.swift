@@ -276,7 +276,17 @@ public struct Evaluator: Sendable {
       case .text(let text):
         parts.append(.string(text))
       case .variable(let name, _):
-        parts.append(subVariable(name, variables: variables, at: node, into: &diagnostics))
+        let value = subVariable(name, variables: variables, at: node, into: &diagnostics)
+        switch value {
+        case .list, .map:
+          // CloudFormation substitutes strings only: a list parameter needs `Fn::Join`.
+          parts.append(
+            malformed(
+              node, "'${\(name)}' is a list: 'Fn::Sub' substitutes strings (join it first)",
+              into: &diagnostics))
+        default:
+          parts.append(value)
+        }
       }
     }
     return Value.concatenate(parts)

@@ -11,11 +11,15 @@
 /// Spans found in decoded values are mapped back to the exact bytes of the file through
 /// `YAMLScalarSourceMap`, built only for the scalars that hold a reference.
 public enum ReferenceFinder {
-  public static func find(in document: ParsedDocument, into diagnostics: inout Diagnostics)
-    -> [ReferenceSite]
-  {
+  /// `intrinsicShapes`: also report (E1002) every intrinsic function whose argument has a shape
+  /// CloudFormation refuses (`IntrinsicShape`), for a CloudFormation template.
+  public static func find(
+    in document: ParsedDocument, intrinsicShapes: Bool = false,
+    into diagnostics: inout Diagnostics
+  ) -> [ReferenceSite] {
     guard let root = document.root else { return [] }
     var walker = ReferenceWalker(document: document)
+    walker.checksIntrinsicShapes = intrinsicShapes
     walker.visit(root)
     diagnostics.append(contentsOf: walker.diagnostics)
     return walker.sites
@@ -30,6 +34,7 @@ struct ReferenceWalker {
   /// made only for what gets recorded.
   private(set) var path: [String] = []
   private(set) var syntax: [String] = []
+  var checksIntrinsicShapes = false
 
   init(document: ParsedDocument) {
     self.document = document
@@ -85,6 +90,15 @@ struct ReferenceWalker {
   /// An intrinsic's arguments feed the value at the current path, so they keep it; only the
   /// syntax path names the function and the argument index.
   private mutating func visit(_ intrinsic: Intrinsic, node: Node) {
+    // The template's own Metadata is not processed by CloudFormation.
+    if checksIntrinsicShapes, path.first != "Metadata",
+      let problem = IntrinsicShape.problem(intrinsic, at: node)
+    {
+      diagnostics.report(
+        Diagnostic(
+          .malformedIntrinsic, problem.message, file: file.path, range: problem.node.range,
+          path: TemplatePath(path)))
+    }
     descend(value: nil, syntax: intrinsic.function.rawValue) { walker in
       let argument = intrinsic.argument
       switch intrinsic.function {
