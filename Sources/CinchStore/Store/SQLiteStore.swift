@@ -122,15 +122,28 @@ public final class SQLiteStore: Sendable {
       try SecureFile.createParentDirectories(of: keyPath)
     }
 
+    // Both files are made whole under hidden names and only then given theirs (`link`, which
+    // refuses to replace anything): an init interrupted at any point before leaves no store
+    // and no key file behind, and stagings a killed init left are removed here.
+    let staging = Staging(for: path)
+    let keyStaging: Staging?
+    if case .newKeyFile(let keyPath) = master {
+      keyStaging = Staging(for: keyPath)
+    } else {
+      keyStaging = nil
+    }
+    for stale in [staging] + (keyStaging.map { [$0] } ?? []) {
+      stale.removeAbandoned()
+      stale.remove()  // a name this process id had in another life
+    }
+
     let storeID = try Crypto.randomBytes(16)
     let raw: SecretBytes
     let mode: MasterKey.Mode
     var salt: [UInt8]?
-    var createdKeyFile: String?
     switch master {
-    case .newKeyFile(let keyPath):
-      raw = try KeyFile.create(at: keyPath)
-      createdKeyFile = keyPath
+    case .newKeyFile:
+      raw = try KeyFile.create(at: keyStaging?.path ?? "")
       mode = .key
     case .key(let key, _):
       raw = key
@@ -141,26 +154,31 @@ public final class SQLiteStore: Sendable {
       mode = .passphrase
     }
 
+    func discardStagings() {
+      staging.remove()
+      keyStaging?.remove()
+    }
     do {
       try SecureFile.createExclusive(
-        at: path, write: { _ in },
+        at: staging.path, write: { _ in },
         ifExists: {
           StoreAccessError.storeExists(path: path)
         })
     } catch {
-      if let createdKeyFile { unlink(createdKeyFile) }
+      discardStagings()
       throw error
     }
 
+    let vault: KeyVault
     do {
       let pool = try StoreDatabase.openPool(
-        path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
+        path: staging.path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
       try StoreSchema.migrator.migrate(pool)
-      let master = try MasterKey(raw: raw, storeID: storeID)
+      let masterKey = try MasterKey(raw: raw, storeID: storeID)
       let masterKeyID = try Crypto.randomBytes(Envelope.keyIDLength)
       let storeKey = try Crypto.randomKey()
-      let vault = try KeyVault(
-        storeID: storeID, wrapKey: master.wrapKey, masterKeyID: masterKeyID, storeKey: storeKey)
+      vault = try KeyVault(
+        storeID: storeID, wrapKey: masterKey.wrapKey, masterKeyID: masterKeyID, storeKey: storeKey)
       let now = Date.storeTimestamp()
       let cost = scryptCost
       let saltBytes = salt
@@ -177,12 +195,72 @@ public final class SQLiteStore: Sendable {
           [AuditEvent(operation: "Init", kind: nil, name: nil, version: nil, result: "ok")],
           caller: configuration.caller, at: now, db, vault: vault)
       }
-      return SQLiteStore(
-        path: path, configuration: configuration, warnings: [], pool: pool, vault: vault)
+      // The last connection checkpoints the WAL into the file and removes it: the staged file
+      // is then the whole store.
+      try pool.close()
+      guard !FileManager.default.fileExists(atPath: staging.path + "-wal") else {
+        throw StoreAccessError.io(path: path, message: "the new store's log was not checkpointed")
+      }
+      // The two links back to back (a kill between them is the one way to leave a store
+      // without its key), then the directories made durable.
+      try staging.publish(as: path) { StoreAccessError.storeExists(path: path) }
+      if let keyStaging, case .newKeyFile(let keyPath) = master {
+        do {
+          try keyStaging.publish(as: keyPath) { StoreAccessError.keyFileExists(path: keyPath) }
+        } catch {
+          unlink(path)
+          throw error
+        }
+        try SecureFile.syncDirectory(of: keyPath)
+      }
+      try SecureFile.syncDirectory(of: path)
     } catch {
-      for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
-      if let createdKeyFile { unlink(createdKeyFile) }
+      discardStagings()
       throw error
+    }
+    let pool = try StoreDatabase.openPool(
+      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
+    return SQLiteStore(
+      path: path, configuration: configuration, warnings: [], pool: pool, vault: vault)
+  }
+
+  /// A file made under a hidden name beside its final one (`.store.db.init-PID`), published
+  /// with `link`, which never replaces a file.
+  struct Staging {
+    let directory: String
+    let prefix: String
+    let path: String
+
+    init(for final: String) {
+      let url = URL(fileURLWithPath: final)
+      directory = url.deletingLastPathComponent().path
+      prefix = "." + url.lastPathComponent + ".init-"
+      path = directory + "/" + prefix + String(getpid())
+    }
+
+    /// Links the staged file to `final` and drops the staged name.
+    func publish(as final: String, ifExists: () -> any Error) throws {
+      guard link(path, final) == 0 else {
+        if errno == EEXIST { throw ifExists() }
+        throw StoreAccessError.io(path: final, message: String(cString: strerror(errno)))
+      }
+      unlink(path)
+    }
+
+    func remove() {
+      for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+    }
+
+    /// Stagings of inits that were killed (their process is gone).
+    func removeAbandoned() {
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+      for name in names where name.hasPrefix(prefix) {
+        let rest = name.dropFirst(prefix.count).prefix { $0.isNumber }
+        guard let pid = pid_t(rest), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else {
+          continue
+        }
+        unlink(directory + "/" + name)
+      }
     }
   }
 

@@ -33,6 +33,24 @@ import Testing
     #expect(FileManager.default.contents(atPath: fixture.keyPath) == keyBefore)
   }
 
+  /// The store and key are made under hidden names and linked into place at the end, so a
+  /// killed init leaves neither; the staging a killed init left is removed by the next one.
+  @Test func initPublishesWholeFilesAndClearsAbandonedStagings() async throws {
+    let directory = try TemporaryDirectory()
+    let abandoned = directory.file(".store.db.init-2147483646")  // no such process
+    #expect(FileManager.default.createFile(atPath: abandoned, contents: Data("half".utf8)))
+    let store = try await SQLiteStore.create(
+      at: directory.file("store.db"), master: .newKeyFile(path: directory.file("master.key")))
+    try store.close()
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+    #expect(names == ["master.key", "store.db"])
+    #expect(SecureFile.mode(of: directory.file("store.db")) == 0o600)
+    let reopened = try await SQLiteStore.open(
+      at: directory.file("store.db"), master: .keyFile(path: directory.file("master.key")))
+    try await reopened.put("/a", "v", overwrite: false)
+    #expect(try await reopened.verifyAuditLog().isIntact)
+  }
+
   @Test func aWrongKeyIsOneLineAndWritesNothing() async throws {
     let fixture = try await StoreFixture.make()
     try await fixture.store.put("/a", "v", overwrite: false)
