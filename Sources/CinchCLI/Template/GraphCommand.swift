@@ -84,7 +84,7 @@ struct ConsumersCommand: AsyncParsableCommand {
             consumer.kind.rawValue, consumer.name,
             consumer.timing == .deploy ? "deploy" : "run time",
             consumer.role?.description ?? "-",
-            consumer.path.description + (consumer.isActive ? "" : " (not deployed)"),
+            consumer.path.description + (consumer.isActive ? "" : " (not read on this deploy)"),
           ]
         }
         Output.stdout(

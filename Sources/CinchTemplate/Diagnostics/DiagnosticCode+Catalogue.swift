@@ -148,7 +148,7 @@ extension DiagnosticCode {
   )
   public static let ssmSecurePlacement = DiagnosticCode(
     "E2020", "ssm-secure-placement",
-    "`ssm-secure` is accepted only in the 11 resource properties AWS lists; elsewhere the change set fails."
+    "`ssm-secure` is accepted only in the 11 resource properties AWS lists; elsewhere the change set fails. It cannot read AWS's public parameters (`/aws/service/…`), which are String parameters read with `ssm`."
   )
   public static let referenceInInit = DiagnosticCode(
     "E2021", "reference-in-init",

@@ -4,7 +4,7 @@
 ///
 /// | code  | rule |
 /// |-------|------|
-/// | E2020 | `ssm-secure` only in the 11 properties AWS lists |
+/// | E2020 | `ssm-secure` only in the 11 properties AWS lists, and never for a public parameter |
 /// | E2021 | no reference in `AWS::CloudFormation::Init` metadata |
 /// | E2022 | no reference in EC2 `UserData` (instances, launch templates) |
 /// | E2023 | no `secretsmanager` in resource `Metadata` |
@@ -93,6 +93,16 @@ struct PlacementChecker {
         .referenceInLogicalID,
         "reference in \(position), which names a logical ID; CloudFormation resolves no "
           + "reference there", at: site)
+      return
+    }
+    // "CloudFormation doesn't support using Systems Manager parameter labels or public
+    // parameters in dynamic references" (dynamic-references-ssm-secure-strings.html); AWS's
+    // public parameters are String parameters in any case.
+    if kind == .ssmSecure, !site.needsEvaluation, site.reference.name.hasPrefix("/aws/service/") {
+      report(
+        .ssmSecurePlacement,
+        "'ssm-secure' cannot read the public parameter '\(site.reference.name)': public "
+          + "parameters are String parameters, read with 'ssm'", at: site)
       return
     }
     switch path.first {
