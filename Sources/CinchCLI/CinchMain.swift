@@ -108,6 +108,12 @@ public struct CinchMain: AsyncParsableCommand {
         terminate(ExitStatus.failure)
       }
       let code = exitCode(for: error)
+      // An error none of ArgumentParser's, and no exit status a command chose: a failure of the
+      // run (a store that cannot be read, data that does not decode), never a finding.
+      if parsed != nil, code == .failure, !(error is ExitCode) {
+        Output.stderr("cinch: error: \(runFailure(error))\n")
+        terminate(ExitStatus.failure)
+      }
       let message = fullMessage(for: error)
       if code == .success {
         // --help and --version
@@ -118,6 +124,25 @@ public struct CinchMain: AsyncParsableCommand {
       terminate(code == .validationFailure ? ExitStatus.failure : code.rawValue)
     }
   }
+}
+
+/// One line for an error that ended a run.
+private func runFailure(_ error: any Error) -> String {
+  if let decoding = error as? DecodingError {
+    let context: DecodingError.Context
+    switch decoding {
+    case .typeMismatch(_, let found), .valueNotFound(_, let found), .keyNotFound(_, let found),
+      .dataCorrupted(let found):
+      context = found
+    @unknown default:
+      return "data that cannot be read"
+    }
+    let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+    return "stored data that cannot be read"
+      + (path.isEmpty ? "" : " at '\(path)'") + ": \(context.debugDescription)"
+  }
+  let text = String(describing: error)
+  return text.split(separator: "\n").first.map(String.init) ?? text
 }
 
 /// The first word of `help WORD…` that names no command where it stands, and the command path
