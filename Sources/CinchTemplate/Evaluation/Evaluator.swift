@@ -58,6 +58,12 @@ public struct Evaluator: Sendable {
     let argument = intrinsic.argument
     switch intrinsic.function {
     case .ref:
+      // AWS::LanguageExtensions allows a function that gives the name.
+      if argument.intrinsic != nil, template.transforms.contains("AWS::LanguageExtensions") {
+        let name = evaluate(argument, into: &diagnostics)
+        guard let text = name.string else { return unknown(name) }
+        return ref(text, at: argument, into: &diagnostics)
+      }
       guard let name = argument.scalar else {
         return malformed(node, "'Ref' takes a logical name", into: &diagnostics)
       }
@@ -158,12 +164,21 @@ public struct Evaluator: Sendable {
       return .unknown(
         Unknown(.importValue(name.string ?? "?"), "'Fn::ImportValue' is known only at deploy"))
 
+    case .getStackOutput:
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html
+      let stack = argument["StackName"].map { evaluate($0, into: &diagnostics).string ?? "?" }
+      let output = argument["OutputName"].map { evaluate($0, into: &diagnostics).string ?? "?" }
+      return .unknown(
+        Unknown(
+          .stackOutput(stack: stack ?? "?", output: output ?? "?"),
+          "'Fn::GetStackOutput' is known only at deploy"))
+
     case .getAtt:
       guard let items = argument.sequence, items.count == 2, let resource = items[0].scalar else {
         return malformed(node, "'Fn::GetAtt' takes [LogicalId, AttributeName]", into: &diagnostics)
       }
       let attribute = evaluate(items[1], into: &diagnostics).string ?? "?"
-      if !template.hasResource(resource) {
+      if !template.hasResource(resource), !template.mayDefineName(resource) {
         report(
           Diagnostic(
             .danglingReference, "'Fn::GetAtt' names '\(resource)', which is not a resource",
@@ -231,7 +246,7 @@ public struct Evaluator: Sendable {
   {
     if let value = parameterValues[name] { return value }
     if let value = inputs.pseudoParameter(name) { return value }
-    if template.hasResource(name) {
+    if template.hasResource(name) || template.mayDefineName(name) {
       return .unknown(Unknown(.resource(name), "'\(name)' is a resource, known only after deploy"))
     }
     report(
@@ -301,13 +316,19 @@ public struct Evaluator: Sendable {
     {
       return ref(name, at: node, into: &diagnostics)
     }
-    if let dot = name.firstIndex(of: "."), template.hasResource(String(name[..<dot])) {
+    if let dot = name.firstIndex(of: "."),
+      template.hasResource(String(name[..<dot]))
+        || template.mayDefineName(String(name[..<dot]))
+    {
       let resource = String(name[..<dot])
       let attribute = String(name[name.index(after: dot)...])
       return .unknown(
         Unknown(
           .attribute(resource: resource, attribute: attribute),
           "'\(name)' is known only after deploy"))
+    }
+    if template.mayDefineName(name) {
+      return .unknown(Unknown(.resource(name), "'\(name)' is a resource, known only after deploy"))
     }
     report(
       Diagnostic(
@@ -375,6 +396,7 @@ public struct Evaluator: Sendable {
   ) -> Bool? {
     if let cached = conditionValues[name] { return cached }
     guard let definition = template.condition(name) else {
+      if template.mayDefineConditions { return nil }
       report(
         Diagnostic(
           .danglingReference, "condition '\(name)' is not defined", file: template.path,

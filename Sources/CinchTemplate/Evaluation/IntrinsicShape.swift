@@ -14,6 +14,9 @@ enum IntrinsicShape {
 
   static func problem(_ intrinsic: Intrinsic, at node: Node) -> Problem? {
     let argument = intrinsic.argument
+    // A call may give the whole argument (AWS::LanguageExtensions allows functions inside
+    // `Ref` and `Fn::GetAtt`): what it gives is known only when evaluated.
+    if isCall(argument) { return nil }
     let items = argument.sequence
     func arity(_ counts: ClosedRange<Int>, _ message: String) -> Problem? {
       guard let items, counts.contains(items.count) else {
@@ -63,6 +66,13 @@ enum IntrinsicShape {
       return nil
     case .cidr:
       return arity(3...3, "'Fn::Cidr' takes [ipBlock, count, cidrBits]")
+    case .getStackOutput:
+      guard argument["StackName"] != nil, argument["OutputName"] != nil else {
+        return Problem(
+          message: "'Fn::GetStackOutput' takes {StackName, OutputName, Region, RoleArn}",
+          node: node)
+      }
+      return nil
     case .equals:
       return arity(2...2, "'Fn::Equals' takes [value, value]")
     case .and, .or:

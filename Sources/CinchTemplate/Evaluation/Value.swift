@@ -129,6 +129,8 @@ public enum Dependency: Sendable, Hashable, Comparable, CustomStringConvertible 
   case attribute(resource: String, attribute: String)
   /// `Fn::ImportValue`: another stack's export.
   case importValue(String)
+  /// `Fn::GetStackOutput`: another stack's output (any account or Region).
+  case stackOutput(stack: String, output: String)
   /// `Fn::GetAZs`: the account's availability zones.
   case availabilityZones
   /// The value of a Parameter Store parameter named by an `AWS::SSM::Parameter::Value<…>`
@@ -148,6 +150,7 @@ public enum Dependency: Sendable, Hashable, Comparable, CustomStringConvertible 
     case .resource(let name): "resource '\(name)'"
     case .attribute(let resource, let attribute): "attribute '\(resource).\(attribute)'"
     case .importValue(let name): "import '\(name)'"
+    case .stackOutput(let stack, let output): "output '\(output)' of stack '\(stack)'"
     case .availabilityZones: "the availability zones (Fn::GetAZs)"
     case .storeValue(let name): "the value of parameter '\(name)'"
     case .condition(let name): "condition '\(name)'"

@@ -27,7 +27,8 @@ enum ValueInputs {
         if items.count == 4 { collect(items[3], into: &names) }
       case .join, .split, .base64, .cidr, .toJsonString:
         collect(argument, into: &names)
-      case .getAtt, .getAZs, .importValue, .transform, .length, .equals, .and, .or, .not,
+      case .getAtt, .getAZs, .importValue, .getStackOutput, .transform, .length, .equals, .and, .or,
+        .not,
         .condition, .contains, .eachMemberEquals, .eachMemberIn, .refAll, .valueOf, .valueOfAll:
         break
       }

@@ -184,6 +184,9 @@ private struct Builder {
   private var usedMappings = Set<String>()
   private var mappingUseUnknown = false
   private var sawTransform = false
+  /// A `Ref` whose name a function computes (`AWS::LanguageExtensions`): it may name any
+  /// parameter, so none is called unused.
+  private var refByComputedName = false
 
   init(template: Template, evaluator: Evaluator) {
     self.template = template
@@ -431,6 +434,7 @@ private struct Builder {
   private mutating func conditionAttribute(_ name: String, node: Node, from: String, path: [String])
   {
     guard index.conditions.contains(name) else {
+      if template.mayDefineConditions { return }
       dangling(
         "condition '\(name)' is not defined", range: node.range,
         at: Position(from: from, base: path))
@@ -465,7 +469,10 @@ private struct Builder {
     let argument = intrinsic.argument
     switch intrinsic.function {
     case .ref:
-      guard let name = argument.scalar else { return walk(argument, inside) }
+      guard let name = argument.scalar else {
+        if argument.intrinsic != nil { refByComputedName = true }
+        return walk(argument, inside)
+      }
       reference(name, kind: .ref, range: argument.range, at: at)
 
     case .getAtt:
@@ -483,7 +490,7 @@ private struct Builder {
       }
       if index.isResource(name) {
         edge(.getAtt, to: GraphNode.id(.resource, name), range: range, at: at)
-      } else if !hasForEach {
+      } else if !template.mayDefineName(name) {
         dangling("'Fn::GetAtt' names '\(name)', which is not a resource", range: range, at: at)
       }
 
@@ -572,7 +579,7 @@ private struct Builder {
       return
     } else if index.isResource(name) {
       edge(kind, to: GraphNode.id(.resource, name), range: range, at: at)
-    } else if !hasForEach {
+    } else if !template.mayDefineName(name) {
       let message =
         kind == .sub
         ? "'${\(name)}' names no variable, parameter, pseudo-parameter or resource"
@@ -608,7 +615,7 @@ private struct Builder {
         edge(
           .sub, to: GraphNode.id(.resource, String(name[..<dot])), range: templateNode.range,
           at: textAt)
-      } else if !hasForEach {
+      } else if !template.mayDefineName(String(name.prefix { $0 != "." })) {
         dangling(
           "'${\(name)}' names no variable, parameter, pseudo-parameter or resource",
           range: templateNode.range, at: textAt)
@@ -619,7 +626,7 @@ private struct Builder {
   private mutating func conditionUse(_ name: String, node: Node, at: Position) {
     if index.conditions.contains(name) {
       edge(.condition, to: GraphNode.id(.condition, name), range: node.range, at: at)
-    } else {
+    } else if !template.mayDefineConditions {
       dangling("condition '\(name)' is not defined", range: node.range, at: at)
     }
   }
@@ -632,10 +639,6 @@ private struct Builder {
       dangling("'Fn::FindInMap' names '\(name)', which is not a mapping", range: range, at: at)
     }
   }
-
-  /// With `Fn::ForEach` (`AWS::LanguageExtensions`), names may be made by a loop: cinch does not
-  /// expand loops, so it does not call such names dangling.
-  private var hasForEach: Bool { template.resources.contains { Self.isForEach($0.logicalID) } }
 
   // MARK: Store reads
 
@@ -748,7 +751,8 @@ private struct Builder {
     guard template.isCloudFormation, !sawTransform,
       template.transforms.allSatisfy(GraphBuilder.transparentTransforms.contains)
     else { return }
-    for parameter in template.parameters where !usedParameters.contains(parameter.name) {
+    for parameter in template.parameters
+    where !refByComputedName && !usedParameters.contains(parameter.name) {
       reported.report(
         Diagnostic(
           .unusedParameter, "parameter '\(parameter.name)' is never used", file: file,

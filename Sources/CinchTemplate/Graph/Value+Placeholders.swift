@@ -49,6 +49,7 @@ extension Dependency {
     case .parameter(let name), .pseudoParameter(let name), .resource(let name): name
     case .attribute(let resource, let attribute): "\(resource).\(attribute)"
     case .importValue: "Fn::ImportValue"
+    case .stackOutput: "Fn::GetStackOutput"
     case .availabilityZones: "Fn::GetAZs"
     case .storeValue(let name): "ssm:\(name)"
     case .condition(let name): "Condition:\(name)"

@@ -92,6 +92,34 @@ public struct Template: Sendable {
   /// Whether a resource has this logical ID.
   public func hasResource(_ logicalID: String) -> Bool { resourceIndex[logicalID] != nil }
 
+  /// Whether a name the template does not write may still name something at deploy: a
+  /// resource a transform adds (`AWS::Serverless-2016-10-31` makes `ServerlessRestApi`,
+  /// `<Function>Role`, …; any macro may), what a loop of `Fn::ForEach` makes (its identifier
+  /// included: cinch does not expand loops), or a module's resource, named `Module.Resource`
+  /// and `ModuleResource`.
+  /// https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-ref-resources.html
+  /// Whether a condition the template does not write may be made by a loop of `Fn::ForEach`.
+  public var mayDefineConditions: Bool {
+    conditions.contains { $0.name.hasPrefix("Fn::ForEach::") }
+  }
+
+  public func mayDefineName(_ logicalID: String) -> Bool {
+    if transforms.contains(where: { $0 != "AWS::LanguageExtensions" }) { return true }
+    let loop = "Fn::ForEach::"
+    if conditions.contains(where: { $0.name.hasPrefix(loop) })
+      || outputs.contains(where: { $0.name.hasPrefix(loop) })
+    {
+      return true
+    }
+    return resources.contains { resource in
+      resource.logicalID.hasPrefix("Fn::ForEach::")
+        || (resource.type?.hasSuffix("::MODULE") == true
+          && logicalID.count > resource.logicalID.count
+          && logicalID.hasPrefix(resource.logicalID))
+    }
+  }
+
   private static func index(_ resources: [Resource]) -> [String: Int] {
     var index: [String: Int] = [:]
     index.reserveCapacity(resources.count)

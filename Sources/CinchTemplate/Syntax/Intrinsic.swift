@@ -38,6 +38,7 @@ public enum IntrinsicFunction: String, Sendable, CaseIterable, Hashable {
   case cidr = "Fn::Cidr"
   case getAZs = "Fn::GetAZs"
   case importValue = "Fn::ImportValue"
+  case getStackOutput = "Fn::GetStackOutput"
   case condition = "Condition"
   case transform = "Fn::Transform"
   case length = "Fn::Length"

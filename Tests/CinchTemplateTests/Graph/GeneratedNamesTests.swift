@@ -1,0 +1,100 @@
+import Testing
+
+@testable import CinchTemplate
+
+/// Names a template does not write may still exist at deploy: SAM's generated resources, a
+/// module's resources, what `Fn::ForEach` makes, a name `Ref` computes under
+/// `AWS::LanguageExtensions`, another stack's output. None of them is dangling (E3002).
+@Suite struct GeneratedNamesTests {
+  static func findings(_ text: String) -> [String] {
+    analyzed(text).diagnostics.items.filter { $0.severity == .error || $0.code == .unusedParameter }
+      .map { "\($0.code.id) \($0.message)" }
+  }
+
+  @Test func samGeneratedResources() {
+    #expect(
+      Self.findings(
+        """
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Hello:
+            Type: AWS::Serverless::Function
+            Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: .}
+        Outputs:
+          Api:
+            Value: !Sub 'https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/'
+          Role:
+            Value: !GetAtt HelloRole.Arn
+        """) == [])
+  }
+
+  @Test func moduleResources() {
+    #expect(
+      Self.findings(
+        """
+        Resources:
+          MyBucket:
+            Type: My::S3::SampleBucket::MODULE
+            Properties: {BucketName: x}
+        Outputs:
+          A: {Value: !Ref MyBucket.S3Bucket}
+          B: {Value: !GetAtt MyBucketS3Bucket.Arn}
+        """) == [])
+  }
+
+  @Test func anotherStacksOutput() {
+    #expect(
+      Self.findings(
+        """
+        Resources:
+          P:
+            Type: AWS::SSM::Parameter
+            Properties:
+              Type: String
+              Value: !GetStackOutput {StackName: network, OutputName: VpcId, Region: eu-west-1}
+        """) == [])
+    #expect(
+      Self.findings(
+        """
+        Resources:
+          P:
+            Type: AWS::SSM::Parameter
+            Properties: {Type: String, Value: !GetStackOutput {StackName: network}}
+        """)
+        == ["E1002 'Fn::GetStackOutput' takes {StackName, OutputName, Region, RoleArn}"])
+  }
+
+  @Test func languageExtensionsLoopsAndComputedRefs() {
+    #expect(
+      Self.findings(
+        """
+        Transform: AWS::LanguageExtensions
+        Parameters:
+          ParamA: {Type: String, AllowedValues: ['true', 'false']}
+          ParamB: {Type: String, AllowedValues: ['true', 'false']}
+        Conditions:
+          Fn::ForEach::Flags:
+            - Identifier
+            - [A, B]
+            - Is${Identifier}:
+                Fn::Equals: [{Ref: {Fn::Sub: 'Param${Identifier}'}}, 'true']
+        Resources:
+          Topic:
+            Type: AWS::SNS::Topic
+            Condition: IsA
+        """) == [])
+  }
+
+  /// Without a transform, module or loop, a name nothing defines is still dangling.
+  @Test func aMisspeltNameIsStillReported() {
+    #expect(
+      Self.findings(
+        """
+        Resources:
+          Bucket: {Type: AWS::S3::Bucket}
+        Outputs:
+          A: {Value: !GetAtt Buckt.Arn}
+        """
+      ).contains("E3002 'Fn::GetAtt' names 'Buckt', which is not a resource"))
+  }
+}
