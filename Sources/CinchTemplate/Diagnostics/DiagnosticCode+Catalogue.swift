@@ -82,6 +82,10 @@ extension DiagnosticCode {
     "E1008", "parameter-file",
     "A parameters file is not CloudFormation's list of `ParameterKey`/`ParameterValue` or a plain object of values."
   )
+  public static let previousValue = DiagnosticCode(
+    "W1010", "previous-value",
+    "A parameters file says `UsePreviousValue: true`: the value is the deployed stack's, which cinch does not know, so the parameter is evaluated without it (its default, or waiting on a value)."
+  )
   public static let unknownSuppression = DiagnosticCode(
     "W1009", "unknown-suppression",
     "`Metadata: {cinch: {ignore: [...]}}` (on the template or a resource) names no diagnostic code, or is not a list of codes or names; nothing is suppressed by it."
@@ -327,6 +331,7 @@ extension DiagnosticCode {
     multipleDocuments, nonScalarKey, undefinedAlias, emptyDocument,
     unknownIntrinsic, malformedIntrinsic, sectionNotMapping, resourceWithoutType,
     mappingKeyNotFound, parameterConstraint, undeclaredParameter, parameterFile, unknownSuppression,
+    previousValue,
     unknownService, invalidName, versionNotANumber, tooManySegments, emptyName,
     secretStringSegment, stageAndVersionId, nestedReference, spacesInReference,
     trailingBackslash, unterminatedReference, emptyVersion, invalidSecretARN, composedReference,

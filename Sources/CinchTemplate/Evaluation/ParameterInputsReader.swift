@@ -41,9 +41,9 @@ public enum ParameterInputsReader {
         if item["UsePreviousValue"]?.scalar == "true" {
           diagnostics.report(
             Diagnostic(
-              .parameterFile,
+              .previousValue,
               "parameter '\(key)' uses its previous value, which only a deployed stack knows",
-              file: file.path, range: item.range, severity: .warning))
+              file: file.path, range: item.range))
           continue
         }
         guard let value = item["ParameterValue"] else {

@@ -45,7 +45,7 @@ import Testing
       #"[{"ParameterValue": "x"}, {"ParameterKey": "A"}, {"ParameterKey": "B", "UsePreviousValue": true}]"#
     )
     #expect(inputs.isEmpty)
-    #expect(diagnostics.items.map(\.code) == [.parameterFile, .parameterFile, .parameterFile])
+    #expect(diagnostics.items.map(\.code) == [.parameterFile, .parameterFile, .previousValue])
     #expect(diagnostics.items.map(\.severity) == [.error, .error, .warning])
     #expect(diagnostics.items.first?.range?.start.column == 2)
   }
