@@ -78,6 +78,7 @@ public enum TemplateAnalyzer {
       }
       references = found.references
       local.append(contentsOf: found.diagnostics)
+      ReferenceEvaluator.reportRegionalLimits(references, region: inputs.region, into: &local)
       reportWaiting(references, into: &local)
       // Evaluation settles every composed reference: concrete, or waiting (reported above).
       local = local.filtering { $0.code != .composedReference }

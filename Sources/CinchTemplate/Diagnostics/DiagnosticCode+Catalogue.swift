@@ -152,7 +152,7 @@ extension DiagnosticCode {
   )
   public static let ssmSecurePlacement = DiagnosticCode(
     "E2020", "ssm-secure-placement",
-    "`ssm-secure` is accepted only in the 11 resource properties AWS lists; elsewhere the change set fails. It cannot read AWS's public parameters (`/aws/service/…`), which are String parameters read with `ssm`."
+    "`ssm-secure` is accepted only in the 11 resource properties AWS lists; elsewhere the change set fails. It cannot read AWS's public parameters (`/aws/service/…`), which are String parameters read with `ssm`, nor anything in the China Regions (`cn-north-1`, `cn-northwest-1`), where Systems Manager has no SecureString parameters."
   )
   public static let referenceInInit = DiagnosticCode(
     "E2021", "reference-in-init",

@@ -64,6 +64,25 @@ public enum ReferenceEvaluator {
     return results
   }
 
+  /// "In the cn-north-1 and cn-northwest-1 regions, secure strings aren't supported by Systems
+  /// Manager" (dynamic-references-ssm-secure-strings.html): an `ssm-secure` reference read there
+  /// fails the deploy.
+  public static func reportRegionalLimits(
+    _ references: [EvaluatedReference], region: String, into diagnostics: inout Diagnostics
+  ) {
+    guard region.hasPrefix("cn-") else { return }
+    for reference in references where reference.site.reference.kind == .ssmSecure {
+      guard reference.concrete != nil else { continue }
+      let site = reference.site
+      diagnostics.report(
+        Diagnostic(
+          .ssmSecurePlacement,
+          "'ssm-secure' cannot be read in \(region): Systems Manager has no SecureString "
+            + "parameters in the China Regions (use 'secretsmanager')",
+          file: site.file, range: site.range, path: site.path))
+    }
+  }
+
   /// A name composed from a NoEcho parameter would carry its value into everything that
   /// shows or records the name (`refs`, the lockfile, the plan, the graph, a diagnostic about
   /// the evaluated text): such a reference is reported (E2035, naming the parameter, never the

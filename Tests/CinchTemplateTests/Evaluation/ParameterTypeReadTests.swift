@@ -80,3 +80,29 @@ import Testing
     #expect(!diagnostics.items.contains { $0.code == .referenceNotEvaluated })
   }
 }
+
+/// Systems Manager has no SecureString parameters in the China Regions: an `ssm-secure`
+/// reference deployed there fails (E2020); `ssm` and `secretsmanager` are read as anywhere.
+@Suite struct ChinaRegionTests {
+  static let template = """
+    Resources:
+      Db:
+        Type: AWS::RDS::DBInstance
+        Properties:
+          MasterUsername: '{{resolve:ssm:/db/user}}'
+          MasterUserPassword: '{{resolve:ssm-secure:/db/password:3}}'
+          DBName: '{{resolve:secretsmanager:db:SecretString:name}}'
+    """
+
+  @Test(arguments: ["cn-north-1", "cn-northwest-1"])
+  func ssmSecureIsRefusedInChina(_ region: String) {
+    let (_, diagnostics) = analyzed(Self.template, inputs: EvaluationInputs(region: region))
+    let refused = diagnostics.items.filter { $0.code == .ssmSecurePlacement }
+    #expect(refused.map { $0.range?.start.line } == [6])
+  }
+
+  @Test func elsewhereItIsRead() {
+    let (_, diagnostics) = analyzed(Self.template, inputs: EvaluationInputs(region: "eu-west-1"))
+    #expect(!diagnostics.items.contains { $0.code == .ssmSecurePlacement })
+  }
+}
