@@ -17,7 +17,16 @@ public enum ReferenceEvaluator {
     // The inputs whose flow into a composed name matters: NoEcho parameters, and
     // pseudo-parameters whose value is only a default.
     let watched = !noEcho.isEmpty || !evaluator.inputs.assumed.isEmpty
+    // Most templates write no reference in their Mappings: the lookups are found only then.
+    var selections: MappingSelections?
     for site in sites {
+      if site.path.components.first == "Mappings" {
+        if selections == nil { selections = MappingSelections(template, evaluator: &evaluator) }
+        if selections?.reads(site.path) != true {
+          results.append(EvaluatedReference(site: site, state: .inactive))
+          continue
+        }
+      }
       guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
         results.append(EvaluatedReference(site: site, state: .inactive))
         continue

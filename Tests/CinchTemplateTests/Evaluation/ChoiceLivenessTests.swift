@@ -116,4 +116,37 @@ import Testing
       ])
     #expect(malformed.map { $0.range?.start.line } == [7, 8, 9])
   }
+
+  /// A reference written in a mapping is read only where `Fn::FindInMap` puts it: the entry a
+  /// live lookup picks, any entry of a map whose keys are not known yet, none of a mapping no
+  /// live lookup names.
+  @Test func aMappingEntryIsReadOnlyWhenALookupPicksIt() {
+    let template = """
+      Parameters:
+        Env: {Type: String, Default: prod}
+        Tier: {Type: String}
+      Conditions:
+        Never: !Equals [a, b]
+      Mappings:
+        Hosts:
+          prod: {Db: '{{resolve:ssm:/prod/db}}'}
+          dev: {Db: '{{resolve:ssm:/dev/db}}'}
+        Tiers:
+          gold: {Key: '{{resolve:ssm:/gold/key}}'}
+          free: {Key: '{{resolve:ssm:/free/key}}'}
+        Hidden:
+          x: {y: '{{resolve:ssm:/hidden}}'}
+      Resources:
+        P:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: !FindInMap [Hosts, !Ref Env, Db]
+            Description: !FindInMap [Tiers, !Ref Tier, Key]
+            AllowedPattern: !If [Never, !FindInMap [Hidden, x, y], !Ref 'AWS::NoValue']
+      """
+    let (analysis, _) = analyzed(template)
+    let read = analysis.references.compactMap { $0.concrete?.name }
+    #expect(read == ["/prod/db", "/gold/key", "/free/key"])
+  }
 }
