@@ -83,8 +83,9 @@ public enum TemplateAnalyzer {
       // Evaluation settles every composed reference: concrete, or waiting (reported above).
       local = local.filtering { $0.code != .composedReference }
       if var pending {
-        graph = GraphBuilder.finish(
-          &pending, reads: references.compactMap(DeployRead.init), into: &local)
+        var reads = references.compactMap(DeployRead.init)
+        reads += Self.mappingReads(references, template: template, evaluator: evaluator)
+        graph = GraphBuilder.finish(&pending, reads: reads, into: &local)
       }
     } else {
       let sites = ReferenceFinder.find(in: document, into: &local)
@@ -103,6 +104,30 @@ public enum TemplateAnalyzer {
   /// its own costs more than the step (`check` of the 207 small templates of `templates/` and
   /// the test fixtures, each split: 51.5 → 58.7 ms, the system time +7 ms).
   static let graphThreadMinimumResources = 50
+
+  /// A reference written in a mapping is read where `Fn::FindInMap` puts it: the resource or
+  /// output of each live lookup that picks its entry reads it there.
+  static func mappingReads(
+    _ references: [EvaluatedReference], template: Template, evaluator: Evaluator
+  ) -> [DeployRead] {
+    let inMappings = references.filter {
+      $0.concrete != nil && $0.site.path.components.first == "Mappings"
+    }
+    guard !inMappings.isEmpty else { return [] }
+    var evaluator = evaluator
+    let selections = MappingSelections(template, evaluator: &evaluator)
+    var reads: [DeployRead] = []
+    for reference in inMappings {
+      guard let read = DeployRead(reference) else { continue }
+      for lookup in selections.lookups(reading: reference.site.path) {
+        reads.append(
+          DeployRead(
+            entry: read.entry, file: read.file, range: lookup.node.range, path: lookup.path,
+            syntaxPath: lookup.syntaxPath))
+      }
+    }
+    return reads
+  }
 
   /// A reference whose name waits on a parameter is a warning that names it. One that waits only
   /// on what a deploy creates (a secret of this stack, an import) is correct as written and is

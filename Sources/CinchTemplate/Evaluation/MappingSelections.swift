@@ -4,53 +4,80 @@
 /// locked or granted. A lookup whose keys are not known yet may pick any entry of its
 /// mapping (or of its top-level key).
 struct MappingSelections {
-  /// `map/top/second` for a known pick, `map/top/*` or `map/*` when keys are unknown.
-  private var picked: Set<String> = []
+  /// A live lookup: what it picks (`map/top/second`, or `map/top/*`, `map/*`, `*` where keys
+  /// are not known yet) and where it puts the value.
+  struct Lookup {
+    var pick: String
+    var node: Node
+    /// The value's path (intrinsic functions left out) and the full path.
+    var path: TemplatePath
+    var syntaxPath: TemplatePath
+  }
+
+  private(set) var lookups: [Lookup] = []
 
   init(_ template: Template, evaluator: inout Evaluator) {
     var scratch = Diagnostics()
-    var lookups: [(node: Node, path: [String])] = []
-    func visit(_ node: Node, _ path: [String]) {
+    var found: [(node: Node, path: [String], syntax: [String])] = []
+    // Inside a function's argument the value path stays where the function is.
+    func visit(_ node: Node, _ path: [String], _ syntax: [String], inArgument: Bool) {
       switch node.value {
       case .scalar: break
       case .sequence(let items):
-        for (index, item) in items.enumerated() { visit(item, path + [String(index)]) }
+        for (index, item) in items.enumerated() {
+          let step = String(index)
+          visit(item, inArgument ? path : path + [step], syntax + [step], inArgument: inArgument)
+        }
       case .mapping(let entries):
-        for entry in entries { visit(entry.value, path + [entry.name]) }
+        for entry in entries {
+          visit(
+            entry.value, inArgument ? path : path + [entry.name], syntax + [entry.name],
+            inArgument: inArgument)
+        }
       case .intrinsic(let intrinsic):
-        if intrinsic.function == .findInMap { lookups.append((node, path)) }
-        visit(intrinsic.argument, path + [intrinsic.function.rawValue])
+        if intrinsic.function == .findInMap { found.append((node, path, syntax)) }
+        visit(
+          intrinsic.argument, path, syntax + [intrinsic.function.rawValue], inArgument: true)
       }
     }
-    for resource in template.resources { visit(resource.node, ["Resources", resource.logicalID]) }
-    for output in template.outputs { visit(output.node, ["Outputs", output.name]) }
-    for (node, path) in lookups {
-      guard evaluator.isLive(TemplatePath(path), into: &scratch),
+    for resource in template.resources {
+      let base = ["Resources", resource.logicalID]
+      visit(resource.node, base, base, inArgument: false)
+    }
+    for output in template.outputs {
+      let base = ["Outputs", output.name]
+      visit(output.node, base, base, inArgument: false)
+    }
+    for (node, path, syntax) in found {
+      let syntaxPath = TemplatePath(syntax)
+      guard evaluator.isLive(syntaxPath, into: &scratch),
         let keys = node.intrinsic?.argument.sequence, keys.count >= 3
       else { continue }
       let values = keys[0..<3].map { evaluator.evaluate($0, into: &scratch).string }
-      guard let map = values[0] else {
-        picked.insert("*")
-        continue
+      let pick: String
+      if let map = values[0] {
+        if let top = values[1] {
+          pick = values[2].map { "\(map)/\(top)/\($0)" } ?? "\(map)/\(top)/*"
+        } else {
+          pick = "\(map)/*"
+        }
+      } else {
+        pick = "*"
       }
-      guard let top = values[1] else {
-        picked.insert("\(map)/*")
-        continue
-      }
-      guard let second = values[2] else {
-        picked.insert("\(map)/\(top)/*")
-        continue
-      }
-      picked.insert("\(map)/\(top)/\(second)")
+      lookups.append(
+        Lookup(pick: pick, node: node, path: TemplatePath(path), syntaxPath: syntaxPath))
     }
   }
 
-  /// Whether a place under `Mappings/map/top/second/…` is read on this deploy.
-  func reads(_ path: TemplatePath) -> Bool {
+  /// The live lookups that may put the value at `Mappings/map/top/second/…`.
+  func lookups(reading path: TemplatePath) -> [Lookup] {
     let components = path.components
-    guard components.count >= 4 else { return false }
+    guard components.count >= 4 else { return [] }
     let (map, top, second) = (components[1], components[2], components[3])
-    return picked.contains("*") || picked.contains("\(map)/*")
-      || picked.contains("\(map)/\(top)/*") || picked.contains("\(map)/\(top)/\(second)")
+    let picks: Set<String> = ["*", "\(map)/*", "\(map)/\(top)/*", "\(map)/\(top)/\(second)"]
+    return lookups.filter { picks.contains($0.pick) }
   }
+
+  /// Whether a place under `Mappings/map/top/second/…` is read on this deploy.
+  func reads(_ path: TemplatePath) -> Bool { !lookups(reading: path).isEmpty }
 }

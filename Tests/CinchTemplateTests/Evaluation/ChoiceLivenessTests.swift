@@ -148,5 +148,11 @@ import Testing
     let (analysis, _) = analyzed(template)
     let read = analysis.references.compactMap { $0.concrete?.name }
     #expect(read == ["/prod/db", "/gold/key", "/free/key"])
+    // The reader is where the lookup puts the value.
+    let graph = analysis.graph
+    let consumers = graph?.consumers(named: "/prod/db") ?? []
+    #expect(consumers.map { "\($0.name) \($0.path)" } == ["P Resources/P/Properties/Value"])
+    #expect(consumers.first?.range?.start.line == 20)
+    #expect(graph?.consumers(named: "/dev/db").isEmpty == true)
   }
 }
