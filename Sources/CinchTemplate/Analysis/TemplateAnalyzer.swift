@@ -50,7 +50,9 @@ public enum TemplateAnalyzer {
       // The graph's first step needs no reference: it runs while this thread finds, places
       // and evaluates them (`GraphBuilder.Pending`).
       let findAndEvaluate = {
-        @Sendable () -> (references: [EvaluatedReference], diagnostics: Diagnostics) in
+        @Sendable () -> (
+          references: [EvaluatedReference], mappingReads: [DeployRead], diagnostics: Diagnostics
+        ) in
         var found = Diagnostics()
         var evaluator = evaluator
         let sites = ReferenceFinder.find(in: document, intrinsicShapes: true, into: &found)
@@ -62,9 +64,11 @@ public enum TemplateAnalyzer {
           sites, in: template, evaluator: &evaluator, into: &found)
         // Most templates have no `AWS::SSM::Parameter::Value<…>` parameter: no copy then.
         if references.isEmpty { references = evaluated } else { references += evaluated }
-        return (references, found)
+        let mappingReads = Self.mappingReads(references, evaluator: &evaluator)
+        return (references, mappingReads, found)
       }
-      let found: (references: [EvaluatedReference], diagnostics: Diagnostics)
+      let found:
+        (references: [EvaluatedReference], mappingReads: [DeployRead], diagnostics: Diagnostics)
       var pending: GraphBuilder.Pending?
       if !options.graph {
         found = findAndEvaluate()
@@ -83,9 +87,9 @@ public enum TemplateAnalyzer {
       // Evaluation settles every composed reference: concrete, or waiting (reported above).
       local = local.filtering { $0.code != .composedReference }
       if var pending {
-        var reads = references.compactMap(DeployRead.init)
-        reads += Self.mappingReads(references, template: template, evaluator: evaluator)
-        graph = GraphBuilder.finish(&pending, reads: reads, into: &local)
+        graph = GraphBuilder.finish(
+          &pending, reads: references.compactMap(DeployRead.init) + found.mappingReads,
+          into: &local)
       }
     } else {
       let sites = ReferenceFinder.find(in: document, into: &local)
@@ -107,19 +111,15 @@ public enum TemplateAnalyzer {
 
   /// A reference written in a mapping is read where `Fn::FindInMap` puts it: the resource or
   /// output of each live lookup that picks its entry reads it there.
-  static func mappingReads(
-    _ references: [EvaluatedReference], template: Template, evaluator: Evaluator
-  ) -> [DeployRead] {
-    let inMappings = references.filter {
-      $0.concrete != nil && $0.site.path.components.first == "Mappings"
-    }
-    guard !inMappings.isEmpty else { return [] }
-    var evaluator = evaluator
-    let selections = MappingSelections(template, evaluator: &evaluator)
+  /// The evaluator is the one that decided those references live, so the lookups are found once.
+  static func mappingReads(_ references: [EvaluatedReference], evaluator: inout Evaluator)
+    -> [DeployRead]
+  {
     var reads: [DeployRead] = []
-    for reference in inMappings {
+    for reference in references
+    where reference.concrete != nil && reference.site.path.components.first == "Mappings" {
       guard let read = DeployRead(reference) else { continue }
-      for lookup in selections.lookups(reading: reference.site.path) {
+      for lookup in evaluator.mappingLookups(reading: reference.site.path) {
         reads.append(
           DeployRead(
             entry: read.entry, file: read.file, range: lookup.node.range, path: lookup.path,

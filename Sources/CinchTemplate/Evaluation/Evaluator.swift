@@ -14,6 +14,9 @@ public struct Evaluator: Sendable {
   /// Per resource (by position), whether an `Fn::If` sits anywhere in it, once asked: without
   /// one, every place in a deployed resource is live.
   private var resourceHasChoice: [Bool?] = []
+  /// The live `Fn::FindInMap` lookups, found the first time a place in `Mappings` is asked
+  /// about (most templates write no reference there).
+  private var mappingSelections: MappingSelections?
 
   public init(template: Template, inputs: EvaluationInputs, into diagnostics: inout Diagnostics) {
     self.template = template
@@ -65,7 +68,7 @@ public struct Evaluator: Sendable {
         return ref(text, at: argument, into: &diagnostics)
       }
       guard let name = argument.scalar else {
-        return malformed(node, "'Ref' takes a logical name", into: &diagnostics)
+        return malformed(node, IntrinsicShape.usage(.ref), into: &diagnostics)
       }
       return ref(name, at: argument, into: &diagnostics)
 
@@ -74,13 +77,13 @@ public struct Evaluator: Sendable {
 
     case .join:
       guard let items = argument.sequence, items.count == 2 else {
-        return malformed(node, "'Fn::Join' takes [delimiter, [values]]", into: &diagnostics)
+        return malformed(node, IntrinsicShape.usage(.join), into: &diagnostics)
       }
       let delimiter = evaluate(items[0], into: &diagnostics)
       let list = evaluate(items[1], into: &diagnostics)
       guard case .list(let values) = list else {
         if case .unknown = list { return list }
-        return malformed(items[1], "'Fn::Join' needs a list of values", into: &diagnostics)
+        return malformed(items[1], IntrinsicShape.needsList(.join), into: &diagnostics)
       }
       var parts: [Value] = []
       for (index, value) in values.enumerated() {
@@ -91,7 +94,7 @@ public struct Evaluator: Sendable {
 
     case .select:
       guard let items = argument.sequence, items.count == 2 else {
-        return malformed(node, "'Fn::Select' takes [index, [values]]", into: &diagnostics)
+        return malformed(node, IntrinsicShape.usage(.select), into: &diagnostics)
       }
       let index = evaluate(items[0], into: &diagnostics)
       let list = evaluate(items[1], into: &diagnostics)
@@ -100,7 +103,7 @@ public struct Evaluator: Sendable {
       case .list(let elements): values = elements
       case .unknown: break
       default:
-        _ = malformed(items[1], "'Fn::Select' needs a list of values", into: &diagnostics)
+        _ = malformed(items[1], IntrinsicShape.needsList(.select), into: &diagnostics)
       }
       switch selection(items[0], index, count: values?.count, into: &diagnostics) {
       case .position(let position): return values?[position] ?? unknown(list)
@@ -110,7 +113,7 @@ public struct Evaluator: Sendable {
 
     case .split:
       guard let items = argument.sequence, items.count == 2 else {
-        return malformed(node, "'Fn::Split' takes [delimiter, string]", into: &diagnostics)
+        return malformed(node, IntrinsicShape.usage(.split), into: &diagnostics)
       }
       let delimiter = evaluate(items[0], into: &diagnostics)
       let source = evaluate(items[1], into: &diagnostics)
@@ -131,7 +134,7 @@ public struct Evaluator: Sendable {
     case .if:
       guard let items = argument.sequence, items.count == 3, let name = items[0].scalar else {
         return malformed(
-          node, "'Fn::If' takes [condition, value if true, value if false]", into: &diagnostics)
+          node, IntrinsicShape.usage(.if), into: &diagnostics)
       }
       switch conditionValue(name, at: items[0], into: &diagnostics) {
       case true?: return evaluate(items[1], into: &diagnostics)
@@ -175,7 +178,7 @@ public struct Evaluator: Sendable {
 
     case .getAtt:
       guard let items = argument.sequence, items.count == 2, let resource = items[0].scalar else {
-        return malformed(node, "'Fn::GetAtt' takes [LogicalId, AttributeName]", into: &diagnostics)
+        return malformed(node, IntrinsicShape.usage(.getAtt), into: &diagnostics)
       }
       let attribute = evaluate(items[1], into: &diagnostics).string ?? "?"
       if !template.hasResource(resource), !template.mayDefineName(resource) {
@@ -197,7 +200,7 @@ public struct Evaluator: Sendable {
       let value = evaluate(argument, into: &diagnostics)
       guard case .list(let values) = value else {
         if case .unknown = value { return value }
-        return malformed(node, "'Fn::Length' takes a list", into: &diagnostics)
+        return malformed(node, IntrinsicShape.usage(.length), into: &diagnostics)
       }
       return .string(String(values.count))
 
@@ -264,7 +267,7 @@ public struct Evaluator: Sendable {
     if let items = argument.sequence {
       guard items.count == 2, items[0].scalar != nil, items[1].mapping != nil else {
         return malformed(
-          node, "'Fn::Sub' takes a string or [string, {variables}]", into: &diagnostics)
+          node, IntrinsicShape.usage(.sub), into: &diagnostics)
       }
       templateNode = items[0]
     } else {
@@ -272,7 +275,7 @@ public struct Evaluator: Sendable {
     }
     guard let text = templateNode.scalar else {
       return malformed(
-        node, "'Fn::Sub' takes a string or [string, {variables}]", into: &diagnostics)
+        node, IntrinsicShape.usage(.sub), into: &diagnostics)
     }
     return substitute(
       SubTemplate(text), variables: SubTemplate.variables(ofArgument: argument), at: templateNode,
@@ -345,7 +348,7 @@ public struct Evaluator: Sendable {
   {
     guard let items = argument.sequence, items.count == 3 || items.count == 4 else {
       return malformed(
-        node, "'Fn::FindInMap' takes [MapName, TopLevelKey, SecondLevelKey]", into: &diagnostics)
+        node, IntrinsicShape.usage(.findInMap), into: &diagnostics)
     }
     let keys = items[0..<3].map { evaluate($0, into: &diagnostics) }
     var defaultNode: Node?
@@ -453,7 +456,7 @@ public struct Evaluator: Sendable {
       return conditionValue(name, at: argument, into: &diagnostics)
     case .equals:
       guard let items = argument.sequence, items.count == 2 else {
-        _ = malformed(node, "'Fn::Equals' takes [value, value]", into: &diagnostics)
+        _ = malformed(node, IntrinsicShape.usage(.equals), into: &diagnostics)
         return nil
       }
       let left = evaluate(items[0], into: &diagnostics)
@@ -463,7 +466,7 @@ public struct Evaluator: Sendable {
     case .and, .or:
       guard let items = argument.sequence, (2...10).contains(items.count) else {
         _ = malformed(
-          node, "'\(intrinsic.function.rawValue)' takes 2 to 10 conditions", into: &diagnostics)
+          node, IntrinsicShape.usage(intrinsic.function), into: &diagnostics)
         return nil
       }
       let values = items.map { condition($0, into: &diagnostics) }
@@ -475,7 +478,7 @@ public struct Evaluator: Sendable {
       return values.allSatisfy { $0 == false } ? false : nil
     case .not:
       guard let items = argument.sequence, items.count == 1 else {
-        _ = malformed(node, "'Fn::Not' takes [condition]", into: &diagnostics)
+        _ = malformed(node, IntrinsicShape.usage(.not), into: &diagnostics)
         return nil
       }
       return condition(items[0], into: &diagnostics).map { !$0 }
@@ -522,7 +525,7 @@ public struct Evaluator: Sendable {
     -> Value
   {
     guard let items = argument.sequence, items.count == 3 else {
-      return malformed(node, "'Fn::Cidr' takes [ipBlock, count, cidrBits]", into: &diagnostics)
+      return malformed(node, IntrinsicShape.usage(.cidr), into: &diagnostics)
     }
     let values = items.map { evaluate($0, into: &diagnostics) }
     guard let block = values[0].string, let countText = values[1].string,
@@ -545,12 +548,15 @@ public struct Evaluator: Sendable {
   // MARK: Liveness
 
   /// Whether a location is read on deploy: false when it sits in a resource or output whose
-  /// condition is false, in the branch of an `Fn::If` whose condition goes the other way, or in
-  /// an element of an `Fn::Select` list other than the one its index picks. Unknown conditions
-  /// and indexes count as live: the location may be read.
+  /// condition is false, in the branch of an `Fn::If` whose condition goes the other way, in
+  /// an element of an `Fn::Select` list other than the one its index picks, or in a mapping
+  /// entry no live `Fn::FindInMap` picks. Unknown conditions, indexes and keys count as live:
+  /// the location may be read.
   public mutating func isLive(_ path: TemplatePath, into diagnostics: inout Diagnostics) -> Bool {
     let components = path.components
     guard let section = components.first, components.count >= 2 else { return true }
+    // A mapping's value is read only where a lookup puts it.
+    if section == "Mappings" { return !mappingLookups(reading: path).isEmpty }
     let resource = section == "Resources" ? template.resourcePosition(components[1]) : nil
     if let resource, let name = template.resources[resource].condition,
       conditionValue(name, at: template.resources[resource].node["Condition"], into: &diagnostics)
@@ -628,6 +634,14 @@ public struct Evaluator: Sendable {
       index += 1
     }
     return true
+  }
+
+  /// The live lookups that may put the value at `Mappings/map/top/second/…` somewhere read.
+  mutating func mappingLookups(reading path: TemplatePath) -> [MappingSelections.Lookup] {
+    if let mappingSelections { return mappingSelections.lookups(reading: path) }
+    let selections = MappingSelections(template, evaluator: &self)
+    mappingSelections = selections
+    return selections.lookups(reading: path)
   }
 
   private mutating func hasChoice(resource position: Int) -> Bool {

@@ -3,10 +3,10 @@
 /// property, an output); an entry no lookup picks is never read, so it is not resolved,
 /// locked or granted. A lookup whose keys are not known yet may pick any entry of its
 /// mapping (or of its top-level key).
-struct MappingSelections {
+struct MappingSelections: Sendable {
   /// A live lookup: what it picks (`map/top/second`, or `map/top/*`, `map/*`, `*` where keys
   /// are not known yet) and where it puts the value.
-  struct Lookup {
+  struct Lookup: Sendable {
     var pick: String
     var node: Node
     /// The value's path (intrinsic functions left out) and the full path.
@@ -77,7 +77,4 @@ struct MappingSelections {
     let picks: Set<String> = ["*", "\(map)/*", "\(map)/\(top)/*", "\(map)/\(top)/\(second)"]
     return lookups.filter { picks.contains($0.pick) }
   }
-
-  /// Whether a place under `Mappings/map/top/second/…` is read on this deploy.
-  func reads(_ path: TemplatePath) -> Bool { !lookups(reading: path).isEmpty }
 }

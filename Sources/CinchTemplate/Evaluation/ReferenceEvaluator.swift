@@ -17,16 +17,7 @@ public enum ReferenceEvaluator {
     // The inputs whose flow into a composed name matters: NoEcho parameters, and
     // pseudo-parameters whose value is only a default.
     let watched = !noEcho.isEmpty || !evaluator.inputs.assumed.isEmpty
-    // Most templates write no reference in their Mappings: the lookups are found only then.
-    var selections: MappingSelections?
     for site in sites {
-      if site.path.components.first == "Mappings" {
-        if selections == nil { selections = MappingSelections(template, evaluator: &evaluator) }
-        if selections?.reads(site.path) != true {
-          results.append(EvaluatedReference(site: site, state: .inactive))
-          continue
-        }
-      }
       guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
         results.append(EvaluatedReference(site: site, state: .inactive))
         continue
@@ -36,12 +27,19 @@ public enum ReferenceEvaluator {
         results.append(EvaluatedReference(site: site, state: .concrete(site.reference)))
       case .sub:
         let chain = template.nodes(along: site.syntaxPath)
-        let inputs = watched ? subInputs(site, chain: chain) : []
+        // The reference's own text, its `${…}` variables and the Sub's map that gives them.
+        let text = SubTemplate(site.reference.text)
+        let variables = subVariables(chain)
+        var inputs: [String] = []
+        if watched { ValueInputs.collect(text, variables: variables, into: &inputs) }
         if let secret = inputs.first(where: noEcho.contains) {
           results.append(notRead(site, buildingOn: secret, into: &diagnostics))
           continue
         }
-        let value = subValue(site, chain: chain, evaluator: &evaluator, into: &diagnostics)
+        let anchor =
+          chain.last ?? Node(.scalar(site.reference.text), style: .plain, range: site.range)
+        let value = evaluator.substitute(
+          text, variables: variables, at: anchor, into: &diagnostics)
         let settled = settle(site, value, template: template, into: &diagnostics)
         reportAssumed(settled, inputs, evaluator.inputs, into: &diagnostics)
         results.append(contentsOf: settled)
@@ -131,15 +129,6 @@ public enum ReferenceEvaluator {
         file: site.file, range: site.range, path: site.path))
   }
 
-  /// The names whose values reach a reference written in an `Fn::Sub` string: its own `${…}`
-  /// variables, and what the Sub's variable map gives them.
-  private static func subInputs(_ site: ReferenceSite, chain: [Node]) -> [String] {
-    var names: [String] = []
-    ValueInputs.collect(
-      SubTemplate(site.reference.text), variables: subVariables(chain), into: &names)
-    return names
-  }
-
   /// The variable map of the innermost `Fn::Sub` along `chain` (empty for the string form).
   private static func subVariables(_ chain: [Node]) -> [String: Node] {
     guard let sub = chain.last(where: { $0.intrinsic?.function == .sub }),
@@ -204,17 +193,6 @@ public enum ReferenceEvaluator {
       }
       return EvaluatedReference(site: site, state: .concrete(reference))
     }
-  }
-
-  /// Substitutes the Sub variables inside one reference's text, with the Sub's own variable map.
-  private static func subValue(
-    _ site: ReferenceSite, chain: [Node], evaluator: inout Evaluator,
-    into diagnostics: inout Diagnostics
-  ) -> Value {
-    let variables = subVariables(chain)
-    let anchor = chain.last ?? Node(.scalar(site.reference.text), style: .plain, range: site.range)
-    return evaluator.substitute(
-      SubTemplate(site.reference.text), variables: variables, at: anchor, into: &diagnostics)
   }
 
   /// A folded value becomes concrete references (scanned again, now without placeholders), or

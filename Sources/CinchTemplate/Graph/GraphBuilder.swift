@@ -273,7 +273,7 @@ private struct Builder {
             range: mapping.keyRange)
         ))
     }
-    for resource in template.resources where !Self.isForEach(resource.logicalID) {
+    for resource in template.resources where !Template.isLoop(resource.logicalID) {
       located.append(
         (
           resource.keyRange.start.offset,
@@ -302,10 +302,6 @@ private struct Builder {
   private mutating func isDeployed(condition: String?) -> Bool {
     guard let condition, index.conditions.contains(condition) else { return true }
     return evaluator.conditionValue(condition, into: &evaluated) != false
-  }
-
-  private static func isForEach(_ logicalID: String) -> Bool {
-    logicalID.hasPrefix("Fn::ForEach::")
   }
 
   private mutating func storeNode(_ entry: StoreEntry, file: String, range: SourceRange) -> String {
@@ -384,7 +380,7 @@ private struct Builder {
     }
     for resource in template.resources {
       let base = ["Resources", resource.logicalID]
-      if Self.isForEach(resource.logicalID) {
+      if Template.isLoop(resource.logicalID) {
         walk(resource.node, Position(from: nil, base: base))
         continue
       }

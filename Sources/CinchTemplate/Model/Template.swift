@@ -92,28 +92,24 @@ public struct Template: Sendable {
   /// Whether a resource has this logical ID.
   public func hasResource(_ logicalID: String) -> Bool { resourceIndex[logicalID] != nil }
 
+  /// Whether a key of `Resources`, `Conditions` or `Outputs` is a loop of `Fn::ForEach`
+  /// (`AWS::LanguageExtensions`), which cinch does not expand.
+  public static func isLoop(_ key: String) -> Bool { key.hasPrefix("Fn::ForEach::") }
+
+  /// Whether a condition the template does not write may be made by a loop of `Fn::ForEach`.
+  public var mayDefineConditions: Bool { conditions.contains { Self.isLoop($0.name) } }
+
   /// Whether a name the template does not write may still name something at deploy: a
   /// resource a transform adds (`AWS::Serverless-2016-10-31` makes `ServerlessRestApi`,
   /// `<Function>Role`, …; any macro may), what a loop of `Fn::ForEach` makes (its identifier
-  /// included: cinch does not expand loops), or a module's resource, named `Module.Resource`
-  /// and `ModuleResource`.
+  /// included), or a module's resource, named `Module.Resource` and `ModuleResource`.
   /// https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html
   /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-ref-resources.html
-  /// Whether a condition the template does not write may be made by a loop of `Fn::ForEach`.
-  public var mayDefineConditions: Bool {
-    conditions.contains { $0.name.hasPrefix("Fn::ForEach::") }
-  }
-
   public func mayDefineName(_ logicalID: String) -> Bool {
     if transforms.contains(where: { $0 != "AWS::LanguageExtensions" }) { return true }
-    let loop = "Fn::ForEach::"
-    if conditions.contains(where: { $0.name.hasPrefix(loop) })
-      || outputs.contains(where: { $0.name.hasPrefix(loop) })
-    {
-      return true
-    }
+    if mayDefineConditions || outputs.contains(where: { Self.isLoop($0.name) }) { return true }
     return resources.contains { resource in
-      resource.logicalID.hasPrefix("Fn::ForEach::")
+      Self.isLoop(resource.logicalID)
         || (resource.type?.hasSuffix("::MODULE") == true
           && logicalID.count > resource.logicalID.count
           && logicalID.hasPrefix(resource.logicalID))
@@ -172,7 +168,7 @@ public enum TemplateReader {
       case "Resources":
         template.resources = entries.map { entry in
           let resource = resource(entry)
-          if resource.type == nil, !entry.name.hasPrefix("Fn::ForEach::") {
+          if resource.type == nil, !Template.isLoop(entry.name) {
             diagnostics.report(
               Diagnostic(
                 .resourceWithoutType, "resource '\(entry.name)' has no 'Type'", file: path,

@@ -28,7 +28,7 @@ enum IntrinsicNormalizer {
     guard entries.count == 1, case .scalar(let key) = entries[0].key.value else { return nil }
     guard key == "Ref" || key.hasPrefix("Fn::") else { return nil }
     guard let function = IntrinsicFunction(longFormKey: key) else {
-      if !key.hasPrefix("Fn::ForEach::") {
+      if !Template.isLoop(key) {
         diagnostics.report(
           Diagnostic(
             .unknownIntrinsic, "unknown intrinsic function '\(key)'", file: file.path,

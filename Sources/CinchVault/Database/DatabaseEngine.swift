@@ -192,21 +192,7 @@ struct LeaseRevoker {
   ]
 
   func dropRole(_ lease: VaultLease) async throws {
-    let mountName = String(lease.mount.dropLast())
-    let role = try await store.databaseRole(mount: mountName, name: lease.role)
-    guard
-      let (connection, password) = try await store.databaseConnection(
-        mount: mountName, name: lease.dbName, withPassword: true), let password
-    else {
-      throw VaultError.invalid("could not find a connection named '\(lease.dbName)'")
-    }
-    let statements =
-      role.map(\.revocationStatements).flatMap { $0.isEmpty ? nil : $0 }
-      ?? Self.defaultRevocation
-    try PostgresExecutor.execute(
-      PostgresExecutor.render(
-        statements, values: ["name": lease.username, "username": lease.username]),
-      connection: connection, password: password, secrets: [])
+    try await run(for: lease, { $0.revocationStatements }, default: Self.defaultRevocation)
   }
 
   /// The PostgreSQL plugin's default renew statement: the login ends when the lease does.
@@ -215,6 +201,14 @@ struct LeaseRevoker {
   /// Runs the role's renew statements (by default, moves `VALID UNTIL` to the lease's new
   /// expiry), so a renewed lease's login keeps working until the lease ends.
   func extendRole(_ lease: VaultLease) async throws {
+    try await run(for: lease, { $0.renewStatements }, default: Self.defaultRenewal)
+  }
+
+  /// Runs the lease's role's statements of one kind (its own, or `fallback` when it has none)
+  /// on the lease's connection, with the lease's username and expiry filled in.
+  private func run(
+    for lease: VaultLease, _ kind: (DatabaseRole) -> [String]?, default fallback: [String]
+  ) async throws {
     let mountName = String(lease.mount.dropLast())
     let role = try await store.databaseRole(mount: mountName, name: lease.role)
     guard
@@ -223,8 +217,7 @@ struct LeaseRevoker {
     else {
       throw VaultError.invalid("could not find a connection named '\(lease.dbName)'")
     }
-    let statements =
-      role.flatMap(\.renewStatements).flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultRenewal
+    let statements = role.flatMap(kind).flatMap { $0.isEmpty ? nil : $0 } ?? fallback
     try PostgresExecutor.execute(
       PostgresExecutor.render(
         statements,

@@ -5,6 +5,25 @@ import Testing
 /// A reference whose name is built from a NoEcho parameter is not read, so its value never
 /// reaches a name that `refs`, the lockfile or a diagnostic would show.
 @Suite struct NoEchoReferenceTests {
+  /// `sections` (Parameters and the like), then one resource whose `Value` is `value`,
+  /// analysed with `inputs` as parameter values.
+  static func analyzedValue(
+    _ value: String, after sections: String, inputs values: [String: String]
+  ) -> (analysis: TemplateAnalysis, diagnostics: Diagnostics) {
+    var inputs = EvaluationInputs()
+    for (name, value) in values { inputs.parameters[name] = .init(value: value, origin: "test") }
+    return analyzed(
+      sections + """
+
+        Resources:
+          A:
+            Type: AWS::SSM::Parameter
+            Properties:
+              Type: String
+              Value: \(value)
+        """, inputs: inputs)
+  }
+
   @Test(arguments: [
     "!Sub '{{resolve:ssm:/app/${Secret}}}'",
     "!Join ['', ['{{resolve:ssm:/app/', !Ref Secret, '}}']]",
@@ -18,19 +37,12 @@ import Testing
   /// Short values, and values that would make the evaluated name malformed (whose diagnostic
   /// would quote the evaluated text), included.
   private func aNameFromANoEchoParameterIsNotRead(_ value: String, secret: String) {
-    var inputs = EvaluationInputs()
-    inputs.parameters["Secret"] = .init(value: secret, origin: "test")
-    let (analysis, diagnostics) = analyzed(
-      """
-      Parameters:
-        Secret: {Type: String, NoEcho: true}
-      Resources:
-        A:
-          Type: AWS::SSM::Parameter
-          Properties:
-            Type: String
-            Value: \(value)
-      """, inputs: inputs)
+    let (analysis, diagnostics) = Self.analyzedValue(
+      value,
+      after: """
+        Parameters:
+          Secret: {Type: String, NoEcho: true}
+        """, inputs: ["Secret": secret])
     #expect(analysis.references.allSatisfy { $0.concrete == nil })
     #expect(diagnostics.items.map(\.code).contains(.noEchoInReference))
     #expect(!diagnostics.items.contains { $0.message.contains(secret) })
@@ -46,25 +58,17 @@ import Testing
     "!Sub 'user=${User} {{resolve:ssm:/app/${Env}}}'",
   ])
   func aNoEchoParameterThatDoesNotFlowIntoTheNameIsRead(_ value: String) {
-    var inputs = EvaluationInputs()
-    inputs.parameters["User"] = .init(value: "admin", origin: "test")
-    inputs.parameters["Index"] = .init(value: "1", origin: "test")
-    let (analysis, diagnostics) = analyzed(
-      """
-      Parameters:
-        User: {Type: String, NoEcho: true}
-        Index: {Type: Number, NoEcho: true}
-        Env: {Type: String, Default: prod}
-      Mappings:
-        Names:
-          admin: {key: admin-name}
-      Resources:
-        A:
-          Type: AWS::SSM::Parameter
-          Properties:
-            Type: String
-            Value: \(value)
-      """, inputs: inputs)
+    let (analysis, diagnostics) = Self.analyzedValue(
+      value,
+      after: """
+        Parameters:
+          User: {Type: String, NoEcho: true}
+          Index: {Type: Number, NoEcho: true}
+          Env: {Type: String, Default: prod}
+        Mappings:
+          Names:
+            admin: {key: admin-name}
+        """, inputs: ["User": "admin", "Index": "1"])
     #expect(analysis.references.contains { $0.concrete != nil })
     #expect(!diagnostics.items.map(\.code).contains(.noEchoInReference))
   }
@@ -77,21 +81,14 @@ import Testing
     "!Sub ['{{resolve:ssm:/app/${Name}}}', {Name: !Join ['-', [a, !Ref Secret]]}]",
   ])
   func aNoEchoValueThatFlowsIntoTheNameStopsTheRead(_ value: String) {
-    var inputs = EvaluationInputs()
-    inputs.parameters["Secret"] = .init(value: "pw", origin: "test")
-    let (analysis, diagnostics) = analyzed(
-      """
-      Parameters:
-        Secret: {Type: String, NoEcho: true}
-      Conditions:
-        Always: !Equals [a, a]
-      Resources:
-        A:
-          Type: AWS::SSM::Parameter
-          Properties:
-            Type: String
-            Value: \(value)
-      """, inputs: inputs)
+    let (analysis, diagnostics) = Self.analyzedValue(
+      value,
+      after: """
+        Parameters:
+          Secret: {Type: String, NoEcho: true}
+        Conditions:
+          Always: !Equals [a, a]
+        """, inputs: ["Secret": "pw"])
     #expect(analysis.references.allSatisfy { $0.concrete == nil })
     #expect(diagnostics.items.map(\.code).contains(.noEchoInReference))
   }
