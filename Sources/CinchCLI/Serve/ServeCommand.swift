@@ -99,15 +99,13 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     let stop = StopSignals([SIGTERM, SIGINT])
-    let serving = Task { try await server.run() }
     let port: UInt16
     do {
-      port = try await server.waitUntilListening()
+      port = try server.start()
     } catch {
-      serving.cancel()
-      let reason = (try? await serving.value).map { "\($0)" } ?? "\(error)"
-      throw CommandFailure(message: "cannot listen on '\(address)': \(reason)")
+      throw CommandFailure(message: "cannot listen on '\(address)': \(error)")
     }
+    let serving = Task { try await server.run() }
     var bound = address
     bound.port = port
     Output.stdout(

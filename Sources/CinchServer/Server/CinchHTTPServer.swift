@@ -61,11 +61,29 @@ package final class CinchHTTPServer: Sendable {
     /// Resumed when the accept loop ends.
     var finished: CheckedContinuation<Void, Never>?
     var acceptLoopEnded = false
+    /// `start` is binding the socket (so a second `start` is refused).
+    var opening = false
+
+    /// Stopped before a listener was opened: no accept loop will end.
+    var isStoppedBeforeListening: Bool {
+      if case .stopped = phase, !opening { return true }
+      return false
+    }
   }
 
-  /// Serves until `stop` is called or the task is cancelled. Throws when the address cannot be
-  /// bound.
-  package func run() async throws {
+  /// Binds and listens on the address and accepts connections on a thread of its own from now
+  /// on; returns the port (the one the system chose for port 0). Synchronous: the caller knows
+  /// the port, and clients may connect, before any task is scheduled, so a server started on a
+  /// busy cooperative pool is reachable at once. Throws when the address cannot be bound, or
+  /// when the server was already started or stopped.
+  @discardableResult
+  package func start() throws -> UInt16 {
+    let claimed = state.withLock { state -> Bool in
+      guard case .starting = state.phase, !state.opening else { return false }
+      state.opening = true
+      return true
+    }
+    guard claimed else { throw HTTPServerError(operation: "listen", code: EALREADY) }
     let listener: Int32
     let port: UInt16
     do throws(HTTPServerError) {
@@ -81,15 +99,33 @@ package final class CinchHTTPServer: Sendable {
     }
     guard !stopped else {
       close(listener)
-      return
+      state.withLock { $0.acceptLoopEnded = true }
+      throw HTTPServerError(operation: "listen", code: ECANCELED)
     }
     let thread = Thread { [self] in acceptLoop(listener) }
     thread.name = "cinch-serve-accept"
     thread.start()
+    return port
+  }
+
+  /// Serves until `stop` is called or the task is cancelled, starting first unless `start` was
+  /// called. Throws when the address cannot be bound.
+  package func run() async throws {
+    let phase = state.withLock { $0.phase }
+    switch phase {
+    case .starting:
+      do {
+        try start()
+      } catch let error as HTTPServerError where error.code == ECANCELED {
+        return  // stopped while the socket was being opened
+      }
+    case .failed(let error): throw error
+    case .listening, .stopped: break
+    }
     await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in
         let ended = state.withLock { state -> Bool in
-          if state.acceptLoopEnded { return true }
+          if state.acceptLoopEnded || state.isStoppedBeforeListening { return true }
           state.finished = continuation
           return false
         }
@@ -97,23 +133,6 @@ package final class CinchHTTPServer: Sendable {
       }
     } onCancel: {
       stopListening()
-    }
-  }
-
-  /// The port the server listens on (the one the system chose for port 0), once listening.
-  package func waitUntilListening(timeout: TimeInterval = 10) async throws -> UInt16 {
-    let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
-    while true {
-      switch state.withLock({ $0.phase }) {
-      case .listening(_, let port): return port
-      case .failed(let error): throw error
-      case .stopped: throw HTTPServerError(operation: "listen", code: ECANCELED)
-      case .starting:
-        guard ContinuousClock.now < deadline else {
-          throw HTTPServerError(operation: "listen", code: ETIMEDOUT)
-        }
-        try await Task.sleep(for: .milliseconds(2))
-      }
     }
   }
 

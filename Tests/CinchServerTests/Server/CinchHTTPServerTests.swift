@@ -44,8 +44,8 @@ import Testing
         accessLog: true, maximumConnections: maximumConnections,
         log: { line in logged.append(line) })
       self.server = server
+      port = try server.start()
       task = Task { try await server.run() }
-      port = try await server.waitUntilListening()
     }
 
     func stop() async {
@@ -219,8 +219,8 @@ import Testing
     let unrouted = try CinchHTTPServer(
       address: ListenAddress(host: "127.0.0.1", port: 0, family: .ipv4), routes: RouteTable(),
       log: { _ in })
+    let port = try unrouted.start()
     let task = Task { try await unrouted.run() }
-    let port = try await unrouted.waitUntilListening()
     let lost = try Client(port: port)
     lost.send("GET /nowhere HTTP/1.1\r\n\r\n")
     #expect(await lost.response()?.status == 404)
@@ -243,6 +243,28 @@ import Testing
     #expect(response.headers["connection"] == "close")
     #expect(await client.isClosed())
     await running.stop()
+  }
+
+  @Test func startingListensBeforeAnyTaskRunsAndOnlyOnce() async throws {
+    let server = try CinchHTTPServer(
+      address: ListenAddress(host: "127.0.0.1", port: 0, family: .ipv4), routes: RouteTable(),
+      log: { _ in })
+    let port = try server.start()
+    // Accepted by the server's own thread: no task has run `run()` yet.
+    let client = try Client(port: port)
+    client.send("GET /nowhere HTTP/1.1\r\n\r\n")
+    #expect(await client.response()?.status == 404)
+    #expect(throws: HTTPServerError.self) { try server.start() }
+    let task = Task { try await server.run() }
+    await server.stop(drainTimeout: 1)
+    try await task.value
+
+    let neverStarted = try CinchHTTPServer(
+      address: ListenAddress(host: "127.0.0.1", port: 0, family: .ipv4), routes: RouteTable(),
+      log: { _ in })
+    await neverStarted.stop(drainTimeout: 1)
+    try await neverStarted.run()  // returns at once
+    #expect(throws: HTTPServerError.self) { try neverStarted.start() }
   }
 
   @Test func aHeadTooLargeIsRefused() async throws {
