@@ -22,11 +22,20 @@ public struct CinchProcess {
   }
 
   /// Runs `cinch arguments…` in `directory` with `environment` added to a minimal one (no
-  /// colour, no inherited AWS or cinch settings), feeding `stdin`.
+  /// colour, no inherited AWS or cinch settings), feeding `stdin`. The wait happens off the
+  /// concurrency pool (`offThePool`).
   @discardableResult
   public static func run(
     _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
     stdin: String? = nil
+  ) async throws -> Result {
+    try await offThePool {
+      try runBlocking(arguments, in: directory, environment: environment, stdin: stdin)
+    }
+  }
+
+  private static func runBlocking(
+    _ arguments: [String], in directory: URL?, environment: [String: String], stdin: String?
   ) throws -> Result {
     let process = Process()
     process.executableURL = executable

@@ -163,8 +163,10 @@ struct SystemHandler {
       var response = LogicalResponse(data: nil)
       response.leaseID = lease.leaseID
       response.renewable = lease.renewable
+      // The time granted by this renewal (capped by the lease's maximum), as Vault reports it;
+      // not what is left after the role was extended, which a slow database would shorten.
       response.leaseDuration = max(
-        0, Int(lease.expiresAt.timeIntervalSince(store.vaultClock()).rounded()))
+        0, Int(lease.expiresAt.timeIntervalSince(lease.lastRenewal ?? lease.issuedAt).rounded()))
       return response
     case ("revoke", .update), ("revoke", .create):
       guard let id = request.data.string("lease_id"), !id.isEmpty else {

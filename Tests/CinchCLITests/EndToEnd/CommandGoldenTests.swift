@@ -9,11 +9,11 @@ import _CinchTestSupport
   static let stage = "cli"
 
   @Test(arguments: Fixtures.cases(stage))
-  func golden(_ name: String) throws {
+  func golden(_ name: String) async throws {
     let argsURL = Fixtures.directory(Self.stage, name).appendingPathComponent("args")
     let arguments = try String(contentsOf: argsURL, encoding: .utf8)
       .split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-    let result = try CinchProcess.run(arguments, in: Fixtures.packageRoot)
+    let result = try await CinchProcess.run(arguments, in: Fixtures.packageRoot)
     // Absolute paths (SARIF's base URI) differ between clones: show them as <root>.
     let root = Fixtures.packageRoot.standardizedFileURL.path
     let stdout = result.stdout.replacingOccurrences(of: root, with: "<root>")

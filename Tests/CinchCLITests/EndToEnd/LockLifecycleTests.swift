@@ -21,28 +21,28 @@ import _CinchTestSupport
     }
   }
 
-  private func cinch(_ arguments: String...) throws -> CinchProcess.Result {
-    try CinchProcess.run(arguments, in: directory)
+  private func cinch(_ arguments: String...) async throws -> CinchProcess.Result {
+    try await CinchProcess.run(arguments, in: directory)
   }
 
   private func read(_ path: String) throws -> String {
     try String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)
   }
 
-  private func seed() throws {
-    #expect(try cinch("init").status == 0)
+  private func seed() async throws {
+    #expect(try await cinch("init").status == 0)
     for (name, value, type) in [
       ("/myapp/prod/db-host", "db.internal", "String"),
       ("/myapp/prod/dbpassword", "first", "SecureString"),
       ("/myapp/prod/dbpassword", "second", "SecureString"),
       ("/myapp/prod/dbpassword", Self.canary, "SecureString"),
     ] {
-      let result = try cinch(
+      let result = try await cinch(
         "ssm", "put-parameter", "--name", name, "--value", value, "--type", type, "--overwrite")
       #expect(result.status == 0, "\(result.stderr)")
     }
     for suffix in ["x86_64", "arm64"] {
-      let result = try cinch(
+      let result = try await cinch(
         "ssm", "put-public-parameter", "--name",
         "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-\(suffix)", "--value",
         "ami-0123456789abcdef0")
@@ -50,19 +50,19 @@ import _CinchTestSupport
     }
   }
 
-  @Test func lockRenderUpdate() throws {
+  @Test func lockRenderUpdate() async throws {
     defer { try? FileManager.default.removeItem(at: directory) }
-    try seed()
+    try await seed()
     var outputs: [String] = []
 
-    let lock = try cinch("lock", "templates/rds-postgres.yaml", "templates/multi-env.yaml")
+    let lock = try await cinch("lock", "templates/rds-postgres.yaml", "templates/multi-env.yaml")
     #expect(lock.status == 0, "\(lock.stderr)")
     #expect(lock.stdout.hasPrefix("locked 4 references in cinch.lock (4 added)"))
     outputs += [lock.stdout, lock.stderr]
     let lockText = try read("cinch.lock")
 
-    let first = try cinch("render", "--frozen", "-o", "out1")
-    let second = try cinch("render", "--frozen", "-o", "out2")
+    let first = try await cinch("render", "--frozen", "-o", "out1")
+    let second = try await cinch("render", "--frozen", "-o", "out2")
     #expect(first.status == 0, "\(first.stderr)")
     outputs += [first.stdout, first.stderr, second.stdout, second.stderr]
     for file in ["templates/multi-env.yaml", "templates/rds-postgres.yaml", "manifest.json"] {
@@ -72,18 +72,18 @@ import _CinchTestSupport
     #expect(pinned.contains("{{resolve:ssm-secure:/myapp/${Env}/dbpassword:3}}"))
 
     // A new version: the frozen render still pins 3, outdated and plan say so, --update moves.
-    #expect(
+    await #expect(
       try cinch(
         "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "fourth",
         "--type", "SecureString", "--overwrite"
       ).status == 0)
-    let third = try cinch("render", "--frozen", "-o", "out3")
+    let third = try await cinch("render", "--frozen", "-o", "out3")
     #expect(try read("out3/templates/multi-env.yaml") == pinned)
-    let outdated = try cinch("outdated", "--exit-code")
+    let outdated = try await cinch("outdated", "--exit-code")
     #expect(outdated.status == 1)
     #expect(outdated.stdout.contains("ssm-secure /myapp/prod/dbpassword (latest)"))
     #expect(outdated.stdout.contains("pinned at 3; the store's latest is 4"))
-    let plan = try cinch("plan")
+    let plan = try await cinch("plan")
     #expect(plan.status == 0, "\(plan.stderr)")
     #expect(plan.stdout.contains("1 to move, 0 to add, 0 to drop, 3 unchanged"))
     #expect(plan.stdout.contains("value changed (secret)"))
@@ -91,14 +91,14 @@ import _CinchTestSupport
     let secureLines = plan.stdout.split(separator: "\n").filter { $0.contains("ssm-secure") }
     #expect(!secureLines.isEmpty && secureLines.allSatisfy { !$0.contains("bytes") })
     // A mistyped name is a usage error that suggests the name meant; the lock is untouched.
-    let typo = try cinch("lock", "--update", "/myapp/prod/dbpasswrd")
+    let typo = try await cinch("lock", "--update", "/myapp/prod/dbpasswrd")
     #expect(typo.status == 2)
     #expect(
       typo.stderr
         == "cinch: error: --update names '/myapp/prod/dbpasswrd', which no template references "
         + "(did you mean '/myapp/prod/dbpassword'?)\n")
     #expect(try read("cinch.lock") == lockText)
-    let update = try cinch("lock", "--update", "/myapp/prod/dbpassword")
+    let update = try await cinch("lock", "--update", "/myapp/prod/dbpassword")
     #expect(update.status == 0, "\(update.stderr)")
     #expect(update.stdout.contains("~ ssm-secure /myapp/prod/dbpassword (latest) 3 → 4"))
     #expect(try read("cinch.lock") != lockText)
@@ -108,13 +108,13 @@ import _CinchTestSupport
     ]
 
     // The canary is in the inline artifact only, and that file is 0600.
-    #expect(try cinch("lock", "--update").status == 0)
-    let reverted = try cinch(
+    #expect(try await cinch("lock", "--update").status == 0)
+    let reverted = try await cinch(
       "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", Self.canary,
       "--type", "SecureString", "--overwrite")
     #expect(reverted.status == 0)
-    #expect(try cinch("lock", "--update").status == 0)
-    let inline = try cinch("render", "--frozen", "--mode", "inline", "-o", "secret-out")
+    #expect(try await cinch("lock", "--update").status == 0)
+    let inline = try await cinch("render", "--frozen", "--mode", "inline", "-o", "secret-out")
     #expect(inline.status == 0, "\(inline.stderr)")
     #expect(inline.stdout.contains("mode 0600"))
     let artifact = directory.appendingPathComponent("secret-out/templates/multi-env.yaml").path
@@ -122,7 +122,7 @@ import _CinchTestSupport
     let mode = try FileManager.default.attributesOfItem(atPath: artifact)[.posixPermissions] as? Int
     #expect(mode == 0o600)
     outputs += [inline.stdout, inline.stderr]
-    let pinOnly = try cinch("render", "--frozen", "-o", "out4")
+    let pinOnly = try await cinch("render", "--frozen", "-o", "out4")
     outputs += [pinOnly.stdout, pinOnly.stderr]
     for file in [
       "cinch.lock", "out4/manifest.json", "out4/templates/multi-env.yaml",
@@ -133,11 +133,11 @@ import _CinchTestSupport
     for text in outputs { #expect(!text.contains(Self.canary)) }
   }
 
-  @Test func frozenRenderNamesWhatIsMissing() throws {
+  @Test func frozenRenderNamesWhatIsMissing() async throws {
     defer { try? FileManager.default.removeItem(at: directory) }
-    try seed()
-    #expect(try cinch("lock", "templates/rds-postgres.yaml").status == 0)
-    let frozen = try cinch("render", "--frozen", "templates/multi-env.yaml", "-o", "out")
+    try await seed()
+    #expect(try await cinch("lock", "templates/rds-postgres.yaml").status == 0)
+    let frozen = try await cinch("render", "--frozen", "templates/multi-env.yaml", "-o", "out")
     #expect(frozen.status == 1)
     #expect(frozen.stderr.contains("nothing written"))
     #expect(frozen.stdout.contains("error[E4007]"))
@@ -149,9 +149,9 @@ import _CinchTestSupport
   /// locked, but render cannot rewrite it and says so, writing nothing. A join that composes one
   /// reference beside another written whole in a piece renders both (it was refused as
   /// composing two, the piece's reference counted for the join as well).
-  @Test func joinsAreRenderedWhenTheyComposeOneReference() throws {
+  @Test func joinsAreRenderedWhenTheyComposeOneReference() async throws {
     defer { try? FileManager.default.removeItem(at: directory) }
-    try seed()
+    try await seed()
     func write(_ name: String, _ join: String) throws {
       let template = """
         AWSTemplateFormatVersion: '2010-09-09'
@@ -173,8 +173,8 @@ import _CinchTestSupport
       "'{{resolve:ssm:/myapp/prod/db-host:1}}', '-', '{{resolve:ssm:/myapp/', !Ref Env, '/db-host}}'"
     )
 
-    #expect(try cinch("lock", "templates/two.yaml", "templates/one.yaml").status == 0)
-    let two = try cinch("render", "templates/two.yaml", "-o", "out-two")
+    #expect(try await cinch("lock", "templates/two.yaml", "templates/one.yaml").status == 0)
+    let two = try await cinch("render", "templates/two.yaml", "-o", "out-two")
     #expect(two.status == 1)
     #expect(two.stderr.contains("nothing written"))
     #expect(
@@ -184,7 +184,7 @@ import _CinchTestSupport
     let output = directory.appendingPathComponent("out-two").path
     #expect(!FileManager.default.fileExists(atPath: output))
 
-    let one = try cinch("render", "templates/one.yaml", "-o", "-")
+    let one = try await cinch("render", "templates/one.yaml", "-o", "-")
     #expect(one.status == 0, "\(one.stdout)\(one.stderr)")
     #expect(
       one.stdout.contains(

@@ -7,14 +7,14 @@ import _CinchTestSupport
 @Suite struct PolicyStoreTests {
   /// A policy built from the templates that could be read would look complete and leave out
   /// what the unreadable one reads: none is printed.
-  @Test func noPolicyWhenATemplateCannotBeRead() throws {
+  @Test func noPolicyWhenATemplateCannotBeRead() async throws {
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     try
       "Resources:\n  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      Value: '{{resolve:ssm:/app/a}}'\n"
       .write(
         to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
-    let result = try CinchProcess.run(
+    let result = try await CinchProcess.run(
       [
         "policy", "a.yaml", "missing.yaml", "--account-id", "123456789012", "--region", "eu-west-1",
       ],
@@ -25,7 +25,7 @@ import _CinchTestSupport
     #expect(result.stderr.contains("missing.yaml: error[E0001]: no such file"))
   }
 
-  @Test func customerManagedKeyFromTheStore() throws {
+  @Test func customerManagedKeyFromTheStore() async throws {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("cinch-policy-store-" + UUID().uuidString)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -34,20 +34,21 @@ import _CinchTestSupport
     let environment = [
       "CINCH_STORE": store, "AWS_REGION": "eu-west-1", "CINCH_ACCOUNT_ID": "123456789012",
     ]
-    func cinch(_ arguments: String...) throws -> CinchProcess.Result {
-      let result = try CinchProcess.run(arguments, in: directory, environment: environment)
+    func cinch(_ arguments: String...) async throws -> CinchProcess.Result {
+      let result = try await CinchProcess.run(arguments, in: directory, environment: environment)
       #expect(result.status == 0, "cinch \(arguments.joined(separator: " ")): \(result.stderr)")
       return result
     }
-    _ = try cinch("init")
-    let keyID = try cinch(
+    _ = try await cinch("init")
+    let keyID = try await cinch(
       "kms", "create-key", "--description", "myapp", "--query", "KeyMetadata.KeyId", "--output",
       "text"
     ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    _ = try cinch("kms", "create-alias", "--alias-name", "alias/myapp", "--target-key-id", keyID)
+    _ = try await cinch(
+      "kms", "create-alias", "--alias-name", "alias/myapp", "--target-key-id", keyID)
     // rds-postgres.yaml pins version 3: versions 1 and 2 under aws/ssm, 3 under alias/myapp.
     for keyArguments in [[], ["--key-id", "alias/aws/ssm"], ["--key-id", "alias/myapp"]] {
-      let result = try CinchProcess.run(
+      let result = try await CinchProcess.run(
         [
           "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "s3cr3t",
           "--type", "SecureString", "--overwrite",
@@ -56,7 +57,7 @@ import _CinchTestSupport
     }
 
     let template = Fixtures.packageRoot.appendingPathComponent("templates/rds-postgres.yaml").path
-    let result = try CinchProcess.run(
+    let result = try await CinchProcess.run(
       [
         "policy", template, "--account-id", "123456789012", "--region", "eu-west-1",
         "--profile", "deploy", "--store", store,
@@ -73,7 +74,7 @@ import _CinchTestSupport
     try String(contentsOfFile: template, encoding: .utf8)
       .replacingOccurrences(of: "/myapp/prod/dbpassword:3", with: "/myapp/prod/dbpassword:2")
       .write(to: pinned, atomically: true, encoding: .utf8)
-    let managed = try CinchProcess.run(
+    let managed = try await CinchProcess.run(
       [
         "policy", pinned.path, "--account-id", "123456789012", "--region", "eu-west-1",
         "--profile", "deploy", "--store", store,
@@ -84,7 +85,7 @@ import _CinchTestSupport
   }
 
   /// `--lock`: the policy for the rendered template follows the pins, not the store's latest.
-  @Test func lockPinsChooseTheKey() throws {
+  @Test func lockPinsChooseTheKey() async throws {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("cinch-policy-lock-" + UUID().uuidString)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -93,19 +94,21 @@ import _CinchTestSupport
       "CINCH_STORE": directory.appendingPathComponent("store.db").path, "AWS_REGION": "eu-west-1",
       "CINCH_ACCOUNT_ID": "123456789012",
     ]
-    func cinch(_ arguments: [String]) throws -> CinchProcess.Result {
-      let result = try CinchProcess.run(arguments, in: directory, environment: environment)
+    func cinch(_ arguments: [String]) async throws -> CinchProcess.Result {
+      let result = try await CinchProcess.run(arguments, in: directory, environment: environment)
       #expect(result.status == 0, "cinch \(arguments.joined(separator: " ")): \(result.stderr)")
       return result
     }
-    _ = try cinch(["init"])
-    let keyID = try cinch(["kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text"])
-      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    _ = try await cinch(["init"])
+    let keyID = try await cinch([
+      "kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text",
+    ])
+    .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     let put = [
       "ssm", "put-parameter", "--name", "/app/db", "--value", "v", "--type", "SecureString",
       "--overwrite",
     ]
-    _ = try cinch(put + ["--key-id", keyID])
+    _ = try await cinch(put + ["--key-id", keyID])
     try """
     Resources:
       Db:
@@ -113,16 +116,16 @@ import _CinchTestSupport
         Properties:
           MasterUserPassword: '{{resolve:ssm-secure:/app/db}}'
     """.write(to: directory.appendingPathComponent("stack.yaml"), atomically: true, encoding: .utf8)
-    _ = try cinch(["lock", "stack.yaml"])
+    _ = try await cinch(["lock", "stack.yaml"])
     // The latest version moves to aws/ssm after the lock.
-    _ = try cinch(put + ["--key-id", "alias/aws/ssm"])
+    _ = try await cinch(put + ["--key-id", "alias/aws/ssm"])
     let policy = ["policy", "stack.yaml", "--account-id", "123456789012", "--profile", "deploy"]
-    let latest = try cinch(policy)
+    let latest = try await cinch(policy)
     #expect(!latest.stdout.contains("kms:Decrypt"))
-    let locked = try cinch(policy + ["--lock", "cinch.lock"])
+    let locked = try await cinch(policy + ["--lock", "cinch.lock"])
     #expect(locked.stdout.contains("kms:Decrypt"))
     #expect(locked.stdout.contains("arn:aws:kms:eu-west-1:123456789012:key/\(keyID)"))
-    let missing = try CinchProcess.run(
+    let missing = try await CinchProcess.run(
       policy + ["--lock", "nope.lock"], in: directory, environment: environment)
     #expect(missing.status == 2)
     #expect(

@@ -5,7 +5,7 @@ import _CinchTestSupport
 /// Two templates that would land on the same output file stop the render before anything is
 /// written (templates outside the current folder keep only their file name there).
 @Suite struct RenderOutputTests {
-  @Test func twoTemplatesForOneOutputFileWriteNothing() throws {
+  @Test func twoTemplatesForOneOutputFileWriteNothing() async throws {
     let root = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: root) }
     let template = "Resources:\n  A:\n    Type: AWS::SNS::Topic\n"
@@ -18,7 +18,7 @@ import _CinchTestSupport
         to: root.appendingPathComponent(folder + "/t.yaml"), atomically: true, encoding: .utf8)
     }
     let work = root.appendingPathComponent("work")
-    let result = try CinchProcess.run(
+    let result = try await CinchProcess.run(
       ["render", "../da/t.yaml", "../db/t.yaml", "-o", "out"], in: work)
     #expect(result.status == 1)
     #expect(
@@ -31,7 +31,7 @@ import _CinchTestSupport
   /// A render that cannot write one of its files writes none of them: the previous render
   /// (templates and manifest) is left as it was, with no temporary file beside it, and the
   /// failure is one line with exit 2.
-  @Test func aFailedWriteLeavesThePreviousRenderWhole() throws {
+  @Test func aFailedWriteLeavesThePreviousRenderWhole() async throws {
     let root = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: root) }
     let files = FileManager.default
@@ -41,7 +41,8 @@ import _CinchTestSupport
       at: root.appendingPathComponent("sub"), withIntermediateDirectories: true)
     try "Resources:\n  B:\n    Type: AWS::SNS::Topic\n".write(
       to: root.appendingPathComponent("sub/b.yaml"), atomically: true, encoding: .utf8)
-    let first = try CinchProcess.run(["render", "a.yaml", "sub/b.yaml", "-o", "out"], in: root)
+    let first = try await CinchProcess.run(
+      ["render", "a.yaml", "sub/b.yaml", "-o", "out"], in: root)
     #expect(first.status == 0, "\(first.stderr)")
     let out = root.appendingPathComponent("out")
     let manifest = try Data(contentsOf: out.appendingPathComponent("manifest.json"))
@@ -52,7 +53,8 @@ import _CinchTestSupport
     try "Resources:\n  A2:\n    Type: AWS::SNS::Topic\n".write(
       to: root.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
 
-    let second = try CinchProcess.run(["render", "a.yaml", "sub/b.yaml", "-o", "out"], in: root)
+    let second = try await CinchProcess.run(
+      ["render", "a.yaml", "sub/b.yaml", "-o", "out"], in: root)
     #expect(second.status == 2)
     #expect(second.stderr.hasPrefix("cinch: error: cannot write into "), "\(second.stderr)")
     #expect(try Data(contentsOf: out.appendingPathComponent("manifest.json")) == manifest)

@@ -47,13 +47,13 @@ import _CinchTestSupport
     try String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)
   }
 
-  private func cinch(_ arguments: String...) throws -> CinchProcess.Result {
-    try CinchProcess.run(arguments, in: directory)
+  private func cinch(_ arguments: String...) async throws -> CinchProcess.Result {
+    try await CinchProcess.run(arguments, in: directory)
   }
 
   @discardableResult
-  private func succeeds(_ arguments: String...) throws -> CinchProcess.Result {
-    let result = try CinchProcess.run(arguments, in: directory)
+  private func succeeds(_ arguments: String...) async throws -> CinchProcess.Result {
+    let result = try await CinchProcess.run(arguments, in: directory)
     #expect(result.status == 0, "cinch \(arguments.joined(separator: " ")): \(result.stderr)")
     return result
   }
@@ -65,27 +65,28 @@ import _CinchTestSupport
     return "file://" + directory.appendingPathComponent(name).path
   }
 
-  private func seed() throws {
-    try succeeds("init")
-    try succeeds(
+  private func seed() async throws {
+    try await succeeds("init")
+    try await succeeds(
       "ssm", "put-parameter", "--name", "/myapp/prod/db-host", "--value", "db.internal", "--type",
       "String")
-    try succeeds(
+    try await succeeds(
       "ssm", "put-parameter", "--name", "/myapp/prod/redis-auth-token", "--value", "redis-token",
       "--type", "SecureString")
-    let keyID = try succeeds(
+    let keyID = try await succeeds(
       "kms", "create-key", "--description", "database", "--query", "KeyMetadata.KeyId", "--output",
       "text"
     ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    try succeeds("kms", "create-alias", "--alias-name", "alias/database", "--target-key-id", keyID)
-    try succeeds(
+    try await succeeds(
+      "kms", "create-alias", "--alias-name", "alias/database", "--target-key-id", keyID)
+    try await succeeds(
       "secretsmanager", "create-secret", "--name", "prod/MyApp/DBSecret", "--client-request-token",
       Self.first, "--secret-string",
       try valueFile(#"{"username":"dbadmin","password":"\#(Self.canary)"}"#))
-    try succeeds(
+    try await succeeds(
       "secretsmanager", "create-secret", "--name", "docker_username", "--secret-string",
       try valueFile(#"{"username":"ci-bot","password":"\#(Self.canary)-docker"}"#))
-    try succeeds(
+    try await succeeds(
       "secretsmanager", "create-secret", "--name", "MyDatabaseSecret", "--kms-key-id",
       "alias/database", "--secret-string", try valueFile(Self.canary + "-master"))
   }
@@ -96,13 +97,13 @@ import _CinchTestSupport
     return try #require(root["references"] as? [[String: Any]])
   }
 
-  @Test func lockRenderMoveUpdate() throws {
+  @Test func lockRenderMoveUpdate() async throws {
     defer { try? FileManager.default.removeItem(at: directory) }
-    try seed()
+    try await seed()
     var outputs: [String] = []
     func keep(_ result: CinchProcess.Result) { outputs += [result.stdout, result.stderr] }
 
-    let lock = try succeeds(
+    let lock = try await succeeds(
       "lock", "templates/lambda-api.yaml", "templates/app-stack.json", "templates/database.yaml")
     keep(lock)
     #expect(
@@ -130,8 +131,8 @@ import _CinchTestSupport
     #expect(master["jsonKeyVerified"] == nil)
 
     // Pinned: the version id, in place of any stage; the same bytes every time.
-    keep(try succeeds("render", "--frozen", "-o", "out1"))
-    keep(try succeeds("render", "--frozen", "-o", "out2"))
+    await keep(try succeeds("render", "--frozen", "-o", "out1"))
+    await keep(try succeeds("render", "--frozen", "-o", "out2"))
     let lambda = try read("out1/templates/lambda-api.yaml")
     #expect(
       lambda.contains(
@@ -155,30 +156,30 @@ import _CinchTestSupport
     }
 
     // Clean against the store, online and offline.
-    let clean = try succeeds("check")
+    let clean = try await succeeds("check")
     #expect(clean.stdout.hasPrefix("no problems in 3 files"), "\(clean.stdout)")
     keep(clean)
-    keep(try succeeds("check", "--offline", "--frozen"))
-    let cleanOutdated = try succeeds("outdated", "--exit-code")
+    await keep(try succeeds("check", "--offline", "--frozen"))
+    let cleanOutdated = try await succeeds("outdated", "--exit-code")
     #expect(cleanOutdated.stdout.hasPrefix("every pin in cinch.lock is current"))
 
     // AWSCURRENT moves: the frozen render still pins the old id; outdated, plan and check say so.
-    try succeeds(
+    try await succeeds(
       "secretsmanager", "put-secret-value", "--secret-id", "prod/MyApp/DBSecret",
       "--client-request-token", Self.second, "--secret-string",
       try valueFile(#"{"username":"dbadmin","password":"\#(Self.canary)-rotated"}"#))
-    keep(try succeeds("render", "--frozen", "-o", "out3"))
+    await keep(try succeeds("render", "--frozen", "-o", "out3"))
     #expect(try read("out3/templates/lambda-api.yaml") == lambda)
-    let outdated = try cinch("outdated", "--exit-code")
+    let outdated = try await cinch("outdated", "--exit-code")
     keep(outdated)
     #expect(outdated.status == 1)
     #expect(outdated.stdout.contains("secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT)"))
     #expect(
       outdated.stdout.contains("pinned at \(Self.first); AWSCURRENT is now on \(Self.second)"))
-    let outdatedJSON = try succeeds("outdated", "--format", "json")
+    let outdatedJSON = try await succeeds("outdated", "--format", "json")
     #expect(outdatedJSON.stdout.contains("\"reason\": \"stage-moved\""))
     keep(outdatedJSON)
-    let plan = try succeeds("plan")
+    let plan = try await succeeds("plan")
     keep(plan)
     #expect(plan.stdout.contains("3 to move, 0 to add, 0 to drop,"), "\(plan.stdout)")
     let moved = try #require(
@@ -192,32 +193,32 @@ import _CinchTestSupport
     #expect(plan.stdout.contains("same value (secret)"))
     let secretLines = plan.stdout.split(separator: "\n").filter { $0.contains("secretsmanager") }
     #expect(!secretLines.isEmpty && secretLines.allSatisfy { !$0.contains("bytes") })
-    let markdown = try succeeds("plan", "--format", "markdown")
+    let markdown = try await succeeds("plan", "--format", "markdown")
     keep(markdown)
-    let behind = try succeeds("check")
+    let behind = try await succeeds("check")
     keep(behind)
     #expect(behind.stdout.contains("warning[W4009]"))
     #expect(
       behind.stdout.contains(
         "AWSCURRENT is now on \(Self.second) (in 'cinch.lock'; run 'cinch lock --update prod/MyApp/DBSecret')"
       ))
-    let frozenCheck = try cinch("check", "--frozen")
+    let frozenCheck = try await cinch("check", "--frozen")
     keep(frozenCheck)
     #expect(frozenCheck.status == 1)
 
-    let update = try succeeds("lock", "--update", "prod/MyApp/DBSecret")
+    let update = try await succeeds("lock", "--update", "prod/MyApp/DBSecret")
     keep(update)
     #expect(
       update.stdout.contains(
         "~ secretsmanager prod/MyApp/DBSecret [password] (AWSCURRENT) \(Self.first) → \(Self.second)"
       ))
     #expect(update.stdout.contains("(3 moved)"))
-    keep(try succeeds("render", "--frozen", "-o", "out4"))
+    await keep(try succeeds("render", "--frozen", "-o", "out4"))
     #expect(try read("out4/templates/lambda-api.yaml").contains("password::\(Self.second)}}"))
 
     // Policy for the rendered templates: the pinned version ids, and kms:Decrypt only for the
     // customer-managed key, bound to the secret by its ARN.
-    let policy = try succeeds(
+    let policy = try await succeeds(
       "policy", "templates/lambda-api.yaml", "templates/database.yaml", "--account-id",
       "123456789012", "--region", "us-east-1", "--profile", "deploy", "--lock", "cinch.lock")
     keep(policy)
@@ -230,7 +231,7 @@ import _CinchTestSupport
     #expect(policy.stdout.components(separatedBy: "\"kms:Decrypt\"").count == 2, "\(policy.stdout)")
 
     // Inline: the values, in a file only its owner reads.
-    let inline = try succeeds("render", "--frozen", "--mode", "inline", "-o", "secret-out")
+    let inline = try await succeeds("render", "--frozen", "--mode", "inline", "-o", "secret-out")
     keep(inline)
     #expect(inline.stdout.contains("mode 0600"))
     let artifact = directory.appendingPathComponent("secret-out/templates/lambda-api.yaml").path
@@ -253,10 +254,10 @@ import _CinchTestSupport
     for text in outputs { #expect(!text.contains(Self.canary)) }
   }
 
-  @Test func checkAndLockNameWhatIsMissing() throws {
+  @Test func checkAndLockNameWhatIsMissing() async throws {
     defer { try? FileManager.default.removeItem(at: directory) }
-    try seed()
-    try succeeds("lock", "templates/database.yaml")
+    try await seed()
+    try await succeeds("lock", "templates/database.yaml")
     try write(
       """
       Resources:
@@ -274,9 +275,9 @@ import _CinchTestSupport
 
       """, to: "broken.yaml")
     // Scheduled for deletion after the lock: the deploy would fail to read it.
-    try succeeds("secretsmanager", "delete-secret", "--secret-id", "MyDatabaseSecret")
+    try await succeeds("secretsmanager", "delete-secret", "--secret-id", "MyDatabaseSecret")
 
-    let check = try cinch("check", "broken.yaml", "templates/database.yaml")
+    let check = try await cinch("check", "broken.yaml", "templates/database.yaml")
     #expect(check.status == 1)
     #expect(
       check.stdout.contains(
@@ -291,14 +292,14 @@ import _CinchTestSupport
         "error[E4004]: reference '{{resolve:secretsmanager:MyDatabaseSecret}}': secret 'MyDatabaseSecret' is scheduled for deletion"
       ))
 
-    let lock = try cinch("lock", "broken.yaml")
+    let lock = try await cinch("lock", "broken.yaml")
     #expect(lock.status == 1)
     #expect(lock.stderr.contains("'cinch.lock' not written"))
     #expect(
       lock.stdout.contains(
         "broken.yaml:7:18: error[E4005]: reference '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}': secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"
       ))
-    let render = try cinch("render", "--frozen", "templates/database.yaml", "-o", "out")
+    let render = try await cinch("render", "--frozen", "templates/database.yaml", "-o", "out")
     #expect(render.status == 1)
     #expect(
       render.stdout.contains(
@@ -314,7 +315,7 @@ import _CinchTestSupport
   /// `Samples/seed/seed.sh` (what `make run` seeds) then every template in `templates/`: each
   /// locks, renders frozen, checks clean online and offline, and no seeded secret value shows
   /// up anywhere but the inline artifacts.
-  @Test func theSampleSeedCoversEveryTemplate() throws {
+  @Test func theSampleSeedCoversEveryTemplate() async throws {
     defer { try? FileManager.default.removeItem(at: directory) }
     let root = Fixtures.packageRoot
     let names = try FileManager.default.contentsOfDirectory(
@@ -328,7 +329,7 @@ import _CinchTestSupport
         at: root.appendingPathComponent("templates/\(name)"),
         to: directory.appendingPathComponent("templates/\(name)"))
     }
-    try succeeds("init")
+    try await succeeds("init")
     let seed = Process()
     seed.executableURL = URL(fileURLWithPath: "/bin/bash")
     seed.arguments = [
@@ -336,8 +337,7 @@ import _CinchTestSupport
     ]
     seed.currentDirectoryURL = directory
     seed.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": NSTemporaryDirectory()]
-    try seed.run()
-    seed.waitUntilExit()
+    try await seed.runUntilExit()
     try #require(seed.terminationStatus == 0)
 
     // What the seed holds that must stay secret: every password and token.
@@ -357,20 +357,20 @@ import _CinchTestSupport
     let templates = names.map { "templates/" + $0 }
     var outputs: [String] = []
     func keep(_ result: CinchProcess.Result) { outputs += [result.stdout, result.stderr] }
-    let lock = try CinchProcess.run(["lock"] + templates, in: directory)
+    let lock = try await CinchProcess.run(["lock"] + templates, in: directory)
     keep(lock)
     try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
     let kinds = try lockEntries().compactMap { $0["kind"] as? String }
     #expect(kinds.filter { $0 == "secretsmanager" }.count >= 6, "\(kinds)")
-    keep(try succeeds("render", "--frozen", "-o", "out"))
-    keep(try succeeds("render", "--frozen", "--mode", "inline", "-o", "secret-out"))
+    await keep(try succeeds("render", "--frozen", "-o", "out"))
+    await keep(try succeeds("render", "--frozen", "--mode", "inline", "-o", "secret-out"))
     #expect(try read("secret-out/templates/lambda-api.yaml").contains("MySecurePassword123!"))
-    let plan = try succeeds("plan")
+    let plan = try await succeeds("plan")
     keep(plan)
     #expect(plan.stdout.contains("0 to move, 0 to add, 0 to drop"))
-    keep(try succeeds("outdated", "--exit-code"))
+    await keep(try succeeds("outdated", "--exit-code"))
     for arguments in [["check"], ["check", "--offline", "--frozen"]] {
-      let check = try CinchProcess.run(arguments, in: directory)
+      let check = try await CinchProcess.run(arguments, in: directory)
       keep(check)
       #expect(check.status == 0, "\(arguments): \(check.stdout)")
       #expect(check.stdout.hasPrefix("no problems in \(templates.count) files"), "\(check.stdout)")

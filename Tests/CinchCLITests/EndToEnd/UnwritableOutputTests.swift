@@ -35,17 +35,17 @@ import _CinchTestSupport
   /// The store commands printed through Foundation's `FileHandle`, which traps on a failed
   /// write: a crash (SIGILL) after the write had been committed.
   @Test(arguments: [">/dev/full", ">&-"])
-  func aStoreCommandFailsAfterItsWriteInsteadOfCrashing(_ redirect: String) throws {
+  func aStoreCommandFailsAfterItsWriteInsteadOfCrashing(_ redirect: String) async throws {
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let store = ["CINCH_STORE": directory.appendingPathComponent("store.db").path]
-    #expect(try CinchProcess.run(["init"], environment: store).status == 0)
+    #expect(try await CinchProcess.run(["init"], environment: store).status == 0)
     let put = try Self.run(
       ["ssm", "put-parameter", "--name", "/a", "--value", "v", "--type", "String"],
       redirect: redirect, environment: store)
     #expect(put.status == 2, "\(put.stderr)")
     #expect(put.stderr.hasPrefix("cinch: error: cannot write to standard output: "))
-    let read = try CinchProcess.run(
+    let read = try await CinchProcess.run(
       ["ssm", "get-parameter", "--name", "/a", "--query", "Parameter.Version"],
       environment: store)
     #expect(read.stdout == "1\n")

@@ -8,7 +8,7 @@ import _CinchTestSupport
   static let script = Fixtures.packageRoot
     .appendingPathComponent("Samples/rotation-postgres/rotate-postgres.sh").path
 
-  @Test func rotatingTwiceMovesTheRolesPasswordAndRetiresTheOldOne() throws {
+  @Test func rotatingTwiceMovesTheRolesPasswordAndRetiresTheOldOne() async throws {
     let server = try PostgresServer()
     defer { server.stop() }
     let initial = "initial-Passw0rd-for-app"
@@ -17,23 +17,24 @@ import _CinchTestSupport
 
     let project = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: project) }
-    func cinch(_ arguments: [String], stdin: String? = nil) throws -> CinchProcess.Result {
-      try CinchProcess.run(arguments, in: project, environment: ["USER": "tester"], stdin: stdin)
+    func cinch(_ arguments: [String], stdin: String? = nil) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(
+        arguments, in: project, environment: ["USER": "tester"], stdin: stdin)
     }
-    #expect(try cinch(["init"]).status == 0)
+    #expect(try await cinch(["init"]).status == 0)
     let secret =
       #"{"engine":"postgres","host":"127.0.0.1","port":\#(server.port),"username":"app","password":"\#(initial)","dbname":"postgres"}"#
-    let created = try cinch(
+    let created = try await cinch(
       [
         "secretsmanager", "create-secret", "--name", "prod/app/postgres", "--secret-string",
         "file:///dev/stdin",
       ], stdin: secret)
     #expect(created.status == 0, "\(created.stderr)")
-    let registered = try cinch(["rotation", "register", "postgres", "--", Self.script])
+    let registered = try await cinch(["rotation", "register", "postgres", "--", Self.script])
     #expect(registered.status == 0, "\(registered.stderr)")
 
-    func currentPassword() throws -> String {
-      let value = try cinch([
+    func currentPassword() async throws -> String {
+      let value = try await cinch([
         "secretsmanager", "get-secret-value", "--secret-id", "prod/app/postgres", "--query",
         "SecretString", "--output", "text",
       ])
@@ -46,19 +47,19 @@ import _CinchTestSupport
 
     var previous = initial
     for round in 1...2 {
-      let rotated = try cinch([
+      let rotated = try await cinch([
         "secretsmanager", "rotate-secret", "--secret-id", "prod/app/postgres",
         "--rotation-lambda-arn", "arn:aws:lambda:us-east-1:123456789012:function:postgres",
         "--rotation-rules", "AutomaticallyAfterDays=30",
       ])
       #expect(rotated.status == 0, "round \(round): \(rotated.stderr)")
       #expect(rotated.stderr == "")
-      let password = try currentPassword()
+      let password = try await currentPassword()
       #expect(password != previous)
       #expect(password.count == 32)
       #expect(try server.logsIn(user: "app", password: password), "round \(round)")
       #expect(!(try server.logsIn(user: "app", password: previous)), "round \(round)")
-      let stages = try cinch([
+      let stages = try await cinch([
         "secretsmanager", "list-secret-version-ids", "--secret-id", "prod/app/postgres",
         "--query", "Versions[].VersionStages", "--output", "json",
       ])
@@ -70,7 +71,7 @@ import _CinchTestSupport
     // With the server gone, setSecret cannot log in: the step and the reason are reported,
     // AWSCURRENT still holds the password that works, and nothing secret is printed.
     server.stop()
-    let failed = try cinch([
+    let failed = try await cinch([
       "secretsmanager", "rotate-secret", "--secret-id", "prod/app/postgres",
     ])
     #expect(failed.status == 254)
@@ -86,8 +87,8 @@ import _CinchTestSupport
           + "rotation step 'setSecret' of rotator 'postgres' failed: the command exited with "
           + "status 1\n"))
     #expect(!failed.stderr.contains(previous))
-    #expect(try currentPassword() == previous)
-    let described = try cinch([
+    #expect(try await currentPassword() == previous)
+    let described = try await cinch([
       "secretsmanager", "describe-secret", "--secret-id", "prod/app/postgres", "--query",
       "CinchRotation.LastFailure.Step", "--output", "text",
     ])

@@ -17,19 +17,19 @@ import _CinchTestSupport
   @Test func ssmCommandsWorkAgainstAWSUnchanged() async throws {
     let endpoint = try await MotoServer.shared.start()
     let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://eu-west-2"])
-    func cinch(_ arguments: String...) throws -> CinchProcess.Result {
-      try CinchProcess.run(arguments, environment: environment)
+    func cinch(_ arguments: String...) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(arguments, environment: environment)
     }
-    let put = try cinch(
+    let put = try await cinch(
       "ssm", "put-parameter", "--name", "/e2e/db/password", "--value", "hunter2", "--type",
       "SecureString")
     #expect(put.status == 0)
     #expect(put.stdout == "{\n    \"Version\": 1,\n    \"Tier\": \"Standard\"\n}\n")
-    _ = try cinch(
+    _ = try await cinch(
       "ssm", "put-parameter", "--name", "/e2e/db/password", "--value", "hunter3", "--overwrite")
-    _ = try cinch(
+    _ = try await cinch(
       "ssm", "put-parameter", "--name", "/e2e/db/host", "--value", "db", "--type", "String")
-    let get = try cinch(
+    let get = try await cinch(
       "ssm", "get-parameter", "--name", "/e2e/db/password:1", "--with-decryption", "--query",
       "Parameter.[Name,Value,Version,ARN]", "--output", "text")
     #expect(get.status == 0)
@@ -37,20 +37,20 @@ import _CinchTestSupport
       get.stdout
         == "/e2e/db/password\thunter2\t1\tarn:aws:ssm:eu-west-2:123456789012:parameter/e2e/db/password\n"
     )
-    let byPath = try cinch(
+    let byPath = try await cinch(
       "ssm", "get-parameters-by-path", "--path", "/e2e", "--recursive", "--page-size", "1",
       "--query", "Parameters[].Name", "--output", "text")
     #expect(
       byPath.stdout.split(whereSeparator: \.isWhitespace).sorted() == [
         "/e2e/db/host", "/e2e/db/password",
       ])
-    let missing = try cinch("ssm", "get-parameter", "--name", "/e2e/none")
+    let missing = try await cinch("ssm", "get-parameter", "--name", "/e2e/none")
     #expect(missing.status == 254)
     #expect(missing.stdout == "")
     #expect(
       missing.stderr.hasPrefix(
         "An error occurred (ParameterNotFound) when calling the GetParameter operation:"))
-    let history = try cinch(
+    let history = try await cinch(
       "ssm", "get-parameter-history", "--name", "/e2e/db/password", "--query",
       "Parameters[].Version", "--output", "json")
     #expect(history.stdout == "[\n    1,\n    2\n]\n")
@@ -62,7 +62,7 @@ import _CinchTestSupport
     let endpoint = try await MotoServer.shared.start()
     let home = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: home) }
-    let noRegion = try CinchProcess.run(
+    let noRegion = try await CinchProcess.run(
       ["ssm", "get-parameter", "--store", "aws://", "--name", "/x"],
       environment: Self.environment(endpoint, ["HOME": home.path]))
     #expect(noRegion.status == 253)
@@ -70,7 +70,7 @@ import _CinchTestSupport
       noRegion.stderr
         == "\nYou must specify a region. You can also configure your region by running \"aws configure\".\n"
     )
-    let noCredentials = try CinchProcess.run(
+    let noCredentials = try await CinchProcess.run(
       ["ssm", "get-parameter", "--store", "aws://us-west-1", "--name", "/x"],
       environment: [
         "HOME": home.path, "AWS_EC2_METADATA_DISABLED": "true",
@@ -81,11 +81,11 @@ import _CinchTestSupport
       noCredentials.stderr
         == "\nUnable to locate credentials. You can configure credentials by running \"aws configure\".\n"
     )
-    let badStore = try CinchProcess.run(
+    let badStore = try await CinchProcess.run(
       ["ssm", "get-parameter", "--store", "aws://not a region", "--name", "/x"],
       environment: Self.environment(endpoint))
     #expect(badStore.status == 253)
-    let unreachable = try CinchProcess.run(
+    let unreachable = try await CinchProcess.run(
       [
         "ssm", "get-parameter", "--store", "aws://us-west-1", "--endpoint-url",
         "http://127.0.0.1:9", "--name", "/x",
@@ -94,11 +94,11 @@ import _CinchTestSupport
     #expect(unreachable.status == 255)
     #expect(
       unreachable.stderr.contains("Could not connect to the endpoint URL: \"http://127.0.0.1:9\""))
-    let audit = try CinchProcess.run(
+    let audit = try await CinchProcess.run(
       ["audit", "verify", "--store", "aws://us-west-1"], environment: Self.environment(endpoint))
     #expect(audit.status == 2)
     #expect(audit.stderr.contains("embedded store"))
-    let initAWS = try CinchProcess.run(
+    let initAWS = try await CinchProcess.run(
       ["init", "--store", "aws://us-west-1"], in: home, environment: Self.environment(endpoint))
     #expect(initAWS.status == 2)
     #expect(initAWS.stderr.contains("nothing to create"))
@@ -110,26 +110,26 @@ import _CinchTestSupport
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let environment = Self.environment(endpoint)
-    func cinch(_ arguments: [String]) throws -> CinchProcess.Result {
-      try CinchProcess.run(arguments, in: directory, environment: environment)
+    func cinch(_ arguments: [String]) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(arguments, in: directory, environment: environment)
     }
-    #expect(try cinch(["init"]).status == 0)
+    #expect(try await cinch(["init"]).status == 0)
     for value in ["one", "two", "three"] {
-      _ = try cinch([
+      _ = try await cinch([
         "ssm", "put-parameter", "--name", "/sync/app/url", "--value", value, "--type", "String",
         "--overwrite",
       ])
     }
-    _ = try cinch([
+    _ = try await cinch([
       "ssm", "label-parameter-version", "--name", "/sync/app/url", "--parameter-version", "2",
       "--labels", "stable",
     ])
-    _ = try cinch([
+    _ = try await cinch([
       "ssm", "put-parameter", "--name", "/sync/app/key", "--value", "s3cr3t", "--type",
       "SecureString",
     ])
 
-    let dry = try cinch([
+    let dry = try await cinch([
       "sync", "--from", ".cinch/store.db", "--to", "aws://ap-southeast-2", "--dry-run",
     ])
     #expect(dry.status == 0)
@@ -140,25 +140,29 @@ import _CinchTestSupport
         sync: 2 would copy (dry run: nothing written)
 
         """)
-    let toAWS = try cinch(["sync", "--from", ".cinch/store.db", "--to", "aws://ap-southeast-2"])
+    let toAWS = try await cinch([
+      "sync", "--from", ".cinch/store.db", "--to", "aws://ap-southeast-2",
+    ])
     #expect(toAWS.status == 0)
     #expect(toAWS.stdout.hasSuffix("sync: 2 copied\n"))
     #expect(!toAWS.stdout.contains("s3cr3t") && !toAWS.stderr.contains("s3cr3t"))
-    let again = try cinch(["sync", "--from", ".cinch/store.db", "--to", "aws://ap-southeast-2"])
+    let again = try await cinch([
+      "sync", "--from", ".cinch/store.db", "--to", "aws://ap-southeast-2",
+    ])
     #expect(again.stdout.hasSuffix("sync: 2 skipped\n"))
 
-    #expect(try cinch(["init", "--store", "back/store.db"]).status == 0)
-    let back = try cinch([
+    #expect(try await cinch(["init", "--store", "back/store.db"]).status == 0)
+    let back = try await cinch([
       "sync", "--from", "aws://ap-southeast-2", "--to", "back/store.db", "--path", "/sync",
     ])
     #expect(back.status == 0)
     #expect(back.stdout.hasSuffix("sync: 2 copied\n"))
-    let label = try cinch([
+    let label = try await cinch([
       "ssm", "get-parameter", "--store", "back/store.db", "--name", "/sync/app/url:stable",
       "--query", "Parameter.Value", "--output", "text",
     ])
     #expect(label.stdout == "two\n")
-    let secret = try cinch([
+    let secret = try await cinch([
       "ssm", "get-parameter", "--store", "back/store.db", "--name", "/sync/app/key",
       "--with-decryption", "--query", "Parameter.Value", "--output", "text",
     ])
@@ -172,19 +176,19 @@ import _CinchTestSupport
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let environment = Self.environment(endpoint, ["AWS_REGION": "eu-north-1"])
-    func cinch(_ arguments: [String], in folder: String = ".") throws -> CinchProcess.Result {
-      try CinchProcess.run(
+    func cinch(_ arguments: [String], in folder: String = ".") async throws -> CinchProcess.Result {
+      try await CinchProcess.run(
         arguments, in: directory.appendingPathComponent(folder), environment: environment)
     }
     let template = Fixtures.packageRoot.appendingPathComponent("templates/rds-postgres.yaml")
-    #expect(try cinch(["init"]).status == 0)
+    #expect(try await cinch(["init"]).status == 0)
     for value in ["a", "b", "c", "d"] {
-      _ = try cinch([
+      _ = try await cinch([
         "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "pw-\(value)",
         "--type", "SecureString", "--overwrite",
       ])
     }
-    #expect(
+    await #expect(
       try cinch(["sync", "--from", ".cinch/store.db", "--to", "aws://eu-north-1"]).status == 0)
     for folder in ["embedded", "aws"] {
       try FileManager.default.createDirectory(
@@ -192,9 +196,10 @@ import _CinchTestSupport
       try FileManager.default.copyItem(
         at: template, to: directory.appendingPathComponent("\(folder)/rds-postgres.yaml"))
     }
-    let embedded = try cinch(
+    let embedded = try await cinch(
       ["lock", "rds-postgres.yaml", "--store", "../.cinch/store.db"], in: "embedded")
-    let aws = try cinch(["lock", "rds-postgres.yaml", "--store", "aws://eu-north-1"], in: "aws")
+    let aws = try await cinch(
+      ["lock", "rds-postgres.yaml", "--store", "aws://eu-north-1"], in: "aws")
     #expect(embedded.status == 0)
     #expect(aws.status == 0)
     #expect(aws.stdout == embedded.stdout)
@@ -219,8 +224,8 @@ import _CinchTestSupport
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://eu-south-1"])
-    func cinch(_ arguments: [String]) throws -> CinchProcess.Result {
-      try CinchProcess.run(arguments, in: directory, environment: environment)
+    func cinch(_ arguments: [String]) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(arguments, in: directory, environment: environment)
     }
     let canary = "CANARY-aws-secret-0f3c"
     let first = "00000000-0000-4000-8000-0000000000a1"
@@ -231,12 +236,12 @@ import _CinchTestSupport
         to: file, atomically: true, encoding: .utf8)
       return "file://" + file.path
     }
-    #expect(
+    await #expect(
       try cinch([
         "ssm", "put-parameter", "--name", "/myapp/prod/db-host", "--value", "db.internal",
         "--type", "String",
       ]).status == 0)
-    let created = try cinch([
+    let created = try await cinch([
       "secretsmanager", "create-secret", "--name", "prod/MyApp/DBSecret",
       "--client-request-token", first, "--secret-string", try secretString(canary),
     ])
@@ -245,7 +250,7 @@ import _CinchTestSupport
       at: Fixtures.packageRoot.appendingPathComponent("templates/lambda-api.yaml"),
       to: directory.appendingPathComponent("lambda-api.yaml"))
 
-    let lock = try cinch(["lock", "lambda-api.yaml"])
+    let lock = try await cinch(["lock", "lambda-api.yaml"])
     #expect(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
     #expect(
       lock.stdout.contains(
@@ -255,7 +260,7 @@ import _CinchTestSupport
     #expect(lockText.contains("\"versionId\": \"\(first)\""))
     #expect(lockText.contains("\"jsonKeyVerified\": true"))
     #expect(lockText.contains("\"keyId\": \"alias/aws/secretsmanager\""))
-    let render = try cinch(["render", "--frozen", "-o", "out"])
+    let render = try await cinch(["render", "--frozen", "-o", "out"])
     #expect(render.status == 0, "\(render.stdout)\(render.stderr)")
     let pinned = try String(
       contentsOf: directory.appendingPathComponent("out/lambda-api.yaml"), encoding: .utf8)
@@ -263,27 +268,27 @@ import _CinchTestSupport
       pinned.contains(
         "{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:password::\(first)}}"))
 
-    let put = try cinch([
+    let put = try await cinch([
       "secretsmanager", "put-secret-value", "--secret-id", "prod/MyApp/DBSecret",
       "--client-request-token", second, "--secret-string", try secretString(canary + "-2"),
     ])
     #expect(put.status == 0, "\(put.stderr)")
-    let outdated = try cinch(["outdated", "--exit-code"])
+    let outdated = try await cinch(["outdated", "--exit-code"])
     #expect(outdated.status == 1)
     #expect(outdated.stdout.contains("pinned at \(first); AWSCURRENT is now on \(second)"))
     // check reads metadata only (DescribeSecret, ListSecretVersionIds, GetParameterHistory):
     // the moved AWSCURRENT is a pin behind the store, a warning, and an error with --frozen.
-    let check = try cinch(["check"])
+    let check = try await cinch(["check"])
     #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     #expect(check.stdout.contains("warning[W4009]"), "\(check.stdout)")
     #expect(check.stdout.contains("checked against the store"), "\(check.stdout)")
-    let frozen = try cinch(["check", "--frozen"])
+    let frozen = try await cinch(["check", "--frozen"])
     #expect(frozen.status == 1, "\(frozen.stdout)\(frozen.stderr)")
-    let plan = try cinch(["plan"])
+    let plan = try await cinch(["plan"])
     #expect(
       plan.stdout.contains("2 to move, 0 to add, 0 to drop, 1 unchanged"),
       "\(plan.stdout)\(plan.stderr)")
-    let update = try cinch(["lock", "--update"])
+    let update = try await cinch(["lock", "--update"])
     #expect(update.stdout.contains("\(first) → \(second)"))
 
     let typoReference = "{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}"
@@ -292,7 +297,7 @@ import _CinchTestSupport
       P: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: '\(typoReference)'}}
 
     """.write(to: directory.appendingPathComponent("typo.yaml"), atomically: true, encoding: .utf8)
-    let typo = try cinch(["lock", "typo.yaml", "--lock", "typo.lock"])
+    let typo = try await cinch(["lock", "typo.yaml", "--lock", "typo.lock"])
     #expect(typo.status == 1)
     #expect(
       typo.stdout.contains(
@@ -308,26 +313,26 @@ import _CinchTestSupport
   @Test func kmsCommandsWorkAgainstAWSKMS() async throws {
     let endpoint = try await MotoServer.shared.start()
     let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://sa-east-1"])
-    func cinch(_ arguments: String...) throws -> CinchProcess.Result {
-      try CinchProcess.run(arguments, environment: environment)
+    func cinch(_ arguments: String...) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(arguments, environment: environment)
     }
-    let created = try cinch(
+    let created = try await cinch(
       "kms", "create-key", "--description", "app key", "--query", "KeyMetadata.KeyId", "--output",
       "text")
     #expect(created.status == 0)
     let keyID = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    #expect(
+    await #expect(
       try cinch("kms", "create-alias", "--alias-name", "alias/app", "--target-key-id", keyID).status
         == 0)
-    let described = try cinch(
+    let described = try await cinch(
       "kms", "describe-key", "--key-id", "alias/app", "--query", "KeyMetadata.[KeyId,Description]",
       "--output", "text")
     #expect(described.stdout == "\(keyID)\tapp key\n")
-    let missing = try cinch("kms", "describe-key", "--key-id", "alias/none")
+    let missing = try await cinch("kms", "describe-key", "--key-id", "alias/none")
     #expect(missing.status == 254)
     #expect(missing.stderr.contains("(NotFoundException) when calling the DescribeKey operation"))
     // A SecureString under the customer key.
-    let put = try cinch(
+    let put = try await cinch(
       "ssm", "put-parameter", "--name", "/kms/secret", "--value", "v", "--type", "SecureString",
       "--key-id", "alias/app")
     #expect(put.status == 0)
@@ -341,25 +346,27 @@ import _CinchTestSupport
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://eu-west-1"])
-    func cinch(_ arguments: [String]) throws -> CinchProcess.Result {
-      let result = try CinchProcess.run(arguments, in: directory, environment: environment)
+    func cinch(_ arguments: [String]) async throws -> CinchProcess.Result {
+      let result = try await CinchProcess.run(arguments, in: directory, environment: environment)
       #expect(result.status == 0, "cinch \(arguments.joined(separator: " ")): \(result.stderr)")
       return result
     }
-    let keyID = try cinch([
+    let keyID = try await cinch([
       "kms", "create-key", "--description", "myapp", "--query", "KeyMetadata.KeyId", "--output",
       "text",
     ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    _ = try cinch(["kms", "create-alias", "--alias-name", "alias/myapp", "--target-key-id", keyID])
+    _ = try await cinch([
+      "kms", "create-alias", "--alias-name", "alias/myapp", "--target-key-id", keyID,
+    ])
     for keyArguments in [[], ["--key-id", "alias/aws/ssm"], ["--key-id", "alias/myapp"]] {
-      _ = try cinch(
+      _ = try await cinch(
         [
           "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "s3cr3t",
           "--type", "SecureString", "--overwrite",
         ] + keyArguments)
     }
     let template = Fixtures.packageRoot.appendingPathComponent("templates/rds-postgres.yaml").path
-    let policy = try cinch([
+    let policy = try await cinch([
       "policy", template, "--account-id", "123456789012", "--region", "eu-west-1", "--profile",
       "deploy",
     ])
@@ -373,8 +380,8 @@ import _CinchTestSupport
   @Test func secretsmanagerCommandsWorkAgainstAWSUnchanged() async throws {
     let endpoint = try await MotoServer.shared.start()
     let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://ca-central-1"])
-    func cinch(_ arguments: String...) throws -> CinchProcess.Result {
-      try CinchProcess.run(["secretsmanager"] + arguments, environment: environment)
+    func cinch(_ arguments: String...) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(["secretsmanager"] + arguments, environment: environment)
     }
     func json(_ text: String) throws -> [String: Any] {
       try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -382,7 +389,7 @@ import _CinchTestSupport
     let canary = "canary-5d1e-hunter2"
     var results: [CinchProcess.Result] = []
 
-    let created = try cinch(
+    let created = try await cinch(
       "create-secret", "--name", "e2e/db", "--description", "the db", "--secret-string",
       #"{"password":"\#(canary)-1"}"#)
     results.append(created)
@@ -393,63 +400,63 @@ import _CinchTestSupport
         "{\n    \"ARN\": \"arn:aws:secretsmanager:ca-central-1:123456789012:secret:e2e/db-"))
     let firstVersion = try #require(try json(created.stdout)["VersionId"] as? String)
 
-    let put = try cinch(
+    let put = try await cinch(
       "put-secret-value", "--secret-id", "e2e/db", "--secret-string",
       #"{"password":"\#(canary)-2"}"#)
     results.append(put)
     #expect(put.status == 0, "\(put.stderr)")
     #expect(try json(put.stdout)["VersionStages"] as? [String] == ["AWSCURRENT"])
 
-    let get = try cinch(
+    let get = try await cinch(
       "get-secret-value", "--secret-id", "e2e/db", "--query", "SecretString", "--output", "text")
     results.append(get)
     #expect(get.stdout == #"{"password":"\#(canary)-2"}"# + "\n")
-    let previous = try cinch(
+    let previous = try await cinch(
       "get-secret-value", "--secret-id", "e2e/db", "--version-stage", "AWSPREVIOUS", "--query",
       "[VersionId, VersionStages[0]]", "--output", "text")
     results.append(previous)
     #expect(previous.stdout == "\(firstVersion)\tAWSPREVIOUS\n")
 
-    _ = try cinch("create-secret", "--name", "e2e/api", "--secret-string", "k")
-    let listed = try cinch(
+    _ = try await cinch("create-secret", "--name", "e2e/api", "--secret-string", "k")
+    let listed = try await cinch(
       "list-secrets", "--filters", "Key=name,Values=e2e/", "--query", "SecretList[].Name",
       "--output", "text")
     results.append(listed)
     #expect(listed.status == 0)
     #expect(listed.stdout.split(whereSeparator: \.isWhitespace).sorted() == ["e2e/api", "e2e/db"])
-    let versions = try cinch(
+    let versions = try await cinch(
       "list-secret-version-ids", "--secret-id", "e2e/db", "--include-deprecated", "--query",
       "length(Versions)")
     #expect(versions.stdout == "2\n")
 
-    let deleted = try cinch(
+    let deleted = try await cinch(
       "delete-secret", "--secret-id", "e2e/db", "--recovery-window-in-days", "7")
     results.append(deleted)
     #expect(deleted.status == 0, "\(deleted.stderr)")
     #expect(Set(try json(deleted.stdout).keys) == ["ARN", "Name", "DeletionDate"])
-    let refused = try cinch("get-secret-value", "--secret-id", "e2e/db")
+    let refused = try await cinch("get-secret-value", "--secret-id", "e2e/db")
     results.append(refused)
     #expect(refused.status == 254)
     #expect(refused.stdout == "")
     #expect(
       refused.stderr.hasPrefix(
         "An error occurred (InvalidRequestException) when calling the GetSecretValue operation:"))
-    let restored = try cinch("restore-secret", "--secret-id", "e2e/db")
+    let restored = try await cinch("restore-secret", "--secret-id", "e2e/db")
     results.append(restored)
     #expect(restored.status == 0)
     #expect(Set(try json(restored.stdout).keys) == ["ARN", "Name"])
-    #expect(
+    await #expect(
       try cinch(
         "get-secret-value", "--secret-id", "e2e/db", "--query", "SecretString", "--output", "text"
       ).stdout == #"{"password":"\#(canary)-2"}"# + "\n")
 
-    let missing = try cinch("get-secret-value", "--secret-id", "e2e/none")
+    let missing = try await cinch("get-secret-value", "--secret-id", "e2e/none")
     results.append(missing)
     #expect(missing.status == 254)
     #expect(missing.stderr.contains("(ResourceNotFoundException)"))
 
     // Local rotators are the embedded store's: one line, exit 252, nothing sent.
-    let rotator = try cinch("rotate-secret", "--secret-id", "e2e/db", "--rotator", "password")
+    let rotator = try await cinch("rotate-secret", "--secret-id", "e2e/db", "--rotator", "password")
     results.append(rotator)
     #expect(rotator.status == 252)
     #expect(rotator.stderr.contains("--rotator is for cinch's local rotators"))

@@ -18,28 +18,28 @@ import _CinchTestSupport
     @Test(arguments: [
       ["--version"], ["refs", "t.yaml"], ["parse", "t.yaml"], ["graph", "t.yaml"],
     ])
-    func commandsWithoutAStoreNeverLoadIt(_ arguments: [String]) throws {
+    func commandsWithoutAStoreNeverLoadIt(_ arguments: [String]) async throws {
       let directory = try CinchProcess.temporaryDirectory()
       defer { try? FileManager.default.removeItem(at: directory) }
       try "Resources:\n  A:\n    Type: AWS::SNS::Topic\n".write(
         to: directory.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
-      let result = try CinchProcess.run(
+      let result = try await CinchProcess.run(
         arguments, in: directory, environment: ["LD_DEBUG": "files"])
       #expect(result.status == 0)
       #expect(result.stderr.contains("file=libc.so"))
       #expect(Self.libcryptoLoads(result.stderr).isEmpty)
     }
 
-    @Test func theStoreLoadsItOnceWhenItIsFirstUsed() throws {
+    @Test func theStoreLoadsItOnceWhenItIsFirstUsed() async throws {
       let directory = try CinchProcess.temporaryDirectory()
       defer { try? FileManager.default.removeItem(at: directory) }
-      #expect(try CinchProcess.run(["init"], in: directory).status == 0)
+      #expect(try await CinchProcess.run(["init"], in: directory).status == 0)
       #expect(
-        try CinchProcess.run(
+        try await CinchProcess.run(
           ["ssm", "put-parameter", "--name", "/app/key", "--value", "v", "--type", "SecureString"],
           in: directory
         ).status == 0)
-      let get = try CinchProcess.run(
+      let get = try await CinchProcess.run(
         ["ssm", "get-parameter", "--name", "/app/key", "--with-decryption"], in: directory,
         environment: ["LD_DEBUG": "files"])
       #expect(get.status == 0)

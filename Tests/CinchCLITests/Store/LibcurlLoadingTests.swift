@@ -33,32 +33,32 @@ import _CinchTestSupport
       if !sharedFoundation { #expect(libcurl.isEmpty) }
     }
 
-    @Test func startingDoesNotLoadLibcurl() throws {
-      let result = try CinchProcess.run(["--version"], environment: ["LD_DEBUG": "files"])
+    @Test func startingDoesNotLoadLibcurl() async throws {
+      let result = try await CinchProcess.run(["--version"], environment: ["LD_DEBUG": "files"])
       #expect(result.status == 0)
       Self.expectNoLibcurlOfItsOwn(result.stderr)
     }
 
-    @Test func theEmbeddedStoreNeverLoadsLibcurl() throws {
+    @Test func theEmbeddedStoreNeverLoadsLibcurl() async throws {
       let directory = try CinchProcess.temporaryDirectory()
       defer { try? FileManager.default.removeItem(at: directory) }
-      #expect(try CinchProcess.run(["init"], in: directory).status == 0)
-      let put = try CinchProcess.run(
+      #expect(try await CinchProcess.run(["init"], in: directory).status == 0)
+      let put = try await CinchProcess.run(
         ["ssm", "put-parameter", "--name", "/app/key", "--value", "v", "--type", "SecureString"],
         in: directory, environment: ["LD_DEBUG": "files"])
       #expect(put.status == 0)
       Self.expectNoLibcurlOfItsOwn(put.stderr)
-      let get = try CinchProcess.run(
+      let get = try await CinchProcess.run(
         ["ssm", "get-parameter", "--name", "/app/key", "--with-decryption"], in: directory,
         environment: ["LD_DEBUG": "files"])
       #expect(get.status == 0)
       Self.expectNoLibcurlOfItsOwn(get.stderr)
     }
 
-    @Test func theFirstAWSRequestLoadsLibcurl() throws {
+    @Test func theFirstAWSRequestLoadsLibcurl() async throws {
       let (descriptor, port) = try LoopbackSocket.closedPort()
       defer { close(descriptor) }
-      let result = try CinchProcess.run(
+      let result = try await CinchProcess.run(
         ["ssm", "get-parameter", "--store", "aws://us-west-1", "--name", "/x"],
         environment: [
           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",

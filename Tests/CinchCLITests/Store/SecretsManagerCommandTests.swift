@@ -10,9 +10,9 @@ import _CinchTestSupport
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
   }
 
-  @Test func theIssuesCommandsWork() throws {
-    let project = try Project()
-    let created = try project.run([
+  @Test func theIssuesCommandsWork() async throws {
+    let project = try await Project()
+    let created = try await project.run([
       "secretsmanager", "create-secret", "--name", "prod/MyApp/DBSecret", "--description",
       "Production database credentials for MyApp", "--secret-string",
       #"{"username":"dbadmin","password":"MySecurePassword123!"}"#,
@@ -26,7 +26,7 @@ import _CinchTestSupport
         "{\n    \"ARN\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/MyApp/DBSecret-"
       ))
 
-    let get = try project.run([
+    let get = try await project.run([
       "secretsmanager", "get-secret-value", "--secret-id", "prod/MyApp/DBSecret",
     ])
     #expect(get.status == 0)
@@ -37,13 +37,13 @@ import _CinchTestSupport
       ])
     #expect(value["VersionStages"] as? [String] == ["AWSCURRENT"])
 
-    let text = try project.run([
+    let text = try await project.run([
       "secretsmanager", "get-secret-value", "--secret-id", "prod/MyApp/DBSecret", "--query",
       "SecretString", "--output", "text",
     ])
     #expect(text.stdout == #"{"username":"dbadmin","password":"MySecurePassword123!"}"# + "\n")
 
-    let missing = try project.run([
+    let missing = try await project.run([
       "secretsmanager", "get-secret-value", "--secret-id", "MyDatabaseSecret", "--query",
       "SecretString", "--output", "text",
     ])
@@ -54,13 +54,13 @@ import _CinchTestSupport
         == "An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation: "
         + "Secrets Manager can't find the specified secret.\n")
 
-    let rotated = try project.run([
+    let rotated = try await project.run([
       "secretsmanager", "rotate-secret", "--secret-id", "prod/MyApp/DBSecret", "--rotator",
       "password", "--rotation-rules", "AutomaticallyAfterDays=30",
     ])
     #expect(rotated.status == 0, "\(rotated.stderr)")
     let newVersion = try #require(try json(rotated.stdout)["VersionId"] as? String)
-    let described = try project.run([
+    let described = try await project.run([
       "secretsmanager", "describe-secret", "--secret-id", "prod/MyApp/DBSecret", "--query",
       "[RotationEnabled, RotationLambdaARN, RotationRules.AutomaticallyAfterDays, VersionIdsToStages.\"\(newVersion)\"[0]]",
       "--output", "text",
@@ -68,7 +68,7 @@ import _CinchTestSupport
     #expect(
       described.stdout
         == "True\tarn:aws:lambda:us-east-1:123456789012:function:password\t30\tAWSCURRENT\n")
-    let rotatedValue = try json(
+    let rotatedValue = try await json(
       try project.run([
         "secretsmanager", "get-secret-value", "--secret-id", "prod/MyApp/DBSecret", "--query",
         "SecretString", "--output", "text",
@@ -77,104 +77,106 @@ import _CinchTestSupport
     #expect((rotatedValue["password"] as? String)?.count == 32)
   }
 
-  @Test func binaryValuesUsageErrorsAndTheDeletionWindow() throws {
-    let project = try Project()
+  @Test func binaryValuesUsageErrorsAndTheDeletionWindow() async throws {
+    let project = try await Project()
     let bytes = Data([0, 1, 2, 250, 255])
     let path = project.path("blob.bin")
     try bytes.write(to: URL(fileURLWithPath: path))
-    #expect(
+    await #expect(
       try project.run([
         "secretsmanager", "create-secret", "--name", "bin", "--secret-binary", "fileb://\(path)",
       ]).status == 0)
-    let read = try project.run([
+    let read = try await project.run([
       "secretsmanager", "get-secret-value", "--secret-id", "bin", "--query", "SecretBinary",
       "--output", "text",
     ])
     #expect(read.stdout == bytes.base64EncodedString() + "\n")
-    let put = try project.run([
+    let put = try await project.run([
       "secretsmanager", "put-secret-value", "--secret-id", "bin", "--secret-binary", "AAEC",
     ])
     #expect(put.status == 0)
 
-    let noID = try project.run(["secretsmanager", "get-secret-value"])
+    let noID = try await project.run(["secretsmanager", "get-secret-value"])
     #expect(noID.status == 252)
     #expect(noID.stderr.contains("the following arguments are required: --secret-id"))
-    let badBase64 = try project.run([
+    let badBase64 = try await project.run([
       "secretsmanager", "put-secret-value", "--secret-id", "bin", "--secret-binary", "not base64!",
     ])
     #expect(badBase64.status == 252)
     #expect(!badBase64.stderr.contains("not base64!"))
-    let both = try project.run([
+    let both = try await project.run([
       "secretsmanager", "create-secret", "--name", "both", "--secret-string", "x",
       "--secret-binary", "AAEC",
     ])
     #expect(both.status == 254)
     #expect(both.stderr.contains("(InvalidParameterException)"))
 
-    let window = try project.run([
+    let window = try await project.run([
       "secretsmanager", "delete-secret", "--secret-id", "bin", "--recovery-window-in-days", "3",
     ])
     #expect(
       window.stderr
         == "An error occurred (InvalidParameterException) when calling the DeleteSecret operation: "
         + "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).\n")
-    let deleted = try project.run([
+    let deleted = try await project.run([
       "secretsmanager", "delete-secret", "--secret-id", "bin", "--recovery-window-in-days", "7",
     ])
     #expect(deleted.status == 0)
     #expect(Set(try json(deleted.stdout).keys) == ["ARN", "Name", "DeletionDate"])
-    let refused = try project.run(["secretsmanager", "get-secret-value", "--secret-id", "bin"])
+    let refused = try await project.run([
+      "secretsmanager", "get-secret-value", "--secret-id", "bin",
+    ])
     #expect(refused.status == 254)
     #expect(
       refused.stderr.hasSuffix(
         "You can't perform this operation on the secret because it was marked for deletion.\n"))
-    let listed = try project.run([
+    let listed = try await project.run([
       "secretsmanager", "list-secrets", "--include-planned-deletion", "--query",
       "SecretList[].[Name, DeletedDate != null]", "--output", "text",
     ])
     #expect(listed.stdout == "bin\tTrue\n")
-    #expect(
+    await #expect(
       try project.run(["secretsmanager", "restore-secret", "--secret-id", "bin"]).status == 0)
-    #expect(
+    await #expect(
       try project.run(["secretsmanager", "get-secret-value", "--secret-id", "bin"]).status == 0)
   }
 
-  @Test func labelsMoveAsTheGuideShows() throws {
-    let project = try Project()
+  @Test func labelsMoveAsTheGuideShows() async throws {
+    let project = try await Project()
     let tokenA = "EXAMPLE1-90ab-cdef-fedc-ba987SECRET1"
     let tokenB = "EXAMPLE2-90ab-cdef-fedc-ba987SECRET2"
-    try project.run([
+    try await project.run([
       "secretsmanager", "create-secret", "--name", "MyTestSecret", "--secret-string", "one",
       "--client-request-token", tokenA,
     ])
-    try project.run([
+    try await project.run([
       "secretsmanager", "put-secret-value", "--secret-id", "MyTestSecret", "--secret-string",
       "two", "--client-request-token", tokenB,
     ])
-    let needsRemoveFrom = try project.run([
+    let needsRemoveFrom = try await project.run([
       "secretsmanager", "update-secret-version-stage", "--secret-id", "MyTestSecret",
       "--version-stage", "AWSCURRENT", "--move-to-version-id", tokenA,
     ])
     #expect(needsRemoveFrom.status == 254)
     #expect(needsRemoveFrom.stderr.contains("The parameter RemoveFromVersionId can't be empty."))
-    let moved = try project.run([
+    let moved = try await project.run([
       "secretsmanager", "update-secret-version-stage", "--secret-id", "MyTestSecret",
       "--version-stage", "AWSCURRENT", "--move-to-version-id", tokenA,
       "--remove-from-version-id", tokenB,
     ])
     #expect(moved.status == 0, "\(moved.stderr)")
-    let versions = try project.run([
+    let versions = try await project.run([
       "secretsmanager", "list-secret-version-ids", "--secret-id", "MyTestSecret", "--query",
       "Versions[].[VersionId, VersionStages[0]]", "--output", "text",
     ])
     #expect(versions.stdout == "\(tokenB)\tAWSPREVIOUS\n\(tokenA)\tAWSCURRENT\n")
-    let replay = try project.run([
+    let replay = try await project.run([
       "secretsmanager", "put-secret-value", "--secret-id", "MyTestSecret", "--secret-string",
       "changed", "--client-request-token", tokenB,
     ])
     #expect(replay.status == 254)
     #expect(replay.stderr.contains("(ResourceExistsException)"))
-    let password = try project.run([
+    let password = try await project.run([
       "secretsmanager", "get-random-password", "--password-length", "20", "--exclude-punctuation",
       "--query", "RandomPassword", "--output", "text",
     ])
@@ -182,8 +184,8 @@ import _CinchTestSupport
     #expect(password.stdout.count == 21)
   }
 
-  @Test func aFailingCommandRotatorNamesTheStepAndRotateDueReportsIt() throws {
-    let project = try Project()
+  @Test func aFailingCommandRotatorNamesTheStepAndRotateDueReportsIt() async throws {
+    let project = try await Project()
     let script = try project.write(
       """
       #!/bin/sh
@@ -202,15 +204,15 @@ import _CinchTestSupport
       esac
       """, to: "rotator.sh")
     chmod(script, 0o755)
-    try project.run([
+    try await project.run([
       "secretsmanager", "create-secret", "--name", "app/db", "--secret-string", "original-value",
     ])
-    let registered = try project.run(["rotation", "register", "flaky", "--", script])
+    let registered = try await project.run(["rotation", "register", "flaky", "--", script])
     #expect(registered.stdout == "registered rotator 'flaky': \(script)\n")
-    let list = try project.run(["rotation", "list"])
+    let list = try await project.run(["rotation", "list"])
     #expect(list.stdout.contains("flaky     \(script)\n"))
 
-    let failed = try project.run([
+    let failed = try await project.run([
       "secretsmanager", "rotate-secret", "--secret-id", "app/db", "--rotation-lambda-arn",
       "arn:aws:lambda:us-east-1:123456789012:function:flaky", "--rotation-rules",
       "{\"ScheduleExpression\": \"cron(0 16 1,15 * ? *)\", \"Duration\": \"2h\"}",
@@ -222,23 +224,23 @@ import _CinchTestSupport
         + "  the database refused <redacted> (old: <redacted>)\n"
         + "An error occurred (RotationFailedException) when calling the RotateSecret operation: "
         + "rotation step 'setSecret' of rotator 'flaky' failed: the command exited with status 1\n")
-    #expect(
+    await #expect(
       try project.run([
         "secretsmanager", "get-secret-value", "--secret-id", "app/db", "--query", "SecretString",
         "--output", "text",
       ]).stdout == "original-value\n")
-    let rules = try project.run([
+    let rules = try await project.run([
       "secretsmanager", "describe-secret", "--secret-id", "app/db", "--query",
       "[RotationRules.ScheduleExpression, CinchRotation.LastFailure.Step]", "--output", "text",
     ])
     #expect(rules.stdout == "cron(0 16 1,15 * ? *)\tsetSecret\n")
 
     // Not due until the next 1st or 15th at 16:00 UTC; by then, it is.
-    #expect(try project.run(["rotate", "--due"]).stdout == "")
-    let dry = try project.run(["rotate", "--due", "--dry-run", "--at", "2099-01-02"])
+    await #expect(try project.run(["rotate", "--due"]).stdout == "")
+    let dry = try await project.run(["rotate", "--due", "--dry-run", "--at", "2099-01-02"])
     #expect(dry.stdout.hasPrefix("due      app/db  rotator flaky, window opened "))
     #expect(dry.stdout.hasSuffix(", last attempt failed at setSecret\n"))
-    let due = try project.run(["rotate", "--due", "--at", "2099-01-02"])
+    let due = try await project.run(["rotate", "--due", "--at", "2099-01-02"])
     #expect(due.status == 1)
     #expect(
       due.stdout
@@ -250,17 +252,17 @@ import _CinchTestSupport
         + "  the database refused <redacted> (old: <redacted>)\n")
 
     // With the built-in rotator instead, the unfinished rotation is resumed and completes.
-    let resumed = try project.run([
+    let resumed = try await project.run([
       "secretsmanager", "rotate-secret", "--secret-id", "app/db", "--rotator", "password",
     ])
     #expect(resumed.status == 0, "\(resumed.stderr)")
-    #expect(
+    await #expect(
       try project.run([
         "secretsmanager", "get-secret-value", "--secret-id", "app/db", "--query", "SecretString",
         "--output", "text",
       ]).stdout == "new-value-from-rotator\n")
-    #expect(try project.run(["rotation", "deregister", "flaky"]).status == 0)
-    let gone = try project.run(["rotation", "deregister", "flaky"])
+    await #expect(try project.run(["rotation", "deregister", "flaky"]).status == 0)
+    let gone = try await project.run(["rotation", "deregister", "flaky"])
     #expect(gone.status == 2)
     #expect(gone.stderr == "cinch: No rotator named 'flaky' is registered.\n")
   }

@@ -10,13 +10,13 @@ import _CinchTestSupport
     let directory: URL
     let environment: [String: String]
 
-    init(initialise: Bool = true, environment: [String: String] = [:]) throws {
+    init(initialise: Bool = true, environment: [String: String] = [:]) async throws {
       directory = try CinchProcess.temporaryDirectory()
       var base = environment
       base["USER"] = base["USER"] ?? "tester"
       self.environment = base
       if initialise {
-        let created = try run(["init"])
+        let created = try await run(["init"])
         #expect(created.status == 0, "\(created.stderr)")
       }
     }
@@ -24,10 +24,10 @@ import _CinchTestSupport
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     @discardableResult
-    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws
       -> CinchProcess.Result
     {
-      try CinchProcess.run(
+      try await CinchProcess.run(
         arguments, in: directory, environment: environment.merging(extra) { $1 })
     }
 
@@ -40,9 +40,9 @@ import _CinchTestSupport
     }
   }
 
-  @Test func theGuidesCommandsWork() throws {
-    let project = try Project()
-    let put = try project.run([
+  @Test func theGuidesCommandsWork() async throws {
+    let project = try await Project()
+    let put = try await project.run([
       "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "MySecurePassword123!",
       "--type", "SecureString", "--overwrite",
     ])
@@ -50,7 +50,7 @@ import _CinchTestSupport
     #expect(put.stderr == "")
     #expect(put.status == 0)
 
-    let get = try project.run(
+    let get = try await project.run(
       ["ssm", "get-parameter", "--name", "/myapp/prod/dbpassword", "--with-decryption"],
       environment: ["TZ": "UTC"])
     #expect(get.status == 0)
@@ -70,11 +70,11 @@ import _CinchTestSupport
         "{\n    \"Parameter\": {\n        \"Name\": \"/myapp/prod/dbpassword\",\n        \"Type\": \"SecureString\","
       ))
 
-    try project.run([
+    try await project.run([
       "ssm", "put-parameter", "--name", "docker_username", "--value", "deploy-bot", "--type",
       "String",
     ])
-    let text = try project.run([
+    let text = try await project.run([
       "ssm", "get-parameter", "--name", "docker_username", "--query", "Parameter.Value", "--output",
       "text",
     ])
@@ -82,17 +82,19 @@ import _CinchTestSupport
     #expect(text.status == 0)
   }
 
-  @Test func errorsAreTheAWSCLIsWithItsExitCodes() throws {
-    let project = try Project()
-    let missing = try project.run(["ssm", "get-parameter", "--name", "/nope"])
+  @Test func errorsAreTheAWSCLIsWithItsExitCodes() async throws {
+    let project = try await Project()
+    let missing = try await project.run(["ssm", "get-parameter", "--name", "/nope"])
     #expect(missing.stdout == "")
     #expect(
       missing.stderr
         == "An error occurred (ParameterNotFound) when calling the GetParameter operation: \n")
     #expect(missing.status == 254)
 
-    try project.run(["ssm", "put-parameter", "--name", "/a", "--value", "1", "--type", "String"])
-    let duplicate = try project.run([
+    try await project.run([
+      "ssm", "put-parameter", "--name", "/a", "--value", "1", "--type", "String",
+    ])
+    let duplicate = try await project.run([
       "ssm", "put-parameter", "--name", "/a", "--value", "2", "--type", "String",
     ])
     #expect(
@@ -101,18 +103,22 @@ import _CinchTestSupport
     )
     #expect(duplicate.status == 254)
 
-    let usage = try project.run(["ssm", "put-parameter", "--name", "/a"])
+    let usage = try await project.run(["ssm", "put-parameter", "--name", "/a"])
     #expect(usage.status == 252)
     #expect(usage.stderr.contains("cinch: error: the following arguments are required: --value"))
   }
 
-  @Test func aWrongOrMissingKeyIsOneLine() throws {
-    let project = try Project()
-    try project.run(["ssm", "put-parameter", "--name", "/a", "--value", "1", "--type", "String"])
+  @Test func aWrongOrMissingKeyIsOneLine() async throws {
+    let project = try await Project()
+    try await project.run([
+      "ssm", "put-parameter", "--name", "/a", "--value", "1", "--type", "String",
+    ])
     let otherKey = project.path("other.key")
     #expect(
       FileManager.default.createFile(atPath: otherKey, contents: Data((0..<32).map { UInt8($0) })))
-    let wrong = try project.run(["ssm", "get-parameter", "--name", "/a", "--key-file", otherKey])
+    let wrong = try await project.run([
+      "ssm", "get-parameter", "--name", "/a", "--key-file", otherKey,
+    ])
     #expect(wrong.status == 253)
     #expect(wrong.stdout == "")
     let lines = wrong.stderr.split(separator: "\n")
@@ -121,7 +127,7 @@ import _CinchTestSupport
         "cinch: wrong master key: key file '\(otherKey)' does not unlock store '.cinch/store.db'"
       ])
 
-    let env = try project.run(
+    let env = try await project.run(
       ["ssm", "get-parameter", "--name", "/a"],
       environment: ["CINCH_MASTER_KEY": Data(repeating: 7, count: 32).base64EncodedString()])
     #expect(env.status == 253)
@@ -131,7 +137,7 @@ import _CinchTestSupport
       ])
 
     try FileManager.default.removeItem(atPath: project.path(".cinch/master.key"))
-    let none = try project.run(["ssm", "get-parameter", "--name", "/a"])
+    let none = try await project.run(["ssm", "get-parameter", "--name", "/a"])
     #expect(none.status == 253)
     #expect(
       none.stderr.split(separator: "\n") == [
@@ -140,7 +146,7 @@ import _CinchTestSupport
           + "to ask for a passphrase on"
       ])
 
-    let noStore = try project.run([
+    let noStore = try await project.run([
       "ssm", "get-parameter", "--name", "/a", "--store", "elsewhere.db",
     ])
     #expect(
@@ -150,7 +156,7 @@ import _CinchTestSupport
 
     try FileManager.default.createDirectory(
       atPath: project.path("folder.db"), withIntermediateDirectories: true)
-    let folder = try project.run([
+    let folder = try await project.run([
       "ssm", "get-parameter", "--name", "/a", "--store", "folder.db", "--key-file",
       ".cinch/other.key",
     ])
@@ -161,64 +167,64 @@ import _CinchTestSupport
       ])
   }
 
-  @Test func initNeverOverwritesAndFilesAre0600() throws {
-    let project = try Project()
+  @Test func initNeverOverwritesAndFilesAre0600() async throws {
+    let project = try await Project()
     for file in [".cinch/store.db", ".cinch/master.key"] {
       let mode =
         try FileManager.default.attributesOfItem(atPath: project.path(file))[.posixPermissions]
         as? Int
       #expect(mode == 0o600, "\(file)")
     }
-    let again = try project.run(["init"])
+    let again = try await project.run(["init"])
     #expect(again.status == 2)
     #expect(
       again.stderr
         == "cinch: a store already exists at '.cinch/store.db'; cinch never overwrites a store\n")
   }
 
-  @Test func passphraseStoresAndRekey() throws {
-    let project = try Project(initialise: false)
-    let created = try project.run(
+  @Test func passphraseStoresAndRekey() async throws {
+    let project = try await Project(initialise: false)
+    let created = try await project.run(
       ["init", "--passphrase"], environment: ["CINCH_PASSPHRASE": "correct horse battery"])
     #expect(created.stdout == "created store '.cinch/store.db', locked with a passphrase\n")
     #expect(!FileManager.default.fileExists(atPath: project.path(".cinch/master.key")))
-    let put = try project.run(
+    let put = try await project.run(
       ["ssm", "put-parameter", "--name", "/p", "--value", "v", "--type", "SecureString"],
       environment: ["CINCH_PASSPHRASE": "correct horse battery"])
     #expect(put.status == 0, "\(put.stderr)")
-    let wrong = try project.run(
+    let wrong = try await project.run(
       ["ssm", "get-parameter", "--name", "/p"], environment: ["CINCH_PASSPHRASE": "wrong horse"])
     #expect(wrong.status == 253)
     #expect(
       wrong.stderr.contains(
         "wrong master key: the passphrase from CINCH_PASSPHRASE does not unlock store"))
 
-    let rekeyed = try project.run(
+    let rekeyed = try await project.run(
       ["rekey", "--new-key-file", ".cinch/next.key"],
       environment: ["CINCH_PASSPHRASE": "correct horse battery"])
     #expect(rekeyed.status == 0, "\(rekeyed.stderr)")
-    let read = try project.run(
+    let read = try await project.run(
       [
         "ssm", "get-parameter", "--name", "/p", "--with-decryption", "--query", "Parameter.Value",
         "--output", "text",
       ],
       environment: ["CINCH_MASTER_KEY_FILE": ".cinch/next.key"])
     #expect(read.stdout == "v\n")
-    let old = try project.run(
+    let old = try await project.run(
       ["ssm", "get-parameter", "--name", "/p"],
       environment: ["CINCH_PASSPHRASE": "correct horse battery"])
     #expect(old.status == 253)
-    let verify = try project.run(["audit", "verify", "--key-file", ".cinch/next.key"])
+    let verify = try await project.run(["audit", "verify", "--key-file", ".cinch/next.key"])
     #expect(verify.status == 0)
     #expect(verify.stdout.hasPrefix("audit log intact: "))
   }
 
-  @Test func aCanaryOnlyAppearsInADecryptedRead() throws {
+  @Test func aCanaryOnlyAppearsInADecryptedRead() async throws {
     let canary = "CANARY-5b0e-\(UUID().uuidString)"
-    let project = try Project()
+    let project = try await Project()
     // From a file, so the canary is not in any argv either.
     let file = try project.write(canary, to: "value.txt")
-    let put = try project.run([
+    let put = try await project.run([
       "ssm", "put-parameter", "--name", "/app/secret", "--value", "file://\(file)", "--type",
       "SecureString",
     ])
@@ -245,12 +251,12 @@ import _CinchTestSupport
       ["audit", "list", "--format", "json"],
       ["audit", "verify"],
     ]
-    for command in commands { outputs.append(try project.run(command)) }
+    for command in commands { await outputs.append(try project.run(command)) }
     for output in outputs {
       #expect(!output.stdout.contains("CANARY-5b0e"))
       #expect(!output.stderr.contains("CANARY-5b0e"))
     }
-    let decrypted = try project.run([
+    let decrypted = try await project.run([
       "ssm", "get-parameter", "--name", "/app/secret", "--with-decryption", "--query",
       "Parameter.Value",
       "--output", "text",
@@ -264,49 +270,49 @@ import _CinchTestSupport
     }
   }
 
-  @Test func paginationAndStructuredParameters() throws {
-    let project = try Project()
+  @Test func paginationAndStructuredParameters() async throws {
+    let project = try await Project()
     for index in 1...7 {
-      try project.run([
+      try await project.run([
         "ssm", "put-parameter", "--name", "/p/\(index)", "--value", "v\(index)", "--type", "String",
       ])
     }
-    let all = try project.run([
+    let all = try await project.run([
       "ssm", "get-parameters-by-path", "--path", "/p", "--query", "length(Parameters)",
     ])
     #expect(all.stdout == "7\n")
-    let limited = try project.run([
+    let limited = try await project.run([
       "ssm", "get-parameters-by-path", "--path", "/p", "--max-items", "3", "--output", "json",
     ])
     let page = try #require(
       try JSONSerialization.jsonObject(with: Data(limited.stdout.utf8)) as? [String: Any])
     #expect((page["Parameters"] as? [Any])?.count == 3)
     let token = try #require(page["NextToken"] as? String)
-    let rest = try project.run([
+    let rest = try await project.run([
       "ssm", "get-parameters-by-path", "--path", "/p", "--starting-token", token, "--query",
       "Parameters[].Name",
       "--output", "text",
     ])
     #expect(rest.stdout == "/p/4\t/p/5\t/p/6\t/p/7\n")
 
-    let tagged = try project.run([
+    let tagged = try await project.run([
       "ssm", "put-parameter", "--name", "/t", "--value", "x", "--type", "String", "--tags",
       "Key=Env,Value=prod",
       "Key=Team,Value=platform",
     ])
     #expect(tagged.status == 0, "\(tagged.stderr)")
-    let tags = try project.run([
+    let tags = try await project.run([
       "ssm", "list-tags-for-resource", "--resource-type", "Parameter", "--resource-id", "/t",
       "--output", "text",
     ])
     #expect(tags.stdout == "TAGLIST\tEnv\tprod\nTAGLIST\tTeam\tplatform\n")
-    let filtered = try project.run([
+    let filtered = try await project.run([
       "ssm", "describe-parameters", "--parameter-filters", "Key=tag:Env,Values=prod", "--query",
       "Parameters[].Name",
       "--output", "text",
     ])
     #expect(filtered.stdout == "/t\n")
-    let byJSON = try project.run([
+    let byJSON = try await project.run([
       "ssm", "describe-parameters", "--cli-input-json",
       #"{"ParameterFilters": [{"Key": "Name", "Option": "BeginsWith", "Values": ["/p/1"]}]}"#,
       "--query", "Parameters[].Name", "--output", "text",
@@ -314,33 +320,33 @@ import _CinchTestSupport
     #expect(byJSON.stdout == "/p/1\n")
   }
 
-  @Test func kmsKeysByAlias() throws {
-    let project = try Project()
-    let keyID = try project.run([
+  @Test func kmsKeysByAlias() async throws {
+    let project = try await Project()
+    let keyID = try await project.run([
       "kms", "create-key", "--description", "app", "--query", "KeyMetadata.KeyId", "--output",
       "text",
     ])
     .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     #expect(keyID.count == 36)
-    #expect(
+    await #expect(
       try project.run([
         "kms", "create-alias", "--alias-name", "alias/app", "--target-key-id", keyID,
       ]).status == 0)
-    let described = try project.run([
+    let described = try await project.run([
       "kms", "describe-key", "--key-id", "alias/app", "--query", "KeyMetadata.[KeyId,KeyManager]",
       "--output", "text",
     ])
     #expect(described.stdout == "\(keyID)\tCUSTOMER\n")
-    let put = try project.run([
+    let put = try await project.run([
       "ssm", "put-parameter", "--name", "/k", "--value", "v", "--type", "SecureString", "--key-id",
       "alias/app",
     ])
     #expect(put.status == 0)
-    let described2 = try project.run([
+    let described2 = try await project.run([
       "ssm", "describe-parameters", "--query", "Parameters[0].KeyId", "--output", "text",
     ])
     #expect(described2.stdout == "alias/app\n")
-    let aliases = try project.run([
+    let aliases = try await project.run([
       "kms", "list-aliases", "--query", "Aliases[].AliasName", "--output", "text",
     ])
     #expect(aliases.stdout == "alias/app\talias/aws/secretsmanager\talias/aws/ssm\n")

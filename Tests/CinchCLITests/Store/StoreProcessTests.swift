@@ -32,10 +32,10 @@ import _CinchTestSupport
     return (process, output)
   }
 
-  @Test func fourProcessesWritingOneNameGetVersions1Through1000() throws {
+  @Test func fourProcessesWritingOneNameGetVersions1Through1000() async throws {
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    #expect(try CinchProcess.run(["init"], in: directory).status == 0)
+    #expect(try await CinchProcess.run(["init"], in: directory).status == 0)
     var writers: [(Process, Pipe)] = []
     for writer in 0..<4 {
       writers.append(
@@ -49,16 +49,20 @@ import _CinchTestSupport
           done
           """, in: directory))
     }
-    var lines: [String] = []
-    for (process, pipe) in writers {
-      let output = pipe.fileHandleForReading.readDataToEndOfFile()
-      process.waitUntilExit()
-      lines += String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
+    let running = writers
+    let lines = try await offThePool {
+      var lines: [String] = []
+      for (process, pipe) in running {
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        lines += String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
+      }
+      return lines
     }
     #expect(!lines.contains("FAILED"))
     #expect(lines.compactMap(Int.init).sorted() == Array(1...1000))
 
-    let history = try CinchProcess.run(
+    let history = try await CinchProcess.run(
       [
         "ssm", "get-parameter-history", "--name", "/load/counter", "--query",
         "Parameters[].Version", "--output", "text",
@@ -67,17 +71,17 @@ import _CinchTestSupport
     #expect(
       history.stdout.split(whereSeparator: { $0 == "\t" || $0 == "\n" }).compactMap { Int($0) }
         == Array(901...1000))
-    let verify = try CinchProcess.run(["audit", "verify"], in: directory)
+    let verify = try await CinchProcess.run(["audit", "verify"], in: directory)
     #expect(verify.status == 0)
     // Init, 1000 writes, and the history read (one row per version it returned).
     #expect(verify.stdout.hasPrefix("audit log intact: 1101 rows"))
   }
 
   @Test(arguments: [8, 20, 33])
-  func aWriterKilledMidRunLosesNothingItAcknowledged(killAfter: Int) throws {
+  func aWriterKilledMidRunLosesNothingItAcknowledged(killAfter: Int) async throws {
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    #expect(try CinchProcess.run(["init"], in: directory).status == 0)
+    #expect(try await CinchProcess.run(["init"], in: directory).status == 0)
     // Each acknowledged write prints "INDEX VERSION".
     let (writer, pipe) = try Self.shell(
       """
@@ -88,18 +92,22 @@ import _CinchTestSupport
           --query Version --output text) && echo "$i $v"
       done
       """, in: directory, newSession: true)
-    var received = Data()
-    let handle = pipe.fileHandleForReading
-    while String(decoding: received, as: UTF8.self).split(separator: "\n").count < killAfter {
-      let chunk = handle.availableData
-      if chunk.isEmpty { break }
-      received += chunk
+    let killed = (writer, pipe.fileHandleForReading)
+    let received = try await offThePool {
+      let (writer, handle) = killed
+      var received = Data()
+      while String(decoding: received, as: UTF8.self).split(separator: "\n").count < killAfter {
+        let chunk = handle.availableData
+        if chunk.isEmpty { break }
+        received += chunk
+      }
+      // Somewhere inside the next write: the whole session, shell and cinch, at once.
+      usleep(useconds_t(killAfter * 1_000))
+      kill(-writer.processIdentifier, SIGKILL)
+      writer.waitUntilExit()
+      received += handle.readDataToEndOfFile()
+      return received
     }
-    // Somewhere inside the next write: the whole session, shell and cinch, at once.
-    usleep(useconds_t(killAfter * 1_000))
-    kill(-writer.processIdentifier, SIGKILL)
-    writer.waitUntilExit()
-    received += handle.readDataToEndOfFile()
     let acknowledged = String(decoding: received, as: UTF8.self).split(separator: "\n").compactMap {
       line -> (Int, Int)? in
       let parts = line.split(separator: " ")
@@ -111,10 +119,10 @@ import _CinchTestSupport
     #expect(acknowledged.count >= killAfter)
 
     // The store opens, its audit log verifies, and every acknowledged write is there.
-    let verify = try CinchProcess.run(["audit", "verify"], in: directory)
+    let verify = try await CinchProcess.run(["audit", "verify"], in: directory)
     #expect(verify.status == 0, "\(verify.stderr)")
     for (index, version) in acknowledged {
-      let read = try CinchProcess.run(
+      let read = try await CinchProcess.run(
         [
           "ssm", "get-parameter", "--name", "/crash/p:\(version)", "--query", "Parameter.Value",
           "--output", "text",
@@ -123,7 +131,7 @@ import _CinchTestSupport
       #expect(read.stdout == "value-\(index)\n", "version \(version)")
     }
     // And the store takes writes again.
-    let after = try CinchProcess.run(
+    let after = try await CinchProcess.run(
       [
         "ssm", "put-parameter", "--name", "/crash/p", "--value", "after", "--type", "String",
         "--overwrite",

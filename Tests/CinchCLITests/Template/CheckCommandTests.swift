@@ -9,10 +9,10 @@ import _CinchTestSupport
   final class Project: Sendable {
     let directory: URL
 
-    init(store: Bool = true) throws {
+    init(store: Bool = true) async throws {
       directory = try CinchProcess.temporaryDirectory()
       if store {
-        let created = try run(["init"])
+        let created = try await run(["init"])
         #expect(created.status == 0, "\(created.stderr)")
       }
     }
@@ -20,19 +20,21 @@ import _CinchTestSupport
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws
       -> CinchProcess.Result
     {
-      try CinchProcess.run(
+      try await CinchProcess.run(
         arguments, in: directory, environment: ["USER": "tester"].merging(environment) { $1 })
     }
 
     /// Puts a parameter once per value; values go through a request file, never argv (an AWS
     /// public parameter, an AMI id, is no secret and takes `--value`).
-    func put(_ name: String, _ values: [String], type: String = "String") throws {
+    func put(_ name: String, _ values: [String], type: String = "String") async throws {
       if name.hasPrefix("/aws/service/") {
         for value in values {
-          let result = try run(["ssm", "put-public-parameter", "--name", name, "--value", value])
+          let result = try await run([
+            "ssm", "put-public-parameter", "--name", name, "--value", value,
+          ])
           #expect(result.status == 0, "\(result.stderr)")
         }
         return
@@ -43,18 +45,20 @@ import _CinchTestSupport
           "Name": name, "Value": value, "Type": type, "Overwrite": true,
         ])
         try body.write(to: request)
-        let result = try run(["ssm", "put-parameter", "--cli-input-json", "file://" + request.path])
+        let result = try await run([
+          "ssm", "put-parameter", "--cli-input-json", "file://" + request.path,
+        ])
         try FileManager.default.removeItem(at: request)
         #expect(result.status == 0, "\(result.stderr)")
       }
     }
 
     /// Creates a secret; the value goes through a request file, never argv.
-    func createSecret(_ name: String, _ value: String) throws {
+    func createSecret(_ name: String, _ value: String) async throws {
       let request = directory.appendingPathComponent("request.json")
       try JSONSerialization.data(withJSONObject: ["Name": name, "SecretString": value])
         .write(to: request)
-      let result = try run([
+      let result = try await run([
         "secretsmanager", "create-secret", "--cli-input-json", "file://" + request.path,
       ])
       try FileManager.default.removeItem(at: request)
@@ -73,8 +77,8 @@ import _CinchTestSupport
     }
 
     /// The audit log's rows, oldest first.
-    func audit() throws -> [[String: Any]] {
-      let listed = try run(["audit", "list", "--format", "json"])
+    func audit() async throws -> [[String: Any]] {
+      let listed = try await run(["audit", "list", "--format", "json"])
       try #require(listed.status == 0, "\(listed.stderr)")
       return try #require(
         try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
@@ -102,12 +106,13 @@ import _CinchTestSupport
     """
 
   /// A project whose store holds what `stack` reads, locked.
-  static func locked() throws -> Project {
-    let project = try Project()
-    try project.put("/app/prod/db-password", [canary + "-1", canary + "-2"], type: "SecureString")
-    try project.put("/app/prod/db-name", [canary + "-name"])
+  static func locked() async throws -> Project {
+    let project = try await Project()
+    try await project.put(
+      "/app/prod/db-password", [canary + "-1", canary + "-2"], type: "SecureString")
+    try await project.put("/app/prod/db-name", [canary + "-name"])
     try project.write(stack, to: "stack.yaml")
-    let lock = try project.run(["lock", "stack.yaml"])
+    let lock = try await project.run(["lock", "stack.yaml"])
     try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
     return project
   }
@@ -117,32 +122,32 @@ import _CinchTestSupport
   /// The store's audit log records every read by operation: `check` makes only metadata reads
   /// (`ListParameterVersions`), online, and none at all offline; never `GetParameter*` or
   /// `ResolveParameters`, the operations that open a sealed value. The lock before it did.
-  @Test func checkNeverReadsAValue() throws {
-    let project = try Self.locked()
+  @Test func checkNeverReadsAValue() async throws {
+    let project = try await Self.locked()
     let valueReads: Set<String> = [
       "GetParameter", "GetParameters", "GetParametersByPath", "GetParameterHistory",
       "ResolveParameters", "GetSecretValue", "ResolveSecrets",
     ]
-    let before = try project.audit()
+    let before = try await project.audit()
     #expect(
       before.contains { $0["operation"] as? String == "ResolveParameters" }, "lock reads values")
 
-    let online = try project.run(["check", "stack.yaml"])
+    let online = try await project.run(["check", "stack.yaml"])
     #expect(online.status == 0, "\(online.stdout)\(online.stderr)")
     #expect(online.stdout == "no problems in 1 file (3 references checked against the store)\n")
-    let afterOnline = try project.audit()
+    let afterOnline = try await project.audit()
     let checkRows = afterOnline.dropFirst(before.count)
     #expect(!checkRows.isEmpty)
     let operations = Set(checkRows.compactMap { $0["operation"] as? String })
     #expect(operations == ["ListParameterVersions"])
     #expect(operations.isDisjoint(with: valueReads))
 
-    let offline = try project.run(["check", "stack.yaml", "--offline"])
+    let offline = try await project.run(["check", "stack.yaml", "--offline"])
     #expect(offline.stdout == "no problems in 1 file (3 references checked against 'cinch.lock')\n")
-    let afterOffline = try project.audit()
+    let afterOffline = try await project.audit()
     // Offline the store is not even opened.
     #expect(afterOffline.count == afterOnline.count)
-    #expect(try project.run(["audit", "verify"]).status == 0)
+    await #expect(try project.run(["audit", "verify"]).status == 0)
     for result in [online, offline] {
       #expect(!result.stdout.contains(Self.canary))
       #expect(!result.stderr.contains(Self.canary))
@@ -173,8 +178,8 @@ import _CinchTestSupport
 
   /// SARIF that GitHub code scanning accepts: its requirements, and the 2.1.0 schema where the
   /// schema is at hand; URIs relative to the checkout.
-  @Test func sarifForCodeScanning() throws {
-    let project = try Self.locked()
+  @Test func sarifForCodeScanning() async throws {
+    let project = try await Self.locked()
     try project.write(Self.broken, to: "templates/broken.yaml")
     // The database no longer reads the password the lock pins: its entry is unused (and so is
     // the parameter that named it).
@@ -182,7 +187,7 @@ import _CinchTestSupport
       Self.stack.replacingOccurrences(
         of: "!Sub '{{resolve:ssm-secure:/app/${Env}/db-password}}'", with: "!Ref AWS::NoValue"),
       to: "stack.yaml")
-    let result = try project.run(
+    let result = try await project.run(
       ["check", "stack.yaml", "templates/broken.yaml", "--format", "sarif"],
       environment: ["GITHUB_WORKSPACE": project.directory.path])
     #expect(result.status == 1)
@@ -206,10 +211,10 @@ import _CinchTestSupport
   }
 
   /// The same findings in every format, located, with a summary for people.
-  @Test func everyFormatLocatesTheFindings() throws {
-    let project = try Self.locked()
+  @Test func everyFormatLocatesTheFindings() async throws {
+    let project = try await Self.locked()
     try project.write(Self.broken, to: "broken.yaml")
-    let human = try project.run(["check", "broken.yaml", "stack.yaml"])
+    let human = try await project.run(["check", "broken.yaml", "stack.yaml"])
     #expect(human.status == 1)
     #expect(
       human.stdout.contains(
@@ -223,13 +228,13 @@ import _CinchTestSupport
     #expect(
       human.stdout.hasSuffix("4 errors in 2 files (6 references checked against the store)\n"))
 
-    let json = try project.run(["check", "broken.yaml", "stack.yaml", "--format", "json"])
+    let json = try await project.run(["check", "broken.yaml", "stack.yaml", "--format", "json"])
     let items = try #require(
       try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
     #expect(items.compactMap { $0["code"] as? String } == ["E2033", "E4002", "E4001", "E2034"])
     #expect(items.allSatisfy { $0["line"] is Int && $0["file"] as? String == "broken.yaml" })
 
-    let github = try project.run(["check", "broken.yaml", "stack.yaml", "--format", "github"])
+    let github = try await project.run(["check", "broken.yaml", "stack.yaml", "--format", "github"])
     #expect(
       github.stdout.contains(
         "::error file=broken.yaml,line=9,col=24,endLine=9,endColumn=56,title=E4001 entry-not-found::"
@@ -243,17 +248,19 @@ import _CinchTestSupport
 
   // MARK: Control
 
-  @Test func ignoreWarningsAsErrorsAndMetadataSuppressions() throws {
-    let project = try Self.locked()
-    try project.put("/app/prod/db-name", [Self.canary + "-renamed"])  // the pin falls behind
-    let behind = try project.run(["check"])
+  @Test func ignoreWarningsAsErrorsAndMetadataSuppressions() async throws {
+    let project = try await Self.locked()
+    try await project.put("/app/prod/db-name", [Self.canary + "-renamed"])  // the pin falls behind
+    let behind = try await project.run(["check"])
     #expect(behind.status == 0)
     #expect(behind.stdout.contains("warning[W4009]"))
     #expect(
       behind.stdout.hasSuffix("2 warnings in 1 file (3 references checked against the store)\n"))
-    #expect(try project.run(["check", "--warnings-as-errors"]).status == 1)
-    #expect(try project.run(["check", "--frozen"]).status == 1)
-    let ignored = try project.run(["check", "--ignore", "E2020,pin-behind", "--warnings-as-errors"])
+    await #expect(try project.run(["check", "--warnings-as-errors"]).status == 1)
+    await #expect(try project.run(["check", "--frozen"]).status == 1)
+    let ignored = try await project.run([
+      "check", "--ignore", "E2020,pin-behind", "--warnings-as-errors",
+    ])
     #expect(ignored.status == 0)
     #expect(
       ignored.stdout
@@ -265,32 +272,32 @@ import _CinchTestSupport
         of: "  Fn:\n    Type: AWS::Lambda::Function\n",
         with: "  Fn:\n    Type: AWS::Lambda::Function\n    Metadata: {cinch: {ignore: [W4009]}}\n"),
       to: "stack.yaml")
-    let suppressed = try project.run(["check"])
+    let suppressed = try await project.run(["check"])
     #expect(suppressed.stdout.contains("stack.yaml:8:16: warning[W4009]"))
     #expect(
       suppressed.stdout.hasSuffix(
         "1 warning in 1 file (3 references checked against the store; 1 suppressed)\n"))
   }
 
-  @Test func exitTwoWhenTheRunCannotCheck() throws {
-    let project = try Project(store: false)
+  @Test func exitTwoWhenTheRunCannotCheck() async throws {
+    let project = try await Project(store: false)
     try project.write(Self.stack, to: "stack.yaml")
-    let noLock = try project.run(["check", "stack.yaml", "--offline"])
+    let noLock = try await project.run(["check", "stack.yaml", "--offline"])
     #expect(noLock.status == 2)
     #expect(
       noLock.stderr
         == "cinch: error: --offline needs the lockfile 'cinch.lock', which does not exist (run 'cinch lock')\n"
     )
-    #expect(try project.run(["check", "stack.yaml", "--frozen"]).status == 2)
-    let badCode = try project.run(["check", "stack.yaml", "--ignore", "E9999"])
+    await #expect(try project.run(["check", "stack.yaml", "--frozen"]).status == 2)
+    let badCode = try await project.run(["check", "stack.yaml", "--ignore", "E9999"])
     #expect(badCode.status == 2)
     #expect(badCode.stderr.contains("--ignore: 'E9999' is not a diagnostic code or name"))
-    let missing = try project.run(["check", "nowhere.yaml"])
+    let missing = try await project.run(["check", "nowhere.yaml"])
     #expect(missing.status == 2)
-    let noStore = try project.run(["check", "stack.yaml", "--store", "absent/store.db"])
+    let noStore = try await project.run(["check", "stack.yaml", "--store", "absent/store.db"])
     #expect(noStore.status == 2)
     // No store and no lock: the template rules alone, and the summary says what was not done.
-    let alone = try project.run(["check", "stack.yaml"])
+    let alone = try await project.run(["check", "stack.yaml"])
     #expect(alone.status == 0)
     #expect(
       alone.stdout
@@ -298,10 +305,10 @@ import _CinchTestSupport
   }
 
   /// One clean file without a reference still gets its line: silence looks like nothing ran.
-  @Test func aFileWithoutReferencesSaysSo() throws {
-    let project = try Project()
+  @Test func aFileWithoutReferencesSaysSo() async throws {
+    let project = try await Project()
     try project.write("Resources:\n  A:\n    Type: AWS::SNS::Topic\n", to: "plain.yaml")
-    let result = try project.run(["check", "plain.yaml"])
+    let result = try await project.run(["check", "plain.yaml"])
     #expect(result.status == 0)
     #expect(result.stdout == "no problems in 1 file (no dynamic references)\n")
     try project.write(
@@ -314,7 +321,7 @@ import _CinchTestSupport
           Condition: Never
           Properties: {Type: String, Value: '{{resolve:ssm:/app/x}}'}
       """, to: "never.yaml")
-    let never = try project.run(["check", "never.yaml"])
+    let never = try await project.run(["check", "never.yaml"])
     #expect(
       never.stdout == "no problems in 1 file (1 reference written, none read on this deploy)\n")
   }
@@ -324,8 +331,8 @@ import _CinchTestSupport
   /// Every template in `templates/`, with a store holding what it reads (the seed's
   /// parameters and secrets) and a lock: nothing to report, online or offline; and online
   /// `check` reads metadata only, secrets included.
-  @Test func theTemplatesCheckClean() throws {
-    let project = try Project()
+  @Test func theTemplatesCheckClean() async throws {
+    let project = try await Project()
     let root = Fixtures.packageRoot.appendingPathComponent("templates")
     let names = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
     var checked: [String] = []
@@ -335,31 +342,32 @@ import _CinchTestSupport
       checked.append("templates/" + name)
     }
     try #require(checked.count >= 6)
-    try project.put("/myapp/prod/db-host", ["db.internal"])
-    try project.put(
+    try await project.put("/myapp/prod/db-host", ["db.internal"])
+    try await project.put(
       "/myapp/prod/dbpassword", [Self.canary + "-1", Self.canary + "-2", Self.canary + "-3"],
       type: "SecureString")
-    try project.put("/myapp/prod/redis-auth-token", [Self.canary + "-r"], type: "SecureString")
-    try project.put(
+    try await project.put(
+      "/myapp/prod/redis-auth-token", [Self.canary + "-r"], type: "SecureString")
+    try await project.put(
       "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64", ["ami-0abcdef1234567890"]
     )
-    try project.createSecret(
+    try await project.createSecret(
       "prod/MyApp/DBSecret", #"{"username":"dbadmin","password":"\#(Self.canary)"}"#)
-    try project.createSecret(
+    try await project.createSecret(
       "docker_username", #"{"username":"ci-bot","password":"\#(Self.canary)"}"#)
-    try project.createSecret(
+    try await project.createSecret(
       "MyDatabaseSecret", #"{"username":"reporting","password":"\#(Self.canary)"}"#)
-    let lock = try project.run(["lock"] + checked)
+    let lock = try await project.run(["lock"] + checked)
     try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
     #expect(try project.read("cinch.lock").contains("\"kind\": \"secretsmanager\""))
-    let before = try project.audit().count
+    let before = try await project.audit().count
     for arguments in [["check"] + checked, ["check"], ["check", "--offline", "--frozen"]] {
-      let result = try project.run(arguments)
+      let result = try await project.run(arguments)
       #expect(result.status == 0, "\(arguments): \(result.stdout)\(result.stderr)")
       #expect(result.stdout.hasPrefix("no problems in \(checked.count) files"), "\(result.stdout)")
       #expect(!result.stdout.contains(Self.canary))
     }
-    let operations = Set(
+    let operations = await Set(
       try project.audit().dropFirst(before).compactMap { $0["operation"] as? String })
     #expect(operations == ["ListParameterVersions", "ListSecretVersions"])
   }

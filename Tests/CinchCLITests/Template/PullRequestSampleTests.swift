@@ -5,11 +5,12 @@ import _CinchTestSupport
 /// The README's "Checking a pull request": `Samples/pull-request/pr-change.yaml` against a store
 /// seeded by `Samples/seed/seed.sh` gives exactly the four findings it shows.
 @Suite struct PullRequestSampleTests {
-  @Test func theREADMEsFourFindings() throws {
+  @Test func theREADMEsFourFindings() async throws {
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let environment = ["AWS_REGION": "eu-west-1"]
-    #expect(try CinchProcess.run(["init"], in: directory, environment: environment).status == 0)
+    #expect(
+      try await CinchProcess.run(["init"], in: directory, environment: environment).status == 0)
     let seed = Process()
     seed.executableURL = Fixtures.packageRoot.appendingPathComponent("Samples/seed/seed.sh")
     seed.arguments = [CinchProcess.executable.path]
@@ -19,12 +20,11 @@ import _CinchTestSupport
       "AWS_REGION": "eu-west-1", "CINCH_STORE": directory.path + "/.cinch/store.db",
     ]
     seed.standardOutput = FileHandle.nullDevice
-    try seed.run()
-    seed.waitUntilExit()
+    try await seed.runUntilExit()
     #expect(seed.terminationStatus == 0)
 
     let sample = Fixtures.packageRoot.appendingPathComponent("Samples/pull-request/pr-change.yaml")
-    let result = try CinchProcess.run(
+    let result = try await CinchProcess.run(
       ["check", sample.path, "--format", "github"], in: directory, environment: environment)
     #expect(result.status == 1)
     let findings = result.stdout.split(separator: "\n").map { line in

@@ -18,7 +18,7 @@ import _CinchTestSupport
   }
 
   @Test(arguments: workflows)
-  func cinchLinesUseOptionsCheckTakes(_ name: String) throws {
+  func cinchLinesUseOptionsCheckTakes(_ name: String) async throws {
     let file = try SourceFile(path: Self.folder.appendingPathComponent(name).path)
     var diagnostics = Diagnostics()
     let document = TemplateParser.parse(file, into: &diagnostics)
@@ -29,7 +29,7 @@ import _CinchTestSupport
       .map { $0.trimmingCharacters(in: .whitespaces) }
       .filter { $0.hasPrefix("cinch check") }
     try #require(!lines.isEmpty)
-    let help = try CinchProcess.run(["check", "--help"]).stdout
+    let help = try await CinchProcess.run(["check", "--help"]).stdout
     for line in lines {
       let words = line.split(separator: " ").map(String.init)
       for (index, word) in words.enumerated() where word.hasPrefix("--") {

@@ -11,20 +11,20 @@ import _CinchTestSupport
     let project: URL
     let adminPassword = "admin-Canary-\(UUID().uuidString.prefix(8))"
 
-    init() throws {
+    init() async throws {
       server = try PostgresServer()
       project = try CinchProcess.temporaryDirectory()
       try server.superuser("CREATE ROLE vaultadmin LOGIN SUPERUSER PASSWORD '\(adminPassword)';\n")
-      #expect(try cinch("init").status == 0)
-      #expect(try cinch("secrets", "enable", "database").status == 0)
-      let config = try cinch(
+      #expect(try await cinch("init").status == 0)
+      #expect(try await cinch("secrets", "enable", "database").status == 0)
+      let config = try await cinch(
         "write", "database/config/pg", "plugin_name=postgresql-database-plugin",
         "connection_url=postgresql://{{username}}:{{password}}@127.0.0.1:\(server.port)/postgres?sslmode=disable",
-        "username=vaultadmin", "allowed_roles=readonly,brief", "password=-",
+        "username=vaultadmin", "allowed_roles=readonly,brief,short", "password=-",
         stdin: adminPassword + "\n")
       #expect(config.status == 0, "\(config.stderr)")
-      for (role, ttl) in [("readonly", "1h"), ("brief", "1s")] {
-        let written = try cinch(
+      for (role, ttl) in [("readonly", "1h"), ("brief", "1s"), ("short", "5m")] {
+        let written = try await cinch(
           "write", "database/roles/\(role)", "db_name=pg",
           #"creation_statements=CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';"#,
           "default_ttl=\(ttl)", "max_ttl=2h")
@@ -38,13 +38,15 @@ import _CinchTestSupport
     }
 
     @discardableResult
-    func cinch(_ arguments: String..., stdin: String? = nil) throws -> CinchProcess.Result {
-      try CinchProcess.run(arguments, in: project, stdin: stdin)
+    func cinch(_ arguments: String..., stdin: String? = nil) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(arguments, in: project, stdin: stdin)
     }
 
     /// `cinch read database/creds/ROLE -format=json`: user, password, lease id, duration.
-    func creds(_ role: String) throws -> (user: String, password: String, lease: String, ttl: Int) {
-      let result = try cinch("read", "-format=json", "database/creds/\(role)")
+    func creds(_ role: String) async throws -> (
+      user: String, password: String, lease: String, ttl: Int
+    ) {
+      let result = try await cinch("read", "-format=json", "database/creds/\(role)")
       #expect(result.status == 0, "\(result.stderr)")
       let object =
         try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
@@ -56,51 +58,55 @@ import _CinchTestSupport
     }
   }
 
-  @Test func credsRenewRevokeAndExpiry() throws {
-    let setup = try Setup()
-    let issued = try setup.creds("readonly")
+  @Test func credsRenewRevokeAndExpiry() async throws {
+    let setup = try await Setup()
+    let issued = try await setup.creds("readonly")
     #expect(issued.user.hasPrefix("v-root-readonly-"))
     #expect(issued.lease.hasPrefix("database/creds/readonly/"))
     #expect(issued.ttl == 3600)
     #expect(try setup.server.logsIn(user: issued.user, password: issued.password))
 
-    let renewed = try setup.cinch("lease", "renew", "-increment=30m", "-format=json", issued.lease)
+    let renewed = try await setup.cinch(
+      "lease", "renew", "-increment=30m", "-format=json", issued.lease)
     #expect(renewed.status == 0, "\(renewed.stderr)")
     #expect(renewed.stdout.contains("\"lease_duration\": 1800"))
-    let lookup = try setup.cinch("lease", "lookup", issued.lease)
+    let lookup = try await setup.cinch("lease", "lookup", issued.lease)
     #expect(lookup.stdout.contains("renewable"))
 
-    let revoked = try setup.cinch("lease", "revoke", issued.lease)
+    let revoked = try await setup.cinch("lease", "revoke", issued.lease)
     #expect(revoked.stdout == "All revocation operations queued successfully!\n")
     #expect(!(try setup.server.logsIn(user: issued.user, password: issued.password)))
     #expect(!(try setup.server.roleExists(issued.user)))
-    #expect(try setup.cinch("lease", "lookup", issued.lease).status == 2)
+    #expect(try await setup.cinch("lease", "lookup", issued.lease).status == 2)
 
-    // Renewing moves the login's VALID UNTIL with the lease: a one-second lease renewed for an
-    // hour still logs in after its first second (renew_statements, by default ALTER ROLE).
-    let extended = try setup.creds("brief")
-    let renewedBrief = try setup.cinch("lease", "renew", "-increment=1h", extended.lease)
-    #expect(renewedBrief.status == 0, "\(renewedBrief.stderr)")
-    Thread.sleep(forTimeInterval: 1.5)
+    // Renewing moves the login's VALID UNTIL with the lease (renew_statements, by default
+    // ALTER ROLE): a five-minute lease renewed for an hour lets its role log in for an hour.
+    // Read from PostgreSQL rather than waited for, so a slow machine cannot expire the lease
+    // between issuing and renewing it.
+    let extended = try await setup.creds("short")
+    #expect(try setup.server.minutesOfValidity(extended.user) <= 5)
+    let renewedShort = try await setup.cinch("lease", "renew", "-increment=1h", extended.lease)
+    #expect(renewedShort.status == 0, "\(renewedShort.stderr)")
+    #expect(try setup.server.minutesOfValidity(extended.user) > 55)
     #expect(try setup.server.logsIn(user: extended.user, password: extended.password))
-    #expect(try setup.cinch("lease", "revoke", extended.lease).status == 0)
+    #expect(try await setup.cinch("lease", "revoke", extended.lease).status == 0)
 
     // A one-second lease: once its time has passed, tidy drops the role.
-    let brief = try setup.creds("brief")
+    let brief = try await setup.creds("brief")
     #expect(brief.ttl == 1)
-    Thread.sleep(forTimeInterval: 1.5)
+    try await Task.sleep(for: .milliseconds(1500))
     #expect(try setup.server.roleExists(brief.user))
-    let tidy = try setup.cinch("lease", "tidy")
+    let tidy = try await setup.cinch("lease", "tidy")
     #expect(tidy.stdout == "Revoked 1 expired lease(s)\n", "\(tidy.stderr)")
     #expect(!(try setup.server.roleExists(brief.user)))
 
     // Errors keep Vault's texts.
-    let unknown = try setup.cinch("read", "database/creds/none")
+    let unknown = try await setup.cinch("read", "database/creds/none")
     #expect(unknown.status == 2)
     #expect(unknown.stderr.contains("* unknown role: none"))
 
     // Neither the admin password nor a leased password is in the store file or the audit log.
-    let audit = try setup.cinch("audit", "list")
+    let audit = try await setup.cinch("audit", "list")
     for secret in [setup.adminPassword, issued.password, brief.password] {
       #expect(!audit.stdout.contains(secret))
       for name in ["store.db", "store.db-wal"] {
@@ -112,11 +118,11 @@ import _CinchTestSupport
     }
   }
 
-  @Test func aRunningServeDropsExpiredRoles() throws {
-    let setup = try Setup()
-    #expect(try setup.cinch("token", "root").status == 0)
+  @Test func aRunningServeDropsExpiredRoles() async throws {
+    let setup = try await Setup()
+    #expect(try await setup.cinch("token", "root").status == 0)
     // Issued before the server starts, so the role certainly exists when the sweeps begin.
-    let brief = try setup.creds("brief")
+    let brief = try await setup.creds("brief")
     #expect(try setup.server.roleExists(brief.user))
     // The server's own account of its sweeps, for the message when the role outlives them.
     let serve = try ServeWithLog(in: setup.project, leaseInterval: 0.2)
@@ -124,7 +130,7 @@ import _CinchTestSupport
     // The sweep runs every 0.2 s; give it up to 30 s on a busy machine.
     var dropped = false
     for _ in 0..<150 where !dropped {
-      Thread.sleep(forTimeInterval: 0.2)
+      try await Task.sleep(for: .milliseconds(200))
       dropped = !(try setup.server.roleExists(brief.user))
     }
     #expect(dropped, "serve's stderr: \(serve.printed)")
@@ -142,5 +148,18 @@ extension PostgresServer {
         "postgres", "-c", "SELECT count(*) FROM pg_roles WHERE rolname = '\(name)'",
       ])
     return output.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+  }
+
+  /// Whole minutes from now until the role's VALID UNTIL.
+  func minutesOfValidity(_ name: String) throws -> Int {
+    let output = try run(
+      "psql",
+      [
+        "-X", "-t", "-A", "-h", directory.path, "-p", String(port), "-U", "postgres", "-d",
+        "postgres", "-c",
+        "SELECT floor(extract(epoch FROM rolvaliduntil - now()) / 60)::int FROM pg_roles "
+          + "WHERE rolname = '\(name)'",
+      ])
+    return Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
   }
 }

@@ -6,15 +6,15 @@ import _CinchTestSupport
 /// tokens and audit devices answer as Vault answers (Tests/Fixtures/vault-hvac/checks.py).
 @Suite struct HVACClientTests {
   static var hvacAvailable: Bool {
-    (try? Shell.run("python3 -c 'import hvac'").status == 0) ?? false
+    (try? Shell.runBlocking("python3 -c 'import hvac'", environment: [:]).status == 0) ?? false
   }
 
   @Test(.enabled(if: hvacAvailable, "hvac is not installed (Scripts/deps.sh installs it)"))
-  func hvacDrivesKVTransitTokensAndAudit() throws {
+  func hvacDrivesKVTransitTokensAndAudit() async throws {
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    #expect(try CinchProcess.run(["init"], in: directory).status == 0)
-    let token = try CinchProcess.run(["token", "root"], in: directory).stdout
+    #expect(try await CinchProcess.run(["init"], in: directory).status == 0)
+    let token = try await CinchProcess.run(["token", "root"], in: directory).stdout
       .trimmingCharacters(in: .whitespacesAndNewlines)
     #expect(token.hasPrefix("hvs."))
 
@@ -23,7 +23,7 @@ import _CinchTestSupport
     let canary = "canary-hvac-\(UUID().uuidString.prefix(8))"
     let auditLog = directory.appendingPathComponent("audit.log").path
     let script = Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/vault-hvac/checks.py")
-    let run = try Shell.run(
+    let run = try await Shell.run(
       "python3 '\(script.path)'",
       environment: [
         "VAULT_ADDR": server.address, "VAULT_TOKEN": token, "AUDIT_LOG": auditLog,
@@ -94,7 +94,13 @@ final class VaultServeProcess {
 
 /// `/bin/sh -c COMMAND` with extra environment, output captured.
 enum Shell {
-  static func run(_ command: String, environment: [String: String] = [:]) throws
+  static func run(_ command: String, environment: [String: String] = [:]) async throws
+    -> (status: Int32, stdout: String, stderr: String)
+  {
+    try await offThePool { try runBlocking(command, environment: environment) }
+  }
+
+  static func runBlocking(_ command: String, environment: [String: String]) throws
     -> (status: Int32, stdout: String, stderr: String)
   {
     let process = Process()

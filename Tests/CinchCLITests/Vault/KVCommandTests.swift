@@ -7,15 +7,15 @@ import _CinchTestSupport
 @Suite struct KVCommandTests {
   final class Workspace {
     let directory: URL
-    init() throws {
+    init() async throws {
       directory = try CinchProcess.temporaryDirectory()
-      #expect(try CinchProcess.run(["init"], in: directory).status == 0)
+      #expect(try await CinchProcess.run(["init"], in: directory).status == 0)
     }
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     @discardableResult
-    func cinch(_ arguments: String..., stdin: String? = nil) throws -> CinchProcess.Result {
-      try CinchProcess.run(arguments, in: directory, stdin: stdin)
+    func cinch(_ arguments: String..., stdin: String? = nil) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(arguments, in: directory, stdin: stdin)
     }
   }
 
@@ -25,9 +25,9 @@ import _CinchTestSupport
       of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#, with: "TIME", options: .regularExpression)
   }
 
-  @Test func theSeedsPutAndGetPrintVaultsTables() throws {
-    let workspace = try Workspace()
-    let put = try workspace.cinch(
+  @Test func theSeedsPutAndGetPrintVaultsTables() async throws {
+    let workspace = try await Workspace()
+    let put = try await workspace.cinch(
       "kv", "put", "secret/myapp/dbpassword", "password=MySecurePassword123!")
     #expect(put.status == 0)
     #expect(
@@ -45,7 +45,7 @@ import _CinchTestSupport
         version            1
 
         """)
-    let get = try workspace.cinch("kv", "get", "secret/myapp/dbpassword")
+    let get = try await workspace.cinch("kv", "get", "secret/myapp/dbpassword")
     #expect(get.status == 0)
     #expect(
       Self.stable(get.stdout) == """
@@ -67,21 +67,21 @@ import _CinchTestSupport
         password    MySecurePassword123!
 
         """)
-    let field = try workspace.cinch(
+    let field = try await workspace.cinch(
       "kv", "get", "-field=password", "-mount=secret", "myapp/dbpassword")
     #expect(field.stdout == "MySecurePassword123!")
-    let json = try workspace.cinch("kv", "get", "-format=json", "secret/myapp/dbpassword")
+    let json = try await workspace.cinch("kv", "get", "-format=json", "secret/myapp/dbpassword")
     #expect(json.stdout.contains("\"password\": \"MySecurePassword123!\""))
     #expect(json.stdout.hasPrefix("{\n  \"request_id\": "))
   }
 
-  @Test func errorsUseVaultsTextAndExitCodes() throws {
-    let workspace = try Workspace()
-    let missing = try workspace.cinch("kv", "get", "secret/none")
+  @Test func errorsUseVaultsTextAndExitCodes() async throws {
+    let workspace = try await Workspace()
+    let missing = try await workspace.cinch("kv", "get", "secret/none")
     #expect(missing.status == 2)
     #expect(missing.stderr == "No value found at secret/data/none\n")
-    try workspace.cinch("kv", "put", "secret/a", "k=v")
-    let cas = try workspace.cinch("kv", "put", "-cas=0", "secret/a", "k=w")
+    try await workspace.cinch("kv", "put", "secret/a", "k=v")
+    let cas = try await workspace.cinch("kv", "put", "-cas=0", "secret/a", "k=w")
     #expect(cas.status == 2)
     #expect(
       cas.stderr == """
@@ -93,64 +93,64 @@ import _CinchTestSupport
         * check-and-set parameter did not match the current version
 
         """)
-    let noVersions = try workspace.cinch("kv", "destroy", "secret/a")
+    let noVersions = try await workspace.cinch("kv", "destroy", "secret/a")
     #expect(noVersions.status == 1)
     #expect(
       noVersions.stderr
         == "No versions provided, use the \"-versions\" flag to specify the version to destroy.\n")
-    #expect(try workspace.cinch("kv", "put", "secret/a").status == 1)
-    #expect(try workspace.cinch("kv", "get", "--no-such-flag", "secret/a").status == 1)
+    #expect(try await workspace.cinch("kv", "put", "secret/a").status == 1)
+    #expect(try await workspace.cinch("kv", "get", "--no-such-flag", "secret/a").status == 1)
   }
 
-  @Test func deleteUndeleteDestroyRollbackAndList() throws {
-    let workspace = try Workspace()
-    try workspace.cinch("kv", "put", "secret/app/db", "v=1")
-    try workspace.cinch("kv", "put", "secret/app/db", "v=2")
-    try workspace.cinch("kv", "put", "secret/app/other", "x=1")
-    let delete = try workspace.cinch("kv", "delete", "secret/app/db")
+  @Test func deleteUndeleteDestroyRollbackAndList() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/app/db", "v=1")
+    try await workspace.cinch("kv", "put", "secret/app/db", "v=2")
+    try await workspace.cinch("kv", "put", "secret/app/other", "x=1")
+    let delete = try await workspace.cinch("kv", "delete", "secret/app/db")
     #expect(delete.stdout == "Success! Data deleted (if it existed) at: secret/data/app/db\n")
     // A deleted version prints its metadata and no Data section, exit 0.
-    let deleted = try workspace.cinch("kv", "get", "secret/app/db")
+    let deleted = try await workspace.cinch("kv", "get", "secret/app/db")
     #expect(deleted.status == 0)
     #expect(!deleted.stdout.contains("== Data =="))
     #expect(deleted.stdout.contains("version            2"))
-    let undelete = try workspace.cinch("kv", "undelete", "-versions=2", "secret/app/db")
+    let undelete = try await workspace.cinch("kv", "undelete", "-versions=2", "secret/app/db")
     #expect(undelete.stdout == "Success! Data written to: secret/undelete/app/db\n")
-    #expect(try workspace.cinch("kv", "get", "-field=v", "secret/app/db").stdout == "2")
+    #expect(try await workspace.cinch("kv", "get", "-field=v", "secret/app/db").stdout == "2")
 
-    let rollback = try workspace.cinch("kv", "rollback", "-version=1", "secret/app/db")
+    let rollback = try await workspace.cinch("kv", "rollback", "-version=1", "secret/app/db")
     #expect(rollback.status == 0)
     #expect(
       Self.stable(rollback.stdout).hasPrefix("Key                Value\n---                -----\n")
     )
     #expect(rollback.stdout.contains("version            3"))
-    #expect(try workspace.cinch("kv", "get", "-field=v", "secret/app/db").stdout == "1")
+    #expect(try await workspace.cinch("kv", "get", "-field=v", "secret/app/db").stdout == "1")
 
-    try workspace.cinch("kv", "destroy", "-versions=1", "secret/app/db")
-    let destroyed = try workspace.cinch("kv", "rollback", "-version=1", "secret/app/db")
+    try await workspace.cinch("kv", "destroy", "-versions=1", "secret/app/db")
+    let destroyed = try await workspace.cinch("kv", "rollback", "-version=1", "secret/app/db")
     #expect(destroyed.status == 2)
     #expect(destroyed.stderr == "Cannot roll back to a version that has been destroyed\n")
 
-    let list = try workspace.cinch("kv", "list", "secret/app")
+    let list = try await workspace.cinch("kv", "list", "secret/app")
     #expect(list.stdout == "Keys\n----\ndb\nother\n")
-    let root = try workspace.cinch("kv", "list", "secret/")
+    let root = try await workspace.cinch("kv", "list", "secret/")
     #expect(root.stdout == "Keys\n----\napp/\n")
-    #expect(try workspace.cinch("kv", "list", "secret/none").status == 2)
+    #expect(try await workspace.cinch("kv", "list", "secret/none").status == 2)
   }
 
-  @Test func patchAndMetadata() throws {
-    let workspace = try Workspace()
-    try workspace.cinch("kv", "put", "secret/p", "a=1", "b=2")
-    let patch = try workspace.cinch("kv", "patch", "secret/p", "b=3", "c=4")
+  @Test func patchAndMetadata() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/p", "a=1", "b=2")
+    let patch = try await workspace.cinch("kv", "patch", "secret/p", "b=3", "c=4")
     #expect(patch.status == 0)
-    let json = try workspace.cinch("kv", "get", "-format=json", "secret/p")
+    let json = try await workspace.cinch("kv", "get", "-format=json", "secret/p")
     #expect(json.stdout.contains("\"a\": \"1\",\n      \"b\": \"3\",\n      \"c\": \"4\""))
-    #expect(try workspace.cinch("kv", "patch", "secret/none", "a=1").status == 2)
+    #expect(try await workspace.cinch("kv", "patch", "secret/none", "a=1").status == 2)
 
-    let put = try workspace.cinch(
+    let put = try await workspace.cinch(
       "kv", "metadata", "put", "-max-versions=5", "-custom-metadata=owner=jdoe", "secret/p")
     #expect(put.stdout == "Success! Data written to: secret/metadata/p\n")
-    let get = try workspace.cinch("kv", "metadata", "get", "secret/p")
+    let get = try await workspace.cinch("kv", "metadata", "get", "secret/p")
     #expect(
       Self.stable(get.stdout) == """
         = Metadata Path =
@@ -183,17 +183,17 @@ import _CinchTestSupport
         destroyed        false
 
         """)
-    let delete = try workspace.cinch("kv", "metadata", "delete", "secret/p")
+    let delete = try await workspace.cinch("kv", "metadata", "delete", "secret/p")
     #expect(delete.stdout == "Success! Data deleted (if it existed) at: secret/metadata/p\n")
-    #expect(try workspace.cinch("kv", "get", "secret/p").status == 2)
+    #expect(try await workspace.cinch("kv", "get", "secret/p").status == 2)
   }
 
-  @Test func aValueNeverReachesTheStoreFileOrTheAuditLog() throws {
-    let workspace = try Workspace()
+  @Test func aValueNeverReachesTheStoreFileOrTheAuditLog() async throws {
+    let workspace = try await Workspace()
     let canary = "canary-cli-kv-5b1d"
-    try workspace.cinch("kv", "put", "secret/c", "password=-", stdin: canary + "\n")
-    #expect(try workspace.cinch("kv", "get", "-field=password", "secret/c").stdout == canary)
-    let audit = try workspace.cinch("audit", "list")
+    try await workspace.cinch("kv", "put", "secret/c", "password=-", stdin: canary + "\n")
+    #expect(try await workspace.cinch("kv", "get", "-field=password", "secret/c").stdout == canary)
+    let audit = try await workspace.cinch("audit", "list")
     #expect(!audit.stdout.contains(canary))
     for name in ["store.db", "store.db-wal"] {
       let path = workspace.directory.appendingPathComponent(".cinch/" + name).path
@@ -205,61 +205,62 @@ import _CinchTestSupport
 
   /// `-field` as Vault's `RawField`/`PrintRawField`: JSON with `-format=json`, `data` as the
   /// data map, the token fields of an auth response, "No data found" for a deleted version.
-  @Test func fieldsAsVaultPrintsThem() throws {
-    let workspace = try Workspace()
-    try workspace.cinch("kv", "put", "secret/app", "a=6", "b=x")
-    #expect(try workspace.cinch("kv", "get", "-field=a", "secret/app").stdout == "6")
-    #expect(
+  @Test func fieldsAsVaultPrintsThem() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/app", "a=6", "b=x")
+    #expect(try await workspace.cinch("kv", "get", "-field=a", "secret/app").stdout == "6")
+    await #expect(
       try workspace.cinch("kv", "get", "-format=json", "-field=a", "secret/app").stdout
         == "\"6\"\n")
-    #expect(
+    await #expect(
       try workspace.cinch("kv", "get", "-field=data", "secret/app").stdout == "map[a:6 b:x]")
-    #expect(
+    await #expect(
       try workspace.cinch("kv", "get", "-format=json", "-field=data", "secret/app").stdout
         == "{\n  \"a\": \"6\",\n  \"b\": \"x\"\n}\n")
-    let accessor = try workspace.cinch("token", "create", "-ttl=1h", "-field=token_accessor")
+    let accessor = try await workspace.cinch("token", "create", "-ttl=1h", "-field=token_accessor")
     #expect(accessor.status == 0)
     #expect(accessor.stdout.count == 24)
-    #expect(
+    await #expect(
       try workspace.cinch("token", "create", "-ttl=1h", "-field=token_duration").stdout == "3600")
-    try workspace.cinch("kv", "put", "secret/gone", "x=1")
-    try workspace.cinch("kv", "delete", "secret/gone")
-    let gone = try workspace.cinch("kv", "get", "-field=x", "secret/gone")
+    try await workspace.cinch("kv", "put", "secret/gone", "x=1")
+    try await workspace.cinch("kv", "delete", "secret/gone")
+    let gone = try await workspace.cinch("kv", "get", "-field=x", "secret/gone")
     #expect(gone.status == 2)
     #expect(gone.stderr == "No data found at secret/data/gone\n")
   }
 
   /// Vault's kv-builder: `@file` merges a JSON object, `\@` escapes a literal `@`, a repeated
   /// key becomes a list, and an argument without `=` is refused in its words.
-  @Test func argumentsAsVaultsBuilderReadsThem() throws {
-    let workspace = try Workspace()
+  @Test func argumentsAsVaultsBuilderReadsThem() async throws {
+    let workspace = try await Workspace()
     let file = workspace.directory.appendingPathComponent("data.json")
     try Data(#"{"n": 5, "o": {"k": "v"}}"#.utf8).write(to: file)
-    try workspace.cinch("kv", "put", "secret/x", "@" + file.path, "extra=1")
-    #expect(
+    try await workspace.cinch("kv", "put", "secret/x", "@" + file.path, "extra=1")
+    await #expect(
       try workspace.cinch("kv", "get", "-format=json", "-field=data", "secret/x").stdout
         == "{\n  \"extra\": \"1\",\n  \"n\": 5,\n  \"o\": {\n    \"k\": \"v\"\n  }\n}\n")
-    try workspace.cinch("kv", "put", "secret/esc", #"p=\@literal"#)
-    #expect(try workspace.cinch("kv", "get", "-field=p", "secret/esc").stdout == "@literal")
-    try workspace.cinch("kv", "put", "secret/dup", "a=1", "a=2")
-    #expect(
+    try await workspace.cinch("kv", "put", "secret/esc", #"p=\@literal"#)
+    #expect(try await workspace.cinch("kv", "get", "-field=p", "secret/esc").stdout == "@literal")
+    try await workspace.cinch("kv", "put", "secret/dup", "a=1", "a=2")
+    await #expect(
       try workspace.cinch("kv", "get", "-format=json", "-field=a", "secret/dup").stdout
         == "[\n  \"1\",\n  \"2\"\n]\n")
-    let bad = try workspace.cinch("kv", "put", "secret/bad", "nokey")
+    let bad = try await workspace.cinch("kv", "put", "secret/bad", "nokey")
     #expect(bad.status == 1)
     #expect(bad.stderr == "Failed to parse K=V data: format must be key=value\n")
   }
 
   /// `-delete-version-after` is a duration flag: a bad one is refused before any request.
-  @Test func aBadDurationIsRefusedLocally() throws {
-    let workspace = try Workspace()
-    try workspace.cinch("kv", "put", "secret/d", "a=1")
-    let bad = try workspace.cinch("kv", "metadata", "put", "-delete-version-after=abc", "secret/d")
+  @Test func aBadDurationIsRefusedLocally() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/d", "a=1")
+    let bad = try await workspace.cinch(
+      "kv", "metadata", "put", "-delete-version-after=abc", "secret/d")
     #expect(bad.status == 1)
     #expect(
       bad.stderr
         == "invalid value \"abc\" for flag -delete-version-after: time: invalid duration \"abc\"\n")
-    let good = try workspace.cinch(
+    let good = try await workspace.cinch(
       "kv", "metadata", "put", "-delete-version-after=1h30m", "secret/d")
     #expect(good.status == 0)
   }

@@ -16,7 +16,7 @@ import _CinchTestSupport
     try #require(
       probe.status == 0,
       "boto3 is not installed: run Scripts/deps.sh (it installs moto[server], which brings boto3)")
-    let server = try ServeProcess()
+    let server = try await ServeProcess()
     defer { server.stop() }
     let canary = "canary-\(UUID().uuidString.prefix(8))"
     // A server that holds decrypted values writes no core file (a crash, `kill -ABRT`).
@@ -55,7 +55,7 @@ import _CinchTestSupport
     }
 
     // Every request is audited under the key that signed it; refusals too.
-    let audit = try CinchProcess.run(
+    let audit = try await CinchProcess.run(
       ["audit", "list", "--format", "json"], environment: server.environment)
     #expect(audit.status == 0, "\(audit.stderr)")
     let rows =
@@ -70,12 +70,12 @@ import _CinchTestSupport
     #expect(count("DescribeParameters", caller: server.ci.id, result: "ok") > 0)
     #expect(count("GetParameter", caller: server.ci.id, result: "AccessDeniedException") > 0)
     #expect(!audit.stdout.contains(canary))
-    let verify = try CinchProcess.run(["audit", "verify"], environment: server.environment)
+    let verify = try await CinchProcess.run(["audit", "verify"], environment: server.environment)
     #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
   }
 
-  @Test func refusesNonLoopbackWithoutTheFlag() throws {
-    let result = try CinchProcess.run(["serve", "--listen", "0.0.0.0:0"])
+  @Test func refusesNonLoopbackWithoutTheFlag() async throws {
+    let result = try await CinchProcess.run(["serve", "--listen", "0.0.0.0:0"])
     #expect(result.status == 2)
     #expect(result.stderr.contains("--allow-non-loopback"), "\(result.stderr)")
   }

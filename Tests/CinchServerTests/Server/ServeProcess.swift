@@ -37,19 +37,19 @@ final class ServeProcess: @unchecked Sendable {
       {"Effect": "Allow", "Action": "secretsmanager:BatchGetSecretValue", "Resource": "*"}]}
     """
 
-  init(arguments: [String] = []) throws {
+  init(arguments: [String] = []) async throws {
     directory = try CinchProcess.temporaryDirectory()
     let environment = ["CINCH_STORE": directory.path + "/store.db", "AWS_REGION": "us-east-1"]
-    func cinch(_ arguments: [String]) throws -> String {
-      let result = try CinchProcess.run(arguments, environment: environment)
+    func cinch(_ arguments: [String]) async throws -> String {
+      let result = try await CinchProcess.run(arguments, environment: environment)
       guard result.status == 0 else {
         throw Failure(
           description: "cinch \(arguments.prefix(3)) exited \(result.status): \(result.stderr)")
       }
       return result.stdout
     }
-    func key(_ user: String?) throws -> Key {
-      let output = try cinch(
+    func key(_ user: String?) async throws -> Key {
+      let output = try await cinch(
         ["iam", "create-access-key"] + (user.map { ["--user-name", $0] } ?? []))
       let document = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
       guard let key = document?["AccessKey"] as? [String: Any],
@@ -58,15 +58,15 @@ final class ServeProcess: @unchecked Sendable {
       else { throw Failure(description: "create-access-key printed no key") }
       return Key(id: id, secret: secret)
     }
-    _ = try cinch(["init"])
-    root = try key(nil)
-    ci = try key("ci")
-    reader = try key("reader")
-    _ = try cinch([
+    _ = try await cinch(["init"])
+    root = try await key(nil)
+    ci = try await key("ci")
+    reader = try await key("reader")
+    _ = try await cinch([
       "iam", "put-user-policy", "--user-name", "ci", "--policy-name", "describe",
       "--policy-document", Self.ciPolicy,
     ])
-    _ = try cinch([
+    _ = try await cinch([
       "iam", "put-user-policy", "--user-name", "reader", "--policy-name", "read-current",
       "--policy-document", Self.readerPolicy,
     ])
