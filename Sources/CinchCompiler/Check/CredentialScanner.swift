@@ -268,7 +268,9 @@ enum CredentialScanner {
       var index = max(low, 0)
       let end = min(high, bytes.count)
       while index < end {
-        guard isSecretKeyByte(bytes[index]), index == 0 || !isSecretKeyBoundary(bytes[index - 1])
+        // `=` may come before a key (`AWS_SECRET_ACCESS_KEY=…`), not after it: forty bytes
+        // and then `=` are the end of longer base64 text.
+        guard isSecretKeyByte(bytes[index]), index == 0 || !isSecretKeyByte(bytes[index - 1])
         else {
           index += 1
           continue

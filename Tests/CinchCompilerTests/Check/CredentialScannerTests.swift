@@ -87,6 +87,24 @@ import _CinchTestSupport
       ])
     let named = "SecretAccessKey: k9Jd8sLmQ2pXzR7vT4bN1cW6yH3fG5aE0uI/oP+s\n"
     #expect(CredentialScanner.matches(Array(named.utf8)).map(\.kind) == [.awsSecretAccessKey])
+    // Shell and INI assignments glue the key to its name with `=`: `KEY=value`, one line
+    // holding both halves of a pair, an export with quotes.
+    let key = "k9Jd8sLmQ2pXzR7vT4bN1cW6yH3fG5aE0uI/oP+s"
+    for line in [
+      "# AWS_SECRET_ACCESS_KEY=\(key)\n",
+      "# aws_access_key_id=\(FakeCredentials.awsAccessKeyID) aws_secret_access_key=\(key)\n",
+      "export AWS_SECRET_ACCESS_KEY=\"\(key)\"\n",
+      "aws_secret_access_key=\(key)",
+    ] {
+      let found = CredentialScanner.matches(Array(line.utf8))
+      let text = found.filter { $0.kind == .awsSecretAccessKey }.map {
+        String(decoding: Array(line.utf8)[$0.start..<$0.end], as: UTF8.self)
+      }
+      #expect(text == [key], "\(line)")
+    }
+    // Base64 padding still ends a longer run: forty bytes before `=` are not a key.
+    let padded = "SecretAccessKey: \(key)==\n"
+    #expect(CredentialScanner.matches(Array(padded.utf8)).isEmpty)
     // Forty base64 bytes with nothing to say they are a key: a digest, a token of some
     // other service; too common to call.
     let alone = "Checksum: k9Jd8sLmQ2pXzR7vT4bN1cW6yH3fG5aE0uI/oP+s\n"
