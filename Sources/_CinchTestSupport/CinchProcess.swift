@@ -4,7 +4,7 @@ public import Foundation
 /// (argument-parser's `AssertExecuteCommand` idea): end-to-end tests assert stdout, stderr and
 /// the exit status together.
 public struct CinchProcess {
-  public struct Result: Sendable {
+  public struct Result: Sendable, Equatable {
     public var stdout: String
     public var stderr: String
     public var status: Int32

@@ -69,6 +69,18 @@ package enum AWSCommandLine {
     return AWSUsageError.invalidChoice(option: "operation", choices: operations.sorted())
   }
 
+  /// `cinch ssm help`, `cinch ssm put-parameter help`: the aws CLI prints the help for a
+  /// trailing `help` word, wherever the group and operation are; so do cinch's aws-style
+  /// groups, as for `--help`. Other command lines are returned unchanged.
+  package static func helpWordAsFlag<Root: ParsableCommand>(root: Root.Type, _ arguments: [String])
+    -> [String]
+  {
+    guard arguments.count >= 2, arguments.last == "help",
+      let (_, index) = awsGroup(root: root, arguments: arguments), index < arguments.count - 1
+    else { return arguments }
+    return arguments.dropLast() + ["--help"]
+  }
+
   /// Whether the first word of the command line names a subcommand marked `AWSCommandGroup`.
   static func isAWSStyle<Root: ParsableCommand>(root: Root.Type, arguments: [String]) -> Bool {
     awsGroup(root: root, arguments: arguments) != nil
