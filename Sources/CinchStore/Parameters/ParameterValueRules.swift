@@ -55,6 +55,20 @@ package enum ParameterValueRules {
     }
   }
 
+  /// "You can change an existing parameter from one data type to another … The exceptions are
+  /// aws:ec2:image and aws:ssm:integration. You can't change a parameter to or from either of
+  /// these data types." (docs.aws.amazon.com/systems-manager/latest/userguide/
+  /// parameter-store-data-types.html; the message is cinch's, AWS documents none.)
+  static func checkDataTypeChange(from old: ParameterDataType, to new: ParameterDataType)
+    throws(StoreError)
+  {
+    let fixed: [ParameterDataType] = [.ec2Image, .ssmIntegration]
+    guard old != new, fixed.contains(old) || fixed.contains(new) else { return }
+    throw .validation(
+      "A parameter's data type cannot change from \(old.rawValue) to \(new.rawValue): "
+        + "aws:ec2:image and aws:ssm:integration parameters keep their data type.")
+  }
+
   /// `ami-` followed by 8 or 17 lowercase hex digits.
   static func isAMIID(_ value: String) -> Bool {
     guard value.hasPrefix("ami-") else { return false }

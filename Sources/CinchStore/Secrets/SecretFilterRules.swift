@@ -1,5 +1,6 @@
-/// `ListSecrets` filters: `name` (prefix, case-sensitive), `description` (prefix, not
-/// case-sensitive), `tag-key` and `tag-value` (prefix, case-sensitive), `primary-region`,
+/// `ListSecrets` filters: `name` (prefix, case-sensitive), `description` (each word of the value
+/// begins a word of the description, in any order, not case-sensitive), `tag-key` and
+/// `tag-value` (prefix, case-sensitive), `primary-region`,
 /// `owning-service` and `all` (any of the words of the value matches any attribute as a prefix,
 /// not case-sensitive). Several values of one filter: any matches; a value starting with `!`
 /// excludes what it matches. Several filters: all must match.
@@ -36,7 +37,15 @@ enum SecretFilterRules {
     static func match(_ key: String, _ value: String, _ candidate: Candidate) -> Bool {
       switch key {
       case "name": return candidate.name.hasPrefix(value)
-      case "description": return candidate.description.lowercased().hasPrefix(value.lowercased())
+      case "description":
+        // The user guide: "Matches the words in secret descriptions, not case-sensitive. For
+        // example, Description: My Description matches … My basic description, Description of
+        // my secret" (docs.aws.amazon.com/secretsmanager/latest/userguide/
+        // manage_search-secret.html). The API reference's "Prefix match" would miss both.
+        let words = Self.words(candidate.description)
+        let wanted = Self.words(value)
+        return !wanted.isEmpty
+          && wanted.allSatisfy { word in words.contains { $0.hasPrefix(word) } }
       case "tag-key": return candidate.tags.keys.contains { $0.hasPrefix(value) }
       case "tag-value": return candidate.tags.values.contains { $0.hasPrefix(value) }
       case "primary-region": return candidate.primaryRegion.hasPrefix(value)
@@ -46,12 +55,14 @@ enum SecretFilterRules {
         let fields =
           [candidate.name, candidate.description, candidate.primaryRegion]
           + Array(candidate.tags.keys) + Array(candidate.tags.values)
-        let parts = fields.flatMap {
-          $0.lowercased().split(whereSeparator: { " /_+=.@-".contains($0) }).map(String.init)
-            + [$0.lowercased()]
-        }
+        let parts = fields.flatMap { Self.words($0) + [$0.lowercased()] }
         return words.allSatisfy { word in parts.contains { $0.hasPrefix(word) } }
       }
+    }
+
+    /// The lowercased words of `text`, split at spaces and the punctuation filter values allow.
+    static func words(_ text: String) -> [String] {
+      text.lowercased().split(whereSeparator: { " /_+=.@-:!".contains($0) }).map(String.init)
     }
   }
 

@@ -258,6 +258,9 @@ extension SQLiteStore {
       try ParameterValueRules.checkPattern(allowedPattern, value: request.value)
     }
     try ParameterValueRules.checkDataType(dataType, type: type, value: request.value)
+    if let previous {
+      try ParameterValueRules.checkDataTypeChange(from: previous.dataType, to: dataType)
+    }
 
     let now = Date.storeTimestamp()
     let entryID: Int64

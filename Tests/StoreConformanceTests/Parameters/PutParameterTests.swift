@@ -168,6 +168,23 @@ import Testing
             name: "/ami2", value: "not-an-ami", type: .string, dataType: .ec2Image))
       }
     }
+    // "You can't change a parameter to or from either of these data types" (aws:ec2:image,
+    // aws:ssm:integration; parameter-store-data-types.html).
+    await conforming(.dataTypeNotChecked, on: backend) {
+      await expectStoreError("ValidationException") {
+        _ = try await store.putParameter(
+          PutParameterRequest(
+            name: "/ami", value: "ami-0abcdef1234567890", type: .string, overwrite: true,
+            dataType: .text))
+      }
+      await expectStoreError("ValidationException") {
+        _ = try await store.putParameter(
+          PutParameterRequest(
+            name: "/t", value: "ami-0abcdef1234567890", type: .string, overwrite: true,
+            dataType: .ec2Image))
+      }
+      #expect((try? await store.get("/ami").dataType) == .ec2Image)
+    }
     await expectStoreError(
       "ValidationException",
       message: "The following data type is not supported: Text (Data type names are all lowercase.)"

@@ -41,6 +41,16 @@ import Testing
       try await names(store, [SecretsFilter(key: "description", values: ["DATABASE"])]) == [
         "prod/app/db", "dev/app/db",
       ])
+    // Words of a description, in any order, each the start of one of its words.
+    #expect(
+      try await names(store, [SecretsFilter(key: "description", values: ["app of"])]) == [
+        "prod/app/db"
+      ])
+    #expect(
+      try await names(store, [SecretsFilter(key: "description", values: ["DEV data"])]) == [
+        "dev/app/db"
+      ])
+    #expect(try await names(store, [SecretsFilter(key: "description", values: ["ata"])]).isEmpty)
     #expect(
       try await names(store, [SecretsFilter(key: "name", values: ["!prod/"])]) == ["dev/app/db"])
     #expect(

@@ -68,7 +68,8 @@ enum KnownDivergence: String, CaseIterable, Sendable {
     case .keyIDNotChecked:
       "any KeyId is accepted, also on a String parameter; AWS checks the key (InvalidKeyId)"
     case .dataTypeNotChecked:
-      "an aws:ec2:image value that is no AMI id is stored; AWS validates it"
+      "an aws:ec2:image value that is no AMI id is stored, and a parameter's data type may "
+        + "change to or from aws:ec2:image; AWS validates the one and refuses the other"
     case .labelPrefixCaseSensitive:
       "labels starting 'SSM' or 'AWS' in another case are accepted; AWS's prefix rule ignores case"
     case .historyKeepsKeyIDAfterTypeChange:
