@@ -9,8 +9,8 @@ import GRDB
 /// `entry_tags`. Parameter attributes have their own columns because filters read them; kinds
 /// added later keep theirs in the `attributes` JSON or in new columns.
 enum StoreSchema {
-  static let version = 6
-  static let lastMigration = "v6-pending-deletions-indexed"
+  static let version = 7
+  static let lastMigration = "v7-token-leases"
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -273,6 +273,26 @@ enum StoreSchema {
             ON entries(kind, json_extract(attributes, '$.deletionDate'))
             WHERE json_extract(attributes, '$.deletionDate') IS NOT NULL;
           UPDATE store_meta SET value = '6' WHERE key = 'schema_version';
+          """)
+    }
+    // A lease belongs to the token that created it: Vault revokes a token's leases when the
+    // token is revoked or expires, so the lease's `token_accessor` (a column since v3, never
+    // filled before) is indexed to find them, and the tokens' expiry to sweep them. Tokens gain
+    // Vault's use limit (`num_uses`, the uses left; 0 is unlimited), explicit maximum TTL, and
+    // parent (a child token is revoked with its parent). Docs/Vault.md, "Tokens".
+    migrator.registerMigration("v7-token-leases") { db in
+      try db.execute(
+        sql: """
+          CREATE INDEX vault_leases_token ON vault_leases(token_accessor)
+            WHERE token_accessor IS NOT NULL;
+          ALTER TABLE vault_tokens ADD COLUMN num_uses INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE vault_tokens ADD COLUMN explicit_max_ttl INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE vault_tokens ADD COLUMN parent_accessor TEXT;
+          CREATE INDEX vault_tokens_parent ON vault_tokens(parent_accessor)
+            WHERE parent_accessor IS NOT NULL;
+          CREATE INDEX vault_tokens_expiry ON vault_tokens(expires_at)
+            WHERE expires_at IS NOT NULL;
+          UPDATE store_meta SET value = '7' WHERE key = 'schema_version';
           """)
     }
     return migrator

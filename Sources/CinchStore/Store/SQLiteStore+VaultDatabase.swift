@@ -63,10 +63,14 @@ package struct VaultLease: Sendable, Hashable {
   package var maxExpiresAt: Date
   package var lastRenewal: Date?
   package var renewable: Bool
+  /// The accessor of the token that created the lease (never the token): revoking the token,
+  /// or its expiry, revokes the lease. Nil for the command line's leases.
+  package var tokenAccessor: String?
 
   package init(
     leaseID: String, mount: String, role: String, username: String, dbName: String,
-    issuedAt: Date, expiresAt: Date, maxExpiresAt: Date, lastRenewal: Date?, renewable: Bool
+    issuedAt: Date, expiresAt: Date, maxExpiresAt: Date, lastRenewal: Date?, renewable: Bool,
+    tokenAccessor: String? = nil
   ) {
     self.leaseID = leaseID
     self.mount = mount
@@ -78,6 +82,7 @@ package struct VaultLease: Sendable, Hashable {
     self.maxExpiresAt = maxExpiresAt
     self.lastRenewal = lastRenewal
     self.renewable = renewable
+    self.tokenAccessor = tokenAccessor
   }
 }
 
@@ -223,21 +228,30 @@ extension SQLiteStore {
 
   // MARK: Leases
 
+  /// Records a lease. One made for a token that has been revoked meanwhile is refused (`invalid
+  /// token`), so that no lease outlives its token; the caller then drops the credential.
   package func insertLease(_ lease: VaultLease) async throws {
     try await performVault("sys/leases/issue", kind: nil, name: lease.leaseID) { db, _ in
+      if let accessor = lease.tokenAccessor,
+        try Bool.fetchOne(
+          db, cached: "SELECT 1 FROM vault_tokens WHERE accessor = ?", arguments: [accessor])
+          == nil
+      {
+        throw VaultError.invalidToken
+      }
       let attributes = String(
         decoding: try JSONEncoder().encode(
           LeaseAttributes(username: lease.username, dbName: lease.dbName)), as: UTF8.self)
       try db.execute(
         cached: """
           INSERT INTO vault_leases (lease_id, mount, role, issued_at, expires_at, max_expires_at,
-            renewable, attributes)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            renewable, attributes, token_accessor)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           lease.leaseID, lease.mount, lease.role, lease.issuedAt.timeIntervalSince1970,
           lease.expiresAt.timeIntervalSince1970, lease.maxExpiresAt.timeIntervalSince1970,
-          lease.renewable, attributes,
+          lease.renewable, attributes, lease.tokenAccessor,
         ])
     }
   }
@@ -312,7 +326,7 @@ extension SQLiteStore {
       expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
       maxExpiresAt: Date(timeIntervalSince1970: row["max_expires_at"]),
       lastRenewal: (row["last_renewal"] as Double?).map(Date.init(timeIntervalSince1970:)),
-      renewable: row["renewable"])
+      renewable: row["renewable"], tokenAccessor: row["token_accessor"])
   }
 
   /// The store's clock (for lease arithmetic in the engines).

@@ -13,6 +13,12 @@ package struct VaultToken: Sendable, Hashable {
   package var ttl: Int
   package var expiresAt: Date?
   package var renewable: Bool
+  /// Uses left (`num_uses`); 0 means unlimited.
+  package var numUses: Int = 0
+  /// Seconds from creation past which no renewal goes (`explicit_max_ttl`); 0 means none.
+  package var explicitMaxTTL: Int = 0
+  /// The token that created this one; nil for an orphan. A child is revoked with its parent.
+  package var parentAccessor: String?
 
   /// `root` may do anything, including minting tokens, mounting engines and enabling audit
   /// devices; other tokens use the engines only (Docs/Vault.md).
@@ -27,12 +33,21 @@ extension SQLiteStore {
   /// (768h), except for root tokens, which then never expire.
   package func createVaultToken(
     policies: [String], ttl: Int, displayName: String = "token", renewable: Bool = true,
-    meta: [String: String] = [:]
+    meta: [String: String] = [:], numUses: Int = 0, explicitMaxTTL: Int = 0,
+    parentAccessor: String? = nil
   ) async throws -> (token: String, info: VaultToken) {
     try await performVault("auth/token/create", kind: nil, name: nil) { db, trail in
+      if let parentAccessor,
+        try Bool.fetchOne(
+          db, cached: "SELECT 1 FROM vault_tokens WHERE accessor = ?", arguments: [parentAccessor])
+          == nil
+      {
+        throw VaultError.invalid("parent token not found")
+      }
       let (token, info) = try self.insertToken(
         policies: policies, ttl: ttl, displayName: displayName, renewable: renewable, meta: meta,
-        root: false, db)
+        root: false, numUses: numUses, explicitMaxTTL: explicitMaxTTL,
+        parentAccessor: parentAccessor, db)
       trail.record(info.accessor)
       return (token, info)
     }
@@ -60,7 +75,10 @@ extension SQLiteStore {
     }
   }
 
-  /// The token, if it is known and has not expired (an expired token is removed).
+  /// The token, if it is known and has not expired, for one request: a use-limited token
+  /// spends a use, and its last use expires it (its leases go at the next sweep, as Vault
+  /// revokes a token whose uses are spent). An expired token is revoked with its children, and
+  /// their leases made due.
   package func lookupVaultToken(_ token: String) async throws -> VaultToken? {
     let hash = try vaultLookupHash(token, purpose: "token")
     let now = vaultNow()
@@ -69,14 +87,66 @@ extension SQLiteStore {
         let row = try Row.fetchOne(
           db, cached: "SELECT * FROM vault_tokens WHERE token_hash = ?", arguments: [Data(hash)])
       else { return nil }
-      let info = try Self.token(row: row)
+      var info = try Self.token(row: row)
       if let expires = info.expiresAt, expires <= now {
-        try db.execute(
-          cached: "DELETE FROM vault_tokens WHERE token_hash = ?", arguments: [Data(hash)])
+        _ = try Self.retireTokens([info.accessor], now: now, db)
         return nil
+      }
+      if info.numUses > 0 {
+        info.numUses -= 1
+        if info.numUses == 0 { info.expiresAt = now }
+        try db.execute(
+          cached: "UPDATE vault_tokens SET num_uses = ?, expires_at = ? WHERE accessor = ?",
+          arguments: [info.numUses, info.expiresAt?.timeIntervalSince1970, info.accessor])
       }
       return info
     }
+  }
+
+  /// Revokes every token whose time is up (with its children), making their leases due;
+  /// returns how many tokens ended. The lease sweep calls it first.
+  package func retireExpiredVaultTokens() async throws -> Int {
+    let now = vaultNow()
+    return try await writeWithRetry { db in
+      let expired = try String.fetchAll(
+        db, cached: "SELECT accessor FROM vault_tokens WHERE expires_at <= ?",
+        arguments: [now.timeIntervalSince1970])
+      guard !expired.isEmpty else { return 0 }
+      return try Self.retireTokens(expired, now: now, db).tokens.count
+    }
+  }
+
+  /// Deletes these tokens and their descendants, and moves the expiry of every lease they
+  /// created to `now` at the latest, so that the lease revoker ends them (at once after a
+  /// revocation, at the next sweep otherwise; a revocation that fails is retried there).
+  static func retireTokens(_ accessors: [String], now: Date, _ db: Database) throws
+    -> (tokens: [String], leases: [VaultLease])
+  {
+    var tokens: [String] = []
+    var pending = accessors
+    while let accessor = pending.popLast() {
+      guard !tokens.contains(accessor) else { continue }
+      tokens.append(accessor)
+      pending += try String.fetchAll(
+        db, cached: "SELECT accessor FROM vault_tokens WHERE parent_accessor = ?",
+        arguments: [accessor])
+    }
+    var leases: [VaultLease] = []
+    for accessor in tokens {
+      try db.execute(
+        cached: """
+          UPDATE vault_leases SET expires_at = MIN(expires_at, ?) WHERE token_accessor = ?
+          """,
+        arguments: [now.timeIntervalSince1970, accessor])
+      leases += try Row.fetchAll(
+        db, cached: "SELECT * FROM vault_leases WHERE token_accessor = ?", arguments: [accessor]
+      ).map(Self.lease(row:))
+      try db.execute(
+        // The root token too, as Vault revokes one: the next `cinch token root` (which needs
+        // the master key) makes a new one.
+        cached: "DELETE FROM vault_tokens WHERE accessor = ?", arguments: [accessor])
+    }
+    return (tokens, leases)
   }
 
   /// Every token's facts (never a token), by accessor.
@@ -86,35 +156,51 @@ extension SQLiteStore {
     }
   }
 
-  /// Revokes the token with this accessor, and the leases it holds are the caller's to revoke.
-  package func revokeVaultToken(accessor: String) async throws {
-    try await performVault("auth/token/revoke", kind: nil, name: accessor) { db, _ in
-      try db.execute(
-        // The root token too, as Vault revokes one: the next `cinch token root` (which needs
-        // the master key) makes a new one.
-        cached: "DELETE FROM vault_tokens WHERE accessor = ?",
-        arguments: [accessor])
+  /// Revokes the token with this accessor and its children; returns the leases they created,
+  /// now due, for the caller to revoke (those it cannot revoke, the sweep retries).
+  package func revokeVaultToken(accessor: String) async throws -> [VaultLease] {
+    let now = vaultNow()
+    return try await performVault("auth/token/revoke", kind: nil, name: accessor) { db, _ in
+      try Self.retireTokens([accessor], now: now, db).leases
     }
   }
 
-  /// Extends a renewable token by `increment` seconds (or its TTL), capped at the maximum.
-  package func renewVaultToken(accessor: String, increment: Int?) async throws -> VaultToken {
+  /// Extends a renewable token by `increment` seconds (or its TTL), capped at the maximum and,
+  /// with Vault's warning, at its explicit maximum TTL counted from its creation.
+  package func renewVaultToken(accessor: String, increment: Int?) async throws
+    -> (info: VaultToken, warnings: [String])
+  {
     try await performVault("auth/token/renew", kind: nil, name: accessor) { db, _ in
       guard
         let row = try Row.fetchOne(
           db, cached: "SELECT * FROM vault_tokens WHERE accessor = ?", arguments: [accessor])
       else { throw VaultError.invalid("token not found") }
       var info = try Self.token(row: row)
-      guard info.expiresAt != nil else { return info }
+      guard info.expiresAt != nil else { return (info, []) }
       guard info.renewable else { throw VaultError.invalid("lease is not renewable") }
       let now = self.vaultNow()
-      let seconds = min(increment.flatMap { $0 > 0 ? $0 : nil } ?? info.ttl, Self.vaultMaxTokenTTL)
+      let requested = min(
+        increment.flatMap { $0 > 0 ? $0 : nil } ?? info.ttl, Self.vaultMaxTokenTTL)
+      var seconds = requested
+      var warnings: [String] = []
+      if info.explicitMaxTTL > 0 {
+        let limit = info.createdAt.addingTimeInterval(TimeInterval(info.explicitMaxTTL))
+        let left = Int(limit.timeIntervalSince(now).rounded(.down))
+        guard left > 0 else { throw VaultError.invalid("past the max TTL, cannot renew") }
+        if seconds > left {
+          seconds = left
+          warnings.append(
+            "TTL of \"\(GoDuration.format(Int64(requested) * GoDuration.second))\" exceeded the "
+              + "effective max_ttl of \"\(GoDuration.format(Int64(left) * GoDuration.second))\"; "
+              + "TTL value is capped accordingly")
+        }
+      }
       info.expiresAt = now.addingTimeInterval(TimeInterval(seconds))
       info.ttl = seconds
       try db.execute(
         cached: "UPDATE vault_tokens SET expires_at = ?, ttl_seconds = ? WHERE accessor = ?",
         arguments: [info.expiresAt?.timeIntervalSince1970, seconds, accessor])
-      return info
+      return (info, warnings)
     }
   }
 
@@ -126,7 +212,8 @@ extension SQLiteStore {
 
   func insertToken(
     policies: [String], ttl: Int, displayName: String, renewable: Bool,
-    meta: [String: String], root: Bool, _ db: Database
+    meta: [String: String], root: Bool, numUses: Int = 0, explicitMaxTTL: Int = 0,
+    parentAccessor: String? = nil, _ db: Database
   ) throws -> (String, VaultToken) {
     let token = "hvs." + (try Self.randomBase62(count: 24))
     let accessor = try Self.randomBase62(count: 24)
@@ -143,21 +230,25 @@ extension SQLiteStore {
     try db.execute(
       cached: """
         INSERT INTO vault_tokens (token_hash, accessor, policies, display_name, meta, created_at,
-          ttl_seconds, expires_at, renewable, is_root_token, sealed)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ttl_seconds, expires_at, renewable, is_root_token, sealed, num_uses, explicit_max_ttl,
+          parent_accessor)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
         Data(try vaultLookupHash(token, purpose: "token")), accessor,
         String(decoding: try JSONEncoder().encode(policyList), as: UTF8.self), displayName,
         String(decoding: try JSONEncoder().encode(meta), as: UTF8.self),
         now.timeIntervalSince1970, seconds, expires?.timeIntervalSince1970,
-        renewable && seconds > 0, root, sealed.map { Data($0) },
+        renewable && seconds > 0, root, sealed.map { Data($0) }, max(0, numUses),
+        max(0, explicitMaxTTL), parentAccessor,
       ])
     return (
       token,
       VaultToken(
         accessor: accessor, policies: policyList, displayName: displayName, meta: meta,
-        createdAt: now, ttl: seconds, expiresAt: expires, renewable: renewable && seconds > 0)
+        createdAt: now, ttl: seconds, expiresAt: expires, renewable: renewable && seconds > 0,
+        numUses: max(0, numUses), explicitMaxTTL: max(0, explicitMaxTTL),
+        parentAccessor: parentAccessor)
     )
   }
 
@@ -171,7 +262,8 @@ extension SQLiteStore {
       meta: try JSONDecoder().decode([String: String].self, from: Data(meta.utf8)),
       createdAt: Date(timeIntervalSince1970: row["created_at"]), ttl: row["ttl_seconds"],
       expiresAt: (row["expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-      renewable: row["renewable"])
+      renewable: row["renewable"], numUses: row["num_uses"],
+      explicitMaxTTL: row["explicit_max_ttl"], parentAccessor: row["parent_accessor"])
   }
 
   private static let base62 = Array(

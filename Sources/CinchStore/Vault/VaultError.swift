@@ -22,6 +22,9 @@ package struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
   /// 403 `permission denied`.
   package static let permissionDenied = VaultError(status: 403, ["permission denied"])
 
+  /// 403 for a token that is unknown, expired or revoked. that is unknown, expired or revoked.
+  package static let invalidToken = VaultError(status: 403, ["permission denied", "invalid token"])
+
   /// 500 `internal error`: what Vault answers when the audit log cannot be written.
   package static let internalError = VaultError(status: 500, ["internal error"])
 

@@ -16,28 +16,22 @@ struct TokenHandler {
       return LogicalResponse(data: Self.lookup(token))
     case ("auth/token/create", .update), ("auth/token/create", .create):
       guard isRoot else { throw VaultError.permissionDenied }
-      var policies: [String] = []
-      if case .array(let items)? = request.data["policies"] {
-        policies = items.compactMap(\.stringValue)
-      }
-      let ttl = request.data.duration("ttl").value.map { Int($0 / GoDuration.second) } ?? 0
-      let renewable = request.data.bool("renewable").value ?? true
-      let name = request.data.string("display_name").map { "token-" + $0 } ?? "token"
-      let (token, info) = try await store.createVaultToken(
-        policies: policies, ttl: ttl, displayName: name, renewable: renewable)
-      var response = LogicalResponse(data: nil)
-      response.auth = Self.auth(token: token, info)
-      return response
+      return try await create(request)
     case ("auth/token/renew-self", .update):
       guard let token = request.token else { throw VaultError.invalid("no token to renew") }
       let increment = request.data.duration("increment").value.map { Int($0 / GoDuration.second) }
-      let info = try await store.renewVaultToken(accessor: token.accessor, increment: increment)
+      let (info, warnings) = try await store.renewVaultToken(
+        accessor: token.accessor, increment: increment)
       var response = LogicalResponse(data: nil)
       response.auth = Self.auth(token: nil, info)
+      response.warnings = warnings
       return response
     case ("auth/token/revoke-self", .update):
       guard let token = request.token else { throw VaultError.invalid("no token to revoke") }
-      try await store.revokeVaultToken(accessor: token.accessor)
+      // Vault revokes the leases a token created with it (and its children's). Those whose
+      // credential cannot be dropped now (the database is down) are due: the sweep retries.
+      let leases = try await store.revokeVaultToken(accessor: token.accessor)
+      _ = await LeaseRevoker(store: store).revoke(leases)
       return nil
     case ("auth/token/lookup-self", _), ("auth/token/create", _), ("auth/token/renew-self", _),
       ("auth/token/revoke-self", _):
@@ -46,6 +40,93 @@ struct TokenHandler {
       throw VaultError(
         status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
     }
+  }
+
+  /// `auth/token/create`, as Vault's `handleCreateCommon`: `policies` (with `default` unless
+  /// `no_default_policy`; `root` alone stays alone), `ttl`, `explicit_max_ttl` (caps the TTL
+  /// and every renewal), `num_uses`, `meta`, `renewable`, `display_name`, and `no_parent`. A
+  /// token made over HTTP is its caller's child unless `no_parent`; the command line's are
+  /// orphans. `period` is refused: cinch makes no periodic tokens.
+  func create(_ request: LogicalRequest) async throws -> LogicalResponse? {
+    let data = request.data
+    if let period = data.duration("period").value, period != 0 {
+      throw VaultError.invalid("period is not supported: cinch does not make periodic tokens")
+    }
+    func seconds(_ key: String) throws -> Int {
+      switch data.duration(key) {
+      case .absent: return 0
+      case .invalid: throw VaultError.invalid("error parsing \(key)")
+      case .value(let nanos): return Int(nanos / GoDuration.second)
+      }
+    }
+    var ttl = try seconds("ttl")
+    var explicitMaxTTL = try seconds("explicit_max_ttl")
+    let numUses: Int
+    switch data.int("num_uses") {
+    case .absent: numUses = 0
+    case .invalid: throw VaultError.invalid("error parsing num_uses")
+    case .value(let uses):
+      guard uses >= 0 else { throw VaultError.invalid("number of uses cannot be negative") }
+      numUses = uses
+    }
+    var meta: [String: String] = [:]
+    switch data["meta"] {
+    case .object(let object)?:
+      for member in object { meta[member.key] = object.string(member.key) ?? "" }
+    case nil, .null?: break
+    default: throw VaultError.invalid("error parsing meta: expected a map of strings")
+    }
+    var policies: [String] = []
+    switch data["policies"] {
+    case .array(let items)?: policies = items.compactMap(\.stringValue)
+    case .string(let text)?: policies = text.split(separator: ",").map(String.init)
+    default: break
+    }
+    policies = Self.sanitize(
+      policies, addDefault: !(data.bool("no_default_policy").value ?? false))
+
+    var warnings: [String] = []
+    if explicitMaxTTL > 0 {
+      let maximum = SQLiteStore.vaultMaxTokenTTL
+      if explicitMaxTTL > maximum {
+        warnings.append(
+          "Explicit max TTL of \(explicitMaxTTL) seconds is greater than system/mount allowed "
+            + "value; value is being capped to \(maximum) seconds")
+        explicitMaxTTL = maximum
+      }
+      if ttl == 0 {
+        ttl = explicitMaxTTL
+      } else if ttl > explicitMaxTTL {
+        warnings.append(
+          "Requested TTL of \(ttl) seconds higher than explicit max TTL; value being capped to "
+            + "\(explicitMaxTTL) seconds")
+        ttl = explicitMaxTTL
+      }
+    }
+    let orphan = data.bool("no_parent").value ?? false
+    let (token, info) = try await store.createVaultToken(
+      policies: policies, ttl: ttl,
+      displayName: data.string("display_name").map { "token-" + $0 } ?? "token",
+      renewable: data.bool("renewable").value ?? true, meta: meta, numUses: numUses,
+      explicitMaxTTL: explicitMaxTTL, parentAccessor: orphan ? nil : request.token?.accessor)
+    var response = LogicalResponse(data: nil)
+    response.auth = Self.auth(token: token, info)
+    response.warnings = warnings
+    return response
+  }
+
+  /// Vault's `policyutil.SanitizePolicies`: trimmed, lowercased, without empty names or
+  /// duplicates, sorted; `root` makes every other policy moot; `default` is added unless told
+  /// not to (or `root` is there). With no policy at all the token gets `default`: Vault would
+  /// give it its parent's, and cinch never grants `root` by omission.
+  static func sanitize(_ policies: [String], addDefault: Bool) -> [String] {
+    var names = Set(
+      policies.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter {
+        !$0.isEmpty
+      })
+    if names.contains("root") { return ["root"] }
+    if addDefault || names.isEmpty { names.insert("default") }
+    return names.sorted()
   }
 
   static func lookup(_ token: VaultToken) -> JSONValue {
@@ -57,12 +138,12 @@ struct TokenHandler {
       ("display_name", .string(token.displayName)),
       ("entity_id", .string("")),
       ("expire_time", token.expiresAt.map { .string(VaultTime.format($0)) } ?? .null),
-      ("explicit_max_ttl", .integer(0)),
+      ("explicit_max_ttl", .integer(Int64(token.explicitMaxTTL))),
       ("id", .string("")),
       ("issue_time", .string(VaultTime.format(token.createdAt))),
-      ("meta", .null),
-      ("num_uses", .integer(0)),
-      ("orphan", .bool(true)),
+      ("meta", meta(token)),
+      ("num_uses", .integer(Int64(token.numUses))),
+      ("orphan", .bool(token.parentAccessor == nil)),
       ("path", .string("auth/token/create")),
       ("policies", .array(token.policies.map(JSONValue.string))),
       ("renewable", .bool(token.renewable)),
@@ -76,8 +157,9 @@ struct TokenHandler {
       ("accessor", .string(info.accessor)),
       ("entity_id", .string("")),
       ("lease_duration", .integer(Int64(info.ttl))),
-      ("metadata", .null),
-      ("orphan", .bool(true)),
+      ("metadata", meta(info)),
+      ("num_uses", .integer(Int64(info.numUses))),
+      ("orphan", .bool(info.parentAccessor == nil)),
       ("policies", .array(info.policies.map(JSONValue.string))),
       ("renewable", .bool(info.renewable)),
       ("token_policies", .array(info.policies.map(JSONValue.string))),
@@ -85,5 +167,13 @@ struct TokenHandler {
     ])
     if let token { object["client_token"] = .string(token) }
     return .object(object)
+  }
+
+  /// A token's `meta`, as Vault returns it: an object, or null when empty.
+  static func meta(_ token: VaultToken) -> JSONValue {
+    token.meta.isEmpty
+      ? .null
+      : .object(
+        JSONObject(token.meta.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
   }
 }

@@ -9,6 +9,8 @@ struct DatabaseEngine {
   let store: SQLiteStore
   let mount: VaultMount
   let displayName: String
+  /// The accessor of the token asking (nil for the command line): its leases end with it.
+  let tokenAccessor: String?
 
   var name: String { mount.name }
 
@@ -163,7 +165,7 @@ struct DatabaseEngine {
       leaseID: leaseID, mount: mount.path, role: roleName, username: username,
       dbName: role.dbName, issuedAt: now, expiresAt: expires,
       maxExpiresAt: now.addingTimeInterval(TimeInterval(maxTTL)), lastRenewal: nil,
-      renewable: true)
+      renewable: true, tokenAccessor: tokenAccessor)
     do {
       try await store.insertLease(lease)
     } catch {
@@ -182,7 +184,8 @@ struct DatabaseEngine {
 }
 
 /// Ends leases: runs the role's revocation statements (by default, drop the role) and forgets
-/// the lease. Used by `sys/leases/revoke*`, `cinch lease tidy` and a running `cinch serve`.
+/// the lease. Used by `sys/leases/revoke*`, `auth/token/revoke-self` (a token's leases end with
+/// it), `cinch lease tidy` and a running `cinch serve`.
 struct LeaseRevoker {
   let store: SQLiteStore
 
@@ -233,13 +236,20 @@ struct LeaseRevoker {
     try await store.deleteLease(lease.leaseID)
   }
 
-  /// Revokes every expired lease; returns how many (failures are left for the next round).
-  /// Throws when the store cannot say which leases have expired.
+  /// Revokes every expired lease, and first the tokens whose time is up (their leases expire
+  /// with them); returns how many leases (failures are left for the next round). Throws when
+  /// the store cannot say which tokens or leases have expired.
   func revokeExpired() async throws -> (revoked: Int, failed: Int) {
-    let expired = try await store.expiredLeases()
+    _ = try await store.retireExpiredVaultTokens()
+    return await revoke(try await store.expiredLeases())
+  }
+
+  /// Revokes these leases; returns how many were revoked and how many could not be (they are
+  /// due, so the next sweep tries again).
+  func revoke(_ leases: [VaultLease]) async -> (revoked: Int, failed: Int) {
     var revoked = 0
     var failed = 0
-    for lease in expired {
+    for lease in leases {
       do {
         try await revoke(lease)
         revoked += 1

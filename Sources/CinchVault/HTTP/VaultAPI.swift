@@ -135,8 +135,7 @@ public final class VaultAPI: Sendable {
       guard let token, !token.isEmpty else { return Self.errorResponse(.permissionDenied) }
       do {
         guard let info = try await store.lookupVaultToken(token) else {
-          return Self.errorResponse(
-            VaultError(status: 403, ["permission denied", "invalid token"]))
+          return Self.errorResponse(.invalidToken)
         }
         logical.token = info
       } catch {
@@ -206,8 +205,11 @@ public final class VaultAPI: Sendable {
     case .database:
       let name = caller == .local ? "root" : (request.token?.displayName ?? "token")
       return (
-        try await DatabaseEngine(store: store, mount: mount, displayName: name)
-          .handle(request, rest: rest), "database"
+        try await DatabaseEngine(
+          store: store, mount: mount, displayName: name,
+          tokenAccessor: caller == .local ? nil : request.token?.accessor
+        )
+        .handle(request, rest: rest), "database"
       )
     }
   }

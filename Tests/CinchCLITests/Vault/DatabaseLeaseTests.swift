@@ -137,6 +137,53 @@ import _CinchTestSupport
   }
 }
 
+extension DatabaseLeaseTests {
+  /// A lease ends with the token that created it: revoking the token drops the role at once,
+  /// and a token whose time is up has its roles dropped by the next sweep (here `lease tidy`).
+  @Test func aTokensRolesEndWithTheToken() async throws {
+    let setup = try await Setup()
+    let root = try await setup.cinch("token", "root").stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let server = try VaultServeProcess(directory: setup.project)
+    defer { server.stop() }
+    func call(_ method: String, _ path: String, token: String, body: String = "") async throws
+      -> [String: Any]
+    {
+      let run = try await Shell.run(
+        #"curl -s -X "$METHOD" -H "X-Vault-Token: $TOKEN" --data "$BODY" "$URL""#,
+        environment: [
+          "METHOD": method, "TOKEN": token, "BODY": body, "URL": server.address + "/v1/" + path,
+        ])
+      return (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        ?? [:]
+    }
+    func child(_ body: String) async throws -> String {
+      let created = try await call("POST", "auth/token/create", token: root, body: body)
+      return (created["auth"] as? [String: Any])?["client_token"] as? String ?? ""
+    }
+    func creds(_ token: String) async throws -> String {
+      let issued = try await call("GET", "database/creds/readonly", token: token)
+      return (issued["data"] as? [String: Any])?["username"] as? String ?? ""
+    }
+
+    let app = try await child(#"{"policies":["app"]}"#)
+    let user = try await creds(app)
+    #expect(user.hasPrefix("v-token-readonly-"))
+    #expect(try setup.server.roleExists(user))
+    _ = try await call("POST", "auth/token/revoke-self", token: app)
+    #expect(!(try setup.server.roleExists(user)))
+
+    let brief = try await child(#"{"policies":["app"],"ttl":"1s"}"#)
+    let briefUser = try await creds(brief)
+    #expect(try setup.server.roleExists(briefUser))
+    server.stop()
+    try await Task.sleep(for: .milliseconds(1500))
+    let tidy = try await setup.cinch("lease", "tidy")
+    #expect(tidy.stdout == "Revoked 1 expired lease(s)\n", "\(tidy.stderr)")
+    #expect(!(try setup.server.roleExists(briefUser)))
+  }
+}
+
 extension PostgresServer {
   /// Whether a role of this name exists (VALID UNTIL alone would also refuse a login, so the
   /// tests check the role itself is gone).

@@ -156,18 +156,7 @@ import Testing
   @Test func openingAnOlderStoreDropsTheNameIndexAndKeepsLookupsByName() async throws {
     let fixture = try await Self.populated()
     try fixture.store.close()
-    let queue = try DatabaseQueue(path: fixture.storePath)
-    try await queue.write { db in
-      try db.execute(
-        sql: """
-          CREATE INDEX audit_log_name ON audit_log(name);
-          DROP INDEX IF EXISTS entries_pending_deletion;
-          DELETE FROM grdb_migrations
-            WHERE identifier IN ('v5-audit-log-unindexed', 'v6-pending-deletions-indexed');
-          UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
-          """)
-    }
-    try queue.close()
+    try await StoreUpgradeTests.downgrade(fixture.storePath)
 
     let store = try await fixture.reopen()
     _ = try await store.get("/a")

@@ -16,8 +16,15 @@ import Testing
         sql: """
           CREATE INDEX IF NOT EXISTS audit_log_name ON audit_log(name);
           DROP INDEX IF EXISTS entries_pending_deletion;
+          DROP INDEX IF EXISTS vault_leases_token;
+          DROP INDEX IF EXISTS vault_tokens_parent;
+          DROP INDEX IF EXISTS vault_tokens_expiry;
+          ALTER TABLE vault_tokens DROP COLUMN num_uses;
+          ALTER TABLE vault_tokens DROP COLUMN explicit_max_ttl;
+          ALTER TABLE vault_tokens DROP COLUMN parent_accessor;
           DELETE FROM grdb_migrations
-            WHERE identifier IN ('v5-audit-log-unindexed', 'v6-pending-deletions-indexed');
+            WHERE identifier IN
+              ('v5-audit-log-unindexed', 'v6-pending-deletions-indexed', 'v7-token-leases');
           UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
           """)
     }

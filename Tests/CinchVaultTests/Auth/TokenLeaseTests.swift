@@ -1,0 +1,143 @@
+import CinchJSON
+import CinchStore
+import Foundation
+import Testing
+
+@testable import CinchVault
+
+/// A lease belongs to the token that created it: "When a token is revoked, Vault will revoke
+/// all leases that were created using that token" (concepts/lease), and so does its expiry.
+/// These leases name a connection that does not exist, so their revocation fails and they stay
+/// in the store, due: what is checked is that they were made due and tried.
+@Suite struct TokenLeaseTests {
+  /// A lease on `database/creds/r` owned by `accessor`, due in an hour.
+  static func lease(_ fixture: VaultFixture, owner accessor: String?) async throws -> String {
+    let now = fixture.store.vaultClock()
+    let id = "database/creds/r/" + UUID().uuidString
+    try await fixture.store.insertLease(
+      VaultLease(
+        leaseID: id, mount: "database/", role: "r", username: "v-token-r-x", dbName: "missing",
+        issuedAt: now, expiresAt: now.addingTimeInterval(3600),
+        maxExpiresAt: now.addingTimeInterval(7200), lastRenewal: nil, renewable: true,
+        tokenAccessor: accessor))
+    return id
+  }
+
+  /// A token made over HTTP by `parent` (the root token unless given): its id and accessor.
+  static func child(
+    _ fixture: VaultFixture, _ body: String = "{}", parent: String? = nil
+  ) async throws -> (token: String, accessor: String, reply: Reply) {
+    let root = try await fixture.store.vaultRootToken()
+    let reply = await fixture.http("POST", "auth/token/create", body, token: parent ?? root)
+    #expect(reply.status == 200, "\(reply.text)")
+    return (
+      try #require(reply.at("auth", "client_token")?.stringValue),
+      try #require(reply.at("auth", "accessor")?.stringValue), reply
+    )
+  }
+
+  static func isDue(_ fixture: VaultFixture, _ id: String) async throws -> Bool {
+    let lease = try #require(try await fixture.store.lease(id))
+    return lease.expiresAt <= fixture.store.vaultClock()
+  }
+
+  @Test func revokingATokenRevokesItsLeasesAndItsChildrensLeases() async throws {
+    let fixture = try await VaultFixture()
+    let parent = try await Self.child(fixture, #"{"policies":["root"]}"#)
+    let child = try await Self.child(fixture, #"{"policies":["app"]}"#, parent: parent.token)
+    #expect(child.reply.at("auth", "orphan") == .bool(false))
+    let owned = try await Self.lease(fixture, owner: child.accessor)
+    let others = try await Self.lease(fixture, owner: nil)
+
+    #expect(await fixture.http("POST", "auth/token/revoke-self", token: parent.token).status == 204)
+    #expect(await fixture.http("GET", "auth/token/lookup-self", token: child.token).status == 403)
+    #expect(try await Self.isDue(fixture, owned))
+    #expect(!(try await Self.isDue(fixture, others)))
+    // The credential could not be dropped (no such connection): the sweep tries again.
+    #expect(try await fixture.api.revokeExpiredLeases() == (revoked: 0, failed: 1))
+  }
+
+  @Test func anExpiredTokensLeasesAreRevokedByTheSweep() async throws {
+    let fixture = try await VaultFixture()
+    let brief = try await Self.child(fixture, #"{"policies":["app"],"ttl":"60s"}"#)
+    let owned = try await Self.lease(fixture, owner: brief.accessor)
+    #expect(try await fixture.api.revokeExpiredLeases() == (revoked: 0, failed: 0))
+
+    let later = fixture.later(by: 120)
+    #expect(try await later.revokeExpiredLeases() == (revoked: 0, failed: 1))
+    #expect(!(try await fixture.store.vaultTokens().map(\.accessor).contains(brief.accessor)))
+    // Due from the sweep's time, an hour before the lease itself would have ended.
+    let lease = try #require(try await fixture.store.lease(owned))
+    #expect(lease.expiresAt < fixture.store.vaultClock().addingTimeInterval(600))
+  }
+
+  @Test func aLeaseForARevokedTokenIsRefused() async throws {
+    let fixture = try await VaultFixture()
+    let gone = try await Self.child(fixture)
+    #expect(await fixture.http("POST", "auth/token/revoke-self", token: gone.token).status == 204)
+    await #expect(throws: VaultError.invalidToken) {
+      _ = try await Self.lease(fixture, owner: gone.accessor)
+    }
+  }
+
+  @Test func numUsesLimitsTheTokensRequests() async throws {
+    let fixture = try await VaultFixture()
+    let limited = try await Self.child(fixture, #"{"num_uses":2}"#)
+    #expect(limited.reply.at("auth", "num_uses") == .integer(2))
+    let first = await fixture.http("GET", "auth/token/lookup-self", token: limited.token)
+    #expect(first.at("data", "num_uses") == .integer(1))
+    #expect(await fixture.http("GET", "auth/token/lookup-self", token: limited.token).status == 200)
+    let third = await fixture.http("GET", "auth/token/lookup-self", token: limited.token)
+    #expect(third.status == 403)
+    #expect(third.errors == ["permission denied", "invalid token"])
+    let negative = await fixture.http(
+      "POST", "auth/token/create", #"{"num_uses":-1}"#,
+      token: try await fixture.store.vaultRootToken())
+    #expect(negative.status == 400)
+  }
+
+  @Test func explicitMaxTTLCapsTheTTLAndRenewals() async throws {
+    let fixture = try await VaultFixture()
+    let capped = try await Self.child(fixture, #"{"ttl":"2h","explicit_max_ttl":"1h"}"#)
+    #expect(capped.reply.at("auth", "lease_duration") == .integer(3600))
+    #expect(
+      capped.reply.at("warnings")?.arrayValue == [
+        .string(
+          "Requested TTL of 7200 seconds higher than explicit max TTL; value being capped to 3600 seconds"
+        )
+      ])
+    let lookup = await fixture.http("GET", "auth/token/lookup-self", token: capped.token)
+    #expect(lookup.at("data", "explicit_max_ttl") == .integer(3600))
+    let renewed = await fixture.http(
+      "POST", "auth/token/renew-self", #"{"increment":"2h"}"#, token: capped.token)
+    #expect(renewed.status == 200, "\(renewed.text)")
+    guard case .integer(let duration)? = renewed.at("auth", "lease_duration") else {
+      Issue.record("no lease_duration: \(renewed.text)")
+      return
+    }
+    #expect(duration <= 3600 && duration > 3500)
+    let warning = try #require(renewed.at("warnings")?.arrayValue?.first?.stringValue)
+    #expect(warning.hasPrefix(#"TTL of "2h0m0s" exceeded the effective max_ttl of ""#))
+  }
+
+  @Test func createTakesVaultsParametersOrRefusesThem() async throws {
+    let fixture = try await VaultFixture()
+    let root = try await fixture.store.vaultRootToken()
+    let app = try await Self.child(
+      fixture, #"{"policies":["app"],"meta":{"team":"payments"}}"#)
+    #expect(app.reply.at("auth", "policies")?.arrayValue == [.string("app"), .string("default")])
+    #expect(app.reply.at("auth", "metadata") == .object([("team", .string("payments"))]))
+    #expect(app.reply.at("auth", "orphan") == .bool(false))
+    let lookup = await fixture.http("GET", "auth/token/lookup-self", token: app.token)
+    #expect(lookup.at("data", "meta") == .object([("team", .string("payments"))]))
+    let bare = try await Self.child(
+      fixture, #"{"policies":["app"],"no_default_policy":true,"no_parent":true}"#)
+    #expect(bare.reply.at("auth", "policies")?.arrayValue == [.string("app")])
+    #expect(bare.reply.at("auth", "orphan") == .bool(true))
+    let root2 = try await Self.child(fixture, #"{"policies":["root","app"]}"#)
+    #expect(root2.reply.at("auth", "policies")?.arrayValue == [.string("root")])
+    let periodic = await fixture.http("POST", "auth/token/create", #"{"period":"1h"}"#, token: root)
+    #expect(periodic.status == 400)
+    #expect(periodic.errors?.first?.contains("period") == true)
+  }
+}
