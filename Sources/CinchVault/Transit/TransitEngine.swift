@@ -101,6 +101,10 @@ struct TransitEngine {
       throw VaultError.invalid("convergent encryption requires derivation to be enabled")
     }
     try Self.checkType(type)
+    if let size = request.data.int("key_size").value, size != 0 {
+      throw VaultError.invalid("key_size is not valid for algorithm \(type)")
+    }
+    try Self.checkAutoRotatePeriod(request)
     let (info, existed) = try await store.transitCreateKey(
       mount: name, name: keyName, type: type, derived: derived, convergent: convergent,
       exportable: request.data.bool("exportable").value ?? false,
@@ -122,7 +126,22 @@ struct TransitEngine {
     }
   }
 
+  /// `auto_rotate_period` must be 0 or at least an hour, as in Vault; cinch does not rotate
+  /// keys by itself, so any period but 0 is refused rather than stored and ignored.
+  static func checkAutoRotatePeriod(_ request: LogicalRequest) throws {
+    switch request.data.duration("auto_rotate_period") {
+    case .absent, .value(0): return
+    case .invalid: throw VaultError.invalid("error parsing auto_rotate_period")
+    case .value(let nanos) where nanos < 3600 * GoDuration.second:
+      throw VaultError.invalid("auto rotate period must be 0 to disable or at least an hour")
+    case .value:
+      throw VaultError.invalid(
+        "auto_rotate_period is not supported by cinch: rotate with keys/:name/rotate")
+    }
+  }
+
   func configure(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    try Self.checkAutoRotatePeriod(request)
     func int(_ key: String) throws -> Int? {
       switch request.data.int(key) {
       case .absent: return nil
@@ -289,8 +308,17 @@ struct TransitEngine {
     }
     var response = LogicalResponse(data: .object([("batch_results", .array(results))]))
     if failures > 0 {
-      let partial = request.data.int("partial_failure_response_code").value
-      response.status = failures < items.count ? (partial ?? 400) : 400
+      response.status = 400
+      if failures < items.count, let code = request.data.int("partial_failure_response_code").value
+      {
+        if (1...599).contains(code) {
+          response.status = code
+        } else {
+          response.warnings.append(
+            "invalid HTTP response code override from partial_failure_response_code, "
+              + "reverting to 400")
+        }
+      }
     }
     return response
   }

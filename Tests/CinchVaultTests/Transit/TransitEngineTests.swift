@@ -268,4 +268,44 @@ struct TransitEngineTests {
     }
     #expect(await vault.call("GET", "transit/nothing/app").status == 404)
   }
+
+  @Test("key_size and auto_rotate_period are checked as Vault checks them, never dropped")
+  func refusedKeyOptions() async throws {
+    let vault = try await Self.mounted()
+    let sized = await vault.call("POST", "transit/keys/a", #"{"key_size":32}"#)
+    #expect(sized.status == 400)
+    #expect(sized.errors == ["key_size is not valid for algorithm aes256-gcm96"])
+    let short = await vault.call("POST", "transit/keys/a", #"{"auto_rotate_period":"30m"}"#)
+    #expect(short.errors == ["auto rotate period must be 0 to disable or at least an hour"])
+    let daily = await vault.call("POST", "transit/keys/a", #"{"auto_rotate_period":"24h"}"#)
+    #expect(daily.status == 400)
+    #expect(daily.errors?.first?.contains("auto_rotate_period is not supported") == true)
+    #expect(await vault.call("GET", "transit/keys/a").status == 404)
+    #expect(await vault.call("POST", "transit/keys/a", #"{"auto_rotate_period":0}"#).status == 200)
+    let config = await vault.call(
+      "POST", "transit/keys/a/config", #"{"auto_rotate_period":"1m"}"#)
+    #expect(config.errors == ["auto rotate period must be 0 to disable or at least an hour"])
+  }
+
+  @Test("partial_failure_response_code outside 1..599 falls back to 400 with Vault's warning")
+  func partialFailureCode() async throws {
+    let vault = try await Self.mounted()
+    let items = #"[{"plaintext":"\#(Self.base64("1"))"},{"plaintext":"%%"}]"#
+    let valid = await vault.call(
+      "POST", "transit/encrypt/k", #"{"partial_failure_response_code":207,"batch_input":\#(items)}"#
+    )
+    #expect(valid.status == 207)
+    for code in [600, 0] {
+      let invalid = await vault.call(
+        "POST", "transit/encrypt/k",
+        #"{"partial_failure_response_code":\#(code),"batch_input":\#(items)}"#)
+      #expect(invalid.status == 400)
+      #expect(
+        invalid.at("warnings")?.arrayValue == [
+          .string(
+            "invalid HTTP response code override from partial_failure_response_code, reverting to 400"
+          )
+        ])
+    }
+  }
 }
