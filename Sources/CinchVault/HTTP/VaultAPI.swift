@@ -77,6 +77,14 @@ public final class VaultAPI: Sendable {
     case "HEAD": operation = .header
     default: return Self.errorResponse(VaultError(status: 405, []))
     }
+    // Response wrapping would hand back a wrapping token instead of the secret; answering in
+    // clear instead would surprise a caller who asked for it, so no handler runs.
+    if let wrapTTL = request.header("X-Vault-Wrap-TTL"),
+      !wrapTTL.trimmingCharacters(in: .whitespaces).isEmpty
+    {
+      return Self.errorResponse(
+        .invalid("response wrapping (X-Vault-Wrap-TTL) is not supported by cinch"))
+    }
     if operation == .patch {
       let type = request.header("Content-Type") ?? ""
       guard
@@ -121,9 +129,12 @@ public final class VaultAPI: Sendable {
     var logical = LogicalRequest(
       operation: operation, path: path, data: data, query: query, method: method, token: nil)
 
-    // Health needs no token and is not audited.
+    // Health and seal status need no token and are not audited.
     if path == "sys/health" {
       return Self.render(SystemHandler.health(query: query), operation: operation)
+    }
+    if path == "sys/seal-status", operation == .read {
+      return Self.render(SystemHandler.sealStatus(), operation: operation)
     }
 
     if caller == .http {

@@ -2,8 +2,9 @@ import CinchJSON
 import CinchStore
 import Foundation
 
-/// The `sys/` paths cinch serves: health, mounts, audit devices and `audit-hash`. Everything but
-/// health and `audit-hash` needs a root token (Vault's `sudo`).
+/// The `sys/` paths cinch serves: health, seal status, mounts (and the CLI's mount preflight),
+/// audit devices and `audit-hash`. Everything but health, seal status, the preflight, leases
+/// and `audit-hash` needs a root token (Vault's `sudo`).
 struct SystemHandler {
   let api: VaultAPI
   let isRoot: Bool
@@ -19,6 +20,9 @@ struct SystemHandler {
     if path.hasPrefix("sys/mounts/") {
       try requireRoot()
       return try await mount(String(path.dropFirst("sys/mounts/".count)), request)
+    }
+    for prefix in ["sys/mounts-all/", "sys/internal/ui/mounts/"] where path.hasPrefix(prefix) {
+      return try await preflight(String(path.dropFirst(prefix.count)), request)
     }
     if path == "sys/audit" || path == "sys/audit/" {
       try requireRoot()
@@ -53,7 +57,7 @@ struct SystemHandler {
         ("replication_performance_mode", .string("disabled")),
         ("replication_dr_mode", .string("disabled")),
         ("server_time_utc", .integer(Int64(Date().timeIntervalSince1970))),
-        ("version", .string("1.21.0+cinch")),
+        ("version", .string(version)),
         ("cluster_name", .string("cinch")),
         ("cluster_id", .string("")),
         ("enterprise", .bool(false)),
@@ -62,6 +66,32 @@ struct SystemHandler {
     if let code = query["activecode"].flatMap(Int.init) { response.status = code }
     return response
   }
+
+  /// `sys/seal-status` (no token needed): the store is unsealed by its master key when opened,
+  /// so it answers as an initialized, unsealed single-key Shamir seal.
+  static func sealStatus() -> LogicalResponse {
+    var response = LogicalResponse(
+      data: .object([
+        ("type", .string("shamir")),
+        ("initialized", .bool(true)),
+        ("sealed", .bool(false)),
+        ("t", .integer(1)),
+        ("n", .integer(1)),
+        ("progress", .integer(0)),
+        ("nonce", .string("")),
+        ("version", .string(version)),
+        ("build_date", .string("")),
+        ("migration", .bool(false)),
+        ("cluster_name", .string("cinch")),
+        ("cluster_id", .string("")),
+        ("recovery_seal", .bool(false)),
+        ("storage_type", .string("sqlite")),
+      ]))
+    response.unwrapped = true
+    return response
+  }
+
+  static let version = "1.21.0+cinch"
 
   // MARK: Mounts
 
@@ -92,6 +122,30 @@ struct SystemHandler {
       ("type", .string(mount.type.rawValue)),
       ("uuid", .string(mount.uuid)),
     ])
+  }
+
+  /// `GET sys/mounts-all/:path` (`sys/internal/ui/mounts/:path` before Vault 1.13): the mount
+  /// that serves a path, which the `vault kv` commands read first to learn the KV version. As
+  /// Vault, a path under no mount is 403 (the endpoint must not list mounts by brute force).
+  func preflight(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    guard request.operation == .read else {
+      throw VaultError(status: 405, ["unsupported operation"])
+    }
+    guard !path.isEmpty else { throw VaultError.invalid("path not set") }
+    let sanitized = path.hasSuffix("/") ? path : path + "/"
+    guard let (mount, _) = try await store.vaultMount(for: sanitized) else {
+      throw VaultError(
+        status: 403,
+        [
+          "preflight capability check returned 403, please ensure client's policies grant "
+            + "access to path \"\(sanitized)\""
+        ])
+    }
+    guard case .object(var object) = Self.mountObject(mount) else { return nil }
+    object["path"] = .string(mount.path)
+    var response = LogicalResponse(data: .object(object))
+    response.injectTopLevel = true
+    return response
   }
 
   func listMounts() async throws -> LogicalResponse? {

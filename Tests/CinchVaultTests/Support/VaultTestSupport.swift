@@ -57,10 +57,11 @@ final class VaultFixture: Sendable {
 
   /// Sends a request over "HTTP" with a token.
   @discardableResult
-  func http(_ method: String, _ path: String, _ body: String? = nil, token: String?) async
-    -> Reply
-  {
-    var headers: [String: String] = [:]
+  func http(
+    _ method: String, _ path: String, _ body: String? = nil, token: String?,
+    headers extra: [String: String] = [:]
+  ) async -> Reply {
+    var headers = extra
     if let token { headers["X-Vault-Token"] = token }
     if method == "PATCH" { headers["Content-Type"] = "application/merge-patch+json" }
     return Reply(
