@@ -32,7 +32,8 @@ struct LeaseRenewCommand: AsyncParsableCommand {
     let session = try await VaultSession.open(storeOptions)
     let reply = await session.send("PUT", "sys/leases/renew", .object(body))
     guard reply.status < 400 else {
-      throw VaultSession.apiError("Error renewing", leaseID, method: "PUT", reply)
+      throw VaultSession.apiError(
+        "Error renewing", leaseID, method: "PUT", url: "sys/leases/renew", reply)
     }
     try GenericPath.print(reply, output)
   }
@@ -56,7 +57,9 @@ struct LeaseRevokeCommand: AsyncParsableCommand {
       ? await session.send("PUT", "sys/leases/revoke-prefix/" + leaseID, .object(JSONObject()))
       : await session.send("PUT", "sys/leases/revoke", .object([("lease_id", .string(leaseID))]))
     guard reply.status < 400 else {
-      throw VaultSession.apiError("Error revoking", leaseID, method: "PUT", reply)
+      throw VaultSession.apiError(
+        "Error revoking", leaseID, method: "PUT",
+        url: prefix ? "sys/leases/revoke-prefix/" + leaseID : "sys/leases/revoke", reply)
     }
     Output.stdout("All revocation operations queued successfully!\n")
   }
@@ -75,7 +78,8 @@ struct LeaseLookupCommand: AsyncParsableCommand {
     let reply = await session.send(
       "PUT", "sys/leases/lookup", .object([("lease_id", .string(leaseID))]))
     guard reply.status < 400 else {
-      throw VaultSession.apiError("Error looking up lease", leaseID, method: "PUT", reply)
+      throw VaultSession.apiError(
+        "Error looking up lease", leaseID, method: "PUT", url: "sys/leases/lookup", reply)
     }
     try GenericPath.print(reply, output)
   }

@@ -82,12 +82,13 @@ struct VaultSession {
       status: response.status, json: text.isEmpty ? nil : try? JSONValueParser.parse(text))
   }
 
-  /// Vault's API error text: `Error <verb> <path>: Error making API request. …`.
-  static func apiError(_ verb: String, _ path: String, method: String, _ reply: VaultReply)
-    -> VaultExit
-  {
+  /// Vault's API error text: `Error <verb> <path>: Error making API request. …`; `url` is the
+  /// API path when `path` is not one (a lease id).
+  static func apiError(
+    _ verb: String, _ path: String, method: String, url: String? = nil, _ reply: VaultReply
+  ) -> VaultExit {
     var text = "\(verb) \(path): Error making API request.\n\n"
-    text += "URL: \(method) /v1/\(path)\nCode: \(reply.status). Errors:\n\n"
+    text += "URL: \(method) /v1/\(url ?? path)\nCode: \(reply.status). Errors:\n\n"
     text += (reply.errors ?? []).map { "* \($0)" }.joined(separator: "\n")
     return .remote(text)
   }

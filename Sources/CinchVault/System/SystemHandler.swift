@@ -229,9 +229,10 @@ struct SystemHandler {
       if let lease = try await store.lease(id) { try await revoker.revoke(lease) }
       return nil
     case ("lookup", .update), ("lookup", .create):
-      guard let id = request.data.string("lease_id"), let lease = try await store.lease(id) else {
-        throw VaultError.invalid("invalid lease")
+      guard let id = request.data.string("lease_id"), !id.isEmpty else {
+        throw VaultError.invalid("lease_id must be specified")
       }
+      guard let lease = try await store.lease(id) else { throw VaultError.invalid("invalid lease") }
       let ttl = max(0, Int(lease.expiresAt.timeIntervalSince(store.vaultClock()).rounded()))
       return LogicalResponse(
         data: .object([

@@ -5,7 +5,8 @@ import Testing
 @testable import CinchVault
 
 /// What the `vault` CLI asks before it does anything (`sys/seal-status`, the KV preflight
-/// `sys/mounts-all/:path`), and what cinch refuses before a handler runs (response wrapping).
+/// `sys/mounts-all/:path`), what cinch refuses before a handler runs (response wrapping), and
+/// `sys/leases/lookup`'s error for a missing id.
 @Suite struct SystemEndpointTests {
   @Test func responseWrappingIsRefusedBeforeAnyHandlerRuns() async throws {
     let fixture = try await VaultFixture()
@@ -52,5 +53,12 @@ import Testing
         #"preflight capability check returned 403, please ensure client's policies grant access to path "nothing/here/""#
       ])
     #expect(await fixture.http("GET", "sys/mounts-all/secret", token: nil).status == 403)
+  }
+
+  @Test func leaseLookupWithoutAnIDSaysSo() async throws {
+    let fixture = try await VaultFixture()
+    let reply = await fixture.call("PUT", "sys/leases/lookup", "{}")
+    #expect(reply.status == 400)
+    #expect(reply.errors == ["lease_id must be specified"])
   }
 }
