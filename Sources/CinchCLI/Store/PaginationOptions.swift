@@ -21,27 +21,64 @@ struct PaginationOptions: ParsableArguments {
 
   /// Calls `fetch(pageSize, token)` until the last page or `--max-items`. Each call asks for
   /// no more than the items still wanted, so a resume token always points at the next item.
+  ///
+  /// `serviceToken` and `serviceLimit` are the operation's own paging members (`NextToken` and
+  /// `MaxResults`, KMS's `Marker` and `Limit`), from their hidden options or `--cli-input-json`.
+  /// As in the aws CLI (awscli/customizations/paginate.py, `check_should_enable_pagination`),
+  /// giving one turns pagination off: one call with them as they are, like `--no-paginate`;
+  /// and with pagination off, `--starting-token`, `--page-size` and `--max-items` are refused.
   func collect<Item>(
-    startingToken tokenFromInput: String? = nil, pageSize sizeFromInput: Int? = nil,
-    defaultPageSize: Int,
+    serviceToken: String?, serviceLimit: Int?, defaultPageSize: Int,
     _ fetch: (Int?, String?) async throws -> (items: [Item], next: String?)
-  ) async throws -> (items: [Item], next: String?) {
+  ) async throws -> (items: [Item], next: String?, paginated: Bool) {
     if let maxItems, maxItems < 1 {
       throw AWSUsageError.arguments("argument --max-items: must be a positive integer")
     }
+    if noPaginate || serviceToken != nil || serviceLimit != nil {
+      let used = [
+        ("--starting-token", startingToken != nil), ("--page-size", pageSize != nil),
+        ("--max-items", maxItems != nil),
+      ].filter(\.1).map(\.0)
+      guard used.isEmpty else {
+        throw AWSUsageError.parameterValidation([
+          "Cannot specify --no-paginate along with pagination arguments: "
+            + used.joined(separator: ", ")
+        ])
+      }
+      let page = try await fetch(serviceLimit, serviceToken)
+      return (page.items, page.next.flatMap { $0.isEmpty ? nil : $0 }, false)
+    }
     var items: [Item] = []
-    var token = startingToken ?? tokenFromInput
-    let size = pageSize ?? sizeFromInput
+    var token = startingToken
     repeat {
-      var request = size
-      if let maxItems { request = min(size ?? defaultPageSize, maxItems - items.count) }
+      var request = pageSize
+      if let maxItems { request = min(pageSize ?? defaultPageSize, maxItems - items.count) }
       let page = try await fetch(request, token)
       items += page.items
       // An empty token ends the listing, as botocore reads it (moto sends "").
       token = page.next.flatMap { $0.isEmpty ? nil : $0 }
-      if noPaginate { break }
       if let maxItems, items.count >= maxItems { break }
     } while token != nil
-    return (items, token)
+    return (items, token, true)
   }
+}
+
+/// The paging members of Parameter Store's and Secrets Manager's listings as options,
+/// `--next-token` and `--max-results`: the aws CLI hides them from its help but accepts them,
+/// and scripts use them to page by hand (`PaginationOptions.collect`).
+struct ServicePagingOptions: ParsableArguments {
+  @Option(name: .customLong("next-token"), help: .hidden)
+  var nextToken: String?
+
+  @Option(name: .customLong("max-results"), help: .hidden)
+  var maxResults: Int?
+}
+
+/// KMS's paging members as options, `--marker` and `--limit` (`ServicePagingOptions`).
+struct KMSPagingOptions: ParsableArguments {
+  @Option(name: .customLong("marker"), help: .hidden)
+  var marker: String?
+
+  @Option(name: .customLong("limit"), help: .hidden)
+  var limit: Int?
 }

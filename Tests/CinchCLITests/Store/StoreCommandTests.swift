@@ -295,6 +295,43 @@ import _CinchTestSupport
     ])
     #expect(rest.stdout == "/p/4\t/p/5\t/p/6\t/p/7\n")
 
+    // The service's own paging members, which the aws CLI accepts though its help hides them:
+    // one call, its NextToken as the service gave it, no automatic pagination.
+    let first = try await project.run([
+      "ssm", "get-parameters-by-path", "--path", "/p", "--max-results", "2", "--query",
+      "[Parameters[].Name, NextToken]", "--output", "json",
+    ])
+    #expect(first.status == 0, "\(first.stderr)")
+    let answer = try #require(
+      try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [Any])
+    #expect(answer.first as? [String] == ["/p/1", "/p/2"])
+    let next = try #require(answer.last as? String)
+    let second = try await project.run([
+      "ssm", "get-parameters-by-path", "--path", "/p", "--max-results", "2", "--next-token", next,
+      "--query", "Parameters[].Name", "--output", "text",
+    ])
+    #expect(second.stdout == "/p/3\t/p/4\n")
+    let inJSON = try await project.run([
+      "ssm", "get-parameters-by-path", "--cli-input-json", #"{"Path": "/p", "MaxResults": 3}"#,
+      "--query", "length(Parameters)",
+    ])
+    #expect(inJSON.stdout == "3\n")
+    // With pagination off, the CLI's own paging options are refused (paginate.py).
+    let mixed = try await project.run([
+      "secretsmanager", "list-secrets", "--max-results", "1", "--max-items", "2",
+    ])
+    #expect(mixed.status == 252)
+    #expect(
+      mixed.stderr.contains(
+        "Cannot specify --no-paginate along with pagination arguments: --max-items"),
+      "\(mixed.stderr)")
+    let noPaginate = try await project.run([
+      "ssm", "describe-parameters", "--no-paginate", "--page-size", "2",
+    ])
+    #expect(noPaginate.status == 252)
+    #expect(noPaginate.stderr.contains("pagination arguments: --page-size"))
+    #expect(try await project.run(["kms", "list-keys", "--limit", "1"]).status == 0)
+
     let tagged = try await project.run([
       "ssm", "put-parameter", "--name", "/t", "--value", "x", "--type", "String", "--tags",
       "Key=Env,Value=prod",

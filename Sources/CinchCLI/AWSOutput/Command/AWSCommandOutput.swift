@@ -122,8 +122,11 @@ package enum AWSCommand {
       _ = try options.resolvedErrorFormat()
       let input = try options.cliInput()
       let response = try await body(input)
+      // One call printed as the service answered it: nothing to combine.
+      let paginated = (response as? any PagingAware)?.paginated ?? true
       let output = AWSCommandOutput(
-        format: format, query: query, pagination: pagination, terminalWidth: terminalWidth,
+        format: format, query: query, pagination: paginated ? pagination : nil,
+        terminalWidth: terminalWidth,
         colored: color == .on || (color == .auto && isTerminal))
       return Outcome(
         standardOutput: try output.render(operation: operation, response: response),

@@ -51,3 +51,23 @@ package struct AWSPagination: Sendable, Equatable {
     return .object(page)
   }
 }
+
+/// A listing's response and how it was read: pages the CLI collected (printed as the aws CLI
+/// prints a paginated result) or one call answered as the service answered it (`--no-paginate`,
+/// or the service's own paging members), printed as it is, `--query` over the whole response.
+package struct PagedResponse<Response: Encodable>: Encodable, PagingAware {
+  package var response: Response
+  package var paginated: Bool
+
+  package init(_ response: Response, paginated: Bool) {
+    self.response = response
+    self.paginated = paginated
+  }
+
+  package func encode(to encoder: any Encoder) throws { try response.encode(to: encoder) }
+}
+
+/// A response that says whether the CLI paginated it (`PagedResponse`).
+package protocol PagingAware {
+  var paginated: Bool { get }
+}

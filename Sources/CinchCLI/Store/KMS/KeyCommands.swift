@@ -73,6 +73,7 @@ struct ListKeysCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var pagination: PaginationOptions
+  @OptionGroup var servicePaging: KMSPagingOptions
 
   func run() async throws {
     try await AWSCommand.run(
@@ -80,14 +81,16 @@ struct ListKeysCommand: AsyncParsableCommand {
     ) { input in
       try input?.validateKeys(allowed: ["Limit", "Marker"])
       let store = try await storeOptions.openKeyStore(global)
-      let (keys, next) = try await pagination.collect(
-        startingToken: try input.string("Marker", flag: nil, option: "--starting-token"),
-        pageSize: try input.integer("Limit", flag: nil), defaultPageSize: 100
+      let (keys, next, paginated) = try await pagination.collect(
+        serviceToken: try input.string("Marker", flag: servicePaging.marker, option: "--marker"),
+        serviceLimit: try input.integer("Limit", flag: servicePaging.limit), defaultPageSize: 100
       ) { size, marker in
         let page = try await store.listKeys(ListKeysRequest(limit: size, marker: marker))
         return (page.keys, page.nextMarker)
       }
-      return ListKeysResponse(keys: keys, nextMarker: next, truncated: next != nil)
+      return PagedResponse(
+        ListKeysResponse(keys: keys, nextMarker: next, truncated: next != nil), paginated: paginated
+      )
     }
   }
 }
@@ -127,6 +130,7 @@ struct ListAliasesCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var pagination: PaginationOptions
+  @OptionGroup var servicePaging: KMSPagingOptions
 
   @Option(name: .customLong("key-id"), help: "Only the aliases of this key.")
   var keyID: String?
@@ -138,15 +142,17 @@ struct ListAliasesCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["KeyId", "Limit", "Marker"])
       let keyID = try input.string("KeyId", flag: keyID, option: "--key-id")
       let store = try await storeOptions.openKeyStore(global)
-      let (aliases, next) = try await pagination.collect(
-        startingToken: try input.string("Marker", flag: nil, option: "--starting-token"),
-        pageSize: try input.integer("Limit", flag: nil), defaultPageSize: 50
+      let (aliases, next, paginated) = try await pagination.collect(
+        serviceToken: try input.string("Marker", flag: servicePaging.marker, option: "--marker"),
+        serviceLimit: try input.integer("Limit", flag: servicePaging.limit), defaultPageSize: 50
       ) { size, marker in
         let page = try await store.listAliases(
           ListAliasesRequest(keyID: keyID, limit: size, marker: marker))
         return (page.aliases, page.nextMarker)
       }
-      return ListAliasesResponse(aliases: aliases, nextMarker: next, truncated: next != nil)
+      return PagedResponse(
+        ListAliasesResponse(aliases: aliases, nextMarker: next, truncated: next != nil),
+        paginated: paginated)
     }
   }
 }

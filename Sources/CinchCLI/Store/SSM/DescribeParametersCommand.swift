@@ -10,6 +10,7 @@ struct DescribeParametersCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var pagination: PaginationOptions
+  @OptionGroup var servicePaging: ServicePagingOptions
 
   @Option(parsing: .upToNextOption, help: "Legacy filters: Key=Name|Type|KeyId,Values=… ")
   var filters: [String] = []
@@ -34,9 +35,11 @@ struct DescribeParametersCommand: AsyncParsableCommand {
         input.structures("ParameterFilters", flag: parameterFilters, option: "--parameter-filters"))
       let shared = try input.bool("Shared", flag: shared)
       let store = try await storeOptions.openParameterStore(global)
-      let (items, next) = try await pagination.collect(
-        startingToken: try input.string("NextToken", flag: nil, option: "--starting-token"),
-        pageSize: try input.integer("MaxResults", flag: nil), defaultPageSize: 50
+      let (items, next, paginated) = try await pagination.collect(
+        serviceToken: try input.string(
+          "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
+        serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
+        defaultPageSize: 50
       ) { size, token in
         let page = try await store.describeParameters(
           DescribeParametersRequest(
@@ -44,7 +47,8 @@ struct DescribeParametersCommand: AsyncParsableCommand {
             shared: shared))
         return (page.parameters, page.nextToken)
       }
-      return DescribeParametersResponse(parameters: items, nextToken: next)
+      return PagedResponse(
+        DescribeParametersResponse(parameters: items, nextToken: next), paginated: paginated)
     }
   }
 }

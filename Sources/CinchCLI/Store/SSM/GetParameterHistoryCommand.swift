@@ -9,6 +9,7 @@ struct GetParameterHistoryCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var pagination: PaginationOptions
+  @OptionGroup var servicePaging: ServicePagingOptions
 
   @Option(help: "The name or ARN.")
   var name: String?
@@ -24,16 +25,19 @@ struct GetParameterHistoryCommand: AsyncParsableCommand {
       let name = try input.string("Name", flag: name, option: "--name") ?? ""
       let decrypt = try input.bool("WithDecryption", flag: withDecryption)
       let store = try await storeOptions.openParameterStore(global)
-      let (items, next) = try await pagination.collect(
-        startingToken: try input.string("NextToken", flag: nil, option: "--starting-token"),
-        pageSize: try input.integer("MaxResults", flag: nil), defaultPageSize: 50
+      let (items, next, paginated) = try await pagination.collect(
+        serviceToken: try input.string(
+          "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
+        serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
+        defaultPageSize: 50
       ) { size, token in
         let page = try await store.getParameterHistory(
           GetParameterHistoryRequest(
             name: name, withDecryption: decrypt, maxResults: size, nextToken: token))
         return (page.parameters, page.nextToken)
       }
-      return GetParameterHistoryResponse(parameters: items, nextToken: next)
+      return PagedResponse(
+        GetParameterHistoryResponse(parameters: items, nextToken: next), paginated: paginated)
     }
   }
 }

@@ -9,6 +9,7 @@ struct GetParametersByPathCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var pagination: PaginationOptions
+  @OptionGroup var servicePaging: ServicePagingOptions
 
   @Option(help: "The path, starting with /.")
   var path: String?
@@ -35,9 +36,11 @@ struct GetParametersByPathCommand: AsyncParsableCommand {
         input.structures("ParameterFilters", flag: parameterFilters, option: "--parameter-filters"))
       let decrypt = try input.bool("WithDecryption", flag: withDecryption)
       let store = try await storeOptions.openParameterStore(global)
-      let (items, next) = try await pagination.collect(
-        startingToken: try input.string("NextToken", flag: nil, option: "--starting-token"),
-        pageSize: try input.integer("MaxResults", flag: nil), defaultPageSize: 10
+      let (items, next, paginated) = try await pagination.collect(
+        serviceToken: try input.string(
+          "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
+        serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
+        defaultPageSize: 10
       ) { size, token in
         let page = try await store.getParametersByPath(
           GetParametersByPathRequest(
@@ -45,7 +48,8 @@ struct GetParametersByPathCommand: AsyncParsableCommand {
             maxResults: size, nextToken: token))
         return (page.parameters, page.nextToken)
       }
-      return GetParametersByPathResponse(parameters: items, nextToken: next)
+      return PagedResponse(
+        GetParametersByPathResponse(parameters: items, nextToken: next), paginated: paginated)
     }
   }
 }

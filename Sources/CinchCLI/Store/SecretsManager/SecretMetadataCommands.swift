@@ -31,6 +31,7 @@ struct ListSecretsCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var pagination: PaginationOptions
+  @OptionGroup var servicePaging: ServicePagingOptions
 
   @Flag(inversion: .prefixedNo, help: "Include secrets scheduled for deletion.")
   var includePlannedDeletion: Bool?
@@ -57,9 +58,11 @@ struct ListSecretsCommand: AsyncParsableCommand {
       let order = try input.string("SortOrder", flag: sortOrder, option: "--sort-order")
       let by = try input.string("SortBy", flag: sortBy, option: "--sort-by")
       let store = try await storeOptions.openSecretStore(global)
-      let (items, next) = try await pagination.collect(
-        startingToken: try input.string("NextToken", flag: nil, option: "--starting-token"),
-        pageSize: try input.integer("MaxResults", flag: nil), defaultPageSize: 100
+      let (items, next, paginated) = try await pagination.collect(
+        serviceToken: try input.string(
+          "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
+        serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
+        defaultPageSize: 100
       ) { size, token in
         let page = try await store.listSecrets(
           ListSecretsRequest(
@@ -67,7 +70,8 @@ struct ListSecretsCommand: AsyncParsableCommand {
             sortOrder: order, sortBy: by))
         return (page.secretList, page.nextToken)
       }
-      return ListSecretsResponse(secretList: items, nextToken: next)
+      return PagedResponse(
+        ListSecretsResponse(secretList: items, nextToken: next), paginated: paginated)
     }
   }
 }
