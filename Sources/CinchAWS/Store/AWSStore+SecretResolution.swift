@@ -192,7 +192,8 @@ extension AWSStore: SecretResolver, SecretCatalog {
       .map { _, entry in
         SecretVersionList.Version(
           versionID: entry.versionID, stages: entry.versionStages ?? [],
-          createdDate: entry.createdDate, valueType: nil, jsonKeys: nil)
+          createdDate: entry.createdDate, valueType: nil, jsonKeys: nil,
+          kmsKeyIDs: entry.kmsKeyIDs)
       }
     return SecretVersionList(
       name: described.name, arn: described.arn, description: described.description,

@@ -115,8 +115,9 @@ public struct ParameterKeySource: EncryptionKeySource {
 }
 
 /// Secrets Manager's answers, from `SecretCatalog` (`DescribeSecret`'s `KmsKeyId`, absent for
-/// the AWS-managed `aws/secretsmanager`, and the versions with their stages). A secret's key is
-/// the secret's, whichever version is read; the version a query names must still exist.
+/// the AWS-managed `aws/secretsmanager`, and the versions with their stages and keys). The key
+/// is the version's own where the store reports it (`ListSecretVersionIds` `KmsKeyIds`), the
+/// secret's otherwise; the version a query names must still exist.
 public struct SecretKeySource: EncryptionKeySource {
   public let catalog: any SecretCatalog
 
@@ -146,10 +147,11 @@ public struct SecretKeySource: EncryptionKeySource {
   static func recordedKey(for query: EncryptionKeyQuery, in list: SecretVersionList)
     -> RecordedKey
   {
-    if let id = query.versionID, list.version(id: id) == nil { return .notFound }
-    let stage = query.versionStage ?? SecretStage.current
-    if query.versionID == nil, list.version(staged: stage) == nil { return .notFound }
-    return .keyID(list.kmsKeyID ?? Resolver.defaultSecretKey)
+    let version =
+      query.versionID.map(list.version(id:))
+      ?? list.version(staged: query.versionStage ?? SecretStage.current)
+    guard let version else { return .notFound }
+    return .keyID(list.keyID(of: version))
   }
 }
 

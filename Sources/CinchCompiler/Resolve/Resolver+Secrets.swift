@@ -89,7 +89,8 @@ extension Resolver {
       arn: secret.arn, versionId: secret.versionID,
       // A re-read pin keeps the stage it was taken from, even if the stage has moved on.
       stage: pinned != nil ? pinned?.stage : key.secretStage,
-      type: SecretValueType.string.rawValue, keyID: list.kmsKeyID ?? Self.defaultSecretKey,
+      type: SecretValueType.string.rawValue,
+      keyID: list.keyID(of: list.version(id: secret.versionID)),
       fingerprint: store.fingerprinter.fingerprint(of: value), jsonKeyVerified: key.jsonKey != nil)
     return .success(Resolved(pin: pin, value: value))
   }

@@ -73,6 +73,18 @@ extension SecretVersionList {
   }
 }
 
+extension SecretVersionList {
+  /// The KMS key `version` is encrypted under: its own where the store reports it (a version
+  /// no label held when the secret's key changed keeps the key it was written under), else the
+  /// secret's; `alias/aws/secretsmanager` for the default key.
+  func keyID(of version: Version?) -> String {
+    let own = version?.kmsKeyIDs?.first
+    let recorded = own ?? kmsKeyID
+    guard let recorded, recorded != "DefaultEncryptionKey" else { return Resolver.defaultSecretKey }
+    return recorded
+  }
+}
+
 extension ResolutionKey {
   /// The version id the reference itself names.
   var requestedVersionID: String? {

@@ -147,16 +147,22 @@ public struct SecretVersionList: Sendable, Hashable, Codable {
     /// `{{resolve:secretsmanager:ID:SecretString:KEY}}` can name); nil for other values, and
     /// nil (unknown) from AWS, where only reading the value would tell.
     public var jsonKeys: [String]?
+    /// The KMS keys the version is encrypted under (`ListSecretVersionIds` `KmsKeyIds`;
+    /// `DefaultEncryptionKey` for `aws/secretsmanager`), nil when not reported. Changing a
+    /// secret's key re-encrypts only the labelled versions: an older one keeps its own.
+    /// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UpdateSecret.html
+    public var kmsKeyIDs: [String]?
 
     public init(
       versionID: String, stages: [String], createdDate: Date, valueType: SecretValueType?,
-      jsonKeys: [String]?
+      jsonKeys: [String]?, kmsKeyIDs: [String]? = nil
     ) {
       self.versionID = versionID
       self.stages = stages
       self.createdDate = createdDate
       self.valueType = valueType
       self.jsonKeys = jsonKeys
+      self.kmsKeyIDs = kmsKeyIDs
     }
 
     /// A version without a staging label.

@@ -37,7 +37,8 @@ extension SQLiteStore: SecretCatalog, SecretResolver {
       SecretVersionList.Version(
         versionID: record.versionID, stages: labels[record.version] ?? [],
         createdDate: record.createdAt, valueType: record.valueType,
-        jsonKeys: record.attributes.jsonKeys)
+        jsonKeys: record.attributes.jsonKeys,
+        kmsKeyIDs: record.sealed == nil ? nil : [record.keyRef ?? "DefaultEncryptionKey"])
     }
     trail.record(entry.name)
     return SecretVersionList(

@@ -57,4 +57,40 @@ import Testing
     #expect(customer.arn == "arn:aws:kms:us-east-1:123456789012:key/\(key.keyID)")
     #expect(!managed.isCustomerManaged)
   }
+
+  /// `UpdateSecret` with a new `KmsKeyId` re-encrypts only the labelled versions; an older
+  /// version keeps the key it was written under, and reading it needs that key
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UpdateSecret.html).
+  @Test func aVersionKeepsTheKeyItWasWrittenUnder() async throws {
+    let fixture = try await CompilerFixture()
+    for alias in ["alias/old", "alias/new"] {
+      let key = try await fixture.store.createKey(CreateKeyRequest()).keyMetadata
+      _ = try await fixture.store.createAlias(
+        CreateAliasRequest(aliasName: alias, targetKeyID: key.keyID))
+    }
+    let first = try await fixture.createSecret("app/db", "v1", kmsKeyID: "alias/old")
+    _ = try await fixture.putSecret("app/db", "v2")
+    let third = try await fixture.putSecret("app/db", "v3")
+    // `first` has no label now: it stays under alias/old.
+    _ = try await fixture.store.updateSecret(
+      UpdateSecretRequest(secretID: "app/db", kmsKeyID: "alias/new"))
+    let source = SecretKeySource(catalog: fixture.store)
+    #expect(try await source.recordedKey(for: query("app/db", id: first)) == .keyID("alias/old"))
+    #expect(try await source.recordedKey(for: query("app/db", id: third)) == .keyID("alias/new"))
+    #expect(try await source.recordedKey(for: query("app/db")) == .keyID("alias/new"))
+
+    // The lock records the pinned version's own key.
+    let (index, _) = fixture.analyze(
+      """
+      Resources:
+        Db:
+          Type: AWS::RDS::DBInstance
+          Properties:
+            MasterUserPassword: '{{resolve:secretsmanager:app/db:SecretString:::\(first)}}'
+      """)
+    var diagnostics = Diagnostics()
+    let outcome = try await Locker(resolver: fixture.resolver, paths: fixture.paths).lock(
+      index, previous: nil, update: .none, into: &diagnostics)
+    #expect(outcome.lock.entries.map(\.pin.keyID) == ["alias/old"])
+  }
 }
