@@ -7,6 +7,7 @@ as `cinch policy --format json` writes them. Prints one line per finding:
 and exits 1 when any finding is above INFO, 3 when parliament cannot be imported, 0 otherwise.
 """
 import json
+import re
 import sys
 
 try:
@@ -29,12 +30,31 @@ def documents(path):
     return list(data.items())
 
 
+# What parliament's data predates, each as AWS documents it:
+# - AWS's public parameters have no account in their ARNs (`arn:aws:ssm:REGION::parameter/aws/service/…`,
+#   https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-public-parameters.html),
+#   which its `arn:*:ssm:*:*:parameter/*` format rejects: they are linted with `*` as the account;
+# - the European Sovereign Cloud's partition, `aws-eusc`
+#   (https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html).
+PUBLIC_PARAMETERS = re.compile(r"(arn:[a-z-]+:ssm:[a-z0-9-]+)::parameter/aws/service")
+
+
+def known_to_aws(finding):
+    location = finding.location or {}
+    return finding.issue == "INVALID_ARN" and str(location.get("string", "")).startswith(
+        "arn:aws-eusc:"
+    )
+
+
 def main(paths):
     failed = False
     for path in paths:
         for name, document in documents(path):
-            policy = analyze_policy_string(json.dumps(document))
+            text = PUBLIC_PARAMETERS.sub(r"\1:*:parameter/aws/service", json.dumps(document))
+            policy = analyze_policy_string(text)
             for finding in policy.findings:
+                if known_to_aws(finding):
+                    continue
                 level = severity(finding.issue)
                 label = f"{path} [{name}]" if name else path
                 print(f"{label}: {level} {finding.issue} {finding.detail}")

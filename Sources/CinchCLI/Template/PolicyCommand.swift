@@ -93,7 +93,8 @@ struct PolicyCommand: AsyncParsableCommand {
     for argument in runtimePath {
       guard let path = PolicyGenerator.RuntimePath(argument: argument) else {
         throw ValidationError(
-          "--runtime-path takes [ROLE=]/path/ with a leading '/'; got '\(argument)'")
+          "--runtime-path takes [ROLE=]/path/ with a leading '/' and no wildcard; got '\(argument)'"
+        )
       }
       if path.path == "/" {
         throw ValidationError(

@@ -38,6 +38,8 @@ public enum PolicyGenerator {
 
     public init(path: String, role: String? = nil) {
       var trimmed = path
+      // `/myapp/prod/*` says "everything under the path": the path itself.
+      while trimmed.hasSuffix("/*") { trimmed.removeLast() }
       while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
       self.path = trimmed
       self.role = role
@@ -45,12 +47,14 @@ public enum PolicyGenerator {
     }
 
     /// Parses `ROLE=/path/` or `/path/`; nil when the path does not start with `/` (AWS's
-    /// `GetParametersByPath` needs it).
+    /// `GetParametersByPath` needs it) or holds a wildcard other than a trailing `/*` (it takes
+    /// a path, not a pattern).
     public init?(argument: String) {
       let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
       let (role, path) = parts.count == 2 ? (parts[0], parts[1]) : (nil, argument)
       guard path.hasPrefix("/"), role?.isEmpty != true else { return nil }
       self.init(path: path, role: role)
+      if self.path.contains(where: { $0 == "*" || $0 == "?" }) { return nil }
     }
   }
 

@@ -6,7 +6,8 @@ public struct PolicyTarget: Sendable, Hashable {
   public var partition: String
   public var region: String
   public var accountID: String
-  /// `amazonaws.com`, `amazonaws.com.cn` in the China regions.
+  /// `amazonaws.com`, `amazonaws.com.cn` in the China regions, `amazonaws.eu` in the European
+  /// Sovereign Cloud.
   public var urlSuffix: String
 
   public init(partition: String, region: String, accountID: String, urlSuffix: String) {
@@ -33,6 +34,7 @@ public struct PolicyTarget: Sendable, Hashable {
     case "aws-iso-b": "sc2s.sgov.gov"
     case "aws-iso-e": "cloud.adc-e.uk"
     case "aws-iso-f": "csp.hci.ic.gov"
+    case "aws-eusc": "amazonaws.eu"
     default: "amazonaws.com"
     }
   }
@@ -50,9 +52,10 @@ public struct PolicyTarget: Sendable, Hashable {
     return "arn:\(partition):ssm:\(region):\(account):parameter/\(trimmed)"
   }
 
-  /// Whether a name is one of AWS's public parameters, readable by every account.
+  /// Whether a name is one of AWS's public parameters, readable by every account, or the path
+  /// above them (`--runtime-path /aws/service/`).
   public static func isPublicParameter(_ name: String) -> Bool {
-    name.hasPrefix("/aws/service/")
+    name == "/aws/service" || name.hasPrefix("/aws/service/")
   }
 
   /// The ARNs a secret named `name` can have in this account and region: Secrets Manager ends

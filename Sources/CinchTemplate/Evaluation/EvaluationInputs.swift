@@ -88,6 +88,9 @@ public struct Partition: Sendable, Hashable {
     if region.hasPrefix("us-isof-") {
       return Partition(name: "aws-iso-f", urlSuffix: "csp.hci.ic.gov")
     }
+    // The AWS European Sovereign Cloud.
+    // https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html
+    if region.hasPrefix("eusc-") { return Partition(name: "aws-eusc", urlSuffix: "amazonaws.eu") }
     return Partition(name: "aws", urlSuffix: "amazonaws.com")
   }
 }
