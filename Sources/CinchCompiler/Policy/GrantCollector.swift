@@ -115,14 +115,33 @@ struct GrantCollector {
     }
     switch kind {
     case .parameter:
+      let (name, version) = Self.withoutSelector(consumer.name)
       return parameterRead(
-        consumer.name, version: nil, encrypted: true, timing: timing, reason: reason)
+        name, version: version, encrypted: true, timing: timing, reason: reason)
     case .secret:
       let stage = consumer.versionID == nil ? consumer.versionStage : nil
       return secretRead(
         consumer.name, versionStage: stage, versionID: consumer.versionID, timing: timing,
         reason: reason)
     }
+  }
+
+  /// A parameter name or ARN without the `:version` or `:label` selector it may end with (an
+  /// ECS secret's `ValueFrom: /myapp/db:3`), and the version when it is one: the ARN IAM
+  /// authorizes names the parameter alone. Parameter names hold no `:`, so the last one in the
+  /// name (after an ARN's resource type) starts the selector.
+  /// https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-versions.html
+  static func withoutSelector(_ name: String) -> (name: String, version: Int?) {
+    let start: String.Index
+    if name.hasPrefix("arn:") {
+      let fields = name.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+      guard fields.count == 6 else { return (name, nil) }
+      start = fields[5].startIndex
+    } else {
+      start = name.startIndex
+    }
+    guard let colon = name[start...].lastIndex(of: ":") else { return (name, nil) }
+    return (String(name[..<colon]), Int(name[name.index(after: colon)...]))
   }
 
   /// The role a run-time read happens as, reporting a read nothing can be attached for.
@@ -249,12 +268,18 @@ struct GrantCollector {
       let type = resource.type
     else { return nil }
     let attribute = parts.count == 2 ? parts[1] : nil
+    var scratch = Diagnostics()
+    var evaluator = Evaluator(template: template, inputs: inputs, into: &scratch)
     var name: String?
     if let node = resource.properties?["Name"] {
-      var scratch = Diagnostics()
-      var evaluator = Evaluator(template: template, inputs: inputs, into: &scratch)
       let value = evaluator.evaluate(node, into: &scratch)
       if value.isKnown { name = value.string }
+    }
+    var createdKey: CreatedSecretKey?
+    if kind == .secret, type == "AWS::SecretsManager::Secret",
+      let node = resource.properties?["KmsKeyId"]
+    {
+      createdKey = secretKey(evaluator.evaluate(node, into: &scratch), template: template)
     }
     let resourceValue: PolicyResource
     var contextARN: String?
@@ -296,7 +321,29 @@ struct GrantCollector {
     return StoreRead(
       timing: timing, kind: kind, resource: resourceValue, contextARN: contextARN,
       partition: target.partition, region: target.region, keyQuery: nil, checkable: false,
-      reason: reason)
+      reason: reason, createdKey: createdKey, createdBy: logicalID)
+  }
+
+  /// The key a created secret's `KmsKeyId` names, evaluated: a key id, key ARN, alias name or
+  /// alias ARN (the forms Secrets Manager takes), or the `Ref` / `Arn` of a key of the template.
+  private func secretKey(_ value: Value, template: Template) -> CreatedSecretKey {
+    guard let text = value.string, value.isKnown else {
+      let keys = Set(
+        template.resources.filter { $0.type == "AWS::KMS::Key" }.map(\.logicalID))
+      if value.waitsOn.count == 1 {
+        switch value.waitsOn[0] {
+        case .resource(let id) where keys.contains(id): return .resource(id)
+        case .attribute(let id, "Arn") where keys.contains(id): return .resource(id)
+        default: break
+        }
+      }
+      return .unknown(value.waitsOn.map(\.description).joined(separator: ", "))
+    }
+    let fields = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+    if text.hasPrefix("alias/") || (fields.count == 6 && fields[5].hasPrefix("alias/")) {
+      return .alias(text)
+    }
+    return .arn(text.hasPrefix("arn:") ? text : target.keyARN(text))
   }
 
   // MARK: Grants
@@ -351,7 +398,10 @@ struct GrantCollector {
       if let versionID = read.versionID {
         purpose = .readSecretVersions
         conditions = [PolicyCondition("StringEquals", "secretsmanager:VersionId", [versionID])]
-      } else if let stage = read.versionStage {
+      } else {
+        // A read that names no stage reads AWSCURRENT, and is held to it like one that does.
+        // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
+        let stage = read.versionStage ?? "AWSCURRENT"
         purpose = .readSecretsAtStage(stage)
         if stage == "AWSCURRENT" {
           // AWSCURRENT is also what a request without a stage gets: allow that, but not a
@@ -363,8 +413,6 @@ struct GrantCollector {
         } else {
           conditions = [PolicyCondition("StringEquals", "secretsmanager:VersionStage", [stage])]
         }
-      } else {
-        purpose = .readSecrets
       }
       return [
         PolicyGrant(
@@ -383,30 +431,17 @@ struct GrantCollector {
   private mutating func keyGrants(
     _ read: StoreRead, purpose: StatementPurpose, actions: [String]
   ) -> [PolicyGrant] {
+    if let key = read.createdKey {
+      return createdKeyGrants(read, key: key, purpose: purpose, actions: actions)
+    }
     guard let query = read.keyQuery else { return [] }
     switch keys.state(of: query) {
     case .key(let key) where key.isCustomerManaged:
-      guard let context = read.contextARN else { return [] }
-      let service = read.kind == .parameter ? "ssm" : "secretsmanager"
-      let suffix =
-        read.partition == target.partition
-        ? target.urlSuffix : PolicyTarget.urlSuffix(ofPartition: read.partition)
-      var conditions = [
-        PolicyCondition("StringEquals", "kms:ViaService", ["\(service).\(read.region).\(suffix)"])
-      ]
-      switch read.kind {
-      case .parameter:
-        conditions.append(.matching("kms:EncryptionContext:PARAMETER_ARN", context))
-      case .secret:
-        conditions.append(.matching("kms:EncryptionContext:SecretARN", context))
-        if let versionID = read.versionID {
-          conditions.append(
-            PolicyCondition("StringEquals", "kms:EncryptionContext:SecretVersionId", [versionID]))
-        }
-      }
+      guard read.contextARN != nil else { return [] }
       return actions.map {
         PolicyGrant(
-          purpose, $0, PolicyResource(arn: key.arn), conditions: conditions, reason: read.reason)
+          purpose, $0, PolicyResource(arn: key.arn), conditions: keyConditions(read),
+          reason: read.reason)
       }
     case .key, .unencrypted:
       return []
@@ -419,6 +454,72 @@ struct GrantCollector {
     case .unknown:
       unknownKeys.insert(read.kind)
       return []
+    }
+  }
+
+  /// Only through the entry's service, and only for the entry where its ARN is known.
+  private func keyConditions(_ read: StoreRead) -> [PolicyCondition] {
+    let service = read.kind == .parameter ? "ssm" : "secretsmanager"
+    let suffix =
+      read.partition == target.partition
+      ? target.urlSuffix : PolicyTarget.urlSuffix(ofPartition: read.partition)
+    var conditions = [
+      PolicyCondition("StringEquals", "kms:ViaService", ["\(service).\(read.region).\(suffix)"])
+    ]
+    guard let context = read.contextARN else { return conditions }
+    switch read.kind {
+    case .parameter:
+      conditions.append(.matching("kms:EncryptionContext:PARAMETER_ARN", context))
+    case .secret:
+      conditions.append(.matching("kms:EncryptionContext:SecretARN", context))
+      if let versionID = read.versionID {
+        conditions.append(
+          PolicyCondition("StringEquals", "kms:EncryptionContext:SecretVersionId", [versionID]))
+      }
+    }
+    return conditions
+  }
+
+  /// `kms:Decrypt` on the key a secret the template creates names. A key of the template is
+  /// named with `!GetAtt Key.Arn`, which only the consumers' CloudFormation output can write;
+  /// elsewhere a note names the key instead.
+  private mutating func createdKeyGrants(
+    _ read: StoreRead, key: CreatedSecretKey, purpose: StatementPurpose, actions: [String]
+  ) -> [PolicyGrant] {
+    let entry = read.createdBy ?? read.reason.detail
+    let resource: PolicyResource
+    switch key {
+    case .arn(let arn):
+      resource = PolicyResource(arn: arn)
+    case .alias(let alias):
+      report(
+        .encryptionKeyUnknown,
+        "secret created by '\(entry)' is encrypted under alias '\(alias)': kms:Decrypt on the key it points to is also needed (IAM authorizes it on the key, not the alias)",
+        read.reason)
+      return []
+    case .resource(let logicalID):
+      guard read.timing != .deploy else {
+        report(
+          .encryptionKeyUnknown,
+          "secret created by '\(entry)' is encrypted under key '\(logicalID)', which the template creates: the deploy policy cannot name it; it also needs kms:Decrypt on that key",
+          read.reason)
+        return []
+      }
+      report(
+        .encryptionKeyUnknown,
+        "secret created by '\(entry)' is encrypted under key '\(logicalID)', which the template creates: only --format cloudformation names it (!GetAtt \(logicalID).Arn); the IAM JSON has no kms:Decrypt for it",
+        read.reason)
+      resource = PolicyResource(
+        expression: .getAtt(resource: logicalID, attribute: "Arn"), arn: nil)
+    case .unknown(let waitsOn):
+      report(
+        .encryptionKeyUnknown,
+        "the KmsKeyId of secret created by '\(entry)' waits on \(waitsOn): kms:Decrypt on that key is also needed",
+        read.reason)
+      return []
+    }
+    return actions.map {
+      PolicyGrant(purpose, $0, resource, conditions: keyConditions(read), reason: read.reason)
     }
   }
 

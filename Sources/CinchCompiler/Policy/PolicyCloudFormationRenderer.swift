@@ -78,10 +78,11 @@ public struct PolicyCloudFormationRenderer: Sendable {
       var lastTest: String?
       for condition in statement.conditions {
         if condition.test != lastTest {
-          lines.append("\(indent)    \(condition.test):")
+          // `Null` is YAML 1.1's null as a plain key (PyYAML, cfn-lint): quoted.
+          lines.append("\(indent)    \(scalar(condition.test)):")
           lastTest = condition.test
         }
-        lines.append("\(indent)      \(condition.key):")
+        lines.append("\(indent)      \(scalar(condition.key)):")
         lines += condition.values.map { "\(indent)        - \(value($0))" }
       }
     }

@@ -30,4 +30,24 @@ struct StoreRead: Sendable, Hashable {
   /// under its accountless ARN.
   var checkable: Bool
   var reason: PolicyReason
+  /// For a secret the template creates, the key its `KmsKeyId` names (nil for
+  /// `aws/secretsmanager`): no store knows it before deploy.
+  var createdKey: CreatedSecretKey? = nil
+  /// The logical id of the resource that creates the entry, when the template does.
+  var createdBy: String? = nil
+}
+
+/// The KMS key a secret the template creates is encrypted under, from its `KmsKeyId`: a key id,
+/// key ARN, alias name or alias ARN, or a key of the template (`!Ref Key`, `!GetAtt Key.Arn`).
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-kmskeyid
+enum CreatedSecretKey: Sendable, Hashable {
+  /// An `AWS::KMS::Key` of the template, by logical id: only CloudFormation names its ARN.
+  case resource(String)
+  case arn(String)
+  /// An alias name or ARN: `kms:Decrypt` is authorized on the key, not on its alias, and which
+  /// key an alias points to is known only to KMS.
+  /// https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html
+  case alias(String)
+  /// An expression cinch cannot follow to a key (`!ImportValue`, a parameter left unset).
+  case unknown(String)
 }

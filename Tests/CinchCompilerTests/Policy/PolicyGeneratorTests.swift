@@ -7,6 +7,26 @@ import _CinchTestSupport
 /// What a security review found missing or wrong in generated policies, one case each (the
 /// golden files hold the whole output; these name the lines that matter).
 @Suite struct PolicyGeneratorTests {
+  /// A secret the template creates under a customer-managed key needs `kms:Decrypt` on it
+  /// (GetSecretValue "Required permissions": https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html).
+  @Test func secretUnderTheTemplatesKeyGetsDecrypt() async throws {
+    let output = try await PolicyFixture("managed-secret-keys").run()
+    let yaml = output.cloudFormation
+    #expect(yaml.contains("- Sid: DecryptSecretsWithCustomerManagedKey"))
+    #expect(yaml.contains("- !GetAtt Key.Arn"))
+    #expect(
+      yaml.contains(
+        "- !Sub 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab'"
+      ))
+    #expect(yaml.contains("- !Sub 'secretsmanager.${AWS::Region}.${AWS::URLSuffix}'"))
+    #expect(output.diagnostics.contains("alias 'alias/app'"))
+    // The IAM JSON cannot name the template's key: a note says so, naming it.
+    #expect(output.diagnostics.contains("I6002"))
+    #expect(output.diagnostics.contains("key 'Key'"))
+    let deploy = output.documents["deploy"] ?? ""
+    #expect(deploy.contains("arn:aws:kms:eu-west-1:123456789012:key/1234abcd"))
+  }
+
   /// Public parameters have no account, under a runtime path too; `/x/*` is the path `/x`.
   @Test func runtimePathUnderPublicParametersAndWithAWildcard() async throws {
     let output = try await PolicyFixture("runtime-path-public").run()
@@ -28,5 +48,35 @@ import _CinchTestSupport
     #expect(
       output.json.contains("\"arn:aws-eusc:ssm:eusc-de-east-1:123456789012:parameter/app/db\""))
     #expect(output.json.contains("\"ssm.eusc-de-east-1.amazonaws.eu\""))
+  }
+
+  /// `Null` is a YAML 1.1 null literal as a plain key: written quoted.
+  @Test func nullConditionKeyIsQuotedInYAML() async throws {
+    let output = try await PolicyFixture("ecs-parameter-selector").run()
+    #expect(output.cloudFormation.contains("'Null':"))
+    #expect(!output.cloudFormation.contains(" Null:"))
+  }
+
+  /// An ECS secret naming a parameter version reads the parameter: no selector in its ARN.
+  @Test func parameterVersionSelectorLeavesTheARN() async throws {
+    let output = try await PolicyFixture("ecs-parameter-selector").run()
+    #expect(!output.json.contains("db-host:"))
+    #expect(
+      output.json.contains("\"arn:aws:ssm:eu-west-1:123456789012:parameter/myapp/prod/db-host\""))
+    // Version 1 is under alias/old (key 1), the latest under alias/new (key 2).
+    #expect(output.json.contains("00000000-0000-4000-8000-000000000001"))
+  }
+
+  /// A secret read without a stage reads AWSCURRENT: the same condition as naming it.
+  @Test func unstagedSecretReadIsConditionedLikeAWSCURRENT() async throws {
+    let output = try await PolicyFixture("ecs-parameter-selector").run()
+    let policies = try JSONValueParser.parse(output.json)
+    let statements = policies["deploy"]?["Statement"]?.arrayValue ?? []
+    let reads = statements.filter {
+      $0["Action"]?.arrayValue?.contains(.string("secretsmanager:GetSecretValue")) == true
+    }
+    #expect(reads.count == 1)
+    #expect(reads.first?["Condition"]?["Null"]?["secretsmanager:VersionId"] == .string("true"))
+    #expect(!output.explanation.contains("ReadSecretValues:"))
   }
 }
