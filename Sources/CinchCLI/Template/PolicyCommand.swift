@@ -138,6 +138,21 @@ struct PolicyCommand: AsyncParsableCommand {
       guard let lockfile = try CompileSession.readLock(lock) else {
         throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
       }
+      // The lock's versions and keys are those of the store it was made from: for another
+      // region or account they name versions and keys that do not exist there.
+      let recorded = lockfile.inputs
+      let differences = [
+        ("region", recorded.region, inputs.region),
+        ("account", recorded.accountID, inputs.accountID),
+      ].compactMap { name, locked, given -> String? in
+        guard let locked, locked != given else { return nil }
+        return "\(name) \(locked), not \(given)"
+      }
+      if !differences.isEmpty {
+        throw CommandFailure(
+          message: "\(lock) was made for \(differences.joined(separator: " and ")): its pins and "
+            + "keys belong to that store; lock for this target, or leave out --lock")
+      }
       pins = lockfile
     }
     let keys = try await encryptionKeys(run.analyses, target: target, options: options, pins: pins)

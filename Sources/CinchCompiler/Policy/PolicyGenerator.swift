@@ -108,7 +108,34 @@ public enum PolicyGenerator {
       documents.append(
         PolicyDocument(profile: key.profile, role: key.role, statements: statements, name: ""))
     }
-    return PolicySet(documents: named(documents))
+    let set = PolicySet(documents: named(documents))
+    reportOversized(set, into: &diagnostics)
+    return set
+  }
+
+  /// IAM's limits on a policy's length, whitespace not counted: 6,144 characters for a managed
+  /// policy, 10,240 for a role's inline policies together
+  /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). The deploy
+  /// and validate documents are managed policies (`aws iam create-policy`); a consumer's is
+  /// its role's inline policy.
+  static let managedPolicyLimit = 6_144
+  static let inlinePoliciesLimit = 10_240
+
+  private static func reportOversized(_ set: PolicySet, into diagnostics: inout Diagnostics) {
+    let renderer = PolicyJSONRenderer()
+    for document in set.documents {
+      guard let size = renderer.policySize(document) else { continue }
+      let (limit, kind) =
+        document.role == nil
+        ? (managedPolicyLimit, "a managed policy")
+        : (inlinePoliciesLimit, "a role's inline policies")
+      guard size > limit else { continue }
+      diagnostics.report(
+        Diagnostic(
+          .policyTooLarge,
+          "the \(document.name) policy is \(size) characters without whitespace; IAM takes at "
+            + "most \(limit) for \(kind): use --collapse-prefix or split the templates"))
+    }
   }
 
   /// `deploy`, `validate`, `consumers:<role>`, with the file's name added where two templates

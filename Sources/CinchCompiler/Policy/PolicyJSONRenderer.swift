@@ -23,6 +23,14 @@ public struct PolicyJSONRenderer: Sendable {
     return JSONValue.object(object).pretty()
   }
 
+  /// The document's length as IAM counts it against its size limits: characters, whitespace
+  /// not counted (nil when nothing is left to grant).
+  public func policySize(_ document: PolicyDocument) -> Int? {
+    value(document).map { object in
+      JSONValue.object(object).compact().unicodeScalars.count { !$0.properties.isWhitespace }
+    }
+  }
+
   func value(_ document: PolicyDocument) -> JSONObject? {
     let statements = document.statements.compactMap(statement)
     guard !statements.isEmpty else { return nil }

@@ -323,6 +323,10 @@ extension DiagnosticCode {
     "W6008", "read-granted-on-any",
     "A statement allows `secretsmanager:GetSecretValue` or an `ssm:GetParameter*` action (`ssm:*`, `*` and the like included) on every secret or parameter (`*`, or an ARN whose name is `*`): whoever holds it reads every one in the account. Name the entries read instead; `cinch policy --profile consumers` writes them."
   )
+  public static let policyTooLarge = DiagnosticCode(
+    "W6009", "policy-too-large",
+    "A generated policy is longer than IAM takes: a managed policy holds at most 6,144 characters and a role's inline policies 10,240 together, whitespace not counted (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). `aws iam create-policy` and the stack would fail; `--collapse-prefix` grants a path's entries with one wildcard, or split the templates."
+  )
 
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
@@ -348,5 +352,6 @@ extension DiagnosticCode {
     parameterTypeNotPinned, notRendered, outputCollision,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
     entryNamedByTemplate, consumerReadsAsItsUser, roleLacksRead, readGrantedOnAny,
+    policyTooLarge,
   ]
 }

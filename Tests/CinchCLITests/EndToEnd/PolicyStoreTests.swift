@@ -25,6 +25,38 @@ import _CinchTestSupport
     #expect(result.stderr.contains("missing.yaml: error[E0001]: no such file"))
   }
 
+  /// IAM refuses a managed policy over 6,144 characters (whitespace not counted): a template
+  /// reading many parameters by name is told so, with the size; `--collapse-prefix` fits it.
+  @Test func aPolicyTooLargeForIAMIsReported() async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var template = "Resources:\n"
+    // Within CloudFormation's 60 dynamic references a template, with long names.
+    for index in 1...55 {
+      template +=
+        "  P\(index):\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n"
+        + "      Value: '{{resolve:ssm:/platform/services/backend/configuration/endpoint-\(index)-primary-url}}'\n"
+    }
+    try template.write(
+      to: directory.appendingPathComponent("big.yaml"), atomically: true, encoding: .utf8)
+    let arguments = [
+      "policy", "big.yaml", "--account-id", "123456789012", "--region", "eu-west-1", "--profile",
+      "deploy",
+    ]
+    let large = try await CinchProcess.run(arguments, in: directory)
+    #expect(large.status == 0, "\(large.stderr)")
+    let size = large.stdout.unicodeScalars.count { !$0.properties.isWhitespace }
+    #expect(size > 6_144)
+    #expect(
+      large.stderr.contains(
+        "warning[W6009]: the deploy policy is \(size) characters without whitespace; IAM takes "
+          + "at most 6144 for a managed policy"),
+      "\(large.stderr)")
+    let collapsed = try await CinchProcess.run(
+      arguments + ["--collapse-prefix"], in: directory)
+    #expect(!collapsed.stderr.contains("W6009"), "\(collapsed.stderr)")
+  }
+
   @Test func customerManagedKeyFromTheStore() async throws {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("cinch-policy-store-" + UUID().uuidString)
@@ -130,5 +162,19 @@ import _CinchTestSupport
     #expect(missing.status == 2)
     #expect(
       missing.stderr == "cinch: error: nope.lock: no such lockfile (run 'cinch lock' first)\n")
+    // A lock made for another region or account: its versions and keys are not the target's.
+    let elsewhere = try await CinchProcess.run(
+      [
+        "policy", "stack.yaml", "--account-id", "999999999999", "--region", "us-east-1", "--lock",
+        "cinch.lock", "--profile", "deploy",
+      ],
+      in: directory, environment: environment)
+    #expect(elsewhere.status == 2)
+    #expect(elsewhere.stdout.isEmpty)
+    #expect(
+      elsewhere.stderr
+        == "cinch: error: cinch.lock was made for region eu-west-1, not us-east-1 and account "
+        + "123456789012, not 999999999999: its pins and keys belong to that store; lock for "
+        + "this target, or leave out --lock\n")
   }
 }
