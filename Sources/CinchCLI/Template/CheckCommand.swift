@@ -92,6 +92,20 @@ struct CheckCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    do {
+      try await check()
+    } catch let failure as CommandFailure where output.format != .human {
+      // A CI job uploads what check prints: a check that could not run is still a SARIF log
+      // (a run that did not succeed, its notification saying why), a JSON list, an
+      // annotation, never an empty file. The one-line error follows on stderr, exit 2.
+      var diagnostics = Diagnostics()
+      diagnostics.report(Diagnostic(.checkNotRun, failure.message))
+      try? output.emit(diagnostics, documents: [], summary: false)
+      throw failure
+    }
+  }
+
+  private func check() async throws {
     let environment = ProcessInfo.processInfo.environment
     let online = !offline && storeOptions.isConfigured(environment)
     let catalog = StartedAhead(when: online && storeOptions.opensUnattended(environment)) {

@@ -274,6 +274,10 @@ extension DiagnosticCode {
     "W4012", "fingerprint-key-mismatch",
     "A pin is at the version the store has, yet its fingerprint is not what this store's key gives for that version's value. A version's value never changes, so the lockfile was fingerprinted under another key (made against another store, or with another `CINCH_FINGERPRINT_KEY`) or edited: `cinch plan` cannot say whether any value changed. `cinch lock --update` fingerprints the pins again."
   )
+  public static let checkNotRun = DiagnosticCode(
+    "E4013", "check-not-run",
+    "`cinch check` could not run: the store or the lockfile it needs could not be read, or none is there for `--offline` or `--frozen`; the message says which. Nothing was checked. In `--format sarif` this is the run's tool execution notification (`executionSuccessful: false`), so a CI job that uploads the log still has one; the exit status is 2."
+  )
 
   // MARK: 5 — rendering
 
@@ -348,7 +352,7 @@ extension DiagnosticCode {
     cycle, danglingReference, unusedParameter, unusedMapping,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,
-    fingerprintKeyMismatch,
+    fingerprintKeyMismatch, checkNotRun,
     parameterTypeNotPinned, notRendered, outputCollision,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
     entryNamedByTemplate, consumerReadsAsItsUser, roleLacksRead, readGrantedOnAny,

@@ -178,6 +178,40 @@ import _CinchTestSupport
 
   /// SARIF that GitHub code scanning accepts: its requirements, and the 2.1.0 schema where the
   /// schema is at hand; URIs relative to the checkout.
+  /// A check that cannot run still writes what CI uploads: a SARIF run that did not succeed,
+  /// its notification saying why; a JSON finding; an annotation. Exit 2, one line on stderr.
+  @Test func aCheckThatCannotRunStillWritesItsFormat() async throws {
+    let project = try await Project(store: false)
+    try project.write(Self.stack, to: "stack.yaml")
+    let message =
+      "--offline needs the lockfile 'cinch.lock', which does not exist (run 'cinch lock')"
+    let sarif = try await project.run(["check", "stack.yaml", "--offline", "--format", "sarif"])
+    #expect(sarif.status == 2)
+    #expect(sarif.stderr == "cinch: error: \(message)\n")
+    try SARIFRequirements.check(sarif.stdout, codes: ["E4013"], located: 0, unlocated: 1)
+    if SARIFSchema.unavailableReason == nil {
+      #expect(try SARIFSchema.validate(sarif.stdout) == "")
+    }
+    let log = try #require(
+      try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+    let invocation = try #require(
+      ((log["runs"] as? [[String: Any]])?.first?["invocations"] as? [[String: Any]])?.first)
+    #expect(invocation["executionSuccessful"] as? Bool == false)
+    #expect(sarif.stdout.contains("which does not exist"))
+
+    let json = try await project.run(["check", "stack.yaml", "--offline", "--format", "json"])
+    #expect(json.status == 2)
+    #expect(json.stdout.contains("\"code\": \"E4013\""))
+    let github = try await project.run(["check", "stack.yaml", "--offline", "--format", "github"])
+    #expect(github.status == 2)
+    #expect(github.stdout.hasPrefix("::error"))
+    #expect(github.stdout.contains("does not exist"))
+    // The human format says it once, on stderr.
+    let human = try await project.run(["check", "stack.yaml", "--offline"])
+    #expect(human.stdout.isEmpty)
+    #expect(human.stderr == "cinch: error: \(message)\n")
+  }
+
   @Test func sarifForCodeScanning() async throws {
     let project = try await Self.locked()
     try project.write(Self.broken, to: "templates/broken.yaml")
