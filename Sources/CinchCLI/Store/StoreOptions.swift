@@ -122,7 +122,25 @@ struct StoreOptions: ParsableArguments {
     case .aws(let region):
       return .aws(try connector.aws(region: region, flags: flags))
     case .file:
-      return .embedded(try await open(connector.environment))
+      // The region of the embedded store's ARNs, as --region overrides AWS_REGION for aws.
+      var environment = connector.environment
+      if let region = flags.region, !region.isEmpty { environment["AWS_REGION"] = region }
+      return .embedded(try await open(environment))
+    }
+  }
+
+  /// `--endpoint-url` and `--profile` on an aws-style command whose store is the embedded file:
+  /// meant for AWS, they would silently read and write the local file instead. (`cinch sync`
+  /// takes them for its AWS side, beside a file on the other.)
+  private func refuseAWSOnlyFlags(_ global: AWSGlobalOptions) throws(StoreLocationError) {
+    let environment = ProcessInfo.processInfo.environment
+    guard case .file = try location(environment) else { return }
+    for (flag, value) in [("--endpoint-url", global.endpointURL), ("--profile", global.profile)]
+    where value != nil {
+      throw StoreLocationError(
+        description:
+          "\(flag) applies to an aws:// store, and this command uses the embedded store "
+          + "'\(storePath(environment))'; name AWS with --store aws://REGION (or CINCH_STORE)")
     }
   }
 
@@ -130,6 +148,7 @@ struct StoreOptions: ParsableArguments {
   /// reports them (exit 253 for a store or configuration that cannot be used).
   func openParameterStore(_ global: AWSGlobalOptions) async throws -> any ParameterStore {
     do {
+      try refuseAWSOnlyFlags(global)
       return try await openAny(.init(global), connector: .process()).parameters
     } catch let error as StoreAccessError {
       throw AWSConfigurationError("cinch: \(error)")
@@ -142,6 +161,7 @@ struct StoreOptions: ParsableArguments {
   /// Manager, errors as the aws CLI reports them.
   func openSecretStore(_ global: AWSGlobalOptions) async throws -> any SecretStore {
     do {
+      try refuseAWSOnlyFlags(global)
       return try await openAny(.init(global), connector: .process()).secrets
     } catch let error as StoreAccessError {
       throw AWSConfigurationError("cinch: \(error)")
@@ -153,6 +173,7 @@ struct StoreOptions: ParsableArguments {
   /// The store for a `cinch kms …` command: the embedded store's keys, or AWS KMS.
   func openKeyStore(_ global: AWSGlobalOptions) async throws -> any KeyStore {
     do {
+      try refuseAWSOnlyFlags(global)
       return try await openAny(.init(global), connector: .process()).keys
     } catch let error as StoreAccessError {
       throw AWSConfigurationError("cinch: \(error)")

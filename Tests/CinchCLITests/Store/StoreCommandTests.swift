@@ -357,6 +357,27 @@ import _CinchTestSupport
     #expect(byJSON.stdout == "/p/1\n")
   }
 
+  /// `--region` sets the embedded store's ARNs as it sets AWS's region; `--endpoint-url` and
+  /// `--profile`, meant for AWS, are refused rather than read and write the local file.
+  @Test func awsFlagsOnTheEmbeddedStore() async throws {
+    let project = try await Project()
+    try await project.run([
+      "ssm", "put-parameter", "--name", "/r/a", "--value", "v", "--type", "String",
+    ])
+    let arn = try await project.run([
+      "ssm", "get-parameter", "--name", "/r/a", "--region", "ap-south-1", "--query",
+      "Parameter.ARN", "--output", "text",
+    ])
+    #expect(arn.stdout == "arn:aws:ssm:ap-south-1:123456789012:parameter/r/a\n", "\(arn.stderr)")
+    for flags in [["--endpoint-url", "http://127.0.0.1:1"], ["--profile", "prod"]] {
+      let refused = try await project.run(["ssm", "get-parameter", "--name", "/r/a"] + flags)
+      #expect(refused.status == 253)
+      #expect(refused.stdout.isEmpty)
+      #expect(
+        refused.stderr.contains("\(flags[0]) applies to an aws:// store"), "\(refused.stderr)")
+    }
+  }
+
   @Test func kmsKeysByAlias() async throws {
     let project = try await Project()
     let keyID = try await project.run([

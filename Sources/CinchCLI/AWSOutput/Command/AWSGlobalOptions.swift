@@ -30,15 +30,20 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
   @Option(
     name: .customLong("region"),
     help:
-      "The AWS region of an aws:// store without one (the embedded store's ARNs use AWS_REGION).")
+      "The AWS region: of an aws:// store without one, and of the embedded store's ARNs (default: $AWS_REGION)."
+  )
   package var region: String?
 
-  @Option(name: .customLong("profile"), help: "The aws CLI profile for an aws:// store.")
+  @Option(
+    name: .customLong("profile"),
+    help: "The aws CLI profile for an aws:// store (refused for the embedded one).")
   package var profile: String?
 
   @Option(
     name: .customLong("endpoint-url"),
-    help: "The service endpoint for an aws:// store (any AWS-compatible server).")
+    help:
+      "The service endpoint for an aws:// store (any AWS-compatible server; refused for the embedded one)."
+  )
   package var endpointURL: String?
 
   @Option(name: .customLong("color"), help: "Table colors: on, off or auto (default: auto).")
