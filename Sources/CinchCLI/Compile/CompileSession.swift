@@ -34,7 +34,7 @@ struct CompileSession {
       }
       templates = previous.templates.map(paths.fromLock)
     } else {
-      templates = files
+      templates = TemplateAnalysisRun.distinct(files)
     }
     if evaluation.isEmpty, let recorded = previous?.inputs {
       settings = EvaluationSettings(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CinchTemplate
+import Foundation
 
 /// The common front half of the template commands: load every file, analyse each one with the
 /// same inputs.
@@ -24,7 +25,7 @@ struct TemplateAnalysisRun {
     // findings join in the order one thread would have made them (every file's reading, then
     // every file's analysis).
     let loader = SourceLoader(limits: limits)
-    let files = files.parallelMap { path in
+    let files = Self.distinct(files).parallelMap { path in
       var loading = Diagnostics()
       var analysing = Diagnostics()
       let document = loader.load(path, into: &loading)
@@ -41,6 +42,18 @@ struct TemplateAnalysisRun {
     documents = files.compactMap(\.document)
     analyses = files.compactMap(\.analysis)
     reportUndeclaredParameters(inputs)
+  }
+
+  /// The files in the order given, each once: `stack.yaml ../app/stack.yaml` (or a link to it)
+  /// names one file, whose findings and sites would otherwise all come twice. A path that does
+  /// not resolve is kept as given (and reported as unreadable).
+  static func distinct(_ files: [String]) -> [String] {
+    var seen = Set<String>()
+    return files.filter { path in
+      guard let resolved = realpath(path, nil) else { return seen.insert(path).inserted }
+      defer { free(resolved) }
+      return seen.insert(String(cString: resolved)).inserted
+    }
   }
 
   /// Whether a file could not be read or parsed: whatever is built from the rest is incomplete.

@@ -178,6 +178,19 @@ import _CinchTestSupport
 
   /// SARIF that GitHub code scanning accepts: its requirements, and the 2.1.0 schema where the
   /// schema is at hand; URIs relative to the checkout.
+  /// One file named twice (`a.yaml ./a.yaml ../dir/a.yaml`) is checked once.
+  @Test func aFileNamedTwiceIsCheckedOnce() async throws {
+    let project = try await Project(store: false)
+    try project.write(
+      "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n"
+        + "      MasterUserPassword: hunter2-plain\n", to: "a.yaml")
+    let folder = project.directory.lastPathComponent
+    let result = try await project.run(["check", "a.yaml", "./a.yaml", "../\(folder)/a.yaml"])
+    #expect(result.stdout.components(separatedBy: "error[E2032]").count == 2, "\(result.stdout)")
+    #expect(
+      result.stdout.hasSuffix("1 error in 1 file (no dynamic references)\n"), "\(result.stdout)")
+  }
+
   /// A check that cannot run still writes what CI uploads: a SARIF run that did not succeed,
   /// its notification saying why; a JSON finding; an annotation. Exit 2, one line on stderr.
   @Test func aCheckThatCannotRunStillWritesItsFormat() async throws {
