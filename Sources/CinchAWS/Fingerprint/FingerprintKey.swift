@@ -3,8 +3,8 @@ import Foundation
 
 /// The key of lockfile fingerprints for a store that holds none of its own (AWS): 32 random
 /// bytes, never the AWS credentials, so a fingerprint tells nothing about a value to anyone
-/// without the key, and the same value gives the same fingerprint on every machine that shares
-/// it. Taken from `CINCH_FINGERPRINT_KEY` (base64, for CI secrets), else the file
+/// without the key, and the same value of the same entry gives the same fingerprint on every
+/// machine that shares it. Taken from `CINCH_FINGERPRINT_KEY` (base64, for CI secrets), else the file
 /// `CINCH_FINGERPRINT_KEY_FILE` names, else `.cinch/fingerprint.key` in the project, created with
 /// mode 0600 the first time it is needed.
 package struct FingerprintKey: ValueFingerprinter {
@@ -60,9 +60,12 @@ package struct FingerprintKey: ValueFingerprinter {
   }
 
   /// `hmac-sha256:<hex>`, the form the embedded store's fingerprints take.
-  package func fingerprint(of value: SecretBytes) -> String {
-    let mac = value.withUnsafeBytes { Crypto.hmacSHA256(key: key, bytes: $0) }
-    return "hmac-sha256:" + SigV4.hex(mac)
+  package func fingerprint(of value: SecretBytes, entry: String) -> String {
+    let header = ValueFingerprint.header(entry: entry)
+    let mac = header.withUnsafeBytes { header in
+      value.withUnsafeBytes { Crypto.hmacSHA256(key: key, header, $0) }
+    }
+    return ValueFingerprint.prefix + SigV4.hex(mac)
   }
 }
 

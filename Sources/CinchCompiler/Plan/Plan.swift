@@ -116,7 +116,8 @@ public struct Planner: Sendable {
             ? "a pin in '\(path)' is at the store's own version but carries"
             : "\(foreign.count) pins in '\(path)' are at the store's own version but carry")
             + " another fingerprint: the lock was fingerprinted under another key (made against "
-            + "another store, or with another CINCH_FINGERPRINT_KEY) or edited, so no value can "
+            + "another store, with another CINCH_FINGERPRINT_KEY, or by a cinch before entries "
+            + "were bound into fingerprints) or edited, so no value can "
             + "be compared (run 'cinch lock --update' to fingerprint them with this store's key)",
           file: path, range: nil, severity: .warning))
     }

@@ -91,7 +91,11 @@ extension Resolver {
       stage: pinned != nil ? pinned?.stage : key.secretStage,
       type: SecretValueType.string.rawValue,
       keyID: list.keyID(of: list.version(id: secret.versionID)),
-      fingerprint: store.fingerprinter.fingerprint(of: value), jsonKeyVerified: key.jsonKey != nil)
+      fingerprint: store.fingerprinter.fingerprint(
+        of: value,
+        entry: ValueFingerprint.entry(
+          kind: "secretsmanager", name: secret.name, jsonKey: key.jsonKey)),
+      jsonKeyVerified: key.jsonKey != nil)
     return .success(Resolved(pin: pin, value: value))
   }
 }

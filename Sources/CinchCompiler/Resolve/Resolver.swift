@@ -74,7 +74,10 @@ public struct Resolver: Sendable {
         }
         let pin = Pin(
           arn: parameter.arn, version: parameter.version, type: parameter.type.rawValue,
-          keyID: parameter.keyID, fingerprint: store.fingerprinter.fingerprint(of: parameter.value))
+          keyID: parameter.keyID,
+          fingerprint: store.fingerprinter.fingerprint(
+            of: parameter.value,
+            entry: ValueFingerprint.entry(kind: "ssm", name: parameter.name)))
         results.append((key, .success(Resolved(pin: pin, value: parameter.value))))
       case .failed(_, let error):
         results.append((key, .failure(try await failure(for: key, request: request, error))))

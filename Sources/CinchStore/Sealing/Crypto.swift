@@ -108,6 +108,18 @@ package enum Crypto {
     }
   }
 
+  /// HMAC-SHA256 of `first` followed by `second`.
+  package static func hmacSHA256(
+    key: SecretBytes, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer
+  ) -> [UInt8] {
+    key.withUnsafeBytes { keyBytes in
+      hmacSHA256(keyBytes: keyBytes) { hash in
+        hash.update(first)
+        hash.update(second)
+      }
+    }
+  }
+
   /// HMAC-SHA256 (RFC 2104) over whatever `message` feeds the inner hash:
   /// `SHA-256((K ⊕ opad) ‖ SHA-256((K ⊕ ipad) ‖ message))`, K the key zero-padded to SHA-256's
   /// 64-byte block (hashed first when longer).
@@ -489,20 +501,27 @@ package final class HMACKey: @unchecked Sendable {
 
   /// HMAC-SHA256 of `message` under this key.
   package func mac(_ message: UnsafeRawBufferPointer) -> [UInt8] {
+    mac(message, UnsafeRawBufferPointer(start: nil, count: 0))
+  }
+
+  package func mac(_ message: [UInt8]) -> [UInt8] {
+    message.withUnsafeBytes { mac($0) }
+  }
+
+  /// HMAC-SHA256 of `first` followed by `second`, without joining them in a buffer (a value
+  /// stays in its `SecretBytes`).
+  package func mac(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> [UInt8] {
     var digest = [UInt8](repeating: 0, count: 32)
     digest.withUnsafeMutableBytes { digest in
       var hash = inner
-      hash.update(message)
+      hash.update(first)
+      hash.update(second)
       hash.finish(into: digest)
       var outerHash = outer
       outerHash.update(UnsafeRawBufferPointer(digest))
       outerHash.finish(into: digest)
     }
     return digest
-  }
-
-  package func mac(_ message: [UInt8]) -> [UInt8] {
-    message.withUnsafeBytes { mac($0) }
   }
 }
 

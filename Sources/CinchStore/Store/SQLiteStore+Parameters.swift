@@ -783,8 +783,11 @@ extension SQLiteStore: ParameterCatalog, ParameterResolver, ValueFingerprinter {
     }
   }
 
-  public func fingerprint(of value: SecretBytes) -> String {
-    let mac = value.withUnsafeBytes { vault.fingerprintKey.mac($0) }
-    return "hmac-sha256:" + mac.hex
+  public func fingerprint(of value: SecretBytes, entry: String) -> String {
+    let header = ValueFingerprint.header(entry: entry)
+    let mac = header.withUnsafeBytes { header in
+      value.withUnsafeBytes { vault.fingerprintKey.mac(header, $0) }
+    }
+    return ValueFingerprint.prefix + mac.hex
   }
 }

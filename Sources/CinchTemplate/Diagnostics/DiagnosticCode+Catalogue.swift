@@ -272,7 +272,7 @@ extension DiagnosticCode {
   )
   public static let fingerprintKeyMismatch = DiagnosticCode(
     "W4012", "fingerprint-key-mismatch",
-    "A pin is at the version the store has, yet its fingerprint is not what this store's key gives for that version's value. A version's value never changes, so the lockfile was fingerprinted under another key (made against another store, or with another `CINCH_FINGERPRINT_KEY`) or edited: `cinch plan` cannot say whether any value changed. `cinch lock --update` fingerprints the pins again."
+    "A pin is at the version the store has, yet its fingerprint is not what this store's key gives for that version's value. A version's value never changes, so the lockfile was fingerprinted under another key (made against another store, with another `CINCH_FINGERPRINT_KEY`, or by a cinch from before fingerprints were bound to their entry) or edited: `cinch plan` cannot say whether any value changed. `cinch lock --update` fingerprints the pins again."
   )
   public static let checkNotRun = DiagnosticCode(
     "E4013", "check-not-run",

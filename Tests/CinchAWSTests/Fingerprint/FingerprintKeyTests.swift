@@ -20,13 +20,22 @@ import Testing
     #expect((attributes[.posixPermissions] as? Int) == 0o600)
     let again = try FingerprintKey.load(environment: [:], directory: directory)
     let value = SecretBytes(utf8: "hunter2")
-    #expect(first.fingerprint(of: value) == again.fingerprint(of: value))
-    #expect(first.fingerprint(of: value).hasPrefix("hmac-sha256:"))
-    #expect(!first.fingerprint(of: value).contains("hunter2"))
-    #expect(first.fingerprint(of: value) != first.fingerprint(of: SecretBytes(utf8: "hunter3")))
+    let entry = "ssm:/app/db"
+    #expect(
+      first.fingerprint(of: value, entry: entry) == again.fingerprint(of: value, entry: entry))
+    #expect(first.fingerprint(of: value, entry: entry).hasPrefix("hmac-sha256:"))
+    #expect(!first.fingerprint(of: value, entry: entry).contains("hunter2"))
+    #expect(
+      first.fingerprint(of: value, entry: entry)
+        != first.fingerprint(of: SecretBytes(utf8: "hunter3"), entry: entry))
+    // The same value in another entry: another fingerprint (no lockfile shows shared values).
+    #expect(
+      first.fingerprint(of: value, entry: entry)
+        != first.fingerprint(of: value, entry: "ssm:/app/cache"))
     // Another key gives other fingerprints.
     let other = try FingerprintKey.load(environment: [:], directory: try Self.directory())
-    #expect(other.fingerprint(of: value) != first.fingerprint(of: value))
+    #expect(
+      other.fingerprint(of: value, entry: entry) != first.fingerprint(of: value, entry: entry))
   }
 
   @Test func theEnvironmentNamesTheKey() throws {
@@ -36,11 +45,12 @@ import Testing
     // HMAC-SHA256 with 32 bytes of 7 over "abc", computed independently.
     #expect(fromVariable.origin == "CINCH_FINGERPRINT_KEY")
     #expect(
-      fromVariable.fingerprint(of: SecretBytes(utf8: "abc"))
+      fromVariable.fingerprint(of: SecretBytes(utf8: "abc"), entry: "ssm:/x")
         == "hmac-sha256:"
         + SigV4.hex(
           Crypto.hmacSHA256(
-            key: SecretBytes(copying: Data(repeating: 7, count: 32)), Array("abc".utf8))))
+            key: SecretBytes(copying: Data(repeating: 7, count: 32)),
+            [0, 0, 0, 6] + Array("ssm:/xabc".utf8))))
     #expect(throws: FingerprintKeyError.self) {
       try FingerprintKey.load(environment: ["CINCH_FINGERPRINT_KEY": "c2hvcnQ="], directory: ".")
     }

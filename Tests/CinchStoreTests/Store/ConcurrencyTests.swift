@@ -117,20 +117,24 @@ extension ConcurrencyTests {
 
   @Test func fingerprintsAreKeyedAndStable() async throws {
     let fixture = try await StoreFixture.make()
-    let a = fixture.store.fingerprint(of: SecretBytes(utf8: "same"))
+    let a = fixture.store.fingerprint(of: SecretBytes(utf8: "same"), entry: "ssm:/a")
     #expect(a.hasPrefix("hmac-sha256:"))
     #expect(a.count == "hmac-sha256:".count + 64)
-    #expect(a == fixture.store.fingerprint(of: SecretBytes(utf8: "same")))
-    #expect(a != fixture.store.fingerprint(of: SecretBytes(utf8: "other")))
+    #expect(a == fixture.store.fingerprint(of: SecretBytes(utf8: "same"), entry: "ssm:/a"))
+    #expect(a != fixture.store.fingerprint(of: SecretBytes(utf8: "other"), entry: "ssm:/a"))
+    // Bound to the entry: the same value read from another is not recognisable as the same.
+    #expect(a != fixture.store.fingerprint(of: SecretBytes(utf8: "same"), entry: "ssm:/b"))
+    #expect(
+      a != fixture.store.fingerprint(of: SecretBytes(utf8: "/asame"), entry: "ssm:"))
     // Not a plain hash of the value, and different in another store.
     #expect(
       !a.contains(Crypto.sha256(Array("same".utf8)).map { String(format: "%02x", $0) }.joined()))
     let other = try await StoreFixture.make()
-    #expect(a != other.store.fingerprint(of: SecretBytes(utf8: "same")))
+    #expect(a != other.store.fingerprint(of: SecretBytes(utf8: "same"), entry: "ssm:/a"))
     // A rekey keeps fingerprints (lockfiles stay valid).
     try await fixture.store.rekey(to: .newKeyFile(path: fixture.directory.file("k2")))
     let reopened = try await SQLiteStore.open(
       at: fixture.storePath, master: .keyFile(path: fixture.directory.file("k2")))
-    #expect(reopened.fingerprint(of: SecretBytes(utf8: "same")) == a)
+    #expect(reopened.fingerprint(of: SecretBytes(utf8: "same"), entry: "ssm:/a") == a)
   }
 }
