@@ -16,15 +16,19 @@ package enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
   case notYetCurrent(signed: String, now: String, latest: String)
   /// `host` or `x-amz-date` is not among the signed headers.
   case unsignedHeader(String)
-  /// The scope names another region or service than this endpoint's.
+  /// The scope's date does not match `X-Amz-Date`, or it names another service than this
+  /// endpoint's.
   case wrongScope(String)
+  /// The scope names another region than this endpoint's (the region signed for). AWS's JSON
+  /// services answer this with `InvalidSignatureException`, not `IncompleteSignatureException`.
+  case wrongRegion(String)
 
   package var code: String {
     switch self {
     case .missingAuthentication: "MissingAuthenticationTokenException"
     case .incompleteSignature, .missingDate, .unsignedHeader, .wrongScope:
       "IncompleteSignatureException"
-    case .signatureMismatch, .expired, .notYetCurrent: "InvalidSignatureException"
+    case .signatureMismatch, .expired, .notYetCurrent, .wrongRegion: "InvalidSignatureException"
     }
   }
 
@@ -44,6 +48,10 @@ package enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
     case .unsignedHeader(let name):
       "'\(name)' must be a 'SignedHeader' in the AWS Authorization."
     case .wrongScope(let text): text
+    // AWS's wording, trailing space included, as its signers join several scope complaints
+    // ("… not 'eu-west-1'. Credential should be scoped to correct service: 'ssm'. ").
+    case .wrongRegion(let region):
+      "Credential should be scoped to a valid region, not '\(region)'. "
     }
   }
 

@@ -46,9 +46,7 @@ package enum SigV4Verifier {
           + "HTTP: '\(authorization.scope.date)' != '\(amzDate.prefix(8))', from '\(amzDate)'.")
     }
     if let region, authorization.scope.region != region {
-      throw .wrongScope(
-        "Credential should be scoped to a valid region. '\(authorization.scope.region)' is not "
-          + "'\(region)'.")
+      throw .wrongRegion(authorization.scope.region)
     }
     if let service, authorization.scope.service != service {
       throw .wrongScope(

@@ -226,7 +226,9 @@ import _CinchTestSupport
       #expect(error.message.contains("'SignedHeaders'"))
       #expect(error.message.contains("'Signature'"))
     }
-    #expect(throws: SigV4Error.self) { try Self.verify(Self.signed(), region: "eu-west-1") }
+    #expect(throws: SigV4Error.wrongRegion("us-east-1")) {
+      try Self.verify(Self.signed(), region: "eu-west-1")
+    }
   }
 
   @Test func signingKeysAreCachedPerKeyScopeAndSecret() throws {

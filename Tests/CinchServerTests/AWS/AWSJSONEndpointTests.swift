@@ -42,7 +42,7 @@ struct AWSJSONEndpointTests {
     /// when given) at `date`.
     func request(
       _ target: String, _ body: String, key: AccessKey? = nil, secret: String? = nil,
-      at date: Date = Date(), service: String? = nil
+      at date: Date = Date(), service: String? = nil, region: String = "us-east-1"
     ) -> ServerRequest {
       let key = key ?? root
       var signed = SigV4Request(
@@ -56,7 +56,7 @@ struct AWSJSONEndpointTests {
         ?? (target.hasPrefix("AmazonSSM")
           ? "ssm"
           : target.hasPrefix("TrentService") ? "kms" : "secretsmanager")
-      SigV4Signer(region: "us-east-1", service: signingName).sign(
+      SigV4Signer(region: region, service: signingName).sign(
         &signed,
         credentials: AWSCredentials(
           accessKeyID: key.accessKeyID,
@@ -171,6 +171,19 @@ struct AWSJSONEndpointTests {
         fixture.request(
           "AmazonSSM.GetParameter", #"{"Name": "/app/db"}"#, service: "secretsmanager")),
       "IncompleteSignatureException")
+  }
+
+  /// AWS answers a scope for another region with `InvalidSignatureException`, naming the region
+  /// the request was signed for (as quoted from real answers in aws-sdk issues and by AWS's
+  /// other signers: "Credential should be scoped to a valid region, not 'eu-west-1'. ").
+  @Test func aScopeForAnotherRegionIsAnInvalidSignature() async throws {
+    let fixture = try await Fixture()
+    let response = await fixture.endpoint.handle(
+      fixture.request("AmazonSSM.GetParameter", #"{"Name": "/app/db"}"#, region: "eu-west-1"))
+    try expectError(response, "InvalidSignatureException")
+    #expect(
+      try json(response)["message"]?.stringValue
+        == "Credential should be scoped to a valid region, not 'eu-west-1'. ")
   }
 
   @Test func secretsManagerErrorsCarryMessage() async throws {
