@@ -39,6 +39,30 @@ extension AWSStore: SecretStore {
     try await secretsManager.send("DescribeSecret", request)
   }
 
+  package func getResourcePolicy(_ request: GetResourcePolicyRequest) async throws
+    -> GetResourcePolicyResponse
+  {
+    try await secretsManager.send("GetResourcePolicy", request)
+  }
+
+  package func deleteResourcePolicy(_ request: DeleteResourcePolicyRequest) async throws
+    -> DeleteResourcePolicyResponse
+  {
+    try await secretsManager.send("DeleteResourcePolicy", request)
+  }
+
+  package func putResourcePolicy(_ request: PutResourcePolicyRequest) async throws
+    -> PutResourcePolicyResponse
+  {
+    try await secretsManager.send("PutResourcePolicy", request)
+  }
+
+  package func validateResourcePolicy(_ request: ValidateResourcePolicyRequest) async throws
+    -> ValidateResourcePolicyResponse
+  {
+    try await secretsManager.send("ValidateResourcePolicy", request)
+  }
+
   package func listSecrets(_ request: ListSecretsRequest) async throws -> ListSecretsResponse {
     try await secretsManager.send("ListSecrets", request)
   }

@@ -135,6 +135,24 @@ struct AWSOperationTable: Sendable {
       resources: { request, names in await secret(request.secretID, names) },
       { try await $0.describeSecret($1) }),
     .make(
+      .secretsManager, "GetResourcePolicy", GetResourcePolicyRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.getResourcePolicy($1) }),
+    .make(
+      .secretsManager, "DeleteResourcePolicy", DeleteResourcePolicyRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.deleteResourcePolicy($1) }),
+    .make(
+      .secretsManager, "PutResourcePolicy", PutResourcePolicyRequest.self,
+      resources: { request, names in await secret(request.secretID, names) },
+      { try await $0.putResourcePolicy($1) }),
+    .make(
+      .secretsManager, "ValidateResourcePolicy", ValidateResourcePolicyRequest.self,
+      resources: { request, names in
+        if let secretID = request.secretID { return await secret(secretID, names) }
+        return [AuthorizationTarget("*")]
+      }, { try await $0.validateResourcePolicy($1) }),
+    .make(
       .secretsManager, "ListSecrets", ListSecretsRequest.self,
       resources: { _, _ in [AuthorizationTarget("*")] }, { try await $0.listSecrets($1) }),
     .make(

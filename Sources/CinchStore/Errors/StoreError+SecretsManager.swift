@@ -32,6 +32,13 @@ extension StoreError {
     StoreError(code: "LimitExceededException", message: message)
   }
 
+  /// `PutResourcePolicy` / `ValidateResourcePolicy` on the embedded store, which enforces
+  /// identity-based policies only. `InvalidRequestException` is what Secrets Manager answers
+  /// for an operation the secret's state or setup does not allow, as for replication here.
+  static let resourcePoliciesUnsupported = invalidRequest(
+    "Resource policies are not available in the cinch store: it does not keep or enforce them. "
+      + "Grant access with identity-based policies instead (cinch iam put-user-policy).")
+
   static let markedForDeletion = invalidRequest(
     "You can't perform this operation on the secret because it was marked for deletion.")
 

@@ -30,6 +30,18 @@ public protocol SecretStore: Sendable {
   func rotateSecret(_ request: RotateSecretRequest) async throws -> RotateSecretResponse
   func cancelRotateSecret(_ request: CancelRotateSecretRequest) async throws
     -> CancelRotateSecretResponse
+  /// Resource-based policies: the embedded store keeps none (it enforces identity-based
+  /// policies only, in `cinch serve`), so `GetResourcePolicy` answers without one,
+  /// `DeleteResourcePolicy` has nothing to remove, and `PutResourcePolicy` /
+  /// `ValidateResourcePolicy` are refused there; the AWS backend sends each to AWS.
+  func getResourcePolicy(_ request: GetResourcePolicyRequest) async throws
+    -> GetResourcePolicyResponse
+  func deleteResourcePolicy(_ request: DeleteResourcePolicyRequest) async throws
+    -> DeleteResourcePolicyResponse
+  func putResourcePolicy(_ request: PutResourcePolicyRequest) async throws
+    -> PutResourcePolicyResponse
+  func validateResourcePolicy(_ request: ValidateResourcePolicyRequest) async throws
+    -> ValidateResourcePolicyResponse
 }
 
 /// Metadata only, never a value and never a decryption: what `cinch check` needs to confirm that

@@ -119,7 +119,7 @@ extension SQLiteStore {
   static let readOperations: Set<String> = [
     "GetParameter", "GetParameters", "GetParametersByPath", "GetParameterHistory",
     "DescribeParameters", "ListTagsForResource", "ListParameterVersions", "ResolveParameters",
-    "GetSecretValue", "BatchGetSecretValue", "DescribeSecret", "ListSecrets",
+    "GetSecretValue", "BatchGetSecretValue", "DescribeSecret", "GetResourcePolicy", "ListSecrets",
     "ListSecretVersionIds", "ListSecretVersions", "ResolveSecrets", "GetRandomPassword",
     "DescribeKey", "ListKeys", "ListAliases", "ListAccessKeys", "GetUserPolicy",
     "ListUserPolicies", "ListRotators", "ListDueRotations",

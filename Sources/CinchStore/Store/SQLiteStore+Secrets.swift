@@ -50,6 +50,51 @@ extension SQLiteStore: SecretStore {
     }
   }
 
+  /// No secret here has a resource policy, so the answer has none; it reads like
+  /// `DescribeSecret`, a secret marked for deletion included.
+  public func getResourcePolicy(_ request: GetResourcePolicyRequest) async throws
+    -> GetResourcePolicyResponse
+  {
+    try await performSecret("GetResourcePolicy", name: request.secretID) { db, trail in
+      let entry = try self.findSecret(request.secretID, db)
+      trail.record(entry.name)
+      return GetResourcePolicyResponse(arn: entry.arn(self.configuration), name: entry.name)
+    }
+  }
+
+  /// Nothing to remove: confirms the secret and answers as AWS does for a secret without a
+  /// policy.
+  public func deleteResourcePolicy(_ request: DeleteResourcePolicyRequest) async throws
+    -> DeleteResourcePolicyResponse
+  {
+    try await performSecret("DeleteResourcePolicy", name: request.secretID) { db, trail in
+      let entry = try self.findSecret(request.secretID, db)
+      guard !entry.isDeleted else { throw StoreError.markedForDeletion }
+      trail.record(entry.name)
+      return DeleteResourcePolicyResponse(arn: entry.arn(self.configuration), name: entry.name)
+    }
+  }
+
+  /// Refused: a policy kept but never enforced would grant or deny nothing while saying it
+  /// does. The refusal is audited like any failed request.
+  public func putResourcePolicy(_ request: PutResourcePolicyRequest) async throws
+    -> PutResourcePolicyResponse
+  {
+    try await performSecret("PutResourcePolicy", name: request.secretID) { db, _ in
+      _ = try self.findSecret(request.secretID, db)
+      throw StoreError.resourcePoliciesUnsupported
+    }
+  }
+
+  public func validateResourcePolicy(_ request: ValidateResourcePolicyRequest) async throws
+    -> ValidateResourcePolicyResponse
+  {
+    try await performSecret("ValidateResourcePolicy", name: request.secretID) { db, _ in
+      if let secretID = request.secretID { _ = try self.findSecret(secretID, db) }
+      throw StoreError.resourcePoliciesUnsupported
+    }
+  }
+
   public func listSecrets(_ request: ListSecretsRequest) async throws -> ListSecretsResponse {
     try await performSecret("ListSecrets", name: nil) { db, trail in
       try self.list(request, db, &trail)

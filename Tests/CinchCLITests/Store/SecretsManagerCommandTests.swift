@@ -141,6 +141,29 @@ import _CinchTestSupport
       try project.run(["secretsmanager", "get-secret-value", "--secret-id", "bin"]).status == 0)
   }
 
+  /// Terraform reads `GetResourcePolicy` on every refresh; the store keeps no policy.
+  @Test func resourcePolicyCommandsAnswerWithoutAPolicy() async throws {
+    let project = try await Project()
+    try await project.run([
+      "secretsmanager", "create-secret", "--name", "app/db", "--secret-string", "v",
+    ])
+    for command in ["get-resource-policy", "delete-resource-policy"] {
+      let answer = try await project.run(["secretsmanager", command, "--secret-id", "app/db"])
+      #expect(answer.status == 0)
+      let body = try json(answer.stdout)
+      #expect(Set(body.keys) == ["ARN", "Name"])
+      #expect(body["Name"] as? String == "app/db")
+    }
+    let missing = try await project.run([
+      "secretsmanager", "get-resource-policy", "--secret-id", "nope",
+    ])
+    #expect(missing.status == 254)
+    #expect(
+      missing.stderr
+        == "An error occurred (ResourceNotFoundException) when calling the GetResourcePolicy "
+        + "operation: Secrets Manager can't find the specified secret.\n")
+  }
+
   @Test func labelsMoveAsTheGuideShows() async throws {
     let project = try await Project()
     let tokenA = "EXAMPLE1-90ab-cdef-fedc-ba987SECRET1"

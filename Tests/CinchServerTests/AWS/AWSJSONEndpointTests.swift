@@ -196,6 +196,32 @@ struct AWSJSONEndpointTests {
         == "Secrets Manager can't find the specified secret.")
   }
 
+  /// Terraform's refresh of `aws_secretsmanager_secret` calls `GetResourcePolicy`: answered
+  /// without a policy, and authorised as `secretsmanager:GetResourcePolicy` on the secret.
+  @Test func getResourcePolicyAnswersWithoutAPolicy() async throws {
+    let fixture = try await Fixture()
+    let created = try await fixture.store.createSecret(
+      CreateSecretRequest(name: "app/db", secretString: "v"))
+    let response = await fixture.endpoint.handle(
+      fixture.request("secretsmanager.GetResourcePolicy", #"{"SecretId": "app/db"}"#))
+    #expect(response.status == 200)
+    let body = try json(response)
+    #expect(body["ARN"]?.stringValue == created.arn)
+    #expect(body["Name"]?.stringValue == "app/db")
+    #expect(body["ResourcePolicy"] == nil)
+    let denied = await fixture.endpoint.handle(
+      fixture.request(
+        "secretsmanager.GetResourcePolicy", #"{"SecretId": "app/db"}"#, key: fixture.ci))
+    try expectError(denied, "AccessDeniedException")
+    #expect(
+      try json(denied)["Message"]?.stringValue?.contains(
+        "secretsmanager:GetResourcePolicy on resource: \(created.arn)") == true)
+    let refused = await fixture.endpoint.handle(
+      fixture.request(
+        "secretsmanager.PutResourcePolicy", #"{"SecretId": "app/db", "ResourcePolicy": "{}"}"#))
+    try expectError(refused, "InvalidRequestException")
+  }
+
   @Test func aDescribeOnlyKeyCannotReadAValueAndTheRefusalIsAudited() async throws {
     let fixture = try await Fixture()
     let endpoint = fixture.endpoint
@@ -385,7 +411,9 @@ struct AWSJSONEndpointTests {
       "secretsmanager.DeleteSecret", "secretsmanager.RestoreSecret", "secretsmanager.TagResource",
       "secretsmanager.UntagResource", "secretsmanager.GetRandomPassword",
       "secretsmanager.BatchGetSecretValue", "secretsmanager.RotateSecret",
-      "secretsmanager.CancelRotateSecret", "TrentService.CreateKey", "TrentService.DescribeKey",
+      "secretsmanager.CancelRotateSecret", "secretsmanager.GetResourcePolicy",
+      "secretsmanager.DeleteResourcePolicy", "secretsmanager.PutResourcePolicy",
+      "secretsmanager.ValidateResourcePolicy", "TrentService.CreateKey", "TrentService.DescribeKey",
       "TrentService.ListKeys", "TrentService.CreateAlias", "TrentService.ListAliases",
     ] {
       #expect(targets.contains(target), "\(target)")

@@ -197,3 +197,49 @@ struct UntagResourceCommand: AsyncParsableCommand {
     }
   }
 }
+
+struct GetResourcePolicyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "get-resource-policy",
+    abstract:
+      "A secret's resource-based policy (the cinch store keeps none: ARN and name only).")
+
+  @OptionGroup var global: AWSGlobalOptions
+  @OptionGroup var storeOptions: StoreOptions
+
+  @Option(name: .customLong("secret-id"), help: "The name, ARN or partial ARN.")
+  var secretID: String?
+
+  func run() async throws {
+    try await AWSCommand.run("GetResourcePolicy", global) { input in
+      try input.requireParameters([("SecretId", "--secret-id", secretID != nil)])
+      try input?.validateKeys(allowed: ["SecretId"])
+      let request = GetResourcePolicyRequest(
+        secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "")
+      return try await storeOptions.openSecretStore(global).getResourcePolicy(request)
+    }
+  }
+}
+
+struct DeleteResourcePolicyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "delete-resource-policy",
+    abstract:
+      "Removes a secret's resource-based policy (the cinch store keeps none: nothing changes).")
+
+  @OptionGroup var global: AWSGlobalOptions
+  @OptionGroup var storeOptions: StoreOptions
+
+  @Option(name: .customLong("secret-id"), help: "The name, ARN or partial ARN.")
+  var secretID: String?
+
+  func run() async throws {
+    try await AWSCommand.run("DeleteResourcePolicy", global) { input in
+      try input.requireParameters([("SecretId", "--secret-id", secretID != nil)])
+      try input?.validateKeys(allowed: ["SecretId"])
+      let request = DeleteResourcePolicyRequest(
+        secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "")
+      return try await storeOptions.openSecretStore(global).deleteResourcePolicy(request)
+    }
+  }
+}

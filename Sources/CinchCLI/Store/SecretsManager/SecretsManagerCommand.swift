@@ -13,6 +13,8 @@ struct SecretsManagerCommand: AWSCommandGroup {
       PutSecretValueCommand.self,
       UpdateSecretCommand.self,
       DescribeSecretCommand.self,
+      GetResourcePolicyCommand.self,
+      DeleteResourcePolicyCommand.self,
       ListSecretsCommand.self,
       ListSecretVersionIdsCommand.self,
       UpdateSecretVersionStageCommand.self,

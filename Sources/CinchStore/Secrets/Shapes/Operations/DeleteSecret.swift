@@ -42,27 +42,6 @@ public struct DeleteSecretResponse: Codable, Sendable, Hashable {
 }
 
 /// `RestoreSecret`: cancel a scheduled deletion.
-public struct RestoreSecretRequest: Codable, Sendable, Hashable {
-  public var secretID: String
+public typealias RestoreSecretRequest = SecretIDRequest
 
-  public init(secretID: String) { self.secretID = secretID }
-
-  enum CodingKeys: String, CodingKey {
-    case secretID = "SecretId"
-  }
-}
-
-public struct RestoreSecretResponse: Codable, Sendable, Hashable {
-  public var arn: String
-  public var name: String
-
-  public init(arn: String, name: String) {
-    self.arn = arn
-    self.name = name
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case arn = "ARN"
-    case name = "Name"
-  }
-}
+public typealias RestoreSecretResponse = SecretIdentity

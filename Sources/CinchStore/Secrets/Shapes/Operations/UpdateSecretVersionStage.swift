@@ -24,17 +24,4 @@ public struct UpdateSecretVersionStageRequest: Codable, Sendable, Hashable {
   }
 }
 
-public struct UpdateSecretVersionStageResponse: Codable, Sendable, Hashable {
-  public var arn: String
-  public var name: String
-
-  public init(arn: String, name: String) {
-    self.arn = arn
-    self.name = name
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case arn = "ARN"
-    case name = "Name"
-  }
-}
+public typealias UpdateSecretVersionStageResponse = SecretIdentity
