@@ -36,20 +36,45 @@ struct AWSOperationTable: Sendable {
     [AuthorizationTarget(type == "Parameter" ? names.parameter(id) : names.allParameters)]
   }
 
+  /// `GetParameter` / `GetParameters`: the action on each name's parameter ARN and, for a name
+  /// under `/aws/reference/secretsmanager/`, `secretsmanager:GetSecretValue` on the secret too,
+  /// as Parameter Store honours the caller's access to the secret it reads
+  /// (https://docs.aws.amazon.com/systems-manager/latest/userguide/integration-ps-secretsmanager.html:
+  /// "if User 1 doesn't have access to Secret A, then User 1 can't retrieve Secret A by using
+  /// Parameter Store"). A refusal refuses the whole request, also in `GetParameters`.
+  private static func parameterRead<Request: Decodable & Sendable, Response: Encodable & Sendable>(
+    _ name: String, _ request: Request.Type,
+    names references: @escaping @Sendable (Request) -> [String],
+    _ call: @escaping @Sendable (SQLiteStore, Request) async throws -> Response
+  ) -> AWSOperation {
+    AWSOperation(service: .ssm, name: name) { body, context in
+      let decoded = try AWSRequestDecoder.decode(Request.self, from: body)
+      let names = references(decoded)
+      try await context.authorize(
+        "ssm:\(name)", names.map { AuthorizationTarget(context.names.parameter($0)) })
+      var secrets: [AuthorizationTarget] = []
+      for name in names {
+        guard let reference = try? SecretReference(name) else { continue }
+        secrets += await secret(reference.secretID, context.names)
+      }
+      if !secrets.isEmpty {
+        try await context.authorize("secretsmanager:GetSecretValue", secrets)
+      }
+      return try AWSWireCodec.encodeResponse(try await call(context.store, decoded))
+    }
+  }
+
   static let parameterOperations: [AWSOperation] = [
     .make(
       .ssm, "PutParameter", PutParameterRequest.self,
       resources: { request, names in [AuthorizationTarget(names.parameter(request.name))] },
       { try await $0.putParameter($1) }),
-    .make(
-      .ssm, "GetParameter", GetParameterRequest.self,
-      resources: { request, names in [AuthorizationTarget(names.parameter(request.name))] },
-      { try await $0.getParameter($1) }),
-    .make(
-      .ssm, "GetParameters", GetParametersRequest.self,
-      resources: { request, names in request.names.map { AuthorizationTarget(names.parameter($0)) }
-      },
-      { try await $0.getParameters($1) }),
+    parameterRead("GetParameter", GetParameterRequest.self, names: { [$0.name] }) {
+      try await $0.getParameter($1)
+    },
+    parameterRead("GetParameters", GetParametersRequest.self, names: { $0.names }) {
+      try await $0.getParameters($1)
+    },
     .make(
       .ssm, "GetParametersByPath", GetParametersByPathRequest.self,
       resources: { request, names in [AuthorizationTarget(names.parameter(request.path))] },

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// The calendar date and time of day of a whole number of seconds since 1970 at a fixed UTC
 /// offset, in the proleptic Gregorian calendar, by arithmetic.
@@ -193,5 +193,17 @@ extension CivilTime {
     let seconds = Int64(whole) + Int64(Date.timeIntervalBetween1970AndReferenceDate)
     return CivilTime(secondsSince1970: seconds).text(
       separators: true, fraction: (nanoseconds / 1_000_000, 3), zone: .utc)
+  }
+}
+
+extension CivilTime {
+  /// `date` in UTC through a `DateFormatter` pattern with the POSIX locale, for the few formats
+  /// other programs fix (PostgreSQL's `VALID UNTIL`, the Java SDK's dates in `SourceResult`).
+  package static func formatted(_ date: Date, _ pattern: String) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = pattern
+    return formatter.string(from: date)
   }
 }

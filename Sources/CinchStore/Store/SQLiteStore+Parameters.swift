@@ -10,6 +10,11 @@ extension SQLiteStore: ParameterStore {
 
   public func getParameter(_ request: GetParameterRequest) async throws -> GetParameterResponse {
     try await perform("GetParameter", name: request.name) { db, trail in
+      if let reference = try SecretReference(request.name) {
+        return GetParameterResponse(
+          parameter: try self.referencedSecret(
+            reference, withDecryption: request.withDecryption ?? false, db, &trail))
+      }
       let selected = try self.select(request.name, db, notFound: .parameterNotFound())
       trail.record(selected.entry.name, version: selected.record.version)
       return GetParameterResponse(
@@ -26,6 +31,12 @@ extension SQLiteStore: ParameterStore {
       var seen: Set<String> = []
       for reference in request.names where seen.insert(reference).inserted {
         do {
+          if let secret = try SecretReference(reference) {
+            found.append(
+              try self.referencedSecret(
+                secret, withDecryption: request.withDecryption ?? false, db, &trail))
+            continue
+          }
           let selected = try self.select(reference, db, notFound: .parameterNotFound())
           found.append(
             try self.parameter(selected, withDecryption: request.withDecryption ?? false, db))

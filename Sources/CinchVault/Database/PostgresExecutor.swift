@@ -95,11 +95,7 @@ enum PostgresExecutor {
 
   /// How `{{expiration}}` is written: a timestamp PostgreSQL reads for `VALID UNTIL`, in UTC.
   static func expiration(_ date: Date) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyy-MM-dd HH:mm:ssZ"
-    return formatter.string(from: date)
+    CivilTime.formatted(date, "yyyy-MM-dd HH:mm:ssZ")
   }
 
   /// `{{name}}`, `{{username}}`, `{{password}}`, `{{expiration}}` filled in.

@@ -71,6 +71,17 @@ struct AWSJSONEndpointTests {
     try JSONValueParser.parse(String(decoding: response.body, as: UTF8.self))
   }
 
+  /// `AccessDeniedException` naming `action` on `resource` (in `message` or `Message`).
+  func expectDenied(
+    _ response: ServerResponse, _ action: String, on resource: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    try expectError(response, "AccessDeniedException", sourceLocation: sourceLocation)
+    let body = try json(response)
+    let message = (body["message"] ?? body["Message"])?.stringValue ?? ""
+    #expect(message.contains("\(action) on resource: \(resource)"), sourceLocation: sourceLocation)
+  }
+
   func expectError(
     _ response: ServerResponse, _ code: String, status: Int = 400,
     sourceLocation: SourceLocation = #_sourceLocation
@@ -196,6 +207,47 @@ struct AWSJSONEndpointTests {
         == "Secrets Manager can't find the specified secret.")
   }
 
+  /// Reading a secret through Parameter Store needs `ssm:GetParameter` on the reference and
+  /// `secretsmanager:GetSecretValue` on the secret.
+  @Test func aSecretReadThroughParameterStoreNeedsGetSecretValue() async throws {
+    let fixture = try await Fixture()
+    let created = try await fixture.store.createSecret(
+      CreateSecretRequest(name: "app/db", secretString: "v"))
+    let reader = try await fixture.store.createAccessKey(userName: "reader").accessKey
+    try await fixture.store.putUserPolicy(
+      userName: "reader", policyName: "ssm",
+      policyDocument:
+        #"{"Statement": {"Effect": "Allow", "Action": "ssm:GetParameter*", "Resource": "*"}}"#)
+    let body = #"{"Name": "/aws/reference/secretsmanager/app/db", "WithDecryption": true}"#
+    let denied = await fixture.endpoint.handle(
+      fixture.request("AmazonSSM.GetParameter", body, key: reader))
+    try expectDenied(denied, "secretsmanager:GetSecretValue", on: created.arn)
+    let batch = await fixture.endpoint.handle(
+      fixture.request(
+        "AmazonSSM.GetParameters",
+        #"{"Names": ["/aws/reference/secretsmanager/app/db"], "WithDecryption": true}"#,
+        key: reader))
+    try expectError(batch, "AccessDeniedException")
+    try await fixture.store.putUserPolicy(
+      userName: "reader", policyName: "secret",
+      policyDocument:
+        #"{"Statement": {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}}"#
+    )
+    let allowed = await fixture.endpoint.handle(
+      fixture.request("AmazonSSM.GetParameter", body, key: reader))
+    #expect(allowed.status == 200)
+    let parameter = try json(allowed)["Parameter"]
+    #expect(parameter?["Value"]?.stringValue == "v")
+    #expect(parameter?["ARN"]?.stringValue == created.arn)
+    #expect(parameter?["DataType"] == nil)
+    let rows = try await fixture.store.auditRecords(name: nil, limit: nil)
+    #expect(
+      rows.contains {
+        $0.operation == "GetParameter" && $0.name == "/aws/reference/secretsmanager/app/db"
+          && $0.result == "ok" && $0.caller == reader.accessKeyID
+      })
+  }
+
   /// Terraform's refresh of `aws_secretsmanager_secret` calls `GetResourcePolicy`: answered
   /// without a policy, and authorised as `secretsmanager:GetResourcePolicy` on the secret.
   @Test func getResourcePolicyAnswersWithoutAPolicy() async throws {
@@ -212,10 +264,7 @@ struct AWSJSONEndpointTests {
     let denied = await fixture.endpoint.handle(
       fixture.request(
         "secretsmanager.GetResourcePolicy", #"{"SecretId": "app/db"}"#, key: fixture.ci))
-    try expectError(denied, "AccessDeniedException")
-    #expect(
-      try json(denied)["Message"]?.stringValue?.contains(
-        "secretsmanager:GetResourcePolicy on resource: \(created.arn)") == true)
+    try expectDenied(denied, "secretsmanager:GetResourcePolicy", on: created.arn)
     let refused = await fixture.endpoint.handle(
       fixture.request(
         "secretsmanager.PutResourcePolicy", #"{"SecretId": "app/db", "ResourcePolicy": "{}"}"#))

@@ -35,6 +35,7 @@ enum KnownDivergence: String, CaseIterable, Sendable {
   case deprecatedVersionsListed
   case scheduledDeletionNotEnforced
   case rolledBackCurrentNotRead
+  case secretReferenceShape
 
   /// Whether moto sometimes happens to answer as AWS does.
   var isIntermittent: Bool { self == .getParametersNotSorted }
@@ -123,6 +124,11 @@ enum KnownDivergence: String, CaseIterable, Sendable {
     case .rolledBackCurrentNotRead:
       "after UpdateSecretVersionStage moves AWSCURRENT to another version, GetSecretValue "
         + "without a stage still returns the version written last; AWS returns the AWSCURRENT one"
+    case .secretReferenceShape:
+      "a /aws/reference/secretsmanager/ read is named by the secret's name and a parameter ARN, "
+        + "has no Selector, carries DescribeSecret's JSON as SourceResult, and GetParameters "
+        + "fails whole on a missing secret; AWS answers the reference's name, the secret's ARN, "
+        + "the Selector, GetSecretValue's result, and lists the missing one as invalid"
     case .messageWording:
       "some messages are worded otherwise (a trailing period on constraint errors, the label "
         + "limit); the codes match"

@@ -33,6 +33,37 @@ public struct Parameter: Codable, Sendable, Hashable {
     self.dataType = dataType
   }
 
+  /// Members AWS may leave out are read as absent: a `/aws/reference/secretsmanager/` answer
+  /// has no `DataType`, and none of a binary secret's `Value`.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    name = try container.decode(String.self, forKey: .name)
+    type = try container.decode(ParameterType.self, forKey: .type)
+    value = try container.decodeIfPresent(String.self, forKey: .value) ?? ""
+    version = try container.decodeIfPresent(Int.self, forKey: .version) ?? 0
+    selector = try container.decodeIfPresent(String.self, forKey: .selector)
+    sourceResult = try container.decodeIfPresent(String.self, forKey: .sourceResult)
+    lastModifiedDate = try container.decode(Date.self, forKey: .lastModifiedDate)
+    arn = try container.decode(String.self, forKey: .arn)
+    dataType = try container.decodeIfPresent(ParameterDataType.self, forKey: .dataType) ?? .text
+  }
+
+  /// As AWS sends it; a Secrets Manager reference (`SourceResult` set) without `DataType`, and
+  /// without `Value` for a binary secret (reported: floci-io/floci's test measured on AWS).
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    let isSecretReference = sourceResult != nil
+    try container.encode(name, forKey: .name)
+    try container.encode(type, forKey: .type)
+    if !(isSecretReference && value.isEmpty) { try container.encode(value, forKey: .value) }
+    try container.encode(version, forKey: .version)
+    try container.encodeIfPresent(selector, forKey: .selector)
+    try container.encodeIfPresent(sourceResult, forKey: .sourceResult)
+    try container.encode(lastModifiedDate, forKey: .lastModifiedDate)
+    try container.encode(arn, forKey: .arn)
+    if !isSecretReference { try container.encode(dataType, forKey: .dataType) }
+  }
+
   enum CodingKeys: String, CodingKey {
     case name = "Name"
     case type = "Type"
