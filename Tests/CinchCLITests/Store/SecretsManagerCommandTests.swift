@@ -104,6 +104,23 @@ import _CinchTestSupport
     ])
     #expect(badBase64.status == 252)
     #expect(!badBase64.stderr.contains("not base64!"))
+    // The aws CLI v2's --cli-binary-format raw-in-base64-out: the text is the bytes.
+    let raw = try await project.run([
+      "secretsmanager", "put-secret-value", "--secret-id", "bin", "--secret-binary", "not base64!",
+      "--cli-binary-format", "raw-in-base64-out",
+    ])
+    #expect(raw.status == 0, "\(raw.stderr)")
+    let rawRead = try await project.run([
+      "secretsmanager", "get-secret-value", "--secret-id", "bin", "--query", "SecretBinary",
+      "--output", "text",
+    ])
+    #expect(rawRead.stdout == Data("not base64!".utf8).base64EncodedString() + "\n")
+    let unknownFormat = try await project.run([
+      "secretsmanager", "put-secret-value", "--secret-id", "bin", "--secret-binary", "AAEC",
+      "--cli-binary-format", "raw",
+    ])
+    #expect(unknownFormat.status == 252)
+    #expect(unknownFormat.stderr.contains("--cli-binary-format"), "\(unknownFormat.stderr)")
     let both = try await project.run([
       "secretsmanager", "create-secret", "--name", "both", "--secret-string", "x",
       "--secret-binary", "AAEC",

@@ -57,7 +57,25 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
     help: "How service errors print: enhanced (default), legacy, json, yaml, text or table.")
   package var cliErrorFormat: String?
 
+  @Option(
+    name: .customLong("cli-binary-format"),
+    help:
+      "How a blob given as text is read (--secret-binary): base64 (the default) or raw-in-base64-out (the text's bytes)."
+  )
+  package var cliBinaryFormat: String?
+
   package init() {}
+
+  /// Whether blob parameters given as text are their raw bytes (`--cli-binary-format
+  /// raw-in-base64-out`) rather than base64; `fileb://` is raw either way.
+  package func readsBlobsRaw() throws(AWSUsageError) -> Bool {
+    switch cliBinaryFormat {
+    case nil, "base64": return false
+    case "raw-in-base64-out": return true
+    default:
+      throw .invalidChoice(option: "--cli-binary-format", choices: ["base64", "raw-in-base64-out"])
+    }
+  }
 
   /// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else json.
   package func resolvedOutput(environment: [String: String]) throws(AWSUsageError)

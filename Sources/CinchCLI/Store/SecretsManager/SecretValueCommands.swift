@@ -44,7 +44,9 @@ struct CreateSecretCommand: AsyncParsableCommand {
         description: try input.string(
           "Description", flag: secretDescription, option: "--description"),
         kmsKeyID: try input.string("KmsKeyId", flag: kmsKeyID, option: "--kms-key-id"),
-        secretBinary: try input.blob("SecretBinary", flag: secretBinary, option: "--secret-binary"),
+        secretBinary: try input.blob(
+          "SecretBinary", flag: secretBinary, option: "--secret-binary",
+          raw: global.readsBlobsRaw()),
         secretString: try input.string(
           "SecretString", flag: secretString, option: "--secret-string"),
         tags: try AWSStructures.tags(input.structures("Tags", flag: tags, option: "--tags")),
@@ -125,7 +127,9 @@ struct PutSecretValueCommand: AsyncParsableCommand {
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
         clientRequestToken: try input.string(
           "ClientRequestToken", flag: clientRequestToken, option: "--client-request-token"),
-        secretBinary: try input.blob("SecretBinary", flag: secretBinary, option: "--secret-binary"),
+        secretBinary: try input.blob(
+          "SecretBinary", flag: secretBinary, option: "--secret-binary",
+          raw: global.readsBlobsRaw()),
         secretString: try input.string(
           "SecretString", flag: secretString, option: "--secret-string"),
         versionStages: try input.strings(
@@ -172,7 +176,9 @@ struct UpdateSecretCommand: AsyncParsableCommand {
         description: try input.string(
           "Description", flag: secretDescription, option: "--description"),
         kmsKeyID: try input.string("KmsKeyId", flag: kmsKeyID, option: "--kms-key-id"),
-        secretBinary: try input.blob("SecretBinary", flag: secretBinary, option: "--secret-binary"),
+        secretBinary: try input.blob(
+          "SecretBinary", flag: secretBinary, option: "--secret-binary",
+          raw: global.readsBlobsRaw()),
         secretString: try input.string(
           "SecretString", flag: secretString, option: "--secret-string"))
       return try await storeOptions.openSecretStore(global).updateSecret(request)

@@ -3,10 +3,13 @@ import CinchStore
 import Foundation
 
 extension AWSCLIInput? {
-  /// A blob parameter (`--secret-binary`): base64 text, as the aws CLI v2 reads blobs, or
-  /// `fileb://PATH` for a file's raw bytes (`file://PATH` holds base64 text). The value is never
+  /// A blob parameter (`--secret-binary`): base64 text, as the aws CLI v2 reads blobs (or the
+  /// text's own bytes when `raw`, its `--cli-binary-format raw-in-base64-out`), or
+  /// `fileb://PATH` for a file's raw bytes (`file://PATH` holds text). The value is never
   /// echoed in an error.
-  func blob(_ key: String, flag: String?, option: String) throws -> Data? {
+  func blob(_ key: String, flag: String?, option: String, raw readsRaw: Bool = false) throws
+    -> Data?
+  {
     let raw = try self.map { try $0.string(key, flag: flag) } ?? flag
     guard let raw else { return nil }
     if raw.hasPrefix("fileb://") {
@@ -18,6 +21,7 @@ extension AWSCLIInput? {
       return data
     }
     let text = try Paramfile.load(raw, option: option)
+    if readsRaw { return Data(text.utf8) }
     guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines))
     else {
       throw AWSUsageError.parameterValidation([
