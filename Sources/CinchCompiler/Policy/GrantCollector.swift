@@ -194,7 +194,8 @@ struct GrantCollector {
       // A parameter shared from another account (named by ARN in an
       // AWS::SSM::Parameter::Value<…> parameter), or one of another region.
       return StoreRead(
-        timing: timing, kind: .parameter, resource: PolicyResource(arn: name), contextARN: name,
+        timing: timing, kind: .parameter, resource: PolicyResource(arn: name, literal: true),
+        contextARN: name,
         partition: arn.partition, region: arn.region, keyQuery: query, checkable: true,
         reason: reason)
     }
@@ -224,7 +225,7 @@ struct GrantCollector {
       exact
       ? id
       : "arn:\(arn.partition):secretsmanager:\(arn.region):\(arn.account):secret:\(arn.name)-??????"
-    read.resource = PolicyResource(arn: pattern)
+    read.resource = PolicyResource(arn: pattern, literal: true)
     read.contextARN = pattern
     read.partition = arn.partition
     read.region = arn.region
