@@ -194,8 +194,7 @@ struct GrantCollector {
       // A parameter shared from another account (named by ARN in an
       // AWS::SSM::Parameter::Value<…> parameter), or one of another region.
       return StoreRead(
-        timing: timing, kind: .parameter, resource: PolicyResource(arn: name, literal: true),
-        contextARN: name,
+        timing: timing, kind: .parameter, resource: PolicyResource(arn: name), contextARN: name,
         partition: arn.partition, region: arn.region, keyQuery: query, checkable: true,
         reason: reason)
     }
@@ -225,7 +224,7 @@ struct GrantCollector {
       exact
       ? id
       : "arn:\(arn.partition):secretsmanager:\(arn.region):\(arn.account):secret:\(arn.name)-??????"
-    read.resource = PolicyResource(arn: pattern, literal: true)
+    read.resource = PolicyResource(arn: pattern)
     read.contextARN = pattern
     read.partition = arn.partition
     read.region = arn.region

@@ -8,8 +8,6 @@ public struct PolicyCloudFormationRenderer: Sendable {
   public var target: PolicyTarget
   /// The templates the policies come from, for the header.
   public var files: [String]
-  /// ARNs the templates wrote themselves (`PolicyResource.literal`): kept as written.
-  var literalARNs: Set<String> = []
 
   public init(target: PolicyTarget, files: [String]) {
     self.target = target
@@ -17,15 +15,6 @@ public struct PolicyCloudFormationRenderer: Sendable {
   }
 
   public func render(_ set: PolicySet) -> String {
-    var renderer = self
-    renderer.literalARNs = Set(
-      set.documents.flatMap { document in
-        document.statements.flatMap { $0.resources.filter(\.literal).compactMap(\.arn) }
-      })
-    return renderer.renderDocuments(set)
-  }
-
-  private func renderDocuments(_ set: PolicySet) -> String {
     var lines: [String] = [
       "# cinch policy: least-privilege access to the parameters and secrets of \(files.joined(separator: ", ")).",
       "# Add these resources to the template that creates the roles they name; the deploy and",
@@ -165,10 +154,9 @@ public struct PolicyCloudFormationRenderer: Sendable {
     }
   }
 
-  /// An ARN of the target's partition, region or account as a `!Sub` of the pseudo-parameters
-  /// (unless the template wrote it); a `kms:ViaService` host likewise; anything else as a scalar.
+  /// An ARN of the target's partition, region or account as a `!Sub` of the pseudo-parameters;
+  /// a `kms:ViaService` host likewise; anything else as a scalar.
   func value(_ text: String) -> String {
-    if literalARNs.contains(text) { return scalar(text) }
     let fields = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(
       String.init)
     if fields.count == 6, fields[0] == "arn" {

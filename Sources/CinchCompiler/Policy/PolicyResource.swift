@@ -15,16 +15,10 @@ public struct PolicyResource: Sendable, Hashable, Comparable, CustomStringConver
   public var arn: String?
   /// For CloudFormation output: the expression to use instead of `arn`.
   public var expression: Expression?
-  /// The ARN is the template's own (a parameter or secret named by its ARN), not one cinch
-  /// built from a name for the target's region and account: CloudFormation output keeps it as
-  /// written, since in another region or account it still means that one entry. Not part of
-  /// equality: the same ARN is the same resource, however it was found.
-  public var literal = false
 
-  public init(arn: String, literal: Bool = false) {
+  public init(arn: String) {
     self.arn = arn
     self.expression = nil
-    self.literal = literal
   }
 
   public init(expression: Expression, arn: String?) {
@@ -43,15 +37,6 @@ public struct PolicyResource: Sendable, Hashable, Comparable, CustomStringConver
     case .getAtt(let resource, let attribute)?: "!GetAtt \(resource).\(attribute)"
     case nil: arn ?? "?"
     }
-  }
-
-  public static func == (lhs: PolicyResource, rhs: PolicyResource) -> Bool {
-    lhs.arn == rhs.arn && lhs.expression == rhs.expression
-  }
-
-  public func hash(into hasher: inout Hasher) {
-    hasher.combine(arn)
-    hasher.combine(expression)
   }
 
   public static func < (lhs: PolicyResource, rhs: PolicyResource) -> Bool {
