@@ -30,7 +30,7 @@ struct PaginationOptions: ParsableArguments {
   func collect<Item>(
     serviceToken: String?, serviceLimit: Int?, defaultPageSize: Int,
     _ fetch: (Int?, String?) async throws -> (items: [Item], next: String?)
-  ) async throws -> (items: [Item], next: String?, paginated: Bool) {
+  ) async throws -> Collected<Item> {
     if let maxItems, maxItems < 1 {
       throw AWSUsageError.arguments("argument --max-items: must be a positive integer")
     }
@@ -46,21 +46,33 @@ struct PaginationOptions: ParsableArguments {
         ])
       }
       let page = try await fetch(serviceLimit, serviceToken)
-      return (page.items, page.next.flatMap { $0.isEmpty ? nil : $0 }, false)
+      return Collected(
+        items: page.items, next: page.next.flatMap { $0.isEmpty ? nil : $0 },
+        paging: Paging(paginated: false, pageSizes: [page.items.count]))
     }
     var items: [Item] = []
+    var pageSizes: [Int] = []
     var token = startingToken
     repeat {
       var request = pageSize
       if let maxItems { request = min(pageSize ?? defaultPageSize, maxItems - items.count) }
       let page = try await fetch(request, token)
       items += page.items
+      pageSizes.append(page.items.count)
       // An empty token ends the listing, as botocore reads it (moto sends "").
       token = page.next.flatMap { $0.isEmpty ? nil : $0 }
       if let maxItems, items.count >= maxItems { break }
     } while token != nil
-    return (items, token, true)
+    return Collected(
+      items: items, next: token, paging: Paging(paginated: true, pageSizes: pageSizes))
   }
+}
+
+/// What `PaginationOptions.collect` read: the items, the token to resume from, and how.
+struct Collected<Item> {
+  var items: [Item]
+  var next: String?
+  var paging: Paging
 }
 
 /// The paging members of Parameter Store's and Secrets Manager's listings as options,

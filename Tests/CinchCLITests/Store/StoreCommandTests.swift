@@ -357,6 +357,39 @@ import _CinchTestSupport
     #expect(byJSON.stdout == "/p/1\n")
   }
 
+  /// Text output applies `--query` to each page the CLI read, as the aws CLI does
+  /// (cli-usage-filter.html): 23 parameters by path come in pages of 10.
+  @Test func textOutputQueriesEachPage() async throws {
+    let project = try await Project()
+    for index in 1...23 {
+      try await project.run([
+        "ssm", "put-parameter", "--name", String(format: "/many/p%02d", index), "--value", "v",
+        "--type", "String",
+      ])
+    }
+    let first = try await project.run([
+      "ssm", "get-parameters-by-path", "--path", "/many", "--query", "Parameters[0].Name",
+      "--output", "text",
+    ])
+    #expect(first.stdout == "/many/p01\n/many/p11\n/many/p21\n", "\(first.stderr)")
+    let names = try await project.run([
+      "ssm", "get-parameters-by-path", "--path", "/many", "--query", "Parameters[].Name",
+      "--output", "text",
+    ])
+    #expect(
+      names.stdout.split(separator: "\n").map { $0.split(separator: "\t").count } == [10, 10, 3])
+    // JSON is the combined result, queried once.
+    let json = try await project.run([
+      "ssm", "get-parameters-by-path", "--path", "/many", "--query", "length(Parameters)",
+    ])
+    #expect(json.stdout == "23\n")
+    let paged = try await project.run([
+      "ssm", "get-parameters-by-path", "--path", "/many", "--page-size", "4", "--query",
+      "length(Parameters)", "--output", "text",
+    ])
+    #expect(paged.stdout == "4\n4\n4\n4\n4\n3\n", "\(paged.stderr)")
+  }
+
   /// `--region` sets the embedded store's ARNs as it sets AWS's region; `--endpoint-url` and
   /// `--profile`, meant for AWS, are refused rather than read and write the local file.
   @Test func awsFlagsOnTheEmbeddedStore() async throws {

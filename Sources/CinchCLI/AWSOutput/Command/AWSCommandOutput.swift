@@ -9,6 +9,8 @@ package struct AWSCommandOutput: Sendable {
   package var format: AWSOutputFormat
   package var query: JMESPathExpression?
   package var pagination: AWSPagination?
+  /// The items of each page the CLI read (`Paging.pageSizes`), for the text output.
+  package var pageSizes: [Int] = []
   /// Columns available to `--output table` (the aws CLI uses 80 when stdout is no terminal).
   package var terminalWidth: Int
   package var colored: Bool
@@ -36,7 +38,10 @@ package struct AWSCommandOutput: Sendable {
     switch format {
     case .text:
       guard let pagination else { return AWSTextFormatter.format(try applyQuery(document)) }
-      var output = AWSTextFormatter.format(try applyQuery(pagination.textPage(document)))
+      var output = ""
+      for page in pagination.textPages(document, sizes: pageSizes) {
+        output += AWSTextFormatter.format(try applyQuery(page))
+      }
       if let token = pagination.resumeToken(document) {
         output += AWSTextFormatter.format(try applyQuery(["NextToken": ["NextToken": token]]))
       }
@@ -123,11 +128,12 @@ package enum AWSCommand {
       let input = try options.cliInput()
       let response = try await body(input)
       // One call printed as the service answered it: nothing to combine.
-      let paginated = (response as? any PagingAware)?.paginated ?? true
-      let output = AWSCommandOutput(
-        format: format, query: query, pagination: paginated ? pagination : nil,
+      let paging = (response as? any PagingAware)?.paging
+      var output = AWSCommandOutput(
+        format: format, query: query, pagination: paging?.paginated == false ? nil : pagination,
         terminalWidth: terminalWidth,
         colored: color == .on || (color == .auto && isTerminal))
+      output.pageSizes = paging?.pageSizes ?? []
       return Outcome(
         standardOutput: try output.render(operation: operation, response: response),
         standardError: "",

@@ -45,29 +45,61 @@ package struct AWSPagination: Sendable, Equatable {
 
   /// The page the text formatter prints: non-aggregate keys, then result keys.
   func textPage(_ response: JSONValue) -> JSONValue {
-    var page = JSONObject()
-    for key in nonAggregateKeys { page[key] = response[key] ?? .null }
-    for key in resultKeys { page[key] = response[key] ?? .null }
-    return .object(page)
+    textPages(response, sizes: [])[0]
+  }
+
+  /// The pages the text formatter prints, one for each call the CLI made (`sizes`, the items
+  /// each returned; one page when empty): botocore hands the formatter the pages, and
+  /// `--query` runs on each (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+  func textPages(_ response: JSONValue, sizes: [Int]) -> [JSONValue] {
+    let count = max(sizes.count, 1)
+    var start = 0
+    return (0..<count).map { index in
+      var page = JSONObject()
+      for key in nonAggregateKeys { page[key] = response[key] ?? .null }
+      for key in resultKeys {
+        guard sizes.count > 1, case .array(let items)? = response[key] else {
+          page[key] = response[key] ?? .null
+          continue
+        }
+        let end = min(start + sizes[index], items.count)
+        page[key] = .array(Array(items[min(start, end)..<end]))
+      }
+      if sizes.count > 1 { start += sizes[index] }
+      return .object(page)
+    }
   }
 }
 
-/// A listing's response and how it was read: pages the CLI collected (printed as the aws CLI
-/// prints a paginated result) or one call answered as the service answered it (`--no-paginate`,
-/// or the service's own paging members), printed as it is, `--query` over the whole response.
+/// How a listing was read: pages the CLI collected (printed as the aws CLI prints a paginated
+/// result), or one call answered as the service answered it (`--no-paginate`, or the service's
+/// own paging members), printed as it is, `--query` over the whole response. `pageSizes` are
+/// the items of each page, in order: the text output applies `--query` to each page, as the
+/// aws CLI does.
+package struct Paging: Sendable, Equatable {
+  package var paginated: Bool
+  package var pageSizes: [Int]
+
+  package init(paginated: Bool, pageSizes: [Int]) {
+    self.paginated = paginated
+    self.pageSizes = pageSizes
+  }
+}
+
+/// A listing's response and how it was read (`Paging`).
 package struct PagedResponse<Response: Encodable>: Encodable, PagingAware {
   package var response: Response
-  package var paginated: Bool
+  package var paging: Paging
 
-  package init(_ response: Response, paginated: Bool) {
+  package init(_ response: Response, _ paging: Paging) {
     self.response = response
-    self.paginated = paginated
+    self.paging = paging
   }
 
   package func encode(to encoder: any Encoder) throws { try response.encode(to: encoder) }
 }
 
-/// A response that says whether the CLI paginated it (`PagedResponse`).
+/// A response that says how the CLI read it (`PagedResponse`).
 package protocol PagingAware {
-  var paginated: Bool { get }
+  var paging: Paging { get }
 }

@@ -81,7 +81,7 @@ struct ListKeysCommand: AsyncParsableCommand {
     ) { input in
       try input?.validateKeys(allowed: ["Limit", "Marker"])
       let store = try await storeOptions.openKeyStore(global)
-      let (keys, next, paginated) = try await pagination.collect(
+      let collected = try await pagination.collect(
         serviceToken: try input.string("Marker", flag: servicePaging.marker, option: "--marker"),
         serviceLimit: try input.integer("Limit", flag: servicePaging.limit), defaultPageSize: 100
       ) { size, marker in
@@ -89,8 +89,9 @@ struct ListKeysCommand: AsyncParsableCommand {
         return (page.keys, page.nextMarker)
       }
       return PagedResponse(
-        ListKeysResponse(keys: keys, nextMarker: next, truncated: next != nil), paginated: paginated
-      )
+        ListKeysResponse(
+          keys: collected.items, nextMarker: collected.next, truncated: collected.next != nil),
+        collected.paging)
     }
   }
 }
@@ -142,7 +143,7 @@ struct ListAliasesCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["KeyId", "Limit", "Marker"])
       let keyID = try input.string("KeyId", flag: keyID, option: "--key-id")
       let store = try await storeOptions.openKeyStore(global)
-      let (aliases, next, paginated) = try await pagination.collect(
+      let collected = try await pagination.collect(
         serviceToken: try input.string("Marker", flag: servicePaging.marker, option: "--marker"),
         serviceLimit: try input.integer("Limit", flag: servicePaging.limit), defaultPageSize: 50
       ) { size, marker in
@@ -151,8 +152,9 @@ struct ListAliasesCommand: AsyncParsableCommand {
         return (page.aliases, page.nextMarker)
       }
       return PagedResponse(
-        ListAliasesResponse(aliases: aliases, nextMarker: next, truncated: next != nil),
-        paginated: paginated)
+        ListAliasesResponse(
+          aliases: collected.items, nextMarker: collected.next, truncated: collected.next != nil),
+        collected.paging)
     }
   }
 }

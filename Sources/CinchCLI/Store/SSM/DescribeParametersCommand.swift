@@ -35,7 +35,7 @@ struct DescribeParametersCommand: AsyncParsableCommand {
         input.structures("ParameterFilters", flag: parameterFilters, option: "--parameter-filters"))
       let shared = try input.bool("Shared", flag: shared)
       let store = try await storeOptions.openParameterStore(global)
-      let (items, next, paginated) = try await pagination.collect(
+      let collected = try await pagination.collect(
         serviceToken: try input.string(
           "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
         serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
@@ -48,7 +48,8 @@ struct DescribeParametersCommand: AsyncParsableCommand {
         return (page.parameters, page.nextToken)
       }
       return PagedResponse(
-        DescribeParametersResponse(parameters: items, nextToken: next), paginated: paginated)
+        DescribeParametersResponse(parameters: collected.items, nextToken: collected.next),
+        collected.paging)
     }
   }
 }

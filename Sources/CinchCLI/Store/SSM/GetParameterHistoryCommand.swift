@@ -25,7 +25,7 @@ struct GetParameterHistoryCommand: AsyncParsableCommand {
       let name = try input.string("Name", flag: name, option: "--name") ?? ""
       let decrypt = try input.bool("WithDecryption", flag: withDecryption)
       let store = try await storeOptions.openParameterStore(global)
-      let (items, next, paginated) = try await pagination.collect(
+      let collected = try await pagination.collect(
         serviceToken: try input.string(
           "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
         serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
@@ -37,7 +37,8 @@ struct GetParameterHistoryCommand: AsyncParsableCommand {
         return (page.parameters, page.nextToken)
       }
       return PagedResponse(
-        GetParameterHistoryResponse(parameters: items, nextToken: next), paginated: paginated)
+        GetParameterHistoryResponse(parameters: collected.items, nextToken: collected.next),
+        collected.paging)
     }
   }
 }

@@ -36,7 +36,7 @@ struct GetParametersByPathCommand: AsyncParsableCommand {
         input.structures("ParameterFilters", flag: parameterFilters, option: "--parameter-filters"))
       let decrypt = try input.bool("WithDecryption", flag: withDecryption)
       let store = try await storeOptions.openParameterStore(global)
-      let (items, next, paginated) = try await pagination.collect(
+      let collected = try await pagination.collect(
         serviceToken: try input.string(
           "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
         serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
@@ -49,7 +49,8 @@ struct GetParametersByPathCommand: AsyncParsableCommand {
         return (page.parameters, page.nextToken)
       }
       return PagedResponse(
-        GetParametersByPathResponse(parameters: items, nextToken: next), paginated: paginated)
+        GetParametersByPathResponse(parameters: collected.items, nextToken: collected.next),
+        collected.paging)
     }
   }
 }

@@ -58,7 +58,7 @@ struct ListSecretsCommand: AsyncParsableCommand {
       let order = try input.string("SortOrder", flag: sortOrder, option: "--sort-order")
       let by = try input.string("SortBy", flag: sortBy, option: "--sort-by")
       let store = try await storeOptions.openSecretStore(global)
-      let (items, next, paginated) = try await pagination.collect(
+      let collected = try await pagination.collect(
         serviceToken: try input.string(
           "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
         serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
@@ -71,7 +71,8 @@ struct ListSecretsCommand: AsyncParsableCommand {
         return (page.secretList, page.nextToken)
       }
       return PagedResponse(
-        ListSecretsResponse(secretList: items, nextToken: next), paginated: paginated)
+        ListSecretsResponse(secretList: collected.items, nextToken: collected.next),
+        collected.paging)
     }
   }
 }
