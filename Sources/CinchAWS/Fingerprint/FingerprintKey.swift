@@ -61,11 +61,7 @@ package struct FingerprintKey: ValueFingerprinter {
 
   /// `hmac-sha256:<hex>`, the form the embedded store's fingerprints take.
   package func fingerprint(of value: SecretBytes, entry: String) -> String {
-    let header = ValueFingerprint.header(entry: entry)
-    let mac = header.withUnsafeBytes { header in
-      value.withUnsafeBytes { Crypto.hmacSHA256(key: key, header, $0) }
-    }
-    return ValueFingerprint.prefix + SigV4.hex(mac)
+    ValueFingerprint.of(value, entry: entry) { Crypto.hmacSHA256(key: key, $0, $1) }
   }
 }
 

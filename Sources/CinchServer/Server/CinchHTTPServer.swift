@@ -60,15 +60,10 @@ package final class CinchHTTPServer: Sendable {
     var connections: [Int: (descriptor: Int32, busy: Bool)] = [:]
     /// Resumed when the accept loop ends.
     var finished: CheckedContinuation<Void, Never>?
+    /// The accept loop has ended, or will never run (stopped before it started).
     var acceptLoopEnded = false
     /// `start` is binding the socket (so a second `start` is refused).
     var opening = false
-
-    /// Stopped before a listener was opened: no accept loop will end.
-    var isStoppedBeforeListening: Bool {
-      if case .stopped = phase, !opening { return true }
-      return false
-    }
   }
 
   /// Binds and listens on the address and accepts connections on a thread of its own from now
@@ -125,7 +120,7 @@ package final class CinchHTTPServer: Sendable {
     await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in
         let ended = state.withLock { state -> Bool in
-          if state.acceptLoopEnded || state.isStoppedBeforeListening { return true }
+          if state.acceptLoopEnded { return true }
           state.finished = continuation
           return false
         }
@@ -166,6 +161,8 @@ package final class CinchHTTPServer: Sendable {
         shutdown(descriptor, Int32(SHUT_RDWR))
       case .starting:
         state.phase = .stopped
+        // A `start` under way ends it once its socket is open; without one, no loop will run.
+        if !state.opening { state.acceptLoopEnded = true }
       case .failed, .stopped:
         break
       }

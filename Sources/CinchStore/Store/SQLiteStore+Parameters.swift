@@ -795,10 +795,6 @@ extension SQLiteStore: ParameterCatalog, ParameterResolver, ValueFingerprinter {
   }
 
   public func fingerprint(of value: SecretBytes, entry: String) -> String {
-    let header = ValueFingerprint.header(entry: entry)
-    let mac = header.withUnsafeBytes { header in
-      value.withUnsafeBytes { vault.fingerprintKey.mac(header, $0) }
-    }
-    return ValueFingerprint.prefix + mac.hex
+    ValueFingerprint.of(value, entry: entry, mac: vault.fingerprintKey.mac)
   }
 }

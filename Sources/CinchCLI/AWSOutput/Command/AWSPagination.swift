@@ -43,11 +43,6 @@ package struct AWSPagination: Sendable, Equatable {
     return .object(result)
   }
 
-  /// The page the text formatter prints: non-aggregate keys, then result keys.
-  func textPage(_ response: JSONValue) -> JSONValue {
-    textPages(response, sizes: [])[0]
-  }
-
   /// The pages the text formatter prints, one for each call the CLI made (`sizes`, the items
   /// each returned; one page when empty): botocore hands the formatter the pages, and
   /// `--query` runs on each (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
