@@ -41,10 +41,12 @@ let package = Package(
       name: "CCurlLoader",
       linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
     ),
+    // AWS's partitions (ARN prefix and endpoint suffix by region), one table for every stage.
+    .target(name: "CinchPartitions", swiftSettings: strict),
     .target(
       name: "CinchStore",
       dependencies: [
-        "COpenSSL", "CinchJSON",
+        "COpenSSL", "CinchJSON", "CinchPartitions",
         .product(name: "GRDB", package: "GRDB.swift"),
         // SQLite's C API, for the read path's statements (Database/SteppedStatement.swift).
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -53,7 +55,7 @@ let package = Package(
     ),
     .target(
       name: "CinchAWS",
-      dependencies: ["CinchStore", "COpenSSL", "CinchJSON", "CCurlLoader"],
+      dependencies: ["CinchStore", "COpenSSL", "CinchJSON", "CCurlLoader", "CinchPartitions"],
       swiftSettings: strict
     ),
     // The Vault-compatible surface (Docs/Vault.md): Vault's HTTP API as transport-independent
@@ -78,19 +80,19 @@ let package = Package(
     ),
     .target(
       name: "CinchTemplate",
-      dependencies: ["CYAML", "CinchJSON"],
+      dependencies: ["CYAML", "CinchJSON", "CinchPartitions"],
       swiftSettings: strict
     ),
     .target(
       name: "CinchCompiler",
-      dependencies: ["CinchTemplate", "CinchStore", "CinchJSON"],
+      dependencies: ["CinchTemplate", "CinchStore", "CinchJSON", "CinchPartitions"],
       swiftSettings: strict
     ),
     .target(
       name: "CinchCLI",
       dependencies: [
         "CinchTemplate", "CinchJSON", "CinchStore", "CinchCompiler", "CinchAWS", "CinchServer",
-        "CinchVault",
+        "CinchVault", "CinchPartitions",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
@@ -145,8 +147,8 @@ let package = Package(
     .testTarget(
       name: "CinchCompilerTests",
       dependencies: [
-        "CinchCompiler", "CinchStore", "CinchTemplate", "CinchJSON", "_CinchTestSupport",
-        .product(name: "PropertyBased", package: "swift-property-based"),
+        "CinchCompiler", "CinchStore", "CinchTemplate", "CinchJSON", "CinchPartitions",
+        "_CinchTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strict
     ),

@@ -1,3 +1,4 @@
+import CinchPartitions
 package import Foundation
 
 /// What the client needs to know about a service: its signing name, the `X-Amz-Target` prefix,
@@ -25,7 +26,7 @@ package struct AWSService: Sendable, Hashable {
 
   /// The public endpoint in `region`.
   package func defaultEndpoint(region: String) -> URL? {
-    let domain = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+    let domain = Partition.of(region: region).urlSuffix
     return URL(string: "https://\(endpointPrefix).\(region).\(domain)")
   }
 

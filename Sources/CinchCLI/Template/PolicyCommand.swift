@@ -1,5 +1,6 @@
 import ArgumentParser
 import CinchCompiler
+import CinchPartitions
 import CinchStore
 import CinchTemplate
 import Foundation

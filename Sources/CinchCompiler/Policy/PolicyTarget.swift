@@ -1,3 +1,4 @@
+import CinchPartitions
 import CinchTemplate
 
 /// Where the policies apply: the partition, region and account whose ARNs they name, and the
@@ -28,15 +29,7 @@ public struct PolicyTarget: Sendable, Hashable {
   /// The endpoint suffix of a partition by name.
   /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
   public static func urlSuffix(ofPartition partition: String) -> String {
-    switch partition {
-    case "aws-cn": "amazonaws.com.cn"
-    case "aws-iso": "c2s.ic.gov"
-    case "aws-iso-b": "sc2s.sgov.gov"
-    case "aws-iso-e": "cloud.adc-e.uk"
-    case "aws-iso-f": "csp.hci.ic.gov"
-    case "aws-eusc": "amazonaws.eu"
-    default: "amazonaws.com"
-    }
+    Partition.named(partition)?.urlSuffix ?? Partition.standard.urlSuffix
   }
 
   // MARK: ARNs

@@ -1,3 +1,5 @@
+import CinchPartitions
+
 /// Where the store pretends to live and who is calling: the facts that go into ARNs,
 /// `LastModifiedUser` and the audit log. The library never reads the environment; the CLI builds
 /// this from `AWS_REGION` / `AWS_DEFAULT_REGION` and `CINCH_ACCOUNT_ID`.
@@ -43,17 +45,9 @@ public struct StoreConfiguration: Sendable, Equatable {
   }
 
   private mutating func deriveARNParts() {
-    partition = Self.partition(ofRegion: region)
+    partition = Partition.of(region: region).name
     parameterARNPrefix = "arn:\(partition):ssm:\(region):\(accountID):parameter/"
     secretARNPrefix = "arn:\(partition):secretsmanager:\(region):\(accountID):secret:"
-  }
-
-  static func partition(ofRegion region: String) -> String {
-    if region.hasPrefix("cn-") { return "aws-cn" }
-    if region.hasPrefix("us-gov-") { return "aws-us-gov" }
-    if region.hasPrefix("us-iso-") { return "aws-iso" }
-    if region.hasPrefix("us-isob-") { return "aws-iso-b" }
-    return "aws"
   }
 
   /// `parameterARNPrefix.utf8.count` (every read checks a name's length against it).

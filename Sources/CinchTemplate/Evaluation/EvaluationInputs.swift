@@ -1,3 +1,5 @@
+import CinchPartitions
+
 /// What the evaluator is told about a deploy: parameter values and the pseudo-parameters that
 /// depend on where the stack goes.
 public struct EvaluationInputs: Sendable, Hashable {
@@ -65,32 +67,4 @@ public struct EvaluationInputs: Sendable, Hashable {
     "AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName",
     "AWS::StackId", "AWS::NotificationARNs", "AWS::NoValue",
   ]
-}
-
-/// An AWS partition: the first field of every ARN, and the DNS suffix of its endpoints.
-/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
-public struct Partition: Sendable, Hashable {
-  public var name: String
-  public var urlSuffix: String
-
-  public static func of(region: String) -> Partition {
-    if region.hasPrefix("cn-") { return Partition(name: "aws-cn", urlSuffix: "amazonaws.com.cn") }
-    if region.hasPrefix("us-gov-") {
-      return Partition(name: "aws-us-gov", urlSuffix: "amazonaws.com")
-    }
-    if region.hasPrefix("us-isob-") {
-      return Partition(name: "aws-iso-b", urlSuffix: "sc2s.sgov.gov")
-    }
-    if region.hasPrefix("us-iso-") { return Partition(name: "aws-iso", urlSuffix: "c2s.ic.gov") }
-    if region.hasPrefix("eu-isoe-") {
-      return Partition(name: "aws-iso-e", urlSuffix: "cloud.adc-e.uk")
-    }
-    if region.hasPrefix("us-isof-") {
-      return Partition(name: "aws-iso-f", urlSuffix: "csp.hci.ic.gov")
-    }
-    // The AWS European Sovereign Cloud.
-    // https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html
-    if region.hasPrefix("eusc-") { return Partition(name: "aws-eusc", urlSuffix: "amazonaws.eu") }
-    return Partition(name: "aws", urlSuffix: "amazonaws.com")
-  }
 }

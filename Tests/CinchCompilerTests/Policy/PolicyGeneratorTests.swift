@@ -1,5 +1,6 @@
 import CinchCompiler
 import CinchJSON
+import CinchPartitions
 import CinchTemplate
 import Testing
 import _CinchTestSupport

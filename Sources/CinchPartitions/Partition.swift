@@ -1,0 +1,39 @@
+/// An AWS partition: the first field of every ARN, and the DNS suffix of its endpoints
+/// (CloudFormation's `AWS::Partition` and `AWS::URLSuffix`). One table for the evaluator, the
+/// policy generator, the embedded store's ARNs and the AWS backend's endpoints.
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
+/// https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html
+public struct Partition: Sendable, Hashable {
+  public var name: String
+  public var urlSuffix: String
+
+  public init(name: String, urlSuffix: String) {
+    self.name = name
+    self.urlSuffix = urlSuffix
+  }
+
+  public static let standard = Partition(name: "aws", urlSuffix: "amazonaws.com")
+
+  /// The partitions other than `aws`, with the prefix of their regions' names. `us-isob-` comes
+  /// before `us-iso-`, which is also its prefix.
+  private static let byRegionPrefix: [(prefix: String, partition: Partition)] = [
+    ("cn-", Partition(name: "aws-cn", urlSuffix: "amazonaws.com.cn")),
+    ("us-gov-", Partition(name: "aws-us-gov", urlSuffix: "amazonaws.com")),
+    ("us-isob-", Partition(name: "aws-iso-b", urlSuffix: "sc2s.sgov.gov")),
+    ("us-iso-", Partition(name: "aws-iso", urlSuffix: "c2s.ic.gov")),
+    ("eu-isoe-", Partition(name: "aws-iso-e", urlSuffix: "cloud.adc-e.uk")),
+    ("us-isof-", Partition(name: "aws-iso-f", urlSuffix: "csp.hci.ic.gov")),
+    // The AWS European Sovereign Cloud.
+    ("eusc-", Partition(name: "aws-eusc", urlSuffix: "amazonaws.eu")),
+  ]
+
+  /// The partition `region` belongs to; `aws` for a region of no other (or none).
+  public static func of(region: String) -> Partition {
+    byRegionPrefix.first { region.hasPrefix($0.prefix) }?.partition ?? .standard
+  }
+
+  /// The partition called `name`, or nil for a name cinch does not know.
+  public static func named(_ name: String) -> Partition? {
+    name == standard.name ? standard : byRegionPrefix.first { $0.partition.name == name }?.partition
+  }
+}
