@@ -115,7 +115,8 @@ extension StoreOptions {
         let key = try FingerprintKey.load(
           environment: ProcessInfo.processInfo.environment,
           directory: FileManager.default.currentDirectoryPath)
-        return StoreReader(parameters: store, secrets: store, fingerprinter: key)
+        return StoreReader(
+          parameters: store, secrets: store, fingerprinter: key, publicParameters: .published)
       } catch let error as FingerprintKeyError {
         throw CommandFailure(message: "\(error)")
       }

@@ -1,4 +1,5 @@
 import CinchAWS
+import CinchCompiler
 import CinchStore
 import Foundation
 
@@ -73,6 +74,14 @@ enum OpenStore: Sendable {
     switch self {
     case .embedded(let store): store
     case .aws(let store): store
+    }
+  }
+
+  /// AWS publishes `/aws/service/…` parameters; the embedded store holds the copies it is given.
+  var publicParameters: PublicParameters {
+    switch self {
+    case .embedded: .copiesOnly
+    case .aws: .published
     }
   }
 

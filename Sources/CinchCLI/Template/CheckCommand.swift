@@ -212,6 +212,8 @@ extension StoreOptions {
   /// `ListSecretVersionIds`).
   func catalog() async throws -> StoreCatalog {
     let store = try await openForTemplates()
-    return StoreCatalog(parameters: store.parameters, secrets: store.secrets)
+    return StoreCatalog(
+      parameters: store.parameters, secrets: store.secrets,
+      publicParameters: store.publicParameters)
   }
 }

@@ -185,12 +185,6 @@ public struct CheckedLock: Sendable {
   public var name: String { path }
 }
 
-extension ResolutionKey {
-  /// A name under `/aws/service/`: one of the public parameters AWS publishes in every region
-  /// (AMI ids, service endpoints), which a local store holds only when it was put there.
-  var isPublicParameter: Bool { kind != .secretsManager && name.hasPrefix("/aws/service/") }
-}
-
 extension ReferenceSite {
   /// How a finding names the place that reads an entry: the reference as written, or the
   /// template parameter whose type makes CloudFormation read it.

@@ -6,9 +6,14 @@ public import CinchStore
 public struct StoreCatalog: Sendable {
   public var parameters: any ParameterCatalog
   public var secrets: any SecretCatalog
+  public var publicParameters: PublicParameters
 
-  public init(parameters: any ParameterCatalog, secrets: any SecretCatalog) {
+  public init(
+    parameters: any ParameterCatalog, secrets: any SecretCatalog,
+    publicParameters: PublicParameters = .copiesOnly
+  ) {
     self.parameters = parameters
     self.secrets = secrets
+    self.publicParameters = publicParameters
   }
 }

@@ -33,7 +33,7 @@ struct StoreExistence {
       }
     }
     for (name, answer) in try await catalog.parameters.parameterVersions(byReference: names) {
-      parameters[name] = answer.mapError { Self.failure(name, $0) }
+      parameters[name] = answer.mapError { Self.failure(name, $0, catalog.publicParameters) }
     }
     secrets.merge(try await SecretVersionList.lookUp(secretIDs, in: catalog.secrets)) { $1 }
   }
@@ -133,12 +133,7 @@ struct StoreExistence {
     let list: ParameterVersionList
     switch try await versions(of: key.name) {
     case .failure(let failure):
-      // AWS publishes `/aws/service/…` in every region; a local store holds what it is given.
-      let hint =
-        key.isPublicParameter && failure.code == .entryNotFound
-        ? " (a public parameter of AWS: copy it into this store with 'cinch ssm put-public-parameter')"
-        : ""
-      diagnostics.report(failure.code, failure.description + hint, at: sites)
+      diagnostics.report(failure.code, failure.description, at: sites)
       return false
     case .success(let found):
       list = found
@@ -168,9 +163,8 @@ struct StoreExistence {
         version = found
       case .latest, .stage, .versionId:
         guard let latest = list.latest else {
-          diagnostics.report(
-            ResolutionFailure.parameterNotFound(name: key.name).code,
-            ResolutionFailure.parameterNotFound(name: key.name).description, at: sites)
+          let failure = ResolutionFailure.missingParameter(key.name, catalog.publicParameters)
+          diagnostics.report(failure.code, failure.description, at: sites)
           return false
         }
         version = latest
@@ -212,14 +206,17 @@ struct StoreExistence {
     do {
       result = .success(try await catalog.parameters.parameterVersions(name))
     } catch let error as StoreError {
-      result = .failure(Self.failure(name, error))
+      result = .failure(Self.failure(name, error, catalog.publicParameters))
     }
     parameters[name] = result
     return result
   }
 
-  private static func failure(_ name: String, _ error: StoreError) -> ResolutionFailure {
+  private static func failure(
+    _ name: String, _ error: StoreError, _ publicParameters: PublicParameters
+  ) -> ResolutionFailure {
     error.code == "ParameterNotFound"
-      ? .parameterNotFound(name: name) : .store(code: error.code, message: error.message)
+      ? .missingParameter(name, publicParameters)
+      : .store(code: error.code, message: error.message)
   }
 }

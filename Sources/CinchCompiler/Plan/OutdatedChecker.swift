@@ -56,7 +56,7 @@ public struct OutdatedChecker: Sendable {
       .map(\.key.name)
     var versionsByName: [String: Result<ParameterVersionsSummary, ResolutionFailure>] = [:]
     for (name, answer) in try await store.parameters.parameterVersions(byReference: names) {
-      versionsByName[name] = Self.summary(of: name, answer)
+      versionsByName[name] = Self.summary(of: name, answer, store.publicParameters)
     }
     let secretsByName = try await SecretVersionList.lookUp(
       lock.entries.filter { $0.key.kind == .secretsManager && $0.pin.versionId != nil }
@@ -139,9 +139,10 @@ public struct OutdatedChecker: Sendable {
     var labelled: Set<Int>
   }
 
-  private static func summary(of name: String, _ answer: Result<ParameterVersionList, StoreError>)
-    -> Result<ParameterVersionsSummary, ResolutionFailure>
-  {
+  private static func summary(
+    of name: String, _ answer: Result<ParameterVersionList, StoreError>,
+    _ publicParameters: PublicParameters
+  ) -> Result<ParameterVersionsSummary, ResolutionFailure> {
     switch answer {
     case .success(let list):
       return .success(
@@ -149,7 +150,9 @@ public struct OutdatedChecker: Sendable {
           versions: list.versions.map(\.version),
           labelled: Set(list.versions.filter { !$0.labels.isEmpty }.map(\.version))))
     case .failure(let error):
-      if error.code == "ParameterNotFound" { return .failure(.parameterNotFound(name: name)) }
+      if error.code == "ParameterNotFound" {
+        return .failure(.missingParameter(name, publicParameters))
+      }
       return .failure(.store(code: error.code, message: error.message))
     }
   }

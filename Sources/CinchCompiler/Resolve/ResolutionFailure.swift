@@ -4,6 +4,9 @@ public import CinchTemplate
 /// missing; never a value.
 public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertible {
   case parameterNotFound(name: String)
+  /// One of AWS's public parameters (`/aws/service/…`) missing from a store that holds only the
+  /// copies it was given (the embedded one): the fix is a copy, not a typo hunt.
+  case publicParameterNotCopied(name: String)
   case parameterVersionNotFound(name: String, version: Int, latest: Int?)
   /// `ssm` naming a SecureString, or `ssm-secure` naming a String/StringList: CloudFormation
   /// refuses both.
@@ -22,6 +25,8 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
     switch self {
     case .parameterNotFound(let name):
       "parameter '\(name)' does not exist"
+    case .publicParameterNotCopied(let name):
+      "parameter '\(name)' does not exist (a public parameter of AWS: copy it into this store with 'cinch ssm put-public-parameter')"
     case .parameterVersionNotFound(let name, let version, let latest):
       "parameter '\(name)' has no version \(version)"
         + (latest.map { "; latest is \($0)" } ?? "")
@@ -50,10 +55,19 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
     }
   }
 
+  /// A parameter the store does not have: AWS publishes `/aws/service/…` in every region, so
+  /// only a store of copies (`PublicParameters.copiesOnly`) gets the hint to copy one in.
+  public static func missingParameter(_ name: String, _ publicParameters: PublicParameters)
+    -> ResolutionFailure
+  {
+    publicParameters == .copiesOnly && name.hasPrefix("/aws/service/")
+      ? .publicParameterNotCopied(name: name) : .parameterNotFound(name: name)
+  }
+
   /// The diagnostic code for the failure.
   public var code: DiagnosticCode {
     switch self {
-    case .parameterNotFound, .secretNotFound: .entryNotFound
+    case .parameterNotFound, .publicParameterNotCopied, .secretNotFound: .entryNotFound
     case .parameterVersionNotFound, .secretVersionNotFound, .secretStageNotFound: .versionNotFound
     case .typeMismatch: .typeMismatch
     case .secretScheduledForDeletion: .scheduledForDeletion

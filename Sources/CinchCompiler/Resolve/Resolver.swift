@@ -91,7 +91,7 @@ public struct Resolver: Sendable {
   {
     switch error.code {
     case "ParameterNotFound":
-      return .parameterNotFound(name: key.name)
+      return .missingParameter(key.name, store.publicParameters)
     case "ParameterVersionNotFound":
       let version = Int(request.split(separator: ":").last ?? "") ?? 0
       let latest = try? await store.parameters.parameterVersions(key.name).latest?.version

@@ -9,13 +9,24 @@ public struct StoreReader: Sendable {
   /// and deletion date).
   public var secrets: any SecretResolver & SecretCatalog
   public var fingerprinter: any ValueFingerprinter
+  public var publicParameters: PublicParameters
 
   public init(
     parameters: any ParameterResolver & ParameterCatalog,
-    secrets: any SecretResolver & SecretCatalog, fingerprinter: any ValueFingerprinter
+    secrets: any SecretResolver & SecretCatalog, fingerprinter: any ValueFingerprinter,
+    publicParameters: PublicParameters = .copiesOnly
   ) {
     self.parameters = parameters
     self.secrets = secrets
     self.fingerprinter = fingerprinter
+    self.publicParameters = publicParameters
   }
+}
+
+/// Where a store's `/aws/service/…` parameters come from.
+public enum PublicParameters: Sendable {
+  /// AWS publishes them in every region: one that is missing does not exist there.
+  case published
+  /// The embedded store holds only the copies it was given (`cinch ssm put-public-parameter`).
+  case copiesOnly
 }

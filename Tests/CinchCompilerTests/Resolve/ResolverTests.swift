@@ -34,6 +34,33 @@ import Testing
     #expect(failure.code == .versionNotFound)
   }
 
+  /// `lock`, `render`, `outdated` and `check` all name the fix for a public parameter the
+  /// embedded store lacks; against AWS, which publishes them, a missing one simply does not exist.
+  @Test func aMissingPublicParameterIsHintedOnlyForAStoreOfCopies() async throws {
+    let fixture = try await CompilerFixture()
+    let name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+    let key = ResolutionKey(kind: .ssm, name: name, selector: .latest)
+    let own = ResolutionKey(kind: .ssm, name: "/app/missing", selector: .latest)
+    let results = try await fixture.resolver.resolve([key, own])
+    guard case .failure(let copies)? = results[key], case .failure(let plain)? = results[own] else {
+      Issue.record("expected both to fail")
+      return
+    }
+    #expect(copies == .publicParameterNotCopied(name: name))
+    #expect(copies.code == .entryNotFound)
+    #expect(copies.description.contains("cinch ssm put-public-parameter"))
+    #expect(plain == .parameterNotFound(name: "/app/missing"))
+
+    var published = fixture.reader
+    published.publicParameters = .published
+    let onAWS = try await Resolver(store: published).resolve([key])
+    guard case .failure(let missing)? = onAWS[key] else {
+      Issue.record("expected a failure")
+      return
+    }
+    #expect(missing == .parameterNotFound(name: name))
+  }
+
   @Test func ssmAndSSMSecureMustMatchTheParameterType() async throws {
     let fixture = try await CompilerFixture()
     try await fixture.put("/s/secure", CompilerFixture.canary, type: .secureString)
