@@ -169,14 +169,21 @@ struct PolicyCommand: AsyncParsableCommand {
           Output.stdout(PolicyJSONRenderer().render(document))
         } else {
           Output.stderr(
-            "cinch: the templates read nothing the \(profile.rawValue) identity needs\n")
+            "cinch: "
+              + nothingToGrant(
+                "the templates read nothing the \(profile.rawValue) identity needs",
+                run.diagnostics) + "\n")
         }
       } else {
         Output.stdout(PolicyJSONRenderer().render(policies))
       }
     case .cloudformation:
       if policies.documents.isEmpty {
-        Output.stderr("cinch: the templates read nothing from the store: no policy to write\n")
+        Output.stderr(
+          "cinch: "
+            + nothingToGrant(
+              "the templates read nothing from the store: no policy to write", run.diagnostics)
+            + "\n")
       } else {
         Output.stdout(
           PolicyCloudFormationRenderer(target: target, files: files).render(policies))
@@ -184,6 +191,17 @@ struct PolicyCommand: AsyncParsableCommand {
     }
     if explain { Output.stderr(PolicyExplanationRenderer().render(policies)) }
     try run.reportToStandardError()
+  }
+
+  /// Why no policy was written: the templates read nothing, or what they read cannot be named
+  /// before deploy (each such read has its W6003 warning, printed after this line).
+  private func nothingToGrant(_ readsNothing: String, _ diagnostics: Diagnostics) -> String {
+    let unnamed = diagnostics.items.filter { $0.code == .readNotInPolicy }.count
+    guard unnamed > 0 else { return readsNothing }
+    let (reads, them) = unnamed == 1 ? ("read", "it") : ("\(unnamed) reads", "them")
+    return "no policy to write: the templates' \(reads) cannot be named before deploy "
+      + "(warnings below); set the inputs \(unnamed == 1 ? "it waits" : "they wait") on, "
+      + "or grant \(them) by hand"
   }
 
   /// The keys of every entry the policies name, from the store when one is configured.
