@@ -189,9 +189,14 @@ struct DatabaseEngine {
 struct LeaseRevoker {
   let store: SQLiteStore
 
+  /// A role that is already gone counts as revoked, as in Vault's PostgreSQL plugin
+  /// (`defaultDeleteUser` checks `pg_roles` first): a revocation interrupted after the role was
+  /// dropped but before the lease was forgotten (a server stopped mid-sweep) then succeeds when
+  /// it is retried, instead of failing on `REVOKE … FROM` a role that does not exist.
   static let defaultRevocation = [
-    #"REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM "{{name}}""#,
-    #"DROP ROLE IF EXISTS "{{name}}""#,
+    #"DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{{name}}') THEN "#
+      + #"EXECUTE 'REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM "{{name}}"'; "#
+      + #"EXECUTE 'DROP ROLE "{{name}}"'; END IF; END $$"#
   ]
 
   func dropRole(_ lease: VaultLease) async throws {

@@ -58,6 +58,20 @@ import _CinchTestSupport
     }
   }
 
+  /// A revocation that dropped the role but did not get to forget the lease (a server stopped
+  /// mid-sweep) is retried: the role already gone counts as revoked, as in Vault.
+  @Test func revokingALeaseWhoseRoleIsGoneSucceeds() async throws {
+    let setup = try await Setup()
+    let issued = try await setup.creds("readonly")
+    try setup.server.superuser("DROP ROLE \"\(issued.user)\";\n")
+    #expect(!(try setup.server.roleExists(issued.user)))
+    let revoked = try await setup.cinch("lease", "revoke", issued.lease)
+    #expect(revoked.status == 0, "\(revoked.stderr)")
+    #expect(revoked.stdout == "All revocation operations queued successfully!\n")
+    let gone = try await setup.cinch("lease", "lookup", issued.lease)
+    #expect(gone.status != 0)
+  }
+
   @Test func credsRenewRevokeAndExpiry() async throws {
     let setup = try await Setup()
     let issued = try await setup.creds("readonly")
