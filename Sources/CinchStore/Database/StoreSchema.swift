@@ -9,8 +9,8 @@ import GRDB
 /// `entry_tags`. Parameter attributes have their own columns because filters read them; kinds
 /// added later keep theirs in the `attributes` JSON or in new columns.
 enum StoreSchema {
-  static let version = 7
-  static let lastMigration = "v7-token-leases"
+  static let version = 8
+  static let lastMigration = "v8-token-renewals"
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -293,6 +293,20 @@ enum StoreSchema {
           CREATE INDEX vault_tokens_expiry ON vault_tokens(expires_at)
             WHERE expires_at IS NOT NULL;
           UPDATE store_meta SET value = '7' WHERE key = 'schema_version';
+          """)
+    }
+    // Vault's token lookup reports the TTL a token was created with (`creation_ttl`) and, once
+    // renewed, when (`last_renewal`, `last_renewal_time`); a renewal overwrites `ttl_seconds`
+    // (the TTL last granted, which the next renewal without an increment grants again), so
+    // neither could be told afterwards. A token renewed before this step keeps its last TTL as
+    // its creation TTL, the nearest known value. Docs/Vault.md, "Tokens".
+    migrator.registerMigration("v8-token-renewals") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE vault_tokens ADD COLUMN creation_ttl INTEGER NOT NULL DEFAULT 0;
+          UPDATE vault_tokens SET creation_ttl = ttl_seconds;
+          ALTER TABLE vault_tokens ADD COLUMN last_renewal REAL;
+          UPDATE store_meta SET value = '8' WHERE key = 'schema_version';
           """)
     }
     return migrator

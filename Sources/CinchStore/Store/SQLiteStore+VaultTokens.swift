@@ -19,10 +19,22 @@ package struct VaultToken: Sendable, Hashable {
   package var explicitMaxTTL: Int = 0
   /// The token that created this one; nil for an orphan. A child is revoked with its parent.
   package var parentAccessor: String?
+  /// Seconds the token was created with (`creation_ttl`); `ttl` is what the last renewal granted.
+  package var creationTTL: Int = 0
+  /// When the token was last renewed; nil if never.
+  package var lastRenewal: Date?
+  /// The path that created it, as Vault records it: `auth/token/root` for the store's root token
+  /// (`cinch token root`), `auth/token/create` for the others.
+  package var path: String = "auth/token/create"
 
   /// `root` may do anything, including minting tokens, mounting engines and enabling audit
   /// devices; other tokens use the engines only (Docs/Vault.md).
   package var isRoot: Bool { policies.contains("root") }
+
+  /// Whether its time is up at `now` (a token that never expires never is).
+  package func isExpired(at now: Date) -> Bool {
+    expiresAt.map { $0 <= now } ?? false
+  }
 }
 
 extension SQLiteStore {
@@ -176,9 +188,11 @@ extension SQLiteStore {
           db, cached: "SELECT * FROM vault_tokens WHERE accessor = ?", arguments: [accessor])
       else { throw VaultError.invalid("token not found") }
       var info = try Self.token(row: row)
+      let now = self.vaultNow()
+      // Its time is up but the sweep has not ended it yet: Vault's lookup no longer finds it.
+      guard !info.isExpired(at: now) else { throw VaultError.invalid("token not found") }
       guard info.expiresAt != nil else { return (info, []) }
       guard info.renewable else { throw VaultError.invalid("lease is not renewable") }
-      let now = self.vaultNow()
       let requested = min(
         increment.flatMap { $0 > 0 ? $0 : nil } ?? info.ttl, Self.vaultMaxTokenTTL)
       var seconds = requested
@@ -197,9 +211,15 @@ extension SQLiteStore {
       }
       info.expiresAt = now.addingTimeInterval(TimeInterval(seconds))
       info.ttl = seconds
+      info.lastRenewal = now
       try db.execute(
-        cached: "UPDATE vault_tokens SET expires_at = ?, ttl_seconds = ? WHERE accessor = ?",
-        arguments: [info.expiresAt?.timeIntervalSince1970, seconds, accessor])
+        cached: """
+          UPDATE vault_tokens SET expires_at = ?, ttl_seconds = ?, last_renewal = ?
+          WHERE accessor = ?
+          """,
+        arguments: [
+          info.expiresAt?.timeIntervalSince1970, seconds, now.timeIntervalSince1970, accessor,
+        ])
       return (info, warnings)
     }
   }
@@ -231,8 +251,8 @@ extension SQLiteStore {
       cached: """
         INSERT INTO vault_tokens (token_hash, accessor, policies, display_name, meta, created_at,
           ttl_seconds, expires_at, renewable, is_root_token, sealed, num_uses, explicit_max_ttl,
-          parent_accessor)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          parent_accessor, creation_ttl)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
         Data(try vaultLookupHash(token, purpose: "token")), accessor,
@@ -240,7 +260,7 @@ extension SQLiteStore {
         String(decoding: try JSONEncoder().encode(meta), as: UTF8.self),
         now.timeIntervalSince1970, seconds, expires?.timeIntervalSince1970,
         renewable && seconds > 0, root, sealed.map { Data($0) }, max(0, numUses),
-        max(0, explicitMaxTTL), parentAccessor,
+        max(0, explicitMaxTTL), parentAccessor, seconds,
       ])
     return (
       token,
@@ -248,7 +268,8 @@ extension SQLiteStore {
         accessor: accessor, policies: policyList, displayName: displayName, meta: meta,
         createdAt: now, ttl: seconds, expiresAt: expires, renewable: renewable && seconds > 0,
         numUses: max(0, numUses), explicitMaxTTL: max(0, explicitMaxTTL),
-        parentAccessor: parentAccessor)
+        parentAccessor: parentAccessor, creationTTL: seconds,
+        path: root ? Self.rootTokenPath : Self.createdTokenPath)
     )
   }
 
@@ -263,8 +284,15 @@ extension SQLiteStore {
       createdAt: Date(timeIntervalSince1970: row["created_at"]), ttl: row["ttl_seconds"],
       expiresAt: (row["expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
       renewable: row["renewable"], numUses: row["num_uses"],
-      explicitMaxTTL: row["explicit_max_ttl"], parentAccessor: row["parent_accessor"])
+      explicitMaxTTL: row["explicit_max_ttl"], parentAccessor: row["parent_accessor"],
+      creationTTL: row["creation_ttl"],
+      lastRenewal: (row["last_renewal"] as Double?).map(Date.init(timeIntervalSince1970:)),
+      path: row["is_root_token"] ? rootTokenPath : createdTokenPath)
   }
+
+  /// The creation paths Vault records: the root token's, and every other token's.
+  static let rootTokenPath = "auth/token/root"
+  static let createdTokenPath = "auth/token/create"
 
   private static let base62 = Array(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")

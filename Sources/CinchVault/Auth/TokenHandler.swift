@@ -13,13 +13,13 @@ struct TokenHandler {
       guard let token = request.token else {
         throw VaultError.invalid("the command line has no token: use 'cinch token root'")
       }
-      return LogicalResponse(data: Self.lookup(token))
+      return LogicalResponse(data: Self.lookup(token, now: store.vaultClock()))
     case ("auth/token/create", .update), ("auth/token/create", .create):
       guard isRoot else { throw VaultError.permissionDenied }
       return try await create(request)
     case ("auth/token/renew-self", .update):
       guard let token = request.token else { throw VaultError.invalid("no token to renew") }
-      let increment = request.data.duration("increment").value.map { Int($0 / GoDuration.second) }
+      let increment = try Self.increment(request.data)
       let (info, warnings) = try await store.renewVaultToken(
         accessor: token.accessor, increment: increment)
       var response = LogicalResponse(data: nil)
@@ -129,27 +129,50 @@ struct TokenHandler {
     return names.sorted()
   }
 
-  static func lookup(_ token: VaultToken) -> JSONValue {
-    let remaining = token.expiresAt.map { max(0, Int($0.timeIntervalSinceNow.rounded())) } ?? 0
-    return .object([
+  /// The `increment` of a renewal in seconds (nil: the token's TTL), as Vault's
+  /// `TypeDurationSecond` reads it.
+  static func increment(_ data: JSONObject) throws -> Int? {
+    switch data.duration("increment") {
+    case .absent: return nil
+    case .value(let nanos): return Int(nanos / GoDuration.second)
+    case .invalid:
+      let raw = data.string("increment") ?? data["increment"]?.compact() ?? ""
+      throw VaultError.invalid(
+        "error converting input \(raw) for field \"increment\": time: invalid duration \"\(raw)\"")
+    }
+  }
+
+  /// Vault's token lookup (`handleLookup`). `id` is the token when the caller named it; the
+  /// store keeps no token, so a lookup of the caller's own token or by accessor has none, as
+  /// Vault's `lookup-accessor` has none. `last_renewal` and `last_renewal_time` appear once the
+  /// token has been renewed.
+  static func lookup(_ token: VaultToken, id: String = "", now: Date) -> JSONValue {
+    let remaining =
+      token.expiresAt.map { max(0, Int($0.timeIntervalSince(now).rounded())) } ?? 0
+    var object = JSONObject([
       ("accessor", .string(token.accessor)),
       ("creation_time", .integer(Int64(token.createdAt.timeIntervalSince1970))),
-      ("creation_ttl", .integer(Int64(token.ttl))),
+      ("creation_ttl", .integer(Int64(token.creationTTL))),
       ("display_name", .string(token.displayName)),
       ("entity_id", .string("")),
       ("expire_time", token.expiresAt.map { .string(VaultTime.format($0)) } ?? .null),
       ("explicit_max_ttl", .integer(Int64(token.explicitMaxTTL))),
-      ("id", .string("")),
+      ("id", .string(id)),
       ("issue_time", .string(VaultTime.format(token.createdAt))),
       ("meta", meta(token)),
       ("num_uses", .integer(Int64(token.numUses))),
       ("orphan", .bool(token.parentAccessor == nil)),
-      ("path", .string("auth/token/create")),
+      ("path", .string(token.path)),
       ("policies", .array(token.policies.map(JSONValue.string))),
-      ("renewable", .bool(token.renewable)),
+      ("renewable", .bool(token.renewable && !token.isExpired(at: now))),
       ("ttl", .integer(Int64(remaining))),
       ("type", .string("service")),
     ])
+    if let renewed = token.lastRenewal {
+      object["last_renewal"] = .string(VaultTime.format(renewed))
+      object["last_renewal_time"] = .integer(Int64(renewed.timeIntervalSince1970))
+    }
+    return .object(object)
   }
 
   static func auth(token: String?, _ info: VaultToken) -> JSONValue {

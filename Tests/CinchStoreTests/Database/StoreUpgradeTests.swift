@@ -22,9 +22,12 @@ import Testing
           ALTER TABLE vault_tokens DROP COLUMN num_uses;
           ALTER TABLE vault_tokens DROP COLUMN explicit_max_ttl;
           ALTER TABLE vault_tokens DROP COLUMN parent_accessor;
+          ALTER TABLE vault_tokens DROP COLUMN creation_ttl;
+          ALTER TABLE vault_tokens DROP COLUMN last_renewal;
           DELETE FROM grdb_migrations
             WHERE identifier IN
-              ('v5-audit-log-unindexed', 'v6-pending-deletions-indexed', 'v7-token-leases');
+              ('v5-audit-log-unindexed', 'v6-pending-deletions-indexed', 'v7-token-leases',
+               'v8-token-renewals');
           UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
           """)
     }
@@ -59,6 +62,24 @@ import Testing
     let store = try await fixture.reopen()
     #expect(try await store.get("/a").value == "v")
     #expect(try await store.verifyAuditLog().isIntact)
+  }
+
+  /// Step 8 gave tokens their creation TTL and last renewal: a token from before it keeps the
+  /// TTL it has as its creation TTL, and shows no renewal until it is renewed.
+  @Test func aTokenFromBeforeStep8KeepsItsTTLAsItsCreationTTL() async throws {
+    let fixture = try await StoreFixture.make()
+    let (_, made) = try await fixture.store.createVaultToken(policies: ["app"], ttl: 600)
+    try fixture.store.close()
+    try await Self.downgrade(fixture.storePath)
+    let store = try await fixture.reopen()
+    let token = try #require(try await store.vaultTokens().first { $0.accessor == made.accessor })
+    #expect(token.creationTTL == 600)
+    #expect(token.lastRenewal == nil)
+    let (renewed, _) = try await store.renewVaultToken(accessor: made.accessor, increment: 60)
+    #expect(renewed.creationTTL == 600)
+    #expect(renewed.ttl == 60)
+    let stored = try await store.vaultTokens().first { $0.accessor == made.accessor }
+    #expect(stored?.lastRenewal != nil)
   }
 
   @Test func aStepThatFailsIsReportedNotRetriedForever() async throws {
