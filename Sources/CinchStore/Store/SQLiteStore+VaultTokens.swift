@@ -177,6 +177,66 @@ extension SQLiteStore {
     }
   }
 
+  /// A token's facts, found by the token itself, without spending one of its uses (Vault's
+  /// `auth/token/lookup`, `revoke` and `renew` name a token that is not the caller's); nil when
+  /// the store has no such token. An expired token the sweep has not ended yet is returned too:
+  /// the caller decides (Vault's lookup no longer finds it).
+  package func vaultToken(id token: String) async throws -> VaultToken? {
+    let hash = try vaultLookupHash(token, purpose: "token")
+    return try await readSnapshot { db in
+      try Row.fetchOne(
+        db, cached: "SELECT * FROM vault_tokens WHERE token_hash = ?", arguments: [Data(hash)]
+      ).map(Self.token(row:))
+    }
+  }
+
+  /// A token's facts by its accessor, as `vaultToken(id:)`.
+  package func vaultToken(accessor: String) async throws -> VaultToken? {
+    try await readSnapshot { db in
+      try Row.fetchOne(
+        db, cached: "SELECT * FROM vault_tokens WHERE accessor = ?", arguments: [accessor]
+      ).map(Self.token(row:))
+    }
+  }
+
+  /// Revokes the token with this accessor but not its children, which become orphans (Vault's
+  /// `auth/token/revoke-orphan`) and keep their leases; returns the leases the token itself
+  /// created, now due, for the caller to revoke.
+  package func revokeVaultTokenOrphaningChildren(accessor: String) async throws -> [VaultLease] {
+    let now = vaultNow()
+    return try await performVault("auth/token/revoke-orphan", kind: nil, name: accessor) { db, _ in
+      try db.execute(
+        cached: "UPDATE vault_tokens SET parent_accessor = NULL WHERE parent_accessor = ?",
+        arguments: [accessor])
+      return try Self.retireTokens([accessor], now: now, db).leases
+    }
+  }
+
+  /// Whether `sys/leases/revoke-prefix/PREFIX` reaches tokens: Vault keeps a token's lease at
+  /// its creation path and a hashed id (`auth/token/create/h…`), and reads the prefix as a
+  /// folder, so `auth/token` and `auth/token/create/` do and `auth/tok` does not.
+  package static func prefixCoversTokens(_ prefix: String) -> Bool {
+    let folder = prefix.hasSuffix("/") ? prefix : prefix + "/"
+    return [rootTokenPath, createdTokenPath].contains { ($0 + "/").hasPrefix(folder) }
+  }
+
+  /// Revokes, with their children, the tokens whose creation path is under `prefix` (see
+  /// `prefixCoversTokens`); returns the leases they created, now due.
+  package func revokeVaultTokens(pathPrefix prefix: String) async throws -> [VaultLease] {
+    guard Self.prefixCoversTokens(prefix) else { return [] }
+    let folder = prefix.hasSuffix("/") ? prefix : prefix + "/"
+    let now = vaultNow()
+    return try await performVault("sys/leases/revoke-prefix", kind: nil, name: prefix) { db, _ in
+      let covered = try Row.fetchAll(
+        db, cached: "SELECT accessor, is_root_token FROM vault_tokens"
+      ).compactMap { row -> String? in
+        let path: String = row["is_root_token"] ? Self.rootTokenPath : Self.createdTokenPath
+        return (path + "/").hasPrefix(folder) ? row["accessor"] : nil
+      }
+      return try Self.retireTokens(covered, now: now, db).leases
+    }
+  }
+
   /// Extends a renewable token by `increment` seconds (or its TTL), capped at the maximum and,
   /// with Vault's warning, at its explicit maximum TTL counted from its creation.
   package func renewVaultToken(accessor: String, increment: Int?) async throws

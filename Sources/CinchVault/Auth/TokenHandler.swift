@@ -2,7 +2,8 @@ import CinchJSON
 import CinchStore
 import Foundation
 
-/// `auth/token/`: `lookup-self`, `create` (root tokens only), `renew-self`, `revoke-self`.
+/// `auth/token/`: `lookup-self`, `renew-self`, `revoke-self` for any token; `create` and the
+/// management paths (`TokenHandler+Management.swift`) for root tokens only.
 struct TokenHandler {
   let store: SQLiteStore
   let isRoot: Bool
@@ -36,6 +37,8 @@ struct TokenHandler {
     case ("auth/token/lookup-self", _), ("auth/token/create", _), ("auth/token/renew-self", _),
       ("auth/token/revoke-self", _):
       throw VaultError(status: 405, ["unsupported operation"])
+    case (let path, _) where Self.managementPaths.contains(path):
+      return try await manage(request)
     default:
       throw VaultError(
         status: 404, ["no handler for route \"\(request.path)\". route entry not found."])

@@ -255,6 +255,9 @@ struct SystemHandler {
     {
       try requireRoot()
       let prefix = String(rest.drop { $0 != "/" }.dropFirst())
+      // Tokens have their leases under the path that created them (`vault token revoke
+      // -mode=path auth/token/create`): they end with their children and those tokens' leases.
+      _ = await revoker.revoke(try await store.revokeVaultTokens(pathPrefix: prefix))
       for lease in try await store.leases(prefix: prefix) {
         if rest.hasPrefix("revoke-force/") {
           try? await revoker.dropRole(lease)
