@@ -43,7 +43,7 @@ struct TokenCreateCommand: AsyncParsableCommand {
     let reply = await session.send("POST", "auth/token/create", .object(body))
     guard reply.status < 400 else {
       throw VaultSession.apiError(
-        "Error creating token", "auth/token/create", method: "POST", reply)
+        "Error creating token", method: "POST", url: "auth/token/create", reply)
     }
     try GenericPath.print(reply, output)
   }

@@ -88,25 +88,61 @@ enum VaultFormatter {
       rows.append(["lease_renewable", goValue(response["renewable"] ?? .bool(false))])
     }
     if case .object(let auth)? = response["auth"] {
-      for key in ["client_token", "accessor"] {
-        if let value = auth[key] {
-          rows.append(["token" + (key == "accessor" ? "_accessor" : ""), cell(value)])
-        }
-      }
+      // Vault prints these rows whatever the auth holds: an empty token (a renewal by
+      // accessor) shows as n/a.
+      rows.append(["token", cell(auth["client_token"] ?? .string(""))])
+      rows.append(["token_accessor", cell(auth["accessor"] ?? .string(""))])
       if let duration = auth["lease_duration"], case .integer(let seconds) = duration {
         rows.append(["token_duration", seconds == 0 ? "∞" : GoDuration.humanSeconds(seconds)])
       }
       rows.append(["token_renewable", cell(auth["renewable"] ?? .bool(false))])
-      rows.append(["token_policies", (auth["token_policies"] ?? .array([])).compact()])
-      rows.append(["identity_policies", "[]"])
-      rows.append(["policies", (auth["policies"] ?? .array([])).compact()])
+      for key in ["token_policies", "identity_policies", "policies"] {
+        rows.append([key, quotedList(auth[key] ?? .array([]))])
+      }
+      if case .object(let meta)? = auth["metadata"] {
+        for member in meta.members.sorted(by: { $0.key < $1.key }) {
+          rows.append(["token_meta_" + member.key, cell(member.value)])
+        }
+      }
     }
     if case .object(let data)? = response["data"] {
       for member in data.members.sorted(by: { $0.key < $1.key }) {
-        rows.append([member.key, cell(member.value)])
+        if looksLikeDuration(member.key), case .integer(let seconds) = member.value {
+          rows.append([member.key, GoDuration.humanSeconds(seconds)])
+        } else {
+          rows.append([member.key, cell(member.value)])
+        }
       }
     }
     return columnize(rows)
+  }
+
+  /// Vault's `looksLikeDuration`: a field whose number of seconds the table prints as a
+  /// duration (`creation_ttl` as `768h`, `ttl` as `767h59m59s`).
+  static func looksLikeDuration(_ key: String) -> Bool {
+    key == "period" || key.hasSuffix("_period") || key == "ttl" || key.hasSuffix("_ttl")
+      || key == "duration" || key.hasSuffix("_duration") || key == "lease_max"
+      || key == "ttl_max"
+  }
+
+  /// Go's `%q` of a list of strings: `["app" "default"]`, `[]` for none.
+  static func quotedList(_ value: JSONValue) -> String {
+    let items = value.arrayValue ?? []
+    return "["
+      + items.map { item -> String in
+        let text = item.stringValue ?? goValue(item)
+        var quoted = "\""
+        for character in text {
+          switch character {
+          case "\\": quoted += "\\\\"
+          case "\"": quoted += "\\\""
+          case "\n": quoted += "\\n"
+          case "\t": quoted += "\\t"
+          default: quoted.append(character)
+          }
+        }
+        return quoted + "\""
+      }.joined(separator: " ") + "]"
   }
 
   /// `vault … -format=json`: the secret as the Go client holds it, two-space indented.
@@ -127,11 +163,13 @@ enum VaultFormatter {
 }
 
 extension GoDuration {
-  /// Seconds as Vault's CLI prints TTLs (`768h`, `1h30m`, `45s`).
+  /// Seconds as Vault's CLI prints TTLs (`humanDuration`: `768h`, `1h30m`, `1h5s`, `45s`).
   static func humanSeconds(_ seconds: Int64) -> String {
     var text = format(seconds * GoDuration.second)
     if text.hasSuffix("m0s") { text.removeLast(2) }
-    if text.hasSuffix("h0m") { text.removeLast(2) }
+    if let zero = text.range(of: "h0m"), zero.lowerBound > text.startIndex {
+      text.replaceSubrange(text.index(after: zero.lowerBound)..<zero.upperBound, with: "")
+    }
     return text
   }
 }

@@ -87,8 +87,15 @@ struct VaultSession {
   static func apiError(
     _ verb: String, _ path: String, method: String, url: String? = nil, _ reply: VaultReply
   ) -> VaultExit {
-    var text = "\(verb) \(path): Error making API request.\n\n"
-    text += "URL: \(method) /v1/\(url ?? path)\nCode: \(reply.status). Errors:\n\n"
+    apiError("\(verb) \(path)", method: method, url: url ?? path, reply)
+  }
+
+  /// The same for messages that name no path (`Error revoking token: Error making API …`).
+  static func apiError(_ message: String, method: String, url: String, _ reply: VaultReply)
+    -> VaultExit
+  {
+    var text = "\(message): Error making API request.\n\n"
+    text += "URL: \(method) /v1/\(url)\nCode: \(reply.status). Errors:\n\n"
     text += (reply.errors ?? []).map { "* \($0)" }.joined(separator: "\n")
     return .remote(text)
   }
