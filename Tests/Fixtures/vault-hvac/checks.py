@@ -46,6 +46,39 @@ app = hvac.Client(url=os.environ["VAULT_ADDR"], token=child["client_token"])
 check("child authenticated", app.is_authenticated())
 check("child may not mount", raises(exceptions.Forbidden, lambda: app.sys.enable_secrets_engine("transit", path="nope")) is not None)
 
+# Token management: lookup, renew and revoke by token or accessor, revoke-orphan, accessors
+tokens = client.auth.token
+managed = tokens.create(policies=["app"], ttl="1h")["auth"]
+looked = tokens.lookup(managed["client_token"])["data"]
+check("token lookup", looked["id"] == managed["client_token"] and looked["accessor"] == managed["accessor"] and looked["creation_ttl"] == 3600 and looked["path"] == "auth/token/create", looked)
+by_accessor = tokens.lookup_accessor(managed["accessor"])["data"]
+check("token lookup by accessor hides the id", by_accessor["id"] == "" and by_accessor["policies"] == ["app", "default"], by_accessor)
+bad = raises(exceptions.Forbidden, lambda: tokens.lookup("hvs.nope"))
+check("token lookup bad token", bad is not None and "bad token" in str(bad), bad)
+invalid = raises(exceptions.InvalidRequest, lambda: tokens.lookup_accessor("nope"))
+check("token lookup invalid accessor", invalid is not None and "invalid accessor" in str(invalid), invalid)
+renewed = tokens.renew(managed["client_token"], increment="2h")["auth"]
+check("token renew", renewed["lease_duration"] == 7200 and renewed["client_token"] == managed["client_token"], renewed)
+renewed = tokens.renew_accessor(managed["accessor"], increment=600)["auth"]
+check("token renew by accessor", renewed["lease_duration"] == 600 and renewed["client_token"] == "", renewed)
+after = tokens.lookup_accessor(managed["accessor"])["data"]
+check("token lookup after renewal", after["creation_ttl"] == 3600 and after["last_renewal_time"] > 0, after)
+check("token accessors", managed["accessor"] in tokens.list_accessors()["data"]["keys"])
+limited = hvac.Client(url=os.environ["VAULT_ADDR"], token=managed["client_token"])
+check("non-root may not list accessors", raises(exceptions.Forbidden, lambda: limited.auth.token.list_accessors()) is not None)
+check("non-root may not look up by token", raises(exceptions.Forbidden, lambda: limited.auth.token.lookup(managed["client_token"])) is not None)
+check("non-root looks itself up", limited.auth.token.lookup_self()["data"]["accessor"] == managed["accessor"])
+parent = tokens.create(policies=["root"], ttl="1h")["auth"]
+parent_client = hvac.Client(url=os.environ["VAULT_ADDR"], token=parent["client_token"])
+kid = parent_client.auth.token.create(policies=["app"], ttl="1h")["auth"]
+check("child of a child", kid["orphan"] is False, kid)
+tokens.revoke_and_orphan_children(parent["client_token"])
+check("revoke-orphan ends the token", not parent_client.is_authenticated())
+check("revoke-orphan leaves the child, orphaned", tokens.lookup(kid["client_token"])["data"]["orphan"] is True)
+check("token revoke", tokens.revoke(kid["client_token"]).status_code == 204 and raises(exceptions.Forbidden, lambda: tokens.lookup(kid["client_token"])) is not None)
+tokens.revoke_accessor(managed["accessor"])
+check("token revoke by accessor", not limited.is_authenticated())
+
 # KV v2
 kv = client.secrets.kv.v2
 written = kv.create_or_update_secret(path="myapp/db", secret={"password": canary, "port": 5432})
