@@ -144,11 +144,31 @@ import Testing
     let padded = { (choice: String) in choice + String(repeating: " ", count: 40 - choice.count) }
     #expect(
       outcome.standardError.hasSuffix(
-        "cinch: error: argument --output: Invalid choice, valid choices are:\n\n\(padded("json")) | \(padded("text"))\n\(padded("table")) | \(padded("yaml"))\n\(padded("yaml-stream"))\n\n"
+        "cinch: error: argument --output: Invalid choice, valid choices are:\n\n\(padded("json")) | \(padded("text"))\n\(padded("table")) | \(padded("yaml"))\n\(padded("yaml-stream")) | \(padded("off"))\n\n"
       ))
     #expect(
       outcome.standardError.hasPrefix(
         "\nusage: cinch [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"))
+  }
+
+  /// `--output off` prints nothing on stdout; a failure still prints and sets the exit code.
+  @Test func outputOffSuppressesOnlyStandardOutput() async throws {
+    let outcome = await AWSCommand.execute("GetParameter", try options(["--output", "off"])) { _ in
+      Self.response
+    }
+    #expect(outcome.exitCode == 0)
+    #expect(outcome.standardOutput.isEmpty)
+    #expect(outcome.standardError.isEmpty)
+    let failed = await AWSCommand.execute(
+      "GetParameter", try options(["--output", "off", "--query", "abs(Parameter.Value)"])
+    ) { _ in Self.response }
+    #expect(failed.exitCode == 255)
+    #expect(failed.standardOutput.isEmpty)
+    #expect(!failed.standardError.isEmpty)
+    let environment = await AWSCommand.execute(
+      "GetParameter", try options([]), environment: ["AWS_DEFAULT_OUTPUT": "off"]
+    ) { _ in Self.response }
+    #expect(environment.standardOutput.isEmpty)
   }
 
   @Test func missingRequiredOptionsUseArgparseWording() async throws {

@@ -48,6 +48,9 @@ package struct AWSCommandOutput: Sendable {
       return output
     case .yamlStream:
       return AWSYAMLFormatter.formatStream(pages: [try applyQuery(document)])
+    case .off:
+      _ = try applyQuery(document)
+      return ""
     case .json, .yaml, .table:
       let result = try applyQuery(pagination?.fullResult(document) ?? document)
       switch format {

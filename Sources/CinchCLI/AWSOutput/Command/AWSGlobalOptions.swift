@@ -8,7 +8,7 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
   @Option(
     name: .customLong("output"),
     help:
-      "Output format: json, text, table, yaml or yaml-stream (default: $AWS_DEFAULT_OUTPUT or json)."
+      "Output format: json, text, table, yaml, yaml-stream or off (default: $AWS_DEFAULT_OUTPUT or json)."
   )
   package var output: String?
 
@@ -125,6 +125,10 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
 package enum AWSOutputFormat: String, CaseIterable, Sendable {
   case json, text, table, yaml
   case yamlStream = "yaml-stream"
+  /// Nothing on stdout; errors still go to stderr and the exit code is unchanged, for scripts
+  /// that need only the code.
+  /// https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-output-format.html#off-output
+  case off
 }
 
 package enum AWSColorMode: String, CaseIterable, Sendable {
