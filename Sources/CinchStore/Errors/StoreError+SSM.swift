@@ -12,6 +12,16 @@ extension StoreError {
         + "Verify the version and try again.")
   }
 
+  /// `kms:Decrypt` refused for a `SecureString` read `WithDecryption`: Parameter Store answers
+  /// KMS's `AccessDeniedException` with KMS's message, wrapped as it wraps KMS's errors
+  /// (`invalidKeyID`'s suffix, without a request id). Real answers: tryolabs/aws-workshop#6,
+  /// Droplr/aws-env#29, external-secrets/kubernetes-external-secrets#627.
+  package static let kmsDecryptRefusedForParameter = StoreError(
+    code: "AccessDeniedException",
+    message: "The ciphertext refers to a customer master key that does not exist, does not exist "
+      + "in this region, or you are not allowed to access. (Service: AWSKMS; Status Code: 400; "
+      + "Error Code: AccessDeniedException)")
+
   static let parameterAlreadyExists = StoreError(
     code: "ParameterAlreadyExists",
     message: "The parameter already exists. To overwrite this value, set the overwrite option in "

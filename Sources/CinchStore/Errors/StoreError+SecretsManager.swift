@@ -39,6 +39,12 @@ extension StoreError {
     "Resource policies are not available in the cinch store: it does not keep or enforce them. "
       + "Grant access with identity-based policies instead (cinch iam put-user-policy).")
 
+  /// `kms:Decrypt` refused for a secret's value: Secrets Manager's own `AccessDeniedException`
+  /// (aws-samples/aws-secrets-manager-rotation-lambdas#53, awsdocs/aws-kms-developer-guide#36,
+  /// external-secrets/kubernetes-external-secrets#838).
+  package static let kmsDecryptRefusedForSecret = StoreError(
+    code: "AccessDeniedException", message: "Access to KMS is not allowed")
+
   static let markedForDeletion = invalidRequest(
     "You can't perform this operation on the secret because it was marked for deletion.")
 

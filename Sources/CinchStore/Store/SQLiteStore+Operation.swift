@@ -51,6 +51,10 @@ extension SQLiteStore {
       var failure = AuditTrail(operation: operation, kind: kind)
       failure.record(name, result: error.code)
       return (.failure(error), failure.events)
+    } catch let refusal as DecryptionRefusal {
+      var failure = AuditTrail(operation: operation, kind: kind)
+      failure.record(refusal.name, version: refusal.version, result: refusal.error.code)
+      return (.failure(refusal.error), failure.events)
     }
   }
 
@@ -275,6 +279,27 @@ extension SQLiteStore {
     let plaintext = SecretBytes(utf8: value)
     return try plaintext.withUnsafeBytes {
       try Envelope.seal($0, keyID: key.keyIDBytes, keyMaterial: material, context: context)
+    }
+  }
+
+  /// Asks `decryptionCheck`, when the caller has one, whether `sealed` may be returned
+  /// decrypted, as KMS would decide the `kms:Decrypt` the service makes for it: on the key the
+  /// sealed value names, with the service's encryption context. Called before the value is
+  /// opened; throws `DecryptionRefusal` naming the entry when it may not be.
+  func checkDecryption(
+    _ sealed: [UInt8], by service: KMSDecryption.Service, context: [String: String],
+    entry name: String, version: Int, _ db: Database
+  ) throws {
+    guard let decryptionCheck else { return }
+    // A value that names no key does not open either: `open` reports it.
+    guard let keyIDBytes = try? Envelope.keyID(of: sealed),
+      let key = try KMSKeyRecord.fetch(db, keyIDBytes: keyIDBytes)
+    else { return }
+    let request = KMSDecryption(
+      service: service, keyARN: key.arn(configuration),
+      isAWSManaged: key.keyManager == KMSKeyRecord.managedKeyManager, encryptionContext: context)
+    if let refusal = decryptionCheck(request) {
+      throw DecryptionRefusal(error: refusal, name: name, version: version)
     }
   }
 

@@ -429,12 +429,17 @@ extension SQLiteStore {
   }
 
   /// The value a response carries: plaintext, or for a `SecureString` read without decryption
-  /// the sealed value as base64.
+  /// the sealed value as base64. A `SecureString` is decrypted only when the caller may
+  /// (`checkDecryption`).
   func responseValue(
     _ record: ParameterVersionRecord, entry: ParameterEntry, withDecryption: Bool, _ db: Database
   ) throws -> String {
-    if record.type == .secureString && !withDecryption {
-      return Data(record.sealed).base64EncodedString()
+    if record.type == .secureString {
+      guard withDecryption else { return Data(record.sealed).base64EncodedString() }
+      try checkDecryption(
+        record.sealed, by: .parameterStore,
+        context: ["PARAMETER_ARN": entry.parameterName.arn(configuration)], entry: entry.name,
+        version: record.version, db)
     }
     return try open(
       record.sealed, context: record.context(storeID: storeID, key: entry.key),

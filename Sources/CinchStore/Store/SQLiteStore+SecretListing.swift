@@ -284,6 +284,12 @@ extension SQLiteStore {
         errors.append(
           SecretsManagerAPIError(secretID: id, errorCode: error.code, message: error.message))
         trail.record(entry.name, result: error.code)
+      } catch let refusal as DecryptionRefusal {
+        // As for GetSecretValue: this secret in `Errors`, the others answered.
+        errors.append(
+          SecretsManagerAPIError(
+            secretID: id, errorCode: refusal.error.code, message: refusal.error.message))
+        trail.record(entry.name, version: refusal.version, result: refusal.error.code)
       }
     }
     if let ids {

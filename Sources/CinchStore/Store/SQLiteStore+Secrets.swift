@@ -384,7 +384,8 @@ extension SQLiteStore {
       type: type, bytes: try open(sealed, context: context, displayName: entry.name, db))
   }
 
-  /// The version `GetSecretValue` names (AWSCURRENT by default), its value and its labels.
+  /// The version `GetSecretValue` names (AWSCURRENT by default), its value and its labels; the
+  /// value is decrypted only when the caller may (`checkDecryption`).
   func read(_ entry: SecretEntry, versionID: String?, stage: String?, _ db: Database) throws
     -> (SecretVersionRecord, SecretValue, [String])
   {
@@ -403,6 +404,12 @@ extension SQLiteStore {
         let found = try SecretVersionRecord.fetch(db, entry: entry.id, version: version)
       else { throw StoreError.secretValueNotFound(stage: wanted) }
       record = found
+    }
+    if let sealed = record.sealed {
+      try checkDecryption(
+        sealed, by: .secretsManager,
+        context: ["SecretARN": entry.arn(configuration), "SecretVersionId": record.versionID],
+        entry: entry.name, version: record.version, db)
     }
     guard let value = try openValue(record, entry, db) else {
       throw versionID.map { StoreError.secretValueNotFound(versionID: $0) }

@@ -27,11 +27,15 @@ public final class SQLiteStore: Sendable {
   /// Set on the copy that runs one `cinch serve` request authenticated from cached
   /// credentials: every transaction checks them first.
   let credentialCheck: CredentialCheck?
+  /// Set on the copy that runs one `cinch serve` request of a caller whose policies limit it:
+  /// asked before a value is returned decrypted (`KMSDecryption`). Nil: every value may be.
+  let decryptionCheck: DecryptionCheck?
 
   init(
     path: String, configuration: StoreConfiguration, warnings: [String], pool: DatabasePool,
     vault: KeyVault, rotationHost: RotationHost = .standard, clockOffset: TimeInterval = 0,
-    writer: WriterState = WriterState(), credentialCheck: CredentialCheck? = nil
+    writer: WriterState = WriterState(), credentialCheck: CredentialCheck? = nil,
+    decryptionCheck: DecryptionCheck? = nil
   ) {
     self.path = path
     self.configuration = configuration
@@ -42,6 +46,7 @@ public final class SQLiteStore: Sendable {
     self.clockOffset = clockOffset
     self.writer = writer
     self.credentialCheck = credentialCheck
+    self.decryptionCheck = decryptionCheck
   }
 
   var storeID: [UInt8] { vault.storeID }
@@ -62,7 +67,17 @@ public final class SQLiteStore: Sendable {
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
-      credentialCheck: check)
+      credentialCheck: check, decryptionCheck: decryptionCheck)
+  }
+
+  /// The same open store asking `check` before it returns a value decrypted (`GetParameter`
+  /// and the other Parameter Store reads `WithDecryption`, `GetSecretValue`,
+  /// `BatchGetSecretValue`): `cinch serve` authorises `kms:Decrypt` there, as AWS does.
+  package func withDecryptionCheck(_ check: DecryptionCheck?) -> SQLiteStore {
+    SQLiteStore(
+      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
+      rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
+      credentialCheck: credentialCheck, decryptionCheck: check)
   }
 
   /// The same open store running rotations with `host` (the CLI adds the environment command
@@ -71,7 +86,7 @@ public final class SQLiteStore: Sendable {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: host, clockOffset: clockOffset, writer: writer,
-      credentialCheck: credentialCheck)
+      credentialCheck: credentialCheck, decryptionCheck: decryptionCheck)
   }
 
   /// The same open store with its clock moved by `offset` seconds.
@@ -79,7 +94,7 @@ public final class SQLiteStore: Sendable {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: rotationHost, clockOffset: offset, writer: writer,
-      credentialCheck: credentialCheck)
+      credentialCheck: credentialCheck, decryptionCheck: decryptionCheck)
   }
 
   /// Now, to the millisecond, on the store's clock.

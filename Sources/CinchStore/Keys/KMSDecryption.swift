@@ -1,0 +1,57 @@
+/// The `kms:Decrypt` call Parameter Store or Secrets Manager makes, with the caller's
+/// credentials, before it returns a value decrypted: the key that protects the value and the
+/// encryption context the service passes. `cinch serve` authorises it as KMS would
+/// (`SQLiteStore.withDecryptionCheck`); the store asks before it opens the value, so a refused
+/// value is never decrypted.
+///
+/// Parameter Store passes `PARAMETER_ARN`
+/// (https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html#parameter-store-encryption-context),
+/// Secrets Manager `SecretARN` and `SecretVersionId`
+/// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context).
+package struct KMSDecryption: Sendable, Equatable {
+  package enum Service: Sendable, Equatable {
+    case parameterStore
+    case secretsManager
+
+    /// The first label of the service's endpoint host, as `kms:ViaService` names it.
+    package var endpointPrefix: String {
+      switch self {
+      case .parameterStore: "ssm"
+      case .secretsManager: "secretsmanager"
+      }
+    }
+  }
+
+  package var service: Service
+  /// `arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`: the key in the sealed value, not the alias the
+  /// writer named (an alias may point elsewhere since).
+  package var keyARN: String
+  /// `alias/aws/ssm` or `alias/aws/secretsmanager`: their key policy lets every principal of
+  /// the account use them through the service, so no identity policy needs to allow it.
+  package var isAWSManaged: Bool
+  /// The encryption context, by key as the service writes it (`PARAMETER_ARN`, `SecretARN`).
+  package var encryptionContext: [String: String]
+
+  package init(
+    service: Service, keyARN: String, isAWSManaged: Bool, encryptionContext: [String: String]
+  ) {
+    self.service = service
+    self.keyARN = keyARN
+    self.isAWSManaged = isAWSManaged
+    self.encryptionContext = encryptionContext
+  }
+
+  /// What the service answers when KMS refuses: Parameter Store passes KMS's
+  /// `AccessDeniedException` on (quoted in aws-workshop#6, Droplr/aws-env#29); Secrets Manager
+  /// answers its own (aws-secrets-manager-rotation-lambdas#53, kubernetes-external-secrets#838).
+  /// Neither names the value, nor (as KMS does not) whether the key exists.
+  package var refusal: StoreError {
+    switch service {
+    case .parameterStore: .kmsDecryptRefusedForParameter
+    case .secretsManager: .kmsDecryptRefusedForSecret
+    }
+  }
+}
+
+/// Decides a `KMSDecryption`: nil when the caller may decrypt, else the error to answer.
+package typealias DecryptionCheck = @Sendable (KMSDecryption) -> StoreError?
