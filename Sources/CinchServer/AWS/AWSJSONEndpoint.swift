@@ -185,7 +185,6 @@ package final class AWSJSONEndpoint: Sendable {
     for credential: AccessKeyCredential, _ operation: AWSOperation, _ check: CredentialCheck?
   ) throws -> OperationContext {
     let principal = principalARN(credential)
-    let caller = store.withCaller(credential.accessKeyID, arn: principal, check: check)
     let documents: [PolicyDocument]?
     do {
       documents = try policies(of: credential)
@@ -199,6 +198,8 @@ package final class AWSJSONEndpoint: Sendable {
     ]
     if let user = credential.userName { base["aws:username"] = user }
     let common = base
+    let caller = store.withCaller(credential.accessKeyID, arn: principal, check: check)
+      .withDecryptionCheck(documents.map { decryptionCheck($0, common) })
     let decide: @Sendable (String, AuthorizationTarget) -> PolicyDecision = { action, target in
       guard let documents else { return .allowed }
       return PolicyEvaluator.decide(
@@ -224,6 +225,38 @@ package final class AWSJSONEndpoint: Sendable {
             principal: principal, action: action, resource: target.resource, decision: decision)
         }
       })
+  }
+
+  /// How KMS decides the `kms:Decrypt` Parameter Store or Secrets Manager makes with the
+  /// caller's credentials for a value it returns decrypted: on the key's ARN, with
+  /// `kms:ViaService`, `kms:CallerAccount` and the service's encryption context
+  /// (`kms:EncryptionContext:PARAMETER_ARN`, `…:SecretARN`, `…:SecretVersionId`), which is what
+  /// the `kms:Decrypt` statements `cinch policy` writes test. An explicit `Deny` refuses. A
+  /// customer-managed key's default key policy delegates to IAM, so an identity policy must
+  /// allow; the AWS-managed `aws/ssm` and `aws/secretsmanager` keys' policies allow every
+  /// principal of the account through their service, so only a `Deny` refuses
+  /// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html,
+  /// https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html).
+  func decryptionCheck(_ documents: [PolicyDocument], _ common: [String: String])
+    -> DecryptionCheck
+  {
+    let names = ResourceNames(store: store)
+    let account = store.configuration.accountID
+    return { request in
+      var context = common
+      context["kms:viaservice"] = names.viaService(request.service.endpointPrefix)
+      context["kms:calleraccount"] = account
+      for (key, value) in request.encryptionContext {
+        context["kms:encryptioncontext:" + key.lowercased()] = value
+      }
+      switch PolicyEvaluator.decide(
+        documents, action: "kms:Decrypt", resource: request.keyARN, context: context)
+      {
+      case .allowed: return nil
+      case .implicitlyDenied where request.isAWSManaged: return nil
+      case .implicitlyDenied, .explicitlyDenied: return request.refusal
+      }
+    }
   }
 
   /// IAM's wording: "User: ARN is not authorized to perform: ACTION on resource: ARN because

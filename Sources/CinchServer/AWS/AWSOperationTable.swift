@@ -221,13 +221,24 @@ struct AWSOperationTable: Sendable {
 
   /// `BatchGetSecretValue` needs the action on `*`, and `GetSecretValue` on each secret it
   /// returns: a secret the caller may not read is reported in `Errors` with
-  /// `AccessDeniedException`, as AWS does, while the others are returned.
+  /// `AccessDeniedException`, as AWS does, while the others are returned. So is a secret whose
+  /// key the caller may not decrypt with (the store reports those); when `GetSecretValue` is
+  /// refused too, IAM's refusal is the one reported, as IAM decides before KMS is called.
   static let batchGetSecretValue = AWSOperation(
     service: .secretsManager, name: "BatchGetSecretValue"
   ) { body, context in
     let request = try AWSRequestDecoder.decode(BatchGetSecretValueRequest.self, from: body)
     try await context.authorize("secretsmanager:BatchGetSecretValue", [AuthorizationTarget("*")])
     var response = try await context.store.batchGetSecretValue(request)
+    for index in response.errors.indices
+    where response.errors[index].message == StoreError.kmsDecryptRefusedForSecret.message {
+      let secretID = response.errors[index].secretID
+      let target = AuthorizationTarget(
+        await context.names.secret(secretID), ["secretsmanager:secretid": secretID])
+      if let denied = context.denial("secretsmanager:GetSecretValue", target) {
+        response.errors[index].message = denied.message
+      }
+    }
     var kept: [SecretValueEntry] = []
     for entry in response.secretValues {
       let target = AuthorizationTarget(

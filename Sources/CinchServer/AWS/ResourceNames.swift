@@ -53,6 +53,23 @@ struct ResourceNames: Sendable {
     "arn:\(secretsPrefix):secret:\(name)-??????"
   }
 
+  /// A service's endpoint host in this region, as `kms:ViaService` names it:
+  /// `ssm.eu-west-1.amazonaws.com`, `secretsmanager.cn-north-1.amazonaws.com.cn`
+  /// (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+  func viaService(_ endpointPrefix: String) -> String {
+    "\(endpointPrefix).\(configuration.region).\(Self.urlSuffix(ofPartition: configuration.partition))"
+  }
+
+  /// The DNS suffix of a partition's endpoints, as `cinch policy` writes them (`PolicyTarget`).
+  static func urlSuffix(ofPartition partition: String) -> String {
+    switch partition {
+    case "aws-cn": "amazonaws.com.cn"
+    case "aws-iso": "c2s.ic.gov"
+    case "aws-iso-b": "sc2s.sgov.gov"
+    default: "amazonaws.com"
+    }
+  }
+
   /// A KMS key's ARN from a key id, key ARN, alias name or alias ARN.
   func kmsKey(_ keyID: String) -> String {
     if keyID.hasPrefix("arn:") { return keyID }
