@@ -6,6 +6,7 @@ they get back, including the error cases and the signature checks. Run by ServeC
   SERVE_ROOT_KEY        access key id of an unrestricted key; its secret in SERVE_ROOT_SECRET
   SERVE_CI_KEY          a key whose user may only ssm:DescribeParameters; SERVE_CI_SECRET
   SERVE_READER_KEY      a key whose user may read prod/* secrets at AWSCURRENT only; SERVE_READER_SECRET
+  SERVE_PR_KEY          a key with the validate profile's policy (history, kms:Decrypt denied); SERVE_PR_SECRET
   CINCH                 the cinch binary; CINCH_STORE and CINCH_MASTER_KEY_FILE name the store
   SERVE_PID             the server's pid, for the drain check (last)
 
@@ -38,6 +39,7 @@ REGION = "us-east-1"
 ROOT = (os.environ["SERVE_ROOT_KEY"], os.environ["SERVE_ROOT_SECRET"])
 CI = (os.environ["SERVE_CI_KEY"], os.environ["SERVE_CI_SECRET"])
 READER = (os.environ["SERVE_READER_KEY"], os.environ["SERVE_READER_SECRET"])
+PR = (os.environ["SERVE_PR_KEY"], os.environ["SERVE_PR_SECRET"])
 CINCH = os.environ["CINCH"]
 CANARY = os.environ.get("SERVE_CANARY") or "canary-" + os.urandom(6).hex()
 
@@ -51,7 +53,7 @@ def check(name):
             print(f"ok   {name}")
         except Exception as error:  # noqa: BLE001 - every failure is reported, then the next check runs
             message = f"{type(error).__name__}: {error}"
-            for secret in (ROOT[1], CI[1], READER[1]):
+            for secret in (ROOT[1], CI[1], READER[1], PR[1]):
                 message = message.replace(secret, "<secret>")
             print(f"FAIL {name}: {message}")
             failures.append(name)
@@ -406,6 +408,31 @@ def _():
     expect(sorted(v["Name"] for v in answer["SecretValues"]) == ["prod/api", "prod/old"], "both under prod/*")
     answer = sm.batch_get_secret_value(SecretIdList=["prod/api"])
     expect([v["Name"] for v in answer["SecretValues"]] == ["prod/api"], "root reads")
+
+
+@check("kms:Decrypt: the validate profile's Deny keeps history sealed; a CMK needs a grant")
+def _():
+    history = client("ssm", PR)
+    response = error_of(history.get_parameter_history, Name="/app/db", WithDecryption=True)
+    expect(response["Error"]["Code"] == "AccessDeniedException", response["Error"]["Code"])
+    expect(response["Error"]["Message"] ==
+           "The ciphertext refers to a customer master key that does not exist, does not exist in "
+           "this region, or you are not allowed to access. (Service: AWSKMS; Status Code: 400; "
+           "Error Code: AccessDeniedException)", response["Error"]["Message"])
+    expect(CANARY not in json.dumps(response, default=str), "no value in the refusal")
+    sealed = history.get_parameter_history(Name="/app/db")["Parameters"]
+    expect(sealed and all(CANARY not in p["Value"] for p in sealed), "sealed values only")
+
+    key = client("kms").create_key(Description="serve_clients")["KeyMetadata"]["KeyId"]
+    sm.create_secret(Name="prod/cmk", KmsKeyId=key, SecretString=CANARY + "-cmk")
+    expect(sm.get_secret_value(SecretId="prod/cmk")["SecretString"] == CANARY + "-cmk", "root reads")
+    response = error_of(client("secretsmanager", READER).get_secret_value, SecretId="prod/cmk")
+    expect(response["Error"]["Code"] == "AccessDeniedException", response["Error"]["Code"])
+    expect(response["Error"]["Message"] == "Access to KMS is not allowed", response["Error"]["Message"])
+    answer = client("secretsmanager", READER).batch_get_secret_value(SecretIdList=["prod/cmk", "prod/api"])
+    expect([v["Name"] for v in answer["SecretValues"]] == ["prod/api"], "aws/secretsmanager still read")
+    expect([(e["SecretId"], e["ErrorCode"]) for e in answer["Errors"]] == [("prod/cmk", "AccessDeniedException")],
+           str(answer["Errors"]))
 
 
 @check("health endpoint")

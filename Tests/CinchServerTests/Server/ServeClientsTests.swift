@@ -37,6 +37,8 @@ import _CinchTestSupport
     environment["SERVE_CI_SECRET"] = server.ci.secret
     environment["SERVE_READER_KEY"] = server.reader.id
     environment["SERVE_READER_SECRET"] = server.reader.secret
+    environment["SERVE_PR_KEY"] = server.pr.id
+    environment["SERVE_PR_SECRET"] = server.pr.secret
     environment["SERVE_CANARY"] = canary
     environment["SERVE_PID"] = String(server.process.processIdentifier)
     let run = try CinchProcess.runTool("python3", [Self.script.path], environment: environment)
@@ -50,7 +52,9 @@ import _CinchTestSupport
     let log = server.stderrText
     #expect(log.contains("AmazonSSM.GetParameter \(server.root.id)"), "\(log)")
     #expect(log.contains("SIGTERM"), "\(log)")
-    for secret in [canary, server.root.secret, server.ci.secret, server.reader.secret] {
+    for secret in [
+      canary, server.root.secret, server.ci.secret, server.reader.secret, server.pr.secret,
+    ] {
       #expect(!log.contains(secret), "the server's log holds a value or a secret")
     }
 
@@ -69,6 +73,9 @@ import _CinchTestSupport
     #expect(count("GetParameter", caller: server.root.id, result: "ok") > 0)
     #expect(count("DescribeParameters", caller: server.ci.id, result: "ok") > 0)
     #expect(count("GetParameter", caller: server.ci.id, result: "AccessDeniedException") > 0)
+    #expect(
+      count("GetParameterHistory", caller: server.pr.id, result: "AccessDeniedException") > 0)
+    #expect(count("GetSecretValue", caller: server.reader.id, result: "AccessDeniedException") > 0)
     #expect(!audit.stdout.contains(canary))
     let verify = try await CinchProcess.run(["audit", "verify"], environment: server.environment)
     #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")

@@ -1,9 +1,10 @@
 import Foundation
 import _CinchTestSupport
 
-/// A `cinch serve` process on a free loopback port, over a fresh store with three access keys:
-/// `root` (unrestricted), `ci` (may only describe parameters) and `reader` (may read `prod/*`
-/// secrets at AWSCURRENT). Its stdout and stderr are collected for the checks on what it logs.
+/// A `cinch serve` process on a free loopback port, over a fresh store with four access keys:
+/// `root` (unrestricted), `ci` (may only describe parameters), `reader` (may read `prod/*`
+/// secrets at AWSCURRENT) and `pr` (parameter history, with the `validate` profile's `Deny` of
+/// `kms:Decrypt`). Its stdout and stderr are collected for the checks on what it logs.
 final class ServeProcess: @unchecked Sendable {
   struct Key {
     var id: String
@@ -16,6 +17,7 @@ final class ServeProcess: @unchecked Sendable {
   let root: Key
   let ci: Key
   let reader: Key
+  let pr: Key
   private let errors = Pipe()
   private let lock = NSLock()
   private var collectedErrors = Data()
@@ -35,6 +37,15 @@ final class ServeProcess: @unchecked Sendable {
        "Condition": {"StringEqualsIfExists": {"secretsmanager:VersionStage": "AWSCURRENT"},
                      "Null": {"secretsmanager:VersionId": "true"}}},
       {"Effect": "Allow", "Action": "secretsmanager:BatchGetSecretValue", "Resource": "*"}]}
+    """
+
+  /// What `cinch policy --profile validate` writes for a parameter (Docs/Policy.md).
+  static let prPolicy = """
+    {"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "ssm:GetParameterHistory",
+       "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/app/*"},
+      {"Effect": "Deny", "Action": "kms:Decrypt",
+       "Resource": "arn:aws:kms:us-east-1:123456789012:key/*"}]}
     """
 
   init(arguments: [String] = []) async throws {
@@ -62,6 +73,7 @@ final class ServeProcess: @unchecked Sendable {
     root = try await key(nil)
     ci = try await key("ci")
     reader = try await key("reader")
+    pr = try await key("pr")
     _ = try await cinch([
       "iam", "put-user-policy", "--user-name", "ci", "--policy-name", "describe",
       "--policy-document", Self.ciPolicy,
@@ -69,6 +81,10 @@ final class ServeProcess: @unchecked Sendable {
     _ = try await cinch([
       "iam", "put-user-policy", "--user-name", "reader", "--policy-name", "read-current",
       "--policy-document", Self.readerPolicy,
+    ])
+    _ = try await cinch([
+      "iam", "put-user-policy", "--user-name", "pr", "--policy-name", "validate",
+      "--policy-document", Self.prPolicy,
     ])
 
     process.executableURL = CinchProcess.executable
