@@ -75,7 +75,7 @@ let package = Package(
     // (Server/CinchHTTPServer.swift): FlyingFox's request parsing was half of a request's cost.
     .target(
       name: "CinchServer",
-      dependencies: ["CinchStore", "CinchAWS", "CinchJSON"],
+      dependencies: ["CinchStore", "CinchAWS", "CinchJSON", "CinchPartitions"],
       swiftSettings: strict
     ),
     .target(

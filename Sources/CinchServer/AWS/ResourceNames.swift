@@ -1,3 +1,4 @@
+import CinchPartitions
 import CinchStore
 
 /// The ARNs IAM evaluates a request against, named as AWS names them: a parameter
@@ -57,17 +58,7 @@ struct ResourceNames: Sendable {
   /// `ssm.eu-west-1.amazonaws.com`, `secretsmanager.cn-north-1.amazonaws.com.cn`
   /// (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
   func viaService(_ endpointPrefix: String) -> String {
-    "\(endpointPrefix).\(configuration.region).\(Self.urlSuffix(ofPartition: configuration.partition))"
-  }
-
-  /// The DNS suffix of a partition's endpoints, as `cinch policy` writes them (`PolicyTarget`).
-  static func urlSuffix(ofPartition partition: String) -> String {
-    switch partition {
-    case "aws-cn": "amazonaws.com.cn"
-    case "aws-iso": "c2s.ic.gov"
-    case "aws-iso-b": "sc2s.sgov.gov"
-    default: "amazonaws.com"
-    }
+    "\(endpointPrefix).\(configuration.region).\(Partition.of(region: configuration.region).urlSuffix)"
   }
 
   /// A KMS key's ARN from a key id, key ARN, alias name or alias ARN.
