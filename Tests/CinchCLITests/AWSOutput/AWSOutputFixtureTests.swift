@@ -22,7 +22,8 @@ import Testing
     var renderings: [Rendering] = []
     for name in AWSFixtures.cases("aws-output", containing: "case.json") {
       guard let spec = try? AWSFixtures.json("aws-output", name, "case.json") else { continue }
-      for format in AWSOutputFormat.allCases {
+      // `off` prints nothing whatever the response (AWSCommandTests): no recording to match.
+      for format in AWSOutputFormat.allCases where format != .off {
         renderings.append(Rendering(caseName: name, format: format))
       }
       for member in spec["queries"]?.objectValue ?? JSONObject() {
