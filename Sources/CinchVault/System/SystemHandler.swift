@@ -254,17 +254,28 @@ struct SystemHandler {
       request.operation == .update || request.operation == .create
     {
       try requireRoot()
-      let prefix = String(rest.drop { $0 != "/" }.dropFirst())
+      let force = rest.hasPrefix("revoke-force/")
+      var prefix = String(rest.drop { $0 != "/" }.dropFirst())
+      // Vault's route needs a prefix (`leases/revoke-prefix/(?P<prefix>.+)`).
+      guard !prefix.isEmpty else {
+        throw VaultError(
+          status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+      }
+      // As Vault's `revokePrefixCommon`: a prefix without a trailing slash that is a lease's
+      // whole id revokes that lease; otherwise it is a folder, so `database/creds/read` does
+      // not reach the leases of `database/creds/readonly`.
+      if !prefix.hasSuffix("/") {
+        if let lease = try await store.lease(prefix) {
+          try await revoke(lease, force: force, revoker)
+          return nil
+        }
+        prefix += "/"
+      }
       // Tokens have their leases under the path that created them (`vault token revoke
       // -mode=path auth/token/create`): they end with their children and those tokens' leases.
       _ = await revoker.revoke(try await store.revokeVaultTokens(pathPrefix: prefix))
       for lease in try await store.leases(prefix: prefix) {
-        if rest.hasPrefix("revoke-force/") {
-          try? await revoker.dropRole(lease)
-          try await store.deleteLease(lease.leaseID)
-        } else {
-          try await revoker.revoke(lease)
-        }
+        try await revoke(lease, force: force, revoker)
       }
       return nil
     }
@@ -288,6 +299,17 @@ struct SystemHandler {
   }
 
   // MARK: Audit
+
+  /// Ends one lease: its role dropped and the lease forgotten, or with `force` (`revoke-force`)
+  /// forgotten even when the role cannot be dropped.
+  private func revoke(_ lease: VaultLease, force: Bool, _ revoker: LeaseRevoker) async throws {
+    if force {
+      try? await revoker.dropRole(lease)
+      try await store.deleteLease(lease.leaseID)
+    } else {
+      try await revoker.revoke(lease)
+    }
+  }
 
   func listAudit() async throws -> LogicalResponse? {
     var table = JSONObject()
