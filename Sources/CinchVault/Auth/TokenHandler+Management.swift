@@ -65,7 +65,8 @@ extension TokenHandler {
       info = try await store.vaultToken(id: given)
     }
     guard let info, !info.isExpired(at: now) else { throw Self.badToken }
-    return LogicalResponse(data: Self.lookup(info, id: given, now: now))
+    let id = given.isEmpty ? request.clientToken ?? "" : given
+    return LogicalResponse(data: Self.lookup(info, id: id, now: now))
   }
 
   /// `auth/token/lookup-accessor`: the same data with an empty `id`.

@@ -14,7 +14,8 @@ struct TokenHandler {
       guard let token = request.token else {
         throw VaultError.invalid("the command line has no token: use 'cinch token root'")
       }
-      return LogicalResponse(data: Self.lookup(token, now: store.vaultClock()))
+      return LogicalResponse(
+        data: Self.lookup(token, id: request.clientToken ?? "", now: store.vaultClock()))
     case ("auth/token/create", .update), ("auth/token/create", .create):
       guard isRoot else { throw VaultError.permissionDenied }
       return try await create(request)
@@ -24,7 +25,7 @@ struct TokenHandler {
       let (info, warnings) = try await store.renewVaultToken(
         accessor: token.accessor, increment: increment)
       var response = LogicalResponse(data: nil)
-      response.auth = Self.auth(token: nil, info)
+      response.auth = Self.auth(token: request.clientToken ?? "", info)
       response.warnings = warnings
       return response
     case ("auth/token/revoke-self", .update):

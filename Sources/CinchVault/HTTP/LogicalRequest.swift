@@ -18,6 +18,9 @@ struct LogicalRequest: Sendable {
   /// The HTTP method as sent (for messages such as `URL: PUT …`).
   var method: String
   var token: VaultToken?
+  /// The token the request was made with, as sent (`X-Vault-Token`): what `lookup-self`
+  /// answers as `id` and `renew-self` as `client_token`. Nil for the command line's calls.
+  var clientToken: String? = nil
 }
 
 /// What a handler answers. Nil from a handler is Vault's nil response: 204 for writes, 404

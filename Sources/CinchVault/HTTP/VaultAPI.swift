@@ -149,6 +149,7 @@ public final class VaultAPI: Sendable {
           return Self.errorResponse(.invalidToken)
         }
         logical.token = info
+        logical.clientToken = token
       } catch {
         return Self.errorResponse(.internalError)
       }

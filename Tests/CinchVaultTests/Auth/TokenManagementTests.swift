@@ -349,6 +349,24 @@ import Testing
     #expect(await fixture.http("GET", "auth/token/lookup-self", token: root).status == 403)
   }
 
+  /// `lookup-self` answers the caller's token as `id` and `renew-self` as `client_token`, as
+  /// Vault does; the audit devices see both as hashes.
+  @Test func selfPathsAnswerTheCallersOwnToken() async throws {
+    let fixture = try await VaultFixture()
+    let log = fixture.directory + "/audit.log"
+    await fixture.call(
+      "PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(log)"}}"#)
+    let app = try await Self.child(fixture)
+    let looked = await fixture.http("GET", "auth/token/lookup-self", token: app.token)
+    #expect(looked.at("data", "id") == .string(app.token))
+    #expect(looked.at("data", "accessor") == .string(app.accessor))
+    let renewed = await fixture.http("POST", "auth/token/renew-self", "{}", token: app.token)
+    #expect(renewed.at("auth", "client_token") == .string(app.token))
+    let text = try String(contentsOfFile: log, encoding: .utf8)
+    #expect(text.contains("auth/token/lookup-self"))
+    #expect(!text.contains(app.token))
+  }
+
   /// The audit devices see the token a request names, and the id a lookup returns, as hashes.
   @Test func namedTokensAreHashedInTheAuditLog() async throws {
     let fixture = try await VaultFixture()

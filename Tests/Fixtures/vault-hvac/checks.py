@@ -68,6 +68,7 @@ limited = hvac.Client(url=os.environ["VAULT_ADDR"], token=managed["client_token"
 check("non-root may not list accessors", raises(exceptions.Forbidden, lambda: limited.auth.token.list_accessors()) is not None)
 check("non-root may not look up by token", raises(exceptions.Forbidden, lambda: limited.auth.token.lookup(managed["client_token"])) is not None)
 check("non-root looks itself up", limited.auth.token.lookup_self()["data"]["accessor"] == managed["accessor"])
+check("lookup-self answers the caller's own token as id", limited.auth.token.lookup_self()["data"]["id"] == limited.token)
 parent = tokens.create(policies=["root"], ttl="1h")["auth"]
 parent_client = hvac.Client(url=os.environ["VAULT_ADDR"], token=parent["client_token"])
 kid = parent_client.auth.token.create(policies=["app"], ttl="1h")["auth"]
