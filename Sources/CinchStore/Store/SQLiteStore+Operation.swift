@@ -303,6 +303,17 @@ extension SQLiteStore {
     }
   }
 
+  /// Asks `secretReadCheck`, when the caller has one, whether `entry`'s value may be read, as
+  /// IAM would decide `secretsmanager:GetSecretValue` on it, with `secretsmanager:SecretId` the
+  /// secret as the request named it (`SecretValueRead.secretID`). Called before anything of the
+  /// secret is read (so before `checkDecryption`: IAM decides before KMS is called); throws the
+  /// refusal.
+  func checkSecretRead(_ entry: SecretEntry, as secretID: String) throws(StoreError) {
+    guard let secretReadCheck else { return }
+    let request = SecretValueRead(secretARN: entry.arn(configuration), secretID: secretID)
+    if let refusal = secretReadCheck(request) { throw refusal }
+  }
+
   /// Opens a sealed value; any failure is the one clear error that names the entry.
   func open(_ sealed: [UInt8], context: SealingContext, displayName: String, _ db: Database) throws
     -> SecretBytes

@@ -267,8 +267,14 @@ extension SQLiteStore {
     }
     var values: [SecretValueEntry] = []
     var errors: [SecretsManagerAPIError] = []
+    // `id`: the secret as the request names it, for `Errors` and `secretsmanager:SecretId` (its
+    // ARN in a filter listing, which names none).
     func answer(_ entry: SecretEntry, id: String) throws {
       do {
+        // The caller's `secretsmanager:GetSecretValue` on this secret, first: a refused secret
+        // is reported in `Errors` and recorded as refused without being read, decrypted or
+        // touched, and whether it is deleted is not told.
+        try checkSecretRead(entry, as: id)
         guard !entry.isDeleted else { throw StoreError.markedForDeletion }
         var touched = entry
         let (record, value, stages) = try read(entry, versionID: nil, stage: nil, db)

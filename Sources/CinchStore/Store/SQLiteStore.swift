@@ -30,12 +30,15 @@ public final class SQLiteStore: Sendable {
   /// Set on the copy that runs one `cinch serve` request of a caller whose policies limit it:
   /// asked before a value is returned decrypted (`KMSDecryption`). Nil: every value may be.
   let decryptionCheck: DecryptionCheck?
+  /// Set on the same copy: asked before `BatchGetSecretValue` reads a secret
+  /// (`SecretValueRead`). Nil: every secret may be read.
+  let secretReadCheck: SecretReadCheck?
 
   init(
     path: String, configuration: StoreConfiguration, warnings: [String], pool: DatabasePool,
     vault: KeyVault, rotationHost: RotationHost = .standard, clockOffset: TimeInterval = 0,
     writer: WriterState = WriterState(), credentialCheck: CredentialCheck? = nil,
-    decryptionCheck: DecryptionCheck? = nil
+    decryptionCheck: DecryptionCheck? = nil, secretReadCheck: SecretReadCheck? = nil
   ) {
     self.path = path
     self.configuration = configuration
@@ -47,6 +50,7 @@ public final class SQLiteStore: Sendable {
     self.writer = writer
     self.credentialCheck = credentialCheck
     self.decryptionCheck = decryptionCheck
+    self.secretReadCheck = secretReadCheck
   }
 
   var storeID: [UInt8] { vault.storeID }
@@ -67,7 +71,8 @@ public final class SQLiteStore: Sendable {
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
-      credentialCheck: check, decryptionCheck: decryptionCheck)
+      credentialCheck: check, decryptionCheck: decryptionCheck,
+      secretReadCheck: secretReadCheck)
   }
 
   /// The same open store asking `check` before it returns a value decrypted (`GetParameter`
@@ -77,7 +82,17 @@ public final class SQLiteStore: Sendable {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
-      credentialCheck: credentialCheck, decryptionCheck: check)
+      credentialCheck: credentialCheck, decryptionCheck: check, secretReadCheck: secretReadCheck)
+  }
+
+  /// The same open store asking `check` before `BatchGetSecretValue` reads a secret:
+  /// `cinch serve` authorises `secretsmanager:GetSecretValue` on each there, as AWS does, so a
+  /// secret the caller may not read is reported in `Errors` without being read.
+  package func withSecretReadCheck(_ check: SecretReadCheck?) -> SQLiteStore {
+    SQLiteStore(
+      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
+      rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
+      credentialCheck: credentialCheck, decryptionCheck: decryptionCheck, secretReadCheck: check)
   }
 
   /// The same open store running rotations with `host` (the CLI adds the environment command
@@ -86,7 +101,8 @@ public final class SQLiteStore: Sendable {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: host, clockOffset: clockOffset, writer: writer,
-      credentialCheck: credentialCheck, decryptionCheck: decryptionCheck)
+      credentialCheck: credentialCheck, decryptionCheck: decryptionCheck,
+      secretReadCheck: secretReadCheck)
   }
 
   /// The same open store with its clock moved by `offset` seconds.
@@ -94,7 +110,8 @@ public final class SQLiteStore: Sendable {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: rotationHost, clockOffset: offset, writer: writer,
-      credentialCheck: credentialCheck, decryptionCheck: decryptionCheck)
+      credentialCheck: credentialCheck, decryptionCheck: decryptionCheck,
+      secretReadCheck: secretReadCheck)
   }
 
   /// Now, to the millisecond, on the store's clock.
