@@ -198,22 +198,18 @@ package final class AWSJSONEndpoint: Sendable {
     ]
     if let user = credential.userName { base["aws:username"] = user }
     let common = base
-    let caller = store.withCaller(credential.accessKeyID, arn: principal, check: check)
-      .withDecryptionCheck(documents.map { decryptionCheck($0, common) })
     let decide: @Sendable (String, AuthorizationTarget) -> PolicyDecision = { action, target in
       guard let documents else { return .allowed }
       return PolicyEvaluator.decide(
         documents, action: action, resource: target.resource,
         context: target.context.merging(common) { mine, _ in mine })
     }
+    let caller = store.withCaller(credential.accessKeyID, arn: principal, check: check)
+      .withDecryptionCheck(documents.map { decryptionCheck($0, common) })
+      .withSecretReadCheck(
+        documents.map { _ in secretReadCheck(principal: principal, decide: decide) })
     return OperationContext(
       store: caller, names: ResourceNames(store: caller),
-      denial: { action, target in
-        let decision = decide(action, target)
-        guard decision != .allowed else { return nil }
-        return Self.accessDenied(
-          principal: principal, action: action, resource: target.resource, decision: decision)
-      },
       authorize: { action, targets in
         for target in targets {
           let decision = decide(action, target)
@@ -225,6 +221,24 @@ package final class AWSJSONEndpoint: Sendable {
             principal: principal, action: action, resource: target.resource, decision: decision)
         }
       })
+  }
+
+  /// How IAM decides the `secretsmanager:GetSecretValue` `BatchGetSecretValue` needs on each
+  /// secret it returns: on the secret's ARN, with `secretsmanager:SecretId` the secret as the
+  /// request names it (the id as listed, or the ARN in a filter listing). The store asks before
+  /// it reads the secret; a refusal is IAM's `AccessDeniedException`, reported in `Errors`.
+  func secretReadCheck(
+    principal: String, decide: @escaping @Sendable (String, AuthorizationTarget) -> PolicyDecision
+  ) -> SecretReadCheck {
+    { request in
+      let action = "secretsmanager:GetSecretValue"
+      let decision = decide(
+        action,
+        AuthorizationTarget(request.secretARN, ["secretsmanager:secretid": request.secretID]))
+      guard decision != .allowed else { return nil }
+      return Self.accessDenied(
+        principal: principal, action: action, resource: request.secretARN, decision: decision)
+    }
   }
 
   /// How KMS decides the `kms:Decrypt` Parameter Store or Secrets Manager makes with the

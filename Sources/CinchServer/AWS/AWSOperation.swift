@@ -21,9 +21,6 @@ struct AuthorizationTarget: Sendable {
 struct OperationContext: Sendable {
   var store: SQLiteStore
   var names: ResourceNames
-  /// Nil when the caller may perform `action` on `target`, else the `AccessDeniedException`
-  /// IAM would answer (for an error reported per item, as `BatchGetSecretValue` does).
-  var denial: @Sendable (_ action: String, _ target: AuthorizationTarget) -> StoreError?
   /// Throws `AccessDeniedException` unless the caller may perform `action` on every target.
   var authorize: @Sendable (_ action: String, _ targets: [AuthorizationTarget]) async throws -> Void
 }

@@ -221,38 +221,17 @@ struct AWSOperationTable: Sendable {
 
   /// `BatchGetSecretValue` needs the action on `*`, and `GetSecretValue` on each secret it
   /// returns: a secret the caller may not read is reported in `Errors` with
-  /// `AccessDeniedException`, as AWS does, while the others are returned. So is a secret whose
-  /// key the caller may not decrypt with (the store reports those); when `GetSecretValue` is
-  /// refused too, IAM's refusal is the one reported, as IAM decides before KMS is called.
+  /// `AccessDeniedException`, as AWS does, while the others are returned. The store asks for
+  /// each secret before it reads it (`AWSJSONEndpoint.secretReadCheck`), so a refused secret is
+  /// not decrypted, not marked accessed, and recorded as refused. So is a secret whose key the
+  /// caller may not decrypt with; when `GetSecretValue` is refused too, IAM's refusal is the one
+  /// reported, as IAM decides before KMS is called.
   static let batchGetSecretValue = AWSOperation(
     service: .secretsManager, name: "BatchGetSecretValue"
   ) { body, context in
     let request = try AWSRequestDecoder.decode(BatchGetSecretValueRequest.self, from: body)
     try await context.authorize("secretsmanager:BatchGetSecretValue", [AuthorizationTarget("*")])
-    var response = try await context.store.batchGetSecretValue(request)
-    for index in response.errors.indices
-    where response.errors[index].message == StoreError.kmsDecryptRefusedForSecret.message {
-      let secretID = response.errors[index].secretID
-      let target = AuthorizationTarget(
-        await context.names.secret(secretID), ["secretsmanager:secretid": secretID])
-      if let denied = context.denial("secretsmanager:GetSecretValue", target) {
-        response.errors[index].message = denied.message
-      }
-    }
-    var kept: [SecretValueEntry] = []
-    for entry in response.secretValues {
-      let target = AuthorizationTarget(
-        entry.arn, ["secretsmanager:secretid": entry.name])
-      if let denied = context.denial("secretsmanager:GetSecretValue", target) {
-        response.errors.append(
-          SecretsManagerAPIError(
-            secretID: entry.name, errorCode: denied.code, message: denied.message))
-      } else {
-        kept.append(entry)
-      }
-    }
-    response.secretValues = kept
-    return try AWSWireCodec.encodeResponse(response)
+    return try AWSWireCodec.encodeResponse(try await context.store.batchGetSecretValue(request))
   }
 
   // MARK: KMS
