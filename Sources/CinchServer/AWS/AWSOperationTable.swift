@@ -231,6 +231,11 @@ struct AWSOperationTable: Sendable {
   ) { body, context in
     let request = try AWSRequestDecoder.decode(BatchGetSecretValueRequest.self, from: body)
     try await context.authorize("secretsmanager:BatchGetSecretValue", [AuthorizationTarget("*")])
+    // "If you use filters, you must also have secretsmanager:ListSecrets."
+    // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_BatchGetSecretValue.html
+    if request.filters != nil {
+      try await context.authorize("secretsmanager:ListSecrets", [AuthorizationTarget("*")])
+    }
     return try AWSWireCodec.encodeResponse(try await context.store.batchGetSecretValue(request))
   }
 

@@ -13,7 +13,8 @@ import _CinchTestSupport
 struct BatchGetSecretValueAuthorizationTests {
   static let allowRead = #"""
     {"Statement": [
-      {"Effect": "Allow", "Action": "secretsmanager:BatchGetSecretValue", "Resource": "*"},
+      {"Effect": "Allow", "Action": ["secretsmanager:BatchGetSecretValue",
+       "secretsmanager:ListSecrets"], "Resource": "*"},
       {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
        "Resource": "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/open-??????"}]}
     """#
@@ -46,7 +47,7 @@ struct BatchGetSecretValueAuthorizationTests {
 
     /// `body` for `BatchGetSecretValue`, signed by `key`, answered by the endpoint; the canary
     /// is in neither the body nor the access log's line.
-    func batch(_ body: String, key: AccessKey) async throws -> JSONValue {
+    func batch(_ body: String, key: AccessKey, status: Int = 200) async throws -> JSONValue {
       var signed = SigV4Request(
         method: "POST", path: "/",
         headers: [
@@ -62,7 +63,7 @@ struct BatchGetSecretValueAuthorizationTests {
       let response = await AWSJSONEndpoint(store: store).handle(
         ServerRequest(method: "POST", path: "/", headers: signed.headers, body: Array(body.utf8)))
       let text = String(decoding: response.body, as: UTF8.self)
-      #expect(response.status == 200, "\(text)")
+      #expect(response.status == status, "\(text)")
       if key.accessKeyID != root.accessKeyID {
         #expect(!text.contains(canary), "the refused secret's value was answered")
       }
@@ -184,7 +185,8 @@ struct BatchGetSecretValueAuthorizationTests {
     let fixture = try await Fixture(
       policy: #"""
         {"Statement": [
-          {"Effect": "Allow", "Action": "secretsmanager:BatchGetSecretValue", "Resource": "*"},
+          {"Effect": "Allow", "Action": ["secretsmanager:BatchGetSecretValue",
+           "secretsmanager:ListSecrets"], "Resource": "*"},
           {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*",
            "Condition": {"StringLike": {"secretsmanager:SecretId": ["app/open", "arn:*:app/open-*"]}}}]}
         """#)
@@ -197,6 +199,25 @@ struct BatchGetSecretValueAuthorizationTests {
     #expect(Self.split(byFilter).values.keys.sorted() == ["app/open"])
     #expect(Self.split(byFilter).errors.map(\.first) == [fixture.closedARN])
     try await expectClosedUnread(fixture, refusals: 2)
+  }
+
+  /// Filters also need `secretsmanager:ListSecrets`, as AWS documents: without it the whole
+  /// request is refused and nothing is read.
+  @Test func filtersNeedListSecrets() async throws {
+    let fixture = try await Fixture(
+      policy: #"""
+        {"Statement": [
+          {"Effect": "Allow", "Action": ["secretsmanager:BatchGetSecretValue",
+           "secretsmanager:GetSecretValue"], "Resource": "*"}]}
+        """#)
+    let refused = try await fixture.batch(
+      #"{"Filters": [{"Key": "name", "Values": ["app/"]}]}"#, key: fixture.ci, status: 400)
+    #expect(refused["__type"]?.stringValue == "AccessDeniedException")
+    #expect(refused["Message"]?.stringValue?.contains("secretsmanager:ListSecrets") == true)
+    #expect(try await fixture.lastAccessed() == (nil, nil))
+    // The list of ids needs no ListSecrets.
+    let byID = try await fixture.batch(#"{"SecretIdList": ["app/open"]}"#, key: fixture.ci)
+    #expect(Self.split(byID).values.keys.sorted() == ["app/open"])
   }
 
   /// The root key is limited by no policy: both secrets, as before.
