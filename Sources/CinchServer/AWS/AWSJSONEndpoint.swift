@@ -205,7 +205,7 @@ package final class AWSJSONEndpoint: Sendable {
         context: target.context.merging(common) { mine, _ in mine })
     }
     let caller = store.withCaller(credential.accessKeyID, arn: principal, check: check)
-      .withDecryptionCheck(documents.map { decryptionCheck($0, common) })
+      .withDecryptionCheck(documents.map { decryptionCheck($0, common, principal: principal) })
       .withSecretReadCheck(
         documents.map { _ in secretReadCheck(principal: principal, decide: decide) })
     return OperationContext(
@@ -251,9 +251,16 @@ package final class AWSJSONEndpoint: Sendable {
   /// principal of the account through their service, so only a `Deny` refuses
   /// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html,
   /// https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html).
-  func decryptionCheck(_ documents: [PolicyDocument], _ common: [String: String])
-    -> DecryptionCheck
-  {
+  ///
+  /// The same rules decide the calls a write makes (`KMSDecryption.action`): Parameter Store's
+  /// `kms:Encrypt` for a `SecureString`, Secrets Manager's `kms:GenerateDataKey` and
+  /// `kms:Decrypt` for a new version. A refused `kms:Encrypt` is KMS's `AccessDeniedException`
+  /// in IAM's words, naming `principal` and the key, wrapped as Parameter Store wraps KMS's
+  /// errors (`InvalidKeyId`'s suffix, without a request id); Secrets Manager answers its own
+  /// "Access to KMS is not allowed" for a write as for a read.
+  func decryptionCheck(
+    _ documents: [PolicyDocument], _ common: [String: String], principal: String
+  ) -> DecryptionCheck {
     let names = ResourceNames(store: store)
     let account = store.configuration.accountID
     return { request in
@@ -263,12 +270,20 @@ package final class AWSJSONEndpoint: Sendable {
       for (key, value) in request.encryptionContext {
         context["kms:encryptioncontext:" + key.lowercased()] = value
       }
-      switch PolicyEvaluator.decide(
-        documents, action: "kms:Decrypt", resource: request.keyARN, context: context)
-      {
+      let decision = PolicyEvaluator.decide(
+        documents, action: request.action.rawValue, resource: request.keyARN, context: context)
+      switch decision {
       case .allowed: return nil
       case .implicitlyDenied where request.isAWSManaged: return nil
-      case .implicitlyDenied, .explicitlyDenied: return request.refusal
+      case .implicitlyDenied, .explicitlyDenied:
+        guard request.action == .encrypt else { return request.refusal }
+        let denied = Self.accessDenied(
+          principal: principal, action: request.action.rawValue, resource: request.keyARN,
+          decision: decision)
+        return StoreError(
+          code: denied.code,
+          message: denied.message
+            + " (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException)")
       }
     }
   }

@@ -1,8 +1,10 @@
-/// The `kms:Decrypt` call Parameter Store or Secrets Manager makes, with the caller's
-/// credentials, before it returns a value decrypted: the key that protects the value and the
-/// encryption context the service passes. `cinch serve` authorises it as KMS would
-/// (`SQLiteStore.withDecryptionCheck`); the store asks before it opens the value, so a refused
-/// value is never decrypted.
+/// A KMS call Parameter Store or Secrets Manager makes with the caller's credentials: the
+/// `kms:Decrypt` before it returns a value decrypted, or, when a write encrypts a value, the
+/// `kms:Encrypt` (a `SecureString`) or `kms:GenerateDataKey` and `kms:Decrypt` (a secret's
+/// version) — the key that protects the value and the encryption context the service passes.
+/// `cinch serve` authorises it as KMS would (`SQLiteStore.withDecryptionCheck`); the store asks
+/// before it opens the value, or before it writes anything, so a refused value is never
+/// decrypted and a refused write leaves no trace but its audit row.
 ///
 /// Parameter Store passes `PARAMETER_ARN`
 /// (https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html#parameter-store-encryption-context),
@@ -22,7 +24,15 @@ package struct KMSDecryption: Sendable, Equatable {
     }
   }
 
+  /// The KMS action the service's call needs.
+  package enum Action: String, Sendable, Equatable {
+    case decrypt = "kms:Decrypt"
+    case encrypt = "kms:Encrypt"
+    case generateDataKey = "kms:GenerateDataKey"
+  }
+
   package var service: Service
+  package var action: Action
   /// `arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`: the key in the sealed value, not the alias the
   /// writer named (an alias may point elsewhere since).
   package var keyARN: String
@@ -33,18 +43,22 @@ package struct KMSDecryption: Sendable, Equatable {
   package var encryptionContext: [String: String]
 
   package init(
-    service: Service, keyARN: String, isAWSManaged: Bool, encryptionContext: [String: String]
+    service: Service, action: Action = .decrypt, keyARN: String, isAWSManaged: Bool,
+    encryptionContext: [String: String]
   ) {
     self.service = service
+    self.action = action
     self.keyARN = keyARN
     self.isAWSManaged = isAWSManaged
     self.encryptionContext = encryptionContext
   }
 
-  /// What the service answers when KMS refuses: Parameter Store passes KMS's
+  /// What the service answers when KMS refuses a `kms:Decrypt`: Parameter Store passes KMS's
   /// `AccessDeniedException` on (quoted in aws-workshop#6, Droplr/aws-env#29); Secrets Manager
-  /// answers its own (aws-secrets-manager-rotation-lambdas#53, kubernetes-external-secrets#838).
-  /// Neither names the value, nor (as KMS does not) whether the key exists.
+  /// answers its own (aws-secrets-manager-rotation-lambdas#53, kubernetes-external-secrets#838),
+  /// for a write's calls too. Neither names the value, nor (as KMS does not) whether the key
+  /// exists. A refused `kms:Encrypt` is KMS's IAM-worded refusal, which names the caller, so the
+  /// server words it (`AWSJSONEndpoint.decryptionCheck`).
   package var refusal: StoreError {
     switch service {
     case .parameterStore: .kmsDecryptRefusedForParameter
@@ -53,5 +67,5 @@ package struct KMSDecryption: Sendable, Equatable {
   }
 }
 
-/// Decides a `KMSDecryption`: nil when the caller may decrypt, else the error to answer.
+/// Decides a `KMSDecryption`: nil when the caller may make the call, else the error to answer.
 package typealias DecryptionCheck = @Sendable (KMSDecryption) -> StoreError?

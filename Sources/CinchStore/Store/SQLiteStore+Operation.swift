@@ -303,6 +303,25 @@ extension SQLiteStore {
     }
   }
 
+  /// Asks `decryptionCheck`, when the caller has one, whether a write may encrypt a value under
+  /// `key`, as KMS would decide each of `actions` the service calls with the caller's
+  /// credentials, with the service's encryption context. Called after the request is validated
+  /// and before the value is sealed; throws the refusal, and the operation's savepoint undoes
+  /// whatever the write had done (a new secret, its tags), so nothing is written.
+  func checkEncryption(
+    under key: KMSKeyRecord, by service: KMSDecryption.Service,
+    actions: [KMSDecryption.Action], context: [String: String]
+  ) throws(StoreError) {
+    guard let decryptionCheck else { return }
+    for action in actions {
+      let request = KMSDecryption(
+        service: service, action: action, keyARN: key.arn(configuration),
+        isAWSManaged: key.keyManager == KMSKeyRecord.managedKeyManager,
+        encryptionContext: context)
+      if let refusal = decryptionCheck(request) { throw refusal }
+    }
+  }
+
   /// Asks `secretReadCheck`, when the caller has one, whether `entry`'s value may be read, as
   /// IAM would decide `secretsmanager:GetSecretValue` on it, with `secretsmanager:SecretId` the
   /// secret as the request named it (`SecretValueRead.secretID`). Called before anything of the

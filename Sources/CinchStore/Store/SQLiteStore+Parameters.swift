@@ -273,6 +273,18 @@ extension SQLiteStore {
       try ParameterValueRules.checkDataTypeChange(from: previous.dataType, to: dataType)
     }
 
+    if type == .secureString {
+      // A standard parameter's value is encrypted by KMS `Encrypt` with the caller's
+      // credentials, under the key the value will be sealed with and `PARAMETER_ARN`
+      // (https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html,
+      // https://docs.aws.amazon.com/systems-manager/latest/userguide/secure-string-parameter-kms-encryption.html).
+      // Asked after validation, as AWS validates before it calls KMS, and before anything is
+      // written.
+      try checkEncryption(
+        under: key, by: .parameterStore, actions: [.encrypt],
+        context: ["PARAMETER_ARN": name.arn(configuration)])
+    }
+
     let now = Date.storeTimestamp()
     let entryID: Int64
     let version: Int

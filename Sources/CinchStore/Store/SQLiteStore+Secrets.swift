@@ -287,6 +287,7 @@ extension SQLiteStore {
     var attributes = SecretVersionAttributes()
     if let value {
       let key = try secretKey(entry.attributes.kmsKeyRef, db)
+      try checkSecretEncryption(under: key, entry, versionID: versionID)
       let context = SecretVersionRecord.context(
         storeID: storeID, entry: entry, version: version, versionID: versionID, type: value.type)
       sealed = Data(try seal(value.bytes, under: key, context: context))
@@ -312,6 +313,19 @@ extension SQLiteStore {
       throw StoreError.internalError("version \(versionID) of '\(entry.name)' was not written")
     }
     return record
+  }
+
+  /// The KMS calls a new secret value needs with the caller's credentials, as `CreateSecret`,
+  /// `PutSecretValue` and `UpdateSecret` document them for a customer-managed key:
+  /// `kms:GenerateDataKey` and `kms:Decrypt`, with `SecretARN` and `SecretVersionId`
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz).
+  /// The rotator writes through a store without a check: AWS runs it under its own role.
+  func checkSecretEncryption(under key: KMSKeyRecord, _ entry: SecretEntry, versionID: String)
+    throws(StoreError)
+  {
+    try checkEncryption(
+      under: key, by: .secretsManager, actions: [.generateDataKey, .decrypt],
+      context: ["SecretARN": entry.arn(configuration), "SecretVersionId": versionID])
   }
 
   /// Seals raw bytes under a fresh data key wrapped by `key`.
@@ -538,6 +552,7 @@ extension SQLiteStore {
       }
       // The empty version a rotation created: filled once, under its own version number.
       let key = try secretKey(entry.attributes.kmsKeyRef, db)
+      try checkSecretEncryption(under: key, entry, versionID: token)
       let context = SecretVersionRecord.context(
         storeID: storeID, entry: entry, version: existing.version, versionID: token,
         type: value.type)

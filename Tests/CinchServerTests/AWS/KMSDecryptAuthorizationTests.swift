@@ -394,7 +394,9 @@ struct KMSDecryptAuthorizationTests {
     func decide(_ policy: String, managed: Bool, context: [String: String] = [:]) throws
       -> StoreError?
     {
-      let check = endpoint.decryptionCheck([try PolicyDocument(parsing: policy)], [:])
+      let check = endpoint.decryptionCheck(
+        [try PolicyDocument(parsing: policy)], [:],
+        principal: "arn:aws:iam::123456789012:user/test")
       return check(
         KMSDecryption(
           service: .parameterStore, keyARN: key, isAWSManaged: managed,
