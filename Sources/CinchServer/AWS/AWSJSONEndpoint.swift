@@ -205,7 +205,7 @@ package final class AWSJSONEndpoint: Sendable {
         context: target.context.merging(common) { mine, _ in mine })
     }
     let caller = store.withCaller(credential.accessKeyID, arn: principal, check: check)
-      .withDecryptionCheck(documents.map { decryptionCheck($0, common, principal: principal) })
+      .withKMSCallCheck(documents.map { kmsCallCheck($0, common, principal: principal) })
       .withSecretReadCheck(
         documents.map { _ in secretReadCheck(principal: principal, decide: decide) })
     return OperationContext(
@@ -252,15 +252,15 @@ package final class AWSJSONEndpoint: Sendable {
   /// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html,
   /// https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html).
   ///
-  /// The same rules decide the calls a write makes (`KMSDecryption.action`): Parameter Store's
+  /// The same rules decide the calls a write makes (`KMSCall.action`): Parameter Store's
   /// `kms:Encrypt` for a `SecureString`, Secrets Manager's `kms:GenerateDataKey` and
   /// `kms:Decrypt` for a new version. A refused `kms:Encrypt` is KMS's `AccessDeniedException`
   /// in IAM's words, naming `principal` and the key, wrapped as Parameter Store wraps KMS's
   /// errors (`InvalidKeyId`'s suffix, without a request id); Secrets Manager answers its own
   /// "Access to KMS is not allowed" for a write as for a read.
-  func decryptionCheck(
+  func kmsCallCheck(
     _ documents: [PolicyDocument], _ common: [String: String], principal: String
-  ) -> DecryptionCheck {
+  ) -> KMSCallCheck {
     let names = ResourceNames(store: store)
     let account = store.configuration.accountID
     return { request in

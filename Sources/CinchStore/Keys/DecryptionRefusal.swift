@@ -1,4 +1,4 @@
-/// A value the caller may not have decrypted (`SQLiteStore.decryptionCheck` said no): the error
+/// A value the caller may not have decrypted (`SQLiteStore.kmsCallCheck` said no): the error
 /// to answer and the entry it was refused for. Not a `StoreError`, so that the reads which
 /// report a failing name and go on (`GetParameters`' `InvalidParameters`) fail as a whole
 /// instead; the operation's audit row names the entry and version refused.

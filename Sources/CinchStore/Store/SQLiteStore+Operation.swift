@@ -282,43 +282,43 @@ extension SQLiteStore {
     }
   }
 
-  /// Asks `decryptionCheck`, when the caller has one, whether `sealed` may be returned
+  /// Asks `kmsCallCheck`, when the caller has one, whether `sealed` may be returned
   /// decrypted, as KMS would decide the `kms:Decrypt` the service makes for it: on the key the
   /// sealed value names, with the service's encryption context. Called before the value is
   /// opened; throws `DecryptionRefusal` naming the entry when it may not be.
   func checkDecryption(
-    _ sealed: [UInt8], by service: KMSDecryption.Service, context: [String: String],
+    _ sealed: [UInt8], by service: KMSCall.Service, context: [String: String],
     entry name: String, version: Int, _ db: Database
   ) throws {
-    guard let decryptionCheck else { return }
+    guard let kmsCallCheck else { return }
     // A value that names no key does not open either: `open` reports it.
     guard let keyIDBytes = try? Envelope.keyID(of: sealed),
       let key = try KMSKeyRecord.fetch(db, keyIDBytes: keyIDBytes)
     else { return }
-    let request = KMSDecryption(
+    let request = KMSCall(
       service: service, keyARN: key.arn(configuration),
       isAWSManaged: key.keyManager == KMSKeyRecord.managedKeyManager, encryptionContext: context)
-    if let refusal = decryptionCheck(request) {
+    if let refusal = kmsCallCheck(request) {
       throw DecryptionRefusal(error: refusal, name: name, version: version)
     }
   }
 
-  /// Asks `decryptionCheck`, when the caller has one, whether a write may encrypt a value under
+  /// Asks `kmsCallCheck`, when the caller has one, whether a write may encrypt a value under
   /// `key`, as KMS would decide each of `actions` the service calls with the caller's
   /// credentials, with the service's encryption context. Called after the request is validated
   /// and before the value is sealed; throws the refusal, and the operation's savepoint undoes
   /// whatever the write had done (a new secret, its tags), so nothing is written.
   func checkEncryption(
-    under key: KMSKeyRecord, by service: KMSDecryption.Service,
-    actions: [KMSDecryption.Action], context: [String: String]
+    under key: KMSKeyRecord, by service: KMSCall.Service,
+    actions: [KMSCall.Action], context: [String: String]
   ) throws(StoreError) {
-    guard let decryptionCheck else { return }
+    guard let kmsCallCheck else { return }
     for action in actions {
-      let request = KMSDecryption(
+      let request = KMSCall(
         service: service, action: action, keyARN: key.arn(configuration),
         isAWSManaged: key.keyManager == KMSKeyRecord.managedKeyManager,
         encryptionContext: context)
-      if let refusal = decryptionCheck(request) { throw refusal }
+      if let refusal = kmsCallCheck(request) { throw refusal }
     }
   }
 

@@ -29,10 +29,10 @@ extension SQLiteStore {
     }
     let rotator = try await rotator(named: plan.rotator)
     // The rotator is the rotation function, which AWS runs under its own role: neither the
-    // caller's `kms:Decrypt` (`decryptionCheck`) nor its `secretsmanager:GetSecretValue`
+    // caller's `kms:Decrypt` (`kmsCallCheck`) nor its `secretsmanager:GetSecretValue`
     // (`secretReadCheck`) is asked when it reads the secret's versions.
     let context = RotationContext(
-      store: withDecryptionCheck(nil).withSecretReadCheck(nil), passwordPolicy: plan.passwordPolicy)
+      store: withKMSCallCheck(nil).withSecretReadCheck(nil), passwordPolicy: plan.passwordPolicy)
     let steps: [RotationStep] = plan.immediately ? RotationStep.allCases : [.testSecret]
     for step in steps {
       let event = RotationEvent(secretID: plan.arn, clientRequestToken: plan.token, step: step)

@@ -28,8 +28,8 @@ public final class SQLiteStore: Sendable {
   /// credentials: every transaction checks them first.
   let credentialCheck: CredentialCheck?
   /// Set on the copy that runs one `cinch serve` request of a caller whose policies limit it:
-  /// asked before a value is returned decrypted (`KMSDecryption`). Nil: every value may be.
-  let decryptionCheck: DecryptionCheck?
+  /// asked before a value is returned decrypted (`KMSCall`). Nil: every value may be.
+  let kmsCallCheck: KMSCallCheck?
   /// Set on the same copy: asked before `BatchGetSecretValue` reads a secret
   /// (`SecretValueRead`). Nil: every secret may be read.
   let secretReadCheck: SecretReadCheck?
@@ -38,7 +38,7 @@ public final class SQLiteStore: Sendable {
     path: String, configuration: StoreConfiguration, warnings: [String], pool: DatabasePool,
     vault: KeyVault, rotationHost: RotationHost = .standard, clockOffset: TimeInterval = 0,
     writer: WriterState = WriterState(), credentialCheck: CredentialCheck? = nil,
-    decryptionCheck: DecryptionCheck? = nil, secretReadCheck: SecretReadCheck? = nil
+    kmsCallCheck: KMSCallCheck? = nil, secretReadCheck: SecretReadCheck? = nil
   ) {
     self.path = path
     self.configuration = configuration
@@ -49,7 +49,7 @@ public final class SQLiteStore: Sendable {
     self.clockOffset = clockOffset
     self.writer = writer
     self.credentialCheck = credentialCheck
-    self.decryptionCheck = decryptionCheck
+    self.kmsCallCheck = kmsCallCheck
     self.secretReadCheck = secretReadCheck
   }
 
@@ -71,18 +71,18 @@ public final class SQLiteStore: Sendable {
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
-      credentialCheck: check, decryptionCheck: decryptionCheck,
+      credentialCheck: check, kmsCallCheck: kmsCallCheck,
       secretReadCheck: secretReadCheck)
   }
 
   /// The same open store asking `check` before it returns a value decrypted (`GetParameter`
   /// and the other Parameter Store reads `WithDecryption`, `GetSecretValue`,
   /// `BatchGetSecretValue`): `cinch serve` authorises `kms:Decrypt` there, as AWS does.
-  package func withDecryptionCheck(_ check: DecryptionCheck?) -> SQLiteStore {
+  package func withKMSCallCheck(_ check: KMSCallCheck?) -> SQLiteStore {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
-      credentialCheck: credentialCheck, decryptionCheck: check, secretReadCheck: secretReadCheck)
+      credentialCheck: credentialCheck, kmsCallCheck: check, secretReadCheck: secretReadCheck)
   }
 
   /// The same open store asking `check` before `BatchGetSecretValue` reads a secret:
@@ -92,7 +92,7 @@ public final class SQLiteStore: Sendable {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
-      credentialCheck: credentialCheck, decryptionCheck: decryptionCheck, secretReadCheck: check)
+      credentialCheck: credentialCheck, kmsCallCheck: kmsCallCheck, secretReadCheck: check)
   }
 
   /// The same open store running rotations with `host` (the CLI adds the environment command
@@ -101,7 +101,7 @@ public final class SQLiteStore: Sendable {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: host, clockOffset: clockOffset, writer: writer,
-      credentialCheck: credentialCheck, decryptionCheck: decryptionCheck,
+      credentialCheck: credentialCheck, kmsCallCheck: kmsCallCheck,
       secretReadCheck: secretReadCheck)
   }
 
@@ -110,7 +110,7 @@ public final class SQLiteStore: Sendable {
     SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
       rotationHost: rotationHost, clockOffset: offset, writer: writer,
-      credentialCheck: credentialCheck, decryptionCheck: decryptionCheck,
+      credentialCheck: credentialCheck, kmsCallCheck: kmsCallCheck,
       secretReadCheck: secretReadCheck)
   }
 

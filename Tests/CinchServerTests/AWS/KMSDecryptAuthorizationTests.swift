@@ -394,11 +394,11 @@ struct KMSDecryptAuthorizationTests {
     func decide(_ policy: String, managed: Bool, context: [String: String] = [:]) throws
       -> StoreError?
     {
-      let check = endpoint.decryptionCheck(
+      let check = endpoint.kmsCallCheck(
         [try PolicyDocument(parsing: policy)], [:],
         principal: "arn:aws:iam::123456789012:user/test")
       return check(
-        KMSDecryption(
+        KMSCall(
           service: .parameterStore, keyARN: key, isAWSManaged: managed,
           encryptionContext: context.isEmpty ? ["PARAMETER_ARN": parameter] : context))
     }

@@ -34,7 +34,7 @@ import Testing
         let name = request.secretARN.split(separator: ":").last.map(String.init) ?? ""
         return refused.contains { name.hasPrefix($0 + "-") } ? Self.refusal : nil
       }
-      .withDecryptionCheck { request in
+      .withKMSCallCheck { request in
         asked.decryptions.withLock { $0.append(request.encryptionContext["SecretARN"] ?? "") }
         return nil
       }

@@ -2,7 +2,7 @@
 /// `kms:Decrypt` before it returns a value decrypted, or, when a write encrypts a value, the
 /// `kms:Encrypt` (a `SecureString`) or `kms:GenerateDataKey` and `kms:Decrypt` (a secret's
 /// version) — the key that protects the value and the encryption context the service passes.
-/// `cinch serve` authorises it as KMS would (`SQLiteStore.withDecryptionCheck`); the store asks
+/// `cinch serve` authorises it as KMS would (`SQLiteStore.withKMSCallCheck`); the store asks
 /// before it opens the value, or before it writes anything, so a refused value is never
 /// decrypted and a refused write leaves no trace but its audit row.
 ///
@@ -10,7 +10,7 @@
 /// (https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html#parameter-store-encryption-context),
 /// Secrets Manager `SecretARN` and `SecretVersionId`
 /// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context).
-package struct KMSDecryption: Sendable, Equatable {
+package struct KMSCall: Sendable, Equatable {
   package enum Service: Sendable, Equatable {
     case parameterStore
     case secretsManager
@@ -58,7 +58,7 @@ package struct KMSDecryption: Sendable, Equatable {
   /// answers its own (aws-secrets-manager-rotation-lambdas#53, kubernetes-external-secrets#838),
   /// for a write's calls too. Neither names the value, nor (as KMS does not) whether the key
   /// exists. A refused `kms:Encrypt` is KMS's IAM-worded refusal, which names the caller, so the
-  /// server words it (`AWSJSONEndpoint.decryptionCheck`).
+  /// server words it (`AWSJSONEndpoint.kmsCallCheck`).
   package var refusal: StoreError {
     switch service {
     case .parameterStore: .kmsDecryptRefusedForParameter
@@ -67,5 +67,5 @@ package struct KMSDecryption: Sendable, Equatable {
   }
 }
 
-/// Decides a `KMSDecryption`: nil when the caller may make the call, else the error to answer.
-package typealias DecryptionCheck = @Sendable (KMSDecryption) -> StoreError?
+/// Decides a `KMSCall`: nil when the caller may make the call, else the error to answer.
+package typealias KMSCallCheck = @Sendable (KMSCall) -> StoreError?
