@@ -313,9 +313,22 @@ extension SQLiteStore {
         do {
           try answer(try findSecret(id, db), id: id)
         } catch let error as StoreError where error.httpStatus == 400 {
+          // IAM decides before the service looks: a secret that does not exist is refused, as
+          // `GetSecretValue` refuses it, on the ARN such a secret would be named by (its
+          // partial ARN), so a caller who may not read it does not learn whether it exists.
+          var reported = error
+          if error.code == "ResourceNotFoundException", let secretReadCheck,
+            let refusal = secretReadCheck(
+              SecretValueRead(
+                secretARN: id.hasPrefix("arn:") ? id : configuration.secretARNPrefix + id,
+                secretID: id))
+          {
+            reported = refusal
+          }
           errors.append(
-            SecretsManagerAPIError(secretID: id, errorCode: error.code, message: error.message))
-          trail.record(id, result: error.code)
+            SecretsManagerAPIError(
+              secretID: id, errorCode: reported.code, message: reported.message))
+          trail.record(id, result: reported.code)
         }
       }
       return BatchGetSecretValueResponse(secretValues: values, errors: errors)

@@ -144,6 +144,37 @@ struct BatchGetSecretValueAuthorizationTests {
     try await expectClosedUnread(fixture, refusals: 2)
   }
 
+  /// A secret that does not exist is refused like one that does, on its partial ARN (as
+  /// `GetSecretValue` refuses it): a caller who may not read it cannot learn whether it exists.
+  /// One who may gets `ResourceNotFoundException`.
+  @Test func aMissingSecretIsRefusedBeforeItIsLookedFor() async throws {
+    let fixture = try await Fixture()
+    let missingARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/missing"
+    let refused = try await fixture.batch(
+      #"{"SecretIdList": ["app/open", "app/missing"]}"#, key: fixture.ci)
+    #expect(Self.split(refused).values.keys.sorted() == ["app/open"])
+    #expect(
+      Self.split(refused).errors == [
+        [
+          "app/missing", "AccessDeniedException",
+          "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
+            + "secretsmanager:GetSecretValue on resource: \(missingARN) because no "
+            + "identity-based policy allows the secretsmanager:GetSecretValue action",
+        ]
+      ])
+    let everything = try await Fixture(
+      policy: #"""
+        {"Statement": [{"Effect": "Allow", "Action": ["secretsmanager:BatchGetSecretValue",
+         "secretsmanager:GetSecretValue"], "Resource": "*"}]}
+        """#)
+    let missing = try await everything.batch(
+      #"{"SecretIdList": ["app/missing"]}"#, key: everything.ci)
+    #expect(
+      Self.split(missing).errors.map { $0.prefix(2) } == [
+        ["app/missing", "ResourceNotFoundException"]
+      ])
+  }
+
   @Test func aSecretRefusedByFiltersIsNeitherReadNorTouched() async throws {
     let fixture = try await Fixture()
     let answer = try await fixture.batch(

@@ -60,11 +60,15 @@ import Testing
           "Secrets Manager can't find the specified secret.",
         ],
       ])
-    // Asked with the secret as listed; the missing one is not a secret to ask about.
+    // Asked with the secret as listed; the missing one on its partial ARN (and, allowed, it is
+    // reported missing).
     #expect(
       asked.reads.withLock { $0 } == [
         SecretValueRead(secretARN: open, secretID: "app/open"),
         SecretValueRead(secretARN: closed, secretID: closed),
+        SecretValueRead(
+          secretARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:missing",
+          secretID: "missing"),
       ])
     #expect(asked.decryptions.withLock { $0 } == [open], "KMS was asked for the refused secret")
 
