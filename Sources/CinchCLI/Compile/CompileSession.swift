@@ -107,16 +107,20 @@ extension StoreOptions {
   /// for `aws://` (fingerprints under the project's fingerprint key, see `FingerprintKey`). A
   /// store that cannot be opened is a failure (exit 2).
   func reader(_ flags: StoreConnector.AWSFlags = .init()) async throws -> StoreReader {
-    switch try await openForTemplates(flags) {
+    let opened = try await openForTemplates(flags)
+    switch opened {
     case .embedded(let store):
-      return StoreReader(parameters: store, secrets: store, fingerprinter: store)
+      return StoreReader(
+        parameters: store, secrets: store, fingerprinter: store,
+        publicParameters: opened.publicParameters)
     case .aws(let store):
       do {
         let key = try FingerprintKey.load(
           environment: ProcessInfo.processInfo.environment,
           directory: FileManager.default.currentDirectoryPath)
         return StoreReader(
-          parameters: store, secrets: store, fingerprinter: key, publicParameters: .published)
+          parameters: store, secrets: store, fingerprinter: key,
+          publicParameters: opened.publicParameters)
       } catch let error as FingerprintKeyError {
         throw CommandFailure(message: "\(error)")
       }

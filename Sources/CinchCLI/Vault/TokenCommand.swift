@@ -30,6 +30,20 @@ struct TokenCommand: AsyncParsableCommand {
     }
     return environment
   }
+
+  /// Sends one request on the store's Vault surface; a refusal is `failure`'s API error, as
+  /// `vault token …` reports it ("Error revoking token: Error making API request…").
+  static func send(
+    _ method: String, _ path: String, _ body: JSONObject, failure: String,
+    _ storeOptions: StoreOptions
+  ) async throws -> VaultReply {
+    let session = try await VaultSession.open(storeOptions)
+    let reply = await session.send(method, path, .object(body))
+    guard reply.status < 400 else {
+      throw VaultSession.apiError(failure, method: method, url: path, reply)
+    }
+    return reply
+  }
 }
 
 struct TokenCreateCommand: AsyncParsableCommand {
@@ -60,12 +74,8 @@ struct TokenCreateCommand: AsyncParsableCommand {
       body["ttl"] = .string(ttl)
     }
     if let displayName { body["display_name"] = .string(displayName) }
-    let session = try await VaultSession.open(storeOptions)
-    let reply = await session.send("POST", "auth/token/create", .object(body))
-    guard reply.status < 400 else {
-      throw VaultSession.apiError(
-        "Error creating token", method: "POST", url: "auth/token/create", reply)
-    }
+    let reply = try await TokenCommand.send(
+      "POST", "auth/token/create", body, failure: "Error creating token", storeOptions)
     try GenericPath.print(reply, output)
   }
 }
@@ -102,11 +112,8 @@ struct TokenLookupCommand: AsyncParsableCommand {
       accessor
       ? ("auth/token/lookup-accessor", [("accessor", .string(arguments[0]))])
       : ("auth/token/lookup", [("token", .string(try TokenCommand.named(arguments.first)))])
-    let session = try await VaultSession.open(storeOptions)
-    let reply = await session.send("POST", path, .object(JSONObject(body)))
-    guard reply.status < 400 else {
-      throw VaultSession.apiError("Error looking up token", method: "POST", url: path, reply)
-    }
+    let reply = try await TokenCommand.send(
+      "POST", path, JSONObject(body), failure: "Error looking up token", storeOptions)
     try GenericPath.print(reply, output)
   }
 }
@@ -155,11 +162,8 @@ struct TokenRenewCommand: AsyncParsableCommand {
       : ("PUT", "auth/token/renew", [("token", .string(try TokenCommand.named(argument)))])
     var request = JSONObject(body)
     request["increment"] = .integer(seconds)
-    let session = try await VaultSession.open(storeOptions)
-    let reply = await session.send(method, path, .object(request))
-    guard reply.status < 400 else {
-      throw VaultSession.apiError("Error renewing token", method: method, url: path, reply)
-    }
+    let reply = try await TokenCommand.send(
+      method, path, request, failure: "Error renewing token", storeOptions)
     try GenericPath.print(reply, output)
   }
 }
@@ -224,11 +228,8 @@ struct TokenRevokeCommand: AsyncParsableCommand {
       let token = try TokenCommand.named(revokeSelf ? nil : argument)
       (method, path, body) = ("PUT", "auth/token/revoke", [("token", .string(token))])
     }
-    let session = try await VaultSession.open(storeOptions)
-    let reply = await session.send(method, path, .object(JSONObject(body)))
-    guard reply.status < 400 else {
-      throw VaultSession.apiError("Error revoking token", method: method, url: path, reply)
-    }
+    _ = try await TokenCommand.send(
+      method, path, JSONObject(body), failure: "Error revoking token", storeOptions)
     Output.stdout("Success! Revoked token (if it existed)\n")
   }
 }

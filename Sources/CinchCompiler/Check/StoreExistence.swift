@@ -33,7 +33,9 @@ struct StoreExistence {
       }
     }
     for (name, answer) in try await catalog.parameters.parameterVersions(byReference: names) {
-      parameters[name] = answer.mapError { Self.failure(name, $0, catalog.publicParameters) }
+      parameters[name] = answer.mapError {
+        .parameterLookup(name, failedWith: $0, catalog.publicParameters)
+      }
     }
     secrets.merge(try await SecretVersionList.lookUp(secretIDs, in: catalog.secrets)) { $1 }
   }
@@ -206,17 +208,10 @@ struct StoreExistence {
     do {
       result = .success(try await catalog.parameters.parameterVersions(name))
     } catch let error as StoreError {
-      result = .failure(Self.failure(name, error, catalog.publicParameters))
+      result = .failure(.parameterLookup(name, failedWith: error, catalog.publicParameters))
     }
     parameters[name] = result
     return result
   }
 
-  private static func failure(
-    _ name: String, _ error: StoreError, _ publicParameters: PublicParameters
-  ) -> ResolutionFailure {
-    error.code == "ParameterNotFound"
-      ? .missingParameter(name, publicParameters)
-      : .store(code: error.code, message: error.message)
-  }
 }

@@ -150,10 +150,7 @@ public struct OutdatedChecker: Sendable {
           versions: list.versions.map(\.version),
           labelled: Set(list.versions.filter { !$0.labels.isEmpty }.map(\.version))))
     case .failure(let error):
-      if error.code == "ParameterNotFound" {
-        return .failure(.missingParameter(name, publicParameters))
-      }
-      return .failure(.store(code: error.code, message: error.message))
+      return .failure(.parameterLookup(name, failedWith: error, publicParameters))
     }
   }
 }

@@ -1,3 +1,4 @@
+import CinchStore
 public import CinchTemplate
 
 /// Why a reference could not be resolved. Messages name the entry, the version and what is
@@ -60,8 +61,18 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
   public static func missingParameter(_ name: String, _ publicParameters: PublicParameters)
     -> ResolutionFailure
   {
-    publicParameters == .copiesOnly && name.hasPrefix("/aws/service/")
+    publicParameters == .copiesOnly && PolicyTarget.isPublicParameter(name)
       ? .publicParameterNotCopied(name: name) : .parameterNotFound(name: name)
+  }
+
+  /// The store's refusal to list a parameter's versions: missing (`missingParameter`), or the
+  /// store's own error.
+  static func parameterLookup(
+    _ name: String, failedWith error: StoreError, _ publicParameters: PublicParameters
+  ) -> ResolutionFailure {
+    error.code == "ParameterNotFound"
+      ? .missingParameter(name, publicParameters)
+      : .store(code: error.code, message: error.message)
   }
 
   /// The diagnostic code for the failure.

@@ -89,15 +89,11 @@ public struct Resolver: Sendable {
   private func failure(for key: ResolutionKey, request: String, _ error: StoreError) async throws
     -> ResolutionFailure
   {
-    switch error.code {
-    case "ParameterNotFound":
-      return .missingParameter(key.name, store.publicParameters)
-    case "ParameterVersionNotFound":
-      let version = Int(request.split(separator: ":").last ?? "") ?? 0
-      let latest = try? await store.parameters.parameterVersions(key.name).latest?.version
-      return .parameterVersionNotFound(name: key.name, version: version, latest: latest)
-    default:
-      return .store(code: error.code, message: error.message)
+    guard error.code == "ParameterVersionNotFound" else {
+      return .parameterLookup(key.name, failedWith: error, store.publicParameters)
     }
+    let version = Int(request.split(separator: ":").last ?? "") ?? 0
+    let latest = try? await store.parameters.parameterVersions(key.name).latest?.version
+    return .parameterVersionNotFound(name: key.name, version: version, latest: latest)
   }
 }

@@ -281,9 +281,7 @@ package final class AWSJSONEndpoint: Sendable {
           principal: principal, action: request.action.rawValue, resource: request.keyARN,
           decision: decision)
         return StoreError(
-          code: denied.code,
-          message: denied.message
-            + " (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException)")
+          code: denied.code, message: StoreError.kmsMessage(denied.message, errorCode: denied.code))
       }
     }
   }

@@ -45,8 +45,7 @@ struct ResourceNames: Sendable {
   /// A secret's full ARN when it exists, else its partial ARN (the name, or the ARN given).
   func secret(_ secretID: String) async -> String {
     if let arn = await store.secretARN(secretID) { return arn }
-    if secretID.hasPrefix("arn:") { return secretID }
-    return "arn:\(secretsPrefix):secret:\(secretID)"
+    return configuration.partialSecretARN(secretID)
   }
 
   /// The ARN a secret about to be created will have, its random suffix as `??????`.

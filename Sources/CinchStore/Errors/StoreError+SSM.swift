@@ -18,9 +18,15 @@ extension StoreError {
   /// Droplr/aws-env#29, external-secrets/kubernetes-external-secrets#627.
   package static let kmsDecryptRefusedForParameter = StoreError(
     code: "AccessDeniedException",
-    message: "The ciphertext refers to a customer master key that does not exist, does not exist "
-      + "in this region, or you are not allowed to access. (Service: AWSKMS; Status Code: 400; "
-      + "Error Code: AccessDeniedException)")
+    message: kmsMessage(
+      "The ciphertext refers to a customer master key that does not exist, does not exist in "
+        + "this region, or you are not allowed to access.", errorCode: "AccessDeniedException"))
+
+  /// KMS's message as the services pass it on: followed by `(Service: AWSKMS; Status Code: 400;
+  /// Error Code: CODE)`, without the request id AWS adds.
+  package static func kmsMessage(_ message: String, errorCode: String) -> String {
+    "\(message) (Service: AWSKMS; Status Code: 400; Error Code: \(errorCode))"
+  }
 
   static let parameterAlreadyExists = StoreError(
     code: "ParameterAlreadyExists",

@@ -295,10 +295,7 @@ extension SQLiteStore {
     guard let keyIDBytes = try? Envelope.keyID(of: sealed),
       let key = try KMSKeyRecord.fetch(db, keyIDBytes: keyIDBytes)
     else { return }
-    let request = KMSCall(
-      service: service, keyARN: key.arn(configuration),
-      isAWSManaged: key.keyManager == KMSKeyRecord.managedKeyManager, encryptionContext: context)
-    if let refusal = kmsCallCheck(request) {
+    if let refusal = kmsCallCheck(kmsCall(.decrypt, under: key, by: service, context: context)) {
       throw DecryptionRefusal(error: refusal, name: name, version: version)
     }
   }
@@ -314,12 +311,20 @@ extension SQLiteStore {
   ) throws(StoreError) {
     guard let kmsCallCheck else { return }
     for action in actions {
-      let request = KMSCall(
-        service: service, action: action, keyARN: key.arn(configuration),
-        isAWSManaged: key.keyManager == KMSKeyRecord.managedKeyManager,
-        encryptionContext: context)
-      if let refusal = kmsCallCheck(request) { throw refusal }
+      if let refusal = kmsCallCheck(kmsCall(action, under: key, by: service, context: context)) {
+        throw refusal
+      }
     }
+  }
+
+  /// The call `service` makes to KMS for `action` on `key`, as the check sees it.
+  private func kmsCall(
+    _ action: KMSCall.Action, under key: KMSKeyRecord, by service: KMSCall.Service,
+    context: [String: String]
+  ) -> KMSCall {
+    KMSCall(
+      service: service, action: action, keyARN: key.arn(configuration),
+      isAWSManaged: key.keyManager == KMSKeyRecord.managedKeyManager, encryptionContext: context)
   }
 
   /// Asks `secretReadCheck`, when the caller has one, whether `entry`'s value may be read, as

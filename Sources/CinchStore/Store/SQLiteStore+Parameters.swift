@@ -368,13 +368,12 @@ extension SQLiteStore {
     do {
       key = try KMSKeyRecord.resolve(keyRef, db, configuration)
     } catch let error as StoreError {
-      throw StoreError.invalidKeyID(
-        "\(error.message) (Service: AWSKMS; Status Code: 400; Error Code: \(error.code))")
+      throw StoreError.invalidKeyID(StoreError.kmsMessage(error.message, errorCode: error.code))
     }
     guard key.keyState == KMSKeyRecord.enabledState else {
       throw StoreError.invalidKeyID(
-        "\(key.arn(configuration)) is disabled. (Service: AWSKMS; Status Code: 400; Error Code: "
-          + "DisabledException)")
+        StoreError.kmsMessage(
+          "\(key.arn(configuration)) is disabled.", errorCode: "DisabledException"))
     }
     return key
   }

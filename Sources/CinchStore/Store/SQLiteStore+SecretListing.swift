@@ -319,9 +319,7 @@ extension SQLiteStore {
           var reported = error
           if error.code == "ResourceNotFoundException", let secretReadCheck,
             let refusal = secretReadCheck(
-              SecretValueRead(
-                secretARN: id.hasPrefix("arn:") ? id : configuration.secretARNPrefix + id,
-                secretID: id))
+              SecretValueRead(secretARN: configuration.partialSecretARN(id), secretID: id))
           {
             reported = refusal
           }

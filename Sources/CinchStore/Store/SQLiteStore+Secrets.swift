@@ -263,13 +263,13 @@ extension SQLiteStore {
     } catch let error as StoreError {
       throw StoreError(
         code: "EncryptionFailure",
-        message: "\(error.message) (Service: AWSKMS; Status Code: 400; Error Code: \(error.code))")
+        message: StoreError.kmsMessage(error.message, errorCode: error.code))
     }
     guard key.keyState == KMSKeyRecord.enabledState else {
       throw StoreError(
         code: "EncryptionFailure",
-        message: "\(key.arn(configuration)) is disabled. (Service: AWSKMS; Status Code: 400; "
-          + "Error Code: DisabledException)")
+        message: StoreError.kmsMessage(
+          "\(key.arn(configuration)) is disabled.", errorCode: "DisabledException"))
     }
     return key
   }

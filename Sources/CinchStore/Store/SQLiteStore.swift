@@ -28,7 +28,8 @@ public final class SQLiteStore: Sendable {
   /// credentials: every transaction checks them first.
   let credentialCheck: CredentialCheck?
   /// Set on the copy that runs one `cinch serve` request of a caller whose policies limit it:
-  /// asked before a value is returned decrypted (`KMSCall`). Nil: every value may be.
+  /// asked before a value is returned decrypted or a write encrypts one (`KMSCall`). Nil: every
+  /// call may be made.
   let kmsCallCheck: KMSCallCheck?
   /// Set on the same copy: asked before `BatchGetSecretValue` reads a secret
   /// (`SecretValueRead`). Nil: every secret may be read.
@@ -65,53 +66,61 @@ public final class SQLiteStore: Sendable {
   package func withCaller(_ caller: String?, arn: String?, check: CredentialCheck?)
     -> SQLiteStore
   {
-    var configuration = configuration
-    configuration.caller = caller
-    configuration.callerARN = arn
-    return SQLiteStore(
-      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
-      credentialCheck: check, kmsCallCheck: kmsCallCheck,
-      secretReadCheck: secretReadCheck)
+    copy {
+      $0.configuration.caller = caller
+      $0.configuration.callerARN = arn
+      $0.credentialCheck = check
+    }
   }
 
   /// The same open store asking `check` before it returns a value decrypted (`GetParameter`
   /// and the other Parameter Store reads `WithDecryption`, `GetSecretValue`,
-  /// `BatchGetSecretValue`): `cinch serve` authorises `kms:Decrypt` there, as AWS does.
+  /// `BatchGetSecretValue`) and before a write encrypts one: `cinch serve` authorises the KMS
+  /// calls there, as AWS does.
   package func withKMSCallCheck(_ check: KMSCallCheck?) -> SQLiteStore {
-    SQLiteStore(
-      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
-      credentialCheck: credentialCheck, kmsCallCheck: check, secretReadCheck: secretReadCheck)
+    copy { $0.kmsCallCheck = check }
   }
 
   /// The same open store asking `check` before `BatchGetSecretValue` reads a secret:
   /// `cinch serve` authorises `secretsmanager:GetSecretValue` on each there, as AWS does, so a
   /// secret the caller may not read is reported in `Errors` without being read.
   package func withSecretReadCheck(_ check: SecretReadCheck?) -> SQLiteStore {
-    SQLiteStore(
-      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      rotationHost: rotationHost, clockOffset: clockOffset, writer: writer,
-      credentialCheck: credentialCheck, kmsCallCheck: kmsCallCheck, secretReadCheck: check)
+    copy { $0.secretReadCheck = check }
   }
 
   /// The same open store running rotations with `host` (the CLI adds the environment command
   /// rotators need to open the store).
   public func withRotationHost(_ host: RotationHost) -> SQLiteStore {
-    SQLiteStore(
-      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      rotationHost: host, clockOffset: clockOffset, writer: writer,
-      credentialCheck: credentialCheck, kmsCallCheck: kmsCallCheck,
-      secretReadCheck: secretReadCheck)
+    copy { $0.rotationHost = host }
   }
 
   /// The same open store with its clock moved by `offset` seconds.
   package func withClock(offset: TimeInterval) -> SQLiteStore {
-    SQLiteStore(
-      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
-      rotationHost: rotationHost, clockOffset: offset, writer: writer,
+    copy { $0.clockOffset = offset }
+  }
+
+  /// What the `with…` copies may change; the connections, the key vault and the writer's state
+  /// are shared by every copy.
+  private struct Settings {
+    var configuration: StoreConfiguration
+    var rotationHost: RotationHost
+    var clockOffset: TimeInterval
+    var credentialCheck: CredentialCheck?
+    var kmsCallCheck: KMSCallCheck?
+    var secretReadCheck: SecretReadCheck?
+  }
+
+  private func copy(_ change: (inout Settings) -> Void) -> SQLiteStore {
+    var settings = Settings(
+      configuration: configuration, rotationHost: rotationHost, clockOffset: clockOffset,
       credentialCheck: credentialCheck, kmsCallCheck: kmsCallCheck,
       secretReadCheck: secretReadCheck)
+    change(&settings)
+    return SQLiteStore(
+      path: path, configuration: settings.configuration, warnings: warnings, pool: pool,
+      vault: vault, rotationHost: settings.rotationHost, clockOffset: settings.clockOffset,
+      writer: writer, credentialCheck: settings.credentialCheck,
+      kmsCallCheck: settings.kmsCallCheck, secretReadCheck: settings.secretReadCheck)
   }
 
   /// Now, to the millisecond, on the store's clock.

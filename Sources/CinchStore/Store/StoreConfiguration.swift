@@ -50,6 +50,13 @@ public struct StoreConfiguration: Sendable, Equatable {
     secretARNPrefix = "arn:\(partition):secretsmanager:\(region):\(accountID):secret:"
   }
 
+  /// The ARN a secret id stands for without a secret to look up: the ARN as given, else the
+  /// partial ARN of the name (no 6-character suffix), on which IAM decides for a secret that
+  /// does not exist.
+  package func partialSecretARN(_ secretID: String) -> String {
+    secretID.hasPrefix("arn:") ? secretID : secretARNPrefix + secretID
+  }
+
   /// `parameterARNPrefix.utf8.count` (every read checks a name's length against it).
   var parameterARNPrefixLength: Int { parameterARNPrefix.utf8.count }
 

@@ -113,8 +113,9 @@ extension TokenHandler {
     return nil
   }
 
-  /// Revokes a token with its children and their leases (those whose credential cannot be
-  /// dropped now are due: the sweep retries them), as `revoke-self` does.
+  /// Revokes a token with its children and the leases they created, as Vault does (for
+  /// `revoke-self` too); a lease whose credential cannot be dropped now (the database is down)
+  /// is left due, and the sweep retries it.
   func revokeTree(_ accessor: String) async throws {
     let leases = try await store.revokeVaultToken(accessor: accessor)
     _ = await LeaseRevoker(store: store).revoke(leases)

@@ -21,19 +21,11 @@ struct TokenHandler {
       return try await create(request)
     case ("auth/token/renew-self", .update):
       guard let token = request.token else { throw VaultError.invalid("no token to renew") }
-      let increment = try Self.increment(request.data)
-      let (info, warnings) = try await store.renewVaultToken(
-        accessor: token.accessor, increment: increment)
-      var response = LogicalResponse(data: nil)
-      response.auth = Self.auth(token: request.clientToken ?? "", info)
-      response.warnings = warnings
-      return response
+      return try await renewed(
+        token, increment: try Self.increment(request.data), clientToken: request.clientToken ?? "")
     case ("auth/token/revoke-self", .update):
       guard let token = request.token else { throw VaultError.invalid("no token to revoke") }
-      // Vault revokes the leases a token created with it (and its children's). Those whose
-      // credential cannot be dropped now (the database is down) are due: the sweep retries.
-      let leases = try await store.revokeVaultToken(accessor: token.accessor)
-      _ = await LeaseRevoker(store: store).revoke(leases)
+      try await revokeTree(token.accessor)
       return nil
     case ("auth/token/lookup-self", _), ("auth/token/create", _), ("auth/token/renew-self", _),
       ("auth/token/revoke-self", _):
@@ -146,10 +138,10 @@ struct TokenHandler {
     }
   }
 
-  /// Vault's token lookup (`handleLookup`). `id` is the token when the caller named it; the
-  /// store keeps no token, so a lookup of the caller's own token or by accessor has none, as
-  /// Vault's `lookup-accessor` has none. `last_renewal` and `last_renewal_time` appear once the
-  /// token has been renewed.
+  /// Vault's token lookup (`handleLookup`). `id` is the token as the request carried it (named
+  /// in the body, or the caller's own); a lookup by accessor has none, as Vault's
+  /// `lookup-accessor` has none. `last_renewal` and `last_renewal_time` appear once the token
+  /// has been renewed.
   static func lookup(_ token: VaultToken, id: String = "", now: Date) -> JSONValue {
     let remaining =
       token.expiresAt.map { max(0, Int($0.timeIntervalSince(now).rounded())) } ?? 0

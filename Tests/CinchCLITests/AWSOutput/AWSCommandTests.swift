@@ -152,6 +152,8 @@ import Testing
   }
 
   /// `--output off` prints nothing on stdout; a failure still prints and sets the exit code.
+  /// As awscli's `OffFormatter`, it never runs `--query` on the response: only a query that
+  /// does not parse fails.
   @Test func outputOffSuppressesOnlyStandardOutput() async throws {
     let outcome = await AWSCommand.execute("GetParameter", try options(["--output", "off"])) { _ in
       Self.response
@@ -159,12 +161,23 @@ import Testing
     #expect(outcome.exitCode == 0)
     #expect(outcome.standardOutput.isEmpty)
     #expect(outcome.standardError.isEmpty)
-    let failed = await AWSCommand.execute(
+    let unrun = await AWSCommand.execute(
       "GetParameter", try options(["--output", "off", "--query", "abs(Parameter.Value)"])
     ) { _ in Self.response }
-    #expect(failed.exitCode == 255)
+    #expect(unrun.exitCode == 0)
+    #expect(unrun.standardOutput.isEmpty)
+    let failed = await AWSCommand.execute(
+      "GetParameter", try options(["--output", "off", "--query", "Parameter.["])
+    ) { _ in Self.response }
+    #expect(failed.exitCode == 252)
     #expect(failed.standardOutput.isEmpty)
     #expect(!failed.standardError.isEmpty)
+    let service = await AWSCommand.execute(
+      "GetParameter", try options(["--output", "off"])
+    ) { _ -> Response in throw ParameterNotFound() }
+    #expect(service.exitCode == 254)
+    #expect(service.standardOutput.isEmpty)
+    #expect(!service.standardError.isEmpty)
     let environment = await AWSCommand.execute(
       "GetParameter", try options([]), environment: ["AWS_DEFAULT_OUTPUT": "off"]
     ) { _ in Self.response }

@@ -44,26 +44,8 @@ struct AWSJSONEndpointTests {
       _ target: String, _ body: String, key: AccessKey? = nil, secret: String? = nil,
       at date: Date = Date(), service: String? = nil, region: String = "us-east-1"
     ) -> ServerRequest {
-      let key = key ?? root
-      var signed = SigV4Request(
-        method: "POST", path: "/",
-        headers: [
-          ("Host", "127.0.0.1:4583"), ("Content-Type", AWSWireCodec.contentType),
-          ("X-Amz-Target", target),
-        ], body: Array(body.utf8))
-      let signingName =
-        service
-        ?? (target.hasPrefix("AmazonSSM")
-          ? "ssm"
-          : target.hasPrefix("TrentService") ? "kms" : "secretsmanager")
-      SigV4Signer(region: region, service: signingName).sign(
-        &signed,
-        credentials: AWSCredentials(
-          accessKeyID: key.accessKeyID,
-          secretAccessKey: SecretBytes(utf8: secret ?? key.secretAccessKey), source: "test"),
-        at: date)
-      return ServerRequest(
-        method: "POST", path: "/", headers: signed.headers, body: Array(body.utf8))
+      .signed(
+        target, body, key: key ?? root, secret: secret, at: date, service: service, region: region)
     }
   }
 

@@ -48,20 +48,9 @@ struct BatchGetSecretValueAuthorizationTests {
     /// `body` for `BatchGetSecretValue`, signed by `key`, answered by the endpoint; the canary
     /// is in neither the body nor the access log's line.
     func batch(_ body: String, key: AccessKey, status: Int = 200) async throws -> JSONValue {
-      var signed = SigV4Request(
-        method: "POST", path: "/",
-        headers: [
-          ("Host", "127.0.0.1:4583"), ("Content-Type", AWSWireCodec.contentType),
-          ("X-Amz-Target", "secretsmanager.BatchGetSecretValue"),
-        ], body: Array(body.utf8))
-      SigV4Signer(region: "us-east-1", service: "secretsmanager").sign(
-        &signed,
-        credentials: AWSCredentials(
-          accessKeyID: key.accessKeyID, secretAccessKey: SecretBytes(utf8: key.secretAccessKey),
-          source: "test"),
-        at: Date())
-      let response = await AWSJSONEndpoint(store: store).handle(
-        ServerRequest(method: "POST", path: "/", headers: signed.headers, body: Array(body.utf8)))
+      let request = ServerRequest.signed(
+        "secretsmanager.BatchGetSecretValue", body, key: key)
+      let response = await AWSJSONEndpoint(store: store).handle(request)
       let text = String(decoding: response.body, as: UTF8.self)
       #expect(response.status == status, "\(text)")
       if key.accessKeyID != root.accessKeyID {

@@ -119,23 +119,9 @@ struct KMSDecryptAuthorizationTests {
     /// `target` with `body`, signed by `user`'s key, answered by the endpoint.
     func call(_ target: String, _ body: String, as user: String) async throws -> ServerResponse {
       let key = try #require(keys[user])
-      var signed = SigV4Request(
-        method: "POST", path: "/",
-        headers: [
-          ("Host", "127.0.0.1:4583"), ("Content-Type", AWSWireCodec.contentType),
-          ("X-Amz-Target", target),
-        ], body: Array(body.utf8))
-      SigV4Signer(
-        region: KMSDecryptAuthorizationTests.region,
-        service: target.hasPrefix("AmazonSSM") ? "ssm" : "secretsmanager"
-      ).sign(
-        &signed,
-        credentials: AWSCredentials(
-          accessKeyID: key.accessKeyID, secretAccessKey: SecretBytes(utf8: key.secretAccessKey),
-          source: "test"),
-        at: Date())
-      let response = await endpoint.handle(
-        ServerRequest(method: "POST", path: "/", headers: signed.headers, body: Array(body.utf8)))
+      let request = ServerRequest.signed(
+        target, body, key: key, region: KMSDecryptAuthorizationTests.region)
+      let response = await endpoint.handle(request)
       #expect(response.logDetail?.contains(canary) == false)
       return response
     }

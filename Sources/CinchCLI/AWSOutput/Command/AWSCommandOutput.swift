@@ -49,7 +49,8 @@ package struct AWSCommandOutput: Sendable {
     case .yamlStream:
       return AWSYAMLFormatter.formatStream(pages: [try applyQuery(document)])
     case .off:
-      _ = try applyQuery(document)
+      // awscli's `OffFormatter` prints nothing and never runs `--query` (only a query that does
+      // not parse fails, before the call).
       return ""
     case .json, .yaml, .table:
       let result = try applyQuery(pagination?.fullResult(document) ?? document)
