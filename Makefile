@@ -27,7 +27,7 @@ build:
 RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic \
   -Xlinker -z -Xlinker pack-relative-relocs
 
-release:
+release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product cinch
 
 ## test: every test target; committed golden files must match what the code produces
