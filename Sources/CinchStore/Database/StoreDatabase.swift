@@ -9,7 +9,21 @@ enum StoreDatabase {
   /// WAL pages (4 KiB each) after which a commit checkpoints: 32 MiB.
   static let walCheckpointPages = 8_192
 
-  static func openPool(path: String, busyTimeoutSeconds: Double) throws -> DatabasePool {
+  /// Has the Swift runtime make the one-time type lookups that opening a pool and reading
+  /// through it need: each first "does this type conform" scans the binary's ~8,800 conformance
+  /// records, and GRDB's set-up of a connection (its functions, collations and value
+  /// conversions) and its WAL check (Foundation's `URLResourceValues`) make ~3.5 M instructions
+  /// of them. Done on an in-memory database while another thread still sets libcrypto up, which
+  /// the store's key needs before the pool may open, they are off the command's path:
+  /// `get-parameter`'s open after the key went from ~8.5 M to ~5 M instructions.
+  static func prepareConnectionTypes(path: String) {
+    if let queue = try? DatabaseQueue(configuration: configuration(busyTimeoutSeconds: 0)) {
+      _ = try? queue.inDatabase { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+    }
+    _ = try? URL(fileURLWithPath: path + "-wal").resourceValues(forKeys: [.fileSizeKey])
+  }
+
+  private static func configuration(busyTimeoutSeconds: Double) -> Configuration {
     var configuration = Configuration()
     configuration.label = "cinch-store"
     configuration.busyMode = .callback(busyHandler(timeoutSeconds: busyTimeoutSeconds))
@@ -21,6 +35,11 @@ enum StoreDatabase {
       // Deleted rows (old versions, removed entries) are overwritten with zeros.
       try db.execute(sql: "PRAGMA secure_delete = ON")
     }
+    return configuration
+  }
+
+  static func openPool(path: String, busyTimeoutSeconds: Double) throws -> DatabasePool {
+    let configuration = configuration(busyTimeoutSeconds: busyTimeoutSeconds)
     do {
       let pool = try DatabasePool(path: path, configuration: configuration)
       // DatabasePool sets `synchronous = NORMAL` when it switches the writer to WAL, after
@@ -94,11 +113,8 @@ extension StoreDatabase {
   }
 }
 
-/// What opening a store reads before anything may be written to it (the pool writes when it
-/// opens: it makes sure the WAL file is not empty): the `store_meta` records and the applied
-/// schema migrations, through a read-only connection of its own. That connection creates an
-/// empty `-wal` and a `-shm` beside the file if they are missing, and writes no page; when the
-/// open then fails, `closeAsLastConnection` takes them away again.
+/// What opening a store reads before anything may be written to it: the `store_meta` records
+/// and the applied schema migrations.
 ///
 /// It is SQLite's C API rather than a GRDB `DatabaseQueue`: the queue's set-up (collations,
 /// functions, format validation, a dispatch queue) and the migrator's queries were ~7.7 M
@@ -109,31 +125,14 @@ struct StoreInspection {
   /// The identifiers in GRDB's `grdb_migrations` table (empty when the table is missing).
   var appliedMigrations: Set<String>
 
-  /// After an open that failed past the inspection (a wrong key, a schema from a newer cinch):
-  /// the read-only connection could not remove the empty `-wal` and `-shm` it made, so a
-  /// read-write one joins the WAL and closes, and SQLite removes both as it does for the last
-  /// connection of a store. While another connection has the store open, SQLite leaves them
-  /// to it. No page of the database changes.
-  static func closeAsLastConnection(path: String) {
-    var handle: OpaquePointer?
-    if sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let db = handle {
-      // The WAL is joined on the first read.
-      sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
-    }
-    sqlite3_close_v2(handle)
+  /// Reads the store on a connection of its own, closed before it returns.
+  static func read(path: String, busyTimeoutSeconds: Double) throws -> StoreInspection {
+    let connection = try StoreOpening(path: path, busyTimeoutSeconds: busyTimeoutSeconds)
+    defer { connection.close() }
+    return connection.inspection
   }
 
-  static func read(path: String, busyTimeoutSeconds: Double) throws -> StoreInspection {
-    var handle: OpaquePointer?
-    let opened = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY, nil)
-    defer { sqlite3_close_v2(handle) }
-    guard opened == SQLITE_OK, let db = handle else {
-      let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
-      throw StoreAccessError.io(path: path, message: message)
-    }
-    sqlite3_extended_result_codes(db, 1)
-    sqlite3_busy_timeout(db, Int32(clamping: Int(busyTimeoutSeconds * 1000)))
-
+  fileprivate static func read(_ db: OpaquePointer, path: String) throws -> StoreInspection {
     var tables: Set<String> = []
     try each(
       db, path: path,
@@ -189,6 +188,79 @@ struct StoreInspection {
     // An SQL error on these queries means tables that are not the store's.
     if code & 0xff == SQLITE_ERROR { throw StoreAccessError.notAStore(path: path, reason: message) }
     throw StoreDatabase.accessError(primaryCode: code & 0xff, message: message, path: path)
+  }
+}
+
+/// The connection a store is opened through, before its pool: it reads the `StoreInspection`,
+/// and it writes nothing until the master key has been checked. With a wrong key it is closed
+/// as the store's last connection, and SQLite removes the empty `-wal` and `-shm` it made.
+///
+/// Once the key is checked, `startWAL` gives an empty (or missing) WAL its first frame, and the
+/// connection stays open until the pool is. GRDB's `DatabasePool` makes sure the WAL file is not
+/// empty as it opens (a read-only reader cannot open a WAL database without one: GRDB's issue
+/// 102) by creating and dropping a table, which moved the schema cookie on every open (by 2,104
+/// in the store of a few hundred commands this was measured on): every other connection to the
+/// store, such as a running `cinch serve`, then prepared its statements again after any command.
+/// The frame here is the header page, `user_version` set to the value it has (an update that
+/// changes no byte is not written at all). Closed before the pool opened, this connection
+/// would be the last, which checkpoints the WAL and removes it.
+final class StoreOpening {
+  let inspection: StoreInspection
+  private let path: String
+  private var handle: OpaquePointer?
+
+  init(path: String, busyTimeoutSeconds: Double) throws {
+    self.path = path
+    var opened: OpaquePointer?
+    let status = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE, nil)
+    guard status == SQLITE_OK, let db = opened else {
+      let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+      sqlite3_close_v2(opened)
+      throw StoreAccessError.io(path: path, message: message)
+    }
+    handle = db
+    sqlite3_extended_result_codes(db, 1)
+    sqlite3_busy_timeout(db, Int32(clamping: Int(busyTimeoutSeconds * 1000)))
+    do {
+      inspection = try StoreInspection.read(db, path: path)
+    } catch {
+      sqlite3_close_v2(db)
+      handle = nil
+      throw error
+    }
+  }
+
+  deinit { sqlite3_close_v2(handle) }
+
+  /// Gives an empty or missing WAL its first frame (see above); anything unexpected (another
+  /// process writing, a file that cannot be written) leaves it to GRDB.
+  func startWAL() {
+    guard let db = handle else { return }
+    var status = stat()
+    if stat(path + "-wal", &status) == 0, status.st_size > 0 { return }
+    // No sync: the frame changes nothing. The first commit that matters syncs the WAL (and the
+    // folder that holds it) as it always did.
+    guard sqlite3_exec(db, "PRAGMA synchronous = OFF; BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK
+    else { return }
+    var statement: OpaquePointer?
+    var version: Int64?
+    if sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &statement, nil) == SQLITE_OK,
+      sqlite3_step(statement) == SQLITE_ROW
+    {
+      version = sqlite3_column_int64(statement, 0)
+    }
+    sqlite3_finalize(statement)
+    guard let version,
+      sqlite3_exec(db, "PRAGMA user_version = \(version); COMMIT", nil, nil, nil) == SQLITE_OK
+    else {
+      sqlite3_exec(db, "ROLLBACK", nil, nil, nil)
+      return
+    }
+  }
+
+  func close() {
+    sqlite3_close_v2(handle)
+    handle = nil
   }
 }
 

@@ -1,4 +1,5 @@
 import COpenSSL
+import Synchronization
 
 /// The primitives the store is built from, over the system's libcrypto: AES-256-GCM, HKDF-SHA256,
 /// HMAC-SHA256, SHA-256, scrypt, the CSPRNG and constant-time comparison.
@@ -14,6 +15,12 @@ package enum Crypto {
   package static func prepare() {
     _ = try? randomBytes(1)
   }
+
+  /// Whether libcrypto is set up (`prepare` or any first use has finished): work that would
+  /// only wait for it may do something useful first (`SQLiteStore.openOnThisThread`).
+  package static var isPrepared: Bool { preparedFlag.load(ordering: .acquiring) }
+
+  fileprivate static let preparedFlag = Atomic<Bool>(false)
 
   // MARK: Random
 
@@ -540,5 +547,6 @@ private final class Algorithms: @unchecked Sendable {
       fatalError("libcrypto lacks AES-256-GCM: \(Crypto.lastError())")
     }
     aes256GCM = cipher
+    Crypto.preparedFlag.store(true, ordering: .releasing)
   }
 }

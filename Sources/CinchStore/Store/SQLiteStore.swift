@@ -385,11 +385,14 @@ public final class SQLiteStore: Sendable {
       var storeKey: [UInt8]
       var migrated: Bool
     }
-    // Checked on a read-only connection: with a wrong key, nothing is written.
-    let inspection = try StoreInspection.read(
-      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
-    var unlocked = false
-    defer { if !unlocked { StoreInspection.closeAsLastConnection(path: path) } }
+    // Read on a connection that writes nothing before the key is checked: with a wrong key,
+    // nothing is written. Closed once the pool is open (or the open failed).
+    let opening = try StoreOpening(path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
+    defer { opening.close() }
+    let inspection = opening.inspection
+    // The key below needs libcrypto; while another thread is still setting it up
+    // (`Crypto.prepare`), the time the key would wait makes GRDB's one-time type lookups.
+    if !Crypto.isPrepared { StoreDatabase.prepareConnectionTypes(path: path) }
     // GRDB's `hasBeenSuperseded` and `hasCompletedMigrations`, on the identifiers just read.
     let known = Set(migrator.migrations)
     if let unknown = inspection.appliedMigrations.subtracting(known).sorted().first {
@@ -435,7 +438,7 @@ public final class SQLiteStore: Sendable {
     let vault = try KeyVault(
       storeID: meta.storeID, wrapKey: masterKey.wrapKey, masterKeyID: meta.masterKeyID,
       storeKey: storeKey)
-    unlocked = true
+    opening.startWAL()
     let pool = try StoreDatabase.openPool(
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
     if !meta.migrated {

@@ -97,6 +97,45 @@ import Testing
       inspection.meta[StoreMeta.masterMode].map { String(decoding: $0, as: UTF8.self) } == "key")
   }
 
+  /// GRDB's pool makes an empty WAL non-empty by creating and dropping a table, which moves the
+  /// schema cookie and makes every other connection prepare its statements again; the store's
+  /// opening gives the WAL a frame that changes nothing instead (`StoreOpening.startWAL`).
+  @Test func openingAStoreLeavesItsSchemaAlone() async throws {
+    let fixture = try await StoreFixture.make()
+    try await fixture.store.put("/a", "v", overwrite: false)
+    try fixture.store.close()
+    func cookies() throws -> (schema: Int, user: Int) {
+      let queue = try DatabaseQueue(path: fixture.storePath)
+      defer { try? queue.close() }
+      return try queue.read { db in
+        (
+          try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? -1,
+          try Int.fetchOne(db, sql: "PRAGMA user_version") ?? -1
+        )
+      }
+    }
+    let before = try cookies()
+    for _ in 0..<3 {
+      let store = try await SQLiteStore.open(
+        at: fixture.storePath, master: .keyFile(path: fixture.keyPath))
+      #expect(try await store.getParameter(GetParameterRequest(name: "/a")).parameter.value == "v")
+      try store.close()
+      #expect(!FileManager.default.fileExists(atPath: fixture.storePath + "-wal"))
+      #expect(!FileManager.default.fileExists(atPath: fixture.storePath + "-shm"))
+    }
+    // Opened while another process has it open (its WAL is not empty): nothing to start.
+    let other = try await SQLiteStore.open(
+      at: fixture.storePath, master: .keyFile(path: fixture.keyPath))
+    let second = try await SQLiteStore.open(
+      at: fixture.storePath, master: .keyFile(path: fixture.keyPath))
+    #expect(try await second.getParameter(GetParameterRequest(name: "/a")).parameter.value == "v")
+    try second.close()
+    try other.close()
+    let after = try cookies()
+    #expect(after.schema == before.schema)
+    #expect(after.user == before.user)
+  }
+
   @Test func sqliteFailuresBecomeErrorsNamingTheStore() {
     let path = "/srv/cinch/store.db"
     #expect(
