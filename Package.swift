@@ -173,6 +173,7 @@ let package = Package(
       dependencies: [
         "CinchCLI", "CinchTemplate", "CinchJSON", "CinchStore", "_CinchTestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strict
     ),

@@ -67,7 +67,13 @@ public struct CinchMain: AsyncParsableCommand {
     }
     var parsed: (any ParsableCommand.Type)?
     do {
-      var command = try parseAsRoot(arguments)
+      // The reads scripts run once per value skip ArgumentParser's reflection (FastCommandLine).
+      var command: any ParsableCommand
+      if let fast = FastCommandLine.command(arguments) {
+        command = fast
+      } else {
+        command = try parseAsRoot(arguments)
+      }
       parsed = type(of: command)
       if var asyncCommand = command as? any AsyncParsableCommand {
         try await asyncCommand.run()
