@@ -290,14 +290,21 @@ extension SQLiteStore {
     _ sealed: [UInt8], by service: KMSCall.Service, context: [String: String],
     entry name: String, version: Int, _ db: Database
   ) throws {
-    guard let kmsCallCheck else { return }
-    // A value that names no key does not open either: `open` reports it.
-    guard let keyIDBytes = try? Envelope.keyID(of: sealed),
-      let key = try KMSKeyRecord.fetch(db, keyIDBytes: keyIDBytes)
-    else { return }
-    if let refusal = kmsCallCheck(kmsCall(.decrypt, under: key, by: service, context: context)) {
+    if let refusal = try decryptionRefusal(sealed, by: service, context: context, db) {
       throw DecryptionRefusal(error: refusal, name: name, version: version)
     }
+  }
+
+  /// What `kmsCallCheck` answers for the `kms:Decrypt` of `sealed` on the key it names: nil
+  /// when allowed or when there is no check. A value that names no key does not open either:
+  /// `open` reports it.
+  func decryptionRefusal(
+    _ sealed: [UInt8], by service: KMSCall.Service, context: [String: String], _ db: Database
+  ) throws -> StoreError? {
+    guard let kmsCallCheck, let keyIDBytes = try? Envelope.keyID(of: sealed),
+      let key = try KMSKeyRecord.fetch(db, keyIDBytes: keyIDBytes)
+    else { return nil }
+    return kmsCallCheck(kmsCall(.decrypt, under: key, by: service, context: context))
   }
 
   /// Asks `kmsCallCheck`, when the caller has one, whether a write may encrypt a value under
@@ -315,6 +322,16 @@ extension SQLiteStore {
         throw refusal
       }
     }
+  }
+
+  /// Whether `kmsCallCheck` (when the caller has one) lets the caller have `service` call
+  /// `action` on `key`: for a step the service skips, rather than refuses, without it.
+  func kmsAllows(
+    _ action: KMSCall.Action, under key: KMSKeyRecord, by service: KMSCall.Service,
+    context: [String: String]
+  ) -> Bool {
+    guard let kmsCallCheck else { return true }
+    return kmsCallCheck(kmsCall(action, under: key, by: service, context: context)) == nil
   }
 
   /// The call `service` makes to KMS for `action` on `key`, as the check sees it.

@@ -624,12 +624,25 @@ extension SQLiteStore {
   }
 
   /// After a `KmsKeyId` change: the labelled versions are sealed again under the new key, as
-  /// Secrets Manager re-encrypts AWSCURRENT, AWSPENDING and AWSPREVIOUS.
+  /// Secrets Manager re-encrypts AWSCURRENT, AWSPENDING and AWSPREVIOUS. With a caller's KMS
+  /// permissions to decide (`cinch serve`), a version the caller could not re-encrypt stays as
+  /// it is, and the update still succeeds: "If you don't have kms:Decrypt permission to the
+  /// previous key … the existing versions are not re-encrypted"
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_update-encryption-key.html),
+  /// "If you don't have kms:Encrypt permission to the new key, Secrets Manager does not
+  /// re-encrypt existing secret versions"
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UpdateSecret.html).
   func resealLabelledVersions(_ entry: SecretEntry, _ db: Database) throws {
     let key = try secretKey(entry.attributes.kmsKeyRef, db)
     let labelled = Set(try EntryLabels.fetch(db, entry: entry.id).values)
     for record in try SecretVersionRecord.fetchAll(db, entry: entry.id)
     where labelled.contains(record.version) {
+      guard let sealed = record.sealed else { continue }
+      let kmsContext = ["SecretARN": entry.arn(configuration), "SecretVersionId": record.versionID]
+      guard
+        try decryptionRefusal(sealed, by: .secretsManager, context: kmsContext, db) == nil,
+        kmsAllows(.encrypt, under: key, by: .secretsManager, context: kmsContext)
+      else { continue }
       guard let value = try openValue(record, entry, db) else { continue }
       let context = SecretVersionRecord.context(
         storeID: storeID, entry: entry, version: record.version, versionID: record.versionID,

@@ -297,6 +297,54 @@ struct KMSEncryptAuthorizationTests {
     #expect(try await fixture.secretVersions("prod/managed") == nil)
   }
 
+  /// A `KmsKeyId` change re-encrypts the labelled versions only where the caller has
+  /// `kms:Decrypt` on the key that protects each and `kms:Encrypt` on the new one; otherwise the
+  /// update succeeds and the versions stay as they were.
+  @Test func aKeyChangeReencryptsOnlyWhatTheCallerMay() async throws {
+    let fixture = try await Fixture()
+    let otherKey = try await fixture.store.createKey(CreateKeyRequest()).keyMetadata.keyID
+    _ = try await fixture.store.createAlias(
+      CreateAliasRequest(aliasName: "alias/other-key", targetKeyID: otherKey))
+    // `reader` may read the secret and decrypt under alias/app-key only.
+    let reader = try await fixture.store.createAccessKey(userName: "reader").accessKey
+    try await fixture.store.putUserPolicy(
+      userName: "reader", policyName: "p",
+      policyDocument: """
+        {"Statement": [
+          {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"},
+          {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "\(fixture.appKeyARN)"}]}
+        """)
+    func read() async -> ServerResponse {
+      let request = ServerRequest.signed(
+        "secretsmanager.GetSecretValue", #"{"SecretId": "prod/existing"}"#, key: reader,
+        region: Self.region)
+      return await AWSJSONEndpoint(store: fixture.store).handle(request)
+    }
+
+    // `writer` has no KMS permission: the key is recorded, nothing is re-encrypted.
+    let moved = try await fixture.call(
+      "secretsmanager.UpdateSecret",
+      #"{"SecretId": "prod/existing", "KmsKeyId": "alias/other-key"}"#, as: "writer")
+    #expect(moved.status == 200, "\(String(decoding: moved.body, as: UTF8.self))")
+    let described = try await fixture.call(
+      "secretsmanager.DescribeSecret", #"{"SecretId": "prod/existing"}"#, as: "root")
+    #expect(try json(described)["KmsKeyId"]?.stringValue == "alias/other-key")
+    let stillOld = await read()
+    #expect(stillOld.status == 200)
+    #expect(try json(stillOld)["SecretString"]?.stringValue == "\(fixture.canary)-v1")
+
+    // The root key may do both: AWSCURRENT is sealed under the other key now.
+    let otherARN = "arn:aws:kms:\(Self.region):\(Self.account):key/\(otherKey)"
+    let reencrypted = try await fixture.call(
+      "secretsmanager.UpdateSecret",
+      #"{"SecretId": "prod/existing", "KmsKeyId": "\#(otherARN)"}"#, as: "root")
+    #expect(reencrypted.status == 200)
+    try expectRefused(await read(), Self.secretsRefusal, canary: fixture.canary)
+    let byRoot = try await fixture.call(
+      "secretsmanager.GetSecretValue", #"{"SecretId": "prod/existing"}"#, as: "root")
+    #expect(try json(byRoot)["SecretString"]?.stringValue == "\(fixture.canary)-v1")
+  }
+
   /// The account's root key is not limited.
   @Test func theRootKeyWritesUnderEveryKey() async throws {
     let fixture = try await Fixture()
