@@ -253,9 +253,9 @@ package final class AWSJSONEndpoint: Sendable {
   /// https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html).
   ///
   /// The same rules decide the calls a write makes (`KMSCall.action`): Parameter Store's
-  /// `kms:Encrypt` for a `SecureString`, Secrets Manager's `kms:GenerateDataKey` and
-  /// `kms:Decrypt` for a new version. A refused `kms:Encrypt` is KMS's `AccessDeniedException`
-  /// in IAM's words, naming `principal` and the key, wrapped as Parameter Store wraps KMS's
+  /// `kms:Encrypt` for a standard `SecureString` (`kms:GenerateDataKey` for an advanced one),
+  /// Secrets Manager's `kms:GenerateDataKey` and `kms:Decrypt` for a new version. A refused
+  /// Parameter Store write is KMS's `AccessDeniedException` in IAM's words, naming `principal` and the key, wrapped as Parameter Store wraps KMS's
   /// errors (`InvalidKeyId`'s suffix, without a request id); Secrets Manager answers its own
   /// "Access to KMS is not allowed" for a write as for a read.
   func kmsCallCheck(
@@ -276,7 +276,9 @@ package final class AWSJSONEndpoint: Sendable {
       case .allowed: return nil
       case .implicitlyDenied where request.isAWSManaged: return nil
       case .implicitlyDenied, .explicitlyDenied:
-        guard request.action == .encrypt else { return request.refusal }
+        guard request.service == .parameterStore, request.action != .decrypt else {
+          return request.refusal
+        }
         let denied = Self.accessDenied(
           principal: principal, action: request.action.rawValue, resource: request.keyARN,
           decision: decision)

@@ -275,13 +275,16 @@ extension SQLiteStore {
 
     if type == .secureString {
       // A standard parameter's value is encrypted by KMS `Encrypt` with the caller's
-      // credentials, under the key the value will be sealed with and `PARAMETER_ARN`
+      // credentials, under the key the value will be sealed with and `PARAMETER_ARN`; an
+      // advanced one by envelope encryption with the AWS Encryption SDK, whose data key comes
+      // from `GenerateDataKey`
       // (https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html,
       // https://docs.aws.amazon.com/systems-manager/latest/userguide/secure-string-parameter-kms-encryption.html).
       // Asked after validation, as AWS validates before it calls KMS, and before anything is
       // written.
       try checkEncryption(
-        under: key, by: .parameterStore, actions: [.encrypt],
+        under: key, by: .parameterStore,
+        actions: [tier == .advanced ? .generateDataKey : .encrypt],
         context: ["PARAMETER_ARN": name.arn(configuration)])
     }
 

@@ -142,12 +142,14 @@ struct KMSEncryptAuthorizationTests {
 
   func json(_ response: ServerResponse) throws -> JSONValue { try Self.json(response) }
 
-  func encryptRefusal(_ user: String, key: String, explicit: Bool = false) -> String {
-    "User: arn:aws:iam::\(Self.account):user/\(user) is not authorized to perform: kms:Encrypt "
+  func encryptRefusal(
+    _ user: String, key: String, explicit: Bool = false, action: String = "kms:Encrypt"
+  ) -> String {
+    "User: arn:aws:iam::\(Self.account):user/\(user) is not authorized to perform: \(action) "
       + "on resource: \(key) "
       + (explicit
         ? "with an explicit deny in an identity-based policy"
-        : "because no identity-based policy allows the kms:Encrypt action")
+        : "because no identity-based policy allows the \(action) action")
       + " (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException)"
   }
 
@@ -188,6 +190,40 @@ struct KMSEncryptAuthorizationTests {
           && $0.caller == fixture.keys["writer"]?.accessKeyID
       })
     #expect(!rows.contains { $0.result == "ok" })
+  }
+
+  /// An advanced parameter is encrypted with the AWS Encryption SDK, whose data key comes from
+  /// `kms:GenerateDataKey`: `kms:Encrypt` alone does not let it through.
+  @Test func anAdvancedParameterNeedsGenerateDataKey() async throws {
+    let fixture = try await Fixture()
+    func put(as user: String) async throws -> ServerResponse {
+      try await fixture.call(
+        "AmazonSSM.PutParameter",
+        #"{"Name": "/app/big", "Value": "\#(fixture.canary)", "Type": "SecureString", "KeyId": "alias/app-key", "Tier": "Advanced"}"#,
+        as: user)
+    }
+    try expectRefused(
+      try await put(as: "granted"),
+      encryptRefusal("granted", key: fixture.appKeyARN, action: "kms:GenerateDataKey"),
+      canary: fixture.canary)
+    #expect(try await fixture.versions("/app/big") == 0)
+
+    let enveloper = try await fixture.store.createAccessKey(userName: "enveloper").accessKey
+    try await fixture.store.putUserPolicy(
+      userName: "enveloper", policyName: "p",
+      policyDocument: """
+        {"Statement": [
+          {"Effect": "Allow", "Action": "ssm:PutParameter", "Resource": "*"},
+          {"Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": "\(fixture.appKeyARN)",
+           "Condition": {"StringEquals": {"kms:ViaService": "ssm.\(Self.region).amazonaws.com"}}}]}
+        """)
+    let request = ServerRequest.signed(
+      "AmazonSSM.PutParameter",
+      #"{"Name": "/app/big", "Value": "\#(fixture.canary)", "Type": "SecureString", "KeyId": "alias/app-key", "Tier": "Advanced"}"#,
+      key: enveloper, region: Self.region)
+    let allowed = await AWSJSONEndpoint(store: fixture.store).handle(request)
+    #expect(allowed.status == 200, "\(String(decoding: allowed.body, as: UTF8.self))")
+    #expect(try await fixture.versions("/app/big") == 1)
   }
 
   /// An `Allow` whose conditions the call meets lets the write through; the same key for a
