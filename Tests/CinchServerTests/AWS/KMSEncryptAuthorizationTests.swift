@@ -86,12 +86,22 @@ struct KMSEncryptAuthorizationTests {
 
     /// `target` with `body`, signed by `user`'s key, answered by the endpoint.
     func call(_ target: String, _ body: String, as user: String) async throws -> ServerResponse {
-      let key = try #require(keys[user])
+      await call(target, body, key: try #require(keys[user]))
+    }
+
+    func call(_ target: String, _ body: String, key: AccessKey) async -> ServerResponse {
       let request = ServerRequest.signed(
         target, body, key: key, region: KMSEncryptAuthorizationTests.region)
       let response = await AWSJSONEndpoint(store: store).handle(request)
       #expect(response.logDetail?.contains(canary) == false)
       return response
+    }
+
+    /// A further user with `policy`, for one test.
+    func user(_ name: String, policy: String) async throws -> AccessKey {
+      let key = try await store.createAccessKey(userName: name).accessKey
+      try await store.putUserPolicy(userName: name, policyName: "p", policyDocument: policy)
+      return key
     }
 
     func put(_ name: String, keyID: String? = nil, overwrite: Bool = false, as user: String)
@@ -196,32 +206,23 @@ struct KMSEncryptAuthorizationTests {
   /// `kms:GenerateDataKey`: `kms:Encrypt` alone does not let it through.
   @Test func anAdvancedParameterNeedsGenerateDataKey() async throws {
     let fixture = try await Fixture()
-    func put(as user: String) async throws -> ServerResponse {
-      try await fixture.call(
-        "AmazonSSM.PutParameter",
-        #"{"Name": "/app/big", "Value": "\#(fixture.canary)", "Type": "SecureString", "KeyId": "alias/app-key", "Tier": "Advanced"}"#,
-        as: user)
-    }
+    let advanced =
+      #"{"Name": "/app/big", "Value": "\#(fixture.canary)", "Type": "SecureString", "KeyId": "alias/app-key", "Tier": "Advanced"}"#
     try expectRefused(
-      try await put(as: "granted"),
+      try await fixture.call("AmazonSSM.PutParameter", advanced, as: "granted"),
       encryptRefusal("granted", key: fixture.appKeyARN, action: "kms:GenerateDataKey"),
       canary: fixture.canary)
     #expect(try await fixture.versions("/app/big") == 0)
 
-    let enveloper = try await fixture.store.createAccessKey(userName: "enveloper").accessKey
-    try await fixture.store.putUserPolicy(
-      userName: "enveloper", policyName: "p",
-      policyDocument: """
+    let enveloper = try await fixture.user(
+      "enveloper",
+      policy: """
         {"Statement": [
           {"Effect": "Allow", "Action": "ssm:PutParameter", "Resource": "*"},
           {"Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": "\(fixture.appKeyARN)",
            "Condition": {"StringEquals": {"kms:ViaService": "ssm.\(Self.region).amazonaws.com"}}}]}
         """)
-    let request = ServerRequest.signed(
-      "AmazonSSM.PutParameter",
-      #"{"Name": "/app/big", "Value": "\#(fixture.canary)", "Type": "SecureString", "KeyId": "alias/app-key", "Tier": "Advanced"}"#,
-      key: enveloper, region: Self.region)
-    let allowed = await AWSJSONEndpoint(store: fixture.store).handle(request)
+    let allowed = await fixture.call("AmazonSSM.PutParameter", advanced, key: enveloper)
     #expect(allowed.status == 200, "\(String(decoding: allowed.body, as: UTF8.self))")
     #expect(try await fixture.versions("/app/big") == 1)
   }
@@ -342,19 +343,16 @@ struct KMSEncryptAuthorizationTests {
     _ = try await fixture.store.createAlias(
       CreateAliasRequest(aliasName: "alias/other-key", targetKeyID: otherKey))
     // `reader` may read the secret and decrypt under alias/app-key only.
-    let reader = try await fixture.store.createAccessKey(userName: "reader").accessKey
-    try await fixture.store.putUserPolicy(
-      userName: "reader", policyName: "p",
-      policyDocument: """
+    let reader = try await fixture.user(
+      "reader",
+      policy: """
         {"Statement": [
           {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"},
           {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "\(fixture.appKeyARN)"}]}
         """)
     func read() async -> ServerResponse {
-      let request = ServerRequest.signed(
-        "secretsmanager.GetSecretValue", #"{"SecretId": "prod/existing"}"#, key: reader,
-        region: Self.region)
-      return await AWSJSONEndpoint(store: fixture.store).handle(request)
+      await fixture.call(
+        "secretsmanager.GetSecretValue", #"{"SecretId": "prod/existing"}"#, key: reader)
     }
 
     // `writer` has no KMS permission: the key is recorded, nothing is re-encrypted.
