@@ -22,7 +22,10 @@ enum FastCommandLine {
       let form = forms.first(where: { $0.group == arguments[0] && $0.command == arguments[1] }),
       let given = Given(arguments.dropFirst(2), form: form)
     else { return nil }
-    return form.build(given)
+    var command = form.build(given)
+    // ArgumentParser validates what it parsed; a value that does not pass is its to report.
+    guard (try? command.validateAll()) != nil else { return nil }
+    return command
   }
 
   /// Whether `command` would take `arguments`; for the set-up that runs before it.
@@ -37,7 +40,7 @@ enum FastCommandLine {
     /// Its flags: each word (`--with-decryption`, `--no-with-decryption`) → the property it sets
     /// and the value it sets it to.
     var flags: [String: Flag]
-    var build: @Sendable (Given) -> any AsyncParsableCommand
+    var build: @Sendable (Given) -> any FastParsedCommand
   }
 
   struct Flag: Sendable {
@@ -133,6 +136,13 @@ extension FastParsedCommand {
     self.init()
     global = AWSGlobalOptions(given)
     storeOptions = StoreOptions(given)
+  }
+
+  /// What ArgumentParser runs after parsing: each option group's `validate`, then the command's.
+  fileprivate mutating func validateAll() throws {
+    try global.validate()
+    try storeOptions.validate()
+    try validate()
   }
 }
 
