@@ -238,8 +238,11 @@ final class StoreOpening {
     guard let db = handle else { return }
     var status = stat()
     if stat(path + "-wal", &status) == 0, status.st_size > 0 { return }
-    // No sync: the frame changes nothing. The first commit that matters syncs the WAL (and the
-    // folder that holds it) as it always did.
+    // No sync for the commit: the frame changes nothing, and the first commit that matters syncs
+    // the WAL (and the folder that holds it) as it always did. Back to NORMAL at once, so that
+    // if this connection is the last to close (the pool failed to open), its checkpoint syncs
+    // the WAL before it writes the file and the file before it removes the WAL.
+    defer { sqlite3_exec(db, "PRAGMA synchronous = NORMAL", nil, nil, nil) }
     guard sqlite3_exec(db, "PRAGMA synchronous = OFF; BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK
     else { return }
     var statement: OpaquePointer?
