@@ -41,8 +41,10 @@ public enum ProcessSetup {
     }
   }
 
-  /// Commands that read templates only and never open a store.
-  static let templateOnly: Set<String> = [
+  /// Commands that read templates only and never open a store. The lists this file reads before
+  /// the second thread starts are arrays: the first `Set<String>` of the process makes the
+  /// runtime look `String: Hashable` up (~0.5 M instructions), which would hold that thread back.
+  static let templateOnly: [String] = [
     "refs", "graph", "consumers", "parse", "--version", "--help", "-h", "help",
   ]
 

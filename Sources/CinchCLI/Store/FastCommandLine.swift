@@ -18,40 +18,56 @@ import ArgumentParser
 enum FastCommandLine {
   /// The command `arguments` (without the program name) names, or nil for ArgumentParser.
   static func command(_ arguments: [String]) -> (any AsyncParsableCommand)? {
-    guard arguments.count >= 2, arguments.last != "help",
-      let form = forms.first(where: { $0.group == arguments[0] && $0.command == arguments[1] }),
-      let given = Given(arguments.dropFirst(2), form: form)
-    else { return nil }
+    guard let (form, given) = parse(arguments) else { return nil }
     var command = form.build(given)
     // ArgumentParser validates what it parsed; a value that does not pass is its to report.
     guard (try? command.validateAll()) != nil else { return nil }
     return command
   }
 
-  /// Whether `command` would take `arguments`; for the set-up that runs before it.
-  static func takes(_ arguments: [String]) -> Bool { command(arguments) != nil }
+  /// Whether `arguments` are a line this file parses, for the set-up that runs before the
+  /// command line is parsed. It builds no command: the first value of a command type makes the
+  /// runtime check its generic requirements (~1.5 M instructions), which would hold back the
+  /// thread that set-up starts.
+  static func takes(_ arguments: [String]) -> Bool { parse(arguments) != nil }
+
+  private static func parse(_ arguments: [String]) -> (Form, Given)? {
+    guard arguments.count >= 2, arguments.last != "help",
+      let form = forms.first(where: { $0.group == arguments[0] && $0.command == arguments[1] }),
+      let given = Given(arguments.dropFirst(2), form: form)
+    else { return nil }
+    return (form, given)
+  }
 
   /// A command this file parses: its own options and how its value is built.
   struct Form: Sendable {
     var group: String
     var command: String
     /// Long names (`--name`) of its options that take one value.
-    var values: Set<String>
-    /// Its flags: each word (`--with-decryption`, `--no-with-decryption`) → the property it sets
+    var values: [String]
+    /// Its flags: each word (`--with-decryption`, `--no-with-decryption`), the property it sets
     /// and the value it sets it to.
-    var flags: [String: Flag]
+    var flags: [Flag]
     var build: @Sendable (Given) -> any FastParsedCommand
   }
 
   struct Flag: Sendable {
+    var word: String
     var property: String
     var value: Bool
   }
 
-  /// What a command line gave, checked against a form.
+  /// What a command line gave, checked against a form. Kept in arrays, not dictionaries, for the
+  /// reason `ProcessSetup.templateOnly` gives: a handful of entries, read a few times.
   struct Given {
-    var values: [String: String] = [:]
-    var flags: [String: Bool] = [:]
+    private var values: [(option: String, value: String)] = []
+    private var flags: [(property: String, value: Bool)] = []
+
+    /// The value of the option `--name`, if given.
+    subscript(option: String) -> String? { values.first { $0.option == option }?.value }
+
+    /// The value a flag gave `property`, if one was given.
+    subscript(flag property: String) -> Bool? { flags.first { $0.property == property }?.value }
 
     init?(_ words: ArraySlice<String>, form: Form) {
       var index = words.startIndex
@@ -76,9 +92,13 @@ enum FastCommandLine {
             guard index < words.endIndex, !words[index].hasPrefix("-") else { return nil }
             value = words[index]
           }
-          guard values.updateValue(value, forKey: name) == nil else { return nil }
-        } else if inline == nil, let flag = FastCommandLine.globalFlags[name] ?? form.flags[name] {
-          guard flags.updateValue(flag.value, forKey: flag.property) == nil else { return nil }
+          guard self[name] == nil else { return nil }
+          values.append((name, value))
+        } else if inline == nil,
+          let flag = (FastCommandLine.globalFlags + form.flags).first(where: { $0.word == name })
+        {
+          guard self[flag: flag.property] == nil else { return nil }
+          flags.append((flag.property, flag.value))
         } else {
           return nil
         }
@@ -87,39 +107,40 @@ enum FastCommandLine {
     }
   }
 
-  /// The options of `AWSGlobalOptions` and `StoreOptions` that take a value.
-  static let globalValues: Set<String> = [
+  /// The options of `AWSGlobalOptions` and `StoreOptions` that take a value. Arrays rather than
+  /// sets, as `ProcessSetup.templateOnly` says why.
+  static let globalValues = [
     "--output", "--query", "--cli-input-json", "--region", "--profile", "--endpoint-url",
     "--color", "--cli-error-format", "--cli-binary-format", "--store", "--key-file",
   ]
 
   /// The flags of `AWSGlobalOptions`.
-  static let globalFlags: [String: Flag] = [
-    "--no-cli-pager": Flag(property: "no-cli-pager", value: true),
-    "--debug": Flag(property: "debug", value: true),
+  static let globalFlags = [
+    Flag(word: "--no-cli-pager", property: "no-cli-pager", value: true),
+    Flag(word: "--debug", property: "debug", value: true),
   ]
 
   static let forms: [Form] = [
     Form(
       group: "ssm", command: "get-parameter", values: ["--name"],
       flags: [
-        "--with-decryption": Flag(property: "with-decryption", value: true),
-        "--no-with-decryption": Flag(property: "with-decryption", value: false),
+        Flag(word: "--with-decryption", property: "with-decryption", value: true),
+        Flag(word: "--no-with-decryption", property: "with-decryption", value: false),
       ]
     ) { given in
       var command = GetParameterCommand(given)
-      command.name = given.values["--name"]
-      command.withDecryption = given.flags["with-decryption"]
+      command.name = given["--name"]
+      command.withDecryption = given[flag: "with-decryption"]
       return command
     },
     Form(
       group: "secretsmanager", command: "get-secret-value",
-      values: ["--secret-id", "--version-id", "--version-stage"], flags: [:]
+      values: ["--secret-id", "--version-id", "--version-stage"], flags: []
     ) { given in
       var command = GetSecretValueCommand(given)
-      command.secretID = given.values["--secret-id"]
-      command.versionID = given.values["--version-id"]
-      command.versionStage = given.values["--version-stage"]
+      command.secretID = given["--secret-id"]
+      command.versionID = given["--version-id"]
+      command.versionStage = given["--version-stage"]
       return command
     },
   ]
@@ -154,24 +175,24 @@ extension AWSGlobalOptions {
   /// process when read.
   fileprivate init(_ given: FastCommandLine.Given) {
     self.init()
-    output = given.values["--output"]
-    query = given.values["--query"]
-    cliInputJSON = given.values["--cli-input-json"]
-    noCLIPager = given.flags["no-cli-pager"] ?? false
-    region = given.values["--region"]
-    profile = given.values["--profile"]
-    endpointURL = given.values["--endpoint-url"]
-    color = given.values["--color"]
-    debug = given.flags["debug"] ?? false
-    cliErrorFormat = given.values["--cli-error-format"]
-    cliBinaryFormat = given.values["--cli-binary-format"]
+    output = given["--output"]
+    query = given["--query"]
+    cliInputJSON = given["--cli-input-json"]
+    noCLIPager = given[flag: "no-cli-pager"] ?? false
+    region = given["--region"]
+    profile = given["--profile"]
+    endpointURL = given["--endpoint-url"]
+    color = given["--color"]
+    debug = given[flag: "debug"] ?? false
+    cliErrorFormat = given["--cli-error-format"]
+    cliBinaryFormat = given["--cli-binary-format"]
   }
 }
 
 extension StoreOptions {
   fileprivate init(_ given: FastCommandLine.Given) {
     self.init()
-    store = given.values["--store"]
-    keyFile = given.values["--key-file"]
+    store = given["--store"]
+    keyFile = given["--key-file"]
   }
 }

@@ -33,7 +33,7 @@ final class StoreOpenedAhead: Sendable {
   private static let current = Mutex<StoreOpenedAhead?>(nil)
 
   /// Command groups whose every command opens the store with `StoreOptions`.
-  static let commands: Set<String> = ["ssm", "secretsmanager", "kms"]
+  static let commands = ["ssm", "secretsmanager", "kms"]
 
   private init(environment: [String: String], path: String, key: MasterKeySource) {
     self.environment = environment
