@@ -95,7 +95,8 @@ enum FastCommandLine {
           guard self[name] == nil else { return nil }
           values.append((name, value))
         } else if inline == nil,
-          let flag = (FastCommandLine.globalFlags + form.flags).first(where: { $0.word == name })
+          let flag = FastCommandLine.globalFlags.first(where: { $0.word == name })
+            ?? form.flags.first(where: { $0.word == name })
         {
           guard self[flag: flag.property] == nil else { return nil }
           flags.append((flag.property, flag.value))

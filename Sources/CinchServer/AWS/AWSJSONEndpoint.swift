@@ -255,9 +255,10 @@ package final class AWSJSONEndpoint: Sendable {
   /// The same rules decide the calls a write makes (`KMSCall.action`): Parameter Store's
   /// `kms:Encrypt` for a standard `SecureString` (`kms:GenerateDataKey` for an advanced one),
   /// Secrets Manager's `kms:GenerateDataKey` and `kms:Decrypt` for a new version. A refused
-  /// Parameter Store write is KMS's `AccessDeniedException` in IAM's words, naming `principal` and the key, wrapped as Parameter Store wraps KMS's
-  /// errors (`InvalidKeyId`'s suffix, without a request id); Secrets Manager answers its own
-  /// "Access to KMS is not allowed" for a write as for a read.
+  /// Parameter Store write is KMS's `AccessDeniedException` in IAM's words, naming `principal`
+  /// and the key, wrapped as Parameter Store wraps KMS's errors (`InvalidKeyId`'s suffix,
+  /// without a request id); Secrets Manager answers its own "Access to KMS is not allowed" for
+  /// a write as for a read.
   func kmsCallCheck(
     _ documents: [PolicyDocument], _ common: [String: String], principal: String
   ) -> KMSCallCheck {

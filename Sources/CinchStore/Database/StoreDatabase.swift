@@ -12,10 +12,11 @@ enum StoreDatabase {
   /// Has the Swift runtime make the one-time type lookups that opening a pool and reading
   /// through it need: each first "does this type conform" scans the binary's ~8,800 conformance
   /// records, and GRDB's set-up of a connection (its functions, collations and value
-  /// conversions) and its WAL check (Foundation's `URLResourceValues`) make ~3.5 M instructions
-  /// of them. Done on an in-memory database while another thread still sets libcrypto up, which
-  /// the store's key needs before the pool may open, they are off the command's path:
-  /// `get-parameter`'s open after the key went from ~8.5 M to ~5 M instructions.
+  /// conversions) and its WAL check (Foundation's `URLResourceValues`) make many of them. Done
+  /// on an in-memory database (~7 M instructions) while another thread still sets libcrypto up,
+  /// which the store's key needs before the pool may open, they are off the command's path:
+  /// in `get-parameter` the pool's open after the key went from 8.5 M to 3.1 M instructions,
+  /// the read from 6.8 M to 5.3 M.
   static func prepareConnectionTypes(path: String) {
     if let queue = try? DatabaseQueue(configuration: configuration(busyTimeoutSeconds: 0)) {
       _ = try? queue.inDatabase { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }

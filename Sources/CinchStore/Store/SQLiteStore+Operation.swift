@@ -301,10 +301,10 @@ extension SQLiteStore {
   func decryptionRefusal(
     _ sealed: [UInt8], by service: KMSCall.Service, context: [String: String], _ db: Database
   ) throws -> StoreError? {
-    guard let kmsCallCheck, let keyIDBytes = try? Envelope.keyID(of: sealed),
+    guard kmsCallCheck != nil, let keyIDBytes = try? Envelope.keyID(of: sealed),
       let key = try KMSKeyRecord.fetch(db, keyIDBytes: keyIDBytes)
     else { return nil }
-    return kmsCallCheck(kmsCall(.decrypt, under: key, by: service, context: context))
+    return kmsRefusal(.decrypt, under: key, by: service, context: context)
   }
 
   /// Asks `kmsCallCheck`, when the caller has one, whether a write may encrypt a value under
@@ -316,22 +316,21 @@ extension SQLiteStore {
     under key: KMSKeyRecord, by service: KMSCall.Service,
     actions: [KMSCall.Action], context: [String: String]
   ) throws(StoreError) {
-    guard let kmsCallCheck else { return }
     for action in actions {
-      if let refusal = kmsCallCheck(kmsCall(action, under: key, by: service, context: context)) {
+      if let refusal = kmsRefusal(action, under: key, by: service, context: context) {
         throw refusal
       }
     }
   }
 
-  /// Whether `kmsCallCheck` (when the caller has one) lets the caller have `service` call
-  /// `action` on `key`: for a step the service skips, rather than refuses, without it.
-  func kmsAllows(
+  /// What `kmsCallCheck` answers for `service` calling `action` on `key` with the caller's
+  /// credentials: nil when allowed or when there is no check. `checkEncryption` throws it; a
+  /// step the service skips rather than refuses (re-encrypting on a key change) tests it.
+  func kmsRefusal(
     _ action: KMSCall.Action, under key: KMSKeyRecord, by service: KMSCall.Service,
     context: [String: String]
-  ) -> Bool {
-    guard let kmsCallCheck else { return true }
-    return kmsCallCheck(kmsCall(action, under: key, by: service, context: context)) == nil
+  ) -> StoreError? {
+    kmsCallCheck?(kmsCall(action, under: key, by: service, context: context))
   }
 
   /// The call `service` makes to KMS for `action` on `key`, as the check sees it.

@@ -641,7 +641,7 @@ extension SQLiteStore {
       let kmsContext = ["SecretARN": entry.arn(configuration), "SecretVersionId": record.versionID]
       guard
         try decryptionRefusal(sealed, by: .secretsManager, context: kmsContext, db) == nil,
-        kmsAllows(.encrypt, under: key, by: .secretsManager, context: kmsContext)
+        kmsRefusal(.encrypt, under: key, by: .secretsManager, context: kmsContext) == nil
       else { continue }
       guard let value = try openValue(record, entry, db) else { continue }
       let context = SecretVersionRecord.context(
