@@ -108,14 +108,24 @@ struct CheckCommand: AsyncParsableCommand {
   private func check() async throws {
     let environment = ProcessInfo.processInfo.environment
     let online = !offline && storeOptions.isConfigured(environment)
-    let catalog = StartedAhead(when: online && storeOptions.opensUnattended(environment)) {
+    // A store that opens without a prompt is opened while the templates are parsed, and asked
+    // about the references while their graphs are finished (`Checker.prepare`).
+    let ahead = online && storeOptions.opensUnattended(environment)
+    let catalog = StartedAhead(when: ahead) {
       [storeOptions] in try await storeOptions.catalog()
     }
+    var prepared: Task<Checker.Prepared, any Error>?
     var session: CompileSession
     do {
       session = try CompileSession(
         files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
-        graph: true, purpose: "check")
+        graph: true, purpose: "check"
+      ) { templates, inputs in
+        prepared = Task.detached {
+          try await Checker.prepare(
+            templates, inputs: inputs, catalog: ahead ? catalog.value() : nil)
+        }
+      }
       if session.previous == nil, frozen || offline {
         throw CommandFailure(
           message:
@@ -123,6 +133,7 @@ struct CheckCommand: AsyncParsableCommand {
         )
       }
     } catch {
+      _ = await prepared?.result
       await catalog.abandon()
       throw error
     }
@@ -157,7 +168,7 @@ struct CheckCommand: AsyncParsableCommand {
     do {
       report = try await checker.check(
         session.run.analyses, checkedFiles: session.templates, suppressions: session.suppressions,
-        into: &session.run.diagnostics)
+        prepared: prepared?.value, into: &session.run.diagnostics)
       report.suppressed += session.suppressedCount
     } catch let failure as CommandFailure {
       throw failure

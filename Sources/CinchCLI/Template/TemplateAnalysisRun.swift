@@ -16,26 +16,35 @@ struct TemplateAnalysisRun {
     try self.init(files: files, limits: limits, settings: evaluation.settings, graph: graph)
   }
 
-  init(files: [String], limits: ParseLimits, settings: EvaluationSettings, graph: Bool = true)
-    throws
-  {
+  /// `referencesKnown` is given every template's analysis as soon as its references are
+  /// evaluated, before the graphs are finished, with the inputs: work that needs only the
+  /// references (asking the store about them) can run beside the rest of the analysis.
+  init(
+    files: [String], limits: ParseLimits, settings: EvaluationSettings, graph: Bool = true,
+    referencesKnown: ([TemplateAnalyzer.Started], EvaluationInputs) -> Void = { _, _ in }
+  ) throws {
     let inputs = try settings.inputs(into: &diagnostics)
     self.inputs = inputs
     // Each file is read, parsed and analysed on its own, so files are spread over the cores;
     // findings join in the order one thread would have made them (every file's reading, then
     // every file's analysis).
     let loader = SourceLoader(limits: limits)
-    let files = Self.distinct(files).parallelMap { path in
+    let started = Self.distinct(files).parallelMap { path in
       var loading = Diagnostics()
-      var analysing = Diagnostics()
       let document = loader.load(path, into: &loading)
       let analysis = document.flatMap { document in
         document.root == nil
-          ? nil
-          : TemplateAnalyzer.analyze(
-            document, inputs: inputs, options: .init(graph: graph), into: &analysing)
+          ? nil : TemplateAnalyzer.start(document, inputs: inputs, options: .init(graph: graph))
       }
-      return (document: document, analysis: analysis, loading: loading, analysing: analysing)
+      return (document: document, analysis: analysis, loading: loading)
+    }
+    referencesKnown(started.compactMap(\.analysis), inputs)
+    let files = started.parallelMap { file in
+      var analysing = Diagnostics()
+      let analysis = file.analysis.map { TemplateAnalyzer.finish($0, into: &analysing) }
+      return (
+        document: file.document, analysis: analysis, loading: file.loading, analysing: analysing
+      )
     }
     for file in files { diagnostics.append(contentsOf: file.loading) }
     for file in files { diagnostics.append(contentsOf: file.analysing) }

@@ -83,17 +83,21 @@ public struct Checker: Sendable {
   /// `--warnings-as-errors`. `checkedFiles` are the templates named (a lock entry read only
   /// from other templates is not called unused). `suppressions` are read from `analyses` when
   /// not given.
+  /// `prepared`: what `prepare` did ahead, for these analyses (with the catalog of `source`,
+  /// when it was given one).
   public func check(
     _ analyses: [TemplateAnalysis], checkedFiles: [String], suppressions: Suppressions? = nil,
-    into diagnostics: inout Diagnostics
+    prepared: Prepared? = nil, into diagnostics: inout Diagnostics
   ) async throws -> Report {
     // The template rules read only the analyses; the existence rules wait on the store. The
     // two run side by side, and their findings join in the order they always had.
-    async let templateFindings = Self.templateRules(analyses, inputs: inputs)
-    let index = ReferenceIndex(analyses)
+    let ahead = prepared.flatMap { $0.templates.count == analyses.count ? $0.templates : nil }
+    async let templateFindings = TemplateRules.check(analyses, ahead: ahead, inputs: inputs)
+    let index = prepared?.index ?? ReferenceIndex(analyses)
     var referenceFindings = Diagnostics()
     var report = try await checkReferences(
-      index, checkedFiles: checkedFiles, into: &referenceFindings)
+      index, checkedFiles: checkedFiles, described: prepared?.described ?? StoreDescriptions(),
+      into: &referenceFindings)
     diagnostics.append(contentsOf: await templateFindings)
     diagnostics.append(contentsOf: referenceFindings)
     // Read once: a caller that already read them (and reported a bad entry) passes them in.
@@ -107,21 +111,46 @@ public struct Checker: Sendable {
     return report
   }
 
-  /// The rules over each template alone: secrets in plain text, and the IAM roles' reads.
-  static func templateRules(_ analyses: [TemplateAnalysis], inputs: EvaluationInputs)
-    -> Diagnostics
-  {
-    var findings = Diagnostics()
-    for analysis in analyses {
-      PlaintextSecretRules.check(analysis, into: &findings)
-      IAMCoverageRules.check(analysis, inputs: inputs, into: &findings)
+  /// What `check` can do before the templates' graphs are finished: the references grouped by
+  /// what they read, the store's description of each entry, and the template rules that need
+  /// no graph.
+  public struct Prepared: Sendable {
+    let index: ReferenceIndex
+    let described: StoreDescriptions
+    /// One for each template, in order.
+    let templates: [TemplateRules.Ahead]
+  }
+
+  /// Does what needs only each template's evaluated references, not its graph: a command
+  /// starts it as soon as the references are known (`TemplateAnalyzer.Started`), while the
+  /// graphs are finished, and gives it to `check`. With a `catalog`, every entry read is
+  /// described (all the existence rules ask of the store). `inputs` as for `Checker.init`.
+  public static func prepare(
+    _ templates: [TemplateAnalyzer.Started], inputs: EvaluationInputs, catalog: StoreCatalog?
+  ) async throws -> Prepared {
+    // The rules use the processor while the store is asked (a store's own work, or the wait
+    // for AWS's answers).
+    async let ahead = templates.map {
+      TemplateRules.ahead($0.template, references: $0.references, inputs: inputs)
     }
-    return findings
+    let index = ReferenceIndex(references: templates.map(\.references))
+    var described = StoreDescriptions()
+    if let catalog { try await described.describe(index.sites.lazy.map(\.key), in: catalog) }
+    return Prepared(index: index, described: described, templates: await ahead)
   }
 
   /// The existence and lock rules over the concrete references of `index`.
   public func checkReferences(
     _ index: ReferenceIndex, checkedFiles: [String], into diagnostics: inout Diagnostics
+  ) async throws -> Report {
+    try await checkReferences(
+      index, checkedFiles: checkedFiles, described: StoreDescriptions(), into: &diagnostics)
+  }
+
+  /// `described`: entries already described; the rest are described here.
+  func checkReferences(
+    _ index: ReferenceIndex, checkedFiles: [String], described: StoreDescriptions,
+    into diagnostics: inout Diagnostics
   ) async throws -> Report {
     var report = Report()
     report.references = index.sites.reduce(0) { $0 + $1.sites.count }
@@ -131,7 +160,8 @@ public struct Checker: Sendable {
     var failed = Set<ResolutionKey>()
     switch source {
     case .store(let catalog)?:
-      var existence = StoreExistence(catalog: catalog, lock: lock, options: options)
+      var existence = StoreExistence(
+        catalog: catalog, lock: lock, options: options, described: described)
       try await existence.prefetch(index.sites.lazy.map(\.key))
       for (key, sites) in index.sites {
         switch try await existence.check(key, sites: sites, into: &findings) {

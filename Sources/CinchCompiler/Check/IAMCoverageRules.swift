@@ -13,24 +13,29 @@ import CinchTemplate
 /// error is only ever raised when the template shows the read is refused. A role's AWS managed
 /// policies count when `AWSManagedPolicies` knows them all; their statements allow reads for
 /// E6007 but are not the template's own, so W6008 does not look at them.
+///
+/// W6008 and reading the policies need no graph: `TemplateRules` runs them while the graph is
+/// finished, and E6007 after.
 enum IAMCoverageRules {
-  static func check(
-    _ analysis: TemplateAnalysis, inputs: EvaluationInputs, into diagnostics: inout Diagnostics
-  ) {
-    let template = analysis.template
-    guard template.isCloudFormation else { return }
-    let target = PolicyTarget(region: inputs.region, accountID: inputs.accountID)
+  /// The policies `template` writes, and its W6008 findings (nil for a template that is not
+  /// CloudFormation).
+  static func readPolicies(
+    _ template: Template, inputs: EvaluationInputs, into diagnostics: inout Diagnostics
+  ) -> IAMPolicies? {
+    guard template.isCloudFormation else { return nil }
     let policies = IAMPolicyReader.read(template, inputs: inputs)
-    checkCoverage(analysis, policies: policies, target: target, inputs: inputs, into: &diagnostics)
-    checkReadsOnAny(policies, target: target, into: &diagnostics)
+    checkReadsOnAny(policies, target: PolicyTarget(inputs), into: &diagnostics)
+    return policies
   }
 
   // MARK: E6007
 
-  private static func checkCoverage(
-    _ analysis: TemplateAnalysis, policies: IAMPolicies, target: PolicyTarget,
-    inputs: EvaluationInputs, into diagnostics: inout Diagnostics
+  /// `policies`: what `readPolicies` read from the analysis's template.
+  static func checkCoverage(
+    _ analysis: TemplateAnalysis, policies: IAMPolicies, inputs: EvaluationInputs,
+    into diagnostics: inout Diagnostics
   ) {
+    let target = PolicyTarget(inputs)
     var collector = GrantCollector(target: target, keys: .none, pins: nil, inputs: inputs)
     for read in collector.reads([analysis], profiles: [.consumers]) {
       guard case .runtime(let role?, _) = read.timing, case .resource(let logicalID) = role.kind,
@@ -225,5 +230,12 @@ enum IAMCoverageRules {
         "statement allows \(actions) on \(what): whoever holds it reads \(reach); name the "
           + "entries it needs ('cinch policy --profile consumers' writes them)",
         file: statement.file, range: range, path: path))
+  }
+}
+
+extension PolicyTarget {
+  /// The region and account the templates were evaluated for.
+  fileprivate init(_ inputs: EvaluationInputs) {
+    self.init(region: inputs.region, accountID: inputs.accountID)
   }
 }

@@ -6,26 +6,31 @@ public import CinchTemplate
 /// placement rules, which every command runs. Each finding is located and marked sensitive:
 /// no message quotes the text, and the human format masks it in the line it shows.
 public enum PlaintextSecretRules {
-  public static func check(_ analysis: TemplateAnalysis, into diagnostics: inout Diagnostics) {
-    if analysis.template.isCloudFormation {
-      checkNoEchoDefaults(analysis.template, sites: analysis.sites, into: &diagnostics)
+  /// `references`: the template's evaluated references (`TemplateAnalysis.references`).
+  public static func check(
+    _ template: Template, references: [EvaluatedReference], into diagnostics: inout Diagnostics
+  ) {
+    if template.isCloudFormation {
+      checkNoEchoDefaults(template, references: references, into: &diagnostics)
     }
-    CredentialScanner.scan(analysis.document, into: &diagnostics)
+    CredentialScanner.scan(template.document, into: &diagnostics)
   }
 
   /// E2033: the value a `NoEcho` parameter hides is in the template when it has a `Default`. A
   /// default that names a Parameter Store parameter (`AWS::SSM::Parameter::Value<…>`) or holds a
   /// reference is no secret; an empty default hides nothing.
   static func checkNoEchoDefaults(
-    _ template: Template, sites: [ReferenceSite], into diagnostics: inout Diagnostics
+    _ template: Template, references: [EvaluatedReference], into diagnostics: inout Diagnostics
   ) {
     for parameter in template.parameters where parameter.noEcho && !parameter.isSSMValueType {
       guard let value = parameter.defaultValue, let text = value.scalar, !text.isEmpty,
         !value.isNull
       else { continue }
-      let holdsReference = sites.contains {
-        value.range.start.offset <= $0.range.start.offset
-          && $0.range.end.offset <= value.range.end.offset
+      // A reference as written: the reads a parameter's type makes are not in the text.
+      let holdsReference = references.contains {
+        if case .parameterType = $0.site.context { return false }
+        return value.range.start.offset <= $0.site.range.start.offset
+          && $0.site.range.end.offset <= value.range.end.offset
       }
       if holdsReference { continue }
       diagnostics.report(

@@ -9,35 +9,21 @@ struct StoreExistence {
   let catalog: StoreCatalog
   let lock: CheckedLock?
   let options: Checker.Options
-  private var parameters: [String: Result<ParameterVersionList, ResolutionFailure>] = [:]
-  private var secrets: [String: Result<SecretVersionList, ResolutionFailure>] = [:]
+  private var described: StoreDescriptions
 
-  init(catalog: StoreCatalog, lock: CheckedLock?, options: Checker.Options) {
+  init(
+    catalog: StoreCatalog, lock: CheckedLock?, options: Checker.Options,
+    described: StoreDescriptions = StoreDescriptions()
+  ) {
     self.catalog = catalog
     self.lock = lock
     self.options = options
+    self.described = described
   }
 
-  /// Describes every entry `keys` read that is not known yet: the parameters in one catalog
-  /// call and the secrets in another (one transaction each on the embedded store, instead of
-  /// one per entry).
+  /// Describes every entry `keys` read that is not described yet.
   mutating func prefetch(_ keys: some Sequence<ResolutionKey>) async throws {
-    var names: [String] = []
-    var secretIDs: [String] = []
-    for key in keys {
-      switch key.kind {
-      case .ssm, .ssmSecure:
-        if parameters[key.name] == nil { names.append(key.name) }
-      case .secretsManager:
-        if secrets[key.name] == nil { secretIDs.append(key.name) }
-      }
-    }
-    for (name, answer) in try await catalog.parameters.parameterVersions(byReference: names) {
-      parameters[name] = answer.mapError {
-        .parameterLookup(name, failedWith: $0, catalog.publicParameters)
-      }
-    }
-    secrets.merge(try await SecretVersionList.lookUp(secretIDs, in: catalog.secrets)) { $1 }
+    try await described.describe(keys, in: catalog)
   }
 
   /// Judges one key: whether what it reads exists and fits (a pin behind the store still
@@ -121,9 +107,9 @@ struct StoreExistence {
   private mutating func secretVersions(of id: String) async throws
     -> Result<SecretVersionList, ResolutionFailure>
   {
-    if let known = secrets[id] { return known }
+    if let known = described.secrets[id] { return known }
     let result = try await SecretVersionList.lookUp(id, in: catalog.secrets)
-    secrets[id] = result
+    described.secrets[id] = result
     return result
   }
 
@@ -203,15 +189,47 @@ struct StoreExistence {
   private mutating func versions(of name: String) async throws
     -> Result<ParameterVersionList, ResolutionFailure>
   {
-    if let known = parameters[name] { return known }
+    if let known = described.parameters[name] { return known }
     let result: Result<ParameterVersionList, ResolutionFailure>
     do {
       result = .success(try await catalog.parameters.parameterVersions(name))
     } catch let error as StoreError {
       result = .failure(.parameterLookup(name, failedWith: error, catalog.publicParameters))
     }
-    parameters[name] = result
+    described.parameters[name] = result
     return result
   }
 
+}
+
+/// What the store's metadata says about each entry a run reads (versions, labels and types of
+/// a parameter; versions, stages, key and deletion date of a secret), or why it could not be
+/// described: asked once per entry.
+struct StoreDescriptions: Sendable {
+  var parameters: [String: Result<ParameterVersionList, ResolutionFailure>] = [:]
+  var secrets: [String: Result<SecretVersionList, ResolutionFailure>] = [:]
+
+  /// Describes every entry `keys` read that is not described yet: the parameters in one
+  /// catalog call and the secrets in another (one transaction each on the embedded store,
+  /// instead of one per entry).
+  mutating func describe(_ keys: some Sequence<ResolutionKey>, in catalog: StoreCatalog)
+    async throws
+  {
+    var names: [String] = []
+    var secretIDs: [String] = []
+    for key in keys {
+      switch key.kind {
+      case .ssm, .ssmSecure:
+        if parameters[key.name] == nil { names.append(key.name) }
+      case .secretsManager:
+        if secrets[key.name] == nil { secretIDs.append(key.name) }
+      }
+    }
+    for (name, answer) in try await catalog.parameters.parameterVersions(byReference: names) {
+      parameters[name] = answer.mapError {
+        .parameterLookup(name, failedWith: $0, catalog.publicParameters)
+      }
+    }
+    secrets.merge(try await SecretVersionList.lookUp(secretIDs, in: catalog.secrets)) { $1 }
+  }
 }

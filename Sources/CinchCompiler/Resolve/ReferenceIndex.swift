@@ -9,9 +9,14 @@ public struct ReferenceIndex: Sendable {
   public private(set) var unresolvable: [EvaluatedReference] = []
 
   public init(_ analyses: [TemplateAnalysis]) {
+    self.init(references: analyses.map(\.references))
+  }
+
+  /// `references`: each template's evaluated references.
+  public init(references: [[EvaluatedReference]]) {
     var byKey: [ResolutionKey: [ReferenceSite]] = [:]
-    for analysis in analyses {
-      for reference in analysis.references {
+    for template in references {
+      for reference in template {
         switch reference.state {
         case .concrete(let concrete):
           byKey[ResolutionKey(concrete), default: []].append(reference.site)

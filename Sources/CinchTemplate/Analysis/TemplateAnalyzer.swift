@@ -24,8 +24,9 @@ public struct TemplateAnalysis: Sendable {
   public var file: SourceFile { template.file }
 }
 
-/// The front half of the compiler as one call, so every command runs the same pipeline:
-/// read → find references → placement rules → evaluate → graph.
+/// The front half of the compiler as one call (or two, `start` and `finish`, for a command that
+/// works on the references while the graph is finished), so every command runs the same
+/// pipeline: read → find references → placement rules → evaluate → graph.
 public enum TemplateAnalyzer {
   public struct Options: Sendable, Hashable {
     /// Build the dependency graph (cycles, dangling and unused names, consumers).
@@ -33,14 +34,37 @@ public enum TemplateAnalyzer {
     public init(graph: Bool = true) { self.graph = graph }
   }
 
+  /// The first half of an analysis: the template read, its references found, placed and
+  /// evaluated, and the graph's first step taken. What needs only the references can start
+  /// here, before `finish` completes the graph (`check` asks the store about the references
+  /// while the graph is finished).
+  public struct Started: Sendable {
+    public let template: Template
+    /// The references after evaluation: `TemplateAnalysis.references` as `finish` returns it.
+    public let references: [EvaluatedReference]
+    fileprivate let graph: GraphBuilder.Pending?
+    fileprivate let mappingReads: [DeployRead]
+    /// The findings so far, reported by `finish` with the graph's.
+    fileprivate let diagnostics: Diagnostics
+  }
+
   public static func analyze(
     _ document: ParsedDocument, inputs: EvaluationInputs, options: Options = Options(),
     into diagnostics: inout Diagnostics
   ) -> TemplateAnalysis {
+    finish(start(document, inputs: inputs, options: options), into: &diagnostics)
+  }
+
+  /// Reads the template, finds, places and evaluates its references, and takes the graph's
+  /// first step (on a thread of its own for a large template).
+  public static func start(
+    _ document: ParsedDocument, inputs: EvaluationInputs, options: Options = Options()
+  ) -> Started {
     var local = Diagnostics()
     let template = TemplateReader.read(document, into: &local)
     var references: [EvaluatedReference]
-    var graph: TemplateGraph?
+    var pending: GraphBuilder.Pending?
+    var mappingReads: [DeployRead] = []
     if template.isCloudFormation {
       // The parameters' checks are reported after the references' findings, as they were when
       // the evaluator was made after those.
@@ -69,7 +93,6 @@ public enum TemplateAnalyzer {
       }
       let found:
         (references: [EvaluatedReference], mappingReads: [DeployRead], diagnostics: Diagnostics)
-      var pending: GraphBuilder.Pending?
       if !options.graph {
         found = findAndEvaluate()
       } else if template.resources.count < graphThreadMinimumResources {
@@ -81,16 +104,12 @@ public enum TemplateAnalyzer {
         }
       }
       references = found.references
+      mappingReads = found.mappingReads
       local.append(contentsOf: found.diagnostics)
       ReferenceEvaluator.reportRegionalLimits(references, region: inputs.region, into: &local)
       reportWaiting(references, into: &local)
       // Evaluation settles every composed reference: concrete, or waiting (reported above).
       local = local.filtering { $0.code != .composedReference }
-      if var pending {
-        graph = GraphBuilder.finish(
-          &pending, reads: references.compactMap(DeployRead.init) + found.mappingReads,
-          into: &local)
-      }
     } else {
       let sites = ReferenceFinder.find(in: document, into: &local)
       // Any YAML or JSON file may hold references; only CloudFormation has intrinsics to fold.
@@ -99,9 +118,27 @@ public enum TemplateAnalyzer {
           site: site, state: site.needsEvaluation ? .invalid : .concrete(site.reference))
       }
     }
+    return Started(
+      template: template, references: references, graph: pending, mappingReads: mappingReads,
+      diagnostics: local)
+  }
+
+  /// The second half: the graph's reads, order, cycles and unused names; then every finding
+  /// of the analysis, each once.
+  public static func finish(_ started: Started, into diagnostics: inout Diagnostics)
+    -> TemplateAnalysis
+  {
+    var local = started.diagnostics
+    var graph: TemplateGraph?
+    if var pending = started.graph {
+      graph = GraphBuilder.finish(
+        &pending, reads: started.references.compactMap(DeployRead.init) + started.mappingReads,
+        into: &local)
+    }
     local.removeDuplicates()
     diagnostics.append(contentsOf: local)
-    return TemplateAnalysis(template: template, references: references, graph: graph)
+    return TemplateAnalysis(
+      template: started.template, references: started.references, graph: graph)
   }
 
   /// Below this many resources the graph's first step runs on the calling thread: a thread of
@@ -167,15 +204,24 @@ extension DeployRead {
       entry = StoreEntry(kind: kind, name: evaluated.site.reference.name, isConcrete: false)
     case .inactive:
       // Not read on this deploy, but part of the template: the graph draws the read as not
-      // taken (`GraphBuilder` asks the evaluator whether its path is live).
+      // taken.
       let name = evaluated.site.reference.name
       entry = StoreEntry(kind: kind, name: name, isConcrete: !name.contains("${"))
     case .invalid:
       return nil
     }
+    // `ReferenceEvaluator.evaluate` settled a reference as written only once the evaluator
+    // called it live; the reads a parameter's type makes it did not ask about.
+    let isLive: Bool? =
+      if case .parameterType = evaluated.site.context {
+        nil
+      } else if case .inactive = evaluated.state {
+        false
+      } else {
+        true
+      }
     self.init(
       entry: entry, file: evaluated.site.file, range: evaluated.site.range,
-      path: evaluated.site.path,
-      syntaxPath: evaluated.site.syntaxPath)
+      path: evaluated.site.path, syntaxPath: evaluated.site.syntaxPath, isLive: isLive)
   }
 }

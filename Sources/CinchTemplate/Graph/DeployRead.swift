@@ -12,15 +12,18 @@ public struct DeployRead: Sendable, Hashable {
   /// The full path, intrinsic functions and argument indexes included
   /// (`Resources/Db/Properties/MasterUserPassword/Fn::If/1`), which says whether the read is live.
   public var syntaxPath: TemplatePath
+  /// Whether the read is live, when the evaluator has already said (nil: the graph asks it).
+  public var isLive: Bool?
 
   public init(
     entry: StoreEntry, file: String, range: SourceRange, path: TemplatePath,
-    syntaxPath: TemplatePath? = nil
+    syntaxPath: TemplatePath? = nil, isLive: Bool? = nil
   ) {
     self.entry = entry
     self.file = file
     self.range = range
     self.path = path
     self.syntaxPath = syntaxPath ?? path
+    self.isLive = isLive
   }
 }

@@ -672,7 +672,7 @@ private struct Builder {
     }
     let from = GraphNode.id(kind, name)
     guard nodeIDs.contains(from) else { return }
-    let active = evaluator.isLive(read.syntaxPath, into: &evaluated)
+    let active = read.isLive ?? evaluator.isLive(read.syntaxPath, into: &evaluated)
     addEdge(
       from: from, to: target, kind: .readsAtDeploy,
       site: GraphEdge.Site(file: read.file, range: read.range, path: read.path, isActive: active))

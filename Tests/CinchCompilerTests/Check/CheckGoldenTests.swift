@@ -51,6 +51,12 @@ import _CinchTestSupport
       let fired = run.diagnostics.items.contains { $0.code == code }
       #expect(fired == name.hasSuffix("-trips"), "\(code.id) \(fired ? "fired" : "did not fire")")
     }
+
+    // As `cinch check` runs it: the store asked and the graph-free rules run from the started
+    // analyses (`Checker.prepare`), the graphs finished after. Nothing may change.
+    let prepared = try await CheckCase(name: name).run(prepared: true)
+    #expect(prepared.diagnostics.sorted == run.diagnostics.sorted)
+    #expect(prepared.report == run.report)
   }
 
   @Test func everyCheckRuleHasBothCases() {
@@ -94,7 +100,8 @@ struct CheckCase {
     var sources: [String: SourceFile]
   }
 
-  func run() async throws -> Outcome {
+  /// `prepared`: the templates analysed in two steps, with `Checker.prepare` between them.
+  func run(prepared: Bool = false) async throws -> Outcome {
     let mode = spec["mode"] as? String ?? "online"
     let templates = try FileManager.default.contentsOfDirectory(atPath: directory.path)
       .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".json")) && $0 != "case.json" }.sorted()
@@ -107,16 +114,28 @@ struct CheckCase {
       inputs.parameters[key] = .init(value: value, origin: "test")
     }
     var sources: [String: SourceFile] = [:]
+    func parse(_ name: String, from contents: [String: String], into diagnostics: inout Diagnostics)
+      throws -> ParsedDocument
+    {
+      let url = directory.appendingPathComponent(contents[name] ?? name)
+      let file = SourceFile(
+        path: name, bytes: FakeCredentials.expand(Array(try Data(contentsOf: url))))
+      if contents[name] == nil { sources[name] = file }
+      return TemplateParser.parse(file, into: &diagnostics)
+    }
     func analyze(
       _ names: [String], from contents: [String: String] = [:], into diagnostics: inout Diagnostics
     ) throws -> [TemplateAnalysis] {
       try names.map { name in
-        let url = directory.appendingPathComponent(contents[name] ?? name)
-        let file = SourceFile(
-          path: name, bytes: FakeCredentials.expand(Array(try Data(contentsOf: url))))
-        if contents[name] == nil { sources[name] = file }
-        return TemplateAnalyzer.analyze(
-          TemplateParser.parse(file, into: &diagnostics), inputs: inputs, into: &diagnostics)
+        TemplateAnalyzer.analyze(
+          try parse(name, from: contents, into: &diagnostics), inputs: inputs, into: &diagnostics)
+      }
+    }
+    func start(_ names: [String], into diagnostics: inout Diagnostics) throws
+      -> [TemplateAnalyzer.Started]
+    {
+      try names.map {
+        TemplateAnalyzer.start(try parse($0, from: [:], into: &diagnostics), inputs: inputs)
       }
     }
 
@@ -144,19 +163,29 @@ struct CheckCase {
     try await store.apply(spec["afterLock"] as? [[String: Any]] ?? [])
 
     var diagnostics = Diagnostics()
-    let analyses = try analyze(files, into: &diagnostics)
+    let catalog = StoreCatalog(parameters: store.store, secrets: store.store)
     let source: Checker.Source? =
       switch mode {
-      case "online": .store(StoreCatalog(parameters: store.store, secrets: store.store))
+      case "online": .store(catalog)
       case "offline": lock == nil ? nil : .lock
       default: nil
       }
+    var preparation: Checker.Prepared?
+    let analyses: [TemplateAnalysis]
+    if prepared {
+      let started = try start(files, into: &diagnostics)
+      preparation = try await Checker.prepare(
+        started, inputs: inputs, catalog: mode == "online" ? catalog : nil)
+      analyses = started.map { TemplateAnalyzer.finish($0, into: &diagnostics) }
+    } else {
+      analyses = try analyze(files, into: &diagnostics)
+    }
     let options = Checker.Options(
       frozen: spec["frozen"] as? Bool ?? false,
       ignored: Set((spec["ignore"] as? [String] ?? []).compactMap(DiagnosticCode.named)),
       warningsAsErrors: spec["warningsAsErrors"] as? Bool ?? false)
     let report = try await Checker(source: source, lock: lock, options: options, inputs: inputs)
-      .check(analyses, checkedFiles: files, into: &diagnostics)
+      .check(analyses, checkedFiles: files, prepared: preparation, into: &diagnostics)
     return Outcome(diagnostics: diagnostics, report: report, sources: sources)
   }
 }
