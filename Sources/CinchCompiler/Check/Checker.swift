@@ -91,8 +91,10 @@ public struct Checker: Sendable {
   ) async throws -> Report {
     // The template rules read only the analyses; the existence rules wait on the store. The
     // two run side by side, and their findings join in the order they always had.
-    let ahead = prepared.flatMap { $0.templates.count == analyses.count ? $0.templates : nil }
-    async let templateFindings = TemplateRules.check(analyses, ahead: ahead, inputs: inputs)
+    // Made from other analyses, it would answer for other references: done again here then.
+    let prepared = prepared.flatMap { $0.templates.count == analyses.count ? $0 : nil }
+    async let templateFindings = TemplateRules.check(
+      analyses, ahead: prepared?.templates, inputs: inputs)
     let index = prepared?.index ?? ReferenceIndex(analyses)
     var referenceFindings = Diagnostics()
     var report = try await checkReferences(

@@ -26,10 +26,8 @@ public enum PlaintextSecretRules {
       guard let value = parameter.defaultValue, let text = value.scalar, !text.isEmpty,
         !value.isNull
       else { continue }
-      // A reference as written: the reads a parameter's type makes are not in the text.
       let holdsReference = references.contains {
-        if case .parameterType = $0.site.context { return false }
-        return value.range.start.offset <= $0.site.range.start.offset
+        $0.isWritten && value.range.start.offset <= $0.site.range.start.offset
           && $0.site.range.end.offset <= value.range.end.offset
       }
       if holdsReference { continue }

@@ -12,8 +12,7 @@ public struct TemplateAnalysis: Sendable {
   public var sites: [ReferenceSite] {
     var sites: [ReferenceSite] = []
     sites.reserveCapacity(references.count)
-    for reference in references {
-      if case .parameterType = reference.site.context { continue }
+    for reference in references where reference.isWritten {
       if let last = sites.last, last == reference.site { continue }
       sites.append(reference.site)
     }
@@ -213,7 +212,7 @@ extension DeployRead {
     // `ReferenceEvaluator.evaluate` settled a reference as written only once the evaluator
     // called it live; the reads a parameter's type makes it did not ask about.
     let isLive: Bool? =
-      if case .parameterType = evaluated.site.context {
+      if !evaluated.isWritten {
         nil
       } else if case .inactive = evaluated.state {
         false

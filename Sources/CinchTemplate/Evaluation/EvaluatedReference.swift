@@ -20,6 +20,13 @@ public struct EvaluatedReference: Sendable, Hashable {
     self.state = state
   }
 
+  /// Written in the template, not a read a parameter's type makes
+  /// (`AWS::SSM::Parameter::Value<…>`, whose site is the parameter).
+  public var isWritten: Bool {
+    if case .parameterType = site.context { return false }
+    return true
+  }
+
   public var concrete: Reference? {
     if case .concrete(let reference) = state { return reference }
     return nil
