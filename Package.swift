@@ -27,6 +27,13 @@ let package = Package(
       pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]
     ),
+    // libyaml's events, made on a thread of their own for a large template (its header says
+    // why): C for the batch hand-over between threads, a few hundred lines of Swift otherwise.
+    .target(
+      name: "CYAMLEvents",
+      dependencies: ["CYAML"],
+      linkerSettings: [.linkedLibrary("pthread", .when(platforms: [.linux]))]
+    ),
     // libcrypto, dlopened on first use (include/COpenSSL.h says why); compiled against the
     // OpenSSL headers of libssl-dev for its types and constants.
     .target(
@@ -80,7 +87,7 @@ let package = Package(
     ),
     .target(
       name: "CinchTemplate",
-      dependencies: ["CYAML", "CinchJSON", "CinchPartitions"],
+      dependencies: ["CYAML", "CYAMLEvents", "CinchJSON", "CinchPartitions"],
       swiftSettings: strict
     ),
     .target(

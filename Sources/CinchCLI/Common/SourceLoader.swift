@@ -3,6 +3,9 @@ import CinchTemplate
 /// Reads and parses the files a command names: I/O at the edge, once per file.
 struct SourceLoader: Sendable {
   let limits: ParseLimits
+  /// Whether a large YAML file is parsed on two threads: for one file at a time, not when
+  /// several are parsed side by side.
+  var pipelined = false
 
   /// Parses each path; a file that cannot be read becomes an `E0001` diagnostic so that one
   /// missing file does not hide the findings in the others.
@@ -23,7 +26,7 @@ struct SourceLoader: Sendable {
       diagnostics.report(Diagnostic(.fileUnreadable, error.reason, file: path))
       return nil
     }
-    return TemplateParser.parse(file, limits: limits, into: &diagnostics)
+    return TemplateParser.parse(file, limits: limits, pipelined: pipelined, into: &diagnostics)
   }
 }
 

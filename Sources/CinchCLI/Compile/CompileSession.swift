@@ -21,7 +21,7 @@ struct CompileSession {
 
   init(
     files: [String], lockPath: String, evaluation: EvaluationOptions, limits: ParseLimits,
-    graph: Bool = false, purpose: String = "compile",
+    graph: Bool = false, purpose: String = "compile", pipelinedParse: Bool = true,
     referencesKnown: ([TemplateAnalyzer.Started], EvaluationInputs) -> Void = { _, _ in }
   ) throws {
     self.lockPath = lockPath
@@ -47,7 +47,7 @@ struct CompileSession {
     }
     run = try TemplateAnalysisRun(
       files: templates, limits: limits, settings: settings, graph: graph,
-      referencesKnown: referencesKnown)
+      pipelinedParse: pipelinedParse, referencesKnown: referencesKnown)
     // What a template leaves out of its findings (`Metadata: cinch: ignore`) is left out of
     // every command's, not only check's: lock and render stop on errors.
     let suppressions = Suppressions(run.analyses, into: &run.diagnostics)

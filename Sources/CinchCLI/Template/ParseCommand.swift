@@ -19,7 +19,8 @@ struct ParseCommand: AsyncParsableCommand {
 
   func run() async throws {
     var diagnostics = Diagnostics()
-    let documents = SourceLoader(limits: limitOptions.limits).load(files, into: &diagnostics)
+    let documents = SourceLoader(limits: limitOptions.limits, pipelined: true).load(
+      files, into: &diagnostics)
     defer { KeptUntilExit.keep(documents) }
     if dump {
       for document in documents {

@@ -19,8 +19,10 @@ struct TemplateAnalysisRun {
   /// `referencesKnown` is given every template's analysis as soon as its references are
   /// evaluated, before the graphs are finished, with the inputs: work that needs only the
   /// references (asking the store about them) can run beside the rest of the analysis.
+  /// `pipelinedParse`: one large YAML template is parsed on two threads (`SourceLoader`).
   init(
     files: [String], limits: ParseLimits, settings: EvaluationSettings, graph: Bool = true,
+    pipelinedParse: Bool = true,
     referencesKnown: ([TemplateAnalyzer.Started], EvaluationInputs) -> Void = { _, _ in }
   ) throws {
     let inputs = try settings.inputs(into: &diagnostics)
@@ -28,8 +30,9 @@ struct TemplateAnalysisRun {
     // Each file is read, parsed and analysed on its own, so files are spread over the cores;
     // findings join in the order one thread would have made them (every file's reading, then
     // every file's analysis).
-    let loader = SourceLoader(limits: limits)
-    let started = Self.distinct(files).parallelMap { path in
+    let paths = Self.distinct(files)
+    let loader = SourceLoader(limits: limits, pipelined: pipelinedParse && paths.count == 1)
+    let started = paths.parallelMap { path in
       var loading = Diagnostics()
       let document = loader.load(path, into: &loading)
       let analysis = document.flatMap { document in

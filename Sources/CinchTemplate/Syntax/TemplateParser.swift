@@ -27,8 +27,11 @@ public struct ParsedDocument: Sendable {
 /// The front end's entry point: detects the format from the content (not the file name) and
 /// runs the matching parser.
 public enum TemplateParser {
+  /// `pipelined`: a large YAML file may be parsed on two threads (`YAMLParser.parseDocument`),
+  /// for a caller that parses one file at a time.
   public static func parse(
-    _ file: SourceFile, limits: ParseLimits = .default, into diagnostics: inout Diagnostics
+    _ file: SourceFile, limits: ParseLimits = .default, pipelined: Bool = false,
+    into diagnostics: inout Diagnostics
   ) -> ParsedDocument {
     if file.bytes.count > limits.maxFileSize {
       diagnostics.report(
@@ -46,7 +49,8 @@ public enum TemplateParser {
       return ParsedDocument(file: file, format: .yaml, root: nil)
     }
     guard looksLikeJSON(file.bytes) else {
-      let (root, sawChoice) = YAMLParser.parseDocument(file, limits: limits, into: &diagnostics)
+      let (root, sawChoice) = YAMLParser.parseDocument(
+        file, limits: limits, pipelined: pipelined, into: &diagnostics)
       return ParsedDocument(file: file, format: .yaml, root: root, mayContainChoice: sawChoice)
     }
     var jsonDiagnostics = Diagnostics()

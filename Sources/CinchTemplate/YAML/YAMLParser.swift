@@ -1,4 +1,5 @@
 internal import CYAML
+internal import CYAMLEvents
 
 /// YAML through libyaml's event API, composed into located `Node`s.
 ///
@@ -13,13 +14,23 @@ public enum YAMLParser {
   }
 
   /// The root, and whether any `Fn::If` was made.
+  ///
+  /// With `pipelined`, a file of `pipelineMinimumBytes` or more is parsed on two threads:
+  /// libyaml makes the events on one while the calling thread composes them (about half of the
+  /// parse each). For a command parsing one large template; several files parsed side by side
+  /// already keep the cores busy.
   static func parseDocument(
-    _ file: SourceFile, limits: ParseLimits = .default, into diagnostics: inout Diagnostics
+    _ file: SourceFile, limits: ParseLimits = .default, pipelined: Bool = false,
+    into diagnostics: inout Diagnostics
   ) -> (root: Node?, sawChoice: Bool) {
     var composer = YAMLComposer(file: file, limits: limits)
-    let root = composer.compose(into: &diagnostics)
+    let root = composer.compose(
+      threaded: pipelined && file.bytes.count >= pipelineMinimumBytes, into: &diagnostics)
     return (root, composer.sawChoice)
   }
+
+  /// Below this size a thread of its own costs more than it saves.
+  static let pipelineMinimumBytes = 32 << 10
 }
 
 /// Builds the tree from libyaml events with an explicit stack (no recursion, so nesting depth
@@ -65,23 +76,21 @@ struct YAMLComposer {
   /// Why composition stopped early; the diagnostic has already been reported.
   private struct Stop: Error {}
 
-  mutating func compose(into diagnostics: inout Diagnostics) -> Node? {
-    var parser = yaml_parser_t()
-    guard yaml_parser_initialize(&parser) == 1 else { return nil }
-    defer { yaml_parser_delete(&parser) }
-
-    return file.bytes.withUnsafeBufferPointer { buffer -> Node? in
-      // libyaml reads from the buffer while we parse; it stays valid for this closure.
-      yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+  mutating func compose(threaded: Bool = false, into diagnostics: inout Diagnostics) -> Node? {
+    file.bytes.withUnsafeBufferPointer { buffer -> Node? in
+      // libyaml reads from the buffer while we compose; it stays valid for this closure, and
+      // `cinch_yaml_events_close` stops any thread still reading it before the closure returns.
+      guard let events = cinch_yaml_events_open(buffer.baseAddress, buffer.count, threaded ? 1 : 0)
+      else { return nil }
+      defer { cinch_yaml_events_close(events) }
       var root: Node?
       var documents = 0
       while true {
-        var event = yaml_event_t()
-        guard yaml_parser_parse(&parser, &event) == 1 else {
-          reportParserError(parser, into: &diagnostics)
+        // The event stays the module's: valid until the next call, deleted there.
+        guard let event = cinch_yaml_events_next(events)?.pointee else {
+          reportParserError(cinch_yaml_events_parser(events).pointee, into: &diagnostics)
           return nil
         }
-        defer { yaml_event_delete(&event) }
         do {
           switch event.type {
           case YAML_STREAM_END_EVENT:
