@@ -9,11 +9,14 @@
 // for the other. Sleeping on a condition variable there cost a futex wake-up per batch (with
 // 256-event batches, ~4,000 of them for 10,000 resources, each tens of microseconds of latency:
 // both threads were busy only ~55% of the time). A thread that finds nothing to do first spins
-// briefly on the other's counter, and only then sleeps; the other wakes it only when it said
-// it sleeps. The first batches are small so that composing starts soon after parsing does.
+// briefly on the other's counter, yielding its core now and then to any other thread of the
+// process that is ready (a spinning composer took the core from `check`'s store thread), and
+// only then sleeps, until half of the ring is ready for it; the other wakes it only then. The
+// first batches are small so that composing starts soon after parsing does.
 #include "CYAMLEvents.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +34,12 @@ enum {
   batch_capacity = 256,
   first_batch_size = 16,
   ring_size = 8,
-  // Pauses before sleeping: ~30–100 µs, longer than a batch takes either side.
+  // Pauses before sleeping: ~30–100 µs, longer than a batch takes either side; every
+  // `yield_every`th gives the core to a ready thread instead.
   spin_limit = 2000,
+  yield_every = 64,
+  // A sleeping side is woken when this many batches are ready for it (or the stream ended).
+  wake_batches = ring_size / 2,
 };
 
 enum batch_end {
@@ -63,6 +70,7 @@ struct cinch_yaml_events {
   _Atomic unsigned long produced;
   _Atomic unsigned long consumed;
   _Atomic int cancelled;          // the caller closed before the end
+  _Atomic int finished;           // the producer published its last batch
   // Sleeping: a side sets its flag, then looks at the other's counter once more, under the
   // lock; the other moves its counter, then wakes it under the lock when the flag is set.
   pthread_mutex_t lock;
@@ -76,6 +84,14 @@ struct cinch_yaml_events {
 static void delete_events(struct batch *batch) {
   for (int i = 0; i < batch->count; i++) yaml_event_delete(&batch->events[i]);
   batch->count = 0;
+}
+
+static void pause_or_yield(int spin) {
+  if (spin % yield_every == yield_every - 1) {
+    sched_yield();
+  } else {
+    cpu_relax();
+  }
 }
 
 static void wake(cinch_yaml_events *events, _Atomic int *sleeping) {
@@ -93,11 +109,12 @@ static int wait_for_slot(cinch_yaml_events *events, unsigned long index) {
     if (index - atomic_load_explicit(&events->consumed, memory_order_acquire) < ring_size) {
       return 1;
     }
-    cpu_relax();
+    pause_or_yield(spin);
   }
   pthread_mutex_lock(&events->lock);
   atomic_store(&events->producer_sleeping, 1);
-  while (index - atomic_load(&events->consumed) >= ring_size && !atomic_load(&events->cancelled)) {
+  while (index - atomic_load(&events->consumed) > ring_size - wake_batches &&
+         !atomic_load(&events->cancelled)) {
     pthread_cond_wait(&events->changed, &events->lock);
   }
   atomic_store(&events->producer_sleeping, 0);
@@ -130,8 +147,11 @@ static void *produce(void *raw) {
       }
     }
     int last = batch->end != batch_full;
+    if (last) atomic_store(&events->finished, 1);
     atomic_store(&events->produced, index + 1);
-    wake(events, &events->consumer_sleeping);
+    if (last || index + 1 - atomic_load(&events->consumed) >= wake_batches) {
+      wake(events, &events->consumer_sleeping);
+    }
     if (last) return NULL;
   }
 }
@@ -190,11 +210,12 @@ static const yaml_event_t *next_unthreaded(cinch_yaml_events *events) {
 static void wait_for_batch(cinch_yaml_events *events, unsigned long consumed) {
   for (int spin = 0; spin < spin_limit; spin++) {
     if (atomic_load_explicit(&events->produced, memory_order_acquire) > consumed) return;
-    cpu_relax();
+    pause_or_yield(spin);
   }
   pthread_mutex_lock(&events->lock);
   atomic_store(&events->consumer_sleeping, 1);
-  while (atomic_load(&events->produced) == consumed) {
+  while (atomic_load(&events->produced) - consumed < wake_batches &&
+         !atomic_load(&events->finished)) {
     pthread_cond_wait(&events->changed, &events->lock);
   }
   atomic_store(&events->consumer_sleeping, 0);
@@ -217,7 +238,9 @@ const yaml_event_t *cinch_yaml_events_next(cinch_yaml_events *events) {
     consumed += 1;
     events->holding = 0;
     atomic_store(&events->consumed, consumed);
-    wake(events, &events->producer_sleeping);
+    if (atomic_load(&events->produced) - consumed <= ring_size - wake_batches) {
+      wake(events, &events->producer_sleeping);
+    }
   }
   // The producer publishes until it reaches the end or a failure, each published, so the next
   // batch always comes.
