@@ -119,7 +119,7 @@ let package = Package(
     .testTarget(
       name: "CinchTemplateTests",
       dependencies: [
-        "CinchTemplate", "CinchJSON", "_CinchTestSupport",
+        "CinchTemplate", "CinchJSON", "CYAML", "CYAMLEvents", "_CinchTestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strict

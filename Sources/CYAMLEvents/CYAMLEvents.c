@@ -57,6 +57,9 @@ struct batch {
 struct cinch_yaml_events {
   yaml_parser_t parser;
   int threaded;
+  // The caller was answered NULL (libyaml failed): it is answered NULL again, on both paths
+  // (libyaml itself would hand out empty events after an error).
+  int failed;
 
   // Unthreaded: the event handed out last, deleted on the next call.
   yaml_event_t current;
@@ -65,21 +68,37 @@ struct cinch_yaml_events {
   // Threaded only.
   pthread_t thread;
   struct batch *ring;
-  // Batches published and returned. Each is written by one side only; a release store makes
-  // the batch's contents visible with the count, read with an acquire load.
-  _Atomic unsigned long produced;
-  _Atomic unsigned long consumed;
-  _Atomic int cancelled;          // the caller closed before the end
-  _Atomic int finished;           // the producer published its last batch
-  // Sleeping: a side sets its flag, then looks at the other's counter once more, under the
-  // lock; the other moves its counter, then wakes it under the lock when the flag is set.
   pthread_mutex_t lock;
   pthread_cond_t changed;
+
+  // What both threads poll, on a cache line of its own. Batches published and returned: each
+  // counter is written by one side only; a release store makes the batch's contents (or its
+  // return) visible with the count, read with an acquire load.
+  _Alignas(64) _Atomic unsigned long produced;
+  _Atomic unsigned long consumed;
+  _Atomic int cancelled;  // the caller closed before the end
+  _Atomic int finished;   // the producer published its last batch
+  // Sleeping: a side sets its flag, then looks at the other's counter once more, under the
+  // lock; the other moves its counter, then wakes it under the lock when the flag is set.
   _Atomic int producer_sleeping;
   _Atomic int consumer_sleeping;
-  int cursor;   // the consumer's next event in ring[consumed % ring_size]
-  int holding;  // the consumer reads ring[consumed % ring_size]
+
+  // The consumer's own, written for every event: kept off the line the producer polls.
+  _Alignas(64) int cursor;  // the consumer's next event in ring[consumed % ring_size]
+  int holding;              // the consumer reads ring[consumed % ring_size]
 };
+
+_Static_assert(wake_batches >= 1 && wake_batches <= ring_size,
+               "a sleeping side must be woken while the ring still has room for the other");
+_Static_assert(first_batch_size >= 1 && first_batch_size <= batch_capacity,
+               "the first batches grow from first_batch_size to batch_capacity");
+
+// How many batches must be ready before a sleeping consumer is woken: one while the first,
+// small batches come (so composing starts early), then half the ring. Never smaller for a
+// larger `consumed`, so a producer that read a stale `consumed` only wakes more eagerly.
+static unsigned long consumer_wake_batches(unsigned long consumed) {
+  return consumed < 5 ? 1 : wake_batches;
+}
 
 static void delete_events(struct batch *batch) {
   for (int i = 0; i < batch->count; i++) yaml_event_delete(&batch->events[i]);
@@ -135,6 +154,8 @@ static void *produce(void *raw) {
     if (limit > batch_capacity) limit = batch_capacity;
     batch->end = batch_full;
     while (batch->count < limit) {
+      // A large scalar takes a while: a caller that closed is not kept waiting for the batch.
+      if (atomic_load_explicit(&events->cancelled, memory_order_relaxed)) return NULL;
       yaml_event_t *event = &batch->events[batch->count];
       if (!yaml_parser_parse(&events->parser, event)) {
         batch->end = batch_failed;
@@ -149,7 +170,8 @@ static void *produce(void *raw) {
     int last = batch->end != batch_full;
     if (last) atomic_store(&events->finished, 1);
     atomic_store(&events->produced, index + 1);
-    if (last || index + 1 - atomic_load(&events->consumed) >= wake_batches) {
+    unsigned long consumed = atomic_load(&events->consumed);
+    if (last || index + 1 - consumed >= consumer_wake_batches(consumed)) {
       wake(events, &events->consumer_sleeping);
     }
     if (last) return NULL;
@@ -201,7 +223,10 @@ static const yaml_event_t *next_unthreaded(cinch_yaml_events *events) {
     yaml_event_delete(&events->current);
     events->holding_current = 0;
   }
-  if (!yaml_parser_parse(&events->parser, &events->current)) return NULL;
+  if (!yaml_parser_parse(&events->parser, &events->current)) {
+    events->failed = 1;
+    return NULL;
+  }
   events->holding_current = 1;
   return &events->current;
 }
@@ -209,12 +234,12 @@ static const yaml_event_t *next_unthreaded(cinch_yaml_events *events) {
 // Waits (spinning, then sleeping) until the batch after the last returned one is published.
 static void wait_for_batch(cinch_yaml_events *events, unsigned long consumed) {
   for (int spin = 0; spin < spin_limit; spin++) {
-    if (atomic_load_explicit(&events->produced, memory_order_acquire) > consumed) return;
+    if (atomic_load_explicit(&events->produced, memory_order_acquire) - consumed > 0) return;
     pause_or_yield(spin);
   }
   pthread_mutex_lock(&events->lock);
   atomic_store(&events->consumer_sleeping, 1);
-  while (atomic_load(&events->produced) - consumed < wake_batches &&
+  while (atomic_load(&events->produced) - consumed < consumer_wake_batches(consumed) &&
          !atomic_load(&events->finished)) {
     pthread_cond_wait(&events->changed, &events->lock);
   }
@@ -223,12 +248,16 @@ static void wait_for_batch(cinch_yaml_events *events, unsigned long consumed) {
 }
 
 const yaml_event_t *cinch_yaml_events_next(cinch_yaml_events *events) {
+  if (events->failed) return NULL;
   if (!events->threaded) return next_unthreaded(events);
   unsigned long consumed = atomic_load_explicit(&events->consumed, memory_order_relaxed);
   if (events->holding) {
     struct batch *batch = &events->ring[consumed % ring_size];
     if (events->cursor < batch->count) return &batch->events[events->cursor++];
-    if (batch->end == batch_failed) return NULL;
+    if (batch->end == batch_failed) {
+      events->failed = 1;
+      return NULL;
+    }
     if (batch->end == batch_stream_end) {
       // Asked past the end: libyaml answers an empty event there too.
       memset(&events->current, 0, sizeof events->current);

@@ -47,6 +47,8 @@ struct YAMLComposer {
   private var aliasNodeCount = 0
   /// Whether an `Fn::If` or `Fn::Select` was made (`ParsedDocument.mayContainChoice`).
   private(set) var sawChoice = false
+  /// Whether libyaml ran on a thread of its own (asked for, and a thread could be made).
+  private(set) var ranOnTwoThreads = false
 
   init(file: SourceFile, limits: ParseLimits) {
     self.file = file
@@ -81,8 +83,15 @@ struct YAMLComposer {
       // libyaml reads from the buffer while we compose; it stays valid for this closure, and
       // `cinch_yaml_events_close` stops any thread still reading it before the closure returns.
       guard let events = cinch_yaml_events_open(buffer.baseAddress, buffer.count, threaded ? 1 : 0)
-      else { return nil }
+      else {
+        diagnostics.report(
+          Diagnostic(
+            .yamlSyntax, "cannot start the YAML parser: out of memory", file: file.path,
+            range: positions.range(fromByte: 0, toByte: 0)))
+        return nil
+      }
       defer { cinch_yaml_events_close(events) }
+      ranOnTwoThreads = cinch_yaml_events_is_threaded(events) == 1
       var root: Node?
       var documents = 0
       while true {

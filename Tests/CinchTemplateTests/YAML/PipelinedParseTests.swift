@@ -1,3 +1,5 @@
+import CYAML
+import CYAMLEvents
 import Foundation
 import Testing
 import _CinchTestSupport
@@ -124,6 +126,10 @@ import _CinchTestSupport
     let text = Self.largeTemplate(services: 300)
     #expect(text.utf8.count > YAMLParser.pipelineMinimumBytes * 4)
     let outcome = expectSameOnBothPaths(SourceFile(path: "large.yaml", text: text))
+    var diagnostics = Diagnostics()
+    var composer = YAMLComposer(file: SourceFile(path: "large.yaml", text: text), limits: .default)
+    _ = composer.compose(threaded: true, into: &diagnostics)
+    #expect(composer.ranOnTwoThreads, "no thread was made: both sides of the comparison ran alone")
     #expect(outcome.tree != nil)
     #expect(outcome.findings.isEmpty)
     #expect(outcome.sawChoice)
@@ -176,6 +182,146 @@ import _CinchTestSupport
       "", "\n", "# only a comment\n", "a: 1\n", "- x\n", "---\n...\n", "[", "{a: [1, 2}",
     ] {
       _ = expectSameOnBothPaths(SourceFile(path: "tiny.yaml", text: text))
+    }
+  }
+}
+
+/// The hand-over itself, through the C API: the same events in the same order with the same
+/// marks and bytes as libyaml gives on one thread, whichever side waits for the other (a
+/// consumer that pauses makes the producer fill the ring and sleep; huge scalars make the
+/// consumer sleep), and a close at any point returns.
+@Suite struct YAMLEventsHandOverTests {
+  struct Run {
+    var events: [String] = []
+    var failed = false
+    var threaded = false
+  }
+
+  /// Reads the events of `text`; `pauseEvery` sleeps 1 ms every that many events, `stopAfter`
+  /// stops after that many (then sleeps 5 ms, so the producer is asleep, and closes).
+  static func read(
+    _ text: String, threaded: Bool, pauseEvery: Int? = nil, delayStart: Bool = false,
+    stopAfter: Int? = nil
+  ) -> Run {
+    let bytes = Array(text.utf8)
+    return bytes.withUnsafeBufferPointer { buffer in
+      guard let events = cinch_yaml_events_open(buffer.baseAddress, buffer.count, threaded ? 1 : 0)
+      else { return Run(failed: true) }
+      var run = Run(threaded: cinch_yaml_events_is_threaded(events) == 1)
+      if delayStart { usleep(3_000) }
+      while stopAfter.map({ run.events.count < $0 }) ?? true {
+        guard let event = cinch_yaml_events_next(events)?.pointee else {
+          run.failed = true
+          break
+        }
+        run.events.append(describe(event))
+        if event.type == YAML_STREAM_END_EVENT { break }
+        if let pauseEvery, run.events.count % pauseEvery == 0 { usleep(1_000) }
+      }
+      if stopAfter != nil { usleep(5_000) }
+      cinch_yaml_events_close(events)
+      return run
+    }
+  }
+
+  static func describe(_ event: yaml_event_t) -> String {
+    func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String {
+      pointer.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+        ?? "-"
+    }
+    var line = "\(event.type.rawValue) \(event.start_mark.index)-\(event.end_mark.index)"
+    switch event.type {
+    case YAML_SCALAR_EVENT:
+      let scalar = event.data.scalar
+      let value =
+        scalar.value.map {
+          String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
+        } ?? ""
+      line += " \(text(scalar.anchor)) \(text(scalar.tag)) \(scalar.style.rawValue) \(value)"
+    case YAML_ALIAS_EVENT:
+      line += " *\(text(event.data.alias.anchor))"
+    case YAML_MAPPING_START_EVENT:
+      let start = event.data.mapping_start
+      line += " \(text(start.anchor)) \(text(start.tag)) \(start.style.rawValue)"
+    case YAML_SEQUENCE_START_EVENT:
+      let start = event.data.sequence_start
+      line += " \(text(start.anchor)) \(text(start.tag)) \(start.style.rawValue)"
+    default:
+      break
+    }
+    return line
+  }
+
+  static let large = PipelinedParseTests.largeTemplate(services: 200)
+  static let broken = PipelinedParseTests.largeTemplate(services: 100) + "x: [unclosed\n"
+  /// Scalars of a few megabytes between small events: libyaml takes longer over one of them
+  /// than the consumer spins, so the consumer sleeps.
+  static let hugeScalars: String = {
+    var text = "Resources:\n"
+    for index in 0..<6 {
+      text += "  Big\(index): '\(String(repeating: "ab", count: 1 << 19))'\n"
+      for item in 0..<400 { text += "  Small\(index)x\(item): [\(item), !Ref X\(item)]\n" }
+    }
+    return text
+  }()
+
+  @Test(arguments: [
+    ("large", large), ("broken", broken), ("huge scalars", hugeScalars),
+  ])
+  func theSameEventsWhoeverWaits(name: String, text: String) {
+    let alone = Self.read(text, threaded: false)
+    #expect(!alone.threaded)
+    #expect(alone.events.count > 1_000)
+    for (pauseEvery, delayStart) in [(nil, false), (nil, true), (300, false), (1_000, true)] {
+      let pipelined = Self.read(
+        text, threaded: true, pauseEvery: pauseEvery, delayStart: delayStart)
+      #expect(pipelined.threaded)
+      #expect(pipelined.failed == alone.failed, "\(name)")
+      #expect(pipelined.events.count == alone.events.count, "\(name)")
+      if let index = pipelined.events.indices.first(where: {
+        $0 < alone.events.count && pipelined.events[$0] != alone.events[$0]
+      }) {
+        Issue.record("\(name): event \(index) differs: \(pipelined.events[index])")
+      }
+    }
+  }
+
+  @Test(arguments: [0, 1, 15, 16, 17, 240, 2_000, 5_000])
+  func closingAfterAnyNumberOfEventsReturns(count: Int) {
+    for text in [Self.large, Self.hugeScalars] {
+      let alone = Self.read(text, threaded: false, stopAfter: count)
+      let pipelined = Self.read(text, threaded: true, stopAfter: count)
+      #expect(pipelined.events == alone.events)
+    }
+  }
+
+  @Test func askingAgainAfterTheEndOrAFailure() {
+    for threaded in [false, true] {
+      for (text, failing) in [(Self.large, false), (Self.broken, true)] {
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+          guard
+            let events = cinch_yaml_events_open(buffer.baseAddress, buffer.count, threaded ? 1 : 0)
+          else {
+            Issue.record("cannot open")
+            return
+          }
+          defer { cinch_yaml_events_close(events) }
+          var last: yaml_event_type_t?
+          while let event = cinch_yaml_events_next(events)?.pointee {
+            last = event.type
+            if event.type == YAML_STREAM_END_EVENT { break }
+          }
+          if failing {
+            #expect(cinch_yaml_events_parser(events).pointee.error != YAML_NO_ERROR)
+            #expect(cinch_yaml_events_next(events) == nil)
+            #expect(cinch_yaml_events_next(events) == nil)
+          } else {
+            #expect(last == YAML_STREAM_END_EVENT)
+            #expect(cinch_yaml_events_next(events)?.pointee.type == YAML_NO_EVENT)
+          }
+        }
+      }
     }
   }
 }
