@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // cinch: a compiler for infrastructure templates. The module graph is DESIGN §2:
-// cinch → CinchCLI → (CinchCompiler →) CinchTemplate → CYAML and CinchStore → GRDB, COpenSSL,
-// dependencies pointing one way.
+// cinch → CinchCLI → (CinchCompiler →) CinchTemplate → (CYAMLEvents →) CYAML and
+// CinchStore → GRDB, COpenSSL, dependencies pointing one way.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
