@@ -29,6 +29,20 @@ package enum ChildProcess {
     package var description: String
   }
 
+  /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift's Glibc module
+  /// does not declare it), looked up by name: nil where the C library has none.
+  private static let addCloseFrom:
+    (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+      guard
+        let symbol = dlsym(
+          UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+      else { return nil }
+      return unsafeBitCast(
+        symbol,
+        to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)
+          .self)
+    }()
+
   /// Runs `executable` with `arguments` and exactly `environment`, `input` on standard input
   /// (written before it starts: it must fit a pipe's buffer), standard output discarded.
   /// Blocks until the command and everything in its group have ended.
@@ -67,6 +81,11 @@ package enum ChildProcess {
     posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+    // Nothing else of this process reaches the command: not the store's files, a server's
+    // sockets, or a descriptor another thread has open without close-on-exec at this moment
+    // (a script being written elsewhere in the process would otherwise stay open for writing
+    // in the command, for its whole life: `ETXTBSY` for whoever runs that script).
+    if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
 
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
@@ -89,7 +108,16 @@ package enum ChildProcess {
       for pointer in envp { free(pointer) }
     }
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    var spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    // `ETXTBSY`: the executable is open for writing somewhere, often only for the instant
+    // another thread's fork holds a copy of a descriptor before its exec closes it. Tried again
+    // for up to ~0.5 s before it counts as the command's failure.
+    var attempts = 1
+    while spawned == ETXTBSY, attempts < 7 {
+      usleep(useconds_t(10_000 << min(attempts - 1, 4)))
+      spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+      attempts += 1
+    }
     close(inputPipe[0])
     close(errorPipe[1])
     guard spawned == 0 else {

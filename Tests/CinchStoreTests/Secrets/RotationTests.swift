@@ -418,6 +418,44 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     }
   }
 
+  /// A rotator gets standard input, output and error and nothing else of the process: not the
+  /// store's files, nor a descriptor some other code left open without close-on-exec.
+  @Test func aRotatorInheritsNoDescriptorButItsStandardStreams() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("fds", #"{"password":"fds-value-1234"}"#, token: tokenA)
+    // Deliberately without O_CLOEXEC, at a number nothing else uses.
+    let opened = open(fixture.storePath, O_RDONLY)
+    try #require(opened >= 0)
+    let leaked = fcntl(opened, F_DUPFD, 200)
+    close(opened)
+    try #require(leaked >= 200)
+    defer { close(leaked) }
+    let script = fixture.directory.file("fds.sh")
+    try Data(
+      """
+      #!/bin/sh
+      echo "fds: $(ls /proc/$$/fd | tr '\\n' ' ')" >&2
+      for f in /proc/$$/fd/*; do echo "target: $(readlink "$f")" >&2; done
+      exit 1
+      """.utf8
+    ).write(to: URL(fileURLWithPath: script))
+    chmod(script, 0o755)
+    try await store.registerRotator(name: "fds", command: [script])
+    let error = await #expect(throws: StoreError.self) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "fds", clientRequestToken: tokenB, rotationLambdaARN: lambda("fds")))
+    }
+    let output = try #require(error?.rotatorOutput)
+    let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("fds: ") })
+    let descriptors = line.dropFirst(5).split(separator: " ").compactMap { Int32($0) }
+    #expect(descriptors.contains(2))
+    #expect(!descriptors.contains(leaked), "\(line)")
+    // Neither that descriptor nor any of the store's own (SQLite's, the WAL's).
+    #expect(!output.contains("store.db"), "\(output)")
+  }
+
   /// At the deadline the rotator's whole process group is killed: a shell waiting on its own
   /// child (a hung `psql`) does not keep the step, or the child, alive. (The child leaves
   /// standard error, so killing the shell alone would end the step and leave it running.)
