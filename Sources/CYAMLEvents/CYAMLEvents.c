@@ -33,6 +33,8 @@
 enum {
   batch_capacity = 256,
   first_batch_size = 16,
+  // Batches 0 to small_batches - 1 hold first_batch_size << index events (16 … 256).
+  small_batches = 5,
   ring_size = 8,
   // Pauses before sleeping: ~30–100 µs, longer than a batch takes either side; every
   // `yield_every`th gives the core to a ready thread instead.
@@ -90,14 +92,15 @@ struct cinch_yaml_events {
 
 _Static_assert(wake_batches >= 1 && wake_batches <= ring_size,
                "a sleeping side must be woken while the ring still has room for the other");
-_Static_assert(first_batch_size >= 1 && first_batch_size <= batch_capacity,
-               "the first batches grow from first_batch_size to batch_capacity");
+_Static_assert(first_batch_size >= 1 &&
+                   (first_batch_size << (small_batches - 1)) <= batch_capacity,
+               "the first batches grow from first_batch_size to at most batch_capacity");
 
 // How many batches must be ready before a sleeping consumer is woken: one while the first,
 // small batches come (so composing starts early), then half the ring. Never smaller for a
 // larger `consumed`, so a producer that read a stale `consumed` only wakes more eagerly.
 static unsigned long consumer_wake_batches(unsigned long consumed) {
-  return consumed < 5 ? 1 : wake_batches;
+  return consumed < small_batches ? 1 : wake_batches;
 }
 
 static void delete_events(struct batch *batch) {
@@ -150,8 +153,7 @@ static void *produce(void *raw) {
     struct batch *batch = &events->ring[index % ring_size];
     delete_events(batch);
     int limit = batch_capacity;
-    if (index < 5) limit = first_batch_size << index;
-    if (limit > batch_capacity) limit = batch_capacity;
+    if (index < small_batches) limit = first_batch_size << index;
     batch->end = batch_full;
     while (batch->count < limit) {
       // A large scalar takes a while: a caller that closed is not kept waiting for the batch.

@@ -43,9 +43,7 @@ struct LockCommand: AsyncParsableCommand {
     do {
       session = try CompileSession(
         files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
-        // One malloc arena here (`ProcessSetup.beforeThreads`): libyaml's thread would wait on
-        // its lock (`lock` on 10,000 resources 0.83 → 0.94 s); with two arenas `lock` 0.80 s,
-        // `render` no faster, and both peaks ~2 MB higher (the 150 MB goal).
+        // One malloc arena here: one parsing thread (`ProcessSetup.oneArena`).
         pipelinedParse: false)
     } catch {
       await store.abandon()

@@ -62,9 +62,7 @@ struct RenderCommand: AsyncParsableCommand {
   func run() async throws {
     var session = try CompileSession(
       files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
-      // One malloc arena here (`ProcessSetup.beforeThreads`): libyaml's thread would wait on
-      // its lock (`lock` on 10,000 resources 0.83 → 0.94 s); with two arenas `lock` 0.80 s,
-      // `render` no faster, and both peaks ~2 MB higher (the 150 MB goal).
+      // One malloc arena here: one parsing thread (`ProcessSetup.oneArena`).
       pipelinedParse: false)
     defer { KeptUntilExit.keep(session) }
     if output == "-", session.templates.count != 1 {

@@ -48,6 +48,16 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     return try #require(try JSONValueParser.parse(text).objectValue)
   }
 
+  /// Writes `text` as an executable script into the fixture's folder; its path.
+  private func executable(_ name: String, in fixture: StoreFixture, _ text: String) throws
+    -> String
+  {
+    let path = fixture.directory.file(name)
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    chmod(path, 0o755)
+    return path
+  }
+
   @Test func thePasswordRotatorRunsTheFourStepsWithAWSLabelMoves() async throws {
     let (fixture, store) = try await fixture()
     let rotated = try await store.rotateSecret(
@@ -293,9 +303,9 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     let fixture = try await StoreFixture.make()
     let store = fixture.store
     try await store.create("cmd", #"{"password":"hunter2-canary-value"}"#, token: tokenA)
-    let script = fixture.directory.file("rotator.sh")
     let log = fixture.directory.file("events.log")
-    try Data(
+    let script = try executable(
+      "rotator.sh", in: fixture,
       """
       #!/bin/sh
       cat >> "\(log)"
@@ -303,9 +313,7 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
       echo "store=$CINCH_STORE step=$CINCH_ROTATION_STEP" >> "\(log)"
       echo "login failed for password hunter2-canary-value" >&2
       exit 3
-      """.utf8
-    ).write(to: URL(fileURLWithPath: script))
-    chmod(script, 0o755)
+      """)
     try await store.registerRotator(name: "pg", command: [script])
     let error = await #expect(throws: StoreError.self) {
       _ = try await store.rotateSecret(
@@ -345,17 +353,15 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     try await store.create("esc", #"{"password":"CANARY-old-9c1e-value"}"#, token: tokenA)
     try await store.putValue("esc", #"{"password":"second-value-x"}"#)
     try await store.putValue("esc", #"{"password":"CANARY-9c1e\"q\\z/é"}"#)
-    let script = fixture.directory.file("leaky.sh")
-    try Data(
+    let script = try executable(
+      "leaky.sh", in: fixture,
       #"""
       #!/bin/sh
       printf '%s\n' 'jq: {"password":"CANARY-9c1e\"q\\z/é"}' >&2
       printf '%s\n' 'python: "CANARY-9c1e\"q\\z\/\u00e9" "CANARY-9c1e\"q\\z/\u00E9"' >&2
       printf '%s\n' 'deprecated: CANARY-old-9c1e-value' >&2
       exit 1
-      """#.utf8
-    ).write(to: URL(fileURLWithPath: script))
-    chmod(script, 0o755)
+      """#)
     try await store.registerRotator(name: "leaky", command: [script])
     let error = await #expect(throws: StoreError.self) {
       _ = try await store.rotateSecret(
@@ -383,10 +389,10 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     let value = "CANARY-straddle-7f3a9c-0123456789"
     try await store.create("cut", #"{"password":"\#(value)"}"#, token: tokenA)
     try await store.create("admin", #"{"password":"CANARY-admin-pw-5d2e"}"#, token: tokenB)
-    let script = fixture.directory.file("chatty.sh")
     // The value's first 10 bytes fall before the last 4 KiB, the rest inside them.
     let padding = SQLiteStore.shownRotatorOutputBytes - (value.utf8.count - 10) - 1
-    try Data(
+    let script = try executable(
+      "chatty.sh", in: fixture,
       """
       #!/bin/sh
       echo "admin password: CANARY-admin-pw-5d2e" >&2
@@ -394,9 +400,7 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
       head -c \(padding) /dev/zero | tr '\\0' 'x' >&2
       echo >&2
       exit 1
-      """.utf8
-    ).write(to: URL(fileURLWithPath: script))
-    chmod(script, 0o755)
+      """)
     try await store.registerRotator(name: "chatty", command: [script])
     let error = await #expect(throws: StoreError.self) {
       _ = try await store.rotateSecret(
@@ -431,16 +435,14 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     close(opened)
     try #require(leaked >= 200)
     defer { close(leaked) }
-    let script = fixture.directory.file("fds.sh")
-    try Data(
+    let script = try executable(
+      "fds.sh", in: fixture,
       """
       #!/bin/sh
       echo "fds: $(ls /proc/$$/fd | tr '\\n' ' ')" >&2
       for f in /proc/$$/fd/*; do echo "target: $(readlink "$f")" >&2; done
       exit 1
-      """.utf8
-    ).write(to: URL(fileURLWithPath: script))
-    chmod(script, 0o755)
+      """)
     try await store.registerRotator(name: "fds", command: [script])
     let error = await #expect(throws: StoreError.self) {
       _ = try await store.rotateSecret(
@@ -463,17 +465,15 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     let fixture = try await StoreFixture.make()
     let store = fixture.store
     try await store.create("slow", #"{"password":"slow-value-1234"}"#, token: tokenA)
-    let script = fixture.directory.file("slow.sh")
     let pidFile = fixture.directory.file("child.pid")
-    try Data(
+    let script = try executable(
+      "slow.sh", in: fixture,
       """
       #!/bin/sh
       sleep 300 </dev/null >/dev/null 2>&1 &
       echo $! > "\(pidFile)"
       wait
-      """.utf8
-    ).write(to: URL(fileURLWithPath: script))
-    chmod(script, 0o755)
+      """)
     try await store.registerRotator(name: "slow", command: [script], timeoutSeconds: 1)
     let error = await #expect(throws: StoreError.self) {
       _ = try await store.rotateSecret(
