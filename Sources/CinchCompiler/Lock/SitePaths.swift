@@ -35,9 +35,14 @@ public struct SitePaths: Sendable {
   }
 
   /// `site(file:line:column:)` of each site, each file made relative once (`relative` goes
-  /// through `URL` standardization: ~9% of a 30,000-reference `lock` when done per site).
+  /// through `URL` standardization: ~9% of a 30,000-reference `lock` when done per site). A
+  /// place is listed once: text reached through a YAML alias (or a merge key) is one site
+  /// however many paths of the template read it.
   public func sites(_ sites: [ReferenceSite], files: inout [String: String]) -> [String] {
-    sites.map { site in
+    var listed: [String] = []
+    listed.reserveCapacity(sites.count)
+    var seen: Set<String> = []
+    for site in sites {
       let file: String
       if let known = files[site.file] {
         file = known
@@ -45,7 +50,9 @@ public struct SitePaths: Sendable {
         file = relative(site.file)
         files[site.file] = file
       }
-      return "\(file):\(site.range.start.line):\(site.range.start.column)"
+      let text = "\(file):\(site.range.start.line):\(site.range.start.column)"
+      if sites.count == 1 || seen.insert(text).inserted { listed.append(text) }
     }
+    return listed
   }
 }

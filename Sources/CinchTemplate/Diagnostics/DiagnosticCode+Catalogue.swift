@@ -51,6 +51,18 @@ extension DiagnosticCode {
     "E0014", "undefined-alias", "An alias refers to an anchor that is not defined before it.")
   public static let emptyDocument = DiagnosticCode(
     "W0015", "empty-document", "The file holds no document at all.")
+  public static let yamlAlias = DiagnosticCode(
+    "W0016", "yaml-alias",
+    "A YAML alias: CloudFormation rejects templates with aliases; `aws cloudformation package` and SAM expand them before a deploy, as cinch does."
+  )
+  public static let mergeKey = DiagnosticCode(
+    "W0017", "merge-key",
+    "A YAML merge key (`<<`): CloudFormation does not merge mappings; `aws cloudformation package` and SAM apply merge keys before a deploy, as cinch does."
+  )
+  public static let invalidMerge = DiagnosticCode(
+    "E0018", "invalid-merge",
+    "A merge key (`<<`) whose value is not a mapping or a list of mappings."
+  )
 
   // MARK: 1 — template structure and intrinsic functions
 
@@ -336,7 +348,8 @@ extension DiagnosticCode {
   public static let all: [DiagnosticCode] = [
     fileUnreadable, invalidUTF8, yamlSyntax, jsonSyntax, duplicateKey, nestingTooDeep,
     tooManyNodes, aliasExpansionLimit, fileTooLarge, scalarTooLong, unknownTag,
-    multipleDocuments, nonScalarKey, undefinedAlias, emptyDocument,
+    multipleDocuments, nonScalarKey, undefinedAlias, emptyDocument, yamlAlias, mergeKey,
+    invalidMerge,
     unknownIntrinsic, malformedIntrinsic, sectionNotMapping, resourceWithoutType,
     mappingKeyNotFound, parameterConstraint, undeclaredParameter, parameterFile, unknownSuppression,
     previousValue,

@@ -45,6 +45,7 @@ struct YAMLComposer {
   private var children = OpenChildren()
   private var nodeCount = 0
   private var aliasNodeCount = 0
+  private var expansions = Expansions()
   /// Whether an `Fn::If` or `Fn::Select` was made (`ParsedDocument.mayContainChoice`).
   private(set) var sawChoice = false
   /// Whether libyaml ran on a thread of its own (asked for, and a thread could be made).
@@ -73,6 +74,47 @@ struct YAMLComposer {
     /// Keys seen so far, once the mapping is big enough that a linear search would cost more
     /// than hashing (a 10,000-resource `Resources` section).
     var keyIndex: Set<String>?
+  }
+
+  /// The aliases and merge keys of a document, which CloudFormation rejects and the tools that
+  /// deploy through `aws cloudformation package` or SAM expand: said once per file, where the
+  /// first stands (a template that uses aliases tends to use many).
+  private struct Expansions {
+    private var firstAlias: (name: String, range: SourceRange)?
+    private var aliases = 0
+    private var firstMergeKey: SourceRange?
+    private var mergeKeys = 0
+
+    mutating func alias(_ name: String, at range: SourceRange) {
+      if firstAlias == nil { firstAlias = (name, range) }
+      aliases += 1
+    }
+
+    mutating func mergeKey(at range: SourceRange) {
+      if firstMergeKey == nil { firstMergeKey = range }
+      mergeKeys += 1
+    }
+
+    func report(file: String, into diagnostics: inout Diagnostics) {
+      if let (name, range) = firstAlias {
+        let others = aliases > 1 ? " (and \(aliases - 1) more)" : ""
+        diagnostics.report(
+          Diagnostic(
+            .yamlAlias,
+            "alias '*\(name)'\(others): CloudFormation rejects YAML aliases; only 'aws "
+              + "cloudformation package' and SAM expand them before a deploy",
+            file: file, range: range))
+      }
+      if let range = firstMergeKey {
+        let others = mergeKeys > 1 ? " (and \(mergeKeys - 1) more)" : ""
+        diagnostics.report(
+          Diagnostic(
+            .mergeKey,
+            "merge key '<<'\(others): CloudFormation does not merge mappings; only 'aws "
+              + "cloudformation package' and SAM apply merge keys before a deploy",
+            file: file, range: range))
+      }
+    }
   }
 
   /// Why composition stopped early; the diagnostic has already been reported.
@@ -109,6 +151,7 @@ struct YAMLComposer {
                   .emptyDocument, "file holds no YAML document", file: file.path,
                   range: positions.range(fromByte: 0, toByte: 0)))
             }
+            expansions.report(file: file.path, into: &diagnostics)
             return root
           case YAML_DOCUMENT_START_EVENT:
             documents += 1
@@ -209,6 +252,7 @@ struct YAMLComposer {
       throw Stop()
     }
     try count(anchored.size, at: start, into: &diagnostics)
+    expansions.alias(name, at: positions.range(fromByte: start, toByte: end))
     return anchored.node
   }
 
@@ -267,6 +311,10 @@ struct YAMLComposer {
     let range = positions.range(fromByte: frame.valueStart, toByte: max(end, frame.valueStart))
     var node: Node
     if frame.isMapping {
+      var entries = entries
+      if entries.contains(where: { Self.isMergeKey($0.key) }) {
+        entries = try merging(entries, into: &diagnostics)
+      }
       // `!Base64 {Fn::Sub: …}`: the long form inside is an intrinsic too.
       if let intrinsic = IntrinsicNormalizer.longForm(
         entries, style: frame.style, range: range, file: file, into: &diagnostics)
@@ -327,6 +375,50 @@ struct YAMLComposer {
       children.append(Entry(key: key, value: node))
     }
     stack[top].pendingKey = nil
+  }
+
+  // MARK: Merge keys
+
+  /// YAML 1.1's merge key: a plain, untagged `<<` (or one tagged `!!merge`).
+  private static func isMergeKey(_ key: Node) -> Bool {
+    guard key.scalar == "<<" else { return false }
+    return key.tag == "tag:yaml.org,2002:merge" || (key.tag == nil && key.style == .plain)
+  }
+
+  /// A mapping's entries with its merge keys applied (`<<: *base`, `<<: [*first, *second]`),
+  /// as `aws cloudformation package` and SAM apply them before CloudFormation, which knows no
+  /// merge key, sees the template (PyYAML's `flatten_mapping`; <https://yaml.org/type/merge.html>):
+  /// the merged mappings' entries take the place of the `<<` entry, except keys the mapping
+  /// names itself; of several merged mappings, the first to name a key wins. Merged entries
+  /// keep the location of the text they came from.
+  private mutating func merging(_ entries: [Entry], into diagnostics: inout Diagnostics)
+    throws(Stop)
+    -> [Entry]
+  {
+    var taken = Set(entries.lazy.filter { !Self.isMergeKey($0.key) }.compactMap(\.key.scalar))
+    var merged: [Entry] = []
+    merged.reserveCapacity(entries.count)
+    for entry in entries {
+      guard Self.isMergeKey(entry.key) else {
+        merged.append(entry)
+        continue
+      }
+      expansions.mergeKey(at: entry.key.range)
+      let sources: [Node] = entry.value.sequence ?? [entry.value]
+      for source in sources {
+        guard let sourceEntries = source.mapping else {
+          diagnostics.report(
+            Diagnostic(
+              .invalidMerge, "merge key '<<' takes a mapping or a list of mappings",
+              file: file.path, range: source.range))
+          throw Stop()
+        }
+        for sourceEntry in sourceEntries where taken.insert(sourceEntry.name).inserted {
+          merged.append(sourceEntry)
+        }
+      }
+    }
+    return merged
   }
 
   // MARK: Helpers

@@ -8,6 +8,11 @@ import Testing
 /// repeats; several references at one place of one path (a composed `Fn::Join`) still are not.
 @Suite struct ArtifactAliasTests {
   static func build(_ text: String) async throws -> (String, Diagnostics) {
+    let (output, _, diagnostics) = try await buildWithLock(text)
+    return (output, diagnostics)
+  }
+
+  static func buildWithLock(_ text: String) async throws -> (String, Lockfile, Diagnostics) {
     let fixture = try await CompilerFixture()
     try await fixture.put("/app/y", "value-y")
     try await fixture.put("/app/z", "value-z")
@@ -21,7 +26,7 @@ import Testing
     for entry in lock.entries { pins[entry.key] = entry.pin }
     let (artifacts, _) = ArtifactBuilder(mode: .pin, paths: fixture.paths)
       .build([analysis], pins: pins, into: &diagnostics)
-    return (String(decoding: artifacts.first?.bytes ?? [], as: UTF8.self), diagnostics)
+    return (String(decoding: artifacts.first?.bytes ?? [], as: UTF8.self), lock, diagnostics)
   }
 
   @Test func anAliasedReferenceIsPinnedAtItsAnchor() async throws {
@@ -39,6 +44,30 @@ import Testing
     #expect(diagnostics.items.filter { $0.severity == .error }.isEmpty)
     #expect(output.contains("Value: &v '{{resolve:ssm:/app/y:1}}'"))
     #expect(output.contains("Properties: {Type: String, Value: *v}"))
+  }
+
+  @Test func aMergeKeyPinsTheMergedReferenceAtItsAnchorAndListsThePlaceOnce() async throws {
+    let (output, lock, diagnostics) = try await Self.buildWithLock(
+      """
+      Metadata:
+        Common: &props
+          Type: String
+          Value: '{{resolve:ssm:/app/y}}'
+      Resources:
+        A:
+          Type: AWS::SSM::Parameter
+          Properties:
+            <<: *props
+        B:
+          Type: AWS::SSM::Parameter
+          Properties:
+            <<: *props
+            Value: own
+      """)
+    #expect(diagnostics.items.filter { $0.severity == .error }.isEmpty)
+    #expect(output.contains("Value: '{{resolve:ssm:/app/y:1}}'"))
+    #expect(output.contains("<<: *props\n      Value: own"))
+    #expect(lock.entries.map(\.sites) == [["t.yaml:4:13"]])
   }
 
   @Test func aComposedJoinIsStillRefused() async throws {
