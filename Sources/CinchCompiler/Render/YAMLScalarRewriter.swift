@@ -80,7 +80,11 @@ struct YAMLScalarRewriter {
     var output: [ByteEdit] = []
     switch node.style {
     case .plain, .singleQuoted:
-      if node.style == .plain, !YAMLPlainScalar.isSafe(newText, flow: plan.target.flow) {
+      // Over lines, a plain scalar's line breaks are the source's own folds (an empty line is
+      // a break in the value) and stay as they are; the value must still be safe read as one
+      // line, and `decodes` below proves the new source reads as the new value.
+      let asOneLine = multiline ? newText.replacingLineFeeds() : newText
+      if node.style == .plain, !YAMLPlainScalar.isSafe(asOneLine, flow: plan.target.flow) {
         return nil
       }
       for edit in edits {
@@ -275,5 +279,14 @@ struct YAMLScalarRewriter {
     for _ in 0..<max(0, trailing - 1) { output += lineBreak }
     if atEnd, trailing > 0 { output += lineBreak }
     return output
+  }
+}
+
+extension String {
+  /// The text with each line feed written as a space (`YAMLPlainScalar.isSafe` of a folded
+  /// value).
+  fileprivate func replacingLineFeeds() -> String {
+    guard utf8.contains(0x0A) else { return self }
+    return String(decoding: utf8.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
   }
 }

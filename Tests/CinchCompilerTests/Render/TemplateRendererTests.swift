@@ -43,6 +43,13 @@ import Testing
     ("k: [<<resolve:ssm:/a>>, b]\n", "k: ['{{resolve:ssm:/a:7}}', b]\n"),
     ("k: [x <<resolve:ssm:/a>>]\n", "k: ['x {{resolve:ssm:/a:7}}']\n"),
     ("k: '<<resolve:ssm:/a>>'\n", "k: '{{resolve:ssm:/a:7}}'\n"),
+    // A plain scalar over lines keeps its lines, empty ones (folded to a line break) too.
+    ("k: plain\n\n  {{resolve:ssm:/a}}\n", "k: plain\n\n  {{resolve:ssm:/a:7}}\n"),
+    (
+      "k: plain\n  \n  {{resolve:ssm:/a}} x\nz: 1\n",
+      "k: plain\n  \n  {{resolve:ssm:/a:7}} x\nz: 1\n"
+    ),
+    ("k: a\n  b\n\n\n  c {{resolve:ssm:/a}}\n", "k: a\n  b\n\n\n  c {{resolve:ssm:/a:7}}\n"),
   ])
   func pinsParameters(_ input: String, _ expected: String) {
     #expect(Self.render(input, [Self.pin(7)]).0 == expected)
