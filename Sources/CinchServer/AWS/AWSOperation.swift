@@ -125,9 +125,14 @@ enum AWSRequestDecoder {
         message: "'\(path.joined(separator: "."))' does not have the type the operation expects")
     }
     // Foundation's decoder names no member when a number does not fit one (`2.5` or `1e400`
-    // for an integer): it says the data is not valid JSON. Told apart by parsing it here.
+    // for an integer), nor when a string is not UTF-8: it says the data is not valid JSON.
+    // Told apart here (the text is checked as it is: decoding would repair it).
+    guard let text = String(validating: body, as: UTF8.self) else {
+      return StoreError(
+        code: "SerializationException", message: "the request body is not UTF-8 text")
+    }
     let isObject: Bool
-    if case .object? = try? JSONValueParser.parse(String(decoding: body, as: UTF8.self)) {
+    if case .object? = try? JSONValueParser.parse(text) {
       isObject = true
     } else {
       isObject = false

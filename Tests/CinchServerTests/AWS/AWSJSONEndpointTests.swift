@@ -153,6 +153,14 @@ struct AWSJSONEndpointTests {
           == "a number in the request body does not fit its member (a whole number in range is "
           + "expected)")
     }
+    // Text that is not UTF-8 inside a string member: said so, not blamed on a number.
+    let notText = await endpoint.handle(
+      .signed(
+        "AmazonSSM.PutParameter",
+        bytes: Array(#"{"Name":"/u/c","Value":""#.utf8) + [0xFF, 0xFE]
+          + Array(#"","Type":"String"}"#.utf8), key: fixture.root))
+    try expectError(notText, "SerializationException")
+    #expect(try json(notText)["message"]?.stringValue == "the request body is not UTF-8 text")
     let missing = await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{}"))
     try expectError(missing, "ValidationException")
     #expect(

@@ -12,12 +12,22 @@ extension ServerRequest {
     _ target: String, _ body: String, key: AccessKey, secret: String? = nil,
     at date: Date = Date(), service: String? = nil, region: String = "us-east-1"
   ) -> ServerRequest {
+    signed(
+      target, bytes: Array(body.utf8), key: key, secret: secret, at: date, service: service,
+      region: region)
+  }
+
+  /// A request whose body is `bytes` as they are (text that is not UTF-8, say).
+  static func signed(
+    _ target: String, bytes body: [UInt8], key: AccessKey, secret: String? = nil,
+    at date: Date = Date(), service: String? = nil, region: String = "us-east-1"
+  ) -> ServerRequest {
     var signed = SigV4Request(
       method: "POST", path: "/",
       headers: [
         ("Host", "127.0.0.1:4583"), ("Content-Type", AWSWireCodec.contentType),
         ("X-Amz-Target", target),
-      ], body: Array(body.utf8))
+      ], body: body)
     let signingName =
       service
       ?? (target.hasPrefix("AmazonSSM")
@@ -28,6 +38,6 @@ extension ServerRequest {
         accessKeyID: key.accessKeyID,
         secretAccessKey: SecretBytes(utf8: secret ?? key.secretAccessKey), source: "test"),
       at: date)
-    return ServerRequest(method: "POST", path: "/", headers: signed.headers, body: Array(body.utf8))
+    return ServerRequest(method: "POST", path: "/", headers: signed.headers, body: body)
   }
 }
