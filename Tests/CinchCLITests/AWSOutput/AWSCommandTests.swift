@@ -250,6 +250,12 @@ import Testing
       wrongType.standardError
         == "\nParameter validation failed:\nInvalid type for parameter WithDecryption, value: <redacted>, type: <class 'str'>, valid types: <class 'bool'>\n"
     )
+    // A number is not echoed either: a PIN in the wrong member is a secret too.
+    let number = try await run(#"{"Name": "a", "WithDecryption": 482913}"#)
+    #expect(
+      number.standardError
+        == "\nParameter validation failed:\nInvalid type for parameter WithDecryption, value: <redacted>, type: <class 'int'>, valid types: <class 'bool'>\n"
+    )
     let invalid = try await run(#"{"Name": "hunter2"#)
     #expect(invalid.exitCode == 252)
     #expect(!invalid.standardError.contains("hunter2"))

@@ -94,14 +94,14 @@ package struct AWSCLIInput: Sendable, Equatable {
     return strings
   }
 
-  /// botocore's wording for a parameter of the wrong type. Unlike botocore, a string, list or
-  /// object value is not echoed (it may be a secret in the wrong member).
+  /// botocore's wording for a parameter of the wrong type. Unlike botocore, the value is never
+  /// echoed: it may be a secret in the wrong member (a numeric PIN given as a number, too).
   static func invalidType(_ key: String, _ value: JSONValue, valid: String) -> AWSUsageError {
     let classes = valid.split(separator: ",").map {
       "<class '\($0.trimmingCharacters(in: .whitespaces))'>"
     }
     return .parameterValidation([
-      "Invalid type for parameter \(key), value: \(value.isScalar && value.stringValue == nil ? PythonText.str(value) : "<redacted>"), type: <class '\(pythonTypeName(value))'>, valid types: "
+      "Invalid type for parameter \(key), value: <redacted>, type: <class '\(pythonTypeName(value))'>, valid types: "
         + classes.joined(separator: ", ")
     ])
   }

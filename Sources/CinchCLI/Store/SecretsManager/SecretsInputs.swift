@@ -65,7 +65,7 @@ extension AWSStructures {
     if case .integer(let number) = value, let int = Int(exactly: number) { return int }
     if case .string(let text) = value, let int = Int(text) { return int }
     throw AWSUsageError.parameterValidation([
-      "Invalid type for parameter \(parameter).\(key), value: \(PythonText.str(value)), valid types: <class 'int'>"
+      "Invalid type for parameter \(parameter).\(key), value: <redacted>, valid types: <class 'int'>"
     ])
   }
 
@@ -76,7 +76,7 @@ extension AWSStructures {
       return text.lowercased() == "true"
     }
     throw AWSUsageError.parameterValidation([
-      "Invalid type for parameter \(parameter).\(key), value: \(PythonText.str(value)), valid types: <class 'bool'>"
+      "Invalid type for parameter \(parameter).\(key), value: <redacted>, valid types: <class 'bool'>"
     ])
   }
 
