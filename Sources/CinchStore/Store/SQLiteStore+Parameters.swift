@@ -412,7 +412,13 @@ extension SQLiteStore {
     guard let (entry, record) = found else { throw notFound }
     guard let record else {
       if case .version(let version) = selector {
-        throw StoreError.parameterVersionNotFound(name: name.name, version: String(version))
+        // A number too large for a version was read as `Int.max`; the message names it as
+        // it was typed, not a number nobody asked for.
+        let typed = reference.split(separator: ":").last.map {
+          String($0).trimmingCharacters(in: .whitespaces)
+        }
+        let shown = version == Int.max ? typed ?? String(version) : String(version)
+        throw StoreError.parameterVersionNotFound(name: name.name, version: shown)
       }
       throw notFound
     }

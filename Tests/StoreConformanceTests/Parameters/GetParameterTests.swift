@@ -53,6 +53,16 @@ import Testing
     ) {
       _ = try await store.get("MyParameter:99")
     }
+    if backend == .embedded {
+      // Too large for a version: named as typed (the number was once shown as Int.max).
+      await expectStoreError(
+        "ParameterVersionNotFound",
+        message: "Systems Manager could not find version 99999999999999999999 of MyParameter. "
+          + "Verify the version and try again."
+      ) {
+        _ = try await store.get("MyParameter:99999999999999999999")
+      }
+    }
     await expectStoreError("ParameterNotFound") {
       _ = try await store.get("MyParameter:Staging")
     }
