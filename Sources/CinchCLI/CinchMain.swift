@@ -68,6 +68,9 @@ public struct CinchMain: AsyncParsableCommand {
     var parsed: (any ParsableCommand.Type)?
     do {
       // The reads scripts run once per value skip ArgumentParser's reflection (FastCommandLine).
+      if let invalid = ArgumentText.firstInvalid() {
+        throw ValidationError("\(invalid) is not UTF-8 text; cinch takes text arguments only")
+      }
       var command: any ParsableCommand
       if let fast = FastCommandLine.command(arguments) {
         command = fast

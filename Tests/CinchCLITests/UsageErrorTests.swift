@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import _CinchTestSupport
 
@@ -10,5 +11,43 @@ import _CinchTestSupport
     #expect(lines.first?.hasPrefix("Error: say which secrets to rotate: --due") == true)
     #expect(lines.dropFirst().first?.hasPrefix("Usage: cinch rotate [--store") == true)
     #expect(lines.last == "  See 'cinch rotate --help' for more information.")
+  }
+}
+
+/// An argument that is not UTF-8 is refused, not stored with U+FFFD in place of its bytes; the
+/// message names it without its text.
+@Suite struct ArgumentTextTests {
+  /// Runs cinch through `sh`, which can pass bytes a Swift `String` cannot hold.
+  private func run(_ script: String) throws -> (status: Int32, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", script]
+    process.environment = [
+      "CINCH": CinchProcess.executable.path, "CINCH_STORE": "/nonexistent/store.db",
+      "PATH": "/usr/bin:/bin",
+    ]
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = Pipe()
+    try process.run()
+    let data = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
+  @Test func aValueThatIsNotUTF8IsRefusedByTheAWSStyleGroups() throws {
+    let result = try run(
+      #""$CINCH" ssm put-parameter --name /a --value "$(printf 'ab\377')" --type String"#)
+    #expect(result.status == 252)
+    #expect(
+      result.stderr.contains(
+        "cinch: error: argument 6 (the value of --value) is not UTF-8 text; cinch takes text "
+          + "arguments only"))
+  }
+
+  @Test func aPathThatIsNotUTF8IsRefusedByTheCompilerCommands() throws {
+    let result = try run(#""$CINCH" refs "$(printf 'x\377.yaml')""#)
+    #expect(result.status == 2)
+    #expect(result.stderr.hasPrefix("Error: argument 2 is not UTF-8 text"))
   }
 }
