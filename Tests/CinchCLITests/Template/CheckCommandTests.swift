@@ -402,6 +402,36 @@ import _CinchTestSupport
     }
   }
 
+  /// An entry is unused only when every template that read it was checked: a template that
+  /// could not be read, or whose YAML does not parse, was not, and its references are unknown.
+  @Test func entriesOfATemplateThatDidNotLoadAreNotCalledUnused() async throws {
+    let project = try await Project()
+    try await project.put("/app/prod/db-password", [Self.canary + "-1"], type: "SecureString")
+    try await project.put("/app/prod/db-name", [Self.canary + "-name"])
+    try project.write(Self.stack, to: "a/b/t.yaml")
+    let lock = try await project.run(["lock", "a/b/t.yaml", "--lock", "locks/x.lock"])
+    try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
+
+    try FileManager.default.moveItem(
+      at: project.directory.appendingPathComponent("a/b/t.yaml"),
+      to: project.directory.appendingPathComponent("a/b/u.yaml"))
+    let missing = try await project.run(["check", "--lock", "locks/x.lock"])
+    #expect(missing.status == 2, "\(missing.stdout)")
+    #expect(missing.stdout.contains("error[E0001]"), "\(missing.stdout)")
+    #expect(!missing.stdout.contains("W4008"), "\(missing.stdout)")
+
+    try project.write(Self.stack + "  Broken: [unclosed\n", to: "a/b/t.yaml")
+    let broken = try await project.run(["check", "--lock", "locks/x.lock", "--offline"])
+    #expect(broken.status == 1, "\(broken.stdout)")
+    #expect(broken.stdout.contains("error[E0003]"), "\(broken.stdout)")
+    #expect(!broken.stdout.contains("W4008"), "\(broken.stdout)")
+
+    // Checked, and reading none of them: the entries are unused.
+    try project.write("Resources:\n  A:\n    Type: AWS::SNS::Topic\n", to: "a/b/t.yaml")
+    let clean = try await project.run(["check", "--lock", "locks/x.lock", "--offline"])
+    #expect(clean.stdout.components(separatedBy: "warning[W4008]").count == 3, "\(clean.stdout)")
+  }
+
   /// One clean file without a reference still gets its line: silence looks like nothing ran.
   @Test func aFileWithoutReferencesSaysSo() async throws {
     let project = try await Project()
