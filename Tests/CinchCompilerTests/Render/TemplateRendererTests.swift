@@ -43,6 +43,11 @@ import Testing
     ("k: [<<resolve:ssm:/a>>, b]\n", "k: ['{{resolve:ssm:/a:7}}', b]\n"),
     ("k: [x <<resolve:ssm:/a>>]\n", "k: ['x {{resolve:ssm:/a:7}}']\n"),
     ("k: '<<resolve:ssm:/a>>'\n", "k: '{{resolve:ssm:/a:7}}'\n"),
+    // libyaml reads NEL, LS and PS as line breaks: NEL folds to a space in the value, LS and
+    // PS stay. Only the reference's bytes change; the break stays as written.
+    ("k: \"a\u{85}b {{resolve:ssm:/a}}\"\n", "k: \"a\u{85}b {{resolve:ssm:/a:7}}\"\n"),
+    ("k: 'a\u{85}b {{resolve:ssm:/a}}'\n", "k: 'a\u{85}b {{resolve:ssm:/a:7}}'\n"),
+    ("k: \"a \u{2028} b {{resolve:ssm:/a}}\"\n", "k: \"a \u{2028} b {{resolve:ssm:/a:7}}\"\n"),
   ])
   func pinsParameters(_ input: String, _ expected: String) {
     #expect(Self.render(input, [Self.pin(7)]).0 == expected)
