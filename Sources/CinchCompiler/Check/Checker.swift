@@ -81,8 +81,9 @@ public struct Checker: Sendable {
   /// Runs the rules `check` adds to the front end's over `analyses`, then filters everything in
   /// `diagnostics` (the front end's findings too): `--ignore`, the templates' suppressions,
   /// `--warnings-as-errors`. `checkedFiles` are the templates named (a lock entry read only
-  /// from other templates is not called unused). `suppressions` are read from `analyses` when
-  /// not given.
+  /// from other templates is not called unused); one that could not be read or parsed (no
+  /// analysis of it, or one without a document) was not checked. `suppressions` are read from
+  /// `analyses` when not given.
   /// `prepared`: what `prepare` did ahead, for these analyses (with the catalog of `source`,
   /// when it was given one).
   public func check(
@@ -96,10 +97,13 @@ public struct Checker: Sendable {
     async let templateFindings = TemplateRules.check(
       analyses, ahead: prepared?.templates, inputs: inputs)
     let index = prepared?.index ?? ReferenceIndex(analyses)
+    // A template that did not load has references no one knows: the lock entries read from it
+    // are not unused (Docs/Check.md: only when every template that read an entry was checked).
+    let loaded = Set(analyses.lazy.filter { $0.document.root != nil }.map(\.file.path))
     var referenceFindings = Diagnostics()
     var report = try await checkReferences(
-      index, checkedFiles: checkedFiles, described: prepared?.described ?? StoreDescriptions(),
-      into: &referenceFindings)
+      index, checkedFiles: checkedFiles.filter(loaded.contains),
+      described: prepared?.described ?? StoreDescriptions(), into: &referenceFindings)
     diagnostics.append(contentsOf: await templateFindings)
     diagnostics.append(contentsOf: referenceFindings)
     // Read once: a caller that already read them (and reported a bad entry) passes them in.

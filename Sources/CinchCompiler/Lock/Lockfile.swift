@@ -206,6 +206,9 @@ extension Lockfile {
       throw LockfileError(path: path, reason: "no 'references' list")
     }
     var entries: [LockEntry] = []
+    // Where each reference was first pinned: a second entry for it (an edit, a bad merge) would
+    // be read by whichever command found it first.
+    var positions: [ResolutionKey: Int] = [:]
     for (index, item) in references.enumerated() {
       func string(_ field: String) throws(LockfileError) -> String {
         guard let value = item[field]?.stringValue else {
@@ -233,13 +236,24 @@ extension Lockfile {
       if kind == .secretsManager ? pin.versionId == nil : pin.version == nil {
         throw LockfileError(path: path, reason: "reference \(index + 1) pins no version")
       }
+      // Read here, not at render: `check --offline` vouches for pins from the lock alone.
+      if let version = pin.version, version < 1 {
+        throw LockfileError(
+          path: path,
+          reason: "reference \(index + 1) pins version \(version); parameter versions start at 1")
+      }
+      let key = ResolutionKey(
+        kind: kind, name: try string("name"), selector: selector,
+        jsonKey: item["jsonKey"]?.stringValue)
+      if let first = positions.updateValue(index, forKey: key) {
+        throw LockfileError(
+          path: path,
+          reason:
+            "references \(first + 1) and \(index + 1) both pin \(LockRules.describe(key)); "
+            + "a lock pins each reference once")
+      }
       let sites = item["sites"]?.arrayValue?.compactMap(\.stringValue) ?? []
-      entries.append(
-        LockEntry(
-          key: ResolutionKey(
-            kind: kind, name: try string("name"), selector: selector,
-            jsonKey: item["jsonKey"]?.stringValue),
-          pin: pin, sites: sites))
+      entries.append(LockEntry(key: key, pin: pin, sites: sites))
     }
     let recorded = root["inputs"]
     let inputs = RecordedInputs(

@@ -206,16 +206,42 @@ private struct Decoder {
     index < source.count && (source[index] == 0x20 || source[index] == 0x09)
   }
 
+  /// A line break as libyaml reads it (YAML 1.1): LF, CR, CRLF, NEL (U+0085), LS (U+2028)
+  /// or PS (U+2029).
   func isBreak(_ index: Int) -> Bool {
-    index < source.count && (source[index] == 0x0A || source[index] == 0x0D)
+    guard index < source.count else { return false }
+    switch source[index] {
+    case 0x0A, 0x0D: return true
+    case 0xC2: return index + 1 < source.count && source[index + 1] == 0x85
+    case 0xE2:
+      return index + 2 < source.count && source[index + 1] == 0x80
+        && (source[index + 2] == 0xA8 || source[index + 2] == 0xA9)
+    default: return false
+    }
   }
 
   /// The source range of the line break at `index` (CRLF is one break).
   func breakRange(at index: Int) -> Range<Int> {
-    if source[index] == 0x0D, index + 1 < source.count, source[index + 1] == 0x0A {
+    switch source[index] {
+    case 0x0D where index + 1 < source.count && source[index + 1] == 0x0A:
       return index..<(index + 2)
+    case 0xC2: return index..<(index + 2)
+    case 0xE2: return index..<(index + 3)
+    default: return index..<(index + 1)
     }
-    return index..<(index + 1)
+  }
+
+  /// Whether the break at `range` reads as a line feed: LF, CR, CRLF and NEL do; LS and PS
+  /// are kept as they are (libyaml's `READ_LINE`).
+  func isLineFeed(_ range: Range<Int>) -> Bool { range.count < 3 }
+
+  /// The bytes a line break puts in the value: a line feed, or the LS or PS itself.
+  mutating func emitBreak(_ range: Range<Int>) {
+    if isLineFeed(range) {
+      emit(0x0A, from: range.lowerBound, to: range.upperBound)
+    } else {
+      for index in range { emit(source[index], from: range.lowerBound, to: range.upperBound) }
+    }
   }
 
   // MARK: Folding shared by plain and quoted scalars
@@ -251,13 +277,15 @@ private struct Decoder {
     return index
   }
 
-  /// Joins the whitespace or folds the line breaks of a gap into the value.
+  /// Joins the whitespace or folds the line breaks of a gap into the value: a leading line
+  /// feed folds (to a space, or away before more breaks); an LS or PS stays.
   mutating func join(_ gap: inout Gap) {
     if gap.leadingBlanks {
-      if let leading = gap.leadingBreak, gap.trailingBreaks.isEmpty {
+      if let leading = gap.leadingBreak, isLineFeed(leading), gap.trailingBreaks.isEmpty {
         emit(0x20, from: leading.lowerBound, to: leading.upperBound)
       } else {
-        for range in gap.trailingBreaks { emit(0x0A, from: range.lowerBound, to: range.upperBound) }
+        if let leading = gap.leadingBreak, !isLineFeed(leading) { emitBreak(leading) }
+        for range in gap.trailingBreaks { emitBreak(range) }
       }
     } else {
       for index in gap.whitespaces { emit(source[index], from: index, to: index + 1) }
@@ -406,13 +434,13 @@ private struct Decoder {
     var leadingBlank = false
     while !stop, column == indent, index < source.count {
       let trailingBlank = isBlank(index)
-      if !literal, let leading = leadingBreak, !leadingBlank, !trailingBlank {
+      if !literal, let leading = leadingBreak, isLineFeed(leading), !leadingBlank, !trailingBlank {
         if trailingBreaks.isEmpty { emit(0x20, from: leading.lowerBound, to: leading.upperBound) }
       } else if let leading = leadingBreak {
-        emit(0x0A, from: leading.lowerBound, to: leading.upperBound)
+        emitBreak(leading)
       }
       leadingBreak = nil
-      for range in trailingBreaks { emit(0x0A, from: range.lowerBound, to: range.upperBound) }
+      for range in trailingBreaks { emitBreak(range) }
       trailingBreaks.removeAll()
       leadingBlank = isBlank(index)
       while !stop, index < source.count, !isBreak(index) { index = copyCharacter(at: index) }
@@ -423,12 +451,8 @@ private struct Decoder {
       scanBreaks(&index, &column, &indent, &trailingBreaks, parent: parent)
     }
     // Chomping decides whether the final breaks belong to the value; the value says.
-    if let leading = leadingBreak, !stop {
-      emit(0x0A, from: leading.lowerBound, to: leading.upperBound)
-    }
-    for range in trailingBreaks where !stop {
-      emit(0x0A, from: range.lowerBound, to: range.upperBound)
-    }
+    if let leading = leadingBreak, !stop { emitBreak(leading) }
+    for range in trailingBreaks where !stop { emitBreak(range) }
     return isDone
   }
 

@@ -110,7 +110,7 @@ import _CinchTestSupport
     let project = try await Project()
     try await project.put(
       "/app/prod/db-password", [canary + "-1", canary + "-2"], type: "SecureString")
-    try await project.put("/app/prod/db-name", [canary + "-name"])
+    try await project.put("/app/prod/db-name", [Self.canary + "-name"])
     try project.write(stack, to: "stack.yaml")
     let lock = try await project.run(["lock", "stack.yaml"])
     try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
@@ -349,6 +349,87 @@ import _CinchTestSupport
     #expect(
       alone.stdout
         == "no problems in 1 file (3 references not checked: no store and no 'cinch.lock')\n")
+  }
+
+  /// A lock edited into an impossible one (an entry copied with another pin, a version no
+  /// store has) is refused where every command reads it: `check --offline` cannot vouch for
+  /// anything with it, and `render` would write whichever duplicate came first.
+  @Test func aLockWithDuplicateOrImpossiblePinsIsRefused() async throws {
+    let project = try await Self.locked()
+    let text = try project.read("cinch.lock")
+    var lock = try #require(
+      try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    var references = try #require(lock["references"] as? [[String: Any]])
+    let original = references[0]
+    #expect(original["name"] as? String == "/app/prod/db-name")
+    func write(_ references: [[String: Any]]) throws {
+      lock["references"] = references
+      let data = try JSONSerialization.data(
+        withJSONObject: lock, options: [.prettyPrinted, .sortedKeys])
+      try project.write(String(decoding: data, as: UTF8.self), to: "cinch.lock")
+    }
+    var copy = original
+    copy["version"] = 5
+    references.insert(copy, at: 0)
+    try write(references)
+    let duplicate =
+      "cinch: error: cinch.lock: references 1 and 2 both pin parameter '/app/prod/db-name'; "
+      + "a lock pins each reference once\n"
+    for arguments in [
+      ["check", "stack.yaml", "--offline"], ["check", "stack.yaml"],
+      ["render", "--output", "rendered", "stack.yaml"], ["plan"], ["outdated"],
+      ["lock", "--update"],
+    ] {
+      let result = try await project.run(arguments)
+      #expect(result.status == 2, "\(arguments)")
+      #expect(result.stderr == duplicate, "\(arguments)")
+    }
+    #expect(
+      !FileManager.default.fileExists(
+        atPath: project.directory.appendingPathComponent("rendered").path))
+
+    for version in [0, -1] {
+      var pinned = original
+      pinned["version"] = version
+      references = [pinned] + references.dropFirst(2)
+      try write(references)
+      let result = try await project.run(["check", "stack.yaml", "--offline"])
+      #expect(result.status == 2)
+      #expect(
+        result.stderr
+          == "cinch: error: cinch.lock: reference 1 pins version \(version); "
+          + "parameter versions start at 1\n")
+    }
+  }
+
+  /// An entry is unused only when every template that read it was checked: a template that
+  /// could not be read, or whose YAML does not parse, was not, and its references are unknown.
+  @Test func entriesOfATemplateThatDidNotLoadAreNotCalledUnused() async throws {
+    let project = try await Project()
+    try await project.put("/app/prod/db-password", [Self.canary + "-1"], type: "SecureString")
+    try await project.put("/app/prod/db-name", [Self.canary + "-name"])
+    try project.write(Self.stack, to: "a/b/t.yaml")
+    let lock = try await project.run(["lock", "a/b/t.yaml", "--lock", "locks/x.lock"])
+    try #require(lock.status == 0, "\(lock.stdout)\(lock.stderr)")
+
+    try FileManager.default.moveItem(
+      at: project.directory.appendingPathComponent("a/b/t.yaml"),
+      to: project.directory.appendingPathComponent("a/b/u.yaml"))
+    let missing = try await project.run(["check", "--lock", "locks/x.lock"])
+    #expect(missing.status == 2, "\(missing.stdout)")
+    #expect(missing.stdout.contains("error[E0001]"), "\(missing.stdout)")
+    #expect(!missing.stdout.contains("W4008"), "\(missing.stdout)")
+
+    try project.write(Self.stack + "  Broken: [unclosed\n", to: "a/b/t.yaml")
+    let broken = try await project.run(["check", "--lock", "locks/x.lock", "--offline"])
+    #expect(broken.status == 1, "\(broken.stdout)")
+    #expect(broken.stdout.contains("error[E0003]"), "\(broken.stdout)")
+    #expect(!broken.stdout.contains("W4008"), "\(broken.stdout)")
+
+    // Checked, and reading none of them: the entries are unused.
+    try project.write("Resources:\n  A:\n    Type: AWS::SNS::Topic\n", to: "a/b/t.yaml")
+    let clean = try await project.run(["check", "--lock", "locks/x.lock", "--offline"])
+    #expect(clean.stdout.components(separatedBy: "warning[W4008]").count == 3, "\(clean.stdout)")
   }
 
   /// One clean file without a reference still gets its line: silence looks like nothing ran.

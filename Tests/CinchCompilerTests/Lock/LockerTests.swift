@@ -138,4 +138,73 @@ import Testing
       try Lockfile.parse(#"{"lockfileVersion": 9, "references": []}"#, path: "x.lock")
     }
   }
+
+  /// One entry of a lock as `cinch lock` writes it, with fields replaced (left out when empty).
+  private static func entry(_ fields: [String: String] = [:]) -> String {
+    let defaults = [
+      "arn": #""arn:aws:ssm:us-east-1:123456789012:parameter/app/name""#,
+      "fingerprint": #""hmac-sha256:00""#, "kind": #""ssm""#, "name": #""/app/name""#,
+      "requested": #""latest""#, "sites": #"["stack.yaml:3:7"]"#, "type": #""String""#,
+      "version": "1",
+    ]
+    let merged = defaults.merging(fields) { $1 }
+    return "{"
+      + merged.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+      .map { "\"\($0.key)\": \($0.value)" }
+      .joined(separator: ", ") + "}"
+  }
+
+  private static func lock(_ entries: String...) -> String {
+    #"{"lockfileVersion": 1, "references": ["# + entries.joined(separator: ", ") + "]}"
+  }
+
+  /// Two entries for one reference (an edit, a bad merge) would pin it twice, and every
+  /// command would read whichever it found first: the lock is refused, naming both.
+  @Test func twoEntriesForOneReferenceAreRefused() throws {
+    let other = Self.entry(["name": #""/app/other""#])
+    #expect(
+      throws: LockfileError(
+        path: "x.lock",
+        reason:
+          "references 2 and 3 both pin parameter '/app/name'; a lock pins each reference once")
+    ) {
+      try Lockfile.parse(
+        Self.lock(other, Self.entry(["version": "5"]), Self.entry()), path: "x.lock")
+    }
+    let secret = Self.entry([
+      "kind": #""secretsmanager""#, "name": #""prod/db""#, "jsonKey": #""password""#,
+      "requested": #""stage:AWSCURRENT""#, "versionId": #""v1""#, "type": #""SecretString""#,
+      "version": "",
+    ])
+    #expect(
+      throws: LockfileError(
+        path: "x.lock",
+        reason:
+          "references 1 and 2 both pin secret 'prod/db' key 'password' stage 'AWSCURRENT'; "
+          + "a lock pins each reference once")
+    ) {
+      try Lockfile.parse(Self.lock(secret, secret), path: "x.lock")
+    }
+    // The same name read another way (another version, another kind or JSON key) is another
+    // reference.
+    let distinct = try Lockfile.parse(
+      Self.lock(
+        Self.entry(), Self.entry(["requested": #""3""#, "version": "3"]),
+        Self.entry(["kind": #""ssm-secure""#, "type": #""SecureString""#])),
+      path: "x.lock")
+    #expect(distinct.entries.count == 3)
+  }
+
+  /// Parameter versions start at 1: a pin below that names no version any store has.
+  @Test func aPinnedVersionBelowOneIsRefused() throws {
+    for version in ["0", "-1"] {
+      #expect(
+        throws: LockfileError(
+          path: "x.lock",
+          reason: "reference 1 pins version \(version); parameter versions start at 1")
+      ) {
+        try Lockfile.parse(Self.lock(Self.entry(["version": version])), path: "x.lock")
+      }
+    }
+  }
 }

@@ -50,6 +50,11 @@ import Testing
       "k: plain\n  \n  {{resolve:ssm:/a:7}} x\nz: 1\n"
     ),
     ("k: a\n  b\n\n\n  c {{resolve:ssm:/a}}\n", "k: a\n  b\n\n\n  c {{resolve:ssm:/a:7}}\n"),
+    // libyaml reads NEL, LS and PS as line breaks: NEL folds to a space in the value, LS and
+    // PS stay. Only the reference's bytes change; the break stays as written.
+    ("k: \"a\u{85}b {{resolve:ssm:/a}}\"\n", "k: \"a\u{85}b {{resolve:ssm:/a:7}}\"\n"),
+    ("k: 'a\u{85}b {{resolve:ssm:/a}}'\n", "k: 'a\u{85}b {{resolve:ssm:/a:7}}'\n"),
+    ("k: \"a \u{2028} b {{resolve:ssm:/a}}\"\n", "k: \"a \u{2028} b {{resolve:ssm:/a:7}}\"\n"),
   ])
   func pinsParameters(_ input: String, _ expected: String) {
     #expect(Self.render(input, [Self.pin(7)]).0 == expected)

@@ -31,6 +31,15 @@ import _CinchTestSupport
     "k: >+\n  a\n  b\n\n   c 1️⃣{{resolve:ssm:/a}}2️⃣\n\n",
     "k: !Sub |\n  echo ${AWS::Region} 1️⃣{{resolve:ssm:/${Env}/a}}2️⃣\n",
     "- k: |2\n     x 1️⃣{{resolve:ssm:/a}}2️⃣\n",
+    // NEL, LS and PS are line breaks to libyaml (YAML 1.1): NEL folds like a line feed, LS
+    // and PS are kept, and blanks around any of them go.
+    "k: \"a\u{85}b 1️⃣{{resolve:ssm:/a}}2️⃣\"\n",
+    "k: 'a \u{85}  b 1️⃣{{resolve:ssm:/a}}2️⃣'\n",
+    "k: \"a\u{85}\u{85}\n  b 1️⃣{{resolve:ssm:/a}}2️⃣\"\n",
+    "k: a\u{85}  b 1️⃣{{resolve:ssm:/a}}2️⃣\n",
+    "k: \"a\u{2028}b 1️⃣{{resolve:ssm:/a}}2️⃣\"\n",
+    "k: \"a \u{2029} b\u{85}c 1️⃣{{resolve:ssm:/a}}2️⃣\"\n",
+    "k: \"a\u{85}\u{2028}b 1️⃣{{resolve:ssm:/a}}2️⃣\"\n",
   ])
   func mapsToTheMarkedBytes(_ source: String) throws {
     let marked = MarkedText(source)

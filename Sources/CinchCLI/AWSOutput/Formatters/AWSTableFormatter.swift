@@ -1,4 +1,5 @@
 package import CinchJSON
+import CinchTemplate
 
 /// `--output table`: the response as box-drawn sections titled by the operation name, laid out
 /// by the aws CLI's table rules:
@@ -126,29 +127,7 @@ package struct AWSTableFormatter: Sendable {
 
 /// Columns a text takes in the aws CLI's tables: two for East Asian wide, fullwidth and
 /// ambiguous characters, one for the rest.
-package func displayWidth(_ text: String) -> Int {
-  var width = 0
-  for scalar in text.unicodeScalars { width += isDoubleWidth(scalar.value) ? 2 : 1 }
-  return width
-}
-
-private func isDoubleWidth(_ value: UInt32) -> Bool {
-  guard value >= 0xA1 else { return false }
-  let bounds = EastAsianWidth.doubleWidthBounds
-  var low = 0
-  var high = bounds.count / 2 - 1
-  while low <= high {
-    let middle = (low + high) / 2
-    if value < bounds[middle * 2] {
-      high = middle - 1
-    } else if value > bounds[middle * 2 + 1] {
-      low = middle + 1
-    } else {
-      return true
-    }
-  }
-  return false
-}
+func displayWidth(_ text: String) -> Int { DisplayWidth.awsTable(text) }
 
 /// One titled block of the table: optional header, rows of cells, nesting level.
 struct TableSection {

@@ -9,9 +9,10 @@
 ///   ^~~
 /// ```
 ///
-/// The caret sits under the range on its first line; columns are counted in Unicode scalars
-/// and tabs before the caret are kept, so the caret lines up however wide the terminal draws a
-/// tab. Diagnostics are separated by a blank line; nothing follows the last one (the CLI adds
+/// The caret sits under the range on its first line. The header's column counts Unicode
+/// scalars; the caret line pads by the cells a terminal draws (two for an East Asian wide
+/// character or an emoji, `DisplayWidth.terminal`) and keeps the tabs before the caret, so the
+/// caret lines up however wide the terminal draws a tab. Diagnostics are separated by a blank line; nothing follows the last one (the CLI adds
 /// its summary). Colour (ANSI, bold and red/yellow/cyan) only when `colored` is set: the CLI
 /// decides (a terminal, and no `NO_COLOR`).
 public struct HumanDiagnosticRenderer: DiagnosticRenderer {
@@ -107,14 +108,23 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
       line: range.start.line, length: line.count, secrets: secrets[file] ?? [])
     var text = low > 0 ? "…" : ""
     var caretLine = low > 0 ? " " : ""
+    var underline = 0
     for index in low..<high {
       let masked = line[index] != "\t" && hidden.contains { $0.contains(index) }
-      text.unicodeScalars.append(masked ? "*" : Self.displayable(line[index]))
-      if index < start { caretLine.append(line[index] == "\t" ? "\t" : " ") }
+      let shown = masked ? "*" : Self.displayable(line[index])
+      text.unicodeScalars.append(shown)
+      if index < start {
+        if shown == "\t" {
+          caretLine.append("\t")
+        } else {
+          caretLine += String(repeating: " ", count: DisplayWidth.terminal(shown))
+        }
+      } else if index < end {
+        underline += DisplayWidth.terminal(shown)
+      }
     }
     if high < line.count { text += "…" }
-    let tildes = max(0, min(end, high) - start - 1)
-    let caret = "^" + String(repeating: "~", count: tildes)
+    let caret = "^" + String(repeating: "~", count: max(0, underline - 1))
 
     output += text + "\n"
     output += caretLine + paint(caret, caretStyle) + "\n"

@@ -86,28 +86,71 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
       let shown = Array(lines[1].unicodeScalars)
       let caretLine = Array(lines[2].unicodeScalars)
       let caret = try #require(caretLine.firstIndex(of: "^"))
-      #expect(caretLine[..<caret].allSatisfy { $0 == " " || $0 == "\t" })
-      // Tabs in the caret line stand exactly where the shown line has tabs.
-      for index in 0..<caret where caretLine[index] == "\t" {
-        #expect(index < shown.count && shown[index] == "\t")
+      // The caret line stands for the shown scalars before the caret one by one: a tab by a
+      // tab, anything else by the cells a terminal draws it in.
+      var pad: [Unicode.Scalar] = []
+      var covered = 0
+      while pad.count < caret, covered < shown.count {
+        let scalar = shown[covered]
+        pad += scalar == "\t" ? ["\t"] : Array(repeating: " ", count: DisplayWidth.terminal(scalar))
+        covered += 1
       }
+      #expect(Array(caretLine[..<caret]) == pad)
       if startColumn - 1 < scalars.count {
-        #expect(caret < shown.count)
-        if caret < shown.count {
-          #expect(shown[caret] == HumanDiagnosticRenderer.displayable(scalars[startColumn - 1]))
+        #expect(covered < shown.count)
+        if covered < shown.count {
+          #expect(shown[covered] == HumanDiagnosticRenderer.displayable(scalars[startColumn - 1]))
         }
       }
       #expect(shown.count <= 82)
       let marks = caretLine[caret...]
       #expect(marks.dropFirst().allSatisfy { $0 == "~" })
-      let wanted = max(1, endColumn - startColumn)
+      let cells = scalars[(startColumn - 1)..<(endColumn - 1)].reduce(0) {
+        $0 + DisplayWidth.terminal(HumanDiagnosticRenderer.displayable($1))
+      }
+      let wanted = max(1, cells)
       if scalars.count <= 80 {
         #expect(marks.count == wanted)
       } else {
         // Cut to the window: never past the text shown, never longer than the range.
-        #expect(marks.count >= 1 && marks.count <= wanted && caret + marks.count <= shown.count + 1)
+        let shownCells = shown[covered...].reduce(0) { $0 + DisplayWidth.terminal($1) }
+        #expect(marks.count >= 1 && marks.count <= wanted && marks.count <= shownCells + 1)
       }
     }
+  }
+
+  /// A terminal draws East Asian wide characters and emoji in two columns: the caret line pads
+  /// them with two spaces, so the caret stands under the range's first character as drawn,
+  /// and the underline is as wide as the text it marks. The column in the header stays a
+  /// count of scalars; tabs are still echoed.
+  @Test func caretCountsTheColumnsWideCharactersTake() {
+    let line = "\t  Value: \"é日本語😀 {{resolve:ssm:/qa/nope}}\""
+    let source = SourceFile(path: "t.yaml", text: line + "\n")
+    let reference = "{{resolve:ssm:/qa/nope}}"
+    let range = source.range(
+      fromByte: source.byteOffset(line: 1, scalarColumn: 17),
+      toByte: source.byteOffset(line: 1, scalarColumn: 17 + reference.count))
+    let wide = source.range(
+      fromByte: source.byteOffset(line: 1, scalarColumn: 12),
+      toByte: source.byteOffset(line: 1, scalarColumn: 15))
+    let output = HumanDiagnosticRenderer().render(
+      [
+        Diagnostic(.versionNotANumber, "m", file: "t.yaml", range: range),
+        Diagnostic(.versionNotANumber, "w", file: "t.yaml", range: wide),
+      ], sources: ["t.yaml": source])
+    // `é` is East Asian ambiguous, which terminals draw in one column.
+    let pad = "\t" + String(repeating: " ", count: 10)
+    #expect(
+      output == """
+        t.yaml:1:18: error[E2003]: m
+        \(line)
+        \(pad)\(String(repeating: " ", count: 10))^\(String(repeating: "~", count: 23))
+
+        t.yaml:1:13: error[E2003]: w
+        \(line)
+        \(pad) ^~~~~~
+
+        """)
   }
 
   @Test func neverTrapsOnRangesOutsideTheFile() {
