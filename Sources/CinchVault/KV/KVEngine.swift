@@ -318,11 +318,7 @@ struct KVEngine {
   }
 
   func field<T>(_ value: WeakValue<T>, _ name: String) throws -> T? {
-    switch value {
-    case .absent: return nil
-    case .invalid: throw VaultError.invalid("error parsing '\(name)'")
-    case .value(let value): return value
-    }
+    try value.checked(name)
   }
 
   static func custom(_ map: [String: String]?) -> JSONValue {

@@ -140,4 +140,26 @@ import Testing
     #expect(periodic.status == 400)
     #expect(periodic.errors?.first?.contains("period") == true)
   }
+
+  @Test func anUndecodableBooleanIsRefusedBeforeAnythingIsMade() async throws {
+    let fixture = try await VaultFixture()
+    let root = try await fixture.store.vaultRootToken()
+    for field in ["renewable", "no_parent", "no_default_policy"] {
+      let reply = await fixture.http(
+        "POST", "auth/token/create", #"{"\#(field)":"maybe"}"#, token: root)
+      #expect(reply.status == 400, "\(field)")
+      #expect(reply.errors == ["error parsing '\(field)'"], "\(field)")
+    }
+    let accessors = await fixture.http("LIST", "auth/token/accessors", token: root)
+    #expect(accessors.at("data", "keys")?.arrayValue?.count == 1, "\(accessors.text)")
+
+    #expect(
+      await fixture.call("POST", "sys/mounts/database", #"{"type":"database"}"#).status == 204)
+    let config = await fixture.call(
+      "POST", "database/config/pg",
+      #"{"connection_url":"postgresql://{{username}}:{{password}}@127.0.0.1:1/postgres","username":"u","password":"p","verify_connection":"maybe"}"#
+    )
+    #expect(config.errors == ["error parsing 'verify_connection'"])
+    #expect(await fixture.call("GET", "database/config/pg").status == 404)
+  }
 }
