@@ -162,4 +162,28 @@ import Testing
     #expect(config.errors == ["error parsing 'verify_connection'"])
     #expect(await fixture.call("GET", "database/config/pg").status == 404)
   }
+
+  /// Vault's expiration manager returns CalculateTTL's warning when the increment asked for
+  /// goes past the lease's maximum.
+  @Test func aRenewalCappedByTheMaximumSaysSo() async throws {
+    let fixture = try await VaultFixture()
+    let now = fixture.store.vaultClock()
+    let id = "database/creds/r/" + UUID().uuidString
+    try await fixture.store.insertLease(
+      VaultLease(
+        leaseID: id, mount: "database/", role: "r", username: "", dbName: "missing",
+        issuedAt: now, expiresAt: now.addingTimeInterval(3600),
+        maxExpiresAt: now.addingTimeInterval(7200), lastRenewal: nil, renewable: true,
+        tokenAccessor: nil))
+    let within = await fixture.call(
+      "PUT", "sys/leases/renew", #"{"lease_id":"\#(id)","increment":"1h"}"#)
+    #expect(within.status == 200, "\(within.text)")
+    #expect(within.at("warnings") == .null || within.at("warnings")?.arrayValue?.isEmpty == true)
+    let capped = await fixture.call(
+      "PUT", "sys/leases/renew", #"{"lease_id":"\#(id)","increment":"5h"}"#)
+    #expect(capped.status == 200, "\(capped.text)")
+    let warning = try #require(capped.at("warnings")?.arrayValue?.first?.stringValue)
+    #expect(warning.hasPrefix(#"TTL of "5h0m0s" exceeded the effective max_ttl of "1h59m"#))
+    #expect(warning.hasSuffix(#""; TTL value is capped accordingly"#))
+  }
 }
