@@ -88,7 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
     var routes = RouteTable()
     routes.mount(prefix: "/", name: "aws", AWSJSONEndpoint(store: store).handler)
     let vaultAPI = VaultAPI(store: store)
-    routes.mount(prefix: "/v1/", name: "vault", VaultRoute.handler(vaultAPI))
+    routes.mount(
+      prefix: "/v1/", name: "vault", bodyLimit: VaultRoute.bodyLimit, VaultRoute.handler(vaultAPI))
     let server: CinchHTTPServer
     do {
       server = try CinchHTTPServer(

@@ -5,6 +5,14 @@ import CinchVault
 /// Vault's API on `cinch serve`: every path under `/v1/` goes to `VaultAPI`, so `VAULT_ADDR`
 /// can point at the server and the vault CLI or hvac work against the store.
 enum VaultRoute {
+  /// Vault's request size limit and its refusal, `{"errors":["…"]}` with 413.
+  static let bodyLimit = BodyLimit(
+    bytes: VaultAPI.maximumRequestBytes,
+    refusal: ServerResponse(
+      status: VaultAPI.requestTooLarge.status,
+      headers: VaultAPI.requestTooLarge.headers.map { (name: $0.0, value: $0.1) },
+      body: VaultAPI.requestTooLarge.body))
+
   static func handler(_ api: VaultAPI) -> ServerHandler {
     { request in
       var headers: [String: String] = [:]

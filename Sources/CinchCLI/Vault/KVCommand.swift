@@ -52,10 +52,15 @@ enum KVOutput {
   ) throws {
     let format = try output.resolvedFormat()
     if let field = output.field {
-      // `-field=data` is the data itself, unless the data has a key named `data` (kv_get.go).
-      let value =
-        field == "data" && dataSection?["data"] == nil
-        ? dataSection.map(JSONValue.object) : dataSection?[field] ?? metadata?[field]
+      // A read looks in the secret's data only, as kv_get.go does (`-field=data` is the data
+      // itself unless it has a key named `data`); a write's reply has only its metadata.
+      let value: JSONValue?
+      if let dataSection {
+        value =
+          field == "data" && dataSection["data"] == nil ? .object(dataSection) : dataSection[field]
+      } else {
+        value = metadata?[field]
+      }
       try VaultRawField.print(value, field: field, format: format)
       return
     }
@@ -315,7 +320,12 @@ struct KVListCommand: AsyncParsableCommand {
     let path = "\(mount)/metadata/\(key)"
     let reply = await session.send("LIST", path)
     guard reply.status < 400 else {
-      if reply.status == 404 { throw VaultExit.remote("No value found at \(path)") }
+      if reply.status == 404 {
+        // Named as Vault's path.Join leaves it, without a trailing slash.
+        var shown = path
+        while shown.hasSuffix("/") { shown.removeLast() }
+        throw VaultExit.remote("No value found at \(shown)")
+      }
       throw VaultSession.apiError("Error listing", path, method: "LIST", reply)
     }
     let keys = reply.data?["keys"]?.arrayValue?.compactMap(\.stringValue) ?? []

@@ -53,8 +53,9 @@ enum VaultFormatter {
   }
 
   /// `padEqualSigns`: `=` on both sides of the title to reach `width`, at least two each side.
+  /// Widths are Go's `len()`, bytes, as in Vault.
   static func title(_ title: String, width: Int) -> String {
-    var equals = width - (title.count + 2)
+    var equals = width - (title.utf8.count + 2)
     if equals <= 0 { equals = 4 }
     if equals % 2 == 1 { equals += 1 }
     let side = String(repeating: "=", count: equals / 2)
@@ -63,13 +64,13 @@ enum VaultFormatter {
 
   /// A titled Key/Value section whose width follows its longest key.
   static func section(_ name: String, _ object: JSONObject) -> String {
-    let longest = object.keys.map(\.count).max() ?? 0
+    let longest = object.keys.map(\.utf8.count).max() ?? 0
     return title(name, width: longest + 4 + 5) + "\n" + table(object)
   }
 
   /// A titled path line.
   static func pathSection(_ name: String, _ path: String) -> String {
-    title(name, width: path.count) + "\n" + path + "\n"
+    title(name, width: path.utf8.count) + "\n" + path + "\n"
   }
 
   /// `vault read`'s table of a generic secret: the lease rows when there is a lease, then the

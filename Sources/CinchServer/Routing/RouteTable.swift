@@ -18,6 +18,7 @@ public struct RouteTable: Sendable {
     public var name: String
     public var path: String
     public var isPrefix: Bool
+    public var bodyLimit: BodyLimit
     public var handler: ServerHandler
   }
 
@@ -28,14 +29,18 @@ public struct RouteTable: Sendable {
   /// Answers every path that starts with `prefix` (unless a longer prefix or an exact path is
   /// mounted too). Mounting the same prefix twice replaces the first handler.
   public mutating func mount(
-    prefix: String, name: String, _ handler: @escaping ServerHandler
+    prefix: String, name: String, bodyLimit: BodyLimit = .standard,
+    _ handler: @escaping ServerHandler
   ) {
-    add(Route(name: name, path: prefix, isPrefix: true, handler: handler))
+    add(Route(name: name, path: prefix, isPrefix: true, bodyLimit: bodyLimit, handler: handler))
   }
 
   /// Answers exactly `path`.
-  public mutating func mount(exact path: String, name: String, _ handler: @escaping ServerHandler) {
-    add(Route(name: name, path: path, isPrefix: false, handler: handler))
+  public mutating func mount(
+    exact path: String, name: String, bodyLimit: BodyLimit = .standard,
+    _ handler: @escaping ServerHandler
+  ) {
+    add(Route(name: name, path: path, isPrefix: false, bodyLimit: bodyLimit, handler: handler))
   }
 
   private mutating func add(_ route: Route) {

@@ -26,8 +26,9 @@ package final class CinchHTTPServer: Sendable {
   let maximumConnections: Int
   let state = Mutex(ServerState())
 
-  /// Requests with a larger body are refused with 413 (AWS's largest request, a secret of
-  /// 64 KiB, base64-encoded in a JSON body, fits well within).
+  /// Requests with a larger body are refused with 413, unless their route sets its own limit
+  /// (`BodyLimit`; AWS's largest request, a secret of 64 KiB, base64-encoded in a JSON body,
+  /// fits well within).
   package static let maximumBodyBytes = 1 << 20
 
   /// - Parameters:

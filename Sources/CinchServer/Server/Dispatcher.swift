@@ -33,9 +33,8 @@ final class Dispatcher: Sendable {
       routeName = "health"
     } else if let route = routes.route(for: request.path) {
       routeName = route.name
-      if request.body.count > CinchHTTPServer.maximumBodyBytes {
-        response = .text(
-          413, "request body larger than \(CinchHTTPServer.maximumBodyBytes) bytes")
+      if request.body.count > route.bodyLimit.bytes {
+        response = route.bodyLimit.refusal
       } else {
         let handler = route.handler
         guard let answered = executor.run(timeout: timeout, { await handler(request) }) else {
@@ -58,6 +57,11 @@ final class Dispatcher: Sendable {
       log(line)
     }
     return response
+  }
+
+  /// The body limit of the route that answers `path`.
+  func bodyLimit(for path: String) -> BodyLimit {
+    path == "/health" ? .standard : routes.route(for: path)?.bodyLimit ?? .standard
   }
 
   static func phrase(_ status: Int) -> String {

@@ -24,6 +24,9 @@ final class HTTPConnection: @unchecked Sendable {
   private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
   /// Runs the handlers' jobs on this connection's thread.
   private let executor = ConnectionExecutor()
+  /// A buffer grown past this for a large body gives its storage back once the body is read,
+  /// rather than keeping it for the connection's life.
+  static let keptBufferBytes = 1 << 20
 
   init(id: Int, descriptor: Int32, server: CinchHTTPServer, timeout: TimeInterval) {
     self.id = id
@@ -43,6 +46,8 @@ final class HTTPConnection: @unchecked Sendable {
       }
       let head: HTTPRequestHead
       let body: [UInt8]
+      var target: (path: String, query: [(name: String, value: String)]) = ("", [])
+      var limit = BodyLimit.standard
       do throws(HTTPRequestError) {
         var scanner = HTTPHeadScanner(start: 0)
         var headEnd: Int?
@@ -53,24 +58,35 @@ final class HTTPConnection: @unchecked Sendable {
         }
         guard let headEnd else { return }
         head = try HTTPRequestHead.parse(buffer[0..<headEnd])
+        // The route decides how large a body may be, before any of it is read.
+        target = HTTPRequestTarget.split(head.target)
+        limit = server.dispatcher.bodyLimit(for: target.path)
         let consumed: Int
         switch try head.bodyFraming() {
         case .none:
           body = []
           consumed = headEnd
         case .length(let length):
-          guard length <= CinchHTTPServer.maximumBodyBytes else { throw .contentTooLarge }
+          guard length <= limit.bytes else { throw .contentTooLarge }
           if head.expectsContinue, buffer.count < headEnd + length { continueRequest() }
           while buffer.count < headEnd + length {
             guard receive() else { return }
           }
-          body = Array(buffer[headEnd..<(headEnd + length)])
-          consumed = headEnd + length
+          if length > Self.keptBufferBytes, buffer.count == headEnd + length {
+            // A large body alone in the buffer is moved out rather than copied: held once.
+            buffer.removeSubrange(0..<headEnd)
+            body = buffer
+            buffer = []
+            consumed = 0
+          } else {
+            body = Array(buffer[headEnd..<(headEnd + length)])
+            consumed = headEnd + length
+          }
         case .chunked:
           if head.expectsContinue, buffer.count == headEnd { continueRequest() }
           var decoder = HTTPChunkedDecoder(start: headEnd)
           while true {
-            try decoder.feed(buffer, maximumBody: CinchHTTPServer.maximumBodyBytes)
+            try decoder.feed(buffer, maximumBody: limit.bytes)
             if decoder.isComplete { break }
             guard receive() else { return }
           }
@@ -78,18 +94,18 @@ final class HTTPConnection: @unchecked Sendable {
           consumed = decoder.position
         }
         if consumed == buffer.count {
-          buffer.removeAll(keepingCapacity: true)
+          buffer.removeAll(keepingCapacity: buffer.capacity <= Self.keptBufferBytes)
         } else {
           buffer.removeSubrange(0..<consumed)
         }
       } catch {
-        refuse(error)
+        refuse(error == .contentTooLarge ? limit.refusal : .text(error.status, error.text))
         return
       }
 
-      let (path, query) = HTTPRequestTarget.split(head.target)
       let request = ServerRequest(
-        method: head.method, path: path, query: query, headers: head.headers, body: body,
+        method: head.method, path: target.path, query: target.query, headers: head.headers,
+        body: body,
         remoteAddress: peer)
       guard let response = server.dispatcher.respond(to: request, on: executor, timeout: timeout)
       else {
@@ -128,11 +144,10 @@ final class HTTPConnection: @unchecked Sendable {
     _ = Self.sendAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), to: descriptor)
   }
 
-  /// Answers a request the server cannot read with its status, then closes: the rest of what
+  /// Answers a request the server cannot read with `response`, then closes: the rest of what
   /// the client sends is read and dropped for a moment, so that it sees the answer rather than
   /// a reset connection.
-  private func refuse(_ error: HTTPRequestError) {
-    let response = ServerResponse.text(error.status, error.text)
+  private func refuse(_ response: ServerResponse) {
     guard
       Self.sendAll(
         Self.encode(response, keepAlive: false, minorVersion: 1, includeBody: true),

@@ -287,8 +287,11 @@ extension SQLiteStore {
     }
   }
 
-  /// Moves a lease's expiry to now + `seconds`, capped by its maximum.
-  package func renewLease(_ leaseID: String, seconds: Int) async throws -> VaultLease {
+  /// Moves a lease's expiry to now + `seconds`, capped by its maximum with Vault's warning
+  /// (`CalculateTTL`'s, which Vault's expiration manager returns with the renewal).
+  package func renewLease(_ leaseID: String, seconds: Int) async throws
+    -> (lease: VaultLease, warnings: [String])
+  {
     try await performVault("sys/leases/renew", kind: nil, name: leaseID) { db, _ in
       guard
         var lease = try Row.fetchOne(
@@ -298,14 +301,22 @@ extension SQLiteStore {
       let now = self.vaultNow()
       guard lease.expiresAt > now else { throw VaultError.invalid("lease expired") }
       guard lease.renewable else { throw VaultError.invalid("lease is not renewable") }
-      lease.expiresAt = min(now.addingTimeInterval(TimeInterval(seconds)), lease.maxExpiresAt)
+      var warnings: [String] = []
+      let requested = now.addingTimeInterval(TimeInterval(seconds))
+      if requested > lease.maxExpiresAt {
+        lease.expiresAt = lease.maxExpiresAt
+        let allowed = Int(lease.maxExpiresAt.timeIntervalSince(now).rounded(.down))
+        warnings.append(Self.cappedTTLWarning(requested: seconds, allowed: allowed))
+      } else {
+        lease.expiresAt = requested
+      }
       lease.lastRenewal = now
       try db.execute(
         cached: "UPDATE vault_leases SET expires_at = ?, last_renewal = ? WHERE lease_id = ?",
         arguments: [
           lease.expiresAt.timeIntervalSince1970, now.timeIntervalSince1970, leaseID,
         ])
-      return lease
+      return (lease, warnings)
     }
   }
 

@@ -263,10 +263,7 @@ extension SQLiteStore {
         guard left > 0 else { throw VaultError.invalid("past the max TTL, cannot renew") }
         if seconds > left {
           seconds = left
-          warnings.append(
-            "TTL of \"\(GoDuration.format(Int64(requested) * GoDuration.second))\" exceeded the "
-              + "effective max_ttl of \"\(GoDuration.format(Int64(left) * GoDuration.second))\"; "
-              + "TTL value is capped accordingly")
+          warnings.append(Self.cappedTTLWarning(requested: requested, allowed: left))
         }
       }
       info.expiresAt = now.addingTimeInterval(TimeInterval(seconds))
@@ -282,6 +279,13 @@ extension SQLiteStore {
         ])
       return (info, warnings)
     }
+  }
+
+  /// Vault's `CalculateTTL` warning for a renewal capped by the maximum TTL (both in seconds).
+  static func cappedTTLWarning(requested: Int, allowed: Int) -> String {
+    "TTL of \"\(GoDuration.format(Int64(requested) * GoDuration.second))\" exceeded the "
+      + "effective max_ttl of \"\(GoDuration.format(Int64(allowed) * GoDuration.second))\"; "
+      + "TTL value is capped accordingly"
   }
 
   static func tokenContext(_ storeID: [UInt8], _ accessor: String) -> SealingContext {

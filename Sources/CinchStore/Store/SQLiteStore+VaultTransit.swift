@@ -44,10 +44,11 @@ extension SQLiteStore {
   }
 
   /// The key ring with its usable material, for `operation` (audited under that name). With
-  /// `upsert` a missing key is created with default settings (derived when a context was
-  /// given), as `encrypt` does.
+  /// `creating`, a missing key is created as it describes (checked first, in the same
+  /// transaction: an invalid description fails only when a key has to be made), as `encrypt`
+  /// does.
   package func transitKeyring(
-    mount: String, name: String, operation: String, upsertDerived: Bool? = nil
+    mount: String, name: String, operation: String, creating newKey: TransitNewKey? = nil
   ) async throws -> TransitKeyring? {
     let entryName = "\(mount)/\(name)"
     return try await performVault(
@@ -55,10 +56,11 @@ extension SQLiteStore {
     ) { db, trail in
       _ = try Self.mount(named: mount, type: .transit, db)
       var entry = try TransitEntry.fetch(db, name: entryName)
-      if entry == nil, let derived = upsertDerived {
+      if entry == nil, let newKey {
+        try newKey.validate()
         entry = try self.createTransitKey(
-          name: entryName, type: "aes256-gcm96", derived: derived, convergent: false,
-          exportable: false, allowPlaintextBackup: false, db)
+          name: entryName, type: newKey.type, derived: newKey.derived,
+          convergent: newKey.convergent, exportable: false, allowPlaintextBackup: false, db)
       }
       guard let entry else { return nil }
       let info = try entry.info(name: name, db)

@@ -1,18 +1,25 @@
 import Foundation
 
-/// Durations as Vault reads and writes them: Go's `time.ParseDuration` syntax (`"1h30m"`,
-/// `"90s"`, `"-1s"`, `"1.5h"`, `"300ms"`) or a bare number of seconds, and Go's
+/// Durations as Vault reads and writes them: go-secure-stdlib's `ParseDurationSecond` on input
+/// (a bare number of seconds, an integer number of days with `d` (`"7d"`), or Go's
+/// `time.ParseDuration` syntax: `"1h30m"`, `"90s"`, `"-1s"`, `"1.5h"`, `"300ms"`), and Go's
 /// `time.Duration.String()` form on output (`"3h25m19s"`, `"0s"`, `"1m0s"`).
 package enum GoDuration {
   package static let nanosecond: Int64 = 1
   package static let second: Int64 = 1_000_000_000
 
-  /// Parses a Go duration or an integer number of seconds into nanoseconds; nil when invalid.
+  /// Parses a Go duration, an integer number of seconds, or an integer number of days followed
+  /// by `d`, into nanoseconds; nil when invalid. As in `ParseDurationSecond`, the `d` form is
+  /// an integer alone: `"1.5d"` and `"1d12h"` are refused.
   package static func parse(_ text: String) -> Int64? {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     if trimmed.isEmpty { return nil }
     if let seconds = Int64(trimmed) {
       let (product, overflow) = seconds.multipliedReportingOverflow(by: second)
+      return overflow ? nil : product
+    }
+    if trimmed.hasSuffix("d"), let days = Int64(String(trimmed.dropLast())) {
+      let (product, overflow) = days.multipliedReportingOverflow(by: 86_400 * second)
       return overflow ? nil : product
     }
     var scalars = Substring(trimmed)

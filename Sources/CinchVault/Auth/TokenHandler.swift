@@ -45,6 +45,9 @@ struct TokenHandler {
   /// orphans. `period` is refused: cinch makes no periodic tokens.
   func create(_ request: LogicalRequest) async throws -> LogicalResponse? {
     let data = request.data
+    let noDefaultPolicy = try data.flag("no_default_policy") ?? false
+    let orphan = try data.flag("no_parent") ?? false
+    let renewable = try data.flag("renewable") ?? true
     if let period = data.duration("period").value, period != 0 {
       throw VaultError.invalid("period is not supported: cinch does not make periodic tokens")
     }
@@ -79,7 +82,7 @@ struct TokenHandler {
     default: break
     }
     policies = Self.sanitize(
-      policies, addDefault: !(data.bool("no_default_policy").value ?? false))
+      policies, addDefault: !noDefaultPolicy)
 
     var warnings: [String] = []
     if explicitMaxTTL > 0 {
@@ -99,11 +102,10 @@ struct TokenHandler {
         ttl = explicitMaxTTL
       }
     }
-    let orphan = data.bool("no_parent").value ?? false
     let (token, info) = try await store.createVaultToken(
       policies: policies, ttl: ttl,
       displayName: data.string("display_name").map { "token-" + $0 } ?? "token",
-      renewable: data.bool("renewable").value ?? true, meta: meta, numUses: numUses,
+      renewable: renewable, meta: meta, numUses: numUses,
       explicitMaxTTL: explicitMaxTTL, parentAccessor: orphan ? nil : request.token?.accessor)
     var response = LogicalResponse(data: nil)
     response.auth = Self.auth(token: token, info)

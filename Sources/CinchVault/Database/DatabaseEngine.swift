@@ -38,6 +38,7 @@ struct DatabaseEngine {
   func writeConfig(_ connectionName: String, _ request: LogicalRequest) async throws
     -> LogicalResponse?
   {
+    let verify = try request.data.flag("verify_connection") ?? true
     let plugin = request.data.string("plugin_name") ?? "postgresql-database-plugin"
     guard plugin == "postgresql-database-plugin" else {
       throw VaultError.invalid("cinch's database engine serves postgresql-database-plugin only")
@@ -57,7 +58,7 @@ struct DatabaseEngine {
     _ = try PostgresExecutor.target(connection)
     let password = request.data.string("password").map { SecretBytes(utf8: $0) }
     try await store.writeDatabaseConnection(mount: name, connection, password: password)
-    if request.data.bool("verify_connection").value ?? true,
+    if verify,
       let (stored, secret) = try await store.databaseConnection(
         mount: name, name: connectionName, withPassword: true), let secret
     {

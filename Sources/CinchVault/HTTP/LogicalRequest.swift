@@ -61,19 +61,27 @@ extension JSONObject {
     }
   }
 
+  /// A boolean as mapstructure's weak decoding reads one: a number is true when not 0, a
+  /// string is one of Go's `strconv.ParseBool` spellings (or empty, false).
   func bool(_ key: String) -> WeakValue<Bool> {
     guard let value = self[key], value != .null else { return .absent }
     switch value {
     case .bool(let flag): return .value(flag)
     case .integer(let number): return .value(number != 0)
+    case .double(let number): return .value(number != 0)
     case .string(let text):
-      switch text.lowercased() {
-      case "1", "t", "true": return .value(true)
-      case "0", "f", "false", "": return .value(false)
+      switch text {
+      case "1", "t", "T", "true", "TRUE", "True": return .value(true)
+      case "0", "f", "F", "false", "FALSE", "False", "": return .value(false)
       default: return .invalid
       }
     default: return .invalid
     }
+  }
+
+  /// A boolean field, nil when absent; an undecodable one is 400 (`WeakValue.checked`).
+  func flag(_ key: String) throws -> Bool? {
+    try bool(key).checked(key)
   }
 
   func string(_ key: String) -> String? {
@@ -131,5 +139,16 @@ enum WeakValue<T: Sendable>: Sendable {
 
   var value: T? {
     if case .value(let value) = self { value } else { nil }
+  }
+
+  /// The value, nil when absent. An undecodable value is 400 `error parsing '<name>'`: Vault's
+  /// framework validates every field of a path's schema before the handler runs, so a value
+  /// is refused even where the handler would not use it.
+  func checked(_ name: String) throws -> T? {
+    switch self {
+    case .absent: return nil
+    case .invalid: throw VaultError.invalid("error parsing '\(name)'")
+    case .value(let value): return value
+    }
   }
 }

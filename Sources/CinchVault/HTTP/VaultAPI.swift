@@ -228,6 +228,13 @@ public final class VaultAPI: Sendable {
 
   // MARK: Rendering
 
+  /// Vault's listener `max_request_size` default: 32 MiB.
+  public static let maximumRequestBytes = 33_554_432
+
+  /// Vault's answer to a larger body: 413 with Go's `http.MaxBytesReader` error.
+  public static let requestTooLarge = errorResponse(
+    VaultError(status: 413, ["http: request body too large"]))
+
   static let jsonHeaders: [(String, String)] = [
     ("Content-Type", "application/json"), ("Cache-Control", "no-store"),
   ]

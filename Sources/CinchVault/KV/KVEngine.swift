@@ -237,19 +237,21 @@ struct KVEngine {
     return nil
   }
 
-  /// Vault's limits: 64 keys, keys of 1–128 and values of 1–512 printable characters.
+  /// Vault's limits: 64 keys, keys of 1–128 and values of 1–512 bytes (Go's `len`), printable.
   static func validateCustomMetadata(_ map: [String: String]) throws {
     var problems: [String] = []
     if map.count > 64 {
       problems.append("payload must contain at most 64 keys, provided \(map.count)")
     }
     for (key, value) in map.sorted(by: { $0.key < $1.key }) {
-      if key.isEmpty || key.count > 128 {
-        problems.append("length of key \"\(key)\" is \(key.count) but must be 0 < len(key) <= 128")
+      let keyBytes = key.utf8.count
+      let valueBytes = value.utf8.count
+      if keyBytes == 0 || keyBytes > 128 {
+        problems.append("length of key \"\(key)\" is \(keyBytes) but must be 0 < len(key) <= 128")
       }
-      if value.isEmpty || value.count > 512 {
+      if valueBytes == 0 || valueBytes > 512 {
         problems.append(
-          "length of value for key \"\(key)\" is \(value.count) but must be 0 < len(value) <= 512")
+          "length of value for key \"\(key)\" is \(valueBytes) but must be 0 < len(value) <= 512")
       }
       if !isPrintable(key) { problems.append("key \"\(key)\" contains unprintable characters") }
       if !isPrintable(value) {
@@ -318,11 +320,7 @@ struct KVEngine {
   }
 
   func field<T>(_ value: WeakValue<T>, _ name: String) throws -> T? {
-    switch value {
-    case .absent: return nil
-    case .invalid: throw VaultError.invalid("error parsing '\(name)'")
-    case .value(let value): return value
-    }
+    try value.checked(name)
   }
 
   static func custom(_ map: [String: String]?) -> JSONValue {

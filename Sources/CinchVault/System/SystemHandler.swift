@@ -210,11 +210,12 @@ struct SystemHandler {
       let seconds =
         increment.flatMap { $0 > 0 ? $0 : nil }
         ?? Int(current.expiresAt.timeIntervalSince(current.lastRenewal ?? current.issuedAt))
-      let lease = try await store.renewLease(id, seconds: seconds)
+      let (lease, warnings) = try await store.renewLease(id, seconds: seconds)
       // Vault's database engine renews the credential too; without it the login would end at
       // the old expiry while the lease said otherwise.
       if !lease.username.isEmpty { try await revoker.extendRole(lease) }
       var response = LogicalResponse(data: nil)
+      response.warnings = warnings
       response.leaseID = lease.leaseID
       response.renewable = lease.renewable
       // The time granted by this renewal (capped by the lease's maximum), as Vault reports it;

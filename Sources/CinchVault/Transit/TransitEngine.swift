@@ -95,8 +95,10 @@ struct TransitEngine {
 
   func create(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
     let type = request.data.string("type").flatMap { $0.isEmpty ? nil : $0 } ?? "aes256-gcm96"
-    let derived = request.data.bool("derived").value ?? false
-    let convergent = request.data.bool("convergent_encryption").value ?? false
+    let derived = try request.data.flag("derived") ?? false
+    let convergent = try request.data.flag("convergent_encryption") ?? false
+    let exportable = try request.data.flag("exportable") ?? false
+    let allowPlaintextBackup = try request.data.flag("allow_plaintext_backup") ?? false
     if convergent && !derived {
       throw VaultError.invalid("convergent encryption requires derivation to be enabled")
     }
@@ -107,8 +109,7 @@ struct TransitEngine {
     try Self.checkAutoRotatePeriod(request)
     let (info, existed) = try await store.transitCreateKey(
       mount: name, name: keyName, type: type, derived: derived, convergent: convergent,
-      exportable: request.data.bool("exportable").value ?? false,
-      allowPlaintextBackup: request.data.bool("allow_plaintext_backup").value ?? false)
+      exportable: exportable, allowPlaintextBackup: allowPlaintextBackup)
     var response = LogicalResponse(data: Self.describe(info))
     if existed { response.warnings = ["key \(keyName) already existed"] }
     return response
@@ -120,7 +121,7 @@ struct TransitEngine {
         "aes128-gcm96", "chacha20-poly1305", "ed25519", "ecdsa-p256", "ecdsa-p384",
         "ecdsa-p521", "rsa-2048", "rsa-3072", "rsa-4096", "hmac",
       ].contains(type) {
-        throw VaultError.invalid("key type \(type) is not supported by cinch; use aes256-gcm96")
+        throw VaultError.unimplementedKeyType(type)
       }
       throw VaultError.invalid("unknown key type \(type)")
     }
@@ -152,9 +153,9 @@ struct TransitEngine {
     let config = TransitKeyConfig(
       minDecryptionVersion: try int("min_decryption_version"),
       minEncryptionVersion: try int("min_encryption_version"),
-      deletionAllowed: request.data.bool("deletion_allowed").value,
-      exportable: request.data.bool("exportable").value,
-      allowPlaintextBackup: request.data.bool("allow_plaintext_backup").value)
+      deletionAllowed: try request.data.flag("deletion_allowed"),
+      exportable: try request.data.flag("exportable"),
+      allowPlaintextBackup: try request.data.flag("allow_plaintext_backup"))
     let (info, warnings) = try await store.transitConfigure(mount: name, name: keyName, config)
     var response = LogicalResponse(data: Self.describe(info))
     response.warnings = warnings
@@ -191,12 +192,12 @@ struct TransitEngine {
     return try TransitCipher.base64(text)
   }
 
-  func keyring(_ keyName: String, operation: String, upsertDerived: Bool? = nil) async throws
-    -> TransitKeyring
+  func keyring(_ keyName: String, operation: String, creating newKey: TransitNewKey? = nil)
+    async throws -> TransitKeyring
   {
     guard
       let keyring = try await store.transitKeyring(
-        mount: name, name: keyName, operation: operation, upsertDerived: upsertDerived)
+        mount: name, name: keyName, operation: operation, creating: newKey)
     else { throw VaultError.invalid("encryption key not found") }
     return keyring
   }
@@ -207,8 +208,12 @@ struct TransitEngine {
     if batch, Set(contexts).count > 1 {
       throw VaultError.invalid("context should be set either in all the request blocks or in none")
     }
-    let keyring = try await keyring(
-      keyName, operation: "encrypt", upsertDerived: contexts.first ?? false)
+    // The key to create when it is missing: Vault's upsert, checked only then.
+    let newKey = TransitNewKey(
+      type: request.data.string("type").flatMap { $0.isEmpty ? nil : $0 } ?? "aes256-gcm96",
+      derived: contexts.first ?? false,
+      convergent: try request.data.flag("convergent_encryption") ?? false)
+    let keyring = try await keyring(keyName, operation: "encrypt", creating: newKey)
     return try Self.run(items, batch: batch, request: request) { fields in
       guard let plaintextText = fields.string("plaintext") else {
         throw VaultError.invalid("missing plaintext to encrypt")

@@ -229,6 +229,32 @@ import _CinchTestSupport
     #expect(gone.stderr == "No data found at secret/data/gone\n")
   }
 
+  /// `kv get -field` looks only in the secret's data, as KVGetCommand does: the metadata's
+  /// fields are not there. `kv put -field` prints from its response, the new version's metadata.
+  @Test func getFieldReadsOnlyTheData() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/app", "a=6")
+    for name in ["version", "created_time", "custom_metadata", "nothing"] {
+      let missing = try await workspace.cinch("kv", "get", "-field=\(name)", "secret/app")
+      #expect(missing.status == 1, "\(name)")
+      #expect(missing.stdout == "", "\(name)")
+      #expect(missing.stderr == "Field \"\(name)\" not present in secret\n", "\(name)")
+    }
+    await #expect(
+      try workspace.cinch("kv", "put", "-field=version", "secret/app", "a=7").stdout == "2")
+  }
+
+  /// `kv list` names the path as Vault's path.Join leaves it: no trailing slash.
+  @Test func listOfNothingNamesThePathWithoutASlash() async throws {
+    let workspace = try await Workspace()
+    #expect(try await workspace.cinch("secrets", "enable", "-path=empty", "kv-v2").status == 0)
+    let empty = try await workspace.cinch("kv", "list", "empty/")
+    #expect(empty.status == 2)
+    #expect(empty.stderr == "No value found at empty/metadata\n")
+    let folder = try await workspace.cinch("kv", "list", "secret/none/")
+    #expect(folder.stderr == "No value found at secret/metadata/none\n")
+  }
+
   /// Vault's kv-builder: `@file` merges a JSON object, `\@` escapes a literal `@`, a repeated
   /// key becomes a list, and an argument without `=` is refused in its words.
   @Test func argumentsAsVaultsBuilderReadsThem() async throws {
@@ -263,5 +289,11 @@ import _CinchTestSupport
     let good = try await workspace.cinch(
       "kv", "metadata", "put", "-delete-version-after=1h30m", "secret/d")
     #expect(good.status == 0)
+    let days = try await workspace.cinch(
+      "kv", "metadata", "put", "-delete-version-after=2d", "secret/d")
+    #expect(days.status == 0, "\(days.stderr)")
+    await #expect(
+      try workspace.cinch("kv", "metadata", "get", "-field=delete_version_after", "secret/d").stdout
+        == "48h0m0s")
   }
 }

@@ -55,4 +55,13 @@ import Testing
 
         """)
   }
+
+  /// `padEqualSigns` and `getHeaderForMap` measure with Go's len(): bytes.
+  @Test func titlesArePaddedByBytes() {
+    #expect(
+      VaultFormatter.pathSection("Secret Path", "secret/data/éé").hasPrefix("== Secret Path ==\n"))
+    #expect(
+      VaultFormatter.section("Data", ["éééééé": .string("x")]).hasPrefix("======== Data ========\n")
+    )
+  }
 }

@@ -245,6 +245,52 @@ import Testing
     await running.stop()
   }
 
+  /// A route may take larger bodies than the default and refuse them in its own protocol's
+  /// shape (the Vault API: 32 MiB, a JSON `errors` body); others keep the default.
+  @Test func aRouteSetsItsOwnBodyLimitAndRefusal() async throws {
+    var routes = RouteTable()
+    routes.mount(prefix: "/", name: "echo") { request in
+      ServerResponse(status: 200, body: Array(String(request.body.count).utf8))
+    }
+    let refusal = ServerResponse.json(413, Array(#"{"errors":["too large"]}"#.utf8))
+    routes.mount(
+      prefix: "/big/", name: "big", bodyLimit: BodyLimit(bytes: 2 << 20, refusal: refusal)
+    ) { request in
+      ServerResponse(status: 200, body: Array(String(request.body.count).utf8))
+    }
+    let server = try CinchHTTPServer(
+      address: ListenAddress(host: "127.0.0.1", port: 0, family: .ipv4), routes: routes,
+      log: { _ in })
+    let port = try server.start()
+    let task = Task { try await server.run() }
+    let body = String(repeating: "a", count: 1_500_000)
+
+    let fits = try Client(port: port)
+    fits.send("POST /big/x HTTP/1.1\r\nContent-Length: 1500000\r\n\r\n" + body)
+    let accepted = try #require(await fits.response())
+    #expect(accepted.status == 200)
+    #expect(accepted.body == "1500000")
+    for request in [
+      "POST /big/x HTTP/1.1\r\nContent-Length: 3000000\r\n\r\n",
+      "POST /big/x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n300000\r\n",
+    ] {
+      let client = try Client(port: port)
+      client.send(request)
+      let refused = try #require(await client.response())
+      #expect(refused.status == 413)
+      #expect(refused.headers["content-type"] == "application/json")
+      #expect(refused.body == #"{"errors":["too large"]}"#)
+      #expect(await client.isClosed())
+    }
+    let small = try Client(port: port)
+    small.send("POST /x HTTP/1.1\r\nContent-Length: 1500000\r\n\r\n")
+    let standard = try #require(await small.response())
+    #expect(standard.status == 413)
+    #expect(standard.headers["content-type"] == "text/plain; charset=utf-8")
+    await server.stop(drainTimeout: 1)
+    task.cancel()
+  }
+
   @Test func startingListensBeforeAnyTaskRunsAndOnlyOnce() async throws {
     let server = try CinchHTTPServer(
       address: ListenAddress(host: "127.0.0.1", port: 0, family: .ipv4), routes: RouteTable(),

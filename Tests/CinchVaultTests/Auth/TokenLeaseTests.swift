@@ -140,4 +140,50 @@ import Testing
     #expect(periodic.status == 400)
     #expect(periodic.errors?.first?.contains("period") == true)
   }
+
+  @Test func anUndecodableBooleanIsRefusedBeforeAnythingIsMade() async throws {
+    let fixture = try await VaultFixture()
+    let root = try await fixture.store.vaultRootToken()
+    for field in ["renewable", "no_parent", "no_default_policy"] {
+      let reply = await fixture.http(
+        "POST", "auth/token/create", #"{"\#(field)":"maybe"}"#, token: root)
+      #expect(reply.status == 400, "\(field)")
+      #expect(reply.errors == ["error parsing '\(field)'"], "\(field)")
+    }
+    let accessors = await fixture.http("LIST", "auth/token/accessors", token: root)
+    #expect(accessors.at("data", "keys")?.arrayValue?.count == 1, "\(accessors.text)")
+
+    #expect(
+      await fixture.call("POST", "sys/mounts/database", #"{"type":"database"}"#).status == 204)
+    let config = await fixture.call(
+      "POST", "database/config/pg",
+      #"{"connection_url":"postgresql://{{username}}:{{password}}@127.0.0.1:1/postgres","username":"u","password":"p","verify_connection":"maybe"}"#
+    )
+    #expect(config.errors == ["error parsing 'verify_connection'"])
+    #expect(await fixture.call("GET", "database/config/pg").status == 404)
+  }
+
+  /// Vault's expiration manager returns CalculateTTL's warning when the increment asked for
+  /// goes past the lease's maximum.
+  @Test func aRenewalCappedByTheMaximumSaysSo() async throws {
+    let fixture = try await VaultFixture()
+    let now = fixture.store.vaultClock()
+    let id = "database/creds/r/" + UUID().uuidString
+    try await fixture.store.insertLease(
+      VaultLease(
+        leaseID: id, mount: "database/", role: "r", username: "", dbName: "missing",
+        issuedAt: now, expiresAt: now.addingTimeInterval(3600),
+        maxExpiresAt: now.addingTimeInterval(7200), lastRenewal: nil, renewable: true,
+        tokenAccessor: nil))
+    let within = await fixture.call(
+      "PUT", "sys/leases/renew", #"{"lease_id":"\#(id)","increment":"1h"}"#)
+    #expect(within.status == 200, "\(within.text)")
+    #expect(within.at("warnings") == .null || within.at("warnings")?.arrayValue?.isEmpty == true)
+    let capped = await fixture.call(
+      "PUT", "sys/leases/renew", #"{"lease_id":"\#(id)","increment":"5h"}"#)
+    #expect(capped.status == 200, "\(capped.text)")
+    let warning = try #require(capped.at("warnings")?.arrayValue?.first?.stringValue)
+    #expect(warning.hasPrefix(#"TTL of "5h0m0s" exceeded the effective max_ttl of "1h59m"#))
+    #expect(warning.hasSuffix(#""; TTL value is capped accordingly"#))
+  }
 }

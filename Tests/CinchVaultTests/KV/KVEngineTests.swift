@@ -167,6 +167,29 @@ struct KVEngineTests {
     #expect(config.at("data", "delete_version_after") == .string("30m0s"))
   }
 
+  @Test("durations take parseutil's day suffix: an integer and 'd'")
+  func daySuffix() async throws {
+    let vault = try await VaultFixture()
+    #expect(
+      await vault.call("POST", "secret/metadata/d", #"{"delete_version_after":"1d"}"#).status == 204
+    )
+    let meta = await vault.call("GET", "secret/metadata/d")
+    #expect(meta.at("data", "delete_version_after") == .string("24h0m0s"))
+    #expect(
+      await vault.call("POST", "secret/config", #"{"delete_version_after":"2d"}"#).status == 204)
+    let config = await vault.call("GET", "secret/config")
+    #expect(config.at("data", "delete_version_after") == .string("48h0m0s"))
+    // ParseDurationSecond reads only an integer before the 'd'; Go's units never mix with it.
+    for refused in ["1.5d", "1d12h", "d", "1dd"] {
+      let reply = await vault.call(
+        "POST", "secret/metadata/d", #"{"delete_version_after":"\#(refused)"}"#)
+      #expect(reply.errors == ["error parsing 'delete_version_after'"], "\(refused)")
+    }
+    #expect(GoDuration.parse("-1d") == -86_400 * GoDuration.second)
+    #expect(GoDuration.parse("+3d") == 3 * 86_400 * GoDuration.second)
+    #expect(GoDuration.parse("36h") == 36 * 3_600 * GoDuration.second)
+  }
+
   @Test("patch merges (RFC 7386) into a new version; missing and deleted keys are 404")
   func patch() async throws {
     let vault = try await VaultFixture()
@@ -231,6 +254,32 @@ struct KVEngineTests {
       tooMany.errors?.first?.hasPrefix(
         "custom_metadata validation failed: payload must contain at most 64 keys, provided 65")
         == true)
+
+    // Vault's limits are Go's len(): bytes, not characters.
+    let wideKey = String(repeating: "é", count: 65)
+    let wideValue = String(repeating: "é", count: 257)
+    let wide = await vault.call(
+      "POST", "secret/metadata/m",
+      JSONValue.object([
+        ("custom_metadata", .object([(wideKey, .string("v")), ("k", .string(wideValue))]))
+      ]).compact())
+    #expect(
+      wide.errors == [
+        "custom_metadata validation failed: length of value for key \"k\" is 514 but must be "
+          + "0 < len(value) <= 512; length of key \"\(wideKey)\" is 130 but must be "
+          + "0 < len(key) <= 128"
+      ])
+    let fits = await vault.call(
+      "POST", "secret/metadata/m",
+      JSONValue.object([
+        (
+          "custom_metadata",
+          .object([
+            (String(repeating: "é", count: 64), .string(String(repeating: "é", count: 256)))
+          ])
+        )
+      ]).compact())
+    #expect(fits.status == 204, "\(fits.text)")
 
     await vault.call("POST", "secret/config", #"{"cas_required":true}"#)
     let warned = await vault.call("POST", "secret/metadata/m", #"{"cas_required":false}"#)

@@ -211,6 +211,81 @@ struct TransitEngineTests {
       ])
   }
 
+  @Test("encrypt's upsert takes type and convergent_encryption, checked only to create the key")
+  func upsertOptions() async throws {
+    let vault = try await Self.mounted()
+    let plaintext = Self.base64("same")
+    let context = Self.base64("tenant")
+    let noContext = await vault.call(
+      "POST", "transit/encrypt/c", #"{"plaintext":"\#(plaintext)","convergent_encryption":true}"#)
+    #expect(
+      noContext.errors == [
+        "convergent encryption requires derivation to be enabled, so context is required"
+      ])
+    #expect(await vault.call("GET", "transit/keys/c").status == 404)
+    let body =
+      #"{"plaintext":"\#(plaintext)","context":"\#(context)","convergent_encryption":true}"#
+    let first = await vault.call("POST", "transit/encrypt/c", body)
+    #expect(first.status == 200, "\(first.text)")
+    #expect(
+      await vault.call("GET", "transit/keys/c").at("data", "convergent_encryption") == .bool(true))
+    // Convergent: the same plaintext and context give the same ciphertext.
+    let second = await vault.call("POST", "transit/encrypt/c", body)
+    #expect(first.at("data", "ciphertext") != nil)
+    #expect(second.at("data", "ciphertext") == first.at("data", "ciphertext"))
+
+    for (type, error) in [
+      ("ecdsa-p256", "key type ecdsa-p256 not supported for this operation"),
+      ("ecdsa-p384", "key type ecdsa-p384 not supported for this operation"),
+      ("ecdsa-p521", "key type ecdsa-p521 not supported for this operation"),
+      ("nope", "unknown key type nope"),
+      ("ed25519", "unknown key type ed25519"),
+      ("aes128-gcm96", "key type aes128-gcm96 is not supported by cinch; use aes256-gcm96"),
+      (
+        "chacha20-poly1305",
+        "key type chacha20-poly1305 is not supported by cinch; use aes256-gcm96"
+      ),
+    ] {
+      let refused = await vault.call(
+        "POST", "transit/encrypt/t", #"{"plaintext":"\#(plaintext)","type":"\#(type)"}"#)
+      #expect(refused.status == 400, "\(type)")
+      #expect(refused.errors == [error], "\(type)")
+    }
+    #expect(await vault.call("GET", "transit/keys/t").status == 404)
+    let typed = await vault.call(
+      "POST", "transit/encrypt/t", #"{"plaintext":"\#(plaintext)","type":"aes256-gcm96"}"#)
+    #expect(typed.status == 200)
+    #expect(await vault.call("GET", "transit/keys/t").at("data", "derived") == .bool(false))
+    // An existing key ignores what would only shape a new one.
+    let existing = await vault.call(
+      "POST", "transit/encrypt/t",
+      #"{"plaintext":"\#(plaintext)","type":"nope","convergent_encryption":true}"#)
+    #expect(existing.status == 200, "\(existing.text)")
+  }
+
+  @Test("an undecodable boolean is 400 'error parsing', even where the field would be ignored")
+  func undecodableBooleans() async throws {
+    let vault = try await Self.mounted()
+    for field in ["derived", "convergent_encryption", "exportable", "allow_plaintext_backup"] {
+      let reply = await vault.call("POST", "transit/keys/b", #"{"\#(field)":"maybe"}"#)
+      #expect(reply.status == 400, "\(field)")
+      #expect(reply.errors == ["error parsing '\(field)'"], "\(field)")
+    }
+    #expect(await vault.call("GET", "transit/keys/b").status == 404)
+    // Go's strconv.ParseBool spellings only.
+    #expect(await vault.call("POST", "transit/keys/b", #"{"derived":"yes"}"#).status == 400)
+    #expect(await vault.call("POST", "transit/keys/b", #"{"derived":"tRuE"}"#).status == 400)
+    #expect(await vault.call("POST", "transit/keys/b", #"{"exportable":"TRUE"}"#).status == 200)
+    for field in ["deletion_allowed", "exportable", "allow_plaintext_backup"] {
+      let reply = await vault.call("POST", "transit/keys/b/config", #"{"\#(field)":"maybe"}"#)
+      #expect(reply.errors == ["error parsing '\(field)'"], "\(field)")
+    }
+    let encrypt = await vault.call(
+      "POST", "transit/encrypt/b",
+      #"{"plaintext":"\#(Self.base64("x"))","convergent_encryption":"maybe"}"#)
+    #expect(encrypt.errors == ["error parsing 'convergent_encryption'"])
+  }
+
   @Test("delete needs deletion_allowed; list and unknown types")
   func deleteAndList() async throws {
     let vault = try await Self.mounted()

@@ -44,6 +44,44 @@ package struct TransitKeyConfig: Sendable, Hashable {
   }
 }
 
+/// The key `encrypt` creates when its key is missing (Vault's upsert): the request's `type`
+/// and `convergent_encryption`, derived when the request carries a context. Checked only when
+/// the key has to be created, as Vault checks them only for a create operation.
+package struct TransitNewKey: Sendable, Hashable {
+  package var type: String
+  package var derived: Bool
+  package var convergent: Bool
+
+  package init(type: String, derived: Bool, convergent: Bool) {
+    self.type = type
+    self.derived = derived
+    self.convergent = convergent
+  }
+
+  /// Vault's checks in `path_encrypt.go`; the types Vault would create here and cinch does not
+  /// implement are refused as `keys/:name` refuses them.
+  package func validate() throws {
+    if convergent && !derived {
+      throw VaultError.invalid(
+        "convergent encryption requires derivation to be enabled, so context is required")
+    }
+    switch type {
+    case "aes256-gcm96": return
+    case "ecdsa-p256", "ecdsa-p384", "ecdsa-p521":
+      throw VaultError.invalid("key type \(type) not supported for this operation")
+    case "aes128-gcm96", "chacha20-poly1305": throw VaultError.unimplementedKeyType(type)
+    default: throw VaultError.invalid("unknown key type \(type)")
+    }
+  }
+}
+
+extension VaultError {
+  /// A transit key type Vault knows and cinch does not implement.
+  package static func unimplementedKeyType(_ type: String) -> VaultError {
+    .invalid("key type \(type) is not supported by cinch; use aes256-gcm96")
+  }
+}
+
 /// The key ring's record in `entries.attributes`.
 struct TransitKeyAttributes: Codable, Sendable {
   var type: String
