@@ -406,6 +406,7 @@ struct ScanMachine {
       return
     }
     if checkAlphabet(nameRange, body, isSecret: false, noun: "parameter name") { return }
+    if !hasPlaceholder(nameRange, body), checkParameterShape(nameRange, body) { return }
     if segments.count > 3 {
       report(
         .tooManySegments,
@@ -610,6 +611,56 @@ struct ScanMachine {
     result.references.append(
       ScannedReference(reference: reference, span: body.whole, placeholders: body.placeholders))
   }
+
+  /// Parameter Store's shape of a name, which CloudFormation's `GetParameters` call refuses
+  /// otherwise (`ParameterNameRules` in the store holds the same rules, worded as AWS words its
+  /// errors): "when you reference a parameter that is part of a hierarchy, specify the entire
+  /// hierarchy path including the initial slash"; no level is empty; "parameter hierarchies
+  /// are limited to a maximum depth of fifteen levels"; and a name's ARN is at most 1,011
+  /// characters. https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html
+  /// Names with placeholders are left to their evaluation.
+  private mutating func checkParameterShape(_ range: Range<Int>, _ body: ParsedBody) -> Bool {
+    let slash = UInt8(ascii: "/")
+    let name = text(range)
+    var levels = 0
+    var emptyLevel: Range<Int>?
+    for index in range where bytes[index] == slash {
+      levels += 1
+      let next = index + 1
+      if emptyLevel == nil, next == range.upperBound || bytes[next] == slash {
+        emptyLevel = next < range.upperBound ? next..<(next + 1) : index..<next
+      }
+    }
+    guard levels > 0 || range.count > Self.maximumParameterNameLength else { return false }
+    if levels > 0, bytes[range.lowerBound] != slash {
+      report(
+        .invalidName,
+        "parameter name '\(name)' is hierarchical but does not start with '/'; write '/\(name)'",
+        span: range, reference: body.whole)
+    } else if let emptyLevel {
+      report(
+        .invalidName, "parameter name '\(name)' has an empty level",
+        span: range.count == 1 ? range : emptyLevel, reference: body.whole)
+    } else if levels > Self.maximumParameterLevels {
+      report(
+        .invalidName,
+        "parameter name '\(name)' has \(levels) levels; Parameter Store allows "
+          + "\(Self.maximumParameterLevels)",
+        span: range, reference: body.whole)
+    } else if range.count > Self.maximumParameterNameLength {
+      report(
+        .invalidName,
+        "parameter name is \(range.count) characters; with its ARN a name has at most "
+          + "\(Self.maximumParameterNameLength)",
+        span: range, reference: body.whole)
+    } else {
+      return false
+    }
+    return true
+  }
+
+  static let maximumParameterLevels = 15
+  static let maximumParameterNameLength = 1_011
 
   private mutating func report(
     _ code: DiagnosticCode, _ message: String, span: Range<Int>, reference: Range<Int>

@@ -167,9 +167,13 @@ struct GeneratedReference: Sendable {
     var reference: Reference
     switch kind {
     case .ssm, .ssmSecure:
+      // Parameter Store's shape: a hierarchy starts with '/'; a name without one is one level.
+      let rooted = Bool.random(using: &rng)
       let name =
-        (Bool.random(using: &rng) ? "/" : "")
-        + (0..<Int.random(in: 1...4, using: &rng)).map { _ in pick(letters + "_.-", 1...12) }
+        (rooted ? "/" : "")
+        + (0..<Int.random(in: 1...(rooted ? 4 : 1), using: &rng)).map { _ in
+          pick(letters + "_.-", 1...12)
+        }
         .joined(separator: "/")
       let version = Bool.random(using: &rng) ? Int.random(in: 1...100_000, using: &rng) : nil
       segments.append(name)

@@ -35,6 +35,52 @@ import Testing
     if marked.offset(1) >= 0 { #expect(found.span == marked.span(1, 2)) }
   }
 
+  /// Parameter Store's shape of a name, which CloudFormation's `GetParameters` call refuses
+  /// otherwise: a hierarchy starts with '/', has no empty level and at most fifteen levels.
+  @Test(arguments: [
+    (
+      "{{resolve:ssm:1️⃣qa/secure2️⃣}}",
+      "parameter name 'qa/secure' is hierarchical but does not start with '/'; write '/qa/secure'"
+    ),
+    ("{{resolve:ssm-secure:/a/1️⃣/2️⃣b}}", "parameter name '/a//b' has an empty level"),
+    ("{{resolve:ssm:/x1️⃣/2️⃣}}", "parameter name '/x/' has an empty level"),
+    ("{{resolve:ssm:1️⃣/2️⃣}}", "parameter name '/' has an empty level"),
+    (
+      "{{resolve:ssm:1️⃣/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/162️⃣}}",
+      "parameter name '/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16' has 16 levels; Parameter Store allows 15"
+    ),
+  ])
+  func parameterNamesHaveParameterStoresShape(_ input: String, _ message: String) throws {
+    let marked = MarkedText(input)
+    let found = try #require(issue(marked))
+    #expect(found.code == .invalidName)
+    #expect(found.message == message)
+    #expect(found.span == marked.span(1, 2))
+  }
+
+  @Test func aNameLongerThanAnyARNAllowsIsReported() throws {
+    let name = "/" + String(repeating: "n", count: 1_011)
+    let found = try #require(issue(MarkedText("{{resolve:ssm:\(name)}}")))
+    #expect(found.code == .invalidName)
+    #expect(
+      found.message
+        == "parameter name is 1012 characters; with its ARN a name has at most 1011")
+  }
+
+  @Test(arguments: [
+    "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}",
+    "{{resolve:ssm:plain-name}}", "{{resolve:ssm:/a/b:3}}",
+    "{{resolve:ssm:/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15}}",
+  ])
+  func wellShapedNamesPass(_ input: String) {
+    #expect(ReferenceScanner.scan(input, mode: .plain).issues.isEmpty)
+  }
+
+  @Test func aNameWithPlaceholdersIsLeftToItsEvaluation() {
+    #expect(ReferenceScanner.scan("{{resolve:ssm:${Prefix}/db}}", mode: .sub).issues.isEmpty)
+    #expect(ReferenceScanner.scan("{{resolve:ssm:/${Env}//db}}", mode: .sub).issues.isEmpty)
+  }
+
   @Test func tooManySegmentsPointsAtTheExtraSegments() throws {
     let marked = MarkedText("{{resolve:ssm:/b:11️⃣:22️⃣}}")
     #expect(try #require(issue(marked)).span == marked.span(1, 2))
