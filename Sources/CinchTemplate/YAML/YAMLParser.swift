@@ -74,6 +74,8 @@ struct YAMLComposer {
     /// Keys seen so far, once the mapping is big enough that a linear search would cost more
     /// than hashing (a 10,000-resource `Resources` section).
     var keyIndex: Set<String>?
+    /// Whether a key is a merge key (`<<`), seen as the keys arrive.
+    var hasMergeKey = false
   }
 
   /// The aliases and merge keys of a document, which CloudFormation rejects and the tools that
@@ -312,9 +314,7 @@ struct YAMLComposer {
     var node: Node
     if frame.isMapping {
       var entries = entries
-      if entries.contains(where: { Self.isMergeKey($0.key) }) {
-        entries = try merging(entries, into: &diagnostics)
-      }
+      if frame.hasMergeKey { entries = try merging(entries, into: &diagnostics) }
       // `!Base64 {Fn::Sub: …}`: the long form inside is an intrinsic too.
       if let intrinsic = IntrinsicNormalizer.longForm(
         entries, style: frame.style, range: range, file: file, into: &diagnostics)
@@ -366,6 +366,7 @@ struct YAMLComposer {
             notes: [.init("first defined here", file: file.path, range: first.key.range)]))
         stack[top].skipValue = true
       }
+      if name.utf8.count == 2, Self.isMergeKey(node) { stack[top].hasMergeKey = true }
       stack[top].pendingKey = node
       return
     }
