@@ -242,6 +242,20 @@ extension Lockfile {
           path: path,
           reason: "reference \(index + 1) pins version \(version); parameter versions start at 1")
       }
+      switch selector {
+      case .version(let requested) where pin.version != requested:
+        throw LockfileError(
+          path: path,
+          reason: "reference \(index + 1) requests version \(requested) but pins version "
+            + (pin.version.map(String.init) ?? "none"))
+      case .versionId(let requested) where pin.versionId != requested:
+        throw LockfileError(
+          path: path,
+          reason: "reference \(index + 1) requests version id \(requested) but pins "
+            + (pin.versionId ?? "none"))
+      default:
+        break
+      }
       let key = ResolutionKey(
         kind: kind, name: try string("name"), selector: selector,
         jsonKey: item["jsonKey"]?.stringValue)

@@ -196,6 +196,37 @@ import Testing
   }
 
   /// Parameter versions start at 1: a pin below that names no version any store has.
+  /// A pin that contradicts what it was asked for (an edit that changed one of the two) would
+  /// render one version while `check --offline` vouched for the other.
+  @Test func aPinThatContradictsItsRequestIsRefused() throws {
+    #expect(
+      throws: LockfileError(
+        path: "x.lock", reason: "reference 1 requests version 3 but pins version 5")
+    ) {
+      try Lockfile.parse(
+        Self.lock(Self.entry(["requested": #""3""#, "version": "5"])), path: "x.lock")
+    }
+    #expect(throws: Never.self) {
+      try Lockfile.parse(
+        Self.lock(Self.entry(["requested": #""3""#, "version": "3"])), path: "x.lock")
+    }
+    let secret = [
+      "kind": #""secretsmanager""#, "name": #""app/db""#, "type": #""SecretString""#,
+      "arn": #""arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbCdEf""#,
+      "version": "", "requested": #""id:11111111-1111-1111-1111-111111111111""#,
+      "versionId": #""22222222-2222-2222-2222-222222222222""#,
+    ]
+    #expect(
+      throws: LockfileError(
+        path: "x.lock",
+        reason:
+          "reference 1 requests version id 11111111-1111-1111-1111-111111111111 but pins "
+          + "22222222-2222-2222-2222-222222222222")
+    ) {
+      try Lockfile.parse(Self.lock(Self.entry(secret)), path: "x.lock")
+    }
+  }
+
   @Test func aPinnedVersionBelowOneIsRefused() throws {
     for version in ["0", "-1"] {
       #expect(
