@@ -7,10 +7,10 @@ import GRDB
 extension SQLiteStore {
   /// The key types cinch implements.
   package static let transitKeyTypes: Set<String> = ["aes256-gcm96"]
-  /// Vault's other types: valid names cinch does not implement.
-  static let transitOtherKeyTypes: Set<String> = [
+  /// Vault's other (open-source) types: valid names cinch does not implement.
+  package static let transitOtherKeyTypes: Set<String> = [
     "aes128-gcm96", "chacha20-poly1305", "ed25519", "ecdsa-p256", "ecdsa-p384", "ecdsa-p521",
-    "rsa-2048", "rsa-3072", "rsa-4096", "hmac", "xchacha20-poly1305",
+    "rsa-2048", "rsa-3072", "rsa-4096", "hmac",
   ]
 
   /// Creates a key ring with version 1; an existing key is returned unchanged (`existed`).

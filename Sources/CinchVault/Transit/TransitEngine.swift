@@ -117,10 +117,7 @@ struct TransitEngine {
 
   static func checkType(_ type: String) throws {
     guard SQLiteStore.transitKeyTypes.contains(type) else {
-      if [
-        "aes128-gcm96", "chacha20-poly1305", "ed25519", "ecdsa-p256", "ecdsa-p384",
-        "ecdsa-p521", "rsa-2048", "rsa-3072", "rsa-4096", "hmac",
-      ].contains(type) {
+      if SQLiteStore.transitOtherKeyTypes.contains(type) {
         throw VaultError.unimplementedKeyType(type)
       }
       throw VaultError.invalid("unknown key type \(type)")
