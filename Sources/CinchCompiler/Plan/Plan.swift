@@ -39,8 +39,12 @@ public struct Plan: Sendable {
   /// (made against another store, or with another `CINCH_FINGERPRINT_KEY`) or edited, and no
   /// fingerprint in it says anything about this store's values (the planner then leaves every
   /// comparison out).
-  public var fingerprintsComparable: Bool {
-    !changes.contains { [.unchanged, .moved].contains($0.status) && $0.valueChanged == nil }
+  public var fingerprintsComparable: Bool { notComparable == 0 }
+
+  /// How many pins have no comparison (`valueChanged` nil): all of them when the lock was
+  /// fingerprinted under another key, only the edited ones otherwise.
+  public var notComparable: Int {
+    changes.filter { [.unchanged, .moved].contains($0.status) && $0.valueChanged == nil }.count
   }
 
   public func count(_ status: Status) -> Int { changes.filter { $0.status == status }.count }
@@ -104,7 +108,29 @@ public struct Planner: Sendable {
     }
     var plan = Plan(against: path, changes: changes.sorted { $0.key < $1.key })
     let foreign = plan.changes.filter { $0.status == .unchanged && $0.valueChanged == true }
-    if !foreign.isEmpty {
+    // A pin at the store's version whose fingerprint matches proves the lock's key is this
+    // store's: a mismatch beside it is an edited entry, which alone cannot be compared.
+    let vouched = plan.changes.filter { $0.status == .unchanged && $0.valueChanged == false }
+    if !foreign.isEmpty, !vouched.isEmpty {
+      for index in plan.changes.indices
+      where plan.changes[index].status == .unchanged && plan.changes[index].valueChanged == true {
+        plan.changes[index].valueChanged = nil
+      }
+      let others = vouched.count == 1 ? "1 other pin matches" : "\(vouched.count) others match"
+      diagnostics.report(
+        Diagnostic(
+          .fingerprintKeyMismatch,
+          (foreign.count == 1
+            ? "the pin of \(LockRules.describe(foreign[0].key)) in '\(path)' is at the store's "
+              + "own version but carries another fingerprint"
+            : "\(foreign.count) pins in '\(path)' are at the store's own version but carry "
+              + "another fingerprint")
+            + ", while \(others) under this store's key: "
+            + (foreign.count == 1 ? "the entry was edited" : "the entries were edited")
+            + " (run 'cinch lock --update' to fingerprint "
+            + (foreign.count == 1 ? "it" : "them") + " again)",
+          file: path, range: nil, severity: .warning))
+    } else if !foreign.isEmpty {
       for index in plan.changes.indices
       where [.unchanged, .moved].contains(plan.changes[index].status) {
         plan.changes[index].valueChanged = nil

@@ -68,7 +68,17 @@ public struct PlanRenderer: Sendable {
     "\(plan.count(.moved)) to move, \(plan.count(.added)) to add, \(plan.count(.dropped)) to drop, "
       + "\(plan.count(.unchanged)) unchanged"
       + (plan.count(.failed) > 0 ? ", \(plan.count(.failed)) unreadable" : "")
-      + (plan.fingerprintsComparable ? "" : "; values not comparable (W4012)")
+      + comparability(plan)
+  }
+
+  /// `; values not comparable (W4012)` when no pin can be compared (another key), the count
+  /// when only some cannot (edited entries).
+  private static func comparability(_ plan: Plan) -> String {
+    let missing = plan.notComparable
+    guard missing > 0 else { return "" }
+    let compared = plan.count(.unchanged) + plan.count(.moved)
+    if missing == compared { return "; values not comparable (W4012)" }
+    return "; \(missing) \(missing == 1 ? "value" : "values") not comparable (W4012)"
   }
 
   private func human(_ plan: Plan) -> String {

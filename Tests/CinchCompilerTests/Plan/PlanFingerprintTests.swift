@@ -49,4 +49,32 @@ import Testing
     #expect(!human.contains("value changed"))
     #expect(PlanRenderer(format: .json).render(other).contains(#""valueChanged": null"#))
   }
+
+  /// One edited entry among pins this store's key vouches for: the key is this store's, so
+  /// only that entry cannot be compared, and the others keep their comparison.
+  @Test func oneEditedFingerprintLeavesTheOthersComparable() async throws {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/app/host", "db.internal")
+    try await fixture.put("/app/port", "5432")
+    let (index, _) = fixture.analyze(Self.template)
+    var diagnostics = Diagnostics()
+    let made = try await Locker(resolver: fixture.resolver, paths: fixture.paths)
+      .lock(index, previous: nil, update: .none, into: &diagnostics).lock
+    var entries = made.entries
+    let edited = try #require(entries.firstIndex { $0.key.name == "/app/host" })
+    entries[edited].pin.fingerprint = "hmac-sha256:" + String(repeating: "0", count: 64)
+    let lock = Lockfile(entries: entries, templates: made.templates, inputs: made.inputs)
+    let plan = try await Planner(resolver: fixture.resolver, paths: fixture.paths)
+      .plan(index, against: lock, named: "cinch.lock", into: &diagnostics)
+    #expect(plan.changes.map(\.key.name) == ["/app/host", "/app/port"])
+    #expect(plan.changes.map(\.valueChanged) == [nil, false])
+    #expect(diagnostics.items.map(\.code) == [.fingerprintKeyMismatch])
+    #expect(
+      diagnostics.items.first?.message
+        == "the pin of parameter '/app/host' in 'cinch.lock' is at the store's own version but "
+        + "carries another fingerprint, while 1 other pin matches under this store's key: the "
+        + "entry was edited (run 'cinch lock --update' to fingerprint it again)")
+    let human = PlanRenderer(format: .human).render(plan)
+    #expect(human.contains("1 value not comparable (W4012)"))
+  }
 }
