@@ -13,19 +13,29 @@ import Testing
       B: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: '{{resolve:ssm:/app/port}}'}}
     """
 
-  @Test func aLockFromAnotherStoreHasNoComparableValues() async throws {
-    let first = try await CompilerFixture()
-    let second = try await CompilerFixture()
-    for fixture in [first, second] {
-      try await fixture.put("/app/host", "db.internal")
-      try await fixture.put("/app/port", "5432")
-    }
-    try await second.put("/app/port", "6543")
-    let (index, _) = first.analyze(Self.template)
+  static func seededFixture() async throws -> CompilerFixture {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/app/host", "db.internal")
+    try await fixture.put("/app/port", "5432")
+    return fixture
+  }
+
+  /// The template's references and a lock of them, made cleanly.
+  static func lock(_ fixture: CompilerFixture) async throws -> (ReferenceIndex, Lockfile) {
+    let (index, _) = fixture.analyze(template)
     var diagnostics = Diagnostics()
-    let lock = try await Locker(resolver: first.resolver, paths: first.paths)
+    let lock = try await Locker(resolver: fixture.resolver, paths: fixture.paths)
       .lock(index, previous: nil, update: .none, into: &diagnostics).lock
     #expect(diagnostics.isEmpty)
+    return (index, lock)
+  }
+
+  @Test func aLockFromAnotherStoreHasNoComparableValues() async throws {
+    let first = try await Self.seededFixture()
+    let second = try await Self.seededFixture()
+    try await second.put("/app/port", "6543")
+    let (index, lock) = try await Self.lock(first)
+    var diagnostics = Diagnostics()
 
     // Same store: nothing moved, the same values.
     let same = try await Planner(resolver: first.resolver, paths: first.paths)
@@ -53,13 +63,9 @@ import Testing
   /// One edited entry among pins this store's key vouches for: the key is this store's, so
   /// only that entry cannot be compared, and the others keep their comparison.
   @Test func oneEditedFingerprintLeavesTheOthersComparable() async throws {
-    let fixture = try await CompilerFixture()
-    try await fixture.put("/app/host", "db.internal")
-    try await fixture.put("/app/port", "5432")
-    let (index, _) = fixture.analyze(Self.template)
+    let fixture = try await Self.seededFixture()
+    let (index, made) = try await Self.lock(fixture)
     var diagnostics = Diagnostics()
-    let made = try await Locker(resolver: fixture.resolver, paths: fixture.paths)
-      .lock(index, previous: nil, update: .none, into: &diagnostics).lock
     var entries = made.entries
     let edited = try #require(entries.firstIndex { $0.key.name == "/app/host" })
     entries[edited].pin.fingerprint = "hmac-sha256:" + String(repeating: "0", count: 64)
