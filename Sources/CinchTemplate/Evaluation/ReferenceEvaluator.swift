@@ -2,6 +2,12 @@
 /// `Fn::Sub` strings and `Fn::Join` pieces folded with the evaluator, references in untaken
 /// branches set aside, and the reads of `AWS::SSM::Parameter::Value<…>` parameters added.
 public enum ReferenceEvaluator {
+  /// A `secretsmanager` reference in `Outputs`: CloudFormation returns its literal text
+  /// (`W2026`; cloudformation-coverage-roadmap#689), so a deploy reads nothing for it.
+  static func isReturnedAsText(_ site: ReferenceSite) -> Bool {
+    site.reference.kind == .secretsManager && site.path.components.first == "Outputs"
+  }
+
   public static func evaluate(
     _ sites: [ReferenceSite], in template: Template, evaluator: inout Evaluator,
     into diagnostics: inout Diagnostics
@@ -18,7 +24,9 @@ public enum ReferenceEvaluator {
     // pseudo-parameters whose value is only a default.
     let watched = !noEcho.isEmpty || !evaluator.inputs.assumed.isEmpty
     for site in sites {
-      guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
+      guard evaluator.isLive(site.syntaxPath, into: &diagnostics),
+        !Self.isReturnedAsText(site)
+      else {
         results.append(EvaluatedReference(site: site, state: .inactive))
         continue
       }

@@ -156,3 +156,22 @@ import Testing
     #expect(graph?.consumers(named: "/dev/db").isEmpty == true)
   }
 }
+
+/// CloudFormation returns a `secretsmanager` reference in `Outputs` as its literal text
+/// (W2026): nothing is read at deploy, so nothing is locked, granted or drawn as a read. An
+/// `ssm` reference there is resolved.
+@Suite struct OutputsReadTests {
+  @Test func aSecretInOutputsIsNotReadAndAParameterIs() {
+    let (analysis, diagnostics) = analyzed(
+      """
+      Resources: {A: {Type: AWS::SQS::Queue}}
+      Outputs:
+        Secret: {Value: '{{resolve:secretsmanager:onlyout:SecretString:k}}'}
+        Plain: {Value: '{{resolve:ssm:/shown}}'}
+      """)
+    let states = analysis.references.map { ($0.site.reference.name, $0.state == .inactive) }
+    #expect(states.map(\.0) == ["onlyout", "/shown"])
+    #expect(states.map(\.1) == [true, false])
+    #expect(diagnostics.items.map(\.code).contains(.secretInOutputs))
+  }
+}
