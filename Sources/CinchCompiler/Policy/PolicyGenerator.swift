@@ -71,7 +71,10 @@ public enum PolicyGenerator {
       if let query = read.keyQuery { queries.entries.insert(query) }
     }
     if options.profiles.contains(.consumers) {
-      queries.paths = Set(options.runtimePaths.map(\.path))
+      // AWS's public parameters are String parameters: no key to look up (and Parameter
+      // Store refuses a query of paths prefixed with "aws").
+      queries.paths = Set(
+        options.runtimePaths.map(\.path).filter { !PolicyTarget.isPublicParameter($0) })
     }
     return queries
   }

@@ -40,6 +40,22 @@ import _CinchTestSupport
     #expect(PolicyGenerator.RuntimePath(argument: "/x/*/y") == nil)
   }
 
+  /// AWS's public parameters are String parameters no customer key encrypts: a runtime path
+  /// under `/aws/service/` asks the store for no key (Parameter Store refuses such a query).
+  @Test func aPublicRuntimePathAsksForNoKey() throws {
+    let options = PolicyGenerator.Options(
+      profiles: [.consumers],
+      runtimePaths: [
+        try #require(
+          PolicyGenerator.RuntimePath(argument: "/aws/service/ami-amazon-linux-latest/")),
+        try #require(PolicyGenerator.RuntimePath(argument: "/myapp/prod/")),
+      ])
+    let queries = PolicyGenerator.keyQueries(
+      for: [], target: PolicyTarget(region: "eu-west-1", accountID: "123456789012"),
+      options: options, pins: nil)
+    #expect(queries.paths == ["/myapp/prod"])
+  }
+
   /// The European Sovereign Cloud: https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html
   @Test func europeanSovereignCloudPartition() async throws {
     #expect(Partition.of(region: "eusc-de-east-1").name == "aws-eusc")
