@@ -106,8 +106,11 @@ struct PolicyCommand: AsyncParsableCommand {
       evaluation.region ?? environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 }
       ?? environment["AWS_DEFAULT_REGION"] ?? ""
     let known = Partition.of(region: region)
-    // A region of a known partition fixes it; --partition is for regions cinch does not know.
-    if let partition, partition != known.name, known.name != "aws" {
+    // A region of a known partition fixes it, and a partition cinch knows has its own regions;
+    // --partition is for regions of partitions cinch does not know.
+    if let partition, partition != known.name,
+      known.name != "aws" || Partition.named(partition) != nil
+    {
       throw ValidationError(
         "region '\(region)' is in partition '\(known.name)', not '\(partition)'")
     }
