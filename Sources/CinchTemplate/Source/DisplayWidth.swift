@@ -5,9 +5,23 @@
 /// two cells and an ambiguous one (`é`, `…`, `°`) one, as `wcwidth` does, which is where the
 /// human diagnostics put their carets; the aws CLI's tables give ambiguous characters two.
 package enum DisplayWidth {
-  /// Cells a terminal draws `scalar` in: 2 for East Asian wide and fullwidth, else 1.
+  /// Cells a terminal draws `scalar` in, as `wcwidth` counts them: 0 for combining marks and
+  /// zero-width format characters (U+0301, a zero-width joiner or space, a variation
+  /// selector), 2 for East Asian wide and fullwidth, else 1.
   package static func terminal(_ scalar: Unicode.Scalar) -> Int {
-    contains(EastAsianWidth.wideBounds, scalar.value) ? 2 : 1
+    let value = scalar.value
+    if value >= 0x300, isZeroWidth(scalar) { return 0 }
+    return contains(EastAsianWidth.wideBounds, value) ? 2 : 1
+  }
+
+  /// Nonspacing and enclosing marks, and format characters but the soft hyphen (which
+  /// `wcwidth` draws).
+  private static func isZeroWidth(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark: true
+    case .format: scalar.value != 0xAD
+    default: false
+    }
   }
 
   /// Columns `text` takes in the aws CLI's tables: 2 for each East Asian wide, fullwidth or

@@ -153,6 +153,29 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
         """)
   }
 
+  /// Combining marks and zero-width characters take no column, as `wcwidth` counts them: the
+  /// caret after `e` + U+0301, a zero-width joiner or space sits under its character.
+  @Test(arguments: ["e\u{301}", "\u{200D}x", "a\u{200B}b", "\u{1F469}\u{200D}\u{1F467}"])
+  func caretSkipsZeroWidthCharacters(_ prefix: String) {
+    let line = "V: '\(prefix){{resolve:ssm:qa/x}}'"
+    let source = SourceFile(path: "t.yaml", text: line + "\n")
+    let column = 4 + prefix.unicodeScalars.count  // 0-based
+    let range = source.range(
+      fromByte: source.byteOffset(line: 1, scalarColumn: column),
+      toByte: source.byteOffset(line: 1, scalarColumn: column + 1))
+    let output = HumanDiagnosticRenderer().render(
+      [Diagnostic(.invalidName, "m", file: "t.yaml", range: range)], sources: ["t.yaml": source])
+    let cells = prefix.unicodeScalars.reduce(0) { width, scalar in
+      switch scalar.value {
+      case 0x301, 0x200B, 0x200D: width
+      case 0x1F469, 0x1F467: width + 2
+      default: width + 1
+      }
+    }
+    let caretLine = output.split(separator: "\n", omittingEmptySubsequences: false)[2]
+    #expect(caretLine == Substring(String(repeating: " ", count: 4 + cells) + "^"))
+  }
+
   @Test func neverTrapsOnRangesOutsideTheFile() {
     let source = SourceFile(path: "t.yaml", text: "a: b\n")
     let positions = [
