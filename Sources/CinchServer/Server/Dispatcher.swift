@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 
 /// Hands each request to its route and writes the access log. Called on a connection's thread:
-/// the health endpoint, unknown paths and oversized bodies are answered right there; a route's
-/// async handler runs as a task whose jobs that thread runs (`ConnectionExecutor`).
+/// the health endpoint and unknown paths are answered right there (an oversized body never
+/// gets here: the connection refuses it by its route's `BodyLimit` before reading it); a
+/// route's async handler runs as a task whose jobs that thread runs (`ConnectionExecutor`).
 final class Dispatcher: Sendable {
   let routes: RouteTable
   let accessLog: Bool
@@ -17,32 +18,38 @@ final class Dispatcher: Sendable {
     self.log = log
   }
 
-  /// The answer to `request`, or nil when its handler did not answer within `timeout` seconds
-  /// (the handler's task is then cancelled).
+  /// The route that answers `path`, looked up once per request by the connection (which needs
+  /// its body limit before reading the body): nil for the health endpoint and for a path no
+  /// route serves.
+  func route(for path: String) -> RouteTable.Route? {
+    path == Self.healthPath ? nil : routes.route(for: path)
+  }
+
+  static let healthPath = "/health"
+
+  /// The answer to `request`, which `route` (from `route(for:)`) serves, or nil when its
+  /// handler did not answer within `timeout` seconds (the handler's task is then cancelled).
   func respond(
-    to request: ServerRequest, on executor: ConnectionExecutor, timeout: TimeInterval
+    to request: ServerRequest, route: RouteTable.Route?, on executor: ConnectionExecutor,
+    timeout: TimeInterval
   ) -> ServerResponse? {
     let started = ContinuousClock.now
     let response: ServerResponse
     let routeName: String
-    if request.path == "/health" {
+    if request.path == Self.healthPath {
       let draining = draining.load(ordering: .relaxed)
       response = ServerResponse.json(
         draining ? 503 : 200,
         Array((draining ? #"{"status":"draining"}"# : #"{"status":"ok"}"#).utf8))
       routeName = "health"
-    } else if let route = routes.route(for: request.path) {
+    } else if let route {
       routeName = route.name
-      if request.body.count > route.bodyLimit.bytes {
-        response = route.bodyLimit.refusal
-      } else {
-        let handler = route.handler
-        guard let answered = executor.run(timeout: timeout, { await handler(request) }) else {
-          if accessLog { log("\(request.method) \(request.path) 500 \(route.name) timed out") }
-          return nil
-        }
-        response = answered
+      let handler = route.handler
+      guard let answered = executor.run(timeout: timeout, { await handler(request) }) else {
+        if accessLog { log("\(request.method) \(request.path) 500 \(route.name) timed out") }
+        return nil
       }
+      response = answered
     } else {
       response = .text(404, "not found")
       routeName = "-"
@@ -57,11 +64,6 @@ final class Dispatcher: Sendable {
       log(line)
     }
     return response
-  }
-
-  /// The body limit of the route that answers `path`.
-  func bodyLimit(for path: String) -> BodyLimit {
-    path == "/health" ? .standard : routes.route(for: path)?.bodyLimit ?? .standard
   }
 
   static func phrase(_ status: Int) -> String {

@@ -47,6 +47,7 @@ final class HTTPConnection: @unchecked Sendable {
       let head: HTTPRequestHead
       let body: [UInt8]
       var target: (path: String, query: [(name: String, value: String)]) = ("", [])
+      var route: RouteTable.Route?
       var limit = BodyLimit.standard
       do throws(HTTPRequestError) {
         var scanner = HTTPHeadScanner(start: 0)
@@ -60,7 +61,8 @@ final class HTTPConnection: @unchecked Sendable {
         head = try HTTPRequestHead.parse(buffer[0..<headEnd])
         // The route decides how large a body may be, before any of it is read.
         target = HTTPRequestTarget.split(head.target)
-        limit = server.dispatcher.bodyLimit(for: target.path)
+        route = server.dispatcher.route(for: target.path)
+        limit = route?.bodyLimit ?? .standard
         let consumed: Int
         switch try head.bodyFraming() {
         case .none:
@@ -107,7 +109,9 @@ final class HTTPConnection: @unchecked Sendable {
         method: head.method, path: target.path, query: target.query, headers: head.headers,
         body: body,
         remoteAddress: peer)
-      guard let response = server.dispatcher.respond(to: request, on: executor, timeout: timeout)
+      guard
+        let response = server.dispatcher.respond(
+          to: request, route: route, on: executor, timeout: timeout)
       else {
         let late = ServerResponse.text(
           500, "the request was not answered within \(Int(timeout)) seconds")
