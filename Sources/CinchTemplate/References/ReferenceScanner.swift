@@ -621,7 +621,6 @@ struct ScanMachine {
   /// Names with placeholders are left to their evaluation.
   private mutating func checkParameterShape(_ range: Range<Int>, _ body: ParsedBody) -> Bool {
     let slash = UInt8(ascii: "/")
-    let name = text(range)
     var levels = 0
     var emptyLevel: Range<Int>?
     for index in range where bytes[index] == slash {
@@ -632,6 +631,8 @@ struct ScanMachine {
       }
     }
     guard levels > 0 || range.count > Self.maximumParameterNameLength else { return false }
+    // The name's text is made only for a message: most names pass.
+    var name: String { text(range) }
     if levels > 0, bytes[range.lowerBound] != slash {
       report(
         .invalidName,

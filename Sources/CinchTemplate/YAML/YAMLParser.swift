@@ -82,39 +82,37 @@ struct YAMLComposer {
   /// deploy through `aws cloudformation package` or SAM expand: said once per file, where the
   /// first stands (a template that uses aliases tends to use many).
   private struct Expansions {
-    private var firstAlias: (name: String, range: SourceRange)?
-    private var aliases = 0
-    private var firstMergeKey: SourceRange?
-    private var mergeKeys = 0
+    /// One kind of expansion: how many, and the first one's name and place.
+    struct Seen {
+      var count = 0
+      var first: (name: String, range: SourceRange)?
 
-    mutating func alias(_ name: String, at range: SourceRange) {
-      if firstAlias == nil { firstAlias = (name, range) }
-      aliases += 1
+      /// Counts one more; `name` and `place` are made only for the first.
+      mutating func note(_ name: @autoclosure () -> String, at place: () -> SourceRange) {
+        if first == nil { first = (name(), place()) }
+        count += 1
+      }
     }
 
-    mutating func mergeKey(at range: SourceRange) {
-      if firstMergeKey == nil { firstMergeKey = range }
-      mergeKeys += 1
-    }
+    var aliases = Seen()
+    var mergeKeys = Seen()
 
     func report(file: String, into diagnostics: inout Diagnostics) {
-      if let (name, range) = firstAlias {
-        let others = aliases > 1 ? " (and \(aliases - 1) more)" : ""
-        diagnostics.report(
-          Diagnostic(
-            .yamlAlias,
-            "alias '*\(name)'\(others): CloudFormation rejects YAML aliases; only 'aws "
-              + "cloudformation package' and SAM expand them before a deploy",
-            file: file, range: range))
-      }
-      if let range = firstMergeKey {
-        let others = mergeKeys > 1 ? " (and \(mergeKeys - 1) more)" : ""
-        diagnostics.report(
-          Diagnostic(
-            .mergeKey,
-            "merge key '<<'\(others): CloudFormation does not merge mappings; only 'aws "
-              + "cloudformation package' and SAM apply merge keys before a deploy",
-            file: file, range: range))
+      for (seen, code, why) in [
+        (
+          aliases, DiagnosticCode.yamlAlias,
+          "CloudFormation rejects YAML aliases; only 'aws "
+            + "cloudformation package' and SAM expand them before a deploy"
+        ),
+        (
+          mergeKeys, .mergeKey,
+          "CloudFormation does not merge mappings; only 'aws "
+            + "cloudformation package' and SAM apply merge keys before a deploy"
+        ),
+      ] {
+        guard let (name, range) = seen.first else { continue }
+        let others = seen.count > 1 ? " (and \(seen.count - 1) more)" : ""
+        diagnostics.report(Diagnostic(code, "\(name)\(others): \(why)", file: file, range: range))
       }
     }
   }
@@ -254,7 +252,7 @@ struct YAMLComposer {
       throw Stop()
     }
     try count(anchored.size, at: start, into: &diagnostics)
-    expansions.alias(name, at: positions.range(fromByte: start, toByte: end))
+    expansions.aliases.note("alias '*\(name)'") { positions.range(fromByte: start, toByte: end) }
     return anchored.node
   }
 
@@ -404,7 +402,7 @@ struct YAMLComposer {
         merged.append(entry)
         continue
       }
-      expansions.mergeKey(at: entry.key.range)
+      expansions.mergeKeys.note("merge key '<<'") { entry.key.range }
       let sources: [Node] = entry.value.sequence ?? [entry.value]
       for source in sources {
         guard let sourceEntries = source.mapping else {

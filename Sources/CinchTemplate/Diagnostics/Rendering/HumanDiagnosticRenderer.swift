@@ -11,9 +11,10 @@
 ///
 /// The caret sits under the range on its first line. The header's column counts Unicode
 /// scalars; the caret line pads by the cells a terminal draws (two for an East Asian wide
-/// character or an emoji, `DisplayWidth.terminal`) and keeps the tabs before the caret, so the
-/// caret lines up however wide the terminal draws a tab. Diagnostics are separated by a blank line; nothing follows the last one (the CLI adds
-/// its summary). Colour (ANSI, bold and red/yellow/cyan) only when `colored` is set: the CLI
+/// character or an emoji, none for a combining mark: `DisplayWidth.terminal`) and keeps the
+/// tabs before the caret, so the caret lines up however wide the terminal draws a tab.
+/// Diagnostics are separated by a blank line; nothing follows the last one (the CLI adds its
+/// summary). Colour (ANSI, bold and red/yellow/cyan) only when `colored` is set: the CLI
 /// decides (a terminal, and no `NO_COLOR`).
 public struct HumanDiagnosticRenderer: DiagnosticRenderer {
   public var colored: Bool
