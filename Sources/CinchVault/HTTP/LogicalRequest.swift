@@ -84,6 +84,16 @@ extension JSONObject {
     try bool(key).checked(key)
   }
 
+  /// An integer field, nil when absent; an undecodable one is 400.
+  func intField(_ key: String) throws -> Int? {
+    try int(key).checked(key)
+  }
+
+  /// A duration field in nanoseconds, nil when absent; an undecodable one is 400.
+  func durationField(_ key: String) throws -> Int64? {
+    try duration(key).checked(key)
+  }
+
   func string(_ key: String) -> String? {
     switch self[key] {
     case .string(let text): text

@@ -78,9 +78,9 @@ struct KVEngine {
           ("max_versions", .integer(Int64(config.maxVersions))),
         ]))
     case .update, .create:
-      let maxVersions = try field(request.data.int("max_versions"), "max_versions")
-      let casRequired = try field(request.data.bool("cas_required"), "cas_required")
-      let after = try field(request.data.duration("delete_version_after"), "delete_version_after")
+      let maxVersions = try request.data.intField("max_versions")
+      let casRequired = try request.data.flag("cas_required")
+      let after = try request.data.durationField("delete_version_after")
       if let maxVersions, maxVersions < 0 {
         throw VaultError.invalid("max_versions must not be negative")
       }
@@ -138,7 +138,7 @@ struct KVEngine {
 
   func subkeys(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
     let version = try versionField(request)
-    let depth = try field(request.data.int("depth"), "depth") ?? 0
+    let depth = try request.data.intField("depth") ?? 0
     guard depth >= 0 else { throw VaultError.invalid("depth must be a non-negative integer") }
     guard let read = try await store.kvRead(mount: name, path: path, version: version) else {
       return nil
@@ -196,10 +196,9 @@ struct KVEngine {
     -> LogicalResponse?
   {
     var update = KVMetadataUpdate()
-    update.maxVersions = try field(request.data.int("max_versions"), "max_versions")
-    update.casRequired = try field(request.data.bool("cas_required"), "cas_required")
-    update.deleteVersionAfter = try field(
-      request.data.duration("delete_version_after"), "delete_version_after")
+    update.maxVersions = try request.data.intField("max_versions")
+    update.casRequired = try request.data.flag("cas_required")
+    update.deleteVersionAfter = try request.data.durationField("delete_version_after")
     if let maxVersions = update.maxVersions, maxVersions < 0 {
       throw VaultError.invalid("max_versions must not be negative")
     }
@@ -271,7 +270,7 @@ struct KVEngine {
   }
 
   func list(_ folder: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
-    let exclude = try field(request.data.bool("exclude_deleted"), "exclude_deleted") ?? false
+    let exclude = try request.data.flag("exclude_deleted") ?? false
     let keys = try await store.kvList(mount: name, folder: folder, excludeDeleted: exclude)
     guard !keys.isEmpty else { return nil }
     return LogicalResponse(data: .object([("keys", .array(keys.map(JSONValue.string)))]))
@@ -307,7 +306,7 @@ struct KVEngine {
   }
 
   func versionField(_ request: LogicalRequest) throws -> Int {
-    let version = try field(request.data.int("version"), "version") ?? 0
+    let version = try request.data.intField("version") ?? 0
     guard version >= 0 else { throw VaultError.invalid("version must be a non-negative integer") }
     return version
   }
@@ -317,10 +316,6 @@ struct KVEngine {
       throw VaultError.invalid(message)
     }
     return versions
-  }
-
-  func field<T>(_ value: WeakValue<T>, _ name: String) throws -> T? {
-    try value.checked(name)
   }
 
   static func custom(_ map: [String: String]?) -> JSONValue {

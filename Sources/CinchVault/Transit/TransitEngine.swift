@@ -94,7 +94,7 @@ struct TransitEngine {
   }
 
   func create(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
-    let type = request.data.string("type").flatMap { $0.isEmpty ? nil : $0 } ?? "aes256-gcm96"
+    let type = Self.requestedType(request)
     let derived = try request.data.flag("derived") ?? false
     let convergent = try request.data.flag("convergent_encryption") ?? false
     let exportable = try request.data.flag("exportable") ?? false
@@ -113,6 +113,12 @@ struct TransitEngine {
     var response = LogicalResponse(data: Self.describe(info))
     if existed { response.warnings = ["key \(keyName) already existed"] }
     return response
+  }
+
+  /// The key type a create or an upserting encrypt asks for: `aes256-gcm96` when none (or an
+  /// empty one) is given, as in Vault.
+  static func requestedType(_ request: LogicalRequest) -> String {
+    request.data.string("type").flatMap { $0.isEmpty ? nil : $0 } ?? "aes256-gcm96"
   }
 
   static func checkType(_ type: String) throws {
@@ -140,16 +146,9 @@ struct TransitEngine {
 
   func configure(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
     try Self.checkAutoRotatePeriod(request)
-    func int(_ key: String) throws -> Int? {
-      switch request.data.int(key) {
-      case .absent: return nil
-      case .invalid: throw VaultError.invalid("error parsing '\(key)'")
-      case .value(let value): return value
-      }
-    }
     let config = TransitKeyConfig(
-      minDecryptionVersion: try int("min_decryption_version"),
-      minEncryptionVersion: try int("min_encryption_version"),
+      minDecryptionVersion: try request.data.intField("min_decryption_version"),
+      minEncryptionVersion: try request.data.intField("min_encryption_version"),
       deletionAllowed: try request.data.flag("deletion_allowed"),
       exportable: try request.data.flag("exportable"),
       allowPlaintextBackup: try request.data.flag("allow_plaintext_backup"))
@@ -207,7 +206,7 @@ struct TransitEngine {
     }
     // The key to create when it is missing: Vault's upsert, checked only then.
     let newKey = TransitNewKey(
-      type: request.data.string("type").flatMap { $0.isEmpty ? nil : $0 } ?? "aes256-gcm96",
+      type: Self.requestedType(request),
       derived: contexts.first ?? false,
       convergent: try request.data.flag("convergent_encryption") ?? false)
     let keyring = try await keyring(keyName, operation: "encrypt", creating: newKey)

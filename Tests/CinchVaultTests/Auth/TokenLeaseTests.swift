@@ -10,13 +10,16 @@ import Testing
 /// These leases name a connection that does not exist, so their revocation fails and they stay
 /// in the store, due: what is checked is that they were made due and tried.
 @Suite struct TokenLeaseTests {
-  /// A lease on `database/creds/r` owned by `accessor`, due in an hour.
-  static func lease(_ fixture: VaultFixture, owner accessor: String?) async throws -> String {
+  /// A lease on `database/creds/r` owned by `accessor`, due in an hour, renewable up to two;
+  /// with no `username`, renewing it touches no database role.
+  static func lease(
+    _ fixture: VaultFixture, owner accessor: String?, username: String = "v-token-r-x"
+  ) async throws -> String {
     let now = fixture.store.vaultClock()
     let id = "database/creds/r/" + UUID().uuidString
     try await fixture.store.insertLease(
       VaultLease(
-        leaseID: id, mount: "database/", role: "r", username: "v-token-r-x", dbName: "missing",
+        leaseID: id, mount: "database/", role: "r", username: username, dbName: "missing",
         issuedAt: now, expiresAt: now.addingTimeInterval(3600),
         maxExpiresAt: now.addingTimeInterval(7200), lastRenewal: nil, renewable: true,
         tokenAccessor: accessor))
@@ -167,14 +170,7 @@ import Testing
   /// goes past the lease's maximum.
   @Test func aRenewalCappedByTheMaximumSaysSo() async throws {
     let fixture = try await VaultFixture()
-    let now = fixture.store.vaultClock()
-    let id = "database/creds/r/" + UUID().uuidString
-    try await fixture.store.insertLease(
-      VaultLease(
-        leaseID: id, mount: "database/", role: "r", username: "", dbName: "missing",
-        issuedAt: now, expiresAt: now.addingTimeInterval(3600),
-        maxExpiresAt: now.addingTimeInterval(7200), lastRenewal: nil, renewable: true,
-        tokenAccessor: nil))
+    let id = try await Self.lease(fixture, owner: nil, username: "")
     let within = await fixture.call(
       "PUT", "sys/leases/renew", #"{"lease_id":"\#(id)","increment":"1h"}"#)
     #expect(within.status == 200, "\(within.text)")

@@ -65,8 +65,8 @@ package struct TransitNewKey: Sendable, Hashable {
       throw VaultError.invalid(
         "convergent encryption requires derivation to be enabled, so context is required")
     }
+    if SQLiteStore.transitKeyTypes.contains(type) { return }
     switch type {
-    case "aes256-gcm96": return
     case "ecdsa-p256", "ecdsa-p384", "ecdsa-p521":
       throw VaultError.invalid("key type \(type) not supported for this operation")
     case "aes128-gcm96", "chacha20-poly1305": throw VaultError.unimplementedKeyType(type)
