@@ -38,20 +38,22 @@ lines = [
     '/// Code point ranges by East Asian Width, as sorted pairs of inclusive bounds: low, high,',
     '/// low, high, ... (`DisplayWidth` reads them).',
     'package enum EastAsianWidth {',
-    '  /// W (wide) and F (fullwidth): two columns on a terminal and in the aws CLI\'s tables.',
-    '  package static let wideBounds: [UInt32] = [',
 ]
-for low, high in wide:
-    lines.append('    0x%04X, 0x%04X,' % (low, high))
-lines += [
-    '  ]',
-    '',
-    '  /// A (ambiguous): one column on a terminal, two in the aws CLI\'s tables.',
-    '  package static let ambiguousBounds: [UInt32] = [',
-]
-for low, high in ambiguous:
-    lines.append('    0x%04X, 0x%04X,' % (low, high))
-lines += ['  ]', '}', '']
+
+
+def table(doc, name, ranges):
+    lines.append('  /// ' + doc)
+    lines.append('  package static let %s: [UInt32] = [' % name)
+    lines.extend('    0x%04X, 0x%04X,' % (low, high) for low, high in ranges)
+    lines.append('  ]')
+
+
+table('W (wide) and F (fullwidth): two columns on a terminal and in the aws CLI\'s tables.',
+      'wideBounds', wide)
+lines.append('')
+table('A (ambiguous): one column on a terminal, two in the aws CLI\'s tables.',
+      'ambiguousBounds', ambiguous)
+lines += ['}', '']
 target = pathlib.Path(__file__).resolve().parent.parent / 'Sources/CinchTemplate/Source/EastAsianWidth.swift'
 target.write_text('\n'.join(lines))
 print('wrote %d and %d ranges to %s' % (len(wide), len(ambiguous), target))

@@ -83,7 +83,8 @@ package struct AWSTableFormatter: Sendable {
       for (index, (width, element)) in zip(widths, row).enumerated() {
         let styled = colored ? "\u{1B}[1m\u{1B}[34m" + element + "\u{1B}[0m" : element
         text += Self.leftAligned(
-          styled, textLength: displayWidth(element), length: width, left: index == 0 ? "|" : "",
+          styled, textLength: DisplayWidth.awsTable(element), length: width,
+          left: index == 0 ? "|" : "",
           right: "|")
       }
       line(text)
@@ -108,26 +109,23 @@ package struct AWSTableFormatter: Sendable {
   }
 
   private static func centered(_ text: String, length: Int, left: String, right: String) -> String {
-    let textLength = displayWidth(text)
+    let textLength = DisplayWidth.awsTable(text)
     let start = length / 2 - textLength / 2 - 1
-    let soFar = displayWidth(left) + start + textLength
-    return left + spaces(start) + text + spaces(length - displayWidth(right) - soFar) + right
+    let soFar = DisplayWidth.awsTable(left) + start + textLength
+    return left + spaces(start) + text + spaces(length - DisplayWidth.awsTable(right) - soFar)
+      + right
   }
 
   private static func leftAligned(
     _ text: String, textLength: Int, length: Int, left: String, right: String
   ) -> String {
-    let needed = textLength + 2 + displayWidth(left) + displayWidth(right)
+    let needed = textLength + 2 + DisplayWidth.awsTable(left) + DisplayWidth.awsTable(right)
     let padding = length - needed >= 0 ? 2 : 0
     let soFar = left.unicodeScalars.count + padding + textLength
     return left + spaces(padding) + text + spaces(length - soFar - right.unicodeScalars.count)
       + right
   }
 }
-
-/// Columns a text takes in the aws CLI's tables: two for East Asian wide, fullwidth and
-/// ambiguous characters, one for the rest.
-func displayWidth(_ text: String) -> Int { DisplayWidth.awsTable(text) }
 
 /// One titled block of the table: optional header, rows of cells, nesting level.
 struct TableSection {
@@ -161,17 +159,17 @@ struct TableSection {
 
   private mutating func updateWidths(_ cells: [String]) {
     if maxWidths.isEmpty {
-      maxWidths = cells.map(displayWidth)
+      maxWidths = cells.map(DisplayWidth.awsTable)
     } else {
       for (index, cell) in cells.enumerated() where index < maxWidths.count {
-        maxWidths[index] = max(maxWidths[index], displayWidth(cell))
+        maxWidths[index] = max(maxWidths[index], DisplayWidth.awsTable(cell))
       }
     }
   }
 
   func totalWidth(padding: Int, outerPadding: Int) -> Int {
     let columns = maxWidths.reduce(0) { $0 + $1 + padding } + 2 + outerPadding * 2
-    return max(displayWidth(title) + 2 + outerPadding * 2, columns)
+    return max(DisplayWidth.awsTable(title) + 2 + outerPadding * 2, columns)
   }
 
   /// Column widths scaled so they add up to `maxWidth`, rounding half to even and then taking
