@@ -59,11 +59,10 @@ public enum ProcessSetup {
 
   /// Starts what a command needs later and what does not depend on its arguments, on a thread
   /// of its own: libcrypto's set-up (~12 M instructions: loading it, its configuration, its
-  /// first algorithm fetch), for every command that may open a store, the local time zone
-  /// for the aws-style groups, and the front end's warm-up for the commands that analyse
-  /// templates. For the other store commands the same thread then opens the
-  /// store (`StoreOpenedAhead`) while swift-argument-parser parses the command line (~23 M
-  /// instructions of a store command). The commands `FastCommandLine` parses in microseconds
+  /// first algorithm fetch), for every command that may open a store, and the front end's
+  /// warm-up for the commands that analyse templates. For the other store commands the same
+  /// thread then opens the store (`StoreOpenedAhead`) while swift-argument-parser parses the
+  /// command line (~23 M instructions of a store command). The commands `FastCommandLine` parses in microseconds
   /// open the store on their own thread instead, at once: the part of opening that needs no
   /// key, and GRDB's one-time type lookups, run there while libcrypto is set up here
   /// (`SQLiteStore.open`).
@@ -79,14 +78,9 @@ public enum ProcessSetup {
       ? nil
       : StoreOpenedAhead.planned(
         arguments: arguments, environment: ProcessInfo.processInfo.environment)
-    // The aws-style groups print dates in the local time zone, which Foundation finds by
-    // reading /etc/localtime (~0.9 M instructions); looked up here, it is cached when the
-    // response is printed.
-    let printsDates = StoreOpenedAhead.commands.contains(command)
     Thread.detachNewThread {
       Crypto.prepare()
       store?.run()
-      if printsDates { _ = TimeZone.current }
       if analysesTemplates { FrontEndWarmUp.run() }
     }
   }

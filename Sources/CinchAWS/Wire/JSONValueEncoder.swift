@@ -17,16 +17,38 @@ package import Foundation
 package struct JSONValueEncoder: Sendable {
   /// How a `Date` is written.
   package enum Dates: Sendable {
-    /// As the aws CLI prints it, in this zone (the aws CLI uses the machine's local zone, `TZ`).
-    case awsCLI(TimeZone)
+    /// As the aws CLI prints it, in this zone.
+    case awsCLI(Zone)
     /// Seconds since 1970, a JSON number (fractions allowed): the AWS JSON 1.1 wire.
     case epochSeconds
   }
 
+  /// The zone dates are printed in.
+  package enum Zone: Sendable {
+    /// The machine's local zone as the C library has it (`TZ`, else /etc/localtime), which is
+    /// what the aws CLI uses (`CivilTime.localOffset`).
+    case local
+    case fixed(TimeZone)
+
+    /// Seconds east of UTC at `seconds` since 1970.
+    func offset(atSecondsSince1970 seconds: Int64) -> Int {
+      switch self {
+      case .local: CivilTime.localOffset(atSecondsSince1970: seconds)
+      case .fixed(let zone): zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
+      }
+    }
+  }
+
   package var dates: Dates
 
-  package init(timeZone: TimeZone = .current) {
-    self.dates = .awsCLI(timeZone)
+  /// Dates as the aws CLI prints them, in the local zone.
+  package init() {
+    self.dates = .awsCLI(.local)
+  }
+
+  /// Dates as the aws CLI prints them, in `timeZone`.
+  package init(timeZone: TimeZone) {
+    self.dates = .awsCLI(.fixed(timeZone))
   }
 
   package init(dates: Dates) {
@@ -42,6 +64,10 @@ package struct JSONValueEncoder: Sendable {
   /// Python's `datetime.fromtimestamp(seconds, tz).isoformat()`: microseconds rounded half to
   /// even, printed only when non-zero; the UTC offset as `+HH:MM` (seconds added when present).
   package static func timestamp(_ date: Date, in timeZone: TimeZone) -> String {
+    timestamp(date, in: .fixed(timeZone))
+  }
+
+  package static func timestamp(_ date: Date, in zone: Zone) -> String {
     let interval = date.timeIntervalSince1970
     var seconds = interval.rounded(.down)
     var microseconds = ((interval - seconds) * 1_000_000).rounded(.toNearestOrEven)
@@ -49,7 +75,7 @@ package struct JSONValueEncoder: Sendable {
       seconds += 1
       microseconds -= 1_000_000
     }
-    let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: seconds))
+    let offset = zone.offset(atSecondsSince1970: Int64(seconds))
     return CivilTime(secondsSince1970: Int64(seconds), offset: offset).text(
       separators: true, fraction: microseconds > 0 ? (Int(microseconds), 6) : nil,
       zone: .offset(seconds: offset))
@@ -133,8 +159,8 @@ private final class EncodingBox: Encoder {
     case let json as JSONValue: content = .value(json)
     case let date as Date:
       switch dates {
-      case .awsCLI(let timeZone):
-        content = .value(.string(JSONValueEncoder.timestamp(date, in: timeZone)))
+      case .awsCLI(let zone):
+        content = .value(.string(JSONValueEncoder.timestamp(date, in: zone)))
       case .epochSeconds: content = .value(.double(date.timeIntervalSince1970))
       }
     case let data as Data: content = .value(.string(data.base64EncodedString()))

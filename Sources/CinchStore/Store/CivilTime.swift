@@ -1,5 +1,9 @@
 package import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The calendar date and time of day of a whole number of seconds since 1970 at a fixed UTC
 /// offset, in the proleptic Gregorian calendar, by arithmetic.
 ///
@@ -205,5 +209,23 @@ extension CivilTime {
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.dateFormat = pattern
     return formatter.string(from: date)
+  }
+}
+
+extension CivilTime {
+  /// Seconds east of UTC of the process's local time zone at `seconds` since 1970, as the C
+  /// library has it: `TZ` when set, else /etc/localtime. It is where the aws CLI's dates come
+  /// from too (Python's `dateutil.tz.tzlocal()` reads `time.localtime()`), and it costs a few
+  /// microseconds, where Foundation's `TimeZone.current` sets up ICU and reads its zone data
+  /// (~1 ms of CPU in a `cinch ssm get-parameter`, Docs/Performance.md).
+  package static func localOffset(atSecondsSince1970 seconds: Int64) -> Int {
+    #if canImport(Glibc)
+      var time = time_t(seconds)
+      var fields = tm()
+      guard localtime_r(&time, &fields) != nil else { return 0 }
+      return Int(fields.tm_gmtoff)
+    #else
+      return TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
+    #endif
   }
 }

@@ -82,6 +82,24 @@ import _CinchTestSupport
     #expect(text.status == 0)
   }
 
+  /// Dates print in the local zone as the C library reads `TZ`, as the aws CLI's do (Python's
+  /// `tzlocal()`): a POSIX rule such as `IST-5:30` included, which needs no zone database.
+  @Test(arguments: [("UTC0", "+00:00"), ("IST-5:30", "+05:30"), ("XYZ3", "-03:00")])
+  func datesPrintInTheZoneTZNames(zone: String, suffix: String) async throws {
+    let project = try await Project()
+    try await project.run([
+      "ssm", "put-parameter", "--name", "/tz/a", "--value", "v", "--type", "String",
+    ])
+    let get = try await project.run(
+      [
+        "ssm", "get-parameter", "--name", "/tz/a", "--query", "Parameter.LastModifiedDate",
+        "--output", "text",
+      ],
+      environment: ["TZ": zone])
+    #expect(get.status == 0, "\(get.stderr)")
+    #expect(get.stdout.hasSuffix("\(suffix)\n"), "\(get.stdout)")
+  }
+
   @Test func errorsAreTheAWSCLIsWithItsExitCodes() async throws {
     let project = try await Project()
     let missing = try await project.run(["ssm", "get-parameter", "--name", "/nope"])
