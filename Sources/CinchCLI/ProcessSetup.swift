@@ -95,11 +95,16 @@ public enum ProcessSetup {
   /// with `mprotect` (1,258 calls in `cinch check` of 500 resources, ~3 ms of its ~35 ms of
   /// system time), while the main arena grows through `brk` with a 128 KiB pad (59 calls). So
   /// the number of arenas is capped, by what each command does:
-  /// - two for most: they have a second thread allocating at the same time as the first (the
-  ///   store opening, the graph's first step, the plain-text rules), and with a single arena
-  ///   the threads waited on its lock: `check` on 500 resources made 188 context switches
-  ///   against 31 with two, used 122 against 113 ms of CPU, and ran 4–6% slower (medians of
-  ///   10–20 interleaved runs, tenth session);
+  /// - four for the commands that analyse templates (`analysing`): besides the command's
+  ///   thread, the set-up thread warms the front end up and libyaml parses on a thread of its
+  ///   own, and with two arenas they waited on each other's lock: `check` on 500 resources
+  ///   made 96 context switches against 53 with four and took 81.5 against 70.0 ms (`perf
+  ///   stat`, 20 runs each; medians of 60 interleaved runs 71.4 → 64.8 ms, `refs` 53.0 →
+  ///   49.1 ms), with the same peak resident memory;
+  /// - two for the others: they have a second thread allocating at the same time as the first
+  ///   (the store opening), and with a single arena the threads waited on its lock (`check`
+  ///   made 188 context switches against 31 with two when it had only two such threads, tenth
+  ///   session); `get-parameter` takes as long with two as with four;
   /// - one for `lock` and `render`, which hold a big template's tree, its references and their
   ///   output at once: a second arena added ~2–3 MB to their peak (`render` on 10,000 resources
   ///   147.5 → 149.5 MB, against the 150 MB) and nothing measurable to their speed;
@@ -109,7 +114,7 @@ public enum ProcessSetup {
     forbidCoreDumps()
     #if canImport(Glibc)
       guard let command = arguments.dropFirst().first, command != "serve" else { return }
-      let arenas: Int32 = oneArena.contains(command) ? 1 : 2
+      let arenas: Int32 = oneArena.contains(command) ? 1 : analysing.contains(command) ? 4 : 2
       // `mallopt` is declared in <malloc.h>, which Glibc's module does not export; looked up by
       // name, so a C library without it is simply left as it is.
       typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
