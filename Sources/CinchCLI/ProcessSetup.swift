@@ -77,7 +77,7 @@ public enum ProcessSetup {
       FastCommandLine.takes(Array(arguments.dropFirst()))
       ? nil
       : StoreOpenedAhead.planned(
-        arguments: arguments, environment: ProcessInfo.processInfo.environment)
+        arguments: arguments, environment: ProcessEnvironment.current)
     Thread.detachNewThread {
       Crypto.prepare()
       store?.run()

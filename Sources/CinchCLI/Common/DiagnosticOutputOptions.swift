@@ -26,7 +26,7 @@ struct DiagnosticOutputOptions: ParsableArguments {
     for document in documents { sources[document.file.path] = document.file }
     let items = diagnostics.sorted
     let workingDirectory = FileManager.default.currentDirectoryPath
-    let baseDirectory = ProcessInfo.processInfo.environment["GITHUB_WORKSPACE"] ?? workingDirectory
+    let baseDirectory = ProcessEnvironment.current["GITHUB_WORKSPACE"] ?? workingDirectory
     switch format {
     case .human:
       let colored = Output.colorEnabled(for: descriptor)

@@ -80,7 +80,7 @@ struct EvaluationSettings: Sendable, Hashable {
     if let first = malformed.first {
       throw ValidationError("--parameter-overrides takes Key=Value pairs; got '\(first)'")
     }
-    let environment = ProcessInfo.processInfo.environment
+    let environment = ProcessEnvironment.current
     let givenRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"]
     let givenAccount = accountID ?? environment["CINCH_ACCOUNT_ID"]
     var inputs = EvaluationInputs(

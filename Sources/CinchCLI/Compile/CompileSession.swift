@@ -118,7 +118,7 @@ extension StoreOptions {
     case .aws(let store):
       do {
         let key = try FingerprintKey.load(
-          environment: ProcessInfo.processInfo.environment,
+          environment: ProcessEnvironment.current,
           directory: FileManager.default.currentDirectoryPath)
         return StoreReader(
           parameters: store, secrets: store, fingerprinter: key,

@@ -35,7 +35,7 @@ struct LockCommand: AsyncParsableCommand {
     // With --update, a positional argument that is not a file names a pin to move.
     let files = update ? arguments.filter { FileManager.default.fileExists(atPath: $0) } : arguments
     let names = update ? arguments.filter { !files.contains($0) } : []
-    let environment = ProcessInfo.processInfo.environment
+    let environment = ProcessEnvironment.current
     let store = StartedAhead(when: storeOptions.opensUnattended(environment)) {
       [storeOptions] in try await storeOptions.reader()
     }

@@ -36,7 +36,7 @@ struct RotateCommand: AsyncParsableCommand {
     }
     let store = try await RotationCLI.storeCall {
       try await storeOptions.open().withRotationHost(
-        storeOptions.rotationHost(ProcessInfo.processInfo.environment))
+        storeOptions.rotationHost(ProcessEnvironment.current))
     }
     let date = try at.map(Self.parseDate)
     let dueRotations = try await RotationCLI.storeCall { try await store.dueRotations(by: date) }

@@ -21,7 +21,7 @@ struct InitCommand: AsyncParsableCommand {
   var passphrase = false
 
   func run() async throws {
-    let environment = ProcessInfo.processInfo.environment
+    let environment = ProcessEnvironment.current
     let path = storeOptions.storePath(environment)
     if case .aws = try storeOptions.location(environment) {
       throw CLIFailure(

@@ -29,7 +29,7 @@ struct RekeyCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let environment = ProcessInfo.processInfo.environment
+    let environment = ProcessEnvironment.current
     let provision: MasterKeyProvision
     if let newKeyFile {
       provision = .newKeyFile(path: newKeyFile)

@@ -15,7 +15,7 @@ struct StoreConnector: Sendable {
 
   /// The connector of this process.
   static func process() -> StoreConnector {
-    let environment = ProcessInfo.processInfo.environment
+    let environment = ProcessEnvironment.current
     return StoreConnector(
       environment: environment,
       homeDirectory: environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }

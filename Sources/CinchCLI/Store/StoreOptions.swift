@@ -133,7 +133,7 @@ struct StoreOptions: ParsableArguments {
   /// meant for AWS, they would silently read and write the local file instead. (`cinch sync`
   /// takes them for its AWS side, beside a file on the other.)
   private func refuseAWSOnlyFlags(_ global: AWSGlobalOptions) throws(StoreLocationError) {
-    let environment = ProcessInfo.processInfo.environment
+    let environment = ProcessEnvironment.current
     guard case .file = try location(environment) else { return }
     for (flag, value) in [("--endpoint-url", global.endpointURL), ("--profile", global.profile)]
     where value != nil {
@@ -183,7 +183,7 @@ struct StoreOptions: ParsableArguments {
   }
 
   /// Opens the embedded store, printing its warnings (loose file modes) on stderr.
-  func open(_ environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+  func open(_ environment: [String: String] = ProcessEnvironment.current) async throws
     -> SQLiteStore
   {
     if case .aws = try location(environment) {

@@ -106,7 +106,7 @@ struct CheckCommand: AsyncParsableCommand {
   }
 
   private func check() async throws {
-    let environment = ProcessInfo.processInfo.environment
+    let environment = ProcessEnvironment.current
     let online = !offline && storeOptions.isConfigured(environment)
     // A store that opens without a prompt is opened while the templates are parsed, and asked
     // about the references while their graphs are finished (`Checker.prepare`).

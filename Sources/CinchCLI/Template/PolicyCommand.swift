@@ -80,7 +80,7 @@ struct PolicyCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func validate() throws {
-    let environment = ProcessInfo.processInfo.environment
+    let environment = ProcessEnvironment.current
     if evaluation.accountId == nil && (environment["CINCH_ACCOUNT_ID"] ?? "").isEmpty {
       throw ValidationError("cinch policy needs --account-id: every ARN names the account")
     }
@@ -212,7 +212,7 @@ struct PolicyCommand: AsyncParsableCommand {
     _ analyses: [TemplateAnalysis], target: PolicyTarget, options: PolicyGenerator.Options,
     pins: (any LockedPins)?
   ) async throws -> EncryptionKeys {
-    let environment = ProcessInfo.processInfo.environment
+    let environment = ProcessEnvironment.current
     let configured = store.store != nil || !(environment["CINCH_STORE"] ?? "").isEmpty
     guard configured || FileManager.default.fileExists(atPath: StoreOptions.defaultStore) else {
       return .none

@@ -22,7 +22,7 @@ struct TokenCommand: AsyncParsableCommand {
     if let argument = argument?.trimmingCharacters(in: .whitespaces), !argument.isEmpty {
       return argument
     }
-    let environment = ProcessInfo.processInfo.environment["VAULT_TOKEN"]?
+    let environment = ProcessEnvironment.current["VAULT_TOKEN"]?
       .trimmingCharacters(in: .whitespacesAndNewlines)
     guard let environment, !environment.isEmpty else {
       throw VaultExit.usage(

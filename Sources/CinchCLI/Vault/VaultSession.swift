@@ -27,7 +27,7 @@ struct VaultOutputOptions: ParsableArguments {
   var field: String?
 
   func resolvedFormat() throws -> String {
-    let format = (format ?? ProcessInfo.processInfo.environment["VAULT_FORMAT"] ?? "table")
+    let format = (format ?? ProcessEnvironment.current["VAULT_FORMAT"] ?? "table")
       .lowercased()
     guard format == "table" || format == "json" else {
       throw VaultExit.usage("Invalid output format: \(format)")

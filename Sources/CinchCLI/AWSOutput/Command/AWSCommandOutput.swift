@@ -109,7 +109,7 @@ package enum AWSCommand {
   ) async throws {
     let onTerminal = isatty(STDOUT_FILENO) == 1
     let outcome = await execute(
-      operation, options, pagination: pagination, environment: ProcessInfo.processInfo.environment,
+      operation, options, pagination: pagination, environment: ProcessEnvironment.current,
       terminalWidth: onTerminal ? terminalColumns() ?? 80 : 80, isTerminal: onTerminal, body)
     write(outcome.standardOutput, to: FileHandle.standardOutput)
     write(outcome.standardError, to: FileHandle.standardError)

@@ -58,7 +58,7 @@ struct RotateSecretCommand: AsyncParsableCommand {
         input.structure("CinchPasswordPolicy", flag: passwordPolicy, option: "--password-policy"))
       let store: any SecretStore
       let lambdaARN: String?
-      if case .aws = try storeOptions.location(ProcessInfo.processInfo.environment) {
+      if case .aws = try storeOptions.location(ProcessEnvironment.current) {
         // AWS rotates with its own Lambda function; local rotators are the embedded store's.
         if rotator != nil || policy != nil {
           throw AWSUsageError(

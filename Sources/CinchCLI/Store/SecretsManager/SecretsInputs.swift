@@ -127,7 +127,7 @@ extension StoreOptions {
   /// location and the key file's path in their environment (never key material), this `cinch`
   /// as `$CINCH` and first on `PATH`.
   func openForSecrets(
-    _ environment: [String: String] = ProcessInfo.processInfo.environment
+    _ environment: [String: String] = ProcessEnvironment.current
   ) async throws -> SQLiteStore {
     let store = try await openForAWSCommand()
     return store.withRotationHost(rotationHost(environment))
