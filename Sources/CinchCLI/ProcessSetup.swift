@@ -62,10 +62,10 @@ public enum ProcessSetup {
   /// first algorithm fetch), for every command that may open a store, and the front end's
   /// warm-up for the commands that analyse templates. For the other store commands the same
   /// thread then opens the store (`StoreOpenedAhead`) while swift-argument-parser parses the
-  /// command line (~23 M instructions of a store command). The commands `FastCommandLine` parses in microseconds
-  /// open the store on their own thread instead, at once: the part of opening that needs no
-  /// key, and GRDB's one-time type lookups, run there while libcrypto is set up here
-  /// (`SQLiteStore.open`).
+  /// command line (~23 M instructions of a store command). The commands `FastCommandLine`
+  /// parses in microseconds open the store on their own thread instead, at once: the part of
+  /// opening that needs no key, and GRDB's one-time type lookups, run there while libcrypto is
+  /// set up here (`SQLiteStore.open`).
   public static func startAhead(arguments: [String]) {
     guard let command = arguments.dropFirst().first else { return }
     let analysesTemplates = analysing.contains(command)

@@ -63,10 +63,6 @@ package struct JSONValueEncoder: Sendable {
 
   /// Python's `datetime.fromtimestamp(seconds, tz).isoformat()`: microseconds rounded half to
   /// even, printed only when non-zero; the UTC offset as `+HH:MM` (seconds added when present).
-  package static func timestamp(_ date: Date, in timeZone: TimeZone) -> String {
-    timestamp(date, in: .fixed(timeZone))
-  }
-
   package static func timestamp(_ date: Date, in zone: Zone) -> String {
     let interval = date.timeIntervalSince1970
     var seconds = interval.rounded(.down)

@@ -9,7 +9,7 @@ import Foundation
 /// Foundation's `ProcessInfo.processInfo.environment` builds a new dictionary on every call,
 /// finding each `=` with `String`'s grapheme-aware search: ~1.6 M instructions for the three
 /// calls a `cinch ssm get-parameter` made with 123 variables set, on the thread the command
-/// waits for (Docs/Performance.md). cinch never changes its own environment, so one snapshot,
+/// waits for (Benchmarks/NOTES.md). cinch never changes its own environment, so one snapshot,
 /// split at the first `=` byte, serves every reader. Foundation's rules hold: an entry without
 /// `=` is skipped, a later entry for the same name wins, and bytes that are not UTF-8 are
 /// decoded with replacement characters.

@@ -76,7 +76,8 @@ import Testing
   func timestampsPrintLikePythonIsoformat(seconds: Double, zone: String, expected: String) throws {
     let timeZone = try #require(TimeZone(identifier: zone))
     #expect(
-      JSONValueEncoder.timestamp(Date(timeIntervalSince1970: seconds), in: timeZone) == expected)
+      JSONValueEncoder.timestamp(Date(timeIntervalSince1970: seconds), in: .fixed(timeZone))
+        == expected)
   }
 
   @Test func encodesDataURLsNestedContainersAndJSONValues() throws {
