@@ -131,6 +131,10 @@ class Contender:
     prepare: object = None  # called before every run (clean an output folder, copy a store)
     verify: object = None  # called with the log prefix after the first run; returns a note or raises
     expensive: bool = False  # no warm-up run (cfn-lint)
+    # Timed runs per round. A row that holds an expensive contender (cfn-lint: 5–18 s a run)
+    # runs the cheap ones several times a round: their median then rests on more samples at no
+    # cost the row would notice, still interleaved with the expensive one's runs.
+    per_round: int = 1
     unavailable: str | None = None  # why this contender cannot run here
     samples: list = field(default_factory=list)
     failure: str | None = None
@@ -167,16 +171,17 @@ def measure(row: Row, runs: int, warmup: bool, log_dir: str):
                 c.failure = str(error)
     for index in range(runs):
         for c in live:
-            if c.failure:
-                continue
             prefix = os.path.join(log_dir, f"{tag}-{slug(c.label)}")
-            try:
-                if c.prepare:
-                    c.prepare()
-                c.samples.append(run_sequence(c.steps, c.cwd, c.env, prefix))
-            except CommandFailed as error:
-                c.failure = str(error)
-                c.samples.clear()
+            for _ in range(c.per_round):
+                if c.failure:
+                    break
+                try:
+                    if c.prepare:
+                        c.prepare()
+                    c.samples.append(run_sequence(c.steps, c.cwd, c.env, prefix))
+                except CommandFailed as error:
+                    c.failure = str(error)
+                    c.samples.clear()
     # Outputs are checked once every contender has run (the last run's files), so a contender
     # can be compared with another's output.
     for c in live:
@@ -521,6 +526,9 @@ class Bench:
                     why = "skipped in bench-smoke" if self.args.smoke else "cfn-lint is not installed (make bench installs it into Benchmarks/out/venv)"
                     check_contenders.append(Contender("cfn-lint", unavailable=why))
             check_contenders.append(self.floor_contender("floor refs", ["refs", yaml_path], verify=refs_verify))
+            if any(c.expensive and not c.unavailable for c in check_contenders):
+                for c in check_contenders:
+                    c.per_round = 1 if c.expensive else 3
             self.rows.append(Row("check (YAML)", size, check_contenders, baseline, runs=size_runs))
 
             # lock, render pin / inline, lock + render: against the floor's splice
