@@ -57,12 +57,14 @@ struct CommandRotator: SecretRotator {
       throw RotatorFailure("the command did not finish within \(Int(timeoutSeconds)) seconds")
     }
     guard outcome.status != 0 || outcome.signaled else { return }
+    // Kept as written: the store scrubs it, then trims it. Trimmed first, a value that ends in
+    // a newline or a space (a PEM key, a file written with `echo`) would no longer match.
     let text = String(decoding: outcome.standardError, as: UTF8.self)
-      .trimmingCharacters(in: .whitespacesAndNewlines)
     let reason =
       outcome.signaled
       ? "was killed by signal \(outcome.status)" : "exited with status \(outcome.status)"
-    throw RotatorFailure("the command \(reason)", output: text.isEmpty ? nil : text)
+    throw RotatorFailure(
+      "the command \(reason)", output: text.allSatisfy(\.isWhitespace) ? nil : text)
   }
 
   /// `program` itself when it names a path, else the first executable of that name on `path`.

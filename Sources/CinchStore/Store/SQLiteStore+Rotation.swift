@@ -211,7 +211,11 @@ extension SQLiteStore {
       }
       var error = StoreError.rotationFailed(
         step: step.rawValue, rotator: rotator, message: scrubbed)
-      if let output { error.rotatorOutput = Self.lastLines(of: try self.scrub(output, entry, db)) }
+      if let output {
+        let scrubbed = try self.scrub(output, entry, db)
+        error.rotatorOutput = Self.lastLines(
+          of: scrubbed.trimmingCharacters(in: .whitespacesAndNewlines))
+      }
       trail.record(entry.name, result: error.code)
       return error
     }
@@ -266,13 +270,37 @@ extension SQLiteStore {
       }
     }
     var forms: Set<String> = []
-    for secret in secrets where secret.count >= 4 { forms.formUnion(Self.escapedForms(secret)) }
+    for secret in secrets {
+      for form in Self.printedForms(secret) where form.count >= 4 {
+        forms.formUnion(Self.escapedForms(form))
+      }
+    }
     var result = message
     for form in forms.sorted(by: { $0.count > $1.count }) {
       result = result.replacingOccurrences(of: form, with: "<redacted>")
     }
     return result
   }
+
+  /// A value as a rotator may print it: whole, without the blanks around it (`strip()`,
+  /// `$(…)`, `--output text`), and, for a value of several lines (a PEM key), each line of at
+  /// least `minimumLineLength` characters, which a rotator printing it line by line or cut short
+  /// would show on its own.
+  static func printedForms(_ value: String) -> Set<String> {
+    var forms: Set<String> = [value, value.trimmingCharacters(in: .whitespacesAndNewlines)]
+    let lines = value.split(whereSeparator: \.isNewline)
+    if lines.count > 1 {
+      for line in lines {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.count >= minimumLineLength { forms.insert(trimmed) }
+      }
+    }
+    return forms
+  }
+
+  /// Shorter lines of a multi-line value (a JSON document's `{`) are not redacted on their own:
+  /// they would blank out ordinary words of the rotator's output.
+  static let minimumLineLength = 8
 
   /// `text` and how it reads inside a JSON string: escaped as CinchJSON's writer escapes it
   /// (quotes, backslashes, control characters, as `jq -c` prints them), with `/` escaped or

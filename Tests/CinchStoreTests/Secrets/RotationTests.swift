@@ -379,6 +379,37 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     #expect(recorded?.contains("CANARY") == false)
   }
 
+  /// A value that ends in a newline or a space (a file written with `echo`, a PEM key) is
+  /// scrubbed as printed whole, stripped, and, for several lines, line by line.
+  @Test func valuesWithBlanksAndSeveralLinesAreScrubbed() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("eol", "CANARY-eol-7f3a9c-SECRET\n", token: tokenA)
+    try await store.create("sp", "CANARY-space-51d0 ", token: UUID().uuidString)
+    let pem =
+      "-----BEGIN PRIVATE KEY-----\nCANARYpemLineOne0123456789abcdef\n"
+      + "CANARYpemLineTwo0123456789abcdef\n-----END PRIVATE KEY-----\n"
+    try await store.create("pem", pem, token: UUID().uuidString)
+    for (secret, printing) in [
+      ("eol", #"printf 'CANARY-eol-7f3a9c-SECRET\n' >&2"#),
+      ("sp", #"printf 'value: CANARY-space-51d0 \n' >&2; printf 'CANARY-space-51d0' >&2"#),
+      ("pem", #"printf 'key line: CANARYpemLineTwo0123456789abcdef\n' >&2"#),
+    ] {
+      let script = try executable(
+        "print-\(secret).sh", in: fixture, "#!/bin/sh\n\(printing)\nexit 1\n")
+      try await store.registerRotator(name: "print-\(secret)", command: [script])
+      let error = await #expect(throws: StoreError.self) {
+        _ = try await store.rotateSecret(
+          RotateSecretRequest(
+            secretID: secret, clientRequestToken: UUID().uuidString,
+            rotationLambdaARN: lambda("print-\(secret)")))
+      }
+      let output = try #require(error?.rotatorOutput, "\(secret)")
+      #expect(!output.contains("CANARY"), "\(secret): \(output)")
+      #expect(output.contains("<redacted>"), "\(secret): \(output)")
+    }
+  }
+
   /// A rotator may read other secrets (an admin's, a parameter): cinch cannot know their values,
   /// so nothing the command printed is recorded (`describe-secret`, which a metadata-only role
   /// may call, and the store file) or returned as the error's message. What the caller's
