@@ -62,7 +62,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
     let store: SQLiteStore
     do {
-      store = try await storeOptions.open()
+      // A RotateSecret call runs command rotators as `cinch secretsmanager rotate-secret`
+      // does: with the store's location, the key file's path and this `cinch` to call back.
+      store = try await storeOptions.open().withRotationHost(
+        storeOptions.rotationHost(ProcessEnvironment.current))
     } catch let error as StoreAccessError {
       throw CommandFailure(message: "\(error)")
     }

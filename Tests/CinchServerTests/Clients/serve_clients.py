@@ -180,6 +180,38 @@ def _():
     expect(sm.describe_secret(SecretId="prod/rotated")["RotationEnabled"] is True, "rotation enabled")
 
 
+@check("secretsmanager rotation with a command rotator that calls back $CINCH")
+def _():
+    # The rotator opens the store itself, as `cinch secretsmanager rotate-secret` lets it: the
+    # server must hand it $CINCH, CINCH_STORE and the key file's path.
+    folder = os.path.dirname(os.environ["CINCH_STORE"])
+    script = os.path.join(folder, "callback-rotator.sh")
+    with open(script, "w") as handle:
+        handle.write("""#!/bin/sh
+cat >/dev/null
+arn=$CINCH_ROTATION_SECRET_ID token=$CINCH_ROTATION_TOKEN
+case $CINCH_ROTATION_STEP in
+  createSecret)
+    exec "$CINCH" secretsmanager put-secret-value --secret-id "$arn" --client-request-token "$token" \\
+      --version-stages AWSPENDING --secret-string rotated-by-command --output off ;;
+  finishSecret)
+    old=$("$CINCH" secretsmanager get-secret-value --secret-id "$arn" --query VersionId --output text)
+    exec "$CINCH" secretsmanager update-secret-version-stage --secret-id "$arn" \\
+      --version-stage AWSCURRENT --move-to-version-id "$token" --remove-from-version-id "$old" --output off ;;
+esac
+""")
+    os.chmod(script, 0o700)
+    registered = subprocess.run([CINCH, "rotation", "register", "callback", "--", script],
+                                capture_output=True, text=True)
+    expect(registered.returncode == 0, registered.stderr)
+    sm.create_secret(Name="prod/by-command", SecretString=CANARY)
+    sm.rotate_secret(SecretId="prod/by-command",
+                     RotationLambdaARN="arn:aws:lambda:us-east-1:123456789012:function:callback",
+                     RotationRules={"AutomaticallyAfterDays": 30})
+    expect(sm.get_secret_value(SecretId="prod/by-command")["SecretString"] == "rotated-by-command",
+           "the command rotator's new value is current")
+
+
 @check("secretsmanager errors carry Message")
 def _():
     response = error_of(sm.get_secret_value, SecretId="prod/nope")
