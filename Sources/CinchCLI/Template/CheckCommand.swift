@@ -81,6 +81,11 @@ struct CheckCommand: AsyncParsableCommand {
           throw ValidationError(
             "--ignore: '\(text)' is not a diagnostic code or name (see 'Docs/Diagnostics.md')")
         }
+        guard code.canBeSuppressed else {
+          throw ValidationError(
+            "--ignore: \(code.id) (\(code.name)) is an input error and cannot be ignored: a file "
+              + "that is not read as written is not checked")
+        }
         codes.insert(code)
       }
       return codes

@@ -27,9 +27,8 @@ public struct FindingFilter: Sendable {
     var kept = Diagnostics()
     var suppressed = 0
     for diagnostic in diagnostics.items {
-      // A file that cannot be read is a failure of the run, never a finding to hide.
-      let removable = diagnostic.code != .fileUnreadable
-      if removable,
+      // A file that cannot be read or parsed was not checked: never a finding to hide.
+      if diagnostic.code.canBeSuppressed,
         ignored.contains(diagnostic.code) || suppressions?.suppresses(diagnostic) == true
       {
         suppressed += 1

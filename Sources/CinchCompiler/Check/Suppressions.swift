@@ -47,7 +47,8 @@ public struct Suppressions: Sendable {
   public var isEmpty: Bool { scopes.isEmpty }
 
   public func suppresses(_ diagnostic: Diagnostic) -> Bool {
-    guard let file = diagnostic.file, let scopes = scopes[file] else { return false }
+    guard diagnostic.code.canBeSuppressed, let file = diagnostic.file, let scopes = scopes[file]
+    else { return false }
     return scopes.contains { scope in
       guard scope.codes.contains(diagnostic.code) else { return false }
       guard let logicalID = scope.logicalID else { return true }
@@ -79,6 +80,15 @@ public struct Suppressions: Sendable {
           Diagnostic(
             .unknownSuppression,
             "'\(text)' is not a diagnostic code or name; nothing is suppressed by it",
+            file: file, range: item.range))
+        continue
+      }
+      guard code.canBeSuppressed else {
+        diagnostics.report(
+          Diagnostic(
+            .unknownSuppression,
+            "\(code.id) (\(code.name)) is an input error and cannot be suppressed: a file that "
+              + "is not read as written is not checked",
             file: file, range: item.range))
         continue
       }

@@ -100,7 +100,7 @@ extension DiagnosticCode {
   )
   public static let unknownSuppression = DiagnosticCode(
     "W1009", "unknown-suppression",
-    "`Metadata: {cinch: {ignore: [...]}}` (on the template or a resource) names no diagnostic code, or is not a list of codes or names; nothing is suppressed by it."
+    "`Metadata: {cinch: {ignore: [...]}}` (on the template or a resource) names no diagnostic code, names an input error (E0xxx, which cannot be suppressed), or is not a list of codes or names; nothing is suppressed by it."
   )
 
   // MARK: 2 — reference syntax and placement

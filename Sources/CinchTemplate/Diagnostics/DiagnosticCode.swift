@@ -30,6 +30,14 @@ public struct DiagnosticCode: Sendable, Hashable, Comparable {
     Family(rawValue: id.dropFirst().first.map(String.init) ?? "0") ?? .input
   }
 
+  /// Whether `--ignore` or a template's `Metadata` list may leave the code's findings out. An
+  /// input error (E0xxx) may not: it means a file was not read as written (unreadable, not
+  /// UTF-8, malformed, over a limit), and what was not read was not checked, so hiding the
+  /// error would turn an unchecked file into a pass. Input warnings (W0016 aliases, …) may.
+  public var canBeSuppressed: Bool {
+    !(family == .input && defaultSeverity == .error)
+  }
+
   public enum Family: String, Sendable, CaseIterable {
     case input = "0"
     case structure = "1"

@@ -326,6 +326,42 @@ import _CinchTestSupport
         "1 warning in 1 file (3 references checked against the store; 1 suppressed)\n"))
   }
 
+  /// A file that does not parse was not checked: neither `--ignore` nor a template's own list
+  /// may turn its input error into a pass.
+  @Test func inputErrorsCannotBeSuppressed() async throws {
+    let project = try await Project(store: false)
+    try project.write("Resources:\n  Q:\n    Type: \"AWS::SQS::Queue\n", to: "broken.yaml")
+    let ignored = try await project.run(["check", "broken.yaml", "--ignore", "yaml-syntax"])
+    #expect(ignored.status == 2)
+    #expect(
+      ignored.stderr.contains(
+        "--ignore: E0003 (yaml-syntax) is an input error and cannot be ignored"))
+    #expect(ignored.stdout.isEmpty)
+
+    // A duplicate key leaves a tree to read the template's list from; the list cannot hide it.
+    try project.write(
+      """
+      Metadata: {cinch: {ignore: [E0005]}}
+      Resources:
+        Q: {Type: AWS::SQS::Queue}
+        Q: {Type: AWS::SNS::Topic}
+
+      """, to: "twice.yaml")
+    let listed = try await project.run(["check", "twice.yaml"])
+    #expect(listed.status == 1)
+    #expect(listed.stdout.contains("error[E0005]"))
+    #expect(
+      listed.stdout.contains(
+        "twice.yaml:1:29: warning[W1009]: E0005 (duplicate-key) is an input error and cannot be suppressed"
+      ))
+    // Input warnings can still be left out.
+    try project.write(
+      "Resources:\n  Q: &q {Type: AWS::SQS::Queue}\n  R: *q\n", to: "alias.yaml")
+    let alias = try await project.run(["check", "alias.yaml", "--ignore", "W0016"])
+    #expect(alias.status == 0)
+    #expect(!alias.stdout.contains("W0016"))
+  }
+
   @Test func exitTwoWhenTheRunCannotCheck() async throws {
     let project = try await Project(store: false)
     try project.write(Self.stack, to: "stack.yaml")
