@@ -5,7 +5,8 @@ import CinchTemplate
 ///     !Join ['', ['{{resolve:secretsmanager:', !Ref DbSecret, ':SecretString:password}}']]
 ///
 /// The pieces are joined again (each piece known only after evaluation standing for its
-/// placeholder, as the finder wrote it) to find the reference's bytes among them.
+/// placeholder, and a `!Sub` piece for its string, as the finder joined them) to find the
+/// reference's bytes among them.
 ///
 /// Pinning changes only segments after the secret id or parameter name, so the change falls
 /// after the last non-literal piece, in literal text: the string piece(s) that hold `}}`. Those
@@ -21,6 +22,8 @@ struct JoinRewriter {
 
   enum Chunk: Equatable {
     case literal(piece: Int)
+    /// A `!Sub` piece's string: read as written, never edited (it is evaluated).
+    case sub(piece: Int)
     case unknown(piece: Int)
     case delimiter
   }
@@ -56,6 +59,9 @@ struct JoinRewriter {
       if let literal = piece.scalar {
         text += literal.utf8
         chunks.append((start..<text.count, .literal(piece: index)))
+      } else if let string = piece.subString?.node.scalar {
+        text += string.utf8
+        chunks.append((start..<text.count, .sub(piece: index)))
       } else {
         // A piece outside the reference needs only text the reference cannot contain.
         text += (placeholders[index] ?? "${\u{0}\(index)}").utf8
@@ -106,8 +112,10 @@ struct JoinRewriter {
     if diff.isEmpty { return .success(edits) }
     let lastUnknownEnd =
       chunks.filter { chunk in
-        if case .unknown = chunk.kind { return chunk.range.overlaps(span) }
-        return false
+        switch chunk.kind {
+        case .unknown, .sub: chunk.range.overlaps(span)
+        case .literal, .delimiter: false
+        }
       }.map { $0.range.upperBound - span.lowerBound }.max() ?? 0
     guard diff.old.lowerBound + 2 >= lastUnknownEnd else { return .failure(notPinnable) }
     let region =

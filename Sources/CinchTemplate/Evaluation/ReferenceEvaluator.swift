@@ -235,8 +235,9 @@ public enum ReferenceEvaluator {
   }
 
   /// Which spans of a `Fn::Join`'s evaluated text the join itself composes: those not inside
-  /// one literal piece or the delimiter. Every span counts when the pieces cannot be told apart
-  /// (a piece that does not evaluate to text, a list that is not written out).
+  /// one literal piece, the delimiter, or a `!Sub` piece whose string holds a reference of its
+  /// own (the finder gave that one its site). Every span counts when the pieces cannot be told
+  /// apart (a piece that does not evaluate to text, a list that is not written out).
   private static func composedSpans(
     of join: Node, value: Value, evaluator: inout Evaluator
   ) -> (Range<Int>) -> Bool {
@@ -260,6 +261,9 @@ public enum ReferenceEvaluator {
       } else {
         guard let evaluated = evaluator.evaluate(piece, into: &scratch).string else {
           return everything
+        }
+        if let string = piece.subString?.node.scalar, ReferenceWalker.mentionsResolve(string) {
+          literals.append(offset..<(offset + evaluated.utf8.count))
         }
         offset += evaluated.utf8.count
       }

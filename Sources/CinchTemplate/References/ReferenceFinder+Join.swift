@@ -8,20 +8,30 @@
 /// spans pieces is a composed site located at the `Fn::Join`, reported as I2014. Scanning the
 /// joined text rather than each piece is also what keeps the piece `'{{resolve:secretsmanager:'`
 /// from reading as an unterminated reference.
+///
+/// The string of a `!Sub` piece is joined as written, its `${…}` variables opaque, so that a
+/// reference the Sub opens and a later piece closes is found too:
+///
+///     !Join ['', [!Sub '{{resolve:secretsmanager:${Env}/db', ':SecretString:password}}']]
 extension ReferenceWalker {
   private enum Chunk {
     case literal(piece: Int)
+    /// The string of a `!Sub` piece.
+    case sub(piece: Int)
     case unknown(piece: Int)
     case delimiter
   }
 
   /// Returns false when the argument is not `[delimiter, [pieces…]]` with a literal delimiter
-  /// and a literal list, or when no piece mentions `resolve`; the caller then walks it as usual.
+  /// and a literal list, or when no piece (nor a piece's `!Sub` string) mentions `resolve`; the
+  /// caller then walks it as usual.
   mutating func visitJoin(_ argument: Node, join: Node) -> Bool {
     guard case .sequence(let arguments) = argument.value, arguments.count == 2,
       case .scalar(let delimiter) = arguments[0].value,
       case .sequence(let pieces) = arguments[1].value,
-      pieces.contains(where: { $0.scalar.map(Self.mentionsResolve) ?? false })
+      pieces.contains(where: {
+        ($0.scalar ?? $0.subString?.node.scalar).map(Self.mentionsResolve) ?? false
+      })
     else { return false }
     let valuePath = TemplatePath(path)
     let joinSyntax = TemplatePath(syntax)
@@ -40,6 +50,16 @@ extension ReferenceWalker {
       if let literal = piece.scalar {
         text.append(contentsOf: literal.utf8)
         chunks.append((start..<text.count, .literal(piece: index)))
+      } else if let sub = piece.subString, let string = sub.node.scalar {
+        text.append(contentsOf: string.utf8)
+        chunks.append((start..<text.count, .sub(piece: index)))
+        for case .variable(let name, let range) in SubTemplate(string).parts {
+          opaque.append(
+            ReferencePlaceholder(
+              name: name, span: (start + range.lowerBound)..<(start + range.upperBound)))
+        }
+        // Scanned here, with the rest of the join: not again when the piece is visited.
+        scannedSubStrings.insert(Self.subSyntax(listSyntax.appending(index), sub.syntax))
       } else {
         let name = Self.placeholderName(piece)
         text.append(contentsOf: "${\(name)}".utf8)
@@ -51,13 +71,27 @@ extension ReferenceWalker {
       ReferenceScanner.scan(bytes: $0, mode: .plain, opaque: opaque)
     }
 
-    /// The literal piece holding all of `span`, if one does.
-    func literalPiece(containing span: Range<Int>) -> (piece: Int, offset: Int)? {
+    /// The literal piece, or the `!Sub` string, holding all of `span`, if one does: what is
+    /// found there is the piece's own, recorded where the piece is written.
+    func ownPiece(containing span: Range<Int>) -> (
+      node: Node, syntax: TemplatePath, offset: Int, sub: Bool
+    )? {
       for chunk in chunks
       where chunk.range.lowerBound <= span.lowerBound
         && span.upperBound <= chunk.range.upperBound
       {
-        if case .literal(let piece) = chunk.kind { return (piece, chunk.range.lowerBound) }
+        switch chunk.kind {
+        case .literal(let piece):
+          return (pieces[piece], listSyntax.appending(piece), chunk.range.lowerBound, false)
+        case .sub(let piece):
+          guard let sub = pieces[piece].subString else { return nil }
+          return (
+            sub.node, Self.subSyntax(listSyntax.appending(piece), sub.syntax),
+            chunk.range.lowerBound, true
+          )
+        case .unknown, .delimiter:
+          return nil
+        }
       }
       return nil
     }
@@ -83,10 +117,10 @@ extension ReferenceWalker {
     }
 
     for found in result.references {
-      if let (piece, offset) = literalPiece(containing: found.span) {
+      if let own = ownPiece(containing: found.span) {
         var single = ReferenceScan()
         single.references = [found]
-        record(single, shiftedBy: offset, node: pieces[piece], syntax: listSyntax.appending(piece))
+        record(single, shiftedBy: own.offset, node: own.node, syntax: own.syntax, sub: own.sub)
         continue
       }
       if delimiterStart(containing: found.span) != nil { continue }
@@ -96,7 +130,8 @@ extension ReferenceWalker {
         switch chunk.kind {
         case .literal(let piece) where seen.insert(piece).inserted:
           parts.append(.literal(pieces[piece].scalar ?? ""))
-        case .unknown(let piece) where seen.insert(piece).inserted:
+        case .sub(let piece) where seen.insert(piece).inserted,
+          .unknown(let piece) where seen.insert(piece).inserted:
           parts.append(
             .unknown(
               placeholder: "${\(Self.placeholderName(pieces[piece]))}",
@@ -120,10 +155,10 @@ extension ReferenceWalker {
           .composedReference, message, file: file.path, range: join.range, path: valuePath))
     }
     for issue in result.issues {
-      if let (piece, offset) = literalPiece(containing: issue.span) {
+      if let own = ownPiece(containing: issue.span) {
         var single = ReferenceScan()
         single.issues = [issue]
-        record(single, shiftedBy: offset, node: pieces[piece], syntax: listSyntax.appending(piece))
+        record(single, shiftedBy: own.offset, node: own.node, syntax: own.syntax, sub: own.sub)
         continue
       }
       if delimiterOwns(issue) { continue }
@@ -133,7 +168,8 @@ extension ReferenceWalker {
           range: join.range, path: valuePath))
     }
 
-    // The delimiter on its own, and every piece that is not literal text.
+    // The delimiter on its own, and every piece that is not literal text (a `!Sub` piece for
+    // its variables and its shape: its string was scanned above).
     descend(value: nil, syntax: "0") { $0.scan(arguments[0], text: delimiter, mode: .plain) }
     for (index, piece) in pieces.enumerated() where piece.scalar == nil {
       descend(value: nil, syntax: "1") { walker in
@@ -143,9 +179,10 @@ extension ReferenceWalker {
     return true
   }
 
-  /// Records results found in a literal piece at `offset` of the joined text.
+  /// Records results found in a literal piece, or a `!Sub` string (`sub`), at `offset` of the
+  /// joined text.
   private mutating func record(
-    _ result: ReferenceScan, shiftedBy offset: Int, node: Node, syntax: TemplatePath
+    _ result: ReferenceScan, shiftedBy offset: Int, node: Node, syntax: TemplatePath, sub: Bool
   ) {
     let valuePath = TemplatePath(path)
     guard let text = node.scalar else { return }
@@ -159,7 +196,8 @@ extension ReferenceWalker {
       sites.append(
         ReferenceSite(
           reference: reference.reference, file: file.path, range: locator.range(reference.span),
-          path: valuePath, syntaxPath: syntax, context: .literal))
+          path: valuePath, syntaxPath: syntax,
+          context: sub ? .sub(variables: found.placeholders.map(\.name)) : .literal))
     }
     for issue in result.issues {
       diagnostics.report(
@@ -167,6 +205,11 @@ extension ReferenceWalker {
           issue.code, issue.message, file: file.path, range: locator.range(shift(issue.span)),
           path: valuePath))
     }
+  }
+
+  /// The syntax path of a piece's `!Sub` string: the piece's path, then `Fn::Sub` (and `0`).
+  static func subSyntax(_ piece: TemplatePath, _ below: [String]) -> TemplatePath {
+    below.reduce(piece) { $0.appending($1) }
   }
 
   /// How a piece known only after evaluation reads in the joined text: what `Fn::Sub` would

@@ -35,6 +35,14 @@ struct ReferenceWalker {
   private(set) var path: [String] = []
   private(set) var syntax: [String] = []
   var checksIntrinsicShapes = false
+  /// The syntax paths of `!Sub` strings that an enclosing `!Join` scanned with its other
+  /// pieces, so that a reference the Sub opens and the join closes is read whole.
+  var scannedSubStrings: Set<TemplatePath> = []
+
+  /// Whether the `!Sub` string at the current syntax path is still to be scanned.
+  var subStringIsUnscanned: Bool {
+    scannedSubStrings.isEmpty || !scannedSubStrings.contains(TemplatePath(syntax))
+  }
 
   init(document: ParsedDocument) {
     self.document = document
@@ -139,12 +147,12 @@ struct ReferenceWalker {
   private mutating func visitSub(_ argument: Node) {
     switch argument.value {
     case .scalar(let text):
-      scan(argument, text: text, mode: .sub)
+      if subStringIsUnscanned { scan(argument, text: text, mode: .sub) }
     case .sequence(let items) where items.first?.scalar != nil:
       for (index, item) in items.enumerated() {
         descend(value: nil, syntax: String(index)) { walker in
           if index == 0, let text = item.scalar {
-            walker.scan(item, text: text, mode: .sub)
+            if walker.subStringIsUnscanned { walker.scan(item, text: text, mode: .sub) }
           } else if index == 1, case .mapping(let variables) = item.value {
             for variable in variables {
               walker.descend(value: variable.name, syntax: nil) { $0.scanKey(variable.key) }

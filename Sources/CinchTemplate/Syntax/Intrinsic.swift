@@ -94,3 +94,18 @@ public enum IntrinsicFunction: String, Sendable, CaseIterable, Hashable {
     return table
   }()
 }
+
+extension Node {
+  /// The string of an `Fn::Sub` (`!Sub 'text'` or `!Sub ['text', {…}]`) as its node, with the
+  /// syntax path from this node down to it (`Fn::Sub`, or `Fn::Sub/0`); nil for any other node.
+  public var subString: (node: Node, syntax: [String])? {
+    guard case .intrinsic(let intrinsic) = value, intrinsic.function == .sub else { return nil }
+    let argument = intrinsic.argument
+    switch argument.value {
+    case .scalar: return (argument, [IntrinsicFunction.sub.rawValue])
+    case .sequence(let items) where items.first?.scalar != nil:
+      return (items[0], [IntrinsicFunction.sub.rawValue, "0"])
+    default: return nil
+    }
+  }
+}

@@ -163,7 +163,7 @@ struct RenderExpectation {
     var placeholders: [Int: String] = [:]
     for piece in contextPieces {
       if case .unknown(let placeholder, let path) = piece,
-        let index = path.components.last.flatMap({ Int($0) })
+        let index = path.components.last.flatMap({ Int($0) }), pieces[index].subString == nil
       {
         placeholders[index] = placeholder
       }
@@ -171,6 +171,9 @@ struct RenderExpectation {
     // The joined text as the finder writes it, and the same text as canonical parts.
     var finderText = ""
     var chunks: [(range: Range<Int>, canonical: String, literal: Bool)] = []
+    // A `!Sub` piece joins as its string: a reference it opens is pinned after it, the Sub
+    // itself unchanged.
+    var subChunks: Set<Int> = []
     for (index, piece) in pieces.enumerated() {
       if index > 0, !delimiter.isEmpty {
         let start = finderText.utf8.count
@@ -181,6 +184,11 @@ struct RenderExpectation {
       if let literal = piece.scalar {
         finderText += literal
         chunks.append((start..<finderText.utf8.count, literal, true))
+      } else if let string = piece.subString?.node.scalar {
+        finderText += string
+        subChunks.insert(chunks.count)
+        chunks.append(
+          (start..<finderText.utf8.count, CanonicalTree.placeholder(tree.text(piece)), false))
       } else {
         finderText += placeholders[index] ?? "${\u{0}\(index)}"
         chunks.append(
@@ -206,9 +214,18 @@ struct RenderExpectation {
     }
     let bytes = Array(finderText.utf8)
     var text = ""
-    for chunk in chunks {
+    for (position, chunk) in chunks.enumerated() {
       if chunk.range.upperBound <= span.lowerBound || chunk.range.lowerBound >= span.upperBound {
         text += chunk.canonical
+        continue
+      }
+      if subChunks.contains(position), chunk.range.contains(span.lowerBound) {
+        // The Sub as written, then what the reference becomes after the Sub's part of it.
+        let inSub = chunk.range.upperBound - span.lowerBound
+        let written = Array(substitution.site.reference.text.utf8)
+        let pinned = Array(replacement.utf8)
+        guard inSub <= written.count, pinned.starts(with: written[..<inSub]) else { return nil }
+        text += chunk.canonical + String(decoding: pinned[inSub...], as: UTF8.self)
         continue
       }
       if chunk.range.lowerBound < span.lowerBound {

@@ -61,6 +61,33 @@ import Testing
   /// composed site reads only what spans pieces (it read both, and render then refused the join
   /// as composing two references).
   @Test func aComposedJoinSiteReadsOnlyWhatItComposes() {
+    let (reads, _) = Self.reads(
+      properties: """
+        DBName: !Join ['', ['{{resolve:ssm:/app/other}}', '-', '{{resolve:ssm:/app/', !Ref Env, '/host}}']]
+        """)
+    #expect(reads == ["piece /app/other", "join /app/prod/host"])
+  }
+
+  /// A `!Sub` piece may open a reference that a later piece closes; one holding a whole
+  /// reference is that reference's site, not also the join's.
+  @Test func aSubPieceOpensAReferenceTheJoinCloses() {
+    let (reads, diagnostics) = Self.reads(
+      properties: """
+        MasterUserPassword: !Join ['', [!Sub '{{resolve:secretsmanager:${Env}/db', ':SecretString:password}}']]
+        MasterUsername: !Join ['', [!Sub ['{{resolve:secretsmanager:${App}/db', {App: !Ref Env}], ':SecretString:username}}']]
+        Port: !Join ['', [!Sub '{{resolve:ssm:/${Env}/port}}', '{{resolve:ssm:/a', '}}']]
+        """)
+    #expect(
+      reads == [
+        "join prod/db[password]", "join prod/db[username]", "sub /prod/port", "join /a",
+      ])
+    #expect(!diagnostics.items.contains { $0.severity == .error }, "\(diagnostics.items)")
+  }
+
+  /// What a database's properties read, each as `CONTEXT NAME[KEY]` (the context of its site:
+  /// `join`, `sub` or `piece`), with `Env` defaulting to `prod`.
+  static func reads(properties: String) -> (reads: [String], diagnostics: Diagnostics) {
+    let indented = properties.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n")
     let text = """
       Parameters:
         Env: {Type: String, Default: prod}
@@ -68,7 +95,7 @@ import Testing
         Db:
           Type: AWS::RDS::DBInstance
           Properties:
-            DBName: !Join ['', ['{{resolve:ssm:/app/other}}', '-', '{{resolve:ssm:/app/', !Ref Env, '/host}}']]
+      \(indented)
       """
     var diagnostics = Diagnostics()
     let document = TemplateParser.parse(SourceFile(path: "t.yaml", text: text), into: &diagnostics)
@@ -76,9 +103,14 @@ import Testing
       document, inputs: EvaluationInputs(), into: &diagnostics)
     let reads = analysis.references.map { reference -> String in
       let place: String
-      if case .join = reference.site.context { place = "join" } else { place = "piece" }
-      return "\(place) \(reference.concrete?.name ?? "-")"
+      switch reference.site.context {
+      case .join: place = "join"
+      case .sub: place = "sub"
+      default: place = "piece"
+      }
+      let key = reference.concrete?.jsonKey.map { "[\($0)]" } ?? ""
+      return "\(place) \(reference.concrete?.name ?? "-")\(key)"
     }
-    #expect(reads == ["piece /app/other", "join /app/prod/host"])
+    return (reads, diagnostics)
   }
 }
