@@ -160,7 +160,7 @@ extension DiagnosticCode {
   )
   public static let referenceNotEvaluated = DiagnosticCode(
     "W2015", "reference-not-evaluated",
-    "A reference's name depends on an input that is not set: a parameter with no value (`--parameter-overrides`) or the stack name (`--stack-name`), and it is checked and pinned once the input is given; or the region or account (`--region` or `AWS_REGION`, `--account-id` or `CINCH_ACCOUNT_ID`), and it is read with the default (`us-east-1`, `123456789012`), which the deploy may not use. A name that only a deploy knows (a resource of the stack, an import, `AWS::StackId`) is not reported: it is correct as written, cannot be checked or pinned beforehand, and `cinch refs` shows what it waits on."
+    "A reference's name depends on an input that is not set: a parameter with no value (`--parameter-overrides`) or the stack name (`--stack-name`), and it is checked and pinned once the input is given; or the region or account (`--region` or `AWS_REGION`, `--account-id` or `CINCH_ACCOUNT_ID`), and it is read with the default (`us-east-1`, `123456789012`), which the deploy may not use; or a condition decided with that default leaves the reference out, so it is not checked. A name that only a deploy knows (a resource of the stack, an import, `AWS::StackId`) is not reported: it is correct as written, cannot be checked or pinned beforehand, and `cinch refs` shows what it waits on."
   )
   public static let ssmSecurePlacement = DiagnosticCode(
     "E2020", "ssm-secure-placement",

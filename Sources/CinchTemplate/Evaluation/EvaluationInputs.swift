@@ -13,6 +13,10 @@ public struct EvaluationInputs: Sendable, Hashable {
   /// `AWS::AccountId`): a reference whose name is built from one is read with the default and
   /// reported (W2015), since the deploy may well be elsewhere.
   public var assumed: Set<String> = []
+  /// Whether the `assumed` pseudo-parameters (and the partition and URL suffix, when the region
+  /// is assumed) evaluate as unknown rather than as their defaults: what any deploy might make
+  /// of them. Used to tell a place left out by a default from one left out by the template.
+  public var leavesAssumedOpen = false
 
   /// A parameter value and where it came from (for messages that say which input was wrong).
   public struct ParameterInput: Sendable, Hashable {
@@ -48,7 +52,10 @@ public struct EvaluationInputs: Sendable, Hashable {
 
   /// The value of a pseudo-parameter, or nil when it is not one or not known.
   func pseudoParameter(_ name: String) -> Value? {
-    switch name {
+    if leavesAssumedOpen, isAssumed(name) {
+      return .unknown(Unknown(.pseudoParameter(name), "'\(name)' was not given"))
+    }
+    return switch name {
     case "AWS::Region": .string(region)
     case "AWS::AccountId": .string(accountID)
     case "AWS::Partition": .string(partition)
@@ -61,6 +68,13 @@ public struct EvaluationInputs: Sendable, Hashable {
     case "AWS::NoValue": .noValue
     default: nil
     }
+  }
+
+  /// Whether a pseudo-parameter's value is only a default: an `assumed` one, or the partition
+  /// or URL suffix of an assumed region.
+  public func isAssumed(_ name: String) -> Bool {
+    assumed.contains(name)
+      || (assumed.contains("AWS::Region") && (name == "AWS::Partition" || name == "AWS::URLSuffix"))
   }
 
   static let pseudoParameterNames: Set<String> = [

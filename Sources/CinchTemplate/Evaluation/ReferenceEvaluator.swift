@@ -23,10 +23,16 @@ public enum ReferenceEvaluator {
     // The inputs whose flow into a composed name matters: NoEcho parameters, and
     // pseudo-parameters whose value is only a default.
     let watched = !noEcho.isEmpty || !evaluator.inputs.assumed.isEmpty
+    var defaults = DefaultedConditions(template: template, inputs: evaluator.inputs)
     for site in sites {
-      guard evaluator.isLive(site.syntaxPath, into: &diagnostics),
-        !Self.isReturnedAsText(site)
-      else {
+      guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
+        if !Self.isReturnedAsText(site) {
+          defaults.reportIfLeftOutByDefault(site, into: &diagnostics)
+        }
+        results.append(EvaluatedReference(site: site, state: .inactive))
+        continue
+      }
+      guard !Self.isReturnedAsText(site) else {
         results.append(EvaluatedReference(site: site, state: .inactive))
         continue
       }
@@ -272,5 +278,55 @@ public enum ReferenceEvaluator {
     return { span in
       !literals.contains { $0.lowerBound <= span.lowerBound && span.upperBound <= $0.upperBound }
     }
+  }
+}
+
+/// Whether a place a condition leaves out is left out only because a pseudo-parameter took its
+/// default (`!Equals [!Ref AWS::Region, us-east-1]` with no `--region`): the deploy may well go
+/// the other way, and a reference there is then neither read, checked nor pinned (W2015). The
+/// template is evaluated again with each defaulted pseudo-parameter left open, made the first
+/// time a place is not live.
+struct DefaultedConditions {
+  let template: Template
+  let inputs: EvaluationInputs
+  private var open: [String: Evaluator] = [:]
+
+  init(template: Template, inputs: EvaluationInputs) {
+    self.template = template
+    self.inputs = inputs
+  }
+
+  mutating func reportIfLeftOutByDefault(
+    _ site: ReferenceSite, into diagnostics: inout Diagnostics
+  ) {
+    let deciding = inputs.assumed.sorted().filter { isLive(site.syntaxPath, open: [$0]) }
+    guard !deciding.isEmpty || isLive(site.syntaxPath, open: inputs.assumed) else { return }
+    let names = deciding.isEmpty ? inputs.assumed.sorted() : deciding
+    let what = names.map { name in
+      name == "AWS::Region"
+        ? ("the default region '\(inputs.region)'", "--region (or AWS_REGION)")
+        : ("the default account '\(inputs.accountID)'", "--account-id (or CINCH_ACCOUNT_ID)")
+    }
+    diagnostics.report(
+      Diagnostic(
+        .referenceNotEvaluated,
+        "reference '\(site.reference.text)' is not read: a condition decided with "
+          + what.map(\.0).joined(separator: " and ") + " leaves it out, and the deploy may go "
+          + "the other way; set " + what.map(\.1).joined(separator: " and ") + " to check it",
+        file: site.file, range: site.range, path: site.path))
+  }
+
+  private mutating func isLive(_ path: TemplatePath, open names: Set<String>) -> Bool {
+    guard !names.isEmpty else { return false }
+    let key = names.sorted().joined(separator: ",")
+    if open[key] == nil {
+      var given = inputs
+      given.assumed = names
+      given.leavesAssumedOpen = true
+      var scratch = Diagnostics()
+      open[key] = Evaluator(template: template, inputs: given, into: &scratch)
+    }
+    var scratch = Diagnostics()
+    return open[key]?.isLive(path, into: &scratch) ?? false
   }
 }

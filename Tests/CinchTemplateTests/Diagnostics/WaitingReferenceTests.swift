@@ -31,4 +31,51 @@ import Testing
     #expect(Self.warnings("{{resolve:ssm:/app/${AWS::StackId}}}").isEmpty)
     #expect(Self.warnings("{{resolve:ssm:/app/${Bucket.Arn}}}").isEmpty)
   }
+
+  /// A condition decided with a default (the region, the account) leaves a reference out that
+  /// the deploy may read: it is reported, and only it (not one the template itself leaves out).
+  @Test func aReferenceLeftOutByADefaultIsReported() {
+    let template = """
+      Parameters:
+        Env: {Type: String, Default: prod}
+      Conditions:
+        InUsEast1: !Equals [!Ref AWS::Region, us-east-1]
+        InAwsPartition: !Equals [!Ref AWS::Partition, aws]
+        InMainAccount: !Equals [!Ref AWS::AccountId, '111111111111']
+        IsProd: !Equals [!Ref Env, prod]
+      Resources:
+        Q:
+          Type: AWS::SQS::Queue
+          Properties:
+            QueueName: !If [InUsEast1, '{{resolve:ssm:/us/name}}', '{{resolve:ssm:/eu/name}}']
+            DelaySeconds: !If [IsProd, '{{resolve:ssm:/prod/delay}}', '{{resolve:ssm:/dev/delay}}']
+            Policy: !If [InAwsPartition, x, '{{resolve:ssm:/cn/policy}}']
+        Main:
+          Type: AWS::SQS::Queue
+          Condition: InMainAccount
+          Properties:
+            QueueName: '{{resolve:ssm:/main/name}}'
+      """
+    var inputs = EvaluationInputs()
+    inputs.assumed = ["AWS::Region", "AWS::AccountId"]
+    let (analysis, diagnostics) = analyzed(template, inputs: inputs)
+    #expect(
+      analysis.references.compactMap { $0.concrete?.name } == ["/us/name", "/prod/delay"])
+    let warnings = diagnostics.items.filter { $0.code == .referenceNotEvaluated }
+    #expect(
+      warnings.map(\.message) == [
+        "reference '{{resolve:ssm:/eu/name}}' is not read: a condition decided with the default "
+          + "region 'us-east-1' leaves it out, and the deploy may go the other way; set "
+          + "--region (or AWS_REGION) to check it",
+        "reference '{{resolve:ssm:/cn/policy}}' is not read: a condition decided with the "
+          + "default region 'us-east-1' leaves it out, and the deploy may go the other way; set "
+          + "--region (or AWS_REGION) to check it",
+        "reference '{{resolve:ssm:/main/name}}' is not read: a condition decided with the "
+          + "default account '123456789012' leaves it out, and the deploy may go the other way; "
+          + "set --account-id (or CINCH_ACCOUNT_ID) to check it",
+      ])
+    // Given, the region and account decide: nothing to report.
+    let (_, given) = analyzed(template)
+    #expect(!given.items.contains { $0.code == .referenceNotEvaluated })
+  }
 }
