@@ -124,6 +124,49 @@ import _CinchTestSupport
     let usage = try await project.run(["ssm", "put-parameter", "--name", "/a"])
     #expect(usage.status == 252)
     #expect(usage.stderr.contains("cinch: error: the following arguments are required: --value"))
+
+    // Below a model's minimum, botocore refuses the request before any call: 252, its words,
+    // every problem (lengths and numbers, never a value). Above a maximum, the service does.
+    for (arguments, problems) in [
+      (
+        ["ssm", "get-parameter", "--name", ""],
+        ["Invalid length for parameter Name, value: 0, valid min length: 1"]
+      ),
+      (
+        ["ssm", "label-parameter-version", "--name", "/a", "--labels", "x", ""],
+        ["Invalid length for parameter Labels[1], value: 0, valid min length: 1"]
+      ),
+      (
+        ["ssm", "get-parameters-by-path", "--path", "/", "--max-results", "0"],
+        ["Invalid value for parameter MaxResults, value: 0, valid min value: 1"]
+      ),
+      (
+        [
+          "secretsmanager", "create-secret", "--name", "", "--secret-string", "",
+          "--client-request-token", "abc",
+        ],
+        [
+          "Invalid length for parameter Name, value: 0, valid min length: 1",
+          "Invalid length for parameter ClientRequestToken, value: 3, valid min length: 32",
+          "Invalid length for parameter SecretString, value: 0, valid min length: 1",
+        ]
+      ),
+      (
+        ["secretsmanager", "get-random-password", "--cli-input-json", #"{"PasswordLength": 0}"#],
+        ["Invalid value for parameter PasswordLength, value: 0, valid min value: 1"]
+      ),
+    ] {
+      let refused = try await project.run(arguments)
+      #expect(refused.status == 252, "\(arguments)")
+      #expect(
+        refused.stderr
+          == "\nParameter validation failed:\n" + problems.joined(separator: "\n") + "\n",
+        "\(arguments)")
+    }
+    let tooLong = try await project.run([
+      "ssm", "get-parameter", "--name", String(repeating: "a", count: 2049),
+    ])
+    #expect(tooLong.status == 254)
   }
 
   @Test func aWrongOrMissingKeyIsOneLine() async throws {

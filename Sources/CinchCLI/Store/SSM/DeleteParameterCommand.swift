@@ -16,8 +16,9 @@ struct DeleteParameterCommand: AsyncParsableCommand {
     try await AWSCommand.run("DeleteParameter", global) { input in
       try input.requireParameters([("Name", "--name", name != nil)])
       try input?.validateKeys(allowed: ["Name"])
-      let request = DeleteParameterRequest(
-        name: try input.string("Name", flag: name, option: "--name") ?? "")
+      let request = try DeleteParameterRequest(
+        name: try input.string("Name", flag: name, option: "--name") ?? ""
+      ).checked(for: "DeleteParameter")
       return try await storeOptions.openParameterStore(global).deleteParameter(request)
     }
   }

@@ -16,8 +16,9 @@ struct DeleteParametersCommand: AsyncParsableCommand {
     try await AWSCommand.run("DeleteParameters", global) { input in
       try input.requireParameters([("Names", "--names", !names.isEmpty)])
       try input?.validateKeys(allowed: ["Names"])
-      let request = DeleteParametersRequest(
-        names: try input.strings("Names", flag: names, option: "--names") ?? [])
+      let request = try DeleteParametersRequest(
+        names: try input.strings("Names", flag: names, option: "--names") ?? []
+      ).checked(for: "DeleteParameters")
       return try await storeOptions.openParameterStore(global).deleteParameters(request)
     }
   }

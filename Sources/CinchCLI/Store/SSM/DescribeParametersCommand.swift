@@ -44,7 +44,8 @@ struct DescribeParametersCommand: AsyncParsableCommand {
         let page = try await store.describeParameters(
           DescribeParametersRequest(
             filters: legacy, parameterFilters: modern, maxResults: size, nextToken: token,
-            shared: shared))
+            shared: shared
+          ).checked(for: "DescribeParameters"))
         return (page.parameters, page.nextToken)
       }
       return PagedResponse(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchJSON
 import CinchStore
 
 struct GetParameterCommand: AsyncParsableCommand {
@@ -21,6 +22,8 @@ struct GetParameterCommand: AsyncParsableCommand {
       let request = GetParameterRequest(
         name: try input.string("Name", flag: name, option: "--name") ?? "",
         withDecryption: try input.bool("WithDecryption", flag: withDecryption))
+      try ParameterMinimums.check(
+        .object(JSONObject([("Name", .string(request.name))])), operation: "GetParameter")
       return try await storeOptions.openParameterStore(global).getParameter(request)
     }
   }

@@ -33,7 +33,8 @@ struct GetParameterHistoryCommand: AsyncParsableCommand {
       ) { size, token in
         let page = try await store.getParameterHistory(
           GetParameterHistoryRequest(
-            name: name, withDecryption: decrypt, maxResults: size, nextToken: token))
+            name: name, withDecryption: decrypt, maxResults: size, nextToken: token
+          ).checked(for: "GetParameterHistory"))
         return (page.parameters, page.nextToken)
       }
       return PagedResponse(

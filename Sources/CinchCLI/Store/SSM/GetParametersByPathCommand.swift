@@ -45,7 +45,8 @@ struct GetParametersByPathCommand: AsyncParsableCommand {
         let page = try await store.getParametersByPath(
           GetParametersByPathRequest(
             path: path, recursive: recursive, parameterFilters: filters, withDecryption: decrypt,
-            maxResults: size, nextToken: token))
+            maxResults: size, nextToken: token
+          ).checked(for: "GetParametersByPath"))
         return (page.parameters, page.nextToken)
       }
       return PagedResponse(

@@ -18,9 +18,10 @@ struct GetParametersCommand: AsyncParsableCommand {
     try await AWSCommand.run("GetParameters", global) { input in
       try input.requireParameters([("Names", "--names", !names.isEmpty)])
       try input?.validateKeys(allowed: ["Names", "WithDecryption"])
-      let request = GetParametersRequest(
+      let request = try GetParametersRequest(
         names: try input.strings("Names", flag: names, option: "--names") ?? [],
-        withDecryption: try input.bool("WithDecryption", flag: withDecryption))
+        withDecryption: try input.bool("WithDecryption", flag: withDecryption)
+      ).checked(for: "GetParameters")
       return try await storeOptions.openParameterStore(global).getParameters(request)
     }
   }

@@ -22,10 +22,11 @@ struct LabelParameterVersionCommand: AsyncParsableCommand {
         ("Name", "--name", name != nil), ("Labels", "--labels", !labels.isEmpty),
       ])
       try input?.validateKeys(allowed: ["Name", "ParameterVersion", "Labels"])
-      let request = LabelParameterVersionRequest(
+      let request = try LabelParameterVersionRequest(
         name: try input.string("Name", flag: name, option: "--name") ?? "",
         parameterVersion: try input.integer("ParameterVersion", flag: parameterVersion),
-        labels: try input.strings("Labels", flag: labels, option: "--labels") ?? [])
+        labels: try input.strings("Labels", flag: labels, option: "--labels") ?? []
+      ).checked(for: "LabelParameterVersion")
       return try await storeOptions.openParameterStore(global).labelParameterVersion(request)
     }
   }

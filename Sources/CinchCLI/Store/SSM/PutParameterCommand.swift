@@ -43,7 +43,7 @@ struct PutParameterCommand: AsyncParsableCommand {
         ("Name", "--name", name != nil), ("Value", "--value", value != nil),
       ])
       try input?.validateKeys(allowed: Self.members)
-      let request = PutParameterRequest(
+      let request = try PutParameterRequest(
         name: try input.string("Name", flag: name, option: "--name") ?? "",
         description: try input.string(
           "Description", flag: parameterDescription, option: "--description"),
@@ -59,7 +59,8 @@ struct PutParameterCommand: AsyncParsableCommand {
           ParameterTier.init(rawValue:)),
         policies: try input.string("Policies", flag: policies, option: "--policies"),
         dataType: try input.string("DataType", flag: dataType, option: "--data-type").map(
-          ParameterDataType.init(rawValue:)))
+          ParameterDataType.init(rawValue:))
+      ).checked(for: "PutParameter")
       return try await storeOptions.openParameterStore(global).putParameter(request)
     }
   }

@@ -25,10 +25,11 @@ struct PutPublicParameterCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await AWSCommand.run("PutPublicParameter", global) { _ in
-      let request = PutParameterRequest(
+      let request = try PutParameterRequest(
         name: name, value: try Paramfile.load(value, option: "--value"), type: .string,
         overwrite: true,
-        dataType: dataType.map(ParameterDataType.init(rawValue:)))
+        dataType: dataType.map(ParameterDataType.init(rawValue:))
+      ).checked(for: "PutParameter")
       return try await storeOptions.openForAWSCommand().putPublicParameter(request)
     }
   }

@@ -54,11 +54,12 @@ struct RemoveTagsFromResourceCommand: AsyncParsableCommand {
         ("TagKeys", "--tag-keys", !tagKeys.isEmpty),
       ])
       try input?.validateKeys(allowed: ["ResourceType", "ResourceId", "TagKeys"])
-      let request = RemoveTagsFromResourceRequest(
+      let request = try RemoveTagsFromResourceRequest(
         resourceType: try input.string(
           "ResourceType", flag: resourceType, option: "--resource-type") ?? "",
         resourceID: try input.string("ResourceId", flag: resourceID, option: "--resource-id") ?? "",
-        tagKeys: try input.strings("TagKeys", flag: tagKeys, option: "--tag-keys") ?? [])
+        tagKeys: try input.strings("TagKeys", flag: tagKeys, option: "--tag-keys") ?? []
+      ).checked(for: "RemoveTagsFromResource")
       return try await storeOptions.openParameterStore(global).removeTagsFromResource(request)
     }
   }

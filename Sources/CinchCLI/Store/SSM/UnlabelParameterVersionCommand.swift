@@ -24,10 +24,11 @@ struct UnlabelParameterVersionCommand: AsyncParsableCommand {
         ("Labels", "--labels", !labels.isEmpty),
       ])
       try input?.validateKeys(allowed: ["Name", "ParameterVersion", "Labels"])
-      let request = UnlabelParameterVersionRequest(
+      let request = try UnlabelParameterVersionRequest(
         name: try input.string("Name", flag: name, option: "--name") ?? "",
         parameterVersion: try input.integer("ParameterVersion", flag: parameterVersion) ?? 0,
-        labels: try input.strings("Labels", flag: labels, option: "--labels") ?? [])
+        labels: try input.strings("Labels", flag: labels, option: "--labels") ?? []
+      ).checked(for: "UnlabelParameterVersion")
       return try await storeOptions.openParameterStore(global).unlabelParameterVersion(request)
     }
   }

@@ -22,11 +22,12 @@ struct DeleteSecretCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: [
         "SecretId", "RecoveryWindowInDays", "ForceDeleteWithoutRecovery",
       ])
-      let request = DeleteSecretRequest(
+      let request = try DeleteSecretRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
         recoveryWindowInDays: try input.integer("RecoveryWindowInDays", flag: recoveryWindowInDays),
         forceDeleteWithoutRecovery: try input.bool(
-          "ForceDeleteWithoutRecovery", flag: forceDeleteWithoutRecovery))
+          "ForceDeleteWithoutRecovery", flag: forceDeleteWithoutRecovery)
+      ).checked(for: "DeleteSecret")
       return try await storeOptions.openSecretStore(global).deleteSecret(request)
     }
   }
@@ -46,8 +47,9 @@ struct RestoreSecretCommand: AsyncParsableCommand {
     try await AWSCommand.run("RestoreSecret", global) { input in
       try input.requireParameters([("SecretId", "--secret-id", secretID != nil)])
       try input?.validateKeys(allowed: ["SecretId"])
-      let request = RestoreSecretRequest(
-        secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "")
+      let request = try RestoreSecretRequest(
+        secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? ""
+      ).checked(for: "RestoreSecret")
       return try await storeOptions.openSecretStore(global).restoreSecret(request)
     }
   }
@@ -81,7 +83,7 @@ struct GetRandomPasswordCommand: AsyncParsableCommand {
   func run() async throws {
     try await AWSCommand.run("GetRandomPassword", global) { input in
       try input?.validateKeys(allowed: AWSStructures.passwordPolicyMembers)
-      let request = PasswordPolicy(
+      let request = try PasswordPolicy(
         passwordLength: try input.integer("PasswordLength", flag: passwordLength),
         excludeCharacters: try input.string(
           "ExcludeCharacters", flag: excludeCharacters, option: "--exclude-characters"),
@@ -91,7 +93,8 @@ struct GetRandomPasswordCommand: AsyncParsableCommand {
         excludeLowercase: try input.bool("ExcludeLowercase", flag: excludeLowercase),
         includeSpace: try input.bool("IncludeSpace", flag: includeSpace),
         requireEachIncludedType: try input.bool(
-          "RequireEachIncludedType", flag: requireEachIncludedType))
+          "RequireEachIncludedType", flag: requireEachIncludedType)
+      ).checked(for: "GetRandomPassword")
       return try await storeOptions.openSecretStore(global).getRandomPassword(request)
     }
   }

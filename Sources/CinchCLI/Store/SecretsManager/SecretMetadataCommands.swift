@@ -16,8 +16,9 @@ struct DescribeSecretCommand: AsyncParsableCommand {
     try await AWSCommand.run("DescribeSecret", global) { input in
       try input.requireParameters([("SecretId", "--secret-id", secretID != nil)])
       try input?.validateKeys(allowed: ["SecretId"])
-      let request = DescribeSecretRequest(
-        secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "")
+      let request = try DescribeSecretRequest(
+        secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? ""
+      ).checked(for: "DescribeSecret")
       return try await storeOptions.openSecretStore(global).describeSecret(request)
     }
   }
@@ -67,7 +68,8 @@ struct ListSecretsCommand: AsyncParsableCommand {
         let page = try await store.listSecrets(
           ListSecretsRequest(
             includePlannedDeletion: include, maxResults: size, nextToken: token, filters: filters,
-            sortOrder: order, sortBy: by))
+            sortOrder: order, sortBy: by
+          ).checked(for: "ListSecrets"))
         return (page.secretList, page.nextToken)
       }
       return PagedResponse(
@@ -98,11 +100,12 @@ struct ListSecretVersionIdsCommand: AsyncParsableCommand {
     try await AWSCommand.run("ListSecretVersionIds", global) { input in
       try input.requireParameters([("SecretId", "--secret-id", secretID != nil)])
       try input?.validateKeys(allowed: ["SecretId", "MaxResults", "NextToken", "IncludeDeprecated"])
-      let request = ListSecretVersionIdsRequest(
+      let request = try ListSecretVersionIdsRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
         maxResults: try input.integer("MaxResults", flag: maxResults),
         nextToken: try input.string("NextToken", flag: nextToken, option: "--next-token"),
-        includeDeprecated: try input.bool("IncludeDeprecated", flag: includeDeprecated))
+        includeDeprecated: try input.bool("IncludeDeprecated", flag: includeDeprecated)
+      ).checked(for: "ListSecretVersionIds")
       return try await storeOptions.openSecretStore(global).listSecretVersionIds(request)
     }
   }
@@ -134,14 +137,15 @@ struct UpdateSecretVersionStageCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: [
         "SecretId", "VersionStage", "RemoveFromVersionId", "MoveToVersionId",
       ])
-      let request = UpdateSecretVersionStageRequest(
+      let request = try UpdateSecretVersionStageRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
         versionStage: try input.string(
           "VersionStage", flag: versionStage, option: "--version-stage") ?? "",
         removeFromVersionID: try input.string(
           "RemoveFromVersionId", flag: removeFromVersionID, option: "--remove-from-version-id"),
         moveToVersionID: try input.string(
-          "MoveToVersionId", flag: moveToVersionID, option: "--move-to-version-id"))
+          "MoveToVersionId", flag: moveToVersionID, option: "--move-to-version-id")
+      ).checked(for: "UpdateSecretVersionStage")
       return try await storeOptions.openSecretStore(global).updateSecretVersionStage(request)
     }
   }
@@ -165,9 +169,10 @@ struct TagResourceCommand: AsyncParsableCommand {
         ("SecretId", "--secret-id", secretID != nil), ("Tags", "--tags", !tags.isEmpty),
       ])
       try input?.validateKeys(allowed: ["SecretId", "Tags"])
-      let request = TagResourceRequest(
+      let request = try TagResourceRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
-        tags: try AWSStructures.tags(input.structures("Tags", flag: tags, option: "--tags")) ?? [])
+        tags: try AWSStructures.tags(input.structures("Tags", flag: tags, option: "--tags")) ?? []
+      ).checked(for: "TagResource")
       return try await storeOptions.openSecretStore(global).tagResource(request)
     }
   }
@@ -191,9 +196,10 @@ struct UntagResourceCommand: AsyncParsableCommand {
         ("SecretId", "--secret-id", secretID != nil), ("TagKeys", "--tag-keys", !tagKeys.isEmpty),
       ])
       try input?.validateKeys(allowed: ["SecretId", "TagKeys"])
-      let request = UntagResourceRequest(
+      let request = try UntagResourceRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
-        tagKeys: try input.strings("TagKeys", flag: tagKeys, option: "--tag-keys") ?? [])
+        tagKeys: try input.strings("TagKeys", flag: tagKeys, option: "--tag-keys") ?? []
+      ).checked(for: "UntagResource")
       return try await storeOptions.openSecretStore(global).untagResource(request)
     }
   }

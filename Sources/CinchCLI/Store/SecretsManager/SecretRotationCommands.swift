@@ -77,7 +77,7 @@ struct RotateSecretCommand: AsyncParsableCommand {
           ?? input.string(
             "RotationLambdaARN", flag: rotationLambdaARN, option: "--rotation-lambda-arn")
       }
-      let request = RotateSecretRequest(
+      let request = try RotateSecretRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
         clientRequestToken: try input.string(
           "ClientRequestToken", flag: clientRequestToken, option: "--client-request-token"),
@@ -85,7 +85,8 @@ struct RotateSecretCommand: AsyncParsableCommand {
         rotationRules: try AWSStructures.rotationRules(
           input.structure("RotationRules", flag: rotationRules, option: "--rotation-rules")),
         rotateImmediately: try input.bool("RotateImmediately", flag: rotateImmediately),
-        passwordPolicy: policy)
+        passwordPolicy: policy
+      ).checked(for: "RotateSecret")
       return try await store.rotateSecret(request)
     }
   }
@@ -117,8 +118,9 @@ struct CancelRotateSecretCommand: AsyncParsableCommand {
     try await AWSCommand.run("CancelRotateSecret", global) { input in
       try input.requireParameters([("SecretId", "--secret-id", secretID != nil)])
       try input?.validateKeys(allowed: ["SecretId"])
-      let request = CancelRotateSecretRequest(
-        secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "")
+      let request = try CancelRotateSecretRequest(
+        secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? ""
+      ).checked(for: "CancelRotateSecret")
       return try await storeOptions.openSecretStore(global).cancelRotateSecret(request)
     }
   }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchJSON
 import CinchStore
 
 struct CreateSecretCommand: AsyncParsableCommand {
@@ -37,7 +38,7 @@ struct CreateSecretCommand: AsyncParsableCommand {
       ])
       let replicas = try input.structures(
         "AddReplicaRegions", flag: addReplicaRegions, option: "--add-replica-regions")
-      let request = CreateSecretRequest(
+      let request = try CreateSecretRequest(
         name: try input.string("Name", flag: name, option: "--name") ?? "",
         clientRequestToken: try input.string(
           "ClientRequestToken", flag: clientRequestToken, option: "--client-request-token"),
@@ -58,7 +59,8 @@ struct CreateSecretCommand: AsyncParsableCommand {
               $0, "KmsKeyId", in: "AddReplicaRegions", required: false))
         },
         forceOverwriteReplicaSecret: try input.bool(
-          "ForceOverwriteReplicaSecret", flag: forceOverwriteReplicaSecret))
+          "ForceOverwriteReplicaSecret", flag: forceOverwriteReplicaSecret)
+      ).checked(for: "CreateSecret")
       return try await storeOptions.openSecretStore(global).createSecret(request)
     }
   }
@@ -88,6 +90,10 @@ struct GetSecretValueCommand: AsyncParsableCommand {
         versionID: try input.string("VersionId", flag: versionID, option: "--version-id"),
         versionStage: try input.string(
           "VersionStage", flag: versionStage, option: "--version-stage"))
+      var members = JSONObject([("SecretId", .string(request.secretID))])
+      if let versionID = request.versionID { members["VersionId"] = .string(versionID) }
+      if let stage = request.versionStage { members["VersionStage"] = .string(stage) }
+      try ParameterMinimums.check(.object(members), operation: "GetSecretValue")
       return try await storeOptions.openSecretStore(global).getSecretValue(request)
     }
   }
@@ -123,7 +129,7 @@ struct PutSecretValueCommand: AsyncParsableCommand {
         "SecretId", "ClientRequestToken", "SecretBinary", "SecretString", "VersionStages",
         "RotationToken",
       ])
-      let request = PutSecretValueRequest(
+      let request = try PutSecretValueRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
         clientRequestToken: try input.string(
           "ClientRequestToken", flag: clientRequestToken, option: "--client-request-token"),
@@ -135,7 +141,8 @@ struct PutSecretValueCommand: AsyncParsableCommand {
         versionStages: try input.strings(
           "VersionStages", flag: versionStages, option: "--version-stages"),
         rotationToken: try input.string(
-          "RotationToken", flag: rotationToken, option: "--rotation-token"))
+          "RotationToken", flag: rotationToken, option: "--rotation-token")
+      ).checked(for: "PutSecretValue")
       return try await storeOptions.openSecretStore(global).putSecretValue(request)
     }
   }
@@ -169,7 +176,7 @@ struct UpdateSecretCommand: AsyncParsableCommand {
         "SecretId", "ClientRequestToken", "Description", "KmsKeyId", "SecretBinary",
         "SecretString",
       ])
-      let request = UpdateSecretRequest(
+      let request = try UpdateSecretRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
         clientRequestToken: try input.string(
           "ClientRequestToken", flag: clientRequestToken, option: "--client-request-token"),
@@ -180,7 +187,8 @@ struct UpdateSecretCommand: AsyncParsableCommand {
           "SecretBinary", flag: secretBinary, option: "--secret-binary",
           raw: global.readsBlobsRaw()),
         secretString: try input.string(
-          "SecretString", flag: secretString, option: "--secret-string"))
+          "SecretString", flag: secretString, option: "--secret-string")
+      ).checked(for: "UpdateSecret")
       return try await storeOptions.openSecretStore(global).updateSecret(request)
     }
   }
@@ -210,13 +218,14 @@ struct BatchGetSecretValueCommand: AsyncParsableCommand {
   func run() async throws {
     try await AWSCommand.run("BatchGetSecretValue", global) { input in
       try input?.validateKeys(allowed: ["SecretIdList", "Filters", "MaxResults", "NextToken"])
-      let request = BatchGetSecretValueRequest(
+      let request = try BatchGetSecretValueRequest(
         secretIDList: try input.strings(
           "SecretIdList", flag: secretIDList, option: "--secret-id-list"),
         filters: try AWSStructures.secretsFilters(
           input.structures("Filters", flag: filters, option: "--filters")),
         maxResults: try input.integer("MaxResults", flag: maxResults),
-        nextToken: try input.string("NextToken", flag: nextToken, option: "--next-token"))
+        nextToken: try input.string("NextToken", flag: nextToken, option: "--next-token")
+      ).checked(for: "BatchGetSecretValue")
       return try await storeOptions.openSecretStore(global).batchGetSecretValue(request)
     }
   }
