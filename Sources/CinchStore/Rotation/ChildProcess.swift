@@ -23,6 +23,8 @@ package enum ChildProcess {
     package var timedOut: Bool
     /// The last bytes the command wrote to standard error.
     package var standardError: [UInt8]
+    /// Whether the command wrote more than was kept: `standardError` then starts mid-output.
+    package var standardErrorCut = false
   }
 
   package struct Failure: Error, CustomStringConvertible {
@@ -160,7 +162,7 @@ package enum ChildProcess {
     let signal = raw & 0x7f
     return Outcome(
       status: signal == 0 ? (raw >> 8) & 0xff : signal, signaled: signal != 0,
-      timedOut: timedOut, standardError: errors.bytes)
+      timedOut: timedOut, standardError: errors.bytes, standardErrorCut: errors.wasCut)
   }
 
   private static func failure(_ call: String) -> Failure {
@@ -173,15 +175,18 @@ private final class TailBuffer: @unchecked Sendable {
   private let limit: Int
   private let lock = NSLock()
   private var storage: [UInt8] = []
+  private var total = 0
 
   init(limit: Int) { self.limit = limit }
 
   func append(_ bytes: ArraySlice<UInt8>) {
     lock.withLock {
       storage.append(contentsOf: bytes)
+      total += bytes.count
       if storage.count > limit * 2 { storage.removeFirst(storage.count - limit) }
     }
   }
 
   var bytes: [UInt8] { lock.withLock { Array(storage.suffix(limit)) } }
+  var wasCut: Bool { lock.withLock { total > limit } }
 }

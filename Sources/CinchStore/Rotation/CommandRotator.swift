@@ -59,12 +59,23 @@ struct CommandRotator: SecretRotator {
     guard outcome.status != 0 || outcome.signaled else { return }
     // Kept as written: the store scrubs it, then trims it. Trimmed first, a value that ends in
     // a newline or a space (a PEM key, a file written with `echo`) would no longer match.
-    let text = String(decoding: outcome.standardError, as: UTF8.self)
-    let reason =
-      outcome.signaled
-      ? "was killed by signal \(outcome.status)" : "exited with status \(outcome.status)"
+    var kept = outcome.standardError[...]
+    if outcome.standardErrorCut {
+      // The kept bytes start mid-output, maybe inside a value, whose tail no scrubbing would
+      // recognise: they are shown from the next line on, or not at all.
+      guard let newline = kept.firstIndex(of: UInt8(ascii: "\n")) else {
+        throw RotatorFailure("the command \(Self.reason(outcome))")
+      }
+      kept = kept[(newline + 1)...]
+    }
+    let text = String(decoding: kept, as: UTF8.self)
     throw RotatorFailure(
-      "the command \(reason)", output: text.allSatisfy(\.isWhitespace) ? nil : text)
+      "the command \(Self.reason(outcome))", output: text.allSatisfy(\.isWhitespace) ? nil : text)
+  }
+
+  static func reason(_ outcome: ChildProcess.Outcome) -> String {
+    outcome.signaled
+      ? "was killed by signal \(outcome.status)" : "exited with status \(outcome.status)"
   }
 
   /// `program` itself when it names a path, else the first executable of that name on `path`.

@@ -283,24 +283,23 @@ extension SQLiteStore {
   }
 
   /// A value as a rotator may print it: whole, without the blanks around it (`strip()`,
-  /// `$(…)`, `--output text`), and, for a value of several lines (a PEM key), each line of at
-  /// least `minimumLineLength` characters, which a rotator printing it line by line or cut short
-  /// would show on its own.
+  /// `$(…)`, `--output text`), and, for a value of several lines (a PEM key, `user` and
+  /// `password` lines), each line of at least 4 characters with a letter or digit, which a
+  /// rotator printing it line by line, joined (`echo $V`) or cut short would show on its own.
+  /// (A JSON document's `{` and `}` lines are left alone.)
   static func printedForms(_ value: String) -> Set<String> {
     var forms: Set<String> = [value, value.trimmingCharacters(in: .whitespacesAndNewlines)]
     let lines = value.split(whereSeparator: \.isNewline)
     if lines.count > 1 {
       for line in lines {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if trimmed.count >= minimumLineLength { forms.insert(trimmed) }
+        if trimmed.count >= 4, trimmed.contains(where: { $0.isLetter || $0.isNumber }) {
+          forms.insert(trimmed)
+        }
       }
     }
     return forms
   }
-
-  /// Shorter lines of a multi-line value (a JSON document's `{`) are not redacted on their own:
-  /// they would blank out ordinary words of the rotator's output.
-  static let minimumLineLength = 8
 
   /// `text` and how it reads inside a JSON string: escaped as CinchJSON's writer escapes it
   /// (quotes, backslashes, control characters, as `jq -c` prints them), with `/` escaped or

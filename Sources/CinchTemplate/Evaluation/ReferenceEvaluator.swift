@@ -299,6 +299,9 @@ struct DefaultedConditions {
   mutating func reportIfLeftOutByDefault(
     _ site: ReferenceSite, into diagnostics: inout Diagnostics
   ) {
+    // A map keyed by region (`!FindInMap [RegionMap, !Ref AWS::Region, …]`) holds an entry for
+    // every region but one deploy's: each other entry is left out by design, not by a default.
+    guard !inputs.assumed.isEmpty, site.path.components.first != "Mappings" else { return }
     let deciding = inputs.assumed.sorted().filter { isLive(site.syntaxPath, open: [$0]) }
     guard !deciding.isEmpty || isLive(site.syntaxPath, open: inputs.assumed) else { return }
     let names = deciding.isEmpty ? inputs.assumed.sorted() : deciding

@@ -157,7 +157,7 @@ extension ReferenceWalker {
     for issue in result.issues {
       if let own = ownPiece(containing: issue.span) {
         var single = ReferenceScan()
-        single.issues = [issue]
+        single.issues = [own.sub ? Self.inSubWords(issue, at: own.offset, of: own.node) : issue]
         record(single, shiftedBy: own.offset, node: own.node, syntax: own.syntax, sub: own.sub)
         continue
       }
@@ -205,6 +205,21 @@ extension ReferenceWalker {
           issue.code, issue.message, file: file.path, range: locator.range(shift(issue.span)),
           path: valuePath))
     }
+  }
+
+  /// An issue found in a `!Sub` piece's string as the joined text's plain scan words it, in the
+  /// words of the string's own scan (`${!…}` is Sub syntax there, not a stray placeholder).
+  static func inSubWords(_ issue: ReferenceIssue, at offset: Int, of node: Node) -> ReferenceIssue {
+    guard let string = node.scalar else { return issue }
+    let span = (issue.span.lowerBound - offset)..<(issue.span.upperBound - offset)
+    guard
+      var own = ReferenceScanner.scan(string, mode: .sub).issues.first(where: {
+        $0.code == issue.code && $0.span == span
+      })
+    else { return issue }
+    own.span = issue.span
+    own.referenceSpan = issue.referenceSpan
+    return own
   }
 
   /// The syntax path of a piece's `!Sub` string: the piece's path, then `Fn::Sub` (and `0`).

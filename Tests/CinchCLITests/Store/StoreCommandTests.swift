@@ -163,6 +163,14 @@ import _CinchTestSupport
           == "\nParameter validation failed:\n" + problems.joined(separator: "\n") + "\n",
         "\(arguments)")
     }
+    // Before the store is opened: a store that is not there is not what is reported.
+    for arguments in [
+      ["ssm", "get-parameters-by-path", "--path", ""],
+      ["secretsmanager", "rotate-secret", "--secret-id", "x", "--client-request-token", "abc"],
+    ] {
+      let refused = try await project.run(arguments + ["--store", "absent/store.db"])
+      #expect(refused.status == 252, "\(arguments): \(refused.stderr)")
+    }
     let tooLong = try await project.run([
       "ssm", "get-parameter", "--name", String(repeating: "a", count: 2049),
     ])

@@ -390,10 +390,12 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
       "-----BEGIN PRIVATE KEY-----\nCANARYpemLineOne0123456789abcdef\n"
       + "CANARYpemLineTwo0123456789abcdef\n-----END PRIVATE KEY-----\n"
     try await store.create("pem", pem, token: UUID().uuidString)
+    try await store.create("pair", "user\nCANARY5", token: UUID().uuidString)
     for (secret, printing) in [
       ("eol", #"printf 'CANARY-eol-7f3a9c-SECRET\n' >&2"#),
       ("sp", #"printf 'value: CANARY-space-51d0 \n' >&2; printf 'CANARY-space-51d0' >&2"#),
       ("pem", #"printf 'key line: CANARYpemLineTwo0123456789abcdef\n' >&2"#),
+      ("pair", #"V=$(printf 'user\nCANARY5'); echo $V >&2"#),
     ] {
       let script = try executable(
         "print-\(secret).sh", in: fixture, "#!/bin/sh\n\(printing)\nexit 1\n")
@@ -408,6 +410,25 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
       #expect(!output.contains("CANARY"), "\(secret): \(output)")
       #expect(output.contains("<redacted>"), "\(secret): \(output)")
     }
+  }
+
+  /// A value longer than the stderr kept is cut at its start, where no scrubbing recognises it:
+  /// what was kept is shown from its first whole line, here none, so nothing of it shows.
+  @Test func aValueCutByTheKeptTailIsNotShown() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    let value = "CANARY-" + String(repeating: "q7", count: CommandRotator.keptErrorBytes)
+    try await store.create("long", value, token: tokenA)
+    let script = try executable(
+      "long.sh", in: fixture, "#!/bin/sh\nprintf '%s\\n' '\(value)' >&2\nexit 1\n")
+    try await store.registerRotator(name: "long", command: [script])
+    let error = await #expect(throws: StoreError.self) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "long", clientRequestToken: tokenB, rotationLambdaARN: lambda("long")))
+    }
+    #expect(error?.message.hasSuffix("failed: the command exited with status 1") == true)
+    #expect(error?.rotatorOutput == nil, "\(error?.rotatorOutput?.prefix(80) ?? "")")
   }
 
   /// A rotator may read other secrets (an admin's, a parameter): cinch cannot know their values,

@@ -43,6 +43,10 @@ import Testing
         InAwsPartition: !Equals [!Ref AWS::Partition, aws]
         InMainAccount: !Equals [!Ref AWS::AccountId, '111111111111']
         IsProd: !Equals [!Ref Env, prod]
+      Mappings:
+        RegionMap:
+          us-east-1: {Queue: '{{resolve:ssm:/queues/us}}'}
+          eu-west-1: {Queue: '{{resolve:ssm:/queues/eu}}'}
       Resources:
         Q:
           Type: AWS::SQS::Queue
@@ -50,6 +54,7 @@ import Testing
             QueueName: !If [InUsEast1, '{{resolve:ssm:/us/name}}', '{{resolve:ssm:/eu/name}}']
             DelaySeconds: !If [IsProd, '{{resolve:ssm:/prod/delay}}', '{{resolve:ssm:/dev/delay}}']
             Policy: !If [InAwsPartition, x, '{{resolve:ssm:/cn/policy}}']
+            RedrivePolicy: !FindInMap [RegionMap, !Ref AWS::Region, Queue]
         Main:
           Type: AWS::SQS::Queue
           Condition: InMainAccount
@@ -60,7 +65,9 @@ import Testing
     inputs.assumed = ["AWS::Region", "AWS::AccountId"]
     let (analysis, diagnostics) = analyzed(template, inputs: inputs)
     #expect(
-      analysis.references.compactMap { $0.concrete?.name } == ["/us/name", "/prod/delay"])
+      analysis.references.compactMap { $0.concrete?.name } == [
+        "/queues/us", "/us/name", "/prod/delay",
+      ])
     let warnings = diagnostics.items.filter { $0.code == .referenceNotEvaluated }
     #expect(
       warnings.map(\.message) == [

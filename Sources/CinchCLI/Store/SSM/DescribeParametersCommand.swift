@@ -34,11 +34,17 @@ struct DescribeParametersCommand: AsyncParsableCommand {
       let modern = try AWSStructures.parameterFilters(
         input.structures("ParameterFilters", flag: parameterFilters, option: "--parameter-filters"))
       let shared = try input.bool("Shared", flag: shared)
+      let serviceToken = try input.string(
+        "NextToken", flag: servicePaging.nextToken, option: "--next-token")
+      let serviceLimit = try input.integer("MaxResults", flag: servicePaging.maxResults)
+      // Checked before the store is opened, as botocore checks before it signs.
+      _ = try DescribeParametersRequest(
+        filters: legacy, parameterFilters: modern, maxResults: serviceLimit,
+        nextToken: serviceToken, shared: shared
+      ).checked(for: "DescribeParameters")
       let store = try await storeOptions.openParameterStore(global)
       let collected = try await pagination.collect(
-        serviceToken: try input.string(
-          "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
-        serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
+        serviceToken: serviceToken, serviceLimit: serviceLimit,
         defaultPageSize: 50
       ) { size, token in
         let page = try await store.describeParameters(

@@ -24,11 +24,16 @@ struct GetParameterHistoryCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["Name", "WithDecryption", "MaxResults", "NextToken"])
       let name = try input.string("Name", flag: name, option: "--name") ?? ""
       let decrypt = try input.bool("WithDecryption", flag: withDecryption)
+      let serviceToken = try input.string(
+        "NextToken", flag: servicePaging.nextToken, option: "--next-token")
+      let serviceLimit = try input.integer("MaxResults", flag: servicePaging.maxResults)
+      // Checked before the store is opened, as botocore checks before it signs.
+      _ = try GetParameterHistoryRequest(
+        name: name, withDecryption: decrypt, maxResults: serviceLimit, nextToken: serviceToken
+      ).checked(for: "GetParameterHistory")
       let store = try await storeOptions.openParameterStore(global)
       let collected = try await pagination.collect(
-        serviceToken: try input.string(
-          "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
-        serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
+        serviceToken: serviceToken, serviceLimit: serviceLimit,
         defaultPageSize: 50
       ) { size, token in
         let page = try await store.getParameterHistory(

@@ -35,11 +35,17 @@ struct GetParametersByPathCommand: AsyncParsableCommand {
       let filters = try AWSStructures.parameterFilters(
         input.structures("ParameterFilters", flag: parameterFilters, option: "--parameter-filters"))
       let decrypt = try input.bool("WithDecryption", flag: withDecryption)
+      let serviceToken = try input.string(
+        "NextToken", flag: servicePaging.nextToken, option: "--next-token")
+      let serviceLimit = try input.integer("MaxResults", flag: servicePaging.maxResults)
+      // Checked before the store is opened, as botocore checks before it signs.
+      _ = try GetParametersByPathRequest(
+        path: path, recursive: recursive, parameterFilters: filters, withDecryption: decrypt,
+        maxResults: serviceLimit, nextToken: serviceToken
+      ).checked(for: "GetParametersByPath")
       let store = try await storeOptions.openParameterStore(global)
       let collected = try await pagination.collect(
-        serviceToken: try input.string(
-          "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
-        serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
+        serviceToken: serviceToken, serviceLimit: serviceLimit,
         defaultPageSize: 10
       ) { size, token in
         let page = try await store.getParametersByPath(

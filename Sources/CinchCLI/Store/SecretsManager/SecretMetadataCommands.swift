@@ -58,11 +58,17 @@ struct ListSecretsCommand: AsyncParsableCommand {
         input.structures("Filters", flag: filters, option: "--filters"))
       let order = try input.string("SortOrder", flag: sortOrder, option: "--sort-order")
       let by = try input.string("SortBy", flag: sortBy, option: "--sort-by")
+      let serviceToken = try input.string(
+        "NextToken", flag: servicePaging.nextToken, option: "--next-token")
+      let serviceLimit = try input.integer("MaxResults", flag: servicePaging.maxResults)
+      // Checked before the store is opened, as botocore checks before it signs.
+      _ = try ListSecretsRequest(
+        includePlannedDeletion: include, maxResults: serviceLimit, nextToken: serviceToken,
+        filters: filters, sortOrder: order, sortBy: by
+      ).checked(for: "ListSecrets")
       let store = try await storeOptions.openSecretStore(global)
       let collected = try await pagination.collect(
-        serviceToken: try input.string(
-          "NextToken", flag: servicePaging.nextToken, option: "--next-token"),
-        serviceLimit: try input.integer("MaxResults", flag: servicePaging.maxResults),
+        serviceToken: serviceToken, serviceLimit: serviceLimit,
         defaultPageSize: 100
       ) { size, token in
         let page = try await store.listSecrets(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchJSON
 import CinchStore
 import Foundation
 
@@ -56,6 +57,13 @@ struct RotateSecretCommand: AsyncParsableCommand {
       }
       let policy = try AWSStructures.passwordPolicy(
         input.structure("CinchPasswordPolicy", flag: passwordPolicy, option: "--password-policy"))
+      let id = try input.string("SecretId", flag: secretID, option: "--secret-id") ?? ""
+      let token = try input.string(
+        "ClientRequestToken", flag: clientRequestToken, option: "--client-request-token")
+      // Checked before the store is opened, as botocore checks before it signs.
+      var members = JSONObject([("SecretId", .string(id))])
+      if let token { members["ClientRequestToken"] = .string(token) }
+      try ParameterMinimums.check(.object(members), operation: "RotateSecret")
       let store: any SecretStore
       let lambdaARN: String?
       if case .aws = try storeOptions.location(ProcessEnvironment.current) {
@@ -78,10 +86,7 @@ struct RotateSecretCommand: AsyncParsableCommand {
             "RotationLambdaARN", flag: rotationLambdaARN, option: "--rotation-lambda-arn")
       }
       let request = try RotateSecretRequest(
-        secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
-        clientRequestToken: try input.string(
-          "ClientRequestToken", flag: clientRequestToken, option: "--client-request-token"),
-        rotationLambdaARN: lambdaARN,
+        secretID: id, clientRequestToken: token, rotationLambdaARN: lambdaARN,
         rotationRules: try AWSStructures.rotationRules(
           input.structure("RotationRules", flag: rotationRules, option: "--rotation-rules")),
         rotateImmediately: try input.bool("RotateImmediately", flag: rotateImmediately),
