@@ -110,10 +110,12 @@ public struct SourceFile: Sendable {
     SourceRange(start: position(atByte: start), end: position(atByte: end))
   }
 
-  /// The text of a 1-based line without its line break (for carets in diagnostics).
+  /// The text of a 1-based line without its line break (for carets in diagnostics), and
+  /// without a byte-order mark, which is not a column (`position(atByte:)`).
   public func lineText(_ line: Int) -> String {
     guard line >= 1, line <= lineStarts.count else { return "" }
-    let start = lineStarts[line - 1]
+    var start = lineStarts[line - 1]
+    if line == 1, hasByteOrderMark { start = 3 }
     var end = line < lineStarts.count ? lineStarts[line] : bytes.count
     while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
     return String(decoding: bytes[start..<end], as: UTF8.self)

@@ -64,6 +64,21 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
 }
 
 @Suite struct HumanDiagnosticRendererTests {
+  /// A byte-order mark is not a column: the first line is shown without it, so the caret sits
+  /// under the column the header names.
+  @Test func aByteOrderMarkIsNotShown() {
+    let source = SourceFile(
+      path: "t.json", bytes: [0xEF, 0xBB, 0xBF] + Array(#"{"a": "b c"}"#.utf8))
+    let space = 3 + #"{"a": "b"#.utf8.count
+    let diagnostic = Diagnostic(
+      .versionNotANumber, "m", file: "t.json",
+      range: source.range(fromByte: space, toByte: space + 1))
+    let output = HumanDiagnosticRenderer(colored: false).render(
+      [diagnostic], sources: ["t.json": source])
+    #expect(output.hasPrefix("t.json:1:9: error[E2003]: m\n"), "\(output)")
+    #expect(output.contains("\n{\"a\": \"b c\"}\n        ^\n"), "\(output)")
+  }
+
   /// The scalar shown above the caret is the one the range starts at, however the line mixes
   /// tabs, wide and multi-byte characters, and however long it is.
   @Test func caretSitsUnderTheStartOfTheRange() throws {
