@@ -252,6 +252,10 @@ public struct Evaluator: Sendable {
     if template.hasResource(name) || template.mayDefineName(name) {
       return .unknown(Unknown(.resource(name), "'\(name)' is a resource, known only after deploy"))
     }
+    // A dynamic reference where a logical ID belongs is E2027 (`PlacementRules`).
+    if !ReferenceScanner.scan(name).references.isEmpty {
+      return .unknown(Unknown(.invalid, "'\(name)' is not defined"))
+    }
     report(
       Diagnostic(
         .danglingReference,
@@ -399,7 +403,10 @@ public struct Evaluator: Sendable {
   ) -> Bool? {
     if let cached = conditionValues[name] { return cached }
     guard let definition = template.condition(name) else {
-      if template.mayDefineConditions { return nil }
+      // A dynamic reference where a condition's name belongs is E2027 (`PlacementRules`).
+      if template.mayDefineConditions || !ReferenceScanner.scan(name).references.isEmpty {
+        return nil
+      }
       report(
         Diagnostic(
           .danglingReference, "condition '\(name)' is not defined", file: template.path,

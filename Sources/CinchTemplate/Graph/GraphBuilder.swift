@@ -360,8 +360,13 @@ private struct Builder {
     return probe.isLive(at.syntax, into: &ignored) == at.live
   }
 
-  private mutating func dangling(_ message: String, range: SourceRange?, at: Position) {
+  /// `logicalID`: the name where a logical ID or condition is expected. When it is a dynamic
+  /// reference, E2027 says so (`PlacementRules`), and a second finding would only repeat it.
+  private mutating func dangling(
+    _ message: String, range: SourceRange?, at: Position, logicalID: String? = nil
+  ) {
     guard at.from != nil else { return }
+    if let logicalID, !ReferenceScanner.scan(logicalID).references.isEmpty { return }
     let key = "\(range?.start.offset ?? -1)|\(message)"
     guard reportedKeys.insert(key).inserted else { return }
     reported.report(
@@ -398,7 +403,7 @@ private struct Builder {
         } else {
           dangling(
             "'DependsOn' names '\(dependency.name)', which is not a resource",
-            range: dependency.range, at: at.child("DependsOn"))
+            range: dependency.range, at: at.child("DependsOn"), logicalID: dependency.name)
         }
       }
       for entry in resource.node.mapping ?? []
@@ -433,7 +438,7 @@ private struct Builder {
       if template.mayDefineConditions { return }
       dangling(
         "condition '\(name)' is not defined", range: node.range,
-        at: Position(from: from, base: path))
+        at: Position(from: from, base: path), logicalID: name)
       return
     }
     addEdge(
@@ -487,7 +492,9 @@ private struct Builder {
       if index.isResource(name) {
         edge(.getAtt, to: GraphNode.id(.resource, name), range: range, at: at)
       } else if !template.mayDefineName(name) {
-        dangling("'Fn::GetAtt' names '\(name)', which is not a resource", range: range, at: at)
+        dangling(
+          "'Fn::GetAtt' names '\(name)', which is not a resource", range: range, at: at,
+          logicalID: name)
       }
 
     case .sub:
@@ -580,7 +587,7 @@ private struct Builder {
         kind == .sub
         ? "'${\(name)}' names no variable, parameter, pseudo-parameter or resource"
         : "'\(name)' is not a parameter, pseudo-parameter or resource of this template"
-      dangling(message, range: range, at: at)
+      dangling(message, range: range, at: at, logicalID: kind == .sub ? nil : name)
     }
   }
 
@@ -623,7 +630,7 @@ private struct Builder {
     if index.conditions.contains(name) {
       edge(.condition, to: GraphNode.id(.condition, name), range: node.range, at: at)
     } else if !template.mayDefineConditions {
-      dangling("condition '\(name)' is not defined", range: node.range, at: at)
+      dangling("condition '\(name)' is not defined", range: node.range, at: at, logicalID: name)
     }
   }
 

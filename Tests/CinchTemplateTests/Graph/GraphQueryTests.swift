@@ -158,6 +158,32 @@ import _CinchTestSupport
       ])
   }
 
+  /// A dynamic reference where a logical ID or condition belongs is E2027 alone: not also a
+  /// dangling name.
+  @Test func aReferenceInALogicalIDsPlaceIsNotAlsoDangling() throws {
+    let (_, diagnostics) = analyzed(
+      """
+      Conditions:
+        IsProd: !Equals [a, a]
+      Resources:
+        Queue:
+          Type: AWS::SQS::Queue
+          DependsOn: ['{{resolve:ssm:/depends/on}}']
+          Condition: '{{resolve:ssm:/condition}}'
+          Properties:
+            QueueName: !Ref '{{resolve:ssm:/ref/target}}'
+            Tags:
+              - {Key: arn, Value: !GetAtt ['{{resolve:ssm:/getatt/target}}', Arn]}
+              - {Key: pick, Value: !If ['{{resolve:ssm:/if/condition}}', a, b]}
+              - {Key: plain, Value: !Ref Nowhere}
+      """)
+    #expect(diagnostics.items.filter { $0.code == .referenceInLogicalID }.count == 5)
+    #expect(
+      diagnostics.items.filter { $0.code == .danglingReference }.map(\.message) == [
+        "'Nowhere' is not a parameter, pseudo-parameter or resource of this template"
+      ])
+  }
+
   @Test func unusedChecksStandDownForMacros() throws {
     let template = """
       Transform: [MyMacro]
