@@ -31,9 +31,11 @@ struct DiagnosticOutputOptions: ParsableArguments {
     case .human:
       let colored = Output.colorEnabled(for: descriptor)
       let text = HumanDiagnosticRenderer(colored: colored).render(items, sources: sources)
-      if !text.isEmpty { Output.write(text + "\n", to: descriptor) }
       let fileCount = files ?? documents.count
-      if summary, !items.isEmpty || fileCount > 1 || !detail.isEmpty {
+      let summarized = summary && (!items.isEmpty || fileCount > 1 || !detail.isEmpty)
+      // A blank line between the findings and the summary; none after the last finding.
+      if !text.isEmpty { Output.write(text + (summarized ? "\n" : ""), to: descriptor) }
+      if summarized {
         let suffix = detail.isEmpty ? "" : " (\(detail))"
         Output.write(Self.summaryLine(items, files: fileCount) + suffix + "\n", to: descriptor)
       }

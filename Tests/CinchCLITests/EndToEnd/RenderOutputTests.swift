@@ -28,6 +28,34 @@ import _CinchTestSupport
     #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("out").path))
   }
 
+  /// What render has to say about a template (an I5001 note) follows its summary line and
+  /// ends with the note: no blank line after the last one.
+  @Test func notesEndWithTheLastNote() async throws {
+    let root = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try """
+    Parameters:
+      P: {Type: "AWS::SSM::Parameter::Value<String>", Default: /x}
+    Resources:
+      A: {Type: AWS::SNS::Topic}
+
+    """.write(to: root.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+    for arguments in [
+      ["init"], ["ssm", "put-parameter", "--name", "/x", "--value", "v", "--type", "String"],
+      ["lock", "t.yaml"],
+    ] {
+      let step = try await CinchProcess.run(arguments, in: root)
+      #expect(step.status == 0, "\(arguments): \(step.stderr)")
+    }
+    let rendered = try await CinchProcess.run(["render", "t.yaml", "-o", "out"], in: root)
+    #expect(rendered.status == 0, "\(rendered.stderr)")
+    #expect(
+      rendered.stdout.hasPrefix("rendered 1 file to out/ (pin mode) with manifest.json\n"),
+      "\(rendered.stdout)")
+    #expect(rendered.stdout.contains("info[I5001]"))
+    #expect(rendered.stdout.hasSuffix("^~\n"), "\(rendered.stdout)")
+  }
+
   /// A render that cannot write one of its files writes none of them: the previous render
   /// (templates and manifest) is left as it was, with no temporary file beside it, and the
   /// failure is one line with exit 2.
