@@ -114,6 +114,17 @@ extension ParameterMinimums {
     let problems = problems(request, operation: operation)
     if !problems.isEmpty { throw .parameterValidation(problems) }
   }
+
+  /// `check` of a request given by its string members (nil: not sent), for a command that
+  /// checks before it has a request, or whose request type costs more to encode than the
+  /// command's own work (`checked(for:)`).
+  static func check(_ operation: String, strings: KeyValuePairs<String, String?>)
+    throws(AWSUsageError)
+  {
+    var members = JSONObject()
+    for (member, value) in strings { if let value { members[member] = .string(value) } }
+    try check(.object(members), operation: operation)
+  }
 }
 
 extension Encodable {

@@ -252,8 +252,7 @@ public struct Evaluator: Sendable {
     if template.hasResource(name) || template.mayDefineName(name) {
       return .unknown(Unknown(.resource(name), "'\(name)' is a resource, known only after deploy"))
     }
-    // A dynamic reference where a logical ID belongs is E2027 (`PlacementRules`).
-    if !ReferenceScanner.scan(name).references.isEmpty {
+    if ReferenceScanner.holdsReference(name) {
       return .unknown(Unknown(.invalid, "'\(name)' is not defined"))
     }
     report(
@@ -403,8 +402,7 @@ public struct Evaluator: Sendable {
   ) -> Bool? {
     if let cached = conditionValues[name] { return cached }
     guard let definition = template.condition(name) else {
-      // A dynamic reference where a condition's name belongs is E2027 (`PlacementRules`).
-      if template.mayDefineConditions || !ReferenceScanner.scan(name).references.isEmpty {
+      if template.mayDefineConditions || ReferenceScanner.holdsReference(name) {
         return nil
       }
       report(

@@ -254,29 +254,30 @@ public enum ReferenceEvaluator {
     else { return everything }
     // The pieces were evaluated, and reported on, with the join.
     var scratch = Diagnostics()
-    var literals: [Range<Int>] = []
+    // Spans that are not the join's own: literal pieces, delimiters, Sub pieces with a reference.
+    var notComposed: [Range<Int>] = []
     var offset = 0
     for (index, piece) in pieces.enumerated() {
       if index > 0, !delimiter.isEmpty {
-        literals.append(offset..<(offset + delimiter.utf8.count))
+        notComposed.append(offset..<(offset + delimiter.utf8.count))
         offset += delimiter.utf8.count
       }
       if let literal = piece.scalar {
-        literals.append(offset..<(offset + literal.utf8.count))
+        notComposed.append(offset..<(offset + literal.utf8.count))
         offset += literal.utf8.count
       } else {
         guard let evaluated = evaluator.evaluate(piece, into: &scratch).string else {
           return everything
         }
         if let string = piece.subString?.node.scalar, ReferenceWalker.mentionsResolve(string) {
-          literals.append(offset..<(offset + evaluated.utf8.count))
+          notComposed.append(offset..<(offset + evaluated.utf8.count))
         }
         offset += evaluated.utf8.count
       }
     }
     guard offset == text.utf8.count else { return everything }
     return { span in
-      !literals.contains { $0.lowerBound <= span.lowerBound && span.upperBound <= $0.upperBound }
+      !notComposed.contains { $0.lowerBound <= span.lowerBound && span.upperBound <= $0.upperBound }
     }
   }
 }
@@ -289,7 +290,8 @@ public enum ReferenceEvaluator {
 struct DefaultedConditions {
   let template: Template
   let inputs: EvaluationInputs
-  private var open: [String: Evaluator] = [:]
+  /// By the pseudo-parameters left open.
+  private var open: [Set<String>: Evaluator] = [:]
 
   init(template: Template, inputs: EvaluationInputs) {
     self.template = template
@@ -321,15 +323,14 @@ struct DefaultedConditions {
 
   private mutating func isLive(_ path: TemplatePath, open names: Set<String>) -> Bool {
     guard !names.isEmpty else { return false }
-    let key = names.sorted().joined(separator: ",")
-    if open[key] == nil {
+    if open[names] == nil {
       var given = inputs
       given.assumed = names
       given.leavesAssumedOpen = true
       var scratch = Diagnostics()
-      open[key] = Evaluator(template: template, inputs: given, into: &scratch)
+      open[names] = Evaluator(template: template, inputs: given, into: &scratch)
     }
     var scratch = Diagnostics()
-    return open[key]?.isLive(path, into: &scratch) ?? false
+    return open[names]?.isLive(path, into: &scratch) ?? false
   }
 }

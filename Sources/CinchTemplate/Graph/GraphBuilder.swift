@@ -366,7 +366,7 @@ private struct Builder {
     _ message: String, range: SourceRange?, at: Position, logicalID: String? = nil
   ) {
     guard at.from != nil else { return }
-    if let logicalID, !ReferenceScanner.scan(logicalID).references.isEmpty { return }
+    if let logicalID, ReferenceScanner.holdsReference(logicalID) { return }
     let key = "\(range?.start.offset ?? -1)|\(message)"
     guard reportedKeys.insert(key).inserted else { return }
     reported.report(

@@ -34,6 +34,12 @@ public enum ReferenceScanner {
     return text.withUTF8 { scan(bytes: $0, mode: mode, opaque: []) }
   }
 
+  /// Whether `text` is or holds a well-formed reference. Where a logical ID or a condition's
+  /// name belongs, such a name is E2027's finding (`PlacementRules`), not also a dangling one.
+  public static func holdsReference(_ text: String) -> Bool {
+    !scan(text).references.isEmpty
+  }
+
   /// Scans UTF-8 bytes. `opaque` marks spans that stand for values known only after evaluation
   /// (the non-literal pieces of an `Fn::Join`); they read like `Fn::Sub` placeholders. They must
   /// be sorted and must not overlap.

@@ -37,9 +37,10 @@ struct DescribeParametersCommand: AsyncParsableCommand {
       let serviceToken = try input.string(
         "NextToken", flag: servicePaging.nextToken, option: "--next-token")
       let serviceLimit = try input.integer("MaxResults", flag: servicePaging.maxResults)
-      // Checked before the store is opened, as botocore checks before it signs.
+      // Checked once, before the store is opened (botocore checks before it signs); a page
+      // asks for `--page-size`, or fewer items than `--max-items` still wants (at least 1).
       _ = try DescribeParametersRequest(
-        filters: legacy, parameterFilters: modern, maxResults: serviceLimit,
+        filters: legacy, parameterFilters: modern, maxResults: serviceLimit ?? pagination.pageSize,
         nextToken: serviceToken, shared: shared
       ).checked(for: "DescribeParameters")
       let store = try await storeOptions.openParameterStore(global)
@@ -50,8 +51,7 @@ struct DescribeParametersCommand: AsyncParsableCommand {
         let page = try await store.describeParameters(
           DescribeParametersRequest(
             filters: legacy, parameterFilters: modern, maxResults: size, nextToken: token,
-            shared: shared
-          ).checked(for: "DescribeParameters"))
+            shared: shared))
         return (page.parameters, page.nextToken)
       }
       return PagedResponse(

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CinchJSON
 import CinchStore
 
 struct GetParameterCommand: AsyncParsableCommand {
@@ -22,8 +21,7 @@ struct GetParameterCommand: AsyncParsableCommand {
       let request = GetParameterRequest(
         name: try input.string("Name", flag: name, option: "--name") ?? "",
         withDecryption: try input.bool("WithDecryption", flag: withDecryption))
-      try ParameterMinimums.check(
-        .object(JSONObject([("Name", .string(request.name))])), operation: "GetParameter")
+      try ParameterMinimums.check("GetParameter", strings: ["Name": request.name])
       return try await storeOptions.openParameterStore(global).getParameter(request)
     }
   }

@@ -27,9 +27,11 @@ struct GetParameterHistoryCommand: AsyncParsableCommand {
       let serviceToken = try input.string(
         "NextToken", flag: servicePaging.nextToken, option: "--next-token")
       let serviceLimit = try input.integer("MaxResults", flag: servicePaging.maxResults)
-      // Checked before the store is opened, as botocore checks before it signs.
+      // Checked once, before the store is opened (botocore checks before it signs); a page
+      // asks for `--page-size`, or fewer items than `--max-items` still wants (at least 1).
       _ = try GetParameterHistoryRequest(
-        name: name, withDecryption: decrypt, maxResults: serviceLimit, nextToken: serviceToken
+        name: name, withDecryption: decrypt, maxResults: serviceLimit ?? pagination.pageSize,
+        nextToken: serviceToken
       ).checked(for: "GetParameterHistory")
       let store = try await storeOptions.openParameterStore(global)
       let collected = try await pagination.collect(
@@ -38,8 +40,7 @@ struct GetParameterHistoryCommand: AsyncParsableCommand {
       ) { size, token in
         let page = try await store.getParameterHistory(
           GetParameterHistoryRequest(
-            name: name, withDecryption: decrypt, maxResults: size, nextToken: token
-          ).checked(for: "GetParameterHistory"))
+            name: name, withDecryption: decrypt, maxResults: size, nextToken: token))
         return (page.parameters, page.nextToken)
       }
       return PagedResponse(

@@ -38,10 +38,11 @@ struct GetParametersByPathCommand: AsyncParsableCommand {
       let serviceToken = try input.string(
         "NextToken", flag: servicePaging.nextToken, option: "--next-token")
       let serviceLimit = try input.integer("MaxResults", flag: servicePaging.maxResults)
-      // Checked before the store is opened, as botocore checks before it signs.
+      // Checked once, before the store is opened (botocore checks before it signs); a page
+      // asks for `--page-size`, or fewer items than `--max-items` still wants (at least 1).
       _ = try GetParametersByPathRequest(
         path: path, recursive: recursive, parameterFilters: filters, withDecryption: decrypt,
-        maxResults: serviceLimit, nextToken: serviceToken
+        maxResults: serviceLimit ?? pagination.pageSize, nextToken: serviceToken
       ).checked(for: "GetParametersByPath")
       let store = try await storeOptions.openParameterStore(global)
       let collected = try await pagination.collect(
@@ -51,8 +52,7 @@ struct GetParametersByPathCommand: AsyncParsableCommand {
         let page = try await store.getParametersByPath(
           GetParametersByPathRequest(
             path: path, recursive: recursive, parameterFilters: filters, withDecryption: decrypt,
-            maxResults: size, nextToken: token
-          ).checked(for: "GetParametersByPath"))
+            maxResults: size, nextToken: token))
         return (page.parameters, page.nextToken)
       }
       return PagedResponse(

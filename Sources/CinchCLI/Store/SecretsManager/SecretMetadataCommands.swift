@@ -61,9 +61,11 @@ struct ListSecretsCommand: AsyncParsableCommand {
       let serviceToken = try input.string(
         "NextToken", flag: servicePaging.nextToken, option: "--next-token")
       let serviceLimit = try input.integer("MaxResults", flag: servicePaging.maxResults)
-      // Checked before the store is opened, as botocore checks before it signs.
+      // Checked once, before the store is opened (botocore checks before it signs); a page
+      // asks for `--page-size`, or fewer items than `--max-items` still wants (at least 1).
       _ = try ListSecretsRequest(
-        includePlannedDeletion: include, maxResults: serviceLimit, nextToken: serviceToken,
+        includePlannedDeletion: include, maxResults: serviceLimit ?? pagination.pageSize,
+        nextToken: serviceToken,
         filters: filters, sortOrder: order, sortBy: by
       ).checked(for: "ListSecrets")
       let store = try await storeOptions.openSecretStore(global)
@@ -74,8 +76,7 @@ struct ListSecretsCommand: AsyncParsableCommand {
         let page = try await store.listSecrets(
           ListSecretsRequest(
             includePlannedDeletion: include, maxResults: size, nextToken: token, filters: filters,
-            sortOrder: order, sortBy: by
-          ).checked(for: "ListSecrets"))
+            sortOrder: order, sortBy: by))
         return (page.secretList, page.nextToken)
       }
       return PagedResponse(

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CinchJSON
 import CinchStore
 import Foundation
 
@@ -61,9 +60,8 @@ struct RotateSecretCommand: AsyncParsableCommand {
       let token = try input.string(
         "ClientRequestToken", flag: clientRequestToken, option: "--client-request-token")
       // Checked before the store is opened, as botocore checks before it signs.
-      var members = JSONObject([("SecretId", .string(id))])
-      if let token { members["ClientRequestToken"] = .string(token) }
-      try ParameterMinimums.check(.object(members), operation: "RotateSecret")
+      try ParameterMinimums.check(
+        "RotateSecret", strings: ["SecretId": id, "ClientRequestToken": token])
       let store: any SecretStore
       let lambdaARN: String?
       if case .aws = try storeOptions.location(ProcessEnvironment.current) {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CinchJSON
 import CinchStore
 
 struct CreateSecretCommand: AsyncParsableCommand {
@@ -90,10 +89,12 @@ struct GetSecretValueCommand: AsyncParsableCommand {
         versionID: try input.string("VersionId", flag: versionID, option: "--version-id"),
         versionStage: try input.string(
           "VersionStage", flag: versionStage, option: "--version-stage"))
-      var members = JSONObject([("SecretId", .string(request.secretID))])
-      if let versionID = request.versionID { members["VersionId"] = .string(versionID) }
-      if let stage = request.versionStage { members["VersionStage"] = .string(stage) }
-      try ParameterMinimums.check(.object(members), operation: "GetSecretValue")
+      try ParameterMinimums.check(
+        "GetSecretValue",
+        strings: [
+          "SecretId": request.secretID, "VersionId": request.versionID,
+          "VersionStage": request.versionStage,
+        ])
       return try await storeOptions.openSecretStore(global).getSecretValue(request)
     }
   }
