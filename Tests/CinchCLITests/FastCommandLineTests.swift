@@ -16,6 +16,7 @@ import Testing
       put("output", global.output)
       put("query", global.query)
       put("cli-input-json", global.cliInputJSON)
+      put("cli-input-yaml", global.cliInputYAML)
       put("no-cli-pager", "\(global.noCLIPager)")
       put("region", global.region)
       put("profile", global.profile)
@@ -91,7 +92,7 @@ import Testing
   /// added to `FastCommandLine` (and above), or reading it would stop the process.
   @Test func theOptionGroupsHaveThePropertiesTheFastPathSets() {
     #expect(
-      Mirror(reflecting: AWSGlobalOptions()).children.count == 11,
+      Mirror(reflecting: AWSGlobalOptions()).children.count == 12,
       "AWSGlobalOptions changed: teach FastCommandLine (and this test) its options")
     #expect(
       Mirror(reflecting: StoreOptions()).children.count == 2,
@@ -119,6 +120,7 @@ import Testing
     ["ssm", "get-parameter", "--name", "/a:3", "--store", "s.db", "--key-file", "k"],
     ["ssm", "get-parameter", "--name", "", "--region", "eu-west-1"],
     ["ssm", "get-parameter", "--cli-input-json", #"{"Name":"/a"}"#],
+    ["ssm", "get-parameter", "--cli-input-yaml", "Name: /a"],
     [
       "secretsmanager", "get-secret-value", "--secret-id", "prod/MyApp/DBSecret",
       "--version-stage", "AWSPREVIOUS",
@@ -159,8 +161,9 @@ import Testing
   /// Random command lines from every option, in any order, in both spellings.
   @Test func parsesGeneratedCommandLinesAsArgumentParserDoes() throws {
     let global = [
-      "--output", "--query", "--cli-input-json", "--region", "--profile", "--endpoint-url",
-      "--color", "--cli-error-format", "--cli-binary-format", "--store", "--key-file",
+      "--output", "--query", "--cli-input-json", "--cli-input-yaml", "--region", "--profile",
+      "--endpoint-url", "--color", "--cli-error-format", "--cli-binary-format", "--store",
+      "--key-file",
     ]
     let forms: [(path: [String], values: [String], flags: [[String]])] = [
       (["ssm", "get-parameter"], ["--name"], [["--with-decryption", "--no-with-decryption"]]),

@@ -237,7 +237,8 @@ enum FastCommandLine {
   /// The options of `AWSGlobalOptions` that take a value. Arrays rather than sets, as
   /// `ProcessSetup.templateOnly` says why.
   static let awsValues = [
-    "--output", "--query", "--cli-input-json", "--region", "--profile", "--endpoint-url",
+    "--output", "--query", "--cli-input-json", "--cli-input-yaml", "--region", "--profile",
+    "--endpoint-url",
     "--color", "--cli-error-format", "--cli-binary-format",
   ]
 
@@ -356,6 +357,7 @@ extension AWSGlobalOptions {
     output = given["--output"]
     query = given["--query"]
     cliInputJSON = given["--cli-input-json"]
+    cliInputYAML = given["--cli-input-yaml"]
     noCLIPager = given[flag: "no-cli-pager"] ?? false
     region = given["--region"]
     profile = given["--profile"]

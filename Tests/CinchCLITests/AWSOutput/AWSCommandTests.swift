@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchJSON
 import Foundation
 import Testing
 
@@ -261,6 +262,99 @@ import Testing
     #expect(!invalid.standardError.contains("hunter2"))
     #expect(
       invalid.standardError.hasPrefix("\nError parsing parameter 'cli-input-json': Invalid JSON: "))
+  }
+
+  @Test func cliInputYAMLFillsParametersWithYAMLTypes() async throws {
+    let yaml = """
+      Name: /from/yaml   # a comment
+      WithDecryption: true
+      Tags:
+        - {Key: team, Value: '42'}
+      MaxResults: 0x10
+      """
+    let outcome = await AWSCommand.execute(
+      "GetParameter", try options(["--cli-input-yaml", yaml, "--output", "text"])
+    ) { input -> Response in
+      try input?.validateKeys(allowed: ["Name", "WithDecryption", "Tags", "MaxResults"])
+      let name = try input?.string("Name", flag: nil) ?? ""
+      let decrypt = try input?.bool("WithDecryption", flag: nil) ?? false
+      let tags = input?.value("Tags")?.arrayValue?.first?["Value"]?.stringValue ?? ""
+      let limit = try input?.integer("MaxResults", flag: nil) ?? 0
+      return Response(
+        parameter: .init(name: name, value: "\(tags)/\(limit)", version: decrypt ? 1 : 0))
+    }
+    #expect(outcome.standardOutput == "PARAMETER\t/from/yaml\t42/16\t1\n")
+    #expect(outcome.exitCode == 0)
+  }
+
+  @Test func cliInputYAMLResolvesPlainScalarsByYAML12sCoreSchema() {
+    let cases: [(String, JSONValue)] = [
+      ("true", .bool(true)), ("False", .bool(false)), ("yes", .string("yes")),
+      ("on", .string("on")), ("~", .null), ("null", .null), ("", .null),
+      ("12", .integer(12)), ("-7", .integer(-7)), ("+3", .integer(3)), ("0o17", .integer(15)),
+      ("0x1F", .integer(31)), ("012", .integer(12)), ("1.5", .double(1.5)),
+      ("-.5e3", .double(-500)), ("1e", .string("1e")), ("2010-09-09", .string("2010-09-09")),
+      ("0x", .string("0x")), ("1_000", .string("1_000")), ("-", .string("-")),
+      (".inf", .double(.infinity)), ("99999999999999999999", .double(1e20)),
+    ]
+    for (text, expected) in cases {
+      #expect(YAMLInputValue.plain(text) == expected, "\(text)")
+    }
+  }
+
+  @Test func cliInputYAMLProblemsAreUsageErrorsThatNeverEchoTheInput() async throws {
+    func run(_ arguments: [String]) async throws -> AWSCommand.Outcome {
+      await AWSCommand.execute("GetParameter", try options(arguments)) { input -> Response in
+        try input?.validateKeys(allowed: ["Name", "WithDecryption"])
+        try input.requireParameters([("Name", "--name", false)])
+        _ = try input?.bool("WithDecryption", flag: nil)
+        return Self.response
+      }
+    }
+    let canary = "CANARY-9d41e"
+    let invalid = try await run(["--cli-input-yaml", "Name: '\(canary)\nValue: [\(canary)"])
+    #expect(invalid.exitCode == 252)
+    #expect(!invalid.standardError.contains(canary))
+    #expect(
+      invalid.standardError.hasPrefix(
+        "\nError parsing parameter 'cli-input-yaml': Invalid YAML received: "))
+    #expect(invalid.standardError.hasSuffix("at line 2, column 21\n"))
+
+    let list = try await run(["--cli-input-yaml", "[\(canary)]"])
+    #expect(
+      list.standardError
+        == "\nError parsing parameter 'cli-input-yaml': Invalid type: expecting map, received <class 'list'>\n"
+    )
+    let tag = try await run(["--cli-input-yaml", "Name: !Ref \(canary)"])
+    #expect(tag.exitCode == 252)
+    #expect(tag.standardError.contains("'!Ref'"))
+    #expect(!tag.standardError.contains(canary))
+
+    // YAML 1.2: `yes` is a string, as ruamel's safe loader reads it, so botocore's type check.
+    let yes = try await run(["--cli-input-yaml", "Name: /a\nWithDecryption: yes"])
+    #expect(yes.standardError.contains("type: <class 'str'>, valid types: <class 'bool'>"))
+
+    let both = try await run(["--cli-input-yaml", "Name: /a", "--cli-input-json", "{}"])
+    #expect(both.exitCode == 252)
+    #expect(both.standardError == "\nOnly one --cli-input- parameter may be specified.\n")
+  }
+
+  @Test func cliInputYAMLReadsAFileAndKeepsBinaryAsBase64() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cinch-cli-input-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("input.yaml").path
+    try "Name: prod/db\nSecretBinary: !!binary |\n  aGVs\n  bG8=\nForce: !!bool true\n".write(
+      toFile: path, atomically: true, encoding: .utf8)
+    let input = try AWSCLIInput(yamlArgument: "file://\(path)")
+    #expect(input.object["Name"] == .string("prod/db"))
+    #expect(input.object["SecretBinary"] == .string("aGVsbG8="))
+    #expect(input.object["Force"] == .bool(true))
+    #expect(throws: AWSUsageError.self) { try AWSCLIInput(yamlArgument: "Force: !!int true") }
+    #expect(throws: AWSUsageError.self) {
+      try AWSCLIInput(yamlArgument: "file://\(folder.path)/missing.yaml")
+    }
   }
 
   @Test func paginatedOperationsPutTheResultKeyFirstAndTheTokenLast() async throws {

@@ -14,17 +14,7 @@ package struct AWSCLIInput: Sendable, Equatable {
 
   /// Parses the option's argument: JSON text, or `file://PATH` naming a file that holds it.
   package init(argument: String) throws(AWSUsageError) {
-    var text = argument
-    if argument.hasPrefix("file://") {
-      let path = String(argument.dropFirst("file://".count))
-      guard let data = FileManager.default.contents(atPath: path),
-        let contents = String(data: data, encoding: .utf8)
-      else {
-        throw .parsingParameter(
-          "cli-input-json", "Unable to load paramfile \(argument): no such readable UTF-8 file")
-      }
-      text = contents
-    }
+    let text = try Self.argumentText(argument, option: "cli-input-json")
     let value: JSONValue
     do {
       value = try JSONValueParser.parse(text)
@@ -35,6 +25,19 @@ package struct AWSCLIInput: Sendable, Equatable {
       throw .parsingParameter("cli-input-json", "Invalid JSON: expected a JSON object")
     }
     self.object = object
+  }
+
+  /// The option's argument, or the text of the file a `file://PATH` argument names.
+  static func argumentText(_ argument: String, option: String) throws(AWSUsageError) -> String {
+    guard argument.hasPrefix("file://") else { return argument }
+    let path = String(argument.dropFirst("file://".count))
+    guard let data = FileManager.default.contents(atPath: path),
+      let contents = String(data: data, encoding: .utf8)
+    else {
+      throw .parsingParameter(
+        option, "Unable to load paramfile \(argument): no such readable UTF-8 file")
+    }
+    return contents
   }
 
   /// Refuses members that are not parameters of the operation, as botocore does.

@@ -24,6 +24,13 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
   )
   package var cliInputJSON: String?
 
+  @Option(
+    name: .customLong("cli-input-yaml"),
+    help:
+      "Request parameters as a YAML mapping (or file://PATH), as --generate-cli-skeleton yaml-input prints them; options on the command line take precedence."
+  )
+  package var cliInputYAML: String?
+
   @Flag(name: .customLong("no-cli-pager"), help: "Accepted for compatibility; cinch never pages.")
   package var noCLIPager = false
 
@@ -115,10 +122,15 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
     }
   }
 
-  /// The parsed `--cli-input-json`, or nil without one.
+  /// The parsed `--cli-input-json` or `--cli-input-yaml`, or nil without either. The aws CLI
+  /// takes one of them, not both.
   package func cliInput() throws(AWSUsageError) -> AWSCLIInput? {
-    guard let cliInputJSON else { return nil }
-    return try AWSCLIInput(argument: cliInputJSON)
+    switch (cliInputJSON, cliInputYAML) {
+    case (nil, nil): return nil
+    case (let json?, nil): return try AWSCLIInput(argument: json)
+    case (nil, let yaml?): return try AWSCLIInput(yamlArgument: yaml)
+    case (.some, .some): throw AWSUsageError("Only one --cli-input- parameter may be specified.")
+    }
   }
 }
 
