@@ -55,8 +55,9 @@ public struct CinchMain: AsyncParsableCommand {
   /// Runs the command line and exits with cinch's exit codes: 0 success, 1 findings, 2 usage or
   /// I/O failure for the compiler commands; the aws CLI's codes for the store command groups.
   public static func run() async -> Never {
-    let arguments = AWSCommandLine.helpWordAsFlag(
-      root: Self.self, Array(CommandLine.arguments.dropFirst()))
+    let arguments = AWSCommandLine.skeletonValueFilledIn(
+      root: Self.self,
+      AWSCommandLine.helpWordAsFlag(root: Self.self, Array(CommandLine.arguments.dropFirst())))
     // ArgumentParser answers `help NAME` for a name it does not know with the root's help and
     // exit 0, which hides a typo in a script; git and the aws CLI refuse it.
     if arguments.first == "help", let unknown = unknownHelpTopic(arguments.dropFirst()) {

@@ -17,6 +17,7 @@ import Testing
       put("query", global.query)
       put("cli-input-json", global.cliInputJSON)
       put("cli-input-yaml", global.cliInputYAML)
+      put("generate-cli-skeleton", global.generateCLISkeleton)
       put("no-cli-pager", "\(global.noCLIPager)")
       put("region", global.region)
       put("profile", global.profile)
@@ -92,7 +93,7 @@ import Testing
   /// added to `FastCommandLine` (and above), or reading it would stop the process.
   @Test func theOptionGroupsHaveThePropertiesTheFastPathSets() {
     #expect(
-      Mirror(reflecting: AWSGlobalOptions()).children.count == 12,
+      Mirror(reflecting: AWSGlobalOptions()).children.count == 13,
       "AWSGlobalOptions changed: teach FastCommandLine (and this test) its options")
     #expect(
       Mirror(reflecting: StoreOptions()).children.count == 2,
@@ -121,6 +122,7 @@ import Testing
     ["ssm", "get-parameter", "--name", "", "--region", "eu-west-1"],
     ["ssm", "get-parameter", "--cli-input-json", #"{"Name":"/a"}"#],
     ["ssm", "get-parameter", "--cli-input-yaml", "Name: /a"],
+    ["ssm", "get-parameter", "--generate-cli-skeleton", "yaml-input"],
     [
       "secretsmanager", "get-secret-value", "--secret-id", "prod/MyApp/DBSecret",
       "--version-stage", "AWSPREVIOUS",

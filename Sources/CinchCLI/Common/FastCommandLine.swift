@@ -237,7 +237,8 @@ enum FastCommandLine {
   /// The options of `AWSGlobalOptions` that take a value. Arrays rather than sets, as
   /// `ProcessSetup.templateOnly` says why.
   static let awsValues = [
-    "--output", "--query", "--cli-input-json", "--cli-input-yaml", "--region", "--profile",
+    "--output", "--query", "--cli-input-json", "--cli-input-yaml", "--generate-cli-skeleton",
+    "--region", "--profile",
     "--endpoint-url",
     "--color", "--cli-error-format", "--cli-binary-format",
   ]
@@ -358,6 +359,7 @@ extension AWSGlobalOptions {
     query = given["--query"]
     cliInputJSON = given["--cli-input-json"]
     cliInputYAML = given["--cli-input-yaml"]
+    generateCLISkeleton = given["--generate-cli-skeleton"]
     noCLIPager = given[flag: "no-cli-pager"] ?? false
     region = given["--region"]
     profile = given["--profile"]

@@ -81,6 +81,21 @@ package enum AWSCommandLine {
     return arguments.dropLast() + ["--help"]
   }
 
+  /// `--generate-cli-skeleton` takes an optional value (argparse's `nargs='?'`, `input` when
+  /// absent), which ArgumentParser has no form for: in an aws-style command line, the option
+  /// at the end or before another option is given `input`.
+  package static func skeletonValueFilledIn<Root: ParsableCommand>(
+    root: Root.Type, _ arguments: [String]
+  ) -> [String] {
+    guard let index = arguments.firstIndex(of: "--generate-cli-skeleton"),
+      index == arguments.count - 1 || arguments[index + 1].hasPrefix("-"),
+      isAWSStyle(root: root, arguments: arguments)
+    else { return arguments }
+    var filled = arguments
+    filled.insert("input", at: index + 1)
+    return filled
+  }
+
   /// Whether the first word of the command line names a subcommand marked `AWSCommandGroup`.
   static func isAWSStyle<Root: ParsableCommand>(root: Root.Type, arguments: [String]) -> Bool {
     awsGroup(root: root, arguments: arguments) != nil

@@ -129,6 +129,13 @@ package enum AWSCommand {
       let query = try options.compiledQuery()
       let color = try options.resolvedColor()
       _ = try options.resolvedErrorFormat()
+      if let skeleton = try options.skeletonFormat() {
+        guard let text = AWSInputSkeleton.text(for: operation, format: skeleton) else {
+          throw AWSUsageError(
+            "\(operation) is cinch's own operation: it has no skeleton; see its --help")
+        }
+        return Outcome(standardOutput: text, standardError: "", exitCode: AWSExitCode.success)
+      }
       let input = try options.cliInput()
       let response = try await body(input)
       // One call printed as the service answered it: nothing to combine.

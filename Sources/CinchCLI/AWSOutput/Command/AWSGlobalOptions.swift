@@ -31,6 +31,13 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
   )
   package var cliInputYAML: String?
 
+  @Option(
+    name: .customLong("generate-cli-skeleton"),
+    help: ArgumentHelp(
+      "Print the request's members to fill in for --cli-input-json (input, the default) or --cli-input-yaml (yaml-input), without running the command.",
+      valueName: "input|yaml-input"))
+  package var generateCLISkeleton: String?
+
   @Flag(name: .customLong("no-cli-pager"), help: "Accepted for compatibility; cinch never pages.")
   package var noCLIPager = false
 
@@ -108,6 +115,17 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
     guard let format = AWSErrorFormat(rawValue: cliErrorFormat.lowercased()) else {
       throw .invalidChoice(
         option: "--cli-error-format", choices: AWSErrorFormat.allCases.map(\.rawValue))
+    }
+    return format
+  }
+
+  /// The `--generate-cli-skeleton` format asked for, or nil without the option.
+  package func skeletonFormat() throws(AWSUsageError) -> AWSInputSkeleton.Format? {
+    guard let generateCLISkeleton else { return nil }
+    guard let format = AWSInputSkeleton.Format(rawValue: generateCLISkeleton) else {
+      throw .invalidChoice(
+        option: "--generate-cli-skeleton", choices: AWSInputSkeleton.Format.allCases.map(\.rawValue)
+      )
     }
     return format
   }
