@@ -3,12 +3,15 @@ import CinchStore
 import Foundation
 
 /// Reading request parameters from the command line and `--cli-input-json` together, the aws
-/// CLI's way: a flag wins over the JSON, `file://PATH` loads a value from a file, structure
-/// parameters take shorthand or JSON.
+/// CLI's way: a flag wins over the JSON, `file://PATH` given as an option's value loads it
+/// from a file, structure parameters take shorthand or JSON. A member of the JSON (or YAML)
+/// input is the value as written: the aws CLI loads `file://` only from the command line, so
+/// a secret that starts with `file://` is stored as it is, and an input document cannot make
+/// cinch read a local file into a value.
 extension AWSCLIInput? {
   func string(_ key: String, flag: String?, option: String) throws -> String? {
-    let value = try self.map { try $0.string(key, flag: flag) } ?? flag
-    return try value.map { try Paramfile.load($0, option: option) }
+    if let flag { return try Paramfile.load(flag, option: option) }
+    return try self.map { try $0.string(key, flag: nil) } ?? nil
   }
 
   func bool(_ key: String, flag: Bool?) throws -> Bool? {
@@ -176,13 +179,18 @@ enum AWSStructures {
     }
   }
 
-  static func tags(_ objects: [JSONObject]?, parameter: String = "Tags") throws -> [Tag]? {
+  /// Parameter Store's `Tag` requires both members; Secrets Manager's requires neither, and
+  /// its `Value` may be empty (https://docs.aws.amazon.com/secretsmanager/latest/apireference/
+  /// API_Tag.html), so a tag given without one is sent with an empty value.
+  static func tags(_ objects: [JSONObject]?, parameter: String = "Tags", valueRequired: Bool = true)
+    throws -> [Tag]?
+  {
     try objects?.enumerated().map { index, object in
       let name = "\(parameter)[\(index)]"
       try checkMembers(object, allowed: ["Key", "Value"], in: name)
       return Tag(
         key: try string(object, "Key", in: name, required: true) ?? "",
-        value: try string(object, "Value", in: name, required: true) ?? "")
+        value: try string(object, "Value", in: name, required: valueRequired) ?? "")
     }
   }
 

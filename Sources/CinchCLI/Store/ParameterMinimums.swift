@@ -21,22 +21,34 @@ enum ParameterMinimums {
 
   static let byOperation: [String: [(member: String, limits: [Limit])]] = [
     // Systems Manager
-    "PutParameter": [("Name", [.length(1)]), ("KeyId", [.length(1)]), ("Policies", [.length(1)])],
+    "PutParameter": [
+      ("Name", [.length(1)]), ("KeyId", [.length(1)]), ("Tags[].Key", [.length(1)]),
+      ("Policies", [.length(1)]),
+    ],
     "GetParameter": [("Name", [.length(1)])],
     "GetParameters": [("Names", [.length(1), .itemLength(1)])],
-    "GetParametersByPath": [("Path", [.length(1)]), ("MaxResults", [.value(1)])],
+    "GetParametersByPath": [
+      ("Path", [.length(1)]), ("ParameterFilters[].Key", [.length(1)]),
+      ("ParameterFilters[].Option", [.length(1)]),
+      ("ParameterFilters[].Values", [.length(1), .itemLength(1)]), ("MaxResults", [.value(1)]),
+    ],
     "GetParameterHistory": [("Name", [.length(1)]), ("MaxResults", [.value(1)])],
     "DeleteParameter": [("Name", [.length(1)])],
     "DeleteParameters": [("Names", [.length(1), .itemLength(1)])],
-    "DescribeParameters": [("MaxResults", [.value(1)])],
+    "DescribeParameters": [
+      ("Filters[].Values", [.length(1), .itemLength(1)]), ("ParameterFilters[].Key", [.length(1)]),
+      ("ParameterFilters[].Option", [.length(1)]),
+      ("ParameterFilters[].Values", [.length(1), .itemLength(1)]), ("MaxResults", [.value(1)]),
+    ],
     "LabelParameterVersion": [("Name", [.length(1)]), ("Labels", [.length(1), .itemLength(1)])],
     "UnlabelParameterVersion": [("Name", [.length(1)]), ("Labels", [.length(1), .itemLength(1)])],
+    "AddTagsToResource": [("Tags[].Key", [.length(1)])],
     "RemoveTagsFromResource": [("TagKeys", [.itemLength(1)])],
     // Secrets Manager
     "CreateSecret": [
       ("Name", [.length(1)]), ("ClientRequestToken", [.length(32)]),
-      ("SecretBinary", [.length(1)]), ("SecretString", [.length(1)]),
-      ("AddReplicaRegions", [.length(1)]),
+      ("SecretBinary", [.length(1)]), ("SecretString", [.length(1)]), ("Tags[].Key", [.length(1)]),
+      ("AddReplicaRegions", [.length(1)]), ("AddReplicaRegions[].Region", [.length(1)]),
     ],
     "GetSecretValue": [
       ("SecretId", [.length(1)]), ("VersionId", [.length(32)]), ("VersionStage", [.length(1)]),
@@ -51,7 +63,9 @@ enum ParameterMinimums {
       ("SecretBinary", [.length(1)]), ("SecretString", [.length(1)]),
     ],
     "DescribeSecret": [("SecretId", [.length(1)])],
-    "ListSecrets": [("MaxResults", [.value(1)]), ("NextToken", [.length(1)])],
+    "ListSecrets": [
+      ("MaxResults", [.value(1)]), ("NextToken", [.length(1)]), ("Filters[].Values", [.length(1)]),
+    ],
     "ListSecretVersionIds": [
       ("SecretId", [.length(1)]), ("MaxResults", [.value(1)]), ("NextToken", [.length(1)]),
     ],
@@ -61,43 +75,73 @@ enum ParameterMinimums {
     ],
     "DeleteSecret": [("SecretId", [.length(1)])],
     "RestoreSecret": [("SecretId", [.length(1)])],
-    "TagResource": [("SecretId", [.length(1)])],
+    "TagResource": [("SecretId", [.length(1)]), ("Tags[].Key", [.length(1)])],
     "UntagResource": [("SecretId", [.length(1)]), ("TagKeys", [.itemLength(1)])],
     "GetRandomPassword": [("PasswordLength", [.value(1)])],
     "BatchGetSecretValue": [
-      ("SecretIdList", [.length(1), .itemLength(1)]), ("MaxResults", [.value(1)]),
-      ("NextToken", [.length(1)]),
+      ("SecretIdList", [.length(1), .itemLength(1)]), ("Filters[].Values", [.length(1)]),
+      ("MaxResults", [.value(1)]), ("NextToken", [.length(1)]),
     ],
-    "RotateSecret": [("SecretId", [.length(1)]), ("ClientRequestToken", [.length(32)])],
+    "RotateSecret": [
+      ("SecretId", [.length(1)]), ("ClientRequestToken", [.length(32)]),
+      ("RotationRules.AutomaticallyAfterDays", [.value(1)]),
+      ("RotationRules.Duration", [.length(2)]), ("RotationRules.ScheduleExpression", [.length(1)]),
+    ],
     "CancelRotateSecret": [("SecretId", [.length(1)])],
   ]
 
   /// The problems botocore would report for `request` (encoded with the AWS member names), in
   /// its words; empty when there are none. Lengths and numbers only: never a value.
   static func problems(_ request: JSONValue, operation: String) -> [String] {
-    guard let limits = byOperation[operation], let members = request.objectValue else { return [] }
+    guard let limits = byOperation[operation], request.objectValue != nil else { return [] }
     var problems: [String] = []
-    for (member, memberLimits) in limits {
-      guard let value = members[member] else { continue }
-      for limit in memberLimits {
-        switch (limit, value) {
-        case (.length(let minimum), .string(let text)) where text.unicodeScalars.count < minimum:
-          problems.append(length(member, text.unicodeScalars.count, minimum))
-        case (.length(let minimum), .array(let items)) where items.count < minimum:
-          problems.append(length(member, items.count, minimum))
-        case (.itemLength(let minimum), .array(let items)):
-          for (index, item) in items.enumerated() {
-            guard case .string(let text) = item, text.unicodeScalars.count < minimum else {
-              continue
-            }
-            problems.append(length("\(member)[\(index)]", text.unicodeScalars.count, minimum))
+    for (path, memberLimits) in limits {
+      for (member, value) in values(at: path, in: request) {
+        problems += self.problems(member, value, memberLimits)
+      }
+    }
+    return problems
+  }
+
+  /// The values a member path names in `request`, each with the name botocore reports it by:
+  /// `RotationRules.AutomaticallyAfterDays`, `Tags[].Key` → `Tags[0].Key`, `Tags[1].Key`, …
+  private static func values(at path: String, in request: JSONValue) -> [(String, JSONValue)] {
+    var found: [(String, JSONValue)] = [("", request)]
+    for segment in path.split(separator: ".") {
+      let each = segment.hasSuffix("[]")
+      let key = String(each ? segment.dropLast(2) : segment)
+      found = found.flatMap { name, value -> [(String, JSONValue)] in
+        guard let member = value.objectValue?[key], member != .null else { return [] }
+        let named = name.isEmpty ? key : "\(name).\(key)"
+        guard each else { return [(named, member)] }
+        return (member.arrayValue ?? []).enumerated().map { ("\(named)[\($0)]", $1) }
+      }
+    }
+    return found
+  }
+
+  private static func problems(_ member: String, _ value: JSONValue, _ memberLimits: [Limit])
+    -> [String]
+  {
+    var problems: [String] = []
+    for limit in memberLimits {
+      switch (limit, value) {
+      case (.length(let minimum), .string(let text)) where text.unicodeScalars.count < minimum:
+        problems.append(length(member, text.unicodeScalars.count, minimum))
+      case (.length(let minimum), .array(let items)) where items.count < minimum:
+        problems.append(length(member, items.count, minimum))
+      case (.itemLength(let minimum), .array(let items)):
+        for (index, item) in items.enumerated() {
+          guard case .string(let text) = item, text.unicodeScalars.count < minimum else {
+            continue
           }
-        case (.value(let minimum), .integer(let number)) where number < minimum:
-          problems.append(
-            "Invalid value for parameter \(member), value: \(number), valid min value: \(minimum)")
-        default:
-          continue
+          problems.append(length("\(member)[\(index)]", text.unicodeScalars.count, minimum))
         }
+      case (.value(let minimum), .integer(let number)) where number < minimum:
+        problems.append(
+          "Invalid value for parameter \(member), value: \(number), valid min value: \(minimum)")
+      default:
+        continue
       }
     }
     return problems

@@ -155,6 +155,30 @@ import _CinchTestSupport
         ["secretsmanager", "get-random-password", "--cli-input-json", #"{"PasswordLength": 0}"#],
         ["Invalid value for parameter PasswordLength, value: 0, valid min value: 1"]
       ),
+      // Members of structures, by botocore's names for them.
+      (
+        [
+          "secretsmanager", "rotate-secret", "--secret-id", "x", "--rotator", "password",
+          "--rotation-rules", "AutomaticallyAfterDays=0",
+        ],
+        [
+          "Invalid value for parameter RotationRules.AutomaticallyAfterDays, value: 0, valid min value: 1"
+        ]
+      ),
+      (
+        [
+          "ssm", "get-parameters-by-path", "--path", "/app", "--parameter-filters",
+          "Key=,Values=[]",
+        ],
+        [
+          "Invalid length for parameter ParameterFilters[0].Key, value: 0, valid min length: 1",
+          "Invalid length for parameter ParameterFilters[0].Values, value: 0, valid min length: 1",
+        ]
+      ),
+      (
+        ["ssm", "put-parameter", "--name", "/t", "--value", "v", "--tags", "Key=,Value=a"],
+        ["Invalid length for parameter Tags[0].Key, value: 0, valid min length: 1"]
+      ),
     ] {
       let refused = try await project.run(arguments)
       #expect(refused.status == 252, "\(arguments)")
@@ -428,6 +452,55 @@ import _CinchTestSupport
 
   /// Text output applies `--query` to each page the CLI read, as the aws CLI does
   /// (cli-usage-filter.html): 23 parameters by path come in pages of 10.
+  /// `file://` loads a file only from an option's value: a member of `--cli-input-json` or
+  /// `--cli-input-yaml` is stored as written, as the aws CLI does, so an input document
+  /// cannot read a local file into a value.
+  @Test func inputDocumentsKeepFileURLsAsWritten() async throws {
+    let project = try await Project()
+    let local = try project.write("local file contents", to: "local.txt")
+    let put = try await project.run([
+      "ssm", "put-parameter", "--cli-input-json",
+      #"{"Name": "/f/json", "Value": "file://\#(local)", "Type": "SecureString"}"#,
+    ])
+    #expect(put.status == 0, "\(put.stderr)")
+    try await project.run([
+      "ssm", "put-parameter", "--cli-input-yaml",
+      "Name: /f/yaml\nValue: file://\(local)\nType: String",
+    ])
+    try await project.run([
+      "ssm", "put-parameter", "--name", "/f/flag", "--value", "file://\(local)", "--type", "String",
+    ])
+    let values = try await project.run([
+      "ssm", "get-parameters", "--names", "/f/json", "/f/yaml", "/f/flag", "--with-decryption",
+      "--query", "Parameters[].Value", "--output", "text",
+    ])
+    #expect(
+      values.stdout.split(separator: "\t").map { $0.trimmingCharacters(in: .newlines) }.sorted()
+        == ["file://\(local)", "file://\(local)", "local file contents"])
+    let secret = try await project.run([
+      "secretsmanager", "create-secret", "--cli-input-json",
+      #"{"Name": "s", "SecretString": "file:///nonexistent/x"}"#, "--output", "off",
+    ])
+    #expect(secret.status == 0, "\(secret.stderr)")
+    let read = try await project.run([
+      "secretsmanager", "get-secret-value", "--secret-id", "s", "--query", "SecretString",
+      "--output", "text",
+    ])
+    #expect(read.stdout == "file:///nonexistent/x\n")
+
+    // A skeleton, filled in, is a request.
+    let skeleton = try await project.run([
+      "ssm", "get-parameter", "--generate-cli-skeleton", "yaml-input",
+    ])
+    #expect(skeleton.stdout == "Name: ''  # [REQUIRED]\nWithDecryption: true\n")
+    let filled = skeleton.stdout.replacingOccurrences(of: "Name: ''", with: "Name: /f/json")
+    let got = try await project.run([
+      "ssm", "get-parameter", "--cli-input-yaml", filled, "--query", "Parameter.Value",
+      "--output", "text",
+    ])
+    #expect(got.stdout == "file://\(local)\n", "\(got.stderr)")
+  }
+
   @Test func textOutputQueriesEachPage() async throws {
     let project = try await Project()
     for index in 1...23 {

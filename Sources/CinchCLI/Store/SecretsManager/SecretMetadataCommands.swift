@@ -178,7 +178,8 @@ struct TagResourceCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["SecretId", "Tags"])
       let request = try TagResourceRequest(
         secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
-        tags: try AWSStructures.tags(input.structures("Tags", flag: tags, option: "--tags")) ?? []
+        tags: try AWSStructures.tags(
+          input.structures("Tags", flag: tags, option: "--tags"), valueRequired: false) ?? []
       ).checked(for: "TagResource")
       return try await storeOptions.openSecretStore(global).tagResource(request)
     }

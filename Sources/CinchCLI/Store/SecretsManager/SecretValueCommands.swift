@@ -49,7 +49,8 @@ struct CreateSecretCommand: AsyncParsableCommand {
           raw: global.readsBlobsRaw()),
         secretString: try input.string(
           "SecretString", flag: secretString, option: "--secret-string"),
-        tags: try AWSStructures.tags(input.structures("Tags", flag: tags, option: "--tags")),
+        tags: try AWSStructures.tags(
+          input.structures("Tags", flag: tags, option: "--tags"), valueRequired: false),
         addReplicaRegions: try replicas?.map {
           ReplicaRegion(
             region: try AWSStructures.string(

@@ -12,7 +12,8 @@ extension AWSCLIInput? {
   {
     let raw = try self.map { try $0.string(key, flag: flag) } ?? flag
     guard let raw else { return nil }
-    if raw.hasPrefix("fileb://") {
+    // `fileb://` and `file://` are the command line's (see `string(_:flag:option:)`).
+    if flag != nil, raw.hasPrefix("fileb://") {
       let path = String(raw.dropFirst("fileb://".count))
       guard let data = Paramfile.contents(of: path) else {
         throw AWSUsageError.parsingParameter(
@@ -20,7 +21,7 @@ extension AWSCLIInput? {
       }
       return data
     }
-    let text = try Paramfile.load(raw, option: option)
+    let text = flag != nil ? try Paramfile.load(raw, option: option) : raw
     if readsRaw { return Data(text.utf8) }
     guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines))
     else {
