@@ -22,7 +22,8 @@ struct JoinRewriter {
 
   enum Chunk: Equatable {
     case literal(piece: Int)
-    /// A `!Sub` piece's string: read as written, never edited (it is evaluated).
+    /// A `!Sub` piece's string, or the first choice of an `!If`, `!Select` or nested `!Join`:
+    /// read as the finder read it, never edited (it is evaluated).
     case sub(piece: Int)
     case unknown(piece: Int)
     case delimiter
@@ -59,7 +60,8 @@ struct JoinRewriter {
       if let literal = piece.scalar {
         text += literal.utf8
         chunks.append((start..<text.count, .literal(piece: index)))
-      } else if let string = piece.subString?.node.scalar {
+      } else if let string = piece.subString?.node.scalar ?? piece.joinedChoiceText {
+        // A `!Sub` string, or an `!If`/`!Select`/`!Join` piece as the finder joined it.
         text += string.utf8
         chunks.append((start..<text.count, .sub(piece: index)))
       } else {

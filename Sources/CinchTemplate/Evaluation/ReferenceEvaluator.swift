@@ -254,7 +254,7 @@ public enum ReferenceEvaluator {
     else { return everything }
     // The pieces were evaluated, and reported on, with the join.
     var scratch = Diagnostics()
-    // Spans that are not the join's own: literal pieces, delimiters, Sub pieces with a reference.
+    // Spans that are not the join's own: literal pieces, delimiters, pieces with a reference.
     var notComposed: [Range<Int>] = []
     var offset = 0
     for (index, piece) in pieces.enumerated() {
@@ -269,7 +269,11 @@ public enum ReferenceEvaluator {
         guard let evaluated = evaluator.evaluate(piece, into: &scratch).string else {
           return everything
         }
-        if let string = piece.subString?.node.scalar, ReferenceWalker.mentionsResolve(string) {
+        // A reference inside a Sub piece, or inside the chosen text of an `!If`, `!Select` or
+        // nested `!Join`, is that piece's own: its site is recorded where it is written.
+        if let string = piece.subString?.node.scalar ?? piece.joinedChoiceText,
+          ReferenceWalker.mentionsResolve(string)
+        {
           notComposed.append(offset..<(offset + evaluated.utf8.count))
         }
         offset += evaluated.utf8.count

@@ -13,11 +13,22 @@
 /// reference the Sub opens and a later piece closes is found too:
 ///
 ///     !Join ['', [!Sub '{{resolve:secretsmanager:${Env}/db', ':SecretString:password}}']]
+///
+/// A piece that chooses its text (`!If`, `!Select`) or joins it (a nested `!Join`) may carry
+/// the opener or the closer of a reference the other pieces continue:
+///
+///     !Join ['', ['{{resolve:ssm-secure:/app/db', !If [HasPin, !Sub ':${Pin}}}', '}}']]]
+///
+/// Its text is joined as its first choice would write it (`Fn::Select`'s literal index when it
+/// has one), so the reference is found and evaluation reads the one the deploy takes; the
+/// choices' own text is still walked, without reporting as unterminated what the join closes.
 extension ReferenceWalker {
   private enum Chunk {
     case literal(piece: Int)
     /// The string of a `!Sub` piece.
     case sub(piece: Int)
+    /// The text of a piece that chooses or joins its text, as its first choice writes it.
+    case flattened(piece: Int)
     case unknown(piece: Int)
     case delimiter
   }
@@ -28,9 +39,13 @@ extension ReferenceWalker {
   mutating func visitJoin(_ argument: Node, join: Node) -> Bool {
     guard case .sequence(let arguments) = argument.value, arguments.count == 2,
       case .scalar(let delimiter) = arguments[0].value,
-      case .sequence(let pieces) = arguments[1].value,
-      pieces.contains(where: {
-        ($0.scalar ?? $0.subString?.node.scalar).map(Self.mentionsResolve) ?? false
+      case .sequence(let pieces) = arguments[1].value
+    else { return false }
+    let flattened = pieces.map(Self.flattenedText)
+    guard
+      pieces.indices.contains(where: { index in
+        (pieces[index].scalar ?? pieces[index].subString?.node.scalar).map(Self.mentionsResolve)
+          ?? flattened[index].map { Self.mentionsResolve($0.text) } ?? false
       })
     else { return false }
     let valuePath = TemplatePath(path)
@@ -60,6 +75,15 @@ extension ReferenceWalker {
         }
         // Scanned here, with the rest of the join: not again when the piece is visited.
         scannedSubStrings.insert(Self.subSyntax(listSyntax.appending(index), sub.syntax))
+      } else if let choice = flattened[index] {
+        text.append(contentsOf: choice.text.utf8)
+        chunks.append((start..<text.count, .flattened(piece: index)))
+        for placeholder in choice.opaque {
+          opaque.append(
+            ReferencePlaceholder(
+              name: placeholder.name,
+              span: (start + placeholder.span.lowerBound)..<(start + placeholder.span.upperBound)))
+        }
       } else {
         let name = Self.placeholderName(piece)
         text.append(contentsOf: "${\(name)}".utf8)
@@ -89,11 +113,20 @@ extension ReferenceWalker {
             sub.node, Self.subSyntax(listSyntax.appending(piece), sub.syntax),
             chunk.range.lowerBound, true
           )
-        case .unknown, .delimiter:
+        case .flattened, .unknown, .delimiter:
           return nil
         }
       }
       return nil
+    }
+    /// Whether a choosing piece holds all of `span`: what is there is the piece's own, found
+    /// when the piece is walked.
+    func insideFlattened(_ span: Range<Int>) -> Bool {
+      chunks.contains { chunk in
+        guard case .flattened = chunk.kind else { return false }
+        return chunk.range.lowerBound <= span.lowerBound
+          && span.upperBound <= chunk.range.upperBound
+      }
     }
     /// Where the delimiter copy holding all of `span` starts, if one does.
     func delimiterStart(containing span: Range<Int>) -> Int? {
@@ -123,7 +156,7 @@ extension ReferenceWalker {
         record(single, shiftedBy: own.offset, node: own.node, syntax: own.syntax, sub: own.sub)
         continue
       }
-      if delimiterStart(containing: found.span) != nil { continue }
+      if delimiterStart(containing: found.span) != nil || insideFlattened(found.span) { continue }
       var parts: [ReferenceSite.JoinPiece] = []
       var seen = Set<Int>()
       for chunk in chunks where chunk.range.overlaps(found.span) {
@@ -131,6 +164,7 @@ extension ReferenceWalker {
         case .literal(let piece) where seen.insert(piece).inserted:
           parts.append(.literal(pieces[piece].scalar ?? ""))
         case .sub(let piece) where seen.insert(piece).inserted,
+          .flattened(let piece) where seen.insert(piece).inserted,
           .unknown(let piece) where seen.insert(piece).inserted:
           parts.append(
             .unknown(
@@ -144,7 +178,14 @@ extension ReferenceWalker {
         ReferenceSite(
           reference: found.reference, file: file.path, range: join.range, path: valuePath,
           syntaxPath: joinSyntax, context: .join(pieces: parts)))
-      let unknowns = found.placeholders.map { "'${\($0.name)}'" }
+      // What evaluation decides: the `${…}` the reference holds, and the pieces whose choice
+      // it takes.
+      var unknowns = found.placeholders.map { "'${\($0.name)}'" }
+      for chunk in chunks where chunk.range.overlaps(found.span) {
+        if case .flattened(let piece) = chunk.kind {
+          unknowns.append("'\(Self.placeholderName(pieces[piece]))'")
+        }
+      }
       let message =
         unknowns.isEmpty
         ? "reference '\(found.reference.text)' is assembled by 'Fn::Join' from literal pieces"
@@ -154,7 +195,7 @@ extension ReferenceWalker {
         Diagnostic(
           .composedReference, message, file: file.path, range: join.range, path: valuePath))
     }
-    for issue in result.issues {
+    for issue in result.issues where continuedByJoin == 0 || issue.code != .unterminatedReference {
       if let own = ownPiece(containing: issue.span) {
         var single = ReferenceScan()
         single.issues = [own.sub ? Self.inSubWords(issue, at: own.offset, of: own.node) : issue]
@@ -162,6 +203,9 @@ extension ReferenceWalker {
         continue
       }
       if delimiterOwns(issue) { continue }
+      // Reported when the piece is walked; an unterminated opener there is the join's, as
+      // the piece's walk leaves it to the join.
+      if issue.code != .unterminatedReference, insideFlattened(issue.span) { continue }
       diagnostics.report(
         Diagnostic(
           issue.code, issue.message + " (in the text 'Fn::Join' assembles)", file: file.path,
@@ -171,12 +215,90 @@ extension ReferenceWalker {
     // The delimiter on its own, and every piece that is not literal text (a `!Sub` piece for
     // its variables and its shape: its string was scanned above).
     descend(value: nil, syntax: "0") { $0.scan(arguments[0], text: delimiter, mode: .plain) }
+    // An opener a choosing piece leaves open is the join's to judge only when a later piece
+    // may close it; otherwise the piece's own walk reports it.
+    var closedLater = Set<Int>()
+    for chunk in chunks {
+      guard case .flattened(let piece) = chunk.kind else { continue }
+      let rest = text[chunk.range.upperBound...]
+      if Self.holdsCloser(rest) { closedLater.insert(piece) }
+    }
     for (index, piece) in pieces.enumerated() where piece.scalar == nil {
+      let continued = closedLater.contains(index)
+      if continued { continuedByJoin += 1 }
       descend(value: nil, syntax: "1") { walker in
         walker.descend(value: nil, syntax: String(index)) { $0.visit(piece) }
       }
+      if continued { continuedByJoin -= 1 }
     }
     return true
+  }
+
+  /// Whether `bytes` hold `}}` or `>>`, a reference's closer.
+  private static func holdsCloser(_ bytes: ArraySlice<UInt8>) -> Bool {
+    var previous: UInt8 = 0
+    for byte in bytes {
+      if byte == previous, byte == UInt8(ascii: "}") || byte == UInt8(ascii: ">") { return true }
+      previous = byte
+    }
+    return false
+  }
+
+  /// The text a piece that chooses or joins its text writes with its first choice, its
+  /// unknowns as placeholders; nil for any other piece (a literal, a `!Sub`, a `!Ref`).
+  /// `Node.joinedChoiceText` is the same text for the renderer.
+  static func flattenedText(_ piece: Node) -> (text: String, opaque: [ReferencePlaceholder])? {
+    guard let intrinsic = piece.intrinsic else { return nil }
+    let arguments = intrinsic.argument.sequence
+    switch intrinsic.function {
+    case .if:
+      guard let arguments, arguments.count == 3 else { return nil }
+      return choiceText(arguments[1])
+    case .select:
+      guard let arguments, arguments.count == 2, let list = arguments[1].sequence, !list.isEmpty
+      else { return nil }
+      let index = arguments[0].scalar.flatMap { Int($0) } ?? 0
+      return choiceText(list.indices.contains(index) ? list[index] : list[0])
+    case .join:
+      guard let arguments, arguments.count == 2, let delimiter = arguments[0].scalar,
+        let list = arguments[1].sequence
+      else { return nil }
+      var text = ""
+      var opaque: [ReferencePlaceholder] = []
+      for (index, element) in list.enumerated() {
+        if index > 0 { text += delimiter }
+        let part = choiceText(element)
+        let start = text.utf8.count
+        text += part.text
+        opaque += part.opaque.map {
+          ReferencePlaceholder(
+            name: $0.name,
+            span: (start + $0.span.lowerBound)..<(start + $0.span.upperBound))
+        }
+      }
+      return (text, opaque)
+    default:
+      return nil
+    }
+  }
+
+  /// One choice's text: a literal as written, a `!Sub` string with its variables opaque, a
+  /// nested choice or join flattened, anything else one placeholder.
+  private static func choiceText(_ node: Node) -> (text: String, opaque: [ReferencePlaceholder]) {
+    if let literal = node.scalar { return (literal, []) }
+    if let string = node.subString?.node.scalar {
+      var opaque: [ReferencePlaceholder] = []
+      for case .variable(let name, let range) in SubTemplate(string).parts {
+        opaque.append(ReferencePlaceholder(name: name, span: range))
+      }
+      return (string, opaque)
+    }
+    if let nested = flattenedText(node) { return nested }
+    let placeholder = "${\(placeholderName(node))}"
+    return (
+      placeholder,
+      [ReferencePlaceholder(name: placeholderName(node), span: 0..<placeholder.utf8.count)]
+    )
   }
 
   /// Records results found in a literal piece, or a `!Sub` string (`sub`), at `offset` of the
@@ -274,4 +396,11 @@ extension ReferenceWalker {
   /// The search by characters (in this module: the standard library's, which compares whole
   /// characters, so `resolve` followed by a combining mark is not the word).
   static func containsResolveCharacters(_ text: String) -> Bool { text.contains("resolve") }
+}
+
+extension Node {
+  /// How the reference finder reads this `Fn::Join` piece when it is an `!If`, `!Select` or
+  /// nested `!Join`: the text of its first choice, unknowns as `${…}` placeholders. Nil for
+  /// any other piece.
+  public var joinedChoiceText: String? { ReferenceWalker.flattenedText(self)?.text }
 }

@@ -38,6 +38,10 @@ struct ReferenceWalker {
   /// The syntax paths of `!Sub` strings that an enclosing `!Join` scanned with its other
   /// pieces, so that a reference the Sub opens and the join closes is read whole.
   var scannedSubStrings: Set<TemplatePath> = []
+  /// Above zero while walking a `!Join` piece whose text the join read with its own (an
+  /// `!If`, `!Select` or nested `!Join`): an opener left open there is closed by the join's
+  /// other pieces, and was judged with them.
+  var continuedByJoin = 0
 
   /// Whether the `!Sub` string at the current syntax path is still to be scanned.
   var subStringIsUnscanned: Bool {
@@ -184,7 +188,7 @@ struct ReferenceWalker {
           reference: found.reference, file: file.path, range: locator.range(found.span),
           path: valuePath, syntaxPath: TemplatePath(syntax), context: context))
     }
-    for issue in result.issues {
+    for issue in result.issues where continuedByJoin == 0 || issue.code != .unterminatedReference {
       diagnostics.report(
         Diagnostic(
           issue.code, issue.message, file: file.path, range: locator.range(issue.span),

@@ -190,5 +190,18 @@ import _CinchTestSupport
       one.stdout.contains(
         "['{{resolve:ssm:/myapp/prod/db-host:1}}', '-', '{{resolve:ssm:/myapp/', !Ref Env, '/db-host:1}}']"
       ), "\(one.stdout)")
+    // Pieces that choose their text (and a nested join) carry the opener: the reference the
+    // deploy takes is locked, and the version goes into the literal piece that closes it.
+    try write(
+      "choices.yaml",
+      "!Select [0, ['{{resolve:ssm:/myapp/']], !Join ['', [!Ref Env, '/db']], '-host}}'")
+    #expect(try await cinch("lock", "templates/choices.yaml", "--lock", "choices.lock").status == 0)
+    let choices = try await cinch(
+      "render", "templates/choices.yaml", "--lock", "choices.lock", "-o", "-")
+    #expect(choices.status == 0, "\(choices.stdout)\(choices.stderr)")
+    #expect(
+      choices.stdout.contains(
+        "[!Select [0, ['{{resolve:ssm:/myapp/']], !Join ['', [!Ref Env, '/db']], '-host:1}}']"),
+      "\(choices.stdout)")
   }
 }

@@ -163,7 +163,8 @@ struct RenderExpectation {
     var placeholders: [Int: String] = [:]
     for piece in contextPieces {
       if case .unknown(let placeholder, let path) = piece,
-        let index = path.components.last.flatMap({ Int($0) }), pieces[index].subString == nil
+        let index = path.components.last.flatMap({ Int($0) }), pieces[index].subString == nil,
+        pieces[index].joinedChoiceText == nil
       {
         placeholders[index] = placeholder
       }
@@ -184,7 +185,8 @@ struct RenderExpectation {
       if let literal = piece.scalar {
         finderText += literal
         chunks.append((start..<finderText.utf8.count, literal, true))
-      } else if let string = piece.subString?.node.scalar {
+      } else if let string = piece.subString?.node.scalar ?? piece.joinedChoiceText {
+        // An `!If`, `!Select` or nested `!Join` joins as its first choice, as a Sub as its string.
         finderText += string
         subChunks.insert(chunks.count)
         chunks.append(

@@ -221,6 +221,27 @@ import Testing
     #expect(rendered.issues.first?.site.reference.text == "{{resolve:ssm:/x:${V}}}")
   }
 
+  /// A piece that chooses its text (`!If`, `!Select`, a nested `!Join`) is read as the finder
+  /// read it and never edited: the version goes into the literal piece that closes; when the
+  /// choice itself holds the closer, the version would go into it, and the site is refused.
+  @Test func pinsJoinedReferencesAroundChoosingPieces() {
+    let (output, rendered) = Self.render(
+      """
+      a: !Join ['', [!If [C, '{{resolve:ssm:/a', '{{resolve:ssm:/b'], '/x}}']]
+      b: !Join ['', [!Select [0, ['{{resolve:ssm:/s']], '/j}}']]
+      c: !Join ['', ['{{resolve:ssm:/c', !If [C, ':2}}', '}}']]]
+
+      """, [Self.pin(3), Self.pin(4), Self.pin(5)])
+    #expect(
+      output == """
+        a: !Join ['', [!If [C, '{{resolve:ssm:/a', '{{resolve:ssm:/b'], '/x:3}}']]
+        b: !Join ['', [!Select [0, ['{{resolve:ssm:/s']], '/j:4}}']]
+        c: !Join ['', ['{{resolve:ssm:/c', !If [C, ':2}}', '}}']]]
+
+        """)
+    #expect(rendered.issues.map(\.kind) == [.notPinnable])
+  }
+
   /// In a CloudFormation template the opener changes in the first piece and the version goes
   /// into the last; elsewhere `<<…>>` stays.
   @Test(arguments: [

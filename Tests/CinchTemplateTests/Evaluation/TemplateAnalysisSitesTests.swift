@@ -84,13 +84,39 @@ import Testing
     #expect(!diagnostics.items.contains { $0.severity == .error }, "\(diagnostics.items)")
   }
 
+  /// A piece that chooses its text (`!If`, `!Select`) or joins it (a nested `!Join`) may
+  /// carry a reference's opener or closer: the reference is found (not reported unterminated)
+  /// and evaluation reads the choice the deploy takes. A whole reference in one choice stays
+  /// that choice's own site.
+  @Test func choosingPiecesOpenOrCloseAReferenceTheJoinAssembles() {
+    let (reads, diagnostics) = Self.reads(
+      properties: """
+        MasterUserPassword: !Join ['', ['{{resolve:ssm-secure:/app/db', !If [IsDev, ':3}}', '}}']]]
+        DBName: !Join ['', [!If [IsDev, '{{resolve:ssm:/app/prod', '{{resolve:ssm:/app/dev'], '/name}}']]
+        Port: !Join ['', [!Select [1, ['{{resolve:ssm:/a', '{{resolve:ssm:/b']], '/port}}']]
+        Engine: !Join ['', [!Join ['', ['{{resolve:', 'secretsmanager:']], 'prod/db', ':SecretString:engine}}']]
+        MasterUsername: !Join ['', ['{{resolve:', !If [IsDev, 'secretsmanager:db:SecretString:user', 'ssm:/u'], '}}']]
+        StorageType: !Join ['', ['{{resolve:ssm:/c', '}}', !If [IsDev, '{{resolve:ssm:/whole}}', '']]]
+        """)
+    #expect(
+      reads == [
+        "join /app/db", "join /app/dev/name", "join /b/port", "join prod/db[engine]",
+        "join /u", "join /c", "piece -",
+      ])
+    #expect(!diagnostics.items.contains { $0.severity == .error }, "\(diagnostics.items)")
+  }
+
   /// What a database's properties read, each as `CONTEXT NAME[KEY]` (the context of its site:
   /// `join`, `sub` or `piece`), with `Env` defaulting to `prod`.
-  static func reads(properties: String) -> (reads: [String], diagnostics: Diagnostics) {
+  static func reads(properties: String, conditions: String = "IsDev: !Equals [!Ref Env, dev]")
+    -> (reads: [String], diagnostics: Diagnostics)
+  {
     let indented = properties.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n")
     let text = """
       Parameters:
         Env: {Type: String, Default: prod}
+      Conditions:
+        \(conditions)
       Resources:
         Db:
           Type: AWS::RDS::DBInstance
