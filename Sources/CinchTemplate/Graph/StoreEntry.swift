@@ -60,9 +60,10 @@ public struct StoreEntry: Sendable, Hashable, Comparable, CustomStringConvertibl
     let b = other.plainName
     if a == b { return true }
     guard kind == .secret else {
-      // A parameter ARN drops the leading `/` of a one-level name: `/db` and `db` are both
-      // `parameter/db`.
-      return (mine != nil || theirs != nil) && a.trimmingLeadingSlash == b.trimmingLeadingSlash
+      // `/db` and `db` are one parameter ("/TestParam1, TestParam1 … aren't unique",
+      // https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html),
+      // and a parameter ARN drops the `/`: both are `parameter/db`.
+      return a.trimmingLeadingSlash == b.trimmingLeadingSlash
     }
     // A complete secret ARN ends in `-` and six random characters that the name does not have.
     return (mine != nil && Self.isSuffixed(a, by: b))

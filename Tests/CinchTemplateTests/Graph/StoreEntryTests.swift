@@ -43,6 +43,10 @@ import _CinchTestSupport
       StoreEntry(kind: .parameter, name: "/db").matches(
         StoreEntry(kind: .parameter, name: "arn:aws:ssm:us-east-1:123456789012:parameter/db")))
     #expect(!parameter.matches(StoreEntry(kind: .parameter, name: "/myapp/db2")))
+    // A one-level name with and without its `/` is one parameter, ARN or not.
+    #expect(
+      StoreEntry(kind: .parameter, name: "/db").matches(StoreEntry(kind: .parameter, name: "db")))
+    #expect(!StoreEntry(kind: .secret, name: "/db").matches(StoreEntry(kind: .secret, name: "db")))
     let symbolic = StoreEntry(kind: .parameter, name: "/myapp/${Env}/db", isConcrete: false)
     #expect(symbolic.matches(symbolic) && !symbolic.matches(parameter))
   }
