@@ -197,7 +197,8 @@ extension DiagnosticCode {
   )
   public static let tooManyReferences = DiagnosticCode(
     "E2029", "too-many-references",
-    "More than 60 dynamic references in one template, CloudFormation's limit.")
+    "More than 60 dynamic references in one template, CloudFormation's limit (those in `Mappings` are not counted: CloudFormation resolves only the entries a template selects)."
+  )
   public static let insecurePassword = DiagnosticCode(
     "W2030", "insecure-password",
     "A password-like property takes a plain `ssm` reference or a parameter without `NoEcho` instead of an `ssm-secure` or `secretsmanager` reference; the value shows in clear in Parameter Store or in the stack's parameters."
