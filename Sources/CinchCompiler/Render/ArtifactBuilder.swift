@@ -66,11 +66,18 @@ public struct ArtifactBuilder: Sendable {
         let site = reference.site
         guard count == 1 || Self.isAliasRepeat(site.range, key: concrete, analysis.references)
         else {
+          // One written text, several references: a join that composes them, or a text an
+          // alias repeats where it evaluates to other names.
+          let message =
+            if case .join = site.context {
+              "this Fn::Join composes \(count) references; render each separately"
+            } else {
+              "this text is read as \(count) different references (an alias repeats it where it "
+                + "evaluates otherwise); write it out at each place to render it"
+            }
           diagnostics.report(
             Diagnostic(
-              .notRendered,
-              "this Fn::Join composes \(count) references; render each separately",
-              file: site.file, range: site.range, path: site.path))
+              .notRendered, message, file: site.file, range: site.range, path: site.path))
           continue
         }
         let key = ResolutionKey(concrete)

@@ -81,5 +81,23 @@ import Testing
             Value: !Join ['', ['{{resolve:ssm:/app/', 'y}}-{{resolve:ssm:/app/', 'z}}']]
       """)
     #expect(diagnostics.items.map(\.code).contains(.notRendered))
+    #expect(diagnostics.items.contains { $0.message.hasPrefix("this Fn::Join composes 2") })
+  }
+
+  /// One `!Sub` text that an alias repeats with another variable map reads two names: it is
+  /// refused, and the message says why (there is no join).
+  @Test func anAliasThatEvaluatesToAnotherNameIsRefusedByName() async throws {
+    let (_, diagnostics) = try await Self.build(
+      """
+      Resources:
+        A: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: !Sub [&s '{{resolve:ssm:/app/${X}}}', {X: y}]}}
+        B: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: !Sub [*s, {X: z}]}}
+      """)
+    let refused = diagnostics.items.filter { $0.code == .notRendered }.map(\.message)
+    #expect(
+      refused == [
+        "this text is read as 2 different references (an alias repeats it where it evaluates "
+          + "otherwise); write it out at each place to render it"
+      ])
   }
 }
