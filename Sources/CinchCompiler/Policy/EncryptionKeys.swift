@@ -17,6 +17,15 @@ public struct EncryptionKeyQuery: Sendable, Hashable {
     self.versionStage = versionStage
     self.versionID = versionID
   }
+
+  /// ` (version 3)`, ` (version id 1c55…)`, ` (stage AWSPREVIOUS)`, or nothing for the
+  /// latest: what was asked for, as the entry may be there without it.
+  var selectorDescription: String {
+    if let version { return " (version \(version))" }
+    if let versionID { return " (version id \(versionID))" }
+    if let versionStage { return " (stage \(versionStage))" }
+    return ""
+  }
 }
 
 /// A KMS key as a policy names it.

@@ -448,7 +448,7 @@ struct GrantCollector {
     case .notFound:
       report(
         .encryptionKeyUnknown,
-        "\(read.kind.rawValue) '\(query.entry.name)'\(query.version.map { " version \($0)" } ?? "") is not in the store: if its key is customer-managed, kms:Decrypt on that key is also needed",
+        "\(read.kind.rawValue) '\(query.entry.name)'\(query.selectorDescription) is not in the store: if its key is customer-managed, kms:Decrypt on that key is also needed",
         read.reason)
       return []
     case .unknown:
