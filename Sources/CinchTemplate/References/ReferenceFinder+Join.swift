@@ -42,11 +42,12 @@ extension ReferenceWalker {
       case .sequence(let pieces) = arguments[1].value
     else { return false }
     let flattened = pieces.map(Self.flattenedText)
+    let texts = pieces.indices.map { index in
+      pieces[index].scalar ?? pieces[index].subString?.node.scalar ?? flattened[index]?.text
+    }
     guard
-      pieces.indices.contains(where: { index in
-        (pieces[index].scalar ?? pieces[index].subString?.node.scalar).map(Self.mentionsResolve)
-          ?? flattened[index].map { Self.mentionsResolve($0.text) } ?? false
-      })
+      texts.contains(where: { $0.map(Self.mentionsResolve) ?? false })
+        || Self.splitsResolve(texts, delimiter: delimiter)
     else { return false }
     let valuePath = TemplatePath(path)
     let joinSyntax = TemplatePath(syntax)
@@ -232,6 +233,17 @@ extension ReferenceWalker {
       if continued { continuedByJoin -= 1 }
     }
     return true
+  }
+
+  /// Whether the word `resolve` is split between pieces (`'{{resol', 've:ssm:/a}}'`): only
+  /// looked for when a piece holds an opener's first brace, so that the joins that build ARNs
+  /// and names cost nothing more. A piece known only after evaluation (nil) breaks the text.
+  private static func splitsResolve(_ texts: [String?], delimiter: String) -> Bool {
+    guard texts.count > 1,
+      texts.contains(where: { $0?.utf8.contains(where: { $0 == 0x7B || $0 == 0x3C }) ?? false })
+    else { return false }
+    let joined = texts.map { $0 ?? "\u{0}" }.joined(separator: delimiter)
+    return mentionsResolve(joined)
   }
 
   /// Whether `bytes` hold `}}` or `>>`, a reference's closer.
