@@ -66,6 +66,18 @@ enum SecretFilterRules {
     }
   }
 
+  /// Letters and digits (ASCII), space and `:_@/+=.-!`, as the pattern allows.
+  static func isFilterValue(_ value: String) -> Bool {
+    value.utf8.allSatisfy { byte in
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"):
+        true
+      default: " :_@/+=.-!".utf8.contains(byte)
+      }
+    }
+  }
+
   static func validate(_ filters: [SecretsFilter]) throws(StoreError) -> [Compiled] {
     guard filters.count <= 10 else {
       throw .constraint(
@@ -88,6 +100,15 @@ enum SecretFilterRules {
       }
       for value in values where value.isEmpty || value.count > 512 {
         throw .invalidParameter("Invalid filter value '\(value)': 1 to 512 characters.")
+      }
+      // `FilterValueStringType`'s pattern, `^\!?[a-zA-Z0-9 :_@\/\+\=\.\-\!]*$`
+      // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_Filter.html).
+      if values.contains(where: { !Self.isFilterValue($0) }) {
+        throw .constraint(
+          value: "[\(values.joined(separator: ", "))]", at: "filters.\(index + 1).member.values",
+          "Member must satisfy constraint: [Member must have length less than or equal to 512, "
+            + "Member must have length greater than or equal to 1, Member must satisfy regular "
+            + #"expression pattern: ^\!?[a-zA-Z0-9 :_@\/\+\=\.\-\!]*$]"#)
       }
       compiled.append(
         Compiled(

@@ -63,6 +63,12 @@ import Testing
         == ["prod/app/db", "dev/app/db"])
     // Name is case-sensitive.
     #expect(try await names(store, [SecretsFilter(key: "name", values: ["PROD/"])]).isEmpty)
+    // A value outside `FilterValueStringType`'s characters is refused, not matched against.
+    await conforming(.secretInputValidation, on: backend) {
+      await expectStoreError("ValidationException") {
+        _ = try await names(store, [SecretsFilter(key: "name", values: ["prod/", "a$b"])])
+      }
+    }
     var seen: [String] = []
     var token: String?
     repeat {

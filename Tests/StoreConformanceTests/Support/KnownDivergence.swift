@@ -93,7 +93,8 @@ enum KnownDivergence: String, CaseIterable, Sendable {
       "a deleted parameter's tags come back when it is created again; AWS deletes them with it"
     case .secretInputValidation:
       "Secrets Manager's input checks are skipped (name characters and the 512-character "
-        + "limit, both SecretString and SecretBinary, the 65,536-byte value limit) and a short "
+        + "limit, both SecretString and SecretBinary, the 65,536-byte value limit, the "
+        + "characters of a ListSecrets filter value) and a short "
         + "ClientRequestToken is InvalidParameterException; AWS refuses all of them, with "
         + "ValidationException where the model's constraints say so"
     case .secretErrorWording:
