@@ -140,13 +140,43 @@ def generate():
         "extension AWSInputSkeleton {",
         "  static let operations: [String: AWSInputSkeleton.Shape] = [",
     ]
+    outputs = {}
+    for service, operation, _ in entries:
+        outputs[operation] = sample_output(models[service], operation)
     names = [operation for _, operation, _ in entries]
     if len(set(names)) != len(names):
         raise SystemExit("two services share an operation name: key the table by service too")
     for _, operation, tree in entries:
         lines.append(f'    "{operation}": {swift_member(tree, 4)},')
+    lines += [
+        "  ]",
+        "",
+        "  /// What `--generate-cli-skeleton output` prints for each operation, through `--output` and",
+        "  /// `--query`: botocore's sample of the output shape, every string its member's name.",
+        "  static let outputs: [String: String] = [",
+    ]
+    for operation in names:
+        lines.append(f'    "{operation}": #"{outputs[operation]}"#,')
     lines += ["  ]", "}", ""]
     return "\n".join(lines)
+
+
+def sample_output(model, operation):
+    """botocore's `ArgumentGenerator(use_member_names=True)` sample of the output shape, as the
+    aws CLI's `--generate-cli-skeleton output` stubs it, in compact JSON."""
+    import datetime
+
+    from botocore.utils import ArgumentGenerator
+
+    shape = model.operation_model(operation).output_shape
+    sample = ArgumentGenerator(use_member_names=True).generate_skeleton(shape) if shape else {}
+
+    def encode(value):
+        if isinstance(value, datetime.datetime):
+            return value.isoformat()
+        raise TypeError(type(value))
+
+    return json.dumps(sample, separators=(",", ":"), default=encode)
 
 
 def formatted(text):

@@ -116,10 +116,27 @@ import Testing
     #expect(outcome.standardOutput == "{\n    \"Name\": \"\",\n    \"WithDecryption\": true\n}\n")
     let own = await AWSCommand.execute("PutPublicParameter", options) { _ in [String: String]() }
     #expect(own.exitCode == 252)
-    let output = await AWSCommand.execute(
-      "GetParameter", try AWSGlobalOptions.parse(["--generate-cli-skeleton", "output"])
+    let unknown = await AWSCommand.execute(
+      "GetParameter", try AWSGlobalOptions.parse(["--generate-cli-skeleton", "outputs"])
     ) { _ in [String: String]() }
-    #expect(output.exitCode == 252)
-    #expect(output.standardError.contains("argument --generate-cli-skeleton: Invalid choice"))
+    #expect(unknown.exitCode == 252)
+    #expect(unknown.standardError.contains("argument --generate-cli-skeleton: Invalid choice"))
+  }
+
+  /// `output`: botocore's sample response (strings are their members' names), printed as a
+  /// response is, so `--query` and `--output` can be tried on it.
+  @Test func theOutputSampleIsPrintedAsAResponse() async throws {
+    let options = try AWSGlobalOptions.parse([
+      "--generate-cli-skeleton", "output", "--query", "Parameter.[Name, Version]", "--output",
+      "text",
+    ])
+    let outcome = await AWSCommand.execute("GetParameter", options) { _ -> [String: String] in
+      Issue.record("the command ran")
+      return [:]
+    }
+    #expect(outcome == .init(standardOutput: "Name\t0\n", standardError: "", exitCode: 0))
+    for operation in AWSInputSkeleton.operations.keys {
+      #expect(AWSInputSkeleton.sampleOutput(for: operation)?.objectValue != nil, "\(operation)")
+    }
   }
 }

@@ -130,11 +130,21 @@ package enum AWSCommand {
       let color = try options.resolvedColor()
       _ = try options.resolvedErrorFormat()
       if let skeleton = try options.skeletonFormat() {
-        guard let text = AWSInputSkeleton.text(for: operation, format: skeleton) else {
-          throw AWSUsageError(
-            "\(operation) is cinch's own operation: it has no skeleton; see its --help")
+        let noSkeleton = AWSUsageError(
+          "\(operation) is cinch's own operation: it has no skeleton; see its --help")
+        guard skeleton == .output else {
+          guard let text = AWSInputSkeleton.text(for: operation, format: skeleton) else {
+            throw noSkeleton
+          }
+          return Outcome(standardOutput: text, standardError: "", exitCode: AWSExitCode.success)
         }
-        return Outcome(standardOutput: text, standardError: "", exitCode: AWSExitCode.success)
+        guard let sample = AWSInputSkeleton.sampleOutput(for: operation) else { throw noSkeleton }
+        let output = AWSCommandOutput(
+          format: format, query: query, pagination: nil, terminalWidth: terminalWidth,
+          colored: color == .on || (color == .auto && isTerminal))
+        return Outcome(
+          standardOutput: try output.render(operation: operation, document: sample),
+          standardError: "", exitCode: AWSExitCode.success)
       }
       let input = try options.cliInput()
       let response = try await body(input)

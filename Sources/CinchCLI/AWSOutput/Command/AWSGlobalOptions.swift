@@ -34,8 +34,8 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
   @Option(
     name: .customLong("generate-cli-skeleton"),
     help: ArgumentHelp(
-      "Print the request's members to fill in for --cli-input-json (input, the default) or --cli-input-yaml (yaml-input), without running the command.",
-      valueName: "input|yaml-input"))
+      "Print the request's members to fill in for --cli-input-json (input, the default) or --cli-input-yaml (yaml-input), or a sample response (output), without running the command.",
+      valueName: "input|yaml-input|output"))
   package var generateCLISkeleton: String?
 
   @Flag(name: .customLong("no-cli-pager"), help: "Accepted for compatibility; cinch never pages.")

@@ -1,4 +1,6 @@
-/// `--generate-cli-skeleton [input|yaml-input]`: the request an operation takes, with a
+package import CinchJSON
+
+/// `--generate-cli-skeleton [input|yaml-input|output]`: the request an operation takes, with a
 /// placeholder for every member, printed instead of running the command so that it can be
 /// filled in and given back with `--cli-input-json` or `--cli-input-yaml`
 /// (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-skeleton.html).
@@ -10,6 +12,8 @@
 /// random. The YAML form marks required members and lists an enumeration's values in a comment,
 /// as the aws CLI's does (without its copy of the API documentation). The members are the ones
 /// the command accepts (`AWSInputSkeletons.swift`, generated from botocore's models).
+/// `output` prints botocore's sample response as a response prints; unlike the aws CLI, it
+/// does not check the request first.
 package struct AWSInputSkeleton: Sendable {
   package indirect enum Shape: Sendable, Equatable {
     case string, integer, double, boolean, timestamp, blob
@@ -33,7 +37,15 @@ package struct AWSInputSkeleton: Sendable {
 
   package enum Format: String, CaseIterable, Sendable {
     case input
+    /// A sample of the output, printed as a response is (`--output`, `--query`).
+    case output
     case yamlInput = "yaml-input"
+  }
+
+  /// The sample response `--generate-cli-skeleton output` prints: botocore's, every string its
+  /// member's name, a number 0, a timestamp 1970-01-01T00:00:00.
+  package static func sampleOutput(for operation: String) -> JSONValue? {
+    outputs[operation].flatMap { try? JSONValueParser.parse($0) }
   }
 
   /// The skeleton of `operation` in `format`, ending with a newline; nil for an operation that
@@ -41,7 +53,7 @@ package struct AWSInputSkeleton: Sendable {
   package static func text(for operation: String, format: Format) -> String? {
     guard let shape = operations[operation] else { return nil }
     switch format {
-    case .input:
+    case .input, .output:
       var output = ""
       json(shape, indent: 0, into: &output)
       return output + "\n"

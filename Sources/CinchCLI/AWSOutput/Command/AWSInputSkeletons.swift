@@ -355,4 +355,74 @@ extension AWSInputSkeleton {
       .init("Labels", required: true, .list(.string)),
     ]),
   ]
+
+  /// What `--generate-cli-skeleton output` prints for each operation, through `--output` and
+  /// `--query`: botocore's sample of the output shape, every string its member's name.
+  static let outputs: [String: String] = [
+    "CreateAccessKey":
+      #"{"AccessKey":{"UserName":"UserName","AccessKeyId":"AccessKeyId","Status":"Status","SecretAccessKey":"SecretAccessKey","CreateDate":"1970-01-01T00:00:00"}}"#,
+    "DeleteAccessKey": #"{}"#,
+    "DeleteUserPolicy": #"{}"#,
+    "GetUserPolicy":
+      #"{"UserName":"UserName","PolicyName":"PolicyName","PolicyDocument":"PolicyDocument"}"#,
+    "ListAccessKeys":
+      #"{"AccessKeyMetadata":[{"UserName":"UserName","AccessKeyId":"AccessKeyId","Status":"Status","CreateDate":"1970-01-01T00:00:00"}],"IsTruncated":true,"Marker":"Marker"}"#,
+    "ListUserPolicies": #"{"PolicyNames":["policyNameType"],"IsTruncated":true,"Marker":"Marker"}"#,
+    "PutUserPolicy": #"{}"#,
+    "UpdateAccessKey": #"{}"#,
+    "CreateAlias": #"{}"#,
+    "CreateKey":
+      #"{"KeyMetadata":{"AWSAccountId":"AWSAccountId","KeyId":"KeyId","Arn":"Arn","CreationDate":"1970-01-01T00:00:00","Enabled":true,"Description":"Description","KeyUsage":"KeyUsage","KeyState":"KeyState","DeletionDate":"1970-01-01T00:00:00","ValidTo":"1970-01-01T00:00:00","Origin":"Origin","CustomKeyStoreId":"CustomKeyStoreId","CloudHsmClusterId":"CloudHsmClusterId","ExpirationModel":"ExpirationModel","KeyManager":"KeyManager","CustomerMasterKeySpec":"CustomerMasterKeySpec","KeySpec":"KeySpec","EncryptionAlgorithms":["EncryptionAlgorithmSpec"],"SigningAlgorithms":["SigningAlgorithmSpec"],"KeyAgreementAlgorithms":["KeyAgreementAlgorithmSpec"],"MultiRegion":true,"MultiRegionConfiguration":{"MultiRegionKeyType":"MultiRegionKeyType","PrimaryKey":{"Arn":"Arn","Region":"Region"},"ReplicaKeys":[{"Arn":"Arn","Region":"Region"}]},"PendingDeletionWindowInDays":0,"MacAlgorithms":["MacAlgorithmSpec"],"XksKeyConfiguration":{"Id":"Id"},"CurrentKeyMaterialId":"CurrentKeyMaterialId"}}"#,
+    "DescribeKey":
+      #"{"KeyMetadata":{"AWSAccountId":"AWSAccountId","KeyId":"KeyId","Arn":"Arn","CreationDate":"1970-01-01T00:00:00","Enabled":true,"Description":"Description","KeyUsage":"KeyUsage","KeyState":"KeyState","DeletionDate":"1970-01-01T00:00:00","ValidTo":"1970-01-01T00:00:00","Origin":"Origin","CustomKeyStoreId":"CustomKeyStoreId","CloudHsmClusterId":"CloudHsmClusterId","ExpirationModel":"ExpirationModel","KeyManager":"KeyManager","CustomerMasterKeySpec":"CustomerMasterKeySpec","KeySpec":"KeySpec","EncryptionAlgorithms":["EncryptionAlgorithmSpec"],"SigningAlgorithms":["SigningAlgorithmSpec"],"KeyAgreementAlgorithms":["KeyAgreementAlgorithmSpec"],"MultiRegion":true,"MultiRegionConfiguration":{"MultiRegionKeyType":"MultiRegionKeyType","PrimaryKey":{"Arn":"Arn","Region":"Region"},"ReplicaKeys":[{"Arn":"Arn","Region":"Region"}]},"PendingDeletionWindowInDays":0,"MacAlgorithms":["MacAlgorithmSpec"],"XksKeyConfiguration":{"Id":"Id"},"CurrentKeyMaterialId":"CurrentKeyMaterialId"}}"#,
+    "ListAliases":
+      #"{"Aliases":[{"AliasName":"AliasName","AliasArn":"AliasArn","TargetKeyId":"TargetKeyId","CreationDate":"1970-01-01T00:00:00","LastUpdatedDate":"1970-01-01T00:00:00"}],"NextMarker":"NextMarker","Truncated":true}"#,
+    "ListKeys":
+      #"{"Keys":[{"KeyId":"KeyId","KeyArn":"KeyArn"}],"NextMarker":"NextMarker","Truncated":true}"#,
+    "BatchGetSecretValue":
+      #"{"SecretValues":[{"ARN":"ARN","Name":"Name","VersionId":"VersionId","SecretBinary":null,"SecretString":"SecretString","VersionStages":["SecretVersionStageType"],"CreatedDate":"1970-01-01T00:00:00"}],"NextToken":"NextToken","Errors":[{"SecretId":"SecretId","ErrorCode":"ErrorCode","Message":"Message"}]}"#,
+    "CancelRotateSecret": #"{"ARN":"ARN","Name":"Name","VersionId":"VersionId"}"#,
+    "CreateSecret":
+      #"{"ARN":"ARN","Name":"Name","VersionId":"VersionId","ReplicationStatus":[{"Region":"Region","KmsKeyId":"KmsKeyId","Status":"Status","StatusMessage":"StatusMessage","LastAccessedDate":"1970-01-01T00:00:00"}]}"#,
+    "DeleteResourcePolicy": #"{"ARN":"ARN","Name":"Name"}"#,
+    "DeleteSecret": #"{"ARN":"ARN","Name":"Name","DeletionDate":"1970-01-01T00:00:00"}"#,
+    "DescribeSecret":
+      #"{"ARN":"ARN","Name":"Name","Type":"Type","Description":"Description","KmsKeyId":"KmsKeyId","RotationEnabled":true,"RotationLambdaARN":"RotationLambdaARN","RotationRules":{"AutomaticallyAfterDays":0,"Duration":"Duration","ScheduleExpression":"ScheduleExpression"},"ExternalSecretRotationMetadata":[{"Key":"Key","Value":"Value"}],"ExternalSecretRotationRoleArn":"ExternalSecretRotationRoleArn","LastRotatedDate":"1970-01-01T00:00:00","LastChangedDate":"1970-01-01T00:00:00","LastAccessedDate":"1970-01-01T00:00:00","DeletedDate":"1970-01-01T00:00:00","NextRotationDate":"1970-01-01T00:00:00","Tags":[{"Key":"Key","Value":"Value"}],"VersionIdsToStages":{"KeyName":["SecretVersionStageType"]},"OwningService":"OwningService","CreatedDate":"1970-01-01T00:00:00","PrimaryRegion":"PrimaryRegion","ReplicationStatus":[{"Region":"Region","KmsKeyId":"KmsKeyId","Status":"Status","StatusMessage":"StatusMessage","LastAccessedDate":"1970-01-01T00:00:00"}]}"#,
+    "GetRandomPassword": #"{"RandomPassword":"RandomPassword"}"#,
+    "GetResourcePolicy": #"{"ARN":"ARN","Name":"Name","ResourcePolicy":"ResourcePolicy"}"#,
+    "GetSecretValue":
+      #"{"ARN":"ARN","Name":"Name","VersionId":"VersionId","SecretBinary":null,"SecretString":"SecretString","VersionStages":["SecretVersionStageType"],"CreatedDate":"1970-01-01T00:00:00"}"#,
+    "ListSecretVersionIds":
+      #"{"Versions":[{"VersionId":"VersionId","VersionStages":["SecretVersionStageType"],"LastAccessedDate":"1970-01-01T00:00:00","CreatedDate":"1970-01-01T00:00:00","KmsKeyIds":["KmsKeyIdType"]}],"NextToken":"NextToken","ARN":"ARN","Name":"Name"}"#,
+    "ListSecrets":
+      #"{"SecretList":[{"ARN":"ARN","Name":"Name","Type":"Type","Description":"Description","KmsKeyId":"KmsKeyId","RotationEnabled":true,"RotationLambdaARN":"RotationLambdaARN","RotationRules":{"AutomaticallyAfterDays":0,"Duration":"Duration","ScheduleExpression":"ScheduleExpression"},"ExternalSecretRotationMetadata":[{"Key":"Key","Value":"Value"}],"ExternalSecretRotationRoleArn":"ExternalSecretRotationRoleArn","LastRotatedDate":"1970-01-01T00:00:00","LastChangedDate":"1970-01-01T00:00:00","LastAccessedDate":"1970-01-01T00:00:00","DeletedDate":"1970-01-01T00:00:00","NextRotationDate":"1970-01-01T00:00:00","Tags":[{"Key":"Key","Value":"Value"}],"SecretVersionsToStages":{"KeyName":["SecretVersionStageType"]},"OwningService":"OwningService","CreatedDate":"1970-01-01T00:00:00","PrimaryRegion":"PrimaryRegion"}],"NextToken":"NextToken"}"#,
+    "PutSecretValue":
+      #"{"ARN":"ARN","Name":"Name","VersionId":"VersionId","VersionStages":["SecretVersionStageType"]}"#,
+    "RestoreSecret": #"{"ARN":"ARN","Name":"Name"}"#,
+    "RotateSecret": #"{"ARN":"ARN","Name":"Name","VersionId":"VersionId"}"#,
+    "TagResource": #"{}"#,
+    "UntagResource": #"{}"#,
+    "UpdateSecret": #"{"ARN":"ARN","Name":"Name","VersionId":"VersionId"}"#,
+    "UpdateSecretVersionStage": #"{"ARN":"ARN","Name":"Name"}"#,
+    "AddTagsToResource": #"{}"#,
+    "DeleteParameter": #"{}"#,
+    "DeleteParameters":
+      #"{"DeletedParameters":["PSParameterName"],"InvalidParameters":["PSParameterName"]}"#,
+    "DescribeParameters":
+      #"{"Parameters":[{"Name":"Name","ARN":"ARN","Type":"Type","KeyId":"KeyId","LastModifiedDate":"1970-01-01T00:00:00","LastModifiedUser":"LastModifiedUser","Description":"Description","AllowedPattern":"AllowedPattern","Version":0,"Tier":"Tier","Policies":[{"PolicyText":"PolicyText","PolicyType":"PolicyType","PolicyStatus":"PolicyStatus"}],"DataType":"DataType"}],"NextToken":"NextToken"}"#,
+    "GetParameter":
+      #"{"Parameter":{"Name":"Name","Type":"Type","Value":"Value","Version":0,"Selector":"Selector","SourceResult":"SourceResult","LastModifiedDate":"1970-01-01T00:00:00","ARN":"ARN","DataType":"DataType"}}"#,
+    "GetParameterHistory":
+      #"{"Parameters":[{"Name":"Name","Type":"Type","KeyId":"KeyId","LastModifiedDate":"1970-01-01T00:00:00","LastModifiedUser":"LastModifiedUser","Description":"Description","Value":"Value","AllowedPattern":"AllowedPattern","Version":0,"Labels":["ParameterLabel"],"Tier":"Tier","Policies":[{"PolicyText":"PolicyText","PolicyType":"PolicyType","PolicyStatus":"PolicyStatus"}],"DataType":"DataType"}],"NextToken":"NextToken"}"#,
+    "GetParameters":
+      #"{"Parameters":[{"Name":"Name","Type":"Type","Value":"Value","Version":0,"Selector":"Selector","SourceResult":"SourceResult","LastModifiedDate":"1970-01-01T00:00:00","ARN":"ARN","DataType":"DataType"}],"InvalidParameters":["PSParameterName"]}"#,
+    "GetParametersByPath":
+      #"{"Parameters":[{"Name":"Name","Type":"Type","Value":"Value","Version":0,"Selector":"Selector","SourceResult":"SourceResult","LastModifiedDate":"1970-01-01T00:00:00","ARN":"ARN","DataType":"DataType"}],"NextToken":"NextToken"}"#,
+    "LabelParameterVersion": #"{"InvalidLabels":["ParameterLabel"],"ParameterVersion":0}"#,
+    "ListTagsForResource": #"{"TagList":[{"Key":"Key","Value":"Value"}]}"#,
+    "PutParameter": #"{"Version":0,"Tier":"Tier"}"#,
+    "RemoveTagsFromResource": #"{}"#,
+    "UnlabelParameterVersion":
+      #"{"RemovedLabels":["ParameterLabel"],"InvalidLabels":["ParameterLabel"]}"#,
+  ]
 }
