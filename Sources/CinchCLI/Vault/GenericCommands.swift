@@ -27,13 +27,25 @@ struct VaultReadCommand: AsyncParsableCommand {
         .joined(separator: "&")
     }
     let reply = await session.send("GET", target)
-    guard reply.status < 400 else {
+    guard reply.status < 400 || reply.isReadableNotFound else {
       if reply.status == 404, reply.errors?.isEmpty ?? true {
         throw VaultExit.remote("No value found at \(path)")
       }
       throw VaultSession.apiError("Error reading", path, method: "GET", reply)
     }
     try GenericPath.print(reply, output)
+  }
+}
+
+extension VaultReply {
+  /// A 404 that still answers: the vault CLI's client reads the secret of a 404 whose body
+  /// has data or warnings (`ParseRawResponseAndCloseBody` in Vault's api/logical.go), so
+  /// `vault read secret/data/app` of a deleted KV v2 version prints its metadata, exit 0.
+  var isReadableNotFound: Bool {
+    guard status == 404 else { return false }
+    let hasData = data.map { $0.objectValue.map { !$0.isEmpty } ?? ($0 != .null) } ?? false
+    let hasWarnings = json?["warnings"]?.arrayValue?.isEmpty == false
+    return hasData || hasWarnings
   }
 }
 

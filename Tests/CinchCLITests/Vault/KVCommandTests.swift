@@ -75,6 +75,24 @@ import _CinchTestSupport
     #expect(json.stdout.hasPrefix("{\n  \"request_id\": "))
   }
 
+  /// `vault read` of a deleted KV v2 version prints what the 404 carries (its metadata), as
+  /// Vault's client reads a 404 with data; with nothing in it, "No value found" and exit 2.
+  @Test func genericReadOfADeletedVersionPrintsItsMetadata() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/rd", "a=1")
+    try await workspace.cinch("kv", "delete", "secret/rd")
+    let deleted = try await workspace.cinch("read", "secret/data/rd")
+    #expect(deleted.status == 0, "\(deleted.stderr)")
+    #expect(deleted.stdout.contains("data        <nil>\n"))
+    #expect(deleted.stdout.contains("destroyed:false version:1]"))
+    let json = try await workspace.cinch("read", "-format=json", "secret/data/rd")
+    #expect(json.status == 0)
+    #expect(json.stdout.contains("\"data\": null,"))
+    let missing = try await workspace.cinch("read", "secret/data/none")
+    #expect(missing.status == 2)
+    #expect(missing.stderr == "No value found at secret/data/none\n")
+  }
+
   @Test func errorsUseVaultsTextAndExitCodes() async throws {
     let workspace = try await Workspace()
     let missing = try await workspace.cinch("kv", "get", "secret/none")
