@@ -8,8 +8,10 @@ package enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
   case incompleteSignature(String)
   /// The signature does not match the request.
   case signatureMismatch
-  /// `X-Amz-Date` is missing or malformed.
+  /// No `X-Amz-Date`.
   case missingDate
+  /// `X-Amz-Date` is not `YYYYMMDD'T'HHMMSS'Z'`.
+  case malformedDate(String)
   /// The request was signed more than the allowed skew before now.
   case expired(signed: String, now: String, earliest: String)
   /// The request was signed more than the allowed skew after now.
@@ -26,7 +28,7 @@ package enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
   package var code: String {
     switch self {
     case .missingAuthentication: "MissingAuthenticationTokenException"
-    case .incompleteSignature, .missingDate, .unsignedHeader, .wrongScope:
+    case .incompleteSignature, .missingDate, .malformedDate, .unsignedHeader, .wrongScope:
       "IncompleteSignatureException"
     case .signatureMismatch, .expired, .notYetCurrent, .wrongRegion: "InvalidSignatureException"
     }
@@ -41,6 +43,10 @@ package enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
         + "AWS Secret Access Key and signing method. Consult the service documentation for details."
     case .missingDate:
       "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+    // AWS's wording; the header is the client's own, echoed back as AWS echoes it.
+    case .malformedDate(let value):
+      "Date must be in ISO-8601 'basic format'. Got '\(value.prefix(64))'. See "
+        + "http://en.wikipedia.org/wiki/ISO_8601"
     case .expired(let signed, let now, let earliest):
       "Signature expired: \(signed) is now earlier than \(earliest) (\(now) - 15 min.)"
     case .notYetCurrent(let signed, let now, let latest):

@@ -28,8 +28,8 @@ package enum SigV4Verifier {
     for required in ["host", "x-amz-date"] where !authorization.signedHeaders.contains(required) {
       throw .unsignedHeader(required)
     }
-    guard let amzDate = request.header("X-Amz-Date"), let signedAt = SigV4.parseAmzDate(amzDate)
-    else { throw .missingDate }
+    guard let amzDate = request.header("X-Amz-Date") else { throw .missingDate }
+    guard let signedAt = SigV4.parseAmzDate(amzDate) else { throw .malformedDate(amzDate) }
     if signedAt.timeIntervalSince(now) < -maximumSkew {
       throw .expired(
         signed: amzDate, now: SigV4.amzDate(now),

@@ -131,18 +131,20 @@ enum AWSRequestDecoder {
       return StoreError(
         code: "SerializationException", message: "the request body is not UTF-8 text")
     }
-    let isObject: Bool
-    if case .object? = try? JSONValueParser.parse(text) {
-      isObject = true
-    } else {
-      isObject = false
-    }
-    return StoreError(
-      code: "SerializationException",
-      message: isObject
-        ? "a number in the request body does not fit its member (a whole number in range is "
+    let message: String
+    do {
+      if case .object = try JSONValueParser.parse(text) {
+        message =
+          "a number in the request body does not fit its member (a whole number in range is "
           + "expected)"
-        : "the request body is not a JSON object")
+      } else {
+        message = "the request body is not a JSON object"
+      }
+    } catch {
+      // Where and why, never the text: nesting deeper than the parsers take, a syntax error.
+      message = "the request body is not valid JSON: \(error)"
+    }
+    return StoreError(code: "SerializationException", message: message)
   }
 
   /// `Name` → `name`: AWS's validation messages name members in lower camel case.

@@ -212,6 +212,23 @@ import _CinchTestSupport
     }
   }
 
+  @Test func aMissingOrMalformedDateIsSaidApart() {
+    var request = Self.signed()
+    request.headers.removeAll { $0.name.lowercased() == "x-amz-date" }
+    #expect(throws: SigV4Error.missingDate) { try Self.verify(request) }
+    request.headers.append(("X-Amz-Date", "garbage"))
+    do {
+      try Self.verify(request)
+      Issue.record("a malformed date passed")
+    } catch {
+      #expect(error.code == "IncompleteSignatureException")
+      #expect(
+        error.message
+          == "Date must be in ISO-8601 'basic format'. Got 'garbage'. See http://en.wikipedia.org/wiki/ISO_8601"
+      )
+    }
+  }
+
   @Test func malformedOrMissingAuthorization() {
     var request = Self.signed()
     request.headers.removeAll { $0.name == "Authorization" }

@@ -143,7 +143,18 @@ struct AWSJSONEndpointTests {
       "UnknownOperationException")
     let broken = await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{"))
     try expectError(broken, "SerializationException")
-    #expect(try json(broken)["message"]?.stringValue == "the request body is not a JSON object")
+    #expect(
+      try json(broken)["message"]?.stringValue?.hasPrefix(
+        "the request body is not valid JSON: ") == true)
+    let list = await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "[1]"))
+    #expect(try json(list)["message"]?.stringValue == "the request body is not a JSON object")
+    // Deeper than the parsers go: said so, not called "not an object".
+    let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+    let nested = await endpoint.handle(
+      fixture.request("AmazonSSM.GetParameter", #"{"Name": "/a", "Foo": \#(deep)}"#))
+    try expectError(nested, "SerializationException")
+    #expect(
+      try json(nested)["message"]?.stringValue?.contains("nesting deeper than 512 levels") == true)
     for number in ["2.5", "1e400", "99999999999999999999"] {
       let unfit = await endpoint.handle(
         fixture.request("AmazonSSM.DescribeParameters", #"{"MaxResults": \#(number)}"#))
