@@ -14,22 +14,24 @@ extension PlacementChecker {
 
   /// Walks property values looking for password-like keys; `path` is a stack, turned into a
   /// `TemplatePath` only for what is judged.
-  private mutating func findPasswords(_ node: Node, path: inout [String]) {
+  private mutating func findPasswords(_ node: borrowing Node, path: inout [String]) {
     switch node.value {
     case .mapping(let entries):
-      for entry in entries {
-        path.append(entry.name)
-        if PlacementRules.isPasswordProperty(entry.name) {
-          judge(entry.value, property: entry.name, path: TemplatePath(path))
+      // By index: iterating would copy each entry, key and value nodes both.
+      for index in entries.indices {
+        let name = entries[index].name
+        path.append(name)
+        if PlacementRules.isPasswordProperty(name) {
+          judge(entries[index].value, property: name, path: TemplatePath(path))
         } else {
-          findPasswords(entry.value, path: &path)
+          findPasswords(entries[index].value, path: &path)
         }
         path.removeLast()
       }
     case .sequence(let items):
-      for (index, item) in items.enumerated() {
+      for index in items.indices {
         path.append(String(index))
-        findPasswords(item, path: &path)
+        findPasswords(items[index], path: &path)
         path.removeLast()
       }
     case .intrinsic(let intrinsic) where intrinsic.function == .if:

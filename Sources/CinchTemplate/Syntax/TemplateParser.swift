@@ -19,7 +19,7 @@ public struct ParsedDocument: Sendable {
     self.root = root
     self.mayContainChoice = mayContainChoice
     assert(
-      mayContainChoice || root.map(Evaluator.containsChoice) != true,
+      mayContainChoice || root.map { Evaluator.containsChoice($0) } != true,
       "an Fn::If or Fn::Select the parser did not see")
   }
 }
