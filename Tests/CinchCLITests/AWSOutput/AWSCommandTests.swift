@@ -329,6 +329,12 @@ import Testing
     #expect(tag.exitCode == 252)
     #expect(tag.standardError.contains("'!Ref'"))
     #expect(!tag.standardError.contains(canary))
+    // A password that YAML reads as an alias or a tag is never quoted back.
+    for value in ["*\(canary)", "!\(canary)", "!!\(canary)", "&\(canary) x"] {
+      let refused = try await run(["--cli-input-yaml", "Name: /a\nValue: \(value)"])
+      #expect(refused.exitCode == 252, "\(value)")
+      #expect(!refused.standardError.contains(canary), "\(refused.standardError)")
+    }
 
     // YAML 1.2: `yes` is a string, as ruamel's safe loader reads it, so botocore's type check.
     let yes = try await run(["--cli-input-yaml", "Name: /a\nWithDecryption: yes"])

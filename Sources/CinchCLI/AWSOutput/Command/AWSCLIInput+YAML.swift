@@ -14,10 +14,12 @@ extension AWSCLIInput {
     var diagnostics = Diagnostics()
     let file = SourceFile(path: "cli-input-yaml", bytes: Array(text.utf8))
     let root = YAMLParser.parse(file, into: &diagnostics)
-    // The problem and where, never the text around it: the input may hold a secret value.
+    // What kind of problem and where, never its message: the parser quotes what it read (an
+    // alias `*…` or a tag `!…` that is really a password), and the input may hold a secret.
     if let problem = diagnostics.items.first(where: { $0.severity == .error }) {
       let place = problem.range.map { " at line \($0.start.line), column \($0.start.column)" } ?? ""
-      throw .parsingParameter("cli-input-yaml", "Invalid YAML received: \(problem.message)\(place)")
+      throw .parsingParameter(
+        "cli-input-yaml", "Invalid YAML received: \(problem.code.name)\(place)")
     }
     let value: JSONValue
     do {
@@ -107,10 +109,10 @@ enum YAMLInputValue {
           message: "the value at line \(node.range.start.line) is not a valid !!\(expected)")
       }
       return resolved
-    case let tag?:
+    case .some:
+      // The tag is not quoted: `!!…` may be a password written unquoted.
       throw Problem(
-        message:
-          "could not determine a constructor for the tag '\(tag)' at line \(node.range.start.line)")
+        message: "could not determine a constructor for a tag at line \(node.range.start.line)")
     }
   }
 
