@@ -114,7 +114,9 @@ struct OutdatedCommand: AsyncParsableCommand {
     switch format {
     case .table:
       if findings.isEmpty {
-        Output.stdout("every pin in \(lock) is current (\(lockfile.entries.count) references)\n")
+        let count = lockfile.entries.count
+        Output.stdout(
+          "every pin in \(lock) is current (\(count) reference\(count == 1 ? "" : "s"))\n")
       } else {
         let rows = findings.map { finding in
           [

@@ -127,8 +127,9 @@ import Testing
     }
     let filterSets: [[SecretsFilter]] = [
       [], [SecretsFilter(key: "name", values: ["prod/"])],
-      [SecretsFilter(key: "description", values: ["DATABASE \""])],
-      [SecretsFilter(key: "all", values: ["ünï"])],
+      // Filter values keep to the API's characters (letters, digits, space, `:_@/+=.-!`).
+      [SecretsFilter(key: "description", values: ["DATABASE"])],
+      [SecretsFilter(key: "all", values: ["Api key"])],
       [SecretsFilter(key: "tag-value", values: ["2"])],
       [
         SecretsFilter(key: "name", values: ["!dev/"]), SecretsFilter(key: "tag-key", values: ["n"]),
