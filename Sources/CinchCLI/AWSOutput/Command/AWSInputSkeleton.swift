@@ -54,9 +54,7 @@ package struct AWSInputSkeleton: Sendable {
     guard let shape = operations[operation] else { return nil }
     switch format {
     case .input, .output:
-      var output = ""
-      json(shape, indent: 0, into: &output)
-      return output + "\n"
+      return PythonJSONWriter.awsCLI.string(placeholder(shape)) + "\n"
     case .yamlInput:
       return yaml(shape)
     }
@@ -69,36 +67,22 @@ package struct AWSInputSkeleton: Sendable {
     return output
   }
 
-  // MARK: JSON, as Python's `json.dump(…, indent=4)` writes it
+  // MARK: JSON, written as the aws CLI writes JSON (`json.dump(…, indent=4)`)
 
-  private static func json(_ shape: Shape, indent: Int, into output: inout String) {
-    let inner = String(repeating: " ", count: 4 * (indent + 1))
-    let closing = String(repeating: " ", count: 4 * indent)
+  /// botocore's placeholder for a shape, as a value.
+  static func placeholder(_ shape: Shape) -> JSONValue {
     switch shape {
-    case .string: output += "\"\""
-    case .integer: output += "0"
-    case .double: output += "0.0"
-    case .boolean: output += "true"
-    case .timestamp: output += "\"1970-01-01T00:00:00\""
-    case .blob: output += "null"
-    case .enumeration(let values): output += "\"\(values.first ?? "")\""
-    case .list(let element):
-      output += "[\n" + inner
-      json(element, indent: indent + 1, into: &output)
-      output += "\n" + closing + "]"
-    case .map(let value):
-      output += "{\n" + inner + "\"KeyName\": "
-      json(value, indent: indent + 1, into: &output)
-      output += "\n" + closing + "}"
+    case .string: .string("")
+    case .integer: .integer(0)
+    case .double: .double(0)
+    case .boolean: .bool(true)
+    case .timestamp: .string("1970-01-01T00:00:00")
+    case .blob: .null
+    case .enumeration(let values): .string(values.first ?? "")
+    case .list(let element): .array([placeholder(element)])
+    case .map(let value): .object(JSONObject([("KeyName", placeholder(value))]))
     case .structure(let members):
-      guard !members.isEmpty else { return output += "{}" }
-      output += "{\n"
-      for (index, member) in members.enumerated() {
-        output += inner + "\"\(member.name)\": "
-        json(member.shape, indent: indent + 1, into: &output)
-        output += index == members.count - 1 ? "\n" : ",\n"
-      }
-      output += closing + "}"
+      .object(JSONObject(members.map { ($0.name, placeholder($0.shape)) }))
     }
   }
 
