@@ -90,6 +90,11 @@ struct CompileSession {
 
   var recordedTemplates: [String] { templates.map(paths.relative) }
 
+  /// The templates that were read and parsed (a missing or malformed one has no document).
+  var loadedTemplates: [String] {
+    run.analyses.filter { $0.document.root != nil }.map(\.file.path)
+  }
+
   var index: ReferenceIndex { ReferenceIndex(run.analyses) }
 }
 

@@ -62,7 +62,8 @@ struct PlanCommand: AsyncParsableCommand {
     }
     let reader = try await storeOptions.reader()
     let plan = try await Planner(resolver: Resolver(store: reader), paths: session.paths).plan(
-      session.index, against: base, named: basePath, into: &session.run.diagnostics)
+      session.index, planned: session.loadedTemplates, against: base, named: basePath,
+      into: &session.run.diagnostics)
     Output.stdout(
       PlanRenderer(format: PlanRenderer.Format(rawValue: format.rawValue) ?? .human).render(plan))
     try session.run.reportToStandardError()

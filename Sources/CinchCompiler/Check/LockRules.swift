@@ -28,9 +28,8 @@ struct LockRules {
     // when the lock was made was checked: `check changed.yaml` says nothing of the others.
     let used = Set(index.keys)
     let checked = Set(checkedFiles.map(lock.paths.relative))
-    for entry in lock.lockfile.entries where !used.contains(entry.key) {
-      let files = Set(entry.sites.map(Self.file))
-      guard files.isSubset(of: checked) else { continue }
+    for entry in lock.lockfile.entries
+    where !used.contains(entry.key) && entry.isReadOnly(from: checked) {
       let range = lock.ranges[entry.key]
       diagnostics.report(
         Diagnostic(
@@ -53,10 +52,5 @@ struct LockRules {
     }
     if key.kind == .ssmSecure { text = "secure " + text }
     return text
-  }
-
-  /// The file of a lockfile site, `templates/db.yaml:42:7` → `templates/db.yaml`.
-  static func file(_ site: String) -> String {
-    LockEntry.siteParts(site)?.file ?? site
   }
 }

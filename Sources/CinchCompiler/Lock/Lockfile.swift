@@ -47,6 +47,14 @@ public struct LockEntry: Sendable, Hashable {
     self.sites = Self.sorted(sites)
   }
 
+  /// Whether every template that read this entry when the lock was made is among `files`
+  /// (paths relative to the lockfile's folder): only then can a run over `files` say that no
+  /// template reads it any more. `check changed.yaml` or a template that failed to parse says
+  /// nothing of the entries read from the others.
+  func isReadOnly(from files: Set<String>) -> Bool {
+    sites.allSatisfy { files.contains(Self.siteParts($0)?.file ?? $0) }
+  }
+
   /// `templates/db.yaml:42:7` → (`templates/db.yaml`, 42, 7); nil when the text does not end
   /// in `:line:column`. Fields are found from the end, byte by byte: `split(separator:)` walked
   /// every `Character` of the path (grapheme breaking), ~26k instructions a site, 11% of a

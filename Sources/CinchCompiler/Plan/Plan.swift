@@ -11,7 +11,8 @@ public struct Plan: Sendable {
     case moved
     /// Not in the lock yet.
     case added
-    /// In the lock, but no template reads it any more.
+    /// In the lock, but no template reads it any more (every template that read it was
+    /// planned, and loaded).
     case dropped
     /// The store cannot answer for it (the diagnostics say why).
     case failed
@@ -61,8 +62,12 @@ public struct Planner: Sendable {
     self.paths = paths
   }
 
+  /// `planned`: the templates `index` was made from that loaded (a path as named, or relative
+  /// to the lock's folder). A lock entry is dropped only when every template that read it is
+  /// among them: a plan of some of the lock's templates, or one where a template failed to
+  /// parse, says nothing of the entries read from the others (as `check`, Docs/Check.md).
   public func plan(
-    _ index: ReferenceIndex, against lock: Lockfile, named path: String,
+    _ index: ReferenceIndex, planned: [String], against lock: Lockfile, named path: String,
     into diagnostics: inout Diagnostics
   ) async throws -> Plan {
     index.reportUnresolvable(into: &diagnostics)
@@ -100,7 +105,9 @@ public struct Planner: Sendable {
       }
     }
     let used = Set(index.keys)
-    for entry in lock.entries where !used.contains(entry.key) {
+    let plannedFiles = Set(planned.map(paths.relative))
+    for entry in lock.entries
+    where !used.contains(entry.key) && entry.isReadOnly(from: plannedFiles) {
       changes.append(
         Plan.Change(
           key: entry.key, status: .dropped, locked: entry.pin, current: nil, valueChanged: false,

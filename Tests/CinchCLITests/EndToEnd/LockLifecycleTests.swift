@@ -145,6 +145,32 @@ import _CinchTestSupport
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
   }
 
+  /// A plan of some of the lock's templates, or one where a template does not parse, drops only
+  /// the entries read from templates it planned: the others' are not "no template reads it".
+  @Test func planDropsOnlyWhatThePlannedTemplatesStoppedReading() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    let lock = try await cinch("lock", "templates/rds-postgres.yaml", "templates/multi-env.yaml")
+    #expect(lock.status == 0, "\(lock.stderr)")
+
+    let part = try await cinch("plan", "templates/multi-env.yaml", "--format", "json")
+    #expect(part.status == 0, "\(part.stderr)")
+    #expect(part.stdout.contains(#""dropped": 0"#), "\(part.stdout)")
+
+    let broken = directory.appendingPathComponent("templates/rds-postgres.yaml")
+    try Data("Resources:\n  Db: [\n".utf8).write(to: broken)
+    let plan = try await cinch("plan")
+    #expect(plan.status == 1)
+    #expect(plan.stdout.contains("0 to drop"), "\(plan.stdout)")
+    #expect(plan.stderr.contains("templates/rds-postgres.yaml:"), "\(plan.stderr)")
+
+    // Gone from a template that parses: that entry is dropped.
+    try Data("Resources: {}\n".utf8).write(to: broken)
+    let emptied = try await cinch("plan")
+    #expect(emptied.status == 0, "\(emptied.stderr)")
+    #expect(emptied.stdout.contains("1 to drop"), "\(emptied.stdout)")
+  }
+
   /// A `Fn::Join` whose pieces compose two references is one place that reads both: they are
   /// locked, but render cannot rewrite it and says so, writing nothing. A join that composes one
   /// reference beside another written whole in a piece renders both (it was refused as

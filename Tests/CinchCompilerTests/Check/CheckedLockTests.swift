@@ -63,9 +63,14 @@ import Testing
     #expect(file.text(range) == "\"prod/db\"")
   }
 
-  @Test func siteFilesKeepColonsInPaths() {
-    #expect(LockRules.file("templates/db.yaml:42:7") == "templates/db.yaml")
-    #expect(LockRules.file("c:/x/db.yaml:1:2") == "c:/x/db.yaml")
-    #expect(LockRules.file("odd") == "odd")
+  @Test func siteFilesKeepColonsInPaths() throws {
+    let entry = Self.secretEntry(verified: true)
+    func read(from sites: [String], _ files: Set<String>) -> Bool {
+      LockEntry(key: entry.key, pin: entry.pin, sites: sites).isReadOnly(from: files)
+    }
+    #expect(read(from: ["templates/db.yaml:42:7"], ["templates/db.yaml"]))
+    #expect(read(from: ["c:/x/db.yaml:1:2"], ["c:/x/db.yaml"]))
+    #expect(read(from: ["odd"], ["odd"]))
+    #expect(!read(from: ["a.yaml:1:1", "b.yaml:2:2"], ["a.yaml"]))
   }
 }

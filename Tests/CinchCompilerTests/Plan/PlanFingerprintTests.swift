@@ -39,7 +39,7 @@ import Testing
 
     // Same store: nothing moved, the same values.
     let same = try await Planner(resolver: first.resolver, paths: first.paths)
-      .plan(index, against: lock, named: "cinch.lock", into: &diagnostics)
+      .plan(index, planned: ["stack.yaml"], against: lock, named: "cinch.lock", into: &diagnostics)
     #expect(same.fingerprintsComparable)
     #expect(same.changes.map(\.status) == [.unchanged, .unchanged])
     #expect(same.changes.map(\.valueChanged) == [false, false])
@@ -48,7 +48,7 @@ import Testing
     // The other store: /app/host is at the locked version with the same value, which its key
     // fingerprints differently; /app/port moved. Neither value can be compared.
     let other = try await Planner(resolver: second.resolver, paths: second.paths)
-      .plan(index, against: lock, named: "cinch.lock", into: &diagnostics)
+      .plan(index, planned: ["stack.yaml"], against: lock, named: "cinch.lock", into: &diagnostics)
     #expect(!other.fingerprintsComparable)
     #expect(other.changes.map(\.status) == [.unchanged, .moved])
     #expect(other.changes.map(\.valueChanged) == [nil, nil])
@@ -71,7 +71,7 @@ import Testing
     entries[edited].pin.fingerprint = "hmac-sha256:" + String(repeating: "0", count: 64)
     let lock = Lockfile(entries: entries, templates: made.templates, inputs: made.inputs)
     let plan = try await Planner(resolver: fixture.resolver, paths: fixture.paths)
-      .plan(index, against: lock, named: "cinch.lock", into: &diagnostics)
+      .plan(index, planned: ["stack.yaml"], against: lock, named: "cinch.lock", into: &diagnostics)
     #expect(plan.changes.map(\.key.name) == ["/app/host", "/app/port"])
     #expect(plan.changes.map(\.valueChanged) == [nil, false])
     #expect(diagnostics.items.map(\.code) == [.fingerprintKeyMismatch])

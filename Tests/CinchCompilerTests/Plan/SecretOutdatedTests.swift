@@ -33,7 +33,7 @@ import Testing
       ])
 
     let plan = try await Planner(resolver: fixture.resolver, paths: fixture.paths)
-      .plan(index, against: lock, named: "cinch.lock", into: &diagnostics)
+      .plan(index, planned: ["stack.yaml"], against: lock, named: "cinch.lock", into: &diagnostics)
     #expect(plan.changes.map(\.status) == [.moved, .moved])
     #expect(plan.changes.map { $0.current?.versionId } == [third, second])
     #expect(plan.changes.map(\.valueChanged) == [true, true])
