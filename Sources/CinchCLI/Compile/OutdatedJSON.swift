@@ -11,6 +11,8 @@ enum OutdatedJSON {
         case .stageMoved: reason = "stage-moved"
         case .nearRollOff: reason = "near-roll-off"
         case .pinGone: reason = "pin-gone"
+        case .entryGone: reason = "entry-gone"
+        case .scheduledForDeletion: reason = "scheduled-for-deletion"
         }
         return JSONValue.object([
           ("kind", .string(finding.entry.key.kind.rawValue)),

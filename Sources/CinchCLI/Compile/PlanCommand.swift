@@ -81,7 +81,9 @@ struct OutdatedCommand: AsyncParsableCommand {
     discussion: """
       A pin is behind when a newer version exists (for a reference that asks for the latest), \
       when the secret's staging label moved, when the pinned version is gone, or when it is \
-      within 10 writes of Parameter Store's 100-version roll-off. --exit-code exits 1 when any is.
+      within 10 writes of Parameter Store's 100-version roll-off. --exit-code exits 1 when any is. \
+      A pin no deploy can read (its version, parameter or secret gone, or the secret scheduled \
+      for deletion) exits 1 always.
       """)
 
   @Option(help: ArgumentHelp("The lockfile.", valueName: "path"))
@@ -111,7 +113,8 @@ struct OutdatedCommand: AsyncParsableCommand {
     }
     let reader = try await storeOptions.reader()
     var diagnostics = Diagnostics()
-    let findings = try await OutdatedChecker(store: reader).check(lockfile, into: &diagnostics)
+    let findings = try await OutdatedChecker(store: reader).check(
+      lockfile, named: lock, into: &diagnostics)
     switch format {
     case .table:
       if findings.isEmpty {
@@ -133,7 +136,7 @@ struct OutdatedCommand: AsyncParsableCommand {
     if !diagnostics.isEmpty {
       Output.stderr(HumanDiagnosticRenderer().render(diagnostics.sorted, sources: [:]) + "\n")
     }
-    if diagnostics.hasErrors || findings.contains(where: { $0.reason == .pinGone }) {
+    if diagnostics.hasErrors || findings.contains(where: \.breaksDeploy) {
       throw ExitCode(ExitStatus.findings)
     }
     if exitCode, !findings.isEmpty { throw ExitCode(ExitStatus.findings) }

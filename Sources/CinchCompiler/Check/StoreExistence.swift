@@ -171,7 +171,7 @@ struct StoreExistence {
     for finding in findings {
       let advice: String
       switch finding.reason {
-      case .pinGone:
+      case .pinGone, .entryGone, .scheduledForDeletion:
         continue
       case .nearRollOff where key.selector != .latest:
         // The template names the version: only a label (or a newer version) keeps it.

@@ -21,6 +21,12 @@ public struct OutdatedChecker: Sendable {
       case nearRollOff(remaining: Int)
       /// The pinned version is gone from the store.
       case pinGone
+      /// The parameter or secret itself is gone (the failure says which).
+      case entryGone(ResolutionFailure)
+      /// The secret is scheduled for deletion: Secrets Manager refuses to read it until it is
+      /// restored, so a deploy fails now, not at the end of the recovery window.
+      /// https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_delete-restore-secret.html
+      case scheduledForDeletion
     }
 
     public var entry: LockEntry
@@ -38,6 +44,18 @@ public struct OutdatedChecker: Sendable {
         "pinned version \(entry.pin.versionText) rolls off Parameter Store's 100-version history after \(remaining) more write\(remaining == 1 ? "" : "s")"
       case .pinGone:
         "pinned version \(entry.pin.versionText) no longer exists in the store"
+      case .entryGone(let failure):
+        "\(failure)"
+      case .scheduledForDeletion:
+        "scheduled for deletion: no deploy can read it unless it is restored"
+      }
+    }
+
+    /// A pin no deploy can read: an error whatever `--exit-code` says, not only a pin behind.
+    public var breaksDeploy: Bool {
+      switch reason {
+      case .pinGone, .entryGone, .scheduledForDeletion: true
+      case .newerVersion, .stageMoved, .nearRollOff: false
       }
     }
   }
@@ -48,7 +66,10 @@ public struct OutdatedChecker: Sendable {
     self.store = store
   }
 
-  public func check(_ lock: Lockfile, into diagnostics: inout Diagnostics) async throws -> [Finding]
+  /// The findings per pin; what the store could not answer (other than "not found": access
+  /// denied, throttling) is reported into `diagnostics`, located at the lockfile `lockPath`.
+  public func check(_ lock: Lockfile, named lockPath: String, into diagnostics: inout Diagnostics)
+    async throws -> [Finding]
   {
     var findings: [Finding] = []
     // Every entry's metadata asked for at once (one transaction each on the embedded store).
@@ -72,8 +93,7 @@ public struct OutdatedChecker: Sendable {
           findings += Self.findings(
             for: entry, versions: summary.versions, labelled: summary.labelled)
         case .failure(let failure)?:
-          diagnostics.report(Diagnostic(failure.code, "\(entry.key): \(failure)"))
-          findings.append(Finding(entry: entry, reason: .pinGone))
+          findings += Self.unanswered(entry, failure, lockPath, into: &diagnostics)
         case nil:
           break
         }
@@ -83,19 +103,34 @@ public struct OutdatedChecker: Sendable {
         switch secretsByName[name] {
         case .success(let list)?:
           if list.deletedDate != nil {
-            let failure = ResolutionFailure.secretScheduledForDeletion(id: name)
-            diagnostics.report(Diagnostic(failure.code, "\(entry.key): \(failure)"))
+            findings.append(Finding(entry: entry, reason: .scheduledForDeletion))
           }
           findings += Self.findings(for: entry, secret: list)
         case .failure(let failure)?:
-          diagnostics.report(Diagnostic(failure.code, "\(entry.key): \(failure)"))
-          findings.append(Finding(entry: entry, reason: .pinGone))
+          findings += Self.unanswered(entry, failure, lockPath, into: &diagnostics)
         case nil:
           break
         }
       }
     }
     return findings
+  }
+
+  /// A store that has no such entry: a finding. Any other refusal says nothing of the pin: a
+  /// diagnostic naming the entry and the lockfile.
+  private static func unanswered(
+    _ entry: LockEntry, _ failure: ResolutionFailure, _ lockPath: String,
+    into diagnostics: inout Diagnostics
+  ) -> [Finding] {
+    switch failure {
+    case .parameterNotFound, .publicParameterNotCopied, .secretNotFound:
+      return [Finding(entry: entry, reason: .entryGone(failure))]
+    default:
+      diagnostics.report(
+        Diagnostic(
+          failure.code, "\(LockRules.describe(entry.key)): \(failure)", file: lockPath, range: nil))
+      return []
+    }
   }
 
   /// How a parameter pin stands against the versions the store keeps (oldest first) and those

@@ -305,8 +305,33 @@ import _CinchTestSupport
       render.stdout.contains(
         "pinned reference '{{resolve:secretsmanager:MyDatabaseSecret}}': secret 'MyDatabaseSecret' is scheduled for deletion"
       ))
+    // outdated says the same of the pins, on stdout, and fails without --exit-code: a pin no
+    // deploy can read is not merely behind.
+    try await succeeds(
+      "secretsmanager", "delete-secret", "--secret-id", "docker_username",
+      "--force-delete-without-recovery")
+    let outdated = try await cinch("outdated")
+    #expect(outdated.status == 1)
+    #expect(outdated.stderr.isEmpty, "\(outdated.stderr)")
+    let rows = outdated.stdout.split(separator: "\n").map(String.init)
+    #expect(
+      rows.contains {
+        $0.hasPrefix("secretsmanager MyDatabaseSecret (default AWSCURRENT)")
+          && $0.contains("scheduled for deletion: no deploy can read it unless it is restored")
+          && $0.hasSuffix("templates/database.yaml:9:28")
+      }, "\(outdated.stdout)")
+    #expect(
+      rows.contains {
+        $0.hasPrefix("secretsmanager docker_username [username] (default AWSCURRENT)")
+          && $0.contains("secret 'docker_username' does not exist")
+      }, "\(outdated.stdout)")
+    let outdatedJSON = try await cinch("outdated", "--format", "json")
+    #expect(outdatedJSON.status == 1)
+    #expect(outdatedJSON.stdout.contains(#""reason": "scheduled-for-deletion""#))
+    #expect(outdatedJSON.stdout.contains(#""reason": "entry-gone""#))
     for text in [
       check.stdout, check.stderr, lock.stdout, lock.stderr, render.stdout, render.stderr,
+      outdated.stdout, outdated.stderr, outdatedJSON.stdout,
     ] {
       #expect(!text.contains(Self.canary))
     }

@@ -24,7 +24,8 @@ import Testing
     #expect(diagnostics.isEmpty)
     let third = try await fixture.putSecret("prod/MyApp/DBSecret", #"{"password":"three"}"#)
 
-    let findings = try await OutdatedChecker(store: fixture.reader).check(lock, into: &diagnostics)
+    let findings = try await OutdatedChecker(store: fixture.reader).check(
+      lock, named: "cinch.lock", into: &diagnostics)
     #expect(diagnostics.isEmpty)
     #expect(
       findings.map(\.message) == [
