@@ -13,6 +13,9 @@ struct CompileSession {
   let previous: Lockfile?
   let templates: [String]
   let settings: EvaluationSettings
+  /// Whether parameter values recorded in the lock (its files or overrides) are among the
+  /// inputs: they serve all the lock's templates, so one template alone need not declare them.
+  let readsRecordedParameters: Bool
   var run: TemplateAnalysisRun
   /// What the templates leave out of their findings (`Metadata: cinch: ignore`), and how many
   /// of the analysis's findings that removed.
@@ -37,14 +40,12 @@ struct CompileSession {
     } else {
       templates = TemplateAnalysisRun.distinct(files)
     }
-    if evaluation.isEmpty, let recorded = previous?.inputs {
-      settings = EvaluationSettings(
-        parameterFiles: recorded.parameterFiles.map(paths.fromLock),
-        parameterOverrides: recorded.parameterOverrides, region: recorded.region,
-        accountID: recorded.accountID, stackName: recorded.stackName)
-    } else {
-      settings = evaluation.settings
-    }
+    settings = Self.settings(evaluation.settings, over: previous?.inputs, paths: paths)
+    readsRecordedParameters =
+      (previous?.inputs).map {
+        (evaluation.parameterFiles.isEmpty && !$0.parameterFiles.isEmpty)
+          || !$0.parameterOverrides.isEmpty
+      } ?? false
     run = try TemplateAnalysisRun(
       files: templates, limits: limits, settings: settings, graph: graph,
       pipelinedParse: pipelinedParse, referencesKnown: referencesKnown)
@@ -59,6 +60,25 @@ struct CompileSession {
       run.diagnostics = run.diagnostics.filtering { !suppressions.suppresses($0) }
       suppressedCount = before - run.diagnostics.items.count
     }
+  }
+
+  /// The flags given, over the inputs the lock records: a flag replaces the recorded input of
+  /// its kind (`--parameters` the recorded files, `--region` the region, …), and
+  /// `--parameter-overrides` replace recorded overrides of the same keys only. `lock --region
+  /// eu-west-1` re-locks the same templates with the same parameters in another region.
+  static func settings(
+    _ given: EvaluationSettings, over recorded: RecordedInputs?, paths: SitePaths
+  ) -> EvaluationSettings {
+    guard let recorded else { return given }
+    func key(_ pair: String) -> Substring { pair.prefix { $0 != "=" } }
+    let givenKeys = Set(given.parameterOverrides.map(key))
+    return EvaluationSettings(
+      parameterFiles: given.parameterFiles.isEmpty
+        ? recorded.parameterFiles.map(paths.fromLock) : given.parameterFiles,
+      parameterOverrides: recorded.parameterOverrides.filter { !givenKeys.contains(key($0)) }
+        + given.parameterOverrides,
+      region: given.region ?? recorded.region, accountID: given.accountID ?? recorded.accountID,
+      stackName: given.stackName ?? recorded.stackName)
   }
 
   static func readLock(_ path: String) throws -> Lockfile? {

@@ -154,7 +154,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     // Inputs recorded in the lock serve all its templates; checking some of them, a value
     // for another template's parameter is expected, not a typo.
-    if evaluation.isEmpty, session.previous != nil, !files.isEmpty {
+    if session.readsRecordedParameters, !files.isEmpty {
       session.run.diagnostics = session.run.diagnostics.filtering {
         $0.code != .undeclaredParameter
       }
