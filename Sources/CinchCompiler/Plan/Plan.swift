@@ -23,8 +23,9 @@ public struct Plan: Sendable {
     public var status: Status
     public var locked: Pin?
     public var current: Pin?
-    /// Whether the value differs from the locked one (fingerprints compared); nil when the
-    /// lock's fingerprints were made under another key and cannot be compared.
+    /// Whether the value differs from the locked one (fingerprints compared); true for an
+    /// added reference; nil when there is nothing to compare (a dropped or unreadable one) or
+    /// the lock's fingerprints were made under another key.
     public var valueChanged: Bool?
     /// The current value's length in bytes: for plain `ssm` parameters only. A secret's length
     /// narrows a guess at it, so `ssm-secure` and `secretsmanager` values have none.
@@ -98,7 +99,7 @@ public struct Planner: Sendable {
         index.report(failure, for: key, into: &diagnostics)
         changes.append(
           Plan.Change(
-            key: key, status: .failed, locked: locked, current: nil, valueChanged: false,
+            key: key, status: .failed, locked: locked, current: nil, valueChanged: nil,
             length: nil, sites: LockEntry.sorted(siteTexts)))
       case nil:
         break
@@ -110,7 +111,7 @@ public struct Planner: Sendable {
     where !used.contains(entry.key) && entry.isReadOnly(from: plannedFiles) {
       changes.append(
         Plan.Change(
-          key: entry.key, status: .dropped, locked: entry.pin, current: nil, valueChanged: false,
+          key: entry.key, status: .dropped, locked: entry.pin, current: nil, valueChanged: nil,
           length: nil, sites: entry.sites))
     }
     var plan = Plan(against: path, changes: changes.sorted { $0.key < $1.key })

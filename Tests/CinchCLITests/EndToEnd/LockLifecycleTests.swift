@@ -169,6 +169,13 @@ import _CinchTestSupport
     let emptied = try await cinch("plan")
     #expect(emptied.status == 0, "\(emptied.stderr)")
     #expect(emptied.stdout.contains("1 to drop"), "\(emptied.stdout)")
+    // A dropped entry has no value to compare: null, not "unchanged".
+    let json = try await cinch("plan", "--format", "json")
+    let changes = try #require(
+      (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?[
+        "changes"] as? [[String: Any]])
+    let dropped = try #require(changes.first { $0["status"] as? String == "dropped" })
+    #expect(dropped["valueChanged"] is NSNull)
   }
 
   /// A `Fn::Join` whose pieces compose two references is one place that reads both: they are
