@@ -83,9 +83,44 @@ public struct ResolutionKey: Sendable, Hashable, Comparable, CustomStringConvert
     return text
   }
 
-  /// Whether a `lock --update NAME` argument names this key (by name, ARN or full key).
+  /// Whether a `lock --update NAME` argument names this key: by the name or ARN the template
+  /// writes, by the full key, by the ARN of what it names (`arn:…:parameter/a/b` for
+  /// `/a/b`, a secret's full ARN or partial ARN for its name, as the lock's `arn` fields and
+  /// the console show them), or by name when the template writes an ARN.
   public func isNamed(by argument: String) -> Bool {
-    argument == name || argument == description || argument == "\(kind.rawValue):\(name)"
+    if argument == name || argument == description || argument == "\(kind.rawValue):\(name)" {
+      return true
+    }
+    // The ARN named, or the template's ARN naming the argument.
+    return Self.names(inARN: argument, kind: kind).contains(name)
+      || Self.names(inARN: name, kind: kind).contains(argument)
+  }
+
+  /// The names an ARN can stand for, for a key of `kind`: a parameter ARN's resource path with
+  /// and without its leading slash (`arn:aws:ssm:…:parameter/a/b` names `/a/b`; AWS drops the
+  /// slash in ARNs); a secret ARN's name without and with the six-character suffix Secrets
+  /// Manager appends (a partial ARN has none). Empty for anything else.
+  /// https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
+  static func names(inARN argument: String, kind: Reference.Kind) -> [String] {
+    let fields = argument.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+    guard fields.count == 6, fields[0] == "arn" else { return [] }
+    let resource = fields[5]
+    switch kind {
+    case .ssm, .ssmSecure:
+      guard fields[2] == "ssm", resource.hasPrefix("parameter/") else { return [] }
+      let path = resource.dropFirst("parameter/".count)
+      return ["/" + path, String(path)]
+    case .secretsManager:
+      guard fields[2] == "secretsmanager", resource.hasPrefix("secret:") else { return [] }
+      let name = resource.dropFirst("secret:".count)
+      let suffix = name.suffix(7)
+      if suffix.first == "-",
+        suffix.dropFirst().allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+      {
+        return [String(name.dropLast(7)), String(name)]
+      }
+      return [String(name)]
+    }
   }
 
   /// By name, kind, JSON key, then selector (as text). Field by field, so the selector's text

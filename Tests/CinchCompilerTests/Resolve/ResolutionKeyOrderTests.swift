@@ -30,3 +30,38 @@ import _CinchTestSupport
     }
   }
 }
+
+/// `cinch lock --update` takes what the user has at hand: a name, the lock's `arn`, or the key.
+@Suite struct ResolutionKeyNamingTests {
+  static func key(_ kind: Reference.Kind, _ name: String) -> ResolutionKey {
+    ResolutionKey(kind: kind, name: name, selector: .latest, jsonKey: nil)
+  }
+
+  @Test func parametersAreNamedByTheirARN() {
+    let key = Self.key(.ssmSecure, "/myapp/prod/dbpassword")
+    #expect(key.isNamed(by: "/myapp/prod/dbpassword"))
+    #expect(key.isNamed(by: "ssm-secure:/myapp/prod/dbpassword"))
+    #expect(key.isNamed(by: "arn:aws:ssm:us-east-1:123456789012:parameter/myapp/prod/dbpassword"))
+    #expect(!key.isNamed(by: "arn:aws:ssm:us-east-1:123456789012:parameter/myapp/prod/other"))
+    #expect(!key.isNamed(by: "arn:aws:secretsmanager:us-east-1:1:secret:/myapp/prod/dbpassword"))
+    let plain = Self.key(.ssm, "docker_username")
+    #expect(plain.isNamed(by: "arn:aws:ssm:eu-west-1:123456789012:parameter/docker_username"))
+  }
+
+  @Test func secretsAreNamedByFullOrPartialARN() {
+    let key = Self.key(.secretsManager, "prod/MyApp/DBSecret")
+    #expect(
+      key.isNamed(
+        by: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/MyApp/DBSecret-a1B2c3"))
+    #expect(
+      key.isNamed(by: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/MyApp/DBSecret"))
+    #expect(
+      !key.isNamed(by: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/MyApp/DB-a1B2c3"))
+    #expect(!key.isNamed(by: "arn:aws:ssm:us-east-1:123456789012:parameter/prod/MyApp/DBSecret"))
+    // A template that writes the ARN is named by the secret's name too.
+    let byARN = Self.key(
+      .secretsManager, "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-a1B2c3")
+    #expect(byARN.isNamed(by: "prod/db"))
+    #expect(!byARN.isNamed(by: "prod"))
+  }
+}
