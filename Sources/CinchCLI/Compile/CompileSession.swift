@@ -108,7 +108,8 @@ struct CompileSession {
       region: run.inputs.region, accountID: run.inputs.accountID, stackName: run.inputs.stackName)
   }
 
-  var recordedTemplates: [String] { templates.map(paths.relative) }
+  /// Sorted, so naming the same templates in another order leaves the lockfile as it was.
+  var recordedTemplates: [String] { templates.map(paths.relative).sorted() }
 
   /// The templates that were read and parsed (a missing or malformed one has no document).
   var loadedTemplates: [String] {

@@ -68,7 +68,7 @@ struct LockCommand: AsyncParsableCommand {
       outcome.lock.templates = session.recordedTemplates
       outcome.lock.inputs = session.recordedInputs
       try AtomicFile.write(outcome.lock.serialized(), to: lock)
-      Output.stdout(LockReport.render(outcome, path: lock))
+      Output.stdout(LockReport.render(outcome, previous: session.previous, path: lock))
     } else {
       Output.stderr("cinch: '\(lock)' not written: fix the errors below and run again\n")
     }
@@ -109,9 +109,10 @@ extension LockCommand {
   }
 }
 
-/// What `cinch lock` prints: one line per change, then the total.
+/// What `cinch lock` prints: the total and what changed in the file, then one line per pin
+/// that changed. "(unchanged)" only when the file is as it was.
 enum LockReport {
-  static func render(_ outcome: Locker.Outcome, path: String) -> String {
+  static func render(_ outcome: Locker.Outcome, previous: Lockfile?, path: String) -> String {
     var lines: [String] = []
     for entry in outcome.added {
       lines.append("  + \(describe(entry.key)) → \(entry.pin.versionText)")
@@ -128,6 +129,15 @@ enum LockReport {
     if !outcome.added.isEmpty { changes.append("\(outcome.added.count) added") }
     if !outcome.moved.isEmpty { changes.append("\(outcome.moved.count) moved") }
     if !outcome.dropped.isEmpty { changes.append("\(outcome.dropped.count) dropped") }
+    if let previous {
+      // Sites move when a template is edited around a reference: the pin stays, the file not.
+      let moved = outcome.lock.entries.filter { entry in
+        previous.entry(for: entry.key).map { $0.sites != entry.sites } ?? false
+      }.count
+      if moved > 0 { changes.append("sites of \(moved) reference\(moved == 1 ? "" : "s") moved") }
+      if previous.templates != outcome.lock.templates { changes.append("templates changed") }
+      if previous.inputs != outcome.lock.inputs { changes.append("inputs changed") }
+    }
     summary += changes.isEmpty ? " (unchanged)" : " (\(changes.joined(separator: ", ")))"
     return ([summary] + lines).joined(separator: "\n") + "\n"
   }

@@ -145,6 +145,28 @@ import _CinchTestSupport
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
   }
 
+  /// The summary says what changed in the file, not only in the pins; naming the same
+  /// templates in another order changes nothing.
+  @Test func lockSaysWhatChangedInTheFile() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    let first = try await cinch("lock", "templates/rds-postgres.yaml", "templates/multi-env.yaml")
+    #expect(first.status == 0, "\(first.stderr)")
+    let lockText = try read("cinch.lock")
+    let reordered = try await cinch(
+      "lock", "templates/multi-env.yaml", "templates/rds-postgres.yaml")
+    #expect(reordered.stdout == "locked 4 references in cinch.lock (unchanged)\n")
+    #expect(try read("cinch.lock") == lockText)
+
+    let template = directory.appendingPathComponent("templates/rds-postgres.yaml")
+    let text = try String(contentsOf: template, encoding: .utf8)
+    try Data(("# a comment line moves every site below it\n" + text).utf8).write(to: template)
+    let moved = try await cinch("lock")
+    #expect(moved.stdout == "locked 4 references in cinch.lock (sites of 1 reference moved)\n")
+    let region = try await cinch("lock", "--region", "eu-west-1")
+    #expect(region.stdout == "locked 4 references in cinch.lock (inputs changed)\n")
+  }
+
   /// A plan of some of the lock's templates, or one where a template does not parse, drops only
   /// the entries read from templates it planned: the others' are not "no template reads it".
   @Test func planDropsOnlyWhatThePlannedTemplatesStoppedReading() async throws {
