@@ -145,14 +145,31 @@ public struct RecordedInputs: Sendable, Hashable {
 /// Why a lockfile could not be read.
 public struct LockfileError: Error, Sendable, Equatable, CustomStringConvertible {
   public var path: String
+  /// Where in the file (1-based), when the problem has a place: the field or the entry.
+  public var line: Int?
+  public var column: Int?
   public var reason: String
 
-  public init(path: String, reason: String) {
+  public init(path: String, line: Int? = nil, column: Int? = nil, reason: String) {
     self.path = path
+    self.line = line
+    self.column = column
     self.reason = reason
   }
 
-  public var description: String { "\(path): \(reason)" }
+  /// `cinch.lock:12:18: reference 1: 'version' must be a whole number`.
+  public var description: String {
+    guard let line, let column else { return "\(path): \(reason)" }
+    return "\(path):\(line):\(column): \(reason)"
+  }
+}
+
+/// A problem found reading a lockfile, and where: reference `index` (0-based) and its `field`,
+/// or a top-level `field`. Placed in the text only when there is one (`Lockfile.locate`).
+struct LockfileProblem: Error {
+  var reason: String
+  var index: Int?
+  var field: String?
 }
 
 extension Lockfile {
@@ -193,86 +210,129 @@ extension Lockfile {
     ]).pretty()
   }
 
-  /// Reads a lockfile's text; `path` names it in errors.
+  /// Reads a lockfile's text; `path` names it in errors, with the line and column of the field
+  /// or entry at fault.
   public static func parse(_ text: String, path: String) throws(LockfileError) -> Lockfile {
     let root: JSONValue
     do {
       root = try JSONValueParser.parse(text)
     } catch {
-      throw LockfileError(path: path, reason: "not valid JSON: \(error)")
+      throw LockfileError(
+        path: path, line: error.line, column: error.column,
+        reason: "not valid JSON: \(error.message)")
     }
-    guard case .integer(let format)? = root["lockfileVersion"] else {
-      throw LockfileError(path: path, reason: "no 'lockfileVersion'; is this a cinch lockfile?")
+    do {
+      return try read(root)
+    } catch {
+      let range = locate(error, in: text, path: path)
+      throw LockfileError(
+        path: path, line: range?.start.line, column: range?.start.column, reason: error.reason)
+    }
+  }
+
+  /// Where a problem is: the field's value, else the entry; nil when the text has no such
+  /// place (a field left out of the file entirely, at the top level).
+  private static func locate(_ problem: LockfileProblem, in text: String, path: String)
+    -> SourceRange?
+  {
+    var ignored = Diagnostics()
+    guard let root = TemplateParser.parse(SourceFile(path: path, text: text), into: &ignored).root
+    else { return nil }
+    guard let index = problem.index else {
+      return problem.field.flatMap { root[$0]?.range }
+    }
+    guard let items = root["references"]?.sequence, items.indices.contains(index) else {
+      return nil
+    }
+    let item = items[index]
+    return problem.field.flatMap { item[$0]?.range } ?? item.range
+  }
+
+  private static func read(_ root: JSONValue) throws(LockfileProblem) -> Lockfile {
+    guard let formatValue = root["lockfileVersion"] else {
+      throw LockfileProblem(reason: "no 'lockfileVersion'; is this a cinch lockfile?")
+    }
+    guard case .integer(let format) = formatValue else {
+      throw LockfileProblem(
+        reason: "'lockfileVersion' must be a whole number", field: "lockfileVersion")
     }
     guard format == Int64(formatVersion) else {
-      throw LockfileError(
-        path: path,
+      throw LockfileProblem(
         reason:
-          "lockfile version \(format) is not supported (this cinch reads version \(formatVersion))")
+          "lockfile version \(format) is not supported (this cinch reads version \(formatVersion))",
+        field: "lockfileVersion")
     }
     guard let references = root["references"]?.arrayValue else {
-      throw LockfileError(path: path, reason: "no 'references' list")
+      throw LockfileProblem(
+        reason: root["references"] == nil ? "no 'references' list" : "'references' must be a list",
+        field: "references")
     }
     var entries: [LockEntry] = []
     // Where each reference was first pinned: a second entry for it (an edit, a bad merge) would
     // be read by whichever command found it first.
     var positions: [ResolutionKey: Int] = [:]
     for (index, item) in references.enumerated() {
-      func string(_ field: String) throws(LockfileError) -> String {
-        guard let value = item[field]?.stringValue else {
-          throw LockfileError(path: path, reason: "reference \(index + 1) has no '\(field)'")
+      func problem(_ reason: String, _ field: String? = nil) -> LockfileProblem {
+        LockfileProblem(reason: "reference \(index + 1) \(reason)", index: index, field: field)
+      }
+      guard item.objectValue != nil else { throw problem("is not an object") }
+      /// A field that may be left out; present, it must be a string.
+      func optionalString(_ field: String) throws(LockfileProblem) -> String? {
+        switch item[field] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        default: throw problem("has a '\(field)' that is not a string", field)
         }
+      }
+      func string(_ field: String) throws(LockfileProblem) -> String {
+        guard let value = try optionalString(field) else { throw problem("has no '\(field)'") }
         return value
       }
       let kindText = try string("kind")
       guard let kind = Reference.Kind(rawValue: kindText) else {
-        throw LockfileError(
-          path: path, reason: "reference \(index + 1) has unknown kind '\(kindText)'")
+        throw problem("has unknown kind '\(kindText)'", "kind")
       }
       let requested = try string("requested")
       guard let selector = ResolutionKey.Selector(requested) else {
-        throw LockfileError(
-          path: path, reason: "reference \(index + 1) has an unreadable 'requested' '\(requested)'")
+        throw problem("has an unreadable 'requested' '\(requested)'", "requested")
       }
       var version: Int?
-      if case .integer(let number)? = item["version"] { version = Int(number) }
+      switch item["version"] {
+      case nil, .null?: break
+      case .integer(let number)?: version = Int(number)
+      default: throw problem("has a 'version' that is not a whole number", "version")
+      }
+      let jsonKey = try optionalString("jsonKey")
       let pin = Pin(
-        arn: try string("arn"), version: version, versionId: item["versionId"]?.stringValue,
-        stage: item["stage"]?.stringValue, type: try string("type"),
-        keyID: item["keyId"]?.stringValue, fingerprint: try string("fingerprint"),
-        jsonKeyVerified: item["jsonKey"] != nil && item["jsonKeyVerified"] == .bool(true))
+        arn: try string("arn"), version: version, versionId: try optionalString("versionId"),
+        stage: try optionalString("stage"), type: try string("type"),
+        keyID: try optionalString("keyId"), fingerprint: try string("fingerprint"),
+        jsonKeyVerified: jsonKey != nil && item["jsonKeyVerified"] == .bool(true))
       if kind == .secretsManager ? pin.versionId == nil : pin.version == nil {
-        throw LockfileError(path: path, reason: "reference \(index + 1) pins no version")
+        throw problem("pins no version")
       }
       // Read here, not at render: `check --offline` vouches for pins from the lock alone.
       if let version = pin.version, version < 1 {
-        throw LockfileError(
-          path: path,
-          reason: "reference \(index + 1) pins version \(version); parameter versions start at 1")
+        throw problem("pins version \(version); parameter versions start at 1", "version")
       }
       switch selector {
       case .version(let requested) where pin.version != requested:
-        throw LockfileError(
-          path: path,
-          reason: "reference \(index + 1) requests version \(requested) but pins version "
-            + (pin.version.map(String.init) ?? "none"))
+        throw problem(
+          "requests version \(requested) but pins version "
+            + (pin.version.map(String.init) ?? "none"), "version")
       case .versionId(let requested) where pin.versionId != requested:
-        throw LockfileError(
-          path: path,
-          reason: "reference \(index + 1) requests version id \(requested) but pins "
-            + (pin.versionId ?? "none"))
+        throw problem(
+          "requests version id \(requested) but pins " + (pin.versionId ?? "none"), "versionId")
       default:
         break
       }
       let key = ResolutionKey(
-        kind: kind, name: try string("name"), selector: selector,
-        jsonKey: item["jsonKey"]?.stringValue)
+        kind: kind, name: try string("name"), selector: selector, jsonKey: jsonKey)
       if let first = positions.updateValue(index, forKey: key) {
-        throw LockfileError(
-          path: path,
+        throw LockfileProblem(
           reason:
             "references \(first + 1) and \(index + 1) both pin \(LockRules.describe(key)); "
-            + "a lock pins each reference once")
+            + "a lock pins each reference once", index: index, field: "name")
       }
       let sites = item["sites"]?.arrayValue?.compactMap(\.stringValue) ?? []
       entries.append(LockEntry(key: key, pin: pin, sites: sites))

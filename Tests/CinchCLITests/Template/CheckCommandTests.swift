@@ -408,9 +408,20 @@ import _CinchTestSupport
     copy["version"] = 5
     references.insert(copy, at: 0)
     try write(references)
+    // Placed at the second entry's name: its line, and the column its value starts at
+    // (Foundation writes `"name" : "\/app\/prod\/db-name"`).
+    let written = try project.read("cinch.lock").split(
+      separator: "\n", omittingEmptySubsequences: false)
+    let nameLines = written.indices.filter {
+      written[$0].contains(#""name" : "#) && written[$0].contains("db-name")
+    }
+    let second = try #require(nameLines.dropFirst().first)
+    let line = written[second]
+    let value = try #require(line.range(of: #""name" : "#)).upperBound
+    let place = "\(second + 1):\(line.distance(from: line.startIndex, to: value) + 1)"
     let duplicate =
-      "cinch: error: cinch.lock: references 1 and 2 both pin parameter '/app/prod/db-name'; "
-      + "a lock pins each reference once\n"
+      "cinch: error: cinch.lock:\(place): references 1 and 2 both pin parameter "
+      + "'/app/prod/db-name'; a lock pins each reference once\n"
     for arguments in [
       ["check", "stack.yaml", "--offline"], ["check", "stack.yaml"],
       ["render", "--output", "rendered", "stack.yaml"], ["plan"], ["outdated"],
@@ -431,10 +442,11 @@ import _CinchTestSupport
       try write(references)
       let result = try await project.run(["check", "stack.yaml", "--offline"])
       #expect(result.status == 2)
+      #expect(result.stderr.hasPrefix("cinch: error: cinch.lock:"))
       #expect(
-        result.stderr
-          == "cinch: error: cinch.lock: reference 1 pins version \(version); "
-          + "parameter versions start at 1\n")
+        result.stderr.hasSuffix(
+          ": reference 1 pins version \(version); parameter versions start at 1\n"),
+        "\(result.stderr)")
     }
   }
 

@@ -126,17 +126,69 @@ import Testing
 
   @Test func malformedLockfilesSayWhy() {
     #expect(
+      refusal(of: {
+        try Lockfile.parse("{}", path: "x.lock")
+      }) == "no 'lockfileVersion'; is this a cinch lockfile?")
+    #expect(
+      refusal(of: {
+        try Lockfile.parse(#"{"lockfileVersion": 9, "references": []}"#, path: "x.lock")
+      }) == "lockfile version 9 is not supported (this cinch reads version 1)")
+  }
+
+  /// Why `parse` refused the text, nil when it did not.
+  private func refusal(of parse: () throws -> Lockfile) -> String? {
+    do {
+      _ = try parse()
+      return nil
+    } catch {
+      return (error as? LockfileError)?.reason ?? "\(error)"
+    }
+  }
+
+  /// Each refusal names the line and column of the field (or entry) at fault, and a field of
+  /// the wrong type is named as such, not as missing.
+  @Test func refusalsArePlacedInTheFile() {
+    let text = """
+      {
+        "lockfileVersion": 1,
+        "references": [
+          {
+            "arn": "arn:aws:ssm:us-east-1:123456789012:parameter/app/name",
+            "fingerprint": "hmac-sha256:00",
+            "kind": "ssm",
+            "name": "/app/name",
+            "requested": "latest",
+            "type": "String",
+            "version": "2"
+          }
+        ]
+      }
+      """
+    #expect(
       throws: LockfileError(
-        path: "x.lock", reason: "no 'lockfileVersion'; is this a cinch lockfile?")
+        path: "x.lock", line: 11, column: 18,
+        reason: "reference 1 has a 'version' that is not a whole number")
+    ) { try Lockfile.parse(text, path: "x.lock") }
+    #expect(
+      throws: LockfileError(
+        path: "x.lock", line: 7, column: 15,
+        reason: "reference 1 has a 'kind' that is not a string")
+    ) { try Lockfile.parse(text.replacingOccurrences(of: #""ssm""#, with: "3"), path: "x.lock") }
+    #expect(
+      throws: LockfileError(
+        path: "x.lock", line: 2, column: 22, reason: "'lockfileVersion' must be a whole number")
     ) {
-      try Lockfile.parse("{}", path: "x.lock")
+      try Lockfile.parse(
+        text.replacingOccurrences(of: #""lockfileVersion": 1"#, with: #""lockfileVersion": "1""#),
+        path: "x.lock")
     }
     #expect(
       throws: LockfileError(
-        path: "x.lock", reason: "lockfile version 9 is not supported (this cinch reads version 1)")
-    ) {
-      try Lockfile.parse(#"{"lockfileVersion": 9, "references": []}"#, path: "x.lock")
-    }
+        path: "x.lock", line: 2, column: 24, reason: "not valid JSON: expected a string key")
+    ) { try Lockfile.parse(text.replacingOccurrences(of: "1,", with: "1,,"), path: "x.lock") }
+    #expect(
+      LockfileError(path: "x.lock", line: 3, column: 3, reason: "r").description
+        == "x.lock:3:3: r")
   }
 
   /// One entry of a lock as `cinch lock` writes it, with fields replaced (left out when empty).
@@ -163,28 +215,20 @@ import Testing
   @Test func twoEntriesForOneReferenceAreRefused() throws {
     let other = Self.entry(["name": #""/app/other""#])
     #expect(
-      throws: LockfileError(
-        path: "x.lock",
-        reason:
-          "references 2 and 3 both pin parameter '/app/name'; a lock pins each reference once")
-    ) {
-      try Lockfile.parse(
-        Self.lock(other, Self.entry(["version": "5"]), Self.entry()), path: "x.lock")
-    }
+      refusal(of: {
+        try Lockfile.parse(
+          Self.lock(other, Self.entry(["version": "5"]), Self.entry()), path: "x.lock")
+      }) == "references 2 and 3 both pin parameter '/app/name'; a lock pins each reference once")
     let secret = Self.entry([
       "kind": #""secretsmanager""#, "name": #""prod/db""#, "jsonKey": #""password""#,
       "requested": #""stage:AWSCURRENT""#, "versionId": #""v1""#, "type": #""SecretString""#,
       "version": "",
     ])
     #expect(
-      throws: LockfileError(
-        path: "x.lock",
-        reason:
-          "references 1 and 2 both pin secret 'prod/db' key 'password' stage 'AWSCURRENT'; "
-          + "a lock pins each reference once")
-    ) {
-      try Lockfile.parse(Self.lock(secret, secret), path: "x.lock")
-    }
+      refusal(of: {
+        try Lockfile.parse(Self.lock(secret, secret), path: "x.lock")
+      }) == "references 1 and 2 both pin secret 'prod/db' key 'password' stage 'AWSCURRENT'; "
+        + "a lock pins each reference once")
     // The same name read another way (another version, another kind or JSON key) is another
     // reference.
     let distinct = try Lockfile.parse(
@@ -200,12 +244,10 @@ import Testing
   /// render one version while `check --offline` vouched for the other.
   @Test func aPinThatContradictsItsRequestIsRefused() throws {
     #expect(
-      throws: LockfileError(
-        path: "x.lock", reason: "reference 1 requests version 3 but pins version 5")
-    ) {
-      try Lockfile.parse(
-        Self.lock(Self.entry(["requested": #""3""#, "version": "5"])), path: "x.lock")
-    }
+      refusal(of: {
+        try Lockfile.parse(
+          Self.lock(Self.entry(["requested": #""3""#, "version": "5"])), path: "x.lock")
+      }) == "reference 1 requests version 3 but pins version 5")
     #expect(throws: Never.self) {
       try Lockfile.parse(
         Self.lock(Self.entry(["requested": #""3""#, "version": "3"])), path: "x.lock")
@@ -217,25 +259,18 @@ import Testing
       "versionId": #""22222222-2222-2222-2222-222222222222""#,
     ]
     #expect(
-      throws: LockfileError(
-        path: "x.lock",
-        reason:
-          "reference 1 requests version id 11111111-1111-1111-1111-111111111111 but pins "
-          + "22222222-2222-2222-2222-222222222222")
-    ) {
-      try Lockfile.parse(Self.lock(Self.entry(secret)), path: "x.lock")
-    }
+      refusal(of: {
+        try Lockfile.parse(Self.lock(Self.entry(secret)), path: "x.lock")
+      }) == "reference 1 requests version id 11111111-1111-1111-1111-111111111111 but pins "
+        + "22222222-2222-2222-2222-222222222222")
   }
 
   @Test func aPinnedVersionBelowOneIsRefused() throws {
     for version in ["0", "-1"] {
       #expect(
-        throws: LockfileError(
-          path: "x.lock",
-          reason: "reference 1 pins version \(version); parameter versions start at 1")
-      ) {
-        try Lockfile.parse(Self.lock(Self.entry(["version": version])), path: "x.lock")
-      }
+        refusal(of: {
+          try Lockfile.parse(Self.lock(Self.entry(["version": version])), path: "x.lock")
+        }) == "reference 1 pins version \(version); parameter versions start at 1")
     }
   }
 }
