@@ -1,10 +1,12 @@
 package import CinchStore
 import Foundation
 
-/// The resolver and the catalog over Secrets Manager. References to a secret's AWSCURRENT
-/// version are resolved with `BatchGetSecretValue`, twenty secrets a call (a few calls in
-/// flight); a reference that names a version id or a staging label, and every secret a batch
-/// could not answer, is asked alone with `GetSecretValue` so its own error
+/// The resolver and the catalog over Secrets Manager. `BatchGetSecretValue` reads each
+/// secret's AWSCURRENT version, twenty secrets a call (a few calls in flight); it serves every
+/// selector that asks for AWSCURRENT and every one that names a version id (what `lock` asks
+/// for: the id found in the metadata), taken from the batch when the id is the current one's.
+/// A selector that names another stage, one whose version the batch did not return, and every
+/// secret a batch could not answer is asked alone with `GetSecretValue`, so its own error
 /// (`ResourceNotFoundException`, `InvalidRequestException` for a secret marked for deletion, …)
 /// is reported. The catalog reads `DescribeSecret` and `ListSecretVersionIds` (every page,
 /// deprecated versions included): metadata only, never a value.
@@ -13,31 +15,35 @@ extension AWSStore: SecretResolver, SecretCatalog {
   package static let batchGetSecretValueSize = 20
 
   package func resolveSecrets(_ selectors: [SecretSelector]) async throws -> [SecretResolution] {
-    var unique: [SecretSelector] = []
-    var seen: Set<SecretSelector> = []
-    for selector in selectors where seen.insert(selector).inserted { unique.append(selector) }
-    // AWSCURRENT by id alone goes in batches; anything naming a version is asked alone.
-    var current: [String] = []
-    var currentSeen: Set<String> = []
+    // The selectors a batch can answer, by secret (in first-seen order); the rest alone.
+    var batchable: [String: [SecretSelector]] = [:]
+    var ids: [String] = []
     var alone: [SecretSelector] = []
-    for selector in unique {
-      if Self.isCurrent(selector) {
-        if currentSeen.insert(selector.secretID).inserted { current.append(selector.secretID) }
+    var seen: Set<SecretSelector> = []
+    for selector in selectors where seen.insert(selector).inserted {
+      if Self.isBatchable(selector) {
+        if batchable[selector.secretID] == nil { ids.append(selector.secretID) }
+        batchable[selector.secretID, default: []].append(selector)
       } else {
         alone.append(selector)
       }
     }
     enum Work: Sendable {
-      case batch([String])
+      case batch([String: [SecretSelector]])
       case one(SecretSelector)
     }
     var work: [Work] = []
     var start = 0
     let size = min(Self.batchGetSecretValueSize, max(1, secretBatchSize))
-    while start < current.count {
-      let ids = Array(current[start..<min(start + size, current.count)])
+    while start < ids.count {
+      let chunk = ids[start..<min(start + size, ids.count)]
       start += size
-      work.append(ids.count == 1 ? .one(SecretSelector(secretID: ids[0])) : .batch(ids))
+      if chunk.count == 1 {
+        // One secret: GetSecretValue is one call too, and names the version itself.
+        work += batchable[chunk[chunk.startIndex], default: []].map { .one($0) }
+      } else {
+        work.append(.batch(Dictionary(uniqueKeysWithValues: chunk.map { ($0, batchable[$0]!) })))
+      }
     }
     work += alone.map { .one($0) }
 
@@ -50,7 +56,7 @@ extension AWSStore: SecretResolver, SecretCatalog {
         next += 1
         group.addTask {
           switch item {
-          case .batch(let ids): return try await self.resolveBatch(ids)
+          case .batch(let selectors): return try await self.resolveBatch(selectors)
           case .one(let selector): return [(selector, try await self.resolveOne(selector))]
           }
         }
@@ -62,20 +68,12 @@ extension AWSStore: SecretResolver, SecretCatalog {
       }
     }
     return selectors.map { selector in
-      let key = Self.isCurrent(selector) ? SecretSelector(secretID: selector.secretID) : selector
-      switch answers[key] {
-      case .resolved(var secret):
-        secret.selector = selector
-        return .resolved(secret)
-      case .failed(_, let error):
-        return .failed(selector: selector, error: error)
-      case nil:
-        return .failed(
+      answers[selector]
+        ?? .failed(
           selector: selector,
           error: StoreError(
             code: "ResourceNotFoundException",
             message: "Secrets Manager can't find the specified secret."))
-      }
     }
   }
 
@@ -85,7 +83,19 @@ extension AWSStore: SecretResolver, SecretCatalog {
       && (selector.versionStage == nil || selector.versionStage == SecretStage.current)
   }
 
-  private func resolveBatch(_ ids: [String]) async throws -> [(SecretSelector, SecretResolution)] {
+  /// A selector `BatchGetSecretValue` may answer: AWSCURRENT, or a version id alone (answered
+  /// when it is the current version's).
+  static func isBatchable(_ selector: SecretSelector) -> Bool {
+    isCurrent(selector) || (selector.versionID != nil && selector.versionStage == nil)
+  }
+
+  /// Reads the secrets' current values in one call (and its pages); each selector takes the
+  /// value when it asks for AWSCURRENT or names the id the batch returned, and is asked alone
+  /// otherwise.
+  private func resolveBatch(_ selectorsByID: [String: [SecretSelector]]) async throws
+    -> [(SecretSelector, SecretResolution)]
+  {
+    let ids = selectorsByID.keys.sorted()
     var values: [SecretValueEntry] = []
     do {
       var token: String?
@@ -102,22 +112,24 @@ extension AWSStore: SecretResolver, SecretCatalog {
     }
     var results: [(SecretSelector, SecretResolution)] = []
     for id in ids {
-      let selector = SecretSelector(secretID: id)
-      if let entry = values.first(where: { Self.secret(named: id, is: $0.name, arn: $0.arn) }),
-        entry.versionStages.contains(SecretStage.current),
-        let value = Self.value(string: entry.secretString, binary: entry.secretBinary)
-      {
-        results.append(
-          (
-            selector,
-            .resolved(
-              ResolvedSecret(
-                selector: selector, name: entry.name, arn: entry.arn, versionID: entry.versionID,
-                versionStages: entry.versionStages, createdDate: entry.createdDate,
-                valueType: value.type, value: value.bytes))
-          ))
-      } else {
-        results.append((selector, try await resolveOne(selector)))
+      let entry = values.first { Self.secret(named: id, is: $0.name, arn: $0.arn) }
+      for selector in selectorsByID[id, default: []] {
+        if let entry, entry.versionStages.contains(SecretStage.current),
+          selector.versionID == nil || selector.versionID == entry.versionID,
+          let value = Self.value(string: entry.secretString, binary: entry.secretBinary)
+        {
+          results.append(
+            (
+              selector,
+              .resolved(
+                ResolvedSecret(
+                  selector: selector, name: entry.name, arn: entry.arn,
+                  versionID: entry.versionID, versionStages: entry.versionStages,
+                  createdDate: entry.createdDate, valueType: value.type, value: value.bytes))
+            ))
+        } else {
+          results.append((selector, try await resolveOne(selector)))
+        }
       }
     }
     return results

@@ -111,6 +111,38 @@ import _CinchTestSupport
     #expect(previous.code == "ResourceNotFoundException")
   }
 
+  /// `lock` reads each secret at the version id the metadata gave: the current ones come from
+  /// the batch (their ids checked against what it returned), an older one alone.
+  @Test func versionIDsOfCurrentVersionsAreReadInTheBatch() async throws {
+    let transport = RecordingTransport()
+    let store = try await Self.store(transport)
+    var ids: [String] = []
+    for index in 0..<3 {
+      let created = try await store.createSecret(
+        CreateSecretRequest(name: "pinned/\(index)", secretString: "v\(index)"))
+      ids.append(try #require(created.versionID))
+    }
+    _ = try await store.putSecretValue(
+      PutSecretValueRequest(secretID: "pinned/2", secretString: "v2-next"))
+    transport.reset()
+    let selectors = (0..<3).map { SecretSelector(secretID: "pinned/\($0)", versionID: ids[$0]) }
+    let results = try await store.resolveSecrets(selectors)
+    #expect(
+      transport.targets == [
+        "secretsmanager.BatchGetSecretValue", "secretsmanager.GetSecretValue",
+      ])
+    let values = results.map { result -> String? in
+      guard case .resolved(let secret) = result else { return nil }
+      return secret.value.utf8String()
+    }
+    #expect(values == ["v0", "v1", "v2"])
+    for (result, selector) in zip(results, selectors) {
+      guard case .resolved(let secret) = result else { continue }
+      #expect(secret.selector == selector)
+      #expect(secret.versionID == selector.versionID)
+    }
+  }
+
   @Test func aBatchSizeOfOneAsksForEachSecretAlone() async throws {
     let transport = RecordingTransport()
     let store = try await Self.store(transport, batchSize: "1")
