@@ -42,7 +42,8 @@ extension AWSStore: SecretResolver, SecretCatalog {
         // One secret: GetSecretValue is one call too, and names the version itself.
         work += batchable[chunk[chunk.startIndex], default: []].map { .one($0) }
       } else {
-        work.append(.batch(Dictionary(uniqueKeysWithValues: chunk.map { ($0, batchable[$0]!) })))
+        let group = chunk.compactMap { id in batchable[id].map { (id, $0) } }
+        work.append(.batch(Dictionary(uniqueKeysWithValues: group)))
       }
     }
     work += alone.map { .one($0) }
