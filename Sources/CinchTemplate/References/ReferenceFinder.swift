@@ -42,6 +42,10 @@ struct ReferenceWalker {
   /// `!If`, `!Select` or nested `!Join`): an opener left open there is closed by the join's
   /// other pieces, and was judged with them.
   var continuedByJoin = 0
+  /// The `!Sub` variable being walked when the Sub's string has a `}}` after its placeholder:
+  /// an opener left open in its value is closed there, in a reference cinch does not read
+  /// (the evaluator reads references written in a Sub string or assembled by `Fn::Join`).
+  var openerClosedBySubVariable: String?
 
   /// Whether the `!Sub` string at the current syntax path is still to be scanned.
   var subStringIsUnscanned: Bool {
@@ -158,9 +162,17 @@ struct ReferenceWalker {
           if index == 0, let text = item.scalar {
             if walker.subStringIsUnscanned { walker.scan(item, text: text, mode: .sub) }
           } else if index == 1, case .mapping(let variables) = item.value {
+            let template = items[0].scalar ?? ""
             for variable in variables {
               walker.descend(value: variable.name, syntax: nil) { $0.scanKey(variable.key) }
+              // A value that opens a reference the string closes after the placeholder
+              // (`!Sub ['${Open}/a}}', {Open: '{{resolve:ssm:/prod'}]`): not read, and said so.
+              let outer = walker.openerClosedBySubVariable
+              if Self.closes(template, after: variable.name) {
+                walker.openerClosedBySubVariable = variable.name
+              }
               walker.descend(value: nil, syntax: variable.name) { $0.visit(variable.value) }
+              walker.openerClosedBySubVariable = outer
             }
           } else {
             walker.visit(item)
@@ -170,6 +182,20 @@ struct ReferenceWalker {
     default:
       visitArguments(argument, listAt: nil)
     }
+  }
+
+  /// Whether the `!Sub` string `template` has a `}}` after its first `${name}`.
+  static func closes(_ template: String, after name: String) -> Bool {
+    let text = Array(template.utf8)
+    let placeholder = Array("${\(name)}".utf8)
+    func find(_ needle: [UInt8], from start: Int) -> Int? {
+      guard start + needle.count <= text.count else { return nil }
+      return (start...(text.count - needle.count)).first { index in
+        text[index..<(index + needle.count)].elementsEqual(needle)
+      }
+    }
+    guard let at = find(placeholder, from: 0) else { return false }
+    return find(Array("}}".utf8), from: at + placeholder.count) != nil
   }
 
   // MARK: Scanning scalars
@@ -189,9 +215,16 @@ struct ReferenceWalker {
           path: valuePath, syntaxPath: TemplatePath(syntax), context: context))
     }
     for issue in result.issues where continuedByJoin == 0 || issue.code != .unterminatedReference {
+      var message = issue.message
+      if let variable = openerClosedBySubVariable, issue.code == .unterminatedReference {
+        message =
+          "'{{resolve:' is closed only in the !Sub string, through variable '\(variable)': a "
+          + "reference assembled from a !Sub variable is not read (write it in the string, or "
+          + "assemble it with Fn::Join)"
+      }
       diagnostics.report(
         Diagnostic(
-          issue.code, issue.message, file: file.path, range: locator.range(issue.span),
+          issue.code, message, file: file.path, range: locator.range(issue.span),
           path: valuePath))
     }
   }
