@@ -8,6 +8,14 @@ public enum ReferenceEvaluator {
     site.reference.kind == .secretsManager && site.path.components.first == "Outputs"
   }
 
+  /// A reference in a parameter's `Default` when a value is given for the parameter: the
+  /// deploy takes the value, and never reads the default's reference.
+  static func isOverriddenDefault(_ site: ReferenceSite, _ inputs: EvaluationInputs) -> Bool {
+    let components = site.path.components
+    return components.count >= 3 && components[0] == "Parameters" && components[2] == "Default"
+      && inputs.parameters[components[1]] != nil
+  }
+
   public static func evaluate(
     _ sites: [ReferenceSite], in template: Template, evaluator: inout Evaluator,
     into diagnostics: inout Diagnostics
@@ -32,7 +40,7 @@ public enum ReferenceEvaluator {
         results.append(EvaluatedReference(site: site, state: .inactive))
         continue
       }
-      guard !Self.isReturnedAsText(site) else {
+      guard !Self.isReturnedAsText(site), !Self.isOverriddenDefault(site, evaluator.inputs) else {
         results.append(EvaluatedReference(site: site, state: .inactive))
         continue
       }
