@@ -92,12 +92,32 @@ enum ParameterMinimums {
 
   /// The problems botocore would report for `request` (encoded with the AWS member names), in
   /// its words; empty when there are none. Lengths and numbers only: never a value.
+  /// botocore walks the request depth first: a list's items one by one, each item's members
+  /// before the next item's (`ParameterFilters[0].Key`, `ParameterFilters[0].Values`, then
+  /// `ParameterFilters[1].Key`), so the members under one list are checked together, per item.
   static func problems(_ request: JSONValue, operation: String) -> [String] {
     guard let limits = byOperation[operation], request.objectValue != nil else { return [] }
     var problems: [String] = []
+    var listsDone: Set<String> = []
     for (path, memberLimits) in limits {
-      for (member, value) in values(at: path, in: request) {
-        problems += self.problems(member, value, memberLimits)
+      guard let marker = path.range(of: "[].") else {
+        for (member, value) in values(at: path, in: request) {
+          problems += self.problems(member, value, memberLimits)
+        }
+        continue
+      }
+      // The first member under a list: every member under it, item by item.
+      let list = String(path[..<marker.lowerBound])
+      guard listsDone.insert(list).inserted else { continue }
+      let members = limits.filter { $0.member.hasPrefix(list + "[].") }.map { entry in
+        (rest: String(entry.member.dropFirst(list.count + 3)), limits: entry.limits)
+      }
+      for (name, item) in values(at: list + "[]", in: request) {
+        for (rest, limits) in members {
+          for (member, value) in values(at: rest, in: item) {
+            problems += self.problems("\(name).\(member)", value, limits)
+          }
+        }
       }
     }
     return problems

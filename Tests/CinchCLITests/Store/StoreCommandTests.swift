@@ -168,11 +168,15 @@ import _CinchTestSupport
       (
         [
           "ssm", "get-parameters-by-path", "--path", "/app", "--parameter-filters",
-          "Key=,Values=[]",
+          "Key=,Values=[]", "Key=Type,Option=,Values=x", "Key=,Values=[]",
         ],
+        // Item by item, as botocore walks them.
         [
           "Invalid length for parameter ParameterFilters[0].Key, value: 0, valid min length: 1",
           "Invalid length for parameter ParameterFilters[0].Values, value: 0, valid min length: 1",
+          "Invalid length for parameter ParameterFilters[1].Option, value: 0, valid min length: 1",
+          "Invalid length for parameter ParameterFilters[2].Key, value: 0, valid min length: 1",
+          "Invalid length for parameter ParameterFilters[2].Values, value: 0, valid min length: 1",
         ]
       ),
       (
