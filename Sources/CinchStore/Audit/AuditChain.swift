@@ -167,14 +167,30 @@ enum AuditChain {
       name: row["name"], version: row["version"], result: row["result"], caller: row["caller"])
   }
 
-  /// Walks the whole log and the sealed head.
-  static func verify(_ db: Database, vault: KeyVault) throws -> AuditVerification {
+  /// Walks the whole log and the sealed head, and holds it to `witness` when one is given.
+  static func verify(_ db: Database, vault: KeyVault, witness: AuditHead? = nil) throws
+    -> AuditVerification
+  {
     let rows = try Row.fetchAll(
       db, cached: "SELECT * FROM audit_log ORDER BY seq")
     var hashes: [[UInt8]: Int] = [:]
     for row in rows { hashes[Array(row["hash"] as Data)] = row["seq"] }
 
     var problems: [AuditProblem] = []
+    if let witness {
+      // A row's number is its place: the witness's row, if still there, has its hash.
+      let lastSeq: Int? = rows.last?["seq"]
+      if let row = rows.first(where: { ($0["seq"] as Int) == witness.seq }) {
+        if Array(row["hash"] as Data) != witness.hash {
+          problems.append(.divergesFromWitness(witness: witness.seq))
+        }
+      } else if lastSeq.map({ $0 < witness.seq }) ?? true {
+        problems.append(.behindWitness(witness: witness.seq, lastSeq: lastSeq))
+      } else {
+        problems.append(.divergesFromWitness(witness: witness.seq))
+      }
+    }
+
     var expectedPrevious = genesis(storeID: vault.storeID)
     var previousSeq: Int?
     for row in rows {
@@ -216,6 +232,8 @@ enum AuditChain {
     } else if expectedPrevious != headHash {
       problems.append(.rewritten(headSeq: headSeq))
     }
-    return AuditVerification(rowsChecked: rows.count, problems: problems)
+    return AuditVerification(
+      rowsChecked: rows.count, problems: problems,
+      head: AuditHead(seq: headSeq, hash: headHash))
   }
 }

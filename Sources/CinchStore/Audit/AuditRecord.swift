@@ -31,16 +31,57 @@ public struct AuditRecord: Codable, Sendable, Hashable {
   }
 }
 
-/// What `verify` found: the rows checked and every problem, each naming the row.
+/// What `verify` found: the rows checked and every problem, each naming the row, and the
+/// sealed head when its seal held.
 public struct AuditVerification: Sendable, Hashable {
   public var rowsChecked: Int
   public var problems: [AuditProblem]
+  public var head: AuditHead?
   public var isIntact: Bool { problems.isEmpty }
 
-  public init(rowsChecked: Int, problems: [AuditProblem]) {
+  public init(rowsChecked: Int, problems: [AuditProblem], head: AuditHead? = nil) {
     self.rowsChecked = rowsChecked
     self.problems = problems
+    self.head = head
   }
+}
+
+/// The last row of the audit log by number and hash, `57:3f2a…` (64 hex digits). It holds no
+/// value, only a hash of rows that hold none: safe to print, and to keep outside the store as
+/// a witness that a later `verify --witness` holds the store to.
+public struct AuditHead: Sendable, Hashable, CustomStringConvertible {
+  public var seq: Int
+  public var hash: [UInt8]
+
+  public init(seq: Int, hash: [UInt8]) {
+    self.seq = seq
+    self.hash = hash
+  }
+
+  /// `SEQ:HASH` as `description` writes it; nil for anything else.
+  public init?(_ text: String) {
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2, let seq = Int(parts[0]), seq >= 1, parts[1].utf8.count == 64
+    else { return nil }
+    var hash: [UInt8] = []
+    var digits = parts[1].utf8.makeIterator()
+    while let high = digits.next(), let low = digits.next() {
+      guard let high = Self.nibble(high), let low = Self.nibble(low) else { return nil }
+      hash.append(high << 4 | low)
+    }
+    self.init(seq: seq, hash: hash)
+  }
+
+  private static func nibble(_ digit: UInt8) -> UInt8? {
+    switch digit {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+    default: nil
+    }
+  }
+
+  public var description: String { "\(seq):\(hash.hex)" }
 }
 
 /// A break in the audit log's hash chain.
@@ -63,6 +104,11 @@ public enum AuditProblem: Sendable, Hashable, CustomStringConvertible {
   case headMissing
   /// The sealed head itself was changed.
   case headForged
+  /// The log ends before a head recorded earlier: the store was put back from an older copy,
+  /// or its log was cut and its head sealed again.
+  case behindWitness(witness: Int, lastSeq: Int?)
+  /// The row a recorded head names has another hash now: the log was rewritten from there.
+  case divergesFromWitness(witness: Int)
 
   public var description: String {
     switch self {
@@ -90,6 +136,14 @@ public enum AuditProblem: Sendable, Hashable, CustomStringConvertible {
       "the sealed head of the audit log is missing"
     case .headForged:
       "the sealed head of the audit log was altered"
+    case .behindWitness(let witness, let last?):
+      "the log ends at row \(last), before row \(witness) that the witness recorded: the store "
+        + "was put back from an older copy"
+    case .behindWitness(let witness, nil):
+      "the log is empty, but the witness recorded row \(witness): the store was put back from "
+        + "an older copy"
+    case .divergesFromWitness(let witness):
+      "row \(witness) is not the row the witness recorded: the log was rewritten from there"
     }
   }
 }

@@ -195,8 +195,10 @@ extension SQLiteStore: AuditLog {
     }
   }
 
-  public func verifyAuditLog() async throws -> AuditVerification {
+  public func verifyAuditLog(witness: AuditHead?) async throws -> AuditVerification {
     let vault = self.vault
-    return try await readSnapshot { db in try AuditChain.verify(db, vault: vault) }
+    return try await readSnapshot { db in
+      try AuditChain.verify(db, vault: vault, witness: witness)
+    }
   }
 }

@@ -316,6 +316,44 @@ import _CinchTestSupport
     #expect(verify.stdout.hasPrefix("audit log intact: "))
   }
 
+  /// A store put back from an older copy has a log and head that agree: only a head kept
+  /// outside it, given back with --witness, catches it.
+  @Test func aWitnessCatchesAStorePutBackFromAnOlderCopy() async throws {
+    let project = try await Project()
+    let put = try await project.run([
+      "ssm", "put-parameter", "--name", "/p", "--value", "v1", "--type", "String",
+    ])
+    #expect(put.status == 0, "\(put.stderr)")
+    // A copy as a backup of a closed store would take it: the file and its WAL.
+    let files = ["store.db", "store.db-wal"]
+    let fileManager = FileManager.default
+    for name in files where fileManager.fileExists(atPath: project.path(".cinch/\(name)")) {
+      try fileManager.copyItem(atPath: project.path(".cinch/\(name)"), toPath: project.path(name))
+    }
+
+    #expect(try await project.run(["ssm", "get-parameter", "--name", "/p"]).status == 0)
+    let verified = try await project.run(["audit", "verify"])
+    #expect(verified.status == 0)
+    let head = String(try #require(verified.stdout.split(separator: " ").last).dropLast())
+    #expect(head.split(separator: ":").last?.count == 64, "\(verified.stdout)")
+    let held = try await project.run(["audit", "verify", "--witness", head])
+    #expect(held.status == 0)
+    #expect(held.stdout.contains("witness held"))
+
+    for name in files + ["store.db-shm"] {
+      try? fileManager.removeItem(atPath: project.path(".cinch/\(name)"))
+    }
+    for name in files where fileManager.fileExists(atPath: project.path(name)) {
+      try fileManager.copyItem(atPath: project.path(name), toPath: project.path(".cinch/\(name)"))
+    }
+    // The older copy is consistent with itself: the chain alone cannot tell.
+    #expect(try await project.run(["audit", "verify"]).status == 0)
+    let caught = try await project.run(["audit", "verify", "--witness", head])
+    #expect(caught.status == 1)
+    #expect(
+      caught.stderr.contains("the store was put back from an older copy"), "\(caught.stderr)")
+  }
+
   @Test func aCanaryOnlyAppearsInADecryptedRead() async throws {
     let canary = "CANARY-5b0e-\(UUID().uuidString)"
     let project = try await Project()

@@ -45,8 +45,45 @@ import Testing
     let forA = try await fixture.store.auditRecords(name: "/a", limit: nil)
     #expect(forA.count == 4)
     #expect(try await fixture.store.auditRecords(name: nil, limit: 2).map(\.seq) == [8, 9])
+    let verified = try await fixture.store.verifyAuditLog()
+    #expect(verified.rowsChecked == 9 && verified.isIntact)
+    #expect(verified.head?.seq == 9 && verified.head?.hash.count == 32)
+  }
+
+  /// A head kept from an earlier verify holds the log to it: a later log that still has the
+  /// row passes, one that ends before it (an older copy of the store) or has another row there
+  /// does not.
+  @Test func aWitnessHeadCatchesWhatTheChainCannot() async throws {
+    let fixture = try await Self.populated()
+    let store = fixture.store
+    let earlier = try #require(try await store.verifyAuditLog().head)
+    #expect(AuditHead(earlier.description) == earlier)
+    _ = try await store.get("/a")
+    let later = try #require(try await store.verifyAuditLog(witness: earlier).head)
+    #expect(try await store.verifyAuditLog(witness: earlier).isIntact)
+    #expect(later.seq == earlier.seq + 1)
+
+    let ahead = AuditHead(seq: later.seq + 1, hash: later.hash)
     #expect(
-      try await fixture.store.verifyAuditLog() == AuditVerification(rowsChecked: 9, problems: []))
+      try await store.verifyAuditLog(witness: ahead).problems == [
+        .behindWitness(witness: ahead.seq, lastSeq: later.seq)
+      ])
+    let other = AuditHead(seq: earlier.seq, hash: [UInt8](repeating: 7, count: 32))
+    #expect(
+      try await store.verifyAuditLog(witness: other).problems == [
+        .divergesFromWitness(witness: earlier.seq)
+      ])
+  }
+
+  @Test func witnessTextIsSeqColonSixtyFourHexDigits() {
+    let hash = String(repeating: "ab", count: 32)
+    #expect(AuditHead("12:\(hash)")?.seq == 12)
+    #expect(AuditHead("12:\(hash.uppercased())")?.description == "12:\(hash)")
+    for bad in [
+      "", "12", "12:", "0:\(hash)", "x:\(hash)", "12:\(hash)00", "12:\(hash.dropLast())g",
+    ] {
+      #expect(AuditHead(bad) == nil, "\(bad)")
+    }
   }
 
   @Test func aBatchOfCatalogReadsRecordsEveryEntryItDescribed() async throws {

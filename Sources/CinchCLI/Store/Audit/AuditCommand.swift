@@ -75,20 +75,42 @@ struct AuditListCommand: AsyncParsableCommand {
 struct AuditVerifyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "verify",
-    abstract: "Check the hash chain: exit 0 when intact, 1 naming each broken row.")
+    abstract: "Check the hash chain: exit 0 when intact, 1 naming each broken row.",
+    discussion: """
+      Prints the sealed head as SEQ:HASH (no value: a hash of rows that hold none). Kept \
+      outside the store (a CI log, a ticket) and given back with --witness, it also catches a \
+      store put back from an older copy, whose log and head agree with each other.
+      """)
+
+  @Option(
+    help: ArgumentHelp(
+      "A head printed by an earlier verify: the log must still hold that row with that hash.",
+      valueName: "seq:hash"))
+  var witness: String?
 
   @OptionGroup var storeOptions: StoreOptions
+
+  func validate() throws {
+    if let witness, AuditHead(witness) == nil {
+      throw ValidationError(
+        "--witness takes SEQ:HASH as verify prints it (a row number, ':', 64 hex digits)")
+    }
+  }
 
   func run() async throws {
     let result: AuditVerification
     do {
-      result = try await storeOptions.open().verifyAuditLog()
+      result = try await storeOptions.open().verifyAuditLog(
+        witness: witness.flatMap(AuditHead.init))
     } catch let error as StoreAccessError {
       throw CLIFailure("\(error)")
     }
     if result.isIntact {
+      let head = result.head.map { "; head \($0)" } ?? ""
+      let witnessed = witness == nil ? "" : ", witness held"
       Output.stdout(
-        "audit log intact: \(result.rowsChecked) rows, hash chain and sealed head verified\n")
+        "audit log intact: \(result.rowsChecked) rows, hash chain and sealed head verified"
+          + "\(witnessed)\(head)\n")
       return
     }
     for problem in result.problems { Output.stderr("cinch: audit: \(problem)\n") }
