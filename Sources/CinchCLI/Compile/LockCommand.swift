@@ -123,20 +123,53 @@ enum LockReport {
     for entry in outcome.dropped {
       lines.append("  - \(describe(entry.key)) (no template reads it any more)")
     }
+    for (_, entry) in outcome.rewritten {
+      lines.append(
+        "  ! \(describe(entry.key)) \(entry.pin.versionText): another value at the locked "
+          + "version (deleted and created again?)")
+    }
     let count = outcome.lock.entries.count
     var summary = "locked \(count) reference\(count == 1 ? "" : "s") in \(path)"
     var changes: [String] = []
     if !outcome.added.isEmpty { changes.append("\(outcome.added.count) added") }
     if !outcome.moved.isEmpty { changes.append("\(outcome.moved.count) moved") }
     if !outcome.dropped.isEmpty { changes.append("\(outcome.dropped.count) dropped") }
+    if !outcome.rewritten.isEmpty {
+      changes.append("\(outcome.rewritten.count) with another value at the same version")
+    }
+    if outcome.fingerprintKeyChanged {
+      changes.append("fingerprinted again under this store's key")
+    } else if let previous, previous.fingerprintKey != outcome.lock.fingerprintKey {
+      // A lock from before the key was recorded: the file gains the field.
+      changes.append("fingerprint key recorded")
+    }
     if let previous {
-      // Sites move when a template is edited around a reference: the pin stays, the file not.
-      let moved = outcome.lock.entries.filter { entry in
-        previous.entry(for: entry.key).map { $0.sites != entry.sites } ?? false
+      // Sites change when a template is edited around a reference, or another reads it: the
+      // pin stays, the file not. So does what the store says of a pin (its ARN, key or type)
+      // when the lock was edited or the entry changed at its version.
+      let kept = outcome.lock.entries.compactMap { entry in
+        previous.entry(for: entry.key).map { (old: $0, new: entry) }
+      }
+      let sites = kept.filter { $0.old.sites != $0.new.sites }.count
+      if sites > 0 {
+        changes.append("sites of \(sites) reference\(sites == 1 ? "" : "s") changed")
+      }
+      let rewritten = Set(outcome.rewritten.map(\.to.key))
+      let details = kept.filter { pair in
+        let (old, new) = pair
+        return !rewritten.contains(new.key) && old.pin.version == new.pin.version
+          && old.pin.versionId == new.pin.versionId
+          && (old.pin.arn != new.pin.arn || old.pin.keyID != new.pin.keyID
+            || old.pin.type != new.pin.type || old.pin.stage != new.pin.stage
+            || old.pin.jsonKeyVerified != new.pin.jsonKeyVerified)
       }.count
-      if moved > 0 { changes.append("sites of \(moved) reference\(moved == 1 ? "" : "s") moved") }
+      if details > 0 {
+        changes.append("details of \(details) pin\(details == 1 ? "" : "s") read again")
+      }
       if previous.templates != outcome.lock.templates { changes.append("templates changed") }
       if previous.inputs != outcome.lock.inputs { changes.append("inputs changed") }
+    } else if changes.isEmpty {
+      changes.append("created")
     }
     summary += changes.isEmpty ? " (unchanged)" : " (\(changes.joined(separator: ", ")))"
     return ([summary] + lines).joined(separator: "\n") + "\n"

@@ -100,9 +100,19 @@ struct RenderCommand: AsyncParsableCommand {
       // what they ask for.
       let wanted = mode == .inline || frozen ? index.keys : missing
       let results = try await resolver.resolve(wanted, at: pins)
+      // Fingerprints compare only under the key that made the lock's.
+      let sameKey = lockfile?.fingerprintKey == reader.fingerprintKeyID
       for key in wanted {
         switch results[key] {
         case .success(let resolved)?:
+          if sameKey, let pinned = pins[key], pinned.fingerprint != resolved.pin.fingerprint {
+            // The locked version holds another value now: not what the lock vouched for.
+            index.report(
+              .pinnedValueChanged(version: pinned.versionText), for: key,
+              into: &session.run.diagnostics, prefix: "pinned ")
+            pins[key] = nil
+            continue
+          }
           pins[key] = pins[key] ?? resolved.pin
           values[key] = resolved.value
         case .failure(let failure)?:

@@ -25,6 +25,12 @@ public struct Locker: Sendable {
     public var added: [LockEntry] = []
     public var moved: [(from: LockEntry, to: LockEntry)] = []
     public var dropped: [LockEntry] = []
+    /// Pins at the version they had whose value is another now (a parameter deleted and
+    /// created again: its versions start at 1 again), fingerprinted under the same key.
+    public var rewritten: [(from: LockEntry, to: LockEntry)] = []
+    /// The previous lock's fingerprints were made under another key: made again under this
+    /// store's (no value can be compared across).
+    public var fingerprintKeyChanged = false
     /// Values by key, for `render --mode inline` (never written anywhere else).
     public var values: [ResolutionKey: Resolved] = [:]
   }
@@ -79,9 +85,29 @@ public struct Locker: Sendable {
     }
     let used = Set(index.keys)
     outcome.dropped = previous?.entries.filter { !used.contains($0.key) } ?? []
+    let keyID = resolver.store.fingerprintKeyID
+    if let previous {
+      // The same version with another fingerprint: another value, when the key is the same.
+      let kept = entries.compactMap { entry -> (LockEntry, LockEntry)? in
+        guard let old = previous.entry(for: entry.key), old.pin.version == entry.pin.version,
+          old.pin.versionId == entry.pin.versionId
+        else { return nil }
+        return (old, entry)
+      }
+      let differing = kept.filter { $0.0.pin.fingerprint != $0.1.pin.fingerprint }
+      let sameKey =
+        previous.fingerprintKey.map { $0 == keyID }
+        // A lock from before the key was recorded: one pin that matches vouches for it.
+        ?? (differing.count < kept.count)
+      if sameKey {
+        outcome.rewritten = differing.map { (from: $0.0, to: $0.1) }
+      } else {
+        outcome.fingerprintKeyChanged = !kept.isEmpty || previous.fingerprintKey != nil
+      }
+    }
     outcome.lock = Lockfile(
       entries: entries, templates: previous?.templates ?? [],
-      inputs: previous?.inputs ?? RecordedInputs())
+      inputs: previous?.inputs ?? RecordedInputs(), fingerprintKey: keyID)
     return outcome
   }
 }

@@ -18,13 +18,20 @@ public struct Lockfile: Sendable, Equatable {
   /// How the templates were evaluated: used when a later command gives no evaluation flags,
   /// so the same references are read.
   public var inputs: RecordedInputs
+  /// Which key made the fingerprints (`StoreReader.fingerprintKeyID`: the key's fingerprint of
+  /// nothing, which names the key without revealing it); nil in a lock from before it was
+  /// recorded. With it, `plan` tells a lock made under another key (nothing comparable) from a
+  /// value that changed at its locked version (a parameter deleted and created again).
+  public var fingerprintKey: String?
 
   public init(
-    entries: [LockEntry] = [], templates: [String] = [], inputs: RecordedInputs = RecordedInputs()
+    entries: [LockEntry] = [], templates: [String] = [], inputs: RecordedInputs = RecordedInputs(),
+    fingerprintKey: String? = nil
   ) {
     self.entries = entries.sorted { $0.key < $1.key }
     self.templates = templates
     self.inputs = inputs
+    self.fingerprintKey = fingerprintKey
   }
 
   public func entry(for key: ResolutionKey) -> LockEntry? {
@@ -202,12 +209,14 @@ extension Lockfile {
     if let region = inputs.region { inputFields.append(("region", .string(region))) }
     if let account = inputs.accountID { inputFields.append(("accountId", .string(account))) }
     if let stack = inputs.stackName { inputFields.append(("stackName", .string(stack))) }
-    return JSONValue.object([
+    var fields: [(String, JSONValue)] = [
       ("inputs", .object(inputFields.sorted { $0.0 < $1.0 })),
       ("lockfileVersion", .int(Self.formatVersion)),
       ("references", .array(references)),
       ("templates", .array(templates.map(JSONValue.string))),
-    ]).pretty()
+    ]
+    if let fingerprintKey { fields.insert(("fingerprintKey", .string(fingerprintKey)), at: 0) }
+    return JSONValue.object(fields).pretty()
   }
 
   /// Reads a lockfile's text; `path` names it in errors, with the line and column of the field
@@ -345,6 +354,8 @@ extension Lockfile {
       region: recorded?["region"]?.stringValue, accountID: recorded?["accountId"]?.stringValue,
       stackName: recorded?["stackName"]?.stringValue)
     let templates = root["templates"]?.arrayValue?.compactMap(\.stringValue) ?? []
-    return Lockfile(entries: entries, templates: templates, inputs: inputs)
+    return Lockfile(
+      entries: entries, templates: templates, inputs: inputs,
+      fingerprintKey: root["fingerprintKey"]?.stringValue)
   }
 }

@@ -7,6 +7,10 @@ public struct Plan: Sendable {
   public enum Status: String, Sendable, Hashable {
     /// The store's current version is the locked one.
     case unchanged
+    /// The store's current version is the locked one, with another value: the parameter was
+    /// deleted and created again (its versions start at 1 again). The lock no longer vouches
+    /// for what a deploy reads.
+    case rewritten
     /// The store has moved on: a deploy would read another version.
     case moved
     /// Not in the lock yet.
@@ -36,15 +40,13 @@ public struct Plan: Sendable {
   /// The lockfile compared against.
   public var against: String
   public var changes: [Change]
-  /// False when a pin at the store's own version has another fingerprint than the value gives
-  /// now. A version's value never changes, so the lock was fingerprinted under another key
-  /// (made against another store, or with another `CINCH_FINGERPRINT_KEY`) or edited, and no
-  /// fingerprint in it says anything about this store's values (the planner then leaves every
-  /// comparison out).
+  /// False when the lock was fingerprinted under another key (made against another store, or
+  /// with another `CINCH_FINGERPRINT_KEY`): no fingerprint in it says anything about this
+  /// store's values, and the planner leaves every comparison out.
   public var fingerprintsComparable: Bool { notComparable == 0 }
 
   /// How many pins have no comparison (`valueChanged` nil): all of them when the lock was
-  /// fingerprinted under another key, only the edited ones otherwise.
+  /// fingerprinted under another key, none otherwise.
   public var notComparable: Int {
     changes.filter { [.unchanged, .moved].contains($0.status) && $0.valueChanged == nil }.count
   }
@@ -116,28 +118,18 @@ public struct Planner: Sendable {
     }
     var plan = Plan(against: path, changes: changes.sorted { $0.key < $1.key })
     let foreign = plan.changes.filter { $0.status == .unchanged && $0.valueChanged == true }
-    // A pin at the store's version whose fingerprint matches proves the lock's key is this
-    // store's: a mismatch beside it is an edited entry, which alone cannot be compared.
+    // Whether the lock's fingerprints were made under this store's key: the key it records
+    // says; a lock from before it did is vouched for by any pin at the store's version whose
+    // fingerprint matches.
     let vouched = plan.changes.filter { $0.status == .unchanged && $0.valueChanged == false }
-    if !foreign.isEmpty, !vouched.isEmpty {
+    let sameKey =
+      lock.fingerprintKey.map { $0 == resolver.store.fingerprintKeyID } ?? !vouched.isEmpty
+    if !foreign.isEmpty, sameKey {
+      // Same key, same version, another fingerprint: another value at that version.
       for index in plan.changes.indices
       where plan.changes[index].status == .unchanged && plan.changes[index].valueChanged == true {
-        plan.changes[index].valueChanged = nil
+        plan.changes[index].status = .rewritten
       }
-      let others = vouched.count == 1 ? "1 other pin matches" : "\(vouched.count) others match"
-      diagnostics.report(
-        Diagnostic(
-          .fingerprintKeyMismatch,
-          (foreign.count == 1
-            ? "the pin of \(LockRules.describe(foreign[0].key)) in '\(path)' is at the store's "
-              + "own version but carries another fingerprint"
-            : "\(foreign.count) pins in '\(path)' are at the store's own version but carry "
-              + "another fingerprint")
-            + ", while \(others) under this store's key: "
-            + (foreign.count == 1 ? "the entry was edited" : "the entries were edited")
-            + " (run 'cinch lock --update' to fingerprint "
-            + (foreign.count == 1 ? "it" : "them") + " again)",
-          file: path, range: nil, severity: .warning))
     } else if !foreign.isEmpty {
       for index in plan.changes.indices
       where [.unchanged, .moved].contains(plan.changes[index].status) {
@@ -151,7 +143,7 @@ public struct Planner: Sendable {
             : "\(foreign.count) pins in '\(path)' are at the store's own version but carry")
             + " another fingerprint: the lock was fingerprinted under another key (made against "
             + "another store, with another CINCH_FINGERPRINT_KEY, or by a cinch before entries "
-            + "were bound into fingerprints) or edited, so no value can "
+            + "were bound into fingerprints), so no value can "
             + "be compared (run 'cinch lock --update' to fingerprint them with this store's key)",
           file: path, range: nil, severity: .warning))
     }

@@ -24,6 +24,7 @@ public struct PlanRenderer: Sendable {
   private static func symbol(_ status: Plan.Status) -> String {
     switch status {
     case .unchanged: "="
+    case .rewritten: "*"
     case .moved: "~"
     case .added: "+"
     case .dropped: "-"
@@ -51,6 +52,9 @@ public struct PlanRenderer: Sendable {
     case .dropped: return "no template reads it"
     case .failed: return "cannot be read"
     case .added: return change.length.map { "new, \($0) bytes" } ?? "new"
+    case .rewritten:
+      return "another value at the locked version"
+        + (change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)"))
     case .unchanged, .moved:
       let detail =
         change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)")
@@ -67,6 +71,8 @@ public struct PlanRenderer: Sendable {
   private static func summary(_ plan: Plan) -> String {
     "\(plan.count(.moved)) to move, \(plan.count(.added)) to add, \(plan.count(.dropped)) to drop, "
       + "\(plan.count(.unchanged)) unchanged"
+      + (plan.count(.rewritten) > 0
+        ? ", \(plan.count(.rewritten)) with another value at the locked version" : "")
       + (plan.count(.failed) > 0 ? ", \(plan.count(.failed)) unreadable" : "")
       + comparability(plan)
   }
@@ -123,6 +129,7 @@ public struct PlanRenderer: Sendable {
         .object([
           ("moved", .int(plan.count(.moved))), ("added", .int(plan.count(.added))),
           ("dropped", .int(plan.count(.dropped))), ("unchanged", .int(plan.count(.unchanged))),
+          ("rewritten", .int(plan.count(.rewritten))),
           ("failed", .int(plan.count(.failed))),
           ("fingerprintsComparable", .bool(plan.fingerprintsComparable)),
         ])

@@ -21,6 +21,8 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
   case secretBinary(id: String)
   case unsupported(String)
   case store(code: String, message: String)
+  /// The pinned version holds another value than the one locked (same fingerprint key).
+  case pinnedValueChanged(version: String)
 
   public var description: String {
     switch self {
@@ -53,6 +55,9 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
       reason
     case .store(let code, let message):
       message.isEmpty ? "the store answered \(code)" : "the store answered \(code): \(message)"
+    case .pinnedValueChanged(let version):
+      "version \(version) holds another value than the one locked (deleted and created "
+        + "again?); 'cinch plan' shows it, 'cinch lock' accepts it"
     }
   }
 
@@ -84,6 +89,7 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
     case .secretScheduledForDeletion: .scheduledForDeletion
     case .secretNotJSON, .jsonKeyNotFound, .secretBinary: .jsonKeyNotFound
     case .unsupported, .store: .storeFailure
+    case .pinnedValueChanged: .pinnedValueChanged
     }
   }
 }

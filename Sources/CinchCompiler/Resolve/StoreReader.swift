@@ -21,6 +21,13 @@ public struct StoreReader: Sendable {
     self.fingerprinter = fingerprinter
     self.publicParameters = publicParameters
   }
+
+  /// Names the fingerprint key without revealing it: the key's fingerprint of an empty value
+  /// under an entry name no reference can have (every real entry starts `ssm:` or
+  /// `secretsmanager:`). Two stores, or two `CINCH_FINGERPRINT_KEY`s, give two ids.
+  public var fingerprintKeyID: String {
+    fingerprinter.fingerprint(of: SecretBytes(utf8: ""), entry: "cinch:fingerprint-key")
+  }
 }
 
 /// Where a store's `/aws/service/…` parameters come from.

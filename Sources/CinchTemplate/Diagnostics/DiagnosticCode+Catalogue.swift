@@ -285,7 +285,11 @@ extension DiagnosticCode {
   )
   public static let fingerprintKeyMismatch = DiagnosticCode(
     "W4012", "fingerprint-key-mismatch",
-    "A pin is at the version the store has, yet its fingerprint is not what this store's key gives for that version's value. A version's value never changes, so the lockfile was fingerprinted under another key (made against another store, with another `CINCH_FINGERPRINT_KEY`, or by a cinch from before fingerprints were bound to their entry) or edited: `cinch plan` cannot say whether any value changed. `cinch lock --update` fingerprints the pins again."
+    "The lockfile was fingerprinted under another key than this store's (made against another store, with another `CINCH_FINGERPRINT_KEY`, or by a cinch from before fingerprints were bound to their entry): `cinch plan` cannot say whether any value changed. The lock records which key made its fingerprints; one from before it did is judged by its pins at the store's own version, none of which match. `cinch lock --update` fingerprints the pins again."
+  )
+  public static let pinnedValueChanged = DiagnosticCode(
+    "E4014", "pinned-value-changed",
+    "A pinned version is still in the store, but with another value than the one locked: its fingerprint differs under the same key. A version's value never changes, so the parameter was deleted and created again, and its versions started over at 1. `cinch render --frozen` and `render --mode inline` refuse the pin (the deploy would read a value the lock never vouched for); `cinch plan` lists it with `*`; `cinch lock` takes the new value and says so."
   )
   public static let checkNotRun = DiagnosticCode(
     "E4013", "check-not-run",
@@ -366,7 +370,7 @@ extension DiagnosticCode {
     cycle, danglingReference, unusedParameter, unusedMapping,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,
-    fingerprintKeyMismatch, checkNotRun,
+    fingerprintKeyMismatch, checkNotRun, pinnedValueChanged,
     parameterTypeNotPinned, notRendered, outputCollision,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
     entryNamedByTemplate, consumerReadsAsItsUser, roleLacksRead, readGrantedOnAny,

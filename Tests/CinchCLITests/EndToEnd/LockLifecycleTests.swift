@@ -145,6 +145,54 @@ import _CinchTestSupport
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
   }
 
+  /// A parameter deleted and created again starts over at version 1: the pin's version is
+  /// there, its value is not the one locked. plan lists it, render --frozen refuses it, lock
+  /// says so as it takes the new value; metadata-only commands cannot tell.
+  @Test func anotherValueAtTheLockedVersionIsCaught() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    #expect(try await cinch("init").status == 0)
+    func put(_ value: String) async throws {
+      let file = directory.appendingPathComponent("value.txt")
+      try Data(value.utf8).write(to: file)
+      let result = try await cinch(
+        "ssm", "put-parameter", "--name", "/db/pw", "--type", "SecureString", "--value",
+        "file://" + file.path)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    try await put(Self.canary)
+    let template = """
+      Resources:
+        Db:
+          Type: AWS::RDS::DBInstance
+          Properties:
+            MasterUserPassword: '{{resolve:ssm-secure:/db/pw}}'
+
+      """
+    try Data(template.utf8).write(to: directory.appendingPathComponent("t.yaml"))
+    #expect(try await cinch("lock", "t.yaml").status == 0)
+    #expect(try await cinch("ssm", "delete-parameter", "--name", "/db/pw").status == 0)
+    try await put("another-\(Self.canary)")
+
+    let plan = try await cinch("plan", "--exit-code")
+    #expect(plan.status == 1)
+    #expect(plan.stdout.contains("1 with another value at the locked version"), "\(plan.stdout)")
+    let frozen = try await cinch("render", "--frozen", "-o", "out")
+    #expect(frozen.status == 1)
+    #expect(frozen.stdout.contains("error[E4014]"), "\(frozen.stdout)")
+    let lock = try await cinch("lock")
+    #expect(lock.status == 0)
+    #expect(
+      lock.stdout.hasPrefix(
+        "locked 1 reference in cinch.lock (1 with another value at the same version)"),
+      "\(lock.stdout)")
+    #expect(try await cinch("render", "--frozen", "-o", "out").status == 0)
+    for text in [
+      plan.stdout, plan.stderr, frozen.stdout, frozen.stderr, lock.stdout, try read("cinch.lock"),
+    ] {
+      #expect(!text.contains(Self.canary))
+    }
+  }
+
   /// The summary says what changed in the file, not only in the pins; naming the same
   /// templates in another order changes nothing.
   @Test func lockSaysWhatChangedInTheFile() async throws {
@@ -162,7 +210,7 @@ import _CinchTestSupport
     let text = try String(contentsOf: template, encoding: .utf8)
     try Data(("# a comment line moves every site below it\n" + text).utf8).write(to: template)
     let moved = try await cinch("lock")
-    #expect(moved.stdout == "locked 4 references in cinch.lock (sites of 1 reference moved)\n")
+    #expect(moved.stdout == "locked 4 references in cinch.lock (sites of 1 reference changed)\n")
     let region = try await cinch("lock", "--region", "eu-west-1")
     #expect(region.stdout == "locked 4 references in cinch.lock (inputs changed)\n")
   }
