@@ -34,7 +34,7 @@ struct LockCommand: AsyncParsableCommand {
   func run() async throws {
     // With --update, a positional argument that is not a file names a pin to move.
     let files = update ? arguments.filter { FileManager.default.fileExists(atPath: $0) } : arguments
-    let names = update ? arguments.filter { !files.contains($0) } : []
+    var names = update ? arguments.filter { !files.contains($0) } : []
     let environment = ProcessEnvironment.current
     let store = StartedAhead(when: storeOptions.opensUnattended(environment)) {
       [storeOptions] in try await storeOptions.reader()
@@ -50,6 +50,18 @@ struct LockCommand: AsyncParsableCommand {
       throw error
     }
     defer { KeptUntilExit.keep(session) }
+    // An ARN names the entries the lock records it for (exactly, or as a secret's partial
+    // ARN): the ARN of another region, account or partition names none of them.
+    for (index, name) in names.enumerated() where name.hasPrefix("arn:") {
+      let entries = session.previous?.entries.filter { $0.pin.recordsARN(name) } ?? []
+      guard let entry = entries.first else {
+        await store.abandon()
+        throw CommandFailure(
+          message: "--update names '\(name)', which is not an ARN '\(lock)' records "
+            + "(name the parameter or secret, or give the ARN as the lock shows it)")
+      }
+      names[index] = entry.key.name
+    }
     // A name no template references is a mistyped argument: said before anything is read.
     let known = Set(session.index.keys.map(\.name))
     for name in names where !session.index.keys.contains(where: { $0.isNamed(by: name) }) {

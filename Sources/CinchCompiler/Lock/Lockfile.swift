@@ -90,6 +90,16 @@ public struct LockEntry: Sendable, Hashable {
   }
 }
 
+extension Pin {
+  /// Whether `arn` is this pin's ARN, or (for a secret) its partial ARN: the ARN without the
+  /// `-` and six characters Secrets Manager appends.
+  public func recordsARN(_ arn: String) -> Bool {
+    arn == self.arn
+      || (self.arn.contains(":secretsmanager:") && self.arn.count > 7
+        && arn == String(self.arn.dropLast(7)) && self.arn.dropLast(6).hasSuffix("-"))
+  }
+}
+
 /// What a reference resolved to, without its value.
 public struct Pin: Sendable, Hashable {
   public var arn: String

@@ -84,43 +84,28 @@ public struct ResolutionKey: Sendable, Hashable, Comparable, CustomStringConvert
   }
 
   /// Whether a `lock --update NAME` argument names this key: by the name or ARN the template
-  /// writes, by the full key, by the ARN of what it names (`arn:…:parameter/a/b` for
-  /// `/a/b`, a secret's full ARN or partial ARN for its name, as the lock's `arn` fields and
-  /// the console show them), or by name when the template writes an ARN.
+  /// writes, by the full key, or by the plain name when the template writes an ARN. (An ARN
+  /// the lock records is turned into its entry's name by the caller, which has the lock.)
   public func isNamed(by argument: String) -> Bool {
-    if argument == name || argument == description || argument == "\(kind.rawValue):\(name)" {
-      return true
-    }
-    // The ARN named, or the template's ARN naming the argument.
-    return Self.names(inARN: argument, kind: kind).contains(name)
+    argument == name || argument == description || argument == "\(kind.rawValue):\(name)"
       || Self.names(inARN: name, kind: kind).contains(argument)
   }
 
-  /// The names an ARN can stand for, for a key of `kind`: a parameter ARN's resource path with
-  /// and without its leading slash (`arn:aws:ssm:…:parameter/a/b` names `/a/b`; AWS drops the
-  /// slash in ARNs); a secret ARN's name without and with the six-character suffix Secrets
-  /// Manager appends (a partial ARN has none). Empty for anything else.
+  /// The names an ARN a template writes stands for: a secret ARN's name, without the
+  /// six-character suffix Secrets Manager appends (`arn:…:secret:prod/db-AbCdEf` names
+  /// `prod/db`). Empty for anything else.
   /// https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
   static func names(inARN argument: String, kind: Reference.Kind) -> [String] {
     let fields = argument.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-    guard fields.count == 6, fields[0] == "arn" else { return [] }
-    let resource = fields[5]
-    switch kind {
-    case .ssm, .ssmSecure:
-      guard fields[2] == "ssm", resource.hasPrefix("parameter/") else { return [] }
-      let path = resource.dropFirst("parameter/".count)
-      return ["/" + path, String(path)]
-    case .secretsManager:
-      guard fields[2] == "secretsmanager", resource.hasPrefix("secret:") else { return [] }
-      let name = resource.dropFirst("secret:".count)
-      let suffix = name.suffix(7)
-      if suffix.first == "-",
-        suffix.dropFirst().allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-      {
-        return [String(name.dropLast(7)), String(name)]
-      }
-      return [String(name)]
-    }
+    guard kind == .secretsManager, fields.count == 6, fields[0] == "arn",
+      fields[2] == "secretsmanager", fields[5].hasPrefix("secret:")
+    else { return [] }
+    let name = fields[5].dropFirst("secret:".count)
+    let suffix = name.suffix(7)
+    guard suffix.first == "-",
+      suffix.dropFirst().allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+    else { return [] }
+    return [String(name.dropLast(7))]
   }
 
   /// By name, kind, JSON key, then selector (as text). Field by field, so the selector's text

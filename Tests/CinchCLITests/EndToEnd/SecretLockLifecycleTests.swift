@@ -254,6 +254,30 @@ import _CinchTestSupport
     for text in outputs { #expect(!text.contains(Self.canary)) }
   }
 
+  /// `lock --update` takes the ARN the lock records (or a secret's partial ARN); an ARN of
+  /// another region or account names nothing the lock has.
+  @Test func updateTakesTheARNTheLockRecords() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    try await succeeds("lock", "templates/database.yaml")
+    let arn = try #require(
+      try lockEntries().first { $0["name"] as? String == "MyDatabaseSecret" }?["arn"] as? String)
+    try await succeeds(
+      "secretsmanager", "put-secret-value", "--secret-id", "MyDatabaseSecret",
+      "--secret-string", try valueFile("next-\(Self.canary)"))
+    let partial = String(arn.dropLast(7))
+    let moved = try await succeeds("lock", "--update", partial)
+    #expect(moved.stdout.contains("~ secretsmanager MyDatabaseSecret"), "\(moved.stdout)")
+    #expect(try await succeeds("lock", "--update", arn).stdout.contains("(unchanged)"))
+    let elsewhere = arn.replacingOccurrences(of: ":123456789012:", with: ":999999999999:")
+    let refused = try await cinch("lock", "--update", elsewhere)
+    #expect(refused.status == 2)
+    #expect(
+      refused.stderr
+        == "cinch: error: --update names '\(elsewhere)', which is not an ARN 'cinch.lock' "
+        + "records (name the parameter or secret, or give the ARN as the lock shows it)\n")
+  }
+
   @Test func checkAndLockNameWhatIsMissing() async throws {
     defer { try? FileManager.default.removeItem(at: directory) }
     try await seed()

@@ -31,37 +31,55 @@ import _CinchTestSupport
   }
 }
 
-/// `cinch lock --update` takes what the user has at hand: a name, the lock's `arn`, or the key.
+/// `cinch lock --update` takes what the user has at hand: a name, the key, or (by the lock's
+/// `arn`) an ARN; a template that writes a secret's ARN is named by the secret's name too.
 @Suite struct ResolutionKeyNamingTests {
   static func key(_ kind: Reference.Kind, _ name: String) -> ResolutionKey {
     ResolutionKey(kind: kind, name: name, selector: .latest, jsonKey: nil)
   }
 
-  @Test func parametersAreNamedByTheirARN() {
+  @Test func keysAreNamedByNameOrKey() {
     let key = Self.key(.ssmSecure, "/myapp/prod/dbpassword")
     #expect(key.isNamed(by: "/myapp/prod/dbpassword"))
     #expect(key.isNamed(by: "ssm-secure:/myapp/prod/dbpassword"))
-    #expect(key.isNamed(by: "arn:aws:ssm:us-east-1:123456789012:parameter/myapp/prod/dbpassword"))
-    #expect(!key.isNamed(by: "arn:aws:ssm:us-east-1:123456789012:parameter/myapp/prod/other"))
-    #expect(!key.isNamed(by: "arn:aws:secretsmanager:us-east-1:1:secret:/myapp/prod/dbpassword"))
-    let plain = Self.key(.ssm, "docker_username")
-    #expect(plain.isNamed(by: "arn:aws:ssm:eu-west-1:123456789012:parameter/docker_username"))
+    // An ARN is matched against the lock's records, not parsed here.
+    #expect(!key.isNamed(by: "arn:aws:ssm:us-east-1:123456789012:parameter/myapp/prod/dbpassword"))
   }
 
-  @Test func secretsAreNamedByFullOrPartialARN() {
-    let key = Self.key(.secretsManager, "prod/MyApp/DBSecret")
-    #expect(
-      key.isNamed(
-        by: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/MyApp/DBSecret-a1B2c3"))
-    #expect(
-      key.isNamed(by: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/MyApp/DBSecret"))
-    #expect(
-      !key.isNamed(by: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/MyApp/DB-a1B2c3"))
-    #expect(!key.isNamed(by: "arn:aws:ssm:us-east-1:123456789012:parameter/prod/MyApp/DBSecret"))
-    // A template that writes the ARN is named by the secret's name too.
+  @Test func aTemplatesSecretARNIsNamedByTheSecretsName() {
     let byARN = Self.key(
       .secretsManager, "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-a1B2c3")
     #expect(byARN.isNamed(by: "prod/db"))
+    #expect(
+      byARN.isNamed(by: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-a1B2c3"))
     #expect(!byARN.isNamed(by: "prod"))
+  }
+
+  @Test func aPinRecordsItsARNAndASecretsPartialARN() {
+    func pin(_ arn: String) -> Pin {
+      Pin(
+        arn: arn, version: nil, versionId: "v", stage: nil, type: "SecretString", keyID: nil,
+        fingerprint: "hmac-sha256:00")
+    }
+    let secret = pin("arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-kAzAxq")
+    #expect(
+      secret.recordsARN("arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-kAzAxq"))
+    #expect(secret.recordsARN("arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db"))
+    for other in [
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-kAzAxq",
+      "arn:aws:secretsmanager:eu-west-1:999999999999:secret:prod/db",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-XXXXXX",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/d",
+    ] {
+      #expect(!secret.recordsARN(other), "\(other)")
+    }
+    let parameter = pin("arn:aws:ssm:eu-west-1:123456789012:parameter/myapp/prod/dbpassword")
+    #expect(
+      parameter.recordsARN("arn:aws:ssm:eu-west-1:123456789012:parameter/myapp/prod/dbpassword"))
+    #expect(
+      !parameter.recordsARN("arn:aws:ssm:eu-west-1:123456789012:parameter//myapp/prod/dbpassword"))
+    #expect(
+      !parameter.recordsARN(
+        "arn:aws-cn:ssm:cn-north-1:123456789012:parameter/myapp/prod/dbpassword"))
   }
 }
