@@ -72,6 +72,7 @@ import Testing
       put("command", "lock")
       put("arguments", "\(parsed.arguments)")
       put("update", "\(parsed.update)")
+      put("only", "\(parsed.only)")
       put("lock", parsed.lock)
       shared(parsed.output, parsed.storeOptions, parsed.evaluation, parsed.limitOptions)
     case let parsed as RenderCommand:
@@ -103,7 +104,7 @@ import Testing
     #expect(
       Mirror(reflecting: CheckCommand()).children.count == 10,
       "CheckCommand changed: teach FastCommandLine (and this test) its options")
-    #expect(Mirror(reflecting: LockCommand()).children.count == 7)
+    #expect(Mirror(reflecting: LockCommand()).children.count == 8)
     #expect(Mirror(reflecting: RenderCommand()).children.count == 10)
     #expect(Mirror(reflecting: DiagnosticOutputOptions()).children.count == 1)
     #expect(Mirror(reflecting: EvaluationOptions()).children.count == 5)
@@ -147,6 +148,7 @@ import Testing
     ["lock"],
     ["lock", "a.yaml", "b.yaml", "--lock", "x.lock", "--parameters", "p.json"],
     ["lock", "--update", "/app/db/password", "prod/App/Db", "--format", "json"],
+    ["lock", "--only", "a.yaml", "--update"],
     ["lock", "a.yaml", "--store", "aws://eu-west-1", "--region", "eu-west-1", "--max-nodes", "9"],
     ["render", "a.yaml", "-o", "out"],
     ["render", "a.yaml", "-o", "-", "--mode", "pin"],
@@ -230,7 +232,8 @@ import Testing
         path: "check", values: sharedValues,
         lists: [("--ignore", ["E2020", "pin-behind", "W6008,E2032"]), parameters],
         flags: ["--offline", "--frozen", "--warnings-as-errors"]),
-      CompilerForm(path: "lock", values: sharedValues, lists: [parameters], flags: ["--update"]),
+      CompilerForm(
+        path: "lock", values: sharedValues, lists: [parameters], flags: ["--update", "--only"]),
       CompilerForm(
         path: "render",
         values: sharedValues + [

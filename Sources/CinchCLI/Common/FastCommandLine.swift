@@ -198,12 +198,16 @@ enum FastCommandLine {
     },
     Form(
       path: ["lock"], values: ["--lock"] + compilerValues, lists: ["--parameters"],
-      flags: [Flag(word: "--update", property: "update", value: true)], positionals: true
+      flags: [
+        Flag(word: "--update", property: "update", value: true),
+        Flag(word: "--only", property: "only", value: true),
+      ], positionals: true
     ) { given in
       guard let shared = CompilerOptions(given) else { return nil }
       var command = LockCommand()
       command.arguments = given.positionals
       command.update = given[flag: "update"] ?? false
+      command.only = given[flag: "only"] ?? false
       command.lock = given["--lock"] ?? Lockfile.defaultPath
       shared.apply(to: &command)
       return command

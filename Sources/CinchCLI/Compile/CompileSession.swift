@@ -12,6 +12,8 @@ struct CompileSession {
   let paths: SitePaths
   let previous: Lockfile?
   let templates: [String]
+  /// Templates the lock records that no longer exist (`keepingRecorded`): left out.
+  let removedTemplates: [String]
   let settings: EvaluationSettings
   /// Whether parameter values recorded in the lock (its files or overrides) are among the
   /// inputs: they serve all the lock's templates, so one template alone need not declare them.
@@ -22,16 +24,31 @@ struct CompileSession {
   let suppressions: Suppressions
   let suppressedCount: Int
 
+  /// `keepingRecorded` (`lock`): the templates named join those the lock records, and a
+  /// recorded one that no longer exists leaves it (`removedTemplates`), so naming a new
+  /// template never drops the others' pins. Without it, the templates named are all there is.
   init(
     files: [String], lockPath: String, evaluation: EvaluationOptions, limits: ParseLimits,
     graph: Bool = false, purpose: String = "compile", pipelinedParse: Bool = true,
+    keepingRecorded: Bool = false,
     referencesKnown: ([TemplateAnalyzer.Started], EvaluationInputs) -> Void = { _, _ in }
   ) throws {
     self.lockPath = lockPath
     self.paths = SitePaths(lockPath: lockPath)
     let previous = try Self.readLock(lockPath)
     self.previous = previous
-    if files.isEmpty {
+    var removed: [String] = []
+    if keepingRecorded, let previous, !previous.templates.isEmpty {
+      let recorded = previous.templates.map(paths.fromLock)
+      let present = recorded.filter { FileManager.default.fileExists(atPath: $0) }
+      removed = recorded.filter { !present.contains($0) }
+      templates = TemplateAnalysisRun.distinct(present + files)
+      if templates.isEmpty {
+        throw CommandFailure(
+          message: "none of the templates '\(lockPath)' records exists any more "
+            + "(\(removed.joined(separator: ", "))); name the templates to \(purpose)")
+      }
+    } else if files.isEmpty {
       guard let previous, !previous.templates.isEmpty else {
         throw CommandFailure(
           message: "name the templates to \(purpose) (no '\(lockPath)' records any)")
@@ -40,6 +57,7 @@ struct CompileSession {
     } else {
       templates = TemplateAnalysisRun.distinct(files)
     }
+    removedTemplates = removed
     settings = Self.settings(evaluation.settings, over: previous?.inputs, paths: paths)
     readsRecordedParameters =
       (previous?.inputs).map {

@@ -12,9 +12,10 @@ struct LockCommand: AsyncParsableCommand {
       Pins already in the lockfile stay where they are (re-read, so a version that vanished is \
       caught); new references are pinned to their latest version (or the one they name); entries \
       no template uses any more are dropped. --update moves the named pins to the latest \
-      version (all pins without names). With no file named, the lockfile's templates and \
-      evaluation inputs are used again. The lockfile holds no value: a keyed fingerprint of \
-      each, under a key only the store has.
+      version (all pins without names). Templates named join those the lockfile records (one \
+      that no longer exists leaves it); --only locks the named ones alone. The evaluation \
+      inputs the lockfile records are used again, under any flag given. The lockfile holds no \
+      value: a keyed fingerprint of each, under a key only the store has.
       """)
 
   @Argument(help: "Template files; with --update, also names of parameters or secrets to update.")
@@ -22,6 +23,12 @@ struct LockCommand: AsyncParsableCommand {
 
   @Flag(help: "Move pins to the store's latest version: the named ones, or all.")
   var update = false
+
+  @Flag(
+    help:
+      "Lock only the templates named: the others the lockfile records, and their pins, leave it."
+  )
+  var only = false
 
   @Option(help: ArgumentHelp("The lockfile.", valueName: "path"))
   var lock = Lockfile.defaultPath
@@ -44,7 +51,7 @@ struct LockCommand: AsyncParsableCommand {
       session = try CompileSession(
         files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
         // One malloc arena here: one parsing thread (`ProcessSetup.oneArena`).
-        pipelinedParse: false)
+        pipelinedParse: false, keepingRecorded: !only || files.isEmpty)
     } catch {
       await store.abandon()
       throw error
@@ -80,7 +87,10 @@ struct LockCommand: AsyncParsableCommand {
       outcome.lock.templates = session.recordedTemplates
       outcome.lock.inputs = session.recordedInputs
       try AtomicFile.write(outcome.lock.serialized(), to: lock)
-      Output.stdout(LockReport.render(outcome, previous: session.previous, path: lock))
+      Output.stdout(
+        LockReport.render(
+          outcome, previous: session.previous, removedTemplates: session.removedTemplates,
+          path: lock))
     } else {
       Output.stderr("cinch: '\(lock)' not written: fix the errors below and run again\n")
     }
@@ -124,8 +134,14 @@ extension LockCommand {
 /// What `cinch lock` prints: the total and what changed in the file, then one line per pin
 /// that changed. "(unchanged)" only when the file is as it was.
 enum LockReport {
-  static func render(_ outcome: Locker.Outcome, previous: Lockfile?, path: String) -> String {
+  static func render(
+    _ outcome: Locker.Outcome, previous: Lockfile?, removedTemplates: [String] = [],
+    path: String
+  ) -> String {
     var lines: [String] = []
+    for template in removedTemplates {
+      lines.append("  - template \(template) (no longer exists: left out)")
+    }
     for entry in outcome.added {
       lines.append("  + \(describe(entry.key)) → \(entry.pin.versionText)")
     }

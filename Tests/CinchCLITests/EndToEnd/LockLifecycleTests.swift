@@ -193,6 +193,33 @@ import _CinchTestSupport
     }
   }
 
+  /// Naming a template adds it to the lock: the pins of the others stay. A recorded template
+  /// that no longer exists leaves it; --only locks the named ones alone.
+  @Test func namedTemplatesJoinTheLock() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    #expect(try await cinch("lock", "templates/rds-postgres.yaml").status == 0)
+    let added = try await cinch("lock", "templates/multi-env.yaml")
+    #expect(added.status == 0, "\(added.stderr)")
+    #expect(
+      added.stdout.hasPrefix("locked 4 references in cinch.lock (3 added, templates changed)"))
+    let plan = try await cinch("plan", "templates/multi-env.yaml")
+    #expect(plan.stdout.contains("0 to drop"), "\(plan.stdout)")
+
+    try FileManager.default.removeItem(
+      at: directory.appendingPathComponent("templates/rds-postgres.yaml"))
+    let gone = try await cinch("lock")
+    #expect(gone.status == 0, "\(gone.stderr)")
+    #expect(
+      gone.stdout.contains("  - template templates/rds-postgres.yaml (no longer exists: left out)"))
+    #expect(gone.stdout.contains("1 dropped"), "\(gone.stdout)")
+
+    try Data("Resources: {}\n".utf8).write(to: directory.appendingPathComponent("empty.yaml"))
+    let only = try await cinch("lock", "--only", "empty.yaml")
+    #expect(only.status == 0, "\(only.stderr)")
+    #expect(only.stdout.hasPrefix("locked 0 references in cinch.lock (3 dropped"), "\(only.stdout)")
+  }
+
   /// The summary says what changed in the file, not only in the pins; naming the same
   /// templates in another order changes nothing.
   @Test func lockSaysWhatChangedInTheFile() async throws {
