@@ -62,8 +62,9 @@ struct PlanCommand: AsyncParsableCommand {
     }
     let reader = try await storeOptions.reader()
     let plan = try await Planner(resolver: Resolver(store: reader), paths: session.paths).plan(
-      session.index, planned: session.loadedTemplates, against: base, named: basePath,
-      into: &session.run.diagnostics)
+      session.index, planned: session.loadedTemplates,
+      unloaded: session.templates.filter { !session.loadedTemplates.contains($0) }, against: base,
+      named: basePath, into: &session.run.diagnostics)
     Output.stdout(
       PlanRenderer(format: PlanRenderer.Format(rawValue: format.rawValue) ?? .human).render(plan))
     try session.run.reportToStandardError()

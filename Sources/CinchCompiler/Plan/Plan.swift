@@ -20,6 +20,9 @@ public struct Plan: Sendable {
     case dropped
     /// The store cannot answer for it (the diagnostics say why).
     case failed
+    /// In the lock, read from a template that could not be read or parsed: what a deploy
+    /// would read of it is unknown (the diagnostics say why).
+    case notPlanned
   }
 
   public struct Change: Sendable {
@@ -69,9 +72,11 @@ public struct Planner: Sendable {
   /// to the lock's folder). A lock entry is dropped only when every template that read it is
   /// among them: a plan of some of the lock's templates, or one where a template failed to
   /// parse, says nothing of the entries read from the others (as `check`, Docs/Check.md).
+  /// Entries read from an `unloaded` template (named, but not read or parsed) are listed as
+  /// not planned; those of templates not named are left out.
   public func plan(
-    _ index: ReferenceIndex, planned: [String], against lock: Lockfile, named path: String,
-    into diagnostics: inout Diagnostics
+    _ index: ReferenceIndex, planned: [String], unloaded: [String] = [], against lock: Lockfile,
+    named path: String, into diagnostics: inout Diagnostics
   ) async throws -> Plan {
     index.reportUnresolvable(into: &diagnostics)
     let results = try await resolver.resolve(index.keys)
@@ -109,11 +114,21 @@ public struct Planner: Sendable {
     }
     let used = Set(index.keys)
     let plannedFiles = Set(planned.map(paths.relative))
-    for entry in lock.entries
-    where !used.contains(entry.key) && entry.isReadOnly(from: plannedFiles) {
+    let unloadedFiles = Set(unloaded.map(paths.relative))
+    for entry in lock.entries where !used.contains(entry.key) {
+      let status: Plan.Status
+      if entry.isReadOnly(from: plannedFiles) {
+        status = .dropped
+      } else if entry.sites.contains(where: {
+        unloadedFiles.contains(LockEntry.siteParts($0)?.file ?? $0)
+      }) {
+        status = .notPlanned
+      } else {
+        continue
+      }
       changes.append(
         Plan.Change(
-          key: entry.key, status: .dropped, locked: entry.pin, current: nil, valueChanged: nil,
+          key: entry.key, status: status, locked: entry.pin, current: nil, valueChanged: nil,
           length: nil, sites: entry.sites))
     }
     var plan = Plan(against: path, changes: changes.sorted { $0.key < $1.key })

@@ -29,6 +29,7 @@ public struct PlanRenderer: Sendable {
     case .added: "+"
     case .dropped: "-"
     case .failed: "!"
+    case .notPlanned: "?"
     }
   }
 
@@ -51,6 +52,7 @@ public struct PlanRenderer: Sendable {
     switch change.status {
     case .dropped: return "no template reads it"
     case .failed: return "cannot be read"
+    case .notPlanned: return "its template did not load"
     case .added: return change.length.map { "new, \($0) bytes" } ?? "new"
     case .rewritten:
       return "another value at the locked version"
@@ -74,6 +76,8 @@ public struct PlanRenderer: Sendable {
       + (plan.count(.rewritten) > 0
         ? ", \(plan.count(.rewritten)) with another value at the locked version" : "")
       + (plan.count(.failed) > 0 ? ", \(plan.count(.failed)) unreadable" : "")
+      + (plan.count(.notPlanned) > 0
+        ? ", \(plan.count(.notPlanned)) not planned (a template did not load)" : "")
       + comparability(plan)
   }
 
@@ -130,7 +134,7 @@ public struct PlanRenderer: Sendable {
           ("moved", .int(plan.count(.moved))), ("added", .int(plan.count(.added))),
           ("dropped", .int(plan.count(.dropped))), ("unchanged", .int(plan.count(.unchanged))),
           ("rewritten", .int(plan.count(.rewritten))),
-          ("failed", .int(plan.count(.failed))),
+          ("failed", .int(plan.count(.failed))), ("notPlanned", .int(plan.count(.notPlanned))),
           ("fingerprintsComparable", .bool(plan.fingerprintsComparable)),
         ])
       ),

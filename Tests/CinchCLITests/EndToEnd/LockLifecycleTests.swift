@@ -259,6 +259,10 @@ import _CinchTestSupport
     let plan = try await cinch("plan")
     #expect(plan.status == 1)
     #expect(plan.stdout.contains("0 to drop"), "\(plan.stdout)")
+    // What only the broken template reads is listed as not planned, not left out.
+    #expect(
+      plan.stdout.contains("1 not planned (a template did not load)"), "\(plan.stdout)")
+    #expect(plan.stdout.contains("?  ssm-secure /myapp/prod/dbpassword"), "\(plan.stdout)")
     #expect(plan.stderr.contains("templates/rds-postgres.yaml:"), "\(plan.stderr)")
 
     // Gone from a template that parses: that entry is dropped.
