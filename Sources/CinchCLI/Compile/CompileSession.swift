@@ -134,6 +134,9 @@ struct CompileSession {
     run.analyses.filter { $0.document.root != nil }.map(\.file.path)
   }
 
+  /// The templates whose every read is known (`TemplateAnalysis.readsAreKnown`).
+  var templatesReadKnown: [String] { run.analyses.filter(\.readsAreKnown).map(\.file.path) }
+
   var index: ReferenceIndex { ReferenceIndex(run.analyses) }
 }
 

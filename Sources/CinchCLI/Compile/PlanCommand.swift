@@ -62,7 +62,7 @@ struct PlanCommand: AsyncParsableCommand {
     }
     let reader = try await storeOptions.reader()
     let plan = try await Planner(resolver: Resolver(store: reader), paths: session.paths).plan(
-      session.index, planned: session.loadedTemplates,
+      session.index, planned: session.templatesReadKnown,
       unloaded: session.templates.filter { !session.loadedTemplates.contains($0) }, against: base,
       named: basePath, into: &session.run.diagnostics)
     Output.stdout(

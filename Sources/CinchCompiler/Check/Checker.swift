@@ -97,9 +97,10 @@ public struct Checker: Sendable {
     async let templateFindings = TemplateRules.check(
       analyses, ahead: prepared?.templates, inputs: inputs)
     let index = prepared?.index ?? ReferenceIndex(analyses)
-    // A template that did not load has references no one knows: the lock entries read from it
-    // are not unused (Docs/Check.md: only when every template that read an entry was checked).
-    let loaded = Set(analyses.lazy.filter { $0.document.root != nil }.map(\.file.path))
+    // A template that did not load, or whose references wait on an input, has references no
+    // one knows: the lock entries read from it are not unused (Docs/Check.md: only when every
+    // template that read an entry was checked).
+    let loaded = Set(analyses.lazy.filter(\.readsAreKnown).map(\.file.path))
     var referenceFindings = Diagnostics()
     var report = try await checkReferences(
       index, checkedFiles: checkedFiles.filter(loaded.contains),

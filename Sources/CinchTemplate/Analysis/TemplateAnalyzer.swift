@@ -21,6 +21,24 @@ public struct TemplateAnalysis: Sendable {
 
   public var document: ParsedDocument { template.document }
   public var file: SourceFile { template.file }
+
+  /// Whether every reference it reads is known: it loaded, and no reference waits on an input
+  /// not given (a parameter without a value, `--stack-name`, a condition on those). One that
+  /// waits may read any lock entry once the input is given, so no entry read from it can be
+  /// called unused. (A reference that waits only on the deploy, a resource or an import, can
+  /// never be pinned, and leaves nothing unknown for the lock.)
+  public var readsAreKnown: Bool {
+    guard document.root != nil else { return false }
+    return !references.contains { reference in
+      guard case .waiting(let dependencies) = reference.state else { return false }
+      return dependencies.contains { dependency in
+        switch dependency {
+        case .parameter, .pseudoParameter, .condition: true
+        default: false
+        }
+      }
+    }
+  }
 }
 
 /// The front half of the compiler as one call (or two, `start` and `finish`, for a command that
