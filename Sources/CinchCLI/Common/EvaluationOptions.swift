@@ -65,6 +65,20 @@ struct EvaluationSettings: Sendable, Hashable {
   var region: String?
   var accountID: String?
   var stackName: String?
+  /// The lockfile the recorded part of `parameterOverrides` came from, and that part: named
+  /// as their origin, since the user typed none of them this time.
+  var recordedIn: String?
+  var recordedOverrides: Set<String> = []
+
+  /// The parameter names a `--parameters` file gives values for; none when it cannot be read
+  /// (reading it for the inputs reports why).
+  static func parameterKeys(in path: String) -> Set<String> {
+    guard let file = try? SourceFile(path: path) else { return [] }
+    var parameters: [String: EvaluationInputs.ParameterInput] = [:]
+    var ignored = Diagnostics()
+    ParameterInputsReader.read(file, into: &parameters, diagnostics: &ignored)
+    return Set(parameters.keys)
+  }
 
   func inputs(into diagnostics: inout Diagnostics) throws -> EvaluationInputs {
     var parameters: [String: EvaluationInputs.ParameterInput] = [:]
@@ -76,7 +90,17 @@ struct EvaluationSettings: Sendable, Hashable {
         throw CommandFailure(message: error.description)
       }
     }
-    let malformed = ParameterInputsReader.readOverrides(parameterOverrides, into: &parameters)
+    let recorded = parameterOverrides.filter(recordedOverrides.contains)
+    if let recordedIn, !recorded.isEmpty {
+      let malformed = ParameterInputsReader.readOverrides(
+        recorded, into: &parameters, origin: "the inputs '\(recordedIn)' records")
+      if let first = malformed.first {
+        throw CommandFailure(
+          message: "\(recordedIn): a recorded parameter override is not Key=Value: '\(first)'")
+      }
+    }
+    let given = parameterOverrides.filter { !recordedOverrides.contains($0) }
+    let malformed = ParameterInputsReader.readOverrides(given, into: &parameters)
     if let first = malformed.first {
       throw ValidationError("--parameter-overrides takes Key=Value pairs; got '\(first)'")
     }

@@ -58,7 +58,13 @@ struct CompileSession {
       templates = TemplateAnalysisRun.distinct(files)
     }
     removedTemplates = removed
-    settings = Self.settings(evaluation.settings, over: previous?.inputs, paths: paths)
+    var settings = Self.settings(evaluation.settings, over: previous?.inputs, paths: paths)
+    if let previous {
+      settings.recordedIn = lockPath
+      settings.recordedOverrides = Set(previous.inputs.parameterOverrides).intersection(
+        settings.parameterOverrides)
+    }
+    self.settings = settings
     readsRecordedParameters =
       (previous?.inputs).map {
         (evaluation.parameterFiles.isEmpty && !$0.parameterFiles.isEmpty)
@@ -81,20 +87,38 @@ struct CompileSession {
   }
 
   /// The flags given, over the inputs the lock records: a flag replaces the recorded input of
-  /// its kind (`--parameters` the recorded files, `--region` the region, …), and
-  /// `--parameter-overrides` replace recorded overrides of the same keys only. `lock --region
-  /// eu-west-1` re-locks the same templates with the same parameters in another region.
+  /// its kind (`--parameters` the recorded files, `--region` the region, …). A value given now
+  /// beats a recorded one: `--parameter-overrides` replace recorded overrides of the same keys
+  /// (in place, so the lockfile's list does not churn), and so do the keys of `--parameters`
+  /// files given (a recorded override would otherwise still win over them, as overrides win
+  /// over files). `lock --region eu-west-1` re-locks the same templates with the same
+  /// parameters in another region.
   static func settings(
-    _ given: EvaluationSettings, over recorded: RecordedInputs?, paths: SitePaths
+    _ given: EvaluationSettings, over recorded: RecordedInputs?, paths: SitePaths,
+    keysIn: (String) -> Set<String> = EvaluationSettings.parameterKeys(in:)
   ) -> EvaluationSettings {
     guard let recorded else { return given }
     func key(_ pair: String) -> Substring { pair.prefix { $0 != "=" } }
-    let givenKeys = Set(given.parameterOverrides.map(key))
+    let givenOverrides = Dictionary(
+      given.parameterOverrides.map { (key($0), $0) }, uniquingKeysWith: { $1 })
+    let givenFileKeys = given.parameterFiles.reduce(into: Set<String>()) {
+      $0.formUnion(keysIn($1))
+    }
+    var overrides: [String] = []
+    var placed = Set<Substring>()
+    for pair in recorded.parameterOverrides {
+      let name = key(pair)
+      if let replacement = givenOverrides[name] {
+        if placed.insert(name).inserted { overrides.append(replacement) }
+      } else if !givenFileKeys.contains(String(name)) {
+        overrides.append(pair)
+      }
+    }
+    overrides += given.parameterOverrides.filter { !placed.contains(key($0)) }
     return EvaluationSettings(
       parameterFiles: given.parameterFiles.isEmpty
         ? recorded.parameterFiles.map(paths.fromLock) : given.parameterFiles,
-      parameterOverrides: recorded.parameterOverrides.filter { !givenKeys.contains(key($0)) }
-        + given.parameterOverrides,
+      parameterOverrides: overrides,
       region: given.region ?? recorded.region, accountID: given.accountID ?? recorded.accountID,
       stackName: given.stackName ?? recorded.stackName)
   }

@@ -73,8 +73,10 @@ public enum ParameterInputsReader {
   }
 
   /// `Key=Value` pairs; the value may contain `=`. Returns the malformed arguments.
+  /// `origin` names where the pairs came from in findings about them.
   public static func readOverrides(
-    _ arguments: [String], into inputs: inout [String: EvaluationInputs.ParameterInput]
+    _ arguments: [String], into inputs: inout [String: EvaluationInputs.ParameterInput],
+    origin: String = "--parameter-overrides"
   ) -> [String] {
     var malformed: [String] = []
     for argument in arguments {
@@ -84,7 +86,7 @@ public enum ParameterInputsReader {
       }
       let key = String(argument[..<equals])
       inputs[key] = .init(
-        value: String(argument[argument.index(after: equals)...]), origin: "--parameter-overrides")
+        value: String(argument[argument.index(after: equals)...]), origin: origin)
     }
     return malformed
   }

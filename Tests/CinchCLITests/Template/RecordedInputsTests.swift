@@ -1,4 +1,5 @@
 import CinchCompiler
+import CinchTemplate
 import Testing
 
 @testable import CinchCLI
@@ -34,17 +35,52 @@ import Testing
     #expect(region.accountID == "123456789012" && region.stackName == "app")
 
     let files = CompileSession.settings(
-      EvaluationSettings(parameterFiles: ["staging.json"]), over: Self.recorded, paths: Self.paths)
+      EvaluationSettings(parameterFiles: ["staging.json"]), over: Self.recorded, paths: Self.paths,
+      keysIn: { _ in [] })
     #expect(files.parameterFiles == ["staging.json"])
     #expect(files.parameterOverrides == ["Env=prod", "Size=small"])
   }
 
-  /// Overrides merge by key: the one given wins, the others stay.
-  @Test func overridesReplaceTheSameKeysOnly() {
+  /// A value given now beats a recorded one: a recorded override of a key the given file
+  /// sets would otherwise still win over it (overrides win over files).
+  @Test func aGivenFileBeatsRecordedOverridesOfItsKeys() {
+    let settings = CompileSession.settings(
+      EvaluationSettings(parameterFiles: ["staging.json"]), over: Self.recorded, paths: Self.paths,
+      keysIn: { $0 == "staging.json" ? ["Env", "Stage"] : [] })
+    #expect(settings.parameterFiles == ["staging.json"])
+    #expect(settings.parameterOverrides == ["Size=small"])
+  }
+
+  /// Overrides merge by key, in place: the one given wins, the others stay, and the list keeps
+  /// its order (the lockfile does not churn for a value given again).
+  @Test func overridesReplaceTheSameKeysInPlace() {
     let settings = CompileSession.settings(
       EvaluationSettings(parameterOverrides: ["Env=staging", "Extra=1"]), over: Self.recorded,
       paths: Self.paths)
-    #expect(settings.parameterOverrides == ["Size=small", "Env=staging", "Extra=1"])
+    #expect(settings.parameterOverrides == ["Env=staging", "Size=small", "Extra=1"])
+    let same = CompileSession.settings(
+      EvaluationSettings(parameterOverrides: ["Env=prod"]), over: Self.recorded, paths: Self.paths)
+    #expect(same.parameterOverrides == Self.recorded.parameterOverrides)
+  }
+
+  /// What the lock records is named as such: in findings about it, and when it is malformed
+  /// (the user typed no such flag).
+  @Test func recordedOverridesAreNamedAsTheLocks() throws {
+    var settings = EvaluationSettings(parameterOverrides: ["Env=prod", "Size=small"])
+    settings.recordedIn = "locks/cinch.lock"
+    settings.recordedOverrides = ["Env=prod"]
+    var diagnostics = Diagnostics()
+    let inputs = try settings.inputs(into: &diagnostics)
+    #expect(inputs.parameters["Env"]?.origin == "the inputs 'locks/cinch.lock' records")
+    #expect(inputs.parameters["Size"]?.origin == "--parameter-overrides")
+
+    settings.parameterOverrides = ["NoEquals"]
+    settings.recordedOverrides = ["NoEquals"]
+    #expect {
+      _ = try settings.inputs(into: &diagnostics)
+    } throws: {
+      "\($0)" == "locks/cinch.lock: a recorded parameter override is not Key=Value: 'NoEquals'"
+    }
   }
 
   @Test func withoutALockTheFlagsAreAll() {
