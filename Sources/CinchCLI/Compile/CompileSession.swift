@@ -165,6 +165,19 @@ struct CompileSession {
 }
 
 extension SitePaths {
+  /// Lockfile sites (`file:line:column`, files relative to the lock) with their files as the
+  /// user names them from the current folder; `named` keeps each file's answer.
+  func fromLock(sites: [String], _ named: inout [String: String]) -> [String] {
+    sites.map { site in
+      LockEntry.site(site) { file in
+        if let known = named[file] { return known }
+        let path = fromLock(file)
+        named[file] = path
+        return path
+      }
+    }
+  }
+
   /// A path recorded in the lock (relative to its folder), as the user would name it from the
   /// current folder.
   func fromLock(_ recorded: String) -> String {

@@ -61,10 +61,15 @@ struct PlanCommand: AsyncParsableCommand {
       base = session.previous ?? Lockfile()
     }
     let reader = try await storeOptions.reader()
-    let plan = try await Planner(resolver: Resolver(store: reader), paths: session.paths).plan(
+    var plan = try await Planner(resolver: Resolver(store: reader), paths: session.paths).plan(
       session.index, planned: session.templatesReadKnown,
       unloaded: session.templates.filter { !session.loadedTemplates.contains($0) }, against: base,
       named: basePath, into: &session.run.diagnostics)
+    // Sites as the user names the files from here (the lock keeps them relative to itself).
+    var named: [String: String] = [:]
+    for index in plan.changes.indices {
+      plan.changes[index].sites = session.paths.fromLock(sites: plan.changes[index].sites, &named)
+    }
     Output.stdout(
       PlanRenderer(format: PlanRenderer.Format(rawValue: format.rawValue) ?? .human).render(plan))
     try session.run.reportToStandardError()
@@ -114,8 +119,14 @@ struct OutdatedCommand: AsyncParsableCommand {
     }
     let reader = try await storeOptions.reader()
     var diagnostics = Diagnostics()
-    let findings = try await OutdatedChecker(store: reader).check(
+    var findings = try await OutdatedChecker(store: reader).check(
       lockfile, named: lock, into: &diagnostics)
+    // Sites as the user names the files from here (the lock keeps them relative to itself).
+    let paths = SitePaths(lockPath: lock)
+    var named: [String: String] = [:]
+    for index in findings.indices {
+      findings[index].entry.sites = paths.fromLock(sites: findings[index].entry.sites, &named)
+    }
     switch format {
     case .table:
       if findings.isEmpty {

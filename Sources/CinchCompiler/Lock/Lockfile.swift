@@ -62,6 +62,12 @@ public struct LockEntry: Sendable, Hashable {
     sites.allSatisfy { files.contains(Self.siteParts($0)?.file ?? $0) }
   }
 
+  /// The site with its file named otherwise (`fromLock` for display): `../a.yaml:3:7`.
+  public static func site(_ site: String, withFile transform: (String) -> String) -> String {
+    guard let parts = siteParts(site) else { return site }
+    return "\(transform(parts.file)):\(parts.line):\(parts.column)"
+  }
+
   /// `templates/db.yaml:42:7` → (`templates/db.yaml`, 42, 7); nil when the text does not end
   /// in `:line:column`. Fields are found from the end, byte by byte: `split(separator:)` walked
   /// every `Character` of the path (grapheme breaking), ~26k instructions a site, 11% of a

@@ -220,6 +220,26 @@ import _CinchTestSupport
     #expect(only.stdout.hasPrefix("locked 0 references in cinch.lock (3 dropped"), "\(only.stdout)")
   }
 
+  /// A lock kept in another folder records sites relative to itself; outdated and plan name
+  /// the files as the user does from here, as check does.
+  @Test func sitesAreNamedFromHere() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    let lock = try await cinch("lock", "--lock", "locks/cinch.lock", "templates/multi-env.yaml")
+    #expect(lock.status == 0, "\(lock.stderr)")
+    #expect(try read("locks/cinch.lock").contains("../templates/multi-env.yaml:63:33"))
+    await #expect(
+      try cinch(
+        "ssm", "put-parameter", "--name", "/myapp/prod/dbpassword", "--value", "fifth",
+        "--type", "SecureString", "--overwrite"
+      ).status == 0)
+    let outdated = try await cinch("outdated", "--lock", "locks/cinch.lock")
+    #expect(outdated.stdout.contains(" templates/multi-env.yaml:63:33"), "\(outdated.stdout)")
+    #expect(!outdated.stdout.contains("../"), "\(outdated.stdout)")
+    let plan = try await cinch("plan", "--lock", "locks/cinch.lock", "--format", "markdown")
+    #expect(plan.stdout.contains("`templates/multi-env.yaml:63:33`"), "\(plan.stdout)")
+  }
+
   /// The summary says what changed in the file, not only in the pins; naming the same
   /// templates in another order changes nothing.
   @Test func lockSaysWhatChangedInTheFile() async throws {
