@@ -18,7 +18,8 @@ struct LockExistence {
         $0.key.name == key.name && $0.key.kind != .secretsManager && key.kind != .secretsManager
       }), let mismatch = Self.typeMismatch(key, type: other.pin.type) {
         diagnostics.report(
-          mismatch.code, "as '\(lock.name)' records it, \(mismatch)", at: sites)
+          mismatch.code, "as '\(lock.name)' records it, \(mismatch.described(at: sites))", at: sites
+        )
         return .failed
       }
       diagnostics.report(
@@ -28,7 +29,8 @@ struct LockExistence {
       return .failed
     }
     if let mismatch = Self.typeMismatch(key, type: entry.pin.type) {
-      diagnostics.report(mismatch.code, "as '\(lock.name)' records it, \(mismatch)", at: sites)
+      diagnostics.report(
+        mismatch.code, "as '\(lock.name)' records it, \(mismatch.described(at: sites))", at: sites)
       return .failed
     }
     if let jsonKey = key.jsonKey, !entry.pin.jsonKeyVerified {

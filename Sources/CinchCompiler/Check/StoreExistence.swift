@@ -53,7 +53,7 @@ struct StoreExistence {
     let list: SecretVersionList
     switch try await secretVersions(of: key.name) {
     case .failure(let failure):
-      diagnostics.report(failure.code, failure.description, at: sites)
+      diagnostics.report(failure.code, failure.described(at: sites), at: sites)
       return false
     case .success(let found):
       list = found
@@ -68,7 +68,7 @@ struct StoreExistence {
           "the version '\(lock.name)' pins is gone: \(failure) (\(Self.repinAdvice(for: key)))",
           at: sites)
       } else {
-        diagnostics.report(failure.code, failure.description, at: sites)
+        diagnostics.report(failure.code, failure.described(at: sites), at: sites)
       }
       return false
     case .success(let found):
@@ -85,7 +85,7 @@ struct StoreExistence {
           keys == nil
           ? .secretNotJSON(id: key.name, jsonKey: jsonKey)
           : .jsonKeyNotFound(id: key.name, jsonKey: jsonKey)
-        diagnostics.report(failure.code, failure.description, at: sites)
+        diagnostics.report(failure.code, failure.described(at: sites), at: sites)
         return false
       default:
         diagnostics.report(
@@ -133,7 +133,7 @@ struct StoreExistence {
     let list: ParameterVersionList
     switch try await versions(of: key.name) {
     case .failure(let failure):
-      diagnostics.report(failure.code, failure.description, at: sites)
+      diagnostics.report(failure.code, failure.described(at: sites), at: sites)
       return false
     case .success(let found):
       list = found
@@ -157,14 +157,14 @@ struct StoreExistence {
         guard let found = list.versions.first(where: { $0.version == requested }) else {
           let failure = ResolutionFailure.parameterVersionNotFound(
             name: key.name, version: requested, latest: list.latest?.version)
-          diagnostics.report(failure.code, failure.description, at: sites)
+          diagnostics.report(failure.code, failure.described(at: sites), at: sites)
           return false
         }
         version = found
       case .latest, .stage, .versionId:
         guard let latest = list.latest else {
           let failure = ResolutionFailure.missingParameter(key.name, catalog.publicParameters)
-          diagnostics.report(failure.code, failure.description, at: sites)
+          diagnostics.report(failure.code, failure.described(at: sites), at: sites)
           return false
         }
         version = latest
@@ -173,7 +173,7 @@ struct StoreExistence {
     if (version.type == .secureString) != (key.kind == .ssmSecure) {
       let failure = ResolutionFailure.typeMismatch(
         kind: key.kind, name: key.name, type: version.type.rawValue)
-      diagnostics.report(failure.code, failure.description, at: sites)
+      diagnostics.report(failure.code, failure.described(at: sites), at: sites)
       return false
     }
     guard let entry, let lock else { return true }

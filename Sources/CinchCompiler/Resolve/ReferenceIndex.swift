@@ -64,7 +64,8 @@ public struct ReferenceIndex: Sendable {
     }
     diagnostics.report(
       Diagnostic(
-        failure.code, "\(prefix)reference '\(first.reference.text)': \(failure)", file: first.file,
+        failure.code, "\(prefix)reference '\(first.reference.text)': \(failure.described(at: all))",
+        file: first.file,
         range: first.range, path: first.path,
         notes: all.dropFirst().map { .init("also read here", file: $0.file, range: $0.range) }))
   }

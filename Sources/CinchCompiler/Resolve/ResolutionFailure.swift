@@ -80,6 +80,19 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
       : .store(code: error.code, message: error.message)
   }
 
+  /// The failure as said at `sites`: a parameter whose type reads the entry
+  /// (`AWS::SSM::Parameter::Value<…>`) cannot switch to `ssm-secure`, so its type mismatch
+  /// says what can.
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html
+  public func described(at sites: [ReferenceSite]) -> String {
+    guard case .typeMismatch(_, let name, let type) = self, !sites.isEmpty,
+      sites.allSatisfy({ if case .parameterType = $0.context { true } else { false } })
+    else { return description }
+    return "parameter '\(name)' is a \(type); a parameter type (AWS::SSM::Parameter::Value<…>) "
+      + "reads only String and StringList (read a SecureString with '{{resolve:ssm-secure:…}}' "
+      + "in a resource property)"
+  }
+
   /// The diagnostic code for the failure.
   public var code: DiagnosticCode {
     switch self {
