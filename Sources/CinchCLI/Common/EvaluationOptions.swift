@@ -120,5 +120,32 @@ struct EvaluationSettings: Sendable, Hashable {
 /// stderr, exit 2.
 struct CommandFailure: Error, CustomStringConvertible {
   var message: String
+  /// Where in a file the failure is, when it has a place (a lockfile's bad entry): for the
+  /// formats that carry a location (`check --format json|sarif|github`).
+  var place: Place?
+
+  struct Place {
+    var file: String
+    var line: Int
+    var column: Int
+    /// The message without its `file:line:column:` prefix.
+    var reason: String
+  }
+
+  init(message: String, place: Place? = nil) {
+    self.message = message
+    self.place = place
+  }
+
   var description: String { message }
+
+  /// The failure as a finding, located when it has a place.
+  func diagnostic(_ code: DiagnosticCode) -> Diagnostic {
+    guard let place, let file = try? SourceFile(path: place.file) else {
+      return Diagnostic(code, message)
+    }
+    let offset = file.byteOffset(line: place.line, scalarColumn: place.column - 1)
+    return Diagnostic(
+      code, place.reason, file: place.file, range: file.range(fromByte: offset, toByte: offset))
+  }
 }

@@ -134,7 +134,11 @@ struct CompileSession {
     do {
       return try Lockfile.parse(text, path: path)
     } catch {
-      throw CommandFailure(message: error.description)
+      throw CommandFailure(
+        message: error.description,
+        place: error.line.flatMap { line in
+          error.column.map { .init(file: path, line: line, column: $0, reason: error.reason) }
+        })
     }
   }
 

@@ -104,7 +104,7 @@ struct CheckCommand: AsyncParsableCommand {
       // (a run that did not succeed, its notification saying why), a JSON list, an
       // annotation, never an empty file. The one-line error follows on stderr, exit 2.
       var diagnostics = Diagnostics()
-      diagnostics.report(Diagnostic(.checkNotRun, failure.message))
+      diagnostics.report(failure.diagnostic(.checkNotRun))
       try? output.emit(diagnostics, documents: [], summary: false)
       throw failure
     }

@@ -273,6 +273,23 @@ extension Lockfile {
     return problem.field.flatMap { item[$0]?.range } ?? item.range
   }
 
+  /// A list of strings, empty when left out; anything else is `problem`.
+  private static func strings(
+    _ value: JSONValue?, else problem: () -> LockfileProblem
+  ) throws(LockfileProblem) -> [String] {
+    switch value {
+    case nil, .null?: return []
+    case .array(let items)?:
+      var strings: [String] = []
+      for item in items {
+        guard case .string(let text) = item else { throw problem() }
+        strings.append(text)
+      }
+      return strings
+    default: throw problem()
+    }
+  }
+
   private static func read(_ root: JSONValue) throws(LockfileProblem) -> Lockfile {
     guard let formatValue = root["lockfileVersion"] else {
       throw LockfileProblem(reason: "no 'lockfileVersion'; is this a cinch lockfile?")
@@ -359,17 +376,45 @@ extension Lockfile {
             "references \(first + 1) and \(index + 1) both pin \(LockRules.describe(key)); "
             + "a lock pins each reference once", index: index, field: "name")
       }
-      let sites = item["sites"]?.arrayValue?.compactMap(\.stringValue) ?? []
+      let sites = try strings(item["sites"]) {
+        problem("has 'sites' that are not a list of file:line:column", "sites")
+      }
+      if let bad = sites.first(where: { LockEntry.siteParts($0) == nil }) {
+        throw problem("has a site '\(bad)' that is not file:line:column", "sites")
+      }
       entries.append(LockEntry(key: key, pin: pin, sites: sites))
     }
     let recorded = root["inputs"]
+    if let recorded, recorded != .null, recorded.objectValue == nil {
+      throw LockfileProblem(reason: "'inputs' must be an object", field: "inputs")
+    }
+    func input(_ field: String) -> LockfileProblem {
+      LockfileProblem(reason: "'inputs' has a '\(field)' of the wrong type", field: "inputs")
+    }
+    func text(_ field: String) throws(LockfileProblem) -> String? {
+      switch recorded?[field] {
+      case nil, .null?: return nil
+      case .string(let value)?: return value
+      default: throw input(field)
+      }
+    }
+    let accountID = try text("accountId")
+    if let accountID,
+      !(accountID.utf8.count == 12 && accountID.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }))
+    {
+      throw LockfileProblem(
+        reason: "'inputs' has an 'accountId' that is not 12 digits: '\(accountID)'",
+        field: "inputs")
+    }
     let inputs = RecordedInputs(
-      parameterFiles: recorded?["parameterFiles"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-      parameterOverrides: recorded?["parameterOverrides"]?.arrayValue?.compactMap(\.stringValue)
-        ?? [],
-      region: recorded?["region"]?.stringValue, accountID: recorded?["accountId"]?.stringValue,
-      stackName: recorded?["stackName"]?.stringValue)
-    let templates = root["templates"]?.arrayValue?.compactMap(\.stringValue) ?? []
+      parameterFiles: try strings(recorded?["parameterFiles"]) { input("parameterFiles") },
+      parameterOverrides: try strings(recorded?["parameterOverrides"]) {
+        input("parameterOverrides")
+      },
+      region: try text("region"), accountID: accountID, stackName: try text("stackName"))
+    let templates = try strings(root["templates"]) {
+      LockfileProblem(reason: "'templates' must be a list of paths", field: "templates")
+    }
     return Lockfile(
       entries: entries, templates: templates, inputs: inputs,
       fingerprintKey: root["fingerprintKey"]?.stringValue)

@@ -434,6 +434,14 @@ import _CinchTestSupport
     #expect(
       !FileManager.default.fileExists(
         atPath: project.directory.appendingPathComponent("rendered").path))
+    // For CI, the finding that check could not run points at the entry too.
+    let json = try await project.run(["check", "stack.yaml", "--offline", "--format", "json"])
+    #expect(json.status == 2)
+    let finding = try #require(
+      (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])?.first)
+    #expect(finding["code"] as? String == "E4013")
+    #expect(finding["file"] as? String == "cinch.lock")
+    #expect((finding["line"] as? Int) == second + 1)
 
     for version in [0, -1] {
       var pinned = original

@@ -191,6 +191,36 @@ import Testing
         == "x.lock:3:3: r")
   }
 
+  /// The lock's other fields are read as strictly as its entries: a path that is a number, a
+  /// site that is not file:line:column or an account that is not 12 digits is refused, not
+  /// dropped or taken as it is.
+  @Test func templatesInputsAndSitesAreChecked() {
+    #expect(
+      refusal(of: {
+        try Lockfile.parse(
+          #"{"lockfileVersion": 1, "references": [], "templates": [5]}"#, path: "x.lock")
+      }) == "'templates' must be a list of paths")
+    #expect(
+      refusal(of: {
+        try Lockfile.parse(
+          #"{"lockfileVersion": 1, "references": [], "inputs": {"region": 5}}"#, path: "x.lock")
+      }) == "'inputs' has a 'region' of the wrong type")
+    #expect(
+      refusal(of: {
+        try Lockfile.parse(
+          #"{"lockfileVersion": 1, "references": [], "inputs": {"accountId": "abc"}}"#,
+          path: "x.lock")
+      }) == "'inputs' has an 'accountId' that is not 12 digits: 'abc'")
+    #expect(
+      refusal(of: {
+        try Lockfile.parse(Self.lock(Self.entry(["sites": #"["t.yaml:abc"]"#])), path: "x.lock")
+      }) == "reference 1 has a site 't.yaml:abc' that is not file:line:column")
+    #expect(
+      refusal(of: {
+        try Lockfile.parse(Self.lock(Self.entry(["sites": #""t.yaml:1:1""#])), path: "x.lock")
+      }) == "reference 1 has 'sites' that are not a list of file:line:column")
+  }
+
   /// One entry of a lock as `cinch lock` writes it, with fields replaced (left out when empty).
   private static func entry(_ fields: [String: String] = [:]) -> String {
     let defaults = [
