@@ -69,6 +69,8 @@ struct EvaluationSettings: Sendable, Hashable {
   /// as their origin, since the user typed none of them this time.
   var recordedIn: String?
   var recordedOverrides: Set<String> = []
+  /// Whether `parameterFiles` are the lock's (none were given).
+  var parameterFilesRecorded = false
 
   /// The parameter names a `--parameters` file gives values for; none when it cannot be read
   /// (reading it for the inputs reports why).
@@ -87,7 +89,8 @@ struct EvaluationSettings: Sendable, Hashable {
         let file = try SourceFile(path: path)
         ParameterInputsReader.read(file, into: &parameters, diagnostics: &diagnostics)
       } catch {
-        throw CommandFailure(message: error.description)
+        let source = parameterFilesRecorded ? recordedIn.map { " (recorded in '\($0)')" } : nil
+        throw CommandFailure(message: error.description + (source ?? ""))
       }
     }
     let recorded = parameterOverrides.filter(recordedOverrides.contains)

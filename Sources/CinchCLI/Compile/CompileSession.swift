@@ -63,6 +63,8 @@ struct CompileSession {
       settings.recordedIn = lockPath
       settings.recordedOverrides = Set(previous.inputs.parameterOverrides).intersection(
         settings.parameterOverrides)
+      settings.parameterFilesRecorded =
+        evaluation.parameterFiles.isEmpty && !previous.inputs.parameterFiles.isEmpty
     }
     self.settings = settings
     readsRecordedParameters =

@@ -242,6 +242,17 @@ extension Lockfile {
     do {
       root = try JSONValueParser.parse(text)
     } catch {
+      // A merge that conflicted in the lockfile: said as such, not as the JSON error it makes.
+      var lineNumber = 0
+      for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        lineNumber += 1
+        if line.hasPrefix("<<<<<<< ") || line == "<<<<<<<" {
+          throw LockfileError(
+            path: path, line: lineNumber, column: 1,
+            reason: "a merge left conflict markers in the lockfile: take either side and run "
+              + "'cinch lock', which pins what the templates read now")
+        }
+      }
       throw LockfileError(
         path: path, line: error.line, column: error.column,
         reason: "not valid JSON: \(error.message)")
@@ -374,7 +385,8 @@ extension Lockfile {
         throw LockfileProblem(
           reason:
             "references \(first + 1) and \(index + 1) both pin \(LockRules.describe(key)); "
-            + "a lock pins each reference once", index: index, field: "name")
+            + "a lock pins each reference once (delete one of them, then run 'cinch lock')",
+          index: index, field: "name")
       }
       let sites = try strings(item["sites"]) {
         problem("has 'sites' that are not a list of file:line:column", "sites")

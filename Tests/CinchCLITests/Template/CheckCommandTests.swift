@@ -421,7 +421,8 @@ import _CinchTestSupport
     let place = "\(second + 1):\(line.distance(from: line.startIndex, to: value) + 1)"
     let duplicate =
       "cinch: error: cinch.lock:\(place): references 1 and 2 both pin parameter "
-      + "'/app/prod/db-name'; a lock pins each reference once\n"
+      + "'/app/prod/db-name'; a lock pins each reference once (delete one of them, then run "
+      + "'cinch lock')\n"
     for arguments in [
       ["check", "stack.yaml", "--offline"], ["check", "stack.yaml"],
       ["render", "--output", "rendered", "stack.yaml"], ["plan"], ["outdated"],

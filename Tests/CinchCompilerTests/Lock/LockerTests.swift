@@ -191,6 +191,26 @@ import Testing
         == "x.lock:3:3: r")
   }
 
+  @Test func conflictMarkersAreNamed() {
+    let text = """
+      {
+        "lockfileVersion": 1,
+      <<<<<<< HEAD
+        "references": [],
+      =======
+        "references": [ ],
+      >>>>>>> feature
+        "templates": []
+      }
+      """
+    #expect(
+      throws: LockfileError(
+        path: "x.lock", line: 3, column: 1,
+        reason: "a merge left conflict markers in the lockfile: take either side and run "
+          + "'cinch lock', which pins what the templates read now")
+    ) { try Lockfile.parse(text, path: "x.lock") }
+  }
+
   /// The lock's other fields are read as strictly as its entries: a path that is a number, a
   /// site that is not file:line:column or an account that is not 12 digits is refused, not
   /// dropped or taken as it is.
@@ -248,7 +268,9 @@ import Testing
       refusal(of: {
         try Lockfile.parse(
           Self.lock(other, Self.entry(["version": "5"]), Self.entry()), path: "x.lock")
-      }) == "references 2 and 3 both pin parameter '/app/name'; a lock pins each reference once")
+      })
+        == "references 2 and 3 both pin parameter '/app/name'; a lock pins each reference once "
+        + "(delete one of them, then run 'cinch lock')")
     let secret = Self.entry([
       "kind": #""secretsmanager""#, "name": #""prod/db""#, "jsonKey": #""password""#,
       "requested": #""stage:AWSCURRENT""#, "versionId": #""v1""#, "type": #""SecretString""#,
@@ -258,7 +280,7 @@ import Testing
       refusal(of: {
         try Lockfile.parse(Self.lock(secret, secret), path: "x.lock")
       }) == "references 1 and 2 both pin secret 'prod/db' key 'password' stage 'AWSCURRENT'; "
-        + "a lock pins each reference once")
+        + "a lock pins each reference once (delete one of them, then run 'cinch lock')")
     // The same name read another way (another version, another kind or JSON key) is another
     // reference.
     let distinct = try Lockfile.parse(
