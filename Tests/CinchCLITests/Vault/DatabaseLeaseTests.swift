@@ -189,11 +189,14 @@ extension DatabaseLeaseTests {
     _ = try await call("POST", "auth/token/revoke-self", token: app)
     #expect(!(try setup.server.roleExists(user)))
 
-    let brief = try await child(#"{"policies":["app"],"ttl":"1s"}"#)
+    // Long enough to ask for credentials on a loaded machine (with 1 s the token could expire
+    // first); then wait out what is left of it.
+    let created = ContinuousClock.now
+    let brief = try await child(#"{"policies":["app"],"ttl":"5s"}"#)
     let briefUser = try await creds(brief)
-    #expect(try setup.server.roleExists(briefUser))
+    #expect(try setup.server.roleExists(briefUser), "credentials issued to a live token")
     server.stop()
-    try await Task.sleep(for: .milliseconds(1500))
+    try await Task.sleep(until: created + .milliseconds(5600))
     let tidy = try await setup.cinch("lease", "tidy")
     #expect(tidy.stdout == "Revoked 1 expired lease(s)\n", "\(tidy.stderr)")
     #expect(!(try setup.server.roleExists(briefUser)))
