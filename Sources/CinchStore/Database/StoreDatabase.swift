@@ -24,7 +24,11 @@ enum StoreDatabase {
     _ = try? URL(fileURLWithPath: path + "-wal").resourceValues(forKeys: [.fileSizeKey])
   }
 
-  private static func configuration(busyTimeoutSeconds: Double) -> Configuration {
+  /// The connections' configuration. With `walOf`, the store file and the name errors give it,
+  /// the pool's writer gives the WAL its first frame as it opens (`startWAL`).
+  private static func configuration(
+    busyTimeoutSeconds: Double, walOf store: (path: String, name: String)? = nil
+  ) -> Configuration {
     var configuration = Configuration()
     configuration.label = "cinch-store"
     configuration.busyMode = .callback(busyHandler(timeoutSeconds: busyTimeoutSeconds))
@@ -35,12 +39,22 @@ enum StoreDatabase {
       try db.execute(cached: "PRAGMA synchronous = FULL")
       // Deleted rows (old versions, removed entries) are overwritten with zeros.
       try db.execute(sql: "PRAGMA secure_delete = ON")
+      if let store, !db.configuration.readonly, let connection = db.sqliteConnection {
+        try startWAL(connection, path: store.path, name: store.name)
+      }
     }
     return configuration
   }
 
-  static func openPool(path: String, busyTimeoutSeconds: Double) throws -> DatabasePool {
-    let configuration = configuration(busyTimeoutSeconds: busyTimeoutSeconds)
+  /// Opens the pool on the store file at `path`; errors name the store `name` (the store a
+  /// new one's staged file becomes). Another process holding the write lock past the busy
+  /// timeout is `TooManyUpdates`, as for any write.
+  static func openPool(path: String, named name: String? = nil, busyTimeoutSeconds: Double) throws
+    -> DatabasePool
+  {
+    let name = name ?? path
+    let configuration = configuration(
+      busyTimeoutSeconds: busyTimeoutSeconds, walOf: (path: path, name: name))
     do {
       let pool = try DatabasePool(path: path, configuration: configuration)
       // DatabasePool sets `synchronous = NORMAL` when it switches the writer to WAL, after
@@ -59,9 +73,59 @@ enum StoreDatabase {
       }
       return pool
     } catch let error as DatabaseError {
+      if error.resultCode == .SQLITE_BUSY { throw StoreError.tooManyUpdates }
       throw accessError(
         primaryCode: error.resultCode.primaryResultCode.rawValue,
-        message: error.message ?? "\(error.resultCode)", path: path)
+        message: error.message ?? "\(error.resultCode)", path: name)
+    }
+  }
+
+  /// Gives an empty or missing WAL its first frame, on the pool's writer as it opens (before
+  /// GRDB's set-up, which would otherwise write one its own way: see `StoreOpening`): the header
+  /// page with `user_version` set to the value it has. A store whose WAL has frames (another
+  /// process has it open) needs nothing.
+  ///
+  /// The frame takes the write lock, so another process holding it makes this wait, once, up
+  /// to the busy timeout and then fail with `TooManyUpdates`. (Until 2026-12-03 the opening
+  /// connection wrote it and, failing, left it to GRDB, which waited for the lock a second time
+  /// and failed with "database is locked"; the CLI then opened the store again after its open
+  /// ahead failed: four busy timeouts, two minutes, for one command.)
+  static func startWAL(_ db: OpaquePointer, path: String, name: String) throws {
+    var status = stat()
+    if stat(path + "-wal", &status) == 0, status.st_size > 0 { return }
+    func failure(_ code: Int32) -> any Error {
+      if code & 0xff == SQLITE_BUSY { return StoreError.tooManyUpdates }
+      return accessError(
+        primaryCode: code & 0xff, message: String(cString: sqlite3_errmsg(db)), path: name)
+    }
+    // A new store's file is empty and not yet in WAL mode; for a store it changes nothing.
+    var code = sqlite3_exec(db, "PRAGMA journal_mode = WAL", nil, nil, nil)
+    guard code == SQLITE_OK else { throw failure(code) }
+    // No sync for the commit: the frame changes nothing, and the first commit that matters
+    // syncs the WAL (and the folder that holds it). Back to NORMAL at once, so that if this
+    // connection is the last to close (the pool failed to open), its checkpoint syncs the WAL
+    // before it writes the file and the file before it removes the WAL.
+    defer { sqlite3_exec(db, "PRAGMA synchronous = NORMAL", nil, nil, nil) }
+    code = sqlite3_exec(db, "PRAGMA synchronous = OFF; BEGIN IMMEDIATE", nil, nil, nil)
+    guard code == SQLITE_OK else { throw failure(code) }
+    var statement: OpaquePointer?
+    var version: Int64 = 0
+    code = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &statement, nil)
+    if code == SQLITE_OK {
+      code = sqlite3_step(statement)
+      if code == SQLITE_ROW {
+        version = sqlite3_column_int64(statement, 0)
+        code = SQLITE_OK
+      }
+    }
+    sqlite3_finalize(statement)
+    if code == SQLITE_OK {
+      code = sqlite3_exec(db, "PRAGMA user_version = \(version); COMMIT", nil, nil, nil)
+    }
+    guard code == SQLITE_OK else {
+      let error = failure(code)
+      if sqlite3_get_autocommit(db) == 0 { sqlite3_exec(db, "ROLLBACK", nil, nil, nil) }
+      throw error
     }
   }
 }
@@ -196,22 +260,20 @@ struct StoreInspection {
 /// and it writes nothing until the master key has been checked. With a wrong key it is closed
 /// as the store's last connection, and SQLite removes the empty `-wal` and `-shm` it made.
 ///
-/// Once the key is checked, `startWAL` gives an empty (or missing) WAL its first frame, and the
-/// connection stays open until the pool is. GRDB's `DatabasePool` makes sure the WAL file is not
-/// empty as it opens (a read-only reader cannot open a WAL database without one: GRDB's issue
-/// 102) by creating and dropping a table, which moved the schema cookie on every open (by 2,104
-/// in the store of a few hundred commands this was measured on): every other connection to the
-/// store, such as a running `cinch serve`, then prepared its statements again after any command.
-/// The frame here is the header page, `user_version` set to the value it has (an update that
-/// changes no byte is not written at all). Closed before the pool opened, this connection
-/// would be the last, which checkpoints the WAL and removes it.
+/// Once the key is checked the pool opens, and this connection stays open until it has. GRDB's
+/// `DatabasePool` makes sure the WAL file is not empty as it opens (a read-only reader cannot
+/// open a WAL database without one: GRDB's issue 102) by creating and dropping a table, which
+/// moved the schema cookie on every open (by 2,104 in the store of a few hundred commands this
+/// was measured on): every other connection to the store, such as a running `cinch serve`, then
+/// prepared its statements again after any command. The pool's writer gives an empty WAL a
+/// frame that changes nothing first (`StoreDatabase.startWAL`), and GRDB writes none. Closed
+/// before the pool opened, this connection would be the last, which checkpoints the WAL and
+/// removes it, for the writer to make again.
 final class StoreOpening {
   let inspection: StoreInspection
-  private let path: String
   private var handle: OpaquePointer?
 
   init(path: String, busyTimeoutSeconds: Double) throws {
-    self.path = path
     var opened: OpaquePointer?
     let status = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE, nil)
     guard status == SQLITE_OK, let db = opened else {
@@ -232,35 +294,6 @@ final class StoreOpening {
   }
 
   deinit { sqlite3_close_v2(handle) }
-
-  /// Gives an empty or missing WAL its first frame (see above); anything unexpected (another
-  /// process writing, a file that cannot be written) leaves it to GRDB.
-  func startWAL() {
-    guard let db = handle else { return }
-    var status = stat()
-    if stat(path + "-wal", &status) == 0, status.st_size > 0 { return }
-    // No sync for the commit: the frame changes nothing, and the first commit that matters syncs
-    // the WAL (and the folder that holds it) as it always did. Back to NORMAL at once, so that
-    // if this connection is the last to close (the pool failed to open), its checkpoint syncs
-    // the WAL before it writes the file and the file before it removes the WAL.
-    defer { sqlite3_exec(db, "PRAGMA synchronous = NORMAL", nil, nil, nil) }
-    guard sqlite3_exec(db, "PRAGMA synchronous = OFF; BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK
-    else { return }
-    var statement: OpaquePointer?
-    var version: Int64?
-    if sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &statement, nil) == SQLITE_OK,
-      sqlite3_step(statement) == SQLITE_ROW
-    {
-      version = sqlite3_column_int64(statement, 0)
-    }
-    sqlite3_finalize(statement)
-    guard let version,
-      sqlite3_exec(db, "PRAGMA user_version = \(version); COMMIT", nil, nil, nil) == SQLITE_OK
-    else {
-      sqlite3_exec(db, "ROLLBACK", nil, nil, nil)
-      return
-    }
-  }
 
   func close() {
     sqlite3_close_v2(handle)

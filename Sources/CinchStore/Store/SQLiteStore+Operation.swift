@@ -146,11 +146,12 @@ extension SQLiteStore {
     }
   }
 
-  /// `attempt` again, up to four times in all, while another process holds the write lock past
-  /// the busy timeout (`TooManyUpdates` after that); database failures become service errors.
-  /// It waits in the thread, as SQLite's busy handler already does: the attempt runs on the
-  /// calling thread anyway.
+  /// `attempt`, and again while SQLite reports the store busy before the busy timeout has
+  /// passed (`retriesBusy`); `TooManyUpdates` once it has. Database failures become service
+  /// errors. It waits in the thread, as SQLite's busy handler already does: the attempt runs on
+  /// the calling thread anyway.
   func retryingWhenBusy<T>(_ attempt: () throws -> T) throws -> T {
+    let start = ContinuousClock.now
     var attempts = 0
     while true {
       do {
@@ -159,12 +160,27 @@ extension SQLiteStore {
         where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
       {
         attempts += 1
-        guard attempts < 4 else { throw StoreError.tooManyUpdates }
+        guard
+          Self.retriesBusy(
+            attempts: attempts, waited: ContinuousClock.now - start,
+            timeoutSeconds: configuration.busyTimeoutSeconds)
+        else { throw StoreError.tooManyUpdates }
         usleep(useconds_t(25_000 * attempts))
       } catch let error as DatabaseError {
         throw databaseFailure(error)
       }
     }
+  }
+
+  /// Whether an operation that found the store busy `attempts` times, `waited` in all, tries
+  /// again. SQLite's busy handler has already waited for the write lock up to the busy timeout
+  /// when an attempt fails, so a lock held that long is `TooManyUpdates` at once; an attempt
+  /// that failed sooner met a lock SQLite does not wait for (another process recovering the WAL
+  /// or closing the store's last connection), and is tried again, up to four times in all.
+  /// (Until 2026-12-03 every busy failure was tried again, each attempt waiting out the busy
+  /// timeout anew: a write behind a held lock failed after four timeouts, two minutes.)
+  static func retriesBusy(attempts: Int, waited: Duration, timeoutSeconds: Double) -> Bool {
+    attempts < 4 && waited < .seconds(timeoutSeconds)
   }
 
   func databaseFailure(_ error: DatabaseError) -> StoreError {

@@ -213,7 +213,7 @@ public final class SQLiteStore: Sendable {
     let vault: KeyVault
     do {
       let pool = try StoreDatabase.openPool(
-        path: staging.path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
+        path: staging.path, named: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
       try StoreSchema.migrator.migrate(pool)
       let masterKey = try MasterKey(raw: raw, storeID: storeID)
       let masterKeyID = try Crypto.randomBytes(Envelope.keyIDLength)
@@ -349,6 +349,8 @@ public final class SQLiteStore: Sendable {
 
   /// Opens an existing store with its master key. A wrong key is `StoreAccessError.wrongKey`
   /// and nothing is written; pending schema migrations run only after the key is verified.
+  /// Opening may need the write lock (a first WAL frame, a migration): another process holding
+  /// it past the busy timeout is `StoreError.tooManyUpdates`, as for any write.
   public static func open(
     at path: String, master: MasterKeySource, configuration: StoreConfiguration = .init()
   ) async throws -> SQLiteStore {
@@ -438,11 +440,17 @@ public final class SQLiteStore: Sendable {
     let vault = try KeyVault(
       storeID: meta.storeID, wrapKey: masterKey.wrapKey, masterKeyID: meta.masterKeyID,
       storeKey: storeKey)
-    opening.startWAL()
     let pool = try StoreDatabase.openPool(
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
     if !meta.migrated {
-      try upgrade(pool, with: migrator, applied: inspection.appliedMigrations)
+      do {
+        try upgrade(pool, with: migrator, applied: inspection.appliedMigrations)
+      } catch let error as DatabaseError {
+        if error.resultCode == .SQLITE_BUSY { throw StoreError.tooManyUpdates }
+        throw StoreDatabase.accessError(
+          primaryCode: error.resultCode.primaryResultCode.rawValue,
+          message: error.message ?? "\(error.resultCode)", path: path)
+      }
     }
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)
