@@ -74,8 +74,11 @@ enum StoreDatabase {
       return pool
     } catch let error as DatabaseError {
       if error.resultCode == .SQLITE_BUSY { throw StoreError.tooManyUpdates }
+      // The connection that failed is closed: its `errno` is gone, and only SQLite's own
+      // SQLITE_FULL tells a full disk. The writer's first frame (`startWAL`) is the first
+      // write of an open, and reports the rest.
       throw accessError(
-        primaryCode: error.resultCode.primaryResultCode.rawValue,
+        code: error.extendedResultCode.rawValue,
         message: error.message ?? "\(error.resultCode)", path: name)
     }
   }
@@ -96,7 +99,8 @@ enum StoreDatabase {
     func failure(_ code: Int32) -> any Error {
       if code & 0xff == SQLITE_BUSY { return StoreError.tooManyUpdates }
       return accessError(
-        primaryCode: code & 0xff, message: String(cString: sqlite3_errmsg(db)), path: name)
+        code: code, message: String(cString: sqlite3_errmsg(db)), systemErrors: systemErrors(db),
+        path: name)
     }
     // A new store's file is empty and not yet in WAL mode; for a store it changes nothing.
     var code = sqlite3_exec(db, "PRAGMA journal_mode = WAL", nil, nil, nil)
@@ -131,13 +135,18 @@ enum StoreDatabase {
 }
 
 extension StoreDatabase {
-  /// What SQLite's failure to open or read the store file means to the user. A file SQLite cannot
-  /// read as a database is not a store; anything else (permissions, a full disk, I/O) is a
-  /// problem with a store, named with its path. SQLite's
-  /// "attempt to write a readonly database" also comes from a read: a store in WAL mode needs its
-  /// `-wal` and `-shm` files, and every read appends an audit row.
-  static func accessError(primaryCode: Int32, message: String, path: String) -> StoreAccessError {
-    switch primaryCode {
+  /// What SQLite's failure `code` (primary or extended) to open or read the store file means to
+  /// the user; `systemErrors` are the connection's (`systemErrors(_:)`), when there is one. A
+  /// file SQLite cannot read as a database is not a store; a write that found no room is
+  /// `noSpace` (`isOutOfSpace`); anything else (permissions, I/O) is a problem with a store,
+  /// named with its path. SQLite's "attempt to write a readonly database" also comes from a
+  /// read: a store in WAL mode needs its `-wal` and `-shm` files, and every read appends an
+  /// audit row.
+  static func accessError(code: Int32, message: String, systemErrors: [Int32] = [], path: String)
+    -> StoreAccessError
+  {
+    if isOutOfSpace(code: code, systemErrors: systemErrors) { return .noSpace(path: path) }
+    switch code & 0xff {
     case SQLITE_NOTADB, SQLITE_CORRUPT:
       return .notAStore(path: path, reason: "not an SQLite database")
     case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM:
@@ -149,6 +158,50 @@ extension StoreDatabase {
     default:
       return .io(path: path, message: message)
     }
+  }
+
+  /// The `errno` values of a write that found no room: a full disk, a full disk quota, a file
+  /// grown to the process's size limit (`RLIMIT_FSIZE`; `cinch` ignores `SIGXFSZ`, so the write
+  /// fails rather than the process being killed).
+  static let outOfSpaceErrors: Set<Int32> = [ENOSPC, EDQUOT, EFBIG]
+
+  /// Whether SQLite's failure `code` means a write found no room. SQLite reports `ENOSPC` from
+  /// a write as SQLITE_FULL, but the same shortage met elsewhere (growing the `-shm` file, a
+  /// sync, a quota's `EDQUOT`, the size limit's `EFBIG`) as an I/O error whose `errno`, among
+  /// `systemErrors`, tells it: until 2026-12-03 those read "disk I/O error".
+  static func isOutOfSpace(code: Int32, systemErrors: [Int32]) -> Bool {
+    switch code & 0xff {
+    case SQLITE_FULL: true
+    case SQLITE_IOERR: systemErrors.contains { outOfSpaceErrors.contains($0) }
+    default: false
+    }
+  }
+
+  /// The `errno` values SQLite keeps of the connection `db`'s last I/O failures, read after a
+  /// failure has returned (each is kept until the next failure of its kind). The connection's
+  /// own (`sqlite3_system_errno`) is set when a statement fails, but not when its `COMMIT`
+  /// does, which is where a write to the WAL fails: there only the file written keeps it (the
+  /// unix VFS's `lastErrno`, `SQLITE_FCNTL_LAST_ERRNO`), the store file's or the WAL's.
+  static func systemErrors(_ db: OpaquePointer) -> [Int32] {
+    var errors = [sqlite3_system_errno(db)]
+    var storeFile: Int32 = 0
+    if sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &storeFile) == SQLITE_OK {
+      errors.append(storeFile)
+    }
+    var log: UnsafeMutablePointer<sqlite3_file>?
+    if sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log) == SQLITE_OK,
+      let log, let control = log.pointee.pMethods?.pointee.xFileControl
+    {
+      var logFile: Int32 = 0
+      if control(log, SQLITE_FCNTL_LAST_ERRNO, &logFile) == SQLITE_OK { errors.append(logFile) }
+    }
+    return errors
+  }
+
+  /// `systemErrors` of `pool`'s writer, after one of its writes failed; synchronous, so that
+  /// GRDB's synchronous access is the one chosen.
+  static func systemErrors(of pool: DatabasePool) -> [Int32] {
+    pool.writeWithoutTransaction { db in db.sqliteConnection.map(systemErrors) ?? [] }
   }
 }
 
@@ -252,7 +305,8 @@ struct StoreInspection {
     let message = String(cString: sqlite3_errmsg(db))
     // An SQL error on these queries means tables that are not the store's.
     if code & 0xff == SQLITE_ERROR { throw StoreAccessError.notAStore(path: path, reason: message) }
-    throw StoreDatabase.accessError(primaryCode: code & 0xff, message: message, path: path)
+    throw StoreDatabase.accessError(
+      code: code, message: message, systemErrors: StoreDatabase.systemErrors(db), path: path)
   }
 }
 
@@ -278,8 +332,10 @@ final class StoreOpening {
     let status = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE, nil)
     guard status == SQLITE_OK, let db = opened else {
       let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+      let systemErrors = opened.map(StoreDatabase.systemErrors) ?? []
       sqlite3_close_v2(opened)
-      throw StoreAccessError.io(path: path, message: message)
+      throw StoreDatabase.accessError(
+        code: status, message: message, systemErrors: systemErrors, path: path)
     }
     handle = db
     sqlite3_extended_result_codes(db, 1)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a store could not be created or opened. Each is one line that names the file or the key
 /// source involved; none names key material.
 public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
@@ -14,6 +16,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   case wrongKey(source: String, store: String, hint: String?)
   case notAStore(path: String, reason: String)
   case newerSchema(path: String, migration: String)
+  /// A write found no room: the disk is full, or a disk quota or the file size limit
+  /// (`RLIMIT_FSIZE`) is reached.
+  case noSpace(path: String)
   case io(path: String, message: String)
 
   public var description: String {
@@ -40,8 +45,31 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
       "'\(path)' is not a cinch store: \(reason)"
     case .newerSchema(let path, let migration):
       "store '\(path)' was written by a newer cinch (schema step '\(migration)'); upgrade cinch"
+    case .noSpace(let path):
+      "cannot write to '\(path)': \(Self.noSpaceReason)"
     case .io(let path, let message):
       "cannot use '\(path)': \(message)"
+    }
+  }
+
+  /// Why a write found no room, in the words every such error uses.
+  static let noSpaceReason =
+    "no space left (the disk is full, or a disk quota or the file size limit is reached)"
+
+  /// A system call on `path` that failed with `code` (`errno`): no room is `noSpace`, anything
+  /// else the system's words for it.
+  static func file(_ path: String, errno code: Int32) -> StoreAccessError {
+    StoreDatabase.outOfSpaceErrors.contains(code)
+      ? .noSpace(path: path) : .io(path: path, message: String(cString: strerror(code)))
+  }
+
+  /// The same error naming `final` where it named `staged`: a new store's files are written
+  /// under hidden names, and the user knows them by their own.
+  func naming(_ staged: String, as final: String) -> StoreAccessError {
+    switch self {
+    case .noSpace(let path) where path == staged: .noSpace(path: final)
+    case .io(let path, let message) where path == staged: .io(path: final, message: message)
+    default: self
     }
   }
 }

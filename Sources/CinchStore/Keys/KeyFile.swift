@@ -71,13 +71,11 @@ package enum SecureFile {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
       if errno == EEXIST { throw ifExists() }
-      throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
+      throw StoreAccessError.file(path, errno: errno)
     }
     do {
       try write(descriptor)
-      guard fsync(descriptor) == 0 else {
-        throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
-      }
+      guard fsync(descriptor) == 0 else { throw StoreAccessError.file(path, errno: errno) }
       close(descriptor)
     } catch {
       close(descriptor)
@@ -95,7 +93,7 @@ package enum SecureFile {
       let count = systemWrite(descriptor, base + written, bytes.count - written)
       if count < 0 {
         if errno == EINTR { continue }
-        throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
+        throw StoreAccessError.file(path, errno: errno)
       }
       written += count
     }

@@ -83,7 +83,7 @@ extension SQLiteStore {
         return events
       } catch let error as DatabaseError {
         // The database failing under this read alone: nothing to record.
-        outcome.withLock { $0 = .failure(self.databaseFailure(error)) }
+        outcome.withLock { $0 = .failure(self.databaseFailure(error, on: db)) }
         return []
       } catch {
         // Stale credentials (`CredentialsChanged`): nothing to record.
@@ -183,21 +183,38 @@ extension SQLiteStore {
     attempts < 4 && waited < .seconds(timeoutSeconds)
   }
 
-  func databaseFailure(_ error: DatabaseError) -> StoreError {
-    StoreError.internalError(
+  /// The service error for a database failure; `db`, the connection it happened on, when at
+  /// hand, tells an I/O error that was a full disk (`StoreDatabase.isOutOfSpace`).
+  func databaseFailure(_ error: DatabaseError, on db: Database? = nil) -> StoreError {
+    if Self.isOutOfSpace(error, on: db) { return StoreError.noSpace(store: path) }
+    return StoreError.internalError(
       "store '\(path)': database error: \(error.message ?? "\(error.resultCode)")")
   }
 
+  /// Whether `error`, on the connection `db` when at hand, is a write that found no room
+  /// (`StoreDatabase.isOutOfSpace`); read before anything else fails on that connection.
+  static func isOutOfSpace(_ error: DatabaseError, on db: Database?) -> Bool {
+    StoreDatabase.isOutOfSpace(
+      code: error.extendedResultCode.rawValue,
+      systemErrors: db?.sqliteConnection.map(StoreDatabase.systemErrors) ?? [])
+  }
+
   /// One attempt of `writeWithRetry` (or of a read batch), `check` first in the transaction.
-  /// Synchronous, so that GRDB's synchronous overloads are the ones chosen.
+  /// Synchronous, so that GRDB's synchronous overloads are the ones chosen. A write that found
+  /// no room is told here, on its connection, whose `errno` says so (`isOutOfSpace`); its
+  /// transaction is rolled back, so nothing of it is in the store.
   private func writeOnCallingThread<T>(
     durable: Bool, check: CredentialCheck?, _ updates: (Database) throws -> T
   ) throws -> T {
     try pool.writeWithoutTransaction { db in
-      try writer.setDurable(durable, db)
-      return try Self.inImmediateTransaction(db) {
-        try check?.validate(db)
-        return try updates(db)
+      do {
+        try writer.setDurable(durable, db)
+        return try Self.inImmediateTransaction(db) {
+          try check?.validate(db)
+          return try updates(db)
+        }
+      } catch let error as DatabaseError where Self.isOutOfSpace(error, on: db) {
+        throw StoreError.noSpace(store: path)
       }
     }
   }

@@ -183,8 +183,13 @@ public final class SQLiteStore: Sendable {
     let mode: MasterKey.Mode
     var salt: [UInt8]?
     switch master {
-    case .newKeyFile:
-      raw = try KeyFile.create(at: keyStaging?.path ?? "")
+    case .newKeyFile(let keyPath):
+      let stagedKey = keyStaging?.path ?? ""
+      do {
+        raw = try KeyFile.create(at: stagedKey)
+      } catch let error as StoreAccessError {
+        throw error.naming(stagedKey, as: keyPath)
+      }
       mode = .key
     case .key(let key, _):
       raw = key
@@ -199,48 +204,34 @@ public final class SQLiteStore: Sendable {
       staging.remove()
       keyStaging?.remove()
     }
+    let vault: KeyVault
     do {
       try SecureFile.createExclusive(
         at: staging.path, write: { _ in },
         ifExists: {
           StoreAccessError.storeExists(path: path)
         })
-    } catch {
-      discardStagings()
-      throw error
-    }
-
-    let vault: KeyVault
-    do {
-      let pool = try StoreDatabase.openPool(
-        path: staging.path, named: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
-      try StoreSchema.migrator.migrate(pool)
       let masterKey = try MasterKey(raw: raw, storeID: storeID)
       let masterKeyID = try Crypto.randomBytes(Envelope.keyIDLength)
       let storeKey = try Crypto.randomKey()
       vault = try KeyVault(
         storeID: storeID, wrapKey: masterKey.wrapKey, masterKeyID: masterKeyID, storeKey: storeKey)
       let now = Date.storeTimestamp()
-      let cost = scryptCost
-      let saltBytes = salt
-      try await pool.write { db in
+      try writeNewStore(
+        at: staging.path, named: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds
+      ) { db in
         try StoreMeta.set(db, StoreMeta.storeID, storeID)
         try StoreMeta.set(db, StoreMeta.createdAt, text: AuditChain.timestamp(now))
         try StoreMeta.set(db, StoreMeta.masterMode, text: mode.rawValue)
-        if let saltBytes {
-          try StoreMeta.set(db, StoreMeta.kdfSalt, saltBytes)
-          try StoreMeta.set(db, StoreMeta.kdfCost, text: "\(cost.n),\(cost.r),\(cost.p)")
+        if let salt {
+          try StoreMeta.set(db, StoreMeta.kdfSalt, salt)
+          try StoreMeta.set(
+            db, StoreMeta.kdfCost, text: "\(scryptCost.n),\(scryptCost.r),\(scryptCost.p)")
         }
         try writeMasterWrappedKeys(db, vault: vault, createdAt: now, createManagedKeys: true)
         try AuditChain.append(
           [AuditEvent(operation: "Init", kind: nil, name: nil, version: nil, result: "ok")],
           caller: configuration.caller, at: now, db, vault: vault)
-      }
-      // The last connection checkpoints the WAL into the file and removes it: the staged file
-      // is then the whole store.
-      try pool.close()
-      guard !FileManager.default.fileExists(atPath: staging.path + "-wal") else {
-        throw StoreAccessError.io(path: path, message: "the new store's log was not checkpointed")
       }
       // The two links back to back (a kill between them is the one way to leave a store
       // without its key), then the directories made durable.
@@ -255,6 +246,9 @@ public final class SQLiteStore: Sendable {
         try SecureFile.syncDirectory(of: keyPath)
       }
       try SecureFile.syncDirectory(of: path)
+    } catch let error as StoreAccessError {
+      discardStagings()
+      throw error.naming(staging.path, as: path)
     } catch {
       discardStagings()
       throw error
@@ -263,6 +257,42 @@ public final class SQLiteStore: Sendable {
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
     return SQLiteStore(
       path: path, configuration: configuration, warnings: [], pool: pool, vault: vault)
+  }
+
+  /// Writes a new store into the empty file `staged`: the schema, then `contents` in one
+  /// transaction, then the WAL checkpointed into the file, so that the file is the whole store
+  /// once the pool has closed. SQLite's failures name the store `path` it will become; one that
+  /// found no room says so (`StoreDatabase.isOutOfSpace`). The checkpoint is made here, where
+  /// its failure is reported: the one the last connection makes as it closes fails silently,
+  /// which on a full disk left the WAL beside the file and said only "the new store's log was
+  /// not checkpointed" (until 2026-12-03).
+  private static func writeNewStore(
+    at staged: String, named path: String, busyTimeoutSeconds: Double,
+    _ contents: (Database) throws -> Void
+  ) throws {
+    let pool = try StoreDatabase.openPool(
+      path: staged, named: path, busyTimeoutSeconds: busyTimeoutSeconds)
+    do {
+      try StoreSchema.migrator.migrate(pool)
+      try pool.write(contents)
+      try pool.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+      }
+    } catch {
+      var failure = error
+      if let error = error as? DatabaseError {
+        failure = StoreDatabase.accessError(
+          code: error.extendedResultCode.rawValue,
+          message: error.message ?? "\(error.resultCode)",
+          systemErrors: StoreDatabase.systemErrors(of: pool), path: path)
+      }
+      try? pool.close()
+      throw failure
+    }
+    try pool.close()
+    guard !FileManager.default.fileExists(atPath: staged + "-wal") else {
+      throw StoreAccessError.io(path: path, message: "the new store's log was not checkpointed")
+    }
   }
 
   /// A file made under a hidden name beside its final one (`.store.db.init-PID`), published
@@ -283,7 +313,7 @@ public final class SQLiteStore: Sendable {
     func publish(as final: String, ifExists: () -> any Error) throws {
       guard link(path, final) == 0 else {
         if errno == EEXIST { throw ifExists() }
-        throw StoreAccessError.io(path: final, message: String(cString: strerror(errno)))
+        throw StoreAccessError.file(final, errno: errno)
       }
       unlink(path)
     }
@@ -448,8 +478,8 @@ public final class SQLiteStore: Sendable {
       } catch let error as DatabaseError {
         if error.resultCode == .SQLITE_BUSY { throw StoreError.tooManyUpdates }
         throw StoreDatabase.accessError(
-          primaryCode: error.resultCode.primaryResultCode.rawValue,
-          message: error.message ?? "\(error.resultCode)", path: path)
+          code: error.extendedResultCode.rawValue, message: error.message ?? "\(error.resultCode)",
+          systemErrors: StoreDatabase.systemErrors(of: pool), path: path)
       }
     }
     return SQLiteStore(

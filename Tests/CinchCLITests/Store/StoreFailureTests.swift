@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The project's promise for the store under adversity: a full disk (or a read-only file, an
+/// interrupted `init`) gets one line naming the file and a non-zero exit, and the store is never
+/// left half-written. Each case runs the real binary in a process of its own.
+@Suite struct StoreFailureTests {
+  /// A store in a fresh directory with `/kept` written, and the directory.
+  static func store() async throws -> URL {
+    let directory = try CinchProcess.temporaryDirectory()
+    #expect(try await CinchProcess.run(["init"], in: directory).status == 0)
+    let put = try await CinchProcess.run(
+      ["ssm", "put-parameter", "--name", "/kept", "--value", "before", "--type", "String"],
+      in: directory)
+    #expect(put.status == 0, "\(put.stderr)")
+    return directory
+  }
+
+  static let noSpace =
+    "no space left (the disk is full, or a disk quota or the file size limit is reached)"
+
+  /// Writes under file size limits from too small to open the store to just too small for the
+  /// value (a write past the limit fails with `EFBIG`, as one on a full disk fails with
+  /// `ENOSPC`). Each write that fails says there was no room and names the store, on one line,
+  /// with the aws CLI's status for a store that cannot be used (253, at the open) or a failed
+  /// request (254, at the write); none ends the process by `SIGXFSZ` (status 25 here); and the
+  /// store afterwards holds what it held, its audit log intact.
+  @Test func aWriteWithNoRoomSaysSoAndLeavesTheStoreAsItWas() async throws {
+    let directory = try await Self.store()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let value = String(repeating: "0123456789abcdef", count: 400)
+    var failures = 0
+    var written: [String] = []
+    for limit in [8, 16, 24, 32, 36, 40, 48] {
+      let name = "/limited/\(limit)"
+      let put = try await CinchProcess.run(
+        [
+          "ssm", "put-parameter", "--name", name, "--value", value, "--type", "String", "--tier",
+          "Advanced",
+        ],
+        in: directory, launcher: CinchProcess.fileSizeLimit(kibibytes: limit))
+      if put.status == 0 {
+        written.append(name)
+        continue
+      }
+      failures += 1
+      #expect([253, 254].contains(put.status), "limit \(limit) KiB: status \(put.status)")
+      #expect(put.stderr.contains(Self.noSpace), "limit \(limit) KiB: \(put.stderr)")
+      #expect(put.stderr.contains("'.cinch/store.db'"), "limit \(limit) KiB: \(put.stderr)")
+      #expect(
+        put.stderr.split(separator: "\n").count == 1, "limit \(limit) KiB: \(put.stderr)")
+    }
+    #expect(failures >= 2)
+
+    let verify = try await CinchProcess.run(["audit", "verify"], in: directory)
+    #expect(verify.status == 0, "\(verify.stderr)")
+    let kept = try await CinchProcess.run(
+      [
+        "ssm", "get-parameter", "--name", "/kept", "--query", "Parameter.Value", "--output", "text",
+      ],
+      in: directory)
+    #expect(kept.stdout == "before\n", "\(kept.stderr)")
+    let names = try await CinchProcess.run(
+      [
+        "ssm", "get-parameters-by-path", "--path", "/limited", "--query", "Parameters[].Name",
+        "--output", "text",
+      ],
+      in: directory)
+    #expect(
+      names.stdout.split(whereSeparator: { $0 == "\t" || $0 == "\n" }).map(String.init)
+        == written)
+  }
+
+  /// `init` with no room for the new store says so, naming the store, and leaves nothing
+  /// behind: no store, no key file, no staged file; with room, the next `init` works.
+  @Test(arguments: [16, 64, 200])
+  func anInitWithNoRoomSaysSoAndLeavesNothing(limit: Int) async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let refused = try await CinchProcess.run(
+      ["init"], in: directory, launcher: CinchProcess.fileSizeLimit(kibibytes: limit))
+    #expect(refused.status == 2)
+    #expect(refused.stderr == "cinch: cannot write to '.cinch/store.db': \(Self.noSpace)\n")
+    let folder = directory.appendingPathComponent(".cinch").path
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [])
+    #expect(try await CinchProcess.run(["init"], in: directory).status == 0)
+  }
+}
