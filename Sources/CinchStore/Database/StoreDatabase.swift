@@ -150,6 +150,7 @@ extension StoreDatabase {
     case SQLITE_NOTADB, SQLITE_CORRUPT:
       return .notAStore(path: path, reason: "not an SQLite database")
     case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM:
+      if let file = firstReadOnlyFile(of: path) { return .readOnly(path: file) }
       return .io(
         path: path,
         message: message
@@ -158,6 +159,23 @@ extension StoreDatabase {
     default:
       return .io(path: path, message: message)
     }
+  }
+
+  /// What keeps the store at `path` from being written: the store file, its `-wal` or `-shm`
+  /// (a read-only store opened by an earlier cinch left them with its mode, and SQLite then
+  /// said only "attempt to write a readonly database" after the store itself was fixed), or the
+  /// folder where they are still to be made. Nil when each can be written, or is missing.
+  static func firstReadOnlyFile(of path: String) -> String? {
+    func readOnly(_ file: String) -> Bool {
+      access(file, W_OK) != 0 && (errno == EACCES || errno == EPERM || errno == EROFS)
+    }
+    for file in [path, path + "-wal", path + "-shm"] where readOnly(file) { return file }
+    let parent = (path as NSString).deletingLastPathComponent
+    let folder = parent.isEmpty ? "." : parent
+    let missing = [path + "-wal", path + "-shm"].contains { (file: String) -> Bool in
+      !FileManager.default.fileExists(atPath: file)
+    }
+    return missing && readOnly(folder) ? folder : nil
   }
 
   /// The `errno` values of a write that found no room: a full disk, a full disk quota, a file
@@ -336,6 +354,15 @@ final class StoreOpening {
       sqlite3_close_v2(opened)
       throw StoreDatabase.accessError(
         code: status, message: message, systemErrors: systemErrors, path: path)
+    }
+    // SQLite opens a file it may not write read-only. Read, a store in WAL mode makes its
+    // `-wal` and `-shm` with the file's mode, and a read-only connection cannot remove them as
+    // it closes: they were left beside the store, read-only, and a later command failed on
+    // them ("attempt to write a readonly database") after the store itself was made writable.
+    // So the store is refused before anything is read.
+    if sqlite3_db_readonly(db, "main") == 1 {
+      sqlite3_close_v2(db)
+      throw StoreAccessError.readOnly(path: path)
     }
     handle = db
     sqlite3_extended_result_codes(db, 1)

@@ -16,6 +16,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   case wrongKey(source: String, store: String, hint: String?)
   case notAStore(path: String, reason: String)
   case newerSchema(path: String, migration: String)
+  /// The store, or a file or folder it needs beside it (its `-wal` and `-shm`), cannot be
+  /// written: every use writes, a read's audit row included.
+  case readOnly(path: String)
   /// A write found no room: the disk is full, or a disk quota or the file size limit
   /// (`RLIMIT_FSIZE`) is reached.
   case noSpace(path: String)
@@ -45,6 +48,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
       "'\(path)' is not a cinch store: \(reason)"
     case .newerSchema(let path, let migration):
       "store '\(path)' was written by a newer cinch (schema step '\(migration)'); upgrade cinch"
+    case .readOnly(let path):
+      "'\(path)' is read-only; cinch writes to the store and to its -wal and -shm files on every "
+        + "use, a read's audit row included: make it writable"
     case .noSpace(let path):
       "cannot write to '\(path)': \(Self.noSpaceReason)"
     case .io(let path, let message):

@@ -90,4 +90,73 @@ import _CinchTestSupport
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [])
     #expect(try await CinchProcess.run(["init"], in: directory).status == 0)
   }
+
+  /// A `launcher` under which file permissions hold for cinch: none for a user, and for root
+  /// `setpriv` without the capabilities that override them. Nil when root has no `setpriv`.
+  static let boundByPermissions: [String]? = {
+    if geteuid() != 0 { return [] }
+    let setpriv = "/usr/bin/setpriv"
+    guard FileManager.default.isExecutableFile(atPath: setpriv) else { return nil }
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+  }()
+
+  /// The aws-style commands' report of a store that cannot be used (after a blank line, as the
+  /// aws CLI prints its configuration errors).
+  static func readOnly(_ path: String) -> String {
+    "cinch: '\(path)' is read-only; cinch writes to the store and to its -wal and -shm files on "
+      + "every use, a read's audit row included: make it writable\n"
+  }
+
+  static func readKept(_ directory: URL) async throws -> CinchProcess.Result {
+    try await CinchProcess.run(
+      [
+        "ssm", "get-parameter", "--name", "/kept", "--query", "Parameter.Value", "--output", "text",
+      ],
+      in: directory, launcher: boundByPermissions ?? [])
+  }
+
+  static func folder(_ directory: URL) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(
+      atPath: directory.appendingPathComponent(".cinch").path
+    ).sorted()
+  }
+
+  /// A store file its user may not write is named as read-only before SQLite reads it: read, it
+  /// made a `-wal` and `-shm` with the store's mode that a read-only connection cannot remove,
+  /// and they broke the next command after the store was made writable again.
+  @Test(.enabled(if: boundByPermissions != nil, "root without setpriv ignores file modes"))
+  func aReadOnlyStoreIsNamedAndNothingIsLeftBesideIt() async throws {
+    let directory = try await Self.store()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = directory.appendingPathComponent(".cinch/store.db").path
+    try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: store)
+    let refused = try await Self.readKept(directory)
+    #expect(refused.status == 253)
+    #expect(refused.stderr == "\n" + Self.readOnly(".cinch/store.db"))
+    #expect(try Self.folder(directory) == ["master.key", "store.db"])
+
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: store)
+    let read = try await Self.readKept(directory)
+    #expect(read.stdout == "before\n", "\(read.stderr)")
+    #expect(try Self.folder(directory) == ["master.key", "store.db"])
+  }
+
+  /// A read-only `-shm` beside a writable store (as an earlier cinch left one) is named, not
+  /// reported as "attempt to write a readonly database" on a store that can be written; it is
+  /// left alone (another process may be using it), and once writable the store is used again.
+  @Test(.enabled(if: boundByPermissions != nil, "root without setpriv ignores file modes"))
+  func aReadOnlyFileLeftBesideTheStoreIsNamed() async throws {
+    let directory = try await Self.store()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let index = directory.appendingPathComponent(".cinch/store.db-shm").path
+    #expect(FileManager.default.createFile(atPath: index, contents: Data(count: 32_768)))
+    try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: index)
+    let refused = try await Self.readKept(directory)
+    #expect(refused.status == 253)
+    #expect(refused.stderr == "\n" + Self.readOnly(".cinch/store.db-shm"))
+
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: index)
+    let read = try await Self.readKept(directory)
+    #expect(read.stdout == "before\n", "\(read.stderr)")
+  }
 }
