@@ -378,6 +378,20 @@ final class StoreOpening {
 
   deinit { sqlite3_close_v2(handle) }
 
+  /// The number of rows in the store's audit log, which every operation (a read included)
+  /// appends to: one, its creation, in a store that has never been used. Nil when it cannot be
+  /// read. Reads the store without its key, as the inspection does (for `init`).
+  func auditRowCount() -> Int? {
+    guard let db = handle else { return nil }
+    var statement: OpaquePointer?
+    defer { sqlite3_finalize(statement) }
+    guard
+      sqlite3_prepare_v2(db, "SELECT count(*) FROM audit_log", -1, &statement, nil) == SQLITE_OK,
+      sqlite3_step(statement) == SQLITE_ROW
+    else { return nil }
+    return Int(sqlite3_column_int64(statement, 0))
+  }
+
   func close() {
     sqlite3_close_v2(handle)
     handle = nil

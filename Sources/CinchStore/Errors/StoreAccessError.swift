@@ -5,6 +5,11 @@ import Foundation
 public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   case storeNotFound(path: String)
   case storeExists(path: String)
+  /// `init` found a store at `path` that has never been used (its audit log holds only its
+  /// creation) and no key file at `keyFile`, the one it was to make: perhaps the store of an
+  /// init killed between its two links (before 2026-12-03 the store was linked first), whose
+  /// key is lost; removing it loses nothing.
+  case unusedStoreExists(path: String, keyFile: String)
   case keyFileExists(path: String)
   case keyFileNotFound(path: String)
   /// No key source at all: the default key file is missing, no key or passphrase is in the
@@ -30,6 +35,10 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
       "no store at '\(path)'; create one with 'cinch init'"
     case .storeExists(let path):
       "a store already exists at '\(path)'; cinch never overwrites a store"
+    case .unusedStoreExists(let path, let keyFile):
+      "a store already exists at '\(path)'; cinch never overwrites a store. It has never been "
+        + "used: if its key is lost (as when 'cinch init' is interrupted before it writes key "
+        + "file '\(keyFile)'), remove '\(path)' and run 'cinch init' again"
     case .keyFileExists(let path):
       "key file '\(path)' already exists; cinch never overwrites a key file"
     case .keyFileNotFound(let path):
