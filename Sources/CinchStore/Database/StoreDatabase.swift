@@ -102,9 +102,12 @@ enum StoreDatabase {
         code: code, message: String(cString: sqlite3_errmsg(db)), systemErrors: systemErrors(db),
         path: name)
     }
-    // A new store's file is empty and not yet in WAL mode; for a store it changes nothing.
-    var code = sqlite3_exec(db, "PRAGMA journal_mode = WAL", nil, nil, nil)
-    guard code == SQLITE_OK else { throw failure(code) }
+    // A new store's file is empty, not yet in WAL mode (a store's file stays in it).
+    var code = SQLITE_OK
+    if stat(path, &status) == 0, status.st_size == 0 {
+      code = sqlite3_exec(db, "PRAGMA journal_mode = WAL", nil, nil, nil)
+      guard code == SQLITE_OK else { throw failure(code) }
+    }
     // No sync for the commit: the frame changes nothing, and the first commit that matters
     // syncs the WAL (and the folder that holds it). Back to NORMAL at once, so that if this
     // connection is the last to close (the pool failed to open), its checkpoint syncs the WAL
