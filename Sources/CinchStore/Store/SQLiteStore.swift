@@ -297,8 +297,8 @@ public final class SQLiteStore: Sendable {
   /// its store: the store is still under its staged name (`Staging`), its process gone. A
   /// staged store is finished only when the key file unlocks it and it has never been used (a
   /// hidden name left for a store in use is not brought back), so it is the one that init made
-  /// for this key. It is linked into place; nothing is removed or overwritten. Nil when there is
-  /// no such store.
+  /// for this key. It is linked into place; nothing is overwritten, and nothing removed but the
+  /// staged names. Nil when there is no such store.
   private static func finishInterruptedInit(
     at path: String, keyPath: String, configuration: StoreConfiguration
   ) throws -> SQLiteStore? {
@@ -315,6 +315,12 @@ public final class SQLiteStore: Sendable {
         throw StoreAccessError.file(path, errno: errno)
       }
       unlink(staged)
+      // The key's staged name, if the kill came before it was dropped: another name of the key
+      // file (the same file), which would keep the key after the key file is gone.
+      let key = SecureFile.identity(of: keyPath)
+      for name in Staging(for: keyPath).abandoned() where SecureFile.identity(of: name) == key {
+        unlink(name)
+      }
       try SecureFile.syncDirectory(of: path)
       let finished = try openOnThisThread(
         at: path, master: .keyFile(path: keyPath), configuration: configuration)
