@@ -24,8 +24,8 @@ public struct CinchProcess {
   /// Runs `cinch arguments…` in `directory` with `environment` added to a minimal one (no
   /// colour, no inherited AWS or cinch settings), feeding `stdin`. The wait happens off the
   /// concurrency pool (`offThePool`). With a `launcher`, that command runs cinch, given its path
-  /// and the arguments after its own (`["/bin/sh", "-c", "ulimit -f 16 && exec \"$@\"", "sh"]`
-  /// runs it under a file size limit, without lowering the test runner's own).
+  /// and the arguments after its own (`fileSizeLimit` runs it under a file size limit, without
+  /// lowering the test runner's own).
   @discardableResult
   public static func run(
     _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
@@ -38,9 +38,10 @@ public struct CinchProcess {
   }
 
   /// A `launcher` that runs cinch under a file size limit of `kibibytes` (`ulimit -f`): a
-  /// write past it fails with `EFBIG`, as on a full disk.
+  /// write past it fails with `EFBIG`, as on a full disk. POSIX `sh` counts the limit in
+  /// 512-byte blocks (bash alone, outside its POSIX mode, in KiB).
   public static func fileSizeLimit(kibibytes: Int) -> [String] {
-    ["/bin/sh", "-c", "ulimit -f \(kibibytes) && exec \"$@\"", "sh"]
+    ["/bin/sh", "-c", "ulimit -f \(kibibytes * 2) && exec \"$@\"", "sh"]
   }
 
   private static func runBlocking(

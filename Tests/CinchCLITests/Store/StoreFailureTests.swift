@@ -76,6 +76,37 @@ import _CinchTestSupport
         == written)
   }
 
+  /// cinch ignores `SIGXFSZ`, so a write past the file size limit fails with `EFBIG` (and is
+  /// reported as above) rather than the kernel ending the process in the middle of it. Which
+  /// thread writes decides whether a default `SIGXFSZ` kills (runtime threads block it), so
+  /// the disposition itself is read, from `/proc`, while cinch waits on a FIFO for its value:
+  /// once the shell's open of the FIFO returns, cinch has opened it, well past its set-up.
+  @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status")))
+  func aWritePastTheFileSizeLimitDoesNotKillCinch() async throws {
+    let directory = try await Self.store()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let run = try await CinchProcess.run(
+      ["ssm", "put-parameter", "--name", "/fifo", "--value", "file://fifo", "--type", "String"],
+      in: directory,
+      launcher: [
+        "/bin/sh", "-c",
+        """
+        mkfifo fifo || exit 1
+        "$@" >/dev/null & cinch=$!
+        exec 3>fifo
+        sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$cinch/status
+        echo value >&3
+        exec 3>&-
+        wait $cinch
+        """,
+        "sh",
+      ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let ignored = try #require(
+      UInt64(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16))
+    #expect(ignored & (1 << (UInt64(SIGXFSZ) - 1)) != 0, "SigIgn \(run.stdout)")
+  }
+
   /// `init` with no room for the new store says so, naming the store, and leaves nothing
   /// behind: no store, no key file, no staged file; with room, the next `init` works.
   @Test(arguments: [16, 64, 200])
