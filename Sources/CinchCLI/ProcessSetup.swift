@@ -26,6 +26,15 @@ public enum ProcessSetup {
     #endif
   }
 
+  /// A write past the file size limit (`ulimit -f`, `RLIMIT_FSIZE`) fails with `EFBIG`
+  /// instead of the kernel's default `SIGXFSZ` ending the process in the middle of a write: the
+  /// store then reports that there was no room and rolls the write back, as for a full disk,
+  /// rather than the process vanishing with status 153. Set first thing, before any file is
+  /// written; command rotators still start with every signal at its default (`ChildProcess`).
+  static func ignoreFileSizeLimitSignal() {
+    signal(SIGXFSZ, SIG_IGN)
+  }
+
   /// A standard stream the process was started without (`cinch … >&-`) is opened on
   /// `/dev/null` before anything else opens a file: otherwise the next file opened (a store, a
   /// socket) would get its number and output meant for the stream would be written into it.
@@ -112,6 +121,7 @@ public enum ProcessSetup {
   public static func beforeThreads(arguments: [String]) {
     guardStandardStreams()
     forbidCoreDumps()
+    ignoreFileSizeLimitSignal()
     #if canImport(Glibc)
       guard let command = arguments.dropFirst().first, command != "serve" else { return }
       let arenas: Int32 = oneArena.contains(command) ? 1 : analysing.contains(command) ? 4 : 2

@@ -23,23 +23,39 @@ public struct CinchProcess {
 
   /// Runs `cinch arguments…` in `directory` with `environment` added to a minimal one (no
   /// colour, no inherited AWS or cinch settings), feeding `stdin`. The wait happens off the
-  /// concurrency pool (`offThePool`).
+  /// concurrency pool (`offThePool`). With a `launcher`, that command runs cinch, given its path
+  /// and the arguments after its own (`fileSizeLimit` runs it under a file size limit, without
+  /// lowering the test runner's own).
   @discardableResult
   public static func run(
     _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-    stdin: String? = nil
+    stdin: String? = nil, launcher: [String] = []
   ) async throws -> Result {
     try await offThePool {
-      try runBlocking(arguments, in: directory, environment: environment, stdin: stdin)
+      try runBlocking(
+        arguments, in: directory, environment: environment, stdin: stdin, launcher: launcher)
     }
   }
 
+  /// A `launcher` that runs cinch under a file size limit of `kibibytes` (`ulimit -f`): a
+  /// write past it fails with `EFBIG`, as on a full disk. POSIX `sh` counts the limit in
+  /// 512-byte blocks (bash alone, outside its POSIX mode, in KiB).
+  public static func fileSizeLimit(kibibytes: Int) -> [String] {
+    ["/bin/sh", "-c", "ulimit -f \(kibibytes * 2) && exec \"$@\"", "sh"]
+  }
+
   private static func runBlocking(
-    _ arguments: [String], in directory: URL?, environment: [String: String], stdin: String?
+    _ arguments: [String], in directory: URL?, environment: [String: String], stdin: String?,
+    launcher: [String]
   ) throws -> Result {
     let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
+    if let command = launcher.first {
+      process.executableURL = URL(fileURLWithPath: command)
+      process.arguments = launcher.dropFirst() + [executable.path] + arguments
+    } else {
+      process.executableURL = executable
+      process.arguments = arguments
+    }
     var base = [
       "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1",
       "HOME": NSTemporaryDirectory(),

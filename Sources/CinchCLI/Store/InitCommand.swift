@@ -3,7 +3,8 @@ import CinchStore
 import Foundation
 import GRDB
 
-/// `cinch init`: creates the store and its master key, refusing to overwrite either.
+/// `cinch init`: creates the store and its master key, refusing to overwrite either. An init
+/// killed part way is finished or undone by the next one (`SQLiteStore.create`).
 struct InitCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "init",
@@ -51,6 +52,8 @@ struct InitCommand: AsyncParsableCommand {
     do {
       let store = try await SQLiteStore.create(
         at: path, master: provision, configuration: StoreOptions.configuration(environment))
+      // Said when it finished the store of an init that was interrupted.
+      for warning in store.warnings { Output.stderr("cinch: warning: \(warning)\n") }
       try store.close()
     } catch let error as StoreAccessError {
       throw CLIFailure("\(error)")

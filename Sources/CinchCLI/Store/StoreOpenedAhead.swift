@@ -11,8 +11,11 @@ import Synchronization
 /// unwrapped, SQLite's connections). Only the store the command would open anyway is opened
 /// ahead: no `--store` or `--key-file` on the command line, no help asked for, a file that
 /// exists, and a key that needs no prompt. `StoreOptions.open` takes it when it is asked for
-/// that same store (no flags, the same environment); any other open goes the usual way, and a
-/// failed open ahead is simply done again there, so its error is reported where it always was.
+/// that same store (no flags, the same environment); any other open goes the usual way. A
+/// failed open ahead throws its error there, so it is reported where it always was, and is not
+/// done again: an open that waited out the busy timeout for another process's write lock would
+/// wait as long again (until 2026-12-03 it was done again, and a held lock cost a command two
+/// timeouts more).
 /// A store nobody took (a usage error) is closed before the process exits (`terminate`), so no
 /// WAL is left beside it.
 final class StoreOpenedAhead: Sendable {
@@ -25,7 +28,7 @@ final class StoreOpenedAhead: Sendable {
   private enum Slot {
     case opening
     case opened(SQLiteStore)
-    case failed
+    case failed(any Error)
     case taken
   }
 
@@ -69,29 +72,44 @@ final class StoreOpenedAhead: Sendable {
 
   /// Opens the store; on the thread started for it.
   func run() {
-    let opened = try? SQLiteStore.openOnThisThread(
-      at: path, master: key, configuration: StoreOptions.configuration(environment))
-    store.withLock { $0 = opened.map(Slot.opened) ?? .failed }
+    let opened = Result {
+      try SQLiteStore.openOnThisThread(
+        at: path, master: key, configuration: StoreOptions.configuration(environment))
+    }
+    store.withLock { slot in
+      switch opened {
+      case .success(let store): slot = .opened(store)
+      case .failure(let error): slot = .failed(error)
+      }
+    }
     finished.signal()
   }
 
   /// The store opened ahead, once, when it is the one `environment` names without flags;
-  /// waits for the open to finish.
-  static func take(environment: [String: String]) -> SQLiteStore? {
+  /// waits for the open to finish, and throws the error it failed with.
+  static func take(environment: [String: String]) throws -> SQLiteStore? {
     guard let opening = current.withLock({ $0 }), opening.environment == environment else {
       return nil
     }
-    return opening.take()
+    return try opening.take()
   }
 
-  private func take() -> SQLiteStore? {
+  private func take() throws -> SQLiteStore? {
     finished.wait()
     finished.signal()
-    return store.withLock { slot in
-      guard case .opened(let opened) = slot else { return nil }
-      slot = .taken
-      return opened
+    let taken: Result<SQLiteStore, any Error>? = store.withLock { slot in
+      switch slot {
+      case .opened(let opened):
+        slot = .taken
+        return .success(opened)
+      case .failed(let error):
+        slot = .taken
+        return .failure(error)
+      case .opening, .taken:
+        return nil
+      }
     }
+    return try taken?.get()
   }
 
   /// Closes a store opened ahead that no command took; called just before the process exits.

@@ -195,7 +195,7 @@ struct StoreOptions: ParsableArguments {
       throw StoreAccessError.storeNotFound(path: path)
     }
     if self.store == nil, self.keyFile == nil,
-      let opened = StoreOpenedAhead.take(environment: environment)
+      let opened = try StoreOpenedAhead.take(environment: environment)
     {
       for warning in opened.warnings { Output.stderr("cinch: warning: \(warning)\n") }
       return opened

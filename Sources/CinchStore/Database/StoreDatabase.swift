@@ -24,7 +24,11 @@ enum StoreDatabase {
     _ = try? URL(fileURLWithPath: path + "-wal").resourceValues(forKeys: [.fileSizeKey])
   }
 
-  private static func configuration(busyTimeoutSeconds: Double) -> Configuration {
+  /// The connections' configuration. With `walOf`, the store file and the name errors give it,
+  /// the pool's writer gives the WAL its first frame as it opens (`startWAL`).
+  private static func configuration(
+    busyTimeoutSeconds: Double, walOf store: (path: String, name: String)? = nil
+  ) -> Configuration {
     var configuration = Configuration()
     configuration.label = "cinch-store"
     configuration.busyMode = .callback(busyHandler(timeoutSeconds: busyTimeoutSeconds))
@@ -35,12 +39,22 @@ enum StoreDatabase {
       try db.execute(cached: "PRAGMA synchronous = FULL")
       // Deleted rows (old versions, removed entries) are overwritten with zeros.
       try db.execute(sql: "PRAGMA secure_delete = ON")
+      if let store, !db.configuration.readonly, let connection = db.sqliteConnection {
+        try startWAL(connection, path: store.path, name: store.name)
+      }
     }
     return configuration
   }
 
-  static func openPool(path: String, busyTimeoutSeconds: Double) throws -> DatabasePool {
-    let configuration = configuration(busyTimeoutSeconds: busyTimeoutSeconds)
+  /// Opens the pool on the store file at `path`; errors name the store `name` (the store a
+  /// new one's staged file becomes). Another process holding the write lock past the busy
+  /// timeout is `TooManyUpdates`, as for any write.
+  static func openPool(path: String, named name: String? = nil, busyTimeoutSeconds: Double) throws
+    -> DatabasePool
+  {
+    let name = name ?? path
+    let configuration = configuration(
+      busyTimeoutSeconds: busyTimeoutSeconds, walOf: (path: path, name: name))
     do {
       let pool = try DatabasePool(path: path, configuration: configuration)
       // DatabasePool sets `synchronous = NORMAL` when it switches the writer to WAL, after
@@ -59,24 +73,87 @@ enum StoreDatabase {
       }
       return pool
     } catch let error as DatabaseError {
+      if error.resultCode == .SQLITE_BUSY { throw StoreError.tooManyUpdates }
+      // The connection that failed is closed: its `errno` is gone, and only SQLite's own
+      // SQLITE_FULL tells a full disk. The writer's first frame (`startWAL`) is the first
+      // write of an open, and reports the rest.
       throw accessError(
-        primaryCode: error.resultCode.primaryResultCode.rawValue,
-        message: error.message ?? "\(error.resultCode)", path: path)
+        code: error.extendedResultCode.rawValue,
+        message: error.message ?? "\(error.resultCode)", path: name)
+    }
+  }
+
+  /// Gives an empty or missing WAL its first frame, on the pool's writer as it opens (before
+  /// GRDB's set-up, which would otherwise write one its own way: see `StoreOpening`): the header
+  /// page with `user_version` set to the value it has. A store whose WAL has frames (another
+  /// process has it open) needs nothing.
+  ///
+  /// The frame takes the write lock, so another process holding it makes this wait, once, up
+  /// to the busy timeout and then fail with `TooManyUpdates`. (Until 2026-12-03 the opening
+  /// connection wrote it and, failing, left it to GRDB, which waited for the lock a second time
+  /// and failed with "database is locked"; the CLI then opened the store again after its open
+  /// ahead failed: four busy timeouts, two minutes, for one command.)
+  static func startWAL(_ db: OpaquePointer, path: String, name: String) throws {
+    var status = stat()
+    if stat(path + "-wal", &status) == 0, status.st_size > 0 { return }
+    func failure(_ code: Int32) -> any Error {
+      if code & 0xff == SQLITE_BUSY { return StoreError.tooManyUpdates }
+      return accessError(
+        code: code, message: String(cString: sqlite3_errmsg(db)), systemErrors: systemErrors(db),
+        path: name)
+    }
+    // A new store's file is empty, not yet in WAL mode (a store's file stays in it).
+    var code = SQLITE_OK
+    if stat(path, &status) == 0, status.st_size == 0 {
+      code = sqlite3_exec(db, "PRAGMA journal_mode = WAL", nil, nil, nil)
+      guard code == SQLITE_OK else { throw failure(code) }
+    }
+    // No sync for the commit: the frame changes nothing, and the first commit that matters
+    // syncs the WAL (and the folder that holds it). Back to NORMAL at once, so that if this
+    // connection is the last to close (the pool failed to open), its checkpoint syncs the WAL
+    // before it writes the file and the file before it removes the WAL.
+    defer { sqlite3_exec(db, "PRAGMA synchronous = NORMAL", nil, nil, nil) }
+    code = sqlite3_exec(db, "PRAGMA synchronous = OFF; BEGIN IMMEDIATE", nil, nil, nil)
+    guard code == SQLITE_OK else { throw failure(code) }
+    var statement: OpaquePointer?
+    var version: Int64 = 0
+    code = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &statement, nil)
+    if code == SQLITE_OK {
+      code = sqlite3_step(statement)
+      if code == SQLITE_ROW {
+        version = sqlite3_column_int64(statement, 0)
+        code = SQLITE_OK
+      }
+    }
+    sqlite3_finalize(statement)
+    if code == SQLITE_OK {
+      code = sqlite3_exec(db, "PRAGMA user_version = \(version); COMMIT", nil, nil, nil)
+    }
+    guard code == SQLITE_OK else {
+      let error = failure(code)
+      if sqlite3_get_autocommit(db) == 0 { sqlite3_exec(db, "ROLLBACK", nil, nil, nil) }
+      throw error
     }
   }
 }
 
 extension StoreDatabase {
-  /// What SQLite's failure to open or read the store file means to the user. A file SQLite cannot
-  /// read as a database is not a store; anything else (permissions, a full disk, I/O) is a
-  /// problem with a store, named with its path. SQLite's
-  /// "attempt to write a readonly database" also comes from a read: a store in WAL mode needs its
-  /// `-wal` and `-shm` files, and every read appends an audit row.
-  static func accessError(primaryCode: Int32, message: String, path: String) -> StoreAccessError {
-    switch primaryCode {
+  /// What SQLite's failure `code` (primary or extended) to open or read the store file means to
+  /// the user; `systemErrors` are the connection's (`systemErrors(_:)`), when there is one. A
+  /// file SQLite cannot read as a database is not a store; a write that found no room is
+  /// `noSpace` (`isOutOfSpace`); anything else (permissions, I/O) is a problem with a store,
+  /// named with its path. SQLite's "attempt to write a readonly database" also comes from a
+  /// read: a store in WAL mode needs its `-wal` and `-shm` files, and every read appends an
+  /// audit row.
+  static func accessError(code: Int32, message: String, systemErrors: [Int32] = [], path: String)
+    -> StoreAccessError
+  {
+    if isOutOfSpace(code: code, systemErrors: systemErrors) { return .noSpace(path: path) }
+    switch code & 0xff {
     case SQLITE_NOTADB, SQLITE_CORRUPT:
       return .notAStore(path: path, reason: "not an SQLite database")
     case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM:
+      if let file = firstReadOnlyFile(of: path) { return .readOnly(path: file) }
       return .io(
         path: path,
         message: message
@@ -85,6 +162,67 @@ extension StoreDatabase {
     default:
       return .io(path: path, message: message)
     }
+  }
+
+  /// What keeps the store at `path` from being written: the store file, its `-wal` or `-shm`
+  /// (a read-only store opened by an earlier cinch left them with its mode, and SQLite then
+  /// said only "attempt to write a readonly database" after the store itself was fixed), or the
+  /// folder where they are still to be made. Nil when each can be written, or is missing.
+  static func firstReadOnlyFile(of path: String) -> String? {
+    func readOnly(_ file: String) -> Bool {
+      access(file, W_OK) != 0 && (errno == EACCES || errno == EPERM || errno == EROFS)
+    }
+    for file in [path, path + "-wal", path + "-shm"] where readOnly(file) { return file }
+    let parent = (path as NSString).deletingLastPathComponent
+    let folder = parent.isEmpty ? "." : parent
+    let missing = [path + "-wal", path + "-shm"].contains { (file: String) -> Bool in
+      !FileManager.default.fileExists(atPath: file)
+    }
+    return missing && readOnly(folder) ? folder : nil
+  }
+
+  /// The `errno` values of a write that found no room: a full disk, a full disk quota, a file
+  /// grown to the process's size limit (`RLIMIT_FSIZE`; `cinch` ignores `SIGXFSZ`, so the write
+  /// fails rather than the process being killed).
+  static let outOfSpaceErrors: Set<Int32> = [ENOSPC, EDQUOT, EFBIG]
+
+  /// Whether SQLite's failure `code` means a write found no room. SQLite reports `ENOSPC` from
+  /// a write as SQLITE_FULL, but the same shortage met elsewhere (growing the `-shm` file, a
+  /// sync, a quota's `EDQUOT`, the size limit's `EFBIG`) as an I/O error whose `errno`, among
+  /// `systemErrors`, tells it: until 2026-12-03 those read "disk I/O error".
+  static func isOutOfSpace(code: Int32, systemErrors: [Int32]) -> Bool {
+    switch code & 0xff {
+    case SQLITE_FULL: true
+    case SQLITE_IOERR: systemErrors.contains { outOfSpaceErrors.contains($0) }
+    default: false
+    }
+  }
+
+  /// The `errno` values SQLite keeps of the connection `db`'s last I/O failures, read after a
+  /// failure has returned (each is kept until the next failure of its kind). The connection's
+  /// own (`sqlite3_system_errno`) is set when a statement fails, but not when its `COMMIT`
+  /// does, which is where a write to the WAL fails: there only the file written keeps it (the
+  /// unix VFS's `lastErrno`, `SQLITE_FCNTL_LAST_ERRNO`), the store file's or the WAL's.
+  static func systemErrors(_ db: OpaquePointer) -> [Int32] {
+    var errors = [sqlite3_system_errno(db)]
+    var storeFile: Int32 = 0
+    if sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &storeFile) == SQLITE_OK {
+      errors.append(storeFile)
+    }
+    var log: UnsafeMutablePointer<sqlite3_file>?
+    if sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log) == SQLITE_OK,
+      let log, let control = log.pointee.pMethods?.pointee.xFileControl
+    {
+      var logFile: Int32 = 0
+      if control(log, SQLITE_FCNTL_LAST_ERRNO, &logFile) == SQLITE_OK { errors.append(logFile) }
+    }
+    return errors
+  }
+
+  /// `systemErrors` of `pool`'s writer, after one of its writes failed; synchronous, so that
+  /// GRDB's synchronous access is the one chosen.
+  static func systemErrors(of pool: DatabasePool) -> [Int32] {
+    pool.writeWithoutTransaction { db in db.sqliteConnection.map(systemErrors) ?? [] }
   }
 }
 
@@ -188,7 +326,8 @@ struct StoreInspection {
     let message = String(cString: sqlite3_errmsg(db))
     // An SQL error on these queries means tables that are not the store's.
     if code & 0xff == SQLITE_ERROR { throw StoreAccessError.notAStore(path: path, reason: message) }
-    throw StoreDatabase.accessError(primaryCode: code & 0xff, message: message, path: path)
+    throw StoreDatabase.accessError(
+      code: code, message: message, systemErrors: StoreDatabase.systemErrors(db), path: path)
   }
 }
 
@@ -196,28 +335,37 @@ struct StoreInspection {
 /// and it writes nothing until the master key has been checked. With a wrong key it is closed
 /// as the store's last connection, and SQLite removes the empty `-wal` and `-shm` it made.
 ///
-/// Once the key is checked, `startWAL` gives an empty (or missing) WAL its first frame, and the
-/// connection stays open until the pool is. GRDB's `DatabasePool` makes sure the WAL file is not
-/// empty as it opens (a read-only reader cannot open a WAL database without one: GRDB's issue
-/// 102) by creating and dropping a table, which moved the schema cookie on every open (by 2,104
-/// in the store of a few hundred commands this was measured on): every other connection to the
-/// store, such as a running `cinch serve`, then prepared its statements again after any command.
-/// The frame here is the header page, `user_version` set to the value it has (an update that
-/// changes no byte is not written at all). Closed before the pool opened, this connection
-/// would be the last, which checkpoints the WAL and removes it.
+/// Once the key is checked the pool opens, and this connection stays open until it has. GRDB's
+/// `DatabasePool` makes sure the WAL file is not empty as it opens (a read-only reader cannot
+/// open a WAL database without one: GRDB's issue 102) by creating and dropping a table, which
+/// moved the schema cookie on every open (by 2,104 in the store of a few hundred commands this
+/// was measured on): every other connection to the store, such as a running `cinch serve`, then
+/// prepared its statements again after any command. The pool's writer gives an empty WAL a
+/// frame that changes nothing first (`StoreDatabase.startWAL`), and GRDB writes none. Closed
+/// before the pool opened, this connection would be the last, which checkpoints the WAL and
+/// removes it, for the writer to make again.
 final class StoreOpening {
   let inspection: StoreInspection
-  private let path: String
   private var handle: OpaquePointer?
 
   init(path: String, busyTimeoutSeconds: Double) throws {
-    self.path = path
     var opened: OpaquePointer?
     let status = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE, nil)
     guard status == SQLITE_OK, let db = opened else {
       let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+      let systemErrors = opened.map(StoreDatabase.systemErrors) ?? []
       sqlite3_close_v2(opened)
-      throw StoreAccessError.io(path: path, message: message)
+      throw StoreDatabase.accessError(
+        code: status, message: message, systemErrors: systemErrors, path: path)
+    }
+    // SQLite opens a file it may not write read-only. Read, a store in WAL mode makes its
+    // `-wal` and `-shm` with the file's mode, and a read-only connection cannot remove them as
+    // it closes: they were left beside the store, read-only, and a later command failed on
+    // them ("attempt to write a readonly database") after the store itself was made writable.
+    // So the store is refused before anything is read.
+    if sqlite3_db_readonly(db, "main") == 1 {
+      sqlite3_close_v2(db)
+      throw StoreAccessError.readOnly(path: path)
     }
     handle = db
     sqlite3_extended_result_codes(db, 1)
@@ -233,33 +381,18 @@ final class StoreOpening {
 
   deinit { sqlite3_close_v2(handle) }
 
-  /// Gives an empty or missing WAL its first frame (see above); anything unexpected (another
-  /// process writing, a file that cannot be written) leaves it to GRDB.
-  func startWAL() {
-    guard let db = handle else { return }
-    var status = stat()
-    if stat(path + "-wal", &status) == 0, status.st_size > 0 { return }
-    // No sync for the commit: the frame changes nothing, and the first commit that matters syncs
-    // the WAL (and the folder that holds it) as it always did. Back to NORMAL at once, so that
-    // if this connection is the last to close (the pool failed to open), its checkpoint syncs
-    // the WAL before it writes the file and the file before it removes the WAL.
-    defer { sqlite3_exec(db, "PRAGMA synchronous = NORMAL", nil, nil, nil) }
-    guard sqlite3_exec(db, "PRAGMA synchronous = OFF; BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK
-    else { return }
+  /// The number of rows in the store's audit log, which every operation (a read included)
+  /// appends to: one, its creation, in a store that has never been used. Nil when it cannot be
+  /// read. Reads the store without its key, as the inspection does (for `init`).
+  func auditRowCount() -> Int? {
+    guard let db = handle else { return nil }
     var statement: OpaquePointer?
-    var version: Int64?
-    if sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &statement, nil) == SQLITE_OK,
+    defer { sqlite3_finalize(statement) }
+    guard
+      sqlite3_prepare_v2(db, "SELECT count(*) FROM audit_log", -1, &statement, nil) == SQLITE_OK,
       sqlite3_step(statement) == SQLITE_ROW
-    {
-      version = sqlite3_column_int64(statement, 0)
-    }
-    sqlite3_finalize(statement)
-    guard let version,
-      sqlite3_exec(db, "PRAGMA user_version = \(version); COMMIT", nil, nil, nil) == SQLITE_OK
-    else {
-      sqlite3_exec(db, "ROLLBACK", nil, nil, nil)
-      return
-    }
+    else { return nil }
+    return Int(sqlite3_column_int64(statement, 0))
   }
 
   func close() {

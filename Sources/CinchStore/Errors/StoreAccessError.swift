@@ -1,8 +1,15 @@
+import Foundation
+
 /// Why a store could not be created or opened. Each is one line that names the file or the key
 /// source involved; none names key material.
 public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   case storeNotFound(path: String)
   case storeExists(path: String)
+  /// `init` found a store at `path` that has never been used (its audit log holds only its
+  /// creation) and no key file at `keyFile`, the one it was to make: perhaps the store of an
+  /// init killed between its two links (before 2026-12-03 the store was linked first), whose
+  /// key is lost; removing it loses nothing.
+  case unusedStoreExists(path: String, keyFile: String)
   case keyFileExists(path: String)
   case keyFileNotFound(path: String)
   /// No key source at all: the default key file is missing, no key or passphrase is in the
@@ -14,6 +21,12 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   case wrongKey(source: String, store: String, hint: String?)
   case notAStore(path: String, reason: String)
   case newerSchema(path: String, migration: String)
+  /// The store, or a file or folder it needs beside it (its `-wal` and `-shm`), cannot be
+  /// written: every use writes, a read's audit row included.
+  case readOnly(path: String)
+  /// A write found no room: the disk is full, or a disk quota or the file size limit
+  /// (`RLIMIT_FSIZE`) is reached.
+  case noSpace(path: String)
   case io(path: String, message: String)
 
   public var description: String {
@@ -22,6 +35,10 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
       "no store at '\(path)'; create one with 'cinch init'"
     case .storeExists(let path):
       "a store already exists at '\(path)'; cinch never overwrites a store"
+    case .unusedStoreExists(let path, let keyFile):
+      "a store already exists at '\(path)'; cinch never overwrites a store. It has never been "
+        + "used: if its key is lost (as when 'cinch init' is interrupted before it writes key "
+        + "file '\(keyFile)'), remove '\(path)' and run 'cinch init' again"
     case .keyFileExists(let path):
       "key file '\(path)' already exists; cinch never overwrites a key file"
     case .keyFileNotFound(let path):
@@ -40,8 +57,34 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
       "'\(path)' is not a cinch store: \(reason)"
     case .newerSchema(let path, let migration):
       "store '\(path)' was written by a newer cinch (schema step '\(migration)'); upgrade cinch"
+    case .readOnly(let path):
+      "'\(path)' is read-only; cinch writes to the store and to its -wal and -shm files on every "
+        + "use, a read's audit row included: make it writable"
+    case .noSpace(let path):
+      "cannot write to '\(path)': \(Self.noSpaceReason)"
     case .io(let path, let message):
       "cannot use '\(path)': \(message)"
+    }
+  }
+
+  /// Why a write found no room, in the words every such error uses.
+  static let noSpaceReason =
+    "no space left (the disk is full, or a disk quota or the file size limit is reached)"
+
+  /// A system call on `path` that failed with `code` (`errno`): no room is `noSpace`, anything
+  /// else the system's words for it.
+  static func file(_ path: String, errno code: Int32) -> StoreAccessError {
+    StoreDatabase.outOfSpaceErrors.contains(code)
+      ? .noSpace(path: path) : .io(path: path, message: String(cString: strerror(code)))
+  }
+
+  /// The same error naming `final` where it named `staged`: a new store's files are written
+  /// under hidden names, and the user knows them by their own.
+  func naming(_ staged: String, as final: String) -> StoreAccessError {
+    switch self {
+    case .noSpace(let path) where path == staged: .noSpace(path: final)
+    case .io(let path, let message) where path == staged: .io(path: final, message: message)
+    default: self
     }
   }
 }

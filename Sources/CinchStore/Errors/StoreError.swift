@@ -38,6 +38,12 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         + "from another entry or store")
   }
 
+  /// A write found no room on the store's disk (`StoreDatabase.isOutOfSpace`): its transaction
+  /// was rolled back, so the store is as it was.
+  package static func noSpace(store path: String) -> StoreError {
+    internalError("store '\(path)': \(StoreAccessError.noSpaceReason); nothing was written")
+  }
+
   /// Too many writers held the store for longer than the busy timeout.
   package static let tooManyUpdates = StoreError(
     code: "TooManyUpdates",

@@ -71,13 +71,11 @@ package enum SecureFile {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
       if errno == EEXIST { throw ifExists() }
-      throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
+      throw StoreAccessError.file(path, errno: errno)
     }
     do {
       try write(descriptor)
-      guard fsync(descriptor) == 0 else {
-        throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
-      }
+      guard fsync(descriptor) == 0 else { throw StoreAccessError.file(path, errno: errno) }
       close(descriptor)
     } catch {
       close(descriptor)
@@ -95,7 +93,7 @@ package enum SecureFile {
       let count = systemWrite(descriptor, base + written, bytes.count - written)
       if count < 0 {
         if errno == EINTR { continue }
-        throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
+        throw StoreAccessError.file(path, errno: errno)
       }
       written += count
     }
@@ -121,6 +119,14 @@ package enum SecureFile {
     } catch {
       throw StoreAccessError.io(path: directory, message: "cannot create the directory")
     }
+  }
+
+  /// Which file `path` names (its device and inode), or nil when it does not exist: a name
+  /// still given to the file this process made, or since to another.
+  static func identity(of path: String) -> [UInt64]? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return [UInt64(info.st_dev), UInt64(info.st_ino)]
   }
 
   /// The permission bits of `path`, or nil when it does not exist.

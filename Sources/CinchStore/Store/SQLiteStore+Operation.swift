@@ -83,7 +83,7 @@ extension SQLiteStore {
         return events
       } catch let error as DatabaseError {
         // The database failing under this read alone: nothing to record.
-        outcome.withLock { $0 = .failure(self.databaseFailure(error)) }
+        outcome.withLock { $0 = .failure(self.databaseFailure(error, on: db)) }
         return []
       } catch {
         // Stale credentials (`CredentialsChanged`): nothing to record.
@@ -146,11 +146,12 @@ extension SQLiteStore {
     }
   }
 
-  /// `attempt` again, up to four times in all, while another process holds the write lock past
-  /// the busy timeout (`TooManyUpdates` after that); database failures become service errors.
-  /// It waits in the thread, as SQLite's busy handler already does: the attempt runs on the
-  /// calling thread anyway.
+  /// `attempt`, and again while SQLite reports the store busy before the busy timeout has
+  /// passed (`retriesBusy`); `TooManyUpdates` once it has. Database failures become service
+  /// errors. It waits in the thread, as SQLite's busy handler already does: the attempt runs on
+  /// the calling thread anyway.
   func retryingWhenBusy<T>(_ attempt: () throws -> T) throws -> T {
+    let start = ContinuousClock.now
     var attempts = 0
     while true {
       do {
@@ -159,7 +160,11 @@ extension SQLiteStore {
         where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
       {
         attempts += 1
-        guard attempts < 4 else { throw StoreError.tooManyUpdates }
+        guard
+          Self.retriesBusy(
+            attempts: attempts, waited: ContinuousClock.now - start,
+            timeoutSeconds: configuration.busyTimeoutSeconds)
+        else { throw StoreError.tooManyUpdates }
         usleep(useconds_t(25_000 * attempts))
       } catch let error as DatabaseError {
         throw databaseFailure(error)
@@ -167,21 +172,49 @@ extension SQLiteStore {
     }
   }
 
-  func databaseFailure(_ error: DatabaseError) -> StoreError {
-    StoreError.internalError(
+  /// Whether an operation that found the store busy `attempts` times, `waited` in all, tries
+  /// again. SQLite's busy handler has already waited for the write lock up to the busy timeout
+  /// when an attempt fails, so a lock held that long is `TooManyUpdates` at once; an attempt
+  /// that failed sooner met a lock SQLite does not wait for (another process recovering the WAL
+  /// or closing the store's last connection), and is tried again, up to four times in all.
+  /// (Until 2026-12-03 every busy failure was tried again, each attempt waiting out the busy
+  /// timeout anew: a write behind a held lock failed after four timeouts, two minutes.)
+  static func retriesBusy(attempts: Int, waited: Duration, timeoutSeconds: Double) -> Bool {
+    attempts < 4 && waited < .seconds(timeoutSeconds)
+  }
+
+  /// The service error for a database failure; `db`, the connection it happened on, when at
+  /// hand, tells an I/O error that was a full disk (`StoreDatabase.isOutOfSpace`).
+  func databaseFailure(_ error: DatabaseError, on db: Database? = nil) -> StoreError {
+    if Self.isOutOfSpace(error, on: db) { return StoreError.noSpace(store: path) }
+    return StoreError.internalError(
       "store '\(path)': database error: \(error.message ?? "\(error.resultCode)")")
   }
 
+  /// Whether `error`, on the connection `db` when at hand, is a write that found no room
+  /// (`StoreDatabase.isOutOfSpace`); read before anything else fails on that connection.
+  static func isOutOfSpace(_ error: DatabaseError, on db: Database?) -> Bool {
+    StoreDatabase.isOutOfSpace(
+      code: error.extendedResultCode.rawValue,
+      systemErrors: db?.sqliteConnection.map(StoreDatabase.systemErrors) ?? [])
+  }
+
   /// One attempt of `writeWithRetry` (or of a read batch), `check` first in the transaction.
-  /// Synchronous, so that GRDB's synchronous overloads are the ones chosen.
+  /// Synchronous, so that GRDB's synchronous overloads are the ones chosen. A write that found
+  /// no room is told here, on its connection, whose `errno` says so (`isOutOfSpace`); its
+  /// transaction is rolled back, so nothing of it is in the store.
   private func writeOnCallingThread<T>(
     durable: Bool, check: CredentialCheck?, _ updates: (Database) throws -> T
   ) throws -> T {
     try pool.writeWithoutTransaction { db in
-      try writer.setDurable(durable, db)
-      return try Self.inImmediateTransaction(db) {
-        try check?.validate(db)
-        return try updates(db)
+      do {
+        try writer.setDurable(durable, db)
+        return try Self.inImmediateTransaction(db) {
+          try check?.validate(db)
+          return try updates(db)
+        }
+      } catch let error as DatabaseError where Self.isOutOfSpace(error, on: db) {
+        throw StoreError.noSpace(store: path)
       }
     }
   }

@@ -141,6 +141,15 @@ public final class SQLiteStore: Sendable {
   /// Creates a new store at `path` and its master key. Refuses to overwrite a store or a key
   /// file; the store file is created with mode 0600 before SQLite opens it (SQLite gives its
   /// `-wal` and `-shm` files the same mode).
+  ///
+  /// Crash-safe: both files are made whole under hidden names and linked into place, the key
+  /// file first, then the store. A kill before the first link leaves neither (the next init
+  /// removes the stagings); a kill between the two leaves the key file and the staged store,
+  /// and the next init with the same key file finishes that store (`finishInterruptedInit`)
+  /// rather than refusing the key file it finds; a store is never in place without its key.
+  /// Nothing is removed or overwritten to get there: a key file that might guard a store's
+  /// data is never touched, and a staged store is finished only when that key file unlocks it
+  /// and it has never been used.
   public static func create(
     at path: String, master: MasterKeyProvision, configuration: StoreConfiguration = .init()
   ) async throws -> SQLiteStore {
@@ -153,9 +162,14 @@ public final class SQLiteStore: Sendable {
     scryptCost: Crypto.ScryptCost
   ) async throws -> SQLiteStore {
     for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
-      throw StoreAccessError.storeExists(path: path)
+      throw refusal(ofStoreAt: path, master: master)
     }
     if case .newKeyFile(let keyPath) = master, FileManager.default.fileExists(atPath: keyPath) {
+      if let finished = try finishInterruptedInit(
+        at: path, keyPath: keyPath, configuration: configuration)
+      {
+        return finished
+      }
       throw StoreAccessError.keyFileExists(path: keyPath)
     }
     try SecureFile.createParentDirectories(of: path)
@@ -164,8 +178,7 @@ public final class SQLiteStore: Sendable {
     }
 
     // Both files are made whole under hidden names and only then given theirs (`link`, which
-    // refuses to replace anything): an init interrupted at any point before leaves no store
-    // and no key file behind, and stagings a killed init left are removed here.
+    // refuses to replace anything); stagings a killed init left are removed here.
     let staging = Staging(for: path)
     let keyStaging: Staging?
     if case .newKeyFile(let keyPath) = master {
@@ -183,8 +196,13 @@ public final class SQLiteStore: Sendable {
     let mode: MasterKey.Mode
     var salt: [UInt8]?
     switch master {
-    case .newKeyFile:
-      raw = try KeyFile.create(at: keyStaging?.path ?? "")
+    case .newKeyFile(let keyPath):
+      let stagedKey = keyStaging?.path ?? ""
+      do {
+        raw = try KeyFile.create(at: stagedKey)
+      } catch let error as StoreAccessError {
+        throw error.naming(stagedKey, as: keyPath)
+      }
       mode = .key
     case .key(let key, _):
       raw = key
@@ -199,62 +217,58 @@ public final class SQLiteStore: Sendable {
       staging.remove()
       keyStaging?.remove()
     }
+    let vault: KeyVault
     do {
       try SecureFile.createExclusive(
         at: staging.path, write: { _ in },
         ifExists: {
           StoreAccessError.storeExists(path: path)
         })
-    } catch {
-      discardStagings()
-      throw error
-    }
-
-    let vault: KeyVault
-    do {
-      let pool = try StoreDatabase.openPool(
-        path: staging.path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
-      try StoreSchema.migrator.migrate(pool)
       let masterKey = try MasterKey(raw: raw, storeID: storeID)
       let masterKeyID = try Crypto.randomBytes(Envelope.keyIDLength)
       let storeKey = try Crypto.randomKey()
       vault = try KeyVault(
         storeID: storeID, wrapKey: masterKey.wrapKey, masterKeyID: masterKeyID, storeKey: storeKey)
       let now = Date.storeTimestamp()
-      let cost = scryptCost
-      let saltBytes = salt
-      try await pool.write { db in
+      try writeNewStore(
+        at: staging.path, named: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds
+      ) { db in
         try StoreMeta.set(db, StoreMeta.storeID, storeID)
         try StoreMeta.set(db, StoreMeta.createdAt, text: AuditChain.timestamp(now))
         try StoreMeta.set(db, StoreMeta.masterMode, text: mode.rawValue)
-        if let saltBytes {
-          try StoreMeta.set(db, StoreMeta.kdfSalt, saltBytes)
-          try StoreMeta.set(db, StoreMeta.kdfCost, text: "\(cost.n),\(cost.r),\(cost.p)")
+        if let salt {
+          try StoreMeta.set(db, StoreMeta.kdfSalt, salt)
+          try StoreMeta.set(
+            db, StoreMeta.kdfCost, text: "\(scryptCost.n),\(scryptCost.r),\(scryptCost.p)")
         }
         try writeMasterWrappedKeys(db, vault: vault, createdAt: now, createManagedKeys: true)
         try AuditChain.append(
           [AuditEvent(operation: "Init", kind: nil, name: nil, version: nil, result: "ok")],
           caller: configuration.caller, at: now, db, vault: vault)
       }
-      // The last connection checkpoints the WAL into the file and removes it: the staged file
-      // is then the whole store.
-      try pool.close()
-      guard !FileManager.default.fileExists(atPath: staging.path + "-wal") else {
-        throw StoreAccessError.io(path: path, message: "the new store's log was not checkpointed")
-      }
-      // The two links back to back (a kill between them is the one way to leave a store
-      // without its key), then the directories made durable.
-      try staging.publish(as: path) { StoreAccessError.storeExists(path: path) }
+      // The key file first, made durable before the store is linked: a kill between the two
+      // leaves the key and the staged store, which the next init finishes; never a store
+      // without its key (until 2026-12-03 the store went first, and a kill between the two
+      // left a store that no key opened and that every later init refused).
       if let keyStaging, case .newKeyFile(let keyPath) = master {
+        let key = SecureFile.identity(of: keyStaging.path)
+        try keyStaging.publish(as: keyPath) { StoreAccessError.keyFileExists(path: keyPath) }
+        try SecureFile.syncDirectory(of: keyPath)
         do {
-          try keyStaging.publish(as: keyPath) { StoreAccessError.keyFileExists(path: keyPath) }
+          try staging.publish(as: path) { StoreAccessError.storeExists(path: path) }
         } catch {
-          unlink(path)
+          // The key guards nothing but the staged store, discarded below: it goes too, while
+          // its name is still its own.
+          if let key, SecureFile.identity(of: keyPath) == key { unlink(keyPath) }
           throw error
         }
-        try SecureFile.syncDirectory(of: keyPath)
+      } else {
+        try staging.publish(as: path) { StoreAccessError.storeExists(path: path) }
       }
       try SecureFile.syncDirectory(of: path)
+    } catch let error as StoreAccessError {
+      discardStagings()
+      throw error.naming(staging.path, as: path)
     } catch {
       discardStagings()
       throw error
@@ -263,6 +277,106 @@ public final class SQLiteStore: Sendable {
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
     return SQLiteStore(
       path: path, configuration: configuration, warnings: [], pool: pool, vault: vault)
+  }
+
+  /// Why `init` refuses the store at `path`: it exists. When `init` was to make a key file that
+  /// is not there and the store has never been used, it may be the store of an init before
+  /// 2026-12-03 killed between its two links (the store first, then its key), which no key
+  /// opens: the refusal says what to do then, since only the user may remove a store. (It may
+  /// as well be a store whose key is elsewhere, so the advice is for a lost key only.)
+  private static func refusal(ofStoreAt path: String, master: MasterKeyProvision)
+    -> StoreAccessError
+  {
+    guard case .newKeyFile(let keyPath) = master,
+      !FileManager.default.fileExists(atPath: keyPath), isUnused(path)
+    else { return .storeExists(path: path) }
+    return .unusedStoreExists(path: path, keyFile: keyPath)
+  }
+
+  /// Finishes the init that was killed between linking the key file at `keyPath` and linking
+  /// its store: the store is still under its staged name (`Staging`), its process gone. A
+  /// staged store is finished only when the key file unlocks it and it has never been used (a
+  /// hidden name left for a store in use is not brought back), so it is the one that init made
+  /// for this key. It is linked into place; nothing is overwritten, and nothing removed but the
+  /// staged names. Nil when there is no such store.
+  private static func finishInterruptedInit(
+    at path: String, keyPath: String, configuration: StoreConfiguration
+  ) throws -> SQLiteStore? {
+    for staged in Staging(for: path).abandoned() {
+      guard Self.isUnused(staged),
+        let store = try? openOnThisThread(
+          at: staged, master: .keyFile(path: keyPath), configuration: configuration)
+      else { continue }
+      // The last connection: the WAL goes into the file, and the file is the whole store.
+      try? store.close()
+      guard !FileManager.default.fileExists(atPath: staged + "-wal") else { continue }
+      guard link(staged, path) == 0 else {
+        if errno == EEXIST { throw StoreAccessError.storeExists(path: path) }
+        throw StoreAccessError.file(path, errno: errno)
+      }
+      unlink(staged)
+      // The key's staged name, if the kill came before it was dropped: another name of the key
+      // file (the same file), which would keep the key after the key file is gone.
+      let key = SecureFile.identity(of: keyPath)
+      for name in Staging(for: keyPath).abandoned() where SecureFile.identity(of: name) == key {
+        unlink(name)
+      }
+      try SecureFile.syncDirectory(of: path)
+      let finished = try openOnThisThread(
+        at: path, master: .keyFile(path: keyPath), configuration: configuration)
+      return SQLiteStore(
+        path: path, configuration: configuration,
+        warnings: finished.warnings + [
+          "an earlier 'cinch init' was interrupted after it wrote key file '\(keyPath)'; this one "
+            + "finished the store it had made for it"
+        ],
+        pool: finished.pool, vault: finished.vault)
+    }
+    return nil
+  }
+
+  /// Whether the store at `path` has never been used: its audit log, which every operation (a
+  /// read included) appends to, holds only its creation. Read without the key.
+  private static func isUnused(_ path: String) -> Bool {
+    guard let opening = try? StoreOpening(path: path, busyTimeoutSeconds: 1) else { return false }
+    defer { opening.close() }
+    return opening.auditRowCount() == 1
+  }
+
+  /// Writes a new store into the empty file `staged`: the schema, then `contents` in one
+  /// transaction, then the WAL checkpointed into the file, so that the file is the whole store
+  /// once the pool has closed. SQLite's failures name the store `path` it will become; one that
+  /// found no room says so (`StoreDatabase.isOutOfSpace`). The checkpoint is made here, where
+  /// its failure is reported: the one the last connection makes as it closes fails silently,
+  /// which on a full disk left the WAL beside the file and said only "the new store's log was
+  /// not checkpointed" (until 2026-12-03).
+  private static func writeNewStore(
+    at staged: String, named path: String, busyTimeoutSeconds: Double,
+    _ contents: (Database) throws -> Void
+  ) throws {
+    let pool = try StoreDatabase.openPool(
+      path: staged, named: path, busyTimeoutSeconds: busyTimeoutSeconds)
+    do {
+      try StoreSchema.migrator.migrate(pool)
+      try pool.write(contents)
+      try pool.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+      }
+    } catch {
+      var failure = error
+      if let error = error as? DatabaseError {
+        failure = StoreDatabase.accessError(
+          code: error.extendedResultCode.rawValue,
+          message: error.message ?? "\(error.resultCode)",
+          systemErrors: StoreDatabase.systemErrors(of: pool), path: path)
+      }
+      try? pool.close()
+      throw failure
+    }
+    try pool.close()
+    guard !FileManager.default.fileExists(atPath: staged + "-wal") else {
+      throw StoreAccessError.io(path: path, message: "the new store's log was not checkpointed")
+    }
   }
 
   /// A file made under a hidden name beside its final one (`.store.db.init-PID`), published
@@ -283,7 +397,7 @@ public final class SQLiteStore: Sendable {
     func publish(as final: String, ifExists: () -> any Error) throws {
       guard link(path, final) == 0 else {
         if errno == EEXIST { throw ifExists() }
-        throw StoreAccessError.io(path: final, message: String(cString: strerror(errno)))
+        throw StoreAccessError.file(final, errno: errno)
       }
       unlink(path)
     }
@@ -292,15 +406,25 @@ public final class SQLiteStore: Sendable {
       for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
     }
 
-    /// Stagings of inits that were killed (their process is gone).
+    /// Stagings of inits that were killed (their process is gone), with their `-wal` and the
+    /// like.
     func removeAbandoned() {
+      for name in abandonedNames() { unlink(directory + "/" + name) }
+    }
+
+    /// The staged files of inits that were killed, without the files SQLite keeps beside them.
+    func abandoned() -> [String] {
+      abandonedNames().filter { name in name.dropFirst(prefix.count).allSatisfy(\.isNumber) }
+        .sorted().map { directory + "/" + $0 }
+    }
+
+    private func abandonedNames() -> [String] {
       let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-      for name in names where name.hasPrefix(prefix) {
+      return names.filter { name in
+        guard name.hasPrefix(prefix) else { return false }
         let rest = name.dropFirst(prefix.count).prefix { $0.isNumber }
-        guard let pid = pid_t(rest), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else {
-          continue
-        }
-        unlink(directory + "/" + name)
+        guard let pid = pid_t(rest), pid != getpid() else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
       }
     }
   }
@@ -349,6 +473,8 @@ public final class SQLiteStore: Sendable {
 
   /// Opens an existing store with its master key. A wrong key is `StoreAccessError.wrongKey`
   /// and nothing is written; pending schema migrations run only after the key is verified.
+  /// Opening may need the write lock (a first WAL frame, a migration): another process holding
+  /// it past the busy timeout is `StoreError.tooManyUpdates`, as for any write.
   public static func open(
     at path: String, master: MasterKeySource, configuration: StoreConfiguration = .init()
   ) async throws -> SQLiteStore {
@@ -438,11 +564,17 @@ public final class SQLiteStore: Sendable {
     let vault = try KeyVault(
       storeID: meta.storeID, wrapKey: masterKey.wrapKey, masterKeyID: meta.masterKeyID,
       storeKey: storeKey)
-    opening.startWAL()
     let pool = try StoreDatabase.openPool(
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
     if !meta.migrated {
-      try upgrade(pool, with: migrator, applied: inspection.appliedMigrations)
+      do {
+        try upgrade(pool, with: migrator, applied: inspection.appliedMigrations)
+      } catch let error as DatabaseError {
+        if error.resultCode == .SQLITE_BUSY { throw StoreError.tooManyUpdates }
+        throw StoreDatabase.accessError(
+          code: error.extendedResultCode.rawValue, message: error.message ?? "\(error.resultCode)",
+          systemErrors: StoreDatabase.systemErrors(of: pool), path: path)
+      }
     }
     return SQLiteStore(
       path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)

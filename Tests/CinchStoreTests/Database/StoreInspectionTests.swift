@@ -139,23 +139,46 @@ import Testing
   @Test func sqliteFailuresBecomeErrorsNamingTheStore() {
     let path = "/srv/cinch/store.db"
     #expect(
-      StoreDatabase.accessError(
-        primaryCode: SQLITE_NOTADB, message: "file is not a database", path: path
-      )
-      .description == "'\(path)' is not a cinch store: not an SQLite database")
-    #expect(
-      StoreDatabase.accessError(
-        primaryCode: SQLITE_FULL, message: "database or disk is full", path: path
-      )
-      .description == "cannot use '\(path)': database or disk is full")
+      StoreDatabase.accessError(code: SQLITE_NOTADB, message: "file is not a database", path: path)
+        .description == "'\(path)' is not a cinch store: not an SQLite database")
     for code in [SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM] {
       let text = StoreDatabase.accessError(
-        primaryCode: code, message: "attempt to write a readonly database", path: path
+        code: code, message: "attempt to write a readonly database", path: path
       ).description
       #expect(text.hasPrefix("cannot use '\(path)': attempt to write a readonly database (cinch"))
       #expect(text.hasSuffix("the file and its folder must be writable)"))
       #expect(!text.contains("not a cinch store"))
     }
+  }
+
+  /// SQLite says SQLITE_FULL only for `ENOSPC` from a write; the same shortage met growing the
+  /// `-shm`, in a sync, at a quota (`EDQUOT`) or at the file size limit (`EFBIG`) is an I/O
+  /// error, told apart by its `errno`. Either is one line saying there was no room.
+  @Test func aWriteWithNoRoomIsToldFromOtherIOErrors() {
+    let path = "/srv/cinch/store.db"
+    let noSpace =
+      "cannot write to '\(path)': no space left (the disk is full, or a disk quota or the file "
+      + "size limit is reached)"
+    let ioWrite = SQLITE_IOERR | (3 << 8)
+    #expect(
+      StoreDatabase.accessError(code: SQLITE_FULL, message: "database or disk is full", path: path)
+        .description == noSpace)
+    for errno in [ENOSPC, EDQUOT, EFBIG] {
+      #expect(
+        StoreDatabase.accessError(
+          code: ioWrite, message: "disk I/O error", systemErrors: [0, errno], path: path
+        ).description == noSpace)
+    }
+    #expect(
+      StoreDatabase.accessError(
+        code: ioWrite, message: "disk I/O error", systemErrors: [EIO], path: path
+      ).description == "cannot use '\(path)': disk I/O error")
+    // An errno kept from an earlier failure does not turn another kind of error into this one.
+    #expect(!StoreDatabase.isOutOfSpace(code: SQLITE_CORRUPT, systemErrors: [ENOSPC]))
+    #expect(
+      StoreError.noSpace(store: path).description
+        == "InternalServerError: store '\(path)': no space left (the disk is full, or a disk "
+        + "quota or the file size limit is reached); nothing was written")
   }
 
   /// A store whose `-shm` file cannot be created (here a directory stands in its way, which

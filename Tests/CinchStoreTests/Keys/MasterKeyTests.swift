@@ -20,7 +20,11 @@ import Testing
   @Test func initNeverOverwrites() async throws {
     let fixture = try await StoreFixture.make()
     let keyBefore = FileManager.default.contents(atPath: fixture.keyPath)
-    await #expect(throws: StoreAccessError.storeExists(path: fixture.storePath)) {
+    // The store has never been used: the refusal also says what to do if its key is lost.
+    await #expect(
+      throws: StoreAccessError.unusedStoreExists(
+        path: fixture.storePath, keyFile: fixture.directory.file("other.key"))
+    ) {
       _ = try await SQLiteStore.create(
         at: fixture.storePath, master: .newKeyFile(path: fixture.directory.file("other.key")))
     }
@@ -33,8 +37,8 @@ import Testing
     #expect(FileManager.default.contents(atPath: fixture.keyPath) == keyBefore)
   }
 
-  /// The store and key are made under hidden names and linked into place at the end, so a
-  /// killed init leaves neither; the staging a killed init left is removed by the next one.
+  /// The store and key are made under hidden names and linked into place at the end, so an
+  /// init killed before leaves neither; the staging a killed init left is removed by the next.
   @Test func initPublishesWholeFilesAndClearsAbandonedStagings() async throws {
     let directory = try TemporaryDirectory()
     let abandoned = directory.file(".store.db.init-2147483646")  // no such process
@@ -49,6 +53,103 @@ import Testing
       at: directory.file("store.db"), master: .keyFile(path: directory.file("master.key")))
     try await reopened.put("/a", "v", overwrite: false)
     #expect(try await reopened.verifyAuditLog().isIntact)
+  }
+
+  /// What an init killed between its two links leaves (the key file is linked first): the key
+  /// file in place and the store still under its staged name, its process gone.
+  static func interruptedInit(in directory: TemporaryDirectory, keyFile: String = "master.key")
+    async throws -> String
+  {
+    let staged = directory.file(".store.db.init-2147483646")  // no such process
+    let store = try await SQLiteStore.create(
+      at: staged, master: .newKeyFile(path: directory.file(keyFile)))
+    try store.close()
+    return staged
+  }
+
+  /// The next init finishes the store of an init killed between its links, with the key that
+  /// init made: it neither refuses the key file it finds nor replaces it.
+  @Test func anInitKilledBetweenItsLinksIsFinishedByTheNext() async throws {
+    let directory = try TemporaryDirectory()
+    _ = try await Self.interruptedInit(in: directory)
+    let key = FileManager.default.contents(atPath: directory.file("master.key"))
+    // Killed before it dropped the key's staged name, another name of the key file.
+    #expect(
+      link(directory.file("master.key"), directory.file(".master.key.init-2147483646")) == 0)
+    let store = try await SQLiteStore.create(
+      at: directory.file("store.db"), master: .newKeyFile(path: directory.file("master.key")))
+    #expect(
+      store.warnings == [
+        "an earlier 'cinch init' was interrupted after it wrote key file '\(directory.file("master.key"))'; "
+          + "this one finished the store it had made for it"
+      ])
+    try await store.put("/a", "v", overwrite: false)
+    try store.close()
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        == ["master.key", "store.db"])
+    #expect(FileManager.default.contents(atPath: directory.file("master.key")) == key)
+    let reopened = try await SQLiteStore.open(
+      at: directory.file("store.db"), master: .keyFile(path: directory.file("master.key")))
+    #expect(try await reopened.get("/a").value == "v")
+    #expect(try await reopened.verifyAuditLog().isIntact)
+  }
+
+  /// A staged store is finished only with the key file that opens it, and only while it has
+  /// never been used: otherwise the key file is refused as before, and nothing is touched.
+  @Test func aStagedStoreIsFinishedOnlyWithItsKeyAndUnused() async throws {
+    let directory = try TemporaryDirectory()
+    let staged = try await Self.interruptedInit(in: directory, keyFile: "its.key")
+    _ = try KeyFile.create(at: directory.file("master.key"))
+    let key = FileManager.default.contents(atPath: directory.file("master.key"))
+    await #expect(throws: StoreAccessError.keyFileExists(path: directory.file("master.key"))) {
+      _ = try await SQLiteStore.create(
+        at: directory.file("store.db"), master: .newKeyFile(path: directory.file("master.key")))
+    }
+    #expect(FileManager.default.contents(atPath: directory.file("master.key")) == key)
+    #expect(FileManager.default.fileExists(atPath: staged))
+    #expect(!FileManager.default.fileExists(atPath: directory.file("store.db")))
+
+    let used = try await SQLiteStore.open(
+      at: staged, master: .keyFile(path: directory.file("its.key")))
+    try await used.put("/a", "v", overwrite: false)
+    try used.close()
+    await #expect(throws: StoreAccessError.keyFileExists(path: directory.file("its.key"))) {
+      _ = try await SQLiteStore.create(
+        at: directory.file("store.db"), master: .newKeyFile(path: directory.file("its.key")))
+    }
+    #expect(!FileManager.default.fileExists(atPath: directory.file("store.db")))
+  }
+
+  /// A store without the key file init was to make, never used, may be what an init of an
+  /// earlier cinch left when killed between its links (the store went first): init says what
+  /// to do if its key is lost. A store that was used is refused as any store is.
+  @Test func anUnusedStoreWithoutItsKeyFileIsExplained() async throws {
+    let fixture = try await StoreFixture.make()
+    try fixture.store.close()
+    try FileManager.default.removeItem(atPath: fixture.keyPath)
+    let provision = MasterKeyProvision.newKeyFile(path: fixture.keyPath)
+    do {
+      _ = try await SQLiteStore.create(at: fixture.storePath, master: provision)
+      Issue.record("init replaced a store")
+    } catch let error as StoreAccessError {
+      #expect(
+        error.description
+          == "a store already exists at '\(fixture.storePath)'; cinch never overwrites a store. "
+          + "It has never been used: if its key is lost (as when 'cinch init' is interrupted "
+          + "before it writes key file '\(fixture.keyPath)'), remove '\(fixture.storePath)' and "
+          + "run 'cinch init' again")
+    }
+    #expect(!FileManager.default.fileExists(atPath: fixture.keyPath))
+
+    let used = try await StoreFixture.make()
+    try await used.store.put("/a", "v", overwrite: false)
+    try used.store.close()
+    try FileManager.default.removeItem(atPath: used.keyPath)
+    await #expect(throws: StoreAccessError.storeExists(path: used.storePath)) {
+      _ = try await SQLiteStore.create(
+        at: used.storePath, master: .newKeyFile(path: used.keyPath))
+    }
   }
 
   @Test func aWrongKeyIsOneLineAndWritesNothing() async throws {

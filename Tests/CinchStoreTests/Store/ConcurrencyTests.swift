@@ -57,6 +57,37 @@ extension ConcurrencyTests {
     #expect(try await impatient.put("/x", "v", overwrite: false).version == 1)
   }
 
+  /// A store at rest has no WAL, so opening it writes the WAL's first frame, which needs the
+  /// write lock: another process holding it makes the open wait once, up to the busy timeout,
+  /// and fail as a write would, not with "database is locked" after waiting twice.
+  @Test(.timeLimit(.minutes(1)))
+  func anOpenBehindAHeldWriteLockGivesUpWithTooManyUpdates() async throws {
+    let fixture = try await StoreFixture.make()
+    try await fixture.store.put("/x", "v", overwrite: false)
+    try fixture.store.close()
+    var configuration = Configuration()
+    configuration.allowsUnsafeTransactions = true
+    let holder = try DatabaseQueue(path: fixture.storePath, configuration: configuration)
+    try await holder.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+    let impatient = StoreConfiguration(busyTimeoutSeconds: 0.5)
+    await expectStoreError("TooManyUpdates") {
+      _ = try await fixture.reopen(configuration: impatient)
+    }
+    try await holder.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+    let reopened = try await fixture.reopen(configuration: impatient)
+    #expect(try await reopened.get("/x").value == "v")
+  }
+
+  /// SQLite's busy handler has waited up to the timeout when an attempt fails busy; only a
+  /// failure that came sooner is tried again, so a held lock costs one timeout, not four.
+  @Test func aBusyWriteIsTriedAgainOnlyBeforeTheTimeoutHasPassed() {
+    #expect(SQLiteStore.retriesBusy(attempts: 1, waited: .milliseconds(3), timeoutSeconds: 30))
+    #expect(SQLiteStore.retriesBusy(attempts: 3, waited: .seconds(29), timeoutSeconds: 30))
+    #expect(!SQLiteStore.retriesBusy(attempts: 1, waited: .seconds(30), timeoutSeconds: 30))
+    #expect(!SQLiteStore.retriesBusy(attempts: 1, waited: .milliseconds(600), timeoutSeconds: 0.5))
+    #expect(!SQLiteStore.retriesBusy(attempts: 4, waited: .zero, timeoutSeconds: 30))
+  }
+
   @Test func theBusyHandlerPollsQuicklyAndStopsAtItsTimeout() {
     var slept = 0
     for tries in 0..<400 {
