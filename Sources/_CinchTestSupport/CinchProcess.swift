@@ -63,31 +63,53 @@ public struct CinchProcess {
     for (key, value) in environment { base[key] = value }
     process.environment = base
     if let directory { process.currentDirectoryURL = directory }
-    let out = Pipe()
-    let err = Pipe()
-    let input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
+    let out = try closedOnExecPipe()
+    let err = try closedOnExecPipe()
+    let input = try closedOnExecPipe()
+    process.standardOutput = out.write
+    process.standardError = err.write
+    process.standardInput = input.read
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try? input.fileHandleForWriting.close()
+    // The child has its own copies now: the ends left here would keep the pipes open.
+    try? out.write.close()
+    try? err.write.close()
+    try? input.read.close()
+    if let stdin { input.write.write(Data(stdin.utf8)) }
+    try? input.write.close()
     // Read both pipes to the end before waiting, so a large output cannot block the child.
     let group = DispatchGroup()
     nonisolated(unsafe) var outData = Data()
     nonisolated(unsafe) var errData = Data()
     group.enter()
     DispatchQueue.global().async {
-      outData = out.fileHandleForReading.readDataToEndOfFile()
+      outData = out.read.readDataToEndOfFile()
       group.leave()
     }
-    errData = err.fileHandleForReading.readDataToEndOfFile()
+    errData = err.read.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
     return Result(
       stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData, as: UTF8.self),
       status: process.terminationStatus)
+  }
+
+  /// A pipe whose ends no program started later inherits (`FD_CLOEXEC`, set as soon as the
+  /// pipe is made; Swift's Glibc has no `pipe2`): the child gets its end by `dup2`, which
+  /// clears the flag on its copy. With Foundation's `Pipe`, a server another test started
+  /// meanwhile (moto_server lives as long as the test process) inherited the write end this
+  /// process reads to the end, so the read never ended and the test run hung. (moto_server's
+  /// launcher also closes what it inherited, for the instant between `pipe` and `fcntl`.)
+  static func closedOnExecPipe() throws -> (read: FileHandle, write: FileHandle) {
+    var descriptors: [Int32] = [-1, -1]
+    guard pipe(&descriptors) == 0 else {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "pipe failed"])
+    }
+    for descriptor in descriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+    return (
+      FileHandle(fileDescriptor: descriptors[0], closeOnDealloc: true),
+      FileHandle(fileDescriptor: descriptors[1], closeOnDealloc: true)
+    )
   }
 
   /// A fresh temporary directory, removed by the caller with `FileManager.removeItem`.

@@ -12,7 +12,8 @@ package actor MotoServer {
   package static let shared = MotoServer()
 
   private var starting: Task<URL, any Error>?
-  private var process: Process?
+  /// The shell that runs moto_server and ends it with the test process.
+  private var launcher: pid_t?
   private var nextAccount = 0
 
   package struct Failure: Error, CustomStringConvertible {
@@ -36,33 +37,66 @@ package actor MotoServer {
     var lastError = "no port tried"
     for _ in 0..<3 {
       let port = try LoopbackSocket.freePort()
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/bin/sh")
-      process.arguments = [
-        "-c",
-        // moto_server ignores SIGTERM while requests are open: SIGKILL it once the test
-        // process is gone.
-        "\"$0\" -H 127.0.0.1 -p \"$1\" >/dev/null 2>&1 & child=$!; "
-          + "while kill -0 \"$2\" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; "
-          + "kill -9 $child 2>/dev/null",
-        executable, String(port), String(getpid()),
-      ]
-      process.standardInput = FileHandle.nullDevice
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
+      let launcher = try Self.spawnDetached(
+        "/bin/bash",
+        [
+          "-c",
+          // Started with posix_spawn, not Foundation's Process: this lives as long as the test
+          // process, and every descriptor it held open from there (another test's pipe, the
+          // socket Process watches a child's end by) would never reach its end: a test reading
+          // a child's output to the end, or waiting for it to exit, would wait forever. So it
+          // closes what it inherited first (bash: POSIX sh names only descriptors 0 to 9).
+          // moto_server ignores SIGTERM while requests are open: SIGKILL it once the test
+          // process is gone.
+          "for fd in /proc/$$/fd/*; do fd=${fd##*/}; "
+            + "if [ \"$fd\" -gt 2 ]; then eval \"exec $fd>&-\"; fi; done; "
+            + "\"$0\" -H 127.0.0.1 -p \"$1\" >/dev/null 2>&1 & child=$!; "
+            + "while kill -0 \"$2\" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; "
+            + "kill -9 $child 2>/dev/null",
+          executable, String(port), String(getpid()),
+        ])
       guard let url = URL(string: "http://127.0.0.1:\(port)") else {
         throw Failure(description: "no URL for port \(port)")
       }
-      if await Self.waitUntilAnswering(url, while: process) {
-        self.process = process
+      if await Self.waitUntilAnswering(url, while: launcher) {
+        self.launcher = launcher
         return url
       }
       lastError = "moto_server did not answer on port \(port)"
-      process.terminate()
-      process.waitUntilExit()
+      kill(launcher, SIGTERM)
+      var status: Int32 = 0
+      while waitpid(launcher, &status, 0) < 0 && errno == EINTR {}
     }
     throw Failure(description: lastError)
+  }
+
+  /// Starts `executable` with `arguments`, its standard streams on /dev/null, and returns its
+  /// pid without waiting for it.
+  private static func spawnDetached(_ executable: String, _ arguments: [String]) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for descriptor: Int32 in [0, 1, 2] {
+      posix_spawn_file_actions_addopen(
+        &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+    }
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let environment = ProcessInfo.processInfo.environment.map { strdup("\($0)=\($1)") } + [nil]
+    defer {
+      for pointer in argv + environment { free(pointer) }
+    }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environment)
+    guard spawned == 0 else {
+      throw Failure(description: "cannot run \(executable): error \(spawned)")
+    }
+    return pid
+  }
+
+  /// Whether the process `pid`, a child of this one, has not exited.
+  private static func isRunning(_ pid: pid_t) -> Bool {
+    var status: Int32 = 0
+    return waitpid(pid, &status, WNOHANG) == 0
   }
 
   /// A 12-digit account id no other test in this process uses.
@@ -84,12 +118,12 @@ package actor MotoServer {
 
   /// Polls the server's own API until it answers (at most about 60 seconds: moto takes a few seconds
   /// to import on an idle machine, more on a busy one).
-  private static func waitUntilAnswering(_ url: URL, while process: Process) async -> Bool {
+  private static func waitUntilAnswering(_ url: URL, while launcher: pid_t) async -> Bool {
     let probe = HTTPRequest(
       method: "GET", url: url.appendingPathComponent("moto-api/"), timeout: 1)
     let transport = CurlTransport(maxIdle: 0)
     for _ in 0..<600 {
-      guard process.isRunning else { return false }
+      guard isRunning(launcher) else { return false }
       if (try? await transport.send(probe)) != nil { return true }
       try? await Task.sleep(nanoseconds: 100_000_000)
     }
