@@ -37,15 +37,16 @@ package actor MotoServer {
     var lastError = "no port tried"
     for _ in 0..<3 {
       let port = try LoopbackSocket.freePort()
-      let launcher = try Self.spawnDetached(
+      let launcher = try DetachedProcess.spawn(
         "/bin/bash",
         [
           "-c",
-          // Started with posix_spawn, not Foundation's Process: this lives as long as the test
-          // process, and every descriptor it held open from there (another test's pipe, the
-          // socket Process watches a child's end by) would never reach its end: a test reading
-          // a child's output to the end, or waiting for it to exit, would wait forever. So it
-          // closes what it inherited first (bash: POSIX sh names only descriptors 0 to 9).
+          // This lives as long as the test process (so not under Foundation's Process, see
+          // DetachedProcess), and every descriptor it held open from there (another test's
+          // pipe, Process's watch socket for another child) would never reach its end: a test
+          // reading a child's output to the end, or waiting for it to exit, would wait
+          // forever. So it closes what it inherited first (bash: POSIX sh names only
+          // descriptors 0 to 9).
           // moto_server ignores SIGTERM while requests are open: SIGKILL it once the test
           // process is gone.
           "for fd in /proc/$$/fd/*; do fd=${fd##*/}; "
@@ -54,7 +55,7 @@ package actor MotoServer {
             + "while kill -0 \"$2\" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; "
             + "kill -9 $child 2>/dev/null",
           executable, String(port), String(getpid()),
-        ])
+        ], environment: ProcessInfo.processInfo.environment.map { "\($0)=\($1)" })
       guard let url = URL(string: "http://127.0.0.1:\(port)") else {
         throw Failure(description: "no URL for port \(port)")
       }
@@ -64,39 +65,9 @@ package actor MotoServer {
       }
       lastError = "moto_server did not answer on port \(port)"
       kill(launcher, SIGTERM)
-      var status: Int32 = 0
-      while waitpid(launcher, &status, 0) < 0 && errno == EINTR {}
+      _ = DetachedProcess.wait(launcher)
     }
     throw Failure(description: lastError)
-  }
-
-  /// Starts `executable` with `arguments`, its standard streams on /dev/null, and returns its
-  /// pid without waiting for it.
-  private static func spawnDetached(_ executable: String, _ arguments: [String]) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    for descriptor: Int32 in [0, 1, 2] {
-      posix_spawn_file_actions_addopen(
-        &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-    }
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    let environment = ProcessInfo.processInfo.environment.map { strdup("\($0)=\($1)") } + [nil]
-    defer {
-      for pointer in argv + environment { free(pointer) }
-    }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environment)
-    guard spawned == 0 else {
-      throw Failure(description: "cannot run \(executable): error \(spawned)")
-    }
-    return pid
-  }
-
-  /// Whether the process `pid`, a child of this one, has not exited.
-  private static func isRunning(_ pid: pid_t) -> Bool {
-    var status: Int32 = 0
-    return waitpid(pid, &status, WNOHANG) == 0
   }
 
   /// A 12-digit account id no other test in this process uses.
@@ -123,7 +94,7 @@ package actor MotoServer {
       method: "GET", url: url.appendingPathComponent("moto-api/"), timeout: 1)
     let transport = CurlTransport(maxIdle: 0)
     for _ in 0..<600 {
-      guard isRunning(launcher) else { return false }
+      guard DetachedProcess.isRunning(launcher) else { return false }
       if (try? await transport.send(probe)) != nil { return true }
       try? await Task.sleep(nanoseconds: 100_000_000)
     }

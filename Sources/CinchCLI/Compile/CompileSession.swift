@@ -15,9 +15,6 @@ struct CompileSession {
   /// Templates the lock records that no longer exist (`keepingRecorded`): left out.
   let removedTemplates: [String]
   let settings: EvaluationSettings
-  /// Whether parameter values recorded in the lock (its files or overrides) are among the
-  /// inputs: they serve all the lock's templates, so one template alone need not declare them.
-  let readsRecordedParameters: Bool
   var run: TemplateAnalysisRun
   /// What the templates leave out of their findings (`Metadata: cinch: ignore`), and how many
   /// of the analysis's findings that removed.
@@ -67,11 +64,6 @@ struct CompileSession {
         evaluation.parameterFiles.isEmpty && !previous.inputs.parameterFiles.isEmpty
     }
     self.settings = settings
-    readsRecordedParameters =
-      (previous?.inputs).map {
-        (evaluation.parameterFiles.isEmpty && !$0.parameterFiles.isEmpty)
-          || !$0.parameterOverrides.isEmpty
-      } ?? false
     run = try TemplateAnalysisRun(
       files: templates, limits: limits, settings: settings, graph: graph,
       pipelinedParse: pipelinedParse, referencesKnown: referencesKnown)
@@ -103,9 +95,14 @@ struct CompileSession {
     func key(_ pair: String) -> Substring { pair.prefix { $0 != "=" } }
     let givenOverrides = Dictionary(
       given.parameterOverrides.map { (key($0), $0) }, uniquingKeysWith: { $1 })
-    let givenFileKeys = given.parameterFiles.reduce(into: Set<String>()) {
-      $0.formUnion(keysIn($1))
-    }
+    // Read only when a recorded override could give way to a file given (it is read again
+    // for the inputs).
+    let givenFileKeys =
+      recorded.parameterOverrides.isEmpty
+      ? []
+      : given.parameterFiles.reduce(into: Set<String>()) {
+        $0.formUnion(keysIn($1))
+      }
     var overrides: [String] = []
     var placed = Set<Substring>()
     for pair in recorded.parameterOverrides {
@@ -123,6 +120,12 @@ struct CompileSession {
       parameterOverrides: overrides,
       region: given.region ?? recorded.region, accountID: given.accountID ?? recorded.accountID,
       stackName: given.stackName ?? recorded.stackName)
+  }
+
+  /// Whether parameter values recorded in the lock (its files or overrides) are among the
+  /// inputs: they serve all the lock's templates, so one template alone need not declare them.
+  var readsRecordedParameters: Bool {
+    settings.parameterFilesRecorded || !settings.recordedOverrides.isEmpty
   }
 
   static func readLock(_ path: String) throws -> Lockfile? {

@@ -172,25 +172,11 @@ enum LockReport {
       changes.append("fingerprint key recorded")
     }
     if let previous {
-      // Sites change when a template is edited around a reference, or another reads it: the
-      // pin stays, the file not. So does what the store says of a pin (its ARN, key or type)
-      // when the lock was edited or the entry changed at its version.
-      let kept = outcome.lock.entries.compactMap { entry in
-        previous.entry(for: entry.key).map { (old: $0, new: entry) }
-      }
-      let sites = kept.filter { $0.old.sites != $0.new.sites }.count
+      let sites = outcome.sitesChanged
       if sites > 0 {
         changes.append("sites of \(sites) reference\(sites == 1 ? "" : "s") changed")
       }
-      let rewritten = Set(outcome.rewritten.map(\.to.key))
-      let details = kept.filter { pair in
-        let (old, new) = pair
-        return !rewritten.contains(new.key) && old.pin.version == new.pin.version
-          && old.pin.versionId == new.pin.versionId
-          && (old.pin.arn != new.pin.arn || old.pin.keyID != new.pin.keyID
-            || old.pin.type != new.pin.type || old.pin.stage != new.pin.stage
-            || old.pin.jsonKeyVerified != new.pin.jsonKeyVerified)
-      }.count
+      let details = outcome.detailsChanged
       if details > 0 {
         changes.append("details of \(details) pin\(details == 1 ? "" : "s") read again")
       }

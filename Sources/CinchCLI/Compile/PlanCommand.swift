@@ -61,9 +61,10 @@ struct PlanCommand: AsyncParsableCommand {
       base = session.previous ?? Lockfile()
     }
     let reader = try await storeOptions.reader()
+    let loaded = Set(session.loadedTemplates)
     var plan = try await Planner(resolver: Resolver(store: reader), paths: session.paths).plan(
       session.index, planned: session.templatesReadKnown,
-      unloaded: session.templates.filter { !session.loadedTemplates.contains($0) }, against: base,
+      unloaded: session.templates.filter { !loaded.contains($0) }, against: base,
       named: basePath, into: &session.run.diagnostics)
     // Sites as the user names the files from here (the lock keeps them relative to itself).
     var named: [String: String] = [:]

@@ -101,7 +101,9 @@ struct RenderCommand: AsyncParsableCommand {
       let wanted = mode == .inline || frozen ? index.keys : missing
       let results = try await resolver.resolve(wanted, at: pins)
       // Fingerprints compare only under the key that made the lock's.
-      let sameKey = lockfile?.fingerprintKey == reader.fingerprintKeyID
+      // (A lock from before the key was recorded is not compared: render reads no pin that
+      // could vouch for it.)
+      let sameKey = lockfile?.isFingerprinted(by: reader.fingerprintKeyID, vouched: false) ?? false
       for key in wanted {
         switch results[key] {
         case .success(let resolved)?:

@@ -31,6 +31,12 @@ public struct Locker: Sendable {
     /// The previous lock's fingerprints were made under another key: made again under this
     /// store's (no value can be compared across).
     public var fingerprintKeyChanged = false
+    /// Entries kept whose sites changed (a template edited around a reference, or another
+    /// reading it): the pin stays, the file not.
+    public var sitesChanged = 0
+    /// Pins kept at their version whose details (ARN, key, type, stage, JSON key verified)
+    /// were read back different: the lock was edited, or the entry changed at its version.
+    public var detailsChanged = 0
     /// Values by key, for `render --mode inline` (never written anywhere else).
     public var values: [ResolutionKey: Resolved] = [:]
   }
@@ -87,23 +93,26 @@ public struct Locker: Sendable {
     outcome.dropped = previous?.entries.filter { !used.contains($0.key) } ?? []
     let keyID = resolver.store.fingerprintKeyID
     if let previous {
-      // The same version with another fingerprint: another value, when the key is the same.
-      let kept = entries.compactMap { entry -> (LockEntry, LockEntry)? in
-        guard let old = previous.entry(for: entry.key), old.pin.version == entry.pin.version,
-          old.pin.versionId == entry.pin.versionId
-        else { return nil }
-        return (old, entry)
+      let carried = entries.compactMap { entry in
+        previous.entry(for: entry.key).map { (from: $0, to: entry) }
       }
-      let differing = kept.filter { $0.0.pin.fingerprint != $0.1.pin.fingerprint }
-      let sameKey =
-        previous.fingerprintKey.map { $0 == keyID }
-        // A lock from before the key was recorded: one pin that matches vouches for it.
-        ?? (differing.count < kept.count)
-      if sameKey {
-        outcome.rewritten = differing.map { (from: $0.0, to: $0.1) }
+      outcome.sitesChanged = carried.filter { $0.from.sites != $0.to.sites }.count
+      let kept = carried.filter {
+        $0.from.pin.version == $0.to.pin.version && $0.from.pin.versionId == $0.to.pin.versionId
+      }
+      // The same version with another fingerprint: another value, when the key is the same.
+      let differing = kept.filter { $0.from.pin.fingerprint != $0.to.pin.fingerprint }
+      if previous.isFingerprinted(by: keyID, vouched: differing.count < kept.count) {
+        outcome.rewritten = differing
       } else {
         outcome.fingerprintKeyChanged = !kept.isEmpty || previous.fingerprintKey != nil
       }
+      outcome.detailsChanged =
+        kept.filter { pair in
+          var pin = pair.from.pin
+          pin.fingerprint = pair.to.pin.fingerprint
+          return pin != pair.to.pin
+        }.count
     }
     outcome.lock = Lockfile(
       entries: entries, templates: previous?.templates ?? [],

@@ -34,6 +34,14 @@ public struct Lockfile: Sendable, Equatable {
     self.fingerprintKey = fingerprintKey
   }
 
+  /// Whether this lock's fingerprints were made under the key `keyID` names, so that a pin's
+  /// fingerprint says something about the store's value. A lock from before the key was
+  /// recorded is taken at its word when `vouched`: one of its pins at the store's own version
+  /// matched.
+  public func isFingerprinted(by keyID: String, vouched: Bool) -> Bool {
+    fingerprintKey.map { $0 == keyID } ?? vouched
+  }
+
   public func entry(for key: ResolutionKey) -> LockEntry? {
     entries.sortedElement(withKey: key, \.key)
   }
@@ -299,6 +307,17 @@ extension Lockfile {
     return problem.field.flatMap { item[$0]?.range } ?? item.range
   }
 
+  /// A string, nil when left out; anything else is `problem`.
+  private static func string(
+    _ value: JSONValue?, else problem: () -> LockfileProblem
+  ) throws(LockfileProblem) -> String? {
+    switch value {
+    case nil, .null?: return nil
+    case .string(let text)?: return text
+    default: throw problem()
+    }
+  }
+
   /// A list of strings, empty when left out; anything else is `problem`.
   private static func strings(
     _ value: JSONValue?, else problem: () -> LockfileProblem
@@ -308,7 +327,7 @@ extension Lockfile {
     case .array(let items)?:
       var strings: [String] = []
       for item in items {
-        guard case .string(let text) = item else { throw problem() }
+        guard let text = try string(item, else: problem) else { throw problem() }
         strings.append(text)
       }
       return strings
@@ -346,11 +365,7 @@ extension Lockfile {
       guard item.objectValue != nil else { throw problem("is not an object") }
       /// A field that may be left out; present, it must be a string.
       func optionalString(_ field: String) throws(LockfileProblem) -> String? {
-        switch item[field] {
-        case nil, .null?: return nil
-        case .string(let value)?: return value
-        default: throw problem("has a '\(field)' that is not a string", field)
-        }
+        try Self.string(item[field]) { problem("has a '\(field)' that is not a string", field) }
       }
       func string(_ field: String) throws(LockfileProblem) -> String {
         guard let value = try optionalString(field) else { throw problem("has no '\(field)'") }
@@ -420,11 +435,7 @@ extension Lockfile {
       LockfileProblem(reason: "'inputs' has a '\(field)' of the wrong type", field: "inputs")
     }
     func text(_ field: String) throws(LockfileProblem) -> String? {
-      switch recorded?[field] {
-      case nil, .null?: return nil
-      case .string(let value)?: return value
-      default: throw input(field)
-      }
+      try Self.string(recorded?[field]) { input(field) }
     }
     let accountID = try text("accountId")
     if let accountID,

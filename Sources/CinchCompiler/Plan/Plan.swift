@@ -137,8 +137,8 @@ public struct Planner: Sendable {
     // says; a lock from before it did is vouched for by any pin at the store's version whose
     // fingerprint matches.
     let vouched = plan.changes.filter { $0.status == .unchanged && $0.valueChanged == false }
-    let sameKey =
-      lock.fingerprintKey.map { $0 == resolver.store.fingerprintKeyID } ?? !vouched.isEmpty
+    let sameKey = lock.isFingerprinted(
+      by: resolver.store.fingerprintKeyID, vouched: !vouched.isEmpty)
     if !foreign.isEmpty, sameKey {
       // Same key, same version, another fingerprint: another value at that version.
       for index in plan.changes.indices

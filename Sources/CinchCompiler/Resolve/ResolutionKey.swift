@@ -84,28 +84,17 @@ public struct ResolutionKey: Sendable, Hashable, Comparable, CustomStringConvert
   }
 
   /// Whether a `lock --update NAME` argument names this key: by the name or ARN the template
-  /// writes, by the full key, or by the plain name when the template writes an ARN. (An ARN
-  /// the lock records is turned into its entry's name by the caller, which has the lock.)
+  /// writes, by the full key, or by a name AWS resolves to the same entry (`StoreEntry.matches`:
+  /// `prod/db` for a template's `arn:…:secret:prod/db-AbCdEf`, `db` for `/db`). An ARN argument
+  /// is turned into its entry's name by the caller, which has the lock's recorded ARNs.
   public func isNamed(by argument: String) -> Bool {
-    argument == name || argument == description || argument == "\(kind.rawValue):\(name)"
-      || Self.names(inARN: name, kind: kind).contains(argument)
-  }
-
-  /// The names an ARN a template writes stands for: a secret ARN's name, without the
-  /// six-character suffix Secrets Manager appends (`arn:…:secret:prod/db-AbCdEf` names
-  /// `prod/db`). Empty for anything else.
-  /// https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
-  static func names(inARN argument: String, kind: Reference.Kind) -> [String] {
-    let fields = argument.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-    guard kind == .secretsManager, fields.count == 6, fields[0] == "arn",
-      fields[2] == "secretsmanager", fields[5].hasPrefix("secret:")
-    else { return [] }
-    let name = fields[5].dropFirst("secret:".count)
-    let suffix = name.suffix(7)
-    guard suffix.first == "-",
-      suffix.dropFirst().allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-    else { return [] }
-    return [String(name.dropLast(7))]
+    if argument == name || argument == description || argument == "\(kind.rawValue):\(name)" {
+      return true
+    }
+    guard !argument.hasPrefix("arn:") else { return false }
+    let entryKind: StoreEntry.Kind = kind == .secretsManager ? .secret : .parameter
+    return StoreEntry(kind: entryKind, name: name).matches(
+      StoreEntry(kind: entryKind, name: argument))
   }
 
   /// By name, kind, JSON key, then selector (as text). Field by field, so the selector's text

@@ -186,16 +186,8 @@ struct ReferenceWalker {
 
   /// Whether the `!Sub` string `template` has a `}}` after its first `${name}`.
   static func closes(_ template: String, after name: String) -> Bool {
-    let text = Array(template.utf8)
-    let placeholder = Array("${\(name)}".utf8)
-    func find(_ needle: [UInt8], from start: Int) -> Int? {
-      guard start + needle.count <= text.count else { return nil }
-      return (start...(text.count - needle.count)).first { index in
-        text[index..<(index + needle.count)].elementsEqual(needle)
-      }
-    }
-    guard let at = find(placeholder, from: 0) else { return false }
-    return find(Array("}}".utf8), from: at + placeholder.count) != nil
+    guard let placeholder = template.firstRange(of: "${\(name)}") else { return false }
+    return template[placeholder.upperBound...].firstRange(of: "}}") != nil
   }
 
   // MARK: Scanning scalars

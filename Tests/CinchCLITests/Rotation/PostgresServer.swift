@@ -123,27 +123,9 @@ final class PostgresServer: @unchecked Sendable {
   /// that `pg_ctl start` leaves running would inherit the descriptor `Process` watches for the
   /// end of its child, and `waitUntilExit` would wait for the server.
   static func spawn(_ executable: String, _ arguments: [String]) throws -> Int32 {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    for descriptor: Int32 in [0, 1, 2] {
-      posix_spawn_file_actions_addopen(
-        &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-    }
-    func cStrings(_ words: [String]) -> [UnsafeMutablePointer<CChar>?] {
-      words.map { word in word.withCString { strdup($0) } } + [nil]
-    }
-    let argv = cStrings([executable] + arguments)
-    let envp = cStrings(["PATH=/usr/sbin:/usr/bin:/bin", "LANG=C.UTF-8"])
-    defer {
-      for pointer in argv + envp { free(pointer) }
-    }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-    guard spawned == 0 else { throw Failure(description: "cannot run \(executable): \(spawned)") }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    DetachedProcess.wait(
+      try DetachedProcess.spawn(
+        executable, arguments, environment: ["PATH=/usr/sbin:/usr/bin:/bin", "LANG=C.UTF-8"]))
   }
 
   static func freePort() throws -> Int {

@@ -1,0 +1,53 @@
+package import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A program started with `posix_spawn`, its standard streams on /dev/null, without
+/// Foundation's `Process`: a server that outlives the call (`pg_ctl start`'s postgres, the shell
+/// that watches moto_server) must not hold the socket `Process` watches a child's end by, or
+/// the one thread that reaps every `Process` child would wait for the server.
+package enum DetachedProcess {
+  package struct Failure: Error, CustomStringConvertible {
+    package var description: String
+  }
+
+  /// Starts `executable` with `arguments` and `environment` (`NAME=value`), and returns its
+  /// pid without waiting for it.
+  package static func spawn(
+    _ executable: String, _ arguments: [String], environment: [String]
+  ) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for descriptor: Int32 in [0, 1, 2] {
+      posix_spawn_file_actions_addopen(
+        &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+    }
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup($0) } + [nil]
+    defer {
+      for pointer in argv + envp { free(pointer) }
+    }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+    guard spawned == 0 else {
+      throw Failure(description: "cannot run \(executable): error \(spawned)")
+    }
+    return pid
+  }
+
+  /// Waits for the child `pid` and returns its exit status (128 + the signal that ended it).
+  package static func wait(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+  }
+
+  /// Whether the child `pid` has not exited (reaping it if it has).
+  package static func isRunning(_ pid: pid_t) -> Bool {
+    var status: Int32 = 0
+    return waitpid(pid, &status, WNOHANG) == 0
+  }
+}
