@@ -73,9 +73,9 @@ struct LockCommand: AsyncParsableCommand {
     let known = Set(session.index.keys.map(\.name))
     for name in names where !session.index.keys.contains(where: { $0.isNamed(by: name) }) {
       await store.abandon()
-      let hint = Self.closest(to: name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
       throw CommandFailure(
-        message: "--update names '\(name)', which no template references\(hint)")
+        message: "--update names '\(name)', which no template references"
+          + NearestName.hint(for: name, among: known))
     }
     let reader = try await store.value()
     let locker = Locker(resolver: Resolver(store: reader), paths: session.paths)
@@ -97,37 +97,6 @@ struct LockCommand: AsyncParsableCommand {
     try output.emit(
       session.run.diagnostics, documents: session.run.documents, files: session.templates.count,
       summary: failed)
-  }
-}
-
-extension LockCommand {
-  /// The known name nearest to `name` by edit distance, when near enough to be a typo (at most
-  /// a quarter of its length, and at least 2, edits away).
-  static func closest(to name: String, among names: Set<String>) -> String? {
-    let target = Array(name.utf8)
-    let limit = max(2, target.count / 4)
-    var best: (name: String, distance: Int)?
-    for candidate in names.sorted() {
-      let distance = editDistance(target, Array(candidate.utf8))
-      if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
-    }
-    return best?.name
-  }
-
-  /// Levenshtein distance over bytes, one row at a time.
-  static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-    guard !a.isEmpty else { return b.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-      current[0] = i
-      for j in stride(from: 1, through: b.count, by: 1) {
-        let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-      }
-      swap(&previous, &current)
-    }
-    return previous[b.count]
   }
 }
 

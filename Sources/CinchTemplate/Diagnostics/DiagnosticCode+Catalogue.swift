@@ -98,6 +98,10 @@ extension DiagnosticCode {
     "W1010", "previous-value",
     "A parameters file says `UsePreviousValue: true`: the value is the deployed stack's, which cinch does not know, so the parameter is evaluated without it (its default, or waiting on a value)."
   )
+  public static let invalidParameterType = DiagnosticCode(
+    "E1011", "invalid-parameter-type",
+    "A parameter has no `Type`, or one CloudFormation does not define (`String`, `Number`, `List<Number>`, `CommaDelimitedList`, the AWS-specific types and their lists, the Systems Manager types); CloudFormation rejects the template."
+  )
   public static let unknownSuppression = DiagnosticCode(
     "W1009", "unknown-suppression",
     "`Metadata: {cinch: {ignore: [...]}}` (on the template or a resource) names no diagnostic code, names an input error (E0xxx, which cannot be suppressed), or is not a list of codes or names; nothing is suppressed by it."
@@ -357,7 +361,7 @@ extension DiagnosticCode {
     invalidMerge,
     unknownIntrinsic, malformedIntrinsic, sectionNotMapping, resourceWithoutType,
     mappingKeyNotFound, parameterConstraint, undeclaredParameter, parameterFile, unknownSuppression,
-    previousValue,
+    previousValue, invalidParameterType,
     unknownService, invalidName, versionNotANumber, tooManySegments, emptyName,
     secretStringSegment, stageAndVersionId, nestedReference, spacesInReference,
     trailingBackslash, unterminatedReference, emptyVersion, invalidSecretARN, composedReference,

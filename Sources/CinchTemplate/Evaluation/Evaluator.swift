@@ -184,7 +184,7 @@ public struct Evaluator: Sendable {
       if !template.hasResource(resource), !template.mayDefineName(resource) {
         report(
           Diagnostic(
-            .danglingReference, "'Fn::GetAtt' names '\(resource)', which is not a resource",
+            .danglingReference, template.danglingResourceMessage(resource, in: "Fn::GetAtt"),
             file: template.path, range: items[0].range), into: &diagnostics)
         return .unknown(Unknown(.invalid, "'\(resource)' is not a resource"))
       }
@@ -257,8 +257,7 @@ public struct Evaluator: Sendable {
     }
     report(
       Diagnostic(
-        .danglingReference,
-        "'\(name)' is not a parameter, pseudo-parameter or resource of this template",
+        .danglingReference, template.danglingRefMessage(name),
         file: template.path, range: node.range), into: &diagnostics)
     return .unknown(Unknown(.invalid, "'\(name)' is not defined"))
   }
@@ -296,8 +295,9 @@ public struct Evaluator: Sendable {
       switch part {
       case .text(let text):
         parts.append(.string(text))
-      case .variable(let name, _):
-        let value = subVariable(name, variables: variables, at: node, into: &diagnostics)
+      case .variable(let name, let span):
+        let value = subVariable(
+          name, variables: variables, at: node, span: span, into: &diagnostics)
         switch value {
         case .list, .map:
           // CloudFormation substitutes strings only: a list parameter needs `Fn::Join`.
@@ -313,8 +313,10 @@ public struct Evaluator: Sendable {
     return Value.concatenate(parts)
   }
 
+  /// `span`: where `${name}` is in the Sub string's text, so that a finding points at it.
   public mutating func subVariable(
-    _ name: String, variables: [String: Node], at node: Node, into diagnostics: inout Diagnostics
+    _ name: String, variables: [String: Node], at node: Node, span: Range<Int>? = nil,
+    into diagnostics: inout Diagnostics
   ) -> Value {
     if let variable = variables[name] { return evaluate(variable, into: &diagnostics) }
     if parameterValues[name] != nil || inputs.pseudoParameter(name) != nil
@@ -338,9 +340,8 @@ public struct Evaluator: Sendable {
     }
     report(
       Diagnostic(
-        .danglingReference,
-        "'${\(name)}' names no variable, parameter, pseudo-parameter or resource",
-        file: template.path, range: node.range), into: &diagnostics)
+        .danglingReference, template.danglingSubVariableMessage(name, variables: variables.keys),
+        file: template.path, range: template.range(of: span, in: node)), into: &diagnostics)
     return .unknown(Unknown(.invalid, "'\(name)' is not defined"))
   }
 
@@ -378,7 +379,7 @@ public struct Evaluator: Sendable {
     guard let mapping = template.mapping(mapName) else {
       report(
         Diagnostic(
-          .danglingReference, "'Fn::FindInMap' names '\(mapName)', which is not a mapping",
+          .danglingReference, template.danglingMappingMessage(mapName),
           file: template.path, range: items[0].range), into: &diagnostics)
       return .unknown(Unknown(.invalid, "no mapping '\(mapName)'"))
     }
@@ -407,7 +408,7 @@ public struct Evaluator: Sendable {
       }
       report(
         Diagnostic(
-          .danglingReference, "condition '\(name)' is not defined", file: template.path,
+          .danglingReference, template.danglingConditionMessage(name), file: template.path,
           range: node?.range), into: &diagnostics)
       return nil
     }

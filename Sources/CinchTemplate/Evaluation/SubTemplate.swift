@@ -83,18 +83,21 @@ public struct SubTemplate: Sendable, Hashable {
   }
 
   /// The variable names in order of first use.
-  public var variables: [String] {
-    var names: [String] = []
+  public var variables: [String] { firstUses.map(\.name) }
+
+  /// Each variable name with the byte range of its first `${…}`, in order of first use.
+  public var firstUses: [(name: String, range: Range<Int>)] {
+    var uses: [(name: String, range: Range<Int>)] = []
     var seen: Set<String>?
-    for case .variable(let name, _) in parts {
+    for case .variable(let name, let range) in parts {
       // A few names are compared in turn; a set only for a string with many.
-      if seen == nil, names.count >= 16 { seen = Set(names) }
+      if seen == nil, uses.count >= 16 { seen = Set(uses.map(\.name)) }
       if seen != nil {
-        if seen?.insert(name).inserted == true { names.append(name) }
-      } else if !names.contains(name) {
-        names.append(name)
+        if seen?.insert(name).inserted == true { uses.append((name, range)) }
+      } else if !uses.contains(where: { $0.name == name }) {
+        uses.append((name, range))
       }
     }
-    return names
+    return uses
   }
 }

@@ -402,7 +402,7 @@ private struct Builder {
             at: at.child("DependsOn").child(String(position)))
         } else {
           dangling(
-            "'DependsOn' names '\(dependency.name)', which is not a resource",
+            template.danglingResourceMessage(dependency.name, in: "DependsOn"),
             range: dependency.range, at: at.child("DependsOn"), logicalID: dependency.name)
         }
       }
@@ -437,7 +437,7 @@ private struct Builder {
     guard index.conditions.contains(name) else {
       if template.mayDefineConditions { return }
       dangling(
-        "condition '\(name)' is not defined", range: node.range,
+        template.danglingConditionMessage(name), range: node.range,
         at: Position(from: from, base: path), logicalID: name)
       return
     }
@@ -493,7 +493,7 @@ private struct Builder {
         edge(.getAtt, to: GraphNode.id(.resource, name), range: range, at: at)
       } else if !template.mayDefineName(name) {
         dangling(
-          "'Fn::GetAtt' names '\(name)', which is not a resource", range: range, at: at,
+          template.danglingResourceMessage(name, in: "Fn::GetAtt"), range: range, at: at,
           logicalID: name)
       }
 
@@ -585,8 +585,8 @@ private struct Builder {
     } else if !template.mayDefineName(name) {
       let message =
         kind == .sub
-        ? "'${\(name)}' names no variable, parameter, pseudo-parameter or resource"
-        : "'\(name)' is not a parameter, pseudo-parameter or resource of this template"
+        ? template.danglingSubVariableMessage(name, variables: [])
+        : template.danglingRefMessage(name)
       dangling(message, range: range, at: at, logicalID: kind == .sub ? nil : name)
     }
   }
@@ -609,7 +609,7 @@ private struct Builder {
       templateNode = argument
     }
     guard let text = templateNode.scalar else { return walk(argument, inside) }
-    for name in SubTemplate(text).variables where !variables.contains(name) {
+    for (name, span) in SubTemplate(text).firstUses where !variables.contains(name) {
       if index.parameters.contains(name) || EvaluationInputs.pseudoParameterNames.contains(name)
         || index.isResource(name)
       {
@@ -620,8 +620,8 @@ private struct Builder {
           at: textAt)
       } else if !template.mayDefineName(String(name.prefix { $0 != "." })) {
         dangling(
-          "'${\(name)}' names no variable, parameter, pseudo-parameter or resource",
-          range: templateNode.range, at: textAt)
+          template.danglingSubVariableMessage(name, variables: variables),
+          range: template.range(of: span, in: templateNode), at: textAt)
       }
     }
   }
@@ -630,7 +630,8 @@ private struct Builder {
     if index.conditions.contains(name) {
       edge(.condition, to: GraphNode.id(.condition, name), range: node.range, at: at)
     } else if !template.mayDefineConditions {
-      dangling("condition '\(name)' is not defined", range: node.range, at: at, logicalID: name)
+      dangling(
+        template.danglingConditionMessage(name), range: node.range, at: at, logicalID: name)
     }
   }
 
@@ -639,7 +640,7 @@ private struct Builder {
       usedMappings.insert(name)
       edge(.findInMap, to: GraphNode.id(.mapping, name), range: range, at: at)
     } else {
-      dangling("'Fn::FindInMap' names '\(name)', which is not a mapping", range: range, at: at)
+      dangling(template.danglingMappingMessage(name), range: range, at: at)
     }
   }
 

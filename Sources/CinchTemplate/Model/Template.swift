@@ -156,7 +156,10 @@ public enum TemplateReader {
       }
       switch section.name {
       case "Parameters":
-        template.parameters = entries.map { parameter($0) }
+        template.parameters = entries.map { entry in
+          checkType(of: entry, file: path, into: &diagnostics)
+          return parameter(entry)
+        }
       case "Mappings":
         template.mappings = entries.map {
           Template.Mapping(name: $0.name, keyRange: $0.key.range, node: $0.value)
@@ -188,6 +191,36 @@ public enum TemplateReader {
       }
     }
     return template
+  }
+
+  /// E1011 for a parameter without a `Type` or with one CloudFormation does not define. The
+  /// parameter is still read (as a `String` when it has no type), so the rest is checked too.
+  private static func checkType(of entry: Entry, file: String, into diagnostics: inout Diagnostics)
+  {
+    let path: TemplatePath = ["Parameters", entry.name, "Type"]
+    guard let node = entry.value["Type"] else {
+      // A parameter that is not a mapping is another error, not a missing type.
+      guard entry.value.mapping != nil else { return }
+      diagnostics.report(
+        Diagnostic(
+          .invalidParameterType, "parameter '\(entry.name)' has no 'Type'", file: file,
+          range: entry.key.range, path: ["Parameters", entry.name]))
+      return
+    }
+    guard let type = node.scalar else {
+      diagnostics.report(
+        Diagnostic(
+          .invalidParameterType, "parameter '\(entry.name)': 'Type' must be a string", file: file,
+          range: node.range, path: path))
+      return
+    }
+    guard !Template.ParameterTypes.isValid(type) else { return }
+    diagnostics.report(
+      Diagnostic(
+        .invalidParameterType,
+        "parameter '\(entry.name)' has type '\(type)', which CloudFormation does not define"
+          + (Template.ParameterTypes.suggestion(for: type).map { " (did you mean '\($0)'?)" } ?? ""),
+        file: file, range: node.range, path: path))
   }
 
   private static func parameter(_ entry: Entry) -> Template.Parameter {

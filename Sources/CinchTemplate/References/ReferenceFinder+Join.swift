@@ -320,7 +320,7 @@ extension ReferenceWalker {
   ) {
     let valuePath = TemplatePath(path)
     guard let text = node.scalar else { return }
-    var locator = Locator(node: node, text: text, walker: self)
+    var locator = ScalarLocator(node: node, text: text, in: document)
     func shift(_ span: Range<Int>) -> Range<Int> {
       (span.lowerBound - offset)..<(span.upperBound - offset)
     }

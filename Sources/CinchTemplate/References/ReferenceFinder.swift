@@ -196,7 +196,7 @@ struct ReferenceWalker {
   mutating func scan(_ node: Node, text: String, mode: ReferenceScanner.Mode) {
     let result = ReferenceScanner.scan(text, mode: mode)
     guard !result.isEmpty else { return }
-    var locator = Locator(node: node, text: text, walker: self)
+    var locator = ScalarLocator(node: node, text: text, in: document)
     let valuePath = TemplatePath(path)
     for found in result.references {
       let context: ReferenceSite.Context =
@@ -227,7 +227,7 @@ struct ReferenceWalker {
     guard case .scalar(let text) = key.value else { return }
     let result = ReferenceScanner.scan(text)
     guard !result.isEmpty else { return }
-    var locator = Locator(node: key, text: text, walker: self)
+    var locator = ScalarLocator(node: key, text: text, in: document)
     let keyPath = TemplatePath(path)
     let isLogicalID =
       path.count == 2
@@ -249,64 +249,6 @@ struct ReferenceWalker {
         Diagnostic(
           issue.code, issue.message, file: file.path, range: locator.range(issue.span),
           path: keyPath))
-    }
-  }
-
-  /// Turns spans of a scalar's value into file ranges, building the source map on first use.
-  struct Locator {
-    let node: Node
-    let text: String
-    let file: SourceFile
-    let format: ParsedDocument.Format
-    private var map: SourceMap??
-
-    /// A YAML scalar's map, or a JSON string's offsets (`JSONStringSourceMap`: one per decoded
-    /// byte plus the closing quote).
-    enum SourceMap {
-      case yaml(YAMLScalarSourceMap)
-      case json([Int])
-
-      func bytes(_ span: Range<Int>) -> Range<Int> {
-        switch self {
-        case .yaml(let map):
-          return map.sourceRange(ofValueBytes: span)
-        case .json(let offsets):
-          let lower = offsets[min(max(0, span.lowerBound), offsets.count - 1)]
-          let upper = offsets[min(max(span.lowerBound, span.upperBound), offsets.count - 1)]
-          return lower..<max(lower, upper)
-        }
-      }
-    }
-
-    init(node: Node, text: String, walker: ReferenceWalker) {
-      self.node = node
-      self.text = text
-      self.file = walker.file
-      self.format = walker.document.format
-    }
-
-    mutating func range(_ span: Range<Int>) -> SourceRange {
-      if map == nil {
-        map = .some(Self.sourceMap(node: node, text: text, file: file, format: format))
-      }
-      guard let map = map ?? nil else { return node.range }
-      let bytes = map.bytes(span)
-      guard bytes.lowerBound >= 0, bytes.upperBound <= file.bytes.count else { return node.range }
-      return file.range(fromByte: bytes.lowerBound, toByte: bytes.upperBound)
-    }
-
-    static func sourceMap(
-      node: Node, text: String, file: SourceFile, format: ParsedDocument.Format
-    ) -> SourceMap? {
-      switch format {
-      case .yaml:
-        return YAMLScalarSourceMap(file: file, node: node).map(SourceMap.yaml)
-      case .json:
-        guard node.style == .doubleQuoted else { return nil }
-        let offsets = JSONStringSourceMap.offsets(in: file.bytes, token: node.range.bytes)
-        guard offsets.count == text.utf8.count + 1 else { return nil }
-        return .json(offsets)
-      }
     }
   }
 }

@@ -95,6 +95,7 @@ import Testing
         Outputs:
           A: {Value: !GetAtt Buckt.Arn}
         """
-      ).contains("E3002 'Fn::GetAtt' names 'Buckt', which is not a resource"))
+      ).contains(
+        "E3002 'Fn::GetAtt' names 'Buckt', which is not a resource (did you mean 'Bucket'?)"))
   }
 }
