@@ -164,7 +164,7 @@ extension DiagnosticCode {
   )
   public static let referenceNotEvaluated = DiagnosticCode(
     "W2015", "reference-not-evaluated",
-    "A reference's name depends on an input that is not set: a parameter with no value (`--parameter-overrides`) or the stack name (`--stack-name`), and it is checked and pinned once the input is given; or the region or account (`--region` or `AWS_REGION`, `--account-id` or `CINCH_ACCOUNT_ID`), and it is read with the default (`us-east-1`, `123456789012`), which the deploy may not use; or a condition decided with that default leaves the reference out, so it is not checked. A name that only a deploy knows (a resource of the stack, an import, `AWS::StackId`) is not reported: it is correct as written, cannot be checked or pinned beforehand, and `cinch refs` shows what it waits on."
+    "A reference's name depends on an input that is not set: a parameter with no value (`--parameter-overrides`) or the stack name (`--stack-name`), and it is checked and pinned once the input is given; or the region or account (`--region` or `AWS_REGION`, `--account-id` or `CINCH_ACCOUNT_ID`), and it is read with the default (`us-east-1`, `123456789012`), which the deploy may not use; or a condition decided with that default leaves the reference out, so it is not checked. A name that only a deploy knows (a resource of the stack, an import, `AWS::StackId`) is not reported: it is correct as written, cannot be checked or pinned beforehand, and `cinch refs` shows what it waits on. A reference in the body of an `Fn::ForEach` loop is reported too: cinch does not expand loops, so what each iteration reads is not checked."
   )
   public static let ssmSecurePlacement = DiagnosticCode(
     "E2020", "ssm-secure-placement",
@@ -226,6 +226,14 @@ extension DiagnosticCode {
   public static let noEchoInReference = DiagnosticCode(
     "E2035", "noecho-in-reference",
     "A dynamic reference's name is built from a `NoEcho` parameter: its value would be part of the name cinch shows (`refs`, `graph`, diagnostics) and records (the lockfile, the plan, the manifest), so the reference is not read. Build the name from a parameter that is not `NoEcho`; the secret belongs in the store, behind the reference."
+  )
+  public static let referenceInSAMLocation = DiagnosticCode(
+    "E2036", "reference-in-sam-location",
+    "A dynamic reference in a SAM property that names code or an application by a string (`CodeUri`, `ContentUri`, `Location/ApplicationId`): the SAM transform rejects the template. Give an S3 location as an object (`Bucket`, `Key`, `Version`) instead."
+  )
+  public static let resolveNotLowerCase = DiagnosticCode(
+    "E2037", "resolve-not-lower-case",
+    "`{{RESOLVE:…}}`, `{{Resolve:…}}`: CloudFormation recognises a dynamic reference only by `resolve` in lower case, so the text is deployed as written."
   )
 
   // MARK: 3 — graph
@@ -370,7 +378,7 @@ extension DiagnosticCode {
     versionRequiredInParameters, secureInParametersOrOutputs, secretInOutputs,
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
     secretInCustomResource, passwordInTemplate, noEchoDefault, credentialInTemplate,
-    noEchoInReference,
+    noEchoInReference, referenceInSAMLocation, resolveNotLowerCase,
     cycle, danglingReference, unusedParameter, unusedMapping,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,

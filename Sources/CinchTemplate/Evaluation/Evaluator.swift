@@ -304,7 +304,16 @@ public struct Evaluator: Sendable {
           parts.append(
             malformed(
               node, "'${\(name)}' is a list: 'Fn::Sub' substitutes strings (join it first)",
-              into: &diagnostics))
+              at: template.range(of: span, in: node), into: &diagnostics))
+        case .noValue:
+          // CloudFormation refuses it: "every value of the context object of every Fn::Sub
+          // object must be a string or a function that returns a string".
+          parts.append(
+            malformed(
+              node,
+              "'${\(name)}' is AWS::NoValue: 'Fn::Sub' substitutes strings, and CloudFormation "
+                + "rejects the template",
+              at: template.range(of: span, in: node), into: &diagnostics))
         default:
           parts.append(value)
         }
@@ -784,11 +793,13 @@ public struct Evaluator: Sendable {
 
   // MARK: Reporting
 
+  /// `range`: where in the node the fault is, when more precise than the node.
   private mutating func malformed(
-    _ node: Node, _ message: String, into diagnostics: inout Diagnostics
+    _ node: Node, _ message: String, at range: SourceRange? = nil,
+    into diagnostics: inout Diagnostics
   ) -> Value {
     report(
-      Diagnostic(.malformedIntrinsic, message, file: template.path, range: node.range),
+      Diagnostic(.malformedIntrinsic, message, file: template.path, range: range ?? node.range),
       into: &diagnostics)
     return .unknown(Unknown(.invalid, message))
   }

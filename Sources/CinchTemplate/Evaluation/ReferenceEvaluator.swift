@@ -33,6 +33,7 @@ public enum ReferenceEvaluator {
     let watched = !noEcho.isEmpty || !evaluator.inputs.assumed.isEmpty
     var defaults = DefaultedConditions(template: template, inputs: evaluator.inputs)
     for site in sites {
+      reportIfInLoop(site, into: &diagnostics)
       guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
         if !Self.isReturnedAsText(site) {
           defaults.reportIfLeftOutByDefault(site, into: &diagnostics)
@@ -62,7 +63,8 @@ public enum ReferenceEvaluator {
           chain.last ?? Node(.scalar(site.reference.text), style: .plain, range: site.range)
         let value = evaluator.substitute(
           text, variables: variables, at: anchor, into: &diagnostics)
-        let settled = settle(site, value, template: template, into: &diagnostics)
+        let scope = chain.last(where: { $0.intrinsic?.function == .sub })?.range ?? anchor.range
+        let settled = settle(site, value, scope: scope, into: &diagnostics)
         reportAssumed(settled, inputs, evaluator.inputs, into: &diagnostics)
         results.append(contentsOf: settled)
       case .join:
@@ -80,7 +82,7 @@ public enum ReferenceEvaluator {
         }
         let value = evaluator.evaluate(join, into: &diagnostics)
         let ownSpans = composedSpans(of: join, value: value, evaluator: &evaluator)
-        let settled = settle(site, value, template: template, into: &diagnostics) { found in
+        let settled = settle(site, value, scope: join.range, into: &diagnostics) { found in
           // Only what the join composes: a reference inside one literal piece has a site of
           // its own. With as many composed references as sites, each site reads its own.
           let composed = found.filter { ownSpans($0.span) }
@@ -128,6 +130,24 @@ public enum ReferenceEvaluator {
     return EvaluatedReference(site: site, state: .invalid)
   }
 
+  /// A name that cannot be built is never read, so it must not pass in silence: when nothing
+  /// in the `Fn::Sub` or `Fn::Join` that builds it was reported (a dangling `Ref`, a list where
+  /// a string belongs, …), the reference is, with the evaluator's reason.
+  private static func reportUnevaluated(
+    _ site: ReferenceSite, _ value: Value, scope: SourceRange, into diagnostics: inout Diagnostics
+  ) {
+    let explained = diagnostics.items.contains { existing in
+      existing.severity == .error && existing.file == site.file
+        && existing.range.map { scope.bytes.contains($0.start.offset) } == true
+    }
+    guard !explained else { return }
+    diagnostics.report(
+      Diagnostic(
+        .malformedIntrinsic,
+        "reference '\(site.reference.text)' cannot be evaluated: \(value.invalidReason)",
+        file: site.file, range: site.range, path: site.path))
+  }
+
   /// A name built with a pseudo-parameter that was not given (the region, the account) is
   /// read with the default, which the deploy may not use: reported with the option that gives it.
   private static func reportAssumed(
@@ -148,6 +168,19 @@ public enum ReferenceEvaluator {
         .referenceNotEvaluated,
         "reference '\(site.reference.text)' builds its name from \(pseudo), which was not "
           + "given: read as '\(concrete.name)' with the default '\(value)'; set it with \(option)",
+        file: site.file, range: site.range, path: site.path))
+  }
+
+  /// A reference in the body of an `Fn::ForEach` loop (`AWS::LanguageExtensions`) names a
+  /// different entry in each iteration, which cinch does not expand: said, rather than the
+  /// reference passing as one that waits on the loop's identifier.
+  private static func reportIfInLoop(_ site: ReferenceSite, into diagnostics: inout Diagnostics) {
+    guard let loop = site.syntaxPath.components.first(where: Template.isLoop) else { return }
+    diagnostics.report(
+      Diagnostic(
+        .referenceNotEvaluated,
+        "reference '\(site.reference.text)' is in the body of loop '\(loop)': cinch does not "
+          + "expand 'Fn::ForEach', so what each iteration reads is not checked, locked or granted",
         file: site.file, range: site.range, path: site.path))
   }
 
@@ -218,14 +251,19 @@ public enum ReferenceEvaluator {
   }
 
   /// A folded value becomes concrete references (scanned again, now without placeholders), or
-  /// a wait on the inputs it still lacks.
+  /// a wait on the inputs it still lacks. `scope`: the `Fn::Sub` or `Fn::Join` that builds the
+  /// name, where the evaluator reports what is wrong with it.
   private static func settle(
-    _ site: ReferenceSite, _ value: Value, template: Template, into diagnostics: inout Diagnostics,
+    _ site: ReferenceSite, _ value: Value, scope: SourceRange, into diagnostics: inout Diagnostics,
     select: ([ScannedReference]) -> [ScannedReference] = { $0 }
   ) -> [EvaluatedReference] {
     guard let text = value.string else {
       let waits = value.waitsOn.filter { $0 != .invalid }
-      return [EvaluatedReference(site: site, state: waits.isEmpty ? .invalid : .waiting(on: waits))]
+      guard waits.isEmpty else {
+        return [EvaluatedReference(site: site, state: .waiting(on: waits))]
+      }
+      reportUnevaluated(site, value, scope: scope, into: &diagnostics)
+      return [EvaluatedReference(site: site, state: .invalid)]
     }
     let scan = ReferenceScanner.scan(text)
     for issue in scan.issues {

@@ -67,6 +67,24 @@ public indirect enum Value: Sendable, Hashable {
     return ordered
   }
 
+  /// Why the value cannot be known at all: the reason of its first invalid part.
+  public var invalidReason: String {
+    func reason(_ value: Value) -> String? {
+      switch value {
+      case .string, .bool, .noValue: return nil
+      case .unknown(let unknown): return unknown.waitsOn.contains(.invalid) ? unknown.reason : nil
+      case .partial(let pieces):
+        for case .hole(let unknown) in pieces where unknown.waitsOn.contains(.invalid) {
+          return unknown.reason
+        }
+        return nil
+      case .list(let items): return items.lazy.compactMap(reason).first
+      case .map(let fields): return fields.lazy.compactMap { reason($0.value) }.first
+      }
+    }
+    return reason(self) ?? "it is not a string"
+  }
+
   /// Concatenates string-like values, keeping holes: the heart of `Fn::Sub` and `Fn::Join`.
   static func concatenate(_ parts: [Value]) -> Value {
     var pieces: [Piece] = []

@@ -541,6 +541,7 @@ private struct Builder {
         }
       }
       for index in items.indices.dropFirst() { walk(items[index], inside.child(String(index))) }
+      checkLookup(node, keys: items, at: at)
 
     case .transform:
       sawTransform = true
@@ -633,6 +634,20 @@ private struct Builder {
       dangling(
         template.danglingConditionMessage(name), range: node.range, at: at, logicalID: name)
     }
+  }
+
+  /// A lookup whose keys are known and find no entry, with no `DefaultValue`, fails the deploy
+  /// ("Unable to get mapping for …"): evaluated where it is read on deploy, so that the
+  /// evaluator reports it (E1005) whether or not a reference is in the mapping. A key taken from
+  /// a default the deploy may not use (the region, the account when not given) is not known.
+  private mutating func checkLookup(_ node: Node, keys: [Node], at: Position) {
+    guard at.from != nil, keys.count == 3 else { return }
+    var names: [String] = []
+    for key in keys { ValueInputs.collect(key, into: &names) }
+    guard !names.contains(where: evaluator.inputs.isAssumed) else { return }
+    let live = at.liveFromEvaluator ? evaluator.isLive(at.syntax, into: &evaluated) : at.live
+    guard live else { return }
+    _ = evaluator.evaluate(node, into: &evaluated)
   }
 
   private mutating func mappingUse(_ name: String, range: SourceRange, at: Position) {

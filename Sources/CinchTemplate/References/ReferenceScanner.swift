@@ -177,14 +177,18 @@ struct ScanMachine {
   // MARK: Finding the extent
 
   /// An opener at `index`: `{{` or `<<`, `resolve`, `:`, with any blanks between (which make
-  /// it a spaced reference, E2009). Nil when the text there is not an opener.
-  private func opener(at index: Int) -> (delimiter: Reference.Delimiter, body: Int, spaced: Bool)? {
+  /// it a spaced reference, E2009). Nil when the text there is not an opener. `resolve` in any
+  /// other case (`{{RESOLVE:`) is an opener too, reported (E2037) instead of read.
+  private func opener(at index: Int) -> (
+    delimiter: Reference.Delimiter, body: Int, spaced: Bool, miscased: Bool
+  )? {
     guard index + 1 < bytes.count else { return nil }
     let byte = bytes[index]
     guard byte == Byte.openBrace || byte == Byte.less, bytes[index + 1] == byte else { return nil }
     let openerEnd = index + 2
     var cursor = skipBlanks(from: openerEnd)
-    guard matches(Byte.resolve, at: cursor) else { return nil }
+    let miscased = !matches(Byte.resolve, at: cursor)
+    guard !miscased || matchesIgnoringCase(Byte.resolve, at: cursor) else { return nil }
     var spaced = cursor > openerEnd
     cursor += Byte.resolve.count
     let afterWord = cursor
@@ -195,13 +199,15 @@ struct ScanMachine {
     let afterColon = cursor
     cursor = skipBlanks(from: cursor)
     spaced = spaced || cursor > afterColon
-    return (byte == Byte.openBrace ? .braces : .angles, cursor, spaced)
+    return (byte == Byte.openBrace ? .braces : .angles, cursor, spaced, miscased)
   }
 
   /// Reads a candidate reference whose opener starts at `start`. Returns where scanning goes on,
   /// or nil when there is no opener at `start` (then it is ordinary text).
   private mutating func reference(at start: Int) -> Int? {
-    guard let (delimiter, bodyStart, leadingSpaces) = opener(at: start) else { return nil }
+    guard let (delimiter, bodyStart, leadingSpaces, miscased) = opener(at: start) else {
+      return nil
+    }
     let count = bytes.count
     guard !unterminated.contains(start) else {
       reportUnterminated(start, delimiter: delimiter, bodyStart: bodyStart)
@@ -272,6 +278,16 @@ struct ScanMachine {
         .spacesInReference,
         "spaces inside '\(delimiter.open) … \(delimiter.close)': CloudFormation leaves this text "
           + "unresolved; write '\(delimiter.open)resolve:\(body)\(delimiter.close)'",
+        span: whole, reference: whole)
+      return end
+    }
+    if miscased {
+      let word = String(
+        decoding: bytes[(start + 2)..<(start + 2 + Byte.resolve.count)], as: UTF8.self)
+      report(
+        .resolveNotLowerCase,
+        "'\(delimiter.open)\(word):' is not a dynamic reference: CloudFormation recognises only "
+          + "'\(delimiter.open)resolve:' in lower case and deploys this text as written",
         span: whole, reference: whole)
       return end
     }
@@ -677,6 +693,13 @@ struct ScanMachine {
   }
 
   // MARK: Bytes
+
+  /// `word` (lower case ASCII) at `index` in any case.
+  private func matchesIgnoringCase(_ word: [UInt8], at index: Int) -> Bool {
+    guard index >= 0, index + word.count <= bytes.count else { return false }
+    for offset in 0..<word.count where bytes[index + offset] | 0x20 != word[offset] { return false }
+    return true
+  }
 
   private func matches(_ word: [UInt8], at index: Int) -> Bool {
     guard index >= 0, index + word.count <= bytes.count else { return false }

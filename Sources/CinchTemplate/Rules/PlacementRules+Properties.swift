@@ -25,6 +25,23 @@ extension PlacementRules {
     "AWS::EC2::LaunchTemplate": ["LaunchTemplateData", "UserData"],
   ]
 
+  /// SAM properties whose string the transform reads itself, and where it rejects a dynamic
+  /// reference: an S3 URI of code or a layer ("Unsupported dynamic reference detected in
+  /// 'CodeUri'", samtranslator/model/s3_utils/uri_parser.py) and a Serverless Application
+  /// Repository application ("Serverless Application Repostiory does not support dynamic
+  /// reference in 'ApplicationId' property", samtranslator/plugins/application/
+  /// serverless_app_plugin.py). The object forms of `CodeUri` and `ContentUri` are passed on.
+  static let samLocationProperties: [String: [String]] = [
+    "AWS::Serverless::Function": ["CodeUri"],
+    "AWS::Serverless::LayerVersion": ["ContentUri"],
+    "AWS::Serverless::Application": ["Location", "ApplicationId"],
+  ]
+
+  /// The section of SAM's `Globals` for each resource type.
+  static let samGlobalsSections: [String: String] = [
+    "AWS::Serverless::Function": "Function", "AWS::Serverless::LayerVersion": "LayerVersion",
+  ]
+
   /// Properties that expect a secret's ARN or id (or, for ECS and Batch `ValueFrom`, a
   /// parameter or secret ARN): a `secretsmanager` reference there hands over the secret's value
   /// instead. Matched on any path component; names ending in `SecretArn`, `SecretARN` or

@@ -17,6 +17,7 @@
 /// | W2030 | password-like properties take a secure reference, not a plain `ssm` one or a parameter without `NoEcho` |
 /// | E2031 | no `secretsmanager` in custom resources |
 /// | E2032 | password-like properties take no value written in the template |
+/// | E2036 | no reference in SAM's `CodeUri`, `ContentUri` (string forms) or `ApplicationId` |
 public enum PlacementRules {
   /// CloudFormation's limit on dynamic references in one template.
   public static let referenceLimit = 60
@@ -133,6 +134,15 @@ struct PlacementChecker {
           "'secretsmanager' reference in 'Outputs' is not resolved: CloudFormation returns "
             + "the literal text", at: site)
       }
+    case "Globals":
+      // `Globals: {Function: {CodeUri: …}}` is copied into every function.
+      if path.count >= 3,
+        let type = PlacementRules.samGlobalsSections.first(where: { $0.value == path[1] })?.key,
+        path[2...].elementsEqual(PlacementRules.samLocationProperties[type] ?? [])
+      {
+        reportSAMLocation(site, type: type, property: path[2...])
+      }
+      fallthrough
     default:
       if kind == .ssmSecure {
         let section = path.first.map { "'\($0)'" } ?? "this file"
@@ -159,6 +169,11 @@ struct PlacementChecker {
           "references are not supported in EC2 'UserData' ('\(type)'): CloudFormation does not "
             + "resolve them there; read the value on the instance instead", at: site)
         return
+      }
+      if let pattern = PlacementRules.samLocationProperties[type],
+        property.elementsEqual(pattern)
+      {
+        reportSAMLocation(site, type: type, property: property)
       }
       if kind == .ssmSecure,
         !(PlacementRules.ssmSecureProperties[type] ?? []).contains(where: {
@@ -218,6 +233,18 @@ struct PlacementChecker {
           at: site)
       }
     }
+  }
+
+  private mutating func reportSAMLocation(
+    _ site: ReferenceSite, type: String, property: ArraySlice<String>
+  ) {
+    let name = property.joined(separator: "/")
+    let why =
+      property.last == "ApplicationId"
+      ? "the Serverless Application Repository does not support dynamic references there"
+      : "the SAM transform rejects a dynamic reference in the S3 URI (give the location as "
+        + "{Bucket, Key, Version} instead)"
+    report(.referenceInSAMLocation, "reference in '\(type)' property '\(name)': \(why)", at: site)
   }
 
   /// Where a value names a logical ID or condition: a `Ref` argument, the resource of an
