@@ -135,11 +135,32 @@ struct RenderCommand: AsyncParsableCommand {
     if session.run.diagnostics.hasErrors {
       Output.stderr("cinch: nothing written: fix the errors below and run again\n")
     } else {
+      try refuseOverwriting(session.templates + [lock], with: artifacts)
       try write(artifacts, manifest: manifest)
     }
     try diagnosticOutput.emit(
       session.run.diagnostics, documents: session.run.documents, files: session.templates.count,
       summary: session.run.diagnostics.hasErrors, to: output == "-" ? 2 : 1)
+  }
+
+  /// A render written over its own templates (`-o .` beside them) would replace the source
+  /// with the rendered text, in inline mode with secret values that the next commit takes
+  /// along. Compared by device and inode, so `./`, `..`, symbolic and hard links are seen too.
+  private func refuseOverwriting(_ inputs: [String], with artifacts: [Artifact]) throws {
+    guard output != "-" else { return }
+    var identities: [FileIdentity: String] = [:]
+    for path in inputs {
+      if let identity = FileIdentity(path: path) { identities[identity] = path }
+    }
+    for target in artifacts.map(\.output) + ["manifest.json"] {
+      let path = output + "/" + target
+      guard let identity = FileIdentity(path: path), let input = identities[identity] else {
+        continue
+      }
+      throw CommandFailure(
+        message: "nothing written: '\(path)' is '\(input)', which render reads; write to "
+          + "another folder with --output")
+    }
   }
 
   private func write(_ artifacts: [Artifact], manifest: String) throws {
@@ -176,5 +197,18 @@ extension Diagnostics {
       copy.report(item)
     }
     return copy
+  }
+}
+
+/// A file's device and inode: the same file under any name.
+private struct FileIdentity: Hashable {
+  let device: UInt64
+  let inode: UInt64
+
+  init?(path: String) {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    device = UInt64(info.st_dev)
+    inode = UInt64(info.st_ino)
   }
 }

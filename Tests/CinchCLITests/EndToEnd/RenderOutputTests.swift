@@ -28,6 +28,40 @@ import _CinchTestSupport
     #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("out").path))
   }
 
+  /// A render into the templates' own folder, by any name of it, would replace the source with
+  /// the rendered text (inline: with the secret's value): refused, and the template is whole.
+  @Test func renderingOverItsOwnTemplateIsRefused() async throws {
+    let root = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let canary = "CANARY-render-over-source-4d1e"
+    let template =
+      "Resources:\n  A:\n    Type: AWS::RDS::DBInstance\n"
+      + "    Properties: {MasterUserPassword: '{{resolve:ssm-secure:/app/pw}}'}\n"
+    let path = root.appendingPathComponent("t.yaml")
+    try template.write(to: path, atomically: true, encoding: .utf8)
+    for arguments in [
+      ["init"],
+      ["ssm", "put-parameter", "--name", "/app/pw", "--value", canary, "--type", "SecureString"],
+      ["lock", "t.yaml"],
+    ] {
+      let step = try await CinchProcess.run(arguments, in: root)
+      #expect(step.status == 0, "\(arguments): \(step.stderr)")
+    }
+    let folderName = root.lastPathComponent
+    for (mode, folder) in [("pin", "."), ("inline", "../\(folderName)"), ("inline", root.path)] {
+      let rendered = try await CinchProcess.run(
+        ["render", "--mode", mode, "--output", folder], in: root)
+      #expect(rendered.status == 2, "\(mode) \(folder): \(rendered.stdout)")
+      #expect(
+        rendered.stderr.contains("is 't.yaml', which render reads; write to another folder"),
+        "\(rendered.stderr)")
+      #expect(!rendered.stderr.contains(canary) && !rendered.stdout.contains(canary))
+      #expect(try String(contentsOf: path, encoding: .utf8) == template)
+      #expect(
+        !FileManager.default.fileExists(atPath: root.appendingPathComponent("manifest.json").path))
+    }
+  }
+
   /// What render has to say about a template (an I5001 note) follows its summary line and
   /// ends with the note: no blank line after the last one.
   @Test func notesEndWithTheLastNote() async throws {
