@@ -57,7 +57,10 @@ public struct CinchMain: AsyncParsableCommand {
   public static func run() async -> Never {
     let arguments = AWSCommandLine.skeletonValueFilledIn(
       root: Self.self,
-      AWSCommandLine.helpWordAsFlag(root: Self.self, Array(CommandLine.arguments.dropFirst())))
+      AWSCommandLine.helpWordAsFlag(
+        root: Self.self,
+        AWSCommandLine.leadingOptionsMoved(
+          root: Self.self, Array(CommandLine.arguments.dropFirst()))))
     // ArgumentParser answers `help NAME` for a name it does not know with the root's help and
     // exit 0, which hides a typo in a script; git and the aws CLI refuse it.
     if arguments.first == "help", let unknown = unknownHelpTopic(arguments.dropFirst()) {

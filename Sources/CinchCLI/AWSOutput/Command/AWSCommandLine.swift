@@ -96,6 +96,57 @@ package enum AWSCommandLine {
     return filled
   }
 
+  /// `cinch --region eu-west-1 ssm get-parameter …`, `cinch ssm --output text get-parameter …`,
+  /// `cinch --store s.db lock`: the aws CLI takes its global options before the service and the
+  /// operation as well as after them. Options written before the command they belong to are
+  /// moved to just after it, where ArgumentParser reads them; a command line that names no
+  /// command after its leading options (`--help`, `--version`, a mistyped command) is returned
+  /// unchanged. An option's value is the next word unless that word is an option or
+  /// names a command there (`--debug ssm …`).
+  package static func leadingOptionsMoved<Root: ParsableCommand>(
+    root: Root.Type, _ arguments: [String]
+  ) -> [String] {
+    var command: any ParsableCommand.Type = root
+    var index = 0
+    var path: [String] = []
+    var moved: [String] = []
+    while index < arguments.count, !command.configuration.subcommands.isEmpty {
+      let word = arguments[index]
+      func subcommand(_ name: String) -> (any ParsableCommand.Type)? {
+        command.configuration.subcommands.first {
+          ($0.configuration.commandName ?? $0._commandName) == name
+            || $0.configuration.aliases.contains(name)
+        }
+      }
+      if word.hasPrefix("-"), word.count > 1, word != "--" {
+        if ["-h", "--help", "--version", "--experimental-dump-help"].contains(word) {
+          return arguments
+        }
+        moved.append(word)
+        index += 1
+        if !word.contains("="), index < arguments.count, !arguments[index].hasPrefix("-"),
+          subcommand(arguments[index]) == nil
+        {
+          moved.append(arguments[index])
+          index += 1
+        }
+        continue
+      }
+      // A word that names no command here (a mistyped operation): the options go after it, so
+      // that what is reported is the word, not the options.
+      guard let next = subcommand(word) else {
+        path.append(word)
+        index += 1
+        break
+      }
+      path.append(word)
+      command = next
+      index += 1
+    }
+    guard !moved.isEmpty, !path.isEmpty else { return arguments }
+    return path + moved + arguments[index...]
+  }
+
   /// Whether the first word of the command line names a subcommand marked `AWSCommandGroup`.
   static func isAWSStyle<Root: ParsableCommand>(root: Root.Type, arguments: [String]) -> Bool {
     awsGroup(root: root, arguments: arguments) != nil

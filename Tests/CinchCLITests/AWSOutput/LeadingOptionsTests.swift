@@ -1,0 +1,46 @@
+import Testing
+
+@testable import CinchCLI
+
+/// The aws CLI takes its global options before the service and the operation too
+/// (`aws --region eu-west-1 ssm get-parameter …`); so does cinch, for every command.
+@Suite struct LeadingOptionsTests {
+  func moved(_ arguments: [String]) -> [String] {
+    AWSCommandLine.leadingOptionsMoved(root: CinchMain.self, arguments)
+  }
+
+  @Test func optionsBeforeTheServiceGoAfterTheOperation() {
+    #expect(
+      moved(["--region", "eu-west-1", "ssm", "get-parameter", "--name", "/a"])
+        == ["ssm", "get-parameter", "--region", "eu-west-1", "--name", "/a"])
+    #expect(
+      moved(["--output=text", "ssm", "--query", "Parameter.Value", "get-parameter", "--name", "/a"])
+        == ["ssm", "get-parameter", "--output=text", "--query", "Parameter.Value", "--name", "/a"])
+    #expect(moved(["--store", "s.db", "lock", "t.yaml"]) == ["lock", "--store", "s.db", "t.yaml"])
+  }
+
+  @Test func aFlagDoesNotTakeTheCommandAsItsValue() {
+    #expect(
+      moved(["--debug", "ssm", "get-parameter", "--name", "/a"])
+        == ["ssm", "get-parameter", "--debug", "--name", "/a"])
+    #expect(
+      moved(["--debug", "--no-cli-pager", "secretsmanager", "list-secrets"])
+        == ["secretsmanager", "list-secrets", "--debug", "--no-cli-pager"])
+  }
+
+  @Test func aMistypedOperationIsWhatIsReported() {
+    #expect(
+      moved(["--output", "text", "ssm", "get-parameterz", "--name", "/a"])
+        == ["ssm", "get-parameterz", "--output", "text", "--name", "/a"])
+  }
+
+  @Test func otherCommandLinesAreUnchanged() {
+    for arguments in [
+      ["ssm", "get-parameter", "--name", "/a", "--region", "eu-west-1"], ["--help"],
+      ["--version"], ["--region", "eu-west-1"], ["help", "ssm"], [],
+      ["--store", "s.db", "--help", "lock"], ["check", "--", "--odd-file-name.yaml"],
+    ] {
+      #expect(moved(arguments) == arguments, "\(arguments)")
+    }
+  }
+}
