@@ -57,18 +57,25 @@ struct LockCommand: AsyncParsableCommand {
       throw error
     }
     defer { KeptUntilExit.keep(session) }
-    // An ARN names the entries the lock records it for (exactly, or as a secret's partial
-    // ARN): the ARN of another region, account or partition names none of them.
-    for (index, name) in names.enumerated() where name.hasPrefix("arn:") {
+    // An ARN names every entry the lock records it for (exactly, or as a secret's partial
+    // ARN), whatever name the template gave it (`prod/db` and its full ARN are two entries of
+    // one secret): the ARN of another region, account or partition names none of them.
+    var named: [String] = []
+    for name in names {
+      guard name.hasPrefix("arn:") else {
+        named.append(name)
+        continue
+      }
       let entries = session.previous?.entries.filter { $0.pin.recordsARN(name) } ?? []
-      guard let entry = entries.first else {
+      guard !entries.isEmpty else {
         await store.abandon()
         throw CommandFailure(
           message: "--update names '\(name)', which is not an ARN '\(lock)' records "
             + "(name the parameter or secret, or give the ARN as the lock shows it)")
       }
-      names[index] = entry.key.name
+      for entry in entries where !named.contains(entry.key.name) { named.append(entry.key.name) }
     }
+    names = named
     // A name no template references is a mistyped argument: said before anything is read.
     let known = Set(session.index.keys.map(\.name))
     for name in names where !session.index.keys.contains(where: { $0.isNamed(by: name) }) {

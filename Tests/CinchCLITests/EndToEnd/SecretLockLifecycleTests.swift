@@ -278,6 +278,37 @@ import _CinchTestSupport
         + "records (name the parameter or secret, or give the ARN as the lock shows it)\n")
   }
 
+  /// A template that names the secret and one that gives its ARN make two entries of one
+  /// secret: the ARN moves both, not only the entry named by it.
+  @Test func anARNMovesEveryEntryThatRecordsIt() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    try await succeeds("lock", "templates/database.yaml")
+    let arn = try #require(
+      try lockEntries().first { $0["name"] as? String == "MyDatabaseSecret" }?["arn"] as? String)
+    try write(
+      """
+      Resources:
+        Db:
+          Type: AWS::RDS::DBInstance
+          Properties:
+            Engine: postgres
+            DBInstanceClass: db.t4g.micro
+            AllocatedStorage: '20'
+            MasterUserPassword: '{{resolve:secretsmanager:\(arn)}}'
+
+      """, to: "templates/by-arn.yaml")
+    try await succeeds("lock", "templates/by-arn.yaml")
+    try await succeeds(
+      "secretsmanager", "put-secret-value", "--secret-id", "MyDatabaseSecret",
+      "--secret-string", try valueFile("next-\(Self.canary)"))
+    let moved = try await succeeds("lock", "--update", arn)
+    #expect(moved.stdout.contains("~ secretsmanager MyDatabaseSecret "), "\(moved.stdout)")
+    #expect(moved.stdout.contains("~ secretsmanager \(arn) "), "\(moved.stdout)")
+    let outdated = try await cinch("outdated")
+    #expect(outdated.status == 0, "\(outdated.stdout)")
+  }
+
   @Test func checkAndLockNameWhatIsMissing() async throws {
     defer { try? FileManager.default.removeItem(at: directory) }
     try await seed()
