@@ -67,6 +67,21 @@ struct CompileSession {
     run = try TemplateAnalysisRun(
       files: templates, limits: limits, settings: settings, graph: graph,
       pipelinedParse: pipelinedParse, referencesKnown: referencesKnown)
+    if files.isEmpty, !keepingRecorded {
+      // A template the lock records that is gone: said where it comes from, and how to drop it.
+      let recorded = Set(templates)
+      run.diagnostics = run.diagnostics.mapping { diagnostic in
+        guard diagnostic.code == .fileUnreadable, let file = diagnostic.file,
+          recorded.contains(file), !FileManager.default.fileExists(atPath: file)
+        else { return diagnostic }
+        var noted = diagnostic
+        noted.notes.append(
+          .init(
+            "'\(lockPath)' records this template; 'cinch lock' leaves out a template that no "
+              + "longer exists, or name the templates to \(purpose)"))
+        return noted
+      }
+    }
     // What a template leaves out of its findings (`Metadata: cinch: ignore`) is left out of
     // every command's, not only check's: lock and render stop on errors.
     let suppressions = Suppressions(run.analyses, into: &run.diagnostics)

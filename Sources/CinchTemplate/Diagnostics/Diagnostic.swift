@@ -110,6 +110,12 @@ public struct Diagnostics: Sendable {
     return copy
   }
 
+  public func mapping(_ transform: (Diagnostic) -> Diagnostic) -> Diagnostics {
+    var copy = Diagnostics()
+    copy.items = items.map(transform)
+    return copy
+  }
+
   public var hasErrors: Bool { items.contains { $0.severity == .error } }
   public var isEmpty: Bool { items.isEmpty }
   public var count: Int { items.count }

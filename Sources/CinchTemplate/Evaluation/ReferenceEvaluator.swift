@@ -32,8 +32,11 @@ public enum ReferenceEvaluator {
     // pseudo-parameters whose value is only a default.
     let watched = !noEcho.isEmpty || !evaluator.inputs.assumed.isEmpty
     var defaults = DefaultedConditions(template: template, inputs: evaluator.inputs)
+    // `Fn::ForEach` exists only under `AWS::LanguageExtensions`: other templates skip the
+    // look along each site's path.
+    let mayLoop = template.transforms.contains("AWS::LanguageExtensions")
     for site in sites {
-      reportIfInLoop(site, into: &diagnostics)
+      if mayLoop { reportIfInLoop(site, into: &diagnostics) }
       guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
         if !Self.isReturnedAsText(site) {
           defaults.reportIfLeftOutByDefault(site, into: &diagnostics)
