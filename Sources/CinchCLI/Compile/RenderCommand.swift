@@ -1,5 +1,6 @@
 import ArgumentParser
 import CinchCompiler
+import CinchJSON
 import CinchStore
 import CinchTemplate
 import Foundation
@@ -136,7 +137,9 @@ struct RenderCommand: AsyncParsableCommand {
       Output.stderr("cinch: nothing written: fix the errors below and run again\n")
     } else {
       try refuseOverwriting(session.templates + [lock], with: artifacts)
-      try write(artifacts, manifest: manifest)
+      try write(
+        artifacts, manifest: manifest,
+        removing: staleOutputs(of: artifacts, sparing: session.templates + [lock]))
     }
     try diagnosticOutput.emit(
       session.run.diagnostics, documents: session.run.documents, files: session.templates.count,
@@ -163,7 +166,19 @@ struct RenderCommand: AsyncParsableCommand {
     }
   }
 
-  private func write(_ artifacts: [Artifact], manifest: String) throws {
+  /// What the previous render wrote (its manifest's files) that this one does not: the output
+  /// of a template renamed or left out of the lock, which would be deployed with its stale pins
+  /// or keep its secret values. Never one of the files render reads.
+  private func staleOutputs(of artifacts: [Artifact], sparing inputs: [String]) -> [String] {
+    guard output != "-" else { return [] }
+    let inputIdentities = Set(inputs.compactMap(FileIdentity.init(path:)))
+    return Self.previousOutputs(in: output).subtracting(artifacts.map(\.output)).sorted()
+      .filter { path in
+        FileIdentity(path: output + "/" + path).map { !inputIdentities.contains($0) } ?? false
+      }
+  }
+
+  private func write(_ artifacts: [Artifact], manifest: String, removing stale: [String]) throws {
     let mode: mode_t = self.mode == .inline ? 0o600 : 0o644
     if output == "-" {
       for artifact in artifacts { Output.stdoutBytes(artifact.bytes) }
@@ -174,13 +189,36 @@ struct RenderCommand: AsyncParsableCommand {
     try AtomicFile.writeAll(
       artifacts.map { ($0.bytes, output + "/" + $0.output, mode) }
         + [(Array(manifest.utf8), output + "/manifest.json", 0o644)])
+    var removed = 0
+    for path in stale where unlink(output + "/" + path) == 0 { removed += 1 }
     let count = artifacts.count
     var line =
       "rendered \(count) file\(count == 1 ? "" : "s") to \(output)/ (\(self.mode.rawValue) mode) with manifest.json"
     if self.mode == .inline {
       line += "; they hold secret values and are readable only by you (mode 0600)"
     }
+    if removed > 0 {
+      line +=
+        "; removed \(removed) file\(removed == 1 ? "" : "s") of the previous render that no "
+        + "template makes now"
+    }
     Output.stdout(line + "\n")
+  }
+
+  /// The files the previous render's manifest lists, as paths inside the output folder: only
+  /// relative paths that stay inside it, so a manifest edited by hand removes nothing else.
+  static func previousOutputs(in folder: String) -> Set<String> {
+    guard let data = FileManager.default.contents(atPath: folder + "/manifest.json"),
+      let text = String(data: data, encoding: .utf8),
+      let files = (try? JSONValueParser.parse(text))?["files"]?.arrayValue
+    else { return [] }
+    return Set(
+      files.compactMap { $0["output"]?.stringValue }.filter { path in
+        !path.isEmpty && !path.hasPrefix("/") && path != "manifest.json"
+          && !path.split(separator: "/", omittingEmptySubsequences: false).contains {
+            $0 == ".." || $0 == "." || $0.isEmpty
+          }
+      })
   }
 }
 

@@ -62,6 +62,41 @@ import _CinchTestSupport
     }
   }
 
+  /// A template the render no longer makes (renamed, left out) loses the file the previous
+  /// render wrote for it, which would deploy stale pins; what the manifest names outside the
+  /// folder, and the folder's other files, are left alone.
+  @Test func filesOfThePreviousRenderThatNoTemplateMakesAreRemoved() async throws {
+    let root = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let files = FileManager.default
+    for name in ["a.yaml", "b.yaml"] {
+      try "Resources:\n  A:\n    Type: AWS::SNS::Topic\n".write(
+        to: root.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    let first = try await CinchProcess.run(["render", "a.yaml", "b.yaml", "-o", "out"], in: root)
+    #expect(first.status == 0, "\(first.stderr)")
+    let out = root.appendingPathComponent("out")
+    try "mine".write(to: out.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+    try "outside".write(
+      to: root.appendingPathComponent("outside.yaml"), atomically: true, encoding: .utf8)
+    // A manifest edited to name a file outside the folder removes nothing there.
+    let manifest = out.appendingPathComponent("manifest.json")
+    let edited = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(
+      of: "\"output\": \"a.yaml\"", with: "\"output\": \"../outside.yaml\"")
+    try edited.write(to: manifest, atomically: true, encoding: .utf8)
+
+    let second = try await CinchProcess.run(["render", "a.yaml", "-o", "out"], in: root)
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(
+      second.stdout.hasPrefix(
+        "rendered 1 file to out/ (pin mode) with manifest.json; removed 1 file of the previous "
+          + "render that no template makes now\n"), "\(second.stdout)")
+    #expect(!files.fileExists(atPath: out.appendingPathComponent("b.yaml").path))
+    #expect(files.fileExists(atPath: out.appendingPathComponent("a.yaml").path))
+    #expect(files.fileExists(atPath: out.appendingPathComponent("notes.txt").path))
+    #expect(files.fileExists(atPath: root.appendingPathComponent("outside.yaml").path))
+  }
+
   /// What render has to say about a template (an I5001 note) follows its summary line and
   /// ends with the note: no blank line after the last one.
   @Test func notesEndWithTheLastNote() async throws {
