@@ -39,14 +39,21 @@ struct DatabaseEngine {
     -> LogicalResponse?
   {
     let verify = try request.data.flag("verify_connection") ?? true
-    let plugin = request.data.string("plugin_name") ?? "postgresql-database-plugin"
+    // An update takes the fields given over the stored ones, as Vault's does ("If this is an
+    // update, take any new values, overwrite what was there before",
+    // builtin/logical/database/path_config_connection.go): `allowed_roles=…` alone is enough.
+    let existing = try await store.databaseConnection(
+      mount: name, name: connectionName, withPassword: false)?.0
+    let plugin =
+      request.data.string("plugin_name") ?? existing?.pluginName ?? "postgresql-database-plugin"
     guard plugin == "postgresql-database-plugin" else {
       throw VaultError.invalid("cinch's database engine serves postgresql-database-plugin only")
     }
-    guard let url = request.data.string("connection_url"), !url.isEmpty else {
+    guard let url = request.data.string("connection_url") ?? existing?.connectionURL, !url.isEmpty
+    else {
       throw VaultError.invalid("connection_url cannot be empty")
     }
-    var allowed: [String] = []
+    var allowed = existing?.allowedRoles ?? []
     switch request.data["allowed_roles"] {
     case .array(let items)?: allowed = items.compactMap(\.stringValue)
     case .string(let text)?: allowed = text.split(separator: ",").map(String.init)
@@ -54,7 +61,8 @@ struct DatabaseEngine {
     }
     let connection = DatabaseConnection(
       name: connectionName, pluginName: plugin, connectionURL: url,
-      username: request.data.string("username") ?? "", allowedRoles: allowed)
+      username: request.data.string("username") ?? existing?.username ?? "",
+      allowedRoles: allowed)
     _ = try PostgresExecutor.target(connection)
     let password = request.data.string("password").map { SecretBytes(utf8: $0) }
     try await store.writeDatabaseConnection(mount: name, connection, password: password)

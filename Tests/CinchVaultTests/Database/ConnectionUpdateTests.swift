@@ -1,0 +1,35 @@
+import Testing
+
+@testable import CinchVault
+
+/// `vault write database/config/NAME allowed_roles=…` changes what it names and keeps the rest,
+/// as Vault's update does ("take any new values, overwrite what was there before").
+@Suite struct ConnectionUpdateTests {
+  @Test func anUpdateKeepsTheFieldsItDoesNotGive() async throws {
+    let fixture = try await VaultFixture()
+    #expect(
+      await fixture.call("POST", "sys/mounts/database", #"{"type":"database"}"#).status == 204)
+    let created = await fixture.call(
+      "POST", "database/config/pg",
+      #"{"connection_url":"postgresql://{{username}}:{{password}}@127.0.0.1:1/postgres","username":"admin","password":"p","allowed_roles":"readonly","verify_connection":false}"#
+    )
+    #expect(created.status == 204, "\(created.text)")
+    let updated = await fixture.call(
+      "POST", "database/config/pg",
+      #"{"allowed_roles":"readonly,writer","verify_connection":false}"#)
+    #expect(updated.status == 204, "\(updated.text)")
+    let read = await fixture.call("GET", "database/config/pg")
+    #expect(read.at("data", "allowed_roles") == .array([.string("readonly"), .string("writer")]))
+    #expect(
+      read.at("data", "connection_details", "connection_url")
+        == .string("postgresql://{{username}}:{{password}}@127.0.0.1:1/postgres"))
+    #expect(read.at("data", "connection_details", "username") == .string("admin"))
+    #expect(read.at("data", "plugin_name") == .string("postgresql-database-plugin"))
+
+    // A first write still needs the URL.
+    let bare = await fixture.call(
+      "POST", "database/config/other", #"{"allowed_roles":"x","verify_connection":false}"#)
+    #expect(bare.status == 400)
+    #expect(bare.errors == ["connection_url cannot be empty"])
+  }
+}
