@@ -26,7 +26,8 @@ struct AuditEnableCommand: AsyncParsableCommand {
       "PUT", "sys/audit/" + devicePath,
       .object([("type", .string(type)), ("options", .object(parsed))]))
     guard reply.status < 400 else {
-      throw VaultSession.apiError("Error enabling audit device", devicePath, method: "PUT", reply)
+      throw VaultSession.apiError(
+        "Error enabling audit device", method: "PUT", url: "sys/audit/" + devicePath, reply)
     }
     let slashed = devicePath.hasSuffix("/") ? devicePath : devicePath + "/"
     Output.stdout("Success! Enabled the \(type) audit device at: \(slashed)\n")
@@ -46,7 +47,7 @@ struct AuditDisableCommand: AsyncParsableCommand {
     let reply = await session.send("DELETE", "sys/audit/" + devicePath)
     guard reply.status < 400 else {
       throw VaultSession.apiError(
-        "Error disabling audit device", devicePath, method: "DELETE", reply)
+        "Error disabling audit device", method: "DELETE", url: "sys/audit/" + devicePath, reply)
     }
     let slashed = devicePath.hasSuffix("/") ? devicePath : devicePath + "/"
     Output.stdout("Success! Disabled audit device (if it was enabled) at: \(slashed)\n")

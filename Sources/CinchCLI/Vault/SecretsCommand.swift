@@ -37,7 +37,9 @@ struct SecretsEnableCommand: AsyncParsableCommand {
     let session = try await VaultSession.open(storeOptions)
     let reply = await session.send("POST", "sys/mounts/" + mountPath, .object(body))
     guard reply.status < 400 else {
-      throw VaultSession.apiError("Error enabling", mountPath, method: "POST", reply)
+      // secrets_enable.go: "Error enabling: %s", the client's error naming the API path.
+      throw VaultSession.apiError(
+        "Error enabling", method: "POST", url: "sys/mounts/" + mountPath, reply)
     }
     Output.stdout("Success! Enabled the \(type) secrets engine at: \(slashed)\n")
   }
@@ -57,7 +59,8 @@ struct SecretsDisableCommand: AsyncParsableCommand {
     let reply = await session.send("DELETE", "sys/mounts/" + mountPath)
     guard reply.status < 400 else {
       throw VaultSession.apiError(
-        "Error disabling secrets engine at", slashed, method: "DELETE", reply)
+        "Error disabling secrets engine at", slashed, method: "DELETE",
+        url: "sys/mounts/" + mountPath, reply)
     }
     Output.stdout("Success! Disabled the secrets engine (if it existed) at: \(slashed)\n")
   }
@@ -76,7 +79,7 @@ struct SecretsListCommand: AsyncParsableCommand {
     let reply = await session.send("GET", "sys/mounts")
     guard reply.status < 400, case .object(let table)? = reply.data else {
       throw VaultSession.apiError(
-        "Error listing secrets engines", "sys/mounts", method: "GET", reply)
+        "Error listing secrets engines", method: "GET", url: "sys/mounts", reply)
     }
     if format == "json" {
       Output.stdout(VaultAPIJSON.sorted(.object(table)).pretty())

@@ -28,6 +28,19 @@ struct VaultAuditor: Sendable {
     }
   }
 
+  /// A response's `auth` with its credentials hashed and the rest as it is: Vault's
+  /// `HashAuth` hashes only `client_token` and `accessor`, so an operator reads the policies,
+  /// token type and entity a login or token creation gave.
+  static func hashingCredentials(_ auth: JSONValue, salt: SecretBytes) -> JSONValue {
+    guard case .object(let object) = auth else { return hashStrings(auth, salt: salt) }
+    return .object(
+      JSONObject(
+        object.members.map { member in
+          ["client_token", "accessor"].contains(member.key)
+            ? (member.key, hashStrings(member.value, salt: salt)) : (member.key, member.value)
+        }))
+  }
+
   func logRequest(_ request: LogicalRequest, id: String, caller: VaultAPI.Caller) async throws {
     try await log { device in
       .object([
@@ -58,7 +71,7 @@ struct VaultAuditor: Sendable {
           object["secret"] = .object([("lease_id", .string(response.leaseID))])
         }
         if let auth = response?.auth, auth != .null {
-          object["auth"] = Self.hashStrings(auth, salt: device.salt)
+          object["auth"] = Self.hashingCredentials(auth, salt: device.salt)
         }
         if let warnings = response?.warnings, !warnings.isEmpty {
           object["warnings"] = .array(warnings.map(JSONValue.string))

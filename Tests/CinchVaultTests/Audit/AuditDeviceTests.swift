@@ -39,6 +39,28 @@ struct AuditDeviceTests {
     #expect(lines[0]?["request"]?["id"] == lines[1]?["request"]?["id"])
   }
 
+  @Test("a response's auth hashes its token and accessor, not its policies")
+  func responseAuthHashesOnlyCredentials() async throws {
+    let vault = try await VaultFixture()
+    let log = vault.directory + "/audit.log"
+    #expect(
+      await vault.call(
+        "PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(log)"}}"#
+      ).status == 204)
+    let created = await vault.call(
+      "POST", "auth/token/create", #"{"policies":["reader"],"display_name":"ci"}"#)
+    let token = try #require(created.at("auth", "client_token")?.stringValue)
+    let text = try String(contentsOfFile: log, encoding: .utf8)
+    #expect(!text.contains(token))
+    let response = try #require(
+      text.split(separator: "\n").compactMap { try? JSONValueParser.parse(String($0)) }
+        .last { $0["type"] == .string("response") })
+    let auth = try #require(response["response"]?["auth"])
+    #expect(auth["client_token"]?.stringValue?.hasPrefix("hmac-sha256:") == true)
+    #expect(auth["accessor"]?.stringValue?.hasPrefix("hmac-sha256:") == true)
+    #expect(auth["policies"]?.arrayValue?.contains(.string("reader")) == true)
+  }
+
   @Test("audit-hash errors, and a re-enabled device gets a new salt")
   func auditHash() async throws {
     let vault = try await VaultFixture()
