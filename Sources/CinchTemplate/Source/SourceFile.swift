@@ -11,8 +11,25 @@ public struct SourceFile: Sendable {
   public let lineStarts: [Int]
   /// True when every byte is ASCII, so a column is a byte distance.
   public let isASCII: Bool
+  /// For a file that is not ASCII, the number of UTF-8 continuation bytes before every
+  /// multiple of `checkpointStride`, so that a column on a long line costs at most two strides
+  /// of scanning however far it is from the line start (`scalarCount(from:to:)`); empty when
+  /// the file is ASCII.
+  let checkpoints: [Int]
+  let checkpointStride: Int
+
+  /// Bytes between two checkpoints: 1 KiB keeps the table at under 1% of the file (8 bytes a
+  /// KiB) and a column's scan to at most 2 KiB, 256 eight-byte words.
+  static let defaultCheckpointStride = 1024
 
   public init(path: String, bytes: [UInt8]) {
+    self.init(path: path, bytes: bytes, checkpointStride: Self.defaultCheckpointStride)
+  }
+
+  /// `checkpointStride` is a parameter for the tests, which use short ones to reach the table
+  /// with short strings.
+  init(path: String, bytes: [UInt8], checkpointStride: Int) {
+    precondition(checkpointStride > 0, "checkpoint stride must be positive")
     self.path = path
     self.bytes = bytes
     var starts = [0]
@@ -47,6 +64,8 @@ public struct SourceFile: Sendable {
     }
     self.lineStarts = starts
     self.isASCII = ascii
+    self.checkpointStride = checkpointStride
+    self.checkpoints = ascii ? [] : Self.checkpoints(bytes, stride: checkpointStride)
   }
 
   /// Whether any byte of `word` (all below 0x80) is `byte`: the zero-byte test on the
@@ -82,7 +101,7 @@ public struct SourceFile: Sendable {
     if isASCII {
       column = clamped - start + 1
     } else {
-      column = Self.scalarCount(bytes, from: start, to: clamped) + 1
+      column = scalarCount(from: start, to: clamped) + 1
     }
     return SourcePosition(offset: clamped, line: lineIndex + 1, column: column)
   }
@@ -140,14 +159,81 @@ public struct SourceFile: Sendable {
     }
   }
 
-  static func scalarCount(_ bytes: [UInt8], from start: Int, to end: Int) -> Int {
+  /// The Unicode scalars of `bytes[start..<end]`, counted as the bytes that do not continue a
+  /// UTF-8 sequence (so an invalid byte is a column of its own). Scans at most two strides:
+  /// the whole blocks of the span come from `checkpoints`.
+  func scalarCount(from start: Int, to end: Int) -> Int {
+    guard end > start else { return 0 }
+    if isASCII { return end - start }
+    let plan = ScalarCountPlan(from: start, to: end, stride: checkpointStride)
+    return bytes.withUnsafeBufferPointer { buffer in
+      var continuation = Self.continuationCount(buffer, plan.head)
+      if !plan.blocks.isEmpty {
+        continuation += checkpoints[plan.blocks.upperBound] - checkpoints[plan.blocks.lowerBound]
+        continuation += Self.continuationCount(buffer, plan.tail)
+      }
+      return end - start - continuation
+    }
+  }
+
+  /// The continuation bytes before each multiple of `stride`, the first entry 0 and the last
+  /// at the last multiple within the file.
+  static func checkpoints(_ bytes: [UInt8], stride: Int) -> [Int] {
+    bytes.withUnsafeBufferPointer { buffer in
+      var table = [0]
+      table.reserveCapacity(buffer.count / stride + 1)
+      var total = 0
+      var blockStart = 0
+      while blockStart + stride <= buffer.count {
+        total += continuationCount(buffer, blockStart..<(blockStart + stride))
+        table.append(total)
+        blockStart += stride
+      }
+      return table
+    }
+  }
+
+  /// Bytes of `range` that continue a UTF-8 sequence (`10xxxxxx`), eight at a time: a byte
+  /// continues one when its top bit is set and the next one down (shifted up into its place)
+  /// is clear.
+  static func continuationCount(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+    guard let base = buffer.baseAddress else { return 0 }
     var count = 0
-    var index = start
-    while index < end {
-      if bytes[index] & 0xC0 != 0x80 { count += 1 }
+    var index = range.lowerBound
+    while index + 8 <= range.upperBound {
+      let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+      count += (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+      index += 8
+    }
+    while index < range.upperBound {
+      if buffer[index] & 0xC0 == 0x80 { count += 1 }
       index += 1
     }
     return count
+  }
+}
+
+/// How `SourceFile.scalarCount(from:to:)` covers a span: `head` and `tail` are scanned, the
+/// whole blocks between them (`blocks`, in strides: block `i` starts at `i * stride`) come from
+/// the checkpoint table. A span too short to hold a whole block after its first checkpoint is
+/// all `head`; either way at most two strides are scanned.
+struct ScalarCountPlan: Equatable {
+  var head: Range<Int>
+  var blocks: Range<Int>
+  var tail: Range<Int>
+
+  init(from start: Int, to end: Int, stride: Int) {
+    let first = (start + stride - 1) / stride
+    let last = end / stride
+    if first < last {
+      head = start..<(first * stride)
+      blocks = first..<last
+      tail = (last * stride)..<end
+    } else {
+      head = start..<max(start, end)
+      blocks = first..<first
+      tail = end..<end
+    }
   }
 }
 
