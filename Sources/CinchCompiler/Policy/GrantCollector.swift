@@ -56,7 +56,8 @@ struct GrantCollector {
       case .ssm, .ssmSecure:
         return parameterRead(
           reference.name, version: reference.version ?? pin?.version,
-          encrypted: reference.kind == .ssmSecure, timing: .deploy, reason: reason)
+          encrypted: reference.kind == .ssmSecure, timing: .deploy, reason: reason,
+          written: Self.isWritten(site))
       case .secretsManager:
         var stage = reference.versionStage
         var versionID = reference.versionId
@@ -66,8 +67,8 @@ struct GrantCollector {
         if stage == nil && versionID == nil { stage = pin?.versionStage }
         if versionID != nil { stage = nil }
         return secretRead(
-          reference.name, versionStage: stage, versionID: versionID, timing: .deploy, reason: reason
-        )
+          reference.name, versionStage: stage, versionID: versionID, timing: .deploy,
+          reason: reason, written: Self.isWritten(site))
       }
     case .waiting(let dependencies):
       let reason = PolicyReason(
@@ -117,12 +118,13 @@ struct GrantCollector {
     case .parameter:
       let (name, version) = Self.withoutSelector(consumer.name)
       return parameterRead(
-        name, version: version, encrypted: true, timing: timing, reason: reason)
+        name, version: version, encrypted: true, timing: timing, reason: reason,
+        written: consumer.isWrittenOut)
     case .secret:
       let stage = consumer.versionID == nil ? consumer.versionStage : nil
       return secretRead(
         consumer.name, versionStage: stage, versionID: consumer.versionID, timing: timing,
-        reason: reason)
+        reason: reason, written: consumer.isWrittenOut)
     }
   }
 
@@ -183,8 +185,21 @@ struct GrantCollector {
     }
   }
 
+  /// Whether a reference's text is in the template as it is read (not assembled by `Fn::Sub`
+  /// or `Fn::Join`, which may take the region and account from the stack); an input of an
+  /// `AWS::SSM::Parameter::Value<…>` parameter is given as it is too.
+  static func isWritten(_ site: ReferenceSite) -> Bool {
+    switch site.context {
+    case .literal, .parameterType: true
+    case .sub, .join: false
+    }
+  }
+
+  /// `written`: an ARN among the names is the template's own text, kept as written in
+  /// CloudFormation output (`PolicyResource.isWritten`).
   private func parameterRead(
-    _ name: String, version: Int?, encrypted: Bool, timing: StoreRead.Timing, reason: PolicyReason
+    _ name: String, version: Int?, encrypted: Bool, timing: StoreRead.Timing,
+    reason: PolicyReason, written: Bool = false
   ) -> StoreRead {
     let isPublic = PolicyTarget.isPublicParameter(name)
     let query =
@@ -194,7 +209,8 @@ struct GrantCollector {
       // A parameter shared from another account (named by ARN in an
       // AWS::SSM::Parameter::Value<…> parameter), or one of another region.
       return StoreRead(
-        timing: timing, kind: .parameter, resource: PolicyResource(arn: name), contextARN: name,
+        timing: timing, kind: .parameter, resource: PolicyResource(arn: name, isWritten: written),
+        contextARN: name,
         partition: arn.partition, region: arn.region, keyQuery: query, checkable: true,
         reason: reason)
     }
@@ -207,7 +223,7 @@ struct GrantCollector {
 
   private mutating func secretRead(
     _ id: String, versionStage: String?, versionID: String?, timing: StoreRead.Timing,
-    reason: PolicyReason
+    reason: PolicyReason, written: Bool = false
   ) -> StoreRead {
     let query = EncryptionKeyQuery(
       entry: StoreEntry(kind: .secret, name: id), versionStage: versionStage, versionID: versionID)
@@ -224,7 +240,7 @@ struct GrantCollector {
       exact
       ? id
       : "arn:\(arn.partition):secretsmanager:\(arn.region):\(arn.account):secret:\(arn.name)-??????"
-    read.resource = PolicyResource(arn: pattern)
+    read.resource = PolicyResource(arn: pattern, isWritten: written)
     read.contextARN = pattern
     read.partition = arn.partition
     read.region = arn.region

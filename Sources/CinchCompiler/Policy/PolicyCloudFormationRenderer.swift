@@ -14,7 +14,21 @@ public struct PolicyCloudFormationRenderer: Sendable {
     self.files = files
   }
 
+  /// ARNs the templates wrote (references by ARN), and the encryption contexts that repeat
+  /// them: kept as written, since they do not follow the stack to another region or account.
+  private var writtenARNs: Set<String> = []
+  /// ARNs made from names, which do: an ARN in both sets is written both ways.
+  private var madeARNs: Set<String> = []
+
   public func render(_ set: PolicySet) -> String {
+    var renderer = self
+    let resources = set.documents.flatMap(\.statements).flatMap(\.resources)
+    renderer.writtenARNs = Set(resources.filter(\.isWritten).compactMap(\.arn))
+    renderer.madeARNs = Set(resources.filter { !$0.isWritten }.compactMap(\.arn))
+    return renderer.lines(set)
+  }
+
+  private func lines(_ set: PolicySet) -> String {
     var lines: [String] = [
       "# cinch policy: least-privilege access to the parameters and secrets of \(files.joined(separator: ", ")).",
       "# Add these resources to the template that creates the roles they name; the deploy and",
@@ -83,7 +97,14 @@ public struct PolicyCloudFormationRenderer: Sendable {
           lastTest = condition.test
         }
         lines.append("\(indent)      \(scalar(condition.key)):")
-        lines += condition.values.map { "\(indent)        - \(value($0))" }
+        lines += condition.values.flatMap { text in
+          // A context ARN the template wrote stays as written; one made from a name follows the
+          // stack; one that is both is given both ways.
+          var forms: [String] = []
+          if writtenARNs.contains(text) { forms.append(scalar(text)) }
+          if !writtenARNs.contains(text) || madeARNs.contains(text) { forms.append(value(text)) }
+          return forms.map { "\(indent)        - \($0)" }
+        }
       }
     }
     return lines
@@ -150,7 +171,7 @@ public struct PolicyCloudFormationRenderer: Sendable {
     switch (expressions ? resource.expression : nil) {
     case .ref(let name)?: "!Ref \(name)"
     case .getAtt(let name, let attribute)?: "!GetAtt \(name).\(attribute)"
-    case nil: resource.arn.map(value)
+    case nil: resource.arn.map { resource.isWritten ? scalar($0) : value($0) }
     }
   }
 

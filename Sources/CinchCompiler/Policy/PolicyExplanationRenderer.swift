@@ -16,9 +16,16 @@ public struct PolicyExplanationRenderer: Sendable {
           output +=
             "    when \(condition.test) \(condition.key) = \(condition.values.joined(separator: " | "))\n"
         }
-        for resource in statement.resources {
+        // A resource by what it names: an ARN written in a template and made from a name are
+        // one line, with the reasons of both.
+        var printed = Set<String>()
+        for resource in statement.resources where printed.insert(resource.description).inserted {
           output += "    on \(resource)\n"
-          for reason in statement.reasons[resource] ?? [] {
+          let same = statement.resources.filter { $0.description == resource.description }
+          let reasons = same.flatMap { statement.reasons[$0] ?? [] }.sorted {
+            ($0.file, $0.range?.start.offset ?? -1) < ($1.file, $1.range?.start.offset ?? -1)
+          }
+          for reason in reasons {
             let what = reason.path.map { "\($0) = \(reason.detail)" } ?? reason.detail
             output += "      \(reason.location): \(what)\n"
           }

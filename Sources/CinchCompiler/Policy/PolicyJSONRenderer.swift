@@ -38,7 +38,10 @@ public struct PolicyJSONRenderer: Sendable {
   }
 
   private func statement(_ statement: PolicyStatement) -> JSONValue? {
-    let resources = statement.resources.compactMap(\.arn)
+    // One ARN written in a template and made from a name is one resource here (the
+    // CloudFormation output keeps both: only the second follows the stack).
+    var seen = Set<String>()
+    let resources = statement.resources.compactMap(\.arn).filter { seen.insert($0).inserted }
     guard !resources.isEmpty else { return nil }
     var object = JSONObject([
       ("Sid", .string(statement.sid)),

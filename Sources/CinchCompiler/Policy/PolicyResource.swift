@@ -15,10 +15,14 @@ public struct PolicyResource: Sendable, Hashable, Comparable, CustomStringConver
   public var arn: String?
   /// For CloudFormation output: the expression to use instead of `arn`.
   public var expression: Expression?
+  /// Whether the template wrote the ARN itself (a reference by ARN): it names that region and
+  /// account wherever the stack is deployed, so CloudFormation output keeps it as written.
+  public var isWritten = false
 
-  public init(arn: String) {
+  public init(arn: String, isWritten: Bool = false) {
     self.arn = arn
     self.expression = nil
+    self.isWritten = isWritten
   }
 
   public init(expression: Expression, arn: String?) {
@@ -40,7 +44,8 @@ public struct PolicyResource: Sendable, Hashable, Comparable, CustomStringConver
   }
 
   public static func < (lhs: PolicyResource, rhs: PolicyResource) -> Bool {
-    (lhs.arn ?? "~", lhs.description) < (rhs.arn ?? "~", rhs.description)
+    (lhs.arn ?? "~", lhs.description, lhs.isWritten ? 1 : 0)
+      < (rhs.arn ?? "~", rhs.description, rhs.isWritten ? 1 : 0)
   }
 }
 

@@ -225,7 +225,7 @@ enum StatementMerger {
       var reasons: [PolicyResource: Set<PolicyReason>] = [:]
       for resource in draft.resources {
         let replaced =
-          resource.arn.flatMap { replacements[$0] }.map(PolicyResource.init(arn:)) ?? resource
+          resource.arn.flatMap { replacements[$0] }.map { PolicyResource(arn: $0) } ?? resource
         resources.insert(replaced)
         reasons[replaced, default: []].formUnion(draft.reasons[resource] ?? [])
       }

@@ -36,6 +36,9 @@ public struct RuntimeConsumer: Sendable, Hashable {
   /// False when the value sits in a resource whose condition is false or in the untaken branch
   /// of an `Fn::If`.
   public var isLive: Bool
+  /// Whether the value is the template's own text, not made by a function (`!Sub` with the
+  /// stack's region and account, …).
+  public var isWrittenOut = false
 
   public var isConcrete: Bool { waitsOn.isEmpty }
 

@@ -177,6 +177,7 @@ public enum RuntimeConsumerFinder {
             roleRange: roleSite?.node.range,
             file: template.path, range: value.node.range,
             isLive: value.live))
+        consumers[consumers.count - 1].isWrittenOut = value.node.intrinsic == nil
       }
       return consumers
     }
