@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // cinch: a compiler for infrastructure templates. The module graph is DESIGN §2:
 // cinch → CinchCLI → (CinchCompiler →) CinchTemplate → (CYAMLEvents →) CYAML and
-// CinchStore → GRDB, COpenSSL, dependencies pointing one way.
+// CinchStore → GRDB, COpenSSL, CChildSpawn, dependencies pointing one way.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -48,12 +48,15 @@ let package = Package(
       name: "CCurlLoader",
       linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
     ),
+    // A rotator command's fork and exec (include/CChildSpawn.h says why C): on Linux it dies
+    // with the thread of cinch that started it, even when cinch is killed by SIGKILL.
+    .target(name: "CChildSpawn"),
     // AWS's partitions (ARN prefix and endpoint suffix by region), one table for every stage.
     .target(name: "CinchPartitions", swiftSettings: strict),
     .target(
       name: "CinchStore",
       dependencies: [
-        "COpenSSL", "CinchJSON", "CinchPartitions",
+        "COpenSSL", "CChildSpawn", "CinchJSON", "CinchPartitions",
         .product(name: "GRDB", package: "GRDB.swift"),
         // SQLite's C API, for the read path's statements (Database/SteppedStatement.swift).
         .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -1,5 +1,8 @@
 import Foundation
 
+#if os(Linux)
+  import CChildSpawn
+#endif
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -11,10 +14,20 @@ import Foundation
 /// Foundation's `Process` signals the command alone: a shell script whose step runs `psql` or
 /// `sleep` keeps running in that child, which also holds standard error open, so the caller
 /// waited for it however long it took (a 2-second timeout took 38 s) and left it behind. Here
-/// the command leads a new process group (`posix_spawn` with `POSIX_SPAWN_SETPGROUP`): at the
-/// deadline the whole group is killed, and when the command itself exits, whatever it left
-/// running in its group is ended too, as a rotation step's work is over when it returns.
-/// Signals the caller ignores or blocks are reset for the command.
+/// the command runs in a new process group: at the deadline the whole group is killed, and
+/// when the command itself exits, whatever it left running in its group is ended too, as a
+/// rotation step's work is over when it returns. Signals the caller ignores or blocks are reset
+/// for the command.
+///
+/// On Linux the group also ends when cinch does, `kill -9` included: otherwise the command
+/// would run on unwatched, with no deadline, and a setSecret could change a credential with
+/// nothing recorded. The group is led by a small supervisor forked by `cinch_child_spawn`
+/// (`CChildSpawn`, in C: no Swift may run between fork and exec) that gets `PR_SET_PDEATHSIG`,
+/// kills the group when it fires, and otherwise ends as the command ended. The death signal
+/// follows the *thread* that forked, not the process: `run` blocks its calling thread until
+/// the supervisor is reaped, so that thread cannot end first. Processes the command moved to
+/// another group or session (`setsid`, a shell's `set -m`) are not covered. Elsewhere (Darwin
+/// has no `PR_SET_PDEATHSIG`) the command leads its group itself, by `posix_spawn`.
 package enum ChildProcess {
   package struct Outcome: Sendable, Equatable {
     /// The exit status, or the signal that ended the command.
@@ -30,20 +43,6 @@ package enum ChildProcess {
   package struct Failure: Error, CustomStringConvertible {
     package var description: String
   }
-
-  /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift's Glibc module
-  /// does not declare it), looked up by name: nil where the C library has none.
-  private static let addCloseFrom:
-    (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
-      guard
-        let symbol = dlsym(
-          UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
-      else { return nil }
-      return unsafeBitCast(
-        symbol,
-        to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)
-          .self)
-    }()
 
   /// Runs `executable` with `arguments` and exactly `environment`, `input` on standard input
   /// (written before it starts: it must fit a pipe's buffer), standard output discarded.
@@ -77,31 +76,6 @@ package enum ChildProcess {
     }
     close(inputPipe[1])
 
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
-    // Nothing else of this process reaches the command: not the store's files, a server's
-    // sockets, or a descriptor another thread has open without close-on-exec at this moment
-    // (a script being written elsewhere in the process would otherwise stay open for writing
-    // in the command, for its whole life: `ETXTBSY` for whoever runs that script).
-    if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
-
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var everySignal = sigset_t()
-    sigfillset(&everySignal)
-    var noSignal = sigset_t()
-    sigemptyset(&noSignal)
-    posix_spawnattr_setsigdefault(&attributes, &everySignal)
-    posix_spawnattr_setsigmask(&attributes, &noSignal)
-    posix_spawnattr_setpgroup(&attributes, 0)
-    posix_spawnattr_setflags(
-      &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     let envp =
       environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -110,14 +84,14 @@ package enum ChildProcess {
       for pointer in envp { free(pointer) }
     }
     var pid: pid_t = 0
-    var spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    var spawned = spawn(executable, argv, envp, input: inputPipe[0], error: errorPipe[1], &pid)
     // `ETXTBSY`: the executable is open for writing somewhere, often only for the instant
     // another thread's fork holds a copy of a descriptor before its exec closes it. Tried again
     // for up to ~0.5 s before it counts as the command's failure.
     var attempts = 1
     while spawned == ETXTBSY, attempts < 7 {
       usleep(useconds_t(10_000 << min(attempts - 1, 4)))
-      spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+      spawned = spawn(executable, argv, envp, input: inputPipe[0], error: errorPipe[1], &pid)
       attempts += 1
     }
     close(inputPipe[0])
@@ -163,6 +137,44 @@ package enum ChildProcess {
     return Outcome(
       status: signal == 0 ? (raw >> 8) & 0xff : signal, signaled: signal != 0,
       timedOut: timedOut, standardError: errors.bytes, standardErrorCut: errors.wasCut)
+  }
+
+  /// Starts the command with `input` on standard input, standard output on /dev/null and
+  /// `error` as standard error, and (on Linux) nothing else of this process: not the store's
+  /// files, a server's sockets, or a descriptor another thread has open without close-on-exec
+  /// at this moment (a script being written elsewhere in the process would otherwise stay open
+  /// for writing in the command, for its whole life: `ETXTBSY` for whoever runs that script).
+  /// Returns 0 and the pid that names the group, or an errno value.
+  private static func spawn(
+    _ executable: String, _ argv: [UnsafeMutablePointer<CChar>?],
+    _ envp: [UnsafeMutablePointer<CChar>?], input: Int32, error: Int32, _ pid: inout pid_t
+  ) -> Int32 {
+    #if os(Linux)
+      let discarded = open("/dev/null", O_WRONLY | O_CLOEXEC)
+      guard discarded >= 0 else { return errno }
+      defer { close(discarded) }
+      return cinch_child_spawn(executable, argv, envp, input, discarded, error, &pid)
+    #else
+      var actions = posix_spawn_file_actions_t()
+      posix_spawn_file_actions_init(&actions)
+      defer { posix_spawn_file_actions_destroy(&actions) }
+      posix_spawn_file_actions_adddup2(&actions, input, 0)
+      posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+      posix_spawn_file_actions_adddup2(&actions, error, 2)
+      var attributes = posix_spawnattr_t()
+      posix_spawnattr_init(&attributes)
+      defer { posix_spawnattr_destroy(&attributes) }
+      var everySignal = sigset_t()
+      sigfillset(&everySignal)
+      var noSignal = sigset_t()
+      sigemptyset(&noSignal)
+      posix_spawnattr_setsigdefault(&attributes, &everySignal)
+      posix_spawnattr_setsigmask(&attributes, &noSignal)
+      posix_spawnattr_setpgroup(&attributes, 0)
+      posix_spawnattr_setflags(
+        &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+      return posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    #endif
   }
 
   private static func failure(_ call: String) -> Failure {

@@ -542,4 +542,37 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     }
     #expect(!alive)
   }
+
+  /// The command's own outcome reaches the step's failure: the signal that killed it, or why
+  /// it could not be executed (a busy executable still is after the retries).
+  @Test func aRotatorsSignalOrExecFailureIsReported() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    let signalled = try executable(
+      "signalled.sh", in: fixture,
+      """
+      #!/bin/sh
+      kill -TERM $$
+      sleep 5
+      """)
+    let missing = try executable("missing.sh", in: fixture, "#!/nonexistent/interpreter\n")
+    let busy = try executable("busy.sh", in: fixture, "#!/bin/sh\nexit 0\n")
+    let writer = open(busy, O_WRONLY | O_CLOEXEC)
+    try #require(writer >= 0)
+    defer { close(writer) }
+    for (name, script, ending) in [
+      ("signalled", signalled, "the command was killed by signal 15"),
+      ("missing", missing, "could not start: No such file or directory"),
+      ("busy", busy, "could not start: Text file busy"),
+    ] {
+      try await store.create(name, #"{"password":"end-value-1234"}"#, token: tokenA)
+      try await store.registerRotator(name: name, command: [script])
+      let error = await #expect(throws: StoreError.self) {
+        _ = try await store.rotateSecret(
+          RotateSecretRequest(
+            secretID: name, clientRequestToken: tokenB, rotationLambdaARN: lambda(name)))
+      }
+      #expect(error?.message.hasSuffix(ending) == true, "\(error?.message ?? "")")
+    }
+  }
 }
