@@ -108,7 +108,7 @@ enum AuditChain {
     vault: KeyVault
   ) throws {
     guard groups.contains(where: { !$0.events.isEmpty }) else { return }
-    var (seq, previous) = try last(db) ?? (0, genesis(storeID: vault.storeID))
+    var (seq, previous) = try sealedEnd(db, vault: vault)
     let time = timestamp(date)
     let insert = try SteppedStatement(
       db,
@@ -153,13 +153,40 @@ enum AuditChain {
     name.utf8.count <= 2048 ? name : String(name.prefix(2048))
   }
 
-  static func last(_ db: Database) throws -> (Int, [UInt8])? {
-    try SteppedStatement(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-      .withRow([]) { columns in
-        guard let columns else { return nil }
-        return (Int(columns.integer(0)), columns.blob(1) ?? [])
+  /// The last row's number and hash, to append after, once they are known to be the ones the
+  /// sealed head records; (0, genesis) for a store whose log and head are both still to be
+  /// written (`init`). Anything else (rows removed from the end, the whole log emptied, the
+  /// head removed, changed or sealed under another key) is refused, and the operation's
+  /// transaction rolls back: a write never seals a new head over a log that no longer ends
+  /// where the old one says (until 2026-12-03 it did, and any command, a read included, hid a
+  /// truncation from `audit verify`).
+  ///
+  /// One cached statement reads the last row with the head. The head's MAC is checked as well,
+  /// so a head whose number and hash were edited to fit a cut log is not sealed again.
+  static func sealedEnd(_ db: Database, vault: KeyVault) throws -> (Int, [UInt8]) {
+    let end = try SteppedStatement(db, sql: sealedEndSQL).withRow([]) { columns in
+      columns.map { (seq: Int($0.integer(0)), hash: $0.blob(1), head: $0.blob(2)) }
+    }
+    guard let end else {
+      // An empty log: only a store that has no head yet starts one.
+      guard try StoreMeta.data(db, StoreMeta.auditHead) == nil else {
+        throw StoreError.auditHeadMismatch
       }
+      return (0, genesis(storeID: vault.storeID))
+    }
+    guard let hash = end.hash, let head = end.head, head.count == 8 + 32 + 32,
+      head[0..<8].elementsEqual(bigEndian(end.seq)), head[8..<40].elementsEqual(hash),
+      Crypto.constantTimeEquals(
+        Array(head[40..<72]), headMAC(seq: end.seq, hash: hash, key: vault.auditKey))
+    else { throw StoreError.auditHeadMismatch }
+    return (end.seq, hash)
   }
+
+  /// The last row and the sealed head, as one row; none when the log is empty.
+  static let sealedEndSQL = """
+    SELECT seq, hash, (SELECT value FROM store_meta WHERE key = '\(StoreMeta.auditHead)')
+    FROM audit_log ORDER BY seq DESC LIMIT 1
+    """
 
   static func record(_ row: Row) -> AuditRecord {
     AuditRecord(

@@ -44,6 +44,12 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     internalError("store '\(path)': \(StoreAccessError.noSpaceReason); nothing was written")
   }
 
+  /// The audit log does not end in the row its sealed head records (rows removed from the end,
+  /// the log emptied, the head removed or altered): a write would seal a new head over the
+  /// tampering and hide it, so it is refused and nothing is written.
+  package static let auditHeadMismatch = internalError(
+    "the audit log does not match its sealed head; nothing was written: run 'cinch audit verify'")
+
   /// Too many writers held the store for longer than the busy timeout.
   package static let tooManyUpdates = StoreError(
     code: "TooManyUpdates",

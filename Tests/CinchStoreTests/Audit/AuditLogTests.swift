@@ -223,3 +223,83 @@ import Testing
     #expect(try await reopened.verifyAuditLog().isIntact)
   }
 }
+
+/// A write appends after the row the sealed head records, or not at all: sealing a new head
+/// over a cut log would hide the cut from `verify` (until 2026-12-03 any command, a read
+/// included, did).
+@Suite struct AuditHeadCheckTests {
+  static let tampering: [(String, String)] = [
+    (
+      "rows removed from the end",
+      "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 3 FROM audit_log)"
+    ),
+    ("every row removed", "DELETE FROM audit_log"),
+    ("the head removed", "DELETE FROM store_meta WHERE key = 'audit_head'"),
+    ("the head zeroed", "UPDATE store_meta SET value = zeroblob(72) WHERE key = 'audit_head'"),
+    ("the head cut short", "UPDATE store_meta SET value = x'00' WHERE key = 'audit_head'"),
+    (
+      "the head moved to a cut log's end, its MAC kept",
+      """
+      DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 3 FROM audit_log);
+      UPDATE store_meta SET value = (
+        SELECT CAST(substr(value, 1, 7) || char(seq) || hash || substr(value, 41, 32) AS BLOB)
+        FROM audit_log ORDER BY seq DESC LIMIT 1) WHERE key = 'audit_head';
+      """
+    ),
+    (
+      "the last row's hash changed",
+      "UPDATE audit_log SET hash = zeroblob(32) WHERE seq = (SELECT max(seq) FROM audit_log)"
+    ),
+  ]
+
+  @Test(arguments: tampering.indices)
+  func aWriteOverALogThatDoesNotEndInItsSealedHeadIsRefused(_ index: Int) async throws {
+    let (what, sql) = Self.tampering[index]
+    let fixture = try await AuditLogTests.populated()
+    let store = fixture.store
+    let tampered = try await AuditLogTests.tamper(fixture, sql)
+    #expect(!tampered.isIntact, "\(what)")
+    let rows = try await fixture.rawDatabase().read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq")
+    }
+
+    let message =
+      "the audit log does not match its sealed head; nothing was written: run 'cinch audit verify'"
+    await expectStoreError("InternalServerError", message: message) {
+      _ = try await store.get("/a")
+    }
+    await expectStoreError("InternalServerError", message: message) {
+      try await store.put("/a", "3")
+    }
+    await expectStoreError("InternalServerError", message: message) {
+      _ = try await store.getSecretValue(GetSecretValueRequest(secretID: "missing"))
+    }
+    await expectStoreError("InternalServerError", message: message) {
+      _ = try await store.getParameters(GetParametersRequest(names: ["/a", "/nope"]))
+    }
+
+    // Nothing was written: the log, its head and the value are as the tampering left them.
+    let after = try await fixture.rawDatabase().read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq")
+    }
+    #expect(after == rows, "\(what)")
+    #expect(try await store.verifyAuditLog().problems == tampered.problems, "\(what)")
+    let value = try await fixture.rawDatabase().read { db in
+      try Int.fetchOne(
+        db, sql: "SELECT last_version FROM entries WHERE lookup_name = ?", arguments: ["a"])
+    }
+    #expect(value == 2)
+  }
+
+  /// A store whose log and head are both gone is not a new store: it stays refused, where
+  /// `init` (no log, no head) starts the chain.
+  @Test func aNewStoreStartsItsChainAndAnIntactOneGoesOn() async throws {
+    let fixture = try await StoreFixture.make()
+    try await fixture.store.put("/a", "1")
+    _ = try await fixture.store.get("/a")
+    let second = try await fixture.reopen()
+    _ = try await second.get("/a")
+    let verified = try await fixture.store.verifyAuditLog()
+    #expect(verified.isIntact && verified.rowsChecked == 4)
+  }
+}
