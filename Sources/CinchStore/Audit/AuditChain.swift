@@ -188,10 +188,23 @@ enum AuditChain {
     FROM audit_log ORDER BY seq DESC LIMIT 1
     """
 
-  static func record(_ row: Row) -> AuditRecord {
+  /// A row of the log; one whose fields are not of the types cinch writes is damaged (and
+  /// `verify` reports it as edited).
+  static func record(_ row: Row) throws(StoreDamage) -> AuditRecord {
     AuditRecord(
-      seq: row["seq"], time: row["time"], operation: row["operation"], kind: row["kind"],
-      name: row["name"], version: row["version"], result: row["result"], caller: row["caller"])
+      seq: try row.storedInt("seq"), time: try row.storedText("time"),
+      operation: try row.storedText("operation"), kind: try row.storedOptionalText("kind"),
+      name: try row.storedOptionalText("name"), version: try row.storedOptionalInt("version"),
+      result: try row.storedText("result"), caller: try row.storedOptionalText("caller"))
+  }
+
+  /// A hash column's bytes, whatever SQLite holds there (anything but a blob matches no hash).
+  private static func hashBytes(_ row: Row, _ column: String) -> [UInt8] {
+    switch (row[column] as DatabaseValue? ?? .null).storage {
+    case .blob(let data): Array(data)
+    case .string(let text): Array(text.utf8)
+    default: []
+    }
   }
 
   /// Walks the whole log and the sealed head, and holds it to `witness` when one is given.
@@ -201,14 +214,15 @@ enum AuditChain {
     let rows = try Row.fetchAll(
       db, cached: "SELECT * FROM audit_log ORDER BY seq")
     var hashes: [[UInt8]: Int] = [:]
-    for row in rows { hashes[Array(row["hash"] as Data)] = row["seq"] }
+    // `seq` is the table's rowid: always an integer.
+    for row in rows { hashes[hashBytes(row, "hash")] = row["seq"] }
 
     var problems: [AuditProblem] = []
     if let witness {
       // A row's number is its place: the witness's row, if still there, has its hash.
       let lastSeq: Int? = rows.last?["seq"]
       if let row = rows.first(where: { ($0["seq"] as Int) == witness.seq }) {
-        if Array(row["hash"] as Data) != witness.hash {
+        if hashBytes(row, "hash") != witness.hash {
           problems.append(.divergesFromWitness(witness: witness.seq))
         }
       } else if lastSeq.map({ $0 < witness.seq }) ?? true {
@@ -221,9 +235,14 @@ enum AuditChain {
     var expectedPrevious = genesis(storeID: vault.storeID)
     var previousSeq: Int?
     for row in rows {
-      let record = record(row)
-      let storedPrevious = Array(row["prev_hash"] as Data)
-      let storedHash = Array(row["hash"] as Data)
+      let storedPrevious = hashBytes(row, "prev_hash")
+      let storedHash = hashBytes(row, "hash")
+      guard let record = try? record(row) else {
+        problems.append(.edited(seq: row["seq"]))
+        expectedPrevious = storedHash
+        previousSeq = row["seq"]
+        continue
+      }
       if storedPrevious != expectedPrevious {
         if let follows = hashes[storedPrevious], follows != previousSeq {
           problems.append(.reordered(seq: record.seq, follows: follows))

@@ -140,7 +140,7 @@ struct SteppedStatement {
 
   /// The current row's columns, by position.
   struct Columns {
-    fileprivate let statement: OpaquePointer
+    let statement: OpaquePointer
 
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 

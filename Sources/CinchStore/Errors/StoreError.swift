@@ -44,6 +44,13 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     internalError("store '\(path)': \(StoreAccessError.noSpaceReason); nothing was written")
   }
 
+  /// A stored row does not hold what cinch writes there (`StoreDamage`): `place` names the
+  /// table, the column and the entry (`entry_versions.created_at of secret 'app/db' version
+  /// 1`), never the row's contents.
+  package static func storeDamaged(place: String, problem: String) -> StoreError {
+    internalError("store is damaged: \(place) \(problem); restore it from a backup")
+  }
+
   /// The audit log does not end in the row its sealed head records (rows removed from the end,
   /// the log emptied, the head removed or altered): a write would seal a new head over the
   /// tampering and hide it, so it is refused and nothing is written.

@@ -28,17 +28,23 @@ struct KMSKeyRecord: Sendable {
   var createdAt: Date
   var material: [UInt8]
 
-  init(row: Row) {
-    keyID = row["key_id"]
-    keyIDBytes = Array(row["key_id_bytes"] as Data)
-    description = row["description"]
-    keyManager = row["key_manager"]
-    keyState = row["key_state"]
-    keyUsage = row["key_usage"]
-    keySpec = row["key_spec"]
-    origin = row["origin"]
-    createdAt = Date(timeIntervalSince1970: row["created_at"])
-    material = Array(row["material"] as Data)
+  /// A row of `kms_keys`; a damaged one is `StoreError.storeDamaged`, naming the key.
+  init(row: Row) throws {
+    do throws(StoreDamage) {
+      keyID = try row.storedText("key_id")
+      keyIDBytes = try row.storedBlob("key_id_bytes")
+      description = try row.storedText("description")
+      keyManager = try row.storedText("key_manager")
+      keyState = try row.storedText("key_state")
+      keyUsage = try row.storedText("key_usage")
+      keySpec = try row.storedText("key_spec")
+      origin = try row.storedText("origin")
+      createdAt = try row.storedTime("created_at")
+      material = try row.storedBlob("material")
+    } catch {
+      throw error.storeError(
+        table: "kms_keys", kind: .kmsKey, name: try? row.storedText("key_id"))
+    }
   }
 
   init(

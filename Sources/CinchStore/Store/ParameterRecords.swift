@@ -11,17 +11,28 @@ struct ParameterEntry: Sendable {
   static let columns = "id, name, lookup_name, last_version"
 
   /// From a stepped statement whose first four columns are `columns`.
-  init(_ columns: SteppedStatement.Columns) {
-    id = columns.integer(0)
-    name = columns.text(1) ?? ""
-    key = columns.text(2) ?? ""
-    lastVersion = Int(columns.integer(3))
+  init(_ columns: SteppedStatement.Columns) throws(StoreDamage) {
+    id = try columns.storedInteger(0, "id")
+    name = try columns.storedText(1, "name")
+    key = try columns.storedText(2, "lookup_name")
+    lastVersion = try columns.storedInt(3, "last_version")
+  }
+
+  /// `init(_:)`, its damage named by the parameter's name, or the key it was found by when
+  /// the name is what is damaged.
+  static func read(_ columns: SteppedStatement.Columns, key: String?) throws -> ParameterEntry {
+    do {
+      return try ParameterEntry(columns)
+    } catch {
+      throw error.storeError(
+        table: "entries", kind: .parameter, name: (try? columns.storedText(1, "name")) ?? key)
+    }
   }
 
   static func fetch(_ db: Database, key: String) throws -> ParameterEntry? {
     try SteppedStatement(db, sql: fetchSQL).withRow(
       [.text(EntryKind.parameter.rawValue), .text(key)]
-    ) { columns in columns.map(ParameterEntry.init) }
+    ) { columns in try columns.map { try read($0, key: key) } }
   }
 
   static let fetchSQL = "SELECT \(columns) FROM entries WHERE kind = ? AND lookup_name = ?"
@@ -44,7 +55,9 @@ struct ParameterEntry: Sendable {
       arguments.append(.text(value))
     }
     sql += " ORDER BY lookup_name"
-    try SteppedStatement(db, sql: sql).forEachRow(arguments) { try body(ParameterEntry($0)) }
+    try SteppedStatement(db, sql: sql).forEachRow(arguments) {
+      try body(try read($0, key: $0.text(2)))
+    }
   }
 
   var parameterName: ParameterName { ParameterName(stored: name) }
@@ -66,49 +79,66 @@ struct ParameterVersionRecord: Sendable {
   static let columns =
     "version, created_at, created_by, key_ref, sealed, type, description, allowed_pattern, tier, data_type"
 
-  /// Columns by position, in the order of `columns`.
-  init(row: Row) {
-    version = row[0]
-    createdAt = Date(timeIntervalSince1970: row[1])
-    createdBy = row[2]
-    keyRef = row[3]
-    sealed = (row[4] as Data?).map(Array.init) ?? []
-    type = ParameterType(rawValue: row[5] ?? "")
-    description = row[6]
-    allowedPattern = row[7]
-    tier = ParameterTier(rawValue: row[8] ?? ParameterTier.standard.rawValue)
-    dataType = ParameterDataType(rawValue: row[9] ?? ParameterDataType.text.rawValue)
+  /// From a stepped statement whose columns from `offset` on are `columns`. A `sealed` that
+  /// is not a blob is read as bytes all the same: it does not open, and says so.
+  init(_ columns: SteppedStatement.Columns, from offset: Int32) throws(StoreDamage) {
+    version = try columns.storedInt(offset, "version")
+    createdAt = try columns.storedTime(offset + 1, "created_at")
+    createdBy = try columns.storedOptionalText(offset + 2, "created_by")
+    keyRef = try columns.storedOptionalText(offset + 3, "key_ref")
+    sealed = columns.blob(offset + 4) ?? []
+    type = ParameterType(rawValue: try columns.storedOptionalText(offset + 5, "type") ?? "")
+    description = try columns.storedOptionalText(offset + 6, "description")
+    allowedPattern = try columns.storedOptionalText(offset + 7, "allowed_pattern")
+    tier = ParameterTier(
+      rawValue: try columns.storedOptionalText(offset + 8, "tier")
+        ?? ParameterTier.standard.rawValue)
+    dataType = ParameterDataType(
+      rawValue: try columns.storedOptionalText(offset + 9, "data_type")
+        ?? ParameterDataType.text.rawValue)
   }
 
-  /// From a stepped statement whose columns from `offset` on are `columns`.
-  init(_ columns: SteppedStatement.Columns, from offset: Int32) {
-    version = Int(columns.integer(offset))
-    createdAt = Date(timeIntervalSince1970: columns.double(offset + 1))
-    createdBy = columns.text(offset + 2)
-    keyRef = columns.text(offset + 3)
-    sealed = columns.blob(offset + 4) ?? []
-    type = ParameterType(rawValue: columns.text(offset + 5) ?? "")
-    description = columns.text(offset + 6)
-    allowedPattern = columns.text(offset + 7)
-    tier = ParameterTier(rawValue: columns.text(offset + 8) ?? ParameterTier.standard.rawValue)
-    dataType = ParameterDataType(
-      rawValue: columns.text(offset + 9) ?? ParameterDataType.text.rawValue)
+  /// `init(_:from:)`, its damage named by the parameter's `name` and the version's number
+  /// (as SQLite reads it, whatever its type).
+  static func read(_ columns: SteppedStatement.Columns, from offset: Int32, name: String?) throws
+    -> ParameterVersionRecord
+  {
+    do {
+      return try ParameterVersionRecord(columns, from: offset)
+    } catch {
+      throw error.storeError(
+        table: "entry_versions", kind: .parameter, name: name,
+        version: Int(columns.integer(offset)))
+    }
+  }
+
+  /// `init(_:from:)` for a version of the entry `entry`, its damage named by the entry's name.
+  static func read(_ columns: SteppedStatement.Columns, entry: Int64, _ db: Database) throws
+    -> ParameterVersionRecord
+  {
+    do {
+      return try ParameterVersionRecord(columns, from: 0)
+    } catch {
+      throw error.storeError(
+        table: "entry_versions", entry: entry, version: Int(columns.integer(0)), db)
+    }
   }
 
   static func fetch(_ db: Database, entry: Int64, version: Int) throws -> ParameterVersionRecord? {
-    try Row.fetchOne(
-      db,
-      cached: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version = ?",
-      arguments: [entry, version]
-    ).map(ParameterVersionRecord.init(row:))
+    try SteppedStatement(db, sql: fetchSQL).withRow([.integer(entry), .integer(version)]) {
+      columns in try columns.map { try read($0, entry: entry, db) }
+    }
   }
+
+  static let fetchSQL =
+    "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version = ?"
 
   static func fetchAll(_ db: Database, entry: Int64, from version: Int = 0) throws
     -> [ParameterVersionRecord]
   {
     var records: [ParameterVersionRecord] = []
     try SteppedStatement(db, sql: fetchAllSQL).forEachRow([.integer(entry), .integer(version)]) {
-      records.append(ParameterVersionRecord($0, from: 0))
+      records.append(try read($0, entry: entry, db))
     }
     return records
   }

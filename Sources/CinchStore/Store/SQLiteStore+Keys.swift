@@ -190,8 +190,16 @@ extension SQLiteStore: AuditLog {
         sql += " LIMIT ?"
         arguments += [limit]
       }
-      return try Row.fetchAll(db, cached: sql, arguments: arguments).map(AuditChain.record)
-        .reversed()
+      return try Row.fetchAll(db, cached: sql, arguments: arguments).map { row in
+        do throws(StoreDamage) {
+          return try AuditChain.record(row)
+        } catch {
+          let seq: Int = row["seq"]  // the rowid: always an integer
+          throw StoreError.storeDamaged(
+            place: "audit_log.\(error.column) of row \(seq)", problem: error.problem)
+        }
+      }
+      .reversed()
     }
   }
 

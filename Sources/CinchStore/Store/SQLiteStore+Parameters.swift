@@ -406,8 +406,11 @@ extension SQLiteStore {
       [wanted, .text(EntryKind.parameter.rawValue), .text(name.key)]
     ) { columns -> (ParameterEntry, ParameterVersionRecord?)? in
       guard let columns else { return nil }
-      let record = columns.isNull(4) ? nil : ParameterVersionRecord(columns, from: 4)
-      return (ParameterEntry(columns), record)
+      let entry = try ParameterEntry.read(columns, key: name.key)
+      let record =
+        columns.isNull(4)
+        ? nil : try ParameterVersionRecord.read(columns, from: 4, name: entry.name)
+      return (entry, record)
     }
     guard let (entry, record) = found else { throw notFound }
     guard let record else {

@@ -223,8 +223,13 @@ extension SQLiteStore {
     guard !rows.isEmpty else { return }
     var purged = AuditTrail(operation: "PurgeSecret", kind: .secret)
     for row in rows {
-      try db.execute(cached: "DELETE FROM entries WHERE id = ?", arguments: [row["id"] as Int64])
-      purged.record(row["name"], version: row["last_version"])
+      let id: Int64 = row["id"]  // the rowid: always an integer
+      do throws(StoreDamage) {
+        purged.record(try row.storedText("name"), version: try row.storedInt("last_version"))
+      } catch {
+        throw error.storeError(table: "entries", entry: id, db)
+      }
+      try db.execute(cached: "DELETE FROM entries WHERE id = ?", arguments: [id])
     }
     trail.events += purged.events
   }
@@ -368,14 +373,22 @@ extension SQLiteStore {
       db,
       cached: "SELECT version, created_at FROM entry_versions WHERE entry_id = ? ORDER BY version",
       arguments: [entry.id])
-    let deprecated = rows.filter { !labelled.contains($0["version"] as Int) }
+    var versions: [(version: Int, createdAt: Date)] = []
+    do throws(StoreDamage) {
+      for row in rows {
+        versions.append((try row.storedInt("version"), try row.storedTime("created_at")))
+      }
+    } catch {
+      throw error.storeError(table: "entry_versions", kind: .secret, name: entry.name)
+    }
+    let deprecated = versions.filter { !labelled.contains($0.version) }
     var excess = deprecated.count - Self.deprecatedVersionLimit
     guard excess > 0 else { return }
     let cutoff = now().timeIntervalSince1970 - Self.deprecatedVersionMinimumAge
-    for row in deprecated where excess > 0 && (row["created_at"] as Double) <= cutoff {
+    for old in deprecated where excess > 0 && old.createdAt.timeIntervalSince1970 <= cutoff {
       try db.execute(
         cached: "DELETE FROM entry_versions WHERE entry_id = ? AND version = ?",
-        arguments: [entry.id, row["version"] as Int])
+        arguments: [entry.id, old.version])
       excess -= 1
     }
     if excess > 0 {

@@ -21,6 +21,21 @@ extension SecretAttributes {
     return try JSONDecoder().decode(SecretAttributes.self, from: Data(json.utf8))
   }
 
+  /// Itself, when every date in it is a time cinch can print (`StoreDamage.isTime`); the
+  /// JSON's own reader takes any number.
+  func checkingTimes() throws(StoreDamage) -> SecretAttributes {
+    let dates: [(String, Double?)] = [
+      ("lastChangedDate", lastChangedDate), ("lastAccessedDate", lastAccessedDate),
+      ("deletedDate", deletedDate), ("deletionDate", deletionDate),
+      ("lastRotatedDate", lastRotatedDate), ("rotationScheduledFrom", rotationScheduledFrom),
+      ("rotationFailure.failedDate", rotationFailure?.failedDate.timeIntervalSince1970),
+    ]
+    for case (let key, let seconds?) in dates where !StoreDamage.isTime(seconds) {
+      throw StoreDamage(column: "attributes", problem: "holds '\(key)', which is not a time")
+    }
+    return self
+  }
+
   func storedJSON() throws -> String {
     guard rotationRules == nil, passwordPolicy == nil, rotationFailure == nil else {
       return String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
@@ -103,6 +118,15 @@ extension SecretVersionAttributes {
       return flat
     }
     return try JSONDecoder().decode(SecretVersionAttributes.self, from: Data(json.utf8))
+  }
+
+  /// Itself, when its date is a time cinch can print (`StoreDamage.isTime`).
+  func checkingTimes() throws(StoreDamage) -> SecretVersionAttributes {
+    if let seconds = lastAccessedDate, !StoreDamage.isTime(seconds) {
+      throw StoreDamage(
+        column: "attributes", problem: "holds 'lastAccessedDate', which is not a time")
+    }
+    return self
   }
 
   func storedJSON() -> String {

@@ -39,39 +39,41 @@ struct SecretEntry: Sendable {
   var lastVersion: Int
   var attributes: SecretAttributes
 
-  /// Columns by position, in the order of `columns`.
-  init(row: Row) throws {
-    id = row[0]
-    name = row[1]
-    createdAt = Date(timeIntervalSince1970: row[2])
-    lastVersion = row[3]
-    let json: String = row[4]
-    attributes = try SecretAttributes.decode(stored: json)
-  }
-
   static let columns = "id, name, created_at, last_version, attributes"
 
-  /// From a stepped statement whose first five columns are `columns`.
-  init(_ columns: SteppedStatement.Columns) throws {
-    id = columns.integer(0)
-    name = columns.text(1) ?? ""
-    createdAt = Date(timeIntervalSince1970: columns.double(2))
-    lastVersion = Int(columns.integer(3))
-    attributes = try SecretAttributes.decode(stored: columns.text(4) ?? "{}")
+  /// From a stepped statement whose first five columns are `columns`; a damaged row is
+  /// `StoreError.storeDamaged`, naming the secret (by the name it was asked for, `name`, when
+  /// its own is what is damaged).
+  init(_ columns: SteppedStatement.Columns, name asked: String? = nil) throws {
+    do throws(StoreDamage) {
+      id = try columns.storedInteger(0, "id")
+      name = try columns.storedText(1, "name")
+      createdAt = try columns.storedTime(2, "created_at")
+      lastVersion = try columns.storedInt(3, "last_version")
+      let json = try columns.storedText(4, "attributes")
+      attributes = try StoreDamage.json("attributes") {
+        try SecretAttributes.decode(stored: json).checkingTimes()
+      }
+    } catch {
+      throw error.storeError(
+        table: "entries", kind: .secret, name: (try? columns.storedText(1, "name")) ?? asked)
+    }
   }
 
   static func fetch(_ db: Database, name: String) throws -> SecretEntry? {
-    try Row.fetchOne(
-      db, cached: "SELECT \(columns) FROM entries WHERE kind = ? AND lookup_name = ?",
-      arguments: [EntryKind.secret.rawValue, name]
-    ).map(SecretEntry.init(row:))
+    try SteppedStatement(
+      db, sql: "SELECT \(columns) FROM entries WHERE kind = ? AND lookup_name = ?"
+    ).withRow([.text(EntryKind.secret.rawValue), .text(name)]) { columns in
+      try columns.map { try SecretEntry($0, name: name) }
+    }
   }
 
   static func fetchAll(_ db: Database) throws -> [SecretEntry] {
-    try Row.fetchAll(
-      db, cached: "SELECT \(columns) FROM entries WHERE kind = ? ORDER BY created_at, id",
-      arguments: [EntryKind.secret.rawValue]
-    ).map(SecretEntry.init(row:))
+    var entries: [SecretEntry] = []
+    try SteppedStatement(
+      db, sql: "SELECT \(columns) FROM entries WHERE kind = ? ORDER BY created_at, id"
+    ).forEachRow([.text(EntryKind.secret.rawValue)]) { entries.append(try SecretEntry($0)) }
+    return entries
   }
 
   func arn(_ configuration: StoreConfiguration) -> String {
@@ -107,54 +109,57 @@ struct SecretVersionRecord: Sendable {
   static let columns =
     "version, version_id, created_at, created_by, key_ref, sealed, type, attributes"
 
-  /// Columns by position, in the order of `columns`.
-  init(row: Row) throws {
-    version = row[0]
-    versionID = row[1]
-    createdAt = Date(timeIntervalSince1970: row[2])
-    createdBy = row[3]
-    keyRef = row[4]
-    sealed = (row[5] as Data?).map(Array.init)
-    valueType = (row[6] as String?).flatMap(SecretValueType.init(rawValue:))
-    let json: String = row[7]
-    attributes = try SecretVersionAttributes.decode(stored: json)
+  /// From a stepped statement whose columns are `columns`. A `sealed` that is not a blob is
+  /// read as bytes all the same: it does not open, and says so.
+  init(_ columns: SteppedStatement.Columns) throws(StoreDamage) {
+    version = try columns.storedInt(0, "version")
+    versionID = try columns.storedText(1, "version_id")
+    createdAt = try columns.storedTime(2, "created_at")
+    createdBy = try columns.storedOptionalText(3, "created_by")
+    keyRef = try columns.storedOptionalText(4, "key_ref")
+    sealed = columns.blob(5)
+    valueType = try columns.storedOptionalText(6, "type").flatMap(SecretValueType.init(rawValue:))
+    let json = try columns.storedText(7, "attributes")
+    attributes = try StoreDamage.json("attributes") {
+      try SecretVersionAttributes.decode(stored: json).checkingTimes()
+    }
   }
 
-  /// From a stepped statement whose columns are `columns`.
-  init(_ columns: SteppedStatement.Columns) throws {
-    version = Int(columns.integer(0))
-    versionID = columns.text(1) ?? ""
-    createdAt = Date(timeIntervalSince1970: columns.double(2))
-    createdBy = columns.text(3)
-    keyRef = columns.text(4)
-    sealed = columns.blob(5)
-    valueType = columns.text(6).flatMap(SecretValueType.init(rawValue:))
-    attributes = try SecretVersionAttributes.decode(stored: columns.text(7) ?? "{}")
+  /// `init(_:)` for a version of the secret `entry`, its damage named by the secret's name.
+  static func read(_ columns: SteppedStatement.Columns, entry: Int64, _ db: Database) throws
+    -> SecretVersionRecord
+  {
+    do {
+      return try SecretVersionRecord(columns)
+    } catch {
+      throw error.storeError(
+        table: "entry_versions", entry: entry, version: Int(columns.integer(0)), db)
+    }
   }
 
   static func fetchAll(_ db: Database, entry: Int64) throws -> [SecretVersionRecord] {
     var records: [SecretVersionRecord] = []
     try SteppedStatement(
       db, sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? ORDER BY version"
-    ).forEachRow([.integer(entry)]) { records.append(try SecretVersionRecord($0)) }
+    ).forEachRow([.integer(entry)]) { records.append(try read($0, entry: entry, db)) }
     return records
   }
 
   static func fetch(_ db: Database, entry: Int64, versionID: String) throws -> SecretVersionRecord?
   {
-    try Row.fetchOne(
-      db,
-      cached: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version_id = ?",
-      arguments: [entry, versionID]
-    ).map(SecretVersionRecord.init(row:))
+    try SteppedStatement(
+      db, sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version_id = ?"
+    ).withRow([.integer(entry), .text(versionID)]) { columns in
+      try columns.map { try read($0, entry: entry, db) }
+    }
   }
 
   static func fetch(_ db: Database, entry: Int64, version: Int) throws -> SecretVersionRecord? {
-    try Row.fetchOne(
-      db,
-      cached: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version = ?",
-      arguments: [entry, version]
-    ).map(SecretVersionRecord.init(row:))
+    try SteppedStatement(
+      db, sql: "SELECT \(columns) FROM entry_versions WHERE entry_id = ? AND version = ?"
+    ).withRow([.integer(entry), .integer(Int64(version))]) { columns in
+      try columns.map { try read($0, entry: entry, db) }
+    }
   }
 
   /// The associated data of this version's sealed value: the store, the kind, the secret's name

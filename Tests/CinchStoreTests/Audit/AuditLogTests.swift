@@ -155,7 +155,7 @@ import Testing
       try db.execute(sql: "UPDATE audit_log SET name = '/z' WHERE seq = 6")
       var previous = AuditChain.genesis(storeID: storeID)
       for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq") {
-        let record = AuditChain.record(row)
+        let record = try AuditChain.record(row)
         let hash = AuditChain.hash(previous: previous, record: record)
         try db.execute(
           sql: "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?",
