@@ -150,8 +150,14 @@ extension StoreDatabase {
   {
     if isOutOfSpace(code: code, systemErrors: systemErrors) { return .noSpace(path: path) }
     switch code & 0xff {
-    case SQLITE_NOTADB, SQLITE_CORRUPT:
-      return .notAStore(path: path, reason: "not an SQLite database")
+    case SQLITE_CORRUPT:
+      return .damaged(path: path, detail: message)
+    case SQLITE_NOTADB:
+      // SQLite says "not a database" of a damaged one too (a header field out of range, a
+      // file cut short): one that starts as SQLite's do is one that was damaged.
+      return hasSQLiteHeader(path)
+        ? .damaged(path: path, detail: message)
+        : .notAStore(path: path, reason: "not an SQLite database")
     case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM:
       if let file = firstReadOnlyFile(of: path) { return .readOnly(path: file) }
       return .io(
@@ -162,6 +168,15 @@ extension StoreDatabase {
     default:
       return .io(path: path, message: message)
     }
+  }
+
+  /// Whether the file at `path` starts with the 16 bytes every SQLite database starts with
+  /// (`SQLite format 3` and a NUL): an empty or shorter file, or any other, does not.
+  static func hasSQLiteHeader(_ path: String) -> Bool {
+    guard let file = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? file.close() }
+    let header = (try? file.read(upToCount: 16)) ?? Data()
+    return header.elementsEqual(Array("SQLite format 3".utf8) + [0])
   }
 
   /// What keeps the store at `path` from being written: the store file, its `-wal` or `-shm`

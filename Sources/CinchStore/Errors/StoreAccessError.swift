@@ -20,6 +20,10 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   /// The master key from `source` does not unlock the store.
   case wrongKey(source: String, store: String, hint: String?)
   case notAStore(path: String, reason: String)
+  /// An SQLite database that SQLite finds damaged (`SQLITE_CORRUPT`, a malformed schema, a
+  /// file cut short); `detail` is SQLite's message. Until 2026-12-03 this read "not a cinch
+  /// store: not an SQLite database".
+  case damaged(path: String, detail: String)
   case newerSchema(path: String, migration: String)
   /// The store, or a file or folder it needs beside it (its `-wal` and `-shm`), cannot be
   /// written: every use writes, a read's audit row included.
@@ -55,6 +59,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
         + (hint.map { " (\($0))" } ?? "")
     case .notAStore(let path, let reason):
       "'\(path)' is not a cinch store: \(reason)"
+    case .damaged(let path, let detail):
+      "store '\(path)' is damaged (SQLite: \(Self.sqliteWords(detail))); restore it from a "
+        + "backup"
     case .newerSchema(let path, let migration):
       "store '\(path)' was written by a newer cinch (schema step '\(migration)'); upgrade cinch"
     case .readOnly(let path):
@@ -65,6 +72,13 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
     case .io(let path, let message):
       "cannot use '\(path)': \(message)"
     }
+  }
+
+  /// SQLite's message up to anything it quotes from the file: "malformed database schema
+  /// (…) - orphan index" names the damaged schema row in its own, possibly garbled, bytes.
+  static func sqliteWords(_ message: String) -> String {
+    let words = message.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces)
+    return words.isEmpty ? message : words
   }
 
   /// Why a write found no room, in the words every such error uses.

@@ -187,6 +187,11 @@ extension SQLiteStore {
   /// hand, tells an I/O error that was a full disk (`StoreDatabase.isOutOfSpace`).
   func databaseFailure(_ error: DatabaseError, on db: Database? = nil) -> StoreError {
     if Self.isOutOfSpace(error, on: db) { return StoreError.noSpace(store: path) }
+    if error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+      return StoreError.internalError(
+        StoreAccessError.damaged(path: path, detail: error.message ?? "\(error.resultCode)")
+          .description)
+    }
     return StoreError.internalError(
       "store '\(path)': database error: \(error.message ?? "\(error.resultCode)")")
   }

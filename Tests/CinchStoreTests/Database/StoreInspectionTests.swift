@@ -31,6 +31,53 @@ import Testing
     #expect(FileManager.default.contents(atPath: path) == bytes)
   }
 
+  /// An SQLite database SQLite finds damaged is named as a damaged store to restore, not as
+  /// a file that is no database (until 2026-12-03 both read "not an SQLite database").
+  @Test func aDamagedStoreIsToldFromAFileThatIsNoDatabase() async throws {
+    let fixture = try await StoreFixture.make()
+    try await fixture.store.put("/a", "v", overwrite: false)
+    try fixture.store.close()
+    let path = fixture.storePath
+    let whole = try #require(FileManager.default.contents(atPath: path))
+    #expect(whole.count > 16 * 4096)
+    func damaged(_ detail: String) -> String {
+      "store '\(path)' is damaged (SQLite: \(detail)); restore it from a backup"
+    }
+
+    // Cut short, as a copy interrupted half way.
+    try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path))
+    #expect(
+      await openError(path, key: fixture.keyPath) == damaged("database disk image is malformed"))
+
+    // SQLite's header, then garbage: SQLite says "not a database", but it was one.
+    let garbage = Data(whole.prefix(16)) + Data(repeating: 0xa5, count: 8192)
+    try garbage.write(to: URL(fileURLWithPath: path))
+    #expect(await openError(path, key: fixture.keyPath) == damaged("file is not a database"))
+
+    // A schema row that no longer parses; SQLite's message quotes the row's name, which a
+    // damaged page may have garbled, and is left out.
+    try whole.write(to: URL(fileURLWithPath: path))
+    let queue = try DatabaseQueue(path: path)
+    try await queue.writeWithoutTransaction { db in
+      try db.execute(
+        sql: """
+          PRAGMA writable_schema = ON;
+          UPDATE sqlite_schema SET sql = 'CREATE TABLE entries (' WHERE name = 'entries';
+          PRAGMA writable_schema = OFF;
+          """)
+    }
+    try queue.close()
+    #expect(await openError(path, key: fixture.keyPath) == damaged("malformed database schema"))
+
+    // Shorter than SQLite's header, or text: no database at all.
+    for bytes in [Data("SQLite fo".utf8), Data("my notes\n".utf8)] {
+      try bytes.write(to: URL(fileURLWithPath: path))
+      #expect(
+        await openError(path, key: fixture.keyPath)
+          == "'\(path)' is not a cinch store: not an SQLite database")
+    }
+  }
+
   @Test func anotherApplicationsDatabaseIsNamedAndLeftAlone() async throws {
     let fixture = try await StoreFixture.make()
     let path = fixture.directory.file("app.db")

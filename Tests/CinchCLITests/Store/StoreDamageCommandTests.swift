@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import Testing
+import _CinchTestSupport
+
+/// A store changed behind cinch's back, as a user meets it: one line and a documented exit
+/// status (254 for what an operation finds, 253 for a store that does not open), never a trap
+/// (132) or Foundation's error text (255).
+@Suite struct StoreDamageCommandTests {
+  typealias Project = StoreCommandTests.Project
+
+  static func seeded() async throws -> Project {
+    let project = try await Project()
+    for arguments in [
+      ["ssm", "put-parameter", "--name", "/app/pw", "--type", "SecureString", "--value", "s3"],
+      ["secretsmanager", "create-secret", "--name", "app/db", "--secret-string", "{\"u\":\"x\"}"],
+    ] {
+      let made = try await project.run(arguments)
+      #expect(made.status == 0, "\(made.stderr)")
+    }
+    return project
+  }
+
+  static func tamper(_ project: Project, _ sql: String) throws {
+    let queue = try DatabaseQueue(path: project.path(".cinch/store.db"))
+    try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
+    try queue.close()
+  }
+
+  static let getParameter = ["ssm", "get-parameter", "--name", "/app/pw"]
+  static let getSecret = ["secretsmanager", "get-secret-value", "--secret-id", "app/db"]
+
+  @Test func aCutLogStaysCaughtAfterTheNextCommand() async throws {
+    let project = try await Self.seeded()
+    try Self.tamper(
+      project, "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 1 FROM audit_log)")
+    #expect(try await project.run(["audit", "verify"]).status == 1)
+    let read = try await project.run(Self.getParameter)
+    #expect(read.status == 254)
+    #expect(read.stdout == "")
+    #expect(
+      read.stderr.trimmingCharacters(in: .newlines)
+        == "An error occurred (InternalServerError) when calling the GetParameter operation: "
+        + "the audit log does not match its sealed head; nothing was written: run 'cinch audit "
+        + "verify'")
+    let verify = try await project.run(["audit", "verify"])
+    #expect(verify.status == 1)
+    #expect(verify.stderr.contains("rows were removed from the end"), "\(verify.stderr)")
+  }
+
+  @Test(arguments: [
+    (
+      "UPDATE entry_versions SET created_at = 1e300", getParameter,
+      "entry_versions.created_at of parameter '/app/pw' version 1 is not a time"
+    ),
+    (
+      "UPDATE entry_versions SET version_id = NULL WHERE version_id IS NOT NULL", getSecret,
+      "entry_versions.version_id of secret 'app/db' version 1 is NULL"
+    ),
+    (
+      "UPDATE entries SET attributes = '{\"arnSuffix\":123}' WHERE kind = 'secretsmanager-secret'",
+      getSecret,
+      "entries.attributes of secret 'app/db' is not the JSON cinch writes (at 'arnSuffix')"
+    ),
+    (
+      "UPDATE entry_versions SET attributes = '[' WHERE version_id IS NOT NULL", getSecret,
+      "entry_versions.attributes of secret 'app/db' version 1 is not the JSON cinch writes"
+    ),
+  ])
+  func aDamagedRowIsOneLineAndExit254(_ sql: String, _ command: [String], _ place: String)
+    async throws
+  {
+    let project = try await Self.seeded()
+    try Self.tamper(project, sql)
+    let read = try await project.run(command)
+    #expect(read.status == 254, "\(read.stderr)")
+    #expect(read.stdout == "")
+    #expect(
+      read.stderr.contains("operation: store is damaged: \(place); restore it from a backup\n"))
+    #expect(read.stderr.split(separator: "\n").count == 1, "\(read.stderr)")
+    #expect(!read.stderr.contains("tester"))
+  }
+
+  @Test func aDamagedFileIsToldFromOneThatIsNoDatabase() async throws {
+    let project = try await Self.seeded()
+    let path = project.path(".cinch/store.db")
+    let whole = try #require(FileManager.default.contents(atPath: path))
+    try whole.prefix(60_000).write(to: URL(fileURLWithPath: path))
+    let cut = try await project.run(Self.getParameter)
+    #expect(cut.status == 253)
+    #expect(
+      cut.stderr.trimmingCharacters(in: .newlines)
+        == "cinch: store '.cinch/store.db' is damaged (SQLite: database disk image is malformed); "
+        + "restore it from a backup")
+
+    try Data("my notes\n".utf8).write(to: URL(fileURLWithPath: path))
+    let notes = try await project.run(Self.getParameter)
+    #expect(notes.status == 253)
+    #expect(
+      notes.stderr.trimmingCharacters(in: .newlines)
+        == "cinch: '.cinch/store.db' is not a cinch store: not an SQLite database")
+  }
+}
