@@ -259,7 +259,7 @@ import Testing
     let store = fixture.store
     let tampered = try await AuditLogTests.tamper(fixture, sql)
     #expect(!tampered.isIntact, "\(what)")
-    let rows = try await fixture.rawDatabase().read { db in
+    let rows = try fixture.rawDatabase().read { db in
       try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq")
     }
 
@@ -279,7 +279,7 @@ import Testing
     }
 
     // Nothing was written: the log, its head and the value are as the tampering left them.
-    let after = try await fixture.rawDatabase().read { db in
+    let after = try fixture.rawDatabase().read { db in
       try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq")
     }
     #expect(after == rows, "\(what)")
