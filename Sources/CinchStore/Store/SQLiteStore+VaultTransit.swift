@@ -43,13 +43,16 @@ extension SQLiteStore {
     }
   }
 
-  /// The key ring with its usable material, for `operation` (audited under that name). With
-  /// `creating`, a missing key is created as it describes (checked first, in the same
-  /// transaction: an invalid description fails only when a key has to be made), as `encrypt`
-  /// does.
-  package func transitKeyring(
-    mount: String, name: String, operation: String, creating newKey: TransitNewKey? = nil
-  ) async throws -> TransitKeyring? {
+  /// Runs `body` with the key ring and its usable material, for `operation` (audited under
+  /// that name) and in its transaction: what `body` throws (a ciphertext that does not open, a
+  /// version too new) is the operation's audited result, not `ok`. A missing key is 400
+  /// `encryption key not found`. With `creating`, a missing key is created as it describes
+  /// (checked first, in the same transaction: an invalid description fails only when a key has
+  /// to be made), as `encrypt` does.
+  package func withTransitKeyring<T: Sendable>(
+    mount: String, name: String, operation: String, creating newKey: TransitNewKey? = nil,
+    _ body: @escaping @Sendable (TransitKeyring) throws -> T
+  ) async throws -> T {
     let entryName = "\(mount)/\(name)"
     return try await performVault(
       "transit/\(operation)", kind: .vaultTransitKey, name: entryName
@@ -62,7 +65,7 @@ extension SQLiteStore {
           name: entryName, type: newKey.type, derived: newKey.derived,
           convergent: newKey.convergent, exportable: false, allowPlaintextBackup: false, db)
       }
-      guard let entry else { return nil }
+      guard let entry else { throw VaultError.invalid("encryption key not found") }
       let info = try entry.info(name: name, db)
       var material: [Int: SecretBytes] = [:]
       for row in try Row.fetchAll(
@@ -79,7 +82,7 @@ extension SQLiteStore {
           displayName: entryName)
       }
       trail.record(entryName)
-      return TransitKeyring(info: info, material: material)
+      return try body(TransitKeyring(info: info, material: material))
     }
   }
 

@@ -161,7 +161,7 @@ struct TransitEngine {
   // MARK: Encryption
 
   /// One item of a request (the request itself when there is no `batch_input`).
-  struct Item {
+  struct Item: Sendable {
     var fields: JSONObject
     var reference: JSONValue?
   }
@@ -188,14 +188,14 @@ struct TransitEngine {
     return try TransitCipher.base64(text)
   }
 
-  func keyring(_ keyName: String, operation: String, creating newKey: TransitNewKey? = nil)
-    async throws -> TransitKeyring
-  {
-    guard
-      let keyring = try await store.transitKeyring(
-        mount: name, name: keyName, operation: operation, creating: newKey)
-    else { throw VaultError.invalid("encryption key not found") }
-    return keyring
+  /// `body` with the key ring, in the store's transaction, so that its failure is what the
+  /// audit log records for the operation.
+  func withKeyring<T: Sendable>(
+    _ keyName: String, operation: String, creating newKey: TransitNewKey? = nil,
+    _ body: @escaping @Sendable (TransitKeyring) throws -> T
+  ) async throws -> T {
+    try await store.withTransitKeyring(
+      mount: name, name: keyName, operation: operation, creating: newKey, body)
   }
 
   func encrypt(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
@@ -209,52 +209,55 @@ struct TransitEngine {
       type: Self.requestedType(request),
       derived: contexts.first ?? false,
       convergent: try request.data.flag("convergent_encryption") ?? false)
-    let keyring = try await keyring(keyName, operation: "encrypt", creating: newKey)
-    return try Self.run(items, batch: batch, request: request) { fields in
-      guard let plaintextText = fields.string("plaintext") else {
-        throw VaultError.invalid("missing plaintext to encrypt")
+    return try await withKeyring(keyName, operation: "encrypt", creating: newKey) { keyring in
+      try Self.run(items, batch: batch, request: request) { fields in
+        guard let plaintextText = fields.string("plaintext") else {
+          throw VaultError.invalid("missing plaintext to encrypt")
+        }
+        let plaintext = try TransitCipher.base64(plaintextText)
+        let version = fields.int("key_version").value ?? 0
+        let (ciphertext, used) = try TransitCipher.encrypt(
+          plaintext, keyring: keyring, version: version, context: try Self.bytes(fields, "context"),
+          associatedData: try Self.bytes(fields, "associated_data") ?? [])
+        return [("ciphertext", .string(ciphertext)), ("key_version", .integer(Int64(used)))]
       }
-      let plaintext = try TransitCipher.base64(plaintextText)
-      let version = fields.int("key_version").value ?? 0
-      let (ciphertext, used) = try TransitCipher.encrypt(
-        plaintext, keyring: keyring, version: version, context: try Self.bytes(fields, "context"),
-        associatedData: try Self.bytes(fields, "associated_data") ?? [])
-      return [("ciphertext", .string(ciphertext)), ("key_version", .integer(Int64(used)))]
     }
   }
 
   func decrypt(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
     let (items, batch) = try Self.items(request)
-    let keyring = try await keyring(keyName, operation: "decrypt")
-    return try Self.run(items, batch: batch, request: request) { fields in
-      guard let ciphertext = fields.string("ciphertext"), !ciphertext.isEmpty else {
-        throw VaultError.invalid("missing ciphertext to decrypt")
+    return try await withKeyring(keyName, operation: "decrypt") { keyring in
+      try Self.run(items, batch: batch, request: request) { fields in
+        guard let ciphertext = fields.string("ciphertext"), !ciphertext.isEmpty else {
+          throw VaultError.invalid("missing ciphertext to decrypt")
+        }
+        let (plaintext, _) = try TransitCipher.decrypt(
+          ciphertext, keyring: keyring, context: try Self.bytes(fields, "context"),
+          associatedData: try Self.bytes(fields, "associated_data") ?? [])
+        let encoded = plaintext.withUnsafeBytes { Data($0).base64EncodedString() }
+        return [("plaintext", .string(encoded))]
       }
-      let (plaintext, _) = try TransitCipher.decrypt(
-        ciphertext, keyring: keyring, context: try Self.bytes(fields, "context"),
-        associatedData: try Self.bytes(fields, "associated_data") ?? [])
-      let encoded = plaintext.withUnsafeBytes { Data($0).base64EncodedString() }
-      return [("plaintext", .string(encoded))]
     }
   }
 
   func rewrap(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
     let (items, batch) = try Self.items(request)
-    let keyring = try await keyring(keyName, operation: "rewrap")
-    return try Self.run(items, batch: batch, request: request) { fields in
-      guard let ciphertext = fields.string("ciphertext"), !ciphertext.isEmpty else {
-        throw VaultError.invalid("missing ciphertext to decrypt")
+    return try await withKeyring(keyName, operation: "rewrap") { keyring in
+      try Self.run(items, batch: batch, request: request) { fields in
+        guard let ciphertext = fields.string("ciphertext"), !ciphertext.isEmpty else {
+          throw VaultError.invalid("missing ciphertext to decrypt")
+        }
+        let context = try Self.bytes(fields, "context")
+        let associated = try Self.bytes(fields, "associated_data") ?? []
+        let (plaintext, _) = try TransitCipher.decrypt(
+          ciphertext, keyring: keyring, context: context, associatedData: associated)
+        let (rewrapped, used) = try plaintext.withUnsafeBytes { raw in
+          try TransitCipher.encrypt(
+            Array(raw), keyring: keyring, version: fields.int("key_version").value ?? 0,
+            context: context, associatedData: associated)
+        }
+        return [("ciphertext", .string(rewrapped)), ("key_version", .integer(Int64(used)))]
       }
-      let context = try Self.bytes(fields, "context")
-      let associated = try Self.bytes(fields, "associated_data") ?? []
-      let (plaintext, _) = try TransitCipher.decrypt(
-        ciphertext, keyring: keyring, context: context, associatedData: associated)
-      let (rewrapped, used) = try plaintext.withUnsafeBytes { raw in
-        try TransitCipher.encrypt(
-          Array(raw), keyring: keyring, version: fields.int("key_version").value ?? 0,
-          context: context, associatedData: associated)
-      }
-      return [("ciphertext", .string(rewrapped)), ("key_version", .integer(Int64(used)))]
     }
   }
 
@@ -272,11 +275,12 @@ struct TransitEngine {
     } catch {
       throw VaultError.invalid("failed to base64-decode context")
     }
-    let keyring = try await keyring(keyName, operation: "datakey")
     let key = try Crypto.randomBytes(bits / 8)
-    let (ciphertext, used) = try TransitCipher.encrypt(
-      key, keyring: keyring, version: request.data.int("key_version").value ?? 0,
-      context: context, associatedData: [])
+    let version = request.data.int("key_version").value ?? 0
+    let (ciphertext, used) = try await withKeyring(keyName, operation: "datakey") { keyring in
+      try TransitCipher.encrypt(
+        key, keyring: keyring, version: version, context: context, associatedData: [])
+    }
     var data = JSONObject([
       ("ciphertext", .string(ciphertext)), ("key_version", .integer(Int64(used))),
     ])

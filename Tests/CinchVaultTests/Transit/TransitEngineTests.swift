@@ -38,6 +38,30 @@ struct TransitEngineTests {
     #expect(again.at("warnings")?.arrayValue == [.string("key app already existed")])
   }
 
+  @Test("a transit operation that fails is audited with its status, not ok")
+  func failedOperationsAreAuditedAsFailures() async throws {
+    let vault = try await Self.mounted()
+    #expect(await vault.call("POST", "transit/keys/k", "{}").status == 200)
+    let tampered = "vault:v1:" + String(repeating: "A", count: 40)
+    let decrypt = await vault.call("POST", "transit/decrypt/k", #"{"ciphertext":"\#(tampered)"}"#)
+    #expect(decrypt.status == 400)
+    let tooNew = await vault.call(
+      "POST", "transit/encrypt/k", #"{"plaintext":"aGk=","key_version":7}"#)
+    #expect(tooNew.status == 400)
+    let missing = await vault.call(
+      "POST", "transit/decrypt/nokey", #"{"ciphertext":"\#(tampered)"}"#)
+    #expect(missing.status == 400)
+    let good = await vault.call("POST", "transit/encrypt/k", #"{"plaintext":"aGk="}"#)
+    #expect(good.status == 200)
+    let records = try await vault.store.auditRecords(name: nil, limit: nil)
+    let transit = records.filter { $0.operation.hasPrefix("transit/") }
+      .map { "\($0.operation) \($0.name ?? "-") \($0.result)" }
+    #expect(transit.contains("transit/decrypt transit/k vault-400"), "\(transit)")
+    #expect(transit.contains("transit/encrypt transit/k vault-400"), "\(transit)")
+    #expect(transit.contains("transit/decrypt transit/nokey vault-400"), "\(transit)")
+    #expect(transit.contains("transit/encrypt transit/k ok"), "\(transit)")
+  }
+
   @Test("versions: rotate, min_decryption_version, min_encryption_version and their errors")
   func versions() async throws {
     let vault = try await Self.mounted()
