@@ -33,6 +33,10 @@ final class KeyVault: Sendable {
   /// key, so a rekey keeps it).
   let accessKeySealingKey: SecretBytes
   private let state: Mutex<State>
+  /// The audit head this process last sealed or found sealed, as stored: a head with exactly
+  /// these bytes carries a MAC already known to be good, and is not checked again on every
+  /// operation (`AuditChain.sealedEnd`).
+  let knownAuditHead = Mutex<[UInt8]?>(nil)
 
   init(storeID: [UInt8], wrapKey: SecretBytes, masterKeyID: [UInt8], storeKey: SecretBytes) throws {
     self.storeID = storeID
