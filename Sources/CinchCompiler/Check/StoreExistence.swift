@@ -96,7 +96,18 @@ struct StoreExistence {
     }
     guard let entry, let lock else { return true }
     for finding in OutdatedChecker.findings(for: entry, secret: list) {
-      guard case .stageMoved = finding.reason else { continue }
+      guard case .stageMoved(let stage, let to) = finding.reason else { continue }
+      if to.isEmpty, case .stage = key.selector {
+        // The stage the template names is on no version: the pin still reads, but the
+        // reference as written does not resolve, and `lock --update` cannot move it.
+        let failure = ResolutionFailure.secretStageNotFound(id: key.name, stage: stage)
+        diagnostics.report(
+          failure.code,
+          "\(failure.described(at: sites)) ('\(lock.name)' pins \(entry.pin.versionText), which "
+            + "only a rendered template reads; label a version '\(stage)', or reference another "
+            + "stage)", at: sites)
+        return false
+      }
       diagnostics.report(
         .pinBehind, "\(finding.message) (in '\(lock.name)'; run 'cinch lock --update \(key.name)')",
         at: sites, severity: options.frozen ? .error : nil)

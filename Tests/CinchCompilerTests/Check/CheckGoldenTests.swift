@@ -14,7 +14,9 @@ import _CinchTestSupport
 ///  "seed": [{"put": "/a", "type": "SecureString", "versions": 3}, {"putPublic": "/aws/service/x"},
 ///           {"label": "/a", "version": 2, "labels": ["prod"]}, {"delete": "/a"},
 ///           {"createSecret": "prod/db", "keys": ["password"]}, {"createSecret": "b", "binary": true},
-///           {"putSecretValue": "prod/db", "keys": ["password"]}, {"deleteSecret": "prod/db"}],
+///           {"putSecretValue": "prod/db", "keys": ["password"], "stages": ["BLUE"]},
+///           {"removeStage": "prod/db", "stage": "BLUE", "from": "<version id>"},
+///           {"deleteSecret": "prod/db"}],
 ///  "lock": true,                 // make cinch.lock with the store as seeded (default: not "template")
 ///  "lockTemplates": ["a.yaml"],  // what the lock is made from (default: the checked templates)
 ///  "lockFrom": {"a.yaml": "before/a.yaml"},  // locked as a.yaml, read from another file: an edit since
@@ -253,7 +255,12 @@ final class TemporaryStore: @unchecked Sendable {
         _ = try await store.putSecretValue(
           PutSecretValueRequest(
             secretID: name, clientRequestToken: nextVersionID(), secretBinary: value.binary,
-            secretString: value.string))
+            secretString: value.string, versionStages: operation["stages"] as? [String]))
+      } else if let name = operation["removeStage"] as? String {
+        _ = try await store.updateSecretVersionStage(
+          UpdateSecretVersionStageRequest(
+            secretID: name, versionStage: operation["stage"] as? String ?? "",
+            removeFromVersionID: operation["from"] as? String))
       } else if let name = operation["deleteSecret"] as? String {
         _ = try await store.deleteSecret(DeleteSecretRequest(secretID: name))
       } else {
