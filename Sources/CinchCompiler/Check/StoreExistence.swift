@@ -108,6 +108,20 @@ struct StoreExistence {
             + "stage)", at: sites)
         return false
       }
+      if let jsonKey = key.jsonKey,
+        let now = list.versions.first(where: { $0.versionID == to }),
+        now.valueType == .string, let keys = now.jsonKeys, !keys.contains(jsonKey)
+      {
+        // The stage moved to a value without the key: the pin still reads, but the reference
+        // as written does not, and `lock --update` would fail on it.
+        let failure = ResolutionFailure.jsonKeyNotFound(id: key.name, jsonKey: jsonKey)
+        diagnostics.report(
+          failure.code,
+          "\(failure.described(at: sites)) in the version \(stage) is on now (\(to)); "
+            + "'\(lock.name)' pins \(entry.pin.versionText), which only a rendered template reads",
+          at: sites)
+        return false
+      }
       diagnostics.report(
         .pinBehind, "\(finding.message) (in '\(lock.name)'; run 'cinch lock --update \(key.name)')",
         at: sites, severity: options.frozen ? .error : nil)
