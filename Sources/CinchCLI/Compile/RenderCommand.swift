@@ -237,16 +237,3 @@ extension Diagnostics {
     return copy
   }
 }
-
-/// A file's device and inode: the same file under any name.
-private struct FileIdentity: Hashable {
-  let device: UInt64
-  let inode: UInt64
-
-  init?(path: String) {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return nil }
-    device = UInt64(info.st_dev)
-    inode = UInt64(info.st_ino)
-  }
-}

@@ -121,13 +121,9 @@ package enum SecureFile {
     }
   }
 
-  /// Which file `path` names (its device and inode), or nil when it does not exist: a name
-  /// still given to the file this process made, or since to another.
-  static func identity(of path: String) -> [UInt64]? {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return nil }
-    return [UInt64(info.st_dev), UInt64(info.st_ino)]
-  }
+  /// Which file `path` names, or nil when it does not exist: a name still given to the file
+  /// this process made, or since to another.
+  static func identity(of path: String) -> FileIdentity? { FileIdentity(path: path) }
 
   /// The permission bits of `path`, or nil when it does not exist.
   package static func mode(of path: String) -> UInt32? {

@@ -25,18 +25,25 @@ import _CinchTestSupport
         to: templates.appendingPathComponent(name))
     }
     try write(
-      """
-      Resources:
-        Db:
-          Type: AWS::RDS::DBInstance
-          Properties:
-            Engine: postgres
-            DBInstanceClass: db.t4g.micro
-            AllocatedStorage: '20'
-            MasterUsername: '{{resolve:secretsmanager:docker_username:SecretString:username}}'
-            MasterUserPassword: '{{resolve:secretsmanager:MyDatabaseSecret}}'
+      Self.database(
+        username: "'{{resolve:secretsmanager:docker_username:SecretString:username}}'",
+        password: "'{{resolve:secretsmanager:MyDatabaseSecret}}'"),
+      to: "templates/database.yaml")
+  }
 
-      """, to: "templates/database.yaml")
+  /// An RDS instance whose master user name (when given) and password are these values.
+  static func database(username: String? = nil, password: String) -> String {
+    """
+    Resources:
+      Db:
+        Type: AWS::RDS::DBInstance
+        Properties:
+          Engine: postgres
+          DBInstanceClass: db.t4g.micro
+          AllocatedStorage: '20'
+
+    """ + (username.map { "      MasterUsername: \($0)\n" } ?? "")
+      + "      MasterUserPassword: \(password)\n"
   }
 
   private func write(_ text: String, to path: String) throws {
@@ -287,17 +294,7 @@ import _CinchTestSupport
     let arn = try #require(
       try lockEntries().first { $0["name"] as? String == "MyDatabaseSecret" }?["arn"] as? String)
     try write(
-      """
-      Resources:
-        Db:
-          Type: AWS::RDS::DBInstance
-          Properties:
-            Engine: postgres
-            DBInstanceClass: db.t4g.micro
-            AllocatedStorage: '20'
-            MasterUserPassword: '{{resolve:secretsmanager:\(arn)}}'
-
-      """, to: "templates/by-arn.yaml")
+      Self.database(password: "'{{resolve:secretsmanager:\(arn)}}'"), to: "templates/by-arn.yaml")
     try await succeeds("lock", "templates/by-arn.yaml")
     try await succeeds(
       "secretsmanager", "put-secret-value", "--secret-id", "MyDatabaseSecret",

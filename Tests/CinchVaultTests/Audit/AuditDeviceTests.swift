@@ -7,14 +7,20 @@ import Testing
 
 @Suite("audit devices")
 struct AuditDeviceTests {
-  @Test("entries come in request/response pairs with every data string hashed")
-  func hashedEntries() async throws {
+  /// A Vault with a file audit device enabled, and the device's log.
+  static func withFileDevice() async throws -> (VaultFixture, String) {
     let vault = try await VaultFixture()
     let log = vault.directory + "/audit.log"
     #expect(
       await vault.call(
         "PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(log)"}}"#
       ).status == 204)
+    return (vault, log)
+  }
+
+  @Test("entries come in request/response pairs with every data string hashed")
+  func hashedEntries() async throws {
+    let (vault, log) = try await Self.withFileDevice()
     let canary = "canary-audit-3e1f"
     await vault.call("PUT", "secret/data/a", #"{"data":{"password":"\#(canary)","n":7}}"#)
     await vault.call("GET", "secret/data/a")
@@ -41,12 +47,7 @@ struct AuditDeviceTests {
 
   @Test("a response's auth hashes its token and accessor, not its policies")
   func responseAuthHashesOnlyCredentials() async throws {
-    let vault = try await VaultFixture()
-    let log = vault.directory + "/audit.log"
-    #expect(
-      await vault.call(
-        "PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(log)"}}"#
-      ).status == 204)
+    let (vault, log) = try await Self.withFileDevice()
     let created = await vault.call(
       "POST", "auth/token/create", #"{"policies":["reader"],"display_name":"ci"}"#)
     let token = try #require(created.at("auth", "client_token")?.stringValue)
