@@ -67,10 +67,7 @@ enum Paramfile {
   static func load(_ value: String, option: String) throws -> String {
     guard value.hasPrefix("file://") else { return value }
     let path = String(value.dropFirst("file://".count))
-    guard let data = contents(of: path) else {
-      throw AWSUsageError.parsingParameter(
-        option, "Unable to load paramfile \(value): [Errno 2] No such file or directory: '\(path)'")
-    }
+    let data = try bytes(of: value, path: path, option: option)
     guard let text = String(data: data, encoding: .utf8) else {
       throw AWSUsageError.parsingParameter(
         option, "Unable to load paramfile \(value): the file is not UTF-8 text")
@@ -78,13 +75,48 @@ enum Paramfile {
     return text
   }
 
-  /// A file's bytes; also a pipe or a terminal (`file:///dev/stdin`), which
-  /// `FileManager.contents(atPath:)` does not read.
-  static func contents(of path: String) -> Data? {
-    if let data = FileManager.default.contents(atPath: path) { return data }
-    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-    defer { try? handle.close() }
-    return try? handle.readToEnd() ?? Data()
+  /// The bytes of `path`, named by `value` (`file://PATH` or `fileb://PATH`), or the aws CLI's
+  /// error for a file it cannot read: `[Errno 2] No such file or directory: 'PATH'`, as
+  /// Python's `OSError` puts it.
+  static func bytes(of value: String, path: String, option: String) throws -> Data {
+    switch contents(of: path) {
+    case .success(let data): return data
+    case .failure(let error):
+      throw AWSUsageError.parsingParameter(
+        option,
+        "Unable to load paramfile \(value): [Errno \(error.code)] \(error.message): '\(path)'")
+    }
+  }
+
+  struct ReadError: Error, Equatable {
+    var code: Int32
+    var message: String { String(cString: strerror(code)) }
+  }
+
+  /// A file's bytes, through a single open: also a pipe, a FIFO or a terminal
+  /// (`file:///dev/stdin`, a shell's `file://<(…)`). Until 2026-12-03 a first read through
+  /// `FileManager.contents(atPath:)`, which gives nothing for a FIFO, met the FIFO's writer,
+  /// and the second open, which read it, then waited for a writer that had come and gone:
+  /// for ever, when the writer had already closed it.
+  static func contents(of path: String) -> Result<Data, ReadError> {
+    var descriptor: Int32
+    repeat { descriptor = open(path, O_RDONLY | O_CLOEXEC) } while descriptor < 0 && errno == EINTR
+    guard descriptor >= 0 else { return .failure(ReadError(code: errno)) }
+    defer { close(descriptor) }
+    var status = stat()
+    // Python's `open` refuses a directory itself; `read` would say the same.
+    if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+      return .failure(ReadError(code: EISDIR))
+    }
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0, errno == EINTR { continue }
+      guard count >= 0 else { return .failure(ReadError(code: errno)) }
+      if count == 0 { return .success(data) }
+      data.append(contentsOf: buffer[0..<count])
+    }
   }
 }
 

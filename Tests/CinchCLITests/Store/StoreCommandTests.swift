@@ -492,8 +492,6 @@ import _CinchTestSupport
     #expect(byJSON.stdout == "/p/1\n")
   }
 
-  /// Text output applies `--query` to each page the CLI read, as the aws CLI does
-  /// (cli-usage-filter.html): 23 parameters by path come in pages of 10.
   /// `file://` loads a file only from an option's value: a member of `--cli-input-json` or
   /// `--cli-input-yaml` is stored as written, as the aws CLI does, so an input document
   /// cannot read a local file into a value.
@@ -543,6 +541,65 @@ import _CinchTestSupport
     #expect(got.stdout == "file://\(local)\n", "\(got.stderr)")
   }
 
+  /// `file://` reads a FIFO through one open, whatever its writer does once it is met: here
+  /// the writer writes and closes at once (a shell's `file://<(…)`), and cinch is given 30 s
+  /// before `timeout` ends it (exit 124) rather than the test run. Both `file://` and
+  /// `fileb://`, which read the same way.
+  @Test(arguments: ["file://", "fileb://"])
+  func aFIFOIsReadThroughOneOpen(scheme: String) async throws {
+    let project = try await Project()
+    let created = try await CinchProcess.run(
+      scheme == "file://"
+        ? ["ssm", "put-parameter", "--name", "/fifo", "--value", "file://fifo", "--type", "String"]
+        : ["secretsmanager", "create-secret", "--name", "fifo", "--secret-binary", "fileb://fifo"],
+      in: project.directory, environment: project.environment,
+      launcher: [
+        "/bin/sh", "-c",
+        """
+        mkfifo fifo || exit 1
+        printf 'from a fifo' >fifo & writer=$!
+        timeout 30 "$@"; status=$?
+        kill $writer 2>/dev/null
+        exit $status
+        """,
+        "sh",
+      ])
+    #expect(created.status == 0, "\(created.stderr)")
+    let read = try await project.run(
+      scheme == "file://"
+        ? ["ssm", "get-parameter", "--name", "/fifo", "--query", "Parameter.Value"]
+        : ["secretsmanager", "get-secret-value", "--secret-id", "fifo", "--query", "SecretBinary"])
+    #expect(
+      read.stdout
+        == (scheme == "file://"
+          ? "\"from a fifo\"\n" : "\"\(Data("from a fifo".utf8).base64EncodedString())\"\n"),
+      "\(read.stderr)")
+  }
+
+  /// A file that cannot be read is named with Python's wording of the error, as the aws CLI
+  /// prints it.
+  @Test func anUnreadableParamfileIsNamedWithItsError() async throws {
+    let project = try await Project()
+    let missing = try await project.run([
+      "ssm", "put-parameter", "--name", "/p", "--value", "file://absent.txt", "--type", "String",
+    ])
+    #expect(missing.status == 252)
+    #expect(
+      missing.stderr.hasSuffix(
+        "Error parsing parameter '--value': Unable to load paramfile file://absent.txt: "
+          + "[Errno 2] No such file or directory: 'absent.txt'\n"), "\(missing.stderr)")
+    let folder = try await project.run([
+      "secretsmanager", "create-secret", "--name", "s", "--secret-binary", "fileb://.",
+    ])
+    #expect(folder.status == 252)
+    #expect(
+      folder.stderr.hasSuffix(
+        "Error parsing parameter '--secret-binary': Unable to load paramfile fileb://.: "
+          + "[Errno 21] Is a directory: '.'\n"), "\(folder.stderr)")
+  }
+
+  /// Text output applies `--query` to each page the CLI read, as the aws CLI does
+  /// (cli-usage-filter.html): 23 parameters by path come in pages of 10.
   @Test func textOutputQueriesEachPage() async throws {
     let project = try await Project()
     for index in 1...23 {

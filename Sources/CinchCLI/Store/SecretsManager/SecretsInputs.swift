@@ -15,11 +15,7 @@ extension AWSCLIInput? {
     // `fileb://` and `file://` are the command line's (see `string(_:flag:option:)`).
     if flag != nil, raw.hasPrefix("fileb://") {
       let path = String(raw.dropFirst("fileb://".count))
-      guard let data = Paramfile.contents(of: path) else {
-        throw AWSUsageError.parsingParameter(
-          option, "Unable to load paramfile \(raw): [Errno 2] No such file or directory: '\(path)'")
-      }
-      return data
+      return try Paramfile.bytes(of: raw, path: path, option: option)
     }
     let text = flag != nil ? try Paramfile.load(raw, option: option) : raw
     if readsRaw { return Data(text.utf8) }
