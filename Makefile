@@ -36,10 +36,11 @@ RELEASE_BUILD = Scripts/static-libs.sh "$(STATIC_LIBS)" && \
 release: deps
 	$(RELEASE_BUILD) --product cinch
 
-## test: every test target; committed golden files must match what the code produces
+## test: every test target; committed golden files must match what the code produces. A run that
+## hangs ends after CINCH_TEST_DEADLINE seconds (default 1800) with the stacks of what was running.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	Scripts/test-watchdog.sh $(SWIFT) test --skip-build
 	@Scripts/check-generated.sh
 
 ## run: build, then show cinch at work on a template from templates/ (see Scripts/demo.sh)

@@ -8,6 +8,12 @@ package import Foundation
 /// Foundation's `Process`: a server that outlives the call (`pg_ctl start`'s postgres, the shell
 /// that watches moto_server) must not hold the socket `Process` watches a child's end by, or
 /// the one thread that reaps every `Process` child would wait for the server.
+///
+/// Nor may it hold any other descriptor the test process had open when it started: another
+/// test's pipe, not yet closed on exec (Foundation's `Pipe` never is), whose reader would then
+/// wait for the server's end instead of its own child's. `posix_spawn` passes every such
+/// descriptor on, and Swift's Glibc has neither `closefrom` nor its spawn action, so the
+/// program starts under bash, which closes every descriptor above 2 before it `exec`s it.
 package enum DetachedProcess {
   package struct Failure: Error, CustomStringConvertible {
     package var description: String
@@ -25,13 +31,17 @@ package enum DetachedProcess {
       posix_spawn_file_actions_addopen(
         &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
     }
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    // bash, since POSIX sh names descriptors 0 to 9 only; `$0` is the program.
+    let closing =
+      "for fd in /proc/$$/fd/*; do fd=${fd##*/}; "
+      + "if [ \"$fd\" -gt 2 ]; then eval \"exec $fd>&-\"; fi; done; exec \"$0\" \"$@\""
+    let argv = (["/bin/bash", "-c", closing, executable] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup($0) } + [nil]
     defer {
       for pointer in argv + envp { free(pointer) }
     }
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+    let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, argv, envp)
     guard spawned == 0 else {
       throw Failure(description: "cannot run \(executable): error \(spawned)")
     }

@@ -41,17 +41,11 @@ package actor MotoServer {
         "/bin/bash",
         [
           "-c",
-          // This lives as long as the test process (so not under Foundation's Process, see
-          // DetachedProcess), and every descriptor it held open from there (another test's
-          // pipe, Process's watch socket for another child) would never reach its end: a test
-          // reading a child's output to the end, or waiting for it to exit, would wait
-          // forever. So it closes what it inherited first (bash: POSIX sh names only
-          // descriptors 0 to 9).
+          // This lives as long as the test process (so not under Foundation's Process, and
+          // holding none of its descriptors: see DetachedProcess).
           // moto_server ignores SIGTERM while requests are open: SIGKILL it once the test
           // process is gone.
-          "for fd in /proc/$$/fd/*; do fd=${fd##*/}; "
-            + "if [ \"$fd\" -gt 2 ]; then eval \"exec $fd>&-\"; fi; done; "
-            + "\"$0\" -H 127.0.0.1 -p \"$1\" >/dev/null 2>&1 & child=$!; "
+          "\"$0\" -H 127.0.0.1 -p \"$1\" >/dev/null 2>&1 & child=$!; "
             + "while kill -0 \"$2\" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; "
             + "kill -9 $child 2>/dev/null",
           executable, String(port), String(getpid()),
