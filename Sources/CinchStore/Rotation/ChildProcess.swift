@@ -46,7 +46,8 @@ package enum ChildProcess {
 
   /// Runs `executable` with `arguments` and exactly `environment`, `input` on standard input
   /// (written before it starts: it must fit a pipe's buffer), standard output discarded.
-  /// Blocks until the command and everything in its group have ended.
+  /// Blocks until the command and everything in its group have ended (not for what it moved
+  /// out of its group).
   package static func run(
     executable: String, arguments: [String], environment: [String: String], input: [UInt8],
     timeoutSeconds: Double, keptErrorBytes: Int
@@ -131,7 +132,11 @@ package enum ChildProcess {
     if timedOut { exited.wait() }
     var raw: Int32 = 0
     while waitpid(pid, &raw, 0) < 0, errno == EINTR {}
-    readerDone.wait()
+    // Everything in the group is gone, and its copies of standard error with it; a process the
+    // command moved out of the group (`setsid`, a daemon) may hold one for as long as it runs.
+    // That is not waited for: what it writes later is not the step's (the reader goes on
+    // alone, and closes its end when the last writer does).
+    _ = readerDone.wait(timeout: .now() + 5)
 
     let signal = raw & 0x7f
     return Outcome(

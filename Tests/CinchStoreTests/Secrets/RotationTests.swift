@@ -1,6 +1,7 @@
 import CinchJSON
 import Foundation
 import Testing
+import _CinchTestSupport
 
 @testable import CinchStore
 
@@ -541,6 +542,33 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
       alive = !state.contains(") Z ")
     }
     #expect(!alive)
+  }
+
+  /// A process the command moves out of its group (`setsid`, a daemon) is not killed with it,
+  /// and may keep standard error open as long as it runs: the step still ends when the command
+  /// does, with what it printed (before 2026-12-03 it waited for the daemon to end).
+  @Test func aDaemonHoldingStandardErrorDoesNotHoldTheStep() async throws {
+    let fixture = try await StoreFixture.make()
+    let pidFile = fixture.directory.file("daemon.pid")
+    let outcome = try await offThePool {
+      try ChildProcess.run(
+        executable: "/bin/sh",
+        arguments: [
+          "-c",
+          "setsid sleep 120 </dev/null >/dev/null & echo $! >\"\(pidFile)\"; echo 'step done' >&2",
+        ],
+        environment: ["PATH": "/usr/bin:/bin"], input: [], timeoutSeconds: 600,
+        keptErrorBytes: 4096)
+    }
+    let daemon = try #require(
+      pid_t(
+        try String(contentsOfFile: pidFile, encoding: .utf8)
+          .trimmingCharacters(in: .whitespacesAndNewlines)))
+    defer { kill(daemon, SIGKILL) }
+    #expect(outcome.status == 0 && !outcome.signaled && !outcome.timedOut)
+    #expect(String(decoding: outcome.standardError, as: UTF8.self) == "step done\n")
+    // Returned while the daemon still runs, not once it ended.
+    #expect(kill(daemon, 0) == 0)
   }
 
   /// The command's own outcome reaches the step's failure: the signal that killed it, or why
