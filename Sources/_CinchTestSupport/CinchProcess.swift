@@ -25,15 +25,17 @@ public struct CinchProcess {
   /// colour, no inherited AWS or cinch settings), feeding `stdin`. The wait happens off the
   /// concurrency pool (`offThePool`). With a `launcher`, that command runs cinch, given its path
   /// and the arguments after its own (`fileSizeLimit` runs it under a file size limit, without
-  /// lowering the test runner's own).
+  /// lowering the test runner's own). A run still going after `deadline` seconds is killed,
+  /// with what its launcher started, and throws `Timeout`.
   @discardableResult
   public static func run(
     _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-    stdin: String? = nil, launcher: [String] = []
+    stdin: String? = nil, launcher: [String] = [], deadline: Double = deadlineSeconds
   ) async throws -> Result {
     try await offThePool {
       try runBlocking(
-        arguments, in: directory, environment: environment, stdin: stdin, launcher: launcher)
+        arguments, in: directory, environment: environment, stdin: stdin, launcher: launcher,
+        deadline: deadline)
     }
   }
 
@@ -46,7 +48,7 @@ public struct CinchProcess {
 
   private static func runBlocking(
     _ arguments: [String], in directory: URL?, environment: [String: String], stdin: String?,
-    launcher: [String]
+    launcher: [String], deadline: Double
   ) throws -> Result {
     let process = Process()
     if let command = launcher.first {
@@ -77,21 +79,61 @@ public struct CinchProcess {
     if let stdin { input.write.write(Data(stdin.utf8)) }
     try? input.write.close()
     // Read both pipes to the end before waiting, so a large output cannot block the child.
+    let output = CapturedOutput()
     let group = DispatchGroup()
-    nonisolated(unsafe) var outData = Data()
-    nonisolated(unsafe) var errData = Data()
-    group.enter()
-    DispatchQueue.global().async {
-      outData = out.read.readDataToEndOfFile()
-      group.leave()
+    for (handle, isError) in [(out.read, false), (err.read, true)] {
+      group.enter()
+      DispatchQueue.global().async {
+        output.set(handle.readDataToEndOfFile(), error: isError)
+        group.leave()
+      }
     }
-    errData = err.read.readDataToEndOfFile()
-    group.wait()
+    if group.wait(timeout: .now() + deadline) == .timedOut {
+      // Foundation's `Process` makes the child lead a process group: a launcher's shell and
+      // what it started go with it. What is still read after that is abandoned.
+      let pid = process.processIdentifier
+      if process.isRunning { kill(getpgid(pid) == pid ? -pid : pid, SIGKILL) }
+      _ = group.wait(timeout: .now() + 5)
+      let (stdout, stderr) = output.texts
+      throw Timeout(
+        description:
+          "cinch \(arguments.joined(separator: " ")) did not finish in \(deadline) s "
+          + "(CINCH_TEST_PROCESS_DEADLINE) and was killed; stdout: \(stdout.suffix(2000)) "
+          + "stderr: \(stderr.suffix(2000))")
+    }
     process.waitUntilExit()
-    return Result(
-      stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self),
-      status: process.terminationStatus)
+    let (stdout, stderr) = output.texts
+    return Result(stdout: stdout, stderr: stderr, status: process.terminationStatus)
+  }
+
+  /// What one run of `cinch` did not finish in: a hang is one test's failure, named, rather
+  /// than a test run that never ends.
+  public struct Timeout: Error, CustomStringConvertible {
+    public var description: String
+  }
+
+  /// How long one cinch process may run: `CINCH_TEST_PROCESS_DEADLINE` seconds, 300 by default
+  /// (the slowest in the suite takes a few seconds).
+  public static let deadlineSeconds: Double =
+    ProcessInfo.processInfo.environment["CINCH_TEST_PROCESS_DEADLINE"].flatMap(Double.init) ?? 300
+
+  /// A child's standard output and error, each set once from its reading thread.
+  private final class CapturedOutput: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stdout = Data()
+    private var stderr = Data()
+
+    func set(_ data: Data, error: Bool) {
+      lock.withLock {
+        if error { stderr = data } else { stdout = data }
+      }
+    }
+
+    var texts: (String, String) {
+      lock.withLock {
+        (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+      }
+    }
   }
 
   /// A pipe whose ends no program started later inherits (`FD_CLOEXEC`, set as soon as the

@@ -81,13 +81,15 @@ package actor MotoServer {
     return nil
   }
 
-  /// Polls the server's own API until it answers (at most about 60 seconds: moto takes a few seconds
-  /// to import on an idle machine, more on a busy one).
+  /// Polls the server's own API until it answers, for 90 seconds at most (moto takes a few
+  /// seconds to import on an idle machine, more on a busy one; a probe that waits out its own
+  /// timeout counts too).
   private static func waitUntilAnswering(_ url: URL, while launcher: pid_t) async -> Bool {
     let probe = HTTPRequest(
       method: "GET", url: url.appendingPathComponent("moto-api/"), timeout: 1)
     let transport = CurlTransport(maxIdle: 0)
-    for _ in 0..<600 {
+    let deadline = ContinuousClock.now + .seconds(90)
+    while ContinuousClock.now < deadline {
       guard DetachedProcess.isRunning(launcher) else { return false }
       if (try? await transport.send(probe)) != nil { return true }
       try? await Task.sleep(nanoseconds: 100_000_000)

@@ -9,7 +9,7 @@ import _CinchTestSupport
     .appendingPathComponent("Samples/rotation-postgres/rotate-postgres.sh").path
 
   @Test func rotatingTwiceMovesTheRolesPasswordAndRetiresTheOldOne() async throws {
-    let server = try PostgresServer()
+    let server = try await offThePool { try PostgresServer() }
     defer { server.stop() }
     let initial = "initial-Passw0rd-for-app"
     try server.superuser("CREATE ROLE app LOGIN PASSWORD '\(initial)';\n")

@@ -100,7 +100,9 @@ import _CinchTestSupport
         wait $cinch
         """,
         "sh",
-      ])
+      ],
+      // The shell's open of the FIFO waits for ever if cinch ends without opening it.
+      deadline: 60)
     #expect(run.status == 0, "\(run.stderr)")
     let ignored = try #require(
       UInt64(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16))
@@ -220,5 +222,34 @@ import _CinchTestSupport
       ["ssm", "put-parameter", "--name", "/a", "--value", "v", "--type", "String"], in: directory)
     #expect(put.status == 0, "\(put.stderr)")
     #expect(try await CinchProcess.run(["audit", "verify"], in: directory).status == 0)
+  }
+}
+
+/// The harness's own bound on a cinch run: a hang fails one test, named, and ends what the
+/// run started, instead of holding the test run until the watchdog.
+@Suite struct CinchProcessDeadlineTests {
+  @Test func aRunPastItsDeadlineIsKilledWithWhatItStarted() async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let started = ContinuousClock.now
+    await #expect(throws: CinchProcess.Timeout.self) {
+      try await CinchProcess.run(
+        ["--version"], in: directory,
+        launcher: ["/bin/sh", "-c", "sleep 120 & echo $! >sleeper; wait; exec \"$@\"", "sh"],
+        deadline: 1)
+    }
+    #expect(ContinuousClock.now - started < .seconds(60))
+    let sleeper = try #require(
+      pid_t(
+        try String(contentsOf: directory.appendingPathComponent("sleeper"), encoding: .utf8)
+          .trimmingCharacters(in: .whitespacesAndNewlines)))
+    // Killed with the launcher's group (a zombie until its parent is reaped, then gone).
+    var alive = true
+    for _ in 0..<200 where alive {
+      let state = try? String(contentsOfFile: "/proc/\(sleeper)/stat", encoding: .utf8)
+      alive = state.map { !$0.contains(") Z ") } ?? false
+      if alive { try await Task.sleep(for: .milliseconds(50)) }
+    }
+    #expect(!alive)
   }
 }

@@ -12,7 +12,7 @@ import _CinchTestSupport
     let adminPassword = "admin-Canary-\(UUID().uuidString.prefix(8))"
 
     init() async throws {
-      server = try PostgresServer()
+      server = try await offThePool { try PostgresServer() }
       project = try CinchProcess.temporaryDirectory()
       try server.superuser("CREATE ROLE vaultadmin LOGIN SUPERUSER PASSWORD '\(adminPassword)';\n")
       #expect(try await cinch("init").status == 0)

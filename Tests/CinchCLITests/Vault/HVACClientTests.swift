@@ -65,13 +65,7 @@ final class VaultServeProcess {
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    var line = Data()
-    while !line.contains(UInt8(ascii: "\n")) {
-      let chunk = out.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      line.append(chunk)
-    }
-    let text = String(decoding: line, as: UTF8.self)
+    let text = ServerProcess.firstLine(of: out.fileHandleForReading, within: 60)
     guard let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression)
     else {
       stop()
@@ -80,11 +74,7 @@ final class VaultServeProcess {
     address = String(text[range])
   }
 
-  func stop() {
-    guard process.isRunning else { return }
-    kill(process.processIdentifier, SIGTERM)
-    process.waitUntilExit()
-  }
+  func stop() { ServerProcess.stop(process) }
 
   /// What the server wrote on stderr (after it stopped).
   func output() -> String {

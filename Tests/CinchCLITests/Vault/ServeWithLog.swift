@@ -25,8 +25,5 @@ final class ServeWithLog {
   /// What the server has written to stderr so far.
   var printed: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "(unreadable)" }
 
-  func stop() {
-    kill(process.processIdentifier, SIGTERM)
-    process.waitUntilExit()
-  }
+  func stop() { ServerProcess.stop(process) }
 }

@@ -101,21 +101,18 @@ final class ServeProcess: @unchecked Sendable {
     try process.run()
     errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
       let data = handle.availableData
+      // At the end of the stream the handler would be called again and again.
+      if data.isEmpty { handle.readabilityHandler = nil }
       guard let self else { return }
       self.lock.withLock { self.collectedErrors.append(data) }
     }
     // The first line on stdout says where it listens.
-    var line = Data()
-    let deadline = Date().addingTimeInterval(60)
-    while !line.contains(UInt8(ascii: "\n")), Date() < deadline {
-      let chunk = output.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      line.append(chunk)
-    }
-    let text = String(decoding: line, as: UTF8.self)
+    let reading = output.fileHandleForReading
+    let line = try await offThePool { ServerProcess.firstLine(of: reading, within: 60) }
+    let text = line
     guard let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
     else {
-      process.terminate()
+      ServerProcess.stop(process, within: 5)
       throw Failure(
         description: "cinch serve did not say where it listens: '\(text)' \(stderrText)")
     }
@@ -133,10 +130,7 @@ final class ServeProcess: @unchecked Sendable {
   }
 
   func stop() {
-    if process.isRunning {
-      process.terminate()
-      _ = waitForExit(seconds: 30)
-    }
+    ServerProcess.stop(process)
     try? FileManager.default.removeItem(at: directory)
   }
 
