@@ -185,6 +185,7 @@ let package = Package(
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
+      exclude: ["Store/Servers/tls_front.py"],
       swiftSettings: strict
     ),
   ]

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 cinch_curl_functions cinch_curl;
 
@@ -119,11 +120,50 @@ static size_t write_body(char *data, size_t size, size_t count, void *userdata) 
   return request->on_body(data, size * count, request->context);
 }
 
+/// One exchange's progress, for the time-without-progress check.
+typedef struct {
+  const cinch_curl_request *request;
+  CURL *handle;
+  curl_off_t moved;
+  long long last_ms;
+  int connected;
+  int stalled;
+} progress_state;
+
+static long long monotonic_ms(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+// Called at least once a second. The read timeout counts from the moment the connection is
+// made (the connect timeout covers the time before) and restarts whenever a byte moves.
+// libcurl's own low-speed check averages over about five seconds, so a request whose body had
+// just been sent waited that long whatever the timeout.
 static int transfer_info(void *userdata, curl_off_t download_total, curl_off_t downloaded,
                          curl_off_t upload_total, curl_off_t uploaded) {
-  (void)download_total, (void)downloaded, (void)upload_total, (void)uploaded;
-  const cinch_curl_request *request = userdata;
-  return request->should_abort(request->context) ? 1 : 0;
+  (void)download_total, (void)upload_total;
+  progress_state *state = userdata;
+  const cinch_curl_request *request = state->request;
+  if (request->should_abort && request->should_abort(request->context)) return 1;
+  long long now = monotonic_ms();
+  if (!state->connected) {
+    curl_off_t connected_us = 0;
+    cinch_curl.easy_getinfo(state->handle, CURLINFO_PRETRANSFER_TIME_T, &connected_us);
+    if (connected_us <= 0) return 0;
+    state->connected = 1;
+    state->moved = downloaded + uploaded;
+    state->last_ms = now;
+    return 0;
+  }
+  if (downloaded + uploaded != state->moved) {
+    state->moved = downloaded + uploaded;
+    state->last_ms = now;
+  } else if (now - state->last_ms >= request->timeout_ms) {
+    state->stalled = 1;
+    return 1;
+  }
+  return 0;
 }
 
 /// Whether the header lines name `name` (case-insensitively), with a value or removed.
@@ -259,28 +299,37 @@ cinch_curl_result cinch_curl_perform(void *easy, const cinch_curl_request *reque
   // Proxies: libcurl reads http_proxy, HTTPS_PROXY/https_proxy, ALL_PROXY and NO_PROXY from the
   // environment by default, as the aws CLI does. No option here overrides that.
 
-  // The timeout is time without progress: to connect, then with no byte moving (under one byte
-  // a second, over whole seconds, which is libcurl's unit for this check).
-  long timeout_ms = request->timeout_ms > 0 ? request->timeout_ms : 1;
-  cinch_curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  cinch_curl.easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  cinch_curl.easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, (timeout_ms + 999) / 1000);
+  // Two timeouts, as the aws CLI has them: to connect, then time without progress (no byte
+  // moving: under one byte a second, over whole seconds, which is libcurl's unit for this).
+  long connect_timeout_ms = request->connect_timeout_ms > 0 ? request->connect_timeout_ms : 1;
+  cinch_curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
+  progress_state progress = {request, handle, 0, 0, 0, 0};
+  // TLS: the system's authorities unless a bundle is named; verification off only when asked.
+  if (request->ca_bundle) cinch_curl.easy_setopt(handle, CURLOPT_CAINFO, request->ca_bundle);
+  if (request->insecure) {
+    cinch_curl.easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 0L);
+    cinch_curl.easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
 
   cinch_curl.easy_setopt(handle, CURLOPT_HEADERFUNCTION, write_header);
   cinch_curl.easy_setopt(handle, CURLOPT_HEADERDATA, (void *)request);
   cinch_curl.easy_setopt(handle, CURLOPT_WRITEFUNCTION, write_body);
   cinch_curl.easy_setopt(handle, CURLOPT_WRITEDATA, (void *)request);
-  if (request->should_abort) {
-    cinch_curl.easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, transfer_info);
-    cinch_curl.easy_setopt(handle, CURLOPT_XFERINFODATA, (void *)request);
-    cinch_curl.easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
-  }
+  cinch_curl.easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, transfer_info);
+  cinch_curl.easy_setopt(handle, CURLOPT_XFERINFODATA, (void *)&progress);
+  cinch_curl.easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
 
   code = cinch_curl.easy_perform(handle);
   long status = 0;
   cinch_curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
-  // The handle keeps pointers to the list and to `request`: forget them before they go.
+  // The handle keeps pointers to the list and to `progress`: forget them before they go.
   cinch_curl.easy_setopt(handle, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+  cinch_curl.easy_setopt(handle, CURLOPT_XFERINFODATA, (void *)NULL);
+  cinch_curl.easy_setopt(handle, CURLOPT_NOPROGRESS, 1L);
   cinch_curl.slist_free_all(headers);
+  if (code == CURLE_ABORTED_BY_CALLBACK && progress.stalled) {
+    cinch_curl_result result = {CINCH_CURL_READ_TIMED_OUT, (int)CURLE_OPERATION_TIMEDOUT, status};
+    return result;
+  }
   return finish(code, status);
 }

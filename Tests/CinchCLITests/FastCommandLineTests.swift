@@ -26,6 +26,13 @@ import Testing
       put("debug", "\(global.debug)")
       put("cli-error-format", global.cliErrorFormat)
       put("cli-binary-format", global.cliBinaryFormat)
+      put("cli-read-timeout", global.cliReadTimeout)
+      put("cli-connect-timeout", global.cliConnectTimeout)
+      put("no-verify-ssl", "\(global.noVerifySSL)")
+      put("ca-bundle", global.caBundle)
+      put("no-paginate", "\(global.noPaginate)")
+      put("no-cli-auto-prompt", "\(global.noCLIAutoPrompt)")
+      put("cli-auto-prompt", "\(global.cliAutoPrompt)")
       put("store", store.store)
       put("key-file", store.keyFile)
     }
@@ -94,7 +101,7 @@ import Testing
   /// added to `FastCommandLine` (and above), or reading it would stop the process.
   @Test func theOptionGroupsHaveThePropertiesTheFastPathSets() {
     #expect(
-      Mirror(reflecting: AWSGlobalOptions()).children.count == 13,
+      Mirror(reflecting: AWSGlobalOptions()).children.count == 20,
       "AWSGlobalOptions changed: teach FastCommandLine (and this test) its options")
     #expect(
       Mirror(reflecting: StoreOptions()).children.count == 2,
@@ -130,6 +137,10 @@ import Testing
     ],
     ["secretsmanager", "get-secret-value", "--secret-id=s", "--version-id=v=1", "--debug"],
     ["secretsmanager", "get-secret-value", "--no-cli-pager", "--query", "SecretString"],
+    [
+      "ssm", "get-parameter", "--name", "/a", "--cli-read-timeout", "0", "--cli-connect-timeout=5",
+      "--no-verify-ssl", "--ca-bundle", "ca.pem", "--no-paginate", "--no-cli-auto-prompt",
+    ],
     ["check"],
     ["check", "templates/app.yaml"],
     ["check", "a.yaml", "b.json", "--format", "sarif", "--offline"],
@@ -167,7 +178,7 @@ import Testing
     let global = [
       "--output", "--query", "--cli-input-json", "--cli-input-yaml", "--region", "--profile",
       "--endpoint-url", "--color", "--cli-error-format", "--cli-binary-format", "--store",
-      "--key-file",
+      "--key-file", "--cli-read-timeout", "--cli-connect-timeout", "--ca-bundle",
     ]
     let forms: [(path: [String], values: [String], flags: [[String]])] = [
       (["ssm", "get-parameter"], ["--name"], [["--with-decryption", "--no-with-decryption"]]),
@@ -188,7 +199,10 @@ import Testing
           Bool.random(using: &generator) && !value.isEmpty
             ? ["\(option)=\(value)"] : [option, value])
       }
-      for flag in ["--debug", "--no-cli-pager"] where Bool.random(using: &generator) {
+      for flag in [
+        "--debug", "--no-cli-pager", "--no-verify-ssl", "--no-paginate", "--no-cli-auto-prompt",
+        "--cli-auto-prompt",
+      ] where Bool.random(using: &generator) {
         words.append([flag])
       }
       for pair in form.flags where Bool.random(using: &generator) {

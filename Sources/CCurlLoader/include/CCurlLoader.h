@@ -46,8 +46,14 @@ typedef struct {
   int has_body;
   /// The User-Agent unless the headers carry one.
   const char *_Nullable user_agent;
-  /// Milliseconds without progress (connecting, or no byte moving) before the transfer fails.
+  /// Milliseconds without progress (no byte moving) before the transfer fails.
   long timeout_ms;
+  /// Milliseconds to connect (TLS handshake included) before the transfer fails.
+  long connect_timeout_ms;
+  /// Nonzero: the server's certificate and name are not verified (`--no-verify-ssl`).
+  int insecure;
+  /// The certificate authorities to verify with instead of the system's (`--ca-bundle`), or NULL.
+  const char *_Nullable ca_bundle;
   void *_Nullable context;
   cinch_curl_data_callback _Nonnull on_header;
   cinch_curl_data_callback _Nonnull on_body;
@@ -64,6 +70,8 @@ typedef enum {
   CINCH_CURL_CONNECTION_LOST,
   CINCH_CURL_ABORTED,
   CINCH_CURL_OTHER,
+  /// Connected, then no byte moved for `timeout_ms` (CINCH_CURL_TIMED_OUT: the connect's).
+  CINCH_CURL_READ_TIMED_OUT,
 } cinch_curl_outcome;
 
 typedef struct {

@@ -13,8 +13,12 @@ package struct AWSJSONClient: Sendable {
   package var credentials: AWSCredentialsCache
   package var transport: any HTTPTransport
   package var retry: AWSRetryPolicy
-  /// Seconds without progress before one attempt fails (the aws CLI's default: 60).
+  /// Seconds without progress before one attempt fails (the aws CLI's default: 60;
+  /// `--cli-read-timeout`).
   package var timeout: TimeInterval
+  /// Seconds to connect (the aws CLI's default: 60; `--cli-connect-timeout`).
+  package var connectTimeout: TimeInterval
+  package var tls: TLSSettings
   /// Headers added to (and signed with) every request.
   package var extraHeaders: [(name: String, value: String)]
   package var now: @Sendable () -> Date
@@ -22,7 +26,8 @@ package struct AWSJSONClient: Sendable {
   package init(
     service: AWSService, region: String, endpoint: URL, credentials: AWSCredentialsCache,
     transport: any HTTPTransport, retry: AWSRetryPolicy = AWSRetryPolicy(),
-    timeout: TimeInterval = 60, extraHeaders: [(name: String, value: String)] = [],
+    timeout: TimeInterval = 60, connectTimeout: TimeInterval = 60,
+    tls: TLSSettings = TLSSettings(), extraHeaders: [(name: String, value: String)] = [],
     now: @escaping @Sendable () -> Date = { Date() }
   ) {
     self.service = service
@@ -32,6 +37,8 @@ package struct AWSJSONClient: Sendable {
     self.transport = transport
     self.retry = retry
     self.timeout = timeout
+    self.connectTimeout = connectTimeout
+    self.tls = tls
     self.extraHeaders = extraHeaders
     self.now = now
   }
@@ -75,7 +82,8 @@ package struct AWSJSONClient: Sendable {
     // The HTTP client (libcurl) sets Host itself, from the URL, to the same value.
     let headers = request.headers.filter { $0.name.lowercased() != "host" }
     return HTTPRequest(
-      method: "POST", url: endpoint, headers: headers, body: body, timeout: timeout)
+      method: "POST", url: endpoint, headers: headers, body: body, timeout: timeout,
+      connectTimeout: connectTimeout, tls: tls)
   }
 
   func exchange(_ operation: String, body: [UInt8]) async throws -> HTTPResponse {

@@ -90,32 +90,37 @@ package final class CurlTransport: HTTPTransport {
     let exchange = Exchange(cancelled)
     let hasBody = !request.body.isEmpty || request.method == "POST" || request.method == "PUT"
     let result = request.method.withCString { method in
-      request.url.absoluteString.withCString { url in
-        userAgent.withCString { userAgent in
-          cLines.withUnsafeBufferPointer { headers in
-            request.body.withUnsafeBufferPointer { body in
-              var exchangeRequest = cinch_curl_request(
-                method: method, url: url, headers: headers.baseAddress,
-                header_count: headers.count, body: body.baseAddress, body_length: body.count,
-                has_body: hasBody ? 1 : 0, user_agent: userAgent,
-                timeout_ms: Self.milliseconds(request.timeout),
-                context: Unmanaged.passUnretained(exchange).toOpaque(),
-                on_header: { data, length, context in
-                  Exchange.from(context)?.header(UnsafeRawBufferPointer(start: data, count: length))
-                  return length
-                },
-                on_body: { data, length, context in
-                  Exchange.from(context)?.body.append(
-                    contentsOf: UnsafeBufferPointer(
-                      start: UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self),
-                      count: length))
-                  return length
-                },
-                should_abort: { context in
-                  Exchange.from(context)?.cancelled.isSet ?? true ? 1 : 0
-                })
-              return withExtendedLifetime(exchange) {
-                cinch_curl_perform(handle.pointer, &exchangeRequest)
+      withOptionalCString(request.tls.caBundle) { caBundle in
+        request.url.absoluteString.withCString { url in
+          userAgent.withCString { userAgent in
+            cLines.withUnsafeBufferPointer { headers in
+              request.body.withUnsafeBufferPointer { body in
+                var exchangeRequest = cinch_curl_request(
+                  method: method, url: url, headers: headers.baseAddress,
+                  header_count: headers.count, body: body.baseAddress, body_length: body.count,
+                  has_body: hasBody ? 1 : 0, user_agent: userAgent,
+                  timeout_ms: Self.milliseconds(request.timeout),
+                  connect_timeout_ms: Self.milliseconds(request.connectTimeout ?? request.timeout),
+                  insecure: request.tls.verifies ? 0 : 1, ca_bundle: caBundle,
+                  context: Unmanaged.passUnretained(exchange).toOpaque(),
+                  on_header: { data, length, context in
+                    Exchange.from(context)?.header(
+                      UnsafeRawBufferPointer(start: data, count: length))
+                    return length
+                  },
+                  on_body: { data, length, context in
+                    Exchange.from(context)?.body.append(
+                      contentsOf: UnsafeBufferPointer(
+                        start: UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self),
+                        count: length))
+                    return length
+                  },
+                  should_abort: { context in
+                    Exchange.from(context)?.cancelled.isSet ?? true ? 1 : 0
+                  })
+                return withExtendedLifetime(exchange) {
+                  cinch_curl_perform(handle.pointer, &exchangeRequest)
+                }
               }
             }
           }
@@ -137,10 +142,27 @@ package final class CurlTransport: HTTPTransport {
   static func error(_ result: cinch_curl_result) -> HTTPTransportError? {
     switch result.outcome {
     case CINCH_CURL_OK: return nil
-    case CINCH_CURL_TIMED_OUT: return HTTPTransportError(reason: "timed out", timedOut: true)
+    case CINCH_CURL_TIMED_OUT:
+      return HTTPTransportError(reason: "connect timed out", timedOut: true)
+    case CINCH_CURL_READ_TIMED_OUT:
+      return HTTPTransportError(reason: "no answer within the read timeout", timedOut: true)
     case CINCH_CURL_CONNECTION_REFUSED: return HTTPTransportError(reason: "connection refused")
     case CINCH_CURL_HOST_NOT_FOUND: return HTTPTransportError(reason: "host not found")
-    case CINCH_CURL_TLS_FAILED: return HTTPTransportError(reason: "TLS failed")
+    case CINCH_CURL_TLS_FAILED:
+      switch result.code {
+      case 60:  // CURLE_PEER_FAILED_VERIFICATION
+        return HTTPTransportError(
+          reason: "TLS: the endpoint's certificate could not be verified; an authority the "
+            + "system does not trust may have signed it: name it with --ca-bundle or "
+            + "AWS_CA_BUNDLE")
+      case 77:  // CURLE_SSL_CACERT_BADFILE
+        return HTTPTransportError(
+          reason: "TLS: the certificate authorities (--ca-bundle, AWS_CA_BUNDLE or the "
+            + "profile's ca_bundle) could not be read")
+      default:
+        return HTTPTransportError(
+          reason: "TLS failed: \(String(cString: cinch_curl_strerror(result.code)))")
+      }
     case CINCH_CURL_CONNECTION_LOST: return HTTPTransportError(reason: "connection lost")
     case CINCH_CURL_ABORTED: return HTTPTransportError(reason: "cancelled")
     default:
@@ -232,4 +254,12 @@ private final class Exchange {
     while text.last == " " || text.last == "\t" { text.removeLast() }
     return String(text)
   }
+}
+
+/// `body` with `text` as a C string, or with NULL when there is none.
+private func withOptionalCString<Result>(
+  _ text: String?, _ body: (UnsafePointer<CChar>?) -> Result
+) -> Result {
+  guard let text else { return body(nil) }
+  return text.withCString { body($0) }
 }

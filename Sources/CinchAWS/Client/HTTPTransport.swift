@@ -6,18 +6,36 @@ package struct HTTPRequest: Sendable {
   package var url: URL
   package var headers: [(name: String, value: String)]
   package var body: [UInt8]
-  /// Seconds without progress before the exchange fails.
+  /// Seconds without progress before the exchange fails (`.infinity`: none).
   package var timeout: TimeInterval
+  /// Seconds to connect; nil: the same as `timeout`.
+  package var connectTimeout: TimeInterval?
+  package var tls: TLSSettings
 
   package init(
     method: String, url: URL, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-    timeout: TimeInterval
+    timeout: TimeInterval, connectTimeout: TimeInterval? = nil, tls: TLSSettings = TLSSettings()
   ) {
     self.method = method
     self.url = url
     self.headers = headers
     self.body = body
     self.timeout = timeout
+    self.connectTimeout = connectTimeout
+    self.tls = tls
+  }
+}
+
+/// How an https endpoint's certificate is checked: `--ca-bundle` (or `AWS_CA_BUNDLE`, or a
+/// profile's `ca_bundle`) names the authorities instead of the system's; `--no-verify-ssl`
+/// checks nothing.
+package struct TLSSettings: Sendable, Equatable {
+  package var verifies: Bool
+  package var caBundle: String?
+
+  package init(verifies: Bool = true, caBundle: String? = nil) {
+    self.verifies = verifies
+    self.caBundle = caBundle
   }
 }
 

@@ -65,6 +65,15 @@ package final class AWSStore: Sendable {
       ?? AWSRetryPolicy.fromEnvironment(
         environment, profileMaxAttempts: files.setting("max_attempts", profile: profile))
     let profileEndpoint = files.setting("endpoint_url", profile: profile)
+    // As the aws CLI reads them (cli-configure-options.html): a flag, then AWS_CA_BUNDLE, then
+    // the profile's ca_bundle; a timeout of 0 waits for ever.
+    let caBundle =
+      options.caBundle ?? value("AWS_CA_BUNDLE") ?? files.setting("ca_bundle", profile: profile)
+    let tls = TLSSettings(verifies: options.verifiesTLS, caBundle: caBundle)
+    func seconds(_ given: Double?) -> TimeInterval {
+      guard let given else { return 60 }
+      return given == 0 ? .infinity : given
+    }
     func client(_ service: AWSService) throws -> AWSJSONClient {
       AWSJSONClient(
         service: service, region: region,
@@ -72,7 +81,8 @@ package final class AWSStore: Sendable {
           region: region, override: options.endpointURL, environment: environment,
           profileEndpoint: profileEndpoint),
         credentials: credentials, transport: options.transport, retry: retry,
-        extraHeaders: options.extraHeaders)
+        timeout: seconds(options.readTimeout), connectTimeout: seconds(options.connectTimeout),
+        tls: tls, extraHeaders: options.extraHeaders)
     }
     let batchSize = value("CINCH_AWS_BATCH_SIZE").flatMap(Int.init)
     return AWSStore(

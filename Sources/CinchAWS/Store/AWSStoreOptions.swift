@@ -12,6 +12,13 @@ package struct AWSStoreOptions: Sendable {
   package var profile: String?
   /// `--endpoint-url`.
   package var endpointURL: String?
+  /// `--cli-read-timeout` and `--cli-connect-timeout`, in seconds (0: none); nil: 60.
+  package var readTimeout: Double?
+  package var connectTimeout: Double?
+  /// False for `--no-verify-ssl`.
+  package var verifiesTLS = true
+  /// `--ca-bundle`; else `AWS_CA_BUNDLE`, else the profile's `ca_bundle`.
+  package var caBundle: String?
   package var environment: [String: String]
   /// Where `~/.aws` is.
   package var homeDirectory: String

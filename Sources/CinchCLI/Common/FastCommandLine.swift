@@ -245,12 +245,17 @@ enum FastCommandLine {
     "--region", "--profile",
     "--endpoint-url",
     "--color", "--cli-error-format", "--cli-binary-format",
+    "--cli-read-timeout", "--cli-connect-timeout", "--ca-bundle",
   ]
 
   /// The flags of `AWSGlobalOptions`.
   static let awsFlags = [
     Flag(word: "--no-cli-pager", property: "no-cli-pager", value: true),
     Flag(word: "--debug", property: "debug", value: true),
+    Flag(word: "--no-verify-ssl", property: "no-verify-ssl", value: true),
+    Flag(word: "--no-paginate", property: "no-paginate", value: true),
+    Flag(word: "--no-cli-auto-prompt", property: "no-cli-auto-prompt", value: true),
+    Flag(word: "--cli-auto-prompt", property: "cli-auto-prompt", value: true),
   ]
 
   /// The options of `StoreOptions`.
@@ -372,6 +377,13 @@ extension AWSGlobalOptions {
     debug = given[flag: "debug"] ?? false
     cliErrorFormat = given["--cli-error-format"]
     cliBinaryFormat = given["--cli-binary-format"]
+    cliReadTimeout = given["--cli-read-timeout"]
+    cliConnectTimeout = given["--cli-connect-timeout"]
+    noVerifySSL = given[flag: "no-verify-ssl"] ?? false
+    caBundle = given["--ca-bundle"]
+    noPaginate = given[flag: "no-paginate"] ?? false
+    noCLIAutoPrompt = given[flag: "no-cli-auto-prompt"] ?? false
+    cliAutoPrompt = given[flag: "cli-auto-prompt"] ?? false
   }
 }
 

@@ -16,9 +16,6 @@ struct PaginationOptions: ParsableArguments {
   @Option(name: .customLong("page-size"), help: "Items to ask for in each call.")
   var pageSize: Int?
 
-  @Flag(name: .customLong("no-paginate"), help: "Make one call and print its page as it is.")
-  var noPaginate = false
-
   /// Calls `fetch(pageSize, token)` until the last page or `--max-items`. Each call asks for
   /// no more than the items still wanted, so a resume token always points at the next item.
   ///
@@ -27,8 +24,10 @@ struct PaginationOptions: ParsableArguments {
   /// As in the aws CLI (awscli/customizations/paginate.py, `check_should_enable_pagination`),
   /// giving one turns pagination off: one call with them as they are, like `--no-paginate`;
   /// and with pagination off, `--starting-token`, `--page-size` and `--max-items` are refused.
+  /// `noPaginate` is the global `--no-paginate` (`AWSGlobalOptions`), which the aws CLI takes
+  /// on every command.
   func collect<Item>(
-    serviceToken: String?, serviceLimit: Int?, defaultPageSize: Int,
+    noPaginate: Bool, serviceToken: String?, serviceLimit: Int?, defaultPageSize: Int,
     _ fetch: (Int?, String?) async throws -> (items: [Item], next: String?)
   ) async throws -> Collected<Item> {
     if let maxItems, maxItems < 1 {

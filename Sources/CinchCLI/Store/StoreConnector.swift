@@ -23,11 +23,13 @@ struct StoreConnector: Sendable {
       makeTransport: { CurlTransport() })
   }
 
-  /// The AWS options `--region`, `--profile` and `--endpoint-url` as the aws CLI takes them.
+  /// The AWS options `--region`, `--profile` and `--endpoint-url` as the aws CLI takes them,
+  /// and its connection options (timeouts, TLS).
   struct AWSFlags: Sendable {
     var region: String?
     var profile: String?
     var endpointURL: String?
+    var connection = AWSGlobalOptions.Connection()
 
     init(region: String? = nil, profile: String? = nil, endpointURL: String? = nil) {
       self.region = region
@@ -37,16 +39,28 @@ struct StoreConnector: Sendable {
 
     init(_ global: AWSGlobalOptions) {
       self.init(region: global.region, profile: global.profile, endpointURL: global.endpointURL)
+      connection = global.connection
     }
   }
 
   /// The AWS backend for `aws://REGION` (or `aws://`).
   func aws(region: String?, flags: AWSFlags) throws -> AWSStore {
-    try AWSStore.connect(
-      AWSStoreOptions(
-        storeRegion: region, region: flags.region, profile: flags.profile,
-        endpointURL: flags.endpointURL, environment: environment, homeDirectory: homeDirectory,
-        transport: makeTransport()))
+    var options = AWSStoreOptions(
+      storeRegion: region, region: flags.region, profile: flags.profile,
+      endpointURL: flags.endpointURL, environment: environment, homeDirectory: homeDirectory,
+      transport: makeTransport())
+    options.readTimeout = flags.connection.readTimeout
+    options.connectTimeout = flags.connection.connectTimeout
+    options.verifiesTLS = !flags.connection.noVerifySSL
+    options.caBundle = flags.connection.caBundle
+    if flags.connection.noVerifySSL {
+      // As the aws CLI warns (urllib3's InsecureRequestWarning), once here.
+      FileHandle.standardError.write(
+        Data(
+          "cinch: warning: --no-verify-ssl: the endpoint's TLS certificate is not verified\n"
+            .utf8))
+    }
+    return try AWSStore.connect(options)
   }
 }
 

@@ -129,6 +129,7 @@ package enum AWSCommand {
       let query = try options.compiledQuery()
       let color = try options.resolvedColor()
       _ = try options.resolvedErrorFormat()
+      try options.checkConnection()
       if let skeleton = try options.skeletonFormat() {
         let noSkeleton = AWSUsageError(
           "\(operation) is cinch's own operation: it has no skeleton; see its --help")

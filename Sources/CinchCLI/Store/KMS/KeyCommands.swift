@@ -82,6 +82,7 @@ struct ListKeysCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["Limit", "Marker"])
       let store = try await storeOptions.openKeyStore(global)
       let collected = try await pagination.collect(
+        noPaginate: global.noPaginate,
         serviceToken: try input.string("Marker", flag: servicePaging.marker, option: "--marker"),
         serviceLimit: try input.integer("Limit", flag: servicePaging.limit), defaultPageSize: 100
       ) { size, marker in
@@ -144,6 +145,7 @@ struct ListAliasesCommand: AsyncParsableCommand {
       let keyID = try input.string("KeyId", flag: keyID, option: "--key-id")
       let store = try await storeOptions.openKeyStore(global)
       let collected = try await pagination.collect(
+        noPaginate: global.noPaginate,
         serviceToken: try input.string("Marker", flag: servicePaging.marker, option: "--marker"),
         serviceLimit: try input.integer("Limit", flag: servicePaging.limit), defaultPageSize: 50
       ) { size, marker in

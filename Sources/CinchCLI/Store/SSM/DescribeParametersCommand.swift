@@ -45,7 +45,7 @@ struct DescribeParametersCommand: AsyncParsableCommand {
       ).checked(for: "DescribeParameters")
       let store = try await storeOptions.openParameterStore(global)
       let collected = try await pagination.collect(
-        serviceToken: serviceToken, serviceLimit: serviceLimit,
+        noPaginate: global.noPaginate, serviceToken: serviceToken, serviceLimit: serviceLimit,
         defaultPageSize: 50
       ) { size, token in
         let page = try await store.describeParameters(

@@ -35,7 +35,7 @@ struct GetParameterHistoryCommand: AsyncParsableCommand {
       ).checked(for: "GetParameterHistory")
       let store = try await storeOptions.openParameterStore(global)
       let collected = try await pagination.collect(
-        serviceToken: serviceToken, serviceLimit: serviceLimit,
+        noPaginate: global.noPaginate, serviceToken: serviceToken, serviceLimit: serviceLimit,
         defaultPageSize: 50
       ) { size, token in
         let page = try await store.getParameterHistory(

@@ -46,7 +46,7 @@ struct GetParametersByPathCommand: AsyncParsableCommand {
       ).checked(for: "GetParametersByPath")
       let store = try await storeOptions.openParameterStore(global)
       let collected = try await pagination.collect(
-        serviceToken: serviceToken, serviceLimit: serviceLimit,
+        noPaginate: global.noPaginate, serviceToken: serviceToken, serviceLimit: serviceLimit,
         defaultPageSize: 10
       ) { size, token in
         let page = try await store.getParametersByPath(

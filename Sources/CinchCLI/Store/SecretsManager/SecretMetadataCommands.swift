@@ -70,7 +70,7 @@ struct ListSecretsCommand: AsyncParsableCommand {
       ).checked(for: "ListSecrets")
       let store = try await storeOptions.openSecretStore(global)
       let collected = try await pagination.collect(
-        serviceToken: serviceToken, serviceLimit: serviceLimit,
+        noPaginate: global.noPaginate, serviceToken: serviceToken, serviceLimit: serviceLimit,
         defaultPageSize: 100
       ) { size, token in
         let page = try await store.listSecrets(
