@@ -7,7 +7,8 @@ set -euo pipefail
 # libcurl4-openssl-dev: <curl/curl.h> for Sources/CCurlLoader, which loads libcurl (the AWS
 # backend's HTTP client) on the first request; nothing links it. Its dependency libcurl4 is the
 # libcurl.so.4 loaded at run time.
-apt_packages=(libyaml-dev libsqlite3-dev libssl-dev pkg-config graphviz libcurl4-openssl-dev)
+# openssl: the TLS tests of the AWS backend make their endpoint's certificate with it.
+apt_packages=(libyaml-dev libsqlite3-dev libssl-dev pkg-config graphviz libcurl4-openssl-dev openssl)
 
 missing=()
 for package in "${apt_packages[@]}"; do
