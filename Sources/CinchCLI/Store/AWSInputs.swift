@@ -78,7 +78,7 @@ enum Paramfile {
   /// The bytes of `path`, named by `value` (`file://PATH` or `fileb://PATH`), or the aws CLI's
   /// error for a file it cannot read: `[Errno 2] No such file or directory: 'PATH'`, as
   /// Python's `OSError` puts it.
-  static func bytes(of value: String, path: String, option: String) throws -> Data {
+  static func bytes(of value: String, path: String, option: String) throws(AWSUsageError) -> Data {
     switch contents(of: path) {
     case .success(let data): return data
     case .failure(let error):

@@ -117,10 +117,14 @@ enum VaultArguments {
       return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
     }
     func read(_ path: String) throws -> String {
-      guard let contents = FileManager.default.contents(atPath: path) else {
-        throw VaultExit.usage("Failed to parse K=V data: open \(path): no such file or directory")
+      // One open, so `@<(…)` (a FIFO) reads; Go's wording of the error, as vault prints it.
+      switch Paramfile.contents(of: path) {
+      case .success(let contents): return String(decoding: contents, as: UTF8.self)
+      case .failure(let error):
+        let step = error.code == EISDIR ? "read" : "open"
+        throw VaultExit.usage(
+          "Failed to parse K=V data: \(step) \(path): \(error.message.lowercased())")
       }
-      return String(decoding: contents, as: UTF8.self)
     }
     func merge(_ text: String, from source: String) throws {
       guard case .object(let parsed)? = try? JSONValueParser.parse(text) else {

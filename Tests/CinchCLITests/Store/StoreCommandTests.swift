@@ -543,21 +543,37 @@ import _CinchTestSupport
 
   /// `file://` reads a FIFO through one open, whatever its writer does once it is met: here
   /// the writer writes and closes at once (a shell's `file://<(…)`), and cinch is given 30 s
-  /// before `timeout` ends it (exit 124) rather than the test run. Both `file://` and
-  /// `fileb://`, which read the same way.
-  @Test(arguments: ["file://", "fileb://"])
-  func aFIFOIsReadThroughOneOpen(scheme: String) async throws {
+  /// before `timeout` ends it (exit 124) rather than the test run. `file://` for a value and
+  /// for `--cli-input-json`, and `fileb://`, which all read the same way.
+  @Test(arguments: [
+    (
+      ["ssm", "put-parameter", "--name", "/fifo", "--value", "file://fifo", "--type", "String"],
+      "from a fifo", ["ssm", "get-parameter", "--name", "/fifo", "--query", "Parameter.Value"],
+      "\"from a fifo\"\n"
+    ),
+    (
+      ["ssm", "put-parameter", "--cli-input-json", "file://fifo"],
+      #"{"Name": "/fifo", "Value": "from JSON", "Type": "String"}"#,
+      ["ssm", "get-parameter", "--name", "/fifo", "--query", "Parameter.Value"], "\"from JSON\"\n"
+    ),
+    (
+      ["secretsmanager", "create-secret", "--name", "fifo", "--secret-binary", "fileb://fifo"],
+      "from a fifo",
+      ["secretsmanager", "get-secret-value", "--secret-id", "fifo", "--query", "SecretBinary"],
+      "\"\(Data("from a fifo".utf8).base64EncodedString())\"\n"
+    ),
+  ])
+  func aFIFOIsReadThroughOneOpen(
+    write: [String], text: String, read: [String], expected: String
+  ) async throws {
     let project = try await Project()
     let created = try await CinchProcess.run(
-      scheme == "file://"
-        ? ["ssm", "put-parameter", "--name", "/fifo", "--value", "file://fifo", "--type", "String"]
-        : ["secretsmanager", "create-secret", "--name", "fifo", "--secret-binary", "fileb://fifo"],
-      in: project.directory, environment: project.environment,
+      write, in: project.directory, environment: project.environment.merging(["TEXT": text]) { $1 },
       launcher: [
         "/bin/sh", "-c",
         """
         mkfifo fifo || exit 1
-        printf 'from a fifo' >fifo & writer=$!
+        printf '%s' "$TEXT" >fifo & writer=$!
         timeout 30 "$@"; status=$?
         kill $writer 2>/dev/null
         exit $status
@@ -565,15 +581,8 @@ import _CinchTestSupport
         "sh",
       ])
     #expect(created.status == 0, "\(created.stderr)")
-    let read = try await project.run(
-      scheme == "file://"
-        ? ["ssm", "get-parameter", "--name", "/fifo", "--query", "Parameter.Value"]
-        : ["secretsmanager", "get-secret-value", "--secret-id", "fifo", "--query", "SecretBinary"])
-    #expect(
-      read.stdout
-        == (scheme == "file://"
-          ? "\"from a fifo\"\n" : "\"\(Data("from a fifo".utf8).base64EncodedString())\"\n"),
-      "\(read.stderr)")
+    let got = try await project.run(read)
+    #expect(got.stdout == expected, "\(got.stderr)")
   }
 
   /// A file that cannot be read is named with Python's wording of the error, as the aws CLI

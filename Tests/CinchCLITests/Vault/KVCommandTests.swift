@@ -294,6 +294,35 @@ import _CinchTestSupport
     #expect(bad.stderr == "Failed to parse K=V data: format must be key=value\n")
   }
 
+  /// `KEY=@PATH` reads the file through one open, so a shell's `@<(…)` (a FIFO whose writer
+  /// closes at once) works; a file that cannot be read is named in Go's words, as vault does.
+  @Test func valuesFromFilesAndFIFOs() async throws {
+    let workspace = try await Workspace()
+    let put = try await CinchProcess.run(
+      ["kv", "put", "secret/fifo", "password=@fifo"], in: workspace.directory,
+      launcher: [
+        "/bin/sh", "-c",
+        """
+        mkfifo fifo || exit 1
+        printf 'from a fifo' >fifo & writer=$!
+        timeout 30 "$@"; status=$?
+        kill $writer 2>/dev/null
+        exit $status
+        """,
+        "sh",
+      ])
+    #expect(put.status == 0, "\(put.stderr)")
+    #expect(
+      try await workspace.cinch("kv", "get", "-field=password", "secret/fifo").stdout
+        == "from a fifo")
+    let missing = try await workspace.cinch("kv", "put", "secret/m", "p=@absent.txt")
+    #expect(missing.status == 1)
+    #expect(
+      missing.stderr == "Failed to parse K=V data: open absent.txt: no such file or directory\n")
+    let folder = try await workspace.cinch("kv", "put", "secret/m", "p=@.")
+    #expect(folder.stderr == "Failed to parse K=V data: read .: is a directory\n")
+  }
+
   /// `-delete-version-after` is a duration flag: a bad one is refused before any request.
   @Test func aBadDurationIsRefusedLocally() async throws {
     let workspace = try await Workspace()

@@ -31,11 +31,11 @@ package struct AWSCLIInput: Sendable, Equatable {
   static func argumentText(_ argument: String, option: String) throws(AWSUsageError) -> String {
     guard argument.hasPrefix("file://") else { return argument }
     let path = String(argument.dropFirst("file://".count))
-    guard let data = FileManager.default.contents(atPath: path),
-      let contents = String(data: data, encoding: .utf8)
-    else {
+    // Through one open, as any `file://` (a FIFO's writer is met once: `file://<(…)`).
+    let data = try Paramfile.bytes(of: argument, path: path, option: option)
+    guard let contents = String(data: data, encoding: .utf8) else {
       throw .parsingParameter(
-        option, "Unable to load paramfile \(argument): no such readable UTF-8 file")
+        option, "Unable to load paramfile \(argument): the file is not UTF-8 text")
     }
     return contents
   }
