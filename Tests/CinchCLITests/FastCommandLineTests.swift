@@ -26,10 +26,10 @@ import Testing
       put("debug", "\(global.debug)")
       put("cli-error-format", global.cliErrorFormat)
       put("cli-binary-format", global.cliBinaryFormat)
-      put("cli-read-timeout", global.cliReadTimeout)
-      put("cli-connect-timeout", global.cliConnectTimeout)
-      put("no-verify-ssl", "\(global.noVerifySSL)")
-      put("ca-bundle", global.caBundle)
+      put("cli-read-timeout", global.connectionOptions.cliReadTimeout)
+      put("cli-connect-timeout", global.connectionOptions.cliConnectTimeout)
+      put("no-verify-ssl", "\(global.connectionOptions.noVerifySSL)")
+      put("ca-bundle", global.connectionOptions.caBundle)
       put("no-paginate", "\(global.noPaginate)")
       put("no-cli-auto-prompt", "\(global.noCLIAutoPrompt)")
       put("cli-auto-prompt", "\(global.cliAutoPrompt)")
@@ -101,8 +101,11 @@ import Testing
   /// added to `FastCommandLine` (and above), or reading it would stop the process.
   @Test func theOptionGroupsHaveThePropertiesTheFastPathSets() {
     #expect(
-      Mirror(reflecting: AWSGlobalOptions()).children.count == 20,
+      Mirror(reflecting: AWSGlobalOptions()).children.count == 17,
       "AWSGlobalOptions changed: teach FastCommandLine (and this test) its options")
+    #expect(
+      Mirror(reflecting: AWSConnectionOptions()).children.count == 4,
+      "AWSConnectionOptions changed: teach FastCommandLine (and this test) its options")
     #expect(
       Mirror(reflecting: StoreOptions()).children.count == 2,
       "StoreOptions changed: teach FastCommandLine (and this test) its options")

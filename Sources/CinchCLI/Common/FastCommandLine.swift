@@ -377,13 +377,20 @@ extension AWSGlobalOptions {
     debug = given[flag: "debug"] ?? false
     cliErrorFormat = given["--cli-error-format"]
     cliBinaryFormat = given["--cli-binary-format"]
+    connectionOptions = AWSConnectionOptions(given)
+    noPaginate = given[flag: "no-paginate"] ?? false
+    noCLIAutoPrompt = given[flag: "no-cli-auto-prompt"] ?? false
+    cliAutoPrompt = given[flag: "cli-auto-prompt"] ?? false
+  }
+}
+
+extension AWSConnectionOptions {
+  fileprivate init(_ given: FastCommandLine.Given) {
+    self.init()
     cliReadTimeout = given["--cli-read-timeout"]
     cliConnectTimeout = given["--cli-connect-timeout"]
     noVerifySSL = given[flag: "no-verify-ssl"] ?? false
     caBundle = given["--ca-bundle"]
-    noPaginate = given[flag: "no-paginate"] ?? false
-    noCLIAutoPrompt = given[flag: "no-cli-auto-prompt"] ?? false
-    cliAutoPrompt = given[flag: "cli-auto-prompt"] ?? false
   }
 }
 

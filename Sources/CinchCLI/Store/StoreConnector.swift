@@ -29,12 +29,16 @@ struct StoreConnector: Sendable {
     var region: String?
     var profile: String?
     var endpointURL: String?
-    var connection = AWSGlobalOptions.Connection()
+    var connection = AWSConnectionOptions.Connection()
 
-    init(region: String? = nil, profile: String? = nil, endpointURL: String? = nil) {
+    init(
+      region: String? = nil, profile: String? = nil, endpointURL: String? = nil,
+      connection: AWSConnectionOptions.Connection = .init()
+    ) {
       self.region = region
       self.profile = profile
       self.endpointURL = endpointURL
+      self.connection = connection
     }
 
     init(_ global: AWSGlobalOptions) {

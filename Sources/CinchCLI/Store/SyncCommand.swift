@@ -64,9 +64,14 @@ struct SyncCommand: AsyncParsableCommand {
   @Option(name: .customLong("endpoint-url"), help: "The endpoint for aws:// stores.")
   var endpointURL: String?
 
+  @OptionGroup var connectionOptions: AWSConnectionOptions
+
   func run() async throws {
     let connector = StoreConnector.process()
-    let flags = StoreConnector.AWSFlags(region: region, profile: profile, endpointURL: endpointURL)
+    try connectionOptions.check()
+    let flags = StoreConnector.AWSFlags(
+      region: region, profile: profile, endpointURL: endpointURL,
+      connection: connectionOptions.connection)
     let source = try await open(from, keyFile: fromKeyFile, flags, connector)
     let target = try await open(to, keyFile: toKeyFile, flags, connector)
     let sync = StoreSync(

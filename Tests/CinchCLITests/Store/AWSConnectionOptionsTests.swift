@@ -41,7 +41,8 @@ import _CinchTestSupport
     [
       "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
       "AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": endpoint,
-      "CINCH_STORE": "aws://eu-north-1", "AWS_MAX_ATTEMPTS": "1",
+      // A region of moto's default account no other test uses.
+      "CINCH_STORE": "aws://me-central-1", "AWS_MAX_ATTEMPTS": "1",
     ].merging(extra) { $1 }
   }
 
@@ -72,7 +73,7 @@ import _CinchTestSupport
 
     let flag = try await cinch(["--ca-bundle", bundle])
     #expect(flag.status == 0, "\(flag.stderr)")
-    #expect(flag.stdout == "0\n")
+    #expect(flag.stdout == "0\n", "\(flag.stderr)")
     let variable = try await cinch([], ["AWS_CA_BUNDLE": bundle])
     #expect(variable.status == 0, "\(variable.stderr)")
     // The flag wins over the variable, as in the aws CLI.
@@ -81,6 +82,24 @@ import _CinchTestSupport
       ["AWS_CA_BUNDLE": bundle])
     #expect(wrong.status == 255, "\(wrong.stderr)")
     #expect(wrong.stderr.contains("could not be read"), "\(wrong.stderr)")
+
+    // `cinch sync` takes the same options.
+    let local = directory.appendingPathComponent("local")
+    try FileManager.default.createDirectory(at: local, withIntermediateDirectories: false)
+    #expect(try await CinchProcess.run(["init"], in: local).status == 0)
+    let put = try await CinchProcess.run(
+      ["ssm", "put-parameter", "--name", "/tls/p", "--value", "v", "--type", "String"], in: local)
+    #expect(put.status == 0, "\(put.stderr)")
+    var syncEnvironment = environment
+    syncEnvironment["CINCH_STORE"] = nil
+    let sync = try await CinchProcess.run(
+      [
+        "sync", "--from", ".cinch/store.db", "--to", "aws://me-central-1", "--path", "/tls",
+        "--ca-bundle", bundle, "--cli-read-timeout", "30",
+      ], in: local, environment: syncEnvironment)
+    #expect(sync.status == 0, "\(sync.stderr)")
+    let synced = try await cinch(["--ca-bundle", bundle])
+    #expect(synced.stdout == "1\n", "\(synced.stderr)")
 
     let unverified = try await cinch(["--no-verify-ssl"])
     #expect(unverified.status == 0, "\(unverified.stderr)")

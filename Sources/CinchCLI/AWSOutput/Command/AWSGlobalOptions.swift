@@ -78,31 +78,8 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
   )
   package var cliBinaryFormat: String?
 
-  @Option(
-    name: .customLong("cli-read-timeout"),
-    help:
-      "Seconds an aws:// request may go without progress; 0 waits for ever (default: 60). No effect on the embedded store."
-  )
-  package var cliReadTimeout: String?
-
-  @Option(
-    name: .customLong("cli-connect-timeout"),
-    help:
-      "Seconds to connect to an aws:// endpoint; 0 waits for ever (default: 60). No effect on the embedded store."
-  )
-  package var cliConnectTimeout: String?
-
-  @Flag(
-    name: .customLong("no-verify-ssl"),
-    help: "Do not verify an aws:// endpoint's TLS certificate (a warning says so).")
-  package var noVerifySSL = false
-
-  @Option(
-    name: .customLong("ca-bundle"),
-    help:
-      "The certificate authorities (PEM) to verify an aws:// endpoint with (default: $AWS_CA_BUNDLE, the profile's ca_bundle, else the system's)."
-  )
-  package var caBundle: String?
+  /// `--cli-read-timeout`, `--cli-connect-timeout`, `--no-verify-ssl`, `--ca-bundle`.
+  @OptionGroup package var connectionOptions: AWSConnectionOptions
 
   @Flag(
     name: .customLong("no-paginate"),
@@ -121,40 +98,12 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
 
   package init() {}
 
-  /// How an aws:// store is reached: the aws CLI's connection options, checked.
-  package struct Connection: Sendable, Equatable {
-    package var readTimeout: Double?
-    package var connectTimeout: Double?
-    package var noVerifySSL = false
-    package var caBundle: String?
-
-    package init() {}
-  }
-
-  /// The connection options; a timeout must be a non-negative number of seconds.
-  package var connection: Connection {
-    var connection = Connection()
-    connection.readTimeout = cliReadTimeout.flatMap(Self.seconds)
-    connection.connectTimeout = cliConnectTimeout.flatMap(Self.seconds)
-    connection.noVerifySSL = noVerifySSL
-    connection.caBundle = caBundle
-    return connection
-  }
-
-  private static func seconds(_ text: String) -> Double? {
-    guard let value = Double(text), value.isFinite, value >= 0 else { return nil }
-    return value
-  }
+  /// How an aws:// store is reached.
+  package var connection: AWSConnectionOptions.Connection { connectionOptions.connection }
 
   /// The aws CLI's own refusals of these options' values, before anything runs.
   package func checkConnection() throws(AWSUsageError) {
-    for (option, text) in [
-      ("--cli-read-timeout", cliReadTimeout), ("--cli-connect-timeout", cliConnectTimeout),
-    ] {
-      if let text, Self.seconds(text) == nil {
-        throw .arguments("argument \(option): invalid int value: '\(text)'")
-      }
-    }
+    try connectionOptions.check()
     if cliAutoPrompt {
       throw AWSUsageError(
         "--cli-auto-prompt: cinch has no auto-prompt; give the parameters on the command line")

@@ -1,0 +1,69 @@
+package import ArgumentParser
+
+/// The aws CLI's options for reaching an endpoint, for every command that may talk to an
+/// aws:// store (`AWSGlobalOptions`, `cinch sync`). They change nothing on the embedded store.
+/// https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-options.html
+package struct AWSConnectionOptions: ParsableArguments, Sendable {
+  @Option(
+    name: .customLong("cli-read-timeout"),
+    help:
+      "Seconds an aws:// request may go without progress; 0 waits for ever (default: 60). No effect on the embedded store."
+  )
+  package var cliReadTimeout: String?
+
+  @Option(
+    name: .customLong("cli-connect-timeout"),
+    help:
+      "Seconds to connect to an aws:// endpoint; 0 waits for ever (default: 60). No effect on the embedded store."
+  )
+  package var cliConnectTimeout: String?
+
+  @Flag(
+    name: .customLong("no-verify-ssl"),
+    help: "Do not verify an aws:// endpoint's TLS certificate (a warning says so).")
+  package var noVerifySSL = false
+
+  @Option(
+    name: .customLong("ca-bundle"),
+    help:
+      "The certificate authorities (PEM) to verify an aws:// endpoint with (default: $AWS_CA_BUNDLE, the profile's ca_bundle, else the system's)."
+  )
+  package var caBundle: String?
+
+  package init() {}
+
+  /// The options, checked (`check`).
+  package struct Connection: Sendable, Equatable {
+    package var readTimeout: Double?
+    package var connectTimeout: Double?
+    package var noVerifySSL = false
+    package var caBundle: String?
+
+    package init() {}
+  }
+
+  package var connection: Connection {
+    var connection = Connection()
+    connection.readTimeout = cliReadTimeout.flatMap(Self.seconds)
+    connection.connectTimeout = cliConnectTimeout.flatMap(Self.seconds)
+    connection.noVerifySSL = noVerifySSL
+    connection.caBundle = caBundle
+    return connection
+  }
+
+  private static func seconds(_ text: String) -> Double? {
+    guard let value = Double(text), value.isFinite, value >= 0 else { return nil }
+    return value
+  }
+
+  /// A timeout must be a number of seconds, 0 or more (the aws CLI's message).
+  package func check() throws(AWSUsageError) {
+    for (option, text) in [
+      ("--cli-read-timeout", cliReadTimeout), ("--cli-connect-timeout", cliConnectTimeout),
+    ] {
+      if let text, Self.seconds(text) == nil {
+        throw .arguments("argument \(option): invalid int value: '\(text)'")
+      }
+    }
+  }
+}
