@@ -6,16 +6,16 @@ package import ArgumentParser
 package struct AWSConnectionOptions: ParsableArguments, Sendable {
   @Option(
     name: .customLong("cli-read-timeout"),
-    help:
-      "Seconds an aws:// request may go without progress; 0 waits for ever (default: 60). No effect on the embedded store."
-  )
+    help: ArgumentHelp(
+      "Seconds an aws:// request may go without progress; 0 waits for ever (default: 60). No effect on the embedded store.",
+      valueName: "seconds"))
   package var cliReadTimeout: String?
 
   @Option(
     name: .customLong("cli-connect-timeout"),
-    help:
-      "Seconds to connect to an aws:// endpoint; 0 waits for ever (default: 60). No effect on the embedded store."
-  )
+    help: ArgumentHelp(
+      "Seconds to connect to an aws:// endpoint; 0 waits for ever (default: 60). No effect on the embedded store.",
+      valueName: "seconds"))
   package var cliConnectTimeout: String?
 
   @Flag(
@@ -25,9 +25,9 @@ package struct AWSConnectionOptions: ParsableArguments, Sendable {
 
   @Option(
     name: .customLong("ca-bundle"),
-    help:
-      "The certificate authorities (PEM) to verify an aws:// endpoint with (default: $AWS_CA_BUNDLE, the profile's ca_bundle, else the system's)."
-  )
+    help: ArgumentHelp(
+      "The certificate authorities (PEM) to verify an aws:// endpoint with (default: $AWS_CA_BUNDLE, the profile's ca_bundle, else the system's).",
+      valueName: "path"))
   package var caBundle: String?
 
   package init() {}
