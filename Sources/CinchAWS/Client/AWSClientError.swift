@@ -19,6 +19,11 @@ package enum AWSClientError: Error, Sendable, Equatable, CustomStringConvertible
 
   package var description: String {
     switch self {
+    // botocore's wording for its ReadTimeoutError and ConnectTimeoutError.
+    case .transport(let endpoint, HTTPTransportError.readTimeout.reason):
+      "Read timeout on endpoint URL: \"\(endpoint)\""
+    case .transport(let endpoint, HTTPTransportError.connectTimeout.reason):
+      "Connect timeout on endpoint URL: \"\(endpoint)\""
     case .transport(let endpoint, let reason):
       "Could not connect to the endpoint URL: \"\(endpoint)\" (\(reason))"
     case .malformedResponse(let detail):

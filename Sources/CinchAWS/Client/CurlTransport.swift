@@ -142,19 +142,17 @@ package final class CurlTransport: HTTPTransport {
   static func error(_ result: cinch_curl_result) -> HTTPTransportError? {
     switch result.outcome {
     case CINCH_CURL_OK: return nil
-    case CINCH_CURL_TIMED_OUT:
-      return HTTPTransportError(reason: "connect timed out", timedOut: true)
-    case CINCH_CURL_READ_TIMED_OUT:
-      return HTTPTransportError(reason: "no answer within the read timeout", timedOut: true)
+    case CINCH_CURL_TIMED_OUT: return .connectTimeout
+    case CINCH_CURL_READ_TIMED_OUT: return .readTimeout
     case CINCH_CURL_CONNECTION_REFUSED: return HTTPTransportError(reason: "connection refused")
     case CINCH_CURL_HOST_NOT_FOUND: return HTTPTransportError(reason: "host not found")
     case CINCH_CURL_TLS_FAILED:
       switch result.code {
       case 60:  // CURLE_PEER_FAILED_VERIFICATION
         return HTTPTransportError(
-          reason: "TLS: the endpoint's certificate could not be verified; an authority the "
-            + "system does not trust may have signed it: name it with --ca-bundle or "
-            + "AWS_CA_BUNDLE")
+          reason: "TLS: the endpoint's certificate could not be verified: an authority not "
+            + "trusted here signed it (name it with --ca-bundle or AWS_CA_BUNDLE), or it does "
+            + "not name the endpoint's host")
       case 77:  // CURLE_SSL_CACERT_BADFILE
         return HTTPTransportError(
           reason: "TLS: the certificate authorities (--ca-bundle, AWS_CA_BUNDLE or the "

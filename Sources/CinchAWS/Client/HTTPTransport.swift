@@ -68,4 +68,11 @@ package struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConve
   }
 
   package var description: String { reason }
+
+  /// Connected, then no byte moved for the read timeout.
+  package static let readTimeout = HTTPTransportError(
+    reason: "no answer within the read timeout", timedOut: true)
+  /// Not connected within the connect timeout.
+  package static let connectTimeout = HTTPTransportError(
+    reason: "connect timed out", timedOut: true)
 }

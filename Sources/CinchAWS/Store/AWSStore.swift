@@ -68,7 +68,11 @@ package final class AWSStore: Sendable {
     // As the aws CLI reads them (cli-configure-options.html): a flag, then AWS_CA_BUNDLE, then
     // the profile's ca_bundle; a timeout of 0 waits for ever.
     let caBundle =
-      options.caBundle ?? value("AWS_CA_BUNDLE") ?? files.setting("ca_bundle", profile: profile)
+      (options.caBundle ?? value("AWS_CA_BUNDLE")
+      ?? files.setting("ca_bundle", profile: profile)).map { path in
+        // `~/…` as the aws CLI's os.path.expanduser reads it.
+        path == "~" || path.hasPrefix("~/") ? options.homeDirectory + path.dropFirst() : path
+      }
     let tls = TLSSettings(verifies: options.verifiesTLS, caBundle: caBundle)
     func seconds(_ given: Double?) -> TimeInterval {
       guard let given else { return 60 }

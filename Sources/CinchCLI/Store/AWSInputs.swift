@@ -10,7 +10,17 @@ import Foundation
 /// cinch read a local file into a value.
 extension AWSCLIInput? {
   func string(_ key: String, flag: String?, option: String) throws -> String? {
-    if let flag { return try Paramfile.load(flag, option: option) }
+    if let flag {
+      // `fileb://` gives bytes, which a string parameter refuses (botocore's validation; the
+      // bytes are not shown).
+      if flag.hasPrefix("fileb://") {
+        throw AWSUsageError.parameterValidation([
+          "Invalid type for parameter \(key), value: <redacted>, type: <class 'bytes'>, "
+            + "valid types: <class 'str'>"
+        ])
+      }
+      return try Paramfile.load(flag, option: option)
+    }
     return try self.map { try $0.string(key, flag: nil) } ?? nil
   }
 
@@ -78,7 +88,10 @@ enum Paramfile {
   /// The bytes of `path`, named by `value` (`file://PATH` or `fileb://PATH`), or the aws CLI's
   /// error for a file it cannot read: `[Errno 2] No such file or directory: 'PATH'`, as
   /// Python's `OSError` puts it.
-  static func bytes(of value: String, path: String, option: String) throws(AWSUsageError) -> Data {
+  static func bytes(of value: String, path given: String, option: String) throws(AWSUsageError)
+    -> Data
+  {
+    let path = expandingUser(given)
     switch contents(of: path) {
     case .success(let data): return data
     case .failure(let error):
@@ -86,6 +99,18 @@ enum Paramfile {
         option,
         "Unable to load paramfile \(value): [Errno \(error.code)] \(error.message): '\(path)'")
     }
+  }
+
+  /// `~` and `~/…` from `HOME`, `~user/…` from the user's entry, as Python's
+  /// `os.path.expanduser` (which the aws CLI calls) reads them.
+  static func expandingUser(_ path: String) -> String {
+    guard path.hasPrefix("~") else { return path }
+    if path == "~" || path.hasPrefix("~/"),
+      let home = ProcessEnvironment.current["HOME"], !home.isEmpty
+    {
+      return home + path.dropFirst()
+    }
+    return NSString(string: path).expandingTildeInPath
   }
 
   struct ReadError: Error, Equatable {

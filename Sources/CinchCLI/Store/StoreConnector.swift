@@ -2,6 +2,7 @@ import CinchAWS
 import CinchCompiler
 import CinchStore
 import Foundation
+import Synchronization
 
 /// Opens stores: the value built at the edge (from the process's environment and home
 /// directory, with the real HTTP transport) and handed to whatever needs a store, so tests can
@@ -47,6 +48,8 @@ struct StoreConnector: Sendable {
     }
   }
 
+  private static let insecureWarned = Mutex(false)
+
   /// The AWS backend for `aws://REGION` (or `aws://`).
   func aws(region: String?, flags: AWSFlags) throws -> AWSStore {
     var options = AWSStoreOptions(
@@ -57,8 +60,13 @@ struct StoreConnector: Sendable {
     options.connectTimeout = flags.connection.connectTimeout
     options.verifiesTLS = !flags.connection.noVerifySSL
     options.caBundle = flags.connection.caBundle
-    if flags.connection.noVerifySSL {
-      // As the aws CLI warns (urllib3's InsecureRequestWarning), once here.
+    // As the aws CLI warns (urllib3's InsecureRequestWarning), once a process.
+    if flags.connection.noVerifySSL,
+      !Self.insecureWarned.withLock({ warned in
+        defer { warned = true }
+        return warned
+      })
+    {
       FileHandle.standardError.write(
         Data(
           "cinch: warning: --no-verify-ssl: the endpoint's TLS certificate is not verified\n"

@@ -68,7 +68,7 @@ struct SyncCommand: AsyncParsableCommand {
 
   func run() async throws {
     let connector = StoreConnector.process()
-    try connectionOptions.check()
+    if let problem = connectionOptions.problem { throw CLIFailure(problem) }
     let flags = StoreConnector.AWSFlags(
       region: region, profile: profile, endpointURL: endpointURL,
       connection: connectionOptions.connection)

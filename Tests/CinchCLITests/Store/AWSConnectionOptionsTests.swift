@@ -67,12 +67,16 @@ import _CinchTestSupport
     #expect(unknown.stderr.contains("https://127.0.0.1:\(front.port)"), "\(unknown.stderr)")
     #expect(
       unknown.stderr.contains(
-        "(TLS: the endpoint's certificate could not be verified; an authority the system does "
-          + "not trust may have signed it: name it with --ca-bundle or AWS_CA_BUNDLE)"),
+        "(TLS: the endpoint's certificate could not be verified: an authority not trusted here "
+          + "signed it (name it with --ca-bundle or AWS_CA_BUNDLE), or it does not name the "
+          + "endpoint's host)"),
       "\(unknown.stderr)")
 
     let flag = try await cinch(["--ca-bundle", bundle])
     #expect(flag.status == 0, "\(flag.stderr)")
+    // `~/` is the home directory, as the aws CLI reads it.
+    let home = try await cinch(["--ca-bundle", "~/ca.pem"], ["HOME": directory.path])
+    #expect(home.status == 0, "\(home.stderr)")
     #expect(flag.stdout == "0\n", "\(flag.stderr)")
     let variable = try await cinch([], ["AWS_CA_BUNDLE": bundle])
     #expect(variable.status == 0, "\(variable.stderr)")
@@ -119,6 +123,22 @@ import _CinchTestSupport
       environment: Self.environment("http://127.0.0.1:\(silent.port)"), deadline: 50)
     #expect(read.status == 255, "\(read.stderr)")
     #expect(
-      read.stderr.contains("(no answer within the read timeout)"), "\(read.stderr)")
+      read.stderr == "\nRead timeout on endpoint URL: \"http://127.0.0.1:\(silent.port)\"\n",
+      "\(read.stderr)")
+    // Whole seconds, as the aws CLI's int option reads them; the same words from sync.
+    let fraction = try await CinchProcess.run(
+      ["ssm", "get-parameter", "--name", "/a", "--cli-read-timeout", "1.5"],
+      environment: Self.environment("http://127.0.0.1:\(silent.port)"))
+    #expect(fraction.status == 252)
+    #expect(
+      fraction.stderr.contains("error: argument --cli-read-timeout: invalid int value: '1.5'\n"),
+      "\(fraction.stderr)")
+    let sync = try await CinchProcess.run(
+      ["sync", "--from", "a.db", "--to", "aws://me-central-1", "--cli-connect-timeout", "abc"],
+      environment: Self.environment("http://127.0.0.1:\(silent.port)"))
+    #expect(sync.status == 2)
+    #expect(
+      sync.stderr == "cinch: argument --cli-connect-timeout: invalid int value: 'abc'\n",
+      "\(sync.stderr)")
   }
 }

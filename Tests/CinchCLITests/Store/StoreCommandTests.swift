@@ -586,9 +586,22 @@ import _CinchTestSupport
   }
 
   /// A file that cannot be read is named with Python's wording of the error, as the aws CLI
-  /// prints it.
+  /// prints it; `~/` is the home directory, as the aws CLI's expanduser reads it.
   @Test func anUnreadableParamfileIsNamedWithItsError() async throws {
     let project = try await Project()
+    _ = try project.write("from home", to: "home.txt")
+    let home = project.directory.path
+    let put = try await project.run(
+      ["ssm", "put-parameter", "--name", "/h", "--value", "file://~/home.txt", "--type", "String"],
+      environment: ["HOME": home])
+    #expect(put.status == 0, "\(put.stderr)")
+    let absent = try await project.run(
+      ["ssm", "put-parameter", "--name", "/h", "--value", "file://~/absent", "--type", "String"],
+      environment: ["HOME": home])
+    #expect(
+      absent.stderr.hasSuffix(
+        "Unable to load paramfile file://~/absent: [Errno 2] No such file or directory: "
+          + "'\(home)/absent'\n"), "\(absent.stderr)")
     let missing = try await project.run([
       "ssm", "put-parameter", "--name", "/p", "--value", "file://absent.txt", "--type", "String",
     ])
@@ -597,6 +610,15 @@ import _CinchTestSupport
       missing.stderr.hasSuffix(
         "Error parsing parameter '--value': Unable to load paramfile file://absent.txt: "
           + "[Errno 2] No such file or directory: 'absent.txt'\n"), "\(missing.stderr)")
+    // Bytes for a string parameter are refused, as botocore refuses them.
+    let bytes = try await project.run([
+      "ssm", "put-parameter", "--name", "/b", "--value", "fileb://absent.txt", "--type", "String",
+    ])
+    #expect(bytes.status == 252)
+    #expect(
+      bytes.stderr.contains(
+        "Invalid type for parameter Value, value: <redacted>, type: <class 'bytes'>, "
+          + "valid types: <class 'str'>"), "\(bytes.stderr)")
     let folder = try await project.run([
       "secretsmanager", "create-secret", "--name", "s", "--secret-binary", "fileb://.",
     ])

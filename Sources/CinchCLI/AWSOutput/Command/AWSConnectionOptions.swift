@@ -1,4 +1,5 @@
 package import ArgumentParser
+import Foundation
 
 /// The aws CLI's options for reaching an endpoint, for every command that may talk to an
 /// aws:// store (`AWSGlobalOptions`, `cinch sync`). They change nothing on the embedded store.
@@ -51,19 +52,29 @@ package struct AWSConnectionOptions: ParsableArguments, Sendable {
     return connection
   }
 
+  /// Whole seconds, 0 or more, as the aws CLI's `int` option type reads them (blanks around
+  /// the digits allowed).
   private static func seconds(_ text: String) -> Double? {
-    guard let value = Double(text), value.isFinite, value >= 0 else { return nil }
-    return value
+    guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+      return nil
+    }
+    return Double(value)
   }
 
-  /// A timeout must be a number of seconds, 0 or more (the aws CLI's message).
-  package func check() throws(AWSUsageError) {
+  /// What is wrong with the options, in the aws CLI's words: a timeout must be whole seconds,
+  /// 0 or more.
+  package var problem: String? {
     for (option, text) in [
       ("--cli-read-timeout", cliReadTimeout), ("--cli-connect-timeout", cliConnectTimeout),
     ] {
       if let text, Self.seconds(text) == nil {
-        throw .arguments("argument \(option): invalid int value: '\(text)'")
+        return "argument \(option): invalid int value: '\(text)'"
       }
     }
+    return nil
+  }
+
+  package func check() throws(AWSUsageError) {
+    if let problem { throw .arguments(problem) }
   }
 }
