@@ -299,8 +299,8 @@ cinch_curl_result cinch_curl_perform(void *easy, const cinch_curl_request *reque
   // Proxies: libcurl reads http_proxy, HTTPS_PROXY/https_proxy, ALL_PROXY and NO_PROXY from the
   // environment by default, as the aws CLI does. No option here overrides that.
 
-  // Two timeouts, as the aws CLI has them: to connect, then time without progress (no byte
-  // moving: under one byte a second, over whole seconds, which is libcurl's unit for this).
+  // Two timeouts, as the aws CLI has them: to connect (libcurl's), then time without a byte
+  // moving once connected (transfer_info's, checked about once a second).
   long connect_timeout_ms = request->connect_timeout_ms > 0 ? request->connect_timeout_ms : 1;
   cinch_curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
   progress_state progress = {request, handle, 0, 0, 0, 0};

@@ -31,12 +31,19 @@ package enum ServerProcess {
     return String(decoding: line, as: UTF8.self)
   }
 
+  /// Waits up to `seconds` for `process` to end; whether it did.
+  @discardableResult
+  package static func waitForExit(_ process: Process, seconds: Double) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning, Date() < deadline { usleep(20_000) }
+    return !process.isRunning
+  }
+
   /// Ends `process`: SIGTERM, up to `seconds` for it to finish what it was doing, then SIGKILL.
   package static func stop(_ process: Process, within seconds: Double = 45) {
     guard process.isRunning else { return }
     kill(process.processIdentifier, SIGTERM)
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning, Date() < deadline { usleep(20_000) }
+    waitForExit(process, seconds: seconds)
     // Not reaped while it runs, so the pid is still the server's.
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()

@@ -24,7 +24,7 @@ package struct AWSConfigFiles: Sendable {
   package static func load(environment: [String: String], home: String) -> AWSConfigFiles {
     func path(_ variable: String, _ fallback: String) -> String {
       let raw = environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
-      return raw.hasPrefix("~/") ? home + raw.dropFirst(1) : raw
+      return expandingUser(raw, home: home)
     }
     let credentialsPath = path("AWS_SHARED_CREDENTIALS_FILE", home + "/.aws/credentials")
     let configPath = path("AWS_CONFIG_FILE", home + "/.aws/config")
@@ -35,6 +35,14 @@ package struct AWSConfigFiles: Sendable {
     return AWSConfigFiles(
       credentials: read(credentialsPath), config: read(configPath),
       credentialsPath: credentialsPath, configPath: configPath)
+  }
+
+  /// `~` and `~/…` from `home`, `~user/…` from the user's entry, as Python's
+  /// `os.path.expanduser` (which the aws CLI calls on every path it takes) reads them.
+  package static func expandingUser(_ path: String, home: String) -> String {
+    guard path.hasPrefix("~") else { return path }
+    if path == "~" || path.hasPrefix("~/") { return home + path.dropFirst() }
+    return NSString(string: path).expandingTildeInPath
   }
 
   /// Sections of an INI text, keys lower-cased.

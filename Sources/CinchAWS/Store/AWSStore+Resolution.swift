@@ -76,7 +76,7 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
             keys[KeyedVersion(name: metadata.name, version: metadata.version)] = keyID
           }
         }
-        token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+        token = page.nextToken
       } while token != nil
     }
     for (name, versions) in wanted
@@ -91,7 +91,7 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
             keys[KeyedVersion(name: name, version: item.version)] = keyID
           }
         }
-        token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+        token = page.nextToken
       } while token != nil
     }
     return keys
@@ -175,7 +175,7 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
         GetParameterHistoryRequest(
           name: parsed.base, withDecryption: false, maxResults: 50, nextToken: token))
       history += page.parameters
-      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+      token = page.nextToken
     } while token != nil
     history.sort { $0.version < $1.version }
     let versions = history.map { item in

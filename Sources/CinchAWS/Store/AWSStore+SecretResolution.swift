@@ -104,7 +104,7 @@ extension AWSStore: SecretResolver, SecretCatalog {
         let page = try await batchGetSecretValue(
           BatchGetSecretValueRequest(secretIDList: ids, nextToken: token))
         values += page.secretValues
-        token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+        token = page.nextToken
       } while token != nil
     } catch let error as StoreError where !AWSRetryPolicy.isRetryable(error) {
       // A policy without secretsmanager:BatchGetSecretValue, or a call refused as a whole:
@@ -189,7 +189,7 @@ extension AWSStore: SecretResolver, SecretCatalog {
           ListSecretVersionIdsRequest(
             secretID: described.arn, maxResults: 100, nextToken: token, includeDeprecated: true))
         entries += page.versions
-        token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+        token = page.nextToken
       } while token != nil
     } catch let error as StoreError
       where described.deletedDate != nil && error.code == "InvalidRequestException"

@@ -67,13 +67,13 @@ package final class AWSStore: Sendable {
     let profileEndpoint = files.setting("endpoint_url", profile: profile)
     // As the aws CLI reads them (cli-configure-options.html): a flag, then AWS_CA_BUNDLE, then
     // the profile's ca_bundle; a timeout of 0 waits for ever.
+    let connection = options.connection
     let caBundle =
-      (options.caBundle ?? value("AWS_CA_BUNDLE")
-      ?? files.setting("ca_bundle", profile: profile)).map { path in
-        // `~/…` as the aws CLI's os.path.expanduser reads it.
-        path == "~" || path.hasPrefix("~/") ? options.homeDirectory + path.dropFirst() : path
+      (connection.caBundle ?? value("AWS_CA_BUNDLE")
+      ?? files.setting("ca_bundle", profile: profile)).map {
+        AWSConfigFiles.expandingUser($0, home: options.homeDirectory)
       }
-    let tls = TLSSettings(verifies: options.verifiesTLS, caBundle: caBundle)
+    let tls = TLSSettings(verifies: connection.verifiesTLS, caBundle: caBundle)
     func seconds(_ given: Double?) -> TimeInterval {
       guard let given else { return 60 }
       return given == 0 ? .infinity : given
@@ -85,7 +85,8 @@ package final class AWSStore: Sendable {
           region: region, override: options.endpointURL, environment: environment,
           profileEndpoint: profileEndpoint),
         credentials: credentials, transport: options.transport, retry: retry,
-        timeout: seconds(options.readTimeout), connectTimeout: seconds(options.connectTimeout),
+        timeout: seconds(connection.readTimeout),
+        connectTimeout: seconds(connection.connectTimeout),
         tls: tls, extraHeaders: options.extraHeaders)
     }
     let batchSize = value("CINCH_AWS_BATCH_SIZE").flatMap(Int.init)

@@ -12,13 +12,8 @@ package struct AWSStoreOptions: Sendable {
   package var profile: String?
   /// `--endpoint-url`.
   package var endpointURL: String?
-  /// `--cli-read-timeout` and `--cli-connect-timeout`, in seconds (0: none); nil: 60.
-  package var readTimeout: Double?
-  package var connectTimeout: Double?
-  /// False for `--no-verify-ssl`.
-  package var verifiesTLS = true
-  /// `--ca-bundle`; else `AWS_CA_BUNDLE`, else the profile's `ca_bundle`.
-  package var caBundle: String?
+  /// `--cli-read-timeout`, `--cli-connect-timeout`, `--no-verify-ssl`, `--ca-bundle`.
+  package var connection = AWSConnection()
   package var environment: [String: String]
   /// Where `~/.aws` is.
   package var homeDirectory: String
@@ -46,5 +41,26 @@ package struct AWSStoreOptions: Sendable {
     self.extraHeaders = extraHeaders
     self.credentialProvider = credentialProvider
     self.retry = retry
+  }
+}
+
+/// The aws CLI's options for reaching an endpoint, as given on the command line.
+package struct AWSConnection: Sendable, Equatable {
+  /// Seconds without a byte moving, and to connect (0: none); nil: 60.
+  package var readTimeout: Double?
+  package var connectTimeout: Double?
+  /// False for `--no-verify-ssl`.
+  package var verifiesTLS = true
+  /// `--ca-bundle`; else `AWS_CA_BUNDLE`, else the profile's `ca_bundle`.
+  package var caBundle: String?
+
+  package init(
+    readTimeout: Double? = nil, connectTimeout: Double? = nil, verifiesTLS: Bool = true,
+    caBundle: String? = nil
+  ) {
+    self.readTimeout = readTimeout
+    self.connectTimeout = connectTimeout
+    self.verifiesTLS = verifiesTLS
+    self.caBundle = caBundle
   }
 }

@@ -36,7 +36,7 @@ package enum AWSWireCodec {
       body.allSatisfy { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }
       ? Data("{}".utf8) : Data(body)
     do {
-      return try decoder.decode(type, from: data)
+      return endingListing(try decoder.decode(type, from: data))
     } catch let error as DecodingError {
       throw AWSClientError.malformedResponse(Self.describe(error))
     }
@@ -87,4 +87,27 @@ package enum AWSWireCodec {
     let message = document?["message"]?.stringValue ?? document?["Message"]?.stringValue ?? ""
     return StoreError(code: code, message: message, httpStatus: status)
   }
+}
+
+/// A page of a listing. AWS ends a listing with no `NextToken`; some compatible servers (moto)
+/// send `""`, which botocore also reads as the end: decoded as none here, so no caller asks
+/// for the page after the last one.
+protocol AWSListingPage {
+  var nextToken: String? { get set }
+}
+
+extension DescribeParametersResponse: AWSListingPage {}
+extension GetParametersByPathResponse: AWSListingPage {}
+extension GetParameterHistoryResponse: AWSListingPage {}
+extension ListSecretsResponse: AWSListingPage {}
+extension ListSecretVersionIdsResponse: AWSListingPage {}
+extension BatchGetSecretValueResponse: AWSListingPage {}
+
+/// `value`, with an empty `NextToken` of a listing page taken as none.
+private func endingListing<Value>(_ value: Value) -> Value {
+  guard var page = value as? any AWSListingPage, page.nextToken?.isEmpty == true else {
+    return value
+  }
+  page.nextToken = nil
+  return (page as? Value) ?? value
 }

@@ -1,3 +1,4 @@
+import CinchAWS
 import CinchJSON
 import CinchStore
 import Foundation
@@ -91,7 +92,8 @@ enum Paramfile {
   static func bytes(of value: String, path given: String, option: String) throws(AWSUsageError)
     -> Data
   {
-    let path = expandingUser(given)
+    let home = ProcessEnvironment.current["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+    let path = AWSConfigFiles.expandingUser(given, home: home ?? NSHomeDirectory())
     switch contents(of: path) {
     case .success(let data): return data
     case .failure(let error):
@@ -99,18 +101,6 @@ enum Paramfile {
         option,
         "Unable to load paramfile \(value): [Errno \(error.code)] \(error.message): '\(path)'")
     }
-  }
-
-  /// `~` and `~/…` from `HOME`, `~user/…` from the user's entry, as Python's
-  /// `os.path.expanduser` (which the aws CLI calls) reads them.
-  static func expandingUser(_ path: String) -> String {
-    guard path.hasPrefix("~") else { return path }
-    if path == "~" || path.hasPrefix("~/"),
-      let home = ProcessEnvironment.current["HOME"], !home.isEmpty
-    {
-      return home + path.dropFirst()
-    }
-    return NSString(string: path).expandingTildeInPath
   }
 
   struct ReadError: Error, Equatable {

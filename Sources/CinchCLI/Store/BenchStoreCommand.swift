@@ -39,7 +39,7 @@ struct BenchStoreCommand: AsyncParsableCommand {
       let page = try await store.describeParameters(
         DescribeParametersRequest(maxResults: 50, nextToken: token))
       names += page.parameters.map(\.name)
-      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+      token = page.nextToken
     } while token != nil
     guard !names.isEmpty else { throw CLIFailure("the store has no parameters to read") }
     let size = max(1, batch)

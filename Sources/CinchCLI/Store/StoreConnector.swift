@@ -30,11 +30,11 @@ struct StoreConnector: Sendable {
     var region: String?
     var profile: String?
     var endpointURL: String?
-    var connection = AWSConnectionOptions.Connection()
+    var connection = AWSConnection()
 
     init(
       region: String? = nil, profile: String? = nil, endpointURL: String? = nil,
-      connection: AWSConnectionOptions.Connection = .init()
+      connection: AWSConnection = AWSConnection()
     ) {
       self.region = region
       self.profile = profile
@@ -44,11 +44,11 @@ struct StoreConnector: Sendable {
 
     init(_ global: AWSGlobalOptions) {
       self.init(region: global.region, profile: global.profile, endpointURL: global.endpointURL)
-      connection = global.connection
+      connection = global.connectionOptions.connection
     }
   }
 
-  private static let insecureWarned = Mutex(false)
+  private static let insecureWarned = Atomic(false)
 
   /// The AWS backend for `aws://REGION` (or `aws://`).
   func aws(region: String?, flags: AWSFlags) throws -> AWSStore {
@@ -56,17 +56,9 @@ struct StoreConnector: Sendable {
       storeRegion: region, region: flags.region, profile: flags.profile,
       endpointURL: flags.endpointURL, environment: environment, homeDirectory: homeDirectory,
       transport: makeTransport())
-    options.readTimeout = flags.connection.readTimeout
-    options.connectTimeout = flags.connection.connectTimeout
-    options.verifiesTLS = !flags.connection.noVerifySSL
-    options.caBundle = flags.connection.caBundle
+    options.connection = flags.connection
     // As the aws CLI warns (urllib3's InsecureRequestWarning), once a process.
-    if flags.connection.noVerifySSL,
-      !Self.insecureWarned.withLock({ warned in
-        defer { warned = true }
-        return warned
-      })
-    {
+    if !flags.connection.verifiesTLS, !Self.insecureWarned.exchange(true, ordering: .relaxed) {
       FileHandle.standardError.write(
         Data(
           "cinch: warning: --no-verify-ssl: the endpoint's TLS certificate is not verified\n"

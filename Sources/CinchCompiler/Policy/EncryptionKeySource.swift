@@ -108,7 +108,7 @@ public struct ParameterKeySource: EncryptionKeySource {
       for parameter in page.parameters {
         if let keyID = parameter.keyID { keys.insert(keyID) }
       }
-      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+      token = page.nextToken
     } while token != nil
     return keys
   }

@@ -151,7 +151,7 @@ package struct StoreSync: Sendable {
       let page = try await source.describeParameters(
         DescribeParametersRequest(parameterFilters: filters, maxResults: 50, nextToken: token))
       names += page.parameters.map(\.name)
-      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+      token = page.nextToken
     } while token != nil
     return Array(Set(names)).sorted()
   }
@@ -166,7 +166,7 @@ package struct StoreSync: Sendable {
         GetParameterHistoryRequest(
           name: name, withDecryption: true, maxResults: 50, nextToken: token))
       history += page.parameters
-      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+      token = page.nextToken
     } while token != nil
     history.sort { $0.version < $1.version }
     guard let latest = history.last, let first = history.first else { return .skipped }
@@ -300,7 +300,7 @@ extension StoreSync {
     repeat {
       let page = try await source.listSecrets(ListSecretsRequest(maxResults: 100, nextToken: token))
       names += page.secretList.map(\.name)
-      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+      token = page.nextToken
     } while token != nil
     return Array(Set(names)).filter(isUnderPath).sorted()
   }
@@ -330,7 +330,7 @@ extension StoreSync {
       let page = try await source.listSecretVersionIds(
         ListSecretVersionIdsRequest(secretID: name, maxResults: 100, nextToken: token))
       listed += page.versions
-      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+      token = page.nextToken
     } while token != nil
     let ordered = listed.reversed().enumerated()
       .sorted { ($0.element.createdDate, $0.offset) < ($1.element.createdDate, $1.offset) }
@@ -438,7 +438,7 @@ extension StoreSync {
         ListSecretVersionIdsRequest(
           secretID: name, maxResults: 100, nextToken: token, includeDeprecated: true))
       ids.formUnion(page.versions.map(\.versionID))
-      token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+      token = page.nextToken
     } while token != nil
     return ids
   }

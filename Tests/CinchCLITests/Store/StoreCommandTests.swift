@@ -591,29 +591,26 @@ import _CinchTestSupport
     let project = try await Project()
     _ = try project.write("from home", to: "home.txt")
     let home = project.directory.path
-    let put = try await project.run(
-      ["ssm", "put-parameter", "--name", "/h", "--value", "file://~/home.txt", "--type", "String"],
-      environment: ["HOME": home])
+    func putValue(_ value: String) async throws -> CinchProcess.Result {
+      try await project.run(
+        ["ssm", "put-parameter", "--name", "/p", "--value", value, "--type", "String"],
+        environment: ["HOME": home])
+    }
+    let put = try await putValue("file://~/home.txt")
     #expect(put.status == 0, "\(put.stderr)")
-    let absent = try await project.run(
-      ["ssm", "put-parameter", "--name", "/h", "--value", "file://~/absent", "--type", "String"],
-      environment: ["HOME": home])
+    let absent = try await putValue("file://~/absent")
     #expect(
       absent.stderr.hasSuffix(
         "Unable to load paramfile file://~/absent: [Errno 2] No such file or directory: "
           + "'\(home)/absent'\n"), "\(absent.stderr)")
-    let missing = try await project.run([
-      "ssm", "put-parameter", "--name", "/p", "--value", "file://absent.txt", "--type", "String",
-    ])
+    let missing = try await putValue("file://absent.txt")
     #expect(missing.status == 252)
     #expect(
       missing.stderr.hasSuffix(
         "Error parsing parameter '--value': Unable to load paramfile file://absent.txt: "
           + "[Errno 2] No such file or directory: 'absent.txt'\n"), "\(missing.stderr)")
     // Bytes for a string parameter are refused, as botocore refuses them.
-    let bytes = try await project.run([
-      "ssm", "put-parameter", "--name", "/b", "--value", "fileb://absent.txt", "--type", "String",
-    ])
+    let bytes = try await putValue("fileb://absent.txt")
     #expect(bytes.status == 252)
     #expect(
       bytes.stderr.contains(

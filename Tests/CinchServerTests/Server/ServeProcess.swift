@@ -124,9 +124,7 @@ final class ServeProcess: @unchecked Sendable {
 
   /// Waits up to `seconds` for the process to end; its exit status, or nil if it still runs.
   func waitForExit(seconds: Double) -> Int32? {
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning, Date() < deadline { usleep(20_000) }
-    return process.isRunning ? nil : process.terminationStatus
+    ServerProcess.waitForExit(process, seconds: seconds) ? process.terminationStatus : nil
   }
 
   func stop() {

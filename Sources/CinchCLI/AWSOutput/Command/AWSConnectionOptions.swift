@@ -1,4 +1,5 @@
 package import ArgumentParser
+package import CinchAWS
 import Foundation
 
 /// The aws CLI's options for reaching an endpoint, for every command that may talk to an
@@ -33,23 +34,12 @@ package struct AWSConnectionOptions: ParsableArguments, Sendable {
 
   package init() {}
 
-  /// The options, checked (`check`).
-  package struct Connection: Sendable, Equatable {
-    package var readTimeout: Double?
-    package var connectTimeout: Double?
-    package var noVerifySSL = false
-    package var caBundle: String?
-
-    package init() {}
-  }
-
-  package var connection: Connection {
-    var connection = Connection()
-    connection.readTimeout = cliReadTimeout.flatMap(Self.seconds)
-    connection.connectTimeout = cliConnectTimeout.flatMap(Self.seconds)
-    connection.noVerifySSL = noVerifySSL
-    connection.caBundle = caBundle
-    return connection
+  /// The options (a timeout that is not whole seconds is left out: `check` refuses it).
+  package var connection: AWSConnection {
+    AWSConnection(
+      readTimeout: cliReadTimeout.flatMap(Self.seconds),
+      connectTimeout: cliConnectTimeout.flatMap(Self.seconds), verifiesTLS: !noVerifySSL,
+      caBundle: caBundle)
   }
 
   /// Whole seconds, 0 or more, as the aws CLI's `int` option type reads them (blanks around

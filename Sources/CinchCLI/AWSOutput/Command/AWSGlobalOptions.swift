@@ -98,9 +98,6 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
 
   package init() {}
 
-  /// How an aws:// store is reached.
-  package var connection: AWSConnectionOptions.Connection { connectionOptions.connection }
-
   /// The aws CLI's own refusals of these options' values, before anything runs.
   package func checkConnection() throws(AWSUsageError) {
     try connectionOptions.check()
