@@ -137,26 +137,38 @@ public struct Planner: Sendable {
     // says; a lock from before it did is vouched for by any pin at the store's version whose
     // fingerprint matches.
     let vouched = plan.changes.filter { $0.status == .unchanged && $0.valueChanged == false }
-    let sameKey = lock.isFingerprinted(
-      by: resolver.store.fingerprintKeyID, vouched: !vouched.isEmpty)
+    let keyID = resolver.store.fingerprintKeyID
+    let sameKey = lock.isFingerprinted(by: keyID, vouched: !vouched.isEmpty)
+    // A lock that names another key says so even when no pin sits at the store's version
+    // (every pin moved): its fingerprints compare with nothing here.
+    let namesAnotherKey =
+      (lock.fingerprintKey.map { $0 != keyID } ?? false)
+      && plan.changes.contains { [.unchanged, .moved].contains($0.status) }
     if !foreign.isEmpty, sameKey {
       // Same key, same version, another fingerprint: another value at that version.
       for index in plan.changes.indices
       where plan.changes[index].status == .unchanged && plan.changes[index].valueChanged == true {
         plan.changes[index].status = .rewritten
       }
-    } else if !foreign.isEmpty {
+    } else if !foreign.isEmpty || namesAnotherKey {
       for index in plan.changes.indices
       where [.unchanged, .moved].contains(plan.changes[index].status) {
         plan.changes[index].valueChanged = nil
       }
+      let evidence =
+        switch foreign.count {
+        case 0: "'\(path)' was fingerprinted under another key than this store's"
+        case 1:
+          "a pin in '\(path)' is at the store's own version but carries another fingerprint: "
+            + "the lock was fingerprinted under another key"
+        default:
+          "\(foreign.count) pins in '\(path)' are at the store's own version but carry another "
+            + "fingerprint: the lock was fingerprinted under another key"
+        }
       diagnostics.report(
         Diagnostic(
           .fingerprintKeyMismatch,
-          (foreign.count == 1
-            ? "a pin in '\(path)' is at the store's own version but carries"
-            : "\(foreign.count) pins in '\(path)' are at the store's own version but carry")
-            + " another fingerprint: the lock was fingerprinted under another key (made against "
+          evidence + " (made against "
             + "another store, with another CINCH_FINGERPRINT_KEY, or by a cinch before entries "
             + "were bound into fingerprints), so no value can "
             + "be compared (run 'cinch lock --update' to fingerprint them with this store's key)",

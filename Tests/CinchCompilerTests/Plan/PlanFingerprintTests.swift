@@ -60,6 +60,32 @@ import Testing
     #expect(PlanRenderer(format: .json).render(other).contains(#""valueChanged": null"#))
   }
 
+  /// A lock from another store whose pins all moved (no pin sits at the store's own version to
+  /// give the key away): the key the lock records says the fingerprints are not this store's,
+  /// so no value is called changed, however the versions line up.
+  @Test func aLockFromAnotherStoreWithEveryPinMovedHasNoComparableValues() async throws {
+    let first = try await Self.seededFixture()
+    try await first.put("/app/host", "db2.internal")
+    try await first.put("/app/port", "5433")
+    let (index, lock) = try await Self.lock(first)
+    #expect(lock.entries.map(\.pin.version) == [2, 2])
+    // The same values in another store, each at version 1.
+    let second = try await CompilerFixture()
+    try await second.put("/app/host", "db2.internal")
+    try await second.put("/app/port", "5433")
+    var diagnostics = Diagnostics()
+    let plan = try await Planner(resolver: second.resolver, paths: second.paths)
+      .plan(index, planned: ["stack.yaml"], against: lock, named: "cinch.lock", into: &diagnostics)
+    #expect(plan.changes.map(\.status) == [.moved, .moved])
+    #expect(plan.changes.map(\.valueChanged) == [nil, nil])
+    #expect(!plan.fingerprintsComparable)
+    #expect(diagnostics.items.map(\.code) == [.fingerprintKeyMismatch])
+    #expect(diagnostics.items.first?.message.contains("another key") == true)
+    let human = PlanRenderer(format: .human).render(plan)
+    #expect(human.contains("values not comparable (W4012)"))
+    #expect(!human.contains("value changed"))
+  }
+
   /// A pin at the store's version with another fingerprint, under the key the lock records (or,
   /// in a lock from before it was recorded, beside a pin that matches): another value at that
   /// version, as when a parameter is deleted and created again. Listed, never hidden.
