@@ -159,6 +159,13 @@ extension StoreDatabase {
         ? .damaged(path: path, detail: message)
         : .notAStore(path: path, reason: "not an SQLite database")
     case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM:
+      // A file its user may not even read is not "read-only": it is not theirs to use.
+      if let file = firstUnreadableFile(of: path) {
+        return .io(
+          path: file,
+          message: "permission denied (cinch reads and writes the store and its -wal and -shm "
+            + "files on every use: the user running it needs both)")
+      }
       if let file = firstReadOnlyFile(of: path) { return .readOnly(path: file) }
       return .io(
         path: path,
@@ -177,6 +184,14 @@ extension StoreDatabase {
     defer { try? file.close() }
     let header = (try? file.read(upToCount: 16)) ?? Data()
     return header.elementsEqual(Array("SQLite format 3".utf8) + [0])
+  }
+
+  /// The first of the store, its `-wal` and its `-shm` that exists and that this user may not
+  /// read (its mode, or a folder on the way it may not search), or nil.
+  static func firstUnreadableFile(of path: String) -> String? {
+    [path, path + "-wal", path + "-shm"].first { file in
+      access(file, R_OK) != 0 && (errno == EACCES || errno == EPERM)
+    }
   }
 
   /// What keeps the store at `path` from being written: the store file, its `-wal` or `-shm`

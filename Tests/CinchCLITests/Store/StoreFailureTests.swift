@@ -154,6 +154,25 @@ import _CinchTestSupport
     ).sorted()
   }
 
+  /// A store file its user may not even read is not called read-only (making it writable
+  /// would not help): the error says permission is denied, and nothing is made beside it.
+  @Test(.enabled(if: boundByPermissions != nil, "root without setpriv ignores file modes"))
+  func anUnreadableStoreIsNamedAsSuch() async throws {
+    let directory = try await Self.store()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = directory.appendingPathComponent(".cinch/store.db").path
+    try FileManager.default.setAttributes([.posixPermissions: 0o200], ofItemAtPath: store)
+    let refused = try await Self.readKept(directory)
+    #expect(refused.status == 253)
+    #expect(
+      refused.stderr
+        == "\ncinch: cannot use '.cinch/store.db': permission denied (cinch reads and writes the "
+        + "store and its -wal and -shm files on every use: the user running it needs both)\n")
+    #expect(try Self.folder(directory) == ["master.key", "store.db"])
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: store)
+    #expect(try await Self.readKept(directory).stdout == "before\n")
+  }
+
   /// A store file its user may not write is named as read-only before SQLite reads it: read, it
   /// made a `-wal` and `-shm` with the store's mode that a read-only connection cannot remove,
   /// and they broke the next command after the store was made writable again.
