@@ -189,7 +189,7 @@ enum FastCommandLine {
       var command = CheckCommand()
       command.files = given.positionals
       command.offline = given[flag: "offline"] ?? false
-      command.lock = given["--lock"] ?? Lockfile.defaultPath
+      command.lockfile = LockfileOption(given)
       command.frozen = given[flag: "frozen"] ?? false
       command.ignore = given.all("--ignore")
       command.warningsAsErrors = given[flag: "warnings-as-errors"] ?? false
@@ -232,7 +232,7 @@ enum FastCommandLine {
       command.mode = mode ?? .pin
       command.frozen = given[flag: "frozen"] ?? false
       command.reveal = given[flag: "reveal"] ?? false
-      command.lock = given["--lock"] ?? Lockfile.defaultPath
+      command.lockfile = LockfileOption(given)
       shared.apply(to: &command)
       return command
     },
@@ -391,6 +391,13 @@ extension AWSConnectionOptions {
     cliConnectTimeout = given["--cli-connect-timeout"]
     noVerifySSL = given[flag: "no-verify-ssl"] ?? false
     caBundle = given["--ca-bundle"]
+  }
+}
+
+extension LockfileOption {
+  fileprivate init(_ given: FastCommandLine.Given) {
+    self.init()
+    named = given["--lock"]
   }
 }
 

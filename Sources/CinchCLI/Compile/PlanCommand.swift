@@ -18,11 +18,7 @@ struct PlanCommand: AsyncParsableCommand {
   @Argument(help: "Template files (default: the lockfile's).")
   var files: [String] = []
 
-  @Option(
-    help: ArgumentHelp(
-      "The lockfile (default: \(Lockfile.defaultPath); a missing default is an empty lock).",
-      valueName: "path"))
-  var lock: String?
+  @OptionGroup var lockfile: LockfileOption
 
   @Option(help: ArgumentHelp("Compare with this lockfile instead.", valueName: "path"))
   var against: String?
@@ -43,11 +39,8 @@ struct PlanCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func run() async throws {
-    // A lockfile named on the command line must exist; the default may not yet (a first plan).
-    if let lock, !FileManager.default.fileExists(atPath: lock) {
-      throw CommandFailure(message: "\(lock): no such lockfile")
-    }
-    let lock = self.lock ?? Lockfile.defaultPath
+    try lockfile.requireNamed()
+    let lock = lockfile.path
     var session = try CompileSession(
       files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits)
     let basePath = against ?? lock

@@ -45,8 +45,8 @@ struct RenderCommand: AsyncParsableCommand {
   @Flag(help: "Allow printing inline values to a terminal.")
   var reveal = false
 
-  @Option(help: ArgumentHelp("The lockfile.", valueName: "path"))
-  var lock = Lockfile.defaultPath
+  @OptionGroup var lockfile: LockfileOption
+  var lock: String { lockfile.path }
 
   @OptionGroup var diagnosticOutput: DiagnosticOutputOptions
   @OptionGroup(title: "Store") var storeOptions: StoreOptions
@@ -61,6 +61,7 @@ struct RenderCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    try lockfile.requireNamed()
     var session = try CompileSession(
       files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
       // One malloc arena here: one parsing thread (`ProcessSetup.oneArena`).

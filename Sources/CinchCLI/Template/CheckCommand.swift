@@ -47,8 +47,8 @@ struct CheckCommand: AsyncParsableCommand {
   @Flag(help: "Answer from the lockfile alone, even when a store is configured.")
   var offline = false
 
-  @Option(help: ArgumentHelp("The lockfile.", valueName: "path"))
-  var lock = Lockfile.defaultPath
+  @OptionGroup var lockfile: LockfileOption
+  var lock: String { lockfile.path }
 
   @Flag(
     help:
@@ -111,6 +111,7 @@ struct CheckCommand: AsyncParsableCommand {
   }
 
   private func check() async throws {
+    try lockfile.requireNamed()
     let environment = ProcessEnvironment.current
     let online = !offline && storeOptions.isConfigured(environment)
     // A store that opens without a prompt is opened while the templates are parsed, and asked

@@ -308,6 +308,30 @@ import _CinchTestSupport
     #expect(dropped["valueChanged"] is NSNull)
   }
 
+  /// A lockfile named with --lock must exist: a typo would otherwise pass for "no lock yet",
+  /// render would pin to whatever the store holds now and check would skip the lock's checks.
+  /// The default lockfile may be missing (a first render pins to the latest versions).
+  @Test func aNamedLockfileThatDoesNotExistIsAnError() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    for command in [["render", "-o", "out"], ["check"], ["plan"]] {
+      let result = try await CinchProcess.run(
+        command + ["templates/rds-postgres.yaml", "--lock", "cinch.lck"], in: directory)
+      #expect(result.status == 2, "\(command): \(result.stderr)")
+      #expect(result.stderr == "cinch: error: cinch.lck: no such lockfile\n", "\(command)")
+      #expect(result.stdout.isEmpty, "\(command)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    // In a CI format the failure is still a log of a check that did not run.
+    let sarif = try await cinch(
+      "check", "templates/rds-postgres.yaml", "--lock", "cinch.lck", "--format", "sarif")
+    #expect(sarif.status == 2)
+    #expect(sarif.stdout.contains("\"executionSuccessful\": false"), "\(sarif.stdout)")
+    // Without --lock, no lockfile is no lock.
+    let first = try await cinch("render", "templates/rds-postgres.yaml", "-o", "out")
+    #expect(first.status == 0, "\(first.stderr)")
+  }
+
   /// A `Fn::Join` whose pieces compose two references is one place that reads both: they are
   /// locked, but render cannot rewrite it and says so, writing nothing. A join that composes one
   /// reference beside another written whole in a piece renders both (it was refused as
