@@ -158,10 +158,15 @@ public final class VaultAPI: Sendable {
     let requestID = Crypto.randomUUIDString()
     let mountType: String
     let reply: Result<LogicalResponse?, any Error>
+    // Fail closed, except that the holder of the master key may still disable a device that
+    // cannot write (a deleted folder, a full disk): otherwise nothing, that included, could
+    // run until the file was fixed. cinch's own audit log records the disable.
+    let disablesADevice =
+      caller == .local && logical.operation == .delete && logical.path.hasPrefix("sys/audit/")
     do {
       try await auditor.logRequest(logical, id: requestID, caller: caller)
     } catch {
-      return Self.errorResponse(.internalError)
+      if !disablesADevice { return Self.auditFailed(error, caller: caller) }
     }
     do {
       let (response, type) = try await route(logical, caller: caller)
@@ -174,7 +179,7 @@ public final class VaultAPI: Sendable {
     do {
       try await auditor.logResponse(logical, id: requestID, caller: caller, reply: reply)
     } catch {
-      return Self.errorResponse(.internalError)
+      if !disablesADevice { return Self.auditFailed(error, caller: caller) }
     }
     switch reply {
     case .success(let response):
@@ -187,6 +192,24 @@ public final class VaultAPI: Sendable {
     case .failure:
       return Self.errorResponse(.internalError)
     }
+  }
+
+  /// The answer when no audit device could write: 500 `internal error`, as Vault answers. Why
+  /// goes to the server's log (stderr), and to a local caller, who holds the master key and
+  /// needs to know which device to fix or disable, after `internal error`.
+  static func auditFailed(_ error: any Error, caller: Caller) -> VaultHTTPResponse {
+    let reasons = (error as? VaultAuditor.Failure)?.reasons ?? []
+    if caller == .http {
+      for reason in reasons {
+        FileHandle.standardError.write(Data("cinch serve: \(reason)\n".utf8))
+      }
+      return errorResponse(.internalError)
+    }
+    return errorResponse(
+      VaultError(
+        status: 500,
+        ["internal error"]
+          + reasons.map { $0 + " (fix it, or disable the device with 'cinch audit disable')" }))
   }
 
   /// Sends the request to `sys/`, `auth/token/` or the engine mounted at its path.

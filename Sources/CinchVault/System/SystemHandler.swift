@@ -340,9 +340,21 @@ struct SystemHandler {
       if case .object(let given)? = request.data["options"] {
         for member in given { options[member.key] = given.string(member.key) }
       }
+      let type = request.data.string("type") ?? ""
+      let mountPath = path.hasSuffix("/") ? path : path + "/"
+      // Vault writes a test entry to a new device before keeping it (`LogTestMessage`).
+      if type == "file", let file = options["file_path"],
+        !["", "discard", "stdout"].contains(file),
+        try await !store.vaultAuditDevices().contains(where: { $0.path == mountPath }),
+        let failed = VaultAuditor.append(VaultAuditor.testProbe(), to: file, mode: options["mode"])
+      {
+        throw VaultError.invalid(
+          "audit backend failed test message: cannot write to \"\(file)\": "
+            + VaultAuditor.words(failed))
+      }
       try await store.enableVaultAuditDevice(
-        path: path, type: request.data.string("type") ?? "",
-        description: request.data.string("description") ?? "", options: options)
+        path: path, type: type, description: request.data.string("description") ?? "",
+        options: options)
       return nil
     case .delete:
       try await store.disableVaultAuditDevice(path: path)

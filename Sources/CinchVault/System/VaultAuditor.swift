@@ -118,11 +118,20 @@ struct VaultAuditor: Sendable {
     return .object(object)
   }
 
-  /// Writes one line to every device; throws when devices exist and none wrote.
+  /// Devices that could not write an entry, each with why: what the server's log says (Vault
+  /// logs "audit: backend failed to log request" with the backend and the error) and what a
+  /// local caller, who holds the master key, is told beside `internal error`.
+  struct Failure: Error {
+    /// One line per device: its path, its file and the system's words.
+    var reasons: [String]
+  }
+
+  /// Writes one line to every device; throws `Failure` when devices exist and none wrote.
   func log(_ entry: (VaultAuditDevice) -> JSONValue) async throws {
     let devices = try await store.vaultAuditDevices()
     guard !devices.isEmpty else { return }
     var written = 0
+    var reasons: [String] = []
     for device in devices {
       let line = entry(device).compact() + "\n"
       switch device.options["file_path"] ?? "" {
@@ -132,30 +141,54 @@ struct VaultAuditor: Sendable {
         FileHandle.standardOutput.write(Data(line.utf8))
         written += 1
       case let path where !path.isEmpty:
-        if Self.append(line, to: path, mode: device.options["mode"]) { written += 1 }
+        if let failed = Self.append(line, to: path, mode: device.options["mode"]) {
+          reasons.append(
+            "audit device '\(device.path)' cannot write to '\(path)': \(Self.words(failed))")
+        } else {
+          written += 1
+        }
       default:
         continue
       }
     }
-    guard written > 0 else { throw VaultError.internalError }
+    guard written > 0 else { throw Failure(reasons: reasons) }
   }
 
-  /// Appends to the file (created 0600, or the device's `mode`); false when it cannot.
-  static func append(_ line: String, to path: String, mode: String?) -> Bool {
+  /// The system's words for `errno` `code`.
+  static func words(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+  /// Appends to the file (created 0600, or the device's `mode`); the `errno` when it cannot.
+  static func append(_ line: String, to path: String, mode: String?) -> Int32? {
     let permissions = mode.flatMap { mode_t($0, radix: 8) } ?? 0o600
     let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, permissions)
-    guard descriptor >= 0 else { return false }
+    guard descriptor >= 0 else { return errno }
     defer { close(descriptor) }
     let bytes = Array(line.utf8)
-    return bytes.withUnsafeBytes { buffer in
-      guard let base = buffer.baseAddress else { return true }
+    return bytes.withUnsafeBytes { buffer -> Int32? in
+      guard let base = buffer.baseAddress else { return nil }
       var offset = 0
       while offset < buffer.count {
         let count = write(descriptor, base + offset, buffer.count - offset)
-        if count <= 0 { return false }
+        if count < 0, errno == EINTR { continue }
+        if count <= 0 { return count < 0 ? errno : EIO }
         offset += count
       }
-      return true
+      return nil
     }
+  }
+
+  /// The entry Vault writes to a device as it is enabled, before the device is kept: a request
+  /// to `sys/audit/test` (vault/audit.go, `LogTestMessage`). A file that takes no line (a full
+  /// disk, `/dev/full`) is refused then, not at the first request.
+  static func testProbe() -> String {
+    JSONValue.object([
+      ("time", .string(VaultTime.format(Date()))),
+      ("type", .string("request")),
+      ("auth", .object([])),
+      (
+        "request",
+        .object([("operation", .string("update")), ("path", .string("sys/audit/test"))])
+      ),
+    ]).compact() + "\n"
   }
 }

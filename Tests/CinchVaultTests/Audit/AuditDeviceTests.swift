@@ -18,6 +18,18 @@ struct AuditDeviceTests {
     return (vault, log)
   }
 
+  /// A Vault with a file audit device writing into a folder of its own (removed, the device
+  /// cannot write), and the folder.
+  static func withDeviceInFolder() async throws -> (VaultFixture, String) {
+    let vault = try await VaultFixture()
+    let folder = vault.directory + "/logs"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+    let enabled = await vault.call(
+      "PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(folder)/audit.log"}}"#)
+    #expect(enabled.status == 204)
+    return (vault, folder)
+  }
+
   @Test("entries come in request/response pairs with every data string hashed")
   func hashedEntries() async throws {
     let (vault, log) = try await Self.withFileDevice()
@@ -26,10 +38,12 @@ struct AuditDeviceTests {
     await vault.call("GET", "secret/data/a")
     let text = try String(contentsOfFile: log, encoding: .utf8)
     #expect(!text.contains(canary))
-    // The first line is the response to the enable request itself, as in Vault.
+    // The first line is the test entry Vault writes to a new device, the second the response
+    // to the enable request itself, as in Vault.
     let all = text.split(separator: "\n").map { try? JSONValueParser.parse(String($0)) }
-    #expect(all.first??["request"]?["path"] == .string("sys/audit/file"))
-    let lines = Array(all.dropFirst())
+    #expect(all.first??["request"]?["path"] == .string("sys/audit/test"))
+    #expect(all.dropFirst().first??["request"]?["path"] == .string("sys/audit/file"))
+    let lines = Array(all.dropFirst(2))
     #expect(lines.count == 4)
     #expect(
       lines.map { $0?["type"]?.stringValue } == ["request", "response", "request", "response"])
@@ -86,16 +100,23 @@ struct AuditDeviceTests {
 
   @Test("fail closed: when no device can write, the request is refused with 500")
   func failClosed() async throws {
-    let vault = try await VaultFixture()
-    let folder = vault.directory + "/logs"
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-    await vault.call(
-      "PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(folder)/audit.log"}}"#)
+    let (vault, folder) = try await Self.withDeviceInFolder()
     #expect(await vault.call("PUT", "secret/data/ok", #"{"data":{"k":"v"}}"#).status == 200)
     try FileManager.default.removeItem(atPath: folder)
     let refused = await vault.call("PUT", "secret/data/refused", #"{"data":{"k":"v"}}"#)
     #expect(refused.status == 500)
-    #expect(refused.errors == ["internal error"])
+    // A local caller holds the master key: it is told which device failed, and why.
+    #expect(
+      refused.errors == [
+        "internal error",
+        "audit device 'file/' cannot write to '\(folder)/audit.log': No such file or directory "
+          + "(fix it, or disable the device with 'cinch audit disable')",
+      ])
+    // Over HTTP, only `internal error`, as Vault answers.
+    let token = try await vault.store.vaultRootToken()
+    let remote = await vault.http("GET", "secret/data/ok", token: token)
+    #expect(remote.status == 500)
+    #expect(remote.errors == ["internal error"])
     // The request log failed first, so the write never ran.
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
     #expect(await vault.call("GET", "secret/data/refused").status == 404)
@@ -103,5 +124,26 @@ struct AuditDeviceTests {
     let bad = await vault.call(
       "PUT", "sys/audit/bad", #"{"type":"file","options":{"file_path":"/nonexistent/dir/a.log"}}"#)
     #expect(bad.status == 400)
+    // A file that takes no line is refused too: Vault writes a test entry to a new device.
+    let full = await vault.call(
+      "PUT", "sys/audit/full", #"{"type":"file","options":{"file_path":"/dev/full"}}"#)
+    #expect(full.status == 400)
+    #expect(
+      full.errors == [
+        #"audit backend failed test message: cannot write to "/dev/full": No space left on device"#
+      ])
+  }
+
+  /// The holder of the master key can still disable a device that cannot write, or nothing,
+  /// that included, would run until its file was fixed; every other request stays refused.
+  @Test("a failing device can be disabled locally")
+  func disableAFailingDevice() async throws {
+    let (vault, folder) = try await Self.withDeviceInFolder()
+    try FileManager.default.removeItem(atPath: folder)
+    #expect(await vault.call("GET", "sys/audit").status == 500)
+    let token = try await vault.store.vaultRootToken()
+    #expect(await vault.http("DELETE", "sys/audit/file", token: token).status == 500)
+    #expect(await vault.call("DELETE", "sys/audit/file").status == 204)
+    #expect(await vault.call("PUT", "secret/data/ok", #"{"data":{"k":"v"}}"#).status == 200)
   }
 }
