@@ -65,14 +65,25 @@ struct DatabaseEngine {
       allowedRoles: allowed)
     _ = try PostgresExecutor.target(connection)
     let password = request.data.string("password").map { SecretBytes(utf8: $0) }
-    try await store.writeDatabaseConnection(mount: name, connection, password: password)
-    if verify,
-      let (stored, secret) = try await store.databaseConnection(
-        mount: name, name: connectionName, withPassword: true), let secret
-    {
-      try PostgresExecutor.execute(
-        "SELECT 1;\n", connection: stored, password: secret, secrets: [])
+    // Verified before anything is stored, as Vault's plugin is initialised before the config
+    // is saved (builtin/logical/database/path_config_connection.go): a connection that does
+    // not work is refused with 400 and leaves the previous config, or none, as it was.
+    if verify {
+      var secret = password
+      if secret == nil {
+        secret = try await store.databaseConnection(
+          mount: name, name: connectionName, withPassword: true)?.1
+      }
+      do {
+        try PostgresExecutor.run(
+          "SELECT 1;\n", connection: connection, password: secret ?? SecretBytes(utf8: ""),
+          secrets: [])
+      } catch let failure as PostgresExecutor.Failure {
+        throw VaultError.invalid(
+          "error creating database object: error verifying connection: \(failure.line)")
+      }
     }
+    try await store.writeDatabaseConnection(mount: name, connection, password: password)
     return nil
   }
 

@@ -60,8 +60,26 @@ enum PostgresExecutor {
     throw VaultError(status: 500, ["the database engine needs 'psql' (Debian: postgresql-client)"])
   }
 
-  /// Runs `sql` in one transaction; `secrets` are removed from any error text.
+  /// Why psql failed: its own error line (PostgreSQL's `ERROR:`/`FATAL:`, or psql's `psql:
+  /// error: connection to server … failed: Connection refused`), secrets removed.
+  struct Failure: Error {
+    var line: String
+  }
+
+  /// Runs `sql` in one transaction; `secrets` are removed from any error text, which is 500
+  /// `database error: …`.
   static func execute(
+    _ sql: String, connection: DatabaseConnection, password: SecretBytes, secrets: [String]
+  ) throws {
+    do {
+      try run(sql, connection: connection, password: password, secrets: secrets)
+    } catch let failure as Failure {
+      throw VaultError(status: 500, ["database error: \(failure.line)"])
+    }
+  }
+
+  /// `execute`, failing with psql's words as `Failure`.
+  static func run(
     _ sql: String, connection: DatabaseConnection, password: SecretBytes, secrets: [String]
   ) throws {
     let target = try target(connection)
@@ -83,13 +101,14 @@ enum PostgresExecutor {
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
       var line =
-        text.split(separator: "\n").first { $0.contains("ERROR:") || $0.contains("FATAL:") }
+        text.split(separator: "\n").first {
+          $0.contains("ERROR:") || $0.contains("FATAL:") || $0.hasPrefix("psql: error:")
+        }
         .map(String.init) ?? "psql exited with status \(process.terminationStatus)"
       for secret in secrets + [password.utf8String()] where !secret.isEmpty {
         line = line.replacingOccurrences(of: secret, with: "[redacted]")
       }
-      throw VaultError(
-        status: 500, ["database error: \(line.trimmingCharacters(in: .whitespaces))"])
+      throw Failure(line: line.trimmingCharacters(in: .whitespaces))
     }
   }
 

@@ -32,4 +32,39 @@ import Testing
     #expect(bare.status == 400)
     #expect(bare.errors == ["connection_url cannot be empty"])
   }
+
+  /// A connection that does not work is refused before it is stored, as Vault initialises the
+  /// plugin before it saves the config: 400 with psql's own reason, and the previous config
+  /// (or none) left as it was. Port 1 on loopback refuses at once.
+  @Test func aConnectionThatFailsItsCheckIsNotStored() async throws {
+    let fixture = try await VaultFixture()
+    #expect(
+      await fixture.call("POST", "sys/mounts/database", #"{"type":"database"}"#).status == 204)
+    let refused = await fixture.call(
+      "POST", "database/config/pg",
+      #"{"connection_url":"postgresql://{{username}}:{{password}}@127.0.0.1:1/postgres","username":"admin","password":"canary-pg-51c0","allowed_roles":"readonly"}"#
+    )
+    #expect(refused.status == 400, "\(refused.text)")
+    let reason = try #require(refused.errors?.first)
+    #expect(
+      reason.hasPrefix(
+        "error creating database object: error verifying connection: psql: error: connection to "
+          + "server at \"127.0.0.1\", port 1 failed"), "\(reason)")
+    #expect(reason.contains("Connection refused"), "\(reason)")
+    #expect(!refused.text.contains("canary-pg-51c0"))
+    #expect(await fixture.call("GET", "database/config/pg").status == 404)
+
+    // An update that breaks a stored connection leaves it as it was.
+    #expect(
+      await fixture.call(
+        "POST", "database/config/pg",
+        #"{"connection_url":"postgresql://{{username}}:{{password}}@127.0.0.1:1/postgres","username":"admin","password":"p","allowed_roles":"readonly","verify_connection":false}"#
+      ).status == 204)
+    let broken = await fixture.call(
+      "POST", "database/config/pg", #"{"username":"someone-else","allowed_roles":"writer"}"#)
+    #expect(broken.status == 400)
+    let read = await fixture.call("GET", "database/config/pg")
+    #expect(read.at("data", "connection_details", "username") == .string("admin"))
+    #expect(read.at("data", "allowed_roles") == .array([.string("readonly")]))
+  }
 }
