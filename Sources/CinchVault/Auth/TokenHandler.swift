@@ -51,14 +51,37 @@ struct TokenHandler {
     if let period = data.duration("period").value, period != 0 {
       throw VaultError.invalid("period is not supported: cinch does not make periodic tokens")
     }
+    // What cinch cannot honour is refused rather than replaced: a batch token would come back
+    // a service token, a chosen id a random one.
+    switch data.string("type") ?? "" {
+    case "", "service", "default": break
+    case "batch":
+      throw VaultError.invalid("batch tokens are not supported: cinch makes service tokens")
+    case let other: throw VaultError.invalid("invalid 'token_type' value \"\(other)\"")
+    }
+    if let id = data.string("id"), !id.isEmpty {
+      throw VaultError.invalid("a custom token id is not supported: cinch makes its own ids")
+    }
+    for key in ["role_name", "entity_alias"] where !(data.string(key) ?? "").isEmpty {
+      throw VaultError.invalid("\(key) is not supported: cinch has no token roles or entities")
+    }
+    // vault/token_store.go: a negative duration is refused, not taken as "the maximum".
     func seconds(_ key: String) throws -> Int {
       switch data.duration(key) {
       case .absent: return 0
       case .invalid: throw VaultError.invalid("error parsing \(key)")
-      case .value(let nanos): return Int(nanos / GoDuration.second)
+      case .value(let nanos):
+        guard nanos >= 0 else { throw VaultError.invalid("\(key) must be positive") }
+        return Int(nanos / GoDuration.second)
       }
     }
-    var ttl = try seconds("ttl")
+    // `lease` is the TTL's deprecated name, read when `ttl` is not given.
+    var ttl: Int
+    if case .absent = data.duration("ttl") {
+      ttl = try seconds("lease")
+    } else {
+      ttl = try seconds("ttl")
+    }
     var explicitMaxTTL = try seconds("explicit_max_ttl")
     let numUses: Int
     switch data.int("num_uses") {
@@ -85,6 +108,17 @@ struct TokenHandler {
       policies, addDefault: !noDefaultPolicy)
 
     var warnings: [String] = []
+    // Vault's framework names the parameters an endpoint ignored.
+    let ignored = data.members.map(\.key).filter { !Self.createParameters.contains($0) }.sorted()
+    if !ignored.isEmpty {
+      warnings.append(
+        "Endpoint ignored these unrecognized parameters: [\(ignored.joined(separator: " "))]")
+    }
+    if explicitMaxTTL == 0, ttl > SQLiteStore.vaultMaxTokenTTL {
+      warnings.append(
+        SQLiteStore.cappedTTLWarning(requested: ttl, allowed: SQLiteStore.vaultMaxTokenTTL))
+      ttl = SQLiteStore.vaultMaxTokenTTL
+    }
     if explicitMaxTTL > 0 {
       let maximum = SQLiteStore.vaultMaxTokenTTL
       if explicitMaxTTL > maximum {
@@ -112,6 +146,13 @@ struct TokenHandler {
     response.warnings = warnings
     return response
   }
+
+  /// The parameters of `auth/token/create` (vault/token_store.go, `tokenCreateRequest`).
+  static let createParameters: Set<String> = [
+    "id", "role_name", "policies", "meta", "no_parent", "no_default_policy", "lease", "ttl",
+    "type", "explicit_max_ttl", "display_name", "num_uses", "period", "renewable",
+    "entity_alias",
+  ]
 
   /// Vault's `policyutil.SanitizePolicies`: trimmed, lowercased, without empty names or
   /// duplicates, sorted; `root` makes every other policy moot; `default` is added unless told

@@ -144,6 +144,45 @@ import Testing
     #expect(periodic.errors?.first?.contains("period") == true)
   }
 
+  /// What cinch cannot honour is refused, never quietly replaced by something else: a batch
+  /// token would come back a service token, a chosen id a random one, a negative TTL the
+  /// maximum. A parameter the endpoint does not know is named in a warning, as Vault's
+  /// framework does; a TTL over the maximum is capped with Vault's warning.
+  @Test func createRefusesWhatItCannotHonourAndWarnsOfWhatItIgnores() async throws {
+    let fixture = try await VaultFixture()
+    let root = try await fixture.store.vaultRootToken()
+    for (body, error) in [
+      (#"{"type":"batch"}"#, "batch tokens are not supported: cinch makes service tokens"),
+      (#"{"type":"other"}"#, #"invalid 'token_type' value "other""#),
+      (#"{"id":"hvs.custom"}"#, "a custom token id is not supported: cinch makes its own ids"),
+      (#"{"ttl":"-1h"}"#, "ttl must be positive"),
+      (#"{"explicit_max_ttl":"-1h"}"#, "explicit_max_ttl must be positive"),
+      (#"{"ttl":"soon","lease":"1h"}"#, "error parsing ttl"),
+      (#"{"role_name":"app"}"#, "role_name is not supported: cinch has no token roles or entities"),
+    ] {
+      let refused = await fixture.http("POST", "auth/token/create", body, token: root)
+      #expect(refused.status == 400, "\(body)")
+      #expect(refused.errors == [error], "\(body)")
+    }
+    #expect(try await fixture.store.vaultTokens().count == 1)
+    let service = try await Self.child(fixture, #"{"type":"service","bogus_field":1,"zz":2}"#)
+    #expect(service.reply.at("auth", "token_type") == .string("service"))
+    #expect(
+      service.reply.at("warnings")
+        == .array([.string("Endpoint ignored these unrecognized parameters: [bogus_field zz]")]))
+    let leased = try await Self.child(fixture, #"{"lease":"2h"}"#)
+    #expect(leased.reply.at("auth", "lease_duration") == .integer(7200))
+    let capped = try await Self.child(fixture, #"{"ttl":"9999h"}"#)
+    #expect(capped.reply.at("auth", "lease_duration") == .integer(2_764_800))
+    #expect(
+      capped.reply.at("warnings")
+        == .array([
+          .string(
+            #"TTL of "9999h0m0s" exceeded the effective max_ttl of "768h0m0s"; TTL value is "#
+              + "capped accordingly")
+        ]))
+  }
+
   @Test func anUndecodableBooleanIsRefusedBeforeAnythingIsMade() async throws {
     let fixture = try await VaultFixture()
     let root = try await fixture.store.vaultRootToken()
