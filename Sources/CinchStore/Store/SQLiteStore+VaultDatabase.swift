@@ -226,6 +226,61 @@ extension SQLiteStore {
     }
   }
 
+  /// The names of a database mount's connections (`LIST database/config`), sorted.
+  package func databaseConnectionNames(mount: String) async throws -> [String] {
+    try await databaseEntryNames(
+      "database/config/list", mount: mount, kind: .vaultDatabaseConnection)
+  }
+
+  /// The names of a database mount's roles (`LIST database/roles`), sorted.
+  package func databaseRoleNames(mount: String) async throws -> [String] {
+    try await databaseEntryNames("database/roles/list", mount: mount, kind: .vaultDatabaseRole)
+  }
+
+  /// Removes a connection and its sealed password (`DELETE database/config/:name`); a missing
+  /// one is a no-op, as in Vault. Leases made through it can no longer be revoked, as in Vault.
+  package func deleteDatabaseConnection(mount: String, name: String) async throws {
+    try await deleteDatabaseEntry(
+      "database/config/delete", mount: mount, name: name, kind: .vaultDatabaseConnection)
+  }
+
+  /// Removes a role (`DELETE database/roles/:name`); its leases are revoked with the default
+  /// statements, as Vault does for a lease whose role is gone.
+  package func deleteDatabaseRole(mount: String, name: String) async throws {
+    try await deleteDatabaseEntry(
+      "database/roles/delete", mount: mount, name: name, kind: .vaultDatabaseRole)
+  }
+
+  private func databaseEntryNames(_ operation: String, mount: String, kind: EntryKind)
+    async throws -> [String]
+  {
+    let prefix = mount + "/"
+    return try await performVault(operation, kind: kind, name: mount) { db, _ in
+      _ = try Self.mount(named: mount, type: .database, db)
+      return try String.fetchAll(
+        db,
+        cached: """
+          SELECT lookup_name FROM entries WHERE kind = ? AND lookup_name LIKE ? ESCAPE '\\'
+          ORDER BY lookup_name
+          """,
+        arguments: [kind.rawValue, prefix.likePrefixPattern]
+      ).map { String($0.dropFirst(prefix.count)) }
+    }
+  }
+
+  private func deleteDatabaseEntry(
+    _ operation: String, mount: String, name: String, kind: EntryKind
+  ) async throws {
+    let entryName = "\(mount)/\(name)"
+    try await performVault(operation, kind: kind, name: entryName) { db, trail in
+      _ = try Self.mount(named: mount, type: .database, db)
+      try db.execute(
+        cached: "DELETE FROM entries WHERE kind = ? AND lookup_name = ?",
+        arguments: [kind.rawValue, entryName])
+      trail.record(entryName)
+    }
+  }
+
   // MARK: Leases
 
   /// Records a lease. One made for a token that has been revoked meanwhile is refused (`invalid

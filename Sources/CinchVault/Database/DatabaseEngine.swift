@@ -19,6 +19,19 @@ struct DatabaseEngine {
 
   func handle(_ request: LogicalRequest, rest: String) async throws -> LogicalResponse? {
     let parts = rest.split(separator: "/", maxSplits: 1).map(String.init)
+    if request.operation == .list, parts.count == 1 {
+      let names: [String]
+      switch parts[0] {
+      case "config": names = try await store.databaseConnectionNames(mount: name)
+      case "roles": names = try await store.databaseRoleNames(mount: name)
+      default:
+        throw VaultError(
+          status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+      }
+      // An empty list is 404, as every LIST in Vault.
+      return names.isEmpty
+        ? nil : LogicalResponse(data: .object([("keys", .array(names.map(JSONValue.string)))]))
+    }
     guard parts.count == 2 else {
       throw VaultError(
         status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
@@ -26,8 +39,14 @@ struct DatabaseEngine {
     switch (parts[0], request.operation) {
     case ("config", .update), ("config", .create): return try await writeConfig(parts[1], request)
     case ("config", .read): return try await readConfig(parts[1])
+    case ("config", .delete):
+      try await store.deleteDatabaseConnection(mount: name, name: parts[1])
+      return nil
     case ("roles", .update), ("roles", .create): return try await writeRole(parts[1], request)
     case ("roles", .read): return try await readRole(parts[1])
+    case ("roles", .delete):
+      try await store.deleteDatabaseRole(mount: name, name: parts[1])
+      return nil
     case ("creds", .read): return try await creds(parts[1])
     default:
       throw VaultError(

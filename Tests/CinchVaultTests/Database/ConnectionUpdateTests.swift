@@ -67,4 +67,38 @@ import Testing
     #expect(read.at("data", "connection_details", "username") == .string("admin"))
     #expect(read.at("data", "allowed_roles") == .array([.string("readonly")]))
   }
+
+  /// `LIST database/config` and `LIST database/roles` name what the mount holds (404 when
+  /// nothing, as every LIST), and `DELETE` removes a connection or a role, as Vault's do.
+  @Test func connectionsAndRolesAreListedAndDeleted() async throws {
+    let fixture = try await VaultFixture()
+    #expect(
+      await fixture.call("POST", "sys/mounts/database", #"{"type":"database"}"#).status == 204)
+    #expect(await fixture.call("LIST", "database/config").status == 404)
+    for name in ["pg", "analytics"] {
+      let written = await fixture.call(
+        "POST", "database/config/\(name)",
+        #"{"connection_url":"postgresql://{{username}}:{{password}}@127.0.0.1:1/postgres","username":"admin","password":"p","verify_connection":false}"#
+      )
+      #expect(written.status == 204, "\(written.text)")
+    }
+    let role = await fixture.call(
+      "POST", "database/roles/readonly",
+      #"{"db_name":"pg","creation_statements":["CREATE ROLE \"{{name}}\";"]}"#)
+    #expect(role.status == 204, "\(role.text)")
+    let listed = await fixture.call("LIST", "database/config/")
+    #expect(listed.at("data", "keys") == .array([.string("analytics"), .string("pg")]))
+    #expect(
+      await fixture.call("LIST", "database/roles").at("data", "keys")
+        == .array([.string("readonly")]))
+
+    #expect(await fixture.call("DELETE", "database/config/analytics").status == 204)
+    #expect(await fixture.call("DELETE", "database/config/never-was").status == 204)
+    #expect(await fixture.call("GET", "database/config/analytics").status == 404)
+    #expect(
+      await fixture.call("LIST", "database/config").at("data", "keys") == .array([.string("pg")]))
+    #expect(await fixture.call("DELETE", "database/roles/readonly").status == 204)
+    #expect(await fixture.call("GET", "database/roles/readonly").status == 404)
+    #expect(await fixture.call("LIST", "database/roles").status == 404)
+  }
 }
