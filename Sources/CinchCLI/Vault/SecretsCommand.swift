@@ -3,11 +3,14 @@ import CinchJSON
 import CinchStore
 import CinchVault
 
-/// `cinch secrets enable|disable|list`: the mount table, as `vault secrets` manages it.
+/// `cinch secrets enable|disable|list|tune`: the mount table, as `vault secrets` manages it.
 struct SecretsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "secrets", abstract: "Mount and unmount secrets engines (kv-v2, transit).",
-    subcommands: [SecretsEnableCommand.self, SecretsDisableCommand.self, SecretsListCommand.self])
+    subcommands: [
+      SecretsEnableCommand.self, SecretsDisableCommand.self, SecretsListCommand.self,
+      SecretsTuneCommand.self,
+    ])
 }
 
 struct SecretsEnableCommand: AsyncParsableCommand {
@@ -63,6 +66,49 @@ struct SecretsDisableCommand: AsyncParsableCommand {
         url: "sys/mounts/" + mountPath, reply)
     }
     Output.stdout("Success! Disabled the secrets engine (if it existed) at: \(slashed)\n")
+  }
+}
+
+/// `vault secrets tune`: a mount's description (and Vault's TTL flags, which cinch's mounts take
+/// only at their defaults).
+struct SecretsTuneCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tune", abstract: "Change a mounted engine's description.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @Option(
+    name: [.customLong("description", withSingleDash: true), .customLong("description")],
+    help: "A new description.")
+  var description: String?
+  @Option(
+    name: [
+      .customLong("default-lease-ttl", withSingleDash: true), .customLong("default-lease-ttl"),
+    ],
+    help: "The default lease TTL (cinch's mounts keep 768h or \"system\").")
+  var defaultLeaseTTL: String?
+  @Option(
+    name: [.customLong("max-lease-ttl", withSingleDash: true), .customLong("max-lease-ttl")],
+    help: "The maximum lease TTL (cinch's mounts keep 768h or \"system\").")
+  var maxLeaseTTL: String?
+  @Argument(help: "The mount path.") var path: String
+
+  func run() async throws {
+    let mountPath = GenericPath.clean(path)
+    let slashed = mountPath.hasSuffix("/") ? mountPath : mountPath + "/"
+    var body = JSONObject()
+    if let description { body["description"] = .string(description) }
+    if let defaultLeaseTTL { body["default_lease_ttl"] = .string(defaultLeaseTTL) }
+    if let maxLeaseTTL { body["max_lease_ttl"] = .string(maxLeaseTTL) }
+    // As Vault's client: the path with its slash, then `/tune`.
+    let url = "sys/mounts/" + slashed + "/tune"
+    let session = try await VaultSession.open(storeOptions)
+    let reply = await session.send("POST", url, .object(body))
+    guard reply.status < 400 else {
+      // secrets_tune.go: "Error tuning secrets engine %s: %s".
+      throw VaultSession.apiError(
+        "Error tuning secrets engine", slashed, method: "POST", url: url, reply)
+    }
+    Output.stdout("Success! Tuned the secrets engine at: \(slashed)\n")
   }
 }
 

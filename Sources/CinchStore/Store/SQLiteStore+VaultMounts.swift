@@ -94,6 +94,21 @@ extension SQLiteStore {
     }
   }
 
+  /// Changes a mount's description (`POST sys/mounts/:path/tune`), the one setting of Vault's
+  /// tune that cinch's mounts keep.
+  package func tuneVaultMount(path rawPath: String, description: String) async throws {
+    let path = Self.mountPath(rawPath)
+    try await performVault("sys/mounts/tune", kind: nil, name: path) { db, trail in
+      try db.execute(
+        cached: "UPDATE vault_mounts SET description = ? WHERE path = ?",
+        arguments: [description, path])
+      guard db.changesCount > 0 else {
+        throw VaultError.invalid("No secret engine mount at \(path)")
+      }
+      trail.record(path)
+    }
+  }
+
   /// Unmounts an engine and removes everything it held (`DELETE sys/mounts/:path`); revoking
   /// the leases of a database mount is the caller's job (it needs the database). A path with
   /// no mount is a no-op, as in Vault.

@@ -157,6 +157,12 @@ struct SystemHandler {
   }
 
   func mount(_ rawPath: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    // `sys/mounts/:path/tune` before `sys/mounts/:path`, as Vault's router matches it.
+    // (`vault secrets tune secret/` asks for `sys/mounts/secret//tune`.)
+    for suffix in ["/tune", "/tune/"] where rawPath.hasSuffix(suffix) {
+      let base = String(rawPath.dropLast(suffix.count))
+      return try await tune(base.hasSuffix("/") ? base : base + "/", request)
+    }
     let path = rawPath.hasSuffix("/") ? rawPath : rawPath + "/"
     switch request.operation {
     case .read:
@@ -189,6 +195,84 @@ struct SystemHandler {
     case .delete:
       try await store.disableVaultMount(path: path)
       return nil
+    default:
+      throw VaultError(status: 405, ["unsupported operation"])
+    }
+  }
+
+  /// Vault's default and maximum lease TTL (768h), which every mount of cinch's keeps.
+  static let systemLeaseTTL = 768 * 3600
+
+  /// The settings of `sys/mounts/:path/tune` that cinch's mounts cannot take: Vault's tune
+  /// fields besides `description`, the TTLs and `options`.
+  static let untunable: Set<String> = [
+    "audit_non_hmac_request_keys", "audit_non_hmac_response_keys", "listing_visibility",
+    "passthrough_request_headers", "allowed_response_headers", "token_type",
+    "allowed_managed_keys", "plugin_version", "force_no_cache", "user_lockout_config",
+    "delegated_auth_accessors", "identity_token_key",
+  ]
+
+  /// `GET|POST sys/mounts/:path/tune` (`vault secrets tune`): the mount's settings as Vault
+  /// reports them (the TTLs are the system's, 768h), and a new `description`. What cinch's
+  /// mounts cannot keep (other TTLs, another KV version, audit or header settings) is refused
+  /// with 400 rather than accepted and ignored; a field tune does not know is named in Vault's
+  /// warning.
+  func tune(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    guard let mount = try await store.vaultMounts().first(where: { $0.path == path }) else {
+      throw VaultError.invalid("No secret engine mount at \(path)")
+    }
+    switch request.operation {
+    case .read:
+      var settings = JSONObject([
+        ("default_lease_ttl", .integer(Int64(Self.systemLeaseTTL))),
+        ("description", .string(mount.description)),
+        ("force_no_cache", .bool(false)),
+        ("max_lease_ttl", .integer(Int64(Self.systemLeaseTTL))),
+      ])
+      if mount.type == .kv {
+        settings["options"] = .object(
+          JSONObject(mount.options.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+      }
+      var response = LogicalResponse(data: .object(settings))
+      response.injectTopLevel = true
+      return response
+    case .update, .create:
+      let data = request.data
+      for key in ["default_lease_ttl", "max_lease_ttl"] where data[key] != nil {
+        if data.string(key) == "system" { continue }
+        guard case .value(let nanos) = data.duration(key) else {
+          throw VaultError.invalid("unable to parse \(key)")
+        }
+        guard nanos == 0 || nanos == Int64(Self.systemLeaseTTL) * GoDuration.second else {
+          throw VaultError.invalid(
+            "\(key) cannot be tuned: cinch's mounts keep Vault's default of 768h")
+        }
+      }
+      if case .object(let options)? = data["options"] {
+        for member in options {
+          guard mount.type == .kv, member.key == "version" else {
+            throw VaultError.invalid("option '\(member.key)' cannot be tuned on cinch's mounts")
+          }
+          guard options.string("version") == "2" else {
+            throw VaultError.invalid(
+              "cinch serves KV version 2 only, not version \(options.string("version") ?? "")")
+          }
+        }
+      }
+      if let refused = data.members.map(\.key).sorted().first(where: Self.untunable.contains) {
+        throw VaultError.invalid("\(refused) cannot be tuned on cinch's mounts")
+      }
+      if let description = data.string("description") {
+        try await store.tuneVaultMount(path: path, description: description)
+      }
+      let known: Set<String> = ["description", "default_lease_ttl", "max_lease_ttl", "options"]
+      let ignored = data.members.map(\.key).filter { !known.contains($0) }.sorted()
+      guard !ignored.isEmpty else { return nil }
+      var response = LogicalResponse(data: nil)
+      response.warnings = [
+        "Endpoint ignored these unrecognized parameters: [\(ignored.joined(separator: " "))]"
+      ]
+      return response
     default:
       throw VaultError(status: 405, ["unsupported operation"])
     }

@@ -61,4 +61,45 @@ import Testing
     #expect(reply.status == 400)
     #expect(reply.errors == ["lease_id must be specified"])
   }
+
+  /// `vault secrets tune` (`sys/mounts/:path/tune`) reads a mount's settings and changes its
+  /// description; what cinch's mounts cannot keep is refused, not stored and ignored. The path
+  /// was read as a mount named `team/tune`.
+  @Test func tuneReadsSettingsAndChangesOnlyWhatCinchKeeps() async throws {
+    let fixture = try await VaultFixture()
+    #expect(
+      await fixture.call("POST", "sys/mounts/team", #"{"type":"kv-v2","description":"old"}"#)
+        .status == 204)
+    let read = await fixture.call("GET", "sys/mounts/team/tune")
+    #expect(read.status == 200, "\(read.text)")
+    #expect(read.at("data", "default_lease_ttl") == .integer(2_764_800))
+    #expect(read.at("max_lease_ttl") == .integer(2_764_800))
+    #expect(read.at("data", "description") == .string("old"))
+    #expect(read.at("data", "options", "version") == .string("2"))
+
+    // `vault secrets tune team/` asks for `sys/mounts/team//tune`.
+    let tuned = await fixture.call(
+      "POST", "sys/mounts/team//tune", #"{"description":"payments","max_lease_ttl":"768h"}"#)
+    #expect(tuned.status == 204, "\(tuned.text)")
+    #expect(
+      await fixture.call("GET", "sys/mounts/team").at("data", "description")
+        == .string("payments"))
+    for (body, error) in [
+      (
+        #"{"max_lease_ttl":"1h"}"#,
+        "max_lease_ttl cannot be tuned: cinch's mounts keep Vault's default of 768h"
+      ),
+      (#"{"options":{"version":"1"}}"#, "cinch serves KV version 2 only, not version 1"),
+      (#"{"listing_visibility":"unauth"}"#, "listing_visibility cannot be tuned on cinch's mounts"),
+    ] {
+      let refused = await fixture.call("POST", "sys/mounts/team/tune", body)
+      #expect(refused.status == 400, "\(body)")
+      #expect(refused.errors == [error], "\(body)")
+    }
+    let ignored = await fixture.call("POST", "sys/mounts/team/tune", #"{"max_versions":3}"#)
+    #expect(
+      ignored.at("warnings")
+        == .array([.string("Endpoint ignored these unrecognized parameters: [max_versions]")]))
+    #expect(await fixture.call("GET", "sys/mounts/nowhere/tune").status == 400)
+  }
 }
