@@ -67,6 +67,11 @@ struct SyncCommand: AsyncParsableCommand {
   @OptionGroup var connectionOptions: AWSConnectionOptions
 
   func run() async throws {
+    // A store copied onto itself skips everything, or with --overwrite adds a version of every
+    // value that has not changed.
+    if Self.areTheSameStore(from, to) {
+      throw CLIFailure("--from and --to name the same store ('\(from)'): nothing to copy")
+    }
     let connector = StoreConnector.process()
     if let problem = connectionOptions.problem { throw CLIFailure(problem) }
     let flags = StoreConnector.AWSFlags(
@@ -97,6 +102,21 @@ struct SyncCommand: AsyncParsableCommand {
     }
     Output.stdout(Self.render(report, dryRun: dryRun))
     if report.failures > 0 { throw ExitCode(ExitStatus.findings) }
+  }
+
+  /// The same file (by device and inode, so `./a.db`, `a.db` and a link to it are one), or the
+  /// same `aws://` region reached with the same settings.
+  static func areTheSameStore(_ one: String, _ other: String) -> Bool {
+    if one.hasPrefix("aws://") || other.hasPrefix("aws://") {
+      func trimmed(_ text: String) -> String {
+        text.hasSuffix("/") ? String(text.dropLast()) : text
+      }
+      return trimmed(one) == trimmed(other)
+    }
+    guard let first = FileIdentity(path: one), let second = FileIdentity(path: other) else {
+      return false
+    }
+    return first == second
   }
 
   private func open(

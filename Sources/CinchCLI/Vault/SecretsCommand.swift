@@ -99,8 +99,8 @@ struct SecretsTuneCommand: AsyncParsableCommand {
     if let description { body["description"] = .string(description) }
     if let defaultLeaseTTL { body["default_lease_ttl"] = .string(defaultLeaseTTL) }
     if let maxLeaseTTL { body["max_lease_ttl"] = .string(maxLeaseTTL) }
-    // As Vault's client: the path with its slash, then `/tune`.
-    let url = "sys/mounts/" + slashed + "/tune"
+    // As Vault's client asks (its `path.Join` cleans `secret//tune`).
+    let url = "sys/mounts/" + slashed + "tune"
     let session = try await VaultSession.open(storeOptions)
     let reply = await session.send("POST", url, .object(body))
     guard reply.status < 400 else {

@@ -63,6 +63,11 @@ public final class VaultAPI: Sendable {
     _ request: VaultHTTPRequest, rawPath: String, query: [String: String], caller: Caller
   ) async -> VaultHTTPResponse {
     guard rawPath.hasPrefix("/v1/") else { return Self.errorResponse(.notFound) }
+    // Vault's Go mux answers a path with `//`, `.` or `..` segments with a 301 to the cleaned
+    // path; read as it is, `secret/data//a` was a key named `/a`.
+    if caller == .http, case let cleaned = Self.cleanPath(rawPath), cleaned != rawPath {
+      return Self.movedPermanently(to: cleaned, query: query)
+    }
     var path = String(rawPath.dropFirst(4))
     while path.hasPrefix("/") { path.removeFirst() }
 
@@ -192,6 +197,40 @@ public final class VaultAPI: Sendable {
     case .failure:
       return Self.errorResponse(.internalError)
     }
+  }
+
+  /// Go's `net/http` `cleanPath`: `path.Clean`, keeping a trailing slash.
+  static func cleanPath(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") {
+      switch part {
+      case ".": continue
+      case "..": if !parts.isEmpty { parts.removeLast() }
+      default: parts.append(part)
+      }
+    }
+    let cleaned = "/" + parts.joined(separator: "/")
+    return path.hasSuffix("/") && cleaned != "/" ? cleaned + "/" : cleaned
+  }
+
+  /// 301 to `path` (percent-encoded again) with the request's query, as Go's mux redirects.
+  static func movedPermanently(to path: String, query: [String: String]) -> VaultHTTPResponse {
+    var location = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+    if !query.isEmpty {
+      var allowed = CharacterSet.urlQueryAllowed
+      allowed.remove(charactersIn: "&=+")
+      location +=
+        "?"
+        + query.sorted { $0.key < $1.key }.map { name, value in
+          (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name) + "="
+            + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)
+        }.joined(separator: "&")
+    }
+    let body = "<a href=\"\(location)\">Moved Permanently</a>.\n\n"
+    return VaultHTTPResponse(
+      status: 301,
+      headers: [("Location", location), ("Content-Type", "text/html; charset=utf-8")],
+      body: Array(body.utf8))
   }
 
   /// The answer when no audit device could write: 500 `internal error`, as Vault answers. Why

@@ -158,7 +158,8 @@ struct SystemHandler {
 
   func mount(_ rawPath: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
     // `sys/mounts/:path/tune` before `sys/mounts/:path`, as Vault's router matches it.
-    // (`vault secrets tune secret/` asks for `sys/mounts/secret//tune`.)
+    // (`secret//tune`, as a local caller may write it, is `secret/`'s; over HTTP it is
+    // redirected to `secret/tune` first, as Vault's mux does.)
     for suffix in ["/tune", "/tune/"] where rawPath.hasSuffix(suffix) {
       let base = String(rawPath.dropLast(suffix.count))
       return try await tune(base.hasSuffix("/") ? base : base + "/", request)
@@ -331,7 +332,15 @@ struct SystemHandler {
     case ("tidy", .update), ("tidy", .create):
       try requireRoot()
       _ = try await revoker.revokeExpired()
-      return nil
+      // Vault answers 202 with this warning (vault/logical_system.go, handleTidyLeases); its
+      // tidy runs in the background, cinch's has finished.
+      var response = LogicalResponse(data: nil)
+      response.warnings = [
+        "Tidy operation successfully started. Any information from the operation will be "
+          + "printed to Vault's server logs."
+      ]
+      response.status = 202
+      return response
     default:
       break
     }

@@ -154,6 +154,22 @@ import _CinchTestSupport
     ).sorted()
   }
 
+  /// `sync` from a store onto itself, however it is named, is refused before anything is
+  /// read: it would skip everything, or with --overwrite add a version of every value.
+  @Test func aSyncOntoItselfIsRefused() async throws {
+    let directory = try await Self.store()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for target in [".cinch/store.db", "./.cinch/store.db", ".cinch/../.cinch/store.db"] {
+      let result = try await CinchProcess.run(
+        ["sync", "--from", ".cinch/store.db", "--to", target, "--overwrite"], in: directory)
+      #expect(result.status == 2, "\(target)")
+      #expect(
+        result.stderr
+          == "cinch: --from and --to name the same store ('.cinch/store.db'): nothing to copy\n")
+      #expect(result.stdout.isEmpty)
+    }
+  }
+
   /// A store file its user may not even read is not called read-only (making it writable
   /// would not help): the error says permission is denied, and nothing is made beside it.
   @Test(.enabled(if: boundByPermissions != nil, "root without setpriv ignores file modes"))

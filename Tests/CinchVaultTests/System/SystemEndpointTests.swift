@@ -55,6 +55,38 @@ import Testing
     #expect(await fixture.http("GET", "sys/mounts-all/secret", token: nil).status == 403)
   }
 
+  /// A path with `//`, `.` or `..` segments is redirected to its clean form, as Vault's Go
+  /// mux does, never read as a key with an empty or dotted segment.
+  @Test func anUncleanPathIsRedirectedToItsCleanForm() async throws {
+    let fixture = try await VaultFixture()
+    let token = try await fixture.store.vaultRootToken()
+    for (path, location) in [
+      ("secret/data//dbl", "/v1/secret/data/dbl"),
+      ("secret/data/a/../b", "/v1/secret/data/b"),
+      ("secret/metadata/./x/", "/v1/secret/metadata/x/"),
+    ] {
+      let reply = await fixture.http("POST", path, #"{"data":{"k":"v"}}"#, token: token)
+      #expect(reply.status == 301, "\(path)")
+      #expect(reply.headers.first { $0.0 == "Location" }?.1 == location, "\(path)")
+    }
+    let listed = await fixture.http("LIST", "secret/metadata/", token: token)
+    #expect(listed.status == 404, "nothing was written: \(listed.text)")
+  }
+
+  /// `sys/leases/tidy` answers as Vault's does: 202 with its warning.
+  @Test func leaseTidyIsAcceptedWithVaultsWarning() async throws {
+    let fixture = try await VaultFixture()
+    let reply = await fixture.call("POST", "sys/leases/tidy")
+    #expect(reply.status == 202, "\(reply.text)")
+    #expect(
+      reply.at("warnings")
+        == .array([
+          .string(
+            "Tidy operation successfully started. Any information from the operation will be "
+              + "printed to Vault's server logs.")
+        ]))
+  }
+
   @Test func leaseLookupWithoutAnIDSaysSo() async throws {
     let fixture = try await VaultFixture()
     let reply = await fixture.call("PUT", "sys/leases/lookup", "{}")
@@ -77,7 +109,7 @@ import Testing
     #expect(read.at("data", "description") == .string("old"))
     #expect(read.at("data", "options", "version") == .string("2"))
 
-    // `vault secrets tune team/` asks for `sys/mounts/team//tune`.
+    // A local caller's `team//tune` is `team/`'s (over HTTP it is redirected first).
     let tuned = await fixture.call(
       "POST", "sys/mounts/team//tune", #"{"description":"payments","max_lease_ttl":"768h"}"#)
     #expect(tuned.status == 204, "\(tuned.text)")
