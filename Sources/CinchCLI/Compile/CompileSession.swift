@@ -162,16 +162,20 @@ struct CompileSession {
     }
   }
 
-  /// The inputs to record in a new lock: paths relative to the lock, region and account as
-  /// evaluated, and no override of a `NoEcho` parameter.
+  /// The inputs to record in a new lock: paths relative to the lock, the region and account
+  /// given (a default is not recorded: read back as given, it would silence W2015 for the
+  /// names built from it), and no override of a `NoEcho` parameter.
   var recordedInputs: RecordedInputs {
     let noEcho = Set(run.analyses.flatMap { $0.template.parameters.filter(\.noEcho).map(\.name) })
     let overrides = settings.parameterOverrides.filter { pair in
       !noEcho.contains(String(pair.prefix { $0 != "=" }))
     }
+    let inputs = run.inputs
     return RecordedInputs(
       parameterFiles: settings.parameterFiles.map(paths.relative), parameterOverrides: overrides,
-      region: run.inputs.region, accountID: run.inputs.accountID, stackName: run.inputs.stackName)
+      region: inputs.assumed.contains("AWS::Region") ? nil : inputs.region,
+      accountID: inputs.assumed.contains("AWS::AccountId") ? nil : inputs.accountID,
+      stackName: inputs.stackName)
   }
 
   /// Sorted, so naming the same templates in another order leaves the lockfile as it was.

@@ -308,6 +308,36 @@ import _CinchTestSupport
     #expect(dropped["valueChanged"] is NSNull)
   }
 
+  /// A lock records the region and account it was given, not the defaults it fell back on:
+  /// read back as given, a default silenced W2015 for names built from it in every later check.
+  @Test func aDefaultedRegionIsNotRecordedAsGiven() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    #expect(try await cinch("init").status == 0)
+    #expect(
+      try await cinch(
+        "ssm", "put-parameter", "--name", "/r/us-east-1/name", "--value", "v", "--type", "String"
+      ).status == 0)
+    try Data(
+      """
+      Resources:
+        P:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: !Sub '{{resolve:ssm:/r/${AWS::Region}/name}}'
+      """.utf8
+    ).write(to: directory.appendingPathComponent("t.yaml"))
+    #expect(try await cinch("lock", "t.yaml").status == 0)
+    #expect(!(try read("cinch.lock")).contains("\"region\""))
+    let check = try await cinch("check", "t.yaml")
+    #expect(check.stdout.contains("warning[W2015]"), "\(check.stdout)")
+
+    #expect(try await cinch("lock", "--region", "us-east-1", "t.yaml").status == 0)
+    #expect(try read("cinch.lock").contains("\"region\": \"us-east-1\""))
+    let given = try await cinch("check", "t.yaml")
+    #expect(!given.stdout.contains("W2015"), "\(given.stdout)")
+  }
+
   /// A lockfile named with --lock must exist: a typo would otherwise pass for "no lock yet",
   /// render would pin to whatever the store holds now and check would skip the lock's checks.
   /// The default lockfile may be missing (a first render pins to the latest versions).
