@@ -235,6 +235,10 @@ extension DiagnosticCode {
     "E2037", "resolve-not-lower-case",
     "`{{RESOLVE:…}}`, `{{Resolve:…}}`: CloudFormation recognises a dynamic reference only by `resolve` in lower case, so the text is deployed as written."
   )
+  public static let referenceInResourceAttribute = DiagnosticCode(
+    "E2038", "reference-in-resource-attribute",
+    "A dynamic reference in a resource's `Type`, `DeletionPolicy`, `UpdateReplacePolicy`, `CreationPolicy` or `UpdatePolicy`: CloudFormation resolves dynamic references in resource properties, and reads these attributes as they are written (a resource type, one of the policy's words, a policy's settings) before any property is resolved."
+  )
 
   // MARK: 3 — graph
 
@@ -378,7 +382,7 @@ extension DiagnosticCode {
     versionRequiredInParameters, secureInParametersOrOutputs, secretInOutputs,
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
     secretInCustomResource, passwordInTemplate, noEchoDefault, credentialInTemplate,
-    noEchoInReference, referenceInSAMLocation, resolveNotLowerCase,
+    noEchoInReference, referenceInSAMLocation, resolveNotLowerCase, referenceInResourceAttribute,
     cycle, danglingReference, unusedParameter, unusedMapping,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,

@@ -18,6 +18,7 @@
 /// | E2031 | no `secretsmanager` in custom resources |
 /// | E2032 | password-like properties take no value written in the template |
 /// | E2036 | no reference in SAM's `CodeUri`, `ContentUri` (string forms) or `ApplicationId` |
+/// | E2038 | no reference in a resource's `Type` or its policy attributes |
 public enum PlacementRules {
   /// CloudFormation's limit on dynamic references in one template.
   public static let referenceLimit = 60
@@ -86,6 +87,12 @@ struct PlacementChecker {
 
   // MARK: Per site
 
+  /// The attributes of a resource, besides `Properties`, `Metadata`, `DependsOn` and
+  /// `Condition`, that CloudFormation reads as written.
+  static let resourceAttributes: Set<String> = [
+    "Type", "DeletionPolicy", "UpdateReplacePolicy", "CreationPolicy", "UpdatePolicy",
+  ]
+
   mutating func check(_ site: ReferenceSite) {
     let path = site.path.components
     let kind = site.reference.kind
@@ -94,6 +101,15 @@ struct PlacementChecker {
         .referenceInLogicalID,
         "reference in \(position), which names a logical ID; CloudFormation resolves no "
           + "reference there", at: site)
+      return
+    }
+    // Dynamic references are resolved in resource properties (dynamic-references.html); a
+    // resource's type and its policy attributes are read as written, before any property is.
+    if path.count >= 3, path[0] == "Resources", Self.resourceAttributes.contains(path[2]) {
+      report(
+        .referenceInResourceAttribute,
+        "reference in the '\(path[2])' of resource '\(path[1])', which CloudFormation reads as "
+          + "written; dynamic references are resolved in resource properties", at: site)
       return
     }
     // "CloudFormation doesn't support using Systems Manager parameter labels or public

@@ -39,7 +39,7 @@ import _CinchTestSupport
       .ssmSecurePlacement, .referenceInInit, .referenceInUserData, .secretInMetadata,
       .versionRequiredInParameters, .secureInParametersOrOutputs, .secretInOutputs,
       .referenceInLogicalID, .secretWhereARNExpected, .tooManyReferences, .insecurePassword,
-      .secretInCustomResource, .passwordInTemplate,
+      .secretInCustomResource, .passwordInTemplate, .referenceInResourceAttribute,
     ]
     for code in codes {
       #expect(cases.contains("\(code.id)-\(code.name)-trips"), "\(code.id) has no tripping case")
