@@ -186,13 +186,23 @@ struct CheckCommand: AsyncParsableCommand {
       detail: detail(
         report, online: online, locked: checkedLock != nil,
         allRead: !session.run.anInputFailed,
-        written: session.run.analyses.reduce(0) { $0 + $1.references.count }))
+        written: session.run.analyses.reduce(0) { $0 + $1.references.count },
+        malformed: session.run.diagnostics.items.count { Self.syntaxCodes.contains($0.code) }))
   }
 
   /// What the summary line adds: what the references were checked against, and how many
   /// findings were left out.
+  /// The findings of a reference that is not valid as written (E2001–E2013): no reference is
+  /// read from it, but the template has one.
+  static let syntaxCodes: [DiagnosticCode] = [
+    .unknownService, .invalidName, .versionNotANumber, .tooManySegments, .emptyName,
+    .secretStringSegment, .stageAndVersionId, .nestedReference, .spacesInReference,
+    .trailingBackslash, .unterminatedReference, .emptyVersion, .invalidSecretARN,
+  ]
+
   private func detail(
-    _ report: Checker.Report, online: Bool, locked: Bool, allRead: Bool, written: Int
+    _ report: Checker.Report, online: Bool, locked: Bool, allRead: Bool, written: Int,
+    malformed: Int
   ) -> String {
     var parts: [String] = []
     func references(_ count: Int) -> String { count == 1 ? "1 reference" : "\(count) references" }
@@ -206,6 +216,8 @@ struct CheckCommand: AsyncParsableCommand {
       // Written, but none read as it stands: under a false condition, or not a valid name.
       parts.append(
         "\(references(written)) written, none read on this deploy")
+    } else if malformed > 0 {
+      parts.append(malformed == 1 ? "1 reference not valid" : "\(malformed) references not valid")
     } else if allRead {
       // Said even for one clean file: a check that prints nothing looks like it did nothing.
       parts.append("no dynamic references")
