@@ -163,6 +163,13 @@ struct PolicyCommand: AsyncParsableCommand {
     let policies = PolicyGenerator.generate(
       run.analyses, target: target, inputs: inputs, options: options, keys: keys, pins: pins,
       into: &run.diagnostics)
+    // A read left out because it waits on a parameter has its W6003, which names the parameter
+    // too: the analyzer's W2015 at the same place would say it twice.
+    let unnamed = run.diagnostics.items.filter { $0.code == .readNotInPolicy }
+    run.diagnostics = run.diagnostics.filtering { item in
+      item.code != .referenceNotEvaluated
+        || !unnamed.contains { $0.file == item.file && $0.range == item.range }
+    }
 
     switch format {
     case .json:

@@ -79,11 +79,15 @@ struct GrantCollector {
       {
         return read
       }
-      // Waits on a parameter the user can set: the analyzer already said which.
-      if dependencies.contains(where: { $0.settableName != nil }) { return nil }
+      // Said even when it waits on a parameter the user can set (the analyzer's W2015 says
+      // which, and `policy` drops it for this one): a policy without the read must say so.
+      let settable = dependencies.compactMap(\.settableName)
       report(
         .readNotInPolicy,
-        "reference '\(site.reference.text)' waits on \(dependencies.map(\.description).joined(separator: ", ")): no statement can name what it reads",
+        "reference '\(site.reference.text)' waits on \(dependencies.map(\.description).joined(separator: ", ")): no statement can name what it reads"
+          + (settable.isEmpty
+            ? ""
+            : "; set \(settable.joined(separator: ", ")) with --parameter-overrides"),
         reason)
       return nil
     case .inactive, .invalid:
