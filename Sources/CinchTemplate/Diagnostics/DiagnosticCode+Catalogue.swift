@@ -115,7 +115,7 @@ extension DiagnosticCode {
   )
   public static let invalidName = DiagnosticCode(
     "E2002", "invalid-name",
-    "A parameter name or secret id that AWS refuses: characters outside its alphabet (`a-zA-Z0-9_.-/` for parameters, `a-zA-Z0-9/_+=.@-` for secrets), or a parameter hierarchy without its leading `/`, with an empty level, over 15 levels or over 1,011 characters."
+    "A parameter name or secret id that AWS refuses: characters outside its alphabet (`a-zA-Z0-9_.-/` for parameters, `a-zA-Z0-9/_+=.@-` for secrets), a parameter name prefixed with `aws` or `ssm` in any case (outside AWS's own `/aws/…`), or a parameter hierarchy without its leading `/`, with an empty level, over 15 levels or over 1,011 characters."
   )
   public static let versionNotANumber = DiagnosticCode(
     "E2003", "version-not-a-number",

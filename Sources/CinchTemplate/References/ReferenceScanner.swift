@@ -652,9 +652,29 @@ struct ScanMachine {
         emptyLevel = next < range.upperBound ? next..<(next + 1) : index..<next
       }
     }
-    guard levels > 0 || range.count > Self.maximumParameterNameLength else { return false }
     // The name's text is made only for a message: most names pass.
     var name: String { text(range) }
+    // PutParameter refuses a name that starts, after its '/', with "aws" or "ssm" in any case
+    // (Parameter Store's naming constraints), so no such parameter exists to read; '/aws/…' is
+    // AWS's own (public parameters, `/aws/reference/secretsmanager/…`).
+    let start = bytes[range.lowerBound] == slash ? range.lowerBound + 1 : range.lowerBound
+    let awsNamespace =
+      range.count > 5
+      && bytes[range.lowerBound..<(range.lowerBound + 5)].elementsEqual("/aws/".utf8)
+    if range.upperBound - start >= 3, !awsNamespace {
+      let prefix = bytes[start..<(start + 3)]
+      let folded = prefix.map { $0 | 0x20 }
+      if folded.elementsEqual("aws".utf8) || folded.elementsEqual("ssm".utf8) {
+        report(
+          .invalidName,
+          "parameter name '\(name)' starts with '\(String(decoding: prefix, as: UTF8.self))': "
+            + "Parameter Store refuses names prefixed with 'aws' or 'ssm' in any case, so none "
+            + "can exist ('/aws/…' is AWS's public namespace)",
+          span: range, reference: body.whole)
+        return true
+      }
+    }
+    guard levels > 0 || range.count > Self.maximumParameterNameLength else { return false }
     if levels > 0, bytes[range.lowerBound] != slash {
       report(
         .invalidName,

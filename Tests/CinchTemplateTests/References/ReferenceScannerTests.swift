@@ -49,6 +49,22 @@ import Testing
       "{{resolve:ssm:1️⃣/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/162️⃣}}",
       "parameter name '/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16' has 16 levels; Parameter Store allows 15"
     ),
+    (
+      "{{resolve:ssm:1️⃣ssmfoo2️⃣}}",
+      "parameter name 'ssmfoo' starts with 'ssm': Parameter Store refuses names prefixed with "
+        + "'aws' or 'ssm' in any case, so none can exist ('/aws/…' is AWS's public namespace)"
+    ),
+    (
+      "{{resolve:ssm-secure:1️⃣/SSM/db/password2️⃣}}",
+      "parameter name '/SSM/db/password' starts with 'SSM': Parameter Store refuses names "
+        + "prefixed with 'aws' or 'ssm' in any case, so none can exist ('/aws/…' is AWS's public "
+        + "namespace)"
+    ),
+    (
+      "{{resolve:ssm:1️⃣AWSfoo2️⃣:2}}",
+      "parameter name 'AWSfoo' starts with 'AWS': Parameter Store refuses names prefixed with "
+        + "'aws' or 'ssm' in any case, so none can exist ('/aws/…' is AWS's public namespace)"
+    ),
   ])
   func parameterNamesHaveParameterStoresShape(_ input: String, _ message: String) throws {
     let marked = MarkedText(input)
@@ -69,7 +85,9 @@ import Testing
 
   @Test(arguments: [
     "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}",
-    "{{resolve:ssm:plain-name}}", "{{resolve:ssm:/a/b:3}}",
+    "{{resolve:ssm:plain-name}}", "{{resolve:ssm:/a/b:3}}", "{{resolve:ssm:/as/ws}}",
+    "{{resolve:ssm:/app/ssm/aws}}", "{{resolve:ssm:sm}}",
+    "{{resolve:ssm:/aws/reference/secretsmanager/app-db}}",
     "{{resolve:ssm:/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15}}",
   ])
   func wellShapedNamesPass(_ input: String) {
