@@ -190,8 +190,6 @@ struct CheckCommand: AsyncParsableCommand {
         malformed: session.run.diagnostics.items.count { Self.syntaxCodes.contains($0.code) }))
   }
 
-  /// What the summary line adds: what the references were checked against, and how many
-  /// findings were left out.
   /// The findings of a reference that is not valid as written (E2001–E2013): no reference is
   /// read from it, but the template has one.
   static let syntaxCodes: [DiagnosticCode] = [
@@ -200,6 +198,8 @@ struct CheckCommand: AsyncParsableCommand {
     .trailingBackslash, .unterminatedReference, .emptyVersion, .invalidSecretARN,
   ]
 
+  /// What the summary line adds: what the references were checked against, and how many
+  /// findings were left out.
   private func detail(
     _ report: Checker.Report, online: Bool, locked: Bool, allRead: Bool, written: Int,
     malformed: Int

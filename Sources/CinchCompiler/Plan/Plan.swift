@@ -137,12 +137,12 @@ public struct Planner: Sendable {
     // says; a lock from before it did is vouched for by any pin at the store's version whose
     // fingerprint matches.
     let vouched = plan.changes.filter { $0.status == .unchanged && $0.valueChanged == false }
-    let keyID = resolver.store.fingerprintKeyID
-    let sameKey = lock.isFingerprinted(by: keyID, vouched: !vouched.isEmpty)
+    let sameKey = lock.isFingerprinted(
+      by: resolver.store.fingerprintKeyID, vouched: !vouched.isEmpty)
     // A lock that names another key says so even when no pin sits at the store's version
     // (every pin moved): its fingerprints compare with nothing here.
     let namesAnotherKey =
-      (lock.fingerprintKey.map { $0 != keyID } ?? false)
+      lock.fingerprintKey != nil && !sameKey
       && plan.changes.contains { [.unchanged, .moved].contains($0.status) }
     if !foreign.isEmpty, sameKey {
       // Same key, same version, another fingerprint: another value at that version.

@@ -31,9 +31,12 @@ extension SQLiteStore {
   }
 
   /// Enables a `file` device (`POST sys/audit/:path`); `file_path` is a file, `stdout`, or
-  /// `discard`.
+  /// `discard`. A file is handed to `testEntry` (its path and the device's `mode`) once the
+  /// path is known to be free and before the device is kept: Vault writes a test entry to a new
+  /// device (`LogTestMessage`), and a file that takes none is refused by what it throws.
   package func enableVaultAuditDevice(
-    path rawPath: String, type: String, description: String, options: [String: String]
+    path rawPath: String, type: String, description: String, options: [String: String],
+    testEntry: @escaping @Sendable (_ file: String, _ mode: String?) throws -> Void
   ) async throws {
     let path = Self.mountPath(rawPath)
     try await performVault("sys/audit/enable", kind: nil, name: path) { db, trail in
@@ -43,23 +46,13 @@ extension SQLiteStore {
       guard let filePath = options["file_path"], !filePath.isEmpty else {
         throw VaultError.invalid("file_path is required")
       }
-      if filePath != "discard" && filePath != "stdout" {
-        // Vault checks the file can be written when the device is enabled.
-        let exists = FileManager.default.fileExists(atPath: filePath)
-        let created =
-          exists
-          || FileManager.default.createFile(
-            atPath: filePath, contents: nil, attributes: [.posixPermissions: 0o600])
-        guard created, let handle = FileHandle(forWritingAtPath: filePath) else {
-          throw VaultError.invalid(
-            "sanity check failed; unable to open \"\(filePath)\" for writing")
-        }
-        try? handle.close()
-      }
       if try Row.fetchOne(
         db, cached: "SELECT path FROM vault_audit_devices WHERE path = ?", arguments: [path]) != nil
       {
         throw VaultError.invalid("path already in use")
+      }
+      if filePath != "discard" && filePath != "stdout" {
+        try testEntry(filePath, options["mode"])
       }
       let salt = SecretBytes(utf8: UUID().uuidString.lowercased())
       try db.execute(

@@ -154,7 +154,7 @@ extension SQLiteStore {
   }
 
   /// `secret`, `/secret/`, `secret//` → `secret/`.
-  static func mountPath(_ raw: String) -> String {
+  package static func mountPath(_ raw: String) -> String {
     var path = raw
     while path.hasPrefix("/") { path.removeFirst() }
     while path.hasSuffix("//") { path.removeLast() }

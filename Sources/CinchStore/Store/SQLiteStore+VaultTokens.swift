@@ -42,12 +42,13 @@ extension SQLiteStore {
   package static let vaultMaxTokenTTL = 768 * 3600
 
   /// Mints a token (`cinch token create`, `auth/token/create`). A `ttl` of 0 means the maximum
-  /// (768h), except for root tokens, which then never expire.
+  /// (768h), except for root tokens, which then never expire; a longer one is capped at it with
+  /// Vault's `CalculateTTL` warning, as a renewal is.
   package func createVaultToken(
     policies: [String], ttl: Int, displayName: String = "token", renewable: Bool = true,
     meta: [String: String] = [:], numUses: Int = 0, explicitMaxTTL: Int = 0,
     parentAccessor: String? = nil
-  ) async throws -> (token: String, info: VaultToken) {
+  ) async throws -> (token: String, info: VaultToken, warnings: [String]) {
     try await performVault("auth/token/create", kind: nil, name: nil) { db, trail in
       if let parentAccessor,
         try Bool.fetchOne(
@@ -61,7 +62,10 @@ extension SQLiteStore {
         root: false, numUses: numUses, explicitMaxTTL: explicitMaxTTL,
         parentAccessor: parentAccessor, db)
       trail.record(info.accessor)
-      return (token, info)
+      let warnings =
+        ttl > Self.vaultMaxTokenTTL
+        ? [Self.cappedTTLWarning(requested: ttl, allowed: Self.vaultMaxTokenTTL)] : []
+      return (token, info, warnings)
     }
   }
 
@@ -281,8 +285,8 @@ extension SQLiteStore {
     }
   }
 
-  /// Vault's `CalculateTTL` warning for a renewal capped by the maximum TTL (both in seconds).
-  package static func cappedTTLWarning(requested: Int, allowed: Int) -> String {
+  /// Vault's `CalculateTTL` warning for a TTL capped by the maximum (both in seconds).
+  static func cappedTTLWarning(requested: Int, allowed: Int) -> String {
     "TTL of \"\(GoDuration.format(Int64(requested) * GoDuration.second))\" exceeded the "
       + "effective max_ttl of \"\(GoDuration.format(Int64(allowed) * GoDuration.second))\"; "
       + "TTL value is capped accordingly"

@@ -108,16 +108,8 @@ struct TokenHandler {
       policies, addDefault: !noDefaultPolicy)
 
     var warnings: [String] = []
-    // Vault's framework names the parameters an endpoint ignored.
-    let ignored = data.members.map(\.key).filter { !Self.createParameters.contains($0) }.sorted()
-    if !ignored.isEmpty {
-      warnings.append(
-        "Endpoint ignored these unrecognized parameters: [\(ignored.joined(separator: " "))]")
-    }
-    if explicitMaxTTL == 0, ttl > SQLiteStore.vaultMaxTokenTTL {
-      warnings.append(
-        SQLiteStore.cappedTTLWarning(requested: ttl, allowed: SQLiteStore.vaultMaxTokenTTL))
-      ttl = SQLiteStore.vaultMaxTokenTTL
+    if let ignored = data.ignoredFieldsWarning(known: Self.createParameters) {
+      warnings.append(ignored)
     }
     if explicitMaxTTL > 0 {
       let maximum = SQLiteStore.vaultMaxTokenTTL
@@ -136,14 +128,14 @@ struct TokenHandler {
         ttl = explicitMaxTTL
       }
     }
-    let (token, info) = try await store.createVaultToken(
+    let (token, info, capped) = try await store.createVaultToken(
       policies: policies, ttl: ttl,
       displayName: data.string("display_name").map { "token-" + $0 } ?? "token",
       renewable: renewable, meta: meta, numUses: numUses,
       explicitMaxTTL: explicitMaxTTL, parentAccessor: orphan ? nil : request.token?.accessor)
     var response = LogicalResponse(data: nil)
     response.auth = Self.auth(token: token, info)
-    response.warnings = warnings
+    response.warnings = warnings + capped
     return response
   }
 

@@ -24,18 +24,13 @@ struct DatabaseEngine {
       switch parts[0] {
       case "config": names = try await store.databaseConnectionNames(mount: name)
       case "roles": names = try await store.databaseRoleNames(mount: name)
-      default:
-        throw VaultError(
-          status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+      default: throw Self.noRoute(request)
       }
       // An empty list is 404, as every LIST in Vault.
       return names.isEmpty
         ? nil : LogicalResponse(data: .object([("keys", .array(names.map(JSONValue.string)))]))
     }
-    guard parts.count == 2 else {
-      throw VaultError(
-        status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
-    }
+    guard parts.count == 2 else { throw Self.noRoute(request) }
     switch (parts[0], request.operation) {
     case ("config", .update), ("config", .create): return try await writeConfig(parts[1], request)
     case ("config", .read): return try await readConfig(parts[1])
@@ -48,21 +43,27 @@ struct DatabaseEngine {
       try await store.deleteDatabaseRole(mount: name, name: parts[1])
       return nil
     case ("creds", .read): return try await creds(parts[1])
-    default:
-      throw VaultError(
-        status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+    default: throw Self.noRoute(request)
     }
+  }
+
+  /// Vault's 404 for a path the engine does not serve.
+  static func noRoute(_ request: LogicalRequest) -> VaultError {
+    VaultError(status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
   }
 
   func writeConfig(_ connectionName: String, _ request: LogicalRequest) async throws
     -> LogicalResponse?
   {
     let verify = try request.data.flag("verify_connection") ?? true
+    let password = request.data.string("password").map { SecretBytes(utf8: $0) }
     // An update takes the fields given over the stored ones, as Vault's does ("If this is an
     // update, take any new values, overwrite what was there before",
     // builtin/logical/database/path_config_connection.go): `allowed_roles=…` alone is enough.
-    let existing = try await store.databaseConnection(
-      mount: name, name: connectionName, withPassword: false)?.0
+    // The stored password is opened only to verify a connection that gives none.
+    let stored = try await store.databaseConnection(
+      mount: name, name: connectionName, withPassword: verify && password == nil)
+    let existing = stored?.0
     let plugin =
       request.data.string("plugin_name") ?? existing?.pluginName ?? "postgresql-database-plugin"
     guard plugin == "postgresql-database-plugin" else {
@@ -83,20 +84,14 @@ struct DatabaseEngine {
       username: request.data.string("username") ?? existing?.username ?? "",
       allowedRoles: allowed)
     _ = try PostgresExecutor.target(connection)
-    let password = request.data.string("password").map { SecretBytes(utf8: $0) }
     // Verified before anything is stored, as Vault's plugin is initialised before the config
     // is saved (builtin/logical/database/path_config_connection.go): a connection that does
     // not work is refused with 400 and leaves the previous config, or none, as it was.
     if verify {
-      var secret = password
-      if secret == nil {
-        secret = try await store.databaseConnection(
-          mount: name, name: connectionName, withPassword: true)?.1
-      }
       do {
         try PostgresExecutor.run(
-          "SELECT 1;\n", connection: connection, password: secret ?? SecretBytes(utf8: ""),
-          secrets: [])
+          "SELECT 1;\n", connection: connection,
+          password: password ?? stored?.1 ?? SecretBytes(utf8: ""), secrets: [])
       } catch let failure as PostgresExecutor.Failure {
         throw VaultError.invalid(
           "error creating database object: error verifying connection: \(failure.line)")

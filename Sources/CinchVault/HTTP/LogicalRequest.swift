@@ -46,6 +46,14 @@ struct LogicalResponse: Sendable {
 
 /// Weakly typed reads of request fields, as Vault's `framework.FieldData` decodes them.
 extension JSONObject {
+  /// Vault's framework warning naming the fields an endpoint does not take (sorted, as Go's
+  /// `%v` of a sorted slice prints them), or nil when it takes them all.
+  func ignoredFieldsWarning(known: Set<String>) -> String? {
+    let ignored = members.map(\.key).filter { !known.contains($0) }.sorted()
+    guard !ignored.isEmpty else { return nil }
+    return "Endpoint ignored these unrecognized parameters: [\(ignored.joined(separator: " "))]"
+  }
+
   /// An integer from a number or a numeric string; `.absent` when missing, `.invalid` when it
   /// is neither.
   func int(_ key: String) -> WeakValue<Int> {

@@ -161,8 +161,7 @@ struct SystemHandler {
     // (`secret//tune`, as a local caller may write it, is `secret/`'s; over HTTP it is
     // redirected to `secret/tune` first, as Vault's mux does.)
     for suffix in ["/tune", "/tune/"] where rawPath.hasSuffix(suffix) {
-      let base = String(rawPath.dropLast(suffix.count))
-      return try await tune(base.hasSuffix("/") ? base : base + "/", request)
+      return try await tune(SQLiteStore.mountPath(String(rawPath.dropLast(suffix.count))), request)
     }
     let path = rawPath.hasSuffix("/") ? rawPath : rawPath + "/"
     switch request.operation {
@@ -201,8 +200,9 @@ struct SystemHandler {
     }
   }
 
-  /// Vault's default and maximum lease TTL (768h), which every mount of cinch's keeps.
-  static let systemLeaseTTL = 768 * 3600
+  /// Vault's default and maximum lease TTL (768h, the system's), which every mount of cinch's
+  /// keeps.
+  static let systemLeaseTTL = SQLiteStore.vaultMaxTokenTTL
 
   /// The settings of `sys/mounts/:path/tune` that cinch's mounts cannot take: Vault's tune
   /// fields besides `description`, the TTLs and `options`.
@@ -250,14 +250,11 @@ struct SystemHandler {
         }
       }
       if case .object(let options)? = data["options"] {
-        for member in options {
-          guard mount.type == .kv, member.key == "version" else {
-            throw VaultError.invalid("option '\(member.key)' cannot be tuned on cinch's mounts")
-          }
-          guard options.string("version") == "2" else {
-            throw VaultError.invalid(
-              "cinch serves KV version 2 only, not version \(options.string("version") ?? "")")
-          }
+        if let other = options.members.first(where: { mount.type != .kv || $0.key != "version" }) {
+          throw VaultError.invalid("option '\(other.key)' cannot be tuned on cinch's mounts")
+        }
+        if let version = options.string("version"), version != "2" {
+          throw VaultError.invalid("cinch serves KV version 2 only, not version \(version)")
         }
       }
       if let refused = data.members.map(\.key).sorted().first(where: Self.untunable.contains) {
@@ -266,13 +263,12 @@ struct SystemHandler {
       if let description = data.string("description") {
         try await store.tuneVaultMount(path: path, description: description)
       }
-      let known: Set<String> = ["description", "default_lease_ttl", "max_lease_ttl", "options"]
-      let ignored = data.members.map(\.key).filter { !known.contains($0) }.sorted()
-      guard !ignored.isEmpty else { return nil }
+      guard
+        let ignored = data.ignoredFieldsWarning(
+          known: ["description", "default_lease_ttl", "max_lease_ttl", "options"])
+      else { return nil }
       var response = LogicalResponse(data: nil)
-      response.warnings = [
-        "Endpoint ignored these unrecognized parameters: [\(ignored.joined(separator: " "))]"
-      ]
+      response.warnings = [ignored]
       return response
     default:
       throw VaultError(status: 405, ["unsupported operation"])
@@ -433,21 +429,10 @@ struct SystemHandler {
       if case .object(let given)? = request.data["options"] {
         for member in given { options[member.key] = given.string(member.key) }
       }
-      let type = request.data.string("type") ?? ""
-      let mountPath = path.hasSuffix("/") ? path : path + "/"
-      // Vault writes a test entry to a new device before keeping it (`LogTestMessage`).
-      if type == "file", let file = options["file_path"],
-        !["", "discard", "stdout"].contains(file),
-        try await !store.vaultAuditDevices().contains(where: { $0.path == mountPath }),
-        let failed = VaultAuditor.append(VaultAuditor.testProbe(), to: file, mode: options["mode"])
-      {
-        throw VaultError.invalid(
-          "audit backend failed test message: cannot write to \"\(file)\": "
-            + VaultAuditor.words(failed))
-      }
       try await store.enableVaultAuditDevice(
-        path: path, type: type, description: request.data.string("description") ?? "",
-        options: options)
+        path: path, type: request.data.string("type") ?? "",
+        description: request.data.string("description") ?? "", options: options,
+        testEntry: VaultAuditor.writeTestEntry)
       return nil
     case .delete:
       try await store.disableVaultAuditDevice(path: path)

@@ -177,18 +177,23 @@ struct VaultAuditor: Sendable {
     }
   }
 
-  /// The entry Vault writes to a device as it is enabled, before the device is kept: a request
-  /// to `sys/audit/test` (vault/audit.go, `LogTestMessage`). A file that takes no line (a full
-  /// disk, `/dev/full`) is refused then, not at the first request.
-  static func testProbe() -> String {
-    JSONValue.object([
-      ("time", .string(VaultTime.format(Date()))),
-      ("type", .string("request")),
-      ("auth", .object([])),
-      (
-        "request",
-        .object([("operation", .string("update")), ("path", .string("sys/audit/test"))])
-      ),
-    ]).compact() + "\n"
+  /// Writes the entry Vault writes to a device as it is enabled, before the device is kept: a
+  /// request to `sys/audit/test` (vault/audit.go, `LogTestMessage`). A file that takes no line
+  /// (a full disk, `/dev/full`, a missing folder) is refused then, not at the first request.
+  @Sendable static func writeTestEntry(to file: String, mode: String?) throws {
+    let entry =
+      JSONValue.object([
+        ("time", .string(VaultTime.format(Date()))),
+        ("type", .string("request")),
+        ("auth", .object([])),
+        (
+          "request",
+          .object([("operation", .string("update")), ("path", .string("sys/audit/test"))])
+        ),
+      ]).compact() + "\n"
+    if let failed = append(entry, to: file, mode: mode) {
+      throw VaultError.invalid(
+        "audit backend failed test message: cannot write to \"\(file)\": \(words(failed))")
+    }
   }
 }

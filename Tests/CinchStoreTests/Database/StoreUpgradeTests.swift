@@ -68,7 +68,7 @@ import Testing
   /// TTL it has as its creation TTL, and shows no renewal until it is renewed.
   @Test func aTokenFromBeforeStep8KeepsItsTTLAsItsCreationTTL() async throws {
     let fixture = try await StoreFixture.make()
-    let (_, made) = try await fixture.store.createVaultToken(policies: ["app"], ttl: 600)
+    let (_, made, _) = try await fixture.store.createVaultToken(policies: ["app"], ttl: 600)
     try fixture.store.close()
     try await Self.downgrade(fixture.storePath)
     let store = try await fixture.reopen()

@@ -5,10 +5,16 @@ import Testing
 /// `vault write database/config/NAME allowed_roles=…` changes what it names and keeps the rest,
 /// as Vault's update does ("take any new values, overwrite what was there before").
 @Suite struct ConnectionUpdateTests {
-  @Test func anUpdateKeepsTheFieldsItDoesNotGive() async throws {
+  /// A Vault with the database engine mounted at `database/`.
+  static func withDatabaseMount() async throws -> VaultFixture {
     let fixture = try await VaultFixture()
     #expect(
       await fixture.call("POST", "sys/mounts/database", #"{"type":"database"}"#).status == 204)
+    return fixture
+  }
+
+  @Test func anUpdateKeepsTheFieldsItDoesNotGive() async throws {
+    let fixture = try await Self.withDatabaseMount()
     let created = await fixture.call(
       "POST", "database/config/pg",
       #"{"connection_url":"postgresql://{{username}}:{{password}}@127.0.0.1:1/postgres","username":"admin","password":"p","allowed_roles":"readonly","verify_connection":false}"#
@@ -37,9 +43,7 @@ import Testing
   /// plugin before it saves the config: 400 with psql's own reason, and the previous config
   /// (or none) left as it was. Port 1 on loopback refuses at once.
   @Test func aConnectionThatFailsItsCheckIsNotStored() async throws {
-    let fixture = try await VaultFixture()
-    #expect(
-      await fixture.call("POST", "sys/mounts/database", #"{"type":"database"}"#).status == 204)
+    let fixture = try await Self.withDatabaseMount()
     let refused = await fixture.call(
       "POST", "database/config/pg",
       #"{"connection_url":"postgresql://{{username}}:{{password}}@127.0.0.1:1/postgres","username":"admin","password":"canary-pg-51c0","allowed_roles":"readonly"}"#
@@ -71,9 +75,7 @@ import Testing
   /// `LIST database/config` and `LIST database/roles` name what the mount holds (404 when
   /// nothing, as every LIST), and `DELETE` removes a connection or a role, as Vault's do.
   @Test func connectionsAndRolesAreListedAndDeleted() async throws {
-    let fixture = try await VaultFixture()
-    #expect(
-      await fixture.call("POST", "sys/mounts/database", #"{"type":"database"}"#).status == 204)
+    let fixture = try await Self.withDatabaseMount()
     #expect(await fixture.call("LIST", "database/config").status == 404)
     for name in ["pg", "analytics"] {
       let written = await fixture.call(
