@@ -63,4 +63,20 @@ final class CompilerFixture: @unchecked Sendable {
   }
 
   var paths: SitePaths { SitePaths(lockPath: "cinch.lock") }
+
+  /// Locks `text` (as `t.yaml`) against the store and renders it in pin mode: the rendered
+  /// text, the lock, and every diagnostic of the three steps.
+  func lockAndRender(_ text: String) async throws -> (String, Lockfile, Diagnostics) {
+    var diagnostics = Diagnostics()
+    let analysis = TemplateAnalyzer.analyze(
+      TemplateParser.parse(SourceFile(path: "t.yaml", text: text), into: &diagnostics),
+      inputs: EvaluationInputs(), into: &diagnostics)
+    let lock = try await Locker(resolver: resolver, paths: paths)
+      .lock(ReferenceIndex([analysis]), previous: nil, update: .none, into: &diagnostics).lock
+    var pins: [ResolutionKey: Pin] = [:]
+    for entry in lock.entries { pins[entry.key] = entry.pin }
+    let (artifacts, _) = ArtifactBuilder(mode: .pin, paths: paths)
+      .build([analysis], pins: pins, into: &diagnostics)
+    return (String(decoding: artifacts.first?.bytes ?? [], as: UTF8.self), lock, diagnostics)
+  }
 }

@@ -86,7 +86,7 @@ public struct ArtifactBuilder: Sendable {
         switch mode {
         case .pin:
           guard let pinned = PinnedReference(pin) else { continue }
-          substitutions.append(.pin(site, pinned))
+          substitutions.append(.pin(site, pinned, reads: concrete))
         case .inline:
           guard let value = values[key] else { continue }
           substitutions.append(.value(site, value.utf8String()))

@@ -9,6 +9,13 @@ import CinchTemplate
 /// For a secret, segment 2 is written `SecretString` when the reference stops after the id (an
 /// empty segment, the same default, is kept), the JSON key is kept or left empty, and a version
 /// stage is dropped: AWS forbids giving both a stage and an id.
+///
+/// When an input carries ':' into the reference (`!Sub '{{resolve:ssm:${Name}}}'` with
+/// `Name=/a/b:1`, or a `Fn::Join` piece `app/db::password`), the text as written has fewer
+/// segments than the reference it reads, and rebuilding it from the written fields would put
+/// the version into the wrong segment. The written text is then kept and the pin appended after
+/// the evaluated reference's last segment; one the input already pins stays as written, and one
+/// whose version stage the input gives is not rendered (its stage cannot be removed).
 enum ReferencePinner {
   /// Why a pin cannot be written; the message names the reference, never a value.
   struct Failure: Error {
@@ -16,11 +23,19 @@ enum ReferencePinner {
     var reason: String
   }
 
+  /// `reads`: the reference the site evaluates to, when known.
   static func pinnedText(
-    _ reference: Reference, pin: PinnedReference, isCloudFormation: Bool
+    _ reference: Reference, pin: PinnedReference, reads: Reference? = nil, isCloudFormation: Bool
   ) -> Result<String, Failure> {
     // CloudFormation understands only `{{…}}`; any other file keeps its own delimiter.
     let delimiter: Reference.Delimiter = isCloudFormation ? .braces : reference.delimiter
+    if let reads, reads.kind == reference.kind,
+      let written = segmentsAfterName(reference), let evaluated = segmentsAfterName(reads),
+      evaluated > written
+    {
+      return pinnedAfterInput(
+        reference, reads: reads, segments: evaluated, pin, isCloudFormation: isCloudFormation)
+    }
     switch (reference.kind, pin) {
     case (.ssm, .version(let version)), (.ssmSecure, .version(let version)):
       guard version >= 1 else {
@@ -62,6 +77,81 @@ enum ReferencePinner {
           reason:
             "pin for '\(reference.text)' is a version id; a parameter is pinned by version number"))
     }
+  }
+
+  /// The pinned text of a reference an input gives ':'-separated segments to: the written text
+  /// with the missing segments appended (`SecretString`, an empty key and stage, the id), or
+  /// the text unchanged when the input already names the pinned version.
+  private static func pinnedAfterInput(
+    _ reference: Reference, reads: Reference, segments: Int, _ pin: PinnedReference,
+    isCloudFormation: Bool
+  ) -> Result<String, Failure> {
+    func notPinnable(_ what: String) -> Result<String, Failure> {
+      .failure(
+        Failure(
+          kind: .notPinnable,
+          reason: "reference '\(reference.text)' takes segments after its name from an input, "
+            + what + "; pin it where the input is given"))
+    }
+    switch pin {
+    case .version(let version) where reference.kind != .secretsManager:
+      // An ssm reference has one segment after its name, so the input gave the version.
+      guard reads.version == version else {
+        return notPinnable("which names another version than the pinned \(version)")
+      }
+      return .success(reference.text)
+    case .versionId(let id) where reference.kind == .secretsManager:
+      if let given = reads.versionId {
+        guard given == id else {
+          return notPinnable("which names another version id than the pinned one")
+        }
+        return .success(reference.text)
+      }
+      guard reads.versionStage == nil else {
+        return notPinnable(
+          "its version stage among them: a version id cannot be written beside a stage "
+            + "(AWS forbids both)")
+      }
+      guard isWritableVersionId(id) else {
+        return pinnedText(reference, pin: pin, isCloudFormation: isCloudFormation)
+      }
+      // Segments after the id: SecretString, JSON key, version stage, version id.
+      var suffix = ""
+      for position in segments..<4 {
+        suffix += ":" + (position == 0 ? "SecretString" : position == 3 ? id : "")
+      }
+      let delimiter: Reference.Delimiter = isCloudFormation ? .braces : reference.delimiter
+      let inner = reference.text.utf8.dropFirst(2).dropLast(2)
+      return .success(
+        assemble([delimiter.open, String(decoding: inner, as: UTF8.self), suffix, delimiter.close]))
+    default:
+      // A pin of the wrong kind: said as for any reference.
+      return pinnedText(reference, pin: pin, isCloudFormation: isCloudFormation)
+    }
+  }
+
+  /// How many ':'-separated segments follow the name in the reference's text; a `${…}`
+  /// variable (`${AWS::Region}`) or `Fn::Join` placeholder counts as text. Nil when the text
+  /// does not start as the fields say.
+  static func segmentsAfterName(_ reference: Reference) -> Int? {
+    let prefix =
+      reference.delimiter.open + "resolve:" + reference.kind.rawValue + ":" + reference.name
+    guard reference.text.hasPrefix(prefix), reference.text.utf8.count >= prefix.utf8.count + 2
+    else { return nil }
+    var count = 0
+    var inVariable = false
+    var previous: UInt8 = 0
+    for byte in reference.text.utf8.dropFirst(prefix.utf8.count).dropLast(2) {
+      if inVariable {
+        if byte == UInt8(ascii: "}") { inVariable = false }
+      } else if byte == UInt8(ascii: "{"), previous == UInt8(ascii: "$") {
+        inVariable = true
+      } else if byte == UInt8(ascii: ":") {
+        count += 1
+      }
+      previous = byte
+    }
+    return count
   }
 
   /// The pieces joined in one allocation (this runs once per reference).

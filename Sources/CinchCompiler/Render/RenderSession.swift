@@ -113,7 +113,9 @@ struct RenderSession {
     let edit: ValueEdit
     switch substitution.replacement {
     case .pin(let pin):
-      switch ReferencePinner.pinnedText(reference, pin: pin, isCloudFormation: isCloudFormation) {
+      switch ReferencePinner.pinnedText(
+        reference, pin: pin, reads: substitution.reads, isCloudFormation: isCloudFormation)
+      {
       case .failure(let failure):
         report(index, failure.kind, failure.reason)
         return
@@ -193,7 +195,7 @@ struct RenderSession {
     case .pin(let pin):
       let pinned: String
       switch ReferencePinner.pinnedText(
-        site.reference, pin: pin, isCloudFormation: isCloudFormation)
+        site.reference, pin: pin, reads: substitution.reads, isCloudFormation: isCloudFormation)
       {
       case .failure(let failure):
         report(index, failure.kind, failure.reason)

@@ -26,14 +26,21 @@ public struct Substitution: Sendable, Hashable {
 
   public var site: ReferenceSite
   public var replacement: Replacement
+  /// The reference the site evaluates to, when known. A `${…}` variable or an `Fn::Join`
+  /// piece may carry ':' into it, so that it has more segments than the text as written; a
+  /// pin then goes after all of them.
+  public var reads: Reference?
 
-  public init(site: ReferenceSite, replacement: Replacement) {
+  public init(site: ReferenceSite, replacement: Replacement, reads: Reference? = nil) {
     self.site = site
     self.replacement = replacement
+    self.reads = reads
   }
 
-  public static func pin(_ site: ReferenceSite, _ pin: PinnedReference) -> Substitution {
-    Substitution(site: site, replacement: .pin(pin))
+  public static func pin(
+    _ site: ReferenceSite, _ pin: PinnedReference, reads: Reference? = nil
+  ) -> Substitution {
+    Substitution(site: site, replacement: .pin(pin), reads: reads)
   }
 
   public static func value(_ site: ReferenceSite, _ value: String) -> Substitution {

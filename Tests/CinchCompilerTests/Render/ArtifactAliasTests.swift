@@ -16,17 +16,7 @@ import Testing
     let fixture = try await CompilerFixture()
     try await fixture.put("/app/y", "value-y")
     try await fixture.put("/app/z", "value-z")
-    var diagnostics = Diagnostics()
-    let analysis = TemplateAnalyzer.analyze(
-      TemplateParser.parse(SourceFile(path: "t.yaml", text: text), into: &diagnostics),
-      inputs: EvaluationInputs(), into: &diagnostics)
-    let lock = try await Locker(resolver: fixture.resolver, paths: fixture.paths)
-      .lock(ReferenceIndex([analysis]), previous: nil, update: .none, into: &diagnostics).lock
-    var pins: [ResolutionKey: Pin] = [:]
-    for entry in lock.entries { pins[entry.key] = entry.pin }
-    let (artifacts, _) = ArtifactBuilder(mode: .pin, paths: fixture.paths)
-      .build([analysis], pins: pins, into: &diagnostics)
-    return (String(decoding: artifacts.first?.bytes ?? [], as: UTF8.self), lock, diagnostics)
+    return try await fixture.lockAndRender(text)
   }
 
   @Test func anAliasedReferenceIsPinnedAtItsAnchor() async throws {
