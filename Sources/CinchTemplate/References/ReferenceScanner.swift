@@ -824,8 +824,11 @@ struct ScanMachine {
     }
   }
 
+  /// `aws`, or `aws-` and lowercase words: every AWS partition is named so (`aws-cn`,
+  /// `aws-us-gov`, `aws-iso-b`, `aws-eusc`), and new ones follow the pattern
+  /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
   static func isPartition(_ text: String) -> Bool {
-    guard let first = text.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else {
+    guard text == "aws" || text.hasPrefix("aws-"), text.utf8.last != UInt8(ascii: "-") else {
       return false
     }
     return text.utf8.allSatisfy {
