@@ -3,8 +3,9 @@ import CinchStore
 import Foundation
 
 /// The `sys/` paths cinch serves: health, seal status, mounts (and the CLI's mount preflight),
-/// audit devices and `audit-hash`. Everything but health, seal status, the preflight, leases
-/// and `audit-hash` needs a root token (Vault's `sudo`).
+/// audit devices and `audit-hash`. Everything but health, seal status, the preflight and
+/// leases needs a root token (Vault's `sudo`; its `default` policy grants no `sys/audit-hash`,
+/// which would let a token confirm a guessed value against the log's hashes).
 struct SystemHandler {
   let api: VaultAPI
   let isRoot: Bool
@@ -36,6 +37,7 @@ struct SystemHandler {
       return try await leases(String(path.dropFirst("sys/leases/".count)), request)
     }
     if path.hasPrefix("sys/audit-hash/") {
+      try requireRoot()
       return try await auditHash(String(path.dropFirst("sys/audit-hash/".count)), request)
     }
     throw VaultError(status: 404, ["no handler for route \"\(path)\". route entry not found."])

@@ -98,6 +98,22 @@ struct AuditDeviceTests {
     #expect(listed.at("data", "file/", "type") == .string("file"))
   }
 
+  /// Vault's `default` policy does not grant `sys/audit-hash`: a token that could hash a
+  /// guess could confirm it against the log's hashes.
+  @Test("audit-hash needs a root token")
+  func auditHashNeedsRoot() async throws {
+    let vault = try await VaultFixture()
+    await vault.call("PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"discard"}}"#)
+    let app = try await TokenLeaseTests.child(vault, #"{"policies":["default"]}"#)
+    let reply = await vault.http(
+      "PUT", "sys/audit-hash/file", #"{"input":"guess"}"#, token: app.token)
+    #expect(reply.status == 403)
+    #expect(reply.errors == ["permission denied"])
+    #expect(
+      await vault.call("PUT", "sys/audit-hash/file", #"{"input":"guess"}"#).at("data", "hash")
+        != nil)
+  }
+
   @Test("fail closed: when no device can write, the request is refused with 500")
   func failClosed() async throws {
     let (vault, folder) = try await Self.withDeviceInFolder()
