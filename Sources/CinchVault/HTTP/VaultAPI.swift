@@ -114,7 +114,12 @@ public final class VaultAPI: Sendable {
     var data = JSONObject()
     if !request.body.isEmpty, operation != .read, operation != .header {
       let text = String(decoding: request.body, as: UTF8.self)
-      if !text.allSatisfy(\.isWhitespace) {
+      if Self.isForm(request.body, contentType: request.header("Content-Type")) {
+        guard let form = Self.formData(text) else {
+          return Self.errorResponse(.invalid("error parsing form data"))
+        }
+        data = form
+      } else if !text.allSatisfy(\.isWhitespace) {
         do {
           guard case .object(let object) = try JSONValueParser.parse(text) else {
             return Self.errorResponse(.invalid("failed to parse JSON input: not a JSON object"))
@@ -369,16 +374,49 @@ public final class VaultAPI: Sendable {
   static func split(_ target: String) -> (String, [String: String]) {
     guard let mark = target.firstIndex(of: "?") else { return (target, [:]) }
     var query: [String: String] = [:]
-    for pair in target[target.index(after: mark)...].split(separator: "&") {
-      let parts = pair.split(separator: "=", maxSplits: 1)
-      let decode = { (text: Substring) -> String in
-        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-          ?? String(text)
-      }
-      guard let key = parts.first else { continue }
-      query[decode(key)] = parts.count > 1 ? decode(parts[1]) : ""
+    for (key, value) in formPairs(target[target.index(after: mark)...]) {
+      query[key.removingPercentEncoding ?? key] = value.removingPercentEncoding ?? value
     }
     return (String(target[..<mark]), query)
+  }
+
+  /// `a=1&b=x+y` → [(a, 1), (b, x y)], `+` read as a space, still percent-encoded.
+  private static func formPairs(_ text: Substring) -> [(String, String)] {
+    text.split(separator: "&").compactMap { pair in
+      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      guard let key = parts.first, !key.isEmpty else { return nil }
+      let plus = { (text: Substring) in text.replacingOccurrences(of: "+", with: " ") }
+      return (plus(key), parts.count > 1 ? plus(parts[1]) : "")
+    }
+  }
+
+  /// Vault reads a body as a form only when it says `application/x-www-form-urlencoded` and
+  /// does not start (after blanks) with `{` or `[`: otherwise JSON, as every client sends
+  /// (`isForm` in Vault's http/logical.go).
+  static func isForm(_ body: [UInt8], contentType: String?) -> Bool {
+    let type = contentType?.split(separator: ";").first?
+      .trimmingCharacters(in: .whitespaces).lowercased()
+    guard type == "application/x-www-form-urlencoded" else { return false }
+    let first = body.prefix(512).first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+    return first != UInt8(ascii: "{") && first != UInt8(ascii: "[")
+  }
+
+  /// A form body's fields as strings; a field given more than once is its values joined
+  /// with commas (`parseFormRequest` in Vault's http/logical.go). Nil for a bad `%` escape.
+  static func formData(_ text: String) -> JSONObject? {
+    var values: [(String, [String])] = []
+    for (rawKey, rawValue) in formPairs(Substring(text)) {
+      guard let key = rawKey.removingPercentEncoding, let value = rawValue.removingPercentEncoding
+      else { return nil }
+      if let index = values.firstIndex(where: { $0.0 == key }) {
+        values[index].1.append(value)
+      } else {
+        values.append((key, [value]))
+      }
+    }
+    var object = JSONObject()
+    for (key, list) in values { object[key] = .string(list.joined(separator: ",")) }
+    return object
   }
 }
 

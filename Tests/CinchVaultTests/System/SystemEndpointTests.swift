@@ -26,6 +26,34 @@ import Testing
     #expect(!read.text.contains("s3cret"))
   }
 
+  /// Vault reads `application/x-www-form-urlencoded` bodies that do not start with `{` or `[`
+  /// as forms (`curl --data k=v`); any other body is JSON.
+  @Test func aFormBodyIsReadAsVaultReadsIt() async throws {
+    let fixture = try await TransitEngineTests.mounted()
+    let root = try await fixture.store.vaultRootToken()
+    let form = ["Content-Type": "application/x-www-form-urlencoded"]
+    let created = await fixture.http("POST", "transit/keys/f", "", token: root, headers: form)
+    #expect(created.status == 200, "\(created.text)")
+    let encrypted = await fixture.http(
+      "POST", "transit/encrypt/f", "plaintext=aGVsbG8%3D", token: root, headers: form)
+    #expect(encrypted.status == 200)
+    let ciphertext = try #require(encrypted.at("data", "ciphertext")?.stringValue)
+    let decrypted = await fixture.http(
+      "POST", "transit/decrypt/f", #" {"ciphertext":"\#(ciphertext)"}"#, token: root,
+      headers: form)
+    #expect(decrypted.at("data", "plaintext") == .string("aGVsbG8="))
+    let bad = await fixture.http(
+      "POST", "transit/encrypt/f", "plaintext=%zz", token: root, headers: form)
+    #expect(bad.status == 400)
+    #expect(bad.errors == ["error parsing form data"])
+    #expect(
+      VaultAPI.formData("a=1&b=x+y&a=2&c=&d%3D=%26") == [
+        "a": .string("1,2"), "b": .string("x y"), "c": .string(""), "d=": .string("&"),
+      ])
+    #expect(!VaultAPI.isForm(Array("  [1]".utf8), contentType: form["Content-Type"]))
+    #expect(!VaultAPI.isForm(Array("a=1".utf8), contentType: "application/json"))
+  }
+
   @Test func sealStatusAnswersWithoutAToken() async throws {
     let fixture = try await VaultFixture()
     let status = await fixture.http("GET", "sys/seal-status", token: nil)
