@@ -44,6 +44,10 @@ package enum ParameterValueRules {
           + "(Data type names are all lowercase.)")
     }
     if dataType == .ec2Image {
+      // AWS validates an AMI id asynchronously: PutParameter succeeds, then "the parameter will
+      // not be created or updated" when the id is invalid (API_PutParameter.html, DataType).
+      // With no EC2 to ask, cinch checks the id's shape at once: the store ends in the same
+      // state, and the caller learns why.
       guard type == .string else {
         throw .validation("The aws:ec2:image data type is only supported for String parameters.")
       }

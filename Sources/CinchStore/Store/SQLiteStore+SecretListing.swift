@@ -307,7 +307,10 @@ extension SQLiteStore {
             : "Member must have length less than or equal to 20")
       }
       if request.maxResults != nil {
-        throw StoreError.invalidParameter("MaxResults can be used only with Filters.")
+        // AWS's text, as moto and other emulators reproduce it.
+        throw StoreError.invalidParameter(
+          "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is "
+            + "provided.")
       }
       for id in ids {
         do {

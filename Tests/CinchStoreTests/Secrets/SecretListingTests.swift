@@ -200,6 +200,14 @@ import Testing
       _ = try await store.batchGetSecretValue(
         BatchGetSecretValueRequest(secretIDList: (0...20).map { "s\($0)" }))
     }
+    await expectStoreError(
+      "InvalidParameterException",
+      message:
+        "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided."
+    ) {
+      _ = try await store.batchGetSecretValue(
+        BatchGetSecretValueRequest(secretIDList: ["prod/app/db"], maxResults: 5))
+    }
     _ = fixture
   }
 }
