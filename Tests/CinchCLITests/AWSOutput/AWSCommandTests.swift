@@ -383,6 +383,26 @@ import Testing
     #expect(text.standardOutput == "PARAMETERS\t/a\nNEXTTOKEN\ttoken-2\n")
   }
 
+  /// `--output yaml-stream` writes each page the CLI read as an item of its own, `--query`
+  /// run on each, as `--output text` does; a resume token ends the last page.
+  @Test func yamlStreamWritesEachPage() throws {
+    let names = ["/a", "/b", "/c"].map { JSONValue.object(JSONObject([("Name", .string($0))])) }
+    let document = JSONValue.object(
+      JSONObject([("Parameters", .array(names)), ("NextToken", .string("resume"))]))
+    var output = AWSCommandOutput(
+      format: .yamlStream, query: try JMESPathExpression("Parameters[].Name"),
+      pagination: .resultKey("Parameters"))
+    output.pageSizes = [2, 1]
+    #expect(
+      try output.render(operation: "GetParametersByPath", document: document)
+        == "- - /a\n  - /b\n- - /c\n")
+    output.query = nil
+    #expect(
+      try output.render(operation: "GetParametersByPath", document: document)
+        == "- Parameters:\n  - Name: /a\n  - Name: /b\n- NextToken: resume\n  Parameters:\n"
+        + "  - Name: /c\n")
+  }
+
   @Test func otherFailuresExit255AndConfigurationErrors253() async throws {
     struct Broken: Error, CustomStringConvertible {
       var description: String { "the store file is damaged" }

@@ -9,7 +9,8 @@ package struct AWSCommandOutput: Sendable {
   package var format: AWSOutputFormat
   package var query: JMESPathExpression?
   package var pagination: AWSPagination?
-  /// The items of each page the CLI read (`Paging.pageSizes`), for the text output.
+  /// The items of each page the CLI read (`Paging.pageSizes`), for the outputs written page
+  /// by page (text, yaml-stream).
   package var pageSizes: [Int] = []
   /// Columns available to `--output table` (the aws CLI uses 80 when stdout is no terminal).
   package var terminalWidth: Int
@@ -47,7 +48,17 @@ package struct AWSCommandOutput: Sendable {
       }
       return output
     case .yamlStream:
-      return AWSYAMLFormatter.formatStream(pages: [try applyQuery(document)])
+      // The aws CLI's `StreamedYAMLFormatter` writes each page as it arrives, `--query` run on
+      // each, as one item of a top-level sequence.
+      guard let pagination else {
+        return AWSYAMLFormatter.formatStream(pages: [try applyQuery(document)])
+      }
+      var pages = pagination.textPages(document, sizes: pageSizes)
+      if let token = pagination.resumeToken(document), case .object(var last)? = pages.last {
+        last["NextToken"] = token
+        pages[pages.count - 1] = .object(last)
+      }
+      return AWSYAMLFormatter.formatStream(pages: try pages.map(applyQuery))
     case .off:
       // awscli's `OffFormatter` prints nothing and never runs `--query` (only a query that does
       // not parse fails, before the call).
