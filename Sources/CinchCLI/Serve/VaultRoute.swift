@@ -19,7 +19,7 @@ enum VaultRoute {
       for (name, value) in request.headers where headers[name] == nil { headers[name] = value }
       let response = await api.handle(
         method: request.method, path: request.path, query: request.query, headers: headers,
-        body: request.body)
+        body: request.body, remoteAddress: request.remoteAddress)
       return ServerResponse(
         status: response.status,
         headers: response.headers.map { (name: $0.0, value: $0.1) }, body: response.body,

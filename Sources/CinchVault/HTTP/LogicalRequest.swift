@@ -21,6 +21,8 @@ struct LogicalRequest: Sendable {
   /// The token the request was made with, as sent (`X-Vault-Token`): what `lookup-self`
   /// answers as `id` and `renew-self` as `client_token`. Nil for the command line's calls.
   var clientToken: String? = nil
+  /// The peer's address, for the audit log; nil for the command line's calls.
+  var remoteAddress: String? = nil
 }
 
 /// What a handler answers. Nil from a handler is Vault's nil response: 204 for writes, 404

@@ -39,12 +39,14 @@ public final class VaultAPI: Sendable {
   /// already split (as an HTTP server hands them over).
   public func handle(
     method: String, path: String, query: [(name: String, value: String)],
-    headers: [String: String], body: [UInt8]
+    headers: [String: String], body: [UInt8], remoteAddress: String? = nil
   ) async -> VaultHTTPResponse {
     var parameters: [String: String] = [:]
     for (name, value) in query where parameters[name] == nil { parameters[name] = value }
     return await respond(
-      VaultHTTPRequest(method: method, target: path, headers: headers, body: body),
+      VaultHTTPRequest(
+        method: method, target: path, headers: headers, body: body,
+        remoteAddress: remoteAddress),
       rawPath: path, query: parameters, caller: .http)
   }
 
@@ -138,6 +140,7 @@ public final class VaultAPI: Sendable {
 
     var logical = LogicalRequest(
       operation: operation, path: path, data: data, query: query, method: method, token: nil)
+    logical.remoteAddress = request.remoteAddress
 
     // Health and seal status need no token and are not audited.
     if path == "sys/health" {
@@ -166,7 +169,11 @@ public final class VaultAPI: Sendable {
     }
 
     let requestID = Crypto.randomUUIDString()
-    let mountType: String
+    // Resolved before the request entry, which names the mount's type; a path no mount
+    // serves is still audited, and answered 404 when it would have run.
+    let target: Result<Route, any Error>
+    do { target = .success(try await resolve(logical.path)) } catch { target = .failure(error) }
+    let mountType = (try? target.get())?.mountType ?? ""
     let reply: Result<LogicalResponse?, any Error>
     // Fail closed, except that the holder of the master key may still disable a device that
     // cannot write (a deleted folder, a full disk): otherwise nothing, that included, could
@@ -174,20 +181,18 @@ public final class VaultAPI: Sendable {
     let disablesADevice =
       caller == .local && logical.operation == .delete && logical.path.hasPrefix("sys/audit/")
     do {
-      try await auditor.logRequest(logical, id: requestID, caller: caller)
+      try await auditor.logRequest(logical, id: requestID, caller: caller, mountType: mountType)
     } catch {
       if !disablesADevice { return Self.auditFailed(error, caller: caller) }
     }
     do {
-      let (response, type) = try await route(logical, caller: caller)
-      reply = .success(response)
-      mountType = type
+      reply = .success(try await run(logical, at: try target.get(), caller: caller))
     } catch {
       reply = .failure(error)
-      mountType = ""
     }
     do {
-      try await auditor.logResponse(logical, id: requestID, caller: caller, reply: reply)
+      try await auditor.logResponse(
+        logical, id: requestID, caller: caller, mountType: mountType, reply: reply)
     } catch {
       if !disablesADevice { return Self.auditFailed(error, caller: caller) }
     }
@@ -256,40 +261,59 @@ public final class VaultAPI: Sendable {
           + reasons.map { $0 + " (fix it, or disable the device with 'cinch audit disable')" }))
   }
 
-  /// Sends the request to `sys/`, `auth/token/` or the engine mounted at its path.
-  func route(_ request: LogicalRequest, caller: Caller) async throws -> (LogicalResponse?, String) {
-    let path = request.path
-    let isRoot = caller == .local || (request.token?.isRoot ?? false)
-    if path.hasPrefix("sys/") {
-      return (
-        try await SystemHandler(api: self, isRoot: isRoot).handle(request), "system"
-      )
+  /// Where a request goes: `sys/`, `auth/token/`, or the engine mounted at its path.
+  enum Route {
+    case system
+    case token
+    case engine(VaultMount, rest: String)
+
+    /// The audit log's `mount_type`, also answered as the response's `mount_type`.
+    var mountType: String {
+      switch self {
+      case .system: "system"
+      case .token: "token"
+      case .engine(let mount, _): mount.type.rawValue
+      }
     }
-    if path.hasPrefix("auth/token/") {
-      return (try await TokenHandler(store: store, isRoot: isRoot).handle(request), "token")
-    }
+  }
+
+  /// The route of `path`; 404 when no mount serves it.
+  func resolve(_ path: String) async throws -> Route {
+    if path.hasPrefix("sys/") { return .system }
+    if path.hasPrefix("auth/token/") { return .token }
     guard let (mount, rest) = try await store.vaultMount(for: path) else {
       throw VaultError.invalid(
         "no handler for route \"\(path)\". route entry not found."
       )
       .with(status: 404)
     }
-    switch mount.type {
-    case .kv:
-      return (try await KVEngine(store: store, mount: mount).handle(request, rest: rest), "kv")
-    case .transit:
-      return (
-        try await TransitEngine(store: store, mount: mount).handle(request, rest: rest), "transit"
-      )
-    case .database:
-      let name = caller == .local ? "root" : (request.token?.displayName ?? "token")
-      return (
-        try await DatabaseEngine(
+    return .engine(mount, rest: rest)
+  }
+
+  /// Runs the request on its route's handler.
+  func run(_ request: LogicalRequest, at route: Route, caller: Caller) async throws
+    -> LogicalResponse?
+  {
+    let isRoot = caller == .local || (request.token?.isRoot ?? false)
+    switch route {
+    case .system:
+      return try await SystemHandler(api: self, isRoot: isRoot).handle(request)
+    case .token:
+      return try await TokenHandler(store: store, isRoot: isRoot).handle(request)
+    case .engine(let mount, let rest):
+      switch mount.type {
+      case .kv:
+        return try await KVEngine(store: store, mount: mount).handle(request, rest: rest)
+      case .transit:
+        return try await TransitEngine(store: store, mount: mount).handle(request, rest: rest)
+      case .database:
+        let name = caller == .local ? "root" : (request.token?.displayName ?? "token")
+        return try await DatabaseEngine(
           store: store, mount: mount, displayName: name,
           tokenAccessor: caller == .local ? nil : request.token?.accessor
         )
-        .handle(request, rest: rest), "database"
-      )
+        .handle(request, rest: rest)
+      }
     }
   }
 

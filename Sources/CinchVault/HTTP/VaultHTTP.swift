@@ -8,12 +8,18 @@ public struct VaultHTTPRequest: Sendable {
   /// Header names compare case-insensitively.
   public var headers: [String: String]
   public var body: [UInt8]
+  /// The peer's address (`127.0.0.1`), for the audit log; nil for the command line's calls.
+  public var remoteAddress: String?
 
-  public init(method: String, target: String, headers: [String: String] = [:], body: [UInt8] = []) {
+  public init(
+    method: String, target: String, headers: [String: String] = [:], body: [UInt8] = [],
+    remoteAddress: String? = nil
+  ) {
     self.method = method
     self.target = target
     self.headers = headers
     self.body = body
+    self.remoteAddress = remoteAddress
   }
 
   func header(_ name: String) -> String? {

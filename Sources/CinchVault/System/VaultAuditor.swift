@@ -41,19 +41,22 @@ struct VaultAuditor: Sendable {
         }))
   }
 
-  func logRequest(_ request: LogicalRequest, id: String, caller: VaultAPI.Caller) async throws {
+  /// `mountType`: the type of what serves the path (`kv`, `system`, `token`), empty if nothing.
+  func logRequest(
+    _ request: LogicalRequest, id: String, caller: VaultAPI.Caller, mountType: String
+  ) async throws {
     try await log { device in
       .object([
         ("time", .string(VaultTime.format(Date()))),
         ("type", .string("request")),
         ("auth", auth(request, caller: caller, salt: device.salt)),
-        ("request", requestObject(request, id: id, salt: device.salt)),
+        ("request", requestObject(request, id: id, mountType: mountType, salt: device.salt)),
       ])
     }
   }
 
   func logResponse(
-    _ request: LogicalRequest, id: String, caller: VaultAPI.Caller,
+    _ request: LogicalRequest, id: String, caller: VaultAPI.Caller, mountType: String,
     reply: Result<LogicalResponse?, any Error>
   ) async throws {
     try await log { device in
@@ -61,7 +64,7 @@ struct VaultAuditor: Sendable {
         ("time", .string(VaultTime.format(Date()))),
         ("type", .string("response")),
         ("auth", auth(request, caller: caller, salt: device.salt)),
-        ("request", requestObject(request, id: id, salt: device.salt)),
+        ("request", requestObject(request, id: id, mountType: mountType, salt: device.salt)),
       ])
       switch reply {
       case .success(let response):
@@ -95,25 +98,43 @@ struct VaultAuditor: Sendable {
         ("policies", .array(caller == .local ? [.string("root")] : [])),
       ])
     }
-    return .object([
-      ("accessor", .string(Self.hash(token.accessor, salt: salt))),
-      ("display_name", .string(token.displayName)),
-      ("policies", .array(token.policies.map(JSONValue.string))),
-      ("token_ttl", .integer(Int64(token.ttl))),
-    ])
+    // Vault's schema (docs/audit/schema): the token hashed, so that `sys/audit-hash` of a
+    // token finds its entries; its type, policies and times as they are.
+    var object = JSONObject()
+    if let clientToken = request.clientToken {
+      object["client_token"] = .string(Self.hash(clientToken, salt: salt))
+    }
+    object["accessor"] = .string(Self.hash(token.accessor, salt: salt))
+    object["display_name"] = .string(token.displayName)
+    object["policies"] = .array(token.policies.map(JSONValue.string))
+    object["token_policies"] = .array(token.policies.map(JSONValue.string))
+    object["token_type"] = .string("service")
+    object["token_ttl"] = .integer(Int64(token.ttl))
+    object["token_issue_time"] = .string(VaultTime.format(token.createdAt))
+    return .object(object)
   }
 
-  func requestObject(_ request: LogicalRequest, id: String, salt: SecretBytes) -> JSONValue {
+  func requestObject(
+    _ request: LogicalRequest, id: String, mountType: String, salt: SecretBytes
+  ) -> JSONValue {
     var object = JSONObject([
       ("id", .string(id)),
       ("operation", .string(request.operation.rawValue)),
-      ("path", .string(request.path)),
+      ("mount_type", .string(mountType)),
     ])
-    if !request.data.isEmpty {
-      object["data"] = Self.hashStrings(.object(request.data), salt: salt)
+    if let clientToken = request.clientToken {
+      object["client_token"] = .string(Self.hash(clientToken, salt: salt))
     }
     if let token = request.token {
       object["client_token_accessor"] = .string(Self.hash(token.accessor, salt: salt))
+    }
+    object["namespace"] = .object([("id", .string("root"))])
+    object["path"] = .string(request.path)
+    if !request.data.isEmpty {
+      object["data"] = Self.hashStrings(.object(request.data), salt: salt)
+    }
+    if let address = request.remoteAddress {
+      object["remote_address"] = .string(address)
     }
     return .object(object)
   }

@@ -98,6 +98,38 @@ struct AuditDeviceTests {
     #expect(listed.at("data", "file/", "type") == .string("file"))
   }
 
+  /// Vault's schema (docs/audit/schema): the client token hashed in `auth` and `request`, so
+  /// that `sys/audit-hash` of a token finds its entries, and the mount type and the peer's
+  /// address as they are.
+  @Test("entries name the hashed client token, the mount type and the remote address")
+  func entriesCarryVaultsRequestFields() async throws {
+    let (vault, log) = try await Self.withFileDevice()
+    let app = try await TokenLeaseTests.child(vault, #"{"policies":["app"]}"#)
+    let written = await vault.http(
+      "PUT", "secret/data/b", #"{"data":{"k":"v"}}"#, token: app.token, remoteAddress: "10.1.2.3")
+    #expect(written.status == 200)
+    await vault.http("GET", "nowhere/x", token: app.token, remoteAddress: "10.1.2.3")
+    let hashed = try #require(
+      await vault.call("PUT", "sys/audit-hash/file", #"{"input":"\#(app.token)"}"#)
+        .at("data", "hash"))
+    let text = try String(contentsOfFile: log, encoding: .utf8)
+    #expect(!text.contains(app.token))
+    let entries = text.split(separator: "\n").compactMap { try? JSONValueParser.parse(String($0)) }
+    let write = entries.filter { $0["request"]?["path"] == .string("secret/data/b") }
+    #expect(write.map { $0["type"] } == [.string("request"), .string("response")])
+    for entry in write {
+      #expect(entry["request"]?["client_token"] == hashed)
+      #expect(entry["auth"]?["client_token"] == hashed)
+      #expect(entry["auth"]?["token_type"] == .string("service"))
+      #expect(entry["request"]?["mount_type"] == .string("kv"))
+      #expect(entry["request"]?["remote_address"] == .string("10.1.2.3"))
+    }
+    // A path no mount serves is audited too, with no mount type, and its error.
+    let unrouted = entries.filter { $0["request"]?["path"] == .string("nowhere/x") }
+    #expect(unrouted.map { $0["request"]?["mount_type"] } == [.string(""), .string("")])
+    #expect(unrouted.last?["error"]?.stringValue?.contains("route entry not found") == true)
+  }
+
   /// Vault's `default` policy does not grant `sys/audit-hash`: a token that could hash a
   /// guess could confirm it against the log's hashes.
   @Test("audit-hash needs a root token")

@@ -59,7 +59,7 @@ final class VaultFixture: Sendable {
   @discardableResult
   func http(
     _ method: String, _ path: String, _ body: String? = nil, token: String?,
-    headers extra: [String: String] = [:]
+    headers extra: [String: String] = [:], remoteAddress: String? = nil
   ) async -> Reply {
     var headers = extra
     if let token { headers["X-Vault-Token"] = token }
@@ -67,7 +67,8 @@ final class VaultFixture: Sendable {
     return Reply(
       await api.handle(
         VaultHTTPRequest(
-          method: method, target: "/v1/" + path, headers: headers, body: Array((body ?? "").utf8))
+          method: method, target: "/v1/" + path, headers: headers, body: Array((body ?? "").utf8),
+          remoteAddress: remoteAddress)
       ))
   }
 }
