@@ -123,7 +123,7 @@ public enum TemplateAnalyzer {
       references = found.references
       mappingReads = found.mappingReads
       local.append(contentsOf: found.diagnostics)
-      ReferenceEvaluator.reportRegionalLimits(references, region: inputs.region, into: &local)
+      ReferenceEvaluator.reportRegionalLimits(references, inputs: inputs, into: &local)
       reportWaiting(references, into: &local)
       // Evaluation settles every composed reference: concrete, or waiting (reported above).
       local = local.filtering { $0.code != .composedReference }

@@ -156,7 +156,7 @@ extension DiagnosticCode {
   )
   public static let invalidSecretARN = DiagnosticCode(
     "E2013", "invalid-secret-arn",
-    "A secret id that starts with `arn:` is not a Secrets Manager secret ARN (`arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME`)."
+    "A secret id that starts with `arn:` is not a Secrets Manager secret ARN (`arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME`), or names another partition than the deploy's region (`--region`): a stack reads secrets of its own partition only."
   )
   public static let composedReference = DiagnosticCode(
     "I2014", "composed-reference",

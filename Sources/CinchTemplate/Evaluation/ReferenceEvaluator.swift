@@ -1,3 +1,5 @@
+import CinchPartitions
+
 /// Turns the references the finder located into what a deploy would read: `${…}` variables of
 /// `Fn::Sub` strings and `Fn::Join` pieces folded with the evaluator, references in untaken
 /// branches set aside, and the reads of `AWS::SSM::Parameter::Value<…>` parameters added.
@@ -98,22 +100,41 @@ public enum ReferenceEvaluator {
     return results
   }
 
-  /// "In the cn-north-1 and cn-northwest-1 regions, secure strings aren't supported by Systems
-  /// Manager" (dynamic-references-ssm-secure-strings.html): an `ssm-secure` reference read there
-  /// fails the deploy.
+  /// What cannot be read in the deploy's region: "In the cn-north-1 and cn-northwest-1
+  /// regions, secure strings aren't supported by Systems Manager"
+  /// (dynamic-references-ssm-secure-strings.html), so an `ssm-secure` reference read there
+  /// fails the deploy; and a secret whose ARN names another partition, which shares no
+  /// credentials, services or resources with the region's (said only for a region given, not
+  /// for the default).
   public static func reportRegionalLimits(
-    _ references: [EvaluatedReference], region: String, into diagnostics: inout Diagnostics
+    _ references: [EvaluatedReference], inputs: EvaluationInputs,
+    into diagnostics: inout Diagnostics
   ) {
-    guard region.hasPrefix("cn-") else { return }
-    for reference in references where reference.site.reference.kind == .ssmSecure {
-      guard reference.concrete != nil else { continue }
+    let region = inputs.region
+    let regionGiven = !inputs.assumed.contains("AWS::Region")
+    let partition = Partition.of(region: region).name
+    for reference in references {
+      guard let concrete = reference.concrete else { continue }
       let site = reference.site
-      diagnostics.report(
-        Diagnostic(
-          .ssmSecurePlacement,
-          "'ssm-secure' cannot be read in \(region): Systems Manager has no SecureString "
-            + "parameters in the China Regions (use 'secretsmanager')",
-          file: site.file, range: site.range, path: site.path))
+      if region.hasPrefix("cn-"), site.reference.kind == .ssmSecure {
+        diagnostics.report(
+          Diagnostic(
+            .ssmSecurePlacement,
+            "'ssm-secure' cannot be read in \(region): Systems Manager has no SecureString "
+              + "parameters in the China Regions (use 'secretsmanager')",
+            file: site.file, range: site.range, path: site.path))
+      }
+      if regionGiven, concrete.isARN,
+        case let fields = concrete.name.split(separator: ":", maxSplits: 2), fields.count == 3,
+        fields[1] != partition
+      {
+        diagnostics.report(
+          Diagnostic(
+            .invalidSecretARN,
+            "secret ARN is in partition '\(fields[1])', but the stack deploys to \(region) "
+              + "(partition '\(partition)'): a stack reads secrets of its own partition only",
+            file: site.file, range: site.range, path: site.path))
+      }
     }
   }
 

@@ -106,3 +106,37 @@ import Testing
     #expect(!diagnostics.items.contains { $0.code == .ssmSecurePlacement })
   }
 }
+
+/// Partitions share nothing: a stack deployed in one cannot read a secret whose ARN names
+/// another (E2013), once the region is known; with the region only a default, nothing is said.
+@Suite struct SecretPartitionTests {
+  static let template = """
+    Resources:
+      Db:
+        Type: AWS::RDS::DBInstance
+        Properties:
+          MasterUsername: '{{resolve:secretsmanager:arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:db:SecretString:user}}'
+          MasterUserPassword: '{{resolve:secretsmanager:arn:aws:secretsmanager:eu-west-1:123456789012:secret:db:SecretString:password}}'
+    """
+
+  @Test func anARNOfAnotherPartitionIsRefused() {
+    let (_, diagnostics) = analyzed(Self.template, inputs: EvaluationInputs(region: "eu-west-1"))
+    let refused = diagnostics.items.filter { $0.code == .invalidSecretARN }
+    #expect(refused.map { $0.range?.start.line } == [5])
+    #expect(refused.first?.message.contains("partition 'aws-cn'") == true)
+    #expect(refused.first?.message.contains("eu-west-1") == true)
+  }
+
+  @Test func inItsOwnPartitionItIsRead() {
+    let (_, diagnostics) = analyzed(Self.template, inputs: EvaluationInputs(region: "cn-north-1"))
+    #expect(
+      diagnostics.items.filter { $0.code == .invalidSecretARN }.map { $0.range?.start.line } == [6])
+  }
+
+  @Test func anAssumedRegionSaysNothing() {
+    var inputs = EvaluationInputs()
+    inputs.assumed.insert("AWS::Region")
+    let (_, diagnostics) = analyzed(Self.template, inputs: inputs)
+    #expect(!diagnostics.items.contains { $0.code == .invalidSecretARN })
+  }
+}
