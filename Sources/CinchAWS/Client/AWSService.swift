@@ -20,6 +20,11 @@ package struct AWSService: Sendable, Hashable {
     endpointPrefix: "secretsmanager", environmentSuffix: "SECRETS_MANAGER",
     configKey: "secrets_manager")
 
+  /// STS, for `AssumeRoleWithWebIdentity` only (a query-protocol call, not JSON).
+  package static let sts = AWSService(
+    signingName: "sts", targetPrefix: "", endpointPrefix: "sts", environmentSuffix: "STS",
+    configKey: "sts")
+
   package static let kms = AWSService(
     signingName: "kms", targetPrefix: "TrentService", endpointPrefix: "kms",
     environmentSuffix: "KMS", configKey: "kms")

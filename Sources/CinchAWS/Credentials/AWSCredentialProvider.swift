@@ -26,16 +26,24 @@ package struct AWSCredentialChain: AWSCredentialProvider {
     return nil
   }
 
-  /// The aws CLI's chain: the environment (unless `--profile` named a profile), the profile in
-  /// the shared files (static keys, `credential_process`), the container endpoint, then the
-  /// instance metadata service.
+  /// The aws CLI's chain: the environment's keys, then its web identity token (both unless
+  /// `--profile` named a profile), the profile in the shared files (static keys,
+  /// `credential_process`, a web identity token), the container endpoint, then the instance
+  /// metadata service. `region` is where STS is asked for a web identity's credentials.
   package static func standard(
     environment: [String: String], files: AWSConfigFiles, profile: String,
-    explicitProfile: Bool, transport: any HTTPTransport
+    explicitProfile: Bool, region: String = "us-east-1", transport: any HTTPTransport
   ) -> AWSCredentialChain {
     var providers: [any AWSCredentialProvider] = []
-    if !explicitProfile { providers.append(EnvironmentCredentials(environment: environment)) }
-    providers.append(ProfileCredentials(profile: profile, files: files, environment: environment))
+    if !explicitProfile {
+      providers.append(EnvironmentCredentials(environment: environment))
+      providers.append(
+        EnvironmentWebIdentity(environment: environment, region: region, transport: transport))
+    }
+    providers.append(
+      ProfileCredentials(
+        profile: profile, files: files, environment: environment, region: region,
+        transport: transport))
     providers.append(ContainerCredentials(environment: environment, transport: transport))
     providers.append(InstanceMetadataCredentials(environment: environment, transport: transport))
     return AWSCredentialChain(providers)
@@ -80,19 +88,41 @@ package struct EnvironmentCredentials: AWSCredentialProvider {
   }
 }
 
+/// `AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN`, when both are set.
+package struct EnvironmentWebIdentity: AWSCredentialProvider {
+  package var environment: [String: String]
+  package var region: String
+  package var transport: any HTTPTransport
+  package var name: String { "web identity (the environment)" }
+
+  package func load() async throws -> AWSCredentials? {
+    try await WebIdentityCredentials.fromEnvironment(
+      environment, region: region, transport: transport)?.load()
+  }
+}
+
 /// A profile of the shared files: `aws_access_key_id` / `aws_secret_access_key` /
 /// `aws_session_token` in the credentials file, then `credential_process` in the config file,
-/// then static keys in the config file (botocore's order). Role assumption and SSO are not
-/// done here: such a profile fails with a message that says how to hand cinch credentials.
+/// then static keys in the config file (botocore's order), then a web identity token
+/// (`web_identity_token_file` and `role_arn`). Assuming a role from other credentials
+/// (`source_profile`, `credential_source`) and SSO are not done here: such a profile fails
+/// with a message that says how to hand cinch credentials.
 package struct ProfileCredentials: AWSCredentialProvider {
   package var profile: String
   package var files: AWSConfigFiles
   package var environment: [String: String]
+  package var region: String
+  package var transport: (any HTTPTransport)?
 
-  package init(profile: String, files: AWSConfigFiles, environment: [String: String]) {
+  package init(
+    profile: String, files: AWSConfigFiles, environment: [String: String],
+    region: String = "us-east-1", transport: (any HTTPTransport)? = nil
+  ) {
     self.profile = profile
     self.files = files
     self.environment = environment
+    self.region = region
+    self.transport = transport
   }
 
   package var name: String { "profile '\(profile)'" }
@@ -115,6 +145,13 @@ package struct ProfileCredentials: AWSCredentialProvider {
       config, source: "profile '\(profile)' in '\(files.configPath)'")
     {
       return credentials
+    }
+    if let transport, config["source_profile"] == nil, config["credential_source"] == nil,
+      let webIdentity = try WebIdentityCredentials.fromProfile(
+        config, profile: profile, region: region, environment: environment,
+        profileEndpoint: files.setting("endpoint_url", profile: profile), transport: transport)
+    {
+      return try await webIdentity.load()
     }
     for key in ["role_arn", "sso_session", "sso_start_url", "web_identity_token_file"]
     where config[key] != nil {

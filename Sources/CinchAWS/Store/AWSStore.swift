@@ -58,7 +58,7 @@ package final class AWSStore: Sendable {
       options.credentialProvider
       ?? AWSCredentialChain.standard(
         environment: environment, files: files, profile: profile,
-        explicitProfile: options.profile != nil, transport: options.transport)
+        explicitProfile: options.profile != nil, region: region, transport: options.transport)
     let credentials = AWSCredentialsCache(provider: provider)
     let retry =
       options.retry

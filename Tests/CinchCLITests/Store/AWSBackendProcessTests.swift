@@ -58,6 +58,42 @@ import _CinchTestSupport
     #expect(!put.stderr.contains("hunter") && !get.stderr.contains("hunter"))
   }
 
+  /// With no keys but a web identity token (EKS, CI OIDC), the role's credentials come from
+  /// STS (moto's, at the same endpoint), and the token is never printed.
+  @Test func aWebIdentityTokenIsEnoughCredentials() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let folder = FileManager.default.temporaryDirectory.path + "/cinch-oidc-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try "eyJ.CANARY-oidc-5a1c.sig".write(
+      toFile: folder + "/token", atomically: true, encoding: .utf8)
+    var environment = Self.environment(
+      endpoint,
+      [
+        "CINCH_STORE": "aws://ap-south-1", "AWS_WEB_IDENTITY_TOKEN_FILE": folder + "/token",
+        "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/deploy", "HOME": folder,
+      ])
+    environment["AWS_ACCESS_KEY_ID"] = nil
+    environment["AWS_SECRET_ACCESS_KEY"] = nil
+    let put = try await CinchProcess.run(
+      ["ssm", "put-parameter", "--name", "/oidc/x", "--value", "v", "--type", "String"],
+      environment: environment)
+    #expect(put.status == 0, "\(put.stderr)")
+    let get = try await CinchProcess.run(
+      [
+        "ssm", "get-parameter", "--name", "/oidc/x", "--query", "Parameter.Value", "--output",
+        "text",
+      ],
+      environment: environment)
+    #expect(get.stdout == "v\n")
+    environment["AWS_WEB_IDENTITY_TOKEN_FILE"] = folder + "/missing"
+    let missing = try await CinchProcess.run(
+      ["ssm", "get-parameter", "--name", "/oidc/x"], environment: environment)
+    #expect(missing.status != 0)
+    #expect(missing.stderr.contains("web identity token file '\(folder)/missing'"))
+    #expect(!(put.stderr + get.stderr + missing.stderr).contains("CANARY"))
+  }
+
   @Test func configurationProblemsExitLikeTheAWSCLI() async throws {
     let endpoint = try await MotoServer.shared.start()
     let home = try CinchProcess.temporaryDirectory()
