@@ -13,6 +13,7 @@ enum OutdatedJSON {
         case .pinGone: reason = "pin-gone"
         case .entryGone: reason = "entry-gone"
         case .scheduledForDeletion: reason = "scheduled-for-deletion"
+        case .notChecked: reason = "not-checked"
         }
         return JSONValue.object([
           ("kind", .string(finding.entry.key.kind.rawValue)),

@@ -208,7 +208,7 @@ struct StoreExistence {
     for finding in findings {
       let advice: String
       switch finding.reason {
-      case .pinGone, .entryGone, .scheduledForDeletion:
+      case .pinGone, .entryGone, .scheduledForDeletion, .notChecked:
         continue
       case .nearRollOff where key.selector != .latest:
         // The template names the version: only a label (or a newer version) keeps it.

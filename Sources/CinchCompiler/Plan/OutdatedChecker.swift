@@ -27,6 +27,9 @@ public struct OutdatedChecker: Sendable {
       /// restored, so a deploy fails now, not at the end of the recovery window.
       /// https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_delete-restore-secret.html
       case scheduledForDeletion
+      /// The store did not answer for the entry (access denied, throttling, a fault): nothing
+      /// is known of the pin, which is said rather than passed over as current.
+      case notChecked(ResolutionFailure)
     }
 
     public var entry: LockEntry
@@ -48,6 +51,8 @@ public struct OutdatedChecker: Sendable {
         "\(failure)"
       case .scheduledForDeletion:
         "scheduled for deletion: no deploy can read it unless it is restored"
+      case .notChecked(let failure):
+        "not checked: \(failure)"
       }
     }
 
@@ -55,7 +60,7 @@ public struct OutdatedChecker: Sendable {
     public var breaksDeploy: Bool {
       switch reason {
       case .pinGone, .entryGone, .scheduledForDeletion: true
-      case .newerVersion, .stageMoved, .nearRollOff: false
+      case .newerVersion, .stageMoved, .nearRollOff, .notChecked: false
       }
     }
   }
@@ -117,7 +122,7 @@ public struct OutdatedChecker: Sendable {
   }
 
   /// A store that has no such entry: a finding. Any other refusal says nothing of the pin: a
-  /// diagnostic naming the entry and the lockfile.
+  /// diagnostic naming the entry and the lockfile, and a finding that it was not checked.
   private static func unanswered(
     _ entry: LockEntry, _ failure: ResolutionFailure, _ lockPath: String,
     into diagnostics: inout Diagnostics
@@ -129,7 +134,7 @@ public struct OutdatedChecker: Sendable {
       diagnostics.report(
         Diagnostic(
           failure.code, "\(LockRules.describe(entry.key)): \(failure)", file: lockPath, range: nil))
-      return []
+      return [Finding(entry: entry, reason: .notChecked(failure))]
     }
   }
 

@@ -81,3 +81,39 @@ import Testing
     #expect(pending.map(\.message) == ["pinned at v1; no version carries AWSPENDING now"])
   }
 }
+
+/// A store that does not answer for a pin (throttled, denied) says nothing of it: `outdated`
+/// lists the pin as not checked rather than leaving it out of "every pin is current".
+@Suite struct UncheckedPinTests {
+  /// The fixture's store, whose parameter metadata is refused as AWS refuses a throttled call.
+  struct ThrottledCatalog: ParameterResolver, ParameterCatalog {
+    let store: SQLiteStore
+    func resolveParameters(_ references: [String]) async throws -> [ParameterResolution] {
+      try await store.resolveParameters(references)
+    }
+    func parameterVersions(_ reference: String) async throws -> ParameterVersionList {
+      throw StoreError(code: "ThrottlingException", message: "Rate exceeded")
+    }
+  }
+
+  @Test func aThrottledLookupIsAFindingAndAnError() async throws {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/app/host", "db")
+    let (index, _) = fixture.analyze(
+      "Resources:\n  A: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: "
+        + "'{{resolve:ssm:/app/host}}'}}\n")
+    var diagnostics = Diagnostics()
+    let lock = try await Locker(resolver: fixture.resolver, paths: fixture.paths)
+      .lock(index, previous: nil, update: .none, into: &diagnostics).lock
+    var reader = fixture.reader
+    reader.parameters = ThrottledCatalog(store: fixture.store)
+    let findings = try await OutdatedChecker(store: reader).check(
+      lock, named: "cinch.lock", into: &diagnostics)
+    #expect(
+      findings.map(\.message) == [
+        "not checked: the store answered ThrottlingException: Rate exceeded"
+      ])
+    #expect(findings.map(\.breaksDeploy) == [false])
+    #expect(diagnostics.hasErrors)
+  }
+}
