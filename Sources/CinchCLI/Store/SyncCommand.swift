@@ -79,6 +79,13 @@ struct SyncCommand: AsyncParsableCommand {
       connection: connectionOptions.connection)
     let source = try await open(from, keyFile: fromKeyFile, flags, connector)
     let target = try await open(to, keyFile: toKeyFile, flags, connector)
+    // `aws://` and `aws://us-east-1` are one store when the region resolves to it.
+    if case .aws(let one) = source, case .aws(let other) = target, one.region == other.region,
+      one.ssm.endpoint == other.ssm.endpoint
+    {
+      throw CLIFailure(
+        "--from and --to name the same store (AWS in \(one.region)): nothing to copy")
+    }
     let sync = StoreSync(
       options: StoreSync.Options(path: path, overwrite: overwrite, dryRun: dryRun, keyID: keyID),
       targetKeys: target.keys)

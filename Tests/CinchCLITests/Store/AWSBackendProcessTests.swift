@@ -141,6 +141,22 @@ import _CinchTestSupport
     #expect(!FileManager.default.fileExists(atPath: home.path + "/aws:"))
   }
 
+  /// `aws://` with the region from the environment or `--region` is the same store as
+  /// `aws://REGION`: refused before anything is read, as two equal URLs are.
+  @Test func aSyncOfARegionOntoItselfIsRefused() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let environment = Self.environment(endpoint, ["AWS_REGION": "sa-east-1"])
+    for arguments in [
+      ["--from", "aws://", "--to", "aws://sa-east-1"],
+      ["--from", "aws://eu-north-1", "--to", "aws://", "--region", "eu-north-1", "--overwrite"],
+    ] {
+      let result = try await CinchProcess.run(["sync"] + arguments, environment: environment)
+      #expect(result.status == 2, "\(arguments)")
+      #expect(result.stderr.contains("--from and --to name the same store (AWS in "))
+      #expect(result.stdout.isEmpty)
+    }
+  }
+
   @Test func syncCopiesAStoreToAWSAndBack() async throws {
     let endpoint = try await MotoServer.shared.start()
     let directory = try CinchProcess.temporaryDirectory()
