@@ -4,7 +4,9 @@ import Foundation
 /// The resolver and the catalog over Parameter Store: references are resolved with
 /// `GetParameters` ten at a time (a few batches in flight), each failure then asked alone with
 /// `GetParameter` so its own error (`ParameterNotFound`, `ParameterVersionNotFound`, …) is
-/// reported; versions come from `GetParameterHistory`, every page, without decryption.
+/// reported; versions come from `GetParameterHistory`, every page, without decryption. A call
+/// still throttled or failing after its retries fails the references it asked for, each with
+/// AWS's error, rather than the whole run.
 extension AWSStore: ParameterResolver, ParameterCatalog {
   /// AWS's limit of names per `GetParameters` call.
   package static let getParametersBatchSize = 10
@@ -127,6 +129,10 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
       var results: [(String, ParameterResolution)] = []
       for reference in batch { results.append((reference, try await resolveOne(reference))) }
       return results
+    } catch let error as StoreError {
+      // Still throttled or failing after the retries: each reference says so at its sites,
+      // and the other batches are still read.
+      return batch.map { ($0, .failed(reference: $0, error: error)) }
     }
     var byKey: [String: Parameter] = [:]
     for parameter in response.parameters {
@@ -150,7 +156,7 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
         GetParameterRequest(name: reference, withDecryption: true)
       ).parameter
       return .resolved(Self.resolved(reference, parameter, ParameterReference(reference)))
-    } catch let error as StoreError where !AWSRetryPolicy.isRetryable(error) {
+    } catch let error as StoreError {
       return .failed(reference: reference, error: error)
     }
   }

@@ -110,6 +110,11 @@ extension AWSStore: SecretResolver, SecretCatalog {
       // A policy without secretsmanager:BatchGetSecretValue, or a call refused as a whole:
       // each secret alone still answers.
       values = []
+    } catch let error as StoreError {
+      // Still throttled or failing after the retries: asking each alone would only add calls.
+      return ids.flatMap { id in
+        selectorsByID[id, default: []].map { ($0, .failed(selector: $0, error: error)) }
+      }
     }
     var results: [(SecretSelector, SecretResolution)] = []
     for id in ids {
@@ -156,7 +161,7 @@ extension AWSStore: SecretResolver, SecretCatalog {
           selector: selector, name: answer.name, arn: answer.arn, versionID: answer.versionID,
           versionStages: answer.versionStages, createdDate: answer.createdDate,
           valueType: value.type, value: value.bytes))
-    } catch let error as StoreError where !AWSRetryPolicy.isRetryable(error) {
+    } catch let error as StoreError {
       return .failed(selector: selector, error: error)
     }
   }

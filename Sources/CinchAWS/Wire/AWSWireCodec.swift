@@ -75,10 +75,16 @@ package enum AWSWireCodec {
 
   /// The `StoreError` an error response carries, read as botocore reads it: the code from
   /// `__type` (without a `namespace#` prefix or a `:…` suffix), else the `x-amzn-ErrorType`
-  /// header, else the HTTP status; the message from `message` or `Message`.
+  /// header, else the HTTP status; the message from `message` or `Message`. A 5xx answer with
+  /// an empty or HTML body (a proxy's, a load balancer's) is botocore's "generic" error: the
+  /// status as the code and its reason phrase as the message.
   package static func decodeError(status: Int, headers: [String: String], body: [UInt8])
     -> StoreError
   {
+    let trimmed = body.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    if status >= 500, trimmed.isEmpty || trimmed.starts(with: Array("<html>".utf8)) {
+      return StoreError(code: String(status), message: reasonPhrase(status), httpStatus: status)
+    }
     let document = try? JSONValueParser.parse(String(decoding: body, as: UTF8.self))
     var code = document?["__type"]?.stringValue ?? headers["x-amzn-errortype"] ?? ""
     if let colon = code.firstIndex(of: ":") { code = String(code[..<colon]) }
@@ -86,6 +92,23 @@ package enum AWSWireCodec {
     if code.isEmpty { code = status == 429 ? "TooManyRequestsException" : String(status) }
     let message = document?["message"]?.stringValue ?? document?["Message"]?.stringValue ?? ""
     return StoreError(code: code, message: message, httpStatus: status)
+  }
+
+  /// Python's `http.client.responses` for the statuses a server answers a call with.
+  static func reasonPhrase(_ status: Int) -> String {
+    switch status {
+    case 500: "Internal Server Error"
+    case 501: "Not Implemented"
+    case 502: "Bad Gateway"
+    case 503: "Service Unavailable"
+    case 504: "Gateway Timeout"
+    case 505: "HTTP Version Not Supported"
+    case 507: "Insufficient Storage"
+    case 508: "Loop Detected"
+    case 510: "Not Extended"
+    case 511: "Network Authentication Required"
+    default: ""
+    }
   }
 }
 

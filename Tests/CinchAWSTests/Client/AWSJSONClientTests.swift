@@ -191,3 +191,57 @@ import Testing
     }
   }
 }
+
+/// A call still throttled, or a server still failing, after its retries: botocore's reading
+/// of a bare 5xx (the status and its reason phrase), and each reference of the call failed
+/// with AWS's error so that `lock` says so at its sites instead of ending the run.
+@Suite struct ExhaustedRetryTests {
+  static func store(_ transport: FakeTransport) throws -> AWSStore {
+    try AWSStore.connect(
+      AWSStoreOptions(
+        storeRegion: "eu-west-1", environment: [:], homeDirectory: "/nonexistent",
+        transport: transport, credentialProvider: StaticCredentials(AWSJSONClientTests.credentials),
+        retry: AWSRetryPolicy(maxAttempts: 2, sleep: { _ in })))
+  }
+
+  @Test func aBareServerFaultReadsAsBotocoreReadsIt() {
+    #expect(
+      AWSWireCodec.decodeError(status: 500, headers: [:], body: [])
+        == StoreError(code: "500", message: "Internal Server Error", httpStatus: 500))
+    #expect(
+      AWSWireCodec.decodeError(status: 503, headers: [:], body: Array(" <html>busy".utf8))
+        == StoreError(code: "503", message: "Service Unavailable", httpStatus: 503))
+    #expect(
+      AWSWireCodec.decodeError(
+        status: 500, headers: [:], body: Array(#"{"__type":"InternalServerError"}"#.utf8)
+      ).code
+        == "InternalServerError")
+  }
+
+  @Test func aThrottledCallFailsEachReferenceItAskedFor() async throws {
+    let throttled = FakeTransport(fallback: { _ in
+      FakeTransport.json(400, #"{"__type":"ThrottlingException","message":"Rate exceeded"}"#)
+    })
+    let store = try Self.store(throttled)
+    let parameters = try await store.resolveParameters(["/a", "/b:2"])
+    #expect(parameters.count == 2)
+    for answer in parameters {
+      guard case .failed(_, let error) = answer else {
+        Issue.record("\(answer) resolved")
+        continue
+      }
+      #expect(error.code == "ThrottlingException")
+    }
+    let secrets = try await store.resolveSecrets([
+      SecretSelector(secretID: "one"), SecretSelector(secretID: "two"),
+    ])
+    #expect(secrets.count == 2)
+    for answer in secrets {
+      guard case .failed(_, let error) = answer else {
+        Issue.record("\(answer) resolved")
+        continue
+      }
+      #expect(error.code == "ThrottlingException")
+    }
+  }
+}
