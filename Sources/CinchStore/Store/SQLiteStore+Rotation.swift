@@ -24,6 +24,15 @@ extension SQLiteStore {
   }
 
   public func rotateSecret(_ request: RotateSecretRequest) async throws -> RotateSecretResponse {
+    // One rotation per secret at a time (`RotationLease`): while another runs, this one is
+    // refused as Secrets Manager refuses it, before anything is written or run.
+    let arn = try await pool.read { db in
+      try self.findSecret(request.secretID, db).arn(self.configuration)
+    }
+    guard let lease = try RotationLease.acquire(storePath: path, key: arn) else {
+      throw StoreError.rotationInProgress
+    }
+    defer { withExtendedLifetime(lease) {} }
     let plan = try await performSecret("RotateSecret", name: request.secretID) { db, trail in
       try self.prepareRotation(request, db, &trail)
     }

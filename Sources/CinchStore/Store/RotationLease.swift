@@ -1,0 +1,58 @@
+import Foundation
+
+/// One rotation of a secret at a time, across processes and within one. Two `rotate-secret`
+/// runs of the same secret would otherwise both run the rotator on the same pending version
+/// (the second resuming what it takes for an unfinished rotation), and each step twice against
+/// the live system. The rotation holds an open-file-description lock (`F_OFD_SETLK`) on one
+/// byte of `<store>-rotation.lock`, chosen by the secret's ARN: the kernel releases it when
+/// the descriptor closes, so a rotation killed with SIGKILL leaves no stale lease, and the
+/// next run resumes its pending version. OFD locks, unlike POSIX record locks, also conflict
+/// between two descriptors of one process (`cinch serve` rotating twice at once).
+final class RotationLease: Sendable {
+  private let descriptor: Int32
+
+  private init(descriptor: Int32) {
+    self.descriptor = descriptor
+  }
+
+  deinit { close(descriptor) }
+
+  /// The lease of `key` (the secret's ARN) for the store at `storePath`; nil while another
+  /// rotation holds it.
+  static func acquire(storePath: String, key: String) throws(StoreError) -> RotationLease? {
+    let file = storePath + "-rotation.lock"
+    let descriptor = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw StoreError.internalError(
+        "cannot open the rotation lock '\(file)': \(String(cString: strerror(errno)))")
+    }
+    var lock = flock()
+    lock.l_type = Int16(F_WRLCK)
+    lock.l_whence = Int16(SEEK_SET)
+    lock.l_start = off_t(offset(of: key))
+    lock.l_len = 1
+    lock.l_pid = 0  // OFD locks require 0
+    // F_OFD_SETLK (Linux 3.15; glibc defines it only under _GNU_SOURCE).
+    let ofdSetLock: Int32 = 37
+    guard fcntl(descriptor, ofdSetLock, &lock) == 0 else {
+      let code = errno
+      close(descriptor)
+      if code == EAGAIN || code == EACCES { return nil }
+      throw StoreError.internalError(
+        "cannot lock the rotation lock '\(file)': \(String(cString: strerror(code)))")
+    }
+    return RotationLease(descriptor: descriptor)
+  }
+
+  /// FNV-1a of the key, kept within 2^40: a byte past any real file size (the file stays
+  /// empty); two secrets share one only if their hashes collide, and then one waits for the other
+  /// to finish.
+  static func offset(of key: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in key.utf8 {
+      hash ^= UInt64(byte)
+      hash &*= 0x100_0000_01b3
+    }
+    return hash & 0xff_ffff_ffff
+  }
+}
