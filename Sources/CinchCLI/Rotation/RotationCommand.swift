@@ -22,8 +22,8 @@ struct RotationRegisterCommand: AsyncParsableCommand {
       standard input ({"SecretId": ARN, "ClientRequestToken": VERSION-ID, "Step": STEP}) and \
       CINCH_STORE, CINCH_MASTER_KEY_FILE (or your CINCH_MASTER_KEY / CINCH_PASSPHRASE), CINCH \
       and AWS_REGION in its environment, so 'cinch secretsmanager …' inside it works on the same \
-      store. Exit status 0 is success; standard error is kept (with secret values removed) when \
-      a step fails. Select it with 'rotate-secret --rotator NAME' or \
+      store. Exit status 0 is success; when a step fails, its standard error is shown (with the \
+      secret's values redacted) to whoever ran the rotation, never recorded. Select it with 'rotate-secret --rotator NAME' or \
       '--rotation-lambda-arn arn:aws:lambda:REGION:ACCOUNT:function:NAME'.
       """)
 

@@ -25,7 +25,7 @@ struct CommandRotator: SecretRotator {
   func run(_ event: RotationEvent, context: RotationContext) async throws {
     guard let program = command.first else { throw RotatorFailure("the command is empty") }
     guard let executable = Self.resolve(program, path: environment["PATH"]) else {
-      throw RotatorFailure("command '\(program)' not found")
+      throw RotatorFailure(Self.notRunnable(program, path: environment["PATH"]))
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -80,13 +80,27 @@ struct CommandRotator: SecretRotator {
 
   /// `program` itself when it names a path, else the first executable of that name on `path`.
   static func resolve(_ program: String, path: String?) -> String? {
-    if program.contains("/") {
-      return FileManager.default.isExecutableFile(atPath: program) ? program : nil
+    candidates(program, path: path).first { FileManager.default.isExecutableFile(atPath: $0) }
+  }
+
+  /// The program itself when it names a path, else each folder of `PATH` with it.
+  static func candidates(_ program: String, path: String?) -> [String] {
+    if program.contains("/") { return [program] }
+    return (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map {
+      "\($0)/\(program)"
     }
-    for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
-      let candidate = "\(directory)/\(program)"
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    return nil
+  }
+
+  /// Why `resolve` found nothing: no such file, or one that may not be run.
+  static func notRunnable(_ program: String, path: String?) -> String {
+    var isFolder: ObjCBool = false
+    guard
+      let found = candidates(program, path: path).first(where: {
+        FileManager.default.fileExists(atPath: $0, isDirectory: &isFolder)
+      })
+    else { return "command '\(program)' not found" }
+    return isFolder.boolValue
+      ? "command '\(program)' is a folder ('\(found)')"
+      : "command '\(program)' is not executable ('\(found)' has no execute permission)"
   }
 }

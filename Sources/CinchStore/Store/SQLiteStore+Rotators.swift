@@ -29,17 +29,34 @@ extension SQLiteStore {
     }
   }
 
-  /// Registers (or with `replace`, re-registers) a command rotator.
+  /// Registers (or with `replace`, re-registers) a command rotator. A program named by a
+  /// relative path (`rot/db.sh`) is kept as the absolute path it names from the current folder,
+  /// so a rotation run from elsewhere (`rotate --due` from cron) finds it; one named by a path
+  /// must exist and be executable now. A bare name is looked up on `PATH` when it runs.
   @discardableResult
   public func registerRotator(
     name: String, command: [String], timeoutSeconds: Double? = nil, replace: Bool = false
   ) async throws -> CommandRotatorRecord {
-    try await perform("RegisterRotator", kind: nil, name: name) { db, trail in
+    var command = command
+    if let program = command.first, program.contains("/") {
+      let absolute =
+        program.hasPrefix("/")
+        ? program
+        : URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+          .appendingPathComponent(program).standardizedFileURL.path
+      guard CommandRotator.resolve(absolute, path: nil) != nil else {
+        throw StoreError.invalidParameter(
+          "The rotator cannot run: \(CommandRotator.notRunnable(absolute, path: nil)).")
+      }
+      command[0] = absolute
+    }
+    let registered = command
+    return try await perform("RegisterRotator", kind: nil, name: name) { db, trail in
       try Self.checkRotatorName(name)
       guard self.rotationHost.builtIns[name] == nil else {
         throw StoreError.invalidParameter("'\(name)' is a built-in rotator.")
       }
-      guard let program = command.first, !program.isEmpty else {
+      guard let program = registered.first, !program.isEmpty else {
         throw StoreError.invalidParameter("A rotator needs a command to run.")
       }
       if let timeoutSeconds, !(timeoutSeconds > 0) {
@@ -54,7 +71,7 @@ extension SQLiteStore {
           "A rotator named '\(name)' is already registered; deregister it first, or replace it.")
       }
       let now = self.now()
-      let json = String(decoding: try JSONEncoder().encode(command), as: UTF8.self)
+      let json = String(decoding: try JSONEncoder().encode(registered), as: UTF8.self)
       try db.execute(
         cached: """
           INSERT INTO rotators (name, command, timeout_seconds, created_at) VALUES (?, ?, ?, ?)
@@ -64,7 +81,7 @@ extension SQLiteStore {
         arguments: [name, json, timeoutSeconds, now.timeIntervalSince1970])
       trail.record(name)
       return CommandRotatorRecord(
-        name: name, command: command, timeoutSeconds: timeoutSeconds, createdDate: now)
+        name: name, command: registered, timeoutSeconds: timeoutSeconds, createdDate: now)
     }
   }
 

@@ -413,6 +413,81 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     }
   }
 
+  /// Two rotations of one secret at once would run the rotator twice on one pending version:
+  /// the second is refused as Secrets Manager refuses it, and runs nothing; once the first
+  /// ends, the secret rotates again.
+  @Test func aSecondRotationWhileOneRunsIsRefused() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("busy", #"{"password":"busy-value-1234"}"#, token: tokenA)
+    let startedFile = fixture.directory.file("started")
+    let release = fixture.directory.file("release")
+    let script = try executable(
+      "wait.sh", in: fixture,
+      """
+      #!/bin/sh
+      step="$CINCH_ROTATION_STEP"
+      if [ "$step" = createSecret ]; then
+        touch "\(startedFile)"
+        while [ ! -e "\(release)" ]; do sleep 0.05; done
+      fi
+      exit 0
+      """)
+    try await store.registerRotator(name: "wait", command: [script])
+    /// A rotation in a task of its own, once its rotator has started.
+    func started() async throws -> Task<RotateSecretResponse, any Error> {
+      let task = Task {
+        try await store.rotateSecret(
+          RotateSecretRequest(
+            secretID: "busy", clientRequestToken: tokenB, rotationLambdaARN: lambda("wait")))
+      }
+      while !FileManager.default.fileExists(atPath: startedFile) {
+        try await Task.sleep(for: .milliseconds(20))
+      }
+      return task
+    }
+    let first = try await started()
+    await expectStoreError(
+      "InvalidRequestException",
+      message: "A previous rotation isn't complete. That rotation will be reattempted."
+    ) {
+      _ = try await store.rotateSecret(RotateSecretRequest(secretID: "busy"))
+    }
+    _ = FileManager.default.createFile(atPath: release, contents: nil)
+    // The command sets no value, so the first rotation fails at finishSecret; what matters is
+    // that its lease ends with it, and the next run resumes its pending version.
+    _ = try? await first.value
+    try FileManager.default.removeItem(atPath: startedFile)
+    _ = try? await started().value
+  }
+
+  /// A rotator named by a relative path runs from any folder; one that cannot run is refused
+  /// when it is registered, and said for what it is when it runs.
+  @Test func aRotatorsPathIsCheckedAndMadeAbsolute() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    let script = try executable("rel.sh", in: fixture, "#!/bin/sh\nexit 0\n")
+    // The script's path from the test's own folder (tests run side by side: no chdir here).
+    let depth = FileManager.default.currentDirectoryPath.split(separator: "/").count
+    let relative = String(repeating: "../", count: depth) + script.dropFirst()
+    let registered = try await store.registerRotator(name: "rel", command: [relative, "-v"])
+    #expect(registered.command == [script, "-v"])
+    chmod(script, 0o644)
+    await expectStoreError(
+      "InvalidParameterException",
+      message: "The rotator cannot run: command '\(script)' is not executable ('\(script)' has "
+        + "no execute permission)."
+    ) {
+      try await store.registerRotator(name: "noexec", command: [relative])
+    }
+    await expectStoreError("InvalidParameterException") {
+      try await store.registerRotator(name: "missing", command: [script + ".missing"])
+    }
+    #expect(
+      CommandRotator.notRunnable(script, path: nil)
+        == "command '\(script)' is not executable ('\(script)' has no execute permission)")
+  }
+
   /// A value longer than the stderr kept is cut at its start, where no scrubbing recognises it:
   /// what was kept is shown from its first whole line, here none, so nothing of it shows.
   @Test func aValueCutByTheKeptTailIsNotShown() async throws {
