@@ -379,6 +379,7 @@ final class StoreOpening {
   private var handle: OpaquePointer?
 
   init(path: String, busyTimeoutSeconds: Double) throws {
+    if let damage = Self.sizeDamage(path) { throw damage }
     var opened: OpaquePointer?
     let status = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE, nil)
     guard status == SQLITE_OK, let db = opened else {
@@ -410,6 +411,28 @@ final class StoreOpening {
   }
 
   deinit { sqlite3_close_v2(handle) }
+
+  /// A store file cut short (or grown) by something other than SQLite, which writes the main
+  /// file in whole pages only: its size is not a multiple of the header's page size. SQLite
+  /// itself notices only when it reads the missing page, after the store was opened and
+  /// written to (a truncation by one byte left the last audit rows read as "edited").
+  static func sizeDamage(_ path: String) -> StoreAccessError? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    guard let header = try? handle.read(upToCount: 100), header.count == 100,
+      header.starts(with: Data("SQLite format 3\0".utf8))
+    else { return nil }
+    // Bytes 16–17, big-endian; 1 means 65536 (sqlite.org/fileformat.html, 1.3.2).
+    let raw = Int(header[header.startIndex + 16]) << 8 | Int(header[header.startIndex + 17])
+    let pageSize = raw == 1 ? 65536 : raw
+    // A page size SQLite never writes is left for SQLite to call "not a database".
+    guard (512...65536).contains(pageSize), pageSize & (pageSize - 1) == 0,
+      let size = try? handle.seekToEnd(), size % UInt64(pageSize) != 0
+    else { return nil }
+    return .damagedFile(
+      path: path,
+      problem: "its \(size) bytes are not a whole number of \(pageSize)-byte pages (cut short?)")
+  }
 
   /// The number of rows in the store's audit log, which every operation (a read included)
   /// appends to: one, its creation, in a store that has never been used. Nil when it cannot be

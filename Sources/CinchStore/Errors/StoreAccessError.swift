@@ -24,6 +24,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   /// file cut short); `detail` is SQLite's message. Until 2026-12-03 this read "not a cinch
   /// store: not an SQLite database".
   case damaged(path: String, detail: String)
+  /// Damage cinch finds itself, before SQLite would: `problem` says what (a file that is not
+  /// a whole number of pages, a schema record garbled in place).
+  case damagedFile(path: String, problem: String)
   case newerSchema(path: String, migration: String)
   /// The store, or a file or folder it needs beside it (its `-wal` and `-shm`), cannot be
   /// written: every use writes, a read's audit row included.
@@ -62,6 +65,8 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
     case .damaged(let path, let detail):
       "store '\(path)' is damaged (SQLite: \(Self.sqliteWords(detail))); restore it from a "
         + "backup"
+    case .damagedFile(let path, let problem):
+      "store '\(path)' is damaged: \(problem); restore it from a backup"
     case .newerSchema(let path, let migration):
       "store '\(path)' was written by a newer cinch (schema step '\(migration)'); upgrade cinch"
     case .readOnly(let path):

@@ -287,6 +287,18 @@ public final class SQLiteStore: Sendable {
   private static func refusal(ofStoreAt path: String, master: MasterKeyProvision)
     -> StoreAccessError
   {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+      return .notAStore(path: path, reason: "a directory; 'cinch init' makes the store file")
+    }
+    if let handle = FileHandle(forReadingAtPath: path) {
+      let header = (try? handle.read(upToCount: 16)) ?? Data()
+      try? handle.close()
+      if header != Data("SQLite format 3\0".utf8) {
+        return .notAStore(
+          path: path, reason: "a file that is not an SQLite database, which cinch never overwrites")
+      }
+    }
     guard case .newKeyFile(let keyPath) = master,
       !FileManager.default.fileExists(atPath: keyPath), isUnused(path)
     else { return .storeExists(path: path) }
@@ -522,6 +534,15 @@ public final class SQLiteStore: Sendable {
     // GRDB's `hasBeenSuperseded` and `hasCompletedMigrations`, on the identifiers just read.
     let known = Set(migrator.migrations)
     if let unknown = inspection.appliedMigrations.subtracting(known).sorted().first {
+      // A newer cinch applies every step this one knows, then its own. A step of this one
+      // missing beside an unknown one is a record damaged in place, not a newer schema.
+      if let missing = migrator.migrations.first(where: {
+        !inspection.appliedMigrations.contains($0)
+      }) {
+        throw StoreAccessError.damagedFile(
+          path: path,
+          problem: "its schema record names step '\(unknown)' where step '\(missing)' belongs")
+      }
       throw StoreAccessError.newerSchema(path: path, migration: unknown)
     }
     func text(_ key: String) -> String? {

@@ -90,8 +90,8 @@ import _CinchTestSupport
     #expect(cut.status == 253)
     #expect(
       cut.stderr.trimmingCharacters(in: .newlines)
-        == "cinch: store '.cinch/store.db' is damaged (SQLite: database disk image is malformed); "
-        + "restore it from a backup")
+        == "cinch: store '.cinch/store.db' is damaged: its 60000 bytes are not a whole number of "
+        + "4096-byte pages (cut short?); restore it from a backup")
 
     try Data("my notes\n".utf8).write(to: URL(fileURLWithPath: path))
     let notes = try await project.run(Self.getParameter)

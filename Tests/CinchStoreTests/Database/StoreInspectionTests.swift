@@ -44,8 +44,9 @@ import Testing
       "store '\(path)' is damaged (SQLite: \(detail)); restore it from a backup"
     }
 
-    // Cut short, as a copy interrupted half way.
-    try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path))
+    // Cut short at a page's end, as a copy interrupted half way (a cut inside a page is
+    // found before SQLite reads anything: aStoreCutShortIsDamagedBeforeAnythingIsWritten).
+    try whole.prefix(whole.count / 2 / 4096 * 4096).write(to: URL(fileURLWithPath: path))
     #expect(
       await openError(path, key: fixture.keyPath) == damaged("database disk image is malformed"))
 
@@ -76,6 +77,24 @@ import Testing
         await openError(path, key: fixture.keyPath)
           == "'\(path)' is not a cinch store: not an SQLite database")
     }
+  }
+
+  /// A store cut short by a byte opened, took writes, and only `audit verify` then found its
+  /// last rows "edited": a size that is not whole pages is damage, said before anything runs.
+  @Test func aStoreCutShortIsDamagedBeforeAnythingIsWritten() async throws {
+    let fixture = try await StoreFixture.make()
+    try await fixture.store.put("/a", "v", overwrite: false)
+    try fixture.store.close()
+    let path = fixture.storePath
+    let size = try #require(
+      try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    #expect(truncate(path, off_t(size - 1)) == 0)
+    let bytes = FileManager.default.contents(atPath: path)
+    #expect(
+      await openError(path, key: fixture.keyPath)
+        == "store '\(path)' is damaged: its \(size - 1) bytes are not a whole number of "
+        + "4096-byte pages (cut short?); restore it from a backup")
+    #expect(FileManager.default.contents(atPath: path) == bytes)
   }
 
   @Test func anotherApplicationsDatabaseIsNamedAndLeftAlone() async throws {
@@ -118,6 +137,25 @@ import Testing
       + "'v9-from-the-future'); upgrade cinch"
     #expect(await openError(fixture.storePath, key: fixture.keyPath) == expected)
     #expect(await openError(fixture.storePath, key: otherKey) == expected)
+  }
+
+  /// A step of this cinch's own, garbled in place (one byte of its page flipped), is damage:
+  /// a newer cinch would have applied every step this one knows.
+  @Test func aGarbledSchemaStepIsDamageNotANewerCinch() async throws {
+    let fixture = try await StoreFixture.make()
+    try fixture.store.close()
+    let first = try #require(StoreSchema.migrator.migrations.first)
+    let queue = try DatabaseQueue(path: fixture.storePath)
+    try await queue.write { db in
+      try db.execute(
+        sql: "UPDATE grdb_migrations SET identifier = ? WHERE identifier = ?",
+        arguments: [first.dropLast() + "Z", first])
+    }
+    try queue.close()
+    #expect(
+      await openError(fixture.storePath, key: fixture.keyPath)
+        == "store '\(fixture.storePath)' is damaged: its schema record names step "
+        + "'\(first.dropLast())Z' where step '\(first)' belongs; restore it from a backup")
   }
 
   @Test func missingKeyRecordsAreNamed() async throws {
