@@ -174,6 +174,81 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
   package func parameterVersions(_ reference: String) async throws -> ParameterVersionList {
     let parsed = ParameterReference(reference)
     async let arn = parameterARN(parsed)
+    return try await versions(parsed, arn: try await arn)
+  }
+
+  /// Many at once, as `check` and `outdated` ask: the ARNs with one `DescribeParameters` per
+  /// fifty names (DescribeParameters has a low request rate on AWS; one call per parameter
+  /// was one per reference), then each history (`GetParameterHistory` takes one name), a
+  /// few in flight. Each reference gets its own answer or AWS's error.
+  package func parameterVersions(of references: [String]) async throws
+    -> [Result<ParameterVersionList, StoreError>]
+  {
+    let parsed = references.map(ParameterReference.init)
+    var names: [String] = []
+    var seen: Set<String> = []
+    for reference in parsed where !reference.isARN && seen.insert(reference.base).inserted {
+      names.append(reference.base)
+    }
+    var arns: [String: Result<String, StoreError>] = [:]
+    var start = 0
+    while start < names.count {
+      let chunk = Array(names[start..<min(start + 50, names.count)])
+      start += 50
+      do {
+        var token: String?
+        repeat {
+          let page = try await describeParameters(
+            DescribeParametersRequest(
+              parameterFilters: [
+                ParameterStringFilter(key: "Name", option: "Equals", values: chunk)
+              ], maxResults: 50, nextToken: token))
+          for metadata in page.parameters { arns[metadata.name] = .success(metadata.arn) }
+          token = page.nextToken
+        } while token != nil
+      } catch let error as StoreError {
+        for name in chunk where arns[name] == nil { arns[name] = .failure(error) }
+      }
+    }
+    let knownARNs = arns
+    var results = [Result<ParameterVersionList, StoreError>?](repeating: nil, count: parsed.count)
+    try await withThrowingTaskGroup(of: (Int, Result<ParameterVersionList, StoreError>).self) {
+      group in
+      var next = 0
+      func start() {
+        guard next < parsed.count else { return }
+        let index = next
+        let reference = parsed[index]
+        next += 1
+        group.addTask {
+          do {
+            var arn: String?
+            if reference.isARN {
+              arn = reference.base
+            } else if case .failure(let error)? = knownARNs[reference.base] {
+              return (index, .failure(error))
+            } else if case .success(let known)? = knownARNs[reference.base] {
+              arn = known
+            }
+            return (index, .success(try await self.versions(reference, arn: arn)))
+          } catch let error as StoreError {
+            return (index, .failure(error))
+          }
+        }
+      }
+      for _ in 0..<resolverConcurrency { start() }
+      while let (index, result) = try await group.next() {
+        results[index] = result
+        start()
+      }
+    }
+    return results.map { $0 ?? .failure(StoreError(code: "ParameterNotFound", message: "")) }
+  }
+
+  /// Every version of the parameter (`GetParameterHistory`, every page, no decryption).
+  private func versions(_ parsed: ParameterReference, arn: String?) async throws
+    -> ParameterVersionList
+  {
     var history: [ParameterHistory] = []
     var token: String?
     repeat {
@@ -192,7 +267,7 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
     guard let name = history.last?.name else {
       throw StoreError(code: "ParameterNotFound", message: "")
     }
-    return ParameterVersionList(name: name, arn: try await arn ?? "", versions: versions)
+    return ParameterVersionList(name: name, arn: arn ?? "", versions: versions)
   }
 
   /// The ARN of a parameter: the reference itself when it is one, else `DescribeParameters`'.

@@ -203,3 +203,35 @@ import _CinchTestSupport
 }
 
 private let tokenD = "dddddddd-dddd-4ddd-8ddd-dddddddddddd"
+
+/// The parameter catalog on a real server (moto): the ARNs of many parameters come from one
+/// `DescribeParameters` per fifty names, not one call per reference.
+@Suite struct ParameterCatalogRequestTests {
+  @Test func manyParametersTakeOneDescribeCallPerFifty() async throws {
+    let transport = SecretCatalogRequestTests.RecordingTransport()
+    let store = try await SecretCatalogRequestTests.store(transport)
+    var names: [String] = []
+    for index in 0..<60 {
+      let name = "/catalog/p\(index)"
+      _ = try await store.putParameter(PutParameterRequest(name: name, value: "v", type: .string))
+      names.append(name)
+    }
+    _ = try await store.putParameter(
+      PutParameterRequest(name: "/catalog/p0", value: "w", overwrite: true))
+    transport.reset()
+    let answers = try await store.parameterVersions(of: names + ["/catalog/missing"])
+    // Two calls of fifty names; moto answers ten a page whatever MaxResults says, so those
+    // two are read in seven pages (one call per parameter was 61).
+    #expect(transport.targets.filter { $0 == "AmazonSSM.DescribeParameters" }.count <= 8)
+    #expect(transport.targets.filter { $0 == "AmazonSSM.GetParameterHistory" }.count == 61)
+    #expect(answers.count == 61)
+    let first = try answers[0].get()
+    #expect(first.versions.map(\.version) == [1, 2])
+    #expect(answers.dropFirst().dropLast().allSatisfy { (try? $0.get().versions.count) == 1 })
+    guard case .failure(let error)? = answers.last else {
+      Issue.record("the missing parameter was found")
+      return
+    }
+    #expect(error.code == "ParameterNotFound")
+  }
+}
