@@ -85,7 +85,8 @@ struct StoreOptions: ParsableArguments {
       throw StoreAccessError.notAStore(path: storePath(environment), reason: "a directory")
     }
     throw StoreAccessError.noMasterKey(
-      store: storePath(environment), keyFile: keyFilePath(environment).path)
+      store: storePath(environment), keyFile: keyFilePath(environment).path,
+      empty: ["CINCH_MASTER_KEY", "CINCH_PASSPHRASE"].filter { environment[$0] == "" })
   }
 
   /// The key source when nothing has to be typed: every source of `keySource` but the prompt.

@@ -14,7 +14,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   case keyFileNotFound(path: String)
   /// No key source at all: the default key file is missing, no key or passphrase is in the
   /// environment, and there is no terminal to ask on.
-  case noMasterKey(store: String, keyFile: String)
+  /// `empty`: the key variables that are set but empty (`CINCH_PASSPHRASE=` in a script whose
+  /// variable was not filled), said as such rather than as not set.
+  case noMasterKey(store: String, keyFile: String, empty: [String] = [])
   case keyFileInvalid(path: String, reason: String)
   case invalidKey(origin: String, reason: String)
   /// The master key from `source` does not unlock the store.
@@ -50,9 +52,10 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
       "key file '\(path)' already exists; cinch never overwrites a key file"
     case .keyFileNotFound(let path):
       "key file '\(path)' not found"
-    case .noMasterKey(let store, let keyFile):
-      "no master key for store '\(store)': key file '\(keyFile)' not found, CINCH_MASTER_KEY and "
-        + "CINCH_PASSPHRASE are not set, and there is no terminal to ask for a passphrase on"
+    case .noMasterKey(let store, let keyFile, let empty):
+      "no master key for store '\(store)': key file '\(keyFile)' not found, "
+        + Self.keyVariables(empty: empty)
+        + ", and there is no terminal to ask for a passphrase on"
     case .keyFileInvalid(let path, let reason):
       "key file '\(path)' is not a cinch master key: \(reason)"
     case .invalidKey(let origin, let reason):
@@ -77,6 +80,22 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
     case .io(let path, let message):
       "cannot use '\(path)': \(message)"
     }
+  }
+
+  /// `CINCH_MASTER_KEY and CINCH_PASSPHRASE are not set`, or which is set but empty.
+  static func keyVariables(empty: [String]) -> String {
+    let names = ["CINCH_MASTER_KEY", "CINCH_PASSPHRASE"]
+    let unset = names.filter { !empty.contains($0) }
+    var parts: [String] = []
+    if !unset.isEmpty {
+      parts.append(
+        unset.joined(separator: " and ") + (unset.count == 1 ? " is" : " are") + " not set")
+    }
+    if !empty.isEmpty {
+      parts.append(
+        empty.joined(separator: " and ") + (empty.count == 1 ? " is" : " are") + " set but empty")
+    }
+    return parts.joined(separator: ", ")
   }
 
   /// SQLite's message up to anything it quotes from the file: "malformed database schema

@@ -242,6 +242,15 @@ import _CinchTestSupport
           + "found, CINCH_MASTER_KEY and CINCH_PASSPHRASE are not set, and there is no terminal "
           + "to ask for a passphrase on"
       ])
+    // A variable a script meant to fill, left empty, is said to be empty.
+    let empty = try await project.run(
+      ["ssm", "get-parameter", "--name", "/a"], environment: ["CINCH_PASSPHRASE": ""])
+    #expect(
+      empty.stderr.split(separator: "\n") == [
+        "cinch: no master key for store '.cinch/store.db': key file '.cinch/master.key' not "
+          + "found, CINCH_MASTER_KEY is not set, CINCH_PASSPHRASE is set but empty, and there is "
+          + "no terminal to ask for a passphrase on"
+      ])
 
     let noStore = try await project.run([
       "ssm", "get-parameter", "--name", "/a", "--store", "elsewhere.db",
