@@ -199,13 +199,21 @@ enum StatementMerger {
       default: return a.key < b.key
       }
     }.map(\.draft)
-    var used: [String: Int] = [:]
+    // A number never makes another statement's own name: `…StageV1` numbered is not
+    // `…StageV12` when a stage `v12` has that name (IAM refuses a policy with two equal Sids).
+    let bases = Set(ordered.map(\.purpose.sid))
+    var taken: Set<String> = []
     return ordered.map { draft in
       let base = draft.purpose.sid
-      used[base, default: 0] += 1
-      let count = used[base] ?? 1
+      var sid = base
+      var count = 1
+      while taken.contains(sid) || (count > 1 && bases.contains(sid)) {
+        count += 1
+        sid = "\(base)\(count)"
+      }
+      taken.insert(sid)
       return PolicyStatement(
-        sid: count == 1 ? base : "\(base)\(count)", purpose: draft.purpose,
+        sid: sid, purpose: draft.purpose,
         actions: draft.actions.sorted(), resources: draft.resources.sorted(),
         conditions: draft.conditions,
         reasons: draft.reasons.mapValues { $0.sorted() })

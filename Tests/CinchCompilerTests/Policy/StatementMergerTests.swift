@@ -96,6 +96,23 @@ import _CinchTestSupport
     }
   }
 
+  /// Stages `v-1` and `v1` both make `…AtStageV1`; the second, numbered, was `…AtStageV12`,
+  /// the name of stage `v12`'s statement, and IAM refuses a policy with two equal Sids.
+  @Test func aNumberedSidNeverTakesAnotherStatementsName() {
+    let reason = PolicyReason(file: "t.yaml", range: nil, path: nil, detail: "x")
+    let grants = ["v-1", "v1", "v12"].enumerated().map { index, stage in
+      PolicyGrant(
+        .readSecretsAtStage(stage), "secretsmanager:GetSecretValue",
+        PolicyResource(arn: "arn:s\(index)"),
+        conditions: [PolicyCondition("StringEquals", "secretsmanager:VersionStage", [stage])],
+        reason: reason)
+    }
+    let sids = StatementMerger.merge(grants).map(\.sid)
+    #expect(sids.count == 3)
+    #expect(Set(sids).count == 3, "\(sids)")
+    #expect(sids.contains("ReadSecretValuesAtStageV12"))
+  }
+
   /// The fold finds the same statements as the plain fixed-point search it replaced, which
   /// restarted from the first pair after every union (and took 100 s on 10,000 resources).
   @Test func foldMatchesTheSearchFromTheStartAfterEveryUnion() {
