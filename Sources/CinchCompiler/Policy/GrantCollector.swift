@@ -57,7 +57,7 @@ struct GrantCollector {
         return parameterRead(
           reference.name, version: reference.version ?? pin?.version,
           encrypted: reference.kind == .ssmSecure, timing: .deploy, reason: reason,
-          written: Self.isWritten(site))
+          written: Self.isWritten(site) && reference.name.hasPrefix("arn:"))
       case .secretsManager:
         var stage = reference.versionStage
         var versionID = reference.versionId
@@ -81,13 +81,13 @@ struct GrantCollector {
       }
       // Said even when it waits on a parameter the user can set (the analyzer's W2015 says
       // which, and `policy` drops it for this one): a policy without the read must say so.
-      let settable = dependencies.compactMap(\.settableName)
+      // Each input with the option that sets it (`--stack-name` for AWS::StackName, not
+      // --parameter-overrides, which takes only the template's own parameters).
+      let hints = dependencies.compactMap(\.commandLineHint)
       report(
         .readNotInPolicy,
         "reference '\(site.reference.text)' waits on \(dependencies.map(\.description).joined(separator: ", ")): no statement can name what it reads"
-          + (settable.isEmpty
-            ? ""
-            : "; set \(settable.joined(separator: ", ")) with --parameter-overrides"),
+          + (hints.isEmpty ? "" : "; set it with \(hints.joined(separator: ", "))"),
         reason)
       return nil
     case .inactive, .invalid:
@@ -195,12 +195,15 @@ struct GrantCollector {
   static func isWritten(_ site: ReferenceSite) -> Bool {
     switch site.context {
     case .literal, .parameterType: true
-    case .sub, .join: false
+    // A `!Sub` string with no variable is as written.
+    case .sub: !site.reference.text.contains("${")
+    case .join: false
     }
   }
 
-  /// `written`: an ARN among the names is the template's own text, kept as written in
-  /// CloudFormation output (`PolicyResource.isWritten`).
+  /// `written`: the template wrote the parameter's ARN (maybe given here as the name it names,
+  /// when it is of the evaluated region and account), kept as written in CloudFormation output
+  /// (`PolicyResource.isWritten`); a name the template wrote is made into this stack's ARN.
   private func parameterRead(
     _ name: String, version: Int?, encrypted: Bool, timing: StoreRead.Timing,
     reason: PolicyReason, written: Bool = false
@@ -218,9 +221,12 @@ struct GrantCollector {
         partition: arn.partition, region: arn.region, keyQuery: query, checkable: true,
         reason: reason)
     }
+    // A name here may be an ARN of the evaluated region and account that the template wrote
+    // out (`written`): it stays that ARN wherever the stack goes.
     let arn = target.parameterARN(name)
     return StoreRead(
-      timing: timing, kind: .parameter, resource: PolicyResource(arn: arn), contextARN: arn,
+      timing: timing, kind: .parameter, resource: PolicyResource(arn: arn, isWritten: written),
+      contextARN: arn,
       partition: target.partition, region: target.region, keyQuery: query, checkable: true,
       reason: reason)
   }

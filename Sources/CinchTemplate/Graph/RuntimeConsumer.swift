@@ -36,8 +36,9 @@ public struct RuntimeConsumer: Sendable, Hashable {
   /// False when the value sits in a resource whose condition is false or in the untaken branch
   /// of an `Fn::If`.
   public var isLive: Bool
-  /// Whether the value is the template's own text, not made by a function (`!Sub` with the
-  /// stack's region and account, …).
+  /// Whether the value is an ARN in the template's own text (a plain scalar, or a `!Sub` with
+  /// no variable), not one made with the stack's region and account. A Parameter Store ARN of
+  /// the evaluated region and account is still one, though `name` holds the name it names.
   public var isWrittenOut = false
 
   public var isConcrete: Bool { waitsOn.isEmpty }

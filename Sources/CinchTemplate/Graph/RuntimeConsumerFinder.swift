@@ -177,9 +177,23 @@ public enum RuntimeConsumerFinder {
             roleRange: roleSite?.node.range,
             file: template.path, range: value.node.range,
             isLive: value.live))
-        consumers[consumers.count - 1].isWrittenOut = value.node.intrinsic == nil
+        consumers[consumers.count - 1].isWrittenOut = Self.writesOutARN(value.node)
       }
       return consumers
+    }
+
+    /// Whether the value is an ARN the template writes out, region and account included: a
+    /// plain scalar, or a `!Sub` string with no variable. Such an ARN names that region and
+    /// account wherever the stack is deployed.
+    static func writesOutARN(_ node: Node) -> Bool {
+      var text = node.scalar
+      if let intrinsic = node.intrinsic {
+        guard intrinsic.function == .sub, let sub = intrinsic.argument.scalar,
+          !sub.contains("${")
+        else { return false }
+        text = sub
+      }
+      return text?.hasPrefix("arn:") == true
     }
 
     private func appending(_ match: Match, _ key: String) -> Match {
