@@ -261,14 +261,18 @@ extension SQLiteStore {
         increment.flatMap { $0 > 0 ? $0 : nil } ?? info.ttl, Self.vaultMaxTokenTTL)
       var seconds = requested
       var warnings: [String] = []
-      if info.explicitMaxTTL > 0 {
-        let limit = info.createdAt.addingTimeInterval(TimeInterval(info.explicitMaxTTL))
-        let left = Int(limit.timeIntervalSince(now).rounded(.down))
-        guard left > 0 else { throw VaultError.invalid("past the max TTL, cannot renew") }
-        if seconds > left {
-          seconds = left
-          warnings.append(Self.cappedTTLWarning(requested: requested, allowed: left))
-        }
+      // Vault's `CalculateTTL` for a renewal: the max TTL (the explicit one, else the
+      // system's 768h) counts from the token's issue time, not from now, so renewing never
+      // keeps a token past it (framework.LeaseExtend → CalculateTTL(startTime: IssueTime)).
+      let maxTTL =
+        info.explicitMaxTTL > 0
+        ? min(info.explicitMaxTTL, Self.vaultMaxTokenTTL) : Self.vaultMaxTokenTTL
+      let limit = info.createdAt.addingTimeInterval(TimeInterval(maxTTL))
+      let left = Int(limit.timeIntervalSince(now).rounded(.down))
+      guard left > 0 else { throw VaultError.invalid("past the max TTL, cannot renew") }
+      if seconds > left {
+        seconds = left
+        warnings.append(Self.cappedTTLWarning(requested: requested, allowed: left))
       }
       info.expiresAt = now.addingTimeInterval(TimeInterval(seconds))
       info.ttl = seconds

@@ -123,6 +123,34 @@ import Testing
     #expect(warning.hasPrefix(#"TTL of "2h0m0s" exceeded the effective max_ttl of ""#))
   }
 
+  /// Without an explicit max TTL, the system's 768h still counts from the token's issue time:
+  /// renewing three days in for 768h gives what is left, with Vault's warning, not 768h more
+  /// (a token renewed so could be kept alive for ever).
+  @Test func renewingNeverPassesTheMaxTTLFromIssue() async throws {
+    let fixture = try await VaultFixture()
+    let token = try await Self.child(fixture, #"{"ttl":"768h"}"#)
+    let later = fixture.later(by: 3 * 86_400)
+    let renewed = await fixture.call(
+      "POST", "auth/token/renew", #"{"token":"\#(token.token)","increment":"768h"}"#, api: later)
+    #expect(renewed.status == 200, "\(renewed.text)")
+    guard case .integer(let duration)? = renewed.at("auth", "lease_duration") else {
+      Issue.record("no lease_duration: \(renewed.text)")
+      return
+    }
+    #expect(duration <= 768 * 3600 - 3 * 86_400 && duration > 768 * 3600 - 3 * 86_400 - 60)
+    let warning = try #require(renewed.at("warnings")?.arrayValue?.first?.stringValue)
+    #expect(warning.hasPrefix(#"TTL of "768h0m0s" exceeded the effective max_ttl of ""#))
+    // Thirty seconds before the max TTL, thirty seconds are all a renewal gives.
+    let last = await fixture.call(
+      "POST", "auth/token/renew", #"{"token":"\#(token.token)","increment":"1h"}"#,
+      api: fixture.later(by: 768 * 3600 - 30))
+    guard case .integer(let left)? = last.at("auth", "lease_duration") else {
+      Issue.record("no lease_duration: \(last.text)")
+      return
+    }
+    #expect(left <= 30 && left > 0)
+  }
+
   @Test func createTakesVaultsParametersOrRefusesThem() async throws {
     let fixture = try await VaultFixture()
     let root = try await fixture.store.vaultRootToken()
