@@ -90,10 +90,14 @@ enum TransitCipher {
     return try Crypto.hkdfSHA256(key: material, salt: [], info: context)
   }
 
-  /// Decodes standard base64 the way Go reports a failure: `illegal base64 data at input byte N`.
+  /// Decodes standard base64 as Go's `StdEncoding.DecodeString` does: line breaks (`\r`,
+  /// `\n`) are skipped, so the 76-column lines of `base64` decode; a failure reads
+  /// `illegal base64 data at input byte N`.
   static func base64(_ text: String) throws -> [UInt8] {
-    if let data = Data(base64Encoded: text) { return Array(data) }
-    let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+    let lineBreak: (Character) -> Bool = { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+    let unwrapped = text.contains(where: lineBreak) ? text.filter { !lineBreak($0) } : text
+    if let data = Data(base64Encoded: unwrapped) { return Array(data) }
+    let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n")
     let position =
       text.firstIndex { !alphabet.contains($0) }
       .map { text.distance(from: text.startIndex, to: $0) } ?? max(0, text.count - 1)

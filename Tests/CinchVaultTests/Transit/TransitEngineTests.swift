@@ -16,6 +16,25 @@ struct TransitEngineTests {
     return vault
   }
 
+  @Test("base64 in lines, as the base64 command wraps it at 76 columns, decodes as in Go")
+  func wrappedBase64Decodes() async throws {
+    let vault = try await Self.mounted()
+    await vault.call("POST", "transit/keys/w", "{}")
+    let long = String(repeating: "0123456789", count: 10)
+    var wrapped = Data(long.utf8).base64EncodedString(options: [.lineLength76Characters])
+    wrapped += "\n"
+    #expect(wrapped.contains("\r\n"))
+    let body = String(
+      decoding: try JSONSerialization.data(withJSONObject: ["plaintext": wrapped]), as: UTF8.self)
+    let encrypted = await vault.call("POST", "transit/encrypt/w", body)
+    #expect(encrypted.status == 200, "\(encrypted.text)")
+    let ciphertext = try #require(encrypted.at("data", "ciphertext")?.stringValue)
+    let decrypted = await vault.call(
+      "POST", "transit/decrypt/w", #"{"ciphertext":"\#(ciphertext)"}"#)
+    #expect(decrypted.at("data", "plaintext") == .string(Self.base64(long)))
+    #expect(throws: VaultError.self) { try TransitCipher.base64("aGk=\u{2028}") }
+  }
+
   @Test("create, read, encrypt and decrypt round-trip with vault:v1: ciphertexts")
   func roundTrip() async throws {
     let vault = try await Self.mounted()
