@@ -89,7 +89,9 @@ struct AuditHashCommand: AsyncParsableCommand {
     let reply = await session.send(
       "PUT", "sys/audit-hash/" + (device ?? ""), .object([("input", .string(value))]))
     guard reply.status < 400, let hash = reply.data?["hash"]?.stringValue else {
-      throw VaultSession.apiError("Error hashing", device ?? "", method: "PUT", reply)
+      throw VaultSession.apiError(
+        "Error hashing", device ?? "", method: "PUT",
+        url: "sys/audit-hash/" + (device ?? ""), reply)
     }
     Output.stdout(hash + "\n")
   }

@@ -221,6 +221,14 @@ import _CinchTestSupport
     }
   }
 
+  /// An API error names the path asked, as Vault's client prints it.
+  @Test func anAuditHashErrorNamesTheHashPath() async throws {
+    let workspace = try await Workspace()
+    let reply = try await workspace.cinch("audit", "hash", "-path=nope", "x")
+    #expect(reply.status == 2)
+    #expect(reply.stderr.contains("URL: PUT /v1/sys/audit-hash/nope\n"), "\(reply.stderr)")
+  }
+
   /// `-field` as Vault's `RawField`/`PrintRawField`: JSON with `-format=json`, `data` as the
   /// data map, the token fields of an auth response, "No data found" for a deleted version.
   @Test func fieldsAsVaultPrintsThem() async throws {
