@@ -94,7 +94,7 @@ package struct WebIdentityCredentials: AWSCredentialProvider {
     let form = [
       ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", roleARN),
       ("RoleSessionName", session), ("WebIdentityToken", token),
-    ].map { Self.formEncoded($0) + "=" + Self.formEncoded($1) }.joined(separator: "&")
+    ].map { SigV4.uriEncode($0) + "=" + SigV4.uriEncode($1) }.joined(separator: "&")
     let url = try endpoint()
     let response: HTTPResponse
     do {
@@ -132,12 +132,6 @@ package struct WebIdentityCredentials: AWSCredentialProvider {
       source: name)
   }
 
-  /// `application/x-www-form-urlencoded`: unreserved characters as they are, the rest `%XX`.
-  static func formEncoded(_ text: String) -> String {
-    var allowed = CharacterSet.alphanumerics
-    allowed.insert(charactersIn: "-._~")
-    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-  }
 }
 
 /// The few elements cinch reads from STS's XML answers: the text of the first `<name>…</name>`

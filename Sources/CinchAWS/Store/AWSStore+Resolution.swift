@@ -62,24 +62,12 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
     }
     guard !wanted.isEmpty else { return [:] }
     var keys: [KeyedVersion: String] = [:]
-    let names = wanted.keys.sorted()
-    var start = 0
-    while start < names.count {
-      let chunk = Array(names[start..<min(start + 50, names.count)])
-      start += 50
-      var token: String?
-      repeat {
-        let page = try await describeParameters(
-          DescribeParametersRequest(
-            parameterFilters: [ParameterStringFilter(key: "Name", option: "Equals", values: chunk)],
-            maxResults: 50, nextToken: token))
-        for metadata in page.parameters {
-          if let keyID = metadata.keyID {
-            keys[KeyedVersion(name: metadata.name, version: metadata.version)] = keyID
-          }
+    for chunk in Self.describeChunks(wanted.keys.sorted()) {
+      for metadata in try await parameterMetadata(named: chunk) {
+        if let keyID = metadata.keyID {
+          keys[KeyedVersion(name: metadata.name, version: metadata.version)] = keyID
         }
-        token = page.nextToken
-      } while token != nil
+      }
     }
     for (name, versions) in wanted
     where versions.contains(where: { keys[KeyedVersion(name: name, version: $0)] == nil }) {
@@ -191,21 +179,11 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
       names.append(reference.base)
     }
     var arns: [String: Result<String, StoreError>] = [:]
-    var start = 0
-    while start < names.count {
-      let chunk = Array(names[start..<min(start + 50, names.count)])
-      start += 50
+    for chunk in Self.describeChunks(names) {
       do {
-        var token: String?
-        repeat {
-          let page = try await describeParameters(
-            DescribeParametersRequest(
-              parameterFilters: [
-                ParameterStringFilter(key: "Name", option: "Equals", values: chunk)
-              ], maxResults: 50, nextToken: token))
-          for metadata in page.parameters { arns[metadata.name] = .success(metadata.arn) }
-          token = page.nextToken
-        } while token != nil
+        for metadata in try await parameterMetadata(named: chunk) {
+          arns[metadata.name] = .success(metadata.arn)
+        }
       } catch let error as StoreError {
         for name in chunk where arns[name] == nil { arns[name] = .failure(error) }
       }
@@ -245,6 +223,26 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
     return results.map { $0 ?? .failure(StoreError(code: "ParameterNotFound", message: "")) }
   }
 
+  /// `names` in runs of fifty: the most values one `DescribeParameters` `Name` filter takes.
+  static func describeChunks(_ names: [String]) -> [[String]] {
+    stride(from: 0, to: names.count, by: 50).map { Array(names[$0..<min($0 + 50, names.count)]) }
+  }
+
+  /// The metadata of up to fifty parameters named exactly (`DescribeParameters`, every page).
+  private func parameterMetadata(named names: [String]) async throws -> [ParameterMetadata] {
+    var all: [ParameterMetadata] = []
+    var token: String?
+    repeat {
+      let page = try await describeParameters(
+        DescribeParametersRequest(
+          parameterFilters: [ParameterStringFilter(key: "Name", option: "Equals", values: names)],
+          maxResults: 50, nextToken: token))
+      all += page.parameters
+      token = page.nextToken
+    } while token != nil
+    return all
+  }
+
   /// Every version of the parameter (`GetParameterHistory`, every page, no decryption).
   private func versions(_ parsed: ParameterReference, arn: String?) async throws
     -> ParameterVersionList
@@ -273,12 +271,7 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
   /// The ARN of a parameter: the reference itself when it is one, else `DescribeParameters`'.
   private func parameterARN(_ reference: ParameterReference) async throws -> String? {
     if reference.isARN { return reference.base }
-    let page = try await describeParameters(
-      DescribeParametersRequest(
-        parameterFilters: [
-          ParameterStringFilter(key: "Name", option: "Equals", values: [reference.base])
-        ]))
-    return page.parameters.first?.arn
+    return try await parameterMetadata(named: [reference.base]).first?.arn
   }
 }
 

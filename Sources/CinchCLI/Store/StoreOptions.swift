@@ -78,12 +78,7 @@ struct StoreOptions: ParsableArguments {
       return .passphrase(passphrase, origin: "the prompt")
     }
     // A folder named as the store is the problem to name, not the key that is not beside it.
-    var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: storePath(environment), isDirectory: &isFolder),
-      isFolder.boolValue
-    {
-      throw StoreAccessError.notAStore(path: storePath(environment), reason: "a directory")
-    }
+    if let folder = StoreAccessError.ifFolder(storePath(environment)) { throw folder }
     throw StoreAccessError.noMasterKey(
       store: storePath(environment), keyFile: keyFilePath(environment).path,
       empty: ["CINCH_MASTER_KEY", "CINCH_PASSPHRASE"].filter { environment[$0] == "" })

@@ -189,17 +189,11 @@ struct GrantCollector {
     }
   }
 
-  /// Whether a reference's text is in the template as it is read (not assembled by `Fn::Sub`
-  /// or `Fn::Join`, which may take the region and account from the stack); an input of an
+  /// Whether a reference's text is in the template as it is read (not assembled by `Fn::Join`
+  /// or by `Fn::Sub` variables, which may take the region and account from the stack; a
+  /// `!Sub` string with no variable is as written); an input of an
   /// `AWS::SSM::Parameter::Value<…>` parameter is given as it is too.
-  static func isWritten(_ site: ReferenceSite) -> Bool {
-    switch site.context {
-    case .literal, .parameterType: true
-    // A `!Sub` string with no variable is as written.
-    case .sub: !site.reference.text.contains("${")
-    case .join: false
-    }
-  }
+  static func isWritten(_ site: ReferenceSite) -> Bool { !site.needsEvaluation }
 
   /// `written`: the template wrote the parameter's ARN (maybe given here as the name it names,
   /// when it is of the evaluated region and account), kept as written in CloudFormation output

@@ -86,7 +86,8 @@ public struct ArtifactBuilder: Sendable {
         switch mode {
         case .pin:
           guard let pinned = PinnedReference(pin) else { continue }
-          substitutions.append(.pin(site, pinned, reads: concrete))
+          // Only a composed reference can read as more segments than it is written with.
+          substitutions.append(.pin(site, pinned, reads: site.needsEvaluation ? concrete : nil))
         case .inline:
           guard let value = values[key] else { continue }
           substitutions.append(.value(site, value.utf8String()))

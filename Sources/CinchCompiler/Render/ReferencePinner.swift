@@ -29,7 +29,9 @@ enum ReferencePinner {
   ) -> Result<String, Failure> {
     // CloudFormation understands only `{{…}}`; any other file keeps its own delimiter.
     let delimiter: Reference.Delimiter = isCloudFormation ? .braces : reference.delimiter
-    if let reads, reads.kind == reference.kind,
+    // A reference read as written (every literal one) has nothing an input added: only a
+    // composed one is counted.
+    if let reads, reads.text != reference.text, reads.kind == reference.kind,
       let written = segmentsAfterName(reference), let evaluated = segmentsAfterName(reads),
       evaluated > written
     {
@@ -134,14 +136,19 @@ enum ReferencePinner {
   /// variable (`${AWS::Region}`) or `Fn::Join` placeholder counts as text. Nil when the text
   /// does not start as the fields say.
   static func segmentsAfterName(_ reference: Reference) -> Int? {
-    let prefix =
-      reference.delimiter.open + "resolve:" + reference.kind.rawValue + ":" + reference.name
-    guard reference.text.hasPrefix(prefix), reference.text.utf8.count >= prefix.utf8.count + 2
-    else { return nil }
+    // `{{resolve:KIND:NAME…}}`, as the scanner builds every reference: counted, not compared
+    // (this runs for each composed reference a render pins).
+    let start =
+      2 + "resolve:".utf8.count + reference.kind.rawValue.utf8.count + 1
+      + reference.name.utf8.count
+    let text = reference.text.utf8
+    guard text.count >= start + 2 else { return nil }
+    let rest = text.dropFirst(start).dropLast(2)
+    guard rest.isEmpty || rest.first == UInt8(ascii: ":") else { return nil }
     var count = 0
     var inVariable = false
     var previous: UInt8 = 0
-    for byte in reference.text.utf8.dropFirst(prefix.utf8.count).dropLast(2) {
+    for byte in rest {
       if inVariable {
         if byte == UInt8(ascii: "}") { inVariable = false }
       } else if byte == UInt8(ascii: "{"), previous == UInt8(ascii: "$") {

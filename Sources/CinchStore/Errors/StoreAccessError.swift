@@ -98,6 +98,15 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
     return parts.joined(separator: ", ")
   }
 
+  /// `notAStore` when `path` is a folder (SQLite would say only "disk I/O error"), with
+  /// `advice` after the reason; nil otherwise.
+  package static func ifFolder(_ path: String, advice: String = "") -> StoreAccessError? {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue
+    else { return nil }
+    return .notAStore(path: path, reason: "a directory" + advice)
+  }
+
   /// SQLite's message up to anything it quotes from the file: "malformed database schema
   /// (…) - orphan index" names the damaged schema row in its own, possibly garbled, bytes.
   static func sqliteWords(_ message: String) -> String {

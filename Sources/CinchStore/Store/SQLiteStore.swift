@@ -287,9 +287,8 @@ public final class SQLiteStore: Sendable {
   private static func refusal(ofStoreAt path: String, master: MasterKeyProvision)
     -> StoreAccessError
   {
-    var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-      return .notAStore(path: path, reason: "a directory; 'cinch init' makes the store file")
+    if let folder = StoreAccessError.ifFolder(path, advice: "; 'cinch init' makes the store file") {
+      return folder
     }
     if let handle = FileHandle(forReadingAtPath: path) {
       let header = (try? handle.read(upToCount: 16)) ?? Data()
@@ -498,12 +497,10 @@ public final class SQLiteStore: Sendable {
   public static func openOnThisThread(
     at path: String, master: MasterKeySource, configuration: StoreConfiguration = .init()
   ) throws -> SQLiteStore {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+    guard FileManager.default.fileExists(atPath: path) else {
       throw StoreAccessError.storeNotFound(path: path)
     }
-    // SQLite would say only "disk I/O error".
-    if isDirectory.boolValue { throw StoreAccessError.notAStore(path: path, reason: "a directory") }
+    if let folder = StoreAccessError.ifFolder(path) { throw folder }
     var warnings: [String] = []
     if let warning = SecureFile.looseModeWarning(path, what: "store") { warnings.append(warning) }
     if case .keyFile(let keyPath) = master,

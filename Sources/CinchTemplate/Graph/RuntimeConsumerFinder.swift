@@ -189,7 +189,7 @@ public enum RuntimeConsumerFinder {
       var text = node.scalar
       if let intrinsic = node.intrinsic {
         guard intrinsic.function == .sub, let sub = intrinsic.argument.scalar,
-          !sub.contains("${")
+          SubTemplate(sub).variables.isEmpty
         else { return false }
         text = sub
       }
