@@ -20,13 +20,15 @@ struct EvaluationOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "AWS::Region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1).", valueName: "region")
+      "AWS::Region, and the embedded store's (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1).",
+      valueName: "region")
   )
   var region: String?
 
   @Option(
     help: ArgumentHelp(
-      "AWS::AccountId (default: CINCH_ACCOUNT_ID, else 123456789012).", valueName: "id"))
+      "AWS::AccountId, and the embedded store's (default: CINCH_ACCOUNT_ID, else 123456789012).",
+      valueName: "id"))
   var accountId: String?
 
   @Option(
@@ -108,14 +110,33 @@ struct EvaluationSettings: Sendable, Hashable {
       throw ValidationError("--parameter-overrides takes Key=Value pairs; got '\(first)'")
     }
     let environment = ProcessEnvironment.current
-    let givenRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"]
-    let givenAccount = accountID ?? environment["CINCH_ACCOUNT_ID"]
+    let deploy = deployTarget(environment)
     var inputs = EvaluationInputs(
-      parameters: parameters, region: givenRegion ?? "us-east-1",
-      accountID: givenAccount ?? "123456789012", stackName: stackName)
-    if givenRegion == nil { inputs.assumed.insert("AWS::Region") }
-    if givenAccount == nil { inputs.assumed.insert("AWS::AccountId") }
+      parameters: parameters, region: deploy.region, accountID: deploy.accountID,
+      stackName: stackName)
+    if givenRegion(environment) == nil { inputs.assumed.insert("AWS::Region") }
+    if givenAccountID(environment) == nil { inputs.assumed.insert("AWS::AccountId") }
     return inputs
+  }
+
+  /// `AWS::Region` as given: the flag (or the lock's), else `AWS_REGION`, else
+  /// `AWS_DEFAULT_REGION`; a variable set empty is unset, as the aws CLI reads it.
+  func givenRegion(_ environment: [String: String]) -> String? {
+    region
+      ?? [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]]
+      .lazy.compactMap { $0 }.first { !$0.isEmpty }
+  }
+
+  /// `AWS::AccountId` as given: the flag (or the lock's), else `CINCH_ACCOUNT_ID`.
+  func givenAccountID(_ environment: [String: String]) -> String? {
+    accountID ?? environment["CINCH_ACCOUNT_ID"].flatMap { $0.isEmpty ? nil : $0 }
+  }
+
+  /// Where the stack goes: the region and account given, else AWS's defaults for a template
+  /// evaluated without them (`us-east-1`, `123456789012`, reported where a name is built from
+  /// them). The embedded store is read as from there (`OpenStore.deployed`).
+  func deployTarget(_ environment: [String: String]) -> (region: String, accountID: String) {
+    (givenRegion(environment) ?? "us-east-1", givenAccountID(environment) ?? "123456789012")
   }
 }
 

@@ -216,17 +216,16 @@ extension SitePaths {
   }
 }
 
-extension StoreOptions {
-  /// The store as the compiler reads it: the embedded file (its own fingerprint key), or AWS
-  /// for `aws://` (fingerprints under the project's fingerprint key, see `FingerprintKey`). A
-  /// store that cannot be opened is a failure (exit 2).
-  func reader(_ flags: StoreConnector.AWSFlags = .init()) async throws -> StoreReader {
-    let opened = try await openForTemplates(flags)
-    switch opened {
+extension OpenStore {
+  /// The store as the compiler reads it for a deploy to `region` in `accountID`
+  /// (`deployed(region:accountID:)`): the embedded file (its own fingerprint key), or AWS for
+  /// `aws://` (fingerprints under the project's fingerprint key, see `FingerprintKey`).
+  func reader(region: String, accountID: String) throws -> StoreReader {
+    switch deployed(region: region, accountID: accountID) {
     case .embedded(let store):
       return StoreReader(
         parameters: store, secrets: store, fingerprinter: store,
-        publicParameters: opened.publicParameters)
+        publicParameters: publicParameters)
     case .aws(let store):
       do {
         let key = try FingerprintKey.load(
@@ -234,13 +233,20 @@ extension StoreOptions {
           directory: FileManager.default.currentDirectoryPath)
         return StoreReader(
           parameters: store, secrets: store, fingerprinter: key,
-          publicParameters: opened.publicParameters)
+          publicParameters: publicParameters)
       } catch let error as FingerprintKeyError {
         throw CommandFailure(message: "\(error)")
       }
     }
   }
 
+  /// `reader(region:accountID:)` for the deploy the templates were evaluated for.
+  func reader(for inputs: EvaluationInputs) throws -> StoreReader {
+    try reader(region: inputs.region, accountID: inputs.accountID)
+  }
+}
+
+extension StoreOptions {
   /// `openAny` for the template commands (`lock`, `render`, `plan`, `outdated`, `check`,
   /// `policy`): either kind of store, and a store that cannot be opened or reached is a
   /// `CommandFailure` naming it (exit 2).

@@ -44,7 +44,7 @@ struct LockCommand: AsyncParsableCommand {
     var names = update ? arguments.filter { !files.contains($0) } : []
     let environment = ProcessEnvironment.current
     let store = StartedAhead(when: storeOptions.opensUnattended(environment)) {
-      [storeOptions] in try await storeOptions.reader()
+      [storeOptions] in try await storeOptions.openForTemplates()
     }
     var session: CompileSession
     do {
@@ -84,7 +84,7 @@ struct LockCommand: AsyncParsableCommand {
         message: "--update names '\(name)', which no template references"
           + NearestName.hint(for: name, among: known))
     }
-    let reader = try await store.value()
+    let reader = try await store.value().reader(for: session.run.inputs)
     let locker = Locker(resolver: Resolver(store: reader), paths: session.paths)
     let scope: Locker.UpdateScope = update ? (names.isEmpty ? .all : .named(names)) : .none
     var outcome = try await locker.lock(

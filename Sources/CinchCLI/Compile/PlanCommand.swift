@@ -53,7 +53,7 @@ struct PlanCommand: AsyncParsableCommand {
     } else {
       base = session.previous ?? Lockfile()
     }
-    let reader = try await storeOptions.reader()
+    let reader = try await storeOptions.openForTemplates().reader(for: session.run.inputs)
     let loaded = Set(session.loadedTemplates)
     var plan = try await Planner(resolver: Resolver(store: reader), paths: session.paths).plan(
       session.index, planned: session.templatesReadKnown,
@@ -111,7 +111,12 @@ struct OutdatedCommand: AsyncParsableCommand {
     guard let lockfile = try CompileSession.readLock(lock) else {
       throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
     }
-    let reader = try await storeOptions.reader()
+    // The deploy the lock was made for (its recorded region and account).
+    let deploy = EvaluationSettings(
+      region: lockfile.inputs.region, accountID: lockfile.inputs.accountID
+    ).deployTarget(ProcessEnvironment.current)
+    let reader = try await storeOptions.openForTemplates().reader(
+      region: deploy.region, accountID: deploy.accountID)
     var diagnostics = Diagnostics()
     var findings = try await OutdatedChecker(store: reader).check(
       lockfile, named: lock, into: &diagnostics)

@@ -103,6 +103,15 @@ enum OpenStore: Sendable {
     }
   }
 
+  /// The store as a stack deployed to `region` in account `accountID` reads it: the embedded
+  /// file seen from there (`SQLiteStore.located`), so the ARNs a lock records, a policy grants
+  /// and a reference by ARN names are the deploy's, as they would be in AWS. An `aws://` store
+  /// is AWS in the region it names.
+  func deployed(region: String, accountID: String) -> OpenStore {
+    guard case .embedded(let store) = self else { return self }
+    return .embedded(store.located(region: region, accountID: accountID))
+  }
+
   /// Closes the embedded store's connections (the AWS store holds none).
   func close() {
     if case .embedded(let store) = self { try? store.close() }

@@ -52,11 +52,7 @@ struct StoreOptions: ParsableArguments {
 
   /// Region, account and caller for ARNs, `LastModifiedUser` and the audit log.
   static func configuration(_ environment: [String: String]) -> StoreConfiguration {
-    let region =
-      [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]]
-      .compactMap { $0 }.first { !$0.isEmpty } ?? "us-east-1"
-    let account =
-      environment["CINCH_ACCOUNT_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? "123456789012"
+    let (region, account) = EvaluationSettings().deployTarget(environment)
     return StoreConfiguration(region: region, accountID: account, caller: caller(environment))
   }
 

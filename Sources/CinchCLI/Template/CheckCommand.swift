@@ -117,8 +117,8 @@ struct CheckCommand: AsyncParsableCommand {
     // A store that opens without a prompt is opened while the templates are parsed, and asked
     // about the references while their graphs are finished (`Checker.prepare`).
     let ahead = online && storeOptions.opensUnattended(environment)
-    let catalog = StartedAhead(when: ahead) {
-      [storeOptions] in try await storeOptions.catalog()
+    let store = StartedAhead(when: ahead) {
+      [storeOptions] in try await storeOptions.openForTemplates()
     }
     var prepared: Task<Checker.Prepared, any Error>?
     var session: CompileSession
@@ -129,7 +129,7 @@ struct CheckCommand: AsyncParsableCommand {
       ) { templates, inputs in
         prepared = Task.detached {
           try await Checker.prepare(
-            templates, inputs: inputs, catalog: ahead ? catalog.value() : nil)
+            templates, inputs: inputs, catalog: ahead ? store.value().catalog(for: inputs) : nil)
         }
       }
       if session.previous == nil, frozen || offline {
@@ -140,7 +140,7 @@ struct CheckCommand: AsyncParsableCommand {
       }
     } catch {
       _ = await prepared?.result
-      await catalog.abandon()
+      await store.abandon()
       throw error
     }
     defer { KeptUntilExit.keep(session) }
@@ -162,7 +162,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
     let source: Checker.Source?
     if online {
-      source = .store(try await catalog.value())
+      source = .store(try await store.value().catalog(for: session.run.inputs))
     } else {
       source = checkedLock == nil ? nil : .lock
     }
@@ -227,6 +227,18 @@ struct CheckCommand: AsyncParsableCommand {
   }
 }
 
+extension OpenStore {
+  /// The store's metadata, for `check`: the catalog protocols only, never the resolver. The
+  /// embedded file as read from the deploy's region and account (`deployed`), or AWS
+  /// (`DescribeParameters`, `GetParameterHistory`, `DescribeSecret`, `ListSecretVersionIds`).
+  func catalog(for inputs: EvaluationInputs) -> StoreCatalog {
+    let store = deployed(region: inputs.region, accountID: inputs.accountID)
+    return StoreCatalog(
+      parameters: store.parameters, secrets: store.secrets,
+      publicParameters: store.publicParameters)
+  }
+}
+
 extension StoreOptions {
   /// Whether a store is named (`--store`, `CINCH_STORE`) or the default one exists: `check`
   /// goes online only then, and answers from the lockfile otherwise.
@@ -234,15 +246,5 @@ extension StoreOptions {
     if store != nil { return true }
     if let named = environment["CINCH_STORE"], !named.isEmpty { return true }
     return FileManager.default.fileExists(atPath: Self.defaultStore)
-  }
-
-  /// The store's metadata, for `check`: the catalog protocols only, never the resolver. The
-  /// embedded file or AWS (`DescribeParameters`, `GetParameterHistory`, `DescribeSecret`,
-  /// `ListSecretVersionIds`).
-  func catalog() async throws -> StoreCatalog {
-    let store = try await openForTemplates()
-    return StoreCatalog(
-      parameters: store.parameters, secrets: store.secrets,
-      publicParameters: store.publicParameters)
   }
 }

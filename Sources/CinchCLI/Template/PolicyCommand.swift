@@ -228,7 +228,9 @@ struct PolicyCommand: AsyncParsableCommand {
     // `DescribeSecret`, KMS `DescribeKey`).
     let opened: OpenStore
     do {
-      opened = try await store.openForTemplates()
+      // The embedded file's ARNs and keys as the target's region and account see them.
+      opened = try await store.openForTemplates().deployed(
+        region: target.region, accountID: target.accountID)
     } catch let failure as CommandFailure where !configured {
       // A store named on purpose must open; the default one is only a helper.
       Output.stderr(

@@ -73,6 +73,20 @@ public final class SQLiteStore: Sendable {
     }
   }
 
+  /// The same open store seen from `region` in account `accountID`: its ARNs (and the ARNs it
+  /// accepts as ids) name them. The file has no region of its own; like a secret replicated to
+  /// every region (same name, same suffix), each entry has the ARN of wherever it is read
+  /// from. The template commands read it from the region and account a stack is deployed to.
+  public func located(region: String, accountID: String) -> SQLiteStore {
+    guard region != configuration.region || accountID != configuration.accountID else {
+      return self
+    }
+    return copy {
+      $0.configuration.region = region
+      $0.configuration.accountID = accountID
+    }
+  }
+
   /// The same open store asking `check` before it returns a value decrypted (`GetParameter`
   /// and the other Parameter Store reads `WithDecryption`, `GetSecretValue`,
   /// `BatchGetSecretValue`) and before a write encrypts one: `cinch serve` authorises the KMS

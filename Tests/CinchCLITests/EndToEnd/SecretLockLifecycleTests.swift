@@ -285,6 +285,45 @@ import _CinchTestSupport
         + "records (name the parameter or secret, or give the ARN as the lock shows it)\n")
   }
 
+  /// The embedded store is read as from where the stack goes (`--region`, `--account-id`, or
+  /// the lock's record of them): the lock records that region's ARNs, a reference by such an
+  /// ARN resolves and one of another region does not, and the policy grants the same ARNs and
+  /// the key of that region. Locking again without the flags changes nothing.
+  @Test func theStoreIsReadFromTheDeploysRegionAndAccount() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    try await succeeds(
+      "lock", "--region", "eu-west-1", "--account-id", "111122223333", "templates/database.yaml")
+    let arn = try #require(
+      try lockEntries().first { $0["name"] as? String == "MyDatabaseSecret" }?["arn"] as? String)
+    #expect(arn.hasPrefix("arn:aws:secretsmanager:eu-west-1:111122223333:secret:MyDatabaseSecret-"))
+    try write(
+      Self.database(password: "'{{resolve:secretsmanager:\(arn)}}'"), to: "templates/by-arn.yaml")
+    let again = try await succeeds("lock", "templates/by-arn.yaml")
+    #expect(again.stdout.contains("(1 added"), "\(again.stdout)")
+    for entry in try lockEntries() {
+      #expect((entry["arn"] as? String)?.contains(":eu-west-1:111122223333:") == true, "\(entry)")
+    }
+    #expect(try await succeeds("lock").stdout.contains("(unchanged)"))
+    #expect(try await cinch("outdated").status == 0)
+    #expect(try await cinch("check").status == 0)
+
+    let policy = try await succeeds(
+      "policy", "templates/by-arn.yaml", "--account-id", "111122223333", "--region", "eu-west-1",
+      "--profile", "deploy", "--lock", "cinch.lock")
+    #expect(policy.stdout.contains("\"\(arn)\""), "\(policy.stdout)")
+    #expect(policy.stdout.contains("arn:aws:kms:eu-west-1:111122223333:key/"), "\(policy.stdout)")
+
+    // The same secret's ARN in another region names nothing a stack in eu-west-1 can read.
+    let elsewhere = arn.replacingOccurrences(of: ":eu-west-1:", with: ":us-east-1:")
+    try write(
+      Self.database(password: "'{{resolve:secretsmanager:\(elsewhere)}}'"),
+      to: "templates/by-arn.yaml")
+    let check = try await cinch("check")
+    #expect(check.status == 1)
+    #expect(check.stdout.contains("secret '\(elsewhere)' does not exist"), "\(check.stdout)")
+  }
+
   /// A template that names the secret and one that gives its ARN make two entries of one
   /// secret: the ARN moves both, not only the entry named by it.
   @Test func anARNMovesEveryEntryThatRecordsIt() async throws {
