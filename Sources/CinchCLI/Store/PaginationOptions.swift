@@ -1,4 +1,6 @@
 import ArgumentParser
+import CinchJSON
+import Foundation
 
 /// The aws CLI's pagination options for operations it paginates: it calls the operation until
 /// the last page (or `--max-items`), and prints one combined result with a `NextToken` to
@@ -16,8 +18,9 @@ struct PaginationOptions: ParsableArguments {
   @Option(name: .customLong("page-size"), help: "Items to ask for in each call.")
   var pageSize: Int?
 
-  /// Calls `fetch(pageSize, token)` until the last page or `--max-items`. Each call asks for
-  /// no more than the items still wanted, so a resume token always points at the next item.
+  /// Calls `fetch(pageSize, token)` until the last page or `--max-items`, and returns the
+  /// items with the `NextToken` to print (`ResumeToken`, named by the operation's
+  /// `inputToken`).
   ///
   /// `serviceToken` and `serviceLimit` are the operation's own paging members (`NextToken` and
   /// `MaxResults`, KMS's `Marker` and `Limit`), from their hidden options or `--cli-input-json`.
@@ -27,7 +30,7 @@ struct PaginationOptions: ParsableArguments {
   /// `noPaginate` is the global `--no-paginate` (`AWSGlobalOptions`), which the aws CLI takes
   /// on every command.
   func collect<Item>(
-    noPaginate: Bool, serviceToken: String?, serviceLimit: Int?, defaultPageSize: Int,
+    noPaginate: Bool, serviceToken: String?, serviceLimit: Int?, inputToken: String = "NextToken",
     _ fetch: (Int?, String?) async throws -> (items: [Item], next: String?)
   ) async throws -> Collected<Item> {
     if let maxItems, maxItems < 1 {
@@ -49,21 +52,116 @@ struct PaginationOptions: ParsableArguments {
         items: page.items, next: page.next.flatMap { $0.isEmpty ? nil : $0 },
         paging: Paging(paginated: false, pageSizes: [page.items.count]))
     }
+    // botocore's PageIterator (botocore/paginate.py): each call asks for `--page-size` (or
+    // the service's default), and a page that goes past `--max-items` is cut; the token to
+    // resume from then names that page's own token and how many of its items were printed,
+    // so a server that sends more than it was asked for is cut too.
+    let start = try ResumeToken(startingToken, inputToken: inputToken)
     var items: [Item] = []
     var pageSizes: [Int] = []
-    var token = startingToken
-    repeat {
-      var request = pageSize
-      if let maxItems { request = min(pageSize ?? defaultPageSize, maxItems - items.count) }
-      let page = try await fetch(request, token)
-      items += page.items
-      pageSizes.append(page.items.count)
+    var pageToken = start.serviceToken
+    var skipped = start.skip
+    var resume: ResumeToken?
+    while true {
+      let page = try await fetch(pageSize, pageToken)
+      var pageItems = page.items[...]
+      if skipped > 0 { pageItems = pageItems.dropFirst(skipped) }
+      if let maxItems, items.count + pageItems.count > maxItems {
+        let kept = maxItems - items.count
+        items += pageItems.prefix(kept)
+        pageSizes.append(kept)
+        resume = ResumeToken(serviceToken: pageToken, skip: skipped + kept)
+        break
+      }
+      items += pageItems
+      pageSizes.append(pageItems.count)
+      skipped = 0
       // An empty token ends the listing, as botocore reads it (moto sends "").
-      token = page.next.flatMap { $0.isEmpty ? nil : $0 }
-      if let maxItems, items.count >= maxItems { break }
-    } while token != nil
+      guard let next = page.next, !next.isEmpty else { break }
+      if let maxItems, items.count == maxItems {
+        resume = ResumeToken(serviceToken: next, skip: 0)
+        break
+      }
+      pageToken = next
+    }
     return Collected(
-      items: items, next: token, paging: Paging(paginated: true, pageSizes: pageSizes))
+      items: items, next: resume?.encoded(inputToken: inputToken),
+      paging: Paging(paginated: true, pageSizes: pageSizes))
+  }
+}
+
+/// Where a listing stopped by `--max-items` resumes, as botocore writes it in the `NextToken`
+/// it prints: base64 of `{"NextToken": "…"}` (KMS: `"Marker"`), with `"boto_truncate_amount":
+/// N` when the page was cut after N items. `--starting-token` takes that, botocore's older
+/// `TOKEN___N`, or a service token as it is, so a token from the aws CLI resumes here too.
+struct ResumeToken: Equatable {
+  var serviceToken: String?
+  var skip: Int
+
+  init(serviceToken: String?, skip: Int) {
+    self.serviceToken = serviceToken
+    self.skip = skip
+  }
+
+  init(_ text: String?, inputToken: String) throws(AWSUsageError) {
+    guard let text else {
+      self.init(serviceToken: nil, skip: 0)
+      return
+    }
+    if let data = Data(base64Encoded: text), let json = String(data: data, encoding: .utf8),
+      case .object(let members)? = try? JSONValueParser.parse(json)
+    {
+      var skip = 0
+      for member in members {
+        switch (member.key, member.value) {
+        case (inputToken, .string), (inputToken, .null): continue
+        case ("boto_truncate_amount", .integer(let number)): skip = Int(number)
+        default:
+          throw AWSUsageError.arguments("Bad starting token: \(text)")
+        }
+      }
+      guard members.keys.contains(inputToken), skip >= 0 else {
+        throw AWSUsageError.arguments("Bad starting token: \(text)")
+      }
+      self.init(serviceToken: members[inputToken]?.stringValue, skip: skip)
+      return
+    }
+    // botocore's deprecated form: the service token, `___` and the items to skip.
+    let parts = text.components(separatedBy: "___")
+    if parts.count == 2, let skip = Int(parts[1]), skip >= 0 {
+      self.init(serviceToken: parts[0] == "None" ? nil : parts[0], skip: skip)
+    } else {
+      self.init(serviceToken: text, skip: 0)
+    }
+  }
+
+  /// As botocore's TokenEncoder writes it: `json.dumps` (", " and ": " between members,
+  /// non-ASCII escaped), then base64.
+  func encoded(inputToken: String) -> String {
+    var json = "{" + Self.pythonJSON(inputToken) + ": "
+    json += serviceToken.map(Self.pythonJSON) ?? "null"
+    if skip > 0 { json += ", \"boto_truncate_amount\": \(skip)" }
+    json += "}"
+    return Data(json.utf8).base64EncodedString()
+  }
+
+  /// A string as Python's `json.dumps` writes it (`ensure_ascii`).
+  static func pythonJSON(_ text: String) -> String {
+    var out = "\""
+    for unit in text.utf16 {
+      switch unit {
+      case 0x22: out += "\\\""
+      case 0x5C: out += "\\\\"
+      case 0x0A: out += "\\n"
+      case 0x0D: out += "\\r"
+      case 0x09: out += "\\t"
+      case 0x08: out += "\\b"
+      case 0x0C: out += "\\f"
+      case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
+      default: out += "\\u" + String(format: "%04x", unit)
+      }
+    }
+    return out + "\""
   }
 }
 

@@ -84,7 +84,7 @@ struct ListKeysCommand: AsyncParsableCommand {
       let collected = try await pagination.collect(
         noPaginate: global.noPaginate,
         serviceToken: try input.string("Marker", flag: servicePaging.marker, option: "--marker"),
-        serviceLimit: try input.integer("Limit", flag: servicePaging.limit), defaultPageSize: 100
+        serviceLimit: try input.integer("Limit", flag: servicePaging.limit), inputToken: "Marker"
       ) { size, marker in
         let page = try await store.listKeys(ListKeysRequest(limit: size, marker: marker))
         return (page.keys, page.nextMarker)
@@ -147,7 +147,7 @@ struct ListAliasesCommand: AsyncParsableCommand {
       let collected = try await pagination.collect(
         noPaginate: global.noPaginate,
         serviceToken: try input.string("Marker", flag: servicePaging.marker, option: "--marker"),
-        serviceLimit: try input.integer("Limit", flag: servicePaging.limit), defaultPageSize: 50
+        serviceLimit: try input.integer("Limit", flag: servicePaging.limit), inputToken: "Marker"
       ) { size, marker in
         let page = try await store.listAliases(
           ListAliasesRequest(keyID: keyID, limit: size, marker: marker))

@@ -38,15 +38,14 @@ struct DescribeParametersCommand: AsyncParsableCommand {
         "NextToken", flag: servicePaging.nextToken, option: "--next-token")
       let serviceLimit = try input.integer("MaxResults", flag: servicePaging.maxResults)
       // Checked once, before the store is opened (botocore checks before it signs); a page
-      // asks for `--page-size`, or fewer items than `--max-items` still wants (at least 1).
+      // asks for `--page-size` (or the service's default), as botocore does.
       _ = try DescribeParametersRequest(
         filters: legacy, parameterFilters: modern, maxResults: serviceLimit ?? pagination.pageSize,
         nextToken: serviceToken, shared: shared
       ).checked(for: "DescribeParameters")
       let store = try await storeOptions.openParameterStore(global)
       let collected = try await pagination.collect(
-        noPaginate: global.noPaginate, serviceToken: serviceToken, serviceLimit: serviceLimit,
-        defaultPageSize: 50
+        noPaginate: global.noPaginate, serviceToken: serviceToken, serviceLimit: serviceLimit
       ) { size, token in
         let page = try await store.describeParameters(
           DescribeParametersRequest(

@@ -62,7 +62,7 @@ struct ListSecretsCommand: AsyncParsableCommand {
         "NextToken", flag: servicePaging.nextToken, option: "--next-token")
       let serviceLimit = try input.integer("MaxResults", flag: servicePaging.maxResults)
       // Checked once, before the store is opened (botocore checks before it signs); a page
-      // asks for `--page-size`, or fewer items than `--max-items` still wants (at least 1).
+      // asks for `--page-size` (or the service's default), as botocore does.
       _ = try ListSecretsRequest(
         includePlannedDeletion: include, maxResults: serviceLimit ?? pagination.pageSize,
         nextToken: serviceToken,
@@ -70,8 +70,7 @@ struct ListSecretsCommand: AsyncParsableCommand {
       ).checked(for: "ListSecrets")
       let store = try await storeOptions.openSecretStore(global)
       let collected = try await pagination.collect(
-        noPaginate: global.noPaginate, serviceToken: serviceToken, serviceLimit: serviceLimit,
-        defaultPageSize: 100
+        noPaginate: global.noPaginate, serviceToken: serviceToken, serviceLimit: serviceLimit
       ) { size, token in
         let page = try await store.listSecrets(
           ListSecretsRequest(
