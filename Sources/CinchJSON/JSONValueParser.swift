@@ -19,17 +19,36 @@ package struct JSONValueParser {
   private let bytes: [UInt8]
   private var index = 0
   private var depth = 0
+  /// The byte range of each member value of the top-level object, when asked for.
+  private var memberRanges: [String: Range<Int>]?
 
   private init(_ text: String) { bytes = Array(text.utf8) }
 
   package static func parse(_ text: String) throws(Error) -> JSONValue {
     var parser = JSONValueParser(text)
-    parser.skipWhitespace()
-    let value = try parser.parseValue()
-    parser.skipWhitespace()
-    if parser.index < parser.bytes.count {
-      throw parser.error("unexpected content after the value")
+    return try parser.parseDocument()
+  }
+
+  /// `parse`, and beside the value the source text of each member of the top-level object (of
+  /// the last one for a repeated key), for a caller that must give a number exactly as written:
+  /// `12345678901234567890123` and `1.0` do not survive a round trip through `Double`.
+  package static func parseKeepingMemberText(_ text: String) throws(Error) -> (
+    value: JSONValue, memberText: [String: String]
+  ) {
+    var parser = JSONValueParser(text)
+    parser.memberRanges = [:]
+    let value = try parser.parseDocument()
+    let memberText = (parser.memberRanges ?? [:]).mapValues {
+      String(decoding: parser.bytes[$0], as: UTF8.self)
     }
+    return (value, memberText)
+  }
+
+  private mutating func parseDocument() throws(Error) -> JSONValue {
+    skipWhitespace()
+    let value = try parseValue()
+    skipWhitespace()
+    if index < bytes.count { throw error("unexpected content after the value") }
     return value
   }
 
@@ -81,7 +100,9 @@ package struct JSONValueParser {
       }
       index += 1
       skipWhitespace()
+      let valueStart = index
       object[key] = try parseValue()
+      if depth == 1, memberRanges != nil { memberRanges?[key] = valueStart..<index }
       skipWhitespace()
       guard index < bytes.count else {
         throw error("expected ',' or '}', found the end of the input")

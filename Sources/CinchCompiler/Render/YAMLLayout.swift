@@ -30,16 +30,19 @@ struct YAMLLayout {
     bytes[lineStart(of: offset)..<offset].allSatisfy { $0 == 0x20 }
   }
 
-  /// The line break to write near `offset`: CRLF when the line holding it ends with one (or,
-  /// at the end of the file, when the line before does), else LF.
+  /// The line break to write near `offset`: the one ending the line that holds it (CRLF, LF or
+  /// a bare CR, as YAML 1.1 reads all three), or at the end of the file the one ending the line
+  /// before; LF when the file has none.
   func lineBreak(near offset: Int) -> [UInt8] {
     var index = offset
-    while index < bytes.count, bytes[index] != 0x0A { index += 1 }
+    while index < bytes.count, !Self.isBreak(bytes[index]) { index += 1 }
     if index == bytes.count {
       index = lineStart(of: offset) - 1
-      guard index >= 0, bytes[index] == 0x0A else { return [0x0A] }
+      guard index >= 0 else { return [0x0A] }
+      if bytes[index] == 0x0A, index > 0, bytes[index - 1] == 0x0D { index -= 1 }
     }
-    return index > 0 && bytes[index - 1] == 0x0D ? [0x0D, 0x0A] : [0x0A]
+    if bytes[index] == 0x0A { return [0x0A] }
+    return index + 1 < bytes.count && bytes[index + 1] == 0x0A ? [0x0D, 0x0A] : [0x0D]
   }
 
   /// The indentation libyaml holds when it reads a block scalar header at `header`: the column

@@ -2,7 +2,7 @@ import PropertyBased
 
 /// Small documents holding references in every place YAML and JSON can put a string: plain,
 /// single- and double-quoted, literal and folded scalars, in block and flow collections,
-/// alone or with text around them, inside `Fn::Sub`, with LF or CRLF line endings; and
+/// alone or with text around them, inside `Fn::Sub`, with LF, CRLF or bare CR line endings; and
 /// arbitrary values and pins to render them with.
 struct RenderCase: CustomStringConvertible {
   var text: String
@@ -70,7 +70,7 @@ struct RenderCase: CustomStringConvertible {
   static let generator = Generator<RenderCase, Shrink.None<RenderCase>>(run: { rng in
     func pick<T>(_ choices: [T]) -> T { choices[Int.random(in: 0..<choices.count, using: &rng)] }
     let context = pick(Context.allCases)
-    let crlf = !context.isJSON && Int.random(in: 0..<5, using: &rng) == 0
+    let lineBreak = context.isJSON ? "\n" : pick(["\n", "\n", "\n", "\r\n", "\r"])
     func reference() -> String {
       if context.isSub { return pick(subReferences + references.filter { $0.hasPrefix("{{") }) }
       if context.isPlain, context.isFlow { return pick(angleReferences) }
@@ -122,7 +122,7 @@ struct RenderCase: CustomStringConvertible {
     }
     let pins = (0..<count).map { _ in Int.random(in: 1...250, using: &rng) }
     return RenderCase(
-      text: crlf ? text.replacingAll("\n", with: "\r\n") : text, context: context,
+      text: text.replacingAll("\n", with: lineBreak), context: context,
       isCloudFormation: Bool.random(using: &rng), values: values, pins: pins)
   })
 

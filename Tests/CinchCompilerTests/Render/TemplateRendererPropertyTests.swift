@@ -7,7 +7,8 @@ import _CinchTestSupport
 
 /// Render then parse: for arbitrary values in every context (`RenderCase`), the output parses
 /// cleanly and reads exactly as the input with each reference replaced by its value (inline)
-/// or by its pinned form (pin), and no byte outside the reported edits changes.
+/// or by its pinned form (pin), no byte outside the reported edits changes, and every line
+/// break written is the one the file uses.
 @Suite struct TemplateRendererPropertyTests {
   @Test func renderThenParseGivesBackTheValues() {
     var contexts = Set<RenderCase.Context>()
@@ -65,8 +66,34 @@ import _CinchTestSupport
         Issue.record("unexpected issue: \(issue)\n\(renderCase)", sourceLocation: sourceLocation)
       }
     }
+    if let expected = lineBreaks(in: renderCase.text.utf8).first,
+      let other = lineBreaks(in: rendered.bytes).first(where: { $0 != expected })
+    {
+      Issue.record(
+        "the output writes line break \(other) in a file written with \(expected)\n\(renderCase)",
+        sourceLocation: sourceLocation)
+    }
     RenderHarness.verify(
       rendered, of: document, substitutions: substitutions,
       isCloudFormation: renderCase.isCloudFormation, sourceLocation: sourceLocation)
+  }
+
+  /// The line breaks in `bytes`, in order, as escaped text (`\n`, `\r\n`, `\r`).
+  static func lineBreaks(in bytes: some Collection<UInt8>) -> [String] {
+    let bytes = Array(bytes)
+    var breaks: [String] = []
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A {
+        breaks.append("\\r\\n")
+        index += 1
+      } else if bytes[index] == 0x0D {
+        breaks.append("\\r")
+      } else if bytes[index] == 0x0A {
+        breaks.append("\\n")
+      }
+      index += 1
+    }
+    return breaks
   }
 }

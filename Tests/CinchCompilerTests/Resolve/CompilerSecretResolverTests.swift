@@ -206,4 +206,16 @@ import Testing
     #expect(value("a", #"{"a":"first","a":"last"}"#) == "last")
     #expect(value("a", "{not json") == nil)
   }
+
+  @Test func aNumberMemberIsItsTextAsWritten() {
+    func value(_ key: String, _ json: String) -> String? {
+      try? SecretJSONKey.value(of: key, secret: "s", in: SecretBytes(utf8: json)).get().utf8String()
+    }
+    #expect(value("port", #"{"port": 5432}"#) == "5432")
+    #expect(value("n", #"{"n": 12345678901234567890123, "m": 1}"#) == "12345678901234567890123")
+    #expect(value("n", #"{"n":1.0}"#) == "1.0")
+    #expect(value("n", #"{"n":-2.50E+3 }"#) == "-2.50E+3")
+    #expect(value("n", #"{"n":1,"n":2.0}"#) == "2.0")
+    #expect(value("n", #"{"o":{"n":7},"n":3}"#) == "3")
+  }
 }
