@@ -1,5 +1,6 @@
 import CinchStore
 import Foundation
+import Synchronization
 
 /// The store operations against AWS itself: Parameter Store (and Secrets Manager) over the AWS
 /// JSON 1.1 protocol, SigV4-signed, with the aws CLI's credential chain, region and endpoint
@@ -18,13 +19,21 @@ package final class AWSStore: Sendable {
   /// Secrets per `BatchGetSecretValue` call, 1 to 20 (`CINCH_AWS_BATCH_SIZE` too; 1 asks for
   /// each secret alone with `GetSecretValue`).
   package let secretBatchSize: Int
+  /// What `connect` made the store from, so `reading(in:)` can make it again for another
+  /// region; nil for a store built from its parts.
+  let connectedWith: AWSStoreOptions?
+  /// The stores `reading(in:)` made, one a region: asked twice, it connects (and fetches
+  /// credentials) once.
+  private let regional = Mutex<[String: AWSStore]>([:])
 
   package init(
     region: String, ssm: AWSJSONClient, secretsManager: AWSJSONClient, kms: AWSJSONClient,
     resolverConcurrency: Int = 4,
     resolverBatchSize: Int = getParametersBatchSize,
-    secretBatchSize: Int = batchGetSecretValueSize
+    secretBatchSize: Int = batchGetSecretValueSize,
+    connectedWith: AWSStoreOptions? = nil
   ) {
+    self.connectedWith = connectedWith
     self.region = region
     self.ssm = ssm
     self.secretsManager = secretsManager
@@ -93,6 +102,24 @@ package final class AWSStore: Sendable {
     return AWSStore(
       region: region, ssm: try client(.ssm), secretsManager: try client(.secretsManager),
       kms: try client(.kms), resolverBatchSize: batchSize ?? getParametersBatchSize,
-      secretBatchSize: batchSize ?? batchGetSecretValueSize)
+      secretBatchSize: batchSize ?? batchGetSecretValueSize, connectedWith: options)
+  }
+
+  /// The store as a stack deployed to `region` reads it: CloudFormation resolves a dynamic
+  /// reference in the stack's own region
+  /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-ssm.html),
+  /// so a bare `aws://`, whose region came from `--region`, the environment or the profile,
+  /// follows the deploy's region. `aws://REGION` names its region and keeps it.
+  package func reading(in region: String) throws -> AWSStore {
+    guard var options = connectedWith, options.storeRegion == nil, region != self.region else {
+      return self
+    }
+    return try regional.withLock { made in
+      if let store = made[region] { return store }
+      options.storeRegion = region
+      let store = try AWSStore.connect(options)
+      made[region] = store
+      return store
+    }
   }
 }

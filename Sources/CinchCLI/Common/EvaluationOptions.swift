@@ -20,7 +20,7 @@ struct EvaluationOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "AWS::Region, and the embedded store's (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1).",
+      "AWS::Region; the embedded store and a bare aws:// are read there (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1).",
       valueName: "region")
   )
   var region: String?

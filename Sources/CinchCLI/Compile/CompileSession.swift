@@ -220,8 +220,8 @@ extension OpenStore {
   /// The store as the compiler reads it for a deploy to `region` in `accountID`
   /// (`deployed(region:accountID:)`): the embedded file (its own fingerprint key), or AWS for
   /// `aws://` (fingerprints under the project's fingerprint key, see `FingerprintKey`).
-  func reader(region: String, accountID: String) throws -> StoreReader {
-    switch deployed(region: region, accountID: accountID) {
+  func reader(region: String, accountID: String, regionGiven: Bool = true) throws -> StoreReader {
+    switch try deployed(region: region, accountID: accountID, regionGiven: regionGiven) {
     case .embedded(let store):
       return StoreReader(
         parameters: store, secrets: store, fingerprinter: store,
@@ -242,7 +242,9 @@ extension OpenStore {
 
   /// `reader(region:accountID:)` for the deploy the templates were evaluated for.
   func reader(for inputs: EvaluationInputs) throws -> StoreReader {
-    try reader(region: inputs.region, accountID: inputs.accountID)
+    try reader(
+      region: inputs.region, accountID: inputs.accountID,
+      regionGiven: !inputs.assumed.contains("AWS::Region"))
   }
 }
 

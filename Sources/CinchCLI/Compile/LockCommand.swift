@@ -44,7 +44,8 @@ struct LockCommand: AsyncParsableCommand {
     var names = update ? arguments.filter { !files.contains($0) } : []
     let environment = ProcessEnvironment.current
     let store = StartedAhead(when: storeOptions.opensUnattended(environment)) {
-      [storeOptions] in try await storeOptions.openForTemplates()
+      [storeOptions, evaluation] in
+      try await storeOptions.openForTemplates(.init(region: evaluation.region))
     }
     var session: CompileSession
     do {

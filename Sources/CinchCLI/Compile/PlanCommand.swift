@@ -53,7 +53,8 @@ struct PlanCommand: AsyncParsableCommand {
     } else {
       base = session.previous ?? Lockfile()
     }
-    let reader = try await storeOptions.openForTemplates().reader(for: session.run.inputs)
+    let reader = try await storeOptions.openForTemplates(.init(region: evaluation.region)).reader(
+      for: session.run.inputs)
     let loaded = Set(session.loadedTemplates)
     var plan = try await Planner(resolver: Resolver(store: reader), paths: session.paths).plan(
       session.index, planned: session.templatesReadKnown,
@@ -112,11 +113,14 @@ struct OutdatedCommand: AsyncParsableCommand {
       throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
     }
     // The deploy the lock was made for (its recorded region and account).
-    let deploy = EvaluationSettings(
-      region: lockfile.inputs.region, accountID: lockfile.inputs.accountID
-    ).deployTarget(ProcessEnvironment.current)
-    let reader = try await storeOptions.openForTemplates().reader(
-      region: deploy.region, accountID: deploy.accountID)
+    let recorded = EvaluationSettings(
+      region: lockfile.inputs.region, accountID: lockfile.inputs.accountID)
+    let environment = ProcessEnvironment.current
+    let deploy = recorded.deployTarget(environment)
+    let reader = try await storeOptions.openForTemplates(.init(region: lockfile.inputs.region))
+      .reader(
+        region: deploy.region, accountID: deploy.accountID,
+        regionGiven: recorded.givenRegion(environment) != nil)
     var diagnostics = Diagnostics()
     var findings = try await OutdatedChecker(store: reader).check(
       lockfile, named: lock, into: &diagnostics)

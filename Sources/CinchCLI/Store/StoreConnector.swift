@@ -105,11 +105,22 @@ enum OpenStore: Sendable {
 
   /// The store as a stack deployed to `region` in account `accountID` reads it: the embedded
   /// file seen from there (`SQLiteStore.located`), so the ARNs a lock records, a policy grants
-  /// and a reference by ARN names are the deploy's, as they would be in AWS. An `aws://` store
-  /// is AWS in the region it names.
-  func deployed(region: String, accountID: String) -> OpenStore {
-    guard case .embedded(let store) = self else { return self }
-    return .embedded(store.located(region: region, accountID: accountID))
+  /// and a reference by ARN names are the deploy's, as they would be in AWS. A bare `aws://` is
+  /// AWS in the deploy's region when one was given (`regionGiven`), as CloudFormation reads a
+  /// reference in the stack's region (`AWSStore.reading(in:)`); `aws://REGION` stays in the
+  /// region it names.
+  func deployed(region: String, accountID: String, regionGiven: Bool = true) throws -> OpenStore {
+    switch self {
+    case .embedded(let store):
+      return .embedded(store.located(region: region, accountID: accountID))
+    case .aws(let store):
+      guard regionGiven else { return self }
+      do {
+        return .aws(try store.reading(in: region))
+      } catch let error as AWSClientError {
+        throw CommandFailure(message: "\(error)")
+      }
+    }
   }
 
   /// Closes the embedded store's connections (the AWS store holds none).

@@ -118,7 +118,8 @@ struct CheckCommand: AsyncParsableCommand {
     // about the references while their graphs are finished (`Checker.prepare`).
     let ahead = online && storeOptions.opensUnattended(environment)
     let store = StartedAhead(when: ahead) {
-      [storeOptions] in try await storeOptions.openForTemplates()
+      [storeOptions, evaluation] in
+      try await storeOptions.openForTemplates(.init(region: evaluation.region))
     }
     var prepared: Task<Checker.Prepared, any Error>?
     var session: CompileSession
@@ -231,8 +232,10 @@ extension OpenStore {
   /// The store's metadata, for `check`: the catalog protocols only, never the resolver. The
   /// embedded file as read from the deploy's region and account (`deployed`), or AWS
   /// (`DescribeParameters`, `GetParameterHistory`, `DescribeSecret`, `ListSecretVersionIds`).
-  func catalog(for inputs: EvaluationInputs) -> StoreCatalog {
-    let store = deployed(region: inputs.region, accountID: inputs.accountID)
+  func catalog(for inputs: EvaluationInputs) throws -> StoreCatalog {
+    let store = try deployed(
+      region: inputs.region, accountID: inputs.accountID,
+      regionGiven: !inputs.assumed.contains("AWS::Region"))
     return StoreCatalog(
       parameters: store.parameters, secrets: store.secrets,
       publicParameters: store.publicParameters)

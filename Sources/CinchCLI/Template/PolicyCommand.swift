@@ -159,7 +159,9 @@ struct PolicyCommand: AsyncParsableCommand {
       }
       pins = lockfile
     }
-    let keys = try await encryptionKeys(run.analyses, target: target, options: options, pins: pins)
+    let keys = try await encryptionKeys(
+      run.analyses, target: target, regionGiven: !inputs.assumed.contains("AWS::Region"),
+      options: options, pins: pins)
     let policies = PolicyGenerator.generate(
       run.analyses, target: target, inputs: inputs, options: options, keys: keys, pins: pins,
       into: &run.diagnostics)
@@ -216,8 +218,8 @@ struct PolicyCommand: AsyncParsableCommand {
 
   /// The keys of every entry the policies name, from the store when one is configured.
   private func encryptionKeys(
-    _ analyses: [TemplateAnalysis], target: PolicyTarget, options: PolicyGenerator.Options,
-    pins: (any LockedPins)?
+    _ analyses: [TemplateAnalysis], target: PolicyTarget, regionGiven: Bool,
+    options: PolicyGenerator.Options, pins: (any LockedPins)?
   ) async throws -> EncryptionKeys {
     let environment = ProcessEnvironment.current
     let configured = store.store != nil || !(environment["CINCH_STORE"] ?? "").isEmpty
@@ -228,9 +230,10 @@ struct PolicyCommand: AsyncParsableCommand {
     // `DescribeSecret`, KMS `DescribeKey`).
     let opened: OpenStore
     do {
-      // The embedded file's ARNs and keys as the target's region and account see them.
-      opened = try await store.openForTemplates().deployed(
-        region: target.region, accountID: target.accountID)
+      // The embedded file's ARNs and keys as the target's region and account see them; a bare
+      // `aws://` in the target's region.
+      opened = try await store.openForTemplates(.init(region: evaluation.region)).deployed(
+        region: target.region, accountID: target.accountID, regionGiven: regionGiven)
     } catch let failure as CommandFailure where !configured {
       // A store named on purpose must open; the default one is only a helper.
       Output.stderr(

@@ -362,6 +362,77 @@ import _CinchTestSupport
     #expect(!lockText.contains(canary) && !pinned.contains(canary))
   }
 
+  /// A bare `aws://` reads where the stack deploys, as CloudFormation resolves a reference in
+  /// the stack's region: `--region` (with no region in the environment at all), then the
+  /// region the lock records, ahead of `AWS_REGION`. `aws://REGION` keeps its own region.
+  @Test func aBareAWSStoreReadsInTheDeploysRegion() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    func cinch(_ arguments: [String], _ extra: [String: String]) async throws
+      -> CinchProcess.Result
+    {
+      try await CinchProcess.run(
+        arguments, in: directory, environment: Self.environment(endpoint, extra))
+    }
+    // The deploy's region holds version 1; the environment's region a version 2 with
+    // another value.
+    let deploy = "ap-southeast-3"
+    let other = "ap-northeast-3"
+    for (region, values) in [(deploy, ["in-the-deploy-region"]), (other, ["elsewhere", "later"])] {
+      for value in values {
+        let put = try await cinch(
+          [
+            "ssm", "put-parameter", "--name", "/regional/endpoint", "--value", value, "--type",
+            "String", "--overwrite",
+          ], ["CINCH_STORE": "aws://\(region)"])
+        #expect(put.status == 0, "\(put.stderr)")
+      }
+    }
+    try """
+    Resources:
+      Endpoint:
+        Type: AWS::SSM::Parameter
+        Properties:
+          Type: String
+          Value: '{{resolve:ssm:/regional/endpoint}}'
+    """.write(
+      to: directory.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+
+    let lock = try await cinch(["lock", "t.yaml", "--region", deploy], ["CINCH_STORE": "aws://"])
+    #expect(lock.status == 0, "\(lock.stderr)")
+    let lockText = try String(
+      contentsOf: directory.appendingPathComponent("cinch.lock"), encoding: .utf8)
+    #expect(lockText.contains("arn:aws:ssm:\(deploy):123456789012:parameter/regional/endpoint"))
+    #expect(lockText.contains("\"version\": 1"))
+
+    let environment = ["CINCH_STORE": "aws://", "AWS_REGION": other]
+    let relock = try await cinch(["lock", "t.yaml"], environment)
+    #expect(relock.status == 0, "\(relock.stderr)")
+    #expect(
+      try String(contentsOf: directory.appendingPathComponent("cinch.lock"), encoding: .utf8)
+        == lockText)
+    let outdated = try await cinch(["outdated"], environment)
+    #expect(outdated.status == 0, "\(outdated.stdout)\(outdated.stderr)")
+    let check = try await cinch(["check", "t.yaml", "--frozen"], environment)
+    #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    let render = try await cinch(
+      ["render", "t.yaml", "--mode", "inline", "-o", "out"], environment)
+    #expect(render.status == 0, "\(render.stderr)")
+    let rendered = try String(
+      contentsOf: directory.appendingPathComponent("out/t.yaml"), encoding: .utf8)
+    #expect(rendered.contains("Value: 'in-the-deploy-region'"))
+
+    // A store that names its region is read there, whatever the deploy's.
+    let named = try await cinch(
+      ["lock", "t.yaml", "--region", deploy, "--lock", "named.lock"],
+      ["CINCH_STORE": "aws://\(other)"])
+    #expect(named.status == 0, "\(named.stderr)")
+    #expect(
+      try String(contentsOf: directory.appendingPathComponent("named.lock"), encoding: .utf8)
+        .contains("\"version\": 2"))
+  }
+
   @Test func kmsCommandsWorkAgainstAWSKMS() async throws {
     let endpoint = try await MotoServer.shared.start()
     let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://sa-east-1"])
