@@ -11,6 +11,9 @@ import Foundation
 /// is reported. The catalog reads `DescribeSecret` and `ListSecretVersionIds` (every page,
 /// deprecated versions included): metadata only, never a value.
 extension AWSStore: SecretResolver, SecretCatalog {
+  /// The region the store calls; the account is the credentials', not known here.
+  package var secretHome: SecretHome? { SecretHome(region: region, accountID: nil) }
+
   /// AWS's limit of ids per `BatchGetSecretValue` call.
   package static let batchGetSecretValueSize = 20
 

@@ -1,4 +1,4 @@
-import CinchStore
+public import CinchStore
 public import CinchTemplate
 
 /// Why a reference could not be resolved. Messages name the entry, the version and what is
@@ -12,7 +12,9 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
   /// `ssm` naming a SecureString, or `ssm-secure` naming a String/StringList: CloudFormation
   /// refuses both.
   case typeMismatch(kind: Reference.Kind, name: String, type: String)
-  case secretNotFound(id: String)
+  /// `elsewhere`: the secret's full ARN names another region or account than the store is read
+  /// as (where it is, where the store is), so it cannot be found there.
+  case secretNotFound(id: String, elsewhere: SecretHome.Elsewhere? = nil)
   case secretVersionNotFound(id: String, versionId: String)
   case secretStageNotFound(id: String, stage: String)
   case secretScheduledForDeletion(id: String)
@@ -37,7 +39,10 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
       kind == .ssm
         ? "parameter '\(name)' is a \(type); an 'ssm' reference reads only String and StringList (use 'ssm-secure')"
         : "parameter '\(name)' is a \(type), not a SecureString; 'ssm-secure' reads only SecureString (use 'ssm')"
-    case .secretNotFound(let id):
+    case .secretNotFound(let id, let elsewhere?):
+      "secret '\(id)' does not exist: its ARN names \(elsewhere.secret), and the store is read as "
+        + "\(elsewhere.store) (the deploy's: --region, --account-id)"
+    case .secretNotFound(let id, nil):
       "secret '\(id)' does not exist"
     case .secretVersionNotFound(let id, let versionId):
       "secret '\(id)' has no version '\(versionId)'"

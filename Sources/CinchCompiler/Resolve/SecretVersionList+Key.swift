@@ -13,10 +13,14 @@ extension ResolutionKey {
 }
 
 extension ResolutionFailure {
-  /// What a Secrets Manager error about secret `id` means for a reference.
-  static func secret(_ id: String, _ error: StoreError) -> ResolutionFailure {
+  /// What a Secrets Manager error about secret `id` means for a reference; a secret missing
+  /// from a store in `home` because its ARN names another region or account says so.
+  static func secret(_ id: String, _ error: StoreError, home: SecretHome? = nil)
+    -> ResolutionFailure
+  {
     switch error.code {
-    case "ResourceNotFoundException": .secretNotFound(id: id)
+    case "ResourceNotFoundException":
+      .secretNotFound(id: id, elsewhere: home?.elsewhere(id))
     default: .store(code: error.code, message: error.message)
     }
   }
@@ -31,7 +35,7 @@ extension SecretVersionList {
     do {
       return .success(try await catalog.secretVersions(id))
     } catch let error as StoreError {
-      return .failure(.secret(id, error))
+      return .failure(.secret(id, error, home: catalog.secretHome))
     }
   }
 
@@ -41,8 +45,9 @@ extension SecretVersionList {
     -> [String: Result<SecretVersionList, ResolutionFailure>]
   {
     var lists: [String: Result<SecretVersionList, ResolutionFailure>] = [:]
+    let home = catalog.secretHome
     for (id, answer) in try await catalog.secretVersions(byID: ids) {
-      lists[id] = answer.mapError { .secret(id, $0) }
+      lists[id] = answer.mapError { .secret(id, $0, home: home) }
     }
     return lists
   }

@@ -58,6 +58,48 @@ public protocol SecretCatalog: Sendable {
   func secretVersions(of secretIDs: [String]) async throws -> [Result<
     SecretVersionList, StoreError
   >]
+
+  /// The region (and account, when the store knows it) of the secrets' ARNs; nil: unknown.
+  var secretHome: SecretHome? { get }
+}
+
+/// Where a store's secrets live, as their ARNs say: a reference by the full ARN of a secret in
+/// another region or account is not found there, whatever the store holds.
+public struct SecretHome: Sendable, Hashable {
+  public var region: String
+  /// Nil when the store does not know its account (AWS, before anything is asked of it).
+  public var accountID: String?
+
+  public init(region: String, accountID: String?) {
+    self.region = region
+    self.accountID = accountID
+  }
+
+  /// Where a secret named by its full ARN is, and where the store is, when they differ.
+  public struct Elsewhere: Sendable, Hashable {
+    /// `account 999999999999 in eu-west-1` (or the region alone when the store's account is
+    /// unknown).
+    public var secret: String
+    public var store: String
+  }
+
+  /// For the full ARN `secretID` of a secret elsewhere, where it and the store are; nil for a
+  /// name, an ARN of this region and account, or anything else.
+  public func elsewhere(_ secretID: String) -> Elsewhere? {
+    let parts = secretID.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false)
+    guard parts.count == 7, parts[0] == "arn", parts[2] == "secretsmanager", parts[5] == "secret"
+    else { return nil }
+    let region = String(parts[3])
+    let account = String(parts[4])
+    guard region != self.region || (accountID.map { $0 != account } ?? false) else { return nil }
+    guard let accountID else { return Elsewhere(secret: region, store: self.region) }
+    return Elsewhere(
+      secret: "account \(account) in \(region)", store: "account \(accountID) in \(self.region)")
+  }
+}
+
+extension SecretCatalog {
+  public var secretHome: SecretHome? { nil }
 }
 
 extension SecretCatalog {

@@ -2,6 +2,10 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: SecretCatalog, SecretResolver {
+  public var secretHome: SecretHome? {
+    SecretHome(region: configuration.region, accountID: configuration.accountID)
+  }
+
   public func secretVersions(_ secretID: String) async throws -> SecretVersionList {
     try await performSecret("ListSecretVersions", name: secretID) { db, trail in
       try self.versionList(ofSecret: secretID, db, &trail)

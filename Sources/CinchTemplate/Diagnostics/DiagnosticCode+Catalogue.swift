@@ -260,7 +260,9 @@ extension DiagnosticCode {
   // MARK: 4 — store, lockfile and resolution
 
   public static let entryNotFound = DiagnosticCode(
-    "E4001", "entry-not-found", "A reference names a parameter or secret the store does not have.")
+    "E4001", "entry-not-found",
+    "A reference names a parameter or secret the store does not have. A secret's full ARN of another region or account than the deploy's (`--region`, `--account-id`) is never found, as the store is read from the deploy's region and account; the message names both."
+  )
   public static let versionNotFound = DiagnosticCode(
     "E4002", "version-not-found",
     "The version, version id or staging label a reference (or its pin) names does not exist: Parameter Store keeps 100 versions, and Secrets Manager may delete versions without labels."

@@ -321,7 +321,22 @@ import _CinchTestSupport
       to: "templates/by-arn.yaml")
     let check = try await cinch("check")
     #expect(check.status == 1)
-    #expect(check.stdout.contains("secret '\(elsewhere)' does not exist"), "\(check.stdout)")
+    #expect(
+      check.stdout.contains(
+        "secret '\(elsewhere)' does not exist: its ARN names account 111122223333 in us-east-1, "
+          + "and the store is read as account 111122223333 in eu-west-1 (the deploy's: --region, "
+          + "--account-id)"), "\(check.stdout)")
+    // So is another account's, for lock as for check.
+    let otherAccount = arn.replacingOccurrences(of: ":111122223333:", with: ":444455556666:")
+    try write(
+      Self.database(password: "'{{resolve:secretsmanager:\(otherAccount)}}'"),
+      to: "templates/by-arn.yaml")
+    let lock = try await cinch("lock", "templates/by-arn.yaml")
+    #expect(lock.status == 1)
+    #expect(
+      lock.stdout.contains(
+        "its ARN names account 444455556666 in eu-west-1, and the store is read as account "
+          + "111122223333 in eu-west-1"), "\(lock.stdout)")
   }
 
   /// A template that names the secret and one that gives its ARN make two entries of one
