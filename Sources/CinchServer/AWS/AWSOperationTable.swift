@@ -135,12 +135,34 @@ struct AWSOperationTable: Sendable {
     return [AuthorizationTarget(await names.secret(secretID), context)]
   }
 
+  /// A call that makes a version must name it: the SDKs and the aws CLI fill
+  /// `ClientRequestToken` in (botocore's idempotency token), a raw request must carry its own,
+  /// as AWS answers a request without one (LocalStack's `test_no_client_request_token`,
+  /// validated against AWS; "If you generate a raw HTTP request to the Secrets Manager service
+  /// endpoint, then you must generate a ClientRequestToken",
+  /// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html).
+  /// The store itself still makes one up for a caller in process (`cinch secretsmanager`).
+  private static func requireToken(_ token: String?, code: String = "InvalidRequestException")
+    throws
+  {
+    guard token == nil else { return }
+    throw StoreError(
+      code: code,
+      message: "You must provide a ClientRequestToken value. We recommend a UUID-type value.")
+  }
+
   static let secretOperations: [AWSOperation] = [
     .make(
       .secretsManager, "CreateSecret", CreateSecretRequest.self,
       resources: { request, names in
         [AuthorizationTarget(names.newSecret(request.name), ["secretsmanager:name": request.name])]
-      }, { try await $0.createSecret($1) }),
+      },
+      {
+        if $1.secretString != nil || $1.secretBinary != nil {
+          try requireToken($1.clientRequestToken)
+        }
+        return try await $0.createSecret($1)
+      }),
     .make(
       .secretsManager, "GetSecretValue", GetSecretValueRequest.self,
       resources: { request, names in
@@ -150,11 +172,19 @@ struct AWSOperationTable: Sendable {
     .make(
       .secretsManager, "PutSecretValue", PutSecretValueRequest.self,
       resources: { request, names in await secret(request.secretID, names) },
-      { try await $0.putSecretValue($1) }),
+      {
+        try requireToken($1.clientRequestToken)
+        return try await $0.putSecretValue($1)
+      }),
     .make(
       .secretsManager, "UpdateSecret", UpdateSecretRequest.self,
       resources: { request, names in await secret(request.secretID, names) },
-      { try await $0.updateSecret($1) }),
+      {
+        if $1.secretString != nil || $1.secretBinary != nil {
+          try requireToken($1.clientRequestToken)
+        }
+        return try await $0.updateSecret($1)
+      }),
     .make(
       .secretsManager, "DescribeSecret", DescribeSecretRequest.self,
       resources: { request, names in await secret(request.secretID, names) },
@@ -211,7 +241,10 @@ struct AWSOperationTable: Sendable {
     .make(
       .secretsManager, "RotateSecret", RotateSecretRequest.self,
       resources: { request, names in await secret(request.secretID, names) },
-      { try await $0.rotateSecret($1) }),
+      {
+        try requireToken($1.clientRequestToken, code: "InvalidParameterException")
+        return try await $0.rotateSecret($1)
+      }),
     .make(
       .secretsManager, "CancelRotateSecret", CancelRotateSecretRequest.self,
       resources: { request, names in await secret(request.secretID, names) },

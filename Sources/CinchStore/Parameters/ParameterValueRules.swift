@@ -114,23 +114,47 @@ package enum ParameterValueRules {
     }
   }
 
-  /// Tag keys 1–128 characters, values 0–256, no `aws:` prefix on keys.
+  /// No `aws:` prefix on keys, and SSM's `TagKey` (1–128) and `TagValue` (0–256) shapes, both with the pattern
+  /// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (botocore's ssm/2014-11-06 model), as AWS words a
+  /// violation of each.
   static func checkTags(_ tags: [Tag]) throws(StoreError) {
-    for tag in tags {
+    for (index, tag) in tags.enumerated() {
+      let at = "tags.\(index + 1).member"
       guard !tag.key.isEmpty, tag.key.count <= 128 else {
         throw .constraint(
-          value: tag.key, at: "tags.member.key",
-          "Member must have length less than or equal to 128")
+          value: tag.key, at: "\(at).key",
+          "Member must have length \(tag.key.isEmpty ? "greater than or equal to 1" : "less than or equal to 128")"
+        )
       }
       guard tag.value.count <= 256 else {
         throw .constraint(
-          value: tag.value, at: "tags.member.value",
+          value: tag.value, at: "\(at).value",
           "Member must have length less than or equal to 256")
+      }
+      for (text, field) in [(tag.key, "key"), (tag.value, "value")]
+      where !text.unicodeScalars.allSatisfy(isTagScalar) {
+        throw .constraint(
+          value: text, at: "\(at).\(field)",
+          "Member must satisfy regular expression pattern: \(tagPattern)")
       }
       if tag.key.lowercased().hasPrefix("aws:") {
         throw .validation("Tag keys can't start with the reserved prefix \"aws:\".")
       }
     }
     guard tags.count <= maximumTags else { throw .tooManyTags }
+  }
+
+  static let tagPattern = #"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"#
+
+  /// A letter, separator or number (`\p{L}`, `\p{Z}`, `\p{N}`), or one of `_.:/=+-@`.
+  private static func isTagScalar(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.properties.generalCategory {
+    case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+      .spaceSeparator, .lineSeparator, .paragraphSeparator,
+      .decimalNumber, .letterNumber, .otherNumber:
+      true
+    default:
+      "_.:/=+-@".unicodeScalars.contains(scalar)
+    }
   }
 }

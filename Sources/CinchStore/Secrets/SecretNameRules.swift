@@ -31,7 +31,10 @@ enum SecretNameRules {
     guard name.utf8.allSatisfy(isNameCharacter) else { throw .invalidSecretName }
   }
 
-  /// Checks the length of a `SecretId` (1 to 2048).
+  /// Checks a `SecretId`: 1 to 2048 characters, and those of a name (an ARN's colons aside);
+  /// AWS refuses any other with the name's own `ValidationException` before it looks the secret
+  /// up (LocalStack's `test_invalid_secret_name`, validated against AWS), so `#` or a space is
+  /// never "not found".
   static func validateID(_ id: String, field: String = "secretId") throws(StoreError) {
     guard !id.isEmpty else {
       throw .constraint(value: id, at: field, "Member must have length greater than or equal to 1")
@@ -40,6 +43,10 @@ enum SecretNameRules {
       throw .constraint(
         value: String(id.prefix(64)) + "…", at: field,
         "Member must have length less than or equal to 2048")
+    }
+    let isARN = id.hasPrefix("arn:")
+    guard id.utf8.allSatisfy({ isNameCharacter($0) || (isARN && $0 == UInt8(ascii: ":")) }) else {
+      throw .invalidSecretName
     }
   }
 

@@ -26,6 +26,13 @@ extension SQLiteStore: ParameterStore {
   public func getParameters(_ request: GetParametersRequest) async throws -> GetParametersResponse {
     try await perform("GetParameters", name: request.names.first) { db, trail in
       try Self.checkCount(request.names, field: "names", maximum: 10)
+      // `PSParameterName` is 1–2048 characters; a member outside fails the whole request.
+      if request.names.contains(where: { $0.isEmpty || $0.count > 2048 }) {
+        throw StoreError.constraint(
+          value: "[\(request.names.joined(separator: ", "))]", at: "names",
+          "Member must satisfy constraint: [Member must have length less than or equal to "
+            + "2048, Member must have length greater than or equal to 1]")
+      }
       var found: [Parameter] = []
       var invalid: [String] = []
       var seen: Set<String> = []
@@ -207,7 +214,9 @@ extension SQLiteStore {
     if let description = request.description {
       try ParameterValueRules.checkDescription(description)
     }
-    if let pattern = request.allowedPattern { _ = try ParameterValueRules.compilePattern(pattern) }
+    if let pattern = request.allowedPattern, !pattern.isEmpty {
+      _ = try ParameterValueRules.compilePattern(pattern)
+    }
     if request.policies != nil {
       throw StoreError.validation("parameter policies are not supported by the cinch store")
     }
@@ -241,7 +250,12 @@ extension SQLiteStore {
     let key = try ssmKey(keyRef ?? Self.defaultKeyAlias, db)
 
     let description = request.description ?? previous?.description
-    let allowedPattern = request.allowedPattern ?? previous?.allowedPattern
+    // An empty pattern (the model's minimum length is 0; Terraform sends one for an unset
+    // `allowed_pattern` on every write) is no pattern, and clears a previous one.
+    let allowedPattern: String? =
+      if let given = request.allowedPattern { given.isEmpty ? nil : given } else {
+        previous?.allowedPattern
+      }
     let dataType = request.dataType ?? previous?.dataType ?? .text
     let valueSize = request.value.utf8.count
     let requested = request.tier ?? previous?.tier ?? .standard

@@ -312,7 +312,7 @@ extension SQLiteStore {
       ])
     entry.lastVersion = version
     entry.attributes.lastChangedDate = now.timeIntervalSince1970
-    try moveStages(stages, to: version, entry, db)
+    try moveStages(stages, to: version, entry, db, isNewValue: value != nil)
     try entry.save(db)
     guard let record = try SecretVersionRecord.fetch(db, entry: entry.id, version: version) else {
       throw StoreError.internalError("version \(versionID) of '\(entry.name)' was not written")
@@ -344,17 +344,29 @@ extension SQLiteStore {
   }
 
   /// Attaches each label to `version`, taking it from the version that had it; when AWSCURRENT
-  /// moves, AWSPREVIOUS goes to the version it left.
-  func moveStages(_ labels: [String], to version: Int, _ entry: SecretEntry, _ db: Database) throws
-  {
+  /// moves, AWSPREVIOUS goes to the version it left. When a new value (`isNewValue`: a value
+  /// written by CreateSecret, PutSecretValue or UpdateSecret) takes AWSCURRENT from a version
+  /// that also holds AWSPENDING, as a finished rotation leaves it, AWSPENDING goes too, so the
+  /// next rotation is not refused as unfinished. UpdateSecretVersionStage leaves it: AWS's
+  /// recorded answers (LocalStack's snapshot tests `test_update_secret_version_stages_current_
+  /// pending` and `…_cycle_custom_stages_2`, validated against AWS) show both.
+  func moveStages(
+    _ labels: [String], to version: Int, _ entry: SecretEntry, _ db: Database,
+    isNewValue: Bool = false
+  ) throws {
     var stages = try EntryLabels.fetch(db, entry: entry.id)
     for label in labels where stages[label] != version {
       let from = stages[label]
       stages[label] = version
       try SecretStages.set(db, entry: entry.id, label: label, version: version)
-      if label == SecretStage.current, let from, !labels.contains(SecretStage.previous) {
+      guard label == SecretStage.current, let from else { continue }
+      if !labels.contains(SecretStage.previous) {
         stages[SecretStage.previous] = from
         try SecretStages.set(db, entry: entry.id, label: SecretStage.previous, version: from)
+      }
+      if isNewValue, stages[SecretStage.pending] == from, !labels.contains(SecretStage.pending) {
+        stages[SecretStage.pending] = nil
+        try SecretStages.remove(db, entry: entry.id, label: SecretStage.pending)
       }
     }
     guard stages.count <= SecretValueRules.maximumStagesPerSecret else {
@@ -583,7 +595,7 @@ extension SQLiteStore {
           attributes.storedJSON(), entry.id,
           existing.version,
         ])
-      try moveStages(stages, to: existing.version, entry, db)
+      try moveStages(stages, to: existing.version, entry, db, isNewValue: true)
       entry.attributes.lastChangedDate = now().timeIntervalSince1970
       try entry.save(db)
       trail.record(entry.name, version: existing.version)

@@ -208,6 +208,43 @@ struct AWSJSONEndpointTests {
         == "Secrets Manager can't find the specified secret.")
   }
 
+  /// The SDKs and the aws CLI fill `ClientRequestToken` in; a raw request that writes a value
+  /// without one is refused as AWS refuses it, before the secret is looked up, and writes
+  /// nothing.
+  @Test func aRawValueWriteMustCarryItsClientRequestToken() async throws {
+    let fixture = try await Fixture()
+    let message = "You must provide a ClientRequestToken value. We recommend a UUID-type value."
+    for (target, body, code) in [
+      (
+        "secretsmanager.CreateSecret", #"{"Name": "raw", "SecretString": "v"}"#,
+        "InvalidRequestException"
+      ),
+      (
+        "secretsmanager.PutSecretValue", #"{"SecretId": "raw", "SecretString": "v"}"#,
+        "InvalidRequestException"
+      ),
+      (
+        "secretsmanager.UpdateSecret", #"{"SecretId": "raw", "SecretString": "v"}"#,
+        "InvalidRequestException"
+      ),
+      ("secretsmanager.RotateSecret", #"{"SecretId": "raw"}"#, "InvalidParameterException"),
+    ] {
+      let response = await fixture.endpoint.handle(fixture.request(target, body))
+      try expectError(response, code)
+      #expect(try json(response)["Message"]?.stringValue == message, "\(target)")
+    }
+    // Without a value there is no version to name; with a token the write goes through.
+    let empty = await fixture.endpoint.handle(
+      fixture.request("secretsmanager.CreateSecret", #"{"Name": "raw"}"#))
+    #expect(empty.status == 200)
+    let put = await fixture.endpoint.handle(
+      fixture.request(
+        "secretsmanager.PutSecretValue",
+        #"{"SecretId": "raw", "SecretString": "v", "ClientRequestToken": "00000000-0000-4000-8000-00000000000a"}"#
+      ))
+    #expect(put.status == 200)
+  }
+
   /// Reading a secret through Parameter Store needs `ssm:GetParameter` on the reference and
   /// `secretsmanager:GetSecretValue` on the secret.
   @Test func aSecretReadThroughParameterStoreNeedsGetSecretValue() async throws {

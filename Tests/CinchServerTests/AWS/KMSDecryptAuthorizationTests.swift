@@ -347,7 +347,7 @@ struct KMSDecryptAuthorizationTests {
     let fixture = try await Fixture()
     let rotate = try await fixture.call(
       "secretsmanager.RotateSecret",
-      #"{"SecretId": "prod/customer-key", "RotationLambdaARN": "arn:aws:lambda:eu-west-1:123456789012:function:password"}"#,
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-0000000003e9", "SecretId": "prod/customer-key", "RotationLambdaARN": "arn:aws:lambda:eu-west-1:123456789012:function:password"}"#,
       as: "reader")
     #expect(rotate.status == 200, "\(String(decoding: rotate.body, as: UTF8.self))")
     let read = try await fixture.call(

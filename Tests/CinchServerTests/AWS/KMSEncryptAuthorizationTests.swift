@@ -275,33 +275,38 @@ struct KMSEncryptAuthorizationTests {
     let fixture = try await Fixture()
     let created = try await fixture.call(
       "secretsmanager.CreateSecret",
-      #"{"Name": "prod/new", "KmsKeyId": "alias/app-key", "SecretString": "\#(fixture.canary)", "Tags": [{"Key": "team", "Value": "a"}]}"#,
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-000000000001", "Name": "prod/new", "KmsKeyId": "alias/app-key", "SecretString": "\#(fixture.canary)", "Tags": [{"Key": "team", "Value": "a"}]}"#,
       as: "writer")
     try expectRefused(created, Self.secretsRefusal, canary: fixture.canary)
     #expect(try await fixture.secretVersions("prod/new") == nil)
 
     let put = try await fixture.call(
       "secretsmanager.PutSecretValue",
-      #"{"SecretId": "prod/existing", "SecretString": "\#(fixture.canary)-v2"}"#, as: "writer")
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-000000000002", "SecretId": "prod/existing", "SecretString": "\#(fixture.canary)-v2"}"#,
+      as: "writer")
     try expectRefused(put, Self.secretsRefusal, canary: fixture.canary)
     let updated = try await fixture.call(
       "secretsmanager.UpdateSecret",
-      #"{"SecretId": "prod/existing", "SecretString": "\#(fixture.canary)-v2"}"#, as: "writer")
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-000000000003", "SecretId": "prod/existing", "SecretString": "\#(fixture.canary)-v2"}"#,
+      as: "writer")
     try expectRefused(updated, Self.secretsRefusal, canary: fixture.canary)
     #expect(try await fixture.secretVersions("prod/existing") == 1)
 
     // Under aws/secretsmanager, or without a value (no KMS call), the writes go through.
     let managed = try await fixture.call(
       "secretsmanager.CreateSecret",
-      #"{"Name": "prod/managed", "SecretString": "\#(fixture.canary)"}"#, as: "writer")
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-000000000004", "Name": "prod/managed", "SecretString": "\#(fixture.canary)"}"#,
+      as: "writer")
     #expect(managed.status == 200, "\(String(decoding: managed.body, as: UTF8.self))")
     let empty = try await fixture.call(
-      "secretsmanager.CreateSecret", #"{"Name": "prod/empty", "KmsKeyId": "alias/app-key"}"#,
+      "secretsmanager.CreateSecret",
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-000000000005", "Name": "prod/empty", "KmsKeyId": "alias/app-key"}"#,
       as: "writer")
     #expect(empty.status == 200)
     let description = try await fixture.call(
       "secretsmanager.UpdateSecret",
-      #"{"SecretId": "prod/existing", "Description": "metadata only"}"#, as: "writer")
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-000000000006", "SecretId": "prod/existing", "Description": "metadata only"}"#,
+      as: "writer")
     #expect(description.status == 200)
 
     let rows = try await fixture.store.auditRecords(name: "prod/existing", limit: nil)
@@ -318,18 +323,20 @@ struct KMSEncryptAuthorizationTests {
     let fixture = try await Fixture()
     let created = try await fixture.call(
       "secretsmanager.CreateSecret",
-      #"{"Name": "prod/new", "KmsKeyId": "alias/app-key", "SecretString": "\#(fixture.canary)"}"#,
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-000000000007", "Name": "prod/new", "KmsKeyId": "alias/app-key", "SecretString": "\#(fixture.canary)"}"#,
       as: "granted")
     #expect(created.status == 200, "\(String(decoding: created.body, as: UTF8.self))")
     let put = try await fixture.call(
       "secretsmanager.PutSecretValue",
-      #"{"SecretId": "prod/existing", "SecretString": "\#(fixture.canary)-v2"}"#, as: "granted")
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-000000000008", "SecretId": "prod/existing", "SecretString": "\#(fixture.canary)-v2"}"#,
+      as: "granted")
     #expect(put.status == 200)
     #expect(try await fixture.secretVersions("prod/existing") == 2)
 
     let denied = try await fixture.call(
       "secretsmanager.CreateSecret",
-      #"{"Name": "prod/managed", "SecretString": "\#(fixture.canary)"}"#, as: "denied")
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-000000000009", "Name": "prod/managed", "SecretString": "\#(fixture.canary)"}"#,
+      as: "denied")
     try expectRefused(denied, Self.secretsRefusal, canary: fixture.canary)
     #expect(try await fixture.secretVersions("prod/managed") == nil)
   }
@@ -358,7 +365,8 @@ struct KMSEncryptAuthorizationTests {
     // `writer` has no KMS permission: the key is recorded, nothing is re-encrypted.
     let moved = try await fixture.call(
       "secretsmanager.UpdateSecret",
-      #"{"SecretId": "prod/existing", "KmsKeyId": "alias/other-key"}"#, as: "writer")
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-00000000000a", "SecretId": "prod/existing", "KmsKeyId": "alias/other-key"}"#,
+      as: "writer")
     #expect(moved.status == 200, "\(String(decoding: moved.body, as: UTF8.self))")
     let described = try await fixture.call(
       "secretsmanager.DescribeSecret", #"{"SecretId": "prod/existing"}"#, as: "root")
@@ -371,7 +379,8 @@ struct KMSEncryptAuthorizationTests {
     let otherARN = "arn:aws:kms:\(Self.region):\(Self.account):key/\(otherKey)"
     let reencrypted = try await fixture.call(
       "secretsmanager.UpdateSecret",
-      #"{"SecretId": "prod/existing", "KmsKeyId": "\#(otherARN)"}"#, as: "root")
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-00000000000b", "SecretId": "prod/existing", "KmsKeyId": "\#(otherARN)"}"#,
+      as: "root")
     #expect(reencrypted.status == 200)
     try expectRefused(await read(), Self.secretsRefusal, canary: fixture.canary)
     let byRoot = try await fixture.call(
@@ -386,7 +395,8 @@ struct KMSEncryptAuthorizationTests {
     #expect(parameter.status == 200)
     let secret = try await fixture.call(
       "secretsmanager.PutSecretValue",
-      #"{"SecretId": "prod/existing", "SecretString": "\#(fixture.canary)-v2"}"#, as: "root")
+      #"{"ClientRequestToken": "c0ffee00-0000-0000-0000-00000000000c", "SecretId": "prod/existing", "SecretString": "\#(fixture.canary)-v2"}"#,
+      as: "root")
     #expect(secret.status == 200)
     let audit = try await fixture.store.auditRecords(name: nil, limit: nil)
     #expect(!audit.contains { ($0.name ?? "").contains(fixture.canary) })

@@ -179,6 +179,20 @@ import Testing
     #expect(try await store.put("/d", "again", overwrite: false).version == 1)
   }
 
+  /// `PSParameterName` is 1–2048 characters: a longer member fails the whole `GetParameters`
+  /// call rather than coming back among the invalid parameters.
+  @Test(arguments: Backend.allCases) func getParametersRefusesANameTooLongForTheModel(
+    _ backend: Backend
+  ) async throws {
+    let store = try await backend.makeStore().store
+    await conforming(.requestConstraintsNotEnforced, on: backend) {
+      await expectStoreError("ValidationException") {
+        _ = try await store.getParameters(
+          GetParametersRequest(names: ["/ok", "/" + String(repeating: "x", count: 2048)]))
+      }
+    }
+  }
+
   @Test(arguments: Backend.allCases) func historyValidatesItsPageSize(_ backend: Backend)
     async throws
   {

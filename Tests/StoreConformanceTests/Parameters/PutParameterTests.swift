@@ -129,6 +129,57 @@ import Testing
     }
   }
 
+  /// The model's minimum length is 0 and Terraform sends an empty pattern on every write of a
+  /// parameter without `allowed_pattern`: it is no pattern, and clears one set before.
+  @Test(arguments: Backend.allCases) func anEmptyAllowedPatternIsNoPattern(_ backend: Backend)
+    async throws
+  {
+    let store = try await backend.makeStore().store
+    _ = try await store.putParameter(
+      PutParameterRequest(name: "/p", value: "v", type: .string, allowedPattern: ""))
+    _ = try await store.putParameter(
+      PutParameterRequest(name: "/p", value: "12", overwrite: true, allowedPattern: "^[0-9]+$"))
+    _ = try await store.putParameter(
+      PutParameterRequest(name: "/p", value: "letters", overwrite: true, allowedPattern: ""))
+    #expect(try await store.get("/p").value == "letters")
+  }
+
+  /// SSM's tag keys and values: 1–128 and 0–256 characters of letters, separators, numbers and
+  /// `_.:/=+-@` (the model's pattern), each violation named by its place in the list.
+  @Test(arguments: Backend.allCases) func tagsFollowTheModelsPattern(_ backend: Backend)
+    async throws
+  {
+    let store = try await backend.makeStore().store
+    let fine = Tag(key: "Team Name_ü.:/=+-@1", value: "")
+    _ = try await store.putParameter(
+      PutParameterRequest(name: "/t", value: "v", type: .string, tags: [fine]))
+    await conforming(.requestConstraintsNotEnforced, on: backend) {
+      await expectStoreError(
+        "ValidationException",
+        message: "1 validation error detected: Value 'bad#key' at 'tags.2.member.key' failed to "
+          + #"satisfy constraint: Member must satisfy regular expression pattern: ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"#
+      ) {
+        _ = try await store.putParameter(
+          PutParameterRequest(
+            name: "/t2", value: "v", type: .string, tags: [fine, Tag(key: "bad#key", value: "v")]))
+      }
+      await expectStoreError(
+        "ValidationException",
+        message: "1 validation error detected: Value '' at 'tags.1.member.key' failed to satisfy "
+          + "constraint: Member must have length greater than or equal to 1"
+      ) {
+        _ = try await store.putParameter(
+          PutParameterRequest(
+            name: "/t3", value: "v", type: .string, tags: [Tag(key: "", value: "v")]))
+      }
+      await expectStoreError("ValidationException") {
+        _ = try await store.addTagsToResource(
+          AddTagsToResourceRequest(
+            resourceType: "Parameter", resourceID: "/t", tags: [Tag(key: "k", value: "a$b")]))
+      }
+    }
+  }
+
   @Test(arguments: Backend.allCases) func keyIDIsForSecureStringsOnly(_ backend: Backend)
     async throws
   {

@@ -63,6 +63,31 @@ import Testing
     }
   }
 
+  /// A `SecretId` with a character no name has is refused before any lookup, by every
+  /// operation, forced deletion included (LocalStack's `test_invalid_secret_name`, recorded
+  /// against AWS); an ARN's colons are its own.
+  @Test(arguments: Backend.allCases) func secretIDsWithForeignCharactersAreRefused(
+    _ backend: Backend
+  ) async throws {
+    let store = try await backend.makeStore().store
+    let created = try await store.create("ok")
+    await conforming(.secretInputValidation, on: backend) {
+      for id in ["bad name", "ok#password", created.arn + "#password"] {
+        await expectStoreError(
+          "ValidationException",
+          message: "Invalid name. Must be a valid name containing alphanumeric characters, or "
+            + "any of the following: -/_+=.@!"
+        ) { _ = try await store.describeSecret(DescribeSecretRequest(secretID: id)) }
+      }
+      await expectStoreError("ValidationException") {
+        _ = try await store.deleteSecret(
+          DeleteSecretRequest(secretID: "bad name", forceDeleteWithoutRecovery: true))
+      }
+    }
+    #expect(
+      try await store.describeSecret(DescribeSecretRequest(secretID: created.arn)).name == "ok")
+  }
+
   @Test(arguments: Backend.allCases) func stringXorBinaryAndTheSizeLimit(_ backend: Backend)
     async throws
   {

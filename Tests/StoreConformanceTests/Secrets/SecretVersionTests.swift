@@ -22,6 +22,30 @@ import Testing
     #expect(try await store.value("s", versionID: tokenA) == "v1")
   }
 
+  /// A finished rotation leaves AWSCURRENT and AWSPENDING on one version; a new value that
+  /// takes AWSCURRENT from it takes AWSPENDING off too (UpdateSecretVersionStage does not), so
+  /// the next rotation is not refused as unfinished. AWS's answers as LocalStack recorded them
+  /// (`test_update_secret_version_stages_current_pending`).
+  @Test(arguments: Backend.allCases) func aNewValueTakesAWSPENDINGOffTheVersionItLeaves(
+    _ backend: Backend
+  ) async throws {
+    let store = try await backend.makeStore().store
+    try await store.create("s", "v1", token: tokenA)
+    try await store.putValue("s", "v2", token: tokenB, stages: ["AWSPENDING"])
+    _ = try await store.updateSecretVersionStage(
+      UpdateSecretVersionStageRequest(
+        secretID: "s", versionStage: "AWSCURRENT", removeFromVersionID: tokenA,
+        moveToVersionID: tokenB))
+    #expect(
+      try await store.stages("s")
+        == [tokenA: ["AWSPREVIOUS"], tokenB: ["AWSCURRENT", "AWSPENDING"]])
+    try await store.putValue("s", "v3", token: tokenC)
+    let stages = try await store.stages("s")
+    await conforming(.pendingStaysAfterANewValue, on: backend) {
+      #expect(stages == [tokenB: ["AWSPREVIOUS"], tokenC: ["AWSCURRENT"]])
+    }
+  }
+
   @Test(arguments: Backend.allCases)
   func theSameTokenAndValueIsAReplayAndADifferentValueIsRefused(_ backend: Backend) async throws {
     let store = try await backend.makeStore().store

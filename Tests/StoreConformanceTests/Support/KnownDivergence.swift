@@ -32,6 +32,7 @@ enum KnownDivergence: String, CaseIterable, Sendable {
   case versionListOrder
   case updateSecretReplaysAToken
   case customLabelOnTwoVersions
+  case pendingStaysAfterANewValue
   case deprecatedVersionsListed
   case scheduledDeletionNotEnforced
   case rolledBackCurrentNotRead
@@ -115,6 +116,9 @@ enum KnownDivergence: String, CaseIterable, Sendable {
       "UpdateSecretVersionStage attaches a label that is on another version without "
         + "RemoveFromVersionId, leaving it on two versions; AWS refuses with "
         + "InvalidParameterException"
+    case .pendingStaysAfterANewValue:
+      "a new value that takes AWSCURRENT from a version holding AWSCURRENT and AWSPENDING "
+        + "leaves AWSPENDING there; AWS takes it off (the version keeps only AWSPREVIOUS)"
     case .deprecatedVersionsListed:
       "ListSecretVersionIds lists versions without a label by default, and DescribeSecret's "
         + "VersionIdsToStages includes them with no stages; AWS lists them only with "
