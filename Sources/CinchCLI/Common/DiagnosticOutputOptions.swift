@@ -26,7 +26,11 @@ struct DiagnosticOutputOptions: ParsableArguments {
     for document in documents { sources[document.file.path] = document.file }
     let items = diagnostics.sorted
     let workingDirectory = FileManager.default.currentDirectoryPath
-    let baseDirectory = ProcessEnvironment.current["GITHUB_WORKSPACE"] ?? workingDirectory
+    // The current directory is the real path (getcwd); the workspace is resolved the same way
+    // (a symlinked or relative GITHUB_WORKSPACE), or files below it would not be found there.
+    let baseDirectory =
+      ProcessEnvironment.current["GITHUB_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 }
+      .map(Self.realPath) ?? workingDirectory
     switch format {
     case .human:
       let colored = Output.colorEnabled(for: descriptor)
@@ -57,6 +61,14 @@ struct DiagnosticOutputOptions: ParsableArguments {
       throw ExitCode(ExitStatus.failure)
     }
     if diagnostics.hasErrors { throw ExitCode(ExitStatus.findings) }
+  }
+
+  /// `path` with every symlink resolved (relative to the current directory), or as given when
+  /// it does not exist.
+  static func realPath(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved)
   }
 
   /// `2 errors, 1 warning in 3 files` (or `no problems in 3 files`).

@@ -255,6 +255,19 @@ import _CinchTestSupport
       ($0["location"] as? [String: Any])?["uri"] as? String
     }
     #expect(uris == ["cinch.lock", "stack.yaml", "templates/broken.yaml"])
+
+    // A workspace named through a symlink (or relatively) is the same folder: files stay
+    // relative to it, as the current directory is its real path.
+    let link = project.directory.deletingLastPathComponent()
+      .appendingPathComponent("link-\(UUID().uuidString)")
+    try FileManager.default.createSymbolicLink(at: link, withDestinationURL: project.directory)
+    defer { try? FileManager.default.removeItem(at: link) }
+    for workspace in [link.path, "."] {
+      let github = try await project.run(
+        ["check", "stack.yaml", "--format", "github"], environment: ["GITHUB_WORKSPACE": workspace])
+      #expect(
+        github.stdout.contains("::warning file=stack.yaml,"), "\(workspace): \(github.stdout)")
+    }
   }
 
   /// The same findings in every format, located, with a summary for people.

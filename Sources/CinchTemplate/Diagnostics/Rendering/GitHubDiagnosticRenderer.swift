@@ -10,7 +10,9 @@
 /// annotation (it defaults to `col`), so a range on one line gives the column before its
 /// exclusive end and a range over several lines gives lines only. Notes follow the message on
 /// lines of their own. Escaping is the runner's: `%`, CR and LF in the message; those and `:`
-/// and `,` in property values.
+/// and `,` in property values. Control characters and bidirectional overrides from a template
+/// (a fork's pull request writes them) become U+FFFD, as in the human format, so no escape
+/// sequence reaches the job's log.
 ///
 /// GitHub matches `file` against paths relative to the repository root, so files are named
 /// relative to `baseDirectory` (the CLI passes `GITHUB_WORKSPACE`, else its current directory)
@@ -33,7 +35,7 @@ public struct GitHubDiagnosticRenderer: DiagnosticRenderer {
   private func line(for diagnostic: Diagnostic) -> String {
     var properties: [(String, String)] = []
     if let file = diagnostic.file {
-      properties.append(("file", displayed(file)))
+      properties.append(("file", HumanDiagnosticRenderer.sanitized(displayed(file))))
       if let range = diagnostic.range {
         properties.append(("line", String(range.start.line)))
         if range.end.line == range.start.line {
@@ -47,15 +49,16 @@ public struct GitHubDiagnosticRenderer: DiagnosticRenderer {
     }
     properties.append(("title", "\(diagnostic.code.id) \(diagnostic.code.name)"))
 
-    var message = diagnostic.message
+    let clean = HumanDiagnosticRenderer.sanitized
+    var message = clean(diagnostic.message)
     for note in diagnostic.notes {
       message += "\n"
       if let file = note.file(in: diagnostic) {
-        message += displayed(file)
+        message += clean(displayed(file))
         if let range = note.range { message += ":\(range.start.line):\(range.start.column)" }
         message += ": "
       }
-      message += "note: " + note.message
+      message += "note: " + clean(note.message)
     }
 
     let command =

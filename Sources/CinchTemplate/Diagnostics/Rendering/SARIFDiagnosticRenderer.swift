@@ -14,14 +14,22 @@ import CinchJSON
 /// run declares `"columnKind": "unicodeCodePoints"`; columns are 1-based and `endColumn` is
 /// the column just past the region, as SARIF defines it. Regions also carry their byte span.
 ///
-/// `partialFingerprints["cinch/v1"]` identifies a result across commits without line numbers:
-/// FNV-1a 64 of the code, the artifact URI, the template path and the message, then
-/// `:occurrence` among equal hashes in the run. Moving a resource does not reopen its alert.
+/// `partialFingerprints["cinch/v2"]` identifies a result across commits without line numbers:
+/// FNV-1a 64 of the code, the artifact URI, the template path and what the finding is about
+/// (the source text of its range, e.g. the reference, or the message when the range may hold
+/// a secret or there is none), then `:occurrence` among equal hashes in the run. Moving a
+/// resource does not reopen its alert, and neither does a change in the store that only
+/// changes the message's words (`latest is 4`, not 3). (v1 hashed the message.)
+///
+/// `invocations[0].executionSuccessful` is false only when the run could not do its work (a
+/// file it could not read, E4013, a store or flag problem): findings, even warnings made errors
+/// by `--warnings-as-errors`, are a run that worked. Lines are counted as the YAML reader counts
+/// them, a lone CR included, so the run declares `newlineSequences`.
 /// GitHub's own `primaryLocationLineHash` is left for `upload-sarif` to compute.
 public struct SARIFDiagnosticRenderer: DiagnosticRenderer {
   public static let defaultInformationURI = "https://github.com/cinch-dev/cinch"
   public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
-  public static let fingerprintKey = "cinch/v1"
+  public static let fingerprintKey = "cinch/v2"
 
   public var toolVersion: String
   public var informationURI: String
@@ -142,7 +150,8 @@ public struct SARIFDiagnosticRenderer: DiagnosticRenderer {
       }
       let hash = Self.fingerprint(
         code: diagnostic.code.id, uri: artifact(file).location.uri,
-        path: diagnostic.path?.description ?? "", message: diagnostic.message)
+        path: diagnostic.path?.description ?? "",
+        subject: Self.subject(of: diagnostic, in: sources[file]))
       let occurrence = (occurrences[hash] ?? 0) + 1
       occurrences[hash] = occurrence
       result.append(
@@ -161,19 +170,13 @@ public struct SARIFDiagnosticRenderer: DiagnosticRenderer {
     driver.append(("rules", .array(codes.map(Self.rule))))
 
     var run: [(String, JSONValue)] = [("tool", .object([("driver", .object(driver))]))]
-    if !notifications.isEmpty {
-      // The run could not check what these are about; an error among them means it failed.
-      let failed = diagnostics.contains { $0.file == nil && $0.severity == .error }
-      run.append(
-        (
-          "invocations",
-          .array([
-            .object([
-              ("executionSuccessful", .bool(!failed)),
-              ("toolExecutionNotifications", .array(notifications)),
-            ])
-          ])
-        ))
+    let failed = diagnostics.contains(where: Self.isExecutionFailure)
+    if !notifications.isEmpty || failed {
+      var invocation: [(String, JSONValue)] = [("executionSuccessful", .bool(!failed))]
+      if !notifications.isEmpty {
+        invocation.append(("toolExecutionNotifications", .array(notifications)))
+      }
+      run.append(("invocations", .array([.object(invocation)])))
     }
     if let root = Self.directoryFileURI(baseDirectory) {
       run.append(
@@ -193,6 +196,7 @@ public struct SARIFDiagnosticRenderer: DiagnosticRenderer {
       ))
     run.append(("results", .array(results)))
     run.append(("columnKind", .string("unicodeCodePoints")))
+    run.append(("newlineSequences", .array(["\r\n", "\n", "\r"].map(JSONValue.string))))
 
     return .object([
       ("$schema", .string(Self.schemaURI)),
@@ -287,10 +291,29 @@ public struct SARIFDiagnosticRenderer: DiagnosticRenderer {
     ])
   }
 
+  /// A diagnostic that means the run could not do its work, rather than a finding: a file not
+  /// read, `check` not run, or a problem outside any file (a store, a flag) that is an error by
+  /// its code, whatever `--warnings-as-errors` made of a warning.
+  static func isExecutionFailure(_ diagnostic: Diagnostic) -> Bool {
+    diagnostic.code == .fileUnreadable || diagnostic.code == .checkNotRun
+      || (diagnostic.file == nil && diagnostic.code.defaultSeverity == .error)
+  }
+
+  /// What a finding is about, for its fingerprint: the source text of its range, unless the
+  /// range may hold a secret (a hash of it would be a guessable digest) or there is none to
+  /// read; then the message.
+  static func subject(of diagnostic: Diagnostic, in source: SourceFile?) -> String {
+    guard !diagnostic.sensitive, let range = diagnostic.range, let source,
+      range.start.offset >= 0, range.start.offset < range.end.offset,
+      range.end.offset <= source.bytes.count
+    else { return diagnostic.message }
+    return String(decoding: source.bytes[range.start.offset..<range.end.offset], as: UTF8.self)
+  }
+
   /// FNV-1a 64 over the fields, each followed by a NUL byte, as 16 lowercase hex digits.
-  static func fingerprint(code: String, uri: String, path: String, message: String) -> String {
+  static func fingerprint(code: String, uri: String, path: String, subject: String) -> String {
     var bytes: [UInt8] = []
-    for field in [code, uri, path, message] {
+    for field in [code, uri, path, subject] {
       bytes.append(contentsOf: field.utf8)
       bytes.append(0)
     }

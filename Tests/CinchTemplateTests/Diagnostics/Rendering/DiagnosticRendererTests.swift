@@ -266,6 +266,20 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
         """)
   }
 
+  /// A fork's pull request can put escape sequences in a template; none reaches the log.
+  @Test func controlCharactersFromATemplateNeverReachTheLog() {
+    let output = GitHubDiagnosticRenderer().render([
+      Diagnostic(
+        .invalidName, "name '/app/a\u{1B}[31mRED\u{1B}]0;t\u{7}\u{0}' is not valid",
+        file: "t\u{1B}.yaml", notes: [.init("see \u{202E}here")])
+    ])
+    #expect(!output.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+    #expect(
+      !output.unicodeScalars.contains { (0x7F..<0xA0).contains($0.value) || $0 == "\u{202E}" })
+    #expect(output.contains("/app/a\u{FFFD}[31mRED"))
+    #expect(output.hasSuffix("%0Anote: see \u{FFFD}here\n"))
+  }
+
   @Test func pathsAreNormalizedAndMadeRelativeToTheRepository() {
     let plain = GitHubDiagnosticRenderer()
     #expect(plain.displayed("./templates/../templates//rds.yaml") == "templates/rds.yaml")
@@ -306,7 +320,7 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
         try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
       let run = try #require((log["runs"] as? [[String: Any]])?.first)
       let result = try #require((run["results"] as? [[String: Any]])?.first)
-      return try #require((result["partialFingerprints"] as? [String: String])?["cinch/v1"])
+      return try #require((result["partialFingerprints"] as? [String: String])?["cinch/v2"])
     }
     let path: TemplatePath = ["Resources", "Db", "Properties", "MasterUserPassword"]
     let here = SourceRange(
@@ -331,13 +345,74 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
     #expect(try fingerprint(a).hasSuffix(":1"))
   }
 
+  /// With the source at hand the fingerprint hashes what the finding is about, the text of its
+  /// range: a message that changes with the store (`latest is 4`, not 3) keeps the alert, a
+  /// finding on another reference does not, and a range that may hold a secret is never hashed.
+  @Test func fingerprintHashesTheRangeNotTheMessage() throws {
+    let text = "A: '{{resolve:ssm:/app/db:99}}'\nB: '{{resolve:ssm:/app/other:99}}'\n"
+    let file = SourceFile(path: "t.yaml", text: text)
+    func range(_ needle: String) -> SourceRange {
+      let found = text.range(of: needle) ?? text.startIndex..<text.startIndex
+      let start = text.utf8.distance(from: text.startIndex, to: found.lowerBound)
+      let end = start + needle.utf8.count
+      return SourceRange(
+        start: file.position(atByte: start), end: file.position(atByte: end))
+    }
+    func fingerprint(_ diagnostic: Diagnostic) throws -> String {
+      let output = Self.renderer.render([diagnostic], sources: ["t.yaml": file])
+      let log = try #require(
+        try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+      let run = try #require((log["runs"] as? [[String: Any]])?.first)
+      let result = try #require((run["results"] as? [[String: Any]])?.first)
+      return try #require((result["partialFingerprints"] as? [String: String])?["cinch/v2"])
+    }
+    let first = range("{{resolve:ssm:/app/db:99}}")
+    let a = Diagnostic(
+      .versionNotFound, "parameter '/app/db' has no version 99; latest is 3", file: "t.yaml",
+      range: first)
+    var b = a
+    b.message = "parameter '/app/db' has no version 99; latest is 4"
+    var c = a
+    c.range = range("{{resolve:ssm:/app/other:99}}")
+    #expect(try fingerprint(a) == fingerprint(b))
+    #expect(try fingerprint(a) != fingerprint(c))
+    var secret = a
+    secret.sensitive = true
+    var secretElsewhere = c
+    secretElsewhere.sensitive = true
+    // Sensitive: the message, not the text, so two ranges with one message hash alike.
+    #expect(try fingerprint(secret) == fingerprint(secretElsewhere))
+    #expect(
+      SARIFDiagnosticRenderer.subject(of: secret, in: file) == secret.message)
+  }
+
+  /// `executionSuccessful` is false only when the run could not do its work; findings, even a
+  /// file-less warning made an error by `--warnings-as-errors`, are a run that worked.
+  @Test func executionFailsOnlyWhenTheRunCouldNotWork() throws {
+    func invocation(_ diagnostics: [Diagnostic]) throws -> [String: Any]? {
+      let output = Self.renderer.render(diagnostics)
+      let log = try #require(
+        try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+      let run = try #require((log["runs"] as? [[String: Any]])?.first)
+      return (run["invocations"] as? [[String: Any]])?.first
+    }
+    var promoted = Diagnostic(.undeclaredParameter, "a value for Foo, which no template declares")
+    promoted.severity = .error
+    #expect(try invocation([promoted])?["executionSuccessful"] as? Bool == true)
+    let notRun = Diagnostic(.checkNotRun, "broken.lock: not JSON", file: "broken.lock")
+    #expect(try invocation([notRun])?["executionSuccessful"] as? Bool == false)
+    let unread = Diagnostic(.fileUnreadable, "cannot read 'nope.yaml'", file: "nope.yaml")
+    #expect(try invocation([unread])?["executionSuccessful"] as? Bool == false)
+    #expect(try invocation([Diagnostic(.versionNotANumber, "x", file: "t.yaml")]) == nil)
+  }
+
   @Test func identicalFindingsAreNumbered() throws {
     let diagnostic = Diagnostic(.nestedReference, "a reference inside a reference", file: "t.yaml")
     let output = Self.renderer.render([diagnostic, diagnostic])
     let hash = SARIFDiagnosticRenderer.fingerprint(
-      code: "E2008", uri: "t.yaml", path: "", message: "a reference inside a reference")
-    #expect(output.contains("\"cinch/v1\": \"\(hash):1\""))
-    #expect(output.contains("\"cinch/v1\": \"\(hash):2\""))
+      code: "E2008", uri: "t.yaml", path: "", subject: "a reference inside a reference")
+    #expect(output.contains("\"cinch/v2\": \"\(hash):1\""))
+    #expect(output.contains("\"cinch/v2\": \"\(hash):2\""))
   }
 
   /// A malformed position from some stage still gives a file GitHub accepts.
