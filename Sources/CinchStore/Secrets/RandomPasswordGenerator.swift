@@ -1,7 +1,10 @@
 /// `GetRandomPassword` (`reference: aws-store-semantics §2.9`): a password drawn uniformly from
 /// the characters the policy allows (letters, digits, the 32 ASCII punctuation characters,
 /// optionally a space, less `ExcludeCharacters`), with at least one character of each included
-/// class when `RequireEachIncludedType` (the default) holds.
+/// class when `RequireEachIncludedType` (the default) holds. The space is not such a class: "the
+/// password can contain space characters" with `IncludeSpace`, and the required types are "one
+/// upper and lowercase letter, one number, and one punctuation"
+/// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html).
 public struct RandomPasswordGenerator: Sendable {
   public static let defaultLength = 32
   public static let maximumLength = 4096
@@ -13,6 +16,8 @@ public struct RandomPasswordGenerator: Sendable {
   /// The character classes the policy includes, each less the excluded characters; classes left
   /// empty by `ExcludeCharacters` are not required.
   public let classes: [[Character]]
+  /// Characters allowed but never required (the space).
+  public let optional: [Character]
   public let length: Int
   public let requireEachIncludedType: Bool
 
@@ -44,8 +49,8 @@ public struct RandomPasswordGenerator: Sendable {
     include(Self.uppercase, unless: policy.excludeUppercase)
     include(Self.digits, unless: policy.excludeNumbers)
     include(Self.punctuation, unless: policy.excludePunctuation)
-    if policy.includeSpace == true { include([" "], unless: nil) }
-    guard !classes.isEmpty else {
+    let optional: [Character] = policy.includeSpace == true && !excluded.contains(" ") ? [" "] : []
+    guard !classes.isEmpty || !optional.isEmpty else {
       throw .invalidParameter(
         "The password policy excludes every character: include at least one character type.")
     }
@@ -56,13 +61,14 @@ public struct RandomPasswordGenerator: Sendable {
           + "\(classes.count) included character types.")
     }
     self.classes = classes
+    self.optional = optional
     self.length = length
     self.requireEachIncludedType = requireEach
   }
 
   /// A password from `generator` (the system's secure generator unless a test gives a seeded one).
   public func generate(using generator: inout some RandomNumberGenerator) -> String {
-    let all = classes.flatMap { $0 }
+    let all = classes.flatMap { $0 } + optional
     var characters: [Character] = []
     characters.reserveCapacity(length)
     if requireEachIncludedType {

@@ -22,14 +22,14 @@ import _CinchTestSupport
     var checked = 0
     seededCheck(Self.policies, count: 3000) { policy in
       guard let generator = try? RandomPasswordGenerator(policy) else {
-        // Refused: every class excluded, or too short to hold one of each.
-        let classes =
-          [
-            policy.excludeLowercase, policy.excludeUppercase, policy.excludeNumbers,
-            policy.excludePunctuation,
-          ].filter { $0 != true }.count + (policy.includeSpace == true ? 1 : 0)
+        // Refused: every character excluded, or too short to hold one of each required type
+        // (the space is allowed, never required).
+        let classes = [
+          policy.excludeLowercase, policy.excludeUppercase, policy.excludeNumbers,
+          policy.excludePunctuation,
+        ].filter { $0 != true }.count
         #expect(
-          classes == 0
+          (classes == 0 && policy.includeSpace != true)
             || (policy.requireEachIncludedType != false && (policy.passwordLength ?? 32) < classes))
         return
       }
@@ -59,10 +59,25 @@ import _CinchTestSupport
         if policy.excludeUppercase != true { #expect(has.upper) }
         if policy.excludeNumbers != true { #expect(has.digit) }
         if policy.excludePunctuation != true { #expect(has.punctuation) }
-        if policy.includeSpace == true { #expect(has.space) }
       }
     }
     #expect(checked > 1000)
+  }
+
+  /// `IncludeSpace` lets a space in; it is not one of the types each password must hold, so a
+  /// four-character password with all four types and a space allowed is possible.
+  @Test func aSpaceIsAllowedNotRequired() throws {
+    var rng = Xoshiro(seed: (9, 8, 7, 6))
+    let generator = try RandomPasswordGenerator(
+      PasswordPolicy(passwordLength: 4, includeSpace: true))
+    var withSpace = 0
+    for _ in 0..<2000 where generator.generate(using: &rng).contains(" ") { withSpace += 1 }
+    // 4 of 4 characters are the required types: no room for a space.
+    #expect(withSpace == 0)
+    let longer = try RandomPasswordGenerator(PasswordPolicy(passwordLength: 64, includeSpace: true))
+    var seen = 0
+    for _ in 0..<200 where longer.generate(using: &rng).contains(" ") { seen += 1 }
+    #expect(seen > 0 && seen < 200)
   }
 
   @Test func theDefaultIsThirtyTwoCharactersOfEveryClass() throws {
