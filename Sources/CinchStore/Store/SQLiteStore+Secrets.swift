@@ -259,6 +259,16 @@ extension SQLiteStore {
     throw StoreError.secretNotFound
   }
 
+  /// The key a secret records for `KmsKeyId` (checked to be usable): nil for the AWS-managed
+  /// `aws/secretsmanager` key however it is named, as AWS leaves `KmsKeyId` out for it and
+  /// lists its versions' key as `DefaultEncryptionKey`
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html).
+  func storedKeyRef(_ keyID: String?, _ db: Database) throws -> String? {
+    guard let keyID else { return nil }
+    let key = try secretKey(keyID, db)
+    return try key.keyID == secretKey(nil, db).keyID ? nil : keyID
+  }
+
   /// The key that wraps new versions' data keys, with KMS's complaint as Secrets Manager
   /// reports it.
   func secretKey(_ keyRef: String?, _ db: Database) throws -> KMSKeyRecord {
@@ -511,12 +521,13 @@ extension SQLiteStore {
       }
       throw StoreError.secretExists(name: request.name)
     }
-    if let keyID = request.kmsKeyID { _ = try secretKey(keyID, db) }
+    let keyRef = try storedKeyRef(request.kmsKeyID, db)
 
     let now = self.now()
     let attributes = SecretAttributes(
-      arnSuffix: try SecretNameRules.randomSuffix(), description: request.description,
-      kmsKeyRef: request.kmsKeyID, lastChangedDate: now.timeIntervalSince1970)
+      arnSuffix: try SecretNameRules.randomSuffix(),
+      description: request.description.flatMap { $0.isEmpty ? nil : $0 },
+      kmsKeyRef: keyRef, lastChangedDate: now.timeIntervalSince1970)
     try db.execute(
       cached: """
         INSERT INTO entries (kind, lookup_name, name, created_at, attributes)
@@ -625,10 +636,14 @@ extension SQLiteStore {
     guard !entry.isDeleted else { throw StoreError.markedForDeletion }
     let value = try SecretValueRules.value(
       string: request.secretString, binary: request.secretBinary)
-    if let description = request.description { entry.attributes.description = description }
-    if let keyID = request.kmsKeyID, keyID != entry.attributes.kmsKeyRef {
-      _ = try secretKey(keyID, db)
-      entry.attributes.kmsKeyRef = keyID
+    // An empty description is none: AWS leaves `Description` out of DescribeSecret then.
+    if let description = request.description {
+      entry.attributes.description = description.isEmpty ? nil : description
+    }
+    if let keyID = request.kmsKeyID, case let keyRef = try storedKeyRef(keyID, db),
+      keyRef != entry.attributes.kmsKeyRef
+    {
+      entry.attributes.kmsKeyRef = keyRef
       try resealLabelledVersions(entry, db)
     }
     entry.attributes.lastChangedDate = now().timeIntervalSince1970

@@ -151,6 +151,34 @@ import Testing
     }
   }
 
+  /// The AWS-managed key named outright is still the default: `KmsKeyId` is left out and the
+  /// versions' key is `DefaultEncryptionKey`; an empty description is none
+  /// (API_DescribeSecret.html: "If the secret is encrypted with the AWS managed key
+  /// aws/secretsmanager, this field is omitted").
+  @Test(arguments: Backend.allCases) func theDefaultKeyAndAnEmptyDescriptionAreNotShown(
+    _ backend: Backend
+  ) async throws {
+    let store = try await backend.makeStore().store
+    _ = try await store.createSecret(
+      CreateSecretRequest(
+        name: "d", clientRequestToken: tokenA, description: "",
+        kmsKeyID: "alias/aws/secretsmanager", secretString: "v"))
+    let described = try await store.describeSecret(DescribeSecretRequest(secretID: "d"))
+    let versions = try await store.listSecretVersionIds(ListSecretVersionIdsRequest(secretID: "d"))
+    await conforming(.defaultKeyEchoed, on: backend) {
+      #expect(described.kmsKeyID == nil)
+      #expect(described.description == nil)
+      #expect(versions.versions.map(\.kmsKeyIDs) == [["DefaultEncryptionKey"]])
+    }
+    _ = try await store.updateSecret(
+      UpdateSecretRequest(secretID: "d", description: "now"))
+    _ = try await store.updateSecret(UpdateSecretRequest(secretID: "d", description: ""))
+    let cleared = try await store.describeSecret(DescribeSecretRequest(secretID: "d"))
+    await conforming(.defaultKeyEchoed, on: backend) {
+      #expect(cleared.description == nil)
+    }
+  }
+
   @Test(arguments: Backend.allCases) func tokensAreThirtyTwoToSixtyFourCharacters(
     _ backend: Backend
   ) async throws {

@@ -33,6 +33,7 @@ enum KnownDivergence: String, CaseIterable, Sendable {
   case updateSecretReplaysAToken
   case customLabelOnTwoVersions
   case pendingStaysAfterANewValue
+  case defaultKeyEchoed
   case deprecatedVersionsListed
   case scheduledDeletionNotEnforced
   case rolledBackCurrentNotRead
@@ -116,6 +117,10 @@ enum KnownDivergence: String, CaseIterable, Sendable {
       "UpdateSecretVersionStage attaches a label that is on another version without "
         + "RemoveFromVersionId, leaving it on two versions; AWS refuses with "
         + "InvalidParameterException"
+    case .defaultKeyEchoed:
+      "a secret created with KmsKeyId alias/aws/secretsmanager, or an empty Description, "
+        + "shows them in DescribeSecret; AWS leaves out KmsKeyId for the AWS-managed key and an "
+        + "empty Description"
     case .pendingStaysAfterANewValue:
       "a new value that takes AWSCURRENT from a version holding AWSCURRENT and AWSPENDING "
         + "leaves AWSPENDING there; AWS takes it off (the version keeps only AWSPREVIOUS)"
