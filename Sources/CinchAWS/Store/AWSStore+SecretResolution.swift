@@ -206,9 +206,9 @@ extension AWSStore: SecretResolver, SecretCatalog {
       // about it is that it cannot be read.
       entries = []
     }
-    // Oldest first; the service lists newest first, which orders versions created in the
-    // same second.
-    let versions = entries.reversed().enumerated()
+    // Oldest first, as the service lists them (LocalStack's recordings of AWS, and moto); the
+    // listing's order breaks ties between versions created in the same second.
+    let versions = entries.enumerated()
       .sorted { ($0.element.createdDate, $0.offset) < ($1.element.createdDate, $1.offset) }
       .map { _, entry in
         SecretVersionList.Version(

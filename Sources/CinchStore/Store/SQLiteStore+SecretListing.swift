@@ -235,7 +235,9 @@ extension SQLiteStore {
     let maxResults = try SecretValueRules.checkMaxResults(request.maxResults, maximum: 100)
     let entry = try findSecret(request.secretID, db)
     let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
-    let records = try SecretVersionRecord.fetchAll(db, entry: entry.id).reversed().filter {
+    // Oldest first, as AWS lists them (every answer LocalStack recorded from AWS, and the
+    // aws CLI reference's example, give the versions in the order they were created).
+    let records = try SecretVersionRecord.fetchAll(db, entry: entry.id).filter {
       request.includeDeprecated == true || labels[$0.version] != nil
     }
     let scope = "versions:\(entry.name):\(entry.attributes.arnSuffix)"

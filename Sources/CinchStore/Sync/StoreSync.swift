@@ -332,7 +332,8 @@ extension StoreSync {
       listed += page.versions
       token = page.nextToken
     } while token != nil
-    let ordered = listed.reversed().enumerated()
+    // Both stores list oldest first; the listing's order breaks ties in the creation date.
+    let ordered = listed.enumerated()
       .sorted { ($0.element.createdDate, $0.offset) < ($1.element.createdDate, $1.offset) }
       .map(\.element).filter { !($0.versionStages ?? []).isEmpty }
     var versions: [SecretVersionCopy] = []

@@ -209,7 +209,7 @@ import _CinchTestSupport
       "secretsmanager", "list-secret-version-ids", "--secret-id", "MyTestSecret", "--query",
       "Versions[].[VersionId, VersionStages[0]]", "--output", "text",
     ])
-    #expect(versions.stdout == "\(tokenB)\tAWSPREVIOUS\n\(tokenA)\tAWSCURRENT\n")
+    #expect(versions.stdout == "\(tokenA)\tAWSCURRENT\n\(tokenB)\tAWSPREVIOUS\n")
     let replay = try await project.run([
       "secretsmanager", "put-secret-value", "--secret-id", "MyTestSecret", "--secret-string",
       "changed", "--client-request-token", tokenB,

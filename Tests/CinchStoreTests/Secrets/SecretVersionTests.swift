@@ -144,20 +144,21 @@ import Testing
     try await store.putValue("s", "v2", token: tokenB)
     try await store.putValue("s", "v3", token: tokenC)
     let listed = try await store.listSecretVersionIds(ListSecretVersionIdsRequest(secretID: "s"))
-    #expect(listed.versions.map(\.versionID) == [tokenC, tokenB])
-    #expect(listed.versions.map(\.versionStages) == [["AWSCURRENT"], ["AWSPREVIOUS"]])
+    // Oldest first, as AWS lists them.
+    #expect(listed.versions.map(\.versionID) == [tokenB, tokenC])
+    #expect(listed.versions.map(\.versionStages) == [["AWSPREVIOUS"], ["AWSCURRENT"]])
     #expect(listed.versions.first?.kmsKeyIDs == ["DefaultEncryptionKey"])
     let all = try await store.listSecretVersionIds(
       ListSecretVersionIdsRequest(secretID: "s", includeDeprecated: true))
-    #expect(all.versions.map(\.versionID) == [tokenC, tokenB, tokenA])
-    #expect(all.versions.last?.versionStages == nil)
+    #expect(all.versions.map(\.versionID) == [tokenA, tokenB, tokenC])
+    #expect(all.versions.first?.versionStages == nil)
     let page = try await store.listSecretVersionIds(
       ListSecretVersionIdsRequest(secretID: "s", maxResults: 1, includeDeprecated: true))
-    #expect(page.versions.map(\.versionID) == [tokenC])
+    #expect(page.versions.map(\.versionID) == [tokenA])
     let rest = try await store.listSecretVersionIds(
       ListSecretVersionIdsRequest(
         secretID: "s", nextToken: page.nextToken, includeDeprecated: true))
-    #expect(rest.versions.map(\.versionID) == [tokenB, tokenA])
+    #expect(rest.versions.map(\.versionID) == [tokenB, tokenC])
     #expect(rest.nextToken == nil)
     await expectStoreError("InvalidNextTokenException") {
       _ = try await store.listSecretVersionIds(

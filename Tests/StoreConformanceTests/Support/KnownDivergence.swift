@@ -29,7 +29,6 @@ enum KnownDivergence: String, CaseIterable, Sendable {
   case secretInputValidation
   case secretErrorWording
   case listSecretsSortIgnored
-  case versionListOrder
   case updateSecretReplaysAToken
   case customLabelOnTwoVersions
   case pendingStaysAfterANewValue
@@ -106,10 +105,6 @@ enum KnownDivergence: String, CaseIterable, Sendable {
         + "specified secret'); the codes match"
     case .listSecretsSortIgnored:
       "ListSecrets ignores SortBy and SortOrder; AWS sorts by the field asked"
-    case .versionListOrder:
-      "ListSecretVersionIds lists versions oldest first with CreatedDate in whole seconds, "
-        + "so the catalog orders versions created in one second backwards; AWS dates versions "
-        + "to the millisecond"
     case .updateSecretReplaysAToken:
       "UpdateSecret with a ClientRequestToken already used by a version with the same "
         + "value succeeds; AWS refuses any reuse with ResourceExistsException"
