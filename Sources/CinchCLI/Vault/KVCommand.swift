@@ -368,7 +368,9 @@ struct KVRollbackCommand: AsyncParsableCommand {
     if metadata["destroyed"] == .bool(true) {
       throw VaultExit.remote("Cannot roll back to a version that has been destroyed")
     }
-    if metadata["deletion_time"]?.stringValue?.isEmpty == false, target.status == 404 {
+    // Any deletion time refuses, a scheduled one (`delete_version_after`) too, as Vault's
+    // kv_rollback.go checks only that `deletion_time` is not empty.
+    if metadata["deletion_time"]?.stringValue?.isEmpty == false {
       throw VaultExit.remote("Cannot roll back to a version that has been deleted")
     }
     guard case .object(let data)? = target.data?["data"] else {

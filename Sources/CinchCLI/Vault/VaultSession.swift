@@ -61,7 +61,7 @@ struct VaultSession {
   static func open(_ options: StoreOptions) async throws -> VaultSession {
     do {
       let store = try await options.open()
-      return VaultSession(store: store, api: VaultAPI(store: store))
+      return VaultSession(store: store, api: VaultAPI(store: store, serving: false))
     } catch let error as StoreAccessError {
       throw VaultExit.usage("cinch: \(error)")
     } catch let error as StoreLocationError {

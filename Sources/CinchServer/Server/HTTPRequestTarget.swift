@@ -1,9 +1,11 @@
 import Foundation
 
 /// A request target as route handlers see it: the path percent-decoded with dot segments
-/// removed (and no trailing slash), and the query's name/value pairs percent-decoded, as
-/// Foundation's `URL.standardized.path` and `URLComponents.queryItems` give them (the server
-/// answered with those before its HTTP layer was its own, and the routes rely on that form).
+/// removed, and the query's name/value pairs percent-decoded, as Foundation's
+/// `URL.standardized.path` and `URLComponents.queryItems` give them (the server answered with
+/// those before its HTTP layer was its own, and the routes rely on that form). A trailing slash
+/// is kept: Vault tells `secret/data/a/` (no such key: an invalid path) from `secret/data/a`,
+/// and `standardized` would drop it.
 ///
 /// A plain path (`/`, `/v1/secret/data/app`) is already in that form and is taken as it is;
 /// anything else goes through Foundation.
@@ -11,7 +13,8 @@ enum HTTPRequestTarget {
   static func split(_ target: String) -> (path: String, query: [(name: String, value: String)]) {
     if isPlainPath(target) { return (target, []) }
     let components = URLComponents(string: target)
-    let path = components.flatMap { URL(string: $0.percentEncodedPath)?.standardized.path } ?? ""
+    var path = components.flatMap { URL(string: $0.percentEncodedPath)?.standardized.path } ?? ""
+    if components?.percentEncodedPath.hasSuffix("/") == true, !path.hasSuffix("/") { path += "/" }
     let query =
       components?.queryItems?.map { (name: $0.name, value: $0.value ?? "") } ?? []
     return (path, query)

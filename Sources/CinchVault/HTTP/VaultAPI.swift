@@ -11,9 +11,13 @@ public final class VaultAPI: Sendable {
   let store: SQLiteStore
   let auditor: VaultAuditor
 
-  public init(store: SQLiteStore) {
+  /// `serving`: the API answers a server's clients (`cinch serve`), whose standard output is
+  /// the server's; false for the command line, whose standard output is its user's answer, so
+  /// an audit device on `stdout` writes to standard error there instead.
+  public init(store: SQLiteStore, serving: Bool = true) {
     self.store = store
-    self.auditor = VaultAuditor(store: store)
+    self.auditor = VaultAuditor(
+      store: store, console: serving ? .standardOutput : .standardError)
   }
 
   /// Who is asking: a request over HTTP carries a token; the command line holds the store (and

@@ -263,9 +263,23 @@ struct KVEngine {
     }
   }
 
+  /// Vault's `strutil.Printable`, which is Go's `unicode.IsPrint` for every rune: letters,
+  /// marks, numbers, punctuation, symbols and the ASCII space, so no other space (U+00A0,
+  /// U+3000), no format character (U+200B, U+00AD, U+FEFF), no line or paragraph separator, no
+  /// control, private-use or unassigned code point.
   static func isPrintable(_ text: String) -> Bool {
     text.unicodeScalars.allSatisfy { scalar in
-      !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
+      switch scalar.properties.generalCategory {
+      case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+        .nonspacingMark, .spacingMark, .enclosingMark,
+        .decimalNumber, .letterNumber, .otherNumber,
+        .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+        .initialPunctuation, .finalPunctuation, .otherPunctuation,
+        .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+        true
+      default:
+        scalar == " "
+      }
     }
   }
 

@@ -8,6 +8,10 @@ import Foundation
 /// can write an entry the request is refused with 500 `internal error`.
 struct VaultAuditor: Sendable {
   let store: SQLiteStore
+  /// Where a device with `file_path=stdout` writes: the server's standard output, as Vault's
+  /// does; standard error in a command-line process, where standard output carries the answer
+  /// (`cinch kv get -field=…` must stay a value a script can capture).
+  let console: FileHandle
 
   /// `hmac-sha256:` + lowercase hex of HMAC-SHA256(salt, input).
   static func hash(_ input: String, salt: SecretBytes) -> String {
@@ -159,7 +163,7 @@ struct VaultAuditor: Sendable {
       case "discard":
         written += 1
       case "stdout":
-        FileHandle.standardOutput.write(Data(line.utf8))
+        console.write(Data(line.utf8))
         written += 1
       case let path where !path.isEmpty:
         if let failed = Self.append(line, to: path, mode: device.options["mode"]) {

@@ -206,6 +206,33 @@ import _CinchTestSupport
     #expect(try await workspace.cinch("kv", "get", "secret/p").status == 2)
   }
 
+  /// Vault's kv rollback refuses any version with a deletion time, a scheduled one
+  /// (`delete_version_after`) too.
+  @Test func rollbackRefusesAVersionScheduledForDeletion() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "metadata", "put", "-delete-version-after=1h", "secret/rb")
+    try await workspace.cinch("kv", "put", "secret/rb", "a=1")
+    try await workspace.cinch("kv", "put", "secret/rb", "a=2")
+    let rollback = try await workspace.cinch("kv", "rollback", "-version=1", "secret/rb")
+    #expect(rollback.status == 2)
+    #expect(rollback.stderr == "Cannot roll back to a version that has been deleted\n")
+    #expect(try await workspace.cinch("kv", "get", "-field=a", "secret/rb").stdout == "2")
+  }
+
+  /// A `file_path=stdout` audit device is the server's output; on the command line it writes
+  /// to standard error, so what a command prints stays the answer a script captures.
+  @Test func aStdoutAuditDeviceLeavesTheAnswerAlone() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/so", "x=value-1")
+    #expect(
+      try await workspace.cinch("audit", "enable", "-path=so", "file", "file_path=stdout").status
+        == 0)
+    let field = try await workspace.cinch("kv", "get", "-field=x", "secret/so")
+    #expect(field.stdout == "value-1")
+    #expect(field.stderr.contains("\"type\":\"response\""))
+    #expect(!field.stderr.contains("value-1"))
+  }
+
   @Test func aValueNeverReachesTheStoreFileOrTheAuditLog() async throws {
     let workspace = try await Workspace()
     let canary = "canary-cli-kv-5b1d"

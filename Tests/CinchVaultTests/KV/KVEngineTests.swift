@@ -219,6 +219,35 @@ struct KVEngineTests {
       ])
   }
 
+  /// Vault's `strutil.Printable` is Go's `unicode.IsPrint`: the ASCII space is the only space,
+  /// and format characters, separators and controls are not printable.
+  @Test("custom_metadata must be printable as Go's unicode.IsPrint reads it")
+  func customMetadataPrintable() async throws {
+    for text in ["a b", "é", "日本", "😀", "a-b_c.d", "¿", "€", "x\u{301}"] {
+      #expect(KVEngine.isPrintable(text), "\(text.unicodeScalars.map(\.value))")
+    }
+    for text in [
+      "a\u{A0}b", "a\u{200B}b", "a\u{2028}b", "a\u{3000}b", "a\u{AD}b", "a\u{FEFF}b", "a\tb",
+      "a\u{7F}", "a\u{85}", "a\u{E000}",
+    ] {
+      #expect(!KVEngine.isPrintable(text), "\(text.unicodeScalars.map(\.value))")
+    }
+    let vault = try await VaultFixture()
+    let refused = await vault.call(
+      "POST", "secret/metadata/cm", #"{"custom_metadata":{"k":"a\u00a0b"}}"#)
+    #expect(refused.status == 400)
+  }
+
+  /// Vault's data path pattern takes no trailing slash: `secret/data/l/` is an invalid path,
+  /// not the key `l`.
+  @Test("a trailing slash on a data path is an invalid path, not the key without it")
+  func trailingSlashIsInvalid() async throws {
+    let vault = try await VaultFixture()
+    let write = await vault.call("POST", "secret/data/l/", #"{"data":{"a":1}}"#)
+    #expect(write.status == 404)
+    #expect(await vault.call("GET", "secret/data/l").status == 404)
+  }
+
   @Test("metadata: read, custom_metadata in reads, patch, limits, cas_required warning")
   func metadata() async throws {
     let vault = try await VaultFixture()
