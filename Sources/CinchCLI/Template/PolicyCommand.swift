@@ -79,6 +79,15 @@ struct PolicyCommand: AsyncParsableCommand {
   @OptionGroup(title: "Store") var store: StoreOptions
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
+  /// `aws`, or `aws-` and lowercase words joined by hyphens (`aws-cn`, `aws-iso-b`).
+  static func isPartitionName(_ text: String) -> Bool {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    return parts.first == "aws"
+      && parts.dropFirst().allSatisfy { part in
+        !part.isEmpty && part.utf8.allSatisfy { (0x61...0x7A).contains($0) }
+      }
+  }
+
   func validate() throws {
     let environment = ProcessEnvironment.current
     if evaluation.accountId == nil && (environment["CINCH_ACCOUNT_ID"] ?? "").isEmpty {
@@ -105,6 +114,15 @@ struct PolicyCommand: AsyncParsableCommand {
     let region =
       evaluation.region ?? environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 }
       ?? environment["AWS_DEFAULT_REGION"] ?? ""
+    guard EvaluationOptions.isRegionName(region) else {
+      throw ValidationError(
+        "cinch policy needs a region name such as us-east-1 (lowercase letters, digits and "
+          + "hyphens); got '\(region)'")
+    }
+    if let partition, !Self.isPartitionName(partition) {
+      throw ValidationError(
+        "--partition must be a partition name such as aws or aws-cn; got '\(partition)'")
+    }
     let known = Partition.of(region: region)
     // A region of a known partition fixes it, and a partition cinch knows has its own regions;
     // --partition is for regions of partitions cinch does not know.
@@ -135,7 +153,8 @@ struct PolicyCommand: AsyncParsableCommand {
       region: inputs.region, accountID: inputs.accountID, partition: partition)
     let options = PolicyGenerator.Options(
       profiles: profile.profiles, collapsePrefixes: collapsePrefix,
-      runtimePaths: runtimePath.compactMap(PolicyGenerator.RuntimePath.init(argument:)))
+      runtimePaths: runtimePath.compactMap(PolicyGenerator.RuntimePath.init(argument:)),
+      consumersAreManaged: format == .cloudformation)
 
     var pins: Lockfile?
     if let lock {

@@ -14,14 +14,19 @@ public enum PolicyGenerator {
     public var collapsePrefixes: Bool
     /// Paths application roles read at run time, the seed's `parameter/myapp/prod/*` pattern.
     public var runtimePaths: [RuntimePath]
+    /// The consumers' documents become managed policies (`--format cloudformation` writes an
+    /// `AWS::IAM::ManagedPolicy` for each), so they are held to 6,144 characters, not to the
+    /// 10,240 of a role's inline policies.
+    public var consumersAreManaged: Bool
 
     public init(
       profiles: Set<PolicyProfile> = Set(PolicyProfile.allCases), collapsePrefixes: Bool = false,
-      runtimePaths: [RuntimePath] = []
+      runtimePaths: [RuntimePath] = [], consumersAreManaged: Bool = false
     ) {
       self.profiles = profiles
       self.collapsePrefixes = collapsePrefixes
       self.runtimePaths = runtimePaths
+      self.consumersAreManaged = consumersAreManaged
     }
   }
 
@@ -112,7 +117,7 @@ public enum PolicyGenerator {
         PolicyDocument(profile: key.profile, role: key.role, statements: statements, name: ""))
     }
     let set = PolicySet(documents: named(documents))
-    reportOversized(set, into: &diagnostics)
+    reportOversized(set, consumersAreManaged: options.consumersAreManaged, into: &diagnostics)
     return set
   }
 
@@ -124,12 +129,14 @@ public enum PolicyGenerator {
   static let managedPolicyLimit = 6_144
   static let inlinePoliciesLimit = 10_240
 
-  private static func reportOversized(_ set: PolicySet, into diagnostics: inout Diagnostics) {
+  private static func reportOversized(
+    _ set: PolicySet, consumersAreManaged: Bool, into diagnostics: inout Diagnostics
+  ) {
     let renderer = PolicyJSONRenderer()
     for document in set.documents {
       guard let size = renderer.policySize(document) else { continue }
       let (limit, kind) =
-        document.role == nil
+        document.role == nil || consumersAreManaged
         ? (managedPolicyLimit, "a managed policy")
         : (inlinePoliciesLimit, "a role's inline policies")
       guard size > limit else { continue }

@@ -57,6 +57,66 @@ import _CinchTestSupport
     #expect(!collapsed.stderr.contains("W6009"), "\(collapsed.stderr)")
   }
 
+  /// A consumer's policy is a role's inline policy in JSON (10,240 characters), but
+  /// `--format cloudformation` writes it as an `AWS::IAM::ManagedPolicy` (6,144).
+  @Test func aConsumerPolicyWrittenAsManagedIsHeldToTheManagedLimit() async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var template = """
+      Resources:
+        Role:
+          Type: AWS::IAM::Role
+          Properties:
+            AssumeRolePolicyDocument: {}
+        Task:
+          Type: AWS::ECS::TaskDefinition
+          Properties:
+            ExecutionRoleArn: !GetAtt Role.Arn
+            ContainerDefinitions:
+              - Name: app
+                Image: app
+                Secrets:
+
+      """
+    for index in 1...80 {
+      template +=
+        "            - {Name: V\(index), ValueFrom: /myapp/prod/service-number-\(index)/config-value}\n"
+    }
+    try template.write(
+      to: directory.appendingPathComponent("ecs.yaml"), atomically: true, encoding: .utf8)
+    let arguments = [
+      "policy", "ecs.yaml", "--account-id", "123456789012", "--region", "eu-west-1", "--profile",
+      "consumers",
+    ]
+    let json = try await CinchProcess.run(arguments, in: directory)
+    #expect(json.status == 0, "\(json.stderr)")
+    #expect(!json.stderr.contains("W6009"), "\(json.stderr)")
+    let managed = try await CinchProcess.run(
+      arguments + ["--format", "cloudformation"], in: directory)
+    #expect(managed.status == 0, "\(managed.stderr)")
+    #expect(
+      managed.stderr.contains("IAM takes at most 6144 for a managed policy"), "\(managed.stderr)")
+  }
+
+  /// A region or partition goes into every ARN: one that is not a name would grant what was
+  /// not meant (`*`) or nothing (`US-EAST-1`).
+  @Test(arguments: [
+    ["--region", "*"], ["--region", "us-east-1:x"], ["--region", "US-EAST-1"],
+    ["--region", "us-east-1", "--partition", "*"],
+  ])
+  func regionsAndPartitionsMustBeNames(_ extra: [String]) async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try
+      "Resources:\n  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      Value: '{{resolve:ssm:/app/a}}'\n"
+      .write(to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+    let result = try await CinchProcess.run(
+      ["policy", "a.yaml", "--account-id", "123456789012"] + extra, in: directory)
+    #expect(result.status != 0)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.contains("name"), "\(result.stderr)")
+  }
+
   @Test func customerManagedKeyFromTheStore() async throws {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("cinch-policy-store-" + UUID().uuidString)
