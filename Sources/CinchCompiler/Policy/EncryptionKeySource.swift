@@ -10,8 +10,14 @@ public enum RecordedKey: Sendable, Hashable {
 }
 
 extension RecordedKey {
+  /// The store's refusal of a name no entry can have (`ValidationException`).
+  static func isInvalidName(_ error: StoreError) -> Bool { error.code == "ValidationException" }
+
   /// Each query's key from a catalog's batched answers (by entry name): `notFound` for an entry
-  /// the catalog does not have (its error `notFoundCode`, or no answer), any other error thrown.
+  /// the catalog does not have (its error `notFoundCode`, a name the store refuses as invalid,
+  /// or no answer), any other error thrown.
+  /// A name no entry can have (an ECS `ValueFrom: q/p` without its leading slash) is a
+  /// finding about that name, not a reason to abandon every other key.
   static func answering<Versions>(
     _ queries: [EncryptionKeyQuery], from answers: [String: Result<Versions, StoreError>],
     notFound notFoundCode: String, _ key: (EncryptionKeyQuery, Versions) -> RecordedKey
@@ -19,7 +25,8 @@ extension RecordedKey {
     try queries.map { query in
       switch answers[query.entry.name] {
       case .success(let versions)?: return key(query, versions)
-      case .failure(let error)? where error.code != notFoundCode: throw error
+      case .failure(let error)? where error.code != notFoundCode && !isInvalidName(error):
+        throw error
       case .failure?, nil: return .notFound
       }
     }
@@ -70,7 +77,9 @@ public struct ParameterKeySource: EncryptionKeySource {
     let versions: ParameterVersionList
     do {
       versions = try await catalog.parameterVersions(query.entry.name)
-    } catch let error as StoreError where error.code == "ParameterNotFound" {
+    } catch let error as StoreError
+      where error.code == "ParameterNotFound" || RecordedKey.isInvalidName(error)
+    {
       return .notFound
     }
     return Self.recordedKey(for: query, in: versions)
@@ -131,7 +140,9 @@ public struct SecretKeySource: EncryptionKeySource {
     let list: SecretVersionList
     do {
       list = try await catalog.secretVersions(query.entry.name)
-    } catch let error as StoreError where error.code == "ResourceNotFoundException" {
+    } catch let error as StoreError
+      where error.code == "ResourceNotFoundException" || RecordedKey.isInvalidName(error)
+    {
       return .notFound
     }
     return Self.recordedKey(for: query, in: list)

@@ -117,6 +117,43 @@ import _CinchTestSupport
     #expect(result.stderr.contains("name"), "\(result.stderr)")
   }
 
+  /// A name the store refuses (ECS `ValueFrom: q/p2`, without its leading slash) is a finding
+  /// about that name; the policy is still written from everything else.
+  @Test func aNameTheStoreRefusesDoesNotAbandonThePolicy() async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let environment = ["CINCH_STORE": directory.appendingPathComponent("store.db").path]
+    #expect(
+      try await CinchProcess.run(["init"], in: directory, environment: environment).status == 0)
+    try """
+    Resources:
+      Role:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument: {}
+      Task:
+        Type: AWS::ECS::TaskDefinition
+        Properties:
+          ExecutionRoleArn: !GetAtt Role.Arn
+          ContainerDefinitions:
+            - Name: app
+              Image: app
+              Secrets:
+                - {Name: A, ValueFrom: q/p2}
+                - {Name: B, ValueFrom: /ok/p}
+
+    """.write(
+      to: directory.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+    let result = try await CinchProcess.run(
+      [
+        "policy", "t.yaml", "--account-id", "123456789012", "--region", "us-east-1", "--profile",
+        "consumers",
+      ], in: directory, environment: environment)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("parameter/ok/p"))
+    #expect(result.stderr.contains("parameter 'q/p2' is not in the store"), "\(result.stderr)")
+  }
+
   @Test func customerManagedKeyFromTheStore() async throws {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("cinch-policy-store-" + UUID().uuidString)
