@@ -57,11 +57,8 @@ import _CinchTestSupport
     #expect(!collapsed.stderr.contains("W6009"), "\(collapsed.stderr)")
   }
 
-  /// A consumer's policy is a role's inline policy in JSON (10,240 characters), but
-  /// `--format cloudformation` writes it as an `AWS::IAM::ManagedPolicy` (6,144).
-  @Test func aConsumerPolicyWrittenAsManagedIsHeldToTheManagedLimit() async throws {
-    let directory = try CinchProcess.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
+  /// A task definition whose execution role (created by the template) reads `valueFroms`.
+  static func ecsTemplate(valueFroms: [String]) -> String {
     var template = """
       Resources:
         Role:
@@ -78,10 +75,19 @@ import _CinchTestSupport
                 Secrets:
 
       """
-    for index in 1...80 {
-      template +=
-        "            - {Name: V\(index), ValueFrom: /myapp/prod/service-number-\(index)/config-value}\n"
+    for (index, valueFrom) in valueFroms.enumerated() {
+      template += "            - {Name: V\(index), ValueFrom: \(valueFrom)}\n"
     }
+    return template
+  }
+
+  /// A consumer's policy is a role's inline policy in JSON (10,240 characters), but
+  /// `--format cloudformation` writes it as an `AWS::IAM::ManagedPolicy` (6,144).
+  @Test func aConsumerPolicyWrittenAsManagedIsHeldToTheManagedLimit() async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let template = Self.ecsTemplate(
+      valueFroms: (1...80).map { "/myapp/prod/service-number-\($0)/config-value" })
     try template.write(
       to: directory.appendingPathComponent("ecs.yaml"), atomically: true, encoding: .utf8)
     let arguments = [
@@ -125,24 +131,7 @@ import _CinchTestSupport
     let environment = ["CINCH_STORE": directory.appendingPathComponent("store.db").path]
     #expect(
       try await CinchProcess.run(["init"], in: directory, environment: environment).status == 0)
-    try """
-    Resources:
-      Role:
-        Type: AWS::IAM::Role
-        Properties:
-          AssumeRolePolicyDocument: {}
-      Task:
-        Type: AWS::ECS::TaskDefinition
-        Properties:
-          ExecutionRoleArn: !GetAtt Role.Arn
-          ContainerDefinitions:
-            - Name: app
-              Image: app
-              Secrets:
-                - {Name: A, ValueFrom: q/p2}
-                - {Name: B, ValueFrom: /ok/p}
-
-    """.write(
+    try Self.ecsTemplate(valueFroms: ["q/p2", "/ok/p"]).write(
       to: directory.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
     let result = try await CinchProcess.run(
       [

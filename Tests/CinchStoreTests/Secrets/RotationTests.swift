@@ -630,15 +630,22 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
         executable: "/bin/sh",
         arguments: [
           "-c",
-          "setsid sleep 120 </dev/null >/dev/null & echo $! >\"\(pidFile)\"; echo 'step done' >&2",
+          // The daemon names itself: `$!` is setsid's pid, which is not the daemon's when
+          // setsid has to fork (when it starts as a process group leader).
+          "setsid sh -c 'echo $$ >\"\(pidFile)\"; exec sleep 120' </dev/null >/dev/null & "
+            + "echo 'step done' >&2",
         ],
         environment: ["PATH": "/usr/bin:/bin"], input: [], timeoutSeconds: 600,
         keptErrorBytes: 4096)
     }
-    let daemon = try #require(
-      pid_t(
-        try String(contentsOfFile: pidFile, encoding: .utf8)
-          .trimmingCharacters(in: .whitespacesAndNewlines)))
+    // The daemon may write its pid after the step ended: wait for it (at most 10 s).
+    var written: pid_t?
+    for _ in 0..<200 where written == nil {
+      written = (try? String(contentsOfFile: pidFile, encoding: .utf8))
+        .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+      if written == nil { try await Task.sleep(nanoseconds: 50_000_000) }
+    }
+    let daemon = try #require(written)
     defer { kill(daemon, SIGKILL) }
     #expect(outcome.status == 0 && !outcome.signaled && !outcome.timedOut)
     #expect(String(decoding: outcome.standardError, as: UTF8.self) == "step done\n")
