@@ -32,6 +32,30 @@ public struct Partition: Sendable, Hashable {
     byRegionPrefix.first { region.hasPrefix($0.prefix) }?.partition ?? .standard
   }
 
+  /// The shape of every region name (`us-east-1`, `us-gov-west-1`, `eusc-de-east-1`): a
+  /// lowercase letter, then lowercase letters, digits and single hyphens, ending in a digit. It
+  /// goes into ARNs and endpoints, where `*`, `:` or capitals would grant or reach nothing meant.
+  public static func isRegionName(_ text: String) -> Bool {
+    let bytes = Array(text.utf8)
+    guard let first = bytes.first, let last = bytes.last, isLower(first), isDigit(last),
+      bytes.count <= 64
+    else { return false }
+    return zip(bytes, [0] + bytes).allSatisfy { byte, previous in
+      isLower(byte) || isDigit(byte) || (byte == UInt8(ascii: "-") && previous != byte)
+    }
+  }
+
+  /// The shape of a partition name: `aws`, or `aws-` and lowercase words joined by hyphens
+  /// (`aws-cn`, `aws-iso-b`).
+  public static func isPartitionName(_ text: String) -> Bool {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    return parts.first == "aws"
+      && parts.dropFirst().allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(isLower) }
+  }
+
+  private static func isLower(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) }
+  private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+
   /// The partition called `name`, or nil for a name cinch does not know.
   public static func named(_ name: String) -> Partition? {
     name == standard.name ? standard : byRegionPrefix.first { $0.partition.name == name }?.partition

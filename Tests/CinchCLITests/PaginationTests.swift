@@ -59,7 +59,8 @@ import Testing
       ResumeToken(serviceToken: "2", skip: 0).encoded(inputToken: "NextToken")
         == "eyJOZXh0VG9rZW4iOiAiMiJ9")
     #expect(
-      ResumeToken.pythonJSON("a\"b\\c\né/\u{1F600}") == #""a\"b\\c\n\u00e9/\ud83d\ude00""#)
+      ResumeToken.tokenJSON.string(.string("a\"b\\c\né/\u{1F600}"))
+        == #""a\"b\\c\n\u00e9/\ud83d\ude00""#)
   }
 
   @Test func startingTokensInEveryFormBotocoreReads() throws {

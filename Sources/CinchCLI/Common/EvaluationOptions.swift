@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchPartitions
 import CinchTemplate
 import Foundation
 
@@ -41,25 +42,6 @@ struct EvaluationOptions: ParsableArguments {
     try settings.inputs(into: &diagnostics)
   }
 
-  /// The shape of every AWS region name (`us-east-1`, `us-gov-west-1`, `eusc-de-east-1`): a
-  /// lowercase letter, then lowercase letters, digits and single hyphens, ending in a digit. It
-  /// goes into ARNs and endpoints, where `*`, `:` or capitals would grant or reach nothing meant.
-  static func isRegionName(_ text: String) -> Bool {
-    let bytes = Array(text.utf8)
-    guard let first = bytes.first, let last = bytes.last, (0x61...0x7A).contains(first),
-      (0x30...0x39).contains(last), bytes.count <= 64
-    else { return false }
-    var previous: UInt8 = 0
-    for byte in bytes {
-      let allowed =
-        (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
-        || (byte == UInt8(ascii: "-") && previous != UInt8(ascii: "-"))
-      guard allowed else { return false }
-      previous = byte
-    }
-    return true
-  }
-
   /// Whether no evaluation flag was given (so a lockfile's recorded inputs may stand in).
   var isEmpty: Bool {
     parameterFiles.isEmpty && parameterOverrides.isEmpty && region == nil && accountId == nil
@@ -76,7 +58,7 @@ struct EvaluationOptions: ParsableArguments {
     if let accountId, !(accountId.count == 12 && accountId.allSatisfy(\.isNumber)) {
       throw ValidationError("--account-id must be 12 digits")
     }
-    if let region, !Self.isRegionName(region) {
+    if let region, !Partition.isRegionName(region) {
       throw ValidationError(
         "--region must be a region name such as us-east-1 (lowercase letters, digits and "
           + "hyphens); got '\(region)'")

@@ -221,7 +221,25 @@ extension OpenStore {
   /// (`deployed(region:accountID:)`): the embedded file (its own fingerprint key), or AWS for
   /// `aws://` (fingerprints under the project's fingerprint key, see `FingerprintKey`).
   func reader(region: String, accountID: String, regionGiven: Bool = true) throws -> StoreReader {
-    switch try deployed(region: region, accountID: accountID, regionGiven: regionGiven) {
+    try deployed(region: region, accountID: accountID, regionGiven: regionGiven).compilerReader()
+  }
+
+  /// `deployed(region:accountID:regionGiven:)` for the deploy the templates were evaluated
+  /// for: a region they were given, not AWS's default assumed for them, moves a bare `aws://`.
+  func deployed(for inputs: EvaluationInputs) throws -> OpenStore {
+    try deployed(
+      region: inputs.region, accountID: inputs.accountID,
+      regionGiven: !inputs.assumed.contains("AWS::Region"))
+  }
+
+  /// `reader(region:accountID:)` for the deploy the templates were evaluated for.
+  func reader(for inputs: EvaluationInputs) throws -> StoreReader {
+    try deployed(for: inputs).compilerReader()
+  }
+
+  /// This store (already `deployed`) as the compiler reads it.
+  private func compilerReader() throws -> StoreReader {
+    switch self {
     case .embedded(let store):
       return StoreReader(
         parameters: store, secrets: store, fingerprinter: store,
@@ -240,12 +258,6 @@ extension OpenStore {
     }
   }
 
-  /// `reader(region:accountID:)` for the deploy the templates were evaluated for.
-  func reader(for inputs: EvaluationInputs) throws -> StoreReader {
-    try reader(
-      region: inputs.region, accountID: inputs.accountID,
-      regionGiven: !inputs.assumed.contains("AWS::Region"))
-  }
 }
 
 extension StoreOptions {

@@ -138,31 +138,14 @@ struct ResumeToken: Equatable {
   /// As botocore's TokenEncoder writes it: `json.dumps` (", " and ": " between members,
   /// non-ASCII escaped), then base64.
   func encoded(inputToken: String) -> String {
-    var json = "{" + Self.pythonJSON(inputToken) + ": "
-    json += serviceToken.map(Self.pythonJSON) ?? "null"
-    if skip > 0 { json += ", \"boto_truncate_amount\": \(skip)" }
-    json += "}"
-    return Data(json.utf8).base64EncodedString()
+    var members: [(String, JSONValue)] = [(inputToken, serviceToken.map(JSONValue.string) ?? .null)]
+    if skip > 0 { members.append(("boto_truncate_amount", .integer(Int64(skip)))) }
+    return Data(Self.tokenJSON.string(.object(JSONObject(members))).utf8).base64EncodedString()
   }
 
-  /// A string as Python's `json.dumps` writes it (`ensure_ascii`).
-  static func pythonJSON(_ text: String) -> String {
-    var out = "\""
-    for unit in text.utf16 {
-      switch unit {
-      case 0x22: out += "\\\""
-      case 0x5C: out += "\\\\"
-      case 0x0A: out += "\\n"
-      case 0x0D: out += "\\r"
-      case 0x09: out += "\\t"
-      case 0x08: out += "\\b"
-      case 0x0C: out += "\\f"
-      case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
-      default: out += "\\u" + String(format: "%04x", unit)
-      }
-    }
-    return out + "\""
-  }
+  /// `json.dumps` with its defaults, as botocore calls it for a token.
+  static let tokenJSON = PythonJSONWriter(
+    indent: nil, ensureASCII: true, itemSeparator: ", ", keySeparator: ": ")
 }
 
 /// What `PaginationOptions.collect` read: the items, the token to resume from, and how.

@@ -233,9 +233,7 @@ extension OpenStore {
   /// embedded file as read from the deploy's region and account (`deployed`), or AWS
   /// (`DescribeParameters`, `GetParameterHistory`, `DescribeSecret`, `ListSecretVersionIds`).
   func catalog(for inputs: EvaluationInputs) throws -> StoreCatalog {
-    let store = try deployed(
-      region: inputs.region, accountID: inputs.accountID,
-      regionGiven: !inputs.assumed.contains("AWS::Region"))
+    let store = try deployed(for: inputs)
     return StoreCatalog(
       parameters: store.parameters, secrets: store.secrets,
       publicParameters: store.publicParameters)

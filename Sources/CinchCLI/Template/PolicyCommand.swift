@@ -79,15 +79,6 @@ struct PolicyCommand: AsyncParsableCommand {
   @OptionGroup(title: "Store") var store: StoreOptions
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
-  /// `aws`, or `aws-` and lowercase words joined by hyphens (`aws-cn`, `aws-iso-b`).
-  static func isPartitionName(_ text: String) -> Bool {
-    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-    return parts.first == "aws"
-      && parts.dropFirst().allSatisfy { part in
-        !part.isEmpty && part.utf8.allSatisfy { (0x61...0x7A).contains($0) }
-      }
-  }
-
   func validate() throws {
     let environment = ProcessEnvironment.current
     if evaluation.accountId == nil && (environment["CINCH_ACCOUNT_ID"] ?? "").isEmpty {
@@ -114,12 +105,12 @@ struct PolicyCommand: AsyncParsableCommand {
     let region =
       evaluation.region ?? environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 }
       ?? environment["AWS_DEFAULT_REGION"] ?? ""
-    guard EvaluationOptions.isRegionName(region) else {
+    guard Partition.isRegionName(region) else {
       throw ValidationError(
         "cinch policy needs a region name such as us-east-1 (lowercase letters, digits and "
           + "hyphens); got '\(region)'")
     }
-    if let partition, !Self.isPartitionName(partition) {
+    if let partition, !Partition.isPartitionName(partition) {
       throw ValidationError(
         "--partition must be a partition name such as aws or aws-cn; got '\(partition)'")
     }
@@ -179,7 +170,7 @@ struct PolicyCommand: AsyncParsableCommand {
       pins = lockfile
     }
     let keys = try await encryptionKeys(
-      run.analyses, target: target, regionGiven: !inputs.assumed.contains("AWS::Region"),
+      run.analyses, target: target, inputs: inputs,
       options: options, pins: pins)
     let policies = PolicyGenerator.generate(
       run.analyses, target: target, inputs: inputs, options: options, keys: keys, pins: pins,
@@ -237,7 +228,7 @@ struct PolicyCommand: AsyncParsableCommand {
 
   /// The keys of every entry the policies name, from the store when one is configured.
   private func encryptionKeys(
-    _ analyses: [TemplateAnalysis], target: PolicyTarget, regionGiven: Bool,
+    _ analyses: [TemplateAnalysis], target: PolicyTarget, inputs: EvaluationInputs,
     options: PolicyGenerator.Options, pins: (any LockedPins)?
   ) async throws -> EncryptionKeys {
     let environment = ProcessEnvironment.current
@@ -249,10 +240,10 @@ struct PolicyCommand: AsyncParsableCommand {
     // `DescribeSecret`, KMS `DescribeKey`).
     let opened: OpenStore
     do {
-      // The embedded file's ARNs and keys as the target's region and account see them; a bare
-      // `aws://` in the target's region.
+      // The embedded file's ARNs and keys as the target's region and account (the inputs')
+      // see them; a bare `aws://` in the target's region.
       opened = try await store.openForTemplates(.init(region: evaluation.region)).deployed(
-        region: target.region, accountID: target.accountID, regionGiven: regionGiven)
+        for: inputs)
     } catch let failure as CommandFailure where !configured {
       // A store named on purpose must open; the default one is only a helper.
       Output.stderr(

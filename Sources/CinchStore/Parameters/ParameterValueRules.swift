@@ -119,22 +119,11 @@ package enum ParameterValueRules {
   /// violation of each.
   static func checkTags(_ tags: [Tag]) throws(StoreError) {
     for (index, tag) in tags.enumerated() {
-      let at = "tags.\(index + 1).member"
-      guard !tag.key.isEmpty, tag.key.count <= 128 else {
-        throw .constraint(
-          value: tag.key, at: "\(at).key",
-          "Member must have length \(tag.key.isEmpty ? "greater than or equal to 1" : "less than or equal to 128")"
-        )
-      }
-      guard tag.value.count <= 256 else {
-        throw .constraint(
-          value: tag.value, at: "\(at).value",
-          "Member must have length less than or equal to 256")
-      }
+      try tag.checkLengths(at: index)
       for (text, field) in [(tag.key, "key"), (tag.value, "value")]
       where !text.unicodeScalars.allSatisfy(isTagScalar) {
         throw .constraint(
-          value: text, at: "\(at).\(field)",
+          value: text, at: "tags.\(index + 1).member.\(field)",
           "Member must satisfy regular expression pattern: \(tagPattern)")
       }
       if tag.key.lowercased().hasPrefix("aws:") {

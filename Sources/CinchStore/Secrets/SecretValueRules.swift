@@ -92,17 +92,7 @@ enum SecretValueRules {
 
   static func checkTags(_ tags: [Tag]) throws(StoreError) {
     for (index, tag) in tags.enumerated() {
-      guard !tag.key.isEmpty, tag.key.count <= 128 else {
-        throw .constraint(
-          value: tag.key, at: "tags.\(index + 1).member.key",
-          "Member must have length \(tag.key.isEmpty ? "greater than or equal to 1" : "less than or equal to 128")"
-        )
-      }
-      guard tag.value.count <= 256 else {
-        throw .constraint(
-          value: tag.value, at: "tags.\(index + 1).member.value",
-          "Member must have length less than or equal to 256")
-      }
+      try tag.checkLengths(at: index)
       if tag.key.lowercased().hasPrefix("aws:") {
         throw .invalidParameter("Tag keys starting with 'aws:' are reserved for AWS use.")
       }

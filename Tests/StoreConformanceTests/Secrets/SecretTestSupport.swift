@@ -23,6 +23,16 @@ extension SecretStore {
         secretID: id, clientRequestToken: token, secretString: value, versionStages: stages))
   }
 
+  /// `UpdateSecretVersionStage`: `stage` taken from the version `from`, put on the version `to`.
+  @discardableResult
+  func moveStage(_ id: String, _ stage: String, from: String? = nil, to: String? = nil)
+    async throws -> UpdateSecretVersionStageResponse
+  {
+    try await updateSecretVersionStage(
+      UpdateSecretVersionStageRequest(
+        secretID: id, versionStage: stage, removeFromVersionID: from, moveToVersionID: to))
+  }
+
   func value(_ id: String, versionID: String? = nil, stage: String? = nil) async throws -> String? {
     try await getSecretValue(
       GetSecretValueRequest(secretID: id, versionID: versionID, versionStage: stage)

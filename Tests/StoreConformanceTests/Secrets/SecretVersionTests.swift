@@ -32,10 +32,7 @@ import Testing
     let store = try await backend.makeStore().store
     try await store.create("s", "v1", token: tokenA)
     try await store.putValue("s", "v2", token: tokenB, stages: ["AWSPENDING"])
-    _ = try await store.updateSecretVersionStage(
-      UpdateSecretVersionStageRequest(
-        secretID: "s", versionStage: "AWSCURRENT", removeFromVersionID: tokenA,
-        moveToVersionID: tokenB))
+    try await store.moveStage("s", "AWSCURRENT", from: tokenA, to: tokenB)
     #expect(
       try await store.stages("s")
         == [tokenA: ["AWSPREVIOUS"], tokenB: ["AWSCURRENT", "AWSPENDING"]])
@@ -118,14 +115,9 @@ import Testing
         + "currently attached to version \(tokenB), so you must explicitly reference that "
         + "version in RemoveFromVersionId."
     ) {
-      _ = try await store.updateSecretVersionStage(
-        UpdateSecretVersionStageRequest(
-          secretID: "s", versionStage: "AWSCURRENT", moveToVersionID: tokenA))
+      try await store.moveStage("s", "AWSCURRENT", to: tokenA)
     }
-    let moved = try await store.updateSecretVersionStage(
-      UpdateSecretVersionStageRequest(
-        secretID: created.arn, versionStage: "AWSCURRENT", removeFromVersionID: tokenB,
-        moveToVersionID: tokenA))
+    let moved = try await store.moveStage(created.arn, "AWSCURRENT", from: tokenB, to: tokenA)
     #expect(moved.arn == created.arn)
     #expect(try await store.stages("s") == [tokenA: ["AWSCURRENT"], tokenB: ["AWSPREVIOUS"]])
     #expect(try await store.value("s", stage: "AWSCURRENT") == "v1")
@@ -135,20 +127,15 @@ import Testing
     }
 
     // A custom label: attach, then remove.
-    _ = try await store.updateSecretVersionStage(
-      UpdateSecretVersionStageRequest(secretID: "s", versionStage: "TEST", moveToVersionID: tokenB))
+    try await store.moveStage("s", "TEST", to: tokenB)
     #expect(
       try await store.stages("s") == [tokenA: ["AWSCURRENT"], tokenB: ["AWSPREVIOUS", "TEST"]])
     await conforming(.customLabelOnTwoVersions, on: backend) {
       await expectStoreError("InvalidParameterException") {
-        _ = try await store.updateSecretVersionStage(
-          UpdateSecretVersionStageRequest(
-            secretID: "s", versionStage: "TEST", moveToVersionID: tokenA))
+        try await store.moveStage("s", "TEST", to: tokenA)
       }
     }
-    _ = try await store.updateSecretVersionStage(
-      UpdateSecretVersionStageRequest(
-        secretID: "s", versionStage: "TEST", removeFromVersionID: tokenB))
+    try await store.moveStage("s", "TEST", from: tokenB)
     await conforming(.customLabelOnTwoVersions, on: backend) {
       let stages = try await store.stages("s")
       #expect(stages == [tokenA: ["AWSCURRENT"], tokenB: ["AWSPREVIOUS"]])

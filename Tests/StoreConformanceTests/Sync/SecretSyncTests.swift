@@ -20,10 +20,7 @@ import Testing
     try await store.putValue("app/db", "pw-2", token: v2)
     try await store.putValue("app/db", "pw-3", token: v3)
     try await store.putValue("app/db", "pw-4", token: v4, stages: ["BLUE"])
-    _ = try await store.updateSecretVersionStage(
-      UpdateSecretVersionStageRequest(
-        secretID: "app/db", versionStage: "AWSCURRENT", removeFromVersionID: v3,
-        moveToVersionID: v2))
+    try await store.moveStage("app/db", "AWSCURRENT", from: v3, to: v2)
     _ = try await store.createSecret(
       CreateSecretRequest(name: "app/cert", secretBinary: Data([9, 8, 7])))
     try await store.create("app/empty")

@@ -13,3 +13,21 @@ public struct Tag: Codable, Sendable, Hashable {
     case value = "Value"
   }
 }
+
+extension Tag {
+  /// The lengths both services' models set, `TagKey` 1–128 and `TagValue` 0–256 characters, as
+  /// AWS words a violation, the member named by its place in the list (`tags.2.member.key`).
+  func checkLengths(at index: Int) throws(StoreError) {
+    guard !key.isEmpty, key.count <= 128 else {
+      throw .constraint(
+        value: key, at: "tags.\(index + 1).member.key",
+        "Member must have length \(key.isEmpty ? "greater than or equal to 1" : "less than or equal to 128")"
+      )
+    }
+    guard value.count <= 256 else {
+      throw .constraint(
+        value: value, at: "tags.\(index + 1).member.value",
+        "Member must have length less than or equal to 256")
+    }
+  }
+}
