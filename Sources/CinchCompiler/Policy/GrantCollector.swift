@@ -458,10 +458,12 @@ struct GrantCollector {
     switch keys.state(of: query) {
     case .key(let key) where key.isCustomerManaged:
       guard read.contextARN != nil else { return [] }
+      // The key of an entry the template names by ARN is that entry's key wherever the stack
+      // goes: CloudFormation output keeps it as written, like the entry's own ARN.
+      let resource = PolicyResource(arn: key.arn, isWritten: read.resource.isWritten)
       return actions.map {
         PolicyGrant(
-          purpose, $0, PolicyResource(arn: key.arn), conditions: keyConditions(read),
-          reason: read.reason)
+          purpose, $0, resource, conditions: keyConditions(read), reason: read.reason)
       }
     case .key, .unencrypted:
       return []

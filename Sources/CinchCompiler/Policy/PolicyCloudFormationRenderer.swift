@@ -14,18 +14,22 @@ public struct PolicyCloudFormationRenderer: Sendable {
     self.files = files
   }
 
-  /// ARNs the templates wrote (references by ARN), and the encryption contexts that repeat
-  /// them: kept as written, since they do not follow the stack to another region or account.
+  /// ARNs the document's templates wrote (references by ARN), and the encryption contexts that
+  /// repeat them: kept as written, since they do not follow the stack to another region or
+  /// account.
   private var writtenARNs: Set<String> = []
   /// ARNs made from names, which do: an ARN in both sets is written both ways.
   private var madeARNs: Set<String> = []
 
-  public func render(_ set: PolicySet) -> String {
+  public func render(_ set: PolicySet) -> String { lines(set) }
+
+  /// This renderer with the ARNs `document` names written and made.
+  private func forDocument(_ document: PolicyDocument) -> Self {
     var renderer = self
-    let resources = set.documents.flatMap(\.statements).flatMap(\.resources)
+    let resources = document.statements.flatMap(\.resources)
     renderer.writtenARNs = Set(resources.filter(\.isWritten).compactMap(\.arn))
     renderer.madeARNs = Set(resources.filter { !$0.isWritten }.compactMap(\.arn))
-    return renderer.lines(set)
+    return renderer
   }
 
   private func lines(_ set: PolicySet) -> String {
@@ -65,10 +69,11 @@ public struct PolicyCloudFormationRenderer: Sendable {
       lines.append("      PolicyDocument:")
       lines.append("        Version: '2012-10-17'")
       lines.append("        Statement:")
+      let renderer = forDocument(document)
       for statement in document.statements {
         // Consumers' policies go into the template itself, where `!Ref` names what it creates;
         // the others live beside the roles they are for, where only ARNs mean anything.
-        lines += self.statement(
+        lines += renderer.statement(
           statement, indent: "          ", expressions: document.profile == .consumers)
       }
     }
@@ -87,6 +92,10 @@ public struct PolicyCloudFormationRenderer: Sendable {
     lines.append("\(indent)  Resource:")
     let resources = statement.resources.compactMap { resource($0, expressions: expressions) }
     lines += Array(Set(resources)).sorted().map { "\(indent)    - \($0)" }
+    // The service endpoint that decrypts an entry named by ARN is in that ARN's region, wherever
+    // the stack goes; one for an entry named by name follows the stack.
+    let writtenEntries = statement.resources.contains(where: \.isWritten)
+    let madeEntries = statement.resources.contains { !$0.isWritten }
     if !statement.conditions.isEmpty {
       lines.append("\(indent)  Condition:")
       var lastTest: String?
@@ -100,9 +109,17 @@ public struct PolicyCloudFormationRenderer: Sendable {
         lines += condition.values.flatMap { text in
           // A context ARN the template wrote stays as written; one made from a name follows the
           // stack; one that is both is given both ways.
+          let written, made: Bool
+          if condition.key == "kms:ViaService" {
+            (written, made) = (writtenEntries, madeEntries)
+          } else {
+            (written, made) = (
+              writtenARNs.contains(text), !writtenARNs.contains(text) || madeARNs.contains(text)
+            )
+          }
           var forms: [String] = []
-          if writtenARNs.contains(text) { forms.append(scalar(text)) }
-          if !writtenARNs.contains(text) || madeARNs.contains(text) { forms.append(value(text)) }
+          if written { forms.append(scalar(text)) }
+          if made, !forms.contains(value(text)) { forms.append(value(text)) }
           return forms.map { "\(indent)        - \($0)" }
         }
       }
@@ -121,10 +138,28 @@ public struct PolicyCloudFormationRenderer: Sendable {
     }
     var counts: [String: Int] = [:]
     for base in bases { counts[base, default: 0] += 1 }
-    return zip(bases, documents).map { base, document in
+    let qualified = zip(bases, documents).map { base, document in
       guard (counts[base] ?? 0) > 1, let file = document.role?.file else { return base }
       return base.dropLast("Policy".count)
         + StatementPurpose.identifier(PolicyGenerator.fileStem(file)) + "Policy"
+    }
+    // Roles whose names differ only in punctuation (`App-Role`, `AppRole`), or a role of the
+    // template and a role named by ARN, in one file: numbered, since a template's resources
+    // cannot share a logical id.
+    var used: [String: Int] = [:]
+    for id in qualified { used[id, default: 0] += 1 }
+    var taken = Set(qualified)
+    var seen: Set<String> = []
+    return qualified.map { id in
+      guard (used[id] ?? 0) > 1, !seen.insert(id).inserted else { return id }
+      var number = 2
+      var candidate: String
+      repeat {
+        candidate = id.dropLast("Policy".count) + "\(number)Policy"
+        number += 1
+      } while taken.contains(candidate)
+      taken.insert(candidate)
+      return candidate
     }
   }
 

@@ -149,12 +149,13 @@ public enum PolicyGenerator {
   }
 
   /// `deploy`, `validate`, `consumers:<role>`, with the file's name added where two templates
-  /// have roles of the same name.
+  /// have roles of the same name, and a role named by ARN called by its ARN where a role of the
+  /// same name is also in the file (the template's `AppRole` and `arn:…:role/AppRole`).
   private static func named(_ documents: [PolicyDocument]) -> [PolicyDocument] {
     let roleNames = documents.compactMap { $0.role?.name }
     var counts: [String: Int] = [:]
     for name in roleNames { counts[name, default: 0] += 1 }
-    return documents.map { document in
+    var named = documents.map { document in
       var document = document
       switch document.role {
       case nil: document.name = document.profile.rawValue
@@ -165,6 +166,14 @@ public enum PolicyGenerator {
       }
       return document
     }
+    var nameCounts: [String: Int] = [:]
+    for document in named { nameCounts[document.name, default: 0] += 1 }
+    for index in named.indices where (nameCounts[named[index].name] ?? 0) > 1 {
+      guard let role = named[index].role, case .external(let text) = role.kind, text != role.name
+      else { continue }
+      named[index].name = "consumers:\(role.file.map(fileStem) ?? "")/\(text)"
+    }
+    return named
   }
 
   static func fileStem(_ path: String) -> String {

@@ -197,7 +197,8 @@ public struct PolicyRole: Sendable, Hashable, Comparable, CustomStringConvertibl
   }
 
   public static func < (lhs: PolicyRole, rhs: PolicyRole) -> Bool {
-    (lhs.file ?? "", lhs.name) < (rhs.file ?? "", rhs.name)
+    // The description tells apart roles of one name (a role of the template and one by ARN).
+    (lhs.file ?? "", lhs.name, lhs.description) < (rhs.file ?? "", rhs.name, rhs.description)
   }
 }
 
