@@ -52,6 +52,9 @@ enum Output {
   /// Whether a stream is a terminal (colour, prompts, refusing to print secrets).
   static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
+  /// Whether standard output is where colour would go (`colorEnabled(for:)`).
+  static var stdoutTakesColor: Bool { colorEnabled(for: STDOUT_FILENO) }
+
   /// Colour only on a terminal, and never with `NO_COLOR` set (https://no-color.org).
   static func colorEnabled(for descriptor: Int32) -> Bool {
     guard isTerminal(descriptor) else { return false }

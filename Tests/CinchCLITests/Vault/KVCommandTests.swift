@@ -257,19 +257,20 @@ import _CinchTestSupport
   }
 
   /// `-field` as Vault's `RawField`/`PrintRawField`: JSON with `-format=json`, `data` as the
-  /// data map, the token fields of an auth response, "No data found" for a deleted version.
+  /// data map, the token fields of an auth response, "No data found" for a deleted version;
+  /// piped, as here, with no final newline in either format (`PrintRaw`).
   @Test func fieldsAsVaultPrintsThem() async throws {
     let workspace = try await Workspace()
     try await workspace.cinch("kv", "put", "secret/app", "a=6", "b=x")
     #expect(try await workspace.cinch("kv", "get", "-field=a", "secret/app").stdout == "6")
     await #expect(
       try workspace.cinch("kv", "get", "-format=json", "-field=a", "secret/app").stdout
-        == "\"6\"\n")
+        == "\"6\"")
     await #expect(
       try workspace.cinch("kv", "get", "-field=data", "secret/app").stdout == "map[a:6 b:x]")
     await #expect(
       try workspace.cinch("kv", "get", "-format=json", "-field=data", "secret/app").stdout
-        == "{\n  \"a\": \"6\",\n  \"b\": \"x\"\n}\n")
+        == "{\n  \"a\": \"6\",\n  \"b\": \"x\"\n}")
     let accessor = try await workspace.cinch("token", "create", "-ttl=1h", "-field=token_accessor")
     #expect(accessor.status == 0)
     #expect(accessor.stdout.count == 24)
@@ -317,13 +318,13 @@ import _CinchTestSupport
     try await workspace.cinch("kv", "put", "secret/x", "@" + file.path, "extra=1")
     await #expect(
       try workspace.cinch("kv", "get", "-format=json", "-field=data", "secret/x").stdout
-        == "{\n  \"extra\": \"1\",\n  \"n\": 5,\n  \"o\": {\n    \"k\": \"v\"\n  }\n}\n")
+        == "{\n  \"extra\": \"1\",\n  \"n\": 5,\n  \"o\": {\n    \"k\": \"v\"\n  }\n}")
     try await workspace.cinch("kv", "put", "secret/esc", #"p=\@literal"#)
     #expect(try await workspace.cinch("kv", "get", "-field=p", "secret/esc").stdout == "@literal")
     try await workspace.cinch("kv", "put", "secret/dup", "a=1", "a=2")
     await #expect(
       try workspace.cinch("kv", "get", "-format=json", "-field=a", "secret/dup").stdout
-        == "[\n  \"1\",\n  \"2\"\n]\n")
+        == "[\n  \"1\",\n  \"2\"\n]")
     let bad = try await workspace.cinch("kv", "put", "secret/bad", "nokey")
     #expect(bad.status == 1)
     #expect(bad.stderr == "Failed to parse K=V data: format must be key=value\n")
