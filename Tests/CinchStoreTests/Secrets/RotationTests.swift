@@ -630,21 +630,18 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
         executable: "/bin/sh",
         arguments: [
           "-c",
-          // The daemon names itself: `$!` is setsid's pid, which is not the daemon's when
-          // setsid has to fork (when it starts as a process group leader).
-          "setsid sh -c 'echo $$ >\"\(pidFile)\"; exec sleep 120' </dev/null >/dev/null & "
-            + "echo 'step done' >&2",
+          // The daemon names itself once it has left the group (`$!` is setsid's pid, which
+          // is not the daemon's when setsid has to fork), and the step ends only then: ended
+          // sooner, the step's group is killed while the daemon may still be in it.
+          "setsid sh -c 'echo $$ >\"\(pidFile).new\"; mv \"\(pidFile).new\" \"\(pidFile)\"; "
+            + "exec sleep 120' </dev/null >/dev/null & "
+            + "while [ ! -f \"\(pidFile)\" ]; do sleep 0.05; done; echo 'step done' >&2",
         ],
         environment: ["PATH": "/usr/bin:/bin"], input: [], timeoutSeconds: 600,
         keptErrorBytes: 4096)
     }
-    // The daemon may write its pid after the step ended: wait for it (at most 10 s).
-    var written: pid_t?
-    for _ in 0..<200 where written == nil {
-      written = (try? String(contentsOfFile: pidFile, encoding: .utf8))
-        .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-      if written == nil { try await Task.sleep(nanoseconds: 50_000_000) }
-    }
+    let written = (try? String(contentsOfFile: pidFile, encoding: .utf8))
+      .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     let daemon = try #require(written)
     defer { kill(daemon, SIGKILL) }
     #expect(outcome.status == 0 && !outcome.signaled && !outcome.timedOut)
