@@ -488,7 +488,16 @@ struct GrantCollector {
     var conditions = [
       PolicyCondition("StringEquals", "kms:ViaService", ["\(service).\(read.region).\(suffix)"])
     ]
-    guard let context = read.contextARN else { return conditions }
+    guard let context = read.contextARN else {
+      // A secret the template creates without a name: its `Ref` is the ARN Secrets Manager
+      // passes as the context, which only the consumers' CloudFormation output can write.
+      if read.kind == .secret, let expression = read.resource.expression {
+        conditions.append(
+          PolicyCondition(
+            "StringEquals", "kms:EncryptionContext:SecretARN", [], expressions: [expression]))
+      }
+      return conditions
+    }
     switch read.kind {
     case .parameter:
       conditions.append(.matching("kms:EncryptionContext:PARAMETER_ARN", context))

@@ -96,10 +96,16 @@ public struct PolicyCloudFormationRenderer: Sendable {
     // the stack goes; one for an entry named by name follows the stack.
     let writtenEntries = statement.resources.contains(where: \.isWritten)
     let madeEntries = statement.resources.contains { !$0.isWritten }
-    if !statement.conditions.isEmpty {
+    var conditions: [PolicyCondition] = []
+    for condition in statement.conditions {
+      // Values only the template can write, in a policy outside it: left out, as in the JSON.
+      guard let writable = expressions ? condition : condition.writable else { return [] }
+      conditions.append(writable)
+    }
+    if !conditions.isEmpty {
       lines.append("\(indent)  Condition:")
       var lastTest: String?
-      for condition in statement.conditions {
+      for condition in conditions {
         if condition.test != lastTest {
           // `Null` is YAML 1.1's null as a plain key (PyYAML, cfn-lint): quoted.
           lines.append("\(indent)    \(scalar(condition.test)):")
@@ -122,6 +128,7 @@ public struct PolicyCloudFormationRenderer: Sendable {
           if made, !forms.contains(value(text)) { forms.append(value(text)) }
           return forms.map { "\(indent)        - \($0)" }
         }
+        lines += condition.expressions.map { "\(indent)        - \($0)" }
       }
     }
     return lines

@@ -13,8 +13,9 @@ public struct PolicyExplanationRenderer: Sendable {
         output += "  \(statement.sid): \(statement.purpose.summary)\n"
         output += "    \(statement.actions.joined(separator: ", "))\n"
         for condition in statement.conditions {
+          let values = condition.values + condition.expressions.map(\.description)
           output +=
-            "    when \(condition.test) \(condition.key) = \(condition.values.joined(separator: " | "))\n"
+            "    when \(condition.test) \(condition.key) = \(values.joined(separator: " | "))\n"
         }
         // A resource by what it names: an ARN written in a template and made from a name are
         // one line, with the reasons of both.

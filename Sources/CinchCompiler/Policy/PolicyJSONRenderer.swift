@@ -49,9 +49,14 @@ public struct PolicyJSONRenderer: Sendable {
       ("Action", .array(statement.actions.map(JSONValue.string))),
       ("Resource", .array(resources.map(JSONValue.string))),
     ])
-    if !statement.conditions.isEmpty {
+    var conditions: [PolicyCondition] = []
+    for condition in statement.conditions {
+      guard let writable = condition.writable else { return nil }
+      conditions.append(writable)
+    }
+    if !conditions.isEmpty {
       var tests = JSONObject()
-      for condition in statement.conditions {
+      for condition in conditions {
         var keys = tests[condition.test]?.objectValue ?? JSONObject()
         // `Null` takes one boolean string; some linters reject a list there.
         keys[condition.key] =

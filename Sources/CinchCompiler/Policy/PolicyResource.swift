@@ -3,11 +3,23 @@ public import CinchTemplate
 /// What a statement's `Resource` names: an ARN (or ARN pattern), or, for a parameter or secret
 /// the template itself creates, the template expression that gives its ARN.
 public struct PolicyResource: Sendable, Hashable, Comparable, CustomStringConvertible {
-  public enum Expression: Sendable, Hashable {
+  public enum Expression: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `!Ref Secret` (a secret's `Ref` is its ARN).
     case ref(String)
     /// `!GetAtt Db.MasterUserSecret.SecretArn`
     case getAtt(resource: String, attribute: String)
+
+    /// As CloudFormation YAML writes it.
+    public var description: String {
+      switch self {
+      case .ref(let name): "!Ref \(name)"
+      case .getAtt(let resource, let attribute): "!GetAtt \(resource).\(attribute)"
+      }
+    }
+
+    public static func < (lhs: Expression, rhs: Expression) -> Bool {
+      lhs.description < rhs.description
+    }
   }
 
   /// The ARN or pattern an IAM JSON document uses; nil when only the template knows it (a
@@ -35,13 +47,7 @@ public struct PolicyResource: Sendable, Hashable, Comparable, CustomStringConver
 
   public var isAny: Bool { expression == nil && arn == "*" }
 
-  public var description: String {
-    switch expression {
-    case .ref(let name)?: "!Ref \(name)"
-    case .getAtt(let resource, let attribute)?: "!GetAtt \(resource).\(attribute)"
-    case nil: arn ?? "?"
-    }
-  }
+  public var description: String { expression?.description ?? arn ?? "?" }
 
   public static func < (lhs: PolicyResource, rhs: PolicyResource) -> Bool {
     (lhs.arn ?? "~", lhs.description, lhs.isWritten ? 1 : 0)
@@ -57,11 +63,32 @@ public struct PolicyCondition: Sendable, Hashable, Comparable {
   public var key: String
   /// Sorted, without repeats.
   public var values: [String]
+  /// Values only the template can write (`!Ref Secret`, the ARN of a secret it creates without
+  /// a name), sorted, without repeats. Only the consumers' CloudFormation output writes them;
+  /// elsewhere what they name is left out, as a resource only the template can name is
+  /// (`writable`).
+  public var expressions: [PolicyResource.Expression]
 
-  public init(_ test: String, _ key: String, _ values: [String]) {
+  public init(
+    _ test: String, _ key: String, _ values: [String],
+    expressions: [PolicyResource.Expression] = []
+  ) {
     self.test = test
     self.key = key
     self.values = Array(Set(values)).sorted()
+    self.expressions = Array(Set(expressions)).sorted()
+  }
+
+  /// The condition as a policy outside the template holds it: without the expressions, or nil
+  /// when they are all it allows (the statement then grants nothing that policy can name).
+  public var writable: PolicyCondition? {
+    guard !expressions.isEmpty else { return self }
+    return values.isEmpty ? nil : PolicyCondition(test, key, values)
+  }
+
+  /// This condition with `other`'s values and expressions too.
+  func adding(_ other: PolicyCondition) -> PolicyCondition {
+    PolicyCondition(test, key, values + other.values, expressions: expressions + other.expressions)
   }
 
   /// `StringLike` when a value holds a wildcard, `StringEquals` otherwise.
@@ -71,8 +98,10 @@ public struct PolicyCondition: Sendable, Hashable, Comparable {
   }
 
   public static func < (lhs: PolicyCondition, rhs: PolicyCondition) -> Bool {
-    (lhs.test, lhs.key, lhs.values.joined(separator: "\u{0}"))
-      < (rhs.test, rhs.key, rhs.values.joined(separator: "\u{0}"))
+    func text(_ condition: PolicyCondition) -> String {
+      (condition.values + condition.expressions.map(\.description)).joined(separator: "\u{0}")
+    }
+    return (lhs.test, lhs.key, text(lhs)) < (rhs.test, rhs.key, text(rhs))
   }
 }
 

@@ -152,9 +152,7 @@ enum StatementMerger {
     case .actions:
       draft.actions.formUnion(other.actions)
     case .conditionValues(let index):
-      let condition = draft.conditions[index]
-      draft.conditions[index] = PolicyCondition(
-        condition.test, condition.key, condition.values + other.conditions[index].values)
+      draft.conditions[index] = draft.conditions[index].adding(other.conditions[index])
       draft.conditions.sort()
     }
   }
@@ -246,7 +244,7 @@ enum StatementMerger {
       guard !map.isEmpty else { return condition }
       let values = condition.values.map { map[$0] ?? $0 }
       let test = condition.test == "StringEquals" ? "StringLike" : condition.test
-      return PolicyCondition(test, condition.key, values)
+      return PolicyCondition(test, condition.key, values, expressions: condition.expressions)
     }.sorted()
     return result
   }
