@@ -239,6 +239,14 @@ extension DiagnosticCode {
     "E2038", "reference-in-resource-attribute",
     "A dynamic reference in a resource's `Type`, `DeletionPolicy`, `UpdateReplacePolicy`, `CreationPolicy` or `UpdatePolicy`: CloudFormation resolves dynamic references in resource properties, and reads these attributes as they are written (a resource type, one of the policy's words, a policy's settings) before any property is resolved."
   )
+  public static let referenceTextTransformed = DiagnosticCode(
+    "E2039", "reference-text-transformed",
+    "A dynamic reference inside `Fn::Base64`, or split apart by the delimiter of an `Fn::Split`: CloudFormation runs intrinsic functions on the template's text before it resolves the references the result still holds, so the function encodes or splits the reference's text and nothing is read (cfn-lint's E1018 for `Fn::Split`; aws-cdk issue 14476). Read the value where it is used instead."
+  )
+  public static let referenceValueNotSplit = DiagnosticCode(
+    "W2040", "reference-value-not-split",
+    "A dynamic reference as the string an `Fn::Split` splits, with a delimiter its text does not contain: CloudFormation splits before it resolves, so the reference stays one item of the list, the whole value (a `StringList` parameter comes back comma-joined, not as a list; aws-cdk issue 19349). Use a template parameter of type `AWS::SSM::Parameter::Value<List<String>>` for a list."
+  )
 
   // MARK: 3 — graph
 
@@ -385,6 +393,7 @@ extension DiagnosticCode {
     referenceInLogicalID, secretWhereARNExpected, tooManyReferences, insecurePassword,
     secretInCustomResource, passwordInTemplate, noEchoDefault, credentialInTemplate,
     noEchoInReference, referenceInSAMLocation, resolveNotLowerCase, referenceInResourceAttribute,
+    referenceTextTransformed, referenceValueNotSplit,
     cycle, danglingReference, unusedParameter, unusedMapping,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,

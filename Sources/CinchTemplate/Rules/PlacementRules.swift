@@ -19,6 +19,8 @@
 /// | E2032 | password-like properties take no value written in the template |
 /// | E2036 | no reference in SAM's `CodeUri`, `ContentUri` (string forms) or `ApplicationId` |
 /// | E2038 | no reference in a resource's `Type` or its policy attributes |
+/// | E2039 | no reference inside `Fn::Base64`, or split apart by `Fn::Split` |
+/// | W2040 | `Fn::Split` over a whole reference splits nothing |
 public enum PlacementRules {
   /// CloudFormation's limit on dynamic references in one template.
   public static let referenceLimit = 60
@@ -122,6 +124,10 @@ struct PlacementChecker {
           + "parameters are String parameters, read with 'ssm'", at: site)
       return
     }
+    // A reference that breaks a placement rule is reported for that alone (`UserData` is
+    // E2022's, also inside its `Fn::Base64`).
+    let reported = diagnostics.items.count
+    defer { if diagnostics.items.count == reported { checkTextFunctions(site) } }
     switch path.first {
     case "Resources":
       checkResource(site, path: path)
@@ -261,6 +267,44 @@ struct PlacementChecker {
       : "the SAM transform rejects a dynamic reference in the S3 URI (give the location as "
         + "{Bucket, Key, Version} instead)"
     report(.referenceInSAMLocation, "reference in '\(type)' property '\(name)': \(why)", at: site)
+  }
+
+  /// CloudFormation runs intrinsic functions on the template's text and resolves the references
+  /// in the result afterwards: `Fn::Sub` and `Fn::Join` keep a reference's text whole, but
+  /// `Fn::Base64` encodes it and `Fn::Split` cuts it at its delimiter. cfn-lint's E1018 says so
+  /// for `Fn::Split` (cfn-lint issue 2181), as do aws-cdk issues 14476 and 19349.
+  private mutating func checkTextFunctions(_ site: ReferenceSite) {
+    let syntax = site.syntaxPath.components
+    guard syntax.contains("Fn::Base64") || syntax.contains("Fn::Split") else { return }
+    let chain = template.nodes(along: site.syntaxPath)
+    for (index, node) in chain.enumerated().reversed() {
+      guard let intrinsic = node.intrinsic, index < syntax.count else { continue }
+      switch intrinsic.function {
+      case .base64:
+        report(
+          .referenceTextTransformed,
+          "reference inside 'Fn::Base64': CloudFormation encodes the reference's text before "
+            + "it resolves references, so nothing is read", at: site)
+        return
+      case .split where index + 1 < syntax.count && syntax[index + 1] == "1":
+        let delimiter = intrinsic.argument.sequence?.first?.scalar ?? ""
+        if delimiter.isEmpty || site.reference.text.contains(delimiter) {
+          report(
+            .referenceTextTransformed,
+            "reference split apart by 'Fn::Split' at '\(delimiter)': CloudFormation splits the "
+              + "reference's text before it resolves references, so nothing is read", at: site)
+        } else {
+          report(
+            .referenceValueNotSplit,
+            "'Fn::Split' does not split this reference's value: CloudFormation splits the text "
+              + "before it resolves references, and the reference, which holds no "
+              + "'\(delimiter)', stays one item, the whole value", at: site)
+        }
+        return
+      default:
+        continue
+      }
+    }
   }
 
   /// Where a value names a logical ID or condition: a `Ref` argument, the resource of an

@@ -40,6 +40,7 @@ import _CinchTestSupport
       .versionRequiredInParameters, .secureInParametersOrOutputs, .secretInOutputs,
       .referenceInLogicalID, .secretWhereARNExpected, .tooManyReferences, .insecurePassword,
       .secretInCustomResource, .passwordInTemplate, .referenceInResourceAttribute,
+      .referenceTextTransformed, .referenceValueNotSplit,
     ]
     for code in codes {
       #expect(cases.contains("\(code.id)-\(code.name)-trips"), "\(code.id) has no tripping case")
