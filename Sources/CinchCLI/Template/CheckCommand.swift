@@ -188,6 +188,9 @@ struct CheckCommand: AsyncParsableCommand {
         report, online: online, locked: checkedLock != nil,
         allRead: !session.run.anInputFailed,
         written: session.run.analyses.reduce(0) { $0 + $1.references.count },
+        waiting: session.run.analyses.reduce(0) { total, analysis in
+          total + analysis.references.count { if case .waiting = $0.state { true } else { false } }
+        },
         malformed: session.run.diagnostics.items.count { Self.syntaxCodes.contains($0.code) }))
   }
 
@@ -203,7 +206,7 @@ struct CheckCommand: AsyncParsableCommand {
   /// findings were left out.
   private func detail(
     _ report: Checker.Report, online: Bool, locked: Bool, allRead: Bool, written: Int,
-    malformed: Int
+    waiting: Int, malformed: Int
   ) -> String {
     var parts: [String] = []
     func references(_ count: Int) -> String { count == 1 ? "1 reference" : "\(count) references" }
@@ -213,15 +216,25 @@ struct CheckCommand: AsyncParsableCommand {
       parts.append(
         "\(references(report.referencesChecked)) checked against \(online ? "the store" : "'\(lock)'")"
       )
-    } else if written > 0 {
-      // Written, but none read as it stands: under a false condition, or not a valid name.
+    } else if written > waiting {
+      // Written, but not read as it stands: under a false condition, or not a valid name (or
+      // named only at deploy, said below).
+      let unread = written - waiting
       parts.append(
-        "\(references(written)) written, none read on this deploy")
+        "\(references(written)) written, "
+          + (unread == written ? "none read on this deploy" : "\(unread) not read on this deploy"))
+    } else if written > 0 {
+      // All named only at deploy: said below.
     } else if malformed > 0 {
       parts.append(malformed == 1 ? "1 reference not valid" : "\(malformed) references not valid")
     } else if allRead {
       // Said even for one clean file: a check that prints nothing looks like it did nothing.
       parts.append("no dynamic references")
+    }
+    if waiting > 0 {
+      // Names that wait on a resource, an import or an input not given: read on deploy, but
+      // nothing before it knows what.
+      parts.append("\(references(waiting)) named only at deploy, not checked")
     }
     if report.suppressed > 0 { parts.append("\(report.suppressed) suppressed") }
     return parts.joined(separator: "; ")

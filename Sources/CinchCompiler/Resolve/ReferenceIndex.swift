@@ -7,6 +7,9 @@ public struct ReferenceIndex: Sendable {
   public private(set) var sites: [(key: ResolutionKey, sites: [ReferenceSite])] = []
   /// References whose name waits on an unset parameter: they cannot be resolved.
   public private(set) var unresolvable: [EvaluatedReference] = []
+  /// References whose name waits on what only the deploy knows (a resource of the stack, an
+  /// import): CloudFormation resolves them, nothing before it can.
+  public private(set) var deployOnly: [EvaluatedReference] = []
 
   public init(_ analyses: [TemplateAnalysis]) {
     self.init(references: analyses.map(\.references))
@@ -23,9 +26,11 @@ public struct ReferenceIndex: Sendable {
         case .waiting(let dependencies)
         where dependencies.contains(where: { $0.settableName != nil }):
           unresolvable.append(reference)
-        case .waiting, .inactive, .invalid:
-          // A secret this stack creates is resolved by CloudFormation itself; untaken branches
-          // are not read; invalid references were reported by the front end.
+        case .waiting:
+          // A secret this stack creates is resolved by CloudFormation itself.
+          deployOnly.append(reference)
+        case .inactive, .invalid:
+          // Untaken branches are not read; invalid references were reported by the front end.
           break
         }
       }
@@ -48,6 +53,20 @@ public struct ReferenceIndex: Sendable {
         Diagnostic(
           .referenceNotLockable,
           "reference '\(reference.site.reference.text)' cannot be resolved: it waits on \(names.joined(separator: ", "))",
+          file: reference.site.file, range: reference.site.range, path: reference.site.path))
+    }
+  }
+
+  /// E5002 for each reference only the deploy can name, where a value must replace it
+  /// (`render --mode inline`, for targets that resolve nothing themselves).
+  public func reportDeployOnly(into diagnostics: inout Diagnostics) {
+    for reference in deployOnly {
+      guard case .waiting(let dependencies) = reference.state else { continue }
+      let names = dependencies.map(\.description).joined(separator: ", ")
+      diagnostics.report(
+        Diagnostic(
+          .notRendered,
+          "reference '\(reference.site.reference.text)' cannot be written as its value: its name waits on \(names), known only once the stack is deployed (render --mode pin leaves it for CloudFormation)",
           file: reference.site.file, range: reference.site.range, path: reference.site.path))
     }
   }

@@ -28,6 +28,45 @@ import _CinchTestSupport
     #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("out").path))
   }
 
+  /// Inline output is for targets that resolve nothing: a reference only the deploy can name
+  /// (it waits on a resource of the stack or an import) cannot become a value there, and is
+  /// an error rather than a `{{resolve:…}}` left behind; pin mode leaves it to CloudFormation.
+  @Test func inlineRefusesWhatOnlyTheDeployCanName() async throws {
+    let root = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let template = """
+      Resources:
+        Secret:
+          Type: AWS::SecretsManager::Secret
+          Properties: {GenerateSecretString: {}}
+        Db:
+          Type: AWS::RDS::DBInstance
+          Properties:
+            MasterUsername: !Sub '{{resolve:secretsmanager:${Secret}::username}}'
+            DBName: !Sub ['{{resolve:secretsmanager:${Arn}}}', {Arn: !ImportValue shared-arn}]
+
+      """
+    try template.write(
+      to: root.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+    #expect(try await CinchProcess.run(["init"], in: root).status == 0)
+    #expect(try await CinchProcess.run(["lock", "t.yaml"], in: root).status == 0)
+    let inline = try await CinchProcess.run(
+      ["render", "t.yaml", "--mode", "inline", "-o", "out"], in: root)
+    #expect(inline.status == 1)
+    #expect(
+      inline.stdout.contains(
+        "t.yaml:8:29: error[E5002]: reference '{{resolve:secretsmanager:${Secret}::username}}' "
+          + "cannot be written as its value: its name waits on resource 'Secret'"),
+      "\(inline.stdout)")
+    #expect(inline.stdout.contains("t.yaml:9:22: error[E5002]"), "\(inline.stdout)")
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out").path))
+    let pinned = try await CinchProcess.run(["render", "t.yaml", "-o", "pinned"], in: root)
+    #expect(pinned.status == 0, "\(pinned.stdout)")
+    let check = try await CinchProcess.run(["check", "t.yaml"], in: root)
+    #expect(
+      check.stdout == "no problems in 1 file (2 references named only at deploy, not checked)\n")
+  }
+
   /// A render into the templates' own folder, by any name of it, would replace the source with
   /// the rendered text (inline: with the secret's value): refused, and the template is whole.
   @Test func renderingOverItsOwnTemplateIsRefused() async throws {
