@@ -15,7 +15,9 @@ import CinchTemplate
 /// segments than the reference it reads, and rebuilding it from the written fields would put
 /// the version into the wrong segment. The written text is then kept and the pin appended after
 /// the evaluated reference's last segment; one the input already pins stays as written, and one
-/// whose version stage the input gives is not rendered (its stage cannot be removed).
+/// whose version stage the input gives is not rendered (its stage cannot be removed). The same
+/// holds where an input writes a segment after the name without adding one
+/// (`{{resolve:ssm:/a/b:${Version}}}`): the input's version stays.
 enum ReferencePinner {
   /// Why a pin cannot be written; the message names the reference, never a value.
   struct Failure: Error {
@@ -33,7 +35,7 @@ enum ReferencePinner {
     // composed one is counted.
     if let reads, reads.text != reference.text, reads.kind == reference.kind,
       let written = segmentsAfterName(reference), let evaluated = segmentsAfterName(reads),
-      evaluated > written
+      evaluated > written || inputAfterName(reference)
     {
       return pinnedAfterInput(
         reference, reads: reads, segments: evaluated, pin, isCloudFormation: isCloudFormation)
@@ -159,6 +161,23 @@ enum ReferencePinner {
       previous = byte
     }
     return count
+  }
+
+  /// Whether an input writes text after the name (`{{resolve:ssm:/a/b:${Version}}}`, a
+  /// `Fn::Join` piece `!Ref Version`): the version it gives is what the deploy reads, so the
+  /// pin must not replace it with a number (deployed with another input, the template would
+  /// still read the locked version).
+  static func inputAfterName(_ reference: Reference) -> Bool {
+    let start =
+      2 + "resolve:".utf8.count + reference.kind.rawValue.utf8.count + 1
+      + reference.name.utf8.count
+    let rest = reference.text.utf8.dropFirst(start)
+    var previous: UInt8 = 0
+    for byte in rest {
+      if byte == UInt8(ascii: "{"), previous == UInt8(ascii: "$") { return true }
+      previous = byte
+    }
+    return false
   }
 
   /// The pieces joined in one allocation (this runs once per reference).

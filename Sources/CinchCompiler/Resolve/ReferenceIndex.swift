@@ -57,16 +57,16 @@ public struct ReferenceIndex: Sendable {
     }
   }
 
-  /// E5002 for each reference only the deploy can name, where a value must replace it
-  /// (`render --mode inline`, for targets that resolve nothing themselves).
+  /// W5004 for each reference only the deploy can name, where values replace references
+  /// (`render --mode inline`): it is left as written.
   public func reportDeployOnly(into diagnostics: inout Diagnostics) {
     for reference in deployOnly {
       guard case .waiting(let dependencies) = reference.state else { continue }
       let names = dependencies.map(\.description).joined(separator: ", ")
       diagnostics.report(
         Diagnostic(
-          .notRendered,
-          "reference '\(reference.site.reference.text)' cannot be written as its value: its name waits on \(names), known only once the stack is deployed (render --mode pin leaves it for CloudFormation)",
+          .leftForTheDeploy,
+          "reference '\(reference.site.reference.text)' is left as written: its name waits on \(names), so it has no value before the stack is deployed",
           file: reference.site.file, range: reference.site.range, path: reference.site.path))
     }
   }

@@ -336,6 +336,11 @@ extension DiagnosticCode {
     "E5003", "output-collision",
     "Two templates would be rendered to the same file in the output folder (a template outside the current folder, or named by an absolute path, keeps only its file name there); nothing is written. Render them from a folder that holds both, or one at a time."
   )
+  public static let leftForTheDeploy = DiagnosticCode(
+    "W5004", "left-for-the-deploy",
+    "`render --mode inline` met a reference whose name waits on a resource of the stack or an import (a secret the stack creates, `!ImportValue`): no value exists before the deploy, so the reference is written as it is, for CloudFormation to resolve. A target that resolves nothing itself gets its text."
+  )
+
   // MARK: 6 — IAM policies
 
   public static let crossAccountSecret = DiagnosticCode(
@@ -398,7 +403,7 @@ extension DiagnosticCode {
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,
     fingerprintKeyMismatch, checkNotRun, pinnedValueChanged,
-    parameterTypeNotPinned, notRendered, outputCollision,
+    parameterTypeNotPinned, notRendered, outputCollision, leftForTheDeploy,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
     entryNamedByTemplate, consumerReadsAsItsUser, roleLacksRead, readGrantedOnAny,
     policyTooLarge,
