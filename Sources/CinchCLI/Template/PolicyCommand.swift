@@ -16,7 +16,9 @@ struct PolicyCommand: AsyncParsableCommand {
       only). validate: the metadata a pull-request job running cinch check reads, never a value. \
       consumers: for each resource that reads the store when it runs (an ECS task, a CodeBuild \
       project, …), what its role needs; --runtime-path adds an application role reading a path. \
-      Every ARN is exact unless --collapse-prefix is given. Key metadata comes from the store \
+      Every ARN is exact unless --collapse-prefix is given, and names the account and region \
+      given: policy takes no default for them (--account-id or CINCH_ACCOUNT_ID, --region or \
+      AWS_REGION / AWS_DEFAULT_REGION are required). Key metadata comes from the store \
       (--store, $CINCH_STORE, or .cinch/store.db when it exists). Notes on what could not be \
       granted go to stderr; --explain prints there, for each statement, the template lines that \
       need it.
