@@ -241,7 +241,7 @@ extension DiagnosticCode {
   )
   public static let referenceTextTransformed = DiagnosticCode(
     "E2039", "reference-text-transformed",
-    "A dynamic reference inside `Fn::Base64`, or split apart by the delimiter of an `Fn::Split`: CloudFormation runs intrinsic functions on the template's text before it resolves the references the result still holds, so the function encodes or splits the reference's text and nothing is read (cfn-lint's E1018 for `Fn::Split`; aws-cdk issue 14476). Read the value where it is used instead."
+    "A dynamic reference inside `Fn::Base64`, split apart by the delimiter of an `Fn::Split` (or used as that delimiter) and not joined again: CloudFormation runs intrinsic functions on the template's text before it resolves the references the result still holds, so the function encodes or splits the reference's text and nothing is read (cfn-lint's E1018 for `Fn::Split`; aws-cdk issue 14476). Read the value where it is used instead."
   )
   public static let referenceValueNotSplit = DiagnosticCode(
     "W2040", "reference-value-not-split",

@@ -286,9 +286,22 @@ struct PlacementChecker {
           "reference inside 'Fn::Base64': CloudFormation encodes the reference's text before "
             + "it resolves references, so nothing is read", at: site)
         return
-      case .split where index + 1 < syntax.count && syntax[index + 1] == "1":
-        let delimiter = intrinsic.argument.sequence?.first?.scalar ?? ""
-        if delimiter.isEmpty || site.reference.text.contains(delimiter) {
+      case .split where index + 1 < syntax.count:
+        // `!Join [':', !Split [':', '{{resolve:…}}']]` puts the text back together (the usual
+        // string-replace idiom): whatever it joins may be a reference again.
+        let rejoined = chain[..<index].contains { $0.intrinsic?.function == .join }
+        guard !rejoined else { return }
+        if syntax[index + 1] == "0" {
+          report(
+            .referenceTextTransformed,
+            "reference as the delimiter of 'Fn::Split': CloudFormation splits at the "
+              + "reference's text, so nothing is read", at: site)
+          return
+        }
+        // A delimiter known only after evaluation (`!Ref Separator`) may or may not cut it.
+        guard let delimiter = intrinsic.argument.sequence?.first?.scalar, !delimiter.isEmpty
+        else { return }
+        if site.reference.text.contains(delimiter) {
           report(
             .referenceTextTransformed,
             "reference split apart by 'Fn::Split' at '\(delimiter)': CloudFormation splits the "
