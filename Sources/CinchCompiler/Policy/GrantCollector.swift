@@ -562,8 +562,11 @@ struct GrantCollector {
       // key, whose key policy lets any principal of the account decrypt through Parameter
       // Store, with no kms:Decrypt grant. Only an explicit deny keeps the role metadata-only.
       // https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html
+      // The keys of the region a written ARN names stay that region's wherever the stack
+      // that holds this policy goes (`isWritten`).
       let keys = PolicyResource(
-        arn: "arn:\(read.partition):kms:\(read.region):\(target.accountID):key/*")
+        arn: "arn:\(read.partition):kms:\(read.region):\(target.accountID):key/*",
+        isWritten: read.resource.isWritten)
       return [
         PolicyGrant(
           .readParameterHistory, "ssm:GetParameterHistory", read.resource, reason: read.reason),
