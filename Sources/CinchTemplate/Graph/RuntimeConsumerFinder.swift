@@ -164,6 +164,21 @@ public enum RuntimeConsumerFinder {
           segments, format: format, inputs: evaluator.inputs, managed: managed?.kind)
         let prefix = ["Resources", resource.logicalID, "Properties"]
         let syntaxPath = TemplatePath(prefix + value.syntax)
+        // Parameter and secret names have no '*' or '?' (their alphabets), and a policy's
+        // Resource reads them as wildcards: granted, `/app/*` would read every entry under it.
+        if location.waitsOn.isEmpty, let kind = location.kind,
+          location.name.contains(where: { $0 == "*" || $0 == "?" })
+        {
+          diagnostics.report(
+            Diagnostic(
+              .invalidName,
+              "\(kind.rawValue) '\(location.name)' holds a wildcard: '\(rule.resourceType)' reads "
+                + "one \(kind.rawValue) by its exact name, and in a policy '*' and '?' would match "
+                + "every name they fit; no statement is generated for it",
+              file: template.path, range: value.node.range,
+              path: TemplatePath(prefix + value.property)))
+          continue
+        }
         let (role, roleSite) = cachedRole(
           rule.role, of: resource, bindings: match.bindings, into: &diagnostics)
         consumers.append(
