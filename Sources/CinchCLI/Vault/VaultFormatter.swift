@@ -206,11 +206,7 @@ enum VaultRawField {
   /// Prints `value` for `-field` in `format`, or fails as Vault does when there is none.
   static func print(_ value: JSONValue?, field: String, format: String) throws {
     guard let value else { throw VaultExit.usage("Field \"\(field)\" not present in secret") }
-    var text = VaultFormatter.goValue(value)
-    if format == "json" {
-      text = value.pretty()
-      text.removeLast()
-    }
+    let text = format == "json" ? String(value.pretty().dropLast()) : VaultFormatter.goValue(value)
     // Vault's `PrintRaw` (command/format.go): a newline only where it would colour output (a
     // terminal, no `NO_COLOR`, `TERM` not `dumb`: fatih/color's `NoColor`), so that a piped
     // `-field` is the value itself, also as JSON.

@@ -96,12 +96,9 @@ public struct PolicyCloudFormationRenderer: Sendable {
     // the stack goes; one for an entry named by name follows the stack.
     let writtenEntries = statement.resources.contains(where: \.isWritten)
     let madeEntries = statement.resources.contains { !$0.isWritten }
-    var conditions: [PolicyCondition] = []
-    for condition in statement.conditions {
-      // Values only the template can write, in a policy outside it: left out, as in the JSON.
-      guard let writable = expressions ? condition : condition.writable else { return [] }
-      conditions.append(writable)
-    }
+    // Values only the template can write, in a policy outside it: left out, as in the JSON.
+    guard let conditions = expressions ? statement.conditions : statement.writableConditions
+    else { return [] }
     if !conditions.isEmpty {
       lines.append("\(indent)  Condition:")
       var lastTest: String?
@@ -153,12 +150,10 @@ public struct PolicyCloudFormationRenderer: Sendable {
     // Roles whose names differ only in punctuation (`App-Role`, `AppRole`), or a role of the
     // template and a role named by ARN, in one file: numbered, since a template's resources
     // cannot share a logical id.
-    var used: [String: Int] = [:]
-    for id in qualified { used[id, default: 0] += 1 }
     var taken = Set(qualified)
     var seen: Set<String> = []
     return qualified.map { id in
-      guard (used[id] ?? 0) > 1, !seen.insert(id).inserted else { return id }
+      guard !seen.insert(id).inserted else { return id }
       var number = 2
       var candidate: String
       repeat {

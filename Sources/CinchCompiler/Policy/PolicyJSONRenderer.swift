@@ -49,11 +49,7 @@ public struct PolicyJSONRenderer: Sendable {
       ("Action", .array(statement.actions.map(JSONValue.string))),
       ("Resource", .array(resources.map(JSONValue.string))),
     ])
-    var conditions: [PolicyCondition] = []
-    for condition in statement.conditions {
-      guard let writable = condition.writable else { return nil }
-      conditions.append(writable)
-    }
+    guard let conditions = statement.writableConditions else { return nil }
     if !conditions.isEmpty {
       var tests = JSONObject()
       for condition in conditions {

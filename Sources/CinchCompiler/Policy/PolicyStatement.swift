@@ -125,6 +125,16 @@ public struct PolicyStatement: Sendable, Hashable {
   public var resources: [PolicyResource]
   /// Sorted.
   public var conditions: [PolicyCondition]
+  /// The conditions as a policy outside the template holds them (`PolicyCondition.writable`);
+  /// nil when one allows only what the template alone can name.
+  public var writableConditions: [PolicyCondition]? {
+    var writable: [PolicyCondition] = []
+    for condition in conditions {
+      guard let held = condition.writable else { return nil }
+      writable.append(held)
+    }
+    return writable
+  }
   /// For each resource, the template lines that need it.
   public var reasons: [PolicyResource: [PolicyReason]]
 

@@ -138,11 +138,7 @@ enum ReferencePinner {
   /// variable (`${AWS::Region}`) or `Fn::Join` placeholder counts as text. Nil when the text
   /// does not start as the fields say.
   static func segmentsAfterName(_ reference: Reference) -> Int? {
-    // `{{resolve:KIND:NAME…}}`, as the scanner builds every reference: counted, not compared
-    // (this runs for each composed reference a render pins).
-    let start =
-      2 + "resolve:".utf8.count + reference.kind.rawValue.utf8.count + 1
-      + reference.name.utf8.count
+    let start = nameEnd(reference)
     let text = reference.text.utf8
     guard text.count >= start + 2 else { return nil }
     let rest = text.dropFirst(start).dropLast(2)
@@ -168,16 +164,19 @@ enum ReferencePinner {
   /// pin must not replace it with a number (deployed with another input, the template would
   /// still read the locked version).
   static func inputAfterName(_ reference: Reference) -> Bool {
-    let start =
-      2 + "resolve:".utf8.count + reference.kind.rawValue.utf8.count + 1
-      + reference.name.utf8.count
-    let rest = reference.text.utf8.dropFirst(start)
     var previous: UInt8 = 0
+    let rest = reference.text.utf8.dropFirst(nameEnd(reference))
     for byte in rest {
       if byte == UInt8(ascii: "{"), previous == UInt8(ascii: "$") { return true }
       previous = byte
     }
     return false
+  }
+
+  /// Where the name ends in the text `{{resolve:KIND:NAME…}}`, as the scanner builds every
+  /// reference: counted, not compared (this runs for each composed reference a render pins).
+  private static func nameEnd(_ reference: Reference) -> Int {
+    2 + "resolve:".utf8.count + reference.kind.rawValue.utf8.count + 1 + reference.name.utf8.count
   }
 
   /// The pieces joined in one allocation (this runs once per reference).
