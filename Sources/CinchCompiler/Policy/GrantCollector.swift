@@ -26,12 +26,24 @@ struct GrantCollector {
     for analysis in analyses where analysis.template.isCloudFormation {
       if !profiles.isDisjoint(with: [.deploy, .validate]) {
         for evaluated in analysis.references {
-          if let read = deployRead(evaluated, template: analysis.template) { reads.append(read) }
+          if let read = deployRead(evaluated, template: analysis.template) {
+            reads.append(read)
+            if read.kind == .parameter, case .concrete(let reference) = evaluated.state,
+              let secret = secretBehind(reference.name, of: read)
+            {
+              reads.append(secret)
+            }
+          }
         }
       }
       if !profiles.isDisjoint(with: [.consumers, .validate]), let graph = analysis.graph {
         for consumer in graph.runtimeConsumers where consumer.isLive {
-          if let read = runtimeRead(consumer, template: analysis.template) { reads.append(read) }
+          if let read = runtimeRead(consumer, template: analysis.template) {
+            reads.append(read)
+            if consumer.throughParameterStore {
+              reads.append(referenceParameter(consumer.name, of: read))
+            }
+          }
         }
       }
     }
@@ -56,7 +68,10 @@ struct GrantCollector {
       case .ssm, .ssmSecure:
         return parameterRead(
           reference.name, version: reference.version ?? pin?.version,
-          encrypted: reference.kind == .ssmSecure, timing: .deploy, reason: reason,
+          // Behind `/aws/reference/secretsmanager/` Secrets Manager decrypts (`secretBehind`).
+          encrypted: reference.kind == .ssmSecure
+            && !reference.name.hasPrefix(StoreEntry.secretsManagerReferencePrefix),
+          timing: .deploy, reason: reason,
           written: Self.isWritten(site) && reference.name.hasPrefix("arn:"))
       case .secretsManager:
         var stage = reference.versionStage
@@ -130,6 +145,37 @@ struct GrantCollector {
         consumer.name, versionStage: stage, versionID: consumer.versionID, timing: timing,
         reason: reason, written: consumer.isWrittenOut)
     }
+  }
+
+  // MARK: Parameter Store's view of Secrets Manager
+
+  /// A read of `/aws/reference/secretsmanager/ID` is authorized twice: Parameter Store checks
+  /// `ssm:GetParameters` on the reference's own ARN, then reads the secret as the caller, so
+  /// `secretsmanager:GetSecretValue` on the secret (and `kms:Decrypt` of its key through Secrets
+  /// Manager) must be allowed too. An ECS task reading `ValueFrom:
+  /// /aws/reference/secretsmanager/…` fails with AccessDenied on the `ssm:GetParameters` half.
+  /// https://docs.aws.amazon.com/systems-manager/latest/userguide/integration-ps-secretsmanager.html
+  ///
+  /// The secret behind a deploy reference to the path (nil for any other parameter), held to
+  /// the version its selector names.
+  private mutating func secretBehind(_ name: String, of read: StoreRead) -> StoreRead? {
+    guard let behind = StoreEntry.secretBehindParameter(name) else { return nil }
+    var secret = secretRead(
+      behind.id, versionStage: behind.versionStage, versionID: behind.versionID,
+      timing: read.timing, reason: read.reason)
+    // `cinch check` reads the reference's history, not the secret's description.
+    secret.checkable = false
+    return secret
+  }
+
+  /// The reference parameter a run-time reader of a secret named through Parameter Store also
+  /// calls `GetParameters` on; the key to decrypt is the secret's, through Secrets Manager.
+  private func referenceParameter(_ secretID: String, of secret: StoreRead) -> StoreRead {
+    var parameter = parameterRead(
+      StoreEntry.secretsManagerReferencePrefix + secretID, version: nil, encrypted: false,
+      timing: secret.timing, reason: secret.reason)
+    parameter.checkable = false
+    return parameter
   }
 
   /// A parameter name or ARN without the `:version` or `:label` selector it may end with (an

@@ -40,6 +40,10 @@ public struct RuntimeConsumer: Sendable, Hashable {
   /// no variable), not one made with the stack's region and account. A Parameter Store ARN of
   /// the evaluated region and account is still one, though `name` holds the name it names.
   public var isWrittenOut = false
+  /// Whether the secret is named as Parameter Store's view of it,
+  /// `/aws/reference/secretsmanager/NAME`: the reader calls `ssm:GetParameters` on that path,
+  /// and Parameter Store reads the secret as the caller.
+  public var throughParameterStore = false
 
   public var isConcrete: Bool { waitsOn.isEmpty }
 

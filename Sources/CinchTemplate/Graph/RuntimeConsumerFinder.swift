@@ -193,6 +193,7 @@ public enum RuntimeConsumerFinder {
             file: template.path, range: value.node.range,
             isLive: value.live))
         consumers[consumers.count - 1].isWrittenOut = Self.writesOutARN(value.node)
+        consumers[consumers.count - 1].throughParameterStore = location.throughParameterStore
       }
       return consumers
     }

@@ -23,6 +23,35 @@ public struct StoreEntry: Sendable, Hashable, Comparable, CustomStringConvertibl
     self.isConcrete = isConcrete
   }
 
+  /// Parameter Store's view of Secrets Manager: `GetParameters` of this path and a secret's id
+  /// (with an optional `:VERSION-ID` or `:STAGE`) reads the secret.
+  /// https://docs.aws.amazon.com/systems-manager/latest/userguide/integration-ps-secretsmanager.html
+  public static let secretsManagerReferencePrefix = "/aws/reference/secretsmanager/"
+
+  /// The secret Parameter Store reads for `/aws/reference/secretsmanager/ID[:SELECTOR]`, nil
+  /// for any other name. The selector names a version by id or by staging label; one shaped as
+  /// a UUID (what Secrets Manager and the SDKs make version ids) is taken for an id.
+  /// https://docs.aws.amazon.com/systems-manager/latest/userguide/integration-ps-secretsmanager.html
+  public static func secretBehindParameter(_ name: String) -> (
+    id: String, versionStage: String?, versionID: String?
+  )? {
+    guard name.hasPrefix(secretsManagerReferencePrefix) else { return nil }
+    let rest = name.dropFirst(secretsManagerReferencePrefix.count)
+    // A secret id here is a name, never an ARN, so the first `:` starts the selector.
+    let id = rest.prefix { $0 != ":" }
+    guard !id.isEmpty else { return nil }
+    let selector = rest.dropFirst(id.count + 1)
+    guard !selector.isEmpty else { return (String(id), nil, nil) }
+    return isUUID(selector)
+      ? (String(id), nil, String(selector)) : (String(id), String(selector), nil)
+  }
+
+  private static func isUUID(_ text: Substring) -> Bool {
+    let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+    return groups.map(\.count) == [8, 4, 4, 4, 12]
+      && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+  }
+
   /// The graph node id: `store:ssm:/myapp/prod/dbpassword`, `store:secretsmanager:prod/db`.
   public var id: String { "store:\(kind.service):\(name)" }
 

@@ -28,6 +28,8 @@ enum StoreLocator {
     var jsonKey: String?
     var versionStage: String?
     var versionID: String?
+    /// Named as Parameter Store's `/aws/reference/secretsmanager/` view of the secret.
+    var throughParameterStore = false
   }
 
   /// A marker for a hole while the text is split on `:`; holes' own placeholders may hold
@@ -139,11 +141,11 @@ enum StoreLocator {
   /// https://docs.aws.amazon.com/systems-manager/latest/userguide/integration-ps-secretsmanager.html
   private static func parameter(_ name: String, isConcrete: Bool, waitsOn: [Dependency]) -> Location
   {
-    let prefix = "/aws/reference/secretsmanager/"
-    if name.hasPrefix(prefix), name.count > prefix.count {
+    if let secret = StoreEntry.secretBehindParameter(name) {
       return Location(
-        kind: .secret, name: String(name.dropFirst(prefix.count)), isConcrete: isConcrete,
-        waitsOn: waitsOn)
+        kind: .secret, name: secret.id, isConcrete: isConcrete, waitsOn: waitsOn,
+        versionStage: secret.versionStage, versionID: secret.versionID,
+        throughParameterStore: true)
     }
     return Location(kind: .parameter, name: name, isConcrete: isConcrete, waitsOn: waitsOn)
   }

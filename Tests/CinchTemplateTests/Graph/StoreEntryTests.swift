@@ -80,6 +80,17 @@ import _CinchTestSupport
     #expect(locate("/app/db", .valueFrom).kind == .parameter)
     let reference = locate("/aws/reference/secretsmanager/prod/db", .valueFrom)
     #expect(reference.kind == .secret && reference.name == "prod/db")
+    #expect(reference.throughParameterStore && reference.versionStage == nil)
+    let staged = locate("/aws/reference/secretsmanager/prod/db:AWSPREVIOUS", .valueFrom)
+    #expect(staged.name == "prod/db" && staged.versionStage == "AWSPREVIOUS")
+    let byID = locate(
+      "/aws/reference/secretsmanager/prod/db:EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE", .valueFrom)
+    #expect(byID.versionStage == "EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE" && byID.versionID == nil)
+    let uuid = "a1b2c3d4-5678-90ab-cdef-1234567890ab"
+    let versioned = locate("/aws/reference/secretsmanager/prod/db:" + uuid, .valueFrom)
+    #expect(versioned.name == "prod/db" && versioned.versionID == uuid)
+    #expect(!locate("/app/db", .valueFrom).throughParameterStore)
+    #expect(locate("/aws/reference/secretsmanager/", .valueFrom).kind == .parameter)
     let codeBuild = locate("prod/db:::version-1", .secretIDWithOptions)
     #expect(
       codeBuild.name == "prod/db" && codeBuild.jsonKey == nil && codeBuild.versionID == "version-1")
