@@ -20,7 +20,9 @@ struct CheckCommand: AsyncParsableCommand {
       No value is read and nothing is decrypted, so a role that may only describe entries \
       suffices. Offline (--offline, or no store), the same questions are answered from the \
       lockfile alone, so a pull request from a fork is still checked. JSON keys are verified \
-      by 'cinch lock', which records them; check trusts the lock for them.
+      by 'cinch lock', which records them; check trusts the lock for them. Online, what a \
+      resource reads when it runs (an ECS container's Secrets, a CodeBuild variable, an RDS \
+      proxy's SecretArn) must exist too, with the version, label or stage it names.
 
       A role of the template that a resource reads the store as when it runs (an ECS task's \
       execution role, a CodeBuild project's service role) must allow the read: the actions and \
@@ -210,12 +212,19 @@ struct CheckCommand: AsyncParsableCommand {
   ) -> String {
     var parts: [String] = []
     func references(_ count: Int) -> String { count == 1 ? "1 reference" : "\(count) references" }
+    func reads(_ count: Int) -> String {
+      count == 1 ? "1 run-time read" : "\(count) run-time reads"
+    }
     if report.references > 0, !online, !locked {
       parts.append("\(references(report.references)) not checked: no store and no '\(lock)'")
     } else if report.references > 0 {
+      let runtime =
+        report.runtimeReadsChecked > 0 ? " and \(reads(report.runtimeReadsChecked))" : ""
       parts.append(
-        "\(references(report.referencesChecked)) checked against \(online ? "the store" : "'\(lock)'")"
+        "\(references(report.referencesChecked))\(runtime) checked against \(online ? "the store" : "'\(lock)'")"
       )
+    } else if report.runtimeReadsChecked > 0 {
+      parts.append("\(reads(report.runtimeReadsChecked)) checked against the store")
     } else if written > waiting {
       // Written, but not read as it stands: under a false condition, or not a valid name (or
       // named only at deploy, said below).

@@ -14,6 +14,7 @@ public import CinchTemplate
 /// | E4007 | the reference is in the lock (offline or `--frozen`: an error; online: a warning) |
 /// | W4008 | every lock entry is still used (an error with `--frozen`) |
 /// | W4009 | no pin is behind the store (an error with `--frozen`) |
+/// | E4001, E4002, E4004, E4005 | what a resource reads when it runs exists (`RuntimeReadExistence`) |
 /// | E6007 | a role a resource reads the store as allows the read (`IAMCoverageRules`) |
 /// | W6008 | no statement allows reading every secret or parameter |
 public struct Checker: Sendable {
@@ -48,6 +49,8 @@ public struct Checker: Sendable {
     public var referencesChecked = 0
     /// Every concrete reference site.
     public var references = 0
+    /// Reads by resources when they run (`RuntimeReadExistence`) answered by the store.
+    public var runtimeReadsChecked = 0
     /// Findings left out by `--ignore` or a template's `Metadata` suppression.
     public var suppressed = 0
 
@@ -105,6 +108,11 @@ public struct Checker: Sendable {
     var report = try await checkReferences(
       index, checkedFiles: checkedFiles.filter(loaded.contains),
       described: prepared?.described ?? StoreDescriptions(), into: &referenceFindings)
+    if case .store(let catalog)? = source {
+      var described = prepared?.described ?? StoreDescriptions()
+      report.runtimeReadsChecked = try await RuntimeReadExistence(catalog: catalog).check(
+        analyses, described: &described, into: &referenceFindings)
+    }
     diagnostics.append(contentsOf: await templateFindings)
     diagnostics.append(contentsOf: referenceFindings)
     // Read once: a caller that already read them (and reported a bad entry) passes them in.

@@ -256,17 +256,26 @@ struct StoreDescriptions: Sendable {
     var secretIDs: [String] = []
     for key in keys {
       switch key.kind {
-      case .ssm, .ssmSecure:
-        if parameters[key.name] == nil { names.append(key.name) }
-      case .secretsManager:
-        if secrets[key.name] == nil { secretIDs.append(key.name) }
+      case .ssm, .ssmSecure: names.append(key.name)
+      case .secretsManager: secretIDs.append(key.name)
       }
     }
+    try await describe(parameters: names, secrets: secretIDs, in: catalog)
+  }
+
+  /// Describes the parameters (names or ARNs) and secrets (ids) not described yet.
+  mutating func describe(
+    parameters names: [String], secrets ids: [String], in catalog: StoreCatalog
+  )
+    async throws
+  {
+    let names = names.filter { parameters[$0] == nil }
+    let ids = ids.filter { secrets[$0] == nil }
     for (name, answer) in try await catalog.parameters.parameterVersions(byReference: names) {
       parameters[name] = answer.mapError {
         .parameterLookup(name, failedWith: $0, catalog.publicParameters)
       }
     }
-    secrets.merge(try await SecretVersionList.lookUp(secretIDs, in: catalog.secrets)) { $1 }
+    secrets.merge(try await SecretVersionList.lookUp(ids, in: catalog.secrets)) { $1 }
   }
 }

@@ -171,29 +171,22 @@ struct GrantCollector {
   /// The reference parameter a run-time reader of a secret named through Parameter Store also
   /// calls `GetParameters` on; the key to decrypt is the secret's, through Secrets Manager.
   private func referenceParameter(_ secretID: String, of secret: StoreRead) -> StoreRead {
+    let path = StoreEntry.secretsManagerReferencePrefix + secretID
+    // Named as it is read: a role's missing grant (E6007) names the path, not the secret.
+    var reason = secret.reason
+    reason.detail = path
     var parameter = parameterRead(
-      StoreEntry.secretsManagerReferencePrefix + secretID, version: nil, encrypted: false,
-      timing: secret.timing, reason: secret.reason)
+      path, version: nil, encrypted: false, timing: secret.timing, reason: reason)
     parameter.checkable = false
     return parameter
   }
 
-  /// A parameter name or ARN without the `:version` or `:label` selector it may end with (an
-  /// ECS secret's `ValueFrom: /myapp/db:3`), and the version when it is one: the ARN IAM
-  /// authorizes names the parameter alone. Parameter names hold no `:`, so the last one in the
-  /// name (after an ARN's resource type) starts the selector.
-  /// https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-versions.html
+  /// A parameter name or ARN without the `:version` or `:label` selector it may end with, and
+  /// the version when it is one: the ARN IAM authorizes names the parameter alone.
   static func withoutSelector(_ name: String) -> (name: String, version: Int?) {
-    let start: String.Index
-    if name.hasPrefix("arn:") {
-      let fields = name.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-      guard fields.count == 6 else { return (name, nil) }
-      start = fields[5].startIndex
-    } else {
-      start = name.startIndex
-    }
-    guard let colon = name[start...].lastIndex(of: ":") else { return (name, nil) }
-    return (String(name[..<colon]), Int(name[name.index(after: colon)...]))
+    let split = ParameterVersionSelector.split(name)
+    if case .version(let version)? = split.selector { return (split.name, version) }
+    return (split.name, nil)
   }
 
   /// The role a run-time read happens as, reporting a read nothing can be attached for.

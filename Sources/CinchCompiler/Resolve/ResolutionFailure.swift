@@ -9,6 +9,8 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
   /// copies it was given (the embedded one): the fix is a copy, not a typo hunt.
   case publicParameterNotCopied(name: String)
   case parameterVersionNotFound(name: String, version: Int, latest: Int?)
+  /// A run-time read's `NAME:LABEL` (a reference cannot name a label).
+  case parameterLabelNotFound(name: String, label: String)
   /// `ssm` naming a SecureString, or `ssm-secure` naming a String/StringList: CloudFormation
   /// refuses both.
   case typeMismatch(kind: Reference.Kind, name: String, type: String)
@@ -35,6 +37,8 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
     case .parameterVersionNotFound(let name, let version, let latest):
       "parameter '\(name)' has no version \(version)"
         + (latest.map { "; latest is \($0)" } ?? "")
+    case .parameterLabelNotFound(let name, let label):
+      "parameter '\(name)' has no version labelled '\(label)'"
     case .typeMismatch(let kind, let name, let type):
       kind == .ssm
         ? "parameter '\(name)' is a \(type); an 'ssm' reference reads only String and StringList (use 'ssm-secure')"
@@ -102,7 +106,9 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
   public var code: DiagnosticCode {
     switch self {
     case .parameterNotFound, .publicParameterNotCopied, .secretNotFound: .entryNotFound
-    case .parameterVersionNotFound, .secretVersionNotFound, .secretStageNotFound: .versionNotFound
+    case .parameterVersionNotFound, .parameterLabelNotFound, .secretVersionNotFound,
+      .secretStageNotFound:
+      .versionNotFound
     case .typeMismatch: .typeMismatch
     case .secretScheduledForDeletion: .scheduledForDeletion
     case .secretNotJSON, .jsonKeyNotFound, .secretBinary: .jsonKeyNotFound

@@ -37,7 +37,9 @@ import _CinchTestSupport
     let human = HumanDiagnosticRenderer().render(run.diagnostics.sorted, sources: run.sources)
     let counts =
       "checked \(run.report.referencesChecked) of \(run.report.references) references; "
-      + "\(run.report.suppressed) suppressed\n"
+      + "\(run.report.suppressed) suppressed"
+      + (run.report.runtimeReadsChecked > 0
+        ? "; \(run.report.runtimeReadsChecked) run-time reads checked\n" : "\n")
     Fixtures.assertMatches(
       (human.isEmpty ? "" : human + "\n") + counts, stage: Self.stage, name: name,
       expected: "human.txt")
