@@ -290,6 +290,15 @@ public enum ReferenceEvaluator {
       return [EvaluatedReference(site: site, state: .invalid)]
     }
     let scan = ReferenceScanner.scan(text)
+    if !scan.issues.contains(where: { $0.code == .secretStringSegment }) {
+      // Said of the text as written, where a placeholder in the secret id may have held the
+      // `:SecretString` segment (`ReferenceScanner.validateSecret`); the evaluated text is
+      // well formed.
+      diagnostics = diagnostics.filtering { existing in
+        !(existing.code == .secretStringSegment && existing.file == site.file
+          && existing.range.map { site.range.bytes.contains($0.start.offset) } == true)
+      }
+    }
     for issue in scan.issues {
       // The front end already reported what was wrong before substitution at this site.
       let alreadyReported = diagnostics.items.contains { existing in

@@ -535,7 +535,10 @@ struct ScanMachine {
         : "segment '\(written)' must be 'SecretString' or empty; a JSON key comes after it "
           + "('…:SecretString:\(written)')"
       report(.secretStringSegment, message, span: range, reference: body.whole)
-      return
+      // A secret id with a placeholder may hold the `:SecretString` itself (a parameter
+      // `prod/db:SecretString`): the reference is still read, and its evaluated text decides
+      // (`ReferenceEvaluator` withdraws this finding when that text is well formed).
+      guard hasPlaceholder(nameRange, body) else { return }
     }
     let stage = segment(rest + 2).flatMap { $0.isEmpty ? nil : $0 }
     let versionId = segment(rest + 3).flatMap { $0.isEmpty ? nil : $0 }
