@@ -12,6 +12,11 @@ struct LockExistence {
   func check(_ key: ResolutionKey, sites: [ReferenceSite], into diagnostics: inout Diagnostics)
     -> Checker.Verdict
   {
+    if let unpinnable = key.throughParameterStore {
+      // No lock holds it, and why is what matters (`cinch lock` says the same).
+      diagnostics.report(unpinnable.code, unpinnable.description, at: sites)
+      return .failed
+    }
     guard let entry = lock.lockfile.entry(for: key) else {
       // Another entry of the same name may still show that the kind cannot fit its type.
       if let other = lock.lockfile.entries.first(where: {

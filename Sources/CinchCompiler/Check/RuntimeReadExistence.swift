@@ -61,7 +61,10 @@ struct RuntimeReadExistence {
     case .secret?:
       switch described.secrets[read.name] {
       case .failure(let failure)?: return failure
-      case .success(let list)?: return Self.failure(in: list, read: read)
+      case .success(let list)?:
+        return list.readFailure(
+          id: read.name, versionStage: read.versionStage, versionID: read.versionID,
+          jsonKey: read.jsonKey)
       case nil: return nil
       }
     case nil:
@@ -90,28 +93,5 @@ struct RuntimeReadExistence {
       }
       return nil
     }
-  }
-
-  /// `GetSecretValue`'s answer to the version the read names.
-  static func failure(in list: SecretVersionList, read: RuntimeConsumer) -> ResolutionFailure? {
-    if list.deletedDate != nil { return .secretScheduledForDeletion(id: read.name) }
-    let version: SecretVersionList.Version
-    if let id = read.versionID {
-      guard let found = list.version(id: id) else {
-        return .secretVersionNotFound(id: read.name, versionId: id)
-      }
-      version = found
-    } else {
-      let stage = read.versionStage ?? SecretStage.current
-      guard let found = list.version(staged: stage) else {
-        return .secretStageNotFound(id: read.name, stage: stage)
-      }
-      version = found
-    }
-    guard let jsonKey = read.jsonKey, version.valueType == .string else { return nil }
-    guard let keys = version.jsonKeys else {
-      return .secretNotJSON(id: read.name, jsonKey: jsonKey)
-    }
-    return keys.contains(jsonKey) ? nil : .jsonKeyNotFound(id: read.name, jsonKey: jsonKey)
   }
 }

@@ -155,6 +155,9 @@ struct StoreExistence {
   private mutating func checkParameter(
     _ key: ResolutionKey, sites: [ReferenceSite], into diagnostics: inout Diagnostics
   ) async throws -> Bool {
+    if let behind = StoreEntry.secretBehindParameter(key.name) {
+      return try await checkSecretBehind(behind, of: key, sites: sites, into: &diagnostics)
+    }
     let list: ParameterVersionList
     switch try await versions(of: key.name) {
     case .failure(let failure):
@@ -219,6 +222,40 @@ struct StoreExistence {
       diagnostics.report(
         .pinBehind, "\(finding.message) (in '\(lock.name)'; \(advice))", at: sites,
         severity: options.frozen ? .error : nil)
+    }
+    return true
+  }
+
+  /// A read of `/aws/reference/secretsmanager/ID`: AWS keeps no history for that path, so
+  /// the secret behind it is described instead. An `ssm` reference cannot read it; an
+  /// `ssm-secure` one can, but no lock pins it (a warning with a lock, an error with
+  /// `--frozen`, as a reference missing from the lock is).
+  private mutating func checkSecretBehind(
+    _ behind: (id: String, versionStage: String?, versionID: String?), of key: ResolutionKey,
+    sites: [ReferenceSite], into diagnostics: inout Diagnostics
+  ) async throws -> Bool {
+    let failure: ResolutionFailure?
+    switch try await secretVersions(of: behind.id) {
+    case .failure(let missing):
+      failure = missing
+    case .success(let list):
+      failure = list.readFailure(
+        id: behind.id, versionStage: behind.versionStage, versionID: behind.versionID,
+        jsonKey: nil)
+    }
+    if let failure {
+      diagnostics.report(failure.code, failure.described(at: sites), at: sites)
+      return false
+    }
+    guard let unpinnable = key.throughParameterStore else { return true }
+    if key.kind == .ssm {
+      diagnostics.report(unpinnable.code, unpinnable.description, at: sites)
+      return false
+    }
+    if lock != nil {
+      diagnostics.report(
+        unpinnable.code, unpinnable.description, at: sites,
+        severity: options.frozen ? .error : .warning)
     }
     return true
   }

@@ -26,12 +26,15 @@ struct GrantCollector {
     for analysis in analyses where analysis.template.isCloudFormation {
       if !profiles.isDisjoint(with: [.deploy, .validate]) {
         for evaluated in analysis.references {
-          if let read = deployRead(evaluated, template: analysis.template) {
-            reads.append(read)
+          if var read = deployRead(evaluated, template: analysis.template) {
             if read.kind == .parameter, case .concrete(let reference) = evaluated.state,
               let secret = secretBehind(reference.name, of: read)
             {
-              reads.append(secret)
+              // `cinch check` describes the secret: AWS keeps no history for the path.
+              read.checkable = false
+              reads += [read, secret]
+            } else {
+              reads.append(read)
             }
           }
         }
@@ -160,12 +163,9 @@ struct GrantCollector {
   /// the version its selector names.
   private mutating func secretBehind(_ name: String, of read: StoreRead) -> StoreRead? {
     guard let behind = StoreEntry.secretBehindParameter(name) else { return nil }
-    var secret = secretRead(
+    return secretRead(
       behind.id, versionStage: behind.versionStage, versionID: behind.versionID,
       timing: read.timing, reason: read.reason)
-    // `cinch check` reads the reference's history, not the secret's description.
-    secret.checkable = false
-    return secret
   }
 
   /// The reference parameter a run-time reader of a secret named through Parameter Store also

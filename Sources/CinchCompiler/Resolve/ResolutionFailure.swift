@@ -9,6 +9,9 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
   /// copies it was given (the embedded one): the fix is a copy, not a typo hunt.
   case publicParameterNotCopied(name: String)
   case parameterVersionNotFound(name: String, version: Int, latest: Int?)
+  /// `ssm`/`ssm-secure` of `/aws/reference/secretsmanager/ID`: Parameter Store reads the
+  /// secret, and no parameter version names one of its versions.
+  case secretThroughParameterStore(kind: Reference.Kind, name: String, secretID: String)
   /// A run-time read's `NAME:LABEL` (a reference cannot name a label).
   case parameterLabelNotFound(name: String, label: String)
   /// `ssm` naming a SecureString, or `ssm-secure` naming a String/StringList: CloudFormation
@@ -37,6 +40,14 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
     case .parameterVersionNotFound(let name, let version, let latest):
       "parameter '\(name)' has no version \(version)"
         + (latest.map { "; latest is \($0)" } ?? "")
+    case .secretThroughParameterStore(.ssm, let name, let secretID):
+      "'\(name)' reads secret '\(secretID)' through Parameter Store, which answers only a read "
+        + "with decryption, and an 'ssm' reference asks for none: the deploy fails; write "
+        + "'{{resolve:secretsmanager:\(secretID)}}'"
+    case .secretThroughParameterStore(_, let name, let secretID):
+      "'\(name)' reads secret '\(secretID)' through Parameter Store, and a parameter version "
+        + "cannot pin one of a secret's versions: write '{{resolve:secretsmanager:\(secretID)}}' "
+        + "to lock it"
     case .parameterLabelNotFound(let name, let label):
       "parameter '\(name)' has no version labelled '\(label)'"
     case .typeMismatch(let kind, let name, let type):
@@ -106,6 +117,8 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
   public var code: DiagnosticCode {
     switch self {
     case .parameterNotFound, .publicParameterNotCopied, .secretNotFound: .entryNotFound
+    case .secretThroughParameterStore(let kind, _, _):
+      kind == .ssm ? .typeMismatch : .referenceNotLockable
     case .parameterVersionNotFound, .parameterLabelNotFound, .secretVersionNotFound,
       .secretStageNotFound:
       .versionNotFound

@@ -108,3 +108,16 @@ public struct ResolutionKey: Sendable, Hashable, Comparable, CustomStringConvert
     return lhs.selector < rhs.selector
   }
 }
+
+extension ResolutionKey {
+  /// For a parameter key of `/aws/reference/secretsmanager/ID`, why it cannot be resolved and
+  /// pinned: Parameter Store would read the secret, and AWS answers such a read with a
+  /// version no reference can name again (a secret's versions are ids and stages).
+  /// https://docs.aws.amazon.com/systems-manager/latest/userguide/integration-ps-secretsmanager.html
+  var throughParameterStore: ResolutionFailure? {
+    guard kind != .secretsManager, let secret = StoreEntry.secretBehindParameter(name) else {
+      return nil
+    }
+    return .secretThroughParameterStore(kind: kind, name: name, secretID: secret.id)
+  }
+}

@@ -28,7 +28,14 @@ public struct Resolver: Sendable {
     -> [ResolutionKey: Result<Resolved, ResolutionFailure>]
   {
     var results: [ResolutionKey: Result<Resolved, ResolutionFailure>] = [:]
-    let parameterKeys = keys.filter { $0.kind != .secretsManager }
+    var parameterKeys: [ResolutionKey] = []
+    for key in keys where key.kind != .secretsManager {
+      if let failure = key.throughParameterStore {
+        results[key] = .failure(failure)
+      } else {
+        parameterKeys.append(key)
+      }
+    }
     let secretKeys = keys.filter { $0.kind == .secretsManager }
     for (key, result) in try await resolveParameters(parameterKeys, at: pins) {
       results[key] = result

@@ -79,6 +79,33 @@ extension SecretVersionList {
 }
 
 extension SecretVersionList {
+  /// Why `GetSecretValue` of secret `id` at the version named (by `versionID`, else by
+  /// `versionStage`, else `AWSCURRENT`) would fail, as far as metadata shows; nil when it
+  /// reads. A JSON key is judged where the store lists a version's keys (the embedded one).
+  func readFailure(id: String, versionStage: String?, versionID: String?, jsonKey: String?)
+    -> ResolutionFailure?
+  {
+    if deletedDate != nil { return .secretScheduledForDeletion(id: id) }
+    let version: Version
+    if let versionID {
+      guard let found = self.version(id: versionID) else {
+        return .secretVersionNotFound(id: id, versionId: versionID)
+      }
+      version = found
+    } else {
+      let stage = versionStage ?? SecretStage.current
+      guard let found = self.version(staged: stage) else {
+        return .secretStageNotFound(id: id, stage: stage)
+      }
+      version = found
+    }
+    guard let jsonKey, version.valueType == .string else { return nil }
+    guard let keys = version.jsonKeys else { return .secretNotJSON(id: id, jsonKey: jsonKey) }
+    return keys.contains(jsonKey) ? nil : .jsonKeyNotFound(id: id, jsonKey: jsonKey)
+  }
+}
+
+extension SecretVersionList {
   /// The KMS key `version` is encrypted under: its own where the store reports it (a version
   /// no label held when the secret's key changed keeps the key it was written under), else the
   /// secret's; `alias/aws/secretsmanager` for the default key.

@@ -303,7 +303,7 @@ extension DiagnosticCode {
   )
   public static let referenceNotLockable = DiagnosticCode(
     "E4010", "reference-not-lockable",
-    "A reference's name is not known (it waits on a parameter), so it cannot be resolved or pinned."
+    "A reference's name is not known (it waits on a parameter), or it reads a secret through Parameter Store (`{{resolve:ssm-secure:/aws/reference/secretsmanager/ID}}`), whose versions no parameter version can name: it cannot be resolved or pinned. Reference the secret as `{{resolve:secretsmanager:ID}}` to lock it."
   )
   public static let jsonKeyUnverified = DiagnosticCode(
     "I4011", "json-key-unverified",

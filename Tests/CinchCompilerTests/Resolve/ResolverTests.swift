@@ -34,6 +34,25 @@ import Testing
     #expect(failure.code == .versionNotFound)
   }
 
+  /// A parameter version cannot pin a secret read through Parameter Store, and AWS would
+  /// answer a version no reference can name again: refused before the store is asked.
+  @Test func aSecretThroughParameterStoreIsNotPinned() async throws {
+    let fixture = try await CompilerFixture()
+    let secure = ResolutionKey(
+      kind: .ssmSecure, name: "/aws/reference/secretsmanager/prod/db", selector: .latest)
+    let plain = ResolutionKey(
+      kind: .ssm, name: "/aws/reference/secretsmanager/prod/db", selector: .latest)
+    let results = try await fixture.resolver.resolve([secure, plain])
+    guard case .failure(let refused)? = results[secure], case .failure(let wrong)? = results[plain]
+    else {
+      Issue.record("expected failures")
+      return
+    }
+    #expect(refused.code == .referenceNotLockable)
+    #expect(refused.description.hasSuffix("write '{{resolve:secretsmanager:prod/db}}' to lock it"))
+    #expect(wrong.code == .typeMismatch)
+  }
+
   /// `lock`, `render`, `outdated` and `check` all name the fix for a public parameter the
   /// embedded store lacks; against AWS, which publishes them, a missing one simply does not exist.
   @Test func aMissingPublicParameterIsHintedOnlyForAStoreOfCopies() async throws {
