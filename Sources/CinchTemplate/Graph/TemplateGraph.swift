@@ -110,13 +110,23 @@ public struct TemplateGraph: Sendable {
     sorted(graphs.flatMap { $0.consumers(named: text) })
   }
 
-  /// The entries a bare name or ARN may mean.
+  /// The entries a bare name or ARN may mean. A secret is also read as Parameter Store's
+  /// `/aws/reference/secretsmanager/ID` (a reference to that path is a parameter entry, an ECS
+  /// `ValueFrom` of it the secret's), so either spelling finds both.
   public static func candidates(for text: String) -> [StoreEntry] {
     if let arn = StoreARN(text) { return [StoreEntry(kind: arn.kind, name: text)] }
     if text.hasPrefix("arn:"), text.contains(":secretsmanager:") {
       return [StoreEntry(kind: .secret, name: text)]
     }
-    return StoreEntry.Kind.allCases.map { StoreEntry(kind: $0, name: text) }
+    if let behind = StoreEntry.secretBehindParameter(text) {
+      return [
+        StoreEntry(kind: .parameter, name: StoreEntry.secretsManagerReferencePrefix + behind.id),
+        StoreEntry(kind: .secret, name: behind.id),
+      ]
+    }
+    return StoreEntry.Kind.allCases.map { StoreEntry(kind: $0, name: text) } + [
+      StoreEntry(kind: .parameter, name: StoreEntry.secretsManagerReferencePrefix + text)
+    ]
   }
 
   /// Resources and outputs that use a parameter that reads the entry.

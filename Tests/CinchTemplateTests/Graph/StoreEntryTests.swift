@@ -54,7 +54,15 @@ import _CinchTestSupport
   @Test func idsAndCandidates() {
     #expect(StoreEntry(kind: .parameter, name: "/a/b").id == "store:ssm:/a/b")
     #expect(StoreEntry(kind: .secret, name: "prod/db").id == "store:secretsmanager:prod/db")
-    #expect(TemplateGraph.candidates(for: "/a/b").map(\.kind) == [.parameter, .secret])
+    #expect(
+      TemplateGraph.candidates(for: "/a/b").map(\.description) == [
+        "parameter '/a/b'", "secret '/a/b'", "parameter '/aws/reference/secretsmanager//a/b'",
+      ])
+    #expect(
+      TemplateGraph.candidates(for: "/aws/reference/secretsmanager/prod/db:AWSPREVIOUS").map(
+        \.description) == [
+          "parameter '/aws/reference/secretsmanager/prod/db'", "secret 'prod/db'",
+        ])
     #expect(
       TemplateGraph.candidates(for: "arn:aws:ssm:us-east-1:123456789012:parameter/a/b").map(\.kind)
         == [.parameter])
