@@ -72,7 +72,10 @@ final class CompilerFixture: @unchecked Sendable {
       TemplateParser.parse(SourceFile(path: "t.yaml", text: text), into: &diagnostics),
       inputs: EvaluationInputs(), into: &diagnostics)
     let lock = try await Locker(resolver: resolver, paths: paths)
-      .lock(ReferenceIndex([analysis]), previous: nil, update: .none, into: &diagnostics).lock
+      .lock(
+        ReferenceIndex([analysis], pinning: true), previous: nil, update: .none,
+        into: &diagnostics
+      ).lock
     var pins: [ResolutionKey: Pin] = [:]
     for entry in lock.entries { pins[entry.key] = entry.pin }
     let (artifacts, _) = ArtifactBuilder(mode: .pin, paths: paths)

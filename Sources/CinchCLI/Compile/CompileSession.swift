@@ -189,7 +189,8 @@ struct CompileSession {
   /// The templates whose every read is known (`TemplateAnalysis.readsAreKnown`).
   var templatesReadKnown: [String] { run.analyses.filter(\.readsAreKnown).map(\.file.path) }
 
-  var index: ReferenceIndex { ReferenceIndex(run.analyses) }
+  /// What lock, render, plan and outdated pin (and what no lock can, `unpinnable`).
+  var index: ReferenceIndex { ReferenceIndex(run.analyses, pinning: true) }
 }
 
 extension SitePaths {

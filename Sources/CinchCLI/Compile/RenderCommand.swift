@@ -72,6 +72,7 @@ struct RenderCommand: AsyncParsableCommand {
     }
     let index = session.index
     index.reportUnresolvable(into: &session.run.diagnostics)
+    index.reportUnpinnable(into: &session.run.diagnostics)
     if mode == .inline { index.reportDeployOnly(into: &session.run.diagnostics) }
     let lockfile = session.previous
     if frozen, lockfile == nil {

@@ -110,8 +110,9 @@ public struct Checker: Sendable {
       described: prepared?.described ?? StoreDescriptions(), into: &referenceFindings)
     if case .store(let catalog)? = source {
       var described = prepared?.described ?? StoreDescriptions()
-      report.runtimeReadsChecked = try await RuntimeReadExistence(catalog: catalog).check(
-        analyses, described: &described, into: &referenceFindings)
+      report.runtimeReadsChecked = try await RuntimeReadExistence(catalog: catalog, inputs: inputs)
+        .check(
+          analyses, described: &described, into: &referenceFindings)
     }
     diagnostics.append(contentsOf: await templateFindings)
     diagnostics.append(contentsOf: referenceFindings)

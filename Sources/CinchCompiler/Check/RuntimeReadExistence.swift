@@ -11,18 +11,23 @@ import CinchTemplate
 ///   property names (`AWSCURRENT` when none); a JSON key is in that version where the store
 ///   lists its keys without decrypting (the embedded store; AWS's metadata does not say).
 ///
-/// Left out: entries the template creates, names that wait on an input, reads under a false
-/// condition, and path reads (`/myapp/*`). The codes are the references' (E4001, E4002,
-/// E4004, E4005), so `--ignore` and suppressions treat both alike.
+/// Left out: entries the template creates (`!Ref DbSecret`, or the `Name` of one of its
+/// `AWS::SSM::Parameter` or `AWS::SecretsManager::Secret` resources, which exists by the time
+/// anything runs), names that wait on an input, reads under a false condition, path reads
+/// (`/myapp/*`), and ARNs of another account or region than the deploy's (a shared parameter,
+/// a secret whose resource policy lets the reader in): the store stands for the deploy's
+/// account and region only. The codes are the references' (E4001, E4002, E4004, E4005), so
+/// `--ignore` and suppressions treat both alike.
 struct RuntimeReadExistence {
   let catalog: StoreCatalog
+  let inputs: EvaluationInputs
 
   /// The reads of `analyses` that can be checked, each judged; returns how many were.
   func check(
     _ analyses: [TemplateAnalysis], described: inout StoreDescriptions,
     into diagnostics: inout Diagnostics
   ) async throws -> Int {
-    let reads = analyses.flatMap(Self.checkableReads)
+    let reads = analyses.flatMap { checkableReads($0) }
     guard !reads.isEmpty else { return 0 }
     try await described.describe(
       parameters: reads.compactMap {
@@ -40,13 +45,49 @@ struct RuntimeReadExistence {
     return reads.count
   }
 
-  /// The live reads of concrete names of entries the template does not create.
-  static func checkableReads(_ analysis: TemplateAnalysis) -> [RuntimeConsumer] {
+  /// The live reads of concrete names, in the deploy's account and region, of entries the
+  /// template does not create.
+  func checkableReads(_ analysis: TemplateAnalysis) -> [RuntimeConsumer] {
     guard analysis.template.isCloudFormation, let graph = analysis.graph else { return [] }
+    let created = createdEntries(analysis.template)
     return graph.runtimeConsumers.filter { consumer in
-      consumer.isLive && consumer.isConcrete && consumer.kind != nil
-        && consumer.managedBy == nil && !consumer.name.contains(where: { $0 == "*" || $0 == "?" })
+      guard consumer.isLive, consumer.isConcrete, let kind = consumer.kind,
+        consumer.managedBy == nil, !consumer.name.contains(where: { $0 == "*" || $0 == "?" })
+      else { return false }
+      let name =
+        kind == .parameter ? ParameterVersionSelector.split(consumer.name).name : consumer.name
+      if let arn = StoreARN(name),
+        arn.account != inputs.accountID || arn.region != inputs.region
+          || arn.partition != inputs.partition
+      {
+        return false
+      }
+      let entry = StoreEntry(kind: kind, name: name)
+      return !created.contains { $0.matches(entry) }
     }
+  }
+
+  /// The parameters and secrets the template creates under a name it gives.
+  private func createdEntries(_ template: Template) -> [StoreEntry] {
+    var scratch = Diagnostics()
+    var evaluator: Evaluator?
+    var entries: [StoreEntry] = []
+    for resource in template.resources {
+      let kind: StoreEntry.Kind
+      switch resource.type {
+      case "AWS::SSM::Parameter": kind = .parameter
+      case "AWS::SecretsManager::Secret": kind = .secret
+      default: continue
+      }
+      guard let node = resource.properties?["Name"] else { continue }
+      if evaluator == nil {
+        evaluator = Evaluator(template: template, inputs: inputs, into: &scratch)
+      }
+      if let name = evaluator?.evaluate(node, into: &scratch).string {
+        entries.append(StoreEntry(kind: kind, name: name))
+      }
+    }
+    return entries
   }
 
   private func judge(_ read: RuntimeConsumer, described: StoreDescriptions) -> ResolutionFailure? {
@@ -62,9 +103,18 @@ struct RuntimeReadExistence {
       switch described.secrets[read.name] {
       case .failure(let failure)?: return failure
       case .success(let list)?:
-        return list.readFailure(
+        let failure = list.readFailure(
           id: read.name, versionStage: read.versionStage, versionID: read.versionID,
           jsonKey: read.jsonKey)
+        // Parameter Store's `:SELECTOR` is an id or a stage (`StoreEntry.secretBehindParameter`
+        // guesses by its shape): either one the secret has is read.
+        if read.throughParameterStore, let selector = read.versionStage ?? read.versionID,
+          case .versionNotFound? = failure?.code,
+          list.version(id: selector) != nil || list.version(staged: selector) != nil
+        {
+          return nil
+        }
+        return failure
       case nil: return nil
       }
     case nil:

@@ -248,7 +248,7 @@ struct StoreExistence {
       return false
     }
     guard let unpinnable = key.throughParameterStore else { return true }
-    if key.kind == .ssm {
+    if !unpinnable.deploysAsWritten {
       diagnostics.report(unpinnable.code, unpinnable.description, at: sites)
       return false
     }
@@ -293,7 +293,13 @@ struct StoreDescriptions: Sendable {
     var secretIDs: [String] = []
     for key in keys {
       switch key.kind {
-      case .ssm, .ssmSecure: names.append(key.name)
+      case .ssm, .ssmSecure:
+        // AWS keeps no history for `/aws/reference/secretsmanager/ID`: the secret is described.
+        if let behind = StoreEntry.secretBehindParameter(key.name) {
+          secretIDs.append(behind.id)
+        } else {
+          names.append(key.name)
+        }
       case .secretsManager: secretIDs.append(key.name)
       }
     }

@@ -54,6 +54,7 @@ public struct Locker: Sendable {
     into diagnostics: inout Diagnostics
   ) async throws -> Outcome {
     index.reportUnresolvable(into: &diagnostics)
+    index.reportUnpinnable(into: &diagnostics)
     var pins: [ResolutionKey: Pin] = [:]
     for key in index.keys where !update.includes(key) {
       if let entry = previous?.entry(for: key) { pins[key] = entry.pin }

@@ -45,6 +45,7 @@ struct GrantCollector {
             reads.append(read)
             if consumer.throughParameterStore {
               reads.append(referenceParameter(consumer.name, of: read))
+              if let other = Self.otherSelectorReading(read) { reads.append(other) }
             }
           }
         }
@@ -166,6 +167,25 @@ struct GrantCollector {
     return secretRead(
       behind.id, versionStage: behind.versionStage, versionID: behind.versionID,
       timing: read.timing, reason: read.reason)
+  }
+
+  /// A `:SELECTOR` after the path names a version id or a staging label, and its shape only
+  /// suggests which (`StoreEntry.secretBehindParameter`): where it could be either (a version
+  /// id has 32 to 64 characters, so `AWSPREVIOUS` cannot be one) the read is allowed under
+  /// the other reading too, so the policy holds whichever the secret has.
+  /// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
+  private static func otherSelectorReading(_ read: StoreRead) -> StoreRead? {
+    guard let selector = read.versionStage ?? read.versionID, (32...64).contains(selector.count)
+    else { return nil }
+    var other = read
+    switch (read.versionStage, read.versionID) {
+    case (let stage?, nil): (other.versionStage, other.versionID) = (nil, stage)
+    case (nil, let id?): (other.versionStage, other.versionID) = (id, nil)
+    default: return nil
+    }
+    other.keyQuery?.versionStage = other.versionStage
+    other.keyQuery?.versionID = other.versionID
+    return other
   }
 
   /// The reference parameter a run-time reader of a secret named through Parameter Store also

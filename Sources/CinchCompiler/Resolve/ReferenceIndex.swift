@@ -11,12 +11,18 @@ public struct ReferenceIndex: Sendable {
   /// import): CloudFormation resolves them, nothing before it can.
   public private(set) var deployOnly: [EvaluatedReference] = []
 
-  public init(_ analyses: [TemplateAnalysis]) {
-    self.init(references: analyses.map(\.references))
+  /// Keys no lock can pin (`ResolutionKey.throughParameterStore`), with their sites, when the
+  /// index was made for pinning; otherwise they are in `sites`, where `check` judges them.
+  public private(set) var unpinnable: [(key: ResolutionKey, sites: [ReferenceSite])] = []
+
+  /// `pinning`: for `lock`, `render`, `plan` and `outdated`, which leave out what no lock can
+  /// pin (`unpinnable`).
+  public init(_ analyses: [TemplateAnalysis], pinning: Bool = false) {
+    self.init(references: analyses.map(\.references), pinning: pinning)
   }
 
   /// `references`: each template's evaluated references.
-  public init(references: [[EvaluatedReference]]) {
+  public init(references: [[EvaluatedReference]], pinning: Bool = false) {
     var byKey: [ResolutionKey: [ReferenceSite]] = [:]
     for template in references {
       for reference in template {
@@ -36,6 +42,22 @@ public struct ReferenceIndex: Sendable {
       }
     }
     sites = byKey.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    if pinning {
+      unpinnable = sites.filter { $0.key.throughParameterStore != nil }
+      if !unpinnable.isEmpty { sites.removeAll { $0.key.throughParameterStore != nil } }
+    }
+  }
+
+  /// For each key no lock can pin, why, at each of its sites: a warning where the reference
+  /// deploys as written (and is left so), an error where it cannot deploy.
+  public func reportUnpinnable(into diagnostics: inout Diagnostics) {
+    for (key, sites) in unpinnable {
+      guard let failure = key.throughParameterStore else { continue }
+      let written = failure.deploysAsWritten
+      diagnostics.report(
+        failure.code, written ? "\(failure); it is left as written" : failure.description,
+        at: sites, severity: written ? .warning : nil)
+    }
   }
 
   public var keys: [ResolutionKey] { sites.map(\.key) }

@@ -11,7 +11,9 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
   case parameterVersionNotFound(name: String, version: Int, latest: Int?)
   /// `ssm`/`ssm-secure` of `/aws/reference/secretsmanager/ID`: Parameter Store reads the
   /// secret, and no parameter version names one of its versions.
-  case secretThroughParameterStore(kind: Reference.Kind, name: String, secretID: String)
+  /// `version`: the parameter version the reference names, which names no version of a secret.
+  case secretThroughParameterStore(
+    kind: Reference.Kind, name: String, secretID: String, version: Int?)
   /// A run-time read's `NAME:LABEL` (a reference cannot name a label).
   case parameterLabelNotFound(name: String, label: String)
   /// `ssm` naming a SecureString, or `ssm-secure` naming a String/StringList: CloudFormation
@@ -40,11 +42,15 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
     case .parameterVersionNotFound(let name, let version, let latest):
       "parameter '\(name)' has no version \(version)"
         + (latest.map { "; latest is \($0)" } ?? "")
-    case .secretThroughParameterStore(.ssm, let name, let secretID):
+    case .secretThroughParameterStore(.ssm, let name, let secretID, _):
       "'\(name)' reads secret '\(secretID)' through Parameter Store, which answers only a read "
         + "with decryption, and an 'ssm' reference asks for none: the deploy fails; write "
         + "'{{resolve:secretsmanager:\(secretID)}}'"
-    case .secretThroughParameterStore(_, let name, let secretID):
+    case .secretThroughParameterStore(_, let name, let secretID, let version?):
+      "'\(name):\(version)' reads secret '\(secretID)' through Parameter Store, where ':\(version)' "
+        + "names no version (a secret's versions are ids and staging labels): the deploy fails; "
+        + "write '{{resolve:secretsmanager:\(secretID)}}', with ':::VERSION-ID' for a version"
+    case .secretThroughParameterStore(_, let name, let secretID, nil):
       "'\(name)' reads secret '\(secretID)' through Parameter Store, and a parameter version "
         + "cannot pin one of a secret's versions: write '{{resolve:secretsmanager:\(secretID)}}' "
         + "to lock it"
@@ -117,8 +123,9 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
   public var code: DiagnosticCode {
     switch self {
     case .parameterNotFound, .publicParameterNotCopied, .secretNotFound: .entryNotFound
-    case .secretThroughParameterStore(let kind, _, _):
-      kind == .ssm ? .typeMismatch : .referenceNotLockable
+    case .secretThroughParameterStore(.ssm, _, _, _): .typeMismatch
+    case .secretThroughParameterStore(_, _, _, _?): .versionNotFound
+    case .secretThroughParameterStore: .referenceNotLockable
     case .parameterVersionNotFound, .parameterLabelNotFound, .secretVersionNotFound,
       .secretStageNotFound:
       .versionNotFound

@@ -112,12 +112,25 @@ public struct ResolutionKey: Sendable, Hashable, Comparable, CustomStringConvert
 extension ResolutionKey {
   /// For a parameter key of `/aws/reference/secretsmanager/ID`, why it cannot be resolved and
   /// pinned: Parameter Store would read the secret, and AWS answers such a read with a
-  /// version no reference can name again (a secret's versions are ids and stages).
+  /// version no reference can name again (a secret's versions are ids and stages). Only an
+  /// `ssm-secure` reference without a version deploys (E4010, a warning where it is left as
+  /// written); `ssm` (no decryption) and a version fail the deploy.
   /// https://docs.aws.amazon.com/systems-manager/latest/userguide/integration-ps-secretsmanager.html
   var throughParameterStore: ResolutionFailure? {
     guard kind != .secretsManager, let secret = StoreEntry.secretBehindParameter(name) else {
       return nil
     }
-    return .secretThroughParameterStore(kind: kind, name: name, secretID: secret.id)
+    var version: Int?
+    if case .version(let number) = selector { version = number }
+    return .secretThroughParameterStore(
+      kind: kind, name: name, secretID: secret.id, version: version)
+  }
+}
+
+extension ResolutionFailure {
+  /// Whether the reference it is said of deploys as written (only no lock can pin it).
+  var deploysAsWritten: Bool {
+    if case .secretThroughParameterStore(.ssmSecure, _, _, nil) = self { return true }
+    return false
   }
 }

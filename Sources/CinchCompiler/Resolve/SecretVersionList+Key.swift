@@ -99,7 +99,9 @@ extension SecretVersionList {
       }
       version = found
     }
-    guard let jsonKey, version.valueType == .string else { return nil }
+    guard let jsonKey else { return nil }
+    if version.valueType == .binary { return .secretNotJSON(id: id, jsonKey: jsonKey) }
+    guard version.valueType == .string else { return nil }
     guard let keys = version.jsonKeys else { return .secretNotJSON(id: id, jsonKey: jsonKey) }
     return keys.contains(jsonKey) ? nil : .jsonKeyNotFound(id: id, jsonKey: jsonKey)
   }

@@ -128,12 +128,14 @@ enum StoreLocator {
     }
   }
 
-  /// A Parameter Store ARN in the evaluated region and account becomes the parameter's name.
+  /// A Parameter Store ARN in the evaluated region and account becomes the parameter's name,
+  /// a `:VERSION` or `:LABEL` after it kept.
   private static func normalizedParameter(_ arn: String, inputs: EvaluationInputs) -> String {
-    guard let parsed = StoreARN(arn), parsed.region == inputs.region,
+    let bare = ParameterVersionSelector.split(arn).name
+    guard let parsed = StoreARN(bare), parsed.region == inputs.region,
       parsed.account == inputs.accountID, parsed.partition == inputs.partition
     else { return arn }
-    return parsed.name
+    return parsed.name + String(arn.dropFirst(bare.count))
   }
 
   /// A parameter, except that `/aws/reference/secretsmanager/NAME` is Parameter Store's view of

@@ -84,6 +84,28 @@ import Testing
     #expect(diagnostics.items.first?.message.contains("parameter 'Env'") == true)
   }
 
+  /// No parameter version pins a secret read through Parameter Store: lock leaves it out and
+  /// render leaves it as written, each with a warning; the other references are pinned.
+  @Test func aSecretThroughParameterStoreIsLeftAsWritten() async throws {
+    let fixture = try await CompilerFixture()
+    let versionID = try await fixture.createSecret("prod/db", #"{"password":"p"}"#)
+    let (rendered, lock, diagnostics) = try await fixture.lockAndRender(
+      """
+      Resources:
+        Db:
+          Type: AWS::RDS::DBInstance
+          Properties:
+            MasterUserPassword: '{{resolve:ssm-secure:/aws/reference/secretsmanager/prod/db}}'
+            MasterUsername: '{{resolve:secretsmanager:prod/db:SecretString:password}}'
+      """)
+    #expect(lock.entries.map(\.key.name) == ["prod/db"])
+    #expect(rendered.contains("'{{resolve:ssm-secure:/aws/reference/secretsmanager/prod/db}}'"))
+    #expect(rendered.contains("prod/db:SecretString:password::\(versionID)}}"))
+    #expect(diagnostics.items.map(\.code) == [.referenceNotLockable])
+    #expect(diagnostics.items.first?.severity == .warning)
+    #expect(!diagnostics.hasErrors)
+  }
+
   @Test func aPinnedVersionThatVanishedIsAnError() async throws {
     let fixture = try await CompilerFixture()
     try await seed(fixture)
