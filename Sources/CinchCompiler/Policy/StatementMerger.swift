@@ -4,8 +4,8 @@
 /// - statements on the same resources under the same conditions join their actions;
 /// - statements that differ in the values of one condition key only join those values (a key's
 ///   values match any of them).
-/// A grant under conditions is dropped when the same action on the same resource is granted
-/// without any. `collapsePrefixes` then replaces two or more ARNs under one hierarchy level with
+/// A grant is dropped when the same action on the same resource is granted under a part of its
+/// conditions (or none). `collapsePrefixes` then replaces two or more ARNs under one hierarchy level with
 /// `level/*`: the one place a generated policy widens what the templates read, and only on request.
 enum StatementMerger {
   struct Draft: Hashable {
@@ -43,26 +43,36 @@ enum StatementMerger {
     }
   }
 
-  /// Drops conditional grants that an unconditional grant of the same action and resource
-  /// covers, moving their reasons to it.
+  /// Drops grants that another grant of the same action and resource covers: one whose
+  /// conditions are a part of theirs (conditions are all required, so fewer allow more), as an
+  /// unconditional read covers a conditional one, or a key's decryption for a secret covers its
+  /// decryption for one version of it (`kms:EncryptionContext:SecretVersionId`). Their reasons
+  /// move to the grant that covers them.
   private static func subsume(_ grants: [PolicyGrant]) -> [PolicyGrant] {
     struct Cover: Hashable {
       var action: String
       var resource: PolicyResource
     }
-    var result = grants
-    var covers: [Cover: Int] = [:]
-    for (index, grant) in grants.enumerated() where grant.conditions.isEmpty {
-      let cover = Cover(action: grant.action, resource: grant.resource)
-      if covers[cover] == nil { covers[cover] = index }
+    var groups: [Cover: [Int]] = [:]
+    for (index, grant) in grants.enumerated() {
+      groups[Cover(action: grant.action, resource: grant.resource), default: []].append(index)
     }
-    guard !covers.isEmpty else { return grants }
-    for index in result.indices where !result[index].conditions.isEmpty {
-      let grant = result[index]
-      if let cover = covers[Cover(action: grant.action, resource: grant.resource)] {
-        result[cover].reasons.formUnion(grant.reasons)
-        result[index].reasons = []
-        result[index].action = ""
+    var result = grants
+    for indices in groups.values where indices.count > 1 {
+      // The broadest first, so each grant meets its widest cover (in the grants' order among
+      // equals, so the result does not depend on the dictionary's).
+      let ordered = indices.sorted {
+        (grants[$0].conditions.count, $0) < (grants[$1].conditions.count, $1)
+      }
+      var kept: [Int] = []
+      for index in ordered {
+        let conditions = Set(grants[index].conditions)
+        if let cover = kept.first(where: { Set(grants[$0].conditions).isSubset(of: conditions) }) {
+          result[cover].reasons.formUnion(result[index].reasons)
+          result[index].action = ""
+        } else {
+          kept.append(index)
+        }
       }
     }
     return result.filter { !$0.action.isEmpty }
