@@ -103,6 +103,18 @@ struct PolicyCommand: AsyncParsableCommand {
         throw ValidationError(
           "--runtime-path '/' would grant every parameter of the account; name a path")
       }
+      // Parameter Store keeps names starting with `aws` or `ssm` (any case) for AWS: only the
+      // public parameters under /aws/service/ are there to read.
+      // https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html
+      let body = path.path.dropFirst().lowercased()
+      if body.hasPrefix("aws") || body.hasPrefix("ssm"),
+        !PolicyTarget.isPublicParameter(
+          path.path.hasSuffix("/") ? String(path.path.dropLast()) : path.path)
+      {
+        throw ValidationError(
+          "--runtime-path '\(path.path)': names starting with 'aws' or 'ssm' are Parameter "
+            + "Store's own, and only its public parameters (/aws/service/…) can be read there")
+      }
     }
     let region =
       evaluation.region ?? environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 }

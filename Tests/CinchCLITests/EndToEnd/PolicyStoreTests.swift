@@ -123,6 +123,26 @@ import _CinchTestSupport
     #expect(result.stderr.contains("name"), "\(result.stderr)")
   }
 
+  /// Parameter Store keeps `aws…` and `ssm…` names for itself: a run-time path there names
+  /// nothing of the account's (the public `/aws/service/…` aside), and says so before any store
+  /// is asked (which would answer with its own filter error).
+  @Test(arguments: ["/aws/", "/AWSapp/", "/ssm/x/"])
+  func aRuntimePathInAWSNamesIsRefused(_ path: String) async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try
+      "Resources:\n  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      Value: '{{resolve:ssm:/app/a}}'\n"
+      .write(to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+    let result = try await CinchProcess.run(
+      [
+        "policy", "a.yaml", "--account-id", "123456789012", "--region", "us-east-1",
+        "--profile", "consumers", "--runtime-path", path,
+      ], in: directory)
+    #expect(result.status == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.contains("only its public parameters"), "\(result.stderr)")
+  }
+
   /// A name the store refuses (ECS `ValueFrom: q/p2`, without its leading slash) is a finding
   /// about that name; the policy is still written from everything else.
   @Test func aNameTheStoreRefusesDoesNotAbandonThePolicy() async throws {
