@@ -111,16 +111,21 @@ import _CinchTestSupport
     ["--region", "us-east-1", "--partition", "*"],
   ])
   func regionsAndPartitionsMustBeNames(_ extra: [String]) async throws {
+    let result = try await Self.policyOfOneReference(extra)
+    #expect(result.status != 0)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.contains("name"), "\(result.stderr)")
+  }
+
+  /// `cinch policy` of a template with one reference, with `extra` arguments.
+  static func policyOfOneReference(_ extra: [String]) async throws -> CinchProcess.Result {
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     try
       "Resources:\n  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      Value: '{{resolve:ssm:/app/a}}'\n"
       .write(to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
-    let result = try await CinchProcess.run(
+    return try await CinchProcess.run(
       ["policy", "a.yaml", "--account-id", "123456789012"] + extra, in: directory)
-    #expect(result.status != 0)
-    #expect(result.stdout.isEmpty)
-    #expect(result.stderr.contains("name"), "\(result.stderr)")
   }
 
   /// Parameter Store keeps `aws…` and `ssm…` names for itself: a run-time path there names
@@ -128,16 +133,8 @@ import _CinchTestSupport
   /// is asked (which would answer with its own filter error).
   @Test(arguments: ["/aws/", "/AWSapp/", "/ssm/x/"])
   func aRuntimePathInAWSNamesIsRefused(_ path: String) async throws {
-    let directory = try CinchProcess.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    try
-      "Resources:\n  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      Value: '{{resolve:ssm:/app/a}}'\n"
-      .write(to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
-    let result = try await CinchProcess.run(
-      [
-        "policy", "a.yaml", "--account-id", "123456789012", "--region", "us-east-1",
-        "--profile", "consumers", "--runtime-path", path,
-      ], in: directory)
+    let result = try await Self.policyOfOneReference(
+      ["--region", "us-east-1", "--profile", "consumers", "--runtime-path", path])
     #expect(result.status == 2)
     #expect(result.stdout.isEmpty)
     #expect(result.stderr.contains("only its public parameters"), "\(result.stderr)")
