@@ -240,6 +240,9 @@ struct CheckCommand: AsyncParsableCommand {
       // Said even for one clean file: a check that prints nothing looks like it did nothing.
       parts.append("no dynamic references")
     }
+    if report.runtimeReadsUnchecked > 0 {
+      parts.append("\(reads(report.runtimeReadsUnchecked)) not checked: only a store knows them")
+    }
     if waiting > 0 {
       // Names that wait on a resource, an import or an input not given: read on deploy, but
       // nothing before it knows what.

@@ -51,6 +51,8 @@ public struct Checker: Sendable {
     public var references = 0
     /// Reads by resources when they run (`RuntimeReadExistence`) answered by the store.
     public var runtimeReadsChecked = 0
+    /// Reads by resources when they run that only a store could have answered (offline).
+    public var runtimeReadsUnchecked = 0
     /// Findings left out by `--ignore` or a template's `Metadata` suppression.
     public var suppressed = 0
 
@@ -108,11 +110,16 @@ public struct Checker: Sendable {
     var report = try await checkReferences(
       index, checkedFiles: checkedFiles.filter(loaded.contains),
       described: prepared?.described ?? StoreDescriptions(), into: &referenceFindings)
+    let runtimeReads = RuntimeReadExistence(inputs: inputs)
     if case .store(let catalog)? = source {
       var described = prepared?.described ?? StoreDescriptions()
-      report.runtimeReadsChecked = try await RuntimeReadExistence(catalog: catalog, inputs: inputs)
-        .check(
-          analyses, described: &described, into: &referenceFindings)
+      report.runtimeReadsChecked = try await runtimeReads.check(
+        analyses, in: catalog, described: &described, into: &referenceFindings)
+    } else {
+      // No lock pins them: only a store can say whether they exist.
+      report.runtimeReadsUnchecked = analyses.reduce(0) {
+        $0 + runtimeReads.checkableReads($1).count
+      }
     }
     diagnostics.append(contentsOf: await templateFindings)
     diagnostics.append(contentsOf: referenceFindings)

@@ -19,12 +19,12 @@ import CinchTemplate
 /// account and region only. The codes are the references' (E4001, E4002, E4004, E4005), so
 /// `--ignore` and suppressions treat both alike.
 struct RuntimeReadExistence {
-  let catalog: StoreCatalog
   let inputs: EvaluationInputs
 
-  /// The reads of `analyses` that can be checked, each judged; returns how many were.
+  /// The reads of `analyses` that can be checked, each judged against `catalog`; returns how
+  /// many were.
   func check(
-    _ analyses: [TemplateAnalysis], described: inout StoreDescriptions,
+    _ analyses: [TemplateAnalysis], in catalog: StoreCatalog, described: inout StoreDescriptions,
     into diagnostics: inout Diagnostics
   ) async throws -> Int {
     let reads = analyses.flatMap { checkableReads($0) }

@@ -39,7 +39,9 @@ import _CinchTestSupport
       "checked \(run.report.referencesChecked) of \(run.report.references) references; "
       + "\(run.report.suppressed) suppressed"
       + (run.report.runtimeReadsChecked > 0
-        ? "; \(run.report.runtimeReadsChecked) run-time reads checked\n" : "\n")
+        ? "; \(run.report.runtimeReadsChecked) run-time reads checked" : "")
+      + (run.report.runtimeReadsUnchecked > 0
+        ? "; \(run.report.runtimeReadsUnchecked) run-time reads not checked" : "") + "\n"
     Fixtures.assertMatches(
       (human.isEmpty ? "" : human + "\n") + counts, stage: Self.stage, name: name,
       expected: "human.txt")
