@@ -52,14 +52,17 @@ final class CompilerFixture: @unchecked Sendable {
   }
 
   /// Analyses a template given as text (named `stack.yaml` inside the fixture's folder).
-  func analyze(_ text: String, overrides: [String: String] = [:]) -> (ReferenceIndex, Diagnostics) {
+  /// `pinning`: the index as lock, render and plan make it (`ReferenceIndex.unpinnable`).
+  func analyze(_ text: String, overrides: [String: String] = [:], pinning: Bool = false)
+    -> (ReferenceIndex, Diagnostics)
+  {
     var diagnostics = Diagnostics()
     let file = SourceFile(path: "stack.yaml", text: text)
     var inputs = EvaluationInputs()
     for (key, value) in overrides { inputs.parameters[key] = .init(value: value, origin: "test") }
     let analysis = TemplateAnalyzer.analyze(
       TemplateParser.parse(file, into: &diagnostics), inputs: inputs, into: &diagnostics)
-    return (ReferenceIndex([analysis]), diagnostics)
+    return (ReferenceIndex([analysis], pinning: pinning), diagnostics)
   }
 
   var paths: SitePaths { SitePaths(lockPath: "cinch.lock") }

@@ -79,6 +79,8 @@ public struct Planner: Sendable {
     named path: String, into diagnostics: inout Diagnostics
   ) async throws -> Plan {
     index.reportUnresolvable(into: &diagnostics)
+    // What `lock` would leave out and say so about.
+    index.reportUnpinnable(into: &diagnostics)
     let results = try await resolver.resolve(index.keys)
     var changes: [Plan.Change] = []
     var relativeFiles: [String: String] = [:]

@@ -30,6 +30,24 @@ import Testing
     return (index, lock)
   }
 
+  /// A secret read through Parameter Store is no entry of a plan, as of a lock; the plan says
+  /// why, as `lock` does.
+  @Test func aSecretThroughParameterStoreIsNotPlanned() async throws {
+    let fixture = try await Self.seededFixture()
+    let (index, _) = fixture.analyze(
+      Self.template + """
+
+          C: {Type: AWS::RDS::DBInstance, Properties: {MasterUserPassword: '{{resolve:ssm-secure:/aws/reference/secretsmanager/prod/db}}'}}
+        """, pinning: true)
+    var diagnostics = Diagnostics()
+    let plan = try await Planner(resolver: fixture.resolver, paths: fixture.paths).plan(
+      index, planned: ["stack.yaml"], against: Lockfile(), named: "cinch.lock",
+      into: &diagnostics)
+    #expect(plan.changes.map(\.key.name) == ["/app/host", "/app/port"])
+    #expect(diagnostics.items.map(\.code) == [.referenceNotLockable])
+    #expect(diagnostics.items.first?.severity == .warning)
+  }
+
   @Test func aLockFromAnotherStoreHasNoComparableValues() async throws {
     let first = try await Self.seededFixture()
     let second = try await Self.seededFixture()
