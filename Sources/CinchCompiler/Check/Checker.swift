@@ -188,9 +188,6 @@ public struct Checker: Sendable {
       try await existence.prefetch(index.sites.lazy.map(\.key))
       for (key, sites) in index.sites {
         switch try await existence.check(key, sites: sites, into: &findings) {
-        case .exists where key.throughParameterStore != nil:
-          // No lock can pin it: `StoreExistence` said so, the lock rules need not.
-          failed.insert(key)
         case .exists: break
         case .failed: failed.insert(key)
         }

@@ -69,25 +69,20 @@ struct RuntimeReadExistence {
 
   /// The parameters and secrets the template creates under a name it gives.
   private func createdEntries(_ template: Template) -> [StoreEntry] {
-    var scratch = Diagnostics()
-    var evaluator: Evaluator?
-    var entries: [StoreEntry] = []
-    for resource in template.resources {
-      let kind: StoreEntry.Kind
+    let stores = template.resources.compactMap {
+      resource -> (StoreEntry.Kind, Template.Resource)? in
       switch resource.type {
-      case "AWS::SSM::Parameter": kind = .parameter
-      case "AWS::SecretsManager::Secret": kind = .secret
-      default: continue
-      }
-      guard let node = resource.properties?["Name"] else { continue }
-      if evaluator == nil {
-        evaluator = Evaluator(template: template, inputs: inputs, into: &scratch)
-      }
-      if let name = evaluator?.evaluate(node, into: &scratch).string {
-        entries.append(StoreEntry(kind: kind, name: name))
+      case "AWS::SSM::Parameter": (.parameter, resource)
+      case "AWS::SecretsManager::Secret": (.secret, resource)
+      default: nil
       }
     }
-    return entries
+    guard !stores.isEmpty else { return [] }
+    var scratch = Diagnostics()
+    var evaluator = Evaluator(template: template, inputs: inputs, into: &scratch)
+    return stores.compactMap { kind, resource in
+      resource.createdName(&evaluator, into: &scratch).map { StoreEntry(kind: kind, name: $0) }
+    }
   }
 
   private func judge(_ read: RuntimeConsumer, described: StoreDescriptions) -> ResolutionFailure? {
@@ -103,18 +98,19 @@ struct RuntimeReadExistence {
       switch described.secrets[read.name] {
       case .failure(let failure)?: return failure
       case .success(let list)?:
-        let failure = list.readFailure(
-          id: read.name, versionStage: read.versionStage, versionID: read.versionID,
-          jsonKey: read.jsonKey)
-        // Parameter Store's `:SELECTOR` is an id or a stage (`StoreEntry.secretBehindParameter`
-        // guesses by its shape): either one the secret has is read.
-        if read.throughParameterStore, let selector = read.versionStage ?? read.versionID,
-          case .versionNotFound? = failure?.code,
-          list.version(id: selector) != nil || list.version(staged: selector) != nil
-        {
-          return nil
+        var (stage, id) = (read.versionStage, read.versionID)
+        if read.throughParameterStore, let selector = stage ?? id {
+          // Parameter Store's `:SELECTOR` is a version id or a staging label, whichever the
+          // secret has (`StoreEntry.secretBehindParameter` only guesses from its shape; with
+          // neither, the guess is what the finding names).
+          if list.version(id: selector) != nil {
+            (stage, id) = (nil, selector)
+          } else if list.version(staged: selector) != nil {
+            (stage, id) = (selector, nil)
+          }
         }
-        return failure
+        return list.readFailure(
+          id: read.name, versionStage: stage, versionID: id, jsonKey: read.jsonKey)
       case nil: return nil
       }
     case nil:

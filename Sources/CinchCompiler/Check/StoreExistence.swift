@@ -27,7 +27,7 @@ struct StoreExistence {
   }
 
   /// Judges one key: whether what it reads exists and fits (a pin behind the store still
-  /// exists).
+  /// exists) and a lock can pin it; `.failed` keys are left out of the lock rules.
   mutating func check(
     _ key: ResolutionKey, sites: [ReferenceSite], into diagnostics: inout Diagnostics
   )
@@ -75,19 +75,14 @@ struct StoreExistence {
       version = found
     }
     if let jsonKey = key.jsonKey, entry?.pin.jsonKeyVerified != true {
-      // A store that knows the value's type (the embedded one) lists a JSON object's keys
-      // without decrypting it; AWS's metadata says neither, and only `lock` can tell.
-      switch (version.valueType, version.jsonKeys) {
-      case (.string?, let keys?) where keys.contains(jsonKey):
+      // AWS's metadata lists no keys: only `lock` can tell then.
+      switch version.jsonKeyAnswer(jsonKey, secret: key.name) {
+      case .present:
         break
-      case (.string?, let keys):
-        let failure: ResolutionFailure =
-          keys == nil
-          ? .secretNotJSON(id: key.name, jsonKey: jsonKey)
-          : .jsonKeyNotFound(id: key.name, jsonKey: jsonKey)
+      case .absent(let failure):
         diagnostics.report(failure.code, failure.described(at: sites), at: sites)
         return false
-      default:
+      case .unknown:
         diagnostics.report(
           .jsonKeyUnverified,
           "JSON key '\(jsonKey)' of secret '\(key.name)' can only be verified by reading the "
@@ -257,7 +252,8 @@ struct StoreExistence {
         unpinnable.code, unpinnable.description, at: sites,
         severity: options.frozen ? .error : .warning)
     }
-    return true
+    // It reads, but no lock can pin it: the lock rules have nothing to say of it.
+    return false
   }
 
   private mutating func versions(of name: String) async throws

@@ -74,7 +74,7 @@ struct GrantCollector {
           reference.name, version: reference.version ?? pin?.version,
           // Behind `/aws/reference/secretsmanager/` Secrets Manager decrypts (`secretBehind`).
           encrypted: reference.kind == .ssmSecure
-            && !reference.name.hasPrefix(StoreEntry.secretsManagerReferencePrefix),
+            && StoreEntry.secretBehindParameter(reference.name) == nil,
           timing: .deploy, reason: reason,
           written: Self.isWritten(site) && reference.name.hasPrefix("arn:"))
       case .secretsManager:
@@ -349,11 +349,7 @@ struct GrantCollector {
     let attribute = parts.count == 2 ? parts[1] : nil
     var scratch = Diagnostics()
     var evaluator = Evaluator(template: template, inputs: inputs, into: &scratch)
-    var name: String?
-    if let node = resource.properties?["Name"] {
-      let value = evaluator.evaluate(node, into: &scratch)
-      if value.isKnown { name = value.string }
-    }
+    let name = resource.createdName(&evaluator, into: &scratch)
     var createdKey: CreatedSecretKey?
     if kind == .secret, type == "AWS::SecretsManager::Secret",
       let node = resource.properties?["KmsKeyId"]

@@ -41,10 +41,12 @@ public struct ReferenceIndex: Sendable {
         }
       }
     }
-    sites = byKey.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    if pinning {
-      unpinnable = sites.filter { $0.key.throughParameterStore != nil }
-      if !unpinnable.isEmpty { sites.removeAll { $0.key.throughParameterStore != nil } }
+    for (key, keySites) in byKey.sorted(by: { $0.key < $1.key }) {
+      if pinning, key.throughParameterStore != nil {
+        unpinnable.append((key, keySites))
+      } else {
+        sites.append((key, keySites))
+      }
     }
   }
 

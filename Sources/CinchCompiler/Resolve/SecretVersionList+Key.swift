@@ -59,51 +59,70 @@ extension SecretVersionList {
   func version(for key: ResolutionKey, pinned versionID: String? = nil)
     -> Result<Version, ResolutionFailure>
   {
-    if deletedDate != nil { return .failure(.secretScheduledForDeletion(id: key.name)) }
-    let found: Version
-    if let id = versionID ?? key.requestedVersionID {
-      guard let version = version(id: id) else {
-        return .failure(.secretVersionNotFound(id: key.name, versionId: id))
-      }
-      found = version
-    } else {
-      let stage = key.secretStage ?? SecretStage.current
-      guard let version = version(staged: stage) else {
-        return .failure(.secretStageNotFound(id: key.name, stage: stage))
-      }
-      found = version
+    let found = readVersion(
+      id: key.name, versionStage: key.secretStage, versionID: versionID ?? key.requestedVersionID)
+    if case .success(let version) = found, version.valueType == .binary {
+      return .failure(.secretBinary(id: key.name))
     }
-    if found.valueType == .binary { return .failure(.secretBinary(id: key.name)) }
-    return .success(found)
+    return found
+  }
+
+  /// The version `GetSecretValue` of secret `id` reads: the one `versionID` names, else the one
+  /// labelled `versionStage`, else `AWSCURRENT`. Fails when the secret is scheduled for
+  /// deletion (nothing can be read) or the version is not there.
+  func readVersion(id: String, versionStage: String?, versionID: String?)
+    -> Result<Version, ResolutionFailure>
+  {
+    if deletedDate != nil { return .failure(.secretScheduledForDeletion(id: id)) }
+    if let versionID {
+      guard let version = version(id: versionID) else {
+        return .failure(.secretVersionNotFound(id: id, versionId: versionID))
+      }
+      return .success(version)
+    }
+    let stage = versionStage ?? SecretStage.current
+    guard let version = version(staged: stage) else {
+      return .failure(.secretStageNotFound(id: id, stage: stage))
+    }
+    return .success(version)
+  }
+}
+
+extension SecretVersionList.Version {
+  /// Whether a JSON key is in this version, as far as metadata shows it.
+  enum JSONKeyAnswer {
+    case present
+    case absent(ResolutionFailure)
+    /// The store lists no keys (AWS's metadata never does): only the value can tell.
+    case unknown
+  }
+
+  /// `jsonKey` in this version of secret `id`: a store that knows the value's type (the
+  /// embedded one) lists a JSON object's keys without decrypting it.
+  func jsonKeyAnswer(_ jsonKey: String, secret id: String) -> JSONKeyAnswer {
+    switch (valueType, jsonKeys) {
+    case (.binary?, _), (.string?, nil): .absent(.secretNotJSON(id: id, jsonKey: jsonKey))
+    case (.string?, let keys?):
+      keys.contains(jsonKey) ? .present : .absent(.jsonKeyNotFound(id: id, jsonKey: jsonKey))
+    case (nil, _): .unknown
+    }
   }
 }
 
 extension SecretVersionList {
-  /// Why `GetSecretValue` of secret `id` at the version named (by `versionID`, else by
-  /// `versionStage`, else `AWSCURRENT`) would fail, as far as metadata shows; nil when it
-  /// reads. A JSON key is judged where the store lists a version's keys (the embedded one).
+  /// Why `GetSecretValue` of secret `id` at the version named would fail, as far as metadata
+  /// shows (`readVersion`; a JSON key where the store lists a version's keys); nil when it reads.
   func readFailure(id: String, versionStage: String?, versionID: String?, jsonKey: String?)
     -> ResolutionFailure?
   {
-    if deletedDate != nil { return .secretScheduledForDeletion(id: id) }
-    let version: Version
-    if let versionID {
-      guard let found = self.version(id: versionID) else {
-        return .secretVersionNotFound(id: id, versionId: versionID)
-      }
-      version = found
-    } else {
-      let stage = versionStage ?? SecretStage.current
-      guard let found = self.version(staged: stage) else {
-        return .secretStageNotFound(id: id, stage: stage)
-      }
-      version = found
+    switch readVersion(id: id, versionStage: versionStage, versionID: versionID) {
+    case .failure(let failure):
+      return failure
+    case .success(let version):
+      guard let jsonKey, case .absent(let failure) = version.jsonKeyAnswer(jsonKey, secret: id)
+      else { return nil }
+      return failure
     }
-    guard let jsonKey else { return nil }
-    if version.valueType == .binary { return .secretNotJSON(id: id, jsonKey: jsonKey) }
-    guard version.valueType == .string else { return nil }
-    guard let keys = version.jsonKeys else { return .secretNotJSON(id: id, jsonKey: jsonKey) }
-    return keys.contains(jsonKey) ? nil : .jsonKeyNotFound(id: id, jsonKey: jsonKey)
   }
 }
 

@@ -290,10 +290,15 @@ public enum ReferenceEvaluator {
       return [EvaluatedReference(site: site, state: .invalid)]
     }
     let scan = ReferenceScanner.scan(text)
-    if !scan.issues.contains(where: { $0.code == .secretStringSegment }) {
-      // Said of the text as written, where a placeholder in the secret id may have held the
-      // `:SecretString` segment (`ReferenceScanner.validateSecret`); the evaluated text is
-      // well formed.
+    if site.reference.kind == .secretsManager,
+      let written = site.reference.secretString, !written.isEmpty, written != "SecretString",
+      !scan.issues.contains(where: { $0.code == .secretStringSegment })
+    {
+      // The scanner read this site although its `SecretString` slot held something else, as
+      // a placeholder in the secret id may hold the segment (`ReferenceScanner.validateSecret`),
+      // and said so: the evaluated text is well formed, so that finding goes. (Only such a
+      // site is looked at: filtering the findings at every settled site was work on the
+      // evaluator's hot path.)
       diagnostics = diagnostics.filtering { existing in
         !(existing.code == .secretStringSegment && existing.file == site.file
           && existing.range.map { site.range.bytes.contains($0.start.offset) } == true)
