@@ -44,8 +44,8 @@ enum SecretFilterRules {
         // manage_search-secret.html). The API reference's "Prefix match" would miss both.
         let words = Self.words(candidate.description)
         let wanted = Self.words(value)
-        return !wanted.isEmpty
-          && wanted.allSatisfy { word in words.contains { $0.hasPrefix(word) } }
+        // An empty value, like an empty prefix for the other keys, matches every secret.
+        return wanted.allSatisfy { word in words.contains { $0.hasPrefix(word) } }
       case "tag-key": return candidate.tags.keys.contains { $0.hasPrefix(value) }
       case "tag-value": return candidate.tags.values.contains { $0.hasPrefix(value) }
       case "primary-region": return candidate.primaryRegion.hasPrefix(value)
@@ -98,17 +98,15 @@ enum SecretFilterRules {
             ? "Member must have length greater than or equal to 1"
             : "Member must have length less than or equal to 10")
       }
-      for value in values where value.isEmpty || value.count > 512 {
-        throw .invalidParameter("Invalid filter value '\(value)': 1 to 512 characters.")
-      }
-      // `FilterValueStringType`'s pattern, `^\!?[a-zA-Z0-9 :_@\/\+\=\.\-\!]*$`
+      // `FilterValueStringType`: at most 512 characters, no minimum (an empty value is an
+      // empty prefix, which everything has), pattern `^\!?[a-zA-Z0-9 :_@\/\+\=\.\-\!]*$`
       // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_Filter.html).
-      if values.contains(where: { !Self.isFilterValue($0) }) {
+      if values.contains(where: { $0.count > 512 || !Self.isFilterValue($0) }) {
         throw .constraint(
           value: "[\(values.joined(separator: ", "))]", at: "filters.\(index + 1).member.values",
           "Member must satisfy constraint: [Member must have length less than or equal to 512, "
-            + "Member must have length greater than or equal to 1, Member must satisfy regular "
-            + #"expression pattern: ^\!?[a-zA-Z0-9 :_@\/\+\=\.\-\!]*$]"#)
+            + #"Member must satisfy regular expression pattern: ^\!?[a-zA-Z0-9 :_@\/\+\=\.\-\!]*$]"#
+        )
       }
       compiled.append(
         Compiled(

@@ -17,7 +17,7 @@ extension SQLiteStore {
       lastAccessedDate: attributes.lastAccessedDate.map(Date.init(timeIntervalSince1970:)),
       deletedDate: attributes.deletedDate.map(Date.init(timeIntervalSince1970:)),
       nextRotationDate: rotationWindow(entry)?.end,
-      tags: tags.isEmpty
+      tags: tags.isEmpty && attributes.tagged != true
         ? nil : tags.sorted { $0.key < $1.key }.map { Tag(key: $0.key, value: $0.value) },
       versionIDsToStages: try stagesMap(entry, db), createdDate: entry.createdAt,
       cinchRotation: cinch.rotator == nil && cinch.lastFailure == nil ? nil : cinch)

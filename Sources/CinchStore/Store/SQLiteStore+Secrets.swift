@@ -148,6 +148,7 @@ extension SQLiteStore: SecretStore {
         throw StoreError.limitExceeded("A secret can have at most 50 tags.")
       }
       try EntryTags.set(db, entry: entry.id, request.tags)
+      entry.attributes.tagged = true
       entry.attributes.lastChangedDate = self.now().timeIntervalSince1970
       try entry.save(db)
       trail.record(entry.name)
@@ -527,7 +528,8 @@ extension SQLiteStore {
     let attributes = SecretAttributes(
       arnSuffix: try SecretNameRules.randomSuffix(),
       description: request.description.flatMap { $0.isEmpty ? nil : $0 },
-      kmsKeyRef: keyRef, lastChangedDate: now.timeIntervalSince1970)
+      kmsKeyRef: keyRef, lastChangedDate: now.timeIntervalSince1970,
+      tagged: (request.tags ?? []).isEmpty ? nil : true)
     try db.execute(
       cached: """
         INSERT INTO entries (kind, lookup_name, name, created_at, attributes)

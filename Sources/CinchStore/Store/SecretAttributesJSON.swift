@@ -55,6 +55,7 @@ extension SecretAttributes {
     add("deletedDate", deletedDate)
     add("deletionDate", deletionDate)
     if let rotationEnabled { members.append(("rotationEnabled", .bool(rotationEnabled))) }
+    if let tagged { members.append(("tagged", .bool(tagged))) }
     add("rotationLambdaARN", rotationLambdaARN)
     add("lastRotatedDate", lastRotatedDate)
     add("rotationScheduledFrom", rotationScheduledFrom)
@@ -94,11 +95,17 @@ extension SecretAttributes {
       case "rotationScheduledFrom":
         guard let date = StoredJSON.double(value) else { return nil }
         attributes.rotationScheduledFrom = date
-      case "rotationEnabled":
+      case "rotationEnabled", "tagged":
+        let flag: Bool?
         switch value {
-        case .null: attributes.rotationEnabled = nil
-        case .bool(let flag): attributes.rotationEnabled = flag
+        case .null: flag = nil
+        case .bool(let value): flag = value
         default: return nil
+        }
+        if member.key == "tagged" {
+          attributes.tagged = flag
+        } else {
+          attributes.rotationEnabled = flag
         }
       case "rotationRules", "passwordPolicy", "rotationFailure":
         guard value == .null else { return nil }

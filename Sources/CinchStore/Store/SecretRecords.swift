@@ -22,6 +22,11 @@ struct SecretAttributes: Codable, Sendable {
   /// When the rotation configuration last changed: a secret that never rotated counts its first
   /// window from here.
   var rotationScheduledFrom: Double?
+  /// Whether the secret was ever given tags: once it was, `DescribeSecret` and `ListSecrets`
+  /// answer `"Tags": []` after the last one is removed, where a secret never tagged has no
+  /// `Tags` at all (AWS's answers as recorded in localstack/localstack#10477 and the
+  /// AWS-validated snapshot of localstack/localstack#10579).
+  var tagged: Bool?
 }
 
 /// Per-version facts beside the sealed value, as JSON in `entry_versions.attributes`.

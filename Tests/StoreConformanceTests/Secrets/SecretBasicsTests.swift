@@ -244,6 +244,15 @@ import Testing
     _ = try await store.untagResource(UntagResourceRequest(secretID: "tagged", tagKeys: ["b"]))
     let tags = try await store.describeSecret(DescribeSecretRequest(secretID: "tagged")).tags
     #expect(tags == [Tag(key: "a", value: "3")])
+    // With its last tag removed, a secret that had tags has an empty list, one that never had
+    // any has none (AWS's answers, localstack/localstack#10477).
+    _ = try await store.untagResource(UntagResourceRequest(secretID: "tagged", tagKeys: ["a"]))
+    try await store.create("plain", "v")
+    #expect(try await store.describeSecret(DescribeSecretRequest(secretID: "tagged")).tags == [])
+    #expect(try await store.describeSecret(DescribeSecretRequest(secretID: "plain")).tags == nil)
+    let listed = try await store.listSecrets(ListSecretsRequest()).secretList
+    #expect(listed.first { $0.name == "tagged" }?.tags == [])
+    #expect(listed.first { $0.name == "plain" }?.tags == nil)
   }
 
   @Test(arguments: Backend.allCases) func randomPasswordsFollowThePolicy(_ backend: Backend)

@@ -69,6 +69,20 @@ import Testing
         _ = try await names(store, [SecretsFilter(key: "name", values: ["prod/", "a$b"])])
       }
     }
+    // `FilterValueStringType` has no minimum length: an empty value is an empty prefix,
+    // which every name has (https://docs.aws.amazon.com/secretsmanager/latest/apireference/
+    // API_Filter.html: "Maximum length of 512", pattern `…*$`). Over 512 is the model's
+    // constraint, a ValidationException.
+    #expect(
+      try await names(store, [SecretsFilter(key: "name", values: [""])]) == [
+        "prod/app/db", "prod/app/api", "dev/app/db",
+      ])
+    await conforming(.secretInputValidation, on: backend) {
+      await expectStoreError("ValidationException") {
+        _ = try await names(
+          store, [SecretsFilter(key: "name", values: [String(repeating: "a", count: 513)])])
+      }
+    }
     var seen: [String] = []
     var token: String?
     repeat {
