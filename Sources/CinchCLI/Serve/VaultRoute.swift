@@ -23,7 +23,7 @@ enum VaultRoute {
       return ServerResponse(
         status: response.status,
         headers: response.headers.map { (name: $0.0, value: $0.1) }, body: response.body,
-        logDetail: "vault")
+        logDetail: "vault", logPath: VaultAPI.loggablePath(request.path))
     }
   }
 }

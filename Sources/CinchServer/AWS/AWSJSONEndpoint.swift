@@ -75,7 +75,7 @@ package final class AWSJSONEndpoint: Sendable {
         headers: [
           ("Content-Type", AWSWireCodec.contentType), ("x-amzn-RequestId", requestID),
         ], body: body,
-        logDetail: "\(target) \(accessKeyID ?? "-")")
+        logDetail: "\(AccessLogField.escaped(target)) \(accessKeyID ?? "-")")
     } catch {
       let failure = Self.storeError(error)
       let body = JSONValue.object(
@@ -90,8 +90,10 @@ package final class AWSJSONEndpoint: Sendable {
           ("Content-Type", AWSWireCodec.contentType), ("x-amzn-RequestId", requestID),
           ("X-Amzn-ErrorType", failure.code),
         ], body: Array(body.utf8),
-        logDetail: [target.isEmpty ? "-" : target, accessKeyID ?? "-", failure.code]
-          .joined(separator: " "))
+        logDetail: [
+          target.isEmpty ? "-" : AccessLogField.escaped(target), accessKeyID ?? "-", failure.code,
+        ]
+        .joined(separator: " "))
     }
   }
 

@@ -46,7 +46,7 @@ final class Dispatcher: Sendable {
       routeName = route.name
       let handler = route.handler
       guard let answered = executor.run(timeout: timeout, { await handler(request) }) else {
-        if accessLog { log("\(request.method) \(request.path) 500 \(route.name) timed out") }
+        if accessLog { log("\(Self.logged(request, nil)) 500 \(route.name) timed out") }
         return nil
       }
       response = answered
@@ -59,11 +59,18 @@ final class Dispatcher: Sendable {
       let micros =
         elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
       let millis = String(format: "%.1f", Double(micros) / 1000)
-      var line = "\(request.method) \(request.path) \(response.status) \(routeName) \(millis)ms"
+      var line = "\(Self.logged(request, response)) \(response.status) \(routeName) \(millis)ms"
       if let detail = response.logDetail { line += " " + detail }
       log(line)
     }
     return response
+  }
+
+  /// The method and path as the access log shows them: escaped (`AccessLogField`), and the
+  /// path as the route has it logged when it holds a credential.
+  static func logged(_ request: ServerRequest, _ response: ServerResponse?) -> String {
+    let path = response?.logPath ?? request.path
+    return AccessLogField.escaped(request.method) + " " + AccessLogField.escaped(path)
   }
 
   static func phrase(_ status: Int) -> String {

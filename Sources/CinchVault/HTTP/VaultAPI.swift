@@ -453,3 +453,20 @@ extension VaultError {
     VaultError(status: status, errors)
   }
 }
+
+extension VaultAPI {
+  /// `path` as an access log may show it: Vault's older token endpoints take the token in the
+  /// path (`/v1/auth/token/lookup/TOKEN`, also `revoke`, `revoke-orphan`, `renew`), and a
+  /// client may still send them; what follows the endpoint is logged as `<token>`. nil when the
+  /// path holds no token.
+  public static func loggablePath(_ path: String) -> String? {
+    let prefix = "/v1/auth/token/"
+    guard path.hasPrefix(prefix) else { return nil }
+    let rest = path.dropFirst(prefix.count)
+    guard let slash = rest.firstIndex(of: "/"),
+      ["lookup", "revoke", "revoke-orphan", "renew"].contains(rest[..<slash]),
+      rest.index(after: slash) < rest.endIndex
+    else { return nil }
+    return prefix + rest[...slash] + "<token>"
+  }
+}

@@ -1,3 +1,4 @@
+import CinchVault
 import Testing
 
 @testable import CinchCLI
@@ -15,5 +16,22 @@ import Testing
     #expect(
       String(decoding: limit.refusal.body, as: UTF8.self)
         == #"{"errors":["http: request body too large"]}"# + "\n")
+  }
+
+  /// A token sent in the path (Vault's older `auth/token/lookup/TOKEN` form) never reaches the
+  /// access log; other paths are logged as requested.
+  @Test func theAccessLogNeverShowsATokenInAPath() {
+    #expect(
+      VaultAPI.loggablePath("/v1/auth/token/lookup/hvs.9NjQv5tDX7UavCYNd0OMNGU8")
+        == "/v1/auth/token/lookup/<token>")
+    #expect(
+      VaultAPI.loggablePath("/v1/auth/token/revoke-orphan/s.abc/extra")
+        == "/v1/auth/token/revoke-orphan/<token>")
+    #expect(VaultAPI.loggablePath("/v1/auth/token/renew/x") == "/v1/auth/token/renew/<token>")
+    #expect(VaultAPI.loggablePath("/v1/auth/token/lookup") == nil)
+    #expect(VaultAPI.loggablePath("/v1/auth/token/lookup/") == nil)
+    #expect(VaultAPI.loggablePath("/v1/auth/token/lookup-self") == nil)
+    #expect(VaultAPI.loggablePath("/v1/auth/token/accessors/abc") == nil)
+    #expect(VaultAPI.loggablePath("/v1/secret/data/auth/token/lookup/x") == nil)
   }
 }

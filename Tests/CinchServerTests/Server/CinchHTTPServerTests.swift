@@ -180,6 +180,27 @@ import Testing
     await running.stop()
   }
 
+  /// What a client puts in its request line reaches the access log one line per request,
+  /// with nothing a terminal or a log reader would act on: a `%0A` in the path cannot write a
+  /// second, forged line, nor an escape sequence colour the terminal.
+  @Test func theAccessLogEscapesWhatTheClientWrote() async throws {
+    let running = try await Running()
+    let client = try Client(port: running.port)
+    client.send(
+      "GET /v1/x%0Acinch%20serve:%20POST%20/%20200%0D%1B%5B31m%25 HTTP/1.1\r\nHost: x\r\n\r\n")
+    #expect(await client.response()?.status == 200)
+    await running.stop()
+    let lines = running.logged.lines.withLock { $0 }
+    #expect(lines.count == 1)
+    #expect(
+      lines.first?.hasPrefix("GET /v1/x%0Acinch%20serve:%20POST%20/%20200%0D%1B[31m%25 200 echo ")
+        == true)
+    #expect(
+      lines.allSatisfy { line in
+        line.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
+      })
+  }
+
   @Test func aBodyArrivingInPartsChunkedAndAfterContinue() async throws {
     let running = try await Running()
     let client = try Client(port: running.port)
