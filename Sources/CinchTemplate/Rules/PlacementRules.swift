@@ -206,13 +206,19 @@ struct PlacementChecker {
         if let accepted = PlacementRules.ssmSecureProperties[type] {
           let list = accepted.map { "'\($0.joined(separator: "/"))'" }.joined(separator: ", ")
           notes.append(.init("'\(type)' accepts 'ssm-secure' in \(list)"))
-        } else if PlacementRules.isCustomResource(type) {
-          notes.append(.init("CloudFormation passes no secure values to custom resources"))
         }
+        // A custom resource takes no secure value of either kind (E2031 for 'secretsmanager'):
+        // "Dynamic references can't be used for secure values … in custom resources"
+        // (docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html).
+        let instead =
+          PlacementRules.isCustomResource(type)
+          ? "CloudFormation passes no secure values to custom resources: have the function "
+            + "read the secret itself"
+          : "use 'secretsmanager', accepted in every property"
         report(
           .ssmSecurePlacement,
           "'ssm-secure' is not accepted in '\(type)' property '\(property.joined(separator: "/"))'; "
-            + "CloudFormation fails the change set (use 'secretsmanager', accepted in every property)",
+            + "CloudFormation fails the change set (\(instead))",
           at: site, notes: notes)
       }
       if kind == .secretsManager, PlacementRules.isCustomResource(type) {
