@@ -17,10 +17,12 @@ struct DiagnosticOutputOptions: ParsableArguments {
   /// be read, 1 when any finding is an error, else success. `detail` is added to the human
   /// summary line in parentheses (what was checked against what, what was suppressed), and
   /// makes the line print even for one clean file.
+  /// `credentialsScanned`: the files whose findings include the credential scan's (E2034, the
+  /// templates `check` read), whose excerpts need no scan of their own (`ExcerptSecrets`).
   func emit(
     _ diagnostics: Diagnostics, documents: [ParsedDocument], files: Int? = nil,
-    summary: Bool = true,
-    detail: String = "", to descriptor: Int32 = 1
+    summary: Bool = true, detail: String = "", credentialsScanned: Set<String> = [],
+    to descriptor: Int32 = 1
   ) throws {
     var sources: [String: SourceFile] = [:]
     for document in documents { sources[document.file.path] = document.file }
@@ -34,7 +36,10 @@ struct DiagnosticOutputOptions: ParsableArguments {
     switch format {
     case .human:
       let colored = Output.colorEnabled(for: descriptor)
-      let text = HumanDiagnosticRenderer(colored: colored).render(items, sources: sources)
+      let secrets = ExcerptSecrets.spans(
+        diagnostics, shown: items, sources: sources, credentialsScanned: credentialsScanned)
+      let text = HumanDiagnosticRenderer(colored: colored).render(
+        items, sources: sources, secrets: secrets)
       let fileCount = files ?? documents.count
       let summarized = summary && (!items.isEmpty || fileCount > 1 || !detail.isEmpty)
       // A blank line between the findings and the summary; none after the last finding.

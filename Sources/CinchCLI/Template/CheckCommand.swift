@@ -193,7 +193,8 @@ struct CheckCommand: AsyncParsableCommand {
         waiting: session.run.analyses.reduce(0) { total, analysis in
           total + analysis.references.count { if case .waiting = $0.state { true } else { false } }
         },
-        malformed: session.run.diagnostics.items.count { Self.syntaxCodes.contains($0.code) }))
+        malformed: session.run.diagnostics.items.count { Self.syntaxCodes.contains($0.code) }),
+      credentialsScanned: Set(session.run.analyses.map(\.file.path)))
   }
 
   /// The findings of a reference that is not valid as written (E2001–E2013): no reference is

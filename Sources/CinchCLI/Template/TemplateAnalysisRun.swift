@@ -97,9 +97,11 @@ extension TemplateAnalysisRun {
     if !items.isEmpty {
       var sources: [String: SourceFile] = [:]
       for document in documents { sources[document.file.path] = document.file }
+      let secrets = ExcerptSecrets.spans(
+        diagnostics, shown: items, sources: sources)
       Output.stderr(
         HumanDiagnosticRenderer(colored: Output.colorEnabled(for: 2)).render(
-          items, sources: sources)
+          items, sources: sources, secrets: secrets)
           + "\n")
     }
     if diagnostics.items.contains(where: { $0.code == .fileUnreadable }) {

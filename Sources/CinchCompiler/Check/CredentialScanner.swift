@@ -1,4 +1,4 @@
-import CinchTemplate
+package import CinchTemplate
 
 /// E2034: text shaped like a credential, anywhere in a file's bytes (values, keys and comments
 /// alike; a key pasted into a comment is as leaked as one in a property).
@@ -22,7 +22,7 @@ import CinchTemplate
 /// left alone: text with `EXAMPLE` in it (AWS's documented keys, `AKIAIOSFODNN7EXAMPLE`),
 /// the documented examples of Stripe and jwt.io, and filler (`AKIA` and sixteen `X`,
 /// `AKIA` and an ascending `1234567890ABCDEF`: few distinct characters or a long ascending run).
-enum CredentialScanner {
+package enum CredentialScanner {
   enum Kind: Sendable, Hashable {
     case awsAccessKeyID, awsSecretAccessKey, privateKey, gitHubToken, slackToken, slackWebhook
     case stripeKey, googleAPIKey, npmToken, jsonWebToken, urlPassword
@@ -287,12 +287,30 @@ enum CredentialScanner {
         index = stop
       }
     }
-    for keyID in keyIDs {
-      consider(
-        from: lineStart(bytes, keyID.start, back: 3), to: lineEnd(bytes, keyID.end, forward: 3))
+    // Each key id's window, merged with the next where they overlap, so that many key ids on
+    // one long line read it once, not once each.
+    var table: LineTable?
+    func lines() -> LineTable {
+      if let table { return table }
+      let made = LineTable(bytes)
+      table = made
+      return made
     }
+    var window: Range<Int>?
+    for keyID in keyIDs {
+      let lines = lines()
+      let next = lines.start(of: keyID.start, back: 3)..<lines.end(of: keyID.end, forward: 3)
+      if let current = window, next.lowerBound <= current.upperBound {
+        window = current.lowerBound..<max(current.upperBound, next.upperBound)
+      } else {
+        if let current = window { consider(from: current.lowerBound, to: current.upperBound) }
+        window = next
+      }
+    }
+    if let window { consider(from: window.lowerBound, to: window.upperBound) }
     // Names that announce a secret key, wherever the key id is (or is not): `secret`, then
     // `_access_key`, `AccessKey` or `-access-key`, in any case.
+    var namesReadTo = 0
     var index = 0
     while index + 6 <= bytes.count {
       if bytes[index] | 0x20 == UInt8(ascii: "s"), bytes[index + 1] | 0x20 == UInt8(ascii: "e"),
@@ -312,7 +330,13 @@ enum CredentialScanner {
             after += 1
           }
           if matchesFolded(bytes, after, "key") {
-            consider(from: after + 3, to: lineEnd(bytes, after + 3, forward: 0))
+            // The rest of the line, less what an earlier name on it already had read (what
+            // `consider` finds at an offset does not depend on where it started reading).
+            let end = lines().end(of: after + 3, forward: 0)
+            if max(after + 3, namesReadTo) < end {
+              consider(from: max(after + 3, namesReadTo), to: end)
+            }
+            namesReadTo = max(namesReadTo, end)
           }
         }
         index = after
@@ -405,31 +429,43 @@ enum CredentialScanner {
   }
 
   /// The start of the line `back` lines above the one holding `offset`.
-  private static func lineStart(_ bytes: [UInt8], _ offset: Int, back: Int) -> Int {
-    var index = offset
-    var lines = 0
-    while index > 0 {
-      if bytes[index - 1] == 0x0A {
-        if lines == back { return index }
-        lines += 1
-      }
-      index -= 1
-    }
-    return 0
-  }
+  /// Where the lines of a text start and end, found by bisection: many key ids on one long
+  /// line look up its ends without walking it each time.
+  struct LineTable {
+    /// The offset of every newline.
+    let newlines: [Int]
+    let count: Int
 
-  /// The end of the line `forward` lines below the one holding `offset`.
-  private static func lineEnd(_ bytes: [UInt8], _ offset: Int, forward: Int) -> Int {
-    var index = offset
-    var lines = 0
-    while index < bytes.count {
-      if bytes[index] == 0x0A {
-        if lines == forward { return index }
-        lines += 1
-      }
-      index += 1
+    init(_ bytes: [UInt8]) {
+      var newlines: [Int] = []
+      for (offset, byte) in bytes.enumerated() where byte == 0x0A { newlines.append(offset) }
+      self.newlines = newlines
+      count = bytes.count
     }
-    return bytes.count
+
+    /// How many newlines come before `offset`: the 0-based line that holds it.
+    func line(of offset: Int) -> Int {
+      var low = 0
+      var high = newlines.count
+      while low < high {
+        let middle = (low + high) / 2
+        if newlines[middle] < offset { low = middle + 1 } else { high = middle }
+      }
+      return low
+    }
+
+    /// The start of the line `back` lines above the one holding `offset`.
+    func start(of offset: Int, back: Int) -> Int {
+      let target = line(of: offset) - back
+      return target <= 0 ? 0 : newlines[target - 1] + 1
+    }
+
+    /// The end (its newline, or the end of the text) of the line `forward` lines below the one
+    /// holding `offset`.
+    func end(of offset: Int, forward: Int) -> Int {
+      let target = line(of: offset) + forward
+      return target < newlines.count ? newlines[target] : count
+    }
   }
 
   static func isUpper(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
@@ -468,5 +504,38 @@ enum CredentialScanner {
     default:
       return false
     }
+  }
+}
+
+extension CredentialScanner {
+  /// How many lines either side of a shown line are read for credentials: an AWS secret key
+  /// is recognised by an access key id a few lines away, and a line of a private key by the
+  /// `-----BEGIN` above it (a 4,096-bit RSA key is 51 lines).
+  static let context = 60
+
+  /// The credential-shaped spans on and around `lines` of `file`, for masking excerpts of
+  /// findings by commands that do not report credentials (`refs`, `graph`, `lock`, …): a source
+  /// line printed to a CI log never shows a key, whether or not E2034 was asked for. Reads each
+  /// window of lines once, and never more than the whole file.
+  package static func spans(in file: SourceFile, near lines: Set<Int>) -> [SourceRange] {
+    let count = file.lineStarts.count
+    var windows: [ClosedRange<Int>] = []
+    for line in lines.sorted() where line >= 1 && line <= count {
+      let window = max(1, line - context)...min(count, line + context)
+      if let last = windows.last, window.lowerBound <= last.upperBound + 1 {
+        windows[windows.count - 1] = last.lowerBound...max(last.upperBound, window.upperBound)
+      } else {
+        windows.append(window)
+      }
+    }
+    var spans: [SourceRange] = []
+    for window in windows {
+      let start = file.lineStarts[window.lowerBound - 1]
+      let end = window.upperBound < count ? file.lineStarts[window.upperBound] : file.bytes.count
+      for match in matches(Array(file.bytes[start..<end])) {
+        spans.append(file.range(fromByte: start + match.start, toByte: start + match.end))
+      }
+    }
+    return spans
   }
 }

@@ -25,6 +25,7 @@ public struct FindingFilter: Sendable {
 
   public func apply(_ diagnostics: Diagnostics) -> Outcome {
     var kept = Diagnostics()
+    kept.keepHiddenSecrets(of: diagnostics)
     var suppressed = 0
     for diagnostic in diagnostics.items {
       // A file that cannot be read or parsed was not checked: never a finding to hide.
@@ -32,6 +33,7 @@ public struct FindingFilter: Sendable {
         ignored.contains(diagnostic.code) || suppressions?.suppresses(diagnostic) == true
       {
         suppressed += 1
+        kept.leaveOut(diagnostic)
         continue
       }
       var diagnostic = diagnostic

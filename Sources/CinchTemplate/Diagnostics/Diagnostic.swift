@@ -64,6 +64,10 @@ public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable {
 /// concurrent work can merge collections afterwards.
 public struct Diagnostics: Sendable {
   public private(set) var items: [Diagnostic] = []
+  /// The spans of sensitive findings that were left out (`--ignore`, a template's suppression,
+  /// a stage's filter), by file: the finding is not reported, but its text is still a secret,
+  /// and the human format masks it in any other finding's excerpt of its line.
+  public private(set) var hiddenSecrets: [String: [SourceRange]] = [:]
 
   public init() {}
 
@@ -73,6 +77,30 @@ public struct Diagnostics: Sendable {
 
   public mutating func append(contentsOf other: Diagnostics) {
     items.append(contentsOf: other.items)
+    for (file, ranges) in other.hiddenSecrets { hiddenSecrets[file, default: []] += ranges }
+  }
+
+  /// Leaves `diagnostic` out of what is reported; a sensitive one's span stays masked.
+  public mutating func leaveOut(_ diagnostic: Diagnostic) {
+    guard diagnostic.sensitive, let file = diagnostic.file, let range = diagnostic.range else {
+      return
+    }
+    hiddenSecrets[file, default: []].append(range)
+  }
+
+  /// Takes over what `other` left out, without its findings.
+  public mutating func keepHiddenSecrets(of other: Diagnostics) {
+    for (file, ranges) in other.hiddenSecrets { hiddenSecrets[file, default: []] += ranges }
+  }
+
+  /// Every span the human format masks, by file: the sensitive findings' own and those of the
+  /// sensitive findings left out.
+  public var secretSpans: [String: [SourceRange]] {
+    var spans = hiddenSecrets
+    for item in items where item.sensitive {
+      if let file = item.file, let range = item.range { spans[file, default: []].append(range) }
+    }
+    return spans
   }
 
   /// Drops repeats (same code, severity, file, range and message), keeping the first, or the
@@ -106,12 +134,17 @@ public struct Diagnostics: Sendable {
 
   public func filtering(_ isIncluded: (Diagnostic) -> Bool) -> Diagnostics {
     var copy = Diagnostics()
-    copy.items = items.filter(isIncluded)
+    copy.hiddenSecrets = hiddenSecrets
+    copy.items.reserveCapacity(items.count)
+    for item in items {
+      if isIncluded(item) { copy.items.append(item) } else { copy.leaveOut(item) }
+    }
     return copy
   }
 
   public func mapping(_ transform: (Diagnostic) -> Diagnostic) -> Diagnostics {
     var copy = Diagnostics()
+    copy.hiddenSecrets = hiddenSecrets
     copy.items = items.map(transform)
     return copy
   }

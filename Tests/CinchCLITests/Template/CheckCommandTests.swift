@@ -375,6 +375,39 @@ import _CinchTestSupport
     #expect(!alias.stdout.contains("W0016"))
   }
 
+  /// A source line printed with a finding never shows a secret on it, whichever command prints
+  /// it and whether or not the secret's own finding is reported: `refs` and `graph` look for no
+  /// credentials, and `--ignore` or a template's list leaves the finding that located one out.
+  @Test func aSecretOnAFindingsLineIsMaskedByEveryCommand() async throws {
+    let project = try await Project(store: false)
+    let key = FakeCredentials.awsAccessKeyID
+    try project.write(
+      """
+      Resources:
+        Q:
+          Type: AWS::SQS::Queue
+          Properties: {QueueName: "\(key) {{resolve:ssm:/k:q}}"}
+        Db:
+          Type: AWS::RDS::DBInstance
+          Metadata: {cinch: {ignore: [E2032]}}
+          Properties: {MasterUserPassword: CANARY-pw-7f3a, DBName: '{{resolve:ssm:/b:y}}'}
+
+      """, to: "leak.yaml")
+    let runs = [
+      try await project.run(["refs", "leak.yaml"]),
+      try await project.run(["graph", "leak.yaml"]),
+      try await project.run(["check", "leak.yaml", "--ignore", "E2034"]),
+      try await project.run(["check", "leak.yaml"]),
+    ]
+    for result in runs {
+      let output = result.stdout + result.stderr
+      #expect(output.contains("error[E2003]"))
+      #expect(!output.contains(key) && !output.contains("CANARY-pw-7f3a"))
+      #expect(output.contains("    Properties: {QueueName: \"******************** {{resolve:"))
+      #expect(output.contains("    Properties: {MasterUserPassword: **************, DBName:"))
+    }
+  }
+
   @Test func exitTwoWhenTheRunCannotCheck() async throws {
     let project = try await Project(store: false)
     try project.write(Self.stack, to: "stack.yaml")

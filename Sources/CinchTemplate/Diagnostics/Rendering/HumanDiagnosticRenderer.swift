@@ -28,20 +28,27 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
   }
 
   public func render(_ diagnostics: [Diagnostic], sources: [String: SourceFile]) -> String {
-    // A secret's span is masked in every excerpt that shows its line, not only its own.
-    var secrets: [String: [SourceRange]] = [:]
+    render(diagnostics, sources: sources, secrets: [:])
+  }
+
+  /// `secrets`: spans to mask besides the sensitive findings' own (`Diagnostics.secretSpans`:
+  /// those of findings left out, credentials a command did not report), by file. A secret's
+  /// span is masked in every excerpt that shows its line, not only its own finding's.
+  public func render(
+    _ diagnostics: [Diagnostic], sources: [String: SourceFile],
+    secrets: [String: [SourceRange]]
+  ) -> String {
+    var secrets = secrets
     for diagnostic in diagnostics where diagnostic.sensitive {
       if let file = diagnostic.file, let range = diagnostic.range {
         secrets[file, default: []].append(range)
       }
     }
-    return diagnostics.map { render($0, sources: sources, secrets: secrets) }
-      .joined(separator: "\n")
+    var lines = ExcerptLines(sources: sources, secrets: secrets)
+    return diagnostics.map { render($0, lines: &lines) }.joined(separator: "\n")
   }
 
-  private func render(
-    _ diagnostic: Diagnostic, sources: [String: SourceFile], secrets: [String: [SourceRange]]
-  ) -> String {
+  private func render(_ diagnostic: Diagnostic, lines: inout ExcerptLines) -> String {
     var output = ""
     let style = Self.style(diagnostic.severity)
     header(
@@ -49,16 +56,14 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
       label: "\(diagnostic.severity.label)[\(diagnostic.code.id)]:", labelStyle: style,
       message: diagnostic.message, messageStyle: Style.bold, to: &output)
     excerpt(
-      file: diagnostic.file, range: diagnostic.range, sources: sources, caretStyle: style,
-      secrets: secrets, to: &output)
+      file: diagnostic.file, range: diagnostic.range, lines: &lines, caretStyle: style,
+      to: &output)
     for note in diagnostic.notes {
       let file = note.file(in: diagnostic)
       header(
         file: file, range: note.range, label: "note:", labelStyle: Style.note,
         message: note.message, messageStyle: nil, to: &output)
-      excerpt(
-        file: file, range: note.range, sources: sources, caretStyle: Style.note,
-        secrets: secrets, to: &output)
+      excerpt(file: file, range: note.range, lines: &lines, caretStyle: Style.note, to: &output)
     }
     return output
   }
@@ -80,17 +85,16 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
     output += "\n"
   }
 
-  /// The source line of the range's start and a caret line under the range. Text inside the
-  /// ranges of sensitive diagnostics (`secrets`) prints as `*`, one for each scalar, so a secret
-  /// is located but never shown.
+  /// The source line of the range's start and a caret line under the range. Text inside a
+  /// secret's span prints as `*`, one for each scalar, so a secret is located but never shown.
   private func excerpt(
-    file: String?, range: SourceRange?, sources: [String: SourceFile], caretStyle: String,
-    secrets: [String: [SourceRange]], to output: inout String
+    file: String?, range: SourceRange?, lines: inout ExcerptLines, caretStyle: String,
+    to output: inout String
   ) {
-    guard let file, let range, let source = sources[file],
-      range.start.line >= 1, range.start.line <= source.lineStarts.count
-    else { return }
-    let line = Array(source.lineText(range.start.line).unicodeScalars)
+    guard let file, let range, let excerpt = lines.line(range.start.line, of: file) else {
+      return
+    }
+    let line = excerpt.scalars
     let start = min(max(range.start.column - 1, 0), line.count)
     let end =
       range.end.line == range.start.line
@@ -105,13 +109,17 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
       if low < 8 { low = 0 }  // not worth an ellipsis
       high = min(line.count, low + maxLineWidth)
     }
-    let hidden = Self.hiddenColumns(
-      line: range.start.line, length: line.count, secrets: secrets[file] ?? [])
+    // The masked columns in the window, in order and apart: found by bisection, so a long line
+    // with many findings and secrets costs each finding its window, not the line.
+    var hidden = excerpt.hidden[ExcerptLines.firstEnding(after: low, in: excerpt.hidden)...]
+      .prefix { $0.lowerBound < high }.makeIterator()
+    var nextHidden = hidden.next()
     var text = low > 0 ? "…" : ""
     var caretLine = low > 0 ? " " : ""
     var underline = 0
     for index in low..<high {
-      let masked = line[index] != "\t" && hidden.contains { $0.contains(index) }
+      while let current = nextHidden, current.upperBound <= index { nextHidden = hidden.next() }
+      let masked = line[index] != "\t" && nextHidden?.contains(index) == true
       let shown = masked ? "*" : Self.displayable(line[index])
       text.unicodeScalars.append(shown)
       if index < start {
@@ -176,5 +184,71 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
     var result = ""
     result.unicodeScalars.append(contentsOf: text.unicodeScalars.map(displayable))
     return result
+  }
+}
+
+/// The source lines a rendering shows, each read once however many findings point into it (a
+/// minified template is one line of up to a megabyte, and may hold thousands of findings), with
+/// the secrets' columns on it.
+private struct ExcerptLines {
+  struct Line {
+    var scalars: [Unicode.Scalar]
+    /// Masked columns, sorted and disjoint.
+    var hidden: [Range<Int>]
+  }
+
+  struct Key: Hashable {
+    var file: String
+    var line: Int
+  }
+
+  let sources: [String: SourceFile]
+  /// Each file's secrets under every line they touch.
+  var secretsByLine: [String: [Int: [SourceRange]]] = [:]
+  var cache: [Key: Line] = [:]
+
+  init(sources: [String: SourceFile], secrets: [String: [SourceRange]]) {
+    self.sources = sources
+    for (file, ranges) in secrets {
+      var byLine: [Int: [SourceRange]] = [:]
+      for range in ranges where range.start.line <= range.end.line {
+        for line in range.start.line...range.end.line { byLine[line, default: []].append(range) }
+      }
+      secretsByLine[file] = byLine
+    }
+  }
+
+  mutating func line(_ number: Int, of file: String) -> Line? {
+    let key = Key(file: file, line: number)
+    if let cached = cache[key] { return cached }
+    guard let source = sources[file], number >= 1, number <= source.lineStarts.count else {
+      return nil
+    }
+    let scalars = Array(source.lineText(number).unicodeScalars)
+    let columns = HumanDiagnosticRenderer.hiddenColumns(
+      line: number, length: scalars.count, secrets: secretsByLine[file]?[number] ?? []
+    ).sorted { $0.lowerBound < $1.lowerBound }
+    var hidden: [Range<Int>] = []
+    for range in columns {
+      if let last = hidden.last, range.lowerBound <= last.upperBound {
+        hidden[hidden.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+      } else {
+        hidden.append(range)
+      }
+    }
+    let line = Line(scalars: scalars, hidden: hidden)
+    cache[key] = line
+    return line
+  }
+
+  /// The index of the first of `ranges` (sorted, disjoint) that ends after `column`.
+  static func firstEnding(after column: Int, in ranges: [Range<Int>]) -> Int {
+    var low = 0
+    var high = ranges.count
+    while low < high {
+      let middle = (low + high) / 2
+      if ranges[middle].upperBound <= column { low = middle + 1 } else { high = middle }
+    }
+    return low
   }
 }

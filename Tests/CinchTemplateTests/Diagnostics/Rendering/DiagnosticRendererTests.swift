@@ -134,6 +134,41 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
     }
   }
 
+  /// On a long line with many secrets and many findings, each finding's window masks exactly
+  /// the secrets' columns in it, a secret cut by the window's edge included; spans given apart
+  /// from the findings (`secrets:`) are masked like a sensitive finding's own.
+  @Test func everyWindowOfALongLineMasksTheSecretsInIt() {
+    var line = ""
+    var secretColumns: [Range<Int>] = []
+    for index in 0..<300 {
+      line += "ref "
+      let start = line.unicodeScalars.count
+      line += "S\(index % 10)CRET"
+      secretColumns.append(start..<line.unicodeScalars.count)
+      line += " "
+    }
+    let source = SourceFile(path: "t.yaml", text: "first\n" + line + "\n")
+    func range(_ columns: Range<Int>) -> SourceRange {
+      source.range(
+        fromByte: source.byteOffset(line: 2, scalarColumn: columns.lowerBound),
+        toByte: source.byteOffset(line: 2, scalarColumn: columns.upperBound))
+    }
+    let findings = stride(from: 0, to: line.unicodeScalars.count, by: 97).map {
+      Diagnostic(.versionNotANumber, "m", file: "t.yaml", range: range($0..<($0 + 3)))
+    }
+    let output = HumanDiagnosticRenderer(maxLineWidth: 80).render(
+      findings, sources: ["t.yaml": source],
+      secrets: ["t.yaml": secretColumns.dropFirst().map(range)])
+    let shown = output.split(separator: "\n").filter { $0.contains("ref") }
+    #expect(shown.count == findings.count)
+    // The first secret was given to no one: it shows, in the first window only.
+    #expect(shown.first?.hasPrefix("ref S0CRET ref ****** ref") == true)
+    for text in shown.dropFirst() {
+      #expect(!text.contains("RET") && !text.contains("CR") && !text.contains("ET "))
+      #expect(text.contains("ref ****** ref"))
+    }
+  }
+
   /// A terminal draws East Asian wide characters and emoji in two columns: the caret line pads
   /// them with two spaces, so the caret stands under the range's first character as drawn,
   /// and the underline is as wide as the text it marks. The column in the header stays a
