@@ -88,7 +88,7 @@ struct ListSecretsCommand: AsyncParsableCommand {
 struct ListSecretVersionIdsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "list-secret-version-ids",
-    abstract: "A secret's versions and their staging labels, newest first.")
+    abstract: "A secret's versions and their staging labels, oldest first.")
 
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// `ListSecretVersionIds`: a secret's versions, newest first; versions without a staging label
+/// `ListSecretVersionIds`: a secret's versions, oldest first; versions without a staging label
 /// (deprecated) only with `IncludeDeprecated`.
 public struct ListSecretVersionIdsRequest: Codable, Sendable, Hashable {
   public var secretID: String
