@@ -1,10 +1,11 @@
 import CinchCompiler
 import CinchTemplate
 
-/// What the human format masks in the source lines it prints: the spans of sensitive findings,
-/// reported or left out, and, for a command that does not look for credentials itself (every
-/// one but `check`, and `check` for files other than templates), the credential-shaped text on and around the lines it shows. A line
-/// printed to a CI log never shows a key, whichever command printed it.
+/// What the human format masks in the source lines it prints besides the sensitive findings'
+/// own spans (which the renderer takes from the findings): those of sensitive findings left out,
+/// and, in a file no credential scan read (every command's but `check`'s templates), the
+/// credential-shaped text on and around the lines it shows. A line printed to a CI log never
+/// shows a key, whichever command printed it.
 enum ExcerptSecrets {
   static func spans(
     _ diagnostics: Diagnostics, shown items: [Diagnostic], sources: [String: SourceFile],

@@ -105,9 +105,7 @@ struct PolicyCommand: AsyncParsableCommand {
       }
       // Parameter Store keeps names starting with `aws` or `ssm` (any case) for AWS: only the
       // public parameters under /aws/service/ are there to read.
-      // https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html
-      let body = path.path.dropFirst().lowercased()
-      if body.hasPrefix("aws") || body.hasPrefix("ssm"),
+      if ParameterName.hasReservedPrefix(path.path),
         !PolicyTarget.isPublicParameter(
           path.path.hasSuffix("/") ? String(path.path.dropLast()) : path.path)
       {

@@ -296,18 +296,12 @@ package enum CredentialScanner {
       table = made
       return made
     }
-    var window: Range<Int>?
-    for keyID in keyIDs {
-      let lines = lines()
-      let next = lines.start(of: keyID.start, back: 3)..<lines.end(of: keyID.end, forward: 3)
-      if let current = window, next.lowerBound <= current.upperBound {
-        window = current.lowerBound..<max(current.upperBound, next.upperBound)
-      } else {
-        if let current = window { consider(from: current.lowerBound, to: current.upperBound) }
-        window = next
-      }
+    let windows = keyIDs.map { keyID in
+      lines().start(of: keyID.start, back: 3)..<lines().end(of: keyID.end, forward: 3)
     }
-    if let window { consider(from: window.lowerBound, to: window.upperBound) }
+    for window in windows.mergingOverlaps() {
+      consider(from: window.lowerBound, to: window.upperBound)
+    }
     // Names that announce a secret key, wherever the key id is (or is not): `secret`, then
     // `_access_key`, `AccessKey` or `-access-key`, in any case.
     var namesReadTo = 0
@@ -428,7 +422,6 @@ package enum CredentialScanner {
     return true
   }
 
-  /// The start of the line `back` lines above the one holding `offset`.
   /// Where the lines of a text start and end, found by bisection: many key ids on one long
   /// line look up its ends without walking it each time.
   struct LineTable {
@@ -519,19 +512,15 @@ extension CredentialScanner {
   /// window of lines once, and never more than the whole file.
   package static func spans(in file: SourceFile, near lines: Set<Int>) -> [SourceRange] {
     let count = file.lineStarts.count
-    var windows: [ClosedRange<Int>] = []
-    for line in lines.sorted() where line >= 1 && line <= count {
-      let window = max(1, line - context)...min(count, line + context)
-      if let last = windows.last, window.lowerBound <= last.upperBound + 1 {
-        windows[windows.count - 1] = last.lowerBound...max(last.upperBound, window.upperBound)
-      } else {
-        windows.append(window)
-      }
+    // Windows of 1-based line numbers, the last one excluded.
+    let windows = lines.filter { $0 >= 1 && $0 <= count }.map { line in
+      Swift.max(1, line - context)..<Swift.min(count, line + context) + 1
     }
     var spans: [SourceRange] = []
-    for window in windows {
+    for window in windows.mergingOverlaps() {
       let start = file.lineStarts[window.lowerBound - 1]
-      let end = window.upperBound < count ? file.lineStarts[window.upperBound] : file.bytes.count
+      let end =
+        window.upperBound <= count ? file.lineStarts[window.upperBound - 1] : file.bytes.count
       for match in matches(Array(file.bytes[start..<end])) {
         spans.append(file.range(fromByte: start + match.start, toByte: start + match.end))
       }

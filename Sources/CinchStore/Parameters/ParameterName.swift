@@ -39,6 +39,13 @@ package struct ParameterName: Hashable, Sendable {
   /// Whether `name` (not yet validated) is one of AWS's public parameters.
   package static func isPublic(_ name: String) -> Bool { ParameterNameRules.isPublic(name) }
 
+  /// Whether `name` (not yet validated) starts, after its leading slash, with `aws` or `ssm` in
+  /// any case: the names Parameter Store keeps for AWS, where only the public parameters are.
+  /// https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html
+  package static func hasReservedPrefix(_ name: String) -> Bool {
+    ParameterNameRules.hasReservedPrefix(name)
+  }
+
   /// The lookup key of a stored name (already validated).
   package static func key(of name: String) -> String {
     let slashes = name.withUTF8Bytes { bytes in
@@ -96,6 +103,12 @@ package enum ParameterNameRules {
   // read's cost before).
   static let slash = UInt8(ascii: "/")
 
+  /// `aws…` or `ssm…` after the leading slash, in any case.
+  static func hasReservedPrefix(_ name: String) -> Bool {
+    let lowered = (name.hasPrefix("/") ? name.dropFirst() : Substring(name)).lowercased()
+    return lowered.hasPrefix("aws") || lowered.hasPrefix("ssm")
+  }
+
   /// `/aws/service/…`, in any case.
   static func isPublic(_ name: String) -> Bool {
     name.withUTF8Bytes { bytes in
@@ -142,16 +155,15 @@ package enum ParameterNameRules {
     -> ParameterName
   {
     let name = try validateShape(raw, field: "name")
-    let body = name.hasPrefix("/") ? String(name.dropFirst()) : name
-    let lowered = body.lowercased()
     let isPublic = isPublic(name)
     if allowPublic, !isPublic {
       throw .validation("public parameters live under /aws/service/; '\(name)' is not one")
     }
-    if !(allowPublic && isPublic), lowered.hasPrefix("aws") || lowered.hasPrefix("ssm") {
+    if !(allowPublic && isPublic), hasReservedPrefix(name) {
       if name.lowercased().hasPrefix("/aws/") {
         throw .accessDenied("No access to reserved parameter name: \(name).")
       }
+      let body = name.hasPrefix("/") ? name.dropFirst() : Substring(name)
       throw .validation(body.utf8.contains(slash) ? invalidNameMessage : reservedPrefixMessage)
     }
     return try finish(name, configuration: configuration)

@@ -95,18 +95,12 @@ extension SecretAttributes {
       case "rotationScheduledFrom":
         guard let date = StoredJSON.double(value) else { return nil }
         attributes.rotationScheduledFrom = date
-      case "rotationEnabled", "tagged":
-        let flag: Bool?
-        switch value {
-        case .null: flag = nil
-        case .bool(let value): flag = value
-        default: return nil
-        }
-        if member.key == "tagged" {
-          attributes.tagged = flag
-        } else {
-          attributes.rotationEnabled = flag
-        }
+      case "rotationEnabled":
+        guard let flag = StoredJSON.bool(value) else { return nil }
+        attributes.rotationEnabled = flag
+      case "tagged":
+        guard let flag = StoredJSON.bool(value) else { return nil }
+        attributes.tagged = flag
       case "rotationRules", "passwordPolicy", "rotationFailure":
         guard value == .null else { return nil }
       default: continue  // as JSONDecoder: keys it does not know are ignored
@@ -186,6 +180,14 @@ private enum StoredJSON {
     switch value {
     case .null: .some(nil)
     case .string(let text): .some(text)
+    default: nil
+    }
+  }
+
+  static func bool(_ value: JSONValue) -> Bool?? {
+    switch value {
+    case .null: .some(nil)
+    case .bool(let flag): .some(flag)
     default: nil
     }
   }

@@ -77,7 +77,7 @@ public struct Diagnostics: Sendable {
 
   public mutating func append(contentsOf other: Diagnostics) {
     items.append(contentsOf: other.items)
-    for (file, ranges) in other.hiddenSecrets { hiddenSecrets[file, default: []] += ranges }
+    keepHiddenSecrets(of: other)
   }
 
   /// Leaves `diagnostic` out of what is reported; a sensitive one's span stays masked.
@@ -91,16 +91,6 @@ public struct Diagnostics: Sendable {
   /// Takes over what `other` left out, without its findings.
   public mutating func keepHiddenSecrets(of other: Diagnostics) {
     for (file, ranges) in other.hiddenSecrets { hiddenSecrets[file, default: []] += ranges }
-  }
-
-  /// Every span the human format masks, by file: the sensitive findings' own and those of the
-  /// sensitive findings left out.
-  public var secretSpans: [String: [SourceRange]] {
-    var spans = hiddenSecrets
-    for item in items where item.sensitive {
-      if let file = item.file, let range = item.range { spans[file, default: []].append(range) }
-    }
-    return spans
   }
 
   /// Drops repeats (same code, severity, file, range and message), keeping the first, or the

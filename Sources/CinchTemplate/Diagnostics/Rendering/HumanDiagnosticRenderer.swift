@@ -31,8 +31,8 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
     render(diagnostics, sources: sources, secrets: [:])
   }
 
-  /// `secrets`: spans to mask besides the sensitive findings' own (`Diagnostics.secretSpans`:
-  /// those of findings left out, credentials a command did not report), by file. A secret's
+  /// `secrets`: spans to mask besides the sensitive findings' own (those of findings left out,
+  /// `Diagnostics.hiddenSecrets`; credentials a command did not report), by file. A secret's
   /// span is masked in every excerpt that shows its line, not only its own finding's.
   public func render(
     _ diagnostics: [Diagnostic], sources: [String: SourceFile],
@@ -225,17 +225,9 @@ private struct ExcerptLines {
       return nil
     }
     let scalars = Array(source.lineText(number).unicodeScalars)
-    let columns = HumanDiagnosticRenderer.hiddenColumns(
+    let hidden = HumanDiagnosticRenderer.hiddenColumns(
       line: number, length: scalars.count, secrets: secretsByLine[file]?[number] ?? []
-    ).sorted { $0.lowerBound < $1.lowerBound }
-    var hidden: [Range<Int>] = []
-    for range in columns {
-      if let last = hidden.last, range.lowerBound <= last.upperBound {
-        hidden[hidden.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
-      } else {
-        hidden.append(range)
-      }
-    }
+    ).mergingOverlaps()
     let line = Line(scalars: scalars, hidden: hidden)
     cache[key] = line
     return line
