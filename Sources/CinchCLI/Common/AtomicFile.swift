@@ -17,25 +17,72 @@ enum AtomicFile {
     try writeAll([(bytes, path, mode)])
   }
 
-  /// Writes several files all or none, as far as a file system allows: every one is written
-  /// and fsynced to its temporary name first (a full disk or an unwritable folder fails here,
-  /// with nothing replaced and every temporary removed), then each is renamed into place, in
-  /// order (a folder's `manifest.json` last, so it never describes files not yet there).
+  /// Writes several files all or none: every one is written and fsynced to its temporary name
+  /// first (a full disk or an unwritable folder fails here, with nothing replaced and every
+  /// temporary removed), each file being replaced gets a second name (a hard link), then each
+  /// is renamed into place, in order (a folder's `manifest.json` last, so it never describes
+  /// files not yet there). A rename that fails (a folder or an immutable file in the way) puts
+  /// back what the ones before it replaced, so the batch lands whole or leaves every file as
+  /// it was; only a crash between the renames, or a file system without hard links, can leave
+  /// part of it.
   static func writeAll(_ files: [(bytes: [UInt8], path: String, mode: mode_t)]) throws {
     var staged: [(temporary: String, path: String)] = []
+    var previous: [Previous] = []
+    func removeLeftovers(from index: Int) {
+      for file in staged[index...] { unlink(file.temporary) }
+      for case .kept(let copy) in previous[min(index, previous.count)...] { unlink(copy) }
+    }
     do {
       for file in files {
         staged.append((try stage(file.bytes, for: file.path, mode: file.mode), file.path))
       }
+      for file in staged { previous.append(try keep(file.path)) }
     } catch {
-      for file in staged { unlink(file.temporary) }
+      removeLeftovers(from: 0)
       throw error
     }
     for (index, file) in staged.enumerated() where rename(file.temporary, file.path) != 0 {
       let failure = failure("cannot replace '\(file.path)'")
-      for rest in staged[index...] { unlink(rest.temporary) }
+      for undone in (0..<index).reversed() {
+        switch previous[undone] {
+        case .none: unlink(staged[undone].path)
+        case .kept(let copy): rename(copy, staged[undone].path)
+        case .unkept: break
+        }
+      }
+      removeLeftovers(from: index)
       throw failure
     }
+    removeLeftovers(from: staged.count)
+  }
+
+  /// What stood where a file of a batch is going, for putting it back.
+  private enum Previous {
+    /// Nothing: putting back removes the new file.
+    case none
+    /// A second name for the file (or symbolic link) that stood there.
+    case kept(String)
+    /// A file that could not be given a second name (a file system without hard links).
+    case unkept
+  }
+
+  /// Gives the file at `path` a second name beside it, so a failed batch can put it back. A
+  /// folder in the way fails here, before anything is replaced.
+  private static func keep(_ path: String) throws -> Previous {
+    var info = stat()
+    guard lstat(path, &info) == 0 else {
+      if errno == ENOENT { return .none }
+      throw failure("cannot replace '\(path)'")
+    }
+    if info.st_mode & S_IFMT == S_IFDIR {
+      throw CommandFailure(message: "cannot replace '\(path)': a folder is in the way")
+    }
+    let url = URL(fileURLWithPath: path)
+    let copy =
+      url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".previous-\(getpid())"
+    unlink(copy)
+    // linkat without AT_SYMLINK_FOLLOW names a symbolic link itself, not what it points to.
+    return linkat(AT_FDCWD, path, AT_FDCWD, copy, 0) == 0 ? .kept(copy) : .unkept
   }
 
   /// Writes `bytes` to a temporary file beside `path`, created with its final mode (never

@@ -133,7 +133,7 @@ struct RenderCommand: AsyncParsableCommand {
       }
     }
     let builder = ArtifactBuilder(
-      mode: mode == .pin ? .pin : .inline, paths: session.paths)
+      mode: mode == .pin ? .pin : .inline, paths: session.paths, writesManifest: output != "-")
     let (artifacts, manifest) = builder.build(
       session.run.analyses, pins: pins, values: mode == .inline ? values : [:],
       into: &session.run.diagnostics)
@@ -159,7 +159,7 @@ struct RenderCommand: AsyncParsableCommand {
     for path in inputs {
       if let identity = FileIdentity(path: path) { identities[identity] = path }
     }
-    for target in artifacts.map(\.output) + ["manifest.json"] {
+    for target in artifacts.map(\.output) + [ArtifactBuilder.manifestName] {
       let path = output + "/" + target
       guard let identity = FileIdentity(path: path), let input = identities[identity] else {
         continue
@@ -192,7 +192,7 @@ struct RenderCommand: AsyncParsableCommand {
     // as it was, never new templates beside an old manifest.
     try AtomicFile.writeAll(
       artifacts.map { ($0.bytes, output + "/" + $0.output, mode) }
-        + [(Array(manifest.utf8), output + "/manifest.json", 0o644)])
+        + [(Array(manifest.utf8), output + "/" + ArtifactBuilder.manifestName, 0o644)])
     var removed = 0
     for path in stale where unlink(output + "/" + path) == 0 { removed += 1 }
     let count = artifacts.count
@@ -212,13 +212,14 @@ struct RenderCommand: AsyncParsableCommand {
   /// The files the previous render's manifest lists, as paths inside the output folder: only
   /// relative paths that stay inside it, so a manifest edited by hand removes nothing else.
   static func previousOutputs(in folder: String) -> Set<String> {
-    guard let data = FileManager.default.contents(atPath: folder + "/manifest.json"),
+    guard
+      let data = FileManager.default.contents(atPath: folder + "/" + ArtifactBuilder.manifestName),
       let text = String(data: data, encoding: .utf8),
       let files = (try? JSONValueParser.parse(text))?["files"]?.arrayValue
     else { return [] }
     return Set(
       files.compactMap { $0["output"]?.stringValue }.filter { path in
-        !path.isEmpty && !path.hasPrefix("/") && path != "manifest.json"
+        !path.isEmpty && !path.hasPrefix("/") && path != ArtifactBuilder.manifestName
           && !path.split(separator: "/", omittingEmptySubsequences: false).contains {
             $0 == ".." || $0 == "." || $0.isEmpty
           }

@@ -26,11 +26,18 @@ public struct ArtifactBuilder: Sendable {
 
   public let mode: Mode
   public let paths: SitePaths
+  /// The artifacts go to a folder with `manifest.json` beside them (not to standard output),
+  /// so no template may be rendered to that name.
+  public let writesManifest: Bool
 
-  public init(mode: Mode, paths: SitePaths) {
+  public init(mode: Mode, paths: SitePaths, writesManifest: Bool = true) {
     self.mode = mode
     self.paths = paths
+    self.writesManifest = writesManifest
   }
+
+  /// The file the manifest is written to, in the output folder.
+  public static let manifestName = "manifest.json"
 
   /// `pins` for every key read; `values` too in inline mode. References without a pin were
   /// reported by whoever resolved them and are left as written.
@@ -115,6 +122,12 @@ public struct ArtifactBuilder: Sendable {
           Diagnostic(
             .outputCollision,
             "'\(earlier)' and '\(source)' would both be rendered to '\(output)'",
+            file: source))
+      } else if writesManifest, output == Self.manifestName {
+        diagnostics.report(
+          Diagnostic(
+            .outputCollision,
+            "'\(source)' would be rendered to '\(output)', where render writes its manifest",
             file: source))
       }
       artifacts.append(Artifact(source: source, output: output, bytes: rendered.bytes))

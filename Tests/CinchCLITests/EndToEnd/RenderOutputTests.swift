@@ -248,3 +248,110 @@ import _CinchTestSupport
     #expect(try files.contentsOfDirectory(atPath: out.path).allSatisfy { !$0.hasPrefix(".") })
   }
 }
+
+/// A render whose files cannot all be put in place leaves the previous render as it was: an
+/// inline render that stopped halfway would leave secret values beside a manifest that says
+/// pin mode.
+@Suite struct RenderOutputReplacementTests {
+  enum Obstacle: String, CaseIterable, Sendable {
+    /// A folder where `b.yaml` goes: seen before anything is replaced.
+    case folder
+    /// An immutable `b.yaml` (`chattr +i`): its rename fails after `a.yaml`'s succeeded, which
+    /// is put back.
+    case immutableFile
+  }
+
+  /// Whether this machine lets a test make a file immutable (root, and a file system with the
+  /// attribute).
+  static let canMakeImmutable: Bool = {
+    let probe = FileManager.default.temporaryDirectory
+      .appendingPathComponent("cinch-immutable-probe-\(getpid())")
+    guard FileManager.default.createFile(atPath: probe.path, contents: Data()) else {
+      return false
+    }
+    defer {
+      _ = try? Self.chattr("-i", probe.path)
+      try? FileManager.default.removeItem(at: probe)
+    }
+    return (try? Self.chattr("+i", probe.path)) == true && unlink(probe.path) != 0
+  }()
+
+  @discardableResult
+  static func chattr(_ flag: String, _ path: String) throws -> Bool {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+    process.arguments = [flag, path]
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+  }
+
+  @Test(arguments: Obstacle.allCases)
+  func anInlineRenderThatCannotReplaceEveryFileReplacesNone(_ obstacle: Obstacle) async throws {
+    if obstacle == .immutableFile, !Self.canMakeImmutable { return }
+    let root = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let files = FileManager.default
+    #expect(try await CinchProcess.run(["init"], in: root).status == 0)
+    let canary = "CANARY-render-\(UUID().uuidString.prefix(8))"
+    try canary.write(to: root.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+    let put = try await CinchProcess.run(
+      [
+        "ssm", "put-parameter", "--name", "/app/pw", "--type", "SecureString", "--value",
+        "file://pw",
+      ], in: root)
+    #expect(put.status == 0, "\(put.stderr)")
+    for name in ["a", "b"] {
+      try
+        "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword: '{{resolve:ssm-secure:/app/pw}}'\n"
+        .write(to: root.appendingPathComponent(name + ".yaml"), atomically: true, encoding: .utf8)
+    }
+    #expect(try await CinchProcess.run(["lock", "a.yaml", "b.yaml"], in: root).status == 0)
+    #expect(try await CinchProcess.run(["render", "a.yaml", "-o", "out"], in: root).status == 0)
+    let out = root.appendingPathComponent("out")
+    let before = try files.contentsOfDirectory(atPath: out.path).sorted()
+    let manifest = try Data(contentsOf: out.appendingPathComponent("manifest.json"))
+    let rendered = try Data(contentsOf: out.appendingPathComponent("a.yaml"))
+    let blocked = out.appendingPathComponent("b.yaml")
+    switch obstacle {
+    case .folder:
+      try files.createDirectory(at: blocked, withIntermediateDirectories: false)
+    case .immutableFile:
+      #expect(files.createFile(atPath: blocked.path, contents: Data("old".utf8)))
+      #expect(try Self.chattr("+i", blocked.path))
+    }
+    defer { if obstacle == .immutableFile { _ = try? Self.chattr("-i", blocked.path) } }
+
+    let inline = try await CinchProcess.run(
+      ["render", "a.yaml", "b.yaml", "--mode", "inline", "-o", "out"], in: root)
+    #expect(inline.status == 2)
+    #expect(inline.stderr.hasPrefix("cinch: error: cannot replace '"), "\(inline.stderr)")
+    #expect(!inline.stderr.contains(canary) && !inline.stdout.contains(canary))
+    #expect(try Data(contentsOf: out.appendingPathComponent("a.yaml")) == rendered)
+    #expect(try Data(contentsOf: out.appendingPathComponent("manifest.json")) == manifest)
+    let after = try files.contentsOfDirectory(atPath: out.path).sorted()
+    #expect(after == (before + ["b.yaml"]).sorted(), "no temporary file and no second name left")
+  }
+
+  /// The manifest has its own name in the output folder: a template of that name would replace
+  /// it (or be replaced by it), so it is E5003 before anything is written; to standard output,
+  /// where no manifest goes, it renders.
+  @Test func aTemplateNamedLikeTheManifestIsACollision() async throws {
+    let root = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try #"{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}"#.write(
+      to: root.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
+    let folder = try await CinchProcess.run(["render", "manifest.json", "-o", "out"], in: root)
+    #expect(folder.status == 1)
+    #expect(
+      folder.stdout.contains(
+        "manifest.json: error[E5003]: 'manifest.json' would be rendered to 'manifest.json', "
+          + "where render writes its manifest"), "\(folder.stdout)")
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("out").path))
+    let standardOutput = try await CinchProcess.run(
+      ["render", "manifest.json", "-o", "-"], in: root)
+    #expect(standardOutput.status == 0, "\(standardOutput.stderr)")
+    #expect(standardOutput.stdout.contains("AWS::SNS::Topic"))
+  }
+}
