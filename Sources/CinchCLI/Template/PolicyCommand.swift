@@ -113,6 +113,13 @@ struct PolicyCommand: AsyncParsableCommand {
           "--runtime-path '\(path.path)': names starting with 'aws' or 'ssm' are Parameter "
             + "Store's own, and only its public parameters (/aws/service/…) can be read there")
       }
+      // A path is a name's first levels: the same alphabet and shape ('${aws:username}' would
+      // be an IAM policy variable, '//' an empty level no name has).
+      if let problem = ReferenceScanner.nameProblem(
+        path.path, isSecret: false, inTemplate: false)
+      {
+        throw ValidationError("--runtime-path '\(argument)': \(problem)")
+      }
     }
     let region =
       evaluation.region ?? environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 }
@@ -264,6 +271,15 @@ struct PolicyCommand: AsyncParsableCommand {
       return .none
     }
     defer { opened.close() }
+    // KMS keys are regional: the keys of `aws://REGION` in another region than the stack's
+    // are not those that encrypt what the stack reads, and an ARN made from their ids names a
+    // key that does not exist there.
+    if case .aws(let aws) = opened, aws.region != target.region {
+      throw CommandFailure(
+        message: "the store is read in \(aws.region), the policy is for \(target.region): its "
+          + "keys are not the ones the stack reads there; use --store aws:// (the stack's "
+          + "region) or --region \(aws.region)")
+    }
     let queries = PolicyGenerator.keyQueries(
       for: analyses, target: target, options: options, pins: pins)
     let resolver = EncryptionKeyResolver(

@@ -179,6 +179,22 @@ public enum RuntimeConsumerFinder {
               path: TemplatePath(prefix + value.property)))
           continue
         }
+        // Names outside Parameter Store's or Secrets Manager's alphabet and shape ('/my app',
+        // '//app', a plain '${Env}') name nothing to read, and a policy would misread some
+        // ('${…}' is an IAM policy variable): E2002, as in a reference, and no statement.
+        if location.waitsOn.isEmpty, let kind = location.kind,
+          let problem = ReferenceScanner.nameProblem(
+            Self.checkedName(location.name, kind: kind), isSecret: kind == .secret)
+        {
+          diagnostics.report(
+            Diagnostic(
+              .invalidName,
+              "\(problem); '\(rule.resourceType)' reads no \(kind.rawValue) by it, and no "
+                + "statement is generated for it",
+              file: template.path, range: value.node.range,
+              path: TemplatePath(prefix + value.property)))
+          continue
+        }
         let (role, roleSite) = cachedRole(
           rule.role, of: resource, bindings: match.bindings, into: &diagnostics)
         consumers.append(
@@ -196,6 +212,23 @@ public enum RuntimeConsumerFinder {
         consumers[consumers.count - 1].throughParameterStore = location.throughParameterStore
       }
       return consumers
+    }
+
+    /// The part of a located name that Parameter Store's or Secrets Manager's naming rules
+    /// apply to: an ARN's resource name, without a parameter's `:VERSION` or `:LABEL`.
+    static func checkedName(_ name: String, kind: StoreEntry.Kind) -> String {
+      switch kind {
+      case .parameter:
+        let bare = ParameterVersionSelector.split(name).name
+        guard bare.hasPrefix("arn:") else { return bare }
+        let fields = bare.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard fields.count == 6, fields[5].hasPrefix("parameter/") else { return "" }
+        return String(fields[5].dropFirst("parameter".count))
+      case .secret:
+        guard name.hasPrefix("arn:") else { return name }
+        let fields = name.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false)
+        return fields.count == 7 ? String(fields[6]) : ""
+      }
     }
 
     /// Whether the value is an ARN the template writes out, region and account included: a

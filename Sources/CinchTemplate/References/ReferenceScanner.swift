@@ -40,6 +40,31 @@ public enum ReferenceScanner {
     !scan(text).references.isEmpty
   }
 
+  /// What is wrong with `name` as a parameter's name (`isSecret` false) or a secret's id, in
+  /// the words a reference naming it gets (E2002); nil when nothing is. For names that are not
+  /// written in a reference: what a resource reads at run time (an ECS `ValueFrom`), a path
+  /// given on the command line (`inTemplate` false: `${` is then no `Fn::Sub` matter).
+  package static func nameProblem(_ name: String, isSecret: Bool, inTemplate: Bool = true)
+    -> String?
+  {
+    guard !name.isEmpty else { return nil }
+    var name = name
+    return name.withUTF8 { bytes in
+      var machine = ScanMachine(bytes: bytes, mode: .plain, opaque: [])
+      machine.explainsSubstitution = inTemplate
+      let whole = 0..<bytes.count
+      let body = ScanMachine.ParsedBody(
+        whole: whole, bodyStart: 0, closeAt: bytes.count, delimiter: .braces, segments: [whole],
+        colons: [], placeholders: [])
+      if isSecret {
+        _ = machine.checkAlphabet(whole, body, isSecret: true, noun: "secret id")
+      } else if !machine.checkAlphabet(whole, body, isSecret: false, noun: "parameter name") {
+        _ = machine.checkParameterShape(whole, body)
+      }
+      return machine.result.issues.first?.message
+    }
+  }
+
   /// Scans UTF-8 bytes. `opaque` marks spans that stand for values known only after evaluation
   /// (the non-literal pieces of an `Fn::Join`); they read like `Fn::Sub` placeholders. They must
   /// be sorted and must not overlap.
@@ -131,6 +156,8 @@ struct ScanMachine {
   /// Opaque spans by their first byte.
   let opaque: [Int: ReferencePlaceholder]
   var result = ReferenceScan()
+  /// Whether a `${` in a name is explained as `Fn::Sub`'s (the name was written in a template).
+  var explainsSubstitution = true
 
   // Bounds on the work hostile text can cause (each filled on first use):
   /// Openers already known never to close (found open when an enclosing scan hit the end).
@@ -593,7 +620,7 @@ struct ScanMachine {
   }
 
   /// Reports the first byte of `range` outside the name alphabet (placeholders skipped).
-  private mutating func checkAlphabet(
+  mutating func checkAlphabet(
     _ range: Range<Int>, _ body: ParsedBody, isSecret: Bool, noun: String
   ) -> Bool {
     var bad: Int?
@@ -609,7 +636,9 @@ struct ScanMachine {
     let allowed = isSecret ? "letters, digits and '/_+=.@-'" : "letters, digits and '_.-/'"
     let message: String
     let span: Range<Int>
-    if bytes[bad] == Byte.dollar, bad + 1 < range.upperBound, bytes[bad + 1] == Byte.openBrace {
+    if explainsSubstitution, bytes[bad] == Byte.dollar, bad + 1 < range.upperBound,
+      bytes[bad + 1] == Byte.openBrace
+    {
       span = bad..<(bad + 2)
       if mode == .plain {
         message =
@@ -644,7 +673,7 @@ struct ScanMachine {
   /// are limited to a maximum depth of fifteen levels"; and a name's ARN is at most 1,011
   /// characters. https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html
   /// Names with placeholders are left to their evaluation.
-  private mutating func checkParameterShape(_ range: Range<Int>, _ body: ParsedBody) -> Bool {
+  mutating func checkParameterShape(_ range: Range<Int>, _ body: ParsedBody) -> Bool {
     let slash = UInt8(ascii: "/")
     var levels = 0
     var emptyLevel: Range<Int>?

@@ -498,6 +498,20 @@ import _CinchTestSupport
     Fixtures.assertMatches(
       policy.stdout.replacingOccurrences(of: keyID, with: "KEY-ID"), stage: "policy-store",
       name: "customer-managed", expected: "deploy.json")
+
+    // KMS keys are regional: eu-west-1's keys are not what a stack in us-west-2 reads, and an
+    // ARN made from their ids there would name no key.
+    let elsewhere = try await CinchProcess.run(
+      [
+        "policy", template, "--account-id", "123456789012", "--region", "us-west-2", "--profile",
+        "deploy",
+      ], in: directory, environment: environment)
+    #expect(elsewhere.status != 0)
+    #expect(
+      elsewhere.stderr.contains(
+        "the store is read in eu-west-1, the policy is for us-west-2: its keys are not the ones "
+          + "the stack reads there"), "\(elsewhere.stderr)")
+    #expect(!elsewhere.stdout.contains(keyID))
   }
 
   @Test func secretsmanagerCommandsWorkAgainstAWSUnchanged() async throws {
