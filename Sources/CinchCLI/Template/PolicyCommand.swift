@@ -164,7 +164,7 @@ struct PolicyCommand: AsyncParsableCommand {
     let options = PolicyGenerator.Options(
       profiles: profile.profiles, collapsePrefixes: collapsePrefix,
       runtimePaths: runtimePath.compactMap(PolicyGenerator.RuntimePath.init(argument:)),
-      consumersAreManaged: format == .cloudformation)
+      consumersAreManaged: format == .cloudformation, portableNames: format == .cloudformation)
 
     var pins: Lockfile?
     if let lock {

@@ -6,6 +6,8 @@ struct GrantCollector {
   let keys: EncryptionKeys
   let pins: (any LockedPins)?
   let inputs: EvaluationInputs
+  /// Names built from `AWS::Region` or `AWS::AccountId`, for CloudFormation output.
+  var portable = PortableNames.none
   var diagnostics = Diagnostics()
   /// Kinds of entries whose key no store could tell.
   private var unknownKeys: Set<StoreEntry.Kind> = []
@@ -76,7 +78,8 @@ struct GrantCollector {
           encrypted: reference.kind == .ssmSecure
             && StoreEntry.secretBehindParameter(reference.name) == nil,
           timing: .deploy, reason: reason,
-          written: Self.isWritten(site) && reference.name.hasPrefix("arn:"))
+          written: Self.isWritten(site) && reference.name.hasPrefix("arn:"),
+          portableName: portable.name(of: reference, at: site))
       case .secretsManager:
         var stage = reference.versionStage
         var versionID = reference.versionId
@@ -87,7 +90,8 @@ struct GrantCollector {
         if versionID != nil { stage = nil }
         return secretRead(
           reference.name, versionStage: stage, versionID: versionID, timing: .deploy,
-          reason: reason, written: Self.isWritten(site))
+          reason: reason, written: Self.isWritten(site),
+          portableName: portable.name(of: reference, at: site))
       }
     case .waiting(let dependencies):
       let reason = PolicyReason(
@@ -142,12 +146,18 @@ struct GrantCollector {
       let (name, version) = Self.withoutSelector(consumer.name)
       return parameterRead(
         name, version: version, encrypted: true, timing: timing, reason: reason,
-        written: consumer.isWrittenOut)
+        written: consumer.isWrittenOut,
+        // The selector the name ends with (`:3`, `:live`) goes from the portable one too; it
+        // cannot be split there ('${AWS::Region}' holds colons).
+        portableName: portable.name(of: consumer).flatMap { portable in
+          let selector = consumer.name.dropFirst(name.count)
+          return portable.hasSuffix(selector) ? String(portable.dropLast(selector.count)) : nil
+        })
     case .secret:
       let stage = consumer.versionID == nil ? consumer.versionStage : nil
       return secretRead(
         consumer.name, versionStage: stage, versionID: consumer.versionID, timing: timing,
-        reason: reason, written: consumer.isWrittenOut)
+        reason: reason, written: consumer.isWrittenOut, portableName: portable.name(of: consumer))
     }
   }
 
@@ -257,9 +267,11 @@ struct GrantCollector {
   /// `written`: the template wrote the parameter's ARN (maybe given here as the name it names,
   /// when it is of the evaluated region and account), kept as written in CloudFormation output
   /// (`PolicyResource.isWritten`); a name the template wrote is made into this stack's ARN.
+  /// `portableName`: the name with `${AWS::Region}` / `${AWS::AccountId}` where the template
+  /// built it from them (`PortableNames`).
   private func parameterRead(
     _ name: String, version: Int?, encrypted: Bool, timing: StoreRead.Timing,
-    reason: PolicyReason, written: Bool = false
+    reason: PolicyReason, written: Bool = false, portableName: String? = nil
   ) -> StoreRead {
     let isPublic = PolicyTarget.isPublicParameter(name)
     let query =
@@ -277,16 +289,17 @@ struct GrantCollector {
     // A name here may be an ARN of the evaluated region and account that the template wrote
     // out (`written`): it stays that ARN wherever the stack goes.
     let arn = target.parameterARN(name)
+    var resource = PolicyResource(arn: arn, isWritten: written)
+    resource.portableARN = portableName.map(target.parameterARN)
     return StoreRead(
-      timing: timing, kind: .parameter, resource: PolicyResource(arn: arn, isWritten: written),
-      contextARN: arn,
+      timing: timing, kind: .parameter, resource: resource, contextARN: arn,
       partition: target.partition, region: target.region, keyQuery: query, checkable: true,
       reason: reason)
   }
 
   private mutating func secretRead(
     _ id: String, versionStage: String?, versionID: String?, timing: StoreRead.Timing,
-    reason: PolicyReason, written: Bool = false
+    reason: PolicyReason, written: Bool = false, portableName: String? = nil
   ) -> StoreRead {
     let query = EncryptionKeyQuery(
       entry: StoreEntry(kind: .secret, name: id), versionStage: versionStage, versionID: versionID)
@@ -295,7 +308,10 @@ struct GrantCollector {
       contextARN: target.secretARNPattern(id), partition: target.partition, region: target.region,
       keyQuery: query, versionStage: versionStage, versionID: versionID, checkable: true,
       reason: reason)
-    guard let arn = StoreARN(id), arn.kind == .secret else { return read }
+    guard let arn = StoreARN(id), arn.kind == .secret else {
+      read.resource.portableARN = portableName.map(target.secretARNPattern)
+      return read
+    }
     // A complete ARN ends in `-` and the six characters Secrets Manager adds; a partial ARN
     // (the name alone) matches them with `-??????`.
     let exact = Self.hasSecretSuffix(arn.name)

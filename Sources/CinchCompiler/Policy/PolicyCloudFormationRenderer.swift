@@ -208,7 +208,8 @@ public struct PolicyCloudFormationRenderer: Sendable {
     switch (expressions ? resource.expression : nil) {
     case .ref(let name)?: "!Ref \(name)"
     case .getAtt(let name, let attribute)?: "!GetAtt \(name).\(attribute)"
-    case nil: resource.arn.map { resource.isWritten ? scalar($0) : value($0) }
+    case nil:
+      resource.arn.map { resource.isWritten ? scalar($0) : value(resource.portableARN ?? $0) }
     }
   }
 

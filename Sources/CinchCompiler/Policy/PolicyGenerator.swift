@@ -18,15 +18,21 @@ public enum PolicyGenerator {
     /// `AWS::IAM::ManagedPolicy` for each), so they are held to 6,144 characters, not to the
     /// 10,240 of a role's inline policies.
     public var consumersAreManaged: Bool
+    /// Names the templates build from `AWS::Region` or `AWS::AccountId` are also given with
+    /// those pseudo-parameters (`PolicyResource.portableARN`), for output that CloudFormation
+    /// substitutes wherever the stack goes. Costs a second evaluation of the templates.
+    public var portableNames: Bool
 
     public init(
       profiles: Set<PolicyProfile> = Set(PolicyProfile.allCases), collapsePrefixes: Bool = false,
-      runtimePaths: [RuntimePath] = [], consumersAreManaged: Bool = false
+      runtimePaths: [RuntimePath] = [], consumersAreManaged: Bool = false,
+      portableNames: Bool = false
     ) {
       self.profiles = profiles
       self.collapsePrefixes = collapsePrefixes
       self.runtimePaths = runtimePaths
       self.consumersAreManaged = consumersAreManaged
+      self.portableNames = portableNames
     }
   }
 
@@ -91,6 +97,7 @@ public enum PolicyGenerator {
     into diagnostics: inout Diagnostics
   ) -> PolicySet {
     var collector = GrantCollector(target: target, keys: keys, pins: pins, inputs: inputs)
+    if options.portableNames { collector.portable = PortableNames(analyses, inputs: inputs) }
     let reads = collector.reads(analyses, profiles: options.profiles)
     var grants: [DocumentKey: [PolicyGrant]] = [:]
     for read in reads {

@@ -30,6 +30,10 @@ public struct PolicyResource: Sendable, Hashable, Comparable, CustomStringConver
   /// Whether the template wrote the ARN itself (a reference by ARN): it names that region and
   /// account wherever the stack is deployed, so CloudFormation output keeps it as written.
   public var isWritten = false
+  /// `arn` with the parts of the name a template builds from `AWS::Region` or `AWS::AccountId`
+  /// written as `${AWS::Region}` and `${AWS::AccountId}` (`PortableNames`), for CloudFormation
+  /// output; nil when the name builds on neither.
+  public var portableARN: String?
 
   public init(arn: String, isWritten: Bool = false) {
     self.arn = arn

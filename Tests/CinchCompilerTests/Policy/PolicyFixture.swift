@@ -77,7 +77,7 @@ struct PolicyFixture {
       collapsePrefixes: settings["collapsePrefixes"] == .bool(true),
       runtimePaths: (settings["runtimePaths"]?.arrayValue ?? []).compactMap {
         $0.stringValue.flatMap(PolicyGenerator.RuntimePath.init(argument:))
-      })
+      }, portableNames: true)
     let pins = FixturePins(settings["pins"]?.objectValue ?? JSONObject())
 
     var keys = EncryptionKeys.none
