@@ -127,6 +127,83 @@ extension JSONObject {
     }
   }
 
+  /// A map as mapstructure's weak decoding reads one: an object, or a list of objects merged
+  /// in order (an empty list is an empty map); `.invalid` for anything else.
+  func map(_ key: String) -> WeakValue<JSONObject> {
+    guard let value = self[key], value != .null else { return .absent }
+    switch value {
+    case .object(let object): return .value(object)
+    case .array(let array):
+      var merged = JSONObject()
+      for item in array {
+        guard case .object(let object) = item else { return .invalid }
+        for member in object { merged[member.key] = member.value }
+      }
+      return .value(merged)
+    default: return .invalid
+    }
+  }
+
+  /// Vault's `TypeKVPairs`: a map whose values read as strings (a `null` value is kept as
+  /// nil, which a merge patch reads as a removal), or a string or list of `key=value` strings.
+  func keyValuePairs(_ key: String) -> WeakValue<[(String, String?)]> {
+    func text(_ value: JSONValue) -> String?? {
+      switch value {
+      case .null: .some(nil)
+      case .string(let text): text
+      case .integer(let number): String(number)
+      case .double(let number): String(number)
+      case .bool(let flag): flag ? "true" : "false"
+      default: nil
+      }
+    }
+    switch map(key) {
+    case .absent: return .absent
+    case .value(let object):
+      var pairs: [(String, String?)] = []
+      for member in object {
+        guard let value = text(member.value) else { return .invalid }
+        pairs.append((member.key, value))
+      }
+      return .value(pairs)
+    case .invalid:
+      let items: [JSONValue]
+      switch self[key] {
+      case .array(let array)?: items = array
+      case let value?: items = [value]
+      case nil: return .absent
+      }
+      var pairs: [(String, String?)] = []
+      for item in items {
+        guard case .some(.some(let pair)) = text(item), let equals = pair.firstIndex(of: "="),
+          equals != pair.startIndex
+        else { return .invalid }
+        pairs.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
+      }
+      return .value(pairs)
+    }
+  }
+
+  /// Vault's `FieldData.Validate`, which the framework runs before a path's handler: each
+  /// field of `schema` the request gives must read as its type, or the request is 400
+  /// `error parsing '<name>'` (the first such field by name), whether or not the handler would
+  /// use it. Fields outside the schema are the handler's to read or name in a warning.
+  func validate(_ schema: [String: FieldType]) throws {
+    for (name, type) in schema.sorted(by: { $0.key < $1.key }) where self[name] != nil {
+      let valid: Bool
+      switch type {
+      case .bool: valid = !bool(name).isInvalid
+      case .int: valid = !int(name).isInvalid
+      case .string: valid = self[name] == .null || string(name) != nil
+      case .durationSecond: valid = !duration(name).isInvalid
+      case .map: valid = !map(name).isInvalid
+      case .keyValuePairs: valid = !keyValuePairs(name).isInvalid
+      case .commaIntSlice: valid = !intList(name).isInvalid
+      }
+      if !valid { throw VaultError.invalid("error parsing '\(name)'") }
+    }
+  }
+
   /// Vault's `TypeCommaIntSlice`: a JSON array of numbers or numeric strings, or one
   /// comma-separated string.
   func intList(_ key: String) -> WeakValue<[Int]> {
@@ -152,6 +229,12 @@ extension JSONObject {
   }
 }
 
+/// The types of Vault's `framework.FieldSchema` that cinch's paths declare, read as the
+/// framework reads them (weakly, as mapstructure does).
+enum FieldType: Sendable {
+  case bool, int, string, durationSecond, map, keyValuePairs, commaIntSlice
+}
+
 enum WeakValue<T: Sendable>: Sendable {
   case absent
   case invalid
@@ -159,6 +242,10 @@ enum WeakValue<T: Sendable>: Sendable {
 
   var value: T? {
     if case .value(let value) = self { value } else { nil }
+  }
+
+  var isInvalid: Bool {
+    if case .invalid = self { true } else { false }
   }
 
   /// The value, nil when absent. An undecodable value is 400 `error parsing '<name>'`: Vault's

@@ -10,6 +10,23 @@ struct KVEngine {
 
   var name: String { mount.name }
 
+  /// The typed fields of each path's schema (vault-plugin-secrets-kv), read as their types
+  /// before the handler runs, as Vault's framework does.
+  static let schemas: [String: [String: FieldType]] = [
+    "config": [
+      "max_versions": .int, "cas_required": .bool, "delete_version_after": .durationSecond,
+    ],
+    "data": ["version": .int, "options": .map, "data": .map],
+    "metadata": [
+      "max_versions": .int, "cas_required": .bool, "delete_version_after": .durationSecond,
+      "custom_metadata": .keyValuePairs,
+    ],
+    "delete": ["versions": .commaIntSlice],
+    "undelete": ["versions": .commaIntSlice],
+    "destroy": ["versions": .commaIntSlice],
+    "subkeys": ["version": .int, "depth": .int],
+  ]
+
   func handle(_ request: LogicalRequest, rest: String) async throws -> LogicalResponse? {
     if rest == "config" { return try await config(request) }
     let slash = rest.firstIndex(of: "/")
@@ -19,6 +36,7 @@ struct KVEngine {
     guard sections.contains(section) else { return invalidPath(request) }
     if request.operation == .list {
       guard section == "metadata" else { return invalidPath(request) }
+      try request.data.validate(Self.schemas[section] ?? [:])
       return try await list(path, request)
     }
     guard !path.isEmpty else {
@@ -30,6 +48,7 @@ struct KVEngine {
       return response
     }
     guard !path.hasSuffix("/") else { return invalidPath(request) }
+    try request.data.validate(Self.schemas[section] ?? [:])
     switch (section, request.operation) {
     case ("data", .read): return try await read(path, request)
     case ("data", .update), ("data", .create): return try await write(path, request)
@@ -68,6 +87,7 @@ struct KVEngine {
   // MARK: Config
 
   func config(_ request: LogicalRequest) async throws -> LogicalResponse? {
+    try request.data.validate(Self.schemas["config"] ?? [:])
     switch request.operation {
     case .read:
       let config = try await store.kvConfig(mount: name)
@@ -109,7 +129,7 @@ struct KVEngine {
   }
 
   func write(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
-    guard case .object(let data)? = request.data["data"] else {
+    guard let data = try request.data.map("data").checked("data") else {
       throw VaultError.invalid("no data provided")
     }
     let written = try await store.kvWrite(
@@ -118,7 +138,7 @@ struct KVEngine {
   }
 
   func patch(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
-    guard case .object(let data)? = request.data["data"] else {
+    guard let data = try request.data.map("data").checked("data") else {
       throw VaultError.invalid("no data provided")
     }
     switch try await store.kvPatch(mount: name, path: path, patch: data, cas: try cas(request)) {
@@ -202,23 +222,10 @@ struct KVEngine {
     if let maxVersions = update.maxVersions, maxVersions < 0 {
       throw VaultError.invalid("max_versions must not be negative")
     }
-    if let custom = request.data["custom_metadata"], custom != .null {
-      guard case .object(let object) = custom else {
-        throw VaultError.invalid("custom_metadata validation failed: must be a map of strings")
-      }
+    if let pairs = try request.data.keyValuePairs("custom_metadata").checked("custom_metadata") {
+      // A null value removes the key in a merge patch; a write reads it as "" (refused below).
       var map: [String: String?] = [:]
-      for member in object {
-        switch member.value {
-        case .null where patch: map[member.key] = .some(nil)
-        case .string(let text): map[member.key] = text
-        case .integer(let number): map[member.key] = String(number)
-        case .double(let number): map[member.key] = String(number)
-        case .bool(let flag): map[member.key] = flag ? "true" : "false"
-        default:
-          throw VaultError.invalid(
-            "custom_metadata validation failed: the value of '\(member.key)' is not a string")
-        }
-      }
+      for (key, value) in pairs { map[key] = patch ? value : .some(value ?? "") }
       try Self.validateCustomMetadata(map.compactMapValues { $0 })
       update.customMetadata = map
     }
@@ -311,7 +318,7 @@ struct KVEngine {
   }
 
   func cas(_ request: LogicalRequest) throws -> Int? {
-    guard case .object(let options)? = request.data["options"] else { return nil }
+    guard let options = try request.data.map("options").checked("options") else { return nil }
     switch options.int("cas") {
     case .absent: return nil
     case .invalid: throw VaultError.invalid("error parsing check-and-set parameter")
@@ -326,7 +333,9 @@ struct KVEngine {
   }
 
   func versions(_ request: LogicalRequest, message: String) throws -> [Int] {
-    guard let versions = request.data.intList("versions").value, !versions.isEmpty else {
+    guard let versions = try request.data.intList("versions").checked("versions"),
+      !versions.isEmpty
+    else {
       throw VaultError.invalid(message)
     }
     return versions

@@ -76,6 +76,58 @@ struct KVEngineTests {
     #expect(reply.errors == ["no data provided"])
   }
 
+  /// Vault's framework reads every field of a path's schema as its type before the handler
+  /// runs: a malformed `options` must not quietly skip check-and-set, nor `data` read as missing.
+  @Test("every typed field of a KV path that cannot be read as its type is 400 'error parsing'")
+  func typedFieldsAreValidated() async throws {
+    let vault = try await VaultFixture()
+    await vault.call("PUT", "secret/data/t", #"{"data":{"a":"1"}}"#)
+    let refused: [(String, String, String, String)] = [
+      ("PUT", "secret/data/t", #"{"options":"{\"cas\":5}","data":{"a":"2"}}"#, "options"),
+      ("PUT", "secret/data/t", #"{"options":["cas",1],"data":{"a":"2"}}"#, "options"),
+      ("PUT", "secret/data/t", #"{"data":"x"}"#, "data"),
+      ("PUT", "secret/data/t", #"{"data":["x"]}"#, "data"),
+      ("PUT", "secret/data/t", #"{"version":"x","data":{"a":"2"}}"#, "version"),
+      ("PATCH", "secret/data/t", #"{"options":"x","data":{"a":"2"}}"#, "options"),
+      ("PATCH", "secret/data/t", #"{"data":"x"}"#, "data"),
+      ("POST", "secret/metadata/t", #"{"max_versions":"x"}"#, "max_versions"),
+      ("POST", "secret/metadata/t", #"{"cas_required":"maybe"}"#, "cas_required"),
+      ("POST", "secret/metadata/t", #"{"delete_version_after":"soon"}"#, "delete_version_after"),
+      ("POST", "secret/metadata/t", #"{"custom_metadata":"owner"}"#, "custom_metadata"),
+      ("POST", "secret/metadata/t", #"{"custom_metadata":{"a":{"b":"c"}}}"#, "custom_metadata"),
+      ("PATCH", "secret/metadata/t", #"{"max_versions":[1]}"#, "max_versions"),
+      ("POST", "secret/config", #"{"max_versions":"x"}"#, "max_versions"),
+      ("POST", "secret/delete/t", #"{"versions":"x"}"#, "versions"),
+      ("POST", "secret/undelete/t", #"{"versions":["x"]}"#, "versions"),
+      ("PUT", "secret/destroy/t", #"{"versions":{"v":1}}"#, "versions"),
+      ("GET", "secret/subkeys/t?depth=x", "", "depth"),
+    ]
+    for (method, path, body, field) in refused {
+      let reply = await vault.call(method, path, body)
+      #expect(reply.status == 400, "\(method) \(path) \(body): \(reply.text)")
+      #expect(reply.errors == ["error parsing '\(field)'"], "\(method) \(path) \(body)")
+    }
+    let read = await vault.call("GET", "secret/data/t")
+    #expect(read.at("data", "metadata", "version") == .integer(1))
+    #expect(read.at("data", "data", "a") == .string("1"))
+
+    // As mapstructure's weak decoding reads a map: a list of maps is merged, an empty list is
+    // an empty map; custom_metadata also takes `key=value` strings (Vault's TypeKVPairs).
+    let merged = await vault.call(
+      "PUT", "secret/data/t", #"{"options":[{"cas":1}],"data":[{"a":"2"},{"b":"3"}]}"#)
+    #expect(merged.status == 200, "\(merged.text)")
+    let stale = await vault.call("PUT", "secret/data/t", #"{"options":[{"cas":1}],"data":{}}"#)
+    #expect(stale.errors == ["check-and-set parameter did not match the current version"])
+    #expect(await vault.call("GET", "secret/data/t").at("data", "data", "b") == .string("3"))
+    #expect(await vault.call("PUT", "secret/data/e", #"{"data":[]}"#).status == 200)
+    #expect(
+      await vault.call("POST", "secret/metadata/t", #"{"custom_metadata":["owner=jdoe"]}"#).status
+        == 204)
+    #expect(
+      await vault.call("GET", "secret/metadata/t").at("data", "custom_metadata", "owner")
+        == .string("jdoe"))
+  }
+
   @Test("retention: the greater of key and mount max_versions wins, 10 when both are unset")
   func retention() async throws {
     let vault = try await VaultFixture()
