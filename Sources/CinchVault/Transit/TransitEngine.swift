@@ -10,6 +10,44 @@ struct TransitEngine {
 
   var name: String { mount.name }
 
+  /// The typed fields of each path's schema (Vault's builtin/logical/transit), read as their
+  /// types before the handler runs, as Vault's framework does.
+  static let schemas: [String: [String: FieldType]] = [
+    "keys/:name": [
+      "type": .string, "derived": .bool, "convergent_encryption": .bool, "exportable": .bool,
+      "allow_plaintext_backup": .bool, "context": .string, "auto_rotate_period": .durationSecond,
+      "key_size": .int, "managed_key_name": .string, "managed_key_id": .string,
+    ],
+    "keys/:name/config": [
+      "min_decryption_version": .int, "min_encryption_version": .int, "deletion_allowed": .bool,
+      "exportable": .bool, "allow_plaintext_backup": .bool, "auto_rotate_period": .durationSecond,
+    ],
+    "keys/:name/rotate": ["managed_key_name": .string, "managed_key_id": .string],
+    "encrypt": [
+      "plaintext": .string, "context": .string, "nonce": .string, "type": .string,
+      "convergent_encryption": .bool, "key_version": .int, "associated_data": .string,
+      "padding_scheme": .string, "partial_failure_response_code": .int,
+    ],
+    "decrypt": [
+      "ciphertext": .string, "context": .string, "nonce": .string, "associated_data": .string,
+      "padding_scheme": .string, "partial_failure_response_code": .int,
+    ],
+    "rewrap": [
+      "ciphertext": .string, "context": .string, "nonce": .string, "key_version": .int,
+      "encrypt_padding_scheme": .string, "decrypt_padding_scheme": .string,
+    ],
+    // `plaintext` is the path's `plaintext|wrapped` segment, which takes precedence over a body.
+    "datakey": [
+      "context": .string, "nonce": .string, "bits": .int, "key_version": .int,
+      "padding_scheme": .string,
+    ],
+  ]
+
+  /// Checks the request's fields against the schema of `route` (a key of `schemas`).
+  static func validate(_ request: LogicalRequest, _ route: String) throws {
+    try request.data.validate(schemas[route] ?? [:])
+  }
+
   func handle(_ request: LogicalRequest, rest: String) async throws -> LogicalResponse? {
     let parts = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     switch (parts.first ?? "", parts.count, request.operation) {
@@ -28,6 +66,7 @@ struct TransitEngine {
     case ("keys", 3, .update) where parts[2] == "config":
       return try await configure(parts[1], request)
     case ("keys", 3, .update) where parts[2] == "rotate":
+      try Self.validate(request, "keys/:name/rotate")
       return LogicalResponse(
         data: Self.describe(try await store.transitRotate(mount: name, name: parts[1])))
     case ("encrypt", 2, .update), ("encrypt", 2, .create):
@@ -94,6 +133,7 @@ struct TransitEngine {
   }
 
   func create(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    try Self.validate(request, "keys/:name")
     let type = Self.requestedType(request)
     let derived = try request.data.flag("derived") ?? false
     let convergent = try request.data.flag("convergent_encryption") ?? false
@@ -103,7 +143,7 @@ struct TransitEngine {
       throw VaultError.invalid("convergent encryption requires derivation to be enabled")
     }
     try Self.checkType(type)
-    if let size = request.data.int("key_size").value, size != 0 {
+    if let size = try request.data.intField("key_size"), size != 0 {
       throw VaultError.invalid("key_size is not valid for algorithm \(type)")
     }
     try Self.checkAutoRotatePeriod(request)
@@ -135,7 +175,7 @@ struct TransitEngine {
   static func checkAutoRotatePeriod(_ request: LogicalRequest) throws {
     switch request.data.duration("auto_rotate_period") {
     case .absent, .value(0): return
-    case .invalid: throw VaultError.invalid("error parsing auto_rotate_period")
+    case .invalid: throw VaultError.invalid("error parsing 'auto_rotate_period'")
     case .value(let nanos) where nanos < 3600 * GoDuration.second:
       throw VaultError.invalid("auto rotate period must be 0 to disable or at least an hour")
     case .value:
@@ -145,6 +185,7 @@ struct TransitEngine {
   }
 
   func configure(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    try Self.validate(request, "keys/:name/config")
     try Self.checkAutoRotatePeriod(request)
     let config = TransitKeyConfig(
       minDecryptionVersion: try request.data.intField("min_decryption_version"),
@@ -173,14 +214,42 @@ struct TransitEngine {
     guard case .array(let array) = batch else {
       throw VaultError.invalid("failed to parse batch input: expected a list")
     }
-    let items = try array.map { value -> Item in
+    let items = try array.enumerated().map { index, value -> Item in
       guard case .object(let object) = value else {
         throw VaultError.invalid("failed to parse batch input: expected a list of objects")
       }
+      try checkBatchItem(object, index: index)
       return Item(fields: object, reference: object["reference"])
     }
     guard !items.isEmpty else { throw VaultError.invalid("missing batch input to process") }
     return (items, true)
+  }
+
+  /// A batch item's fields as transit decodes `batch_input` (strictly, not as the framework
+  /// reads a request's fields): text fields must be strings and `key_version` an integer.
+  static func checkBatchItem(_ item: JSONObject, index: Int) throws {
+    func refuse(_ field: String, _ expected: String, _ value: JSONValue) -> VaultError {
+      let type =
+        switch value {
+        case .string: "string"
+        case .integer, .double: "json.Number"
+        case .bool: "bool"
+        case .object: "map[string]interface {}"
+        default: "[]interface {}"
+        }
+      return VaultError.invalid(
+        "failed to parse batch input: '[\(index)].\(field)' expected type '\(expected)', got "
+          + "unconvertible type '\(type)'")
+    }
+    for field in ["plaintext", "ciphertext", "context", "nonce", "associated_data"] {
+      guard let value = item[field], value != .null else { continue }
+      guard case .string = value else { throw refuse(field, "string", value) }
+    }
+    switch item["key_version"] {
+    case nil, .null?, .integer?: break
+    case .double(let number)? where number == number.rounded(): break
+    case let value?: throw refuse("key_version", "int", value)
+    }
   }
 
   static func bytes(_ fields: JSONObject, _ key: String) throws -> [UInt8]? {
@@ -199,6 +268,7 @@ struct TransitEngine {
   }
 
   func encrypt(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    try Self.validate(request, "encrypt")
     let (items, batch) = try Self.items(request)
     let contexts = items.map { $0.fields.string("context").map { !$0.isEmpty } ?? false }
     if batch, Set(contexts).count > 1 {
@@ -225,6 +295,7 @@ struct TransitEngine {
   }
 
   func decrypt(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    try Self.validate(request, "decrypt")
     let (items, batch) = try Self.items(request)
     return try await withKeyring(keyName, operation: "decrypt") { keyring in
       try Self.run(items, batch: batch, request: request) { fields in
@@ -241,6 +312,7 @@ struct TransitEngine {
   }
 
   func rewrap(_ keyName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
+    try Self.validate(request, "rewrap")
     let (items, batch) = try Self.items(request)
     return try await withKeyring(keyName, operation: "rewrap") { keyring in
       try Self.run(items, batch: batch, request: request) { fields in
@@ -264,6 +336,7 @@ struct TransitEngine {
   func datakey(kind: String, keyName: String, _ request: LogicalRequest) async throws
     -> LogicalResponse?
   {
+    try Self.validate(request, "datakey")
     guard kind == "plaintext" || kind == "wrapped" else {
       throw VaultError.invalid("Invalid path, must be 'plaintext' or 'wrapped'")
     }

@@ -427,3 +427,74 @@ struct TransitEngineTests {
     }
   }
 }
+
+/// Vault's framework reads every field of a transit path's schema as its type before the
+/// handler runs; a batch item's fields are read as the handler decodes them.
+@Suite("transit request fields")
+struct TransitFieldTests {
+  @Test("a typed field that cannot be read as its type is 400 'error parsing'")
+  func typedFieldsAreValidated() async throws {
+    let vault = try await TransitEngineTests.mounted()
+    await vault.call("POST", "transit/keys/f", "{}")
+    let plaintext = TransitEngineTests.base64("x")
+    let encrypted = await vault.call("POST", "transit/encrypt/f", #"{"plaintext":"\#(plaintext)"}"#)
+    let ciphertext = try #require(encrypted.at("data", "ciphertext")?.stringValue)
+    let refused: [(String, String, String)] = [
+      ("transit/encrypt/f", #"{"plaintext":"\#(plaintext)","key_version":"x"}"#, "key_version"),
+      (
+        "transit/encrypt/f", #"{"plaintext":"\#(plaintext)","partial_failure_response_code":"x"}"#,
+        "partial_failure_response_code"
+      ),
+      ("transit/encrypt/f", #"{"plaintext":{"a":1}}"#, "plaintext"),
+      ("transit/encrypt/f", #"{"plaintext":"\#(plaintext)","context":["c"]}"#, "context"),
+      (
+        "transit/encrypt/f", #"{"plaintext":"\#(plaintext)","convergent_encryption":"x"}"#,
+        "convergent_encryption"
+      ),
+      ("transit/encrypt/f", #"{"plaintext":"\#(plaintext)","type":{}}"#, "type"),
+      ("transit/decrypt/f", #"{"ciphertext":["\#(ciphertext)"]}"#, "ciphertext"),
+      (
+        "transit/decrypt/f",
+        #"{"ciphertext":"\#(ciphertext)","partial_failure_response_code":"x"}"#,
+        "partial_failure_response_code"
+      ),
+      ("transit/rewrap/f", #"{"ciphertext":"\#(ciphertext)","key_version":"x"}"#, "key_version"),
+      ("transit/datakey/plaintext/f", #"{"bits":"x"}"#, "bits"),
+      ("transit/datakey/wrapped/f", #"{"key_version":"x"}"#, "key_version"),
+      ("transit/datakey/wrapped/f", #"{"nonce":{}}"#, "nonce"),
+      ("transit/keys/g", #"{"key_size":"x"}"#, "key_size"),
+      ("transit/keys/g", #"{"exportable":"maybe"}"#, "exportable"),
+      ("transit/keys/g", #"{"auto_rotate_period":"soon"}"#, "auto_rotate_period"),
+      ("transit/keys/f/config", #"{"deletion_allowed":"maybe"}"#, "deletion_allowed"),
+      ("transit/keys/f/config", #"{"min_decryption_version":"x"}"#, "min_decryption_version"),
+      ("transit/keys/f/rotate", #"{"managed_key_name":["m"]}"#, "managed_key_name"),
+    ]
+    for (path, body, field) in refused {
+      let reply = await vault.call("POST", path, body)
+      #expect(reply.status == 400, "\(path) \(body): \(reply.text)")
+      #expect(reply.errors == ["error parsing '\(field)'"], "\(path) \(body)")
+    }
+    // Nothing was created or rotated by a refused request.
+    #expect(await vault.call("GET", "transit/keys/g").status == 404)
+    #expect(await vault.call("GET", "transit/keys/f").at("data", "latest_version") == .integer(1))
+
+    // A batch item's fields are read strictly, as transit decodes batch_input.
+    let batch = await vault.call(
+      "POST", "transit/encrypt/f",
+      #"{"batch_input":[{"plaintext":"\#(plaintext)"},{"plaintext":"\#(plaintext)","key_version":"1"}]}"#
+    )
+    #expect(batch.status == 400)
+    #expect(
+      batch.errors == [
+        "failed to parse batch input: '[1].key_version' expected type 'int', got unconvertible "
+          + "type 'string'"
+      ])
+    let decryptBatch = await vault.call(
+      "POST", "transit/decrypt/f", #"{"batch_input":[{"ciphertext":1}]}"#)
+    #expect(
+      decryptBatch.errors == [
+        "failed to parse batch input: '[0].ciphertext' expected type 'string', got "
+          + "unconvertible type 'json.Number'"
+      ])
+  }
+}
