@@ -50,11 +50,15 @@ struct TransitEngine {
 
   func handle(_ request: LogicalRequest, rest: String) async throws -> LogicalResponse? {
     let parts = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    guard Self.namesMatch(parts) else { throw Self.noRoute(request) }
     switch (parts.first ?? "", parts.count, request.operation) {
-    case ("keys", _, .list):
+    case ("keys", 2, .list) where parts[1].isEmpty:
       let keys = try await store.transitListKeys(mount: name)
       return keys.isEmpty
         ? nil : LogicalResponse(data: .object([("keys", .array(keys.map(JSONValue.string)))]))
+    case ("keys", 2, _) where parts[1].isEmpty:
+      // `keys/` is the list path: it takes no other operation.
+      throw VaultError(status: 405, ["unsupported operation"])
     case ("keys", 2, .read):
       guard let info = try await store.transitKey(mount: name, name: parts[1]) else { return nil }
       return LogicalResponse(data: Self.describe(info))
@@ -81,8 +85,41 @@ struct TransitEngine {
       // A path the engine serves, with an operation it does not: Vault's framework answers
       // 405; a path it does not serve, 404.
       if Self.isRoute(parts) { throw VaultError(status: 405, ["unsupported operation"]) }
-      throw VaultError(
-        status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+      throw Self.noRoute(request)
+    }
+  }
+
+  static func noRoute(_ request: LogicalRequest) -> VaultError {
+    VaultError(status: 404, ["no handler for route \"\(request.path)\". route entry not found."])
+  }
+
+  /// Whether the names in `parts` match Vault's `GenericNameRegex`, `\w(([\w-.@]+)?\w)?` with
+  /// Go's ASCII `\w`, where the route takes one: a key's name (`keys/` alone is the list
+  /// path), and datakey's `plaintext|wrapped` segment. A name that does not matches no route.
+  static func namesMatch(_ parts: [String]) -> Bool {
+    switch (parts.first ?? "", parts.count) {
+    case ("keys", 2): parts[1].isEmpty || isName(parts[1])
+    case ("keys", 3), ("encrypt", 2), ("decrypt", 2), ("rewrap", 2): isName(parts[1])
+    case ("datakey", 3): isName(parts[1]) && isName(parts[2])
+    default: true
+    }
+  }
+
+  static func isName(_ text: String) -> Bool {
+    func word(_ byte: UInt8) -> Bool {
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+        true
+      default: false
+      }
+    }
+    let bytes = Array(text.utf8)
+    guard let first = bytes.first, let last = bytes.last, word(first), word(last) else {
+      return false
+    }
+    return bytes.allSatisfy {
+      word($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "@")
     }
   }
 

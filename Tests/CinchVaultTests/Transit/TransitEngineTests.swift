@@ -497,4 +497,48 @@ struct TransitFieldTests {
           + "unconvertible type 'json.Number'"
       ])
   }
+
+  /// Vault's transit routes match names with `GenericNameRegex`, `\w(([\w-.@]+)?\w)?`.
+  @Test("a key name outside Vault's name pattern matches no route")
+  func keyNamesFollowVaultsPattern() async throws {
+    let vault = try await TransitEngineTests.mounted()
+    let plaintext = TransitEngineTests.base64("x")
+    let empty = await vault.call("POST", "transit/keys/", "{}")
+    #expect(empty.status == 405, "\(empty.text)")
+    #expect(empty.errors == ["unsupported operation"])
+    for name in ["a%20b", "-ab", "ab-", "%C3%A9", ".a", "a/b/c"] {
+      for (path, body) in [
+        ("transit/keys/\(name)", "{}"), ("transit/keys/\(name)/config", "{}"),
+        ("transit/keys/\(name)/rotate", "{}"),
+        ("transit/encrypt/\(name)", #"{"plaintext":"\#(plaintext)"}"#),
+        ("transit/decrypt/\(name)", #"{"ciphertext":"vault:v1:x"}"#),
+        ("transit/rewrap/\(name)", #"{"ciphertext":"vault:v1:x"}"#),
+        ("transit/datakey/plaintext/\(name)", "{}"),
+      ] {
+        let reply = await vault.call("POST", path, body)
+        #expect(reply.status == 404, "\(path): \(reply.text)")
+        let decoded = "transit/" + (path.dropFirst(8).removingPercentEncoding ?? "")
+        #expect(
+          reply.errors == ["no handler for route \"\(decoded)\". route entry not found."],
+          "\(path)")
+      }
+    }
+    for path in [
+      "transit/encrypt/", "transit/decrypt/", "transit/rewrap/", "transit/datakey/plaintext/",
+      "transit/datakey//k", "transit/keys//config",
+    ] {
+      #expect(await vault.call("POST", path, "{}").status == 404, "\(path)")
+    }
+    #expect(await vault.call("LIST", "transit/keys").status == 404)
+    for name in ["a", "a_b", "a-b.c@d", "A9"] {
+      #expect(await vault.call("POST", "transit/keys/\(name)", "{}").status == 200, "\(name)")
+      #expect(
+        await vault.call("POST", "transit/encrypt/\(name)", #"{"plaintext":"\#(plaintext)"}"#)
+          .status == 200, "\(name)")
+    }
+    #expect(
+      await vault.call("LIST", "transit/keys").at("data", "keys")
+        == .array(["A9", "a", "a-b.c@d", "a_b"].map(JSONValue.string)))
+    #expect(await vault.call("LIST", "transit/keys/a").status == 404)
+  }
 }
