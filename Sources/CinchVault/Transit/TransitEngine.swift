@@ -289,6 +289,14 @@ struct TransitEngine {
     }
   }
 
+  /// Vault's `nonceAllowed`: only convergent keys of convergent_version 1 (Vault 0.6.1) take a
+  /// caller's nonce, and cinch makes no such key, so a nonce is refused once the key is found.
+  static func refuseNonce(_ nonce: [UInt8]?) throws {
+    if let nonce, !nonce.isEmpty {
+      throw VaultError.invalid("provided nonce not allowed for this key")
+    }
+  }
+
   static func bytes(_ fields: JSONObject, _ key: String) throws -> [UInt8]? {
     guard let text = fields.string(key), !text.isEmpty else { return nil }
     return try TransitCipher.base64(text)
@@ -322,6 +330,7 @@ struct TransitEngine {
           throw VaultError.invalid("missing plaintext to encrypt")
         }
         let plaintext = try TransitCipher.base64(plaintextText)
+        try Self.refuseNonce(try Self.bytes(fields, "nonce"))
         let version = fields.int("key_version").value ?? 0
         let (ciphertext, used) = try TransitCipher.encrypt(
           plaintext, keyring: keyring, version: version, context: try Self.bytes(fields, "context"),
@@ -339,6 +348,7 @@ struct TransitEngine {
         guard let ciphertext = fields.string("ciphertext"), !ciphertext.isEmpty else {
           throw VaultError.invalid("missing ciphertext to decrypt")
         }
+        try Self.refuseNonce(try Self.bytes(fields, "nonce"))
         let (plaintext, _) = try TransitCipher.decrypt(
           ciphertext, keyring: keyring, context: try Self.bytes(fields, "context"),
           associatedData: try Self.bytes(fields, "associated_data") ?? [])
@@ -356,6 +366,7 @@ struct TransitEngine {
         guard let ciphertext = fields.string("ciphertext"), !ciphertext.isEmpty else {
           throw VaultError.invalid("missing ciphertext to decrypt")
         }
+        try Self.refuseNonce(try Self.bytes(fields, "nonce"))
         let context = try Self.bytes(fields, "context")
         let associated = try Self.bytes(fields, "associated_data") ?? []
         let (plaintext, _) = try TransitCipher.decrypt(
@@ -374,21 +385,29 @@ struct TransitEngine {
     -> LogicalResponse?
   {
     try Self.validate(request, "datakey")
-    guard kind == "plaintext" || kind == "wrapped" else {
-      throw VaultError.invalid("Invalid path, must be 'plaintext' or 'wrapped'")
-    }
-    let bits = request.data.int("bits").value ?? 256
-    guard [128, 256, 512].contains(bits) else { throw VaultError.invalid("invalid bit length") }
+    // In Vault's order: the parameters (`getDataKeyParams`), then the path's kind.
     let context: [UInt8]?
     do {
       context = try Self.bytes(request.data, "context")
     } catch {
       throw VaultError.invalid("failed to base64-decode context")
     }
+    let nonce: [UInt8]?
+    do {
+      nonce = try Self.bytes(request.data, "nonce")
+    } catch {
+      throw VaultError.invalid("failed to base64-decode nonce")
+    }
+    let bits = request.data.int("bits").value ?? 256
+    guard [128, 256, 512].contains(bits) else { throw VaultError.invalid("invalid bit length") }
+    guard kind == "plaintext" || kind == "wrapped" else {
+      throw VaultError.invalid("Invalid path, must be 'plaintext' or 'wrapped'")
+    }
     let key = try Crypto.randomBytes(bits / 8)
     let version = request.data.int("key_version").value ?? 0
     let (ciphertext, used) = try await withKeyring(keyName, operation: "datakey") { keyring in
-      try TransitCipher.encrypt(
+      try Self.refuseNonce(nonce)
+      return try TransitCipher.encrypt(
         key, keyring: keyring, version: version, context: context, associatedData: [])
     }
     var data = JSONObject([

@@ -541,4 +541,51 @@ struct TransitFieldTests {
         == .array(["A9", "a", "a-b.c@d", "a_b"].map(JSONValue.string)))
     #expect(await vault.call("LIST", "transit/keys/a").status == 404)
   }
+
+  /// Vault's `nonceAllowed`: only convergent keys of convergent_version 1 take a nonce, and
+  /// cinch makes neither those nor any other key that would.
+  @Test("a nonce is refused on keys that cannot use it")
+  func nonceIsNotAllowed() async throws {
+    let vault = try await TransitEngineTests.mounted()
+    await vault.call("POST", "transit/keys/n", "{}")
+    await vault.call(
+      "POST", "transit/keys/c", #"{"derived":true,"convergent_encryption":true}"#)
+    let plaintext = TransitEngineTests.base64("x")
+    let nonce = Data(repeating: 1, count: 12).base64EncodedString()
+    let context = TransitEngineTests.base64("ctx")
+    let encrypted = await vault.call("POST", "transit/encrypt/n", #"{"plaintext":"\#(plaintext)"}"#)
+    let ciphertext = try #require(encrypted.at("data", "ciphertext")?.stringValue)
+    let notAllowed = ["provided nonce not allowed for this key"]
+    for (path, body) in [
+      ("transit/encrypt/n", #"{"plaintext":"\#(plaintext)","nonce":"\#(nonce)"}"#),
+      (
+        "transit/encrypt/c",
+        #"{"plaintext":"\#(plaintext)","context":"\#(context)","nonce":"\#(nonce)"}"#
+      ),
+      ("transit/decrypt/n", #"{"ciphertext":"\#(ciphertext)","nonce":"\#(nonce)"}"#),
+      ("transit/rewrap/n", #"{"ciphertext":"\#(ciphertext)","nonce":"\#(nonce)"}"#),
+      ("transit/datakey/plaintext/n", #"{"nonce":"\#(nonce)"}"#),
+    ] {
+      let reply = await vault.call("POST", path, body)
+      #expect(reply.status == 400, "\(path): \(reply.text)")
+      #expect(reply.errors == notAllowed, "\(path)")
+      #expect(!reply.text.contains("\"plaintext\""), "\(path)")
+    }
+    let batch = await vault.call(
+      "POST", "transit/encrypt/n",
+      #"{"batch_input":[{"plaintext":"\#(plaintext)"},{"plaintext":"\#(plaintext)","nonce":"\#(nonce)"}]}"#
+    )
+    #expect(batch.status == 400)
+    let results = try #require(batch.at("data", "batch_results")?.arrayValue)
+    #expect(results[0]["ciphertext"] != nil)
+    #expect(results[1]["error"] == .string(notAllowed[0]))
+    // An empty nonce is no nonce.
+    #expect(
+      await vault.call("POST", "transit/encrypt/n", #"{"plaintext":"\#(plaintext)","nonce":""}"#)
+        .status == 200)
+    // A nonce for a missing key: the key is missing first (datakey does not upsert).
+    #expect(
+      await vault.call("POST", "transit/datakey/wrapped/none", #"{"nonce":"\#(nonce)"}"#).errors
+        == ["encryption key not found"])
+  }
 }
