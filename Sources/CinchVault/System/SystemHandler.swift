@@ -281,11 +281,19 @@ struct SystemHandler {
 
   func leases(_ rest: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
     let revoker = LeaseRevoker(store: store)
-    switch (rest, request.operation) {
+    // Vault's `leases/renew(/(?P<url_lease_id>.+))?` (and `revoke`): the id in the body, or
+    // else in the path.
+    var endpoint = rest
+    var pathID: String?
+    for name in ["renew", "revoke"] where rest.hasPrefix(name + "/") && rest.count > name.count + 1
+    {
+      endpoint = name
+      pathID = String(rest.dropFirst(name.count + 1))
+    }
+    let leaseID = request.data.string("lease_id").flatMap { $0.isEmpty ? nil : $0 } ?? pathID
+    switch (endpoint, request.operation) {
     case ("renew", .update), ("renew", .create):
-      guard let id = request.data.string("lease_id"), !id.isEmpty else {
-        throw VaultError.invalid("lease id is required")
-      }
+      guard let id = leaseID else { throw VaultError.invalid("lease id is required") }
       let increment = request.data.duration("increment").value.map { Int($0 / GoDuration.second) }
       guard let current = try await store.lease(id) else {
         throw VaultError.invalid("lease not found")
@@ -307,9 +315,7 @@ struct SystemHandler {
         0, Int(lease.expiresAt.timeIntervalSince(lease.lastRenewal ?? lease.issuedAt).rounded()))
       return response
     case ("revoke", .update), ("revoke", .create):
-      guard let id = request.data.string("lease_id"), !id.isEmpty else {
-        throw VaultError.invalid("lease id is required")
-      }
+      guard let id = leaseID else { throw VaultError.invalid("lease id is required") }
       if let lease = try await store.lease(id) { try await revoker.revoke(lease) }
       return nil
     case ("lookup", .update), ("lookup", .create):

@@ -40,4 +40,44 @@ import Testing
     #expect(await fixture.call("PUT", "sys/leases/revoke-force/", "{}").status == 404)
     #expect(try await fixture.store.lease(kept) != nil)
   }
+
+  /// Vault's `(leases/)?renew(/(?P<url_lease_id>.+))?` and the same for `revoke`: the lease id
+  /// in the body, or else in the path.
+  @Test func renewAndRevokeTakeTheLeaseIDInThePath() async throws {
+    let fixture = try await VaultFixture()
+    let now = fixture.store.vaultClock()
+    let id = "database/creds/app/" + UUID().uuidString
+    // No username: renewing runs no statements, so no database is needed.
+    try await fixture.store.insertLease(
+      VaultLease(
+        leaseID: id, mount: "database/", role: "app", username: "", dbName: "missing",
+        issuedAt: now, expiresAt: now.addingTimeInterval(3600),
+        maxExpiresAt: now.addingTimeInterval(7200), lastRenewal: nil, renewable: true,
+        tokenAccessor: nil))
+
+    let renewed = await fixture.call("PUT", "sys/leases/renew/\(id)", #"{"increment":"30m"}"#)
+    #expect(renewed.status == 200, "\(renewed.text)")
+    #expect(renewed.at("lease_id") == .string(id))
+    #expect(renewed.at("lease_duration") == .integer(1800))
+    let unknown = await fixture.call("PUT", "sys/leases/renew/database/creds/app/nope", "{}")
+    #expect(unknown.status == 400)
+    #expect(unknown.errors == ["lease not found"])
+    // The body's lease_id comes first, as in Vault's handleRenew.
+    let body = await fixture.call(
+      "POST", "sys/leases/renew/database/creds/app/nope", #"{"lease_id":"\#(id)"}"#)
+    #expect(body.at("lease_id") == .string(id))
+    #expect(await fixture.call("PUT", "sys/leases/renew/", "{}").status == 404)
+
+    // Revoking by the path reaches the lease (which cannot be revoked: there is no database
+    // mount), as the body form does; an unknown lease is nothing to revoke.
+    let revoked = await fixture.call("PUT", "sys/leases/revoke/\(id)", "{}")
+    #expect(revoked.status == 400)
+    #expect(revoked.errors == ["no database mount at 'database/'"])
+    #expect(
+      await fixture.call("PUT", "sys/leases/revoke", #"{"lease_id":"\#(id)"}"#).errors
+        == revoked.errors)
+    #expect(
+      await fixture.call("PUT", "sys/leases/revoke/database/creds/app/nope", "{}").status == 204)
+    #expect(await fixture.call("PUT", "sys/leases/revoke/", "{}").status == 404)
+  }
 }
