@@ -17,8 +17,10 @@ enum VaultRoute {
     { request in
       var headers: [String: String] = [:]
       for (name, value) in request.headers where headers[name] == nil { headers[name] = value }
+      // The path as sent: the API answers `.`, `..` and `//` segments with a 301 to the clean
+      // path, as Vault's Go mux does, rather than serving what they resolve to.
       let response = await api.handle(
-        method: request.method, path: request.path, query: request.query, headers: headers,
+        method: request.method, path: request.rawPath, query: request.query, headers: headers,
         body: request.body, remoteAddress: request.remoteAddress)
       return ServerResponse(
         status: response.status,

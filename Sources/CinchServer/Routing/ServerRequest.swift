@@ -3,6 +3,9 @@
 public struct ServerRequest: Sendable {
   public var method: String
   public var path: String
+  /// The path percent-decoded with its dot segments (`.`, `..`) and empty ones kept, as the
+  /// client sent it, for a route that redirects such paths rather than serving `path`.
+  public var rawPath: String
   public var query: [(name: String, value: String)]
   public var headers: [(name: String, value: String)]
   public var body: [UInt8]
@@ -10,11 +13,13 @@ public struct ServerRequest: Sendable {
   public var remoteAddress: String?
 
   public init(
-    method: String, path: String, query: [(name: String, value: String)] = [],
-    headers: [(name: String, value: String)] = [], body: [UInt8] = [], remoteAddress: String? = nil
+    method: String, path: String, rawPath: String? = nil,
+    query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
+    body: [UInt8] = [], remoteAddress: String? = nil
   ) {
     self.method = method
     self.path = path
+    self.rawPath = rawPath ?? path
     self.query = query
     self.headers = headers
     self.body = body

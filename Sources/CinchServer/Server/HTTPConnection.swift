@@ -106,7 +106,9 @@ final class HTTPConnection: @unchecked Sendable {
       }
 
       let request = ServerRequest(
-        method: head.method, path: target.path, query: target.query, headers: head.headers,
+        method: head.method, path: target.path,
+        rawPath: HTTPRequestTarget.decodedPath(head.target), query: target.query,
+        headers: head.headers,
         body: body,
         remoteAddress: peer)
       guard

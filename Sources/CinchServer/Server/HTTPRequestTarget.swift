@@ -20,6 +20,13 @@ enum HTTPRequestTarget {
     return (path, query)
   }
 
+  /// The path percent-decoded with its dot segments (and empty ones) kept, as the client sent
+  /// it: what a route that redirects such paths (Vault's, as Go's mux does) must see.
+  static func decodedPath(_ target: String) -> String {
+    if isPlainPath(target) { return target }
+    return URLComponents(string: target)?.path ?? ""
+  }
+
   /// `/` followed by segments of unreserved characters, none empty, `.` or `..`, and no query.
   static func isPlainPath(_ target: String) -> Bool {
     let bytes = target.utf8

@@ -68,12 +68,15 @@ public final class VaultAPI: Sendable {
   func respond(
     _ request: VaultHTTPRequest, rawPath: String, query: [String: String], caller: Caller
   ) async -> VaultHTTPResponse {
-    guard rawPath.hasPrefix("/v1/") else { return Self.errorResponse(.notFound) }
     // Vault's Go mux answers a path with `//`, `.` or `..` segments with a 301 to the cleaned
-    // path; read as it is, `secret/data//a` was a key named `/a`.
-    if caller == .http, case let cleaned = Self.cleanPath(rawPath), cleaned != rawPath {
+    // path, before it routes anything; read as it is, `secret/data//a` was a key named `/a`,
+    // and `secret/data/zz/../k` reads `k`.
+    if caller == .http, rawPath.hasPrefix("/"), case let cleaned = Self.cleanPath(rawPath),
+      cleaned != rawPath
+    {
       return Self.movedPermanently(to: cleaned, query: query)
     }
+    guard rawPath.hasPrefix("/v1/") else { return Self.errorResponse(.notFound) }
     var path = String(rawPath.dropFirst(4))
     while path.hasPrefix("/") { path.removeFirst() }
 

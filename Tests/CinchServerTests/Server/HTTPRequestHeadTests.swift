@@ -170,6 +170,17 @@ struct HTTPRequestHeadTests {
     #expect(HTTPRequestTarget.split(target).path == path)
   }
 
+  /// The path as sent, decoded but with its dot segments, for a route that answers them with
+  /// a redirect (Vault's, as Go's mux does) rather than serving the path they resolve to.
+  @Test(arguments: [
+    ("/v1/secret/data/app", "/v1/secret/data/app"), ("/v1/./x/../y/", "/v1/./x/../y/"),
+    ("/v1/secret/data/zz/../k?version=2", "/v1/secret/data/zz/../k"),
+    ("/v1/a/%2e%2e/b", "/v1/a/../b"), ("/v1//a", "/v1//a"), ("/v1/a%20b", "/v1/a b"),
+  ])
+  func theDecodedPathKeepsItsDotSegments(target: String, path: String) {
+    #expect(HTTPRequestTarget.decodedPath(target) == path)
+  }
+
   @Test func queries() {
     let (path, query) = HTTPRequestTarget.split("/v1/secret/metadata/?list=true&a=%20b&flag")
     #expect(path == "/v1/secret/metadata/")
