@@ -26,7 +26,9 @@ struct DiagnosticOutputOptions: ParsableArguments {
   ) throws {
     var sources: [String: SourceFile] = [:]
     for document in documents { sources[document.file.path] = document.file }
-    let items = diagnostics.sorted
+    // Every format: a credential a message quotes (a reference's name) is masked there too.
+    let (items, secrets) = ExcerptSecrets.findings(
+      diagnostics, sources: sources, credentialsScanned: credentialsScanned)
     let workingDirectory = FileManager.default.currentDirectoryPath
     // The current directory is the real path (getcwd); the workspace is resolved the same way
     // (a symlinked or relative GITHUB_WORKSPACE), or files below it would not be found there.
@@ -36,8 +38,6 @@ struct DiagnosticOutputOptions: ParsableArguments {
     switch format {
     case .human:
       let colored = Output.colorEnabled(for: descriptor)
-      let secrets = ExcerptSecrets.spans(
-        diagnostics, shown: items, sources: sources, credentialsScanned: credentialsScanned)
       let text = HumanDiagnosticRenderer(colored: colored).render(
         items, sources: sources, secrets: secrets)
       let fileCount = files ?? documents.count

@@ -93,12 +93,10 @@ extension TemplateAnalysisRun {
   /// For commands whose output is something other than findings (refs, graph, consumers): the
   /// findings go to stderr in the human format, and the exit status says whether any is an error.
   func reportToStandardError() throws {
-    let items = diagnostics.sorted
-    if !items.isEmpty {
+    if !diagnostics.items.isEmpty {
       var sources: [String: SourceFile] = [:]
       for document in documents { sources[document.file.path] = document.file }
-      let secrets = ExcerptSecrets.spans(
-        diagnostics, shown: items, sources: sources)
+      let (items, secrets) = ExcerptSecrets.findings(diagnostics, sources: sources)
       Output.stderr(
         HumanDiagnosticRenderer(colored: Output.colorEnabled(for: 2)).render(
           items, sources: sources, secrets: secrets)

@@ -65,6 +65,12 @@ package enum CredentialScanner {
     }
   }
 
+  /// The byte ranges of every credential-shaped span in `bytes` (a finding's message), in
+  /// order.
+  package static func spans(in bytes: [UInt8]) -> [Range<Int>] {
+    matches(bytes).map { $0.start..<$0.end }
+  }
+
   /// Every credential-shaped span in `bytes`, in order, placeholders left out.
   static func matches(_ bytes: [UInt8]) -> [Match] {
     var found: [Match] = []

@@ -408,6 +408,51 @@ import _CinchTestSupport
     }
   }
 
+  /// A credential a finding's message or path quotes (a reference named by a key, a mapping
+  /// keyed by one) is masked there too, in every format: SARIF and annotations reach anyone
+  /// who can read the pull request.
+  @Test func aCredentialAMessageQuotesIsMaskedInEveryFormat() async throws {
+    let project = try await Project(store: true)
+    let key = FakeCredentials.awsAccessKeyID
+    // A secret access key is recognised beside its key id; alone in a message, by its text.
+    let secret = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYQ3mR8zTp2L"
+    let token = "ghp_" + "Q7w8E9r0T1y2U3i4O5p6A7s8D9f0G1h2J3k4"
+    try project.write(
+      """
+      Mappings:
+        Creds:
+          \(key): {region: x}
+      Resources:
+        P:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: '{{resolve:ssm:/app/\(key) \(secret)}}'
+        Q:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: '{{resolve:ssm:\(token)}}'
+
+      """, to: "quoted.yaml")
+    var runs: [CinchProcess.Result] = []
+    for format in ["human", "json", "sarif", "github"] {
+      runs.append(try await project.run(["check", "quoted.yaml", "--format", format]))
+      runs.append(
+        try await project.run(["check", "quoted.yaml", "--format", format, "--ignore", "E2034"]))
+    }
+    runs.append(try await project.run(["lock", "quoted.yaml"]))
+    for result in runs {
+      let output = result.stdout + result.stderr
+      #expect(result.status == 1)
+      #expect(!output.contains(key) && !output.contains(secret) && !output.contains(token))
+      #expect(output.contains("****"), "\(output)")
+    }
+    let json = runs[2].stdout
+    #expect(json.contains("Mappings/Creds/****"), "\(json)")
+    #expect(json.contains("parameter name '/app/**** ****' contains a space"), "\(json)")
+  }
+
   @Test func exitTwoWhenTheRunCannotCheck() async throws {
     let project = try await Project(store: false)
     try project.write(Self.stack, to: "stack.yaml")

@@ -35,7 +35,7 @@ public struct GitHubDiagnosticRenderer: DiagnosticRenderer {
   private func line(for diagnostic: Diagnostic) -> String {
     var properties: [(String, String)] = []
     if let file = diagnostic.file {
-      properties.append(("file", HumanDiagnosticRenderer.sanitized(displayed(file))))
+      properties.append(("file", Self.sanitizedFileName(displayed(file))))
       if let range = diagnostic.range {
         properties.append(("line", String(range.start.line)))
         if range.end.line == range.start.line {
@@ -78,6 +78,21 @@ public struct GitHubDiagnosticRenderer: DiagnosticRenderer {
       return path.isAbsolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
     return DisplayPath(file, base: baseDirectory, working: workingDirectory ?? baseDirectory).text
+  }
+
+  /// A file name as `file=` gives it: line breaks kept for the runner's escaping (`%0A`, which
+  /// it turns back into the name's own character, so the annotation finds the file), every
+  /// other control character U+FFFD, as in a message.
+  static func sanitizedFileName(_ name: String) -> String {
+    var result = ""
+    for scalar in name.unicodeScalars {
+      if scalar == "\n" || scalar == "\r" {
+        result.unicodeScalars.append(scalar)
+      } else {
+        result += HumanDiagnosticRenderer.sanitized(String(scalar))
+      }
+    }
+    return result
   }
 
   /// The runner's escaping of a command's message.

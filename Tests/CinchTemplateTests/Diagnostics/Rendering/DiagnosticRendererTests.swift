@@ -315,6 +315,17 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
     #expect(output.hasSuffix("%0Anote: see \u{FFFD}here\n"))
   }
 
+  /// A line break in a file's name is the runner's to escape (`%0A`, which it reads back as the
+  /// name's own character, so the annotation lands on the file); other control characters in
+  /// it still become U+FFFD.
+  @Test func aLineBreakInAFileNameIsEscapedNotReplaced() {
+    let output = GitHubDiagnosticRenderer().render([
+      Diagnostic(.versionNotANumber, "a", file: "a\nb\r\u{1B}.yaml")
+    ])
+    #expect(
+      output == "::error file=a%0Ab%0D\u{FFFD}.yaml,title=E2003 version-not-a-number::a\n")
+  }
+
   @Test func pathsAreNormalizedAndMadeRelativeToTheRepository() {
     let plain = GitHubDiagnosticRenderer()
     #expect(plain.displayed("./templates/../templates//rds.yaml") == "templates/rds.yaml")
