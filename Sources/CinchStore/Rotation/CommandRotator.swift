@@ -53,10 +53,11 @@ struct CommandRotator: SecretRotator {
         }
       }
     }
-    if outcome.timedOut {
-      throw RotatorFailure("the command did not finish within \(Int(timeoutSeconds)) seconds")
-    }
-    guard outcome.status != 0 || outcome.signaled else { return }
+    guard outcome.timedOut || outcome.status != 0 || outcome.signaled else { return }
+    // What it wrote before it was killed is shown too: a hung `psql` is where it helps most.
+    let reason =
+      outcome.timedOut
+      ? "did not finish within \(Int(timeoutSeconds)) seconds" : Self.reason(outcome)
     // Kept as written: the store scrubs it, then trims it. Trimmed first, a value that ends in
     // a newline or a space (a PEM key, a file written with `echo`) would no longer match.
     var kept = outcome.standardError[...]
@@ -64,13 +65,13 @@ struct CommandRotator: SecretRotator {
       // The kept bytes start mid-output, maybe inside a value, whose tail no scrubbing would
       // recognise: they are shown from the next line on, or not at all.
       guard let newline = kept.firstIndex(of: UInt8(ascii: "\n")) else {
-        throw RotatorFailure("the command \(Self.reason(outcome))")
+        throw RotatorFailure("the command \(reason)")
       }
       kept = kept[(newline + 1)...]
     }
     let text = String(decoding: kept, as: UTF8.self)
     throw RotatorFailure(
-      "the command \(Self.reason(outcome))", output: text.allSatisfy(\.isWhitespace) ? nil : text)
+      "the command \(reason)", output: text.allSatisfy(\.isWhitespace) ? nil : text)
   }
 
   static func reason(_ outcome: ChildProcess.Outcome) -> String {

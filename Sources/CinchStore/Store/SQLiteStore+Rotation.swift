@@ -279,16 +279,46 @@ extension SQLiteStore {
       }
     }
     var forms: Set<String> = []
+    // Values of fewer than 4 characters (a 3-letter password, a user name `app`) are
+    // redacted where they stand as a word of their own, not inside longer words, which they
+    // would turn to noise; short numbers (a port, a count) not at all.
+    var words: Set<String> = []
     for secret in secrets {
-      for form in Self.printedForms(secret) where form.count >= 4 {
-        forms.formUnion(Self.escapedForms(form))
+      for form in Self.printedForms(secret) where !form.isEmpty {
+        if form.count >= 4 {
+          forms.formUnion(Self.escapedForms(form))
+        } else if !form.allSatisfy(\.isNumber) {
+          words.formUnion(Self.escapedForms(form))
+        }
       }
     }
     var result = message
     for form in forms.sorted(by: { $0.count > $1.count }) {
       result = result.replacingOccurrences(of: form, with: "<redacted>")
     }
+    for word in words.sorted(by: { $0.count > $1.count }) {
+      result = Self.replacingWord(word, in: result)
+    }
     return result
+  }
+
+  /// `text` with each occurrence of `word` that no letter or digit touches replaced by
+  /// `<redacted>`.
+  static func replacingWord(_ word: String, in text: String) -> String {
+    func isWordCharacter(_ index: String.Index?) -> Bool {
+      index.map { text[$0].isLetter || text[$0].isNumber } ?? false
+    }
+    var result = ""
+    var rest = text[...]
+    while let found = rest.range(of: word) {
+      // A substring shares its string's indices: the neighbours are read in `text`.
+      let before = found.lowerBound > text.startIndex ? text.index(before: found.lowerBound) : nil
+      let after = found.upperBound < text.endIndex ? found.upperBound : nil
+      result += rest[..<found.lowerBound]
+      result += isWordCharacter(before) || isWordCharacter(after) ? rest[found] : "<redacted>"
+      rest = rest[found.upperBound...]
+    }
+    return result + rest
   }
 
   /// A value as a rotator may print it: whole, without the blanks around it (`strip()`,

@@ -76,11 +76,11 @@ import _CinchTestSupport
     ])
     #expect(failed.status == 254)
     // The rotator's own words reach this terminal only; the error (and the secret's record)
-    // carry cinch's.
+    // carry cinch's. The role's name is a value of the secret too.
     #expect(
       failed.stderr.hasPrefix(
         "the rotator's standard error (the secret's values redacted):\n"
-          + "  setSecret: cannot log in as app"))
+          + "  setSecret: cannot log in as <redacted> with the current or the previous password"))
     #expect(
       failed.stderr.hasSuffix(
         "An error occurred (RotationFailedException) when calling the RotateSecret operation: "

@@ -380,6 +380,33 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     #expect(recorded?.contains("CANARY") == false)
   }
 
+  /// A value of fewer than 4 characters is scrubbed where it stands as a word of its own (a
+  /// 3-letter password on its own line, a JSON key's short value), not inside longer words;
+  /// a short number (a port) is left alone.
+  @Test func shortValuesAreScrubbedAsWords() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("short", #"{"password":"k9!","user":"app","port":5}"#, token: tokenA)
+    let script = try executable(
+      "short.sh", in: fixture,
+      #"""
+      #!/bin/sh
+      printf '%s\n' 'password k9!' 'user=app in application' 'step 5 of 9' 'k9!k9' >&2
+      exit 1
+      """#)
+    try await store.registerRotator(name: "short", command: [script])
+    let error = await #expect(throws: StoreError.self) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "short", clientRequestToken: tokenB, rotationLambdaARN: lambda("short")))
+    }
+    let message = try #require(error?.rotatorOutput)
+    #expect(
+      message
+        == "password <redacted>\nuser=<redacted> in application\nstep 5 of 9\nk9!k9",
+      "\(message)")
+  }
+
   /// A value that ends in a newline or a space (a file written with `echo`, a PEM key) is
   /// scrubbed as printed whole, stripped, and, for several lines, line by line.
   @Test func valuesWithBlanksAndSeveralLinesAreScrubbed() async throws {
@@ -598,6 +625,7 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
       "slow.sh", in: fixture,
       """
       #!/bin/sh
+      echo "connecting to the database; slow-value-1234" >&2
       sleep 300 </dev/null >/dev/null 2>&1 &
       echo $! > "\(pidFile)"
       wait
@@ -609,6 +637,8 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
           secretID: "slow", clientRequestToken: tokenB, rotationLambdaARN: lambda("slow")))
     }
     #expect(error?.message.hasSuffix("the command did not finish within 1 seconds") == true)
+    // What it wrote before the deadline is shown (scrubbed), as for any failed step.
+    #expect(error?.rotatorOutput == "connecting to the database; <redacted>")
     let text = try String(contentsOfFile: pidFile, encoding: .utf8)
     let child = try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)))
     // Killed with its group: signal 0 finds no process, or a zombie waiting for init.
