@@ -67,6 +67,21 @@ struct RotationSchedule: Sendable, Hashable {
         "The rotation window (Duration \(durationHours)h) can't extend into the next rotation "
           + "window (every \(hours) hours).")
     }
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html:
+    // "The rotation window must not extend into the next rotation window", nor, for a
+    // schedule in days, "into the next UTC day" (the start hour plus the window at most 24).
+    if case .cron(let cron) = interval, let durationHours {
+      if let late = cron.hours.max(), late + durationHours > 24 {
+        throw .invalidParameter(
+          "The rotation window (Duration \(durationHours)h from \(late):00) can't extend into "
+            + "the next UTC day.")
+      }
+      if let gap = cron.shortestGapHours(), durationHours > gap {
+        throw .invalidParameter(
+          "The rotation window (Duration \(durationHours)h) can't extend into the next rotation "
+            + "window (\(gap) hours later).")
+      }
+    }
   }
 
   static func parse(_ expression: String) throws(StoreError) -> Interval {
@@ -85,13 +100,14 @@ struct RotationSchedule: Sendable, Hashable {
       guard body.count == 2, let count = Int(body[0]), count >= 1 else {
         throw invalid("expected rate(N hours) or rate(N days)")
       }
+      // "The maximum rotation period is 999 days."
       switch body[1] {
       case "hour", "hours":
         guard count >= 4 else { throw invalid("a secret can rotate at most every four hours") }
-        guard count <= 24_000 else { throw invalid("the rate is longer than 1000 days") }
+        guard count <= 999 * 24 else { throw invalid("the rate is longer than 999 days") }
         return count % 24 == 0 ? .days(count / 24) : .hours(count)
       case "day", "days":
-        guard count <= 1000 else { throw invalid("the rate is longer than 1000 days") }
+        guard count <= 999 else { throw invalid("the rate is longer than 999 days") }
         return .days(count)
       default:
         throw invalid("the unit of a rate is hours or days")
@@ -99,9 +115,22 @@ struct RotationSchedule: Sendable, Hashable {
     }
     if expression.hasPrefix("cron(") && expression.hasSuffix(")") {
       do {
-        let cron = try CronExpression(String(expression.dropFirst(5).dropLast()))
+        let body = String(expression.dropFirst(5).dropLast())
+        let cron = try CronExpression(body)
+        // Secrets Manager's cron: "must have 0 in the minutes field because Secrets Manager
+        // rotation windows open on the hour. It must have * in the year field", and "you can
+        // rotate a secret as often as every four hours".
+        guard cron.minutes == [0] else {
+          throw invalid("the minutes field must be 0: rotation windows open on the hour")
+        }
+        guard body.split(separator: " ").last == "*" else {
+          throw invalid("the year field must be '*'")
+        }
         guard cron.next(after: Date()) != nil else {
           throw invalid("the expression names no time in the next ten years")
+        }
+        if let gap = cron.shortestGapHours(), gap < 4 {
+          throw invalid("a secret can rotate at most every four hours, not every \(gap)")
         }
         return .cron(cron)
       } catch let error as CronExpression.ParseError {

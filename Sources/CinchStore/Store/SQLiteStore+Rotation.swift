@@ -406,7 +406,9 @@ extension SQLiteStore {
       let now = date ?? self.now()
       var due: [DueRotation] = []
       for entry in try SecretEntry.fetchAll(db) where !entry.isDeleted {
-        guard let window = self.rotationWindow(entry), window.start <= now else { continue }
+        guard let window = try self.rotationWindow(entry, db), window.start <= now else {
+          continue
+        }
         due.append(
           DueRotation(
             name: entry.name, arn: entry.arn(self.configuration),

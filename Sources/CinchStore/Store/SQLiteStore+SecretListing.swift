@@ -16,7 +16,7 @@ extension SQLiteStore {
       lastChangedDate: Date(timeIntervalSince1970: attributes.lastChangedDate),
       lastAccessedDate: attributes.lastAccessedDate.map(Date.init(timeIntervalSince1970:)),
       deletedDate: attributes.deletedDate.map(Date.init(timeIntervalSince1970:)),
-      nextRotationDate: rotationWindow(entry)?.end,
+      nextRotationDate: try rotationWindow(entry, db)?.end,
       tags: tags.isEmpty && attributes.tagged != true
         ? nil : tags.sorted { $0.key < $1.key }.map { Tag(key: $0.key, value: $0.value) },
       versionIDsToStages: try stagesMap(entry, db), createdDate: entry.createdAt,
@@ -35,15 +35,25 @@ extension SQLiteStore {
   }
 
   /// The next rotation window of a secret with rotation turned on: after its last rotation, or
-  /// after rotation was configured when it never rotated.
-  func rotationWindow(_ entry: SecretEntry) -> (start: Date, end: Date)? {
+  /// after rotation was configured when it never rotated. With `AutomaticallyAfterDays`, a
+  /// value put by hand counts as a rotation: "Manually updating the secret value by calling
+  /// PutSecretValue or UpdateSecret is considered a valid rotation"
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html),
+  /// so the window follows the creation of the version `AWSCURRENT` is on.
+  func rotationWindow(_ entry: SecretEntry, _ db: Database) throws -> (start: Date, end: Date)? {
     let attributes = entry.attributes
     guard attributes.rotationEnabled == true, let rules = attributes.rotationRules,
       let schedule = try? RotationSchedule(rules)
     else { return nil }
-    let base = max(
+    var base = max(
       attributes.lastRotatedDate ?? 0, attributes.rotationScheduledFrom ?? 0,
       entry.createdAt.timeIntervalSince1970)
+    if rules.automaticallyAfterDays != nil,
+      let current = try EntryLabels.fetch(db, entry: entry.id)["AWSCURRENT"],
+      let record = try SecretVersionRecord.fetch(db, entry: entry.id, version: current)
+    {
+      base = max(base, record.createdAt.timeIntervalSince1970)
+    }
     return schedule.window(after: Date(timeIntervalSince1970: base))
   }
 

@@ -407,6 +407,30 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
       "\(message)")
   }
 
+  /// With `AutomaticallyAfterDays`, a value put by hand counts as a rotation ("Manually updating
+  /// the secret value by calling PutSecretValue or UpdateSecret is considered a valid
+  /// rotation", RotationRulesType): the next window follows it, and it is no longer due.
+  @Test func aValuePutByHandMovesAnAfterDaysSchedule() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("manual", #"{"password":"first-value-1"}"#, token: tokenA)
+    _ = try await store.rotateSecret(
+      RotateSecretRequest(
+        secretID: "manual", clientRequestToken: tokenB, rotationLambdaARN: lambda("password"),
+        rotationRules: RotationRules(automaticallyAfterDays: 10)))
+    let rotated = try #require(
+      try await store.describeSecret(DescribeSecretRequest(secretID: "manual")).nextRotationDate)
+    let later = store.withClock(offset: 5 * 86_400)
+    _ = try await later.putSecretValue(
+      PutSecretValueRequest(secretID: "manual", secretString: #"{"password":"by-hand-2"}"#))
+    let moved = try #require(
+      try await later.describeSecret(DescribeSecretRequest(secretID: "manual")).nextRotationDate)
+    #expect(moved.timeIntervalSince(rotated) > 4 * 86_400, "\(rotated) → \(moved)")
+    let due = try await store.withClock(offset: 11 * 86_400).dueRotations()
+    #expect(due.isEmpty, "\(due)")
+    #expect(try await store.withClock(offset: 16 * 86_400).dueRotations().map(\.name) == ["manual"])
+  }
+
   /// A value that ends in a newline or a space (a file written with `echo`, a PEM key) is
   /// scrubbed as printed whole, stripped, and, for several lines, line by line.
   @Test func valuesWithBlanksAndSeveralLinesAreScrubbed() async throws {

@@ -220,13 +220,13 @@ import Testing
   @Test(arguments: [
     ("cron(0 16 1,15 * ? *)", "2026-03-01T16:00:00Z", "2026-03-15T16:00:00Z"),
     ("cron(0 8 L * ? *)", "2026-02-01T00:00:00Z", "2026-02-28T08:00:00Z"),
-    ("cron(30 9 ? * MON-FRI *)", "2026-03-06T10:00:00Z", "2026-03-09T09:30:00Z"),
+    ("cron(0 9 ? * MON-FRI *)", "2026-03-06T10:00:00Z", "2026-03-09T09:00:00Z"),
     ("cron(0 0 ? * 6#3 *)", "2026-03-01T00:00:00Z", "2026-03-20T00:00:00Z"),
     ("cron(0 0 ? * 2L *)", "2026-03-01T00:00:00Z", "2026-03-30T00:00:00Z"),
     ("cron(0 12 15W * ? *)", "2026-08-01T00:00:00Z", "2026-08-14T12:00:00Z"),
     ("cron(0 12 LW * ? *)", "2026-05-01T00:00:00Z", "2026-05-29T12:00:00Z"),
     ("cron(0 */6 * * ? *)", "2026-03-01T07:00:00Z", "2026-03-01T12:00:00Z"),
-    ("cron(0 4 1 JAN ? 2027)", "2026-03-01T00:00:00Z", "2027-01-01T04:00:00Z"),
+    ("cron(0 4/12 * * ? *)", "2026-03-01T16:30:00Z", "2026-03-02T04:00:00Z"),
   ])
   func cronExpressionsNameTheNextTime(expression: String, after: String, next: String) throws {
     let schedule = try RotationSchedule(RotationRules(scheduleExpression: expression))
@@ -248,9 +248,13 @@ import Testing
     let daily = try RotationSchedule(
       RotationRules(duration: "3h", scheduleExpression: "rate(1 day)"))
     #expect(try #require(daily.window(after: last)).end == (try Self.date("2026-03-02T02:59:59Z")))
+    // Secrets Manager's own rules on top of cron's grammar: windows open on the hour, the
+    // year is '*', at most every four hours, at most every 999 days
+    // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html).
     for bad in [
       "rate(3 hours)", "rate(5 weeks)", "cron(0 8 * * * *)", "cron(0 8 1 * ?)", "every day",
-      "cron(61 8 1 * ? *)",
+      "cron(61 8 1 * ? *)", "cron(30 4 * * ? *)", "cron(0 4 1 JAN ? 2027)", "cron(0 * * * ? *)",
+      "cron(0 0,2 * * ? *)", "cron(0 22,1 * * ? *)", "rate(1000 days)",
     ] {
       #expect(throws: StoreError.self) {
         _ = try RotationSchedule(RotationRules(scheduleExpression: bad))
@@ -258,6 +262,15 @@ import Testing
     }
     #expect(throws: StoreError.self) {
       _ = try RotationSchedule(RotationRules(duration: "8h", scheduleExpression: "rate(6 hours)"))
+    }
+    // Not into the next UTC day, nor into the next window.
+    for (duration, expression, valid) in [
+      ("2h", "cron(0 23 * * ? *)", false), ("4h", "cron(0 20 * * ? *)", true),
+      ("12h", "cron(0 4/12 * * ? *)", false), ("8h", "cron(0 4/12 * * ? *)", true),
+      ("7h", "cron(0 0/6 * * ? *)", false), ("6h", "cron(0 0/6 * * ? *)", true),
+    ] {
+      let rules = RotationRules(duration: duration, scheduleExpression: expression)
+      #expect(((try? RotationSchedule(rules)) != nil) == valid, "\(expression) \(duration)")
     }
     #expect(throws: StoreError.self) {
       _ = try RotationSchedule(RotationRules(automaticallyAfterDays: 1, duration: "25h"))
