@@ -54,6 +54,12 @@ import _CinchTestSupport
       "ssm", "get-parameter-history", "--name", "/e2e/db/password", "--query",
       "Parameters[].Version", "--output", "json")
     #expect(history.stdout == "[\n    1,\n    2\n]\n")
+    // Passed through as the service answered: moto sends no ARN here, and an empty one is no
+    // ARN at all.
+    let described = try await cinch(
+      "ssm", "describe-parameters", "--filters", "Key=Name,Values=/e2e/db/host")
+    #expect(described.stdout.contains("\"Name\": \"/e2e/db/host\""), "\(described.stdout)")
+    #expect(!described.stdout.contains("\"ARN\": \"\""), "\(described.stdout)")
     // The secret never reaches stderr, whatever happens.
     #expect(!put.stderr.contains("hunter") && !get.stderr.contains("hunter"))
   }

@@ -55,6 +55,24 @@ public struct ParameterMetadata: Codable, Sendable, Hashable {
     dataType = try container.decode(ParameterDataType.self, forKey: .dataType)
   }
 
+  /// As AWS writes it; an ARN the service did not send (moto's `DescribeParameters`) stays out
+  /// rather than reading `""`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(name, forKey: .name)
+    if !arn.isEmpty { try container.encode(arn, forKey: .arn) }
+    try container.encode(type, forKey: .type)
+    try container.encodeIfPresent(keyID, forKey: .keyID)
+    try container.encode(lastModifiedDate, forKey: .lastModifiedDate)
+    try container.encodeIfPresent(lastModifiedUser, forKey: .lastModifiedUser)
+    try container.encodeIfPresent(description, forKey: .description)
+    try container.encodeIfPresent(allowedPattern, forKey: .allowedPattern)
+    try container.encode(version, forKey: .version)
+    try container.encode(tier, forKey: .tier)
+    try container.encode(policies, forKey: .policies)
+    try container.encode(dataType, forKey: .dataType)
+  }
+
   enum CodingKeys: String, CodingKey {
     case name = "Name"
     case arn = "ARN"
