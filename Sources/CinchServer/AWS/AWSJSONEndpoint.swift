@@ -109,8 +109,11 @@ package final class AWSJSONEndpoint: Sendable {
   func authenticate(_ request: ServerRequest, service: ServedService?, cached: Bool) async throws
     -> AccessKeyCredential
   {
+    // The path as sent, which the canonical request encodes once more: SDKs sign a path's
+    // segments "URI-encoded twice (except for Amazon S3)"
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
     let signed = SigV4Request(
-      method: request.method, path: request.path, query: request.query,
+      method: request.method, path: request.targetPath, query: request.query,
       headers: request.headers, body: request.body)
     let authorization = try SigV4Verifier.authorization(of: signed)
     // cinch issues long-term keys only: a session token names credentials it never issued.

@@ -48,12 +48,25 @@ public struct RouteTable: Sendable {
     routes.append(route)
   }
 
-  /// The route for `path`, or nil when nothing is mounted there.
+  /// The route for `path`, or nil when nothing is mounted there. Repeated slashes count as
+  /// one (`//v1/…` is under `/v1/`): the handler mounted there decides what such a path means
+  /// (Vault's redirects it to its clean form), and no other reads it.
   public func route(for path: String) -> Route? {
+    let path = path.contains("//") ? Self.collapsingSlashes(path) : path
     if let exact = routes.first(where: { !$0.isPrefix && $0.path == path }) { return exact }
     return
       routes
       .filter { $0.isPrefix && path.hasPrefix($0.path) }
       .max { $0.path.utf8.count < $1.path.utf8.count }
+  }
+
+  static func collapsingSlashes(_ path: String) -> String {
+    var result = ""
+    var previous: Character?
+    for character in path where !(character == "/" && previous == "/") {
+      result.append(character)
+      previous = character
+    }
+    return result
   }
 }

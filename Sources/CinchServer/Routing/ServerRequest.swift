@@ -6,6 +6,9 @@ public struct ServerRequest: Sendable {
   /// The path percent-decoded with its dot segments (`.`, `..`) and empty ones kept, as the
   /// client sent it, for a route that redirects such paths rather than serving `path`.
   public var rawPath: String
+  /// The request target's path exactly as sent, percent-encoding and all (no query): what a
+  /// SigV4 signature covers, encoded once more, as AWS's SDKs sign it.
+  public var targetPath: String
   public var query: [(name: String, value: String)]
   public var headers: [(name: String, value: String)]
   public var body: [UInt8]
@@ -13,13 +16,14 @@ public struct ServerRequest: Sendable {
   public var remoteAddress: String?
 
   public init(
-    method: String, path: String, rawPath: String? = nil,
+    method: String, path: String, rawPath: String? = nil, targetPath: String? = nil,
     query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
     body: [UInt8] = [], remoteAddress: String? = nil
   ) {
     self.method = method
     self.path = path
     self.rawPath = rawPath ?? path
+    self.targetPath = targetPath ?? path
     self.query = query
     self.headers = headers
     self.body = body

@@ -107,7 +107,8 @@ final class HTTPConnection: @unchecked Sendable {
 
       let request = ServerRequest(
         method: head.method, path: target.path,
-        rawPath: HTTPRequestTarget.decodedPath(head.target), query: target.query,
+        rawPath: HTTPRequestTarget.decodedPath(head.target),
+        targetPath: HTTPRequestTarget.pathAsSent(head.target), query: target.query,
         headers: head.headers,
         body: body,
         remoteAddress: peer)

@@ -12,8 +12,9 @@ import Foundation
 enum HTTPRequestTarget {
   static func split(_ target: String) -> (path: String, query: [(name: String, value: String)]) {
     if isPlainPath(target) { return (target, []) }
-    let components = URLComponents(string: target)
-    var path = components.flatMap { URL(string: $0.percentEncodedPath)?.standardized.path } ?? ""
+    let components = self.components(target)
+    var path =
+      components.flatMap { URL(string: origin + $0.percentEncodedPath)?.standardized.path } ?? ""
     if components?.percentEncodedPath.hasSuffix("/") == true, !path.hasSuffix("/") { path += "/" }
     let query =
       components?.queryItems?.map { (name: $0.name, value: $0.value ?? "") } ?? []
@@ -24,7 +25,21 @@ enum HTTPRequestTarget {
   /// it: what a route that redirects such paths (Vault's, as Go's mux does) must see.
   static func decodedPath(_ target: String) -> String {
     if isPlainPath(target) { return target }
-    return URLComponents(string: target)?.path ?? ""
+    return components(target)?.path ?? ""
+  }
+
+  /// The path part of the target as sent: percent-encoding kept, no query.
+  static func pathAsSent(_ target: String) -> String {
+    if isPlainPath(target) { return target }
+    return components(target)?.percentEncodedPath ?? ""
+  }
+
+  /// A scheme and host put before an origin-form target (`/v1/…`), so that one starting with
+  /// `//` is read as a path with an empty first segment, not as `//authority/path`.
+  private static let origin = "http://h"
+
+  private static func components(_ target: String) -> URLComponents? {
+    URLComponents(string: target.hasPrefix("/") ? origin + target : target)
   }
 
   /// `/` followed by segments of unreserved characters, none empty, `.` or `..`, and no query.

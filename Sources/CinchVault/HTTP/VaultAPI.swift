@@ -464,6 +464,8 @@ extension VaultAPI {
   /// path holds no token.
   public static func loggablePath(_ path: String) -> String? {
     let prefix = "/v1/auth/token/"
+    // Read as the route reads it once cleaned (`/v1//auth/token/lookup/T` is redirected there).
+    let path = cleanPath(path)
     guard path.hasPrefix(prefix) else { return nil }
     let rest = path.dropFirst(prefix.count)
     guard let slash = rest.firstIndex(of: "/"),

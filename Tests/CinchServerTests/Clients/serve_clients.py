@@ -126,6 +126,19 @@ def _():
     expect("/app/db" in described and all("Value" not in p for p in ssm.describe_parameters()["Parameters"]), "describe")
 
 
+@check("an endpoint path with escapes verifies as botocore signs it (encoded twice)")
+def _():
+    # SigV4 outside S3: "Each path segment must be URI-encoded twice"; a reverse proxy's
+    # prefix with a space or an escaped slash is such a path.
+    for prefix in ["/a%20b", "/a%2Fb"]:
+        proxied = boto3.client(
+            "ssm", endpoint_url=ENDPOINT + prefix, region_name=REGION,
+            aws_access_key_id=ROOT[0], aws_secret_access_key=ROOT[1],
+            config=Config(retries={"max_attempts": 1}))
+        name = proxied.get_parameter(Name="/app/name")["Parameter"]["Name"]
+        expect(name == "/app/name", prefix)
+
+
 @check("ssm errors: codes, status 400, x-amzn-RequestId")
 def _():
     response = error_of(ssm.get_parameter, Name="/app/nope")

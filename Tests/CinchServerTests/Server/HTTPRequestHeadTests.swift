@@ -163,7 +163,7 @@ struct HTTPRequestHeadTests {
     ("/v1/secret/metadata/", "/v1/secret/metadata/"), ("/v1/a%20b/c", "/v1/a b/c"),
     ("/v1/secret/data/l/", "/v1/secret/data/l/"), ("/v1/./x/../y/", "/v1/y/"),
     ("/v1/./x/../y", "/v1/y"), ("/v1/secret/data/x%2Fy", "/v1/secret/data/x/y"), ("", ""),
-    ("/%7Efoo", "/~foo"),
+    ("/%7Efoo", "/~foo"), ("//v1/a", "//v1/a"),
   ])
   func otherPathsGoThroughFoundation(target: String, path: String) {
     #expect(!HTTPRequestTarget.isPlainPath(target))
@@ -176,9 +176,19 @@ struct HTTPRequestHeadTests {
     ("/v1/secret/data/app", "/v1/secret/data/app"), ("/v1/./x/../y/", "/v1/./x/../y/"),
     ("/v1/secret/data/zz/../k?version=2", "/v1/secret/data/zz/../k"),
     ("/v1/a/%2e%2e/b", "/v1/a/../b"), ("/v1//a", "/v1//a"), ("/v1/a%20b", "/v1/a b"),
+    // An origin-form target is a path: `//v1/…` has an empty first segment, no authority.
+    ("//v1/auth/token/lookup/T", "//v1/auth/token/lookup/T"),
   ])
   func theDecodedPathKeepsItsDotSegments(target: String, path: String) {
     #expect(HTTPRequestTarget.decodedPath(target) == path)
+  }
+
+  /// What a SigV4 signature covers: the path as sent, percent-encoding kept, no query.
+  @Test(arguments: [
+    ("/", "/"), ("/a%20b", "/a%20b"), ("/a%2Fb?x=1", "/a%2Fb"), ("//v1/x", "//v1/x"),
+  ])
+  func thePathAsSentKeepsItsEncoding(target: String, path: String) {
+    #expect(HTTPRequestTarget.pathAsSent(target) == path)
   }
 
   @Test func queries() {
