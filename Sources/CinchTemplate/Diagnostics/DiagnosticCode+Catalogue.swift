@@ -29,7 +29,7 @@ extension DiagnosticCode {
     "E0007", "too-many-nodes", "The document has more nodes than the limit (`--max-nodes`).")
   public static let aliasExpansionLimit = DiagnosticCode(
     "E0008", "alias-expansion-limit",
-    "YAML aliases expand to more nodes than the limit (`--max-alias-nodes`): the shape of a billion-laughs attack."
+    "YAML aliases expand to more nodes than the limit (`--max-alias-nodes`), or copy more bytes of text than a file may hold (`--max-file-size`): the shape of a billion-laughs attack."
   )
   public static let fileTooLarge = DiagnosticCode(
     "E0009", "file-too-large",

@@ -40,11 +40,14 @@ struct YAMLComposer {
   let limits: ParseLimits
   private var marks: MarkMapper
   private var positions: SourcePositionCursor
-  private var anchors: [String: (node: Node, size: Int)] = [:]
+  private var anchors: [String: (node: Node, size: Int, bytes: Int)] = [:]
   private var stack: [Frame] = []
   private var children = OpenChildren()
   private var nodeCount = 0
   private var aliasNodeCount = 0
+  /// The bytes of text (scalars and keys) aliases have copied: one long string aliased a few
+  /// thousand times is a billion laughs in bytes rather than in nodes.
+  private var aliasByteCount = 0
   private var expansions = Expansions()
   /// Whether an `Fn::If` or `Fn::Select` was made (`ParsedDocument.mayContainChoice`).
   private(set) var sawChoice = false
@@ -251,6 +254,16 @@ struct YAMLComposer {
           file: file.path, range: positions.range(fromByte: start, toByte: end)))
       throw Stop()
     }
+    aliasByteCount += anchored.bytes
+    if aliasByteCount > limits.maxFileSize {
+      diagnostics.report(
+        Diagnostic(
+          .aliasExpansionLimit,
+          "aliases expand to more than \(limits.maxFileSize) bytes of text, the most a file may "
+            + "hold (--max-file-size) (at '*\(name)')",
+          file: file.path, range: positions.range(fromByte: start, toByte: end)))
+      throw Stop()
+    }
     try count(anchored.size, at: start, into: &diagnostics)
     expansions.aliases.note("alias '*\(name)'") { positions.range(fromByte: start, toByte: end) }
     return anchored.node
@@ -438,7 +451,14 @@ struct YAMLComposer {
   private mutating func apply(
     tag: String?, to node: Node, propertiesStart: Int, into diagnostics: inout Diagnostics
   ) -> Node {
-    guard let tag, tag != "!" else { return node }
+    guard let tag else { return node }
+    if tag == "!" {
+      // The non-specific tag: a scalar so tagged is a string (YAML 1.2 §6.9.1), so `! <<` is a
+      // key named `<<`, not a merge.
+      var tagged = node
+      tagged.tag = tag
+      return tagged
+    }
     let range = positions.range(fromByte: propertiesStart, toByte: node.range.end.offset)
     if let intrinsic = IntrinsicNormalizer.shortForm(
       tag: tag, node: node, range: range, file: file, into: &diagnostics)
@@ -448,20 +468,33 @@ struct YAMLComposer {
     }
     var tagged = node
     tagged.tag = tag
-    if !tag.hasPrefix("tag:yaml.org,2002:") {
+    let standard = "tag:yaml.org,2002:"
+    if !tag.hasPrefix(standard)
+      || !Self.standardTags.contains(String(tag.dropFirst(standard.count)))
+    {
+      // As written: `!!Sub` is libyaml's `tag:yaml.org,2002:Sub`.
+      let written = tag.hasPrefix(standard) ? "!!" + tag.dropFirst(standard.count) : tag
       diagnostics.report(
         Diagnostic(
-          .unknownTag, "unknown tag '\(tag)'; CloudFormation accepts only its short forms",
+          .unknownTag, "unknown tag '\(written)'; CloudFormation accepts only its short forms",
           file: file.path,
           range: positions.range(
-            fromByte: propertiesStart, toByte: propertiesStart + tag.utf8.count)))
+            fromByte: propertiesStart, toByte: propertiesStart + written.utf8.count)))
     }
     return tagged
   }
 
+  /// The tags of YAML's type repository (https://yaml.org/type/), which `!!` names; `!!Sub`
+  /// is none of them (and no short form: those take one `!`).
+  static let standardTags: Set<String> = [
+    "str", "int", "float", "bool", "null", "binary", "timestamp", "map", "seq", "omap", "pairs",
+    "set", "merge", "value", "yaml",
+  ]
+
   private mutating func register(_ anchor: String?, _ node: Node) {
     guard let anchor else { return }
-    anchors[anchor] = (node, Self.size(of: node))
+    let (size, bytes) = Self.measure(node)
+    anchors[anchor] = (node, size, bytes)
   }
 
   private mutating func count(_ nodes: Int, at offset: Int, into diagnostics: inout Diagnostics)
@@ -501,12 +534,23 @@ struct YAMLComposer {
     byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
   }
 
-  static func size(of node: Node) -> Int {
+  /// The nodes a copy of `node` adds, and the bytes of text (scalars and keys) it holds.
+  static func measure(_ node: Node) -> (nodes: Int, bytes: Int) {
     switch node.value {
-    case .scalar: 1
-    case .sequence(let items): items.reduce(1) { $0 + size(of: $1) }
-    case .mapping(let entries): entries.reduce(1) { $0 + 1 + size(of: $1.value) }
-    case .intrinsic(let intrinsic): 1 + size(of: intrinsic.argument)
+    case .scalar(let text): return (1, text.utf8.count)
+    case .sequence(let items):
+      return items.reduce((1, 0)) { total, item in
+        let (nodes, bytes) = measure(item)
+        return (total.0 + nodes, total.1 + bytes)
+      }
+    case .mapping(let entries):
+      return entries.reduce((1, 0)) { total, entry in
+        let (nodes, bytes) = measure(entry.value)
+        return (total.0 + 1 + nodes, total.1 + (entry.key.scalar?.utf8.count ?? 0) + bytes)
+      }
+    case .intrinsic(let intrinsic):
+      let (nodes, bytes) = measure(intrinsic.argument)
+      return (1 + nodes, bytes)
     }
   }
 

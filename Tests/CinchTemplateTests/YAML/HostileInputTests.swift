@@ -26,6 +26,29 @@ import Testing
     #expect((diagnostics.items.first?.range?.start.line ?? 0) >= 3)
   }
 
+  /// A billion laughs in bytes: one long string aliased thousands of times adds few nodes but
+  /// gigabytes of text every later stage would scan. Aliases may copy no more text than a file
+  /// may hold.
+  @Test func aLongStringAliasedManyTimesStopsAtTheFileSizeBudget() {
+    let long = String(repeating: "x", count: 100_000)
+    let aliases = Array(repeating: "*b", count: 200).joined(separator: ",")
+    let text = "B: &b \"\(long)\"\nR: [\(aliases)]\n"
+    let limits = ParseLimits(maxFileSize: 2 << 20)
+    var diagnostics = Diagnostics()
+    let document = TemplateParser.parse(
+      SourceFile(path: "t.yaml", text: text), limits: limits, into: &diagnostics)
+    #expect(document.root == nil)
+    #expect(diagnostics.items.map(\.code) == [.aliasExpansionLimit])
+    #expect(diagnostics.items.first?.message.contains("more than 2097152 bytes of text") == true)
+    // Under the budget, the same aliases parse.
+    var fewer = Diagnostics()
+    let within = TemplateParser.parse(
+      SourceFile(path: "t.yaml", text: "B: &b \"\(long)\"\nR: [*b, *b, *b]\n"), limits: limits,
+      into: &fewer)
+    #expect(within.root != nil)
+    #expect(!fewer.items.contains { $0.code == .aliasExpansionLimit })
+  }
+
   @Test func deepFlowNestingIsRejectedAtTheDepthLimit() {
     let depth = 100_000
     let text = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)

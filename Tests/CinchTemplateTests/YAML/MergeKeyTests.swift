@@ -45,7 +45,7 @@ import Testing
     #expect(diagnostics.items.map(\.code) == [.mergeKey])
   }
 
-  @Test(arguments: ["'<<': text", "\"<<\": text", "!!str <<: text"])
+  @Test(arguments: ["'<<': text", "\"<<\": text", "!!str <<: text", "! <<: text"])
   func aQuotedOrTaggedKeyIsNoMergeKey(_ line: String) {
     let (root, diagnostics) = parse("m:\n  \(line)\n")
     #expect(names(root?["m"]) == ["<<"])
