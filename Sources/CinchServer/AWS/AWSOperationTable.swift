@@ -280,7 +280,8 @@ struct AWSOperationTable: Sendable {
       resources: { _, _ in [AuthorizationTarget("*")] }, { try await $0.createKey($1) }),
     .make(
       .kms, "DescribeKey", DescribeKeyRequest.self,
-      resources: { request, names in [AuthorizationTarget(names.kmsKey(request.keyID))] },
+      resources: { request, names in [AuthorizationTarget(await names.kmsKeyBehind(request.keyID))]
+      },
       { try await $0.describeKey($1) }),
     .make(
       .kms, "ListKeys", ListKeysRequest.self,
@@ -290,7 +291,7 @@ struct AWSOperationTable: Sendable {
       resources: { request, names in
         [
           AuthorizationTarget(names.kmsKey(request.aliasName)),
-          AuthorizationTarget(names.kmsKey(request.targetKeyID)),
+          AuthorizationTarget(await names.kmsKeyBehind(request.targetKeyID)),
         ]
       }, { try await $0.createAlias($1) }),
     .make(

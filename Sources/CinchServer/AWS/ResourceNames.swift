@@ -60,6 +60,15 @@ struct ResourceNames: Sendable {
     "\(endpointPrefix).\(configuration.region).\(Partition.of(region: configuration.region).urlSuffix)"
   }
 
+  /// The key a key operation (`DescribeKey`) is authorized against: the key's ARN also when
+  /// the request names it by an alias, since "you cannot use an alias to identify a KMS key in
+  /// the Resource element" (https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html);
+  /// a Deny on the key is not bypassed through its alias. An alias that names no key stays
+  /// the alias's ARN.
+  func kmsKeyBehind(_ keyID: String) async -> String {
+    await store.keyARN(keyID) ?? kmsKey(keyID)
+  }
+
   /// A KMS key's ARN from a key id, key ARN, alias name or alias ARN.
   func kmsKey(_ keyID: String) -> String {
     if keyID.hasPrefix("arn:") { return keyID }

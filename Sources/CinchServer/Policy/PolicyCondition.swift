@@ -40,11 +40,27 @@ package struct PolicyCondition: Sendable, Hashable {
       throw PolicyDocument.malformed(
         "Policy document contains a condition operator cinch serve does not enforce: '\(text)'.")
     }
+    let lowered = key.lowercased()
+    // A key cinch never supplies would be missing from every request: a `Deny` on it
+    // (`aws:ResourceTag/env`, `aws:RequestedRegion`) would never apply, where AWS applies it.
+    guard Self.suppliedKeys.contains(lowered) || lowered.hasPrefix(Self.encryptionContextPrefix)
+    else {
+      throw PolicyDocument.malformed(
+        "Policy document contains a condition key cinch serve does not supply: '\(key)'.")
+    }
     self.op = op
     self.ifExists = ifExists
-    self.key = key.lowercased()
+    self.key = lowered
     self.values = values
   }
+
+  /// The condition keys requests carry (Docs/Serve.md, "Condition keys"), lower-cased.
+  static let suppliedKeys: Set<String> = [
+    "secretsmanager:secretid", "secretsmanager:versionid", "secretsmanager:versionstage",
+    "secretsmanager:name", "aws:username", "aws:principaltype", "aws:securetransport",
+    "kms:viaservice", "kms:calleraccount",
+  ]
+  static let encryptionContextPrefix = "kms:encryptioncontext:"
 
   /// Whether the request, described by its context keys (lower-case names), passes the test.
   package func holds(in context: [String: String]) -> Bool {

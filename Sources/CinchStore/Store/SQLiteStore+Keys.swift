@@ -210,3 +210,14 @@ extension SQLiteStore: AuditLog {
     }
   }
 }
+
+extension SQLiteStore {
+  /// The ARN of the key `identifier` names (a key id, key ARN, alias name or alias ARN),
+  /// without auditing; nil when it names none. IAM authorizes a key's operations against the
+  /// key, never its alias.
+  package func keyARN(_ identifier: String) async -> String? {
+    try? await readSnapshot { db in
+      try KMSKeyRecord.resolve(identifier, db, self.configuration).metadata(self.configuration).arn
+    }
+  }
+}

@@ -168,6 +168,38 @@ struct KMSEncryptAuthorizationTests {
   /// Without `kms:Encrypt` on a customer-managed key, a `SecureString` cannot be written under
   /// it — named by `KeyId`, or kept from the version it overwrites — and nothing is written;
   /// under `aws/ssm`, whose key policy allows the account, it can.
+  /// A key operation is authorized against the key, also when the request names it by an
+  /// alias ("you cannot use an alias to identify a KMS key in the Resource element"): a Deny
+  /// on the key is not bypassed through `alias/app-key`, nor is an Allow on the alias's ARN a
+  /// grant on the key.
+  @Test func aKeyNamedByItsAliasIsAuthorizedAsTheKey() async throws {
+    let fixture = try await Fixture()
+    let region = Self.region
+    let account = Self.account
+    let denyKey = try await fixture.user(
+      "deny-key",
+      policy: """
+        {"Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"},
+          {"Effect": "Deny", "Action": "kms:DescribeKey", "Resource": "\(fixture.appKeyARN)"}]}
+        """)
+    let aliasOnly = try await fixture.user(
+      "alias-only",
+      policy: """
+        {"Statement": [{"Effect": "Allow", "Action": "kms:DescribeKey",
+          "Resource": "arn:aws:kms:\(region):\(account):alias/app-key"}]}
+        """)
+    for keyID in [
+      "alias/app-key", "arn:aws:kms:\(region):\(account):alias/app-key", fixture.appKeyARN,
+    ] {
+      let body = #"{"KeyId": "\#(keyID)"}"#
+      let denied = await fixture.call("TrentService.DescribeKey", body, key: denyKey)
+      #expect(denied.status == 400, "\(keyID)")
+      #expect(String(decoding: denied.body, as: UTF8.self).contains("AccessDeniedException"))
+      let viaAlias = await fixture.call("TrentService.DescribeKey", body, key: aliasOnly)
+      #expect(viaAlias.status == 400, "\(keyID)")
+    }
+  }
+
   @Test func putParameterNeedsEncryptOnACustomerManagedKey() async throws {
     let fixture = try await Fixture()
     let refusal = encryptRefusal("writer", key: fixture.appKeyARN)

@@ -115,12 +115,14 @@ struct PolicyEvaluatorTests {
   }
 
   @Test func negatedOperatorsPassWhenTheKeyIsMissing() throws {
-    let condition = try PolicyCondition(operator: "StringNotEquals", key: "a:B", values: ["x"])
+    let condition = try PolicyCondition(
+      operator: "StringNotEquals", key: "secretsmanager:VersionStage", values: ["x"])
     #expect(condition.holds(in: [:]))
-    #expect(!condition.holds(in: ["a:b": "x"]))
-    let like = try PolicyCondition(operator: "StringLike", key: "a:b", values: ["pre*"])
+    #expect(!condition.holds(in: ["secretsmanager:versionstage": "x"]))
+    let like = try PolicyCondition(
+      operator: "StringLike", key: "secretsmanager:versionstage", values: ["pre*"])
     #expect(!like.holds(in: [:]))
-    #expect(like.holds(in: ["a:b": "prefix"]))
+    #expect(like.holds(in: ["secretsmanager:versionstage": "prefix"]))
   }
 
   @Test(arguments: [
@@ -140,6 +142,15 @@ struct PolicyEvaluatorTests {
     (
       #"{"Statement": {"Effect": "Allow", "Action": "ssm:*", "Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01"}}}}"#,
       "Policy document contains a condition operator cinch serve does not enforce: 'DateGreaterThan'."
+    ),
+    // A key no request carries would make a Deny on it never apply (AWS applies it).
+    (
+      #"{"Statement": {"Effect": "Deny", "Action": "ssm:*", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/env": "prod"}}}}"#,
+      "Policy document contains a condition key cinch serve does not supply: 'aws:ResourceTag/env'."
+    ),
+    (
+      #"{"Statement": {"Effect": "Deny", "Action": "ssm:*", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}}}"#,
+      "Policy document contains a condition key cinch serve does not supply: 'aws:RequestedRegion'."
     ),
     ("not json", "Syntax errors in policy."),
   ])
