@@ -740,9 +740,20 @@ public struct Evaluator: Sendable {
         )
       }
     }
-    if let pattern = parameter.allowedPattern, !parameter.isList {
-      switch AllowedPattern.matches(pattern, value) {
-      case false?: problems.append("\(shown) does not match the allowed pattern '\(pattern)'")
+    // AWS applies `AllowedPattern` to String and CommaDelimitedList parameters, and to a list
+    // "the pattern must match each value in the list" (as `AllowedValues` must hold for each
+    // value, above); `MinLength` and `MaxLength` are documented for String types only, so they
+    // stay on the value as given.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/parameters-section-structure.html
+    if let pattern = parameter.allowedPattern,
+      !parameter.isList || parameter.type == "CommaDelimitedList"
+    {
+      switch Self.unmatched(pattern, elements) {
+      case let unmatched?:
+        for element in unmatched {
+          let each = parameter.noEcho ? "the value" : "'\(element)'"
+          problems.append("\(each) does not match the allowed pattern '\(pattern)'")
+        }
       case nil:
         report(
           Diagnostic(
@@ -751,7 +762,6 @@ public struct Evaluator: Sendable {
             file: template.path, range: parameter.node["AllowedPattern"]?.range,
             path: ["Parameters", parameter.name, "AllowedPattern"], severity: .warning),
           into: &diagnostics)
-      default: break
       }
     }
     let length = value.count
@@ -785,6 +795,16 @@ public struct Evaluator: Sendable {
           path: input?.file == nil ? ["Parameters", parameter.name] : nil),
         into: &diagnostics)
     }
+  }
+
+  /// The values `pattern` does not match, in order; nil when the pattern does not compile.
+  private static func unmatched(_ pattern: String, _ values: [String]) -> [String]? {
+    var unmatched: [String] = []
+    for value in values {
+      guard let matches = AllowedPattern.matches(pattern, value) else { return nil }
+      if !matches { unmatched.append(value) }
+    }
+    return unmatched
   }
 
   private static func format(_ number: Double) -> String {
