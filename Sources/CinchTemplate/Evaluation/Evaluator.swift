@@ -773,7 +773,9 @@ public struct Evaluator: Sendable {
     }
     if parameter.type == "Number" || parameter.type == "List<Number>" {
       for element in elements {
-        guard let number = Double(element) else {
+        // Swift's `Double` reads `NaN`, which is no number CloudFormation takes and which every
+        // limit would let through (any comparison with it is false).
+        guard let number = Double(element), !number.isNaN else {
           problems.append("\(parameter.noEcho ? "the value" : "'\(element)'") is not a number")
           continue
         }
