@@ -30,7 +30,12 @@ struct GraphCommand: AsyncParsableCommand {
   func run() async throws {
     let run = try TemplateAnalysisRun(
       files: [file], limits: limitOptions.limits, evaluation: evaluation)
-    if let graph = run.analyses.first?.graph {
+    // A file that is not a CloudFormation template (`Resources: {}`, an empty file) has no
+    // graph built: it is drawn as an empty one, which a pipe into `dot` still reads.
+    let empty = run.documents.first.map {
+      TemplateGraph(file: $0.file.path, nodes: [], edges: [], runtimeConsumers: [], deployReads: [])
+    }
+    if let graph = run.analyses.first?.graph ?? empty {
       switch format {
       case .dot: Output.stdout(GraphDOTRenderer().render(graph))
       case .mermaid: Output.stdout(GraphMermaidRenderer().render(graph))

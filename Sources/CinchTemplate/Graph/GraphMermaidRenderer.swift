@@ -3,7 +3,8 @@
 /// and reads at run time as dotted purple ones, both labelled. Node ids are `n0`, `n1`, … in
 /// node order (graph ids hold `:` and `/`, which Mermaid ids cannot); labels are quoted, with
 /// `"`, `#`, `<`, `>` and `&` written as Mermaid's entity codes. Nodes that are not deployed
-/// and links not taken are grey and dashed.
+/// and links not taken are grey and dashed; a graph without nodes is the `flowchart LR` line
+/// alone.
 public struct GraphMermaidRenderer: Sendable {
   public init() {}
 
@@ -76,6 +77,8 @@ public struct GraphMermaidRenderer: Sendable {
       if let style { linkStyles.append("  linkStyle \(index) \(style)") }
     }
 
+    // An empty graph is the header alone.
+    if graph.nodes.isEmpty { return lines.joined(separator: "\n") + "\n" }
     lines.append("  classDef parameter fill:#e8f0fe,stroke:#1a73e8")
     lines.append("  classDef condition fill:#fef7e0,stroke:#e37400")
     lines.append("  classDef mapping fill:#f1f3f4,stroke:#5f6368")
