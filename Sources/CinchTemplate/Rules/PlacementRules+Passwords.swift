@@ -1,8 +1,10 @@
 /// A password-like property should take an `ssm-secure` or `secretsmanager` reference: E2032
 /// for a value written in the template (kept in it and shown by the console), W2030 for a plain
 /// `ssm` reference (stored and shown in clear) or a parameter without `NoEcho` (shown in the
-/// stack's parameters). Each branch of an `Fn::If` is judged on its own. Messages never quote
-/// the value, and the written value's span is marked sensitive so no renderer shows it.
+/// stack's parameters). Each branch of an `Fn::If` is judged on its own, as is each value in
+/// `Mappings` an `Fn::FindInMap` may give; a parameter that only picks one (a key, an index) is
+/// not taken. Messages never quote the value, and the written value's span is marked sensitive
+/// so no renderer shows it.
 extension PlacementChecker {
   mutating func checkPasswords() {
     for resource in template.resources {
@@ -51,6 +53,9 @@ extension PlacementChecker {
         judge(arguments[1], property: property, path: path)
         judge(arguments[2], property: property, path: path)
       }
+      return
+    case .intrinsic(let intrinsic) where intrinsic.function == .findInMap:
+      judgeLookup(intrinsic.argument, at: value.range, property: property, path: path)
       return
     case .intrinsic(let intrinsic) where intrinsic.function == .ref:
       if intrinsic.argument.scalar == "AWS::NoValue" { return }
@@ -101,8 +106,65 @@ extension PlacementChecker {
     }
   }
 
+  /// `Fn::FindInMap`: the property takes what the mapping holds under the keys (under every key
+  /// where one is computed), each judged on its own, or the `DefaultValue`. What picks the keys
+  /// (`!Ref Env`) is not taken.
+  private mutating func judgeLookup(
+    _ arguments: Node, at lookup: SourceRange, property: String, path: TemplatePath
+  ) {
+    guard let arguments = arguments.sequence, arguments.count >= 3 else { return }
+    if arguments.count > 3, let fallback = arguments[3]["DefaultValue"] {
+      judge(fallback, property: property, path: path)
+    }
+    guard let name = arguments[0].scalar, let mapping = template.mapping(name) else { return }
+    for top in Self.values(of: mapping.node, at: arguments[1]) {
+      for value in Self.values(of: top, at: arguments[2]) {
+        judgeMapped(value, mapping: name, lookup: lookup, property: property, path: path)
+      }
+    }
+  }
+
+  /// A value in `Mappings` a password-like property takes: a plain `ssm` reference is W2030,
+  /// text E2032 (marked at the value, which is sensitive; the note shows the lookup).
+  private mutating func judgeMapped(
+    _ value: Node, mapping: String, lookup: SourceRange, property: String, path: TemplatePath
+  ) {
+    guard case .scalar(let text) = value.value, !text.isEmpty, !value.isNull else { return }
+    let inside = sites(within: value.range)
+    if inside.contains(where: { $0.reference.kind.isSecure }) { return }
+    let note = Diagnostic.Note(
+      "'\(property)' takes it by 'Fn::FindInMap'", file: template.path, range: lookup)
+    if let plain = inside.first {
+      diagnostics.report(
+        Diagnostic(
+          .insecurePassword,
+          "'\(property)' takes a plain 'ssm' reference from mapping '\(mapping)', whose value "
+            + "CloudFormation and Parameter Store keep in clear; use 'ssm-secure' or "
+            + "'secretsmanager'",
+          file: template.path, range: plain.range, path: path, notes: [note]))
+      return
+    }
+    // A malformed reference is reported by the scanner; calling it a literal would mislead.
+    if text.contains("resolve:") && (text.contains("{{") || text.contains("<<")) { return }
+    diagnostics.report(
+      Diagnostic(
+        .passwordInTemplate,
+        "'\(property)' is written in mapping '\(mapping)', where anyone who reads the template "
+          + "sees it; use an 'ssm-secure' or 'secretsmanager' reference",
+        file: template.path, range: value.range, path: path, notes: [note], sensitive: true))
+  }
+
+  /// The values of a mapping under `key`: the one entry a written key names, or every entry
+  /// when the key is computed.
+  private static func values(of node: Node, at key: Node) -> [Node] {
+    guard let entries = node.mapping else { return [] }
+    guard let written = key.scalar else { return entries.map(\.value) }
+    return entries.first { $0.key.scalar == written }.map { [$0.value] } ?? []
+  }
+
   /// Names a value takes from `Ref` and `${…}` (variables defined by the `Fn::Sub` itself are
-  /// left out).
+  /// left out). What only picks the value is not taken: `Fn::FindInMap`'s map name and keys
+  /// (its `DefaultValue` is), `Fn::Select`'s index, `Fn::If`'s condition.
   static func referencedNames(_ node: Node) -> [String] {
     var names: [String] = []
     func walk(_ node: Node) {
@@ -124,6 +186,22 @@ extension PlacementChecker {
             names += subVariables(text).filter { !local.contains($0) }
           }
           arguments.dropFirst().forEach(walk)
+        case .findInMap:
+          if let arguments = intrinsic.argument.sequence, arguments.count > 3 {
+            arguments[3]["DefaultValue"].map(walk)
+          }
+        case .select:
+          if let arguments = intrinsic.argument.sequence, arguments.count == 2 {
+            walk(arguments[1])
+          } else {
+            walk(intrinsic.argument)
+          }
+        case .if:
+          if let arguments = intrinsic.argument.sequence, arguments.count == 3 {
+            arguments.dropFirst().forEach(walk)
+          } else {
+            walk(intrinsic.argument)
+          }
         default:
           walk(intrinsic.argument)
         }
