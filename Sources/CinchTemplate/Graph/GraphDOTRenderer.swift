@@ -148,22 +148,37 @@ public struct GraphDOTRenderer: Sendable {
     return "\(Self.quoted(edge.from)) -> \(Self.quoted(edge.to))\(suffix);"
   }
 
-  /// A DOT quoted string: `"` and `\` escaped, newlines as `\n` (centred lines).
+  /// A DOT quoted string: `"` and `\` escaped, newlines as `\n` (centred lines), and every
+  /// other control character as `\U+000D`: Graphviz cannot read a NUL, and a dropped one would
+  /// make two names one node. After a backslash nothing but `\`, `"` and `n` comes from the
+  /// name itself, so distinct names stay distinct; a label shows `U+000D`.
   static func quoted(_ text: String) -> String {
-    // Most names need no escape; the loop below goes by `Character` (grapheme breaking).
-    if !text.utf8.contains(where: { Self.special.contains($0) }) { return "\"" + text + "\"" }
+    // Most names need no escape; the loop below goes by scalar, as Graphviz reads bytes: a
+    // combining mark after a quote must not hide the quote.
+    if !text.utf8.contains(where: Self.isSpecial) { return "\"" + text + "\"" }
     var output = "\""
-    for character in text {
-      switch character {
+    for scalar in text.unicodeScalars {
+      switch scalar {
       case "\"": output += "\\\""
       case "\\": output += "\\\\"
       case "\n": output += "\\n"
-      case "\r": break
-      default: output.append(character)
+      case "\t": output.unicodeScalars.append(scalar)
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+        output += "\\U+" + Self.hex(scalar.value)
+      default: output.unicodeScalars.append(scalar)
       }
     }
     return output + "\""
   }
 
-  private static let special: [UInt8] = Array("\"\\\n\r".utf8)
+  private static func isSpecial(_ byte: UInt8) -> Bool {
+    byte < 0x20 && byte != UInt8(ascii: "\t") || byte == 0x7F || byte == UInt8(ascii: "\"")
+      || byte == UInt8(ascii: "\\")
+  }
+
+  /// Four upper-case hexadecimal digits, as Unicode writes a code point.
+  static func hex(_ value: UInt32) -> String {
+    let digits = String(value, radix: 16, uppercase: true)
+    return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+  }
 }

@@ -2,9 +2,9 @@
 /// a subgraph per kind of node, store entries as cylinders, reads at deploy as thick red links
 /// and reads at run time as dotted purple ones, both labelled. Node ids are `n0`, `n1`, … in
 /// node order (graph ids hold `:` and `/`, which Mermaid ids cannot); labels are quoted, with
-/// `"`, `#`, `<`, `>` and `&` written as Mermaid's entity codes. Nodes that are not deployed
-/// and links not taken are grey and dashed; a graph without nodes is the `flowchart LR` line
-/// alone.
+/// `"`, `#`, `%`, `<`, `>`, `&` and control characters written as Mermaid's entity codes. Nodes
+/// that are not deployed and links not taken are grey and dashed; a graph without nodes is the
+/// `flowchart LR` line alone.
 public struct GraphMermaidRenderer: Sendable {
   public init() {}
 
@@ -137,24 +137,32 @@ public struct GraphMermaidRenderer: Sendable {
   }
 
   /// Text safe inside a quoted Mermaid label: entity codes for the characters Mermaid or its
-  /// HTML labels would read as syntax.
+  /// HTML labels would read as syntax, `%` among them (`%%` starts a comment or a directive,
+  /// which Mermaid finds anywhere in the text), and for control characters (`#13;`), so no two
+  /// names share a label and no NUL is written.
   static func escaped(_ text: String) -> String {
-    // Most names need no escape; the loop below goes by `Character` (grapheme breaking).
-    if !text.utf8.contains(where: { Self.special.contains($0) }) { return text }
+    // Most names need no escape; the loop below goes by scalar: a combining mark after a quote
+    // must not hide the quote.
+    if !text.utf8.contains(where: Self.isSpecial) { return text }
     var output = ""
-    for character in text {
-      switch character {
+    for scalar in text.unicodeScalars {
+      switch scalar {
       case "\"": output += "#quot;"
       case "#": output += "#35;"
+      case "%": output += "#37;"
       case "<": output += "#lt;"
       case ">": output += "#gt;"
       case "&": output += "#amp;"
-      case "\n", "\r": output += " "
-      default: output.append(character)
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F: output += "#\(scalar.value);"
+      default: output.unicodeScalars.append(scalar)
       }
     }
     return output
   }
 
-  private static let special: [UInt8] = Array("\"#<>&\n\r".utf8)
+  private static func isSpecial(_ byte: UInt8) -> Bool {
+    byte < 0x20 || byte == 0x7F || Self.special.contains(byte)
+  }
+
+  private static let special: [UInt8] = Array("\"#%<>&".utf8)
 }
