@@ -203,9 +203,12 @@ enum VaultRawField {
     }
   }
 
-  /// Prints `value` for `-field` in `format`, or fails as Vault does when there is none.
+  /// Prints `value` for `-field` in `format`, or fails as Vault does when there is none: a
+  /// JSON null is none too, as `PrintRawField` finds a nil value missing.
   static func print(_ value: JSONValue?, field: String, format: String) throws {
-    guard let value else { throw VaultExit.usage("Field \"\(field)\" not present in secret") }
+    guard let value, value != .null else {
+      throw VaultExit.usage("Field \"\(field)\" not present in secret")
+    }
     let text = format == "json" ? String(value.pretty().dropLast()) : VaultFormatter.goValue(value)
     // Vault's `PrintRaw` (command/format.go): a newline only where it would colour output (a
     // terminal, no `NO_COLOR`, `TERM` not `dumb`: fatih/color's `NoColor`), so that a piped
