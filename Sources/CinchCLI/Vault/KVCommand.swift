@@ -173,7 +173,8 @@ struct KVPatchCommand: AsyncParsableCommand {
   func run() async throws {
     guard !pairs.isEmpty || !removeData.isEmpty else { throw VaultExit.usage("Must supply data") }
     guard method == "patch" || method == "rw" else {
-      throw VaultExit.usage("Unsupported method provided to -method flag: \(method)")
+      // KVPatchCommand's code for it is 2, though the flag is local.
+      throw VaultExit.remote("Unsupported method provided to -method flag: \(method)")
     }
     var data = try VaultArguments.parse(pairs)
     for key in removeData { data[key] = .null }

@@ -27,4 +27,14 @@ import _CinchTestSupport
     #expect(custom.status == 1)
     #expect(custom.stderr == "Field \"custom_metadata\" not present in secret\n")
   }
+
+  /// KVPatchCommand returns 2 for a method it does not know, with the same message.
+  @Test func anUnsupportedPatchMethodExitsTwo() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/p", "a=1")
+    let bogus = try await workspace.cinch("kv", "patch", "-method=bogus", "secret/p", "a=2")
+    #expect(bogus.status == 2)
+    #expect(bogus.stderr == "Unsupported method provided to -method flag: bogus\n")
+    #expect(try await workspace.cinch("kv", "get", "-field=a", "secret/p").stdout == "1")
+  }
 }
