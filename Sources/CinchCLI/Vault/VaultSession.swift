@@ -146,8 +146,8 @@ enum VaultArguments {
       let key = String(argument[..<equals])
       var value = String(argument[argument.index(after: equals)...])
       if value == "-" {
+        // Kept exactly as read, a final newline too, as kv-builder keeps it.
         value = try readStdin()
-        if value.hasSuffix("\n") { value.removeLast() }
       } else if value.hasPrefix("@") {
         value = try read(String(value.dropFirst()))
       } else if value.hasPrefix("\\@") {

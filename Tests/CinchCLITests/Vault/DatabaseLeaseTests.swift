@@ -21,7 +21,7 @@ import _CinchTestSupport
         "write", "database/config/pg", "plugin_name=postgresql-database-plugin",
         "connection_url=postgresql://{{username}}:{{password}}@127.0.0.1:\(server.port)/postgres?sslmode=disable",
         "username=vaultadmin", "allowed_roles=readonly,brief,short", "password=-",
-        stdin: adminPassword + "\n")
+        stdin: adminPassword)
       #expect(config.status == 0, "\(config.stderr)")
       for (role, ttl) in [("readonly", "1h"), ("brief", "1s"), ("short", "5m")] {
         let written = try await cinch(

@@ -236,7 +236,7 @@ import _CinchTestSupport
   @Test func aValueNeverReachesTheStoreFileOrTheAuditLog() async throws {
     let workspace = try await Workspace()
     let canary = "canary-cli-kv-5b1d"
-    try await workspace.cinch("kv", "put", "secret/c", "password=-", stdin: canary + "\n")
+    try await workspace.cinch("kv", "put", "secret/c", "password=-", stdin: canary)
     #expect(try await workspace.cinch("kv", "get", "-field=password", "secret/c").stdout == canary)
     let audit = try await workspace.cinch("audit", "list")
     #expect(!audit.stdout.contains(canary))

@@ -37,4 +37,16 @@ import _CinchTestSupport
     #expect(bogus.stderr == "Unsupported method provided to -method flag: bogus\n")
     #expect(try await workspace.cinch("kv", "get", "-field=a", "secret/p").stdout == "1")
   }
+
+  /// kv-builder keeps `KEY=-` exactly as read (`value = buf.String()`): a final newline too.
+  @Test func aValueFromStdinKeepsItsNewline() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/nl", "password=-", stdin: "line\n")
+    await #expect(
+      try workspace.cinch("kv", "get", "-format=json", "-field=password", "secret/nl").stdout
+        == #""line\n""#)
+    try await workspace.cinch("kv", "put", "secret/raw", "password=-", stdin: "no newline")
+    await #expect(
+      try workspace.cinch("kv", "get", "-field=password", "secret/raw").stdout == "no newline")
+  }
 }
