@@ -26,21 +26,35 @@ struct KVPathOptions: ParsableArguments {
   @Argument(help: "The secret's path: MOUNT/PATH, or PATH with -mount.")
   var path: String
 
-  /// The mount and the key inside it.
+  /// The mount and the key inside it. The path is cleaned as Vault's CLI cleans it
+  /// (`sanitizePath`, then `path.Join` with the mount): no empty, `.` or `..` segment, no
+  /// leading or trailing slash.
   func resolve(_ session: VaultSession, allowEmptyKey: Bool = false) async throws
     -> (mount: String, key: String)
   {
-    var full = path
-    while full.hasPrefix("/") { full.removeFirst() }
+    let full = Self.clean(path)
     if let mount {
-      let name = mount.hasSuffix("/") ? String(mount.dropLast()) : mount
-      return (name, full)
+      return (Self.clean(mount), full)
     }
     if let (mount, rest) = try await session.store.vaultMount(for: full) {
       return (mount.name, rest)
     }
     let parts = full.split(separator: "/", maxSplits: 1)
     return (parts.first.map(String.init) ?? full, parts.count > 1 ? String(parts[1]) : "")
+  }
+
+  /// Go's `path.Clean` of a path under a root: empty and `.` segments go, `..` takes the one
+  /// before it away (never past the root), and there is no slash at either end.
+  static func clean(_ path: String) -> String {
+    var segments: [Substring] = []
+    for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+      switch segment {
+      case ".": continue
+      case "..": _ = segments.popLast()
+      default: segments.append(segment)
+      }
+    }
+    return segments.joined(separator: "/")
   }
 }
 

@@ -49,4 +49,33 @@ import _CinchTestSupport
     await #expect(
       try workspace.cinch("kv", "get", "-field=password", "secret/raw").stdout == "no newline")
   }
+
+  /// Vault's CLI sanitizes the path and joins it with `path.Join`: `a/../b` is `b`, `//c` is
+  /// `c`, and a trailing slash is dropped, so no key has an empty or dotted segment.
+  @Test func pathsAreCleanedAsVaultJoinsThem() async throws {
+    let workspace = try await Workspace()
+    let dotted = try await workspace.cinch("kv", "put", "secret/a/../b", "x=1")
+    #expect(dotted.status == 0, "\(dotted.stderr)")
+    #expect(dotted.stdout.contains("\nsecret/data/b\n"))
+    let doubled = try await workspace.cinch("kv", "put", "secret//c", "x=2")
+    #expect(doubled.status == 0, "\(doubled.stderr)")
+    #expect(doubled.stdout.contains("\nsecret/data/c\n"))
+    let trailing = try await workspace.cinch("kv", "put", "secret/t/", "x=3")
+    #expect(trailing.status == 0, "\(trailing.stderr)")
+    #expect(trailing.stdout.contains("\nsecret/data/t\n"))
+    let mounted = try await workspace.cinch("kv", "put", "-mount=secret/", "./d/../e/", "x=4")
+    #expect(mounted.status == 0, "\(mounted.stderr)")
+    #expect(try await workspace.cinch("kv", "get", "-field=x", "secret/b").stdout == "1")
+    #expect(try await workspace.cinch("kv", "get", "-field=x", "secret/c").stdout == "2")
+    #expect(try await workspace.cinch("kv", "get", "-field=x", "secret/t/").stdout == "3")
+    #expect(try await workspace.cinch("kv", "get", "-field=x", "secret/./e").stdout == "4")
+    #expect(try await workspace.cinch("kv", "list", "secret/").stdout == "Keys\n----\nb\nc\ne\nt\n")
+    // A folder listed with or without its slash.
+    try await workspace.cinch("kv", "put", "secret/f/g", "x=5")
+    #expect(try await workspace.cinch("kv", "list", "secret//f/").stdout == "Keys\n----\ng\n")
+    #expect(try await workspace.cinch("kv", "list", "secret/f").stdout == "Keys\n----\ng\n")
+    let metadata = try await workspace.cinch(
+      "kv", "metadata", "get", "-field=current_version", "secret/x/../b/")
+    #expect(metadata.stdout == "1")
+  }
 }
