@@ -75,6 +75,8 @@ public struct CinchMain: AsyncParsableCommand {
       if let invalid = ArgumentText.firstInvalid() {
         throw ValidationError("\(invalid) is not UTF-8 text; cinch takes text arguments only")
       }
+      // The Vault-style commands read flags only before their first argument, as vault does.
+      let arguments = try VaultFlagSplit.flagsFirst(root: Self.self, arguments)
       var command: any ParsableCommand
       if let fast = FastCommandLine.command(arguments) {
         command = fast

@@ -78,4 +78,49 @@ import _CinchTestSupport
       "kv", "metadata", "get", "-field=current_version", "secret/x/../b/")
     #expect(metadata.stdout == "1")
   }
+
+  /// Go's flag package stops at the first argument that is not a flag: what follows the path
+  /// is data (`-note=hi` a key) or an argument too many, never a flag.
+  @Test func flagsEndAtTheFirstArgument() async throws {
+    let workspace = try await Workspace()
+    let note = try await workspace.cinch("kv", "put", "secret/f", "a=1", "-note=hi")
+    #expect(note.status == 0, "\(note.stderr)")
+    await #expect(
+      try workspace.cinch("kv", "get", "-format=json", "-field=data", "secret/f").stdout
+        == "{\n  \"-note\": \"hi\",\n  \"a\": \"1\"\n}")
+    try await workspace.cinch("secrets", "enable", "-path=other", "kv-v2")
+    let mount = try await workspace.cinch("kv", "put", "secret/x", "a=1", "-mount=other")
+    #expect(mount.status == 0, "\(mount.stderr)")
+    #expect(mount.stdout.contains("\nsecret/data/x\n"))
+    await #expect(
+      try workspace.cinch("kv", "get", "-field=-mount", "secret/x").stdout == "other")
+    #expect(try await workspace.cinch("kv", "get", "other/x").status == 2)
+
+    let extra = try await workspace.cinch("kv", "get", "secret/f", "-format=json")
+    #expect(extra.status == 1)
+    #expect(extra.stdout == "")
+    #expect(extra.stderr == "Too many arguments (expected 1, got 2)\n")
+    let none = try await workspace.cinch("kv", "get")
+    #expect(none.status == 1)
+    #expect(none.stderr == "Not enough arguments (expected 1, got 0)\n")
+    let many = try await workspace.cinch("kv", "metadata", "get", "secret/f", "x", "y")
+    #expect(many.stderr == "Too many arguments (expected 1, got 3)\n")
+
+    // A flag's value may be the next word; `--` ends the flags, and after the path it is data.
+    await #expect(
+      try workspace.cinch("kv", "get", "-mount", "secret", "-field", "a", "f").stdout == "1")
+    await #expect(
+      try workspace.cinch("kv", "get", "-field=a", "--", "secret/f").stdout == "1")
+    let dashes = try await workspace.cinch("kv", "put", "secret/dd", "--", "a=1")
+    #expect(dashes.status == 1)
+    #expect(dashes.stderr == "Failed to parse K=V data: format must be key=value\n")
+    #expect(try await workspace.cinch("kv", "put", "-cas=0", "secret/new", "b=2").status == 0)
+    // The generic commands read their flags the same way.
+    let read = try await workspace.cinch("read", "secret/data/f", "-format=json")
+    #expect(read.status == 0, "\(read.stderr)")
+    #expect(!read.stdout.hasPrefix("{"))
+    let help = try await workspace.cinch("kv", "get", "secret/f", "--help")
+    #expect(help.status == 0)
+    #expect(help.stdout.contains("USAGE"))
+  }
 }

@@ -1,0 +1,155 @@
+import ArgumentParser
+import CinchJSON
+
+/// A command that reads its command line as Vault's CLI does (Go's `flag` package): flags come
+/// before the first argument that is not one, and every word from there on is an argument —
+/// `cinch kv put secret/f a=1 -note=hi` stores the key `-note`, as `vault kv put` does.
+protocol VaultFlagParsing: ParsableCommand {
+  /// Options that are Go bool flags: given bare (`-cas-required`), they mean `=true`, and they
+  /// never take the next word as their value.
+  static var goBoolOptions: Set<String> { get }
+}
+
+extension VaultFlagParsing {
+  static var goBoolOptions: Set<String> { [] }
+}
+
+/// The command line of a `VaultFlagParsing` command rewritten for ArgumentParser, which would
+/// otherwise read an option anywhere: its flags, then `--`, then its arguments.
+enum VaultFlagSplit {
+  /// `arguments` (without the program name) as ArgumentParser should read them. Other command
+  /// lines, and one that asks for help anywhere before a `--`, are returned unchanged. With a
+  /// wrong number of arguments for a command whose arguments are all single words, Vault's
+  /// `Too many arguments (expected N, got M)` or `Not enough arguments …`, exit 1.
+  static func flagsFirst<Root: ParsableCommand>(root: Root.Type, _ arguments: [String]) throws
+    -> [String]
+  {
+    var command: any ParsableCommand.Type = root
+    var index = 0
+    while index < arguments.count,
+      let next = command.configuration.subcommands.first(where: { subcommand in
+        (subcommand.configuration.commandName ?? subcommand._commandName) == arguments[index]
+          || subcommand.configuration.aliases.contains(arguments[index])
+      })
+    {
+      command = next
+      index += 1
+    }
+    guard let vault = command as? any VaultFlagParsing.Type,
+      command.configuration.subcommands.isEmpty
+    else { return arguments }
+    let words = arguments[index...]
+    let help: Set<String> = ["-h", "--help"]
+    guard !words.prefix(while: { $0 != "--" }).contains(where: help.contains) else {
+      return arguments
+    }
+    let declared = Declared(command)
+    var flags: [String] = []
+    var positionals: [String] = []
+    var position = words.startIndex
+    while position < words.endIndex {
+      let word = words[position]
+      if word == "--" {
+        positionals = Array(words[(position + 1)...])
+        break
+      }
+      guard word.hasPrefix("-"), word != "-" else {
+        positionals = Array(words[position...])
+        break
+      }
+      position += 1
+      let name = Self.name(word)
+      if !word.contains("="), vault.goBoolOptions.contains(name) {
+        flags.append(word + "=true")
+        continue
+      }
+      flags.append(word)
+      if !word.contains("="), declared.valued.contains(name), position < words.endIndex {
+        flags.append(words[position])
+        position += 1
+      }
+    }
+    if !declared.repeating {
+      let expected = declared.positionals
+      if positionals.count > expected {
+        throw VaultExit.usage(
+          "Too many arguments (expected \(expected), got \(positionals.count))")
+      }
+      if positionals.count < declared.required {
+        throw VaultExit.usage(
+          "Not enough arguments (expected \(declared.required), got \(positionals.count))")
+      }
+    }
+    return Array(arguments[..<index]) + flags + (positionals.isEmpty ? [] : ["--"] + positionals)
+  }
+
+  /// `-name`, `--name=value` → `name`.
+  static func name(_ word: String) -> String {
+    var name = Substring(word)
+    if name.hasPrefix("--") { name = name.dropFirst(2) } else { name = name.dropFirst() }
+    return String(name.prefix { $0 != "=" })
+  }
+
+  /// What a command declares, read from ArgumentParser's own description of it
+  /// (`--experimental-dump-help`): which options take a value, and its arguments.
+  struct Declared {
+    var valued: Set<String> = []
+    var positionals = 0
+    var required = 0
+    var repeating = false
+
+    init(_ command: any ParsableCommand.Type) {
+      guard let info = try? JSONValueParser.parse(Self.dump(command)),
+        let declared = info["command"]?["arguments"]?.arrayValue
+      else { return }
+      for argument in declared {
+        switch argument["kind"]?.stringValue {
+        case "option":
+          for name in argument["names"]?.arrayValue ?? [] {
+            if let text = name["name"]?.stringValue { valued.insert(text) }
+          }
+        case "positional":
+          positionals += 1
+          if argument["isOptional"] != .bool(true) { required += 1 }
+          if argument["isRepeating"] == .bool(true) { repeating = true }
+        default: break
+        }
+      }
+    }
+
+    private static func dump<Command: ParsableCommand>(_ command: Command.Type) -> String {
+      command._dumpHelp()
+    }
+  }
+}
+
+extension KVPutCommand: VaultFlagParsing {}
+extension KVGetCommand: VaultFlagParsing {}
+extension KVPatchCommand: VaultFlagParsing {}
+extension KVDeleteCommand: VaultFlagParsing {}
+extension KVUndeleteCommand: VaultFlagParsing {}
+extension KVDestroyCommand: VaultFlagParsing {}
+extension KVListCommand: VaultFlagParsing {}
+extension KVRollbackCommand: VaultFlagParsing {}
+extension KVMetadataGetCommand: VaultFlagParsing {}
+extension KVMetadataPutCommand: VaultFlagParsing {}
+extension KVMetadataPatchCommand: VaultFlagParsing {}
+extension KVMetadataDeleteCommand: VaultFlagParsing {}
+extension VaultReadCommand: VaultFlagParsing {}
+extension VaultWriteCommand: VaultFlagParsing {}
+extension VaultDeleteCommand: VaultFlagParsing {}
+extension VaultListCommand: VaultFlagParsing {}
+extension SecretsEnableCommand: VaultFlagParsing {}
+extension SecretsDisableCommand: VaultFlagParsing {}
+extension SecretsTuneCommand: VaultFlagParsing {}
+extension SecretsListCommand: VaultFlagParsing {}
+extension TokenCreateCommand: VaultFlagParsing {}
+extension TokenLookupCommand: VaultFlagParsing {}
+extension TokenRenewCommand: VaultFlagParsing {}
+extension TokenRevokeCommand: VaultFlagParsing {}
+extension LeaseRenewCommand: VaultFlagParsing {}
+extension LeaseRevokeCommand: VaultFlagParsing {}
+extension LeaseLookupCommand: VaultFlagParsing {}
+extension AuditEnableCommand: VaultFlagParsing {}
+extension AuditDisableCommand: VaultFlagParsing {}
+extension AuditHashCommand: VaultFlagParsing {}
