@@ -65,8 +65,8 @@ struct KVMetadataSettings: ParsableArguments {
   var maxVersions: Int?
   @Option(
     name: [.customLong("cas-required", withSingleDash: true), .customLong("cas-required")],
-    help: "Require check-and-set on every write (true or false).")
-  var casRequired: Bool?
+    help: "Require check-and-set on every write (bare, or =true|false).")
+  var casRequired: String?
   @Option(
     name: [
       .customLong("delete-version-after", withSingleDash: true),
@@ -82,7 +82,16 @@ struct KVMetadataSettings: ParsableArguments {
   func body(patch: Bool) throws -> JSONObject {
     var body = JSONObject()
     if let maxVersions { body["max_versions"] = .integer(Int64(maxVersions)) }
-    if let casRequired { body["cas_required"] = .bool(casRequired) }
+    if let casRequired {
+      // A Go bool flag: strconv.ParseBool's spellings, Go's flag package's error.
+      switch casRequired {
+      case "1", "t", "T", "true", "TRUE", "True": body["cas_required"] = .bool(true)
+      case "0", "f", "F", "false", "FALSE", "False": body["cas_required"] = .bool(false)
+      default:
+        throw VaultExit.usage(
+          "invalid boolean value \"\(casRequired)\" for -cas-required: parse error")
+      }
+    }
     if let deleteVersionAfter {
       // A duration flag in Vault's CLI: refused before any request, exit 1.
       guard GoDuration.parse(deleteVersionAfter) != nil else {

@@ -132,8 +132,12 @@ extension KVDestroyCommand: VaultFlagParsing {}
 extension KVListCommand: VaultFlagParsing {}
 extension KVRollbackCommand: VaultFlagParsing {}
 extension KVMetadataGetCommand: VaultFlagParsing {}
-extension KVMetadataPutCommand: VaultFlagParsing {}
-extension KVMetadataPatchCommand: VaultFlagParsing {}
+extension KVMetadataPutCommand: VaultFlagParsing {
+  static var goBoolOptions: Set<String> { ["cas-required"] }
+}
+extension KVMetadataPatchCommand: VaultFlagParsing {
+  static var goBoolOptions: Set<String> { ["cas-required"] }
+}
 extension KVMetadataDeleteCommand: VaultFlagParsing {}
 extension VaultReadCommand: VaultFlagParsing {}
 extension VaultWriteCommand: VaultFlagParsing {}

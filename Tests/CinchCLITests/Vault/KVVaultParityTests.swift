@@ -123,4 +123,26 @@ import _CinchTestSupport
     #expect(help.status == 0)
     #expect(help.stdout.contains("USAGE"))
   }
+
+  /// `-cas-required` is a Go bool flag: bare, or `=true|false` in strconv.ParseBool's spellings.
+  @Test func casRequiredIsABooleanFlag() async throws {
+    let workspace = try await Workspace()
+    func casRequired() async throws -> String {
+      try await workspace.cinch("kv", "metadata", "get", "-field=cas_required", "secret/cr").stdout
+    }
+    let bare = try await workspace.cinch("kv", "metadata", "put", "-cas-required", "secret/cr")
+    #expect(bare.status == 0, "\(bare.stderr)")
+    #expect(try await casRequired() == "true")
+    try await workspace.cinch("kv", "metadata", "put", "-cas-required=false", "secret/cr")
+    #expect(try await casRequired() == "false")
+    try await workspace.cinch("kv", "metadata", "patch", "--cas-required", "secret/cr")
+    #expect(try await casRequired() == "true")
+    try await workspace.cinch("kv", "metadata", "patch", "-cas-required=F", "secret/cr")
+    #expect(try await casRequired() == "false")
+    try await workspace.cinch("kv", "metadata", "put", "-cas-required=1", "secret/cr")
+    #expect(try await casRequired() == "true")
+    let bad = try await workspace.cinch("kv", "metadata", "put", "-cas-required=maybe", "secret/cr")
+    #expect(bad.status == 1)
+    #expect(bad.stderr == "invalid boolean value \"maybe\" for -cas-required: parse error\n")
+  }
 }
