@@ -78,6 +78,13 @@ struct KVMetadataSettings: ParsableArguments {
     name: [.customLong("custom-metadata", withSingleDash: true), .customLong("custom-metadata")],
     help: "KEY=VALUE (repeatable).")
   var customMetadata: [String] = []
+  @Option(
+    name: [
+      .customLong("remove-custom-metadata", withSingleDash: true),
+      .customLong("remove-custom-metadata"),
+    ],
+    help: "Remove this key from the custom metadata (repeatable).")
+  var removeCustomMetadata: [String] = []
 
   func body(patch: Bool) throws -> JSONObject {
     var body = JSONObject()
@@ -112,7 +119,30 @@ struct KVMetadataSettings: ParsableArguments {
       }
       body["custom_metadata"] = .object(custom)
     }
+    if patch, !removeCustomMetadata.isEmpty {
+      // A null in a merge patch removes the key, as Vault's kv metadata patch sends it.
+      var custom = body["custom_metadata"]?.objectValue ?? JSONObject()
+      for key in removeCustomMetadata { custom[key] = .null }
+      body["custom_metadata"] = .object(custom)
+    }
     return body
+  }
+
+  /// For `metadata put`, which replaces the custom metadata it sends: the keys given with
+  /// `-custom-metadata`, or else the key's current ones, without those `-remove-custom-metadata`
+  /// names. Nil when nothing is removed.
+  func customMetadataRemoved(_ body: JSONObject, current: () async -> JSONObject?) async
+    -> JSONObject?
+  {
+    guard !removeCustomMetadata.isEmpty else { return nil }
+    var custom: JSONObject
+    if let given = body["custom_metadata"]?.objectValue {
+      custom = given
+    } else {
+      custom = await current() ?? JSONObject()
+    }
+    for key in removeCustomMetadata { custom[key] = nil }
+    return custom
   }
 }
 
@@ -125,7 +155,8 @@ struct KVMetadataPutCommand: AsyncParsableCommand {
   @OptionGroup var settings: KVMetadataSettings
 
   func run() async throws {
-    try await KVMetadataWrite.run("POST", storeOptions, location, try settings.body(patch: false))
+    try await KVMetadataWrite.run(
+      "POST", storeOptions, location, try settings.body(patch: false), settings: settings)
   }
 }
 
@@ -144,11 +175,23 @@ struct KVMetadataPatchCommand: AsyncParsableCommand {
 
 enum KVMetadataWrite {
   static func run(
-    _ method: String, _ storeOptions: StoreOptions, _ location: KVPathOptions, _ body: JSONObject
+    _ method: String, _ storeOptions: StoreOptions, _ location: KVPathOptions, _ body: JSONObject,
+    settings: KVMetadataSettings? = nil
   ) async throws {
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
     let path = "\(mount)/metadata/\(key)"
+    var body = body
+    if let settings,
+      let custom = await settings.customMetadataRemoved(
+        body,
+        current: {
+          let reply = await session.send("GET", path)
+          return reply.status == 200 ? reply.data?["custom_metadata"]?.objectValue : nil
+        })
+    {
+      body["custom_metadata"] = .object(custom)
+    }
     let reply = await session.send(method, path, .object(body))
     guard reply.status < 400 else {
       if reply.status == 404, method == "PATCH" {

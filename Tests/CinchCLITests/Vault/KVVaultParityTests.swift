@@ -145,4 +145,29 @@ import _CinchTestSupport
     #expect(bad.status == 1)
     #expect(bad.stderr == "invalid boolean value \"maybe\" for -cas-required: parse error\n")
   }
+
+  /// `-remove-custom-metadata=KEY` (repeatable) takes keys out of the custom metadata.
+  @Test func customMetadataKeysAreRemoved() async throws {
+    let workspace = try await Workspace()
+    func custom() async throws -> String {
+      try await workspace.cinch(
+        "kv", "metadata", "get", "-field=custom_metadata", "secret/cm"
+      ).stdout
+    }
+    try await workspace.cinch(
+      "kv", "metadata", "put", "-custom-metadata=a=1", "-custom-metadata=b=2",
+      "-custom-metadata=c=3", "-custom-metadata=d=4", "secret/cm")
+    let patch = try await workspace.cinch(
+      "kv", "metadata", "patch", "-remove-custom-metadata=a", "-remove-custom-metadata=b",
+      "secret/cm")
+    #expect(patch.status == 0, "\(patch.stderr)")
+    #expect(try await custom() == "map[c:3 d:4]")
+    let put = try await workspace.cinch(
+      "kv", "metadata", "put", "-remove-custom-metadata=c", "-max-versions=4", "secret/cm")
+    #expect(put.status == 0, "\(put.stderr)")
+    #expect(try await custom() == "map[d:4]")
+    await #expect(
+      try workspace.cinch("kv", "metadata", "get", "-field=max_versions", "secret/cm").stdout
+        == "4")
+  }
 }
