@@ -246,10 +246,12 @@ struct KVDeleteCommand: AsyncParsableCommand {
     commandName: "delete", abstract: "Soft-delete the latest version, or -versions.")
 
   @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultFormatOption
   @OptionGroup var location: KVPathOptions
   @OptionGroup var versions: KVVersionsOption
 
   func run() async throws {
+    _ = try output.resolvedFormat()
     let numbers = try versions.numbers()
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
@@ -265,16 +267,17 @@ struct KVDeleteCommand: AsyncParsableCommand {
     guard reply.status < 400 else {
       throw VaultSession.apiError("Error deleting", dataPath, method: "DELETE", reply)
     }
-    Output.stdout("Success! Data deleted (if it existed) at: \(dataPath)\n")
+    try output.success("Success! Data deleted (if it existed) at: \(dataPath)")
   }
 }
 
 /// `kv undelete` and `kv destroy`: a versions list posted to `undelete/` or `destroy/`.
 enum KVVersionsCommand {
   static func run(
-    _ section: String, storeOptions: StoreOptions, location: KVPathOptions,
-    versions: KVVersionsOption
+    _ section: String, storeOptions: StoreOptions, output: VaultFormatOption,
+    location: KVPathOptions, versions: KVVersionsOption
   ) async throws {
+    _ = try output.resolvedFormat()
     let numbers = try versions.numbers()
     guard !numbers.isEmpty else {
       throw VaultExit.usage(
@@ -288,7 +291,7 @@ enum KVVersionsCommand {
     guard reply.status < 400 else {
       throw VaultSession.apiError("Error writing data to", path, method: "PUT", reply)
     }
-    Output.stdout("Success! Data written to: \(path)\n")
+    try output.success("Success! Data written to: \(path)")
   }
 }
 
@@ -297,12 +300,14 @@ struct KVUndeleteCommand: AsyncParsableCommand {
     commandName: "undelete", abstract: "Undo the soft delete of -versions.")
 
   @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultFormatOption
   @OptionGroup var location: KVPathOptions
   @OptionGroup var versions: KVVersionsOption
 
   func run() async throws {
     try await KVVersionsCommand.run(
-      "undelete", storeOptions: storeOptions, location: location, versions: versions)
+      "undelete", storeOptions: storeOptions, output: output, location: location,
+      versions: versions)
   }
 }
 
@@ -311,12 +316,14 @@ struct KVDestroyCommand: AsyncParsableCommand {
     commandName: "destroy", abstract: "Remove the data of -versions for good.")
 
   @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultFormatOption
   @OptionGroup var location: KVPathOptions
   @OptionGroup var versions: KVVersionsOption
 
   func run() async throws {
     try await KVVersionsCommand.run(
-      "destroy", storeOptions: storeOptions, location: location, versions: versions)
+      "destroy", storeOptions: storeOptions, output: output, location: location,
+      versions: versions)
   }
 }
 

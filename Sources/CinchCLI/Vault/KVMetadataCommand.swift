@@ -151,12 +151,14 @@ struct KVMetadataPutCommand: AsyncParsableCommand {
     commandName: "put", abstract: "Set a secret's metadata (creating the key if needed).")
 
   @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultFormatOption
   @OptionGroup var location: KVPathOptions
   @OptionGroup var settings: KVMetadataSettings
 
   func run() async throws {
     try await KVMetadataWrite.run(
-      "POST", storeOptions, location, try settings.body(patch: false), settings: settings)
+      "POST", storeOptions, output, location, try settings.body(patch: false),
+      settings: settings)
   }
 }
 
@@ -165,19 +167,22 @@ struct KVMetadataPatchCommand: AsyncParsableCommand {
     commandName: "patch", abstract: "Change some of a secret's metadata.")
 
   @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultFormatOption
   @OptionGroup var location: KVPathOptions
   @OptionGroup var settings: KVMetadataSettings
 
   func run() async throws {
-    try await KVMetadataWrite.run("PATCH", storeOptions, location, try settings.body(patch: true))
+    try await KVMetadataWrite.run(
+      "PATCH", storeOptions, output, location, try settings.body(patch: true))
   }
 }
 
 enum KVMetadataWrite {
   static func run(
-    _ method: String, _ storeOptions: StoreOptions, _ location: KVPathOptions, _ body: JSONObject,
-    settings: KVMetadataSettings? = nil
+    _ method: String, _ storeOptions: StoreOptions, _ output: VaultFormatOption,
+    _ location: KVPathOptions, _ body: JSONObject, settings: KVMetadataSettings? = nil
   ) async throws {
+    _ = try output.resolvedFormat()
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
     let path = "\(mount)/metadata/\(key)"
@@ -200,7 +205,7 @@ enum KVMetadataWrite {
       throw VaultSession.apiError("Error writing data to", path, method: method, reply)
     }
     reply.printWarnings()
-    Output.stdout("Success! Data written to: \(path)\n")
+    try output.success("Success! Data written to: \(path)")
   }
 }
 
@@ -209,9 +214,11 @@ struct KVMetadataDeleteCommand: AsyncParsableCommand {
     commandName: "delete", abstract: "Remove a secret: every version and its metadata.")
 
   @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var output: VaultFormatOption
   @OptionGroup var location: KVPathOptions
 
   func run() async throws {
+    _ = try output.resolvedFormat()
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
     let path = "\(mount)/metadata/\(key)"
@@ -219,6 +226,6 @@ struct KVMetadataDeleteCommand: AsyncParsableCommand {
     guard reply.status < 400 else {
       throw VaultSession.apiError("Error deleting", path, method: "DELETE", reply)
     }
-    Output.stdout("Success! Data deleted (if it existed) at: \(path)\n")
+    try output.success("Success! Data deleted (if it existed) at: \(path)")
   }
 }

@@ -26,13 +26,32 @@ struct VaultOutputOptions: ParsableArguments {
     help: "Print only this field, with no trailing newline.")
   var field: String?
 
-  func resolvedFormat() throws -> String {
+  func resolvedFormat() throws -> String { try VaultFormatOption.resolved(format) }
+}
+
+/// `-format` alone, for the commands that print only a success line (`kv delete`,
+/// `kv metadata put`): with a format other than table they print nothing, as Vault's do.
+struct VaultFormatOption: ParsableArguments {
+  @Option(
+    name: [.customLong("format", withSingleDash: true), .customLong("format")],
+    help: "'table' or 'json' (default: $VAULT_FORMAT or table); json prints nothing on success.")
+  var format: String?
+
+  func resolvedFormat() throws -> String { try Self.resolved(format) }
+
+  /// The flag's format, or `VAULT_FORMAT`'s, or table; one cinch does not print is an error.
+  static func resolved(_ format: String?) throws -> String {
     let format = (format ?? ProcessEnvironment.current["VAULT_FORMAT"] ?? "table")
       .lowercased()
     guard format == "table" || format == "json" else {
       throw VaultExit.usage("Invalid output format: \(format)")
     }
     return format
+  }
+
+  /// Prints a success line in table format only.
+  func success(_ line: String) throws {
+    if try resolvedFormat() == "table" { Output.stdout(line + "\n") }
   }
 }
 

@@ -170,4 +170,34 @@ import _CinchTestSupport
       try workspace.cinch("kv", "metadata", "get", "-field=max_versions", "secret/cm").stdout
         == "4")
   }
+
+  /// `-format` (or `VAULT_FORMAT`) is taken by the commands that print only a success line;
+  /// with a format other than table they print nothing, as Vault's do.
+  @Test func successLinesFollowTheFormat() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/s", "a=1")
+    try await workspace.cinch("kv", "put", "secret/s", "a=2")
+    let steps: [[String]] = [
+      ["kv", "delete", "-format=json", "secret/s"],
+      ["kv", "undelete", "-format=json", "-versions=2", "secret/s"],
+      ["kv", "destroy", "-format=json", "-versions=1", "secret/s"],
+      ["kv", "metadata", "put", "-format=json", "-max-versions=3", "secret/s"],
+      ["kv", "metadata", "delete", "-format=json", "secret/s"],
+    ]
+    for step in steps {
+      let result = try await CinchProcess.run(step, in: workspace.directory)
+      #expect(result.status == 0, "\(step): \(result.stderr)")
+      #expect(result.stdout == "", "\(step)")
+    }
+    try await workspace.cinch("kv", "put", "secret/e", "a=1")
+    let environment = try await CinchProcess.run(
+      ["kv", "delete", "secret/e"], in: workspace.directory, environment: ["VAULT_FORMAT": "json"])
+    #expect(environment.status == 0)
+    #expect(environment.stdout == "")
+    let table = try await workspace.cinch("kv", "metadata", "delete", "-format=table", "secret/e")
+    #expect(table.stdout == "Success! Data deleted (if it existed) at: secret/metadata/e\n")
+    let bad = try await workspace.cinch("kv", "delete", "-format=xml", "secret/e")
+    #expect(bad.status == 1)
+    #expect(bad.stderr == "Invalid output format: xml\n")
+  }
 }
