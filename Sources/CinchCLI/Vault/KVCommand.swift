@@ -343,6 +343,8 @@ struct KVListCommand: AsyncParsableCommand {
     let reply = await session.send("LIST", path)
     guard reply.status < 400 else {
       if reply.status == 404 {
+        // Vault's kv list prints an empty object for nothing to list in a format not table.
+        if format != "table" { Output.stdout("{}\n") }
         // Named as Vault's path.Join leaves it, without a trailing slash.
         var shown = path
         while shown.hasSuffix("/") { shown.removeLast() }

@@ -200,4 +200,22 @@ import _CinchTestSupport
     #expect(bad.status == 1)
     #expect(bad.stderr == "Invalid output format: xml\n")
   }
+
+  /// `kv list` with a format other than table prints `{}` for nothing to list, exit 2.
+  @Test func anEmptyListPrintsAnEmptyObject() async throws {
+    let workspace = try await Workspace()
+    let json = try await workspace.cinch("kv", "list", "-format=json", "secret/none")
+    #expect(json.status == 2)
+    #expect(json.stdout == "{}\n")
+    #expect(json.stderr == "No value found at secret/metadata/none\n")
+    let environment = try await CinchProcess.run(
+      ["kv", "list", "secret/"], in: workspace.directory, environment: ["VAULT_FORMAT": "json"])
+    #expect(environment.status == 2)
+    #expect(environment.stdout == "{}\n")
+    let table = try await workspace.cinch("kv", "list", "secret/none")
+    #expect(table.stdout == "")
+    let generic = try await workspace.cinch("list", "-format=json", "secret/metadata/none")
+    #expect(generic.status == 2)
+    #expect(generic.stdout == "{}\n")
+  }
 }
