@@ -8,10 +8,14 @@ protocol VaultFlagParsing: ParsableCommand {
   /// Options that are Go bool flags: given bare (`-cas-required`), they mean `=true`, and they
   /// never take the next word as their value.
   static var goBoolOptions: Set<String> { get }
+  /// For a command whose last argument repeats, what Vault's `Not enough arguments (expected
+  /// …)` says when its first is missing (`>1` for `kv put`); nil leaves that to ArgumentParser.
+  static var expectedArguments: String? { get }
 }
 
 extension VaultFlagParsing {
   static var goBoolOptions: Set<String> { [] }
+  static var expectedArguments: String? { nil }
 }
 
 /// The command line of a `VaultFlagParsing` command rewritten for ArgumentParser, which would
@@ -69,6 +73,12 @@ enum VaultFlagSplit {
         position += 1
       }
     }
+    if declared.repeating, let expected = vault.expectedArguments,
+      positionals.count < declared.required
+    {
+      throw VaultExit.usage(
+        "Not enough arguments (expected \(expected), got \(positionals.count))")
+    }
     if !declared.repeating {
       let expected = declared.positionals
       if positionals.count > expected {
@@ -123,9 +133,13 @@ enum VaultFlagSplit {
   }
 }
 
-extension KVPutCommand: VaultFlagParsing {}
+extension KVPutCommand: VaultFlagParsing {
+  static var expectedArguments: String? { ">1" }
+}
 extension KVGetCommand: VaultFlagParsing {}
-extension KVPatchCommand: VaultFlagParsing {}
+extension KVPatchCommand: VaultFlagParsing {
+  static var expectedArguments: String? { ">1" }
+}
 extension KVDeleteCommand: VaultFlagParsing {}
 extension KVUndeleteCommand: VaultFlagParsing {}
 extension KVDestroyCommand: VaultFlagParsing {}
@@ -140,7 +154,9 @@ extension KVMetadataPatchCommand: VaultFlagParsing {
 }
 extension KVMetadataDeleteCommand: VaultFlagParsing {}
 extension VaultReadCommand: VaultFlagParsing {}
-extension VaultWriteCommand: VaultFlagParsing {}
+extension VaultWriteCommand: VaultFlagParsing {
+  static var expectedArguments: String? { ">1" }
+}
 extension VaultDeleteCommand: VaultFlagParsing {}
 extension VaultListCommand: VaultFlagParsing {}
 extension SecretsEnableCommand: VaultFlagParsing {}

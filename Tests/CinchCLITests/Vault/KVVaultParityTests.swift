@@ -218,4 +218,17 @@ import _CinchTestSupport
     #expect(generic.status == 2)
     #expect(generic.stdout == "{}\n")
   }
+
+  /// The commands that take a path and data say what Vault's do when given neither.
+  @Test func aMissingPathIsNotEnoughArguments() async throws {
+    let workspace = try await Workspace()
+    for command in [["kv", "put"], ["kv", "patch"], ["write"]] {
+      let none = try await CinchProcess.run(command + ["-format=json"], in: workspace.directory)
+      #expect(none.status == 1, "\(command)")
+      #expect(none.stderr == "Not enough arguments (expected >1, got 0)\n", "\(command)")
+    }
+    let noData = try await workspace.cinch("kv", "put", "secret/q")
+    #expect(noData.status == 1)
+    #expect(noData.stderr == "Must supply data\n")
+  }
 }
