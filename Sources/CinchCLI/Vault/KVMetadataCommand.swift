@@ -131,15 +131,15 @@ struct KVMetadataSettings: ParsableArguments {
   /// For `metadata put`, which replaces the custom metadata it sends: the keys given with
   /// `-custom-metadata`, or else the key's current ones, without those `-remove-custom-metadata`
   /// names. Nil when nothing is removed.
-  func customMetadataRemoved(_ body: JSONObject, current: () async -> JSONObject?) async
-    -> JSONObject?
+  func customMetadataRemoved(_ body: JSONObject, current: () async throws -> JSONObject)
+    async throws -> JSONObject?
   {
     guard !removeCustomMetadata.isEmpty else { return nil }
     var custom: JSONObject
     if let given = body["custom_metadata"]?.objectValue {
       custom = given
     } else {
-      custom = await current() ?? JSONObject()
+      custom = try await current()
     }
     for key in removeCustomMetadata { custom[key] = nil }
     return custom
@@ -188,11 +188,16 @@ enum KVMetadataWrite {
     let path = "\(mount)/metadata/\(key)"
     var body = body
     if let settings,
-      let custom = await settings.customMetadataRemoved(
+      let custom = try await settings.customMetadataRemoved(
         body,
         current: {
+          // None for a key that does not exist yet; a read that fails stops the write, which
+          // would otherwise replace the custom metadata with nothing.
           let reply = await session.send("GET", path)
-          return reply.status == 200 ? reply.data?["custom_metadata"]?.objectValue : nil
+          guard reply.status < 400 || reply.status == 404 else {
+            throw VaultSession.apiError("Error reading", path, method: "GET", reply)
+          }
+          return reply.data?["custom_metadata"]?.objectValue ?? JSONObject()
         })
     {
       body["custom_metadata"] = .object(custom)
