@@ -108,7 +108,8 @@ enum AuditChain {
     vault: KeyVault
   ) throws {
     guard groups.contains(where: { !$0.events.isEmpty }) else { return }
-    var (seq, previous) = try sealedEnd(db, vault: vault)
+    var (seq, previous) = try sealedEnd(
+      db, vault: vault, startsStore: groups.first?.events.first?.operation == "Init")
     let time = timestamp(date)
     let insert = try SteppedStatement(
       db,
@@ -155,7 +156,8 @@ enum AuditChain {
 
   /// The last row's number and hash, to append after, once they are known to be the ones the
   /// sealed head records; (0, genesis) for a store whose log and head are both still to be
-  /// written (`init`). Anything else (rows removed from the end, the whole log emptied, the
+  /// written, and only for the `Init` row that starts them (`startsStore`): a log and head
+  /// both removed from a store in use are a wiped log, not a new one. Anything else (rows removed from the end, the whole log emptied, the
   /// head removed, changed or sealed under another key) is refused, and the operation's
   /// transaction rolls back: a write never seals a new head over a log that no longer ends
   /// where the old one says (until 2026-12-03 it did, and any command, a read included, hid a
@@ -163,13 +165,15 @@ enum AuditChain {
   ///
   /// One cached statement reads the last row with the head. The head's MAC is checked as well,
   /// so a head whose number and hash were edited to fit a cut log is not sealed again.
-  static func sealedEnd(_ db: Database, vault: KeyVault) throws -> (Int, [UInt8]) {
+  static func sealedEnd(_ db: Database, vault: KeyVault, startsStore: Bool = false) throws -> (
+    Int, [UInt8]
+  ) {
     let end = try SteppedStatement(db, sql: sealedEndSQL).withRow([]) { columns in
       columns.map { (seq: Int($0.integer(0)), hash: $0.blob(1), head: $0.blob(2)) }
     }
     guard let end else {
-      // An empty log: only a store that has no head yet starts one.
-      guard try StoreMeta.data(db, StoreMeta.auditHead) == nil else {
+      // An empty log: only `init` starts one, in a store that has no head yet.
+      guard startsStore, try StoreMeta.data(db, StoreMeta.auditHead) == nil else {
         throw StoreError.auditHeadMismatch
       }
       return (0, genesis(storeID: vault.storeID))

@@ -31,6 +31,13 @@ extension SQLiteStore: KeyStore {
         guard !tag.tagKey.isEmpty, tag.tagKey.count <= 128, tag.tagValue.count <= 256 else {
           throw StoreError.validation("Tag keys must be 1-128 characters and values 0-256.")
         }
+        // "can't be prefixed with aws:" (any case): AWS's own tags
+        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kms-key-tag.html).
+        guard !tag.tagKey.lowercased().hasPrefix("aws:") else {
+          throw StoreError(
+            code: "TagException",
+            message: "Tag keys starting with 'aws:' are reserved for AWS use: '\(tag.tagKey)'.")
+        }
       }
       let (keyID, keyIDBytes) = try KMSKeyRecord.newKeyID()
       let material = try Crypto.randomKey()

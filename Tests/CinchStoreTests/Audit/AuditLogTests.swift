@@ -234,6 +234,11 @@ import Testing
       "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 3 FROM audit_log)"
     ),
     ("every row removed", "DELETE FROM audit_log"),
+    // Not a store `init` is creating: its keys and values are there.
+    (
+      "every row and the head removed",
+      "DELETE FROM audit_log; DELETE FROM store_meta WHERE key = 'audit_head'"
+    ),
     ("the head removed", "DELETE FROM store_meta WHERE key = 'audit_head'"),
     ("the head zeroed", "UPDATE store_meta SET value = zeroblob(72) WHERE key = 'audit_head'"),
     ("the head cut short", "UPDATE store_meta SET value = x'00' WHERE key = 'audit_head'"),

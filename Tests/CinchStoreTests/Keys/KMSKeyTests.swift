@@ -85,6 +85,16 @@ import Testing
   @Test func kmsErrors() async throws {
     let store = try await StoreFixture.make().store
     let key = try await store.createKey(CreateKeyRequest()).keyMetadata
+    // `aws:` tag keys are AWS's own, in any case.
+    for reserved in ["aws:x", "AWS:Owner"] {
+      await expectStoreError(
+        "TagException",
+        message: "Tag keys starting with 'aws:' are reserved for AWS use: '\(reserved)'."
+      ) {
+        _ = try await store.createKey(
+          CreateKeyRequest(tags: [KMSTag(tagKey: reserved, tagValue: "1")]))
+      }
+    }
     await expectStoreError("NotFoundException", message: "Invalid keyId nope") {
       _ = try await store.describeKey(DescribeKeyRequest(keyID: "nope"))
     }
