@@ -773,9 +773,10 @@ public struct Evaluator: Sendable {
     }
     if parameter.type == "Number" || parameter.type == "List<Number>" {
       for element in elements {
-        // Swift's `Double` reads `NaN`, which is no number CloudFormation takes and which every
-        // limit would let through (any comparison with it is false).
-        guard let number = Double(element), !number.isNaN else {
+        // A decimal integer or float, as CloudFormation's Number takes ("An integer or
+        // float"): Swift's `Double` also reads `NaN` (which every limit would let through),
+        // `inf` and hex floats (`0x1p3`), none of them a number CloudFormation takes.
+        guard Self.isDecimalNumber(element), let number = Double(element) else {
           problems.append("\(parameter.noEcho ? "the value" : "'\(element)'") is not a number")
           continue
         }
@@ -807,6 +808,33 @@ public struct Evaluator: Sendable {
       if !matches { unmatched.append(value) }
     }
     return unmatched
+  }
+
+  /// `[+-]digits[.digits][e[+-]digits]` (or `.digits`): a decimal integer or float.
+  static func isDecimalNumber(_ text: String) -> Bool {
+    var bytes = Substring(text).utf8[...]
+    if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+      bytes = bytes.dropFirst()
+    }
+    func digits() -> Int {
+      let count = bytes.prefix { $0 &- UInt8(ascii: "0") < 10 }.count
+      bytes = bytes.dropFirst(count)
+      return count
+    }
+    var mantissa = digits()
+    if bytes.first == UInt8(ascii: ".") {
+      bytes = bytes.dropFirst()
+      mantissa += digits()
+    }
+    guard mantissa > 0 else { return false }
+    if let exponent = bytes.first, exponent | 0x20 == UInt8(ascii: "e") {
+      bytes = bytes.dropFirst()
+      if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+        bytes = bytes.dropFirst()
+      }
+      guard digits() > 0 else { return false }
+    }
+    return bytes.isEmpty
   }
 
   private static func format(_ number: Double) -> String {
