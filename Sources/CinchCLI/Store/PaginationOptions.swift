@@ -59,6 +59,7 @@ struct PaginationOptions: ParsableArguments {
     let start = try ResumeToken(startingToken, inputToken: inputToken)
     var items: [Item] = []
     var pageSizes: [Int] = []
+    var pageTokens: [String?] = []
     var pageToken = start.serviceToken
     var skipped = start.skip
     var resume: ResumeToken?
@@ -70,11 +71,13 @@ struct PaginationOptions: ParsableArguments {
         let kept = maxItems - items.count
         items += pageItems.prefix(kept)
         pageSizes.append(kept)
+        pageTokens.append(nil)
         resume = ResumeToken(serviceToken: pageToken, skip: skipped + kept)
         break
       }
       items += pageItems
       pageSizes.append(pageItems.count)
+      pageTokens.append(page.next.flatMap { $0.isEmpty ? nil : $0 })
       skipped = 0
       // An empty token ends the listing, as botocore reads it (moto sends "").
       guard let next = page.next, !next.isEmpty else { break }
@@ -86,7 +89,7 @@ struct PaginationOptions: ParsableArguments {
     }
     return Collected(
       items: items, next: resume?.encoded(inputToken: inputToken),
-      paging: Paging(paginated: true, pageSizes: pageSizes))
+      paging: Paging(paginated: true, pageSizes: pageSizes, pageTokens: pageTokens))
   }
 }
 

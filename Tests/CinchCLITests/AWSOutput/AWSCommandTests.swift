@@ -383,8 +383,10 @@ import Testing
     #expect(text.standardOutput == "PARAMETERS\t/a\nNEXTTOKEN\ttoken-2\n")
   }
 
-  /// `--output yaml-stream` writes each page the CLI read as an item of its own, `--query`
-  /// run on each, as `--output text` does; a resume token ends the last page.
+  /// `--output yaml-stream` writes each page the CLI read as an item of its own, as the
+  /// service answered it (its own token included, where the response has it), `--query` run
+  /// on each, as `--output text` does. botocore hands the streaming formatter the raw pages:
+  /// the resume token `--max-items` makes is not printed, and the page it cut has no token.
   @Test func yamlStreamWritesEachPage() throws {
     let names = ["/a", "/b", "/c"].map { JSONValue.object(JSONObject([("Name", .string($0))])) }
     let document = JSONValue.object(
@@ -393,13 +395,14 @@ import Testing
       format: .yamlStream, query: try JMESPathExpression("Parameters[].Name"),
       pagination: .resultKey("Parameters"))
     output.pageSizes = [2, 1]
+    output.pageTokens = ["page-2", nil]
     #expect(
       try output.render(operation: "GetParametersByPath", document: document)
         == "- - /a\n  - /b\n- - /c\n")
     output.query = nil
     #expect(
       try output.render(operation: "GetParametersByPath", document: document)
-        == "- Parameters:\n  - Name: /a\n  - Name: /b\n- NextToken: resume\n  Parameters:\n"
+        == "- NextToken: page-2\n  Parameters:\n  - Name: /a\n  - Name: /b\n- Parameters:\n"
         + "  - Name: /c\n")
   }
 

@@ -12,6 +12,8 @@ package struct AWSCommandOutput: Sendable {
   /// The items of each page the CLI read (`Paging.pageSizes`), for the outputs written page
   /// by page (text, yaml-stream).
   package var pageSizes: [Int] = []
+  /// The token each page came with (`Paging.pageTokens`), for yaml-stream.
+  package var pageTokens: [String?] = []
   /// Columns available to `--output table` (the aws CLI uses 80 when stdout is no terminal).
   package var terminalWidth: Int
   package var colored: Bool
@@ -53,11 +55,7 @@ package struct AWSCommandOutput: Sendable {
       guard let pagination else {
         return AWSYAMLFormatter.formatStream(pages: [try applyQuery(document)])
       }
-      var pages = pagination.textPages(document, sizes: pageSizes)
-      if let token = pagination.resumeToken(document), case .object(var last)? = pages.last {
-        last["NextToken"] = token
-        pages[pages.count - 1] = .object(last)
-      }
+      let pages = pagination.streamPages(document, sizes: pageSizes, tokens: pageTokens)
       return AWSYAMLFormatter.formatStream(pages: try pages.map(applyQuery))
     case .off:
       // awscli's `OffFormatter` prints nothing and never runs `--query` (only a query that does
@@ -167,6 +165,7 @@ package enum AWSCommand {
         terminalWidth: terminalWidth,
         colored: color == .on || (color == .auto && isTerminal))
       output.pageSizes = paging?.pageSizes ?? []
+      output.pageTokens = paging?.pageTokens ?? []
       return Outcome(
         standardOutput: try output.render(operation: operation, response: response),
         standardError: "",

@@ -43,6 +43,28 @@ package struct AWSPagination: Sendable, Equatable {
     return .object(result)
   }
 
+  /// The pages `--output yaml-stream` prints: each as the service answered it, its items and
+  /// its own token (`tokens`, one a page). botocore's page iterator hands the streaming
+  /// formatter the raw pages, so the token to resume from after `--max-items` is not printed
+  /// there, and the page it cut has none.
+  func streamPages(_ response: JSONValue, sizes: [Int], tokens: [String?]) -> [JSONValue] {
+    var pages = textPages(response, sizes: sizes)
+    // No record of the pages' tokens (a response rendered on its own): one page, whose token
+    // is the response's.
+    var tokens = tokens
+    if tokens.isEmpty, !pages.isEmpty {
+      tokens = Array(repeating: nil, count: pages.count - 1) + [resumeToken(response)?.stringValue]
+    }
+    for index in pages.indices {
+      guard tokens.indices.contains(index), let token = tokens[index],
+        case .object(var page) = pages[index]
+      else { continue }
+      page[outputToken] = .string(token)
+      pages[index] = .object(page)
+    }
+    return pages
+  }
+
   /// The pages the text formatter prints, one for each call the CLI made (`sizes`, the items
   /// each returned; one page when empty): botocore hands the formatter the pages, and
   /// `--query` runs on each (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
@@ -74,10 +96,15 @@ package struct AWSPagination: Sendable, Equatable {
 package struct Paging: Sendable, Equatable {
   package var paginated: Bool
   package var pageSizes: [Int]
+  /// The token the service sent with each page, as it sent it (nil: none, or the page
+  /// `--max-items` cut, whose token botocore drops): `--output yaml-stream` prints the pages
+  /// as they came.
+  package var pageTokens: [String?]
 
-  package init(paginated: Bool, pageSizes: [Int]) {
+  package init(paginated: Bool, pageSizes: [Int], pageTokens: [String?] = []) {
     self.paginated = paginated
     self.pageSizes = pageSizes
+    self.pageTokens = pageTokens
   }
 }
 
