@@ -28,9 +28,12 @@ enum AtomicFile {
   static func writeAll(_ files: [(bytes: [UInt8], path: String, mode: mode_t)]) throws {
     var staged: [(temporary: String, path: String)] = []
     var previous: [Previous] = []
-    func removeLeftovers(from index: Int) {
-      for file in staged[index...] { unlink(file.temporary) }
-      for case .kept(let copy) in previous[min(index, previous.count)...] { unlink(copy) }
+    /// Removes the temporaries not renamed into place (from `renamed` on) and every second
+    /// name still there: the old files' copies, which may hold an earlier render's secret
+    /// values, never outlive the write.
+    func removeLeftovers(renamed: Int) {
+      for file in staged[renamed...] { unlink(file.temporary) }
+      for case .kept(let copy) in previous { unlink(copy) }
     }
     do {
       for file in files {
@@ -38,7 +41,7 @@ enum AtomicFile {
       }
       for file in staged { previous.append(try keep(file.path)) }
     } catch {
-      removeLeftovers(from: 0)
+      removeLeftovers(renamed: 0)
       throw error
     }
     for (index, file) in staged.enumerated() where rename(file.temporary, file.path) != 0 {
@@ -46,14 +49,18 @@ enum AtomicFile {
       for undone in (0..<index).reversed() {
         switch previous[undone] {
         case .none: unlink(staged[undone].path)
-        case .kept(let copy): rename(copy, staged[undone].path)
+        // Renamed back, the copy is the file again; if that fails, the copy is all that is
+        // left of the old file and stays (either way it is no leftover to remove).
+        case .kept(let copy):
+          rename(copy, staged[undone].path)
+          previous[undone] = .unkept
         case .unkept: break
         }
       }
-      removeLeftovers(from: index)
+      removeLeftovers(renamed: index)
       throw failure
     }
-    removeLeftovers(from: staged.count)
+    removeLeftovers(renamed: staged.count)
   }
 
   /// What stood where a file of a batch is going, for putting it back.

@@ -334,6 +334,43 @@ import _CinchTestSupport
     #expect(after == (before + ["b.yaml"]).sorted(), "no temporary file and no second name left")
   }
 
+  /// A render or lock that replaces its files leaves nothing beside them: the second names
+  /// the old files get while the new ones go into place (which may hold an earlier inline
+  /// render's values) are removed once the write has landed.
+  @Test func aSuccessfulReplacementLeavesNoCopyOfTheOldFiles() async throws {
+    let root = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let files = FileManager.default
+    #expect(try await CinchProcess.run(["init"], in: root).status == 0)
+    let first = "CANARY-old-\(UUID().uuidString.prefix(8))"
+    try first.write(to: root.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+    let put = ["ssm", "put-parameter", "--name", "/app/pw", "--type", "SecureString"]
+    #expect(try await CinchProcess.run(put + ["--value", "file://pw"], in: root).status == 0)
+    try
+      "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword: '{{resolve:ssm-secure:/app/pw}}'\n"
+      .write(to: root.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+    let render = ["render", "a.yaml", "--mode", "inline", "-o", "out"]
+    for _ in 0..<2 {
+      #expect(try await CinchProcess.run(["lock", "a.yaml"], in: root).status == 0)
+      #expect(try await CinchProcess.run(render, in: root).status == 0)
+    }
+    try "second".write(to: root.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+    #expect(
+      try await CinchProcess.run(put + ["--value", "file://pw", "--overwrite"], in: root).status
+        == 0)
+    #expect(try await CinchProcess.run(["lock", "a.yaml", "--update"], in: root).status == 0)
+    #expect(try await CinchProcess.run(render, in: root).status == 0)
+    let out = root.appendingPathComponent("out")
+    #expect(
+      try files.contentsOfDirectory(atPath: out.path).sorted() == ["a.yaml", "manifest.json"])
+    #expect(
+      try files.contentsOfDirectory(atPath: root.path).allSatisfy { !$0.contains(".previous-") })
+    for name in try files.contentsOfDirectory(atPath: out.path) {
+      let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+      #expect(!text.contains(first), "\(name)")
+    }
+  }
+
   /// The manifest has its own name in the output folder: a template of that name would replace
   /// it (or be replaced by it), so it is E5003 before anything is written; to standard output,
   /// where no manifest goes, it renders.
