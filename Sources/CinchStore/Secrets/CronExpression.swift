@@ -29,15 +29,16 @@ struct CronExpression: Sendable, Hashable {
   /// Whether the hours field names a single hour (a once-a-day schedule).
   var singleHour: Bool { hours.count == 1 }
 
-  /// The shortest time between two rotations it names, in whole hours, over the coming weeks
-  /// (hourly steps reset each day: `4/12` is 4:00 and 16:00, then 4:00 the next day); nil when
-  /// it names fewer than two times in that span.
+  /// The shortest time between two rotations it names, in whole hours, over the coming year
+  /// (every month and weekday, so the answer does not depend on the day it is asked; hourly
+  /// steps reset each day: `4/12` is 4:00 and 16:00, then 4:00 the next day); nil when it
+  /// names fewer than two times in that span.
   func shortestGapHours(from start: Date = Date()) -> Int? {
     var shortest: TimeInterval?
     var previous = next(after: start)
-    let horizon = start.addingTimeInterval(40 * 86_400)
+    let horizon = start.addingTimeInterval(400 * 86_400)
     var count = 0
-    while let earlier = previous, earlier < horizon, count < 1_000 {
+    while let earlier = previous, earlier < horizon, count < 10_000 {
       guard let later = next(after: earlier) else { break }
       shortest = min(shortest ?? .infinity, later.timeIntervalSince(earlier))
       previous = later

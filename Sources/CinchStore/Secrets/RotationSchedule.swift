@@ -24,7 +24,11 @@ struct RotationSchedule: Sendable, Hashable {
   static let expressionCharacters = Set(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz()#?*-/, ")
 
-  init(_ rules: RotationRules) throws(StoreError) {
+  /// `strict`: hold the rules to everything Secrets Manager checks when they are set (`cron`
+  /// minutes `0`, year `*`, at most every four hours, a window inside its day and before the
+  /// next); off for rules already stored, which keep rotating on the schedule they name even
+  /// when a later cinch checks more than the one that took them.
+  init(_ rules: RotationRules, strict: Bool = true) throws(StoreError) {
     if let days = rules.automaticallyAfterDays {
       guard days >= 1 else {
         throw .constraint(
@@ -60,8 +64,9 @@ struct RotationSchedule: Sendable, Hashable {
     case (let days?, nil):
       interval = .days(days)
     case (nil, let expression?):
-      interval = try Self.parse(expression)
+      interval = try Self.parse(expression, strict: strict)
     }
+    guard strict else { return }
     if case .hours(let hours) = interval, let durationHours, durationHours >= hours {
       throw .invalidParameter(
         "The rotation window (Duration \(durationHours)h) can't extend into the next rotation "
@@ -84,7 +89,7 @@ struct RotationSchedule: Sendable, Hashable {
     }
   }
 
-  static func parse(_ expression: String) throws(StoreError) -> Interval {
+  static func parse(_ expression: String, strict: Bool = true) throws(StoreError) -> Interval {
     guard !expression.isEmpty, expression.count <= 256,
       expression.allSatisfy({ expressionCharacters.contains($0) })
     else {
@@ -117,6 +122,7 @@ struct RotationSchedule: Sendable, Hashable {
       do {
         let body = String(expression.dropFirst(5).dropLast())
         let cron = try CronExpression(body)
+        guard strict else { return .cron(cron) }
         // Secrets Manager's cron: "must have 0 in the minutes field because Secrets Manager
         // rotation windows open on the hour. It must have * in the year field", and "you can
         // rotate a secret as often as every four hours".

@@ -43,7 +43,7 @@ extension SQLiteStore {
   func rotationWindow(_ entry: SecretEntry, _ db: Database) throws -> (start: Date, end: Date)? {
     let attributes = entry.attributes
     guard attributes.rotationEnabled == true, let rules = attributes.rotationRules,
-      let schedule = try? RotationSchedule(rules)
+      let schedule = try? RotationSchedule(rules, strict: false)
     else { return nil }
     var base = max(
       attributes.lastRotatedDate ?? 0, attributes.rotationScheduledFrom ?? 0,

@@ -234,6 +234,21 @@ import Testing
     #expect(window.start == (try Self.date(next)))
   }
 
+  /// Rules stored before a check existed keep their schedule: what is read back is computed
+  /// leniently, where `rotate-secret` holds new rules to every check. And the four-hour gap
+  /// does not depend on the day it is asked: a rule whose close times fall in March is
+  /// refused in December too.
+  @Test func storedRulesKeepTheirScheduleAndTheGapCheckSpansAYear() throws {
+    let stored = RotationRules(scheduleExpression: "cron(30 4 * * ? *)")
+    #expect(throws: StoreError.self) { _ = try RotationSchedule(stored) }
+    let lenient = try RotationSchedule(stored, strict: false)
+    let window = try #require(lenient.window(after: try Self.date("2026-03-01T00:00:00Z")))
+    #expect(window.start == (try Self.date("2026-03-01T04:30:00Z")))
+    let december = try Self.date("2026-12-06T00:00:00Z")
+    let march = try CronExpression("0 0,2 1 3 ? *")
+    #expect(march.shortestGapHours(from: december) == 2)
+  }
+
   @Test func windowsFollowTheRules() throws {
     let last = try Self.date("2026-03-01T15:30:00Z")
     let days = try RotationSchedule(RotationRules(automaticallyAfterDays: 30))
