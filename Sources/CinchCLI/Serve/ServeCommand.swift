@@ -92,7 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
     routes.mount(prefix: "/", name: "aws", AWSJSONEndpoint(store: store).handler)
     let vaultAPI = VaultAPI(store: store)
     routes.mount(
-      prefix: "/v1/", name: "vault", bodyLimit: VaultRoute.bodyLimit, VaultRoute.handler(vaultAPI))
+      prefix: "/v1/", name: "vault", bodyLimit: VaultRoute.bodyLimit,
+      logPath: { VaultAPI.loggablePath($0.path) }, VaultRoute.handler(vaultAPI))
     let server: CinchHTTPServer
     do {
       server = try CinchHTTPServer(

@@ -67,10 +67,13 @@ enum VaultFlagSplit {
         flags.append(word + "=true")
         continue
       }
-      flags.append(word)
+      // A valued flag takes the next word whatever it is (`-field -x`, as Go's flag does);
+      // joined with `=`, ArgumentParser cannot read a leading `-` as another option.
       if !word.contains("="), declared.valued.contains(name), position < words.endIndex {
-        flags.append(words[position])
+        flags.append(word + "=" + words[position])
         position += 1
+      } else {
+        flags.append(word)
       }
     }
     if declared.repeating, let expected = vault.expectedArguments,

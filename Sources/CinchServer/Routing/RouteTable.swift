@@ -20,6 +20,9 @@ public struct RouteTable: Sendable {
     public var isPrefix: Bool
     public var bodyLimit: BodyLimit
     public var handler: ServerHandler
+    /// The path as the access log may show it when it holds a credential (a Vault token),
+    /// also for a request whose handler never answered; nil: the path as it is.
+    public var logPath: (@Sendable (ServerRequest) -> String?)?
   }
 
   public private(set) var routes: [Route] = []
@@ -30,9 +33,12 @@ public struct RouteTable: Sendable {
   /// mounted too). Mounting the same prefix twice replaces the first handler.
   public mutating func mount(
     prefix: String, name: String, bodyLimit: BodyLimit = .standard,
-    _ handler: @escaping ServerHandler
+    logPath: (@Sendable (ServerRequest) -> String?)? = nil, _ handler: @escaping ServerHandler
   ) {
-    add(Route(name: name, path: prefix, isPrefix: true, bodyLimit: bodyLimit, handler: handler))
+    add(
+      Route(
+        name: name, path: prefix, isPrefix: true, bodyLimit: bodyLimit, handler: handler,
+        logPath: logPath))
   }
 
   /// Answers exactly `path`.

@@ -46,7 +46,9 @@ final class Dispatcher: Sendable {
       routeName = route.name
       let handler = route.handler
       guard let answered = executor.run(timeout: timeout, { await handler(request) }) else {
-        if accessLog { log("\(Self.logged(request, nil)) 500 \(route.name) timed out") }
+        if accessLog {
+          log("\(Self.logged(request, nil, route: route)) 500 \(route.name) timed out")
+        }
         return nil
       }
       response = answered
@@ -59,7 +61,8 @@ final class Dispatcher: Sendable {
       let micros =
         elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
       let millis = String(format: "%.1f", Double(micros) / 1000)
-      var line = "\(Self.logged(request, response)) \(response.status) \(routeName) \(millis)ms"
+      var line =
+        "\(Self.logged(request, response, route: route)) \(response.status) \(routeName) \(millis)ms"
       if let detail = response.logDetail { line += " " + detail }
       log(line)
     }
@@ -68,8 +71,10 @@ final class Dispatcher: Sendable {
 
   /// The method and path as the access log shows them: escaped (`AccessLogField`), and the
   /// path as the route has it logged when it holds a credential.
-  static func logged(_ request: ServerRequest, _ response: ServerResponse?) -> String {
-    let path = response?.logPath ?? request.path
+  static func logged(
+    _ request: ServerRequest, _ response: ServerResponse?, route: RouteTable.Route? = nil
+  ) -> String {
+    let path = response?.logPath ?? route?.logPath?(request) ?? request.path
     return AccessLogField.escaped(request.method) + " " + AccessLogField.escaped(path)
   }
 

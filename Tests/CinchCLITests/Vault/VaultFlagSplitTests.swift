@@ -16,7 +16,10 @@ import Testing
     // An option's value may be the next word; a flag takes none.
     #expect(
       try Self.split("kv", "get", "-mount", "secret", "-field", "a", "f")
-        == ["kv", "get", "-mount", "secret", "-field", "a", "--", "f"])
+        == ["kv", "get", "-mount=secret", "-field=a", "--", "f"])
+    // Whatever it is, as Go's flag takes it: `-field -x` reads the field `-x`.
+    #expect(
+      try Self.split("kv", "get", "-field", "-x", "f") == ["kv", "get", "-field=-x", "--", "f"])
     #expect(
       try Self.split("write", "-f", "transit/keys/app") == [
         "write", "-f", "--", "transit/keys/app",

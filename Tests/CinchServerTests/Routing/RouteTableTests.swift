@@ -18,6 +18,32 @@ struct RouteTableTests {
     #expect(routes.route(for: "/v2")?.name == "aws")
   }
 
+  /// Repeated slashes count as one when choosing the route: `//v1/…` is the Vault API's to
+  /// answer (it redirects to the clean path), not the AWS endpoint's.
+  @Test func repeatedSlashesRouteAsOne() {
+    var routes = RouteTable()
+    routes.mount(prefix: "/", name: "aws", handler("aws"))
+    routes.mount(prefix: "/v1/", name: "vault", handler("vault"))
+    #expect(routes.route(for: "//v1/auth/token/lookup/T")?.name == "vault")
+    #expect(routes.route(for: "/v1//secret")?.name == "vault")
+  }
+
+  /// A route's own way of logging a path (a token in it masked) holds also when its handler
+  /// never answered (a timeout), where there is no response to carry it.
+  @Test func aRoutesLogPathHoldsWithoutAResponse() throws {
+    var routes = RouteTable()
+    routes.mount(
+      prefix: "/v1/", name: "vault",
+      logPath: {
+        $0.path.hasPrefix("/v1/auth/token/lookup/") ? "/v1/auth/token/lookup/<token>" : nil
+      },
+      handler("vault"))
+    let route = try #require(routes.route(for: "/v1/auth/token/lookup/hvs.SECRET"))
+    let request = ServerRequest(method: "POST", path: "/v1/auth/token/lookup/hvs.SECRET")
+    #expect(
+      Dispatcher.logged(request, nil, route: route) == "POST /v1/auth/token/lookup/<token>")
+  }
+
   @Test func nothingMounted() {
     var routes = RouteTable()
     routes.mount(prefix: "/v1/", name: "vault", handler("vault"))
