@@ -20,6 +20,9 @@ public struct PolicyCloudFormationRenderer: Sendable {
   private var writtenARNs: Set<String> = []
   /// ARNs made from names, which do: an ARN in both sets is written both ways.
   private var madeARNs: Set<String> = []
+  /// The ARNs of the document's resources whose names follow the stack (`portableARN`), so
+  /// an encryption context naming one follows it too.
+  private var portableARNs: [String: String] = [:]
 
   public func render(_ set: PolicySet) -> String { lines(set) }
 
@@ -29,6 +32,11 @@ public struct PolicyCloudFormationRenderer: Sendable {
     let resources = document.statements.flatMap(\.resources)
     renderer.writtenARNs = Set(resources.filter(\.isWritten).compactMap(\.arn))
     renderer.madeARNs = Set(resources.filter { !$0.isWritten }.compactMap(\.arn))
+    for resource in resources {
+      if let arn = resource.arn, let portable = resource.portableARN {
+        renderer.portableARNs[arn] = portable
+      }
+    }
     return renderer
   }
 
@@ -122,7 +130,8 @@ public struct PolicyCloudFormationRenderer: Sendable {
           }
           var forms: [String] = []
           if written { forms.append(scalar(text)) }
-          if made, !forms.contains(value(text)) { forms.append(value(text)) }
+          let following = value(portableARNs[text] ?? text)
+          if made, !forms.contains(following) { forms.append(following) }
           return forms.map { "\(indent)        - \($0)" }
         }
         lines += condition.expressions.map { "\(indent)        - \($0)" }
