@@ -84,9 +84,7 @@ enum AtomicFile {
     if info.st_mode & S_IFMT == S_IFDIR {
       throw CommandFailure(message: "cannot replace '\(path)': a folder is in the way")
     }
-    let url = URL(fileURLWithPath: path)
-    let copy =
-      url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".previous-\(getpid())"
+    let copy = sibling(of: path, "previous")
     unlink(copy)
     // linkat without AT_SYMLINK_FOLLOW names a symbolic link itself, not what it points to.
     return linkat(AT_FDCWD, path, AT_FDCWD, copy, 0) == 0 ? .kept(copy) : .unkept
@@ -95,10 +93,9 @@ enum AtomicFile {
   /// Writes `bytes` to a temporary file beside `path`, created with its final mode (never
   /// wider, not even for a moment) and fsynced; returns its path.
   private static func stage(_ bytes: [UInt8], for path: String, mode: mode_t) throws -> String {
-    let url = URL(fileURLWithPath: path)
-    let directory = url.deletingLastPathComponent().path
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
     try createDirectory(directory)
-    let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())"
+    let temporary = sibling(of: path, "tmp")
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC, mode)
     guard fd >= 0 else { throw failure("cannot create a file in '\(directory)'") }
     var ok = false
@@ -123,6 +120,13 @@ enum AtomicFile {
     guard fsync(fd) == 0 else { throw failure("cannot write '\(path)'") }
     ok = true
     return temporary
+  }
+
+  /// A hidden name beside `path` for this process: `DIR/.NAME.ROLE-PID`.
+  private static func sibling(of path: String, _ role: String) -> String {
+    let url = URL(fileURLWithPath: path)
+    return url.deletingLastPathComponent().path + "/." + url.lastPathComponent
+      + ".\(role)-\(getpid())"
   }
 
   /// `mkdir -p`, with the system's reason when it fails (a file in the way, no permission).

@@ -93,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
     let vaultAPI = VaultAPI(store: store)
     routes.mount(
       prefix: "/v1/", name: "vault", bodyLimit: VaultRoute.bodyLimit,
-      logPath: { VaultAPI.loggablePath($0.path) }, VaultRoute.handler(vaultAPI))
+      logPath: VaultRoute.logPath, VaultRoute.handler(vaultAPI))
     let server: CinchHTTPServer
     do {
       server = try CinchHTTPServer(

@@ -44,17 +44,12 @@ struct KVPathOptions: ParsableArguments {
   }
 
   /// Go's `path.Clean` of a path under a root: empty and `.` segments go, `..` takes the one
-  /// before it away (never past the root), and there is no slash at either end.
+  /// before it away (never past the root), and there is no slash at either end; the same
+  /// cleaning the API gives a request's path (`VaultAPI.cleanPath`).
   static func clean(_ path: String) -> String {
-    var segments: [Substring] = []
-    for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
-      switch segment {
-      case ".": continue
-      case "..": _ = segments.popLast()
-      default: segments.append(segment)
-      }
-    }
-    return segments.joined(separator: "/")
+    var cleaned = VaultAPI.cleanPath("/" + path).dropFirst()
+    if cleaned.hasSuffix("/") { cleaned = cleaned.dropLast() }
+    return String(cleaned)
   }
 }
 

@@ -6,19 +6,15 @@ public struct ServerResponse: Sendable {
   /// What the access log says about the request beyond method, path and status (an operation
   /// name, an access key id, an error code). Never sent; never a value or a secret.
   public var logDetail: String?
-  /// The request's path as the access log shows it, when the path itself holds a credential
-  /// (Vault's `auth/token/lookup/TOKEN`); nil logs the path as requested.
-  public var logPath: String?
 
   public init(
     status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-    logDetail: String? = nil, logPath: String? = nil
+    logDetail: String? = nil
   ) {
     self.status = status
     self.headers = headers
     self.body = body
     self.logDetail = logDetail
-    self.logPath = logPath
   }
 
   /// A JSON body with its content type.

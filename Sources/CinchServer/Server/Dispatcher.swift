@@ -47,7 +47,7 @@ final class Dispatcher: Sendable {
       let handler = route.handler
       guard let answered = executor.run(timeout: timeout, { await handler(request) }) else {
         if accessLog {
-          log("\(Self.logged(request, nil, route: route)) 500 \(route.name) timed out")
+          log("\(Self.logged(request, route: route)) 500 \(route.name) timed out")
         }
         return nil
       }
@@ -62,7 +62,7 @@ final class Dispatcher: Sendable {
         elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
       let millis = String(format: "%.1f", Double(micros) / 1000)
       var line =
-        "\(Self.logged(request, response, route: route)) \(response.status) \(routeName) \(millis)ms"
+        "\(Self.logged(request, route: route)) \(response.status) \(routeName) \(millis)ms"
       if let detail = response.logDetail { line += " " + detail }
       log(line)
     }
@@ -71,10 +71,8 @@ final class Dispatcher: Sendable {
 
   /// The method and path as the access log shows them: escaped (`AccessLogField`), and the
   /// path as the route has it logged when it holds a credential.
-  static func logged(
-    _ request: ServerRequest, _ response: ServerResponse?, route: RouteTable.Route? = nil
-  ) -> String {
-    let path = response?.logPath ?? route?.logPath?(request) ?? request.path
+  static func logged(_ request: ServerRequest, route: RouteTable.Route?) -> String {
+    let path = route?.logPath?(request) ?? request.path
     return AccessLogField.escaped(request.method) + " " + AccessLogField.escaped(path)
   }
 

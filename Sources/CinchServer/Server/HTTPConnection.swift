@@ -46,7 +46,7 @@ final class HTTPConnection: @unchecked Sendable {
       }
       let head: HTTPRequestHead
       let body: [UInt8]
-      var target: (path: String, query: [(name: String, value: String)]) = ("", [])
+      var target = HTTPRequestTarget.Parts(path: "", query: [], decodedPath: "", asSent: "")
       var route: RouteTable.Route?
       var limit = BodyLimit.standard
       do throws(HTTPRequestError) {
@@ -107,8 +107,7 @@ final class HTTPConnection: @unchecked Sendable {
 
       let request = ServerRequest(
         method: head.method, path: target.path,
-        rawPath: HTTPRequestTarget.decodedPath(head.target),
-        targetPath: HTTPRequestTarget.pathAsSent(head.target), query: target.query,
+        rawPath: target.decodedPath, targetPath: target.asSent, query: target.query,
         headers: head.headers,
         body: body,
         remoteAddress: peer)

@@ -10,28 +10,30 @@ import Foundation
 /// A plain path (`/`, `/v1/secret/data/app`) is already in that form and is taken as it is;
 /// anything else goes through Foundation.
 enum HTTPRequestTarget {
-  static func split(_ target: String) -> (path: String, query: [(name: String, value: String)]) {
-    if isPlainPath(target) { return (target, []) }
+  /// A target read once, every form a route or the signature check needs.
+  struct Parts {
+    /// Percent-decoded, dot segments removed: what routes match on.
+    var path: String
+    var query: [(name: String, value: String)]
+    /// Percent-decoded with its dot segments (and empty ones) kept, as the client sent it:
+    /// what a route that redirects such paths (Vault's, as Go's mux does) must see.
+    var decodedPath: String
+    /// As sent, percent-encoding kept, no query: what a SigV4 signature covers.
+    var asSent: String
+  }
+
+  static func split(_ target: String) -> Parts {
+    if isPlainPath(target) {
+      return Parts(path: target, query: [], decodedPath: target, asSent: target)
+    }
     let components = self.components(target)
-    var path =
-      components.flatMap { URL(string: origin + $0.percentEncodedPath)?.standardized.path } ?? ""
-    if components?.percentEncodedPath.hasSuffix("/") == true, !path.hasSuffix("/") { path += "/" }
-    let query =
-      components?.queryItems?.map { (name: $0.name, value: $0.value ?? "") } ?? []
-    return (path, query)
-  }
-
-  /// The path percent-decoded with its dot segments (and empty ones) kept, as the client sent
-  /// it: what a route that redirects such paths (Vault's, as Go's mux does) must see.
-  static func decodedPath(_ target: String) -> String {
-    if isPlainPath(target) { return target }
-    return components(target)?.path ?? ""
-  }
-
-  /// The path part of the target as sent: percent-encoding kept, no query.
-  static func pathAsSent(_ target: String) -> String {
-    if isPlainPath(target) { return target }
-    return components(target)?.percentEncodedPath ?? ""
+    let asSent = components?.percentEncodedPath ?? ""
+    var path = URL(string: origin + asSent)?.standardized.path ?? ""
+    if asSent.hasSuffix("/"), !path.hasSuffix("/") { path += "/" }
+    return Parts(
+      path: components == nil ? "" : path,
+      query: components?.queryItems?.map { (name: $0.name, value: $0.value ?? "") } ?? [],
+      decodedPath: components?.path ?? "", asSent: asSent)
   }
 
   /// A scheme and host put before an origin-form target (`/v1/…`), so that one starting with

@@ -224,7 +224,7 @@ extension SQLiteStore {
   /// key, never its alias.
   package func keyARN(_ identifier: String) async -> String? {
     try? await readSnapshot { db in
-      try KMSKeyRecord.resolve(identifier, db, self.configuration).metadata(self.configuration).arn
+      try KMSKeyRecord.resolve(identifier, db, self.configuration).arn(self.configuration)
     }
   }
 }

@@ -217,18 +217,13 @@ public enum RuntimeConsumerFinder {
     /// The part of a located name that Parameter Store's or Secrets Manager's naming rules
     /// apply to: an ARN's resource name, without a parameter's `:VERSION` or `:LABEL`.
     static func checkedName(_ name: String, kind: StoreEntry.Kind) -> String {
-      switch kind {
-      case .parameter:
-        let bare = ParameterVersionSelector.split(name).name
-        guard bare.hasPrefix("arn:") else { return bare }
-        let fields = bare.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard fields.count == 6, fields[5].hasPrefix("parameter/") else { return "" }
-        return String(fields[5].dropFirst("parameter".count))
-      case .secret:
-        guard name.hasPrefix("arn:") else { return name }
-        let fields = name.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false)
-        return fields.count == 7 ? String(fields[6]) : ""
-      }
+      let bare = kind == .parameter ? ParameterVersionSelector.split(name).name : name
+      guard bare.hasPrefix("arn:") else { return bare }
+      // An ARN's name as `StoreARN` reads it; a parameter's with its `/` (`parameter/db` is
+      // `/db`), as the name the ARN was written for. One that names nothing is checked no
+      // further here.
+      guard let arn = StoreARN(bare), arn.kind == kind else { return "" }
+      return kind == .parameter && !arn.name.hasPrefix("/") ? "/" + arn.name : arn.name
     }
 
     /// Whether the value is an ARN the template writes out, region and account included: a

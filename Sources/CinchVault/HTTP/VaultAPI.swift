@@ -217,7 +217,7 @@ public final class VaultAPI: Sendable {
   }
 
   /// Go's `net/http` `cleanPath`: `path.Clean`, keeping a trailing slash.
-  static func cleanPath(_ path: String) -> String {
+  package static func cleanPath(_ path: String) -> String {
     var parts: [Substring] = []
     for part in path.split(separator: "/") {
       switch part {

@@ -41,7 +41,7 @@ struct RouteTableTests {
     let route = try #require(routes.route(for: "/v1/auth/token/lookup/hvs.SECRET"))
     let request = ServerRequest(method: "POST", path: "/v1/auth/token/lookup/hvs.SECRET")
     #expect(
-      Dispatcher.logged(request, nil, route: route) == "POST /v1/auth/token/lookup/<token>")
+      Dispatcher.logged(request, route: route) == "POST /v1/auth/token/lookup/<token>")
   }
 
   @Test func nothingMounted() {

@@ -180,7 +180,7 @@ struct HTTPRequestHeadTests {
     ("//v1/auth/token/lookup/T", "//v1/auth/token/lookup/T"),
   ])
   func theDecodedPathKeepsItsDotSegments(target: String, path: String) {
-    #expect(HTTPRequestTarget.decodedPath(target) == path)
+    #expect(HTTPRequestTarget.split(target).decodedPath == path)
   }
 
   /// What a SigV4 signature covers: the path as sent, percent-encoding kept, no query.
@@ -188,11 +188,12 @@ struct HTTPRequestHeadTests {
     ("/", "/"), ("/a%20b", "/a%20b"), ("/a%2Fb?x=1", "/a%2Fb"), ("//v1/x", "//v1/x"),
   ])
   func thePathAsSentKeepsItsEncoding(target: String, path: String) {
-    #expect(HTTPRequestTarget.pathAsSent(target) == path)
+    #expect(HTTPRequestTarget.split(target).asSent == path)
   }
 
   @Test func queries() {
-    let (path, query) = HTTPRequestTarget.split("/v1/secret/metadata/?list=true&a=%20b&flag")
+    let parts = HTTPRequestTarget.split("/v1/secret/metadata/?list=true&a=%20b&flag")
+    let (path, query) = (parts.path, parts.query)
     #expect(path == "/v1/secret/metadata/")
     #expect(query.map(\.name) == ["list", "a", "flag"])
     #expect(query.map(\.value) == ["true", " b", ""])
