@@ -102,6 +102,14 @@ extension DiagnosticCode {
     "E1011", "invalid-parameter-type",
     "A parameter has no `Type`, or one CloudFormation does not define (`String`, `Number`, `List<Number>`, `CommaDelimitedList`, the AWS-specific types and their lists, the Systems Manager types); CloudFormation rejects the template."
   )
+  public static let unknownSection = DiagnosticCode(
+    "E1012", "unknown-section",
+    "A top-level key of a template is not one of CloudFormation's sections (`AWSTemplateFormatVersion`, `Description`, `Metadata`, `Parameters`, `Rules`, `Mappings`, `Conditions`, `Transform`, `Resources`, `Outputs`, and `Hooks`; `Globals` under a transform): CloudFormation rejects the template (`Invalid template property or properties`), and a misspelt section such as `Output` would otherwise go unchecked."
+  )
+  public static let noResources = DiagnosticCode(
+    "E1013", "no-resources",
+    "A template has no `Resources`, or an empty one: CloudFormation requires at least one resource (`At least one Resources member must be defined`)."
+  )
   public static let unknownSuppression = DiagnosticCode(
     "W1009", "unknown-suppression",
     "`Metadata: {cinch: {ignore: [...]}}` (on the template or a resource) names no diagnostic code, names an input error (E0xxx, which cannot be suppressed), or is not a list of codes or names; nothing is suppressed by it."
@@ -388,7 +396,7 @@ extension DiagnosticCode {
     invalidMerge,
     unknownIntrinsic, malformedIntrinsic, sectionNotMapping, resourceWithoutType,
     mappingKeyNotFound, parameterConstraint, undeclaredParameter, parameterFile, unknownSuppression,
-    previousValue, invalidParameterType,
+    previousValue, invalidParameterType, unknownSection, noResources,
     unknownService, invalidName, versionNotANumber, tooManySegments, emptyName,
     secretStringSegment, stageAndVersionId, nestedReference, spacesInReference,
     trailingBackslash, unterminatedReference, emptyVersion, invalidSecretARN, composedReference,

@@ -190,7 +190,49 @@ public enum TemplateReader {
         break
       }
     }
+    checkSections(sections, of: template, file: path, into: &diagnostics)
     return template
+  }
+
+  /// The sections CloudFormation reads; any other top-level key fails the deploy.
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html
+  static let sectionNames = [
+    "AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings",
+    "Conditions", "Transform", "Resources", "Outputs", "Hooks",
+  ]
+
+  /// E1012 for a top-level key that is no section, E1013 for a template without resources:
+  /// CloudFormation rejects both. Only for a document that says it is a template (a format
+  /// version, a `Resources` or a `Transform` key): other YAML and JSON files with references in
+  /// them are read as they are.
+  private static func checkSections(
+    _ sections: [Entry], of template: Template, file: String,
+    into diagnostics: inout Diagnostics
+  ) {
+    let declaring = sections.first {
+      ["AWSTemplateFormatVersion", "Resources", "Transform"].contains($0.name)
+    }
+    guard let declaring else { return }
+    // SAM's transform adds `Globals`; any transform may read keys of its own.
+    let known = sectionNames + (template.transforms.isEmpty ? [] : ["Globals"])
+    for section in sections where !known.contains(section.name) {
+      diagnostics.report(
+        Diagnostic(
+          .unknownSection,
+          "'\(section.name)' is not a template section; CloudFormation rejects the template"
+            + NearestName.hint(for: section.name, among: known),
+          file: file, range: section.key.range, path: [section.name]))
+    }
+    guard template.resources.isEmpty else { return }
+    let resources = sections.first { $0.name == "Resources" }
+    diagnostics.report(
+      Diagnostic(
+        .noResources,
+        resources == nil
+          ? "template has no 'Resources'; CloudFormation requires at least one resource"
+          : "'Resources' is empty; CloudFormation requires at least one resource",
+        file: file, range: (resources ?? declaring).key.range,
+        path: resources == nil ? [] : ["Resources"]))
   }
 
   /// E1011 for a parameter without a `Type` or with one CloudFormation does not define. The

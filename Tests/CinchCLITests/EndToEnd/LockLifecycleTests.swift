@@ -223,7 +223,8 @@ import _CinchTestSupport
       gone.stdout.contains("  - template templates/rds-postgres.yaml (no longer exists: left out)"))
     #expect(gone.stdout.contains("1 dropped"), "\(gone.stdout)")
 
-    try Data("Resources: {}\n".utf8).write(to: directory.appendingPathComponent("empty.yaml"))
+    try Data("Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n".utf8).write(
+      to: directory.appendingPathComponent("empty.yaml"))
     let only = try await cinch("lock", "--only", "empty.yaml")
     #expect(only.status == 0, "\(only.stderr)")
     #expect(only.stdout.hasPrefix("locked 0 references in cinch.lock (3 dropped"), "\(only.stdout)")
@@ -298,7 +299,7 @@ import _CinchTestSupport
     #expect(plan.stderr.contains("templates/rds-postgres.yaml:"), "\(plan.stderr)")
 
     // Gone from a template that parses: that entry is dropped.
-    try Data("Resources: {}\n".utf8).write(to: broken)
+    try Data("Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n".utf8).write(to: broken)
     let emptied = try await cinch("plan")
     #expect(emptied.status == 0, "\(emptied.stderr)")
     #expect(emptied.stdout.contains("1 to drop"), "\(emptied.stdout)")
