@@ -60,7 +60,8 @@ public struct CinchMain: AsyncParsableCommand {
       AWSCommandLine.helpWordAsFlag(
         root: Self.self,
         AWSCommandLine.leadingOptionsMoved(
-          root: Self.self, Array(CommandLine.arguments.dropFirst()))))
+          root: Self.self,
+          ParameterOverrideWords.filesMoved(Array(CommandLine.arguments.dropFirst())))))
     // ArgumentParser answers `help NAME` for a name it does not know with the root's help and
     // exit 0, which hides a typo in a script; git and the aws CLI refuse it.
     if arguments.first == "help", let unknown = unknownHelpTopic(arguments.dropFirst()) {
