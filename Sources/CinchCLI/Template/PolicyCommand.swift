@@ -18,7 +18,9 @@ struct PolicyCommand: AsyncParsableCommand {
       project, …), what its role needs; --runtime-path adds an application role reading a path. \
       Every ARN is exact unless --collapse-prefix is given, and names the account and region \
       given: policy takes no default for them (--account-id or CINCH_ACCOUNT_ID, --region or \
-      AWS_REGION / AWS_DEFAULT_REGION are required). Key metadata comes from the store \
+      AWS_REGION / AWS_DEFAULT_REGION are required, unless the --lock given records them: \
+      its parameters, region and account are then the inputs, as for render). Key metadata \
+      comes from the store \
       (--store, $CINCH_STORE, or .cinch/store.db when it exists). Notes on what could not be \
       granted go to stderr; --explain prints there, for each statement, the template lines that \
       need it.
@@ -41,8 +43,8 @@ struct PolicyCommand: AsyncParsableCommand {
     case json, cloudformation
   }
 
-  @Argument(help: "Template files (YAML or JSON).")
-  var files: [String]
+  @Argument(help: "Template files (YAML or JSON); with --lock, default: the lockfile's.")
+  var files: [String] = []
 
   @Option(help: "deploy, validate, consumers or all.")
   var profile: Profile = .all
@@ -70,7 +72,7 @@ struct PolicyCommand: AsyncParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Policies for the templates as rendered from this lockfile: GetSecretValue only for the pinned secret versions, kms:Decrypt for the pinned parameter versions' keys.",
+      "Policies for the templates as rendered from this lockfile: GetSecretValue only for the pinned secret versions, kms:Decrypt for the pinned parameter versions' keys; the inputs it records (parameters, region, account) stand in for flags not given.",
       valueName: "path"))
   var lock: String?
 
@@ -82,16 +84,17 @@ struct PolicyCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func validate() throws {
-    let environment = ProcessEnvironment.current
-    if evaluation.accountId == nil && (environment["CINCH_ACCOUNT_ID"] ?? "").isEmpty {
-      throw ValidationError("cinch policy needs --account-id: every ARN names the account")
+    if files.isEmpty && lock == nil {
+      throw ValidationError("Missing expected argument '<files> ...'")
     }
-    if evaluation.region == nil
-      && [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]].allSatisfy({
-        ($0 ?? "").isEmpty
-      })
-    {
-      throw ValidationError("cinch policy needs --region: every ARN names the region")
+    let environment = ProcessEnvironment.current
+    // With a lock, what it records may give them (checked once it is read).
+    if lock == nil {
+      if let missing = Self.missingTarget(
+        accountID: evaluation.accountId, region: evaluation.region, environment: environment)
+      {
+        throw ValidationError(missing)
+      }
     }
     for argument in runtimePath {
       guard let path = PolicyGenerator.RuntimePath(argument: argument) else {
@@ -124,7 +127,7 @@ struct PolicyCommand: AsyncParsableCommand {
     let region =
       evaluation.region ?? environment["AWS_REGION"].flatMap { $0.isEmpty ? nil : $0 }
       ?? environment["AWS_DEFAULT_REGION"] ?? ""
-    guard Partition.isRegionName(region) else {
+    guard (lock != nil && region.isEmpty) || Partition.isRegionName(region) else {
       throw ValidationError(
         "cinch policy needs a region name such as us-east-1 (lowercase letters, digits and "
           + "hyphens); got '\(region)'")
@@ -148,9 +151,51 @@ struct PolicyCommand: AsyncParsableCommand {
     }
   }
 
+  /// What is missing for every ARN to name the deploy target, as the error that says so.
+  static func missingTarget(
+    accountID: String?, region: String?, environment: [String: String], lock: String? = nil
+  ) -> String? {
+    let recorded = lock.map { ", and '\($0)' records none" } ?? ""
+    if accountID == nil && (environment["CINCH_ACCOUNT_ID"] ?? "").isEmpty {
+      return "cinch policy needs --account-id: every ARN names the account\(recorded)"
+    }
+    if region == nil
+      && [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]].allSatisfy({
+        ($0 ?? "").isEmpty
+      })
+    {
+      return "cinch policy needs --region: every ARN names the region\(recorded)"
+    }
+    return nil
+  }
+
   func run() async throws {
-    var run = try TemplateAnalysisRun(
-      files: files, limits: limitOptions.limits, evaluation: evaluation)
+    // With a lock, the templates and inputs it records stand in for those not given: the
+    // policy is for what the rendered templates read.
+    var run: TemplateAnalysisRun
+    var pins: Lockfile?
+    if let lock {
+      guard FileManager.default.fileExists(atPath: lock) else {
+        throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
+      }
+      let session = try CompileSession(
+        files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
+        graph: true, purpose: "write policies for")
+      if let missing = Self.missingTarget(
+        accountID: session.settings.accountID, region: session.settings.region,
+        environment: ProcessEnvironment.current, lock: lock)
+      {
+        throw CommandFailure(message: missing)
+      }
+      run = session.run
+      if session.readsRecordedParameters, !files.isEmpty {
+        run.diagnostics = run.diagnostics.filtering { $0.code != .undeclaredParameter }
+      }
+      pins = session.previous
+    } else {
+      run = try TemplateAnalysisRun(
+        files: files, limits: limitOptions.limits, evaluation: evaluation)
+    }
     // A policy from the templates that could be read would leave out what the others read and
     // look complete: none is written.
     if run.anInputFailed {
@@ -166,11 +211,7 @@ struct PolicyCommand: AsyncParsableCommand {
       runtimePaths: runtimePath.compactMap(PolicyGenerator.RuntimePath.init(argument:)),
       consumersAreManaged: format == .cloudformation, portableNames: format == .cloudformation)
 
-    var pins: Lockfile?
-    if let lock {
-      guard let lockfile = try CompileSession.readLock(lock) else {
-        throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
-      }
+    if let lock, let lockfile = pins {
       // The lock's versions and keys are those of the store it was made from: for another
       // region or account they name versions and keys that do not exist there.
       let recorded = lockfile.inputs
@@ -186,7 +227,6 @@ struct PolicyCommand: AsyncParsableCommand {
           message: "\(lock) was made for \(differences.joined(separator: " and ")): its pins and "
             + "keys belong to that store; lock for this target, or leave out --lock")
       }
-      pins = lockfile
     }
     let keys = try await encryptionKeys(
       run.analyses, target: target, inputs: inputs,

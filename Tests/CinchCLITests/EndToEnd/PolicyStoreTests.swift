@@ -285,4 +285,55 @@ import _CinchTestSupport
         + "123456789012, not 999999999999: its pins and keys belong to that store; lock for "
         + "this target, or leave out --lock\n")
   }
+
+  /// A lock made with `--parameter-overrides Env=prod` renders prod's names: `policy --lock`
+  /// grants what that artifact reads (the lock's inputs, templates, region and account), not
+  /// what the template's defaults name.
+  @Test func theLocksRecordedInputsNameWhatIsGranted() async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let environment = ["CINCH_STORE": directory.appendingPathComponent("store.db").path]
+    func cinch(_ arguments: String...) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(arguments, in: directory, environment: environment)
+    }
+    #expect(try await cinch("init").status == 0)
+    for env in ["dev", "prod"] {
+      let put = try await cinch(
+        "ssm", "put-parameter", "--name", "/\(env)/db", "--value", "v", "--type", "SecureString")
+      #expect(put.status == 0, "\(put.stderr)")
+    }
+    try """
+    Parameters:
+      Env: {Type: String, Default: dev}
+    Resources:
+      Db:
+        Type: AWS::RDS::DBInstance
+        Properties:
+          MasterUserPassword: !Sub '{{resolve:ssm-secure:/${Env}/db}}'
+    """.write(to: directory.appendingPathComponent("db.yaml"), atomically: true, encoding: .utf8)
+    let lock = try await cinch(
+      "lock", "--parameter-overrides", "Env=prod", "db.yaml", "--region", "eu-west-1",
+      "--account-id", "123456789012")
+    #expect(lock.status == 0, "\(lock.stderr)")
+
+    let policy = try await cinch("policy", "--profile", "deploy", "--lock", "cinch.lock")
+    #expect(policy.status == 0, "\(policy.stderr)")
+    #expect(policy.stdout.contains("arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db"))
+    #expect(!policy.stdout.contains("/dev/db"))
+    // A flag given still wins over what the lock records.
+    let dev = try await cinch(
+      "policy", "db.yaml", "--profile", "deploy", "--lock", "cinch.lock",
+      "--parameter-overrides", "Env=dev")
+    #expect(dev.stdout.contains("parameter/dev/db"), "\(dev.stderr)")
+
+    // A lock made without them records no account or region: the flags are still needed.
+    let bare = try await cinch("lock", "--lock", "bare.lock", "db.yaml")
+    #expect(bare.status == 0, "\(bare.stderr)")
+    let untargeted = try await cinch("policy", "--lock", "bare.lock")
+    #expect(untargeted.status == 2)
+    #expect(
+      untargeted.stderr
+        == "cinch: error: cinch policy needs --account-id: every ARN names the account, and "
+        + "'bare.lock' records none\n", "\(untargeted.stderr)")
+  }
 }
