@@ -95,6 +95,26 @@ public struct ReferenceIndex: Sendable {
     }
   }
 
+  /// E4007 for each reference whose name waits on the variable of an `Fn::ForEach` loop, where
+  /// only pinned references may be written (`render --frozen`): no lock pins what each
+  /// iteration reads, so the artifact would read the latest versions at deploy.
+  public func reportLoopReads(lock: String, into diagnostics: inout Diagnostics) {
+    for reference in deployOnly {
+      guard case .waiting(let dependencies) = reference.state,
+        let loop = dependencies.first(where: {
+          if case .loopVariable = $0 { true } else { false }
+        })
+      else { continue }
+      let site = reference.site
+      diagnostics.report(
+        Diagnostic(
+          .notInLock,
+          "reference '\(site.reference.text)' is not pinned in '\(lock)': its name waits on "
+            + "\(loop), which cinch does not expand, and --frozen writes only pinned references",
+          file: site.file, range: site.range, path: site.path))
+    }
+  }
+
   /// One diagnostic per failed key, at its first site, with the other sites as notes.
   public func report(
     _ failure: ResolutionFailure, for key: ResolutionKey, into diagnostics: inout Diagnostics,

@@ -38,7 +38,10 @@ public enum ReferenceEvaluator {
     // look along each site's path.
     let mayLoop = template.transforms.contains("AWS::LanguageExtensions")
     for site in sites {
-      if mayLoop { reportIfInLoop(site, into: &diagnostics) }
+      let before = results.count
+      defer {
+        if mayLoop { readLoopVariables(&results[before...], template, into: &diagnostics) }
+      }
       guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
         if !Self.isReturnedAsText(site) {
           defaults.reportIfLeftOutByDefault(site, into: &diagnostics)
@@ -195,17 +198,51 @@ public enum ReferenceEvaluator {
         file: site.file, range: site.range, path: site.path))
   }
 
-  /// A reference in the body of an `Fn::ForEach` loop (`AWS::LanguageExtensions`) names a
-  /// different entry in each iteration, which cinch does not expand: said, rather than the
-  /// reference passing as one that waits on the loop's identifier.
-  private static func reportIfInLoop(_ site: ReferenceSite, into diagnostics: inout Diagnostics) {
-    guard let loop = site.syntaxPath.components.first(where: Template.isLoop) else { return }
-    diagnostics.report(
-      Diagnostic(
-        .referenceNotEvaluated,
-        "reference '\(site.reference.text)' is in the body of loop '\(loop)': cinch does not "
-          + "expand 'Fn::ForEach', so what each iteration reads is not checked, locked or granted",
-        file: site.file, range: site.range, path: site.path))
+  /// A reference in the body of an `Fn::ForEach` loop (`AWS::LanguageExtensions`) whose name
+  /// is built from the loop's identifier names a different entry in each iteration, which
+  /// cinch does not expand: it waits on the loop variable (not on a resource of that name), and
+  /// is said to, rather than passing as one only the deploy can name. One that does not use the
+  /// identifier reads the same entry in every iteration and is read like any other.
+  private static func readLoopVariables(
+    _ references: inout ArraySlice<EvaluatedReference>, _ template: Template,
+    into diagnostics: inout Diagnostics
+  ) {
+    guard let site = references.first?.site,
+      site.syntaxPath.components.contains(where: Template.isLoop)
+    else { return }
+    var identifiers: [String: String] = [:]
+    let components = site.syntaxPath.components
+    let chain = template.nodes(along: site.syntaxPath)
+    // `chain[i + 1]` is the node at `components[i]`: a loop's value is [identifier, collection,
+    // body].
+    for (index, component) in components.enumerated()
+    where Template.isLoop(component) && index + 1 < chain.count {
+      if let identifier = chain[index + 1].sequence?.first?.scalar {
+        identifiers[identifier] = component
+      }
+    }
+    for position in references.indices {
+      guard case .waiting(let dependencies) = references[position].state else { continue }
+      let read = dependencies.map { dependency -> Dependency in
+        guard case .resource(let name) = dependency, let loop = identifiers[name] else {
+          return dependency
+        }
+        return .loopVariable(name, loop: loop)
+      }
+      guard read != dependencies else { continue }
+      references[position].state = .waiting(on: read)
+      let loops = read.compactMap { dependency -> String? in
+        guard case .loopVariable(let name, let loop) = dependency else { return nil }
+        return "'\(name)' of '\(loop)'"
+      }
+      diagnostics.report(
+        Diagnostic(
+          .referenceNotEvaluated,
+          "reference '\(site.reference.text)' names a different entry in each iteration of "
+            + "its loop (loop variable \(loops.joined(separator: ", "))): cinch does not expand "
+            + "'Fn::ForEach', so what each iteration reads is not checked, locked or granted",
+          file: site.file, range: site.range, path: site.path))
+    }
   }
 
   /// The variable map of the innermost `Fn::Sub` along `chain` (empty for the string form).

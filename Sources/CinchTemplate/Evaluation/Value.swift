@@ -158,6 +158,9 @@ public enum Dependency: Sendable, Hashable, Comparable, CustomStringConvertible 
   case condition(String)
   /// A macro (`Fn::Transform`) runs at deploy.
   case transform
+  /// The identifier of an `Fn::ForEach` loop (`AWS::LanguageExtensions`), which cinch does not
+  /// expand: a different value in each iteration.
+  case loopVariable(String, loop: String)
   /// Something malformed; the evaluator reported it.
   case invalid
 
@@ -173,6 +176,7 @@ public enum Dependency: Sendable, Hashable, Comparable, CustomStringConvertible 
     case .storeValue(let name): "the value of parameter '\(name)'"
     case .condition(let name): "condition '\(name)'"
     case .transform: "a transform"
+    case .loopVariable(let name, let loop): "loop variable '\(name)' of '\(loop)'"
     case .invalid: "an invalid expression"
     }
   }

@@ -46,7 +46,9 @@ extension Dependency {
   /// The name a `${…}` placeholder shows for this input.
   package var placeholderName: String {
     switch self {
-    case .parameter(let name), .pseudoParameter(let name), .resource(let name): name
+    case .parameter(let name), .pseudoParameter(let name), .resource(let name),
+      .loopVariable(let name, _):
+      name
     case .attribute(let resource, let attribute): "\(resource).\(attribute)"
     case .importValue: "Fn::ImportValue"
     case .stackOutput: "Fn::GetStackOutput"

@@ -50,6 +50,42 @@ import _CinchTestSupport
     }
   }
 
+  /// A name built from an `Fn::ForEach` identifier reads a different entry in each iteration,
+  /// which cinch does not expand and no lock pins: `render --frozen` refuses to write it
+  /// unpinned; what the loop reads the same in every iteration is pinned as anywhere else.
+  @Test func aFrozenRenderRefusesWhatALoopReadsPerIteration() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    try """
+    Transform: AWS::LanguageExtensions
+    Resources:
+      Fn::ForEach::Topics:
+        - Env
+        - [prod, dev]
+        - Topic${Env}:
+            Type: AWS::SNS::Topic
+            Properties:
+              DisplayName: !Sub '{{resolve:ssm:/myapp/${Env}/db-host}}'
+              TopicName: '{{resolve:ssm:/myapp/prod/db-host}}'
+    """.write(
+      to: directory.appendingPathComponent("topics.yaml"), atomically: true, encoding: .utf8)
+    let lock = try await cinch("lock", "topics.yaml")
+    #expect(lock.status == 0, "\(lock.stderr)")
+    #expect(lock.stdout.hasPrefix("locked 1 reference in cinch.lock"), "\(lock.stdout)")
+    let frozen = try await cinch("render", "--frozen", "-o", "out")
+    #expect(frozen.status == 1)
+    #expect(
+      frozen.stdout.contains(
+        "topics.yaml:9:30: error[E4007]: reference '{{resolve:ssm:/myapp/${Env}/db-host}}' is "
+          + "not pinned in 'cinch.lock': its name waits on loop variable 'Env' of "
+          + "'Fn::ForEach::Topics'"), "\(frozen.stdout)")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    let pinned = try await cinch("render", "-o", "-")
+    #expect(pinned.status == 0, "\(pinned.stderr)")
+    #expect(pinned.stdout.contains("TopicName: '{{resolve:ssm:/myapp/prod/db-host:1}}'"))
+    #expect(pinned.stdout.contains("DisplayName: !Sub '{{resolve:ssm:/myapp/${Env}/db-host}}'"))
+  }
+
   @Test func lockRenderUpdate() async throws {
     defer { try? FileManager.default.removeItem(at: directory) }
     try await seed()
