@@ -39,6 +39,7 @@ extension SQLiteStore: KeyStore {
             message: "Tag keys starting with 'aws:' are reserved for AWS use: '\(tag.tagKey)'.")
         }
       }
+      try self.requireCurrentMasterKey(db)
       let (keyID, keyIDBytes) = try KMSKeyRecord.newKeyID()
       let material = try Crypto.randomKey()
       let (wrapKey, masterKeyID) = self.vault.wrapping

@@ -299,16 +299,38 @@ extension SQLiteStore {
   func material(of record: KMSKeyRecord) throws -> SecretBytes {
     if let cached = vault.cachedMaterial(record.keyIDBytes) { return cached }
     let material: SecretBytes
+    let (wrapKey, masterKeyID) = vault.wrapping
     do {
       material = try Envelope.unwrap(
-        record.material, with: vault.wrapping.key,
+        record.material, with: wrapKey,
         context: MasterKey.kmsKeyContext(storeID: storeID, keyID: record.keyID))
     } catch {
+      // Wrapped under another master key than this process holds: `cinch rekey` ran since.
+      if let wrappedUnder = try? Envelope.keyID(of: record.material), wrappedUnder != masterKeyID {
+        throw StoreError.internalError(rekeyedMessage)
+      }
       throw StoreError.internalError(
         "the material of key '\(record.keyID)' does not open: it was altered")
     }
     vault.cache(material, for: record.keyIDBytes)
     return material
+  }
+
+  /// What a process holding the master key from before a `cinch rekey` is told: what it
+  /// would wrap now, no later process could open.
+  var rekeyedMessage: String {
+    "store '\(path)': its master key was replaced ('cinch rekey') after this process opened "
+      + "it; nothing was written: run again with the new key (restart a running 'cinch serve')"
+  }
+
+  /// Refuses, inside a write transaction, to wrap anything under a master key the store no
+  /// longer uses: a `cinch rekey` committed since this process opened the store would leave
+  /// it wrapped under the old key, which nothing opens any more.
+  func requireCurrentMasterKey(_ db: Database) throws {
+    guard let current = try StoreMeta.data(db, StoreMeta.masterKeyID),
+      current != vault.wrapping.id
+    else { return }
+    throw StoreError.internalError(rekeyedMessage)
   }
 
   /// Seals `value` under a fresh data key wrapped by `key`.

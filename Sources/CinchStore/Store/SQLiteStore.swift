@@ -681,6 +681,8 @@ public final class SQLiteStore: Sendable {
     let cost = scryptCost
     do {
       try await writeWithRetry { db in
+        // Another rekey committed first: this process's key is no longer the store's.
+        try self.requireCurrentMasterKey(db)
         // Unwrap every key's material under the old master key first: a failure leaves the
         // transaction (and the store) untouched.
         let records = try Row.fetchAll(db, cached: "SELECT * FROM kms_keys").map(

@@ -310,6 +310,47 @@ import Testing
     #expect(try await byPassphrase.get("/b").value == "beta")
   }
 
+  /// A process that opened the store before another rekeyed it (a running `cinch serve`)
+  /// holds the old master key: what it would wrap now no later process could open. It is
+  /// refused, with the reason, and the store is left as the rekey made it.
+  @Test func aProcessHoldingTheOldMasterKeyWrapsNothing() async throws {
+    let fixture = try await StoreFixture.make()
+    let customer = try await fixture.store.createKey(CreateKeyRequest()).keyMetadata
+    let serving = try await fixture.reopen()
+    let newKey = fixture.directory.file("next.key")
+    try await fixture.store.rekey(to: .newKeyFile(path: newKey))
+    let rekeyed = "its master key was replaced ('cinch rekey') after this process opened it"
+    do {
+      _ = try await serving.createKey(CreateKeyRequest())
+      Issue.record("a key was wrapped under the replaced master key")
+    } catch let error as StoreError {
+      #expect(error.message.contains(rekeyed), "\(error.message)")
+    }
+    // Material it never unwrapped is told apart from material that was altered.
+    do {
+      try await serving.put(
+        "/b", "beta", type: .secureString, overwrite: false, keyID: customer.keyID)
+      Issue.record("sealed under material it could not open")
+    } catch let error as StoreError {
+      #expect(error.message.contains(rekeyed), "\(error.message)")
+    }
+    // A second rekey from the old key is refused the same way, not with a crypto error.
+    do {
+      try await serving.rekey(to: .newKeyFile(path: fixture.directory.file("third.key")))
+      Issue.record("rekeyed from a replaced master key")
+    } catch let error as StoreError {
+      #expect(error.message.contains(rekeyed), "\(error.message)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: fixture.directory.file("third.key")))
+    try serving.close()
+    try fixture.store.close()
+    let reopened = try await SQLiteStore.open(at: fixture.storePath, master: .keyFile(path: newKey))
+    let keys = try await reopened.listKeys(ListKeysRequest()).keys.map(\.keyID)
+    #expect(keys.contains(customer.keyID))
+    for key in keys { _ = try await reopened.describeKey(DescribeKeyRequest(keyID: key)) }
+    #expect(try await reopened.verifyAuditLog().isIntact)
+  }
+
   @Test func rekeyNeverOverwritesAKeyFile() async throws {
     let fixture = try await StoreFixture.make()
     await #expect(throws: StoreAccessError.keyFileExists(path: fixture.keyPath)) {
