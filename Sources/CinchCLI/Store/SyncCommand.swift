@@ -198,7 +198,9 @@ struct SyncCommand: AsyncParsableCommand {
         word = "failed"
         detail =
           "\(error.code)" + (error.message.isEmpty ? "" : ": \(error.message)")
-          + (copied > 0 ? " (after \(copied) versions were copied)" : "")
+          + (copied > 0
+            ? " (its first \(copied) \(copied == 1 ? "version is" : "versions are") in the "
+              + "target: delete it there and sync again to copy the rest)" : "")
       }
       counts[word, default: 0] += 1
       lines.append("\(word) \(name): \(detail)")

@@ -200,6 +200,31 @@ extension SQLiteStore {
     }
   }
 
+  /// Writes one parameter's versions in order, then labels them (`labels[i]` on the version
+  /// `requests[i]` writes), in one transaction: all of it or nothing. `cinch sync` copies a
+  /// history into the embedded store with it, so a full disk or a kill midway leaves no
+  /// parameter holding only its first versions, which a later sync would skip as existing.
+  /// Returns the versions written and the labels refused.
+  package func putParameterHistory(
+    _ requests: [PutParameterRequest], labels: [[String]], allowPublic: Bool = false
+  ) async throws -> (versions: [Int], refusedLabels: [String]) {
+    try await perform("PutParameter", name: requests.first?.name) { db, trail in
+      var versions: [Int] = []
+      for request in requests {
+        versions.append(try self.put(request, db, &trail, allowPublic: allowPublic).version)
+      }
+      var refused: [String] = []
+      for (version, names) in zip(versions, labels) where !names.isEmpty {
+        guard let name = requests.first?.name else { break }
+        refused += try self.label(
+          LabelParameterVersionRequest(name: name, parameterVersion: version, labels: names), db,
+          &trail
+        ).invalidLabels
+      }
+      return (versions, refused)
+    }
+  }
+
   func put(
     _ request: PutParameterRequest, _ db: Database, _ trail: inout AuditTrail,
     allowPublic: Bool = false

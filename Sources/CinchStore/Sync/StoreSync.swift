@@ -220,11 +220,27 @@ package struct StoreSync: Sendable {
       ListTagsForResourceRequest(resourceType: "Parameter", resourceID: name)
     ).tagList
     if !listed.isEmpty { tags = listed }
+    let requests = history.enumerated().map { index, version in
+      request(for: version, name: name, overwrite: index > 0, tags: index == 0 ? tags : nil)
+    }
+    if let embedded {
+      // The embedded store takes the whole history in one transaction: all or nothing.
+      let refused: [String]
+      do {
+        refused = try await embedded.putParameterHistory(
+          requests, labels: history.map(\.labels), allowPublic: isPublic
+        ).refusedLabels
+      } catch let error as StoreError {
+        return .failed(error, copiedVersions: 0)
+      }
+      return .copied(
+        versions: history.count, from: first.version, to: latest.version,
+        labels: labels.filter { !refused.contains($0) }, refusedLabels: refused)
+    }
     var targetVersions: [Int: Int] = [:]
     for (index, version) in history.enumerated() {
       do {
-        let written = try await put(
-          request(for: version, name: name, overwrite: index > 0, tags: index == 0 ? tags : nil))
+        let written = try await put(requests[index])
         targetVersions[version.version] = written.version
       } catch let error as StoreError {
         return .failed(error, copiedVersions: index)
