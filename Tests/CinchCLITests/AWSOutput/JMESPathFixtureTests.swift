@@ -64,4 +64,22 @@ import Testing
       #expect(outcome.text == expected["error"]?.stringValue)
     }
   }
+
+  /// Nesting deeper than any real query is refused as a syntax error (Python's `jmespath`
+  /// stops at its recursion limit) instead of overflowing the stack; a deep but reasonable
+  /// query still parses.
+  @Test(arguments: [
+    String(repeating: "!", count: 1000) + "a", String(repeating: "(", count: 3000) + "a",
+    String(repeating: "[", count: 1000) + "a" + String(repeating: "]", count: 1000),
+  ])
+  func nestingIsBounded(_ expression: String) {
+    #expect {
+      _ = try JMESPathExpression(expression)
+    } throws: { error in
+      (error as? JMESPathError)?.isSyntaxError == true
+        && "\(error)".contains("Expression nested too deeply (more than 200 levels)")
+    }
+    let reasonable = try? JMESPathExpression(String(repeating: "!", count: 150) + "a")
+    #expect(reasonable != nil)
+  }
 }

@@ -28,6 +28,11 @@ struct JMESPathParser {
   private let expression: String
   private let tokens: [JMESPathToken]
   private var index = 0
+  /// How many expressions enclose the one being parsed: bounded, so that `!!!!…`, `((((…` or
+  /// `[[[[…` ends in an error rather than in a stack overflow (Python's `jmespath` stops at its
+  /// recursion limit).
+  private var depth = 0
+  static let maximumDepth = 200
 
   static func parse(_ expression: String) throws(JMESPathError) -> JMESPathNode {
     var parser = JMESPathParser(
@@ -88,6 +93,12 @@ struct JMESPathParser {
   // MARK: Expressions
 
   private mutating func parseExpression(_ bindingPower: Int) throws(JMESPathError) -> JMESPathNode {
+    depth += 1
+    defer { depth -= 1 }
+    guard depth <= Self.maximumDepth else {
+      throw parseError(
+        token(0), "Expression nested too deeply (more than \(Self.maximumDepth) levels)")
+    }
     let leftToken = token(0)
     advance()
     var left = try nud(leftToken)
