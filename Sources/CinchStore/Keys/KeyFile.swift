@@ -112,12 +112,15 @@ package enum SecureFile {
   package static func createParentDirectories(of path: String) throws {
     let directory = (path as NSString).deletingLastPathComponent
     guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
-    do {
-      try FileManager.default.createDirectory(
-        atPath: directory, withIntermediateDirectories: true,
-        attributes: [.posixPermissions: 0o700])
-    } catch {
-      throw StoreAccessError.io(path: directory, message: "cannot create the directory")
+    // Each missing level is made 0700 by mkdir itself: Foundation's `createDirectory` makes
+    // it with the umask's mode and narrows it after, and under `umask 000` another user could
+    // put a file (a `-wal` beside the store) into the folder in between.
+    var prefix = directory.hasPrefix("/") ? "/" : ""
+    for component in directory.split(separator: "/") {
+      prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+      guard mkdir(prefix, 0o700) == 0 || errno == EEXIST else {
+        throw StoreAccessError.io(path: directory, message: "cannot create the directory")
+      }
     }
   }
 

@@ -233,6 +233,27 @@ import _CinchTestSupport
     FileManager.default.isExecutableFile(atPath: $0)
   }
 
+  /// The store's folder is made 0700 by `mkdir` itself, never wider and narrowed after: under
+  /// `umask 000` another user could otherwise put a file into it in between.
+  @Test(.enabled(if: strace != nil, "needs strace"))
+  func theStoreFolderIsNeverOpenToOthers() async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let trace = directory.appendingPathComponent("trace").path
+    let result = try await CinchProcess.run(
+      ["init", "--store", "deep/er/.cinch/store.db"], in: directory,
+      launcher: [
+        "/bin/sh", "-c", "umask 000 && exec \"$@\"", "sh", Self.strace ?? "", "-f", "-o", trace,
+        "-e", "trace=mkdir,mkdirat,chmod,fchmodat",
+      ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let calls = try String(contentsOfFile: trace, encoding: .utf8)
+    let made = calls.split(separator: "\n").filter { $0.contains("mkdir") && $0.contains("deep") }
+    #expect(made.count == 3, "\(calls)")
+    #expect(made.allSatisfy { $0.contains(", 0700)") }, "\(calls)")
+    #expect(!calls.contains("chmod(\"deep"), "\(calls)")
+  }
+
   /// `init` killed at its first `link` (nothing in place) or its second (the key file in place,
   /// the store not): the next `init` cleans up or finishes, and the store works. Before
   /// 2026-12-03 the store was linked first, and a kill at the second left a store without its
