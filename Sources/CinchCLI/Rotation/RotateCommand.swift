@@ -74,6 +74,11 @@ struct RotateCommand: AsyncParsableCommand {
   }
 
   static func parseDate(_ text: String) throws -> Date {
+    // Foundation's ISO 8601 parsing rolls a day or hour past its end over (2027-02-29 reads
+    // as March 1st, T25:00 as the next day): the fields are held to the calendar first.
+    guard fieldsExist(text) else {
+      throw ValidationError("--at: '\(text)' names no such date or time")
+    }
     if let date = try? Date(text, strategy: .iso8601) { return date }
     if let date = try? Date(
       text, strategy: .iso8601.year().month().day().dateSeparator(.dash))
@@ -81,6 +86,39 @@ struct RotateCommand: AsyncParsableCommand {
       return date
     }
     throw ValidationError("--at: '\(text)' is not an ISO 8601 date or time")
+  }
+
+  /// Whether the date and time fields at the start of `text` (`YYYY-MM-DD`, then `Thh:mm`
+  /// and `:ss`) name a day of the Gregorian calendar and a time of day; true when they are not
+  /// there to check (the parse then decides).
+  static func fieldsExist(_ text: String) -> Bool {
+    let digits = Array(text.utf8)
+    func number(_ range: Range<Int>) -> Int? {
+      guard range.upperBound <= digits.count,
+        digits[range].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+      else { return nil }
+      return digits[range].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    }
+    guard let year = number(0..<4), digits.count >= 10, digits[4] == UInt8(ascii: "-"),
+      digits[7] == UInt8(ascii: "-"), let month = number(5..<7), let day = number(8..<10)
+    else { return true }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    guard (1...12).contains(month), (1...lengths[month - 1]).contains(day) else { return false }
+    guard digits.count > 10, digits[10] == UInt8(ascii: "T") || digits[10] == UInt8(ascii: " ")
+    else { return true }
+    if let hour = number(11..<13), hour > 23 { return false }
+    if digits.count > 13, digits[13] == UInt8(ascii: ":"), let minute = number(14..<16),
+      minute > 59
+    {
+      return false
+    }
+    if digits.count > 16, digits[16] == UInt8(ascii: ":"), let second = number(17..<19),
+      second > 59
+    {
+      return false
+    }
+    return true
   }
 
   static func timestamp(_ date: Date) -> String {
