@@ -116,7 +116,7 @@ public struct ArtifactBuilder: Sendable {
         }
       }
       let source = analysis.file.path
-      let output = Self.outputPath(for: source)
+      let output = Self.outputPath(for: source) { paths.relative(source) }
       if let earlier = sources.updateValue(source, forKey: output) {
         diagnostics.report(
           Diagnostic(
@@ -195,13 +195,22 @@ public struct ArtifactBuilder: Sendable {
     return true
   }
 
-  /// The template's own relative path (`templates/db.yaml`); an absolute path or one that
-  /// climbs out of the current folder keeps only its file name.
-  static func outputPath(for source: String) -> String {
-    var components = source.split(separator: "/").map(String.init).filter { $0 != "." }
-    if source.hasPrefix("/") || components.contains("..") {
-      components = [components.last ?? source]
+  /// The template's own relative path (`templates/db.yaml`). An absolute path or one that
+  /// climbs out of the current folder is taken relative to the lockfile's folder instead
+  /// (`cinch render --lock ../cinch.lock` run in `ci/` writes `envs/dev/template.yaml` for
+  /// `../envs/dev/template.yaml`, as a render from the lock's folder would), and keeps only its
+  /// file name when it is outside that folder too.
+  static func outputPath(for source: String, lockRelative: () -> String = { "" }) -> String {
+    func clean(_ path: String) -> [String]? {
+      let components = path.split(separator: "/").map(String.init).filter { $0 != "." }
+      guard !path.hasPrefix("/"), !components.contains(".."), !components.isEmpty else {
+        return nil
+      }
+      return components
     }
+    let components =
+      clean(source) ?? clean(lockRelative())
+      ?? [source.split(separator: "/").last.map(String.init) ?? source]
     return components.joined(separator: "/")
   }
 }

@@ -3,7 +3,8 @@ import Testing
 import _CinchTestSupport
 
 /// Two templates that would land on the same output file stop the render before anything is
-/// written (templates outside the current folder keep only their file name there).
+/// written (templates outside the current folder and the lock's keep only their file name
+/// there).
 @Suite struct RenderOutputTests {
   @Test func twoTemplatesForOneOutputFileWriteNothing() async throws {
     let root = try CinchProcess.temporaryDirectory()
@@ -26,6 +27,22 @@ import _CinchTestSupport
         "../db/t.yaml: error[E5003]: '../da/t.yaml' and '../db/t.yaml' would both be rendered "
           + "to 't.yaml'"))
     #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("out").path))
+
+    // With the lock in the folder above, the templates are under it: each keeps its path
+    // from there, as a render run beside the lock would write them.
+    #expect(try await CinchProcess.run(["init"], in: root).status == 0)
+    let store = ["--store", "../.cinch/store.db"]
+    let lock = try await CinchProcess.run(
+      ["lock", "../da/t.yaml", "../db/t.yaml", "--lock", "../cinch.lock"] + store, in: work)
+    #expect(lock.status == 0, "\(lock.stderr)")
+    let render = try await CinchProcess.run(
+      ["render", "--lock", "../cinch.lock", "-o", "out"] + store, in: work)
+    #expect(render.status == 0, "\(render.stdout)\(render.stderr)")
+    for folder in ["da", "db"] {
+      #expect(
+        FileManager.default.fileExists(
+          atPath: work.appendingPathComponent("out/\(folder)/t.yaml").path))
+    }
   }
 
   /// Inline output replaces references with values; a reference only the deploy can name (it
