@@ -687,6 +687,9 @@ private struct Builder {
     guard let section = read.path[0], let name = read.path[1] else { return }
     let kind: GraphNode.Kind
     switch section {
+    case "Globals":
+      addGlobalsRead(read, section: name, to: target)
+      return
     case "Resources": kind = .resource
     case "Outputs": kind = .output
     case "Parameters": kind = .parameter
@@ -699,6 +702,22 @@ private struct Builder {
     addEdge(
       from: from, to: target, kind: .readsAtDeploy,
       site: GraphEdge.Site(file: read.file, range: read.range, path: read.path, isActive: active))
+  }
+
+  /// SAM's `Globals`: what `Globals.Function` (or `Api`, `HttpApi`, …) says, every resource of
+  /// that serverless type gets as its own property, and reads at deploy as its own.
+  /// https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html
+  private mutating func addGlobalsRead(_ read: DeployRead, section: String, to target: String) {
+    guard template.transforms.contains(where: { $0.hasPrefix("AWS::Serverless") }) else { return }
+    let type = "AWS::Serverless::" + section
+    let active = read.isLive ?? evaluator.isLive(read.syntaxPath, into: &evaluated)
+    for resource in template.resources where resource.type == type {
+      let from = GraphNode.id(.resource, resource.logicalID)
+      guard nodeIDs.contains(from) else { continue }
+      addEdge(
+        from: from, to: target, kind: .readsAtDeploy,
+        site: GraphEdge.Site(file: read.file, range: read.range, path: read.path, isActive: active))
+    }
   }
 
   private mutating func addRuntimeRead(_ consumer: RuntimeConsumer) {
