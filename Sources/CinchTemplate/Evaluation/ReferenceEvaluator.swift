@@ -6,8 +6,15 @@ import CinchPartitions
 public enum ReferenceEvaluator {
   /// A `secretsmanager` reference in `Outputs`: CloudFormation returns its literal text
   /// (`W2026`; cloudformation-coverage-roadmap#689), so a deploy reads nothing for it.
+  /// Also a reference where CloudFormation resolves none and deploys the text as written: in
+  /// a resource attribute (`DeletionPolicy`, `Type`: E2038) or in `AWS::CloudFormation::Init`
+  /// metadata (E2021). Nothing is read for it, locked for it or granted for it.
   static func isReturnedAsText(_ site: ReferenceSite) -> Bool {
-    site.reference.kind == .secretsManager && site.path.components.first == "Outputs"
+    let path = site.path.components
+    if site.reference.kind == .secretsManager && path.first == "Outputs" { return true }
+    guard path.count >= 3, path[0] == "Resources" else { return false }
+    return PlacementChecker.resourceAttributes.contains(path[2])
+      || (path[2] == "Metadata" && path.count >= 4 && path[3] == "AWS::CloudFormation::Init")
   }
 
   /// A reference in a parameter's `Default` when a value is given for the parameter: the

@@ -34,7 +34,8 @@ import Testing
         copied parameter '/a': 100 versions (source versions 6-105 become 1-100), labels prod; \
         the target refused labels SSMx
         skipped parameter '/b': exists in the target (use --overwrite to update it)
-        failed parameter '/c': InvalidKeyId: bad key (after 2 versions were copied)
+        failed parameter '/c': InvalidKeyId: bad key (its first 2 versions are in the target: \
+        delete it there and sync again to copy the rest)
         unchanged parameter '/d': the target has the same latest value
         sync: 1 copied, 1 unchanged, 1 skipped, 1 failed
 
