@@ -8,13 +8,16 @@ how the files were made, from the aws CLI's own code:
   JSONFormatter, TextFormatter, TableFormatter; the same rules as aws CLI v2's), with
   `--color off` and an 80-column terminal, and botocore's PageIterator for paginated operations.
 * yaml, yaml-stream: aws CLI v2's YAML dumper, reconstructed here because aws CLI v1 has no
-  yaml output: ruamel.yaml 0.17.21 (the version aws CLI v2 pinned), `YAML(typ='safe',
-  pure=True)`, `default_flow_style = False`, and JSON for a bare scalar (aws-cli PR #3721).
-  `yaml-stream` dumps `[page]`.
+  yaml output: ruamel.yaml 0.17.21 (the version aws CLI v2 pinned) with its C emitter, as the
+  aws CLI v2 installers bundle it (`_ruamel_yaml`, libyaml's emitter: a multi-line string is
+  single-quoted and folded, an emoji is escaped; the pure-Python emitter double-quotes both),
+  `YAML(typ='safe', pure=False)`, `default_flow_style = False`, and JSON for a bare scalar
+  (aws-cli PR #3721). `yaml-stream` dumps `[page]`. The script refuses to run without the C
+  emitter (`pip install ruamel.yaml.clib`).
 * jmespath: the `jmespath` package the aws CLI depends on (1.x).
 
 Setup (once):  python3 -m venv --system-site-packages /tmp/awsout-venv
-               /tmp/awsout-venv/bin/pip install awscli jmespath 'ruamel.yaml==0.17.21'
+               /tmp/awsout-venv/bin/pip install awscli jmespath 'ruamel.yaml==0.17.21' ruamel.yaml.clib
 Run:           /tmp/awsout-venv/bin/python Tests/Fixtures/aws-output/generate.py
 
 Each aws-output case is a folder with `case.json`:
@@ -70,7 +73,9 @@ class YAMLDumper:
     """aws CLI v2's awscli.formatter.YAMLDumper."""
 
     def __init__(self):
-        self._yaml = YAML(typ='safe', pure=True)
+        self._yaml = YAML(typ='safe', pure=False)
+        if 'CEmitter' not in self._yaml.Emitter.__name__:
+            sys.exit('ruamel.yaml has no C emitter here: pip install ruamel.yaml.clib')
         self._yaml.default_flow_style = False
 
     def dump(self, value, stream):

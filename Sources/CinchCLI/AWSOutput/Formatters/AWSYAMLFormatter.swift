@@ -4,12 +4,16 @@ package import CinchJSON
 ///
 /// The aws CLI v2 dumps the response with ruamel.yaml's safe dumper in block style
 /// (`default_flow_style = False`), and dumps a bare scalar (a `--query` result such as
-/// `Parameter.Value`) as JSON instead, so `"value"` rather than `value\n...`. The safe dumper
-/// sorts mapping keys, quotes strings that would read back as another type under YAML 1.2
-/// (`'true'`, `'012'`, `'2024-05-01'`, `''`), prefers single quotes, uses double quotes (with
-/// escapes) for text holding a quote, a line break or a non-printable character, folds long
-/// scalars at 80 columns, and writes sequences inside mappings without indenting the dashes.
-/// This type reproduces that emitter (ruamel.yaml 0.17.21, pure-Python emitter) for JSON data.
+/// `Parameter.Value`) as JSON instead, so `"value"` rather than `value\n...`. Its installers
+/// bundle ruamel.yaml's C emitter, which is libyaml's: it sorts mapping keys, quotes strings
+/// that would read back as another type under YAML 1.2 (`'true'`, `'012'`, `'2024-05-01'`,
+/// `''`), prefers single quotes (a multi-line value too, folded: a line break is written as a
+/// blank line), uses double quotes (with escapes) only for text a single-quoted scalar cannot
+/// hold (a non-printable character, an emoji or any character beyond the Basic Multilingual
+/// Plane, a space before a line break), folds long scalars at 80 columns, and writes sequences
+/// inside mappings without indenting the dashes. This type reproduces that emitter (libyaml's
+/// `emitter.c` as ruamel.yaml 0.17.21 drives it) for JSON data; the pure-Python emitter, which
+/// double-quotes multi-line text and text holding a `'`, is not what users of aws CLI v2 see.
 package enum AWSYAMLFormatter {
   package static func format(_ value: JSONValue) -> String {
     switch value {
@@ -48,9 +52,9 @@ private struct YAMLBlockEmitter {
 
   private static let bestWidth = 80
   private static let bestIndent = 2
-  /// ruamel.yaml's limit on an implicit key, which counts the `!!str` tag along with the text.
+  /// libyaml's limit on an implicit key, in UTF-8 bytes (the implicit `!!str` tag is not
+  /// counted, as the pure-Python emitter counts it).
   private static let maximumSimpleKeyLength = 128
-  private static let tagLength = 5
 
   mutating func emitDocument(_ value: JSONValue) {
     emitNode(value, sequence: false, mapping: false, simpleKey: false)
@@ -140,8 +144,7 @@ private struct YAMLBlockEmitter {
 
   private func isSimpleKey(_ key: String) -> Bool {
     let analysis = ScalarAnalysis(key)
-    return key.unicodeScalars.count + Self.tagLength < Self.maximumSimpleKeyLength
-      && !analysis.multiline
+    return key.utf8.count <= Self.maximumSimpleKeyLength && !analysis.multiline
   }
 
   // MARK: Scalars
@@ -184,11 +187,6 @@ private struct YAMLBlockEmitter {
         || (flowLevel == 0 && analysis.allowBlockPlain))
     {
       return .plain
-    }
-    if analysis.allowDoubleQuoted
-      && (analysis.text.contains("'") || analysis.text.unicodeScalars.contains("\n"))
-    {
-      return .doubleQuoted
     }
     if analysis.allowSingleQuoted && !(simpleKeyContext && analysis.multiline) {
       return .singleQuoted
@@ -359,47 +357,56 @@ private struct YAMLBlockEmitter {
     }
   }
 
+  /// libyaml's `yaml_emitter_write_double_quoted`: a run of escapes and text; past the 80th
+  /// column a lone space becomes the line break (a second space after it is kept by a `\`).
   private mutating func writeDoubleQuoted(_ text: String, split: Bool) {
     writeIndicator("\"", needWhitespace: true)
     let characters = Array(text.unicodeScalars)
-    var start = 0
-    var end = 0
-    while end <= characters.count {
-      let scalar: Unicode.Scalar? = end < characters.count ? characters[end] : nil
-      if scalar.map(Self.needsEscape) ?? true {
-        if start < end {
-          write(String(String.UnicodeScalarView(characters[start..<end])))
-          start = end
-        }
-        if let scalar {
-          let data: String
-          if let escape = Self.escapes[scalar] {
-            data = "\\" + escape
-          } else if scalar.value <= 0xFF {
-            data = "\\x" + PythonText.hex(scalar.value, width: 2, uppercase: true)
-          } else if scalar.value <= 0xFFFF {
-            data = "\\u" + PythonText.hex(scalar.value, width: 4, uppercase: true)
-          } else {
-            data = "\\U" + PythonText.hex(scalar.value, width: 8, uppercase: true)
-          }
-          write(data)
-          start = end + 1
-        }
+    var spaces = false
+    var run = ""
+    func flush(_ emitter: inout YAMLBlockEmitter) {
+      if !run.isEmpty {
+        emitter.write(run)
+        run = ""
       }
-      if end > 0 && end < characters.count - 1 && (scalar == " " || start >= end)
-        && column + (end - start) > Self.bestWidth && split
-      {
-        var data = start < end ? String(String.UnicodeScalarView(characters[start..<end])) : ""
-        data += "\\"
-        if start < end { start = end }
-        write(data)
-        writeIndent()
-        whitespace = false
-        indention = false
-        if characters[start] == " " { write("\\") }
-      }
-      end += 1
     }
+    for (position, scalar) in characters.enumerated() {
+      if Self.needsEscape(scalar) {
+        let data: String
+        if let escape = Self.escapes[scalar] {
+          data = "\\" + escape
+        } else if scalar.value <= 0xFF {
+          data = "\\x" + PythonText.hex(scalar.value, width: 2, uppercase: true)
+        } else if scalar.value <= 0xFFFF {
+          data = "\\u" + PythonText.hex(scalar.value, width: 4, uppercase: true)
+        } else {
+          data = "\\U" + PythonText.hex(scalar.value, width: 8, uppercase: true)
+        }
+        run += data
+        spaces = false
+      } else if scalar == " " {
+        flush(&self)
+        if split && !spaces && column > Self.bestWidth && position != 0
+          && position != characters.count - 1
+        {
+          writeIndent()
+          if characters[position + 1] == " " { write("\\") }
+        } else {
+          write(" ")
+        }
+        spaces = true
+      } else {
+        run.unicodeScalars.append(scalar)
+        spaces = false
+      }
+      // The column decides a fold: what is pending must be counted first.
+      if !run.isEmpty, characters.indices.contains(position + 1),
+        characters[position + 1] == " "
+      {
+        flush(&self)
+      }
+    }
+    flush(&self)
     writeIndicator("\"", needWhitespace: false)
   }
 }
@@ -474,9 +481,10 @@ private struct ScalarAnalysis {
       if isBreak(scalar) { lineBreaks = true }
       if !(scalar == "\n" || (0x20...0x7E).contains(scalar.value)) {
         let value = scalar.value
+        // libyaml's IS_PRINTABLE: nothing beyond the Basic Multilingual Plane.
         let printable =
-          (value == 0x85 || (0xA0...0xD7FF).contains(value) || (0xE000...0xFFFD).contains(value)
-            || (0x10000...0x10FFFF).contains(value)) && value != 0xFEFF
+          (value == 0x85 || (0xA0...0xD7FF).contains(value) || (0xE000...0xFFFD).contains(value))
+          && value != 0xFEFF
         if !printable { specialCharacters = true }
       }
       if scalar == " " {
