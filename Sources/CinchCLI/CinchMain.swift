@@ -61,7 +61,9 @@ public struct CinchMain: AsyncParsableCommand {
         root: Self.self,
         AWSCommandLine.leadingOptionsMoved(
           root: Self.self,
-          ParameterOverrideWords.filesMoved(Array(CommandLine.arguments.dropFirst())))))
+          AWSCommandLine.optionValuesJoined(
+            root: Self.self,
+            ParameterOverrideWords.filesMoved(Array(CommandLine.arguments.dropFirst()))))))
     // ArgumentParser answers `help NAME` for a name it does not know with the root's help and
     // exit 0, which hides a typo in a script; git and the aws CLI refuse it.
     if arguments.first == "help", let unknown = unknownHelpTopic(arguments.dropFirst()) {

@@ -43,4 +43,26 @@ import Testing
       #expect(moved(arguments) == arguments, "\(arguments)")
     }
   }
+
+  /// argparse takes a negative number after an option as its value, and an empty value after
+  /// `=`; ArgumentParser reads the first as an option and refuses the second.
+  @Test func negativeNumbersAndEmptyValuesAreOptionValues() {
+    func joined(_ arguments: [String]) -> [String] {
+      AWSCommandLine.optionValuesJoined(root: CinchMain.self, arguments)
+    }
+    #expect(
+      joined(["ssm", "put-parameter", "--name", "/a", "--value", "-1", "--type", "String"])
+        == ["ssm", "put-parameter", "--name", "/a", "--value=-1", "--type", "String"])
+    #expect(
+      joined(["ssm", "put-parameter", "--value", "-1.5", "--description="])
+        == ["ssm", "put-parameter", "--value=-1.5", "--description", ""])
+    // Not a number (argparse refuses it too), a value after `--`, another command group.
+    #expect(
+      joined(["ssm", "put-parameter", "--value", "-x"])
+        == ["ssm", "put-parameter", "--value", "-x"])
+    #expect(
+      joined(["ssm", "put-parameter", "--", "--value", "-1"])
+        == ["ssm", "put-parameter", "--", "--value", "-1"])
+    #expect(joined(["lock", "--region", "-1"]) == ["lock", "--region", "-1"])
+  }
 }

@@ -148,6 +148,54 @@ package enum AWSCommandLine {
   }
 
   /// Whether the first word of the command line names a subcommand marked `AWSCommandGroup`.
+  /// What argparse, the aws CLI's parser, reads as an option's value and ArgumentParser does
+  /// not: a negative number after an option (`--value -1`: argparse takes a word that looks
+  /// like a negative number as a value when no option looks like one) and an empty value
+  /// after `=` (`--description=`). Each is joined to its option as `--option=value` (or split
+  /// into `--option ""`), for the aws command groups only; words after `--` stay.
+  package static func optionValuesJoined<Root: ParsableCommand>(
+    root: Root.Type, _ arguments: [String]
+  ) -> [String] {
+    guard isAWSStyle(root: root, arguments: arguments),
+      arguments.contains(where: { $0.hasSuffix("=") || isNegativeNumber($0) })
+    else { return arguments }
+    var joined: [String] = []
+    var index = 0
+    while index < arguments.count {
+      let word = arguments[index]
+      index += 1
+      if word == "--" {
+        joined += arguments[(index - 1)...]
+        break
+      }
+      guard word.hasPrefix("--"), word.count > 2 else {
+        joined.append(word)
+        continue
+      }
+      if word.hasSuffix("="), word.firstIndex(of: "=") == word.index(before: word.endIndex) {
+        joined += [String(word.dropLast()), ""]
+      } else if !word.contains("="), index < arguments.count, isNegativeNumber(arguments[index]) {
+        joined.append(word + "=" + arguments[index])
+        index += 1
+      } else {
+        joined.append(word)
+      }
+    }
+    return joined
+  }
+
+  /// argparse's `_negative_number_matcher`: `^-\d+$|^-\d*\.\d+$`.
+  private static func isNegativeNumber(_ word: String) -> Bool {
+    guard word.hasPrefix("-"), word.count > 1 else { return false }
+    let rest = word.dropFirst()
+    if rest.allSatisfy(\.isASCIIDigitCharacter) { return true }
+    guard let dot = rest.firstIndex(of: "."), rest[rest.index(after: dot)...].count > 0 else {
+      return false
+    }
+    return rest[..<dot].allSatisfy(\.isASCIIDigitCharacter)
+      && rest[rest.index(after: dot)...].allSatisfy(\.isASCIIDigitCharacter)
+  }
+
   static func isAWSStyle<Root: ParsableCommand>(root: Root.Type, arguments: [String]) -> Bool {
     awsGroup(root: root, arguments: arguments) != nil
   }
@@ -164,4 +212,8 @@ package enum AWSCommandLine {
     else { return nil }
     return (group, index)
   }
+}
+
+extension Character {
+  fileprivate var isASCIIDigitCharacter: Bool { isASCII && isNumber }
 }
