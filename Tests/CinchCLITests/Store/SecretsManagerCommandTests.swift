@@ -91,6 +91,24 @@ import _CinchTestSupport
       "--output", "text",
     ])
     #expect(read.stdout == bytes.base64EncodedString() + "\n")
+    // `base64 FILE` wraps its lines at 76 columns; the aws CLI drops what is not base64.
+    let wrapped = Data(repeating: 7, count: 200).base64EncodedString(
+      options: .lineLength76Characters)
+    let fromWrapped = try await project.run([
+      "secretsmanager", "create-secret", "--name", "wrapped", "--secret-binary", wrapped + "\n",
+      "--query", "Name",
+    ])
+    #expect(fromWrapped.status == 0, "\(fromWrapped.stderr)")
+    let readWrapped = try await project.run([
+      "secretsmanager", "get-secret-value", "--secret-id", "wrapped", "--query", "SecretBinary",
+      "--output", "text",
+    ])
+    #expect(readWrapped.stdout == Data(repeating: 7, count: 200).base64EncodedString() + "\n")
+    #expect(
+      try await project.run([
+        "secretsmanager", "delete-secret", "--secret-id", "wrapped",
+        "--force-delete-without-recovery",
+      ]).status == 0)
     let put = try await project.run([
       "secretsmanager", "put-secret-value", "--secret-id", "bin", "--secret-binary", "AAEC",
     ])

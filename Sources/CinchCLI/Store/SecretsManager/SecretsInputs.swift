@@ -19,8 +19,13 @@ extension AWSCLIInput? {
     }
     let text = flag != nil ? try Paramfile.load(raw, option: option) : raw
     if readsRaw { return Data(text.utf8) }
-    guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines))
-    else {
+    // Python's `base64.b64decode`, which the aws CLI decodes blobs with, drops every character
+    // outside the alphabet first: `base64 FILE`'s line-wrapped output is read whole.
+    let alphabet = text.unicodeScalars.filter { scalar in
+      scalar.isASCII
+        && (CharacterSet.alphanumerics.contains(scalar) || "+/=".unicodeScalars.contains(scalar))
+    }
+    guard let data = Data(base64Encoded: String(String.UnicodeScalarView(alphabet))) else {
       throw AWSUsageError.parameterValidation([
         "Invalid base64 for parameter \(key): the value is not base64 (use fileb://PATH for raw bytes)"
       ])
