@@ -52,6 +52,14 @@ struct Shorthand: Equatable {
       var members: [(String, Value)] = []
       while !atEnd {
         let key = try parseKey()
+        // awscli's shorthand parser (`DuplicateKeyInObjectError`): the second `Value=` of
+        // `Key=a,Value=b Key=c,Value=d` would otherwise silently replace the first.
+        if members.contains(where: { $0.0 == key }) {
+          throw ParseError(
+            description: "Second instance of key \"\(key)\" encountered for input:\n"
+              + "\(String(characters))\nThis is often because there is a preceding \",\" "
+              + "instead of a space.")
+        }
         let value = try parseValue()
         members.append((key, value))
         if atEnd { break }
@@ -136,6 +144,12 @@ struct Shorthand: Equatable {
       }
       var value = ""
       while !atEnd, !stops.contains(characters[index]) {
+        // `\,` is a comma of the value, not a separator (`Value=b\,c` is "b,c").
+        if characters[index] == "\\", index + 1 < characters.count,
+          characters[index + 1] == ","
+        {
+          index += 1
+        }
         value.append(characters[index])
         index += 1
       }

@@ -33,6 +33,26 @@ import Testing
     #expect(throws: Shorthand.ParseError.self) { try Shorthand.parse("=value") }
   }
 
+  /// Two structures typed with a comma between them instead of a space: the aws CLI refuses
+  /// the second `Value=`, which would otherwise replace the first.
+  @Test func aKeyGivenTwiceIsRefusedAsTheAWSCLIRefusesIt() {
+    #expect {
+      try Shorthand.parse("Key=a,Value=b Key=c,Value=d")
+    } throws: { error in
+      "\(error)"
+        == "Second instance of key \"Value\" encountered for input:\nKey=a,Value=b Key=c,Value=d\n"
+        + "This is often because there is a preceding \",\" instead of a space."
+    }
+    #expect(throws: Shorthand.ParseError.self) { try Shorthand.parse("Key=a,Value=b,Key=c") }
+  }
+
+  @Test func anEscapedCommaBelongsToTheValue() throws {
+    #expect(try Shorthand.parse(#"Key=a,Value=b\,c"#)["Value"] == .scalar("b,c"))
+    #expect(
+      try Shorthand.parse(#"Key=name,Values=many\,app,other"#)["Values"]
+        == .list(["many,app", "other"]))
+  }
+
   @Test func structuresFromShorthandAndJSON() throws {
     let objects = try AWSStructures.parse(
       [
