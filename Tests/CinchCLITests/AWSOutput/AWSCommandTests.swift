@@ -97,7 +97,7 @@ import Testing
     ) { _ -> Response in throw fault }
     #expect(
       json.standardError
-        == "{\n    \"Code\": \"ResourceNotFoundException\",\n    \"Message\": \"Secrets Manager can't find the specified secret.\",\n    \"SecretId\": \"prod/x\"\n}\n"
+        == "{\n    \"Message\": \"Secrets Manager can't find the specified secret.\",\n    \"Code\": \"ResourceNotFoundException\",\n    \"SecretId\": \"prod/x\"\n}\n"
     )
     #expect(json.exitCode == 254)
   }

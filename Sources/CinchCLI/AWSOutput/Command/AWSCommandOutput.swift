@@ -236,8 +236,10 @@ package struct AWSErrorPresenter: Sendable {
     case .enhanced:
       return message + "\n" + enhancedDetails(error.additionalFields)
     case .json, .yaml, .text, .table:
+      // botocore's error dictionary holds `Message` before `Code` (the json format keeps the
+      // order; yaml, text and table sort the keys).
       var document = JSONObject([
-        ("Code", .string(error.code)), ("Message", .string(error.message)),
+        ("Message", .string(error.message)), ("Code", .string(error.code)),
       ])
       for member in error.additionalFields { document[member.key] = member.value }
       let format = AWSOutputFormat(rawValue: errorFormat.rawValue) ?? .json
