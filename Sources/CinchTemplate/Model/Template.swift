@@ -140,12 +140,19 @@ public enum TemplateReader {
     let path = document.file.path
     template.formatVersion = root["AWSTemplateFormatVersion"]?.scalar
     if let transform = root["Transform"] {
-      template.transforms = (transform.sequence ?? [transform]).compactMap(\.scalar)
+      // A name, a list of them, or `{Name: AWS::Include, Parameters: …}`.
+      template.transforms = (transform.sequence ?? [transform]).compactMap {
+        $0.scalar ?? $0["Name"]?.scalar
+      }
     }
+    let shape = Shape(root, transforms: template.transforms)
     for section in sections {
+      // `Resources: {Fn::Transform: {Name: AWS::Include, …}}` reads as one intrinsic function:
+      // the resources come from the included file.
+      if section.name == "Resources", section.value.intrinsic?.function == .transform { continue }
       guard let entries = section.value.mapping else {
         if ["Parameters", "Mappings", "Conditions", "Resources", "Outputs"].contains(section.name),
-          !section.value.isNull
+          !section.value.isNull, shape.looksLikeTemplate
         {
           diagnostics.report(
             Diagnostic(
@@ -169,7 +176,8 @@ public enum TemplateReader {
           Template.Condition(name: $0.name, keyRange: $0.key.range, node: $0.value)
         }
       case "Resources":
-        template.resources = entries.map { entry in
+        // An `Fn::Transform` beside the resources includes more of them; it is none itself.
+        template.resources = entries.filter { $0.name != "Fn::Transform" }.map { entry in
           let resource = resource(entry)
           if resource.type == nil, !Template.isLoop(entry.name) {
             diagnostics.report(
@@ -190,8 +198,40 @@ public enum TemplateReader {
         break
       }
     }
-    checkSections(sections, of: template, file: path, into: &diagnostics)
+    checkSections(sections, of: template, shape: shape, file: path, into: &diagnostics)
     return template
+  }
+
+  /// What a document says about being a template. CloudFormation needs neither a format
+  /// version nor a transform, and other files have a `Resources` key too (an Elastic Beanstalk
+  /// `.ebextensions` config, a CodeDeploy AppSpec), so the section rules are as strict as the
+  /// document is clear about it.
+  struct Shape {
+    /// A format version or a transform: the document is a template.
+    let declared: Bool
+    /// Declared, or a `Resources` mapping (or an included one).
+    let looksLikeTemplate: Bool
+    /// The resources may come from elsewhere: an `AWS::Include` (top-level or inside
+    /// `Resources`) or a macro cinch does not know adds them at deploy.
+    let resourcesMayBeAdded: Bool
+
+    /// The transforms whose templates must list their own resources.
+    static let knownTransforms: Set<String> = [
+      "AWS::LanguageExtensions", "AWS::Serverless-2016-10-31", "AWS::CodeDeployBlueGreen",
+    ]
+
+    init(_ root: Node, transforms: [String]) {
+      let resources = root["Resources"]
+      let transformNode = root["Transform"]
+      declared = root["AWSTemplateFormatVersion"] != nil || transformNode != nil
+      let included =
+        resources?.intrinsic?.function == .transform || resources?["Fn::Transform"] != nil
+      looksLikeTemplate = declared || resources?.mapping != nil || included
+      let written = transformNode.map { ($0.sequence ?? [$0]).count } ?? 0
+      resourcesMayBeAdded =
+        included || written > transforms.count
+        || transforms.contains { !Self.knownTransforms.contains($0) }
+    }
   }
 
   /// The sections CloudFormation reads; any other top-level key fails the deploy.
@@ -202,20 +242,30 @@ public enum TemplateReader {
   ]
 
   /// E1012 for a top-level key that is no section, E1013 for a template without resources:
-  /// CloudFormation rejects both. Only for a document that says it is a template (a format
-  /// version, a `Resources` or a `Transform` key): other YAML and JSON files with references in
-  /// them are read as they are.
+  /// CloudFormation rejects both. A document with a format version or a transform is held to
+  /// every section rule; one with only a `Resources` mapping may be another kind of file (an
+  /// `.ebextensions` config has `option_settings` and `files` beside it), so only a near miss
+  /// of a section's name (`Output`, `resources`) is reported there; other YAML and JSON files
+  /// are read as they are.
   private static func checkSections(
-    _ sections: [Entry], of template: Template, file: String,
+    _ sections: [Entry], of template: Template, shape: Shape, file: String,
     into diagnostics: inout Diagnostics
   ) {
-    let declaring = sections.first {
-      ["AWSTemplateFormatVersion", "Resources", "Transform"].contains($0.name)
-    }
-    guard let declaring else { return }
+    guard shape.looksLikeTemplate,
+      let declaring = sections.first(where: {
+        ["AWSTemplateFormatVersion", "Resources", "Transform"].contains($0.name)
+      })
+    else { return }
     // SAM's transform adds `Globals`; any transform may read keys of its own.
     let known = sectionNames + (template.transforms.isEmpty ? [] : ["Globals"])
+    func nearMiss(_ name: String) -> Bool {
+      known.contains { section in
+        section.lowercased() == name.lowercased()
+          || NearestName.editDistance(Array(section.utf8), Array(name.utf8)) == 1
+      }
+    }
     for section in sections where !known.contains(section.name) {
+      guard shape.declared || nearMiss(section.name) else { continue }
       diagnostics.report(
         Diagnostic(
           .unknownSection,
@@ -223,7 +273,7 @@ public enum TemplateReader {
             + NearestName.hint(for: section.name, among: known),
           file: file, range: section.key.range, path: [section.name]))
     }
-    guard template.resources.isEmpty else { return }
+    guard template.resources.isEmpty, !shape.resourcesMayBeAdded else { return }
     let resources = sections.first { $0.name == "Resources" }
     diagnostics.report(
       Diagnostic(
