@@ -56,6 +56,14 @@ import Testing
     #expect(
       joined(["ssm", "put-parameter", "--value", "-1.5", "--description="])
         == ["ssm", "put-parameter", "--value=-1.5", "--description", ""])
+    // A word with a space or a line break is a value to argparse: a PEM key, which
+    // ArgumentParser would refuse as an unknown option and print.
+    let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----"
+    #expect(
+      joined(["secretsmanager", "create-secret", "--name", "k", "--secret-string", pem])
+        == ["secretsmanager", "create-secret", "--name", "k", "--secret-string=" + pem])
+    #expect(
+      joined(["ssm", "put-parameter", "--value", "- x"]) == ["ssm", "put-parameter", "--value=- x"])
     // Not a number (argparse refuses it too), a value after `--`, another command group.
     #expect(
       joined(["ssm", "put-parameter", "--value", "-x"])

@@ -149,15 +149,17 @@ package enum AWSCommandLine {
 
   /// Whether the first word of the command line names a subcommand marked `AWSCommandGroup`.
   /// What argparse, the aws CLI's parser, reads as an option's value and ArgumentParser does
-  /// not: a negative number after an option (`--value -1`: argparse takes a word that looks
-  /// like a negative number as a value when no option looks like one) and an empty value
-  /// after `=` (`--description=`). Each is joined to its option as `--option=value` (or split
-  /// into `--option ""`), for the aws command groups only; words after `--` stay.
+  /// not: a word starting with `-` that is a negative number (`--value -1`: argparse takes one
+  /// as a value when no option looks like one) or holds a space (a PEM key, `-----BEGIN …`:
+  /// argparse's `_parse_optional` reads such a word as a value), and an empty value after `=`
+  /// (`--description=`). Each is joined to its option as `--option=value` (or split into
+  /// `--option ""`), for the aws command groups only; words after `--` stay. ArgumentParser
+  /// would otherwise refuse the word as an unknown option and print it, a secret value.
   package static func optionValuesJoined<Root: ParsableCommand>(
     root: Root.Type, _ arguments: [String]
   ) -> [String] {
     guard isAWSStyle(root: root, arguments: arguments),
-      arguments.contains(where: { $0.hasSuffix("=") || isNegativeNumber($0) })
+      arguments.contains(where: { $0.hasSuffix("=") || readsAsValue($0) })
     else { return arguments }
     var joined: [String] = []
     var index = 0
@@ -174,7 +176,7 @@ package enum AWSCommandLine {
       }
       if word.hasSuffix("="), word.firstIndex(of: "=") == word.index(before: word.endIndex) {
         joined += [String(word.dropLast()), ""]
-      } else if !word.contains("="), index < arguments.count, isNegativeNumber(arguments[index]) {
+      } else if !word.contains("="), index < arguments.count, readsAsValue(arguments[index]) {
         joined.append(word + "=" + arguments[index])
         index += 1
       } else {
@@ -182,6 +184,11 @@ package enum AWSCommandLine {
       }
     }
     return joined
+  }
+
+  /// A word starting with `-` that argparse reads as a value, not an option.
+  private static func readsAsValue(_ word: String) -> Bool {
+    word.hasPrefix("-") && (isNegativeNumber(word) || word.contains(" ") || word.contains("\n"))
   }
 
   /// argparse's `_negative_number_matcher`: `^-\d+$|^-\d*\.\d+$`.
