@@ -1,44 +1,61 @@
+import Foundation
+
 /// `--parameter-overrides` takes the words up to the next option, as `aws cloudformation deploy`
 /// reads it. That command names no files, so a user who knows it types the template after the
 /// pairs (`cinch lock --parameter-overrides Env=prod app.yaml`), and ArgumentParser would read
-/// the template as one more override. An override always holds a `=`: the words of the run
-/// that do not are moved in front of the option, where they are the files they are.
+/// the template as one more override. An override is `Key=Value` with an alphanumeric key (a
+/// CloudFormation parameter's name): the words of every run (after `--parameter-overrides`, or
+/// after `--parameter-overrides=Key=Value`) that are not, or that name a file that exists, are
+/// moved behind a `--`, where they are the files they are.
 enum ParameterOverrideWords {
   static let option = "--parameter-overrides"
 
-  static func filesMoved(_ arguments: [String]) -> [String] {
-    guard arguments.contains(option) else { return arguments }
+  static func filesMoved(
+    _ arguments: [String],
+    fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+  ) -> [String] {
+    guard arguments.contains(where: { $0 == option || $0.hasPrefix(option + "=") }) else {
+      return arguments
+    }
     var moved: [String] = []
-    moved.reserveCapacity(arguments.count)
+    var files: [String] = []
     var index = 0
     while index < arguments.count {
       let word = arguments[index]
       index += 1
       if word == "--" {
-        moved += arguments[(index - 1)...]
-        break
+        // What follows is positional already: the moved files go first among it.
+        return moved + ["--"] + files + arguments[index...]
       }
-      guard word == option else {
-        moved.append(word)
-        continue
-      }
+      moved.append(word)
+      let inline = word.hasPrefix(option + "=")
+      guard word == option || inline else { continue }
       var pairs: [String] = []
-      var files: [String] = []
+      var others: [String] = []
       while index < arguments.count, !arguments[index].hasPrefix("-") {
-        if arguments[index].contains("=") {
-          pairs.append(arguments[index])
+        let candidate = arguments[index]
+        if isPair(candidate), !fileExists(candidate) {
+          pairs.append(candidate)
         } else {
-          files.append(arguments[index])
+          others.append(candidate)
         }
         index += 1
       }
       // With no pair at all the words stay: the option then says it wants Key=Value pairs.
-      if pairs.isEmpty {
-        moved += [option] + files
+      if pairs.isEmpty && !inline {
+        moved += others
       } else {
-        moved += files + [option] + pairs
+        moved += pairs
+        files += others
       }
     }
-    return moved
+    return files.isEmpty ? moved : moved + ["--"] + files
+  }
+
+  /// `Key=Value` with the key a parameter's name could be: letters and digits.
+  static func isPair(_ word: String) -> Bool {
+    guard let equals = word.firstIndex(of: "=") else { return false }
+    let key = word[..<equals]
+    return !key.isEmpty && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
   }
 }
