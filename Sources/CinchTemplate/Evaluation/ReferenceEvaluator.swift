@@ -7,14 +7,22 @@ public enum ReferenceEvaluator {
   /// A `secretsmanager` reference in `Outputs`: CloudFormation returns its literal text
   /// (`W2026`; cloudformation-coverage-roadmap#689), so a deploy reads nothing for it.
   /// Also a reference where CloudFormation resolves none and deploys the text as written: in
-  /// a resource attribute (`DeletionPolicy`, `Type`: E2038) or in `AWS::CloudFormation::Init`
-  /// metadata (E2021). Nothing is read for it, locked for it or granted for it.
+  /// a resource attribute (`DeletionPolicy`, `Type`: E2038; `DependsOn`, `Condition`: E2027) or
+  /// in `AWS::CloudFormation::Init` metadata (E2021), in a loop's body too. Nothing is read for
+  /// it, locked for it or granted for it.
   static func isReturnedAsText(_ site: ReferenceSite) -> Bool {
     let path = site.path.components
     if site.reference.kind == .secretsManager && path.first == "Outputs" { return true }
-    guard path.count >= 3, path[0] == "Resources" else { return false }
-    return PlacementChecker.resourceAttributes.contains(path[2])
-      || (path[2] == "Metadata" && path.count >= 4 && path[3] == "AWS::CloudFormation::Init")
+    guard path.first == "Resources" else { return false }
+    // Past the loops (`Fn::ForEach::Name`, the body's index) to the logical id.
+    var position = 1
+    while position < path.count, Template.isLoop(path[position]) { position += 2 }
+    let attribute = position + 1
+    guard attribute < path.count else { return false }
+    return PlacementChecker.resourceAttributes.contains(path[attribute])
+      || path[attribute] == "DependsOn" || path[attribute] == "Condition"
+      || (path[attribute] == "Metadata" && attribute + 1 < path.count
+        && path[attribute + 1] == "AWS::CloudFormation::Init")
   }
 
   /// A reference in a parameter's `Default` when a value is given for the parameter: the
