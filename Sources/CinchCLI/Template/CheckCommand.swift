@@ -169,6 +169,12 @@ struct CheckCommand: AsyncParsableCommand {
     } else {
       source = checkedLock == nil ? nil : .lock
     }
+    // What `render --frozen` refuses to write unpinned, `check --frozen` fails on too: a name
+    // that differs in each iteration of an `Fn::ForEach` loop, which no lock pins.
+    if frozen {
+      ReferenceIndex(session.run.analyses, pinning: true).reportLoopReads(
+        lock: lock, into: &session.run.diagnostics)
+    }
     let checker = Checker(
       source: source, lock: checkedLock,
       options: .init(frozen: frozen, ignored: try ignoredCodes, warningsAsErrors: warningsAsErrors),

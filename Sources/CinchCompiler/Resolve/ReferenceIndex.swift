@@ -110,7 +110,7 @@ public struct ReferenceIndex: Sendable {
         Diagnostic(
           .notInLock,
           "reference '\(site.reference.text)' is not pinned in '\(lock)': its name waits on "
-            + "\(loop), which cinch does not expand, and --frozen writes only pinned references",
+            + "\(loop), which cinch does not expand, and --frozen takes only pinned references",
           file: site.file, range: site.range, path: site.path))
     }
   }

@@ -80,6 +80,10 @@ import _CinchTestSupport
           + "not pinned in 'cinch.lock': its name waits on loop variable 'Env' of "
           + "'Fn::ForEach::Topics'"), "\(frozen.stdout)")
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    // The gate a pull request runs says so before the render does.
+    let check = try await cinch("check", "--frozen")
+    #expect(check.status == 1)
+    #expect(check.stdout.contains("topics.yaml:9:30: error[E4007]"), "\(check.stdout)")
     let pinned = try await cinch("render", "-o", "-")
     #expect(pinned.status == 0, "\(pinned.stderr)")
     #expect(pinned.stdout.contains("TopicName: '{{resolve:ssm:/myapp/prod/db-host:1}}'"))
