@@ -199,7 +199,38 @@ public enum TemplateReader {
       }
     }
     checkSections(sections, of: template, shape: shape, file: path, into: &diagnostics)
+    checkLoopIdentifiers(root, of: template, file: path, into: &diagnostics)
     return template
+  }
+
+  /// E1002 for an `Fn::ForEach` loop whose identifier is also a parameter's name, which
+  /// Fn::ForEach's reference and the language-extensions RFC rule out (the template is
+  /// rejected); cinch would otherwise read the identifier as the parameter and pin one name for
+  /// every iteration.
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html
+  private static func checkLoopIdentifiers(
+    _ root: Node, of template: Template, file: String, into diagnostics: inout Diagnostics
+  ) {
+    guard template.transforms.contains("AWS::LanguageExtensions"), !template.parameters.isEmpty
+    else { return }
+    let parameters = Set(template.parameters.map(\.name))
+    func visit(_ node: Node, path: [String]) {
+      for entry in node.mapping ?? [] where Template.isLoop(entry.name) {
+        guard let items = entry.value.sequence, items.count == 3 else { continue }
+        if let identifier = items[0].scalar, parameters.contains(identifier) {
+          diagnostics.report(
+            Diagnostic(
+              .malformedIntrinsic,
+              "'\(entry.name)' names its identifier '\(identifier)', which is also a "
+                + "parameter's name; CloudFormation rejects the template",
+              file: file, range: items[0].range, path: TemplatePath(path + [entry.name, "0"])))
+        }
+        visit(items[2], path: path + [entry.name, "2"])
+      }
+    }
+    for section in ["Resources", "Outputs", "Conditions"] {
+      if let node = root[section] { visit(node, path: [section]) }
+    }
   }
 
   /// What a document says about being a template. CloudFormation needs neither a format
