@@ -711,7 +711,17 @@ private struct Builder {
     guard template.transforms.contains(where: { $0.hasPrefix("AWS::Serverless") }) else { return }
     let type = "AWS::Serverless::" + section
     let active = read.isLive ?? evaluator.isLive(read.syntaxPath, into: &evaluated)
+    // A resource's own value for the property replaces the global one (maps merge key by key,
+    // lists are joined: an element of a list replaces nothing).
+    let property = TemplatePath(Array(read.path.components.dropFirst(2)))
+    let replaceable =
+      !property.components.isEmpty && property.components.allSatisfy { Int($0) == nil }
     for resource in template.resources where resource.type == type {
+      if replaceable, let properties = resource.properties,
+        properties.nodes(along: property).count == property.components.count + 1
+      {
+        continue
+      }
       let from = GraphNode.id(.resource, resource.logicalID)
       guard nodeIDs.contains(from) else { continue }
       addEdge(
