@@ -1,6 +1,7 @@
 import CinchJSON
 public import CinchStore
 public import CinchTemplate
+import Foundation
 
 /// One rendered file.
 public struct Artifact: Sendable {
@@ -49,6 +50,7 @@ public struct ArtifactBuilder: Sendable {
     var manifestFiles: [JSONValue] = []
     // The template each output file comes from, to refuse two for one file.
     var sources: [String: String] = [:]
+    let outputs = Self.outputPaths(for: analyses.map(\.file.path), lockRelative: paths.relative)
     for analysis in analyses {
       var substitutions: [Substitution] = []
       substitutions.reserveCapacity(analysis.references.count)
@@ -116,7 +118,7 @@ public struct ArtifactBuilder: Sendable {
         }
       }
       let source = analysis.file.path
-      let output = Self.outputPath(for: source) { paths.relative(source) }
+      let output = outputs[source] ?? Self.fileName(source)
       if let earlier = sources.updateValue(source, forKey: output) {
         diagnostics.report(
           Diagnostic(
@@ -195,23 +197,50 @@ public struct ArtifactBuilder: Sendable {
     return true
   }
 
-  /// The template's own relative path (`templates/db.yaml`). An absolute path or one that
-  /// climbs out of the current folder is taken relative to the lockfile's folder instead
+  /// Where each template goes in the output folder, one layout for all of them: each one's
+  /// own relative path (`templates/db.yaml`) when every template is under the current folder;
+  /// else each one's path from the lockfile's folder, when every template is under that
   /// (`cinch render --lock ../cinch.lock` run in `ci/` writes `envs/dev/template.yaml` for
-  /// `../envs/dev/template.yaml`, as a render from the lock's folder would), and keeps only its
-  /// file name when it is outside that folder too.
-  static func outputPath(for source: String, lockRelative: () -> String = { "" }) -> String {
-    func clean(_ path: String) -> [String]? {
+  /// `../envs/dev/template.yaml`, and `ci/x.yaml` for `x.yaml`, as a render run beside the lock
+  /// would); else each one's path from the folder that holds them all.
+  static func outputPaths(for sources: [String], lockRelative: (String) -> String) -> [String:
+    String]
+  {
+    func clean(_ path: String) -> String? {
       let components = path.split(separator: "/").map(String.init).filter { $0 != "." }
       guard !path.hasPrefix("/"), !components.contains(".."), !components.isEmpty else {
         return nil
       }
-      return components
+      return components.joined(separator: "/")
     }
-    let components =
-      clean(source) ?? clean(lockRelative())
-      ?? [source.split(separator: "/").last.map(String.init) ?? source]
-    return components.joined(separator: "/")
+    let own = sources.map(clean)
+    if own.allSatisfy({ $0 != nil }) {
+      return Dictionary(zip(sources, own.map { $0 ?? "" }), uniquingKeysWith: { first, _ in first })
+    }
+    let fromLock = sources.map { clean(lockRelative($0)) }
+    if fromLock.allSatisfy({ $0 != nil }) {
+      return Dictionary(
+        zip(sources, fromLock.map { $0 ?? "" }), uniquingKeysWith: { first, _ in first })
+    }
+    let absolute = sources.map {
+      URL(fileURLWithPath: $0).standardizedFileURL.pathComponents
+    }
+    var common = absolute.first.map { Array($0.dropLast()) } ?? []
+    for components in absolute.dropFirst() {
+      var shared = 0
+      while shared < min(common.count, components.count - 1), common[shared] == components[shared] {
+        shared += 1
+      }
+      common = Array(common.prefix(shared))
+    }
+    return Dictionary(
+      zip(sources, absolute.map { $0.dropFirst(common.count).joined(separator: "/") }),
+      uniquingKeysWith: { first, _ in first })
+  }
+
+  /// A template's file name: where no layout places it.
+  static func fileName(_ source: String) -> String {
+    source.split(separator: "/").last.map(String.init) ?? source
   }
 }
 

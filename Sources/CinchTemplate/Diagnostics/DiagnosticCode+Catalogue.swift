@@ -342,7 +342,7 @@ extension DiagnosticCode {
   )
   public static let outputCollision = DiagnosticCode(
     "E5003", "output-collision",
-    "Two templates would be rendered to the same file in the output folder (a template outside the current folder, or named by an absolute path, is placed by its path from the lockfile's folder, and keeps only its file name when it is outside that folder too), or a template to `manifest.json`, the manifest's own file; nothing is written. Render them from a folder that holds both, one at a time, or (a template named `manifest.json`) from its parent folder or to standard output (`-o -`)."
+    "Two templates would be rendered to the same file in the output folder (the templates keep their own relative paths, or, when one is outside the current folder, their paths from the lockfile's folder or from the folder that holds them all, so two distinct templates rarely meet), or a template to `manifest.json`, the manifest's own file; nothing is written. Render them from a folder that holds both, one at a time, or (a template named `manifest.json`) from its parent folder or to standard output (`-o -`)."
   )
   public static let leftForTheDeploy = DiagnosticCode(
     "W5004", "left-for-the-deploy",
