@@ -118,6 +118,19 @@ struct RotateCommand: AsyncParsableCommand {
     {
       return false
     }
+    // A UTC offset (`+01:00`, `-0530`) Foundation ignores when it is out of range.
+    if let sign = digits.lastIndex(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }),
+      sign > 10
+    {
+      let offset = digits[(sign + 1)...].filter { $0 != UInt8(ascii: ":") }
+      guard offset.count == 2 || offset.count == 4,
+        offset.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+      else { return false }
+      let values = offset.map { Int($0 - UInt8(ascii: "0")) }
+      let hours = values[0] * 10 + values[1]
+      let minutes = values.count == 4 ? values[2] * 10 + values[3] : 0
+      guard hours <= 18, minutes <= 59 else { return false }
+    }
     return true
   }
 

@@ -307,7 +307,7 @@ extension SQLiteStore {
     } catch {
       // Wrapped under another master key than this process holds: `cinch rekey` ran since.
       if let wrappedUnder = try? Envelope.keyID(of: record.material), wrappedUnder != masterKeyID {
-        throw StoreError.internalError(rekeyedMessage)
+        throw StoreError.internalError(rekeyedMessage(writing: false))
       }
       throw StoreError.internalError(
         "the material of key '\(record.keyID)' does not open: it was altered")
@@ -318,9 +318,10 @@ extension SQLiteStore {
 
   /// What a process holding the master key from before a `cinch rekey` is told: what it
   /// would wrap now, no later process could open.
-  var rekeyedMessage: String {
+  func rekeyedMessage(writing: Bool = true) -> String {
     "store '\(path)': its master key was replaced ('cinch rekey') after this process opened "
-      + "it; nothing was written: run again with the new key (restart a running 'cinch serve')"
+      + "it; \(writing ? "nothing was written: " : "")run again with the new key (restart a "
+      + "running 'cinch serve')"
   }
 
   /// Refuses, inside a write transaction, to wrap anything under a master key the store no
@@ -330,7 +331,7 @@ extension SQLiteStore {
     guard let current = try StoreMeta.data(db, StoreMeta.masterKeyID),
       current != vault.wrapping.id
     else { return }
-    throw StoreError.internalError(rekeyedMessage)
+    throw StoreError.internalError(rekeyedMessage())
   }
 
   /// Seals `value` under a fresh data key wrapped by `key`.

@@ -482,8 +482,9 @@ private struct ScalarAnalysis {
       if !(scalar == "\n" || (0x20...0x7E).contains(scalar.value)) {
         let value = scalar.value
         // libyaml's IS_PRINTABLE: nothing beyond the Basic Multilingual Plane.
+        // NEL (U+0085) is a line break but not printable there either: "\N" in double quotes.
         let printable =
-          (value == 0x85 || (0xA0...0xD7FF).contains(value) || (0xE000...0xFFFD).contains(value))
+          ((0xA0...0xD7FF).contains(value) || (0xE000...0xFFFD).contains(value))
           && value != 0xFEFF
         if !printable { specialCharacters = true }
       }
