@@ -432,8 +432,10 @@ private struct ScalarAnalysis {
     func isSpaceOrBreak(_ scalar: Unicode.Scalar) -> Bool {
       "\0 \t\r\n\u{85}\u{2028}\u{2029}".unicodeScalars.contains(scalar)
     }
+    // libyaml's IS_BREAK counts a lone CR too: a key holding one is not a simple key.
     func isBreak(_ scalar: Unicode.Scalar) -> Bool {
-      scalar == "\n" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}"
+      scalar == "\n" || scalar == "\r" || scalar == "\u{85}" || scalar == "\u{2028}"
+        || scalar == "\u{2029}"
     }
     var blockIndicators = false
     var flowIndicators = false
@@ -542,7 +544,13 @@ enum YAMLResolver {
       return false
     }
     if text.wholeMatch(of: floatPattern) != nil { return false }
-    if text.wholeMatch(of: integerPattern) != nil { return false }
+    // ruamel.yaml tries a pattern only on the first characters it is registered for: the
+    // integer one on `-+0123456789`, so `_1` is a string.
+    if let first = text.first, "-+0123456789".contains(first),
+      text.wholeMatch(of: integerPattern) != nil
+    {
+      return false
+    }
     if text.wholeMatch(of: timestampPattern) != nil { return false }
     return true
   }
