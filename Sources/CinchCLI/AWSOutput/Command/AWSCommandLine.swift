@@ -158,8 +158,10 @@ package enum AWSCommandLine {
   package static func optionValuesJoined<Root: ParsableCommand>(
     root: Root.Type, _ arguments: [String]
   ) -> [String] {
-    guard isAWSStyle(root: root, arguments: arguments),
-      arguments.contains(where: { $0.hasSuffix("=") || readsAsValue($0) })
+    // The words first: finding the command group asks ArgumentParser for every command's
+    // configuration, which a `get-parameter` run otherwise never pays for.
+    guard arguments.contains(where: { $0.hasSuffix("=") || readsAsValue($0) }),
+      isAWSStyle(root: root, arguments: arguments)
     else { return arguments }
     var joined: [String] = []
     var index = 0
