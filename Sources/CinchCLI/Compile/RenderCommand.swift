@@ -74,7 +74,10 @@ struct RenderCommand: AsyncParsableCommand {
     index.reportUnresolvable(into: &session.run.diagnostics)
     index.reportUnpinnable(into: &session.run.diagnostics)
     if mode == .inline { index.reportDeployOnly(into: &session.run.diagnostics) }
-    if frozen { index.reportLoopReads(lock: lock, into: &session.run.diagnostics) }
+    if frozen {
+      ReferenceIndex.reportLoopReads(
+        session.run.analyses, lock: lock, into: &session.run.diagnostics)
+    }
     let lockfile = session.previous
     if frozen, lockfile == nil {
       throw CommandFailure(

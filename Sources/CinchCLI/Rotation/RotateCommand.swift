@@ -89,50 +89,29 @@ struct RotateCommand: AsyncParsableCommand {
   }
 
   /// Whether the date and time fields at the start of `text` (`YYYY-MM-DD`, then `Thh:mm`
-  /// and `:ss`) name a day of the Gregorian calendar and a time of day; true when they are not
-  /// there to check (the parse then decides).
+  /// and `:ss`) name a day of the Gregorian calendar and a time of day, and a UTC offset after
+  /// them (`+01:00`, `-0530`, which Foundation ignores when out of range) is within ±18:00;
+  /// true when the fields are not there to check (the parse then decides).
   static func fieldsExist(_ text: String) -> Bool {
-    let digits = Array(text.utf8)
-    func number(_ range: Range<Int>) -> Int? {
-      guard range.upperBound <= digits.count,
-        digits[range].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-      else { return nil }
-      return digits[range].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-    }
-    guard let year = number(0..<4), digits.count >= 10, digits[4] == UInt8(ascii: "-"),
-      digits[7] == UInt8(ascii: "-"), let month = number(5..<7), let day = number(8..<10)
-    else { return true }
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-    let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    guard (1...12).contains(month), (1...lengths[month - 1]).contains(day) else { return false }
-    guard digits.count > 10, digits[10] == UInt8(ascii: "T") || digits[10] == UInt8(ascii: " ")
-    else { return true }
-    if let hour = number(11..<13), hour > 23 { return false }
-    if digits.count > 13, digits[13] == UInt8(ascii: ":"), let minute = number(14..<16),
-      minute > 59
-    {
-      return false
-    }
-    if digits.count > 16, digits[16] == UInt8(ascii: ":"), let second = number(17..<19),
-      second > 59
-    {
-      return false
-    }
-    // A UTC offset (`+01:00`, `-0530`) Foundation ignores when it is out of range.
-    if let sign = digits.lastIndex(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }),
-      sign > 10
-    {
-      let offset = digits[(sign + 1)...].filter { $0 != UInt8(ascii: ":") }
-      guard offset.count == 2 || offset.count == 4,
-        offset.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-      else { return false }
-      let values = offset.map { Int($0 - UInt8(ascii: "0")) }
-      let hours = values[0] * 10 + values[1]
-      let minutes = values.count == 4 ? values[2] * 10 + values[3] : 0
-      guard hours <= 18, minutes <= 59 else { return false }
-    }
+    guard let fields = text.prefixMatch(of: Self.dateFields) else { return true }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = .gmt
+    let components = DateComponents(
+      year: Int(fields.1), month: Int(fields.2), day: Int(fields.3),
+      hour: fields.4.flatMap { Int($0) } ?? 0, minute: fields.5.flatMap { Int($0) } ?? 0,
+      second: fields.6.flatMap { Int($0) } ?? 0)
+    guard components.isValidDate(in: calendar) else { return false }
+    let rest = text[fields.range.upperBound...]
+    guard rest.contains(where: { $0 == "+" || $0 == "-" }) else { return true }
+    guard let offset = rest.firstMatch(of: Self.utcOffset),
+      let hours = Int(offset.1), hours <= 18, (offset.2.flatMap { Int($0) } ?? 0) <= 59
+    else { return false }
     return true
   }
+
+  nonisolated(unsafe) private static let dateFields =
+    #/(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2}))?)?)?/#
+  nonisolated(unsafe) private static let utcOffset = #/[+-](\d{2})(?::?(\d{2}))?$/#
 
   static func timestamp(_ date: Date) -> String {
     date.formatted(

@@ -172,8 +172,8 @@ struct CheckCommand: AsyncParsableCommand {
     // What `render --frozen` refuses to write unpinned, `check --frozen` fails on too: a name
     // that differs in each iteration of an `Fn::ForEach` loop, which no lock pins.
     if frozen {
-      ReferenceIndex(session.run.analyses, pinning: true).reportLoopReads(
-        lock: lock, into: &session.run.diagnostics)
+      ReferenceIndex.reportLoopReads(
+        session.run.analyses, lock: lock, into: &session.run.diagnostics)
     }
     let checker = Checker(
       source: source, lock: checkedLock,

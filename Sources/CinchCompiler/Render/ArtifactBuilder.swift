@@ -51,7 +51,7 @@ public struct ArtifactBuilder: Sendable {
     // The template each output file comes from, to refuse two for one file.
     var sources: [String: String] = [:]
     let outputs = Self.outputPaths(for: analyses.map(\.file.path), lockRelative: paths.relative)
-    for analysis in analyses {
+    for (analysis, output) in zip(analyses, outputs) {
       var substitutions: [Substitution] = []
       substitutions.reserveCapacity(analysis.references.count)
       // Sites by their index in `analysis.references`, not copied (30,000 copies of a site
@@ -118,7 +118,6 @@ public struct ArtifactBuilder: Sendable {
         }
       }
       let source = analysis.file.path
-      let output = outputs[source] ?? Self.fileName(source)
       if let earlier = sources.updateValue(source, forKey: output) {
         diagnostics.report(
           Diagnostic(
@@ -203,9 +202,8 @@ public struct ArtifactBuilder: Sendable {
   /// (`cinch render --lock ../cinch.lock` run in `ci/` writes `envs/dev/template.yaml` for
   /// `../envs/dev/template.yaml`, and `ci/x.yaml` for `x.yaml`, as a render run beside the lock
   /// would); else each one's path from the folder that holds them all.
-  static func outputPaths(for sources: [String], lockRelative: (String) -> String) -> [String:
-    String]
-  {
+  static func outputPaths(for sources: [String], lockRelative: (String) -> String) -> [String] {
+    /// The path's components under its base, or nil when it leaves it.
     func clean(_ path: String) -> String? {
       let components = path.split(separator: "/").map(String.init).filter { $0 != "." }
       guard !path.hasPrefix("/"), !components.contains(".."), !components.isEmpty else {
@@ -213,18 +211,12 @@ public struct ArtifactBuilder: Sendable {
       }
       return components.joined(separator: "/")
     }
-    let own = sources.map(clean)
-    if own.allSatisfy({ $0 != nil }) {
-      return Dictionary(zip(sources, own.map { $0 ?? "" }), uniquingKeysWith: { first, _ in first })
+    func all(_ paths: [String?]) -> [String]? {
+      paths.contains(nil) ? nil : paths.compactMap { $0 }
     }
-    let fromLock = sources.map { clean(lockRelative($0)) }
-    if fromLock.allSatisfy({ $0 != nil }) {
-      return Dictionary(
-        zip(sources, fromLock.map { $0 ?? "" }), uniquingKeysWith: { first, _ in first })
-    }
-    let absolute = sources.map {
-      URL(fileURLWithPath: $0).standardizedFileURL.pathComponents
-    }
+    if let own = all(sources.map(clean)) { return own }
+    if let fromLock = all(sources.map { clean(lockRelative($0)) }) { return fromLock }
+    let absolute = sources.map { URL(fileURLWithPath: $0).standardizedFileURL.pathComponents }
     var common = absolute.first.map { Array($0.dropLast()) } ?? []
     for components in absolute.dropFirst() {
       var shared = 0
@@ -233,14 +225,7 @@ public struct ArtifactBuilder: Sendable {
       }
       common = Array(common.prefix(shared))
     }
-    return Dictionary(
-      zip(sources, absolute.map { $0.dropFirst(common.count).joined(separator: "/") }),
-      uniquingKeysWith: { first, _ in first })
-  }
-
-  /// A template's file name: where no layout places it.
-  static func fileName(_ source: String) -> String {
-    source.split(separator: "/").last.map(String.init) ?? source
+    return absolute.map { $0.dropFirst(common.count).joined(separator: "/") }
   }
 }
 

@@ -98,8 +98,10 @@ public struct ReferenceIndex: Sendable {
   /// E4007 for each reference whose name waits on the variable of an `Fn::ForEach` loop, where
   /// only pinned references may be written (`render --frozen`): no lock pins what each
   /// iteration reads, so the artifact would read the latest versions at deploy.
-  public func reportLoopReads(lock: String, into diagnostics: inout Diagnostics) {
-    for reference in deployOnly {
+  public static func reportLoopReads(
+    _ analyses: [TemplateAnalysis], lock: String, into diagnostics: inout Diagnostics
+  ) {
+    for reference in analyses.lazy.flatMap(\.references) {
       guard case .waiting(let dependencies) = reference.state,
         let loop = dependencies.first(where: {
           if case .loopVariable = $0 { true } else { false }

@@ -208,14 +208,14 @@ extension SQLiteStore {
   package func putParameterHistory(
     _ requests: [PutParameterRequest], labels: [[String]], allowPublic: Bool = false
   ) async throws -> (versions: [Int], refusedLabels: [String]) {
-    try await perform("PutParameter", name: requests.first?.name) { db, trail in
+    guard let name = requests.first?.name else { return ([], []) }
+    return try await perform("PutParameter", name: name) { db, trail in
       var versions: [Int] = []
       for request in requests {
         versions.append(try self.put(request, db, &trail, allowPublic: allowPublic).version)
       }
       var refused: [String] = []
       for (version, names) in zip(versions, labels) where !names.isEmpty {
-        guard let name = requests.first?.name else { break }
         refused += try self.label(
           LabelParameterVersionRequest(name: name, parameterVersion: version, labels: names), db,
           &trail

@@ -223,9 +223,9 @@ package struct StoreSync: Sendable {
     let requests = history.enumerated().map { index, version in
       request(for: version, name: name, overwrite: index > 0, tags: index == 0 ? tags : nil)
     }
+    var refused: [String] = []
     if let embedded {
       // The embedded store takes the whole history in one transaction: all or nothing.
-      let refused: [String]
       do {
         refused = try await embedded.putParameterHistory(
           requests, labels: history.map(\.labels), allowPublic: isPublic
@@ -233,23 +233,20 @@ package struct StoreSync: Sendable {
       } catch let error as StoreError {
         return .failed(error, copiedVersions: 0)
       }
-      return .copied(
-        versions: history.count, from: first.version, to: latest.version,
-        labels: labels.filter { !refused.contains($0) }, refusedLabels: refused)
-    }
-    var targetVersions: [Int: Int] = [:]
-    for (index, version) in history.enumerated() {
-      do {
-        let written = try await put(requests[index])
-        targetVersions[version.version] = written.version
-      } catch let error as StoreError {
-        return .failed(error, copiedVersions: index)
+    } else {
+      var targetVersions: [Int: Int] = [:]
+      for (index, version) in history.enumerated() {
+        do {
+          let written = try await put(requests[index])
+          targetVersions[version.version] = written.version
+        } catch let error as StoreError {
+          return .failed(error, copiedVersions: index)
+        }
       }
-    }
-    var refused: [String] = []
-    for version in history where !version.labels.isEmpty {
-      guard let written = targetVersions[version.version] else { continue }
-      refused += try await label(name, version: written, version.labels, in: target)
+      for version in history where !version.labels.isEmpty {
+        guard let written = targetVersions[version.version] else { continue }
+        refused += try await label(name, version: written, version.labels, in: target)
+      }
     }
     return .copied(
       versions: history.count, from: first.version, to: latest.version,

@@ -222,7 +222,13 @@ public enum ReferenceEvaluator {
     _ references: inout ArraySlice<EvaluatedReference>, _ template: Template,
     into diagnostics: inout Diagnostics
   ) {
+    // Only a name waiting on something named like a resource may wait on a loop variable:
+    // the nodes along the path are looked up for those alone.
     guard let site = references.first?.site,
+      references.contains(where: { reference in
+        guard case .waiting(let dependencies) = reference.state else { return false }
+        return dependencies.contains { if case .resource = $0 { true } else { false } }
+      }),
       site.syntaxPath.components.contains(where: Template.isLoop)
     else { return }
     var identifiers: [String: String] = [:]
@@ -232,7 +238,7 @@ public enum ReferenceEvaluator {
     // body].
     for (index, component) in components.enumerated()
     where Template.isLoop(component) && index + 1 < chain.count {
-      if let identifier = chain[index + 1].sequence?.first?.scalar {
+      if let identifier = Template.Loop(chain[index + 1])?.identifier.scalar {
         identifiers[identifier] = component
       }
     }

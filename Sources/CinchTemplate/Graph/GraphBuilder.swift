@@ -276,14 +276,12 @@ private struct Builder {
     for resource in template.resources {
       // A loop of `Fn::ForEach` stands for the resources it makes, under its own name and the
       // type its body gives them: what its body reads at deploy, they read.
-      let type =
-        Template.isLoop(resource.logicalID) ? Self.loopBodyType(resource.node) : resource.type
       located.append(
         (
           resource.keyRange.start.offset,
           GraphNode(
             id: GraphNode.id(.resource, resource.logicalID), kind: .resource,
-            name: resource.logicalID, type: type,
+            name: resource.logicalID, type: resource.madeType,
             isActive: isDeployed(condition: resource.condition), file: file,
             range: resource.keyRange)
         ))
@@ -720,10 +718,7 @@ private struct Builder {
     let property = TemplatePath(Array(read.path.components.dropFirst(2)))
     let replaceable =
       !property.components.isEmpty && property.components.allSatisfy { Int($0) == nil }
-    for resource in template.resources
-    where (Template.isLoop(resource.logicalID) ? Self.loopBodyType(resource.node) : resource.type)
-      == type
-    {
+    for resource in template.resources where resource.madeType == type {
       if replaceable, let properties = resource.properties,
         properties.nodes(along: property).count == property.components.count + 1
       {
@@ -735,20 +730,6 @@ private struct Builder {
         from: from, to: target, kind: .readsAtDeploy,
         site: GraphEdge.Site(file: read.file, range: read.range, path: read.path, isActive: active))
     }
-  }
-
-  /// The `Type` every resource a loop's body makes has (nested loops looked through), or nil
-  /// when they differ or it is not written.
-  static func loopBodyType(_ loop: Node) -> String? {
-    guard let items = loop.sequence, items.count == 3, let body = items[2].mapping else {
-      return nil
-    }
-    let types = Set(
-      body.map { entry in
-        Template.isLoop(entry.name) ? loopBodyType(entry.value) : entry.value["Type"]?.scalar
-      })
-    guard types.count == 1, let type = types.first else { return nil }
-    return type
   }
 
   private mutating func addRuntimeRead(_ consumer: RuntimeConsumer) {

@@ -69,6 +69,11 @@ public struct Template: Sendable {
     public var metadata: Node?
     public var condition: String?
     public var dependsOn: [(name: String, range: SourceRange)]
+
+    /// Its `Type`; for a loop of `Fn::ForEach`, the type of the resources it makes.
+    public var madeType: String? {
+      Template.isLoop(logicalID) ? Loop(node)?.resourceType : type
+    }
   }
 
   public struct Output: Sendable {
@@ -95,6 +100,31 @@ public struct Template: Sendable {
   /// Whether a key of `Resources`, `Conditions` or `Outputs` is a loop of `Fn::ForEach`
   /// (`AWS::LanguageExtensions`), which cinch does not expand.
   public static func isLoop(_ key: String) -> Bool { key.hasPrefix("Fn::ForEach::") }
+
+  /// The value of an `Fn::ForEach` loop: `[Identifier, Collection, {OutputKey: OutputValue}]`.
+  public struct Loop {
+    public let identifier: Node
+    public let collection: Node
+    /// What each iteration makes: resources, conditions or outputs, and nested loops.
+    public let body: Node
+
+    public init?(_ value: Node) {
+      guard let items = value.sequence, items.count == 3 else { return nil }
+      (identifier, collection, body) = (items[0], items[1], items[2])
+    }
+
+    /// The `Type` every resource the loop makes has (nested loops looked through), or nil when
+    /// they differ or none is written.
+    public var resourceType: String? {
+      let types = Set(
+        (body.mapping ?? []).map { entry in
+          Template.isLoop(entry.name)
+            ? Loop(entry.value)?.resourceType : entry.value["Type"]?.scalar
+        })
+      guard types.count == 1, let type = types.first else { return nil }
+      return type
+    }
+  }
 
   /// Whether a condition the template does not write may be made by a loop of `Fn::ForEach`.
   public var mayDefineConditions: Bool { conditions.contains { Self.isLoop($0.name) } }
@@ -216,16 +246,17 @@ public enum TemplateReader {
     let parameters = Set(template.parameters.map(\.name))
     func visit(_ node: Node, path: [String]) {
       for entry in node.mapping ?? [] where Template.isLoop(entry.name) {
-        guard let items = entry.value.sequence, items.count == 3 else { continue }
-        if let identifier = items[0].scalar, parameters.contains(identifier) {
+        guard let loop = Template.Loop(entry.value) else { continue }
+        if let identifier = loop.identifier.scalar, parameters.contains(identifier) {
           diagnostics.report(
             Diagnostic(
               .malformedIntrinsic,
               "'\(entry.name)' names its identifier '\(identifier)', which is also a "
                 + "parameter's name; CloudFormation rejects the template",
-              file: file, range: items[0].range, path: TemplatePath(path + [entry.name, "0"])))
+              file: file, range: loop.identifier.range,
+              path: TemplatePath(path + [entry.name, "0"])))
         }
-        visit(items[2], path: path + [entry.name, "2"])
+        visit(loop.body, path: path + [entry.name, "2"])
       }
     }
     for section in ["Resources", "Outputs", "Conditions"] {

@@ -147,7 +147,6 @@ package enum AWSCommandLine {
     return path + moved + arguments[index...]
   }
 
-  /// Whether the first word of the command line names a subcommand marked `AWSCommandGroup`.
   /// What argparse, the aws CLI's parser, reads as an option's value and ArgumentParser does
   /// not: a word starting with `-` that is a negative number (`--value -1`: argparse takes one
   /// as a value when no option looks like one) or holds a space (a PEM key, `-----BEGIN …`:
@@ -205,6 +204,7 @@ package enum AWSCommandLine {
       && rest[rest.index(after: dot)...].allSatisfy(\.isASCIIDigitCharacter)
   }
 
+  /// Whether the first word of the command line names a subcommand marked `AWSCommandGroup`.
   static func isAWSStyle<Root: ParsableCommand>(root: Root.Type, arguments: [String]) -> Bool {
     awsGroup(root: root, arguments: arguments) != nil
   }

@@ -244,8 +244,7 @@ private struct YAMLBlockEmitter {
   }
 
   private static func isBreak(_ scalar: Unicode.Scalar?) -> Bool {
-    guard let scalar else { return false }
-    return scalar == "\n" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}"
+    scalar.map(LibYAML.isBreak) ?? false
   }
 
   private mutating func writeBreaks(_ breaks: ArraySlice<Unicode.Scalar>) {
@@ -349,43 +348,30 @@ private struct YAMLBlockEmitter {
     "\u{2028}": "L", "\u{2029}": "P",
   ]
 
+  /// What `yaml_emitter_write_double_quoted` escapes.
   private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.value {
-    case 0x22, 0x5C, 0x85, 0x2028, 0x2029, 0xFEFF: return true
-    case 0x20...0x7E, 0xA0...0xD7FF, 0xE000...0xFFFD: return false
-    default: return true
-    }
+    !LibYAML.isPrintable(scalar) || LibYAML.isBreak(scalar) || scalar == "\"" || scalar == "\\"
   }
 
-  /// libyaml's `yaml_emitter_write_double_quoted`: a run of escapes and text; past the 80th
-  /// column a lone space becomes the line break (a second space after it is kept by a `\`).
+  /// libyaml's `yaml_emitter_write_double_quoted`: escapes and text; past the 80th column a
+  /// lone space becomes the line break (a second space after it is kept by a `\`).
   private mutating func writeDoubleQuoted(_ text: String, split: Bool) {
     writeIndicator("\"", needWhitespace: true)
     let characters = Array(text.unicodeScalars)
     var spaces = false
-    var run = ""
-    func flush(_ emitter: inout YAMLBlockEmitter) {
-      if !run.isEmpty {
-        emitter.write(run)
-        run = ""
-      }
-    }
     for (position, scalar) in characters.enumerated() {
       if Self.needsEscape(scalar) {
-        let data: String
         if let escape = Self.escapes[scalar] {
-          data = "\\" + escape
+          write("\\" + escape)
         } else if scalar.value <= 0xFF {
-          data = "\\x" + PythonText.hex(scalar.value, width: 2, uppercase: true)
+          write("\\x" + PythonText.hex(scalar.value, width: 2, uppercase: true))
         } else if scalar.value <= 0xFFFF {
-          data = "\\u" + PythonText.hex(scalar.value, width: 4, uppercase: true)
+          write("\\u" + PythonText.hex(scalar.value, width: 4, uppercase: true))
         } else {
-          data = "\\U" + PythonText.hex(scalar.value, width: 8, uppercase: true)
+          write("\\U" + PythonText.hex(scalar.value, width: 8, uppercase: true))
         }
-        run += data
         spaces = false
       } else if scalar == " " {
-        flush(&self)
         if split && !spaces && column > Self.bestWidth && position != 0
           && position != characters.count - 1
         {
@@ -396,18 +382,34 @@ private struct YAMLBlockEmitter {
         }
         spaces = true
       } else {
-        run.unicodeScalars.append(scalar)
+        write(String(scalar))
         spaces = false
       }
-      // The column decides a fold: what is pending must be counted first.
-      if !run.isEmpty, characters.indices.contains(position + 1),
-        characters[position + 1] == " "
-      {
-        flush(&self)
-      }
     }
-    flush(&self)
     writeIndicator("\"", needWhitespace: false)
+  }
+}
+
+/// libyaml's character classes (`yaml_private.h`), by which its emitter chooses a style and
+/// escapes: they differ from the YAML spec's, and from ruamel.yaml's pure-Python emitter.
+private enum LibYAML {
+  /// `IS_BREAK`: CR too, so a key holding a lone CR is multi-line (no simple key).
+  static func isBreak(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x0A, 0x0D, 0x85, 0x2028, 0x2029: true
+    default: false
+    }
+  }
+
+  /// `IS_PRINTABLE`: LF, printable ASCII, and the Basic Multilingual Plane from U+00A0 but the
+  /// surrogates, U+FEFF, U+FFFE and U+FFFF. NEL and everything beyond the plane (an emoji) are
+  /// not: only double quotes, with escapes, hold them.
+  static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x0A, 0x20...0x7E, 0xA0...0xD7FF: true
+    case 0xE000...0xFFFD: scalar.value != 0xFEFF
+    default: false
+    }
   }
 }
 
@@ -432,11 +434,7 @@ private struct ScalarAnalysis {
     func isSpaceOrBreak(_ scalar: Unicode.Scalar) -> Bool {
       "\0 \t\r\n\u{85}\u{2028}\u{2029}".unicodeScalars.contains(scalar)
     }
-    // libyaml's IS_BREAK counts a lone CR too: a key holding one is not a simple key.
-    func isBreak(_ scalar: Unicode.Scalar) -> Bool {
-      scalar == "\n" || scalar == "\r" || scalar == "\u{85}" || scalar == "\u{2028}"
-        || scalar == "\u{2029}"
-    }
+    let isBreak = LibYAML.isBreak
     var blockIndicators = false
     var flowIndicators = false
     var lineBreaks = false
@@ -481,15 +479,7 @@ private struct ScalarAnalysis {
         }
       }
       if isBreak(scalar) { lineBreaks = true }
-      if !(scalar == "\n" || (0x20...0x7E).contains(scalar.value)) {
-        let value = scalar.value
-        // libyaml's IS_PRINTABLE: nothing beyond the Basic Multilingual Plane.
-        // NEL (U+0085) is a line break but not printable there either: "\N" in double quotes.
-        let printable =
-          ((0xA0...0xD7FF).contains(value) || (0xE000...0xFFFD).contains(value))
-          && value != 0xFEFF
-        if !printable { specialCharacters = true }
-      }
+      if !LibYAML.isPrintable(scalar) { specialCharacters = true }
       if scalar == " " {
         if index == 0 { leadingSpace = true }
         if index == characters.count - 1 { trailingSpace = true }
