@@ -8,6 +8,55 @@ extension SQLiteStore: SecretStore {
     }
   }
 
+  /// Creates a secret with its versions (`create`'s value first, then `versions` in order) and
+  /// the staging labels each version id is to have, in one transaction: all of it or nothing.
+  /// `cinch sync` copies a secret into the embedded store with it, so a full disk or a kill
+  /// midway leaves no secret holding only its first version, which a later sync would skip as
+  /// existing. Returns the labels refused (a name Secrets Manager would not take).
+  package func createSecretHistory(
+    _ create: CreateSecretRequest, versions: [PutSecretValueRequest],
+    stages: [(versionID: String, labels: [String])]
+  ) async throws -> [String] {
+    try await performSecret("CreateSecret", name: create.name) { db, trail in
+      _ = try self.create(create, db, &trail)
+      for version in versions { _ = try self.put(version, db, &trail) }
+      guard var entry = try SecretEntry.fetch(db, name: create.name) else {
+        throw StoreError.internalError("the secret '\(create.name)' was not written")
+      }
+      // The replay made each version AWSCURRENT in turn; the labels are now set as asked
+      // (AWSCURRENT stays on the last version when none is asked for: a secret always has one).
+      let keepsCurrent = !stages.contains { $0.labels.contains(SecretStage.current) }
+      for label in try EntryLabels.fetch(db, entry: entry.id).keys
+      where !(keepsCurrent && label == SecretStage.current) {
+        try SecretStages.remove(db, entry: entry.id, label: label)
+      }
+      var refused: [String] = []
+      var count = keepsCurrent ? 1 : 0
+      for (versionID, labels) in stages {
+        guard let record = try SecretVersionRecord.fetch(db, entry: entry.id, versionID: versionID)
+        else { throw StoreError.secretValueNotFound(versionID: versionID) }
+        for label in labels {
+          do {
+            try SecretValueRules.checkStage(label)
+          } catch is StoreError {
+            refused.append(label)
+            continue
+          }
+          try SecretStages.set(db, entry: entry.id, label: label, version: record.version)
+          count += 1
+        }
+      }
+      guard count <= SecretValueRules.maximumStagesPerSecret else {
+        throw StoreError.limitExceeded(
+          "A secret can have at most 20 staging labels; '\(entry.name)' would have \(count).")
+      }
+      try self.removeOldDeprecatedVersions(entry, db)
+      entry.attributes.lastChangedDate = self.now().timeIntervalSince1970
+      try entry.save(db)
+      return refused
+    }
+  }
+
   public func getSecretValue(_ request: GetSecretValueRequest) async throws
     -> GetSecretValueResponse
   {

@@ -421,20 +421,36 @@ extension StoreSync {
           kmsKeyID: options.keyID ?? described.kmsKeyID, tags: described.tags))
       return .copiedSecret(versions: 0, labels: [], refusedLabels: [], emptyLabels: unreadable)
     }
-    _ = try await target.createSecret(
-      CreateSecretRequest(
-        name: name, clientRequestToken: first.versionID, description: described.description,
-        kmsKeyID: options.keyID ?? described.kmsKeyID, secretBinary: first.value.secretBinary,
-        secretString: first.value.secretString, tags: described.tags))
-    for (index, version) in versions.enumerated().dropFirst() {
+    let create = CreateSecretRequest(
+      name: name, clientRequestToken: first.versionID, description: described.description,
+      kmsKeyID: options.keyID ?? described.kmsKeyID, secretBinary: first.value.secretBinary,
+      secretString: first.value.secretString, tags: described.tags)
+    // Each later version becomes AWSCURRENT in turn; the labels are set as the source has them
+    // after.
+    let puts = versions.dropFirst().map { version in
+      PutSecretValueRequest(
+        secretID: name, clientRequestToken: version.versionID,
+        secretBinary: version.value.secretBinary, secretString: version.value.secretString)
+    }
+    if let embedded = target as? SQLiteStore {
+      // The embedded store takes the whole secret in one transaction: all or nothing.
+      let refused: [String]
       do {
-        // Each becomes AWSCURRENT in turn; the labels are set as the source has them after.
-        _ = try await target.putSecretValue(
-          PutSecretValueRequest(
-            secretID: name, clientRequestToken: version.versionID,
-            secretBinary: version.value.secretBinary, secretString: version.value.secretString))
+        refused = try await embedded.createSecretHistory(
+          create, versions: puts, stages: versions.map { ($0.versionID, $0.stages) })
       } catch let error as StoreError {
-        return .failed(error, copiedVersions: index)
+        return .failed(error, copiedVersions: 0)
+      }
+      return .copiedSecret(
+        versions: versions.count, labels: labels.filter { !refused.contains($0) },
+        refusedLabels: refused, emptyLabels: unreadable)
+    }
+    _ = try await target.createSecret(create)
+    for (index, put) in puts.enumerated() {
+      do {
+        _ = try await target.putSecretValue(put)
+      } catch let error as StoreError {
+        return .failed(error, copiedVersions: index + 1)
       }
     }
     let refused = try await stage(name, as: versions, in: target)

@@ -7,7 +7,8 @@ import Testing
 /// lets a key be named.
 @Suite struct KMSKeyTests {
   @Test func initCreatesTheAWSManagedKeys() async throws {
-    let store = try await StoreFixture.make().store
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
     let aliases = try await store.listAliases(ListAliasesRequest()).aliases
     #expect(aliases.map(\.aliasName) == ["alias/aws/secretsmanager", "alias/aws/ssm"])
     #expect(
@@ -26,7 +27,8 @@ import Testing
   }
 
   @Test func customerKeysAreFoundByIdARNAliasAndAliasARN() async throws {
-    let store = try await StoreFixture.make().store
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
     let created = try await store.createKey(CreateKeyRequest(description: "app secrets"))
       .keyMetadata
     #expect(created.keyManager == "CUSTOMER")
@@ -83,7 +85,8 @@ import Testing
   }
 
   @Test func kmsErrors() async throws {
-    let store = try await StoreFixture.make().store
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
     let key = try await store.createKey(CreateKeyRequest()).keyMetadata
     // `aws:` tag keys are AWS's own, in any case.
     for reserved in ["aws:x", "AWS:Owner"] {
@@ -149,7 +152,8 @@ import Testing
   }
 
   @Test func listKeysAndAliasesPage() async throws {
-    let store = try await StoreFixture.make().store
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
     for index in 0..<3 {
       let key = try await store.createKey(CreateKeyRequest()).keyMetadata
       _ = try await store.createAlias(

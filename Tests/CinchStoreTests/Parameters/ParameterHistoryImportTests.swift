@@ -15,7 +15,8 @@ import Testing
   }
 
   @Test func aHistoryIsWrittenWholeWithItsLabels() async throws {
-    let store = try await StoreFixture.make().store
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
     let written = try await store.putParameterHistory(
       [
         request("a", overwrite: false), request("b", overwrite: true),

@@ -7,7 +7,8 @@ import Testing
 /// envelope, base64 (the shared store suite checks only that the value does not show).
 @Suite struct SealedValueTests {
   @Test func aSecureStringReadWithoutDecryptionIsTheEnvelope() async throws {
-    let store = try await StoreFixture.make().store
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
     try await store.put("/db/password", "hunter2", type: .secureString, overwrite: false)
     let sealed = try await store.get("/db/password", decrypt: false)
     let envelope = try #require(Data(base64Encoded: sealed.value))
