@@ -134,6 +134,17 @@ struct GrantCollector {
       return managedRead(
         consumer.name, kind: kind, template: template, timing: timing, reason: reason)
     }
+    if kind == .parameter, let (named, created) = withCreatedParameterNames(consumer, template) {
+      // The parameter itself, named by ARN: read as `!Ref Param` is, a parameter the stack
+      // makes (no key to look up, nothing to find before deploy).
+      if let created, target.parameterARN(created.name) == named.name || created.name == named.name
+      {
+        return managedRead(
+          "${\(created.logicalID)}", kind: kind, template: template, timing: timing,
+          reason: reason)
+      }
+      return runtimeRead(named, template: template)
+    }
     guard consumer.isConcrete else {
       report(
         .readNotInPolicy,
@@ -350,6 +361,32 @@ struct GrantCollector {
   /// A parameter or secret this template creates, named by `${Resource}` or
   /// `${Resource.Attribute}`: CloudFormation output names it with `!Ref` / `!GetAtt`, IAM JSON
   /// by the `Name` it is created with, when that is fixed.
+  /// `consumer` with each `${Param}` naming a parameter the template creates with a fixed
+  /// `Name` replaced by that name (`!Ref` of an `AWS::SSM::Parameter` is its name), so that
+  /// `!Sub 'arn:…:parameter${Param}'` is read as `!Ref Param` is; with the parameter's logical
+  /// id and name when it waits on one only. Nil when it waits on anything else.
+  private func withCreatedParameterNames(_ consumer: RuntimeConsumer, _ template: Template)
+    -> (RuntimeConsumer, (logicalID: String, name: String)?)?
+  {
+    guard !consumer.waitsOn.isEmpty else { return nil }
+    var named = consumer
+    var created: [(logicalID: String, name: String)] = []
+    var scratch = Diagnostics()
+    var evaluator = Evaluator(template: template, inputs: inputs, into: &scratch)
+    for dependency in consumer.waitsOn {
+      guard case .resource(let logicalID) = dependency,
+        let resource = template.resources.first(where: { $0.logicalID == logicalID }),
+        resource.type == "AWS::SSM::Parameter",
+        let name = resource.createdName(&evaluator, into: &scratch),
+        named.name.contains("${\(logicalID)}")
+      else { return nil }
+      named.name = named.name.replacing("${\(logicalID)}", with: name)
+      created.append((logicalID, name))
+    }
+    named.waitsOn = []
+    return (named, created.count == 1 ? created[0] : nil)
+  }
+
   private mutating func managedRead(
     _ text: String, kind: StoreEntry.Kind, template: Template, timing: StoreRead.Timing,
     reason: PolicyReason

@@ -1,9 +1,12 @@
 /// CloudFormation YAML to add to a template: one `AWS::IAM::ManagedPolicy` per document,
-/// attached with `Roles: [!Ref Role]` to the role it is for. ARNs of the target's partition,
-/// region and account are written with `!Sub` and `${AWS::Partition}`, `${AWS::Region}`,
-/// `${AWS::AccountId}`, so the snippet follows the stack wherever it is deployed; entries the
-/// template creates are named with `!Ref` / `!GetAtt`. The deploy and validate identities are
-/// outside the template: their role names are parameters.
+/// attached with `Roles: [!Ref Role]` to the role it is for. In the consumers' policies, which
+/// go into the template itself, ARNs of the target's partition, region and account are written
+/// with `!Sub` and `${AWS::Partition}`, `${AWS::Region}`, `${AWS::AccountId}`, so the snippet
+/// follows the stack wherever it is deployed, and entries the template creates are named with
+/// `!Ref` / `!GetAtt`. The deploy and validate identities are outside the template: their role
+/// names are parameters, and their policies live in whatever stack creates those roles, often
+/// in another region or account, where the pseudo-parameters would name the wrong one; so
+/// their ARNs are the target's, written out.
 public struct PolicyCloudFormationRenderer: Sendable {
   public var target: PolicyTarget
   /// The templates the policies come from, for the header.
@@ -23,6 +26,9 @@ public struct PolicyCloudFormationRenderer: Sendable {
   /// The ARNs of the document's resources whose names follow the stack (`portableARN`), so
   /// an encryption context naming one follows it too.
   private var portableARNs: [String: String] = [:]
+  /// Whether the document's ARNs follow the stack (a consumers' policy) or name the target's
+  /// region and account as given (the deploy and validate policies, which live elsewhere).
+  private var followsStack = true
 
   public func render(_ set: PolicySet) -> String { lines(set) }
 
@@ -32,7 +38,8 @@ public struct PolicyCloudFormationRenderer: Sendable {
     let resources = document.statements.flatMap(\.resources)
     renderer.writtenARNs = Set(resources.filter(\.isWritten).compactMap(\.arn))
     renderer.madeARNs = Set(resources.filter { !$0.isWritten }.compactMap(\.arn))
-    for resource in resources {
+    renderer.followsStack = document.profile == .consumers
+    for resource in resources where renderer.followsStack {
       if let arn = resource.arn, let portable = resource.portableARN {
         renderer.portableARNs[arn] = portable
       }
@@ -218,13 +225,16 @@ public struct PolicyCloudFormationRenderer: Sendable {
     case .ref(let name)?: "!Ref \(name)"
     case .getAtt(let name, let attribute)?: "!GetAtt \(name).\(attribute)"
     case nil:
-      resource.arn.map { resource.isWritten ? scalar($0) : value(resource.portableARN ?? $0) }
+      resource.arn.map {
+        resource.isWritten || !followsStack ? scalar($0) : value(resource.portableARN ?? $0)
+      }
     }
   }
 
   /// An ARN of the target's partition, region or account as a `!Sub` of the pseudo-parameters;
   /// a `kms:ViaService` host likewise; anything else as a scalar.
   func value(_ text: String) -> String {
+    guard followsStack else { return scalar(text) }
     let fields = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(
       String.init)
     if fields.count == 6, fields[0] == "arn" {

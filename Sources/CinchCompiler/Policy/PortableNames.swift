@@ -1,14 +1,16 @@
+import CinchPartitions
 import CinchTemplate
 
-/// The names a template builds from `AWS::Region` or `AWS::AccountId`
-/// (`!Sub '{{resolve:ssm:/cfg/${AWS::Region}/endpoint}}'`), written as `${AWS::Region}` and
-/// `${AWS::AccountId}` where those values went, so that CloudFormation output grants what the
-/// stack reads wherever it is deployed, not only in the region and account it was evaluated
-/// for.
+/// The names a template builds from `AWS::Partition`, `AWS::Region`, `AWS::AccountId` or
+/// `AWS::URLSuffix` (`!Sub '{{resolve:ssm:/cfg/${AWS::Region}/endpoint}}'`), written as
+/// `${AWS::Region}` and so on where those values went, so that CloudFormation output grants
+/// what the stack reads wherever it is deployed, not only in the partition, region and account
+/// it was evaluated for.
 ///
-/// Found by evaluating the templates a second time as if deployed elsewhere: a region and an
-/// account no name holds. Where the first evaluation's name has the region or account and the
-/// second's has the stand-ins at the same places, those places come from the pseudo-parameters.
+/// Found by evaluating the templates a second time as if deployed elsewhere: a partition (with
+/// its URL suffix), a region and an account no name holds. Where the first evaluation's name
+/// has the target's values and the second's has the stand-ins at the same places, those places
+/// come from the pseudo-parameters.
 /// A name is made portable only when putting the real values back into it gives exactly the
 /// name evaluated for the target; anything else (a `Fn::FindInMap` keyed by region, a condition
 /// on the region, a name that merely contains the region's text) keeps its evaluated name.
@@ -31,9 +33,8 @@ struct PortableNames: Sendable {
   init(_ analyses: [TemplateAnalysis], inputs: EvaluationInputs) {
     self.inputs = inputs
     var moved = inputs
-    // Same partition (a region name's prefix decides it), so `${AWS::Partition}` and
-    // `${AWS::URLSuffix}` read the same in both.
     moved.region = inputs.region + "cinchzz-9"
+    moved.partitionStandIn = Self.partitionStandIn
     moved.accountID = inputs.accountID == "000000000000" ? "000000000001" : "000000000000"
     moved.assumed = []
     moved.leavesAssumedOpen = false
@@ -49,6 +50,9 @@ struct PortableNames: Sendable {
       }
     }
   }
+
+  /// Texts no template holds, each apart from the other stand-ins.
+  static let partitionStandIn = Partition(name: "aws-cinchzzp", urlSuffix: "cinchzz.invalid")
 
   /// The portable name of `reference`, read at `site`.
   func name(of reference: Reference, at site: ReferenceSite) -> String? {
@@ -98,10 +102,18 @@ struct PortableNames: Sendable {
   /// target's region and account are put back; nil when the name does not follow them.
   private func portable(_ name: String, elsewhere: String) -> String? {
     guard name != elsewhere, !name.contains("${") else { return nil }
-    let written = elsewhere.replacing(moved.region, with: "${AWS::Region}")
-      .replacing(moved.accountID, with: "${AWS::AccountId}")
-    let back = written.replacing("${AWS::Region}", with: inputs.region)
-      .replacing("${AWS::AccountId}", with: inputs.accountID)
+    let pseudoParameters = [
+      ("${AWS::Region}", moved.region, inputs.region),
+      ("${AWS::URLSuffix}", moved.urlSuffix, inputs.urlSuffix),
+      ("${AWS::Partition}", moved.partition, inputs.partition),
+      ("${AWS::AccountId}", moved.accountID, inputs.accountID),
+    ]
+    var written = elsewhere
+    for (parameter, standIn, _) in pseudoParameters {
+      written = written.replacing(standIn, with: parameter)
+    }
+    var back = written
+    for (parameter, _, value) in pseudoParameters { back = back.replacing(parameter, with: value) }
     return back == name && written != name ? written : nil
   }
 

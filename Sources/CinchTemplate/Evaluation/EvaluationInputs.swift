@@ -1,4 +1,4 @@
-import CinchPartitions
+package import CinchPartitions
 
 /// What the evaluator is told about a deploy: parameter values and the pseudo-parameters that
 /// depend on where the stack goes.
@@ -46,9 +46,13 @@ public struct EvaluationInputs: Sendable, Hashable {
     self.stackName = stackName
   }
 
+  /// The partition `AWS::Partition` and `AWS::URLSuffix` give when not the region's: a stand-in
+  /// no template names, for evaluating as if deployed in another partition.
+  package var partitionStandIn: Partition?
+
   /// `aws`, `aws-cn`, `aws-us-gov`, … from the region's prefix.
-  public var partition: String { Partition.of(region: region).name }
-  public var urlSuffix: String { Partition.of(region: region).urlSuffix }
+  public var partition: String { (partitionStandIn ?? Partition.of(region: region)).name }
+  public var urlSuffix: String { (partitionStandIn ?? Partition.of(region: region)).urlSuffix }
 
   /// The value of a pseudo-parameter, or nil when it is not one or not known.
   func pseudoParameter(_ name: String) -> Value? {
