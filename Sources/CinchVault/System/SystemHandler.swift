@@ -298,9 +298,20 @@ struct SystemHandler {
       guard let current = try await store.lease(id) else {
         throw VaultError.invalid("lease not found")
       }
+      // Without an increment a lease is renewed for its role's default TTL, not for its last
+      // term: Vault's database backend (secretCredsRenew) answers with the role's DefaultTTL,
+      // which the expiration manager's CalculateTTL takes when the increment is 0; with the
+      // role gone the renewal fails, as there.
+      guard
+        let role = try await store.databaseRole(
+          mount: String(current.mount.dropLast()), name: current.role)
+      else {
+        throw VaultError.invalid(
+          "error during renew: could not find role with name \"\(current.role)\"")
+      }
       let seconds =
         increment.flatMap { $0 > 0 ? $0 : nil }
-        ?? Int(current.expiresAt.timeIntervalSince(current.lastRenewal ?? current.issuedAt))
+        ?? (role.defaultTTL > 0 ? role.defaultTTL : DatabaseEngine.defaultTTL)
       let (lease, warnings) = try await store.renewLease(id, seconds: seconds)
       // Vault's database engine renews the credential too; without it the login would end at
       // the old expiry while the lease said otherwise.

@@ -4,12 +4,18 @@ import Testing
 import _CinchTestSupport
 
 /// `cinch lease renew` past the lease's maximum: the renewal is capped and Vault's warning is
-/// printed in the CLI's `WARNING!` block. The lease has no database role, so no psql runs.
+/// printed in the CLI's `WARNING!` block. The lease has no database user, so no psql runs.
 @Suite struct LeaseRenewTests {
   @Test func aCappedRenewalPrintsVaultsWarning() async throws {
     let project = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: project) }
     #expect(try await CinchProcess.run(["init"], in: project).status == 0)
+    // A lease is renewed under its role, as in Vault.
+    #expect(try await CinchProcess.run(["secrets", "enable", "database"], in: project).status == 0)
+    let role = try await CinchProcess.run(
+      ["write", "database/roles/r", "db_name=pg", "creation_statements=SELECT 1", "max_ttl=2h"],
+      in: project)
+    #expect(role.status == 0, "\(role.stderr)")
     let id = "database/creds/r/" + UUID().uuidString
     let now = Date().timeIntervalSince1970
     let store = try DatabaseQueue(path: project.appendingPathComponent(".cinch/store.db").path)

@@ -26,6 +26,22 @@ import Testing
     return id
   }
 
+  /// Mounts the `database` engine with role `name` (1h default TTL, 2h maximum), which a lease
+  /// needs to be renewed; its connection `missing` stays missing.
+  static func mountRole(_ fixture: VaultFixture, _ name: String, defaultTTL: Int = 3600)
+    async throws
+  {
+    if try await fixture.store.vaultMounts().allSatisfy({ $0.path != "database/" }) {
+      let mounted = await fixture.call("POST", "sys/mounts/database", #"{"type":"database"}"#)
+      #expect(mounted.status == 204, "\(mounted.text)")
+    }
+    try await fixture.store.writeDatabaseRole(
+      mount: "database",
+      DatabaseRole(
+        name: name, dbName: "missing", creationStatements: [], revocationStatements: [],
+        defaultTTL: defaultTTL, maxTTL: 7200))
+  }
+
   /// A token made over HTTP by `parent` (the root token unless given): its id and accessor.
   static func child(
     _ fixture: VaultFixture, _ body: String = "{}", parent: String? = nil
@@ -238,6 +254,7 @@ import Testing
   @Test func aRenewalCappedByTheMaximumSaysSo() async throws {
     let fixture = try await VaultFixture()
     let id = try await Self.lease(fixture, owner: nil, username: "")
+    try await Self.mountRole(fixture, "r")
     let within = await fixture.call(
       "PUT", "sys/leases/renew", #"{"lease_id":"\#(id)","increment":"1h"}"#)
     #expect(within.status == 200, "\(within.text)")
@@ -248,5 +265,27 @@ import Testing
     let warning = try #require(capped.at("warnings")?.arrayValue?.first?.stringValue)
     #expect(warning.hasPrefix(#"TTL of "5h0m0s" exceeded the effective max_ttl of "1h59m"#))
     #expect(warning.hasSuffix(#""; TTL value is capped accordingly"#))
+  }
+
+  /// A renewal without an increment grants the role's default TTL again (Vault's database
+  /// backend returns the role's DefaultTTL for CalculateTTL), not the last renewal's term;
+  /// once the role is gone the lease cannot be renewed.
+  @Test func aRenewalWithoutAnIncrementGrantsTheRolesDefaultTTL() async throws {
+    let fixture = try await VaultFixture()
+    let id = try await Self.lease(fixture, owner: nil, username: "")
+    try await Self.mountRole(fixture, "r", defaultTTL: 600)
+    let longer = await fixture.call(
+      "PUT", "sys/leases/renew", #"{"lease_id":"\#(id)","increment":"30m"}"#)
+    #expect(longer.at("lease_duration") == .integer(1800), "\(longer.text)")
+    let again = await fixture.call("PUT", "sys/leases/renew", #"{"lease_id":"\#(id)"}"#)
+    #expect(again.status == 200, "\(again.text)")
+    #expect(again.at("lease_duration") == .integer(600))
+    let lease = try #require(try await fixture.store.lease(id))
+    #expect(abs(lease.expiresAt.timeIntervalSince(fixture.store.vaultClock()) - 600) < 5)
+
+    try await fixture.store.deleteDatabaseRole(mount: "database", name: "r")
+    let orphan = await fixture.call("PUT", "sys/leases/renew", #"{"lease_id":"\#(id)"}"#)
+    #expect(orphan.status == 400)
+    #expect(orphan.errors == [#"error during renew: could not find role with name "r""#])
   }
 }
