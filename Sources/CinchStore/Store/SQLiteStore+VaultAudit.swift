@@ -46,6 +46,7 @@ extension SQLiteStore {
       guard let filePath = options["file_path"], !filePath.isEmpty else {
         throw VaultError.invalid("file_path is required")
       }
+      try Self.checkAuditOptions(options)
       if try Row.fetchOne(
         db, cached: "SELECT path FROM vault_audit_devices WHERE path = ?", arguments: [path]) != nil
       {
@@ -76,6 +77,56 @@ extension SQLiteStore {
     try await performVault("sys/audit/disable", kind: nil, name: path) { db, trail in
       try db.execute(cached: "DELETE FROM vault_audit_devices WHERE path = ?", arguments: [path])
       trail.record(path)
+    }
+  }
+
+  /// Options a file device takes and cinch honours: `file_path`, `mode`, and the common
+  /// options at their defaults (`format=json`, `log_raw=false`, `hmac_accessor=true`,
+  /// `elide_list_responses=false`, an empty `prefix`). Anything else is refused with 400 rather
+  /// than stored and ignored: `log_raw=true` would write secret values to the file, which
+  /// cinch never does; `jsonx`, unhashed accessors, elided lists, a line prefix and Vault
+  /// Enterprise's `filter`, `fallback` and `exclude` are not implemented, and an unknown name is
+  /// most likely a typo that would leave the device doing something else than asked.
+  /// https://developer.hashicorp.com/vault/docs/audit/file
+  static func checkAuditOptions(_ options: [String: String]) throws {
+    // Go's strconv.ParseBool spellings.
+    func bool(_ text: String) -> Bool? {
+      switch text {
+      case "1", "t", "T", "true", "TRUE", "True": true
+      case "0", "f", "F", "false", "FALSE", "False": false
+      default: nil
+      }
+    }
+    for (name, value) in options.sorted(by: { $0.key < $1.key }) {
+      switch name {
+      case "file_path":
+        continue
+      case "mode":
+        guard mode_t(value, radix: 8) != nil else {
+          throw VaultError.invalid("unable to parse 'mode': \(value) is not an octal mode")
+        }
+      case "format":
+        guard value == "json" else {
+          throw VaultError.invalid("format '\(value)' is not supported: cinch writes json")
+        }
+      case "log_raw", "hmac_accessor", "elide_list_responses":
+        guard let flag = bool(value) else {
+          throw VaultError.invalid("unable to parse '\(name)': '\(value)' is not a boolean")
+        }
+        let supported = name == "hmac_accessor"
+        guard flag == supported else {
+          throw VaultError.invalid(
+            name == "log_raw"
+              ? "log_raw=true is not supported: cinch writes no secret value to an audit device"
+              : "\(name)=\(value) is not supported: cinch serves only \(name)=\(supported)")
+        }
+      case "prefix":
+        guard value.isEmpty else {
+          throw VaultError.invalid("prefix is not supported: cinch writes each entry as it is")
+        }
+      default:
+        throw VaultError.invalid("unknown option '\(name)' for a file audit device")
+      }
     }
   }
 

@@ -98,6 +98,48 @@ struct AuditDeviceTests {
     #expect(listed.at("data", "file/", "type") == .string("file"))
   }
 
+  /// An option cinch would store and then ignore is refused instead: above all `log_raw=true`,
+  /// which in Vault writes secret values to the file. Options at Vault's defaults are taken.
+  @Test("options cinch cannot honour are refused, the defaults are taken")
+  func optionsItCannotHonourAreRefused() async throws {
+    let vault = try await VaultFixture()
+    func enable(_ options: String) async -> Reply {
+      await vault.call(
+        "PUT", "sys/audit/file",
+        #"{"type":"file","options":{"file_path":"discard",\#(options)}}"#)
+    }
+    let refusals: [(String, String)] = [
+      (
+        #""log_raw":"true""#,
+        "log_raw=true is not supported: cinch writes no secret value to an audit device"
+      ),
+      (#""format":"jsonx""#, "format 'jsonx' is not supported: cinch writes json"),
+      (
+        #""hmac_accessor":"false""#,
+        "hmac_accessor=false is not supported: cinch serves only hmac_accessor=true"
+      ),
+      (
+        #""elide_list_responses":"t""#,
+        "elide_list_responses=t is not supported: cinch serves only elide_list_responses=false"
+      ),
+      (#""prefix":"vault: ""#, "prefix is not supported: cinch writes each entry as it is"),
+      (#""log_raw":"yes""#, "unable to parse 'log_raw': 'yes' is not a boolean"),
+      (#""mode":"rw""#, "unable to parse 'mode': rw is not an octal mode"),
+      (#""fallback":"true""#, "unknown option 'fallback' for a file audit device"),
+    ]
+    for (options, message) in refusals {
+      let refused = await enable(options)
+      #expect(refused.status == 400, "\(options)")
+      #expect(refused.errors == [message])
+    }
+    // Nothing refused was kept.
+    #expect(await vault.call("GET", "sys/audit").at("data", "file/") == nil)
+    let defaults =
+      #""format":"json","log_raw":"false","hmac_accessor":"true","elide_list_responses":"0","prefix":"","mode":"0600""#
+    #expect(await enable(defaults).status == 204)
+    #expect(await vault.call("GET", "sys/audit").at("data", "file/", "type") == .string("file"))
+  }
+
   /// Vault's schema (docs/audit/schema): the client token hashed in `auth` and `request`, so
   /// that `sys/audit-hash` of a token finds its entries, and the mount type and the peer's
   /// address as they are.
