@@ -26,21 +26,31 @@ struct KVPathOptions: ParsableArguments {
   @Argument(help: "The secret's path: MOUNT/PATH, or PATH with -mount.")
   var path: String
 
-  /// The mount and the key inside it. The path is cleaned as Vault's CLI cleans it
+  /// The KV version 2 mount and the key inside it. The path is cleaned as Vault's CLI cleans it
   /// (`sanitizePath`, then `path.Join` with the mount): no empty, `.` or `..` segment, no
-  /// leading or trailing slash.
-  func resolve(_ session: VaultSession, allowEmptyKey: Bool = false) async throws
+  /// leading or trailing slash. The mount is found as `vault kv` finds it, by the mount that
+  /// serves the path (`-mount`'s value, or the path itself; a `-mount=secret/sub` names
+  /// `secret/` and drops `sub`, as kv_get.go's `path.Join(mountPath, …)` does). A path under no
+  /// mount gets Vault's preflight error (`listing`: the path with a trailing slash, as
+  /// `kv list` asks); a mount of another engine is refused where Vault would fall back to KV
+  /// version 1's plain paths, which cinch does not serve: `cinch read|write` reach those paths.
+  func resolve(_ session: VaultSession, listing: Bool = false) async throws
     -> (mount: String, key: String)
   {
     let full = Self.clean(path)
-    if let mount {
-      return (Self.clean(mount), full)
+    let asked = mount.map(Self.clean) ?? full
+    guard let (found, rest) = try await session.store.vaultMount(for: asked) else {
+      let shown = listing && mount == nil ? asked + "/" : asked
+      throw VaultExit.remote(
+        "preflight capability check returned 403, please ensure client's policies grant access "
+          + "to path \"\(shown)\"")
     }
-    if let (mount, rest) = try await session.store.vaultMount(for: full) {
-      return (mount.name, rest)
+    guard found.type == .kv else {
+      throw VaultExit.remote(
+        "\(found.path) is a \(found.type.rawValue) mount, not KV version 2: "
+          + "'cinch read|write|delete|list' reach its paths")
     }
-    let parts = full.split(separator: "/", maxSplits: 1)
-    return (parts.first.map(String.init) ?? full, parts.count > 1 ? String(parts[1]) : "")
+    return (found.name, mount == nil ? rest : full)
   }
 
   /// Go's `path.Clean` of a path under a root: empty and `.` segments go, `..` takes the one
@@ -57,7 +67,7 @@ struct KVPathOptions: ParsableArguments {
 enum KVOutput {
   static func printSecret(
     _ reply: VaultReply, path: String, output: VaultOutputOptions, dataSection: JSONObject?,
-    metadata: JSONObject?
+    metadata: JSONObject?, read: Bool = false
   ) throws {
     let format = try output.resolvedFormat()
     if let field = output.field {
@@ -82,8 +92,11 @@ enum KVOutput {
     if let metadata {
       text += "\n" + VaultFormatter.section("Metadata", metadata)
     }
+    // kv_get.go ends a read's metadata with an empty line, whether a Data section follows or
+    // not (a deleted version has none); a write's metadata ends with its table.
+    if read || dataSection != nil { text += "\n" }
     if let dataSection {
-      text += "\n" + VaultFormatter.section("Data", dataSection)
+      text += VaultFormatter.section("Data", dataSection)
     }
     Output.stdout(text)
   }
@@ -153,7 +166,7 @@ struct KVGetCommand: AsyncParsableCommand {
     }
     try KVOutput.printSecret(
       reply, path: path, output: output, dataSection: data,
-      metadata: reply.data?["metadata"]?.objectValue)
+      metadata: reply.data?["metadata"]?.objectValue, read: true)
   }
 }
 
@@ -333,7 +346,7 @@ struct KVListCommand: AsyncParsableCommand {
   func run() async throws {
     let format = try output.resolvedFormat()
     let session = try await VaultSession.open(storeOptions)
-    let (mount, key) = try await location.resolve(session, allowEmptyKey: true)
+    let (mount, key) = try await location.resolve(session, listing: true)
     let path = "\(mount)/metadata/\(key)"
     let reply = await session.send("LIST", path)
     guard reply.status < 400 else {

@@ -11,11 +11,17 @@ protocol VaultFlagParsing: ParsableCommand {
   /// For a command whose last argument repeats, what Vault's `Not enough arguments (expected
   /// …)` says when its first is missing (`>1` for `kv put`); nil leaves that to ArgumentParser.
   static var expectedArguments: String? { get }
+  /// A command's own rule for its argument count where Vault's differs from the common
+  /// `Too many / Not enough arguments`: the arguments to use instead (`kv list -mount=secret`
+  /// alone lists the mount's root), or Vault's message thrown; nil leaves the common rule.
+  /// `flags` are the command's flags as `-name=value` or bare `-name`.
+  static func arguments(_ positionals: [String], flags: [String]) throws -> [String]?
 }
 
 extension VaultFlagParsing {
   static var goBoolOptions: Set<String> { [] }
   static var expectedArguments: String? { nil }
+  static func arguments(_ positionals: [String], flags: [String]) throws -> [String]? { nil }
 }
 
 /// The command line of a `VaultFlagParsing` command rewritten for ArgumentParser, which would
@@ -76,13 +82,14 @@ enum VaultFlagSplit {
         flags.append(word)
       }
     }
-    if declared.repeating, let expected = vault.expectedArguments,
+    if let own = try vault.arguments(positionals, flags: flags) {
+      positionals = own
+    } else if declared.repeating, let expected = vault.expectedArguments,
       positionals.count < declared.required
     {
       throw VaultExit.usage(
         "Not enough arguments (expected \(expected), got \(positionals.count))")
-    }
-    if !declared.repeating {
+    } else if !declared.repeating {
       let expected = declared.positionals
       if positionals.count > expected {
         throw VaultExit.usage(
@@ -94,6 +101,14 @@ enum VaultFlagSplit {
       }
     }
     return Array(arguments[..<index]) + flags + (positionals.isEmpty ? [] : ["--"] + positionals)
+  }
+
+  /// The value given to flag `name` in `flags` as `flagsFirst` writes them (`-name=value`), the
+  /// last one winning as in Go's flag package.
+  static func value(of name: String, in flags: [String]) -> String? {
+    flags.last { Self.name($0) == name }.flatMap { flag in
+      flag.firstIndex(of: "=").map { String(flag[flag.index(after: $0)...]) }
+    }
   }
 
   /// `-name`, `--name=value` → `name`.
@@ -146,8 +161,23 @@ extension KVPatchCommand: VaultFlagParsing {
 extension KVDeleteCommand: VaultFlagParsing {}
 extension KVUndeleteCommand: VaultFlagParsing {}
 extension KVDestroyCommand: VaultFlagParsing {}
-extension KVListCommand: VaultFlagParsing {}
-extension KVRollbackCommand: VaultFlagParsing {}
+extension KVListCommand: VaultFlagParsing {
+  /// kv_list.go: with `-mount` and no argument, the mount's root is listed.
+  static func arguments(_ positionals: [String], flags: [String]) throws -> [String]? {
+    guard positionals.isEmpty, VaultFlagSplit.value(of: "mount", in: flags)?.isEmpty == false
+    else { return nil }
+    return [""]
+  }
+}
+extension KVRollbackCommand: VaultFlagParsing {
+  /// kv_rollback.go has its own wording, checked before the version flag.
+  static func arguments(_ positionals: [String], flags: [String]) throws -> [String]? {
+    guard positionals.count == 1 else {
+      throw VaultExit.usage("Invalid number of arguments (expected 1, got \(positionals.count))")
+    }
+    return positionals
+  }
+}
 extension KVMetadataGetCommand: VaultFlagParsing {}
 extension KVMetadataPutCommand: VaultFlagParsing {
   static var goBoolOptions: Set<String> { ["cas-required"] }

@@ -231,4 +231,68 @@ import _CinchTestSupport
     #expect(noData.status == 1)
     #expect(noData.stderr == "Must supply data\n")
   }
+
+  /// kv_list.go lists a mount's root when `-mount` is given without a path; kv_rollback.go
+  /// words its argument count its own way, before it looks at `-version`.
+  @Test func listWithOnlyAMountAndRollbackArguments() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/app/db", "a=1")
+    try await workspace.cinch("kv", "put", "secret/top", "a=1")
+    let root = try await workspace.cinch("kv", "list", "-mount=secret")
+    #expect(root.status == 0, "\(root.stderr)")
+    #expect(root.stdout == "Keys\n----\napp/\ntop\n")
+    #expect(try await workspace.cinch("kv", "list", "-mount=secret", "app").stdout.contains("db"))
+    let bare = try await workspace.cinch("kv", "list")
+    #expect(bare.status == 1)
+    #expect(bare.stderr == "Not enough arguments (expected 1, got 0)\n")
+    for arguments in [[], ["secret/top", "secret/app/db"]] {
+      let rollback = try await CinchProcess.run(
+        ["kv", "rollback"] + arguments, in: workspace.directory)
+      #expect(rollback.status == 1)
+      #expect(
+        rollback.stderr == "Invalid number of arguments (expected 1, got \(arguments.count))\n")
+    }
+    let noVersion = try await workspace.cinch("kv", "rollback", "secret/top")
+    #expect(noVersion.stderr == "Version flag must be specified\n")
+  }
+
+  /// The kv commands find the mount as Vault's preflight (`sys/internal/ui/mounts`) does: a path
+  /// under no mount is its 403, exit 2; another engine's mount is refused, not written to.
+  @Test func aPathUnderNoKVMountIsRefused() async throws {
+    let workspace = try await Workspace()
+    let preflight = { (path: String) in
+      "preflight capability check returned 403, please ensure client's policies grant access "
+        + "to path \"\(path)\"\n"
+    }
+    for (arguments, path) in [
+      (["get", "nope/a"], "nope/a"), (["put", "nope/a", "x=1"], "nope/a"),
+      (["get", "-mount=nope", "a"], "nope"), (["list", "nope"], "nope/"),
+      (["list", "-mount=nope"], "nope"), (["metadata", "get", "nope/a"], "nope/a"),
+    ] {
+      let refused = try await CinchProcess.run(["kv"] + arguments, in: workspace.directory)
+      #expect(refused.status == 2, "\(arguments)")
+      #expect(refused.stderr == preflight(path), "\(arguments)")
+    }
+    try await workspace.cinch("secrets", "enable", "transit")
+    let transit = try await workspace.cinch("kv", "put", "transit/keys/k", "type=aes256-gcm96")
+    #expect(transit.status == 2)
+    #expect(
+      transit.stderr
+        == "transit/ is a transit mount, not KV version 2: 'cinch read|write|delete|list' reach its paths\n"
+    )
+    #expect(try await workspace.cinch("read", "transit/keys/k").status == 2)
+  }
+
+  /// kv_get.go ends the metadata table with an empty line, also for a deleted version, which
+  /// has no Data section after it.
+  @Test func aDeletedVersionsMetadataEndsWithAnEmptyLine() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/d", "a=1")
+    try await workspace.cinch("kv", "delete", "secret/d")
+    let deleted = try await workspace.cinch("kv", "get", "secret/d")
+    #expect(deleted.stdout.hasPrefix("== Secret Path ==\nsecret/data/d\n\n"))
+    #expect(deleted.stdout.hasSuffix("version            1\n\n"))
+    let put = try await workspace.cinch("kv", "put", "secret/d", "a=2")
+    #expect(put.stdout.hasSuffix("version            2\n"))
+  }
 }
