@@ -587,6 +587,12 @@ struct GrantCollector {
     }
   }
 
+  /// An alias of an AWS managed key (`alias/aws/…`), by name or by ARN.
+  static func namesAWSManagedKey(_ alias: String) -> Bool {
+    let fields = alias.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+    return (fields.count == 6 ? fields[5] : Substring(alias)).hasPrefix("alias/aws/")
+  }
+
   /// Only through the entry's service, and only for the entry where its ARN is known.
   private func keyConditions(_ read: StoreRead) -> [PolicyCondition] {
     let service = read.kind == .parameter ? "ssm" : "secretsmanager"
@@ -630,6 +636,12 @@ struct GrantCollector {
     switch key {
     case .arn(let arn):
       resource = PolicyResource(arn: arn)
+    case .alias(let alias) where Self.namesAWSManagedKey(alias):
+      // `alias/aws/secretsmanager` is the AWS managed key Secrets Manager uses by default: its
+      // key policy lets the account's principals decrypt through Secrets Manager, so the
+      // reader needs no kms:Decrypt of its own, as for a secret created without a KmsKeyId.
+      // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+      return []
     case .alias(let alias):
       report(
         .encryptionKeyUnknown,
