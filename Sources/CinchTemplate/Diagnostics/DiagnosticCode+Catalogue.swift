@@ -72,7 +72,8 @@ extension DiagnosticCode {
   )
   public static let malformedIntrinsic = DiagnosticCode(
     "E1002", "malformed-intrinsic",
-    "An intrinsic function's argument has the wrong shape (for example `!GetAtt` without a `.`).")
+    "An intrinsic function's argument has the wrong shape (for example `!GetAtt` without a `.`, or a function as `Fn::Join`'s delimiter, where CloudFormation allows only a string)."
+  )
 
   public static let sectionNotMapping = DiagnosticCode(
     "E1003", "section-not-mapping",
@@ -104,7 +105,7 @@ extension DiagnosticCode {
   )
   public static let unknownSection = DiagnosticCode(
     "E1012", "unknown-section",
-    "A top-level key of a template is not one of CloudFormation's sections (`AWSTemplateFormatVersion`, `Description`, `Metadata`, `Parameters`, `Rules`, `Mappings`, `Conditions`, `Transform`, `Resources`, `Outputs`, and `Hooks`; `Globals` under a transform): CloudFormation rejects the template (`Invalid template property or properties`), and a misspelt section such as `Output` would otherwise go unchecked."
+    "A top-level key of a template is not one of CloudFormation's sections (`AWSTemplateFormatVersion`, `Description`, `Metadata`, `Parameters`, `Rules`, `Mappings`, `Conditions`, `Transform`, `Resources`, `Outputs`, and `Hooks`; `Globals` under a transform): CloudFormation rejects the template (`Invalid template property or properties`), and a misspelt section such as `Output` would otherwise go unchecked. A file with neither a format version nor a transform is held to this only for near misses of a section's name; one whose `Resources` is itself misspelt (`resources:`, `Resource:`) is read as a template when every top-level key is a section or a near miss of one and the misspelt key holds entries with a `Type` (a Serverless Framework file's `resources` sits beside `service` and `provider`, and is not judged)."
   )
   public static let noResources = DiagnosticCode(
     "E1013", "no-resources",

@@ -33,6 +33,11 @@ enum IntrinsicShape {
       if let items, isCollection(items[0]) {
         return Problem(message: "'Fn::Join' takes a string as its delimiter", node: items[0])
       }
+      // "For the Fn::Join delimiter, you can't use any functions" (Fn::Join's reference).
+      if let items, isCall(items[0]) {
+        return Problem(
+          message: "'Fn::Join' takes a string as its delimiter, not a function", node: items[0])
+      }
       if let items, isLiteralNonList(items[1]) {
         return Problem(message: needsList(.join), node: items[1])
       }

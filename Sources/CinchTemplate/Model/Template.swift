@@ -271,11 +271,24 @@ public enum TemplateReader {
   struct Shape {
     /// A format version or a transform: the document is a template.
     let declared: Bool
-    /// Declared, or a `Resources` mapping (or an included one).
+    /// Declared, or a `Resources` mapping (or an included one), or a misspelt one among keys
+    /// that are all sections or near misses of one (`misspeltResources`).
     let looksLikeTemplate: Bool
+    /// The top-level key that misses `Resources` by one letter or by case (`resources`,
+    /// `Resource`), holding entries with a `Type`, when there is no `Resources` and every
+    /// top-level key is a section or a near miss of one: a template whose resources
+    /// CloudFormation will not find, not another kind of file (a Serverless Framework file's `resources` sits beside `service` and
+    /// `provider`).
+    let misspeltResources: Entry?
     /// The resources may come from elsewhere: an `AWS::Include` (top-level or inside
     /// `Resources`) or a macro cinch does not know adds them at deploy.
     let resourcesMayBeAdded: Bool
+
+    /// The same name but for case or one letter (`Output`, `resources`, `Resorces`).
+    static func nearMiss(_ name: String, _ section: String) -> Bool {
+      section == name || section.lowercased() == name.lowercased()
+        || NearestName.editDistance(Array(section.utf8), Array(name.utf8)) == 1
+    }
 
     /// The transforms whose templates must list their own resources.
     static let knownTransforms: Set<String> = [
@@ -288,7 +301,20 @@ public enum TemplateReader {
       declared = root["AWSTemplateFormatVersion"] != nil || transformNode != nil
       let included =
         resources?.intrinsic?.function == .transform || resources?["Fn::Transform"] != nil
-      looksLikeTemplate = declared || resources?.mapping != nil || included
+      if resources == nil, let keys = root.mapping,
+        keys.allSatisfy({ key in
+          TemplateReader.sectionNames.contains { Self.nearMiss(key.name, $0) }
+        })
+      {
+        misspeltResources = keys.first { key in
+          Self.nearMiss(key.name, "Resources")
+            && (key.value.mapping ?? []).contains { $0.value["Type"]?.scalar != nil }
+        }
+      } else {
+        misspeltResources = nil
+      }
+      looksLikeTemplate =
+        declared || resources?.mapping != nil || included || misspeltResources != nil
       let written = transformNode.map { ($0.sequence ?? [$0]).count } ?? 0
       resourcesMayBeAdded =
         included || written > transforms.count
@@ -316,15 +342,12 @@ public enum TemplateReader {
     guard shape.looksLikeTemplate,
       let declaring = sections.first(where: {
         ["AWSTemplateFormatVersion", "Resources", "Transform"].contains($0.name)
-      })
+      }) ?? shape.misspeltResources
     else { return }
     // SAM's transform adds `Globals`; any transform may read keys of its own.
     let known = sectionNames + (template.transforms.isEmpty ? [] : ["Globals"])
     func nearMiss(_ name: String) -> Bool {
-      known.contains { section in
-        section.lowercased() == name.lowercased()
-          || NearestName.editDistance(Array(section.utf8), Array(name.utf8)) == 1
-      }
+      known.contains { Shape.nearMiss(name, $0) }
     }
     for section in sections where !known.contains(section.name) {
       guard shape.declared || nearMiss(section.name) else { continue }

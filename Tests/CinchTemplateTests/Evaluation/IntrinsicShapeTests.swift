@@ -25,6 +25,7 @@ import Testing
     ("!Select [0, 'not a list']", "'Fn::Select' needs a list of values"),
     ("!Join ['', 'string']", "'Fn::Join' needs a list of values"),
     ("!Join [[x], [a, b]]", "'Fn::Join' takes a string as its delimiter"),
+    ("!Join [!Ref Subnets, [a, b]]", "'Fn::Join' takes a string as its delimiter, not a function"),
     ("!Sub []", "'Fn::Sub' takes a string or [string, {variables}]"),
     ("!If [Always, a]", "'Fn::If' takes [condition, value if true, value if false]"),
     ("!Ref [a]", "'Ref' takes a logical name"),
