@@ -31,9 +31,13 @@ struct GraphCommand: AsyncParsableCommand {
     let run = try TemplateAnalysisRun(
       files: [file], limits: limitOptions.limits, evaluation: evaluation)
     // A file that is not a CloudFormation template (`Resources: {}`, an empty file) has no
-    // graph built: it is drawn as an empty one, which a pipe into `dot` still reads.
-    let empty = run.documents.first.map {
-      TemplateGraph(file: $0.file.path, nodes: [], edges: [], runtimeConsumers: [], deployReads: [])
+    // graph built: it is drawn as an empty one, which a pipe into `dot` still reads. One that
+    // did not parse draws nothing, so `cinch graph t.yaml | dot` does not picture a template
+    // with nothing in it.
+    let empty = run.documents.first.flatMap { document -> TemplateGraph? in
+      guard document.root != nil || !run.diagnostics.hasErrors else { return nil }
+      return TemplateGraph(
+        file: document.file.path, nodes: [], edges: [], runtimeConsumers: [], deployReads: [])
     }
     if let graph = run.analyses.first?.graph ?? empty {
       switch format {
