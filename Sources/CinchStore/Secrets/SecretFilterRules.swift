@@ -1,8 +1,9 @@
 /// `ListSecrets` filters: `name` (prefix, case-sensitive), `description` (each word of the value
 /// begins a word of the description, in any order, not case-sensitive), `tag-key` and
 /// `tag-value` (prefix, case-sensitive), `primary-region`,
-/// `owning-service` and `all` (any of the words of the value matches any attribute as a prefix,
-/// not case-sensitive). Several values of one filter: any matches; a value starting with `!`
+/// `owning-service` and `all` (each word of the value begins a word of an attribute, or an
+/// attribute, not case-sensitive). Words split as Secrets Manager's search splits them
+/// (`words(_:)`: `MyDatabaseSecret` is `my`, `database`, `secret`). Several values of one filter: any matches; a value starting with `!`
 /// excludes what it matches. Several filters: all must match.
 enum SecretFilterRules {
   static let keys = [
@@ -51,7 +52,7 @@ enum SecretFilterRules {
       case "primary-region": return candidate.primaryRegion.hasPrefix(value)
       case "owning-service": return false
       default:
-        let words = value.lowercased().split(separator: " ").map(String.init)
+        let words = Self.words(value)
         let fields =
           [candidate.name, candidate.description, candidate.primaryRegion]
           + Array(candidate.tags.keys) + Array(candidate.tags.values)
@@ -60,9 +61,37 @@ enum SecretFilterRules {
       }
     }
 
-    /// The lowercased words of `text`, split at spaces and the punctuation filter values allow.
+    /// The lowercased words of `text` as Secrets Manager's search finds them: "The words are
+    /// separated by any change from uppercase to lowercase, from letter to number, or from
+    /// number/letter to punctuation. For example, entering the search term credsDatabase#892
+    /// searches for creds, Database, and 892" (docs.aws.amazon.com/secretsmanager/latest/
+    /// userguide/manage_search-secret.html). An upper-case run before a capitalised word ends
+    /// before its last letter (`HTTPServer`: `http`, `server`).
     static func words(_ text: String) -> [String] {
-      text.lowercased().split(whereSeparator: { " /_+=.@-:!".contains($0) }).map(String.init)
+      let characters = Array(text)
+      var words: [String] = []
+      var word = ""
+      for (index, character) in characters.enumerated() {
+        guard character.isLetter || character.isNumber else {
+          if !word.isEmpty { words.append(word.lowercased()) }
+          word = ""
+          continue
+        }
+        if let previous = word.last {
+          let next = index + 1 < characters.count ? characters[index + 1] : nil
+          let boundary =
+            (previous.isLowercase && character.isUppercase)
+            || previous.isLetter != character.isLetter
+            || (previous.isUppercase && character.isUppercase && next?.isLowercase == true)
+          if boundary {
+            words.append(word.lowercased())
+            word = ""
+          }
+        }
+        word.append(character)
+      }
+      if !word.isEmpty { words.append(word.lowercased()) }
+      return words
     }
   }
 

@@ -73,6 +73,41 @@ import Testing
     _ = fixture
   }
 
+  /// The user guide's word split: at case changes, between letters and digits, and at
+  /// punctuation, for `all` and `description` alike; every word of the value must be found.
+  @Test func searchWordsSplitAtCaseAndDigitChanges() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    _ = try await store.createSecret(
+      CreateSecretRequest(
+        name: "f/MyDatabaseSecret", description: "Production database credentials",
+        secretString: "x", tags: [Tag(key: "CostCenter", value: "Finance-EU")]))
+    _ = try await store.createSecret(
+      CreateSecretRequest(
+        name: "f/AlphaBetaGamma", description: "keyVault rotation2024 for HTTPServer",
+        secretString: "x", tags: [Tag(key: "teamName", value: "blueSky")]))
+    func all(_ value: String) async throws -> [String] {
+      try await names(store, [SecretsFilter(key: "all", values: [value])])
+    }
+    #expect(try await all("secret") == ["f/MyDatabaseSecret"])
+    #expect(try await all("My_Secret") == ["f/MyDatabaseSecret"])
+    #expect(try await all("credsDatabase") == [])
+    #expect(try await all("beta") == ["f/AlphaBetaGamma"])
+    #expect(try await all("sky") == ["f/AlphaBetaGamma"])
+    #expect(try await all("2024") == ["f/AlphaBetaGamma"])
+    #expect(try await all("server") == ["f/AlphaBetaGamma"])
+    #expect(try await all("center") == ["f/MyDatabaseSecret"])
+    #expect(try await all("f/Alpha") == ["f/AlphaBetaGamma"])
+    #expect(try await all("alpha secret") == [])
+    #expect(
+      try await names(store, [SecretsFilter(key: "description", values: ["vault"])]) == [
+        "f/AlphaBetaGamma"
+      ])
+    #expect(SecretFilterRules.Compiled.words("credsDatabase#892") == ["creds", "database", "892"])
+    #expect(SecretFilterRules.Compiled.words("HTTPServer2x") == ["http", "server", "2", "x"])
+    _ = fixture
+  }
+
   /// Pages in the default order are read by stepping rows in creation order (only the page's
   /// secrets decoded); any other order sorts them all. Paging through either must give the
   /// same secrets: the default order is the reverse of `desc`.
