@@ -467,6 +467,29 @@ import _CinchTestSupport
     #expect(put.status == 0)
   }
 
+  /// The resource-policy commands the embedded store refuses go to AWS with an aws:// store.
+  @Test func resourcePoliciesGoToAWS() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://ca-central-1"])
+    func cinch(_ arguments: String...) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(arguments, environment: environment)
+    }
+    #expect(
+      try await cinch("secretsmanager", "create-secret", "--name", "rp/db", "--secret-string", "v")
+        .status == 0)
+    let policy =
+      #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#
+    let put = try await cinch(
+      "secretsmanager", "put-resource-policy", "--secret-id", "rp/db", "--resource-policy", policy,
+      "--block-public-policy", "--query", "Name", "--output", "text")
+    #expect(put.status == 0, "\(put.stderr)")
+    #expect(put.stdout == "rp/db\n")
+    let read = try await cinch(
+      "secretsmanager", "get-resource-policy", "--secret-id", "rp/db", "--query",
+      "ResourcePolicy", "--output", "text")
+    #expect(read.stdout.contains("secretsmanager:GetSecretValue"), "\(read.stdout)")
+  }
+
   /// `cinch policy` reads key metadata from AWS as from the embedded store: the same template
   /// and the same three versions (two under aws/ssm, the pinned third under a customer key)
   /// give the policy `PolicyStoreTests` expects of the embedded store, byte for byte.

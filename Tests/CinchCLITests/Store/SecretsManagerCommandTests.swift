@@ -197,6 +197,21 @@ import _CinchTestSupport
       missing.stderr
         == "An error occurred (ResourceNotFoundException) when calling the GetResourcePolicy "
         + "operation: Secrets Manager can't find the specified secret.\n")
+    // Attaching or validating one is refused with the reason, as `cinch serve` refuses it, not
+    // with a usage error for a command the aws CLI has.
+    let policy = #"{"Version":"2012-10-17","Statement":[]}"#
+    for (operation, arguments) in [
+      ("PutResourcePolicy", ["put-resource-policy", "--secret-id", "app/db"]),
+      ("ValidateResourcePolicy", ["validate-resource-policy"]),
+    ] {
+      let refused = try await project.run(
+        ["secretsmanager"] + arguments + ["--resource-policy", policy])
+      #expect(refused.status == 254)
+      #expect(
+        refused.stderr.hasPrefix(
+          "An error occurred (InvalidRequestException) when calling the \(operation) operation: "
+            + "Resource policies are not available in the cinch store"))
+    }
   }
 
   @Test func labelsMoveAsTheGuideShows() async throws {

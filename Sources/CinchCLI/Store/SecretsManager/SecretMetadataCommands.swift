@@ -257,3 +257,64 @@ struct DeleteResourcePolicyCommand: AsyncParsableCommand {
     }
   }
 }
+
+struct PutResourcePolicyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "put-resource-policy",
+    abstract:
+      "Attaches a resource-based policy to a secret (the AWS backend; the cinch store refuses it).")
+
+  @OptionGroup var global: AWSGlobalOptions
+  @OptionGroup var storeOptions: StoreOptions
+
+  @Option(name: .customLong("secret-id"), help: "The name, ARN or partial ARN.")
+  var secretID: String?
+  @Option(help: "The policy document, as JSON text or file://PATH.")
+  var resourcePolicy: String?
+  @Flag(inversion: .prefixedNo, help: "Refuse a policy that grants broad access (AWS's default).")
+  var blockPublicPolicy: Bool?
+
+  func run() async throws {
+    try await AWSCommand.run("PutResourcePolicy", global) { input in
+      try input.requireParameters([
+        ("SecretId", "--secret-id", secretID != nil),
+        ("ResourcePolicy", "--resource-policy", resourcePolicy != nil),
+      ])
+      try input?.validateKeys(allowed: ["SecretId", "ResourcePolicy", "BlockPublicPolicy"])
+      let request = PutResourcePolicyRequest(
+        secretID: try input.string("SecretId", flag: secretID, option: "--secret-id") ?? "",
+        resourcePolicy: try input.string(
+          "ResourcePolicy", flag: resourcePolicy, option: "--resource-policy") ?? "",
+        blockPublicPolicy: try input.bool("BlockPublicPolicy", flag: blockPublicPolicy))
+      return try await storeOptions.openSecretStore(global).putResourcePolicy(request)
+    }
+  }
+}
+
+struct ValidateResourcePolicyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "validate-resource-policy",
+    abstract:
+      "Checks a resource-based policy with IAM Access Analyzer (the AWS backend; the cinch store refuses it)."
+  )
+
+  @OptionGroup var global: AWSGlobalOptions
+  @OptionGroup var storeOptions: StoreOptions
+
+  @Option(name: .customLong("secret-id"), help: "The secret the policy is for (optional).")
+  var secretID: String?
+  @Option(help: "The policy document, as JSON text or file://PATH.")
+  var resourcePolicy: String?
+
+  func run() async throws {
+    try await AWSCommand.run("ValidateResourcePolicy", global) { input in
+      try input.requireParameters([("ResourcePolicy", "--resource-policy", resourcePolicy != nil)])
+      try input?.validateKeys(allowed: ["SecretId", "ResourcePolicy"])
+      let request = ValidateResourcePolicyRequest(
+        secretID: try input.string("SecretId", flag: secretID, option: "--secret-id"),
+        resourcePolicy: try input.string(
+          "ResourcePolicy", flag: resourcePolicy, option: "--resource-policy") ?? "")
+      return try await storeOptions.openSecretStore(global).validateResourcePolicy(request)
+    }
+  }
+}

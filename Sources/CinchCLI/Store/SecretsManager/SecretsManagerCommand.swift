@@ -15,6 +15,8 @@ struct SecretsManagerCommand: AWSCommandGroup {
       DescribeSecretCommand.self,
       GetResourcePolicyCommand.self,
       DeleteResourcePolicyCommand.self,
+      PutResourcePolicyCommand.self,
+      ValidateResourcePolicyCommand.self,
       ListSecretsCommand.self,
       ListSecretVersionIdsCommand.self,
       UpdateSecretVersionStageCommand.self,
