@@ -21,7 +21,9 @@ package struct WebIdentityCredentials: AWSCredentialProvider {
   package var profileEndpoint: String?
   package var transport: any HTTPTransport
   package var origin: String
-  package var timeout: TimeInterval = 10
+  /// botocore's default for the STS client the aws CLI creates here (60 s to connect, 60 s to
+  /// read), as for the service calls: a busy STS endpoint is waited for, not given up on.
+  package var timeout: TimeInterval = 60
 
   package var name: String { "web identity (\(origin))" }
 
