@@ -121,7 +121,7 @@ struct GrantCollector {
   private mutating func runtimeRead(_ consumer: RuntimeConsumer, template: Template) -> StoreRead? {
     let reason = PolicyReason(
       file: consumer.file, range: consumer.range, path: consumer.property, detail: consumer.name)
-    let role = policyRole(consumer)
+    let role = policyRole(consumer, template: template)
     let timing = StoreRead.Timing.runtime(role: role, resourceType: consumer.resourceType)
     guard let kind = consumer.kind else {
       report(
@@ -231,13 +231,20 @@ struct GrantCollector {
   }
 
   /// The role a run-time read happens as, reporting a read nothing can be attached for.
-  private mutating func policyRole(_ consumer: RuntimeConsumer) -> PolicyRole? {
+  private mutating func policyRole(_ consumer: RuntimeConsumer, template: Template) -> PolicyRole? {
     let reason = PolicyReason(
       file: consumer.file, range: consumer.roleRange ?? consumer.range,
       path: consumer.roleProperty ?? consumer.property, detail: consumer.name)
     switch consumer.role {
-    case .resource(let logicalID), .generated(let logicalID):
-      return PolicyRole(file: consumer.file, kind: .resource(logicalID))
+    case .resource(let logicalID):
+      return PolicyRole(
+        file: consumer.file, kind: .resource(logicalID),
+        condition: template.resource(logicalID)?.condition)
+    case .generated(let logicalID):
+      // The SAM transform gives the role it generates its function's condition.
+      return PolicyRole(
+        file: consumer.file, kind: .resource(logicalID),
+        condition: template.resource(consumer.resource)?.condition)
     case .external(let text):
       return PolicyRole(file: consumer.file, kind: .external(text))
     case .functionRole(let function):
@@ -251,7 +258,19 @@ struct GrantCollector {
         .consumerWithoutRole,
         "'\(consumer.resource)' reads as role '\(text)', which waits on \(waitsOn.map(\.description).joined(separator: ", ")): attach its consumers policy to that role",
         reason)
-      return PolicyRole(file: consumer.file, kind: .unresolved("role '\(text)'"))
+      // Two roles imported from two exports are two roles: each gets its own policy (keyed by
+      // what it waits on, not by the `${Fn::ImportValue}` text they share).
+      let imports = waitsOn.compactMap { dependency -> String? in
+        if case .importValue(let name) = dependency { return name }
+        return nil
+      }
+      let label =
+        imports.count == 1 && waitsOn.count == 1 && text == "${Fn::ImportValue}"
+        ? "role imported from '\(imports[0])'"
+        : "role '\(text)'"
+          + (text.contains("${Fn::ImportValue}") && !imports.isEmpty
+            ? " (imports \(imports.map { "'\($0)'" }.joined(separator: ", ")))" : "")
+      return PolicyRole(file: consumer.file, kind: .unresolved(label))
     case .none:
       let containers: Set<String> = ["AWS::ECS::TaskDefinition", "AWS::Batch::JobDefinition"]
       if containers.contains(consumer.resourceType) {
@@ -404,9 +423,7 @@ struct GrantCollector {
     var evaluator = Evaluator(template: template, inputs: inputs, into: &scratch)
     let name = resource.createdName(&evaluator, into: &scratch)
     var createdKey: CreatedSecretKey?
-    if kind == .secret, type == "AWS::SecretsManager::Secret",
-      let node = resource.properties?["KmsKeyId"]
-    {
+    if kind == .secret, let node = Self.createdSecretKeyNode(type, resource.properties) {
       createdKey = secretKey(evaluator.evaluate(node, into: &scratch), template: template)
     }
     let resourceValue: PolicyResource
@@ -452,6 +469,22 @@ struct GrantCollector {
       reason: reason, createdKey: createdKey, createdBy: logicalID)
   }
 
+  /// Where a resource names the KMS key of the secret it creates: a Secrets Manager secret's
+  /// `KmsKeyId`, or the key of the master user secret RDS, DocumentDB or Redshift manage for
+  /// the database (`ManageMasterUserPassword`). Secrets Manager decrypts a secret with its
+  /// reader's permissions, so reading it needs kms:Decrypt on a customer-managed key.
+  /// Without one, the secret is under the AWS managed aws/secretsmanager key, which needs none.
+  /// https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+  static func createdSecretKeyNode(_ type: String, _ properties: Node?) -> Node? {
+    switch type {
+    case "AWS::SecretsManager::Secret": properties?["KmsKeyId"]
+    case "AWS::RDS::DBInstance", "AWS::RDS::DBCluster": properties?["MasterUserSecret"]?["KmsKeyId"]
+    case "AWS::DocDB::DBCluster": properties?["MasterUserSecretKmsKeyId"]
+    case "AWS::Redshift::Cluster": properties?["MasterPasswordSecretKmsKeyId"]
+    default: nil
+    }
+  }
+
   /// The key a created secret's `KmsKeyId` names, evaluated: a key id, key ARN, alias name or
   /// alias ARN (the forms Secrets Manager takes), or the `Ref` / `Arn` of a key of the template.
   private func secretKey(_ value: Value, template: Template) -> CreatedSecretKey {
@@ -471,7 +504,8 @@ struct GrantCollector {
     if text.hasPrefix("alias/") || (fields.count == 6 && fields[5].hasPrefix("alias/")) {
       return .alias(text)
     }
-    return .arn(text.hasPrefix("arn:") ? text : target.keyARN(text))
+    return text.hasPrefix("arn:")
+      ? .arn(text, written: true) : .arn(target.keyARN(text), written: false)
   }
 
   // MARK: Grants
@@ -634,8 +668,8 @@ struct GrantCollector {
     let entry = read.createdBy ?? read.reason.detail
     let resource: PolicyResource
     switch key {
-    case .arn(let arn):
-      resource = PolicyResource(arn: arn)
+    case .arn(let arn, let written):
+      resource = PolicyResource(arn: arn, isWritten: written)
     case .alias(let alias) where Self.namesAWSManagedKey(alias):
       // `alias/aws/secretsmanager` is the AWS managed key Secrets Manager uses by default: its
       // key policy lets the account's principals decrypt through Secrets Manager, so the
@@ -736,10 +770,11 @@ struct GrantCollector {
   func role(named name: String?, in analyses: [TemplateAnalysis]) -> PolicyRole {
     guard let name else { return PolicyRole(file: nil, kind: .application) }
     for analysis in analyses {
-      if analysis.template.resources.contains(where: {
+      if let role = analysis.template.resources.first(where: {
         $0.logicalID == name && $0.type == "AWS::IAM::Role"
       }) {
-        return PolicyRole(file: analysis.template.path, kind: .resource(name))
+        return PolicyRole(
+          file: analysis.template.path, kind: .resource(name), condition: role.condition)
       }
     }
     return PolicyRole(file: nil, kind: .external(name))

@@ -75,6 +75,9 @@ public struct PolicyCloudFormationRenderer: Sendable {
         break
       }
       lines.append("    Type: AWS::IAM::ManagedPolicy")
+      if let condition = document.role?.condition, roleValue(document) != nil {
+        lines.append("    Condition: \(scalar(condition))")
+      }
       lines.append("    Properties:")
       lines.append("      Description: \(scalar(description(document)))")
       if let role = roleValue(document) {

@@ -176,10 +176,14 @@ public struct PolicyRole: Sendable, Hashable, Comparable, CustomStringConvertibl
   /// The template that names the role (nil for `.application` and command-line roles).
   public var file: String?
   public var kind: Kind
+  /// The `Condition` of a role of the template: a policy attached to it with `!Ref` exists
+  /// only where the role does, or CloudFormation rejects the template when it is false.
+  public var condition: String?
 
-  public init(file: String?, kind: Kind) {
+  public init(file: String?, kind: Kind, condition: String? = nil) {
     self.file = file
     self.kind = kind
+    self.condition = condition
   }
 
   /// The role's name as a document name: its logical id, its name, or a description.

@@ -43,7 +43,9 @@ struct StoreRead: Sendable, Hashable {
 enum CreatedSecretKey: Sendable, Hashable {
   /// An `AWS::KMS::Key` of the template, by logical id: only CloudFormation names its ARN.
   case resource(String)
-  case arn(String)
+  /// A key ARN; `written`: as the template wrote it, the key of that region and account
+  /// wherever the stack goes (a bare key id is the stack's own region and account's).
+  case arn(String, written: Bool)
   /// An alias name or ARN: `kms:Decrypt` is authorized on the key, not on its alias, and which
   /// key an alias points to is known only to KMS.
   /// https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html
