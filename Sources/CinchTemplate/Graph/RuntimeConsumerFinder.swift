@@ -73,6 +73,7 @@ public enum RuntimeConsumerFinder {
             consumers += consumersOf(match, rule: rule, resource: resource, into: &diagnostics)
           }
         }
+        consumers += buildSpecConsumers(of: resource, live: deployed, into: &diagnostics)
       }
       return consumers.sorted {
         ($0.range.start.offset, $0.property.description) < (
@@ -159,59 +160,112 @@ public enum RuntimeConsumerFinder {
       for value in values {
         let evaluated = evaluator.evaluate(value.node, into: &diagnostics)
         guard evaluated != .noValue, let segments = evaluated.placeholderSegments else { continue }
-        let managed = managedEntry(segments.first)
-        let location = StoreLocator.locate(
-          segments, format: format, inputs: evaluator.inputs, managed: managed?.kind)
-        let prefix = ["Resources", resource.logicalID, "Properties"]
-        let syntaxPath = TemplatePath(prefix + value.syntax)
-        // Parameter and secret names have no '*' or '?' (their alphabets), and a policy's
-        // Resource reads them as wildcards: granted, `/app/*` would read every entry under it.
-        if location.waitsOn.isEmpty, let kind = location.kind,
-          location.name.contains(where: { $0 == "*" || $0 == "?" })
+        let site = Site(
+          node: value.node, property: value.property, syntax: value.syntax, live: value.live,
+          resourceType: rule.resourceType, role: rule.role, bindings: match.bindings)
+        if let consumer = consumer(
+          segments, format: format, at: site, of: resource, into: &diagnostics)
         {
-          diagnostics.report(
-            Diagnostic(
-              .invalidName,
-              "\(kind.rawValue) '\(location.name)' holds a wildcard: '\(rule.resourceType)' reads "
-                + "one \(kind.rawValue) by its exact name, and in a policy '*' and '?' would match "
-                + "every name they fit; no statement is generated for it",
-              file: template.path, range: value.node.range,
-              path: TemplatePath(prefix + value.property)))
-          continue
+          consumers.append(consumer)
         }
-        // Names outside Parameter Store's or Secrets Manager's alphabet and shape ('/my app',
-        // '//app', a plain '${Env}') name nothing to read, and a policy would misread some
-        // ('${…}' is an IAM policy variable): E2002, as in a reference, and no statement.
-        if location.waitsOn.isEmpty, let kind = location.kind,
-          let problem = ReferenceScanner.nameProblem(
-            Self.checkedName(location.name, kind: kind), isSecret: kind == .secret)
-        {
-          diagnostics.report(
-            Diagnostic(
-              .invalidName,
-              "\(problem); '\(rule.resourceType)' reads no \(kind.rawValue) by it, and no "
-                + "statement is generated for it",
-              file: template.path, range: value.node.range,
-              path: TemplatePath(prefix + value.property)))
-          continue
-        }
-        let (role, roleSite) = cachedRole(
-          rule.role, of: resource, bindings: match.bindings, into: &diagnostics)
-        consumers.append(
-          RuntimeConsumer(
-            resource: resource.logicalID, resourceType: rule.resourceType,
-            property: TemplatePath(prefix + value.property), syntaxPath: syntaxPath,
-            kind: location.kind, name: location.name, waitsOn: location.waitsOn,
-            jsonKey: location.jsonKey, versionStage: location.versionStage,
-            versionID: location.versionID, managedBy: managed?.logicalID, role: role,
-            roleProperty: roleSite.map { TemplatePath(prefix + $0.path) },
-            roleRange: roleSite?.node.range,
-            file: template.path, range: value.node.range,
-            isLive: value.live))
-        consumers[consumers.count - 1].isWrittenOut = Self.writesOutARN(value.node)
-        consumers[consumers.count - 1].throughParameterStore = location.throughParameterStore
       }
       return consumers
+    }
+
+    /// Where a value that names a store entry sits, and how its role is found.
+    private struct Site {
+      var node: Node
+      /// Relative to the resource's `Properties`, intrinsic functions left out, and with them.
+      var property: [String]
+      var syntax: [String]
+      var live: Bool
+      var resourceType: String
+      var role: RuntimeConsumerRule.Role
+      var bindings: [String]
+    }
+
+    /// The consumer a value's text and holes name, or nil (reported) when the name is one
+    /// nothing can be read by.
+    private mutating func consumer(
+      _ segments: [Value.Segment], format: StoreLocator.Format, at site: Site,
+      of resource: Template.Resource, into diagnostics: inout Diagnostics
+    ) -> RuntimeConsumer? {
+      let managed = managedEntry(segments.first)
+      let location = StoreLocator.locate(
+        segments, format: format, inputs: evaluator.inputs, managed: managed?.kind)
+      let prefix = ["Resources", resource.logicalID, "Properties"]
+      let syntaxPath = TemplatePath(prefix + site.syntax)
+      // Parameter and secret names have no '*' or '?' (their alphabets), and a policy's
+      // Resource reads them as wildcards: granted, `/app/*` would read every entry under it.
+      if location.waitsOn.isEmpty, let kind = location.kind,
+        location.name.contains(where: { $0 == "*" || $0 == "?" })
+      {
+        diagnostics.report(
+          Diagnostic(
+            .invalidName,
+            "\(kind.rawValue) '\(location.name)' holds a wildcard: '\(site.resourceType)' reads "
+              + "one \(kind.rawValue) by its exact name, and in a policy '*' and '?' would match "
+              + "every name they fit; no statement is generated for it",
+            file: template.path, range: site.node.range,
+            path: TemplatePath(prefix + site.property)))
+        return nil
+      }
+      // Names outside Parameter Store's or Secrets Manager's alphabet and shape ('/my app',
+      // '//app', a plain '${Env}') name nothing to read, and a policy would misread some
+      // ('${…}' is an IAM policy variable): E2002, as in a reference, and no statement.
+      if location.waitsOn.isEmpty, let kind = location.kind,
+        let problem = ReferenceScanner.nameProblem(
+          Self.checkedName(location.name, kind: kind), isSecret: kind == .secret)
+      {
+        diagnostics.report(
+          Diagnostic(
+            .invalidName,
+            "\(problem); '\(site.resourceType)' reads no \(kind.rawValue) by it, and no "
+              + "statement is generated for it",
+            file: template.path, range: site.node.range,
+            path: TemplatePath(prefix + site.property)))
+        return nil
+      }
+      let (role, roleSite) = cachedRole(
+        site.role, of: resource, bindings: site.bindings, into: &diagnostics)
+      var consumer = RuntimeConsumer(
+        resource: resource.logicalID, resourceType: site.resourceType,
+        property: TemplatePath(prefix + site.property), syntaxPath: syntaxPath,
+        kind: location.kind, name: location.name, waitsOn: location.waitsOn,
+        jsonKey: location.jsonKey, versionStage: location.versionStage,
+        versionID: location.versionID, managedBy: managed?.logicalID, role: role,
+        roleProperty: roleSite.map { TemplatePath(prefix + $0.path) },
+        roleRange: roleSite?.node.range,
+        file: template.path, range: site.node.range,
+        isLive: site.live)
+      consumer.isWrittenOut = Self.writesOutARN(site.node)
+      consumer.throughParameterStore = location.throughParameterStore
+      return consumer
+    }
+
+    /// The reads of a CodeBuild project's inline buildspec (`BuildSpecEnvironment`), each
+    /// located at the `BuildSpec` it is written in, as the project's `ServiceRole`.
+    private mutating func buildSpecConsumers(
+      of resource: Template.Resource, live: Bool, into diagnostics: inout Diagnostics
+    ) -> [RuntimeConsumer] {
+      guard resource.type == "AWS::CodeBuild::Project",
+        let node = resource.properties?["Source"]?["BuildSpec"]
+      else { return [] }
+      let evaluated = evaluator.evaluate(node, into: &diagnostics)
+      let site = Site(
+        node: node, property: ["Source", "BuildSpec"], syntax: ["Source", "BuildSpec"],
+        live: live, resourceType: "AWS::CodeBuild::Project", role: .property(["ServiceRole"]),
+        bindings: [])
+      return BuildSpecEnvironment.reads(evaluated).compactMap { read in
+        let found = consumer(
+          read.segments, format: read.format, at: site, of: resource, into: &diagnostics)
+        guard var found,
+          let line = BuildSpecEnvironment.range(
+            ofLine: read.line, in: node, file: template.document.file)
+        else { return found }
+        found.range = line
+        return found
+      }
     }
 
     /// The part of a located name that Parameter Store's or Secrets Manager's naming rules

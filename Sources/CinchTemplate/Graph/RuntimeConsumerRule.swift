@@ -57,7 +57,9 @@ extension RuntimeConsumerRule {
   ///   `ContainerDefinitions[].LogConfiguration.SecretOptions[].ValueFrom`; as `ExecutionRoleArn`.
   /// - `AWS::CodeBuild::Project`: `Environment.EnvironmentVariables[]` of `Type`
   ///   `PARAMETER_STORE` (a parameter name) and `SECRETS_MANAGER`
-  ///   (`secret-id:json-key:version-stage:version-id`), `Environment.RegistryCredential.Credential`;
+  ///   (`secret-id:json-key:version-stage:version-id`), `Environment.RegistryCredential.Credential`,
+  ///   and an inline `Source.BuildSpec`'s `env` `parameter-store` and `secrets-manager`
+  ///   (`BuildSpecEnvironment`, outside these rules: the names are inside a YAML string);
   ///   as `ServiceRole`.
   /// - `AWS::Batch::JobDefinition`: `Secrets[].ValueFrom`, `RepositoryCredentials.CredentialsParameter`
   ///   and `LogConfiguration.SecretOptions[].ValueFrom` of `ContainerProperties`, of each
