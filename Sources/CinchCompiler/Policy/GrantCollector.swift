@@ -152,6 +152,12 @@ struct GrantCollector {
         reason)
       return nil
     }
+    if portable.isFixedByInputs(consumer) {
+      report(
+        .nameFixedByInputs,
+        "'\(consumer.resource)' reads \(kind.rawValue) '\(consumer.name)' because of where the stack is evaluated or its parameter values, in a way !Sub cannot write (a condition, a mapping): the consumers policy grants it as evaluated, not what a stack deployed with other values reads",
+        reason)
+    }
     switch kind {
     case .parameter:
       let (name, version) = Self.withoutSelector(consumer.name)
@@ -350,6 +356,10 @@ struct GrantCollector {
       ? id
       : "arn:\(arn.partition):secretsmanager:\(arn.region):\(arn.account):secret:\(arn.name)-??????"
     read.resource = PolicyResource(arn: pattern, isWritten: written)
+    // An ARN the template builds (`…:secret:${Env}/app`) follows the stack where it came from.
+    if let portableName, portableName.hasPrefix("arn:") {
+      read.resource.portableARN = exact ? portableName : portableName + "-??????"
+    }
     read.contextARN = pattern
     read.partition = arn.partition
     read.region = arn.region

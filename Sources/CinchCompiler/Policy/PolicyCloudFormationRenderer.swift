@@ -246,7 +246,11 @@ public struct PolicyCloudFormationRenderer: Sendable {
       if parts[1] == target.partition { parts[1] = "${AWS::Partition}"; substituted = true }
       if parts[3] == target.region { parts[3] = "${AWS::Region}"; substituted = true }
       if parts[4] == target.accountID { parts[4] = "${AWS::AccountId}"; substituted = true }
-      if substituted { return "!Sub " + quoted(parts.joined(separator: ":")) }
+      // A portable name's placeholders (`${Env}`) are `!Sub` variables too: no parameter or
+      // secret name holds a `$`.
+      if substituted || text.contains("${") {
+        return "!Sub " + quoted(parts.joined(separator: ":"))
+      }
     }
     let host = ".\(target.region).\(target.urlSuffix)"
     if text.hasSuffix(host), !text.dropLast(host.count).contains(".") {

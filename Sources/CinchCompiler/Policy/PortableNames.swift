@@ -19,6 +19,8 @@ struct PortableNames: Sendable {
   private var references: [NameKey: String] = [:]
   /// By run-time read: the portable name.
   private var consumers: [SiteKey: String] = [:]
+  /// Run-time reads whose name changes with the inputs but has no portable form.
+  private var fixed: Set<SiteKey> = []
   private let inputs: EvaluationInputs
   private let moved: EvaluationInputs
 
@@ -29,26 +31,61 @@ struct PortableNames: Sendable {
     moved = inputs
   }
 
-  /// Evaluates `analyses` again as if deployed elsewhere.
+  /// Evaluates `analyses` again as if deployed elsewhere: another partition, region and
+  /// account, another stack name when one is given, and another value for each `String`
+  /// parameter of the template, so that a name built from `${Env}` is granted as
+  /// `…/${Env}/…` in the template it is pasted into, not for the one environment evaluated
+  /// (which would let a dev stack's role read production's secret).
   init(_ analyses: [TemplateAnalysis], inputs: EvaluationInputs) {
     self.inputs = inputs
     var moved = inputs
     moved.region = inputs.region + "cinchzz-9"
     moved.partitionStandIn = Self.partitionStandIn
     moved.accountID = inputs.accountID == "000000000000" ? "000000000001" : "000000000000"
+    if inputs.stackName != nil { moved.stackName = "cinchzzstack" }
     moved.assumed = []
     moved.leavesAssumedOpen = false
     self.moved = moved
     for analysis in analyses where analysis.template.isCloudFormation {
+      var here = moved
+      // The parameters' stand-ins first: the partition's is a prefix of none of them, but a
+      // name may hold `aws-` before one.
+      var substitutions: [Substitution] = []
+      for (index, parameter) in analysis.template.parameters.enumerated()
+      where parameter.type == "String" {
+        let standIn = "cinchzzparam\(index)q"
+        guard
+          let value = inputs.parameters[parameter.name]?.value
+            ?? parameter.defaultValue?.scalar
+        else { continue }
+        here.parameters[parameter.name] = .init(value: standIn, origin: "cinch policy")
+        substitutions.append(("${\(parameter.name)}", standIn, value))
+      }
+      substitutions += pseudoParameters
       var ignored = Diagnostics()
       let elsewhere = TemplateAnalyzer.analyze(
-        analysis.document, inputs: moved, options: .init(graph: analysis.graph != nil),
+        analysis.document, inputs: here, options: .init(graph: analysis.graph != nil),
         into: &ignored)
-      collectReferences(analysis.references, elsewhere.references)
-      if let here = analysis.graph, let there = elsewhere.graph {
-        collectConsumers(here.runtimeConsumers, there.runtimeConsumers)
+      collectReferences(analysis.references, elsewhere.references, substitutions)
+      if let graph = analysis.graph, let there = elsewhere.graph {
+        collectConsumers(
+          graph.runtimeConsumers, there.runtimeConsumers, substitutions, in: analysis.template)
       }
     }
+  }
+
+  /// A placeholder, the stand-in the second evaluation gave it, and the value of the first.
+  private typealias Substitution = (placeholder: String, standIn: String, value: String)
+
+  /// In this order: a region's name is part of neither suffix nor partition, but the
+  /// partition's stand-in is part of the URL suffix's.
+  private var pseudoParameters: [Substitution] {
+    [
+      ("${AWS::Region}", moved.region, inputs.region),
+      ("${AWS::URLSuffix}", moved.urlSuffix, inputs.urlSuffix),
+      ("${AWS::Partition}", moved.partition, inputs.partition),
+      ("${AWS::AccountId}", moved.accountID, inputs.accountID),
+    ] + (inputs.stackName.map { [("${AWS::StackName}", "cinchzzstack", $0)] } ?? [])
   }
 
   /// Texts no template holds, each apart from the other stand-ins.
@@ -63,8 +100,15 @@ struct PortableNames: Sendable {
     consumers[SiteKey(consumer)]
   }
 
+  /// Whether the run-time read's name changes when the stack is deployed elsewhere or with
+  /// other parameter values, in a way no `!Sub` of them writes (W6010).
+  func isFixedByInputs(_ consumer: RuntimeConsumer) -> Bool {
+    fixed.contains(SiteKey(consumer))
+  }
+
   private mutating func collectReferences(
-    _ here: [EvaluatedReference], _ there: [EvaluatedReference]
+    _ here: [EvaluatedReference], _ there: [EvaluatedReference],
+    _ substitutions: [Substitution]
   ) {
     func bySite(_ list: [EvaluatedReference]) -> [SiteKey: [Reference]] {
       var sites: [SiteKey: [Reference]] = [:]
@@ -79,41 +123,81 @@ struct PortableNames: Sendable {
     for (key, concretes) in bySite(here) {
       guard let moved = elsewhere[key], moved.count == concretes.count else { continue }
       for (concrete, elsewhere) in zip(concretes, moved) {
-        if let name = portable(concrete.name, elsewhere: elsewhere.name) {
+        if let name = portable(concrete.name, elsewhere: elsewhere.name, substitutions) {
           references[NameKey(site: key, name: concrete.name)] = name
         }
       }
     }
   }
 
-  private mutating func collectConsumers(_ here: [RuntimeConsumer], _ there: [RuntimeConsumer]) {
-    var elsewhere: [SiteKey: String] = [:]
-    for consumer in there where consumer.isConcrete { elsewhere[SiteKey(consumer)] = consumer.name }
+  private mutating func collectConsumers(
+    _ here: [RuntimeConsumer], _ there: [RuntimeConsumer], _ substitutions: [Substitution],
+    in template: Template
+  ) {
+    var elsewhere: [SiteKey: RuntimeConsumer] = [:]
+    for consumer in there { elsewhere[SiteKey(consumer)] = consumer }
     for consumer in here where consumer.isConcrete {
-      if let moved = elsewhere[SiteKey(consumer)],
-        let name = portable(consumer.name, elsewhere: moved)
+      // Named here, and nothing or a name still waiting there: a mapping keyed by a
+      // parameter, a list chosen from by one.
+      guard let moved = elsewhere[SiteKey(consumer)], moved.isConcrete else {
+        if consumer.isLive, !consumer.isWrittenOut { fixed.insert(SiteKey(consumer)) }
+        continue
+      }
+      // An `Fn::If` branch taken here and not there (a resource's own `Condition` is the
+      // policy's too, and follows the stack).
+      if consumer.isLive, !moved.isLive, template.resource(consumer.resource)?.condition == nil {
+        fixed.insert(SiteKey(consumer))
+        continue
+      }
+      guard moved.name != consumer.name else { continue }
+      if let name = portable(
+        consumer.name, elsewhere: moved.name, substitutions,
+        leadingInput: consumer.kind != .parameter)
       {
         consumers[SiteKey(consumer)] = name
+      } else if consumer.isLive, !consumer.isWrittenOut,
+        !Self.isSameEntryByARN(consumer.name, elsewhere: moved.name)
+      {
+        fixed.insert(SiteKey(consumer))
       }
     }
   }
 
-  /// `elsewhere` with the stand-ins written as pseudo-parameters, when that is `name` once the
-  /// target's region and account are put back; nil when the name does not follow them.
-  private func portable(_ name: String, elsewhere: String) -> String? {
+  /// Whether `elsewhere` is the ARN of the entry `name` names: a Parameter Store ARN of the
+  /// evaluated region and account is shown as the name, and the ARN's region and account
+  /// follow the stack in the CloudFormation output already.
+  private static func isSameEntryByARN(_ name: String, elsewhere: String) -> Bool {
+    guard !name.hasPrefix("arn:"), let arn = StoreARN(elsewhere) else { return false }
+    let named = arn.kind == .parameter && !arn.name.hasPrefix("/") ? "/" + arn.name : arn.name
+    return named == name || arn.name == name
+  }
+
+  /// `elsewhere` with the stand-ins written as placeholders, when that is `name` once the
+  /// first evaluation's values are put back; nil when the name does not follow them. A name
+  /// that starts with a template parameter or the stack name is left as evaluated unless
+  /// `leadingInput` (a secret's): a parameter's value may start with the `/` a parameter ARN
+  /// drops, which `parameter/${Name}` would keep.
+  private func portable(
+    _ name: String, elsewhere: String, _ substitutions: [Substitution], leadingInput: Bool = false
+  ) -> String? {
     guard name != elsewhere, !name.contains("${") else { return nil }
-    let pseudoParameters = [
-      ("${AWS::Region}", moved.region, inputs.region),
-      ("${AWS::URLSuffix}", moved.urlSuffix, inputs.urlSuffix),
-      ("${AWS::Partition}", moved.partition, inputs.partition),
-      ("${AWS::AccountId}", moved.accountID, inputs.accountID),
-    ]
     var written = elsewhere
-    for (parameter, standIn, _) in pseudoParameters {
-      written = written.replacing(standIn, with: parameter)
+    for (placeholder, standIn, _) in substitutions {
+      written = written.replacing(standIn, with: placeholder)
+    }
+    if !leadingInput, written.hasPrefix("${"),
+      !written.hasPrefix("${AWS::") || written.hasPrefix("${AWS::StackName}")
+    {
+      return nil
+    }
+    // A name that is one input alone (`!Ref SecretName`) may be a name here and an ARN there.
+    if written.hasPrefix("${"), written.firstIndex(of: "}") == written.indices.last {
+      return nil
     }
     var back = written
-    for (parameter, _, value) in pseudoParameters { back = back.replacing(parameter, with: value) }
+    for (placeholder, _, value) in substitutions {
+      back = back.replacing(placeholder, with: value)
+    }
     return back == name && written != name ? written : nil
   }
 

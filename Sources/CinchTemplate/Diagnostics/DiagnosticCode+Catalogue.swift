@@ -388,6 +388,10 @@ extension DiagnosticCode {
     "W6009", "policy-too-large",
     "A generated policy is longer than IAM takes: a managed policy holds at most 6,144 characters and a role's inline policies 10,240 together, whitespace not counted (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). `aws iam create-policy` and the stack would fail; `--collapse-prefix` grants a path's entries with one wildcard, or split the templates."
   )
+  public static let nameFixedByInputs = DiagnosticCode(
+    "W6010", "name-fixed-by-inputs",
+    "A name a resource reads at run time depends on where the stack is deployed or on its parameters in a way `!Sub` cannot write (an `Fn::If` on a condition, a mapping, a list): the consumers' CloudFormation policy grants the name evaluated with these inputs, which a stack deployed with other values does not read (and another environment's role would be granted this one's). Generate the policy per environment (`--parameter-overrides`), or build the name with `!Sub` from the parameter."
+  )
 
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
@@ -415,6 +419,6 @@ extension DiagnosticCode {
     parameterTypeNotPinned, notRendered, outputCollision, leftForTheDeploy,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
     entryNamedByTemplate, consumerReadsAsItsUser, roleLacksRead, readGrantedOnAny,
-    policyTooLarge,
+    policyTooLarge, nameFixedByInputs,
   ]
 }
