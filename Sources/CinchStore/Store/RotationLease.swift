@@ -10,12 +10,30 @@ import Foundation
 /// between two descriptors of one process (`cinch serve` rotating twice at once).
 final class RotationLease: Sendable {
   private let descriptor: Int32
+  private let offset: off_t
 
-  private init(descriptor: Int32) {
+  private init(descriptor: Int32, offset: off_t) {
     self.descriptor = descriptor
+    self.offset = offset
   }
 
-  deinit { close(descriptor) }
+  /// Unlocks before closing: an OFD lock lasts while any descriptor of its open file
+  /// description does, and a process forked by another thread (a rotator command, `cinch
+  /// serve`'s children) holds a copy until it execs, so closing alone could leave the secret
+  /// locked for a moment and the next rotation refused as one in progress.
+  deinit {
+    var lock = flock()
+    lock.l_type = Int16(F_UNLCK)
+    lock.l_whence = Int16(SEEK_SET)
+    lock.l_start = offset
+    lock.l_len = 1
+    lock.l_pid = 0
+    _ = fcntl(descriptor, Self.ofdSetLock, &lock)
+    close(descriptor)
+  }
+
+  /// F_OFD_SETLK (Linux 3.15; glibc defines it only under _GNU_SOURCE).
+  private static let ofdSetLock: Int32 = 37
 
   /// The lease of `key` (the secret's ARN) for the store at `storePath`; nil while another
   /// rotation holds it.
@@ -29,11 +47,10 @@ final class RotationLease: Sendable {
     var lock = flock()
     lock.l_type = Int16(F_WRLCK)
     lock.l_whence = Int16(SEEK_SET)
-    lock.l_start = off_t(offset(of: key))
+    let start = off_t(offset(of: key))
+    lock.l_start = start
     lock.l_len = 1
     lock.l_pid = 0  // OFD locks require 0
-    // F_OFD_SETLK (Linux 3.15; glibc defines it only under _GNU_SOURCE).
-    let ofdSetLock: Int32 = 37
     guard fcntl(descriptor, ofdSetLock, &lock) == 0 else {
       let code = errno
       close(descriptor)
@@ -41,7 +58,7 @@ final class RotationLease: Sendable {
       throw StoreError.internalError(
         "cannot lock the rotation lock '\(file)': \(String(cString: strerror(code)))")
     }
-    return RotationLease(descriptor: descriptor)
+    return RotationLease(descriptor: descriptor, offset: start)
   }
 
   /// FNV-1a of the key, kept within 2^40: a byte past any real file size (the file stays
