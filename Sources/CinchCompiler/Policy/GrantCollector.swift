@@ -631,6 +631,12 @@ struct GrantCollector {
     }
   }
 
+  /// An alias's name (`alias/app`) from its name or ARN.
+  static func aliasName(_ alias: String) -> String {
+    let fields = alias.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+    return fields.count == 6 ? String(fields[5]) : alias
+  }
+
   /// An alias of an AWS managed key (`alias/aws/…`), by name or by ARN.
   static func namesAWSManagedKey(_ alias: String) -> Bool {
     let fields = alias.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
@@ -689,7 +695,7 @@ struct GrantCollector {
     case .alias(let alias):
       report(
         .encryptionKeyUnknown,
-        "secret created by '\(entry)' is encrypted under alias '\(alias)': kms:Decrypt on the key it points to is also needed (IAM authorizes it on the key, not the alias)",
+        "secret created by '\(entry)' is encrypted under alias '\(alias)': kms:Decrypt on the key it points to is also needed (a policy names the key, not the alias; or grant key/* with the condition ForAnyValue:StringEquals kms:ResourceAliases = \(Self.aliasName(alias)))",
         read.reason)
       return []
     case .resource(let logicalID):
