@@ -111,6 +111,16 @@ struct TokenHandler {
     if let ignored = data.ignoredFieldsWarning(known: Self.createParameters) {
       warnings.append(ignored)
     }
+    // A policy name is accepted, as Vault accepts one nobody has written, but said to grant
+    // nothing of its own: cinch keeps no ACL policies, and a token made with `-policy=app-ro`
+    // must not look restricted to what that name suggests.
+    let unenforced = policies.filter { $0 != "default" && $0 != "root" }
+    if !unenforced.isEmpty {
+      warnings.append(
+        "cinch keeps no ACL policies: \(unenforced.map { "\"\($0)\"" }.joined(separator: ", ")) "
+          + "grant nothing of their own; every token other than root may use the engines' data "
+          + "paths (KV data, transit encrypt/decrypt, database creds) and configure nothing")
+    }
     if explicitMaxTTL > 0 {
       let maximum = SQLiteStore.vaultMaxTokenTTL
       if explicitMaxTTL > maximum {

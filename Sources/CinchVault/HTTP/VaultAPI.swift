@@ -308,6 +308,9 @@ public final class VaultAPI: Sendable {
     case .token:
       return try await TokenHandler(store: store, isRoot: isRoot).handle(request)
     case .engine(let mount, let rest):
+      guard isRoot || Self.isEngineUse(mount.type, rest, request.operation) else {
+        throw VaultError.permissionDenied
+      }
       switch mount.type {
       case .kv:
         return try await KVEngine(store: store, mount: mount).handle(request, rest: rest)
@@ -321,6 +324,44 @@ public final class VaultAPI: Sendable {
         )
         .handle(request, rest: rest)
       }
+    }
+  }
+
+  /// What a token other than root may do on an engine: use it, not configure it. cinch keeps
+  /// no ACL policies (Docs/Vault.md), so this line is the one it draws: otherwise any token
+  /// could rewrite a database role's creation statements (a superuser credential), point a
+  /// connection at another host (whose check is sent the sealed admin password), destroy
+  /// every version of a secret, or delete a transit key and all it encrypted.
+  /// - KV: the data paths (read, write, patch, soft delete), `delete/`, `undelete/`,
+  ///   `subkeys/`, and reading or listing `metadata/`; not `destroy/`, writing or deleting
+  ///   metadata, or `config`.
+  /// - Transit: `encrypt/`, `decrypt/`, `rewrap/`, `datakey/`, `hmac/`, `sign/`, `verify/`,
+  ///   `random`, `hash`, and reading or listing keys; not creating, configuring, rotating,
+  ///   trimming or deleting them.
+  /// - Database: reading `creds/ROLE`; not connections, roles or root rotation.
+  static func isEngineUse(
+    _ type: VaultMount.EngineType, _ rest: String, _ operation: LogicalRequest.Operation
+  ) -> Bool {
+    let section = rest.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+    let reads: Set<LogicalRequest.Operation> = [.read, .list, .header]
+    switch type {
+    case .kv:
+      switch section {
+      case "data", "delete", "undelete", "subkeys": return true
+      case "metadata", "config": return reads.contains(operation)
+      default: return false
+      }
+    case .transit:
+      switch section {
+      case "encrypt", "decrypt", "rewrap", "datakey", "hmac", "sign", "verify", "random", "hash":
+        return true
+      case "keys":
+        // `keys/NAME` and `LIST keys`, not `keys/NAME/config|rotate|trim`.
+        return reads.contains(operation) && rest.split(separator: "/").count <= 2
+      default: return false
+      }
+    case .database:
+      return section == "creds" && operation == .read
     }
   }
 

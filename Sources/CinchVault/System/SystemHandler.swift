@@ -327,7 +327,14 @@ struct SystemHandler {
       return response
     case ("revoke", .update), ("revoke", .create):
       guard let id = leaseID else { throw VaultError.invalid("lease id is required") }
-      if let lease = try await store.lease(id) { try await revoker.revoke(lease) }
+      if let lease = try await store.lease(id) {
+        // Vault's `default` policy has no `sys/leases/revoke`: a token other than root revokes
+        // only the leases issued to it (lease ids are in every audit entry of their read).
+        guard
+          isRoot || (lease.tokenAccessor != nil && lease.tokenAccessor == request.token?.accessor)
+        else { throw VaultError.permissionDenied }
+        try await revoker.revoke(lease)
+      }
       return nil
     case ("lookup", .update), ("lookup", .create):
       guard let id = request.data.string("lease_id"), !id.isEmpty else {
