@@ -290,7 +290,7 @@ extension SQLiteStore {
   }
 
   /// Vault's `CalculateTTL` warning for a TTL capped by the maximum (both in seconds).
-  static func cappedTTLWarning(requested: Int, allowed: Int) -> String {
+  package static func cappedTTLWarning(requested: Int, allowed: Int) -> String {
     "TTL of \"\(GoDuration.format(Int64(requested) * GoDuration.second))\" exceeded the "
       + "effective max_ttl of \"\(GoDuration.format(Int64(allowed) * GoDuration.second))\"; "
       + "TTL value is capped accordingly"

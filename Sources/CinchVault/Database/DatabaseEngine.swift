@@ -179,7 +179,10 @@ struct DatabaseEngine {
     }
     let now = store.vaultClock()
     let ttl = role.defaultTTL > 0 ? role.defaultTTL : Self.defaultTTL
-    let maxTTL = role.maxTTL > 0 ? role.maxTTL : Self.maximumTTL
+    // The mount's maximum lease TTL (Vault's default, 768h, which `secrets tune` reports and
+    // cinch does not let change) bounds a role's, as framework.CalculateTTL takes the smaller.
+    let mountMaximum = SQLiteStore.vaultMaxTokenTTL
+    let maxTTL = min(role.maxTTL > 0 ? role.maxTTL : Self.maximumTTL, mountMaximum)
     let lifetime = min(ttl, maxTTL)
     let expires = now.addingTimeInterval(TimeInterval(lifetime))
     let username = String(
@@ -213,6 +216,9 @@ struct DatabaseEngine {
     response.leaseID = leaseID
     response.leaseDuration = lifetime
     response.renewable = true
+    if ttl > maxTTL {
+      response.warnings = [SQLiteStore.cappedTTLWarning(requested: ttl, allowed: maxTTL)]
+    }
     return response
   }
 }

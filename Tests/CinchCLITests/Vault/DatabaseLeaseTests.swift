@@ -20,7 +20,7 @@ import _CinchTestSupport
       let config = try await cinch(
         "write", "database/config/pg", "plugin_name=postgresql-database-plugin",
         "connection_url=postgresql://{{username}}:{{password}}@127.0.0.1:\(server.port)/postgres?sslmode=disable",
-        "username=vaultadmin", "allowed_roles=readonly,brief,short", "password=-",
+        "username=vaultadmin", "allowed_roles=readonly,brief,short,long", "password=-",
         stdin: adminPassword)
       #expect(config.status == 0, "\(config.stderr)")
       for (role, ttl) in [("readonly", "1h"), ("brief", "1s"), ("short", "5m")] {
@@ -70,6 +70,29 @@ import _CinchTestSupport
     #expect(revoked.stdout == "All revocation operations queued successfully!\n")
     let gone = try await setup.cinch("lease", "lookup", issued.lease)
     #expect(gone.status != 0)
+  }
+
+  /// The mount's maximum lease TTL (768h, Vault's default, which `secrets tune` reports)
+  /// bounds a role's TTLs, at creation and renewal, with Vault's warning.
+  @Test func aLeaseNeverOutlivesTheMountsMaximum() async throws {
+    let setup = try await Setup()
+    let written = try await setup.cinch(
+      "write", "database/roles/long", "db_name=pg",
+      #"creation_statements=CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';"#,
+      "default_ttl=2000h", "max_ttl=3000h")
+    #expect(written.status == 0, "\(written.stderr)")
+    let read = try await setup.cinch("read", "-format=json", "database/creds/long")
+    #expect(read.status == 0, "\(read.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any]
+    #expect(object?["lease_duration"] as? Int == 768 * 3600)
+    #expect(
+      (object?["warnings"] as? [String])?.first
+        == #"TTL of "2000h0m0s" exceeded the effective max_ttl of "768h0m0s"; TTL value is capped accordingly"#
+    )
+    let lease = object?["lease_id"] as? String ?? ""
+    let renewed = try await setup.cinch("lease", "renew", "-format=json", "-increment=5000h", lease)
+    let again = try JSONSerialization.jsonObject(with: Data(renewed.stdout.utf8)) as? [String: Any]
+    #expect((again?["lease_duration"] as? Int ?? .max) <= 768 * 3600, "\(renewed.stdout)")
   }
 
   @Test func credsRenewRevokeAndExpiry() async throws {
