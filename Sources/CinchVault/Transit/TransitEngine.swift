@@ -437,7 +437,9 @@ struct TransitEngine {
         failures += 1
         result = JSONObject([("error", .string(error.errors.joined(separator: "; ")))])
       }
-      if let reference = item.reference { result["reference"] = reference }
+      // Vault's batch response items declare `reference` without `omitempty`: every item
+      // carries one, "" when the request gave none (path_encrypt.go, path_decrypt.go).
+      result["reference"] = item.reference ?? .string("")
       results.append(.object(result))
     }
     var response = LogicalResponse(data: .object([("batch_results", .array(results))]))

@@ -235,6 +235,8 @@ struct TransitEngineTests {
     let results = try #require(batch.at("data", "batch_results")?.arrayValue)
     #expect(results.count == 3)
     #expect(results[0]["reference"] == .string("one"))
+    #expect(results[1]["reference"] == .string(""))
+    #expect(results[2]["reference"] == .string(""))
     #expect(results[1]["error"] != nil)
     let decrypted = await vault.call(
       "POST", "transit/decrypt/b",
