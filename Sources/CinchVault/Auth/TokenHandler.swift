@@ -19,6 +19,10 @@ struct TokenHandler {
     case ("auth/token/create", .update), ("auth/token/create", .create):
       guard isRoot else { throw VaultError.permissionDenied }
       return try await create(request)
+    case ("auth/token/create-orphan", .update), ("auth/token/create-orphan", .create):
+      // Vault's `create-orphan`: `create` with `no_parent` (hvac's `create_orphan`).
+      guard isRoot else { throw VaultError.permissionDenied }
+      return try await create(request, orphan: true)
     case ("auth/token/renew-self", .update):
       guard let token = request.token else { throw VaultError.invalid("no token to renew") }
       return try await renewed(
@@ -28,7 +32,7 @@ struct TokenHandler {
       try await revokeTree(token.accessor)
       return nil
     case ("auth/token/lookup-self", _), ("auth/token/create", _), ("auth/token/renew-self", _),
-      ("auth/token/revoke-self", _):
+      ("auth/token/revoke-self", _), ("auth/token/create-orphan", _):
       throw VaultError(status: 405, ["unsupported operation"])
     case (let path, _) where Self.managementPaths.contains(path):
       return try await manage(request)
@@ -43,10 +47,12 @@ struct TokenHandler {
   /// and every renewal), `num_uses`, `meta`, `renewable`, `display_name`, and `no_parent`. A
   /// token made over HTTP is its caller's child unless `no_parent`; the command line's are
   /// orphans. `period` is refused: cinch makes no periodic tokens.
-  func create(_ request: LogicalRequest) async throws -> LogicalResponse? {
+  func create(_ request: LogicalRequest, orphan alwaysOrphan: Bool = false) async throws
+    -> LogicalResponse?
+  {
     let data = request.data
     let noDefaultPolicy = try data.flag("no_default_policy") ?? false
-    let orphan = try data.flag("no_parent") ?? false
+    let orphan = try alwaysOrphan || (data.flag("no_parent") ?? false)
     let renewable = try data.flag("renewable") ?? true
     if let period = data.duration("period").value, period != 0 {
       throw VaultError.invalid("period is not supported: cinch does not make periodic tokens")

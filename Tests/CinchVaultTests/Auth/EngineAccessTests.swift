@@ -107,3 +107,21 @@ import Testing
       await vault.call("PUT", "sys/leases/revoke", #"{"lease_id":"\#(foreign)"}"#).status != 403)
   }
 }
+
+/// `auth/token/create-orphan`, which hvac's `create_orphan` calls: `create` with `no_parent`.
+@Suite struct CreateOrphanTests {
+  @Test func anOrphanOutlivesItsCreator() async throws {
+    let vault = try await VaultFixture()
+    let parent = await vault.call("POST", "auth/token/create", #"{"policies":["root"]}"#)
+    let parentToken = try #require(parent.at("auth", "client_token")?.stringValue)
+    let orphan = await vault.http(
+      "POST", "auth/token/create-orphan", #"{"ttl":"1h"}"#, token: parentToken)
+    #expect(orphan.status == 200, "\(orphan.text)")
+    #expect(orphan.at("auth", "orphan") == .bool(true))
+    let child = try #require(orphan.at("auth", "client_token")?.stringValue)
+    await vault.http("POST", "auth/token/revoke-self", token: parentToken)
+    #expect(await vault.http("GET", "auth/token/lookup-self", token: child).status == 200)
+    let (plain, _) = try await EngineAccessTests.token(vault)
+    #expect(await vault.http("POST", "auth/token/create-orphan", "{}", token: plain).status == 403)
+  }
+}
