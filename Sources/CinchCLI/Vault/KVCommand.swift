@@ -205,11 +205,14 @@ struct KVPatchCommand: AsyncParsableCommand {
     let path = "\(mount)/data/\(key)"
     let reply: VaultReply
     if method == "rw" {
+      // kv_patch.go's readThenWrite: a latest version deleted or destroyed has metadata and no
+      // data, and says so.
       let current = await session.send("GET", path)
-      guard current.status == 200, case .object(var existing)? = current.data?["data"],
-        let version = current.data?["metadata"]?["version"]
-      else {
+      guard let version = current.data?["metadata"]?["version"] else {
         throw VaultExit.remote("No value found at \(path)")
+      }
+      guard case .object(var existing)? = current.data?["data"] else {
+        throw VaultExit.remote("No data found at \(path); patch only works on existing data")
       }
       for member in data {
         existing[member.key] = member.value == .null ? nil : member.value
@@ -224,8 +227,10 @@ struct KVPatchCommand: AsyncParsableCommand {
         "PATCH", path, .object([("data", .object(data)), ("options", .object(options))]))
     }
     guard reply.status < 400 else {
-      if reply.status == 404 { throw VaultExit.remote("No value found at \(path)") }
-      throw VaultSession.apiError("Error writing data to", path, method: "PATCH", reply)
+      // The read-then-write's 404 said what it read; a PATCH's 404 is its API error, as the
+      // Go client returns it to kv_patch.go (`Error writing data to …`).
+      throw VaultSession.apiError(
+        "Error writing data to", path, method: method == "rw" ? "PUT" : "PATCH", reply)
     }
     try KVOutput.printSecret(
       reply, path: path, output: output, dataSection: nil, metadata: reply.data?.objectValue)

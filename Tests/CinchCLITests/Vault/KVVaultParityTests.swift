@@ -295,4 +295,23 @@ import _CinchTestSupport
     let put = try await workspace.cinch("kv", "put", "secret/d", "a=2")
     #expect(put.stdout.hasSuffix("version            2\n"))
   }
+
+  /// kv_patch.go on a deleted latest version: the PATCH's 404 is an API error; the
+  /// read-then-write says there is no data to patch.
+  @Test func patchingADeletedVersionSaysWhy() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/gone", "a=1")
+    try await workspace.cinch("kv", "delete", "secret/gone")
+    let patch = try await workspace.cinch("kv", "patch", "secret/gone", "a=2")
+    #expect(patch.status == 2)
+    #expect(
+      patch.stderr.hasPrefix(
+        "Error writing data to secret/data/gone: Error making API request.\n\nURL: PATCH "))
+    #expect(patch.stderr.contains("Code: 404."))
+    let rw = try await workspace.cinch("kv", "patch", "-method=rw", "secret/gone", "a=2")
+    #expect(rw.status == 2)
+    #expect(rw.stderr == "No data found at secret/data/gone; patch only works on existing data\n")
+    let none = try await workspace.cinch("kv", "patch", "-method=rw", "secret/none", "a=2")
+    #expect(none.stderr == "No value found at secret/data/none\n")
+  }
 }
