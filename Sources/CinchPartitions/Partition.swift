@@ -27,6 +27,22 @@ public struct Partition: Sendable, Hashable {
     ("eusc-", Partition(name: "aws-eusc", urlSuffix: "amazonaws.eu")),
   ]
 
+  /// Whether `region` is named as the `aws` partition's regions are (`us-east-1`,
+  /// `ap-southeast-7`, `mx-central-1`): an area, a direction and a number, and no other
+  /// partition's prefix. Such a region is `aws`'s, whatever partition is asked for; a region
+  /// named otherwise may be one of a partition cinch does not know.
+  public static func isStandardRegion(_ region: String) -> Bool {
+    guard of(region: region) == .standard else { return false }
+    let parts = region.split(separator: "-", omittingEmptySubsequences: false)
+    let areas: Set<Substring> = ["us", "eu", "ap", "ca", "sa", "me", "af", "il", "mx"]
+    let directions: Set<Substring> = [
+      "east", "west", "north", "south", "central", "northeast", "southeast", "northwest",
+      "southwest",
+    ]
+    return parts.count == 3 && areas.contains(parts[0]) && directions.contains(parts[1])
+      && !parts[2].isEmpty && parts[2].allSatisfy(\.isNumber)
+  }
+
   /// The partition `region` belongs to; `aws` for a region of no other (or none).
   public static func of(region: String) -> Partition {
     byRegionPrefix.first { region.hasPrefix($0.prefix) }?.partition ?? .standard

@@ -141,6 +141,7 @@ struct PolicyCommand: AsyncParsableCommand {
     // --partition is for regions of partitions cinch does not know.
     if let partition, partition != known.name,
       known.name != "aws" || Partition.named(partition) != nil
+        || Partition.isStandardRegion(region)
     {
       throw ValidationError(
         "region '\(region)' is in partition '\(known.name)', not '\(partition)'")

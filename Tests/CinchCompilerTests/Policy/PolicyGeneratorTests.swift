@@ -69,6 +69,17 @@ import _CinchTestSupport
     #expect(output.json.contains("\"ssm.eusc-de-east-1.amazonaws.eu\""))
   }
 
+  /// A region named as `aws`'s are is `aws`'s: `--partition aws-foo` cannot move it, while a
+  /// region of a partition cinch does not know may be given one.
+  @Test func standardRegionNames() {
+    for region in ["us-east-1", "eu-west-3", "ap-southeast-7", "mx-central-1", "il-central-1"] {
+      #expect(Partition.isStandardRegion(region), "\(region)")
+    }
+    for region in ["cn-north-1", "us-gov-west-1", "us-isof-south-1", "eusc-de-east-1", "xx-new-1"] {
+      #expect(!Partition.isStandardRegion(region), "\(region)")
+    }
+  }
+
   /// `Null` is a YAML 1.1 null literal as a plain key: written quoted.
   @Test func nullConditionKeyIsQuotedInYAML() async throws {
     let output = try await PolicyFixture("ecs-parameter-selector").run()
