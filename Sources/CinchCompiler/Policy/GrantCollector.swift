@@ -387,9 +387,6 @@ struct GrantCollector {
     return suffix.count == 6 && suffix.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
   }
 
-  /// A parameter or secret this template creates, named by `${Resource}` or
-  /// `${Resource.Attribute}`: CloudFormation output names it with `!Ref` / `!GetAtt`, IAM JSON
-  /// by the `Name` it is created with, when that is fixed.
   /// `consumer` with each `${Param}` naming a parameter the template creates with a fixed
   /// `Name` replaced by that name (`!Ref` of an `AWS::SSM::Parameter` is its name), so that
   /// `!Sub 'arn:…:parameter${Param}'` is read as `!Ref Param` is; with the parameter's logical
@@ -404,8 +401,7 @@ struct GrantCollector {
     var evaluator = Evaluator(template: template, inputs: inputs, into: &scratch)
     for dependency in consumer.waitsOn {
       guard case .resource(let logicalID) = dependency,
-        let resource = template.resources.first(where: { $0.logicalID == logicalID }),
-        resource.type == "AWS::SSM::Parameter",
+        let resource = template.resource(logicalID), resource.type == "AWS::SSM::Parameter",
         let name = resource.createdName(&evaluator, into: &scratch),
         named.name.contains("${\(logicalID)}")
       else { return nil }
@@ -416,6 +412,9 @@ struct GrantCollector {
     return (named, created.count == 1 ? created[0] : nil)
   }
 
+  /// A parameter or secret this template creates, named by `${Resource}` or
+  /// `${Resource.Attribute}`: CloudFormation output names it with `!Ref` / `!GetAtt`, IAM JSON
+  /// by the `Name` it is created with, when that is fixed.
   private mutating func managedRead(
     _ text: String, kind: StoreEntry.Kind, template: Template, timing: StoreRead.Timing,
     reason: PolicyReason
@@ -639,8 +638,7 @@ struct GrantCollector {
 
   /// An alias of an AWS managed key (`alias/aws/…`), by name or by ARN.
   static func namesAWSManagedKey(_ alias: String) -> Bool {
-    let fields = alias.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-    return (fields.count == 6 ? fields[5] : Substring(alias)).hasPrefix("alias/aws/")
+    aliasName(alias).hasPrefix("alias/aws/")
   }
 
   /// Only through the entry's service, and only for the entry where its ARN is known.

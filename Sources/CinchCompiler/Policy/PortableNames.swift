@@ -80,12 +80,16 @@ struct PortableNames: Sendable {
   /// In this order: a region's name is part of neither suffix nor partition, but the
   /// partition's stand-in is part of the URL suffix's.
   private var pseudoParameters: [Substitution] {
-    [
+    var substitutions: [Substitution] = [
       ("${AWS::Region}", moved.region, inputs.region),
       ("${AWS::URLSuffix}", moved.urlSuffix, inputs.urlSuffix),
       ("${AWS::Partition}", moved.partition, inputs.partition),
       ("${AWS::AccountId}", moved.accountID, inputs.accountID),
-    ] + (inputs.stackName.map { [("${AWS::StackName}", "cinchzzstack", $0)] } ?? [])
+    ]
+    if let standIn = moved.stackName, let value = inputs.stackName {
+      substitutions.append(("${AWS::StackName}", standIn, value))
+    }
+    return substitutions
   }
 
   /// Texts no template holds, each apart from the other stand-ins.

@@ -3,8 +3,9 @@
 /// `tag-value` (prefix, case-sensitive), `primary-region`,
 /// `owning-service` and `all` (each word of the value begins a word of an attribute, or an
 /// attribute, not case-sensitive). Words split as Secrets Manager's search splits them
-/// (`words(_:)`: `MyDatabaseSecret` is `my`, `database`, `secret`). Several values of one filter: any matches; a value starting with `!`
-/// excludes what it matches. Several filters: all must match.
+/// (`words(_:)`: `MyDatabaseSecret` is `my`, `database`, `secret`). Several values of one
+/// filter: any matches; a value starting with `!` excludes what it matches. Several filters:
+/// all must match.
 enum SecretFilterRules {
   static let keys = [
     "description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all",

@@ -22,14 +22,20 @@ final class RotationLease: Sendable {
   /// serve`'s children) holds a copy until it execs, so closing alone could leave the secret
   /// locked for a moment and the next rotation refused as one in progress.
   deinit {
+    var unlock = Self.byte(at: offset, type: F_UNLCK)
+    _ = fcntl(descriptor, Self.ofdSetLock, &unlock)
+    close(descriptor)
+  }
+
+  /// The one byte a lease locks or unlocks (OFD locks need `l_pid` 0).
+  private static func byte(at offset: off_t, type: Int32) -> flock {
     var lock = flock()
-    lock.l_type = Int16(F_UNLCK)
+    lock.l_type = Int16(type)
     lock.l_whence = Int16(SEEK_SET)
     lock.l_start = offset
     lock.l_len = 1
     lock.l_pid = 0
-    _ = fcntl(descriptor, Self.ofdSetLock, &lock)
-    close(descriptor)
+    return lock
   }
 
   /// F_OFD_SETLK (Linux 3.15; glibc defines it only under _GNU_SOURCE).
@@ -44,13 +50,8 @@ final class RotationLease: Sendable {
       throw StoreError.internalError(
         "cannot open the rotation lock '\(file)': \(String(cString: strerror(errno)))")
     }
-    var lock = flock()
-    lock.l_type = Int16(F_WRLCK)
-    lock.l_whence = Int16(SEEK_SET)
     let start = off_t(offset(of: key))
-    lock.l_start = start
-    lock.l_len = 1
-    lock.l_pid = 0  // OFD locks require 0
+    var lock = byte(at: start, type: F_WRLCK)
     guard fcntl(descriptor, ofdSetLock, &lock) == 0 else {
       let code = errno
       close(descriptor)

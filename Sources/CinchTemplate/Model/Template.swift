@@ -277,8 +277,8 @@ public enum TemplateReader {
     /// The top-level key that misses `Resources` by one letter or by case (`resources`,
     /// `Resource`), holding entries with a `Type`, when there is no `Resources` and every
     /// top-level key is a section or a near miss of one: a template whose resources
-    /// CloudFormation will not find, not another kind of file (a Serverless Framework file's `resources` sits beside `service` and
-    /// `provider`).
+    /// CloudFormation will not find, not another kind of file (a Serverless Framework file's
+    /// `resources` sits beside `service` and `provider`).
     let misspeltResources: Entry?
     /// The resources may come from elsewhere: an `AWS::Include` (top-level or inside
     /// `Resources`) or a macro cinch does not know adds them at deploy.

@@ -179,10 +179,10 @@ struct DatabaseEngine {
     }
     let now = store.vaultClock()
     let ttl = role.defaultTTL > 0 ? role.defaultTTL : Self.defaultTTL
-    // The mount's maximum lease TTL (Vault's default, 768h, which `secrets tune` reports and
-    // cinch does not let change) bounds a role's, as framework.CalculateTTL takes the smaller.
-    let mountMaximum = SQLiteStore.vaultMaxTokenTTL
-    let maxTTL = min(role.maxTTL > 0 ? role.maxTTL : Self.maximumTTL, mountMaximum)
+    // The mount's maximum lease TTL (the one `secrets tune` reports and cinch does not let
+    // change) bounds a role's, as framework.CalculateTTL takes the smaller.
+    let maxTTL = min(
+      role.maxTTL > 0 ? role.maxTTL : Self.maximumTTL, SystemHandler.systemLeaseTTL)
     let lifetime = min(ttl, maxTTL)
     let expires = now.addingTimeInterval(TimeInterval(lifetime))
     let username = String(
