@@ -43,10 +43,13 @@ struct GrantCollector {
       }
       if !profiles.isDisjoint(with: [.consumers, .validate]), let graph = analysis.graph {
         for consumer in graph.runtimeConsumers where consumer.isLive {
-          if let read = runtimeRead(consumer, template: analysis.template) {
+          if var read = runtimeRead(consumer, template: analysis.template) {
+            if read.kind == .parameter { read.parameterAction = consumer.parameterAction }
             reads.append(read)
             if consumer.throughParameterStore {
-              reads.append(referenceParameter(consumer.name, of: read))
+              var parameter = referenceParameter(consumer.name, of: read)
+              parameter.parameterAction = consumer.parameterAction
+              reads.append(parameter)
               if let other = Self.otherSelectorReading(read) { reads.append(other) }
             }
           }
@@ -216,7 +219,7 @@ struct GrantCollector {
   }
 
   /// The reference parameter a run-time reader of a secret named through Parameter Store also
-  /// calls `GetParameters` on; the key to decrypt is the secret's, through Secrets Manager.
+  /// calls `GetParameters` (or `GetParameter`) on; the key to decrypt is the secret's, through Secrets Manager.
   private func referenceParameter(_ secretID: String, of secret: StoreRead) -> StoreRead {
     let path = StoreEntry.secretsManagerReferencePrefix + secretID
     // Named as it is read: a role's missing grant (E6007) names the path, not the secret.
@@ -547,7 +550,9 @@ struct GrantCollector {
   private mutating func readGrants(_ read: StoreRead, rotation: Bool) -> [PolicyGrant] {
     switch read.kind {
     case .parameter:
-      return [PolicyGrant(.readParameters, "ssm:GetParameters", read.resource, reason: read.reason)]
+      let purpose: StatementPurpose =
+        read.parameterAction == "ssm:GetParameter" ? .readParametersOneAtATime : .readParameters
+      return [PolicyGrant(purpose, read.parameterAction, read.resource, reason: read.reason)]
         + keyGrants(read, purpose: .decryptParameters, actions: ["kms:Decrypt"])
     case .secret where rotation:
       // The rotation function reads and writes versions and moves their labels.

@@ -2,6 +2,9 @@
 /// keeps grants for different reasons in different statements even when they could merge.
 public enum StatementPurpose: Sendable, Hashable, Comparable {
   case readParameters
+  /// `ssm:GetParameter`, for a reader that asks for one parameter a call (a Step Functions
+  /// SDK task); `GetParameters` does not allow it.
+  case readParametersOneAtATime
   case readSecrets
   /// `GetSecretValue` allowed only for the version carrying this staging label.
   case readSecretsAtStage(String)
@@ -31,6 +34,7 @@ public enum StatementPurpose: Sendable, Hashable, Comparable {
   public var sid: String {
     switch self {
     case .readParameters: "ReadParameters"
+    case .readParametersOneAtATime: "ReadParametersOneAtATime"
     case .readSecrets: "ReadSecretValues"
     case .readSecretsAtStage(let stage): "ReadSecretValuesAtStage" + Self.identifier(stage)
     case .readSecretVersions: "ReadPinnedSecretVersions"
@@ -54,6 +58,7 @@ public enum StatementPurpose: Sendable, Hashable, Comparable {
   public var summary: String {
     switch self {
     case .readParameters: "read the parameters"
+    case .readParametersOneAtATime: "read the parameters, one by one (ssm:GetParameter)"
     case .readSecrets: "read the secrets' values"
     case .readSecretsAtStage(let stage):
       "read the secrets' values, only the version labelled '\(stage)'"
@@ -84,6 +89,7 @@ public enum StatementPurpose: Sendable, Hashable, Comparable {
   private var rank: (Int, String) {
     switch self {
     case .readParameters: (0, "")
+    case .readParametersOneAtATime: (0, "one")
     case .readParametersUnderPath(let path): (1, path)
     case .listParametersByPath(let path): (2, path)
     case .readSecrets: (3, "")

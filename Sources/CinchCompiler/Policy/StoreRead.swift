@@ -35,6 +35,9 @@ struct StoreRead: Sendable, Hashable {
   var createdKey: CreatedSecretKey? = nil
   /// The logical id of the resource that creates the entry, when the template does.
   var createdBy: String? = nil
+  /// The Parameter Store action the reader calls (`RuntimeConsumer.parameterAction`):
+  /// CloudFormation and the services that read parameters themselves call `GetParameters`.
+  var parameterAction = "ssm:GetParameters"
 }
 
 /// The KMS key a secret the template creates is encrypted under, from its `KmsKeyId`: a key id,

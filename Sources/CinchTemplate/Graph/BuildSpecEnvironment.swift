@@ -16,24 +16,15 @@ enum BuildSpecEnvironment {
   /// or text that is not YAML. Parts still unknown (`!Sub` variables that wait on an input)
   /// stay holes in the names they are in.
   static func reads(_ value: Value) -> [Read] {
-    guard let segments = value.placeholderSegments else { return [] }
-    // Each hole becomes a private-use marker, so that the text parses as YAML and every name
-    // splits back into its text and holes.
-    var text = ""
-    var holes: [Value.Segment] = []
-    for segment in segments {
-      switch segment {
-      case .text(let part): text += part
-      case .hole:
-        text += "\(open)\(holes.count)\(close)"
-        holes.append(segment)
-      }
-    }
-    guard text.contains("\n") else { return [] }
-    var ignored = Diagnostics()
-    let (root, _) = YAMLParser.parseDocument(
-      SourceFile(path: "buildspec", text: text), into: &ignored)
-    guard let env = root?["env"] else { return [] }
+    // A one-line value is a buildspec file's name.
+    guard
+      value.placeholderSegments?.contains(where: { segment in
+        if case .text(let text) = segment { return text.contains("\n") }
+        return false
+      }) == true,
+      let document = EmbeddedDocument(value, syntax: .yaml, path: "buildspec"),
+      let env = document.root?["env"]
+    else { return [] }
     let sections: [(String, StoreLocator.Format)] = [
       ("parameter-store", .parameterName), ("secrets-manager", .secretIDWithOptions),
     ]
@@ -43,54 +34,10 @@ enum BuildSpecEnvironment {
         guard let name = entry.value.scalar, !name.isEmpty else { continue }
         reads.append(
           Read(
-            format: format, segments: split(name, holes), line: entry.value.range.start.line))
+            format: format, segments: document.segments(of: name),
+            line: entry.value.range.start.line))
       }
     }
     return reads
-  }
-
-  /// The span of buildspec line `line` in the template, when the buildspec is written there as
-  /// a literal block scalar (`BuildSpec: |`, or `!Sub |`), whose lines are the template's lines
-  /// after the indicator: the line without its indentation.
-  static func range(ofLine line: Int, in node: Node, file: SourceFile) -> SourceRange? {
-    let scalar = node.intrinsic.flatMap { $0.argument.sequence?.first ?? $0.argument } ?? node
-    guard scalar.style == .literal, scalar.scalar != nil else { return nil }
-    let templateLine = scalar.range.start.line + line
-    guard templateLine <= file.lineStarts.count, templateLine <= scalar.range.end.line else {
-      return nil
-    }
-    var start = file.lineStarts[templateLine - 1]
-    var end =
-      templateLine < file.lineStarts.count ? file.lineStarts[templateLine] : file.bytes.count
-    while start < end, file.bytes[start] == UInt8(ascii: " ") { start += 1 }
-    while end > start, [UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(file.bytes[end - 1]) {
-      end -= 1
-    }
-    return file.range(fromByte: start, toByte: end)
-  }
-
-  private static let open: Character = "\u{E000}"
-  private static let close: Character = "\u{E001}"
-
-  /// `name` as text and the holes its markers stand for.
-  private static func split(_ name: String, _ holes: [Value.Segment]) -> [Value.Segment] {
-    var segments: [Value.Segment] = []
-    var text = ""
-    var rest = Substring(name)
-    while let character = rest.first {
-      rest = rest.dropFirst()
-      guard character == open, let end = rest.firstIndex(of: close),
-        let index = Int(rest[..<end]), holes.indices.contains(index)
-      else {
-        text.append(character)
-        continue
-      }
-      if !text.isEmpty { segments.append(.text(text)) }
-      text = ""
-      segments.append(holes[index])
-      rest = rest[rest.index(after: end)...]
-    }
-    if !text.isEmpty { segments.append(.text(text)) }
-    return segments
   }
 }

@@ -44,6 +44,10 @@ public struct RuntimeConsumer: Sendable, Hashable {
   /// `/aws/reference/secretsmanager/NAME`: the reader calls `ssm:GetParameters` on that path,
   /// and Parameter Store reads the secret as the caller.
   public var throughParameterStore = false
+  /// The Parameter Store action the reader calls: `ssm:GetParameters` for the services that
+  /// read parameters themselves (ECS, CodeBuild, …), `ssm:GetParameter` for a Step Functions
+  /// task that calls the SDK's `getParameter`.
+  public var parameterAction = "ssm:GetParameters"
 
   public var isConcrete: Bool { waitsOn.isEmpty }
 

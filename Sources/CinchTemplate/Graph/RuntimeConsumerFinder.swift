@@ -27,6 +27,12 @@ public enum RuntimeConsumerFinder {
   private static let rulesByType: [String: [RuntimeConsumerRule]] = Dictionary(
     grouping: RuntimeConsumerRule.all, by: \.resourceType)
 
+  /// The resource types that may read the store when they run: those of the rules, and the
+  /// state machines whose definitions `StateMachineDefinition` reads.
+  private static let readerTypes = Set(rulesByType.keys).union([
+    "AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine",
+  ])
+
   /// A node the rule's path reached: the path without intrinsics, the full path, and the
   /// elements each `*` went through.
   private struct Match {
@@ -56,8 +62,9 @@ public enum RuntimeConsumerFinder {
       var consumers: [RuntimeConsumer] = []
       for resource in template.resources {
         guard let type = resource.type, let properties = resource.properties,
-          let rules = RuntimeConsumerFinder.rulesByType[type]
+          RuntimeConsumerFinder.readerTypes.contains(type)
         else { continue }
+        let rules = RuntimeConsumerFinder.rulesByType[type] ?? []
         let deployed =
           resource.condition.map {
             index.conditions.contains($0)
@@ -74,6 +81,7 @@ public enum RuntimeConsumerFinder {
           }
         }
         consumers += buildSpecConsumers(of: resource, live: deployed, into: &diagnostics)
+        consumers += stateMachineConsumers(of: resource, live: deployed, into: &diagnostics)
       }
       return consumers.sorted {
         ($0.range.start.offset, $0.property.description) < (
@@ -260,12 +268,163 @@ public enum RuntimeConsumerFinder {
         let found = consumer(
           read.segments, format: read.format, at: site, of: resource, into: &diagnostics)
         guard var found,
-          let line = BuildSpecEnvironment.range(
+          let line = EmbeddedDocument.range(
             ofLine: read.line, in: node, file: template.document.file)
         else { return found }
         found.range = line
         return found
       }
+    }
+
+    /// The reads of a state machine's SDK calls (`StateMachineDefinition`), as its role
+    /// (`RoleArn`; a SAM state machine's `Role`, or the role the transform generates). In a
+    /// `Definition` each is located at its value; in a `DefinitionString` at its line when the
+    /// string is a literal block, or else at the string. `DefinitionSubstitutions` fill their
+    /// `${…}` as Step Functions does when the state machine is created.
+    private mutating func stateMachineConsumers(
+      of resource: Template.Resource, live: Bool, into diagnostics: inout Diagnostics
+    ) -> [RuntimeConsumer] {
+      let role: RuntimeConsumerRule.Role
+      switch resource.type {
+      case "AWS::StepFunctions::StateMachine": role = .property(["RoleArn"])
+      case "AWS::Serverless::StateMachine": role = .samResource
+      default: return []
+      }
+      guard let properties = resource.properties else { return [] }
+      let substitutions = definitionSubstitutions(properties, into: &diagnostics)
+      var consumers: [RuntimeConsumer] = []
+      func site(_ node: Node, _ path: [String]) -> Site {
+        Site(
+          node: node, property: path, syntax: path, live: live, resourceType: resource.type ?? "",
+          role: role, bindings: [])
+      }
+      if let definition = properties["Definition"], definition.mapping != nil {
+        let arguments = StateMachineDefinition.arguments(in: definition) { node in
+          self.evaluator.evaluate(node, into: &diagnostics).placeholderText
+        }
+        for argument in arguments {
+          let value = evaluator.evaluate(argument.node, into: &diagnostics)
+          guard let segments = value.placeholderSegments else { continue }
+          let options = secretOptions(argument) {
+            self.evaluator.evaluate($0, into: &diagnostics).string
+          }
+          if let found = stateMachineConsumer(
+            Self.substituting(substitutions, in: segments), argument: argument,
+            options: options, at: site(argument.node, ["Definition"] + argument.path),
+            of: resource, into: &diagnostics)
+          {
+            consumers.append(found)
+          }
+        }
+      } else if let node = properties["DefinitionString"],
+        let document = EmbeddedDocument(
+          evaluator.evaluate(node, into: &diagnostics), syntax: .json, path: "definition"),
+        let definition = document.root
+      {
+        let text = { (node: Node) in node.scalar }
+        for argument in StateMachineDefinition.arguments(in: definition, text: text) {
+          guard let name = argument.node.scalar else { continue }
+          let options = secretOptions(argument, text: text)
+          guard
+            var found = stateMachineConsumer(
+              Self.substituting(substitutions, in: document.segments(of: name)),
+              argument: argument, options: options, at: site(node, ["DefinitionString"]),
+              of: resource, into: &diagnostics)
+          else { continue }
+          if let line = EmbeddedDocument.range(
+            ofLine: argument.node.range.start.line, in: node, file: template.document.file)
+          {
+            found.range = line
+          }
+          consumers.append(found)
+        }
+      }
+      return consumers
+    }
+
+    private mutating func stateMachineConsumer(
+      _ segments: [Value.Segment], argument: StateMachineDefinition.Argument,
+      options: (stage: String?, id: String?), at site: Site, of resource: Template.Resource,
+      into diagnostics: inout Diagnostics
+    ) -> RuntimeConsumer? {
+      guard
+        var found = consumer(
+          segments, format: argument.api.format, at: site, of: resource, into: &diagnostics)
+      else { return nil }
+      if argument.api.format == .parameterName { found.parameterAction = argument.api.action }
+      if found.kind == .secret {
+        found.versionStage = options.stage
+        found.versionID = options.id
+      }
+      return found
+    }
+
+    /// A `getSecretValue` call's `VersionStage` and `VersionId`, when written out.
+    private func secretOptions(
+      _ argument: StateMachineDefinition.Argument, text: (Node) -> String?
+    ) -> (stage: String?, id: String?) {
+      guard argument.api.format == .secretID else { return (nil, nil) }
+      return (
+        argument.arguments["VersionStage"].flatMap(text),
+        argument.arguments["VersionId"].flatMap(text)
+      )
+    }
+
+    /// `DefinitionSubstitutions`, evaluated: each key's value as text and holes.
+    private mutating func definitionSubstitutions(
+      _ properties: Node, into diagnostics: inout Diagnostics
+    ) -> [String: [Value.Segment]] {
+      var substitutions: [String: [Value.Segment]] = [:]
+      for entry in properties["DefinitionSubstitutions"]?.mapping ?? [] {
+        let value = evaluator.evaluate(entry.value, into: &diagnostics)
+        if let segments = value.placeholderSegments { substitutions[entry.name] = segments }
+      }
+      return substitutions
+    }
+
+    /// `segments` with each `${KEY}` of a definition substitution replaced by its value, as
+    /// Step Functions replaces them; any other `${…}` stays as written.
+    /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitionsubstitutions
+    static func substituting(
+      _ substitutions: [String: [Value.Segment]], in segments: [Value.Segment]
+    ) -> [Value.Segment] {
+      guard !substitutions.isEmpty else { return segments }
+      var result: [Value.Segment] = []
+      func append(_ text: Substring) {
+        guard !text.isEmpty else { return }
+        if case .text(let previous)? = result.last {
+          result[result.count - 1] = .text(previous + text)
+        } else {
+          result.append(.text(String(text)))
+        }
+      }
+      for segment in segments {
+        guard case .text(let text) = segment else {
+          result.append(segment)
+          continue
+        }
+        var rest = Substring(text)
+        while let open = rest.firstRange(of: "${") {
+          guard let close = rest[open.upperBound...].firstIndex(of: "}"),
+            let value = substitutions[String(rest[open.upperBound..<close])]
+          else {
+            append(rest[..<open.upperBound])
+            rest = rest[open.upperBound...]
+            continue
+          }
+          append(rest[..<open.lowerBound])
+          for piece in value {
+            if case .text(let part) = piece {
+              append(Substring(part))
+            } else {
+              result.append(piece)
+            }
+          }
+          rest = rest[rest.index(after: close)...]
+        }
+        append(rest)
+      }
+      return result
     }
 
     /// The part of a located name that Parameter Store's or Secrets Manager's naming rules
@@ -321,7 +480,7 @@ public enum RuntimeConsumerFinder {
       case .property(let components), .function(let components):
         used = Array(bindings.prefix(components.filter { $0 == "*" }.count))
         path = components.joined(separator: "/")
-      case .samFunction: (used, path) = ([], "sam")
+      case .samResource: (used, path) = ([], "sam")
       case .none: (used, path) = ([], "none")
       }
       let key = ([resource.logicalID, path] + used).joined(separator: "\u{0}")
@@ -347,7 +506,7 @@ public enum RuntimeConsumerFinder {
           return (.none, nil)
         }
         return (roleOfFunction(named: site.node, into: &diagnostics), site)
-      case .samFunction:
+      case .samResource:
         let site = resource.properties?["Role"].map { (node: $0, path: ["Role"]) }
         return (roleOfFunction(resource.logicalID, depth: 0, into: &diagnostics), site)
       }
@@ -481,7 +640,7 @@ public enum RuntimeConsumerFinder {
       switch resource.type {
       case "AWS::Lambda::Function":
         return role(at: resource.properties?["Role"], into: &diagnostics)
-      case "AWS::Serverless::Function":
+      case "AWS::Serverless::Function", "AWS::Serverless::StateMachine":
         if let role = resource.properties?["Role"] {
           return self.role(at: role, into: &diagnostics)
         }

@@ -20,8 +20,9 @@ struct RuntimeConsumerRule: Sendable {
     case property([String])
     /// A property that holds a function's name or ARN; the read happens as the function's role.
     case function([String])
-    /// The resource is an `AWS::Serverless::Function`: its `Role`, or the role SAM generates.
-    case samFunction
+    /// The resource is a SAM function or state machine (`AWS::Serverless::Function`,
+    /// `AWS::Serverless::StateMachine`): its `Role`, or the `<LogicalId>Role` SAM generates.
+    case samResource
     /// No role property: the service reads as itself, or as whoever uses the resource.
     case none
   }
@@ -156,7 +157,7 @@ extension RuntimeConsumerRule {
       RuntimeConsumerRule(
         "AWS::Serverless::Function", "Events/*/Properties/SourceAccessConfigurations/*",
         .typed(typeKey: "Type", valueKey: "URI", formats: eventSourceSecretTypes),
-        role: .samFunction),
+        role: .samResource),
     ]
     + [
       "SourceParameters/SelfManagedKafkaParameters/Credentials/*",
