@@ -21,8 +21,13 @@ struct ResourceNames: Sendable {
   private var secretsPrefix: String { prefix("secretsmanager") }
   private var kmsPrefix: String { prefix("kms") }
 
-  /// A parameter's ARN from a name or ARN, without a `:version` / `:label` selector.
-  func parameter(_ reference: String) -> String {
+  /// A parameter's ARN from a name or ARN, without a `:version` / `:label` selector, and
+  /// without the spaces at either end that Parameter Store drops before it reads or writes
+  /// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html):
+  /// the ARN a policy is held to is the parameter's the request reaches, so `' /prod/db'` is
+  /// refused where `/prod/db` is.
+  func parameter(_ requested: String) -> String {
+    let reference = ParameterNameRules.trimmed(requested)
     if reference.hasPrefix("arn:") {
       guard let slash = reference.range(of: ":parameter/") else { return reference }
       let tail = reference[slash.upperBound...]

@@ -136,7 +136,7 @@ package enum ParameterNameRules {
   }
 
   /// AWS removes spaces at either end of a name.
-  static func trimmed(_ raw: String) -> String {
+  package static func trimmed(_ raw: String) -> String {
     guard raw.utf8.first == UInt8(ascii: " ") || raw.utf8.last == UInt8(ascii: " ") else {
       return raw
     }

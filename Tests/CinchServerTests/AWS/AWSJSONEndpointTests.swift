@@ -336,6 +336,47 @@ struct AWSJSONEndpointTests {
     #expect(!rows.contains { $0.operation == "GetParameter" && $0.result == "ok" })
   }
 
+  /// Parameter Store drops spaces at either end of a name before it reads or writes, so the
+  /// ARN a policy is held to is the trimmed name's: a Deny on `/app/*` also refuses
+  /// `' /app/db'`, for reads, overwrites and deletes alike.
+  @Test func spacesAroundANameDoNotGetPastADeny() async throws {
+    let fixture = try await Fixture()
+    try await fixture.store.putUserPolicy(
+      userName: "ci", policyName: "all-but-app",
+      policyDocument: #"""
+        {"Statement": [
+          {"Effect": "Allow", "Action": ["ssm:*", "kms:Decrypt"], "Resource": "*"},
+          {"Effect": "Deny", "Action": "ssm:*",
+           "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/app/*"}]}
+        """#)
+    let arn = "arn:aws:ssm:us-east-1:123456789012:parameter/app/db"
+    for name in [" /app/db", "  /app/db:1 ", " \(arn)"] {
+      let get = await fixture.endpoint.handle(
+        fixture.request(
+          "AmazonSSM.GetParameter", #"{"Name": "\#(name)", "WithDecryption": true}"#,
+          key: fixture.ci))
+      try expectDenied(get, "ssm:GetParameter", on: arn)
+      #expect(!String(decoding: get.body, as: UTF8.self).contains("s3cr3t"))
+    }
+    try expectDenied(
+      await fixture.endpoint.handle(
+        fixture.request(
+          "AmazonSSM.PutParameter",
+          #"{"Name": " /app/db", "Value": "x", "Type": "SecureString", "Overwrite": true}"#,
+          key: fixture.ci)), "ssm:PutParameter", on: arn)
+    try expectDenied(
+      await fixture.endpoint.handle(
+        fixture.request("AmazonSSM.DeleteParameter", #"{"Name": " /app/db"}"#, key: fixture.ci)),
+      "ssm:DeleteParameter", on: arn)
+    try expectDenied(
+      await fixture.endpoint.handle(
+        fixture.request(
+          "AmazonSSM.GetParameters", #"{"Names": [" /app/db"], "WithDecryption": true}"#,
+          key: fixture.ci)), "ssm:GetParameters", on: arn)
+    let kept = try await fixture.store.getParameter(GetParameterRequest(name: "/app/db"))
+    #expect(kept.parameter.version == 1)
+  }
+
   /// A public parameter's ARN has no account, so the grant `cinch policy` writes for one
   /// (`arn:aws:ssm:REGION::parameter/aws/service/…`) is the one that allows reading it.
   @Test func publicParametersAreGrantedByTheirAccountlessARN() async throws {
