@@ -188,7 +188,7 @@ extension DiagnosticCode {
   )
   public static let secretInMetadata = DiagnosticCode(
     "E2023", "secret-in-metadata",
-    "A `secretsmanager` reference in resource `Metadata`, which would expose the value in the console."
+    "A `secretsmanager` reference in resource `Metadata`, which would expose the value in the console, or in the template's other text the console shows: its `Description` and `Metadata`, a parameter's `Description` or `ConstraintDescription`, an output's `Description`."
   )
   public static let versionRequiredInParameters = DiagnosticCode(
     "E2024", "version-required-in-parameters",

@@ -7,7 +7,7 @@
 /// | E2020 | `ssm-secure` only in the 11 properties AWS lists, and never for a public parameter |
 /// | E2021 | no reference in `AWS::CloudFormation::Init` metadata |
 /// | E2022 | no reference in EC2 `UserData` (instances, launch templates) |
-/// | E2023 | no `secretsmanager` in resource `Metadata` |
+/// | E2023 | no `secretsmanager` in resource `Metadata`, nor in the template's text the console shows (`Description`, `Metadata`, parameters' and outputs' descriptions) |
 /// | E2024 | `ssm` in `Parameters` names a version |
 /// | E2025 | no `ssm-secure` in `Parameters` or `Outputs` |
 /// | W2026 | `secretsmanager` in `Outputs` comes back as literal text |
@@ -128,6 +128,14 @@ struct PlacementChecker {
     // E2022's, also inside its `Fn::Base64`).
     let reported = diagnostics.items.count
     defer { if diagnostics.items.count == reported { checkTextFunctions(site) } }
+    if kind == .secretsManager, let place = Self.shownText(path) {
+      report(
+        .secretInMetadata,
+        "'secretsmanager' reference in \(place), text the console shows; a secret has no "
+          + "place there (resolved, its value would be in view; unresolved, the reference is)",
+        at: site)
+      return
+    }
     switch path.first {
     case "Resources":
       checkResource(site, path: path)
@@ -172,6 +180,21 @@ struct PlacementChecker {
           .ssmSecurePlacement,
           "'ssm-secure' is accepted only in 11 resource properties, not in \(section)", at: site)
       }
+    }
+  }
+
+  /// The template's own text that the console shows as written, outside resources: its
+  /// `Description` and `Metadata`, a parameter's `Description` and `ConstraintDescription`,
+  /// an output's `Description`; nil elsewhere.
+  static func shownText(_ path: [String]) -> String? {
+    switch (path.first, path.count >= 3 ? path[2] : nil) {
+    case ("Description", _): "the template's 'Description'"
+    case ("Metadata", _): "the template's 'Metadata'"
+    case ("Parameters", let field?)
+    where field == "Description" || field == "ConstraintDescription":
+      "the '\(field)' of parameter '\(path[1])'"
+    case ("Outputs", "Description"): "the 'Description' of output '\(path[1])'"
+    default: nil
     }
   }
 
