@@ -109,10 +109,28 @@ struct RenderCommand: AsyncParsableCommand {
       // what they ask for.
       let wanted = mode == .inline || frozen ? index.keys : missing
       let results = try await resolver.resolve(wanted, at: pins)
-      // Fingerprints compare only under the key that made the lock's.
-      // (A lock from before the key was recorded is not compared: render reads no pin that
-      // could vouch for it.)
-      let sameKey = lockfile?.isFingerprinted(by: reader.fingerprintKeyID, vouched: false) ?? false
+      // Fingerprints compare only under the key that made the lock's (a lock from before the
+      // key was recorded, when one of its pins matches, as `plan` takes it).
+      let lockedAndRead = wanted.filter { pins[$0] != nil && results[$0] != nil }
+      let vouched = lockedAndRead.contains { key in
+        guard case .success(let resolved)? = results[key] else { return false }
+        return pins[key]?.fingerprint == resolved.pin.fingerprint
+      }
+      let sameKey =
+        lockfile?.isFingerprinted(by: reader.fingerprintKeyID, vouched: vouched) ?? false
+      if !sameKey, !lockedAndRead.isEmpty {
+        // The versions are still the lock's, but nothing says their values are the ones it
+        // vouched for: `--frozen` promises they are.
+        session.run.diagnostics.report(
+          Diagnostic(
+            .fingerprintKeyMismatch,
+            "'\(lock)' was fingerprinted under another key than this store's (made against "
+              + "another store, with another CINCH_FINGERPRINT_KEY, or by an older cinch), so "
+              + "no pinned value can be vouched for"
+              + (frozen ? ", as --frozen requires" : "")
+              + " (run 'cinch lock --update' to fingerprint them with this store's key)",
+            file: lock, range: nil, severity: frozen ? .error : .warning))
+      }
       for key in wanted {
         switch results[key] {
         case .success(let resolved)?:

@@ -233,6 +233,43 @@ import _CinchTestSupport
     }
   }
 
+  /// A lock made against another store pins versions this store has too, but its fingerprints
+  /// say nothing here: render --frozen refuses it (W4012 as an error), inline render says so,
+  /// and once the lock is fingerprinted again render --frozen goes through.
+  @Test func aLockFromAnotherStoreIsNotVouchedFor() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    #expect(try await cinch("init").status == 0)
+    #expect(try await cinch("init", "--store", "other/store.db").status == 0)
+    for (store, value) in [(".cinch/store.db", "here"), ("other/store.db", "there")] {
+      let put = try await cinch(
+        "ssm", "put-parameter", "--store", store, "--name", "/app/host", "--type", "String",
+        "--value", value)
+      #expect(put.status == 0, "\(put.stderr)")
+    }
+    let template = """
+      Resources:
+        Topic:
+          Type: AWS::SNS::Topic
+          Properties:
+            TopicName: '{{resolve:ssm:/app/host}}'
+
+      """
+    try Data(template.utf8).write(to: directory.appendingPathComponent("t.yaml"))
+    #expect(try await cinch("lock", "t.yaml", "--store", "other/store.db").status == 0)
+
+    let frozen = try await cinch("render", "--frozen", "-o", "out")
+    #expect(frozen.status == 1)
+    #expect(frozen.stdout.contains("cinch.lock: error[W4012]"), "\(frozen.stdout)")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    let inline = try await cinch("render", "--mode", "inline", "-o", "inline")
+    #expect(inline.status == 0, "\(inline.stderr)")
+    #expect(inline.stdout.contains("cinch.lock: warning[W4012]"), "\(inline.stdout)")
+    #expect(try await cinch("lock", "--update").status == 0)
+    let again = try await cinch("render", "--frozen", "-o", "out")
+    #expect(again.status == 0, "\(again.stdout)")
+    #expect(!again.stdout.contains("W4012"))
+  }
+
   /// Naming a template adds it to the lock: the pins of the others stay. A recorded template
   /// that no longer exists leaves it; --only locks the named ones alone.
   @Test func namedTemplatesJoinTheLock() async throws {
