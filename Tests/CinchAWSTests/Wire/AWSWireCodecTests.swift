@@ -17,4 +17,24 @@ import Testing
       GetParametersByPathResponse.self, from: Array(#"{"Parameters":[],"NextToken":"t1"}"#.utf8))
     #expect(more.nextToken == "t1")
   }
+
+  /// Every member of an AWS response is optional in its model, and moto leaves `Tier` out for
+  /// AWS's public parameters: a tier or data type left out is PutParameter's default, so one
+  /// public AMI reference does not sink `check`.
+  @Test func aTierOrDataTypeLeftOutIsTheDefault() throws {
+    let history = try AWSWireCodec.decode(
+      GetParameterHistoryResponse.self,
+      from: Array(
+        #"{"Parameters":[{"Name":"/aws/service/ami","Type":"String","Value":"ami-1","#
+          .utf8) + Array(#""Version":1,"LastModifiedDate":1700000000}]}"#.utf8))
+    #expect(history.parameters.first?.tier == .standard)
+    #expect(history.parameters.first?.dataType == .text)
+    let described = try AWSWireCodec.decode(
+      DescribeParametersResponse.self,
+      from: Array(
+        #"{"Parameters":[{"Name":"/aws/service/ami","Type":"String","Version":1,"#.utf8)
+        + Array(#""LastModifiedDate":1700000000,"Tier":"Advanced"}]}"#.utf8))
+    #expect(described.parameters.first?.tier == .advanced)
+    #expect(described.parameters.first?.dataType == .text)
+  }
 }

@@ -37,7 +37,8 @@ public struct ParameterMetadata: Codable, Sendable, Hashable {
     self.dataType = dataType
   }
 
-  /// Lists AWS leaves out when they are empty decode as empty.
+  /// Lists AWS leaves out when they are empty decode as empty; a tier or data type left out,
+  /// as its default.
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     name = try container.decode(String.self, forKey: .name)
@@ -50,9 +51,11 @@ public struct ParameterMetadata: Codable, Sendable, Hashable {
     description = try container.decodeIfPresent(String.self, forKey: .description)
     allowedPattern = try container.decodeIfPresent(String.self, forKey: .allowedPattern)
     version = try container.decode(Int.self, forKey: .version)
-    tier = try container.decode(ParameterTier.self, forKey: .tier)
+    // PutParameter's defaults, for an endpoint that leaves them out (moto does for AWS's
+    // public parameters); every member of an AWS response is optional in its model.
+    tier = try container.decodeIfPresent(ParameterTier.self, forKey: .tier) ?? .standard
     policies = try container.decodeIfPresent([ParameterInlinePolicy].self, forKey: .policies) ?? []
-    dataType = try container.decode(ParameterDataType.self, forKey: .dataType)
+    dataType = try container.decodeIfPresent(ParameterDataType.self, forKey: .dataType) ?? .text
   }
 
   /// As AWS writes it; an ARN the service did not send (moto's `DescribeParameters`) stays out
