@@ -37,7 +37,15 @@ enum CredentialDocument {
       expiration: expiration, source: source)
   }
 
-  static func parseTimestamp(_ text: String) -> Date? {
+  /// ISO 8601, with or without fractional seconds; the date and time may be separated by a
+  /// space, as botocore's parser (dateutil) also reads them.
+  static func parseTimestamp(_ raw: String) -> Date? {
+    var text = raw
+    if let separator = text.utf8.index(text.startIndex, offsetBy: 10, limitedBy: text.endIndex),
+      separator < text.endIndex, text[separator] == " "
+    {
+      text.replaceSubrange(separator...separator, with: "T")
+    }
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     if let date = formatter.date(from: text) { return date }
