@@ -36,10 +36,13 @@ package struct AWSService: Sendable, Hashable {
   }
 
   /// The endpoint the aws CLI would use: `--endpoint-url`, else `AWS_ENDPOINT_URL_<SERVICE>`,
-  /// else `AWS_ENDPOINT_URL`, else the profile's `endpoint_url`, else the public endpoint
+  /// else the service's `endpoint_url` in the profile's `services` section, else
+  /// `AWS_ENDPOINT_URL`, else the profile's `endpoint_url`, else the public endpoint
   /// (`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips the environment and the profile).
+  /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
   package func endpoint(
-    region: String, override: String?, environment: [String: String], profileEndpoint: String?
+    region: String, override: String?, environment: [String: String], profileEndpoint: String?,
+    serviceEndpoint: String? = nil
   ) throws -> URL {
     var candidates: [(String, String?)] = [("--endpoint-url", override)]
     if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
@@ -48,6 +51,7 @@ package struct AWSService: Sendable, Hashable {
           "AWS_ENDPOINT_URL_\(environmentSuffix)",
           environment["AWS_ENDPOINT_URL_\(environmentSuffix)"]
         ),
+        ("the profile's services section, \(configKey) endpoint_url", serviceEndpoint),
         ("AWS_ENDPOINT_URL", environment["AWS_ENDPOINT_URL"]),
         ("the profile's endpoint_url", profileEndpoint),
       ]

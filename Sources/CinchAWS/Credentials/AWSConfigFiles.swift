@@ -3,7 +3,8 @@ import Foundation
 /// The aws CLI's shared files: `~/.aws/credentials` (sections named by profile) and
 /// `~/.aws/config` (`[default]`, `[profile NAME]`), or the files `AWS_SHARED_CREDENTIALS_FILE`
 /// and `AWS_CONFIG_FILE` name. Values are kept as text; the INI dialect is botocore's: `#` and
-/// `;` start comments, `key = value`, indented lines continue a nested block (skipped).
+/// `;` start comments, `key = value`; a key with no value opens a nested block of indented
+/// `key = value` lines, kept as `key.subkey` (a `[services NAME]` section's `ssm =` block).
 package struct AWSConfigFiles: Sendable {
   package var credentials: [String: [String: String]]
   package var config: [String: [String: String]]
@@ -49,6 +50,8 @@ package struct AWSConfigFiles: Sendable {
   package static func parse(_ text: String) -> [String: [String: String]] {
     var sections: [String: [String: String]] = [:]
     var current: String?
+    // The key whose nested block the indented lines below it belong to.
+    var nested: String?
     for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
       let line = String(rawLine)
       let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -56,15 +59,21 @@ package struct AWSConfigFiles: Sendable {
       if trimmed.hasPrefix("[") && trimmed.hasSuffix("]") {
         let name = String(trimmed.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
         current = name
+        nested = nil
         if sections[name] == nil { sections[name] = [:] }
         continue
       }
-      // A nested block (`s3 =` then indented lines) belongs to its key; skipped.
-      if line.first == " " || line.first == "\t" { continue }
+      let indented = line.first == " " || line.first == "\t"
+      if indented && nested == nil { continue }
       guard let section = current,
         let equals = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" })
       else { continue }
-      let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+      var key = trimmed[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+      if indented, let nested {
+        key = nested + "." + key
+      } else {
+        nested = nil
+      }
       var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
       // An inline comment needs whitespace before it, as botocore reads it.
       for marker in [" #", " ;", "\t#", "\t;"] {
@@ -73,6 +82,7 @@ package struct AWSConfigFiles: Sendable {
         }
       }
       sections[section, default: [:]][key] = value
+      if !indented, value.isEmpty { nested = key }
     }
     return sections
   }
@@ -86,6 +96,16 @@ package struct AWSConfigFiles: Sendable {
 
   package func credentialsSection(_ profile: String) -> [String: String]? {
     credentials[profile]
+  }
+
+  /// A service's `endpoint_url` in the `[services NAME]` section the profile's `services`
+  /// names (`configKey`: `ssm`, `secrets_manager`, `kms`, `sts`).
+  /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+  package func serviceEndpoint(_ configKey: String, profile: String) -> String? {
+    guard let name = setting("services", profile: profile),
+      let value = config["services \(name)"]?["\(configKey).endpoint_url"], !value.isEmpty
+    else { return nil }
+    return value
   }
 
   /// Whether either file has the profile.

@@ -92,7 +92,8 @@ package final class AWSStore: Sendable {
         service: service, region: region,
         endpoint: try service.endpoint(
           region: region, override: options.endpointURL, environment: environment,
-          profileEndpoint: profileEndpoint),
+          profileEndpoint: profileEndpoint,
+          serviceEndpoint: files.serviceEndpoint(service.configKey, profile: profile)),
         credentials: credentials, transport: options.transport, retry: retry,
         timeout: seconds(connection.readTimeout),
         connectTimeout: seconds(connection.connectTimeout),

@@ -275,6 +275,40 @@ import Testing
 
   private func ssmHost(_ store: AWSStore) -> String { store.ssm.hostHeader }
 
+  /// A profile's `services` section names endpoints per service, between the service's own
+  /// environment variable and `AWS_ENDPOINT_URL` (feature-ss-endpoints.html).
+  @Test func servicesSectionEndpoints() throws {
+    let home = try CredentialChainTests.Home(
+      config: """
+        [profile local]
+        region = us-east-1
+        services = local-services
+        endpoint_url = http://127.0.0.1:5009
+
+        [services local-services]
+        ssm =
+          endpoint_url = http://127.0.0.1:5003
+        secrets_manager =
+          # a comment inside the block
+          endpoint_url = http://127.0.0.1:5004
+        kms = http://not-a-block
+
+        """)
+    let store = try Self.connect([:], profile: "local", home: home.path)
+    #expect(store.ssm.endpoint.absoluteString == "http://127.0.0.1:5003")
+    #expect(store.secretsManager.endpoint.absoluteString == "http://127.0.0.1:5004")
+    #expect(store.kms.endpoint.absoluteString == "http://127.0.0.1:5009")
+    let environment = [
+      "AWS_ENDPOINT_URL_SSM": "http://127.0.0.1:6001", "AWS_ENDPOINT_URL": "http://127.0.0.1:6000",
+    ]
+    let overridden = try Self.connect(environment, profile: "local", home: home.path)
+    #expect(overridden.ssm.endpoint.absoluteString == "http://127.0.0.1:6001")
+    #expect(overridden.secretsManager.endpoint.absoluteString == "http://127.0.0.1:5004")
+    let ignored = try Self.connect(
+      ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"], profile: "local", home: home.path)
+    #expect(ignored.ssm.endpoint.absoluteString == "https://ssm.us-east-1.amazonaws.com")
+  }
+
   @Test func aNamedProfileMustExist() throws {
     #expect(throws: AWSClientError.configuration("The config profile (nope) could not be found")) {
       try Self.connect(["AWS_REGION": "us-east-1"], profile: "nope")
