@@ -47,9 +47,25 @@ public struct PolicyCloudFormationRenderer: Sendable {
     return renderer
   }
 
+  /// Text for a comment line: a line break (or any other control character) in a file name
+  /// or a role's name would end the comment and start YAML of its own, so it is escaped.
+  static func commentText(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar.properties.generalCategory {
+      case .control, .lineSeparator, .paragraphSeparator:
+        result += "\\u{" + String(scalar.value, radix: 16) + "}"
+      default:
+        result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
   private func lines(_ set: PolicySet) -> String {
     var lines: [String] = [
-      "# cinch policy: least-privilege access to the parameters and secrets of \(files.joined(separator: ", ")).",
+      "# cinch policy: least-privilege access to the parameters and secrets of "
+        + Self.commentText(files.joined(separator: ", ")) + ".",
       "# Add these resources to the template that creates the roles they name; the deploy and",
       "# validate policies belong with the roles that deploy and check it (their names are parameters).",
     ]
@@ -69,7 +85,8 @@ public struct PolicyCloudFormationRenderer: Sendable {
       switch document.role?.kind {
       case .unresolved?, .function?:
         lines.append(
-          "    # Attach to \(document.role?.description ?? "the role"): it is outside the template."
+          "    # Attach to \(Self.commentText(document.role?.description ?? "the role")): it is "
+            + "outside the template."
         )
       default:
         break

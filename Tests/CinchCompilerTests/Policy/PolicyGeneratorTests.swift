@@ -1,9 +1,10 @@
-import CinchCompiler
 import CinchJSON
 import CinchPartitions
 import CinchTemplate
 import Testing
 import _CinchTestSupport
+
+@testable import CinchCompiler
 
 /// What a security review found missing or wrong in generated policies, one case each (the
 /// golden files hold the whole output; these name the lines that matter).
@@ -71,6 +72,15 @@ import _CinchTestSupport
 
   /// A region named as `aws`'s are is `aws`'s: `--partition aws-foo` cannot move it, while a
   /// region of a partition cinch does not know may be given one.
+  /// A file or role name with a line break would end its comment in the CloudFormation output
+  /// and start YAML of its own.
+  @Test func commentsHoldOneLine() {
+    #expect(
+      PolicyCloudFormationRenderer.commentText("nl\nX: y.yaml\r\u{2028}ok")
+        == "nl\\u{a}X: y.yaml\\u{d}\\u{2028}ok")
+    #expect(PolicyCloudFormationRenderer.commentText("templates/app.yaml") == "templates/app.yaml")
+  }
+
   @Test func standardRegionNames() {
     for region in ["us-east-1", "eu-west-3", "ap-southeast-7", "mx-central-1", "il-central-1"] {
       #expect(Partition.isStandardRegion(region), "\(region)")
