@@ -255,6 +255,22 @@ struct GrantCollector {
         file: consumer.file, kind: .resource(logicalID),
         condition: template.resource(consumer.resource)?.condition)
     case .external(let text):
+      let fields = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+      if fields.count == 6, fields[0] == "arn", fields[2] == "iam",
+        fields[4] != target.accountID || fields[1] != target.partition
+      {
+        // A managed policy attaches only to roles of its own account: the grant belongs in
+        // the role's account, and the entry's account must let that role in.
+        report(
+          .consumerWithoutRole,
+          "'\(consumer.resource)' reads as role '\(text)', of account \(fields[4]), not the "
+            + "stack's (\(target.accountID)): a policy of this stack cannot be attached to it; "
+            + "attach its consumers policy in that account (a secret must also let the role in "
+            + "with its resource policy and its key's policy, a parameter be shared with it)",
+          reason)
+        return PolicyRole(
+          file: consumer.file, kind: .unresolved("role '\(text)'"), account: String(fields[4]))
+      }
       return PolicyRole(file: consumer.file, kind: .external(text))
     case .functionRole(let function):
       report(

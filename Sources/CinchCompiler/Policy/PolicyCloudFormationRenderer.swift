@@ -38,7 +38,9 @@ public struct PolicyCloudFormationRenderer: Sendable {
     let resources = document.statements.flatMap(\.resources)
     renderer.writtenARNs = Set(resources.filter(\.isWritten).compactMap(\.arn))
     renderer.madeARNs = Set(resources.filter { !$0.isWritten }.compactMap(\.arn))
-    renderer.followsStack = document.profile == .consumers
+    // A role of another account gets its policy there, where `${AWS::AccountId}` is not the
+    // stack's: it names the stack's entries by their ARNs as given.
+    renderer.followsStack = document.profile == .consumers && document.role?.account == nil
     for resource in resources where renderer.followsStack {
       if let arn = resource.arn, let portable = resource.portableARN {
         renderer.portableARNs[arn] = portable

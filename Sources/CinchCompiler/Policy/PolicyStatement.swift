@@ -185,11 +185,15 @@ public struct PolicyRole: Sendable, Hashable, Comparable, CustomStringConvertibl
   /// The `Condition` of a role of the template: a policy attached to it with `!Ref` exists
   /// only where the role does, or CloudFormation rejects the template when it is false.
   public var condition: String?
+  /// The account of a role named by an ARN of another account than the stack's: no policy of
+  /// the stack can be attached to it.
+  public var account: String?
 
-  public init(file: String?, kind: Kind, condition: String? = nil) {
+  public init(file: String?, kind: Kind, condition: String? = nil, account: String? = nil) {
     self.file = file
     self.kind = kind
     self.condition = condition
+    self.account = account
   }
 
   /// The role's name as a document name: its logical id, its name, or a description.
