@@ -186,7 +186,8 @@ struct StoreExistence {
         version = found
       case .latest, .stage, .versionId:
         guard let latest = list.latest else {
-          let failure = ResolutionFailure.missingParameter(key.name, catalog.publicParameters)
+          let failure = ResolutionFailure.missingParameter(
+            key.name, catalog.publicParameters, home: catalog.secrets.secretHome)
           diagnostics.report(failure.code, failure.described(at: sites), at: sites)
           return false
         }
@@ -264,7 +265,9 @@ struct StoreExistence {
     do {
       result = .success(try await catalog.parameters.parameterVersions(name))
     } catch let error as StoreError {
-      result = .failure(.parameterLookup(name, failedWith: error, catalog.publicParameters))
+      result = .failure(
+        .parameterLookup(
+          name, failedWith: error, catalog.publicParameters, home: catalog.secrets.secretHome))
     }
     described.parameters[name] = result
     return result
@@ -312,7 +315,8 @@ struct StoreDescriptions: Sendable {
     let ids = ids.filter { secrets[$0] == nil }
     for (name, answer) in try await catalog.parameters.parameterVersions(byReference: names) {
       parameters[name] = answer.mapError {
-        .parameterLookup(name, failedWith: $0, catalog.publicParameters)
+        .parameterLookup(
+          name, failedWith: $0, catalog.publicParameters, home: catalog.secrets.secretHome)
       }
     }
     secrets.merge(try await SecretVersionList.lookUp(ids, in: catalog.secrets)) { $1 }

@@ -128,7 +128,7 @@ public struct OutdatedChecker: Sendable {
     into diagnostics: inout Diagnostics
   ) -> [Finding] {
     switch failure {
-    case .parameterNotFound, .publicParameterNotCopied, .secretNotFound:
+    case .parameterNotFound, .parameterElsewhere, .publicParameterNotCopied, .secretNotFound:
       return [Finding(entry: entry, reason: .entryGone(failure))]
     default:
       diagnostics.report(

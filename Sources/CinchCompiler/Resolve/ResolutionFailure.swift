@@ -5,6 +5,10 @@ public import CinchTemplate
 /// missing; never a value.
 public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertible {
   case parameterNotFound(name: String)
+  /// A parameter named by an ARN of another region or account than the store is read as (where
+  /// it is, where the store is): shared with the deploy's account, or in another region, it is
+  /// read from there.
+  case parameterElsewhere(name: String, elsewhere: SecretHome.Elsewhere)
   /// One of AWS's public parameters (`/aws/service/…`) missing from a store that holds only the
   /// copies it was given (the embedded one): the fix is a copy, not a typo hunt.
   case publicParameterNotCopied(name: String)
@@ -37,6 +41,10 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
     switch self {
     case .parameterNotFound(let name):
       "parameter '\(name)' does not exist"
+    case .parameterElsewhere(let name, let elsewhere):
+      "parameter '\(name)' is not in the store: its ARN names \(elsewhere.secret), and the store "
+        + "is read as \(elsewhere.store) (the deploy's: --region, --account-id); a parameter "
+        + "shared from another account is checked and pinned only against a store of that account"
     case .publicParameterNotCopied(let name):
       "parameter '\(name)' does not exist (a public parameter of AWS: copy it into this store with 'cinch ssm put-public-parameter')"
     case .parameterVersionNotFound(let name, let version, let latest):
@@ -89,20 +97,24 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
 
   /// A parameter the store does not have: AWS publishes `/aws/service/…` in every region, so
   /// only a store of copies (`PublicParameters.copiesOnly`) gets the hint to copy one in.
-  public static func missingParameter(_ name: String, _ publicParameters: PublicParameters)
-    -> ResolutionFailure
-  {
-    publicParameters == .copiesOnly && PolicyTarget.isPublicParameter(name)
+  public static func missingParameter(
+    _ name: String, _ publicParameters: PublicParameters, home: SecretHome? = nil
+  ) -> ResolutionFailure {
+    if let elsewhere = home?.elsewhere(parameterARN: name) {
+      return .parameterElsewhere(name: name, elsewhere: elsewhere)
+    }
+    return publicParameters == .copiesOnly && PolicyTarget.isPublicParameter(name)
       ? .publicParameterNotCopied(name: name) : .parameterNotFound(name: name)
   }
 
   /// The store's refusal to list a parameter's versions: missing (`missingParameter`), or the
   /// store's own error.
   static func parameterLookup(
-    _ name: String, failedWith error: StoreError, _ publicParameters: PublicParameters
+    _ name: String, failedWith error: StoreError, _ publicParameters: PublicParameters,
+    home: SecretHome? = nil
   ) -> ResolutionFailure {
     error.code == "ParameterNotFound"
-      ? .missingParameter(name, publicParameters)
+      ? .missingParameter(name, publicParameters, home: home)
       : .store(code: error.code, message: error.message)
   }
 
@@ -122,7 +134,8 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
   /// The diagnostic code for the failure.
   public var code: DiagnosticCode {
     switch self {
-    case .parameterNotFound, .publicParameterNotCopied, .secretNotFound: .entryNotFound
+    case .parameterNotFound, .parameterElsewhere, .publicParameterNotCopied, .secretNotFound:
+      .entryNotFound
     case .secretThroughParameterStore(.ssm, _, _, _): .typeMismatch
     case .secretThroughParameterStore(_, _, _, _?): .versionNotFound
     case .secretThroughParameterStore: .referenceNotLockable

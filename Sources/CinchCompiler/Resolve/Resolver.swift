@@ -97,7 +97,8 @@ public struct Resolver: Sendable {
     -> ResolutionFailure
   {
     guard error.code == "ParameterVersionNotFound" else {
-      return .parameterLookup(key.name, failedWith: error, store.publicParameters)
+      return .parameterLookup(
+        key.name, failedWith: error, store.publicParameters, home: store.secrets.secretHome)
     }
     let version = Int(request.split(separator: ":").last ?? "") ?? 0
     let latest = try? await store.parameters.parameterVersions(key.name).latest?.version

@@ -75,7 +75,7 @@ public struct SecretHome: Sendable, Hashable {
     self.accountID = accountID
   }
 
-  /// Where a secret named by its full ARN is, and where the store is, when they differ.
+  /// Where an entry named by its full ARN is, and where the store is, when they differ.
   public struct Elsewhere: Sendable, Hashable {
     /// `account 999999999999 in eu-west-1` (or the region alone when the store's account is
     /// unknown).
@@ -89,8 +89,25 @@ public struct SecretHome: Sendable, Hashable {
     let parts = secretID.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false)
     guard parts.count == 7, parts[0] == "arn", parts[2] == "secretsmanager", parts[5] == "secret"
     else { return nil }
-    let region = String(parts[3])
-    let account = String(parts[4])
+    return elsewhere(region: String(parts[3]), account: String(parts[4]))
+  }
+
+  /// The same for a parameter named by its ARN (`arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`,
+  /// a `:VERSION` or `:LABEL` after it allowed): a parameter shared from another account, or one
+  /// of another region, is read from there, not from this store. AWS's public parameters
+  /// have no account in their ARN, and are elsewhere only in another region.
+  public func elsewhere(parameterARN: String) -> Elsewhere? {
+    let parts = parameterARN.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+    guard parts.count == 6, parts[0] == "arn", parts[2] == "ssm",
+      parts[5].hasPrefix("parameter/")
+    else { return nil }
+    guard !parts[4].isEmpty else {
+      return parts[3] == region ? nil : Elsewhere(secret: String(parts[3]), store: region)
+    }
+    return elsewhere(region: String(parts[3]), account: String(parts[4]))
+  }
+
+  private func elsewhere(region: String, account: String) -> Elsewhere? {
     guard region != self.region || (accountID.map { $0 != account } ?? false) else { return nil }
     guard let accountID else { return Elsewhere(secret: region, store: self.region) }
     return Elsewhere(

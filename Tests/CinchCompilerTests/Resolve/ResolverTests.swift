@@ -80,6 +80,29 @@ import Testing
     #expect(missing == .parameterNotFound(name: name))
   }
 
+  /// A parameter named by the ARN of another account or region (a shared one, an
+  /// `AWS::SSM::Parameter::Value<…>` input) is not "missing" from a store of this account: the
+  /// failure says where it is and where the store is.
+  @Test func aParameterOfAnotherAccountSaysWhereItIs() async throws {
+    let fixture = try await CompilerFixture()
+    let shared = "arn:aws:ssm:us-east-1:999999999999:parameter/shared/ami"
+    let other = "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db"
+    let keys = [shared, other].map { ResolutionKey(kind: .ssm, name: $0, selector: .latest) }
+    let results = try await fixture.resolver.resolve(keys)
+    guard case .failure(let account)? = results[keys[0]],
+      case .failure(let region)? = results[keys[1]]
+    else {
+      Issue.record("expected both to fail")
+      return
+    }
+    #expect(account.code == .entryNotFound)
+    #expect(
+      account.description.contains(
+        "its ARN names account 999999999999 in us-east-1, and the store is read as account "
+          + "123456789012 in us-east-1"), "\(account)")
+    #expect(region.description.contains("its ARN names account 123456789012 in eu-west-1"))
+  }
+
   @Test func ssmAndSSMSecureMustMatchTheParameterType() async throws {
     let fixture = try await CompilerFixture()
     try await fixture.put("/s/secure", CompilerFixture.canary, type: .secureString)
