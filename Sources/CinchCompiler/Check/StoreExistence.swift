@@ -58,6 +58,13 @@ struct StoreExistence {
     case .success(let found):
       list = found
     }
+    if let arn = StoreARN(key.name), arn.endsWithSecretSuffix, list.arn != key.name {
+      diagnostics.report(
+        .partialARNLikeComplete,
+        "secret '\(list.name)' is named by the partial ARN '\(key.name)', which ends as a "
+          + "complete ARN does ('-' and six characters): Secrets Manager may take it for one and "
+          + "not find the secret; write its name or its full ARN ('\(list.arn)')", at: sites)
+    }
     let entry = lock?.lockfile.entry(for: key)
     let version: SecretVersionList.Version
     switch list.version(for: key, pinned: entry?.pin.versionId) {

@@ -369,7 +369,7 @@ struct GrantCollector {
     }
     // A complete ARN ends in `-` and the six characters Secrets Manager adds; a partial ARN
     // (the name alone) matches them with `-??????`.
-    let exact = Self.hasSecretSuffix(arn.name)
+    let exact = arn.endsWithSecretSuffix
     let pattern =
       exact
       ? id
@@ -382,13 +382,21 @@ struct GrantCollector {
     read.contextARN = pattern
     read.partition = arn.partition
     read.region = arn.region
-    if arn.account == target.accountID && arn.region == target.region {
+    let inStore = arn.account == target.accountID && arn.region == target.region
+    func storeQuery(_ name: String) -> EncryptionKeyQuery? {
       // The store stands for this account and region: ask it by name (without the suffix,
       // which is AWS's, not the store's).
-      let name = exact ? String(arn.name.dropLast(7)) : arn.name
-      read.keyQuery = EncryptionKeyQuery(
+      guard inStore else { return nil }
+      return EncryptionKeyQuery(
         entry: StoreEntry(kind: .secret, name: name), versionStage: versionStage,
         versionID: versionID)
+    }
+    read.keyQuery = storeQuery(exact ? String(arn.name.dropLast(7)) : arn.name)
+    if exact {
+      var partial = PolicyResource(arn: id + "-??????", isWritten: written)
+      partial.portableARN = read.resource.portableARN.map { $0 + "-??????" }
+      read.partialReading = StoreRead.PartialReading(
+        resource: partial, keyQuery: storeQuery(arn.name))
     }
     if arn.account != target.accountID {
       report(
@@ -397,13 +405,6 @@ struct GrantCollector {
         reason)
     }
     return read
-  }
-
-  /// Whether a secret name from an ARN ends in `-` and six letters or digits.
-  static func hasSecretSuffix(_ name: String) -> Bool {
-    guard let dash = name.lastIndex(of: "-") else { return false }
-    let suffix = name[name.index(after: dash)...]
-    return suffix.count == 6 && suffix.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
   }
 
   /// `consumer` with each `${Param}` naming a parameter the template creates with a fixed
@@ -541,6 +542,18 @@ struct GrantCollector {
   mutating func grants(for read: StoreRead, profiles: Set<PolicyProfile>) -> [(
     DocumentKey, PolicyGrant
   )] {
+    if let partial = read.partialARNRead {
+      // An ARN that ends like a complete one is read as complete, unless the store knows a
+      // secret by the ARN's name whole: then Secrets Manager may read it either way (`check`
+      // warns, W4015), and both are granted, the key asked about under that name.
+      var complete = read
+      complete.partialReading = nil
+      guard !isKnown(complete.keyQuery) && isKnown(partial.keyQuery) else {
+        return grants(for: complete, profiles: profiles)
+      }
+      complete.keyQuery = nil
+      return grants(for: complete, profiles: profiles) + grants(for: partial, profiles: profiles)
+    }
     var result: [(DocumentKey, PolicyGrant)] = []
     if profiles.contains(.validate), read.checkable {
       let key = DocumentKey(profile: .validate, role: nil)
@@ -560,6 +573,14 @@ struct GrantCollector {
       }
     }
     return result
+  }
+
+  /// Whether the store was asked about the entry and knows it.
+  private func isKnown(_ query: EncryptionKeyQuery?) -> Bool {
+    switch query.map(keys.state(of:)) {
+    case .key?, .unencrypted?: true
+    default: false
+    }
   }
 
   /// What a reader needs: the read itself, under the pinned version's conditions, and the key.

@@ -80,6 +80,7 @@ public enum PolicyGenerator {
       inputs: EvaluationInputs(region: target.region, accountID: target.accountID))
     for read in collector.reads(analyses, profiles: options.profiles) {
       if let query = read.keyQuery { queries.entries.insert(query) }
+      if let query = read.partialReading?.keyQuery { queries.entries.insert(query) }
     }
     if options.profiles.contains(.consumers) {
       // AWS's public parameters are String parameters: no key to look up (and Parameter

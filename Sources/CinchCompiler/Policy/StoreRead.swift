@@ -38,6 +38,29 @@ struct StoreRead: Sendable, Hashable {
   /// The Parameter Store action the reader calls (`RuntimeConsumer.parameterAction`):
   /// CloudFormation and the services that read parameters themselves call `GetParameters`.
   var parameterAction = "ssm:GetParameters"
+  /// A secret named by an ARN whose name ends like a complete ARN's (`-` and six letters or
+  /// digits: `…:secret:prod/db-config`) read as a partial ARN instead: the name whole, with
+  /// the suffix Secrets Manager adds (`…:secret:prod/db-config-??????`), and the key question
+  /// for that name. Secrets Manager may find the secret either way
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen),
+  /// so both are granted.
+  var partialReading: PartialReading? = nil
+
+  struct PartialReading: Sendable, Hashable {
+    var resource: PolicyResource
+    var keyQuery: EncryptionKeyQuery?
+  }
+
+  /// The read as `partialReading` has it, nil when there is no other reading.
+  var partialARNRead: StoreRead? {
+    guard let partialReading else { return nil }
+    var read = self
+    read.resource = partialReading.resource
+    read.contextARN = partialReading.resource.arn
+    read.keyQuery = partialReading.keyQuery
+    read.partialReading = nil
+    return read
+  }
 }
 
 /// The KMS key a secret the template creates is encrypted under, from its `KmsKeyId`: a key id,

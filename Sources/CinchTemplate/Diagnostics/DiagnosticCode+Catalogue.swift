@@ -330,6 +330,10 @@ extension DiagnosticCode {
     "E4013", "check-not-run",
     "`cinch check` could not run: the store or the lockfile it needs could not be read, or none is there for `--offline` or `--frozen`; the message says which. Nothing was checked. In `--format sarif` this is the run's tool execution notification (`executionSuccessful: false`), so a CI job that uploads the log still has one; the exit status is 2."
   )
+  public static let partialARNLikeComplete = DiagnosticCode(
+    "W4015", "partial-arn-like-complete",
+    "A secret named by a partial ARN (without the `-` and six characters Secrets Manager adds) whose name itself ends in `-` and six letters or digits (`…:secret:prod/db-config`): the store found the secret by its name, but Secrets Manager may take the ARN for a complete one and not find it (troubleshoot.html#ARN_secretnamehyphen). Name the secret by its name or by its full ARN. `cinch policy` grants both readings of such an ARN."
+  )
 
   // MARK: 5 — rendering
 
@@ -415,7 +419,7 @@ extension DiagnosticCode {
     cycle, danglingReference, unusedParameter, unusedMapping,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,
-    fingerprintKeyMismatch, checkNotRun, pinnedValueChanged,
+    fingerprintKeyMismatch, checkNotRun, pinnedValueChanged, partialARNLikeComplete,
     parameterTypeNotPinned, notRendered, outputCollision, leftForTheDeploy,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
     entryNamedByTemplate, consumerReadsAsItsUser, roleLacksRead, readGrantedOnAny,

@@ -142,6 +142,16 @@ public struct StoreARN: Sendable, Hashable {
       return nil
     }
   }
+
+  /// Whether a secret's ARN ends as a complete one does: `-` and six letters or digits, the
+  /// suffix Secrets Manager adds to the name. A partial ARN whose name ends that way is one
+  /// Secrets Manager may take for complete, and not find the secret by
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
+  public var endsWithSecretSuffix: Bool {
+    guard kind == .secret, let dash = name.lastIndex(of: "-") else { return false }
+    let suffix = name[name.index(after: dash)...]
+    return suffix.count == 6 && suffix.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+  }
 }
 
 extension String {

@@ -165,21 +165,34 @@ import _CinchTestSupport
       "\(result.stderr)")
   }
 
-  @Test func customerManagedKeyFromTheStore() async throws {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("cinch-policy-store-" + UUID().uuidString)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let store = directory.appendingPathComponent("store.db").path
-    let environment = [
-      "CINCH_STORE": store, "AWS_REGION": "eu-west-1", "CINCH_ACCOUNT_ID": "123456789012",
-    ]
+  /// A folder holding an embedded store (`CINCH_STORE`) read as account 123456789012 in
+  /// eu-west-1, and cinch run there.
+  struct StoreFolder {
+    let directory: URL
+    var store: String { directory.appendingPathComponent("store.db").path }
+    var environment: [String: String] {
+      ["CINCH_STORE": store, "AWS_REGION": "eu-west-1", "CINCH_ACCOUNT_ID": "123456789012"]
+    }
+
+    init() async throws {
+      directory = try CinchProcess.temporaryDirectory()
+      _ = try await cinch("init")
+    }
+
+    /// Runs cinch there, expecting it to succeed.
+    @discardableResult
     func cinch(_ arguments: String...) async throws -> CinchProcess.Result {
       let result = try await CinchProcess.run(arguments, in: directory, environment: environment)
       #expect(result.status == 0, "cinch \(arguments.joined(separator: " ")): \(result.stderr)")
       return result
     }
-    _ = try await cinch("init")
+  }
+
+  @Test func customerManagedKeyFromTheStore() async throws {
+    let folder = try await StoreFolder()
+    let (directory, store, environment) = (folder.directory, folder.store, folder.environment)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cinch = folder.cinch
     let keyID = try await cinch(
       "kms", "create-key", "--description", "myapp", "--query", "KeyMetadata.KeyId", "--output",
       "text"
@@ -222,6 +235,41 @@ import _CinchTestSupport
     #expect(managed.status == 0)
     #expect(!managed.stdout.contains("kms:Decrypt"))
     #expect(managed.stdout.contains("ssm:GetParameters"))
+  }
+
+  /// A partial ARN whose name ends like a complete one (`…:secret:qa/plain-secret`), for a
+  /// secret the store has under that whole name: both readings are granted (the complete ARN
+  /// as written, and the name with Secrets Manager's suffix), the key decrypted for the secret
+  /// found, and no note that the secret ('qa/plain') is missing.
+  @Test func aPartialARNThatEndsLikeACompleteOneIsGrantedBothWays() async throws {
+    let folder = try await StoreFolder()
+    let directory = folder.directory
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cinch = folder.cinch
+    let keyID = try await cinch(
+      "kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text"
+    ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    _ = try await cinch(
+      "secretsmanager", "create-secret", "--name", "qa/plain-secret", "--kms-key-id", keyID,
+      "--secret-string", #"{"user":"a"}"#)
+    let partial = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:qa/plain-secret"
+    try """
+    Resources:
+      Fn:
+        Type: AWS::SSM::Parameter
+        Properties:
+          Type: String
+          Value: '{{resolve:secretsmanager:\(partial):SecretString:user}}'
+
+    """.write(
+      to: directory.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+    let policy = try await cinch(
+      "policy", "t.yaml", "--account-id", "123456789012", "--region", "eu-west-1", "--profile",
+      "deploy")
+    #expect(policy.stdout.contains("\"\(partial)\","), "\(policy.stdout)")
+    #expect(policy.stdout.contains("\"\(partial)-??????\""))
+    #expect(policy.stdout.contains("key/\(keyID)"))
+    #expect(!policy.stderr.contains("I6002"), "\(policy.stderr)")
   }
 
   /// `--lock`: the policy for the rendered template follows the pins, not the store's latest.

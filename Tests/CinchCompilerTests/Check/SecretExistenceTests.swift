@@ -102,4 +102,38 @@ import Testing
     .checkReferences(index, checkedFiles: ["stack.yaml"], into: &findings)
     #expect(findings.items.map(\.code) == [.jsonKeyUnverified, .jsonKeyUnverified])
   }
+
+  /// A partial ARN whose name ends in `-` and six characters: the store finds the secret by
+  /// its name, Secrets Manager may take the ARN for a complete one (W4015); a complete ARN, a
+  /// partial one without such an ending and a name say nothing.
+  @Test func aPartialARNThatEndsLikeACompleteOneIsWarnedOf() async throws {
+    let fixture = try await CompilerFixture()
+    try await fixture.createSecret("qa/plain-secret", #"{"user":"a"}"#)
+    try await fixture.createSecret("qa/plain", #"{"user":"a"}"#)
+    let created = try await fixture.store.secretVersions("qa/plain-secret").arn
+    let partial = "arn:aws:secretsmanager:us-east-1:123456789012:secret:qa/plain-secret"
+    let plainPartial = "arn:aws:secretsmanager:us-east-1:123456789012:secret:qa/plain"
+    let template = """
+      Resources:
+        Api:
+          Type: AWS::Lambda::Function
+          Properties:
+            Environment:
+              Variables:
+                A: '{{resolve:secretsmanager:\(partial):SecretString:user}}'
+                B: '{{resolve:secretsmanager:\(created):SecretString:user}}'
+                C: '{{resolve:secretsmanager:\(plainPartial):SecretString:user}}'
+                D: '{{resolve:secretsmanager:qa/plain-secret:SecretString:user}}'
+      """
+    let (index, _) = fixture.analyze(template)
+    var diagnostics = Diagnostics()
+    let catalog = StoreCatalog(parameters: fixture.store, secrets: fixture.store)
+    _ = try await Checker(source: .store(catalog), lock: nil)
+      .checkReferences(index, checkedFiles: ["stack.yaml"], into: &diagnostics)
+    let warnings = diagnostics.items.filter { $0.code == .partialARNLikeComplete }
+    #expect(warnings.count == 1, "\(diagnostics.items.map(\.message))")
+    #expect(warnings.first?.severity == .warning)
+    #expect(
+      warnings.first?.message.contains("write its name or its full ARN ('\(created)')") == true)
+  }
 }
