@@ -267,11 +267,13 @@ public enum RuntimeConsumerFinder {
       return BuildSpecEnvironment.reads(evaluated).compactMap { read in
         let found = consumer(
           read.segments, format: read.format, at: site, of: resource, into: &diagnostics)
-        guard var found,
-          let line = EmbeddedDocument.range(
-            ofLine: read.line, in: node, file: template.document.file)
-        else { return found }
-        found.range = line
+        guard var found else { return nil }
+        found.isWrittenOut = Self.writesOutARN(read.segments)
+        if let line = EmbeddedDocument.range(
+          ofLine: read.line, in: node, file: template.document.file)
+        {
+          found.range = line
+        }
         return found
       }
     }
@@ -308,11 +310,14 @@ public enum RuntimeConsumerFinder {
           let options = secretOptions(argument) {
             self.evaluator.evaluate($0, into: &diagnostics).string
           }
-          if let found = stateMachineConsumer(
-            Self.substituting(substitutions, in: segments), argument: argument,
-            options: options, at: site(argument.node, ["Definition"] + argument.path),
-            of: resource, into: &diagnostics)
+          let substituted = Self.substituting(substitutions, in: segments)
+          if var found = stateMachineConsumer(
+            substituted, argument: argument, options: options,
+            at: site(argument.node, ["Definition"] + argument.path), of: resource,
+            into: &diagnostics)
           {
+            // A definition substitution may take the ARN from an input.
+            if substituted != segments { found.isWrittenOut = false }
             consumers.append(found)
           }
         }
@@ -325,12 +330,13 @@ public enum RuntimeConsumerFinder {
         for argument in StateMachineDefinition.arguments(in: definition, text: text) {
           guard let name = argument.node.scalar else { continue }
           let options = secretOptions(argument, text: text)
+          let segments = Self.substituting(substitutions, in: document.segments(of: name))
           guard
             var found = stateMachineConsumer(
-              Self.substituting(substitutions, in: document.segments(of: name)),
-              argument: argument, options: options, at: site(node, ["DefinitionString"]),
-              of: resource, into: &diagnostics)
+              segments, argument: argument, options: options,
+              at: site(node, ["DefinitionString"]), of: resource, into: &diagnostics)
           else { continue }
+          found.isWrittenOut = Self.writesOutARN(segments)
           if let line = EmbeddedDocument.range(
             ofLine: argument.node.range.start.line, in: node, file: template.document.file)
           {
@@ -451,6 +457,13 @@ public enum RuntimeConsumerFinder {
         text = sub
       }
       return text?.hasPrefix("arn:") == true
+    }
+
+    /// The same for a name inside a string (a buildspec's, a state machine definition's): an ARN
+    /// written out, nothing in it taken from an input.
+    static func writesOutARN(_ segments: [Value.Segment]) -> Bool {
+      guard case .text(let text)? = segments.first, segments.count == 1 else { return false }
+      return text.hasPrefix("arn:")
     }
 
     private func appending(_ match: Match, _ key: String) -> Match {
