@@ -63,19 +63,34 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
     guard !wanted.isEmpty else { return [:] }
     var keys: [KeyedVersion: String] = [:]
     for chunk in Self.describeChunks(wanted.keys.sorted()) {
-      for metadata in try await parameterMetadata(named: chunk) {
+      let described: [ParameterMetadata]
+      do {
+        described = try await parameterMetadata(named: chunk)
+      } catch let error as StoreError where error.code == "AccessDeniedException" {
+        // A role allowed to read the parameters and their history but not to describe them
+        // (DescribeParameters is authorized on "*" only): each one's history says the same.
+        break
+      } catch let error as StoreError {
+        throw Self.whileAskingForKeys(error, operation: "DescribeParameters")
+      }
+      for metadata in described {
         if let keyID = metadata.keyID {
           keys[KeyedVersion(name: metadata.name, version: metadata.version)] = keyID
         }
       }
     }
-    for (name, versions) in wanted
+    for (name, versions) in wanted.sorted(by: { $0.key < $1.key })
     where versions.contains(where: { keys[KeyedVersion(name: name, version: $0)] == nil }) {
       var token: String?
       repeat {
-        let page = try await getParameterHistory(
-          GetParameterHistoryRequest(
-            name: name, withDecryption: false, maxResults: 50, nextToken: token))
+        let page: GetParameterHistoryResponse
+        do {
+          page = try await getParameterHistory(
+            GetParameterHistoryRequest(
+              name: name, withDecryption: false, maxResults: 50, nextToken: token))
+        } catch let error as StoreError {
+          throw Self.whileAskingForKeys(error, operation: "GetParameterHistory of '\(name)'")
+        }
         for item in page.parameters where versions.contains(item.version) {
           if let keyID = item.keyID {
             keys[KeyedVersion(name: name, version: item.version)] = keyID
@@ -85,6 +100,16 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
       } while token != nil
     }
     return keys
+  }
+
+  /// A refusal met while asking which KMS key a SecureString version is under (which the lock
+  /// records), said with the call it answered, as the aws CLI says it.
+  private static func whileAskingForKeys(_ error: StoreError, operation: String) -> StoreError {
+    var said = error
+    said.message =
+      "when calling \(operation), to learn the KMS key of the SecureString parameters read"
+      + (error.message.isEmpty ? "" : ": \(error.message)")
+    return said
   }
 
   /// Groups references into batches of at most ten with no two references to the same

@@ -65,6 +65,47 @@ import Testing
     }
   }
 
+  /// A SecureString's KMS key (which GetParameters does not report) comes from
+  /// DescribeParameters; a role refused that call (it is authorized on "*" only) gets it from
+  /// the parameter's history, and a refusal of that names the call.
+  @Test func aSecureStringsKeyComesFromItsHistoryWhenDescribeIsRefused() async throws {
+    let denied = #"{"__type":"AccessDeniedException","message":"not authorized"}"#
+    let secure =
+      #"{"Name":"/s","Type":"SecureString","Value":"x","Version":2,"LastModifiedDate":1.5,"#
+      + #""ARN":"arn:aws:ssm:us-east-1:1:parameter/s","DataType":"text"}"#
+    func transport(history: Bool) -> FakeTransport {
+      FakeTransport(fallback: { request in
+        switch request.header("X-Amz-Target") ?? "" {
+        case "AmazonSSM.GetParameters":
+          return FakeTransport.json(200, #"{"Parameters":[\#(secure)],"InvalidParameters":[]}"#)
+        case "AmazonSSM.GetParameterHistory" where history:
+          return FakeTransport.json(
+            200,
+            #"{"Parameters":[{"Name":"/s","Type":"SecureString","KeyId":"alias/app","#
+              + #""Value":"x","Version":2,"LastModifiedDate":1.5}]}"#)
+        default:
+          return FakeTransport.json(400, denied)
+        }
+      })
+    }
+    let results = try await Self.store(transport(history: true)).resolveParameters(["/s"])
+    guard case .resolved(let parameter)? = results.first else {
+      Issue.record("'/s' did not resolve: \(results)")
+      return
+    }
+    #expect(parameter.keyID == "alias/app")
+    do {
+      _ = try await Self.store(transport(history: false)).resolveParameters(["/s"])
+      Issue.record("the refused history went unsaid")
+    } catch let error as StoreError {
+      #expect(error.code == "AccessDeniedException")
+      #expect(
+        error.message
+          == "when calling GetParameterHistory of '/s', to learn the KMS key of the SecureString "
+          + "parameters read: not authorized")
+    }
+  }
+
   @Test func referencesToOneParameterGoToDifferentBatches() {
     let batches = AWSStore.batches(
       ["/a", "/a:1", "a", "/b", "/a:prod"] + (0..<12).map { "/c\($0)" })
