@@ -40,8 +40,24 @@ package enum DetachedProcess {
     defer {
       for pointer in argv + envp { free(pointer) }
     }
+    // The calling thread's signal mask is inherited, and Swift's concurrency threads block
+    // most signals: a child started from one would never see the SIGTERM that stops it (the
+    // launcher of a moto_server that did not answer in time, waited on for ever). It starts
+    // with no signal blocked and the default disposition of those a test sends.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(
+      &attributes, Int16(POSIX_SPAWN_SETSIGMASK) | Int16(POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, argv, envp)
+    let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, argv, envp)
     guard spawned == 0 else {
       throw Failure(description: "cannot run \(executable): error \(spawned)")
     }
