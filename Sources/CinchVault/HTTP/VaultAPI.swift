@@ -315,7 +315,8 @@ public final class VaultAPI: Sendable {
       case .kv:
         return try await KVEngine(store: store, mount: mount).handle(request, rest: rest)
       case .transit:
-        return try await TransitEngine(store: store, mount: mount).handle(request, rest: rest)
+        return try await TransitEngine(store: store, mount: mount, mayCreateKeys: isRoot).handle(
+          request, rest: rest)
       case .database:
         let name = caller == .local ? "root" : (request.token?.displayName ?? "token")
         return try await DatabaseEngine(
@@ -335,9 +336,9 @@ public final class VaultAPI: Sendable {
   /// - KV: the data paths (read, write, patch, soft delete), `delete/`, `undelete/`,
   ///   `subkeys/`, and reading or listing `metadata/`; not `destroy/`, writing or deleting
   ///   metadata, or `config`.
-  /// - Transit: `encrypt/`, `decrypt/`, `rewrap/`, `datakey/`, `hmac/`, `sign/`, `verify/`,
-  ///   `random`, `hash`, and reading or listing keys; not creating, configuring, rotating,
-  ///   trimming or deleting them.
+  /// - Transit: `encrypt/` (of an existing key: `TransitEngine.mayCreateKeys`), `decrypt/`,
+  ///   `rewrap/`, `datakey/`, and reading or listing keys; not creating, configuring,
+  ///   rotating, trimming or deleting them.
   /// - Database: reading `creds/ROLE`; not connections, roles or root rotation.
   static func isEngineUse(
     _ type: VaultMount.EngineType, _ rest: String, _ operation: LogicalRequest.Operation
@@ -348,13 +349,12 @@ public final class VaultAPI: Sendable {
     case .kv:
       switch section {
       case "data", "delete", "undelete", "subkeys": return true
-      case "metadata", "config": return reads.contains(operation)
+      case "metadata": return reads.contains(operation)
       default: return false
       }
     case .transit:
       switch section {
-      case "encrypt", "decrypt", "rewrap", "datakey", "hmac", "sign", "verify", "random", "hash":
-        return true
+      case "encrypt", "decrypt", "rewrap", "datakey": return true
       case "keys":
         // `keys/NAME` and `LIST keys`, not `keys/NAME/config|rotate|trim`.
         return reads.contains(operation) && rest.split(separator: "/").count <= 2

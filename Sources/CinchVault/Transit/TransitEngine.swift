@@ -7,6 +7,10 @@ import Foundation
 struct TransitEngine {
   let store: SQLiteStore
   let mount: VaultMount
+  /// Whether an encrypt may create the key it names (Vault's upsert, which needs the `create`
+  /// capability on `encrypt/NAME`): the root token's, not another's, which may use keys but
+  /// not make them (`VaultAPI.isEngineUse`).
+  var mayCreateKeys = true
 
   var name: String { mount.name }
 
@@ -318,6 +322,11 @@ struct TransitEngine {
     let contexts = items.map { $0.fields.string("context").map { !$0.isEmpty } ?? false }
     if batch, Set(contexts).count > 1 {
       throw VaultError.invalid("context should be set either in all the request blocks or in none")
+    }
+    // A missing key is created by the encrypt (an upsert, a create operation in Vault's
+    // eyes): refused, as Vault's ACL refuses it, to a token that may not create keys.
+    if !mayCreateKeys, try await store.transitKey(mount: name, name: keyName) == nil {
+      throw VaultError.permissionDenied
     }
     // The key to create when it is missing: Vault's upsert, checked only then.
     let newKey = TransitNewKey(

@@ -72,14 +72,22 @@ import Testing
       ("DELETE", "secret/metadata/a", nil),
       ("POST", "secret/metadata/a", #"{"max_versions":1}"#),
       ("POST", "secret/config", #"{"max_versions":1}"#),
+      ("GET", "secret/config", nil),
+      // Encrypting with a key that does not exist creates it (Vault's upsert): a create.
+      ("POST", "transit/encrypt/brandnew", #"{"plaintext":"aGk="}"#),
+      ("POST", "transit/encrypt/derived", #"{"plaintext":"aGk=","context":"Y3R4"}"#),
     ]
     for (method, path, body) in refused {
       let reply = await vault.http(method, path, body, token: token)
       #expect(reply.status == 403, "\(method) \(path): \(reply.text)")
       #expect(reply.errors == ["permission denied"], "\(method) \(path)")
     }
-    // Nothing was changed: the key and the secret are still there.
+    // Nothing was changed: the key and the secret are still there, and no key was made.
     #expect(await vault.call("GET", "transit/keys/k").at("data", "latest_version") == .integer(1))
+    #expect(await vault.call("GET", "transit/keys/brandnew").status == 404)
+    #expect(await vault.call("GET", "transit/keys/derived").status == 404)
+    #expect(
+      await vault.call("POST", "transit/encrypt/rootmade", #"{"plaintext":"aGk="}"#).status == 200)
     #expect(await vault.call("GET", "secret/data/a").status == 200)
   }
 
