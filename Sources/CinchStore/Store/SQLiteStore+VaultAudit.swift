@@ -102,8 +102,15 @@ extension SQLiteStore {
       case "file_path":
         continue
       case "mode":
-        guard mode_t(value, radix: 8) != nil else {
+        guard let mode = mode_t(value, radix: 8) else {
           throw VaultError.invalid("unable to parse 'mode': \(value) is not an octal mode")
+        }
+        // "File audit devices cannot use file modes with executable permissions (e.g., 0777,
+        // 0755)" (developer.hashicorp.com/vault/docs/commands/audit/enable).
+        guard mode & 0o111 == 0 else {
+          throw VaultError.invalid(
+            "mode \(value) is not allowed: file audit devices cannot use file modes with "
+              + "executable permissions")
         }
       case "format":
         guard value == "json" else {

@@ -26,6 +26,9 @@ package struct VaultToken: Sendable, Hashable {
   /// The path that created it, as Vault records it: `auth/token/root` for the store's root token
   /// (`cinch token root`), `auth/token/create` for the others.
   package var path: String = "auth/token/create"
+  /// Set by `lookupVaultToken` when the request it was looked up for spends the last of its
+  /// uses: Vault then revokes it, with its leases, as soon as the request has run.
+  package var isOnLastUse = false
 
   /// `root` may do anything, including minting tokens, mounting engines and enabling audit
   /// devices; other tokens use the engines only (Docs/Vault.md).
@@ -110,7 +113,10 @@ extension SQLiteStore {
       }
       if info.numUses > 0 {
         info.numUses -= 1
-        if info.numUses == 0 { info.expiresAt = now }
+        if info.numUses == 0 {
+          info.expiresAt = now
+          info.isOnLastUse = true
+        }
         try db.execute(
           cached: "UPDATE vault_tokens SET num_uses = ?, expires_at = ? WHERE accessor = ?",
           arguments: [info.numUses, info.expiresAt?.timeIntervalSince1970, info.accessor])

@@ -163,10 +163,14 @@ public final class VaultAPI: Sendable {
         ?? request.header("Authorization").flatMap { header -> String? in
           header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : nil
         }
-      guard let token, !token.isEmpty else { return Self.errorResponse(.permissionDenied) }
+      guard let token, !token.isEmpty else {
+        return await refusedUnauthenticated(logical, .permissionDenied)
+      }
       do {
         guard let info = try await store.lookupVaultToken(token) else {
-          return Self.errorResponse(.invalidToken)
+          // Hashed in the entry, as Vault's audit devices record a token they refused.
+          logical.clientToken = token
+          return await refusedUnauthenticated(logical, .invalidToken)
         }
         logical.token = info
         logical.clientToken = token
@@ -193,7 +197,9 @@ public final class VaultAPI: Sendable {
       if !disablesADevice { return Self.auditFailed(error, caller: caller) }
     }
     do {
-      reply = .success(try await run(logical, at: try target.get(), caller: caller))
+      reply = .success(
+        try await revokingOnLastUse(
+          try await run(logical, at: try target.get(), caller: caller), of: logical.token))
     } catch {
       reply = .failure(error)
     }
@@ -214,6 +220,43 @@ public final class VaultAPI: Sendable {
     case .failure:
       return Self.errorResponse(.internalError)
     }
+  }
+
+  /// A request refused before any handler, for want of a valid token: audited all the same,
+  /// as Vault's `handleRequest` audits a failed token check ("the audit log contains every
+  /// interaction with the Vault API, including errors"), so a guessed or revoked token leaves
+  /// a trace. An audit device that cannot write fails the request closed, as any other.
+  private func refusedUnauthenticated(_ logical: LogicalRequest, _ error: VaultError) async
+    -> VaultHTTPResponse
+  {
+    let requestID = Crypto.randomUUIDString()
+    let mountType = (try? await resolve(logical.path))?.mountType ?? ""
+    do {
+      try await auditor.logRequest(logical, id: requestID, caller: .http, mountType: mountType)
+      try await auditor.logResponse(
+        logical, id: requestID, caller: .http, mountType: mountType, reply: .failure(error))
+    } catch {
+      return Self.auditFailed(error, caller: .http)
+    }
+    return Self.errorResponse(error)
+  }
+
+  /// The reply to a request that spent a token's last use: the token is revoked at once, with
+  /// its leases; a reply that hands out a lease is replaced by Vault's error, since the
+  /// credentials it carries were just revoked (Vault's `tokenRevocationPending`,
+  /// vault/request_handling.go; hashicorp/vault#615).
+  private func revokingOnLastUse(_ response: LogicalResponse?, of token: VaultToken?) async throws
+    -> LogicalResponse?
+  {
+    guard let token, token.isOnLastUse else { return response }
+    let leases = try await store.revokeVaultToken(accessor: token.accessor)
+    _ = await LeaseRevoker(store: store).revoke(leases)
+    if let response, !response.leaseID.isEmpty {
+      throw VaultError.invalid(
+        "Secret cannot be returned; token had one use left, so leased credentials were "
+          + "immediately revoked.")
+    }
+    return response
   }
 
   /// Go's `net/http` `cleanPath`: `path.Clean`, keeping a trailing slash.

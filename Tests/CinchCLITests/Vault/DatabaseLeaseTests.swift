@@ -205,6 +205,18 @@ extension DatabaseLeaseTests {
       return (issued["data"] as? [String: Any])?["username"] as? String ?? ""
     }
 
+    // A token's last use revokes it at once, with what it was just given: Vault answers
+    // with an error in place of credentials that no longer work.
+    let rolesBefore = try setup.server.roleCount(like: "v-token-readonly-%")
+    let once = try await child(#"{"policies":["app"],"num_uses":1}"#)
+    let refused = try await call("GET", "database/creds/readonly", token: once)
+    #expect(
+      refused["errors"] as? [String] == [
+        "Secret cannot be returned; token had one use left, so leased credentials were "
+          + "immediately revoked."
+      ], "\(refused)")
+    #expect(try setup.server.roleCount(like: "v-token-readonly-%") == rolesBefore)
+
     let app = try await child(#"{"policies":["app"]}"#)
     let user = try await creds(app)
     #expect(user.hasPrefix("v-token-readonly-"))
@@ -237,6 +249,17 @@ extension PostgresServer {
         "postgres", "-c", "SELECT count(*) FROM pg_roles WHERE rolname = '\(name)'",
       ])
     return output.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+  }
+
+  /// How many roles have a name `LIKE` the pattern.
+  func roleCount(like pattern: String) throws -> Int {
+    let output = try run(
+      "psql",
+      [
+        "-X", "-t", "-A", "-h", directory.path, "-p", String(port), "-U", "postgres", "-d",
+        "postgres", "-c", "SELECT count(*) FROM pg_roles WHERE rolname LIKE '\(pattern)'",
+      ])
+    return Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
   }
 
   /// Whole minutes from now until the role's VALID UNTIL.

@@ -125,6 +125,16 @@ struct AuditDeviceTests {
       (#""prefix":"vault: ""#, "prefix is not supported: cinch writes each entry as it is"),
       (#""log_raw":"yes""#, "unable to parse 'log_raw': 'yes' is not a boolean"),
       (#""mode":"rw""#, "unable to parse 'mode': rw is not an octal mode"),
+      (
+        #""mode":"0755""#,
+        "mode 0755 is not allowed: file audit devices cannot use file modes with executable "
+          + "permissions"
+      ),
+      (
+        #""mode":"0610""#,
+        "mode 0610 is not allowed: file audit devices cannot use file modes with executable "
+          + "permissions"
+      ),
       (#""fallback":"true""#, "unknown option 'fallback' for a file audit device"),
     ]
     for (options, message) in refusals {
@@ -170,6 +180,30 @@ struct AuditDeviceTests {
     let unrouted = entries.filter { $0["request"]?["path"] == .string("nowhere/x") }
     #expect(unrouted.map { $0["request"]?["mount_type"] } == [.string(""), .string("")])
     #expect(unrouted.last?["error"]?.stringValue?.contains("route entry not found") == true)
+  }
+
+  /// A request refused for want of a valid token (none, an unknown one, a revoked one) is
+  /// audited like any other: Vault's audit log holds "every interaction with the Vault API,
+  /// including errors", so a guessed or stolen token leaves a trace, hashed.
+  @Test("requests without a valid token are audited, the token hashed")
+  func refusedTokensAreAudited() async throws {
+    let (vault, log) = try await Self.withFileDevice()
+    let guess = "hvs.guessed-token-3e1f"
+    #expect(
+      await vault.http("PUT", "secret/data/x", #"{"data":{"a":"b"}}"#, token: guess).status == 403)
+    #expect(await vault.http("GET", "secret/data/y", token: nil).status == 403)
+    let text = try String(contentsOfFile: log, encoding: .utf8)
+    #expect(!text.contains(guess))
+    let entries = text.split(separator: "\n").compactMap { try? JSONValueParser.parse(String($0)) }
+    let guessed = entries.filter { $0["request"]?["path"] == .string("secret/data/x") }
+    #expect(guessed.map { $0["type"] } == [.string("request"), .string("response")])
+    let hashed = try #require(
+      await vault.call("PUT", "sys/audit-hash/file", #"{"input":"\#(guess)"}"#).at("data", "hash"))
+    #expect(guessed.first?["request"]?["client_token"] == hashed)
+    #expect(guessed.last?["error"]?.stringValue?.contains("invalid token") == true)
+    let anonymous = entries.filter { $0["request"]?["path"] == .string("secret/data/y") }
+    #expect(anonymous.count == 2)
+    #expect(anonymous.last?["error"]?.stringValue?.contains("permission denied") == true)
   }
 
   /// Vault's `default` policy does not grant `sys/audit-hash`: a token that could hash a
