@@ -165,7 +165,7 @@ struct GrantCollector {
     case .parameter:
       let (name, version) = Self.withoutSelector(consumer.name)
       return parameterRead(
-        name, version: version, encrypted: true, timing: timing, reason: reason,
+        name, version: version, encrypted: consumer.decrypts, timing: timing, reason: reason,
         written: consumer.isWrittenOut,
         // The selector the name ends with (`:3`, `:live`) goes from the portable one too; it
         // cannot be split there ('${AWS::Region}' holds colons).
@@ -175,9 +175,11 @@ struct GrantCollector {
         })
     case .secret:
       let stage = consumer.versionID == nil ? consumer.versionStage : nil
-      return secretRead(
+      var read = secretRead(
         consumer.name, versionStage: stage, versionID: consumer.versionID, timing: timing,
         reason: reason, written: consumer.isWrittenOut, portableName: portable.name(of: consumer))
+      read.anyVersion = consumer.versionChosenAtRunTime
+      return read
     }
   }
 
@@ -272,6 +274,14 @@ struct GrantCollector {
           file: consumer.file, kind: .unresolved("role '\(text)'"), account: String(fields[4]))
       }
       return PolicyRole(file: consumer.file, kind: .external(text))
+    case .chosenAtRunTime:
+      report(
+        .consumerWithoutRole,
+        "'\(consumer.resource)' reads '\(consumer.name)' as a role its task's Credentials take from the execution's input: attach its consumers policy to each role an execution may name",
+        reason)
+      return PolicyRole(
+        file: consumer.file,
+        kind: .unresolved("the roles executions of '\(consumer.resource)' name"))
     case .functionRole(let function):
       report(
         .consumerWithoutRole,
@@ -608,7 +618,9 @@ struct GrantCollector {
     case .secret:
       let purpose: StatementPurpose
       var conditions: [PolicyCondition] = []
-      if let versionID = read.versionID {
+      if read.anyVersion {
+        purpose = .readSecrets
+      } else if let versionID = read.versionID {
         purpose = .readSecretVersions
         conditions = [PolicyCondition("StringEquals", "secretsmanager:VersionId", [versionID])]
       } else {

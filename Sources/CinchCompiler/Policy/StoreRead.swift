@@ -25,6 +25,9 @@ struct StoreRead: Sendable, Hashable {
   /// A secret's pinned staging label or version id (at most one is set).
   var versionStage: String?
   var versionID: String?
+  /// A secret read at whatever version the reader is given when it runs (a Step Functions
+  /// task's `VersionStage.$`): no version condition holds it.
+  var anyVersion = false
   /// False for an entry the template creates: no metadata to check before deploy. A public
   /// parameter (`/aws/service/…`) is checked like any other (`cinch check` reads its history),
   /// under its accountless ARN.

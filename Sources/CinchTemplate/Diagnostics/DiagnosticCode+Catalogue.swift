@@ -273,6 +273,10 @@ extension DiagnosticCode {
   )
   public static let unusedMapping = DiagnosticCode(
     "W3004", "unused-mapping", "A mapping no `Fn::FindInMap` reads.")
+  public static let definitionNotRead = DiagnosticCode(
+    "W3005", "definition-not-read",
+    "A state machine's `DefinitionString` that is not JSON cinch can read (malformed, or nested deeper than its parse limits): the Parameter Store and Secrets Manager calls of its tasks are not checked, and no policy grants them."
+  )
 
   // MARK: 4 — store, lockfile and resolution
 
@@ -416,7 +420,7 @@ extension DiagnosticCode {
     secretInCustomResource, passwordInTemplate, noEchoDefault, credentialInTemplate,
     noEchoInReference, referenceInSAMLocation, resolveNotLowerCase, referenceInResourceAttribute,
     referenceTextTransformed, referenceValueNotSplit,
-    cycle, danglingReference, unusedParameter, unusedMapping,
+    cycle, danglingReference, unusedParameter, unusedMapping, definitionNotRead,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,
     fingerprintKeyMismatch, checkNotRun, pinnedValueChanged, partialARNLikeComplete,

@@ -10,6 +10,8 @@ enum BuildSpecEnvironment {
     var segments: [Value.Segment]
     /// The buildspec line the name is on, from 1.
     var line: Int
+    /// Where it is in the buildspec: `env/secrets-manager/DB_PASSWORD`.
+    var path: [String]
   }
 
   /// The reads of a `BuildSpec` value, evaluated: none for a buildspec file's name (one line)
@@ -35,7 +37,7 @@ enum BuildSpecEnvironment {
         reads.append(
           Read(
             format: format, segments: document.segments(of: name),
-            line: entry.value.range.start.line))
+            line: entry.value.range.start.line, path: ["env", section, entry.name]))
       }
     }
     return reads

@@ -48,6 +48,13 @@ public struct RuntimeConsumer: Sendable, Hashable {
   /// read parameters themselves (ECS, CodeBuild, …), `ssm:GetParameter` for a Step Functions
   /// task that calls the SDK's `getParameter`.
   public var parameterAction = "ssm:GetParameters"
+  /// Whether the reader has the value decrypted, so calls KMS through the service as itself:
+  /// the services that read parameters do; a Step Functions `getParameter` task only with
+  /// `WithDecryption: true`.
+  public var decrypts = true
+  /// A secret's version stage or id that the reader takes from its input when it runs (a Step
+  /// Functions task's `VersionStage.$`): any version may be read.
+  public var versionChosenAtRunTime = false
 
   public var isConcrete: Bool { waitsOn.isEmpty }
 
@@ -71,6 +78,9 @@ public enum RoleReference: Sendable, Hashable, CustomStringConvertible {
   case symbolic(String, waitsOn: [Dependency])
   /// The execution role of a function outside the template, named as evaluated.
   case functionRole(String)
+  /// A role the reader takes from its input when it runs (a Step Functions task's
+  /// `Credentials` given by `RoleArn.$` or a JSONata expression).
+  case chosenAtRunTime
   /// No property names a role (an ECS task without `ExecutionRoleArn`), or the reading service
   /// uses its own.
   case none
@@ -83,6 +93,7 @@ public enum RoleReference: Sendable, Hashable, CustomStringConvertible {
     case .symbolic(let text, let waitsOn):
       "role '\(text)' (waits on \(waitsOn.map(\.description).joined(separator: ", ")))"
     case .functionRole(let function): "the role of function '\(function)' (outside the template)"
+    case .chosenAtRunTime: "a role chosen when it runs"
     case .none: "no role"
     }
   }

@@ -203,6 +203,16 @@ public enum RuntimeConsumerFinder {
         segments, format: format, inputs: evaluator.inputs, managed: managed?.kind)
       let prefix = ["Resources", resource.logicalID, "Properties"]
       let syntaxPath = TemplatePath(prefix + site.syntax)
+      if location.waitsOn.isEmpty, let kind = location.kind, location.name.isEmpty {
+        diagnostics.report(
+          Diagnostic(
+            .emptyName,
+            "'\(site.resourceType)' is given an empty \(kind.rawValue) name to read: it names "
+              + "nothing, and no statement is generated for it",
+            file: template.path, range: site.node.range,
+            path: TemplatePath(prefix + site.property)))
+        return nil
+      }
       // Parameter and secret names have no '*' or '?' (their alphabets), and a policy's
       // Resource reads them as wildcards: granted, `/app/*` would read every entry under it.
       if location.waitsOn.isEmpty, let kind = location.kind,
@@ -260,11 +270,12 @@ public enum RuntimeConsumerFinder {
         let node = resource.properties?["Source"]?["BuildSpec"]
       else { return [] }
       let evaluated = evaluator.evaluate(node, into: &diagnostics)
-      let site = Site(
-        node: node, property: ["Source", "BuildSpec"], syntax: ["Source", "BuildSpec"],
-        live: live, resourceType: "AWS::CodeBuild::Project", role: .property(["ServiceRole"]),
-        bindings: [])
       return BuildSpecEnvironment.reads(evaluated).compactMap { read in
+        // Each read is its own place in the buildspec, though they share the string.
+        let site = Site(
+          node: node, property: ["Source", "BuildSpec"] + read.path,
+          syntax: ["Source", "BuildSpec"], live: live, resourceType: "AWS::CodeBuild::Project",
+          role: .property(["ServiceRole"]), bindings: [])
         let found = consumer(
           read.segments, format: read.format, at: site, of: resource, into: &diagnostics)
         guard var found else { return nil }
@@ -286,10 +297,10 @@ public enum RuntimeConsumerFinder {
     private mutating func stateMachineConsumers(
       of resource: Template.Resource, live: Bool, into diagnostics: inout Diagnostics
     ) -> [RuntimeConsumer] {
-      let role: RuntimeConsumerRule.Role
+      let machineRole: RuntimeConsumerRule.Role
       switch resource.type {
-      case "AWS::StepFunctions::StateMachine": role = .property(["RoleArn"])
-      case "AWS::Serverless::StateMachine": role = .samResource
+      case "AWS::StepFunctions::StateMachine": machineRole = .property(["RoleArn"])
+      case "AWS::Serverless::StateMachine": machineRole = .samResource
       default: return []
       }
       guard let properties = resource.properties else { return [] }
@@ -298,43 +309,70 @@ public enum RuntimeConsumerFinder {
       func site(_ node: Node, _ path: [String]) -> Site {
         Site(
           node: node, property: path, syntax: path, live: live, resourceType: resource.type ?? "",
-          role: role, bindings: [])
+          role: machineRole, bindings: [])
       }
       if let definition = properties["Definition"], definition.mapping != nil {
-        let arguments = StateMachineDefinition.arguments(in: definition) { node in
-          self.evaluator.evaluate(node, into: &diagnostics).placeholderText
+        // A value's text once evaluated and its substitutions made (a `Resource` may be one).
+        let text = { (node: Node) -> String? in
+          let value = self.evaluator.evaluate(node, into: &diagnostics)
+          return value.placeholderSegments.map {
+            Value.text(of: Self.substituting(substitutions, in: $0))
+          }
         }
-        for argument in arguments {
+        for argument in StateMachineDefinition.arguments(in: definition, text: text) {
           let value = evaluator.evaluate(argument.node, into: &diagnostics)
           guard let segments = value.placeholderSegments else { continue }
-          let options = secretOptions(argument) {
-            self.evaluator.evaluate($0, into: &diagnostics).string
-          }
           let substituted = Self.substituting(substitutions, in: segments)
-          if var found = stateMachineConsumer(
-            substituted, argument: argument, options: options,
-            at: site(argument.node, ["Definition"] + argument.path), of: resource,
-            into: &diagnostics)
-          {
-            // A definition substitution may take the ARN from an input.
-            if substituted != segments { found.isWrittenOut = false }
-            consumers.append(found)
-          }
-        }
-      } else if let node = properties["DefinitionString"],
-        let document = EmbeddedDocument(
-          evaluator.evaluate(node, into: &diagnostics), syntax: .json, path: "definition"),
-        let definition = document.root
-      {
-        let text = { (node: Node) in node.scalar }
-        for argument in StateMachineDefinition.arguments(in: definition, text: text) {
-          guard let name = argument.node.scalar else { continue }
-          let options = secretOptions(argument, text: text)
-          let segments = Self.substituting(substitutions, in: document.segments(of: name))
+          let path = ["Definition"] + argument.path
+          let versions = Self.versions(of: argument, text: text)
           guard
             var found = stateMachineConsumer(
-              segments, argument: argument, options: options,
-              at: site(node, ["DefinitionString"]), of: resource, into: &diagnostics)
+              substituted, argument: argument, versions: versions, at: site(argument.node, path),
+              of: resource, into: &diagnostics)
+          else { continue }
+          // A definition substitution may take the ARN from an input.
+          if substituted != segments { found.isWrittenOut = false }
+          if case .written(let roleNode) = argument.credentials {
+            found.role = role(at: roleNode, into: &diagnostics)
+            found.roleRange = roleNode.range
+            found.roleProperty = nil
+          }
+          consumers.append(found)
+        }
+      } else if let node = properties["DefinitionString"] {
+        let value = evaluator.evaluate(node, into: &diagnostics)
+        guard value != .noValue, value.placeholderSegments != nil else { return [] }
+        guard let document = EmbeddedDocument(value, syntax: .json, path: "definition"),
+          let definition = document.root
+        else {
+          // Not read, so not checked and not granted: said, rather than passed over.
+          diagnostics.report(
+            Diagnostic(
+              .definitionNotRead,
+              "the 'DefinitionString' of '\(resource.logicalID)' is not JSON cinch can read "
+                + "(or nests deeper than it reads): what its tasks read from Parameter Store "
+                + "and Secrets Manager is not checked, and no policy grants it",
+              file: template.path, range: node.range,
+              path: TemplatePath([
+                "Resources", resource.logicalID, "Properties", "DefinitionString",
+              ])))
+          return []
+        }
+        let text = { (node: Node) -> String? in
+          node.scalar.map {
+            Value.text(of: Self.substituting(substitutions, in: document.segments(of: $0)))
+          }
+        }
+        for argument in StateMachineDefinition.arguments(in: definition, text: text) {
+          guard let name = argument.node.scalar else { continue }
+          let segments = Self.substituting(substitutions, in: document.segments(of: name))
+          let versions = Self.versions(of: argument, text: text)
+          // Each read is its own place in the definition, though they share the string.
+          guard
+            var found = stateMachineConsumer(
+              segments, argument: argument, versions: versions,
+              at: site(node, ["DefinitionString"] + argument.path), of: resource,
+              into: &diagnostics)
           else { continue }
           found.isWrittenOut = Self.writesOutARN(segments)
           if let line = EmbeddedDocument.range(
@@ -342,38 +380,61 @@ public enum RuntimeConsumerFinder {
           {
             found.range = line
           }
+          if case .written(let roleNode) = argument.credentials, let roleText = text(roleNode) {
+            found.role =
+              roleText.contains("${")
+              ? .symbolic(roleText, waitsOn: found.waitsOn)
+              : roleResource(named: roleText, into: &diagnostics).map(RoleReference.resource)
+                ?? .external(roleText)
+            found.roleProperty = nil
+            found.roleRange = found.range
+          }
           consumers.append(found)
         }
       }
       return consumers
     }
 
+    /// A getSecretValue's own `VersionStage` and `VersionId` as written, and whether either is
+    /// taken from the execution.
+    private static func versions(
+      of argument: StateMachineDefinition.Argument, text: (Node) -> String?
+    ) -> (stage: String?, id: String?, chosenAtRunTime: Bool) {
+      var result: (stage: String?, id: String?, chosenAtRunTime: Bool) = (nil, nil, false)
+      for (field, isStage) in [(argument.versionStage, true), (argument.versionID, false)] {
+        switch field {
+        case .absent: break
+        case .chosenAtRunTime: result.chosenAtRunTime = true
+        case .written(let node):
+          if isStage { result.stage = text(node) } else { result.id = text(node) }
+        }
+      }
+      return result
+    }
+
     private mutating func stateMachineConsumer(
       _ segments: [Value.Segment], argument: StateMachineDefinition.Argument,
-      options: (stage: String?, id: String?), at site: Site, of resource: Template.Resource,
-      into diagnostics: inout Diagnostics
+      versions: (stage: String?, id: String?, chosenAtRunTime: Bool), at site: Site,
+      of resource: Template.Resource, into diagnostics: inout Diagnostics
     ) -> RuntimeConsumer? {
       guard
         var found = consumer(
           segments, format: argument.api.format, at: site, of: resource, into: &diagnostics)
       else { return nil }
       if argument.api.format == .parameterName { found.parameterAction = argument.api.action }
-      if found.kind == .secret {
-        found.versionStage = options.stage
-        found.versionID = options.id
+      found.decrypts = argument.decrypts
+      if case .chosenAtRunTime = argument.credentials {
+        found.role = .chosenAtRunTime
+        found.roleProperty = nil
+        found.roleRange = nil
       }
+      // A getSecretValue's own VersionStage and VersionId (a parameter path's selector, read
+      // through Parameter Store, already named its version).
+      guard argument.api.format == .secretID, found.kind == .secret else { return found }
+      found.versionStage = versions.stage
+      found.versionID = versions.id
+      found.versionChosenAtRunTime = versions.chosenAtRunTime
       return found
-    }
-
-    /// A `getSecretValue` call's `VersionStage` and `VersionId`, when written out.
-    private func secretOptions(
-      _ argument: StateMachineDefinition.Argument, text: (Node) -> String?
-    ) -> (stage: String?, id: String?) {
-      guard argument.api.format == .secretID else { return (nil, nil) }
-      return (
-        argument.arguments["VersionStage"].flatMap(text),
-        argument.arguments["VersionId"].flatMap(text)
-      )
     }
 
     /// `DefinitionSubstitutions`, evaluated: each key's value as text and holes.

@@ -30,6 +30,14 @@ enum StateMachineDefinition {
       action: "secretsmanager:GetSecretValue"),
   ]
 
+  /// A field the call may take from the template or from the execution.
+  enum Field {
+    case absent
+    case written(Node)
+    /// A JSONPath `Field.$` or a JSONata `{% … %}`: known only when the state runs.
+    case chosenAtRunTime
+  }
+
   /// One argument that names a store entry.
   struct Argument {
     var api: API
@@ -38,8 +46,16 @@ enum StateMachineDefinition {
     var node: Node
     /// From the definition's root: `States/Fetch/Parameters/Name`.
     var path: [String]
-    /// The call's arguments (for a secret's `VersionStage` and `VersionId`).
-    var arguments: Node
+    /// A secret's `VersionStage` and `VersionId`.
+    var versionStage: Field = .absent
+    var versionID: Field = .absent
+    /// Whether the call asks for decryption (`WithDecryption`, false when absent): only then
+    /// does Parameter Store call KMS as the caller. Secrets Manager always decrypts.
+    var decrypts: Bool
+    /// The role of the task's `Credentials` (`RoleArn`), which Step Functions assumes to make
+    /// the call, instead of the state machine's own.
+    /// https://docs.aws.amazon.com/step-functions/latest/apireference/API_TaskCredentials.html
+    var credentials: Field = .absent
   }
 
   /// The arguments of every SDK call in `definition` that names store entries. `text` gives a
@@ -71,9 +87,25 @@ enum StateMachineDefinition {
           }
         }
         let argumentsKey = stateJSONata ? "Arguments" : "Parameters"
-        guard let resource = state["Resource"].flatMap(text), let api = api(resource),
+        guard state["Type"].flatMap(text) == "Task",
+          let resource = state["Resource"].flatMap(text), let api = api(resource),
           let arguments = state[argumentsKey], let value = arguments[api.field]
         else { continue }
+        func field(_ name: String, in node: Node?) -> Field {
+          guard let node else { return .absent }
+          if !stateJSONata, node["\(name).$"] != nil { return .chosenAtRunTime }
+          guard let written = node[name] else { return .absent }
+          if stateJSONata, let string = written.scalar, isExpression(string) {
+            return .chosenAtRunTime
+          }
+          return .written(written)
+        }
+        let decrypts: Bool
+        switch field("WithDecryption", in: arguments) {
+        case .absent: decrypts = api.format != .parameterName
+        case .chosenAtRunTime: decrypts = true
+        case .written(let flag): decrypts = flag.scalar.map { $0 != "false" } ?? true
+        }
         let argumentPath = statePath + [argumentsKey, api.field]
         let values: [(Node, [String])] =
           api.isList
@@ -81,7 +113,13 @@ enum StateMachineDefinition {
           : [(value, argumentPath)]
         for (node, nodePath) in values {
           if stateJSONata, let string = node.scalar, isExpression(string) { continue }
-          found.append(Argument(api: api, node: node, path: nodePath, arguments: arguments))
+          var argument = Argument(api: api, node: node, path: nodePath, decrypts: decrypts)
+          if api.format == .secretID {
+            argument.versionStage = field("VersionStage", in: arguments)
+            argument.versionID = field("VersionId", in: arguments)
+          }
+          argument.credentials = field("RoleArn", in: state["Credentials"])
+          found.append(argument)
         }
       }
     }

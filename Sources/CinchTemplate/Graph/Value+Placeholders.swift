@@ -19,6 +19,16 @@ extension Value {
     case hole(String, [Dependency])
   }
 
+  /// Segments as one text, each hole as its placeholder.
+  static func text(of segments: [Segment]) -> String {
+    segments.map { segment in
+      switch segment {
+      case .text(let text): text
+      case .hole(let placeholder, _): placeholder
+      }
+    }.joined()
+  }
+
   /// The value as text and holes, or nil when it is not a string.
   package var placeholderSegments: [Segment]? {
     switch self {
