@@ -203,44 +203,13 @@ public enum RuntimeConsumerFinder {
         segments, format: format, inputs: evaluator.inputs, managed: managed?.kind)
       let prefix = ["Resources", resource.logicalID, "Properties"]
       let syntaxPath = TemplatePath(prefix + site.syntax)
-      if location.waitsOn.isEmpty, let kind = location.kind, location.name.isEmpty {
-        diagnostics.report(
-          Diagnostic(
-            .emptyName,
-            "'\(site.resourceType)' is given an empty \(kind.rawValue) name to read: it names "
-              + "nothing, and no statement is generated for it",
-            file: template.path, range: site.node.range,
-            path: TemplatePath(prefix + site.property)))
-        return nil
-      }
-      // Parameter and secret names have no '*' or '?' (their alphabets), and a policy's
-      // Resource reads them as wildcards: granted, `/app/*` would read every entry under it.
+      // A concrete name that names nothing to read: said at the value, and no statement.
       if location.waitsOn.isEmpty, let kind = location.kind,
-        location.name.contains(where: { $0 == "*" || $0 == "?" })
+        let (code, message) = Self.unreadableName(location.name, kind: kind, by: site.resourceType)
       {
         diagnostics.report(
           Diagnostic(
-            .invalidName,
-            "\(kind.rawValue) '\(location.name)' holds a wildcard: '\(site.resourceType)' reads "
-              + "one \(kind.rawValue) by its exact name, and in a policy '*' and '?' would match "
-              + "every name they fit; no statement is generated for it",
-            file: template.path, range: site.node.range,
-            path: TemplatePath(prefix + site.property)))
-        return nil
-      }
-      // Names outside Parameter Store's or Secrets Manager's alphabet and shape ('/my app',
-      // '//app', a plain '${Env}') name nothing to read, and a policy would misread some
-      // ('${…}' is an IAM policy variable): E2002, as in a reference, and no statement.
-      if location.waitsOn.isEmpty, let kind = location.kind,
-        let problem = ReferenceScanner.nameProblem(
-          Self.checkedName(location.name, kind: kind), isSecret: kind == .secret)
-      {
-        diagnostics.report(
-          Diagnostic(
-            .invalidName,
-            "\(problem); '\(site.resourceType)' reads no \(kind.rawValue) by it, and no "
-              + "statement is generated for it",
-            file: template.path, range: site.node.range,
+            code, message, file: template.path, range: site.node.range,
             path: TemplatePath(prefix + site.property)))
         return nil
       }
@@ -492,6 +461,41 @@ public enum RuntimeConsumerFinder {
         append(rest)
       }
       return result
+    }
+
+    /// Why a concrete name names nothing `resourceType` can read, if it does not: it is empty
+    /// (E2005); it holds `*` or `?`, which are in neither alphabet and which a policy's
+    /// `Resource` would read as wildcards, granting every name they fit (E2002); or it breaks
+    /// Parameter Store's or Secrets Manager's other naming rules (`/my app`, `//app`, a plain
+    /// `${Env}`, which a policy would also misread as an IAM variable: E2002, as in a
+    /// reference).
+    static func unreadableName(_ name: String, kind: StoreEntry.Kind, by resourceType: String)
+      -> (DiagnosticCode, String)?
+    {
+      if name.isEmpty {
+        return (
+          .emptyName,
+          "'\(resourceType)' is given an empty \(kind.rawValue) name to read: it names nothing, "
+            + "and no statement is generated for it"
+        )
+      }
+      if name.contains(where: { $0 == "*" || $0 == "?" }) {
+        return (
+          .invalidName,
+          "\(kind.rawValue) '\(name)' holds a wildcard: '\(resourceType)' reads one "
+            + "\(kind.rawValue) by its exact name, and in a policy '*' and '?' would match every "
+            + "name they fit; no statement is generated for it"
+        )
+      }
+      guard
+        let problem = ReferenceScanner.nameProblem(
+          checkedName(name, kind: kind), isSecret: kind == .secret)
+      else { return nil }
+      return (
+        .invalidName,
+        "\(problem); '\(resourceType)' reads no \(kind.rawValue) by it, and no statement is "
+          + "generated for it"
+      )
     }
 
     /// The part of a located name that Parameter Store's or Secrets Manager's naming rules
