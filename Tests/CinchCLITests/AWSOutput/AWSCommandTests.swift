@@ -53,6 +53,60 @@ import Testing
         == "Parameter:\n  Name: docker_username\n  Value: deploy-bot\n  Version: 1\n")
   }
 
+  /// The aws CLI reads `output`, `cli_error_format` and `cli_binary_format` from the config
+  /// file's profile for every command (cli-configure-files.html): a script whose config says
+  /// `output = text` gets text, below the flag and the environment.
+  @Test func theConfigFilesProfileSetsOutputErrorAndBinaryFormats() async throws {
+    let home = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cinch-aws-config-" + UUID().uuidString)
+    defer { try? FileManager.default.removeItem(at: home) }
+    try FileManager.default.createDirectory(
+      at: home.appendingPathComponent(".aws"), withIntermediateDirectories: true)
+    try """
+    [default]
+    output = text
+    cli_error_format = json
+    cli_binary_format = raw-in-base64-out
+
+    [profile other]
+    output = json
+
+    """.write(
+      to: home.appendingPathComponent(".aws/config"), atomically: true, encoding: .utf8)
+    let environment = ["HOME": home.path]
+    let query = try options(["--query", "Parameter.Value"])
+    let text = await AWSCommand.execute("GetParameter", query, environment: environment) { _ in
+      Self.response
+    }
+    #expect(text.standardOutput == "deploy-bot\n")
+    let flagged = await AWSCommand.execute(
+      "GetParameter", try options(["--query", "Parameter.Value", "--output", "json"]),
+      environment: environment
+    ) { _ in Self.response }
+    #expect(flagged.standardOutput == "\"deploy-bot\"\n")
+    let variable = await AWSCommand.execute(
+      "GetParameter", query, environment: environment.merging(["AWS_DEFAULT_OUTPUT": "json"]) { $1 }
+    ) { _ in Self.response }
+    #expect(variable.standardOutput == "\"deploy-bot\"\n")
+    let profile = await AWSCommand.execute(
+      "GetParameter", query, environment: environment.merging(["AWS_PROFILE": "other"]) { $1 }
+    ) { _ in Self.response }
+    #expect(profile.standardOutput == "\"deploy-bot\"\n")
+    let failed = await AWSCommand.execute("GetParameter", query, environment: environment) {
+      _ -> Response in throw ParameterNotFound()
+    }
+    #expect(failed.standardError.contains("\"Code\": \"ParameterNotFound\""), "\(failed)")
+    let yamlErrors = await AWSCommand.execute(
+      "GetParameter", query,
+      environment: environment.merging(["AWS_CLI_ERROR_FORMAT": "yaml"]) { $1 }
+    ) { _ -> Response in throw ParameterNotFound() }
+    #expect(yamlErrors.standardError.contains("Code: ParameterNotFound"), "\(yamlErrors)")
+    #expect(try options([]).readsBlobsRaw(environment: environment))
+    #expect(
+      !(try options(["--cli-binary-format", "base64"]).readsBlobsRaw(environment: environment)))
+    #expect(!(try options([]).readsBlobsRaw(environment: [:])))
+  }
+
   @Test func serviceErrorsPrintOneLineAndExit254() async throws {
     let outcome = await AWSCommand.execute("GetParameter", try options([])) { _ -> Response in
       throw ParameterNotFound()

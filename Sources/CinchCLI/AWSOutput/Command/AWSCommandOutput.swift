@@ -132,12 +132,12 @@ package enum AWSCommand {
     environment: [String: String] = [:], terminalWidth: Int = 80, isTerminal: Bool = false,
     _ body: (AWSCLIInput?) async throws -> Response
   ) async -> Outcome {
-    let errorFormat = (try? options.resolvedErrorFormat()) ?? .enhanced
+    let errorFormat = (try? options.resolvedErrorFormat(environment: environment)) ?? .enhanced
     do {
       let format = try options.resolvedOutput(environment: environment)
       let query = try options.compiledQuery()
       let color = try options.resolvedColor()
-      _ = try options.resolvedErrorFormat()
+      _ = try options.resolvedErrorFormat(environment: environment)
       try options.checkConnection()
       if let skeleton = try options.skeletonFormat() {
         let noSkeleton = AWSUsageError(

@@ -1,4 +1,5 @@
 package import ArgumentParser
+import CinchAWS
 
 /// The aws CLI's global options, for every `cinch ssm …` / `cinch secretsmanager …` command:
 /// `@OptionGroup var global: AWSGlobalOptions`. Values are checked when the command runs (in
@@ -8,7 +9,7 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
   @Option(
     name: .customLong("output"),
     help:
-      "Output format: json, text, table, yaml, yaml-stream or off (default: $AWS_DEFAULT_OUTPUT or json)."
+      "Output format: json, text, table, yaml, yaml-stream or off (default: $AWS_DEFAULT_OUTPUT, the profile's output in ~/.aws/config, or json)."
   )
   package var output: String?
 
@@ -68,13 +69,15 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
 
   @Option(
     name: .customLong("cli-error-format"),
-    help: "How service errors print: enhanced (default), legacy, json, yaml, text or table.")
+    help:
+      "How service errors print: enhanced (default), legacy, json, yaml, text or table ($AWS_CLI_ERROR_FORMAT, or the profile's cli_error_format)."
+  )
   package var cliErrorFormat: String?
 
   @Option(
     name: .customLong("cli-binary-format"),
     help:
-      "How a blob given as text is read (--secret-binary): base64 (the default) or raw-in-base64-out (the text's bytes)."
+      "How a blob given as text is read (--secret-binary): base64 (the default) or raw-in-base64-out (the text's bytes); the profile's cli_binary_format otherwise."
   )
   package var cliBinaryFormat: String?
 
@@ -107,10 +110,24 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
     }
   }
 
+  /// A setting of the aws CLI's config file for the profile in use (`--profile`, else
+  /// `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`, else `default`), as the aws CLI reads `output`,
+  /// `cli_binary_format` and `cli_error_format` from it for every command; nil without a home
+  /// folder (`HOME`) or the setting.
+  /// https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html#cli-configure-files-settings
+  func configured(_ key: String, environment: [String: String]) -> String? {
+    guard let home = environment["HOME"], !home.isEmpty else { return nil }
+    let profile =
+      profile ?? environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+      ?? environment["AWS_DEFAULT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+    return AWSConfigFiles.load(environment: environment, home: home).setting(key, profile: profile)
+  }
+
   /// Whether blob parameters given as text are their raw bytes (`--cli-binary-format
-  /// raw-in-base64-out`) rather than base64; `fileb://` is raw either way.
-  package func readsBlobsRaw() throws(AWSUsageError) -> Bool {
-    switch cliBinaryFormat {
+  /// raw-in-base64-out`, or `cli_binary_format` in the config file) rather than base64;
+  /// `fileb://` is raw either way.
+  package func readsBlobsRaw(environment: [String: String]) throws(AWSUsageError) -> Bool {
+    switch cliBinaryFormat ?? configured("cli_binary_format", environment: environment) {
     case nil, "base64": return false
     case "raw-in-base64-out": return true
     default:
@@ -118,11 +135,15 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
     }
   }
 
-  /// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else json.
+  /// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else the profile's `output`,
+  /// else json.
   package func resolvedOutput(environment: [String: String]) throws(AWSUsageError)
     -> AWSOutputFormat
   {
-    guard let name = output ?? environment["AWS_DEFAULT_OUTPUT"] else { return .json }
+    guard
+      let name = output ?? environment["AWS_DEFAULT_OUTPUT"]
+        ?? configured("output", environment: environment)
+    else { return .json }
     guard let format = AWSOutputFormat(rawValue: name) else {
       throw .invalidChoice(option: "--output", choices: AWSOutputFormat.allCases.map(\.rawValue))
     }
@@ -137,9 +158,17 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
     return mode
   }
 
-  package func resolvedErrorFormat() throws(AWSUsageError) -> AWSErrorFormat {
-    guard let cliErrorFormat else { return .enhanced }
-    guard let format = AWSErrorFormat(rawValue: cliErrorFormat.lowercased()) else {
+  /// How errors print: `--cli-error-format`, else `AWS_CLI_ERROR_FORMAT`, else the profile's
+  /// `cli_error_format`, else enhanced.
+  /// https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-error-format.html
+  package func resolvedErrorFormat(environment: [String: String]) throws(AWSUsageError)
+    -> AWSErrorFormat
+  {
+    guard
+      let name = cliErrorFormat ?? environment["AWS_CLI_ERROR_FORMAT"]
+        ?? configured("cli_error_format", environment: environment)
+    else { return .enhanced }
+    guard let format = AWSErrorFormat(rawValue: name.lowercased()) else {
       throw .invalidChoice(
         option: "--cli-error-format", choices: AWSErrorFormat.allCases.map(\.rawValue))
     }

@@ -46,7 +46,7 @@ struct CreateSecretCommand: AsyncParsableCommand {
         kmsKeyID: try input.string("KmsKeyId", flag: kmsKeyID, option: "--kms-key-id"),
         secretBinary: try input.blob(
           "SecretBinary", flag: secretBinary, option: "--secret-binary",
-          raw: global.readsBlobsRaw()),
+          raw: global.readsBlobsRaw(environment: ProcessEnvironment.current)),
         secretString: try input.string(
           "SecretString", flag: secretString, option: "--secret-string"),
         tags: try AWSStructures.tags(
@@ -137,7 +137,7 @@ struct PutSecretValueCommand: AsyncParsableCommand {
           "ClientRequestToken", flag: clientRequestToken, option: "--client-request-token"),
         secretBinary: try input.blob(
           "SecretBinary", flag: secretBinary, option: "--secret-binary",
-          raw: global.readsBlobsRaw()),
+          raw: global.readsBlobsRaw(environment: ProcessEnvironment.current)),
         secretString: try input.string(
           "SecretString", flag: secretString, option: "--secret-string"),
         versionStages: try input.strings(
@@ -187,7 +187,7 @@ struct UpdateSecretCommand: AsyncParsableCommand {
         kmsKeyID: try input.string("KmsKeyId", flag: kmsKeyID, option: "--kms-key-id"),
         secretBinary: try input.blob(
           "SecretBinary", flag: secretBinary, option: "--secret-binary",
-          raw: global.readsBlobsRaw()),
+          raw: global.readsBlobsRaw(environment: ProcessEnvironment.current)),
         secretString: try input.string(
           "SecretString", flag: secretString, option: "--secret-string")
       ).checked(for: "UpdateSecret")
