@@ -83,20 +83,27 @@ struct Shorthand: Equatable {
         throw ParseError(description: "Expected: '=', received: EOF for input: \(key)")
       }
       index += 1
-      let trimmed = key.trimmingCharacters(in: .whitespaces)
+      let trimmed = key.trimmingCharacters(in: .whitespacesAndNewlines)
       guard !trimmed.isEmpty else { throw ParseError(description: "Expected a key before '='") }
       return trimmed
     }
 
-    /// Whether the text at `position` reads `key=` (a key: no `,`, `=`, quote or bracket).
+    /// Whether the text at `position` reads `key=` (a key: no `,`, `=`, quote or bracket;
+    /// white space around it, as awscli's parser strips it).
     func startsKey(at position: Int) -> Bool {
       var cursor = position
-      while cursor < characters.count, characters[cursor] == " " { cursor += 1 }
+      while cursor < characters.count, characters[cursor].isWhitespace { cursor += 1 }
       let start = cursor
       while cursor < characters.count {
         let character = characters[cursor]
         if character == "=" { return cursor > start }
-        if ",[]{}\"' ".contains(character) { return false }
+        if character.isWhitespace {
+          // `Value =v`: only white space may come between a key and its `=`.
+          var next = cursor
+          while next < characters.count, characters[next].isWhitespace { next += 1 }
+          return next < characters.count && characters[next] == "=" && cursor > start
+        }
+        if ",[]{}\"'".contains(character) { return false }
         cursor += 1
       }
       return false
@@ -123,7 +130,7 @@ struct Shorthand: Equatable {
     }
 
     mutating func parseScalar(stopAt stops: String) throws(ParseError) -> String {
-      while !atEnd, characters[index] == " " { index += 1 }
+      while !atEnd, characters[index].isWhitespace { index += 1 }
       if !atEnd, characters[index] == "\"" || characters[index] == "'" {
         let quote = characters[index]
         index += 1
@@ -139,7 +146,7 @@ struct Shorthand: Equatable {
         }
         guard !atEnd else { throw ParseError(description: "Expected: '\(quote)', received: EOF") }
         index += 1
-        while !atEnd, characters[index] == " " { index += 1 }
+        while !atEnd, characters[index].isWhitespace { index += 1 }
         return value
       }
       var value = ""
@@ -153,7 +160,9 @@ struct Shorthand: Equatable {
         value.append(characters[index])
         index += 1
       }
-      return value.trimmingCharacters(in: .whitespaces)
+      // awscli strips a value (`_value().strip()`): a file:// document's last line break is
+      // not part of it.
+      return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
   }
 }

@@ -66,4 +66,22 @@ import Testing
       try AWSStructures.tags(try AWSStructures.parse(["Key=Env,Colour=blue"], option: "--tags"))
     }
   }
+
+  /// awscli strips keys and values: a `file://` document's line break is not part of its last
+  /// value, and white space before a key's `=` is not part of the key.
+  @Test func whiteSpaceAroundKeysAndValuesIsNotKept() throws {
+    let filter = try Shorthand.parse("Key=Name,Option=BeginsWith,Values=/app\n")
+    #expect(filter["Values"] == .scalar("/app"))
+    #expect(
+      try Shorthand.parse("Key=Type,Values=SecureString,String\r\n")["Values"]
+        == .list(["SecureString", "String"]))
+    let spaced = try Shorthand.parse("Key=k6,Value =v6")
+    #expect(spaced["Key"] == .scalar("k6"))
+    #expect(spaced["Value"] == .scalar("v6"))
+    let first = try Shorthand.parse("Value=v7,Key = k7")
+    #expect(first["Key"] == .scalar("k7"))
+    #expect(first["Value"] == .scalar("v7"))
+    // A space inside a value that is no key stays part of the value.
+    #expect(try Shorthand.parse("Key=a,Value=two words")["Value"] == .scalar("two words"))
+  }
 }
