@@ -37,4 +37,17 @@ import Testing
     #expect(described.parameters.first?.tier == .advanced)
     #expect(described.parameters.first?.dataType == .text)
   }
+
+  /// A map of version ids to stages decodes in one order whatever the decoder's dictionary
+  /// does, so `describe-secret` prints the same thing twice.
+  @Test func versionStagesDecodeInOneOrder() throws {
+    let body =
+      Array(
+        #"{"ARN":"arn:aws:secretsmanager:us-east-1:1:secret:s-AbCdEf","Name":"s","#.utf8)
+      + Array(#""VersionIdsToStages":{"9f":["AWSPREVIOUS"],"1a":["AWSCURRENT"],"5c":[]}}"#.utf8)
+    for _ in 0..<5 {
+      let described = try AWSWireCodec.decode(DescribeSecretResponse.self, from: body)
+      #expect(described.versionIDsToStages?.versionIDs == ["1a", "5c", "9f"])
+    }
+  }
 }

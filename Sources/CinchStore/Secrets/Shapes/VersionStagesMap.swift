@@ -36,9 +36,11 @@ public struct VersionStagesMap: Codable, Sendable, Hashable {
     init?(intValue: Int) { nil }
   }
 
+  /// Decoded (an `aws://` store's answer) in the versions' id order: the decoder keeps no
+  /// order of its own, so output and `--query keys(…)` would change from run to run.
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: Key.self)
-    pairs = try container.allKeys.map {
+    pairs = try container.allKeys.sorted { $0.stringValue < $1.stringValue }.map {
       Pair(versionID: $0.stringValue, stages: try container.decode([String].self, forKey: $0))
     }
   }
