@@ -95,6 +95,9 @@ struct RuntimeReadExistence {
       case nil: return nil
       }
     case .secret?:
+      if read.throughParameterStore, !read.decrypts {
+        return .secretThroughParameterStoreUndecrypted(secretID: read.name)
+      }
       switch described.secrets[read.name] {
       case .failure(let failure)?: return failure
       case .success(let list)?:

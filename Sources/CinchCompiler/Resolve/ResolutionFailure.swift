@@ -18,6 +18,9 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
   /// `version`: the parameter version the reference names, which names no version of a secret.
   case secretThroughParameterStore(
     kind: Reference.Kind, name: String, secretID: String, version: Int?)
+  /// A run-time read of `/aws/reference/secretsmanager/ID` that does not ask for decryption (a
+  /// Step Functions `getParameter` without `WithDecryption: true`): Parameter Store refuses it.
+  case secretThroughParameterStoreUndecrypted(secretID: String)
   /// A run-time read's `NAME:LABEL` (a reference cannot name a label).
   case parameterLabelNotFound(name: String, label: String)
   /// `ssm` naming a SecureString, or `ssm-secure` naming a String/StringList: CloudFormation
@@ -62,6 +65,10 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
       "'\(name)' reads secret '\(secretID)' through Parameter Store, and a parameter version "
         + "cannot pin one of a secret's versions: write '{{resolve:secretsmanager:\(secretID)}}' "
         + "to lock it"
+    case .secretThroughParameterStoreUndecrypted(let secretID):
+      "secret '\(secretID)' is read through Parameter Store without decryption, which Parameter "
+        + "Store refuses for a secret ('WithDecryption flag must be True for retrieving a Secret "
+        + "Manager secret'): ask for WithDecryption: true"
     case .parameterLabelNotFound(let name, let label):
       "parameter '\(name)' has no version labelled '\(label)'"
     case .typeMismatch(let kind, let name, let type):
@@ -136,7 +143,8 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
     switch self {
     case .parameterNotFound, .parameterElsewhere, .publicParameterNotCopied, .secretNotFound:
       .entryNotFound
-    case .secretThroughParameterStore(.ssm, _, _, _): .typeMismatch
+    case .secretThroughParameterStore(.ssm, _, _, _), .secretThroughParameterStoreUndecrypted:
+      .typeMismatch
     case .secretThroughParameterStore(_, _, _, _?): .versionNotFound
     case .secretThroughParameterStore: .referenceNotLockable
     case .parameterVersionNotFound, .parameterLabelNotFound, .secretVersionNotFound,
