@@ -56,12 +56,16 @@ struct StoreOptions: ParsableArguments {
     return StoreConfiguration(region: region, accountID: account, caller: caller(environment))
   }
 
-  /// Who is calling: the access key id when one is set, else the local user.
+  /// Who is calling a command that opens the store itself: the system's name for the user
+  /// running it (`USER` or `LOGNAME` only where the system has none). Not an access key id
+  /// from the environment: nothing checks one here (only `cinch serve` verifies the key a
+  /// request is signed with), so any text there would be recorded as the caller.
   static func caller(_ environment: [String: String]) -> String? {
-    if let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty { return key }
+    if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name {
+      return String(cString: name)
+    }
     if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return user }
-    guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
-    return String(cString: name)
+    return nil
   }
 
   /// The key source to try, in order: `--key-file`, `CINCH_MASTER_KEY`, `CINCH_PASSPHRASE`,

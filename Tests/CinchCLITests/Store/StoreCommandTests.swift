@@ -205,6 +205,26 @@ import _CinchTestSupport
     #expect(tooLong.status == 254)
   }
 
+  /// A command that opens the store itself records who ran it as the system names that user:
+  /// an access key id in the environment is checked by nothing here, so it is not the caller
+  /// (the tour leaves one exported after its `cinch serve` step).
+  @Test func anAccessKeyIdInTheEnvironmentIsNotTheLocalCaller() async throws {
+    let project = try await Project()
+    let fake = "AKIAFAKEFAKEFAKEFAKE"
+    let put = try await project.run(
+      ["ssm", "put-parameter", "--name", "/a", "--value", "v", "--type", "String"],
+      environment: ["AWS_ACCESS_KEY_ID": fake, "AWS_SECRET_ACCESS_KEY": "wrong"])
+    #expect(put.status == 0, "\(put.stderr)")
+    let history = try await project.run([
+      "ssm", "get-parameter-history", "--name", "/a", "--query", "Parameters[0].LastModifiedUser",
+      "--output", "text",
+    ])
+    let audit = try await project.run(["audit", "list", "--format", "json"])
+    #expect(!audit.stdout.contains(fake), "\(audit.stdout)")
+    #expect(!history.stdout.contains(fake))
+    #expect(!history.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+  }
+
   @Test func aWrongOrMissingKeyIsOneLine() async throws {
     let project = try await Project()
     try await project.run([
