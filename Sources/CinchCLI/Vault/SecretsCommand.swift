@@ -6,7 +6,8 @@ import CinchVault
 /// `cinch secrets enable|disable|list|tune`: the mount table, as `vault secrets` manages it.
 struct SecretsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "secrets", abstract: "Mount and unmount secrets engines (kv-v2, transit).",
+    commandName: "secrets",
+    abstract: "Mount and unmount secrets engines (kv-v2, transit, database).",
     subcommands: [
       SecretsEnableCommand.self, SecretsDisableCommand.self, SecretsListCommand.self,
       SecretsTuneCommand.self,
@@ -15,7 +16,8 @@ struct SecretsCommand: AsyncParsableCommand {
 
 struct SecretsEnableCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "enable", abstract: "Mount an engine: kv-v2 (or kv -version=2) or transit.")
+    commandName: "enable",
+    abstract: "Mount an engine: kv-v2 (or kv -version=2), transit or database.")
 
   @OptionGroup var storeOptions: StoreOptions
   @Option(
