@@ -45,7 +45,10 @@ final class RotationLease: Sendable {
   /// rotation holds it.
   static func acquire(storePath: String, key: String) throws(StoreError) -> RotationLease? {
     let file = storePath + "-rotation.lock"
-    let descriptor = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    // Not through a symbolic link, as the store's own files are not: one planted in the
+    // store's folder would otherwise have a scheduled `cinch rotate --due` create a file
+    // wherever it points.
+    let descriptor = open(file, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
     guard descriptor >= 0 else {
       throw StoreError.internalError(
         "cannot open the rotation lock '\(file)': \(String(cString: strerror(errno)))")

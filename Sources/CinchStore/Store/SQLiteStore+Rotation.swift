@@ -258,7 +258,8 @@ extension SQLiteStore {
   }
 
   /// `message` with every value of the secret's versions (labelled or not: a rotator may read
-  /// any by its id), each string inside a JSON value, and the base64 of a binary one, replaced
+  /// any by its id), each string inside a JSON value, and a binary one's base64 and (where
+  /// they are UTF-8) its bytes as text, replaced
   /// by `<redacted>`, also as they read escaped inside a JSON string (`jq -c`, Python's
   /// `json.dumps`, Foundation's encoder), which is how a rotator most often prints them.
   func scrub(_ message: String, _ entry: SecretEntry, _ db: Database) throws -> String {
@@ -267,7 +268,11 @@ extension SQLiteStore {
       guard let value = try? openValue(record, entry, db) else { continue }
       switch value.type {
       case .binary:
-        secrets.insert(value.bytes.withUnsafeBytes { Data($0) }.base64EncodedString())
+        let data = value.bytes.withUnsafeBytes { Data($0) }
+        secrets.insert(data.base64EncodedString())
+        // Its bytes too, where they are text (a password or a key file kept with fileb://):
+        // a rotator that decodes the value prints them as they are.
+        if let text = String(data: data, encoding: .utf8) { secrets.insert(text) }
       case .string:
         let text = value.bytes.utf8String()
         secrets.insert(text)

@@ -380,6 +380,52 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     #expect(recorded?.contains("CANARY") == false)
   }
 
+  /// The rotation lock is not opened through a symbolic link planted in the store's folder:
+  /// the rotation is refused and nothing is created where the link points.
+  @Test func theRotationLockIsNotOpenedThroughALink() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("linked", "LockVal12345", token: tokenA)
+    let victim = fixture.directory.file("victim")
+    try FileManager.default.createSymbolicLink(
+      atPath: fixture.storePath + "-rotation.lock", withDestinationPath: victim)
+    await #expect(throws: StoreError.self) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "linked", clientRequestToken: tokenB, rotationLambdaARN: lambda("password")))
+    }
+    #expect(!FileManager.default.fileExists(atPath: victim))
+  }
+
+  /// A binary secret is often text kept with `fileb://` (a password, a key file): a rotator
+  /// that decodes it prints its bytes, which are scrubbed as its base64 is.
+  @Test func aBinarySecretsBytesAreScrubbed() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    _ = try await store.createSecret(
+      CreateSecretRequest(
+        name: "bin", clientRequestToken: tokenA,
+        secretBinary: Data("BinaryHeldPassword-9876".utf8)))
+    let script = try executable(
+      "decoded.sh", in: fixture,
+      #"""
+      #!/bin/sh
+      printf '%s\n' 'b64: QmluYXJ5SGVsZFBhc3N3b3JkLTk4NzY=' >&2
+      printf '%s\n' 'raw: BinaryHeldPassword-9876' >&2
+      exit 1
+      """#)
+    try await store.registerRotator(name: "decoded", command: [script])
+    let error = await #expect(throws: StoreError.self) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "bin", clientRequestToken: tokenB, rotationLambdaARN: lambda("decoded")))
+    }
+    let message = try #require(error?.rotatorOutput)
+    #expect(!message.contains("BinaryHeldPassword"), "\(message)")
+    #expect(message.contains("raw: <redacted>"))
+    #expect(message.contains("b64: <redacted>"))
+  }
+
   /// A value of fewer than 4 characters is scrubbed where it stands as a word of its own (a
   /// 3-letter password on its own line, a JSON key's short value), not inside longer words;
   /// a short number (a port) is left alone.
