@@ -85,10 +85,98 @@ public struct PasswordRotator: SecretRotator {
     guard text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") else {
       return password
     }
-    guard case .object(var object)? = try? JSONValueParser.parse(text) else {
+    guard case .object? = try? JSONValueParser.parse(text) else {
       throw RotatorFailure("the current value starts like a JSON object but is not valid JSON")
     }
-    object["password"] = .string(password)
-    return JSONValue.object(object).compact()
+    // Spliced into the text rather than the document written again, so that every other key
+    // keeps its exact text: a number past Int64 or with an exponent, `-0`, the key order and
+    // the spacing (a parsed number comes back as a Double, `1e3` as `1000`).
+    let encoded = JSONValue.string(password).compact()
+    if let value = topLevelValue(of: "password", in: text) {
+      var spliced = text
+      spliced.replaceSubrange(value, with: encoded)
+      return spliced
+    }
+    guard let close = text.lastIndex(of: "}") else { return text }
+    let before = text[..<close]
+    let isEmpty = before.drop { $0 != "{" }.dropFirst().allSatisfy(\.isWhitespace)
+    return before + (isEmpty ? "" : ",") + "\"password\":" + encoded + text[close...]
+  }
+
+  /// Where the value of the top-level member `key` is in `text`, a valid JSON object (the last
+  /// such member, as a parser keeps the last of duplicates); nil when it has none.
+  static func topLevelValue(of key: String, in text: String) -> Range<String.Index>? {
+    let characters = Array(text.unicodeScalars.indices)
+    let scalars = text.unicodeScalars
+    var position = 0
+    func scalar(_ at: Int) -> Unicode.Scalar? {
+      at < characters.count ? scalars[characters[at]] : nil
+    }
+    func skipBlanks() {
+      while let next = scalar(position), [" ", "\n", "\r", "\t"].contains(next) { position += 1 }
+    }
+    /// Past a string that starts at `position`; its text, quotes included.
+    func skipString() -> Range<Int> {
+      let start = position
+      position += 1
+      while let next = scalar(position) {
+        position += 1
+        if next == "\\" { position += 1 } else if next == "\"" { break }
+      }
+      return start..<position
+    }
+    func skipValue() {
+      guard let first = scalar(position) else { return }
+      switch first {
+      case "\"":
+        _ = skipString()
+      case "{", "[":
+        var depth = 0
+        while let next = scalar(position) {
+          if next == "\"" {
+            _ = skipString()
+            continue
+          }
+          position += 1
+          if next == "{" || next == "[" {
+            depth += 1
+          } else if next == "}" || next == "]" {
+            depth -= 1
+            if depth == 0 { return }
+          }
+        }
+      default:
+        // A number, `true`, `false` or `null`: up to what ends it.
+        while let next = scalar(position), ![",", "}", "]", " ", "\n", "\r", "\t"].contains(next) {
+          position += 1
+        }
+      }
+    }
+    skipBlanks()
+    guard scalar(position) == "{" else { return nil }
+    position += 1
+    var found: Range<String.Index>?
+    while true {
+      skipBlanks()
+      guard scalar(position) == "\"" else { return found }
+      let keyRange = skipString()
+      let keyText = String(
+        text[characters[keyRange.lowerBound]...characters[keyRange.upperBound - 1]])
+      skipBlanks()
+      guard scalar(position) == ":" else { return found }
+      position += 1
+      skipBlanks()
+      let start = position
+      skipValue()
+      if case .string(let name)? = try? JSONValueParser.parse(keyText), name == key,
+        position <= characters.count
+      {
+        let end = position < characters.count ? characters[position] : text.endIndex
+        found = characters[start]..<end
+      }
+      skipBlanks()
+      guard scalar(position) == "," else { return found }
+      position += 1
+    }
   }
 }

@@ -783,3 +783,50 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     }
   }
 }
+
+/// The password rotator writes the new password into the secret's text and changes nothing
+/// else: numbers Swift would read as a `Double` (past Int64, with an exponent, `-0`), the key
+/// order and the spacing stay as they were.
+@Suite struct PasswordSpliceTests {
+  func replaced(_ text: String, with password: String = "N3w\"pw") throws -> String {
+    try PasswordRotator.replacingPassword(
+      in: GetSecretValueResponse(
+        arn: "arn", name: "s", versionID: "v", secretString: text, versionStages: [],
+        createdDate: Date()),
+      with: password)
+  }
+
+  @Test func otherMembersKeepTheirText() throws {
+    let original =
+      #"{"password":"x","big":12345678901234567890,"f":3.14159265358979323846,"exp":1e3,"neg":-0}"#
+    #expect(
+      try replaced(original)
+        == #"{"password":"N3w\"pw","big":12345678901234567890,"f":3.14159265358979323846,"exp":1e3,"neg":-0}"#
+    )
+    let spaced = "{\n  \"user\" : \"a\",\n  \"password\" : {\"old\": [1, \"}\"]} ,\n  \"n\": 1\n}"
+    #expect(
+      try replaced(spaced)
+        == "{\n  \"user\" : \"a\",\n  \"password\" : \"N3w\\\"pw\" ,\n  \"n\": 1\n}")
+  }
+
+  @Test func aPasswordKeyIsAddedWhenThereIsNone() throws {
+    #expect(
+      try replaced(#"{"user":"a","n":1.50}"#) == #"{"user":"a","n":1.50,"password":"N3w\"pw"}"#)
+    #expect(try replaced("{ }") == #"{ "password":"N3w\"pw"}"#)
+    // A nested `password` is not the secret's: the top-level one is added.
+    #expect(
+      try replaced(#"{"db":{"password":"x"}}"#) == #"{"db":{"password":"x"},"password":"N3w\"pw"}"#)
+  }
+
+  @Test func anEscapedKeyAndTheLastOfDuplicatesAreTheOnesReplaced() throws {
+    #expect(try replaced(#"{"pass\u0077ord":"x"}"#) == #"{"pass\u0077ord":"N3w\"pw"}"#)
+    #expect(
+      try replaced(#"{"password":"a","password":"b"}"#) == #"{"password":"a","password":"N3w\"pw"}"#
+    )
+  }
+
+  @Test func aValueThatIsNoObjectIsReplacedWhole() throws {
+    #expect(try replaced("plain-old") == "N3w\"pw")
+    #expect(throws: (any Error).self) { try replaced("{not json") }
+  }
+}
