@@ -30,6 +30,14 @@ extension SQLiteStore {
       try self.findSecret(request.secretID, db).arn(self.configuration)
     }
     guard let lease = try RotationLease.acquire(storePath: path, key: arn) else {
+      // The same request again (its ClientRequestToken, the running rotation's version id: an
+      // SDK retrying after its read timed out on a long step) is answered as Secrets Manager,
+      // whose RotateSecret starts the rotation and returns, answers it: under way.
+      if let token = request.clientRequestToken,
+        let running = try await pendingRotation(of: request.secretID), running.versionID == token
+      {
+        return RotateSecretResponse(arn: running.arn, name: running.name, versionID: token)
+      }
       throw StoreError.rotationInProgress
     }
     defer { withExtendedLifetime(lease) {} }
@@ -43,7 +51,14 @@ extension SQLiteStore {
     let context = RotationContext(
       store: withKMSCallCheck(nil).withSecretReadCheck(nil), passwordPolicy: plan.passwordPolicy)
     let steps: [RotationStep] = plan.immediately ? RotationStep.allCases : [.testSecret]
-    for step in steps {
+    for (index, step) in steps.enumerated() {
+      // CancelRotateSecret "cancels the rotation" that is in progress: no further step runs,
+      // and the pending version keeps AWSPENDING for a later rotation to resume.
+      if index > 0, try await rotationCancelled(plan) {
+        throw StoreError.invalidRequest(
+          "The rotation was cancelled (CancelRotateSecret) before its \(step.rawValue) step; "
+            + "version \(plan.token) keeps AWSPENDING.")
+      }
       let event = RotationEvent(secretID: plan.arn, clientRequestToken: plan.token, step: step)
       do {
         try await rotator.run(event, context: context)
@@ -59,6 +74,28 @@ extension SQLiteStore {
     if let unfinished { throw unfinished }
     return RotateSecretResponse(
       arn: plan.arn, name: plan.name, versionID: plan.immediately ? plan.token : nil)
+  }
+
+  /// The version a rotation of the secret left pending (AWSPENDING on a version that is not
+  /// AWSCURRENT), with the secret's ARN and name; nil when none is.
+  private func pendingRotation(of secretID: String) async throws -> (
+    arn: String, name: String, versionID: String
+  )? {
+    try await pool.read { db in
+      let entry = try self.findSecret(secretID, db)
+      let stages = try EntryLabels.fetch(db, entry: entry.id)
+      guard let pending = stages[SecretStage.pending], pending != stages[SecretStage.current],
+        let record = try SecretVersionRecord.fetch(db, entry: entry.id, version: pending)
+      else { return nil }
+      return (entry.arn(self.configuration), entry.name, record.versionID)
+    }
+  }
+
+  /// Whether rotation was turned off (CancelRotateSecret) since `plan` turned it on.
+  private func rotationCancelled(_ plan: RotationPlan) async throws -> Bool {
+    try await pool.read { db in
+      try self.findSecret(plan.arn, db).attributes.rotationEnabled != true
+    }
   }
 
   public func cancelRotateSecret(_ request: CancelRotateSecretRequest) async throws

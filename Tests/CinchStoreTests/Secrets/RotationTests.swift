@@ -30,6 +30,13 @@ struct ForgetfulRotator: SecretRotator {
   }
 }
 
+/// Waits for a rotator to show it has started by making `path`.
+func waitUntilExists(_ path: String) async throws {
+  while !FileManager.default.fileExists(atPath: path) {
+    try await Task.sleep(for: .milliseconds(20))
+  }
+}
+
 func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:function:\(name)" }
 
 @Suite struct RotationTests {
@@ -538,9 +545,7 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
           RotateSecretRequest(
             secretID: "busy", clientRequestToken: tokenB, rotationLambdaARN: lambda("wait")))
       }
-      while !FileManager.default.fileExists(atPath: startedFile) {
-        try await Task.sleep(for: .milliseconds(20))
-      }
+      try await waitUntilExists(startedFile)
       return task
     }
     let first = try await started()
@@ -550,12 +555,54 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     ) {
       _ = try await store.rotateSecret(RotateSecretRequest(secretID: "busy"))
     }
+    // The same request again (an SDK retrying after its read timed out) is told the rotation
+    // is under way, as Secrets Manager's RotateSecret, which returns once it has started.
+    let retried = try await store.rotateSecret(
+      RotateSecretRequest(
+        secretID: "busy", clientRequestToken: tokenB, rotationLambdaARN: lambda("wait")))
+    #expect(retried.versionID == tokenB)
     _ = FileManager.default.createFile(atPath: release, contents: nil)
     // The command sets no value, so the first rotation fails at finishSecret; what matters is
     // that its lease ends with it, and the next run resumes its pending version.
     _ = try? await first.value
     try FileManager.default.removeItem(atPath: startedFile)
     _ = try? await started().value
+  }
+
+  /// CancelRotateSecret while a rotation runs cancels it: no further step runs, and the pending
+  /// version keeps AWSPENDING.
+  @Test func cancellingARunningRotationStopsItsNextSteps() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("cx", #"{"password":"cx-value-1234"}"#, token: tokenA)
+    let startedFile = fixture.directory.file("started")
+    let release = fixture.directory.file("release")
+    let steps = fixture.directory.file("steps")
+    let script = try executable(
+      "cancelled.sh", in: fixture,
+      """
+      #!/bin/sh
+      echo "$CINCH_ROTATION_STEP" >> "\(steps)"
+      if [ "$CINCH_ROTATION_STEP" = createSecret ]; then
+        touch "\(startedFile)"
+        while [ ! -e "\(release)" ]; do sleep 0.05; done
+      fi
+      exit 0
+      """)
+    try await store.registerRotator(name: "cancelled", command: [script])
+    let rotation = Task {
+      try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "cx", clientRequestToken: tokenB, rotationLambdaARN: lambda("cancelled")))
+    }
+    try await waitUntilExists(startedFile)
+    _ = try await store.cancelRotateSecret(CancelRotateSecretRequest(secretID: "cx"))
+    _ = FileManager.default.createFile(atPath: release, contents: nil)
+    await #expect(throws: StoreError.self) { _ = try await rotation.value }
+    #expect(try String(contentsOfFile: steps, encoding: .utf8) == "createSecret\n")
+    let described = try await store.describeSecret(DescribeSecretRequest(secretID: "cx"))
+    #expect(described.versionIDsToStages?[tokenB] == ["AWSPENDING"])
+    #expect(described.rotationEnabled == false)
   }
 
   /// A rotator named by a relative path runs from any folder; one that cannot run is refused
