@@ -39,7 +39,7 @@ enum IAMCoverageRules {
     var collector = GrantCollector(target: target, keys: .none, pins: nil, inputs: inputs)
     for read in collector.reads([analysis], profiles: [.consumers]) {
       guard case .runtime(let role?, _) = read.timing, case .resource(let logicalID) = role.kind,
-        let attached = policies.roles[logicalID], attached.isComplete
+        let attached = policies.roles[logicalID]
       else { continue }
       // The generator's grants for the read; with no keys given it adds no kms:Decrypt.
       let grants = collector.grants(for: read, profiles: [.consumers]).map(\.1).filter {
@@ -51,7 +51,11 @@ enum IAMCoverageRules {
         let verdict = attached.verdict(
           action: grant.action, resource: resource,
           resourcePolicies: read.kind == .secret && policies.hasSecretResourcePolicy)
-        guard verdict.allowed == .no else { continue }
+        // A role with a policy the template does not show may be allowed by it; an explicit
+        // Deny it shows, no policy overrides.
+        guard verdict.allowed == .no, attached.isComplete || verdict.denial != nil else {
+          continue
+        }
         if let index = missing.firstIndex(where: {
           $0.resource.description == resource.description
             && ($0.denial == nil) == (verdict.denial == nil)
@@ -59,6 +63,20 @@ enum IAMCoverageRules {
           missing[index].actions.append(grant.action)
         } else {
           missing.append((resource, [grant.action], verdict.denial))
+        }
+      }
+      // Secrets Manager decrypts a secret (under aws/secretsmanager or a customer-managed
+      // key) as the caller: whatever a key policy grants, an explicit Deny of kms:Decrypt on
+      // every key refuses the read (the validate profile relies on the same).
+      if read.kind == .secret {
+        let keys = RequiredResource(
+          arn: "arn:\(target.partition):kms:\(target.region):\(target.accountID):key/"
+            + "00000000-0000-0000-0000-000000000000",
+          expression: nil, description: "the secret's KMS key")
+        let verdict = attached.verdict(
+          action: "kms:Decrypt", resource: keys, resourcePolicies: false)
+        if verdict.allowed == .no, verdict.denial != nil {
+          missing.append((keys, ["kms:Decrypt"], verdict.denial))
         }
       }
       for gap in missing {

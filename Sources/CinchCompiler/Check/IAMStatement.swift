@@ -107,7 +107,12 @@ struct RequiredResource: Sendable {
   }
 
   func matched(by element: IAMStatement.Element) -> Truth {
-    if let expression, element.expression == expression { return .yes }
+    if let expression, let other = element.expression {
+      if other == expression { return .yes }
+      // Two resources of the template are two entries with two ARNs: a statement on
+      // `!Ref OtherSecret` does not reach `!Ref DbSecret`.
+      if other.resourceName != expression.resourceName { return .no }
+    }
     if element.pattern.isExact && element.pattern.covers(pattern) { return .yes }
     return element.pattern.intersects(anywhere) ? .unknown : .no
   }

@@ -9,6 +9,13 @@ public struct PolicyResource: Sendable, Hashable, Comparable, CustomStringConver
     /// `!GetAtt Db.MasterUserSecret.SecretArn`
     case getAtt(resource: String, attribute: String)
 
+    /// The logical id of the resource it names.
+    public var resourceName: String {
+      switch self {
+      case .ref(let name), .getAtt(let name, _): name
+      }
+    }
+
     /// As CloudFormation YAML writes it.
     public var description: String {
       switch self {
