@@ -536,10 +536,18 @@ import Testing
   @Test func anUnknownOperationIsAnInvalidChoice() {
     let usage = AWSCommandLine.unknownOperation(
       root: Root.self, arguments: ["ssm", "get-parameterz", "--name", "x"])
+    // With awscli's suggestions: difflib's close matches at 0.8.
     #expect(
       usage?.message.hasSuffix(
         "cinch: error: argument operation: Invalid choice, valid choices are:\n\n"
-          + "get-parameter" + String(repeating: " ", count: 27) + "\n") == true)
+          + "get-parameter" + String(repeating: " ", count: 27) + "\n\n\n"
+          + "Invalid choice: 'get-parameterz', maybe you meant:\n\n  * get-parameter\n") == true,
+      "\(usage?.message ?? "")")
+    #expect(
+      AWSUsageError.closeMatches(
+        "put-paramete", ["get-parameter", "get-parameters", "put-parameter", "label-parameter"])
+        == ["put-parameter", "get-parameter"])
+    #expect(AWSUsageError.closeMatches("kv", ["get-parameter", "put-parameter"]).isEmpty)
     #expect(
       AWSCommandLine.unknownOperation(
         root: Root.self, arguments: ["ssm", "get-parameter", "--nam", "x"]) == nil)

@@ -66,7 +66,8 @@ package enum AWSCommandLine {
       $0.configuration.commandName ?? $0._commandName
     }
     guard !operations.contains(operation) else { return nil }
-    return AWSUsageError.invalidChoice(option: "operation", choices: operations.sorted())
+    return AWSUsageError.invalidChoice(
+      option: "operation", choices: operations.sorted(), given: operation)
   }
 
   /// `cinch ssm help`, `cinch ssm put-parameter help`: the aws CLI prints the help for a

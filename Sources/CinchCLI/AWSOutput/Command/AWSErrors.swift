@@ -83,8 +83,12 @@ package struct AWSUsageError: Error, Sendable, Equatable, CustomStringConvertibl
     arguments("the following arguments are required: " + options.joined(separator: ", "))
   }
 
-  /// A value outside an option's choices, with the aws CLI's two-column list of choices.
-  package static func invalidChoice(option: String, choices: [String]) -> AWSUsageError {
+  /// A value outside an option's choices, with the aws CLI's two-column list of choices and,
+  /// for a `given` value close to some, its `maybe you meant:` (awscli's argparser: difflib's
+  /// `get_close_matches` at a cutoff of 0.8).
+  package static func invalidChoice(option: String, choices: [String], given: String? = nil)
+    -> AWSUsageError
+  {
     var lines = ["Invalid choice, valid choices are:\n"]
     var index = 0
     while index < choices.count {
@@ -94,7 +98,58 @@ package struct AWSUsageError: Error, Sendable, Equatable, CustomStringConvertibl
       lines.append(row.joined(separator: " | "))
       index += 2
     }
+    if let given {
+      let close = closeMatches(given, choices)
+      if !close.isEmpty {
+        lines.append("\n\nInvalid choice: '\(given)', maybe you meant:\n")
+        lines += close.map { "  * \($0)" }
+      }
+    }
     return arguments("argument \(option): " + lines.joined(separator: "\n"))
+  }
+
+  /// difflib's `get_close_matches(word, choices, n=3, cutoff=0.8)`: the choices whose
+  /// similarity to `word` is at least 0.8, best first (ties in reverse order of the choices'
+  /// text, as Python's `heapq.nlargest` of `(score, choice)` sorts them).
+  static func closeMatches(
+    _ word: String, _ choices: [String], limit: Int = 3, cutoff: Double = 0.8
+  )
+    -> [String]
+  {
+    let scored = choices.compactMap { choice -> (Double, String)? in
+      let score = similarity(Array(word), Array(choice))
+      return score >= cutoff ? (score, choice) : nil
+    }
+    return scored.sorted { $0 > $1 }.prefix(limit).map(\.1)
+  }
+
+  /// difflib's `SequenceMatcher.ratio()`: twice the characters the Ratcliff–Obershelp matching
+  /// finds in both, over both lengths.
+  static func similarity(_ a: [Character], _ b: [Character]) -> Double {
+    guard !a.isEmpty || !b.isEmpty else { return 1 }
+    return 2 * Double(matchedCount(a[...], b[...])) / Double(a.count + b.count)
+  }
+
+  /// The longest common block (the earliest in `a`, then in `b`), and the same on each side of
+  /// it.
+  private static func matchedCount(_ a: ArraySlice<Character>, _ b: ArraySlice<Character>) -> Int {
+    guard !a.isEmpty, !b.isEmpty else { return 0 }
+    var best = (length: 0, aStart: a.startIndex, bStart: b.startIndex)
+    var previous = [Int](repeating: 0, count: b.count + 1)
+    for i in a.indices {
+      var current = [Int](repeating: 0, count: b.count + 1)
+      for (offset, j) in b.indices.enumerated() where a[i] == b[j] {
+        current[offset + 1] = previous[offset] + 1
+        if current[offset + 1] > best.length {
+          best = (current[offset + 1], i - current[offset + 1] + 1, j - current[offset + 1] + 1)
+        }
+      }
+      previous = current
+    }
+    guard best.length > 0 else { return 0 }
+    return best.length
+      + matchedCount(a[a.startIndex..<best.aStart], b[b.startIndex..<best.bStart])
+      + matchedCount(a[(best.aStart + best.length)...], b[(best.bStart + best.length)...])
   }
 
   /// botocore's client-side validation of the request: `Parameter validation failed:` and one
