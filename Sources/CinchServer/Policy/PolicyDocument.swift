@@ -106,6 +106,7 @@ package struct PolicyDocument: Sendable, Hashable {
             }
           default: throw malformed("Condition values must be strings.")
           }
+          for value in values { try refusePolicyVariables(value) }
           conditions.append(
             try PolicyCondition(operator: member.key, key: test.key, values: values))
         }
@@ -137,14 +138,39 @@ package struct PolicyDocument: Sendable, Hashable {
     default: throw malformed("Syntax errors in policy.")
     }
     if name == "Action" {
-      for pattern in patterns where pattern != "*" && !pattern.contains(":") {
-        throw malformed(
-          "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
+      for pattern in patterns where pattern != "*" {
+        guard pattern.contains(":") else {
+          throw malformed(
+            "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
+        }
+        guard pattern.split(separator: ":", omittingEmptySubsequences: false).count == 2 else {
+          throw malformed("Actions/Condition can contain only one colon.")
+        }
+      }
+    } else {
+      for pattern in patterns {
+        // IAM's own refusal: a resource is an ARN (a pattern of one) or `*`.
+        guard pattern == "*" || pattern.hasPrefix("arn:") else {
+          throw malformed("Resource \(pattern) must be in ARN format or \"*\".")
+        }
+        try refusePolicyVariables(pattern)
       }
     }
     if caseInsensitive { patterns = patterns.map { $0.lowercased() } }
     return PatternList(
       patterns: patterns, negated: negated != nil, caseInsensitive: caseInsensitive)
+  }
+
+  /// A policy variable (`${aws:username}`) stands for a value of the request that IAM puts in
+  /// before it matches; cinch does not, and would match the text `${aws:username}` instead, so
+  /// a `Deny` written with one would never apply. Refused, as whatever else cannot be enforced.
+  /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+  static func refusePolicyVariables(_ text: String) throws(StoreError) {
+    guard let start = text.range(of: "${") else { return }
+    let variable = text[start.lowerBound...].prefix { $0 != "}" } + "}"
+    throw malformed(
+      "Policy variables such as \(variable) are not supported by cinch serve: write out the "
+        + "names they stand for.")
   }
 
   static func malformed(_ message: String) -> StoreError {

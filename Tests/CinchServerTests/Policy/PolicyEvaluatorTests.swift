@@ -153,6 +153,24 @@ struct PolicyEvaluatorTests {
       "Policy document contains a condition key cinch serve does not supply: 'aws:RequestedRegion'."
     ),
     ("not json", "Syntax errors in policy."),
+    // IAM's own refusals: a resource that is no ARN, an action with two colons.
+    (
+      #"{"Statement": {"Effect": "Deny", "Action": "ssm:GetParameter", "Resource": "/app/p1"}}"#,
+      #"Resource /app/p1 must be in ARN format or "*"."#
+    ),
+    (
+      #"{"Statement": {"Effect": "Deny", "Action": "ssm:Get:Parameter", "Resource": "*"}}"#,
+      "Actions/Condition can contain only one colon."
+    ),
+    // A policy variable would be matched as its own text: a Deny with one would never apply.
+    (
+      #"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "ssm:*", "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/${aws:username}/*"}}"#,
+      "Policy variables such as ${aws:username} are not supported by cinch serve: write out the names they stand for."
+    ),
+    (
+      #"{"Statement": {"Effect": "Deny", "Action": "ssm:*", "Resource": "*", "Condition": {"StringEquals": {"secretsmanager:VersionStage": "${aws:username}"}}}}"#,
+      "Policy variables such as ${aws:username} are not supported by cinch serve: write out the names they stand for."
+    ),
   ])
   func malformedDocumentsAreRefused(document: String, message: String) {
     #expect(throws: StoreError(code: "MalformedPolicyDocument", message: message)) {
