@@ -97,9 +97,18 @@ struct SyncCommand: AsyncParsableCommand {
     } catch let error as AWSClientError {
       throw CLIFailure("\(error)")
     }
+    // A target that stopped answering ends the sync: what was done until then is said.
+    func stopped(_ report: StoreSync.Report) throws {
+      guard let reason = report.stoppedBy else { return }
+      Output.stdout(Self.render(report, dryRun: dryRun))
+      throw CLIFailure("the sync stopped: \(reason) (the entries above were done before it did)")
+    }
+    try stopped(report)
     do {
-      report.entries += try await sync.syncSecrets(from: source.secrets, to: target.secrets)
-        .entries
+      let secrets = try await sync.syncSecrets(from: source.secrets, to: target.secrets)
+      report.entries += secrets.entries
+      report.stoppedBy = secrets.stoppedBy
+      try stopped(report)
     } catch let error as StoreError {
       Output.stdout(Self.render(report, dryRun: dryRun))
       throw CLIFailure("cannot list the secrets of '\(from)': \(error)")

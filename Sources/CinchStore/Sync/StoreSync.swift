@@ -69,6 +69,9 @@ package struct StoreSync: Sendable {
 
   package struct Report: Sendable, Equatable {
     package var entries: [Entry] = []
+    /// Why the copy stopped before its end (a target that stopped answering): the entries are
+    /// what was done until then, the last of them maybe partly written.
+    package var stoppedBy: String?
 
     package init(entries: [Entry] = []) {
       self.entries = entries
@@ -76,6 +79,19 @@ package struct StoreSync: Sendable {
 
     package var failures: Int {
       entries.filter { if case .failed = $0.outcome { true } else { false } }.count
+    }
+
+    /// The copy of `name` stopped on `error`, and the sync with it: the entry is failed, and
+    /// said maybe partly written (a request the target took before it stopped answering).
+    mutating func stop(_ kind: String, _ name: String, _ error: any Error, planned: Bool) {
+      stoppedBy = "\(error)"
+      let failure = StoreError(
+        code: "SyncStopped",
+        message: "the copy stopped here (\(error)); the target may hold part of this \(kind): "
+          + "run the sync again with --overwrite")
+      entries.append(
+        Entry(
+          kind: kind, name: name, outcome: .failed(failure, copiedVersions: 0), planned: planned))
     }
   }
 
@@ -131,6 +147,9 @@ package struct StoreSync: Sendable {
         outcome = try await syncParameter(name, from: source, to: target)
       } catch let error as StoreError {
         outcome = .failed(error, copiedVersions: 0)
+      } catch {
+        report.stop("parameter", name, error, planned: options.dryRun)
+        return report
       }
       report.entries.append(
         Entry(kind: "parameter", name: name, outcome: outcome, planned: options.dryRun))
@@ -298,6 +317,9 @@ extension StoreSync {
         outcome = try await syncSecret(name, from: source, to: target)
       } catch let error as StoreError {
         outcome = .failed(error, copiedVersions: 0)
+      } catch {
+        report.stop("secret", name, error, planned: options.dryRun)
+        return report
       }
       report.entries.append(
         Entry(kind: "secret", name: name, outcome: outcome, planned: options.dryRun))

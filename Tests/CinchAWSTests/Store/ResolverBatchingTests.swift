@@ -120,3 +120,37 @@ import Testing
     #expect(ParameterReference("/a/b:prod").base == "/a/b")
   }
 }
+
+/// A sync whose target stops answering stops there, and says what it did until then: the
+/// entry it was copying is failed and said maybe partly written, the rest is not tried.
+@Suite struct SyncStopTests {
+  @Test func aTargetThatStopsAnsweringStopsTheSyncWithItsReport() async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cinch-sync-stop-" + UUID().uuidString)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let source = try await SQLiteStore.create(
+      at: directory.path + "/store.db", master: .newKeyFile(path: directory.path + "/master.key"))
+    for name in ["/a/one", "/a/two"] {
+      _ = try await source.putParameter(PutParameterRequest(name: name, value: "v", type: .string))
+    }
+    let down = FakeTransport(fallback: { _ in .failure(HTTPTransportError(reason: "refused")) })
+    let store = try AWSStore.connect(
+      AWSStoreOptions(
+        storeRegion: "us-east-1", environment: [:], homeDirectory: "/nonexistent",
+        transport: down,
+        credentialProvider: StaticCredentials(
+          AWSCredentials(accessKeyID: "K", secretAccessKey: SecretBytes(utf8: "s"), source: "tests")
+        ),
+        retry: AWSRetryPolicy(maxAttempts: 1)))
+    let report = try await StoreSync(options: .init()).syncParameters(from: source, to: store)
+    #expect(report.stoppedBy != nil)
+    #expect(report.entries.map(\.name) == ["/a/one"])
+    guard case .failed(let error, _)? = report.entries.first?.outcome else {
+      Issue.record("the entry being copied is not failed: \(report.entries)")
+      return
+    }
+    #expect(error.code == "SyncStopped")
+    #expect(error.message.contains("run the sync again with --overwrite"))
+  }
+}
