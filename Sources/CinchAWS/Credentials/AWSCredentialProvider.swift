@@ -147,10 +147,12 @@ package struct ProfileCredentials: AWSCredentialProvider {
       return credentials
     }
     if let transport, config["source_profile"] == nil, config["credential_source"] == nil,
-      let webIdentity = try WebIdentityCredentials.fromProfile(
+      var webIdentity = try WebIdentityCredentials.fromProfile(
         config, profile: profile, region: region, environment: environment,
         profileEndpoint: files.setting("endpoint_url", profile: profile), transport: transport)
     {
+      // The token goes where the profile sends STS calls, never to the public endpoint instead.
+      webIdentity.serviceEndpoint = files.serviceEndpoint("sts", profile: profile)
       return try await webIdentity.load()
     }
     for key in ["role_arn", "sso_session", "sso_start_url", "web_identity_token_file"]

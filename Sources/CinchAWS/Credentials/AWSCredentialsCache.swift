@@ -25,26 +25,33 @@ package actor AWSCredentialsCache {
 
   package func credentials() async throws -> AWSCredentials {
     if let cached, refreshAt.map({ now() < $0 }) ?? true { return cached }
+    // Every caller waiting on one load gets its outcome, a refusal included.
     if let loading { return try await loading.value }
     let provider = self.provider
+    let clock = self.now
     let task = Task { () throws -> AWSCredentials in
       guard let credentials = try await provider.load() else { throw AWSClientError.noCredentials }
-      return credentials
-    }
-    loading = task
-    defer { loading = nil }
-    let credentials = try await task.value
-    let loadedAt = now()
-    if let expiration = credentials.expiration {
-      let left = expiration.timeIntervalSince(loadedAt)
-      guard left > 0 else {
-        cached = nil
+      if let expiration = credentials.expiration, expiration <= clock() {
         throw AWSClientError.credentials(
           source: credentials.source,
           reason: "the credentials it gave expired at "
             + ISO8601DateFormatter().string(from: expiration)
             + " (a refresh gave credentials that are still expired)")
       }
+      return credentials
+    }
+    loading = task
+    defer { loading = nil }
+    let credentials: AWSCredentials
+    do {
+      credentials = try await task.value
+    } catch {
+      cached = nil
+      throw error
+    }
+    let loadedAt = now()
+    if let expiration = credentials.expiration {
+      let left = max(0, expiration.timeIntervalSince(loadedAt))
       refreshAt = loadedAt.addingTimeInterval(
         left > 2 * Self.refreshMargin ? left - Self.refreshMargin : left / 2)
     } else {

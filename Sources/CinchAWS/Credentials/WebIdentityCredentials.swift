@@ -19,6 +19,8 @@ package struct WebIdentityCredentials: AWSCredentialProvider {
   package var region: String
   package var environment: [String: String]
   package var profileEndpoint: String?
+  /// STS's `endpoint_url` in the profile's `[services NAME]` section.
+  package var serviceEndpoint: String?
   package var transport: any HTTPTransport
   package var origin: String
   /// botocore's default for the STS client the aws CLI creates here (60 s to connect, 60 s to
@@ -78,7 +80,8 @@ package struct WebIdentityCredentials: AWSCredentialProvider {
   /// names the store's service, not STS.
   func endpoint() throws -> URL {
     try AWSService.sts.endpoint(
-      region: region, override: nil, environment: environment, profileEndpoint: profileEndpoint)
+      region: region, override: nil, environment: environment, profileEndpoint: profileEndpoint,
+      serviceEndpoint: serviceEndpoint)
   }
 
   package func load() async throws -> AWSCredentials? {

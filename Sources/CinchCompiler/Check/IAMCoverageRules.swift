@@ -37,6 +37,8 @@ enum IAMCoverageRules {
   ) {
     let target = PolicyTarget(inputs)
     var collector = GrantCollector(target: target, keys: .none, pins: nil, inputs: inputs)
+    let entryResources = Set(
+      analysis.template.resources.filter { entryTypes.contains($0.type ?? "") }.map(\.logicalID))
     for read in collector.reads([analysis], profiles: [.consumers]) {
       guard case .runtime(let role?, _) = read.timing, case .resource(let logicalID) = role.kind,
         let attached = policies.roles[logicalID]
@@ -47,7 +49,8 @@ enum IAMCoverageRules {
       }
       var missing: [(resource: RequiredResource, actions: [String], denial: IAMStatement?)] = []
       for grant in grants {
-        let resource = required(grant.resource, kind: read.kind, target: target)
+        var resource = required(grant.resource, kind: read.kind, target: target)
+        resource.entryResources = entryResources
         let verdict = attached.verdict(
           action: grant.action, resource: resource,
           resourcePolicies: read.kind == .secret && policies.hasSecretResourcePolicy)
@@ -135,6 +138,14 @@ enum IAMCoverageRules {
   }
 
   /// The resource a grant names, as a request names it.
+  /// The resource types whose `Ref` or `GetAtt` names a store entry of their own (a secret, a
+  /// parameter, a database's managed master secret): two of them are two entries. Not a
+  /// `SecretTargetAttachment` or `RotationSchedule`, whose `Ref` is the secret they name.
+  private static let entryTypes: Set<String> = [
+    "AWS::SecretsManager::Secret", "AWS::SSM::Parameter", "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster", "AWS::Redshift::Cluster", "AWS::DocDB::DBCluster",
+  ]
+
   private static func required(
     _ resource: PolicyResource, kind: StoreEntry.Kind, target: PolicyTarget
   ) -> RequiredResource {

@@ -88,6 +88,9 @@ struct RequiredResource: Sendable {
   var expression: PolicyResource.Expression?
   /// How findings name it.
   var description: String
+  /// The template's resources each of which stands for an entry of its own
+  /// (`IAMCoverageRules.entryTypes`): a statement naming another of them misses this one.
+  var entryResources: Set<String> = []
 
   init(arn: String, expression: PolicyResource.Expression?, description: String) {
     pattern = .resource(arn)
@@ -109,9 +112,14 @@ struct RequiredResource: Sendable {
   func matched(by element: IAMStatement.Element) -> Truth {
     if let expression, let other = element.expression {
       if other == expression { return .yes }
-      // Two resources of the template are two entries with two ARNs: a statement on
-      // `!Ref OtherSecret` does not reach `!Ref DbSecret`.
-      if other.resourceName != expression.resourceName { return .no }
+      // Two entries of the template have two ARNs: a statement on `!Ref OtherSecret` does not
+      // reach `!Ref DbSecret` (a `SecretTargetAttachment`'s `Ref` may, being its secret's).
+      if other.resourceName != expression.resourceName,
+        entryResources.contains(other.resourceName),
+        entryResources.contains(expression.resourceName)
+      {
+        return .no
+      }
     }
     if element.pattern.isExact && element.pattern.covers(pattern) { return .yes }
     return element.pattern.intersects(anywhere) ? .unknown : .no

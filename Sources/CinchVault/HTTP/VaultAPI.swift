@@ -201,6 +201,10 @@ public final class VaultAPI: Sendable {
         try await revokingOnLastUse(
           try await run(logical, at: try target.get(), caller: caller), of: logical.token))
     } catch {
+      // The last use is spent however the request ends: the token goes now, with its leases.
+      if let token = logical.token, token.isOnLastUse {
+        _ = try? await revokingOnLastUse(nil, of: token)
+      }
       reply = .failure(error)
     }
     do {

@@ -81,6 +81,19 @@ import Testing
     _ = try? await cache.credentials()
     #expect(source.loads.withLock { $0 } == 2)
   }
+
+  /// Callers that wait on one load share its outcome: none gets credentials another refused.
+  @Test func everyCallerWaitingOnALoadIsRefusedExpiredCredentials() async throws {
+    let source = Source(lifetime: -60, at: Date(timeIntervalSince1970: 1_800_000_000))
+    let cache = cache(source)
+    let outcomes = await withTaskGroup(of: Bool.self) { group in
+      for _ in 0..<8 {
+        group.addTask { (try? await cache.credentials()) == nil }
+      }
+      return await group.reduce(into: [Bool]()) { $0.append($1) }
+    }
+    #expect(outcomes.allSatisfy { $0 }, "\(outcomes)")
+  }
 }
 
 @Suite struct CredentialTimestampTests {

@@ -548,6 +548,9 @@ import Testing
         "put-paramete", ["get-parameter", "get-parameters", "put-parameter", "label-parameter"])
         == ["put-parameter", "get-parameter"])
     #expect(AWSUsageError.closeMatches("kv", ["get-parameter", "put-parameter"]).isEmpty)
+    // difflib scores `ratio(choice, word)`, which is not `ratio(word, choice)`: 0.786 here.
+    #expect(
+      AWSUsageError.closeMatches("get-paramatzedr", ["get-parameter", "get-parameters"]).isEmpty)
     #expect(
       AWSCommandLine.unknownOperation(
         root: Root.self, arguments: ["ssm", "get-parameter", "--nam", "x"]) == nil)

@@ -115,6 +115,17 @@ import Testing
     #expect(negative.status == 400)
   }
 
+  /// The request that spends a token's last use ends it with its leases, however it ends: a
+  /// refused one too.
+  @Test func aFailedLastUseStillRevokesTheTokensLeases() async throws {
+    let fixture = try await VaultFixture()
+    let limited = try await Self.child(fixture, #"{"policies":["app"],"num_uses":1}"#)
+    let owned = try await Self.lease(fixture, owner: limited.accessor)
+    let refused = await fixture.http("GET", "sys/mounts", token: limited.token)
+    #expect(refused.status == 403)
+    #expect(try await Self.isDue(fixture, owned))
+  }
+
   @Test func explicitMaxTTLCapsTheTTLAndRenewals() async throws {
     let fixture = try await VaultFixture()
     let capped = try await Self.child(fixture, #"{"ttl":"2h","explicit_max_ttl":"1h"}"#)

@@ -117,7 +117,8 @@ package struct AWSUsageError: Error, Sendable, Equatable, CustomStringConvertibl
     -> [String]
   {
     let scored = choices.compactMap { choice -> (Double, String)? in
-      let score = similarity(Array(word), Array(choice))
+      // difflib's `set_seq1(choice)`, `set_seq2(word)`: the ratio is not symmetric.
+      let score = similarity(Array(choice), Array(word))
       return score >= cutoff ? (score, choice) : nil
     }
     return scored.sorted { $0 > $1 }.prefix(limit).map(\.1)
