@@ -67,6 +67,30 @@ import _CinchTestSupport
     #expect(credentials.source == "web identity (profile 'oidc')")
   }
 
+  /// The profile's `[services NAME]` section names where its STS calls go: the token is traded
+  /// there, never sent to the public endpoint instead.
+  @Test func aProfilesServicesSectionSendsTheTokenToItsSTS() async throws {
+    let sts = try await MotoServer.shared.start()
+    let token = try TokenFile()
+    let home = try CredentialChainTests.Home(
+      config: """
+        [profile oidc]
+        web_identity_token_file = \(token.path)
+        role_arn = \(Self.role)
+        services = local
+
+        [services local]
+        sts =
+          endpoint_url = \(sts.absoluteString)
+
+        """)
+    let credentials = try #require(
+      try await Self.chain(
+        ["AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "oidc"], home: home
+      ).load())
+    #expect(credentials.sessionToken != nil)
+  }
+
   @Test func halfAConfigurationOrAMissingFileIsAOneLineError() async throws {
     let home = try CredentialChainTests.Home()
     let base = ["AWS_EC2_METADATA_DISABLED": "true"]
