@@ -21,8 +21,11 @@ package struct AWSConfigFiles: Sendable {
     self.configPath = configPath
   }
 
-  /// Reads both files (a missing file is empty).
-  package static func load(environment: [String: String], home: String) -> AWSConfigFiles {
+  /// Reads both files (a missing file is empty); with `credentials` false the config file only,
+  /// for settings that are not credentials (`output`), so no secret key is read for them.
+  package static func load(
+    environment: [String: String], home: String, credentials readsCredentials: Bool = true
+  ) -> AWSConfigFiles {
     func path(_ variable: String, _ fallback: String) -> String {
       let raw = environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
       return expandingUser(raw, home: home)
@@ -34,7 +37,7 @@ package struct AWSConfigFiles: Sendable {
       return parse(String(decoding: data, as: UTF8.self))
     }
     return AWSConfigFiles(
-      credentials: read(credentialsPath), config: read(configPath),
+      credentials: readsCredentials ? read(credentialsPath) : [:], config: read(configPath),
       credentialsPath: credentialsPath, configPath: configPath)
   }
 

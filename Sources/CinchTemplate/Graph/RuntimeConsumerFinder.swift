@@ -349,12 +349,10 @@ public enum RuntimeConsumerFinder {
           {
             found.range = line
           }
-          if case .written(let roleNode) = argument.credentials, let roleText = text(roleNode) {
-            found.role =
-              roleText.contains("${")
-              ? .symbolic(roleText, waitsOn: found.waitsOn)
-              : roleResource(named: roleText, into: &diagnostics).map(RoleReference.resource)
-                ?? .external(roleText)
+          if case .written(let roleNode) = argument.credentials, let raw = roleNode.scalar {
+            found.role = role(
+              of: Self.substituting(substitutions, in: document.segments(of: raw)),
+              into: &diagnostics)
             found.roleProperty = nil
             found.roleRange = found.range
           }
@@ -636,10 +634,26 @@ public enum RuntimeConsumerFinder {
       guard let node else { return .none }
       let value = evaluator.evaluate(node, into: &diagnostics)
       if value == .noValue { return .none }
-      let roles = Set(value.waitsOn.compactMap { resourceName(of: $0, types: ["AWS::IAM::Role"]) })
+      guard let segments = value.placeholderSegments else { return .none }
+      return role(of: segments, into: &diagnostics)
+    }
+
+    /// The role a value names, as text and holes: the template's role when it waits on that
+    /// one alone (`!GetAtt Role.Arn`, `${Role.Arn}`), else one named by ARN or name, else what
+    /// it waits on.
+    private mutating func role(of segments: [Value.Segment], into diagnostics: inout Diagnostics)
+      -> RoleReference
+    {
+      var waitsOn: [Dependency] = []
+      var isKnown = true
+      for case .hole(_, let dependencies) in segments {
+        isKnown = false
+        waitsOn += dependencies.filter { !waitsOn.contains($0) }
+      }
+      let roles = Set(waitsOn.compactMap { resourceName(of: $0, types: ["AWS::IAM::Role"]) })
       if roles.count == 1, let role = roles.first { return .resource(role) }
-      guard let text = value.placeholderText else { return .none }
-      guard value.isKnown else { return .symbolic(text, waitsOn: value.waitsOn) }
+      let text = Value.text(of: segments)
+      guard isKnown else { return .symbolic(text, waitsOn: waitsOn) }
       return roleResource(named: text, into: &diagnostics).map(RoleReference.resource)
         ?? .external(text)
     }

@@ -132,12 +132,17 @@ package enum AWSCommand {
     environment: [String: String] = [:], terminalWidth: Int = 80, isTerminal: Bool = false,
     _ body: (AWSCLIInput?) async throws -> Response
   ) async -> Outcome {
-    let errorFormat = (try? options.resolvedErrorFormat(environment: environment)) ?? .enhanced
+    // Resolved once (it may read the config file): a bad value is reported below, in the
+    // default format.
+    let resolvedErrorFormat = Result { () throws(AWSUsageError) in
+      try options.resolvedErrorFormat(environment: environment)
+    }
+    let errorFormat = (try? resolvedErrorFormat.get()) ?? .enhanced
     do {
       let format = try options.resolvedOutput(environment: environment)
       let query = try options.compiledQuery()
       let color = try options.resolvedColor()
-      _ = try options.resolvedErrorFormat(environment: environment)
+      _ = try resolvedErrorFormat.get()
       try options.checkConnection()
       if let skeleton = try options.skeletonFormat() {
         let noSkeleton = AWSUsageError(

@@ -120,7 +120,8 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
     let profile =
       profile ?? environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
       ?? environment["AWS_DEFAULT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
-    return AWSConfigFiles.load(environment: environment, home: home).setting(key, profile: profile)
+    return AWSConfigFiles.load(environment: environment, home: home, credentials: false)
+      .setting(key, profile: profile)
   }
 
   /// Whether blob parameters given as text are their raw bytes (`--cli-binary-format
