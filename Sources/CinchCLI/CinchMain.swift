@@ -86,6 +86,10 @@ public struct CinchMain: AsyncParsableCommand {
       } else {
         command = try parseAsRoot(arguments)
       }
+      if let usage = AWSCommandLine.missingOperation(command) {
+        AWSCommand.write(AWSErrorPresenter(operation: "").present(usage).text, to: .standardError)
+        terminate(AWSExitCode.usage)
+      }
       parsed = type(of: command)
       if var asyncCommand = command as? any AsyncParsableCommand {
         try await asyncCommand.run()

@@ -12,6 +12,22 @@ import _CinchTestSupport
     #expect(lines.dropFirst().first?.hasPrefix("Usage: cinch rotate [--store") == true)
     #expect(lines.last == "  See 'cinch rotate --help' for more information.")
   }
+
+  /// `aws ssm` without an operation exits 252; help printed with exit 0 would let a script's
+  /// missing word pass.
+  @Test func anAWSStyleGroupWithoutAnOperationIsAUsageError() async throws {
+    for group in ["ssm", "secretsmanager", "kms", "iam"] {
+      let result = try await CinchProcess.run([group])
+      #expect(result.status == 252, "\(group)")
+      #expect(
+        result.stderr.hasSuffix(
+          "cinch: error: the following arguments are required: operation\n\n"),
+        "\(group): \(result.stderr)")
+      #expect(result.stdout.isEmpty)
+      let help = try await CinchProcess.run([group, "--help"])
+      #expect(help.status == 0)
+    }
+  }
 }
 
 /// An argument that is not UTF-8 is refused, not stored with U+FFFD in place of its bytes; the

@@ -532,6 +532,19 @@ import Testing
       AWSCommandLine.awsExitCode(for: ExitCode(254), root: Root.self, arguments: arguments) == nil)
   }
 
+  /// `aws ssm` alone is `the following arguments are required: operation`, exit 252.
+  @Test func aGroupWithoutAnOperationIsAUsageError() throws {
+    let group = try Root.parseAsRoot(["ssm"])
+    #expect(
+      AWSCommandLine.missingOperation(group)?.message.hasSuffix(
+        "cinch: error: the following arguments are required: operation\n") == true)
+    #expect(AWSCommandLine.missingOperation(try Root.parseAsRoot(["lock", "--file", "x"])) == nil)
+    #expect(
+      AWSCommandLine.missingOperation(
+        try Root.parseAsRoot(["ssm", "get-parameter", "--name", "x"]))
+        == nil)
+  }
+
   /// `aws ssm get-parameterz …` names the operation, not the first option after it.
   @Test func anUnknownOperationIsAnInvalidChoice() {
     let usage = AWSCommandLine.unknownOperation(

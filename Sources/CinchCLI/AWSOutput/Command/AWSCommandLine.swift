@@ -6,37 +6,16 @@ import Foundation
 /// ArgumentParser's exit 64.
 package protocol AWSCommandGroup: ParsableCommand {}
 
-/// The top-level entry point for a command tree that holds aws-style groups.
+/// Usage errors inside an aws-style group, reported the aws CLI's way.
 ///
 /// Exit codes inside an aws-style command come from `AWSCommand.run`, which prints the error
 /// and throws `ExitCode(252/253/254/255)`. What it cannot see is a command line ArgumentParser
-/// refuses before `run()` (a missing value, an unknown option, a failed `validate()`): those
-/// would exit 64 with ArgumentParser's text. `main` parses like `AsyncParsableCommand.main()`
-/// and, when the arguments name an `AWSCommandGroup`, reports such errors in the aws shape
-/// with exit 252. Help, `--version` and every other command behave as before. Hook it up in
-/// the root command:
-///
-/// ```swift
-/// public static func run() async { await AWSCommandLine.main(CinchMain.self) }
-/// ```
+/// refuses before `run()` (a missing value, an unknown option, a failed `validate()`, a group
+/// with no operation): those would exit 64 (or 0) with ArgumentParser's text. The root command
+/// (`CinchMain`) asks `awsExitCode(for:root:arguments:)` and `missingOperation(_:)`, which
+/// report them in the aws shape with exit 252. Help, `--version` and every other command behave
+/// as before.
 package enum AWSCommandLine {
-  package static func main<Root: ParsableCommand>(
-    _ root: Root.Type, arguments: [String] = Array(CommandLine.arguments.dropFirst())
-  ) async -> Never {
-    do {
-      var command = try root.parseAsRoot(arguments)
-      if var asyncCommand = command as? any AsyncParsableCommand {
-        try await asyncCommand.run()
-      } else {
-        try command.run()
-      }
-      exit(0)
-    } catch {
-      if let code = awsExitCode(for: error, root: root, arguments: arguments) { exit(code) }
-      root.exit(withError: error)
-    }
-  }
-
   /// For a usage error inside an aws-style group: prints it the aws way and returns 252.
   /// Returns nil when ArgumentParser should handle the error itself.
   static func awsExitCode<Root: ParsableCommand>(
@@ -50,6 +29,13 @@ package enum AWSCommandLine {
     AWSCommand.write(
       AWSErrorPresenter(operation: "").present(usage).text, to: .standardError)
     return AWSExitCode.usage
+  }
+
+  /// `cinch ssm` alone: the aws CLI requires an operation (exit 252), where ArgumentParser
+  /// would print the group's help and exit 0, so a script's missing word passes unnoticed.
+  static func missingOperation(_ command: any ParsableCommand) -> AWSUsageError? {
+    guard command is any AWSCommandGroup else { return nil }
+    return .missingArguments(["operation"])
   }
 
   /// `cinch ssm get-parameterz …`: the aws CLI's `argument operation: Invalid choice` with the
