@@ -50,4 +50,22 @@ import Testing
       #expect(described.versionIDsToStages?.versionIDs == ["1a", "5c", "9f"])
     }
   }
+
+  /// Secrets Manager's `Tag` has no required member (its API reference: `Key` and `Value`,
+  /// "Required: No"), and a secret tagged `Key=team` in the console has no `Value`: such a tag
+  /// reads as the empty value instead of failing `describe-secret` and `list-secrets`.
+  @Test func aSecretTagWithoutAValueReadsAsEmpty() throws {
+    let described = try AWSWireCodec.decode(
+      DescribeSecretResponse.self,
+      from: Array(
+        #"{"ARN":"arn:aws:secretsmanager:us-east-1:1:secret:s-AbCdEf","Name":"s","#.utf8)
+        + Array(#""Tags":[{"Key":"team"},{"Key":"env","Value":"prod"}]}"#.utf8))
+    #expect(described.tags == [Tag(key: "team", value: ""), Tag(key: "env", value: "prod")])
+    let listed = try AWSWireCodec.decode(
+      ListSecretsResponse.self,
+      from: Array(
+        #"{"SecretList":[{"ARN":"arn:aws:secretsmanager:us-east-1:1:secret:s-AbCdEf","Name":"s","#
+          .utf8) + Array(#""Tags":[{"Key":"team"}]}]}"#.utf8))
+    #expect(listed.secretList.first?.tags == [Tag(key: "team", value: "")])
+  }
 }

@@ -12,6 +12,16 @@ public struct Tag: Codable, Sendable, Hashable {
     case key = "Key"
     case value = "Value"
   }
+
+  /// A missing `Value` is the empty value. Secrets Manager's `Tag` requires neither member
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_Tag.html), and a
+  /// secret tagged with a key alone comes back without one; Parameter Store's requires both,
+  /// which every SDK checks before sending.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    key = try container.decode(String.self, forKey: .key)
+    value = try container.decodeIfPresent(String.self, forKey: .value) ?? ""
+  }
 }
 
 extension Tag {
