@@ -178,6 +178,17 @@ struct CompileSession {
       stackName: inputs.stackName)
   }
 
+  /// A lock made for another region or account than this run's (`--region`, `--account-id`
+  /// given otherwise): its pins and keys belong to that store, so using them would write, check
+  /// or grant another region's versions. `advice` says how to go on.
+  func lockTargetConflict(advice: String) -> CommandFailure? {
+    previous.flatMap {
+      $0.targetConflict(
+        region: run.inputs.region, accountID: run.inputs.accountID, lockPath: lockPath,
+        advice: advice)
+    }
+  }
+
   /// Sorted, so naming the same templates in another order leaves the lockfile as it was.
   var recordedTemplates: [String] { templates.map(paths.relative).sorted() }
 
@@ -191,6 +202,24 @@ struct CompileSession {
 
   /// What lock, render, plan and outdated pin (and what no lock can, `unpinnable`).
   var index: ReferenceIndex { ReferenceIndex(run.analyses, pinning: true) }
+}
+
+extension Lockfile {
+  /// The refusal when this lock records another region or account than `region` and
+  /// `accountID` (a lock that records none fits every target).
+  func targetConflict(region: String, accountID: String, lockPath: String, advice: String)
+    -> CommandFailure?
+  {
+    let differences = [("region", inputs.region, region), ("account", inputs.accountID, accountID)]
+      .compactMap { name, locked, given -> String? in
+        guard let locked, locked != given else { return nil }
+        return "\(name) \(locked), not \(given)"
+      }
+    guard !differences.isEmpty else { return nil }
+    return CommandFailure(
+      message: "\(lockPath) was made for \(differences.joined(separator: " and ")): its pins and "
+        + "keys belong to that store; \(advice)")
+  }
 }
 
 extension SitePaths {

@@ -78,6 +78,13 @@ struct RenderCommand: AsyncParsableCommand {
       ReferenceIndex.reportLoopReads(
         session.run.analyses, lock: lock, into: &session.run.diagnostics)
     }
+    // Another region's pins written into this region's artifacts name versions that do not
+    // exist there, or hold other values.
+    if let conflict = session.lockTargetConflict(
+      advice: "lock for this target into another lockfile and render with it (--lock)")
+    {
+      throw conflict
+    }
     let lockfile = session.previous
     if frozen, lockfile == nil {
       throw CommandFailure(

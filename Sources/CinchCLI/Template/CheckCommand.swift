@@ -135,6 +135,12 @@ struct CheckCommand: AsyncParsableCommand {
             templates, inputs: inputs, catalog: ahead ? store.value().catalog(for: inputs) : nil)
         }
       }
+      // The lock's answers (offline) and pins (the lock rules) are another store's.
+      if let conflict = session.lockTargetConflict(
+        advice: "check with a lock made for this target (--lock)")
+      {
+        throw conflict
+      }
       if session.previous == nil, frozen || offline {
         throw CommandFailure(
           message:

@@ -215,18 +215,11 @@ struct PolicyCommand: AsyncParsableCommand {
     if let lock, let lockfile = pins {
       // The lock's versions and keys are those of the store it was made from: for another
       // region or account they name versions and keys that do not exist there.
-      let recorded = lockfile.inputs
-      let differences = [
-        ("region", recorded.region, inputs.region),
-        ("account", recorded.accountID, inputs.accountID),
-      ].compactMap { name, locked, given -> String? in
-        guard let locked, locked != given else { return nil }
-        return "\(name) \(locked), not \(given)"
-      }
-      if !differences.isEmpty {
-        throw CommandFailure(
-          message: "\(lock) was made for \(differences.joined(separator: " and ")): its pins and "
-            + "keys belong to that store; lock for this target, or leave out --lock")
+      if let conflict = lockfile.targetConflict(
+        region: inputs.region, accountID: inputs.accountID, lockPath: lock,
+        advice: "lock for this target, or leave out --lock")
+      {
+        throw conflict
       }
     }
     let keys = try await encryptionKeys(

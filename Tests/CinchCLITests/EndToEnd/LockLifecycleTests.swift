@@ -419,6 +419,38 @@ import _CinchTestSupport
     #expect(!given.stdout.contains("W2015"), "\(given.stdout)")
   }
 
+  /// A lock records the region and account it was made for; rendering or checking with it for
+  /// another would write or vouch for another store's versions: refused, as `policy` refuses
+  /// it, with nothing written. The lock's own region (the flag left out) is used as before.
+  @Test func aLockForAnotherRegionIsNotUsedForThisOne() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    #expect(
+      try await cinch("lock", "--region", "eu-west-1", "templates/rds-postgres.yaml").status == 0)
+    let expected =
+      "cinch: error: cinch.lock was made for region eu-west-1, not us-east-1: its pins and keys "
+      + "belong to that store; "
+    for mode in [["--frozen"], ["--mode", "inline"], []] {
+      let render = try await CinchProcess.run(
+        ["render", "--region", "us-east-1", "-o", "out"] + mode, in: directory)
+      #expect(render.status == 2, "\(mode)")
+      #expect(
+        render.stderr == expected
+          + "lock for this target into another lockfile and render with it (--lock)\n",
+        "\(render.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    }
+    for flags in [["--offline"], []] {
+      let check = try await CinchProcess.run(
+        ["check", "--region", "us-east-1", "--format", "sarif"] + flags, in: directory)
+      #expect(check.status == 2, "\(flags)")
+      #expect(check.stderr == expected + "check with a lock made for this target (--lock)\n")
+      #expect(check.stdout.contains("\"executionSuccessful\": false"), "\(check.stdout)")
+    }
+    #expect(try await cinch("render", "--frozen", "-o", "out").status == 0)
+    #expect(try await cinch("check", "--offline").status == 0)
+  }
+
   /// A lockfile named with --lock must exist: a typo would otherwise pass for "no lock yet",
   /// render would pin to whatever the store holds now and check would skip the lock's checks.
   /// The default lockfile may be missing (a first render pins to the latest versions).
