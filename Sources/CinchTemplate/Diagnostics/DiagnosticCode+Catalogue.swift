@@ -184,7 +184,7 @@ extension DiagnosticCode {
     "Dynamic references are not supported in `AWS::CloudFormation::Init` metadata.")
   public static let referenceInUserData = DiagnosticCode(
     "E2022", "reference-in-userdata",
-    "Dynamic references are not supported in EC2 `UserData` (instances and launch templates, `Fn::Base64` included); CloudFormation does not resolve them there."
+    "Dynamic references are not supported in EC2 `UserData` (instances and launch templates, `Fn::Base64` included); CloudFormation does not resolve them there, so nothing is read (nor checked against the store, locked or granted)."
   )
   public static let secretInMetadata = DiagnosticCode(
     "E2023", "secret-in-metadata",
@@ -202,7 +202,7 @@ extension DiagnosticCode {
   )
   public static let referenceInLogicalID = DiagnosticCode(
     "E2027", "reference-in-logical-id",
-    "A reference in a logical ID, another mapping key, or a value that names a logical ID (`Ref`, `Fn::GetAtt`, `DependsOn`, `Condition`), where nothing is resolved."
+    "A reference in a logical ID, another mapping key, or a value that names a logical ID (`Ref`, `Fn::GetAtt`, `DependsOn`, `Condition`), where nothing is resolved, so nothing is read (nor checked against the store, locked or granted)."
   )
   public static let secretWhereARNExpected = DiagnosticCode(
     "W2028", "secret-where-arn-expected",
@@ -250,11 +250,11 @@ extension DiagnosticCode {
   )
   public static let referenceTextTransformed = DiagnosticCode(
     "E2039", "reference-text-transformed",
-    "A dynamic reference inside `Fn::Base64`, split apart by the delimiter of an `Fn::Split` (or used as that delimiter) and not joined again: CloudFormation runs intrinsic functions on the template's text before it resolves the references the result still holds, so the function encodes or splits the reference's text and nothing is read (cfn-lint's E1018 for `Fn::Split`; aws-cdk issue 14476). Read the value where it is used instead."
+    "A dynamic reference inside `Fn::Base64`, split apart by the delimiter of an `Fn::Split` (or used as that delimiter) and not joined again as it was (a piece picked by `Fn::Select`, or the pieces joined with another delimiter, which makes other text: the message says which): CloudFormation runs intrinsic functions on the template's text before it resolves the references the result still holds, so the function encodes or splits the reference's text and the reference as written is not read (nor checked against the store, locked or granted) (cfn-lint's E1018 for `Fn::Split`; aws-cdk issue 14476). Read the value where it is used instead."
   )
   public static let referenceValueNotSplit = DiagnosticCode(
     "W2040", "reference-value-not-split",
-    "A dynamic reference as the string an `Fn::Split` splits, with a delimiter its text does not contain: CloudFormation splits before it resolves, so the reference stays one item of the list, the whole value (a `StringList` parameter comes back comma-joined, not as a list; aws-cdk issue 19349). Use a template parameter of type `AWS::SSM::Parameter::Value<List<String>>` for a list."
+    "A dynamic reference as the whole string an `Fn::Split` splits (written alone, or as an `Fn::Sub` string), with a delimiter its text does not contain: CloudFormation splits before it resolves, so the reference stays one item of the list, the whole value (a `StringList` parameter comes back comma-joined, not as a list; aws-cdk issue 19349). Use a template parameter of type `AWS::SSM::Parameter::Value<List<String>>` for a list."
   )
 
   // MARK: 3 — graph

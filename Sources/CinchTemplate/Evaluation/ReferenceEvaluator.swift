@@ -9,7 +9,8 @@ public enum ReferenceEvaluator {
   /// Also a reference where CloudFormation resolves none and deploys the text as written: in
   /// a resource attribute (`DeletionPolicy`, `Type`: E2038; `DependsOn`, `Condition`: E2027) or
   /// in `AWS::CloudFormation::Init` metadata (E2021), in a loop's body too. Nothing is read for
-  /// it, locked for it or granted for it.
+  /// it, locked for it or granted for it; nor for one CloudFormation leaves unresolved where
+  /// it sits (`UnresolvedPlacement`: E2022, E2027, E2039).
   static func isReturnedAsText(_ site: ReferenceSite) -> Bool {
     let path = site.path.components
     if site.reference.kind == .secretsManager && path.first == "Outputs" { return true }
@@ -23,6 +24,23 @@ public enum ReferenceEvaluator {
       || path[attribute] == "DependsOn" || path[attribute] == "Condition"
       || (path[attribute] == "Metadata" && attribute + 1 < path.count
         && path[attribute + 1] == "AWS::CloudFormation::Init")
+  }
+
+  /// A reference in the variable map of an `Fn::Sub` whose string never names that variable
+  /// (`!Sub ['plain', {V: '{{resolve:…}}'}]`): the result holds no trace of it, so nothing is
+  /// read for it.
+  static func isUnusedSubVariable(_ site: ReferenceSite, _ template: Template) -> Bool {
+    let syntax = site.syntaxPath.components
+    guard syntax.contains("Fn::Sub") else { return false }
+    let chain = template.nodes(along: site.syntaxPath)
+    for (index, node) in chain.enumerated().reversed() {
+      guard let intrinsic = node.intrinsic, intrinsic.function == .sub, index + 2 < syntax.count,
+        syntax[index + 1] == "1"
+      else { continue }
+      guard let string = intrinsic.argument.sequence?.first?.scalar else { return false }
+      return !SubTemplate(string).variables.contains(syntax[index + 2])
+    }
+    return false
   }
 
   /// A reference in a parameter's `Default` when a value is given for the parameter: the
@@ -64,7 +82,9 @@ public enum ReferenceEvaluator {
         results.append(EvaluatedReference(site: site, state: .inactive))
         continue
       }
-      guard !Self.isReturnedAsText(site), !Self.isOverriddenDefault(site, evaluator.inputs) else {
+      guard !Self.isReturnedAsText(site), !Self.isOverriddenDefault(site, evaluator.inputs),
+        UnresolvedPlacement.of(site, in: template) == nil, !Self.isUnusedSubVariable(site, template)
+      else {
         results.append(EvaluatedReference(site: site, state: .inactive))
         continue
       }

@@ -98,7 +98,7 @@ struct PlacementChecker {
   mutating func check(_ site: ReferenceSite) {
     let path = site.path.components
     let kind = site.reference.kind
-    if let position = logicalIDPosition(site) {
+    if let position = UnresolvedPlacement.logicalIDPosition(site) {
       report(
         .referenceInLogicalID,
         "reference in \(position), which names a logical ID; CloudFormation resolves no "
@@ -206,9 +206,7 @@ struct PlacementChecker {
     switch path[2] {
     case "Properties":
       let property = path[3...]
-      if let pattern = PlacementRules.userDataProperties[type],
-        property.starts(with: pattern)
-      {
+      if UnresolvedPlacement.userDataType(site, in: template) != nil {
         report(
           .referenceInUserData,
           "references are not supported in EC2 'UserData' ('\(type)'): CloudFormation does not "
@@ -300,75 +298,42 @@ struct PlacementChecker {
 
   /// CloudFormation runs intrinsic functions on the template's text and resolves the references
   /// in the result afterwards: `Fn::Sub` and `Fn::Join` keep a reference's text whole, but
-  /// `Fn::Base64` encodes it and `Fn::Split` cuts it at its delimiter. cfn-lint's E1018 says so
-  /// for `Fn::Split` (cfn-lint issue 2181), as do aws-cdk issues 14476 and 19349.
+  /// `Fn::Base64` encodes it and `Fn::Split` cuts it at its delimiter (`UnresolvedPlacement`).
   private mutating func checkTextFunctions(_ site: ReferenceSite) {
-    let syntax = site.syntaxPath.components
-    guard syntax.contains("Fn::Base64") || syntax.contains("Fn::Split") else { return }
-    let chain = template.nodes(along: site.syntaxPath)
-    for (index, node) in chain.enumerated().reversed() {
-      guard let intrinsic = node.intrinsic, index < syntax.count else { continue }
-      switch intrinsic.function {
-      case .base64:
+    var notSplit: String?
+    let placement = UnresolvedPlacement.textFunctions(
+      site, in: template, splitWithoutCut: &notSplit)
+    switch placement {
+    case .encoded:
+      report(
+        .referenceTextTransformed,
+        "reference inside 'Fn::Base64': CloudFormation encodes the reference's text before "
+          + "it resolves references, so nothing is read", at: site)
+    case .splitDelimiter:
+      report(
+        .referenceTextTransformed,
+        "reference as the delimiter of 'Fn::Split': CloudFormation splits at the "
+          + "reference's text, so nothing is read", at: site)
+    case .splitApart(let delimiter):
+      report(
+        .referenceTextTransformed,
+        "reference split apart by 'Fn::Split' at '\(delimiter)': CloudFormation splits the "
+          + "reference's text before it resolves references, so nothing is read", at: site)
+    case .rejoined(let delimiter, let joiner, let becomes):
+      report(
+        .referenceTextTransformed,
+        "reference split by 'Fn::Split' at '\(delimiter)' and joined with '\(joiner)': "
+          + "CloudFormation does that to the reference's text before it resolves references, "
+          + "so it reads '\(becomes)', not this reference", at: site)
+    case .logicalID, .userData, nil:
+      if let delimiter = notSplit {
         report(
-          .referenceTextTransformed,
-          "reference inside 'Fn::Base64': CloudFormation encodes the reference's text before "
-            + "it resolves references, so nothing is read", at: site)
-        return
-      case .split where index + 1 < syntax.count:
-        // `!Join [':', !Split [':', '{{resolve:…}}']]` puts the text back together (the usual
-        // string-replace idiom): whatever it joins may be a reference again.
-        let rejoined = chain[..<index].contains { $0.intrinsic?.function == .join }
-        guard !rejoined else { return }
-        if syntax[index + 1] == "0" {
-          report(
-            .referenceTextTransformed,
-            "reference as the delimiter of 'Fn::Split': CloudFormation splits at the "
-              + "reference's text, so nothing is read", at: site)
-          return
-        }
-        // A delimiter known only after evaluation (`!Ref Separator`) may or may not cut it.
-        guard let delimiter = intrinsic.argument.sequence?.first?.scalar, !delimiter.isEmpty
-        else { return }
-        if site.reference.text.contains(delimiter) {
-          report(
-            .referenceTextTransformed,
-            "reference split apart by 'Fn::Split' at '\(delimiter)': CloudFormation splits the "
-              + "reference's text before it resolves references, so nothing is read", at: site)
-        } else {
-          report(
-            .referenceValueNotSplit,
-            "'Fn::Split' does not split this reference's value: CloudFormation splits the text "
-              + "before it resolves references, and the reference, which holds no "
-              + "'\(delimiter)', stays one item, the whole value", at: site)
-        }
-        return
-      default:
-        continue
+          .referenceValueNotSplit,
+          "'Fn::Split' does not split this reference's value: CloudFormation splits the text "
+            + "before it resolves references, and the reference, which holds no "
+            + "'\(delimiter)', stays one item, the whole value", at: site)
       }
     }
-  }
-
-  /// Where a value names a logical ID or condition: a `Ref` argument, the resource of an
-  /// `Fn::GetAtt`, the condition of an `Fn::If`, `!Condition`, `DependsOn`, `Condition`.
-  private func logicalIDPosition(_ site: ReferenceSite) -> String? {
-    let syntax = site.syntaxPath.components
-    guard let last = syntax.last else { return nil }
-    let path = site.path.components
-    if last == "Ref" { return "a 'Ref'" }
-    if last == "Condition", path.last != "Condition" { return "a 'Condition'" }
-    if path.count == 3, path[0] == "Resources" || path[0] == "Outputs", path[2] == "Condition" {
-      return "'Condition'"
-    }
-    if syntax.count >= 2, last == "0" {
-      switch syntax[syntax.count - 2] {
-      case "Fn::GetAtt": return "the resource of an 'Fn::GetAtt'"
-      case "Fn::If": return "the condition of an 'Fn::If'"
-      default: break
-      }
-    }
-    if path.count >= 3, path[0] == "Resources", path[2] == "DependsOn" { return "'DependsOn'" }
-    return nil
   }
 
   /// `{{resolve:ssm:/a/b}}` → `{{resolve:ssm:/a/b:VERSION}}`, for a message.
