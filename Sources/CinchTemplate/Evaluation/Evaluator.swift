@@ -743,9 +743,11 @@ public struct Evaluator: Sendable {
     // AWS applies `AllowedPattern` to String and CommaDelimitedList parameters, and to a list
     // "the pattern must match each value in the list" (as `AllowedValues` must hold for each
     // value, above); `MinLength` and `MaxLength` are documented for String types only, so they
-    // stay on the value as given.
+    // stay on the value as given. A `Number` has `MinValue` and `MaxValue` instead: none of the
+    // three applies to it.
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/parameters-section-structure.html
-    if let pattern = parameter.allowedPattern,
+    let isNumber = parameter.type == "Number" || parameter.type == "List<Number>"
+    if let pattern = parameter.allowedPattern, !isNumber,
       !parameter.isList || parameter.type == "CommaDelimitedList"
     {
       switch Self.unmatched(pattern, elements) {
@@ -765,26 +767,28 @@ public struct Evaluator: Sendable {
       }
     }
     let length = value.count
-    if let minimum = parameter.minLength, length < minimum {
+    if let minimum = parameter.minLength, length < minimum, !isNumber {
       problems.append("\(shown) is shorter than the minimum length \(minimum)")
     }
-    if let maximum = parameter.maxLength, length > maximum {
+    if let maximum = parameter.maxLength, length > maximum, !isNumber {
       problems.append("\(shown) is longer than the maximum length \(maximum)")
     }
-    if parameter.type == "Number" || parameter.type == "List<Number>" {
+    if isNumber {
       for element in elements {
         // A decimal integer or float, as CloudFormation's Number takes ("An integer or
         // float"): Swift's `Double` also reads `NaN` (which every limit would let through),
         // `inf` and hex floats (`0x1p3`), none of them a number CloudFormation takes.
+        // In a list, the element out of range, not the whole list.
+        let each = parameter.noEcho ? "the value" : "'\(element)'"
         guard Self.isDecimalNumber(element), let number = Double(element) else {
-          problems.append("\(parameter.noEcho ? "the value" : "'\(element)'") is not a number")
+          problems.append("\(each) is not a number")
           continue
         }
         if let minimum = parameter.minValue, number < minimum {
-          problems.append("\(shown) is less than the minimum value \(Self.format(minimum))")
+          problems.append("\(each) is less than the minimum value \(Self.format(minimum))")
         }
         if let maximum = parameter.maxValue, number > maximum {
-          problems.append("\(shown) is greater than the maximum value \(Self.format(maximum))")
+          problems.append("\(each) is greater than the maximum value \(Self.format(maximum))")
         }
       }
     }
