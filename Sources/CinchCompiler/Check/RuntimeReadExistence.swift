@@ -35,6 +35,14 @@ struct RuntimeReadExistence {
       },
       secrets: reads.compactMap { $0.kind == .secret ? $0.name : nil }, in: catalog)
     for read in reads {
+      if read.kind == .secret, case .success(let list)? = described.secrets[read.name],
+        let warning = StoreExistence.partialARNLikeComplete(read.name, list)
+      {
+        diagnostics.report(
+          Diagnostic(
+            .partialARNLikeComplete, "\(warning); '\(read.resource)' reads it when it runs",
+            file: read.file, range: read.range, path: read.property))
+      }
       guard let failure = judge(read, described: described) else { continue }
       diagnostics.report(
         Diagnostic(

@@ -43,6 +43,15 @@ struct StoreExistence {
 
   // MARK: Secrets Manager
 
+  /// W4015's message when `id` is a partial ARN of the secret `list` describes that ends as a
+  /// complete one does (troubleshoot.html#ARN_secretnamehyphen); nil otherwise.
+  static func partialARNLikeComplete(_ id: String, _ list: SecretVersionList) -> String? {
+    guard let arn = StoreARN(id), arn.endsWithSecretSuffix, list.arn != id else { return nil }
+    return "secret '\(list.name)' is named by the partial ARN '\(id)', which ends as a "
+      + "complete ARN does ('-' and six characters): Secrets Manager may take it for one and "
+      + "not find the secret; write its name or its full ARN ('\(list.arn)')"
+  }
+
   /// The secret exists and is not scheduled for deletion; the pinned version id (or the id or
   /// stage asked for) exists and holds a `SecretString`; a JSON key is in it, as far as
   /// metadata shows (the lock's record, or the key list a store keeps without decrypting);
@@ -58,12 +67,8 @@ struct StoreExistence {
     case .success(let found):
       list = found
     }
-    if let arn = StoreARN(key.name), arn.endsWithSecretSuffix, list.arn != key.name {
-      diagnostics.report(
-        .partialARNLikeComplete,
-        "secret '\(list.name)' is named by the partial ARN '\(key.name)', which ends as a "
-          + "complete ARN does ('-' and six characters): Secrets Manager may take it for one and "
-          + "not find the secret; write its name or its full ARN ('\(list.arn)')", at: sites)
+    if let warning = Self.partialARNLikeComplete(key.name, list) {
+      diagnostics.report(.partialARNLikeComplete, warning, at: sites)
     }
     let entry = lock?.lockfile.entry(for: key)
     let version: SecretVersionList.Version

@@ -336,7 +336,7 @@ extension DiagnosticCode {
   )
   public static let partialARNLikeComplete = DiagnosticCode(
     "W4015", "partial-arn-like-complete",
-    "A secret named by a partial ARN (without the `-` and six characters Secrets Manager adds) whose name itself ends in `-` and six letters or digits (`…:secret:prod/db-config`): the store found the secret by its name, but Secrets Manager may take the ARN for a complete one and not find it (troubleshoot.html#ARN_secretnamehyphen). Name the secret by its name or by its full ARN. `cinch policy` grants both readings of such an ARN."
+    "A secret named by a partial ARN (without the `-` and six characters Secrets Manager adds) whose name itself ends in `-` and six letters or digits (`…:secret:prod/db-config`): the store found the secret by its name, but Secrets Manager may take the ARN for a complete one and not find it (troubleshoot.html#ARN_secretnamehyphen). Name the secret by its name or by its full ARN. Said of references and of what resources read when they run (an ECS task's `ValueFrom`, …), whose failure comes only after the deploy. `cinch policy` grants both readings of such an ARN."
   )
 
   // MARK: 5 — rendering
