@@ -4,6 +4,8 @@ public import CinchTemplate
 /// What a store records about one entry's encryption.
 public enum RecordedKey: Sendable, Hashable {
   case notFound
+  /// The entry exists, without the version, version id or stage the query names.
+  case versionNotFound
   case unencrypted
   /// The key id as recorded: `alias/aws/ssm`, `alias/myapp`, a key id or ARN.
   case keyID(String)
@@ -98,7 +100,7 @@ public struct ParameterKeySource: EncryptionKeySource {
     let version =
       query.version.map { number in versions.versions.first { $0.version == number } }
       ?? versions.latest
-    guard let version else { return .notFound }
+    guard let version else { return .versionNotFound }
     guard version.type == .secureString, let keyID = version.keyID else { return .unencrypted }
     return .keyID(keyID)
   }
@@ -161,7 +163,7 @@ public struct SecretKeySource: EncryptionKeySource {
     let version =
       query.versionID.map(list.version(id:))
       ?? list.version(staged: query.versionStage ?? SecretStage.current)
-    guard let version else { return .notFound }
+    guard let version else { return .versionNotFound }
     return .keyID(list.keyID(of: version))
   }
 }
@@ -206,6 +208,7 @@ public struct EncryptionKeyResolver: Sendable {
       }
       switch key {
       case .notFound: result.entries[query] = .notFound
+      case .versionNotFound: result.entries[query] = .versionNotFound
       case .unencrypted: result.entries[query] = .unencrypted
       case .keyID(let keyID):
         if classified[keyID] == nil { classified[keyID] = try await classify(keyID) }

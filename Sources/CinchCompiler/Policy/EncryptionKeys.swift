@@ -20,6 +20,15 @@ public struct EncryptionKeyQuery: Sendable, Hashable {
 
   /// ` (version 3)`, ` (version id 1c55…)`, ` (stage AWSPREVIOUS)`, or nothing for the
   /// latest: what was asked for, as the entry may be there without it.
+  /// `version 3`, `version id 1c55…`, `a version labelled AWSPREVIOUS`; for a query that names
+  /// none, the version read then.
+  var selectorNoun: String {
+    if let version { return "version \(version)" }
+    if let versionID { return "version id \(versionID)" }
+    if let versionStage { return "a version labelled \(versionStage)" }
+    return entry.kind == .secret ? "a version labelled AWSCURRENT" : "a version"
+  }
+
   var selectorDescription: String {
     if let version { return " (version \(version))" }
     if let versionID { return " (version id \(versionID))" }
@@ -52,8 +61,10 @@ public struct EncryptionKey: Sendable, Hashable, Comparable {
 public enum EncryptionKeyState: Sendable, Hashable {
   /// No store was consulted, or none knows this kind of entry.
   case unknown
-  /// The store has no such entry (or version).
+  /// The store has no such entry.
   case notFound
+  /// The store has the entry, but not the version, version id or stage asked for.
+  case versionNotFound
   /// A `String` or `StringList` parameter: nothing to decrypt.
   case unencrypted
   case key(EncryptionKey)

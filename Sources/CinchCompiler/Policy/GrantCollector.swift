@@ -678,6 +678,12 @@ struct GrantCollector {
         "\(read.kind.rawValue) '\(query.entry.name)'\(query.selectorDescription) is not in the store: if its key is customer-managed, kms:Decrypt on that key is also needed",
         read.reason)
       return []
+    case .versionNotFound:
+      report(
+        .encryptionKeyUnknown,
+        "\(read.kind.rawValue) '\(query.entry.name)' is in the store, but not \(query.selectorNoun): if the key of the version read is customer-managed, kms:Decrypt on that key is also needed",
+        read.reason)
+      return []
     case .unknown:
       unknownKeys.insert(read.kind)
       return []
