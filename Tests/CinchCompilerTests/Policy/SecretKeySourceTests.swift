@@ -32,10 +32,11 @@ import Testing
     #expect(try await source.recordedKey(for: query("docker_username")) == .notFound)
     #expect(
       try await source.recordedKey(
-        for: query("MyDatabaseSecret", id: "EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE")) == .notFound)
+        for: query("MyDatabaseSecret", id: "EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE"))
+        == .versionNotFound)
     #expect(
       try await source.recordedKey(for: query("MyDatabaseSecret", stage: "AWSPREVIOUS"))
-        == .notFound)
+        == .versionNotFound)
     try await fixture.putSecret("MyDatabaseSecret", "pw2")
     #expect(
       try await source.recordedKey(for: query("MyDatabaseSecret", stage: "AWSPREVIOUS"))
