@@ -137,12 +137,110 @@ public struct Template: Sendable {
   /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-ref-resources.html
   public func mayDefineName(_ logicalID: String) -> Bool {
     if transforms.contains(where: { $0 != "AWS::LanguageExtensions" }) { return true }
-    if mayDefineConditions || outputs.contains(where: { Self.isLoop($0.name) }) { return true }
-    return resources.contains { resource in
-      Self.isLoop(resource.logicalID)
-        || (resource.type?.hasSuffix("::MODULE") == true
-          && logicalID.count > resource.logicalID.count
-          && logicalID.hasPrefix(resource.logicalID))
+    let moduleResource = resources.contains { resource in
+      resource.type?.hasSuffix("::MODULE") == true && logicalID.count > resource.logicalID.count
+        && logicalID.hasPrefix(resource.logicalID)
+    }
+    if moduleResource { return true }
+    // A loop makes what its body's keys say (`Topic${Name}`: `Topic` and anything after), and
+    // inside it, its identifier names the element. A loop that cannot be read may make anything.
+    var names = LoopNames()
+    for loop in resources where Self.isLoop(loop.logicalID) {
+      guard names.collect(loop.node, keysName: true) else { return true }
+    }
+    for loop in conditions where Self.isLoop(loop.name) {
+      guard names.collect(loop.node, keysName: false) else { return true }
+    }
+    for loop in outputs where Self.isLoop(loop.name) {
+      guard names.collect(loop.node, keysName: false) else { return true }
+    }
+    return names.identifiers.contains(logicalID) || names.makes(logicalID)
+  }
+
+  /// The identifiers of a template's `Fn::ForEach` loops, and the keys their bodies give to
+  /// what they make, as text and placeholders (`Topic${Name}`).
+  struct LoopNames {
+    enum Part: Equatable {
+      case text(Substring)
+      /// `${Identifier}`, or `&{Identifier}` (`alphanumeric`: the element with every other
+      /// character left out).
+      case placeholder(String, alphanumeric: Bool)
+    }
+
+    var identifiers: Set<String> = []
+    var keys: [[Part]] = []
+    /// The elements of a loop whose collection is written as a list of strings.
+    var elements: [String: [String]] = [:]
+
+    /// Adds the loop `value` (and the loops nested in its body); false when it is not the
+    /// three-element form. `keysName`: its body makes resources, whose keys can be named.
+    mutating func collect(_ value: Node, keysName: Bool) -> Bool {
+      guard let loop = Loop(value), let identifier = loop.identifier.scalar,
+        let body = loop.body.mapping
+      else { return false }
+      // The same identifier in two loops has no one list of elements.
+      if identifiers.insert(identifier).inserted, let items = loop.collection.sequence {
+        let strings = items.compactMap(\.scalar)
+        if strings.count == items.count { elements[identifier] = strings }
+      } else {
+        elements[identifier] = nil
+      }
+      for entry in body {
+        if Template.isLoop(entry.name) {
+          guard collect(entry.value, keysName: keysName) else { return false }
+        } else if keysName {
+          keys.append(Self.parts(entry.name))
+        }
+      }
+      return true
+    }
+
+    /// `Topic${Name}Policy` → text `Topic`, placeholder `Name`, text `Policy`.
+    static func parts(_ key: String) -> [Part] {
+      var parts: [Part] = []
+      var rest = key[...]
+      while let open = rest.firstRange(of: "{"), open.lowerBound > rest.startIndex,
+        case let sigil = rest[rest.index(before: open.lowerBound)], sigil == "$" || sigil == "&",
+        let close = rest[open.upperBound...].firstIndex(of: "}")
+      {
+        let before = rest[..<rest.index(before: open.lowerBound)]
+        if !before.isEmpty { parts.append(.text(before)) }
+        parts.append(
+          .placeholder(String(rest[open.upperBound..<close]), alphanumeric: sigil == "&"))
+        rest = rest[rest.index(after: close)...]
+      }
+      if !rest.isEmpty { parts.append(.text(rest)) }
+      return parts
+    }
+
+    /// Whether a loop can make the name: one of its keys with each placeholder replaced by an
+    /// element of its loop's list, or by any text where the list is not written out.
+    func makes(_ name: String) -> Bool {
+      keys.contains { matches(name[...], $0[...]) }
+    }
+
+    private func matches(_ name: Substring, _ parts: ArraySlice<Part>) -> Bool {
+      guard let part = parts.first else { return name.isEmpty }
+      let rest = parts.dropFirst()
+      switch part {
+      case .text(let text):
+        return name.hasPrefix(text) && matches(name.dropFirst(text.count), rest)
+      case .placeholder(let identifier, let alphanumeric):
+        if let values = elements[identifier] {
+          return values.contains { value in
+            let written =
+              alphanumeric ? String(value.filter { $0.isLetter || $0.isNumber }) : value
+            return name.hasPrefix(written) && matches(name.dropFirst(written.count), rest)
+          }
+        }
+        // Any non-empty text.
+        var end = name.startIndex
+        while end < name.endIndex {
+          end = name.index(after: end)
+          if matches(name[end...], rest) { return true }
+        }
+        return false
+      }
     }
   }
 

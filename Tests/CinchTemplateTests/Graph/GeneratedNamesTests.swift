@@ -85,6 +85,54 @@ import Testing
         """) == [])
   }
 
+  /// A loop makes the names its keys give, element by element where its list is written out,
+  /// and its identifier names the element inside it: a name no loop can make is still dangling.
+  @Test func loopsMakeOnlyWhatTheirKeysSay() {
+    let findings = Self.findings(
+      """
+      Transform: AWS::LanguageExtensions
+      Parameters:
+        Names: {Type: CommaDelimitedList, Default: 'x,y'}
+      Resources:
+        Fn::ForEach::Topics:
+          - Name
+          - [a, b-c]
+          - Q${Name}:
+              Type: AWS::SNS::Topic
+              Properties: {TopicName: !Ref Name}
+            R&{Name}:
+              Type: AWS::SNS::Topic
+            Fn::ForEach::Inner:
+              - Other
+              - !Ref Names
+              - S${Name}${Other}End: {Type: AWS::SNS::Topic}
+        User:
+          Type: AWS::SNS::Topic
+          Properties:
+            TopicName: !Ref Totally
+            DisplayName: !GetAtt Qc.TopicName
+            Tags:
+              - {Key: a, Value: !GetAtt Qa.TopicName}
+              - {Key: b, Value: !GetAtt Qb-c.TopicName}
+              - {Key: c, Value: !GetAtt Rbc.TopicName}
+              - {Key: d, Value: !Ref SaAnythingEnd}
+              - {Key: e, Value: !Ref SbEnd}
+              - {Key: f, Value: !Ref Rb-c}
+      """)
+    #expect(
+      findings == [
+        "E3002 'Totally' is not a parameter, pseudo-parameter or resource of this template",
+        "E3002 'Fn::GetAtt' names 'Qc', which is not a resource",
+        "E3002 'SbEnd' is not a parameter, pseudo-parameter or resource of this template",
+        "E3002 'Rb-c' is not a parameter, pseudo-parameter or resource of this template",
+      ], "\(findings)")
+    #expect(
+      Template.LoopNames.parts("A${B}&{C}d") == [
+        .text("A"), .placeholder("B", alphanumeric: false), .placeholder("C", alphanumeric: true),
+        .text("d"),
+      ])
+  }
+
   /// Without a transform, module or loop, a name nothing defines is still dangling.
   @Test func aMisspeltNameIsStillReported() {
     #expect(
