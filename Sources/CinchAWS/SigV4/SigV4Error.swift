@@ -16,7 +16,8 @@ package enum SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
   case expired(signed: String, now: String, earliest: String)
   /// The request was signed more than the allowed skew after now.
   case notYetCurrent(signed: String, now: String, latest: String)
-  /// `host` or `x-amz-date` is not among the signed headers.
+  /// `host`, `x-amz-date`, or a sent `x-amz-target` or `x-amz-security-token` is not among the
+  /// signed headers.
   case unsignedHeader(String)
   /// The scope's date does not match `X-Amz-Date`, or it names another service than this
   /// endpoint's.

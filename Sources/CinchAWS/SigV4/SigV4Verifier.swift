@@ -16,7 +16,8 @@ package enum SigV4Verifier {
   }
 
   /// Verifies `request` against `authorization` with the access key's secret: the signed
-  /// headers include `host` and `x-amz-date`, the date is within 15 minutes of `now`, the scope
+  /// headers include `host` and `x-amz-date` (and `x-amz-target` and `x-amz-security-token`
+  /// when sent), the date is within 15 minutes of `now`, the scope
   /// matches the date (and `region` / `service` when given), and the signature matches,
   /// compared in constant time. With `signingKeys`, the signing key is taken from (and kept in)
   /// that cache instead of being derived for each request.
@@ -27,6 +28,14 @@ package enum SigV4Verifier {
   ) throws(SigV4Error) {
     for required in ["host", "x-amz-date"] where !authorization.signedHeaders.contains(required) {
       throw .unsignedHeader(required)
+    }
+    // "If you plan to include any of the x-amz-* headers, these headers must also be included
+    // for signature calculation" (create-signed-request.html): the target names the operation,
+    // so one left unsigned would let a captured request be sent as another (every SDK signs
+    // both). Other x-amz-* headers change nothing a signature vouches for here.
+    for bound in ["x-amz-target", "x-amz-security-token"]
+    where request.header(bound) != nil && !authorization.signedHeaders.contains(bound) {
+      throw .unsignedHeader(bound)
     }
     guard let amzDate = request.header("X-Amz-Date") else { throw .missingDate }
     guard let signedAt = SigV4.parseAmzDate(amzDate) else { throw .malformedDate(amzDate) }

@@ -234,6 +234,7 @@ package final class CinchHTTPServer: Sendable {
       return state.nextConnectionID
     }
     guard let id else {
+      dispatcher.logRefusal(503, "connection limit (\(maximumConnections)) reached")
       _ = HTTPConnection.sendAll(
         HTTPConnection.encode(
           ServerResponse.text(503, "the server is not accepting more connections now"),

@@ -69,6 +69,29 @@ final class Dispatcher: Sendable {
     return response
   }
 
+  /// The access log's line for a request refused before any route saw it (a head or body that
+  /// cannot be read, too large or too late, a connection over the cap): its method and path
+  /// when the head was read (`-` otherwise), the status, and why.
+  func logRefusal(
+    _ status: Int, _ reason: String, method: String? = nil, path: String? = nil,
+    route: RouteTable.Route? = nil
+  ) {
+    guard accessLog else { return }
+    let request: String
+    if let method, let path {
+      request = Self.logged(
+        ServerRequest(method: method, path: path, headers: [], body: []), route: route)
+    } else {
+      request = "- -"
+    }
+    // The server's words, but an invalid Content-Length is quoted in them: no control
+    // character of a client's reaches the log.
+    let shown = String(
+      String.UnicodeScalarView(
+        reason.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+    log("\(request) \(status) refused \(shown)")
+  }
+
   /// The method and path as the access log shows them: escaped (`AccessLogField`), and the
   /// path as the route has it logged when it holds a credential.
   static func logged(_ request: ServerRequest, route: RouteTable.Route?) -> String {
@@ -79,16 +102,25 @@ final class Dispatcher: Sendable {
   static func phrase(_ status: Int) -> String {
     switch status {
     case 200: "OK"
+    case 202: "Accepted"
     case 204: "No Content"
+    case 301: "Moved Permanently"
+    case 307: "Temporary Redirect"
     case 400: "Bad Request"
+    case 401: "Unauthorized"
     case 403: "Forbidden"
     case 404: "Not Found"
     case 405: "Method Not Allowed"
+    case 408: "Request Timeout"
     case 409: "Conflict"
+    case 412: "Precondition Failed"
     case 413: "Content Too Large"
+    case 415: "Unsupported Media Type"
     case 429: "Too Many Requests"
     case 431: "Request Header Fields Too Large"
     case 500: "Internal Server Error"
+    case 501: "Not Implemented"
+    case 502: "Bad Gateway"
     case 503: "Service Unavailable"
     case 505: "HTTP Version Not Supported"
     default: "Status \(status)"

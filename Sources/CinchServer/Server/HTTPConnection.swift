@@ -27,6 +27,17 @@ final class HTTPConnection: @unchecked Sendable {
   /// A buffer grown past this for a large body gives its storage back once the body is read,
   /// rather than keeping it for the connection's life.
   static let keptBufferBytes = 1 << 20
+  /// How long a request's head may take to arrive once its first byte has (Vault's listener:
+  /// `ReadHeaderTimeout` 10 s). The whole request must arrive within `timeout`: a client that
+  /// sends a byte now and then holds its connection no longer than that.
+  static let headTimeout: TimeInterval = 10
+  /// When the request being read must have arrived; nil between requests.
+  private var headDeadline: ContinuousClock.Instant?
+  private var requestDeadline: ContinuousClock.Instant?
+  /// Whether the last `receive()` failed because a deadline passed.
+  private var deadlinePassed = false
+  /// The request being read, once its head is, for the access log's line if it is refused.
+  private var refusing: (method: String, path: String, route: RouteTable.Route?)?
 
   init(id: Int, descriptor: Int32, server: CinchHTTPServer, timeout: TimeInterval) {
     self.id = id
@@ -49,19 +60,25 @@ final class HTTPConnection: @unchecked Sendable {
       var target = HTTPRequestTarget.Parts(path: "", query: [], decodedPath: "", asSent: "")
       var route: RouteTable.Route?
       var limit = BodyLimit.standard
+      let started = ContinuousClock.now
+      headDeadline = started + .milliseconds(Int(min(Self.headTimeout, timeout) * 1000))
+      requestDeadline = started + .milliseconds(Int(timeout * 1000))
+      defer { (headDeadline, requestDeadline, refusing) = (nil, nil, nil) }
       do throws(HTTPRequestError) {
         var scanner = HTTPHeadScanner(start: 0)
         var headEnd: Int?
         while true {
           headEnd = try scanner.scan(buffer, headStart: 0)
           if headEnd != nil { break }
-          guard receive() else { return }
+          guard receive() else { return refuseIfLate() }
         }
+        headDeadline = nil
         guard let headEnd else { return }
         head = try HTTPRequestHead.parse(buffer[0..<headEnd])
         // The route decides how large a body may be, before any of it is read.
         target = HTTPRequestTarget.split(head.target)
         route = server.dispatcher.route(for: target.path)
+        refusing = (head.method, target.path, route)
         limit = route?.bodyLimit ?? .standard
         let consumed: Int
         switch try head.bodyFraming() {
@@ -72,7 +89,7 @@ final class HTTPConnection: @unchecked Sendable {
           guard length <= limit.bytes else { throw .contentTooLarge }
           if head.expectsContinue, buffer.count < headEnd + length { continueRequest() }
           while buffer.count < headEnd + length {
-            guard receive() else { return }
+            guard receive() else { return refuseIfLate() }
           }
           if length > Self.keptBufferBytes, buffer.count == headEnd + length {
             // A large body alone in the buffer is moved out rather than copied: held once.
@@ -90,7 +107,7 @@ final class HTTPConnection: @unchecked Sendable {
           while true {
             try decoder.feed(buffer, maximumBody: limit.bytes)
             if decoder.isComplete { break }
-            guard receive() else { return }
+            guard receive() else { return refuseIfLate() }
           }
           body = decoder.body
           consumed = decoder.position
@@ -101,7 +118,9 @@ final class HTTPConnection: @unchecked Sendable {
           buffer.removeSubrange(0..<consumed)
         }
       } catch {
-        refuse(error == .contentTooLarge ? limit.refusal : .text(error.status, error.text))
+        refuse(
+          error == .contentTooLarge ? limit.refusal : .text(error.status, error.text),
+          reason: error.text)
         return
       }
 
@@ -132,17 +151,52 @@ final class HTTPConnection: @unchecked Sendable {
   }
 
   /// Reads what has arrived (blocking until something has); false at the end of the stream,
-  /// on an error, or when nothing arrived within the timeout.
+  /// on an error, or when nothing arrived within the timeout or before the request's deadline
+  /// (`deadlinePassed`).
   private func receive() -> Bool {
     while true {
+      if let deadline = headDeadline ?? requestDeadline {
+        let left = ContinuousClock.now.duration(to: deadline)
+        guard left > .zero else {
+          deadlinePassed = true
+          return false
+        }
+        setReceiveTimeout(seconds: min(Self.seconds(left), timeout))
+      } else {
+        setReceiveTimeout(seconds: timeout)
+      }
       let count = scratch.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
       if count > 0 {
         buffer.append(contentsOf: scratch[0..<count])
         return true
       }
       if count < 0, errno == EINTR { continue }
+      if count < 0, errno == EAGAIN || errno == EWOULDBLOCK,
+        let deadline = headDeadline ?? requestDeadline, ContinuousClock.now >= deadline
+      {
+        deadlinePassed = true
+      }
       return false
     }
+  }
+
+  /// A request that did not arrive in time is answered 408 (the client may still be there);
+  /// any other end of the stream closes in silence.
+  private func refuseIfLate() {
+    guard deadlinePassed else { return }
+    let what = headDeadline != nil ? "request's head" : "request"
+    let limit = headDeadline != nil ? min(Self.headTimeout, timeout) : timeout
+    let text = "the \(what) did not arrive within \(Self.describe(limit)) seconds"
+    refuse(.text(408, text), reason: text)
+  }
+
+  private static func seconds(_ duration: Duration) -> TimeInterval {
+    let (seconds, attoseconds) = duration.components
+    return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+  }
+
+  private static func describe(_ seconds: TimeInterval) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
   }
 
   /// `100 Continue`: the client waits for it before sending the body.
@@ -150,10 +204,14 @@ final class HTTPConnection: @unchecked Sendable {
     _ = Self.sendAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), to: descriptor)
   }
 
-  /// Answers a request the server cannot read with `response`, then closes: the rest of what
+  /// Answers a request the server cannot read with `response` (logged with `reason`), then
+  /// closes: the rest of what
   /// the client sends is read and dropped for a moment, so that it sees the answer rather than
   /// a reset connection.
-  private func refuse(_ response: ServerResponse) {
+  private func refuse(_ response: ServerResponse, reason: String) {
+    server.dispatcher.logRefusal(
+      response.status, reason, method: refusing?.method, path: refusing?.path,
+      route: refusing?.route)
     guard
       Self.sendAll(
         Self.encode(response, keepAlive: false, minorVersion: 1, includeBody: true),
@@ -173,12 +231,28 @@ final class HTTPConnection: @unchecked Sendable {
   }
 
   private func setTimeouts() {
-    let seconds = max(timeout, 0.001)
-    var value = timeval(
-      tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
+    var value = Self.socketTime(seconds: timeout)
     for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
       setsockopt(descriptor, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size))
     }
+  }
+
+  /// The receive timeout is the time left until the deadline while a request arrives, and the
+  /// idle timeout between requests.
+  private lazy var receiveTimeout: TimeInterval = timeout
+
+  private func setReceiveTimeout(seconds: TimeInterval) {
+    guard abs(seconds - receiveTimeout) >= 0.05 else { return }
+    receiveTimeout = seconds
+    var value = Self.socketTime(seconds: seconds)
+    setsockopt(
+      descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+  }
+
+  private static func socketTime(seconds: TimeInterval) -> timeval {
+    let seconds = max(seconds, 0.001)
+    return timeval(
+      tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
   }
 
   // MARK: Answers

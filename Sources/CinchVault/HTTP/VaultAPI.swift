@@ -91,6 +91,14 @@ public final class VaultAPI: Sendable {
     case "HEAD": operation = .header
     default: return Self.errorResponse(VaultError(status: 405, []))
     }
+    // Vault's own handlers for these two take GET (and HEAD for health) only
+    // (http/sys_health.go, http/sys_seal.go): anything else is 405, whatever its body.
+    if path == "sys/health", operation != .read, operation != .header {
+      return Self.errorResponse(VaultError(status: 405, []))
+    }
+    if path == "sys/seal-status", method != "GET" {
+      return Self.errorResponse(VaultError(status: 405, []))
+    }
     // Response wrapping would hand back a wrapping token instead of the secret; answering in
     // clear instead would surprise a caller who asked for it, so no handler runs.
     if let wrapTTL = request.header("X-Vault-Wrap-TTL"),
@@ -554,12 +562,20 @@ extension VaultAPI {
     let prefix = "/v1/auth/token/"
     // Read as the route reads it once cleaned (`/v1//auth/token/lookup/T` is redirected there).
     let path = cleanPath(path)
-    guard path.hasPrefix(prefix) else { return nil }
-    let rest = path.dropFirst(prefix.count)
-    guard let slash = rest.firstIndex(of: "/"),
-      ["lookup", "revoke", "revoke-orphan", "renew"].contains(rest[..<slash]),
-      rest.index(after: slash) < rest.endIndex
-    else { return nil }
-    return prefix + rest[...slash] + "<token>"
+    // Anything after the operation under `auth/token/` (`lookup/T`, and the mistyped
+    // `lookup-self/T` or `Lookup/T` too, which are answered 404 but logged all the same).
+    if path.hasPrefix(prefix) {
+      let rest = path.dropFirst(prefix.count)
+      if let slash = rest.firstIndex(of: "/"), rest.index(after: slash) < rest.endIndex {
+        return prefix + rest[...slash] + "<token>"
+      }
+    }
+    // A token pasted where a path belongs (`secret/data/hvs.…`).
+    let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+    let tokenShaped = segments.map { segment in
+      ["hvs.", "hvb.", "hvr."].contains { segment.hasPrefix($0) } ? "<token>" : segment
+    }
+    guard tokenShaped != segments else { return nil }
+    return tokenShaped.joined(separator: "/")
   }
 }

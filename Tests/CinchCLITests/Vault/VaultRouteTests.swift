@@ -33,7 +33,16 @@ import _CinchTestSupport
     #expect(VaultAPI.loggablePath("/v1/auth/token/lookup") == nil)
     #expect(VaultAPI.loggablePath("/v1/auth/token/lookup/") == nil)
     #expect(VaultAPI.loggablePath("/v1/auth/token/lookup-self") == nil)
-    #expect(VaultAPI.loggablePath("/v1/auth/token/accessors/abc") == nil)
+    #expect(
+      VaultAPI.loggablePath("/v1/auth/token/accessors/abc") == "/v1/auth/token/accessors/<token>")
+    // Mistyped operations and tokens pasted elsewhere: 404, and still no token logged.
+    #expect(
+      VaultAPI.loggablePath("/v1/auth/token/lookup-self/hvs.X1")
+        == "/v1/auth/token/lookup-self/<token>")
+    #expect(VaultAPI.loggablePath("/v1/auth/token/Lookup/T") == "/v1/auth/token/Lookup/<token>")
+    #expect(
+      VaultAPI.loggablePath("/v1/secret/data/hvs.Q1/x") == "/v1/secret/data/<token>/x")
+    #expect(VaultAPI.loggablePath("/v1/secret/data/app/x") == nil)
     #expect(VaultAPI.loggablePath("/v1/secret/data/auth/token/lookup/x") == nil)
     // Read as the route reads the path once cleaned (it redirects there).
     #expect(VaultAPI.loggablePath("/v1/auth/token//lookup/T1") == "/v1/auth/token/lookup/<token>")

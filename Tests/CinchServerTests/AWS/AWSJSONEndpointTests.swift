@@ -104,6 +104,36 @@ struct AWSJSONEndpointTests {
       "UnrecognizedClientException")
   }
 
+  /// A target left out of the signature could be swapped: a captured GetParameter sent as
+  /// DeleteParameter. It must be signed, as a session token must; every SDK signs both.
+  @Test func theTargetMustBeSigned() async throws {
+    let fixture = try await Fixture()
+    let body = Array(#"{"Name": "/app/db"}"#.utf8)
+    var unsigned = SigV4Request(
+      method: "POST", path: "/",
+      headers: [("Host", "127.0.0.1:4583"), ("Content-Type", AWSWireCodec.contentType)],
+      body: body)
+    SigV4Signer(region: "us-east-1", service: "ssm").sign(
+      &unsigned,
+      credentials: AWSCredentials(
+        accessKeyID: fixture.root.accessKeyID,
+        secretAccessKey: SecretBytes(utf8: fixture.root.secretAccessKey), source: "test"),
+      at: Date())
+    let swapped = ServerRequest(
+      method: "POST", path: "/",
+      headers: unsigned.headers + [("X-Amz-Target", "AmazonSSM.DeleteParameter")],
+      body: body)
+    let response = await fixture.endpoint.handle(swapped)
+    try expectError(response, "IncompleteSignatureException")
+    #expect(
+      try json(response)["message"]?.stringValue
+        == "'x-amz-target' must be a 'SignedHeader' in the AWS Authorization.")
+    // Still there.
+    let read = await fixture.endpoint.handle(
+      fixture.request("AmazonSSM.GetParameter", #"{"Name": "/app/db"}"#))
+    #expect(read.status == 200)
+  }
+
   @Test func theClockSkewIsFifteenMinutesEitherWay() async throws {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     let fixture = try await Fixture(now: now)

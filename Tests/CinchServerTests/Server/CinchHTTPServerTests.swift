@@ -26,7 +26,9 @@ import Testing
       }
     }
 
-    init(maximumConnections: Int = 64, slow: Bool = false) async throws {
+    init(maximumConnections: Int = 64, slow: Bool = false, requestTimeout: TimeInterval = 120)
+      async throws
+    {
       var routes = RouteTable()
       routes.mount(prefix: "/", name: "echo") { request in
         if slow { try? await Task.sleep(for: .milliseconds(300)) }
@@ -41,7 +43,7 @@ import Testing
       let logged = self.logged
       let server = try CinchHTTPServer(
         address: ListenAddress(host: "127.0.0.1", port: 0, family: .ipv4), routes: routes,
-        accessLog: true, maximumConnections: maximumConnections,
+        accessLog: true, requestTimeout: requestTimeout, maximumConnections: maximumConnections,
         log: { line in logged.append(line) })
       self.server = server
       port = try server.start()
@@ -264,6 +266,42 @@ import Testing
     #expect(response.headers["connection"] == "close")
     #expect(await client.isClosed())
     await running.stop()
+    // In the access log too, one line per request, as every request is.
+    let lines = running.logged.lines.withLock { $0 }
+    #expect(lines.count == 1 && lines[0].contains(" \(status) refused "), "\(lines)")
+  }
+
+  /// A client that sends a byte now and then keeps its connection no longer than the request
+  /// may take to arrive (its head within 10 s, or the request timeout when shorter; the whole
+  /// request within the timeout): answered 408, logged and closed, so slow clients cannot hold
+  /// every connection. Between requests the connection waits the timeout, as before.
+  @Test func aRequestTricklingInIsCutOffAtItsDeadline() async throws {
+    let running = try await Running(requestTimeout: 1.5)
+    let head = try Client(port: running.port)
+    let body = try Client(port: running.port)
+    head.send("POST / HTTP/1.1\r\nX-A: ")
+    body.send("POST /b HTTP/1.1\r\nContent-Length: 100\r\n\r\n")
+    let started = ContinuousClock.now
+    let trickle = Task {
+      for _ in 0..<12 {
+        try await Task.sleep(for: .milliseconds(250))
+        head.send("a")
+        body.send("b")
+      }
+    }
+    let headRefused = await head.response()
+    let bodyRefused = await body.response()
+    trickle.cancel()
+    #expect(headRefused?.status == 408)
+    #expect(headRefused?.body == "the request's head did not arrive within 1.5 seconds\n")
+    #expect(bodyRefused?.status == 408)
+    #expect(bodyRefused?.body == "the request did not arrive within 1.5 seconds\n")
+    #expect(ContinuousClock.now - started < .seconds(2.9))
+    #expect(
+      running.logged.contains(prefix: "- - 408 refused the request's head did not arrive"),
+      "\(running.logged.lines.withLock { $0 })")
+    #expect(running.logged.contains(prefix: "POST /b 408 refused the request did not arrive"))
+    await running.stop()
   }
 
   /// A route may take larger bodies than the default and refuse them in its own protocol's
@@ -351,6 +389,7 @@ import Testing
     #expect(await second.response()?.status == 503)
     #expect(await second.isClosed())
     await running.stop()
+    #expect(running.logged.contains(prefix: "- - 503 refused connection limit (1) reached"))
   }
 
   @Test func stoppingClosesIdleConnectionsAndFinishesARequestInFlight() async throws {

@@ -64,6 +64,20 @@ import Testing
     #expect(status.at("t") == .integer(1))
   }
 
+  /// Vault's health and seal-status handlers take GET (and HEAD, for health) only.
+  @Test func healthAndSealStatusRefuseOtherMethods() async throws {
+    let fixture = try await VaultFixture()
+    for method in ["POST", "PUT", "DELETE", "PATCH", "LIST"] {
+      for path in ["sys/health", "sys/seal-status"] {
+        let reply = await fixture.http(method, path, token: nil)
+        #expect(reply.status == 405, "\(method) \(path): \(reply.status)")
+      }
+    }
+    #expect(await fixture.http("HEAD", "sys/seal-status", token: nil).status == 405)
+    #expect(await fixture.http("HEAD", "sys/health", token: nil).status == 200)
+    #expect(await fixture.http("GET", "sys/health", token: nil).status == 200)
+  }
+
   @Test func theKVPreflightNamesTheMountAndItsVersion() async throws {
     let fixture = try await VaultFixture()
     let root = try await fixture.store.vaultRootToken()
