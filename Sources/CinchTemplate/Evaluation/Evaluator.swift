@@ -567,6 +567,46 @@ public struct Evaluator: Sendable {
   /// an element of an `Fn::Select` list other than the one its index picks, or in a mapping
   /// entry no live `Fn::FindInMap` picks. Unknown conditions, indexes and keys count as live:
   /// the location may be read.
+  /// Whether the reference at `site`, the `ordinal`-th (from 0) of the references in its
+  /// scalar, is in a piece of `!Select [I, !Split [D, 'TEXT']]` that the index does not pick:
+  /// CloudFormation splits the text before it resolves references, so that reference's text
+  /// is not in the result. False when the index, delimiter or text is not known.
+  public mutating func isUnpickedSplitPiece(
+    _ site: ReferenceSite, ordinal: Int, into diagnostics: inout Diagnostics
+  ) -> Bool {
+    let syntax = site.syntaxPath.components
+    let count = syntax.count
+    guard count >= 4, syntax[count - 1] == "1", syntax[count - 2] == "Fn::Split",
+      syntax[count - 3] == "1", syntax[count - 4] == "Fn::Select"
+    else { return false }
+    let chain = template.nodes(along: site.syntaxPath)
+    guard chain.count > count, let select = chain[count - 4].intrinsic,
+      let split = chain[count - 2].intrinsic,
+      let indexNode = select.argument.sequence?.first,
+      let splitArguments = split.argument.sequence, splitArguments.count == 2,
+      let delimiter = splitArguments[0].scalar, !delimiter.isEmpty,
+      let text = splitArguments[1].scalar
+    else { return false }
+    let pieces = text.split(separator: delimiter, omittingEmptySubsequences: false)
+    // The piece holding the reference: counted by references, in order (a reference cut by
+    // the delimiter is E2039's, and not read whichever piece is picked).
+    var seen = 0
+    var holding: Int?
+    for (position, piece) in pieces.enumerated() {
+      seen += piece.ranges(of: "{{resolve:").count
+      if seen > ordinal {
+        holding = position
+        break
+      }
+    }
+    guard let holding,
+      case .position(let picked) = selection(
+        indexNode, evaluate(indexNode, into: &diagnostics), count: pieces.count,
+        into: &diagnostics)
+    else { return false }
+    return picked != holding
+  }
+
   public mutating func isLive(_ path: TemplatePath, into diagnostics: inout Diagnostics) -> Bool {
     let components = path.components
     guard let section = components.first, components.count >= 2 else { return true }

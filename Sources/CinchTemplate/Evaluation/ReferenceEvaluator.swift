@@ -62,6 +62,8 @@ public enum ReferenceEvaluator {
     for site in sites {
       if case .join = site.context { joinSites[site.syntaxPath, default: (0, 0)].count += 1 }
     }
+    // The references of one scalar, in order: which piece of an `Fn::Split` each is in.
+    var ordinals: [TemplatePath: Int] = [:]
     let noEcho = Set(template.parameters.lazy.filter(\.noEcho).map(\.name))
     // The inputs whose flow into a composed name matters: NoEcho parameters, and
     // pseudo-parameters whose value is only a default.
@@ -75,7 +77,14 @@ public enum ReferenceEvaluator {
       defer {
         if mayLoop { readLoopVariables(&results[before...], template, into: &diagnostics) }
       }
-      guard evaluator.isLive(site.syntaxPath, into: &diagnostics) else {
+      var ordinal = 0
+      if case .literal = site.context {
+        ordinal = ordinals[site.syntaxPath, default: 0]
+        ordinals[site.syntaxPath] = ordinal + 1
+      }
+      guard evaluator.isLive(site.syntaxPath, into: &diagnostics),
+        !evaluator.isUnpickedSplitPiece(site, ordinal: ordinal, into: &diagnostics)
+      else {
         if !Self.isReturnedAsText(site) {
           defaults.reportIfLeftOutByDefault(site, into: &diagnostics)
         }

@@ -24,6 +24,11 @@ import Testing
           Name: !Select [0, !Split [':', '{{resolve:ssm:/cut:1}}']]
           Tier: !Sub ['plain', {V: '{{resolve:ssm:/unused}}'}]
           DataType: !Sub ['${V}', {V: '{{resolve:ssm:/used}}'}]
+      Q:
+        Type: AWS::SSM::Parameter
+        Properties:
+          Type: String
+          Value: !Select [1, !Split [',', '{{resolve:ssm:/sel/a}},{{resolve:ssm:/sel/b}},x']]
     """
 
   @Test func onlyWhatCloudFormationResolvesIsRead() {
@@ -31,8 +36,10 @@ import Testing
     let live = analysis.references.compactMap { $0.concrete?.name }
     let inactive = analysis.references.filter { $0.state == .inactive }.map(
       \.site.reference.name)
-    #expect(live == ["/same/joiner", "/used"])
+    #expect(live == ["/same/joiner", "/used", "/sel/b"])
     #expect(
-      inactive == ["/userdata", "/logical", "/encoded", "/re/joined", "/cut", "/unused"])
+      inactive == [
+        "/userdata", "/logical", "/encoded", "/re/joined", "/cut", "/unused", "/sel/a",
+      ])
   }
 }
