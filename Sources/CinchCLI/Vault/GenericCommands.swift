@@ -113,8 +113,12 @@ struct VaultListCommand: AsyncParsableCommand {
     let reply = await session.send("LIST", path)
     guard reply.status < 400 else {
       if reply.status == 404, reply.errors?.isEmpty ?? true {
-        // As kv list, Vault's list prints an empty object in a format not table.
-        if format != "table" { Output.stdout("{}\n") }
+        // As kv list, Vault's list prints an empty object in a format not table, and no words
+        // (list.go).
+        if format != "table" {
+          Output.stdout("{}\n")
+          throw VaultExit.remote("")
+        }
         throw VaultExit.remote("No value found at \(path)")
       }
       throw VaultSession.apiError("Error listing", path, method: "LIST", reply)

@@ -356,8 +356,12 @@ struct KVListCommand: AsyncParsableCommand {
     let reply = await session.send("LIST", path)
     guard reply.status < 400 else {
       if reply.status == 404 {
-        // Vault's kv list prints an empty object for nothing to list in a format not table.
-        if format != "table" { Output.stdout("{}\n") }
+        // Vault's kv list prints an empty object for nothing to list in a format not table,
+        // and nothing else (kv_list.go): the words are for the table format.
+        if format != "table" {
+          Output.stdout("{}\n")
+          throw VaultExit.remote("")
+        }
         // Named as Vault's path.Join leaves it, without a trailing slash.
         var shown = path
         while shown.hasSuffix("/") { shown.removeLast() }

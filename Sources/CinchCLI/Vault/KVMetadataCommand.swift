@@ -61,7 +61,7 @@ struct KVMetadataGetCommand: AsyncParsableCommand {
 struct KVMetadataSettings: ParsableArguments {
   @Option(
     name: [.customLong("max-versions", withSingleDash: true), .customLong("max-versions")],
-    help: "Versions to keep (0: the mount's setting, or 10).")
+    help: "Versions to keep (0: the mount's setting, or 10; negative: left as it is).")
   var maxVersions: Int?
   @Option(
     name: [.customLong("cas-required", withSingleDash: true), .customLong("cas-required")],
@@ -72,7 +72,9 @@ struct KVMetadataSettings: ParsableArguments {
       .customLong("delete-version-after", withSingleDash: true),
       .customLong("delete-version-after"),
     ],
-    help: "Soft-delete versions this long after they are written ('0s' clears it).")
+    help:
+      "Soft-delete versions this long after they are written ('0s' clears it; negative: left as it is)."
+  )
   var deleteVersionAfter: String?
   @Option(
     name: [.customLong("custom-metadata", withSingleDash: true), .customLong("custom-metadata")],
@@ -88,7 +90,9 @@ struct KVMetadataSettings: ParsableArguments {
 
   func body(patch: Bool) throws -> JSONObject {
     var body = JSONObject()
-    if let maxVersions { body["max_versions"] = .integer(Int64(maxVersions)) }
+    // Vault's flags default to -1 and are sent only when not negative (kv_metadata_put.go,
+    // kv_metadata_patch.go): a negative value leaves the setting as it is.
+    if let maxVersions, maxVersions >= 0 { body["max_versions"] = .integer(Int64(maxVersions)) }
     if let casRequired {
       // A Go bool flag: strconv.ParseBool's spellings, Go's flag package's error.
       switch casRequired {
@@ -101,12 +105,12 @@ struct KVMetadataSettings: ParsableArguments {
     }
     if let deleteVersionAfter {
       // A duration flag in Vault's CLI: refused before any request, exit 1.
-      guard GoDuration.parse(deleteVersionAfter) != nil else {
+      guard let duration = GoDuration.parse(deleteVersionAfter) else {
         throw VaultExit.usage(
           "invalid value \"\(deleteVersionAfter)\" for flag -delete-version-after: time: "
             + "invalid duration \"\(deleteVersionAfter)\"")
       }
-      body["delete_version_after"] = .string(deleteVersionAfter)
+      if duration >= 0 { body["delete_version_after"] = .string(deleteVersionAfter) }
     }
     if !customMetadata.isEmpty {
       var custom = JSONObject()
