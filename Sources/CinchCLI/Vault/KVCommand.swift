@@ -53,6 +53,12 @@ struct KVPathOptions: ParsableArguments {
     return (found.name, mount == nil ? rest : full)
   }
 
+  /// `path.Join(mount, section, key)`, as the kv commands build their API paths: the mount's
+  /// root (an empty key) is `secret/data`, without a trailing slash.
+  static func join(_ mount: String, _ section: String, _ key: String) -> String {
+    key.isEmpty ? "\(mount)/\(section)" : "\(mount)/\(section)/\(key)"
+  }
+
   /// Go's `path.Clean` of a path under a root: empty and `.` segments go, `..` takes the one
   /// before it away (never past the root), and there is no slash at either end; the same
   /// cleaning the API gives a request's path (`VaultAPI.cleanPath`).
@@ -123,7 +129,7 @@ struct KVPutCommand: AsyncParsableCommand {
     let data = try VaultArguments.parse(pairs)
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
-    let path = "\(mount)/data/\(key)"
+    let path = KVPathOptions.join(mount, "data", key)
     var options = JSONObject()
     if cas >= 0 { options["cas"] = .integer(Int64(cas)) }
     let reply = await session.send(
@@ -151,11 +157,17 @@ struct KVGetCommand: AsyncParsableCommand {
   func run() async throws {
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
-    let path = "\(mount)/data/\(key)"
+    let path = KVPathOptions.join(mount, "data", key)
     let reply = await session.send("GET", path + (version > 0 ? "?version=\(version)" : ""))
     // A 404 that carries data is a deleted or destroyed version: printed, without its data.
     guard reply.status < 400 || (reply.status == 404 && reply.data != nil && reply.data != .null)
     else {
+      // A 404 with warnings is a secret to Vault's client (api/logical.go), printed as one
+      // with exit 0: the mount's root, `Non-listing operations on the root …`.
+      if reply.status == 404, reply.hasWarnings, output.field == nil {
+        reply.printWarnings()
+        return
+      }
       if reply.status == 404 { throw VaultExit.remote("No value found at \(path)") }
       throw VaultSession.apiError("Error reading", path, method: "GET", reply)
     }
@@ -202,7 +214,7 @@ struct KVPatchCommand: AsyncParsableCommand {
     for key in removeData { data[key] = .null }
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
-    let path = "\(mount)/data/\(key)"
+    let path = KVPathOptions.join(mount, "data", key)
     let reply: VaultReply
     if method == "rw" {
       // kv_patch.go's readThenWrite: a latest version deleted or destroyed has metadata and no
@@ -268,13 +280,13 @@ struct KVDeleteCommand: AsyncParsableCommand {
     let numbers = try versions.numbers()
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
-    let dataPath = "\(mount)/data/\(key)"
+    let dataPath = KVPathOptions.join(mount, "data", key)
     let reply: VaultReply
     if numbers.isEmpty {
       reply = await session.send("DELETE", dataPath)
     } else {
       reply = await session.send(
-        "PUT", "\(mount)/delete/\(key)",
+        "PUT", KVPathOptions.join(mount, "delete", key),
         .object([("versions", .array(numbers.map { .string(String($0)) }))]))
     }
     guard reply.status < 400 else {
@@ -298,7 +310,7 @@ enum KVVersionsCommand {
     }
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
-    let path = "\(mount)/\(section)/\(key)"
+    let path = KVPathOptions.join(mount, section, key)
     let reply = await session.send(
       "PUT", path, .object([("versions", .array(numbers.map { .integer(Int64($0)) }))]))
     guard reply.status < 400 else {
@@ -352,7 +364,7 @@ struct KVListCommand: AsyncParsableCommand {
     let format = try output.resolvedFormat()
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session, listing: true)
-    let path = "\(mount)/metadata/\(key)"
+    let path = KVPathOptions.join(mount, "metadata", key)
     let reply = await session.send("LIST", path)
     guard reply.status < 400 else {
       if reply.status == 404 {
@@ -397,7 +409,7 @@ struct KVRollbackCommand: AsyncParsableCommand {
     }
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
-    let path = "\(mount)/data/\(key)"
+    let path = KVPathOptions.join(mount, "data", key)
     let latest = await session.send("GET", path)
     guard let current = latest.data?["metadata"]?["version"] else {
       throw VaultExit.remote("No value found at \(path)")

@@ -26,7 +26,7 @@ struct KVMetadataGetCommand: AsyncParsableCommand {
     let format = try output.resolvedFormat()
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
-    let path = "\(mount)/metadata/\(key)"
+    let path = KVPathOptions.join(mount, "metadata", key)
     let reply = await session.send("GET", path)
     guard reply.status < 400 else {
       if reply.status == 404 { throw VaultExit.remote("No value found at \(path)") }
@@ -161,7 +161,8 @@ struct KVMetadataPutCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await KVMetadataWrite.run(
-      "POST", storeOptions, output, location, try settings.body(patch: false),
+      // `Logical().Write`, a PUT (kv_metadata_put.go), as its error's URL line shows.
+      "PUT", storeOptions, output, location, try settings.body(patch: false),
       settings: settings)
   }
 }
@@ -189,7 +190,7 @@ enum KVMetadataWrite {
     _ = try output.resolvedFormat()
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
-    let path = "\(mount)/metadata/\(key)"
+    let path = KVPathOptions.join(mount, "metadata", key)
     var body = body
     if let settings,
       let custom = try await settings.customMetadataRemoved(
@@ -213,7 +214,12 @@ enum KVMetadataWrite {
       }
       throw VaultSession.apiError("Error writing data to", path, method: method, reply)
     }
-    reply.printWarnings()
+    // An answer with warnings is a secret to Vault's CLI, printed as one (its warnings) in
+    // place of the success line.
+    if reply.hasWarnings {
+      reply.printWarnings()
+      return
+    }
     try output.success("Success! Data written to: \(path)")
   }
 }
@@ -230,7 +236,7 @@ struct KVMetadataDeleteCommand: AsyncParsableCommand {
     _ = try output.resolvedFormat()
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
-    let path = "\(mount)/metadata/\(key)"
+    let path = KVPathOptions.join(mount, "metadata", key)
     let reply = await session.send("DELETE", path)
     guard reply.status < 400 else {
       throw VaultSession.apiError("Error deleting", path, method: "DELETE", reply)

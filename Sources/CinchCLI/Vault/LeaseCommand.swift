@@ -79,7 +79,7 @@ struct LeaseLookupCommand: AsyncParsableCommand {
       "PUT", "sys/leases/lookup", .object([("lease_id", .string(leaseID))]))
     guard reply.status < 400 else {
       throw VaultSession.apiError(
-        "Error looking up lease", leaseID, method: "PUT", url: "sys/leases/lookup", reply)
+        "error looking up lease id", leaseID, method: "PUT", url: "sys/leases/lookup", reply)
     }
     try GenericPath.print(reply, output)
   }

@@ -38,8 +38,10 @@ enum VaultFormatter {
     }.joined(separator: "\n") + "\n"
   }
 
-  /// A Key/Value table of an object's members, sorted by key.
+  /// A Key/Value table of an object's members, sorted by key; nothing for no members (Vault's
+  /// `OutputMap` prints no header for an empty map).
   static func table(_ object: JSONObject) -> String {
+    guard !object.isEmpty else { return "" }
     var rows = [["Key", "Value"], ["---", "-----"]]
     for member in object.members.sorted(by: { $0.key < $1.key }) {
       rows.append([member.key, cell(member.value)])
@@ -115,7 +117,8 @@ enum VaultFormatter {
         }
       }
     }
-    return columnize(rows)
+    // Nothing but the header: Vault's OutputSecret prints no table (a reply of warnings only).
+    return rows.count == 2 ? "" : columnize(rows)
   }
 
   /// Vault's `looksLikeDuration`: a field whose number of seconds the table prints as a
@@ -147,6 +150,21 @@ enum VaultFormatter {
   }
 
   /// `vault … -format=json`: the secret as the Go client holds it, two-space indented.
+  /// The `auth` block as the CLI prints it: re-marshalled through `api.SecretAuth`
+  /// (api/secret.go), so its members in that struct's order, the API's others (`num_uses`,
+  /// `token_type`) left out, and the struct's missing ones as null.
+  static func cliAuth(_ auth: JSONValue) -> JSONValue {
+    var shaped = JSONObject()
+    let members: [(String, JSONValue)] = [
+      ("client_token", .string("")), ("accessor", .string("")), ("policies", .null),
+      ("token_policies", .null), ("identity_policies", .null), ("metadata", .null),
+      ("orphan", .bool(false)), ("entity_id", .string("")), ("lease_duration", .integer(0)),
+      ("renewable", .bool(false)), ("mfa_requirement", .null),
+    ]
+    for (name, zero) in members { shaped[name] = auth[name] ?? zero }
+    return .object(shaped)
+  }
+
   static func json(_ response: JSONValue) -> String {
     var object = JSONObject()
     object["request_id"] = response["request_id"] ?? .string("")
@@ -155,7 +173,7 @@ enum VaultFormatter {
     object["renewable"] = response["renewable"] ?? .bool(false)
     object["data"] = response["data"] ?? .null
     object["warnings"] = response["warnings"] ?? .null
-    if let auth = response["auth"], auth != .null { object["auth"] = auth }
+    if let auth = response["auth"], auth != .null { object["auth"] = cliAuth(auth) }
     if let mountType = response["mount_type"]?.stringValue, !mountType.isEmpty {
       object["mount_type"] = .string(mountType)
     }

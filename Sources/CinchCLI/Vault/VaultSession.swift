@@ -64,6 +64,8 @@ struct VaultReply {
   var data: JSONValue? { json?["data"] }
 
   /// Warnings go to stderr the way the vault CLI prints them.
+  var hasWarnings: Bool { json?["warnings"]?.arrayValue?.isEmpty == false }
+
   func printWarnings() {
     guard let warnings = json?["warnings"]?.arrayValue, !warnings.isEmpty else { return }
     var text = "WARNING! The following warnings were returned from Vault:\n\n"
@@ -114,8 +116,15 @@ struct VaultSession {
     -> VaultExit
   {
     var text = "\(message): Error making API request.\n\n"
+    guard let errors = reply.errors ?? (reply.json == nil ? nil : [String]()) else {
+      // A body that is not JSON (none at all): Vault's api/response.go keeps it as a raw
+      // message; a JSON body without `errors` has an empty list.
+      text += "URL: \(method) /v1/\(url)\nCode: \(reply.status). Raw Message:\n\n"
+      text += reply.json.map { $0.compact() } ?? ""
+      return .remote(text)
+    }
     text += "URL: \(method) /v1/\(url)\nCode: \(reply.status). Errors:\n\n"
-    text += (reply.errors ?? []).map { "* \($0)" }.joined(separator: "\n")
+    text += errors.map { "* \($0)" }.joined(separator: "\n")
     return .remote(text)
   }
 }
