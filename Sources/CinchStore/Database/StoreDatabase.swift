@@ -83,6 +83,24 @@ enum StoreDatabase {
     }
   }
 
+  /// GRDB's pool closes its writer before its readers (GRDB issue 739), and a read-only
+  /// connection that closes last cannot checkpoint: the WAL stays, and a copy of the store
+  /// file alone would miss what it holds. A read-write connection opened and closed after them
+  /// is the last: it checkpoints and removes the WAL, unless another process has the store open
+  /// (then that one's last connection does). It reads nothing the master key guards.
+  static func closeLast(_ path: String) {
+    guard FileManager.default.fileExists(atPath: path + "-wal") else { return }
+    var handle: OpaquePointer?
+    defer { sqlite3_close_v2(handle) }
+    guard
+      sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
+        == SQLITE_OK
+    else { return }
+    // The WAL is opened by a connection's first read, and checkpointed by its close.
+    sqlite3_busy_timeout(handle, 1000)
+    _ = sqlite3_exec(handle, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
+  }
+
   /// Gives an empty or missing WAL its first frame, on the pool's writer as it opens (before
   /// GRDB's set-up, which would otherwise write one its own way: see `StoreOpening`): the header
   /// page with `user_version` set to the value it has. A store whose WAL has frames (another

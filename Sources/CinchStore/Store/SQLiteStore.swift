@@ -145,9 +145,11 @@ public final class SQLiteStore: Sendable {
   /// The store id, as hex: part of every sealed value's associated data.
   public var storeIDHex: String { storeID.map { String(format: "%02x", $0) }.joined() }
 
-  /// Closes the database connections (also done when the store is released).
+  /// Closes the database connections (also done when the store is released), and leaves the
+  /// store one file when no other process has it open (`StoreDatabase.closeLast`).
   public func close() throws {
     try pool.close()
+    StoreDatabase.closeLast(path)
   }
 
   // MARK: Create

@@ -53,6 +53,10 @@ import _CinchTestSupport
     // The drain check sent SIGTERM: the server answered the request in flight, then exited 0.
     let status = server.waitForExit(seconds: 60)
     #expect(status == 0, "cinch serve exited \(String(describing: status)): \(server.stderrText)")
+    // Stopped, it leaves the store one file: its WAL checkpointed and removed, so a copy of
+    // store.db alone holds every write it took (GRDB closes its read-only readers last).
+    let walPath = server.directory.path + "/store.db-wal"
+    #expect(!FileManager.default.fileExists(atPath: walPath), "the WAL is left after serve stops")
 
     let log = server.stderrText
     #expect(log.contains("AmazonSSM.GetParameter \(server.root.id)"), "\(log)")
