@@ -99,12 +99,18 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   }
 
   /// `notAStore` when `path` is a folder (SQLite would say only "disk I/O error"), with
-  /// `advice` after the reason; nil otherwise.
+  /// `advice` after the reason, or no regular file at all: a FIFO (whose open would wait for a
+  /// writer for ever), a socket or a device. Nil otherwise (a regular file, or nothing there).
   package static func ifFolder(_ path: String, advice: String = "") -> StoreAccessError? {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue
-    else { return nil }
-    return .notAStore(path: path, reason: "a directory" + advice)
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    switch status.st_mode & S_IFMT {
+    case S_IFDIR: return .notAStore(path: path, reason: "a directory" + advice)
+    case S_IFIFO: return .notAStore(path: path, reason: "a FIFO (named pipe)")
+    case S_IFSOCK: return .notAStore(path: path, reason: "a socket")
+    case S_IFCHR, S_IFBLK: return .notAStore(path: path, reason: "a device")
+    default: return nil
+    }
   }
 
   /// SQLite's message up to anything it quotes from the file: "malformed database schema

@@ -303,7 +303,9 @@ public final class SQLiteStore: Sendable {
   private static func refusal(ofStoreAt path: String, master: MasterKeyProvision)
     -> StoreAccessError
   {
-    if let folder = StoreAccessError.ifFolder(path, advice: "; 'cinch init' makes the store file") {
+    if let folder = StoreAccessError.ifFolder(
+      path, advice: "; name the store's file in it (--store \(path)/store.db)")
+    {
       return folder
     }
     if let handle = FileHandle(forReadingAtPath: path) {

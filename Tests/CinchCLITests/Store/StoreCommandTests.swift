@@ -291,6 +291,20 @@ import _CinchTestSupport
       folder.stderr.split(separator: "\n") == [
         "cinch: 'folder.db' is not a cinch store: a directory"
       ])
+
+    // A FIFO is refused before anything opens it (an open would wait for a writer for ever).
+    #expect(mkfifo(project.path("pipe.db"), 0o600) == 0)
+    for arguments in [
+      ["ssm", "get-parameter", "--name", "/a", "--store", "pipe.db"],
+      ["init", "--store", "pipe.db"],
+    ] {
+      let pipe = try await project.run(arguments)
+      #expect(pipe.status == (arguments[0] == "init" ? 2 : 253))
+      #expect(
+        pipe.stderr.split(separator: "\n") == [
+          "cinch: 'pipe.db' is not a cinch store: a FIFO (named pipe)"
+        ])
+    }
   }
 
   @Test func initNeverOverwritesAndFilesAre0600() async throws {
