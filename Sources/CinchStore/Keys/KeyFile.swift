@@ -108,20 +108,33 @@ package enum SecureFile {
     _ = fsync(descriptor)
   }
 
-  /// Creates the directories leading to `path` with mode 0700 where they are missing.
-  package static func createParentDirectories(of path: String) throws {
+  /// Creates the directories leading to `path` with mode 0700 where they are missing; returns
+  /// those it made, outermost first (for the caller to remove if what it was making fails).
+  @discardableResult
+  package static func createParentDirectories(of path: String) throws -> [String] {
     let directory = (path as NSString).deletingLastPathComponent
-    guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
+    guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return [] }
+    var made: [String] = []
     // Each missing level is made 0700 by mkdir itself: Foundation's `createDirectory` makes
     // it with the umask's mode and narrows it after, and under `umask 000` another user could
     // put a file (a `-wal` beside the store) into the folder in between.
     var prefix = directory.hasPrefix("/") ? "/" : ""
     for component in directory.split(separator: "/") {
       prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
-      guard mkdir(prefix, 0o700) == 0 || errno == EEXIST else {
+      if mkdir(prefix, 0o700) == 0 {
+        made.append(prefix)
+      } else if errno != EEXIST {
+        removeDirectories(made)
         throw StoreAccessError.io(path: directory, message: "cannot create the directory")
       }
     }
+    return made
+  }
+
+  /// Removes the directories `createParentDirectories` made, innermost first, each only if it
+  /// is still empty.
+  package static func removeDirectories(_ made: [String]) {
+    for directory in made.reversed() { rmdir(directory) }
   }
 
   /// Which file `path` names, or nil when it does not exist: a name still given to the file

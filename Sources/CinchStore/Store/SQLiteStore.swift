@@ -188,9 +188,12 @@ public final class SQLiteStore: Sendable {
       }
       throw StoreAccessError.keyFileExists(path: keyPath)
     }
-    try SecureFile.createParentDirectories(of: path)
+    // A failed init leaves the folders it made no more than the files (a full disk, say).
+    var madeFolders = try SecureFile.createParentDirectories(of: path)
+    var finished = false
+    defer { if !finished { SecureFile.removeDirectories(madeFolders) } }
     if case .newKeyFile(let keyPath) = master {
-      try SecureFile.createParentDirectories(of: keyPath)
+      madeFolders += try SecureFile.createParentDirectories(of: keyPath)
     }
 
     // Both files are made whole under hidden names and only then given theirs (`link`, which
@@ -289,6 +292,7 @@ public final class SQLiteStore: Sendable {
       discardStagings()
       throw error
     }
+    finished = true
     let pool = try StoreDatabase.openPool(
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
     return SQLiteStore(

@@ -307,6 +307,17 @@ import _CinchTestSupport
     }
   }
 
+  /// An init that fails leaves no folder it made behind, as it leaves no file.
+  @Test func aFailedInitRemovesTheFoldersItMade() async throws {
+    let project = try await Project()
+    let failed = try await project.run([
+      "init", "--store", "new/deep/store.db", "--key-file", "/proc/self/nope/master.key",
+    ])
+    #expect(failed.status == 2)
+    #expect(failed.stderr == "cinch: cannot use '/proc/self/nope': cannot create the directory\n")
+    #expect(!FileManager.default.fileExists(atPath: project.path("new")))
+  }
+
   @Test func initNeverOverwritesAndFilesAre0600() async throws {
     let project = try await Project()
     for file in [".cinch/store.db", ".cinch/master.key"] {
