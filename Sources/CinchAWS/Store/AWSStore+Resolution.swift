@@ -17,19 +17,10 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
     for reference in references where seen.insert(reference).inserted { unique.append(reference) }
     let batches = Self.batches(unique, size: resolverBatchSize)
     var answers: [String: ParameterResolution] = [:]
-    try await withThrowingTaskGroup(of: [(String, ParameterResolution)].self) { group in
-      var next = 0
-      func start() {
-        guard next < batches.count else { return }
-        let batch = batches[next]
-        next += 1
-        group.addTask { try await self.resolveBatch(batch) }
-      }
-      for _ in 0..<resolverConcurrency { start() }
-      while let results = try await group.next() {
-        for (reference, resolution) in results { answers[reference] = resolution }
-        start()
-      }
+    try await BoundedConcurrency.forEach(
+      batches, width: resolverConcurrency, { batch in try await self.resolveBatch(batch) }
+    ) { _, results in
+      for (reference, resolution) in results { answers[reference] = resolution }
     }
     let keys = try await secureStringKeys(answers.values)
     return references.map { reference in
@@ -215,35 +206,25 @@ extension AWSStore: ParameterResolver, ParameterCatalog {
     }
     let knownARNs = arns
     var results = [Result<ParameterVersionList, StoreError>?](repeating: nil, count: parsed.count)
-    try await withThrowingTaskGroup(of: (Int, Result<ParameterVersionList, StoreError>).self) {
-      group in
-      var next = 0
-      func start() {
-        guard next < parsed.count else { return }
-        let index = next
-        let reference = parsed[index]
-        next += 1
-        group.addTask {
-          do {
-            var arn: String?
-            if reference.isARN {
-              arn = reference.base
-            } else if case .failure(let error)? = knownARNs[reference.base] {
-              return (index, .failure(error))
-            } else if case .success(let known)? = knownARNs[reference.base] {
-              arn = known
-            }
-            return (index, .success(try await self.versions(reference, arn: arn)))
-          } catch let error as StoreError {
-            return (index, .failure(error))
+    try await BoundedConcurrency.forEach(
+      parsed, width: resolverConcurrency,
+      { reference -> Result<ParameterVersionList, StoreError> in
+        do {
+          var arn: String?
+          if reference.isARN {
+            arn = reference.base
+          } else if case .failure(let error)? = knownARNs[reference.base] {
+            return .failure(error)
+          } else if case .success(let known)? = knownARNs[reference.base] {
+            arn = known
           }
+          return .success(try await self.versions(reference, arn: arn))
+        } catch let error as StoreError {
+          return .failure(error)
         }
       }
-      for _ in 0..<resolverConcurrency { start() }
-      while let (index, result) = try await group.next() {
-        results[index] = result
-        start()
-      }
+    ) { index, result in
+      results[index] = result
     }
     return results.map { $0 ?? .failure(StoreError(code: "ParameterNotFound", message: "")) }
   }

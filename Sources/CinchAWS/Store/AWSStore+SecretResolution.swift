@@ -52,24 +52,16 @@ extension AWSStore: SecretResolver, SecretCatalog {
     work += alone.map { .one($0) }
 
     var answers: [SecretSelector: SecretResolution] = [:]
-    try await withThrowingTaskGroup(of: [(SecretSelector, SecretResolution)].self) { group in
-      var next = 0
-      func startNext() {
-        guard next < work.count else { return }
-        let item = work[next]
-        next += 1
-        group.addTask {
-          switch item {
-          case .batch(let selectors): return try await self.resolveBatch(selectors)
-          case .one(let selector): return [(selector, try await self.resolveOne(selector))]
-          }
+    try await BoundedConcurrency.forEach(
+      work, width: resolverConcurrency,
+      { item -> [(SecretSelector, SecretResolution)] in
+        switch item {
+        case .batch(let selectors): return try await self.resolveBatch(selectors)
+        case .one(let selector): return [(selector, try await self.resolveOne(selector))]
         }
       }
-      for _ in 0..<resolverConcurrency { startNext() }
-      while let results = try await group.next() {
-        for (selector, resolution) in results { answers[selector] = resolution }
-        startNext()
-      }
+    ) { _, results in
+      for (selector, resolution) in results { answers[selector] = resolution }
     }
     return selectors.map { selector in
       answers[selector]
