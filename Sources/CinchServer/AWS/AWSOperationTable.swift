@@ -55,7 +55,21 @@ struct AWSOperationTable: Sendable {
       var secrets: [AuthorizationTarget] = []
       for name in names {
         guard let reference = try? SecretReference(name) else { continue }
-        secrets += await secret(reference.secretID, context.names)
+        // Parameter Store passes the selector on as the secret's version id or staging label,
+        // whichever the secret has (as the store reads it), and a policy's
+        // `secretsmanager:VersionId` / `VersionStage` condition judges it.
+        var versionID: String?
+        var versionStage: String?
+        if let selector = reference.selector {
+          let versions = try? await context.store.secretVersions(reference.secretID)
+          if versions?.version(id: selector) != nil {
+            versionID = selector
+          } else {
+            versionStage = selector
+          }
+        }
+        secrets += await secret(
+          reference.secretID, versionID: versionID, versionStage: versionStage, context.names)
       }
       if !secrets.isEmpty {
         try await context.authorize("secretsmanager:GetSecretValue", secrets)

@@ -316,6 +316,38 @@ struct AWSJSONEndpointTests {
       })
   }
 
+  /// A selector after the secret's name (`…/app/db:AWSPREVIOUS`, `…/app/db:VERSION-ID`) is
+  /// judged as the version stage or id it names, so a policy that `cinch policy` conditions on
+  /// them lets the pinned version through and nothing else.
+  @Test func aSelectorThroughParameterStoreIsJudgedAsItsStageOrId() async throws {
+    let fixture = try await Fixture()
+    let created = try await fixture.store.createSecret(
+      CreateSecretRequest(name: "app/db", secretString: "v1"))
+    _ = try await fixture.store.putSecretValue(
+      PutSecretValueRequest(secretID: "app/db", secretString: "v2"))
+    let first = try #require(created.versionID)
+    let reader = try await fixture.store.createAccessKey(userName: "reader").accessKey
+    let policy =
+      #"{"Statement": [{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "*"}, "#
+      + #"{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*", "#
+      + #""Condition": {"StringEquals": {"secretsmanager:VersionStage": "AWSPREVIOUS"}}}, "#
+      + #"{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*", "#
+      + #""Condition": {"StringEquals": {"secretsmanager:VersionId": "\#(first)"}}}]}"#
+    try await fixture.store.putUserPolicy(
+      userName: "reader", policyName: "pinned", policyDocument: policy)
+    func read(_ selector: String) async -> ServerResponse {
+      await fixture.endpoint.handle(
+        fixture.request(
+          "AmazonSSM.GetParameter",
+          #"{"Name": "/aws/reference/secretsmanager/app/db\#(selector)", "WithDecryption": true}"#,
+          key: reader))
+    }
+    #expect(await read(":AWSPREVIOUS").status == 200)
+    #expect(await read(":\(first)").status == 200)
+    try expectDenied(await read(""), "secretsmanager:GetSecretValue", on: created.arn)
+    try expectDenied(await read(":AWSCURRENT"), "secretsmanager:GetSecretValue", on: created.arn)
+  }
+
   /// Terraform's refresh of `aws_secretsmanager_secret` calls `GetResourcePolicy`: answered
   /// without a policy, and authorised as `secretsmanager:GetResourcePolicy` on the secret.
   @Test func getResourcePolicyAnswersWithoutAPolicy() async throws {
