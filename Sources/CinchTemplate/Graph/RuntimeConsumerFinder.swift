@@ -485,6 +485,13 @@ public enum RuntimeConsumerFinder {
             + "name they fit; no statement is generated for it"
         )
       }
+      if let problem = arnProblem(name, kind: kind) {
+        return (
+          .invalidName,
+          "'\(name)' \(problem); '\(resourceType)' reads no \(kind.rawValue) by it, and no "
+            + "statement is generated for it"
+        )
+      }
       guard
         let problem = ReferenceScanner.nameProblem(
           checkedName(name, kind: kind), isSecret: kind == .secret)
@@ -494,6 +501,30 @@ public enum RuntimeConsumerFinder {
         "\(problem); '\(resourceType)' reads no \(kind.rawValue) by it, and no statement is "
           + "generated for it"
       )
+    }
+
+    /// Why a name written as an ARN (`arn:…`) is not one of the entry `kind` reads: not of
+    /// that service and resource type, no name after `parameter/` or `secret:`, or an account
+    /// that is not twelve digits (none only for AWS's public parameters). Nil for a name that
+    /// is no ARN or a well-formed one. (A partition that does not hold the region is left to
+    /// the evaluator's check of the stack's own partition.)
+    static func arnProblem(_ name: String, kind: StoreEntry.Kind) -> String? {
+      let bare = kind == .parameter ? ParameterVersionSelector.split(name).name : name
+      guard bare.hasPrefix("arn:") else { return nil }
+      let shape =
+        kind == .parameter
+        ? "arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME"
+        : "arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME"
+      guard let arn = StoreARN(bare), arn.kind == kind else {
+        return "is not a \(kind == .parameter ? "parameter's" : "secret's") ARN (\(shape))"
+      }
+      let isPublic = kind == .parameter && arn.name.hasPrefix("/aws/")
+      if !(isPublic && arn.account.isEmpty),
+        arn.account.count != 12 || !arn.account.allSatisfy({ $0.isASCII && $0.isNumber })
+      {
+        return "names the account '\(arn.account)', which is not twelve digits"
+      }
+      return nil
     }
 
     /// The part of a located name that Parameter Store's or Secrets Manager's naming rules
