@@ -21,14 +21,14 @@ struct EvaluationOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "AWS::Region; the embedded store and a bare aws:// are read there (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1).",
+      "AWS::Region; the embedded store and a bare aws:// are read there (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1; policy takes none: give it, or a --lock that records it).",
       valueName: "region")
   )
   var region: String?
 
   @Option(
     help: ArgumentHelp(
-      "AWS::AccountId, and the embedded store's (default: CINCH_ACCOUNT_ID, else 123456789012).",
+      "AWS::AccountId, and the embedded store's (default: CINCH_ACCOUNT_ID, else 123456789012; policy takes none: give it, or a --lock that records it).",
       valueName: "id"))
   var accountId: String?
 

@@ -84,6 +84,13 @@ public struct ListAccessKeysResponse: Codable, Sendable, Hashable {
     case accessKeyMetadata = "AccessKeyMetadata"
     case isTruncated = "IsTruncated"
   }
+
+  /// As the aws CLI prints it: `ListAccessKeys` is paginated (`IsTruncated`, `Marker`), and its
+  /// paginator gathers every page and drops both; the store never truncates.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(accessKeyMetadata, forKey: .accessKeyMetadata)
+  }
 }
 
 /// An inline policy of a user (`GetUserPolicy`): the document as it was put.
@@ -118,6 +125,12 @@ public struct ListUserPoliciesResponse: Codable, Sendable, Hashable {
   enum CodingKeys: String, CodingKey {
     case policyNames = "PolicyNames"
     case isTruncated = "IsTruncated"
+  }
+
+  /// As the aws CLI prints it, its paginator's `IsTruncated` left out (`ListAccessKeysResponse`).
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(policyNames, forKey: .policyNames)
   }
 }
 
