@@ -102,9 +102,12 @@ struct LockCommand: AsyncParsableCommand {
     } else {
       Output.stderr("cinch: '\(lock)' not written: fix the errors below and run again\n")
     }
+    // Findings in human form go to stderr, beside the line that points at them, as plan's do
+    // (stdout holds the report of what changed); a machine format stays on stdout, for a CI
+    // step that reads it.
     try output.emit(
       session.run.diagnostics, documents: session.run.documents, files: session.templates.count,
-      summary: failed)
+      summary: failed, to: output.format == .human ? 2 : 1)
   }
 }
 

@@ -334,7 +334,7 @@ import _CinchTestSupport
     let lock = try await cinch("lock", "templates/by-arn.yaml")
     #expect(lock.status == 1)
     #expect(
-      lock.stdout.contains(
+      lock.stderr.contains(
         "its ARN names account 444455556666 in eu-west-1, and the store is read as account "
           + "111122223333 in eu-west-1"), "\(lock.stdout)")
   }
@@ -402,7 +402,7 @@ import _CinchTestSupport
     #expect(lock.status == 1)
     #expect(lock.stderr.contains("'cinch.lock' not written"))
     #expect(
-      lock.stdout.contains(
+      lock.stderr.contains(
         "broken.yaml:7:18: error[E4005]: reference '{{resolve:secretsmanager:prod/MyApp/DBSecret:SecretString:pasword}}': secret 'prod/MyApp/DBSecret' has no JSON key 'pasword'"
       ))
     let render = try await cinch("render", "--frozen", "templates/database.yaml", "-o", "out")

@@ -358,7 +358,7 @@ import _CinchTestSupport
     let typo = try await cinch(["lock", "typo.yaml", "--lock", "typo.lock"])
     #expect(typo.status == 1)
     #expect(
-      typo.stdout.contains(
+      typo.stderr.contains(
         "error[E4005]: reference '\(typoReference)': secret 'prod/MyApp/DBSecret' has no JSON key "
           + "'pasword'"))
     for result in [lock, render, outdated, check, frozen, plan, update, typo] {
