@@ -408,6 +408,14 @@ struct GrantCollector {
       read.partialReading = StoreRead.PartialReading(
         resource: partial, keyQuery: storeQuery(arn.name))
     }
+    if arn.account == target.accountID, arn.region != target.region, keys.isConfigured {
+      // The store stands for one region: a secret of another is not in it, so its key is not
+      // known, as for an entry the store does not hold.
+      report(
+        .encryptionKeyUnknown,
+        "secret '\(id)' is in \(arn.region), and the store is read as \(target.region): if its key is customer-managed, kms:Decrypt on that key is also needed",
+        reason)
+    }
     if arn.account != target.accountID {
       report(
         .crossAccountSecret,
