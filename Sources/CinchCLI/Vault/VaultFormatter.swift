@@ -25,6 +25,8 @@ enum VaultFormatter {
 
   /// Rows aligned in columns joined by four spaces; the last column is not padded.
   static func columnize(_ rows: [[String]]) -> String {
+    // Go's columnize prints an empty cell as `n/a` (a key made by `=value`, say).
+    let rows = rows.map { row in row.map { $0.isEmpty ? "n/a" : $0 } }
     let columns = rows.map(\.count).max() ?? 0
     var widths = [Int](repeating: 0, count: columns)
     for row in rows {

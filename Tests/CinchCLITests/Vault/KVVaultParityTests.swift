@@ -212,6 +212,15 @@ import _CinchTestSupport
     #expect(bad.stderr == "Invalid output format: xml\n")
   }
 
+  /// Vault's tables come from columnize, which prints an empty cell as `n/a`: a key made by
+  /// `=value` is shown so.
+  @Test func anEmptyKeyIsShownAsNA() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/f6", "=val")
+    let get = try await workspace.cinch("kv", "get", "secret/f6")
+    #expect(get.stdout.hasSuffix("Key    Value\n---    -----\nn/a    val\n"), "\(get.stdout)")
+  }
+
   /// `kv list` with a format other than table prints `{}` for nothing to list, exit 2, and
   /// nothing on stderr (kv_list.go, list.go); the table format says `No value found`.
   @Test func anEmptyListPrintsAnEmptyObject() async throws {
