@@ -571,13 +571,20 @@ public struct Evaluator: Sendable {
   /// scalar, is in a piece of `!Select [I, !Split [D, 'TEXT']]` that the index does not pick:
   /// CloudFormation splits the text before it resolves references, so that reference's text
   /// is not in the result. False when the index, delimiter or text is not known.
+  /// Whether `path` ends as the string of `!Select [I, !Split [D, 'TEXT']]` does.
+  static func mayBeSplitString(_ path: TemplatePath) -> Bool {
+    let syntax = path.components
+    let count = syntax.count
+    return count >= 4 && syntax[count - 2] == "Fn::Split" && syntax[count - 4] == "Fn::Select"
+  }
+
   public mutating func isUnpickedSplitPiece(
     _ site: ReferenceSite, ordinal: Int, into diagnostics: inout Diagnostics
   ) -> Bool {
     let syntax = site.syntaxPath.components
     let count = syntax.count
-    guard count >= 4, syntax[count - 1] == "1", syntax[count - 2] == "Fn::Split",
-      syntax[count - 3] == "1", syntax[count - 4] == "Fn::Select"
+    guard Self.mayBeSplitString(site.syntaxPath), syntax[count - 1] == "1",
+      syntax[count - 3] == "1"
     else { return false }
     let chain = template.nodes(along: site.syntaxPath)
     guard chain.count > count, let select = chain[count - 4].intrinsic,

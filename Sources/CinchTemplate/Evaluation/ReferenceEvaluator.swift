@@ -31,7 +31,12 @@ public enum ReferenceEvaluator {
   /// read for it.
   static func isUnusedSubVariable(_ site: ReferenceSite, _ template: Template) -> Bool {
     let syntax = site.syntaxPath.components
-    guard syntax.contains("Fn::Sub") else { return false }
+    // Only a site in a variable map (`Fn::Sub`, `1`, the variable, …) walks the template.
+    guard
+      syntax.indices.dropLast(2).contains(where: {
+        syntax[$0] == "Fn::Sub" && syntax[$0 + 1] == "1"
+      })
+    else { return false }
     let chain = template.nodes(along: site.syntaxPath)
     for (index, node) in chain.enumerated().reversed() {
       guard let intrinsic = node.intrinsic, intrinsic.function == .sub, index + 2 < syntax.count,
@@ -77,8 +82,10 @@ public enum ReferenceEvaluator {
       defer {
         if mayLoop { readLoopVariables(&results[before...], template, into: &diagnostics) }
       }
+      // Counted only where it matters (a literal string an `Fn::Split` splits): hashing every
+      // site's path cost check ~4 ms on 500 resources.
       var ordinal = 0
-      if case .literal = site.context {
+      if case .literal = site.context, Evaluator.mayBeSplitString(site.syntaxPath) {
         ordinal = ordinals[site.syntaxPath, default: 0]
         ordinals[site.syntaxPath] = ordinal + 1
       }

@@ -101,7 +101,9 @@ public enum UnresolvedPlacement: Equatable, Sendable {
   /// The EC2 resource type whose `UserData` holds the reference, if it is there.
   static func userDataType(_ site: ReferenceSite, in template: Template) -> String? {
     let path = site.path.components
-    guard path.count >= 4, path[0] == "Resources", path[2] == "Properties",
+    // `UserData` and `LaunchTemplateData` first: the resource is looked up for those alone.
+    guard path.count >= 4, path[3] == "UserData" || path[3] == "LaunchTemplateData",
+      path[0] == "Resources", path[2] == "Properties",
       let type = template.resource(path[1])?.type,
       let pattern = PlacementRules.userDataProperties[type],
       path[3...].starts(with: pattern)
