@@ -78,7 +78,7 @@ struct StoreOptions: ParsableArguments {
       return .passphrase(passphrase, origin: "the prompt")
     }
     // A folder named as the store is the problem to name, not the key that is not beside it.
-    if let folder = StoreAccessError.ifFolder(storePath(environment)) { throw folder }
+    if let notAFile = StoreAccessError.ifNotARegularFile(storePath(environment)) { throw notAFile }
     throw StoreAccessError.noMasterKey(
       store: storePath(environment), keyFile: keyFilePath(environment).path,
       empty: ["CINCH_MASTER_KEY", "CINCH_PASSPHRASE"].filter { environment[$0] == "" })

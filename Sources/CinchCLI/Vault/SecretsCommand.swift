@@ -140,7 +140,7 @@ struct SecretsListCommand: AsyncParsableCommand {
       let type = member.value["type"]?.stringValue ?? ""
       rows.append([
         member.key, type, member.value["accessor"]?.stringValue ?? "",
-        VaultFormatter.cell(member.value["description"] ?? .string("")),
+        VaultFormatter.goValue(member.value["description"] ?? .string("")),
       ])
     }
     Output.stdout(VaultFormatter.columnize(rows))

@@ -46,14 +46,9 @@ enum VaultFormatter {
     guard !object.isEmpty else { return "" }
     var rows = [["Key", "Value"], ["---", "-----"]]
     for member in object.members.sorted(by: { $0.key < $1.key }) {
-      rows.append([member.key, cell(member.value)])
+      rows.append([member.key, goValue(member.value)])
     }
     return columnize(rows)
-  }
-
-  static func cell(_ value: JSONValue) -> String {
-    let text = goValue(value)
-    return text.isEmpty ? "n/a" : text
   }
 
   /// `padEqualSigns`: `=` on both sides of the title to reach `width`, at least two each side.
@@ -95,18 +90,18 @@ enum VaultFormatter {
     if case .object(let auth)? = response["auth"] {
       // Vault prints these rows whatever the auth holds: an empty token (a renewal by
       // accessor) shows as n/a.
-      rows.append(["token", cell(auth["client_token"] ?? .string(""))])
-      rows.append(["token_accessor", cell(auth["accessor"] ?? .string(""))])
+      rows.append(["token", goValue(auth["client_token"] ?? .string(""))])
+      rows.append(["token_accessor", goValue(auth["accessor"] ?? .string(""))])
       if let duration = auth["lease_duration"], case .integer(let seconds) = duration {
         rows.append(["token_duration", seconds == 0 ? "∞" : GoDuration.humanSeconds(seconds)])
       }
-      rows.append(["token_renewable", cell(auth["renewable"] ?? .bool(false))])
+      rows.append(["token_renewable", goValue(auth["renewable"] ?? .bool(false))])
       for key in ["token_policies", "identity_policies", "policies"] {
         rows.append([key, quotedList(auth[key] ?? .array([]))])
       }
       if case .object(let meta)? = auth["metadata"] {
         for member in meta.members.sorted(by: { $0.key < $1.key }) {
-          rows.append(["token_meta_" + member.key, cell(member.value)])
+          rows.append(["token_meta_" + member.key, goValue(member.value)])
         }
       }
     }
@@ -115,7 +110,7 @@ enum VaultFormatter {
         if looksLikeDuration(member.key), case .integer(let seconds) = member.value {
           rows.append([member.key, GoDuration.humanSeconds(seconds)])
         } else {
-          rows.append([member.key, cell(member.value)])
+          rows.append([member.key, goValue(member.value)])
         }
       }
     }

@@ -116,13 +116,12 @@ struct VaultSession {
     -> VaultExit
   {
     var text = "\(message): Error making API request.\n\n"
-    guard let errors = reply.errors ?? (reply.json == nil ? nil : [String]()) else {
-      // A body that is not JSON (none at all): Vault's api/response.go keeps it as a raw
-      // message; a JSON body without `errors` has an empty list.
-      text += "URL: \(method) /v1/\(url)\nCode: \(reply.status). Raw Message:\n\n"
-      text += reply.json.map { $0.compact() } ?? ""
-      return .remote(text)
+    // A body that is not JSON (the local API's is empty then): Vault's api/response.go keeps
+    // it as a raw message; a JSON body without `errors` has an empty list.
+    guard reply.json != nil else {
+      return .remote(text + "URL: \(method) /v1/\(url)\nCode: \(reply.status). Raw Message:\n\n")
     }
+    let errors = reply.errors ?? []
     text += "URL: \(method) /v1/\(url)\nCode: \(reply.status). Errors:\n\n"
     text += errors.map { "* \($0)" }.joined(separator: "\n")
     return .remote(text)

@@ -57,19 +57,15 @@ struct AWSOperationTable: Sendable {
         guard let reference = try? SecretReference(name) else { continue }
         // Parameter Store passes the selector on as the secret's version id or staging label,
         // whichever the secret has (as the store reads it), and a policy's
-        // `secretsmanager:VersionId` / `VersionStage` condition judges it.
-        var versionID: String?
-        var versionStage: String?
+        // `secretsmanager:VersionId` / `VersionStage` condition judges it. Asked unaudited: the
+        // request itself is audited once it is decided.
+        var isVersionID = false
         if let selector = reference.selector {
-          let versions = try? await context.store.secretVersions(reference.secretID)
-          if versions?.version(id: selector) != nil {
-            versionID = selector
-          } else {
-            versionStage = selector
-          }
+          isVersionID = await context.store.secretHasVersion(reference.secretID, id: selector)
         }
         secrets += await secret(
-          reference.secretID, versionID: versionID, versionStage: versionStage, context.names)
+          reference.secretID, versionID: isVersionID ? reference.selector : nil,
+          versionStage: isVersionID ? nil : reference.selector, context.names)
       }
       if !secrets.isEmpty {
         try await context.authorize("secretsmanager:GetSecretValue", secrets)

@@ -84,12 +84,8 @@ final class Dispatcher: Sendable {
     } else {
       request = "- -"
     }
-    // The server's words, but an invalid Content-Length is quoted in them: no control
-    // character of a client's reaches the log.
-    let shown = String(
-      String.UnicodeScalarView(
-        reason.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
-    log("\(request) \(status) refused \(shown)")
+    // The server's own words (what a client wrote in them is escaped where it is quoted).
+    log("\(request) \(status) refused \(reason)")
   }
 
   /// The method and path as the access log shows them: escaped (`AccessLogField`), and the

@@ -66,7 +66,11 @@ struct HTTPRequestHead: Sendable, Equatable {
     guard values.count == 1, let text = values.first, !text.isEmpty, text.utf8.count <= 18,
       text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
       let length = Int(text)
-    else { throw .badRequest("an invalid Content-Length '\(first.prefix(40))'") }
+    else {
+      // The client's bytes, escaped as an access-log field: the text is logged too.
+      throw .badRequest(
+        "an invalid Content-Length '\(AccessLogField.escaped(String(first.prefix(40))))'")
+    }
     return length == 0 ? .none : .length(length)
   }
 

@@ -99,9 +99,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   }
 
   /// `notAStore` when `path` is a folder (SQLite would say only "disk I/O error"), with
-  /// `advice` after the reason, or no regular file at all: a FIFO (whose open would wait for a
+  /// `advice` (what to name instead) after the reason, or no regular file at all: a FIFO (whose open would wait for a
   /// writer for ever), a socket or a device. Nil otherwise (a regular file, or nothing there).
-  package static func ifFolder(_ path: String, advice: String = "") -> StoreAccessError? {
+  package static func ifNotARegularFile(_ path: String, advice: String = "") -> StoreAccessError? {
     var status = stat()
     guard stat(path, &status) == 0 else { return nil }
     switch status.st_mode & S_IFMT {

@@ -86,4 +86,16 @@ extension SQLiteStore {
   package func secretARN(_ secretID: String) async -> String? {
     try? await readSnapshot { db in try self.findSecret(secretID, db).arn(self.configuration) }
   }
+
+  /// Whether the secret `secretID` names has a version with the id `versionID`. Not audited,
+  /// as `secretARN`: the server asks it to authorize `/aws/reference/secretsmanager/ID:SELECTOR`,
+  /// whose selector Parameter Store reads as a version id when the secret has one, else as a
+  /// staging label.
+  package func secretHasVersion(_ secretID: String, id versionID: String) async -> Bool {
+    let found = try? await readSnapshot { db in
+      let entry = try self.findSecret(secretID, db)
+      return try SecretVersionRecord.fetch(db, entry: entry.id, versionID: versionID) != nil
+    }
+    return found ?? false
+  }
 }

@@ -307,10 +307,10 @@ public final class SQLiteStore: Sendable {
   private static func refusal(ofStoreAt path: String, master: MasterKeyProvision)
     -> StoreAccessError
   {
-    if let folder = StoreAccessError.ifFolder(
+    if let notAFile = StoreAccessError.ifNotARegularFile(
       path, advice: "; name the store's file in it (--store \(path)/store.db)")
     {
-      return folder
+      return notAFile
     }
     if let handle = FileHandle(forReadingAtPath: path) {
       let header = (try? handle.read(upToCount: 16)) ?? Data()
@@ -522,7 +522,7 @@ public final class SQLiteStore: Sendable {
     guard FileManager.default.fileExists(atPath: path) else {
       throw StoreAccessError.storeNotFound(path: path)
     }
-    if let folder = StoreAccessError.ifFolder(path) { throw folder }
+    if let notAFile = StoreAccessError.ifNotARegularFile(path) { throw notAFile }
     var warnings: [String] = []
     if let warning = SecureFile.looseModeWarning(path, what: "store") { warnings.append(warning) }
     if case .keyFile(let keyPath) = master,

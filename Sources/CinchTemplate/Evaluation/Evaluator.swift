@@ -567,10 +567,6 @@ public struct Evaluator: Sendable {
   /// an element of an `Fn::Select` list other than the one its index picks, or in a mapping
   /// entry no live `Fn::FindInMap` picks. Unknown conditions, indexes and keys count as live:
   /// the location may be read.
-  /// Whether the reference at `site`, the `ordinal`-th (from 0) of the references in its
-  /// scalar, is in a piece of `!Select [I, !Split [D, 'TEXT']]` that the index does not pick:
-  /// CloudFormation splits the text before it resolves references, so that reference's text
-  /// is not in the result. False when the index, delimiter or text is not known.
   /// Whether `path` ends as the string of `!Select [I, !Split [D, 'TEXT']]` does.
   static func mayBeSplitString(_ path: TemplatePath) -> Bool {
     let syntax = path.components
@@ -578,6 +574,10 @@ public struct Evaluator: Sendable {
     return count >= 4 && syntax[count - 2] == "Fn::Split" && syntax[count - 4] == "Fn::Select"
   }
 
+  /// Whether the reference at `site`, the `ordinal`-th (from 0) of the references in its
+  /// scalar, is in a piece of `!Select [I, !Split [D, 'TEXT']]` that the index does not pick:
+  /// CloudFormation splits the text before it resolves references, so that reference's text
+  /// is not in the result. False when the index, delimiter or text is not known.
   public mutating func isUnpickedSplitPiece(
     _ site: ReferenceSite, ordinal: Int, into diagnostics: inout Diagnostics
   ) -> Bool {

@@ -485,16 +485,18 @@ public enum RuntimeConsumerFinder {
             + "name they fit; no statement is generated for it"
         )
       }
-      if let problem = arnProblem(name, kind: kind) {
+      let checked: String
+      switch checkedName(name, kind: kind) {
+      case .badARN(let problem):
         return (
           .invalidName,
           "'\(name)' \(problem); '\(resourceType)' reads no \(kind.rawValue) by it, and no "
             + "statement is generated for it"
         )
+      case .name(let name):
+        checked = name
       }
-      guard
-        let problem = ReferenceScanner.nameProblem(
-          checkedName(name, kind: kind), isSecret: kind == .secret)
+      guard let problem = ReferenceScanner.nameProblem(checked, isSecret: kind == .secret)
       else { return nil }
       return (
         .invalidName,
@@ -503,40 +505,37 @@ public enum RuntimeConsumerFinder {
       )
     }
 
-    /// Why a name written as an ARN (`arn:…`) is not one of the entry `kind` reads: not of
-    /// that service and resource type, no name after `parameter/` or `secret:`, or an account
-    /// that is not twelve digits (none only for AWS's public parameters). Nil for a name that
-    /// is no ARN or a well-formed one. (A partition that does not hold the region is left to
-    /// the evaluator's check of the stack's own partition.)
-    static func arnProblem(_ name: String, kind: StoreEntry.Kind) -> String? {
+    /// A located name as the naming rules see it.
+    enum CheckedName: Equatable {
+      /// What Parameter Store's or Secrets Manager's rules apply to: an ARN's resource name
+      /// (a parameter's with its `/`: `parameter/db` is `/db`), without a parameter's
+      /// `:VERSION` or `:LABEL`.
+      case name(String)
+      /// Why a name written as an ARN (`arn:…`) is not one of the entry the reader reads: not
+      /// of that service and resource type, no name after `parameter/` or `secret:`, or an
+      /// account that is not twelve digits (none only for AWS's public parameters). A
+      /// partition that does not hold the region is left to the evaluator's check of the
+      /// stack's own partition.
+      case badARN(String)
+    }
+
+    static func checkedName(_ name: String, kind: StoreEntry.Kind) -> CheckedName {
       let bare = kind == .parameter ? ParameterVersionSelector.split(name).name : name
-      guard bare.hasPrefix("arn:") else { return nil }
-      let shape =
-        kind == .parameter
-        ? "arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME"
-        : "arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME"
+      guard bare.hasPrefix("arn:") else { return .name(bare) }
       guard let arn = StoreARN(bare), arn.kind == kind else {
-        return "is not a \(kind == .parameter ? "parameter's" : "secret's") ARN (\(shape))"
+        let shape =
+          kind == .parameter
+          ? "arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME"
+          : "arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME"
+        return .badARN("is not a \(kind == .parameter ? "parameter's" : "secret's") ARN (\(shape))")
       }
       let isPublic = kind == .parameter && arn.name.hasPrefix("/aws/")
       if !(isPublic && arn.account.isEmpty),
         arn.account.count != 12 || !arn.account.allSatisfy({ $0.isASCII && $0.isNumber })
       {
-        return "names the account '\(arn.account)', which is not twelve digits"
+        return .badARN("names the account '\(arn.account)', which is not twelve digits")
       }
-      return nil
-    }
-
-    /// The part of a located name that Parameter Store's or Secrets Manager's naming rules
-    /// apply to: an ARN's resource name, without a parameter's `:VERSION` or `:LABEL`.
-    static func checkedName(_ name: String, kind: StoreEntry.Kind) -> String {
-      let bare = kind == .parameter ? ParameterVersionSelector.split(name).name : name
-      guard bare.hasPrefix("arn:") else { return bare }
-      // An ARN's name as `StoreARN` reads it; a parameter's with its `/` (`parameter/db` is
-      // `/db`), as the name the ARN was written for. One that names nothing is checked no
-      // further here.
-      guard let arn = StoreARN(bare), arn.kind == kind else { return "" }
-      return kind == .parameter && !arn.name.hasPrefix("/") ? "/" + arn.name : arn.name
+      return .name(kind == .parameter && !arn.name.hasPrefix("/") ? "/" + arn.name : arn.name)
     }
 
     /// Whether the value is an ARN the template writes out, region and account included: a

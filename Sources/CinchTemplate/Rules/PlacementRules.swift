@@ -300,39 +300,36 @@ struct PlacementChecker {
   /// in the result afterwards: `Fn::Sub` and `Fn::Join` keep a reference's text whole, but
   /// `Fn::Base64` encodes it and `Fn::Split` cuts it at its delimiter (`UnresolvedPlacement`).
   private mutating func checkTextFunctions(_ site: ReferenceSite) {
-    var notSplit: String?
-    let placement = UnresolvedPlacement.textFunctions(
-      site, in: template, splitWithoutCut: &notSplit)
-    switch placement {
-    case .encoded:
+    switch UnresolvedPlacement.textFunctions(site, in: template) {
+    case .unresolved(.encoded)?:
       report(
         .referenceTextTransformed,
         "reference inside 'Fn::Base64': CloudFormation encodes the reference's text before "
           + "it resolves references, so nothing is read", at: site)
-    case .splitDelimiter:
+    case .unresolved(.splitDelimiter)?:
       report(
         .referenceTextTransformed,
         "reference as the delimiter of 'Fn::Split': CloudFormation splits at the "
           + "reference's text, so nothing is read", at: site)
-    case .splitApart(let delimiter):
+    case .unresolved(.splitApart(let delimiter))?:
       report(
         .referenceTextTransformed,
         "reference split apart by 'Fn::Split' at '\(delimiter)': CloudFormation splits the "
           + "reference's text before it resolves references, so nothing is read", at: site)
-    case .rejoined(let delimiter, let joiner, let becomes):
+    case .unresolved(.rejoined(let delimiter, let joiner, let becomes))?:
       report(
         .referenceTextTransformed,
         "reference split by 'Fn::Split' at '\(delimiter)' and joined with '\(joiner)': "
           + "CloudFormation does that to the reference's text before it resolves references, "
           + "so it reads '\(becomes)', not this reference", at: site)
-    case .logicalID, .userData, nil:
-      if let delimiter = notSplit {
-        report(
-          .referenceValueNotSplit,
-          "'Fn::Split' does not split this reference's value: CloudFormation splits the text "
-            + "before it resolves references, and the reference, which holds no "
-            + "'\(delimiter)', stays one item, the whole value", at: site)
-      }
+    case .splitWithoutCut(let delimiter)?:
+      report(
+        .referenceValueNotSplit,
+        "'Fn::Split' does not split this reference's value: CloudFormation splits the text "
+          + "before it resolves references, and the reference, which holds no "
+          + "'\(delimiter)', stays one item, the whole value", at: site)
+    case .unresolved(.logicalID)?, .unresolved(.userData)?, nil:
+      break
     }
   }
 

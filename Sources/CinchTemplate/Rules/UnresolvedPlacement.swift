@@ -17,14 +17,19 @@ public enum UnresolvedPlacement: Equatable, Sendable {
   /// CloudFormation resolves what that makes, `becomes`, not the reference as written.
   case rejoined(delimiter: String, joiner: String, becomes: String)
 
+  /// What CloudFormation's text functions do to a reference's text.
+  enum TextTreatment: Equatable {
+    /// Taken apart: the reference as written is not read.
+    case unresolved(UnresolvedPlacement)
+    /// Split at a delimiter its text does not hold, as the whole string an `Fn::Split` splits:
+    /// it is read, and stays one item, the whole value (W2040).
+    case splitWithoutCut(delimiter: String)
+  }
+
   /// How CloudFormation's text functions treat a reference before it resolves references
   /// (it runs intrinsic functions on the template's text first; cfn-lint's E1018, aws-cdk
   /// issues 14476 and 19349): nil when the reference's text comes through whole.
-  /// `splitWithoutCut` is set for an `Fn::Split` whose string is the reference alone and whose
-  /// delimiter the text does not hold (W2040: the value is not split).
-  static func textFunctions(
-    _ site: ReferenceSite, in template: Template, splitWithoutCut: inout String?
-  ) -> UnresolvedPlacement? {
+  static func textFunctions(_ site: ReferenceSite, in template: Template) -> TextTreatment? {
     let syntax = site.syntaxPath.components
     guard syntax.contains("Fn::Base64") || syntax.contains("Fn::Split") else { return nil }
     let chain = template.nodes(along: site.syntaxPath)
@@ -32,18 +37,18 @@ public enum UnresolvedPlacement: Equatable, Sendable {
       guard let intrinsic = node.intrinsic, index < syntax.count else { continue }
       switch intrinsic.function {
       case .base64:
-        return .encoded
+        return .unresolved(.encoded)
       case .split where index + 1 < syntax.count:
-        if syntax[index + 1] == "0" { return .splitDelimiter }
+        if syntax[index + 1] == "0" { return .unresolved(.splitDelimiter) }
         let arguments = intrinsic.argument.sequence
         // A delimiter known only after evaluation (`!Ref Separator`) may or may not cut it.
         guard let delimiter = arguments?.first?.scalar, !delimiter.isEmpty else { return nil }
         let text = site.reference.text
         guard text.contains(delimiter) else {
-          if let string = arguments?.dropFirst().first, Self.text(of: string) == text {
-            splitWithoutCut = delimiter
+          guard let string = arguments?.dropFirst().first, Self.text(of: string) == text else {
+            return nil
           }
-          return nil
+          return .splitWithoutCut(delimiter: delimiter)
         }
         // `!Join [D, !Split [D, …]]` puts the text back as it was; with another literal
         // delimiter it replaces D in the reference's text. A join whose delimiter is known only
@@ -53,14 +58,15 @@ public enum UnresolvedPlacement: Equatable, Sendable {
         {
           guard let joiner = join.argument.sequence?.first?.scalar else { return nil }
           if joiner == delimiter { return nil }
-          return .rejoined(
-            delimiter: delimiter, joiner: joiner,
-            becomes: text.replacing(delimiter, with: joiner))
+          return .unresolved(
+            .rejoined(
+              delimiter: delimiter, joiner: joiner,
+              becomes: text.replacing(delimiter, with: joiner)))
         }
         // A piece picked by `Fn::Select` on its way out is one piece, whatever joins it.
         guard let join = chain[..<index].lastIndex(where: { $0.intrinsic?.function == .join }),
           !chain[(join + 1)..<index].contains(where: { $0.intrinsic?.function == .select })
-        else { return .splitApart(delimiter: delimiter) }
+        else { return .unresolved(.splitApart(delimiter: delimiter)) }
         return nil
       default:
         continue
@@ -116,7 +122,7 @@ public enum UnresolvedPlacement: Equatable, Sendable {
   public static func of(_ site: ReferenceSite, in template: Template) -> UnresolvedPlacement? {
     if let position = logicalIDPosition(site) { return .logicalID(position: position) }
     if let type = userDataType(site, in: template) { return .userData(type: type) }
-    var ignored: String?
-    return textFunctions(site, in: template, splitWithoutCut: &ignored)
+    guard case .unresolved(let placement)? = textFunctions(site, in: template) else { return nil }
+    return placement
   }
 }

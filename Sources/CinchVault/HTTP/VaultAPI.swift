@@ -204,17 +204,17 @@ public final class VaultAPI: Sendable {
     } catch {
       if !disablesADevice { return Self.auditFailed(error, caller: caller) }
     }
+    var outcome: Result<LogicalResponse?, any Error>
     do {
-      reply = .success(
-        try await revokingOnLastUse(
-          try await run(logical, at: try target.get(), caller: caller), of: logical.token))
+      outcome = .success(try await run(logical, at: try target.get(), caller: caller))
     } catch {
-      // The last use is spent however the request ends: the token goes now, with its leases.
-      if let token = logical.token, token.isOnLastUse {
-        _ = try? await revokingOnLastUse(nil, of: token)
-      }
-      reply = .failure(error)
+      outcome = .failure(error)
     }
+    // The last use is spent however the request ends: the token goes now, with its leases.
+    if let token = logical.token, token.isOnLastUse {
+      outcome = await revokingSpent(token, after: outcome)
+    }
+    reply = outcome
     do {
       try await auditor.logResponse(
         logical, id: requestID, caller: caller, mountType: mountType, reply: reply)
@@ -253,22 +253,27 @@ public final class VaultAPI: Sendable {
     return Self.errorResponse(error)
   }
 
-  /// The reply to a request that spent a token's last use: the token is revoked at once, with
+  /// The outcome of a request that spent `token`'s last use: the token is revoked at once, with
   /// its leases; a reply that hands out a lease is replaced by Vault's error, since the
   /// credentials it carries were just revoked (Vault's `tokenRevocationPending`,
-  /// vault/request_handling.go; hashicorp/vault#615).
-  private func revokingOnLastUse(_ response: LogicalResponse?, of token: VaultToken?) async throws
-    -> LogicalResponse?
-  {
-    guard let token, token.isOnLastUse else { return response }
-    let leases = try await store.revokeVaultToken(accessor: token.accessor)
-    _ = await LeaseRevoker(store: store).revoke(leases)
-    if let response, !response.leaseID.isEmpty {
-      throw VaultError.invalid(
-        "Secret cannot be returned; token had one use left, so leased credentials were "
-          + "immediately revoked.")
+  /// vault/request_handling.go; hashicorp/vault#615). A failed request keeps its error.
+  private func revokingSpent(
+    _ token: VaultToken, after outcome: Result<LogicalResponse?, any Error>
+  ) async -> Result<LogicalResponse?, any Error> {
+    do {
+      let leases = try await store.revokeVaultToken(accessor: token.accessor)
+      _ = await LeaseRevoker(store: store).revoke(leases)
+    } catch {
+      if case .failure = outcome { return outcome }
+      return .failure(error)
     }
-    return response
+    if case .success(let response?) = outcome, !response.leaseID.isEmpty {
+      return .failure(
+        VaultError.invalid(
+          "Secret cannot be returned; token had one use left, so leased credentials were "
+            + "immediately revoked."))
+    }
+    return outcome
   }
 
   /// Go's `net/http` `cleanPath`: `path.Clean`, keeping a trailing slash.

@@ -1,5 +1,6 @@
 package import ArgumentParser
 import CinchAWS
+import Synchronization
 
 /// The aws CLI's global options, for every `cinch ssm …` / `cinch secretsmanager …` command:
 /// `@OptionGroup var global: AWSGlobalOptions`. Values are checked when the command runs (in
@@ -120,9 +121,20 @@ package struct AWSGlobalOptions: ParsableArguments, Sendable {
     let profile =
       profile ?? environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
       ?? environment["AWS_DEFAULT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
-    return AWSConfigFiles.load(environment: environment, home: home, credentials: false)
-      .setting(key, profile: profile)
+    return Self.configFile(environment: environment, home: home).setting(key, profile: profile)
   }
+
+  /// The config file, read once per process and location: a command asks it for its output
+  /// format, its error format and, writing a secret, its binary format.
+  private static func configFile(environment: [String: String], home: String) -> AWSConfigFiles {
+    let location = "\(home)\u{0}\(environment["AWS_CONFIG_FILE"] ?? "")"
+    if let loaded = configFiles.withLock({ $0[location] }) { return loaded }
+    let loaded = AWSConfigFiles.load(environment: environment, home: home, credentials: false)
+    configFiles.withLock { $0[location] = loaded }
+    return loaded
+  }
+
+  private static let configFiles = Mutex<[String: AWSConfigFiles]>([:])
 
   /// Whether blob parameters given as text are their raw bytes (`--cli-binary-format
   /// raw-in-base64-out`, or `cli_binary_format` in the config file) rather than base64;
