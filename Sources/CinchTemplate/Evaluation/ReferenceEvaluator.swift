@@ -327,10 +327,20 @@ public enum ReferenceEvaluator {
     in template: Template, evaluator: Evaluator, into diagnostics: inout Diagnostics
   ) -> [EvaluatedReference] {
     template.parameters.filter(\.isSSMValueType).map { parameter in
+      // The read is placed where its name comes from: the parameters file's value, the
+      // parameter itself for a value given on the command line (not in any file), or the
+      // `Default` when nothing is given.
       let input = evaluator.inputs.parameters[parameter.name]
-      let valuePath: TemplatePath = ["Parameters", parameter.name, "Default"]
-      let file = input?.file ?? template.path
-      let range = input?.range ?? parameter.defaultValue?.range ?? parameter.keyRange
+      let valuePath: TemplatePath =
+        input == nil ? ["Parameters", parameter.name, "Default"] : ["Parameters", parameter.name]
+      let (file, range) =
+        if let input, let file = input.file, let range = input.range {
+          (file, range)
+        } else if input != nil {
+          (template.path, parameter.keyRange)
+        } else {
+          (template.path, parameter.defaultValue?.range ?? parameter.keyRange)
+        }
       guard let name = evaluator.ssmParameterName(parameter) else {
         let placeholder = Reference(
           kind: .ssm, name: "${\(parameter.name)}", text: "${\(parameter.name)}")

@@ -39,6 +39,59 @@ import Testing
   }
 }
 
+/// A value given on the command line is not in the template: the read is placed at the
+/// parameter's name, not at the `Default` it replaces; one from a parameters file at its place
+/// there.
+@Suite struct ParameterTypeReadSiteTests {
+  static let template = """
+    Parameters:
+      ImageId:
+        Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>
+        Default: /myapp/default/ami
+    Resources:
+      I:
+        Type: AWS::EC2::Instance
+        Properties: {ImageId: !Ref ImageId}
+    """
+
+  static func site(_ input: EvaluationInputs.ParameterInput?) -> ReferenceSite? {
+    var inputs = EvaluationInputs()
+    inputs.parameters["ImageId"] = input
+    return analyzed(template, inputs: inputs).analysis.references.first?.site
+  }
+
+  @Test func theDefaultIsReadAtTheDefault() throws {
+    let site = try #require(Self.site(nil))
+    #expect(site.reference.name == "/myapp/default/ami")
+    #expect(site.file == "t.yaml")
+    #expect(site.range.start.line == 4 && site.range.start.column == 14)
+    #expect(site.path.description == "Parameters/ImageId/Default")
+  }
+
+  @Test func anOverrideIsReadAtTheParameterNotAtTheDefault() throws {
+    let site = try #require(
+      Self.site(.init(value: "/myapp/other/ami", origin: "--parameter-overrides")))
+    #expect(site.reference.name == "/myapp/other/ami")
+    #expect(site.file == "t.yaml")
+    #expect(site.range.start.line == 2 && site.range.start.column == 3)
+    #expect(site.path.description == "Parameters/ImageId")
+  }
+
+  @Test func aParametersFileValueIsReadWhereTheFileGivesIt() throws {
+    let range = SourceRange(
+      start: SourcePosition(offset: 40, line: 3, column: 22),
+      end: SourcePosition(offset: 56, line: 3, column: 38))
+    let site = try #require(
+      Self.site(
+        .init(
+          value: "/myapp/file/ami", origin: "params.json:3:22", file: "params.json", range: range)
+      ))
+    #expect(site.file == "params.json")
+    #expect(site.range == range)
+    #expect(site.path.description == "Parameters/ImageId")
+  }
+}
+
 /// A name built from the region or the account that was not given is read with the default and
 /// reported (W2015) with the option that gives it; given, nothing is reported.
 @Suite struct AssumedPseudoParameterTests {
