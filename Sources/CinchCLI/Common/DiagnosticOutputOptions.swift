@@ -13,6 +13,12 @@ struct DiagnosticOutputOptions: ParsableArguments {
     help: "How findings are printed: human, json, sarif (2.1.0) or github (workflow annotations).")
   var format: Format = .human
 
+  /// Where a "fix the errors …" line points the reader: at the findings that follow it, or at
+  /// the machine-readable report that carries them.
+  var wherePrinted: String {
+    format == .human ? "below" : "in the \(format.rawValue) output"
+  }
+
   /// Prints the findings and ends the command with cinch's exit status: 2 when a file could not
   /// be read, 1 when any finding is an error, else success. `detail` is added to the human
   /// summary line in parentheses (what was checked against what, what was suppressed), and

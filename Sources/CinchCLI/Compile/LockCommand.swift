@@ -94,13 +94,15 @@ struct LockCommand: AsyncParsableCommand {
     if !failed {
       outcome.lock.templates = session.recordedTemplates
       outcome.lock.inputs = session.recordedInputs
-      try AtomicFile.write(outcome.lock.serialized(), to: lock)
-      Output.stdout(
-        LockReport.render(
-          outcome, previous: session.previous, removedTemplates: session.removedTemplates,
-          path: lock))
+      try AtomicFile.replace(outcome.lock.serialized(), at: lock)
+      // With a machine format stdout holds the findings alone, for the step that parses it.
+      let report = LockReport.render(
+        outcome, previous: session.previous, removedTemplates: session.removedTemplates,
+        path: lock)
+      if output.format == .human { Output.stdout(report) } else { Output.stderr(report) }
     } else {
-      Output.stderr("cinch: '\(lock)' not written: fix the errors below and run again\n")
+      Output.stderr(
+        "cinch: '\(lock)' not written: fix the errors \(output.wherePrinted) and run again\n")
     }
     // Findings in human form go to stderr, beside the line that points at them, as plan's do
     // (stdout holds the report of what changed); a machine format stays on stdout, for a CI

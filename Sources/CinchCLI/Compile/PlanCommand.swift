@@ -53,6 +53,15 @@ struct PlanCommand: AsyncParsableCommand {
     } else {
       base = session.previous ?? Lockfile()
     }
+    // Another region's or account's pins are versions of another store: compared with this
+    // target's, every entry would read as unchanged or moved for no reason.
+    if let conflict = base.targetConflict(
+      region: session.run.inputs.region, accountID: session.run.inputs.accountID,
+      lockPath: basePath,
+      advice: "plan against a lock made for this target (--lock or --against)")
+    {
+      throw conflict
+    }
     let reader = try await storeOptions.openForTemplates(.init(region: evaluation.region)).reader(
       for: session.run.inputs)
     let loaded = Set(session.loadedTemplates)

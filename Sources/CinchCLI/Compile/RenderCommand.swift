@@ -167,7 +167,8 @@ struct RenderCommand: AsyncParsableCommand {
       session.run.analyses, pins: pins, values: mode == .inline ? values : [:],
       into: &session.run.diagnostics)
     if session.run.diagnostics.hasErrors {
-      Output.stderr("cinch: nothing written: fix the errors below and run again\n")
+      Output.stderr(
+        "cinch: nothing written: fix the errors \(diagnosticOutput.wherePrinted) and run again\n")
     } else {
       try refuseOverwriting(session.templates + [lock], with: artifacts)
       try write(
@@ -235,7 +236,12 @@ struct RenderCommand: AsyncParsableCommand {
         "; removed \(removed) file\(removed == 1 ? "" : "s") of the previous render that no "
         + "template makes now"
     }
-    Output.stdout(line + "\n")
+    // With a machine format stdout holds the findings alone, for the step that parses it.
+    if diagnosticOutput.format == .human {
+      Output.stdout(line + "\n")
+    } else {
+      Output.stderr(line + "\n")
+    }
   }
 
   /// The files the previous render's manifest lists, as paths inside the output folder: only

@@ -213,6 +213,21 @@ struct StoreExistence {
       return false
     }
     guard let entry, let lock else { return true }
+    if key.selector == .latest, let latest = list.latest, latest.version != version.version,
+      (latest.type == .secureString) != (key.kind == .ssmSecure)
+    {
+      // The latest version is of another type: the pin still reads, but the reference as
+      // written does not, and `lock --update` would fail on it.
+      let failure = ResolutionFailure.typeMismatch(
+        kind: key.kind, name: key.name, type: latest.type.rawValue)
+      diagnostics.report(
+        failure.code,
+        "\(failure.described(at: sites)), as of version \(latest.version), its latest; "
+          + "'\(lock.name)' pins version \(entry.pin.versionText), which only a rendered "
+          + "template reads",
+        at: sites)
+      return false
+    }
     let findings = OutdatedChecker.findings(
       for: entry, versions: list.versions.map(\.version),
       labelled: Set(list.versions.filter { !$0.labels.isEmpty }.map(\.version)))

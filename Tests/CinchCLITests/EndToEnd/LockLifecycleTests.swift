@@ -447,8 +447,58 @@ import _CinchTestSupport
       #expect(check.stderr == expected + "check with a lock made for this target (--lock)\n")
       #expect(check.stdout.contains("\"executionSuccessful\": false"), "\(check.stdout)")
     }
+    // A plan compares this target's reads with the lock's pins: another region's are no base.
+    let plan = try await cinch("plan", "--region", "us-east-1", "--exit-code")
+    #expect(plan.status == 2)
+    #expect(
+      plan.stderr == expected
+        + "plan against a lock made for this target (--lock or --against)\n", "\(plan.stderr)")
+    #expect(plan.stdout.isEmpty)
     #expect(try await cinch("render", "--frozen", "-o", "out").status == 0)
     #expect(try await cinch("check", "--offline").status == 0)
+  }
+
+  /// With a machine format stdout is the findings alone (a CI step parses it); what lock and
+  /// render did goes to stderr.
+  @Test func machineFormatsKeepStandardOutputParseable() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    for command in [
+      ["lock", "templates/rds-postgres.yaml"], ["render", "-o", "out"],
+    ] {
+      for format in ["json", "sarif"] {
+        let result = try await CinchProcess.run(command + ["--format", format], in: directory)
+        #expect(result.status == 0, "\(command) \(format): \(result.stderr)")
+        #expect(
+          (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil,
+          "\(command) \(format): \(result.stdout)")
+        #expect(
+          result.stderr.hasPrefix(command[0] == "lock" ? "locked 1 reference" : "rendered 1 file"),
+          "\(result.stderr)")
+      }
+    }
+  }
+
+  /// The lockfile is the user's: rewriting it follows a symbolic link to the file it names
+  /// and keeps the file's permissions, as an editor would.
+  @Test func aLockfileKeepsItsLinkAndItsMode() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    #expect(
+      try await cinch("lock", "templates/rds-postgres.yaml", "--lock", "real.lock").status == 0)
+    let real = directory.appendingPathComponent("real.lock").path
+    #expect(chmod(real, 0o640) == 0)
+    #expect(symlink("real.lock", directory.appendingPathComponent("link.lock").path) == 0)
+    let update = try await cinch(
+      "lock", "templates/rds-postgres.yaml", "templates/multi-env.yaml", "--lock", "link.lock")
+    #expect(update.status == 0, "\(update.stderr)")
+    let link = try FileManager.default.destinationOfSymbolicLink(
+      atPath: directory.appendingPathComponent("link.lock").path)
+    #expect(link == "real.lock")
+    #expect(try read("real.lock").contains("multi-env.yaml"))
+    var info = stat()
+    #expect(stat(real, &info) == 0)
+    #expect(info.st_mode & 0o7777 == 0o640)
   }
 
   /// A lockfile named with --lock must exist: a typo would otherwise pass for "no lock yet",
