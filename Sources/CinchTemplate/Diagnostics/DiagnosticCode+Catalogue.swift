@@ -23,7 +23,7 @@ extension DiagnosticCode {
   )
   public static let nestingTooDeep = DiagnosticCode(
     "E0006", "nesting-too-deep",
-    "Collections are nested deeper than the limit (`--max-depth`); real templates nest a few dozen levels."
+    "Collections are nested deeper than the limit (`--max-depth`), in the text or once YAML aliases are expanded (a copy nests as deep as what it copies); real templates nest a few dozen levels."
   )
   public static let tooManyNodes = DiagnosticCode(
     "E0007", "too-many-nodes", "The document has more nodes than the limit (`--max-nodes`).")

@@ -40,7 +40,7 @@ struct YAMLComposer {
   let limits: ParseLimits
   private var marks: MarkMapper
   private var positions: SourcePositionCursor
-  private var anchors: [String: (node: Node, size: Int, bytes: Int)] = [:]
+  private var anchors: [String: (node: Node, size: Int, bytes: Int, height: Int)] = [:]
   private var stack: [Frame] = []
   private var children = OpenChildren()
   private var nodeCount = 0
@@ -261,6 +261,17 @@ struct YAMLComposer {
           .aliasExpansionLimit,
           "aliases expand to more than \(limits.maxFileSize) bytes of text, the most a file may "
             + "hold (--max-file-size) (at '*\(name)')",
+          file: file.path, range: positions.range(fromByte: start, toByte: end)))
+      throw Stop()
+    }
+    // The copy nests as deep below here as the anchored node did below its anchor: the
+    // tree, not the text, is what every later pass walks (recursively).
+    if stack.count + anchored.height > limits.maxDepth {
+      diagnostics.report(
+        Diagnostic(
+          .nestingTooDeep,
+          "collections nest deeper than \(limits.maxDepth) levels once aliases are expanded "
+            + "(at '*\(name)')",
           file: file.path, range: positions.range(fromByte: start, toByte: end)))
       throw Stop()
     }
@@ -493,8 +504,8 @@ struct YAMLComposer {
 
   private mutating func register(_ anchor: String?, _ node: Node) {
     guard let anchor else { return }
-    let (size, bytes) = Self.measure(node)
-    anchors[anchor] = (node, size, bytes)
+    let (size, bytes, height) = Self.measure(node)
+    anchors[anchor] = (node, size, bytes, height)
   }
 
   private mutating func count(_ nodes: Int, at offset: Int, into diagnostics: inout Diagnostics)
@@ -534,23 +545,28 @@ struct YAMLComposer {
     byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
   }
 
-  /// The nodes a copy of `node` adds, and the bytes of text (scalars and keys) it holds.
-  static func measure(_ node: Node) -> (nodes: Int, bytes: Int) {
+  /// The nodes a copy of `node` adds, the bytes of text (scalars and keys) it holds, and how
+  /// many collections deep it nests (a scalar none; an intrinsic counted as the mapping its
+  /// long form is, so a short form may be counted one level too deep, never too shallow).
+  static func measure(_ node: Node) -> (nodes: Int, bytes: Int, height: Int) {
     switch node.value {
-    case .scalar(let text): return (1, text.utf8.count)
+    case .scalar(let text): return (1, text.utf8.count, 0)
     case .sequence(let items):
-      return items.reduce((1, 0)) { total, item in
-        let (nodes, bytes) = measure(item)
-        return (total.0 + nodes, total.1 + bytes)
+      return items.reduce((1, 0, 1)) { total, item in
+        let (nodes, bytes, height) = measure(item)
+        return (total.0 + nodes, total.1 + bytes, max(total.2, height + 1))
       }
     case .mapping(let entries):
-      return entries.reduce((1, 0)) { total, entry in
-        let (nodes, bytes) = measure(entry.value)
-        return (total.0 + 1 + nodes, total.1 + (entry.key.scalar?.utf8.count ?? 0) + bytes)
+      return entries.reduce((1, 0, 1)) { total, entry in
+        let (nodes, bytes, height) = measure(entry.value)
+        return (
+          total.0 + 1 + nodes, total.1 + (entry.key.scalar?.utf8.count ?? 0) + bytes,
+          max(total.2, height + 1)
+        )
       }
     case .intrinsic(let intrinsic):
-      let (nodes, bytes) = measure(intrinsic.argument)
-      return (1 + nodes, bytes)
+      let (nodes, bytes, height) = measure(intrinsic.argument)
+      return (1 + nodes, bytes, height + 1)
     }
   }
 

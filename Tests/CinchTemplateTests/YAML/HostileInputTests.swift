@@ -58,6 +58,34 @@ import Testing
     #expect(diagnostics.items.first?.range?.start.column == ParseLimits.default.maxDepth + 1)
   }
 
+  /// Aliases nest a tree deeper than its text: each `*a` below copies a collection 200 levels
+  /// deep into another 200 levels deep. Every later pass walks the tree recursively, so the
+  /// depth limit holds for the expanded tree (it overflowed the stack at ~15,000 levels).
+  @Test func aliasesThatNestDeeperThanTheLimitAreRejected() {
+    let levels = 200
+    var text = "a0: &a0 " + String(repeating: "[", count: levels) + "x"
+      + String(repeating: "]", count: levels) + "\n"
+    for index in 1..<100 {
+      text += "a\(index): &a\(index) " + String(repeating: "[", count: levels) + "*a\(index - 1)"
+        + String(repeating: "]", count: levels) + "\n"
+    }
+    let limits = ParseLimits(maxDepth: 1000, maxAliasNodes: 10_000_000)
+    let (root, diagnostics) = parse(text, limits: limits)
+    #expect(root == nil)
+    #expect(diagnostics.items.map(\.code) == [.nestingTooDeep])
+    let diagnostic = diagnostics.items.first
+    #expect(
+      diagnostic?.message
+        == "collections nest deeper than 1000 levels once aliases are expanded (at '*a3')",
+      "\(diagnostic?.message ?? "")")
+    #expect(diagnostic?.range?.start.line == 5)
+    // Within the limit, the same aliases parse.
+    let firstFour = text.split(separator: "\n").prefix(4).joined(separator: "\n") + "\n"
+    let (shallow, fine) = parse(firstFour, limits: limits)
+    #expect(shallow != nil)
+    #expect(!fine.items.contains { $0.code == .nestingTooDeep })
+  }
+
   @Test func deepBlockNestingIsRejectedAtTheDepthLimit() {
     var text = ""
     for level in 0..<2_000 { text += String(repeating: " ", count: level) + "k:\n" }
