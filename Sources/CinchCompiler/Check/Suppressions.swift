@@ -16,7 +16,8 @@ public import CinchTemplate
 /// ```
 ///
 /// Codes are given by id or name. A resource's list covers findings whose template path is
-/// under the resource, or (for a finding without a path) whose span lies inside it. A name that
+/// under the resource, or (for a finding without a path under a resource) whose span lies inside
+/// its text (`span(of:in:)`). A name that
 /// is no code is reported (W1009) rather than silently ignored.
 public struct Suppressions: Sendable {
   struct Scope: Sendable {
@@ -39,7 +40,9 @@ public struct Suppressions: Sendable {
         guard let list = resource.metadata?["cinch"]?["ignore"] else { continue }
         let codes = Self.codes(list, file: file, into: &diagnostics)
         scopes[file, default: []].append(
-          Scope(codes: codes, logicalID: resource.logicalID, range: resource.node.range))
+          Scope(
+            codes: codes, logicalID: resource.logicalID,
+            range: Self.span(of: resource, in: analysis.file)))
       }
     }
   }
@@ -52,12 +55,39 @@ public struct Suppressions: Sendable {
     return scopes.contains { scope in
       guard scope.codes.contains(diagnostic.code) else { return false }
       guard let logicalID = scope.logicalID else { return true }
-      if let path = diagnostic.path {
-        return path.components.count >= 2 && path[0] == "Resources" && path[1] == logicalID
+      if let path = diagnostic.path, path.components.count >= 2, path[0] == "Resources" {
+        return path[1] == logicalID
       }
+      // A finding placed only roughly by its path (a comment's is the collection it sits in)
+      // is the resource's when its text is.
       guard let range = diagnostic.range, let inside = scope.range else { return false }
       return inside.start.offset <= range.start.offset && range.end.offset <= inside.end.offset
     }
+  }
+
+  /// The text a resource's list covers: its value, the rest of the line its value ends on (a
+  /// comment after the last value), and the comment lines after it indented below its name
+  /// (`    # …` before the next resource): in YAML, what a reader sees as the resource's.
+  static func span(of resource: Template.Resource, in file: SourceFile) -> SourceRange {
+    let range = resource.node.range
+    let bytes = file.bytes
+    let newline = UInt8(ascii: "\n")
+    var end = range.end.offset
+    while end < bytes.count, bytes[end] != newline { end += 1 }
+    let nameColumn = resource.keyRange.start.column
+    // A line of blanks and a comment, indented deeper than the resource's name.
+    func commentLineEnd(from start: Int) -> Int? {
+      var index = start
+      while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+      guard index - start + 1 > nameColumn, index < bytes.count,
+        bytes[index] == UInt8(ascii: "#")
+      else { return nil }
+      while index < bytes.count, bytes[index] != newline { index += 1 }
+      return index
+    }
+    while end < bytes.count, let next = commentLineEnd(from: end + 1) { end = next }
+    guard end > range.end.offset else { return range }
+    return SourceRange(start: range.start, end: file.position(atByte: end))
   }
 
   /// `ignore: [E2020, ssm-secure-placement]` or `ignore: E2020`.

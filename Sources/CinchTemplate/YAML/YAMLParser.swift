@@ -79,6 +79,9 @@ struct YAMLComposer {
     var keyIndex: Set<String>?
     /// Whether a key is a merge key (`<<`), seen as the keys arrive.
     var hasMergeKey = false
+    /// Where the last child's text ends: an alias's own, not the range of the node it copies
+    /// (which stands where the anchor is).
+    var lastChildEnd: Int?
   }
 
   /// The aliases and merge keys of a document, which CloudFormation rejects and the tools that
@@ -170,7 +173,9 @@ struct YAMLComposer {
           case YAML_SCALAR_EVENT:
             try add(scalar(event, into: &diagnostics), into: &diagnostics, root: &root)
           case YAML_ALIAS_EVENT:
-            try add(alias(event, into: &diagnostics), into: &diagnostics, root: &root)
+            try add(
+              alias(event, into: &diagnostics), endingAt: marks.offset(event.end_mark),
+              into: &diagnostics, root: &root)
           case YAML_SEQUENCE_START_EVENT:
             try push(event, isMapping: false, into: &diagnostics)
           case YAML_MAPPING_START_EVENT:
@@ -325,12 +330,8 @@ struct YAMLComposer {
     let end: Int
     if frame.style == .flow {
       end = marks.offset(event.end_mark)
-    } else if frame.isMapping, let last = entries.last {
-      end = last.value.range.end.offset
-    } else if let last = items.last {
-      end = last.range.end.offset
     } else {
-      end = frame.valueStart
+      end = frame.lastChildEnd ?? frame.valueStart
     }
     let range = positions.range(fromByte: frame.valueStart, toByte: max(end, frame.valueStart))
     var node: Node
@@ -357,14 +358,17 @@ struct YAMLComposer {
   }
 
   /// Attaches a finished node to its parent, or makes it the root.
-  private mutating func add(_ node: Node, into diagnostics: inout Diagnostics, root: inout Node?)
-    throws(Stop)
-  {
+  /// `end`: where the node's text ends, when not at its range's end (an alias).
+  private mutating func add(
+    _ node: Node, endingAt end: Int? = nil, into diagnostics: inout Diagnostics,
+    root: inout Node?
+  ) throws(Stop) {
     guard !stack.isEmpty else {
       root = node
       return
     }
     let top = stack.count - 1
+    stack[top].lastChildEnd = end ?? node.range.end.offset
     if !stack[top].isMapping {
       children.append(node)
       return

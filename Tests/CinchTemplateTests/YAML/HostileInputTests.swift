@@ -63,10 +63,12 @@ import Testing
   /// depth limit holds for the expanded tree (it overflowed the stack at ~15,000 levels).
   @Test func aliasesThatNestDeeperThanTheLimitAreRejected() {
     let levels = 200
-    var text = "a0: &a0 " + String(repeating: "[", count: levels) + "x"
+    var text =
+      "a0: &a0 " + String(repeating: "[", count: levels) + "x"
       + String(repeating: "]", count: levels) + "\n"
     for index in 1..<100 {
-      text += "a\(index): &a\(index) " + String(repeating: "[", count: levels) + "*a\(index - 1)"
+      text +=
+        "a\(index): &a\(index) " + String(repeating: "[", count: levels) + "*a\(index - 1)"
         + String(repeating: "]", count: levels) + "\n"
     }
     let limits = ParseLimits(maxDepth: 1000, maxAliasNodes: 10_000_000)

@@ -32,6 +32,18 @@ import Testing
     #expect(!diagnostics.hasErrors)
   }
 
+  /// A block collection ends where its last child's text does: an alias's own, not where the
+  /// node it copies stands (before it, at the anchor), so a resource whose last value is an
+  /// alias still spans its lines (and its `Metadata` suppressions cover them).
+  @Test func aCollectionEndingInAnAliasEndsAtTheAlias() throws {
+    let (root, _) = parse("X: &x {a: 1}\nR:\n  Y: *x\nS:\n  - *x\nM:\n  <<: *x\n")
+    for (key, line, column) in [("R", 3, 8), ("S", 5, 7), ("M", 7, 9)] {
+      let node = try #require(root?[key])
+      #expect(node.range.end.line == line && node.range.end.column == column, "\(key)")
+    }
+    #expect(root?.range.end.line == 7)
+  }
+
   @Test func aMergedEntryKeepsTheLocationOfItsText() throws {
     let (root, _) = parse("a: &a\n  Key: value\nm:\n  <<: *a\n")
     let value = try #require(root?["m"]?["Key"])
