@@ -564,23 +564,32 @@ extension VaultAPI {
   /// client may still send them; what follows the endpoint is logged as `<token>`. nil when the
   /// path holds no token.
   public static func loggablePath(_ path: String) -> String? {
-    let prefix = "/v1/auth/token/"
     // Read as the route reads it once cleaned (`/v1//auth/token/lookup/T` is redirected there).
-    let path = cleanPath(path)
-    // Anything after the operation under `auth/token/` (`lookup/T`, and the mistyped
-    // `lookup-self/T` or `Lookup/T` too, which are answered 404 but logged all the same).
-    if path.hasPrefix(prefix) {
-      let rest = path.dropFirst(prefix.count)
+    replacingTokens(in: cleanPath(path), under: "/v1/auth/token/") { _ in "<token>" }
+  }
+
+  /// `path` with the tokens it carries replaced: what follows an operation under `tokenRoot`
+  /// (`lookup/T`, and the mistyped `lookup-self/T` or `Lookup/T` too, which are answered 404),
+  /// and any segment shaped like a token (`secret/data/hvs.…`, a token pasted where a path
+  /// belongs). nil when it carries none.
+  static func replacingTokens(
+    in path: String, under tokenRoot: String, with replacement: (Substring) -> String
+  ) -> String? {
+    if path.hasPrefix(tokenRoot) {
+      let rest = path.dropFirst(tokenRoot.count)
       if let slash = rest.firstIndex(of: "/"), rest.index(after: slash) < rest.endIndex {
-        return prefix + rest[...slash] + "<token>"
+        return tokenRoot + rest[...slash] + replacement(rest[rest.index(after: slash)...])
       }
     }
-    // A token pasted where a path belongs (`secret/data/hvs.…`).
     let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-    let tokenShaped = segments.map { segment in
-      ["hvs.", "hvb.", "hvr."].contains { segment.hasPrefix($0) } ? "<token>" : segment
+    var replaced = false
+    let tokenShaped = segments.map { segment -> Substring in
+      guard ["hvs.", "hvb.", "hvr."].contains(where: { segment.hasPrefix($0) }) else {
+        return segment
+      }
+      replaced = true
+      return Substring(replacement(segment))
     }
-    guard tokenShaped != segments else { return nil }
-    return tokenShaped.joined(separator: "/")
+    return replaced ? tokenShaped.joined(separator: "/") : nil
   }
 }

@@ -14,6 +14,32 @@ struct VaultAuditor: Sendable {
   let console: FileHandle
 
   /// `hmac-sha256:` + lowercase hex of HMAC-SHA256(salt, input).
+  /// A request path as the audit log shows it: a token it carries (a path of Vault's older
+  /// token endpoints, `auth/token/lookup/TOKEN`, or one pasted where a path belongs) hashed as
+  /// `client_token` is, so `sys/audit-hash` of the token still finds the entry (Vault logs
+  /// paths as they are; a token is a credential wherever it is sent). `hiding` replaces the
+  /// tokens in a message that quotes the path (`no handler for route "…"`).
+  static func auditedPath(_ path: String, salt: SecretBytes)
+    -> (path: String, hiding: (String) -> String)
+  {
+    var tokens: [(String, String)] = []
+    guard
+      let hashed = VaultAPI.replacingTokens(
+        in: path, under: "auth/token/",
+        with: { token in
+          let hash = Self.hash(String(token), salt: salt)
+          tokens.append((String(token), hash))
+          return hash
+        })
+    else { return (path, { $0 }) }
+    return (
+      hashed,
+      { message in
+        tokens.reduce(message) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+      }
+    )
+  }
+
   static func hash(_ input: String, salt: SecretBytes) -> String {
     "hmac-sha256:"
       + Crypto.hmacSHA256(key: salt, Array(input.utf8)).map {
@@ -85,9 +111,12 @@ struct VaultAuditor: Sendable {
         }
         entry["response"] = .object(object)
       case .failure(let error as VaultError):
-        entry["error"] = .string(error.errors.joined(separator: "; "))
+        entry["error"] = .string(
+          Self.auditedPath(request.path, salt: device.salt).hiding(
+            error.errors.joined(separator: "; ")))
       case .failure(let error as StoreError):
-        entry["error"] = .string(error.message)
+        entry["error"] = .string(
+          Self.auditedPath(request.path, salt: device.salt).hiding(error.message))
       case .failure:
         entry["error"] = .string("internal error")
       }
@@ -133,7 +162,7 @@ struct VaultAuditor: Sendable {
       object["client_token_accessor"] = .string(Self.hash(token.accessor, salt: salt))
     }
     object["namespace"] = .object([("id", .string("root"))])
-    object["path"] = .string(request.path)
+    object["path"] = .string(Self.auditedPath(request.path, salt: salt).path)
     if !request.data.isEmpty {
       object["data"] = Self.hashStrings(.object(request.data), salt: salt)
     }

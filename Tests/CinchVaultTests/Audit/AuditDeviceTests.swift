@@ -206,6 +206,28 @@ struct AuditDeviceTests {
     #expect(anonymous.last?["error"]?.stringValue?.contains("permission denied") == true)
   }
 
+  /// A token sent in a path (Vault's removed `auth/token/lookup/TOKEN`, or pasted where a
+  /// path belongs) is a credential all the same: the path and the error that quotes it show
+  /// it hashed, as `client_token` is, so `sys/audit-hash` still finds the entries.
+  @Test("a token in the path is hashed in the path and the error")
+  func tokensInPathsAreHashed() async throws {
+    let (vault, log) = try await Self.withFileDevice()
+    let other = try await TokenLeaseTests.child(vault, #"{"policies":["app"]}"#)
+    await vault.call("GET", "auth/token/lookup/\(other.token)")
+    await vault.call("GET", "secret/data/\(other.token)/x")
+    let text = try String(contentsOfFile: log, encoding: .utf8)
+    #expect(!text.contains(other.token))
+    let hashed = try #require(
+      await vault.call("PUT", "sys/audit-hash/file", #"{"input":"\#(other.token)"}"#)
+        .at("data", "hash")?.stringValue)
+    let entries = text.split(separator: "\n").compactMap { try? JSONValueParser.parse(String($0)) }
+    let paths = entries.compactMap { $0["request"]?["path"]?.stringValue }
+    #expect(paths.contains("auth/token/lookup/\(hashed)"), "\(paths)")
+    #expect(paths.contains("secret/data/\(hashed)/x"), "\(paths)")
+    let lookup = entries.filter { $0["request"]?["path"] == .string("auth/token/lookup/\(hashed)") }
+    #expect(lookup.last?["error"]?.stringValue?.contains(hashed) == true, "\(lookup)")
+  }
+
   /// Vault's `default` policy does not grant `sys/audit-hash`: a token that could hash a
   /// guess could confirm it against the log's hashes.
   @Test("audit-hash needs a root token")
