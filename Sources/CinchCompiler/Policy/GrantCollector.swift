@@ -8,6 +8,10 @@ struct GrantCollector {
   let inputs: EvaluationInputs
   /// Names built from `AWS::Region` or `AWS::AccountId`, for CloudFormation output.
   var portable = PortableNames.none
+  /// The consumers' policies become resources of the template (`--format cloudformation`),
+  /// which exist under a condition: a read by a resource with a `Condition` is granted under
+  /// it (`PolicyRole.conditionIsTheReaders`).
+  var conditionsFromReaders = false
   var diagnostics = Diagnostics()
   /// Kinds of entries whose key no store could tell.
   private var unknownKeys: Set<StoreEntry.Kind> = []
@@ -241,8 +245,41 @@ struct GrantCollector {
     return (split.name, nil)
   }
 
-  /// The role a run-time read happens as, reporting a read nothing can be attached for.
+  /// The role a run-time read happens as, reporting a read nothing can be attached for; in a
+  /// template's own policies, under the reading resource's `Condition` when the role has none
+  /// (and said, W6011, when the role has another).
   private mutating func policyRole(_ consumer: RuntimeConsumer, template: Template) -> PolicyRole? {
+    guard var role = attachedRole(consumer, template: template) else { return nil }
+    guard conditionsFromReaders,
+      let readerCondition = template.resource(consumer.resource)?.condition,
+      readerCondition != role.condition
+    else { return role }
+    switch role.kind {
+    case .resource, .external:
+      break
+    case .function, .unresolved, .application:
+      return role
+    }
+    guard let roleCondition = role.condition else {
+      role.condition = readerCondition
+      role.conditionIsTheReaders = true
+      return role
+    }
+    report(
+      .readOutlivesItsCondition,
+      "'\(consumer.resource)' exists when '\(readerCondition)' holds, and reads '\(consumer.name)' as "
+        + "\(role.description), which exists when '\(roleCondition)' does: its policy grants the read "
+        + "wherever the role exists; give the role the resource's condition, or generate the "
+        + "policy per environment",
+      PolicyReason(
+        file: consumer.file, range: consumer.range, path: consumer.property,
+        detail: consumer.name))
+    return role
+  }
+
+  private mutating func attachedRole(_ consumer: RuntimeConsumer, template: Template)
+    -> PolicyRole?
+  {
     let reason = PolicyReason(
       file: consumer.file, range: consumer.roleRange ?? consumer.range,
       path: consumer.roleProperty ?? consumer.property, detail: consumer.name)

@@ -98,6 +98,7 @@ public enum PolicyGenerator {
     into diagnostics: inout Diagnostics
   ) -> PolicySet {
     var collector = GrantCollector(target: target, keys: keys, pins: pins, inputs: inputs)
+    collector.conditionsFromReaders = options.consumersAreManaged
     if options.portableNames { collector.portable = PortableNames(analyses, inputs: inputs) }
     let reads = collector.reads(analyses, profiles: options.profiles)
     var grants: [DocumentKey: [PolicyGrant]] = [:]

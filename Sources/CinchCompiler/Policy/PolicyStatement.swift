@@ -185,6 +185,10 @@ public struct PolicyRole: Sendable, Hashable, Comparable, CustomStringConvertibl
   /// The `Condition` of a role of the template: a policy attached to it with `!Ref` exists
   /// only where the role does, or CloudFormation rejects the template when it is false.
   public var condition: String?
+  /// Whether `condition` is not the role's but that of the resources that read as it: a role
+  /// without a condition read as by a resource with one gets a policy of its own under the
+  /// resource's, so a stack without the resource grants the role none of its reads.
+  public var conditionIsTheReaders = false
   /// The account of a role named by an ARN of another account than the stack's: no policy of
   /// the stack can be attached to it.
   public var account: String?
@@ -222,7 +226,9 @@ public struct PolicyRole: Sendable, Hashable, Comparable, CustomStringConvertibl
 
   public static func < (lhs: PolicyRole, rhs: PolicyRole) -> Bool {
     // The description tells apart roles of one name (a role of the template and one by ARN).
-    (lhs.file ?? "", lhs.name, lhs.description) < (rhs.file ?? "", rhs.name, rhs.description)
+    // The condition, one role's policy and its readers' under a condition.
+    (lhs.file ?? "", lhs.name, lhs.description, lhs.condition ?? "")
+      < (rhs.file ?? "", rhs.name, rhs.description, rhs.condition ?? "")
   }
 }
 

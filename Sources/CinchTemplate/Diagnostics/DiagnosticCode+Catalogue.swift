@@ -400,6 +400,10 @@ extension DiagnosticCode {
     "W6010", "name-fixed-by-inputs",
     "A name a resource reads at run time depends on where the stack is deployed or on its parameters in a way `!Sub` cannot write (an `Fn::If` on a condition, a mapping, a list): the consumers' CloudFormation policy grants the name evaluated with these inputs, which a stack deployed with other values does not read (and another environment's role would be granted this one's). Generate the policy per environment (`--parameter-overrides`), or build the name with `!Sub` from the parameter."
   )
+  public static let readOutlivesItsCondition = DiagnosticCode(
+    "W6011", "read-outlives-its-condition",
+    "A resource with a `Condition` reads at run time as a role with another `Condition`: the consumers' CloudFormation policy is attached whenever the role exists (a policy may have one condition), so the role keeps the grant in stacks without the resource, another environment's role granted this one's names. Give the role the resource's condition, or generate the policy per environment. (A role with no condition gets a policy of its own under the resource's.)"
+  )
 
   /// Every code, in catalogue order.
   public static let all: [DiagnosticCode] = [
@@ -427,6 +431,6 @@ extension DiagnosticCode {
     parameterTypeNotPinned, notRendered, outputCollision, leftForTheDeploy,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
     entryNamedByTemplate, consumerReadsAsItsUser, roleLacksRead, readGrantedOnAny,
-    policyTooLarge, nameFixedByInputs,
+    policyTooLarge, nameFixedByInputs, readOutlivesItsCondition,
   ]
 }

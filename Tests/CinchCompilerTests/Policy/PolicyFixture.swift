@@ -100,6 +100,13 @@ struct PolicyFixture {
     let set = PolicyGenerator.generate(
       analyses, target: target, inputs: inputs, options: options, keys: keys, pins: pins,
       into: &diagnostics)
+    // `--format cloudformation` generates its own set: the consumers' policies are managed
+    // policies there, under their readers' conditions. Its findings join the others.
+    var managed = options
+    managed.consumersAreManaged = true
+    let cloudFormationSet = PolicyGenerator.generate(
+      analyses, target: target, inputs: inputs, options: managed, keys: keys, pins: pins,
+      into: &diagnostics)
     diagnostics.removeDuplicates()
 
     // Key ids are random: name them by the order the case created them.
@@ -114,7 +121,7 @@ struct PolicyFixture {
       json: stable(PolicyJSONRenderer().render(set)),
       cloudFormation: stable(
         PolicyCloudFormationRenderer(target: target, files: analyses.map(\.template.path)).render(
-          set)),
+          cloudFormationSet)),
       explanation: stable(PolicyExplanationRenderer().render(set)),
       diagnostics: stable(
         HumanDiagnosticRenderer(colored: false).render(diagnostics.sorted, sources: sources) + "\n"),
