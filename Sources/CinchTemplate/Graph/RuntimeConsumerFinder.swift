@@ -205,7 +205,9 @@ public enum RuntimeConsumerFinder {
       let syntaxPath = TemplatePath(prefix + site.syntax)
       // A concrete name that names nothing to read: said at the value, and no statement.
       if location.waitsOn.isEmpty, let kind = location.kind,
-        let (code, message) = Self.unreadableName(location.name, kind: kind, by: site.resourceType)
+        let (code, message) =
+          Self.unreadableName(location.name, kind: kind, by: site.resourceType)
+          ?? Self.otherPartition(location.name, kind: kind, inputs: evaluator.inputs)
       {
         diagnostics.report(
           Diagnostic(
@@ -505,6 +507,27 @@ public enum RuntimeConsumerFinder {
       )
     }
 
+    /// An ARN of another partition than the region the stack deploys to (when the region is
+    /// given, not defaulted): partitions share no credentials, roles or resources, so the
+    /// resource cannot read it, as a reference's secret ARN cannot (E2013).
+    static func otherPartition(_ name: String, kind: StoreEntry.Kind, inputs: EvaluationInputs)
+      -> (DiagnosticCode, String)?
+    {
+      // Not in an evaluation as if deployed elsewhere (`partitionStandIn`), where an ARN the
+      // template writes out keeps its own partition.
+      guard !inputs.assumed.contains("AWS::Region"), inputs.partitionStandIn == nil,
+        let arn = StoreARN(name), arn.kind == kind
+      else { return nil }
+      let partition = inputs.partition
+      guard arn.partition != partition else { return nil }
+      return (
+        .invalidName,
+        "'\(name)' is in partition '\(arn.partition)', but the stack deploys to "
+          + "\(inputs.region) (partition '\(partition)'): its resources cannot read it, and no "
+          + "statement is generated for it"
+      )
+    }
+
     /// A located name as the naming rules see it.
     enum CheckedName: Equatable {
       /// What Parameter Store's or Secrets Manager's rules apply to: an ARN's resource name
@@ -513,9 +536,9 @@ public enum RuntimeConsumerFinder {
       case name(String)
       /// Why a name written as an ARN (`arn:…`) is not one of the entry the reader reads: not
       /// of that service and resource type, no name after `parameter/` or `secret:`, or an
-      /// account that is not twelve digits (none only for AWS's public parameters). A
-      /// partition that does not hold the region is left to the evaluator's check of the
-      /// stack's own partition.
+      /// account that is not twelve digits (none only for AWS's public parameters), or a
+      /// partition or region that is not one's shape. Another partition than the stack's is
+      /// `otherPartition`'s.
       case badARN(String)
     }
 
@@ -528,6 +551,17 @@ public enum RuntimeConsumerFinder {
           ? "arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME"
           : "arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME"
         return .badARN("is not a \(kind == .parameter ? "parameter's" : "secret's") ARN (\(shape))")
+      }
+      // IAM and the services compare ARNs exactly: `AWS`, `EU-WEST-1` or `eu_west_1` name
+      // nothing (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
+      if !ScanMachine.isPartition(arn.partition) {
+        return .badARN(
+          "names the partition '\(arn.partition)', which is not an AWS partition ('aws', 'aws-cn', …)"
+        )
+      }
+      if !ScanMachine.isRegion(arn.region) {
+        return .badARN(
+          "names the region '\(arn.region)', which is not a region name ('us-east-1', …)")
       }
       let isPublic = kind == .parameter && arn.name.hasPrefix("/aws/")
       if !(isPublic && arn.account.isEmpty),
