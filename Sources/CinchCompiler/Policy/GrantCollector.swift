@@ -51,7 +51,8 @@ struct GrantCollector {
             if read.kind == .parameter { read.parameterAction = consumer.parameterAction }
             reads.append(read)
             if consumer.throughParameterStore {
-              var parameter = referenceParameter(consumer.name, of: read)
+              var parameter = referenceParameter(
+                consumer.name, of: read, portableID: portable.name(of: consumer))
               parameter.parameterAction = consumer.parameterAction
               reads.append(parameter)
               if let other = Self.otherSelectorReading(read) { reads.append(other) }
@@ -226,13 +227,18 @@ struct GrantCollector {
 
   /// The reference parameter a run-time reader of a secret named through Parameter Store also
   /// calls `GetParameters` (or `GetParameter`) on; the key to decrypt is the secret's, through Secrets Manager.
-  private func referenceParameter(_ secretID: String, of secret: StoreRead) -> StoreRead {
+  /// `portableID`: the secret id as the consumers' CloudFormation output writes it
+  /// (`${Env}/db`), whose path follows the stack as the secret's ARN does.
+  private func referenceParameter(
+    _ secretID: String, of secret: StoreRead, portableID: String? = nil
+  ) -> StoreRead {
     let path = StoreEntry.secretsManagerReferencePrefix + secretID
     // Named as it is read: a role's missing grant (E6007) names the path, not the secret.
     var reason = secret.reason
     reason.detail = path
     var parameter = parameterRead(
-      path, version: nil, encrypted: false, timing: secret.timing, reason: reason)
+      path, version: nil, encrypted: false, timing: secret.timing, reason: reason,
+      portableName: portableID.map { StoreEntry.secretsManagerReferencePrefix + $0 })
     parameter.checkable = false
     return parameter
   }
@@ -769,7 +775,14 @@ struct GrantCollector {
     case .parameter:
       conditions.append(.matching("kms:EncryptionContext:PARAMETER_ARN", context))
     case .secret:
-      conditions.append(.matching("kms:EncryptionContext:SecretARN", context))
+      var secretARN = PolicyCondition.matching("kms:EncryptionContext:SecretARN", context)
+      if let expression = read.resource.expression, case .ref = expression {
+        // A secret the template creates under a name: as evaluated outside the template, its
+        // `Ref` (the ARN the context holds) in the template, whatever its name's inputs.
+        secretARN.expressions = [expression]
+        secretARN.expressionsSupersedeValues = true
+      }
+      conditions.append(secretARN)
       if let versionID = read.versionID {
         conditions.append(
           PolicyCondition("StringEquals", "kms:EncryptionContext:SecretVersionId", [versionID]))

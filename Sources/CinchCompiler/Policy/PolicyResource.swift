@@ -79,15 +79,21 @@ public struct PolicyCondition: Sendable, Hashable, Comparable {
   /// elsewhere what they name is left out, as a resource only the template can name is
   /// (`writable`).
   public var expressions: [PolicyResource.Expression]
+  /// Whether the values are only what a policy outside the template can write for what the
+  /// expressions name (a secret the template creates under a name built from its parameters:
+  /// `prod/app-??????` as evaluated, `!Ref Secret` in every stack), so the consumers'
+  /// CloudFormation output writes the expressions alone.
+  public var expressionsSupersedeValues = false
 
   public init(
     _ test: String, _ key: String, _ values: [String],
-    expressions: [PolicyResource.Expression] = []
+    expressions: [PolicyResource.Expression] = [], expressionsSupersedeValues: Bool = false
   ) {
     self.test = test
     self.key = key
     self.values = Array(Set(values)).sorted()
     self.expressions = Array(Set(expressions)).sorted()
+    self.expressionsSupersedeValues = expressionsSupersedeValues
   }
 
   /// The condition as a policy outside the template holds it: without the expressions, or nil
@@ -99,7 +105,9 @@ public struct PolicyCondition: Sendable, Hashable, Comparable {
 
   /// This condition with `other`'s values and expressions too.
   func adding(_ other: PolicyCondition) -> PolicyCondition {
-    PolicyCondition(test, key, values + other.values, expressions: expressions + other.expressions)
+    PolicyCondition(
+      test, key, values + other.values, expressions: expressions + other.expressions,
+      expressionsSupersedeValues: expressionsSupersedeValues && other.expressionsSupersedeValues)
   }
 
   /// `StringLike` when a value holds a wildcard, `StringEquals` otherwise.
