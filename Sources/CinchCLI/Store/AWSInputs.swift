@@ -57,16 +57,11 @@ extension AWSCLIInput? {
     if !flag.isEmpty { return try AWSStructures.parse(flag, option: option) }
     guard let value = self?.value(key) else { return nil }
     guard let list = value.arrayValue else {
-      throw AWSUsageError.parameterValidation([
-        "Invalid type for parameter \(key), value: <redacted>, type: <class 'dict'>, "
-          + "valid types: <class 'list'>, <class 'tuple'>"
-      ])
+      throw AWSCLIInput.invalidType(key, value, valid: "list, tuple")
     }
     return try list.enumerated().map { index, element in
       guard let object = element.objectValue else {
-        throw AWSUsageError.parameterValidation([
-          "Invalid type for parameter \(key)[\(index)], value: <redacted>, valid types: <class 'dict'>"
-        ])
+        throw AWSCLIInput.invalidType("\(key)[\(index)]", element, valid: "dict")
       }
       return object
     }
@@ -194,7 +189,7 @@ enum AWSStructures {
     }
     guard let string = value.stringValue else {
       throw AWSUsageError.parameterValidation([
-        "Invalid type for parameter \(parameter).\(key), value: <redacted>, valid types: <class 'str'>"
+        "Invalid type for parameter \(parameter).\(key), value: <redacted>, type: <class '\(pythonTypeName(value))'>, valid types: <class 'str'>"
       ])
     }
     return string
@@ -208,7 +203,7 @@ enum AWSStructures {
     if let string = value.stringValue { return [string] }
     guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
       throw AWSUsageError.parameterValidation([
-        "Invalid type for parameter \(parameter).\(key), value: <redacted>, valid types: <class 'list'>, <class 'tuple'>"
+        "Invalid type for parameter \(parameter).\(key), value: <redacted>, type: <class '\(pythonTypeName(value))'>, valid types: <class 'list'>, <class 'tuple'>"
       ])
     }
     return list.compactMap(\.stringValue)

@@ -560,11 +560,15 @@ extension SQLiteStore {
 
     if let existing = try SecretEntry.fetch(db, name: request.name) {
       if existing.isDeleted { throw StoreError.nameScheduledForDeletion }
-      // A replay of the same request (same token, same value) succeeds without a change.
+      // A replay of the same request (same token, same value) succeeds without a change; the
+      // token of a version with another value cannot be used again ("you cannot modify an
+      // existing version", CreateSecret's ClientRequestToken in the API reference).
       if let token = request.clientRequestToken, let value,
-        let record = try SecretVersionRecord.fetch(db, entry: existing.id, versionID: token),
-        let stored = try openValue(record, existing, db), stored.sameValue(as: value)
+        let record = try SecretVersionRecord.fetch(db, entry: existing.id, versionID: token)
       {
+        guard let stored = try openValue(record, existing, db), stored.sameValue(as: value) else {
+          throw StoreError.tokenInUse(token: token, arn: existing.arn(configuration))
+        }
         trail.record(existing.name, version: record.version)
         return CreateSecretResponse(
           arn: existing.arn(configuration), name: existing.name, versionID: token)

@@ -680,6 +680,27 @@ import _CinchTestSupport
           + "[Errno 21] Is a directory: '.'\n"), "\(folder.stderr)")
   }
 
+  /// A list member of the wrong type in `--cli-input-json` is named with the type it has, as
+  /// botocore names it (the value itself is never echoed).
+  @Test func aListMemberOfTheWrongTypeNamesItsType() async throws {
+    let project = try await Project()
+    for (tags, type, parameter, valid) in [
+      (#""bad""#, "str", "Tags", "<class 'list'>, <class 'tuple'>"),
+      ("5", "int", "Tags", "<class 'list'>, <class 'tuple'>"),
+      ("[1]", "int", "Tags[0]", "<class 'dict'>"),
+    ] {
+      let result = try await project.run([
+        "ssm", "put-parameter", "--cli-input-json",
+        #"{"Name":"/a","Value":"x","Type":"String","Tags":"# + tags + "}",
+      ])
+      #expect(result.status == 252)
+      #expect(
+        result.stderr.contains(
+          "Invalid type for parameter \(parameter), value: <redacted>, type: <class '\(type)'>, "
+            + "valid types: \(valid)"), "\(tags): \(result.stderr)")
+    }
+  }
+
   /// Text output applies `--query` to each page the CLI read, as the aws CLI does
   /// (cli-usage-filter.html): 23 parameters by path come in pages of 10.
   @Test func textOutputQueriesEachPage() async throws {

@@ -146,9 +146,13 @@ import Testing
       "ResourceExistsException",
       message: "The operation failed because the secret dup already exists."
     ) { try await store.create("dup", "v", token: tokenB) }
-    await expectStoreError("ResourceExistsException") {
-      try await store.create("dup", "other", token: tokenA)
-    }
+    // The same token with another value: a version cannot change (CreateSecret's
+    // ClientRequestToken), said as for PutSecretValue.
+    await expectStoreError(
+      "ResourceExistsException",
+      message: "You can't use ClientRequestToken \(tokenA) because that value is already in use "
+        + "for a version of secret \(first.arn)."
+    ) { try await store.create("dup", "other", token: tokenA) }
   }
 
   /// The AWS-managed key named outright is still the default: `KmsKeyId` is left out and the

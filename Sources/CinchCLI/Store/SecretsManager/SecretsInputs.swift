@@ -38,9 +38,7 @@ extension AWSCLIInput? {
     if let flag { return try AWSStructures.parse([flag], option: option).first }
     guard let value = self?.value(key) else { return nil }
     guard let object = value.objectValue else {
-      throw AWSUsageError.parameterValidation([
-        "Invalid type for parameter \(key), value: <redacted>, valid types: <class 'dict'>"
-      ])
+      throw AWSCLIInput.invalidType(key, value, valid: "dict")
     }
     return object
   }
@@ -57,7 +55,7 @@ extension AWSStructures {
       return items.compactMap(\.stringValue).joined(separator: ",")
     default:
       throw AWSUsageError.parameterValidation([
-        "Invalid type for parameter \(parameter).\(key), value: <redacted>, valid types: <class 'str'>"
+        "Invalid type for parameter \(parameter).\(key), value: <redacted>, type: <class '\(pythonTypeName(value))'>, valid types: <class 'str'>"
       ])
     }
   }
@@ -67,7 +65,7 @@ extension AWSStructures {
     if case .integer(let number) = value, let int = Int(exactly: number) { return int }
     if case .string(let text) = value, let int = Int(text) { return int }
     throw AWSUsageError.parameterValidation([
-      "Invalid type for parameter \(parameter).\(key), value: <redacted>, valid types: <class 'int'>"
+      "Invalid type for parameter \(parameter).\(key), value: <redacted>, type: <class '\(pythonTypeName(value))'>, valid types: <class 'int'>"
     ])
   }
 
@@ -78,7 +76,7 @@ extension AWSStructures {
       return text.lowercased() == "true"
     }
     throw AWSUsageError.parameterValidation([
-      "Invalid type for parameter \(parameter).\(key), value: <redacted>, valid types: <class 'bool'>"
+      "Invalid type for parameter \(parameter).\(key), value: <redacted>, type: <class '\(pythonTypeName(value))'>, valid types: <class 'bool'>"
     ])
   }
 
