@@ -143,7 +143,8 @@ extension SQLiteStore: ParameterStore {
   {
     try await perform("AddTagsToResource", name: request.resourceID) { db, trail in
       try ParameterValueRules.checkTags(request.tags)
-      let entry = try self.taggedEntry(request.resourceType, request.resourceID, db)
+      let entry = try self.taggedEntry(
+        request.resourceType, request.resourceID, db, forWrite: true)
       var tags = try EntryTags.fetch(db, entry: entry.id)
       for tag in request.tags { tags[tag.key] = tag.value }
       guard tags.count <= ParameterValueRules.maximumTags else { throw StoreError.tooManyTags }
@@ -157,7 +158,8 @@ extension SQLiteStore: ParameterStore {
     -> RemoveTagsFromResourceResponse
   {
     try await perform("RemoveTagsFromResource", name: request.resourceID) { db, trail in
-      let entry = try self.taggedEntry(request.resourceType, request.resourceID, db)
+      let entry = try self.taggedEntry(
+        request.resourceType, request.resourceID, db, forWrite: true)
       for key in request.tagKeys {
         try db.execute(
           cached: "DELETE FROM entry_tags WHERE entry_id = ? AND tag_key = ?",
@@ -766,9 +768,11 @@ extension SQLiteStore {
     "OpsMetadata", "Automation", "Association",
   ]
 
-  func taggedEntry(_ resourceType: String, _ resourceID: String, _ db: Database) throws
-    -> ParameterEntry
-  {
+  /// `forWrite`: AWS's public parameters (`/aws/service/…`, copies here) are AWS's, in AWS's
+  /// account, and take no tags from the caller, as they take no other write.
+  func taggedEntry(
+    _ resourceType: String, _ resourceID: String, _ db: Database, forWrite: Bool = false
+  ) throws -> ParameterEntry {
     guard resourceType == "Parameter" else {
       throw Self.ssmResourceTypes.contains(resourceType)
         ? StoreError.invalidResourceID : StoreError.invalidResourceType
@@ -778,6 +782,9 @@ extension SQLiteStore {
         resourceID, configuration: configuration, allowSelector: false),
       let entry = try ParameterEntry.fetch(db, key: name.key)
     else { throw StoreError.invalidResourceID }
+    if forWrite, ParameterNameRules.isPublic(entry.name) {
+      throw StoreError.accessDenied("No access to reserved parameter name: \(entry.name).")
+    }
     return entry
   }
 }

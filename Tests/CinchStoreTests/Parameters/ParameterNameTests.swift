@@ -33,6 +33,28 @@ import Testing
     }
   }
 
+  /// A copy of one of AWS's public parameters is AWS's: tagging it is refused as every other
+  /// write to it is; its tags can still be listed.
+  @Test func publicParametersTakeNoTags() async throws {
+    let fixture = try await StoreFixture.make()
+    let name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64"
+    _ = try await fixture.store.putPublicParameter(
+      PutParameterRequest(name: name, value: "ami-0123456789abcdef0", type: .string))
+    let denied = "No access to reserved parameter name: \(name)."
+    await expectStoreError("AccessDeniedException", message: denied) {
+      _ = try await fixture.store.addTagsToResource(
+        AddTagsToResourceRequest(
+          resourceType: "Parameter", resourceID: name, tags: [Tag(key: "a", value: "b")]))
+    }
+    await expectStoreError("AccessDeniedException", message: denied) {
+      _ = try await fixture.store.removeTagsFromResource(
+        RemoveTagsFromResourceRequest(resourceType: "Parameter", resourceID: name, tagKeys: ["a"]))
+    }
+    let listed = try await fixture.store.listTagsForResource(
+      ListTagsForResourceRequest(resourceType: "Parameter", resourceID: name))
+    #expect(listed.tagList.isEmpty)
+  }
+
   @Test(arguments: [
     "Dev MySQL DB", "/myPrefix/xmpt/support@gmail.com", "/a//b", "/a/b/", "a:b:c", "/é",
   ])
