@@ -50,12 +50,20 @@ struct AuditListCommand: AsyncParsableCommand {
     }
   }
 
+  /// The widest a NAME, RESULT or CALLER cell is shown: one refused call with a 2,048-character
+  /// name would otherwise widen every row after it. `--format json` has them whole.
+  static let widestCell = 96
+
   static func table(_ records: [AuditRecord]) -> String {
     let header = ["SEQ", "TIME", "OPERATION", "KIND", "NAME", "VERSION", "RESULT", "CALLER"]
+    func shortened(_ text: String) -> String {
+      text.count <= widestCell ? text : String(text.prefix(widestCell - 1)) + "…"
+    }
     let rows = records.map { record in
       [
-        String(record.seq), record.time, record.operation, record.kind ?? "-", record.name ?? "-",
-        record.version.map(String.init) ?? "-", record.result, record.caller ?? "-",
+        String(record.seq), record.time, record.operation, record.kind ?? "-",
+        shortened(record.name ?? "-"), record.version.map(String.init) ?? "-",
+        shortened(record.result), shortened(record.caller ?? "-"),
       ]
     }
     var widths = header.map(\.count)
