@@ -74,7 +74,9 @@ enum Paramfile {
     guard value.hasPrefix("file://") else { return value }
     let path = String(value.dropFirst("file://".count))
     let data = try bytes(of: value, path: path, option: option)
-    guard let text = String(data: data, encoding: .utf8) else {
+    // The bytes as they are: Foundation's decoding would drop a leading byte order mark, which
+    // the aws CLI keeps (Python's open() in text mode, utf-8 not utf-8-sig).
+    guard let text = String(validating: data, as: UTF8.self) else {
       throw AWSUsageError.parsingParameter(
         option, "Unable to load paramfile \(value): the file is not UTF-8 text")
     }

@@ -680,6 +680,21 @@ import _CinchTestSupport
           + "[Errno 21] Is a directory: '.'\n"), "\(folder.stderr)")
   }
 
+  /// A `file://` value is the file's text as it is: a leading byte order mark stays, as the aws
+  /// CLI keeps it (Foundation's decoding would drop it).
+  @Test func aParamfileKeepsItsByteOrderMark() async throws {
+    let project = try await Project()
+    _ = try project.write("\u{FEFF}abc", to: "bom.txt")
+    let put = try await project.run([
+      "ssm", "put-parameter", "--name", "/bom", "--value", "file://bom.txt", "--type", "String",
+    ])
+    #expect(put.status == 0, "\(put.stderr)")
+    let got = try await project.run([
+      "ssm", "get-parameter", "--name", "/bom", "--query", "Parameter.Value", "--output", "text",
+    ])
+    #expect(Array(got.stdout.utf8) == [0xEF, 0xBB, 0xBF] + Array("abc\n".utf8))
+  }
+
   /// A list member of the wrong type in `--cli-input-json` is named with the type it has, as
   /// botocore names it (the value itself is never echoed).
   @Test func aListMemberOfTheWrongTypeNamesItsType() async throws {
