@@ -123,14 +123,29 @@ struct ServeCommand: AsyncParsableCommand {
       // A store that cannot list the leases is said once, not at every sweep, and again when
       // the reason changes.
       var lastFailure: String?
+      // Why each lease could not be revoked, said once per lease (again when the reason
+      // changes), as Vault logs "failed to revoke lease" with the lease and the error.
+      var leaseFailures: [String: String] = [:]
       while !Task.isCancelled {
         do {
-          let (revoked, failed) = try await vaultAPI.revokeExpiredLeases()
+          let sweep = try await vaultAPI.revokeExpiredLeases()
           lastFailure = nil
-          if revoked > 0 || failed > 0 {
+          var failing: [String: String] = [:]
+          for failure in sweep.failures {
+            failing[failure.leaseID] = failure.reason
+            if leaseFailures[failure.leaseID] != failure.reason {
+              Output.stderr(
+                "cinch serve: lease '\(failure.leaseID)' cannot be revoked: \(failure.reason) "
+                  + "(tried again at each sweep)\n")
+            }
+          }
+          let changed = Set(failing.keys) != Set(leaseFailures.keys)
+          leaseFailures = failing
+          // A sweep that only fails again on the same leases says nothing new.
+          if sweep.revoked > 0 || (sweep.failed > 0 && changed) {
             Output.stderr(
-              "cinch serve: expired leases: \(revoked) revoked, \(failed) left for the next sweep\n"
-            )
+              "cinch serve: expired leases: \(sweep.revoked) revoked, \(sweep.failed) left for "
+                + "the next sweep\n")
           }
         } catch {
           let failure = "\(error)"

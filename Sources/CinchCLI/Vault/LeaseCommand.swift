@@ -93,10 +93,13 @@ struct LeaseTidyCommand: AsyncParsableCommand {
 
   func run() async throws {
     let session = try await VaultSession.open(storeOptions)
-    let (revoked, failed) = try await session.api.revokeExpiredLeases()
-    Output.stdout("Revoked \(revoked) expired lease(s)\n")
-    if failed > 0 {
-      throw VaultExit.remote("\(failed) expired lease(s) could not be revoked; try again")
+    let sweep = try await session.api.revokeExpiredLeases()
+    Output.stdout("Revoked \(sweep.revoked) expired lease(s)\n")
+    for failure in sweep.failures {
+      Output.stderr("lease '\(failure.leaseID)' could not be revoked: \(failure.reason)\n")
+    }
+    if sweep.failed > 0 {
+      throw VaultExit.remote("\(sweep.failed) expired lease(s) could not be revoked; try again")
     }
   }
 }

@@ -284,24 +284,47 @@ struct LeaseRevoker {
   /// Revokes every expired lease, and first the tokens whose time is up (their leases expire
   /// with them); returns how many leases (failures are left for the next round). Throws when
   /// the store cannot say which tokens or leases have expired.
-  func revokeExpired() async throws -> (revoked: Int, failed: Int) {
+  func revokeExpired() async throws -> LeaseSweep {
     _ = try await store.retireExpiredVaultTokens()
     return await revoke(try await store.expiredLeases())
   }
 
-  /// Revokes these leases; returns how many were revoked and how many could not be (they are
-  /// due, so the next sweep tries again).
-  func revoke(_ leases: [VaultLease]) async -> (revoked: Int, failed: Int) {
-    var revoked = 0
-    var failed = 0
+  /// Revokes these leases; says how many were revoked and which could not be, and why (they
+  /// are due, so the next sweep tries again).
+  func revoke(_ leases: [VaultLease]) async -> LeaseSweep {
+    var sweep = LeaseSweep()
     for lease in leases {
       do {
         try await revoke(lease)
-        revoked += 1
+        sweep.revoked += 1
       } catch {
-        failed += 1
+        sweep.failures.append(.init(leaseID: lease.leaseID, reason: Self.reason(error)))
       }
     }
-    return (revoked, failed)
+    return sweep
   }
+
+  /// An error's words for an operator (the connection's password is never in them:
+  /// `PostgresExecutor` keeps it out of its errors).
+  static func reason(_ error: any Error) -> String {
+    switch error {
+    case let error as VaultError: error.errors.joined(separator: "; ")
+    case let error as StoreError: error.message
+    default: "\(error)"
+    }
+  }
+}
+
+/// What one pass over the expired leases did.
+public struct LeaseSweep: Sendable, Equatable {
+  public struct Failure: Sendable, Equatable {
+    public var leaseID: String
+    public var reason: String
+  }
+
+  public var revoked = 0
+  /// The leases that could not be revoked, and why.
+  public var failures: [Failure] = []
+
+  public var failed: Int { failures.count }
 }

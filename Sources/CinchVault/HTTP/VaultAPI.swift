@@ -33,9 +33,9 @@ public final class VaultAPI: Sendable {
   }
 
   /// Revokes every lease whose time is up (dropping its database role); `cinch serve` calls
-  /// this periodically and `cinch lease tidy` once. Returns how many were revoked and how many
-  /// could not be (those are tried again next time); throws when the store cannot list them.
-  public func revokeExpiredLeases() async throws -> (revoked: Int, failed: Int) {
+  /// this periodically and `cinch lease tidy` once. Says how many were revoked and which could
+  /// not be, and why (those are tried again next time); throws when the store cannot list them.
+  public func revokeExpiredLeases() async throws -> LeaseSweep {
     try await LeaseRevoker(store: store).revokeExpired()
   }
 
