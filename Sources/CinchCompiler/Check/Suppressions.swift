@@ -42,7 +42,8 @@ public struct Suppressions: Sendable {
         scopes[file, default: []].append(
           Scope(
             codes: codes, logicalID: resource.logicalID,
-            range: Self.span(of: resource, in: analysis.file)))
+            range: analysis.document.format == .yaml
+              ? Self.span(of: resource, in: analysis.file) : resource.node.range))
       }
     }
   }
@@ -55,19 +56,20 @@ public struct Suppressions: Sendable {
     return scopes.contains { scope in
       guard scope.codes.contains(diagnostic.code) else { return false }
       guard let logicalID = scope.logicalID else { return true }
-      if let path = diagnostic.path, path.components.count >= 2, path[0] == "Resources" {
-        return path[1] == logicalID
+      // A finding placed only roughly by its path (a comment's is the `Resources` mapping it
+      // sits in) is the resource's when its text is; any other path says whose it is.
+      if let path = diagnostic.path, path.components != ["Resources"] {
+        return path.components.count >= 2 && path[0] == "Resources" && path[1] == logicalID
       }
-      // A finding placed only roughly by its path (a comment's is the collection it sits in)
-      // is the resource's when its text is.
       guard let range = diagnostic.range, let inside = scope.range else { return false }
       return inside.start.offset <= range.start.offset && range.end.offset <= inside.end.offset
     }
   }
 
-  /// The text a resource's list covers: its value, the rest of the line its value ends on (a
-  /// comment after the last value), and the comment lines after it indented below its name
-  /// (`    # …` before the next resource): in YAML, what a reader sees as the resource's.
+  /// The text a YAML resource's list covers: its value, the rest of the line its value ends
+  /// on (a comment after the last value), and the comment lines after it indented below its
+  /// name (`    # …` before the next resource; blank lines between them too): what a reader
+  /// sees as the resource's. A JSON template has no comments: its resources end at their `}`.
   static func span(of resource: Template.Resource, in file: SourceFile) -> SourceRange {
     let range = resource.node.range
     let bytes = file.bytes
@@ -75,17 +77,31 @@ public struct Suppressions: Sendable {
     var end = range.end.offset
     while end < bytes.count, bytes[end] != newline { end += 1 }
     let nameColumn = resource.keyRange.start.column
-    // A line of blanks and a comment, indented deeper than the resource's name.
-    func commentLineEnd(from start: Int) -> Int? {
+    // Where a comment line indented deeper than the resource's name ends; `blank` when the
+    // line holds only blanks; nil for anything else.
+    enum Line { case comment(end: Int), blank(end: Int) }
+    func line(from start: Int) -> Line? {
       var index = start
-      while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
-      guard index - start + 1 > nameColumn, index < bytes.count,
-        bytes[index] == UInt8(ascii: "#")
-      else { return nil }
-      while index < bytes.count, bytes[index] != newline { index += 1 }
-      return index
+      while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == 0x09 {
+        index += 1
+      }
+      var lineEnd = index
+      while lineEnd < bytes.count, bytes[lineEnd] != newline { lineEnd += 1 }
+      if index == lineEnd || bytes[index] == UInt8(ascii: "\r") { return .blank(end: lineEnd) }
+      guard index - start + 1 > nameColumn, bytes[index] == UInt8(ascii: "#") else { return nil }
+      return .comment(end: lineEnd)
     }
-    while end < bytes.count, let next = commentLineEnd(from: end + 1) { end = next }
+    // `scan` is the newline that ends a line taken or passed; each step moves past one more.
+    var scan = end
+    while scan < bytes.count, let next = line(from: scan + 1) {
+      switch next {
+      case .comment(let lineEnd):
+        end = lineEnd
+        scan = lineEnd
+      case .blank(let lineEnd):
+        scan = lineEnd
+      }
+    }
     guard end > range.end.offset else { return range }
     return SourceRange(start: range.start, end: file.position(atByte: end))
   }

@@ -1,3 +1,5 @@
+import CinchPartitions
+
 /// Finds the resource properties that make a resource read Parameter Store or Secrets Manager
 /// when it runs, with the role it reads as (the list is `RuntimeConsumerRule.all`).
 ///
@@ -44,7 +46,7 @@ public enum RuntimeConsumerFinder {
     var live: Bool
   }
 
-  private struct Finder {
+  struct Finder {
     let template: Template
     let index: TemplateIndex
     var evaluator: Evaluator
@@ -207,7 +209,8 @@ public enum RuntimeConsumerFinder {
       if location.waitsOn.isEmpty, let kind = location.kind,
         let (code, message) =
           Self.unreadableName(location.name, kind: kind, by: site.resourceType)
-          ?? Self.otherPartition(location.name, kind: kind, inputs: evaluator.inputs)
+          ?? Self.unreachableARN(
+            location.name, kind: kind, by: site.resourceType, inputs: evaluator.inputs)
       {
         diagnostics.report(
           Diagnostic(
@@ -507,24 +510,50 @@ public enum RuntimeConsumerFinder {
       )
     }
 
-    /// An ARN of another partition than the region the stack deploys to (when the region is
-    /// given, not defaulted): partitions share no credentials, roles or resources, so the
-    /// resource cannot read it, as a reference's secret ARN cannot (E2013).
-    static func otherPartition(_ name: String, kind: StoreEntry.Kind, inputs: EvaluationInputs)
-      -> (DiagnosticCode, String)?
-    {
-      // Not in an evaluation as if deployed elsewhere (`partitionStandIn`), where an ARN the
-      // template writes out keeps its own partition.
-      guard !inputs.assumed.contains("AWS::Region"), inputs.partitionStandIn == nil,
-        let arn = StoreARN(name), arn.kind == kind
+    /// An ARN whose partition or region is not written as AWS writes them (`AWS`,
+    /// `EU-WEST-1`, `eu_west_1`: IAM and the services compare ARNs exactly, so it names
+    /// nothing; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html), or of
+    /// another partition than the region the stack deploys to, when that region is given and
+    /// its partition known: partitions share no credentials, roles or resources, so the
+    /// resource cannot read it, as a reference's secret ARN cannot (E2013). Not judged in an
+    /// evaluation as if deployed elsewhere (`partitionStandIn`), whose stand-ins for the
+    /// partition and a parameter's value are no names at all.
+    static func unreachableARN(
+      _ name: String, kind: StoreEntry.Kind, by resourceType: String, inputs: EvaluationInputs
+    ) -> (DiagnosticCode, String)? {
+      guard inputs.partitionStandIn == nil,
+        let arn = StoreARN(kind == .parameter ? ParameterVersionSelector.split(name).name : name),
+        arn.kind == kind
+      else { return nil }
+      let ending =
+        "; '\(resourceType)' reads no \(kind.rawValue) by it, and no statement is generated for it"
+      if !Partition.isPartitionName(arn.partition) {
+        return (
+          .invalidName,
+          "'\(name)' names the partition '\(arn.partition)', which is not an AWS partition "
+            + "('aws', 'aws-cn', …)" + ending
+        )
+      }
+      if !Partition.isRegionName(arn.region) {
+        return (
+          .invalidName,
+          "'\(name)' names the region '\(arn.region)', which is not a region name "
+            + "('us-east-1', …)" + ending
+        )
+      }
+      // A region of a partition cinch does not know is read as `aws`'s (`Partition.of`): its
+      // real partition is not known here.
+      let region = inputs.region
+      guard !inputs.assumed.contains("AWS::Region"),
+        Partition.of(region: region) != .standard || Partition.isStandardRegion(region)
       else { return nil }
       let partition = inputs.partition
       guard arn.partition != partition else { return nil }
       return (
         .invalidName,
         "'\(name)' is in partition '\(arn.partition)', but the stack deploys to "
-          + "\(inputs.region) (partition '\(partition)'): its resources cannot read it, and no "
-          + "statement is generated for it"
+          + "\(region) (partition '\(partition)'), which shares no roles or resources with it"
+          + ending
       )
     }
 
@@ -536,9 +565,9 @@ public enum RuntimeConsumerFinder {
       case name(String)
       /// Why a name written as an ARN (`arn:…`) is not one of the entry the reader reads: not
       /// of that service and resource type, no name after `parameter/` or `secret:`, or an
-      /// account that is not twelve digits (none only for AWS's public parameters), or a
-      /// partition or region that is not one's shape. Another partition than the stack's is
-      /// `otherPartition`'s.
+      /// account that is not twelve digits (none only for AWS's public parameters). A partition
+      /// or region not written as AWS writes them, or another partition than the stack's, is
+      /// `unreachableARN`'s.
       case badARN(String)
     }
 
@@ -551,17 +580,6 @@ public enum RuntimeConsumerFinder {
           ? "arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME"
           : "arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME"
         return .badARN("is not a \(kind == .parameter ? "parameter's" : "secret's") ARN (\(shape))")
-      }
-      // IAM and the services compare ARNs exactly: `AWS`, `EU-WEST-1` or `eu_west_1` name
-      // nothing (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
-      if !ScanMachine.isPartition(arn.partition) {
-        return .badARN(
-          "names the partition '\(arn.partition)', which is not an AWS partition ('aws', 'aws-cn', …)"
-        )
-      }
-      if !ScanMachine.isRegion(arn.region) {
-        return .badARN(
-          "names the region '\(arn.region)', which is not a region name ('us-east-1', …)")
       }
       let isPublic = kind == .parameter && arn.name.hasPrefix("/aws/")
       if !(isPublic && arn.account.isEmpty),
