@@ -1,3 +1,4 @@
+import CinchCompiler
 import Foundation
 
 #if canImport(Glibc)
@@ -18,34 +19,16 @@ enum AtomicFile {
   }
 
   /// Replaces a file the user keeps (the lockfile) as `write` does, but as an edit would: a
-  /// symbolic link is followed, so the file it names gets the new text and the link stays, and
-  /// a file already there keeps its permissions (a new one gets `mode`).
+  /// symbolic link is followed, so the file it names gets the new text and the link stays
+  /// (`SitePaths` reads the lock's paths from that file's folder too), and a file already
+  /// there keeps its permissions (a new one gets `mode`). A loop of links is refused.
   static func replace(_ text: String, at path: String, mode: mode_t = 0o644) throws {
-    let target = followingLinks(path)
+    guard let target = SitePaths.followingLinks(path) else {
+      throw CommandFailure(message: "cannot write '\(path)': too many levels of symbolic links")
+    }
     var info = stat()
     let kept = stat(target, &info) == 0 ? info.st_mode & 0o7777 : mode
     try write(text, to: target, mode: kept)
-  }
-
-  /// The file a chain of symbolic links at `path` ends in (itself when it is none; a relative
-  /// link is read from the folder it is in). A loop stops after 40 links, as the kernel does,
-  /// and the write then fails on the last one.
-  static func followingLinks(_ path: String) -> String {
-    var current = path
-    for _ in 0..<40 {
-      var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-      let count = readlink(current, &buffer, buffer.count - 1)
-      guard count > 0 else { return current }
-      let target = String(
-        decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      if target.hasPrefix("/") {
-        current = target
-      } else {
-        let folder = (current as NSString).deletingLastPathComponent
-        current = folder.isEmpty ? target : folder + "/" + target
-      }
-    }
-    return current
   }
 
   /// Writes several files all or none: every one is written and fsynced to its temporary name

@@ -12,8 +12,33 @@ public struct SitePaths: Sendable {
   {
     let cwd = URL(fileURLWithPath: workingDirectory, isDirectory: true)
     self.workingDirectory = cwd
-    self.base = URL(fileURLWithPath: lockPath, relativeTo: cwd).standardizedFileURL
+    // A lockfile reached through a symbolic link is the file it names, and its paths are
+    // relative to that file's folder, whichever name wrote or reads it.
+    let file = Self.followingLinks(lockPath, from: workingDirectory) ?? lockPath
+    self.base = URL(fileURLWithPath: file, relativeTo: cwd).standardizedFileURL
       .deletingLastPathComponent()
+  }
+
+  /// The file a chain of symbolic links at `path` ends in (`path` itself when it is none, or
+  /// is a dangling link's target); a relative link is read from the folder the link is in.
+  /// nil for a loop (after 40 links, as the kernel gives up).
+  public static func followingLinks(
+    _ path: String, from workingDirectory: String = FileManager.default.currentDirectoryPath
+  ) -> String? {
+    var current = path
+    for _ in 0..<40 {
+      let absolute =
+        current.hasPrefix("/") ? current : workingDirectory + "/" + current
+      guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: absolute)
+      else { return current }
+      if target.hasPrefix("/") {
+        current = target
+      } else {
+        let folder = (current as NSString).deletingLastPathComponent
+        current = folder.isEmpty ? target : folder + "/" + target
+      }
+    }
+    return nil
   }
 
   /// `file` (as the user named it) relative to the lockfile's folder.

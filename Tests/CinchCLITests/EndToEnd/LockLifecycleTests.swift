@@ -499,6 +499,26 @@ import _CinchTestSupport
     var info = stat()
     #expect(stat(real, &info) == 0)
     #expect(info.st_mode & 0o7777 == 0o640)
+    // A link into another folder: the lock's paths are relative to the file it names, so the
+    // lock reads the same through the link and by its own name.
+    try FileManager.default.createDirectory(
+      at: directory.appendingPathComponent("shared"), withIntermediateDirectories: true)
+    #expect(symlink("shared/other.lock", directory.appendingPathComponent("far.lock").path) == 0)
+    #expect(
+      try await cinch("lock", "templates/rds-postgres.yaml", "--lock", "far.lock").status == 0)
+    #expect(try read("shared/other.lock").contains("../templates/rds-postgres.yaml"))
+    for lock in ["far.lock", "shared/other.lock"] {
+      let check = try await cinch("check", "--offline", "--lock", lock)
+      #expect(check.status == 0, "\(lock): \(check.stdout)\(check.stderr)")
+    }
+    // A loop of links is refused, and stays as it was.
+    #expect(symlink("loop.lock", directory.appendingPathComponent("loop.lock").path) == 0)
+    let loop = try await cinch("lock", "templates/rds-postgres.yaml", "--lock", "loop.lock")
+    #expect(loop.status != 0)
+    #expect(loop.stderr.contains("too many levels of symbolic links"), "\(loop.stderr)")
+    #expect(
+      (try? FileManager.default.destinationOfSymbolicLink(
+        atPath: directory.appendingPathComponent("loop.lock").path)) == "loop.lock")
   }
 
   /// A lockfile named with --lock must exist: a typo would otherwise pass for "no lock yet",
