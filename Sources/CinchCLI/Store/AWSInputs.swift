@@ -203,10 +203,12 @@ enum AWSStructures {
   {
     guard let value = object[key], value != .null else { return nil }
     if let string = value.stringValue { return [string] }
-    guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
-      throw AWSUsageError.parameterValidation([
-        "Invalid type for parameter \(parameter).\(key), value: <redacted>, type: <class '\(pythonTypeName(value))'>, valid types: <class 'list'>, <class 'tuple'>"
-      ])
+    guard let list = value.arrayValue else {
+      throw AWSCLIInput.invalidType("\(parameter).\(key)", value, valid: "list, tuple")
+    }
+    // botocore names the member that is not a string, with its type.
+    if let index = list.firstIndex(where: { $0.stringValue == nil }) {
+      throw AWSCLIInput.invalidType("\(parameter).\(key)[\(index)]", list[index], valid: "str")
     }
     return list.compactMap(\.stringValue)
   }

@@ -260,12 +260,9 @@ struct GrantCollector {
       let readerCondition = template.resource(consumer.resource)?.condition,
       readerCondition != role.condition
     else { return role }
-    switch role.kind {
-    case .resource, .external:
-      break
-    case .function, .unresolved, .application:
-      return role
-    }
+    // Only a role of the template: its policy goes into that template, where the condition is
+    // defined; one outside it (by name or ARN) is attached from wherever the user puts it.
+    guard case .resource = role.kind else { return role }
     guard let roleCondition = role.condition else {
       role.condition = readerCondition
       role.conditionIsTheReaders = true
@@ -780,7 +777,7 @@ struct GrantCollector {
         // A secret the template creates under a name: as evaluated outside the template, its
         // `Ref` (the ARN the context holds) in the template, whatever its name's inputs.
         secretARN.expressions = [expression]
-        secretARN.expressionsSupersedeValues = true
+        secretARN.templateValues = []
       }
       conditions.append(secretARN)
       if let versionID = read.versionID {

@@ -146,7 +146,7 @@ public struct PolicyCloudFormationRenderer: Sendable {
           lastTest = condition.test
         }
         lines.append("\(indent)      \(scalar(condition.key)):")
-        let values = condition.expressionsSupersedeValues ? [] : condition.values
+        let values = expressions ? condition.templateValues ?? condition.values : condition.values
         lines += values.flatMap { text in
           // A context ARN the template wrote stays as written; one made from a name follows the
           // stack; one that is both is given both ways.

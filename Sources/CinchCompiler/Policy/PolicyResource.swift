@@ -79,21 +79,21 @@ public struct PolicyCondition: Sendable, Hashable, Comparable {
   /// elsewhere what they name is left out, as a resource only the template can name is
   /// (`writable`).
   public var expressions: [PolicyResource.Expression]
-  /// Whether the values are only what a policy outside the template can write for what the
-  /// expressions name (a secret the template creates under a name built from its parameters:
-  /// `prod/app-??????` as evaluated, `!Ref Secret` in every stack), so the consumers'
-  /// CloudFormation output writes the expressions alone.
-  public var expressionsSupersedeValues = false
+  /// The values the consumers' CloudFormation output writes beside the expressions, when not
+  /// all of `values`: a value that only stands, outside the template, for what an expression
+  /// names (a secret the template creates under a name built from its parameters:
+  /// `prod/app-??????` as evaluated, `!Ref Secret` in every stack) is left out. Sorted.
+  public var templateValues: [String]?
 
   public init(
     _ test: String, _ key: String, _ values: [String],
-    expressions: [PolicyResource.Expression] = [], expressionsSupersedeValues: Bool = false
+    expressions: [PolicyResource.Expression] = [], templateValues: [String]? = nil
   ) {
     self.test = test
     self.key = key
     self.values = Array(Set(values)).sorted()
     self.expressions = Array(Set(expressions)).sorted()
-    self.expressionsSupersedeValues = expressionsSupersedeValues
+    self.templateValues = templateValues.map { Array(Set($0)).sorted() }
   }
 
   /// The condition as a policy outside the template holds it: without the expressions, or nil
@@ -107,7 +107,8 @@ public struct PolicyCondition: Sendable, Hashable, Comparable {
   func adding(_ other: PolicyCondition) -> PolicyCondition {
     PolicyCondition(
       test, key, values + other.values, expressions: expressions + other.expressions,
-      expressionsSupersedeValues: expressionsSupersedeValues && other.expressionsSupersedeValues)
+      templateValues: templateValues == nil && other.templateValues == nil
+        ? nil : (templateValues ?? values) + (other.templateValues ?? other.values))
   }
 
   /// `StringLike` when a value holds a wildcard, `StringEquals` otherwise.

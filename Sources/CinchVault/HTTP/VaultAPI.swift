@@ -578,7 +578,11 @@ extension VaultAPI {
     if path.hasPrefix(tokenRoot) {
       let rest = path.dropFirst(tokenRoot.count)
       if let slash = rest.firstIndex(of: "/"), rest.index(after: slash) < rest.endIndex {
-        return tokenRoot + rest[...slash] + replacement(rest[rest.index(after: slash)...])
+        // A LIST request's path ends in `/`, which is not the token's.
+        let token = rest[rest.index(after: slash)...]
+        return token.hasSuffix("/") && token.count > 1
+          ? tokenRoot + rest[...slash] + replacement(token.dropLast()) + "/"
+          : tokenRoot + rest[...slash] + replacement(token)
       }
     }
     let segments = path.split(separator: "/", omittingEmptySubsequences: false)

@@ -13,12 +13,13 @@ struct VaultAuditor: Sendable {
   /// (`cinch kv get -field=…` must stay a value a script can capture).
   let console: FileHandle
 
-  /// `hmac-sha256:` + lowercase hex of HMAC-SHA256(salt, input).
   /// A request path as the audit log shows it: a token it carries (a path of Vault's older
   /// token endpoints, `auth/token/lookup/TOKEN`, or one pasted where a path belongs) hashed as
   /// `client_token` is, so `sys/audit-hash` of the token still finds the entry (Vault logs
-  /// paths as they are; a token is a credential wherever it is sent). `hiding` replaces the
-  /// tokens in a message that quotes the path (`no handler for route "…"`).
+  /// paths as they are; a token is a credential wherever it is sent). `hiding` puts the hashed
+  /// path in place of the path in a message that quotes it (`no handler for route "…"`), and
+  /// of each token long enough to be one (a one-letter "token" is no secret, and replacing it
+  /// would garble the message).
   static func auditedPath(_ path: String, salt: SecretBytes)
     -> (path: String, hiding: (String) -> String)
   {
@@ -35,11 +36,15 @@ struct VaultAuditor: Sendable {
     return (
       hashed,
       { message in
-        tokens.reduce(message) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+        let quoted = message.replacingOccurrences(of: path, with: hashed)
+        return tokens.filter { $0.0.count >= 8 }.reduce(quoted) {
+          $0.replacingOccurrences(of: $1.0, with: $1.1)
+        }
       }
     )
   }
 
+  /// `hmac-sha256:` + lowercase hex of HMAC-SHA256(salt, input).
   static func hash(_ input: String, salt: SecretBytes) -> String {
     "hmac-sha256:"
       + Crypto.hmacSHA256(key: salt, Array(input.utf8)).map {

@@ -714,6 +714,16 @@ import _CinchTestSupport
           "Invalid type for parameter \(parameter), value: <redacted>, type: <class '\(type)'>, "
             + "valid types: \(valid)"), "\(tags): \(result.stderr)")
     }
+    // A member of a list of strings is named by its index.
+    let filter = try await project.run([
+      "ssm", "describe-parameters", "--cli-input-json",
+      #"{"ParameterFilters":[{"Key":"Name","Values":["a",1]}]}"#,
+    ])
+    #expect(filter.status == 252)
+    #expect(
+      filter.stderr.contains(
+        "Invalid type for parameter ParameterFilters[0].Values[1], value: <redacted>, "
+          + "type: <class 'int'>, valid types: <class 'str'>"), "\(filter.stderr)")
   }
 
   /// Text output applies `--query` to each page the CLI read, as the aws CLI does

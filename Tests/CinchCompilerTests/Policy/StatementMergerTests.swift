@@ -257,3 +257,21 @@ import _CinchTestSupport
     #expect(PolicyGenerator.RuntimePath(argument: "=/myapp") == nil)
   }
 }
+
+/// A condition's values that stand, outside the template, for what its expressions name stay
+/// out of the template's own policy when conditions merge; the other side's stay in.
+@Suite struct ConditionTemplateValuesTests {
+  @Test func mergingKeepsWhatEachSideWritesInTheTemplate() {
+    var created = PolicyCondition(
+      "StringLike", "kms:EncryptionContext:SecretARN", ["arn:x:secret:prod/a-??????"],
+      expressions: [.ref("SecretA")])
+    created.templateValues = []
+    let stored = PolicyCondition(
+      "StringLike", "kms:EncryptionContext:SecretARN", ["arn:x:secret:shared-??????"])
+    let merged = created.adding(stored)
+    #expect(merged.values == ["arn:x:secret:prod/a-??????", "arn:x:secret:shared-??????"])
+    #expect(merged.templateValues == ["arn:x:secret:shared-??????"])
+    #expect(merged.expressions == [.ref("SecretA")])
+    #expect(stored.adding(stored).templateValues == nil)
+  }
+}

@@ -215,6 +215,10 @@ struct AuditDeviceTests {
     let other = try await TokenLeaseTests.child(vault, #"{"policies":["app"]}"#)
     await vault.call("GET", "auth/token/lookup/\(other.token)")
     await vault.call("GET", "secret/data/\(other.token)/x")
+    // A list's path ends in '/', which is not the token's.
+    await vault.call("LIST", "auth/token/accessors/\(other.token)")
+    // A one-letter "token" is no secret: the error quoting its route stays readable.
+    await vault.call("GET", "auth/token/lookup/a")
     let text = try String(contentsOfFile: log, encoding: .utf8)
     #expect(!text.contains(other.token))
     let hashed = try #require(
@@ -226,6 +230,12 @@ struct AuditDeviceTests {
     #expect(paths.contains("secret/data/\(hashed)/x"), "\(paths)")
     let lookup = entries.filter { $0["request"]?["path"] == .string("auth/token/lookup/\(hashed)") }
     #expect(lookup.last?["error"]?.stringValue?.contains(hashed) == true, "\(lookup)")
+    #expect(paths.contains("auth/token/accessors/\(hashed)/"), "\(paths)")
+    let short = entries.filter {
+      $0["request"]?["path"]?.stringValue?.hasPrefix("auth/token/lookup/hmac-sha256:") == true
+        && $0["request"]?["path"] != .string("auth/token/lookup/\(hashed)")
+    }
+    #expect(short.last?["error"]?.stringValue?.contains("route") == true, "\(short)")
   }
 
   /// Vault's `default` policy does not grant `sys/audit-hash`: a token that could hash a
