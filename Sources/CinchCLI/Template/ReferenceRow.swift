@@ -120,7 +120,19 @@ struct ReferenceRow {
 /// Left-aligned columns separated by two spaces, widths in Unicode scalars... counted as
 /// characters, which is what a terminal shows for the names templates use.
 enum TextTable {
+  /// A control character in a cell (a line break or carriage return in a logical ID or a
+  /// file name) would start a row of its own that looks like cinch's: each is shown as U+FFFD,
+  /// one character for one.
+  static func cell(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    else { return text }
+    return String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.map { $0.properties.generalCategory == .control ? "\u{FFFD}" : $0 }))
+  }
+
   static func render(header: [String], rows: [[String]]) -> String {
+    let rows = rows.map { $0.map(cell) }
     var widths = header.map(\.count)
     for row in rows {
       for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }

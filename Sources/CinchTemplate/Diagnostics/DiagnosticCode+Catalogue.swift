@@ -111,6 +111,10 @@ extension DiagnosticCode {
     "E1013", "no-resources",
     "A template has no `Resources`, or an empty one: CloudFormation requires at least one resource (`At least one Resources member must be defined`)."
   )
+  public static let invalidLogicalID = DiagnosticCode(
+    "E1014", "invalid-logical-id",
+    "A logical ID (of a resource, parameter, condition, mapping or output) is not made of letters and digits only, or is longer than 255 characters: CloudFormation rejects the template (`Template format error: … is non alphanumeric`; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html). A loop of `Fn::ForEach` and the `${Identifier}`/`&{Identifier}` keys it makes are judged by the language extensions' rules instead."
+  )
   public static let unknownSuppression = DiagnosticCode(
     "W1009", "unknown-suppression",
     "`Metadata: {cinch: {ignore: [...]}}` (on the template or a resource) names no diagnostic code, names an input error (E0xxx, which cannot be suppressed), or is not a list of codes or names; nothing is suppressed by it."
@@ -413,7 +417,7 @@ extension DiagnosticCode {
     invalidMerge,
     unknownIntrinsic, malformedIntrinsic, sectionNotMapping, resourceWithoutType,
     mappingKeyNotFound, parameterConstraint, undeclaredParameter, parameterFile, unknownSuppression,
-    previousValue, invalidParameterType, unknownSection, noResources,
+    previousValue, invalidParameterType, unknownSection, noResources, invalidLogicalID,
     unknownService, invalidName, versionNotANumber, tooManySegments, emptyName,
     secretStringSegment, stageAndVersionId, nestedReference, spacesInReference,
     trailingBackslash, unterminatedReference, emptyVersion, invalidSecretARN, composedReference,

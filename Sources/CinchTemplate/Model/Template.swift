@@ -456,6 +456,7 @@ public enum TemplateReader {
             + NearestName.hint(for: section.name, among: known),
           file: file, range: section.key.range, path: [section.name]))
     }
+    checkLogicalIDs(sections, file: file, into: &diagnostics)
     guard template.resources.isEmpty, !shape.resourcesMayBeAdded else { return }
     let resources = sections.first { $0.name == "Resources" }
     diagnostics.report(
@@ -466,6 +467,44 @@ public enum TemplateReader {
           : "'Resources' is empty; CloudFormation requires at least one resource",
         file: file, range: (resources ?? declaring).key.range,
         path: resources == nil ? [] : ["Resources"]))
+  }
+
+  /// E1014 for a logical ID CloudFormation refuses: "The logical ID must be alphanumeric
+  /// (A-Za-z0-9) and unique within the template" (resources-section-structure.html), and at
+  /// most 255 characters. Keys with a loop's `${X}`/`&{X}` and the loops themselves
+  /// (`Fn::ForEach::Name`) follow the language extensions' rules, not judged here.
+  private static func checkLogicalIDs(
+    _ sections: [Entry], file: String, into diagnostics: inout Diagnostics
+  ) {
+    let named: [String: String] = [
+      "Resources": "resource", "Parameters": "parameter", "Conditions": "condition",
+      "Mappings": "mapping", "Outputs": "output",
+    ]
+    for section in sections {
+      guard let noun = named[section.name], let entries = section.value.mapping else { continue }
+      for entry in entries {
+        let name = entry.name
+        guard !Template.isLoop(name), !name.contains("${"), !name.contains("&{") else { continue }
+        let alphanumeric =
+          !name.isEmpty
+          && name.utf8.allSatisfy {
+            (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+          }
+        guard !alphanumeric || name.utf8.count > 255 else { continue }
+        let shown = name.unicodeScalars.map {
+          $0.properties.generalCategory == .control ? "\u{FFFD}" : String($0)
+        }.joined()
+        diagnostics.report(
+          Diagnostic(
+            .invalidLogicalID,
+            alphanumeric
+              ? "\(noun) '\(shown.prefix(40))…' has a logical ID of \(name.utf8.count) characters; "
+                + "CloudFormation takes at most 255"
+              : "\(noun) '\(shown)' has a logical ID CloudFormation rejects: letters and digits "
+                + "only (A-Za-z0-9)",
+            file: file, range: entry.key.range, path: [section.name, name]))
+      }
+    }
   }
 
   /// E1011 for a parameter without a `Type` or with one CloudFormation does not define. The

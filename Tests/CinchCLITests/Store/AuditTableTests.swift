@@ -23,3 +23,15 @@ import Testing
     #expect(lines[2].contains("prod/db"))
   }
 }
+
+/// A line break in a cell (a logical ID may hold one) would print a row of its own that reads
+/// as cinch's: tables show control characters as U+FFFD.
+@Suite struct TextTableTests {
+  @Test func controlCharactersCannotStartARow() {
+    let table = TextTable.render(
+      header: ["LOCATION", "PATH"],
+      rows: [["t.yaml:4:40", "Resources/A\nfake.yaml:1:1  ssm  /evil\r/Properties"]])
+    #expect(table.split(separator: "\n").count == 2)
+    #expect(table.contains("A\u{FFFD}fake.yaml:1:1  ssm  /evil\u{FFFD}/Properties"))
+  }
+}
