@@ -83,12 +83,15 @@ package struct StoreSync: Sendable {
 
     /// The copy of `name` stopped on `error`, and the sync with it: the entry is failed, and
     /// said maybe partly written (a request the target took before it stopped answering).
+    /// A dry run (`planned`) wrote nothing: it only stopped.
     mutating func stop(_ kind: String, _ name: String, _ error: any Error, planned: Bool) {
       stoppedBy = "\(error)"
       let failure = StoreError(
         code: "SyncStopped",
-        message: "the copy stopped here (\(error)); the target may hold part of this \(kind): "
-          + "run the sync again with --overwrite")
+        message: planned
+          ? "the dry run stopped here (\(error)); nothing was written"
+          : "the copy stopped here (\(error)); the target may hold part of this \(kind): "
+            + "run the sync again with --overwrite")
       entries.append(
         Entry(
           kind: kind, name: name, outcome: .failed(failure, copiedVersions: 0), planned: planned))

@@ -152,5 +152,13 @@ import Testing
     }
     #expect(error.code == "SyncStopped")
     #expect(error.message.contains("run the sync again with --overwrite"))
+    // A dry run wrote nothing: no advice to overwrite what it did not write.
+    let dry = try await StoreSync(options: .init(dryRun: true)).syncParameters(
+      from: source, to: store)
+    guard case .failed(let planned, _)? = dry.entries.first?.outcome else {
+      Issue.record("the entry being planned is not failed: \(dry.entries)")
+      return
+    }
+    #expect(planned.message.hasSuffix("nothing was written"), "\(planned.message)")
   }
 }
