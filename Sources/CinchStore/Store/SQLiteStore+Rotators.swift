@@ -49,6 +49,16 @@ extension SQLiteStore {
           "The rotator cannot run: \(CommandRotator.notRunnable(absolute, path: nil)).")
       }
       command[0] = absolute
+    } else if let program = command.first {
+      // A bare name runs from PATH (`psql`), as a rotation finds it: one PATH does not hold
+      // now is a typo, or a file of this folder that needs its `./`.
+      let path = ProcessInfo.processInfo.environment["PATH"]
+      guard CommandRotator.resolve(program, path: path) != nil else {
+        let here = FileManager.default.isExecutableFile(atPath: program)
+        throw StoreError.invalidParameter(
+          "The rotator cannot run: \(CommandRotator.notRunnable(program, path: path)) on PATH"
+            + (here ? " (for the one in this folder, give ./\(program))" : "") + ".")
+      }
     }
     let registered = command
     return try await perform("RegisterRotator", kind: nil, name: name) { db, trail in

@@ -627,6 +627,16 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     await expectStoreError("InvalidParameterException") {
       try await store.registerRotator(name: "missing", command: [script + ".missing"])
     }
+    // A bare name runs from PATH: one PATH does not hold is refused when it is registered.
+    await expectStoreError(
+      "InvalidParameterException",
+      message: "The rotator cannot run: command 'no-such-rotator-zz' not found on PATH."
+    ) {
+      try await store.registerRotator(name: "typo", command: ["no-such-rotator-zz"])
+    }
+    #expect(
+      try await store.registerRotator(name: "onpath", command: ["sh", "-c", "true"]).command
+        == ["sh", "-c", "true"])
     #expect(
       CommandRotator.notRunnable(script, path: nil)
         == "command '\(script)' is not executable ('\(script)' has no execute permission)")
