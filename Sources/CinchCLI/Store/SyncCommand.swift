@@ -86,9 +86,32 @@ struct SyncCommand: AsyncParsableCommand {
       throw CLIFailure(
         "--from and --to name the same store (AWS in \(one.region)): nothing to copy")
     }
-    let sync = StoreSync(
+    var sync = StoreSync(
       options: StoreSync.Options(path: path, overwrite: overwrite, dryRun: dryRun, keyID: keyID),
       targetKeys: target.keys)
+    // Each entry is said as it ends; one a signal interrupts is named for what it may be.
+    let inFlight = InFlightEntry()
+    let dryRun = self.dryRun
+    sync.onStart = { kind, name in inFlight.set("\(kind) '\(name)'") }
+    sync.onEntry = { entry in
+      inFlight.set(nil)
+      Output.stdout(Self.line(entry, dryRun: dryRun) + "\n")
+    }
+    let signals = StopSignals([SIGINT, SIGTERM])
+    let interruption = Task.detached {
+      guard let number = await signals.next() else { return }
+      let name = number == SIGINT ? "SIGINT" : "SIGTERM"
+      Output.stderr(
+        "cinch: sync interrupted (\(name))"
+          + (inFlight.get().map {
+            dryRun
+              ? " while planning \($0); nothing was written"
+              : " while copying \($0), which the target may hold part of: run the sync again "
+                + "with --overwrite"
+          } ?? "") + "\n")
+      Foundation.exit(128 + number)
+    }
+    defer { interruption.cancel() }
     var report: StoreSync.Report
     do {
       report = try await sync.syncParameters(from: source.parameters, to: target.parameters)
@@ -100,7 +123,7 @@ struct SyncCommand: AsyncParsableCommand {
     // A target that stopped answering ends the sync: what was done until then is said.
     func stopped(_ report: StoreSync.Report) throws {
       guard let reason = report.stoppedBy else { return }
-      Output.stdout(Self.render(report, dryRun: dryRun))
+      Output.stdout(Self.summary(report, dryRun: dryRun))
       throw CLIFailure("the sync stopped: \(reason) (the entries above were done before it did)")
     }
     try stopped(report)
@@ -110,13 +133,13 @@ struct SyncCommand: AsyncParsableCommand {
       report.stoppedBy = secrets.stoppedBy
       try stopped(report)
     } catch let error as StoreError {
-      Output.stdout(Self.render(report, dryRun: dryRun))
+      Output.stdout(Self.summary(report, dryRun: dryRun))
       throw CLIFailure("cannot list the secrets of '\(from)': \(error)")
     } catch let error as AWSClientError {
-      Output.stdout(Self.render(report, dryRun: dryRun))
+      Output.stdout(Self.summary(report, dryRun: dryRun))
       throw CLIFailure("\(error)")
     }
-    Output.stdout(Self.render(report, dryRun: dryRun))
+    Output.stdout(Self.summary(report, dryRun: dryRun))
     if report.failures > 0 { throw ExitCode(ExitStatus.findings) }
   }
 
@@ -154,73 +177,95 @@ struct SyncCommand: AsyncParsableCommand {
   }
 
   /// One line per parameter, then the totals.
+  /// The whole report: a line per entry, then the summary.
   static func render(_ report: StoreSync.Report, dryRun: Bool) -> String {
-    var lines: [String] = []
+    report.entries.map { line($0, dryRun: dryRun) + "\n" }.joined()
+      + summary(report, dryRun: dryRun)
+  }
+
+  /// `copied parameter '/a': 3 versions`.
+  static func line(_ entry: StoreSync.Entry, dryRun: Bool) -> String {
+    let (word, detail) = words(entry, dryRun: dryRun)
+    return "\(word) \(entry.kind) '\(entry.name)': \(detail)"
+  }
+
+  /// `sync: 3 copied, 1 unchanged`.
+  static func summary(_ report: StoreSync.Report, dryRun: Bool) -> String {
     var counts: [String: Int] = [:]
-    for entry in report.entries {
-      let name = "\(entry.kind) '\(entry.name)'"
-      let word: String
-      let detail: String
-      switch entry.outcome {
-      case .copied(let versions, let first, let last, let labels, let refused):
-        word = dryRun ? "would copy" : "copied"
-        var text = versions == 1 ? "1 version" : "\(versions) versions"
-        if first != 1 || last != versions {
-          text += " (source versions \(first)-\(last) become 1-\(versions))"
-        }
-        if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
-        if !refused.isEmpty {
-          text += "; the target refused labels " + refused.joined(separator: ", ")
-        }
-        detail = text
-      case .copiedSecret(let versions, let labels, let refused, let empty):
-        word = dryRun ? "would copy" : "copied"
-        var text = versions == 1 ? "1 version" : "\(versions) versions"
-        if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
-        if !refused.isEmpty {
-          text += "; the target refused labels " + refused.joined(separator: ", ")
-        }
-        if !empty.isEmpty {
-          text +=
-            "; not copied: labels " + empty.joined(separator: ", ")
-            + " on a version without a value"
-        }
-        detail = text
-      case .updated(let labels, let refused):
-        word = dryRun ? "would update" : "updated"
-        var text = "latest value written as a new version"
-        if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
-        if !refused.isEmpty {
-          text += "; the target refused labels " + refused.joined(separator: ", ")
-        }
-        detail = text
-      case .unchanged:
-        word = "unchanged"
-        detail = "the target has the same latest value"
-      case .skipped:
-        word = "skipped"
-        detail = "exists in the target (use --overwrite to update it)"
-      case .publicParameter:
-        word = "skipped"
-        detail = "one of AWS's public parameters, which AWS provides in every account"
-      case .failed(let error, let copied):
-        word = "failed"
-        detail =
-          "\(error.code)" + (error.message.isEmpty ? "" : ": \(error.message)")
-          + (copied > 0
-            ? " (its first \(copied) \(copied == 1 ? "version is" : "versions are") in the "
-              + "target: delete it there and sync again to copy the rest)" : "")
-      }
-      counts[word, default: 0] += 1
-      lines.append("\(word) \(name): \(detail)")
-    }
+    for entry in report.entries { counts[words(entry, dryRun: dryRun).word, default: 0] += 1 }
     let order = [
       "copied", "would copy", "updated", "would update", "unchanged", "skipped", "failed",
     ]
     let summary = order.compactMap { word in counts[word].map { "\($0) \(word)" } }
-    lines.append(
-      "sync: " + (summary.isEmpty ? "nothing to copy" : summary.joined(separator: ", "))
-        + (dryRun ? " (dry run: nothing written)" : ""))
-    return lines.joined(separator: "\n") + "\n"
+    return "sync: " + (summary.isEmpty ? "nothing to copy" : summary.joined(separator: ", "))
+      + (dryRun ? " (dry run: nothing written)" : "") + "\n"
   }
+
+  private static func words(_ entry: StoreSync.Entry, dryRun: Bool) -> (
+    word: String, detail: String
+  ) {
+    let word: String
+    let detail: String
+    switch entry.outcome {
+    case .copied(let versions, let first, let last, let labels, let refused):
+      word = dryRun ? "would copy" : "copied"
+      var text = versions == 1 ? "1 version" : "\(versions) versions"
+      if first != 1 || last != versions {
+        text += " (source versions \(first)-\(last) become 1-\(versions))"
+      }
+      if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
+      if !refused.isEmpty {
+        text += "; the target refused labels " + refused.joined(separator: ", ")
+      }
+      detail = text
+    case .copiedSecret(let versions, let labels, let refused, let empty):
+      word = dryRun ? "would copy" : "copied"
+      var text = versions == 1 ? "1 version" : "\(versions) versions"
+      if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
+      if !refused.isEmpty {
+        text += "; the target refused labels " + refused.joined(separator: ", ")
+      }
+      if !empty.isEmpty {
+        text +=
+          "; not copied: labels " + empty.joined(separator: ", ")
+          + " on a version without a value"
+      }
+      detail = text
+    case .updated(let labels, let refused):
+      word = dryRun ? "would update" : "updated"
+      var text = "latest value written as a new version"
+      if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
+      if !refused.isEmpty {
+        text += "; the target refused labels " + refused.joined(separator: ", ")
+      }
+      detail = text
+    case .unchanged:
+      word = "unchanged"
+      detail = "the target has the same latest value"
+    case .skipped:
+      word = "skipped"
+      detail = "exists in the target (use --overwrite to update it)"
+    case .publicParameter:
+      word = "skipped"
+      detail = "one of AWS's public parameters, which AWS provides in every account"
+    case .failed(let error, let copied):
+      word = "failed"
+      detail =
+        "\(error.code)" + (error.message.isEmpty ? "" : ": \(error.message)")
+        + (copied > 0
+          ? " (its first \(copied) \(copied == 1 ? "version is" : "versions are") in the "
+            + "target: delete it there and sync again to copy the rest)" : "")
+    }
+    return (word, detail)
+  }
+}
+
+/// The entry a sync is copying, for a signal that interrupts it (set and read from different
+/// threads).
+final class InFlightEntry: @unchecked Sendable {
+  private let lock = NSLock()
+  private var name: String?
+
+  func set(_ name: String?) { lock.withLock { self.name = name } }
+  func get() -> String? { lock.withLock { name } }
 }

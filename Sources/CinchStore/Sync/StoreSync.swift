@@ -106,6 +106,11 @@ package struct StoreSync: Sendable {
   /// otherwise ask the target (a KMS call on AWS) once per parameter.
   private let lookedUp = KeyLookups()
 
+  /// Told of each entry as its copy starts (kind, name) and as it ends: a command prints as
+  /// it goes, so a sync stopped by a signal has said what it did and what was in flight.
+  package var onStart: (@Sendable (_ kind: String, _ name: String) -> Void)?
+  package var onEntry: (@Sendable (Entry) -> Void)?
+
   package init(options: Options, targetKeys: (any KeyStore)? = nil) {
     self.options = options
     self.targetKeys = targetKeys
@@ -145,6 +150,7 @@ package struct StoreSync: Sendable {
   {
     var report = Report()
     for name in try await parameterNames(source) {
+      onStart?("parameter", name)
       let outcome: Outcome
       do {
         outcome = try await syncParameter(name, from: source, to: target)
@@ -152,10 +158,12 @@ package struct StoreSync: Sendable {
         outcome = .failed(error, copiedVersions: 0)
       } catch {
         report.stop("parameter", name, error, planned: options.dryRun)
+        if let stopped = report.entries.last { onEntry?(stopped) }
         return report
       }
-      report.entries.append(
-        Entry(kind: "parameter", name: name, outcome: outcome, planned: options.dryRun))
+      let entry = Entry(kind: "parameter", name: name, outcome: outcome, planned: options.dryRun)
+      report.entries.append(entry)
+      onEntry?(entry)
     }
     return report
   }
@@ -315,6 +323,7 @@ extension StoreSync {
   {
     var report = Report()
     for name in try await secretNames(source) {
+      onStart?("secret", name)
       let outcome: Outcome
       do {
         outcome = try await syncSecret(name, from: source, to: target)
@@ -322,10 +331,12 @@ extension StoreSync {
         outcome = .failed(error, copiedVersions: 0)
       } catch {
         report.stop("secret", name, error, planned: options.dryRun)
+        if let stopped = report.entries.last { onEntry?(stopped) }
         return report
       }
-      report.entries.append(
-        Entry(kind: "secret", name: name, outcome: outcome, planned: options.dryRun))
+      let entry = Entry(kind: "secret", name: name, outcome: outcome, planned: options.dryRun)
+      report.entries.append(entry)
+      onEntry?(entry)
     }
     return report
   }
