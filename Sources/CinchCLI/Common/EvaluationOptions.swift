@@ -21,14 +21,14 @@ struct EvaluationOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "AWS::Region; the embedded store and a bare aws:// are read there (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1; policy takes none: give it, or a --lock that records it).",
+      "AWS::Region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1); a command that reads a store reads the embedded one and a bare aws:// as in that region. policy takes no default: give it, or a --lock that records it.",
       valueName: "region")
   )
   var region: String?
 
   @Option(
     help: ArgumentHelp(
-      "AWS::AccountId, and the embedded store's (default: CINCH_ACCOUNT_ID, else 123456789012; policy takes none: give it, or a --lock that records it).",
+      "AWS::AccountId (default: CINCH_ACCOUNT_ID, else 123456789012), and the embedded store's where one is read. policy takes no default: give it, or a --lock that records it.",
       valueName: "id"))
   var accountId: String?
 
@@ -116,6 +116,7 @@ struct EvaluationSettings: Sendable, Hashable {
       throw ValidationError("--parameter-overrides takes Key=Value pairs; got '\(first)'")
     }
     let environment = ProcessEnvironment.current
+    try checkTarget(environment)
     let deploy = deployTarget(environment)
     var inputs = EvaluationInputs(
       parameters: parameters, region: deploy.region, accountID: deploy.accountID,
@@ -136,6 +137,34 @@ struct EvaluationSettings: Sendable, Hashable {
   /// `AWS::AccountId` as given: the flag (or the lock's), else `CINCH_ACCOUNT_ID`.
   func givenAccountID(_ environment: [String: String]) -> String? {
     accountID ?? environment["CINCH_ACCOUNT_ID"].flatMap { $0.isEmpty ? nil : $0 }
+  }
+
+  /// Refuses a region or account from the environment (or a lockfile) that is no region name
+  /// or no 12-digit account, naming where it came from, as the flags are refused: it would
+  /// go into every ARN (`arn:aws:ssm:not a region:…`) of a lock or a policy.
+  func checkTarget(_ environment: [String: String]) throws {
+    func source(_ value: String, flag: String, noun: String, _ variables: [String]) -> String {
+      if self.region == value || self.accountID == value {
+        return recordedIn.map { "the \(noun) '\($0)' records" } ?? flag
+      }
+      return variables.first { environment[$0] == value } ?? flag
+    }
+    if let region = givenRegion(environment), !Partition.isRegionName(region) {
+      let named = source(
+        region, flag: "--region", noun: "region", ["AWS_REGION", "AWS_DEFAULT_REGION"])
+      throw CommandFailure(
+        message: "\(named) must "
+          + "be a region name such as us-east-1 (lowercase letters, digits and hyphens); got "
+          + "'\(region)'")
+    }
+    if let account = givenAccountID(environment),
+      !(account.utf8.count == 12 && account.utf8.allSatisfy { (0x30...0x39).contains($0) })
+    {
+      throw CommandFailure(
+        message:
+          "\(source(account, flag: "--account-id", noun: "account", ["CINCH_ACCOUNT_ID"])) must be 12 "
+          + "digits; got '\(account)'")
+    }
   }
 
   /// Where the stack goes: the region and account given, else AWS's defaults for a template

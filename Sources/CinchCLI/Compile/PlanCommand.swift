@@ -11,7 +11,8 @@ struct PlanCommand: AsyncParsableCommand {
     discussion: """
       Resolves every reference at what it asks for (the latest version unless it names one) and \
       compares with the lockfile: old → new version, whether the value changed (by keyed \
-      fingerprint) and its length. Never a value. --format markdown suits a pull-request comment; \
+      fingerprint) and, for a value that is not a secret, its length. Never a value, nor a \
+      secret's length. --format markdown suits a pull-request comment; \
       --exit-code exits 1 when a deploy would read anything other than the lock pins.
       """)
 

@@ -54,6 +54,11 @@ struct RenderCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func validate() throws {
+    // An empty folder name is no folder: read as a path it is the root, where a render would
+    // write its tree and manifest (and later remove what its manifest lists).
+    if output.isEmpty {
+      throw ValidationError("--output needs a folder, or - for stdout; got ''")
+    }
     if output == "-", mode == .inline, !reveal, Output.isTerminal(1) {
       throw ValidationError(
         "inline output holds secret values; add --reveal to print it to a terminal")

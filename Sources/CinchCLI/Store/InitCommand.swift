@@ -51,7 +51,7 @@ struct InitCommand: AsyncParsableCommand {
     }
     do {
       let store = try await SQLiteStore.create(
-        at: path, master: provision, configuration: StoreOptions.configuration(environment))
+        at: path, master: provision, configuration: try StoreOptions.configuration(environment))
       // Said when it finished the store of an init that was interrupted.
       for warning in store.warnings { Output.stderr("cinch: warning: \(warning)\n") }
       try store.close()

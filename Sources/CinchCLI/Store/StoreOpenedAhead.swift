@@ -74,7 +74,7 @@ final class StoreOpenedAhead: Sendable {
   func run() {
     let opened = Result {
       try SQLiteStore.openOnThisThread(
-        at: path, master: key, configuration: StoreOptions.configuration(environment))
+        at: path, master: key, configuration: try StoreOptions.configuration(environment))
     }
     store.withLock { slot in
       switch opened {

@@ -51,7 +51,8 @@ struct StoreOptions: ParsableArguments {
   }
 
   /// Region, account and caller for ARNs, `LastModifiedUser` and the audit log.
-  static func configuration(_ environment: [String: String]) -> StoreConfiguration {
+  static func configuration(_ environment: [String: String]) throws -> StoreConfiguration {
+    try EvaluationSettings().checkTarget(environment)
     let (region, account) = EvaluationSettings().deployTarget(environment)
     return StoreConfiguration(region: region, accountID: account, caller: caller(environment))
   }
@@ -204,7 +205,8 @@ struct StoreOptions: ParsableArguments {
       return opened
     }
     let store = try await SQLiteStore.open(
-      at: path, master: try keySource(environment), configuration: Self.configuration(environment))
+      at: path, master: try keySource(environment),
+      configuration: try Self.configuration(environment))
     for warning in store.warnings { Output.stderr("cinch: warning: \(warning)\n") }
     return store
   }

@@ -458,6 +458,38 @@ import _CinchTestSupport
     #expect(try await cinch("check", "--offline").status == 0)
   }
 
+  /// A region or account from the environment is held to the flags' rules, named by its
+  /// variable: it would go into every ARN of the lock and the policy. An empty --output is
+  /// no folder (read as a path, it is the root).
+  @Test func badTargetsFromTheEnvironmentAndAnEmptyOutputAreRefused() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    let region = try await CinchProcess.run(
+      ["lock", "templates/rds-postgres.yaml"], in: directory,
+      environment: ["AWS_REGION": "not a region"])
+    #expect(region.status == 2)
+    #expect(
+      region.stderr
+        == "cinch: error: AWS_REGION must be a region name such as us-east-1 (lowercase "
+        + "letters, digits and hyphens); got 'not a region'\n", "\(region.stderr)")
+    #expect(
+      !FileManager.default.fileExists(atPath: directory.appendingPathComponent("cinch.lock").path))
+    let account = try await CinchProcess.run(
+      ["policy", "templates/rds-postgres.yaml", "--region", "eu-west-1"], in: directory,
+      environment: ["CINCH_ACCOUNT_ID": "abc"])
+    #expect(account.status == 2)
+    #expect(account.stderr.contains("CINCH_ACCOUNT_ID must be 12 digits; got 'abc'"))
+    let put = try await CinchProcess.run(
+      ["ssm", "put-parameter", "--name", "/x", "--value", "v", "--type", "String"],
+      in: directory, environment: ["AWS_REGION": "EU-WEST-1"])
+    #expect(put.status != 0)
+    #expect(put.stderr.contains("AWS_REGION must be a region name"), "\(put.stderr)")
+    #expect(try await cinch("lock", "templates/rds-postgres.yaml").status == 0)
+    let empty = try await cinch("render", "-o", "")
+    #expect(empty.status == 2)
+    #expect(empty.stderr.contains("--output needs a folder, or - for stdout"), "\(empty.stderr)")
+  }
+
   /// With a machine format stdout is the findings alone (a CI step parses it); what lock and
   /// render did goes to stderr.
   @Test func machineFormatsKeepStandardOutputParseable() async throws {
