@@ -145,12 +145,22 @@ struct CompileSession {
 
   static func readLock(_ path: String) throws -> Lockfile? {
     guard FileManager.default.fileExists(atPath: path) else { return nil }
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      throw CommandFailure(message: "\(path): cannot read the lockfile")
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+      throw CommandFailure(message: "\(path): cannot read the lockfile: it is a folder")
     }
+    let bytes: [UInt8]
+    do {
+      bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+    } catch {
+      let reason = (error as NSError).localizedFailureReason ?? "\(error.localizedDescription)"
+      throw CommandFailure(message: "\(path): cannot read the lockfile: \(reason)")
+    }
+    if String(validating: bytes, as: UTF8.self) == nil {
+      throw CommandFailure(
+        message: "\(path): cannot read the lockfile: it is not UTF-8 text")
+    }
+    let text = String(decoding: bytes, as: UTF8.self)
     do {
       return try Lockfile.parse(text, path: path)
     } catch {

@@ -490,6 +490,22 @@ import _CinchTestSupport
     #expect(empty.stderr.contains("--output needs a folder, or - for stdout"), "\(empty.stderr)")
   }
 
+  /// A lockfile that cannot be read says why: a folder, or bytes that are not UTF-8.
+  @Test func anUnreadableLockfileSaysWhy() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try FileManager.default.createDirectory(
+      at: directory.appendingPathComponent("folder.lock"), withIntermediateDirectories: true)
+    try Data([0xFF, 0xFE, 0x78]).write(to: directory.appendingPathComponent("bytes.lock"))
+    for (lock, reason) in [
+      ("folder.lock", "it is a folder"), ("bytes.lock", "it is not UTF-8 text"),
+    ] {
+      let result = try await cinch("check", "--offline", "--lock", lock)
+      #expect(result.status == 2)
+      #expect(
+        result.stderr.contains("\(lock): cannot read the lockfile: \(reason)"), "\(result.stderr)")
+    }
+  }
+
   /// With a machine format stdout is the findings alone (a CI step parses it); what lock and
   /// render did goes to stderr.
   @Test func machineFormatsKeepStandardOutputParseable() async throws {
