@@ -19,7 +19,8 @@ struct AuditEnableCommand: AsyncParsableCommand {
   @Argument(help: "Options: file_path=PATH, mode=0600.") var options: [String] = []
 
   func run() async throws {
-    let devicePath = GenericPath.clean(path ?? type)
+    // audit_enable.go: an empty -path is the type, as no -path is.
+    let devicePath = GenericPath.clean(path.flatMap { $0.isEmpty ? nil : $0 } ?? type)
     let parsed = try VaultArguments.parse(options)
     let session = try await VaultSession.open(storeOptions)
     let reply = await session.send(

@@ -35,7 +35,8 @@ struct SecretsEnableCommand: AsyncParsableCommand {
   @Argument(help: "The engine type.") var type: String
 
   func run() async throws {
-    let mountPath = GenericPath.clean(path ?? type)
+    // secrets_enable.go: `if mountPath == "" { mountPath = engineType }`, an empty -path too.
+    let mountPath = GenericPath.clean(path.flatMap { $0.isEmpty ? nil : $0 } ?? type)
     let slashed = mountPath.hasSuffix("/") ? mountPath : mountPath + "/"
     var body = JSONObject([("type", .string(type)), ("description", .string(description))])
     if let version { body["options"] = .object([("version", .string(String(version)))]) }

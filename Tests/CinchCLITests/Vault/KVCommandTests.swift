@@ -298,6 +298,15 @@ import _CinchTestSupport
       try workspace.cinch("kv", "put", "-field=version", "secret/app", "a=7").stdout == "2")
   }
 
+  /// An empty `-path` mounts at the type's name, as Vault's `secrets enable` and `audit enable`
+  /// do (it said success and mounted nothing).
+  @Test func anEmptyPathMountsAtTheTypesName() async throws {
+    let workspace = try await Workspace()
+    let enabled = try await workspace.cinch("secrets", "enable", "-path=", "kv-v2")
+    #expect(enabled.stdout == "Success! Enabled the kv-v2 secrets engine at: kv-v2/\n")
+    #expect(try await workspace.cinch("secrets", "list").stdout.contains("kv-v2/"))
+  }
+
   /// `kv list` names the path as Vault's path.Join leaves it: no trailing slash.
   @Test func listOfNothingNamesThePathWithoutASlash() async throws {
     let workspace = try await Workspace()
