@@ -44,6 +44,18 @@ enum ParameterMinimums {
     "UnlabelParameterVersion": [("Name", [.length(1)]), ("Labels", [.length(1), .itemLength(1)])],
     "AddTagsToResource": [("Tags[].Key", [.length(1)])],
     "RemoveTagsFromResource": [("TagKeys", [.itemLength(1)])],
+    // KMS (botocore's kms/2014-11-01: KeyIdType, AliasNameType)
+    "DescribeKey": [("KeyId", [.length(1)])],
+    "CreateAlias": [("AliasName", [.length(1)]), ("TargetKeyId", [.length(1)])],
+    "ListAliases": [("KeyId", [.length(1)])],
+    // IAM (iam/2010-05-08: userNameType, policyNameType, accessKeyIdType)
+    "CreateAccessKey": [("UserName", [.length(1)])],
+    "ListAccessKeys": [("UserName", [.length(1)])],
+    "DeleteAccessKey": [("UserName", [.length(1)]), ("AccessKeyId", [.length(16)])],
+    "PutUserPolicy": [("UserName", [.length(1)]), ("PolicyName", [.length(1)])],
+    "GetUserPolicy": [("UserName", [.length(1)]), ("PolicyName", [.length(1)])],
+    "ListUserPolicies": [("UserName", [.length(1)])],
+    "DeleteUserPolicy": [("UserName", [.length(1)]), ("PolicyName", [.length(1)])],
     // Secrets Manager
     "CreateSecret": [
       ("Name", [.length(1)]), ("ClientRequestToken", [.length(32)]),

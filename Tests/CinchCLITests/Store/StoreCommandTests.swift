@@ -680,6 +680,29 @@ import _CinchTestSupport
           + "[Errno 21] Is a directory: '.'\n"), "\(folder.stderr)")
   }
 
+  /// kms and iam hold their requests to botocore's minimums too: an empty id or name is a
+  /// usage error (exit 252), never sent.
+  @Test func kmsAndIAMRefuseEmptyNamesBeforeAnyCall() async throws {
+    let project = try await Project()
+    for (arguments, message) in [
+      (["kms", "describe-key", "--key-id", ""], "Invalid length for parameter KeyId, value: 0"),
+      (
+        ["kms", "create-alias", "--alias-name", "", "--target-key-id", "x"],
+        "Invalid length for parameter AliasName, value: 0"
+      ),
+      (["iam", "list-access-keys", "--user-name", ""], "Invalid length for parameter UserName"),
+      (
+        ["iam", "delete-access-key", "--access-key-id", "short"],
+        "Invalid length for parameter AccessKeyId, value: 5, valid min length: 16"
+      ),
+    ] {
+      let result = try await project.run(arguments)
+      #expect(result.status == 252, "\(arguments)")
+      #expect(
+        result.stderr.contains("Parameter validation failed:\n\(message)"), "\(result.stderr)")
+    }
+  }
+
   /// A `file://` value is the file's text as it is: a leading byte order mark stays, as the aws
   /// CLI keeps it (Foundation's decoding would drop it).
   @Test func aParamfileKeepsItsByteOrderMark() async throws {

@@ -21,6 +21,7 @@ struct CreateAccessKeyCommand: AsyncParsableCommand {
     try await AWSCommand.run("CreateAccessKey", global) { input in
       try input?.validateKeys(allowed: ["UserName"])
       let user = try input.string("UserName", flag: userName, option: "--user-name")
+      try ParameterMinimums.check("CreateAccessKey", strings: ["UserName": user])
       return try await storeOptions.openForAWSCommand().createAccessKey(userName: user)
     }
   }
@@ -41,6 +42,7 @@ struct ListAccessKeysCommand: AsyncParsableCommand {
     try await AWSCommand.run("ListAccessKeys", global) { input in
       try input?.validateKeys(allowed: ["UserName"])
       let user = try input.string("UserName", flag: userName, option: "--user-name")
+      try ParameterMinimums.check("ListAccessKeys", strings: ["UserName": user])
       return try await storeOptions.openForAWSCommand().listAccessKeys(userName: user)
     }
   }
@@ -103,6 +105,8 @@ struct DeleteAccessKeyCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["AccessKeyId", "UserName"])
       let id = try input.string("AccessKeyId", flag: accessKeyID, option: "--access-key-id") ?? ""
       let user = try input.string("UserName", flag: userName, option: "--user-name")
+      try ParameterMinimums.check(
+        "DeleteAccessKey", strings: ["UserName": user, "AccessKeyId": id])
       try await storeOptions.openForAWSCommand().deleteAccessKey(accessKeyID: id, userName: user)
       return EmptyIAMResponse()
     }

@@ -32,6 +32,7 @@ struct PutUserPolicyCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["UserName", "PolicyName", "PolicyDocument"])
       let user = try input.string("UserName", flag: userName, option: "--user-name") ?? ""
       let name = try input.string("PolicyName", flag: policyName, option: "--policy-name") ?? ""
+      try ParameterMinimums.check("PutUserPolicy", strings: ["UserName": user, "PolicyName": name])
       let document =
         try input.string("PolicyDocument", flag: policyDocument, option: "--policy-document")
         ?? ""
@@ -64,6 +65,7 @@ struct GetUserPolicyCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["UserName", "PolicyName"])
       let user = try input.string("UserName", flag: userName, option: "--user-name") ?? ""
       let name = try input.string("PolicyName", flag: policyName, option: "--policy-name") ?? ""
+      try ParameterMinimums.check("GetUserPolicy", strings: ["UserName": user, "PolicyName": name])
       return try await storeOptions.openForAWSCommand().getUserPolicy(
         userName: user, policyName: name)
     }
@@ -85,6 +87,7 @@ struct ListUserPoliciesCommand: AsyncParsableCommand {
       try input.requireParameters([("UserName", "--user-name", userName != nil)])
       try input?.validateKeys(allowed: ["UserName"])
       let user = try input.string("UserName", flag: userName, option: "--user-name") ?? ""
+      try ParameterMinimums.check("ListUserPolicies", strings: ["UserName": user])
       return try await storeOptions.openForAWSCommand().listUserPolicies(userName: user)
     }
   }
@@ -111,6 +114,8 @@ struct DeleteUserPolicyCommand: AsyncParsableCommand {
       try input?.validateKeys(allowed: ["UserName", "PolicyName"])
       let user = try input.string("UserName", flag: userName, option: "--user-name") ?? ""
       let name = try input.string("PolicyName", flag: policyName, option: "--policy-name") ?? ""
+      try ParameterMinimums.check(
+        "DeleteUserPolicy", strings: ["UserName": user, "PolicyName": name])
       try await storeOptions.openForAWSCommand().deleteUserPolicy(userName: user, policyName: name)
       return EmptyIAMResponse()
     }

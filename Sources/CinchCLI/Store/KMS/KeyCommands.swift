@@ -59,8 +59,9 @@ struct DescribeKeyCommand: AsyncParsableCommand {
     try await AWSCommand.run("DescribeKey", global) { input in
       try input.requireParameters([("KeyId", "--key-id", keyID != nil)])
       try input?.validateKeys(allowed: ["KeyId", "GrantTokens"])
-      let request = DescribeKeyRequest(
-        keyID: try input.string("KeyId", flag: keyID, option: "--key-id") ?? "")
+      let request = try DescribeKeyRequest(
+        keyID: try input.string("KeyId", flag: keyID, option: "--key-id") ?? ""
+      ).checked(for: "DescribeKey")
       return try await storeOptions.openKeyStore(global).describeKey(request)
     }
   }
@@ -116,10 +117,11 @@ struct CreateAliasCommand: AsyncParsableCommand {
         ("TargetKeyId", "--target-key-id", targetKeyID != nil),
       ])
       try input?.validateKeys(allowed: ["AliasName", "TargetKeyId"])
-      let request = CreateAliasRequest(
+      let request = try CreateAliasRequest(
         aliasName: try input.string("AliasName", flag: aliasName, option: "--alias-name") ?? "",
         targetKeyID: try input.string("TargetKeyId", flag: targetKeyID, option: "--target-key-id")
-          ?? "")
+          ?? ""
+      ).checked(for: "CreateAlias")
       return try await storeOptions.openKeyStore(global).createAlias(request)
     }
   }
@@ -143,6 +145,7 @@ struct ListAliasesCommand: AsyncParsableCommand {
     ) { input in
       try input?.validateKeys(allowed: ["KeyId", "Limit", "Marker"])
       let keyID = try input.string("KeyId", flag: keyID, option: "--key-id")
+      try ParameterMinimums.check("ListAliases", strings: ["KeyId": keyID])
       let store = try await storeOptions.openKeyStore(global)
       let collected = try await pagination.collect(
         noPaginate: global.noPaginate,
