@@ -200,7 +200,7 @@ struct PolicyCommand: AsyncParsableCommand {
     // A policy from the templates that could be read would leave out what the others read and
     // look complete: none is written.
     if run.anInputFailed {
-      Output.stderr("cinch: no policy written: a template could not be read (below)\n")
+      Output.stderr("cinch: no policy written: an input could not be read (below)\n")
       try run.reportToStandardError()
       throw ExitCode(ExitStatus.failure)
     }

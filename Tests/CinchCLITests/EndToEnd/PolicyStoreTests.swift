@@ -21,7 +21,7 @@ import _CinchTestSupport
       in: directory)
     #expect(result.status == 2)
     #expect(result.stdout.isEmpty)
-    #expect(result.stderr.contains("cinch: no policy written: a template could not be read"))
+    #expect(result.stderr.contains("cinch: no policy written: an input could not be read"))
     #expect(result.stderr.contains("missing.yaml: error[E0001]: no such file"))
   }
 
