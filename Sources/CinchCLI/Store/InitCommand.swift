@@ -31,6 +31,12 @@ struct InitCommand: AsyncParsableCommand {
     }
     let provision: MasterKeyProvision
     var described: String
+    // Two locks named at once: the store takes one, and the other would be silently dropped.
+    if passphrase, storeOptions.keyFile != nil {
+      throw ValidationError(
+        "--passphrase and --key-file name two different locks; give one (a passphrase store "
+          + "has no key file)")
+    }
     if passphrase {
       guard let secret = try Self.newPassphrase(environment, for: "store '\(path)'") else {
         throw CLIFailure("--passphrase needs CINCH_PASSPHRASE or a terminal to type it at")

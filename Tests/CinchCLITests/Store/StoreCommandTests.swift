@@ -335,6 +335,13 @@ import _CinchTestSupport
 
   @Test func passphraseStoresAndRekey() async throws {
     let project = try await Project(initialise: false)
+    // A passphrase and a key file at once: refused, nothing created (the key file was dropped).
+    let both = try await project.run(
+      ["init", "--passphrase", "--key-file", "k"],
+      environment: ["CINCH_PASSPHRASE": "correct horse battery"])
+    #expect(both.status != 0)
+    #expect(both.stderr.contains("--passphrase and --key-file name two different locks"))
+    #expect(!FileManager.default.fileExists(atPath: project.path(".cinch/store.db")))
     let created = try await project.run(
       ["init", "--passphrase"], environment: ["CINCH_PASSPHRASE": "correct horse battery"])
     #expect(created.stdout == "created store '.cinch/store.db', locked with a passphrase\n")
