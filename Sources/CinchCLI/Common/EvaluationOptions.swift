@@ -55,7 +55,7 @@ struct EvaluationOptions: ParsableArguments {
   }
 
   func validate() throws {
-    if let accountId, !(accountId.count == 12 && accountId.allSatisfy(\.isNumber)) {
+    if let accountId, !EvaluationSettings.isAccountID(accountId) {
       throw ValidationError("--account-id must be 12 digits")
     }
     if let region, !Partition.isRegionName(region) {
@@ -143,28 +143,28 @@ struct EvaluationSettings: Sendable, Hashable {
   /// or no 12-digit account, naming where it came from, as the flags are refused: it would
   /// go into every ARN (`arn:aws:ssm:not a region:…`) of a lock or a policy.
   func checkTarget(_ environment: [String: String]) throws {
-    func source(_ value: String, flag: String, noun: String, _ variables: [String]) -> String {
-      if self.region == value || self.accountID == value {
-        return recordedIn.map { "the \(noun) '\($0)' records" } ?? flag
-      }
-      return variables.first { environment[$0] == value } ?? flag
+    // Where a value came from: the flag (or the lock's record), else the first variable set.
+    func source(given: String?, flag: String, noun: String, _ variables: [String]) -> String {
+      if given != nil { return recordedIn.map { "the \(noun) '\($0)' records" } ?? flag }
+      return variables.first { environment[$0].map { !$0.isEmpty } ?? false } ?? flag
     }
     if let region = givenRegion(environment), !Partition.isRegionName(region) {
       let named = source(
-        region, flag: "--region", noun: "region", ["AWS_REGION", "AWS_DEFAULT_REGION"])
+        given: self.region, flag: "--region", noun: "region", ["AWS_REGION", "AWS_DEFAULT_REGION"])
       throw CommandFailure(
-        message: "\(named) must "
-          + "be a region name such as us-east-1 (lowercase letters, digits and hyphens); got "
-          + "'\(region)'")
+        message: "\(named) must be a region name such as us-east-1 (lowercase letters, digits "
+          + "and hyphens); got '\(region)'")
     }
-    if let account = givenAccountID(environment),
-      !(account.utf8.count == 12 && account.utf8.allSatisfy { (0x30...0x39).contains($0) })
-    {
-      throw CommandFailure(
-        message:
-          "\(source(account, flag: "--account-id", noun: "account", ["CINCH_ACCOUNT_ID"])) must be 12 "
-          + "digits; got '\(account)'")
+    if let account = givenAccountID(environment), !Self.isAccountID(account) {
+      let named = source(
+        given: accountID, flag: "--account-id", noun: "account", ["CINCH_ACCOUNT_ID"])
+      throw CommandFailure(message: "\(named) must be 12 digits; got '\(account)'")
     }
+  }
+
+  /// Twelve ASCII digits, as AWS writes an account id.
+  static func isAccountID(_ text: String) -> Bool {
+    text.utf8.count == 12 && text.utf8.allSatisfy { (0x30...0x39).contains($0) }
   }
 
   /// Where the stack goes: the region and account given, else AWS's defaults for a template

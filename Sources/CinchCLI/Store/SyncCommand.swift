@@ -2,6 +2,7 @@ import ArgumentParser
 import CinchAWS
 import CinchStore
 import Foundation
+import Synchronization
 
 /// `cinch sync --from STORE --to STORE`: copies parameters and secrets between any two stores
 /// (the embedded file, AWS), with their history and labels, and reports each on its own line.
@@ -262,10 +263,9 @@ struct SyncCommand: AsyncParsableCommand {
 
 /// The entry a sync is copying, for a signal that interrupts it (set and read from different
 /// threads).
-final class InFlightEntry: @unchecked Sendable {
-  private let lock = NSLock()
-  private var name: String?
+final class InFlightEntry: Sendable {
+  private let name = Mutex<String?>(nil)
 
-  func set(_ name: String?) { lock.withLock { self.name = name } }
-  func get() -> String? { lock.withLock { name } }
+  func set(_ name: String?) { self.name.withLock { $0 = name } }
+  func get() -> String? { name.withLock { $0 } }
 }

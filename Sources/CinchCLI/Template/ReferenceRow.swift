@@ -122,14 +122,8 @@ struct ReferenceRow {
 enum TextTable {
   /// A control character in a cell (a line break or carriage return in a logical ID or a
   /// file name) would start a row of its own that looks like cinch's: each is shown as U+FFFD,
-  /// one character for one.
-  static func cell(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-    else { return text }
-    return String(
-      String.UnicodeScalarView(
-        text.unicodeScalars.map { $0.properties.generalCategory == .control ? "\u{FFFD}" : $0 }))
-  }
+  /// one character for one, as in a finding's message.
+  static func cell(_ text: String) -> String { HumanDiagnosticRenderer.sanitized(text) }
 
   static func render(header: [String], rows: [[String]]) -> String {
     let rows = rows.map { $0.map(cell) }

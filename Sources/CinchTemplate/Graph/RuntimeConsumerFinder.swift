@@ -46,7 +46,7 @@ public enum RuntimeConsumerFinder {
     var live: Bool
   }
 
-  struct Finder {
+  private struct Finder {
     let template: Template
     let index: TemplateIndex
     var evaluator: Evaluator
@@ -209,7 +209,7 @@ public enum RuntimeConsumerFinder {
       if location.waitsOn.isEmpty, let kind = location.kind,
         let (code, message) =
           Self.unreadableName(location.name, kind: kind, by: site.resourceType)
-          ?? Self.unreachableARN(
+          ?? RuntimeConsumerFinder.unreachableARN(
             location.name, kind: kind, by: site.resourceType, inputs: evaluator.inputs)
       {
         diagnostics.report(
@@ -510,53 +510,6 @@ public enum RuntimeConsumerFinder {
       )
     }
 
-    /// An ARN whose partition or region is not written as AWS writes them (`AWS`,
-    /// `EU-WEST-1`, `eu_west_1`: IAM and the services compare ARNs exactly, so it names
-    /// nothing; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html), or of
-    /// another partition than the region the stack deploys to, when that region is given and
-    /// its partition known: partitions share no credentials, roles or resources, so the
-    /// resource cannot read it, as a reference's secret ARN cannot (E2013). Not judged in an
-    /// evaluation as if deployed elsewhere (`partitionStandIn`), whose stand-ins for the
-    /// partition and a parameter's value are no names at all.
-    static func unreachableARN(
-      _ name: String, kind: StoreEntry.Kind, by resourceType: String, inputs: EvaluationInputs
-    ) -> (DiagnosticCode, String)? {
-      guard inputs.partitionStandIn == nil,
-        let arn = StoreARN(kind == .parameter ? ParameterVersionSelector.split(name).name : name),
-        arn.kind == kind
-      else { return nil }
-      let ending =
-        "; '\(resourceType)' reads no \(kind.rawValue) by it, and no statement is generated for it"
-      if !Partition.isPartitionName(arn.partition) {
-        return (
-          .invalidName,
-          "'\(name)' names the partition '\(arn.partition)', which is not an AWS partition "
-            + "('aws', 'aws-cn', …)" + ending
-        )
-      }
-      if !Partition.isRegionName(arn.region) {
-        return (
-          .invalidName,
-          "'\(name)' names the region '\(arn.region)', which is not a region name "
-            + "('us-east-1', …)" + ending
-        )
-      }
-      // A region of a partition cinch does not know is read as `aws`'s (`Partition.of`): its
-      // real partition is not known here.
-      let region = inputs.region
-      guard !inputs.assumed.contains("AWS::Region"),
-        Partition.of(region: region) != .standard || Partition.isStandardRegion(region)
-      else { return nil }
-      let partition = inputs.partition
-      guard arn.partition != partition else { return nil }
-      return (
-        .invalidName,
-        "'\(name)' is in partition '\(arn.partition)', but the stack deploys to "
-          + "\(region) (partition '\(partition)'), which shares no roles or resources with it"
-          + ending
-      )
-    }
-
     /// A located name as the naming rules see it.
     enum CheckedName: Equatable {
       /// What Parameter Store's or Secrets Manager's rules apply to: an ARN's resource name
@@ -841,5 +794,54 @@ public enum RuntimeConsumerFinder {
         return nil
       }
     }
+  }
+}
+
+extension RuntimeConsumerFinder {
+  /// An ARN whose partition or region is not written as AWS writes them (`AWS`,
+  /// `EU-WEST-1`, `eu_west_1`: IAM and the services compare ARNs exactly, so it names
+  /// nothing; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html), or of
+  /// another partition than the region the stack deploys to, when that region is given and
+  /// its partition known: partitions share no credentials, roles or resources, so the
+  /// resource cannot read it, as a reference's secret ARN cannot (E2013). Not judged in an
+  /// evaluation as if deployed elsewhere (`partitionStandIn`), whose stand-ins for the
+  /// partition and a parameter's value are no names at all.
+  static func unreachableARN(
+    _ name: String, kind: StoreEntry.Kind, by resourceType: String, inputs: EvaluationInputs
+  ) -> (DiagnosticCode, String)? {
+    guard inputs.partitionStandIn == nil,
+      let arn = StoreARN(kind == .parameter ? ParameterVersionSelector.split(name).name : name),
+      arn.kind == kind
+    else { return nil }
+    let ending =
+      "; '\(resourceType)' reads no \(kind.rawValue) by it, and no statement is generated for it"
+    if !Partition.isPartitionName(arn.partition) {
+      return (
+        .invalidName,
+        "'\(name)' names the partition '\(arn.partition)', which is not an AWS partition "
+          + "('aws', 'aws-cn', …)" + ending
+      )
+    }
+    if !Partition.isRegionName(arn.region) {
+      return (
+        .invalidName,
+        "'\(name)' names the region '\(arn.region)', which is not a region name "
+          + "('us-east-1', …)" + ending
+      )
+    }
+    // A region of a partition cinch does not know is read as `aws`'s (`Partition.of`): its
+    // real partition is not known here.
+    let region = inputs.region
+    guard !inputs.assumed.contains("AWS::Region"),
+      Partition.of(region: region) != .standard || Partition.isStandardRegion(region)
+    else { return nil }
+    let partition = inputs.partition
+    guard arn.partition != partition else { return nil }
+    return (
+      .invalidName,
+      "'\(name)' is in partition '\(arn.partition)', but the stack deploys to "
+        + "\(region) (partition '\(partition)'), which shares no roles or resources with it"
+        + ending
+    )
   }
 }

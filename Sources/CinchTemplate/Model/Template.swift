@@ -491,9 +491,7 @@ public enum TemplateReader {
             (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
           }
         guard !alphanumeric || name.utf8.count > 255 else { continue }
-        let shown = name.unicodeScalars.map {
-          $0.properties.generalCategory == .control ? "\u{FFFD}" : String($0)
-        }.joined()
+        let shown = HumanDiagnosticRenderer.sanitized(name)
         diagnostics.report(
           Diagnostic(
             .invalidLogicalID,

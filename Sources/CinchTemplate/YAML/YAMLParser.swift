@@ -243,42 +243,36 @@ struct YAMLComposer {
     let start = marks.offset(event.start_mark)
     let end = marks.offset(event.end_mark)
     let name = string(event.data.alias.anchor) ?? ""
-    guard let anchored = anchors[name] else {
+    // Every refusal of an alias is said at the alias, and stops the document.
+    func refuse(_ code: DiagnosticCode, _ message: String) -> Stop {
       diagnostics.report(
         Diagnostic(
-          .undefinedAlias, "alias '*\(name)' refers to no anchor defined before it",
-          file: file.path, range: positions.range(fromByte: start, toByte: end)))
-      throw Stop()
+          code, message, file: file.path, range: positions.range(fromByte: start, toByte: end)))
+      return Stop()
+    }
+    guard let anchored = anchors[name] else {
+      throw refuse(.undefinedAlias, "alias '*\(name)' refers to no anchor defined before it")
     }
     aliasNodeCount += anchored.size
     if aliasNodeCount > limits.maxAliasNodes {
-      diagnostics.report(
-        Diagnostic(
-          .aliasExpansionLimit,
-          "aliases expand to more than \(limits.maxAliasNodes) nodes (at '*\(name)')",
-          file: file.path, range: positions.range(fromByte: start, toByte: end)))
-      throw Stop()
+      throw refuse(
+        .aliasExpansionLimit,
+        "aliases expand to more than \(limits.maxAliasNodes) nodes (at '*\(name)')")
     }
     aliasByteCount += anchored.bytes
     if aliasByteCount > limits.maxFileSize {
-      diagnostics.report(
-        Diagnostic(
-          .aliasExpansionLimit,
-          "aliases expand to more than \(limits.maxFileSize) bytes of text, the most a file may "
-            + "hold (--max-file-size) (at '*\(name)')",
-          file: file.path, range: positions.range(fromByte: start, toByte: end)))
-      throw Stop()
+      throw refuse(
+        .aliasExpansionLimit,
+        "aliases expand to more than \(limits.maxFileSize) bytes of text, the most a file may "
+          + "hold (--max-file-size) (at '*\(name)')")
     }
     // The copy nests as deep below here as the anchored node did below its anchor: the
     // tree, not the text, is what every later pass walks (recursively).
     if stack.count + anchored.height > limits.maxDepth {
-      diagnostics.report(
-        Diagnostic(
-          .nestingTooDeep,
-          "collections nest deeper than \(limits.maxDepth) levels once aliases are expanded "
-            + "(at '*\(name)')",
-          file: file.path, range: positions.range(fromByte: start, toByte: end)))
-      throw Stop()
+      throw refuse(
+        .nestingTooDeep,
+        "collections nest deeper than \(limits.maxDepth) levels once aliases are expanded "
+          + "(at '*\(name)')")
     }
     try count(anchored.size, at: start, into: &diagnostics)
     expansions.aliases.note("alias '*\(name)'") { positions.range(fromByte: start, toByte: end) }

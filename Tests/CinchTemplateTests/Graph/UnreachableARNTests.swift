@@ -10,7 +10,7 @@ import Testing
   static func problem(_ name: String, region: String, standIn: Bool = false) -> String? {
     var inputs = EvaluationInputs(region: region)
     if standIn { inputs.partitionStandIn = Partition(name: "cinchzz", urlSuffix: "example") }
-    return RuntimeConsumerFinder.Finder.unreachableARN(
+    return RuntimeConsumerFinder.unreachableARN(
       name, kind: .parameter, by: "AWS::ECS::TaskDefinition", inputs: inputs)?.1
   }
 

@@ -180,7 +180,9 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
     }
   }
 
-  static func sanitized(_ text: String) -> String {
+  /// `text` with each scalar `displayable`: for any text printed to a terminal (a finding's
+  /// message, a table cell holding a logical ID).
+  package static func sanitized(_ text: String) -> String {
     var result = ""
     result.unicodeScalars.append(contentsOf: text.unicodeScalars.map(displayable))
     return result
