@@ -33,7 +33,9 @@ import Testing
       first.fingerprint(of: value, entry: entry)
         != first.fingerprint(of: value, entry: "ssm:/app/cache"))
     // Another key gives other fingerprints.
-    let other = try FingerprintKey.load(environment: [:], directory: try Self.directory())
+    let otherDirectory = try Self.directory()
+    defer { try? FileManager.default.removeItem(atPath: otherDirectory) }
+    let other = try FingerprintKey.load(environment: [:], directory: otherDirectory)
     #expect(
       other.fingerprint(of: value, entry: entry) != first.fingerprint(of: value, entry: entry))
   }

@@ -83,6 +83,7 @@ struct PolicyFixture {
     var keys = EncryptionKeys.none
     var keyNames: [String: String] = [:]
     var store: SeededStore?
+    defer { store?.remove() }
     if let seed = settings["store"]?.objectValue {
       let seeded = try await SeededStore(seed, region: region, account: account)
       store = seeded
@@ -95,7 +96,6 @@ struct PolicyFixture {
       keys = try await resolver.resolve(
         PolicyGenerator.keyQueries(for: analyses, target: target, options: options, pins: pins))
     }
-    defer { try? store?.store.close() }
 
     let set = PolicyGenerator.generate(
       analyses, target: target, inputs: inputs, options: options, keys: keys, pins: pins,
@@ -204,5 +204,11 @@ struct SeededStore {
         )
       }
     }
+  }
+
+  /// Closes the store and deletes its folder: every case seeds its own, thousands a day.
+  func remove() {
+    try? store.close()
+    try? FileManager.default.removeItem(at: directory)
   }
 }
