@@ -386,6 +386,9 @@ public struct Evaluator: Sendable {
       return unknown(keys[0], keys[1], keys[2])
     }
     guard let mapping = template.mapping(mapName) else {
+      if template.mayDefineMappings {
+        return .unknown(Unknown(.transform, "mapping '\(mapName)' may be included at deploy"))
+      }
       report(
         Diagnostic(
           .danglingReference, template.danglingMappingMessage(mapName),

@@ -656,7 +656,7 @@ private struct Builder {
     if index.mappings.contains(name) {
       usedMappings.insert(name)
       edge(.findInMap, to: GraphNode.id(.mapping, name), range: range, at: at)
-    } else {
+    } else if !template.mayDefineMappings {
       dangling(template.danglingMappingMessage(name), range: range, at: at)
     }
   }

@@ -12,6 +12,10 @@ public struct Template: Sendable {
     didSet { resourceIndex = Self.index(resources) }
   }
   public var outputs: [Output]
+  /// The sections an `AWS::Include` adds to (an `Fn::Transform` key among the entries, or the
+  /// whole section one): what they hold is known only at deploy.
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-include.html
+  public var includedSections: Set<String> = []
   /// Position of each logical ID's first resource: lookups by name are made per reference and
   /// per graph edge, and a scan each time made large templates quadratic.
   fileprivate var resourceIndex: [String: Int] = [:]
@@ -127,7 +131,12 @@ public struct Template: Sendable {
   }
 
   /// Whether a condition the template does not write may be made by a loop of `Fn::ForEach`.
-  public var mayDefineConditions: Bool { conditions.contains { Self.isLoop($0.name) } }
+  public var mayDefineConditions: Bool {
+    includedSections.contains("Conditions") || conditions.contains { Self.isLoop($0.name) }
+  }
+
+  /// Whether a mapping the template does not write may be included at deploy.
+  public var mayDefineMappings: Bool { includedSections.contains("Mappings") }
 
   /// Whether a name the template does not write may still name something at deploy: a
   /// resource a transform adds (`AWS::Serverless-2016-10-31` makes `ServerlessRestApi`,
@@ -137,6 +146,7 @@ public struct Template: Sendable {
   /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-ref-resources.html
   public func mayDefineName(_ logicalID: String) -> Bool {
     if transforms.contains(where: { $0 != "AWS::LanguageExtensions" }) { return true }
+    if includedSections.contains("Resources") { return true }
     let moduleResource = resources.contains { resource in
       resource.type?.hasSuffix("::MODULE") == true && logicalID.count > resource.logicalID.count
         && logicalID.hasPrefix(resource.logicalID)
@@ -276,9 +286,18 @@ public enum TemplateReader {
     let shape = Shape(root, transforms: template.transforms)
     for section in sections {
       // `Resources: {Fn::Transform: {Name: AWS::Include, …}}` reads as one intrinsic function:
-      // the resources come from the included file.
-      if section.name == "Resources", section.value.intrinsic?.function == .transform { continue }
-      guard let entries = section.value.mapping else {
+      // the section comes from the included file. Beside the entries, it includes more of them.
+      // Parameters take no include; CloudFormation rejects one there.
+      if Self.includableSections.contains(section.name) {
+        if section.value.intrinsic?.function == .transform {
+          template.includedSections.insert(section.name)
+          continue
+        }
+        if section.value["Fn::Transform"] != nil { template.includedSections.insert(section.name) }
+      }
+      guard
+        let entries = section.value.mapping?.filter({ !Self.isInclude($0, in: section.name) })
+      else {
         if ["Parameters", "Mappings", "Conditions", "Resources", "Outputs"].contains(section.name),
           !section.value.isNull, shape.looksLikeTemplate
         {
@@ -304,8 +323,7 @@ public enum TemplateReader {
           Template.Condition(name: $0.name, keyRange: $0.key.range, node: $0.value)
         }
       case "Resources":
-        // An `Fn::Transform` beside the resources includes more of them; it is none itself.
-        template.resources = entries.filter { $0.name != "Fn::Transform" }.map { entry in
+        template.resources = entries.map { entry in
           let resource = resource(entry)
           if resource.type == nil, !Template.isLoop(entry.name) {
             diagnostics.report(
@@ -420,6 +438,15 @@ public enum TemplateReader {
     }
   }
 
+  /// The sections an `AWS::Include` may add to: every one holding named entries but
+  /// `Parameters`.
+  static let includableSections: Set<String> = ["Mappings", "Conditions", "Resources", "Outputs"]
+
+  /// An `Fn::Transform` entry among a section's own: an include, no entry of the section.
+  static func isInclude(_ entry: Entry, in section: String) -> Bool {
+    entry.name == "Fn::Transform" && includableSections.contains(section)
+  }
+
   /// The sections CloudFormation reads; any other top-level key fails the deploy.
   /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html
   static let sectionNames = [
@@ -482,7 +509,7 @@ public enum TemplateReader {
     ]
     for section in sections {
       guard let noun = named[section.name], let entries = section.value.mapping else { continue }
-      for entry in entries {
+      for entry in entries where !isInclude(entry, in: section.name) {
         let name = entry.name
         guard !Template.isLoop(name), !name.contains("${"), !name.contains("&{") else { continue }
         let alphanumeric =
