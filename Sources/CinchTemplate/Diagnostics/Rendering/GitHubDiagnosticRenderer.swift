@@ -8,7 +8,8 @@
 /// `::warning` for warnings and `::notice` for informational findings. GitHub accepts `col` and
 /// `endColumn` only on a single-line annotation, and its `endColumn` is the last column of the
 /// annotation (it defaults to `col`), so a range on one line gives the column before its
-/// exclusive end and a range over several lines gives lines only. Notes follow the message on
+/// exclusive end and a range over several lines gives lines only (the last being the line before
+/// an end at a first column). Notes follow the message on
 /// lines of their own. Escaping is the runner's: `%`, CR and LF in the message; those and `:`
 /// and `,` in property values. Control characters and bidirectional overrides from a template
 /// (a fork's pull request writes them) become U+FFFD, as in the human format, so no escape
@@ -43,7 +44,10 @@ public struct GitHubDiagnosticRenderer: DiagnosticRenderer {
           properties.append(("endLine", String(range.end.line)))
           properties.append(("endColumn", String(max(range.start.column, range.end.column - 1))))
         } else {
-          properties.append(("endLine", String(max(range.start.line, range.end.line))))
+          // An end at a line's first column is the end of the line before (a block scalar's
+          // text ends with its line break).
+          let last = range.end.column == 1 ? range.end.line - 1 : range.end.line
+          properties.append(("endLine", String(max(range.start.line, last))))
         }
       }
     }

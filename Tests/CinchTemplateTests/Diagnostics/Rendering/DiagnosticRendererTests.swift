@@ -289,14 +289,26 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
     let multi = SourceRange(
       start: SourcePosition(offset: 10, line: 3, column: 5),
       end: SourcePosition(offset: 30, line: 5, column: 2))
+    // A block scalar's range ends at the start of the line after its text: that line is not
+    // the annotation's.
+    let block = SourceRange(
+      start: SourcePosition(offset: 10, line: 6, column: 5),
+      end: SourcePosition(offset: 60, line: 9, column: 1))
+    let oneLine = SourceRange(
+      start: SourcePosition(offset: 10, line: 6, column: 5),
+      end: SourcePosition(offset: 20, line: 7, column: 1))
     let output = GitHubDiagnosticRenderer().render([
       Diagnostic(.versionNotANumber, "a", file: "t.yaml", range: single),
       Diagnostic(.versionNotANumber, "b", file: "t.yaml", range: multi),
+      Diagnostic(.versionNotANumber, "c", file: "t.yaml", range: block),
+      Diagnostic(.versionNotANumber, "d", file: "t.yaml", range: oneLine),
     ])
     #expect(
       output == """
         ::error file=t.yaml,line=3,col=5,endLine=3,endColumn=8,title=E2003 version-not-a-number::a
         ::error file=t.yaml,line=3,endLine=5,title=E2003 version-not-a-number::b
+        ::error file=t.yaml,line=6,endLine=8,title=E2003 version-not-a-number::c
+        ::error file=t.yaml,line=6,endLine=6,title=E2003 version-not-a-number::d
 
         """)
   }
