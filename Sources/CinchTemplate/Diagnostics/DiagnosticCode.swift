@@ -68,14 +68,10 @@ public struct DiagnosticCode: Sendable, Hashable, Comparable {
   public static func == (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool { lhs.id == rhs.id }
   public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
-  /// Looks a code up by id (`E2003`) or name (`version-not-a-number`), for `--ignore`.
+  /// Looks a code up by id (`E2003`) or name (`version-not-a-number`), in any case, for
+  /// `--ignore` and a template's `ignore:`.
   public static func named(_ text: String) -> DiagnosticCode? {
-    all.first { $0.id.caseInsensitiveCompare(text) || $0.name == text }
-  }
-}
-
-extension String {
-  fileprivate func caseInsensitiveCompare(_ other: String) -> Bool {
-    lowercased() == other.lowercased()
+    let lowered = text.lowercased()
+    return all.first { $0.id.lowercased() == lowered || $0.name == lowered }
   }
 }

@@ -40,6 +40,17 @@ import _CinchTestSupport
     }
   }
 
+  /// `--ignore` and a template's `ignore:` take ids and names in any case, as a user types them.
+  @Test func codesAreFoundByIdOrNameInAnyCase() {
+    for code in DiagnosticCode.all {
+      for text in [code.id, code.id.lowercased(), code.name, code.name.uppercased()] {
+        #expect(DiagnosticCode.named(text) == code, "\(text)")
+      }
+    }
+    #expect(DiagnosticCode.named("E9999") == nil)
+    #expect(DiagnosticCode.named("noecho") == nil)
+  }
+
   @Test func headerSaysGeneratedDoNotEdit() {
     let generated = DiagnosticsCatalogueRenderer().render()
     #expect(generated.hasPrefix("<!-- Generated from DiagnosticCode.all"))
