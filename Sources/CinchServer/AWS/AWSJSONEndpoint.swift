@@ -77,7 +77,7 @@ package final class AWSJSONEndpoint: Sendable {
         ], body: body,
         logDetail: "\(AccessLogField.escaped(target)) \(accessKeyID ?? "-")")
     } catch {
-      let failure = Self.storeError(error)
+      let failure = Self.storeError(error).inService(service?.storeService ?? .ssm)
       let body = JSONValue.object(
         JSONObject([
           ("__type", .string(failure.code)),

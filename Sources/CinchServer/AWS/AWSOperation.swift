@@ -75,6 +75,15 @@ enum ServedService: String, Sendable, CaseIterable {
 
   var actionPrefix: String { signingName }
 
+  /// The service whose error codes its answers use.
+  var storeService: StoreService {
+    switch self {
+    case .ssm: .ssm
+    case .secretsManager: .secretsManager
+    case .kms: .kms
+    }
+  }
+
   /// Secrets Manager's error shapes carry `Message`; SSM's and KMS's `message`.
   var messageKey: String { self == .secretsManager ? "Message" : "message" }
 

@@ -73,7 +73,7 @@ enum StoreDatabase {
       }
       return pool
     } catch let error as DatabaseError {
-      if error.resultCode == .SQLITE_BUSY { throw StoreError.tooManyUpdates }
+      if error.resultCode == .SQLITE_BUSY { throw StoreError.tooManyUpdates(store: name) }
       // The connection that failed is closed: its `errno` is gone, and only SQLite's own
       // SQLITE_FULL tells a full disk. The writer's first frame (`startWAL`) is the first
       // write of an open, and reports the rest.
@@ -115,7 +115,7 @@ enum StoreDatabase {
     var status = stat()
     if stat(path + "-wal", &status) == 0, status.st_size > 0 { return }
     func failure(_ code: Int32) -> any Error {
-      if code & 0xff == SQLITE_BUSY { return StoreError.tooManyUpdates }
+      if code & 0xff == SQLITE_BUSY { return StoreError.tooManyUpdates(store: name) }
       return accessError(
         code: code, message: String(cString: sqlite3_errmsg(db)), systemErrors: systemErrors(db),
         path: name)

@@ -16,26 +16,69 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
   /// of whoever ran it: never part of the message, the store or a served response.
   public var rotatorOutput: String?
 
+  /// A fault of the store rather than of the request, raised once for every service and named
+  /// by each in its own terms (`inService`).
+  package var fault: Fault?
+
+  package enum Fault: Sendable, Hashable {
+    /// A database failure, a damaged store, a full disk.
+    case internalFailure
+    /// Other writers held the store past the busy timeout.
+    case busy
+    /// A sealed value failed authentication.
+    case undecryptable
+  }
+
   public init(code: String, message: String, httpStatus: Int = 400) {
     self.code = code
     self.message = message
     self.httpStatus = httpStatus
   }
 
+  /// This error as `service` names it. The store's faults are raised in Parameter Store's terms
+  /// (`InternalServerError`, `TooManyUpdates`), which exist only in SSM's API model: Secrets
+  /// Manager answers `InternalServiceError` and `DecryptionFailure`, KMS `KMSInternalException`,
+  /// IAM `ServiceFailure`, and a throttled caller gets the common `ThrottlingException`
+  /// (IAM's query protocol: `Throttling`), which SDKs retry.
+  /// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html#API_GetSecretValue_Errors
+  /// https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html#API_CreateKey_Errors
+  /// https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html
+  public func inService(_ service: StoreService) -> StoreError {
+    guard let fault, service != .ssm else { return self }
+    var named = self
+    switch (fault, service) {
+    case (.undecryptable, .secretsManager):
+      named.code = "DecryptionFailure"
+      named.httpStatus = 400
+    case (.internalFailure, .secretsManager):
+      named.code = "InternalServiceError"
+    case (.internalFailure, .kms), (.undecryptable, .kms): named.code = "KMSInternalException"
+    case (.internalFailure, .iam), (.undecryptable, .iam): named.code = "ServiceFailure"
+    case (.busy, .iam): named.code = "Throttling"
+    case (.busy, _): named.code = "ThrottlingException"
+    case (_, .ssm): break
+    }
+    return named
+  }
+
   public var description: String { message.isEmpty ? code : "\(code): \(message)" }
 
   /// A server-side fault: a sealed value that does not open, a database failure.
   package static func internalError(_ message: String) -> StoreError {
-    StoreError(code: "InternalServerError", message: message, httpStatus: 500)
+    var error = StoreError(code: "InternalServerError", message: message, httpStatus: 500)
+    error.fault = .internalFailure
+    return error
   }
 
   /// A sealed value failed authentication: edited bytes, a row copied from elsewhere, or key
   /// material that was changed. Names the entry, never the value.
   package static func sealedValueRejected(kind: EntryKind, name: String, version: Int) -> StoreError
   {
-    internalError(
+    var error = internalError(
       "the sealed value of '\(name)' version \(version) does not open: it was altered, or copied "
         + "from another entry or store")
+    error.fault = .undecryptable
+    return error
   }
 
   /// A write found no room on the store's disk (`StoreDatabase.isOutOfSpace`): its transaction
@@ -57,8 +100,22 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
   package static let auditHeadMismatch = internalError(
     "the audit log does not match its sealed head; nothing was written: run 'cinch audit verify'")
 
-  /// Too many writers held the store for longer than the busy timeout.
-  package static let tooManyUpdates = StoreError(
-    code: "TooManyUpdates",
-    message: "There are concurrent updates for a resource that supports one update at a time.")
+  /// Other writers held the store at `path` for longer than the busy timeout. AWS's message,
+  /// then the store's name: the one line says which file is held.
+  package static func tooManyUpdates(store path: String) -> StoreError {
+    var error = StoreError(
+      code: "TooManyUpdates",
+      message: "There are concurrent updates for a resource that supports one update at a time. "
+        + "(store '\(path)' is held by another writer; try again)")
+    error.fault = .busy
+    return error
+  }
+}
+
+/// The services whose operations the store answers, each naming errors in its own terms.
+public enum StoreService: String, Sendable, CaseIterable {
+  case ssm
+  case secretsManager = "secretsmanager"
+  case kms
+  case iam
 }

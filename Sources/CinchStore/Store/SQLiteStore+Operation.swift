@@ -164,7 +164,7 @@ extension SQLiteStore {
           Self.retriesBusy(
             attempts: attempts, waited: ContinuousClock.now - start,
             timeoutSeconds: configuration.busyTimeoutSeconds)
-        else { throw StoreError.tooManyUpdates }
+        else { throw StoreError.tooManyUpdates(store: path) }
         usleep(useconds_t(25_000 * attempts))
       } catch let error as DatabaseError {
         throw databaseFailure(error)

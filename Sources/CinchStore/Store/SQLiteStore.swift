@@ -507,7 +507,7 @@ public final class SQLiteStore: Sendable {
   /// Opens an existing store with its master key. A wrong key is `StoreAccessError.wrongKey`
   /// and nothing is written; pending schema migrations run only after the key is verified.
   /// Opening may need the write lock (a first WAL frame, a migration): another process holding
-  /// it past the busy timeout is `StoreError.tooManyUpdates`, as for any write.
+  /// it past the busy timeout is `StoreError.tooManyUpdates(store:)`, as for any write.
   public static func open(
     at path: String, master: MasterKeySource, configuration: StoreConfiguration = .init()
   ) async throws -> SQLiteStore {
@@ -610,7 +610,7 @@ public final class SQLiteStore: Sendable {
       do {
         try upgrade(pool, with: migrator, applied: inspection.appliedMigrations)
       } catch let error as DatabaseError {
-        if error.resultCode == .SQLITE_BUSY { throw StoreError.tooManyUpdates }
+        if error.resultCode == .SQLITE_BUSY { throw StoreError.tooManyUpdates(store: path) }
         throw StoreDatabase.accessError(
           code: error.extendedResultCode.rawValue, message: error.message ?? "\(error.resultCode)",
           systemErrors: StoreDatabase.systemErrors(of: pool), path: path)

@@ -79,6 +79,28 @@ import _CinchTestSupport
       read.stderr.contains("operation: store is damaged: \(place); restore it from a backup\n"))
     #expect(read.stderr.split(separator: "\n").count == 1, "\(read.stderr)")
     #expect(!read.stderr.contains("tester"))
+    // Each service names the fault with a code of its own API model.
+    let code = command[0] == "ssm" ? "InternalServerError" : "InternalServiceError"
+    #expect(read.stderr.hasPrefix("An error occurred (\(code))"), "\(read.stderr)")
+  }
+
+  /// A sealed value that does not open is Secrets Manager's `DecryptionFailure`, which SDKs
+  /// catch by name; Parameter Store has no such code, so it stays `InternalServerError` there.
+  @Test func aValueThatDoesNotOpenIsNamedInEachServicesTerms() async throws {
+    let project = try await Self.seeded()
+    try Self.tamper(
+      project,
+      "UPDATE entry_versions SET sealed = substr(sealed, 1, 40) || x'00' || substr(sealed, 42)")
+    let secret = try await project.run(Self.getSecret)
+    #expect(secret.status == 254)
+    #expect(
+      secret.stderr.hasPrefix(
+        "An error occurred (DecryptionFailure) when calling the GetSecretValue operation: the "
+          + "sealed value of 'app/db' version 1 does not open"), "\(secret.stderr)")
+    let parameter = try await project.run(Self.getParameter + ["--with-decryption"])
+    #expect(parameter.status == 254)
+    #expect(
+      parameter.stderr.hasPrefix("An error occurred (InternalServerError)"), "\(parameter.stderr)")
   }
 
   @Test func aDamagedFileIsToldFromOneThatIsNoDatabase() async throws {

@@ -49,9 +49,22 @@ extension ConcurrencyTests {
       configuration: StoreConfiguration(busyTimeoutSeconds: 0.1))
     await expectStoreError(
       "TooManyUpdates",
-      message: "There are concurrent updates for a resource that supports one update at a time."
+      message: "There are concurrent updates for a resource that supports one update at a time. "
+        + "(store '\(fixture.storePath)' is held by another writer; try again)"
     ) {
       try await impatient.put("/x", "v", overwrite: false)
+    }
+    // The other services have no `TooManyUpdates`: their callers get the common
+    // `ThrottlingException` (IAM: `Throttling`), which SDKs retry.
+    do {
+      _ = try await impatient.put("/x", "v", overwrite: false)
+      Issue.record("the write went through a held lock")
+    } catch let error as StoreError {
+      #expect(error.inService(.ssm).code == "TooManyUpdates")
+      #expect(error.inService(.secretsManager).code == "ThrottlingException")
+      #expect(error.inService(.kms).code == "ThrottlingException")
+      #expect(error.inService(.iam).code == "Throttling")
+      #expect(error.inService(.kms).message == error.message)
     }
     try await holder.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
     #expect(try await impatient.put("/x", "v", overwrite: false).version == 1)

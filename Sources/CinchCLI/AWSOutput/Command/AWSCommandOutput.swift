@@ -1,6 +1,7 @@
 import ArgumentParser
 package import CinchAWS
 package import CinchJSON
+import CinchStore
 import Foundation
 
 /// Turns an operation's response into what the aws CLI prints on stdout for the same response,
@@ -208,6 +209,10 @@ package struct AWSErrorPresenter: Sendable {
 
   /// The stderr text and exit code for `error`.
   package func present(_ error: any Error) -> (text: String, code: Int32) {
+    var error = error
+    if let store = error as? StoreError {
+      error = store.inService(StoreService(operation: operation))
+    }
     switch error {
     case let service as any AWSServiceError:
       return ((service.localDetail ?? "") + serviceErrorText(service), AWSExitCode.serviceError)
