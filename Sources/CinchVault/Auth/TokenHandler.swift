@@ -124,7 +124,8 @@ struct TokenHandler {
     if !unenforced.isEmpty {
       warnings.append(
         "cinch keeps no ACL policies: \(unenforced.map { "\"\($0)\"" }.joined(separator: ", ")) "
-          + "grant nothing of their own; every token other than root may use the engines' data "
+          + (unenforced.count == 1 ? "grants nothing of its own" : "grant nothing of their own")
+          + "; every token other than root may use the engines' data "
           + "paths (KV data, transit encrypt/decrypt, database creds) and configure nothing")
     }
     if explicitMaxTTL > 0 {

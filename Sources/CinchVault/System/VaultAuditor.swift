@@ -216,12 +216,23 @@ struct VaultAuditor: Sendable {
   /// The system's words for `errno` `code`.
   static func words(_ code: Int32) -> String { String(cString: strerror(code)) }
 
-  /// Appends to the file (created 0600, or the device's `mode`); the `errno` when it cannot.
+  /// Appends to the file, created 0600 or with the device's `mode`; the `errno` when it cannot.
+  /// A file that already existed with other permissions (made by hand, or rotated by a tool
+  /// that kept its own mode) is given the device's, as Vault's file backend does "in case the
+  /// log file already existed"; `mode` `0000` leaves them alone (builtin/audit/file/backend.go).
+  /// https://developer.hashicorp.com/vault/docs/audit/file#mode
   static func append(_ line: String, to path: String, mode: String?) -> Int32? {
     let permissions = mode.flatMap { mode_t($0, radix: 8) } ?? 0o600
-    let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, permissions)
+    let descriptor = open(
+      path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, permissions == 0 ? 0o600 : permissions)
     guard descriptor >= 0 else { return errno }
     defer { close(descriptor) }
+    var status = stat()
+    if permissions != 0, fstat(descriptor, &status) == 0, status.st_mode & 0o7777 != permissions,
+      fchmod(descriptor, permissions) != 0
+    {
+      return errno
+    }
     let bytes = Array(line.utf8)
     return bytes.withUnsafeBytes { buffer -> Int32? in
       guard let base = buffer.baseAddress else { return nil }

@@ -30,6 +30,37 @@ struct AuditDeviceTests {
     return (vault, folder)
   }
 
+  /// A log that was there before the device (made by hand, left by a rotation) gets the
+  /// device's mode, as Vault's file backend chmods what it opens; `0000` leaves it alone.
+  @Test("an existing log file is given the device's mode")
+  func existingLogGetsTheDevicesMode() async throws {
+    let vault = try await VaultFixture()
+    func mode(_ path: String) throws -> Int {
+      try #require(
+        try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+    }
+    for (name, option, expected) in [
+      ("default", "", 0o600), ("explicit", #","mode":"0640""#, 0o640),
+      ("kept", #","mode":"0000""#, 0o644),
+    ] {
+      let log = vault.directory + "/\(name).log"
+      #expect(FileManager.default.createFile(atPath: log, contents: nil))
+      try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: log)
+      let enabled = await vault.call(
+        "PUT", "sys/audit/\(name)",
+        #"{"type":"file","options":{"file_path":"\#(log)"\#(option)}}"#)
+      #expect(enabled.status == 204)
+      #expect(try mode(log) == expected, "\(name)")
+      // Loosened again behind the device's back, it is put back at the next entry.
+      if expected != 0o644 {
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: log)
+        await vault.call("GET", "secret/data/a")
+        #expect(try mode(log) == expected, "\(name)")
+      }
+      #expect(await vault.call("DELETE", "sys/audit/\(name)").status == 204)
+    }
+  }
+
   @Test("entries come in request/response pairs with every data string hashed")
   func hashedEntries() async throws {
     let (vault, log) = try await Self.withFileDevice()

@@ -24,7 +24,12 @@ import Testing
     let (_, created) = try await Self.token(vault)
     let warnings = created.at("warnings")?.arrayValue?.compactMap(\.stringValue) ?? []
     #expect(
-      warnings.contains { $0.hasPrefix("cinch keeps no ACL policies: \"app\" grant nothing") })
+      warnings.contains { $0.hasPrefix("cinch keeps no ACL policies: \"app\" grants nothing") })
+    let (_, two) = try await Self.token(vault, policies: #"["app", "ops"]"#)
+    #expect(
+      two.at("warnings")?.arrayValue?.compactMap(\.stringValue).contains {
+        $0.hasPrefix("cinch keeps no ACL policies: \"app\", \"ops\" grant nothing of their own")
+      } == true)
     let (_, plain) = try await Self.token(vault, policies: #"["default"]"#)
     #expect(plain.at("warnings") == nil || plain.at("warnings") == .null)
   }
