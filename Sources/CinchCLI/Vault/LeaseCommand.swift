@@ -48,18 +48,36 @@ struct LeaseRevokeCommand: AsyncParsableCommand {
     name: [.customLong("prefix", withSingleDash: true), .customLong("prefix")],
     help: "Revoke every lease whose id starts with the argument.")
   var prefix = false
+  @Flag(
+    name: [.customLong("force", withSingleDash: true), .customLong("force")],
+    help: "Forget the leases even when their roles cannot be dropped (needs -prefix).")
+  var force = false
   @Argument(help: "The lease id (or prefix).") var leaseID: String
 
   func run() async throws {
+    // Vault's `lease revoke`: "If this flag is specified, -prefix is also required."
+    guard !force || prefix else {
+      throw VaultExit.usage("Specifying -force requires also specifying -prefix")
+    }
     let session = try await VaultSession.open(storeOptions)
+    let url =
+      force
+      ? "sys/leases/revoke-force/" + leaseID
+      : prefix ? "sys/leases/revoke-prefix/" + leaseID : "sys/leases/revoke"
     let reply =
       prefix
-      ? await session.send("PUT", "sys/leases/revoke-prefix/" + leaseID, .object(JSONObject()))
-      : await session.send("PUT", "sys/leases/revoke", .object([("lease_id", .string(leaseID))]))
+      ? await session.send("PUT", url, .object(JSONObject()))
+      : await session.send("PUT", url, .object([("lease_id", .string(leaseID))]))
     guard reply.status < 400 else {
-      throw VaultSession.apiError(
-        "Error revoking", leaseID, method: "PUT",
-        url: prefix ? "sys/leases/revoke-prefix/" + leaseID : "sys/leases/revoke", reply)
+      throw VaultSession.apiError("Error revoking", leaseID, method: "PUT", url: url, reply)
+    }
+    // Vault's lease_revoke.go words.
+    if force {
+      Output.stderr(
+        "WARNING! Force-removing leases can cause Vault to become out of sync with secret "
+          + "engines!\n")
+      Output.stdout("Success! Force revoked any leases with prefix: \(leaseID)\n")
+      return
     }
     Output.stdout("All revocation operations queued successfully!\n")
   }

@@ -195,11 +195,30 @@ struct SystemHandler {
         options: options)
       return nil
     case .delete:
+      try await revokeLeases(ofMount: path)
       try await store.disableVaultMount(path: path)
       return nil
     default:
       throw VaultError(status: 405, ["unsupported operation"])
     }
+  }
+
+  /// Revokes what a mount issued before it goes, as Vault's unmount does (`RevokePrefix` on the
+  /// mount's path; "all secrets it generated are immediately revoked"): a database role left
+  /// behind would log in until its `VALID UNTIL` with no lease left to end it. One that cannot
+  /// be revoked stops the unmount, which removes nothing; `lease revoke -force -prefix`
+  /// forgets leases whose database is gone for good.
+  /// https://developer.hashicorp.com/vault/docs/commands/secrets/disable
+  private func revokeLeases(ofMount rawPath: String) async throws {
+    let mount = SQLiteStore.mountPath(rawPath)
+    let leases = try await store.leases(prefix: mount)
+    guard !leases.isEmpty else { return }
+    let sweep = await LeaseRevoker(store: store).revoke(leases)
+    guard let first = sweep.failures.first else { return }
+    throw VaultError.invalid(
+      "cannot disable '\(mount)': \(sweep.failed) of its \(leases.count) lease(s) could not be "
+        + "revoked (\(first.leaseID): \(first.reason)); nothing was removed. Revoke them, or "
+        + "forget them with 'lease revoke -force -prefix \(mount)', then disable it again")
   }
 
   /// Vault's default and maximum lease TTL (768h, the system's), which every mount of cinch's

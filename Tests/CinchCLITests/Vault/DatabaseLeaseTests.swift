@@ -72,6 +72,38 @@ import _CinchTestSupport
     #expect(gone.status != 0)
   }
 
+  /// Disabling the engine revokes what it issued first, as Vault's unmount does ("all secrets
+  /// it generated are immediately revoked"): a role left behind would log in until its
+  /// `VALID UNTIL`, with no lease left to end it. A lease that cannot be revoked keeps the mount
+  /// (and the lease) until it can be, or is forgotten with `lease revoke -force`.
+  @Test func disablingTheMountRevokesItsLeases() async throws {
+    let setup = try await Setup()
+    let first = try await setup.creds("readonly")
+    let second = try await setup.creds("short")
+    #expect(try setup.server.roleExists(first.user))
+
+    // The database gone: nothing is revoked, so nothing is removed.
+    try setup.server.superuser("ALTER ROLE vaultadmin NOLOGIN;\n")
+    let refused = try await setup.cinch("secrets", "disable", "database")
+    #expect(refused.status == 2, "\(refused.stderr)")
+    #expect(refused.stderr.contains("database/"), "\(refused.stderr)")
+    #expect(refused.stderr.contains("revoke"), "\(refused.stderr)")
+    #expect(!refused.stderr.contains(setup.adminPassword))
+    #expect(try await setup.cinch("lease", "lookup", first.lease).status == 0)
+
+    // -force needs -prefix, as in Vault.
+    let unprefixed = try await setup.cinch("lease", "revoke", "-force", first.lease)
+    #expect(unprefixed.status == 1)
+    #expect(unprefixed.stderr.contains("Specifying -force requires also specifying -prefix"))
+
+    try setup.server.superuser("ALTER ROLE vaultadmin LOGIN;\n")
+    let disabled = try await setup.cinch("secrets", "disable", "database")
+    #expect(disabled.status == 0, "\(disabled.stderr)")
+    #expect(!(try setup.server.roleExists(first.user)))
+    #expect(!(try setup.server.roleExists(second.user)))
+    #expect(try await setup.cinch("lease", "lookup", first.lease).status != 0)
+  }
+
   /// The mount's maximum lease TTL (768h, Vault's default, which `secrets tune` reports)
   /// bounds a role's TTLs, at creation and renewal, with Vault's warning.
   @Test func aLeaseNeverOutlivesTheMountsMaximum() async throws {
