@@ -41,13 +41,23 @@ public struct ReferenceIndex: Sendable {
         }
       }
     }
-    for (key, keySites) in byKey.sorted(by: { $0.key < $1.key }) {
+    for (key, allSites) in byKey.sorted(by: { $0.key < $1.key }) {
+      // Text a YAML alias repeats is one site, at its anchor: read once, reported once.
+      var seen = Set<SiteLocation>()
+      let keySites = allSites.filter {
+        seen.insert(SiteLocation(file: $0.file, range: $0.range)).inserted
+      }
       if pinning, key.throughParameterStore != nil {
         unpinnable.append((key, keySites))
       } else {
         sites.append((key, keySites))
       }
     }
+  }
+
+  private struct SiteLocation: Hashable {
+    var file: String
+    var range: SourceRange
   }
 
   /// For each key no lock can pin, why, at each of its sites: a warning where the reference
