@@ -42,16 +42,30 @@ public struct SitePaths: Sendable {
   }
 
   /// `file` (as the user named it) relative to the lockfile's folder.
+  /// A file named through a symbolic link to a folder above the lockfile's (`$PWD/app.yaml`
+  /// where `$PWD` is a link to the repository, or `--lock` through one) is the same file as
+  /// its real path names: when the path as written leads out of the lockfile's folder, the
+  /// folders are compared with their links resolved, and the file is named from inside the
+  /// folder when it lies there. Links below the folder are kept as written.
   public func relative(_ file: String) -> String {
     let absolute = URL(fileURLWithPath: file, relativeTo: workingDirectory).standardizedFileURL
-    let target = absolute.pathComponents
-    let from = base.pathComponents
+    let written = Self.components(of: absolute.pathComponents, from: base.pathComponents)
+    guard written.first == ".." else { return Self.joined(written) }
+    let resolved = absolute.deletingLastPathComponent().resolvingSymlinksInPath()
+      .appendingPathComponent(absolute.lastPathComponent)
+    let real = Self.components(
+      of: resolved.pathComponents, from: base.resolvingSymlinksInPath().pathComponents)
+    return Self.joined(real.first == ".." ? written : real)
+  }
+
+  private static func components(of target: [String], from: [String]) -> [String] {
     var common = 0
     while common < min(target.count, from.count), target[common] == from[common] { common += 1 }
-    let ups = Array(repeating: "..", count: from.count - common)
-    let rest = Array(target[common...])
-    let components = ups + rest
-    return components.isEmpty ? "." : components.joined(separator: "/")
+    return Array(repeating: "..", count: from.count - common) + target[common...]
+  }
+
+  private static func joined(_ components: [String]) -> String {
+    components.isEmpty ? "." : components.joined(separator: "/")
   }
 
   /// `templates/db.yaml:42:7`

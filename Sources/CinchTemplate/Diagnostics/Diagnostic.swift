@@ -1,3 +1,5 @@
+import Foundation
+
 /// A problem found in an input, located as precisely as the stage that found it can.
 ///
 /// Stages report diagnostics into a `Diagnostics` collection and keep going; they throw only
@@ -143,12 +145,22 @@ public struct Diagnostics: Sendable {
   public var isEmpty: Bool { items.isEmpty }
   public var count: Int { items.count }
 
-  /// Diagnostics in reading order: file, then position, then code.
+  /// Diagnostics in reading order: file, then position, then code. Files are ordered by where
+  /// they are, not by how they were named, so `./a.yaml`, `a.yaml` and `$PWD/a.yaml` give one
+  /// order (the paths are compared absolute and normalized, a file's key made once).
   public var sorted: [Diagnostic] {
-    items.enumerated().sorted { lhs, rhs in
+    var keys: [String: String] = [:]
+    let workingDirectory = PathComponents(FileManager.default.currentDirectoryPath)
+    for file in Set(items.lazy.compactMap(\.file)) {
+      let path = file.hasPrefix("/") ? PathComponents(file) : workingDirectory.appending(file)
+      keys[file] = "/" + path.components.joined(separator: "/")
+    }
+    return items.enumerated().sorted { lhs, rhs in
       let a = lhs.element
       let b = rhs.element
-      if a.file != b.file { return (a.file ?? "") < (b.file ?? "") }
+      if a.file != b.file {
+        return (a.file.flatMap { keys[$0] } ?? "") < (b.file.flatMap { keys[$0] } ?? "")
+      }
       let ao = a.range?.start.offset ?? -1
       let bo = b.range?.start.offset ?? -1
       if ao != bo { return ao < bo }

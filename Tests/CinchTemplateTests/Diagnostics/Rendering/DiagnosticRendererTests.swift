@@ -264,6 +264,25 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
   }
 }
 
+@Suite struct DiagnosticOrderTests {
+  /// Findings come in one order for the same files however they were named on the command line
+  /// (`./x`, `x`, `$PWD/x`): CI logs and SARIF results of one run compare line by line.
+  @Test func filesAreOrderedByWhereTheyAreNotHowTheyWereNamed() {
+    let cwd = FileManager.default.currentDirectoryPath
+    for template in ["infra/app.yaml", "./infra/app.yaml", cwd + "/infra/app.yaml"] {
+      for lock in ["cinch.lock", "./cinch.lock", cwd + "/cinch.lock"] {
+        var diagnostics = Diagnostics()
+        diagnostics.report(Diagnostic(.lockEntryUnused, "unused", file: lock))
+        diagnostics.report(Diagnostic(.notInLock, "missing", file: template))
+        diagnostics.report(Diagnostic(.fileUnreadable, "no file"))
+        #expect(
+          diagnostics.sorted.map(\.message) == ["no file", "unused", "missing"],
+          "\(template), \(lock)")
+      }
+    }
+  }
+}
+
 @Suite struct GitHubDiagnosticRendererTests {
   @Test func escapesDataAndProperties() {
     #expect(GitHubDiagnosticRenderer.escapeData("50%,a:b\r\nc") == "50%25,a:b%0D%0Ac")
