@@ -40,6 +40,7 @@ enum AtomicFile {
   /// it was; only a crash between the renames, or a file system without hard links, can leave
   /// part of it.
   static func writeAll(_ files: [(bytes: [UInt8], path: String, mode: mode_t)]) throws {
+    sweepLeftovers(beside: files.map(\.path))
     var staged: [(temporary: String, path: String)] = []
     var previous: [Previous] = []
     /// Removes the temporaries not renamed into place (from `renamed` on) and every second
@@ -134,6 +135,61 @@ enum AtomicFile {
     guard fsync(fd) == 0 else { throw failure("cannot write '\(path)'") }
     ok = true
     return temporary
+  }
+
+  /// Removes what a write of these files by a process that is gone left beside them: only
+  /// SIGKILL (an out-of-memory kill, a CI job's hard timeout) stops a write between staging
+  /// and cleaning up, and an inline render's temporaries hold secret values in clear, in the
+  /// folder a later pin render publishes. A temporary (`.NAME.tmp-PID`) is removed; a second
+  /// name of the file it replaced (`.NAME.previous-PID`) is removed when the file is there
+  /// (the rename happened or never started), else put back. A live process's names are its
+  /// own, and are left alone.
+  static func sweepLeftovers(beside paths: [String]) {
+    var byFolder: [String: Set<String>] = [:]
+    for path in paths {
+      let url = URL(fileURLWithPath: path)
+      byFolder[url.deletingLastPathComponent().path, default: []].insert(url.lastPathComponent)
+    }
+    for (folder, names) in byFolder {
+      guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+        continue
+      }
+      for entry in entries where entry.hasPrefix(".") {
+        guard let leftover = Leftover(entry), names.contains(leftover.name),
+          leftover.process != getpid(), kill(leftover.process, 0) != 0, errno == ESRCH
+        else { continue }
+        let path = folder + "/" + entry
+        let target = folder + "/" + leftover.name
+        if leftover.role == "previous", access(target, F_OK) != 0 {
+          rename(path, target)
+        } else {
+          unlink(path)
+        }
+      }
+    }
+  }
+
+  /// `.NAME.ROLE-PID`, as `sibling` names it.
+  struct Leftover: Equatable {
+    var name: String
+    var role: String
+    var process: pid_t
+
+    init?(_ entry: String) {
+      guard entry.hasPrefix("."), let dash = entry.lastIndex(of: "-"),
+        let process = pid_t(entry[entry.index(after: dash)...]), process > 0
+      else { return nil }
+      let head = entry[entry.index(after: entry.startIndex)..<dash]
+      for role in ["tmp", "previous"] where head.hasSuffix("." + role) {
+        let name = head.dropLast(role.count + 1)
+        guard !name.isEmpty else { return nil }
+        self.name = String(name)
+        self.role = role
+        self.process = process
+        return
+      }
+      return nil
+    }
   }
 
   /// A hidden name beside `path` for this process: `DIR/.NAME.ROLE-PID`.

@@ -223,6 +223,9 @@ struct RenderCommand: AsyncParsableCommand {
       for artifact in artifacts { Output.stdoutBytes(artifact.bytes) }
       return
     }
+    // What a killed render of the files this one removes left beside them goes too (the
+    // files it writes are swept by `writeAll`).
+    AtomicFile.sweepLeftovers(beside: stale.map { output + "/" + $0 })
     // All or none: a full disk or a folder that cannot be written leaves the previous render
     // as it was, never new templates beside an old manifest.
     try AtomicFile.writeAll(

@@ -84,6 +84,40 @@ import _CinchTestSupport
       check.stdout == "no problems in 1 file (2 references named only at deploy, not checked)\n")
   }
 
+  /// A render killed between staging and renaming (SIGKILL: an out-of-memory kill, a CI job's
+  /// hard timeout) leaves `.NAME.tmp-PID` beside each file, an inline render's with values in
+  /// clear: the next render of those files removes what a process that is gone left, and puts
+  /// back a replaced file whose rename never happened; a live process's names are its own.
+  @Test func aKilledRendersLeftoversAreRemovedByTheNext() async throws {
+    let root = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    for name in ["t.yaml", "other.yaml"] {
+      try "Resources:\n  A:\n    Type: AWS::SNS::Topic\n".write(
+        to: root.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    let first = try await CinchProcess.run(
+      ["render", "t.yaml", "other.yaml", "-o", "out"], in: root)
+    #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+    let out = root.appendingPathComponent("out")
+    // No process has a PID above the kernel's pid_max (at most 4,194,304).
+    let gone = "2000000000"
+    let alive = String(getpid())
+    let canary = "canary-\(UUID().uuidString.prefix(8))"
+    for name in [
+      ".t.yaml.tmp-\(gone)", ".manifest.json.tmp-\(gone)", ".t.yaml.tmp-\(alive)",
+      ".other.yaml.tmp-\(gone)", ".old.yaml.previous-\(gone)",
+    ] {
+      try canary.write(to: out.appendingPathComponent(name), atomically: false, encoding: .utf8)
+    }
+    // other.yaml is no longer rendered: it goes, and what was left beside it too.
+    let render = try await CinchProcess.run(["render", "t.yaml", "-o", "out"], in: root)
+    #expect(render.status == 0, "\(render.stdout)\(render.stderr)")
+    let left = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+    // A file neither written nor removed by this render is not its to judge.
+    #expect(
+      left == [".old.yaml.previous-\(gone)", ".t.yaml.tmp-\(alive)", "manifest.json", "t.yaml"])
+  }
+
   /// A version a template parameter writes after the name (`${Ver}` in a `!Sub`, `!Ref Ver` as
   /// an `Fn::Join` piece, or the whole `name:version` from one input) is what the deploy reads:
   /// pin mode leaves all three as written, where it once replaced `${Ver}` with the number
