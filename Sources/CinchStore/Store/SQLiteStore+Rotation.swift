@@ -386,6 +386,10 @@ extension SQLiteStore {
   /// (quotes, backslashes, control characters, as `jq -c` prints them), with `/` escaped or
   /// not, and with non-ASCII kept or written as `\u00e9` / `\u00E9` (UTF-16, as Python's
   /// `json.dumps` writes it by default).
+  ///
+  /// Also as a language's `repr` quotes it (Python's `print(secret_dict)`, Node's
+  /// `util.inspect`): backslashes and control characters escaped, quotes left as they are, or
+  /// `'` escaped where the string holds both kinds of quote (Python then quotes with `'`).
   static func escapedForms(_ text: String) -> Set<String> {
     let escaped = String(JSONValue.string(text).compact().dropFirst().dropLast())
     var forms: Set<String> = [text]
@@ -395,6 +399,19 @@ extension SQLiteStore {
       forms.insert(form)
       forms.insert(form.replacingOccurrences(of: "/", with: "\\/"))
     }
+    var repr = ""
+    for character in text {
+      switch character {
+      case "\\": repr += "\\\\"
+      case "\n": repr += "\\n"
+      case "\r\n": repr += "\\r\\n"
+      case "\r": repr += "\\r"
+      case "\t": repr += "\\t"
+      default: repr.append(character)
+      }
+    }
+    forms.insert(repr)
+    forms.insert(repr.replacingOccurrences(of: "'", with: "\\'"))
     return forms
   }
 

@@ -387,6 +387,35 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     #expect(recorded?.contains("CANARY") == false)
   }
 
+  /// `print(secret_dict)` in a Python rotator prints each string with `repr`: backslashes
+  /// doubled, quotes left as they are, and `'` escaped when the string holds both quotes; a
+  /// value with a `"` and a `\` (which `get-random-password` draws by default) is scrubbed in
+  /// that form too.
+  @Test func valuesAsPythonPrintsThemAreScrubbed() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("repr", #"{"password":"CANARY-a\"b\\c-1"}"#, token: tokenA)
+    try await store.putValue("repr", #"{"password":"CANARY-x'y\"z\\w-2"}"#)
+    let script = try executable(
+      "repr.sh", in: fixture,
+      #"""
+      #!/bin/sh
+      printf '%s\n' "connecting with {'password': 'CANARY-a\"b\\\\c-1'}" >&2
+      printf '%s\n' "then 'CANARY-x\\'y\"z\\\\w-2'" >&2
+      exit 1
+      """#)
+    try await store.registerRotator(name: "repr", command: [script])
+    let error = await #expect(throws: StoreError.self) {
+      _ = try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "repr", clientRequestToken: tokenB, rotationLambdaARN: lambda("repr")))
+    }
+    let message = try #require(error?.rotatorOutput)
+    #expect(message.contains("connecting with {'password': '<redacted>'}"), "\(message)")
+    #expect(message.contains("then '<redacted>'"), "\(message)")
+    #expect(!message.contains("CANARY"), "\(message)")
+  }
+
   /// The rotation lock is not opened through a symbolic link planted in the store's folder:
   /// the rotation is refused and nothing is created where the link points.
   @Test func theRotationLockIsNotOpenedThroughALink() async throws {
