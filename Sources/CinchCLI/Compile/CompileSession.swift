@@ -304,9 +304,23 @@ extension StoreOptions {
   /// `openAny` for the template commands (`lock`, `render`, `plan`, `outdated`, `check`,
   /// `policy`): either kind of store, and a store that cannot be opened or reached is a
   /// `CommandFailure` naming it (exit 2).
-  func openForTemplates(_ flags: StoreConnector.AWSFlags = .init()) async throws -> OpenStore {
+  ///
+  /// A bare `aws://` with no region of its own (no `--region`, `AWS_REGION` or profile) reads in
+  /// the region the lock at `lockPath` records (Docs/AWS.md), as it would once the templates'
+  /// inputs are known: the store is opened before them, so the lock is asked here, only then.
+  func openForTemplates(_ flags: StoreConnector.AWSFlags = .init(), lockPath: String? = nil)
+    async throws -> OpenStore
+  {
     do {
-      return try await openAny(flags, connector: .process())
+      do {
+        return try await openAny(flags, connector: .process())
+      } catch AWSClientError.noRegion where flags.region == nil {
+        guard let lockPath, let region = try? CompileSession.readLock(lockPath)?.inputs.region
+        else { throw AWSClientError.noRegion }
+        var recorded = flags
+        recorded.region = region
+        return try await openAny(recorded, connector: .process())
+      }
     } catch let error as StoreAccessError {
       throw CommandFailure(message: "\(error)")
     } catch let error as StoreLocationError {

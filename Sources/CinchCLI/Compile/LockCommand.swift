@@ -45,7 +45,7 @@ struct LockCommand: AsyncParsableCommand {
     let environment = ProcessEnvironment.current
     let store = StartedAhead(when: storeOptions.opensUnattended(environment)) {
       [storeOptions, evaluation] in
-      try await storeOptions.openForTemplates(.init(region: evaluation.region))
+      try await storeOptions.openForTemplates(.init(region: evaluation.region), lockPath: lock)
     }
     var session: CompileSession
     do {

@@ -63,7 +63,9 @@ struct PlanCommand: AsyncParsableCommand {
     {
       throw conflict
     }
-    let reader = try await storeOptions.openForTemplates(.init(region: evaluation.region)).reader(
+    let reader = try await storeOptions.openForTemplates(
+      .init(region: evaluation.region), lockPath: lock
+    ).reader(
       for: session.run.inputs)
     let loaded = Set(session.loadedTemplates)
     var plan = try await Planner(resolver: Resolver(store: reader), paths: session.paths).plan(

@@ -121,7 +121,7 @@ struct CheckCommand: AsyncParsableCommand {
     let ahead = online && storeOptions.opensUnattended(environment)
     let store = StartedAhead(when: ahead) {
       [storeOptions, evaluation] in
-      try await storeOptions.openForTemplates(.init(region: evaluation.region))
+      try await storeOptions.openForTemplates(.init(region: evaluation.region), lockPath: lock)
     }
     var prepared: Task<Checker.Prepared, any Error>?
     var session: CompileSession

@@ -429,6 +429,20 @@ import _CinchTestSupport
       contentsOf: directory.appendingPathComponent("out/t.yaml"), encoding: .utf8)
     #expect(rendered.contains("Value: 'in-the-deploy-region'"))
 
+    // With no region anywhere but the lock, the lock's is the one: the store is opened before
+    // the templates' inputs are known, and once failed with "You must specify a region".
+    let bare = ["CINCH_STORE": "aws://"]
+    for arguments in [
+      ["lock", "t.yaml"], ["check", "t.yaml", "--frozen"], ["plan"], ["outdated"],
+      ["render", "t.yaml", "--mode", "inline", "-o", "bare"],
+    ] {
+      let run = try await cinch(arguments, bare)
+      #expect(run.status == 0, "\(arguments): \(run.stdout)\(run.stderr)")
+    }
+    #expect(
+      try String(contentsOf: directory.appendingPathComponent("bare/t.yaml"), encoding: .utf8)
+        .contains("Value: 'in-the-deploy-region'"))
+
     // A store that names its region is read there, whatever the deploy's.
     let named = try await cinch(
       ["lock", "t.yaml", "--region", deploy, "--lock", "named.lock"],
