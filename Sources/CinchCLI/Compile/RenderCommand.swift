@@ -115,7 +115,8 @@ struct RenderCommand: AsyncParsableCommand {
     let needsStore = mode == .inline || !missing.isEmpty || frozen
     if needsStore, !index.keys.isEmpty {
       let reader = try await storeOptions.openForTemplates(
-        .init(region: evaluation.region), lockPath: lock).reader(
+        .init(region: evaluation.region), lockPath: lock
+      ).reader(
         for: session.run.inputs)
       let resolver = Resolver(store: reader)
       // Pinned keys are read at their pins (so a vanished version is caught); the rest at
