@@ -44,11 +44,20 @@ struct RuntimeReadExistence {
             file: read.file, range: read.range, path: read.property))
       }
       guard let failure = judge(read, described: described) else { continue }
+      let message: String
+      if case .store = failure {
+        // The store did not answer cinch (throttled, denied): nothing is known of the read.
+        message =
+          "cannot check \(read.kind == .secret ? "secret" : "parameter") '\(read.name)', which "
+          + "'\(read.resource)' reads when it runs: \(failure)"
+      } else {
+        message =
+          "\(failure); '\(read.resource)' reads it when it runs, so the deploy succeeds and the "
+          + "read fails"
+      }
       diagnostics.report(
         Diagnostic(
-          failure.code,
-          "\(failure); '\(read.resource)' reads it when it runs, so the deploy succeeds and "
-            + "the read fails", file: read.file, range: read.range, path: read.property))
+          failure.code, message, file: read.file, range: read.range, path: read.property))
     }
     return reads.count
   }
