@@ -85,18 +85,49 @@ package enum AWSWireCodec {
     if status >= 500, trimmed.isEmpty || trimmed.starts(with: Array("<html>".utf8)) {
       return StoreError(code: String(status), message: reasonPhrase(status), httpStatus: status)
     }
-    let document = try? JSONValueParser.parse(String(decoding: body, as: UTF8.self))
-    var code = document?["__type"]?.stringValue ?? headers["x-amzn-errortype"] ?? ""
+    let text = String(decoding: body, as: UTF8.self)
+    let document = try? JSONValueParser.parse(text)
+    // Not JSON: a compatible server's XML `<Error>` (moto's signature errors), or a page.
+    let xml = document == nil ? xmlError(text) : nil
+    var code = document?["__type"]?.stringValue ?? headers["x-amzn-errortype"] ?? xml?.code ?? ""
     if let colon = code.firstIndex(of: ":") { code = String(code[..<colon]) }
     if let hash = code.lastIndex(of: "#") { code = String(code[code.index(after: hash)...]) }
+    let codeIsStatus = code.isEmpty && status != 429
     if code.isEmpty { code = status == 429 ? "TooManyRequestsException" : String(status) }
-    let message = document?["message"]?.stringValue ?? document?["Message"]?.stringValue ?? ""
+    var message =
+      document?["message"]?.stringValue ?? document?["Message"]?.stringValue ?? xml?.message ?? ""
+    // A bare status says nothing on its own: its reason phrase does (`403: Forbidden`).
+    if codeIsStatus, message.isEmpty { message = reasonPhrase(status) }
     return StoreError(code: code, message: message, httpStatus: status)
+  }
+
+  /// The `<Code>` and `<Message>` of an XML error body, entities decoded.
+  static func xmlError(_ text: String) -> (code: String?, message: String?)? {
+    func element(_ name: String) -> String? {
+      guard let start = text.range(of: "<\(name)>"),
+        let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
+      else { return nil }
+      return String(text[start.upperBound..<end.lowerBound])
+        .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+        .replacingOccurrences(of: "&quot;", with: "\"")
+        .replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+    }
+    let code = element("Code")
+    let message = element("Message")
+    return code == nil && message == nil ? nil : (code, message)
   }
 
   /// Python's `http.client.responses` for the statuses a server answers a call with.
   static func reasonPhrase(_ status: Int) -> String {
     switch status {
+    case 400: "Bad Request"
+    case 401: "Unauthorized"
+    case 403: "Forbidden"
+    case 404: "Not Found"
+    case 405: "Method Not Allowed"
+    case 408: "Request Timeout"
+    case 413: "Request Entity Too Large"
+    case 429: "Too Many Requests"
     case 500: "Internal Server Error"
     case 501: "Not Implemented"
     case 502: "Bad Gateway"

@@ -218,6 +218,26 @@ import Testing
         == "InternalServerError")
   }
 
+  /// A body that is not AWS's JSON (a proxy's page, a compatible server's XML error) still
+  /// says something: the code and message an XML `<Error>` holds, else the status's reason
+  /// phrase, never an empty message after the colon.
+  @Test func aBodyThatIsNotJSONStillSaysWhatWentWrong() {
+    let xml =
+      #"<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error></ErrorResponse>"#
+    #expect(
+      AWSWireCodec.decodeError(status: 403, headers: [:], body: Array(xml.utf8))
+        == StoreError(
+          code: "SignatureDoesNotMatch",
+          message: "The request signature we calculated does not match", httpStatus: 403))
+    #expect(
+      AWSWireCodec.decodeError(
+        status: 500, headers: [:], body: Array("<!DOCTYPE html><title>oops</title>".utf8))
+        == StoreError(code: "500", message: "Internal Server Error", httpStatus: 500))
+    #expect(
+      AWSWireCodec.decodeError(status: 403, headers: [:], body: Array("denied".utf8))
+        == StoreError(code: "403", message: "Forbidden", httpStatus: 403))
+  }
+
   @Test func aThrottledCallFailsEachReferenceItAskedFor() async throws {
     let throttled = FakeTransport(fallback: { _ in
       FakeTransport.json(400, #"{"__type":"ThrottlingException","message":"Rate exceeded"}"#)
