@@ -2,8 +2,9 @@ import CinchJSON
 import Foundation
 
 /// `credential_process`: runs the command (split like a shell would split it, but not run by a
-/// shell, as botocore does), reads the JSON document it prints (`Version` 1) and passes its
-/// standard error through. Nothing it prints on standard output reaches a message.
+/// shell, as botocore does), reads the JSON document it prints (`Version` 1). Its standard
+/// error is kept, as botocore keeps it: nothing on a run that works, its last line in the
+/// one-line error of one that fails. Nothing it prints on standard output reaches a message.
 package struct CredentialProcess: Sendable {
   package var command: String
   package var profile: String
@@ -22,23 +23,33 @@ package struct CredentialProcess: Sendable {
     guard !arguments.isEmpty else {
       throw AWSClientError.credentials(source: source, reason: "the command is empty")
     }
+    guard let executable = Self.executable(arguments[0], environment: environment) else {
+      throw AWSClientError.credentials(
+        source: source, reason: "'\(arguments[0])' is not an executable file (nor on PATH)")
+    }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = Array(arguments.dropFirst())
     process.environment = environment
     let output = Pipe()
+    let errors = Pipe()
     process.standardOutput = output
+    process.standardError = errors
     process.standardInput = FileHandle.nullDevice
     do {
       try process.run()
     } catch {
       throw AWSClientError.credentials(source: source, reason: "'\(arguments[0])' did not start")
     }
+    // Both read at once: a process that fills one pipe while the other is read would wait.
+    let standardError = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }
     let data = output.fileHandleForReading.readDataToEndOfFile()
+    let said = await standardError.value
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-      throw AWSClientError.credentials(
-        source: source, reason: "'\(arguments[0])' exited with status \(process.terminationStatus)")
+      var reason = "'\(arguments[0])' exited with status \(process.terminationStatus)"
+      if let line = Self.lastLine(said) { reason += ": \(line)" }
+      throw AWSClientError.credentials(source: source, reason: reason)
     }
     let bytes = Array(data)
     if let document = try? JSONValueParser.parse(String(decoding: bytes, as: UTF8.self)) {
@@ -48,6 +59,40 @@ package struct CredentialProcess: Sendable {
       }
     }
     return try CredentialDocument.parse(bytes, source: source)
+  }
+
+  /// `name` as `execvp` finds it: a path when it has a `/`, else the first executable file of
+  /// that name in the environment's `PATH`.
+  static func executable(_ name: String, environment: [String: String]) -> String? {
+    if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
+    let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+    for folder in path.split(separator: ":", omittingEmptySubsequences: false) {
+      let candidate = (folder.isEmpty ? "." : String(folder)) + "/" + name
+      var info = stat()
+      if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+        access(candidate, X_OK) == 0
+      {
+        return candidate
+      }
+    }
+    return nil
+  }
+
+  /// The last line a failed process wrote to standard error that has something on it, control
+  /// characters replaced and cut to 300 characters: one line for the error.
+  static func lastLine(_ data: Data) -> String? {
+    let text = String(decoding: data, as: UTF8.self)
+    guard
+      let line = text.split(whereSeparator: \.isNewline).last(where: {
+        !$0.trimmingCharacters(in: .whitespaces).isEmpty
+      })
+    else { return nil }
+    let clean = String(
+      String.UnicodeScalarView(
+        line.unicodeScalars.map { $0.properties.generalCategory == .control ? "\u{FFFD}" : $0 })
+    )
+    .trimmingCharacters(in: .whitespaces)
+    return clean.count > 300 ? String(clean.prefix(300)) + "…" : clean
   }
 
   /// Splits a command line into words: whitespace separates, single quotes keep everything,

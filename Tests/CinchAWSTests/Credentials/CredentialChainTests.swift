@@ -122,8 +122,9 @@ import Testing
   @Test func aFailingCredentialProcessSaysSoWithoutItsOutput() async throws {
     let home = try Home()
     let script = home.path + "/fail.sh"
-    try "#!/bin/sh\necho '{\"AccessKeyId\": \"LEAKED\"}'\nexit 3\n".write(
-      toFile: script, atomically: true, encoding: .utf8)
+    try
+      "#!/bin/sh\necho '{\"AccessKeyId\": \"LEAKED\"}'\necho first >&2\necho 'sso: token expired' >&2\nexit 3\n"
+      .write(toFile: script, atomically: true, encoding: .utf8)
     chmod(script, 0o700)
     try "[profile bad]\ncredential_process = \(script)\n".write(
       toFile: home.path + "/.aws/config", atomically: true, encoding: .utf8)
@@ -131,8 +132,20 @@ import Testing
       _ = try await Self.chain(Self.noMetadata, home: home, profile: "bad").load()
       Issue.record("no error")
     } catch let error as AWSClientError {
-      #expect("\(error)".contains("exited with status 3"))
+      // Its standard error's last line says why, on the one line of the error.
+      #expect("\(error)".contains("exited with status 3: sso: token expired"), "\(error)")
       #expect(!"\(error)".contains("LEAKED"))
+      #expect(!"\(error)".contains("\n"))
+    }
+    // A program that is not there is said to be missing, not run through /usr/bin/env.
+    try "[profile gone]\ncredential_process = \(home.path)/missing.sh --flag\n".write(
+      toFile: home.path + "/.aws/config", atomically: true, encoding: .utf8)
+    do {
+      _ = try await Self.chain(Self.noMetadata, home: home, profile: "gone").load()
+      Issue.record("no error")
+    } catch let error as AWSClientError {
+      #expect("\(error)".contains("missing.sh' is not an executable file"), "\(error)")
+      #expect(!"\(error)".contains("/usr/bin/env"))
     }
   }
 
