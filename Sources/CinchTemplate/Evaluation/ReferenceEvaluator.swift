@@ -496,6 +496,9 @@ struct DefaultedConditions {
     // A map keyed by region (`!FindInMap [RegionMap, !Ref AWS::Region, …]`) holds an entry for
     // every region but one deploy's: each other entry is left out by design, not by a default.
     guard !inputs.assumed.isEmpty, site.path.components.first != "Mappings" else { return }
+    // A place live with the defaults as they are was left out by something else (an
+    // `Fn::Select` over a split string picks another element): no default decides it.
+    guard !isLive(site.syntaxPath, open: []) else { return }
     let deciding = inputs.assumed.sorted().filter { isLive(site.syntaxPath, open: [$0]) }
     guard !deciding.isEmpty || isLive(site.syntaxPath, open: inputs.assumed) else { return }
     let names = deciding.isEmpty ? inputs.assumed.sorted() : deciding
@@ -513,12 +516,14 @@ struct DefaultedConditions {
         file: site.file, range: site.range, path: site.path))
   }
 
+  /// Whether the place is live with `names` left open (none: the inputs as they are).
   private mutating func isLive(_ path: TemplatePath, open names: Set<String>) -> Bool {
-    guard !names.isEmpty else { return false }
     if open[names] == nil {
       var given = inputs
-      given.assumed = names
-      given.leavesAssumedOpen = true
+      if !names.isEmpty {
+        given.assumed = names
+        given.leavesAssumedOpen = true
+      }
       var scratch = Diagnostics()
       open[names] = Evaluator(template: template, inputs: given, into: &scratch)
     }
