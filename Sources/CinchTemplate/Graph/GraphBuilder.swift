@@ -696,6 +696,9 @@ private struct Builder {
     case "Outputs": kind = .output
     case "Parameters": kind = .parameter
     case "Conditions": kind = .condition
+    // A mapping's entry is read where a live lookup picks it: the edge is active then only, so
+    // an entry for another region is drawn as not read, as `refs` lists it.
+    case "Mappings": kind = .mapping
     default: return
     }
     let from = GraphNode.id(kind, name)
