@@ -356,6 +356,20 @@ public struct Evaluator: Sendable {
 
   // MARK: Mappings
 
+  /// Whether the entry `Fn::FindInMap`'s first three elements name is in its mapping; nil when
+  /// a key is not known before deploy.
+  private mutating func mappingEntryExists(_ items: [Node]) -> Bool? {
+    guard items.count >= 3 else { return nil }
+    var scratch = Diagnostics()
+    let keys = items[0..<3].map { evaluate($0, into: &scratch) }
+    guard let mapName = keys[0].string, let top = keys[1].string, let second = keys[2].string
+    else { return nil }
+    guard let mapping = template.mapping(mapName) else {
+      return template.mayDefineMappings ? nil : false
+    }
+    return mapping.node[top]?[second] != nil
+  }
+
   private mutating func findInMap(_ argument: Node, node: Node, into diagnostics: inout Diagnostics)
     -> Value
   {
@@ -688,6 +702,10 @@ public struct Evaluator: Sendable {
         case .select?:
           // `[index, list]`: the list's elements are chosen among by the index.
           if position == 1 { selectIndex = items.first }
+        case .findInMap?:
+          // `[map, top, second, {DefaultValue: …}]`: the default is read only when the entry
+          // is not there (the language extensions put the entry's value in the call's place).
+          if position == 3, mappingEntryExists(items) == true { return false }
         default:
           break
         }

@@ -61,8 +61,9 @@ public enum IntrinsicFunction: String, Sendable, CaseIterable, Hashable {
   }
 
   /// Whether the function picks one of its operands (`Fn::If` by a condition, `Fn::Select` by an
-  /// index): the others are written in the template but not read on deploy.
-  public var isChoice: Bool { self == .if || self == .select }
+  /// index, `Fn::FindInMap` between the entry and its `DefaultValue`): the others are written
+  /// in the template but not read on deploy.
+  public var isChoice: Bool { self == .if || self == .select || self == .findInMap }
 
   /// The YAML short-form tag, `!Ref`, `!GetAtt`, …
   public var shortTag: String {
