@@ -97,9 +97,15 @@ public struct ParameterKeySource: EncryptionKeySource {
   static func recordedKey(for query: EncryptionKeyQuery, in versions: ParameterVersionList)
     -> RecordedKey
   {
+    // A label names the version it is on now (`/app/db:live`), whose key may not be the
+    // latest's.
     let version =
-      query.version.map { number in versions.versions.first { $0.version == number } }
-      ?? versions.latest
+      if let label = query.versionStage {
+        versions.versions.first { $0.labels.contains(label) }
+      } else {
+        query.version.map { number in versions.versions.first { $0.version == number } }
+          ?? versions.latest
+      }
     guard let version else { return .versionNotFound }
     guard version.type == .secureString, let keyID = version.keyID else { return .unencrypted }
     return .keyID(keyID)

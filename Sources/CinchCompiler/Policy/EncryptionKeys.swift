@@ -5,8 +5,9 @@ public struct EncryptionKeyQuery: Sendable, Hashable {
   public var entry: StoreEntry
   /// A pinned parameter version; nil for the latest.
   public var version: Int?
-  /// A secret's staging label or version id; nil for `AWSCURRENT`.
+  /// A secret's staging label (nil for `AWSCURRENT`), or a parameter's label (`/app/db:live`).
   public var versionStage: String?
+  /// A secret's version id.
   public var versionID: String?
 
   public init(
@@ -32,7 +33,9 @@ public struct EncryptionKeyQuery: Sendable, Hashable {
   var selectorDescription: String {
     if let version { return " (version \(version))" }
     if let versionID { return " (version id \(versionID))" }
-    if let versionStage { return " (stage \(versionStage))" }
+    if let versionStage {
+      return entry.kind == .secret ? " (stage \(versionStage))" : " (label \(versionStage))"
+    }
     return ""
   }
 }

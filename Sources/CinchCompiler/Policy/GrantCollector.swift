@@ -168,9 +168,10 @@ struct GrantCollector {
     }
     switch kind {
     case .parameter:
-      let (name, version) = Self.withoutSelector(consumer.name)
+      let (name, version, label) = Self.withoutSelector(consumer.name)
       return parameterRead(
-        name, version: version, encrypted: consumer.decrypts, timing: timing, reason: reason,
+        name, version: version, label: label, encrypted: consumer.decrypts, timing: timing,
+        reason: reason,
         written: consumer.isWrittenOut,
         // The selector the name ends with (`:3`, `:live`) goes from the portable one too; it
         // cannot be split there ('${AWS::Region}' holds colons).
@@ -244,11 +245,15 @@ struct GrantCollector {
   }
 
   /// A parameter name or ARN without the `:version` or `:label` selector it may end with, and
-  /// the version when it is one: the ARN IAM authorizes names the parameter alone.
-  static func withoutSelector(_ name: String) -> (name: String, version: Int?) {
+  /// the version or label it names: the ARN IAM authorizes names the parameter alone, and the
+  /// key to decrypt is that version's.
+  static func withoutSelector(_ name: String) -> (name: String, version: Int?, label: String?) {
     let split = ParameterVersionSelector.split(name)
-    if case .version(let version)? = split.selector { return (split.name, version) }
-    return (split.name, nil)
+    switch split.selector {
+    case .version(let version)?: return (split.name, version, nil)
+    case .label(let label)?: return (split.name, nil, label)
+    case nil: return (split.name, nil, nil)
+    }
   }
 
   /// The role a run-time read happens as, reporting a read nothing can be attached for; in a
@@ -375,13 +380,16 @@ struct GrantCollector {
   /// `portableName`: the name with `${AWS::Region}` / `${AWS::AccountId}` where the template
   /// built it from them (`PortableNames`).
   private func parameterRead(
-    _ name: String, version: Int?, encrypted: Bool, timing: StoreRead.Timing,
-    reason: PolicyReason, written: Bool = false, portableName: String? = nil
+    _ name: String, version: Int?, label: String? = nil, encrypted: Bool,
+    timing: StoreRead.Timing, reason: PolicyReason, written: Bool = false,
+    portableName: String? = nil
   ) -> StoreRead {
     let isPublic = PolicyTarget.isPublicParameter(name)
     let query =
       encrypted && !isPublic
-      ? EncryptionKeyQuery(entry: StoreEntry(kind: .parameter, name: name), version: version) : nil
+      ? EncryptionKeyQuery(
+        entry: StoreEntry(kind: .parameter, name: name), version: version, versionStage: label)
+      : nil
     if let arn = StoreARN(name), arn.kind == .parameter {
       // A parameter shared from another account (named by ARN in an
       // AWS::SSM::Parameter::Value<…> parameter), or one of another region.

@@ -203,6 +203,13 @@ struct SeededStore {
           PutParameterRequest(name: name, value: "value", type: type, keyID: keyID, overwrite: true)
         )
       }
+      // `"labels": {"blue": 1}`: a label on a version.
+      for label in parameter["labels"]?.objectValue ?? JSONObject() {
+        guard case .integer(let version) = label.value else { continue }
+        _ = try await store.labelParameterVersion(
+          LabelParameterVersionRequest(
+            name: name, parameterVersion: Int(version), labels: [label.key]))
+      }
     }
   }
 
