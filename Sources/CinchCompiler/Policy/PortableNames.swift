@@ -56,7 +56,7 @@ struct PortableNames: Sendable {
         let standIn = "cinchzzparam\(index)q"
         guard
           let value = inputs.parameters[parameter.name]?.value
-            ?? parameter.defaultValue?.scalar
+            ?? parameter.defaultValue?.scalarAsRead
         else { continue }
         here.parameters[parameter.name] = .init(value: standIn, origin: "cinch policy")
         substitutions.append(("${\(parameter.name)}", standIn, value))

@@ -32,15 +32,15 @@ public struct Evaluator: Sendable {
   /// The name of the Parameter Store parameter an `AWS::SSM::Parameter::Value<…>` parameter
   /// points at (its input or default), or nil when unset.
   public func ssmParameterName(_ parameter: Template.Parameter) -> String? {
-    inputs.parameters[parameter.name]?.value ?? parameter.defaultValue?.scalar
+    inputs.parameters[parameter.name]?.value ?? parameter.defaultValue?.scalarAsRead
   }
 
   // MARK: Expressions
 
   public mutating func evaluate(_ node: Node, into diagnostics: inout Diagnostics) -> Value {
     switch node.value {
-    case .scalar(let text):
-      return .string(text)
+    case .scalar:
+      return .string(node.scalarAsRead ?? "")
     case .sequence(let items):
       return .list(items.map { evaluate($0, into: &diagnostics) }.filter { $0 != .noValue })
     case .mapping(let entries):
@@ -760,7 +760,7 @@ public struct Evaluator: Sendable {
     _ parameter: Template.Parameter, into diagnostics: inout Diagnostics
   ) -> Value {
     let input = inputs.parameters[parameter.name]
-    let text: String? = input?.value ?? parameter.defaultValue?.scalar
+    let text: String? = input?.value ?? parameter.defaultValue?.scalarAsRead
     guard let text else {
       if let defaultNode = parameter.defaultValue, defaultNode.sequence != nil {
         report(

@@ -567,8 +567,8 @@ public enum TemplateReader {
     return Template.Parameter(
       name: entry.name, keyRange: entry.key.range, node: node,
       type: node["Type"]?.scalar ?? "String", defaultValue: node["Default"],
-      noEcho: (node["NoEcho"]?.scalar).map { $0.lowercased() == "true" } ?? false,
-      allowedValues: node["AllowedValues"]?.sequence?.compactMap(\.scalar),
+      noEcho: (node["NoEcho"]?.scalarAsRead).map { $0.lowercased() == "true" } ?? false,
+      allowedValues: node["AllowedValues"]?.sequence?.compactMap(\.scalarAsRead),
       allowedPattern: node["AllowedPattern"]?.scalar,
       minLength: node["MinLength"]?.scalar.flatMap { Int($0) },
       maxLength: node["MaxLength"]?.scalar.flatMap { Int($0) },

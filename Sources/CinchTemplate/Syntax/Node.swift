@@ -62,6 +62,32 @@ extension Node {
     return nil
   }
 
+  /// The scalar as CloudFormation reads it: it parses YAML as YAML 1.1, where a plain
+  /// `yes`/`No`/`ON`/`off`/`True` is a boolean, which reaches a string property, a parameter
+  /// default or a condition as `true` or `false` (the aws CLI's `cloudformation package`
+  /// quotes them for that reason: aws/aws-cli#5245). Quoted or tagged text is as written.
+  public var scalarAsRead: String? {
+    guard case .scalar(let text) = value else { return nil }
+    guard style == .plain, tag == nil, text.utf8.count <= 5 else { return text }
+    return Self.yaml11Booleans[text] ?? text
+  }
+
+  /// YAML 1.1's booleans (its `bool` type's regular expression, as SnakeYAML and PyYAML
+  /// resolve it: no `y`/`n`).
+  static let yaml11Booleans: [String: String] = {
+    var table: [String: String] = [:]
+    for (words, value) in [
+      (["yes", "true", "on"], "true"), (["no", "false", "off"], "false"),
+    ] {
+      for word in words {
+        for spelling in [word, word.prefix(1).uppercased() + word.dropFirst(), word.uppercased()] {
+          table[spelling] = value
+        }
+      }
+    }
+    return table
+  }()
+
   public var sequence: [Node]? {
     if case .sequence(let items) = value { return items }
     return nil
