@@ -710,6 +710,30 @@ import _CinchTestSupport
     }
   }
 
+  /// `get-user-policy` prints the document as the JSON it holds, as the aws CLI does
+  /// (botocore's `json_decode_policies`), so a query reaches into it.
+  @Test func aUserPolicyDocumentPrintsAsJSON() async throws {
+    let project = try await Project()
+    let document =
+      #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"*"}]}"#
+    let put = try await project.run([
+      "iam", "put-user-policy", "--user-name", "ci", "--policy-name", "read",
+      "--policy-document", document,
+    ])
+    #expect(put.status == 0, "\(put.stderr)")
+    let query = try await project.run([
+      "iam", "get-user-policy", "--user-name", "ci", "--policy-name", "read", "--query",
+      "PolicyDocument.Statement[0].Action", "--output", "text",
+    ])
+    #expect(query.stdout == "ssm:GetParameter\n", "\(query.stdout)\(query.stderr)")
+    let whole = try await project.run([
+      "iam", "get-user-policy", "--user-name", "ci", "--policy-name", "read",
+    ])
+    #expect(
+      whole.stdout.contains("\"PolicyDocument\": {\n        \"Version\": \"2012-10-17\""),
+      "\(whole.stdout)")
+  }
+
   /// A `file://` value is the file's text as it is: a leading byte order mark stays, as the aws
   /// CLI keeps it (Foundation's decoding would drop it).
   @Test func aParamfileKeepsItsByteOrderMark() async throws {

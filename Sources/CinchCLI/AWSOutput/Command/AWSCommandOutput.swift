@@ -35,7 +35,20 @@ package struct AWSCommandOutput: Sendable {
 
   /// The stdout text for `response` of `operation` (`GetParameter`, the table's title).
   package func render(operation: String, response: some Encodable) throws -> String {
-    try render(operation: operation, document: encoder.encode(response))
+    try render(
+      operation: operation,
+      document: Self.decodingPolicies(encoder.encode(response), operation: operation))
+  }
+
+  /// botocore's `json_decode_policies`: an IAM policy document the service answers as text is
+  /// printed as the JSON it holds, so `--query PolicyDocument.Statement` reaches into it.
+  static func decodingPolicies(_ document: JSONValue, operation: String) -> JSONValue {
+    guard operation == "GetUserPolicy", case .object(var members) = document,
+      let text = members["PolicyDocument"]?.stringValue,
+      let parsed = try? JSONValueParser.parse(text)
+    else { return document }
+    members["PolicyDocument"] = parsed
+    return .object(members)
   }
 
   package func render(operation: String, document: JSONValue) throws -> String {
