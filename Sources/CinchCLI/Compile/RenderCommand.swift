@@ -243,8 +243,8 @@ struct RenderCommand: AsyncParsableCommand {
     }
     if removed > 0 {
       line +=
-        "; removed \(removed) file\(removed == 1 ? "" : "s") of the previous render that no "
-        + "template makes now"
+        "; removed \(removed) file\(removed == 1 ? "" : "s") of the previous render that this "
+        + "one does not make (the folder holds one render: name every template to keep them)"
     }
     // With a machine format stdout holds the findings alone, for the step that parses it.
     if diagnosticOutput.format == .human {

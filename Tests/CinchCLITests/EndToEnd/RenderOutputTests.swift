@@ -230,7 +230,8 @@ import _CinchTestSupport
     #expect(
       second.stdout.hasPrefix(
         "rendered 1 file to out/ (pin mode) with manifest.json; removed 1 file of the previous "
-          + "render that no template makes now\n"), "\(second.stdout)")
+          + "render that this one does not make (the folder holds one render: name every "
+          + "template to keep them)\n"), "\(second.stdout)")
     #expect(!files.fileExists(atPath: out.appendingPathComponent("b.yaml").path))
     #expect(files.fileExists(atPath: out.appendingPathComponent("a.yaml").path))
     #expect(files.fileExists(atPath: out.appendingPathComponent("notes.txt").path))
