@@ -160,6 +160,24 @@ struct EvaluationSettings: Sendable, Hashable {
         given: accountID, flag: "--account-id", noun: "account", ["CINCH_ACCOUNT_ID"])
       throw CommandFailure(message: "\(named) must be 12 digits; got '\(account)'")
     }
+    if let stackName, !Self.isStackName(stackName) {
+      let named = recordedIn.map { "the stack name '\($0)' records" } ?? "--stack-name"
+      throw CommandFailure(
+        message: "\(named) must start with a letter and hold only letters, digits and hyphens, "
+          + "at most 128 characters, as CloudFormation's are; got '\(stackName)'")
+    }
+  }
+
+  /// A stack name CloudFormation takes: `[a-zA-Z][-a-zA-Z0-9]*`, at most 128 characters.
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html
+  static func isStackName(_ text: String) -> Bool {
+    guard let first = text.utf8.first, text.utf8.count <= 128,
+      (0x41...0x5A).contains(first) || (0x61...0x7A).contains(first)
+    else { return false }
+    return text.utf8.allSatisfy {
+      (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+        || $0 == 0x2D
+    }
   }
 
   /// Twelve ASCII digits, as AWS writes an account id.

@@ -479,6 +479,16 @@ import _CinchTestSupport
       environment: ["CINCH_ACCOUNT_ID": "abc"])
     #expect(account.status == 2)
     #expect(account.stderr.contains("CINCH_ACCOUNT_ID must be 12 digits; got 'abc'"))
+    for name in ["a/b", "1stack", "", "my_stack", String(repeating: "s", count: 129)] {
+      let stack = try await CinchProcess.run(
+        ["refs", "templates/rds-postgres.yaml", "--stack-name", name], in: directory)
+      #expect(stack.status == 2, "\(name)")
+      #expect(stack.stderr.contains("--stack-name must start with a letter"), "\(stack.stderr)")
+    }
+    #expect(
+      try await CinchProcess.run(
+        ["refs", "templates/rds-postgres.yaml", "--stack-name", "My-Stack-2"], in: directory
+      ).status == 0)
     let put = try await CinchProcess.run(
       ["ssm", "put-parameter", "--name", "/x", "--value", "v", "--type", "String"],
       in: directory, environment: ["AWS_REGION": "EU-WEST-1"])
