@@ -232,20 +232,25 @@ public enum ReferenceEvaluator {
     _ references: [EvaluatedReference], _ inputs: [String], _ given: EvaluationInputs,
     into diagnostics: inout Diagnostics
   ) {
-    guard !given.assumed.isEmpty, let pseudo = inputs.first(where: given.assumed.contains),
+    // The partition and URL suffix follow the region: an assumed region assumes them too.
+    guard !given.assumed.isEmpty, let pseudo = inputs.first(where: given.isAssumed),
       let reference = references.first(where: { $0.concrete != nil }),
       let concrete = reference.concrete
     else { return }
     let (value, option) =
-      pseudo == "AWS::Region"
-      ? (given.region, "--region (or AWS_REGION)")
-      : (given.accountID, "--account-id (or CINCH_ACCOUNT_ID)")
+      switch pseudo {
+      case "AWS::Region": (given.region, "--region (or AWS_REGION)")
+      case "AWS::Partition": (given.partition, "--region (or AWS_REGION)")
+      case "AWS::URLSuffix": (given.urlSuffix, "--region (or AWS_REGION)")
+      default: (given.accountID, "--account-id (or CINCH_ACCOUNT_ID)")
+      }
     let site = reference.site
     diagnostics.report(
       Diagnostic(
         .referenceNotEvaluated,
-        "reference '\(site.reference.text)' builds its name from \(pseudo), which was not "
-          + "given: read as '\(concrete.name)' with the default '\(value)'; set it with \(option)",
+        "reference '\(site.reference.text)' builds its name from \(pseudo), which "
+          + (given.assumed.contains(pseudo) ? "was not given" : "follows the region, not given")
+          + ": read as '\(concrete.name)' with the default '\(value)'; set it with \(option)",
         file: site.file, range: site.range, path: site.path))
   }
 

@@ -135,6 +135,9 @@ struct CheckCase {
     try await store.apply(spec["seed"] as? [[String: Any]] ?? [])
 
     var inputs = EvaluationInputs()
+    // `"assumed": ["AWS::Region"]`: pseudo-parameters read with their defaults, as the CLI reads
+    // them when no --region or --account-id was given.
+    inputs.assumed = Set(spec["assumed"] as? [String] ?? [])
     for (key, value) in spec["parameters"] as? [String: String] ?? [:] {
       inputs.parameters[key] = .init(value: value, origin: "test")
     }
