@@ -208,7 +208,9 @@ public enum RuntimeConsumerFinder {
       // A concrete name that names nothing to read: said at the value, and no statement.
       if location.waitsOn.isEmpty, let kind = location.kind,
         let (code, message) =
-          Self.unreadableName(location.name, kind: kind, by: site.resourceType)
+          Self.unreadableName(
+            location.name, kind: kind, by: site.resourceType,
+            substituted: site.node.intrinsic?.function == .sub)
           ?? RuntimeConsumerFinder.unreachableARN(
             location.name, kind: kind, by: site.resourceType, inputs: evaluator.inputs)
       {
@@ -472,9 +474,10 @@ public enum RuntimeConsumerFinder {
     /// Parameter Store's or Secrets Manager's other naming rules (`/my app`, `//app`, a plain
     /// `${Env}`, which a policy would also misread as an IAM variable: E2002, as in a
     /// reference).
-    static func unreadableName(_ name: String, kind: StoreEntry.Kind, by resourceType: String)
-      -> (DiagnosticCode, String)?
-    {
+    /// `substituted`: the name came out of an `Fn::Sub` (whose `${!…}` leaves a `${`).
+    static func unreadableName(
+      _ name: String, kind: StoreEntry.Kind, by resourceType: String, substituted: Bool = false
+    ) -> (DiagnosticCode, String)? {
       if name.isEmpty {
         return (
           .emptyName,
@@ -501,7 +504,9 @@ public enum RuntimeConsumerFinder {
       case .name(let name):
         checked = name
       }
-      guard let problem = ReferenceScanner.nameProblem(checked, isSecret: kind == .secret)
+      guard
+        let problem = ReferenceScanner.nameProblem(
+          checked, isSecret: kind == .secret, substituted: substituted)
       else { return nil }
       return (
         .invalidName,

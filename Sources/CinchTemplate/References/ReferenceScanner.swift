@@ -44,14 +44,16 @@ public enum ReferenceScanner {
   /// the words a reference naming it gets (E2002); nil when nothing is. For names that are not
   /// written in a reference: what a resource reads at run time (an ECS `ValueFrom`), a path
   /// given on the command line (`inTemplate` false: `${` is then no `Fn::Sub` matter).
-  package static func nameProblem(_ name: String, isSecret: Bool, inTemplate: Bool = true)
-    -> String?
-  {
+  /// `substituted`: the name is what an `Fn::Sub` made, so a `${` in it was written `${!…}`.
+  package static func nameProblem(
+    _ name: String, isSecret: Bool, inTemplate: Bool = true, substituted: Bool = false
+  ) -> String? {
     guard !name.isEmpty else { return nil }
     var name = name
     return name.withUTF8 { bytes in
       var machine = ScanMachine(bytes: bytes, mode: .plain, opaque: [])
       machine.explainsSubstitution = inTemplate
+      machine.substitutedValue = substituted
       let whole = 0..<bytes.count
       let body = ScanMachine.ParsedBody(
         whole: whole, bodyStart: 0, closeAt: bytes.count, delimiter: .braces, segments: [whole],
@@ -158,6 +160,9 @@ struct ScanMachine {
   var result = ReferenceScan()
   /// Whether a `${` in a name is explained as `Fn::Sub`'s (the name was written in a template).
   var explainsSubstitution = true
+  /// The text is what an `Fn::Sub` made (a run-time reader's name), where `${!Literal}` left
+  /// a `${`: the advice to wrap it in `!Sub` does not apply.
+  var substitutedValue = false
 
   // Bounds on the work hostile text can cause (each filled on first use):
   /// Openers already known never to close (found open when an enclosing scan hit the end).
@@ -640,7 +645,11 @@ struct ScanMachine {
       bytes[bad + 1] == Byte.openBrace
     {
       span = bad..<(bad + 2)
-      if mode == .plain {
+      if mode == .plain, substitutedValue {
+        message =
+          "\(what) contains '${', which 'Fn::Sub' wrote for a '${!…}' and no name may hold; "
+          + "allowed are \(allowed)"
+      } else if mode == .plain {
         message =
           "\(what) contains '${', which is substituted only inside 'Fn::Sub'; "
           + "wrap the value in '!Sub' or write the name out"
