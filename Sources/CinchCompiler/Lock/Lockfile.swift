@@ -267,13 +267,15 @@ extension Lockfile {
     } catch {
       // A merge that conflicted in the lockfile: said as such, not as the JSON error it makes.
       var lineNumber = 0
-      for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      // By any line break: a checkout with `core.autocrlf` has CRLF (one Character in Swift).
+      for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
         lineNumber += 1
         if line.hasPrefix("<<<<<<< ") || line == "<<<<<<<" {
           throw LockfileError(
             path: path, line: lineNumber, column: 1,
-            reason: "a merge left conflict markers in the lockfile: take either side and run "
-              + "'cinch lock', which pins what the templates read now")
+            reason: "a merge left conflict markers in the lockfile: keep both sides' "
+              + "\"templates\" (a template only one side locked would be left out), take either "
+              + "side's pins, and run 'cinch lock', which pins what the templates read now")
         }
       }
       throw LockfileError(

@@ -225,12 +225,16 @@ import Testing
         "templates": []
       }
       """
-    #expect(
-      throws: LockfileError(
-        path: "x.lock", line: 3, column: 1,
-        reason: "a merge left conflict markers in the lockfile: take either side and run "
-          + "'cinch lock', which pins what the templates read now")
-    ) { try Lockfile.parse(text, path: "x.lock") }
+    let expected = LockfileError(
+      path: "x.lock", line: 3, column: 1,
+      reason: "a merge left conflict markers in the lockfile: keep both sides' \"templates\" "
+        + "(a template only one side locked would be left out), take either side's pins, and "
+        + "run 'cinch lock', which pins what the templates read now")
+    #expect(throws: expected) { try Lockfile.parse(text, path: "x.lock") }
+    // A checkout with CRLF line breaks (`core.autocrlf`) is told the same.
+    #expect(throws: expected) {
+      try Lockfile.parse(text.replacingOccurrences(of: "\n", with: "\r\n"), path: "x.lock")
+    }
   }
 
   /// The lock's other fields are read as strictly as its entries: a path that is a number, a
