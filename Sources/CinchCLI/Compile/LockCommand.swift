@@ -12,7 +12,8 @@ struct LockCommand: AsyncParsableCommand {
       Pins already in the lockfile stay where they are (re-read, so a version that vanished is \
       caught); new references are pinned to their latest version (or the one they name); entries \
       no template uses any more are dropped. --update moves the named pins to the latest \
-      version (all pins without names). Templates named join those the lockfile records (one \
+      version; with templates and no names, the pins those templates read; with neither, all \
+      pins. Templates named join those the lockfile records (one \
       that no longer exists leaves it); --only locks the named ones alone. The evaluation \
       inputs the lockfile records are used again, under any flag given. The lockfile holds no \
       value: a keyed fingerprint of each, under a key only the store has.
@@ -21,7 +22,10 @@ struct LockCommand: AsyncParsableCommand {
   @Argument(help: "Template files; with --update, also names of parameters or secrets to update.")
   var arguments: [String] = []
 
-  @Flag(help: "Move pins to the store's latest version: the named ones, or all.")
+  @Flag(
+    help:
+      "Move pins to the store's latest version: the named ones, else those the named templates read, else all."
+  )
   var update = false
 
   @Flag(
@@ -77,6 +81,23 @@ struct LockCommand: AsyncParsableCommand {
       for entry in entries where !named.contains(entry.key.name) { named.append(entry.key.name) }
     }
     names = named
+    // Templates named and no pin: the pins those templates read move, not every pin of the
+    // lock (which other templates share).
+    var templateKeys: Set<ResolutionKey>?
+    if update, names.isEmpty, !files.isEmpty {
+      let chosen = Set(files.map { session.paths.relative($0) })
+      let analyses = session.run.analyses.filter {
+        chosen.contains(session.paths.relative($0.file.path))
+      }
+      templateKeys = Set(ReferenceIndex(analyses, pinning: true).keys)
+      if templateKeys?.isEmpty == true {
+        await store.abandon()
+        throw CommandFailure(
+          message:
+            "--update: \(files.joined(separator: ", ")) \(files.count == 1 ? "reads" : "read") "
+            + "nothing to pin; name the pins to move, or none to move them all")
+      }
+    }
     // A name no template references is a mistyped argument: said before anything is read.
     let known = Set(session.index.keys.map(\.name))
     for name in names where !session.index.keys.contains(where: { $0.isNamed(by: name) }) {
@@ -87,7 +108,10 @@ struct LockCommand: AsyncParsableCommand {
     }
     let reader = try await store.value().reader(for: session.run.inputs)
     let locker = Locker(resolver: Resolver(store: reader), paths: session.paths)
-    let scope: Locker.UpdateScope = update ? (names.isEmpty ? .all : .named(names)) : .none
+    let scope: Locker.UpdateScope =
+      if let templateKeys { .keys(templateKeys) } else if update {
+        names.isEmpty ? .all : .named(names)
+      } else { .none }
     var outcome = try await locker.lock(
       session.index, previous: session.previous, update: scope, into: &session.run.diagnostics)
     let failed = session.run.diagnostics.hasErrors

@@ -9,12 +9,16 @@ public struct Locker: Sendable {
     case all
     /// Names, ARNs or `kind:name` keys, as `cinch lock --update NAME…` takes them.
     case named([String])
+    /// The pins some templates read (`cinch lock --update TEMPLATE…`): those keys alone, not
+    /// another template's pin of the same name at another version.
+    case keys(Set<ResolutionKey>)
 
     func includes(_ key: ResolutionKey) -> Bool {
       switch self {
       case .none: false
       case .all: true
       case .named(let names): names.contains { key.isNamed(by: $0) }
+      case .keys(let keys): keys.contains(key)
       }
     }
   }

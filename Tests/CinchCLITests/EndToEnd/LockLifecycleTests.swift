@@ -138,6 +138,11 @@ import _CinchTestSupport
         == "cinch: error: --update names '/myapp/prod/dbpasswrd', which no template references "
         + "(did you mean '/myapp/prod/dbpassword'?)\n")
     #expect(try read("cinch.lock") == lockText)
+    // A template named with --update moves the pins it reads, not every pin of the lock:
+    // rds-postgres.yaml reads version 3 by number, so nothing of it moves.
+    let scoped = try await cinch("lock", "--update", "templates/rds-postgres.yaml")
+    #expect(scoped.status == 0, "\(scoped.stderr)")
+    #expect(try read("cinch.lock") == lockText, "\(scoped.stdout)")
     let update = try await cinch("lock", "--update", "/myapp/prod/dbpassword")
     #expect(update.status == 0, "\(update.stderr)")
     #expect(update.stdout.contains("~ ssm-secure /myapp/prod/dbpassword (latest) 3 → 4"))
