@@ -118,7 +118,12 @@ struct LockCommand: AsyncParsableCommand {
     if !failed {
       outcome.lock.templates = session.recordedTemplates
       outcome.lock.inputs = session.recordedInputs
-      try AtomicFile.replace(outcome.lock.serialized(), at: lock)
+      // The same text is not written again: a new modification time would wake `make` and
+      // file watchers for nothing.
+      let text = outcome.lock.serialized()
+      if (try? String(contentsOfFile: lock, encoding: .utf8)) != text {
+        try AtomicFile.replace(text, at: lock)
+      }
       // With a machine format stdout holds the findings alone, for the step that parses it.
       let report = LockReport.render(
         outcome, previous: session.previous, removedTemplates: session.removedTemplates,

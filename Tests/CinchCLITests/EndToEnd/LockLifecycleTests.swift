@@ -340,10 +340,16 @@ import _CinchTestSupport
     let first = try await cinch("lock", "templates/rds-postgres.yaml", "templates/multi-env.yaml")
     #expect(first.status == 0, "\(first.stderr)")
     let lockText = try read("cinch.lock")
+    // An unchanged lock is not written again: its inode and time stay (make, file watchers).
+    let lockPath = directory.appendingPathComponent("cinch.lock").path
+    let before = try FileManager.default.attributesOfItem(atPath: lockPath)
     let reordered = try await cinch(
       "lock", "templates/multi-env.yaml", "templates/rds-postgres.yaml")
     #expect(reordered.stdout == "locked 4 references in cinch.lock (unchanged)\n")
     #expect(try read("cinch.lock") == lockText)
+    let after = try FileManager.default.attributesOfItem(atPath: lockPath)
+    #expect(before[.systemFileNumber] as? Int == after[.systemFileNumber] as? Int)
+    #expect(before[.modificationDate] as? Date == after[.modificationDate] as? Date)
 
     let template = directory.appendingPathComponent("templates/rds-postgres.yaml")
     let text = try String(contentsOf: template, encoding: .utf8)
