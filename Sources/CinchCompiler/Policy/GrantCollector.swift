@@ -105,8 +105,16 @@ struct GrantCollector {
       let reason = PolicyReason(
         file: site.file, range: site.range, path: site.path, detail: site.reference.text)
       let kind: StoreEntry.Kind = site.reference.kind == .secretsManager ? .secret : .parameter
+      // A secret named as the template's own secret is named (`ReferenceEvaluator`) reads
+      // that resource, as `${Secret}` does.
+      var managed = site.reference.name
+      if kind == .secret, !managed.hasPrefix("${"), dependencies.count == 1,
+        case .resource(let logicalID) = dependencies[0]
+      {
+        managed = "${\(logicalID)}"
+      }
       if let read = managedRead(
-        site.reference.name, kind: kind, template: template, timing: .deploy, reason: reason)
+        managed, kind: kind, template: template, timing: .deploy, reason: reason)
       {
         return read
       }

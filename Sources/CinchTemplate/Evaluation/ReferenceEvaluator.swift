@@ -151,7 +151,45 @@ public enum ReferenceEvaluator {
         results.append(contentsOf: settled)
       }
     }
+    readCreatedSecrets(&results, template, evaluator: &evaluator)
     return results
+  }
+
+  /// A `secretsmanager` reference by the name of a secret the template itself creates (an
+  /// `AWS::SecretsManager::Secret` with that `Name`, deployed) reads the stack's own secret.
+  /// CloudFormation resolves a `secretsmanager` reference when it creates or updates the
+  /// resource holding it, so after the secret (`DependsOn`): the secret need not exist before
+  /// the deploy, and is neither checked nor pinned. It waits on that resource, as
+  /// `{{resolve:secretsmanager:${Secret}}}` does. (An `ssm` reference is resolved when the
+  /// change set is made, before any resource: a parameter the stack creates is still read.)
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
+  private static func readCreatedSecrets(
+    _ results: inout [EvaluatedReference], _ template: Template, evaluator: inout Evaluator
+  ) {
+    let secrets = template.resources.filter {
+      $0.type == "AWS::SecretsManager::Secret" && $0.properties?["Name"] != nil
+    }
+    guard !secrets.isEmpty,
+      results.contains(where: { $0.concrete?.kind == .secretsManager })
+    else { return }
+    var scratch = Diagnostics()
+    var created: [String: String] = [:]
+    for secret in secrets {
+      if let condition = secret.condition,
+        evaluator.conditionValue(condition, into: &scratch) == false
+      {
+        continue
+      }
+      if let name = secret.createdName(&evaluator, into: &scratch), created[name] == nil {
+        created[name] = secret.logicalID
+      }
+    }
+    for index in results.indices {
+      guard let reference = results[index].concrete, reference.kind == .secretsManager,
+        let logicalID = created[reference.name]
+      else { continue }
+      results[index].state = .waiting(on: [.resource(logicalID)])
+    }
   }
 
   /// What cannot be read in the deploy's region: "In the cn-north-1 and cn-northwest-1
