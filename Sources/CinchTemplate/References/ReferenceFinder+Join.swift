@@ -129,6 +129,17 @@ extension ReferenceWalker {
           && span.upperBound <= chunk.range.upperBound
       }
     }
+    /// Whether a piece that chooses its text (`!If`, `!Select`, not a nested `!Join`) holds
+    /// all of `span`.
+    func insideChoice(_ span: Range<Int>) -> Bool {
+      chunks.contains { chunk in
+        guard case .flattened(let piece) = chunk.kind,
+          pieces[piece].intrinsic?.function != .join
+        else { return false }
+        return chunk.range.lowerBound <= span.lowerBound
+          && span.upperBound <= chunk.range.upperBound
+      }
+    }
     /// Where the delimiter copy holding all of `span` starts, if one does.
     func delimiterStart(containing span: Range<Int>) -> Int? {
       for chunk in chunks
@@ -204,9 +215,16 @@ extension ReferenceWalker {
         continue
       }
       if delimiterOwns(issue) { continue }
-      // Reported when the piece is walked; an unterminated opener there is the join's, as
-      // the piece's walk leaves it to the join.
-      if issue.code != .unterminatedReference, insideFlattened(issue.span) { continue }
+      // A reference wholly inside a choosing piece is reported when the piece is walked; an
+      // unterminated opener there is the join's, as the piece's walk leaves it to the join.
+      // A fault a choosing piece puts into a reference the join assembles (`db,host` from a
+      // nested `!Join [',', …]`) is the join's: the piece alone holds no reference.
+      // (A choice's first operand may be one the deploy does not take: left to evaluation.)
+      if issue.code != .unterminatedReference,
+        insideFlattened(issue.referenceSpan) || insideChoice(issue.span)
+      {
+        continue
+      }
       diagnostics.report(
         Diagnostic(
           issue.code, issue.message + " (in the text 'Fn::Join' assembles)", file: file.path,
