@@ -11,6 +11,15 @@ public enum ParameterInputsReader {
     let document = TemplateParser.parse(file, into: &diagnostics)
     guard let root = document.root else { return }
     func add(_ key: String, _ valueNode: Node) {
+      guard !valueNode.isNull else {
+        diagnostics.report(
+          Diagnostic(
+            .parameterFile,
+            "value of parameter '\(key)' is null; give a string (\"\" for an empty one), or "
+              + "leave the parameter out to take its default",
+            file: file.path, range: valueNode.range))
+        return
+      }
       guard
         let value = valueNode.scalar
           ?? valueNode.sequence.map({ items in
@@ -39,6 +48,16 @@ public enum ParameterInputsReader {
           continue
         }
         if item["UsePreviousValue"]?.scalar == "true" {
+          if let given = item["ParameterValue"], !given.isNull {
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html
+            diagnostics.report(
+              Diagnostic(
+                .parameterFile,
+                "parameter '\(key)' gives both a 'ParameterValue' and 'UsePreviousValue': true, "
+                  + "which CloudFormation refuses; keep one",
+                file: file.path, range: item.range))
+            continue
+          }
           diagnostics.report(
             Diagnostic(
               .previousValue,

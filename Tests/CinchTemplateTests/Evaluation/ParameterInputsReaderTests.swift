@@ -50,6 +50,27 @@ import Testing
     #expect(diagnostics.items.first?.range?.start.column == 2)
   }
 
+  /// A null is no value (the aws CLI sends none, and CloudFormation takes the default or
+  /// fails), not the text "null"; a previous value with a value given is refused by
+  /// CloudFormation's API ("Cannot specify usePreviousValue as true and non empty value").
+  @Test func nullsAndAPreviousValueBesideAValueAreRefused() {
+    for text in [
+      #"{"Env": null}"#, #"[{"ParameterKey": "Env", "ParameterValue": null}]"#, "Env: ~",
+      "Env: null",
+    ] {
+      let (inputs, diagnostics) = read(text, path: text.hasPrefix("Env") ? "p.yaml" : "p.json")
+      #expect(inputs.isEmpty, "\(text)")
+      #expect(diagnostics.items.map(\.code) == [.parameterFile], "\(text)")
+      #expect(diagnostics.items.first?.message.contains("is null") == true, "\(text)")
+    }
+    #expect(read(#"{"Env": "null"}"#).0["Env"]?.value == "null")
+    let (inputs, diagnostics) = read(
+      #"[{"ParameterKey": "Env", "ParameterValue": "a", "UsePreviousValue": true}]"#)
+    #expect(inputs.isEmpty)
+    #expect(diagnostics.items.map(\.code) == [.parameterFile])
+    #expect(diagnostics.items.map(\.severity) == [.error])
+  }
+
   @Test func overrides() {
     var inputs: [String: EvaluationInputs.ParameterInput] = [:]
     let malformed = ParameterInputsReader.readOverrides(
