@@ -54,7 +54,8 @@ struct EvaluationOptions: ParsableArguments {
       accountID: accountId, stackName: stackName)
   }
 
-  func validate() throws {
+  mutating func validate() throws {
+    parameterOverrides = try Self.expandingFiles(parameterOverrides)
     if let accountId, !EvaluationSettings.isAccountID(accountId) {
       throw ValidationError("--account-id must be 12 digits")
     }
@@ -63,6 +64,43 @@ struct EvaluationOptions: ParsableArguments {
         "--region must be a region name such as us-east-1 (lowercase letters, digits and "
           + "hyphens); got '\(region)'")
     }
+  }
+}
+
+extension EvaluationOptions {
+  /// `--parameter-overrides file://PATH` as `aws cloudformation deploy` reads it: the pairs the
+  /// file holds (`["Env=prod"]`, CloudFormation's `[{ParameterKey, ParameterValue}]`, or
+  /// `{"Parameters": {…}}`), each in its place among the other pairs, so a lock records the
+  /// values, not a path relative to where it ran.
+  static func expandingFiles(_ overrides: [String]) throws -> [String] {
+    guard overrides.contains(where: { $0.hasPrefix("file://") }) else { return overrides }
+    var expanded: [String] = []
+    for argument in overrides {
+      guard argument.hasPrefix("file://") else {
+        expanded.append(argument)
+        continue
+      }
+      let path = String(argument.dropFirst("file://".count))
+      let file: SourceFile
+      do {
+        file = try SourceFile(path: path)
+      } catch {
+        throw ValidationError("--parameter-overrides \(argument): \(error.description)")
+      }
+      var parameters: [String: EvaluationInputs.ParameterInput] = [:]
+      var diagnostics = Diagnostics()
+      ParameterInputsReader.read(file, into: &parameters, diagnostics: &diagnostics)
+      if let problem = diagnostics.items.first(where: { $0.severity == .error }) {
+        let at = problem.range.map { ":\($0.start.line):\($0.start.column)" } ?? ""
+        throw ValidationError("--parameter-overrides \(argument)\(at): \(problem.message)")
+      }
+      // In the file's order, as the pairs would be typed.
+      expanded += parameters.sorted {
+        ($0.value.range?.start.offset ?? 0) < ($1.value.range?.start.offset ?? 0)
+      }
+      .map { "\($0.key)=\($0.value.value)" }
+    }
+    return expanded
   }
 }
 

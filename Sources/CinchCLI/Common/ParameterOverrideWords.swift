@@ -34,7 +34,7 @@ enum ParameterOverrideWords {
       var others: [String] = []
       while index < arguments.count, !arguments[index].hasPrefix("-") {
         let candidate = arguments[index]
-        if isPair(candidate), !fileExists(candidate) {
+        if isPair(candidate) && !fileExists(candidate) || candidate.hasPrefix("file://") {
           pairs.append(candidate)
         } else {
           others.append(candidate)
@@ -52,7 +52,8 @@ enum ParameterOverrideWords {
     return files.isEmpty ? moved : moved + ["--"] + files
   }
 
-  /// `Key=Value` with the key a parameter's name could be: letters and digits.
+  /// `Key=Value` with the key a parameter's name could be: letters and digits. (A
+  /// `file://PATH` of pairs is one too, kept whatever it holds.)
   static func isPair(_ word: String) -> Bool {
     guard let equals = word.firstIndex(of: "=") else { return false }
     let key = word[..<equals]

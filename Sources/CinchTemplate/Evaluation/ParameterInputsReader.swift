@@ -1,7 +1,8 @@
 /// Reads parameter values the way the aws CLI takes them:
 /// - a file (`--parameters FILE`), JSON or YAML, either CloudFormation's list
 ///   `[{"ParameterKey": "Env", "ParameterValue": "prod"}]` or a plain object `{"Env": "prod"}`;
-/// - `--parameter-overrides Env=prod Port=8080`, as `aws cloudformation deploy` takes them.
+/// - `--parameter-overrides Env=prod Port=8080`, as `aws cloudformation deploy` takes them
+///   (and its `file://` form: a list of `"Key=Value"` strings, or either shape above).
 /// Later sources win over earlier ones; every value remembers where it came from.
 public enum ParameterInputsReader {
   public static func read(
@@ -40,6 +41,17 @@ public enum ParameterInputsReader {
     switch root.value {
     case .sequence(let items):
       for item in items {
+        // `["Env=prod", …]`: the file `aws cloudformation deploy --parameter-overrides
+        // file://…` takes.
+        if let pair = item.scalar, let equals = pair.firstIndex(of: "="), equals != pair.startIndex
+        {
+          let position = item.range.start
+          inputs[String(pair[..<equals])] = .init(
+            value: String(pair[pair.index(after: equals)...]),
+            origin: "\(file.path):\(position.line):\(position.column)", file: file.path,
+            range: item.range)
+          continue
+        }
         guard let key = item["ParameterKey"]?.scalar else {
           diagnostics.report(
             Diagnostic(

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CinchCLI
@@ -18,6 +19,32 @@ import Testing
         == [
           "refs", "a.yaml", "--parameter-overrides", "A=1", "B=", "--region", "r", "--", "b.yaml",
         ])
+  }
+
+  /// `file://PATH` is a file of pairs, as `aws cloudformation deploy` takes it, and it reads as
+  /// those pairs: the lock records the values, not the path.
+  @Test func aFileOfPairsIsOneOfThePairs() throws {
+    #expect(
+      moved(["lock", "--parameter-overrides", "file://o.json", "A=1", "t.yaml"])
+        == ["lock", "--parameter-overrides", "file://o.json", "A=1", "--", "t.yaml"])
+    let folder =
+      FileManager.default.temporaryDirectory.path + "/cinch-overrides-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try #"["Env=dev", "Url=a=b"]"#.write(
+      toFile: folder + "/o.json", atomically: true, encoding: .utf8)
+    try #"[{"ParameterKey": "Env", "ParameterValue": "prod"}]"#.write(
+      toFile: folder + "/cfn.json", atomically: true, encoding: .utf8)
+    try #"{"Parameters": {"Env": "qa"}}"#.write(
+      toFile: folder + "/pipeline.json", atomically: true, encoding: .utf8)
+    #expect(
+      try EvaluationOptions.expandingFiles(["A=1", "file://\(folder)/o.json", "B=2"])
+        == ["A=1", "Env=dev", "Url=a=b", "B=2"])
+    #expect(try EvaluationOptions.expandingFiles(["file://\(folder)/cfn.json"]) == ["Env=prod"])
+    #expect(try EvaluationOptions.expandingFiles(["file://\(folder)/pipeline.json"]) == ["Env=qa"])
+    #expect(throws: (any Error).self) {
+      try EvaluationOptions.expandingFiles(["file://\(folder)/missing.json"])
+    }
   }
 
   /// Every run is read, in either form; before `--` the files join what follows it.
