@@ -107,12 +107,12 @@ public struct Checker: Sendable {
     // template that read an entry was checked).
     let loaded = Set(analyses.lazy.filter(\.readsAreKnown).map(\.file.path))
     var referenceFindings = Diagnostics()
+    var described = prepared?.described ?? StoreDescriptions()
     var report = try await checkReferences(
-      index, checkedFiles: checkedFiles.filter(loaded.contains),
-      described: prepared?.described ?? StoreDescriptions(), into: &referenceFindings)
+      index, checkedFiles: checkedFiles.filter(loaded.contains), described: &described,
+      into: &referenceFindings)
     let runtimeReads = RuntimeReadExistence(inputs: inputs)
     if case .store(let catalog)? = source {
-      var described = prepared?.described ?? StoreDescriptions()
       report.runtimeReadsChecked = try await runtimeReads.check(
         analyses, in: catalog, described: &described, into: &referenceFindings)
     } else {
@@ -166,13 +166,15 @@ public struct Checker: Sendable {
   public func checkReferences(
     _ index: ReferenceIndex, checkedFiles: [String], into diagnostics: inout Diagnostics
   ) async throws -> Report {
-    try await checkReferences(
-      index, checkedFiles: checkedFiles, described: StoreDescriptions(), into: &diagnostics)
+    var described = StoreDescriptions()
+    return try await checkReferences(
+      index, checkedFiles: checkedFiles, described: &described, into: &diagnostics)
   }
 
-  /// `described`: entries already described; the rest are described here.
+  /// `described`: entries already described; the rest are described here, and added, so the
+  /// run-time reads of the same entries ask the store nothing more.
   func checkReferences(
-    _ index: ReferenceIndex, checkedFiles: [String], described: StoreDescriptions,
+    _ index: ReferenceIndex, checkedFiles: [String], described: inout StoreDescriptions,
     into diagnostics: inout Diagnostics
   ) async throws -> Report {
     var report = Report()
@@ -193,6 +195,7 @@ public struct Checker: Sendable {
         }
         report.referencesChecked += sites.count
       }
+      described = existence.described
     case nil:
       break
     case .lock?:

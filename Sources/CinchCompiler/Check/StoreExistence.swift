@@ -9,7 +9,7 @@ struct StoreExistence {
   let catalog: StoreCatalog
   let lock: CheckedLock?
   let options: Checker.Options
-  private var described: StoreDescriptions
+  private(set) var described: StoreDescriptions
 
   init(
     catalog: StoreCatalog, lock: CheckedLock?, options: Checker.Options,

@@ -643,8 +643,12 @@ import _CinchTestSupport
       #expect(result.stdout.hasPrefix("no problems in \(checked.count) files"), "\(result.stdout)")
       #expect(!result.stdout.contains(Self.canary))
     }
-    let operations = await Set(
-      try project.audit().dropFirst(before).compactMap { $0["operation"] as? String })
+    let rows = try await project.audit().dropFirst(before)
+    let operations = Set(rows.compactMap { $0["operation"] as? String })
     #expect(operations == ["ListParameterVersions", "ListSecretVersions"])
+    // One row per entry as named, and run (Docs/Check.md), two runs online: docker_username,
+    // read by name at deploy and by CodeBuild, and by its ARN by ECS, is asked twice a run.
+    let described = rows.filter { ($0["name"] as? String) == "docker_username" }
+    #expect(described.count == 4, "\(described)")
   }
 }
