@@ -9,7 +9,8 @@ struct RotateCommand: AsyncParsableCommand {
     commandName: "rotate",
     abstract: "Run every rotation whose schedule has come (for cron or a systemd timer).",
     discussion: """
-      One line per secret: 'rotated NAME version ID', 'failed NAME: STEP …', or with --dry-run \
+      One line per secret: 'rotated NAME version ID', 'failed NAME CODE: MESSAGE' (the \
+      message names the step that failed), or with --dry-run \
       'due NAME …'. Exit status 1 when any rotation failed. A rotation that failed stays due and \
       is resumed the next time.
       """)
