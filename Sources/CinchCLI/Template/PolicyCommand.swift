@@ -264,7 +264,10 @@ struct PolicyCommand: AsyncParsableCommand {
           PolicyCloudFormationRenderer(target: target, files: files).render(policies))
       }
     }
-    if explain { Output.stderr(PolicyExplanationRenderer().render(policies)) }
+    if explain {
+      Output.stderr(
+        PolicyExplanationRenderer(of: format == .json ? .json : .cloudFormation).render(policies))
+    }
     try run.reportToStandardError()
   }
 

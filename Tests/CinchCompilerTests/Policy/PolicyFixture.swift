@@ -122,7 +122,7 @@ struct PolicyFixture {
       cloudFormation: stable(
         PolicyCloudFormationRenderer(target: target, files: analyses.map(\.template.path)).render(
           cloudFormationSet)),
-      explanation: stable(PolicyExplanationRenderer().render(set)),
+      explanation: stable(PolicyExplanationRenderer(of: .json).render(set)),
       diagnostics: stable(
         HumanDiagnosticRenderer(colored: false).render(diagnostics.sorted, sources: sources) + "\n"),
       documents: documents)
