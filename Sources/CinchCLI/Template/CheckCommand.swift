@@ -170,8 +170,11 @@ struct CheckCommand: AsyncParsableCommand {
       }
     }
     let source: Checker.Source?
+    var openedStore: OpenStore?
     if online {
-      source = .store(try await store.value().catalog(for: session.run.inputs))
+      let opened = try await store.value()
+      openedStore = opened
+      source = .store(try opened.catalog(for: session.run.inputs))
     } else {
       source = checkedLock == nil ? nil : .lock
     }
@@ -196,6 +199,9 @@ struct CheckCommand: AsyncParsableCommand {
     } catch {
       throw CommandFailure(message: "the store could not be read: \(error)")
     }
+    if let openedStore, let lockfile = session.previous {
+      sayWhenTheLockIsAnotherStores(lockfile, store: openedStore, into: &session.run.diagnostics)
+    }
     try output.emit(
       session.run.diagnostics, documents: documents, files: session.templates.count,
       detail: detail(
@@ -207,6 +213,31 @@ struct CheckCommand: AsyncParsableCommand {
         },
         malformed: session.run.diagnostics.items.count { Self.syntaxCodes.contains($0.code) }),
       credentialsScanned: Set(session.run.analyses.map(\.file.path)))
+  }
+
+  /// Pins this store lacks, in a lock fingerprinted under another key than this embedded
+  /// store's: the lock was most likely made against another store (a CI job pointed at the
+  /// wrong one), and "the version is gone" would send the user to move pins that are fine
+  /// where they were made. Said once, beside those findings (W4012). AWS stores are left out:
+  /// their key is the project's, whose file reading it would create.
+  private func sayWhenTheLockIsAnotherStores(
+    _ lockfile: Lockfile, store: OpenStore, into diagnostics: inout Diagnostics
+  ) {
+    guard case .embedded(let sqlite) = store, let recorded = lockfile.fingerprintKey,
+      diagnostics.items.contains(where: {
+        $0.severity == .error && ($0.code == .versionNotFound || $0.code == .entryNotFound)
+      })
+    else { return }
+    let keyID = StoreReader(parameters: sqlite, secrets: sqlite, fingerprinter: sqlite)
+      .fingerprintKeyID
+    guard recorded != keyID else { return }
+    diagnostics.report(
+      Diagnostic(
+        .fingerprintKeyMismatch,
+        "'\(lock)' was fingerprinted under another key than this store's: it was most likely "
+          + "made against another store, so pins this one lacks may be fine there; check "
+          + "against the store it was made with (--store), or lock again here",
+        file: lock, range: nil, severity: .warning))
   }
 
   /// The findings of a reference that is not valid as written (E2001–E2013): no reference is

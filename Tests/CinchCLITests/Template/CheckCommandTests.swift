@@ -602,6 +602,35 @@ import _CinchTestSupport
       never.stdout == "no problems in 1 file (1 reference written, none read on this deploy)\n")
   }
 
+  /// A lock checked against another store than it was made with (a CI job pointed at the
+  /// wrong one): the pins that store lacks are said to be missing, and W4012 says why that
+  /// may well be, instead of leaving the user to move pins that are fine where they were made.
+  @Test func aLockCheckedAgainstAnotherStoreSaysSo() async throws {
+    let project = try await Project()
+    try await project.put("/app/x", ["a", "b"])
+    try project.write(
+      "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: '{{resolve:ssm:/app/x}}'\n",
+      to: "t.yaml")
+    try #require(try await project.run(["lock", "t.yaml"]).status == 0)
+    let other = ["--store", "other/store.db"]
+    try #require(try await project.run(["init"] + other).status == 0)
+    try #require(
+      try await project.run(
+        ["ssm", "put-parameter", "--name", "/app/x", "--value", "a", "--type", "String"] + other
+      ).status == 0)
+    let checked = try await project.run(["check"] + other)
+    #expect(checked.status == 1)
+    #expect(checked.stdout.contains("error[E4002]"), "\(checked.stdout)")
+    #expect(
+      checked.stdout.contains(
+        "warning[W4012]: 'cinch.lock' was fingerprinted under another key than this store's"),
+      "\(checked.stdout)")
+    // Against its own store, nothing to say.
+    let own = try await project.run(["check"])
+    #expect(own.status == 0, "\(own.stdout)")
+    #expect(!own.stdout.contains("W4012"))
+  }
+
   // MARK: templates/
 
   /// Every template in `templates/`, with a store holding what it reads (the seed's
