@@ -51,15 +51,29 @@ struct PortableNames: Sendable {
       // The parameters' stand-ins first: the partition's is a prefix of none of them, but a
       // name may hold `aws-` before one.
       var substitutions: [Substitution] = []
-      for (index, parameter) in analysis.template.parameters.enumerated()
-      where parameter.type == "String" {
-        let standIn = "cinchzzparam\(index)q"
+      for (index, parameter) in analysis.template.parameters.enumerated() {
         guard
           let value = inputs.parameters[parameter.name]?.value
             ?? parameter.defaultValue?.scalarAsRead
         else { continue }
-        here.parameters[parameter.name] = .init(value: standIn, origin: "cinch policy")
-        substitutions.append(("${\(parameter.name)}", standIn, value))
+        switch parameter.type {
+        case "String":
+          let standIn = "cinchzzparam\(index)q"
+          here.parameters[parameter.name] = .init(value: standIn, origin: "cinch policy")
+          substitutions.append(("${\(parameter.name)}", standIn, value))
+        case "Number":
+          // Digits no name holds by chance; `${Num}` writes it back.
+          let standIn = "9713\(index)0379"
+          here.parameters[parameter.name] = .init(value: standIn, origin: "cinch policy")
+          substitutions.append(("${\(parameter.name)}", standIn, value))
+        case _ where parameter.isList && !parameter.isSSMValueType:
+          // No `${…}` writes an element picked out of a list: a name built from one is seen
+          // to move with the value, and said to be granted as evaluated (W6010).
+          here.parameters[parameter.name] = .init(
+            value: "cinchzzlist\(index)a,cinchzzlist\(index)b", origin: "cinch policy")
+        default:
+          continue
+        }
       }
       substitutions += pseudoParameters
       var ignored = Diagnostics()
