@@ -367,7 +367,7 @@ public struct Evaluator: Sendable {
     guard let mapping = template.mapping(mapName) else {
       return template.mayDefineMappings ? nil : false
     }
-    return mapping.node[top]?[second] != nil
+    return mapping.node[read: top]?[read: second] != nil
   }
 
   private mutating func findInMap(_ argument: Node, node: Node, into diagnostics: inout Diagnostics)
@@ -409,7 +409,9 @@ public struct Evaluator: Sendable {
           file: template.path, range: items[0].range), into: &diagnostics)
       return .unknown(Unknown(.invalid, "no mapping '\(mapName)'"))
     }
-    if let value = mapping.node[top]?[second] { return evaluate(value, into: &diagnostics) }
+    if let value = mapping.node[read: top]?[read: second] {
+      return evaluate(value, into: &diagnostics)
+    }
     if let defaultNode { return evaluate(defaultNode, into: &diagnostics) }
     report(
       Diagnostic(

@@ -74,7 +74,15 @@ struct MappingSelections: Sendable {
     let components = path.components
     guard components.count >= 4 else { return [] }
     let (map, top, second) = (components[1], components[2], components[3])
-    let picks: Set<String> = ["*", "\(map)/*", "\(map)/\(top)/*", "\(map)/\(top)/\(second)"]
+    // A plain `yes:` key is looked up as `true` (`Node.scalarAsRead`); the path keeps the
+    // word as written.
+    let tops = [top, Node.yaml11Booleans[top]].compactMap { $0 }
+    let seconds = [second, Node.yaml11Booleans[second]].compactMap { $0 }
+    var picks: Set<String> = ["*", "\(map)/*"]
+    for top in tops {
+      picks.insert("\(map)/\(top)/*")
+      for second in seconds { picks.insert("\(map)/\(top)/\(second)") }
+    }
     return lookups.filter { picks.contains($0.pick) }
   }
 }

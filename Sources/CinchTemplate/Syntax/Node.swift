@@ -109,6 +109,13 @@ extension Node {
     return entries.first { $0.key.scalar == key }?.value
   }
 
+  /// The value of the first entry whose key reads as `key` (`scalarAsRead`): a plain `yes:`
+  /// key is `true` to CloudFormation, as a lookup of it is.
+  public subscript(read key: String) -> Node? {
+    guard case .mapping(let entries) = value else { return nil }
+    return entries.first { $0.key.scalarAsRead == key }?.value
+  }
+
   /// The entry named `key`, with its key's location.
   public func entry(_ key: String) -> Entry? {
     guard case .mapping(let entries) = value else { return nil }

@@ -29,6 +29,25 @@ import Testing
     #expect(live == ["/y/true/false/true/yes/no", "/y/plain", "/y/flag-true"])
   }
 
+  /// A plain `yes:` key is `true` too: the same word on both sides of a lookup matches, and
+  /// the entry's reference is read.
+  @Test func mappingKeysReadAsBooleansToo() {
+    let (analysis, diagnostics) = analyzed(
+      """
+      Mappings:
+        Flags:
+          yes: {Name: '{{resolve:ssm:/flags/on}}'}
+          'no': {Name: '{{resolve:ssm:/flags/off}}'}
+      Resources:
+        Topic:
+          Type: AWS::SNS::Topic
+          Properties:
+            DisplayName: !FindInMap [Flags, yes, Name]
+      """)
+    #expect(!diagnostics.hasErrors, "\(diagnostics.items.map(\.message))")
+    #expect(analysis.references.compactMap(\.concrete?.name) == ["/flags/on"])
+  }
+
   @Test func onlyThePlainUntaggedSpellingsYAML11Knows() {
     func node(_ text: String, _ style: NodeStyle, tag: String? = nil) -> Node {
       let start = SourcePosition(offset: 0, line: 1, column: 1)
