@@ -402,7 +402,9 @@ private struct Builder {
           edge(
             .dependsOn, to: GraphNode.id(.resource, dependency.name), range: dependency.range,
             at: at.child("DependsOn").child(String(position)))
-        } else {
+        } else if !template.mayDefineName(dependency.name) {
+          // A name an include, a transform or a loop may define is no dangling name, as for
+          // `Ref` and `Fn::GetAtt`.
           dangling(
             template.danglingResourceMessage(dependency.name, in: "DependsOn"),
             range: dependency.range, at: at.child("DependsOn"), logicalID: dependency.name)
