@@ -144,7 +144,12 @@ enum AtomicFile {
   /// name of the file it replaced (`.NAME.previous-PID`) is removed when the file is there
   /// (the rename happened or never started), else put back. A live process's names are its
   /// own, and are left alone.
-  static func sweepLeftovers(beside paths: [String]) {
+  ///
+  /// `anyName`: every such leftover in those folders, not only those of the files named (a
+  /// folder `render` owns). This process's own PID counts as gone: nothing is staged yet when
+  /// the sweep runs, and a container's cinch is PID 1 every time, so a killed one's names
+  /// would otherwise block every later write (`O_EXCL`).
+  static func sweepLeftovers(beside paths: [String], anyName: Bool = false) {
     var byFolder: [String: Set<String>] = [:]
     for path in paths {
       let url = URL(fileURLWithPath: path)
@@ -155,12 +160,14 @@ enum AtomicFile {
         continue
       }
       for entry in entries where entry.hasPrefix(".") {
-        guard let leftover = Leftover(entry), names.contains(leftover.name),
-          leftover.process != getpid(), kill(leftover.process, 0) != 0, errno == ESRCH
+        guard let leftover = Leftover(entry), anyName || names.contains(leftover.name),
+          leftover.process == getpid() || (kill(leftover.process, 0) != 0 && errno == ESRCH)
         else { continue }
         let path = folder + "/" + entry
         let target = folder + "/" + leftover.name
-        if leftover.role == "previous", access(target, F_OK) != 0 {
+        // In a folder render owns, a copy put back would be a file no manifest lists, kept for
+        // ever: the render about to run writes every file anyway.
+        if leftover.role == "previous", !anyName, access(target, F_OK) != 0 {
           rename(path, target)
         } else {
           unlink(path)

@@ -225,9 +225,12 @@ struct RenderCommand: AsyncParsableCommand {
       for artifact in artifacts { Output.stdoutBytes(artifact.bytes) }
       return
     }
-    // What a killed render of the files this one removes left beside them goes too (the
-    // files it writes are swept by `writeAll`).
-    AtomicFile.sweepLeftovers(beside: stale.map { output + "/" + $0 })
+    // The folder is render's: what a killed render left in any folder of it goes, whichever
+    // files it was writing (those of a template no render names now too).
+    AtomicFile.sweepLeftovers(
+      beside: (stale + artifacts.map(\.output) + [ArtifactBuilder.manifestName]).map {
+        output + "/" + $0
+      }, anyName: true)
     // All or none: a full disk or a folder that cannot be written leaves the previous render
     // as it was, never new templates beside an old manifest.
     try AtomicFile.writeAll(
