@@ -64,7 +64,11 @@ package struct CredentialProcess: Sendable {
   /// `name` as `execvp` finds it: a path when it has a `/`, else the first executable file of
   /// that name in the environment's `PATH`.
   static func executable(_ name: String, environment: [String: String]) -> String? {
-    if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
+    if name.contains("/") {
+      var info = stat()
+      return stat(name, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && access(name, X_OK) == 0
+        ? name : nil
+    }
     let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
     for folder in path.split(separator: ":", omittingEmptySubsequences: false) {
       let candidate = (folder.isEmpty ? "." : String(folder)) + "/" + name

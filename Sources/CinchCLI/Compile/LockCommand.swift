@@ -90,7 +90,10 @@ struct LockCommand: AsyncParsableCommand {
         chosen.contains(session.paths.relative($0.file.path))
       }
       templateKeys = Set(ReferenceIndex(analyses, pinning: true).keys)
-      if templateKeys?.isEmpty == true {
+      // A template that did not read (a syntax error) is reported below, as any lock's.
+      if templateKeys?.isEmpty == true, analyses.allSatisfy(\.readsAreKnown),
+        !session.run.diagnostics.hasErrors
+      {
         await store.abandon()
         throw CommandFailure(
           message:

@@ -108,8 +108,9 @@ struct GrantCollector {
       // A secret named as the template's own secret is named (`ReferenceEvaluator`) reads
       // that resource, as `${Secret}` does.
       var managed = site.reference.name
-      if kind == .secret, !managed.hasPrefix("${"), dependencies.count == 1,
-        case .resource(let logicalID) = dependencies[0]
+      if kind == .secret, !managed.contains("${"), dependencies.count == 1,
+        case .resource(let logicalID) = dependencies[0],
+        template.resource(logicalID)?.type == "AWS::SecretsManager::Secret"
       {
         managed = "${\(logicalID)}"
       }

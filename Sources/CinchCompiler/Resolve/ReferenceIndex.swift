@@ -44,9 +44,10 @@ public struct ReferenceIndex: Sendable {
     for (key, allSites) in byKey.sorted(by: { $0.key < $1.key }) {
       // Text a YAML alias repeats is one site, at its anchor: read once, reported once.
       var seen = Set<SiteLocation>()
-      let keySites = allSites.filter {
-        seen.insert(SiteLocation(file: $0.file, range: $0.range)).inserted
-      }
+      let keySites =
+        allSites.count == 1
+        ? allSites
+        : allSites.filter { seen.insert(SiteLocation(file: $0.file, range: $0.range)).inserted }
       if pinning, key.throughParameterStore != nil {
         unpinnable.append((key, keySites))
       } else {

@@ -77,7 +77,7 @@ package final class AWSJSONEndpoint: Sendable {
         ], body: body,
         logDetail: "\(AccessLogField.escaped(target)) \(accessKeyID ?? "-")")
     } catch {
-      let failure = Self.storeError(error).inService(service?.storeService ?? .ssm)
+      let failure = Self.storeError(error).inService(service?.storeService ?? .ssm).served
       let body = JSONValue.object(
         JSONObject([
           ("__type", .string(failure.code)),

@@ -105,10 +105,22 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
   package static func tooManyUpdates(store path: String) -> StoreError {
     var error = StoreError(
       code: "TooManyUpdates",
-      message: "There are concurrent updates for a resource that supports one update at a time. "
-        + "(store '\(path)' is held by another writer; try again)")
+      message: busyMessage + " (store '\(path)' is held by another writer; try again)")
     error.fault = .busy
     return error
+  }
+
+  /// AWS's words for `TooManyUpdates`, all a remote caller of `cinch serve` is told (the
+  /// store's path is the machine's business).
+  package static let busyMessage =
+    "There are concurrent updates for a resource that supports one update at a time."
+
+  /// This error as a remote caller gets it: a busy store without its path.
+  package var served: StoreError {
+    guard fault == .busy else { return self }
+    var served = self
+    served.message = Self.busyMessage
+    return served
   }
 }
 

@@ -158,9 +158,10 @@ public struct Diagnostics: Sendable {
     return items.enumerated().sorted { lhs, rhs in
       let a = lhs.element
       let b = rhs.element
-      if a.file != b.file {
-        return (a.file.flatMap { keys[$0] } ?? "") < (b.file.flatMap { keys[$0] } ?? "")
-      }
+      let aKey = a.file.flatMap { keys[$0] } ?? ""
+      let bKey = b.file.flatMap { keys[$0] } ?? ""
+      // Two spellings of one file (`./a.yaml`, `a.yaml`) are one file: by position then.
+      if aKey != bKey { return aKey < bKey }
       let ao = a.range?.start.offset ?? -1
       let bo = b.range?.start.offset ?? -1
       if ao != bo { return ao < bo }

@@ -280,6 +280,16 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
           "\(template), \(lock)")
       }
     }
+    // Two spellings of one file in one run are one file: by position.
+    func at(_ offset: Int) -> SourceRange {
+      let position = SourcePosition(offset: offset, line: 1, column: offset + 1)
+      return SourceRange(start: position, end: position)
+    }
+    var mixed = Diagnostics()
+    mixed.report(Diagnostic(.notInLock, "third", file: "./a.yaml", range: at(30)))
+    mixed.report(Diagnostic(.notInLock, "first", file: "a.yaml", range: at(10)))
+    mixed.report(Diagnostic(.notInLock, "second", file: "./a.yaml", range: at(20)))
+    #expect(mixed.sorted.map(\.message) == ["first", "second", "third"])
   }
 }
 
