@@ -93,7 +93,7 @@ extension DiagnosticCode {
     "A value is given for a parameter the template does not declare.")
   public static let parameterFile = DiagnosticCode(
     "E1008", "parameter-file",
-    "A parameters file is not CloudFormation's list of `ParameterKey`/`ParameterValue` or a plain object of values."
+    "A parameters file (or a `--parameter-overrides file://` one) is not CloudFormation's list of `ParameterKey`/`ParameterValue`, a list of `\"Key=Value\"` strings or a plain object of values, or it gives a value as null or beside `UsePreviousValue`."
   )
   public static let previousValue = DiagnosticCode(
     "W1010", "previous-value",

@@ -652,7 +652,8 @@ public struct Evaluator: Sendable {
     {
       return false
     }
-    // Only an `Fn::If` or `Fn::Select` on the way can make the place not live.
+    // Only an `Fn::If`, `Fn::Select` or `Fn::FindInMap` (its `DefaultValue`) on the way can make
+    // the place not live.
     guard template.document.mayContainChoice, var node = template.document.root else { return true }
     var index = 0
     // A resource's node by its index, not by walking the `Resources` mapping: this runs for

@@ -30,7 +30,8 @@ struct JSONReader: ~Copyable {
   let file: SourceFile
   let limits: ParseLimits
   var diagnostics = Diagnostics()
-  /// Whether an `Fn::If` or `Fn::Select` was made (`ParsedDocument.mayContainChoice`).
+  /// Whether an `Fn::If`, `Fn::Select` or `Fn::FindInMap` was made
+  /// (`ParsedDocument.mayContainChoice`).
   var sawChoice = false
 
   var index = 0

@@ -49,7 +49,8 @@ struct YAMLComposer {
   /// thousand times is a billion laughs in bytes rather than in nodes.
   private var aliasByteCount = 0
   private var expansions = Expansions()
-  /// Whether an `Fn::If` or `Fn::Select` was made (`ParsedDocument.mayContainChoice`).
+  /// Whether an `Fn::If`, `Fn::Select` or `Fn::FindInMap` was made
+  /// (`ParsedDocument.mayContainChoice`).
   private(set) var sawChoice = false
   /// Whether libyaml ran on a thread of its own (asked for, and a thread could be made).
   private(set) var ranOnTwoThreads = false
