@@ -1,3 +1,5 @@
+import Foundation
+
 /// A path taken apart lexically: empty and `.` components dropped, `..` folded where it can be
 /// (at the root of an absolute path it stays at the root). No file system access: symbolic
 /// links are not followed.
@@ -50,8 +52,17 @@ struct DisplayPath: Sendable, Equatable {
 
   init(_ file: String, base: String, working: String) {
     let basePath = PathComponents(base)
-    let resolved =
+    var resolved =
       file.hasPrefix("/") ? PathComponents(file) : PathComponents(working).appending(file)
+    // The base is a real path (the CLI resolves it); a file named through a link to a folder
+    // in it (`link/t.yaml`, `$PWD/t.yaml` with `$PWD` a link) is the file its folder's real
+    // path names. Its own name is kept, as the repository lists it.
+    if !resolved.isWithin(basePath), resolved.isAbsolute, let name = resolved.components.last {
+      let folder = "/" + resolved.components.dropLast().joined(separator: "/")
+      let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+      let candidate = PathComponents(real).appending(name)
+      if candidate.isWithin(basePath) { resolved = candidate }
+    }
     if resolved.isWithin(basePath) {
       components = Array(resolved.components.dropFirst(basePath.components.count))
       isUnderBase = true

@@ -367,6 +367,28 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
       output == "::error file=a%0Ab%0D\u{FFFD}.yaml,title=E2003 version-not-a-number::a\n")
   }
 
+  /// A file named through a link to the repository (or to a folder in it) is named from the
+  /// repository, whose path the CLI has resolved: GitHub finds it there.
+  @Test func aFileReachedThroughALinkIsNamedFromTheRepository() throws {
+    let root = FileManager.default.temporaryDirectory.path + "/cinch-gh-" + UUID().uuidString
+    try FileManager.default.createDirectory(
+      atPath: root + "/repo/infra", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: "repo")
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let real = URL(fileURLWithPath: root + "/repo").resolvingSymlinksInPath().path
+    let renderer = GitHubDiagnosticRenderer(baseDirectory: real, workingDirectory: root)
+    let output = renderer.render([
+      Diagnostic(.versionNotANumber, "a", file: "link/infra/t.yaml"),
+      Diagnostic(.versionNotANumber, "b", file: root + "/link/infra/t.yaml"),
+    ])
+    #expect(
+      output == """
+        ::error file=infra/t.yaml,title=E2003 version-not-a-number::a
+        ::error file=infra/t.yaml,title=E2003 version-not-a-number::b
+
+        """)
+  }
+
   @Test func pathsAreNormalizedAndMadeRelativeToTheRepository() {
     let plain = GitHubDiagnosticRenderer()
     #expect(plain.displayed("./templates/../templates//rds.yaml") == "templates/rds.yaml")
