@@ -257,10 +257,10 @@ final class HTTPConnection: @unchecked Sendable {
 
   // MARK: Answers
 
-  /// The status line, the handler's headers, `Content-Length`, `Connection` when it is not
+  /// The status line, `Date`, the handler's headers, `Content-Length`, `Connection` when it is not
   /// HTTP/1.1's default, and the body: one buffer, written with one `send` when it fits.
   /// Set by the connection itself, never taken from a handler.
-  static let framingHeaders = ["content-length", "connection", "transfer-encoding"]
+  static let framingHeaders = ["content-length", "connection", "transfer-encoding", "date"]
 
   static func encode(
     _ response: ServerResponse, keepAlive: Bool, minorVersion: Int, includeBody: Bool
@@ -272,6 +272,7 @@ final class HTTPConnection: @unchecked Sendable {
     out.append(UInt8(ascii: " "))
     out += Dispatcher.phrase(response.status).utf8
     out += "\r\n".utf8
+    out += HTTPDate.headerLine()
     // A header never ends early: no CR or LF from a handler reaches the wire.
     func appendLine(_ text: String) {
       if text.utf8.contains(where: { $0 == 0x0d || $0 == 0x0a }) {

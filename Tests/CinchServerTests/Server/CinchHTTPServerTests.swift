@@ -227,6 +227,20 @@ import Testing
     await running.stop()
   }
 
+  /// Every answer carries `Date` (RFC 9110 §6.6.1), as AWS's do: the SDKs correct a skewed
+  /// client clock from it.
+  @Test func answersCarryTheDate() async throws {
+    #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+    #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+    let running = try await Running()
+    let client = try Client(port: running.port)
+    client.send("GET /health HTTP/1.1\r\n\r\n")
+    let answer = try #require(await client.response())
+    let date = try #require(answer.headers["date"])
+    #expect(date.hasSuffix(" GMT") && date.count == 29, "\(date)")
+    await running.stop()
+  }
+
   @Test func headHealthNotFoundAndNoContent() async throws {
     let running = try await Running()
     let client = try Client(port: running.port)
