@@ -227,14 +227,21 @@ package final class CinchHTTPServer: Sendable {
   }
 
   private func open(_ descriptor: Int32) {
-    let id = state.withLock { state -> Int? in
-      guard !state.draining, state.connections.count < maximumConnections else { return nil }
+    let (id, draining) = state.withLock { state -> (Int?, Bool) in
+      guard !state.draining, state.connections.count < maximumConnections else {
+        return (nil, state.draining)
+      }
       state.nextConnectionID += 1
       state.connections[state.nextConnectionID] = (descriptor, true)
-      return state.nextConnectionID
+      return (state.nextConnectionID, false)
     }
     guard let id else {
-      dispatcher.logRefusal(503, "connection limit (\(maximumConnections)) reached")
+      // Said as it is: a drain (SIGTERM) refuses new connections too, below the cap.
+      dispatcher.logRefusal(
+        503,
+        draining
+          ? "shutting down: no new connections"
+          : "connection limit (\(maximumConnections)) reached")
       _ = HTTPConnection.sendAll(
         HTTPConnection.encode(
           ServerResponse.text(503, "the server is not accepting more connections now"),
