@@ -1,4 +1,5 @@
 public import ArgumentParser
+import CinchTemplate
 
 #if canImport(Glibc)
   import Glibc
@@ -98,7 +99,9 @@ public struct CinchMain: AsyncParsableCommand {
       }
       terminate(0)
     } catch let failure as CommandFailure {
-      Output.stderr("cinch: error: \(failure.message)\n")
+      // One line, whatever a flag or file name held: control characters (a newline, an escape
+      // sequence) become U+FFFD, as in a finding.
+      Output.stderr("cinch: error: \(HumanDiagnosticRenderer.sanitized(failure.message))\n")
       terminate(ExitStatus.failure)
     } catch {
       // The command groups that mirror the vault CLI use its exit codes (1 local, 2 remote).

@@ -490,6 +490,11 @@ import _CinchTestSupport
       environment: ["CINCH_ACCOUNT_ID": "abc"])
     #expect(account.status == 2)
     #expect(account.stderr.contains("CINCH_ACCOUNT_ID must be 12 digits; got 'abc'"))
+    // One line whatever the flag held: a newline or an escape sequence is U+FFFD.
+    let control = try await CinchProcess.run(
+      ["refs", "templates/rds-postgres.yaml", "--stack-name", "a\nb\u{1B}[31m"], in: directory)
+    #expect(control.stderr.split(separator: "\n").count == 1, "\(control.stderr)")
+    #expect(control.stderr.contains("got 'a\u{FFFD}b\u{FFFD}[31m'"), "\(control.stderr)")
     for name in ["a/b", "1stack", "", "my_stack", String(repeating: "s", count: 129)] {
       let stack = try await CinchProcess.run(
         ["refs", "templates/rds-postgres.yaml", "--stack-name", name], in: directory)
