@@ -55,8 +55,11 @@ public enum ParameterInputsReader {
         guard let key = item["ParameterKey"]?.scalar else {
           diagnostics.report(
             Diagnostic(
-              .parameterFile, "list entry has no 'ParameterKey'", file: file.path, range: item.range
-            ))
+              .parameterFile,
+              item.scalar.map {
+                "list entry '\(HumanDiagnosticRenderer.sanitized($0))' is not Key=Value (nor "
+                  + "{ParameterKey, ParameterValue})"
+              } ?? "list entry has no 'ParameterKey'", file: file.path, range: item.range))
           continue
         }
         if item["UsePreviousValue"]?.scalar == "true" {

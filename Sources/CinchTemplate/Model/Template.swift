@@ -310,7 +310,17 @@ public enum TemplateReader {
       }
       switch section.name {
       case "Parameters":
-        template.parameters = entries.map { entry in
+        // AWS::Include works in every section but this one: said once, as CloudFormation
+        // rejects it, not as a parameter named `Fn::Transform` with no type.
+        if let include = entries.first(where: { $0.name == "Fn::Transform" }) {
+          diagnostics.report(
+            Diagnostic(
+              .sectionNotMapping,
+              "'Fn::Transform' (AWS::Include) is not allowed in 'Parameters'; CloudFormation "
+                + "rejects the template", file: path, range: include.key.range,
+              path: ["Parameters", "Fn::Transform"]))
+        }
+        template.parameters = entries.filter { $0.name != "Fn::Transform" }.map { entry in
           checkType(of: entry, file: path, into: &diagnostics)
           return parameter(entry)
         }
@@ -509,7 +519,8 @@ public enum TemplateReader {
     ]
     for section in sections {
       guard let noun = named[section.name], let entries = section.value.mapping else { continue }
-      for entry in entries where !isInclude(entry, in: section.name) {
+      // An include (in `Parameters`, reported as such where the section is read) is no ID.
+      for entry in entries where entry.name != "Fn::Transform" {
         let name = entry.name
         guard !Template.isLoop(name), !name.contains("${"), !name.contains("&{") else { continue }
         let alphanumeric =

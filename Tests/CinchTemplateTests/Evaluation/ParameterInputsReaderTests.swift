@@ -71,6 +71,15 @@ import Testing
     #expect(diagnostics.items.map(\.severity) == [.error])
   }
 
+  /// A word of a `["Key=Value"]` list that is no pair is named as such.
+  @Test func aListWordThatIsNoPairIsNamed() {
+    let (inputs, diagnostics) = read(#"["Env=dev", "Region"]"#)
+    #expect(inputs["Env"]?.value == "dev")
+    #expect(
+      diagnostics.items.map(\.message)
+        == ["list entry 'Region' is not Key=Value (nor {ParameterKey, ParameterValue})"])
+  }
+
   @Test func overrides() {
     var inputs: [String: EvaluationInputs.ParameterInput] = [:]
     let malformed = ParameterInputsReader.readOverrides(
