@@ -177,7 +177,7 @@ public enum TemplateAnalyzer {
         reads.append(
           DeployRead(
             entry: read.entry, file: read.file, range: lookup.node.range, path: lookup.path,
-            syntaxPath: lookup.syntaxPath))
+            syntaxPath: lookup.syntaxPath, createdBy: read.createdBy))
       }
     }
     return reads
@@ -214,11 +214,18 @@ extension DeployRead {
     let kind: StoreEntry.Kind =
       evaluated.site.reference.kind == .secretsManager ? .secret : .parameter
     let entry: StoreEntry
+    var createdBy: String?
     switch evaluated.state {
     case .concrete(let reference):
       entry = StoreEntry(kind: kind, name: reference.name)
-    case .waiting:
-      entry = StoreEntry(kind: kind, name: evaluated.site.reference.name, isConcrete: false)
+    case .waiting(let dependencies):
+      let name = evaluated.site.reference.name
+      entry = StoreEntry(kind: kind, name: name, isConcrete: false)
+      // A name written out that waits on one resource only: the secret this template creates
+      // by that name (`ReferenceEvaluator`).
+      if !name.contains("${"), dependencies.count == 1, case .resource(let id) = dependencies[0] {
+        createdBy = id
+      }
     case .inactive:
       // Not read on this deploy, but part of the template: the graph draws the read as not
       // taken.
@@ -239,6 +246,7 @@ extension DeployRead {
       }
     self.init(
       entry: entry, file: evaluated.site.file, range: evaluated.site.range,
-      path: evaluated.site.path, syntaxPath: evaluated.site.syntaxPath, isLive: isLive)
+      path: evaluated.site.path, syntaxPath: evaluated.site.syntaxPath, isLive: isLive,
+      createdBy: createdBy)
   }
 }

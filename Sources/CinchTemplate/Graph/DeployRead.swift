@@ -14,10 +14,14 @@ public struct DeployRead: Sendable, Hashable {
   public var syntaxPath: TemplatePath
   /// Whether the read is live, when the evaluator has already said (nil: the graph asks it).
   public var isLive: Bool?
+  /// The resource of this template that creates the entry read, when the name written is that
+  /// of a secret the template creates (`{{resolve:secretsmanager:prod/app/db}}` beside a
+  /// secret named `prod/app/db`): the read is of that resource, not of the store.
+  public var createdBy: String?
 
   public init(
     entry: StoreEntry, file: String, range: SourceRange, path: TemplatePath,
-    syntaxPath: TemplatePath? = nil, isLive: Bool? = nil
+    syntaxPath: TemplatePath? = nil, isLive: Bool? = nil, createdBy: String? = nil
   ) {
     self.entry = entry
     self.file = file
@@ -25,5 +29,6 @@ public struct DeployRead: Sendable, Hashable {
     self.path = path
     self.syntaxPath = syntaxPath ?? path
     self.isLive = isLive
+    self.createdBy = createdBy
   }
 }

@@ -680,10 +680,13 @@ private struct Builder {
   }
 
   /// A dynamic reference; one whose name is a secret or parameter this template creates
-  /// (`{{resolve:secretsmanager:${DbSecret}}}`) reads that resource, not a store entry.
+  /// (`{{resolve:secretsmanager:${DbSecret}}}`, or the `Name` of a secret it creates) reads
+  /// that resource, not a store entry.
   private mutating func addDeployRead(_ read: DeployRead) {
     let target: String
-    if !read.entry.isConcrete, let created = index.storeResource(named: read.entry.name) {
+    if let created = read.createdBy, index.isResource(created) {
+      target = GraphNode.id(.resource, created)
+    } else if !read.entry.isConcrete, let created = index.storeResource(named: read.entry.name) {
       target = GraphNode.id(.resource, created.logicalID)
     } else {
       target = storeNode(read.entry, file: read.file, range: read.range)
