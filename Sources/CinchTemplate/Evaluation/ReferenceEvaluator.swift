@@ -550,10 +550,14 @@ struct DefaultedConditions {
         ? ("the default region '\(inputs.region)'", "--region (or AWS_REGION)")
         : ("the default account '\(inputs.accountID)'", "--account-id (or CINCH_ACCOUNT_ID)")
     }
+    // A `DefaultValue` is left out by a lookup that finds its entry, not by a condition.
+    let chooser =
+      site.syntaxPath.components.contains(IntrinsicFunction.findInMap.rawValue)
+      ? "a condition or mapping lookup" : "a condition"
     diagnostics.report(
       Diagnostic(
         .referenceNotEvaluated,
-        "reference '\(site.reference.text)' is not read: a condition decided with "
+        "reference '\(site.reference.text)' is not read: \(chooser) decided with "
           + what.map(\.0).joined(separator: " and ") + " leaves it out, and the deploy may go "
           + "the other way; set " + what.map(\.1).joined(separator: " and ") + " to check it",
         file: site.file, range: site.range, path: site.path))

@@ -85,4 +85,30 @@ import Testing
     let (_, given) = analyzed(template)
     #expect(!given.items.contains { $0.code == .referenceNotEvaluated })
   }
+
+  /// A lookup that finds its entry with the default region leaves its `DefaultValue` out: the
+  /// warning names the lookup as what decided, not only a condition.
+  @Test func aDefaultValueLeftOutByTheDefaultRegionIsSaid() {
+    let template = """
+      Transform: AWS::LanguageExtensions
+      Mappings:
+        Hosts:
+          us-east-1: {Name: /app/east/host}
+      Resources:
+        Q:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: !FindInMap [Hosts, !Ref AWS::Region, Name, DefaultValue: '{{resolve:ssm:/app/fallback}}']
+      """
+    var inputs = EvaluationInputs()
+    inputs.assumed = ["AWS::Region", "AWS::AccountId"]
+    let (_, diagnostics) = analyzed(template, inputs: inputs)
+    #expect(
+      diagnostics.items.filter { $0.code == .referenceNotEvaluated }.map(\.message) == [
+        "reference '{{resolve:ssm:/app/fallback}}' is not read: a condition or mapping lookup "
+          + "decided with the default region 'us-east-1' leaves it out, and the deploy may go "
+          + "the other way; set --region (or AWS_REGION) to check it"
+      ])
+  }
 }
