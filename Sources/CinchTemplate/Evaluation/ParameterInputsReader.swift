@@ -9,8 +9,24 @@ public enum ParameterInputsReader {
     _ file: SourceFile, into inputs: inout [String: EvaluationInputs.ParameterInput],
     diagnostics: inout Diagnostics
   ) {
-    let document = TemplateParser.parse(file, into: &diagnostics)
-    guard let root = document.root else { return }
+    var parsed = Diagnostics()
+    let document = TemplateParser.parse(file, into: &parsed)
+    guard let root = document.root else {
+      // Empty, or comments only: an error, as the aws CLI refuses `file://` of an empty file,
+      // rather than a deploy with none of the values the file was meant to hold (the parser's
+      // own word for it is a warning). `[]` or `{}` give none.
+      if parsed.items.contains(where: { $0.severity == .error }) {
+        diagnostics.append(contentsOf: parsed)
+      } else {
+        diagnostics.report(
+          Diagnostic(
+            .parameterFile,
+            "the file holds no values: give a list of {ParameterKey, ParameterValue} or an "
+              + "object of values ([] or {} for none)", file: file.path))
+      }
+      return
+    }
+    diagnostics.append(contentsOf: parsed)
     func add(_ key: String, _ valueNode: Node) {
       guard !valueNode.isNull else {
         diagnostics.report(

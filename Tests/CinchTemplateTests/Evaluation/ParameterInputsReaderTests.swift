@@ -88,4 +88,23 @@ import Testing
     #expect(inputs["Url"]?.value == "a=b")
     #expect(malformed == ["=x", "novalue"])
   }
+
+  /// An empty file (or one of comments) is refused, as the aws CLI refuses `file://` of one,
+  /// rather than read as no values; `[]` and `{}` say none on purpose.
+  @Test func anEmptyFileIsAnErrorAndAnEmptyListIsNot() {
+    for text in ["", "# values come later\n", "\n\n"] {
+      let (inputs, diagnostics) = read(text, path: "params.yaml")
+      #expect(inputs.isEmpty)
+      #expect(
+        diagnostics.items.map(\.message) == [
+          "the file holds no values: give a list of {ParameterKey, ParameterValue} or an object "
+            + "of values ([] or {} for none)"
+        ])
+      #expect(diagnostics.items.allSatisfy { $0.severity == .error && $0.file == "params.yaml" })
+    }
+    for text in ["[]", "{}"] {
+      let (inputs, diagnostics) = read(text)
+      #expect(inputs.isEmpty && diagnostics.isEmpty)
+    }
+  }
 }
