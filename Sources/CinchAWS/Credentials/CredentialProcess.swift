@@ -42,14 +42,23 @@ package struct CredentialProcess: Sendable {
       throw AWSClientError.credentials(source: source, reason: "'\(arguments[0])' did not start")
     }
     // Both read at once: a process that fills one pipe while the other is read would wait.
-    let standardError = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let said = await standardError.value
+    // Each is drained to its end but kept to a bound, so a command that prints without end
+    // costs no more memory than that.
+    let standardError = Task.detached {
+      Self.drain(errors.fileHandleForReading, keeping: Self.errorLimit, from: .end)
+    }
+    let (data, outputOverflowed) = Self.drain(
+      output.fileHandleForReading, keeping: Self.outputLimit, from: .start)
+    let (said, _) = await standardError.value
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
       var reason = "'\(arguments[0])' exited with status \(process.terminationStatus)"
       if let line = Self.lastLine(said) { reason += ": \(line)" }
       throw AWSClientError.credentials(source: source, reason: reason)
+    }
+    guard !outputOverflowed else {
+      throw AWSClientError.credentials(
+        source: source, reason: "its output is larger than \(Self.outputLimit / 1024) KiB")
     }
     let bytes = Array(data)
     if let document = try? JSONValueParser.parse(String(decoding: bytes, as: UTF8.self)) {
@@ -59,6 +68,39 @@ package struct CredentialProcess: Sendable {
       }
     }
     return try CredentialDocument.parse(bytes, source: source)
+  }
+
+  /// A credentials document is a few hundred bytes; botocore reads what it is given whole.
+  static let outputLimit = 1 << 20
+  /// Only the end of standard error is ever shown (its last line).
+  static let errorLimit = 64 << 10
+
+  enum Kept { case start, end }
+
+  /// Reads `handle` to its end, keeping `limit` bytes of it (its first or its last); says
+  /// whether there was more.
+  static func drain(_ handle: FileHandle, keeping limit: Int, from kept: Kept) -> (Data, Bool) {
+    var data = Data()
+    var overflowed = false
+    while case let chunk = handle.availableData, !chunk.isEmpty {
+      switch kept {
+      case .start:
+        let room = limit - data.count
+        if chunk.count > room { overflowed = true }
+        if room > 0 { data.append(chunk.prefix(room)) }
+      case .end:
+        data.append(chunk)
+        if data.count > 2 * limit {
+          data = Data(data.suffix(limit))
+          overflowed = true
+        }
+      }
+    }
+    if kept == .end, data.count > limit {
+      data = Data(data.suffix(limit))
+      overflowed = true
+    }
+    return (data, overflowed)
   }
 
   /// `name` as `execvp` finds it: a path when it has a `/`, else the first executable file of

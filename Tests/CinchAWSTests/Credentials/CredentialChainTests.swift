@@ -149,6 +149,40 @@ import Testing
     }
   }
 
+  /// What a credential process prints is kept to a bound: the start of its output (a document
+  /// larger than that is refused), the end of its standard error (whose last line is shown).
+  @Test func aProcessThatPrintsWithoutEndCostsABoundedAmount() async throws {
+    let home = try Home()
+    let script = home.path + "/loud.sh"
+    try """
+    #!/bin/sh
+    head -c 3000000 /dev/zero | tr '\\0' x >&2
+    printf '\\nlast words\\n' >&2
+    head -c 3000000 /dev/zero | tr '\\0' y
+    """.write(toFile: script, atomically: true, encoding: .utf8)
+    chmod(script, 0o700)
+    try "[profile loud]\ncredential_process = \(script)\n".write(
+      toFile: home.path + "/.aws/config", atomically: true, encoding: .utf8)
+    do {
+      _ = try await Self.chain(Self.noMetadata, home: home, profile: "loud").load()
+      Issue.record("no error")
+    } catch let error as AWSClientError {
+      #expect("\(error)".contains("its output is larger than 1024 KiB"), "\(error)")
+    }
+    let pipe = Pipe()
+    let writer = Task.detached {
+      for _ in 0..<40 { pipe.fileHandleForWriting.write(Data(repeating: 0x61, count: 10_000)) }
+      pipe.fileHandleForWriting.write(Data("tail".utf8))
+      try? pipe.fileHandleForWriting.close()
+    }
+    let (kept, overflowed) = CredentialProcess.drain(
+      pipe.fileHandleForReading, keeping: 100, from: .end)
+    await writer.value
+    #expect(overflowed)
+    #expect(kept.count == 100)
+    #expect(String(decoding: kept.suffix(4), as: UTF8.self) == "tail")
+  }
+
   @Test func rolesAndSSOAreRefusedWithAWayOut() async throws {
     let home = try Home(
       config: "[profile role]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = default\n")
