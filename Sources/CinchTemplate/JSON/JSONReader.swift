@@ -88,7 +88,7 @@ struct JSONReader: ~Copyable {
         if stack.count >= limits.maxDepth {
           throw fail(
             .nestingTooDeep,
-            "collections nest deeper than \(limits.maxDepth) levels",
+            limits.tooDeep,
             from: index, to: index + 1)
         }
         stack.append(Frame(isObject: isObject, start: position(index), children: children.mark))

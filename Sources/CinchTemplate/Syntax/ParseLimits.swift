@@ -30,4 +30,9 @@ public struct ParseLimits: Sendable, Hashable {
   }
 
   public static let `default` = ParseLimits()
+
+  /// "collections nest deeper than 256 levels" (or "1 level").
+  public var tooDeep: String {
+    "collections nest deeper than \(maxDepth) level" + (maxDepth == 1 ? "" : "s")
+  }
 }

@@ -272,7 +272,7 @@ struct YAMLComposer {
     if stack.count + anchored.height > limits.maxDepth {
       throw refuse(
         .nestingTooDeep,
-        "collections nest deeper than \(limits.maxDepth) levels once aliases are expanded "
+        limits.tooDeep + " once aliases are expanded "
           + "(at '*\(name)')")
     }
     try count(anchored.size, at: start, into: &diagnostics)
@@ -287,7 +287,7 @@ struct YAMLComposer {
     if stack.count >= limits.maxDepth {
       diagnostics.report(
         Diagnostic(
-          .nestingTooDeep, "collections nest deeper than \(limits.maxDepth) levels",
+          .nestingTooDeep, limits.tooDeep,
           file: file.path, range: positions.range(fromByte: start, toByte: start + 1)))
       throw Stop()
     }

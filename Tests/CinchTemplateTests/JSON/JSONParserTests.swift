@@ -154,6 +154,7 @@ import Testing
     #expect(diagnostic.code == .nestingTooDeep)
     #expect(diagnostic.range?.bytes == 256..<257)
     #expect(diagnostic.message == "collections nest deeper than 256 levels")
+    #expect(ParseLimits(maxDepth: 1).tooDeep == "collections nest deeper than 1 level")
   }
 
   @Test func deepObjectNestingStopsAtTheLimit() throws {
