@@ -51,6 +51,9 @@ struct LockCommand: AsyncParsableCommand {
       [storeOptions, evaluation] in
       try await storeOptions.openForTemplates(.init(region: evaluation.region), lockPath: lock)
     }
+    // Held from reading the lockfile to writing it (see `LockfileWriter`).
+    let writer = LockfileWriter(lockPath: lock)
+    defer { writer.release() }
     var session: CompileSession
     do {
       session = try CompileSession(
