@@ -113,7 +113,7 @@ extension DiagnosticCode {
   )
   public static let invalidLogicalID = DiagnosticCode(
     "E1014", "invalid-logical-id",
-    "A logical ID (of a resource, parameter, condition, mapping or output) is not made of letters and digits only, or is longer than 255 characters: CloudFormation rejects the template (`Template format error: … is non alphanumeric`; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html). A loop of `Fn::ForEach` and the `${Identifier}`/`&{Identifier}` keys it makes are judged by the language extensions' rules instead."
+    "A logical ID (of a resource, parameter, condition, mapping or output) is not made of letters and digits only, or is longer than 255 characters: CloudFormation rejects the template (`Template format error: … is non alphanumeric`; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html). So is a resource with the logical ID of a parameter: `Ref` names either, and logical IDs are unique within a template. A loop of `Fn::ForEach` and the `${Identifier}`/`&{Identifier}` keys it makes are judged by the language extensions' rules instead."
   )
   public static let unknownSuppression = DiagnosticCode(
     "W1009", "unknown-suppression",

@@ -479,8 +479,11 @@ public enum TemplateReader {
         ["AWSTemplateFormatVersion", "Resources", "Transform"].contains($0.name)
       }) ?? shape.misspeltResources
     else { return }
-    // SAM's transform adds `Globals`; any transform may read keys of its own.
-    let known = sectionNames + (template.transforms.isEmpty ? [] : ["Globals"])
+    // SAM's transform adds `Globals`, and a macro may read keys of its own; AWS's other
+    // transforms add none.
+    let addsNoSections: Set<String> = ["AWS::LanguageExtensions", "AWS::CodeDeployBlueGreen"]
+    let known =
+      sectionNames + (template.transforms.allSatisfy(addsNoSections.contains) ? [] : ["Globals"])
     func nearMiss(_ name: String) -> Bool {
       known.contains { Shape.nearMiss(name, $0) }
     }
@@ -540,6 +543,21 @@ public enum TemplateReader {
                 + "only (A-Za-z0-9)",
             file: file, range: entry.key.range, path: [section.name, name]))
       }
+    }
+    // `Ref` names a parameter or a resource: one logical ID for both leaves it naming either
+    // ("each parameter, resource, … must be declared with a unique logical name",
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/glossary.html#logical-name).
+    guard let parameters = sections.first(where: { $0.name == "Parameters" })?.value.mapping,
+      let resources = sections.first(where: { $0.name == "Resources" })?.value.mapping
+    else { return }
+    let parameterNames = Set(parameters.map(\.name))
+    for resource in resources where parameterNames.contains(resource.name) {
+      diagnostics.report(
+        Diagnostic(
+          .invalidLogicalID,
+          "resource '\(HumanDiagnosticRenderer.sanitized(resource.name))' has the logical ID of "
+            + "a parameter; logical IDs are unique within a template (a Ref to it names either)",
+          file: file, range: resource.key.range, path: ["Resources", resource.name]))
     }
   }
 
