@@ -30,6 +30,7 @@ struct GraphCommand: AsyncParsableCommand {
   func run() async throws {
     let run = try TemplateAnalysisRun(
       files: [file], limits: limitOptions.limits, evaluation: evaluation)
+    try run.refuseOutputWithoutInputs()
     // A file that is not a CloudFormation template (`Resources: {}`, an empty file) has no
     // graph built: it is drawn as an empty one, which a pipe into `dot` still reads. One that
     // did not parse draws nothing, so `cinch graph t.yaml | dot` does not picture a template
@@ -81,6 +82,7 @@ struct ConsumersCommand: AsyncParsableCommand {
   func run() async throws {
     let run = try TemplateAnalysisRun(
       files: files, limits: limitOptions.limits, evaluation: evaluation)
+    try run.refuseOutputWithoutInputs()
     let consumers = TemplateGraph.consumers(named: entry, in: run.analyses.compactMap(\.graph))
     switch format {
     case .table:

@@ -29,6 +29,7 @@ struct RefsCommand: AsyncParsableCommand {
     let run = try TemplateAnalysisRun(
       files: files, limits: limitOptions.limits, evaluation: evaluation, graph: false)
     defer { KeptUntilExit.keep(run) }
+    try run.refuseOutputWithoutInputs()
     let rows = run.analyses.flatMap { analysis in
       analysis.references.map { ReferenceRow($0, file: analysis.file) }
     }

@@ -9,6 +9,9 @@ struct TemplateAnalysisRun {
   var analyses: [TemplateAnalysis] = []
   var diagnostics = Diagnostics()
   var inputs = EvaluationInputs()
+  /// Whether the parameter values given (a `--parameters` file, a `file://` of overrides) could
+  /// not all be read: the templates were evaluated without some of them.
+  var inputsFailed = false
 
   init(files: [String], limits: ParseLimits, evaluation: EvaluationOptions, graph: Bool = true)
     throws
@@ -27,6 +30,7 @@ struct TemplateAnalysisRun {
   ) throws {
     let inputs = try settings.inputs(into: &diagnostics)
     self.inputs = inputs
+    inputsFailed = diagnostics.hasErrors
     // Each file is read, parsed and analysed on its own, so files are spread over the cores;
     // findings join in the order one thread would have made them (every file's reading, then
     // every file's analysis).
@@ -66,6 +70,17 @@ struct TemplateAnalysisRun {
       defer { free(resolved) }
       return seen.insert(String(cString: resolved)).inserted
     }
+  }
+
+  /// What `refs`, `graph` and `consumers` print is evaluated with the values given: with one
+  /// of them unread it would show another deploy's names (the defaults') as this one's, to a
+  /// pipe or a file that keeps it. Nothing is printed then, only why (exit 1).
+  func refuseOutputWithoutInputs() throws {
+    guard inputsFailed else { return }
+    Output.stderr(
+      "cinch: nothing printed: the parameter values given could not all be read (below)\n")
+    try reportToStandardError()
+    throw ExitCode(ExitStatus.findings)
   }
 
   /// Whether a file could not be read or parsed: whatever is built from the rest is incomplete.

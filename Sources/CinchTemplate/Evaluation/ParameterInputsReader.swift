@@ -78,6 +78,18 @@ public enum ParameterInputsReader {
               } ?? "list entry has no 'ParameterKey'", file: file.path, range: item.range))
           continue
         }
+        // The aws CLI validates the shape before sending it: an unknown member (a typo of
+        // `ParameterValue`) is refused, not dropped.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html
+        if let unknown = item.mapping?.first(where: { !Self.parameterMembers.contains($0.name) }) {
+          diagnostics.report(
+            Diagnostic(
+              .parameterFile,
+              "parameter '\(key)' has a member '\(HumanDiagnosticRenderer.sanitized(unknown.name))', "
+                + "which is not one of " + Self.parameterMembers.joined(separator: ", "),
+              file: file.path, range: unknown.key.range))
+          continue
+        }
         if item["UsePreviousValue"]?.scalar == "true" {
           if let given = item["ParameterValue"], !given.isNull {
             // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html
@@ -121,6 +133,11 @@ public enum ParameterInputsReader {
           file: file.path, range: root.range))
     }
   }
+
+  /// The members of CloudFormation's `Parameter`.
+  static let parameterMembers = [
+    "ParameterKey", "ParameterValue", "UsePreviousValue", "ResolvedValue",
+  ]
 
   /// `Key=Value` pairs; the value may contain `=`. Returns the malformed arguments.
   /// `origin` names where the pairs came from in findings about them.

@@ -107,4 +107,19 @@ import Testing
       #expect(inputs.isEmpty && diagnostics.isEmpty)
     }
   }
+
+  /// A member the API does not define (a typo of `ParameterValue`) is refused, as the aws CLI
+  /// refuses it, not dropped.
+  @Test func anUnknownMemberOfAListEntryIsRefused() {
+    let (inputs, diagnostics) = read(
+      #"[{"ParameterKey": "Env", "ParameterValue": "dev", "Extra": 1}, {"ParameterKey": "A", "ParameterValue": "b", "ResolvedValue": "c"}]"#
+    )
+    #expect(inputs["Env"] == nil)
+    #expect(inputs["A"]?.value == "b")
+    #expect(
+      diagnostics.items.map(\.message) == [
+        "parameter 'Env' has a member 'Extra', which is not one of ParameterKey, ParameterValue, "
+          + "UsePreviousValue, ResolvedValue"
+      ])
+  }
 }

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import _CinchTestSupport
+
+/// `refs`, `graph` and `consumers` print what the templates read with the values given; with a
+/// `--parameters` file that does not read, that would be another deploy's names (the
+/// defaults'), kept by a pipe or a file as this one's. They print nothing but why.
+@Suite struct UnreadParameterValuesTests {
+  @Test(arguments: [
+    ["refs", "stack.yaml"], ["refs", "stack.yaml", "--format", "json"],
+    ["graph", "stack.yaml"], ["consumers", "prod/shop/db", "stack.yaml"],
+  ])
+  func nothingIsPrintedWithoutTheValues(_ command: [String]) async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try """
+    Parameters:
+      Env: {Type: String, Default: prod}
+    Resources:
+      Fn:
+        Type: AWS::Lambda::Function
+        Properties:
+          Description: !Sub '{{resolve:secretsmanager:${Env}/shop/db:SecretString:host}}'
+    """.write(
+      to: directory.appendingPathComponent("stack.yaml"), atomically: true, encoding: .utf8)
+    try #"{"Env": "dev" "Other": "x"}"#.write(
+      to: directory.appendingPathComponent("values.json"), atomically: true, encoding: .utf8)
+    let result = try await CinchProcess.run(
+      command + ["--parameters", "values.json"], in: directory)
+    #expect(result.status == 1)
+    #expect(result.stdout.isEmpty, "\(result.stdout)")
+    #expect(
+      result.stderr.hasPrefix(
+        "cinch: nothing printed: the parameter values given could not all be read (below)\n"
+          + "values.json:1:15: error[E0004]"), "\(result.stderr)")
+    // Read, the same command prints.
+    try #"{"Env": "dev"}"#.write(
+      to: directory.appendingPathComponent("values.json"), atomically: true, encoding: .utf8)
+    let read = try await CinchProcess.run(command + ["--parameters", "values.json"], in: directory)
+    #expect(read.status == 0, "\(read.stderr)")
+    if command[0] != "consumers" { #expect(!read.stdout.isEmpty) }
+  }
+}
