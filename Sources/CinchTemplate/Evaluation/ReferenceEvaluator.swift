@@ -104,6 +104,15 @@ public enum ReferenceEvaluator {
         results.append(EvaluatedReference(site: site, state: .inactive))
         continue
       }
+      // A loop's identifier in the text: a name per iteration, which `readLoopVariables` says.
+      if !site.loopIdentifiers.isEmpty {
+        var waits: [Dependency] = []
+        for name in site.loopIdentifiers where !waits.contains(.resource(name)) {
+          waits.append(.resource(name))
+        }
+        results.append(EvaluatedReference(site: site, state: .waiting(on: waits)))
+        continue
+      }
       switch site.context {
       case .literal, .parameterType:
         results.append(EvaluatedReference(site: site, state: .concrete(site.reference)))

@@ -46,6 +46,8 @@ struct ReferenceWalker {
   /// an opener left open in its value is closed there, in a reference cinch does not read
   /// (the evaluator reads references written in a Sub string or assembled by `Fn::Join`).
   var openerClosedBySubVariable: String?
+  /// The identifiers of the `Fn::ForEach` loops whose body is being walked, innermost last.
+  var loopIdentifiers: [String] = []
 
   /// Whether the `!Sub` string at the current syntax path is still to be scanned.
   var subStringIsUnscanned: Bool {
@@ -93,10 +95,16 @@ struct ReferenceWalker {
       }
       for entry in entries {
         let name = entry.name
+        // `Fn::ForEach::Name: [Identifier, Collection, {OutputKey: OutputValue}]`: the
+        // identifier is replaced throughout the body.
+        let identifier =
+          Template.isLoop(name) ? entry.value.sequence.flatMap { $0.first?.scalar } : nil
+        if let identifier { loopIdentifiers.append(identifier) }
         descend(value: name, syntax: name) { walker in
           walker.scanKey(entry.key)
           walker.visit(entry.value)
         }
+        if identifier != nil { loopIdentifiers.removeLast() }
       }
     case .intrinsic(let intrinsic):
       visit(intrinsic, node: node)
@@ -194,17 +202,26 @@ struct ReferenceWalker {
 
   /// Scans one scalar value and records its references and issues.
   mutating func scan(_ node: Node, text: String, mode: ReferenceScanner.Mode) {
-    let result = ReferenceScanner.scan(text, mode: mode)
+    let loopPlaceholders = loopIdentifiers.isEmpty ? [] : loopPlaceholders(in: text, mode: mode)
+    var text = text
+    let result =
+      loopPlaceholders.isEmpty
+      ? ReferenceScanner.scan(text, mode: mode)
+      : text.withUTF8 { ReferenceScanner.scan(bytes: $0, mode: mode, opaque: loopPlaceholders) }
     guard !result.isEmpty else { return }
     var locator = ScalarLocator(node: node, text: text, in: document)
     let valuePath = TemplatePath(path)
     for found in result.references {
       let context: ReferenceSite.Context =
         mode == .sub ? .sub(variables: found.placeholders.map(\.name)) : .literal
-      sites.append(
-        ReferenceSite(
-          reference: found.reference, file: file.path, range: locator.range(found.span),
-          path: valuePath, syntaxPath: TemplatePath(syntax), context: context))
+      var site = ReferenceSite(
+        reference: found.reference, file: file.path, range: locator.range(found.span),
+        path: valuePath, syntaxPath: TemplatePath(syntax), context: context)
+      if !loopPlaceholders.isEmpty {
+        site.loopIdentifiers = loopPlaceholders.filter { found.span.contains($0.span.lowerBound) }
+          .map(\.name)
+      }
+      sites.append(site)
     }
     for issue in result.issues where continuedByJoin == 0 || issue.code != .unterminatedReference {
       var message = issue.message
@@ -219,6 +236,35 @@ struct ReferenceWalker {
           issue.code, message, file: file.path, range: locator.range(issue.span),
           path: valuePath))
     }
+  }
+
+  /// The spans of `&{Identifier}` (and, outside an `Fn::Sub` string, `${Identifier}`) of the
+  /// loops being walked, in text order: they stand for a value of the loop's collection.
+  private func loopPlaceholders(in text: String, mode: ReferenceScanner.Mode)
+    -> [ReferencePlaceholder]
+  {
+    guard text.utf8.contains(UInt8(ascii: "{")) else { return [] }
+    var found: [ReferencePlaceholder] = []
+    let bytes = Array(text.utf8)
+    var index = 0
+    while index + 2 < bytes.count {
+      let sigil = bytes[index]
+      guard sigil == UInt8(ascii: "&") || sigil == UInt8(ascii: "$") && mode == .plain,
+        bytes[index + 1] == UInt8(ascii: "{"),
+        let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: "}"))
+      else {
+        index += 1
+        continue
+      }
+      let name = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
+      if loopIdentifiers.contains(name) {
+        found.append(ReferencePlaceholder(name: name, span: index..<(close + 1)))
+        index = close + 1
+      } else {
+        index += 1
+      }
+    }
+    return found
   }
 
   /// Scans a mapping key (the current path ends with it): any reference there is never

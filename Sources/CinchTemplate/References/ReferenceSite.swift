@@ -40,6 +40,11 @@ public struct ReferenceSite: Sendable, Hashable {
   /// `Resources/Db/Properties/MasterUserPassword/Fn::Sub/0`.
   public var syntaxPath: TemplatePath
   public var context: Context
+  /// The identifiers of enclosing `Fn::ForEach` loops that the reference's text uses as
+  /// `&{Identifier}` (anywhere) or `${Identifier}` (outside an `Fn::Sub` string, which reads it
+  /// as its own variable): the loop replaces them, one value per iteration, before anything
+  /// else reads the text, so the name is known only per iteration.
+  public var loopIdentifiers: [String] = []
 
   public init(
     reference: Reference, file: String, range: SourceRange, path: TemplatePath,
