@@ -150,7 +150,9 @@ struct RotationSchedule: Sendable, Hashable {
     throw invalid("expected rate(…) or cron(…)")
   }
 
-  /// The window that follows a rotation at `last`.
+  /// The window that follows a rotation at `last`: its last second is its end, as
+  /// `NextRotationDate` says it ("on or before"), whatever the schedule (a window of two hours
+  /// from 16:00 ends at 17:59:59).
   func window(after last: Date) -> (start: Date, end: Date)? {
     let calendar = CronExpression.utc
     switch interval {
@@ -162,11 +164,11 @@ struct RotationSchedule: Sendable, Hashable {
       return (start, end(of: start, defaultHours: 24))
     case .hours(let hours):
       let start = last.addingTimeInterval(Double(hours) * 3600)
-      return (start, start.addingTimeInterval(Double(durationHours ?? 1) * 3600))
+      return (start, start.addingTimeInterval(Double(durationHours ?? 1) * 3600 - 1))
     case .cron(let cron):
       guard let start = cron.next(after: last) else { return nil }
       if !cron.singleHour {
-        return (start, start.addingTimeInterval(Double(durationHours ?? 1) * 3600))
+        return (start, start.addingTimeInterval(Double(durationHours ?? 1) * 3600 - 1))
       }
       return (start, end(of: start, defaultHours: nil))
     }
