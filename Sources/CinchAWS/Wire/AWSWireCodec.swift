@@ -35,6 +35,12 @@ package enum AWSWireCodec {
     let data =
       body.allSatisfy { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }
       ? Data("{}".utf8) : Data(body)
+    // A map of versions to stages keeps the server's order (the decoder keeps none).
+    if body.count > 16, body.firstRange(of: Array("ToStages\"".utf8)) != nil,
+      let parsed = try? JSONValueParser.parse(String(decoding: body, as: UTF8.self))
+    {
+      decoder.userInfo[VersionStagesMap.keyOrder] = VersionStagesMap.KeyOrder(body: parsed)
+    }
     do {
       return endingListing(try decoder.decode(type, from: data))
     } catch let error as DecodingError {

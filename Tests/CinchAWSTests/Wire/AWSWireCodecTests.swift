@@ -38,17 +38,24 @@ import Testing
     #expect(described.parameters.first?.dataType == .text)
   }
 
-  /// A map of version ids to stages decodes in one order whatever the decoder's dictionary
-  /// does, so `describe-secret` prints the same thing twice.
-  @Test func versionStagesDecodeInOneOrder() throws {
+  /// A map of version ids to stages keeps the server's order whatever the decoder's dictionary
+  /// does: `describe-secret` prints what the aws CLI prints, and the same thing twice; in a
+  /// listing's entries too.
+  @Test func versionStagesKeepTheServersOrder() throws {
     let body =
       Array(
         #"{"ARN":"arn:aws:secretsmanager:us-east-1:1:secret:s-AbCdEf","Name":"s","#.utf8)
       + Array(#""VersionIdsToStages":{"9f":["AWSPREVIOUS"],"1a":["AWSCURRENT"],"5c":[]}}"#.utf8)
     for _ in 0..<5 {
       let described = try AWSWireCodec.decode(DescribeSecretResponse.self, from: body)
-      #expect(described.versionIDsToStages?.versionIDs == ["1a", "5c", "9f"])
+      #expect(described.versionIDsToStages?.versionIDs == ["9f", "1a", "5c"])
     }
+    let listed = try AWSWireCodec.decode(
+      ListSecretsResponse.self,
+      from: Array(
+        #"{"SecretList":[{"ARN":"arn:a","Name":"a"},{"ARN":"arn:b","Name":"b","SecretVersionsToStages":{"z":["AWSCURRENT"],"a":[]}}]}"#
+          .utf8))
+    #expect(listed.secretList[1].secretVersionsToStages?.versionIDs == ["z", "a"])
   }
 
   /// Secrets Manager's `Tag` has no required member (its API reference: `Key` and `Value`,

@@ -1,3 +1,6 @@
+package import CinchJSON
+import Foundation
+
 /// `VersionIdsToStages` / `SecretVersionsToStages`: version id → staging labels, a JSON object
 /// written in a stable order (the versions' creation order) rather than a dictionary's.
 public struct VersionStagesMap: Codable, Sendable, Hashable {
@@ -36,11 +39,43 @@ public struct VersionStagesMap: Codable, Sendable, Hashable {
     init?(intValue: Int) { nil }
   }
 
-  /// Decoded (an `aws://` store's answer) in the versions' id order: the decoder keeps no
-  /// order of its own, so output and `--query keys(…)` would change from run to run.
+  /// The body a decoder reads, parsed keeping its members' order (`userInfo[keyOrder]`):
+  /// Foundation's decoder keeps none, and the map's order is the server's answer.
+  package struct KeyOrder: Sendable {
+    package var body: JSONValue
+
+    package init(body: JSONValue) { self.body = body }
+
+    /// The keys of the object at `path`, in the body's order.
+    func keys(at path: [any CodingKey]) -> [String]? {
+      var value = body
+      for key in path {
+        if let index = key.intValue {
+          guard let items = value.arrayValue, items.indices.contains(index) else { return nil }
+          value = items[index]
+        } else {
+          guard let member = value[key.stringValue] else { return nil }
+          value = member
+        }
+      }
+      return value.objectValue?.keys
+    }
+  }
+
+  package static let keyOrder = CodingUserInfoKey(rawValue: "cinch.VersionStagesMap.keyOrder")!
+
+  /// Decoded (an `aws://` store's answer) in the server's order, as the aws CLI prints it, when
+  /// the decoder is given it (`keyOrder`); else in the versions' id order, so that output and
+  /// `--query keys(…)` do not change from run to run.
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: Key.self)
-    pairs = try container.allKeys.sorted { $0.stringValue < $1.stringValue }.map {
+    var keys = container.allKeys.sorted { $0.stringValue < $1.stringValue }
+    if let order = (decoder.userInfo[Self.keyOrder] as? KeyOrder)?.keys(at: decoder.codingPath),
+      Set(order) == Set(keys.map(\.stringValue))
+    {
+      keys = order.map(Key.init(stringValue:))
+    }
+    pairs = try keys.map {
       Pair(versionID: $0.stringValue, stages: try container.decode([String].self, forKey: $0))
     }
   }
