@@ -65,11 +65,17 @@ extension Node {
   /// The scalar as CloudFormation reads it: it parses YAML as YAML 1.1, where a plain
   /// `yes`/`No`/`ON`/`off`/`True` is a boolean, which reaches a string property, a parameter
   /// default or a condition as `true` or `false` (the aws CLI's `cloudformation package`
-  /// quotes them for that reason: aws/aws-cli#5245). Quoted or tagged text is as written.
+  /// quotes them for that reason: aws/aws-cli#5245), and a plain `010`, `0x1A`, `1_000` or
+  /// `1:20` an integer, which reaches them in decimal (`YAML11Integer`). Quoted or tagged text
+  /// is as written. (YAML 1.1's floats are left as written: how CloudFormation prints one is
+  /// not documented.)
   public var scalarAsRead: String? {
     guard case .scalar(let text) = value else { return nil }
-    guard style == .plain, tag == nil, text.utf8.count <= 5 else { return text }
-    return Self.yaml11Booleans[text] ?? text
+    guard style == .plain, tag == nil, let first = text.utf8.first else { return text }
+    if text.utf8.count <= 5, let boolean = Self.yaml11Booleans[text] { return boolean }
+    // Only what starts as a number can be one; most plain scalars are words.
+    guard (0x30...0x39).contains(first) || first == 0x2B || first == 0x2D else { return text }
+    return YAML11Integer.decimal(text) ?? text
   }
 
   /// YAML 1.1's booleans (its `bool` type's regular expression, as SnakeYAML and PyYAML
