@@ -277,6 +277,10 @@ extension DiagnosticCode {
   )
   public static let unusedMapping = DiagnosticCode(
     "W3004", "unused-mapping", "A mapping no `Fn::FindInMap` reads.")
+  public static let resourceNotCreated = DiagnosticCode(
+    "E3006", "resource-not-created",
+    "A resource or output the deploy creates uses (`Ref`, `Fn::GetAtt`, `${…}`, `DependsOn`) a resource whose `Condition` is false on this deploy: CloudFormation fails the deploy with `Unresolved resource dependencies`. Said only when the condition is false with the inputs given, whatever a defaulted region or account would be; a use in an `Fn::If` branch not taken is fine."
+  )
   public static let definitionNotRead = DiagnosticCode(
     "W3005", "definition-not-read",
     "A state machine's `DefinitionString` that is not JSON cinch can read (malformed, or nested deeper than its parse limits): the Parameter Store and Secrets Manager calls of its tasks are not checked, and no policy grants them."
@@ -428,7 +432,7 @@ extension DiagnosticCode {
     secretInCustomResource, passwordInTemplate, noEchoDefault, credentialInTemplate,
     noEchoInReference, referenceInSAMLocation, resolveNotLowerCase, referenceInResourceAttribute,
     referenceTextTransformed, referenceValueNotSplit,
-    cycle, danglingReference, unusedParameter, unusedMapping, definitionNotRead,
+    cycle, danglingReference, unusedParameter, unusedMapping, definitionNotRead, resourceNotCreated,
     entryNotFound, versionNotFound, typeMismatch, scheduledForDeletion, jsonKeyNotFound,
     storeFailure, notInLock, lockEntryUnused, pinBehind, referenceNotLockable, jsonKeyUnverified,
     fingerprintKeyMismatch, checkNotRun, pinnedValueChanged, partialARNLikeComplete,

@@ -237,6 +237,7 @@ private struct Builder {
       runtimeConsumers: consumers, deployReads: reads,
       ends: sorted.map { item in item.from.flatMap { from in item.to.map { (from, $0) } } })
     reportCycles(graph)
+    reportUsesOfResourcesNotCreated(graph)
     reportUnused()
     return graph
   }
@@ -802,6 +803,46 @@ private struct Builder {
     case .readsAtDeploy: "reads at deploy"
     case .readsAtRuntime: "reads at run time"
     case .runsAs: "runs as"
+    }
+  }
+
+  /// A resource or output this deploy creates that uses (`Ref`, `Fn::GetAtt`, `${…}`,
+  /// `DependsOn`) a resource whose condition leaves it out: CloudFormation fails the deploy
+  /// ("Unresolved resource dependencies [B] in the Resources block of the template"). Said only
+  /// when the condition is false whatever a defaulted region or account would be.
+  private mutating func reportUsesOfResourcesNotCreated(_ graph: TemplateGraph) {
+    let notCreated = Dictionary(
+      graph.nodes.lazy.filter { $0.kind == .resource && !$0.isActive }.map { ($0.id, $0) },
+      uniquingKeysWith: { first, _ in first })
+    guard !notCreated.isEmpty else { return }
+    var open: Evaluator?
+    for edge in graph.edges
+    where notCreated[edge.to] != nil && [.ref, .getAtt, .sub, .dependsOn].contains(edge.kind) {
+      guard graph.node(edge.from)?.isActive == true,
+        let site = edge.sites.first(where: \.isActive),
+        let condition = template.resources.first(where: {
+          GraphNode.id(.resource, $0.logicalID) == edge.to
+        })?.condition
+      else { continue }
+      if !evaluator.inputs.assumed.isEmpty {
+        if open == nil {
+          var given = evaluator.inputs
+          given.leavesAssumedOpen = true
+          var scratch = Diagnostics()
+          open = Evaluator(template: template, inputs: given, into: &scratch)
+        }
+        var scratch = Diagnostics()
+        guard open?.conditionValue(condition, into: &scratch) == false else { continue }
+      }
+      let target = Self.name(edge.to)
+      reported.report(
+        Diagnostic(
+          .resourceNotCreated,
+          "'\(Self.name(edge.from))' uses resource '\(target)' (\(Self.spelling(edge.kind))), "
+            + "which condition '\(condition)' leaves out of this deploy: CloudFormation fails "
+            + "it (unresolved resource dependencies [\(target)]); give the use the same "
+            + "condition, or an Fn::If on it",
+          file: site.file, range: site.range, path: site.path))
     }
   }
 
