@@ -399,9 +399,9 @@ private struct Builder {
         conditionAttribute(name, node: condition, from: id, path: base + ["Condition"])
       }
       for (position, dependency) in resource.dependsOn.enumerated() {
-        if index.isResource(dependency.name) {
+        if let target = index.resourceNodeID(dependency.name) {
           edge(
-            .dependsOn, to: GraphNode.id(.resource, dependency.name), range: dependency.range,
+            .dependsOn, to: target, range: dependency.range,
             at: at.child("DependsOn").child(String(position)))
         } else if !template.mayDefineName(dependency.name) {
           // A name an include, a transform or a loop may define is no dangling name, as for
@@ -494,8 +494,8 @@ private struct Builder {
       } else {
         return walk(argument, inside)
       }
-      if index.isResource(name) {
-        edge(.getAtt, to: GraphNode.id(.resource, name), range: range, at: at)
+      if let target = index.resourceNodeID(name) {
+        edge(.getAtt, to: target, range: range, at: at)
       } else if !template.mayDefineName(name) {
         dangling(
           template.danglingResourceMessage(name, in: "Fn::GetAtt"), range: range, at: at,
@@ -586,8 +586,8 @@ private struct Builder {
       edge(kind, to: GraphNode.id(.parameter, name), range: range, at: at)
     } else if EvaluationInputs.pseudoParameterNames.contains(name) {
       return
-    } else if index.isResource(name) {
-      edge(kind, to: GraphNode.id(.resource, name), range: range, at: at)
+    } else if let target = index.resourceNodeID(name) {
+      edge(kind, to: target, range: range, at: at)
     } else if !template.mayDefineName(name) {
       let message =
         kind == .sub
@@ -617,13 +617,13 @@ private struct Builder {
     guard let text = templateNode.scalar else { return walk(argument, inside) }
     for (name, span) in SubTemplate(text).firstUses where !variables.contains(name) {
       if index.parameters.contains(name) || EvaluationInputs.pseudoParameterNames.contains(name)
-        || index.isResource(name)
+        || index.resourceNodeID(name) != nil
       {
         reference(name, kind: .sub, range: templateNode.range, at: textAt)
-      } else if let dot = name.firstIndex(of: "."), index.isResource(String(name[..<dot])) {
-        edge(
-          .sub, to: GraphNode.id(.resource, String(name[..<dot])), range: templateNode.range,
-          at: textAt)
+      } else if let dot = name.firstIndex(of: "."),
+        let target = index.resourceNodeID(String(name[..<dot]))
+      {
+        edge(.sub, to: target, range: templateNode.range, at: textAt)
       } else if !template.mayDefineName(String(name.prefix { $0 != "." })) {
         dangling(
           template.danglingSubVariableMessage(name, variables: variables),

@@ -7,15 +7,34 @@ struct TemplateIndex: Sendable {
   let conditions: Set<String>
   let mappings: Set<String>
 
+  /// The loops of `Fn::ForEach` in `Resources`, each with the names its body's keys make.
+  private let loops: [(logicalID: String, names: Template.LoopNames)]
+
   init(_ template: Template) {
     self.template = template
     parameters = Set(template.parameters.map(\.name))
     conditions = Set(template.conditions.map(\.name))
     mappings = Set(template.mappings.map(\.name))
+    loops = template.resources.compactMap { resource in
+      guard Template.isLoop(resource.logicalID) else { return nil }
+      var names = Template.LoopNames()
+      return names.collect(resource.node, keysName: true) ? (resource.logicalID, names) : nil
+    }
   }
 
   func resource(_ logicalID: String) -> Template.Resource? { template.resource(logicalID) }
   func isResource(_ name: String) -> Bool { template.hasResource(name) }
+
+  /// The graph node a `Ref`, `Fn::GetAtt`, `${…}` or `DependsOn` of `name` reaches: the
+  /// resource, or the loop of `Fn::ForEach` whose body makes it (`TopicOrders` of a loop
+  /// making `Topic${Name}` over `[Orders, Payments]`), which stands for what it makes.
+  func resourceNodeID(_ name: String) -> String? {
+    if isResource(name) { return GraphNode.id(.resource, name) }
+    guard !loops.isEmpty, let loop = loops.first(where: { $0.names.makes(name) }) else {
+      return nil
+    }
+    return GraphNode.id(.resource, loop.logicalID)
+  }
 
   /// The type of the resource with this logical ID, read in place.
   private func type(of name: String) -> String? {
