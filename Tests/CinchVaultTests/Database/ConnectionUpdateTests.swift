@@ -39,6 +39,21 @@ import Testing
     #expect(bare.errors == ["connection_url cannot be empty"])
   }
 
+  /// A role name with a NUL (`%00`) is refused: `database/roles/x%00y` created (or replaced)
+  /// the role `x`.
+  @Test func aRoleNameWithANULIsRefused() async throws {
+    let fixture = try await Self.withDatabaseMount()
+    let role = #"{"db_name":"pg","creation_statements":"CREATE ROLE \"{{name}}\""}"#
+    #expect(await fixture.call("POST", "database/roles/x", role).status == 204)
+    let refused = await fixture.call(
+      "POST", "database/roles/x%00y",
+      #"{"db_name":"other","creation_statements":"CREATE ROLE \"{{name}}\" SUPERUSER"}"#)
+    #expect(refused.status == 400)
+    #expect(refused.errors == ["invalid request path: a NUL character (%00) is not allowed"])
+    #expect(await fixture.call("GET", "database/roles/x").at("data", "db_name") == .string("pg"))
+    #expect(await fixture.call("LIST", "database/roles").at("data", "keys") == .array(["x"]))
+  }
+
   /// A connection that does not work is refused before it is stored, as Vault initialises the
   /// plugin before it saves the config: 400 with psql's own reason, and the previous config
   /// (or none) left as it was. Port 1 on loopback refuses at once.
