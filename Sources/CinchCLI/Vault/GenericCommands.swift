@@ -19,14 +19,8 @@ struct VaultReadCommand: AsyncParsableCommand {
     let path = GenericPath.clean(self.path)
     let query = try VaultArguments.parse(pairs)
     let session = try await VaultSession.open(storeOptions)
-    var target = path
-    if !query.isEmpty {
-      target +=
-        "?"
-        + query.members.map { "\($0.key)=\($0.value.stringValue ?? "")" }
-        .joined(separator: "&")
-    }
-    let reply = await session.send("GET", target)
+    let reply = await session.send(
+      "GET", path, query: query.members.map { ($0.key, $0.value.stringValue ?? "") })
     guard reply.status < 400 || reply.isReadableNotFound else {
       if reply.status == 404, reply.errors?.isEmpty ?? true {
         throw VaultExit.remote("No value found at \(path)")

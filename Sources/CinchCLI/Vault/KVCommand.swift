@@ -158,7 +158,8 @@ struct KVGetCommand: AsyncParsableCommand {
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
     let path = KVPathOptions.join(mount, "data", key)
-    let reply = await session.send("GET", path + (version > 0 ? "?version=\(version)" : ""))
+    let reply = await session.send(
+      "GET", path, query: version > 0 ? [("version", String(version))] : [])
     // A 404 that carries data is a deleted or destroyed version: printed, without its data.
     guard reply.status < 400 || (reply.status == 404 && reply.data != nil && reply.data != .null)
     else {
@@ -414,7 +415,7 @@ struct KVRollbackCommand: AsyncParsableCommand {
     guard let current = latest.data?["metadata"]?["version"] else {
       throw VaultExit.remote("No value found at \(path)")
     }
-    let target = await session.send("GET", path + "?version=\(version)")
+    let target = await session.send("GET", path, query: [("version", String(version))])
     guard let metadata = target.data?["metadata"] else {
       throw VaultExit.remote("No value found at \(path)")
     }

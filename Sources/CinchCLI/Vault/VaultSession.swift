@@ -90,17 +90,37 @@ struct VaultSession {
     }
   }
 
-  /// Sends one request; `body` nil sends none.
-  func send(_ method: String, _ path: String, _ body: JSONValue? = nil) async -> VaultReply {
+  /// Sends one request; `body` nil sends none. The path is the one typed, escaped into the
+  /// request's URL as the vault CLI's `api.Client` puts it in `URL.Path` (and `query` in
+  /// `URL.RawQuery`): the API decodes it back to what was typed, so `secret/pct%41` is the key
+  /// `pct%41`, not `pctA`, and a `?` is part of the path, not the start of a query.
+  func send(
+    _ method: String, _ path: String, _ body: JSONValue? = nil,
+    query: [(name: String, value: String)] = []
+  ) async -> VaultReply {
     var headers: [String: String] = [:]
     if method == "PATCH" { headers["Content-Type"] = "application/merge-patch+json" }
     let response = await api.handleLocal(
       VaultHTTPRequest(
-        method: method, target: "/v1/" + path, headers: headers,
+        method: method, target: Self.target(path, query: query), headers: headers,
         body: body.map { Array($0.compact().utf8) } ?? []))
     let text = response.bodyText
     return VaultReply(
       status: response.status, json: text.isEmpty ? nil : try? JSONValueParser.parse(text))
+  }
+
+  /// `/v1/PATH?QUERY` with the path and the query's names and values percent-encoded.
+  static func target(_ path: String, query: [(name: String, value: String)]) -> String {
+    var target =
+      "/v1/" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)
+    guard !query.isEmpty else { return target }
+    var allowed = CharacterSet.urlQueryAllowed
+    allowed.remove(charactersIn: "&=+")
+    func escaped(_ text: String) -> String {
+      text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+    target += "?" + query.map { escaped($0.name) + "=" + escaped($0.value) }.joined(separator: "&")
+    return target
   }
 
   /// Vault's API error text: `Error <verb> <path>: Error making API request. …`; `url` is the

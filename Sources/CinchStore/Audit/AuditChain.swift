@@ -149,9 +149,17 @@ enum AuditChain {
   }
 
   /// A name as the log keeps it: at most 2,048 characters (a refused request may carry any
-  /// text). Counting UTF-8 bytes first spares the character walk for every ordinary name.
+  /// text), and a NUL, which only a refused request carries (`StoreArguments`), as U+FFFD: the
+  /// log is read back through GRDB, which ends a text at its first NUL, so `audit verify` would
+  /// find the row edited. Counting UTF-8 bytes first spares the character walk for every
+  /// ordinary name.
   static func bounded(_ name: String) -> String {
-    name.utf8.count <= 2048 ? name : String(name.prefix(2048))
+    var name = name
+    if name.utf8.contains(0) {
+      name = String(
+        String.UnicodeScalarView(name.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 }))
+    }
+    return name.utf8.count <= 2048 ? name : String(name.prefix(2048))
   }
 
   /// The last row's number and hash, to append after, once they are known to be the ones the

@@ -87,6 +87,12 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     internalError("store '\(path)': \(StoreAccessError.noSpaceReason); nothing was written")
   }
 
+  /// A name (or any other text the store keeps) holding a NUL character: SQLite, through GRDB,
+  /// would keep only what comes before it (`StoreArguments`), so it is refused whole. The text
+  /// is not quoted: it may be anything a request carried.
+  package static let textWithNUL = validation(
+    "a name or field holding a NUL character (U+0000) cannot be stored")
+
   /// A stored row does not hold what cinch writes there (`StoreDamage`): `place` names the
   /// table, the column and the entry (`entry_versions.created_at of secret 'app/db' version
   /// 1`), never the row's contents.

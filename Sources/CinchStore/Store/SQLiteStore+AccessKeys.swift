@@ -47,7 +47,7 @@ extension SQLiteStore {
   public func listAccessKeys(userName: String?) async throws -> ListAccessKeysResponse {
     try await perform("ListAccessKeys", kind: .accessKey, name: userName) { db, _ in
       var sql = "SELECT access_key_id, user_name, status, created_at FROM iam_access_keys"
-      var arguments: StatementArguments = []
+      var arguments: StoreArguments = []
       if let userName {
         sql += " WHERE user_name = ?"
         arguments = [userName]

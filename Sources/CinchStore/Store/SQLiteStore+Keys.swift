@@ -145,7 +145,7 @@ extension SQLiteStore: KeyStore {
         throw StoreError.kmsInvalidMarker
       }
       var sql = "SELECT * FROM kms_aliases WHERE alias_name > ?"
-      var arguments: StatementArguments = [after ?? ""]
+      var arguments: StoreArguments = [after ?? ""]
       if let keyID = request.keyID {
         let record = try KMSKeyRecord.resolve(keyID, db, self.configuration)
         sql += " AND key_id = ?"
@@ -187,7 +187,7 @@ extension SQLiteStore: AuditLog {
   public func auditRecords(name: String?, limit: Int?) async throws -> [AuditRecord] {
     try await readSnapshot { db in
       var sql = "SELECT * FROM audit_log"
-      var arguments: StatementArguments = []
+      var arguments: StoreArguments = []
       if let name {
         sql += " WHERE name = ? OR name = ?"
         let key = ParameterName.key(of: name)

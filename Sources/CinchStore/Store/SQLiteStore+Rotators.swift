@@ -115,7 +115,7 @@ extension SQLiteStore {
 
   static func fetchRotators(_ db: Database, name: String? = nil) throws -> [CommandRotatorRecord] {
     var sql = "SELECT name, command, timeout_seconds, created_at FROM rotators"
-    var arguments: StatementArguments = []
+    var arguments: StoreArguments = []
     if let name {
       sql += " WHERE name = ?"
       arguments = [name]

@@ -147,13 +147,32 @@ struct TokenHandler {
     }
     let (token, info, capped) = try await store.createVaultToken(
       policies: policies, ttl: ttl,
-      displayName: data.string("display_name").map { "token-" + $0 } ?? "token",
+      displayName: Self.displayName(data.string("display_name")),
       renewable: renewable, meta: meta, numUses: numUses,
       explicitMaxTTL: explicitMaxTTL, parentAccessor: orphan ? nil : request.token?.accessor)
     var response = LogicalResponse(data: nil)
     response.auth = Self.auth(token: token, info)
     response.warnings = warnings + capped
     return response
+  }
+
+  /// The display name a token is kept with, as Vault's token store makes it
+  /// (token_store.go, handleCreateCommon): `token-` and the name given, each character outside
+  /// `[a-zA-Z0-9-]` (each code point, as Go's regexp replaces) turned into `-`, then one
+  /// trailing `-` trimmed (`strings.TrimSuffix`); `token` when none or an empty one is given.
+  /// Lookups and audit entries show this form, and a database credential's username starts
+  /// with it.
+  static func displayName(_ given: String?) -> String {
+    guard let given, !given.isEmpty else { return "token" }
+    var name = String.UnicodeScalarView()
+    for scalar in ("token-" + given).unicodeScalars {
+      let kept =
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+        || ("0"..."9").contains(scalar) || scalar == "-"
+      name.append(kept ? scalar : "-")
+    }
+    if name.last == "-" { name.removeLast() }
+    return String(name)
   }
 
   /// The parameters of `auth/token/create` (vault/token_store.go, `tokenCreateRequest`).

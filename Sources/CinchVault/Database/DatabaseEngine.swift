@@ -128,14 +128,26 @@ struct DatabaseEngine {
     }
   }
 
+  /// Creates a role, or updates one: as Vault's pathRoleCreateUpdate, an update takes a field
+  /// from the request only when it is given and keeps the others (`default_ttl=2h` alone is
+  /// enough), while a new role starts empty and so needs its `db_name` and creation
+  /// statements. The TTLs are checked as they end up.
   func writeRole(_ roleName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
-    guard let dbName = request.data.string("db_name"), !dbName.isEmpty else {
-      throw VaultError.invalid("empty database name attribute")
+    let data = request.data
+    let stored = try await store.databaseRole(mount: name, name: roleName)
+    func statements(_ key: String) -> [String]? {
+      guard let value = data[key], value != .null else { return nil }
+      return Self.statements(value)
     }
-    let creation = Self.statements(request.data["creation_statements"])
+    func seconds(_ key: String) throws -> Int? {
+      try data.durationField(key).map { Int($0 / GoDuration.second) }
+    }
+    let dbName = data.string("db_name") ?? stored?.dbName ?? ""
+    guard !dbName.isEmpty else { throw VaultError.invalid("empty database name attribute") }
+    let creation = statements("creation_statements") ?? stored?.creationStatements ?? []
     guard !creation.isEmpty else { throw VaultError.invalid("creation statements are required") }
-    let ttl = request.data.duration("default_ttl").value.map { Int($0 / GoDuration.second) } ?? 0
-    let maxTTL = request.data.duration("max_ttl").value.map { Int($0 / GoDuration.second) } ?? 0
+    let ttl = try seconds("default_ttl") ?? stored?.defaultTTL ?? 0
+    let maxTTL = try seconds("max_ttl") ?? stored?.maxTTL ?? 0
     if maxTTL > 0, ttl > maxTTL {
       throw VaultError.invalid("ttl cannot be greater than max_ttl")
     }
@@ -143,8 +155,9 @@ struct DatabaseEngine {
       mount: name,
       DatabaseRole(
         name: roleName, dbName: dbName, creationStatements: creation,
-        revocationStatements: Self.statements(request.data["revocation_statements"]),
-        renewStatements: Self.statements(request.data["renew_statements"]),
+        revocationStatements: statements("revocation_statements")
+          ?? stored?.revocationStatements ?? [],
+        renewStatements: statements("renew_statements") ?? stored?.renewStatements ?? [],
         defaultTTL: ttl, maxTTL: maxTTL))
     return nil
   }

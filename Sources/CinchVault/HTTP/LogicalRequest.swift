@@ -196,6 +196,13 @@ extension JSONObject {
       case .int: valid = !int(name).isInvalid
       case .string: valid = self[name] == .null || string(name) != nil
       case .durationSecond: valid = !duration(name).isInvalid
+      case .unsignedDurationSecond:
+        switch duration(name) {
+        case .invalid: valid = false
+        // Vault takes the whole seconds (`int(dur.Seconds())`), so -0.5s is 0 and allowed.
+        case .value(let nanoseconds): valid = nanoseconds / GoDuration.second >= 0
+        case .absent: valid = true
+        }
       case .map: valid = !map(name).isInvalid
       case .keyValuePairs: valid = !keyValuePairs(name).isInvalid
       case .commaIntSlice: valid = !intList(name).isInvalid
@@ -230,9 +237,13 @@ extension JSONObject {
 }
 
 /// The types of Vault's `framework.FieldSchema` that cinch's paths declare, read as the
-/// framework reads them (weakly, as mapstructure does).
+/// framework reads them (weakly, as mapstructure does). `durationSecond` takes a negative
+/// duration as given, for the fields whose handlers read a meaning into one;
+/// `unsignedDurationSecond` is `TypeDurationSecond` as the framework checks it, which refuses
+/// one (`cannot provide negative value`).
 enum FieldType: Sendable {
-  case bool, int, string, durationSecond, map, keyValuePairs, commaIntSlice
+  case bool, int, string, durationSecond, unsignedDurationSecond, map, keyValuePairs
+  case commaIntSlice
 }
 
 enum WeakValue<T: Sendable>: Sendable {

@@ -68,6 +68,14 @@ public final class VaultAPI: Sendable {
   func respond(
     _ request: VaultHTTPRequest, rawPath: String, query: [String: String], caller: Caller
   ) async -> VaultHTTPResponse {
+    // A NUL (`%00`) in a path is refused before anything else. Vault keeps it as part of the
+    // name; cinch's store refuses a name holding one (`StoreArguments`: SQLite would cut it
+    // short there, and `victim%00x` was written as `victim`), and says so here, for every
+    // path, before the name reaches a handler (Docs/Vault.md).
+    if rawPath.utf8.contains(0) {
+      return Self.errorResponse(
+        .invalid("invalid request path: a NUL character (%00) is not allowed"))
+    }
     // Vault's Go mux answers a path with `//`, `.` or `..` segments with a 301 to the cleaned
     // path, before it routes anything; read as it is, `secret/data//a` was a key named `/a`,
     // and `secret/data/zz/../k` reads `k`.

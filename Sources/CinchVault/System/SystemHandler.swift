@@ -298,6 +298,15 @@ struct SystemHandler {
 
   // MARK: Leases
 
+  /// The body fields of Vault's lease paths (vault/logical_system_paths.go), by route; a path's
+  /// own captures (`url_lease_id`, `prefix`) come from the path and are not read from the body.
+  static let leaseFields: [String: [String: FieldType]] = [
+    "renew": ["lease_id": .string, "increment": .unsignedDurationSecond],
+    "revoke": ["lease_id": .string, "sync": .bool],
+    "lookup": ["lease_id": .string],
+    "revoke-prefix": ["sync": .bool],
+  ]
+
   func leases(_ rest: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
     let revoker = LeaseRevoker(store: store)
     // Vault's `leases/renew(/(?P<url_lease_id>.+))?` (and `revoke`): the id in the body, or
@@ -309,11 +318,19 @@ struct SystemHandler {
       endpoint = name
       pathID = String(rest.dropFirst(name.count + 1))
     }
+    // As Vault's framework validates a path's fields before its handler runs: `increment=abc`
+    // renewed for the default TTL and `sync=maybe` revoked.
+    if request.operation == .update || request.operation == .create {
+      let route = ["revoke-prefix", "revoke-force"].first { rest.hasPrefix($0 + "/") } ?? endpoint
+      try request.data.validate(Self.leaseFields[route] ?? [:])
+    }
     let leaseID = request.data.string("lease_id").flatMap { $0.isEmpty ? nil : $0 } ?? pathID
     switch (endpoint, request.operation) {
     case ("renew", .update), ("renew", .create):
       guard let id = leaseID else { throw VaultError.invalid("lease id is required") }
-      let increment = request.data.duration("increment").value.map { Int($0 / GoDuration.second) }
+      let increment = try request.data.durationField("increment").map {
+        Int($0 / GoDuration.second)
+      }
       guard let current = try await store.lease(id) else {
         throw VaultError.invalid("lease not found")
       }

@@ -156,6 +156,35 @@ import _CinchTestSupport
     #expect(try await workspace.cinch("kv", "list", "secret/none").status == 2)
   }
 
+  /// The path is the key as typed: Vault's CLI puts it in `URL.Path`, escaped on the wire, so
+  /// `pct%41` is a key of six characters (not `pctA`), `disc%2Fnested` no folder, `victim%00x`
+  /// no NUL (which reached the store and overwrote `victim`) and `q?x` no query.
+  @Test func thePathIsTheKeyAsTyped() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/victim", "v=original")
+    for (number, path) in [
+      "secret/pct%41", "secret/disc%2Fnested", "secret/victim%00x", "secret/q?x",
+    ]
+    .enumerated() {
+      let put = try await workspace.cinch("kv", "put", path, "v=\(number)")
+      #expect(put.status == 0, "\(path): \(put.stderr)")
+    }
+    let list = try await workspace.cinch("kv", "list", "secret")
+    #expect(list.stdout == "Keys\n----\ndisc%2Fnested\npct%41\nq?x\nvictim\nvictim%00x\n")
+    #expect(try await workspace.cinch("kv", "get", "-field=v", "secret/pct%41").stdout == "0")
+    #expect(try await workspace.cinch("kv", "get", "-field=v", "secret/q?x").stdout == "3")
+    #expect(try await workspace.cinch("kv", "get", "secret/pctA").status == 2)
+    #expect(try await workspace.cinch("kv", "metadata", "delete", "secret/victim%00x").status == 0)
+    #expect(
+      try await workspace.cinch("kv", "get", "-field=v", "secret/victim").stdout == "original")
+    // The generic commands send the path as typed too.
+    #expect(try await workspace.cinch("delete", "secret/metadata/pct%41").status == 0)
+    #expect(try await workspace.cinch("kv", "get", "secret/pct%41").status == 2)
+    let read = try await workspace.cinch("read", "-field=data", "-format=json", "secret/data/q?x")
+    #expect(read.status == 0, "\(read.stderr)")
+    #expect(read.stdout.contains(#""v": "3""#), "\(read.stdout)")
+  }
+
   @Test func patchAndMetadata() async throws {
     let workspace = try await Workspace()
     try await workspace.cinch("kv", "put", "secret/p", "a=1", "b=2")

@@ -381,4 +381,38 @@ import Testing
     #expect(text.contains("auth/token/lookup"))
     #expect(!text.contains(app.token))
   }
+
+  /// A display name is kept as Vault's token store makes it (handleCreateCommon): `token-`
+  /// and the name, every character outside `[a-zA-Z0-9-]` turned into `-`, and one trailing
+  /// `-` trimmed (Go's `strings.TrimSuffix`); none, or an empty one, is `token`. Lookups and
+  /// the audit devices show that form. It was stored as given.
+  @Test func theDisplayNameIsSanitizedAsVaultDoes() async throws {
+    let fixture = try await VaultFixture()
+    for (given, kept) in [
+      ("my app!", "token-my-app"), ("ops/ci_bot", "token-ops-ci-bot"), ("a..", "token-a-"),
+      ("naïve", "token-na-ve"), ("Dev-1", "token-Dev-1"), ("", "token"), ("-", "token-"),
+    ] {
+      let body = JSONValue.object([("display_name", .string(given))]).compact()
+      let token = try await Self.child(fixture, body)
+      let lookup = await fixture.http("GET", "auth/token/lookup-self", token: token.token)
+      #expect(lookup.at("data", "display_name") == .string(kept), "\(given)")
+      let byAccessor = await fixture.call(
+        "POST", "auth/token/lookup-accessor", #"{"accessor":"\#(token.accessor)"}"#)
+      #expect(byAccessor.at("data", "display_name") == .string(kept), "\(given)")
+    }
+    #expect(
+      await fixture.http(
+        "GET", "auth/token/lookup-self", token: try await Self.child(fixture).token
+      )
+      .at("data", "display_name") == .string("token"))
+
+    let log = fixture.directory + "/audit.log"
+    await fixture.call(
+      "PUT", "sys/audit/file", #"{"type":"file","options":{"file_path":"\#(log)"}}"#)
+    let named = try await Self.child(fixture, #"{"display_name":"deploy bot (ci)"}"#)
+    await fixture.http("GET", "auth/token/lookup-self", token: named.token)
+    let text = try String(contentsOfFile: log, encoding: .utf8)
+    #expect(text.contains(#""display_name":"token-deploy-bot--ci""#))
+    #expect(!text.contains("deploy bot"))
+  }
 }

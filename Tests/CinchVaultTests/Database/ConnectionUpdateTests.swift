@@ -39,6 +39,72 @@ import Testing
     #expect(bare.errors == ["connection_url cannot be empty"])
   }
 
+  /// `vault write database/roles/NAME default_ttl=2h` on a role that exists changes that field
+  /// and keeps the others, as Vault's pathRoleCreateUpdate takes a field from an update only
+  /// when it is given; a new role still needs its connection and creation statements. The
+  /// update answered 400 `empty database name attribute`.
+  @Test func aRoleUpdateKeepsTheFieldsItDoesNotGive() async throws {
+    let fixture = try await Self.withDatabaseMount()
+    let created = await fixture.call(
+      "POST", "database/roles/ro",
+      #"{"db_name":"pg","creation_statements":["CREATE ROLE \"{{name}}\"","GRANT r TO \"{{name}}\""],"revocation_statements":"DROP ROLE \"{{name}}\"","renew_statements":"ALTER ROLE \"{{name}}\"","default_ttl":"1h","max_ttl":"24h"}"#
+    )
+    #expect(created.status == 204, "\(created.text)")
+    let updated = await fixture.call("POST", "database/roles/ro", #"{"default_ttl":"2h"}"#)
+    #expect(updated.status == 204, "\(updated.text)")
+    let read = await fixture.call("GET", "database/roles/ro")
+    #expect(read.at("data", "default_ttl") == .integer(7200))
+    #expect(read.at("data", "max_ttl") == .integer(86400))
+    #expect(read.at("data", "db_name") == .string("pg"))
+    #expect(
+      read.at("data", "creation_statements")
+        == .array([#"CREATE ROLE "{{name}}""#, #"GRANT r TO "{{name}}""#]))
+    #expect(read.at("data", "revocation_statements") == .array([#"DROP ROLE "{{name}}""#]))
+    #expect(read.at("data", "renew_statements") == .array([#"ALTER ROLE "{{name}}""#]))
+
+    // Each field given replaces the stored one; the TTLs are checked as they end up.
+    let moved = await fixture.call(
+      "POST", "database/roles/ro", #"{"db_name":"analytics","revocation_statements":[]}"#)
+    #expect(moved.status == 204, "\(moved.text)")
+    let after = await fixture.call("GET", "database/roles/ro")
+    #expect(after.at("data", "db_name") == .string("analytics"))
+    #expect(after.at("data", "revocation_statements") == .array([]))
+    #expect(after.at("data", "default_ttl") == .integer(7200))
+    let inverted = await fixture.call("POST", "database/roles/ro", #"{"max_ttl":"1h"}"#)
+    #expect(inverted.status == 400)
+    #expect(inverted.errors == ["ttl cannot be greater than max_ttl"])
+    #expect(
+      await fixture.call("GET", "database/roles/ro").at("data", "max_ttl") == .integer(86400))
+
+    // A TTL that is no duration is refused, not read as "not given" and the old one kept.
+    let garbled = await fixture.call("POST", "database/roles/ro", #"{"default_ttl":"abc"}"#)
+    #expect(garbled.status == 400)
+    #expect(garbled.errors == ["error parsing 'default_ttl'"])
+
+    // A new role needs what an update may leave out.
+    let bare = await fixture.call("POST", "database/roles/new", #"{"default_ttl":"2h"}"#)
+    #expect(bare.status == 400)
+    #expect(bare.errors == ["empty database name attribute"])
+    let noStatements = await fixture.call("POST", "database/roles/new", #"{"db_name":"pg"}"#)
+    #expect(noStatements.errors == ["creation statements are required"])
+    #expect(await fixture.call("GET", "database/roles/new").status == 404)
+  }
+
+  /// A role name with a NUL (`%00`) is refused: `database/roles/x%00y` created (or replaced)
+  /// the role `x`.
+  @Test func aRoleNameWithANULIsRefused() async throws {
+    let fixture = try await Self.withDatabaseMount()
+    let role = #"{"db_name":"pg","creation_statements":"CREATE ROLE \"{{name}}\""}"#
+    #expect(await fixture.call("POST", "database/roles/x", role).status == 204)
+    let refused = await fixture.call(
+      "POST", "database/roles/x%00y",
+      #"{"db_name":"other","creation_statements":"CREATE ROLE \"{{name}}\" SUPERUSER"}"#)
+    #expect(refused.status == 400)
+    #expect(refused.errors == ["invalid request path: a NUL character (%00) is not allowed"])
+    #expect(await fixture.call("GET", "database/roles/x").at("data", "db_name") == .string("pg"))
+    #expect(await fixture.call("LIST", "database/roles").at("data", "keys") == .array(["x"]))
+  }
+
   /// A connection that does not work is refused before it is stored, as Vault initialises the
   /// plugin before it saves the config: 400 with psql's own reason, and the previous config
   /// (or none) left as it was. Port 1 on loopback refuses at once.

@@ -420,6 +420,42 @@ struct KVEngineTests {
     #expect(noRoute.errors == ["no handler for route \"nomount/x\". route entry not found."])
   }
 
+  /// A NUL (`%00`) in a path is refused with 400 before any handler runs: SQLite, through
+  /// GRDB, kept a name only up to its NUL, so `victim%00x` overwrote `victim`, a metadata delete
+  /// of `victim%00zzz` removed every version of it, and `brandnew%00x` was stored as
+  /// `brandnew` with its value sealed for the whole name (unreadable after). Vault keeps the
+  /// NUL as part of the key; cinch refuses it (Docs/Vault.md).
+  @Test("a NUL in a path is refused, never cut short to another key")
+  func nulInPath() async throws {
+    let vault = try await VaultFixture()
+    await vault.call("PUT", "secret/data/victim", #"{"data":{"v":"original"}}"#)
+    let nul = "invalid request path: a NUL character (%00) is not allowed"
+    let overwrite = await vault.call(
+      "PUT", "secret/data/victim%00x", #"{"data":{"v":"overwritten"}}"#)
+    #expect(overwrite.status == 400)
+    #expect(overwrite.errors == [nul])
+    let deleted = await vault.call("DELETE", "secret/metadata/victim%00zzz")
+    #expect(deleted.status == 400)
+    #expect(deleted.errors == [nul])
+    let read = await vault.call("GET", "secret/data/victim")
+    #expect(read.at("data", "data", "v") == .string("original"))
+    #expect(read.at("data", "metadata", "version") == .integer(1))
+
+    let created = await vault.call("PUT", "secret/data/brandnew%00x", #"{"data":{"v":"1"}}"#)
+    #expect(created.status == 400)
+    #expect(await vault.call("GET", "secret/data/brandnew").status == 404)
+    #expect(await vault.call("LIST", "secret/metadata/").at("data", "keys") == .array(["victim"]))
+
+    // `cinch serve` hands the API a path already decoded: the NUL itself.
+    let served = await vault.api.handle(
+      method: "PUT", path: "/v1/secret/data/victim\u{0}x", query: [],
+      headers: ["X-Vault-Token": try await vault.store.vaultRootToken()],
+      body: Array(#"{"data":{"v":"overwritten"}}"#.utf8))
+    #expect(served.status == 400)
+    #expect(
+      await vault.call("GET", "secret/data/victim").at("data", "data", "v") == .string("original"))
+  }
+
   @Test("KV values are sealed: a canary is in no store file and in no audit row")
   func canary() async throws {
     let vault = try await VaultFixture()

@@ -81,4 +81,57 @@ import Testing
       await fixture.call("PUT", "sys/leases/revoke/database/creds/app/nope", "{}").status == 204)
     #expect(await fixture.call("PUT", "sys/leases/revoke/", "{}").status == 404)
   }
+
+  /// Vault's framework reads each field of these paths as its type before the handler runs
+  /// (`increment` is TypeDurationSecond, which also refuses a negative one; `sync` TypeBool;
+  /// `lease_id` TypeString): anything else is 400 and nothing is renewed or revoked. These
+  /// answered 200 and renewed for the role's default TTL, or revoked.
+  @Test func leaseFieldsAreReadAsTheirTypes() async throws {
+    let fixture = try await VaultFixture()
+    let id = try await TokenLeaseTests.lease(fixture, owner: nil, username: "")
+    try await TokenLeaseTests.mountRole(fixture, "r")
+    let expiry = try #require(try await fixture.store.lease(id)).expiresAt
+    for increment in [#""abc""#, "true", "[1]", #""1x""#, "-5", #""-5s""#, "{}"] {
+      for path in ["sys/leases/renew", "sys/leases/renew/\(id)"] {
+        let reply = await fixture.call(
+          "PUT", path, #"{"lease_id":"\#(id)","increment":\#(increment)}"#)
+        #expect(reply.status == 400, "\(increment): \(reply.text)")
+        #expect(reply.errors == ["error parsing 'increment'"], "\(increment)")
+      }
+    }
+    #expect(try #require(try await fixture.store.lease(id)).expiresAt == expiry)
+
+    for sync in [#""maybe""#, #""2""#, "[true]", "{}"] {
+      for path in [
+        "sys/leases/revoke", "sys/leases/revoke/\(id)", "sys/leases/revoke-prefix/database/creds/r",
+      ] {
+        let reply = await fixture.call("PUT", path, #"{"lease_id":"\#(id)","sync":\#(sync)}"#)
+        #expect(reply.status == 400, "\(path) \(sync): \(reply.text)")
+        #expect(reply.errors == ["error parsing 'sync'"], "\(path) \(sync)")
+      }
+    }
+    // Read before the lease is looked for: an unknown lease is refused the same way.
+    let unknown = await fixture.call(
+      "PUT", "sys/leases/revoke", #"{"lease_id":"database/creds/r/nope","sync":"maybe"}"#)
+    #expect(unknown.errors == ["error parsing 'sync'"])
+    for path in ["sys/leases/lookup", "sys/leases/renew", "sys/leases/revoke"] {
+      let reply = await fixture.call("PUT", path, #"{"lease_id":["\#(id)"]}"#)
+      #expect(reply.status == 400, "\(path): \(reply.text)")
+      #expect(reply.errors == ["error parsing 'lease_id'"], "\(path)")
+    }
+    #expect(try #require(try await fixture.store.lease(id)).expiresAt == expiry)
+
+    // What Vault reads as a duration or a boolean is taken.
+    for increment in [#""30m""#, "1800", #""1800""#, "1800.0"] {
+      let renewed = await fixture.call(
+        "PUT", "sys/leases/renew", #"{"lease_id":"\#(id)","increment":\#(increment)}"#)
+      #expect(renewed.status == 200, "\(increment): \(renewed.text)")
+      #expect(renewed.at("lease_duration") == .integer(1800), "\(increment)")
+    }
+    for sync in ["true", #""false""#, #""t""#, "0"] {
+      let revoked = await fixture.call(
+        "PUT", "sys/leases/revoke", #"{"lease_id":"database/creds/r/nope","sync":\#(sync)}"#)
+      #expect(revoked.status == 204, "\(sync): \(revoked.text)")
+    }
+  }
 }

@@ -136,6 +136,18 @@ import Testing
     #expect(reply.errors == ["lease_id must be specified"])
   }
 
+  /// A mount path with a NUL (`%00`) is refused: it was stored as `mnt`, listed as `mnt/` and
+  /// could not be disabled by either name.
+  @Test func aMountPathWithANULIsRefused() async throws {
+    let fixture = try await VaultFixture()
+    let enabled = await fixture.call("POST", "sys/mounts/mnt%00x", #"{"type":"kv-v2"}"#)
+    #expect(enabled.status == 400)
+    #expect(enabled.errors == ["invalid request path: a NUL character (%00) is not allowed"])
+    #expect(try await fixture.store.vaultMounts().map(\.path) == ["secret/"])
+    #expect(await fixture.call("DELETE", "sys/mounts/secret%00").status == 400)
+    #expect(try await fixture.store.vaultMounts().map(\.path) == ["secret/"])
+  }
+
   /// `vault secrets tune` (`sys/mounts/:path/tune`) reads a mount's settings and changes its
   /// description; what cinch's mounts cannot keep is refused, not stored and ignored. The path
   /// was read as a mount named `team/tune`.
