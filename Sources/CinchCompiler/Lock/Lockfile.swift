@@ -120,6 +120,11 @@ public struct LockEntry: Sendable, Hashable {
 }
 
 extension Pin {
+  /// Whether `other` pins the same version (or version id) as this pin.
+  func isAtVersion(of other: Pin) -> Bool {
+    version == other.version && versionId == other.versionId
+  }
+
   /// Whether `arn` is this pin's ARN, or (for a secret) its partial ARN: the ARN without the
   /// `-` and six characters Secrets Manager appends.
   public func recordsARN(_ arn: String) -> Bool {
