@@ -20,7 +20,9 @@ public struct Plan: Sendable {
     /// In the lock, but no template reads it any more (every template that read it was
     /// planned, and loaded).
     case dropped
-    /// The store cannot answer for it (the diagnostics say why).
+    /// The store cannot answer for it, or no longer holds the version the lock pins (deleted,
+    /// or a secret deleted and created again: `current` is then what a deploy reads now); the
+    /// diagnostics say why.
     case failed
     /// In the lock, read from a template that could not be read or parsed: what a deploy
     /// would read of it is unknown (the diagnostics say why).
@@ -40,6 +42,8 @@ public struct Plan: Sendable {
     /// narrows a guess at it, so `ssm-secure` and `secretsmanager` values have none.
     public var length: Int?
     public var sites: [String]
+    /// Why the row is `failed`: the current read's failure, or the locked version's.
+    public var failure: ResolutionFailure? = nil
   }
 
   /// The lockfile compared against.
@@ -108,6 +112,7 @@ public struct Planner: Sendable {
       case .success(let resolved)?:
         let current = resolved.pin
         var status = Plan.Status.added
+        var failure: ResolutionFailure?
         if let locked {
           if locked.isAtVersion(of: current) {
             status = .unchanged
@@ -117,7 +122,12 @@ public struct Planner: Sendable {
             case .success(let pinned)?:
               status = .moved
               lockedNow[key] = pinned.pin.fingerprint
-            case .failure?, nil:
+            case .failure(let pinnedFailure)?:
+              // Not "moved": no deploy of the lock reads it, as `outdated` says.
+              status = .failed
+              failure = pinnedFailure
+              index.report(pinnedFailure, for: key, into: &diagnostics, prefix: "pinned ")
+            case nil:
               status = .moved
             }
           }
@@ -125,15 +135,16 @@ public struct Planner: Sendable {
         changes.append(
           Plan.Change(
             key: key, status: status, locked: locked, current: current,
-            valueChanged: locked.map { $0.fingerprint != current.fingerprint } ?? true,
+            valueChanged: status == .failed
+              ? nil : locked.map { $0.fingerprint != current.fingerprint } ?? true,
             length: key.kind == .ssm ? resolved.value.count : nil,
-            sites: LockEntry.sorted(siteTexts)))
+            sites: LockEntry.sorted(siteTexts), failure: failure))
       case .failure(let failure)?:
         index.report(failure, for: key, into: &diagnostics)
         changes.append(
           Plan.Change(
             key: key, status: .failed, locked: locked, current: nil, valueChanged: nil,
-            length: nil, sites: LockEntry.sorted(siteTexts)))
+            length: nil, sites: LockEntry.sorted(siteTexts), failure: failure))
       case nil:
         break
       }
@@ -173,9 +184,13 @@ public struct Planner: Sendable {
       by: resolver.store.fingerprintKeyID, vouched: !vouched.isEmpty)
     // A lock that names another key says so even when no pin sits at the store's version
     // (every pin moved): its fingerprints compare with nothing here.
+    // A pinned version this store lacks counts too: in a lock made against another store, it
+    // may be fine there (as `check` says beside E4002).
     let namesAnotherKey =
       lock.fingerprintKey != nil && !sameKey
-      && plan.changes.contains { [.unchanged, .moved].contains($0.status) }
+      && plan.changes.contains {
+        [.unchanged, .moved].contains($0.status) || ($0.status == .failed && $0.current != nil)
+      }
     if !foreign.isEmpty, sameKey {
       // Same key, the locked version, another fingerprint: another value at that version,
       // said whether or not the reference now reads another version.

@@ -51,6 +51,10 @@ public struct PlanRenderer: Sendable {
   private static func value(_ change: Plan.Change) -> String {
     switch change.status {
     case .dropped: return "no template reads it"
+    case .failed where change.current != nil:
+      // The reference reads, the version the lock pins does not.
+      return change.failure?.code == .versionNotFound
+        ? "locked version gone" : "locked version cannot be read"
     case .failed: return "cannot be read"
     case .notPlanned: return "its template did not load"
     case .added: return change.length.map { "new, \($0) bytes" } ?? "new"

@@ -4,9 +4,9 @@ import CinchTemplate
 import Foundation
 import Testing
 
-/// A plan reads a pin that moved at its locked version too: the version the lock pins may
-/// hold another value than the one locked, whatever the reference reads now. Said as
-/// `render --frozen` (E4014) says it, never as an ordinary move.
+/// A plan reads a pin that moved at its locked version too: the version the lock pins may be
+/// gone, or hold another value than the one locked, whatever the reference reads now. Said as
+/// `render --frozen` (E4014, E4002) and `outdated` say it, never as an ordinary move.
 @Suite struct PlanLockedVersionTests {
   static let template = """
     Resources:
@@ -102,5 +102,39 @@ import Testing
     #expect(human.contains("*  ssm /m/host"), "\(human)")
     #expect(!human.contains("~  ssm /m/host"), "\(human)")
     #expect(human.contains("another value at the locked version; now: same value as locked"))
+  }
+
+  /// A pin whose version is gone (a secret deleted and created again, a hand-edited version
+  /// 99) is no move: `!`, the pin's failure reported at the reference, as `outdated` calls it
+  /// gone and `check` E4002.
+  @Test func aPinWhoseVersionIsGoneIsNotAnOrdinaryMove() async throws {
+    let (fixture, index, lock) = try await Self.locked()
+    _ = try await fixture.store.deleteSecret(
+      DeleteSecretRequest(secretID: "m/s", forceDeleteWithoutRecovery: true))
+    try await fixture.createSecret("m/s", #"{"user":"admin"}"#)
+    var entries = lock.entries
+    let host = try #require(entries.firstIndex { $0.key.name == "/m/host" })
+    entries[host].pin.version = 99
+    let edited = Lockfile(
+      entries: entries, templates: lock.templates, inputs: lock.inputs,
+      fingerprintKey: lock.fingerprintKey)
+
+    var diagnostics = Diagnostics()
+    let plan = try await Self.plan(fixture, index, against: edited, into: &diagnostics)
+    #expect(
+      plan.changes.map { "\($0.key.name) \($0.status)" } == [
+        "/m/host failed", "/m/p unchanged", "m/s failed",
+      ])
+    #expect(plan.changes.filter { $0.status == .failed }.allSatisfy { $0.current != nil })
+    #expect(diagnostics.items.map(\.code) == [.versionNotFound, .versionNotFound])
+    #expect(diagnostics.hasErrors)
+    #expect(diagnostics.items.allSatisfy { $0.message.hasPrefix("pinned reference '") })
+    let human = PlanRenderer(format: .human).render(plan)
+    #expect(human.contains("2 unreadable"), "\(human)")
+    let rows = human.split(separator: "\n").filter { $0.hasPrefix("!") }
+    #expect(rows.count == 2)
+    #expect(rows.allSatisfy { $0.hasSuffix("locked version gone") }, "\(rows)")
+    let host99 = try #require(rows.first { $0.contains("ssm /m/host") })
+    #expect(host99.split(separator: " ").map(String.init).contains("99"), "\(host99)")
   }
 }
