@@ -336,7 +336,7 @@ extension DiagnosticCode {
   )
   public static let checkNotRun = DiagnosticCode(
     "E4013", "check-not-run",
-    "`cinch check` could not run: the store or the lockfile it needs could not be read, or none is there for `--offline` or `--frozen`; the message says which. Nothing was checked. In `--format sarif` this is the run's tool execution notification (`executionSuccessful: false`), so a CI job that uploads the log still has one; the exit status is 2."
+    "`cinch check` could not run: the store or the lockfile it needs could not be read, or none is there for `--offline` or `--frozen`; the message says which. Nothing was checked. In `--format sarif` this is the run's tool execution notification (`executionSuccessful: false`), located at the lockfile's line when a broken entry or a merge's conflict marker is the cause, never a result in code, so a CI job that uploads the log still has one; the exit status is 2."
   )
   public static let partialARNLikeComplete = DiagnosticCode(
     "W4015", "partial-arn-like-complete",

@@ -559,6 +559,45 @@ import _CinchTestSupport
     }
   }
 
+  /// A lock a merge broke (a conflict marker, two entries for one reference): `check` cannot
+  /// run, and in SARIF says so as every other check that cannot run does, in the invocation's
+  /// tool execution notifications (located at the lockfile's line), not as a result in code.
+  @Test func aBrokenLockIsANotificationInSARIF() async throws {
+    let project = try await Self.locked()
+    let text = try project.read("cinch.lock")
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    lines.insert("<<<<<<< HEAD", at: 13)
+    let conflicted = lines.joined(separator: "\n")
+    let start = try #require(text.range(of: "    {\n      \"arn\""))
+    let end = try #require(text.range(of: "    },\n", range: start.upperBound..<text.endIndex))
+    let entry = String(text[start.lowerBound..<end.upperBound])
+    let duplicated = text.replacingOccurrences(of: entry, with: entry + entry)
+    for (broken, line) in [(conflicted, 14), (duplicated, nil)] {
+      try project.write(broken, to: "cinch.lock")
+      let sarif = try await project.run(["check", "--offline", "--format", "sarif"])
+      #expect(sarif.status == 2)
+      try SARIFRequirements.check(sarif.stdout, codes: ["E4013"], located: 0, unlocated: 1)
+      if SARIFSchema.unavailableReason == nil {
+        #expect(try SARIFSchema.validate(sarif.stdout) == "")
+      }
+      let log = try #require(
+        try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+      let invocation = try #require(
+        ((log["runs"] as? [[String: Any]])?.first?["invocations"] as? [[String: Any]])?.first)
+      #expect(invocation["executionSuccessful"] as? Bool == false)
+      let notification = try #require(
+        (invocation["toolExecutionNotifications"] as? [[String: Any]])?.first)
+      let physical = try #require(
+        (notification["locations"] as? [[String: Any]])?.first?["physicalLocation"]
+          as? [String: Any])
+      #expect(
+        (physical["artifactLocation"] as? [String: Any])?["uri"] as? String == "cinch.lock")
+      let region = try #require(physical["region"] as? [String: Any])
+      if let line { #expect(region["startLine"] as? Int == line) }
+      #expect((region["startLine"] as? Int ?? 0) >= 1)
+    }
+  }
+
   /// A clean merge can leave an entry that contradicts itself (`"requested": "2"` from one
   /// branch, version 3 from the other): every command refuses the lock and says to run `cinch
   /// lock`, which pins the reference again as it asks (version 2), rather than refuse too.
