@@ -11,6 +11,9 @@ struct CompileSession {
   let lockPath: String
   let paths: SitePaths
   let previous: Lockfile?
+  /// Entries of the lockfile that contradict themselves, left out of `previous` to be pinned
+  /// again (`repairingLock`, for `lock`).
+  let setAside: [SetAsideEntry]
   let templates: [String]
   /// Templates the lock records that no longer exist (`keepingRecorded`): left out.
   let removedTemplates: [String]
@@ -27,13 +30,14 @@ struct CompileSession {
   init(
     files: [String], lockPath: String, evaluation: EvaluationOptions, limits: ParseLimits,
     graph: Bool = false, purpose: String = "compile", pipelinedParse: Bool = true,
-    keepingRecorded: Bool = false,
+    keepingRecorded: Bool = false, repairingLock: Bool = false,
     referencesKnown: ([TemplateAnalyzer.Started], EvaluationInputs) -> Void = { _, _ in }
   ) throws {
     self.lockPath = lockPath
     self.paths = SitePaths(lockPath: lockPath)
-    let previous = try Self.readLock(lockPath)
+    let (previous, setAside) = try Self.readLock(lockPath, settingAside: repairingLock)
     self.previous = previous
+    self.setAside = setAside
     var removed: [String] = []
     if keepingRecorded, let previous, !previous.templates.isEmpty {
       let recorded = previous.templates.map(paths.fromLock)
@@ -144,7 +148,15 @@ struct CompileSession {
   }
 
   static func readLock(_ path: String) throws -> Lockfile? {
-    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    try readLock(path, settingAside: false).lock
+  }
+
+  /// `settingAside`: entries that contradict themselves are returned apart, not refused
+  /// (`Lockfile.parse(_:path:settingAside:)`).
+  static func readLock(_ path: String, settingAside: Bool) throws -> (
+    lock: Lockfile?, setAside: [SetAsideEntry]
+  ) {
+    guard FileManager.default.fileExists(atPath: path) else { return (nil, []) }
     var isFolder: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
       throw CommandFailure(message: "\(path): cannot read the lockfile: it is a folder")
@@ -162,7 +174,7 @@ struct CompileSession {
     }
     let text = String(decoding: bytes, as: UTF8.self)
     do {
-      return try Lockfile.parse(text, path: path)
+      return try Lockfile.parse(text, path: path, settingAside: settingAside)
     } catch {
       throw CommandFailure(
         message: error.description,

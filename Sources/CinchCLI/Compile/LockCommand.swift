@@ -59,7 +59,10 @@ struct LockCommand: AsyncParsableCommand {
       session = try CompileSession(
         files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
         // One malloc arena here: one parsing thread (`ProcessSetup.oneArena`).
-        pipelinedParse: false, keepingRecorded: !only || files.isEmpty)
+        pipelinedParse: false, keepingRecorded: !only || files.isEmpty,
+        // The lock is derived from the templates: an entry a merge left contradicting itself
+        // is pinned again here, the one command that can (every other refuses the lock).
+        repairingLock: true)
     } catch {
       await store.abandon()
       throw error
@@ -133,7 +136,7 @@ struct LockCommand: AsyncParsableCommand {
       // With a machine format stdout holds the findings alone, for the step that parses it.
       let report = LockReport.render(
         outcome, previous: session.previous, removedTemplates: session.removedTemplates,
-        path: lock)
+        setAside: session.setAside, path: lock)
       if output.format == .human { Output.stdout(report) } else { Output.stderr(report) }
     } else {
       Output.stderr(
@@ -153,14 +156,27 @@ struct LockCommand: AsyncParsableCommand {
 enum LockReport {
   static func render(
     _ outcome: Locker.Outcome, previous: Lockfile?, removedTemplates: [String] = [],
-    path: String
+    setAside: [SetAsideEntry] = [], path: String
   ) -> String {
     var lines: [String] = []
     for template in removedTemplates {
       lines.append("  - template \(template) (no longer exists: left out)")
     }
-    for entry in outcome.added {
+    // Entries that contradicted themselves: pinned again as new, and said apart from new ones.
+    let repaired = Set(setAside.map(\.key))
+    var reasons: [ResolutionKey: [LockfileError]] = [:]
+    for item in setAside { reasons[item.key, default: []].append(item.error) }
+    let added = outcome.added.filter { !repaired.contains($0.key) }
+    for entry in added {
       lines.append("  + \(describe(entry.key)) → \(entry.pin.versionText)")
+    }
+    for key in reasons.keys.sorted() {
+      let why = (reasons[key] ?? []).map(\.description).joined(separator: "; ")
+      if let entry = outcome.added.first(where: { $0.key == key }) {
+        lines.append("  ! \(describe(key)) → \(entry.pin.versionText): pinned again (\(why))")
+      } else {
+        lines.append("  - \(describe(key)) (\(why); no template reads it any more)")
+      }
     }
     for (from, to) in outcome.moved {
       lines.append("  ~ \(describe(to.key)) \(from.pin.versionText) → \(to.pin.versionText)")
@@ -176,7 +192,12 @@ enum LockReport {
     let count = outcome.lock.entries.count
     var summary = "locked \(count) reference\(count == 1 ? "" : "s") in \(path)"
     var changes: [String] = []
-    if !outcome.added.isEmpty { changes.append("\(outcome.added.count) added") }
+    if !added.isEmpty { changes.append("\(added.count) added") }
+    if !repaired.isEmpty {
+      changes.append(
+        "\(repaired.count) \(repaired.count == 1 ? "entry" : "entries") contradicting "
+          + "\(repaired.count == 1 ? "itself" : "themselves") set aside and pinned again")
+    }
     if !outcome.moved.isEmpty { changes.append("\(outcome.moved.count) moved") }
     if !outcome.dropped.isEmpty { changes.append("\(outcome.dropped.count) dropped") }
     if !outcome.rewritten.isEmpty {

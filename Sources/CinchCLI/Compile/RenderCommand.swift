@@ -17,7 +17,8 @@ struct RenderCommand: AsyncParsableCommand {
       {{resolve:secretsmanager:ID:SecretString:KEY::VERSION-ID}}): the artifact holds no secret, \
       and CloudFormation resolves exactly the locked version. inline writes values, for targets \
       that resolve nothing themselves: those files are created 0600, and printing them to a \
-      terminal needs --reveal. The lock's pins are used where it has them; --frozen fails \
+      terminal needs --reveal. The lock's pins are used where it has them; what it lacks is pinned at the store's \
+      version, with a warning (E4007) and "locked": false in the manifest; --frozen fails \
       (exit 1, naming each) when a reference is not in the lock or a pinned version is gone. \
       The output folder gets the files under their own relative paths and manifest.json \
       (references, pins, sites and fingerprints; no values). -o - prints one file to stdout.
@@ -145,6 +146,26 @@ struct RenderCommand: AsyncParsableCommand {
               + " (run 'cinch lock --update' to fingerprint them with this store's key)",
             file: lock, range: nil, severity: frozen ? .error : .warning))
       }
+      // What the lock lacks is pinned at the store's version, as the lock would pin it, but
+      // nothing vouched for it: said per reference (E4007, a warning, as `check` says it
+      // against a store), and marked in the manifest. Without a lock, nothing is locked.
+      if lockfile != nil {
+        var unlocked = Diagnostics()
+        for key in missing {
+          guard case .success(let resolved)? = results[key] else { continue }
+          index.report(
+            .unsupported(
+              "\(LockReport.describe(key)) is not in '\(lock)': rendered at the store's version "
+                + "\(resolved.pin.versionText), which no lock vouches for (run 'cinch lock' to "
+                + "pin it)"), for: key,
+            into: &unlocked)
+        }
+        for var item in unlocked.items {
+          item.code = .notInLock
+          item.severity = .warning
+          session.run.diagnostics.report(item)
+        }
+      }
       for key in wanted {
         switch results[key] {
         case .success(let resolved)?:
@@ -172,7 +193,7 @@ struct RenderCommand: AsyncParsableCommand {
       mode: mode == .pin ? .pin : .inline, paths: session.paths, writesManifest: output != "-")
     let (artifacts, manifest) = builder.build(
       session.run.analyses, pins: pins, values: mode == .inline ? values : [:],
-      into: &session.run.diagnostics)
+      unlocked: Set(missing), into: &session.run.diagnostics)
     if session.run.diagnostics.hasErrors {
       Output.stderr(
         "cinch: nothing written: fix the errors \(diagnosticOutput.wherePrinted) and run again\n")

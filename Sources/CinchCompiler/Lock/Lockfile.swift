@@ -120,6 +120,11 @@ public struct LockEntry: Sendable, Hashable {
 }
 
 extension Pin {
+  /// Whether `other` pins the same version (or version id) as this pin.
+  func isAtVersion(of other: Pin) -> Bool {
+    version == other.version && versionId == other.versionId
+  }
+
   /// Whether `arn` is this pin's ARN, or (for a secret) its partial ARN: the ARN without the
   /// `-` and six characters Secrets Manager appends.
   public func recordsARN(_ arn: String) -> Bool {
@@ -210,6 +215,16 @@ public struct LockfileError: Error, Sendable, Equatable, CustomStringConvertible
   }
 }
 
+/// An entry of a lockfile that does not agree with itself: it pins another version than it
+/// requests, no version, a version below 1, or a reference another entry pins too (a clean
+/// merge of two branches' edits can leave one). `cinch lock` sets it aside and pins the
+/// reference again, as if the lock had never had it; every other command refuses the lock.
+public struct SetAsideEntry: Sendable, Equatable {
+  public var key: ResolutionKey
+  /// Why, and where in the file.
+  public var error: LockfileError
+}
+
 /// A problem found reading a lockfile, and where: reference `index` (0-based) and its `field`,
 /// or a top-level `field`. Placed in the text only when there is one (`Lockfile.locate`).
 struct LockfileProblem: Error {
@@ -261,6 +276,16 @@ extension Lockfile {
   /// Reads a lockfile's text; `path` names it in errors, with the line and column of the field
   /// or entry at fault.
   public static func parse(_ text: String, path: String) throws(LockfileError) -> Lockfile {
+    try parse(text, path: path, settingAside: false).lock
+  }
+
+  /// `settingAside` (`cinch lock`, which pins them again): entries that do not agree with
+  /// themselves (`SetAsideEntry`) are left out of the lock and returned, where otherwise the
+  /// first of them refuses it. What is not an entry's own contradiction (JSON that does not
+  /// parse, a field of the wrong type) is refused either way.
+  public static func parse(_ text: String, path: String, settingAside: Bool)
+    throws(LockfileError) -> (lock: Lockfile, setAside: [SetAsideEntry])
+  {
     let root: JSONValue
     do {
       root = try JSONValueParser.parse(text)
@@ -275,19 +300,25 @@ extension Lockfile {
             path: path, line: lineNumber, column: 1,
             reason: "a merge left conflict markers in the lockfile: keep both sides' "
               + "\"templates\" (a template only one side locked would be left out), take either "
-              + "side's pins, and run 'cinch lock', which pins what the templates read now")
+              + "side's entries, and run 'cinch lock' before any other command: it finds each "
+              + "entry's sites in the templates again (either side's sites leave out the other's "
+              + "templates) and pins what they read now")
         }
       }
       throw LockfileError(
         path: path, line: error.line, column: error.column,
         reason: "not valid JSON: \(error.message)")
     }
+    func located(_ problem: LockfileProblem) -> LockfileError {
+      let range = locate(problem, in: text, path: path)
+      return LockfileError(
+        path: path, line: range?.start.line, column: range?.start.column, reason: problem.reason)
+    }
     do {
-      return try read(root)
+      let (lock, setAside) = try read(root, settingAside: settingAside)
+      return (lock, setAside.map { SetAsideEntry(key: $0.key, error: located($0.problem)) })
     } catch {
-      let range = locate(error, in: text, path: path)
-      throw LockfileError(
-        path: path, line: range?.start.line, column: range?.start.column, reason: error.reason)
+      throw located(error)
     }
   }
 
@@ -337,7 +368,9 @@ extension Lockfile {
     }
   }
 
-  private static func read(_ root: JSONValue) throws(LockfileProblem) -> Lockfile {
+  private static func read(_ root: JSONValue, settingAside: Bool) throws(LockfileProblem)
+    -> (Lockfile, [(key: ResolutionKey, problem: LockfileProblem)])
+  {
     guard let formatValue = root["lockfileVersion"] else {
       throw LockfileProblem(reason: "no 'lockfileVersion'; is this a cinch lockfile?")
     }
@@ -360,6 +393,17 @@ extension Lockfile {
     // Where each reference was first pinned: a second entry for it (an edit, a bad merge) would
     // be read by whichever command found it first.
     var positions: [ResolutionKey: Int] = [:]
+    var setAside: [(key: ResolutionKey, problem: LockfileProblem)] = []
+    /// An entry that contradicts itself: refused, or (`settingAside`) left out with every other
+    /// entry of its reference.
+    func contradiction(_ key: ResolutionKey, _ problem: LockfileProblem) throws(LockfileProblem) {
+      guard settingAside else {
+        var refused = problem
+        refused.reason += "; run 'cinch lock', which pins it again"
+        throw refused
+      }
+      setAside.append((key, problem))
+    }
     for (index, item) in references.enumerated() {
       func problem(_ reason: String, _ field: String? = nil) -> LockfileProblem {
         LockfileProblem(reason: "reference \(index + 1) \(reason)", index: index, field: field)
@@ -393,32 +437,44 @@ extension Lockfile {
         stage: try optionalString("stage"), type: try string("type"),
         keyID: try optionalString("keyId"), fingerprint: try string("fingerprint"),
         jsonKeyVerified: jsonKey != nil && item["jsonKeyVerified"] == .bool(true))
-      if kind == .secretsManager ? pin.versionId == nil : pin.version == nil {
-        throw problem("pins no version")
-      }
-      // Read here, not at render: `check --offline` vouches for pins from the lock alone.
-      if let version = pin.version, version < 1 {
-        throw problem("pins version \(version); parameter versions start at 1", "version")
-      }
-      switch selector {
-      case .version(let requested) where pin.version != requested:
-        throw problem(
-          "requests version \(requested) but pins version "
-            + (pin.version.map(String.init) ?? "none"), "version")
-      case .versionId(let requested) where pin.versionId != requested:
-        throw problem(
-          "requests version id \(requested) but pins " + (pin.versionId ?? "none"), "versionId")
-      default:
-        break
-      }
       let key = ResolutionKey(
         kind: kind, name: try string("name"), selector: selector, jsonKey: jsonKey)
       if let first = positions.updateValue(index, forKey: key) {
-        throw LockfileProblem(
-          reason:
-            "references \(first + 1) and \(index + 1) both pin \(LockRules.describe(key)); "
-            + "a lock pins each reference once (delete one of them, then run 'cinch lock')",
-          index: index, field: "name")
+        try contradiction(
+          key,
+          LockfileProblem(
+            reason:
+              "references \(first + 1) and \(index + 1) both pin \(LockRules.describe(key)); "
+              + "a lock pins each reference once",
+            index: index, field: "name"))
+      }
+      if kind == .secretsManager ? pin.versionId == nil : pin.version == nil {
+        try contradiction(key, problem("pins no version"))
+        continue
+      }
+      // Read here, not at render: `check --offline` vouches for pins from the lock alone.
+      if let version = pin.version, version < 1 {
+        try contradiction(
+          key, problem("pins version \(version); parameter versions start at 1", "version"))
+        continue
+      }
+      switch selector {
+      case .version(let requested) where pin.version != requested:
+        try contradiction(
+          key,
+          problem(
+            "requests version \(requested) but pins version "
+              + (pin.version.map(String.init) ?? "none"), "version"))
+        continue
+      case .versionId(let requested) where pin.versionId != requested:
+        try contradiction(
+          key,
+          problem(
+            "requests version id \(requested) but pins " + (pin.versionId ?? "none"),
+            "versionId"))
+        continue
+      default:
+        break
       }
       let sites = try strings(item["sites"]) {
         problem("has 'sites' that are not a list of file:line:column", "sites")
@@ -456,8 +512,15 @@ extension Lockfile {
     let templates = try strings(root["templates"]) {
       LockfileProblem(reason: "'templates' must be a list of paths", field: "templates")
     }
-    return Lockfile(
-      entries: entries, templates: templates, inputs: inputs,
-      fingerprintKey: root["fingerprintKey"]?.stringValue)
+    // Every entry of a reference one of them contradicts: which one holds the right pin is
+    // not known.
+    let contradicted = Set(setAside.map(\.key))
+    if !contradicted.isEmpty { entries.removeAll { contradicted.contains($0.key) } }
+    return (
+      Lockfile(
+        entries: entries, templates: templates, inputs: inputs,
+        fingerprintKey: root["fingerprintKey"]?.stringValue),
+      setAside
+    )
   }
 }

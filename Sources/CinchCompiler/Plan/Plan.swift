@@ -7,9 +7,11 @@ public struct Plan: Sendable {
   public enum Status: String, Sendable, Hashable {
     /// The store's current version is the locked one.
     case unchanged
-    /// The store's current version is the locked one, with another value: the parameter was
-    /// deleted and created again (its versions start at 1 again). The lock no longer vouches
-    /// for what a deploy reads.
+    /// The locked version holds another value than the one locked: the parameter was deleted
+    /// and created again (its versions start at 1 again), or a hand-merged entry took its
+    /// fingerprint from one side and its version from the other. The lock no longer vouches
+    /// for what it pins, whatever else changed: the store's current version may be the locked
+    /// one or another (`valueChanged` compares that one with the lock's fingerprint).
     case rewritten
     /// The store has moved on: a deploy would read another version.
     case moved
@@ -18,7 +20,9 @@ public struct Plan: Sendable {
     /// In the lock, but no template reads it any more (every template that read it was
     /// planned, and loaded).
     case dropped
-    /// The store cannot answer for it (the diagnostics say why).
+    /// The store cannot answer for it, or no longer holds the version the lock pins (deleted,
+    /// or a secret deleted and created again: `current` is then what a deploy reads now); the
+    /// diagnostics say why.
     case failed
     /// In the lock, read from a template that could not be read or parsed: what a deploy
     /// would read of it is unknown (the diagnostics say why).
@@ -38,6 +42,8 @@ public struct Plan: Sendable {
     /// narrows a guess at it, so `ssm-secure` and `secretsmanager` values have none.
     public var length: Int?
     public var sites: [String]
+    /// Why the row is `failed`: the current read's failure, or the locked version's.
+    public var failure: ResolutionFailure? = nil
   }
 
   /// The lockfile compared against.
@@ -82,6 +88,21 @@ public struct Planner: Sendable {
     // What `lock` would leave out and say so about.
     index.reportUnpinnable(into: &diagnostics)
     let results = try await resolver.resolve(index.keys)
+    // A pin that moved is read at its locked version too: one that is gone, or holds another
+    // value than the one locked, is what `render --frozen` refuses and `outdated` calls gone,
+    // whatever the reference reads now.
+    var movedPins: [ResolutionKey: Pin] = [:]
+    for key in index.keys {
+      guard let locked = lock.entry(for: key)?.pin, case .success(let resolved)? = results[key],
+        !locked.isAtVersion(of: resolved.pin)
+      else { continue }
+      movedPins[key] = locked
+    }
+    let atLock =
+      movedPins.isEmpty
+      ? [:] : try await resolver.resolve(index.keys.filter { movedPins[$0] != nil }, at: movedPins)
+    // The fingerprint of each locked version as the store holds it now.
+    var lockedNow: [ResolutionKey: String] = [:]
     var changes: [Plan.Change] = []
     var relativeFiles: [String: String] = [:]
     for (key, sites) in index.sites {
@@ -90,26 +111,40 @@ public struct Planner: Sendable {
       switch results[key] {
       case .success(let resolved)?:
         let current = resolved.pin
-        let status: Plan.Status
+        var status = Plan.Status.added
+        var failure: ResolutionFailure?
         if let locked {
-          status =
-            locked.version == current.version && locked.versionId == current.versionId
-            ? .unchanged : .moved
-        } else {
-          status = .added
+          if locked.isAtVersion(of: current) {
+            status = .unchanged
+            lockedNow[key] = current.fingerprint
+          } else {
+            switch atLock[key] {
+            case .success(let pinned)?:
+              status = .moved
+              lockedNow[key] = pinned.pin.fingerprint
+            case .failure(let pinnedFailure)?:
+              // Not "moved": no deploy of the lock reads it, as `outdated` says.
+              status = .failed
+              failure = pinnedFailure
+              index.report(pinnedFailure, for: key, into: &diagnostics, prefix: "pinned ")
+            case nil:
+              status = .moved
+            }
+          }
         }
         changes.append(
           Plan.Change(
             key: key, status: status, locked: locked, current: current,
-            valueChanged: locked.map { $0.fingerprint != current.fingerprint } ?? true,
+            valueChanged: status == .failed
+              ? nil : locked.map { $0.fingerprint != current.fingerprint } ?? true,
             length: key.kind == .ssm ? resolved.value.count : nil,
-            sites: LockEntry.sorted(siteTexts)))
+            sites: LockEntry.sorted(siteTexts), failure: failure))
       case .failure(let failure)?:
         index.report(failure, for: key, into: &diagnostics)
         changes.append(
           Plan.Change(
             key: key, status: .failed, locked: locked, current: nil, valueChanged: nil,
-            length: nil, sites: LockEntry.sorted(siteTexts)))
+            length: nil, sites: LockEntry.sorted(siteTexts), failure: failure))
       case nil:
         break
       }
@@ -134,22 +169,32 @@ public struct Planner: Sendable {
           length: nil, sites: entry.sites))
     }
     var plan = Plan(against: path, changes: changes.sorted { $0.key < $1.key })
-    let foreign = plan.changes.filter { $0.status == .unchanged && $0.valueChanged == true }
+    // Pins whose locked version holds another fingerprint than the lock's: at the store's
+    // current version, or at the version they pin, read on purpose.
+    func holdsLockedValue(_ change: Plan.Change) -> Bool? {
+      guard let locked = change.locked, let now = lockedNow[change.key] else { return nil }
+      return locked.fingerprint == now
+    }
+    let foreign = plan.changes.filter { holdsLockedValue($0) == false }
     // Whether the lock's fingerprints were made under this store's key: the key it records
-    // says; a lock from before it did is vouched for by any pin at the store's version whose
+    // says; a lock from before it did is vouched for by any pin whose locked version's
     // fingerprint matches.
-    let vouched = plan.changes.filter { $0.status == .unchanged && $0.valueChanged == false }
+    let vouched = plan.changes.filter { holdsLockedValue($0) == true }
     let sameKey = lock.isFingerprinted(
       by: resolver.store.fingerprintKeyID, vouched: !vouched.isEmpty)
     // A lock that names another key says so even when no pin sits at the store's version
     // (every pin moved): its fingerprints compare with nothing here.
+    // A pinned version this store lacks counts too: in a lock made against another store, it
+    // may be fine there (as `check` says beside E4002).
     let namesAnotherKey =
       lock.fingerprintKey != nil && !sameKey
-      && plan.changes.contains { [.unchanged, .moved].contains($0.status) }
+      && plan.changes.contains {
+        [.unchanged, .moved].contains($0.status) || ($0.status == .failed && $0.current != nil)
+      }
     if !foreign.isEmpty, sameKey {
-      // Same key, same version, another fingerprint: another value at that version.
-      for index in plan.changes.indices
-      where plan.changes[index].status == .unchanged && plan.changes[index].valueChanged == true {
+      // Same key, the locked version, another fingerprint: another value at that version,
+      // said whether or not the reference now reads another version.
+      for index in plan.changes.indices where holdsLockedValue(plan.changes[index]) == false {
         plan.changes[index].status = .rewritten
       }
     } else if !foreign.isEmpty || namesAnotherKey {
@@ -161,11 +206,11 @@ public struct Planner: Sendable {
         switch foreign.count {
         case 0: "'\(path)' was fingerprinted under another key than this store's"
         case 1:
-          "a pin in '\(path)' is at the store's own version but carries another fingerprint: "
+          "a pin in '\(path)' carries another fingerprint than the version it pins: "
             + "the lock was fingerprinted under another key"
         default:
-          "\(foreign.count) pins in '\(path)' are at the store's own version but carry another "
-            + "fingerprint: the lock was fingerprinted under another key"
+          "\(foreign.count) pins in '\(path)' carry another fingerprint than the versions they "
+            + "pin: the lock was fingerprinted under another key"
         }
       diagnostics.report(
         Diagnostic(

@@ -51,12 +51,22 @@ public struct PlanRenderer: Sendable {
   private static func value(_ change: Plan.Change) -> String {
     switch change.status {
     case .dropped: return "no template reads it"
+    case .failed where change.current != nil:
+      // The reference reads, the version the lock pins does not.
+      return change.failure?.code == .versionNotFound
+        ? "locked version gone" : "locked version cannot be read"
     case .failed: return "cannot be read"
     case .notPlanned: return "its template did not load"
     case .added: return change.length.map { "new, \($0) bytes" } ?? "new"
     case .rewritten:
-      return "another value at the locked version"
-        + (change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)"))
+      let detail =
+        change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)")
+      guard let locked = change.locked, let current = change.current,
+        !locked.isAtVersion(of: current)
+      else { return "another value at the locked version" + detail }
+      // Moved too: what the new version holds, against the lock's fingerprint.
+      return "another value at the locked version; now: "
+        + (change.valueChanged == false ? "same value as locked" : "value changed") + detail
     case .unchanged, .moved:
       let detail =
         change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)")

@@ -41,10 +41,12 @@ public struct ArtifactBuilder: Sendable {
   public static let manifestName = "manifest.json"
 
   /// `pins` for every key read; `values` too in inline mode. References without a pin were
-  /// reported by whoever resolved them and are left as written.
+  /// reported by whoever resolved them and are left as written. `unlocked`: keys pinned at
+  /// the store's version because the lock lacks them, marked `"locked": false` in the manifest.
   public func build(
     _ analyses: [TemplateAnalysis], pins: [ResolutionKey: Pin],
-    values: [ResolutionKey: SecretBytes] = [:], into diagnostics: inout Diagnostics
+    values: [ResolutionKey: SecretBytes] = [:], unlocked: Set<ResolutionKey> = [],
+    into diagnostics: inout Diagnostics
   ) -> (artifacts: [Artifact], manifest: String) {
     var artifacts: [Artifact] = []
     var manifestFiles: [JSONValue] = []
@@ -135,7 +137,7 @@ public struct ArtifactBuilder: Sendable {
       manifestFiles.append(
         manifestEntry(
           source: source, output: output, keys: keysHere, references: analysis.references,
-          pins: pins))
+          pins: pins, unlocked: unlocked))
     }
     let manifest = JSONValue.object([
       ("manifestVersion", .int(1)),
@@ -147,7 +149,8 @@ public struct ArtifactBuilder: Sendable {
 
   private func manifestEntry(
     source: String, output: String, keys: [ResolutionKey: [Int]],
-    references evaluated: [EvaluatedReference], pins: [ResolutionKey: Pin]
+    references evaluated: [EvaluatedReference], pins: [ResolutionKey: Pin],
+    unlocked: Set<ResolutionKey>
   ) -> JSONValue {
     let references = keys.sorted { $0.key < $1.key }.compactMap { key, indexes -> JSONValue? in
       guard let pin = pins[key] else { return nil }
@@ -157,7 +160,7 @@ public struct ArtifactBuilder: Sendable {
         ($0.file, $0.range.start.line, $0.range.start.column)
           < ($1.file, $1.range.start.line, $1.range.start.column)
       }.map { "\($0.file):\($0.range.start.line):\($0.range.start.column)" }
-      return .object([
+      var fields: [(String, JSONValue)] = [
         ("kind", .string(key.kind.rawValue)),
         ("name", .string(key.name)),
         ("jsonKey", .string(key.jsonKey)),
@@ -169,7 +172,10 @@ public struct ArtifactBuilder: Sendable {
         ("type", .string(pin.type)),
         ("fingerprint", .string(pin.fingerprint)),
         ("sites", .array(sites.map(JSONValue.string))),
-      ])
+      ]
+      // Pinned where the store was, not where a lock vouched for it.
+      if unlocked.contains(key) { fields.append(("locked", .bool(false))) }
+      return .object(fields)
     }
     return .object([
       ("source", .string(source)),

@@ -312,7 +312,7 @@ extension DiagnosticCode {
     "The store could not answer for a reference (an error other than a missing entry).")
   public static let notInLock = DiagnosticCode(
     "E4007", "not-in-lock",
-    "A reference is not in the lockfile: run `cinch lock`. Offline, or with `--frozen`, an error (nothing else vouches for it); checked against a store, a warning."
+    "A reference is not in the lockfile: run `cinch lock`. Offline, or with `--frozen`, an error (nothing else vouches for it); checked against a store, a warning. `cinch render` without `--frozen` pins it at the store's version and says so, as a warning, marking it `\"locked\": false` in `manifest.json`."
   )
   public static let lockEntryUnused = DiagnosticCode(
     "W4008", "lock-entry-unused",
@@ -340,7 +340,7 @@ extension DiagnosticCode {
   )
   public static let checkNotRun = DiagnosticCode(
     "E4013", "check-not-run",
-    "`cinch check` could not run: the store or the lockfile it needs could not be read, or none is there for `--offline` or `--frozen`; the message says which. Nothing was checked. In `--format sarif` this is the run's tool execution notification (`executionSuccessful: false`), so a CI job that uploads the log still has one; the exit status is 2."
+    "`cinch check` could not run: the store or the lockfile it needs could not be read, or none is there for `--offline` or `--frozen`; the message says which. Nothing was checked. In `--format sarif` this is the run's tool execution notification (`executionSuccessful: false`), located at the lockfile's line when a broken entry or a merge's conflict marker is the cause, never a result in code, so a CI job that uploads the log still has one; the exit status is 2."
   )
   public static let partialARNLikeComplete = DiagnosticCode(
     "W4015", "partial-arn-like-complete",

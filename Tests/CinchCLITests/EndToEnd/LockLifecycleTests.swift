@@ -238,6 +238,118 @@ import _CinchTestSupport
     }
   }
 
+  /// QA's case: the parameter deleted, written again with another value (a new version 1),
+  /// then the locked value put back as version 2. The reference reads the locked value at
+  /// version 2, and version 1, which the lock pins, holds another: plan says both (`*`, "same
+  /// value as locked"), as `render --frozen` refuses the pin (E4014).
+  @Test func aPinBehindWhoseVersionHoldsAnotherValueIsPlannedAsSuch() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    #expect(try await cinch("init").status == 0)
+    func put(_ value: String, overwrite: Bool = false) async throws {
+      let file = directory.appendingPathComponent("value.txt")
+      try Data(value.utf8).write(to: file)
+      let result = try await CinchProcess.run(
+        [
+          "ssm", "put-parameter", "--name", "/m/p", "--type", "SecureString", "--value",
+          "file://" + file.path,
+        ] + (overwrite ? ["--overwrite"] : []), in: directory)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    try await put(Self.canary)
+    try Data(
+      "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword: '{{resolve:ssm-secure:/m/p}}'\n"
+        .utf8
+    ).write(to: directory.appendingPathComponent("t.yaml"))
+    #expect(try await cinch("lock", "t.yaml").status == 0)
+    #expect(try await cinch("ssm", "delete-parameter", "--name", "/m/p").status == 0)
+    try await put("another-\(Self.canary)")
+    try await put(Self.canary, overwrite: true)
+
+    let plan = try await cinch("plan")
+    #expect(plan.status == 0, "\(plan.stderr)")
+    #expect(
+      plan.stdout.hasPrefix(
+        "plan against cinch.lock: 0 to move, 0 to add, 0 to drop, 0 unchanged, 1 with another "
+          + "value at the locked version\n"), "\(plan.stdout)")
+    let row = try #require(plan.stdout.split(separator: "\n").last)
+    #expect(row.hasPrefix("*  ssm-secure /m/p"), "\(row)")
+    let cells = row.split(separator: " ").map(String.init)
+    #expect(Array(cells.dropFirst(3).prefix(3)) == ["latest", "1", "2"], "\(row)")
+    #expect(
+      row.hasSuffix("another value at the locked version; now: same value as locked (secret)"))
+    #expect(try await cinch("plan", "--exit-code").status == 1)
+    let frozen = try await cinch("render", "--frozen", "-o", "out")
+    #expect(frozen.status == 1)
+    #expect(frozen.stdout.contains("error[E4014]"), "\(frozen.stdout)")
+    for text in [plan.stdout, plan.stderr, frozen.stdout, frozen.stderr] {
+      #expect(!text.contains(Self.canary))
+    }
+  }
+
+  /// A pin whose version no longer exists (the secret deleted and created again, or an edited
+  /// `"version": 99`) is no move: plan shows `!` and exits 1, as `outdated` and `check` do.
+  @Test func aPinWhoseVersionIsGoneIsPlannedAsUnreadable() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    #expect(try await cinch("init").status == 0)
+    let file = directory.appendingPathComponent("value.txt")
+    try Data(#"{"password":"\#(Self.canary)"}"#.utf8).write(to: file)
+    func create() async throws {
+      let result = try await cinch(
+        "secretsmanager", "create-secret", "--name", "m/s", "--secret-string",
+        "file://" + file.path)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    try await create()
+    #expect(
+      try await cinch(
+        "ssm", "put-parameter", "--name", "/m/host", "--type", "String", "--value", "db.internal"
+      ).status == 0)
+    try Data(
+      """
+      Resources:
+        Db:
+          Type: AWS::RDS::DBInstance
+          Properties:
+            MasterUserPassword: '{{resolve:secretsmanager:m/s:SecretString:password}}'
+        Topic:
+          Type: AWS::SNS::Topic
+          Properties:
+            TopicName: '{{resolve:ssm:/m/host}}'
+
+      """.utf8
+    ).write(to: directory.appendingPathComponent("t.yaml"))
+    #expect(try await cinch("lock", "t.yaml").status == 0)
+    #expect(
+      try await cinch(
+        "secretsmanager", "delete-secret", "--secret-id", "m/s",
+        "--force-delete-without-recovery"
+      ).status == 0)
+    try await create()
+
+    let outdated = try await cinch("outdated")
+    #expect(outdated.status == 1)
+    #expect(outdated.stdout.contains("no longer exists"), "\(outdated.stdout)")
+    let plan = try await cinch("plan")
+    #expect(plan.status == 1, "\(plan.stdout)")
+    #expect(plan.stdout.contains("1 unreadable"), "\(plan.stdout)")
+    let row = try #require(plan.stdout.split(separator: "\n").first { $0.contains("m/s") })
+    #expect(row.hasPrefix("!  secretsmanager m/s [password]"), "\(row)")
+    #expect(row.hasSuffix("locked version gone"), "\(row)")
+    #expect(plan.stderr.contains("error[E4002]: pinned reference"), "\(plan.stderr)")
+
+    // A hand-edited version the store never had: the same.
+    let lock = try read("cinch.lock")
+    try Data(lock.replacingOccurrences(of: #""version": 1"#, with: #""version": 99"#).utf8).write(
+      to: directory.appendingPathComponent("cinch.lock"))
+    let edited = try await cinch("plan", "--format", "json")
+    #expect(edited.status == 1)
+    #expect(edited.stdout.contains(#""failed": 2"#), "\(edited.stdout)")
+    #expect(edited.stderr.contains("has no version 99"), "\(edited.stderr)")
+    for text in [plan.stdout, plan.stderr, edited.stdout, edited.stderr, outdated.stdout] {
+      #expect(!text.contains(Self.canary))
+    }
+  }
+
   /// A lock made against another store pins versions this store has too, but its fingerprints
   /// say nothing here: render --frozen refuses it (W4012 as an error), inline render says so,
   /// and once the lock is fingerprinted again render --frozen goes through.

@@ -46,6 +46,57 @@ import _CinchTestSupport
     #expect(written("locked") == ["da/t.yaml", "db/t.yaml", "work/w.yaml"])
   }
 
+  /// Plain `render` (not `--frozen`) pins what the lock lacks at the store's version, as the
+  /// lock would: said per reference (E4007, a warning) and marked `"locked": false` in the
+  /// manifest, so an artifact no lock vouches for is not taken for a locked one.
+  @Test func whatTheLockLacksIsRenderedAndSaidSo() async throws {
+    let root = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    func run(_ arguments: String...) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(arguments, in: root)
+    }
+    #expect(try await run("init").status == 0)
+    for env in ["prod", "dev"] {
+      let put = try await run(
+        "ssm", "put-parameter", "--name", "/app/\(env)/host", "--type", "String", "--value",
+        "\(env).internal")
+      #expect(put.status == 0, "\(put.stderr)")
+    }
+    try """
+    Parameters:
+      Env: {Type: String, Default: prod}
+    Resources:
+      Topic:
+        Type: AWS::SNS::Topic
+        Properties:
+          TopicName: !Sub '{{resolve:ssm:/app/${Env}/host}}'
+
+    """.write(to: root.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+    #expect(try await run("lock", "t.yaml").status == 0)
+
+    let locked = try await run("render", "-o", "locked")
+    #expect(locked.status == 0, "\(locked.stdout)")
+    #expect(!locked.stdout.contains("E4007"))
+    let lockedManifest = try String(
+      contentsOf: root.appendingPathComponent("locked/manifest.json"), encoding: .utf8)
+    #expect(!lockedManifest.contains(#""locked""#), "\(lockedManifest)")
+
+    let render = try await run("render", "--parameter-overrides", "Env=dev", "-o", "x")
+    #expect(render.status == 0, "\(render.stdout)\(render.stderr)")
+    #expect(
+      render.stdout.contains(
+        "t.yaml:7:24: warning[E4007]: reference '{{resolve:ssm:/app/${Env}/host}}': ssm "
+          + "/app/dev/host (latest) is not in 'cinch.lock': rendered at the store's version 1, "
+          + "which no lock vouches for (run 'cinch lock' to pin it)"), "\(render.stdout)")
+    let manifest = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: root.appendingPathComponent("x/manifest.json"))) as? [String: Any])
+    let reference = try #require(
+      ((manifest["files"] as? [[String: Any]])?.first?["references"] as? [[String: Any]])?.first)
+    #expect(reference["name"] as? String == "/app/dev/host")
+    #expect(reference["locked"] as? Bool == false)
+  }
+
   /// Inline output replaces references with values; a reference only the deploy can name (it
   /// waits on a resource of the stack or an import) has none yet: left as written, and said.
   @Test func inlineLeavesWhatOnlyTheDeployCanNameAndSaysSo() async throws {

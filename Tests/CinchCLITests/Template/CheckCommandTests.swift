@@ -512,12 +512,11 @@ import _CinchTestSupport
     let place = "\(second + 1):\(line.distance(from: line.startIndex, to: value) + 1)"
     let duplicate =
       "cinch: error: cinch.lock:\(place): references 1 and 2 both pin parameter "
-      + "'/app/prod/db-name'; a lock pins each reference once (delete one of them, then run "
-      + "'cinch lock')\n"
+      + "'/app/prod/db-name'; a lock pins each reference once; run 'cinch lock', which pins it "
+      + "again\n"
     for arguments in [
       ["check", "stack.yaml", "--offline"], ["check", "stack.yaml"],
       ["render", "--output", "rendered", "stack.yaml"], ["plan"], ["outdated"],
-      ["lock", "--update"],
     ] {
       let result = try await project.run(arguments)
       #expect(result.status == 2, "\(arguments)")
@@ -534,6 +533,15 @@ import _CinchTestSupport
     #expect(finding["code"] as? String == "E4013")
     #expect(finding["file"] as? String == "cinch.lock")
     #expect((finding["line"] as? Int) == second + 1)
+    // `lock` is the way out: the lock is derived, and both entries are pinned again as one.
+    let repaired = try await project.run(["lock", "--update"])
+    #expect(repaired.status == 0, "\(repaired.stderr)")
+    #expect(
+      repaired.stdout.contains(
+        "  ! ssm /app/prod/db-name (latest) → 1: pinned again (cinch.lock:\(place): references 1 "
+          + "and 2 both pin parameter '/app/prod/db-name'; a lock pins each reference once)"),
+      "\(repaired.stdout)")
+    #expect(try await project.run(["check", "stack.yaml", "--offline"]).status == 0)
 
     for version in [0, -1] {
       var pinned = original
@@ -545,9 +553,114 @@ import _CinchTestSupport
       #expect(result.stderr.hasPrefix("cinch: error: cinch.lock:"))
       #expect(
         result.stderr.hasSuffix(
-          ": reference 1 pins version \(version); parameter versions start at 1\n"),
+          ": reference 1 pins version \(version); parameter versions start at 1; run 'cinch "
+            + "lock', which pins it again\n"),
         "\(result.stderr)")
     }
+  }
+
+  /// A lock a merge broke (a conflict marker, two entries for one reference): `check` cannot
+  /// run, and in SARIF says so as every other check that cannot run does, in the invocation's
+  /// tool execution notifications (located at the lockfile's line), not as a result in code.
+  @Test func aBrokenLockIsANotificationInSARIF() async throws {
+    let project = try await Self.locked()
+    let text = try project.read("cinch.lock")
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    lines.insert("<<<<<<< HEAD", at: 13)
+    let conflicted = lines.joined(separator: "\n")
+    let start = try #require(text.range(of: "    {\n      \"arn\""))
+    let end = try #require(text.range(of: "    },\n", range: start.upperBound..<text.endIndex))
+    let entry = String(text[start.lowerBound..<end.upperBound])
+    let duplicated = text.replacingOccurrences(of: entry, with: entry + entry)
+    for (broken, line) in [(conflicted, 14), (duplicated, nil)] {
+      try project.write(broken, to: "cinch.lock")
+      let sarif = try await project.run(["check", "--offline", "--format", "sarif"])
+      #expect(sarif.status == 2)
+      try SARIFRequirements.check(sarif.stdout, codes: ["E4013"], located: 0, unlocated: 1)
+      if SARIFSchema.unavailableReason == nil {
+        #expect(try SARIFSchema.validate(sarif.stdout) == "")
+      }
+      let log = try #require(
+        try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+      let invocation = try #require(
+        ((log["runs"] as? [[String: Any]])?.first?["invocations"] as? [[String: Any]])?.first)
+      #expect(invocation["executionSuccessful"] as? Bool == false)
+      let notification = try #require(
+        (invocation["toolExecutionNotifications"] as? [[String: Any]])?.first)
+      let physical = try #require(
+        (notification["locations"] as? [[String: Any]])?.first?["physicalLocation"]
+          as? [String: Any])
+      #expect(
+        (physical["artifactLocation"] as? [String: Any])?["uri"] as? String == "cinch.lock")
+      let region = try #require(physical["region"] as? [String: Any])
+      if let line { #expect(region["startLine"] as? Int == line) }
+      #expect((region["startLine"] as? Int ?? 0) >= 1)
+    }
+  }
+
+  /// A clean merge can leave an entry that contradicts itself (`"requested": "2"` from one
+  /// branch, version 3 from the other): every command refuses the lock and says to run `cinch
+  /// lock`, which pins the reference again as it asks (version 2), rather than refuse too.
+  @Test func lockRepairsAnEntryAMergeLeftContradictingItself() async throws {
+    let project = try await Self.locked()
+    try await project.put("/app/prod/db-password", [Self.canary + "-3"], type: "SecureString")
+    try project.write(
+      Self.stack.replacingOccurrences(of: "db-password}}", with: "db-password:2}}"),
+      to: "stack.yaml")
+    #expect(try await project.run(["lock"]).status == 0)
+    let text = try project.read("cinch.lock")
+    #expect(text.contains(#""requested": "2""#))
+    // The other branch's `lock --update` moved the pin to 3; git merged the lines cleanly.
+    try project.write(
+      text.replacingOccurrences(of: #""version": 2"#, with: #""version": 3"#), to: "cinch.lock")
+    let check = try await project.run(["check", "--offline"])
+    #expect(check.status == 2)
+    #expect(
+      check.stderr.hasSuffix(
+        ": reference 2 requests version 2 but pins version 3; run 'cinch lock', which pins it "
+          + "again\n"), "\(check.stderr)")
+    let lock = try await project.run(["lock"])
+    #expect(lock.status == 0, "\(lock.stderr)")
+    #expect(
+      lock.stdout.hasPrefix(
+        "locked 2 references in cinch.lock (1 entry contradicting itself set aside and pinned "
+          + "again)\n  ! ssm-secure /app/prod/db-password (version 2) → 2: pinned again "
+          + "(cinch.lock:"), "\(lock.stdout)")
+    #expect(try project.read("cinch.lock") == text)
+    #expect(try await project.run(["check", "--offline"]).status == 0)
+    #expect(!lock.stdout.contains(Self.canary) && !check.stderr.contains(Self.canary))
+  }
+
+  /// A conflict resolved by taking one side's entries takes its sites too, which leave out
+  /// the templates only the other side locked: `check` of one template would call an entry
+  /// the other still reads unused. `cinch lock`, as the conflict's message says, finds every
+  /// entry's sites in the templates again.
+  @Test func lockFindsTheSitesAMergeLeftOut() async throws {
+    let project = try await Self.locked()
+    try project.write(Self.stack, to: "other.yaml")
+    #expect(try await project.run(["lock", "other.yaml"]).status == 0)
+    let both = try project.read("cinch.lock")
+    #expect(both.contains(#""other.yaml:"#))
+    // One side's entries: other.yaml's sites gone from every one, the templates kept from both.
+    var lock = try #require(
+      try JSONSerialization.jsonObject(with: Data(both.utf8)) as? [String: Any])
+    let references = try #require(lock["references"] as? [[String: Any]])
+    lock["references"] = references.map { entry in
+      var entry = entry
+      entry["sites"] = (entry["sites"] as? [String])?.filter { !$0.hasPrefix("other.yaml:") }
+      return entry
+    }
+    let oneSide = String(
+      decoding: try JSONSerialization.data(
+        withJSONObject: lock, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self)
+    try project.write(oneSide, to: "cinch.lock")
+    let relocked = try await project.run(["lock"])
+    #expect(relocked.status == 0, "\(relocked.stderr)")
+    #expect(relocked.stdout.contains("sites of 2 references changed"), "\(relocked.stdout)")
+    #expect(try project.read("cinch.lock") == both)
+    let check = try await project.run(["check", "stack.yaml", "--frozen"])
+    #expect(check.status == 0, "\(check.stdout)")
+    #expect(!check.stdout.contains("W4008"))
   }
 
   /// An entry is unused only when every template that read it was checked: a template that

@@ -228,8 +228,10 @@ import Testing
     let expected = LockfileError(
       path: "x.lock", line: 3, column: 1,
       reason: "a merge left conflict markers in the lockfile: keep both sides' \"templates\" "
-        + "(a template only one side locked would be left out), take either side's pins, and "
-        + "run 'cinch lock', which pins what the templates read now")
+        + "(a template only one side locked would be left out), take either side's entries, and "
+        + "run 'cinch lock' before any other command: it finds each entry's sites in the "
+        + "templates again (either side's sites leave out the other's templates) and pins what "
+        + "they read now")
     #expect(throws: expected) { try Lockfile.parse(text, path: "x.lock") }
     // A checkout with CRLF line breaks (`core.autocrlf`) is told the same.
     #expect(throws: expected) {
@@ -295,8 +297,8 @@ import Testing
         try Lockfile.parse(
           Self.lock(other, Self.entry(["version": "5"]), Self.entry()), path: "x.lock")
       })
-        == "references 2 and 3 both pin parameter '/app/name'; a lock pins each reference once "
-        + "(delete one of them, then run 'cinch lock')")
+        == "references 2 and 3 both pin parameter '/app/name'; a lock pins each reference once; "
+        + "run 'cinch lock', which pins it again")
     let secret = Self.entry([
       "kind": #""secretsmanager""#, "name": #""prod/db""#, "jsonKey": #""password""#,
       "requested": #""stage:AWSCURRENT""#, "versionId": #""v1""#, "type": #""SecretString""#,
@@ -306,7 +308,7 @@ import Testing
       refusal(of: {
         try Lockfile.parse(Self.lock(secret, secret), path: "x.lock")
       }) == "references 1 and 2 both pin secret 'prod/db' key 'password' stage 'AWSCURRENT'; "
-        + "a lock pins each reference once (delete one of them, then run 'cinch lock')")
+        + "a lock pins each reference once; run 'cinch lock', which pins it again")
     // The same name read another way (another version, another kind or JSON key) is another
     // reference.
     let distinct = try Lockfile.parse(
@@ -325,7 +327,8 @@ import Testing
       refusal(of: {
         try Lockfile.parse(
           Self.lock(Self.entry(["requested": #""3""#, "version": "5"])), path: "x.lock")
-      }) == "reference 1 requests version 3 but pins version 5")
+      }) == "reference 1 requests version 3 but pins version 5; run 'cinch lock', which pins it "
+        + "again")
     #expect(throws: Never.self) {
       try Lockfile.parse(
         Self.lock(Self.entry(["requested": #""3""#, "version": "3"])), path: "x.lock")
@@ -340,7 +343,7 @@ import Testing
       refusal(of: {
         try Lockfile.parse(Self.lock(Self.entry(secret)), path: "x.lock")
       }) == "reference 1 requests version id 11111111-1111-1111-1111-111111111111 but pins "
-        + "22222222-2222-2222-2222-222222222222")
+        + "22222222-2222-2222-2222-222222222222; run 'cinch lock', which pins it again")
   }
 
   @Test func aPinnedVersionBelowOneIsRefused() throws {
@@ -348,7 +351,39 @@ import Testing
       #expect(
         refusal(of: {
           try Lockfile.parse(Self.lock(Self.entry(["version": version])), path: "x.lock")
-        }) == "reference 1 pins version \(version); parameter versions start at 1")
+        }) == "reference 1 pins version \(version); parameter versions start at 1; run "
+          + "'cinch lock', which pins it again")
     }
+  }
+
+  /// `cinch lock` reads a lock whose entries contradict themselves (a clean merge of two
+  /// branches can leave `"requested": "2"` beside `"version": 3`): each such entry, and every
+  /// other entry of its reference, is set aside with where it is, the rest read as ever. What
+  /// is no contradiction of an entry (a field of the wrong type) is refused all the same.
+  @Test func lockSetsAsideEntriesThatContradictThemselves() throws {
+    let text = Self.lock(
+      Self.entry(["name": #""/app/other""#]), Self.entry(["requested": #""2""#, "version": "3"]),
+      Self.entry(["name": #""/app/twice""#]), Self.entry(["name": #""/app/twice""#]),
+      Self.entry(["name": #""/app/zero""#, "version": "0"]))
+    let (lock, setAside) = try Lockfile.parse(text, path: "x.lock", settingAside: true)
+    #expect(lock.entries.map(\.key.name) == ["/app/other"])
+    #expect(setAside.map(\.key.name) == ["/app/name", "/app/twice", "/app/zero"])
+    #expect(
+      setAside.map(\.error.reason) == [
+        "reference 2 requests version 2 but pins version 3",
+        "references 3 and 4 both pin parameter '/app/twice'; a lock pins each reference once",
+        "reference 5 pins version 0; parameter versions start at 1",
+      ])
+    #expect(setAside.allSatisfy { $0.error.line == 1 })
+    #expect(
+      refusal(of: { try Lockfile.parse(text, path: "x.lock") })
+        == "reference 2 requests version 2 but pins version 3; run 'cinch lock', which pins it "
+        + "again")
+    #expect(
+      refusal(of: {
+        try Lockfile.parse(
+          Self.lock(Self.entry(["version": #""3""#])), path: "x.lock", settingAside: true
+        ).lock
+      }) == "reference 1 has a 'version' that is not a whole number")
   }
 }

@@ -87,10 +87,12 @@ import Testing
     try await first.put("/app/port", "5433")
     let (index, lock) = try await Self.lock(first)
     #expect(lock.entries.map(\.pin.version) == [2, 2])
-    // The same values in another store, each at version 1.
+    // The same values in another store, each at version 3 (the pinned version 2 holds another
+    // value there, which says nothing under another key).
     let second = try await CompilerFixture()
-    try await second.put("/app/host", "db2.internal")
-    try await second.put("/app/port", "5433")
+    for (name, value) in [("/app/host", "db2.internal"), ("/app/port", "5433")] {
+      for prefix in ["a-", "b-", ""] { try await second.put(name, prefix + value) }
+    }
     var diagnostics = Diagnostics()
     let plan = try await Planner(resolver: second.resolver, paths: second.paths)
       .plan(index, planned: ["stack.yaml"], against: lock, named: "cinch.lock", into: &diagnostics)
@@ -102,6 +104,20 @@ import Testing
     let human = PlanRenderer(format: .human).render(plan)
     #expect(human.contains("values not comparable (W4012)"))
     #expect(!human.contains("value changed"))
+
+    // A store without the pinned versions: no deploy of the lock reads them there (E4002, as
+    // `check` and `outdated` say), and the other key is said beside, as `check` says it.
+    let third = try await CompilerFixture()
+    try await third.put("/app/host", "db2.internal")
+    try await third.put("/app/port", "5433")
+    diagnostics = Diagnostics()
+    let gone = try await Planner(resolver: third.resolver, paths: third.paths)
+      .plan(index, planned: ["stack.yaml"], against: lock, named: "cinch.lock", into: &diagnostics)
+    #expect(gone.changes.map(\.status) == [.failed, .failed])
+    #expect(
+      diagnostics.items.map(\.code) == [
+        .versionNotFound, .versionNotFound, .fingerprintKeyMismatch,
+      ])
   }
 
   /// A pin at the store's version with another fingerprint, under the key the lock records (or,

@@ -8,7 +8,8 @@ import CinchJSON
 /// diagnostic is a result whose location is a URI relative to `%SRCROOT%` (the base directory)
 /// and a region; notes with a location become `relatedLocations`. A diagnostic that names no
 /// file (a store or a flag problem) has no place in code, where GitHub requires one, so it is a
-/// tool execution notification of the run's invocation instead.
+/// tool execution notification of the run's invocation instead; so is E4013 (`check` did not
+/// run), with its location when its cause has one (a lockfile's broken entry).
 ///
 /// Columns: SARIF's default unit is the UTF-16 code unit, ours is the Unicode scalar, so the
 /// run declares `"columnKind": "unicodeCodePoints"`; columns are 1-based and `endColumn` is
@@ -101,13 +102,29 @@ public struct SARIFDiagnosticRenderer: DiagnosticRenderer {
       ])
       let message = JSONValue.object([("text", .string(Self.messageText(diagnostic)))])
 
-      guard let file = diagnostic.file else {
-        notifications.append(
-          .object([
-            ("level", .string(diagnostic.severity.sarifLevel)),
-            ("message", message),
-            ("associatedRule", rule),
-          ]))
+      // A check that did not run is no finding in code, even when its cause has a place (a
+      // lockfile's broken entry): a notification, located there.
+      guard let file = diagnostic.file, diagnostic.code != .checkNotRun else {
+        var notification: [(String, JSONValue)] = [
+          ("level", .string(diagnostic.severity.sarifLevel)),
+          ("message", message),
+        ]
+        if let file = diagnostic.file {
+          notification.append(
+            (
+              "locations",
+              .array([
+                .object([
+                  (
+                    "physicalLocation",
+                    physicalLocation(file, diagnostic.range, regionRequired: false)
+                  )
+                ])
+              ])
+            ))
+        }
+        notification.append(("associatedRule", rule))
+        notifications.append(.object(notification))
         continue
       }
 

@@ -9,7 +9,8 @@ extension SARIFRequirements {
   ) throws {
     try check(
       sarif, codes: Set(diagnostics.map(\.code.id)),
-      located: diagnostics.filter { $0.file != nil }.count,
-      unlocated: diagnostics.filter { $0.file == nil }.count, sourceLocation: sourceLocation)
+      located: diagnostics.filter { $0.file != nil && $0.code != .checkNotRun }.count,
+      unlocated: diagnostics.filter { $0.file == nil || $0.code == .checkNotRun }.count,
+      sourceLocation: sourceLocation)
   }
 }
