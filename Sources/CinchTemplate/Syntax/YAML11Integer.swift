@@ -63,7 +63,7 @@ enum YAML11Integer {
       self = start
       for part in parts.dropFirst() {
         guard (1...2).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
-          let sixtieth = UInt32(part), part.count == 1 || part.first! <= "5"
+          let sixtieth = UInt32(part), part.count == 1 || sixtieth < 60
         else { return nil }
         multiplyAdd(60, sixtieth)
       }

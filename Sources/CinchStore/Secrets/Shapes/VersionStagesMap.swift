@@ -62,7 +62,12 @@ public struct VersionStagesMap: Codable, Sendable, Hashable {
     }
   }
 
-  package static let keyOrder = CodingUserInfoKey(rawValue: "cinch.VersionStagesMap.keyOrder")!
+  package static let keyOrder: CodingUserInfoKey = {
+    guard let key = CodingUserInfoKey(rawValue: "cinch.VersionStagesMap.keyOrder") else {
+      preconditionFailure("a non-empty raw value makes a key")
+    }
+    return key
+  }()
 
   /// Decoded (an `aws://` store's answer) in the server's order, as the aws CLI prints it, when
   /// the decoder is given it (`keyOrder`); else in the versions' id order, so that output and
