@@ -1,4 +1,5 @@
 import CinchCompiler
+import CinchStore
 import Foundation
 
 #if canImport(Glibc)
@@ -22,7 +23,7 @@ final class LockfileWriter {
   /// the write fails there anyway, with its own message.
   init(lockPath: String) {
     let target = SitePaths.followingLinks(lockPath) ?? lockPath
-    let folder = (target as NSString).deletingLastPathComponent
+    let folder = PathFolder.of(target)
     descriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { return }
     if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {

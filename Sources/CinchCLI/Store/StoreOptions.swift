@@ -46,7 +46,7 @@ struct StoreOptions: ParsableArguments {
   {
     if let flag { return (flag, true) }
     if let path = environment["CINCH_MASTER_KEY_FILE"], !path.isEmpty { return (path, true) }
-    let directory = (storePath(flag: storeFlag, environment) as NSString).deletingLastPathComponent
+    let directory = PathFolder.of(storePath(flag: storeFlag, environment))
     return ((directory.isEmpty ? "." : directory) + "/master.key", false)
   }
 

@@ -1,3 +1,4 @@
+import CinchStore
 public import CinchTemplate
 public import Foundation
 
@@ -34,7 +35,7 @@ public struct SitePaths: Sendable {
       if target.hasPrefix("/") {
         current = target
       } else {
-        let folder = (current as NSString).deletingLastPathComponent
+        let folder = PathFolder.of(current)
         current = folder.isEmpty ? target : folder + "/" + target
       }
     }

@@ -101,7 +101,7 @@ package enum SecureFile {
 
   /// Makes a new directory entry durable.
   static func syncDirectory(of path: String) throws {
-    let directory = (path as NSString).deletingLastPathComponent
+    let directory = PathFolder.of(path)
     let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { return }
     defer { close(descriptor) }
@@ -112,7 +112,7 @@ package enum SecureFile {
   /// those it made, outermost first (for the caller to remove if what it was making fails).
   @discardableResult
   package static func createParentDirectories(of path: String) throws -> [String] {
-    let directory = (path as NSString).deletingLastPathComponent
+    let directory = PathFolder.of(path)
     guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return [] }
     var made: [String] = []
     // Each missing level is made 0700 by mkdir itself: Foundation's `createDirectory` makes

@@ -97,4 +97,20 @@ import _CinchTestSupport
       contentsOf: directory.appendingPathComponent("cinch.lock"), encoding: .utf8)
     for index in 1...4 { #expect(lock.contains("\"/w/n\(index)\"")) }
   }
+
+  /// A path of one character (`--store s`, `--lock q`) is a file in the current folder; it
+  /// crashed (Foundation's `deletingLastPathComponent` traps on one).
+  @Test func oneCharacterPathsAreFiles() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    #expect(try await cinch("init", "--store", "s").status == 0)
+    let put = try await cinch(
+      "ssm", "put-parameter", "--store", "s", "--name", "/w/n1", "--value", "v", "--type", "String")
+    #expect(put.status == 0, "\(put.stderr)")
+    try
+      "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: '{{resolve:ssm:/w/n1}}'\n"
+      .write(to: directory.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+    let lock = try await cinch("lock", "t.yaml", "--store", "s", "--lock", "q")
+    #expect(lock.status == 0, "\(lock.stderr)")
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("q").path))
+  }
 }

@@ -152,7 +152,7 @@ extension StoreOptions {
     }
     if let executable = Self.currentExecutable() {
       host.environment["CINCH"] = executable
-      let directory = (executable as NSString).deletingLastPathComponent
+      let directory = PathFolder.of(executable)
       host.environment["PATH"] =
         directory + ":" + (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
     }
