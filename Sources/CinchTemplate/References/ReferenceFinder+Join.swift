@@ -43,7 +43,8 @@ extension ReferenceWalker {
     else { return false }
     let flattened = pieces.map(Self.flattenedText)
     let texts = pieces.indices.map { index in
-      pieces[index].scalar ?? pieces[index].subString?.node.scalar ?? flattened[index]?.text
+      pieces[index].scalarAsRead ?? pieces[index].subString?.node.scalar
+        ?? flattened[index]?.text
     }
     guard
       texts.contains(where: { $0.map(Self.mentionsResolve) ?? false })
@@ -63,7 +64,9 @@ extension ReferenceWalker {
         chunks.append((start..<text.count, .delimiter))
       }
       let start = text.count
-      if let literal = piece.scalar {
+      // As CloudFormation reads the piece (YAML 1.1: a plain `0x1` is 1, `yes` is true): only
+      // numbers and booleans read otherwise, and no reference is written in one.
+      if let literal = piece.scalarAsRead {
         text.append(contentsOf: literal.utf8)
         chunks.append((start..<text.count, .literal(piece: index)))
       } else if let sub = piece.subString, let string = sub.node.scalar {
@@ -174,7 +177,7 @@ extension ReferenceWalker {
       for chunk in chunks where chunk.range.overlaps(found.span) {
         switch chunk.kind {
         case .literal(let piece) where seen.insert(piece).inserted:
-          parts.append(.literal(pieces[piece].scalar ?? ""))
+          parts.append(.literal(pieces[piece].scalarAsRead ?? ""))
         case .sub(let piece) where seen.insert(piece).inserted,
           .flattened(let piece) where seen.insert(piece).inserted,
           .unknown(let piece) where seen.insert(piece).inserted:
@@ -315,7 +318,7 @@ extension ReferenceWalker {
   /// One choice's text: a literal as written, a `!Sub` string with its variables opaque, a
   /// nested choice or join flattened, anything else one placeholder.
   private static func choiceText(_ node: Node) -> (text: String, opaque: [ReferencePlaceholder]) {
-    if let literal = node.scalar { return (literal, []) }
+    if let literal = node.scalarAsRead { return (literal, []) }
     if let string = node.subString?.node.scalar {
       var opaque: [ReferencePlaceholder] = []
       for case .variable(let name, let range) in SubTemplate(string).parts {

@@ -55,4 +55,25 @@ import Testing
     #expect(read.map(\.name) == ["/app/db", "/app/010/port"])
     #expect(read[0].version == 8)
   }
+
+  /// The pieces of an `Fn::Join` are read so too, also where the join assembles a reference,
+  /// and in a piece an `Fn::If` chooses.
+  @Test func joinPiecesReadThem() {
+    let (analysis, diagnostics) = analyzed(
+      """
+      Conditions:
+        Always: !Equals [a, a]
+      Resources:
+        P:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: !Join ['', ['{{resolve:ssm:/m/8:', 0x1, '}}']]
+            Name: !Join ['', ['{{resolve:ssm:/m/', !If [Always, 0b11, x], '}}']]
+      """)
+    #expect(!diagnostics.hasErrors, "\(diagnostics.items.map(\.message))")
+    let read = analysis.references.compactMap(\.concrete)
+    #expect(read.map(\.name) == ["/m/8", "/m/3"])
+    #expect(read.first?.version == 1)
+  }
 }
