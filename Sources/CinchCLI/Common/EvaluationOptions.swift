@@ -85,14 +85,14 @@ extension EvaluationOptions {
       do {
         file = try SourceFile(path: path)
       } catch {
-        throw ValidationError("--parameter-overrides \(argument): \(error.description)")
+        throw CommandFailure(message: "--parameter-overrides \(argument): \(error.description)")
       }
       var parameters: [String: EvaluationInputs.ParameterInput] = [:]
       var diagnostics = Diagnostics()
       ParameterInputsReader.read(file, into: &parameters, diagnostics: &diagnostics)
       if let problem = diagnostics.items.first(where: { $0.severity == .error }) {
         let at = problem.range.map { ":\($0.start.line):\($0.start.column)" } ?? ""
-        throw ValidationError("--parameter-overrides \(argument)\(at): \(problem.message)")
+        throw CommandFailure(message: "--parameter-overrides \(argument)\(at): \(problem.message)")
       }
       // In the file's order, as the pairs would be typed.
       expanded += parameters.sorted {

@@ -40,4 +40,22 @@ import _CinchTestSupport
     #expect(read.status == 0, "\(read.stderr)")
     if command[0] != "consumers" { #expect(!read.stdout.isEmpty) }
   }
+
+  /// The same file given as `--parameter-overrides file://` is refused the same way: one line,
+  /// exit 1, no usage text, nothing printed.
+  @Test func anOverridesFileThatDoesNotReadIsOneLine() async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try "Resources:\n  T: {Type: AWS::SNS::Topic}\n".write(
+      to: directory.appendingPathComponent("stack.yaml"), atomically: true, encoding: .utf8)
+    try "# values come later\n".write(
+      to: directory.appendingPathComponent("values.yaml"), atomically: true, encoding: .utf8)
+    let result = try await CinchProcess.run(
+      ["refs", "stack.yaml", "--parameter-overrides", "file://values.yaml"], in: directory)
+    #expect(result.status == 1)
+    #expect(result.stdout.isEmpty)
+    #expect(!result.stderr.contains("Usage"), "\(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    #expect(result.stderr.contains("file://values.yaml: the file holds no values"))
+  }
 }
