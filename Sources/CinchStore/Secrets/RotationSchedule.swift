@@ -163,7 +163,10 @@ struct RotationSchedule: Sendable, Hashable {
       else { return nil }
       return (start, end(of: start, defaultHours: 24))
     case .hours(let hours):
-      let start = last.addingTimeInterval(Double(hours) * 3600)
+      // In whole seconds, as every other window: the last rotation's milliseconds are not the
+      // window's.
+      let start = Date(
+        timeIntervalSince1970: last.timeIntervalSince1970.rounded(.down) + Double(hours) * 3600)
       return (start, start.addingTimeInterval(Double(durationHours ?? 1) * 3600 - 1))
     case .cron(let cron):
       guard let start = cron.next(after: last) else { return nil }

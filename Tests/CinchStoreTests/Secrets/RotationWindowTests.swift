@@ -22,6 +22,12 @@ import Testing
     #expect(try Self.end(expression, duration: "2h") == "2026-12-07T17:59:59Z")
   }
 
+  @Test func aWindowInHoursIsInWholeSeconds() throws {
+    let schedule = try RotationSchedule(RotationRules(scheduleExpression: "rate(6 hours)"))
+    let window = try #require(schedule.window(after: Self.last.addingTimeInterval(0.234)))
+    #expect(window.end.timeIntervalSince1970 == Self.last.timeIntervalSince1970 + 7 * 3600 - 1)
+  }
+
   @Test func rateWindowsEndOnTheirLastSecondToo() throws {
     #expect(try Self.end("rate(5 hours)", duration: "2h") == "2026-12-07T19:03:19Z")
     #expect(try Self.end("rate(10 days)", duration: "3h") == "2026-12-17T02:59:59Z")
