@@ -190,7 +190,8 @@ public struct Template: Sendable {
       else { return false }
       // The same identifier in two loops has no one list of elements.
       if identifiers.insert(identifier).inserted, let items = loop.collection.sequence {
-        let strings = items.compactMap(\.scalar)
+        // As CloudFormation reads them (YAML 1.1: a plain `010` is 8).
+        let strings = items.compactMap(\.scalarAsRead)
         if strings.count == items.count { elements[identifier] = strings }
       } else {
         elements[identifier] = nil

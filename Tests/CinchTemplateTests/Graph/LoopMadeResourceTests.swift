@@ -49,4 +49,27 @@ import Testing
       Self.template.replacingOccurrences(of: "!Ref TopicOrders", with: "!Ref TopicRefunds"))
     #expect(diagnostics.items.filter { $0.code == .danglingReference }.count == 1)
   }
+
+  /// A collection is read as YAML 1.1 too: a plain `010` is 8, so the loop makes `Topic8`.
+  @Test func aCollectionIsReadAsYAML11() throws {
+    let template = """
+      Transform: AWS::LanguageExtensions
+      Resources:
+        Fn::ForEach::Topics:
+          - N
+          - [010, 0x1A]
+          - Topic${N}: {Type: AWS::SNS::Topic}
+        User:
+          Type: AWS::SNS::Subscription
+          Properties: {TopicArn: !Ref Topic8, Protocol: email, Endpoint: !Ref Topic26}
+      """
+    let (analysis, diagnostics) = analyzed(template)
+    #expect(!diagnostics.items.contains { $0.code == .danglingReference })
+    let graph = try #require(analysis.graph)
+    #expect(
+      graph.edges.contains { $0.from == "resource:User" && $0.to == "resource:Fn::ForEach::Topics" }
+    )
+    let (_, written) = analyzed(template.replacingOccurrences(of: "Topic8", with: "Topic010"))
+    #expect(written.items.filter { $0.code == .danglingReference }.count == 1)
+  }
 }
