@@ -175,7 +175,9 @@ enum LockReport {
       if let entry = outcome.added.first(where: { $0.key == key }) {
         lines.append("  ! \(describe(key)) → \(entry.pin.versionText): pinned again (\(why))")
       } else {
-        lines.append("  - \(describe(key)) (\(why); no template reads it any more)")
+        // The entry as written asks for what no template asks for (a hand edit or a merge
+        // changed what it requests): set aside, and nothing pinned in its place.
+        lines.append("  - \(describe(key)) (\(why): set aside; no template asks for it)")
       }
     }
     for (from, to) in outcome.moved {
