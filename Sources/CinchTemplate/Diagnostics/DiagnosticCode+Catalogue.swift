@@ -279,7 +279,7 @@ extension DiagnosticCode {
     "W3004", "unused-mapping", "A mapping no `Fn::FindInMap` reads.")
   public static let resourceNotCreated = DiagnosticCode(
     "E3006", "resource-not-created",
-    "A resource or output the deploy creates uses (`Ref`, `Fn::GetAtt`, `${…}`, `DependsOn`) a resource whose `Condition` is false on this deploy: CloudFormation fails the deploy with `Unresolved resource dependencies`. Said only when the condition is false with the inputs given, whatever a defaulted region or account would be; a use in an `Fn::If` branch not taken is fine."
+    "A resource or output the deploy creates uses (`Ref`, `Fn::GetAtt`, `${…}`, `DependsOn`) a resource whose `Condition` is false on this deploy: CloudFormation fails the deploy with `Unresolved resource dependencies`. Said only when the condition is false with the inputs given, whatever a defaulted region or account would be; a use in an `Fn::If` branch not taken is fine. Uses into or out of an `Fn::ForEach` loop are not judged: cinch does not expand loops."
   )
   public static let definitionNotRead = DiagnosticCode(
     "W3005", "definition-not-read",
