@@ -820,7 +820,7 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
           // is not the daemon's when setsid has to fork), and the step ends only then: ended
           // sooner, the step's group is killed while the daemon may still be in it.
           "setsid sh -c 'echo $$ >\"\(pidFile).new\"; mv \"\(pidFile).new\" \"\(pidFile)\"; "
-            + "exec sleep 120' </dev/null >/dev/null & "
+            + "exec sleep 3600' </dev/null >/dev/null & "
             + "while [ ! -f \"\(pidFile)\" ]; do sleep 0.05; done; echo 'step done' >&2",
         ],
         environment: ["PATH": "/usr/bin:/bin"], input: [], timeoutSeconds: 600,
