@@ -23,8 +23,7 @@ final class LockfileWriter {
   /// the write fails there anyway, with its own message.
   init(lockPath: String) {
     let target = SitePaths.followingLinks(lockPath) ?? lockPath
-    let folder = PathFolder.of(target)
-    descriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    descriptor = open(PathFolder.containing(target), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { return }
     if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
       Output.stderr("cinch: waiting for another 'cinch lock' of '\(lockPath)' to finish\n")

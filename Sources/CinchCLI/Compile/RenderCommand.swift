@@ -106,9 +106,7 @@ struct RenderCommand: AsyncParsableCommand {
       } else if frozen {
         index.report(
           ResolutionFailure.unsupported("not in '\(lock)'; run 'cinch lock'"), for: key,
-          into: &session.run.diagnostics)
-        session.run.diagnostics = session.run.diagnostics.recoding(
-          from: .storeFailure, to: .notInLock)
+          into: &session.run.diagnostics, as: .notInLock)
       } else {
         missing.append(key)
       }
@@ -150,7 +148,6 @@ struct RenderCommand: AsyncParsableCommand {
       // nothing vouched for it: said per reference (E4007, a warning, as `check` says it
       // against a store), and marked in the manifest. Without a lock, nothing is locked.
       if lockfile != nil {
-        var unlocked = Diagnostics()
         for key in missing {
           guard case .success(let resolved)? = results[key] else { continue }
           index.report(
@@ -158,12 +155,7 @@ struct RenderCommand: AsyncParsableCommand {
               "\(LockReport.describe(key)) is not in '\(lock)': rendered at the store's version "
                 + "\(resolved.pin.versionText), which no lock vouches for (run 'cinch lock' to "
                 + "pin it)"), for: key,
-            into: &unlocked)
-        }
-        for var item in unlocked.items {
-          item.code = .notInLock
-          item.severity = .warning
-          session.run.diagnostics.report(item)
+            into: &session.run.diagnostics, as: .notInLock, severity: .warning)
         }
       }
       for key in wanted {
@@ -293,21 +285,5 @@ struct RenderCommand: AsyncParsableCommand {
             $0 == ".." || $0 == "." || $0.isEmpty
           }
       })
-  }
-}
-
-extension Diagnostics {
-  /// The same findings with one code replaced by another (a stage's generic failure given the
-  /// caller's more precise code).
-  func recoding(from old: DiagnosticCode, to new: DiagnosticCode) -> Diagnostics {
-    var copy = Diagnostics()
-    for var item in items {
-      if item.code == old {
-        item.code = new
-        item.severity = new.defaultSeverity
-      }
-      copy.report(item)
-    }
-    return copy
   }
 }

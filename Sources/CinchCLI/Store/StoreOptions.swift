@@ -46,8 +46,7 @@ struct StoreOptions: ParsableArguments {
   {
     if let flag { return (flag, true) }
     if let path = environment["CINCH_MASTER_KEY_FILE"], !path.isEmpty { return (path, true) }
-    let directory = PathFolder.of(storePath(flag: storeFlag, environment))
-    return ((directory.isEmpty ? "." : directory) + "/master.key", false)
+    return (PathFolder.containing(storePath(flag: storeFlag, environment)) + "/master.key", false)
   }
 
   /// Region, account and caller for ARNs, `LastModifiedUser` and the audit log.

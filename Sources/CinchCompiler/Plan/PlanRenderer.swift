@@ -49,6 +49,9 @@ public struct PlanRenderer: Sendable {
   }
 
   private static func value(_ change: Plan.Change) -> String {
+    // The value's length (of a String parameter only), or that it is a secret.
+    let detail =
+      change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)")
     switch change.status {
     case .dropped: return "no template reads it"
     case .failed where change.current != nil:
@@ -59,8 +62,6 @@ public struct PlanRenderer: Sendable {
     case .notPlanned: return "its template did not load"
     case .added: return change.length.map { "new, \($0) bytes" } ?? "new"
     case .rewritten:
-      let detail =
-        change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)")
       guard let locked = change.locked, let current = change.current,
         !locked.isAtVersion(of: current)
       else { return "another value at the locked version" + detail }
@@ -68,8 +69,6 @@ public struct PlanRenderer: Sendable {
       return "another value at the locked version; now: "
         + (change.valueChanged == false ? "same value as locked" : "value changed") + detail
     case .unchanged, .moved:
-      let detail =
-        change.length.map { ", \($0) bytes" } ?? (change.key.kind == .ssm ? "" : " (secret)")
       let verdict: String =
         switch change.valueChanged {
         case true?: "value changed"

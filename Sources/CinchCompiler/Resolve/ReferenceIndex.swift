@@ -128,21 +128,26 @@ public struct ReferenceIndex: Sendable {
     }
   }
 
-  /// One diagnostic per failed key, at its first site, with the other sites as notes.
+  /// One diagnostic per failed key, at its first site, with the other sites as notes; under
+  /// the failure's own code, or `code` (at `severity`, else that code's) where a command
+  /// reports the failure as another finding (render: a key the lock lacks, E4007).
   public func report(
     _ failure: ResolutionFailure, for key: ResolutionKey, into diagnostics: inout Diagnostics,
-    prefix: String = ""
+    prefix: String = "", as code: DiagnosticCode? = nil, severity: Severity? = nil
   ) {
+    let code = code ?? failure.code
     let all = sites(for: key)
     guard let first = all.first else {
-      diagnostics.report(Diagnostic(failure.code, "\(prefix)\(key): \(failure)"))
+      diagnostics.report(
+        Diagnostic(code, "\(prefix)\(key): \(failure)", severity: severity))
       return
     }
     diagnostics.report(
       Diagnostic(
-        failure.code, "\(prefix)reference '\(first.reference.text)': \(failure.described(at: all))",
+        code, "\(prefix)reference '\(first.reference.text)': \(failure.described(at: all))",
         file: first.file,
         range: first.range, path: first.path,
-        notes: all.dropFirst().map { .init("also read here", file: $0.file, range: $0.range) }))
+        notes: all.dropFirst().map { .init("also read here", file: $0.file, range: $0.range) },
+        severity: severity))
   }
 }

@@ -221,8 +221,7 @@ extension StoreDatabase {
       access(file, W_OK) != 0 && (errno == EACCES || errno == EPERM || errno == EROFS)
     }
     for file in [path, path + "-wal", path + "-shm"] where readOnly(file) { return file }
-    let parent = PathFolder.of(path)
-    let folder = parent.isEmpty ? "." : parent
+    let folder = PathFolder.containing(path)
     let missing = [path + "-wal", path + "-shm"].contains { (file: String) -> Bool in
       !FileManager.default.fileExists(atPath: file)
     }

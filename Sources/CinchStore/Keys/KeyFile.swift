@@ -101,8 +101,7 @@ package enum SecureFile {
 
   /// Makes a new directory entry durable.
   static func syncDirectory(of path: String) throws {
-    let directory = PathFolder.of(path)
-    let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    let descriptor = open(PathFolder.containing(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { return }
     defer { close(descriptor) }
     _ = fsync(descriptor)

@@ -11,4 +11,10 @@ package enum PathFolder {
     while folder.count > 1, folder.hasSuffix("/") { folder = folder.dropLast() }
     return String(folder)
   }
+
+  /// The folder to open for `path`: its folder, or `.` for a name without one.
+  package static func containing(_ path: String) -> String {
+    let folder = of(path)
+    return folder.isEmpty ? "." : folder
+  }
 }

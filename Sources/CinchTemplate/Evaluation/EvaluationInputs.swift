@@ -18,6 +18,14 @@ public struct EvaluationInputs: Sendable, Hashable {
   /// of them. Used to tell a place left out by a default from one left out by the template.
   public var leavesAssumedOpen = false
 
+  /// These inputs with `names` (those assumed) left open: what any deploy might make of them.
+  func leavingOpen(_ names: Set<String>) -> EvaluationInputs {
+    var open = self
+    open.assumed = names
+    open.leavesAssumedOpen = true
+    return open
+  }
+
   /// A parameter value and where it came from (for messages that say which input was wrong).
   public struct ParameterInput: Sendable, Hashable {
     public var value: String

@@ -575,13 +575,10 @@ struct DefaultedConditions {
   /// Whether the place is live with `names` left open (none: the inputs as they are).
   private mutating func isLive(_ path: TemplatePath, open names: Set<String>) -> Bool {
     if open[names] == nil {
-      var given = inputs
-      if !names.isEmpty {
-        given.assumed = names
-        given.leavesAssumedOpen = true
-      }
       var scratch = Diagnostics()
-      open[names] = Evaluator(template: template, inputs: given, into: &scratch)
+      open[names] = Evaluator(
+        template: template, inputs: names.isEmpty ? inputs : inputs.leavingOpen(names),
+        into: &scratch)
     }
     var scratch = Diagnostics()
     return open[names]?.isLive(path, into: &scratch) ?? false

@@ -811,30 +811,26 @@ private struct Builder {
   /// ("Unresolved resource dependencies [B] in the Resources block of the template"). Said only
   /// when the condition is false whatever a defaulted region or account would be.
   private mutating func reportUsesOfResourcesNotCreated(_ graph: TemplateGraph) {
-    let notCreated = Dictionary(
-      graph.nodes.lazy.filter { $0.kind == .resource && !$0.isActive }.map { ($0.id, $0) },
-      uniquingKeysWith: { first, _ in first })
+    let notCreated = Set(graph.nodes.lazy.filter { $0.kind == .resource && !$0.isActive }.map(\.id))
     guard !notCreated.isEmpty else { return }
+    // Asked only when a default was assumed: whether the condition is false whatever it is.
     var open: Evaluator?
     for edge in graph.edges
-    where notCreated[edge.to] != nil && [.ref, .getAtt, .sub, .dependsOn].contains(edge.kind) {
+    where notCreated.contains(edge.to) && [.ref, .getAtt, .sub, .dependsOn].contains(edge.kind) {
+      let target = Self.name(edge.to)
       guard graph.node(edge.from)?.isActive == true,
         let site = edge.sites.first(where: \.isActive),
-        let condition = template.resources.first(where: {
-          GraphNode.id(.resource, $0.logicalID) == edge.to
-        })?.condition
+        let condition = index.resource(target)?.condition
       else { continue }
-      if !evaluator.inputs.assumed.isEmpty {
-        if open == nil {
-          var given = evaluator.inputs
-          given.leavesAssumedOpen = true
-          var scratch = Diagnostics()
-          open = Evaluator(template: template, inputs: given, into: &scratch)
-        }
+      let assumed = evaluator.inputs.assumed
+      if !assumed.isEmpty {
         var scratch = Diagnostics()
+        if open == nil {
+          open = Evaluator(
+            template: template, inputs: evaluator.inputs.leavingOpen(assumed), into: &scratch)
+        }
         guard open?.conditionValue(condition, into: &scratch) == false else { continue }
       }
-      let target = Self.name(edge.to)
       reported.report(
         Diagnostic(
           .resourceNotCreated,

@@ -139,15 +139,12 @@ struct DatabaseEngine {
       guard let value = data[key], value != .null else { return nil }
       return Self.statements(value)
     }
-    func seconds(_ key: String) throws -> Int? {
-      try data.durationField(key).map { Int($0 / GoDuration.second) }
-    }
     let dbName = data.string("db_name") ?? stored?.dbName ?? ""
     guard !dbName.isEmpty else { throw VaultError.invalid("empty database name attribute") }
     let creation = statements("creation_statements") ?? stored?.creationStatements ?? []
     guard !creation.isEmpty else { throw VaultError.invalid("creation statements are required") }
-    let ttl = try seconds("default_ttl") ?? stored?.defaultTTL ?? 0
-    let maxTTL = try seconds("max_ttl") ?? stored?.maxTTL ?? 0
+    let ttl = try data.durationSeconds("default_ttl") ?? stored?.defaultTTL ?? 0
+    let maxTTL = try data.durationSeconds("max_ttl") ?? stored?.maxTTL ?? 0
     if maxTTL > 0, ttl > maxTTL {
       throw VaultError.invalid("ttl cannot be greater than max_ttl")
     }

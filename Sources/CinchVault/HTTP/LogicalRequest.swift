@@ -104,6 +104,11 @@ extension JSONObject {
     try duration(key).checked(key)
   }
 
+  /// `durationField` in whole seconds, as Vault's `TypeDurationSecond` hands it to a handler.
+  func durationSeconds(_ key: String) throws -> Int? {
+    try durationField(key).map { Int($0 / GoDuration.second) }
+  }
+
   func string(_ key: String) -> String? {
     switch self[key] {
     case .string(let text): text

@@ -328,9 +328,7 @@ struct SystemHandler {
     switch (endpoint, request.operation) {
     case ("renew", .update), ("renew", .create):
       guard let id = leaseID else { throw VaultError.invalid("lease id is required") }
-      let increment = try request.data.durationField("increment").map {
-        Int($0 / GoDuration.second)
-      }
+      let increment = try request.data.durationSeconds("increment")
       guard let current = try await store.lease(id) else {
         throw VaultError.invalid("lease not found")
       }

@@ -201,15 +201,7 @@ import _CinchTestSupport
     let sarif = try await project.run(["check", "stack.yaml", "--offline", "--format", "sarif"])
     #expect(sarif.status == 2)
     #expect(sarif.stderr == "cinch: error: \(message)\n")
-    try SARIFRequirements.check(sarif.stdout, codes: ["E4013"], located: 0, unlocated: 1)
-    if SARIFSchema.unavailableReason == nil {
-      #expect(try SARIFSchema.validate(sarif.stdout) == "")
-    }
-    let log = try #require(
-      try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
-    let invocation = try #require(
-      ((log["runs"] as? [[String: Any]])?.first?["invocations"] as? [[String: Any]])?.first)
-    #expect(invocation["executionSuccessful"] as? Bool == false)
+    _ = try Self.notRunInvocation(sarif.stdout)
     #expect(sarif.stdout.contains("which does not exist"))
 
     let json = try await project.run(["check", "stack.yaml", "--offline", "--format", "json"])
@@ -559,6 +551,21 @@ import _CinchTestSupport
     }
   }
 
+  /// The invocation of a SARIF log from a check that did not run: valid, one E4013 as a tool
+  /// execution notification and no result, and the run said to have failed.
+  private static func notRunInvocation(_ sarif: String) throws -> [String: Any] {
+    try SARIFRequirements.check(sarif, codes: ["E4013"], located: 0, unlocated: 1)
+    if SARIFSchema.unavailableReason == nil {
+      #expect(try SARIFSchema.validate(sarif) == "")
+    }
+    let log = try #require(
+      try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])
+    let invocation = try #require(
+      ((log["runs"] as? [[String: Any]])?.first?["invocations"] as? [[String: Any]])?.first)
+    #expect(invocation["executionSuccessful"] as? Bool == false)
+    return invocation
+  }
+
   /// A lock a merge broke (a conflict marker, two entries for one reference): `check` cannot
   /// run, and in SARIF says so as every other check that cannot run does, in the invocation's
   /// tool execution notifications (located at the lockfile's line), not as a result in code.
@@ -576,15 +583,7 @@ import _CinchTestSupport
       try project.write(broken, to: "cinch.lock")
       let sarif = try await project.run(["check", "--offline", "--format", "sarif"])
       #expect(sarif.status == 2)
-      try SARIFRequirements.check(sarif.stdout, codes: ["E4013"], located: 0, unlocated: 1)
-      if SARIFSchema.unavailableReason == nil {
-        #expect(try SARIFSchema.validate(sarif.stdout) == "")
-      }
-      let log = try #require(
-        try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
-      let invocation = try #require(
-        ((log["runs"] as? [[String: Any]])?.first?["invocations"] as? [[String: Any]])?.first)
-      #expect(invocation["executionSuccessful"] as? Bool == false)
+      let invocation = try Self.notRunInvocation(sarif.stdout)
       let notification = try #require(
         (invocation["toolExecutionNotifications"] as? [[String: Any]])?.first)
       let physical = try #require(

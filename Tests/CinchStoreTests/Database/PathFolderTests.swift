@@ -13,4 +13,10 @@ import Testing
   func folders(_ path: String, _ folder: String) {
     #expect(PathFolder.of(path) == folder)
   }
+
+  @Test func theFolderToOpenIsTheCurrentOneForABareName() {
+    #expect(PathFolder.containing("s") == ".")
+    #expect(PathFolder.containing("a/s") == "a")
+    #expect(PathFolder.containing("/s") == "/")
+  }
 }
