@@ -175,6 +175,9 @@ struct PolicyCommand: AsyncParsableCommand {
     // policy is for what the rendered templates read.
     var run: TemplateAnalysisRun
     var pins: Lockfile?
+    // What the policy is for, as its CloudFormation header names it: the lock's templates when
+    // none is named.
+    var templates = files
     if let lock {
       guard FileManager.default.fileExists(atPath: lock) else {
         throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
@@ -189,6 +192,7 @@ struct PolicyCommand: AsyncParsableCommand {
         throw CommandFailure(message: missing)
       }
       run = session.run
+      templates = session.templates
       if session.readsRecordedParameters, !files.isEmpty {
         run.diagnostics = run.diagnostics.filtering { $0.code != .undeclaredParameter }
       }
@@ -261,7 +265,7 @@ struct PolicyCommand: AsyncParsableCommand {
             + "\n")
       } else {
         Output.stdout(
-          PolicyCloudFormationRenderer(target: target, files: files).render(policies))
+          PolicyCloudFormationRenderer(target: target, files: templates).render(policies))
       }
     }
     if explain {

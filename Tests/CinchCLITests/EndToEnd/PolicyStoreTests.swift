@@ -368,6 +368,12 @@ import _CinchTestSupport
     #expect(policy.status == 0, "\(policy.stderr)")
     #expect(policy.stdout.contains("arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db"))
     #expect(!policy.stdout.contains("/dev/db"))
+    // Its CloudFormation header names the lock's templates, not the folder.
+    let resources = try await cinch("policy", "--format", "cloudformation", "--lock", "cinch.lock")
+    #expect(
+      resources.stdout.hasPrefix(
+        "# cinch policy: least-privilege access to the parameters and secrets of db.yaml.\n"),
+      "\(resources.stdout)")
     // A flag given still wins over what the lock records.
     let dev = try await cinch(
       "policy", "db.yaml", "--profile", "deploy", "--lock", "cinch.lock",
