@@ -51,13 +51,15 @@ final class CompilerFixture: @unchecked Sendable {
       .versionID
   }
 
-  /// Analyses a template given as text (named `stack.yaml` inside the fixture's folder).
-  /// `pinning`: the index as lock, render and plan make it (`ReferenceIndex.unpinnable`).
-  func analyze(_ text: String, overrides: [String: String] = [:], pinning: Bool = false)
-    -> (ReferenceIndex, Diagnostics)
-  {
+  /// Analyses a template given as text (named `path`, `stack.yaml` unless given, inside the
+  /// fixture's folder). `pinning`: the index as lock, render and plan make it
+  /// (`ReferenceIndex.unpinnable`).
+  func analyze(
+    _ text: String, path: String = "stack.yaml", overrides: [String: String] = [:],
+    pinning: Bool = false
+  ) -> (ReferenceIndex, Diagnostics) {
     var diagnostics = Diagnostics()
-    let file = SourceFile(path: "stack.yaml", text: text)
+    let file = SourceFile(path: path, text: text)
     var inputs = EvaluationInputs()
     for (key, value) in overrides { inputs.parameters[key] = .init(value: value, origin: "test") }
     let analysis = TemplateAnalyzer.analyze(

@@ -176,10 +176,10 @@ public struct PlanRenderer: Sendable {
     text += "|---|---|---|---|---|---|---|\n"
     for change in interesting {
       let sites =
-        change.sites.prefix(3).map { "`\($0)`" }.joined(separator: "<br>")
+        change.sites.prefix(3).map(Self.codeSpan).joined(separator: "<br>")
         + (change.sites.count > 3 ? "<br>+\(change.sites.count - 3) more" : "")
       text +=
-        "| \(Self.symbol(change.status)) | `\(Self.escape(Self.name(change.key)))` "
+        "| \(Self.symbol(change.status)) | \(Self.codeSpan(Self.name(change.key))) "
         + "| \(Self.escape(Self.requested(change.key))) | \(change.locked?.versionText ?? "–") "
         + "| \(change.current?.versionText ?? "–") | \(Self.value(change)) | \(sites) |\n"
     }
@@ -188,6 +188,21 @@ public struct PlanRenderer: Sendable {
 
   private static func escape(_ text: String) -> String {
     text.replacingOccurrences(of: "|", with: "\\|")
+  }
+
+  /// `text` as a code span in a table cell: GFM splits cells at a `|` even inside a code span,
+  /// so it is escaped (`\|` shows as `|`), and a backtick in the text gets a longer fence, padded
+  /// with a space where the text starts or ends with one (CommonMark 6.1).
+  static func codeSpan(_ text: String) -> String {
+    var longest = 0
+    var run = 0
+    for character in text {
+      run = character == "`" ? run + 1 : 0
+      longest = max(longest, run)
+    }
+    let fence = String(repeating: "`", count: longest + 1)
+    let pad = text.first == "`" || text.last == "`" ? " " : ""
+    return fence + pad + escape(text) + pad + fence
   }
 }
 
