@@ -284,7 +284,7 @@ private struct Builder {
             id: GraphNode.id(.resource, resource.logicalID), kind: .resource,
             name: resource.logicalID, type: resource.madeType,
             isActive: isDeployed(condition: resource.condition), file: file,
-            range: resource.keyRange)
+            range: resource.keyRange, creates: createdEntry(resource))
         ))
     }
     for output in template.outputs {
@@ -300,6 +300,20 @@ private struct Builder {
       ($0.element.offset, $0.offset) < ($1.element.offset, $1.offset)
     }
     .map(\.element.node)
+  }
+
+  /// What a secret or parameter resource creates, so that `consumers` finds the reads of it by
+  /// the name it creates or by its logical ID.
+  private mutating func createdEntry(_ resource: Template.Resource) -> GraphNode.CreatedEntry? {
+    let kind: StoreEntry.Kind
+    switch resource.type {
+    case "AWS::SecretsManager::Secret": kind = .secret
+    case "AWS::SSM::Parameter": kind = .parameter
+    default: return nil
+    }
+    var scratch = Diagnostics()
+    return GraphNode.CreatedEntry(
+      kind: kind, name: resource.createdName(&evaluator, into: &scratch))
   }
 
   private mutating func isDeployed(condition: String?) -> Bool {

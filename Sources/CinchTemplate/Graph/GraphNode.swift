@@ -25,10 +25,25 @@ public struct GraphNode: Sendable, Hashable, Identifiable {
   public var file: String
   /// The logical name's key; for a store entry, its first read.
   public var range: SourceRange?
+  /// For a resource that creates a secret or a parameter: what it creates.
+  public var creates: CreatedEntry?
+
+  /// The store entry a resource creates (`AWS::SecretsManager::Secret`, `AWS::SSM::Parameter`):
+  /// its kind, and its name when the template gives one that evaluates (`Name`); without one,
+  /// CloudFormation makes the name up at deploy.
+  public struct CreatedEntry: Sendable, Hashable {
+    public var kind: StoreEntry.Kind
+    public var name: String?
+
+    public init(kind: StoreEntry.Kind, name: String?) {
+      self.kind = kind
+      self.name = name
+    }
+  }
 
   public init(
     id: String, kind: Kind, name: String, type: String? = nil, entry: StoreEntry? = nil,
-    isActive: Bool = true, file: String, range: SourceRange?
+    isActive: Bool = true, file: String, range: SourceRange?, creates: CreatedEntry? = nil
   ) {
     self.id = id
     self.kind = kind
@@ -38,6 +53,17 @@ public struct GraphNode: Sendable, Hashable, Identifiable {
     self.isActive = isActive
     self.file = file
     self.range = range
+    self.creates = creates
+  }
+
+  /// Whether `entry`, as a user names it (`cinch consumers NAME`), is what this node reads or
+  /// creates: a store entry the template reads, or a secret or parameter the template creates,
+  /// named by the name it creates or by its logical ID.
+  public func standsFor(_ entry: StoreEntry) -> Bool {
+    if let own = self.entry { return entry.matches(own) }
+    guard let creates, creates.kind == entry.kind else { return false }
+    if entry.name == name { return true }
+    return creates.name.map { entry.matches(StoreEntry(kind: creates.kind, name: $0)) } ?? false
   }
 
   /// The id of a template element's node: `resource:Db`.

@@ -64,11 +64,15 @@ public struct TemplateGraph: Sendable {
   // MARK: Consumers
 
   /// Every resource and output that reads `entry`, at deploy or at run time, directly or
-  /// through a parameter that reads it; matched as AWS would (a name meets its ARN).
+  /// through a parameter that reads it; matched as AWS would (a name meets its ARN). A secret or
+  /// parameter the template creates is read through its resource (`${DbSecret}`, or the `Name`
+  /// it is created with), and is named by that name or by its logical ID.
   public func consumers(of entry: StoreEntry) -> [StoreConsumer] {
     var result: [StoreConsumer] = []
-    for store in nodes where store.entry.map(entry.matches) == true {
-      guard let named = store.entry else { continue }
+    for store in nodes where store.standsFor(entry) {
+      let named =
+        store.entry
+        ?? StoreEntry(kind: entry.kind, name: store.creates?.name ?? entry.name)
       for edge in edges where edge.to == store.id && edge.kind.readsStore {
         guard let reader = node(edge.from) else { continue }
         let timing: StoreConsumer.Timing = edge.kind == .readsAtDeploy ? .deploy : .runtime

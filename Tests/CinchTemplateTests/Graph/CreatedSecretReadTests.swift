@@ -46,3 +46,39 @@ import Testing
     #expect(read.to == "store:secretsmanager:prod/app/db")
   }
 }
+
+/// `cinch consumers` of a secret the template creates: its readers read the resource, so they
+/// are found by the name it is created with, and by its logical ID (a `${DbSecret}` read has no
+/// other name), but not by another secret's name.
+@Suite struct CreatedSecretConsumerTests {
+  static let template = """
+    Parameters:
+      Env: {Type: String, Default: prod}
+    Resources:
+      Named: {Type: AWS::SecretsManager::Secret, Properties: {Name: mysecret}}
+      Built: {Type: AWS::SecretsManager::Secret, Properties: {Name: !Sub 'app/${Env}/db'}}
+      Unnamed: {Type: AWS::SecretsManager::Secret}
+      Param: {Type: AWS::SSM::Parameter, Properties: {Name: /app/host, Type: String, Value: x}}
+      ByName:
+        Type: AWS::SQS::Queue
+        Properties: {QueueName: '{{resolve:secretsmanager:mysecret:SecretString:k}}'}
+      ByRef:
+        Type: AWS::SQS::Queue
+        Properties: {QueueName: !Sub '{{resolve:secretsmanager:${Built}:SecretString:k}}'}
+      ByUnnamed:
+        Type: AWS::SQS::Queue
+        Properties: {QueueName: !Sub '{{resolve:secretsmanager:${Unnamed}}}'}
+    """
+
+  @Test(arguments: [
+    ("mysecret", ["ByName"]), ("Named", ["ByName"]), ("app/prod/db", ["ByRef"]),
+    ("Built", ["ByRef"]), ("Unnamed", ["ByUnnamed"]), ("app/dev/db", []), ("Param", []),
+    ("ByName", []),
+  ])
+  func readersAreFoundByNameAndLogicalID(asked: String, readers: [String]) throws {
+    let graph = try #require(analyzed(Self.template).analysis.graph)
+    let consumers = graph.consumers(named: asked)
+    #expect(consumers.map(\.name) == readers, "\(asked)")
+    #expect(consumers.allSatisfy { $0.timing == .deploy && $0.entry.kind == .secret })
+  }
+}
