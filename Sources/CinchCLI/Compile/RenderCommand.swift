@@ -165,7 +165,7 @@ struct RenderCommand: AsyncParsableCommand {
             // The locked version holds another value now: not what the lock vouched for.
             index.report(
               .pinnedValueChanged(version: pinned.versionText), for: key,
-              into: &session.run.diagnostics, prefix: "pinned ")
+              into: &session.run.diagnostics, pinned: true)
             pins[key] = nil
             continue
           }
@@ -174,7 +174,7 @@ struct RenderCommand: AsyncParsableCommand {
         case .failure(let failure)?:
           index.report(
             failure, for: key, into: &session.run.diagnostics,
-            prefix: pins[key] == nil ? "" : "pinned ")
+            pinned: pins[key] != nil)
           pins[key] = nil
         case nil:
           break

@@ -77,7 +77,7 @@ struct StoreExistence {
       if let lock, entry != nil, case .secretVersionNotFound = failure {
         diagnostics.report(
           failure.code,
-          "the version '\(lock.name)' pins is gone: \(failure) (\(Self.repinAdvice(for: key)))",
+          "the version '\(lock.name)' pins is gone: \(failure) (\(key.repinAdvice))",
           at: sites)
       } else {
         diagnostics.report(failure.code, failure.described(at: sites), at: sites)
@@ -136,18 +136,6 @@ struct StoreExistence {
     return true
   }
 
-  /// What makes a gone pin good again: `lock --update` re-reads what the reference asks for,
-  /// which for a version the template names is the same gone version; only the template can
-  /// move that one.
-  static func repinAdvice(for key: ResolutionKey) -> String {
-    switch key.selector {
-    case .version, .versionId:
-      "the template names that version: reference one the store keeps"
-    case .latest, .stage:
-      "run 'cinch lock --update \(key.name)'"
-    }
-  }
-
   private mutating func secretVersions(of id: String) async throws
     -> Result<SecretVersionList, ResolutionFailure>
   {
@@ -181,7 +169,7 @@ struct StoreExistence {
           name: key.name, version: pinned, latest: list.latest?.version)
         diagnostics.report(
           failure.code,
-          "the version '\(lock?.name ?? "")' pins is gone: \(failure) (\(Self.repinAdvice(for: key)))",
+          "the version '\(lock?.name ?? "")' pins is gone: \(failure) (\(key.repinAdvice))",
           at: sites)
         return false
       }

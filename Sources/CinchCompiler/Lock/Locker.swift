@@ -77,8 +77,7 @@ public struct Locker: Sendable {
       guard let result = results[key] else { continue }
       switch result {
       case .failure(let failure):
-        let prefix = pins[key] != nil ? "pinned " : ""
-        index.report(failure, for: key, into: &diagnostics, prefix: prefix)
+        index.report(failure, for: key, into: &diagnostics, pinned: pins[key] != nil)
       case .success(let resolved):
         let entry = LockEntry(
           key: key, pin: resolved.pin,

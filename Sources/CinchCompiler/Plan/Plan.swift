@@ -126,7 +126,7 @@ public struct Planner: Sendable {
               // Not "moved": no deploy of the lock reads it, as `outdated` says.
               status = .failed
               failure = pinnedFailure
-              index.report(pinnedFailure, for: key, into: &diagnostics, prefix: "pinned ")
+              index.report(pinnedFailure, for: key, into: &diagnostics, pinned: true)
             case nil:
               status = .moved
             }

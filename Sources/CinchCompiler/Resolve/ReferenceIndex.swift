@@ -130,21 +130,26 @@ public struct ReferenceIndex: Sendable {
 
   /// One diagnostic per failed key, at its first site, with the other sites as notes; under
   /// the failure's own code, or `code` (at `severity`, else that code's) where a command
-  /// reports the failure as another finding (render: a key the lock lacks, E4007).
+  /// reports the failure as another finding (render: a key the lock lacks, E4007). `pinned`:
+  /// the failure is of the lock's pin, not of what the reference asks for, and the message says
+  /// so and how to move the pin when its version is gone.
   public func report(
     _ failure: ResolutionFailure, for key: ResolutionKey, into diagnostics: inout Diagnostics,
-    prefix: String = "", as code: DiagnosticCode? = nil, severity: Severity? = nil
+    pinned: Bool = false, as code: DiagnosticCode? = nil, severity: Severity? = nil
   ) {
     let code = code ?? failure.code
     let all = sites(for: key)
+    let prefix = pinned ? "pinned " : ""
+    let advice = pinned && failure.isVersionGone ? " (\(key.repinAdvice))" : ""
     guard let first = all.first else {
       diagnostics.report(
-        Diagnostic(code, "\(prefix)\(key): \(failure)", severity: severity))
+        Diagnostic(code, "\(prefix)\(key): \(failure)\(advice)", severity: severity))
       return
     }
     diagnostics.report(
       Diagnostic(
-        code, "\(prefix)reference '\(first.reference.text)': \(failure.described(at: all))",
+        code,
+        "\(prefix)reference '\(first.reference.text)': \(failure.described(at: all))\(advice)",
         file: first.file,
         range: first.range, path: first.path,
         notes: all.dropFirst().map { .init("also read here", file: $0.file, range: $0.range) },

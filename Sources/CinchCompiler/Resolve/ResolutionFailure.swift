@@ -102,6 +102,15 @@ public enum ResolutionFailure: Error, Sendable, Hashable, CustomStringConvertibl
     }
   }
 
+  /// Whether the version read is gone while its parameter or secret is still there: a pin
+  /// that `lock --update` can move.
+  public var isVersionGone: Bool {
+    switch self {
+    case .parameterVersionNotFound, .secretVersionNotFound: true
+    default: false
+    }
+  }
+
   /// A parameter the store does not have: AWS publishes `/aws/service/…` in every region, so
   /// only a store of copies (`PublicParameters.copiesOnly`) gets the hint to copy one in.
   public static func missingParameter(

@@ -83,6 +83,18 @@ public struct ResolutionKey: Sendable, Hashable, Comparable, CustomStringConvert
     return text
   }
 
+  /// What makes a gone pin good again: `lock --update` re-reads what the reference asks for,
+  /// which for a version the template names is the same gone version; only the template can
+  /// move that one.
+  public var repinAdvice: String {
+    switch selector {
+    case .version, .versionId:
+      "the template names that version: reference one the store keeps"
+    case .latest, .stage:
+      "run 'cinch lock --update \(name)'"
+    }
+  }
+
   /// Whether a `lock --update NAME` argument names this key: by the name or ARN the template
   /// writes, by the full key, or by a name AWS resolves to the same entry (`StoreEntry.matches`:
   /// `prod/db` for a template's `arn:…:secret:prod/db-AbCdEf`, `db` for `/db`). An ARN argument

@@ -345,7 +345,16 @@ import _CinchTestSupport
     #expect(edited.status == 1)
     #expect(edited.stdout.contains(#""failed": 2"#), "\(edited.stdout)")
     #expect(edited.stderr.contains("has no version 99"), "\(edited.stderr)")
-    for text in [plan.stdout, plan.stderr, edited.stdout, edited.stderr, outdated.stdout] {
+    // `lock` refuses the gone pin too, and says which command moves it.
+    let relock = try await cinch("lock")
+    #expect(relock.status == 1)
+    #expect(
+      relock.stderr.contains(
+        "pinned reference '{{resolve:ssm:/m/host}}': parameter '/m/host' has no version 99; "
+          + "latest is 1 (run 'cinch lock --update /m/host')"), "\(relock.stderr)")
+    for text in [
+      plan.stdout, plan.stderr, edited.stdout, edited.stderr, outdated.stdout, relock.stderr,
+    ] {
       #expect(!text.contains(Self.canary))
     }
   }
