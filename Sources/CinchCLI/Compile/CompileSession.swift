@@ -186,12 +186,17 @@ struct CompileSession {
 
   /// The inputs to record in a new lock: paths relative to the lock, the region and account
   /// given (a default is not recorded: read back as given, it would silence W2015 for the
-  /// names built from it), and no override of a `NoEcho` parameter.
+  /// names built from it), and no override of a `NoEcho` parameter. Overrides are recorded one
+  /// per parameter (the last given wins, as it does in the run) in the parameters' order, so
+  /// the same inputs given in another order write the same lock.
   var recordedInputs: RecordedInputs {
     let noEcho = Set(run.analyses.flatMap { $0.template.parameters.filter(\.noEcho).map(\.name) })
-    let overrides = settings.parameterOverrides.filter { pair in
-      !noEcho.contains(String(pair.prefix { $0 != "=" }))
+    var byParameter: [String: String] = [:]
+    for pair in settings.parameterOverrides {
+      let name = String(pair.prefix { $0 != "=" })
+      if !noEcho.contains(name) { byParameter[name] = pair }
     }
+    let overrides = byParameter.sorted { $0.key < $1.key }.map(\.value)
     let inputs = run.inputs
     return RecordedInputs(
       parameterFiles: settings.parameterFiles.map(paths.relative), parameterOverrides: overrides,

@@ -50,6 +50,23 @@ import _CinchTestSupport
     }
   }
 
+  /// The same overrides given in another order, or one given twice (the last wins), write the
+  /// same lock: one entry per parameter, in the parameters' order.
+  @Test func overridesAreRecordedInOneOrder() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    let first = try await cinch(
+      "lock", "templates/rds-postgres.yaml", "--parameter-overrides", "VpcId=vpc-0a", "Env=prod")
+    #expect(first.status == 0, "\(first.stderr)")
+    let written = try read("cinch.lock")
+    #expect(written.contains("\"Env=prod\",\n      \"VpcId=vpc-0a\"\n"), "\(written)")
+    let second = try await cinch(
+      "lock", "templates/rds-postgres.yaml", "--parameter-overrides", "VpcId=vpc-0b", "Env=prod",
+      "VpcId=vpc-0a")
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(try read("cinch.lock") == written)
+  }
+
   /// A name built from an `Fn::ForEach` identifier reads a different entry in each iteration,
   /// which cinch does not expand and no lock pins: `render --frozen` refuses to write it
   /// unpinned; what the loop reads the same in every iteration is pinned as anywhere else.
