@@ -185,7 +185,7 @@ struct RenderCommand: AsyncParsableCommand {
       mode: mode == .pin ? .pin : .inline, paths: session.paths, writesManifest: output != "-")
     let (artifacts, manifest) = builder.build(
       session.run.analyses, pins: pins, values: mode == .inline ? values : [:],
-      unlocked: Set(missing), into: &session.run.diagnostics)
+      unlocked: Set(missing), inputs: session.recordedInputs, into: &session.run.diagnostics)
     if session.run.diagnostics.hasErrors {
       Output.stderr(
         "cinch: nothing written: fix the errors \(diagnosticOutput.wherePrinted) and run again\n")

@@ -193,6 +193,21 @@ public struct RecordedInputs: Sendable, Hashable {
   }
 }
 
+extension RecordedInputs {
+  /// As the lockfile and render's manifest write them: sorted keys, the region, account and
+  /// stack name only when given.
+  var json: JSONValue {
+    var fields: [(String, JSONValue)] = [
+      ("parameterFiles", .array(parameterFiles.map(JSONValue.string))),
+      ("parameterOverrides", .array(parameterOverrides.map(JSONValue.string))),
+    ]
+    if let region { fields.append(("region", .string(region))) }
+    if let accountID { fields.append(("accountId", .string(accountID))) }
+    if let stackName { fields.append(("stackName", .string(stackName))) }
+    return .object(fields.sorted { $0.0 < $1.0 })
+  }
+}
+
 /// Why a lockfile could not be read.
 public struct LockfileError: Error, Sendable, Equatable, CustomStringConvertible {
   public var path: String
@@ -256,15 +271,8 @@ extension Lockfile {
       if let versionId = entry.pin.versionId { fields.append(("versionId", .string(versionId))) }
       return .object(fields.sorted { $0.0 < $1.0 })
     }
-    var inputFields: [(String, JSONValue)] = [
-      ("parameterFiles", .array(inputs.parameterFiles.map(JSONValue.string))),
-      ("parameterOverrides", .array(inputs.parameterOverrides.map(JSONValue.string))),
-    ]
-    if let region = inputs.region { inputFields.append(("region", .string(region))) }
-    if let account = inputs.accountID { inputFields.append(("accountId", .string(account))) }
-    if let stack = inputs.stackName { inputFields.append(("stackName", .string(stack))) }
     var fields: [(String, JSONValue)] = [
-      ("inputs", .object(inputFields.sorted { $0.0 < $1.0 })),
+      ("inputs", inputs.json),
       ("lockfileVersion", .int(Self.formatVersion)),
       ("references", .array(references)),
       ("templates", .array(templates.map(JSONValue.string))),

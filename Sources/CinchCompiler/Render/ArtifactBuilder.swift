@@ -43,10 +43,14 @@ public struct ArtifactBuilder: Sendable {
   /// `pins` for every key read; `values` too in inline mode. References without a pin were
   /// reported by whoever resolved them and are left as written. `unlocked`: keys pinned at
   /// the store's version because the lock lacks them, marked `"locked": false` in the manifest.
+  /// `inputs`: the evaluation inputs the pins were chosen with, recorded in the manifest as the
+  /// lock records them: a pin is right only for a deploy with the same parameters (a name
+  /// built with `!Sub` from `Env` keeps `${Env}` in the artifact, and reads another entry at
+  /// that version under another `Env`).
   public func build(
     _ analyses: [TemplateAnalysis], pins: [ResolutionKey: Pin],
     values: [ResolutionKey: SecretBytes] = [:], unlocked: Set<ResolutionKey> = [],
-    into diagnostics: inout Diagnostics
+    inputs: RecordedInputs = RecordedInputs(), into diagnostics: inout Diagnostics
   ) -> (artifacts: [Artifact], manifest: String) {
     var artifacts: [Artifact] = []
     var manifestFiles: [JSONValue] = []
@@ -142,6 +146,7 @@ public struct ArtifactBuilder: Sendable {
     let manifest = JSONValue.object([
       ("manifestVersion", .int(1)),
       ("mode", .string(mode.rawValue)),
+      ("inputs", inputs.json),
       ("files", .array(manifestFiles)),
     ]).pretty()
     return (artifacts, manifest)

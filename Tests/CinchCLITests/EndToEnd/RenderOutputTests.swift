@@ -95,6 +95,13 @@ import _CinchTestSupport
       ((manifest["files"] as? [[String: Any]])?.first?["references"] as? [[String: Any]])?.first)
     #expect(reference["name"] as? String == "/app/dev/host")
     #expect(reference["locked"] as? Bool == false)
+    // The manifest says which inputs the pins are for: a deploy with another Env reads
+    // another parameter at the version pinned.
+    let inputs = try #require(manifest["inputs"] as? [String: Any])
+    #expect(inputs["parameterOverrides"] as? [String] == ["Env=dev"])
+    #expect(inputs["parameterFiles"] as? [String] == [])
+    #expect(inputs["region"] == nil)
+    #expect(lockedManifest.contains(#""parameterOverrides": []"#), "\(lockedManifest)")
   }
 
   /// Inline output replaces references with values; a reference only the deploy can name (it
