@@ -412,7 +412,8 @@ struct GrantCollector {
     // out (`written`): it stays that ARN wherever the stack goes.
     let arn = target.parameterARN(name)
     var resource = PolicyResource(arn: arn, isWritten: written)
-    resource.portableARN = portableName.map(target.parameterARN)
+    // A portable ARN (the template wrote the parameter's ARN) is the grant as it is.
+    resource.portableARN = portableName.map { $0.hasPrefix("arn:") ? $0 : target.parameterARN($0) }
     return StoreRead(
       timing: timing, kind: .parameter, resource: resource, contextARN: arn,
       partition: target.partition, region: target.region, keyQuery: query, checkable: true,

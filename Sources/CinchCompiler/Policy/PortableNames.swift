@@ -173,12 +173,30 @@ struct PortableNames: Sendable {
         leadingInput: consumer.kind != .parameter)
       {
         consumers[SiteKey(consumer)] = name
+      } else if let arn = portableParameterARN(consumer, elsewhere: moved.name, substitutions) {
+        consumers[SiteKey(consumer)] = arn
       } else if consumer.isLive, !consumer.isWrittenOut,
         !Self.isSameEntryByARN(consumer.name, elsewhere: moved.name)
       {
         fixed.insert(SiteKey(consumer))
       }
     }
+  }
+
+  /// A parameter read by an ARN the template writes (`arn:aws:ssm:${AWS::Region}:…:parameter/
+  /// app/${Env}/a`, the usual ECS `ValueFrom`): it is shown by its name where the ARN is the
+  /// evaluated target's, and by an ARN where deployed elsewhere (a partition written out stays
+  /// `aws`, which the stand-in's is not), so the two are compared as ARNs: the portable ARN, as
+  /// the template writes it (its `aws` kept), when the name follows the inputs.
+  private func portableParameterARN(
+    _ consumer: RuntimeConsumer, elsewhere: String, _ substitutions: [Substitution]
+  ) -> String? {
+    guard consumer.kind == .parameter, !consumer.name.hasPrefix("arn:"),
+      let moved = StoreARN(elsewhere), moved.kind == .parameter
+    else { return nil }
+    let target = PolicyTarget(
+      region: inputs.region, accountID: inputs.accountID, partition: inputs.partition)
+    return portable(target.parameterARN(consumer.name), elsewhere: elsewhere, substitutions)
   }
 
   /// Whether `elsewhere` is the ARN of the entry `name` names: a Parameter Store ARN of the
