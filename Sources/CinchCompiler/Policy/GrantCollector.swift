@@ -555,17 +555,30 @@ struct GrantCollector {
       return nil
     }
     if resourceValue.arn == nil {
+      // A Name that waits on an input cinch was not given names it once given: say which.
+      let waits =
+        resource.properties?["Name"].map { evaluator.evaluate($0, into: &scratch).waitsOn } ?? []
+      var hints: [String] = []
+      for hint in waits.compactMap(\.commandLineHint) where !hints.contains(hint) {
+        hints.append(hint)
+      }
+      let unnamed =
+        waits.isEmpty
+        ? "has no fixed name"
+        : "has a Name that waits on \(waits.map(\.description).joined(separator: ", "))"
+      let advice = hints.isEmpty ? "give it a Name" : "set it with " + hints.joined(separator: " ")
       guard timing != .deploy else {
         // The deploy identity's policy lives outside the stack, where `!Ref` names nothing.
         report(
           .entryNamedByTemplate,
-          "\(kind.rawValue) created by '\(logicalID)' has no fixed name: the deploy policy cannot name it; give it a Name",
+          "\(kind.rawValue) created by '\(logicalID)' \(unnamed): the deploy policy cannot name it; \(advice)",
           reason)
         return nil
       }
       report(
         .entryNamedByTemplate,
-        "\(kind.rawValue) created by '\(logicalID)' has no fixed name: only --format cloudformation names it (\(resourceValue)); the IAM JSON leaves it out",
+        "\(kind.rawValue) created by '\(logicalID)' \(unnamed): only --format cloudformation names it (\(resourceValue)); the IAM JSON leaves it out"
+          + (hints.isEmpty ? "" : " (\(advice))"),
         reason)
     }
     return StoreRead(

@@ -390,7 +390,7 @@ extension DiagnosticCode {
   )
   public static let entryNamedByTemplate = DiagnosticCode(
     "I6005", "entry-named-by-template",
-    "A parameter or secret the template creates without a fixed name: only CloudFormation output can name it (`!Ref`), the IAM JSON leaves it out."
+    "A parameter or secret the template creates without a fixed name: only CloudFormation output can name it (`!Ref`), the IAM JSON leaves it out. A `Name` built from an input cinch was not given (`${AWS::StackName}` without `--stack-name`, a parameter without a value) is said with the flag that names it."
   )
   public static let roleLacksRead = DiagnosticCode(
     "E6007", "role-lacks-read",
