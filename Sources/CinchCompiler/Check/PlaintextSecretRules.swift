@@ -18,13 +18,13 @@ public enum PlaintextSecretRules {
 
   /// E2033: the value a `NoEcho` parameter hides is in the template when it has a `Default`. A
   /// default that names a Parameter Store parameter (`AWS::SSM::Parameter::Value<…>`) or holds a
-  /// reference is no secret; an empty default hides nothing.
+  /// reference is no secret; an empty default, or a placeholder (`'<>'`), hides nothing.
   static func checkNoEchoDefaults(
     _ template: Template, references: [EvaluatedReference], into diagnostics: inout Diagnostics
   ) {
     for parameter in template.parameters where parameter.noEcho && !parameter.isSSMValueType {
       guard let value = parameter.defaultValue, let text = value.scalar, !text.isEmpty,
-        !value.isNull
+        !value.isNull, !PlacementRules.isPlaceholderSecret(text)
       else { continue }
       let holdsReference = references.contains {
         $0.isWritten && value.range.start.offset <= $0.site.range.start.offset

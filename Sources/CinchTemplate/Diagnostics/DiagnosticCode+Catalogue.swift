@@ -226,11 +226,11 @@ extension DiagnosticCode {
   )
   public static let passwordInTemplate = DiagnosticCode(
     "E2032", "password-in-template",
-    "A password-like property is given a value written in the template, where anyone who reads the template or the stack sees it; use an `ssm-secure` or `secretsmanager` reference. The value is never shown."
+    "A password-like property is given a value written in the template, where anyone who reads the template or the stack sees it; use an `ssm-secure` or `secretsmanager` reference. A placeholder (no letter or digit, as `<>`, or text marked `EXAMPLE`) is left alone. The value is never shown."
   )
   public static let noEchoDefault = DiagnosticCode(
     "E2033", "noecho-default",
-    "A `NoEcho` parameter has a `Default`: the value it hides is written in the template. Pass it at deploy, or read it with a secure reference. The value is never shown."
+    "A `NoEcho` parameter has a `Default`: the value it hides is written in the template. Pass it at deploy, or read it with a secure reference. A placeholder (no letter or digit, as `<>`, or text marked `EXAMPLE`) is left alone, as in E2032. The value is never shown."
   )
   public static let credentialInTemplate = DiagnosticCode(
     "E2034", "credential-in-template",

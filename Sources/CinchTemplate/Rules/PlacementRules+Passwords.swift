@@ -60,7 +60,7 @@ extension PlacementChecker {
     case .intrinsic(let intrinsic) where intrinsic.function == .ref:
       if intrinsic.argument.scalar == "AWS::NoValue" { return }
     case .scalar(let text):
-      if text.isEmpty || value.isNull { return }
+      if text.isEmpty || value.isNull || PlacementRules.isPlaceholderSecret(text) { return }
     case .mapping, .sequence:
       return
     case .intrinsic:
@@ -129,7 +129,9 @@ extension PlacementChecker {
   private mutating func judgeMapped(
     _ value: Node, mapping: String, lookup: SourceRange, property: String, path: TemplatePath
   ) {
-    guard case .scalar(let text) = value.value, !text.isEmpty, !value.isNull else { return }
+    guard case .scalar(let text) = value.value, !text.isEmpty, !value.isNull,
+      !PlacementRules.isPlaceholderSecret(text)
+    else { return }
     let inside = sites(within: value.range)
     if inside.contains(where: { $0.reference.kind.isSecure }) { return }
     let note = Diagnostic.Note(

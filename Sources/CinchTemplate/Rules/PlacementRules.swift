@@ -25,6 +25,14 @@ public enum PlacementRules {
   /// CloudFormation's limit on dynamic references in one template.
   public static let referenceLimit = 60
 
+  /// Whether a value written where a secret belongs is a placeholder rather than a secret:
+  /// nothing but punctuation and spaces (`<>`, `****`, `-`), or marked as an example (the
+  /// credential scanner's rule, E2034). A password-like property or a `NoEcho` default holding
+  /// one hides nothing (E2032, E2033).
+  public static func isPlaceholderSecret(_ text: String) -> Bool {
+    text.uppercased().contains("EXAMPLE") || !text.contains { $0.isLetter || $0.isNumber }
+  }
+
   /// Checks the sites `ReferenceFinder` found in `template` (sites of other files are ignored).
   public static func check(
     _ template: Template, sites: [ReferenceSite], into diagnostics: inout Diagnostics
