@@ -122,6 +122,9 @@ private struct Position {
   var live = true
   /// Inside an `Fn::If` without three arguments: liveness is asked of `Evaluator.isLive`.
   var liveFromEvaluator = false
+  /// The identifiers of the `Fn::ForEach` loops the walk is inside: each names the element of
+  /// an iteration, not a parameter or resource.
+  var loopIdentifiers: Set<String> = []
 
   init(from: String?, base: [String]) {
     self.from = from
@@ -357,6 +360,9 @@ private struct Builder {
     _ kind: GraphEdge.Kind, to target: String, range: SourceRange?, at: Position
   ) {
     guard let from = at.from else { return }
+    // One of a loop's makings using another (`NatGateway${Id}` the `EIP${Id}` of its
+    // iteration) is within the loop, which stands for both: no edge, and no cycle.
+    if target == from, Template.isLoop(String(from.drop { $0 != ":" }.dropFirst())) { return }
     let active: Bool
     if at.liveFromEvaluator {
       active = evaluator.isLive(at.syntax, into: &evaluated)
@@ -403,7 +409,9 @@ private struct Builder {
     for resource in template.resources {
       let base = ["Resources", resource.logicalID]
       if Template.isLoop(resource.logicalID) {
-        walk(resource.node, Position(from: nil, base: base))
+        walkLoop(
+          resource.node, Position(from: GraphNode.id(.resource, resource.logicalID), base: base),
+          madeAttributes: ["Type", "Condition", "DependsOn"])
         continue
       }
       let id = GraphNode.id(.resource, resource.logicalID)
@@ -433,6 +441,10 @@ private struct Builder {
     for output in template.outputs {
       let base = ["Outputs", output.name]
       let id = GraphNode.id(.output, output.name)
+      if Template.isLoop(output.name) {
+        walkLoop(output.node, Position(from: id, base: base), madeAttributes: ["Condition"])
+        continue
+      }
       if let condition = output.node["Condition"], let name = condition.scalar {
         conditionAttribute(name, node: condition, from: id, path: base + ["Condition"])
       }
@@ -448,6 +460,72 @@ private struct Builder {
         walk(node, Position(from: nil, base: [section]))
       }
     }
+  }
+
+  /// An `Fn::ForEach` loop of `Resources` or `Outputs` (`[Identifier, Collection, {Key: Body}]`):
+  /// what its bodies use, the loop uses, as the node that stands for what it makes, with its
+  /// identifier naming the element and not a parameter or resource. What a body's keys make
+  /// per element is not expanded: a name built from the identifier (`!Ref Subnet${Id}`) reaches
+  /// the loop's own makings and draws no edge. `madeAttributes`: the attributes of what a body
+  /// makes, read as such (`Condition`, a resource's `DependsOn`) rather than walked.
+  private mutating func walkLoop(_ node: Node, _ at: Position, madeAttributes: Set<String>) {
+    guard let loop = Template.Loop(node), let bodies = loop.body.mapping else {
+      // Malformed (the evaluator says so): only the parameters it uses are noted.
+      var noting = at
+      noting.from = nil
+      return walk(node, noting)
+    }
+    walk(loop.collection, at.child("1"))
+    let bodiesAt = Self.withIdentifiers(of: loop, at).child("2")
+    for body in bodies {
+      let bodyAt = bodiesAt.child(body.name)
+      if Template.isLoop(body.name) {
+        walkLoop(body.value, bodyAt, madeAttributes: madeAttributes)
+        continue
+      }
+      for entry in body.value.mapping ?? [] {
+        let entryAt = bodyAt.child(entry.name)
+        guard madeAttributes.contains(entry.name) else {
+          walk(entry.value, entryAt)
+          continue
+        }
+        switch entry.name {
+        case "Condition":
+          if let name = entry.value.scalar, let from = at.from {
+            conditionAttribute(
+              name, node: entry.value, from: from, path: entryAt.syntax.components)
+          }
+        case "DependsOn":
+          let names = entry.value.scalar == nil ? entry.value.sequence ?? [] : [entry.value]
+          for (position, item) in names.enumerated() {
+            guard let name = item.scalar, !bodiesAt.loopIdentifiers.contains(name),
+              !name.contains("${"), !name.contains("&{")
+            else { continue }
+            let itemAt = entry.value.scalar == nil ? entryAt.child(String(position)) : entryAt
+            if let target = index.resourceNodeID(name) {
+              edge(.dependsOn, to: target, range: item.range, at: itemAt)
+            } else if !template.mayDefineName(name) {
+              dangling(
+                template.danglingResourceMessage(name, in: "DependsOn"), range: item.range,
+                at: itemAt, logicalID: name)
+            }
+          }
+        default:
+          continue
+        }
+      }
+    }
+  }
+
+  /// `at` with the loop's identifier (or identifiers) in scope.
+  private static func withIdentifiers(of loop: Template.Loop, _ at: Position) -> Position {
+    var inside = at
+    if let identifier = loop.identifier.scalar {
+      inside.loopIdentifiers.insert(identifier)
+    } else {
+      inside.loopIdentifiers.formUnion((loop.identifier.sequence ?? []).compactMap(\.scalar))
+    }
+    return inside
   }
 
   /// A `Condition` attribute: always evaluated, so its edge is active even when it is false.
@@ -478,7 +556,17 @@ private struct Builder {
         conditionUse(name, node: entries[0].value, at: at.child("Condition"))
         return
       }
-      for entry in entries { walk(entry.value, at.child(entry.name)) }
+      for entry in entries {
+        // A loop among properties (`Fn::ForEach::Tags`) makes them per element, its identifier
+        // naming the element in its body.
+        if Template.isLoop(entry.name), let loop = Template.Loop(entry.value) {
+          let loopAt = at.child(entry.name)
+          walk(loop.collection, loopAt.child("1"))
+          walk(loop.body, Self.withIdentifiers(of: loop, loopAt).child("2"))
+        } else {
+          walk(entry.value, at.child(entry.name))
+        }
+      }
     case .intrinsic(let intrinsic):
       walkIntrinsic(intrinsic, node: node, at)
     }
@@ -491,6 +579,9 @@ private struct Builder {
     case .ref:
       guard let name = argument.scalar else {
         if argument.intrinsic != nil { refByComputedName = true }
+        if let made = nameMadePerElement(argument, at: at) {
+          edge(.ref, to: made, range: argument.range, at: at)
+        }
         return walk(argument, inside)
       }
       reference(name, kind: .ref, range: argument.range, at: at)
@@ -506,6 +597,11 @@ private struct Builder {
         name = String(text[..<dot])
         range = argument.range
       } else {
+        if let items = argument.sequence, items.count == 2,
+          let made = nameMadePerElement(items[0], at: at)
+        {
+          edge(.getAtt, to: made, range: items[0].range, at: at)
+        }
         return walk(argument, inside)
       }
       if let target = index.resourceNodeID(name) {
@@ -592,9 +688,20 @@ private struct Builder {
   }
 
   /// `Ref` or a `${Name}` in `Fn::Sub`: a parameter, a pseudo-parameter or a resource.
+  /// In a loop's body, `!Ref {Fn::Sub: Subnet${Id}}` names what a loop makes for the element:
+  /// the node of the loop that makes such names (each identifier standing for an element).
+  private func nameMadePerElement(_ argument: Node, at: Position) -> String? {
+    guard !at.loopIdentifiers.isEmpty, let intrinsic = argument.intrinsic,
+      intrinsic.function == .sub, let pattern = intrinsic.argument.scalar,
+      SubTemplate(pattern).firstUses.allSatisfy({ at.loopIdentifiers.contains($0.name) })
+    else { return nil }
+    return index.loopNodeID(making: pattern)
+  }
+
   private mutating func reference(
     _ name: String, kind: GraphEdge.Kind, range: SourceRange, at: Position
   ) {
+    if at.loopIdentifiers.contains(name) { return }
     if index.parameters.contains(name) {
       usedParameters.insert(name)
       edge(kind, to: GraphNode.id(.parameter, name), range: range, at: at)
@@ -629,7 +736,8 @@ private struct Builder {
       templateNode = argument
     }
     guard let text = templateNode.scalar else { return walk(argument, inside) }
-    for (name, span) in SubTemplate(text).firstUses where !variables.contains(name) {
+    for (name, span) in SubTemplate(text).firstUses
+    where !variables.contains(name) && !at.loopIdentifiers.contains(name) {
       if index.parameters.contains(name) || EvaluationInputs.pseudoParameterNames.contains(name)
         || index.resourceNodeID(name) != nil
       {

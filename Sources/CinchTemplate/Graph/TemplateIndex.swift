@@ -36,6 +36,12 @@ struct TemplateIndex: Sendable {
     return GraphNode.id(.resource, loop.logicalID)
   }
 
+  /// The loop whose body makes names shaped as `pattern` (`Subnet${Id}`, written in a loop's
+  /// body with that loop's identifier).
+  func loopNodeID(making pattern: String) -> String? {
+    loops.first { $0.names.makes(shape: pattern) }.map { GraphNode.id(.resource, $0.logicalID) }
+  }
+
   /// The type of the resource with this logical ID, read in place.
   private func type(of name: String) -> String? {
     template.resourcePosition(name).flatMap { template.resources[$0].type }

@@ -224,6 +224,21 @@ public struct Template: Sendable {
       return parts
     }
 
+    /// Whether a loop makes names of this shape: `Subnet${Id}` written in another loop's body,
+    /// its identifier standing for an element, as one of this loop's keys is written (each
+    /// placeholder standing for any element).
+    func makes(shape name: String) -> Bool {
+      let wanted = Self.shape(Self.parts(name))
+      return keys.contains { Self.shape($0) == wanted }
+    }
+
+    private static func shape(_ parts: [Part]) -> [Part] {
+      parts.map { part in
+        if case .placeholder = part { return .placeholder("", alphanumeric: false) }
+        return part
+      }
+    }
+
     /// Whether a loop can make the name: one of its keys with each placeholder replaced by an
     /// element of its loop's list, or by any text where the list is not written out.
     func makes(_ name: String) -> Bool {
