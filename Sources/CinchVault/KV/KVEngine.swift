@@ -17,8 +17,11 @@ struct KVEngine {
       "max_versions": .int, "cas_required": .bool, "delete_version_after": .durationSecond,
     ],
     "data": ["version": .int, "options": .map, "data": .map],
+    // The mount's `delete_version_after` is TypeSignedDurationSecond (a negative one disables
+    // it on every key), a key's TypeDurationSecond ("A negative duration will cause an error").
     "metadata": [
-      "max_versions": .int, "cas_required": .bool, "delete_version_after": .durationSecond,
+      "max_versions": .int, "cas_required": .bool,
+      "delete_version_after": .unsignedDurationSecond,
       "custom_metadata": .keyValuePairs,
     ],
     "delete": ["versions": .commaIntSlice],
@@ -100,7 +103,7 @@ struct KVEngine {
     case .update, .create:
       let maxVersions = try request.data.intField("max_versions")
       let casRequired = try request.data.flag("cas_required")
-      let after = try request.data.durationField("delete_version_after")
+      let after = try Self.deleteVersionAfter(request)
       if let maxVersions, maxVersions < 0 {
         throw VaultError.invalid("max_versions must not be negative")
       }
@@ -218,7 +221,7 @@ struct KVEngine {
     var update = KVMetadataUpdate()
     update.maxVersions = try request.data.intField("max_versions")
     update.casRequired = try request.data.flag("cas_required")
-    update.deleteVersionAfter = try request.data.durationField("delete_version_after")
+    update.deleteVersionAfter = try Self.deleteVersionAfter(request)
     if let maxVersions = update.maxVersions, maxVersions < 0 {
       throw VaultError.invalid("max_versions must not be negative")
     }
@@ -330,6 +333,12 @@ struct KVEngine {
     let version = try request.data.intField("version") ?? 0
     guard version >= 0 else { throw VaultError.invalid("version must be a non-negative integer") }
     return version
+  }
+
+  /// `delete_version_after` in nanoseconds, in whole seconds as Vault's framework hands a
+  /// duration field to its handler (`int(dur.Seconds())`: `1.5s` is 1s, `-500ms` is 0).
+  static func deleteVersionAfter(_ request: LogicalRequest) throws -> Int64? {
+    try request.data.durationSeconds("delete_version_after").map { Int64($0) * GoDuration.second }
   }
 
   func versions(_ request: LogicalRequest, message: String) throws -> [Int] {

@@ -266,6 +266,14 @@ import Testing
       increment.errors == [
         #"error converting input soon for field "increment": time: invalid duration "soon""#
       ])
+    // `increment` is `TypeDurationSecond`, which Vault's framework refuses negative.
+    let negative = await fixture.call(
+      "POST", "auth/token/renew", #"{"token":"\#(brief.token)","increment":"-1h"}"#)
+    #expect(negative.status == 400)
+    #expect(
+      negative.errors == [
+        #"error converting input -1h for field "increment": cannot provide negative value '-3600'"#
+      ])
     // Expired and not yet swept: a renewal must not bring it back.
     let later = fixture.later(by: 120)
     let expired = await fixture.call(

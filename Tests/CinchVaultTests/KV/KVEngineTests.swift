@@ -219,6 +219,49 @@ struct KVEngineTests {
     #expect(config.at("data", "delete_version_after") == .string("30m0s"))
   }
 
+  /// Vault types a key's `delete_version_after` `TypeDurationSecond` ("A negative duration will
+  /// cause an error"), so its framework refuses a negative one before the handler runs; the
+  /// mount's is `TypeSignedDurationSecond`, where a negative one disables the setting. A key's
+  /// `-1h` was stored, read back as `-1h0m0s` and ignored.
+  @Test("a key's negative delete_version_after is 400; the mount's disables the setting")
+  func negativeDeleteVersionAfter() async throws {
+    let vault = try await VaultFixture()
+    let root = try await vault.store.vaultRootToken()
+    for value in [#""-1h""#, "-60", #""-1d""#] {
+      let body = #"{"delete_version_after":\#(value)}"#
+      let created = await vault.http("POST", "secret/metadata/neg", body, token: root)
+      #expect(created.status == 400, "\(value): \(created.text)")
+      #expect(created.errors == ["error parsing 'delete_version_after'"], "\(value)")
+    }
+    #expect(await vault.http("GET", "secret/metadata/neg", token: root).status == 404)
+
+    await vault.http("PUT", "secret/data/neg", #"{"data":{"a":"1"}}"#, token: root)
+    let patched = await vault.http(
+      "PATCH", "secret/metadata/neg", #"{"delete_version_after":"-30m"}"#, token: root)
+    #expect(patched.status == 400)
+    #expect(patched.errors == ["error parsing 'delete_version_after'"])
+    let meta = await vault.http("GET", "secret/metadata/neg", token: root)
+    #expect(meta.at("data", "delete_version_after") == .string("0s"))
+    // Vault takes whole seconds (`int(dur.Seconds())`): less than a second below zero is 0.
+    #expect(
+      await vault.http(
+        "POST", "secret/metadata/neg", #"{"delete_version_after":"-500ms"}"#, token: root
+      ).status == 204)
+    #expect(
+      await vault.http("GET", "secret/metadata/neg", token: root).at("data", "delete_version_after")
+        == .string("0s"))
+
+    // The mount's negative value disables the key's.
+    #expect(
+      await vault.http("POST", "secret/config", #"{"delete_version_after":"-1s"}"#, token: root)
+        .status == 204)
+    await vault.http(
+      "POST", "secret/metadata/neg", #"{"delete_version_after":"1h"}"#, token: root)
+    let write = await vault.http("PUT", "secret/data/neg", #"{"data":{"a":"2"}}"#, token: root)
+    #expect(write.status == 200)
+    #expect(write.at("data", "deletion_time") == .string(""))
+  }
+
   @Test("durations take parseutil's day suffix: an integer and 'd'")
   func daySuffix() async throws {
     let vault = try await VaultFixture()
