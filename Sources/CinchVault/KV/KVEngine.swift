@@ -350,8 +350,10 @@ struct KVEngine {
     return versions
   }
 
+  /// The key's custom metadata, null when unset or empty, as Vault's map kept in protobuf reads
+  /// back (an empty map stored by an earlier cinch reads so too).
   static func custom(_ map: [String: String]?) -> JSONValue {
-    guard let map else { return .null }
+    guard let map, !map.isEmpty else { return .null }
     return .object(JSONObject(map.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
   }
 

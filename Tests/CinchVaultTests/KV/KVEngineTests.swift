@@ -262,6 +262,42 @@ struct KVEngineTests {
     #expect(write.at("data", "deletion_time") == .string(""))
   }
 
+  /// Vault keeps a key's metadata as protobuf, where an empty map is not kept: custom metadata
+  /// emptied by `{}` or by a patch removing its last key reads back `null`, not `{}`, in every
+  /// answer that carries it.
+  @Test("emptied custom_metadata reads back null, as Vault's protobuf map does")
+  func emptiedCustomMetadataIsNull() async throws {
+    let vault = try await VaultFixture()
+    let root = try await vault.store.vaultRootToken()
+    await vault.http(
+      "POST", "secret/metadata/cm", #"{"custom_metadata":{"owner":"jdoe"}}"#, token: root)
+    #expect(
+      await vault.http(
+        "POST", "secret/metadata/cm", #"{"custom_metadata":{}}"#, token: root
+      ).status == 204)
+    let write = await vault.http("PUT", "secret/data/cm", #"{"data":{"a":"1"}}"#, token: root)
+    #expect(write.at("data", "custom_metadata") == .null)
+    #expect(write.text.contains(#""custom_metadata":null"#))
+    let meta = await vault.http("GET", "secret/metadata/cm", token: root)
+    #expect(meta.text.contains(#""custom_metadata":null"#), "\(meta.text)")
+    let read = await vault.http("GET", "secret/data/cm", token: root)
+    #expect(read.text.contains(#""custom_metadata":null"#), "\(read.text)")
+    let subkeys = await vault.http("GET", "secret/subkeys/cm", token: root)
+    #expect(subkeys.text.contains(#""custom_metadata":null"#), "\(subkeys.text)")
+
+    // A merge patch removing the last key empties it too.
+    await vault.http(
+      "POST", "secret/metadata/cm", #"{"custom_metadata":{"owner":"jdoe"}}"#, token: root)
+    #expect(
+      await vault.http(
+        "PATCH", "secret/metadata/cm", #"{"custom_metadata":{"owner":null}}"#, token: root
+      ).status == 204)
+    let patched = await vault.http("GET", "secret/metadata/cm", token: root)
+    #expect(patched.text.contains(#""custom_metadata":null"#), "\(patched.text)")
+    let next = await vault.http("PUT", "secret/data/cm", #"{"data":{"a":"2"}}"#, token: root)
+    #expect(next.text.contains(#""custom_metadata":null"#), "\(next.text)")
+  }
+
   @Test("durations take parseutil's day suffix: an integer and 'd'")
   func daySuffix() async throws {
     let vault = try await VaultFixture()
