@@ -161,8 +161,9 @@ struct KVEngine {
 
   func subkeys(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
     let version = try versionField(request)
+    // As removeValues reads `maxDepth`: 0 is no limit, any other value a limit, so a negative
+    // depth stops where depth 1 does.
     let depth = try request.data.intField("depth") ?? 0
-    guard depth >= 0 else { throw VaultError.invalid("depth must be a non-negative integer") }
     guard let read = try await store.kvRead(mount: name, path: path, version: version) else {
       return nil
     }
@@ -175,7 +176,9 @@ struct KVEngine {
     return response
   }
 
-  /// Leaves and maps with no members become `null`; `depth` 0 is unlimited.
+  /// Leaves and maps with no members become `null`; `depth` 0 is unlimited, any other value
+  /// the deepest level walked (`maxDepth == 0 || currentDepth <= maxDepth` in Vault's
+  /// removeValues, where a negative one keeps the top level only).
   static func subkeys(_ value: JSONValue, depth: Int, level: Int) -> JSONValue {
     guard case .object(let object) = value else { return .null }
     var result = JSONObject()
@@ -329,10 +332,10 @@ struct KVEngine {
     }
   }
 
+  /// The `version` to read, 0 for the current one: pathDataRead and pathSubkeysRead take the
+  /// parameter only `if verParam > 0`, so a negative version reads the current one too.
   func versionField(_ request: LogicalRequest) throws -> Int {
-    let version = try request.data.intField("version") ?? 0
-    guard version >= 0 else { throw VaultError.invalid("version must be a non-negative integer") }
-    return version
+    max(try request.data.intField("version") ?? 0, 0)
   }
 
   /// `delete_version_after` in nanoseconds, in whole seconds as Vault's framework hands a

@@ -298,6 +298,36 @@ struct KVEngineTests {
     #expect(next.text.contains(#""custom_metadata":null"#), "\(next.text)")
   }
 
+  /// pathDataRead and pathSubkeysRead take `version` only `if verParam > 0`, and removeValues
+  /// limits the walk whenever `maxDepth` is not 0 (`currentDepth <= maxDepth`): a negative
+  /// version reads the current one and a negative depth keeps the top level only. Both were 400.
+  @Test("a negative version reads the current one; a negative depth keeps the top level")
+  func negativeVersionAndDepth() async throws {
+    let vault = try await VaultFixture()
+    let root = try await vault.store.vaultRootToken()
+    await vault.http("PUT", "secret/data/v", #"{"data":{"a":"1"}}"#, token: root)
+    await vault.http(
+      "PUT", "secret/data/v", #"{"data":{"a":"2","b":{"c":{"d":"3"}}}}"#, token: root)
+    for query in ["version=-1", "version=-99", "version=0"] {
+      let read = await vault.http("GET", "secret/data/v?\(query)", token: root)
+      #expect(read.status == 200, "\(query): \(read.text)")
+      #expect(read.at("data", "metadata", "version") == .integer(2), "\(query)")
+      #expect(read.at("data", "data", "a") == .string("2"), "\(query)")
+      let subkeys = await vault.http("GET", "secret/subkeys/v?\(query)", token: root)
+      #expect(subkeys.status == 200, "\(query): \(subkeys.text)")
+      #expect(subkeys.at("data", "metadata", "version") == .integer(2), "\(query)")
+    }
+    let expected = [
+      ("-1", #"{"a":null,"b":null}"#), ("1", #"{"a":null,"b":null}"#),
+      ("2", #"{"a":null,"b":{"c":null}}"#), ("0", #"{"a":null,"b":{"c":{"d":null}}}"#),
+    ]
+    for (depth, shape) in expected {
+      let subkeys = await vault.http("GET", "secret/subkeys/v?depth=\(depth)", token: root)
+      #expect(subkeys.status == 200, "depth \(depth): \(subkeys.text)")
+      #expect(subkeys.at("data", "subkeys")?.compact() == shape, "depth \(depth)")
+    }
+  }
+
   @Test("durations take parseutil's day suffix: an integer and 'd'")
   func daySuffix() async throws {
     let vault = try await VaultFixture()
