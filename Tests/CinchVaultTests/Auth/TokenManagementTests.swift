@@ -84,6 +84,7 @@ import Testing
     let own = await fixture.http("POST", "auth/token/lookup", "{}", token: root)
     #expect(own.data?["policies"] == .array([.string("root")]))
     #expect(own.data?["path"] == .string("auth/token/root"))
+    #expect(own.data?["id"] == .string(root))
     #expect(await fixture.call("POST", "auth/token/lookup", "{}").errors == ["missing token ID"])
     #expect(
       await fixture.call("POST", "auth/token/lookup-accessor", "{}").errors == [
