@@ -181,7 +181,9 @@ extension SQLiteStore {
       if let custom = update.customMetadata {
         var merged = createIfMissing ? [:] : (entry.attributes.customMetadata ?? [:])
         for (key, value) in custom { merged[key] = value }
-        entry.attributes.customMetadata = merged.isEmpty && createIfMissing ? [:] : merged
+        // Vault keeps KeyMetadata as protobuf, where an empty map is not kept: emptied (by
+        // `{}` or by a patch removing the last key), it reads back null.
+        entry.attributes.customMetadata = merged.isEmpty ? nil : merged
       }
       entry.attributes.updatedTime = now.timeIntervalSince1970
       try entry.save(db)

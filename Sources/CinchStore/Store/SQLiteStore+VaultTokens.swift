@@ -263,8 +263,9 @@ extension SQLiteStore {
       guard !info.isExpired(at: now) else { throw VaultError.invalid("token not found") }
       guard info.expiresAt != nil else { return (info, []) }
       guard info.renewable else { throw VaultError.invalid("lease is not renewable") }
-      let requested = min(
-        increment.flatMap { $0 > 0 ? $0 : nil } ?? info.ttl, Self.vaultMaxTokenTTL)
+      // Uncapped here: the warning below names the TTL asked for, as Vault's RenewToken hands
+      // the increment to CalculateTTL as given (`TTL of "900h0m0s" exceeded …`).
+      let requested = increment.flatMap { $0 > 0 ? $0 : nil } ?? info.ttl
       var seconds = requested
       var warnings: [String] = []
       // Vault's `CalculateTTL` for a renewal: the max TTL (the explicit one, else the

@@ -197,15 +197,20 @@ struct TokenHandler {
   }
 
   /// The `increment` of a renewal in seconds (nil: the token's TTL), as Vault's
-  /// `TypeDurationSecond` reads it.
+  /// `TypeDurationSecond` reads it: whole seconds, and never negative.
   static func increment(_ data: JSONObject) throws -> Int? {
+    let raw = data.string("increment") ?? data["increment"]?.compact() ?? ""
+    let prefix = "error converting input \(raw) for field \"increment\": "
     switch data.duration("increment") {
     case .absent: return nil
-    case .value(let nanos): return Int(nanos / GoDuration.second)
+    case .value(let nanos):
+      let seconds = Int(nanos / GoDuration.second)
+      guard seconds >= 0 else {
+        throw VaultError.invalid(prefix + "cannot provide negative value '\(seconds)'")
+      }
+      return seconds
     case .invalid:
-      let raw = data.string("increment") ?? data["increment"]?.compact() ?? ""
-      throw VaultError.invalid(
-        "error converting input \(raw) for field \"increment\": time: invalid duration \"\(raw)\"")
+      throw VaultError.invalid(prefix + "time: invalid duration \"\(raw)\"")
     }
   }
 

@@ -134,6 +134,9 @@ struct DatabaseEngine {
   /// statements. The TTLs are checked as they end up.
   func writeRole(_ roleName: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
     let data = request.data
+    // Vault's path_roles.go types both TTLs `TypeDurationSecond`: its framework refuses a
+    // negative one before the handler runs, rather than storing a role whose leases end at once.
+    try data.validate(["default_ttl": .unsignedDurationSecond, "max_ttl": .unsignedDurationSecond])
     let stored = try await store.databaseRole(mount: name, name: roleName)
     func statements(_ key: String) -> [String]? {
       guard let value = data[key], value != .null else { return nil }

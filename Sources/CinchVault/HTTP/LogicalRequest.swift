@@ -242,10 +242,11 @@ extension JSONObject {
 }
 
 /// The types of Vault's `framework.FieldSchema` that cinch's paths declare, read as the
-/// framework reads them (weakly, as mapstructure does). `durationSecond` takes a negative
-/// duration as given, for the fields whose handlers read a meaning into one;
-/// `unsignedDurationSecond` is `TypeDurationSecond` as the framework checks it, which refuses
-/// one (`cannot provide negative value`).
+/// framework reads them (weakly, as mapstructure does). `durationSecond` is
+/// `TypeSignedDurationSecond`, which takes a negative duration as given, for the few fields
+/// whose handlers read a meaning into one (KV's mount-level `delete_version_after`, where it
+/// disables); `unsignedDurationSecond` is `TypeDurationSecond`, every other duration field,
+/// which the framework refuses negative (`cannot provide negative value`).
 enum FieldType: Sendable {
   case bool, int, string, durationSecond, unsignedDurationSecond, map, keyValuePairs
   case commaIntSlice

@@ -99,12 +99,16 @@ public final class VaultAPI: Sendable {
     case "HEAD": operation = .header
     default: return Self.errorResponse(VaultError(status: 405, []))
     }
-    // Vault's own handlers for these two take GET (and HEAD for health) only
-    // (http/sys_health.go, http/sys_seal.go): anything else is 405, whatever its body.
+    // Vault's own handlers for these take GET (and HEAD for health; PUT and POST for init,
+    // which cinch does not serve) only (http/sys_health.go, http/sys_seal.go,
+    // http/sys_init.go): anything else is 405, whatever its body.
     if path == "sys/health", operation != .read, operation != .header {
       return Self.errorResponse(VaultError(status: 405, []))
     }
     if path == "sys/seal-status", method != "GET" {
+      return Self.errorResponse(VaultError(status: 405, []))
+    }
+    if path == "sys/init", !["GET", "PUT", "POST"].contains(method) {
       return Self.errorResponse(VaultError(status: 405, []))
     }
     // Response wrapping would hand back a wrapping token instead of the secret; answering in
@@ -165,12 +169,15 @@ public final class VaultAPI: Sendable {
       operation: operation, path: path, data: data, query: query, method: method, token: nil)
     logical.remoteAddress = request.remoteAddress
 
-    // Health and seal status need no token and are not audited.
+    // Health, seal status and init status need no token and are not audited.
     if path == "sys/health" {
       return Self.render(SystemHandler.health(query: query), operation: operation)
     }
     if path == "sys/seal-status", operation == .read {
       return Self.render(SystemHandler.sealStatus(), operation: operation)
+    }
+    if path == "sys/init", method == "GET" {
+      return Self.render(SystemHandler.initStatus(), operation: operation)
     }
 
     if caller == .http {

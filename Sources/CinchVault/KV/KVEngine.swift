@@ -17,8 +17,11 @@ struct KVEngine {
       "max_versions": .int, "cas_required": .bool, "delete_version_after": .durationSecond,
     ],
     "data": ["version": .int, "options": .map, "data": .map],
+    // The mount's `delete_version_after` is TypeSignedDurationSecond (a negative one disables
+    // it on every key), a key's TypeDurationSecond ("A negative duration will cause an error").
     "metadata": [
-      "max_versions": .int, "cas_required": .bool, "delete_version_after": .durationSecond,
+      "max_versions": .int, "cas_required": .bool,
+      "delete_version_after": .unsignedDurationSecond,
       "custom_metadata": .keyValuePairs,
     ],
     "delete": ["versions": .commaIntSlice],
@@ -100,7 +103,7 @@ struct KVEngine {
     case .update, .create:
       let maxVersions = try request.data.intField("max_versions")
       let casRequired = try request.data.flag("cas_required")
-      let after = try request.data.durationField("delete_version_after")
+      let after = try Self.deleteVersionAfter(request)
       if let maxVersions, maxVersions < 0 {
         throw VaultError.invalid("max_versions must not be negative")
       }
@@ -158,8 +161,9 @@ struct KVEngine {
 
   func subkeys(_ path: String, _ request: LogicalRequest) async throws -> LogicalResponse? {
     let version = try versionField(request)
+    // As removeValues reads `maxDepth`: 0 is no limit, any other value a limit, so a negative
+    // depth stops where depth 1 does.
     let depth = try request.data.intField("depth") ?? 0
-    guard depth >= 0 else { throw VaultError.invalid("depth must be a non-negative integer") }
     guard let read = try await store.kvRead(mount: name, path: path, version: version) else {
       return nil
     }
@@ -172,7 +176,9 @@ struct KVEngine {
     return response
   }
 
-  /// Leaves and maps with no members become `null`; `depth` 0 is unlimited.
+  /// Leaves and maps with no members become `null`; `depth` 0 is unlimited, any other value
+  /// the deepest level walked (`maxDepth == 0 || currentDepth <= maxDepth` in Vault's
+  /// removeValues, where a negative one keeps the top level only).
   static func subkeys(_ value: JSONValue, depth: Int, level: Int) -> JSONValue {
     guard case .object(let object) = value else { return .null }
     var result = JSONObject()
@@ -218,7 +224,7 @@ struct KVEngine {
     var update = KVMetadataUpdate()
     update.maxVersions = try request.data.intField("max_versions")
     update.casRequired = try request.data.flag("cas_required")
-    update.deleteVersionAfter = try request.data.durationField("delete_version_after")
+    update.deleteVersionAfter = try Self.deleteVersionAfter(request)
     if let maxVersions = update.maxVersions, maxVersions < 0 {
       throw VaultError.invalid("max_versions must not be negative")
     }
@@ -326,10 +332,16 @@ struct KVEngine {
     }
   }
 
+  /// The `version` to read, 0 for the current one: pathDataRead and pathSubkeysRead take the
+  /// parameter only `if verParam > 0`, so a negative version reads the current one too.
   func versionField(_ request: LogicalRequest) throws -> Int {
-    let version = try request.data.intField("version") ?? 0
-    guard version >= 0 else { throw VaultError.invalid("version must be a non-negative integer") }
-    return version
+    max(try request.data.intField("version") ?? 0, 0)
+  }
+
+  /// `delete_version_after` in nanoseconds, in whole seconds as Vault's framework hands a
+  /// duration field to its handler (`int(dur.Seconds())`: `1.5s` is 1s, `-500ms` is 0).
+  static func deleteVersionAfter(_ request: LogicalRequest) throws -> Int64? {
+    try request.data.durationSeconds("delete_version_after").map { Int64($0) * GoDuration.second }
   }
 
   func versions(_ request: LogicalRequest, message: String) throws -> [Int] {
@@ -341,8 +353,10 @@ struct KVEngine {
     return versions
   }
 
+  /// The key's custom metadata, null when unset or empty, as Vault's map kept in protobuf reads
+  /// back (an empty map stored by an earlier cinch reads so too).
   static func custom(_ map: [String: String]?) -> JSONValue {
-    guard let map else { return .null }
+    guard let map, !map.isEmpty else { return .null }
     return .object(JSONObject(map.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
   }
 

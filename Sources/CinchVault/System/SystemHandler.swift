@@ -93,6 +93,14 @@ struct SystemHandler {
     return response
   }
 
+  /// `GET sys/init` (no token needed; hvac's `sys.is_initialized()`): a store is initialized
+  /// once it exists, so it always is. Initializing (`PUT sys/init`) is not served.
+  static func initStatus() -> LogicalResponse {
+    var response = LogicalResponse(data: .object([("initialized", .bool(true))]))
+    response.unwrapped = true
+    return response
+  }
+
   static let version = "1.21.0+cinch"
 
   // MARK: Mounts

@@ -19,12 +19,14 @@ struct TransitEngine {
   static let schemas: [String: [String: FieldType]] = [
     "keys/:name": [
       "type": .string, "derived": .bool, "convergent_encryption": .bool, "exportable": .bool,
-      "allow_plaintext_backup": .bool, "context": .string, "auto_rotate_period": .durationSecond,
+      "allow_plaintext_backup": .bool, "context": .string,
+      "auto_rotate_period": .unsignedDurationSecond,
       "key_size": .int, "managed_key_name": .string, "managed_key_id": .string,
     ],
     "keys/:name/config": [
       "min_decryption_version": .int, "min_encryption_version": .int, "deletion_allowed": .bool,
-      "exportable": .bool, "allow_plaintext_backup": .bool, "auto_rotate_period": .durationSecond,
+      "exportable": .bool, "allow_plaintext_backup": .bool,
+      "auto_rotate_period": .unsignedDurationSecond,
     ],
     "keys/:name/rotate": ["managed_key_name": .string, "managed_key_id": .string],
     "encrypt": [

@@ -146,6 +146,23 @@ import _CinchTestSupport
     #expect(bad.stderr == "invalid boolean value \"maybe\" for -cas-required: parse error\n")
   }
 
+  /// Custom metadata emptied (here by removing its last key) is null, as Vault's KeyMetadata,
+  /// kept as protobuf, reads back: Vault's tables print `<nil>`, not `map[]`.
+  @Test func emptiedCustomMetadataPrintsNil() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "metadata", "put", "-custom-metadata=a=1", "secret/e")
+    let patch = try await workspace.cinch(
+      "kv", "metadata", "patch", "-remove-custom-metadata=a", "secret/e")
+    #expect(patch.status == 0, "\(patch.stderr)")
+    let get = try await workspace.cinch("kv", "metadata", "get", "secret/e")
+    #expect(get.stdout.contains("custom_metadata         <nil>\n"), "\(get.stdout)")
+    #expect(!get.stdout.contains("map[]"))
+    let put = try await workspace.cinch("kv", "put", "secret/e", "k=v")
+    #expect(put.stdout.contains("custom_metadata    <nil>\n"), "\(put.stdout)")
+    let json = try await workspace.cinch("kv", "metadata", "get", "-format=json", "secret/e")
+    #expect(json.stdout.contains(#""custom_metadata": null"#), "\(json.stdout)")
+  }
+
   /// `-remove-custom-metadata=KEY` (repeatable) takes keys out of the custom metadata.
   @Test func customMetadataKeysAreRemoved() async throws {
     let workspace = try await Workspace()

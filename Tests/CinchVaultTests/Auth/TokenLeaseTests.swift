@@ -183,6 +183,32 @@ import Testing
     #expect(left <= 30 && left > 0)
   }
 
+  /// Vault's RenewToken hands the increment to CalculateTTL as asked, so a capped renewal's
+  /// warning names it, as token create and lease renew name theirs: `900h`, not the system's
+  /// 768h it was first cut to.
+  @Test func aCappedRenewalNamesTheTTLAskedFor() async throws {
+    let fixture = try await VaultFixture()
+    let token = try await Self.child(fixture, #"{"ttl":"1h"}"#)
+    let renewed = await fixture.http(
+      "POST", "auth/token/renew-self", #"{"increment":"900h"}"#, token: token.token)
+    #expect(renewed.status == 200, "\(renewed.text)")
+    let warning = try #require(renewed.at("warnings")?.arrayValue?.first?.stringValue)
+    #expect(warning.hasPrefix(#"TTL of "900h0m0s" exceeded the effective max_ttl of ""#))
+    #expect(warning.hasSuffix(#""; TTL value is capped accordingly"#))
+    guard case .integer(let duration)? = renewed.at("auth", "lease_duration") else {
+      Issue.record("no lease_duration: \(renewed.text)")
+      return
+    }
+    #expect(duration <= 768 * 3600 && duration > 768 * 3600 - 60)
+    let created = await fixture.http(
+      "POST", "auth/token/create", #"{"ttl":"900h"}"#,
+      token: try await fixture.store.vaultRootToken())
+    #expect(
+      created.at("warnings")?.arrayValue?.first?.stringValue
+        == #"TTL of "900h0m0s" exceeded the effective max_ttl of "768h0m0s"; TTL value is capped accordingly"#
+    )
+  }
+
   @Test func createTakesVaultsParametersOrRefusesThem() async throws {
     let fixture = try await VaultFixture()
     let root = try await fixture.store.vaultRootToken()

@@ -84,6 +84,7 @@ import Testing
     let own = await fixture.http("POST", "auth/token/lookup", "{}", token: root)
     #expect(own.data?["policies"] == .array([.string("root")]))
     #expect(own.data?["path"] == .string("auth/token/root"))
+    #expect(own.data?["id"] == .string(root))
     #expect(await fixture.call("POST", "auth/token/lookup", "{}").errors == ["missing token ID"])
     #expect(
       await fixture.call("POST", "auth/token/lookup-accessor", "{}").errors == [
@@ -265,6 +266,14 @@ import Testing
     #expect(
       increment.errors == [
         #"error converting input soon for field "increment": time: invalid duration "soon""#
+      ])
+    // `increment` is `TypeDurationSecond`, which Vault's framework refuses negative.
+    let negative = await fixture.call(
+      "POST", "auth/token/renew", #"{"token":"\#(brief.token)","increment":"-1h"}"#)
+    #expect(negative.status == 400)
+    #expect(
+      negative.errors == [
+        #"error converting input -1h for field "increment": cannot provide negative value '-3600'"#
       ])
     // Expired and not yet swept: a renewal must not bring it back.
     let later = fixture.later(by: 120)

@@ -80,6 +80,19 @@ import Testing
     let garbled = await fixture.call("POST", "database/roles/ro", #"{"default_ttl":"abc"}"#)
     #expect(garbled.status == 400)
     #expect(garbled.errors == ["error parsing 'default_ttl'"])
+    // Both TTLs are Vault's `TypeDurationSecond`, refused negative by its framework (a role of
+    // `default_ttl=-1h` was stored and its credentials' leases ended as they began), before
+    // the handler asks a new role for what it lacks.
+    for (field, value) in [("default_ttl", #""-1h""#), ("max_ttl", "-60")] {
+      for role in ["ro", "new"] {
+        let negative = await fixture.call(
+          "POST", "database/roles/\(role)", #"{"\#(field)":\#(value)}"#)
+        #expect(negative.status == 400)
+        #expect(negative.errors == ["error parsing '\(field)'"], "\(role) \(field)")
+      }
+    }
+    #expect(
+      await fixture.call("GET", "database/roles/ro").at("data", "default_ttl") == .integer(7200))
 
     // A new role needs what an update may leave out.
     let bare = await fixture.call("POST", "database/roles/new", #"{"default_ttl":"2h"}"#)

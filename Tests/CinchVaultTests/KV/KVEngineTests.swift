@@ -219,6 +219,115 @@ struct KVEngineTests {
     #expect(config.at("data", "delete_version_after") == .string("30m0s"))
   }
 
+  /// Vault types a key's `delete_version_after` `TypeDurationSecond` ("A negative duration will
+  /// cause an error"), so its framework refuses a negative one before the handler runs; the
+  /// mount's is `TypeSignedDurationSecond`, where a negative one disables the setting. A key's
+  /// `-1h` was stored, read back as `-1h0m0s` and ignored.
+  @Test("a key's negative delete_version_after is 400; the mount's disables the setting")
+  func negativeDeleteVersionAfter() async throws {
+    let vault = try await VaultFixture()
+    let root = try await vault.store.vaultRootToken()
+    for value in [#""-1h""#, "-60", #""-1d""#] {
+      let body = #"{"delete_version_after":\#(value)}"#
+      let created = await vault.http("POST", "secret/metadata/neg", body, token: root)
+      #expect(created.status == 400, "\(value): \(created.text)")
+      #expect(created.errors == ["error parsing 'delete_version_after'"], "\(value)")
+    }
+    #expect(await vault.http("GET", "secret/metadata/neg", token: root).status == 404)
+
+    await vault.http("PUT", "secret/data/neg", #"{"data":{"a":"1"}}"#, token: root)
+    let patched = await vault.http(
+      "PATCH", "secret/metadata/neg", #"{"delete_version_after":"-30m"}"#, token: root)
+    #expect(patched.status == 400)
+    #expect(patched.errors == ["error parsing 'delete_version_after'"])
+    let meta = await vault.http("GET", "secret/metadata/neg", token: root)
+    #expect(meta.at("data", "delete_version_after") == .string("0s"))
+    // Vault takes whole seconds (`int(dur.Seconds())`): less than a second below zero is 0.
+    #expect(
+      await vault.http(
+        "POST", "secret/metadata/neg", #"{"delete_version_after":"-500ms"}"#, token: root
+      ).status == 204)
+    #expect(
+      await vault.http("GET", "secret/metadata/neg", token: root).at("data", "delete_version_after")
+        == .string("0s"))
+
+    // The mount's negative value disables the key's.
+    #expect(
+      await vault.http("POST", "secret/config", #"{"delete_version_after":"-1s"}"#, token: root)
+        .status == 204)
+    await vault.http(
+      "POST", "secret/metadata/neg", #"{"delete_version_after":"1h"}"#, token: root)
+    let write = await vault.http("PUT", "secret/data/neg", #"{"data":{"a":"2"}}"#, token: root)
+    #expect(write.status == 200)
+    #expect(write.at("data", "deletion_time") == .string(""))
+  }
+
+  /// Vault keeps a key's metadata as protobuf, where an empty map is not kept: custom metadata
+  /// emptied by `{}` or by a patch removing its last key reads back `null`, not `{}`, in every
+  /// answer that carries it.
+  @Test("emptied custom_metadata reads back null, as Vault's protobuf map does")
+  func emptiedCustomMetadataIsNull() async throws {
+    let vault = try await VaultFixture()
+    let root = try await vault.store.vaultRootToken()
+    await vault.http(
+      "POST", "secret/metadata/cm", #"{"custom_metadata":{"owner":"jdoe"}}"#, token: root)
+    #expect(
+      await vault.http(
+        "POST", "secret/metadata/cm", #"{"custom_metadata":{}}"#, token: root
+      ).status == 204)
+    let write = await vault.http("PUT", "secret/data/cm", #"{"data":{"a":"1"}}"#, token: root)
+    #expect(write.at("data", "custom_metadata") == .null)
+    #expect(write.text.contains(#""custom_metadata":null"#))
+    let meta = await vault.http("GET", "secret/metadata/cm", token: root)
+    #expect(meta.text.contains(#""custom_metadata":null"#), "\(meta.text)")
+    let read = await vault.http("GET", "secret/data/cm", token: root)
+    #expect(read.text.contains(#""custom_metadata":null"#), "\(read.text)")
+    let subkeys = await vault.http("GET", "secret/subkeys/cm", token: root)
+    #expect(subkeys.text.contains(#""custom_metadata":null"#), "\(subkeys.text)")
+
+    // A merge patch removing the last key empties it too.
+    await vault.http(
+      "POST", "secret/metadata/cm", #"{"custom_metadata":{"owner":"jdoe"}}"#, token: root)
+    #expect(
+      await vault.http(
+        "PATCH", "secret/metadata/cm", #"{"custom_metadata":{"owner":null}}"#, token: root
+      ).status == 204)
+    let patched = await vault.http("GET", "secret/metadata/cm", token: root)
+    #expect(patched.text.contains(#""custom_metadata":null"#), "\(patched.text)")
+    let next = await vault.http("PUT", "secret/data/cm", #"{"data":{"a":"2"}}"#, token: root)
+    #expect(next.text.contains(#""custom_metadata":null"#), "\(next.text)")
+  }
+
+  /// pathDataRead and pathSubkeysRead take `version` only `if verParam > 0`, and removeValues
+  /// limits the walk whenever `maxDepth` is not 0 (`currentDepth <= maxDepth`): a negative
+  /// version reads the current one and a negative depth keeps the top level only. Both were 400.
+  @Test("a negative version reads the current one; a negative depth keeps the top level")
+  func negativeVersionAndDepth() async throws {
+    let vault = try await VaultFixture()
+    let root = try await vault.store.vaultRootToken()
+    await vault.http("PUT", "secret/data/v", #"{"data":{"a":"1"}}"#, token: root)
+    await vault.http(
+      "PUT", "secret/data/v", #"{"data":{"a":"2","b":{"c":{"d":"3"}}}}"#, token: root)
+    for query in ["version=-1", "version=-99", "version=0"] {
+      let read = await vault.http("GET", "secret/data/v?\(query)", token: root)
+      #expect(read.status == 200, "\(query): \(read.text)")
+      #expect(read.at("data", "metadata", "version") == .integer(2), "\(query)")
+      #expect(read.at("data", "data", "a") == .string("2"), "\(query)")
+      let subkeys = await vault.http("GET", "secret/subkeys/v?\(query)", token: root)
+      #expect(subkeys.status == 200, "\(query): \(subkeys.text)")
+      #expect(subkeys.at("data", "metadata", "version") == .integer(2), "\(query)")
+    }
+    let expected = [
+      ("-1", #"{"a":null,"b":null}"#), ("1", #"{"a":null,"b":null}"#),
+      ("2", #"{"a":null,"b":{"c":null}}"#), ("0", #"{"a":null,"b":{"c":{"d":null}}}"#),
+    ]
+    for (depth, shape) in expected {
+      let subkeys = await vault.http("GET", "secret/subkeys/v?depth=\(depth)", token: root)
+      #expect(subkeys.status == 200, "depth \(depth): \(subkeys.text)")
+      #expect(subkeys.at("data", "subkeys")?.compact() == shape, "depth \(depth)")
+    }
+  }
+
   @Test("durations take parseutil's day suffix: an integer and 'd'")
   func daySuffix() async throws {
     let vault = try await VaultFixture()

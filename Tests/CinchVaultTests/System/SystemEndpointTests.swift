@@ -64,6 +64,24 @@ import Testing
     #expect(status.at("t") == .integer(1))
   }
 
+  /// hvac's `sys.is_initialized()` reads `GET sys/init`, unauthenticated and unaudited in
+  /// Vault (http/sys_init.go); it answered "no handler for route".
+  @Test func initStatusAnswersWithoutAToken() async throws {
+    let fixture = try await VaultFixture()
+    let status = await fixture.http("GET", "sys/init", token: nil)
+    #expect(status.status == 200, "\(status.text)")
+    #expect(status.text == #"{"initialized":true}"# + "\n")
+    #expect(status.headers.contains { $0 == ("Content-Type", "application/json") })
+    for method in ["DELETE", "PATCH", "LIST", "HEAD"] {
+      let reply = await fixture.http(method, "sys/init", token: nil)
+      #expect(reply.status == 405, "\(method): \(reply.status)")
+    }
+    // Initializing is not served: the store is initialized when it is made.
+    let root = try await fixture.store.vaultRootToken()
+    let put = await fixture.http("PUT", "sys/init", #"{"secret_shares":1}"#, token: root)
+    #expect(put.status == 404, "\(put.text)")
+  }
+
   /// Vault's health and seal-status handlers take GET (and HEAD, for health) only.
   @Test func healthAndSealStatusRefuseOtherMethods() async throws {
     let fixture = try await VaultFixture()
