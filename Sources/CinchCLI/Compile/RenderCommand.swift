@@ -191,9 +191,18 @@ struct RenderCommand: AsyncParsableCommand {
         "cinch: nothing written: fix the errors \(diagnosticOutput.wherePrinted) and run again\n")
     } else {
       try refuseOverwriting(session.templates + [lock], with: artifacts)
+      // Without a lock nothing is vouched for (each entry is `"locked": false`): said once in
+      // the summary, not per reference as a lock's gap is (E4007).
+      let unlocked =
+        lockfile == nil && !missing.isEmpty
+        ? "no '\(lock)': \(missing.count) reference\(missing.count == 1 ? "" : "s") taken at the "
+          + "store's current version, which no lock vouches for (run 'cinch lock' to pin "
+          + (missing.count == 1 ? "it)" : "them)")
+        : nil
       try write(
         artifacts, manifest: manifest,
-        removing: staleOutputs(of: artifacts, sparing: session.templates + [lock]))
+        removing: staleOutputs(of: artifacts, sparing: session.templates + [lock]),
+        unlocked: unlocked)
     }
     try diagnosticOutput.emit(
       session.run.diagnostics, documents: session.run.documents, files: session.templates.count,
@@ -232,7 +241,9 @@ struct RenderCommand: AsyncParsableCommand {
       }
   }
 
-  private func write(_ artifacts: [Artifact], manifest: String, removing stale: [String]) throws {
+  private func write(
+    _ artifacts: [Artifact], manifest: String, removing stale: [String], unlocked: String?
+  ) throws {
     let mode: mode_t = self.mode == .inline ? 0o600 : 0o644
     if output == "-" {
       for artifact in artifacts { Output.stdoutBytes(artifact.bytes) }
@@ -257,6 +268,7 @@ struct RenderCommand: AsyncParsableCommand {
     if self.mode == .inline {
       line += "; they hold secret values and are readable only by you (mode 0600)"
     }
+    if let unlocked { line += "; " + unlocked }
     if removed > 0 {
       line +=
         "; removed \(removed) file\(removed == 1 ? "" : "s") of the previous render that this "

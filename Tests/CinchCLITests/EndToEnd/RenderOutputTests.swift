@@ -104,6 +104,34 @@ import _CinchTestSupport
     #expect(lockedManifest.contains(#""parameterOverrides": []"#), "\(lockedManifest)")
   }
 
+  /// Without a lockfile every pin is the store's current version: said once, in the summary.
+  @Test func aRenderWithoutALockSaysSo() async throws {
+    let root = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    func run(_ arguments: String...) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(arguments, in: root)
+    }
+    #expect(try await run("init").status == 0)
+    let put = try await run(
+      "ssm", "put-parameter", "--name", "/app/host", "--type", "String", "--value", "h")
+    #expect(put.status == 0, "\(put.stderr)")
+    try """
+    Resources:
+      Topic: {Type: AWS::SNS::Topic, Properties: {TopicName: '{{resolve:ssm:/app/host}}'}}
+
+    """.write(to: root.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+    let render = try await run("render", "t.yaml", "-o", "out")
+    #expect(render.status == 0, "\(render.stderr)")
+    #expect(
+      render.stdout
+        == "rendered 1 file to out/ (pin mode) with manifest.json; no 'cinch.lock': 1 reference "
+        + "taken at the store's current version, which no lock vouches for (run 'cinch lock' to "
+        + "pin it)\n", "\(render.stdout)")
+    #expect(try await run("lock", "t.yaml").status == 0)
+    let locked = try await run("render", "-o", "out")
+    #expect(locked.stdout == "rendered 1 file to out/ (pin mode) with manifest.json\n")
+  }
+
   /// Inline output replaces references with values; a reference only the deploy can name (it
   /// waits on a resource of the stack or an import) has none yet: left as written, and said.
   @Test func inlineLeavesWhatOnlyTheDeployCanNameAndSaysSo() async throws {
