@@ -102,7 +102,7 @@ public struct CinchMain: AsyncParsableCommand {
       // One line, whatever a flag or file name held: control characters (a newline, an escape
       // sequence) become U+FFFD, as in a finding.
       Output.stderr("cinch: error: \(HumanDiagnosticRenderer.sanitized(failure.message))\n")
-      terminate(ExitStatus.failure)
+      terminate(failure.status)
     } catch {
       // The command groups that mirror the vault CLI use its exit codes (1 local, 2 remote).
       if let code = VaultCommandLine.exitCode(for: error, arguments: arguments) {

@@ -39,7 +39,7 @@ struct EvaluationOptions: ParsableArguments {
 
   /// Reads the parameter files (their problems become diagnostics) and builds the inputs.
   func inputs(into diagnostics: inout Diagnostics) throws -> EvaluationInputs {
-    try settings.inputs(into: &diagnostics)
+    try settings().inputs(into: &diagnostics)
   }
 
   /// Whether no evaluation flag was given (so a lockfile's recorded inputs may stand in).
@@ -48,14 +48,17 @@ struct EvaluationOptions: ParsableArguments {
       && stackName == nil
   }
 
-  var settings: EvaluationSettings {
+  /// The flags as plain values, `--parameter-overrides file://…` read into its pairs: as the
+  /// command runs, so that a file that does not read is an I/O failure (exit 2) said as
+  /// `--parameters` says it, not a usage error of the parser's.
+  func settings() throws -> EvaluationSettings {
     EvaluationSettings(
-      parameterFiles: parameterFiles, parameterOverrides: parameterOverrides, region: region,
+      parameterFiles: parameterFiles,
+      parameterOverrides: try Self.expandingFiles(parameterOverrides), region: region,
       accountID: accountId, stackName: stackName)
   }
 
   mutating func validate() throws {
-    parameterOverrides = try Self.expandingFiles(parameterOverrides)
     if let accountId, !EvaluationSettings.isAccountID(accountId) {
       throw ValidationError("--account-id must be 12 digits")
     }
@@ -92,7 +95,11 @@ extension EvaluationOptions {
       ParameterInputsReader.read(file, into: &parameters, diagnostics: &diagnostics)
       if let problem = diagnostics.items.first(where: { $0.severity == .error }) {
         let at = problem.range.map { ":\($0.start.line):\($0.start.column)" } ?? ""
-        throw CommandFailure(message: "--parameter-overrides \(argument)\(at): \(problem.message)")
+        // What the file says is wrong, as a `--parameters` file's problems are (exit 1); a
+        // file that cannot be read at all is an I/O failure (exit 2).
+        throw CommandFailure(
+          message: "--parameter-overrides \(argument)\(at): \(problem.message)",
+          status: ExitStatus.findings)
       }
       // In the file's order, as the pairs would be typed.
       expanded += parameters.sorted {
@@ -247,9 +254,13 @@ struct CommandFailure: Error, CustomStringConvertible {
     var reason: String
   }
 
-  init(message: String, place: Place? = nil) {
+  /// The exit status: a failure of the run (2) unless the input it read was wrong (1).
+  var status = ExitStatus.failure
+
+  init(message: String, place: Place? = nil, status: Int32 = ExitStatus.failure) {
     self.message = message
     self.place = place
+    self.status = status
   }
 
   var description: String { message }

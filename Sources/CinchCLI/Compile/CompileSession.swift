@@ -59,7 +59,7 @@ struct CompileSession {
       templates = TemplateAnalysisRun.distinct(files)
     }
     removedTemplates = removed
-    var settings = Self.settings(evaluation.settings, over: previous?.inputs, paths: paths)
+    var settings = Self.settings(try evaluation.settings(), over: previous?.inputs, paths: paths)
     if let previous {
       settings.recordedIn = lockPath
       settings.recordedOverrides = Set(previous.inputs.parameterOverrides).intersection(

@@ -19,8 +19,9 @@ struct CheckCommand: AsyncParsableCommand {
       reference, the secret is not scheduled for deletion, and no pin in the lock is behind. \
       No value is read and nothing is decrypted, so a role that may only describe entries \
       suffices. Offline (--offline, or no store), the same questions are answered from the \
-      lockfile alone, so a pull request from a fork is still checked. JSON keys are verified \
-      by 'cinch lock', which records them; check trusts the lock for them. Online, what a \
+      lockfile alone, so a pull request from a fork is still checked. A JSON key is verified \
+      by 'cinch lock', which records it, and check trusts the lock for it; without a lock \
+      entry, the embedded store's list of a value's keys answers (AWS keeps none). Online, what a \
       resource reads when it runs (an ECS container's Secrets, a CodeBuild variable, an RDS \
       proxy's SecretArn) must exist too, with the version, label or stage it names.
 

@@ -16,7 +16,7 @@ struct TemplateAnalysisRun {
   init(files: [String], limits: ParseLimits, evaluation: EvaluationOptions, graph: Bool = true)
     throws
   {
-    try self.init(files: files, limits: limits, settings: evaluation.settings, graph: graph)
+    try self.init(files: files, limits: limits, settings: evaluation.settings(), graph: graph)
   }
 
   /// `referencesKnown` is given every template's analysis as soon as its references are

@@ -42,7 +42,8 @@ import _CinchTestSupport
   }
 
   /// The same file given as `--parameter-overrides file://` is refused the same way: one line,
-  /// exit 1, no usage text, nothing printed.
+  /// exit 1, no usage text, nothing printed; a file that is not there is an I/O failure, exit 2,
+  /// as a `--parameters` file that is not there is.
   @Test func anOverridesFileThatDoesNotReadIsOneLine() async throws {
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -57,5 +58,13 @@ import _CinchTestSupport
     #expect(!result.stderr.contains("Usage"), "\(result.stderr)")
     #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     #expect(result.stderr.contains("file://values.yaml: the file holds no values"))
+    for flag in ["--parameter-overrides", "--parameters"] {
+      let missing = try await CinchProcess.run(
+        ["refs", "stack.yaml", flag, flag == "--parameters" ? "gone.json" : "file://gone.json"],
+        in: directory)
+      #expect(missing.status == 2, "\(flag): \(missing.stderr)")
+      #expect(missing.stderr.hasPrefix("cinch: error: "), "\(missing.stderr)")
+      #expect(missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
+    }
   }
 }
