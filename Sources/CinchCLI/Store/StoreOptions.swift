@@ -15,7 +15,7 @@ struct StoreOptions: ParsableArguments {
   @Option(
     name: .customLong("store"),
     help: ArgumentHelp(
-      "The store: a file (default: $CINCH_STORE or .cinch/store.db), or aws://REGION for AWS.",
+      "The store: a file (default: $CINCH_STORE or .cinch/store.db), or aws://REGION for AWS itself; init, rekey, serve, audit, rotate, rotation, iam and the Vault commands work on a file only.",
       valueName: "path|aws://REGION"))
   var store: String?
 
