@@ -193,6 +193,20 @@ public struct EncryptionKeyResolver: Sendable {
   public func resolve(_ queries: EncryptionKeyQueries) async throws -> EncryptionKeys {
     var result = EncryptionKeys(isConfigured: true)
     var classified: [String: EncryptionKey?] = [:]
+    /// Why a key could not be described, by the id the store records.
+    var refusals: [String: String] = [:]
+    func classifying(_ keyID: String) async throws -> EncryptionKey? {
+      if let known = classified[keyID] { return known }
+      let key: EncryptionKey?
+      do {
+        key = try await classify(keyID)
+      } catch let error as StoreError {
+        refusals[keyID] = error.code
+        key = nil
+      }
+      classified[keyID] = key
+      return key
+    }
     let sorted = queries.entries.sorted(by: {
       ($0.entry, $0.version ?? 0) < ($1.entry, $1.version ?? 0)
     })
@@ -217,16 +231,20 @@ public struct EncryptionKeyResolver: Sendable {
       case .versionNotFound: result.entries[query] = .versionNotFound
       case .unencrypted: result.entries[query] = .unencrypted
       case .keyID(let keyID):
-        if classified[keyID] == nil { classified[keyID] = try await classify(keyID) }
-        result.entries[query] = (classified[keyID] ?? nil).map(EncryptionKeyState.key) ?? .unknown
+        if let key = try await classifying(keyID) {
+          result.entries[query] = .key(key)
+        } else {
+          result.entries[query] =
+            refusals[keyID].map { .undescribed(keyID: keyID, reason: $0) }
+            ?? .unknown
+        }
       }
     }
     for path in queries.paths.sorted() {
       var found: Set<EncryptionKey> = []
       for source in sources where source.kinds.contains(.parameter) {
         for keyID in try await source.recordedKeys(underPath: path) {
-          if classified[keyID] == nil { classified[keyID] = try await classify(keyID) }
-          if let key = classified[keyID] ?? nil, key.isCustomerManaged { found.insert(key) }
+          if let key = try await classifying(keyID), key.isCustomerManaged { found.insert(key) }
         }
       }
       result.paths[path] = found.sorted()
@@ -235,7 +253,8 @@ public struct EncryptionKeyResolver: Sendable {
   }
 
   /// The key's ARN and manager. A key the store does not know but names by ARN belongs to
-  /// another account: AWS-managed keys cannot be shared, so it is customer-managed.
+  /// another account: AWS-managed keys cannot be shared, so it is customer-managed. Any other
+  /// refusal is thrown, for the caller to say.
   func classify(_ recorded: String) async throws -> EncryptionKey? {
     if Self.awsManagedAliases.contains(recorded) {
       return EncryptionKey(
@@ -245,8 +264,8 @@ public struct EncryptionKeyResolver: Sendable {
     let metadata: KeyMetadata
     do {
       metadata = try await keys.describeKey(DescribeKeyRequest(keyID: recorded)).keyMetadata
-    } catch is StoreError {
-      guard recorded.hasPrefix("arn:"), recorded.contains(":key/") else { return nil }
+    } catch let error as StoreError {
+      guard recorded.hasPrefix("arn:"), recorded.contains(":key/") else { throw error }
       return EncryptionKey(arn: recorded, recordedAs: recorded, isCustomerManaged: true)
     }
     return EncryptionKey(

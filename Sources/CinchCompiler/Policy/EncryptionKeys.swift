@@ -71,6 +71,10 @@ public enum EncryptionKeyState: Sendable, Hashable {
   /// A `String` or `StringList` parameter: nothing to decrypt.
   case unencrypted
   case key(EncryptionKey)
+  /// The store names the key (`keyID`, as recorded), but KMS would not describe it (`reason`:
+  /// the error code, `AccessDeniedException` without `kms:DescribeKey`, `NotFoundException`
+  /// for a deleted key), so whether it is customer-managed is not known.
+  case undescribed(keyID: String, reason: String)
 }
 
 /// The keys of the entries a set of templates reads, looked up before policies are generated

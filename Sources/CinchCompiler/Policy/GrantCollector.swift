@@ -766,6 +766,13 @@ struct GrantCollector {
     case .unknown:
       unknownKeys.insert(read.kind)
       return []
+    case .undescribed(let keyID, let reason):
+      // The policy would be short of the key's grant, and the deploy refused its decrypt.
+      report(
+        .encryptionKeyUndescribed,
+        "\(read.kind.rawValue) '\(query.entry.name)' is encrypted under KMS key '\(keyID)', which the store would not describe (\(reason)): no kms:Decrypt statement is generated for it; one is needed if the key is customer-managed (give the identity that runs cinch kms:DescribeKey, or grant the decrypt by hand)",
+        read.reason)
+      return []
     }
   }
 

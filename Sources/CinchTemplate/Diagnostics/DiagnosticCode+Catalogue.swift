@@ -376,6 +376,10 @@ extension DiagnosticCode {
     "I6002", "encryption-key-unknown",
     "The store does not say which KMS key protects a parameter or secret, so no `kms:Decrypt` statement is generated for it; one is needed if the key is customer-managed."
   )
+  public static let encryptionKeyUndescribed = DiagnosticCode(
+    "W6012", "encryption-key-undescribed",
+    "The store names the KMS key of a parameter or secret, but KMS would not describe it (no `kms:DescribeKey` for the identity running cinch, or the key is gone), so whether it is customer-managed is not known and no `kms:Decrypt` statement is generated for it: the policy may be short of one."
+  )
   public static let readNotInPolicy = DiagnosticCode(
     "W6003", "read-not-in-policy",
     "A read whose parameter or secret is not known before deploy (it waits on an input, an import or an attribute), so no statement names it; set the input or grant it by hand."
@@ -439,6 +443,6 @@ extension DiagnosticCode {
     parameterTypeNotPinned, notRendered, outputCollision, leftForTheDeploy,
     crossAccountSecret, encryptionKeyUnknown, readNotInPolicy, consumerWithoutRole,
     entryNamedByTemplate, consumerReadsAsItsUser, roleLacksRead, readGrantedOnAny,
-    policyTooLarge, nameFixedByInputs, readOutlivesItsCondition,
+    policyTooLarge, nameFixedByInputs, readOutlivesItsCondition, encryptionKeyUndescribed,
   ]
 }

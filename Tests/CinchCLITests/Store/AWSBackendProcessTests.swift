@@ -557,6 +557,45 @@ import _CinchTestSupport
     #expect(!elsewhere.stdout.contains(keyID))
   }
 
+  /// A key the store names but KMS will not describe (gone, or no kms:DescribeKey) leaves the
+  /// policy short of its decrypt: said, naming the key and KMS's answer (W6012), not taken
+  /// for a store that keeps no key metadata (I6002).
+  @Test func aKeyKMSWillNotDescribeIsNamed() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://eu-west-1"])
+    // moto takes a SecureString under an alias it does not have; AWS would once the key is gone.
+    let put = try await CinchProcess.run(
+      [
+        "ssm", "put-parameter", "--name", "/undescribed/pw", "--value", "s3cr3t", "--type",
+        "SecureString", "--key-id", "alias/no-such-key",
+      ], in: directory, environment: environment)
+    #expect(put.status == 0, "\(put.stderr)")
+    try """
+    Resources:
+      Db:
+        Type: AWS::RDS::DBInstance
+        Properties:
+          MasterUserPassword: '{{resolve:ssm-secure:/undescribed/pw}}'
+
+    """.write(
+      to: directory.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+    let policy = try await CinchProcess.run(
+      [
+        "policy", "t.yaml", "--account-id", "123456789012", "--region", "eu-west-1", "--profile",
+        "deploy",
+      ], in: directory, environment: environment)
+    #expect(policy.status == 0, "\(policy.stderr)")
+    #expect(
+      policy.stderr.contains(
+        "warning[W6012]: parameter '/undescribed/pw' is encrypted under KMS key "
+          + "'alias/no-such-key', which the store would not describe (NotFoundException)"),
+      "\(policy.stderr)")
+    #expect(!policy.stderr.contains("I6002"), "\(policy.stderr)")
+    #expect(!policy.stdout.contains("kms:Decrypt"))
+  }
+
   @Test func secretsmanagerCommandsWorkAgainstAWSUnchanged() async throws {
     let endpoint = try await MotoServer.shared.start()
     let environment = Self.environment(endpoint, ["CINCH_STORE": "aws://ca-central-1"])
