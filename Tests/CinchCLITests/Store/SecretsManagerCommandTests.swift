@@ -282,6 +282,17 @@ import _CinchTestSupport
     ])
     let registered = try await project.run(["rotation", "register", "flaky", "--", script])
     #expect(registered.stdout == "registered rotator 'flaky': \(script)\n")
+    // A name taken is refused, naming the flag that replaces it, which does.
+    let again = try await project.run(["rotation", "register", "flaky", "--", script])
+    #expect(again.status == 2)
+    #expect(
+      again.stderr
+        == "cinch: A rotator named 'flaky' is already registered; deregister it first, or pass "
+        + "--replace.\n")
+    let replaced = try await project.run([
+      "rotation", "register", "flaky", "--replace", "--", script,
+    ])
+    #expect(replaced.stdout == "registered rotator 'flaky': \(script)\n")
     let list = try await project.run(["rotation", "list"])
     #expect(list.stdout.contains("flaky     \(script)\n"))
 
