@@ -76,7 +76,7 @@ struct RotateSecretCommand: AsyncParsableCommand {
         lambdaARN = try input.string(
           "RotationLambdaARN", flag: rotationLambdaARN, option: "--rotation-lambda-arn")
       } else {
-        let embedded = try await storeOptions.openForSecrets()
+        let embedded = try await storeOptions.openForSecrets(regionFlag: global.region)
         store = embedded
         lambdaARN =
           try rotator.map { try Self.lambdaARN(rotator: $0, embedded.configuration) }

@@ -125,11 +125,11 @@ extension AWSStructures {
 extension StoreOptions {
   /// `openForAWSCommand`, for commands that may rotate: command rotators run with the store's
   /// location and the key file's path in their environment (never key material), this `cinch`
-  /// as `$CINCH` and first on `PATH`.
+  /// as `$CINCH` and first on `PATH`. The store's region is `--region` when given.
   func openForSecrets(
-    _ environment: [String: String] = ProcessEnvironment.current
+    _ environment: [String: String] = ProcessEnvironment.current, regionFlag: String? = nil
   ) async throws -> SQLiteStore {
-    let store = try await openForAWSCommand()
+    let store = try await openForAWSCommand(regionFlag: regionFlag)
     return store.withRotationHost(rotationHost(environment))
   }
 
