@@ -205,7 +205,7 @@ struct AWSJSONEndpointTests {
     let missing = await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{}"))
     try expectError(missing, "ValidationException")
     #expect(
-      try json(missing)["message"]?.stringValue
+      try json(missing)["Message"]?.stringValue
         == "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null"
     )
     try expectError(
@@ -236,6 +236,51 @@ struct AWSJSONEndpointTests {
     #expect(
       try json(response)["Message"]?.stringValue
         == "Secrets Manager can't find the specified secret.")
+  }
+
+  /// An error body spells its message member as the error's shape does in the service's model
+  /// (`AWSErrorShapes`): Parameter Store's `ValidationException`, `InvalidNextToken`,
+  /// `InvalidFilterValue` and `AccessDeniedException` have `Message`, its `ParameterNotFound`
+  /// `message`. botocore reads either; a client generated from the model may read only its own.
+  @Test func errorBodiesSpellMessageAsTheirShapeDoes() async throws {
+    let fixture = try await Fixture()
+    let cases: [(target: String, body: String, key: AccessKey?, code: String, member: String)] = [
+      ("AmazonSSM.GetParameter", #"{"Name": "/nope"}"#, nil, "ParameterNotFound", "message"),
+      (
+        "AmazonSSM.PutParameter", #"{"Name": "/app/db", "Value": "v", "Type": "String"}"#, nil,
+        "ParameterAlreadyExists", "message"
+      ),
+      ("AmazonSSM.GetParameter", "{}", nil, "ValidationException", "Message"),
+      (
+        "AmazonSSM.DescribeParameters", #"{"NextToken": "bad"}"#, nil, "InvalidNextToken", "Message"
+      ),
+      (
+        "AmazonSSM.DescribeParameters",
+        #"{"ParameterFilters": [{"Key": "Type", "Values": ["Nope"]}]}"#, nil,
+        "InvalidFilterValue", "Message"
+      ),
+      (
+        "AmazonSSM.GetParameter", #"{"Name": "/app/db"}"#, fixture.ci, "AccessDeniedException",
+        "Message"
+      ),
+      (
+        "secretsmanager.GetSecretValue", #"{"SecretId": "nope"}"#, nil,
+        "ResourceNotFoundException", "Message"
+      ),
+      (
+        "TrentService.DescribeKey", #"{"KeyId": "alias/nope"}"#, nil, "NotFoundException", "message"
+      ),
+      // Outside the models: every AWS JSON endpoint's own refusals keep the service's spelling.
+      ("AmazonSSM.GetParameter", "{", nil, "SerializationException", "message"),
+    ]
+    for item in cases {
+      let response = await fixture.endpoint.handle(
+        fixture.request(item.target, item.body, key: item.key))
+      try expectError(response, item.code)
+      #expect(
+        try json(response).objectValue.map { Set($0.keys) } == ["__type", item.member],
+        "\(item.target) \(item.code)")
+    }
   }
 
   /// The SDKs and the aws CLI fill `ClientRequestToken` in; a raw request that writes a value
@@ -374,7 +419,7 @@ struct AWSJSONEndpointTests {
         "AmazonSSM.GetParameter", #"{"Name": "/app/db", "WithDecryption": true}"#, key: fixture.ci))
     try expectError(denied, "AccessDeniedException")
     #expect(
-      try json(denied)["message"]?.stringValue
+      try json(denied)["Message"]?.stringValue
         == "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ssm:GetParameter "
         + "on resource: arn:aws:ssm:us-east-1:123456789012:parameter/app/db because no "
         + "identity-based policy allows the ssm:GetParameter action")
@@ -442,7 +487,7 @@ struct AWSJSONEndpointTests {
       fixture.request("AmazonSSM.GetParameters", get, key: fixture.ci))
     try expectError(denied, "AccessDeniedException")
     #expect(
-      try json(denied)["message"]?.stringValue?.contains(
+      try json(denied)["Message"]?.stringValue?.contains(
         "on resource: arn:aws:ssm:us-east-1::parameter\(name) ") == true)
     try await fixture.store.putUserPolicy(
       userName: "ci", policyName: "public",
