@@ -284,7 +284,7 @@ extension SQLiteStore {
         previous?.allowedPattern
       }
     let dataType = request.dataType ?? previous?.dataType ?? .text
-    let valueSize = request.value.utf8.count
+    let valueSize = ParameterValueRules.size(request.value)
     let requested = request.tier ?? previous?.tier ?? .standard
     let tier: ParameterTier =
       requested == .intelligentTiering
