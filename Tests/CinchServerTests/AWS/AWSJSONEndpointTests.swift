@@ -17,10 +17,13 @@ struct AWSJSONEndpointTests {
     let ci: AccessKey
     let clock: @Sendable () -> Date
 
-    init(now: Date? = nil) async throws {
+    init(now: Date? = nil, configuration: StoreConfiguration = StoreConfiguration())
+      async throws
+    {
       directory = try CinchProcess.temporaryDirectory()
       store = try await SQLiteStore.create(
-        at: directory.path + "/store.db", master: .newKeyFile(path: directory.path + "/master.key"))
+        at: directory.path + "/store.db", master: .newKeyFile(path: directory.path + "/master.key"),
+        configuration: configuration)
       root = try await store.createAccessKey(userName: nil).accessKey
       ci = try await store.createAccessKey(userName: "ci").accessKey
       try await store.putUserPolicy(
@@ -236,6 +239,29 @@ struct AWSJSONEndpointTests {
     #expect(
       try json(response)["Message"]?.stringValue
         == "Secrets Manager can't find the specified secret.")
+  }
+
+  /// Parameter Store's quota, reached, is AWS's `ParameterLimitExceeded` (its shape's member is
+  /// `message`), which boto3 raises by that name; an advanced parameter still has room.
+  @Test func aParameterPastTheQuotaIsParameterLimitExceeded() async throws {
+    // The fixture holds one standard parameter, `/app/db`.
+    let fixture = try await Fixture(
+      configuration: StoreConfiguration(parameterLimits: ParameterLimits(standard: 1)))
+    let refused = await fixture.endpoint.handle(
+      fixture.request(
+        "AmazonSSM.PutParameter", #"{"Name": "/app/new", "Value": "v", "Type": "String"}"#))
+    try expectError(refused, "ParameterLimitExceeded")
+    #expect(
+      try json(refused)["message"]?.stringValue
+        == "You have reached the maximum number of standard parameters for this AWS account and "
+        + "Region (1). To add more parameters, either delete existing parameters or upgrade to "
+        + "the advanced-parameter tier (charges apply).")
+    let tiered = await fixture.endpoint.handle(
+      fixture.request(
+        "AmazonSSM.PutParameter",
+        #"{"Name": "/app/new", "Value": "v", "Type": "String", "Tier": "Intelligent-Tiering"}"#))
+    #expect(tiered.status == 200)
+    #expect(try json(tiered)["Tier"]?.stringValue == "Advanced")
   }
 
   /// An error body spells its message member as the error's shape does in the service's model
