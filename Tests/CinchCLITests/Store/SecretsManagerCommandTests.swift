@@ -257,6 +257,72 @@ import _CinchTestSupport
     #expect(password.stdout.count == 21)
   }
 
+  /// `--password-policy` and `--rotation-rules` given as JSON are type-checked member by member
+  /// as `--cli-input-json` is (botocore's check: `"12"` is no integer), by the same reading;
+  /// shorthand's text is typed first, as the aws CLI's shorthand parser types it.
+  @Test func structureMembersAreTypeCheckedAsTheInputJSONIs() async throws {
+    let project = try await Project()
+    try await project.run(["secretsmanager", "create-secret", "--name", "app/db"])
+    func invalid(_ member: String, _ type: String, _ valid: String) -> String {
+      "Invalid type for parameter \(member), value: <redacted>, type: <class '\(type)'>, "
+        + "valid types: <class '\(valid)'>"
+    }
+    let rotate = [
+      "secretsmanager", "rotate-secret", "--secret-id", "app/db", "--rotator", "password",
+    ]
+    for (arguments, message) in [
+      (
+        rotate + ["--password-policy", #"{"PasswordLength":"12","ExcludeNumbers":"true"}"#],
+        invalid("CinchPasswordPolicy.PasswordLength", "str", "int")
+      ),
+      (
+        rotate + ["--password-policy", #"{"ExcludeNumbers":"true"}"#],
+        invalid("CinchPasswordPolicy.ExcludeNumbers", "str", "bool")
+      ),
+      (
+        rotate + ["--password-policy", "PasswordLength=twelve"],
+        invalid("CinchPasswordPolicy.PasswordLength", "str", "int")
+      ),
+      (
+        rotate + ["--rotation-rules", #"{"AutomaticallyAfterDays":"30"}"#],
+        invalid("RotationRules.AutomaticallyAfterDays", "str", "int")
+      ),
+      (
+        ["secretsmanager", "get-random-password", "--cli-input-json", #"{"PasswordLength":"24"}"#],
+        invalid("PasswordLength", "str", "int")
+      ),
+    ] {
+      let refused = try await project.run(arguments)
+      #expect(refused.status == 252, "\(arguments)")
+      #expect(refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+    }
+    // Nothing was rotated.
+    let stages = try await project.run([
+      "secretsmanager", "list-secret-version-ids", "--secret-id", "app/db", "--query",
+      "length(Versions)",
+    ])
+    #expect(stages.stdout == "0\n", "\(stages.stderr)")
+
+    let rotated = try await project.run(
+      rotate + ["--password-policy", "PasswordLength=12,ExcludeNumbers=TRUE"])
+    #expect(rotated.status == 0, "\(rotated.stderr)")
+    let value = try await project.run([
+      "secretsmanager", "get-secret-value", "--secret-id", "app/db", "--query", "SecretString",
+      "--output", "text",
+    ])
+    let password = value.stdout.dropLast()
+    #expect(password.count == 12)
+    #expect(!password.contains { $0.isNumber })
+    // A flag still wins over the input JSON's member.
+    let generated = try await project.run([
+      "secretsmanager", "get-random-password", "--password-length", "10", "--cli-input-json",
+      #"{"PasswordLength": 24, "ExcludeNumbers": true}"#, "--query", "RandomPassword",
+      "--output", "text",
+    ])
+    #expect(generated.stdout.count == 11, "\(generated.stderr)")
+    #expect(!generated.stdout.contains { $0.isNumber })
+  }
+
   @Test func aFailingCommandRotatorNamesTheStepAndRotateDueReportsIt() async throws {
     let project = try await Project()
     let script = try project.write(
