@@ -9,8 +9,8 @@ import GRDB
 /// `entry_tags`. Parameter attributes have their own columns because filters read them; kinds
 /// added later keep theirs in the `attributes` JSON or in new columns.
 enum StoreSchema {
-  static let version = 9
-  static let lastMigration = "v9-advanced-parameters-indexed"
+  static let version = 10
+  static let lastMigration = "v10-audit-version-ids"
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -319,6 +319,17 @@ enum StoreSchema {
           CREATE INDEX entry_versions_advanced ON entry_versions(entry_id)
             WHERE tier = 'Advanced';
           UPDATE store_meta SET value = '9' WHERE key = 'schema_version';
+          """)
+    }
+    // An audit row about a secret version recorded only the store's internal number for it
+    // (1, 2, …), which nothing a user sees names; the row now carries the version's
+    // `VersionId` too. Rows written before keep none, and hash as they did (`AuditChain`).
+    // Docs/Store.md, "Audit log".
+    migrator.registerMigration("v10-audit-version-ids") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE audit_log ADD COLUMN version_id TEXT;
+          UPDATE store_meta SET value = '10' WHERE key = 'schema_version';
           """)
     }
     return migrator

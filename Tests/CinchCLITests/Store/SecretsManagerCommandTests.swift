@@ -257,6 +257,27 @@ import _CinchTestSupport
     #expect(password.stdout.count == 21)
   }
 
+  /// `cinch audit list` names a secret's version by the `VersionId` Secrets Manager shows,
+  /// beside the store's own number for it, in the table and in JSON.
+  @Test func theAuditLogNamesSecretVersionsByVersionId() async throws {
+    let project = try await Project()
+    let token = "3f0c6a2e-5b1d-4c8e-9a7f-000000000001"
+    try await project.run([
+      "secretsmanager", "create-secret", "--name", "app/db", "--secret-string", "v",
+      "--client-request-token", token,
+    ])
+    let table = try await project.run(["audit", "list", "--name", "app/db"])
+    let lines = table.stdout.split(separator: "\n")
+    #expect(lines.first?.contains("VERSION  VERSION ID") == true, "\(table.stdout)")
+    #expect(
+      lines.last?.contains("app/db  1        \(token)  ok") == true, "\(table.stdout)")
+    let listed = try await project.run(["audit", "list", "--name", "app/db", "--format", "json"])
+    let rows = try #require(
+      try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+    #expect(rows.last?["versionId"] as? String == token)
+    #expect(rows.last?["version"] as? Int == 1)
+  }
+
   /// `--password-policy` and `--rotation-rules` given as JSON are type-checked member by member
   /// as `--cli-input-json` is (botocore's check: `"12"` is no integer), by the same reading;
   /// shorthand's text is typed first, as the aws CLI's shorthand parser types it.

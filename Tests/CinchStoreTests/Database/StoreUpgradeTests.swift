@@ -25,10 +25,11 @@ import Testing
           ALTER TABLE vault_tokens DROP COLUMN parent_accessor;
           ALTER TABLE vault_tokens DROP COLUMN creation_ttl;
           ALTER TABLE vault_tokens DROP COLUMN last_renewal;
+          ALTER TABLE audit_log DROP COLUMN version_id;
           DELETE FROM grdb_migrations
             WHERE identifier IN
               ('v5-audit-log-unindexed', 'v6-pending-deletions-indexed', 'v7-token-leases',
-               'v8-token-renewals', 'v9-advanced-parameters-indexed');
+               'v8-token-renewals', 'v9-advanced-parameters-indexed', 'v10-audit-version-ids');
           UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
           """)
     }
