@@ -70,15 +70,6 @@ package enum AWSWireCodec {
 
   // MARK: Errors
 
-  /// The error body AWS sends: `{"__type": code, "message": text}`.
-  package static func errorBody(_ error: StoreError) -> [UInt8] {
-    Array(
-      JSONValue.object(
-        JSONObject([("__type", .string(error.code)), ("message", .string(error.message))])
-      )
-      .compact().utf8)
-  }
-
   /// The `StoreError` an error response carries, read as botocore reads it: the code from
   /// `__type` (without a `namespace#` prefix or a `:…` suffix), else the `x-amzn-ErrorType`
   /// header, else the HTTP status; the message from `message` or `Message`. A 5xx answer with

@@ -142,8 +142,34 @@ enum AWSStructures {
     }
   }
 
+  /// The type of a structure's scalar member that is not a string, for reading it from
+  /// shorthand, where every value is text.
+  enum Scalar {
+    case integer
+    case boolean
+
+    /// `text` as the aws CLI's shorthand parser converts it by the model
+    /// (`awscli/shorthand.py`, `BackCompatVisitor`): `24` to an integer, `true` / `false` (any
+    /// case) to a boolean. Other text stays text, which the member's type check then refuses,
+    /// as JSON of the wrong type is.
+    func value(_ text: String) -> JSONValue {
+      switch self {
+      case .integer: Int(text).map { .integer(Int64($0)) } ?? .string(text)
+      case .boolean:
+        switch text.lowercased() {
+        case "true": .bool(true)
+        case "false": .bool(false)
+        default: .string(text)
+        }
+      }
+    }
+  }
+
   /// Each argument: `Key=a,Value=b` shorthand, a JSON object, or a JSON list of objects.
-  static func parse(_ arguments: [String], option: String) throws -> [JSONObject] {
+  /// Shorthand values are text, except the members `scalars` types.
+  static func parse(
+    _ arguments: [String], option: String, scalars: [String: Scalar] = [:]
+  ) throws -> [JSONObject] {
     var objects: [JSONObject] = []
     for argument in arguments {
       let text = try Paramfile.load(argument, option: option)
@@ -168,7 +194,8 @@ enum AWSStructures {
       var object = JSONObject()
       for member in shorthand.members {
         switch member.value {
-        case .scalar(let value): object[member.key] = .string(value)
+        case .scalar(let value):
+          object[member.key] = scalars[member.key].map { $0.value(value) } ?? .string(value)
         case .list(let values): object[member.key] = .array(values.map(JSONValue.string))
         }
       }

@@ -49,10 +49,15 @@ struct StoreOptions: ParsableArguments {
     return (PathFolder.containing(storePath(flag: storeFlag, environment)) + "/master.key", false)
   }
 
-  /// Region, account and caller for ARNs, `LastModifiedUser` and the audit log.
-  static func configuration(_ environment: [String: String]) throws -> StoreConfiguration {
-    try EvaluationSettings().checkTarget(environment)
-    let (region, account) = EvaluationSettings().deployTarget(environment)
+  /// Region, account and caller for ARNs, `LastModifiedUser` and the audit log: the region
+  /// `--region` gives (`regionFlag`), else the environment's. A bad region is refused naming
+  /// where it came from, the flag or the variable.
+  static func configuration(_ environment: [String: String], regionFlag: String? = nil) throws
+    -> StoreConfiguration
+  {
+    let target = EvaluationSettings(region: regionFlag)
+    try target.checkTarget(environment)
+    let (region, account) = target.deployTarget(environment)
     return StoreConfiguration(region: region, accountID: account, caller: caller(environment))
   }
 
@@ -126,9 +131,7 @@ struct StoreOptions: ParsableArguments {
       return .aws(try connector.aws(region: region, flags: flags))
     case .file:
       // The region of the embedded store's ARNs, as --region overrides AWS_REGION for aws.
-      var environment = connector.environment
-      if let region = flags.region, !region.isEmpty { environment["AWS_REGION"] = region }
-      return .embedded(try await open(environment))
+      return .embedded(try await open(connector.environment, regionFlag: flags.region))
     }
   }
 
@@ -185,10 +188,16 @@ struct StoreOptions: ParsableArguments {
     }
   }
 
-  /// Opens the embedded store, printing its warnings (loose file modes) on stderr.
-  func open(_ environment: [String: String] = ProcessEnvironment.current) async throws
-    -> SQLiteStore
-  {
+  /// Opens the embedded store, printing its warnings (loose file modes) on stderr; its region
+  /// is `regionFlag` (`--region`) when given, else the environment's.
+  func open(
+    _ environment: [String: String] = ProcessEnvironment.current, regionFlag: String? = nil
+  ) async throws -> SQLiteStore {
+    // The flag stands for `AWS_REGION`, so that a store opened ahead for the environment's
+    // region is not taken; passed on as well, so that a bad one is named as the flag.
+    var environment = environment
+    let regionFlag = regionFlag.flatMap { $0.isEmpty ? nil : $0 }
+    if let regionFlag { environment["AWS_REGION"] = regionFlag }
     if case .aws = try location(environment) {
       throw StoreLocationError(
         description: "this command works on the embedded store, not on '\(storePath(environment))'")
@@ -205,16 +214,16 @@ struct StoreOptions: ParsableArguments {
     }
     let store = try await SQLiteStore.open(
       at: path, master: try keySource(environment),
-      configuration: try Self.configuration(environment))
+      configuration: try Self.configuration(environment, regionFlag: regionFlag))
     for warning in store.warnings { Output.stderr("cinch: warning: \(warning)\n") }
     return store
   }
 
   /// `open` for the aws-style commands: a store that cannot be opened is a configuration
-  /// error (exit 253), reported on one line.
-  func openForAWSCommand() async throws -> SQLiteStore {
+  /// error (exit 253), reported on one line. `regionFlag` is the command's `--region`.
+  func openForAWSCommand(regionFlag: String? = nil) async throws -> SQLiteStore {
     do {
-      return try await open()
+      return try await open(regionFlag: regionFlag)
     } catch let error as StoreAccessError {
       throw AWSConfigurationError("cinch: \(error)")
     } catch let error as StoreLocationError {

@@ -8,8 +8,8 @@ import Synchronization
 /// AmazonSSM.*`, `secretsmanager.*` or `TrentService.*`, SigV4-signed with an access key the
 /// store holds. Each request is authenticated (signature, key, clock skew), authorised against
 /// the key's user's policies, run as one store operation audited under the access key id, and
-/// answered with AWS's response shape or error body (`__type`, `message` / `Message`,
-/// `x-amzn-RequestId`, `X-Amzn-ErrorType`).
+/// answered with AWS's response shape or error body (`__type`, `message` or `Message` as the
+/// error's shape spells it (`AWSErrorShapes`), `x-amzn-RequestId`, `X-Amzn-ErrorType`).
 package final class AWSJSONEndpoint: Sendable {
   let store: SQLiteStore
   let table: AWSOperationTable
@@ -81,7 +81,7 @@ package final class AWSJSONEndpoint: Sendable {
       let body = JSONValue.object(
         JSONObject([
           ("__type", .string(failure.code)),
-          ((service ?? .ssm).messageKey, .string(failure.message)),
+          (AWSErrorShapes.messageMember(for: failure.code, in: service), .string(failure.message)),
         ])
       ).compact()
       return ServerResponse(

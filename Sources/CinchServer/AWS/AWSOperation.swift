@@ -84,9 +84,6 @@ enum ServedService: String, Sendable, CaseIterable {
     }
   }
 
-  /// Secrets Manager's error shapes carry `Message`; SSM's and KMS's `message`.
-  var messageKey: String { self == .secretsManager ? "Message" : "message" }
-
   /// The service of an `X-Amz-Target` prefix.
   init?(targetPrefix: String) {
     guard let service = Self.allCases.first(where: { $0.targetPrefix == targetPrefix }) else {

@@ -152,12 +152,13 @@ struct AWSOperationTable: Sendable {
   /// endpoint, then you must generate a ClientRequestToken",
   /// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html).
   /// The store itself still makes one up for a caller in process (`cinch secretsmanager`).
-  private static func requireToken(_ token: String?, code: String = "InvalidRequestException")
-    throws
-  {
+  /// `RotateSecret`, whose token names the version the rotation creates, is refused the same
+  /// way (`InvalidRequestException`, the reference's rule for every value-creating call; it
+  /// answered `InvalidParameterException` until 2026-12-07, a code no source gives it).
+  private static func requireToken(_ token: String?) throws {
     guard token == nil else { return }
     throw StoreError(
-      code: code,
+      code: "InvalidRequestException",
       message: "You must provide a ClientRequestToken value. We recommend a UUID-type value.")
   }
 
@@ -252,7 +253,7 @@ struct AWSOperationTable: Sendable {
       .secretsManager, "RotateSecret", RotateSecretRequest.self,
       resources: { request, names in await secret(request.secretID, names) },
       {
-        try requireToken($1.clientRequestToken, code: "InvalidParameterException")
+        try requireToken($1.clientRequestToken)
         return try await $0.rotateSecret($1)
       }),
     .make(

@@ -8,6 +8,8 @@ struct AuditEvent: Sendable {
   var name: String?
   var version: Int?
   var result: String
+  /// A secret version's `VersionId`.
+  var versionID: String? = nil
 }
 
 /// The events one operation produces; the operation wrapper appends them in its transaction.
@@ -22,12 +24,13 @@ struct AuditTrail: Sendable {
   }
 
   mutating func record(
-    _ name: String?, version: Int? = nil, result: String = "ok", kind: EntryKind? = nil
+    _ name: String?, version: Int? = nil, result: String = "ok", kind: EntryKind? = nil,
+    versionID: String? = nil
   ) {
     events.append(
       AuditEvent(
-        operation: operation, kind: kind ?? self.kind, name: name, version: version, result: result)
-    )
+        operation: operation, kind: kind ?? self.kind, name: name, version: version, result: result,
+        versionID: versionID))
   }
 }
 
@@ -71,6 +74,10 @@ enum AuditChain {
     field(record.version.map(String.init))
     field(record.result)
     field(record.caller)
+    // Added with schema step `v10-audit-version-ids`, and only when there is one: a row without
+    // it (every row written before, every row not about a secret version) hashes as it always
+    // did, so an older log still verifies; a row with it is covered like its other fields.
+    if let versionID = record.versionID { field(versionID) }
     return bytes
   }
 
@@ -115,8 +122,8 @@ enum AuditChain {
       db,
       sql: """
         INSERT INTO audit_log (seq, time, operation, kind, name, version, result, caller,
-          prev_hash, hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          version_id, prev_hash, hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
     for (caller, events) in groups {
       try appendRows(
@@ -137,12 +144,12 @@ enum AuditChain {
       let record = AuditRecord(
         seq: seq, time: time, operation: event.operation, kind: event.kind?.rawValue,
         name: event.name.map(Self.bounded), version: event.version,
-        result: event.result, caller: caller)
+        result: event.result, caller: caller, versionID: event.versionID)
       let hash = hash(previous: previous, record: record)
       try insert.run([
         .integer(record.seq), .text(record.time), .text(record.operation), .text(record.kind),
         .text(record.name), .integer(record.version), .text(record.result), .text(record.caller),
-        .blob(previous), .blob(hash),
+        .text(record.versionID), .blob(previous), .blob(hash),
       ])
       previous = hash
     }
@@ -214,7 +221,8 @@ enum AuditChain {
       seq: try row.storedInt("seq"), time: try row.storedText("time"),
       operation: try row.storedText("operation"), kind: try row.storedOptionalText("kind"),
       name: try row.storedOptionalText("name"), version: try row.storedOptionalInt("version"),
-      result: try row.storedText("result"), caller: try row.storedOptionalText("caller"))
+      result: try row.storedText("result"), caller: try row.storedOptionalText("caller"),
+      versionID: try row.storedOptionalText("version_id"))
   }
 
   /// A hash column's bytes, whatever SQLite holds there (anything but a blob matches no hash).

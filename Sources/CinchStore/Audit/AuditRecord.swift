@@ -10,15 +10,21 @@ public struct AuditRecord: Codable, Sendable, Hashable {
   /// The entry kind (`ssm-parameter`, `kms-key`, …), when the row concerns an entry.
   public var kind: String?
   public var name: String?
+  /// The store's number of the version concerned: a parameter's `Version`; for a secret,
+  /// whose versions AWS names by `VersionId` only, the store's internal count (1 for the
+  /// version `CreateSecret` made, 2 for the next, …), with `versionID` beside it.
   public var version: Int?
   /// `ok`, or the error code the operation failed with.
   public var result: String
   /// The caller (access key id, user) when known.
   public var caller: String?
+  /// The `VersionId` of the secret version concerned (schema step `v10-audit-version-ids`);
+  /// nil for other entries and for rows written before it.
+  public var versionID: String?
 
   public init(
     seq: Int, time: String, operation: String, kind: String? = nil, name: String? = nil,
-    version: Int? = nil, result: String, caller: String? = nil
+    version: Int? = nil, result: String, caller: String? = nil, versionID: String? = nil
   ) {
     self.seq = seq
     self.time = time
@@ -28,6 +34,12 @@ public struct AuditRecord: Codable, Sendable, Hashable {
     self.version = version
     self.result = result
     self.caller = caller
+    self.versionID = versionID
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case seq, time, operation, kind, name, version, result, caller
+    case versionID = "versionId"
   }
 }
 

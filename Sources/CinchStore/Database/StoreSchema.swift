@@ -9,8 +9,8 @@ import GRDB
 /// `entry_tags`. Parameter attributes have their own columns because filters read them; kinds
 /// added later keep theirs in the `attributes` JSON or in new columns.
 enum StoreSchema {
-  static let version = 8
-  static let lastMigration = "v8-token-renewals"
+  static let version = 10
+  static let lastMigration = "v10-audit-version-ids"
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -307,6 +307,29 @@ enum StoreSchema {
           UPDATE vault_tokens SET creation_ttl = ttl_seconds;
           ALTER TABLE vault_tokens ADD COLUMN last_renewal REAL;
           UPDATE store_meta SET value = '8' WHERE key = 'schema_version';
+          """)
+    }
+    // Parameter Store's quotas (10,000 standard, 100,000 advanced parameters) are checked when
+    // a parameter is created: past 10,000 entries, the advanced parameters are counted, which
+    // without an index read every version of every entry, values included. This index holds
+    // only the advanced versions. Docs/Store.md, "Parameters".
+    migrator.registerMigration("v9-advanced-parameters-indexed") { db in
+      try db.execute(
+        sql: """
+          CREATE INDEX entry_versions_advanced ON entry_versions(entry_id)
+            WHERE tier = 'Advanced';
+          UPDATE store_meta SET value = '9' WHERE key = 'schema_version';
+          """)
+    }
+    // An audit row about a secret version recorded only the store's internal number for it
+    // (1, 2, …), which nothing a user sees names; the row now carries the version's
+    // `VersionId` too. Rows written before keep none, and hash as they did (`AuditChain`).
+    // Docs/Store.md, "Audit log".
+    migrator.registerMigration("v10-audit-version-ids") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE audit_log ADD COLUMN version_id TEXT;
+          UPDATE store_meta SET value = '10' WHERE key = 'schema_version';
           """)
     }
     return migrator

@@ -33,6 +33,20 @@ extension StoreError {
     message: "The parameter already exists. To overwrite this value, set the overwrite option in "
       + "the request to true.")
 
+  /// No room for another parameter of `tier`. The standard quota's words are AWS's
+  /// (NordicSemiconductor/asset-tracker-cloud-aws-js#514, pulumi/docs#11478); no answer for the
+  /// advanced quota is quoted anywhere, so its message follows the same form.
+  static func parameterLimitExceeded(_ tier: ParameterTier, limit: Int) -> StoreError {
+    StoreError(
+      code: "ParameterLimitExceeded",
+      message: tier == .advanced
+        ? "You have reached the maximum number of advanced parameters for this AWS account and "
+          + "Region (\(limit)). To add more parameters, delete existing parameters."
+        : "You have reached the maximum number of standard parameters for this AWS account and "
+          + "Region (\(limit)). To add more parameters, either delete existing parameters or "
+          + "upgrade to the advanced-parameter tier (charges apply).")
+  }
+
   static func parameterMaxVersionLimitExceeded(name: String, oldestVersion: Int) -> StoreError {
     StoreError(
       code: "ParameterMaxVersionLimitExceeded",

@@ -6,4 +6,6 @@ struct DecryptionRefusal: Error {
   var error: StoreError
   var name: String
   var version: Int
+  /// A secret version's `VersionId`.
+  var versionID: String?
 }

@@ -19,6 +19,14 @@ package enum ParameterValueRules {
     }
   }
 
+  /// A value's size as the tier limits count it: characters, as AWS's error says ("Standard
+  /// tier parameters support a maximum parameter value of 4096 characters", reference §1.2; the
+  /// tiers page says "4 KB" / "8 KB"), and as Parameter Store, a Java service, counts them:
+  /// `String.length()`, UTF-16 code units. So 4096 × `é` fits a standard parameter (8,192
+  /// UTF-8 bytes), and a character outside the BMP (an emoji) counts two.
+  /// https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
+  static func size(_ value: String) -> Int { value.utf16.count }
+
   static func checkType(_ type: ParameterType) throws(StoreError) {
     guard ParameterType.known.contains(type) else {
       throw .constraint(

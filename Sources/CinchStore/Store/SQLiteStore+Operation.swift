@@ -53,7 +53,9 @@ extension SQLiteStore {
       return (.failure(error), failure.events)
     } catch let refusal as DecryptionRefusal {
       var failure = AuditTrail(operation: operation, kind: kind)
-      failure.record(refusal.name, version: refusal.version, result: refusal.error.code)
+      failure.record(
+        refusal.name, version: refusal.version, result: refusal.error.code,
+        versionID: refusal.versionID)
       return (.failure(refusal.error), failure.events)
     }
   }
@@ -349,10 +351,10 @@ extension SQLiteStore {
   /// opened; throws `DecryptionRefusal` naming the entry when it may not be.
   func checkDecryption(
     _ sealed: [UInt8], by service: KMSCall.Service, context: [String: String],
-    entry name: String, version: Int, _ db: Database
+    entry name: String, version: Int, versionID: String? = nil, _ db: Database
   ) throws {
     if let refusal = try decryptionRefusal(sealed, by: service, context: context, db) {
-      throw DecryptionRefusal(error: refusal, name: name, version: version)
+      throw DecryptionRefusal(error: refusal, name: name, version: version, versionID: versionID)
     }
   }
 

@@ -165,7 +165,7 @@ extension SQLiteStore {
       else { throw StoreError.rotationInProgress }
       token = record.versionID
       resumed = true
-      trail.record(entry.name, version: record.version)
+      trail.record(entry.name, version: record.version, versionID: record.versionID)
     } else {
       token = request.clientRequestToken ?? Self.newToken()
       if try SecretVersionRecord.fetch(db, entry: entry.id, versionID: token) != nil {
@@ -173,7 +173,7 @@ extension SQLiteStore {
       }
       let record = try addVersion(
         &entry, versionID: token, value: nil, stages: [SecretStage.pending], db)
-      trail.record(entry.name, version: record.version)
+      trail.record(entry.name, version: record.version, versionID: record.versionID)
     }
     return RotationPlan(
       arn: entry.arn(configuration), name: entry.name, token: token, rotator: rotator,
@@ -217,7 +217,8 @@ extension SQLiteStore {
       try entry.save(db)
       let error = StoreError.rotationFailed(
         step: failure.step, rotator: plan.rotator, message: failure.message)
-      trail.record(entry.name, version: record.version, result: error.code)
+      trail.record(
+        entry.name, version: record.version, result: error.code, versionID: record.versionID)
       return error
     }
     if stages[SecretStage.pending] == record.version {
@@ -227,7 +228,7 @@ extension SQLiteStore {
     entry.attributes.rotationFailure = nil
     entry.attributes.lastChangedDate = now.timeIntervalSince1970
     try entry.save(db)
-    trail.record(entry.name, version: record.version)
+    trail.record(entry.name, version: record.version, versionID: record.versionID)
     return nil
   }
 

@@ -77,8 +77,11 @@ extension SQLiteStore {
           db, cached: "SELECT COUNT(*) FROM rotators WHERE name = ?", arguments: [name])
         ?? 0 > 0
       if exists && !replace {
+        // Names the flag that replaces it (`cinch rotation register --replace`), the only
+        // caller that registers.
         throw StoreError.resourceExists(
-          "A rotator named '\(name)' is already registered; deregister it first, or replace it.")
+          "A rotator named '\(name)' is already registered; deregister it first, or pass "
+            + "--replace.")
       }
       let now = self.now()
       let json = String(decoding: try JSONEncoder().encode(registered), as: UTF8.self)

@@ -68,7 +68,7 @@ extension SQLiteStore: SecretCatalog, SecretResolver {
                 selector: selector, name: entry.name, arn: entry.arn(self.configuration),
                 versionID: record.versionID, versionStages: stages, createdDate: record.createdAt,
                 valueType: value.type, value: value.bytes)))
-          trail.record(entry.name, version: record.version)
+          trail.record(entry.name, version: record.version, versionID: record.versionID)
         } catch let error as StoreError {
           results.append(.failed(selector: selector, error: error))
           trail.record(selector.secretID, result: error.code)

@@ -297,7 +297,7 @@ extension SQLiteStore {
             secretBinary: value.type == .binary ? value.bytes.withUnsafeBytes { Data($0) } : nil,
             secretString: value.type == .string ? value.bytes.utf8String() : nil,
             versionStages: stages, createdDate: record.createdAt))
-        trail.record(entry.name, version: record.version)
+        trail.record(entry.name, version: record.version, versionID: record.versionID)
       } catch let error as StoreError where error.httpStatus == 400 {
         errors.append(
           SecretsManagerAPIError(secretID: id, errorCode: error.code, message: error.message))
@@ -307,7 +307,9 @@ extension SQLiteStore {
         errors.append(
           SecretsManagerAPIError(
             secretID: id, errorCode: refusal.error.code, message: refusal.error.message))
-        trail.record(entry.name, version: refusal.version, result: refusal.error.code)
+        trail.record(
+          entry.name, version: refusal.version, result: refusal.error.code,
+          versionID: refusal.versionID)
       }
     }
     if let ids {

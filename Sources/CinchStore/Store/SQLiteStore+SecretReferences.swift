@@ -29,7 +29,7 @@ extension SQLiteStore {
     }
     guard !entry.isDeleted else { throw StoreError.secretReferenceRefused }
     let (record, value, stages) = try version(of: entry, reference, db)
-    trail.record(reference.parameterName, version: record.version)
+    trail.record(reference.parameterName, version: record.version, versionID: record.versionID)
     let arn = entry.arn(configuration)
     let string = value.type == .string ? value.bytes.utf8String() : nil
     var source: [(String, JSONValue)] = [

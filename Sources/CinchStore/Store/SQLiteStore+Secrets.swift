@@ -66,7 +66,7 @@ extension SQLiteStore: SecretStore {
       let (record, value, stages) = try self.read(
         entry, versionID: request.versionID, stage: request.versionStage, db)
       try self.touch(&entry, record, db)
-      trail.record(entry.name, version: record.version)
+      trail.record(entry.name, version: record.version, versionID: record.versionID)
       return GetSecretValueResponse(
         arn: entry.arn(self.configuration), name: entry.name, versionID: record.versionID,
         secretBinary: value.type == .binary ? value.bytes.withUnsafeBytes { Data($0) } : nil,
@@ -508,7 +508,7 @@ extension SQLiteStore {
       try checkDecryption(
         sealed, by: .secretsManager,
         context: ["SecretARN": entry.arn(configuration), "SecretVersionId": record.versionID],
-        entry: entry.name, version: record.version, db)
+        entry: entry.name, version: record.version, versionID: record.versionID, db)
     }
     guard let value = try openValue(record, entry, db) else {
       throw versionID.map { StoreError.secretValueNotFound(versionID: $0) }
@@ -569,7 +569,7 @@ extension SQLiteStore {
         guard let stored = try openValue(record, existing, db), stored.sameValue(as: value) else {
           throw StoreError.tokenInUse(token: token, arn: existing.arn(configuration))
         }
-        trail.record(existing.name, version: record.version)
+        trail.record(existing.name, version: record.version, versionID: record.versionID)
         return CreateSecretResponse(
           arn: existing.arn(configuration), name: existing.name, versionID: token)
       }
@@ -602,7 +602,7 @@ extension SQLiteStore {
       let record = try addVersion(
         &entry, versionID: token, value: value, stages: [SecretStage.current], db)
       versionID = token
-      trail.record(entry.name, version: record.version)
+      trail.record(entry.name, version: record.version, versionID: record.versionID)
     } else {
       trail.record(entry.name)
     }
@@ -635,7 +635,7 @@ extension SQLiteStore {
         guard stored.sameValue(as: value) else {
           throw StoreError.tokenInUse(token: token, arn: entry.arn(configuration))
         }
-        trail.record(entry.name, version: existing.version)
+        trail.record(entry.name, version: existing.version, versionID: existing.versionID)
         let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
         return PutSecretValueResponse(
           arn: entry.arn(configuration), name: entry.name, versionID: token,
@@ -664,7 +664,7 @@ extension SQLiteStore {
       try moveStages(stages, to: existing.version, entry, db, isNewValue: true)
       entry.attributes.lastChangedDate = now().timeIntervalSince1970
       try entry.save(db)
-      trail.record(entry.name, version: existing.version)
+      trail.record(entry.name, version: existing.version, versionID: existing.versionID)
       let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
       return PutSecretValueResponse(
         arn: entry.arn(configuration), name: entry.name, versionID: token,
@@ -672,7 +672,7 @@ extension SQLiteStore {
     }
 
     let record = try addVersion(&entry, versionID: token, value: value, stages: stages, db)
-    trail.record(entry.name, version: record.version)
+    trail.record(entry.name, version: record.version, versionID: record.versionID)
     let labels = EntryLabels.byVersion(try EntryLabels.fetch(db, entry: entry.id))
     return PutSecretValueResponse(
       arn: entry.arn(configuration), name: entry.name, versionID: token,
@@ -713,7 +713,7 @@ extension SQLiteStore {
     }
     let record = try addVersion(
       &entry, versionID: token, value: value, stages: [SecretStage.current], db)
-    trail.record(entry.name, version: record.version)
+    trail.record(entry.name, version: record.version, versionID: record.versionID)
     return UpdateSecretResponse(
       arn: entry.arn(configuration), name: entry.name, versionID: token)
   }
@@ -810,11 +810,11 @@ extension SQLiteStore {
     }
     if let target {
       try moveStages([label], to: target.version, entry, db)
-      trail.record(entry.name, version: target.version)
+      trail.record(entry.name, version: target.version, versionID: target.versionID)
     } else if stages[label] != nil {
       try SecretStages.remove(db, entry: entry.id, label: label)
       try removeOldDeprecatedVersions(entry, db)
-      trail.record(entry.name, version: stages[label])
+      trail.record(entry.name, version: stages[label], versionID: removedFrom?.versionID)
     } else {
       trail.record(entry.name)
     }

@@ -19,6 +19,8 @@ public struct StoreConfiguration: Sendable, Equatable {
   /// How long a write waits for other writers (other processes) before giving up with
   /// `TooManyUpdates`.
   public var busyTimeoutSeconds: Double
+  /// The parameters of each tier the account may hold (`ParameterLimitExceeded` past them).
+  public var parameterLimits: ParameterLimits
 
   /// `aws`, `aws-cn` or `aws-us-gov`, from the region's name.
   public private(set) var partition = "aws"
@@ -35,12 +37,13 @@ public struct StoreConfiguration: Sendable, Equatable {
 
   public init(
     region: String = "us-east-1", accountID: String = "123456789012", caller: String? = nil,
-    busyTimeoutSeconds: Double = 30
+    busyTimeoutSeconds: Double = 30, parameterLimits: ParameterLimits = ParameterLimits()
   ) {
     self.region = region
     self.accountID = accountID
     self.caller = caller
     self.busyTimeoutSeconds = busyTimeoutSeconds
+    self.parameterLimits = parameterLimits
     deriveARNParts()
   }
 

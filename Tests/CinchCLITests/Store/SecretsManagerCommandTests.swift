@@ -257,6 +257,93 @@ import _CinchTestSupport
     #expect(password.stdout.count == 21)
   }
 
+  /// `cinch audit list` names a secret's version by the `VersionId` Secrets Manager shows,
+  /// beside the store's own number for it, in the table and in JSON.
+  @Test func theAuditLogNamesSecretVersionsByVersionId() async throws {
+    let project = try await Project()
+    let token = "3f0c6a2e-5b1d-4c8e-9a7f-000000000001"
+    try await project.run([
+      "secretsmanager", "create-secret", "--name", "app/db", "--secret-string", "v",
+      "--client-request-token", token,
+    ])
+    let table = try await project.run(["audit", "list", "--name", "app/db"])
+    let lines = table.stdout.split(separator: "\n")
+    #expect(lines.first?.contains("VERSION  VERSION ID") == true, "\(table.stdout)")
+    #expect(
+      lines.last?.contains("app/db  1        \(token)  ok") == true, "\(table.stdout)")
+    let listed = try await project.run(["audit", "list", "--name", "app/db", "--format", "json"])
+    let rows = try #require(
+      try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+    #expect(rows.last?["versionId"] as? String == token)
+    #expect(rows.last?["version"] as? Int == 1)
+  }
+
+  /// `--password-policy` and `--rotation-rules` given as JSON are type-checked member by member
+  /// as `--cli-input-json` is (botocore's check: `"12"` is no integer), by the same reading;
+  /// shorthand's text is typed first, as the aws CLI's shorthand parser types it.
+  @Test func structureMembersAreTypeCheckedAsTheInputJSONIs() async throws {
+    let project = try await Project()
+    try await project.run(["secretsmanager", "create-secret", "--name", "app/db"])
+    func invalid(_ member: String, _ type: String, _ valid: String) -> String {
+      "Invalid type for parameter \(member), value: <redacted>, type: <class '\(type)'>, "
+        + "valid types: <class '\(valid)'>"
+    }
+    let rotate = [
+      "secretsmanager", "rotate-secret", "--secret-id", "app/db", "--rotator", "password",
+    ]
+    for (arguments, message) in [
+      (
+        rotate + ["--password-policy", #"{"PasswordLength":"12","ExcludeNumbers":"true"}"#],
+        invalid("CinchPasswordPolicy.PasswordLength", "str", "int")
+      ),
+      (
+        rotate + ["--password-policy", #"{"ExcludeNumbers":"true"}"#],
+        invalid("CinchPasswordPolicy.ExcludeNumbers", "str", "bool")
+      ),
+      (
+        rotate + ["--password-policy", "PasswordLength=twelve"],
+        invalid("CinchPasswordPolicy.PasswordLength", "str", "int")
+      ),
+      (
+        rotate + ["--rotation-rules", #"{"AutomaticallyAfterDays":"30"}"#],
+        invalid("RotationRules.AutomaticallyAfterDays", "str", "int")
+      ),
+      (
+        ["secretsmanager", "get-random-password", "--cli-input-json", #"{"PasswordLength":"24"}"#],
+        invalid("PasswordLength", "str", "int")
+      ),
+    ] {
+      let refused = try await project.run(arguments)
+      #expect(refused.status == 252, "\(arguments)")
+      #expect(refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+    }
+    // Nothing was rotated.
+    let stages = try await project.run([
+      "secretsmanager", "list-secret-version-ids", "--secret-id", "app/db", "--query",
+      "length(Versions)",
+    ])
+    #expect(stages.stdout == "0\n", "\(stages.stderr)")
+
+    let rotated = try await project.run(
+      rotate + ["--password-policy", "PasswordLength=12,ExcludeNumbers=TRUE"])
+    #expect(rotated.status == 0, "\(rotated.stderr)")
+    let value = try await project.run([
+      "secretsmanager", "get-secret-value", "--secret-id", "app/db", "--query", "SecretString",
+      "--output", "text",
+    ])
+    let password = value.stdout.dropLast()
+    #expect(password.count == 12)
+    #expect(!password.contains { $0.isNumber })
+    // A flag still wins over the input JSON's member.
+    let generated = try await project.run([
+      "secretsmanager", "get-random-password", "--password-length", "10", "--cli-input-json",
+      #"{"PasswordLength": 24, "ExcludeNumbers": true}"#, "--query", "RandomPassword",
+      "--output", "text",
+    ])
+    #expect(generated.stdout.count == 11, "\(generated.stderr)")
+    #expect(!generated.stdout.contains { $0.isNumber })
+  }
+
   @Test func aFailingCommandRotatorNamesTheStepAndRotateDueReportsIt() async throws {
     let project = try await Project()
     let script = try project.write(
@@ -282,6 +369,17 @@ import _CinchTestSupport
     ])
     let registered = try await project.run(["rotation", "register", "flaky", "--", script])
     #expect(registered.stdout == "registered rotator 'flaky': \(script)\n")
+    // A name taken is refused, naming the flag that replaces it, which does.
+    let again = try await project.run(["rotation", "register", "flaky", "--", script])
+    #expect(again.status == 2)
+    #expect(
+      again.stderr
+        == "cinch: A rotator named 'flaky' is already registered; deregister it first, or pass "
+        + "--replace.\n")
+    let replaced = try await project.run([
+      "rotation", "register", "flaky", "--replace", "--", script,
+    ])
+    #expect(replaced.stdout == "registered rotator 'flaky': \(script)\n")
     let list = try await project.run(["rotation", "list"])
     #expect(list.stdout.contains("flaky     \(script)\n"))
 

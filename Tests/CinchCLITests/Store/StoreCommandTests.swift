@@ -834,6 +834,39 @@ import _CinchTestSupport
     }
   }
 
+  /// A region that is no region name is refused naming where it came from: `--region` when
+  /// the flag gave it (whatever the environment holds), else the variable.
+  @Test func aBadRegionIsNamedWhereItCameFrom() async throws {
+    let project = try await Project()
+    try await project.run([
+      "secretsmanager", "create-secret", "--name", "app/db", "--secret-string", "v",
+    ])
+    let reason = " must be a region name such as us-east-1 (lowercase letters, digits and hyphens)"
+    for command in [
+      ["ssm", "get-parameter", "--name", "/x"],
+      ["secretsmanager", "get-secret-value", "--secret-id", "app/db"],
+      ["secretsmanager", "rotate-secret", "--secret-id", "app/db", "--rotator", "password"],
+      ["ssm", "put-public-parameter", "--name", "/aws/service/x", "--value", "v"],
+    ] {
+      let flag = try await project.run(
+        command + ["--region", "EU"], environment: ["AWS_REGION": "us-east-1"])
+      #expect(flag.status != 0)
+      #expect(flag.stderr.contains("--region\(reason); got 'EU'"), "\(command): \(flag.stderr)")
+      #expect(!flag.stderr.contains("AWS_REGION"), "\(command): \(flag.stderr)")
+      let variable = try await project.run(
+        command, environment: ["AWS_REGION": "", "AWS_DEFAULT_REGION": "EU"])
+      #expect(
+        variable.stderr.contains("AWS_DEFAULT_REGION\(reason); got 'EU'"),
+        "\(command): \(variable.stderr)")
+    }
+    // rotate-secret reads the embedded store in the flag's region, as every other command.
+    let rotated = try await project.run([
+      "secretsmanager", "rotate-secret", "--secret-id", "app/db", "--rotator", "password",
+      "--region", "ap-south-1", "--query", "ARN", "--output", "text",
+    ])
+    #expect(rotated.stdout.hasPrefix("arn:aws:secretsmanager:ap-south-1:"), "\(rotated.stderr)")
+  }
+
   @Test func kmsKeysByAlias() async throws {
     let project = try await Project()
     let keyID = try await project.run([

@@ -17,10 +17,13 @@ struct AWSJSONEndpointTests {
     let ci: AccessKey
     let clock: @Sendable () -> Date
 
-    init(now: Date? = nil) async throws {
+    init(now: Date? = nil, configuration: StoreConfiguration = StoreConfiguration())
+      async throws
+    {
       directory = try CinchProcess.temporaryDirectory()
       store = try await SQLiteStore.create(
-        at: directory.path + "/store.db", master: .newKeyFile(path: directory.path + "/master.key"))
+        at: directory.path + "/store.db", master: .newKeyFile(path: directory.path + "/master.key"),
+        configuration: configuration)
       root = try await store.createAccessKey(userName: nil).accessKey
       ci = try await store.createAccessKey(userName: "ci").accessKey
       try await store.putUserPolicy(
@@ -205,7 +208,7 @@ struct AWSJSONEndpointTests {
     let missing = await endpoint.handle(fixture.request("AmazonSSM.GetParameter", "{}"))
     try expectError(missing, "ValidationException")
     #expect(
-      try json(missing)["message"]?.stringValue
+      try json(missing)["Message"]?.stringValue
         == "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null"
     )
     try expectError(
@@ -238,29 +241,88 @@ struct AWSJSONEndpointTests {
         == "Secrets Manager can't find the specified secret.")
   }
 
+  /// Parameter Store's quota, reached, is AWS's `ParameterLimitExceeded` (its shape's member is
+  /// `message`), which boto3 raises by that name; an advanced parameter still has room.
+  @Test func aParameterPastTheQuotaIsParameterLimitExceeded() async throws {
+    // The fixture holds one standard parameter, `/app/db`.
+    let fixture = try await Fixture(
+      configuration: StoreConfiguration(parameterLimits: ParameterLimits(standard: 1)))
+    let refused = await fixture.endpoint.handle(
+      fixture.request(
+        "AmazonSSM.PutParameter", #"{"Name": "/app/new", "Value": "v", "Type": "String"}"#))
+    try expectError(refused, "ParameterLimitExceeded")
+    #expect(
+      try json(refused)["message"]?.stringValue
+        == "You have reached the maximum number of standard parameters for this AWS account and "
+        + "Region (1). To add more parameters, either delete existing parameters or upgrade to "
+        + "the advanced-parameter tier (charges apply).")
+    let tiered = await fixture.endpoint.handle(
+      fixture.request(
+        "AmazonSSM.PutParameter",
+        #"{"Name": "/app/new", "Value": "v", "Type": "String", "Tier": "Intelligent-Tiering"}"#))
+    #expect(tiered.status == 200)
+    #expect(try json(tiered)["Tier"]?.stringValue == "Advanced")
+  }
+
+  /// An error body spells its message member as the error's shape does in the service's model
+  /// (`AWSErrorShapes`): Parameter Store's `ValidationException`, `InvalidNextToken`,
+  /// `InvalidFilterValue` and `AccessDeniedException` have `Message`, its `ParameterNotFound`
+  /// `message`. botocore reads either; a client generated from the model may read only its own.
+  @Test func errorBodiesSpellMessageAsTheirShapeDoes() async throws {
+    let fixture = try await Fixture()
+    let cases: [(target: String, body: String, key: AccessKey?, code: String, member: String)] = [
+      ("AmazonSSM.GetParameter", #"{"Name": "/nope"}"#, nil, "ParameterNotFound", "message"),
+      (
+        "AmazonSSM.PutParameter", #"{"Name": "/app/db", "Value": "v", "Type": "String"}"#, nil,
+        "ParameterAlreadyExists", "message"
+      ),
+      ("AmazonSSM.GetParameter", "{}", nil, "ValidationException", "Message"),
+      (
+        "AmazonSSM.DescribeParameters", #"{"NextToken": "bad"}"#, nil, "InvalidNextToken", "Message"
+      ),
+      (
+        "AmazonSSM.DescribeParameters",
+        #"{"ParameterFilters": [{"Key": "Type", "Values": ["Nope"]}]}"#, nil,
+        "InvalidFilterValue", "Message"
+      ),
+      (
+        "AmazonSSM.GetParameter", #"{"Name": "/app/db"}"#, fixture.ci, "AccessDeniedException",
+        "Message"
+      ),
+      (
+        "secretsmanager.GetSecretValue", #"{"SecretId": "nope"}"#, nil,
+        "ResourceNotFoundException", "Message"
+      ),
+      (
+        "TrentService.DescribeKey", #"{"KeyId": "alias/nope"}"#, nil, "NotFoundException", "message"
+      ),
+      // Outside the models: every AWS JSON endpoint's own refusals keep the service's spelling.
+      ("AmazonSSM.GetParameter", "{", nil, "SerializationException", "message"),
+    ]
+    for item in cases {
+      let response = await fixture.endpoint.handle(
+        fixture.request(item.target, item.body, key: item.key))
+      try expectError(response, item.code)
+      #expect(
+        try json(response).objectValue.map { Set($0.keys) } == ["__type", item.member],
+        "\(item.target) \(item.code)")
+    }
+  }
+
   /// The SDKs and the aws CLI fill `ClientRequestToken` in; a raw request that writes a value
   /// without one is refused as AWS refuses it, before the secret is looked up, and writes
   /// nothing.
   @Test func aRawValueWriteMustCarryItsClientRequestToken() async throws {
     let fixture = try await Fixture()
     let message = "You must provide a ClientRequestToken value. We recommend a UUID-type value."
-    for (target, body, code) in [
-      (
-        "secretsmanager.CreateSecret", #"{"Name": "raw", "SecretString": "v"}"#,
-        "InvalidRequestException"
-      ),
-      (
-        "secretsmanager.PutSecretValue", #"{"SecretId": "raw", "SecretString": "v"}"#,
-        "InvalidRequestException"
-      ),
-      (
-        "secretsmanager.UpdateSecret", #"{"SecretId": "raw", "SecretString": "v"}"#,
-        "InvalidRequestException"
-      ),
-      ("secretsmanager.RotateSecret", #"{"SecretId": "raw"}"#, "InvalidParameterException"),
+    for (target, body) in [
+      ("secretsmanager.CreateSecret", #"{"Name": "raw", "SecretString": "v"}"#),
+      ("secretsmanager.PutSecretValue", #"{"SecretId": "raw", "SecretString": "v"}"#),
+      ("secretsmanager.UpdateSecret", #"{"SecretId": "raw", "SecretString": "v"}"#),
+      ("secretsmanager.RotateSecret", #"{"SecretId": "raw"}"#),
     ] {
       let response = await fixture.endpoint.handle(fixture.request(target, body))
-      try expectError(response, code)
+      try expectError(response, "InvalidRequestException")
       #expect(try json(response)["Message"]?.stringValue == message, "\(target)")
     }
     // Without a value there is no version to name; with a token the write goes through.
@@ -383,7 +445,7 @@ struct AWSJSONEndpointTests {
         "AmazonSSM.GetParameter", #"{"Name": "/app/db", "WithDecryption": true}"#, key: fixture.ci))
     try expectError(denied, "AccessDeniedException")
     #expect(
-      try json(denied)["message"]?.stringValue
+      try json(denied)["Message"]?.stringValue
         == "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ssm:GetParameter "
         + "on resource: arn:aws:ssm:us-east-1:123456789012:parameter/app/db because no "
         + "identity-based policy allows the ssm:GetParameter action")
@@ -451,7 +513,7 @@ struct AWSJSONEndpointTests {
       fixture.request("AmazonSSM.GetParameters", get, key: fixture.ci))
     try expectError(denied, "AccessDeniedException")
     #expect(
-      try json(denied)["message"]?.stringValue?.contains(
+      try json(denied)["Message"]?.stringValue?.contains(
         "on resource: arn:aws:ssm:us-east-1::parameter\(name) ") == true)
     try await fixture.store.putUserPolicy(
       userName: "ci", policyName: "public",

@@ -282,7 +282,8 @@ struct KMSEncryptAuthorizationTests {
     let fixture = try await Fixture()
     let response = try await fixture.put("/app/managed", as: "denied")
     #expect(response.status == 400)
-    let message = try json(response)["message"]?.stringValue ?? ""
+    // Parameter Store's `AccessDeniedException` shape spells its member `Message`.
+    let message = try json(response)["Message"]?.stringValue ?? ""
     #expect(
       message.hasPrefix(
         "User: arn:aws:iam::\(Self.account):user/denied is not authorized to perform: "

@@ -417,7 +417,22 @@ def _():
 def _():
     status, _, body = raw("AmazonSSM.GetParameter", {})
     expect(status == 400 and body["__type"] == "ValidationException", f"{status} {body}")
-    expect("'name'" in body["message"], body["message"])
+    expect("'name'" in body["Message"], str(body))
+
+
+@check("error bodies spell message as their shape does in the model")
+def _():
+    for target, body, code, member in [
+        ("AmazonSSM.GetParameter", {"Name": "/nope"}, "ParameterNotFound", "message"),
+        ("AmazonSSM.GetParameter", {}, "ValidationException", "Message"),
+        ("AmazonSSM.DescribeParameters", {"NextToken": "bad"}, "InvalidNextToken", "Message"),
+        ("AmazonSSM.DescribeParameters", {"ParameterFilters": [{"Key": "Type", "Values": ["Nope"]}]},
+         "InvalidFilterValue", "Message"),
+        ("secretsmanager.GetSecretValue", {"SecretId": "nope"}, "ResourceNotFoundException", "Message"),
+    ]:
+        status, _, answer = raw(target, body)
+        expect(status == 400 and answer.get("__type") == code, f"{target}: {status} {answer}")
+        expect(set(answer) == {"__type", member}, f"{target}: {answer}")
 
 
 # MARK: Policies

@@ -224,6 +224,78 @@ import Testing
   }
 }
 
+/// A row about a secret version carries its `VersionId` beside the store's number for it
+/// (schema step `v10-audit-version-ids`), covered by the row's hash; rows without one hash as
+/// every row did before, so the logs of older stores still verify.
+@Suite struct AuditVersionIDTests {
+  static let tokenA = "aaaaaaaa-0000-4000-8000-000000000001"
+  static let tokenB = "bbbbbbbb-0000-4000-8000-000000000002"
+
+  /// The content of a row without a `VersionId` is byte for byte what cinch hashed before the
+  /// field existed (the bytes and hash below were computed by the code of 2026-12-06).
+  @Test func aRowWithoutAVersionIdHashesAsBefore() {
+    let record = AuditRecord(
+      seq: 7, time: "2026-12-07T12:00:00.000Z", operation: "GetSecretValue",
+      kind: "secretsmanager-secret", name: "app/db", version: 2, result: "ok", caller: "tester")
+    #expect(
+      AuditChain.content(record).hex
+        == "63696e63682d61756469742d31000000013700000018323032362d31322d30375431323a30303a3030"
+        + "2e3030305a0000000e47657453656372657456616c756500000015736563726574736d616e616765722d"
+        + "736563726574000000066170702f64620000000132000000026f6b00000006746573746572")
+    #expect(
+      AuditChain.hash(previous: [UInt8](repeating: 0, count: 32), record: record).hex
+        == "8b36eadf3ad4d0f5db2f6382902f1852af377de2eca338f644a0bace3417b1ab")
+    var withID = record
+    withID.versionID = Self.tokenA
+    #expect(AuditChain.content(withID).count > AuditChain.content(record).count)
+  }
+
+  /// A store upgraded from before the field: its old rows and the new ones, with their
+  /// `VersionId`, verify together; removing or changing a row's `VersionId` is an edit.
+  @Test func secretRowsNameTheirVersionIdAndAnUpgradedLogVerifies() async throws {
+    let fixture = try await AuditLogTests.populated()
+    try fixture.store.close()
+    try await StoreUpgradeTests.downgrade(fixture.storePath)
+    let store = try await fixture.reopen()
+    _ = try await store.createSecret(
+      CreateSecretRequest(name: "app/db", clientRequestToken: Self.tokenA, secretString: "one"))
+    _ = try await store.putSecretValue(
+      PutSecretValueRequest(
+        secretID: "app/db", clientRequestToken: Self.tokenB, secretString: "two"))
+    _ = try await store.getSecretValue(GetSecretValueRequest(secretID: "app/db"))
+    _ = try await store.getSecretValue(
+      GetSecretValueRequest(secretID: "app/db", versionStage: "AWSPREVIOUS"))
+    let rows = try await store.auditRecords(name: "app/db", limit: nil)
+    #expect(
+      rows.map { "\($0.operation) \($0.version ?? 0) \($0.versionID ?? "-")" } == [
+        "CreateSecret 1 \(Self.tokenA)", "PutSecretValue 2 \(Self.tokenB)",
+        "GetSecretValue 2 \(Self.tokenB)", "GetSecretValue 1 \(Self.tokenA)",
+      ])
+    let parameterRows = try await store.auditRecords(name: "/a", limit: nil)
+    #expect(parameterRows.allSatisfy { $0.versionID == nil })
+    #expect(try await store.verifyAuditLog().isIntact)
+
+    let seq = try #require(rows.first?.seq)
+    for edit in [
+      "UPDATE audit_log SET version_id = NULL WHERE seq = \(seq)",
+      "UPDATE audit_log SET version_id = '\(Self.tokenB)' WHERE seq = \(seq)",
+    ] {
+      let copy = try fixture.rawDatabase()
+      let original = try await copy.read { db in
+        try String.fetchOne(db, sql: "SELECT version_id FROM audit_log WHERE seq = \(seq)")
+      }
+      try await copy.write { db in try db.execute(sql: edit) }
+      #expect(try await store.verifyAuditLog().problems == [.edited(seq: seq)], "\(edit)")
+      try await copy.write { db in
+        try db.execute(
+          sql: "UPDATE audit_log SET version_id = ? WHERE seq = \(seq)", arguments: [original])
+      }
+      try copy.close()
+      #expect(try await store.verifyAuditLog().isIntact)
+    }
+  }
+}
+
 /// A write appends after the row the sealed head records, or not at all: sealing a new head
 /// over a cut log would hide the cut from `verify` (until 2026-12-03 any command, a read
 /// included, did).

@@ -19,15 +19,17 @@ import Testing
           DROP INDEX IF EXISTS vault_leases_token;
           DROP INDEX IF EXISTS vault_tokens_parent;
           DROP INDEX IF EXISTS vault_tokens_expiry;
+          DROP INDEX IF EXISTS entry_versions_advanced;
           ALTER TABLE vault_tokens DROP COLUMN num_uses;
           ALTER TABLE vault_tokens DROP COLUMN explicit_max_ttl;
           ALTER TABLE vault_tokens DROP COLUMN parent_accessor;
           ALTER TABLE vault_tokens DROP COLUMN creation_ttl;
           ALTER TABLE vault_tokens DROP COLUMN last_renewal;
+          ALTER TABLE audit_log DROP COLUMN version_id;
           DELETE FROM grdb_migrations
             WHERE identifier IN
               ('v5-audit-log-unindexed', 'v6-pending-deletions-indexed', 'v7-token-leases',
-               'v8-token-renewals');
+               'v8-token-renewals', 'v9-advanced-parameters-indexed', 'v10-audit-version-ids');
           UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
           """)
     }

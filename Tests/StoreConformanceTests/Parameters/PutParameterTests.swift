@@ -274,11 +274,16 @@ import Testing
 
 /// Tiers and their value limits (aws-store-semantics §1.3).
 @Suite struct TierTests {
-  @Test(arguments: Backend.allCases) func standardHolds4096AndAdvanced8192(_ backend: Backend)
-    async throws
-  {
+  /// The limits count characters as Parameter Store, a Java service, does: UTF-16 code units
+  /// (`String.length()`), not UTF-8 bytes, so 4096 × `é` (8,192 bytes) is a standard value and
+  /// one more is not.
+  @Test(arguments: Backend.allCases, ["a", "é"]) func standardHolds4096AndAdvanced8192(
+    _ backend: Backend, _ character: String
+  ) async throws {
+    func value(_ count: Int) -> String { String(repeating: character, count: count) }
     let store = try await backend.makeStore().store
-    try await store.put("/s", String(repeating: "a", count: 4096), overwrite: false)
+    try await store.put("/s", value(4096), overwrite: false)
+    #expect(try await store.get("/s").value == value(4096))
     await conforming(.tiersNotEnforced, on: backend) {
       await expectStoreError(
         "ValidationException",
@@ -288,25 +293,37 @@ import Testing
           + "tier. For more information, see "
           + "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html"
       ) {
-        try await store.put("/s2", String(repeating: "a", count: 4097), overwrite: false)
+        try await store.put("/s2", value(4097), overwrite: false)
       }
     }
     #expect(
-      try await store.put(
-        "/a", String(repeating: "a", count: 8192), overwrite: false, tier: .advanced
-      ).tier
-        == .advanced)
+      try await store.put("/a", value(8192), overwrite: false, tier: .advanced).tier == .advanced)
     await conforming(.tiersNotEnforced, on: backend) {
-      await expectStoreError("ValidationException") {
-        try await store.put(
-          "/a2", String(repeating: "a", count: 8193), overwrite: false, tier: .advanced)
+      await expectStoreError(
+        "ValidationException",
+        message: "Advanced tier parameters support a maximum parameter value of 8192 characters."
+      ) {
+        try await store.put("/a2", value(8193), overwrite: false, tier: .advanced)
       }
     }
-    // Multi-byte characters count by their UTF-8 bytes.
+    // Intelligent-Tiering moves a value past 4096 of them to Advanced.
     await conforming(.tiersNotEnforced, on: backend) {
-      await expectStoreError("ValidationException") {
-        try await store.put("/u", String(repeating: "é", count: 2049), overwrite: false)
-      }
+      let fits = try await store.put(
+        "/i", value(4096), overwrite: false, tier: .intelligentTiering)
+      #expect(fits.tier == .standard)
+      let over = try await store.put(
+        "/i2", value(4097), overwrite: false, tier: .intelligentTiering)
+      #expect(over.tier == .advanced)
+    }
+  }
+
+  /// A character outside the BMP is two UTF-16 code units, as Java's `String.length()` counts
+  /// it: 2048 emoji fill a standard value. Moto counts Python characters, and enforces nothing.
+  @Test func aCharacterOutsideTheBMPCountsTwo() async throws {
+    let store = try await Backend.embedded.makeStore().store
+    try await store.put("/emoji", String(repeating: "😀", count: 2048), overwrite: false)
+    await expectStoreError("ValidationException") {
+      try await store.put("/emoji2", String(repeating: "😀", count: 2049), overwrite: false)
     }
   }
 

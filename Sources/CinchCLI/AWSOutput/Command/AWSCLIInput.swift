@@ -7,9 +7,13 @@ import Foundation
 /// the aws CLI.
 package struct AWSCLIInput: Sendable, Equatable {
   package var object: JSONObject
+  /// Where `object` sits in the request, for messages: nil for the request's own parameters,
+  /// `CinchPasswordPolicy` for the members of that structure (`CinchPasswordPolicy.PasswordLength`).
+  package var path: String?
 
-  package init(object: JSONObject) {
+  package init(object: JSONObject, path: String? = nil) {
     self.object = object
+    self.path = path
   }
 
   /// Parses the option's argument: JSON text, or `file://PATH` naming a file that holds it.
@@ -54,11 +58,16 @@ package struct AWSCLIInput: Sendable, Equatable {
     return value
   }
 
+  /// `key` as botocore names it in a message: with the structure's path, if any.
+  func member(_ key: String) -> String { path.map { "\($0).\(key)" } ?? key }
+
   /// `flag` when given on the command line, else the JSON member `key`, which must be a string.
   package func string(_ key: String, flag: String?) throws(AWSUsageError) -> String? {
     if let flag { return flag }
     guard let value = value(key) else { return nil }
-    guard case .string(let string) = value else { throw Self.invalidType(key, value, valid: "str") }
+    guard case .string(let string) = value else {
+      throw Self.invalidType(member(key), value, valid: "str")
+    }
     return string
   }
 
@@ -66,7 +75,9 @@ package struct AWSCLIInput: Sendable, Equatable {
   package func bool(_ key: String, flag: Bool?) throws(AWSUsageError) -> Bool? {
     if let flag { return flag }
     guard let value = value(key) else { return nil }
-    guard case .bool(let bool) = value else { throw Self.invalidType(key, value, valid: "bool") }
+    guard case .bool(let bool) = value else {
+      throw Self.invalidType(member(key), value, valid: "bool")
+    }
     return bool
   }
 
@@ -75,7 +86,7 @@ package struct AWSCLIInput: Sendable, Equatable {
     if let flag { return flag }
     guard let value = value(key) else { return nil }
     guard case .integer(let integer) = value, let int = Int(exactly: integer) else {
-      throw Self.invalidType(key, value, valid: "int")
+      throw Self.invalidType(member(key), value, valid: "int")
     }
     return int
   }
@@ -85,12 +96,12 @@ package struct AWSCLIInput: Sendable, Equatable {
     if let flag { return flag }
     guard let value = value(key) else { return nil }
     guard case .array(let elements) = value else {
-      throw Self.invalidType(key, value, valid: "list, tuple")
+      throw Self.invalidType(member(key), value, valid: "list, tuple")
     }
     var strings: [String] = []
     for (index, element) in elements.enumerated() {
       guard case .string(let string) = element else {
-        throw Self.invalidType("\(key)[\(index)]", element, valid: "str")
+        throw Self.invalidType("\(member(key))[\(index)]", element, valid: "str")
       }
       strings.append(string)
     }

@@ -54,8 +54,12 @@ struct AuditListCommand: AsyncParsableCommand {
   /// name would otherwise widen every row after it. `--format json` has them whole.
   static let widestCell = 96
 
+  /// VERSION is the store's number of the version; for a secret, VERSION ID is the
+  /// `VersionId` AWS's API shows (rows written before schema step 10 have none).
   static func table(_ records: [AuditRecord]) -> String {
-    let header = ["SEQ", "TIME", "OPERATION", "KIND", "NAME", "VERSION", "RESULT", "CALLER"]
+    let header = [
+      "SEQ", "TIME", "OPERATION", "KIND", "NAME", "VERSION", "VERSION ID", "RESULT", "CALLER",
+    ]
     func shortened(_ text: String) -> String {
       text.count <= widestCell ? text : String(text.prefix(widestCell - 1)) + "…"
     }
@@ -63,7 +67,8 @@ struct AuditListCommand: AsyncParsableCommand {
       [
         String(record.seq), record.time, record.operation, record.kind ?? "-",
         shortened(record.name ?? "-"), record.version.map(String.init) ?? "-",
-        shortened(record.result), shortened(record.caller ?? "-"),
+        shortened(record.versionID ?? "-"), shortened(record.result),
+        shortened(record.caller ?? "-"),
       ]
     }
     var widths = header.map(\.count)

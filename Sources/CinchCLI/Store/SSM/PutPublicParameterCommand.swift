@@ -30,7 +30,8 @@ struct PutPublicParameterCommand: AsyncParsableCommand {
         overwrite: true,
         dataType: dataType.map(ParameterDataType.init(rawValue:))
       ).checked(for: "PutParameter")
-      return try await storeOptions.openForAWSCommand().putPublicParameter(request)
+      return try await storeOptions.openForAWSCommand(regionFlag: global.region)
+        .putPublicParameter(request)
     }
   }
 }

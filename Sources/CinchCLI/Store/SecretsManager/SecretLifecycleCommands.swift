@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchJSON
 import CinchStore
 
 struct DeleteSecretCommand: AsyncParsableCommand {
@@ -83,17 +84,15 @@ struct GetRandomPasswordCommand: AsyncParsableCommand {
   func run() async throws {
     try await AWSCommand.run("GetRandomPassword", global) { input in
       try input?.validateKeys(allowed: AWSStructures.passwordPolicyMembers)
-      let request = try PasswordPolicy(
-        passwordLength: try input.integer("PasswordLength", flag: passwordLength),
+      let flags = PasswordPolicy(
+        passwordLength: passwordLength,
         excludeCharacters: try input.string(
           "ExcludeCharacters", flag: excludeCharacters, option: "--exclude-characters"),
-        excludeNumbers: try input.bool("ExcludeNumbers", flag: excludeNumbers),
-        excludePunctuation: try input.bool("ExcludePunctuation", flag: excludePunctuation),
-        excludeUppercase: try input.bool("ExcludeUppercase", flag: excludeUppercase),
-        excludeLowercase: try input.bool("ExcludeLowercase", flag: excludeLowercase),
-        includeSpace: try input.bool("IncludeSpace", flag: includeSpace),
-        requireEachIncludedType: try input.bool(
-          "RequireEachIncludedType", flag: requireEachIncludedType)
+        excludeNumbers: excludeNumbers, excludePunctuation: excludePunctuation,
+        excludeUppercase: excludeUppercase, excludeLowercase: excludeLowercase,
+        includeSpace: includeSpace, requireEachIncludedType: requireEachIncludedType)
+      let request = try AWSStructures.passwordPolicy(
+        input?.object ?? JSONObject(), in: nil, given: flags
       ).checked(for: "GetRandomPassword")
       return try await storeOptions.openSecretStore(global).getRandomPassword(request)
     }

@@ -55,7 +55,9 @@ struct RotateSecretCommand: AsyncParsableCommand {
           "argument --rotator: not allowed with argument --rotation-lambda-arn")
       }
       let policy = try AWSStructures.passwordPolicy(
-        input.structure("CinchPasswordPolicy", flag: passwordPolicy, option: "--password-policy"))
+        input.structure(
+          "CinchPasswordPolicy", flag: passwordPolicy, option: "--password-policy",
+          scalars: AWSStructures.passwordPolicyScalars))
       let id = try input.string("SecretId", flag: secretID, option: "--secret-id") ?? ""
       let token = try input.string(
         "ClientRequestToken", flag: clientRequestToken, option: "--client-request-token")
@@ -76,7 +78,7 @@ struct RotateSecretCommand: AsyncParsableCommand {
         lambdaARN = try input.string(
           "RotationLambdaARN", flag: rotationLambdaARN, option: "--rotation-lambda-arn")
       } else {
-        let embedded = try await storeOptions.openForSecrets()
+        let embedded = try await storeOptions.openForSecrets(regionFlag: global.region)
         store = embedded
         lambdaARN =
           try rotator.map { try Self.lambdaARN(rotator: $0, embedded.configuration) }
@@ -86,7 +88,9 @@ struct RotateSecretCommand: AsyncParsableCommand {
       let request = try RotateSecretRequest(
         secretID: id, clientRequestToken: token, rotationLambdaARN: lambdaARN,
         rotationRules: try AWSStructures.rotationRules(
-          input.structure("RotationRules", flag: rotationRules, option: "--rotation-rules")),
+          input.structure(
+            "RotationRules", flag: rotationRules, option: "--rotation-rules",
+            scalars: AWSStructures.rotationRulesScalars)),
         rotateImmediately: try input.bool("RotateImmediately", flag: rotateImmediately),
         passwordPolicy: policy
       ).checked(for: "RotateSecret")

@@ -34,8 +34,12 @@ extension AWSCLIInput? {
   }
 
   /// One structure parameter: shorthand or JSON on the command line, else the JSON member.
-  func structure(_ key: String, flag: String?, option: String) throws -> JSONObject? {
-    if let flag { return try AWSStructures.parse([flag], option: option).first }
+  /// `scalars` types the members shorthand gives as text.
+  func structure(
+    _ key: String, flag: String?, option: String,
+    scalars: [String: AWSStructures.Scalar] = [:]
+  ) throws -> JSONObject? {
+    if let flag { return try AWSStructures.parse([flag], option: option, scalars: scalars).first }
     guard let value = self?.value(key) else { return nil }
     guard let object = value.objectValue else {
       throw AWSCLIInput.invalidType(key, value, valid: "dict")
@@ -61,24 +65,10 @@ extension AWSStructures {
   }
 
   static func integer(_ object: JSONObject, _ key: String, in parameter: String) throws -> Int? {
-    guard let value = object[key], value != .null else { return nil }
-    if case .integer(let number) = value, let int = Int(exactly: number) { return int }
-    if case .string(let text) = value, let int = Int(text) { return int }
-    throw AWSUsageError.parameterValidation([
-      "Invalid type for parameter \(parameter).\(key), value: <redacted>, type: <class '\(pythonTypeName(value))'>, valid types: <class 'int'>"
-    ])
+    try AWSCLIInput(object: object, path: parameter).integer(key, flag: nil)
   }
 
-  static func boolean(_ object: JSONObject, _ key: String, in parameter: String) throws -> Bool? {
-    guard let value = object[key], value != .null else { return nil }
-    if case .bool(let bool) = value { return bool }
-    if case .string(let text) = value, ["true", "false"].contains(text.lowercased()) {
-      return text.lowercased() == "true"
-    }
-    throw AWSUsageError.parameterValidation([
-      "Invalid type for parameter \(parameter).\(key), value: <redacted>, type: <class '\(pythonTypeName(value))'>, valid types: <class 'bool'>"
-    ])
-  }
+  static let rotationRulesScalars: [String: Scalar] = ["AutomaticallyAfterDays": .integer]
 
   static func rotationRules(_ object: JSONObject?) throws -> RotationRules? {
     guard let object else { return nil }
@@ -96,19 +86,39 @@ extension AWSStructures {
     "ExcludeUppercase", "ExcludeLowercase", "IncludeSpace", "RequireEachIncludedType",
   ]
 
+  static let passwordPolicyScalars: [String: Scalar] = [
+    "PasswordLength": .integer, "ExcludeNumbers": .boolean, "ExcludePunctuation": .boolean,
+    "ExcludeUppercase": .boolean, "ExcludeLowercase": .boolean, "IncludeSpace": .boolean,
+    "RequireEachIncludedType": .boolean,
+  ]
+
+  /// A password policy from its members: `get-random-password`'s own parameters (`parameter`
+  /// nil) or `rotate-secret`'s `CinchPasswordPolicy` structure. One reading for both, with
+  /// botocore's type checks (`"PasswordLength": "24"` is refused, as `--cli-input-json` refuses
+  /// it; shorthand's text is typed first, `passwordPolicyScalars`); a member of `given` (the
+  /// command's flags) wins over the JSON's.
+  static func passwordPolicy(
+    _ object: JSONObject, in parameter: String?, given: PasswordPolicy = PasswordPolicy()
+  ) throws -> PasswordPolicy {
+    let input = AWSCLIInput(object: object, path: parameter)
+    return PasswordPolicy(
+      passwordLength: try input.integer("PasswordLength", flag: given.passwordLength),
+      excludeCharacters: try input.string("ExcludeCharacters", flag: given.excludeCharacters),
+      excludeNumbers: try input.bool("ExcludeNumbers", flag: given.excludeNumbers),
+      excludePunctuation: try input.bool("ExcludePunctuation", flag: given.excludePunctuation),
+      excludeUppercase: try input.bool("ExcludeUppercase", flag: given.excludeUppercase),
+      excludeLowercase: try input.bool("ExcludeLowercase", flag: given.excludeLowercase),
+      includeSpace: try input.bool("IncludeSpace", flag: given.includeSpace),
+      requireEachIncludedType: try input.bool(
+        "RequireEachIncludedType", flag: given.requireEachIncludedType))
+  }
+
+  /// `rotate-secret`'s `CinchPasswordPolicy`, when given.
   static func passwordPolicy(_ object: JSONObject?) throws -> PasswordPolicy? {
     guard let object else { return nil }
     let name = "CinchPasswordPolicy"
     try checkMembers(object, allowed: passwordPolicyMembers, in: name)
-    return PasswordPolicy(
-      passwordLength: try integer(object, "PasswordLength", in: name),
-      excludeCharacters: try text(object, "ExcludeCharacters", in: name),
-      excludeNumbers: try boolean(object, "ExcludeNumbers", in: name),
-      excludePunctuation: try boolean(object, "ExcludePunctuation", in: name),
-      excludeUppercase: try boolean(object, "ExcludeUppercase", in: name),
-      excludeLowercase: try boolean(object, "ExcludeLowercase", in: name),
-      includeSpace: try boolean(object, "IncludeSpace", in: name),
-      requireEachIncludedType: try boolean(object, "RequireEachIncludedType", in: name))
+    return try passwordPolicy(object, in: name)
   }
 
   static func secretsFilters(_ objects: [JSONObject]?) throws -> [SecretsFilter]? {
@@ -125,11 +135,11 @@ extension AWSStructures {
 extension StoreOptions {
   /// `openForAWSCommand`, for commands that may rotate: command rotators run with the store's
   /// location and the key file's path in their environment (never key material), this `cinch`
-  /// as `$CINCH` and first on `PATH`.
+  /// as `$CINCH` and first on `PATH`. The store's region is `--region` when given.
   func openForSecrets(
-    _ environment: [String: String] = ProcessEnvironment.current
+    _ environment: [String: String] = ProcessEnvironment.current, regionFlag: String? = nil
   ) async throws -> SQLiteStore {
-    let store = try await openForAWSCommand()
+    let store = try await openForAWSCommand(regionFlag: regionFlag)
     return store.withRotationHost(rotationHost(environment))
   }
 

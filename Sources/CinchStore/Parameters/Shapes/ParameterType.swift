@@ -32,8 +32,8 @@ public struct ParameterTier: RawRepresentable, Hashable, Sendable, Codable,
 
   static let known: [ParameterTier] = [.standard, .advanced, .intelligentTiering]
 
-  /// The most characters (counted as UTF-8 bytes, the stricter of the two readings of AWS's
-  /// "4 KB" / "4096 characters") a value may have in this tier.
+  /// The most characters a value may have in this tier, counted as `ParameterValueRules.size`
+  /// counts them (UTF-16 code units).
   var valueLimit: Int { self == .advanced ? 8192 : 4096 }
 
   public var description: String { rawValue }
