@@ -58,12 +58,23 @@ package struct AWSRetryPolicy: Sendable {
     return random() * cap
   }
 
-  /// The policy the aws CLI would use here: `AWS_MAX_ATTEMPTS` calls in all (default 3).
+  /// The policy the aws CLI would use here: `AWS_MAX_ATTEMPTS` calls in all (default 3). A
+  /// value that is not a whole number of at least 1 is refused, as botocore refuses it
+  /// ("Value provided to "max_attempts": 0 must be an integer greater than or equal to 1.").
   package static func fromEnvironment(_ environment: [String: String], profileMaxAttempts: String?)
-    -> AWSRetryPolicy
+    throws -> AWSRetryPolicy
   {
     let text =
       environment["AWS_MAX_ATTEMPTS"].flatMap { $0.isEmpty ? nil : $0 } ?? profileMaxAttempts
-    return AWSRetryPolicy(maxAttempts: text.flatMap { Int($0) }.map { max(1, $0) } ?? 3)
+    guard let text else { return AWSRetryPolicy(maxAttempts: 3) }
+    guard let attempts = Int(text.trimmingCharacters(in: .whitespaces)) else {
+      throw AWSClientError.configuration("invalid literal for int() with base 10: '\(text)'")
+    }
+    guard attempts >= 1 else {
+      throw AWSClientError.configuration(
+        "Value provided to \"max_attempts\": \(attempts) must be an integer greater than or "
+          + "equal to 1.")
+    }
+    return AWSRetryPolicy(maxAttempts: attempts)
   }
 }

@@ -70,7 +70,7 @@ package final class AWSStore: Sendable {
         explicitProfile: options.profile != nil, region: region, transport: options.transport)
     let credentials = AWSCredentialsCache(provider: provider)
     let retry =
-      options.retry
+      try options.retry
       ?? AWSRetryPolicy.fromEnvironment(
         environment, profileMaxAttempts: files.setting("max_attempts", profile: profile))
     let profileEndpoint = files.setting("endpoint_url", profile: profile)

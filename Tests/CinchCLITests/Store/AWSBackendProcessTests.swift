@@ -136,6 +136,17 @@ import _CinchTestSupport
     #expect(unreachable.status == 255)
     #expect(
       unreachable.stderr.contains("Could not connect to the endpoint URL: \"http://127.0.0.1:9\""))
+    // A retry count botocore would refuse is refused, not read as the default or as 1.
+    for (attempts, message) in [
+      ("abc", "invalid literal for int() with base 10: 'abc'"),
+      ("0", "Value provided to \"max_attempts\": 0 must be an integer greater than or equal to 1."),
+    ] {
+      let refused = try await CinchProcess.run(
+        ["ssm", "get-parameter", "--store", "aws://us-west-1", "--name", "/x"],
+        environment: Self.environment(endpoint).merging(["AWS_MAX_ATTEMPTS": attempts]) { $1 })
+      #expect(refused.status == 253, "\(refused.stderr)")
+      #expect(refused.stderr == "\n\(message)\n", "\(refused.stderr)")
+    }
     let audit = try await CinchProcess.run(
       ["audit", "verify", "--store", "aws://us-west-1"], environment: Self.environment(endpoint))
     #expect(audit.status == 2)
