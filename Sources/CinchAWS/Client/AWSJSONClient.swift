@@ -108,7 +108,9 @@ package struct AWSJSONClient: Sendable {
           continue
         }
         guard AWSRetryPolicy.isRetryable(error) else { throw error }
-        failure = error
+        var exhausted = error
+        exhausted.maxRetriesReached = attempt - 1
+        failure = exhausted
       } catch let error as HTTPTransportError {
         failure = AWSClientError.transport(
           endpoint: endpoint.absoluteString, reason: error.reason)

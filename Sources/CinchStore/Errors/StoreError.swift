@@ -16,6 +16,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
   /// of whoever ran it: never part of the message, the store or a served response.
   public var rotatorOutput: String?
 
+  /// The retries made before the call gave up on this answer, when it was one worth retrying
+  /// (throttling, a server fault) and every attempt got it: botocore says so in the text,
+  /// `when calling the GetParameter operation (reached max retries: 2): Rate exceeded`.
+  public var maxRetriesReached: Int?
+
   /// A fault of the store rather than of the request, raised once for every service and named
   /// by each in its own terms (`inService`).
   package var fault: Fault?

@@ -113,7 +113,11 @@ import Testing
       FakeTransport.json(400, #"{"__type":"ThrottlingException","message":"Rate exceeded"}"#)
     })
     let waits = Box<[Double]>([])
-    await expectThrows(StoreError(code: "ThrottlingException", message: "Rate exceeded")) {
+    // The answer every attempt got, and how many retries were spent on it (botocore's
+    // "(reached max retries: 2)").
+    var exhausted = StoreError(code: "ThrottlingException", message: "Rate exceeded")
+    exhausted.maxRetriesReached = 2
+    await expectThrows(exhausted) {
       let _: PutParameterResponse = try await Self.client(transport, waits: waits).send(
         "PutParameter", PutParameterRequest(name: "/a", value: "v"))
     }

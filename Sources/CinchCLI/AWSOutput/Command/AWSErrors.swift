@@ -22,15 +22,21 @@ package protocol AWSServiceError: Error {
   /// Lines printed before the error, for this command line only (a failed rotator's output):
   /// no part of what the service answers.
   var localDetail: String? { get }
+  /// The retries made before giving up on this answer, when every attempt got it.
+  var maxRetriesReached: Int? { get }
 }
 
 extension AWSServiceError {
   package var additionalFields: JSONObject { JSONObject() }
   package var localDetail: String? { nil }
+  package var maxRetriesReached: Int? { nil }
 
-  /// botocore's `ClientError` text: `An error occurred (CODE) when calling the OP operation: MSG`.
+  /// botocore's `ClientError` text: `An error occurred (CODE) when calling the OP operation: MSG`,
+  /// with `(reached max retries: N)` after the operation when the retries ran out on it.
   package func clientErrorMessage(operation: String) -> String {
-    "An error occurred (\(code)) when calling the \(operation) operation: \(message)"
+    let retries = maxRetriesReached.map { " (reached max retries: \($0))" } ?? ""
+    return
+      "An error occurred (\(code)) when calling the \(operation) operation\(retries): \(message)"
   }
 }
 
