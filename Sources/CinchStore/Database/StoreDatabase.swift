@@ -433,6 +433,12 @@ final class StoreOpening {
   /// file in whole pages only: its size is not a multiple of the header's page size. SQLite
   /// itself notices only when it reads the missing page, after the store was opened and
   /// written to (a truncation by one byte left the last audit rows read as "edited").
+  ///
+  /// Except where the `-wal` beside it holds every page from the one cut on: a checkpoint
+  /// that stopped inside a page (the disk full, or the file size limit reached, as the last
+  /// connection closed) leaves the file so, and SQLite reads those pages from the WAL and
+  /// writes them back whole at the next checkpoint there is room for. Until 2026-12-07 such a
+  /// store was called damaged, though nothing was lost.
   static func sizeDamage(_ path: String) -> StoreAccessError? {
     guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
     defer { try? handle.close() }
@@ -446,6 +452,11 @@ final class StoreOpening {
     guard (512...65536).contains(pageSize), pageSize & (pageSize - 1) == 0,
       let size = try? handle.seekToEnd(), size % UInt64(pageSize) != 0
     else { return nil }
+    if let log = WriteAheadLog.read(path + "-wal"), log.pageSize == pageSize,
+      log.holdsPages(from: UInt32(clamping: size / UInt64(pageSize) + 1))
+    {
+      return nil
+    }
     return .damagedFile(
       path: path,
       problem: "its \(size) bytes are not a whole number of \(pageSize)-byte pages (cut short?)")

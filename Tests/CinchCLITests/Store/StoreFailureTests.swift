@@ -109,6 +109,45 @@ import _CinchTestSupport
     #expect(ignored & (1 << (UInt64(SIGXFSZ) - 1)) != 0, "SigIgn \(run.stdout)")
   }
 
+  /// The checkpoint at close that the file size limit stops inside a page leaves `store.db`
+  /// a part of a page longer (153,600 bytes here) beside a WAL that holds every committed
+  /// frame. Until 2026-12-07 every later command called the store damaged; it opens (the
+  /// writes under the limit go on, into the WAL), and once there is room the next command
+  /// finds everything, its audit log intact, and leaves the file whole.
+  @Test func aCheckpointTheSizeLimitStopsInsideAPageIsFinishedWhenThereIsRoom() async throws {
+    let directory = try await Self.store()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = directory.appendingPathComponent(".cinch/store.db").path
+    let value = String(repeating: "0123456789abcdef", count: 190)
+    var cut = false
+    for version in 1...5 {
+      let put = try await CinchProcess.run(
+        [
+          "ssm", "put-parameter", "--name", "/u", "--value", "v\(version)-\(value)", "--overwrite",
+          "--type", "SecureString", "--query", "Version",
+        ],
+        in: directory, launcher: CinchProcess.fileSizeLimit(kibibytes: 150))
+      #expect(put.status == 0, "put \(version): \(put.stderr)")
+      let size = try #require(
+        try FileManager.default.attributesOfItem(atPath: store)[.size] as? Int)
+      cut = cut || size % 4096 != 0
+    }
+    #expect(cut, "no checkpoint stopped inside a page")
+
+    let read = try await CinchProcess.run(
+      [
+        "ssm", "get-parameter", "--name", "/u", "--with-decryption", "--query",
+        "Parameter.[Version,Value]", "--output", "text",
+      ],
+      in: directory)
+    #expect(read.stdout == "5\tv5-\(value)\n", "\(read.stderr)")
+    let verify = try await CinchProcess.run(["audit", "verify"], in: directory)
+    #expect(verify.status == 0, "\(verify.stderr)")
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: store)[.size] as? Int)
+    #expect(size % 4096 == 0)
+    #expect(!FileManager.default.fileExists(atPath: store + "-wal"))
+  }
+
   /// `init` with no room for the new store says so, naming the store, and leaves nothing
   /// behind: no store, no key file, no staged file, not the folder it made for them; with
   /// room, the next `init` works.

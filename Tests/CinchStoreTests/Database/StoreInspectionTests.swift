@@ -97,6 +97,109 @@ import Testing
     #expect(FileManager.default.contents(atPath: path) == bytes)
   }
 
+  /// The files a checkpoint leaves when it stops inside a page (the disk full, or the file
+  /// size limit reached, as the last connection closes): a store file grown part of the way,
+  /// beside a WAL that still holds every committed frame. Made here from a store holding `/a`
+  /// and then, in its WAL only, 40 values of 3,000 bytes: a checkpoint that leaves the WAL
+  /// alone (another connection has the store open), and copies of both files. Returns the
+  /// copy's folder (with the key file), the pages the file held before those writes and the
+  /// frames the checkpoint found in the WAL.
+  static func storeWithACheckpointInItsWAL(_ fixture: StoreFixture) async throws -> (
+    copy: TemporaryDirectory, pagesBefore: Int, frames: Int
+  ) {
+    try await fixture.store.put("/a", "v", overwrite: false)
+    try fixture.store.close()
+    let sizeBefore = try #require(
+      try FileManager.default.attributesOfItem(atPath: fixture.storePath)[.size] as? Int)
+    let store = try await fixture.reopen()
+    let filler = String(repeating: "0123456789", count: 300)
+    for index in 0..<40 { try await store.put("/big/\(index)", filler + "\(index)") }
+    let queue = try fixture.rawDatabase()
+    let checkpoint = try queue.writeWithoutTransaction { db in
+      try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+    }
+    try queue.close()
+    #expect(checkpoint?[0] as Int? == 0)
+    #expect(checkpoint?[1] as Int? == checkpoint?[2] as Int?)
+    let copy = try TemporaryDirectory()
+    for name in ["store.db", "store.db-wal", "master.key"] {
+      try FileManager.default.copyItem(
+        atPath: fixture.directory.file(name), toPath: copy.file(name))
+    }
+    try store.close()
+    return (copy, sizeBefore / 4096, checkpoint?[1] ?? 0)
+  }
+
+  /// A checkpoint that stopped inside a page (`ulimit -f 150`: the store file left at 153,600
+  /// bytes) left a store every later command called damaged, though its WAL held every page
+  /// past the cut. SQLite reads them from there: the store opens, reads what was written, its
+  /// audit log verifies, and closing it writes the file back whole.
+  @Test func aCheckpointStoppedInsideAPageIsRepairedByItsWAL() async throws {
+    let fixture = try await StoreFixture.make()
+    let (copy, pagesBefore, _) = try await Self.storeWithACheckpointInItsWAL(fixture)
+    let path = copy.file("store.db")
+    let full = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    #expect(full / 4096 > pagesBefore + 10)
+    #expect(truncate(path, off_t((pagesBefore + 5) * 4096 + 1000)) == 0)
+
+    let store = try await SQLiteStore.open(
+      at: path, master: .keyFile(path: copy.file("master.key")))
+    #expect(try await store.get("/a").value == "v")
+    #expect(try await store.get("/big/39").value.hasSuffix("789" + "39"))
+    #expect(try await store.verifyAuditLog().isIntact)
+    try store.close()
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    #expect(size == full)
+    #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+  }
+
+  /// A WAL beside a store cut inside a page that the WAL does not hold repairs nothing: the
+  /// store is damaged, as without one, and is left as it was.
+  @Test func aWALWithoutTheCutPageLeavesTheStoreDamaged() async throws {
+    let fixture = try await StoreFixture.make()
+    let (copy, pagesBefore, _) = try await Self.storeWithACheckpointInItsWAL(fixture)
+    let path = copy.file("store.db")
+    let log = try #require(WriteAheadLog.read(path + "-wal"))
+    let page = try #require((1...pagesBefore).last { !log.pages.contains(UInt32($0)) })
+    let cut = (page - 1) * 4096 + 1000
+    #expect(truncate(path, off_t(cut)) == 0)
+    let bytes = FileManager.default.contents(atPath: path)
+    #expect(
+      await openError(path, key: copy.file("master.key"))
+        == "store '\(path)' is damaged: its \(cut) bytes are not a whole number of "
+        + "4096-byte pages (cut short?); restore it from a backup")
+    #expect(FileManager.default.contents(atPath: path) == bytes)
+  }
+
+  /// The WAL is read as SQLite's recovery reads it: every frame SQLite counted, the database's
+  /// size after the last commit; a frame whose checksum no longer holds ends the log before
+  /// its transaction, and a header that does not check out is no log.
+  @Test func theWALIsReadAsSQLiteRecoversIt() async throws {
+    let fixture = try await StoreFixture.make()
+    let (copy, _, frames) = try await Self.storeWithACheckpointInItsWAL(fixture)
+    let wal = try #require(FileManager.default.contents(atPath: copy.file("store.db-wal")))
+    func read(_ bytes: Data) -> WriteAheadLog? {
+      bytes.withUnsafeBytes { WriteAheadLog.parse($0) }
+    }
+    let log = try #require(read(wal))
+    let size = try #require(
+      try FileManager.default.attributesOfItem(atPath: copy.file("store.db"))[.size] as? Int)
+    #expect(log.frames == frames)
+    #expect(Int(log.databasePages) * 4096 == size)
+    #expect(log.pageSize == 4096)
+
+    var torn = wal
+    torn[wal.count - 100] ^= 1
+    let shorter = try #require(read(torn))
+    #expect(shorter.frames < frames)
+    #expect(shorter.pages.isSubset(of: log.pages))
+
+    var garbled = wal
+    garbled[9] ^= 1
+    #expect(read(garbled) == nil)
+    #expect(read(wal.prefix(31)) == nil)
+  }
+
   @Test func anotherApplicationsDatabaseIsNamedAndLeftAlone() async throws {
     let fixture = try await StoreFixture.make()
     let path = fixture.directory.file("app.db")
