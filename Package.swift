@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // cinch: a compiler for infrastructure templates. The module graph is DESIGN §2:
 // cinch → CinchCLI → (CinchCompiler →) CinchTemplate → (CYAMLEvents →) CYAML and
-// CinchStore → GRDB, COpenSSL, CChildSpawn, dependencies pointing one way.
+// CinchStore → GRDB, COpenSSL, CChildSpawn, CStoreVFS, dependencies pointing one way.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -51,12 +51,19 @@ let package = Package(
     // A rotator command's fork and exec (include/CChildSpawn.h says why C): on Linux it dies
     // with the thread of cinch that started it, even when cinch is killed by SIGKILL.
     .target(name: "CChildSpawn"),
+    // SQLite's "unix" VFS with each region of the store's -shm faulted in writable as SQLite
+    // maps it (include/CStoreVFS.h says why): a full disk is an error, not SIGBUS.
+    .target(
+      name: "CStoreVFS",
+      dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")],
+      linkerSettings: [.linkedLibrary("pthread", .when(platforms: [.linux]))]
+    ),
     // AWS's partitions (ARN prefix and endpoint suffix by region), one table for every stage.
     .target(name: "CinchPartitions", swiftSettings: strict),
     .target(
       name: "CinchStore",
       dependencies: [
-        "COpenSSL", "CChildSpawn", "CinchJSON", "CinchPartitions",
+        "COpenSSL", "CChildSpawn", "CStoreVFS", "CinchJSON", "CinchPartitions",
         .product(name: "GRDB", package: "GRDB.swift"),
         // SQLite's C API, for the read path's statements (Database/SteppedStatement.swift).
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -130,7 +137,7 @@ let package = Package(
     .testTarget(
       name: "CinchStoreTests",
       dependencies: [
-        "CinchStore", "CinchJSON", "_CinchTestSupport",
+        "CinchStore", "CStoreVFS", "CinchJSON", "_CinchTestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],

@@ -1,3 +1,4 @@
+import CStoreVFS
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -46,12 +47,21 @@ enum StoreDatabase {
     return configuration
   }
 
+  /// Makes SQLite's default VFS, for every connection opened after, the "unix" one whose
+  /// `-shm` regions are faulted in writable as SQLite maps them (`CStoreVFS`): SQLite left
+  /// holes in them, and on a full disk the first store into one ended cinch with SIGBUS.
+  /// Every open of the store calls this first; after the first call it returns at once.
+  static func useStoreVFS() {
+    _ = cinch_store_vfs_register()
+  }
+
   /// Opens the pool on the store file at `path`; errors name the store `name` (the store a
   /// new one's staged file becomes). Another process holding the write lock past the busy
   /// timeout is `TooManyUpdates`, as for any write.
   static func openPool(path: String, named name: String? = nil, busyTimeoutSeconds: Double) throws
     -> DatabasePool
   {
+    useStoreVFS()
     let name = name ?? path
     let configuration = configuration(
       busyTimeoutSeconds: busyTimeoutSeconds, walOf: (path: path, name: name))
@@ -90,6 +100,7 @@ enum StoreDatabase {
   /// (then that one's last connection does). It reads nothing the master key guards.
   static func closeLast(_ path: String) {
     guard FileManager.default.fileExists(atPath: path + "-wal") else { return }
+    useStoreVFS()
     var handle: OpaquePointer?
     defer { sqlite3_close_v2(handle) }
     guard
@@ -397,6 +408,7 @@ final class StoreOpening {
 
   init(path: String, busyTimeoutSeconds: Double) throws {
     if let damage = Self.sizeDamage(path) { throw damage }
+    StoreDatabase.useStoreVFS()
     var opened: OpaquePointer?
     let status = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE, nil)
     guard status == SQLITE_OK, let db = opened else {
