@@ -71,7 +71,8 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
     case .damagedFile(let path, let problem):
       "store '\(path)' is damaged: \(problem); restore it from a backup"
     case .newerSchema(let path, let migration):
-      "store '\(path)' was written by a newer cinch (schema step '\(migration)'); upgrade cinch"
+      "store '\(path)' was written by a newer cinch (schema step '\(Self.quoting(migration))'); "
+        + "upgrade cinch"
     case .readOnly(let path):
       "'\(path)' is read-only; cinch writes to the store and to its -wal and -shm files on every "
         + "use, a read's audit row included: make it writable"
@@ -111,6 +112,25 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
     case S_IFCHR, S_IFBLK: return .notAStore(path: path, reason: "a device")
     default: return nil
     }
+  }
+
+  /// Text read from the store (a `store_meta` value, a schema step's name) as a message quotes
+  /// it: anything else could put a terminal escape or a second line on the user's terminal.
+  /// Every control or format character (an escape, a bell, a newline, a bidi override) is
+  /// written as `\u{…}` and a backslash as `\\`, and text past 64 characters is cut, with `…`.
+  static func quoting(_ stored: String) -> String {
+    var quoted = ""
+    for (index, scalar) in stored.unicodeScalars.enumerated() {
+      if index == 64 { return quoted + "…" }
+      switch scalar.properties.generalCategory {
+      case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned,
+        .privateUse:
+        quoted += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+      default:
+        if scalar == "\\" { quoted += "\\\\" } else { quoted.unicodeScalars.append(scalar) }
+      }
+    }
+    return quoted
   }
 
   /// SQLite's message up to anything it quotes from the file: "malformed database schema

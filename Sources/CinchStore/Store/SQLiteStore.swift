@@ -560,7 +560,9 @@ public final class SQLiteStore: Sendable {
       }) {
         throw StoreAccessError.damagedFile(
           path: path,
-          problem: "its schema record names step '\(unknown)' where step '\(missing)' belongs")
+          problem:
+            "its schema record names step '\(StoreAccessError.quoting(unknown))' where step "
+            + "'\(missing)' belongs")
       }
       throw StoreAccessError.newerSchema(path: path, migration: unknown)
     }
@@ -581,7 +583,11 @@ public final class SQLiteStore: Sendable {
       storeKey: sealedStoreKey, migrated: known.isSubset(of: inspection.appliedMigrations))
 
     guard let mode = MasterKey.Mode(rawValue: meta.mode) else {
-      throw StoreAccessError.notAStore(path: path, reason: "unknown master key mode '\(meta.mode)'")
+      // A newer cinch with another mode would have added a schema step, refused above.
+      throw StoreAccessError.damagedFile(
+        path: path,
+        problem: "its master key mode '\(StoreAccessError.quoting(meta.mode))' is neither "
+          + "'\(MasterKey.Mode.key.rawValue)' nor '\(MasterKey.Mode.passphrase.rawValue)'")
     }
     let cost = meta.cost.flatMap(parseCost)
     let raw = try MasterKey.raw(

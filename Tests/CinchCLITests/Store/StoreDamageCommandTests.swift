@@ -103,6 +103,24 @@ import _CinchTestSupport
       parameter.stderr.hasPrefix("An error occurred (InternalServerError)"), "\(parameter.stderr)")
   }
 
+  /// A `store_meta` value holding a terminal escape and a newline reaches the terminal
+  /// escaped, on one line (it was printed raw until 2026-12-07).
+  @Test func aStoreMetaValueIsNeverPrintedRaw() async throws {
+    let project = try await Self.seeded()
+    try Self.tamper(
+      project,
+      "UPDATE store_meta SET value = CAST('x' || char(27) || ']0;pwned' || char(7) || char(10) "
+        + "|| 'line2' AS BLOB) WHERE key = 'master_mode'")
+    let read = try await project.run(Self.getParameter)
+    #expect(read.status == 253)
+    #expect(read.stdout == "")
+    #expect(
+      read.stderr.trimmingCharacters(in: .newlines)
+        == #"cinch: store '.cinch/store.db' is damaged: its master key mode 'x\u{1B}]0;pwned"#
+        + #"\u{7}\u{A}line2' is neither 'key' nor 'passphrase'; restore it from a backup"#)
+    #expect(!read.stderr.unicodeScalars.contains { $0.value == 27 || $0.value == 7 })
+  }
+
   @Test func aDamagedFileIsToldFromOneThatIsNoDatabase() async throws {
     let project = try await Self.seeded()
     let path = project.path(".cinch/store.db")

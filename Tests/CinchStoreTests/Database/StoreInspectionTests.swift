@@ -261,6 +261,39 @@ import Testing
         + "'\(first.dropLast())Z' where step '\(first)' belongs; restore it from a backup")
   }
 
+  /// A `store_meta` value or a schema step's name is quoted with its control characters
+  /// escaped: written raw, a value set to a terminal escape retitled the terminal, and a
+  /// newline put a second line after the message (until 2026-12-07).
+  @Test func storedTextIsQuotedWithoutItsControlCharacters() async throws {
+    let fixture = try await StoreFixture.make()
+    try fixture.store.close()
+    let queue = try DatabaseQueue(path: fixture.storePath)
+    try await queue.write { db in
+      try db.execute(
+        sql: """
+          UPDATE store_meta SET value = CAST('x' || char(27) || ']0;pwned' || char(7) \
+          || char(10) || 'line2' || char(0x202E) || '\\' AS BLOB) WHERE key = 'master_mode'
+          """)
+    }
+    #expect(
+      await openError(fixture.storePath, key: fixture.keyPath)
+        == "store '\(fixture.storePath)' is damaged: its master key mode "
+        + #"'x\u{1B}]0;pwned\u{7}\u{A}line2\u{202E}\\' is neither 'key' nor 'passphrase'; "#
+        + "restore it from a backup")
+
+    try await queue.write { db in
+      try db.execute(sql: "UPDATE store_meta SET value = 'key' WHERE key = 'master_mode'")
+      try db.execute(
+        sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)",
+        arguments: ["v9-\u{1B}[2J" + String(repeating: "z", count: 80)])
+    }
+    try queue.close()
+    #expect(
+      await openError(fixture.storePath, key: fixture.keyPath)
+        == "store '\(fixture.storePath)' was written by a newer cinch (schema step "
+        + #"'v9-\u{1B}[2J"# + String(repeating: "z", count: 57) + "…'); upgrade cinch")
+  }
+
   @Test func missingKeyRecordsAreNamed() async throws {
     let fixture = try await StoreFixture.make()
     try fixture.store.close()
