@@ -593,7 +593,6 @@ public final class SQLiteStore: Sendable {
     let raw = try MasterKey.raw(
       from: master, mode: mode, salt: meta.salt, cost: cost, storePath: path)
     let masterKey = try MasterKey(raw: raw, storeID: meta.storeID)
-    let storeKey: SecretBytes
     do {
       let check = try Envelope.unwrap(
         meta.keyCheck, with: masterKey.wrapKey,
@@ -601,11 +600,21 @@ public final class SQLiteStore: Sendable {
       guard check.constantTimeEquals(MasterKey.checkValue) else {
         throw CryptoError.authenticationFailed
       }
+    } catch is CryptoError {
+      throw StoreAccessError.wrongKey(source: master.description, store: path, hint: nil)
+    }
+    // The key check value tells a wrong key; past it, a store key that does not open is
+    // damage (until 2026-12-07 it read "wrong master key" too, and sent the user after a key
+    // that was right).
+    let storeKey: SecretBytes
+    do {
       storeKey = try Envelope.unwrap(
         meta.storeKey, with: masterKey.wrapKey,
         context: MasterKey.storeKeyContext(storeID: meta.storeID))
     } catch is CryptoError {
-      throw StoreAccessError.wrongKey(source: master.description, store: path, hint: nil)
+      throw StoreAccessError.damagedFile(
+        path: path,
+        problem: "its store key does not open under the master key that passes the key check")
     }
     let vault = try KeyVault(
       storeID: meta.storeID, wrapKey: masterKey.wrapKey, masterKeyID: meta.masterKeyID,

@@ -121,6 +121,20 @@ import _CinchTestSupport
     #expect(!read.stderr.unicodeScalars.contains { $0.value == 27 || $0.value == 7 })
   }
 
+  /// A store key that does not open under the master key that passes the key check is
+  /// damage, exit 253 as for a damaged file (it read "wrong master key" until 2026-12-07).
+  @Test func aDamagedStoreKeyIsDamageNotAWrongKey() async throws {
+    let project = try await Self.seeded()
+    try Self.tamper(project, "UPDATE store_meta SET value = x'' WHERE key = 'store_key'")
+    let read = try await project.run(Self.getParameter)
+    #expect(read.status == 253)
+    #expect(read.stdout == "")
+    #expect(
+      read.stderr.trimmingCharacters(in: .newlines)
+        == "cinch: store '.cinch/store.db' is damaged: its store key does not open under the "
+        + "master key that passes the key check; restore it from a backup")
+  }
+
   @Test func aDamagedFileIsToldFromOneThatIsNoDatabase() async throws {
     let project = try await Self.seeded()
     let path = project.path(".cinch/store.db")

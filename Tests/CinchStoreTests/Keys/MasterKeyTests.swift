@@ -187,6 +187,35 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: fixture.storePath + "-shm"))
   }
 
+  /// Once the key check value opens, the key is right: a store key that does not open under
+  /// it (emptied, or a byte of it changed) is damage to restore from a backup, not a wrong key
+  /// to go looking for. A wrong key is still named as one: its key check fails first.
+  @Test(arguments: ["x''", "substr(value, 1, 40) || x'00' || substr(value, 42)"])
+  func aDamagedStoreKeyIsDamageNotAWrongKey(_ value: String) async throws {
+    let fixture = try await StoreFixture.make()
+    try fixture.store.close()
+    let queue = try fixture.rawDatabase()
+    try await queue.write { db in
+      try db.execute(sql: "UPDATE store_meta SET value = \(value) WHERE key = 'store_key'")
+    }
+    try queue.close()
+    await #expect(
+      throws: StoreAccessError.damagedFile(
+        path: fixture.storePath,
+        problem: "its store key does not open under the master key that passes the key check")
+    ) {
+      _ = try await SQLiteStore.open(at: fixture.storePath, master: .keyFile(path: fixture.keyPath))
+    }
+    let otherKey = fixture.directory.file("other.key")
+    _ = try KeyFile.create(at: otherKey)
+    await #expect(
+      throws: StoreAccessError.wrongKey(
+        source: "key file '\(otherKey)'", store: fixture.storePath, hint: nil)
+    ) {
+      _ = try await SQLiteStore.open(at: fixture.storePath, master: .keyFile(path: otherKey))
+    }
+  }
+
   @Test func malformedKeysAreExplained() async throws {
     let fixture = try await StoreFixture.make()
     #expect(throws: StoreAccessError.self) {
