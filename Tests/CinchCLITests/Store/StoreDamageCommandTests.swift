@@ -103,36 +103,31 @@ import _CinchTestSupport
       parameter.stderr.hasPrefix("An error occurred (InternalServerError)"), "\(parameter.stderr)")
   }
 
-  /// A `store_meta` value holding a terminal escape and a newline reaches the terminal
-  /// escaped, on one line (it was printed raw until 2026-12-07).
-  @Test func aStoreMetaValueIsNeverPrintedRaw() async throws {
-    let project = try await Self.seeded()
-    try Self.tamper(
-      project,
+  /// A damaged `store_meta` row refuses the store as it opens (exit 253), on one line: a value
+  /// holding a terminal escape and a newline reaches the terminal escaped (it was printed raw
+  /// until 2026-12-07), and a store key that does not open under the master key that passes
+  /// the key check is damage (it read "wrong master key" until 2026-12-07).
+  @Test(arguments: [
+    (
       "UPDATE store_meta SET value = CAST('x' || char(27) || ']0;pwned' || char(7) || char(10) "
-        + "|| 'line2' AS BLOB) WHERE key = 'master_mode'")
-    let read = try await project.run(Self.getParameter)
-    #expect(read.status == 253)
-    #expect(read.stdout == "")
-    #expect(
-      read.stderr.trimmingCharacters(in: .newlines)
-        == #"cinch: store '.cinch/store.db' is damaged: its master key mode 'x\u{1B}]0;pwned"#
-        + #"\u{7}\u{A}line2' is neither 'key' nor 'passphrase'; restore it from a backup"#)
-    #expect(!read.stderr.unicodeScalars.contains { $0.value == 27 || $0.value == 7 })
-  }
-
-  /// A store key that does not open under the master key that passes the key check is
-  /// damage, exit 253 as for a damaged file (it read "wrong master key" until 2026-12-07).
-  @Test func aDamagedStoreKeyIsDamageNotAWrongKey() async throws {
+        + "|| 'line2' AS BLOB) WHERE key = 'master_mode'",
+      #"its master key mode 'x\u{1B}]0;pwned\u{7}\u{A}line2' is neither 'key' nor 'passphrase'"#
+    ),
+    (
+      "UPDATE store_meta SET value = x'' WHERE key = 'store_key'",
+      "its store key does not open under the master key that passes the key check"
+    ),
+  ])
+  func aDamagedStoreMetaRowIsOneLineAndExit253(_ sql: String, _ problem: String) async throws {
     let project = try await Self.seeded()
-    try Self.tamper(project, "UPDATE store_meta SET value = x'' WHERE key = 'store_key'")
+    try Self.tamper(project, sql)
     let read = try await project.run(Self.getParameter)
     #expect(read.status == 253)
     #expect(read.stdout == "")
     #expect(
       read.stderr.trimmingCharacters(in: .newlines)
-        == "cinch: store '.cinch/store.db' is damaged: its store key does not open under the "
-        + "master key that passes the key check; restore it from a backup")
+        == "cinch: store '.cinch/store.db' is damaged: \(problem); restore it from a backup")
+    #expect(!read.stderr.unicodeScalars.contains { $0.value == 27 || $0.value == 7 })
   }
 
   @Test func aDamagedFileIsToldFromOneThatIsNoDatabase() async throws {
