@@ -55,11 +55,14 @@ struct InitCommand: AsyncParsableCommand {
       provision = .newKeyFile(path: keyPath)
       described = "key file '\(keyPath)' (mode 0600: keep it out of version control)"
     }
+    var named = "'\(path)'"
     do {
       let store = try await SQLiteStore.create(
         at: path, master: provision, configuration: try StoreOptions.configuration(environment))
       // Said when it finished the store of an init that was interrupted.
       for warning in store.warnings { Output.stderr("cinch: warning: \(warning)\n") }
+      // A symbolic link to a file yet to be made: the store is made where it leads.
+      if store.path != path { named += " (a link to '\(store.path)')" }
       try store.close()
     } catch let error as StoreAccessError {
       throw CLIFailure("\(error)")
@@ -70,7 +73,7 @@ struct InitCommand: AsyncParsableCommand {
         ? "the disk is full" : "SQLite error \(error.resultCode.rawValue): \(error.message ?? "")"
       throw CLIFailure("cannot create the store '\(path)': \(reason)")
     }
-    Output.stdout("created store '\(path)', \(described)\n")
+    Output.stdout("created store \(named), \(described)\n")
   }
 
   /// `CINCH_PASSPHRASE`, or one typed twice at the terminal.

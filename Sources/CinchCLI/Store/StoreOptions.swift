@@ -204,7 +204,7 @@ struct StoreOptions: ParsableArguments {
     }
     let path = storePath(environment)
     guard FileManager.default.fileExists(atPath: path) else {
-      throw StoreAccessError.storeNotFound(path: path)
+      throw StoreLink.loop(at: path) ?? StoreAccessError.storeNotFound(path: path)
     }
     if self.store == nil, self.keyFile == nil,
       let opened = try StoreOpenedAhead.take(environment: environment)

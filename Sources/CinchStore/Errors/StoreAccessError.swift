@@ -37,6 +37,11 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   /// (`RLIMIT_FSIZE`) is reached.
   case noSpace(path: String)
   case io(path: String, message: String)
+  /// `path` is a symbolic link that leads back to itself, directly or through others.
+  case linkLoop(path: String)
+  /// `path` is a symbolic link to `target`, which does not exist, in a folder that does not
+  /// exist either (in one that does, `init` creates the store at `target`).
+  case linkToNoFolder(path: String, target: String)
 
   public var description: String {
     switch self {
@@ -80,6 +85,11 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
       "cannot write to '\(path)': \(Self.noSpaceReason)"
     case .io(let path, let message):
       "cannot use '\(path)': \(message)"
+    case .linkLoop(let path):
+      "'\(path)' is a symbolic link that leads back to itself; point it at a store file"
+    case .linkToNoFolder(let path, let target):
+      "'\(path)' is a symbolic link to '\(target)', whose folder does not exist; make the "
+        + "folder (cinch init then creates the store there) or point the link elsewhere"
     }
   }
 

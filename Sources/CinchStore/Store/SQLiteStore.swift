@@ -177,6 +177,7 @@ public final class SQLiteStore: Sendable {
     at path: String, master: MasterKeyProvision, configuration: StoreConfiguration,
     scryptCost: Crypto.ScryptCost
   ) async throws -> SQLiteStore {
+    let path = try StoreLink.placeOfNewStore(path)
     for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
       throw refusal(ofStoreAt: path, master: master)
     }
@@ -520,7 +521,7 @@ public final class SQLiteStore: Sendable {
     at path: String, master: MasterKeySource, configuration: StoreConfiguration = .init()
   ) throws -> SQLiteStore {
     guard FileManager.default.fileExists(atPath: path) else {
-      throw StoreAccessError.storeNotFound(path: path)
+      throw StoreLink.loop(at: path) ?? StoreAccessError.storeNotFound(path: path)
     }
     if let notAFile = StoreAccessError.ifNotARegularFile(path) { throw notAFile }
     var warnings: [String] = []

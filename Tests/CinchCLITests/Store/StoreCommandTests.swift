@@ -333,6 +333,69 @@ import _CinchTestSupport
         == "cinch: a store already exists at '.cinch/store.db'; cinch never overwrites a store\n")
   }
 
+  /// `init` through a symbolic link to a file yet to be made makes the store where the link
+  /// leads, as reads then find it (through a chain of links too); a link whose target has no
+  /// folder, or that leads back to itself, is said as such, and nothing is made. Until
+  /// 2026-12-07 init said "a store already exists" and reads "no store".
+  @Test func initThroughASymbolicLink() async throws {
+    let project = try await Project(initialise: false)
+    for folder in ["d", "real"] {
+      try FileManager.default.createDirectory(
+        atPath: project.path(folder), withIntermediateDirectories: false)
+    }
+    let links = [
+      ("d/link.db", "../real/store.db"), ("d/chain.db", "hop.db"), ("d/hop.db", "../real/c.db"),
+      ("d/far.db", "../nowhere/store.db"), ("d/loop1", "loop2"), ("d/loop2", "loop1"),
+    ]
+    for (link, target) in links {
+      try FileManager.default.createSymbolicLink(
+        atPath: project.path(link), withDestinationPath: target)
+    }
+    let made = try await project.run(["init", "--store", "d/link.db"])
+    #expect(made.status == 0, "\(made.stderr)")
+    #expect(
+      made.stdout
+        == "created store 'd/link.db' (a link to 'd/../real/store.db'), key file 'd/master.key' "
+        + "(mode 0600: keep it out of version control)\n")
+    let mode =
+      try FileManager.default.attributesOfItem(atPath: project.path("real/store.db"))[
+        .posixPermissions] as? Int
+    #expect(mode == 0o600)
+    let put = try await project.run(
+      ["ssm", "put-parameter", "--name", "/a", "--value", "v", "--type", "String"],
+      environment: ["CINCH_STORE": "d/link.db"])
+    #expect(put.status == 0, "\(put.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: project.path("real/store.db-wal")))
+    let again = try await project.run(["init", "--store", "d/link.db"])
+    #expect(
+      again.stderr
+        == "cinch: a store already exists at 'd/link.db'; cinch never overwrites a store\n")
+
+    let chained = try await project.run(
+      ["init", "--store", "d/chain.db", "--key-file", "d/chain.key"])
+    #expect(chained.status == 0, "\(chained.stderr)")
+    #expect(FileManager.default.fileExists(atPath: project.path("real/c.db")))
+
+    let far = try await project.run(["init", "--store", "d/far.db", "--key-file", "d/far.key"])
+    #expect(far.status == 2)
+    #expect(
+      far.stderr
+        == "cinch: 'd/far.db' is a symbolic link to 'd/../nowhere/store.db', whose folder does not "
+        + "exist; make the folder (cinch init then creates the store there) or point the link "
+        + "elsewhere\n")
+    #expect(!FileManager.default.fileExists(atPath: project.path("d/far.key")))
+
+    let loop =
+      "cinch: 'd/loop1' is a symbolic link that leads back to itself; point it at a store file"
+    let loopInit = try await project.run(["init", "--store", "d/loop1", "--key-file", "d/l.key"])
+    #expect(loopInit.status == 2)
+    #expect(loopInit.stderr == loop + "\n")
+    let loopRead = try await project.run(
+      ["ssm", "get-parameter", "--name", "/a"], environment: ["CINCH_STORE": "d/loop1"])
+    #expect(loopRead.status == 253)
+    #expect(loopRead.stderr.trimmingCharacters(in: .newlines) == loop)
+  }
+
   @Test func passphraseStoresAndRekey() async throws {
     let project = try await Project(initialise: false)
     // A passphrase and a key file at once: refused, nothing created (the key file was dropped).
