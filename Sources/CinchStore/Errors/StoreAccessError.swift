@@ -12,6 +12,8 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   case unusedStoreExists(path: String, keyFile: String)
   case keyFileExists(path: String)
   case keyFileNotFound(path: String)
+  /// The key file named (`--key-file`, `CINCH_MASTER_KEY_FILE`) is a folder.
+  case keyFileIsDirectory(path: String)
   /// No key source at all: the default key file is missing, no key or passphrase is in the
   /// environment, and there is no terminal to ask on.
   /// `empty`: the key variables that are set but empty (`CINCH_PASSPHRASE=` in a script whose
@@ -57,6 +59,8 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
       "key file '\(path)' already exists; cinch never overwrites a key file"
     case .keyFileNotFound(let path):
       "key file '\(path)' not found"
+    case .keyFileIsDirectory(let path):
+      "key file '\(path)' is a directory; name the key file itself (as '\(path)/master.key')"
     case .noMasterKey(let store, let keyFile, let empty):
       "no master key for store '\(store)': key file '\(keyFile)' not found, "
         + Self.keyVariables(empty: empty)

@@ -23,7 +23,8 @@ package enum KeyFile {
     try SecureFile.createExclusive(at: path) { descriptor in
       try key.withUnsafeBytes { bytes in try SecureFile.writeAll(descriptor, bytes, path: path) }
     } ifExists: {
-      StoreAccessError.keyFileExists(path: path)
+      isDirectory(path)
+        ? StoreAccessError.keyFileIsDirectory(path: path) : .keyFileExists(path: path)
     }
     return key
   }
@@ -35,6 +36,12 @@ package enum KeyFile {
       throw StoreAccessError.io(path: path, message: String(cString: strerror(errno)))
     }
     defer { close(descriptor) }
+    // A folder opens for reading; its read fails with "Is a directory", which did not say
+    // that the folder was named as the key file (`CINCH_MASTER_KEY_FILE=keys`).
+    var status = stat()
+    if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+      throw StoreAccessError.keyFileIsDirectory(path: path)
+    }
     // One byte more than a key, to tell a key file from a longer file.
     let key = try SecretBytes(count: Crypto.keyLength + 1) { buffer in
       var filled = 0
@@ -58,6 +65,11 @@ package enum KeyFile {
     return key.withUnsafeBytes {
       SecretBytes(copying: UnsafeRawBufferPointer(rebasing: $0[0..<Crypto.keyLength]))
     }
+  }
+
+  static func isDirectory(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
   }
 }
 

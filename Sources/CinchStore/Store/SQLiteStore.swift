@@ -182,6 +182,7 @@ public final class SQLiteStore: Sendable {
       throw refusal(ofStoreAt: path, master: master)
     }
     if case .newKeyFile(let keyPath) = master, FileManager.default.fileExists(atPath: keyPath) {
+      if KeyFile.isDirectory(keyPath) { throw StoreAccessError.keyFileIsDirectory(path: keyPath) }
       if let finished = try finishInterruptedInit(
         at: path, keyPath: keyPath, configuration: configuration)
       {

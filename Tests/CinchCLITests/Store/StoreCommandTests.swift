@@ -396,6 +396,33 @@ import _CinchTestSupport
     #expect(loopRead.stderr.trimmingCharacters(in: .newlines) == loop)
   }
 
+  /// A folder named as the key file (`CINCH_MASTER_KEY_FILE`, `--key-file`) is said to be
+  /// the key file, a folder (a read said "cannot use 'keys': Is a directory", init "key file
+  /// 'keys' already exists").
+  @Test func aKeyFileThatIsAFolderIsNamedAsTheKeyFile() async throws {
+    let project = try await Project()
+    try FileManager.default.createDirectory(
+      atPath: project.path("keys"), withIntermediateDirectories: false)
+    let message =
+      "cinch: key file 'keys' is a directory; name the key file itself (as 'keys/master.key')"
+    let read = try await project.run(
+      ["ssm", "get-parameter", "--name", "/a"], environment: ["CINCH_MASTER_KEY_FILE": "keys"])
+    #expect(read.status == 253)
+    #expect(read.stderr.trimmingCharacters(in: .newlines) == message)
+    let made = try await project.run(["init", "--store", "other/store.db", "--key-file", "keys"])
+    #expect(made.status == 2)
+    #expect(made.stderr == message + "\n")
+    #expect(!FileManager.default.fileExists(atPath: project.path("other")))
+  }
+
+  /// A new store's log holds one row, its creation: "1 row" (it read "1 rows").
+  @Test func aNewStoresAuditLogIsOneRow() async throws {
+    let project = try await Project()
+    let verify = try await project.run(["audit", "verify"])
+    #expect(verify.status == 0)
+    #expect(verify.stdout.hasPrefix("audit log intact: 1 row, hash chain"), "\(verify.stdout)")
+  }
+
   @Test func passphraseStoresAndRekey() async throws {
     let project = try await Project(initialise: false)
     // A passphrase and a key file at once: refused, nothing created (the key file was dropped).

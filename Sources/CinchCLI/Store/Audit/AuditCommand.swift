@@ -118,18 +118,22 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     } catch let error as StoreAccessError {
       throw CLIFailure("\(error)")
     }
+    let rows = Self.counted(result.rowsChecked, "row")
     if result.isIntact {
       let head = result.head.map { "; head \($0)" } ?? ""
       let witnessed = witness == nil ? "" : ", witness held"
       Output.stdout(
-        "audit log intact: \(result.rowsChecked) rows, hash chain and sealed head verified"
-          + "\(witnessed)\(head)\n")
+        "audit log intact: \(rows), hash chain and sealed head verified\(witnessed)\(head)\n")
       return
     }
     for problem in result.problems { Output.stderr("cinch: audit: \(problem)\n") }
     Output.stderr(
-      "cinch: audit log damaged: \(result.problems.count) problem\(result.problems.count == 1 ? "" : "s") in \(result.rowsChecked) rows\n"
-    )
+      "cinch: audit log damaged: \(Self.counted(result.problems.count, "problem")) in \(rows)\n")
     throw ExitCode(ExitStatus.findings)
+  }
+
+  /// `1 row`, `2 rows` (a new store's log holds one row, and read "1 rows").
+  static func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
   }
 }
