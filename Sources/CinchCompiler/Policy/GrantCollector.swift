@@ -123,7 +123,7 @@ struct GrantCollector {
       // which, and `policy` drops it for this one): a policy without the read must say so.
       // Each input with the option that sets it (`--stack-name` for AWS::StackName, not
       // --parameter-overrides, which takes only the template's own parameters).
-      let hints = dependencies.compactMap(\.commandLineHint)
+      let hints = dependencies.commandLineHints
       report(
         .readNotInPolicy,
         "reference '\(site.reference.text)' waits on \(dependencies.map(\.description).joined(separator: ", ")): no statement can name what it reads"
@@ -558,10 +558,7 @@ struct GrantCollector {
       // A Name that waits on an input cinch was not given names it once given: say which.
       let waits =
         resource.properties?["Name"].map { evaluator.evaluate($0, into: &scratch).waitsOn } ?? []
-      var hints: [String] = []
-      for hint in waits.compactMap(\.commandLineHint) where !hints.contains(hint) {
-        hints.append(hint)
-      }
+      let hints = waits.commandLineHints
       let unnamed =
         waits.isEmpty
         ? "has no fixed name"

@@ -190,10 +190,7 @@ public enum TemplateAnalyzer {
   {
     for reference in references {
       guard case .waiting(let dependencies) = reference.state else { continue }
-      var hints: [String] = []
-      for hint in dependencies.compactMap(\.commandLineHint) where !hints.contains(hint) {
-        hints.append(hint)
-      }
+      let hints = dependencies.commandLineHints
       let names = dependencies.map(\.description).joined(separator: ", ")
       let site = reference.site
       if !hints.isEmpty {

@@ -203,3 +203,12 @@ public enum Dependency: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
   }
 }
+
+extension Sequence<Dependency> {
+  /// The options that would settle these, each once, in order (`--stack-name …`).
+  public var commandLineHints: [String] {
+    var hints: [String] = []
+    for hint in compactMap(\.commandLineHint) where !hints.contains(hint) { hints.append(hint) }
+    return hints
+  }
+}
