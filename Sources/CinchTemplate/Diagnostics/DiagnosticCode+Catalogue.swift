@@ -63,6 +63,10 @@ extension DiagnosticCode {
     "E0018", "invalid-merge",
     "A merge key (`<<`) whose value is not a mapping or a list of mappings."
   )
+  public static let jsonReadAsYAML = DiagnosticCode(
+    "W0019", "json-read-as-yaml",
+    "The file opens like JSON (`{` or `[`) but is not well-formed JSON (a trailing comma, a comment, a tab or a line break in a string, a single-quoted string, an unquoted key…); it reads as YAML, so cinch checks it as YAML, but CloudFormation reads a template that opens like JSON as JSON and refuses it (`Template format error: JSON not well-formed`). The diagnostic gives the first JSON error."
+  )
 
   // MARK: 1 — template structure and intrinsic functions
 
@@ -422,7 +426,7 @@ extension DiagnosticCode {
     fileUnreadable, invalidUTF8, yamlSyntax, jsonSyntax, duplicateKey, nestingTooDeep,
     tooManyNodes, aliasExpansionLimit, fileTooLarge, scalarTooLong, unknownTag,
     multipleDocuments, nonScalarKey, undefinedAlias, emptyDocument, yamlAlias, mergeKey,
-    invalidMerge,
+    invalidMerge, jsonReadAsYAML,
     unknownIntrinsic, malformedIntrinsic, sectionNotMapping, resourceWithoutType,
     mappingKeyNotFound, parameterConstraint, undeclaredParameter, parameterFile, unknownSuppression,
     previousValue, invalidParameterType, unknownSection, noResources, invalidLogicalID,

@@ -61,6 +61,15 @@ public enum TemplateParser {
       let (yamlRoot, yamlSawChoice) = YAMLParser.parseDocument(
         file, limits: limits, into: &yamlDiagnostics)
       if let yamlRoot, !yamlDiagnostics.hasErrors {
+        // CloudFormation takes a template that opens like JSON for JSON, and refuses one that
+        // is not well-formed ("Template format error: JSON not well-formed (line L, column C)"):
+        // the tree is YAML's, so the rest is still checked, and the JSON error is a warning.
+        for error in jsonDiagnostics.items {
+          diagnostics.report(
+            Diagnostic(
+              .jsonReadAsYAML, "not well-formed JSON (\(error.message)); read as YAML",
+              file: error.file, range: error.range))
+        }
         diagnostics.append(contentsOf: yamlDiagnostics)
         return ParsedDocument(
           file: file, format: .yaml, root: yamlRoot, mayContainChoice: yamlSawChoice)
