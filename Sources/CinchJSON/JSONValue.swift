@@ -73,10 +73,12 @@ package struct JSONObject: Sendable, Hashable, RandomAccessCollection {
   package var keys: [String] { members.map(\.key) }
   package var values: [JSONValue] { members.map(\.value) }
 
+  /// Keys match by their code points, as JSON parsers do (RFC 8259 §8.3), not by Swift's
+  /// canonical equivalence: a key spelt `e` + U+0301 is not the key `é` (U+00E9).
   package subscript(key: String) -> JSONValue? {
-    get { members.first { $0.key == key }?.value }
+    get { members.first { $0.key.utf8.elementsEqual(key.utf8) }?.value }
     set {
-      if let index = members.firstIndex(where: { $0.key == key }) {
+      if let index = members.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
         if let newValue { members[index].value = newValue } else { members.remove(at: index) }
       } else if let newValue {
         members.append(Member(key: key, value: newValue))

@@ -117,7 +117,8 @@ struct StoreExistence {
       }
       if let jsonKey = key.jsonKey,
         let now = list.versions.first(where: { $0.versionID == to }),
-        now.valueType == .string, let keys = now.jsonKeys, !keys.contains(jsonKey)
+        now.valueType == .string, let keys = now.jsonKeys,
+        !keys.contains(where: { $0.utf8.elementsEqual(jsonKey.utf8) })
       {
         // The stage moved to a value without the key: the pin still reads, but the reference
         // as written does not, and `lock --update` would fail on it.

@@ -103,7 +103,9 @@ extension SecretVersionList.Version {
     switch (valueType, jsonKeys) {
     case (.binary?, _), (.string?, nil): .absent(.secretNotJSON(id: id, jsonKey: jsonKey))
     case (.string?, let keys?):
-      keys.contains(jsonKey) ? .present : .absent(.jsonKeyNotFound(id: id, jsonKey: jsonKey))
+      // By code points, as the JSON key of the value is looked up (`JSONObject`).
+      keys.contains { $0.utf8.elementsEqual(jsonKey.utf8) }
+        ? .present : .absent(.jsonKeyNotFound(id: id, jsonKey: jsonKey))
     case (nil, _): .unknown
     }
   }

@@ -188,8 +188,13 @@ struct JSONReader: ~Copyable {
 
   /// The index in `children.entries` of the open object's entry named `name`.
   private func firstEntry(named name: String, inFrame frame: Int) -> Int? {
-    if let keyIndex = stack[frame].keyIndex { return keyIndex[name] }
-    return children.entries(since: stack[frame].children).firstIndex { $0.name == name }
+    // By code points: a `[String: Int]` and `==` match canonically equivalent keys (`e` +
+    // U+0301 and `é`), which JSON tells apart (RFC 8259 §8.3).
+    let entries = children.entries(since: stack[frame].children)
+    if let keyIndex = stack[frame].keyIndex {
+      return keyIndex[name].flatMap { entries[$0].name.utf8.elementsEqual(name.utf8) ? $0 : nil }
+    }
+    return entries.firstIndex { $0.name.utf8.elementsEqual(name.utf8) }
   }
 
   /// Adds a finished value to the innermost open collection.

@@ -378,7 +378,7 @@ struct YAMLComposer {
       }
       if isDuplicate(name, inFrame: top),
         let first = children.entries(since: stack[top].children).first(where: {
-          $0.key.scalar == name
+          $0.key.scalar?.utf8.elementsEqual(name.utf8) == true
         })
       {
         diagnostics.report(
@@ -450,11 +450,14 @@ struct YAMLComposer {
     if stack[index].keyIndex == nil {
       let entries = children.entries(since: stack[index].children)
       if entries.count < 8 {
-        return entries.contains { $0.key.scalar == name }
+        return entries.contains { $0.key.scalar?.utf8.elementsEqual(name.utf8) == true }
       }
       stack[index].keyIndex = Set(entries.compactMap(\.key.scalar))
     }
-    return stack[index].keyIndex?.insert(name).inserted == false
+    // A `Set<String>` matches canonically equivalent keys (`e` + U+0301 and `é`), which YAML
+    // and CloudFormation tell apart: only the same code points are the same key.
+    guard let (inserted, member) = stack[index].keyIndex?.insert(name) else { return false }
+    return !inserted && member.utf8.elementsEqual(name.utf8)
   }
 
   /// Wraps CloudFormation short forms into intrinsics; reports tags nobody defines.

@@ -207,6 +207,17 @@ import Testing
     #expect(value("a", "{not json") == nil)
   }
 
+  /// A key matches by its code points, as CloudFormation's JSON reader compares them: `e` +
+  /// U+0301 is not the key `é` (U+00E9), though Swift's `==` calls them equal.
+  @Test func aJSONKeyMatchesByCodePoints() {
+    func value(_ key: String, _ json: String) -> String? {
+      try? SecretJSONKey.value(of: key, secret: "s", in: SecretBytes(utf8: json)).get().utf8String()
+    }
+    #expect(value("e\u{301}", #"{"\#u{e9}":"v"}"#) == nil)
+    #expect(value("\u{e9}", #"{"\#u{e9}":"v"}"#) == "v")
+    #expect(value("e\u{301}", #"{"\#u{e9}":"nfc","e\#u{301}":"nfd"}"#) == "nfd")
+  }
+
   @Test func aNumberMemberIsItsTextAsWritten() {
     func value(_ key: String, _ json: String) -> String? {
       try? SecretJSONKey.value(of: key, secret: "s", in: SecretBytes(utf8: json)).get().utf8String()

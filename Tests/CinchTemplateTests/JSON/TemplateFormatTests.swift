@@ -47,3 +47,34 @@ import Testing
     #expect(diagnostics.items.map(\.code) == [.jsonSyntax])
   }
 }
+
+/// Keys are the same key only when their code points are: YAML and JSON tell `é` (U+00E9) from
+/// `e` + U+0301, though Swift's `String ==` calls them equal.
+@Suite struct CodePointKeyTests {
+  static func diagnostics(_ text: String, path: String) -> Diagnostics {
+    var diagnostics = Diagnostics()
+    _ = TemplateParser.parse(SourceFile(path: path, text: text), into: &diagnostics)
+    return diagnostics
+  }
+
+  static func keys(count: Int) -> [String] { (0..<count).map { "K\($0)" } }
+
+  /// Below and above the parsers' switch from a scan to an index (8 keys).
+  @Test(arguments: [0, 12])
+  func canonicallyEquivalentKeysAreDistinct(others: Int) {
+    let names = Self.keys(count: others) + ["\u{e9}", "e\u{301}"]
+    let yaml = names.map { "\($0): 1\n" }.joined()
+    let json = "{" + names.map { "\"\($0)\": 1" }.joined(separator: ", ") + "}"
+    #expect(Self.diagnostics(yaml, path: "t.yaml").isEmpty)
+    #expect(Self.diagnostics(json, path: "t.json").isEmpty)
+  }
+
+  @Test(arguments: [0, 12])
+  func theSameCodePointsAreADuplicate(others: Int) {
+    let names = Self.keys(count: others) + ["e\u{301}", "x", "e\u{301}"]
+    let yaml = names.map { "\($0): 1\n" }.joined()
+    let json = "{" + names.map { "\"\($0)\": 1" }.joined(separator: ", ") + "}"
+    #expect(Self.diagnostics(yaml, path: "t.yaml").items.map(\.code) == [.duplicateKey])
+    #expect(Self.diagnostics(json, path: "t.json").items.map(\.code) == [.duplicateKey])
+  }
+}
