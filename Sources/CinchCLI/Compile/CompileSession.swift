@@ -86,17 +86,8 @@ struct CompileSession {
         return noted
       }
     }
-    // What a template leaves out of its findings (`Metadata: cinch: ignore`) is left out of
-    // every command's, not only check's: lock and render stop on errors.
-    let suppressions = Suppressions(run.analyses, into: &run.diagnostics)
-    self.suppressions = suppressions
-    if suppressions.isEmpty {
-      suppressedCount = 0
-    } else {
-      let before = run.diagnostics.items.count
-      run.diagnostics = run.diagnostics.filtering { !suppressions.suppresses($0) }
-      suppressedCount = before - run.diagnostics.items.count
-    }
+    suppressions = run.suppressions
+    suppressedCount = run.suppressedCount
   }
 
   /// The flags given, over the inputs the lock records: a flag replaces the recorded input of

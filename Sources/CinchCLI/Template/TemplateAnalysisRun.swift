@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchCompiler
 import CinchTemplate
 import Foundation
 
@@ -12,6 +13,10 @@ struct TemplateAnalysisRun {
   /// Whether the parameter values given (a `--parameters` file, a `file://` of overrides) could
   /// not all be read: the templates were evaluated without some of them.
   var inputsFailed = false
+  /// What the templates leave out of their findings (`Metadata: cinch: ignore`), and how many
+  /// findings that took out of `diagnostics`.
+  private(set) var suppressions = Suppressions()
+  private(set) var suppressedCount = 0
 
   init(files: [String], limits: ParseLimits, evaluation: EvaluationOptions, graph: Bool = true)
     throws
@@ -58,6 +63,14 @@ struct TemplateAnalysisRun {
     documents = files.compactMap(\.document)
     analyses = files.compactMap(\.analysis)
     reportUndeclaredParameters(inputs)
+    // What a template leaves out of its findings is left out of every command's, not only
+    // check's: lock and render stop on errors, and refs or graph would exit 1 on them.
+    suppressions = Suppressions(analyses, into: &diagnostics)
+    if !suppressions.isEmpty {
+      let before = diagnostics.items.count
+      diagnostics = diagnostics.filtering { [suppressions] in !suppressions.suppresses($0) }
+      suppressedCount = before - diagnostics.items.count
+    }
   }
 
   /// The files in the order given, each once: `stack.yaml ../app/stack.yaml` (or a link to it)

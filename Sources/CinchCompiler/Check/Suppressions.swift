@@ -29,6 +29,9 @@ public struct Suppressions: Sendable {
 
   private var scopes: [String: [Scope]] = [:]
 
+  /// Nothing suppressed.
+  public init() {}
+
   public init(_ analyses: [TemplateAnalysis], into diagnostics: inout Diagnostics) {
     for analysis in analyses {
       let file = analysis.file.path
