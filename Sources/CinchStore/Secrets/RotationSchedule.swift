@@ -5,8 +5,10 @@ import Foundation
 ///
 /// - `AutomaticallyAfterDays = N` and `rate(N days)`: the window is the UTC day N days after the
 ///   day of the last rotation, from midnight, for `Duration` hours or to the end of that day.
-/// - `rate(N hours)` (N ≥ 4): the window opens N hours after the last rotation and lasts
-///   `Duration` (default 1 hour).
+/// - `rate(N hours)` (N ≥ 4): windows open on the hour, from midnight every N hours of each UTC
+///   day (`rate(10 hours)`: 0:00, 10:00, 20:00, as `cron(0 0/10 * * ? *)`); the next is the one
+///   that holds the time N hours after the last rotation (past 24 hours, that day's midnight),
+///   and it lasts `Duration` (default 1 hour), never into the next UTC day.
 /// - `cron(…)`: the window opens at the next time the expression names after the last rotation
 ///   and lasts `Duration`, by default 1 hour when the expression names several hours of a day,
 ///   else to the end of that UTC day.
@@ -67,10 +69,20 @@ struct RotationSchedule: Sendable, Hashable {
       interval = try Self.parse(expression, strict: strict)
     }
     guard strict else { return }
-    if case .hours(let hours) = interval, let durationHours, durationHours >= hours {
-      throw .invalidParameter(
-        "The rotation window (Duration \(durationHours)h) can't extend into the next rotation "
-          + "window (every \(hours) hours).")
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html:
+    // for a rate in hours, "confirm that the rotation window is less than or equal to the
+    // number of hours between rotations" (a window may end as the next one opens).
+    if case .hours(let hours) = interval, let durationHours {
+      if durationHours > hours {
+        throw .invalidParameter(
+          "The rotation window (Duration \(durationHours)h) can't extend into the next rotation "
+            + "window (every \(hours) hours).")
+      }
+      if let late = Self.startHours(every: hours).last, late + durationHours > 24 {
+        throw .invalidParameter(
+          "The rotation window (Duration \(durationHours)h from \(late):00) can't extend into "
+            + "the next UTC day.")
+      }
     }
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html:
     // "The rotation window must not extend into the next rotation window", nor, for a
@@ -163,11 +175,16 @@ struct RotationSchedule: Sendable, Hashable {
       else { return nil }
       return (start, end(of: start, defaultHours: 24))
     case .hours(let hours):
-      // In whole seconds, as every other window: the last rotation's milliseconds are not the
-      // window's.
-      let start = Date(
-        timeIntervalSince1970: last.timeIntervalSince1970.rounded(.down) + Double(hours) * 3600)
-      return (start, start.addingTimeInterval(Double(durationHours ?? 1) * 3600 - 1))
+      // "Secrets Manager rotation windows always start on the hour", and "for a rate in hours,
+      // the default rotation window starts at midnight" (rotate-secrets_schedule.html): the
+      // window of the day's grid that holds the time N hours on. It opens after `last`: the
+      // grid's step is N, and every midnight is on it.
+      let target = last.addingTimeInterval(Double(hours) * 3600)
+      let day = calendar.startOfDay(for: target)
+      let hour = Int(target.timeIntervalSince(day) / 3600)
+      let opening = Self.startHours(every: hours).last { $0 <= hour } ?? 0
+      let start = day.addingTimeInterval(Double(opening) * 3600)
+      return (start, end(of: start, defaultHours: 1))
     case .cron(let cron):
       guard let start = cron.next(after: last) else { return nil }
       if !cron.singleHour {
@@ -175,6 +192,12 @@ struct RotationSchedule: Sendable, Hashable {
       }
       return (start, end(of: start, defaultHours: nil))
     }
+  }
+
+  /// The hours of a UTC day at which the windows of `rate(N hours)` open: midnight and every N
+  /// hours after it in that day (the grid starts again at each midnight, as a cron step does).
+  static func startHours(every hours: Int) -> [Int] {
+    Array(stride(from: 0, to: 24, by: max(hours, 1)))
   }
 
   /// `start` plus the duration, never past the end of its UTC day.

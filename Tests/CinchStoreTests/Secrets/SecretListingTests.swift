@@ -293,8 +293,8 @@ import Testing
     let hours = try RotationSchedule(
       RotationRules(duration: "2h", scheduleExpression: "rate(8 hours)"))
     let hourly = try #require(hours.window(after: last))
-    #expect(hourly.start == (try Self.date("2026-03-01T23:30:00Z")))
-    #expect(hourly.end == (try Self.date("2026-03-02T01:29:59Z")))
+    #expect(hourly.start == (try Self.date("2026-03-01T16:00:00Z")))
+    #expect(hourly.end == (try Self.date("2026-03-01T17:59:59Z")))
     let daily = try RotationSchedule(
       RotationRules(duration: "3h", scheduleExpression: "rate(1 day)"))
     #expect(try #require(daily.window(after: last)).end == (try Self.date("2026-03-02T02:59:59Z")))
