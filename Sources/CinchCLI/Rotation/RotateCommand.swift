@@ -10,9 +10,9 @@ struct RotateCommand: AsyncParsableCommand {
     abstract: "Run every rotation whose schedule has come (for cron or a systemd timer).",
     discussion: """
       One line per secret: 'rotated NAME version ID', 'failed NAME CODE: MESSAGE' (the \
-      message names the step that failed), or with --dry-run \
-      'due NAME …'. Exit status 1 when any rotation failed. A rotation that failed stays due and \
-      is resumed the next time.
+      message names the step that failed), 'skipped NAME …' (another run is rotating it, or \
+      has rotated it since), or with --dry-run 'due NAME …'. Exit status 1 when any rotation \
+      failed. A rotation that failed stays due and is resumed the next time.
       """)
 
   @OptionGroup var storeOptions: StoreOptions
@@ -52,19 +52,20 @@ struct RotateCommand: AsyncParsableCommand {
     var failures = 0
     for rotation in dueRotations {
       if dryRun {
-        var line =
-          "due      \(padded(rotation.name))  rotator \(rotation.rotator ?? "-"), "
-          + "window opened \(Self.timestamp(rotation.windowStart))"
-        if let failure = rotation.lastFailure {
-          line += ", last attempt failed at \(failure.step)"
-        }
-        Output.stdout(line + "\n")
+        Output.stdout("due      \(padded(rotation.name))  \(Self.dueDetail(rotation))\n")
         continue
       }
       do {
-        let response = try await store.rotateSecret(RotateSecretRequest(secretID: rotation.arn))
-        Output.stdout(
-          "rotated  \(padded(rotation.name))  version \(response.versionID ?? "-")\n")
+        switch try await store.rotateDue(rotation, by: date) {
+        case .rotated(let versionID):
+          Output.stdout("rotated  \(padded(rotation.name))  version \(versionID ?? "-")\n")
+        case .inProgress:
+          Output.stdout(
+            "skipped  \(padded(rotation.name))  in progress (another run is rotating it)\n")
+        case .noLongerDue:
+          Output.stdout(
+            "skipped  \(padded(rotation.name))  no longer due (another run rotated it)\n")
+        }
       } catch let error as StoreError {
         failures += 1
         Output.stdout("failed   \(padded(rotation.name))  \(error.code): \(error.message)\n")
@@ -72,6 +73,20 @@ struct RotateCommand: AsyncParsableCommand {
       }
     }
     if failures > 0 { throw ExitCode(ExitStatus.findings) }
+  }
+
+  /// What a `--dry-run` line says of a due rotation: its rotator, its window, and the last
+  /// attempt's failure (in cinch's words, which hold no value), which the run resumes.
+  static func dueDetail(_ rotation: DueRotation) -> String {
+    var detail = "rotator \(rotation.rotator ?? "-")"
+    if let start = rotation.windowStart { detail += ", window opened \(timestamp(start))" }
+    if let failure = rotation.lastFailure {
+      detail +=
+        ", last attempt failed at \(failure.step) on \(timestamp(failure.failedDate)): "
+        + failure.message
+      if rotation.resumesFailedAttempt { detail += " (resumed)" }
+    }
+    return detail
   }
 
   static func parseDate(_ text: String) throws -> Date {

@@ -41,6 +41,11 @@ extension SQLiteStore {
       throw StoreError.rotationInProgress
     }
     defer { withExtendedLifetime(lease) {} }
+    return try await rotate(request)
+  }
+
+  /// A rotation, under the secret's lease.
+  private func rotate(_ request: RotateSecretRequest) async throws -> RotateSecretResponse {
     let plan = try await performSecret("RotateSecret", name: request.secretID) { db, trail in
       try self.prepareRotation(request, db, &trail)
     }
@@ -446,39 +451,94 @@ extension SQLiteStore {
 
 // MARK: - Schedules
 
-/// A secret whose rotation window has opened (`cinch rotate --due`).
+/// A secret whose rotation is due (`cinch rotate --due`): its window has opened, or its last
+/// attempt failed and left the pending version to resume.
 public struct DueRotation: Sendable, Hashable {
   public var name: String
   public var arn: String
   public var rotator: String?
-  /// When the window opened.
-  public var windowStart: Date
+  /// When the window opened; nil when only the failed attempt makes it due.
+  public var windowStart: Date?
   /// The failure of the last attempt, when it failed.
   public var lastFailure: RotationFailure?
+  /// Whether it is due because the last attempt failed and left its pending version
+  /// (`lastFailure` names it): the next run resumes that rotation whatever the schedule.
+  public var resumesFailedAttempt: Bool
+
+  /// Since when it has been due: the window's start, or the failure's time if earlier.
+  public var dueSince: Date {
+    let failed = resumesFailedAttempt ? lastFailure?.failedDate : nil
+    return [windowStart, failed].compactMap { $0 }.min() ?? .distantPast
+  }
+}
+
+/// What `rotateDue` did with one secret.
+public enum DueRotationOutcome: Sendable, Hashable {
+  /// Rotated: the new version's id.
+  case rotated(versionID: String?)
+  /// Another run (`rotate --due`, `rotate-secret`, `cinch serve`) is rotating it now.
+  case inProgress
+  /// No longer due: another run rotated it after the list was made.
+  case noLongerDue
 }
 
 extension SQLiteStore {
-  /// The secrets with rotation turned on whose next rotation window has opened (a failed
-  /// rotation stays due), oldest window first; with `date`, those whose window opens by then.
-  /// Metadata only.
+  /// The secrets with rotation turned on whose next rotation window has opened, or whose last
+  /// attempt failed and left its pending version (resumed on the next run, as Secrets Manager
+  /// "retries the entire rotation process" after a failed step, whatever the schedule and with
+  /// no schedule at all), oldest first; with `date`, those due by then. Metadata only.
   public func dueRotations(by date: Date? = nil) async throws -> [DueRotation] {
     try await performSecret("ListDueRotations", name: nil) { db, trail in
       let now = date ?? self.now()
       var due: [DueRotation] = []
-      for entry in try SecretEntry.fetchAll(db) where !entry.isDeleted {
-        guard let window = try self.rotationWindow(entry, db), window.start <= now else {
-          continue
-        }
-        due.append(
-          DueRotation(
-            name: entry.name, arn: entry.arn(self.configuration),
-            rotator: entry.attributes.rotationLambdaARN.flatMap(
-              SecretNameRules.rotatorName(fromLambdaARN:)),
-            windowStart: window.start, lastFailure: entry.attributes.rotationFailure))
+      for entry in try SecretEntry.fetchAll(db) {
+        guard let rotation = try self.dueRotation(entry, by: now, db) else { continue }
+        due.append(rotation)
         trail.record(entry.name)
       }
       if due.isEmpty { trail.record(nil) }
-      return due.sorted { ($0.windowStart, $0.name) < ($1.windowStart, $1.name) }
+      return due.sorted { ($0.dueSince, $0.name) < ($1.dueSince, $1.name) }
     }
+  }
+
+  /// The rotation of `entry` when it is due by `now`, else nil.
+  func dueRotation(_ entry: SecretEntry, by now: Date, _ db: Database) throws -> DueRotation? {
+    guard !entry.isDeleted, entry.attributes.rotationEnabled == true else { return nil }
+    let window = try rotationWindow(entry, db).flatMap { $0.start <= now ? $0 : nil }
+    let failure = entry.attributes.rotationFailure
+    var resumes = false
+    if let failure, failure.failedDate <= now {
+      let stages = try EntryLabels.fetch(db, entry: entry.id)
+      if let pending = stages[SecretStage.pending], pending != stages[SecretStage.current],
+        try SecretVersionRecord.fetch(db, entry: entry.id, version: pending)?.versionID
+          == failure.versionID
+      {
+        resumes = true
+      }
+    }
+    guard window != nil || resumes else { return nil }
+    return DueRotation(
+      name: entry.name, arn: entry.arn(configuration),
+      rotator: entry.attributes.rotationLambdaARN.flatMap(
+        SecretNameRules.rotatorName(fromLambdaARN:)),
+      windowStart: window?.start, lastFailure: failure, resumesFailedAttempt: resumes)
+  }
+
+  /// Runs one rotation `dueRotations` listed, under the secret's lease, once it is sure it is
+  /// still due (by `date`, as the list was made): runs of `cinch rotate --due` that overlap
+  /// each rotate it once, and neither reports the other's rotation as a failure.
+  public func rotateDue(_ rotation: DueRotation, by date: Date? = nil) async throws
+    -> DueRotationOutcome
+  {
+    guard let lease = try RotationLease.acquire(storePath: path, key: rotation.arn) else {
+      return .inProgress
+    }
+    defer { withExtendedLifetime(lease) {} }
+    let stillDue = try await pool.read { db in
+      try self.dueRotation(self.findSecret(rotation.arn, db), by: date ?? self.now(), db) != nil
+    }
+    guard stillDue else { return .noLongerDue }
+    let response = try await rotate(RotateSecretRequest(secretID: rotation.arn))
+    return .rotated(versionID: response.versionID)
   }
 }

@@ -634,6 +634,47 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     #expect(described.rotationEnabled == false)
   }
 
+  /// A rotation whose step failed is due again at once (whatever its schedule, and with none),
+  /// and `rotateDue` resumes its pending version; a run that finds the secret rotated since
+  /// its list was made, or being rotated, leaves it alone.
+  @Test func aFailedRotationIsDueAndResumed() async throws {
+    let (fixture, store) = try await fixture(failingAt: .setSecret)
+    let id = "prod/MyApp/DBSecret"
+    try await store.create("unscheduled", Self.original, token: tokenC)
+    for (secret, rules) in [(id, RotationRules(automaticallyAfterDays: 7)), ("unscheduled", nil)] {
+      await expectStoreError("RotationFailedException") {
+        _ = try await store.rotateSecret(
+          RotateSecretRequest(
+            secretID: secret, rotationLambdaARN: lambda("flaky"), rotationRules: rules))
+      }
+    }
+    let due = try await store.dueRotations()
+    #expect(Set(due.map(\.name)) == [id, "unscheduled"])
+    for rotation in due {
+      #expect(rotation.resumesFailedAttempt)
+      #expect(rotation.windowStart == nil)
+      #expect(rotation.lastFailure?.step == "setSecret")
+    }
+    let rotation = try #require(due.first { $0.name == id })
+    let pending = try #require(rotation.lastFailure?.versionID)
+    // Another run holds the rotation: skipped, nothing run.
+    var lease = try RotationLease.acquire(storePath: store.path, key: rotation.arn)
+    #expect(lease != nil)
+    #expect(try await store.rotateDue(rotation) == .inProgress)
+    lease = nil
+    // The rotator fixed (the built-in one under the same name), the run resumes the same
+    // pending version and completes it.
+    var host = RotationHost.standard
+    host.builtIns["flaky"] = PasswordRotator()
+    let fixed = store.withRotationHost(host)
+    #expect(try await fixed.rotateDue(rotation) == .rotated(versionID: pending))
+    #expect(try await store.stages(id)[pending] == ["AWSCURRENT"])
+    #expect(try await fixed.dueRotations().map(\.name) == ["unscheduled"])
+    // The same listing again, after the rotation: no longer due.
+    #expect(try await fixed.rotateDue(rotation) == .noLongerDue)
+    _ = fixture
+  }
+
   /// A rotator named by a relative path runs from any folder; one that cannot run is refused
   /// when it is registered, and said for what it is when it runs.
   @Test func aRotatorsPathIsCheckedAndMadeAbsolute() async throws {
