@@ -145,6 +145,17 @@ extension SQLiteStore {
         "There is no rotator named '\(rotator)': use the built-in 'password' rotator or register "
           + "a command with 'cinch rotation register \(rotator) -- COMMAND'.")
     }
+    // The built-in rotator writes a password into a SecretString: a binary secret is refused
+    // here, before the configuration is stored or a pending version made, not at createSecret.
+    if rotationHost.builtIns[rotator] is PasswordRotator,
+      let current = try EntryLabels.fetch(db, entry: entry.id)[SecretStage.current],
+      try SecretVersionRecord.fetch(db, entry: entry.id, version: current)?.valueType == .binary
+    {
+      throw StoreError.invalidRequest(
+        "The built-in 'password' rotator rotates SecretString values, and the value of secret "
+          + "\(entry.name) is binary (SecretBinary): rotate it with a command rotator "
+          + "('cinch rotation register NAME -- COMMAND').")
+    }
     let now = self.now()
     let configurationChanged =
       request.rotationLambdaARN != nil || request.rotationRules != nil

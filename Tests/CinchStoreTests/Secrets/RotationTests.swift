@@ -634,6 +634,38 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     #expect(described.rotationEnabled == false)
   }
 
+  /// The built-in rotator writes a password into a SecretString: on a binary secret it is
+  /// refused before anything is stored (it used to fail at createSecret, with rotation turned
+  /// on and an empty AWSPENDING version left behind).
+  @Test func thePasswordRotatorRefusesABinarySecretUpFront() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    _ = try await store.createSecret(
+      CreateSecretRequest(name: "bin", clientRequestToken: tokenA, secretBinary: Data([1, 2, 3])))
+    for immediately in [true, false] {
+      await expectStoreError(
+        "InvalidRequestException",
+        message: "The built-in 'password' rotator rotates SecretString values, and the value of "
+          + "secret bin is binary (SecretBinary): rotate it with a command rotator "
+          + "('cinch rotation register NAME -- COMMAND')."
+      ) {
+        _ = try await store.rotateSecret(
+          RotateSecretRequest(
+            secretID: "bin", rotationLambdaARN: lambda("password"),
+            rotationRules: RotationRules(automaticallyAfterDays: 7),
+            rotateImmediately: immediately))
+      }
+    }
+    let described = try await store.describeSecret(DescribeSecretRequest(secretID: "bin"))
+    #expect(described.rotationEnabled == nil)
+    #expect(described.rotationLambdaARN == nil)
+    #expect(described.cinchRotation == nil)
+    #expect(try await store.stages("bin") == [tokenA: ["AWSCURRENT"]])
+    let versions = try await store.listSecretVersionIds(
+      ListSecretVersionIdsRequest(secretID: "bin", includeDeprecated: true))
+    #expect(versions.versions.map(\.versionID) == [tokenA])
+  }
+
   /// A rotation whose step failed is due again at once (whatever its schedule, and with none),
   /// and `rotateDue` resumes its pending version; a run that finds the secret rotated since
   /// its list was made, or being rotated, leaves it alone.
