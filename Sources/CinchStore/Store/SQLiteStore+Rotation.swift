@@ -58,11 +58,12 @@ extension SQLiteStore {
     let steps: [RotationStep] = plan.immediately ? RotationStep.allCases : [.testSecret]
     for (index, step) in steps.enumerated() {
       // CancelRotateSecret "cancels the rotation" that is in progress: no further step runs,
-      // and the pending version keeps AWSPENDING for a later rotation to resume.
-      if index > 0, try await rotationCancelled(plan) {
+      // and the pending version keeps AWSPENDING for a later rotation to resume. A secret
+      // marked for deletion (DeleteSecret) stops it the same way: no step changes a credential
+      // for a secret on its way out (it keeps AWSPENDING, for after RestoreSecret).
+      if index > 0, let stop = try await rotationStopped(plan) {
         throw StoreError.invalidRequest(
-          "The rotation was cancelled (CancelRotateSecret) before its \(step.rawValue) step; "
-            + "version \(plan.token) keeps AWSPENDING.")
+          "\(stop) before its \(step.rawValue) step; version \(plan.token) keeps AWSPENDING.")
       }
       let event = RotationEvent(secretID: plan.arn, clientRequestToken: plan.token, step: step)
       do {
@@ -96,10 +97,19 @@ extension SQLiteStore {
     }
   }
 
-  /// Whether rotation was turned off (CancelRotateSecret) since `plan` turned it on.
-  private func rotationCancelled(_ plan: RotationPlan) async throws -> Bool {
+  /// What stopped the rotation since `plan` started it: rotation turned off
+  /// (CancelRotateSecret) or the secret marked for deletion (DeleteSecret); nil when nothing
+  /// did.
+  private func rotationStopped(_ plan: RotationPlan) async throws -> String? {
     try await pool.read { db in
-      try self.findSecret(plan.arn, db).attributes.rotationEnabled != true
+      let entry = try self.findSecret(plan.arn, db)
+      if entry.isDeleted {
+        return "The rotation stopped: the secret was marked for deletion (DeleteSecret)"
+      }
+      if entry.attributes.rotationEnabled != true {
+        return "The rotation was cancelled (CancelRotateSecret)"
+      }
+      return nil
     }
   }
 

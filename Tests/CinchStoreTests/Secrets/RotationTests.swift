@@ -599,8 +599,11 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
   }
 
   /// CancelRotateSecret while a rotation runs cancels it: no further step runs, and the pending
-  /// version keeps AWSPENDING.
-  @Test func cancellingARunningRotationStopsItsNextSteps() async throws {
+  /// version keeps AWSPENDING. A secret marked for deletion (DeleteSecret) stops it the same
+  /// way: setSecret would change a credential for a secret on its way out; after
+  /// RestoreSecret, the pending version is there to resume.
+  @Test(arguments: [false, true])
+  func stoppingARunningRotationStopsItsNextSteps(byDeletion: Bool) async throws {
     let fixture = try await StoreFixture.make()
     let store = fixture.store
     try await store.create("cx", #"{"password":"cx-value-1234"}"#, token: tokenA)
@@ -625,13 +628,25 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
           secretID: "cx", clientRequestToken: tokenB, rotationLambdaARN: lambda("cancelled")))
     }
     try await waitUntilExists(startedFile)
-    _ = try await store.cancelRotateSecret(CancelRotateSecretRequest(secretID: "cx"))
+    if byDeletion {
+      _ = try await store.deleteSecret(
+        DeleteSecretRequest(secretID: "cx", recoveryWindowInDays: 7))
+    } else {
+      _ = try await store.cancelRotateSecret(CancelRotateSecretRequest(secretID: "cx"))
+    }
     _ = FileManager.default.createFile(atPath: release, contents: nil)
-    await #expect(throws: StoreError.self) { _ = try await rotation.value }
+    let error = await #expect(throws: StoreError.self) { _ = try await rotation.value }
+    #expect(
+      error?.message
+        == (byDeletion
+          ? "The rotation stopped: the secret was marked for deletion (DeleteSecret)"
+          : "The rotation was cancelled (CancelRotateSecret)")
+        + " before its setSecret step; version \(tokenB) keeps AWSPENDING.")
     #expect(try String(contentsOfFile: steps, encoding: .utf8) == "createSecret\n")
+    if byDeletion { _ = try await store.restoreSecret(RestoreSecretRequest(secretID: "cx")) }
     let described = try await store.describeSecret(DescribeSecretRequest(secretID: "cx"))
     #expect(described.versionIDsToStages?[tokenB] == ["AWSPENDING"])
-    #expect(described.rotationEnabled == false)
+    #expect(described.rotationEnabled == byDeletion)
   }
 
   /// The built-in rotator writes a password into a SecretString: on a binary secret it is
