@@ -58,10 +58,21 @@ public struct RuntimeConsumer: Sendable, Hashable {
 
   public var isConcrete: Bool { waitsOn.isEmpty }
 
-  /// The store entry read, when its kind is known and the template does not create it.
+  /// The store entry read, when its kind is known and the template does not create it: a
+  /// parameter without the version or label its name may end with (`/myapp/db:3` reads
+  /// `/myapp/db`, as `{{resolve:ssm:/myapp/db:3}}` does, and as the policy grants it).
   public var entry: StoreEntry? {
     guard let kind, managedBy == nil else { return nil }
-    return StoreEntry(kind: kind, name: name, isConcrete: isConcrete)
+    guard kind == .parameter else {
+      return StoreEntry(kind: kind, name: name, isConcrete: isConcrete)
+    }
+    let split = ParameterVersionSelector.split(name)
+    // A placeholder still in the name may hold the last colon (`${AWS::Region}`): no label
+    // holds `}` or `/`.
+    if case .label(let label)? = split.selector, label.contains(where: { $0 == "}" || $0 == "/" }) {
+      return StoreEntry(kind: kind, name: name, isConcrete: isConcrete)
+    }
+    return StoreEntry(kind: kind, name: split.name, isConcrete: isConcrete)
   }
 }
 

@@ -104,6 +104,33 @@ import _CinchTestSupport
     #expect(TemplateGraph.consumers(named: "/nothing", in: [database, service]).isEmpty)
   }
 
+  /// An ECS secret naming a parameter's version or label (`/v/p:1`, `/v/p:live`, an ARN with
+  /// `:3`) reads the parameter: `consumers /v/p` lists it, as the policy grants the parameter.
+  @Test func parameterReadWithASelectorIsAConsumerOfTheParameter() throws {
+    let (graph, _) = try Self.graph(
+      "t.yaml",
+      """
+      Resources:
+        Role: {Type: AWS::IAM::Role, Properties: {AssumeRolePolicyDocument: {}}}
+        Task:
+          Type: AWS::ECS::TaskDefinition
+          Properties:
+            ExecutionRoleArn: !GetAtt Role.Arn
+            ContainerDefinitions:
+              - Name: app
+                Secrets:
+                  - {Name: A, ValueFrom: '/v/p:1'}
+                  - {Name: B, ValueFrom: '/v/p:live'}
+                  - {Name: C, ValueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/v/p:3'}
+                  - {Name: D, ValueFrom: /v/other:2}
+      """)
+    let readers = TemplateGraph.consumers(named: "/v/p", in: [graph])
+    #expect(readers.map { $0.path.components[6] } == ["0", "1", "2"])
+    #expect(readers.allSatisfy { $0.role == .resource("Role") })
+    // The store node is the parameter itself, as a reference's `{{resolve:ssm:/v/p:1}}` is.
+    #expect(graph.storeEntries.map(\.name) == ["/v/p", "/v/other"])
+  }
+
   @Test func orderPutsDependenciesFirstAndKeepsTemplateOrderOtherwise() throws {
     let (graph, diagnostics) = try Self.graph(
       "t.yaml",
