@@ -265,7 +265,10 @@ struct PolicyCommand: AsyncParsableCommand {
             + "\n")
       } else {
         Output.stdout(
-          PolicyCloudFormationRenderer(target: target, files: templates).render(policies))
+          PolicyCloudFormationRenderer(
+            target: target, files: templates,
+            usedNames: PolicyCloudFormationRenderer.logicalNames(of: run.analyses.map(\.template))
+          ).render(policies))
       }
     }
     if explain {

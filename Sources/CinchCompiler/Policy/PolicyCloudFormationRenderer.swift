@@ -1,3 +1,5 @@
+public import CinchTemplate
+
 /// CloudFormation YAML to add to a template: one `AWS::IAM::ManagedPolicy` per document,
 /// attached with `Roles: [!Ref Role]` to the role it is for. In the consumers' policies, which
 /// go into the template itself, ARNs of the target's partition, region and account are written
@@ -11,10 +13,29 @@ public struct PolicyCloudFormationRenderer: Sendable {
   public var target: PolicyTarget
   /// The templates the policies come from, for the header.
   public var files: [String]
+  /// The logical names those templates use (`logicalNames(of:)`): the snippet goes into them,
+  /// so its resources and parameters take none of them (a template resource named
+  /// `CinchExecPolicy` makes the policy `CinchExec2Policy`).
+  public var usedNames: Set<String>
 
-  public init(target: PolicyTarget, files: [String]) {
+  public init(target: PolicyTarget, files: [String], usedNames: Set<String> = []) {
     self.target = target
     self.files = files
+    self.usedNames = usedNames
+  }
+
+  /// Every name a template gives in `Parameters`, `Mappings`, `Conditions`, `Resources` and
+  /// `Outputs`: a pasted resource or parameter must not take one.
+  public static func logicalNames(of templates: [Template]) -> Set<String> {
+    var names = Set<String>()
+    for template in templates {
+      names.formUnion(template.parameters.map(\.name))
+      names.formUnion(template.mappings.map(\.name))
+      names.formUnion(template.conditions.map(\.name))
+      names.formUnion(template.resources.map(\.logicalID))
+      names.formUnion(template.outputs.map(\.name))
+    }
+    return names
   }
 
   /// ARNs the document's templates wrote (references by ARN), and the encryption contexts that
@@ -71,11 +92,12 @@ public struct PolicyCloudFormationRenderer: Sendable {
       "# Add these resources to the template that creates the roles they name; the deploy and",
       "# validate policies belong with the roles that deploy and check it (their names are parameters).",
     ]
-    let ids = logicalIDs(set.documents)
+    let (ids, parameterNames) = logicalIDs(set.documents)
     let parameters = set.documents.compactMap(roleParameter)
     if !parameters.isEmpty {
       lines.append("Parameters:")
-      for (name, description) in parameters {
+      for (parameter, description) in parameters {
+        let name = parameterNames[parameter] ?? parameter
         lines.append("  \(name):")
         lines.append("    Type: String")
         lines.append("    Description: \(scalar(description))")
@@ -94,12 +116,14 @@ public struct PolicyCloudFormationRenderer: Sendable {
         break
       }
       lines.append("    Type: AWS::IAM::ManagedPolicy")
-      if let condition = document.role?.condition, roleValue(document) != nil {
+      if let condition = document.role?.condition,
+        roleValue(document, parameterNames: parameterNames) != nil
+      {
         lines.append("    Condition: \(scalar(condition))")
       }
       lines.append("    Properties:")
       lines.append("      Description: \(scalar(description(document)))")
-      if let role = roleValue(document) {
+      if let role = roleValue(document, parameterNames: parameterNames) {
         lines.append("      Roles:")
         lines.append("        - \(role)")
       }
@@ -172,7 +196,27 @@ public struct PolicyCloudFormationRenderer: Sendable {
 
   // MARK: Names
 
-  private func logicalIDs(_ documents: [PolicyDocument]) -> [String] {
+  /// The documents' logical ids, and the role parameters' names, none of them a name the
+  /// templates use (`usedNames`).
+  private func logicalIDs(_ documents: [PolicyDocument]) -> (
+    ids: [String], parameters: [String: String]
+  ) {
+    var taken = usedNames
+    var parameters: [String: String] = [:]
+    for (parameter, _) in documents.compactMap(roleParameter) {
+      var name = parameter
+      var number = 2
+      while taken.contains(name) {
+        name = "\(parameter)\(number)"
+        number += 1
+      }
+      taken.insert(name)
+      parameters[parameter] = name
+    }
+    return (policyIDs(documents, taken: taken), parameters)
+  }
+
+  private func policyIDs(_ documents: [PolicyDocument], taken used: Set<String>) -> [String] {
     let bases = documents.map { document -> String in
       switch document.role {
       case nil: "Cinch" + StatementPurpose.identifier(document.profile.rawValue) + "Policy"
@@ -191,11 +235,11 @@ public struct PolicyCloudFormationRenderer: Sendable {
     }
     // Roles whose names differ only in punctuation (`App-Role`, `AppRole`), or a role of the
     // template and a role named by ARN, in one file: numbered, since a template's resources
-    // cannot share a logical id.
-    var taken = Set(qualified)
+    // cannot share a logical id; so is one the templates use already.
+    var taken = Set(qualified).union(used)
     var seen: Set<String> = []
     return qualified.map { id in
-      guard !seen.insert(id).inserted else { return id }
+      guard !seen.insert(id).inserted || used.contains(id) else { return id }
       var number = 2
       var candidate: String
       repeat {
@@ -224,8 +268,10 @@ public struct PolicyCloudFormationRenderer: Sendable {
     }
   }
 
-  private func roleValue(_ document: PolicyDocument) -> String? {
-    if let (parameter, _) = roleParameter(document) { return "!Ref \(parameter)" }
+  private func roleValue(_ document: PolicyDocument, parameterNames: [String: String]) -> String? {
+    if let (parameter, _) = roleParameter(document) {
+      return "!Ref \(parameterNames[parameter] ?? parameter)"
+    }
     switch document.role?.kind {
     case .resource(let logicalID)?: return "!Ref \(logicalID)"
     case .external?: return document.role.map { scalar($0.name) }

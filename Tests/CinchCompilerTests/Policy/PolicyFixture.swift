@@ -120,8 +120,10 @@ struct PolicyFixture {
     return Output(
       json: stable(PolicyJSONRenderer().render(set)),
       cloudFormation: stable(
-        PolicyCloudFormationRenderer(target: target, files: analyses.map(\.template.path)).render(
-          cloudFormationSet)),
+        PolicyCloudFormationRenderer(
+          target: target, files: analyses.map(\.template.path),
+          usedNames: PolicyCloudFormationRenderer.logicalNames(of: analyses.map(\.template))
+        ).render(cloudFormationSet)),
       explanation: stable(PolicyExplanationRenderer(of: .json).render(set)),
       diagnostics: stable(
         HumanDiagnosticRenderer(colored: false).render(diagnostics.sorted, sources: sources) + "\n"),

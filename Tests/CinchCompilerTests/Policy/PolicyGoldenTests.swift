@@ -22,8 +22,10 @@ import _CinchTestSupport
       output.diagnostics, stage: Self.stage, name: name, expected: "diagnostics.txt")
   }
 
-  /// The CloudFormation output is YAML a template takes: it parses without a finding, and every
-  /// `!Ref` names one of its parameters or a resource of the templates it came from.
+  /// The CloudFormation output is YAML a template takes: it parses without a finding, every
+  /// `!Ref` names one of its parameters or a resource of the templates it came from, and, as it
+  /// goes into those templates, its resources and parameters take no logical name they already
+  /// use (a template resource named `CinchExecPolicy`, a parameter `CinchDeployRoleName`).
   @Test(arguments: Fixtures.cases(stage))
   func cloudFormationOutputParsesAndRefsResolve(_ name: String) async throws {
     let fixture = try PolicyFixture(name)
@@ -36,11 +38,14 @@ import _CinchTestSupport
     let snippet = TemplateReader.read(document, into: &diagnostics)
     #expect(snippet.resources.allSatisfy { $0.type == "AWS::IAM::ManagedPolicy" })
     var names = Set(snippet.parameters.map(\.name))
+    let generated = Set(snippet.resources.map(\.logicalID) + snippet.parameters.map(\.name))
     for path in fixture.templatePaths {
       let file = SourceFile(
         path: path.lastPathComponent, bytes: try [UInt8](Data(contentsOf: path)))
       let template = TemplateReader.read(
         TemplateParser.parse(file, into: &diagnostics), into: &diagnostics)
+      let used = PolicyCloudFormationRenderer.logicalNames(of: [template])
+      #expect(generated.isDisjoint(with: used), "\(name): \(generated.intersection(used))")
       names.formUnion(template.resources.map(\.logicalID))
       // The role the SAM transform generates for a function without one.
       names.formUnion(
