@@ -131,11 +131,11 @@ public struct PolicyCloudFormationRenderer: Sendable {
       lines.append("        Version: '2012-10-17'")
       lines.append("        Statement:")
       let renderer = forDocument(document)
-      for statement in document.statements {
-        // Consumers' policies go into the template itself, where `!Ref` names what it creates;
-        // the others live beside the roles they are for, where only ARNs mean anything.
-        lines += renderer.statement(
-          statement, indent: "          ", expressions: document.profile == .consumers)
+      // Consumers' policies go into the template itself, where `!Ref` names what it creates;
+      // the others live beside the roles they are for, where only ARNs mean anything.
+      let inTemplate = document.profile == .consumers
+      for statement in inTemplate ? document.statements : document.statementsOutsideTheTemplate {
+        lines += renderer.statement(statement, indent: "          ", expressions: inTemplate)
       }
     }
     return lines.joined(separator: "\n") + "\n"

@@ -13,12 +13,13 @@ public struct PolicyExplanationRenderer: Sendable {
   public func render(_ set: PolicySet) -> String {
     var text = ""
     for document in set.documents {
-      // The statements as the output has them: in JSON, those with an ARN to grant and
-      // conditions JSON can write.
-      let statements = document.statements.filter { statement in
-        output == .cloudFormation
-          || (statement.resources.contains { $0.arn != nil } && statement.writableConditions != nil)
-      }
+      // The statements as the output has them: in JSON (and in the CloudFormation output's
+      // deploy and validate policies, which live outside the template), those with an ARN to
+      // grant and conditions a policy outside the template can write, numbered as it numbers
+      // them.
+      let statements =
+        output == .cloudFormation && document.profile == .consumers
+        ? document.statements : document.statementsOutsideTheTemplate
       guard !statements.isEmpty else { continue }
       text += "\(document.name)"
       if let role = document.role { text += " (\(role))" }

@@ -119,8 +119,10 @@ public enum PolicyGenerator {
 
     var documents: [PolicyDocument] = []
     for key in grants.keys.sorted() {
+      // The consumers' CloudFormation output writes resources that follow the stack.
       let statements = StatementMerger.merge(
-        grants[key] ?? [], collapsePrefixes: options.collapsePrefixes)
+        grants[key] ?? [], collapsePrefixes: options.collapsePrefixes,
+        followsStack: key.profile == .consumers && options.portableNames)
       guard !statements.isEmpty else { continue }
       documents.append(
         PolicyDocument(profile: key.profile, role: key.role, statements: statements, name: ""))

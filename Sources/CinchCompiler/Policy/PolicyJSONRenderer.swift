@@ -32,7 +32,7 @@ public struct PolicyJSONRenderer: Sendable {
   }
 
   func value(_ document: PolicyDocument) -> JSONObject? {
-    let statements = document.statements.compactMap(statement)
+    let statements = document.statementsOutsideTheTemplate.compactMap(statement)
     guard !statements.isEmpty else { return nil }
     return JSONObject([("Version", .string("2012-10-17")), ("Statement", .array(statements))])
   }

@@ -250,6 +250,23 @@ public struct PolicyDocument: Sendable, Hashable {
   }
 }
 
+extension PolicyDocument {
+  /// The statements a policy outside the template holds (the IAM JSON; the deploy and
+  /// validate policies of the CloudFormation output, which live beside roles of another
+  /// stack): those with an ARN to grant and conditions it can write, `Sid`s numbered again
+  /// so that a statement left out leaves no gap (`…Key` and `…Key2`, not `…Key3`).
+  public var statementsOutsideTheTemplate: [PolicyStatement] {
+    var kept = statements.filter { statement in
+      statement.resources.contains { $0.arn != nil } && statement.writableConditions != nil
+    }
+    guard kept.count != statements.count else { return statements }
+    for (index, sid) in StatementMerger.sids(kept.map(\.purpose)).enumerated() {
+      kept[index].sid = sid
+    }
+    return kept
+  }
+}
+
 /// Every document `cinch policy` writes, in profile order, consumers by role.
 public struct PolicySet: Sendable, Hashable {
   public var documents: [PolicyDocument]

@@ -16,7 +16,13 @@ enum StatementMerger {
     var reasons: [PolicyResource: Set<PolicyReason>]
   }
 
-  static func merge(_ grants: [PolicyGrant], collapsePrefixes: Bool = false) -> [PolicyStatement] {
+  /// `followsStack`: the statements are written into the template with their resources
+  /// following the stack (the consumers' CloudFormation output), where an ARN kept as written
+  /// and a pattern made from a name differ wherever the stack goes; elsewhere both are the ARNs
+  /// they read.
+  static func merge(
+    _ grants: [PolicyGrant], collapsePrefixes: Bool = false, followsStack: Bool = false
+  ) -> [PolicyStatement] {
     var drafts = subsume(deduplicate(grants)).map { grant in
       Draft(
         purpose: grant.purpose, actions: [grant.action], resources: [grant.resource],
@@ -24,6 +30,14 @@ enum StatementMerger {
     }
     drafts = fold(drafts)
     if collapsePrefixes { drafts = fold(drafts.map(collapse)) }
+    // Dropping a covered resource can make two statements' resources the same.
+    var covered = false
+    drafts = drafts.map { draft in
+      let kept = withoutCoveredResources(draft, followsStack: followsStack)
+      if kept.resources.count != draft.resources.count { covered = true }
+      return kept
+    }
+    if covered { drafts = fold(drafts) }
     return name(drafts)
   }
 
@@ -193,6 +207,112 @@ enum StatementMerger {
     }
   }
 
+  // MARK: Covered resources
+
+  /// The draft without the resources another of its resources already matches as a pattern
+  /// (`…:secret:app/db-bWIawy` beside `…:secret:app/db-??????`): a statement grants its
+  /// actions on each resource under all its conditions, so the pattern allows every request the
+  /// exact ARN does. The covered resource's lines go to the pattern. Where the resources
+  /// follow the stack (`followsStack`), only between resources written alike (both as the
+  /// template has them, or both following the stack with patterns that still cover): there a
+  /// kept-as-written ARN and a pattern that moves with the stack name different resources.
+  static func withoutCoveredResources(_ draft: Draft, followsStack: Bool = false) -> Draft {
+    let patterns = draft.resources.filter { resource in
+      resource.expression == nil && resource.arn.map(isPattern) == true
+    }
+    guard !patterns.isEmpty, draft.resources.count > 1 else { return draft }
+    // Secrets Manager's `NAME-??????` is nearly every pattern: found by the text the exact ARN
+    // has with its last six characters as `?`, so a statement of thousands of secrets is not
+    // a product of them; `--collapse-prefix`'s few `level/*` are matched one by one.
+    var bySuffixPattern: [String: [PolicyResource]] = [:]
+    var others: [PolicyResource] = []
+    for pattern in patterns {
+      guard let arn = pattern.arn else { continue }
+      let stem = arn.dropLast(secretSuffixPattern.count)
+      if arn.hasSuffix(secretSuffixPattern), !isPattern(String(stem)) {
+        bySuffixPattern[arn, default: []].append(pattern)
+      } else {
+        others.append(pattern)
+      }
+    }
+    var result = draft
+    for resource in draft.resources.sorted() {
+      guard resource.expression == nil, let arn = resource.arn, !arn.contains("*") else {
+        continue
+      }
+      var candidates = others
+      if arn.count >= secretSuffixPattern.count {
+        candidates +=
+          bySuffixPattern[arn.dropLast(secretSuffixPattern.count) + secretSuffixPattern]
+          ?? []
+      }
+      // A pattern dropped already (covered by a wider one) covers nothing any more.
+      guard
+        let cover = candidates.first(where: {
+          $0 != resource && result.resources.contains($0)
+            && covers($0, resource, followsStack: followsStack)
+        })
+      else { continue }
+      result.resources.remove(resource)
+      if let reasons = result.reasons.removeValue(forKey: resource) {
+        result.reasons[cover, default: []].formUnion(reasons)
+      }
+    }
+    return result
+  }
+
+  private static let secretSuffixPattern = "??????"
+
+  private static func isPattern(_ text: String) -> Bool {
+    text.contains { $0 == "*" || $0 == "?" }
+  }
+
+  /// Whether `pattern` allows every request `resource` does, wherever the stack goes when the
+  /// resources follow it.
+  private static func covers(
+    _ pattern: PolicyResource, _ resource: PolicyResource, followsStack: Bool
+  ) -> Bool {
+    guard let wildcard = pattern.arn, let arn = resource.arn, matches(wildcard, arn) else {
+      return false
+    }
+    guard followsStack else { return true }
+    guard pattern.isWritten == resource.isWritten else { return false }
+    switch (pattern.portableARN, resource.portableARN) {
+    case (nil, nil): return true
+    case (let wildcard?, let arn?): return !arn.contains("*") && matches(wildcard, arn)
+    default: return false
+    }
+  }
+
+  /// IAM's matching of a resource pattern: `*` any run of characters, `?` any one
+  /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+  /// A `?` of `text` is a character like another: `a-?` is within `a-?` and `a-*`.
+  static func matches(_ pattern: String, _ text: String) -> Bool {
+    let p = Array(pattern.utf8)
+    let t = Array(text.utf8)
+    var (i, j) = (0, 0)
+    var star: Int?
+    var resume = 0
+    while j < t.count {
+      if i < p.count, p[i] == UInt8(ascii: "?") || p[i] == t[j] {
+        i += 1
+        j += 1
+      } else if i < p.count, p[i] == UInt8(ascii: "*") {
+        star = i
+        resume = j
+        i += 1
+      } else if let at = star {
+        i = at + 1
+        resume += 1
+        j = resume
+      } else {
+        return false
+      }
+    }
+    while i < p.count, p[i] == UInt8(ascii: "*") { i += 1 }
+    return i == p.count
+  }
+
   /// `Sid`s from purposes, numbered from the second statement of a purpose on. Statements of a
   /// purpose follow the first template line that needs each (key ids are random, so they must
   /// not decide the order).
@@ -207,12 +327,24 @@ enum StatementMerger {
       default: return a.key < b.key
       }
     }.map(\.draft)
-    // A number never makes another statement's own name: `…StageV1` numbered is not
-    // `…StageV12` when a stage `v12` has that name (IAM refuses a policy with two equal Sids).
-    let bases = Set(ordered.map(\.purpose.sid))
+    return zip(ordered, sids(ordered.map(\.purpose))).map { draft, sid in
+      PolicyStatement(
+        sid: sid, purpose: draft.purpose,
+        actions: draft.actions.sorted(), resources: draft.resources.sorted(),
+        conditions: draft.conditions,
+        reasons: draft.reasons.mapValues { $0.sorted() })
+    }
+  }
+
+  /// The `Sid`s of statements of these purposes, in order: each purpose's name, numbered from
+  /// its second statement on. A number never makes another statement's own name: `…StageV1`
+  /// numbered is not `…StageV12` when a stage `v12` has that name (IAM refuses a policy with
+  /// two equal Sids).
+  static func sids(_ purposes: [StatementPurpose]) -> [String] {
+    let bases = Set(purposes.map(\.sid))
     var taken: Set<String> = []
-    return ordered.map { draft in
-      let base = draft.purpose.sid
+    return purposes.map { purpose in
+      let base = purpose.sid
       var sid = base
       var count = 1
       while taken.contains(sid) || (count > 1 && bases.contains(sid)) {
@@ -220,11 +352,7 @@ enum StatementMerger {
         sid = "\(base)\(count)"
       }
       taken.insert(sid)
-      return PolicyStatement(
-        sid: sid, purpose: draft.purpose,
-        actions: draft.actions.sorted(), resources: draft.resources.sorted(),
-        conditions: draft.conditions,
-        reasons: draft.reasons.mapValues { $0.sorted() })
+      return sid
     }
   }
 

@@ -113,6 +113,79 @@ import _CinchTestSupport
     #expect(sids.contains("ReadSecretValuesAtStageV12"))
   }
 
+  /// A secret's complete ARN beside `NAME-??????` in one statement (same actions, same
+  /// conditions) is already allowed by the pattern: it is dropped, its lines kept by the
+  /// pattern. Under other conditions, or kept as written where the pattern follows the stack
+  /// (the consumers' CloudFormation output), it is not covered, and stays.
+  @Test func anARNAPatternOfTheSameStatementCoversIsDropped() {
+    let base = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/s2"
+    let current = [
+      PolicyCondition("StringEqualsIfExists", "secretsmanager:VersionStage", ["AWSCURRENT"]),
+      PolicyCondition("Null", "secretsmanager:VersionId", ["true"]),
+    ]
+    func grant(
+      _ arn: String, _ line: Int, written: Bool = false, conditions: [PolicyCondition]? = nil
+    ) -> PolicyGrant {
+      PolicyGrant(
+        .readSecretsAtStage("AWSCURRENT"), "secretsmanager:GetSecretValue",
+        PolicyResource(arn: arn, isWritten: written), conditions: conditions ?? current,
+        reason: PolicyReason(file: "t.yaml", range: nil, path: nil, detail: "line \(line)"))
+    }
+    let merged = StatementMerger.merge([
+      grant(base + "-??????", 1), grant(base + "-bWIawy", 2),
+      grant(base + "x-bWIawy", 3), grant(base + "-bWIawy-1", 4),
+    ])
+    #expect(merged.count == 1)
+    #expect(
+      merged.first?.resources.compactMap(\.arn) == [
+        base + "-??????", base + "-bWIawy-1", base + "x-bWIawy",
+      ])
+    let pattern = PolicyResource(arn: base + "-??????")
+    #expect(merged.first?.reasons[pattern]?.map(\.detail) == ["line 1", "line 2"])
+
+    // Kept as written, the complete ARN names this region's secret wherever the stack goes,
+    // and the pattern the stack's own: both stay in the consumers' CloudFormation output.
+    let written = [grant(base + "-??????", 1), grant(base + "-bWIawy", 2, written: true)]
+    #expect(StatementMerger.merge(written).first?.resources.count == 1)
+    #expect(StatementMerger.merge(written, followsStack: true).first?.resources.count == 2)
+    let pinned = StatementMerger.merge([
+      grant(base + "-??????", 1),
+      grant(
+        base + "-bWIawy", 2,
+        conditions: [PolicyCondition("StringEquals", "secretsmanager:VersionId", ["v1"])]),
+    ])
+    #expect(pinned.map(\.resources.count) == [1, 1])
+  }
+
+  /// A statement the IAM JSON leaves out (its only resource a key the template creates, named
+  /// `!GetAtt Key.Arn`) leaves no gap in the numbers of the Sids that follow: the second of
+  /// three statements of one purpose is `…2` in the output, not `…3`.
+  @Test func sidsAreNumberedAfterStatementsTheOutputLeavesOut() throws {
+    let reason = PolicyReason(file: "t.yaml", range: nil, path: nil, detail: "x")
+    let keys: [PolicyResource] = [
+      PolicyResource(expression: .getAtt(resource: "Key", attribute: "Arn"), arn: nil),
+      PolicyResource(arn: "arn:aws:kms:eu-west-1:123456789012:key/a"),
+      PolicyResource(arn: "arn:aws:kms:eu-west-1:123456789012:key/b"),
+    ]
+    let grants = keys.enumerated().map { index, key in
+      PolicyGrant(
+        .decryptSecrets, "kms:Decrypt", key,
+        conditions: [PolicyCondition("StringEquals", "kms:EncryptionContext:k", ["v\(index)"])],
+        reason: reason)
+    }
+    let statements = StatementMerger.merge(grants)
+    #expect(statements.count == 3)
+    let document = PolicyDocument(
+      profile: .consumers, role: nil, statements: statements, name: "consumers:x")
+    let json = PolicyJSONRenderer().render(document)
+    #expect(json.contains("\"DecryptSecretsWithCustomerManagedKey\""))
+    #expect(json.contains("\"DecryptSecretsWithCustomerManagedKey2\""))
+    #expect(!json.contains("Key3"))
+    let explanation = PolicyExplanationRenderer(of: .json).render(PolicySet(documents: [document]))
+    #expect(explanation.contains("DecryptSecretsWithCustomerManagedKey2:"))
+    #expect(!explanation.contains("Key3"))
+  }
+
   /// The fold finds the same statements as the plain fixed-point search it replaced, which
   /// restarted from the first pair after every union (and took 100 s on 10,000 resources).
   @Test func foldMatchesTheSearchFromTheStartAfterEveryUnion() {
