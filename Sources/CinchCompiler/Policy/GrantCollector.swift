@@ -175,24 +175,30 @@ struct GrantCollector {
         "'\(consumer.resource)' reads \(kind.rawValue) '\(consumer.name)' because of where the stack is evaluated or its parameter values, in a way !Sub cannot write (a condition, a mapping): the consumers policy grants it as evaluated, not what a stack deployed with other values reads",
         reason)
     }
+    // An ARN the template gives (written in place, from a mapping or a parameter's value)
+    // names its partition, region and account wherever the stack goes, as written, unless the
+    // pseudo-parameters made part of it: its portable form then says which part.
+    func isGiven(_ portableName: String?) -> Bool {
+      consumer.isWrittenOut || (consumer.isNamedByARN && portableName == nil)
+    }
     switch kind {
     case .parameter:
       let (name, version, label) = Self.withoutSelector(consumer.name)
+      // The selector the name ends with (`:3`, `:live`) goes from the portable one too; it
+      // cannot be split there ('${AWS::Region}' holds colons).
+      let portableName = portable.name(of: consumer).flatMap { portable in
+        let selector = consumer.name.dropFirst(name.count)
+        return portable.hasSuffix(selector) ? String(portable.dropLast(selector.count)) : nil
+      }
       return parameterRead(
         name, version: version, label: label, encrypted: consumer.decrypts, timing: timing,
-        reason: reason,
-        written: consumer.isWrittenOut,
-        // The selector the name ends with (`:3`, `:live`) goes from the portable one too; it
-        // cannot be split there ('${AWS::Region}' holds colons).
-        portableName: portable.name(of: consumer).flatMap { portable in
-          let selector = consumer.name.dropFirst(name.count)
-          return portable.hasSuffix(selector) ? String(portable.dropLast(selector.count)) : nil
-        })
+        reason: reason, written: isGiven(portableName), portableName: portableName)
     case .secret:
       let stage = consumer.versionID == nil ? consumer.versionStage : nil
+      let portableName = portable.name(of: consumer)
       var read = secretRead(
         consumer.name, versionStage: stage, versionID: consumer.versionID, timing: timing,
-        reason: reason, written: consumer.isWrittenOut, portableName: portable.name(of: consumer))
+        reason: reason, written: isGiven(portableName), portableName: portableName)
       read.anyVersion = consumer.versionChosenAtRunTime
       return read
     }
@@ -401,10 +407,12 @@ struct GrantCollector {
       : nil
     if let arn = StoreARN(name), arn.kind == .parameter {
       // A parameter shared from another account (named by ARN in an
-      // AWS::SSM::Parameter::Value<…> parameter), or one of another region.
+      // AWS::SSM::Parameter::Value<…> parameter), or one of another region; the parts of its
+      // ARN the pseudo-parameters give follow the stack.
+      var resource = PolicyResource(arn: name, isWritten: written)
+      resource.portableARN = portableName.flatMap { $0.hasPrefix("arn:") ? $0 : nil }
       return StoreRead(
-        timing: timing, kind: .parameter, resource: PolicyResource(arn: name, isWritten: written),
-        contextARN: name,
+        timing: timing, kind: .parameter, resource: resource, contextARN: name,
         partition: arn.partition, region: arn.region, keyQuery: query, checkable: true,
         reason: reason)
     }
@@ -412,8 +420,11 @@ struct GrantCollector {
     // out (`written`): it stays that ARN wherever the stack goes.
     let arn = target.parameterARN(name)
     var resource = PolicyResource(arn: arn, isWritten: written)
-    // A portable ARN (the template wrote the parameter's ARN) is the grant as it is.
-    resource.portableARN = portableName.map { $0.hasPrefix("arn:") ? $0 : target.parameterARN($0) }
+    // A portable ARN (the template wrote the parameter's ARN) is the grant as it is; one made
+    // from a name is in the stack's partition, region and account.
+    resource.portableARN = portableName.map {
+      $0.hasPrefix("arn:") ? $0 : PolicyTarget.stack.parameterARN($0)
+    }
     return StoreRead(
       timing: timing, kind: .parameter, resource: resource, contextARN: arn,
       partition: target.partition, region: target.region, keyQuery: query, checkable: true,
@@ -432,7 +443,7 @@ struct GrantCollector {
       keyQuery: query, versionStage: versionStage, versionID: versionID, checkable: true,
       reason: reason)
     guard let arn = StoreARN(id), arn.kind == .secret else {
-      read.resource.portableARN = portableName.map(target.secretARNPattern)
+      read.resource.portableARN = portableName.map(PolicyTarget.stack.secretARNPattern)
       return read
     }
     // A complete ARN ends in `-` and the six characters Secrets Manager adds; a partial ARN

@@ -184,7 +184,7 @@ public struct PolicyCloudFormationRenderer: Sendable {
           }
           var forms: [String] = []
           if written { forms.append(scalar(text)) }
-          let following = value(portableARNs[text] ?? text)
+          let following = portableARNs[text].map(substituted) ?? value(text)
           if made, !forms.contains(following) { forms.append(following) }
           return forms.map { "\(indent)        - \($0)" }
         }
@@ -301,13 +301,21 @@ public struct PolicyCloudFormationRenderer: Sendable {
     case .getAtt(let name, let attribute)?: "!GetAtt \(name).\(attribute)"
     case nil:
       resource.arn.map {
-        resource.isWritten || !followsStack ? scalar($0) : value(resource.portableARN ?? $0)
+        resource.isWritten || !followsStack
+          ? scalar($0) : resource.portableARN.map(substituted) ?? value($0)
       }
     }
   }
 
-  /// An ARN of the target's partition, region or account as a `!Sub` of the pseudo-parameters;
-  /// a `kms:ViaService` host likewise; anything else as a scalar.
+  /// A portable ARN (`PolicyResource.portableARN`) as it is: a `!Sub` of the placeholders it
+  /// has, and of nothing else (a partition or region the template wrote out stays).
+  private func substituted(_ portable: String) -> String {
+    portable.contains("${") ? "!Sub " + quoted(portable) : scalar(portable)
+  }
+
+  /// An ARN cinch made from a name, in the target's partition, region and account: those as
+  /// a `!Sub` of the pseudo-parameters; a `kms:ViaService` host likewise; anything else as a
+  /// scalar. Never for an ARN the template gives, which is kept as written.
   func value(_ text: String) -> String {
     guard followsStack else { return scalar(text) }
     let fields = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(

@@ -34,12 +34,16 @@ public struct PolicyResource: Sendable, Hashable, Comparable, CustomStringConver
   public var arn: String?
   /// For CloudFormation output: the expression to use instead of `arn`.
   public var expression: Expression?
-  /// Whether the template wrote the ARN itself (a reference by ARN): it names that region and
-  /// account wherever the stack is deployed, so CloudFormation output keeps it as written.
+  /// Whether the template gave the ARN itself (a reference by ARN, an ARN from a mapping or a
+  /// parameter's value) with nothing in it from the pseudo-parameters: it names that
+  /// partition, region and account wherever the stack is deployed, so CloudFormation output
+  /// keeps it as written.
   public var isWritten = false
-  /// `arn` with the parts of the name a template builds from `AWS::Region` or `AWS::AccountId`
-  /// written as `${AWS::Region}` and `${AWS::AccountId}` (`PortableNames`), for CloudFormation
-  /// output; nil when the name builds on neither.
+  /// `arn` as the stack writes it wherever it goes (`PortableNames`), for CloudFormation
+  /// output: what the template builds from `AWS::Region`, `AWS::AccountId`, … (or a
+  /// parameter) written as `${AWS::Region}`, `${AWS::AccountId}`, … (`${Env}`), and, for an
+  /// ARN cinch makes from such a name, its partition, region and account too; the rest as the
+  /// template writes it. Nil when the name builds on none of them.
   public var portableARN: String?
 
   public init(arn: String, isWritten: Bool = false) {

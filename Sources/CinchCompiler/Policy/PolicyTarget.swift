@@ -32,6 +32,12 @@ public struct PolicyTarget: Sendable, Hashable {
     Partition.named(partition)?.urlSuffix ?? Partition.standard.urlSuffix
   }
 
+  /// Wherever the stack is deployed: its ARNs name the partition, region and account with the
+  /// pseudo-parameters, for `!Sub` in a template (`PolicyResource.portableARN`).
+  static let stack = PolicyTarget(
+    partition: "${AWS::Partition}", region: "${AWS::Region}", accountID: "${AWS::AccountId}",
+    urlSuffix: "${AWS::URLSuffix}")
+
   // MARK: ARNs
 
   /// A Parameter Store parameter's ARN. The resource is `parameter/` and the name without its

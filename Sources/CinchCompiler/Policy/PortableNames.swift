@@ -167,7 +167,15 @@ struct PortableNames: Sendable {
         fixed.insert(SiteKey(consumer))
         continue
       }
-      guard moved.name != consumer.name else { continue }
+      guard moved.name != consumer.name else {
+        // A parameter's ARN made of the pseudo-parameters alone names the parameter of the
+        // region and account evaluated, each time (`StoreLocator` gives it as its name): its
+        // partition, region and account follow the stack.
+        if consumer.kind == .parameter, consumer.isNamedByARN, !consumer.name.hasPrefix("arn:") {
+          consumers[SiteKey(consumer)] = PolicyTarget.stack.parameterARN(consumer.name)
+        }
+        continue
+      }
       if let name = portable(
         consumer.name, elsewhere: moved.name, substitutions,
         leadingInput: consumer.kind != .parameter)

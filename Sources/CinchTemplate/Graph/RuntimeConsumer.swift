@@ -40,6 +40,10 @@ public struct RuntimeConsumer: Sendable, Hashable {
   /// no variable), not one made with the stack's region and account. A Parameter Store ARN of
   /// the evaluated region and account is still one, though `name` holds the name it names.
   public var isWrittenOut = false
+  /// Whether the value names the entry by an ARN, whether written in place, taken from a
+  /// mapping or a parameter's value, or built with `!Sub` (a Parameter Store ARN of the
+  /// evaluated region and account is still one, though `name` holds the name it names).
+  public var isNamedByARN = false
   /// Whether the secret is named as Parameter Store's view of it,
   /// `/aws/reference/secretsmanager/NAME`: the reader calls `ssm:GetParameters` on that path,
   /// and Parameter Store reads the secret as the caller.

@@ -233,6 +233,7 @@ public enum RuntimeConsumerFinder {
         file: template.path, range: site.node.range,
         isLive: site.live)
       consumer.isWrittenOut = Self.writesOutARN(site.node)
+      consumer.isNamedByARN = location.isNamedByARN
       consumer.throughParameterStore = location.throughParameterStore
       return consumer
     }

@@ -30,6 +30,8 @@ enum StoreLocator {
     var versionID: String?
     /// Named as Parameter Store's `/aws/reference/secretsmanager/` view of the secret.
     var throughParameterStore = false
+    /// Named by an ARN (a parameter's of the evaluated region and account becomes its name).
+    var isNamedByARN = false
   }
 
   /// A marker for a hole while the text is split on `:`; holes' own placeholders may hold
@@ -89,23 +91,9 @@ enum StoreLocator {
     }
 
     if fields.count >= 6, fields[0] == "arn" {
-      let service = fields[2]
-      if service == "ssm", format != .secretID, format != .secretIDWithOptions {
-        let arn = fields.joined(separator: ":")
-        return parameter(
-          normalizedParameter(arn, inputs: inputs), isConcrete: concrete, waitsOn: waitsOn)
-      }
-      if service == "secretsmanager", fields.count >= 7 {
-        let arn = fields[0..<7].joined(separator: ":")
-        let withOptions = format == .valueFrom || format == .secretIDWithOptions
-        return Location(
-          kind: .secret, name: arn, isConcrete: concrete, waitsOn: waitsOn,
-          jsonKey: withOptions ? option(7) : nil, versionStage: withOptions ? option(8) : nil,
-          versionID: withOptions ? option(9) : nil)
-      }
-      return Location(
-        kind: format == .secretID || format == .secretIDWithOptions ? .secret : nil,
-        name: fields.joined(separator: ":"), isConcrete: concrete, waitsOn: waitsOn)
+      var location = locateARN(fields, format: format, inputs: inputs, waitsOn: waitsOn)
+      location.isNamedByARN = true
+      return location
     }
 
     switch format {
@@ -126,6 +114,33 @@ enum StoreLocator {
         kind: .secret, name: fields.first ?? "", isConcrete: concrete, waitsOn: waitsOn,
         jsonKey: option(1), versionStage: option(2), versionID: option(3))
     }
+  }
+
+  /// A value that is an ARN (its fields split on `:`, holes restored).
+  private static func locateARN(
+    _ fields: [String], format: Format, inputs: EvaluationInputs, waitsOn: [Dependency]
+  ) -> Location {
+    let concrete = waitsOn.isEmpty
+    func option(_ index: Int) -> String? {
+      fields.indices.contains(index) && !fields[index].isEmpty ? fields[index] : nil
+    }
+    let service = fields[2]
+    if service == "ssm", format != .secretID, format != .secretIDWithOptions {
+      let arn = fields.joined(separator: ":")
+      return parameter(
+        normalizedParameter(arn, inputs: inputs), isConcrete: concrete, waitsOn: waitsOn)
+    }
+    if service == "secretsmanager", fields.count >= 7 {
+      let arn = fields[0..<7].joined(separator: ":")
+      let withOptions = format == .valueFrom || format == .secretIDWithOptions
+      return Location(
+        kind: .secret, name: arn, isConcrete: concrete, waitsOn: waitsOn,
+        jsonKey: withOptions ? option(7) : nil, versionStage: withOptions ? option(8) : nil,
+        versionID: withOptions ? option(9) : nil)
+    }
+    return Location(
+      kind: format == .secretID || format == .secretIDWithOptions ? .secret : nil,
+      name: fields.joined(separator: ":"), isConcrete: concrete, waitsOn: waitsOn)
   }
 
   /// A Parameter Store ARN in the evaluated region and account becomes the parameter's name,

@@ -31,6 +31,30 @@ import _CinchTestSupport
     #expect(deploy.contains("arn:aws:kms:eu-west-1:123456789012:key/1234abcd"))
   }
 
+  /// An ARN from a mapping or a parameter's value is the template's text: the consumers'
+  /// CloudFormation output keeps it (it had `${AWS::Region}` where the mapping wrote
+  /// eu-west-1, and `${AWS::Partition}` beside the us-east-1 a value named). Only what the
+  /// pseudo-parameters gave follows the stack.
+  @Test func arnsFromMappingsAndParameterValuesAreKeptAsWritten() async throws {
+    let yaml = try await PolicyFixture("consumers-arns-from-inputs").run().cloudFormation
+    for kept in [
+      "- arn:aws:secretsmanager:eu-west-1:123456789012:secret:central/db-AbCdEf",
+      "- arn:aws:ssm:eu-west-1:123456789012:parameter/app/x",
+      "- arn:aws:ssm:us-east-1:123456789012:parameter/app/z",
+      "- !Sub 'arn:aws:ssm:us-east-1:${AWS::AccountId}:parameter/app/v'",
+      "- !Sub 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app/w'",
+      "- !Sub 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app/named'",
+      // The mapped entries' key and endpoint are those of the region the mapping names.
+      "- arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000000001",
+      "- ssm.eu-west-1.amazonaws.com",
+    ] {
+      #expect(yaml.contains(kept + "\n"), "\(kept)")
+    }
+    #expect(!yaml.contains("secret:central/db-AbCdEf'"))
+    #expect(!yaml.contains("parameter/app/x'"))
+    #expect(!yaml.contains("parameter/app/z'"))
+  }
+
   /// Public parameters have no account, under a runtime path too; `/x/*` is the path `/x`.
   @Test func runtimePathUnderPublicParametersAndWithAWildcard() async throws {
     let output = try await PolicyFixture("runtime-path-public").run()
