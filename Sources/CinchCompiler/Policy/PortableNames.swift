@@ -250,11 +250,13 @@ struct PortableNames: Sendable {
     var name: String
   }
 
-  /// A place in a template: its file, its bytes and its path.
+  /// A place in a template: its file, its bytes and its path, and for a place in a loop's
+  /// body read once per element, the iteration.
   private struct SiteKey: Hashable, Sendable {
     var file: String
     var bytes: Range<Int>
     var path: TemplatePath
+    var iteration: [String] = []
 
     init(_ site: ReferenceSite) {
       file = site.file
@@ -266,6 +268,7 @@ struct PortableNames: Sendable {
       file = consumer.file
       bytes = consumer.range.bytes
       path = consumer.property
+      iteration = consumer.iteration
     }
   }
 }

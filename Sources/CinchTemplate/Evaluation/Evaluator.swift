@@ -17,6 +17,12 @@ public struct Evaluator: Sendable {
   /// The live `Fn::FindInMap` lookups, found the first time a place in `Mappings` is asked
   /// about (most templates write no reference there).
   private var mappingSelections: MappingSelections?
+  /// While one iteration of an `Fn::ForEach` loop's body is evaluated: the element each
+  /// enclosing loop's identifier stands for, which `Ref` and `${…}` of the identifier give
+  /// (the language extensions replace them before anything else reads the body). Empty
+  /// otherwise: an identifier is then unknown, as what a loop makes is.
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html
+  public var loopElements: [String: String] = [:]
 
   public init(template: Template, inputs: EvaluationInputs, into diagnostics: inout Diagnostics) {
     self.template = template
@@ -247,6 +253,7 @@ public struct Evaluator: Sendable {
   private mutating func ref(_ name: String, at node: Node, into diagnostics: inout Diagnostics)
     -> Value
   {
+    if let element = loopElements[name] { return .string(element) }
     if let value = parameterValues[name] { return value }
     if let value = inputs.pseudoParameter(name) { return value }
     if template.hasResource(name) || template.mayDefineName(name) {
@@ -328,6 +335,7 @@ public struct Evaluator: Sendable {
     into diagnostics: inout Diagnostics
   ) -> Value {
     if let variable = variables[name] { return evaluate(variable, into: &diagnostics) }
+    if let element = loopElements[name] { return .string(element) }
     if parameterValues[name] != nil || inputs.pseudoParameter(name) != nil
       || template.hasResource(name)
     {

@@ -44,6 +44,10 @@ public struct RuntimeConsumer: Sendable, Hashable {
   /// mapping or a parameter's value, or built with `!Sub` (a Parameter Store ARN of the
   /// evaluated region and account is still one, though `name` holds the name it names).
   public var isNamedByARN = false
+  /// For a resource a loop of `Fn::ForEach` makes (`resource` is the loop), the elements its
+  /// loops' identifiers stand for in the iteration read, outermost first; empty for a read
+  /// every iteration makes alike.
+  public var iteration: [String] = []
   /// Whether the secret is named as Parameter Store's view of it,
   /// `/aws/reference/secretsmanager/NAME`: the reader calls `ssm:GetParameters` on that path,
   /// and Parameter Store reads the secret as the caller.

@@ -60,36 +60,197 @@ public enum RuntimeConsumerFinder {
       self.evaluator = evaluator
     }
 
+    /// Where the resource being read is when a loop of `Fn::ForEach` makes it: the loop's
+    /// node stands for it (`consumer.resource`), its path runs through the loop's body, and
+    /// `iteration` holds the elements its loops' identifiers stand for (none in the pass that
+    /// finds what every iteration reads alike).
+    private var making: (loop: String, path: [String], iteration: [String])?
+
+    /// The node that reads for `resource` and the path of its `Properties`' parent.
+    private func place(of resource: Template.Resource) -> (id: String, path: [String]) {
+      making.map { ($0.loop, $0.path) } ?? (resource.logicalID, ["Resources", resource.logicalID])
+    }
+
     mutating func run(into diagnostics: inout Diagnostics) -> [RuntimeConsumer] {
       var consumers: [RuntimeConsumer] = []
+      let mayLoop = template.transforms.contains("AWS::LanguageExtensions")
       for resource in template.resources {
-        guard let type = resource.type, let properties = resource.properties,
-          RuntimeConsumerFinder.readerTypes.contains(type)
-        else { continue }
-        let rules = RuntimeConsumerFinder.rulesByType[type] ?? []
-        let deployed =
-          resource.condition.map {
-            index.conditions.contains($0)
-              ? evaluator.conditionValue($0, into: &diagnostics) != false : true
-          } ?? true
-        for rule in rules {
-          var matches: [Match] = []
-          collect(
-            properties, rule.path[...],
-            Match(node: properties, property: [], syntax: [], bindings: [], live: deployed),
-            into: &matches, diagnostics: &diagnostics)
-          for match in matches {
-            consumers += consumersOf(match, rule: rule, resource: resource, into: &diagnostics)
+        if Template.isLoop(resource.logicalID) {
+          if mayLoop { consumers += loopConsumers(resource, into: &diagnostics) }
+          continue
+        }
+        consumers += reads(of: resource, into: &diagnostics)
+      }
+      // In place order; a loop's iterations in its collections' order.
+      return consumers.enumerated().sorted { a, b in
+        (a.element.range.start.offset, a.element.property.description, a.offset)
+          < (b.element.range.start.offset, b.element.property.description, b.offset)
+      }.map(\.element)
+    }
+
+    /// What one resource reads when it runs.
+    private mutating func reads(
+      of resource: Template.Resource, into diagnostics: inout Diagnostics
+    ) -> [RuntimeConsumer] {
+      var consumers: [RuntimeConsumer] = []
+      guard let type = resource.type, let properties = resource.properties,
+        RuntimeConsumerFinder.readerTypes.contains(type)
+      else { return [] }
+      let rules = RuntimeConsumerFinder.rulesByType[type] ?? []
+      let deployed =
+        resource.condition.map {
+          index.conditions.contains($0)
+            ? evaluator.conditionValue($0, into: &diagnostics) != false : true
+        } ?? true
+      for rule in rules {
+        var matches: [Match] = []
+        collect(
+          properties, rule.path[...],
+          Match(node: properties, property: [], syntax: [], bindings: [], live: deployed),
+          into: &matches, diagnostics: &diagnostics)
+        for match in matches {
+          consumers += consumersOf(match, rule: rule, resource: resource, into: &diagnostics)
+        }
+      }
+      consumers += buildSpecConsumers(of: resource, live: deployed, into: &diagnostics)
+      consumers += stateMachineConsumers(of: resource, live: deployed, into: &diagnostics)
+      return consumers
+    }
+
+    // MARK: Loops
+
+    /// The most iterations a loop's making is read in, its loops' collections multiplied: past
+    /// that, a name that follows the identifiers is said to wait on them instead.
+    static let maxIterations = 1_000
+
+    /// What the resources a loop of `Fn::ForEach` makes read (`AWS::LanguageExtensions`), found
+    /// in its body: a name that does not use the loops' identifiers is read once, as every
+    /// iteration reads it; one that does is read per element where each enclosing loop's
+    /// collection is written out as a list, and otherwise waits on the identifier (W6003 in a
+    /// policy, which cannot name it).
+    private mutating func loopConsumers(
+      _ loop: Template.Resource, into diagnostics: inout Diagnostics
+    ) -> [RuntimeConsumer] {
+      var consumers: [RuntimeConsumer] = []
+      for made in Self.makings(loop.node, path: ["Resources", loop.logicalID], loops: []) {
+        let resource = TemplateReader.resource(made.entry)
+        guard let type = resource.type, RuntimeConsumerFinder.readerTypes.contains(type) else {
+          continue
+        }
+        making = (loop.logicalID, made.path, [])
+        let alike = reads(of: resource, into: &diagnostics)
+        let identifiers = Dictionary(
+          made.loops.map { ($0.identifier, $0.key) }, uniquingKeysWith: { _, inner in inner })
+        let follows = { (consumer: RuntimeConsumer) -> Bool in
+          consumer.waitsOn.contains {
+            if case .resource(let name) = $0 { identifiers[name] != nil } else { false }
           }
         }
-        consumers += buildSpecConsumers(of: resource, live: deployed, into: &diagnostics)
-        consumers += stateMachineConsumers(of: resource, live: deployed, into: &diagnostics)
+        consumers += alike.filter { !follows($0) }
+        let varying = alike.filter(follows)
+        if !varying.isEmpty {
+          if let iterations = Self.iterations(made.loops) {
+            consumers += perIteration(
+              resource, at: made.path, loop: loop.logicalID, iterations: iterations,
+              sites: Set(varying.map { $0.property }), into: &diagnostics)
+          } else {
+            consumers += varying.map { consumer in
+              var waiting = consumer
+              waiting.waitsOn = consumer.waitsOn.map { dependency in
+                guard case .resource(let name) = dependency, let key = identifiers[name] else {
+                  return dependency
+                }
+                return .loopVariable(name, loop: key)
+              }
+              return waiting
+            }
+          }
+        }
+        making = nil
       }
-      return consumers.sorted {
-        ($0.range.start.offset, $0.property.description) < (
-          $1.range.start.offset, $1.property.description
-        )
+      return consumers
+    }
+
+    /// The reads at `sites` of each iteration, the evaluator giving each identifier its
+    /// element. Findings about the other places were made once, by the first pass.
+    private mutating func perIteration(
+      _ resource: Template.Resource, at path: [String], loop: String,
+      iterations: [[(identifier: String, element: String)]], sites: Set<TemplatePath>,
+      into diagnostics: inout Diagnostics
+    ) -> [RuntimeConsumer] {
+      var consumers: [RuntimeConsumer] = []
+      // A name that uses some of the identifiers only is the same read in the iterations that
+      // differ in the others (`/${Env}/shared` of a loop over apps inside one over
+      // environments): listed once, with the first iteration that reads it.
+      var seen: Set<RuntimeConsumer> = []
+      let outside = evaluator
+      for iteration in iterations {
+        making = (loop, path, iteration.map(\.element))
+        evaluator.loopElements = Dictionary(
+          iteration.map { ($0.identifier, $0.element) }, uniquingKeysWith: { _, inner in inner })
+        var found = Diagnostics()
+        for consumer in reads(of: resource, into: &found) where sites.contains(consumer.property) {
+          var read = consumer
+          read.iteration = []
+          if seen.insert(read).inserted { consumers.append(consumer) }
+        }
+        for diagnostic in found.items
+        where diagnostic.path.map(sites.contains) == true && !diagnostics.items.contains(diagnostic)
+        {
+          diagnostics.report(diagnostic)
+        }
+        // Nothing an iteration's evaluation keeps (a condition's value, a lookup) outlives it.
+        evaluator = outside
       }
+      return consumers
+    }
+
+    /// A loop around a making: its identifier, its key (`Fn::ForEach::Tasks`), and its
+    /// collection's elements when written out as a list of scalars (nil otherwise: a `!Ref` of
+    /// a `CommaDelimitedList`, …).
+    private typealias EnclosingLoop = (identifier: String, key: String, elements: [String]?)
+
+    /// A loop's makings, nested loops walked: each body entry with its path and the loops
+    /// around it, outermost first.
+    private static func makings(_ node: Node, path: [String], loops: [EnclosingLoop]) -> [(
+      entry: Entry, path: [String], loops: [EnclosingLoop]
+    )] {
+      guard let loop = Template.Loop(node), let identifier = loop.identifier.scalar,
+        let body = loop.body.mapping
+      else { return [] }
+      let items = loop.collection.sequence
+      let elements = items?.compactMap(\.scalarAsRead)
+      let enclosing =
+        loops + [
+          (identifier, path.last ?? "", elements?.count == items?.count ? elements : nil)
+        ]
+      var found: [(entry: Entry, path: [String], loops: [EnclosingLoop])] = []
+      for entry in body {
+        let entryPath = path + ["2", entry.name]
+        if Template.isLoop(entry.name) {
+          found += makings(entry.value, path: entryPath, loops: enclosing)
+        } else {
+          found.append((entry, entryPath, enclosing))
+        }
+      }
+      return found
+    }
+
+    /// Every combination of the loops' elements, outermost first; nil when a collection is not
+    /// written out, or there would be more than `maxIterations`.
+    private static func iterations(_ loops: [EnclosingLoop]) -> [[(
+      identifier: String, element: String
+    )]]? {
+      var combinations: [[(identifier: String, element: String)]] = [[]]
+      for loop in loops {
+        guard let elements = loop.elements,
+          combinations.count * elements.count <= maxIterations
+        else { return nil }
+        combinations = combinations.flatMap { combination in
+          elements.map { combination + [(loop.identifier, $0)] }
+        }
+      }
+      return combinations
     }
 
     /// Walks `path` from `node`; an `Fn::If` on the way is followed into both branches.
@@ -203,7 +364,8 @@ public enum RuntimeConsumerFinder {
       let managed = managedEntry(segments.first)
       let location = StoreLocator.locate(
         segments, format: format, inputs: evaluator.inputs, managed: managed?.kind)
-      let prefix = ["Resources", resource.logicalID, "Properties"]
+      let (readerID, resourcePath) = place(of: resource)
+      let prefix = resourcePath + ["Properties"]
       let syntaxPath = TemplatePath(prefix + site.syntax)
       // A concrete name that names nothing to read: said at the value, and no statement.
       if location.waitsOn.isEmpty, let kind = location.kind,
@@ -223,7 +385,7 @@ public enum RuntimeConsumerFinder {
       let (role, roleSite) = cachedRole(
         site.role, of: resource, bindings: site.bindings, into: &diagnostics)
       var consumer = RuntimeConsumer(
-        resource: resource.logicalID, resourceType: site.resourceType,
+        resource: readerID, resourceType: site.resourceType,
         property: TemplatePath(prefix + site.property), syntaxPath: syntaxPath,
         kind: location.kind, name: location.name, waitsOn: location.waitsOn,
         jsonKey: location.jsonKey, versionStage: location.versionStage,
@@ -234,6 +396,7 @@ public enum RuntimeConsumerFinder {
         isLive: site.live)
       consumer.isWrittenOut = Self.writesOutARN(site.node)
       consumer.isNamedByARN = location.isNamedByARN
+      consumer.iteration = making?.iteration ?? []
       consumer.throughParameterStore = location.throughParameterStore
       return consumer
     }
@@ -326,13 +489,11 @@ public enum RuntimeConsumerFinder {
           diagnostics.report(
             Diagnostic(
               .definitionNotRead,
-              "the 'DefinitionString' of '\(resource.logicalID)' is not JSON cinch can read "
+              "the 'DefinitionString' of '\(place(of: resource).id)' is not JSON cinch can read "
                 + "(or nests deeper than it reads): what its tasks read from Parameter Store "
                 + "and Secrets Manager is not checked, and no policy grants it",
               file: template.path, range: node.range,
-              path: TemplatePath([
-                "Resources", resource.logicalID, "Properties", "DefinitionString",
-              ])))
+              path: TemplatePath(place(of: resource).path + ["Properties", "DefinitionString"])))
           return []
         }
         let text = { (node: Node) -> String? in
@@ -600,7 +761,9 @@ public enum RuntimeConsumerFinder {
       case .samResource: (used, path) = ([], "sam")
       case .none: (used, path) = ([], "none")
       }
-      let key = ([resource.logicalID, path] + used).joined(separator: "\u{0}")
+      // A loop's making is its place and iteration: another iteration may name another role.
+      let reader = making.map { $0.path + $0.iteration } ?? [resource.logicalID]
+      let key = (reader + [path] + used).joined(separator: "\u{0}")
       if let known = roles[key] { return known }
       let found = role(source, of: resource, bindings: bindings, into: &diagnostics)
       roles[key] = found

@@ -621,7 +621,8 @@ public enum TemplateReader {
       maxValue: node["MaxValue"]?.scalar.flatMap { Double($0) })
   }
 
-  private static func resource(_ entry: Entry) -> Template.Resource {
+  /// A `Resources` entry as a resource (also one a loop's body makes, keyed `Topic${Name}`).
+  static func resource(_ entry: Entry) -> Template.Resource {
     let node = entry.value
     var dependsOn: [(String, SourceRange)] = []
     if let value = node["DependsOn"] {

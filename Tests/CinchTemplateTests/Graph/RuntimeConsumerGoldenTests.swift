@@ -26,6 +26,9 @@ import _CinchTestSupport
     let property = TemplatePath(Array(consumer.property.components.dropFirst(3)))
     var output =
       "\(consumer.resource) (\(consumer.resourceType)) \(property) @\(consumer.range.start)"
+    if !consumer.iteration.isEmpty {
+      output += " for " + consumer.iteration.joined(separator: ", ")
+    }
     output += consumer.isLive ? "\n" : " (not live)\n"
     let kind = consumer.kind?.rawValue ?? "parameter or secret"
     output += "  reads \(kind) '\(consumer.name)'"
