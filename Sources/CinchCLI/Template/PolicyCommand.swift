@@ -72,7 +72,7 @@ struct PolicyCommand: AsyncParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Policies for the templates as rendered from this lockfile: GetSecretValue only for the pinned secret versions, kms:Decrypt for the pinned parameter versions' keys; the inputs it records (parameters, region, account) stand in for flags not given.",
+      "Policies for the templates as rendered from this lockfile: GetSecretValue only for the pinned secret versions, kms:Decrypt for the pinned versions' keys (the keys it records when no store says); the inputs it records (parameters, region, account) stand in for flags not given.",
       valueName: "path"))
   var lock: String?
 

@@ -80,14 +80,16 @@ struct GrantCollector {
       let pin = pins?.pin(for: evaluated, concrete: reference)
       switch reference.kind {
       case .ssm, .ssmSecure:
-        return parameterRead(
-          reference.name, version: reference.version ?? pin?.version,
-          // Behind `/aws/reference/secretsmanager/` Secrets Manager decrypts (`secretBehind`).
-          encrypted: reference.kind == .ssmSecure
-            && StoreEntry.secretBehindParameter(reference.name) == nil,
+        // Behind `/aws/reference/secretsmanager/` Secrets Manager decrypts (`secretBehind`).
+        let encrypted =
+          reference.kind == .ssmSecure && StoreEntry.secretBehindParameter(reference.name) == nil
+        var read = parameterRead(
+          reference.name, version: reference.version ?? pin?.version, encrypted: encrypted,
           timing: .deploy, reason: reason,
           written: Self.isWritten(site) && reference.name.hasPrefix("arn:"),
           portableName: portable.name(of: reference, at: site))
+        if encrypted { read.lockedKeyID = pin?.keyID }
+        return read
       case .secretsManager:
         var stage = reference.versionStage
         var versionID = reference.versionId
@@ -99,7 +101,7 @@ struct GrantCollector {
         return secretRead(
           reference.name, versionStage: stage, versionID: versionID, timing: .deploy,
           reason: reason, written: Self.isWritten(site),
-          portableName: portable.name(of: reference, at: site))
+          portableName: portable.name(of: reference, at: site), lockedKeyID: pin?.keyID)
       }
     case .waiting(let dependencies):
       let reason = PolicyReason(
@@ -431,9 +433,11 @@ struct GrantCollector {
       reason: reason)
   }
 
+  /// `lockedKeyID`: the key the lock records for the version read (`ReferencePin.keyID`).
   private mutating func secretRead(
     _ id: String, versionStage: String?, versionID: String?, timing: StoreRead.Timing,
-    reason: PolicyReason, written: Bool = false, portableName: String? = nil
+    reason: PolicyReason, written: Bool = false, portableName: String? = nil,
+    lockedKeyID: String? = nil
   ) -> StoreRead {
     let query = EncryptionKeyQuery(
       entry: StoreEntry(kind: .secret, name: id), versionStage: versionStage, versionID: versionID)
@@ -442,6 +446,7 @@ struct GrantCollector {
       contextARN: target.secretARNPattern(id), partition: target.partition, region: target.region,
       keyQuery: query, versionStage: versionStage, versionID: versionID, checkable: true,
       reason: reason)
+    read.lockedKeyID = lockedKeyID
     guard let arn = StoreARN(id), arn.kind == .secret else {
       read.resource.portableARN = portableName.map(PolicyTarget.stack.secretARNPattern)
       return read
@@ -488,10 +493,31 @@ struct GrantCollector {
     if arn.account != target.accountID {
       report(
         .crossAccountSecret,
-        "secret '\(id)' belongs to account '\(arn.account)': its resource policy must also allow this identity, and it must be encrypted with a customer-managed key whose key policy allows kms:Decrypt (aws/secretsmanager cannot be used across accounts)",
+        "secret '\(id)' belongs to account '\(arn.account)': its resource policy must also allow this identity, and it must be encrypted with a customer-managed key whose key policy allows kms:Decrypt (aws/secretsmanager cannot be used across accounts); this identity needs kms:Decrypt on that key too"
+          + Self.crossAccountKeyNote(
+            lockedKeyID, partition: arn.partition, region: arn.region, account: arn.account),
         reason)
     }
     return read
+  }
+
+  /// What W6001 says of the key of another account's secret: the identity must be allowed to
+  /// use the key the secret is encrypted with
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html),
+  /// which only a lock that records it tells (no store holds another account's secrets).
+  private static func crossAccountKeyNote(
+    _ keyID: String?, partition: String, region: String, account: String
+  ) -> String {
+    switch keyID.map(LockedKey.init) {
+    case .awsManaged(let alias)?:
+      ", but the lock records '\(alias)', which another account cannot use: the read fails until the secret is encrypted with a customer-managed key"
+    case .alias(let alias)?:
+      ", and no statement grants it: the lock records alias '\(alias)', which only KMS resolves to a key; add it for the key's ARN by hand"
+    case .key(let key)?:
+      ", which is granted (key '\(key.arn(partition: partition, region: region, account: account))', as the lock records it)"
+    case nil:
+      ", and no statement grants it: cinch cannot tell which key it is (a lock records it for a pinned reference only, and a store holds only its own account's secrets); add it for the key's ARN by hand"
+    }
   }
 
   /// `consumer` with each `${Param}` naming a parameter the template creates with a fixed
@@ -746,6 +772,15 @@ struct GrantCollector {
     if let key = read.createdKey {
       return createdKeyGrants(read, key: key, purpose: purpose, actions: actions)
     }
+    // What the store knows of the version read comes first; where it knows nothing (no store,
+    // an entry it does not hold, another account's secret), the key the lock records for the
+    // pinned version.
+    if let locked = read.lockedKeyID {
+      switch read.keyQuery.map(keys.state(of:)) {
+      case .key?, .unencrypted?, .undescribed?: break
+      default: return lockedKeyGrants(read, keyID: locked, purpose: purpose, actions: actions)
+      }
+    }
     guard let query = read.keyQuery else { return [] }
     switch keys.state(of: query) {
     case .key(let key) where key.isCustomerManaged:
@@ -781,6 +816,70 @@ struct GrantCollector {
         "\(read.kind.rawValue) '\(query.entry.name)' is encrypted under KMS key '\(keyID)', which the store would not describe (\(reason)): no kms:Decrypt statement is generated for it; one is needed if the key is customer-managed (give the identity that runs cinch kms:DescribeKey, or grant the decrypt by hand)",
         read.reason)
       return []
+    }
+  }
+
+  /// `kms:Decrypt` on the key the lock records for the pinned version: none for an AWS
+  /// managed key, whose key policy lets the account decrypt through its service; a note for
+  /// another alias, which only KMS resolves to a key (a policy names the key); the key's ARN
+  /// otherwise, a bare key id taken as a key of the entry's region and account. Any key but
+  /// an AWS managed one is taken as customer-managed: without KMS to ask, a grant on a key
+  /// that needs none (scoped to the entry and its service) is the safe side.
+  private mutating func lockedKeyGrants(
+    _ read: StoreRead, keyID: String, purpose: StatementPurpose, actions: [String]
+  ) -> [PolicyGrant] {
+    let entry = read.keyQuery?.entry.name ?? read.reason.detail
+    switch LockedKey(keyID) {
+    case .awsManaged:
+      return []
+    case .alias(let alias):
+      report(
+        .encryptionKeyUnknown,
+        "\(read.kind.rawValue) '\(entry)' is encrypted under alias '\(alias)', as the lock records it, and no store says which key that is: kms:Decrypt on the key it points to is also needed (a policy names the key, not the alias; or grant key/* with the condition ForAnyValue:StringEquals kms:ResourceAliases = \(Self.aliasName(alias)))",
+        read.reason)
+      return []
+    case .key(let key):
+      guard let context = read.contextARN else { return [] }
+      let fields = context.split(separator: ":", omittingEmptySubsequences: false)
+      let account = fields.count > 4 ? String(fields[4]) : target.accountID
+      let resource = PolicyResource(
+        arn: key.arn(partition: read.partition, region: read.region, account: account),
+        isWritten: read.resource.isWritten)
+      return actions.map {
+        PolicyGrant(purpose, $0, resource, conditions: keyConditions(read), reason: read.reason)
+      }
+    }
+  }
+
+  /// A key as a lock records it (`Pin.keyID`).
+  enum LockedKey {
+    /// `alias/aws/ssm`, `alias/aws/secretsmanager` (by name or ARN).
+    case awsManaged(String)
+    /// Any other alias, by name or ARN.
+    case alias(String)
+    /// A key id or key ARN.
+    case key(KeyName)
+
+    struct KeyName {
+      var recorded: String
+
+      /// The key's ARN: as recorded, or a key id in the given partition, region and account
+      /// (the entry's).
+      func arn(partition: String, region: String, account: String) -> String {
+        recorded.hasPrefix("arn:")
+          ? recorded : "arn:\(partition):kms:\(region):\(account):key/\(recorded)"
+      }
+    }
+
+    init(_ recorded: String) {
+      let name = GrantCollector.aliasName(recorded)
+      if GrantCollector.namesAWSManagedKey(recorded) {
+        self = .awsManaged(name)
+      } else if name.hasPrefix("alias/") {
+        self = .alias(recorded)
+      } else {
+        self = .key(KeyName(recorded: recorded))
+      }
     }
   }
 

@@ -9,11 +9,19 @@ public struct ReferencePin: Sendable, Hashable {
   public var versionStage: String?
   /// `secretsmanager`: the version id.
   public var versionID: String?
+  /// The KMS key the pinned version is encrypted under, as the store recorded it when the lock
+  /// was made (`alias/aws/ssm`, `alias/aws/secretsmanager`, a key id, key ARN or alias): with
+  /// no store to ask, the policy's `kms:Decrypt` comes from it.
+  public var keyID: String?
 
-  public init(version: Int? = nil, versionStage: String? = nil, versionID: String? = nil) {
+  public init(
+    version: Int? = nil, versionStage: String? = nil, versionID: String? = nil,
+    keyID: String? = nil
+  ) {
     self.version = version
     self.versionStage = versionStage
     self.versionID = versionID
+    self.keyID = keyID
   }
 }
 
@@ -29,11 +37,13 @@ public protocol LockedPins: Sendable {
 
 extension Lockfile: LockedPins {
   /// The entry of the concrete reference: its parameter version, or its secret version id
-  /// (what `cinch render` writes into the reference) and the stage it was taken from.
+  /// (what `cinch render` writes into the reference) and the stage it was taken from, and the
+  /// key that version is under.
   public func pin(for reference: EvaluatedReference, concrete: Reference) -> ReferencePin? {
     entry(for: ResolutionKey(concrete)).map { entry in
       ReferencePin(
-        version: entry.pin.version, versionStage: entry.pin.stage, versionID: entry.pin.versionId)
+        version: entry.pin.version, versionStage: entry.pin.stage, versionID: entry.pin.versionId,
+        keyID: entry.pin.keyID)
     }
   }
 }

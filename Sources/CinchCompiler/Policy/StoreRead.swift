@@ -38,6 +38,9 @@ struct StoreRead: Sendable, Hashable {
   var createdKey: CreatedSecretKey? = nil
   /// The logical id of the resource that creates the entry, when the template does.
   var createdBy: String? = nil
+  /// The key the lock records for the pinned version (`ReferencePin.keyID`): what decrypts it
+  /// when no store says.
+  var lockedKeyID: String? = nil
   /// The Parameter Store action the reader calls (`RuntimeConsumer.parameterAction`):
   /// CloudFormation and the services that read parameters themselves call `GetParameters`.
   var parameterAction = "ssm:GetParameters"

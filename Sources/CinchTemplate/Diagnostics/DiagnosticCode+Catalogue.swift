@@ -374,7 +374,7 @@ extension DiagnosticCode {
 
   public static let crossAccountSecret = DiagnosticCode(
     "W6001", "cross-account-secret",
-    "A secret of another account: the identity policy alone is not enough, the secret's resource policy must allow the reader and the secret must be encrypted with a customer-managed key whose key policy allows `kms:Decrypt`."
+    "A secret of another account: the identity policy alone is not enough, the secret's resource policy must allow the reader and the secret must be encrypted with a customer-managed key whose key policy allows `kms:Decrypt`; the identity's own policy must allow `kms:Decrypt` on that key too (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html). The policy grants it when a lock records the key of the pinned version (`keyId`); otherwise the warning says no statement grants it, since no store holds another account's secrets."
   )
   public static let encryptionKeyUnknown = DiagnosticCode(
     "I6002", "encryption-key-unknown",

@@ -12,7 +12,7 @@ import _CinchTestSupport
 /// {"templates": ["templates/ecs-service.yaml", "input.yaml"], "region": "eu-west-1",
 ///  "account": "123456789012", "partition": "aws", "parameters": {"Env": "dev"},
 ///  "runtimePaths": ["AppRole=/myapp/prod/"], "collapsePrefixes": true,
-///  "pins": {"prod/db": {"versionId": "…", "versionStage": "…", "version": 3}},
+///  "pins": {"prod/db": {"versionId": "…", "versionStage": "…", "version": 3, "keyId": "…"}},
 ///  "store": {"keys": ["alias/app"], "parameters": [{"name": "/a", "type": "SecureString",
 ///            "keyId": "alias/app"}], "secrets": {"prod/db": "alias/app"}}}
 /// ```
@@ -143,7 +143,8 @@ struct FixturePins: LockedPins {
           if case .integer(let value) = $0 { Int(value) } else { nil }
         },
         versionStage: member.value["versionStage"]?.stringValue,
-        versionID: member.value["versionId"]?.stringValue)
+        versionID: member.value["versionId"]?.stringValue,
+        keyID: member.value["keyId"]?.stringValue)
     }
     self.pins = pins
   }

@@ -55,6 +55,34 @@ import _CinchTestSupport
     #expect(!yaml.contains("parameter/app/z'"))
   }
 
+  /// With a lock and no store, the key each pinned version is under is the lock's `keyId`:
+  /// kms:Decrypt for a customer-managed key (through the entry's service, for the entry and the
+  /// pinned secret version), none for aws/ssm and aws/secretsmanager, and a note for an alias,
+  /// which only KMS resolves. A secret of another account gets the key its lock entry records;
+  /// W6001 says so, or that no statement grants the key.
+  @Test func theLocksKeysWithoutAStore() async throws {
+    let output = try await PolicyFixture("pinned-keys-from-lock").run()
+    let policies = try JSONValueParser.parse(output.json)
+    let deploy = policies["deploy"]?["Statement"]?.arrayValue ?? []
+    let decrypts = deploy.filter {
+      $0["Action"]?.arrayValue?.contains(.string("kms:Decrypt")) == true
+    }
+    let keys = decrypts.flatMap { $0["Resource"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+    #expect(
+      Set(keys) == [
+        "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "arn:aws:kms:eu-west-1:123456789012:key/0987dcba-09fe-87dc-65ba-ab0987654321",
+        "arn:aws:kms:eu-west-1:999988887777:key/5555eeee-12ab-34cd-56ef-1234567890ab",
+      ])
+    #expect(output.json.contains("\"arn:aws:ssm:eu-west-1:123456789012:parameter/app/cmk\""))
+    #expect(output.json.contains("\"a1b2c3d4-5678-90ab-cdef-111111111111\""))
+    #expect(output.json.contains("\"secretsmanager.eu-west-1.amazonaws.com\""))
+    #expect(!output.diagnostics.contains("no store was read"))
+    #expect(output.diagnostics.contains("alias 'alias/app'"))
+    #expect(output.diagnostics.contains("kms:Decrypt on that key too, which is granted"))
+    #expect(output.diagnostics.contains("kms:Decrypt on that key too, and no statement grants it"))
+  }
+
   /// Public parameters have no account, under a runtime path too; `/x/*` is the path `/x`.
   @Test func runtimePathUnderPublicParametersAndWithAWildcard() async throws {
     let output = try await PolicyFixture("runtime-path-public").run()
