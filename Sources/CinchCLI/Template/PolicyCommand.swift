@@ -72,7 +72,7 @@ struct PolicyCommand: AsyncParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Policies for the templates as rendered from this lockfile: GetSecretValue only for the pinned secret versions, kms:Decrypt for the pinned versions' keys (the keys it records when no store says); the inputs it records (parameters, region, account) stand in for flags not given.",
+      "Policies for the templates as rendered from this lockfile: GetSecretValue only for the pinned secret versions, kms:Decrypt for the pinned versions' keys (the keys it records when no store says); a reference it lacks is granted as render pins it, at the store's version (E4007); the inputs it records (parameters, region, account) stand in for flags not given.",
       valueName: "path"))
   var lock: String?
 
@@ -226,12 +226,12 @@ struct PolicyCommand: AsyncParsableCommand {
         throw conflict
       }
     }
-    let keys = try await encryptionKeys(
-      run.analyses, target: target, inputs: inputs,
-      options: options, pins: pins)
+    let (keys, completed) = try await storeMetadata(
+      run.analyses, target: target, inputs: inputs, options: options,
+      lock: pins.map { ($0, lock ?? "") })
     let policies = PolicyGenerator.generate(
-      run.analyses, target: target, inputs: inputs, options: options, keys: keys, pins: pins,
-      into: &run.diagnostics)
+      run.analyses, target: target, inputs: inputs, options: options, keys: keys,
+      pins: completed, into: &run.diagnostics)
     // A read left out because it waits on a parameter has its W6003, which names the parameter
     // too: the analyzer's W2015 at the same place would say it twice.
     let unnamed = run.diagnostics.items.filter { $0.code == .readNotInPolicy }
@@ -289,15 +289,18 @@ struct PolicyCommand: AsyncParsableCommand {
       + "or grant \(them) by hand"
   }
 
-  /// The keys of every entry the policies name, from the store when one is configured.
-  private func encryptionKeys(
+  /// The keys of every entry the policies name, from the store when one is configured, and
+  /// the lock's pins (`lock`: the lockfile and its path) with, for each secret reference it
+  /// lacks, the version the store has now, which `render --lock` pins it to.
+  private func storeMetadata(
     _ analyses: [TemplateAnalysis], target: PolicyTarget, inputs: EvaluationInputs,
-    options: PolicyGenerator.Options, pins: (any LockedPins)?
-  ) async throws -> EncryptionKeys {
+    options: PolicyGenerator.Options, lock: (file: Lockfile, path: String)?
+  ) async throws -> (EncryptionKeys, StoreCompletedPins?) {
+    let lockOnly = lock.map { StoreCompletedPins(lock: $0.file, name: $0.path) }
     let environment = ProcessEnvironment.current
     let configured = store.store != nil || !(environment["CINCH_STORE"] ?? "").isEmpty
     guard configured || FileManager.default.fileExists(atPath: StoreOptions.defaultStore) else {
-      return .none
+      return (.none, lockOnly)
     }
     // The embedded file, or AWS (`DescribeParameters`, `GetParameterHistory`,
     // `DescribeSecret`, KMS `DescribeKey`).
@@ -312,7 +315,7 @@ struct PolicyCommand: AsyncParsableCommand {
       Output.stderr(
         "cinch: note: not reading \(StoreOptions.defaultStore) (\(failure.message)): no key metadata\n"
       )
-      return .none
+      return (.none, lockOnly)
     }
     defer { opened.close() }
     // KMS keys are regional: the keys of `aws://REGION` in another region than the stack's
@@ -324,15 +327,20 @@ struct PolicyCommand: AsyncParsableCommand {
           + "keys are not the ones the stack reads there; use --store aws:// (the stack's "
           + "region) or --region \(aws.region)")
     }
-    let queries = PolicyGenerator.keyQueries(
-      for: analyses, target: target, options: options, pins: pins)
-    let resolver = EncryptionKeyResolver(
-      sources: [
-        ParameterKeySource(catalog: opened.parameters, store: opened.parameters),
-        SecretKeySource(catalog: opened.secrets),
-      ], keys: opened.keys, target: target)
     do {
-      return try await resolver.resolve(queries)
+      var pins = lockOnly
+      if let lock {
+        pins = try await StoreCompletedPins.completing(
+          lock.file, name: lock.path, analyses: analyses, catalog: opened.secrets)
+      }
+      let queries = PolicyGenerator.keyQueries(
+        for: analyses, target: target, options: options, pins: pins)
+      let resolver = EncryptionKeyResolver(
+        sources: [
+          ParameterKeySource(catalog: opened.parameters, store: opened.parameters),
+          SecretKeySource(catalog: opened.secrets),
+        ], keys: opened.keys, target: target)
+      return (try await resolver.resolve(queries), pins)
     } catch let error as StoreError {
       throw CommandFailure(message: "reading key metadata from the store: \(error)")
     }

@@ -78,6 +78,9 @@ struct GrantCollector {
       }
       let reason = PolicyReason(file: site.file, range: site.range, path: site.path, detail: detail)
       let pin = pins?.pin(for: evaluated, concrete: reference)
+      if let pins, pin?.isLocked != true, ResolutionKey(reference).throughParameterStore == nil {
+        reportUnlocked(reference, pin: pin, lockName: pins.lockName, reason: reason)
+      }
       switch reference.kind {
       case .ssm, .ssmSecure:
         // Behind `/aws/reference/secretsmanager/` Secrets Manager decrypts (`secretBehind`).
@@ -98,10 +101,14 @@ struct GrantCollector {
         if versionID == nil { versionID = pin?.versionID }
         if stage == nil && versionID == nil { stage = pin?.versionStage }
         if versionID != nil { stage = nil }
-        return secretRead(
+        var read = secretRead(
           reference.name, versionStage: stage, versionID: versionID, timing: .deploy,
           reason: reason, written: Self.isWritten(site),
           portableName: portable.name(of: reference, at: site), lockedKeyID: pin?.keyID)
+        // Not in the lock, and no store to say which version id render will write in place of
+        // the stage: whichever it is, the rendered template reads it.
+        read.anyVersion = pins != nil && pin == nil && versionID == nil
+        return read
       }
     case .waiting(let dependencies):
       let reason = PolicyReason(
@@ -135,6 +142,38 @@ struct GrantCollector {
     case .inactive, .invalid:
       return nil
     }
+  }
+
+  /// E4007 (a warning, as `render` says it) for a reference the lock does not hold: `cinch
+  /// render --lock` pins it at the store's version, which the policy grants when a store says
+  /// which one it is (a secret's version id), and otherwise allows whichever it will be.
+  private mutating func reportUnlocked(
+    _ reference: Reference, pin: ReferencePin?, lockName: String, reason: PolicyReason
+  ) {
+    let unlocked = "reference '\(reference.text)' is not in \(lockName)"
+    let advice = " (run 'cinch lock' to pin it)"
+    let message: String
+    switch (reference.kind, pin?.versionID) {
+    case (.secretsManager, let id?):
+      message =
+        "\(unlocked): granted at the store's version \(id), the one render pins, which no lock "
+        + "vouches for" + advice
+    case (.secretsManager, nil) where reference.versionId != nil:
+      message =
+        "\(unlocked): render keeps the version id it names, which no lock vouches for" + advice
+    case (.secretsManager, nil):
+      message =
+        "\(unlocked), and no store says which version render will pin: GetSecretValue is "
+        + "granted on any version of the secret" + advice
+    default:
+      message =
+        "\(unlocked): render pins the parameter's version the store has, which no lock vouches "
+        + "for" + advice
+    }
+    diagnostics.report(
+      Diagnostic(
+        .notInLock, message, file: reason.file, range: reason.range, path: reason.path,
+        severity: .warning))
   }
 
   private mutating func runtimeRead(_ consumer: RuntimeConsumer, template: Template) -> StoreRead? {

@@ -316,7 +316,7 @@ extension DiagnosticCode {
     "The store could not answer for a reference (an error other than a missing entry).")
   public static let notInLock = DiagnosticCode(
     "E4007", "not-in-lock",
-    "A reference is not in the lockfile: run `cinch lock`. Offline, or with `--frozen`, an error (nothing else vouches for it); checked against a store, a warning. `cinch render` without `--frozen` pins it at the store's version and says so, as a warning, marking it `\"locked\": false` in `manifest.json`."
+    "A reference is not in the lockfile: run `cinch lock`. Offline, or with `--frozen`, an error (nothing else vouches for it); checked against a store, a warning. `cinch render` without `--frozen` pins it at the store's version and says so, as a warning, marking it `\"locked\": false` in `manifest.json`; `cinch policy --lock` says so too, as a warning, and grants a secret at the version id the store has now (the one render pins), or any version of it when no store says."
   )
   public static let lockEntryUnused = DiagnosticCode(
     "W4008", "lock-entry-unused",

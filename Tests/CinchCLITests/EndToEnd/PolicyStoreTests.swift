@@ -334,6 +334,65 @@ import _CinchTestSupport
         + "this target, or leave out --lock\n")
   }
 
+  /// A reference the lock does not hold is rendered at the store's current version, pinned by
+  /// its id (E4007, a warning): `policy --lock` grants that version id, as render writes it,
+  /// where it granted AWSCURRENT with `Null secretsmanager:VersionId`, which refuses the
+  /// rendered request. With no store to say which version render will pin, any version of the
+  /// secret is granted, and the warning says so.
+  @Test func aReferenceTheLockLacksIsGrantedAsRenderPinsIt() async throws {
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let target = ["AWS_REGION": "eu-west-1", "CINCH_ACCOUNT_ID": "123456789012"]
+    let withStore = target.merging(
+      ["CINCH_STORE": directory.appendingPathComponent("store.db").path]) { a, _ in a }
+    func cinch(_ arguments: [String], store: Bool = true) async throws -> CinchProcess.Result {
+      let result = try await CinchProcess.run(
+        arguments, in: directory, environment: store ? withStore : target)
+      #expect(result.status == 0, "cinch \(arguments.joined(separator: " ")): \(result.stderr)")
+      return result
+    }
+    _ = try await cinch(["init"])
+    for name in ["s", "t"] {
+      _ = try await cinch([
+        "secretsmanager", "create-secret", "--name", name, "--secret-string", #"{"a":"1"}"#,
+      ])
+    }
+    func topic(_ name: String, _ secret: String) -> String {
+      "  \(name):\n    Type: AWS::SNS::Topic\n    Properties:\n"
+        + "      TopicName: \"{{resolve:secretsmanager:\(secret):SecretString:a}}\"\n"
+    }
+    try ("Resources:\n" + topic("A", "s")).write(
+      to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+    try ("Resources:\n" + topic("A", "s") + topic("B", "t")).write(
+      to: directory.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
+    _ = try await cinch(["lock", "a.yaml"])
+
+    let rendered = try await cinch(["render", "b.yaml", "--lock", "cinch.lock", "-o", "-"])
+    let pinned = try #require(
+      rendered.stdout.firstMatch(of: /secretsmanager:t:SecretString:a::([0-9a-f-]{36})/)?.1)
+    let policy = try await cinch([
+      "policy", "b.yaml", "--lock", "cinch.lock", "--profile", "deploy",
+    ])
+    #expect(policy.stdout.contains("\"\(pinned)\""), "\(policy.stdout)")
+    #expect(!policy.stdout.contains("AWSCURRENT"), "\(policy.stdout)")
+    #expect(
+      policy.stderr.contains(
+        "warning[E4007]: reference '{{resolve:secretsmanager:t:SecretString:a}}' is not in "
+          + "'cinch.lock': granted at the store's version \(pinned), the one render pins"),
+      "\(policy.stderr)")
+
+    // No store: which version render will pin is not known here.
+    let offline = try await cinch(
+      ["policy", "b.yaml", "--lock", "cinch.lock", "--profile", "deploy"], store: false)
+    #expect(offline.stdout.contains("\"Sid\": \"ReadSecretValues\""), "\(offline.stdout)")
+    #expect(!offline.stdout.contains("AWSCURRENT"), "\(offline.stdout)")
+    #expect(
+      offline.stderr.contains(
+        "is not in 'cinch.lock', and no store says which version render will pin: "
+          + "GetSecretValue is granted on any version of the secret"),
+      "\(offline.stderr)")
+  }
+
   /// A lock made with `--parameter-overrides Env=prod` renders prod's names: `policy --lock`
   /// grants what that artifact reads (the lock's inputs, templates, region and account), not
   /// what the template's defaults name.
