@@ -143,7 +143,9 @@ public struct CinchMain: AsyncParsableCommand {
       let message = fullMessage(for: error)
       if code == .success {
         // --help and --version
-        if !message.isEmpty { Output.stdout(message + "\n") }
+        if !message.isEmpty {
+          Output.stdout(VaultHelpText.withOwnVersionOptionOnly(message) + "\n")
+        }
         terminate(0)
       }
       if !message.isEmpty { Output.stderr(message + "\n") }

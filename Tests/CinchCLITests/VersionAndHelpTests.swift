@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import _CinchTestSupport
 
@@ -9,6 +10,23 @@ import _CinchTestSupport
     #expect(result.stdout == CinchVersion.current + "\n")
     #expect(result.stderr == "")
     #expect(result.status == 0)
+  }
+
+  /// `kv get`, `kv rollback` and `secrets enable` take Vault's `-version` (`--version` too, as
+  /// Go's flags do): their help lists it once, not beside ArgumentParser's `--version` flag
+  /// that they never see, and says its default once.
+  @Test(arguments: [["kv", "get"], ["kv", "rollback"], ["secrets", "enable"]])
+  func aVaultVersionOptionIsTheOnlyVersionInItsHelp(command: [String]) async throws {
+    let help = try await CinchProcess.run(command + ["--help"])
+    #expect(help.status == 0)
+    let versions = help.stdout.split(separator: "\n").filter { $0.contains("--version") }
+    #expect(
+      versions.map { $0.trimmingCharacters(in: .whitespaces) } == ["-version, --version <version>"])
+    let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    #expect(!words.contains("(default: 0)"), "\(words)")
+    // Elsewhere the flag still prints cinch's version.
+    #expect(
+      try await CinchProcess.run(["kv", "put", "--help"]).stdout.contains("Show the version."))
   }
 
   @Test func unknownOptionIsAUsageErrorWithStatusTwo() async throws {

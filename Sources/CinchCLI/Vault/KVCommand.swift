@@ -152,14 +152,14 @@ struct KVGetCommand: AsyncParsableCommand {
   @Option(
     name: [.customLong("version", withSingleDash: true), .customLong("version")],
     help: "The version to read (default: the latest).")
-  var version: Int = 0
+  var version: Int?
 
   func run() async throws {
     let session = try await VaultSession.open(storeOptions)
     let (mount, key) = try await location.resolve(session)
     let path = KVPathOptions.join(mount, "data", key)
     let reply = await session.send(
-      "GET", path, query: version > 0 ? [("version", String(version))] : [])
+      "GET", path, query: version.flatMap { $0 > 0 ? [("version", String($0))] : nil } ?? [])
     // A 404 that carries data is a deleted or destroyed version: printed, without its data.
     guard reply.status < 400 || (reply.status == 404 && reply.data != nil && reply.data != .null)
     else {

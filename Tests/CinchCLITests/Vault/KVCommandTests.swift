@@ -120,6 +120,23 @@ import _CinchTestSupport
     #expect(try await workspace.cinch("kv", "get", "--no-such-flag", "secret/a").status == 1)
   }
 
+  /// Vault's `-version` is a Go flag: one dash or two, its value after `=` or as the next
+  /// word; none (or 0) reads the latest version.
+  @Test func getReadsTheVersionGivenInEveryFormOfTheFlag() async throws {
+    let workspace = try await Workspace()
+    try await workspace.cinch("kv", "put", "secret/app/db", "v=1")
+    try await workspace.cinch("kv", "put", "secret/app/db", "v=2")
+    for flag in [["-version=1"], ["-version", "1"], ["--version=1"], ["--version", "1"]] {
+      let get = try await CinchProcess.run(
+        ["kv", "get"] + flag + ["-field=v", "secret/app/db"], in: workspace.directory)
+      #expect(get.stdout == "1", "\(flag): \(get.stderr)")
+    }
+    #expect(try await workspace.cinch("kv", "get", "-field=v", "secret/app/db").stdout == "2")
+    #expect(
+      try await workspace.cinch("kv", "get", "-version=0", "-field=v", "secret/app/db").stdout
+        == "2")
+  }
+
   @Test func deleteUndeleteDestroyRollbackAndList() async throws {
     let workspace = try await Workspace()
     try await workspace.cinch("kv", "put", "secret/app/db", "v=1")
