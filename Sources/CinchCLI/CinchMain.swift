@@ -67,10 +67,8 @@ public struct CinchMain: AsyncParsableCommand {
             ParameterOverrideWords.filesMoved(Array(CommandLine.arguments.dropFirst()))))))
     // ArgumentParser answers `help NAME` for a name it does not know with the root's help and
     // exit 0, which hides a typo in a script; git and the aws CLI refuse it.
-    if arguments.first == "help", let unknown = unknownHelpTopic(arguments.dropFirst()) {
-      Output.stderr(
-        "Error: no command '\(unknown.name)' in '\(unknown.parent)'\n"
-          + "  See '\(unknown.parent) --help' for the commands.\n")
+    if arguments.first == "help", let unknown = UnknownCommand.inHelpTopic(arguments.dropFirst()) {
+      Output.stderr(unknown.message)
       terminate(ExitStatus.failure)
     }
     var parsed: (any ParsableCommand.Type)?
@@ -104,6 +102,11 @@ public struct CinchMain: AsyncParsableCommand {
       Output.stderr("cinch: error: \(HumanDiagnosticRenderer.sanitized(failure.message))\n")
       terminate(failure.status)
     } catch {
+      // A mistyped command, before what ArgumentParser makes of the words after it.
+      if parsed == nil, let unknown = UnknownCommand.inCommandLine(arguments) {
+        Output.stderr(unknown.message)
+        terminate(ExitStatus.failure)
+      }
       // The command groups that mirror the vault CLI use its exit codes (1 local, 2 remote).
       if let code = VaultCommandLine.exitCode(for: error, arguments: arguments) {
         terminate(code)
@@ -171,25 +174,6 @@ private func runFailure(_ error: any Error) -> String {
   }
   let text = String(describing: error)
   return text.split(separator: "\n").first.map(String.init) ?? text
-}
-
-/// The first word of `help WORD…` that names no command where it stands, and the command path
-/// before it. Options (`help --help`) are ArgumentParser's to answer.
-private func unknownHelpTopic(_ words: ArraySlice<String>) -> (name: String, parent: String)? {
-  var command: any ParsableCommand.Type = CinchMain.self
-  var path = ["cinch"]
-  for word in words {
-    if word.hasPrefix("-") { return nil }
-    let configuration = command.configuration
-    guard
-      let next = configuration.subcommands.first(where: { subcommand in
-        subcommand._commandName == word || subcommand.configuration.aliases.contains(word)
-      })
-    else { return (word, path.joined(separator: " ")) }
-    command = next
-    path.append(word)
-  }
-  return nil
 }
 
 /// Ends the process; named apart from ArgumentParser's `exit(withError:)`.
