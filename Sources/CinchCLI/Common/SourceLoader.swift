@@ -13,11 +13,16 @@ struct SourceLoader: Sendable {
     paths.compactMap { load($0, into: &diagnostics) }
   }
 
-  /// Parses one path; nil (and a diagnostic) when it cannot be read.
-  func load(_ path: String, into diagnostics: inout Diagnostics) -> ParsedDocument? {
+  /// Parses one path (`-`: standard input, as `<stdin>`); nil (and a diagnostic) when it
+  /// cannot be read.
+  func load(_ given: String, into diagnostics: inout Diagnostics) -> ParsedDocument? {
+    let path = StandardInputPath.displayName(given)
     let file: SourceFile
     do {
-      file = try SourceFile(path: path, limit: limits.maxFileSize)
+      file =
+        given == StandardInputPath.argument
+        ? try SourceFile(standardInputNamed: path, limit: limits.maxFileSize)
+        : try SourceFile(path: path, limit: limits.maxFileSize)
     } catch .tooLarge(_, let size, let limit) {
       diagnostics.report(
         Diagnostic(.fileTooLarge, "file is \(size) bytes, over the limit of \(limit)", file: path))

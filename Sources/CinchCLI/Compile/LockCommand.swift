@@ -43,6 +43,7 @@ struct LockCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func run() async throws {
+    try StandardInputPath.refuse(arguments, command: "lock")
     // With --update, a positional argument that is not a file names a pin to move.
     let files = update ? arguments.filter { FileManager.default.fileExists(atPath: $0) } : arguments
     var names = update ? arguments.filter { !files.contains($0) } : []

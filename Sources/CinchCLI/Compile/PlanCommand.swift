@@ -40,6 +40,7 @@ struct PlanCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func run() async throws {
+    try StandardInputPath.refuse(files, command: "plan")
     try lockfile.requireNamed()
     let lock = lockfile.path
     var session = try CompileSession(

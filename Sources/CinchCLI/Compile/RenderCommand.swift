@@ -67,6 +67,7 @@ struct RenderCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    try StandardInputPath.refuse(files, command: "render")
     try lockfile.requireNamed()
     var session = try CompileSession(
       files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,

@@ -44,7 +44,10 @@ struct CheckCommand: AsyncParsableCommand {
       cannot be read or the command line is wrong.
       """)
 
-  @Argument(help: "Template files (YAML or JSON); default: the lockfile's templates.")
+  @Argument(
+    help:
+      "Template files (YAML or JSON); - reads one from standard input; default: the lockfile's templates."
+  )
   var files: [String] = []
 
   @Flag(help: "Answer from the lockfile alone, even when a store is configured.")
@@ -114,6 +117,7 @@ struct CheckCommand: AsyncParsableCommand {
   }
 
   private func check() async throws {
+    try StandardInputPath.checkReadOnce(files)
     try lockfile.requireNamed()
     let environment = ProcessEnvironment.current
     let online = !offline && storeOptions.isConfigured(environment)

@@ -18,7 +18,7 @@ struct GraphCommand: AsyncParsableCommand {
     case dot, mermaid, json
   }
 
-  @Argument(help: "A template file (YAML or JSON).")
+  @Argument(help: "A template file (YAML or JSON); - reads it from standard input.")
   var file: String
 
   @Option(help: "dot, mermaid or json.")
@@ -70,7 +70,7 @@ struct ConsumersCommand: AsyncParsableCommand {
   @Argument(help: "A parameter name, secret name, or ARN.")
   var entry: String
 
-  @Argument(help: "Template files (YAML or JSON).")
+  @Argument(help: "Template files (YAML or JSON); - reads one from standard input.")
   var files: [String]
 
   @Option(help: "table or json.")
@@ -80,6 +80,7 @@ struct ConsumersCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func run() async throws {
+    try StandardInputPath.checkReadOnce(files)
     let run = try TemplateAnalysisRun(
       files: files, limits: limitOptions.limits, evaluation: evaluation)
     try run.refuseOutputWithoutInputs()

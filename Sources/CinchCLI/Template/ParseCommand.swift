@@ -8,7 +8,10 @@ struct ParseCommand: AsyncParsableCommand {
     commandName: "parse",
     abstract: "Parse templates and report syntax problems; --dump prints the located tree.")
 
-  @Argument(help: "Template files (YAML or JSON; the format is read from the content).")
+  @Argument(
+    help:
+      "Template files (YAML or JSON; the format is read from the content); - reads one from standard input."
+  )
   var files: [String]
 
   @Flag(help: "Print every node with its kind, style, tag and line:column span.")
@@ -18,6 +21,7 @@ struct ParseCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func run() async throws {
+    try StandardInputPath.checkReadOnce(files)
     var diagnostics = Diagnostics()
     let documents = SourceLoader(limits: limitOptions.limits, pipelined: true).load(
       files, into: &diagnostics)

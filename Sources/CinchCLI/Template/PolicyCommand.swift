@@ -43,7 +43,10 @@ struct PolicyCommand: AsyncParsableCommand {
     case json, cloudformation
   }
 
-  @Argument(help: "Template files (YAML or JSON); with --lock, default: the lockfile's.")
+  @Argument(
+    help:
+      "Template files (YAML or JSON); - reads one from standard input; with --lock, default: the lockfile's."
+  )
   var files: [String] = []
 
   @Option(help: "deploy, validate, consumers or all.")
@@ -171,13 +174,14 @@ struct PolicyCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    try StandardInputPath.checkReadOnce(files)
     // With a lock, the templates and inputs it records stand in for those not given: the
     // policy is for what the rendered templates read.
     var run: TemplateAnalysisRun
     var pins: Lockfile?
     // What the policy is for, as its CloudFormation header names it: the lock's templates when
     // none is named.
-    var templates = files
+    var templates = files.map(StandardInputPath.displayName)
     if let lock {
       guard FileManager.default.fileExists(atPath: lock) else {
         throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
@@ -192,7 +196,7 @@ struct PolicyCommand: AsyncParsableCommand {
         throw CommandFailure(message: missing)
       }
       run = session.run
-      templates = session.templates
+      templates = session.templates.map(StandardInputPath.displayName)
       if session.readsRecordedParameters, !files.isEmpty {
         run.diagnostics = run.diagnostics.filtering { $0.code != .undeclaredParameter }
       }

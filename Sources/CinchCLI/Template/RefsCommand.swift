@@ -16,7 +16,7 @@ struct RefsCommand: AsyncParsableCommand {
     case table, json
   }
 
-  @Argument(help: "Template files (YAML or JSON).")
+  @Argument(help: "Template files (YAML or JSON); - reads one from standard input.")
   var files: [String]
 
   @Option(help: "table or json.")
@@ -26,6 +26,7 @@ struct RefsCommand: AsyncParsableCommand {
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func run() async throws {
+    try StandardInputPath.checkReadOnce(files)
     let run = try TemplateAnalysisRun(
       files: files, limits: limitOptions.limits, evaluation: evaluation, graph: false)
     defer { KeptUntilExit.keep(run) }

@@ -75,11 +75,13 @@ struct TemplateAnalysisRun {
 
   /// The files in the order given, each once: `stack.yaml ../app/stack.yaml` (or a link to it)
   /// names one file, whose findings and sites would otherwise all come twice. A path that does
-  /// not resolve is kept as given (and reported as unreadable).
+  /// not resolve is kept as given (and reported as unreadable), and so is `-`, standard input.
   static func distinct(_ files: [String]) -> [String] {
     var seen = Set<String>()
     return files.filter { path in
-      guard let resolved = realpath(path, nil) else { return seen.insert(path).inserted }
+      guard path != StandardInputPath.argument, let resolved = realpath(path, nil) else {
+        return seen.insert(path).inserted
+      }
       defer { free(resolved) }
       return seen.insert(String(cString: resolved)).inserted
     }

@@ -7,6 +7,8 @@
 /// Reads a whole file with POSIX calls: no Foundation on the hot path, one allocation sized
 /// from `fstat`, and a size limit checked before anything is read.
 enum FileBytes {
+  static let standardInput = STDIN_FILENO
+
   static func read(path: String, limit: Int) throws(SourceFileError) -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
@@ -15,6 +17,14 @@ enum FileBytes {
       throw .unreadable(path: path, reason: String(cString: strerror(code)))
     }
     defer { close(fd) }
+    return try read(descriptor: fd, path: path, limit: limit)
+  }
+
+  /// Reads what is left of an open descriptor (standard input, a pipe), named `path` in errors;
+  /// the descriptor stays open.
+  static func read(descriptor fd: Int32, path: String, limit: Int) throws(SourceFileError)
+    -> [UInt8]
+  {
     var info = stat()
     guard fstat(fd, &info) == 0 else {
       throw .unreadable(path: path, reason: String(cString: strerror(errno)))

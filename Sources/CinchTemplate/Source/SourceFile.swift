@@ -86,6 +86,14 @@ public struct SourceFile: Sendable {
     self.init(path: path, bytes: try FileBytes.read(path: path, limit: limit))
   }
 
+  /// Reads standard input to its end, as a file named `path` (`<stdin>`). Throws
+  /// `SourceFileError` with a one-line reason.
+  public init(standardInputNamed path: String, limit: Int = .max) throws(SourceFileError) {
+    self.init(
+      path: path,
+      bytes: try FileBytes.read(descriptor: FileBytes.standardInput, path: path, limit: limit))
+  }
+
   /// The position of a byte offset, clamped to the file.
   public func position(atByte offset: Int) -> SourcePosition {
     let clamped = max(0, min(offset, bytes.count))
