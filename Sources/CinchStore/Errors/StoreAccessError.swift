@@ -48,7 +48,8 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .storeNotFound(let path):
-      "no store at '\(path)'; create one with 'cinch init'"
+      "no store at '\(path)'; create one with 'cinch init', or name one with --store or "
+        + "CINCH_STORE"
     case .storeExists(let path):
       "a store already exists at '\(path)'; cinch never overwrites a store"
     case .unusedStoreExists(let path, let keyFile):

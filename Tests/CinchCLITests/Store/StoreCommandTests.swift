@@ -277,7 +277,8 @@ import _CinchTestSupport
     ])
     #expect(
       noStore.stderr.split(separator: "\n") == [
-        "cinch: no store at 'elsewhere.db'; create one with 'cinch init'"
+        "cinch: no store at 'elsewhere.db'; create one with 'cinch init', or name one with "
+          + "--store or CINCH_STORE"
       ])
 
     try FileManager.default.createDirectory(
