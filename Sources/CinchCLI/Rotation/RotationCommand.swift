@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchJSON
 import CinchStore
 import Foundation
 
@@ -72,20 +73,33 @@ struct RotationListCommand: AsyncParsableCommand {
       try await storeOptions.open().commandRotators()
     }
     switch format {
-    case .json:
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      encoder.dateEncodingStrategy = .iso8601
-      Output.stdout(String(decoding: try encoder.encode(records), as: UTF8.self) + "\n")
+    case .json: Output.stdout(Self.json(records))
     case .table:
       let rows =
-        [("password", "(built in: a random password per the secret's policy)")]
+        [(PasswordRotator.name, "(built in: a random password per the secret's policy)")]
         + records.map { ($0.name, RotationCLI.shellLine($0.command)) }
       let width = rows.map(\.0.count).max() ?? 0
       Output.stdout(
         rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 + "\n" }
           .joined())
     }
+  }
+
+  /// What the table lists, the built-in rotator first, as cinch's other JSON output is written.
+  static func json(_ records: [CommandRotatorRecord]) -> String {
+    let builtIn = JSONValue.object([
+      ("name", .string(PasswordRotator.name)), ("builtIn", .bool(true)), ("command", .null),
+      ("timeoutSeconds", .null), ("createdDate", .null),
+    ])
+    let registered = records.map { record in
+      JSONValue.object([
+        ("name", .string(record.name)), ("builtIn", .bool(false)),
+        ("command", .array(record.command.map(JSONValue.string))),
+        ("timeoutSeconds", record.timeoutSeconds.map(JSONValue.double) ?? .null),
+        ("createdDate", .string(record.createdDate.formatted(.iso8601))),
+      ])
+    }
+    return JSONValue.array([builtIn] + registered).pretty()
   }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinchJSON
 import CinchStore
 import Foundation
 
@@ -41,13 +42,29 @@ struct AuditListCommand: AsyncParsableCommand {
       throw CLIFailure("\(error)")
     }
     switch format {
-    case .json:
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      Output.stdout(String(decoding: try encoder.encode(records), as: UTF8.self) + "\n")
-    case .table:
-      Output.stdout(Self.table(records))
+    case .json: Output.stdout(Self.json(records))
+    case .table: Output.stdout(Self.table(records))
     }
+  }
+
+  /// The rows as cinch's other JSON output is written, every field in the table's order
+  /// (`null` where a row has none).
+  static func json(_ records: [AuditRecord]) -> String {
+    JSONValue.array(
+      records.map { record in
+        JSONValue.object([
+          ("seq", .int(record.seq)),
+          ("time", .string(record.time)),
+          ("operation", .string(record.operation)),
+          ("kind", .string(record.kind)),
+          ("name", .string(record.name)),
+          ("version", .int(record.version)),
+          ("versionId", .string(record.versionID)),
+          ("result", .string(record.result)),
+          ("caller", .string(record.caller)),
+        ])
+      }
+    ).pretty()
   }
 
   /// The widest a NAME, RESULT or CALLER cell is shown: one refused call with a 2,048-character
