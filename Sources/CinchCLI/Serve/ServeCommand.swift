@@ -13,8 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
     abstract: "Serve the store over the AWS JSON API (Parameter Store, Secrets Manager, KMS).",
     discussion: """
       Requests must be signed (SigV4) with an access key of the store: create one with \
-      'cinch iam create-access-key'. The region is AWS_REGION's (default us-east-1); requests \
-      signed for another region are refused, as AWS refuses them. SIGTERM or SIGINT stops \
+      'cinch iam create-access-key'. The region is --region's, else AWS_REGION's, else \
+      AWS_DEFAULT_REGION's, else us-east-1; requests signed for another region are refused, as \
+      AWS refuses them. SIGTERM or SIGINT stops \
       accepting connections, lets requests in flight finish, and exits 0. GET /health answers \
       {"status":"ok"} (503 while stopping).
       """)
@@ -25,6 +26,12 @@ struct ServeCommand: AsyncParsableCommand {
     help: ArgumentHelp(
       "The address to listen on (port 0: any free port).", valueName: "host:port"))
   var listen: String = ListenAddress.loopback.description
+
+  @Option(
+    help: ArgumentHelp(
+      "The region served: of the store's ARNs, and the one requests must be signed for (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1).",
+      valueName: "region"))
+  var region: String?
 
   @Flag(
     help: """
@@ -64,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
     do {
       // A RotateSecret call runs command rotators as `cinch secretsmanager rotate-secret`
       // does: with the store's location, the key file's path and this `cinch` to call back.
-      store = try await storeOptions.open().withRotationHost(
+      store = try await storeOptions.open(regionFlag: region).withRotationHost(
         storeOptions.rotationHost(ProcessEnvironment.current))
     } catch let error as StoreAccessError {
       throw CommandFailure(message: "\(error)")
@@ -113,10 +120,11 @@ struct ServeCommand: AsyncParsableCommand {
     let serving = Task { try await server.run() }
     var bound = address
     bound.port = port
+    // Both on stdout, the first line first: a script or test reads where it listens there.
     Output.stdout(
       "cinch serve: listening on http://\(bound) (region \(store.configuration.region); "
-        + "ssm, secretsmanager, kms; GET /health)\n")
-    Output.stderr("cinch serve: Vault API under http://\(bound)/v1/ (VAULT_ADDR=http://\(bound))\n")
+        + "ssm, secretsmanager, kms; GET /health)\n"
+        + "cinch serve: Vault API under http://\(bound)/v1/ (VAULT_ADDR=http://\(bound))\n")
 
     let interval = max(leaseInterval, 0.1)
     let reaper = Task {

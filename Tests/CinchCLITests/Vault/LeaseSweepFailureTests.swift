@@ -13,9 +13,7 @@ import _CinchTestSupport
     #expect(try await CinchProcess.run(["iam", "create-access-key"], in: project).status == 0)
     let serve = try ServeWithLog(in: project, leaseInterval: 0.1)
     defer { serve.stop() }
-    for _ in 0..<100 where !serve.printed.contains("Vault API under") {
-      try await Task.sleep(for: .milliseconds(100))
-    }
+    try await serve.waitForBanner("Vault API under")
 
     // Another process breaks the store under the server: the leases' table is gone.
     let store = try DatabaseQueue(path: project.appendingPathComponent(".cinch/store.db").path)
