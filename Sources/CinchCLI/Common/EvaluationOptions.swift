@@ -60,7 +60,7 @@ struct EvaluationOptions: ParsableArguments {
 
   mutating func validate() throws {
     if let accountId, !EvaluationSettings.isAccountID(accountId) {
-      throw ValidationError("--account-id must be 12 digits")
+      throw ValidationError("--account-id must be 12 digits; got '\(accountId)'")
     }
     if let region, !Partition.isRegionName(region) {
       throw ValidationError(
