@@ -169,14 +169,23 @@ public struct HumanDiagnosticRenderer: DiagnosticRenderer {
     }
   }
 
-  /// A scalar that is safe to print on a terminal: control characters (other than tab) and the
-  /// bidirectional overrides and isolates that can make a line read differently from its bytes
-  /// become U+FFFD, one scalar for one, so carets stay aligned.
+  /// A scalar that is safe to print on a terminal: control characters (other than tab), the
+  /// bidirectional overrides, isolates and marks and the other invisible format characters that
+  /// can make a line read differently from its bytes (all but the joiners emoji and scripts
+  /// need), line and paragraph separators, and code points Unicode has not assigned become
+  /// U+FFFD, one scalar for one, so carets stay aligned. Bytes that are not UTF-8 are U+FFFD
+  /// already; a binary file's line is mostly those, and the rest decodes to any scalar at all.
   static func displayable(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
     switch scalar.value {
-    case 0x09: scalar
-    case 0x00..<0x20, 0x7F..<0xA0, 0x202A...0x202E, 0x2066...0x2069: "\u{FFFD}"
-    default: scalar
+    case 0x09: return scalar
+    case 0x00..<0x20, 0x7F..<0xA0: return "\u{FFFD}"
+    case 0x20..<0x7F: return scalar
+    case 0x200C, 0x200D: return scalar
+    default: break
+    }
+    switch scalar.properties.generalCategory {
+    case .format, .lineSeparator, .paragraphSeparator, .unassigned: return "\u{FFFD}"
+    default: return scalar
     }
   }
 

@@ -203,8 +203,9 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
         """)
   }
 
-  /// Combining marks and zero-width characters take no column, as `wcwidth` counts them: the
-  /// caret after `e` + U+0301, a zero-width joiner or space sits under its character.
+  /// Combining marks and zero-width joiners take no column, as `wcwidth` counts them: the
+  /// caret after `e` + U+0301 or a zero-width joiner sits under its character. A zero-width
+  /// space, a format character that would hide in a name, is shown as U+FFFD, in one.
   @Test(arguments: ["e\u{301}", "\u{200D}x", "a\u{200B}b", "\u{1F469}\u{200D}\u{1F467}"])
   func caretSkipsZeroWidthCharacters(_ prefix: String) {
     let line = "V: '\(prefix){{resolve:ssm:qa/x}}'"
@@ -217,7 +218,7 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
       [Diagnostic(.invalidName, "m", file: "t.yaml", range: range)], sources: ["t.yaml": source])
     let cells = prefix.unicodeScalars.reduce(0) { width, scalar in
       switch scalar.value {
-      case 0x301, 0x200B, 0x200D: width
+      case 0x301, 0x200D: width
       case 0x1F469, 0x1F467: width + 2
       default: width + 1
       }
@@ -251,6 +252,24 @@ let templateText = templateScalar.array(of: 0...60).map { scalars -> String in
       .invalidName, "name 'a\u{1B}[2Jb\u{202E}c' is odd", file: "t\u{07}.yaml")
     let output = HumanDiagnosticRenderer().render([diagnostic])
     #expect(output == "t\u{FFFD}.yaml: error[E2002]: name 'a\u{FFFD}[2Jb\u{FFFD}c' is odd\n")
+  }
+
+  /// What bytes that are not text decode to besides U+FFFD: format characters (a right-to-left
+  /// mark, a byte-order mark mid-line, a language tag), line and paragraph separators and
+  /// unassigned code points are not printed either; the joiners emoji and scripts need are.
+  @Test func formatCharactersSeparatorsAndUnassignedCodePointsAreNotPrinted() {
+    let line = "a\u{200F}b\u{2028}c\u{0378}d\u{FEFF}e\u{E0001}f\u{2029}g\u{200D}h\u{E9}"
+    let source = SourceFile(path: "t.yaml", bytes: [0xFF] + Array(line.utf8) + [0x0A])
+    let diagnostic = Diagnostic(
+      .invalidUTF8, "m \u{200E}", file: "t.yaml", range: source.range(fromByte: 0, toByte: 1))
+    let output = HumanDiagnosticRenderer().render([diagnostic], sources: ["t.yaml": source])
+    #expect(
+      output == """
+        t.yaml:1:1: error[E0002]: m \u{FFFD}
+        \u{FFFD}a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\u{FFFD}g\u{200D}h\u{E9}
+        ^
+
+        """)
   }
 
   @Test func blankLineBetweenDiagnosticsAndNothingAfterTheLast() {
