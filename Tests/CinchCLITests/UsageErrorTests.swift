@@ -9,8 +9,27 @@ import _CinchTestSupport
     #expect(result.status == 2)
     let lines = result.stderr.split(separator: "\n").map(String.init)
     #expect(lines.first?.hasPrefix("Error: say which secrets to rotate: --due") == true)
-    #expect(lines.dropFirst().first?.hasPrefix("Usage: cinch rotate [--store") == true)
+    #expect(lines.dropFirst().first?.hasPrefix("Usage: cinch rotate --due [--dry-run]") == true)
     #expect(lines.last == "  See 'cinch rotate --help' for more information.")
+  }
+
+  /// `rotate` refuses to run without `--due`: its usage shows it required, and, being written
+  /// out, names every option the command has.
+  @Test func rotatesUsageShowsDueRequired() async throws {
+    let help = try await CinchProcess.run(["rotate", "--help"])
+    let usage = try #require(help.stdout.split(separator: "\n").first { $0.hasPrefix("USAGE: ") })
+    #expect(usage.hasPrefix("USAGE: cinch rotate --due [--dry-run]"), "\(usage)")
+    #expect(!usage.contains("[--due]"))
+    let dump = try await CinchProcess.run(["rotate", "--experimental-dump-help"])
+    let names = try #require(
+      (try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
+        .flatMap { $0["command"] as? [String: Any] }?["arguments"] as? [[String: Any]]
+    )
+    .filter { $0["shouldDisplay"] as? Bool != false }
+    .compactMap { ($0["names"] as? [[String: Any]])?.first?["name"] as? String }
+    .filter { !["help", "h", "version"].contains($0) }
+    #expect(!names.isEmpty)
+    for name in names { #expect(usage.contains("--\(name)"), "\(name) is not in \(usage)") }
   }
 
   /// `aws ssm` without an operation exits 252; help printed with exit 0 would let a script's

@@ -8,6 +8,10 @@ struct RotateCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "rotate",
     abstract: "Run every rotation whose schedule has come (for cron or a systemd timer).",
+    // Written out: --due is a flag, which ArgumentParser shows as optional, and without it
+    // the command refuses to run (it is the one selection there is, named for what it does).
+    usage:
+      "cinch rotate --due [--dry-run] [--at <at>] [--store <path|aws://REGION>] [--key-file <key-file>]",
     discussion: """
       One line per secret: 'rotated NAME version ID', 'failed NAME CODE: MESSAGE' (the \
       message names the step that failed), 'skipped NAME …' (another run is rotating it, or \
@@ -17,7 +21,7 @@ struct RotateCommand: AsyncParsableCommand {
 
   @OptionGroup var storeOptions: StoreOptions
 
-  @Flag(help: "Rotate the secrets whose rotation window has opened.")
+  @Flag(help: "Rotate the secrets whose rotation window has opened (required).")
   var due = false
 
   @Flag(help: "Only list what is due.")
