@@ -29,6 +29,26 @@ import _CinchTestSupport
       try await CinchProcess.run(["kv", "put", "--help"]).stdout.contains("Show the version."))
   }
 
+  /// The kms and iam options say what they take on their own line, as the aws CLI's help
+  /// does: a short value name leaves room for the text beside the option (ArgumentParser puts
+  /// it on the next line after a wide one, where it read as an option without help).
+  @Test(arguments: [
+    ["kms", "create-alias", "--alias-name", "--target-key-id"],
+    ["kms", "create-key", "--description"],
+    ["iam", "update-access-key", "--access-key-id", "--status"],
+    ["iam", "delete-access-key", "--access-key-id"],
+    ["iam", "put-user-policy", "--policy-name"],
+  ])
+  func kmsAndIAMOptionsHaveTheirHelpBesideThem(words: [String]) async throws {
+    let help = try await CinchProcess.run(Array(words.prefix(2)) + ["--help"])
+    for option in words.dropFirst(2) {
+      let line = try #require(
+        help.stdout.split(separator: "\n").first { $0.hasPrefix("  \(option) ") })
+      let text = line.split(separator: " ").drop { $0.hasPrefix("-") || $0.hasPrefix("<") }
+      #expect(text.count >= 3, "\(words[1]) \(option): '\(line)'")
+    }
+  }
+
   @Test func unknownOptionIsAUsageErrorWithStatusTwo() async throws {
     let result = try await CinchProcess.run(["--bogus"])
     #expect(result.stdout == "")

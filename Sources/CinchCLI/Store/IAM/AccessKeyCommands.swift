@@ -14,7 +14,11 @@ struct CreateAccessKeyCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
 
-  @Option(name: [.customLong("user-name"), .customLong("user")], help: "The user the key is for.")
+  @Option(
+    name: [.customLong("user-name"), .customLong("user")],
+    help: ArgumentHelp(
+      "The user the key is for (default: the account root, whose keys no policy limits).",
+      valueName: "name"))
   var userName: String?
 
   func run() async throws {
@@ -35,7 +39,10 @@ struct ListAccessKeysCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
 
-  @Option(name: [.customLong("user-name"), .customLong("user")], help: "Only this user's keys.")
+  @Option(
+    name: [.customLong("user-name"), .customLong("user")],
+    help: ArgumentHelp(
+      "Only this user's keys (default: every key of the store).", valueName: "name"))
   var userName: String?
 
   func run() async throws {
@@ -56,11 +63,16 @@ struct UpdateAccessKeyCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
 
-  @Option(name: .customLong("access-key-id"), help: "The key.")
+  @Option(
+    name: .customLong("access-key-id"),
+    help: ArgumentHelp("The access key id (AKIA…) to make Active or Inactive.", valueName: "id"))
   var accessKeyID: String?
-  @Option(help: "Active or Inactive.")
+  @Option(help: "Active (it signs requests) or Inactive (it signs nothing).")
   var status: String?
-  @Option(name: [.customLong("user-name"), .customLong("user")], help: "The key's user.")
+  @Option(
+    name: [.customLong("user-name"), .customLong("user")],
+    help: ArgumentHelp(
+      "The user the key belongs to; a key of another user is not found.", valueName: "name"))
   var userName: String?
 
   func run() async throws {
@@ -94,9 +106,14 @@ struct DeleteAccessKeyCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
 
-  @Option(name: .customLong("access-key-id"), help: "The key.")
+  @Option(
+    name: .customLong("access-key-id"),
+    help: ArgumentHelp("The access key id (AKIA…) to delete.", valueName: "id"))
   var accessKeyID: String?
-  @Option(name: [.customLong("user-name"), .customLong("user")], help: "The key's user.")
+  @Option(
+    name: [.customLong("user-name"), .customLong("user")],
+    help: ArgumentHelp(
+      "The user the key belongs to; a key of another user is not found.", valueName: "name"))
   var userName: String?
 
   func run() async throws {

@@ -15,11 +15,17 @@ struct PutUserPolicyCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
 
-  @Option(name: [.customLong("user-name"), .customLong("user")], help: "The user.")
+  @Option(
+    name: [.customLong("user-name"), .customLong("user")],
+    help: ArgumentHelp("The user the policy is for.", valueName: "name"))
   var userName: String?
-  @Option(help: "The policy's name.")
+  @Option(
+    help: ArgumentHelp("The inline policy's name, unique among the user's.", valueName: "name"))
   var policyName: String?
-  @Option(help: "The policy document: JSON, or file://PATH.")
+  @Option(
+    help: ArgumentHelp(
+      "The policy document: JSON, or file://PATH (what 'cinch policy' writes).",
+      valueName: "json"))
   var policyDocument: String?
 
   func run() async throws {
@@ -51,9 +57,12 @@ struct GetUserPolicyCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
 
-  @Option(name: [.customLong("user-name"), .customLong("user")], help: "The user.")
+  @Option(
+    name: [.customLong("user-name"), .customLong("user")],
+    help: ArgumentHelp("The user whose policy to read.", valueName: "name"))
   var userName: String?
-  @Option(help: "The policy's name.")
+  @Option(
+    help: ArgumentHelp("The inline policy's name, unique among the user's.", valueName: "name"))
   var policyName: String?
 
   func run() async throws {
@@ -79,7 +88,9 @@ struct ListUserPoliciesCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
 
-  @Option(name: [.customLong("user-name"), .customLong("user")], help: "The user.")
+  @Option(
+    name: [.customLong("user-name"), .customLong("user")],
+    help: ArgumentHelp("The user whose policies to list.", valueName: "name"))
   var userName: String?
 
   func run() async throws {
@@ -100,9 +111,12 @@ struct DeleteUserPolicyCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
 
-  @Option(name: [.customLong("user-name"), .customLong("user")], help: "The user.")
+  @Option(
+    name: [.customLong("user-name"), .customLong("user")],
+    help: ArgumentHelp("The user whose policy to remove.", valueName: "name"))
   var userName: String?
-  @Option(help: "The policy's name.")
+  @Option(
+    help: ArgumentHelp("The inline policy's name, unique among the user's.", valueName: "name"))
   var policyName: String?
 
   func run() async throws {

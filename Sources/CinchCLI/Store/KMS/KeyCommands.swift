@@ -8,13 +8,17 @@ struct CreateKeyCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
 
-  @Option(name: .customLong("description"), help: "What the key protects.")
+  @Option(
+    name: .customLong("description"),
+    help: ArgumentHelp("A description of the key: what it protects.", valueName: "text"))
   var keyDescription: String?
   @Option(help: "ENCRYPT_DECRYPT (the only usage supported).")
   var keyUsage: String?
   @Option(help: "SYMMETRIC_DEFAULT (the only spec supported).")
   var keySpec: String?
-  @Option(help: "Deprecated name of --key-spec.")
+  @Option(
+    help: ArgumentHelp(
+      "Deprecated: the old name of --key-spec (SYMMETRIC_DEFAULT).", valueName: "spec"))
   var customerMasterKeySpec: String?
   @Option(help: "AWS_KMS (the only origin supported).")
   var origin: String?
@@ -105,9 +109,14 @@ struct CreateAliasCommand: AsyncParsableCommand {
   @OptionGroup var global: AWSGlobalOptions
   @OptionGroup var storeOptions: StoreOptions
 
-  @Option(help: "The alias, alias/NAME.")
+  @Option(
+    help: ArgumentHelp(
+      "The alias to create: alias/ and a name, such as alias/ExampleAlias.", valueName: "alias"))
   var aliasName: String?
-  @Option(name: .customLong("target-key-id"), help: "The key's id or ARN.")
+  @Option(
+    name: .customLong("target-key-id"),
+    help: ArgumentHelp(
+      "The customer-managed key the alias names: its key id or key ARN.", valueName: "id"))
   var targetKeyID: String?
 
   func run() async throws {
