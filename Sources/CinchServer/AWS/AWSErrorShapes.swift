@@ -30,6 +30,7 @@ enum AWSErrorShapes {
       "ParameterPatternMismatchException": "message",
       "ParameterVersionLabelLimitExceeded": "message",
       "ParameterVersionNotFound": "message",
+      "ThrottlingException": "Message",
       "TooManyUpdates": "Message",
       "ValidationException": "Message",
     ],

@@ -77,7 +77,11 @@ package final class AWSJSONEndpoint: Sendable {
         ], body: body,
         logDetail: "\(AccessLogField.escaped(target)) \(accessKeyID ?? "-")")
     } catch {
-      let failure = Self.storeError(error).inService(service?.storeService ?? .ssm).served
+      // The operation names a busy store as its model does (`StoreError.inService`).
+      let operation = target.split(separator: ".", maxSplits: 1).dropFirst().first.map(String.init)
+      let failure = Self.storeError(error).inService(
+        service?.storeService ?? .ssm, operation: operation
+      ).served
       let body = JSONValue.object(
         JSONObject([
           ("__type", .string(failure.code)),

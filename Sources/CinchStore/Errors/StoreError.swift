@@ -48,7 +48,23 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
   /// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html#API_GetSecretValue_Errors
   /// https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html#API_CreateKey_Errors
   /// https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html
-  public func inService(_ service: StoreService) -> StoreError {
+  ///
+  /// Parameter Store's `TooManyUpdates` is in the model of a few writes only
+  /// (`ssmOperationsListingTooManyUpdates`): for any other `operation` (`GetParameter`, whose
+  /// audit row needs the write lock, above all) a busy store is the common
+  /// `ThrottlingException`, which the SDKs retry (botocore does not retry `TooManyUpdates`, and
+  /// a client generated from the model knows it on those writes only). Without an operation,
+  /// `TooManyUpdates` it is.
+  /// https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html#API_GetParameter_Errors
+  /// https://docs.aws.amazon.com/systems-manager/latest/APIReference/CommonErrors.html
+  public func inService(_ service: StoreService, operation: String? = nil) -> StoreError {
+    if fault == .busy, service == .ssm, let operation,
+      !Self.ssmOperationsListingTooManyUpdates.contains(operation)
+    {
+      var named = self
+      named.code = "ThrottlingException"
+      return named
+    }
     guard let fault, service != .ssm else { return self }
     var named = self
     switch (fault, service) {
@@ -120,6 +136,13 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     error.fault = .busy
     return error
   }
+
+  /// The Parameter Store operations cinch serves whose API model lists `TooManyUpdates`
+  /// (botocore's `ssm` `service-2.json`; `AWSErrorShapesTests` holds the list to it).
+  package static let ssmOperationsListingTooManyUpdates: Set<String> = [
+    "PutParameter", "LabelParameterVersion", "UnlabelParameterVersion", "AddTagsToResource",
+    "RemoveTagsFromResource",
+  ]
 
   /// AWS's words for `TooManyUpdates`, all a remote caller of `cinch serve` is told (the
   /// store's path is the machine's business).

@@ -70,6 +70,25 @@ extension ConcurrencyTests {
     #expect(try await impatient.put("/x", "v", overwrite: false).version == 1)
   }
 
+  /// The busy error under each service's name. Parameter Store's `TooManyUpdates` is only in
+  /// the model of the writes that list it (PutParameter, the label and tag operations:
+  /// `AWSErrorShapesTests` holds the list to botocore's model); for the others, reads whose
+  /// audit row needs the write lock above all, it is the common `ThrottlingException`, which
+  /// SDKs retry (botocore did not retry `TooManyUpdates` on a `GetParameter`, whose model does
+  /// not name it).
+  @Test func theBusyErrorIsNamedAsEachOperationsModelNamesIt() {
+    let busy = StoreError.tooManyUpdates(store: "/tmp/s.db")
+    #expect(busy.inService(.ssm, operation: "PutParameter").code == "TooManyUpdates")
+    #expect(busy.inService(.ssm, operation: "LabelParameterVersion").code == "TooManyUpdates")
+    #expect(busy.inService(.ssm, operation: "GetParameter").code == "ThrottlingException")
+    #expect(busy.inService(.ssm, operation: "DeleteParameter").code == "ThrottlingException")
+    #expect(busy.inService(.ssm).code == "TooManyUpdates")
+    #expect(
+      busy.inService(.secretsManager, operation: "PutSecretValue").code == "ThrottlingException")
+    #expect(busy.inService(.ssm, operation: "GetParameter").httpStatus == 400)
+    #expect(busy.inService(.ssm, operation: "GetParameter").message == busy.message)
+  }
+
   /// A store at rest has no WAL, so opening it writes the WAL's first frame, which needs the
   /// write lock: another process holding it makes the open wait once, up to the busy timeout,
   /// and fail as a write would, not with "database is locked" after waiting twice. (How often

@@ -224,7 +224,7 @@ package struct AWSErrorPresenter: Sendable {
   package func present(_ error: any Error) -> (text: String, code: Int32) {
     var error = error
     if let store = error as? StoreError {
-      error = store.inService(StoreService(operation: operation))
+      error = store.inService(StoreService(operation: operation), operation: operation)
     }
     switch error {
     case let service as any AWSServiceError:
