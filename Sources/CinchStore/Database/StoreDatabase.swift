@@ -28,11 +28,12 @@ enum StoreDatabase {
   /// The connections' configuration. With `walOf`, the store file and the name errors give it,
   /// the pool's writer gives the WAL its first frame as it opens (`startWAL`).
   private static func configuration(
-    busyTimeoutSeconds: Double, walOf store: (path: String, name: String)? = nil
+    busyTimeoutSeconds: Double, walOf store: (path: String, name: String)? = nil,
+    gate: WriterGate? = nil
   ) -> Configuration {
     var configuration = Configuration()
     configuration.label = "cinch-store"
-    configuration.busyMode = .callback(busyHandler(timeoutSeconds: busyTimeoutSeconds))
+    configuration.busyMode = .callback(busyHandler(timeoutSeconds: busyTimeoutSeconds, gate: gate))
     configuration.foreignKeysEnabled = true
     configuration.prepareDatabase { db in
       // FULL: a commit is on disk when the call returns, so an acknowledged write survives a
@@ -57,14 +58,15 @@ enum StoreDatabase {
 
   /// Opens the pool on the store file at `path`; errors name the store `name` (the store a
   /// new one's staged file becomes). Another process holding the write lock past the busy
-  /// timeout is `TooManyUpdates`, as for any write.
-  static func openPool(path: String, named name: String? = nil, busyTimeoutSeconds: Double) throws
-    -> DatabasePool
-  {
+  /// timeout is `TooManyUpdates`, as for any write. The busy handler of its connections waits
+  /// as `gate` says (`WriterGate.busyWait`).
+  static func openPool(
+    path: String, named name: String? = nil, busyTimeoutSeconds: Double, gate: WriterGate? = nil
+  ) throws -> DatabasePool {
     useStoreVFS()
     let name = name ?? path
     let configuration = configuration(
-      busyTimeoutSeconds: busyTimeoutSeconds, walOf: (path: path, name: name))
+      busyTimeoutSeconds: busyTimeoutSeconds, walOf: (path: path, name: name), gate: gate)
     do {
       let pool = try DatabasePool(path: path, configuration: configuration)
       // DatabasePool sets `synchronous = NORMAL` when it switches the writer to WAL, after
@@ -288,11 +290,19 @@ extension StoreDatabase {
   /// How a connection waits for the write lock another process holds. SQLite's own busy timeout
   /// sleeps in steps growing to 100 ms, which leaves the lock idle while processes queue for it;
   /// this polls every 1 ms at first, then every 2 and 5 ms, and gives up after the timeout
-  /// (the operation then fails with `TooManyUpdates`).
-  static func busyHandler(timeoutSeconds: Double) -> Database.BusyCallback {
+  /// (the operation then fails with `TooManyUpdates`). With `gate`, an operation's turn at the
+  /// writer gives up at the operation's own deadline instead, and every wait ends once the
+  /// gate's waits are stopped (`WriterGate.busyWait`).
+  static func busyHandler(timeoutSeconds: Double, gate: WriterGate? = nil)
+    -> Database.BusyCallback
+  {
     let limit = Int(timeoutSeconds * 1000)
     return { tries in
-      guard waited(afterTries: tries) < limit else { return false }
+      switch gate?.busyWait ?? .timeout {
+      case .stop: return false
+      case .until(let deadline): guard ContinuousClock.now < deadline else { return false }
+      case .timeout: guard waited(afterTries: tries) < limit else { return false }
+      }
       usleep(useconds_t(delay(afterTries: tries) * 1000))
       return true
     }

@@ -130,11 +130,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
   /// Other writers held the store at `path` for longer than the busy timeout. AWS's message,
   /// then the store's name: the one line says which file is held.
   package static func tooManyUpdates(store path: String) -> StoreError {
-    var error = StoreError(
-      code: "TooManyUpdates",
-      message: busyMessage + " (store '\(path)' is held by another writer; try again)")
-    error.fault = .busy
-    return error
+    busy(store: path, "is held by another writer")
   }
 
   /// The Parameter Store operations cinch serves whose API model lists `TooManyUpdates`
@@ -143,6 +139,21 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     "PutParameter", "LabelParameterVersion", "UnlabelParameterVersion", "AddTagsToResource",
     "RemoveTagsFromResource",
   ]
+
+  /// An operation on a store that was closed (`SQLiteStore.close`, a server shutting down):
+  /// refused as busy, so that a remote caller gets the answer it retries, never a database
+  /// error about a closed connection.
+  package static func storeClosed(store path: String) -> StoreError {
+    busy(store: path, "is closed: cinch is stopping")
+  }
+
+  /// `TooManyUpdates` with AWS's message, then why the store at `path` is busy.
+  private static func busy(store path: String, _ why: String) -> StoreError {
+    var error = StoreError(
+      code: "TooManyUpdates", message: busyMessage + " (store '\(path)' \(why); try again)")
+    error.fault = .busy
+    return error
+  }
 
   /// AWS's words for `TooManyUpdates`, all a remote caller of `cinch serve` is told (the
   /// store's path is the machine's business).

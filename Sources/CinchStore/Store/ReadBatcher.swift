@@ -63,6 +63,8 @@ final class ReadBatchItem: @unchecked Sendable {
   enum Turn { case done, lead }
 
   let caller: String?
+  /// When the read stops waiting for the write lock (`SQLiteStore.busyDeadline`).
+  let deadline: ContinuousClock.Instant
   /// Runs the read's body on the batch's connection and keeps its outcome; returns the audit
   /// events it leaves (none when it failed without reaching the store's rules).
   let work: (Database) -> [AuditEvent]
@@ -73,8 +75,12 @@ final class ReadBatchItem: @unchecked Sendable {
   // Written before `signal` is raised, read after it is awaited.
   private var turn = Turn.done
 
-  init(caller: String?, work: @escaping (Database) -> [AuditEvent]) {
+  init(
+    caller: String?, deadline: ContinuousClock.Instant,
+    work: @escaping (Database) -> [AuditEvent]
+  ) {
     self.caller = caller
+    self.deadline = deadline
     self.work = work
   }
 

@@ -69,13 +69,17 @@ extension SQLiteStore {
 
   /// `perform` for a batched read: the same outcome and audit rows, in a transaction shared
   /// with the reads that queued beside it.
+  ///
+  /// A batch waits for the write lock until the earliest deadline among its reads; when it
+  /// gives up, each read whose own deadline has not passed queues again (unless the waits are
+  /// stopped), so every read gives up about the busy timeout after it began, as a write does.
   private func performBatched<T: Sendable>(
     _ operation: String, kind: EntryKind?, name: String?,
     _ body: @escaping @Sendable (Database, inout AuditTrail) throws -> T
   ) throws -> T {
     let check = credentialCheck
     let outcome = Mutex<Result<T, any Error>?>(nil)
-    let item = ReadBatchItem(caller: configuration.caller) { db in
+    let item = ReadBatchItem(caller: configuration.caller, deadline: busyDeadline()) { db in
       do {
         try check?.validate(db)
         let (result, events) = try Self.audited(operation, kind: kind, name: name) { trail in
@@ -93,14 +97,20 @@ extension SQLiteStore {
         return []
       }
     }
-    writer.reads.run(item) { batch in
-      do {
-        try writeBatch(batch)
-      } catch {
-        for member in batch { member.batchFailure = error }
+    while true {
+      item.batchFailure = nil
+      writer.reads.run(item) { batch in
+        do {
+          try writeBatch(batch)
+        } catch {
+          for member in batch { member.batchFailure = error }
+        }
       }
+      guard let failure = item.batchFailure else { break }
+      guard (failure as? StoreError)?.fault == .busy, ContinuousClock.now < item.deadline,
+        !writer.gate.waitsStopped
+      else { throw failure }
     }
-    if let failure = item.batchFailure { throw failure }
     guard let result = outcome.withLock({ $0 }) else {
       preconditionFailure("a batched read ran before its batch committed")
     }
@@ -112,8 +122,9 @@ extension SQLiteStore {
   /// Each read checks its own credentials, so the batch checks none.
   private func writeBatch(_ batch: [ReadBatchItem]) throws {
     let vault = self.vault
-    try retryingWhenBusy {
-      try writeOnCallingThread(durable: false, check: nil) { db in
+    let deadline = batch.map(\.deadline).min() ?? busyDeadline()
+    try retryingWhenBusy(until: deadline) { deadline in
+      try writeOnCallingThread(durable: false, check: nil, until: deadline) { db in
         let groups = batch.map { (caller: $0.caller, events: $0.work(db)) }
         try AuditChain.append(groups, at: Date(), db, vault: vault)
       }
@@ -131,8 +142,9 @@ extension SQLiteStore {
     "ListUserPolicies", "ListRotators", "ListDueRotations",
   ]
 
-  /// `pool.write` with the busy timeout, a few retries on `SQLITE_BUSY`, and database failures
-  /// turned into service errors.
+  /// `pool.write` in the operation's turn at the writer (`WriterGate`), waiting for it and for
+  /// the write lock until the busy timeout from now, a few retries on `SQLITE_BUSY`, and
+  /// database failures turned into service errors.
   ///
   /// GRDB's synchronous API on purpose: it runs `updates` on the calling thread once the writer
   /// is free (`DispatchQueue.sync` on an idle serial queue does not switch threads), where the
@@ -143,35 +155,62 @@ extension SQLiteStore {
   func writeWithRetry<T: Sendable>(
     durable: Bool = true, _ updates: @escaping @Sendable (Database) throws -> T
   ) async throws -> T {
-    try retryingWhenBusy {
-      try writeOnCallingThread(durable: durable, check: credentialCheck, updates)
+    try retryingWhenBusy(until: busyDeadline()) { deadline in
+      try writeOnCallingThread(durable: durable, check: credentialCheck, until: deadline, updates)
     }
   }
 
-  /// `attempt`, and again while SQLite reports the store busy before the busy timeout has
-  /// passed (`retriesBusy`); `TooManyUpdates` once it has. Database failures become service
-  /// errors. It waits in the thread, as SQLite's busy handler already does: the attempt runs on
-  /// the calling thread anyway.
-  func retryingWhenBusy<T>(_ attempt: () throws -> T) throws -> T {
+  /// When an operation beginning now stops waiting for the writer and its lock: the busy
+  /// timeout from now.
+  func busyDeadline() -> ContinuousClock.Instant {
+    .now + .milliseconds(Int(configuration.busyTimeoutSeconds * 1000))
+  }
+
+  /// `attempt` (given `deadline`), and again while SQLite reports the store busy before the
+  /// busy timeout has passed (`retriesBusy`) and before `deadline`; `TooManyUpdates` once
+  /// either has, or once the waits are stopped. Database failures become service errors. It
+  /// waits in the thread, as SQLite's busy handler already does: the attempt runs on the
+  /// calling thread anyway.
+  func retryingWhenBusy<T>(
+    until deadline: ContinuousClock.Instant, _ attempt: (ContinuousClock.Instant) throws -> T
+  ) throws -> T {
     let start = ContinuousClock.now
     var attempts = 0
     while true {
       do {
-        return try attempt()
+        return try attempt(deadline)
       } catch let error as DatabaseError
         where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
       {
         attempts += 1
+        let now = ContinuousClock.now
         guard
           Self.retriesBusy(
-            attempts: attempts, waited: ContinuousClock.now - start,
-            timeoutSeconds: configuration.busyTimeoutSeconds)
-        else { throw StoreError.tooManyUpdates(store: path) }
-        usleep(useconds_t(25_000 * attempts))
+            attempts: attempts, waited: now - start,
+            timeoutSeconds: configuration.busyTimeoutSeconds),
+          now < deadline, !writer.gate.waitsStopped
+        else { throw busyFailure() }
+        let left = now.duration(to: deadline)
+        usleep(useconds_t(min(Double(25_000 * attempts), Self.microseconds(left))))
       } catch let error as DatabaseError {
         throw databaseFailure(error)
       }
     }
+  }
+
+  private static func microseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+  }
+
+  /// The error of an operation that could not have the writer or its lock: `TooManyUpdates`,
+  /// saying the store is closed when it is.
+  func busyFailure() -> StoreError {
+    writer.gate.isClosed ? StoreError.storeClosed(store: path) : .tooManyUpdates(store: path)
+  }
+
+  /// The error for a turn at the writer that was refused (`WriterGate.Refusal`).
+  func busyFailure(_ refusal: WriterGate.Refusal) -> StoreError {
+    refusal == .closed ? StoreError.storeClosed(store: path) : .tooManyUpdates(store: path)
   }
 
   /// Whether an operation that found the store busy `attempts` times, `waited` in all, tries
@@ -188,6 +227,9 @@ extension SQLiteStore {
   /// The service error for a database failure; `db`, the connection it happened on, when at
   /// hand, tells an I/O error that was a full disk (`StoreDatabase.isOutOfSpace`).
   func databaseFailure(_ error: DatabaseError, on db: Database? = nil) -> StoreError {
+    // A connection closed under an operation (which the gate keeps from happening) is the
+    // store closing, not a fault to report with the database's words.
+    if writer.gate.isClosed { return StoreError.storeClosed(store: path) }
     if Self.isOutOfSpace(error, on: db) { return StoreError.noSpace(store: path) }
     if error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
       return StoreError.internalError(
@@ -206,14 +248,22 @@ extension SQLiteStore {
       systemErrors: db?.sqliteConnection.map(StoreDatabase.systemErrors) ?? [])
   }
 
-  /// One attempt of `writeWithRetry` (or of a read batch), `check` first in the transaction.
-  /// Synchronous, so that GRDB's synchronous overloads are the ones chosen. A write that found
-  /// no room is told here, on its connection, whose `errno` says so (`isOutOfSpace`); its
-  /// transaction is rolled back, so nothing of it is in the store.
+  /// One attempt of `writeWithRetry` (or of a read batch), in a turn at the writer taken by
+  /// `deadline` (`WriterGate`), `check` first in the transaction. Synchronous, so that GRDB's
+  /// synchronous overloads are the ones chosen. A write that found no room is told here, on
+  /// its connection, whose `errno` says so (`isOutOfSpace`); its transaction is rolled back, so
+  /// nothing of it is in the store.
   private func writeOnCallingThread<T>(
-    durable: Bool, check: CredentialCheck?, _ updates: (Database) throws -> T
+    durable: Bool, check: CredentialCheck?, until deadline: ContinuousClock.Instant,
+    _ updates: (Database) throws -> T
   ) throws -> T {
-    try pool.writeWithoutTransaction { db in
+    do {
+      try writer.gate.acquire(until: deadline)
+    } catch {
+      throw busyFailure(error)
+    }
+    defer { writer.gate.release() }
+    return try pool.writeWithoutTransaction { db in
       do {
         try writer.setDurable(durable, db)
         return try Self.inImmediateTransaction(db) {
@@ -281,12 +331,32 @@ extension SQLiteStore {
   /// instructions of the ~80 k an access-key lookup cost `cinch serve` per request): the same
   /// snapshot, from a deferred transaction whose statements come from the reader's cache.
   private func readOnCallingThread<T>(_ value: (Database) throws -> T) throws -> T {
-    try pool.unsafeRead { db in
+    do {
+      try writer.gate.beginRead()
+    } catch {
+      throw busyFailure(error)
+    }
+    defer { writer.gate.endRead() }
+    return try pool.unsafeRead { db in
       try Self.inTransaction(db, begin: "BEGIN DEFERRED TRANSACTION") {
         try credentialCheck?.validate(db)
         return try value(db)
       }
     }
+  }
+
+  /// GRDB's `read` (a snapshot on a reader, off the calling thread), counted as a use of the
+  /// store that `close` waits for, and refused as busy once the store is closed.
+  func pooledRead<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws
+    -> T
+  {
+    do {
+      try writer.gate.beginRead()
+    } catch {
+      throw busyFailure(error)
+    }
+    defer { writer.gate.endRead() }
+    return try await pool.read(value)
   }
 
   // MARK: Keys and sealed values
@@ -461,6 +531,12 @@ final class WriterState: Sendable {
   private let durable = Mutex(true)
   /// Reads waiting for the writer, run together.
   let reads = ReadBatcher()
+  /// Turns at the writer, each until its operation's deadline, and the uses `close` waits for.
+  let gate: WriterGate
+
+  init(gate: WriterGate = WriterGate()) {
+    self.gate = gate
+  }
 
   /// Sets `synchronous` to FULL (`durable`) or NORMAL on `db`, the writer, unless it is already.
   /// Called inside the writer's serialized access.

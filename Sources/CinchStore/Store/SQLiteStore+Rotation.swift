@@ -26,7 +26,7 @@ extension SQLiteStore {
   public func rotateSecret(_ request: RotateSecretRequest) async throws -> RotateSecretResponse {
     // One rotation per secret at a time (`RotationLease`): while another runs, this one is
     // refused as Secrets Manager refuses it, before anything is written or run.
-    let arn = try await pool.read { db in
+    let arn = try await pooledRead { db in
       try self.findSecret(request.secretID, db).arn(self.configuration)
     }
     guard let lease = try RotationLease.acquire(storePath: path, key: arn) else {
@@ -87,7 +87,7 @@ extension SQLiteStore {
   private func pendingRotation(of secretID: String) async throws -> (
     arn: String, name: String, versionID: String
   )? {
-    try await pool.read { db in
+    try await pooledRead { db in
       let entry = try self.findSecret(secretID, db)
       let stages = try EntryLabels.fetch(db, entry: entry.id)
       guard let pending = stages[SecretStage.pending], pending != stages[SecretStage.current],
@@ -101,7 +101,7 @@ extension SQLiteStore {
   /// (CancelRotateSecret) or the secret marked for deletion (DeleteSecret); nil when nothing
   /// did.
   private func rotationStopped(_ plan: RotationPlan) async throws -> String? {
-    try await pool.read { db in
+    try await pooledRead { db in
       let entry = try self.findSecret(plan.arn, db)
       if entry.isDeleted {
         return "The rotation stopped: the secret was marked for deletion (DeleteSecret)"
@@ -555,7 +555,7 @@ extension SQLiteStore {
       return .inProgress
     }
     defer { withExtendedLifetime(lease) {} }
-    let stillDue = try await pool.read { db in
+    let stillDue = try await pooledRead { db in
       try self.dueRotation(self.findSecret(rotation.arn, db), by: date ?? self.now(), db) != nil
     }
     guard stillDue else { return .noLongerDue }

@@ -38,7 +38,7 @@ public final class SQLiteStore: Sendable {
   init(
     path: String, configuration: StoreConfiguration, warnings: [String], pool: DatabasePool,
     vault: KeyVault, rotationHost: RotationHost = .standard, clockOffset: TimeInterval = 0,
-    writer: WriterState = WriterState(), credentialCheck: CredentialCheck? = nil,
+    writer: WriterState, credentialCheck: CredentialCheck? = nil,
     kmsCallCheck: KMSCallCheck? = nil, secretReadCheck: SecretReadCheck? = nil
   ) {
     self.path = path
@@ -146,10 +146,23 @@ public final class SQLiteStore: Sendable {
   public var storeIDHex: String { storeID.map { String(format: "%02x", $0) }.joined() }
 
   /// Closes the database connections (also done when the store is released), and leaves the
-  /// store one file when no other process has it open (`StoreDatabase.closeLast`).
+  /// store one file when no other process has it open (`StoreDatabase.closeLast`). Operations
+  /// waiting for the write lock give up first (`stopWaiting`), the close waits for the
+  /// operations in progress to end, and every operation after it (on any copy of this store)
+  /// is refused as busy (`StoreError.storeClosed`): no connection is closed under an operation.
   public func close() throws {
+    writer.gate.close()
     try pool.close()
     StoreDatabase.closeLast(path)
+  }
+
+  /// Ends every wait for the write lock, on this store and its copies: the operations waiting
+  /// for it (behind another process's transaction, or behind each other) give up at once with
+  /// `TooManyUpdates`, and later ones do not wait. For a server shutting down: a request
+  /// waiting for the store is answered busy, which SDKs retry, instead of holding the exit
+  /// until its busy timeout.
+  public func stopWaiting() {
+    writer.gate.stopWaiting()
   }
 
   // MARK: Create
@@ -295,10 +308,12 @@ public final class SQLiteStore: Sendable {
       throw error
     }
     finished = true
+    let writer = WriterState()
     let pool = try StoreDatabase.openPool(
-      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
+      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds, gate: writer.gate)
     return SQLiteStore(
-      path: path, configuration: configuration, warnings: [], pool: pool, vault: vault)
+      path: path, configuration: configuration, warnings: [], pool: pool, vault: vault,
+      writer: writer)
   }
 
   /// Why `init` refuses the store at `path`: it exists. When `init` was to make a key file that
@@ -365,7 +380,7 @@ public final class SQLiteStore: Sendable {
           "an earlier 'cinch init' was interrupted after it wrote key file '\(keyPath)'; this one "
             + "finished the store it had made for it"
         ],
-        pool: finished.pool, vault: finished.vault)
+        pool: finished.pool, vault: finished.vault, writer: finished.writer)
     }
     return nil
   }
@@ -621,8 +636,9 @@ public final class SQLiteStore: Sendable {
     let vault = try KeyVault(
       storeID: meta.storeID, wrapKey: masterKey.wrapKey, masterKeyID: meta.masterKeyID,
       storeKey: storeKey)
+    let writer = WriterState()
     let pool = try StoreDatabase.openPool(
-      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
+      path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds, gate: writer.gate)
     if !meta.migrated {
       do {
         try upgrade(pool, with: migrator, applied: inspection.appliedMigrations)
@@ -634,7 +650,8 @@ public final class SQLiteStore: Sendable {
       }
     }
     return SQLiteStore(
-      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault)
+      path: path, configuration: configuration, warnings: warnings, pool: pool, vault: vault,
+      writer: writer)
   }
 
   /// Applies the schema steps the store lacks. GRDB reads which steps are applied before it

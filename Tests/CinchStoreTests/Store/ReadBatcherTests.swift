@@ -18,7 +18,7 @@ import Testing
     let arrived = Atomic<Int>(0)
     let firstBatchStarted = DispatchSemaphore(value: 0)
     let items = (0..<6).map { index in
-      ReadBatchItem(caller: "c\(index)") { _ in [] }
+      ReadBatchItem(caller: "c\(index)", deadline: .now + .seconds(30)) { _ in [] }
     }
     let finished = DispatchGroup()
     func start(_ index: Int) {
