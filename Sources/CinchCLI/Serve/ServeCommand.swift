@@ -137,6 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
       while !Task.isCancelled {
         do {
           let sweep = try await vaultAPI.revokeExpiredLeases()
+          if Task.isCancelled { break }
           lastFailure = nil
           var failing: [String: String] = [:]
           for failure in sweep.failures {
@@ -156,6 +157,8 @@ struct ServeCommand: AsyncParsableCommand {
                 + "the next sweep\n")
           }
         } catch {
+          // Stopping: the store's waits were ended, or it is closed, under the sweep.
+          if Task.isCancelled { break }
           let failure = "\(error)"
           if failure != lastFailure {
             Output.stderr("cinch serve: expired leases cannot be listed: \(failure)\n")
@@ -170,12 +173,32 @@ struct ServeCommand: AsyncParsableCommand {
     reaper.cancel()
     Output.stderr(
       "cinch serve: \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): finishing requests in flight\n")
-    await server.stop(drainTimeout: drainTimeout)
+    let drained = await server.stop(drainTimeout: drainTimeout)
+    // The drain timeout holds for whatever waits for the store's write lock (another process
+    // holding it): a request, the lease sweep. Their waits end now, and a request is answered
+    // busy (`TooManyUpdates`, `ThrottlingException`: SDKs retry), a second given for the
+    // answers to go out; a request still running then (a rotator's command, a database) is cut
+    // off. The store is closed once the operations on it have ended, never under one.
+    store.stopWaiting()
+    if !drained, await !server.waitForConnections(seconds: 1) {
+      let cut = server.cutOff()
+      Output.stderr(
+        "cinch serve: \(cut) request\(cut == 1 ? "" : "s") not answered within the drain "
+          + "timeout (\(Self.describe(drainTimeout)) s): connection\(cut == 1 ? "" : "s") "
+          + "closed\n")
+    }
     serving.cancel()
     _ = await serving.result
     try? store.close()
     withExtendedLifetime(stop) {}
     Output.stderr("cinch serve: stopped\n")
+  }
+}
+
+extension ServeCommand {
+  /// Seconds as given: `5`, `0.5`.
+  static func describe(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
   }
 }
 

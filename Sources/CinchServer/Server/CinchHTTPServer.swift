@@ -133,9 +133,11 @@ package final class CinchHTTPServer: Sendable {
   }
 
   /// Stops accepting connections and waits until the requests in flight are answered (up to
-  /// `drainTimeout` seconds). Idle keep-alive connections are closed; a request of which any
-  /// byte has arrived is still read and answered, with `Connection: close`.
-  package func stop(drainTimeout: TimeInterval) async {
+  /// `drainTimeout` seconds); whether they all were. Idle keep-alive connections are closed; a
+  /// request of which any byte has arrived is still read and answered, with
+  /// `Connection: close`.
+  @discardableResult
+  package func stop(drainTimeout: TimeInterval) async -> Bool {
     dispatcher.draining.store(true, ordering: .relaxed)
     state.withLock { state in
       state.draining = true
@@ -144,10 +146,29 @@ package final class CinchHTTPServer: Sendable {
       }
     }
     stopListening()
-    let deadline = ContinuousClock.now + .milliseconds(Int(drainTimeout * 1000))
-    while ContinuousClock.now < deadline {
-      if state.withLock({ $0.connections.isEmpty }) { break }
+    return await waitForConnections(seconds: drainTimeout)
+  }
+
+  /// Waits up to `seconds` for every connection to close; whether they all did.
+  package func waitForConnections(seconds: TimeInterval) async -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while true {
+      if state.withLock({ $0.connections.isEmpty }) { return true }
+      guard ContinuousClock.now < deadline else { return false }
       try? await Task.sleep(for: .milliseconds(10))
+    }
+  }
+
+  /// Closes every connection still open (after a drain that did not end in time): their
+  /// requests are cut off, and their clients see the connection close without an answer.
+  /// Returns how many there were. Their threads end as their next read or write fails.
+  @discardableResult
+  package func cutOff() -> Int {
+    state.withLock { state in
+      for connection in state.connections.values {
+        shutdown(connection.descriptor, Int32(SHUT_RDWR))
+      }
+      return state.connections.count
     }
   }
 

@@ -197,6 +197,10 @@ public final class VaultAPI: Sendable {
         }
         logical.token = info
         logical.clientToken = token
+      } catch let error as StoreError where error.fault == .busy {
+        // Held by another process past the busy timeout (or closing): said as the handlers'
+        // store errors are, below, rather than as an internal error.
+        return Self.errorResponse(VaultError(status: error.httpStatus, [error.served.message]))
       } catch {
         return Self.errorResponse(.internalError)
       }
@@ -243,7 +247,10 @@ public final class VaultAPI: Sendable {
     case .failure(let error as VaultError):
       return Self.errorResponse(error)
     case .failure(let error as StoreError):
-      return Self.errorResponse(VaultError(status: error.httpStatus, [error.message]))
+      // A busy (or closing) store without its path to a remote caller, as the AWS API answers
+      // it; the command line, on the store's machine, is told which store is held.
+      let message = caller == .http ? error.served.message : error.message
+      return Self.errorResponse(VaultError(status: error.httpStatus, [message]))
     case .failure:
       return Self.errorResponse(.internalError)
     }

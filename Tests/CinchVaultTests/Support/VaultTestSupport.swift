@@ -59,13 +59,13 @@ final class VaultFixture: Sendable {
   @discardableResult
   func http(
     _ method: String, _ path: String, _ body: String? = nil, token: String?,
-    headers extra: [String: String] = [:], remoteAddress: String? = nil
+    headers extra: [String: String] = [:], remoteAddress: String? = nil, api: VaultAPI? = nil
   ) async -> Reply {
     var headers = extra
     if let token { headers["X-Vault-Token"] = token }
     if method == "PATCH" { headers["Content-Type"] = "application/merge-patch+json" }
     return Reply(
-      await api.handle(
+      await (api ?? self.api).handle(
         VaultHTTPRequest(
           method: method, target: "/v1/" + path, headers: headers, body: Array((body ?? "").utf8),
           remoteAddress: remoteAddress)

@@ -1,6 +1,8 @@
 import CinchJSON
+import CinchStore
 import Foundation
 import Testing
+import _CinchTestSupport
 
 @testable import CinchVault
 
@@ -8,6 +10,28 @@ import Testing
 /// `sys/mounts-all/:path`), what cinch refuses before a handler runs (response wrapping), and
 /// `sys/leases/lookup`'s error for a missing id.
 @Suite struct SystemEndpointTests {
+  /// A store another process holds past the busy timeout is answered with AWS's busy words
+  /// and without the store's path, as the AWS API answers it: a remote client has no business
+  /// with where the store lives.
+  @Test func aBusyStoreIsAnsweredWithoutItsPath() async throws {
+    let fixture = try await VaultFixture()
+    let root = try await fixture.store.vaultRootToken()
+    let impatient = try await SQLiteStore.open(
+      at: fixture.storePath, master: .keyFile(path: fixture.directory + "/master.key"),
+      configuration: StoreConfiguration(busyTimeoutSeconds: 0.3))
+    let path = fixture.storePath
+    let holder = try await offThePool { try WriteLockHolder(storePath: path) }
+    defer { holder.release() }
+    let api = VaultAPI(store: impatient)
+    let reply = await fixture.http("GET", "secret/data/app", token: root, api: api)
+    #expect(reply.status == 400, "\(reply.text)")
+    #expect(reply.text.contains(StoreError.busyMessage), "\(reply.text)")
+    #expect(!reply.text.contains(fixture.directory), "\(reply.text)")
+    // The command line, on the store's machine, is told which store is held.
+    let local = await fixture.call("GET", "secret/data/app", api: api)
+    #expect(local.text.contains(fixture.storePath), "\(local.text)")
+  }
+
   @Test func responseWrappingIsRefusedBeforeAnyHandlerRuns() async throws {
     let fixture = try await VaultFixture()
     let root = try await fixture.store.vaultRootToken()
