@@ -23,6 +23,7 @@ package final class CinchHTTPServer: Sendable {
   package let address: ListenAddress
   let dispatcher: Dispatcher
   let requestTimeout: TimeInterval
+  let headTimeout: TimeInterval
   let maximumConnections: Int
   let state = Mutex(ServerState())
 
@@ -34,15 +35,19 @@ package final class CinchHTTPServer: Sendable {
   /// - Parameters:
   ///   - requestTimeout: how long a request may take to arrive and to be answered, and how
   ///     long an idle keep-alive connection is kept.
+  ///   - headTimeout: how long a request's head may take to arrive: from the accept for a
+  ///     connection's first request, from its first byte for a later one (Vault's listener:
+  ///     Go's `ReadHeaderTimeout`, 10 s, which counts from the accept too).
   ///   - maximumConnections: connections served at once; more are answered 503 and closed.
   package init(
     address: ListenAddress, routes: RouteTable, accessLog: Bool = false,
-    requestTimeout: TimeInterval = 120, maximumConnections: Int = 1024,
-    log: @escaping @Sendable (String) -> Void
+    requestTimeout: TimeInterval = 120, headTimeout: TimeInterval = 10,
+    maximumConnections: Int = 1024, log: @escaping @Sendable (String) -> Void
   ) throws {
     _ = try SocketAddress(address)
     self.address = address
     self.requestTimeout = requestTimeout
+    self.headTimeout = headTimeout
     self.maximumConnections = maximumConnections
     dispatcher = Dispatcher(routes: routes, accessLog: accessLog, log: log)
   }
@@ -233,9 +238,10 @@ package final class CinchHTTPServer: Sendable {
         }
         break
       }
+      let accepted = ContinuousClock.now
       // Not inherited by the processes command rotators start.
       _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-      open(descriptor)
+      open(descriptor, accepted: accepted)
     }
     close(listener)
     let continuation = state.withLock { state in
@@ -247,7 +253,7 @@ package final class CinchHTTPServer: Sendable {
     continuation?.resume()
   }
 
-  private func open(_ descriptor: Int32) {
+  private func open(_ descriptor: Int32, accepted: ContinuousClock.Instant) {
     let (id, draining) = state.withLock { state -> (Int?, Bool) in
       guard !state.draining, state.connections.count < maximumConnections else {
         return (nil, state.draining)
@@ -271,7 +277,8 @@ package final class CinchHTTPServer: Sendable {
       return
     }
     let connection = HTTPConnection(
-      id: id, descriptor: descriptor, server: self, timeout: requestTimeout)
+      id: id, descriptor: descriptor, server: self, timeout: requestTimeout,
+      headTimeout: headTimeout, accepted: accepted)
     let thread = Thread { connection.serve() }
     thread.name = "cinch-serve-connection"
     // The handler runs on this thread (`ConnectionExecutor`): the stack of the pool's threads,

@@ -19,6 +19,10 @@ final class HTTPConnection: @unchecked Sendable {
   let descriptor: Int32
   let server: CinchHTTPServer
   let timeout: TimeInterval
+  /// How long a request's head may take to arrive (`CinchHTTPServer.headTimeout`).
+  let headTimeout: TimeInterval
+  /// When the connection was accepted: the first request's deadlines count from then.
+  let accepted: ContinuousClock.Instant
   /// Received bytes not yet consumed: the request being read, and any pipelined after it.
   private var buffer: [UInt8] = []
   private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
@@ -27,10 +31,6 @@ final class HTTPConnection: @unchecked Sendable {
   /// A buffer grown past this for a large body gives its storage back once the body is read,
   /// rather than keeping it for the connection's life.
   static let keptBufferBytes = 1 << 20
-  /// How long a request's head may take to arrive once its first byte has (Vault's listener:
-  /// `ReadHeaderTimeout` 10 s). The whole request must arrive within `timeout`: a client that
-  /// sends a byte now and then holds its connection no longer than that.
-  static let headTimeout: TimeInterval = 10
   /// When the request being read must have arrived; nil between requests.
   private var headDeadline: ContinuousClock.Instant?
   private var requestDeadline: ContinuousClock.Instant?
@@ -39,18 +39,29 @@ final class HTTPConnection: @unchecked Sendable {
   /// The request being read, once its head is, for the access log's line if it is refused.
   private var refusing: (method: String, path: String, route: RouteTable.Route?)?
 
-  init(id: Int, descriptor: Int32, server: CinchHTTPServer, timeout: TimeInterval) {
+  init(
+    id: Int, descriptor: Int32, server: CinchHTTPServer, timeout: TimeInterval,
+    headTimeout: TimeInterval, accepted: ContinuousClock.Instant
+  ) {
     self.id = id
     self.descriptor = descriptor
     self.server = server
     self.timeout = timeout
+    self.headTimeout = headTimeout
+    self.accepted = accepted
   }
 
   func serve() {
     defer { server.closeConnection(id) }
     setTimeouts()
     let peer = SocketAddress.peerAddress(of: descriptor)
+    // The first request's deadlines count from the accept, as Go's `ReadHeaderTimeout` does
+    // (Vault's listener): a connection that sends nothing is closed when its head is due
+    // (silently: there is no request to answer), not kept for the idle timeout. A later
+    // request's count from its first byte; between requests the idle timeout applies.
+    var firstRequest = true
     while true {
+      if firstRequest { setDeadlines(from: accepted) }
       if buffer.isEmpty {
         guard server.connection(id, busy: false), receive() else { return }
         _ = server.connection(id, busy: true)
@@ -60,9 +71,8 @@ final class HTTPConnection: @unchecked Sendable {
       var target = HTTPRequestTarget.Parts(path: "", query: [], decodedPath: "", asSent: "")
       var route: RouteTable.Route?
       var limit = BodyLimit.standard
-      let started = ContinuousClock.now
-      headDeadline = started + .milliseconds(Int(min(Self.headTimeout, timeout) * 1000))
-      requestDeadline = started + .milliseconds(Int(timeout * 1000))
+      if !firstRequest { setDeadlines(from: .now) }
+      firstRequest = false
       defer { (headDeadline, requestDeadline, refusing) = (nil, nil, nil) }
       do throws(HTTPRequestError) {
         var scanner = HTTPHeadScanner(start: 0)
@@ -180,12 +190,19 @@ final class HTTPConnection: @unchecked Sendable {
     }
   }
 
+  /// The deadlines of a request whose time counts from `start`: its head within the head
+  /// timeout (or the request timeout when shorter), the whole of it within the request timeout.
+  private func setDeadlines(from start: ContinuousClock.Instant) {
+    headDeadline = start + .milliseconds(Int(min(headTimeout, timeout) * 1000))
+    requestDeadline = start + .milliseconds(Int(timeout * 1000))
+  }
+
   /// A request that did not arrive in time is answered 408 (the client may still be there);
   /// any other end of the stream closes in silence.
   private func refuseIfLate() {
     guard deadlinePassed else { return }
     let what = headDeadline != nil ? "request's head" : "request"
-    let limit = headDeadline != nil ? min(Self.headTimeout, timeout) : timeout
+    let limit = headDeadline != nil ? min(headTimeout, timeout) : timeout
     let text = "the \(what) did not arrive within \(Self.describe(limit)) seconds"
     refuse(.text(408, text), reason: text)
   }

@@ -26,9 +26,10 @@ import Testing
       }
     }
 
-    init(maximumConnections: Int = 64, slow: Bool = false, requestTimeout: TimeInterval = 120)
-      async throws
-    {
+    init(
+      maximumConnections: Int = 64, slow: Bool = false, requestTimeout: TimeInterval = 120,
+      headTimeout: TimeInterval = 10
+    ) async throws {
       var routes = RouteTable()
       routes.mount(prefix: "/", name: "echo") { request in
         if slow { try? await Task.sleep(for: .milliseconds(300)) }
@@ -43,8 +44,8 @@ import Testing
       let logged = self.logged
       let server = try CinchHTTPServer(
         address: ListenAddress(host: "127.0.0.1", port: 0, family: .ipv4), routes: routes,
-        accessLog: true, requestTimeout: requestTimeout, maximumConnections: maximumConnections,
-        log: { line in logged.append(line) })
+        accessLog: true, requestTimeout: requestTimeout, headTimeout: headTimeout,
+        maximumConnections: maximumConnections, log: { line in logged.append(line) })
       self.server = server
       port = try server.start()
       task = Task { try await server.run() }
@@ -320,6 +321,30 @@ import Testing
       "\(running.logged.lines.withLock { $0 })")
     #expect(running.logged.contains(prefix: "POST /b 408 refused the request did not arrive"))
     await running.stop()
+  }
+
+  /// A connection that sends nothing is closed once the head timeout has passed since it was
+  /// accepted, as Go's `ReadHeaderTimeout` (Vault's listener) counts it, without an answer
+  /// (there is no request to answer). Until 2026-12-08 the deadline started at the first byte,
+  /// and a silent connection was kept for the idle timeout (120 s): one local process could
+  /// hold the 1024-connection cap for two minutes at a time. Between requests on a keep-alive
+  /// connection the idle timeout applies, and the head deadline starts at the next request's
+  /// first byte.
+  @Test func aConnectionThatSendsNothingIsClosedAtTheHeadDeadline() async throws {
+    let running = try await Running(requestTimeout: 120, headTimeout: 0.5)
+    let silent = try Client(port: running.port)
+    // The client's read gives up after 20 s (false), long before the idle timeout.
+    #expect(await silent.isClosed())
+
+    let kept = try Client(port: running.port)
+    kept.send("GET /first HTTP/1.1\r\n\r\n")
+    #expect(await kept.response()?.status == 200)
+    try await Task.sleep(for: .seconds(1))
+    kept.send("GET /second HTTP/1.1\r\n\r\n")
+    #expect(await kept.response()?.body == "GET /second body=")
+    await running.stop()
+    let lines = running.logged.lines.withLock { $0 }
+    #expect(lines.count == 2, "\(lines)")
   }
 
   /// A route may take larger bodies than the default and refuse them in its own protocol's
