@@ -89,6 +89,9 @@ final class HTTPConnection: @unchecked Sendable {
         target = HTTPRequestTarget.split(head.target)
         route = server.dispatcher.route(for: target.path)
         refusing = (head.method, target.path, route)
+        guard HTTPRequestHead.isServedMethod(head.method) else {
+          throw .methodNotImplemented(head.method)
+        }
         limit = route?.bodyLimit ?? .standard
         let consumed: Int
         switch try head.bodyFraming() {

@@ -61,8 +61,14 @@ struct HTTPRequestHead: Sendable, Equatable {
     }
     guard let first = lengths.first else { return .none }
     // Repeated fields must agree (RFC 9110 §8.6); a list of equal values is allowed.
-    let values = Set(
-      lengths.flatMap { $0.split(separator: ",") }.map { $0.trimmingASCIIWhitespace() })
+    let listed = lengths.flatMap { $0.split(separator: ",") }.map { $0.trimmingASCIIWhitespace() }
+    if let other = listed.first(where: { $0 != listed[0] }) {
+      // The client's bytes, escaped as an access-log field: the text is logged too.
+      func quoted(_ text: String) -> String { AccessLogField.escaped(String(text.prefix(40))) }
+      throw .badRequest(
+        "differing Content-Length values '\(quoted(listed[0]))' and '\(quoted(other))'")
+    }
+    let values = Set(listed)
     guard values.count == 1, let text = values.first, !text.isEmpty, text.utf8.count <= 18,
       text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
       let length = Int(text)
@@ -132,6 +138,11 @@ struct HTTPRequestHead: Sendable, Equatable {
       var value = line[(colon + 1)...]
       while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
       while let last = value.last, last == 0x20 || last == 0x09 { value = value.dropLast() }
+      // No control character but HTAB in a value (RFC 9110 §5.5: a NUL, a bare CR, DEL are
+      // invalid); bytes from 0x80 (obs-text) are taken.
+      guard !value.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7f }) else {
+        throw .badRequest("a control character in a header field value")
+      }
       headers.append(
         (
           name: String(decoding: line[line.startIndex..<colon], as: UTF8.self),
@@ -142,6 +153,18 @@ struct HTTPRequestHead: Sendable, Equatable {
       method: String(decoding: parts[0], as: UTF8.self),
       target: String(decoding: parts[1], as: UTF8.self), minorVersion: minorVersion,
       headers: headers)
+  }
+
+  /// The methods a route may serve: RFC 9110's (§9.3), PATCH (RFC 5789) and Vault's LIST.
+  /// Methods are case-sensitive (RFC 9110 §9.1): `get` is not one of them.
+  static let servedMethods: Set<String> = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "LIST",
+  ]
+
+  /// Whether `method` is one a route may serve; another is answered `501 Not Implemented`, as
+  /// RFC 9110 §9.1 says of "a request method that is unrecognized or not implemented".
+  static func isServedMethod(_ method: String) -> Bool {
+    servedMethods.contains(method)
   }
 
   /// RFC 9110 §5.6.2 `tchar`.
@@ -174,6 +197,8 @@ enum HTTPRequestError: Error, Sendable, Equatable {
   case headerFieldsTooLarge
   case versionNotSupported
   case contentTooLarge
+  /// A method no route serves (`HTTPRequestHead.isServedMethod`): the method as sent.
+  case methodNotImplemented(String)
 
   var status: Int {
     switch self {
@@ -181,12 +206,17 @@ enum HTTPRequestError: Error, Sendable, Equatable {
     case .headerFieldsTooLarge: 431
     case .versionNotSupported: 505
     case .contentTooLarge: 413
+    case .methodNotImplemented: 501
     }
   }
 
   var text: String {
     switch self {
     case .badRequest(let reason): "bad request: \(reason)"
+    case .methodNotImplemented(let method):
+      // The client's bytes, escaped as an access-log field: the text is logged too.
+      "method '\(AccessLogField.escaped(String(method.prefix(40))))' is not implemented "
+        + "(methods are case-sensitive)"
     case .headerFieldsTooLarge: "request header fields too large"
     case .versionNotSupported: "only HTTP/1.1 and HTTP/1.0 are served"
     case .contentTooLarge:

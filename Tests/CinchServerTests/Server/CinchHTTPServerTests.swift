@@ -274,6 +274,11 @@ import Testing
     ("POST / HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n", 413),
     ("POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
     ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\n", 413),
+    // Methods are case-sensitive (RFC 9110 §9.1): `get` is not `GET`, and no method the
+    // server does not know reaches a route.
+    ("get /health HTTP/1.1\r\n\r\n", 501), ("BREW / HTTP/1.1\r\n\r\n", 501),
+    // A control character in a field value (RFC 9110 §5.5).
+    ("GET /health HTTP/1.1\r\nX-A: a\u{0}b\r\n\r\n", 400),
   ])
   func refusedRequestsAreAnsweredThenClosed(request: String, status: Int) async throws {
     let running = try await Running()

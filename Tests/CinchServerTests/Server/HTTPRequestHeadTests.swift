@@ -85,6 +85,48 @@ struct HTTPRequestHeadTests {
     #expect(throws: HTTPRequestError.self) { try head.bodyFraming() }
   }
 
+  /// Repeated `Content-Length` fields that disagree are refused as such, not as the first
+  /// value being invalid.
+  @Test func differingContentLengthsAreSaidToDiffer() throws {
+    let head = try parse("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n")
+    #expect(throws: HTTPRequestError.badRequest("differing Content-Length values '5' and '6'")) {
+      try head.bodyFraming()
+    }
+    let list = try parse("POST / HTTP/1.1\r\nContent-Length: 5, 7\r\n\r\n")
+    #expect(throws: HTTPRequestError.badRequest("differing Content-Length values '5' and '7'")) {
+      try list.bodyFraming()
+    }
+    let invalid = try parse("POST / HTTP/1.1\r\nContent-Length: 5x\r\n\r\n")
+    #expect(throws: HTTPRequestError.badRequest("an invalid Content-Length '5x'")) {
+      try invalid.bodyFraming()
+    }
+  }
+
+  /// A field value holds no control character but horizontal tab (RFC 9110 §5.5: a NUL, a
+  /// bare CR, DEL…); other bytes above 0x7F (obs-text) are taken.
+  @Test(arguments: ["a\u{0}b", "a\rb", "a\u{7F}", "\u{1B}[31m", "a\u{1}"])
+  func controlCharactersInAFieldValueAreRefused(value: String) {
+    #expect(throws: HTTPRequestError.badRequest("a control character in a header field value")) {
+      try parse("GET / HTTP/1.1\r\nX-A: \(value)\r\n\r\n")
+    }
+  }
+
+  @Test func aTabAndObsTextInAFieldValueAreTaken() throws {
+    let head = try parse("GET / HTTP/1.1\r\nX-A: a\tb é\r\n\r\n")
+    #expect(head.header("x-a") == "a\tb é")
+  }
+
+  /// The methods the server serves (RFC 9110's, PATCH, and Vault's LIST), matched with case:
+  /// another is `501 Not Implemented` (RFC 9110 §9.1).
+  @Test func methodsAreKnownWithTheirCase() {
+    for method in ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "LIST"] {
+      #expect(HTTPRequestHead.isServedMethod(method), "\(method)")
+    }
+    for method in ["get", "Post", "BREW", "list"] {
+      #expect(!HTTPRequestHead.isServedMethod(method), "\(method)")
+    }
+  }
+
   @Test func expectContinue() throws {
     #expect(try parse("POST / HTTP/1.1\r\nExpect: 100-Continue\r\n\r\n").expectsContinue)
     #expect(try !parse("POST / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n").expectsContinue)
