@@ -218,12 +218,7 @@ public enum RuntimeConsumerFinder {
       guard let loop = Template.Loop(node), let identifier = loop.identifier.scalar,
         let body = loop.body.mapping
       else { return [] }
-      let items = loop.collection.sequence
-      let elements = items?.compactMap(\.scalarAsRead)
-      let enclosing =
-        loops + [
-          (identifier, path.last ?? "", elements?.count == items?.count ? elements : nil)
-        ]
+      let enclosing = loops + [(identifier, path.last ?? "", loop.writtenElements)]
       var found: [(entry: Entry, path: [String], loops: [EnclosingLoop])] = []
       for entry in body {
         let entryPath = path + ["2", entry.name]

@@ -117,6 +117,14 @@ public struct Template: Sendable {
       (identifier, collection, body) = (items[0], items[1], items[2])
     }
 
+    /// The elements, when the collection is written as a list of strings, as CloudFormation
+    /// reads them (YAML 1.1: a plain `010` is 8); nil for any other collection.
+    public var writtenElements: [String]? {
+      guard let items = collection.sequence else { return nil }
+      let strings = items.compactMap(\.scalarAsRead)
+      return strings.count == items.count ? strings : nil
+    }
+
     /// The `Type` every resource the loop makes has (nested loops looked through), or nil when
     /// they differ or none is written.
     public var resourceType: String? {
@@ -189,10 +197,8 @@ public struct Template: Sendable {
         let body = loop.body.mapping
       else { return false }
       // The same identifier in two loops has no one list of elements.
-      if identifiers.insert(identifier).inserted, let items = loop.collection.sequence {
-        // As CloudFormation reads them (YAML 1.1: a plain `010` is 8).
-        let strings = items.compactMap(\.scalarAsRead)
-        if strings.count == items.count { elements[identifier] = strings }
+      if identifiers.insert(identifier).inserted {
+        elements[identifier] = loop.writtenElements
       } else {
         elements[identifier] = nil
       }
