@@ -175,8 +175,33 @@ import Testing
     #expect(outcome.exitCode == 255)
     #expect(
       outcome.standardError
-        == "\nIn function length(), invalid type for value: 1, expected one of: ['string', 'array', 'object'], received: \"number\"\n"
+        == "\nIn function length(), invalid type for value: <redacted>, expected one of: ['string', 'array', 'object'], received: \"number\"\n"
     )
+  }
+
+  /// A number or a boolean a query computes from a value is the value's content as much as the
+  /// string it came from: a numeric PIN through `to_number` must not reach a CI log.
+  @Test func queryTypeErrorsDoNotEchoNumbersComputedFromTheResponse() async throws {
+    let response = Response(parameter: .init(name: "pin", value: "73579113", version: 1))
+    for query in [
+      "length(to_number(Parameter.Value))", "starts_with(to_number(Parameter.Value), `\"7\"`)",
+      "keys(contains(Parameter.Value, `\"735\"`))",
+    ] {
+      let outcome = await AWSCommand.execute("GetParameter", try options(["--query", query])) {
+        _ in response
+      }
+      #expect(outcome.exitCode == 255, "\(query)")
+      #expect(!outcome.standardError.contains("73579113"), "\(query)")
+      #expect(outcome.standardError.contains("invalid type for value: <redacted>"), "\(query)")
+    }
+  }
+
+  @Test func queryTypeErrorsStillShowNull() async throws {
+    let outcome = await AWSCommand.execute(
+      "GetParameter", try options(["--query", "length(Parameter.Missing)"])
+    ) { _ in Self.response }
+    #expect(outcome.exitCode == 255)
+    #expect(outcome.standardError.contains("invalid type for value: None"))
   }
 
   @Test func queryTypeErrorsDoNotEchoStringsFromTheResponse() async throws {

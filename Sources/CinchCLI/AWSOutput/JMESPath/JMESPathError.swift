@@ -48,8 +48,10 @@ package enum JMESPathError: Error, Sendable, Equatable, CustomStringConvertible 
   }
 
   /// The message without document text: an invalid-type error names the offending value, which
-  /// may be a secret (`abs(SecretString)`), so the aws-style commands print strings, lists and
-  /// objects as `<redacted>`; numbers, booleans and null still show.
+  /// may be a secret (`abs(SecretString)`), so the aws-style commands print it as `<redacted>`:
+  /// numbers and booleans too, since a query computes them from the document as readily as it
+  /// quotes it (`length(to_number(SecretString))` names a numeric PIN). Only null, which says
+  /// nothing the message's `received` does not, still shows.
   package var redactedDescription: String {
     guard case .invalidType(let function, let value, let expected, let received, let shown) = self
     else {
@@ -57,7 +59,7 @@ package enum JMESPathError: Error, Sendable, Equatable, CustomStringConvertible 
     }
     let safe: String
     switch shown {
-    case .some(.null), .some(.bool), .some(.integer), .some(.double): safe = value
+    case .some(.null): safe = value
     default: safe = "<redacted>"
     }
     return Self.invalidTypeMessage(function, safe, expected, received)
