@@ -364,8 +364,11 @@ struct SystemHandler {
       response.renewable = lease.renewable
       // The time granted by this renewal (capped by the lease's maximum), as Vault reports it;
       // not what is left after the role was extended, which a slow database would shorten.
-      response.leaseDuration = max(
-        0, Int(lease.expiresAt.timeIntervalSince(lease.lastRenewal ?? lease.issuedAt).rounded()))
+      // Whole seconds truncated, as Vault's `int(ttl.Seconds())` gives them and as the cap in
+      // the warning beside it reads ("1h59m59s" is 7199, not 7200).
+      // (A millisecond's allowance keeps an uncapped 1800 from reading 1799.9999998 → 1799.)
+      let granted = lease.expiresAt.timeIntervalSince(lease.lastRenewal ?? lease.issuedAt)
+      response.leaseDuration = max(0, Int((granted + 0.001).rounded(.down)))
       return response
     case ("revoke", .update), ("revoke", .create):
       guard let id = leaseID else { throw VaultError.invalid("lease id is required") }
@@ -383,7 +386,10 @@ struct SystemHandler {
         throw VaultError.invalid("lease_id must be specified")
       }
       guard let lease = try await store.lease(id) else { throw VaultError.invalid("invalid lease") }
-      let ttl = max(0, Int(lease.expiresAt.timeIntervalSince(store.vaultClock()).rounded()))
+      // Vault's `leaseEntry.ttl()`: the expiry less now rounded to the second, truncated.
+      let now = Date(
+        timeIntervalSince1970: store.vaultClock().timeIntervalSince1970.rounded())
+      let ttl = max(0, Int(lease.expiresAt.timeIntervalSince(now)))
       return LogicalResponse(
         data: .object([
           ("expire_time", .string(VaultTime.format(lease.expiresAt))),

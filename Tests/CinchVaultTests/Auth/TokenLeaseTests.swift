@@ -309,6 +309,27 @@ import Testing
     #expect(warning.hasSuffix(#""; TTL value is capped accordingly"#))
   }
 
+  /// The capped renewal's `lease_duration` is in whole seconds truncated, as Vault's
+  /// `int(ttl.Seconds())` gives it: the same figure as the cap its warning names.
+  @Test func aCappedRenewalReportsTheCapInWholeSecondsTruncated() async throws {
+    let fixture = try await VaultFixture()
+    let issued = fixture.store.vaultClock().addingTimeInterval(-0.4)
+    let id = "database/creds/r/" + UUID().uuidString
+    try await fixture.store.insertLease(
+      VaultLease(
+        leaseID: id, mount: "database/", role: "r", username: "", dbName: "missing",
+        issuedAt: issued, expiresAt: issued.addingTimeInterval(3600),
+        maxExpiresAt: issued.addingTimeInterval(7200), lastRenewal: nil, renewable: true,
+        tokenAccessor: nil))
+    try await Self.mountRole(fixture, "r")
+    let capped = await fixture.call(
+      "PUT", "sys/leases/renew", #"{"lease_id":"\#(id)","increment":"5h"}"#)
+    #expect(capped.status == 200, "\(capped.text)")
+    #expect(capped.at("lease_duration") == .integer(7199), "\(capped.text)")
+    let warning = try #require(capped.at("warnings")?.arrayValue?.first?.stringValue)
+    #expect(warning.contains(#"the effective max_ttl of "1h59m59s""#), "\(warning)")
+  }
+
   /// A renewal without an increment grants the role's default TTL again (Vault's database
   /// backend returns the role's DefaultTTL for CalculateTTL), not the last renewal's term;
   /// once the role is gone the lease cannot be renewed.
