@@ -230,6 +230,19 @@ struct RenderSession {
       case .success(let (first, last, text)):
         let firstNode = join.pieces[first]
         let lastNode = join.pieces[last]
+        // An alias piece (`*end`) has its anchor's bytes, at another place of the file: the
+        // range over the pieces would run backwards, or over text outside the join.
+        let pieces = join.pieces[first...last].map(\.range.bytes)
+        guard let start = pieces.first?.lowerBound, let end = pieces.last?.upperBound,
+          join.node.range.bytes.lowerBound <= start, end <= join.node.range.bytes.upperBound,
+          zip(pieces, pieces.dropFirst()).allSatisfy({ $0.upperBound <= $1.lowerBound })
+        else {
+          report(
+            index, .notWritable,
+            "reference '\(site.reference.text)' is assembled by 'Fn::Join' from a piece that an "
+              + "alias repeats from another place; its value cannot replace the pieces")
+          return
+        }
         guard lastNode.style != .literal, lastNode.style != .folded else {
           report(
             index, .notWritable,

@@ -201,6 +201,18 @@ import Testing
 
   // MARK: Fn::Join
 
+  /// A piece that an alias repeats has its anchor's bytes, at another place of the file: the
+  /// pieces cannot be written over as one.
+  @Test(arguments: [
+    "c: &close '}}'\nk: !Join ['', ['{{resolve:ssm:/a', *close]]\n",
+    "k: !Join ['', [&close '}}', '{{resolve:ssm:/a', *close]]\n",
+  ])
+  func inlineRefusesAJoinPieceThatAnAliasRepeats(_ input: String) {
+    let (output, rendered) = Self.render(input, [.value("v")])
+    #expect(output == input)
+    #expect(rendered.issues.map(\.kind) == [.notWritable])
+  }
+
   static let join = """
     a: !Join ['', ['{{resolve:secretsmanager:', !Ref S, ':SecretString:pw}}']]
     b: !Join ['', ['{{resolve:ssm:/x:', !Ref V, '}}']]
