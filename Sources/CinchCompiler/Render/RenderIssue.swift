@@ -21,6 +21,9 @@ public struct RenderIssue: Sendable, Hashable, CustomStringConvertible {
     case siteNotFound = "site-not-found"
     /// Another substitution already changes the same text differently.
     case conflict
+    /// Another use of the same text, which an alias repeats, cannot be rendered: this one is
+    /// left as written with it (they are the same bytes). The other use's issue says why.
+    case aliasRepeat = "alias-repeat"
   }
 
   public var site: ReferenceSite

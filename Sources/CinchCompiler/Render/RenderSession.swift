@@ -13,7 +13,17 @@ struct RenderSession {
   private var plans: [ScalarPlan] = []
   private var planIndex: [Int: Int] = [:]
   private var groups: [EditGroup] = []
-  private var joinRanks: [Range<Int>: Int] = [:]
+  private var joinRanks: [Occurrence: Int] = [:]
+  /// The group of each inlined `Fn::Join`, by the bytes it replaces: an alias of the whole
+  /// join asks for the same change.
+  private var joinGroups: [Range<Int>: Int] = [:]
+
+  /// Sites at one place of the file and one place of the template; an alias repeats the
+  /// place of the file at another place of the template.
+  private struct Occurrence: Hashable {
+    var bytes: Range<Int>
+    var path: TemplatePath
+  }
 
   /// Byte edits that stand or fall together (one scalar, or one merged `Fn::Join`), and the
   /// substitutions they serve.
@@ -68,6 +78,7 @@ struct RenderSession {
       joinRanges: Set(joinSites.map { substitutions[$0].site.range.bytes }))
     for index in scalarSites { planScalar(index, targets: targets) }
     for index in joinSites { planJoin(index, targets: targets) }
+    leaveRefusedAliasesAsWritten()
     renderPlans()
     return finish()
   }
@@ -152,7 +163,37 @@ struct RenderSession {
       }
       edit = ValueEdit(span: span, text: written, site: index)
     }
-    if plans[number].add(edit) == .conflict { report(index, .conflict, Self.conflict(reference)) }
+    if plans[number].add(edit) == .conflict {
+      report(index, .conflict, conflict(index, with: plans[number].edits, at: edit.span))
+    }
+  }
+
+  /// Why the edit of substitution `index` at `span` cannot join `edits`: another reference
+  /// changes the same text, or an alias repeats this one inside and outside an `Fn::Sub`
+  /// string with a value that holds `${`, which must be `${!` in the one (`Fn::Sub` writes
+  /// `${!Literal}` as `${Literal}`,
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html)
+  /// and `${` in the other.
+  private func conflict(_ index: Int, with edits: [ValueEdit], at span: Range<Int>) -> String {
+    let site = substitutions[index].site
+    let repeated = edits.contains { edit in
+      edit.span == span
+        && edit.sites.contains { other in
+          let use = substitutions[other].site
+          return Place(use) == Place(site) && Self.isInSub(use) != Self.isInSub(site)
+        }
+    }
+    guard repeated, case .value = substitutions[index].replacement else {
+      return Self.conflict(site.reference)
+    }
+    return "an alias repeats '\(site.reference.text)' both inside and outside an 'Fn::Sub' string, "
+      + "and its value holds '${', which only 'Fn::Sub' reads as a variable; write the text out "
+      + "at each place to render it"
+  }
+
+  private static func isInSub(_ site: ReferenceSite) -> Bool {
+    if case .sub = site.context { return true }
+    return false
   }
 
   /// The plan of the scalar `target`, made on first use.
@@ -163,12 +204,14 @@ struct RenderSession {
     return plans.count - 1
   }
 
-  /// How many substitutions before `index` name the same text at the same bytes (an alias
-  /// repeats its anchor's sites): the occurrence to use when the source map cannot tell.
+  /// How many substitutions before `index` name the same text at the same bytes and the same
+  /// template path: the occurrence to use when the source map cannot tell. (An alias repeats
+  /// its anchor's sites at another path; its first is the anchor's first.)
   private static func rank(of index: Int, in substitutions: [Substitution]) -> Int {
     let site = substitutions[index].site
     return substitutions[..<index].count {
       $0.site.range == site.range && $0.site.reference.text == site.reference.text
+        && $0.site.path == site.path
     }
   }
 
@@ -182,8 +225,9 @@ struct RenderSession {
       return
     }
     let rewriter = JoinRewriter(join: join, site: site)
-    let joinRank = joinRanks[site.range.bytes, default: 0]
-    joinRanks[site.range.bytes] = joinRank + 1
+    let occurrence = Occurrence(bytes: site.range.bytes, path: site.path)
+    let joinRank = joinRanks[occurrence, default: 0]
+    joinRanks[occurrence] = joinRank + 1
     guard let span = rewriter.locate(rank: joinRank)
     else {
       report(
@@ -260,8 +304,49 @@ struct RenderSession {
             text, style: firstNode.style, at: range.lowerBound, replacing: range,
             flow: join.flow, whole: text == value, blockIndent: nil)
         }
+        if let number = joinGroups[range], groups[number].edits.first?.bytes == bytes {
+          groups[number].sites.append(index)
+          return
+        }
+        joinGroups[range] = groups.count
         groups.append(EditGroup(edits: [ByteEdit(range: range, bytes: bytes)], sites: [index]))
       }
+    }
+  }
+
+  /// An alias's uses are the bytes at its anchor: when one use is refused and so left as
+  /// written, every other use is left as written too.
+  private mutating func leaveRefusedAliasesAsWritten() {
+    var refused: [Place: Set<TemplatePath>] = [:]
+    for (index, issue) in issues where issue.kind != .parameterType {
+      refused[Place(substitutions[index].site), default: []].insert(
+        substitutions[index].site.path)
+    }
+    guard !refused.isEmpty else { return }
+    for number in plans.indices {
+      let dropped = plans[number].removeEdits { edit in
+        edit.sites.contains { other in
+          let site = substitutions[other].site
+          return refused[Place(site)]?.contains { $0 != site.path } ?? false
+        }
+      }
+      for index in dropped.flatMap(\.sites) {
+        report(
+          index, .aliasRepeat,
+          "an alias repeats '\(substitutions[index].site.reference.text)' where it cannot be "
+            + "rendered, so it is left as written here too")
+      }
+    }
+  }
+
+  /// One text at one place of the file, whatever template path reads it.
+  private struct Place: Hashable {
+    var bytes: Range<Int>
+    var text: String
+
+    init(_ site: ReferenceSite) {
+      bytes = site.range.bytes
+      text = site.reference.text
     }
   }
 

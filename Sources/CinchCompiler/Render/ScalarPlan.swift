@@ -225,6 +225,13 @@ struct ScalarPlan {
     return .added
   }
 
+  /// Takes out the edits `shouldRemove` picks; they are returned.
+  mutating func removeEdits(where shouldRemove: (ValueEdit) -> Bool) -> [ValueEdit] {
+    let removed = edits.filter(shouldRemove)
+    if !removed.isEmpty { edits.removeAll(where: shouldRemove) }
+    return removed
+  }
+
   var sortedEdits: [ValueEdit] {
     edits.count < 2 ? edits : edits.sorted { $0.span.lowerBound < $1.span.lowerBound }
   }

@@ -11,6 +11,9 @@ struct RenderExpectation {
   let document: ParsedDocument
   let isCloudFormation: Bool
   private var scalars: [Int: String] = [:]
+  /// The same for the scalars an `Fn::Sub` reads as its string; an alias may repeat one scalar
+  /// as plain text and as an `Fn::Sub` string.
+  private var subStrings: [Int: String] = [:]
   private var joins: [Range<Int>: String] = [:]
 
   /// `substitutions` minus those the renderer reported (they stay as written).
@@ -47,7 +50,11 @@ struct RenderExpectation {
       let inNode = allSites.filter {
         range.contains($0.range.bytes.lowerBound) && seen.insert($0.range.bytes).inserted
       }.map(\.range.bytes).sorted { $0.lowerBound < $1.lowerBound }
-      scalars[start] = expectedScalar(holder.node, holder.subs, siteRanges: inNode)
+      let contexts = Set(holder.subs.map { Self.isSub($0.site) })
+      for isSub in contexts {
+        let expected = expectedScalar(holder.node, holder.subs, siteRanges: inNode, isSub: isSub)
+        if isSub { subStrings[start] = expected } else { scalars[start] = expected }
+      }
     }
     let partial = CanonicalTree(expected: { [scalars] node, _ in scalars[node.range.start.offset] })
     for substitution in joinSubs {
@@ -59,26 +66,30 @@ struct RenderExpectation {
   }
 
   var tree: CanonicalTree {
-    CanonicalTree(expected: { [scalars, joins] node, role in
+    CanonicalTree(expected: { [scalars, subStrings, joins] node, role in
+      let start = node.range.start.offset
       switch role {
-      case .scalar, .subString: scalars[node.range.start.offset]
-      case .join: joins[node.range.bytes]
+      case .scalar: return scalars[start] ?? subStrings[start]
+      case .subString: return subStrings[start] ?? scalars[start]
+      case .join: return joins[node.range.bytes]
       }
     })
+  }
+
+  private static func isSub(_ site: ReferenceSite) -> Bool {
+    if case .sub = site.context { return true }
+    return false
   }
 
   // MARK: Scalars
 
   /// `siteRanges`: the ranges of every site in the scalar, in file order; the finder found
   /// them in the same order as a scan of the value does, so the k-th is the k-th reference.
+  /// `isSub`: read as an `Fn::Sub` string.
   private func expectedScalar(
-    _ node: Node, _ substitutions: [Substitution], siteRanges: [Range<Int>]
+    _ node: Node, _ substitutions: [Substitution], siteRanges: [Range<Int>], isSub: Bool
   ) -> String? {
     guard let value = node.scalar else { return nil }
-    let isSub = substitutions.contains {
-      if case .sub = $0.site.context { return true }
-      return false
-    }
     let scanned = ReferenceScanner.scan(value, mode: isSub ? .sub : .plain).references
     let bytes = Array(value.utf8)
     var replacements: [(span: Range<Int>, text: String, literal: Bool)] = []
