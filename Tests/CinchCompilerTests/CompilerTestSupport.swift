@@ -69,9 +69,12 @@ final class CompilerFixture: @unchecked Sendable {
 
   var paths: SitePaths { SitePaths(lockPath: "cinch.lock") }
 
-  /// Locks `text` (as `t.yaml`) against the store and renders it in pin mode: the rendered
-  /// text, the lock, and every diagnostic of the three steps.
-  func lockAndRender(_ text: String) async throws -> (String, Lockfile, Diagnostics) {
+  /// Locks `text` (as `t.yaml`) against the store and renders it (in pin mode unless told;
+  /// inline mode writes `values` by parameter name): the rendered text, the lock, and every
+  /// diagnostic of the three steps.
+  func lockAndRender(
+    _ text: String, mode: ArtifactBuilder.Mode = .pin, values: [String: String] = [:]
+  ) async throws -> (String, Lockfile, Diagnostics) {
     var diagnostics = Diagnostics()
     let analysis = TemplateAnalyzer.analyze(
       TemplateParser.parse(SourceFile(path: "t.yaml", text: text), into: &diagnostics),
@@ -82,9 +85,13 @@ final class CompilerFixture: @unchecked Sendable {
         into: &diagnostics
       ).lock
     var pins: [ResolutionKey: Pin] = [:]
-    for entry in lock.entries { pins[entry.key] = entry.pin }
-    let (artifacts, _) = ArtifactBuilder(mode: .pin, paths: paths)
-      .build([analysis], pins: pins, into: &diagnostics)
+    var secrets: [ResolutionKey: SecretBytes] = [:]
+    for entry in lock.entries {
+      pins[entry.key] = entry.pin
+      secrets[entry.key] = values[entry.key.name].map { SecretBytes(utf8: $0) }
+    }
+    let (artifacts, _) = ArtifactBuilder(mode: mode, paths: paths)
+      .build([analysis], pins: pins, values: secrets, into: &diagnostics)
     return (String(decoding: artifacts.first?.bytes ?? [], as: UTF8.self), lock, diagnostics)
   }
 }

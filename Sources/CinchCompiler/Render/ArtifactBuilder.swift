@@ -73,12 +73,25 @@ public struct ArtifactBuilder: Sendable {
         guard case .concrete = reference.state else { continue }
         concretesAt[SourceSpan(reference.site.range), default: 0] += 1
       }
+      // Places whose text aliases repeat: every use goes to the renderer, not only the first.
+      var aliasedPlaces: Set<SourceSpan> = []
       for (index, reference) in analysis.references.enumerated() {
-        // The first reference at its place stands for it (a place with one has only it).
-        guard case .concrete(let concrete) = reference.state,
-          let count = concretesAt.removeValue(forKey: SourceSpan(reference.site.range))
-        else { continue }
+        guard case .concrete(let concrete) = reference.state else { continue }
         let site = reference.site
+        let place = SourceSpan(site.range)
+        // The first reference at its place stands for it in the manifest (a place with one has
+        // only it). An alias's use is given to the renderer too: the one text at the anchor
+        // must read right at every use, and a use inside an `Fn::Sub` string reads a value's
+        // `${` as a variable where another use reads it as written.
+        guard let count = concretesAt.removeValue(forKey: place) else {
+          guard aliasedPlaces.contains(place), let pin = pins[ResolutionKey(concrete)] else {
+            continue
+          }
+          if let substitution = substitution(site, concrete, pin: pin, values: values) {
+            substitutions.append(substitution)
+          }
+          continue
+        }
         guard count == 1 || Self.isAliasRepeat(site.range, key: concrete, analysis.references)
         else {
           // One written text, several references: a join that composes them, or a text an
@@ -95,22 +108,19 @@ public struct ArtifactBuilder: Sendable {
               .notRendered, message, file: site.file, range: site.range, path: site.path))
           continue
         }
+        if count > 1 { aliasedPlaces.insert(place) }
         let key = ResolutionKey(concrete)
         guard let pin = pins[key] else { continue }
         keysHere[key, default: []].append(index)
-        switch mode {
-        case .pin:
-          guard let pinned = PinnedReference(pin) else { continue }
-          // Only a composed reference can read as more segments than it is written with.
-          substitutions.append(.pin(site, pinned, reads: site.needsEvaluation ? concrete : nil))
-        case .inline:
-          guard let value = values[key] else { continue }
-          substitutions.append(.value(site, value.utf8String()))
+        if let substitution = substitution(site, concrete, pin: pin, values: values) {
+          substitutions.append(substitution)
         }
       }
       let rendered = TemplateRenderer(isCloudFormation: analysis.template.isCloudFormation)
         .render(analysis.document, substitutions)
-      for issue in rendered.issues {
+      // Said once a place: an alias's use left as written because another use of the same
+      // bytes cannot be rendered is said by that use's issue.
+      for issue in rendered.issues where issue.kind != .aliasRepeat {
         if issue.kind == .parameterType {
           diagnostics.report(
             Diagnostic(
@@ -150,6 +160,22 @@ public struct ArtifactBuilder: Sendable {
       ("files", .array(manifestFiles)),
     ]).pretty()
     return (artifacts, manifest)
+  }
+
+  /// What `site` becomes in this mode; nil when the pin cannot be written or the value is
+  /// missing (reported by whoever resolved it).
+  private func substitution(
+    _ site: ReferenceSite, _ concrete: Reference, pin: Pin, values: [ResolutionKey: SecretBytes]
+  ) -> Substitution? {
+    switch mode {
+    case .pin:
+      guard let pinned = PinnedReference(pin) else { return nil }
+      // Only a composed reference can read as more segments than it is written with.
+      return .pin(site, pinned, reads: site.needsEvaluation ? concrete : nil)
+    case .inline:
+      guard let value = values[ResolutionKey(concrete)] else { return nil }
+      return .value(site, value.utf8String())
+    }
   }
 
   private func manifestEntry(

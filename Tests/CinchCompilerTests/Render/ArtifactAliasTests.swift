@@ -90,4 +90,87 @@ import Testing
           + "otherwise); write it out at each place to render it"
       ])
   }
+
+  // MARK: Inline values in `Fn::Sub` strings
+
+  /// Locks and renders `text` inline with `/app/v` holding `value`.
+  static func inline(_ text: String, value: String) async throws -> (String, Diagnostics) {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/app/v", value)
+    let (output, _, diagnostics) = try await fixture.lockAndRender(
+      text, mode: .inline, values: ["/app/v": value])
+    return (output, diagnostics)
+  }
+
+  static let aliasedIntoSub = """
+    A: &s "{{resolve:ssm:/app/v}}"
+    B: !Sub [*s, {}]
+    """
+
+  static let aliasedOutOfSub = """
+    A: !Sub [&s "{{resolve:ssm:/app/v}}", {}]
+    B: *s
+    """
+
+  /// After the alias is expanded, `Fn::Sub` reads `${Env}` in the value as a variable, where
+  /// the anchor's own use needs it as written: no one text serves both, so it is refused,
+  /// whichever of the two the anchor is, and every use is left as written.
+  @Test(arguments: [aliasedIntoSub, aliasedOutOfSub])
+  func aValueWithAVariableAliasedInAndOutOfASubIsRefused(_ text: String) async throws {
+    let (output, diagnostics) = try await Self.inline(text, value: "a ${Env} b")
+    let refused = diagnostics.items.filter { $0.code == .notRendered }
+    // Once, at the use the anchor's text cannot serve, which is the second met.
+    #expect(refused.map(\.path) == [["B"]])
+    #expect(
+      refused.map(\.message) == [
+        "an alias repeats '{{resolve:ssm:/app/v}}' both inside and outside an 'Fn::Sub' "
+          + "string, and its value holds '${', which only 'Fn::Sub' reads as a variable; write "
+          + "the text out at each place to render it"
+      ])
+    #expect(output == text)
+    for item in diagnostics.items { #expect(!item.message.contains("${Env}")) }
+  }
+
+  /// Every use of the anchor is an `Fn::Sub` string: the value is written once, escaped.
+  @Test func aValueWithAVariableAliasedOnlyIntoSubsIsEscapedOnce() async throws {
+    let (output, diagnostics) = try await Self.inline(
+      """
+      A: !Sub [&s "{{resolve:ssm:/app/v}}", {}]
+      B: !Sub [*s, {}]
+      """, value: "a ${Env} b")
+    #expect(diagnostics.items.filter { $0.severity == .error }.isEmpty)
+    #expect(output == "A: !Sub [&s \"a ${!Env} b\", {}]\nB: !Sub [*s, {}]")
+  }
+
+  /// Without `${` the value reads the same in and out of `Fn::Sub`: nothing to refuse.
+  @Test(arguments: [aliasedIntoSub, aliasedOutOfSub])
+  func aValueWithoutAVariableIsWrittenForEveryUse(_ text: String) async throws {
+    let (output, diagnostics) = try await Self.inline(text, value: "a $Env {b} $ c")
+    #expect(diagnostics.items.filter { $0.severity == .error }.isEmpty)
+    #expect(output.contains("&s \"a $Env {b} $ c\""))
+  }
+
+  /// Every use of a whole `Fn::Join` an alias repeats asks for the same change: made once.
+  @Test func anAliasedJoinIsInlinedOnce() async throws {
+    let (output, diagnostics) = try await Self.inline(
+      """
+      Parameters: {P: {Type: String, Default: v}}
+      Resources:
+        A: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: &j !Join ["", ["{{resolve:ssm:/app/", !Ref P, "}}"]]}}
+        B: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: *j}}
+      """, value: "a ${Env} b")
+    #expect(diagnostics.items.filter { $0.severity == .error }.isEmpty)
+    #expect(output.contains("Value: &j !Join [\"\", [\"a ${Env} b\"]]}}"))
+    #expect(output.contains("Value: *j}}"))
+  }
+
+  /// A pin never brings a `${` in, so the uses agree however they read it.
+  @Test(arguments: [aliasedIntoSub, aliasedOutOfSub])
+  func aPinServesUsesInAndOutOfASub(_ text: String) async throws {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/app/v", "a ${Env} b")
+    let (output, _, diagnostics) = try await fixture.lockAndRender(text)
+    #expect(diagnostics.items.filter { $0.severity == .error }.isEmpty)
+    #expect(output.contains("&s \"{{resolve:ssm:/app/v:1}}\""))
+  }
 }
