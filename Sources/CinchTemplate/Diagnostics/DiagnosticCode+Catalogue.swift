@@ -192,7 +192,7 @@ extension DiagnosticCode {
     "Dynamic references are not supported in `AWS::CloudFormation::Init` metadata.")
   public static let referenceInUserData = DiagnosticCode(
     "E2022", "reference-in-userdata",
-    "Dynamic references are not supported in EC2 `UserData` (instances and launch templates, `Fn::Base64` included); CloudFormation does not resolve them there, so nothing is read (nor checked against the store, locked or granted)."
+    "Dynamic references are not supported in EC2 `UserData` (instances, launch templates, launch configurations and Spot Fleet launch specifications, `Fn::Base64` included); CloudFormation does not resolve them there, so nothing is read (nor checked against the store, locked or granted)."
   )
   public static let secretInMetadata = DiagnosticCode(
     "E2023", "secret-in-metadata",

@@ -19,10 +19,18 @@ extension PlacementRules {
     "AWS::Redshift::Cluster": [["MasterUserPassword"]],
   ]
 
-  /// EC2 user data, where CloudFormation resolves no reference.
+  /// EC2 user data, where CloudFormation resolves no reference ("Dynamic references are also
+  /// not supported in … Amazon EC2 UserData properties",
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html):
+  /// every property that hands user data to the instances EC2 launches, not only an
+  /// instance's own. `*` stands for any index of a list.
   static let userDataProperties: [String: [String]] = [
     "AWS::EC2::Instance": ["UserData"],
     "AWS::EC2::LaunchTemplate": ["LaunchTemplateData", "UserData"],
+    "AWS::AutoScaling::LaunchConfiguration": ["UserData"],
+    "AWS::EC2::SpotFleet": [
+      "SpotFleetRequestConfigData", "LaunchSpecifications", "*", "UserData",
+    ],
   ]
 
   /// SAM properties whose string the transform reads itself, and where it rejects a dynamic

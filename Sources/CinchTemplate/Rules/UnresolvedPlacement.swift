@@ -107,15 +107,21 @@ public enum UnresolvedPlacement: Equatable, Sendable {
   /// The EC2 resource type whose `UserData` holds the reference, if it is there.
   static func userDataType(_ site: ReferenceSite, in template: Template) -> String? {
     let path = site.path.components
-    // `UserData` and `LaunchTemplateData` first: the resource is looked up for those alone.
-    guard path.count >= 4, path[3] == "UserData" || path[3] == "LaunchTemplateData",
+    // The first property's name first: the resource is looked up for those alone.
+    guard path.count >= 4, Self.userDataRoots.contains(path[3]),
       path[0] == "Resources", path[2] == "Properties",
       let type = template.resource(path[1])?.type,
       let pattern = PlacementRules.userDataProperties[type],
-      path[3...].starts(with: pattern)
+      path[3...].starts(
+        with: pattern,
+        by: { component, expected in
+          expected == component || (expected == "*" && component.allSatisfy(\.isNumber))
+        })
     else { return nil }
     return type
   }
+
+  static let userDataRoots = Set(PlacementRules.userDataProperties.values.compactMap(\.first))
 
   /// Whether CloudFormation leaves the reference at `site` unresolved: where it names a
   /// logical ID, in EC2 `UserData`, or taken apart by `Fn::Base64` or `Fn::Split`.
