@@ -2,9 +2,9 @@ package import CinchStore
 import Foundation
 
 /// When and how long to wait before trying a call again: throttling (`ThrottlingException`,
-/// `TooManyRequestsException`, HTTP 429, …), server faults (5xx) and lost connections are
-/// retried up to `maxAttempts` calls in all, each wait drawn at random between zero and an
-/// exponentially growing cap ("full jitter"). Everything else fails at once.
+/// `TooManyRequestsException`, HTTP 429, …), transient server faults (500, 502, 503, 504) and
+/// lost connections are retried up to `maxAttempts` calls in all, each wait drawn at random
+/// between zero and an exponentially growing cap ("full jitter"). Everything else fails at once.
 package struct AWSRetryPolicy: Sendable {
   /// Calls in all, the first included (the aws CLI's standard mode: 3; `AWS_MAX_ATTEMPTS`).
   package var maxAttempts: Int
@@ -46,10 +46,15 @@ package struct AWSRetryPolicy: Sendable {
     "ServiceUnavailable",
   ]
 
+  /// HTTP statuses of transient faults: botocore's standard mode retries these and no other 5xx
+  /// (`_TRANSIENT_STATUS_CODES` in botocore/retries/standard.py; a 501 will not be implemented
+  /// next time either).
+  package static let transientStatuses: Set<Int> = [500, 502, 503, 504]
+
   /// Whether a service error is worth another try.
   package static func isRetryable(_ error: StoreError) -> Bool {
     throttlingCodes.contains(error.code) || transientCodes.contains(error.code)
-      || error.httpStatus == 429 || (500...599).contains(error.httpStatus)
+      || error.httpStatus == 429 || transientStatuses.contains(error.httpStatus)
   }
 
   /// The wait before retry number `retry` (1 for the first retry).

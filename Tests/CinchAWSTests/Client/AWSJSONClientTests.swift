@@ -141,6 +141,19 @@ import Testing
     #expect(transport.sent.count == 1)
   }
 
+  /// botocore's standard mode retries the transient statuses 500, 502, 503 and 504 only: a 501
+  /// (the endpoint does not implement the call) or a 505 will not answer otherwise next time.
+  @Test func onlyTransientServerStatusesAreRetried() {
+    for status in [500, 502, 503, 504] {
+      #expect(
+        AWSRetryPolicy.isRetryable(StoreError(code: "\(status)", message: "", httpStatus: status)))
+    }
+    for status in [501, 505, 511] {
+      #expect(
+        !AWSRetryPolicy.isRetryable(StoreError(code: "\(status)", message: "", httpStatus: status)))
+    }
+  }
+
   @Test func anExpiredTokenLoadsFreshCredentialsOnce() async throws {
     struct Counting: AWSCredentialProvider {
       let count = Box(0)
