@@ -142,7 +142,7 @@ struct RenderCommand: AsyncParsableCommand {
               + "another store, with another CINCH_FINGERPRINT_KEY, or by an older cinch), so "
               + "no pinned value can be vouched for"
               + (frozen ? ", as --frozen requires" : "")
-              + " (run 'cinch lock --update' to fingerprint them with this store's key)",
+              + " (run 'cinch lock' to fingerprint the same pins again with this store's key)",
             file: lock, range: nil, severity: frozen ? .error : .warning))
       }
       // What the lock lacks is pinned at the store's version, as the lock would pin it, but

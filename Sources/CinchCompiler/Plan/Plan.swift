@@ -218,7 +218,7 @@ public struct Planner: Sendable {
           evidence + " (made against "
             + "another store, with another CINCH_FINGERPRINT_KEY, or by a cinch before entries "
             + "were bound into fingerprints), so no value can "
-            + "be compared (run 'cinch lock --update' to fingerprint them with this store's key)",
+            + "be compared (run 'cinch lock' to fingerprint the same pins again with this store's key)",
           file: path, range: nil, severity: .warning))
     }
     return plan

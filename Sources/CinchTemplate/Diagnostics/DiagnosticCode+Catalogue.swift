@@ -336,7 +336,7 @@ extension DiagnosticCode {
   )
   public static let fingerprintKeyMismatch = DiagnosticCode(
     "W4012", "fingerprint-key-mismatch",
-    "The lockfile was fingerprinted under another key than this store's (made against another store, with another `CINCH_FINGERPRINT_KEY`, or by a cinch from before fingerprints were bound to their entry): `cinch plan` cannot say whether any value changed, nor `cinch render` whether the pins it reads (`--mode inline`, `--frozen`) hold the values locked: with `--frozen` that is an error and nothing is written. The lock records which key made its fingerprints; one from before it did is judged by its pins at the store's own version, none of which match. `cinch lock --update` fingerprints the pins again. `cinch check` says it beside the pins an embedded store lacks (E4001, E4002): the lock was most likely made against another store."
+    "The lockfile was fingerprinted under another key than this store's (made against another store, with another `CINCH_FINGERPRINT_KEY`, or by a cinch from before fingerprints were bound to their entry): `cinch plan` cannot say whether any value changed, nor `cinch render` whether the pins it reads (`--mode inline`, `--frozen`) hold the values locked: with `--frozen` that is an error and nothing is written. The lock records which key made its fingerprints; one from before it did is judged by its pins at the store's own version, none of which match. `cinch lock` fingerprints the same pins again (`--update` would also move them to the latest versions). `cinch check` says it beside the pins an embedded store lacks (E4001, E4002): the lock was most likely made against another store."
   )
   public static let pinnedValueChanged = DiagnosticCode(
     "E4014", "pinned-value-changed",
