@@ -37,12 +37,14 @@ import Testing
       put("key-file", store.keyFile)
     }
     func shared(
-      _ output: DiagnosticOutputOptions, _ store: StoreOptions, _ evaluation: EvaluationOptions,
-      _ limitOptions: ParseLimitOptions
+      _ output: DiagnosticOutputOptions, _ store: StoreOptions, _ awsAccess: AWSAccessOptions,
+      _ evaluation: EvaluationOptions, _ limitOptions: ParseLimitOptions
     ) {
       put("format", output.format.rawValue)
       put("store", store.store)
       put("key-file", store.keyFile)
+      put("profile", awsAccess.profile)
+      put("endpoint-url", awsAccess.endpointURL)
       put("parameters", "\(evaluation.parameterFiles)")
       put("parameter-overrides", "\(evaluation.parameterOverrides)")
       put("region", evaluation.region)
@@ -74,14 +76,18 @@ import Testing
       put("frozen", "\(parsed.frozen)")
       put("ignore", "\(parsed.ignore)")
       put("warnings-as-errors", "\(parsed.warningsAsErrors)")
-      shared(parsed.output, parsed.storeOptions, parsed.evaluation, parsed.limitOptions)
+      shared(
+        parsed.output, parsed.storeOptions, parsed.awsAccess, parsed.evaluation,
+        parsed.limitOptions)
     case let parsed as LockCommand:
       put("command", "lock")
       put("arguments", "\(parsed.arguments)")
       put("update", "\(parsed.update)")
       put("only", "\(parsed.only)")
       put("lock", parsed.lock)
-      shared(parsed.output, parsed.storeOptions, parsed.evaluation, parsed.limitOptions)
+      shared(
+        parsed.output, parsed.storeOptions, parsed.awsAccess, parsed.evaluation,
+        parsed.limitOptions)
     case let parsed as RenderCommand:
       put("command", "render")
       put("files", "\(parsed.files)")
@@ -90,7 +96,9 @@ import Testing
       put("frozen", "\(parsed.frozen)")
       put("reveal", "\(parsed.reveal)")
       put("lock", parsed.lock)
-      shared(parsed.diagnosticOutput, parsed.storeOptions, parsed.evaluation, parsed.limitOptions)
+      shared(
+        parsed.diagnosticOutput, parsed.storeOptions, parsed.awsAccess, parsed.evaluation,
+        parsed.limitOptions)
     default:
       put("command", "\(type(of: command))")
     }
@@ -112,10 +120,13 @@ import Testing
     #expect(Mirror(reflecting: GetParameterCommand()).children.count == 4)
     #expect(Mirror(reflecting: GetSecretValueCommand()).children.count == 5)
     #expect(
-      Mirror(reflecting: CheckCommand()).children.count == 10,
+      Mirror(reflecting: CheckCommand()).children.count == 11,
       "CheckCommand changed: teach FastCommandLine (and this test) its options")
-    #expect(Mirror(reflecting: LockCommand()).children.count == 8)
-    #expect(Mirror(reflecting: RenderCommand()).children.count == 10)
+    #expect(Mirror(reflecting: LockCommand()).children.count == 9)
+    #expect(Mirror(reflecting: RenderCommand()).children.count == 11)
+    #expect(
+      Mirror(reflecting: AWSAccessOptions()).children.count == 2,
+      "AWSAccessOptions changed: teach FastCommandLine (and this test) its options")
     #expect(Mirror(reflecting: DiagnosticOutputOptions()).children.count == 1)
     #expect(Mirror(reflecting: EvaluationOptions()).children.count == 5)
     #expect(Mirror(reflecting: ParseLimitOptions()).children.count == 5)
@@ -164,6 +175,7 @@ import Testing
     ["lock", "--update", "/app/db/password", "prod/App/Db", "--format", "json"],
     ["lock", "--only", "a.yaml", "--update"],
     ["lock", "a.yaml", "--store", "aws://eu-west-1", "--region", "eu-west-1", "--max-nodes", "9"],
+    ["lock", "a.yaml", "--store", "aws://", "--profile", "prod", "--endpoint-url", "http://h:1"],
     ["render", "a.yaml", "-o", "out"],
     ["render", "a.yaml", "-o", "-", "--mode", "pin"],
     ["render", "--output=-", "--mode=inline", "--reveal", "a.yaml", "b.json"],
@@ -241,6 +253,7 @@ import Testing
       ("--stack-name", ["prod", "a-b"]), ("--max-file-size", ["1", "1048576"]),
       ("--max-depth", ["1", "1000"]), ("--max-nodes", ["10", "+3"]),
       ("--max-alias-nodes", ["0x10", "50"]), ("--max-scalar-length", ["100"]),
+      ("--profile", ["deploy"]), ("--endpoint-url", ["http://127.0.0.1:4566"]),
     ]
     static let parameters = ("--parameters", ["p.json", "q.yaml", "p.json"])
 

@@ -262,10 +262,10 @@ enum FastCommandLine {
   static let storeValues = ["--store", "--key-file"]
 
   /// The single-value options of the option groups the compiler's commands share
-  /// (`CompilerOptions`): `DiagnosticOutputOptions`, `StoreOptions`, `EvaluationOptions` but its
-  /// `--parameters` (which repeats), `ParseLimitOptions`.
+  /// (`CompilerOptions`): `DiagnosticOutputOptions`, `StoreOptions`, `AWSAccessOptions`,
+  /// `EvaluationOptions` but its `--parameters` (which repeats), `ParseLimitOptions`.
   static let compilerValues =
-    ["--format"] + storeValues + [
+    ["--format"] + storeValues + ["--profile", "--endpoint-url"] + [
       "--region", "--account-id", "--stack-name", "--max-file-size", "--max-depth", "--max-nodes",
       "--max-alias-nodes", "--max-scalar-length",
     ]
@@ -300,13 +300,14 @@ extension GetSecretValueCommand: FastParsedCommand {
 protocol FastParsedCompilerCommand: FastParsedCommand {
   var diagnosticOptions: DiagnosticOutputOptions { get set }
   var storeOptions: StoreOptions { get set }
+  var awsAccess: AWSAccessOptions { get set }
   var evaluation: EvaluationOptions { get set }
   var limitOptions: ParseLimitOptions { get set }
 }
 
 extension FastParsedCompilerCommand {
   var optionGroups: [any ParsableArguments] {
-    [diagnosticOptions, storeOptions, evaluation, limitOptions]
+    [diagnosticOptions, storeOptions, awsAccess, evaluation, limitOptions]
   }
 }
 
@@ -335,6 +336,7 @@ extension RenderCommand: FastParsedCompilerCommand {
 private struct CompilerOptions {
   var output: DiagnosticOutputOptions
   var store: StoreOptions
+  var awsAccess: AWSAccessOptions
   var evaluation: EvaluationOptions
   var limits: ParseLimitOptions
 
@@ -346,6 +348,7 @@ private struct CompilerOptions {
     output = DiagnosticOutputOptions()
     output.format = format ?? .human
     store = StoreOptions(given)
+    awsAccess = AWSAccessOptions(given)
     evaluation = EvaluationOptions(given)
     self.limits = limits
   }
@@ -353,6 +356,7 @@ private struct CompilerOptions {
   func apply(to command: inout some FastParsedCompilerCommand) {
     command.diagnosticOptions = output
     command.storeOptions = store
+    command.awsAccess = awsAccess
     command.evaluation = evaluation
     command.limitOptions = limits
   }
@@ -406,6 +410,14 @@ extension StoreOptions {
     self.init()
     store = given["--store"]
     keyFile = given["--key-file"]
+  }
+}
+
+extension AWSAccessOptions {
+  fileprivate init(_ given: FastCommandLine.Given) {
+    self.init()
+    profile = given["--profile"]
+    endpointURL = given["--endpoint-url"]
   }
 }
 

@@ -309,6 +309,27 @@ extension OpenStore {
 }
 
 extension StoreOptions {
+  /// `--profile` or `--endpoint-url` beside the embedded store: meant for AWS, they would change
+  /// nothing and look as if they had.
+  func refuseAWSAccess(_ access: AWSAccessOptions) throws {
+    let environment = ProcessEnvironment.current
+    guard let flag = access.givenFlag, case .file = try location(environment) else { return }
+    throw CommandFailure(
+      message: "\(flag) applies to an aws:// store, and this command uses the embedded store "
+        + "'\(storePath(environment))'; name AWS with --store aws://REGION (or CINCH_STORE)")
+  }
+
+  /// `refuseAWSAccess` as the template commands report it (exit 2), before they read anything:
+  /// a flag for AWS beside the embedded store (or none) is refused even when the run turns out
+  /// to need no store, or a check meant for an endpoint would pass without reaching it.
+  func refuseAWSAccessFlags(_ access: AWSAccessOptions) throws {
+    do {
+      try refuseAWSAccess(access)
+    } catch let error as StoreLocationError {
+      throw CommandFailure(message: "\(error)")
+    }
+  }
+
   /// `openAny` for the template commands (`lock`, `render`, `plan`, `outdated`, `check`,
   /// `policy`): either kind of store, and a store that cannot be opened or reached is a
   /// `CommandFailure` naming it (exit 2).
@@ -316,10 +337,12 @@ extension StoreOptions {
   /// A bare `aws://` with no region of its own (no `--region`, `AWS_REGION` or profile) reads in
   /// the region the lock at `lockPath` records (Docs/AWS.md), as it would once the templates'
   /// inputs are known: the store is opened before them, so the lock is asked here, only then.
-  func openForTemplates(_ flags: StoreConnector.AWSFlags = .init(), lockPath: String? = nil)
-    async throws -> OpenStore
-  {
+  func openForTemplates(
+    region: String?, access: AWSAccessOptions, lockPath: String? = nil
+  ) async throws -> OpenStore {
+    let flags = access.flags(region: region)
     do {
+      try refuseAWSAccess(access)
       do {
         return try await openAny(flags, connector: .process())
       } catch AWSClientError.noRegion where flags.region == nil {

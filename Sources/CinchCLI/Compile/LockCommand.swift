@@ -39,18 +39,21 @@ struct LockCommand: AsyncParsableCommand {
 
   @OptionGroup var output: DiagnosticOutputOptions
   @OptionGroup(title: "Store") var storeOptions: StoreOptions
+  @OptionGroup(title: "Store") var awsAccess: AWSAccessOptions
   @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func run() async throws {
     try StandardInputPath.refuse(arguments, command: "lock")
+    try storeOptions.refuseAWSAccessFlags(awsAccess)
     // With --update, a positional argument that is not a file names a pin to move.
     let files = update ? arguments.filter { FileManager.default.fileExists(atPath: $0) } : arguments
     var names = update ? arguments.filter { !files.contains($0) } : []
     let environment = ProcessEnvironment.current
     let store = StartedAhead(when: storeOptions.opensUnattended(environment)) {
-      [storeOptions, evaluation] in
-      try await storeOptions.openForTemplates(.init(region: evaluation.region), lockPath: lock)
+      [storeOptions, evaluation, awsAccess] in
+      try await storeOptions.openForTemplates(
+        region: evaluation.region, access: awsAccess, lockPath: lock)
     }
     // Held from reading the lockfile to writing it (see `LockfileWriter`).
     let writer = LockfileWriter(lockPath: lock)

@@ -36,11 +36,13 @@ struct PlanCommand: AsyncParsableCommand {
   }
 
   @OptionGroup(title: "Store") var storeOptions: StoreOptions
+  @OptionGroup(title: "Store") var awsAccess: AWSAccessOptions
   @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func run() async throws {
     try StandardInputPath.refuse(files, command: "plan")
+    try storeOptions.refuseAWSAccessFlags(awsAccess)
     try lockfile.requireNamed()
     let lock = lockfile.path
     var session = try CompileSession(
@@ -65,7 +67,7 @@ struct PlanCommand: AsyncParsableCommand {
       throw conflict
     }
     let reader = try await storeOptions.openForTemplates(
-      .init(region: evaluation.region), lockPath: lock
+      region: evaluation.region, access: awsAccess, lockPath: lock
     ).reader(
       for: session.run.inputs)
     let loaded = Set(session.loadedTemplates)
@@ -114,6 +116,7 @@ struct OutdatedCommand: AsyncParsableCommand {
   }
 
   @OptionGroup(title: "Store") var storeOptions: StoreOptions
+  @OptionGroup(title: "Store") var awsAccess: AWSAccessOptions
 
   /// The first site and how many more (`--format json` lists them all).
   static func usedAt(_ sites: [String]) -> String {
@@ -122,6 +125,7 @@ struct OutdatedCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    try storeOptions.refuseAWSAccessFlags(awsAccess)
     guard let lockfile = try CompileSession.readLock(lock) else {
       throw CommandFailure(message: "\(lock): no such lockfile (run 'cinch lock' first)")
     }
@@ -130,10 +134,12 @@ struct OutdatedCommand: AsyncParsableCommand {
       region: lockfile.inputs.region, accountID: lockfile.inputs.accountID)
     let environment = ProcessEnvironment.current
     let deploy = recorded.deployTarget(environment)
-    let reader = try await storeOptions.openForTemplates(.init(region: lockfile.inputs.region))
-      .reader(
-        region: deploy.region, accountID: deploy.accountID,
-        regionGiven: recorded.givenRegion(environment) != nil)
+    let reader = try await storeOptions.openForTemplates(
+      region: lockfile.inputs.region, access: awsAccess
+    )
+    .reader(
+      region: deploy.region, accountID: deploy.accountID,
+      regionGiven: recorded.givenRegion(environment) != nil)
     var diagnostics = Diagnostics()
     var findings = try await OutdatedChecker(store: reader).check(
       lockfile, named: lock, into: &diagnostics)

@@ -51,6 +51,7 @@ struct RenderCommand: AsyncParsableCommand {
 
   @OptionGroup var diagnosticOutput: DiagnosticOutputOptions
   @OptionGroup(title: "Store") var storeOptions: StoreOptions
+  @OptionGroup(title: "Store") var awsAccess: AWSAccessOptions
   @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
@@ -68,6 +69,7 @@ struct RenderCommand: AsyncParsableCommand {
 
   func run() async throws {
     try StandardInputPath.refuse(files, command: "render")
+    try storeOptions.refuseAWSAccessFlags(awsAccess)
     try lockfile.requireNamed()
     var session = try CompileSession(
       files: files, lockPath: lock, evaluation: evaluation, limits: limitOptions.limits,
@@ -115,7 +117,7 @@ struct RenderCommand: AsyncParsableCommand {
     let needsStore = mode == .inline || !missing.isEmpty || frozen
     if needsStore, !index.keys.isEmpty {
       let reader = try await storeOptions.openForTemplates(
-        .init(region: evaluation.region), lockPath: lock
+        region: evaluation.region, access: awsAccess, lockPath: lock
       ).reader(
         for: session.run.inputs)
       let resolver = Resolver(store: reader)

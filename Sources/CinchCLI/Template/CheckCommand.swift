@@ -74,6 +74,7 @@ struct CheckCommand: AsyncParsableCommand {
 
   @OptionGroup var output: DiagnosticOutputOptions
   @OptionGroup(title: "Store") var storeOptions: StoreOptions
+  @OptionGroup(title: "Store") var awsAccess: AWSAccessOptions
   @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
@@ -118,6 +119,7 @@ struct CheckCommand: AsyncParsableCommand {
 
   private func check() async throws {
     try StandardInputPath.checkReadOnce(files)
+    try storeOptions.refuseAWSAccessFlags(awsAccess)
     try lockfile.requireNamed()
     let environment = ProcessEnvironment.current
     let online = !offline && storeOptions.isConfigured(environment)
@@ -125,8 +127,9 @@ struct CheckCommand: AsyncParsableCommand {
     // about the references while their graphs are finished (`Checker.prepare`).
     let ahead = online && storeOptions.opensUnattended(environment)
     let store = StartedAhead(when: ahead) {
-      [storeOptions, evaluation] in
-      try await storeOptions.openForTemplates(.init(region: evaluation.region), lockPath: lock)
+      [storeOptions, evaluation, awsAccess] in
+      try await storeOptions.openForTemplates(
+        region: evaluation.region, access: awsAccess, lockPath: lock)
     }
     var prepared: Task<Checker.Prepared, any Error>?
     var session: CompileSession

@@ -84,6 +84,18 @@ struct PolicyCommand: AsyncParsableCommand {
 
   @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
   @OptionGroup(title: "Store") var store: StoreOptions
+  // `--profile` is the policy's here: an aws:// store's profile comes from AWS_PROFILE.
+  @Option(
+    name: .customLong("endpoint-url"),
+    help: AWSAccessOptions.endpointHelp(" Its profile is $AWS_PROFILE's."))
+  var endpointURL: String?
+
+  var awsAccess: AWSAccessOptions {
+    var access = AWSAccessOptions()
+    access.profile = nil
+    access.endpointURL = endpointURL
+    return access
+  }
   @OptionGroup(title: "Limits") var limitOptions: ParseLimitOptions
 
   func validate() throws {
@@ -175,6 +187,7 @@ struct PolicyCommand: AsyncParsableCommand {
 
   func run() async throws {
     try StandardInputPath.checkReadOnce(files)
+    try store.refuseAWSAccessFlags(awsAccess)
     // With a lock, the templates and inputs it records stand in for those not given: the
     // policy is for what the rendered templates read.
     var run: TemplateAnalysisRun
@@ -312,8 +325,9 @@ struct PolicyCommand: AsyncParsableCommand {
     do {
       // The embedded file's ARNs and keys as the target's region and account (the inputs')
       // see them; a bare `aws://` in the target's region.
-      opened = try await store.openForTemplates(.init(region: evaluation.region)).deployed(
-        for: inputs)
+      opened = try await store.openForTemplates(region: evaluation.region, access: awsAccess)
+        .deployed(
+          for: inputs)
     } catch let failure as CommandFailure where !configured {
       // A store named on purpose must open; the default one is only a helper.
       Output.stderr(

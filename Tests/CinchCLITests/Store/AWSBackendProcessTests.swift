@@ -100,6 +100,81 @@ import _CinchTestSupport
     #expect(!(put.stderr + get.stderr + missing.stderr).contains("CANARY"))
   }
 
+  /// The template commands take `--endpoint-url` and `--profile` as the aws CLI does (here with
+  /// no endpoint in the environment, and the credentials in a profile of a temporary HOME), and
+  /// refuse them beside the embedded store, where they would change nothing.
+  @Test func templateCommandsTakeTheEndpointAndProfileAsFlags() async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try FileManager.default.createDirectory(
+      at: directory.appendingPathComponent(".aws"), withIntermediateDirectories: true)
+    try "[profile deploy]\nregion = ap-south-2\n".write(
+      to: directory.appendingPathComponent(".aws/config"), atomically: true, encoding: .utf8)
+    try "[deploy]\naws_access_key_id = testing\naws_secret_access_key = testing\n".write(
+      to: directory.appendingPathComponent(".aws/credentials"), atomically: true, encoding: .utf8)
+    try
+      "Resources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n      Value: '{{resolve:ssm:/flags/a}}'\n"
+      .write(to: directory.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+    let environment = [
+      "HOME": directory.path, "AWS_EC2_METADATA_DISABLED": "true", "TZ": "UTC",
+      "AWS_CONFIG_FILE": directory.path + "/.aws/config",
+      "AWS_SHARED_CREDENTIALS_FILE": directory.path + "/.aws/credentials",
+    ]
+    func cinch(_ arguments: [String]) async throws -> CinchProcess.Result {
+      try await CinchProcess.run(arguments, in: directory, environment: environment)
+    }
+    let aws = [
+      "--store", "aws://", "--profile", "deploy", "--endpoint-url", endpoint.absoluteString,
+    ]
+    let put = try await cinch(
+      ["ssm", "put-parameter", "--name", "/flags/a", "--value", "v", "--type", "String"] + aws)
+    #expect(put.status == 0, "\(put.stderr)")
+    let lock = try await cinch(["lock", "t.yaml"] + aws)
+    #expect(lock.status == 0, "\(lock.stderr)")
+    let locked = try String(
+      contentsOf: directory.appendingPathComponent("cinch.lock"), encoding: .utf8)
+    #expect(locked.contains("arn:aws:ssm:ap-south-2:123456789012:parameter/flags/a"), "\(locked)")
+    for command in [["check", "t.yaml"], ["outdated"], ["plan"]] {
+      let result = try await cinch(command + aws)
+      #expect(result.status == 0, "\(command): \(result.stderr)")
+    }
+    let render = try await cinch(["render", "t.yaml", "-o", "out"] + aws)
+    #expect(render.status == 0, "\(render.stderr)")
+    // `policy --profile` is the policy's profile: the AWS one comes from AWS_PROFILE there.
+    let policy = try await CinchProcess.run(
+      [
+        "policy", "t.yaml", "--account-id", "123456789012", "--region", "ap-south-2", "--store",
+        "aws://", "--endpoint-url", endpoint.absoluteString,
+      ], in: directory, environment: environment.merging(["AWS_PROFILE": "deploy"]) { $1 })
+    #expect(policy.status == 0, "\(policy.stderr)")
+    // Without the flag the endpoint is AWS's own: nothing in the environment names moto.
+    let unflagged = try await cinch(
+      ["check", "t.yaml", "--store", "aws://", "--profile", "nobody"])
+    #expect(unflagged.status != 0)
+
+    #expect(try await cinch(["init"]).status == 0)
+    for command in [
+      ["check", "t.yaml"], ["lock", "t.yaml"], ["render", "t.yaml", "-o", "out2"],
+      ["plan"], ["outdated"],
+      ["policy", "t.yaml", "--account-id", "123456789012", "--region", "us-east-1"],
+    ] {
+      let refused = try await cinch(command + ["--endpoint-url", endpoint.absoluteString])
+      #expect(refused.status == 2, "\(command)")
+      #expect(
+        refused.stderr.contains(
+          "--endpoint-url applies to an aws:// store, and this command uses the embedded store "
+            + "'.cinch/store.db'"), "\(command): \(refused.stderr)")
+    }
+    // Also where no store would be read: a check meant for an endpoint must not pass offline.
+    let offline = try await cinch(
+      ["check", "t.yaml", "--offline", "--endpoint-url", endpoint.absoluteString])
+    #expect(offline.status == 2)
+    let profile = try await cinch(["check", "t.yaml", "--profile", "deploy"])
+    #expect(profile.status == 2)
+    #expect(profile.stderr.contains("--profile applies to an aws:// store"), "\(profile.stderr)")
+  }
+
   @Test func configurationProblemsExitLikeTheAWSCLI() async throws {
     let endpoint = try await MotoServer.shared.start()
     let home = try CinchProcess.temporaryDirectory()
