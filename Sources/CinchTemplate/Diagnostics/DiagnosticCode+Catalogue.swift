@@ -90,7 +90,7 @@ extension DiagnosticCode {
     "`Fn::FindInMap` looks up a key its mapping does not have, and gives no `DefaultValue`.")
   public static let parameterConstraint = DiagnosticCode(
     "E1006", "parameter-constraint",
-    "A parameter value breaks the parameter's `AllowedValues`, `AllowedPattern`, length or value limits, or its type."
+    "A parameter value breaks the parameter's `AllowedValues`, `AllowedPattern`, length or value limits, or its type. An `AllowedPattern` cinch cannot read as a (Java) regular expression is a warning of the same code: the values are then not held to it."
   )
   public static let undeclaredParameter = DiagnosticCode(
     "W1007", "undeclared-parameter",

@@ -63,8 +63,62 @@ enum CIDR {
 /// the common subset is what Swift's `Regex` reads). Nil when the pattern does not compile.
 enum AllowedPattern {
   static func matches(_ pattern: String, _ value: String) -> Bool? {
-    guard let regex = try? Regex(pattern) else { return nil }
+    guard let regex = (try? Regex(pattern)) ?? (try? Regex(javaClassHyphens(pattern))) else {
+      return nil
+    }
     return (try? regex.wholeMatch(in: value)) != nil
+  }
+
+  /// `pattern` with each `-` beside another `-` inside a character class escaped. Java reads
+  /// `[--]` or `[.--a]` as hyphens (java.util.regex.Pattern has no `--` operator); Swift's
+  /// `Regex`, as ICU and UTS #18, reads `--` there as set subtraction and refuses the class
+  /// (AWS's own Managed AD template has `(?!.*[--]{2})`). Tried only when the pattern as
+  /// written does not compile, so a pattern both read alike is never changed.
+  static func javaClassHyphens(_ pattern: String) -> String {
+    let characters = Array(pattern)
+    var output = ""
+    var depth = 0
+    var quoted = false
+    var index = 0
+    while index < characters.count {
+      let character = characters[index]
+      let next = index + 1 < characters.count ? characters[index + 1] : nil
+      if quoted {
+        // `\Q…\E`: literal text up to `\E`.
+        if character == "\\", next == "E" { quoted = false }
+      } else if character == "\\" {
+        if next == "Q" { quoted = true }
+        output.append(character)
+        if let next { output.append(next) }
+        index += 2
+        continue
+      } else if character == "[" {
+        depth += 1
+        // A `]` or `^]` right after the opening bracket is a literal.
+        output.append(character)
+        index += 1
+        if index < characters.count, characters[index] == "^" {
+          output.append("^")
+          index += 1
+        }
+        if index < characters.count, characters[index] == "]" {
+          output.append("]")
+          index += 1
+        }
+        continue
+      } else if character == "]", depth > 0 {
+        depth -= 1
+      } else if character == "-", depth > 0,
+        next == "-" || (index > 0 && characters[index - 1] == "-")
+      {
+        output += "\\-"
+        index += 1
+        continue
+      }
+      output.append(character)
+      index += 1
+    }
+    return output
   }
 }
 
