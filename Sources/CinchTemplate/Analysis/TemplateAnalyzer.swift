@@ -193,11 +193,15 @@ public enum TemplateAnalyzer {
       let hints = dependencies.commandLineHints
       let names = dependencies.map(\.description).joined(separator: ", ")
       let site = reference.site
+      // Written with no closer, the reference is one only if the input's value closes it.
+      let closer =
+        site.reference.isClosedByInput
+        ? ", whose value must close it (no '\(site.reference.delimiter.close)' is written)" : ""
       if !hints.isEmpty {
         diagnostics.report(
           Diagnostic(
             .referenceNotEvaluated,
-            "reference '\(site.reference.text)' waits on \(names); set it with "
+            "reference '\(site.reference.text)' waits on \(names)\(closer); set it with "
               + hints.joined(separator: " "),
             file: site.file, range: site.range, path: site.path))
       }

@@ -166,7 +166,9 @@ extension DiagnosticCode {
     "E2010", "trailing-backslash",
     "A reference ends with a backslash; AWS documents that such references fail to resolve.")
   public static let unterminatedReference = DiagnosticCode(
-    "E2011", "unterminated-reference", "`{{resolve:` (or `<<resolve:`) is never closed.")
+    "E2011", "unterminated-reference",
+    "`{{resolve:` (or `<<resolve:`) is never closed; where an `Fn::Sub` variable or an `Fn::Join` piece known only after evaluation follows the opener (a pseudo-parameter aside), its value may write the `}}` (`!Sub '{{resolve:ssm:${N}'` with `N` = `/x}}`), and the evaluated text is judged instead (`W2015` while the parameter has no value)."
+  )
   public static let emptyVersion = DiagnosticCode(
     "E2012", "empty-version",
     "An `ssm`/`ssm-secure` reference ends with `:` and no version; CloudFormation reports 'Incorrect format'."

@@ -48,8 +48,13 @@ public struct Reference: Sendable, Hashable, CustomStringConvertible {
   /// `secretsmanager`: the version id; nil when absent.
   public var versionId: String?
   public var delimiter: Delimiter
-  /// The exact text of the reference in the value that holds it, delimiters included.
+  /// The exact text of the reference in the value that holds it, delimiters included (the
+  /// closing one only when written: see `isClosedByInput`).
   public var text: String
+  /// The text writes no closer after the opener: it ends with an `Fn::Sub` variable or an
+  /// `Fn::Join` piece whose value may close it (`{{resolve:ssm:${N}` with `N` = `/x}}`), so
+  /// only the evaluated text tells the reference, and nothing can be written into its closer.
+  public var isClosedByInput = false
 
   public init(
     kind: Kind, name: String, version: Int? = nil, secretString: String? = nil,

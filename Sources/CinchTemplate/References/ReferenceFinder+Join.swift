@@ -238,12 +238,19 @@ extension ReferenceWalker {
     // its variables and its shape: its string was scanned above).
     descend(value: nil, syntax: "0") { $0.scan(arguments[0], text: delimiter, mode: .plain) }
     // An opener a choosing piece leaves open is the join's to judge only when a later piece
-    // may close it; otherwise the piece's own walk reports it.
+    // may close it (holds a closer, or is known only after evaluation, whose value may bring
+    // one); otherwise the piece's own walk reports it.
     var closedLater = Set<Int>()
     for chunk in chunks {
       guard case .flattened(let piece) = chunk.kind else { continue }
       let rest = text[chunk.range.upperBound...]
-      if Self.holdsCloser(rest) { closedLater.insert(piece) }
+      if Self.holdsCloser(rest)
+        || opaque.contains(where: {
+          $0.span.lowerBound >= chunk.range.upperBound && ScanMachine.mayHoldCloser($0)
+        })
+      {
+        closedLater.insert(piece)
+      }
     }
     for (index, piece) in pieces.enumerated() where piece.scalar == nil {
       let continued = closedLater.contains(index)

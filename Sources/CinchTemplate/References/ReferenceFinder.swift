@@ -212,6 +212,16 @@ struct ReferenceWalker {
     var locator = ScalarLocator(node: node, text: text, in: document)
     let valuePath = TemplatePath(path)
     for found in result.references {
+      // Closed by the `!Sub` string after the variable this value stands for, not by its own
+      // variable: `{{resolve:ssm:/${Env}` in `Open` of `!Sub ['${Open}/db}}', …]`.
+      if let variable = openerClosedBySubVariable, found.reference.isClosedByInput {
+        let opener = found.span.lowerBound..<(found.span.lowerBound + "{{resolve:".utf8.count)
+        diagnostics.report(
+          Diagnostic(
+            .unterminatedReference, Self.closedBySubVariable(variable), file: file.path,
+            range: locator.range(opener), path: valuePath))
+        continue
+      }
       let context: ReferenceSite.Context =
         mode == .sub ? .sub(variables: found.placeholders.map(\.name)) : .literal
       var site = ReferenceSite(
@@ -226,16 +236,19 @@ struct ReferenceWalker {
     for issue in result.issues where continuedByJoin == 0 || issue.code != .unterminatedReference {
       var message = issue.message
       if let variable = openerClosedBySubVariable, issue.code == .unterminatedReference {
-        message =
-          "'{{resolve:' is closed only in the !Sub string, through variable '\(variable)': a "
-          + "reference assembled from a !Sub variable is not read (write it in the string, or "
-          + "assemble it with Fn::Join)"
+        message = Self.closedBySubVariable(variable)
       }
       diagnostics.report(
         Diagnostic(
           issue.code, message, file: file.path, range: locator.range(issue.span),
           path: valuePath))
     }
+  }
+
+  static func closedBySubVariable(_ variable: String) -> String {
+    "'{{resolve:' is closed only in the !Sub string, through variable '\(variable)': a "
+      + "reference assembled from a !Sub variable is not read (write it in the string, or "
+      + "assemble it with Fn::Join)"
   }
 
   /// The spans of `&{Identifier}` (and, outside an `Fn::Sub` string, `${Identifier}`) of the

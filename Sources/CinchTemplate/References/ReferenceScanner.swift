@@ -7,6 +7,12 @@
 /// `!Sub '{{resolve:secretsmanager:${DBCredential}}}'` right (the `}` of the placeholder is not
 /// half of the closer) and keeps `${AWS::Region}` from splitting a segment.
 ///
+/// An opener the text never closes is unterminated (E2011) unless a placeholder follows it
+/// (other than a pseudo-parameter's): the placeholder's value may bring the closer
+/// (`!Sub '{{resolve:ssm:${N}'` with `N` = `/x}}`, which CloudFormation resolves as
+/// `{{resolve:ssm:/x}}`), so the reference is read as ending with the last placeholder at its
+/// level (`Reference.isClosedByInput`), and the evaluated text judges it.
+///
 /// Grammar (DESIGN §4), with `<<` … `>>` accepted in place of `{{` … `}}`:
 ///
 ///     {{resolve:ssm:NAME[:VERSION]}}           NAME in a-zA-Z0-9_.-/   VERSION digits
@@ -167,6 +173,9 @@ struct ScanMachine {
   // Bounds on the work hostile text can cause (each filled on first use):
   /// Openers already known never to close (found open when an enclosing scan hit the end).
   private var unterminated: Set<Int> = []
+  /// Openers already known to close in the text only by a piece's value: where that piece
+  /// ends (found open when an enclosing scan hit the end).
+  private var closedByPiece: [Int: Int] = [:]
   /// The last search for the `}` that ends a placeholder: from `from`, found at `at` (or the
   /// end of the text when there is none). A later search starting between the two has the same
   /// answer, which keeps a run of `${` without `}` linear.
@@ -240,15 +249,18 @@ struct ScanMachine {
     guard let (delimiter, bodyStart, leadingSpaces, miscased) = opener(at: start) else {
       return nil
     }
-    let count = bytes.count
     guard !unterminated.contains(start) else {
       reportUnterminated(start, delimiter: delimiter, bodyStart: bodyStart)
       return bodyStart
     }
+    // An opener an enclosing walk found closed only by a piece: its walk ends there.
+    let limit = closedByPiece[start] ?? bytes.count
 
     // Walk to the closer, following nested openers so that the outer reference ends where it
-    // really ends, and skipping placeholders, whose braces and colons are not syntax.
-    var stack: [(delimiter: Reference.Delimiter, start: Int)] = [(delimiter, start)]
+    // really ends, and skipping placeholders, whose braces and colons are not syntax. Each
+    // open opener notes the end of the last placeholder met at its own level before anything
+    // opens inside it (`closable`): where a piece's value may close it when the text does not.
+    var stack: [OpenOpener] = [OpenOpener(delimiter: delimiter, start: start)]
     var open = (braces: delimiter == .braces ? 1 : 0, angles: delimiter == .angles ? 1 : 0)
     var colons: [Int] = []
     var placeholders: [ReferencePlaceholder] = []
@@ -256,15 +268,19 @@ struct ScanMachine {
     var nestedEnd = -1
     var closeAt = -1
     var index = bodyStart
-    scanning: while index < count {
+    scanning: while index < limit {
       // `placeholder(at:)` finds nothing unless a piece is opaque or the byte is a `$`.
       if !opaque.isEmpty || bytes[index] == Byte.dollar, let placeholder = placeholder(at: index) {
         if stack.count == 1 { placeholders.append(placeholder) }
+        let top = stack.count - 1
+        if !stack[top].enclosing, Self.mayHoldCloser(placeholder) {
+          stack[top].closable = placeholder.span.upperBound
+        }
         index = placeholder.span.upperBound
         continue
       }
       let byte = bytes[index]
-      if index + 1 < count, bytes[index + 1] == byte {
+      if index + 1 < limit, bytes[index + 1] == byte {
         if byte == Byte.closeBrace || byte == Byte.greater {
           let closer: Reference.Delimiter = byte == Byte.closeBrace ? .braces : .angles
           if (closer == .braces ? open.braces : open.angles) > 0,
@@ -283,7 +299,8 @@ struct ScanMachine {
             continue
           }
         } else if let inner = opener(at: index) {
-          stack.append((inner.delimiter, index))
+          stack[stack.count - 1].enclosing = true
+          stack.append(OpenOpener(delimiter: inner.delimiter, start: index))
           if inner.delimiter == .braces { open.braces += 1 } else { open.angles += 1 }
           if stack.count == 2, nestedStart < 0 { nestedStart = index }
           index = inner.body
@@ -294,22 +311,46 @@ struct ScanMachine {
       index += 1
     }
 
-    guard closeAt >= 0 else {
-      // Every opener still open here never closes either: its own walk would meet the same
-      // closers. Remember them so that none is walked again.
-      for entry in stack.dropFirst() { unterminated.insert(entry.start) }
-      reportUnterminated(start, delimiter: delimiter, bodyStart: bodyStart)
-      return bodyStart
+    // Written closed, or closed (perhaps) by the value of the last piece known only after
+    // evaluation that follows the opener: `{{resolve:ssm:${N}` with `N` = `/x}}` is
+    // `{{resolve:ssm:/x}}` once evaluated, which CloudFormation resolves. The text after that
+    // piece is then outside the reference, and the evaluated text judges it.
+    var closedByInput = false
+    if closeAt < 0 {
+      // Every opener still open here never closes in the text either: its own walk would meet
+      // the same closers, and the same pieces. Remember them so that none is walked again
+      // (one a piece may close, only as far as that piece).
+      for entry in stack.dropFirst() {
+        if entry.closable >= 0 {
+          closedByPiece[entry.start] = entry.closable
+        } else {
+          unterminated.insert(entry.start)
+        }
+      }
+      guard stack[0].closable >= 0 else {
+        reportUnterminated(start, delimiter: delimiter, bodyStart: bodyStart)
+        return bodyStart
+      }
+      closeAt = stack[0].closable
+      closedByInput = true
+      // Nothing opened inside before that piece (it would have stopped the noting): the colons
+      // and placeholders past it belong to the text after the reference.
+      colons.removeAll { $0 >= closeAt }
+      placeholders.removeAll { $0.span.lowerBound >= closeAt }
+      nestedStart = -1
     }
-    let end = closeAt + 2
+    let end = closedByInput ? closeAt : closeAt + 2
     let whole = start..<end
-    let spaced = leadingSpaces || (closeAt > bodyStart && isBlank(bytes[closeAt - 1]))
+    let spaced =
+      leadingSpaces
+      || (!closedByInput && closeAt > bodyStart && isBlank(bytes[closeAt - 1]))
     if spaced {
       let body = trimmedText(bodyStart..<closeAt)
+      let close = closedByInput ? "" : delimiter.close
       report(
         .spacesInReference,
         "spaces inside '\(delimiter.open) … \(delimiter.close)': CloudFormation leaves this text "
-          + "unresolved; write '\(delimiter.open)resolve:\(body)\(delimiter.close)'",
+          + "unresolved; write '\(delimiter.open)resolve:\(body)\(close)'",
         span: whole, reference: whole)
       return end
     }
@@ -342,9 +383,32 @@ struct ScanMachine {
     segments.append(segmentStart..<closeAt)
     var parsed = ParsedBody(
       whole: whole, bodyStart: bodyStart, closeAt: closeAt, delimiter: delimiter,
-      segments: segments, colons: colons, placeholders: placeholders)
+      segments: segments, colons: colons, placeholders: placeholders,
+      closedByInput: closedByInput)
     validate(&parsed)
     return end
+  }
+
+  /// Whether a placeholder's value may hold a closer: any but a pseudo-parameter's (a region,
+  /// an account, a partition, a stack's name or id, a URL suffix), which never holds a brace.
+  static func mayHoldCloser(_ placeholder: ReferencePlaceholder) -> Bool {
+    !placeholder.name.hasPrefix("AWS::")
+  }
+
+  /// An opener the walk to its closer has met and not yet seen closed.
+  private struct OpenOpener {
+    let delimiter: Reference.Delimiter
+    let start: Int
+    /// Where the last placeholder met at this opener's level ends (-1 before any).
+    var closable = -1
+    /// Whether another opener has opened inside it: the placeholders after that are not
+    /// where this one may close.
+    var enclosing = false
+
+    init(delimiter: Reference.Delimiter, start: Int) {
+      self.delimiter = delimiter
+      self.start = start
+    }
   }
 
   private mutating func reportUnterminated(
@@ -406,6 +470,9 @@ struct ScanMachine {
     /// `colons[i]` separates `segments[i]` and `segments[i + 1]`.
     let colons: [Int]
     let placeholders: [ReferencePlaceholder]
+    /// The text writes no closer: the reference ends with a placeholder whose value may
+    /// close it (`closeAt` is where that placeholder ends).
+    var closedByInput = false
   }
 
   private mutating func validate(_ body: inout ParsedBody) {
@@ -671,6 +738,8 @@ struct ScanMachine {
   // MARK: Output
 
   private mutating func emit(_ reference: Reference, _ body: ParsedBody) {
+    var reference = reference
+    reference.isClosedByInput = body.closedByInput
     result.references.append(
       ScannedReference(reference: reference, span: body.whole, placeholders: body.placeholders))
   }

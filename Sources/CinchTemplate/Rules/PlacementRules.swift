@@ -344,7 +344,9 @@ struct PlacementChecker {
   /// `{{resolve:ssm:/a/b}}` → `{{resolve:ssm:/a/b:VERSION}}`, for a message.
   static func withVersion(_ reference: Reference) -> String {
     let close = reference.delimiter.close
-    guard reference.text.hasSuffix(close) else { return reference.text }
+    guard !reference.isClosedByInput, reference.text.hasSuffix(close) else {
+      return reference.text
+    }
     return String(reference.text.dropLast(close.count)) + ":VERSION" + close
   }
 

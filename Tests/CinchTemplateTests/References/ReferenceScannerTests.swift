@@ -152,16 +152,83 @@ import Testing
     #expect(ReferenceScanner.scan("resolve:ssm:/golden/ami:prod", mode: .sub).isEmpty)
   }
 
-  @Test func opaqueSpansReadLikePlaceholders() {
-    var bytes = Array("{{resolve:secretsmanager:${X}:SecretString:password}}".utf8)
-    let scan = bytes.withUnsafeMutableBufferPointer { buffer in
+  /// `text` scanned as the finder scans a `Fn::Join`'s text, with one opaque piece.
+  private static func scan(_ text: String, opaque name: String, at span: Range<Int>)
+    -> ReferenceScan
+  {
+    var bytes = Array(text.utf8)
+    return bytes.withUnsafeMutableBufferPointer { buffer in
       ReferenceScanner.scan(
         bytes: UnsafeBufferPointer(buffer), mode: .plain,
-        opaque: [ReferencePlaceholder(name: "X", span: 25..<29)])
+        opaque: [ReferencePlaceholder(name: name, span: span)])
     }
+  }
+
+  @Test func opaqueSpansReadLikePlaceholders() {
+    let scan = Self.scan(
+      "{{resolve:secretsmanager:${X}:SecretString:password}}", opaque: "X", at: 25..<29)
     #expect(scan.issues.isEmpty)
     #expect(scan.references.first?.reference.name == "${X}")
     #expect(scan.references.first?.placeholders.map(\.name) == ["X"])
+  }
+
+  /// An opener the written text never closes, followed by a piece known only after evaluation
+  /// (an `Fn::Sub` variable, an `Fn::Join` piece): that piece's value may close it (`${N}` =
+  /// `/x}}` makes `{{resolve:ssm:/x}}`, which CloudFormation resolves), so it is read as a
+  /// reference ending with the last such piece, and the evaluated text judges it. Text after
+  /// that piece is outside it. With no such piece after it, an opener is never closed (E2011).
+  @Test func anOpenerAPieceMayCloseIsReadAsAReference() throws {
+    let sub = ReferenceScanner.scan("{{resolve:ssm:${N}", mode: .sub)
+    #expect(sub.issues.isEmpty)
+    let found = try #require(sub.references.first)
+    #expect(found.reference.text == "{{resolve:ssm:${N}")
+    #expect(found.reference.name == "${N}")
+    #expect(found.reference.isClosedByInput)
+    #expect(found.span == 0..<18)
+    #expect(found.placeholders.map(\.name) == ["N"])
+
+    let after = ReferenceScanner.scan(
+      "{{resolve:secretsmanager:${Id}:SecretString:${Key} then {{resolve:ssm:/b}}", mode: .sub)
+    #expect(after.issues.isEmpty)
+    #expect(
+      after.references.map(\.reference.text) == [
+        "{{resolve:secretsmanager:${Id}:SecretString:${Key}", "{{resolve:ssm:/b}}",
+      ])
+    #expect(after.references.map(\.reference.isClosedByInput) == [true, false])
+    #expect(after.references.first?.reference.jsonKey == "${Key}")
+
+    let joined = Self.scan("{{resolve:ssm:${N}", opaque: "N", at: 14..<18)
+    #expect(joined.issues.isEmpty)
+    #expect(joined.references.map(\.reference.isClosedByInput) == [true])
+
+    // What is written before the piece is the reference's own, and judged as written.
+    #expect(
+      ReferenceScanner.scan("{{resolve:sssm:${N}", mode: .sub).issues.map(\.code) == [
+        .unknownService
+      ])
+    #expect(
+      ReferenceScanner.scan("{{resolve:ssm:/a b${N}", mode: .sub).issues.map(\.code) == [
+        .invalidName
+      ])
+    // Written closed: not closed by an input.
+    #expect(
+      ReferenceScanner.scan("{{resolve:ssm:${N}}}", mode: .sub).references.map(
+        \.reference.isClosedByInput) == [false])
+  }
+
+  @Test(arguments: [
+    ("{{resolve:ssm:/x", ReferenceScanner.Mode.sub),
+    // Outside `Fn::Sub`, `${N}` is text.
+    ("{{resolve:ssm:${N}", .plain),
+    // The piece comes before the opener.
+    ("${N}{{resolve:ssm:/x", .sub),
+    // A pseudo-parameter's value holds no brace.
+    ("{{resolve:ssm:/app/${AWS::Region}/db", .sub),
+  ])
+  func anOpenerNothingAfterItMayCloseIsNeverClosed(_ text: String, _ mode: ReferenceScanner.Mode) {
+    let scan = ReferenceScanner.scan(text, mode: mode)
+    #expect(scan.references.isEmpty)
+    #expect(scan.issues.map(\.code) == [.unterminatedReference])
   }
 
   /// Hostile shapes that would make a naive scanner quadratic: each must finish (no timing
@@ -179,6 +246,12 @@ import Testing
     let dollars = "{{resolve:ssm:" + String(repeating: "${", count: count * 5)
     #expect(
       ReferenceScanner.scan(dollars, mode: .sub).issues.map(\.code) == [.unterminatedReference])
+
+    // Each opener closed only by the variable after it, none by the text.
+    let variables = String(repeating: "{{resolve:ssm:${a}", count: count)
+    #expect(ReferenceScanner.scan(variables, mode: .sub).references.count == count)
+    let nested = String(repeating: "{{resolve:", count: count) + "ssm:${a}"
+    #expect(ReferenceScanner.scan(nested, mode: .sub).issues.count == count - 1)
 
     let mixed = "{{resolve:" + String(repeating: "<<resolve:{{resolve:x}}", count: count)
     #expect(!ReferenceScanner.scan(mixed).isEmpty)

@@ -20,6 +20,7 @@ enum ScanRendering {
       }
       if let value = reference.versionId { output += "  versionId: \(NodeDump.quoted(value))\n" }
       output += "  delimiter: \(reference.delimiter.rawValue)\n"
+      if reference.isClosedByInput { output += "  closed by input\n" }
       for placeholder in found.placeholders {
         output +=
           "  placeholder: \(NodeDump.quoted(placeholder.name)) \(describe(placeholder.span))\n"

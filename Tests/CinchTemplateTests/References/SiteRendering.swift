@@ -19,6 +19,7 @@ enum SiteRendering {
       }
       if let value = reference.versionId { fields.append("versionId=\(NodeDump.quoted(value))") }
       fields.append(reference.delimiter.rawValue)
+      if reference.isClosedByInput { fields.append("closed-by-input") }
       output += "site \(fields.joined(separator: " "))\n"
       output += "  at \(site.range.start)-\(site.range.end) @\(site.path)\n"
       output += "  syntax \(site.syntaxPath)\n"
