@@ -17,7 +17,9 @@ import CinchTemplate
 /// the evaluated reference's last segment; one the input already pins stays as written, and one
 /// whose version stage the input gives is not rendered (its stage cannot be removed). The same
 /// holds where an input writes a segment after the name without adding one
-/// (`{{resolve:ssm:/a/b:${Version}}}`): the input's version stays.
+/// (`{{resolve:ssm:/a/b:${Version}}}`), and where an input writes the closer itself
+/// (`{{resolve:ssm:${Name}` with `Name=/a/b}}`): the input's version stays, and a reference the
+/// input does not pin is not rendered.
 enum ReferencePinner {
   /// Why a pin cannot be written; the message names the reference, never a value.
   struct Failure: Error {
@@ -29,6 +31,9 @@ enum ReferencePinner {
   static func pinnedText(
     _ reference: Reference, pin: PinnedReference, reads: Reference? = nil, isCloudFormation: Bool
   ) -> Result<String, Failure> {
+    if reference.isClosedByInput {
+      return pinnedInInput(reference, reads: reads, pin)
+    }
     // CloudFormation understands only `{{…}}`; any other file keeps its own delimiter.
     let delimiter: Reference.Delimiter = isCloudFormation ? .braces : reference.delimiter
     // A reference read as written (every literal one) has nothing an input added: only a
@@ -131,6 +136,28 @@ enum ReferencePinner {
     default:
       // A pin of the wrong kind: said as for any reference.
       return pinnedText(reference, pin: pin, isCloudFormation: isCloudFormation)
+    }
+  }
+
+  /// A reference whose closer an input writes (`!Sub '{{resolve:ssm:${N}'` with `N` =
+  /// `/x}}`): the version would go into that input's value, before its closer, so it is left
+  /// as written when the input already names the pinned version, and not rendered otherwise.
+  private static func pinnedInInput(
+    _ reference: Reference, reads: Reference?, _ pin: PinnedReference
+  ) -> Result<String, Failure> {
+    switch pin {
+    case .version(let version) where reads?.version == version:
+      return .success(reference.text)
+    case .versionId(let id) where reads?.versionId == id:
+      return .success(reference.text)
+    default:
+      return .failure(
+        Failure(
+          kind: .notPinnable,
+          reason:
+            "reference '\(reference.text)' is closed by an input ('\(reference.delimiter.close)' "
+            + "is not written), so its version would go into a value known only after "
+            + "evaluation; pin it where the input is given, or in the lock only"))
     }
   }
 

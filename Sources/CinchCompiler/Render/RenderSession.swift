@@ -143,6 +143,15 @@ struct RenderSession {
           text: String(decoding: pinnedBytes[diff.new], as: UTF8.self), site: index)
       }
     case .value(let value):
+      // The value would replace the written text only, and the input that closes the
+      // reference may bring text after its closer too.
+      guard !reference.isClosedByInput else {
+        report(
+          index, .notWritable,
+          "reference '\(reference.text)' is closed by an input ('\(reference.delimiter.close)' "
+            + "is not written); its value cannot replace it")
+        return
+      }
       var written = value
       // Only a `$` or a brace can make or break a `${…}`.
       if case .sub = site.context,

@@ -119,6 +119,33 @@ import Testing
     #expect(built.output.contains("j: !Join ['', ['{{resolve:secretsmanager:', !Ref Sec, '}}']]"))
   }
 
+  /// `j` and `k`: a reference whose closer parameter `Name`, of default `value`, writes.
+  static func closedByParameter(_ value: String) async throws -> Built {
+    try await build(
+      template(
+        "  Name: {Type: String, Default: '\(value)'}",
+        "        j: !Join ['', ['{{resolve:ssm:', !Ref Name]]\n"
+          + "        k: !Sub '{{resolve:ssm:${Name}'"))
+  }
+
+  /// A parameter that writes the reference's closer (`Name=/app/plain}}`): the version would
+  /// go into its value, so the site is not rendered (E5002), as where a `Fn::Join` piece known
+  /// only after evaluation would take it; unless the value names the pinned version already.
+  @Test(arguments: [("/app/plain}}", 2), ("/app/plain:1}}", 1)])
+  func aReferenceAParameterClosesIsLeftAsWritten(_ value: String, _ version: Int) async throws {
+    let built = try await Self.closedByParameter(value)
+    #expect(built.lock.entries.map(\.pin.version) == [version])
+    let reason =
+      "reference '{{resolve:ssm:${Name}' is closed by an input ('}}' is not written), so its "
+      + "version would go into a value known only after evaluation; pin it where the input is "
+      + "given, or in the lock only"
+    #expect(
+      built.diagnostics.items.filter { $0.severity == .error }.map(\.message)
+        == (value.hasSuffix(":1}}") ? [] : [reason, reason]))
+    #expect(built.output.contains("j: !Join ['', ['{{resolve:ssm:', !Ref Name]]"))
+    #expect(built.output.contains("k: !Sub '{{resolve:ssm:${Name}'"))
+  }
+
   @Test func aVariableInsideOneSegmentStillPinsAsBefore() async throws {
     let built = try await Self.build(
       Self.template(

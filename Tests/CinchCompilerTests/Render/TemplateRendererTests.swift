@@ -199,6 +199,19 @@ import Testing
     )
   }
 
+  /// A reference whose closer an input writes: the input may bring text after the closer,
+  /// which a value written over the reference's text would drop.
+  @Test func aReferenceAnInputClosesIsNotInlined() {
+    let input = "k: !Sub '{{resolve:ssm:${N}'\nj: !Join ['', ['{{resolve:ssm:', !Ref N]]\n"
+    let (output, rendered) = Self.render(input, [.value("v"), .value("w")])
+    #expect(output == input)
+    #expect(rendered.issues.map(\.kind) == [.notWritable, .notWritable])
+    #expect(
+      rendered.issues.first?.reason
+        == "reference '{{resolve:ssm:${N}' is closed by an input ('}}' is not written); its "
+        + "value cannot replace it")
+  }
+
   // MARK: Fn::Join
 
   /// A piece that an alias repeats has its anchor's bytes, at another place of the file: the
