@@ -17,6 +17,9 @@ struct RenderSession {
   /// The group of each inlined `Fn::Join`, by the bytes it replaces: an alias of the whole
   /// join asks for the same change.
   private var joinGroups: [Range<Int>: Int] = [:]
+  /// The nodes each inlined `Fn::Join` group writes over, and the pieces that ask for it, by
+  /// group number: an alias may repeat one of them elsewhere.
+  private var joinGroupPieces: [Int: JoinPieceAliasFinder.Check] = [:]
 
   /// Sites at one place of the file and one place of the template; an alias repeats the
   /// place of the file at another place of the template.
@@ -78,6 +81,7 @@ struct RenderSession {
       joinRanges: Set(joinSites.map { substitutions[$0].site.range.bytes }))
     for index in scalarSites { planScalar(index, targets: targets) }
     for index in joinSites { planJoin(index, targets: targets) }
+    refusePiecesReadElsewhere(root)
     leaveRefusedAliasesAsWritten()
     renderPlans()
     return finish()
@@ -266,7 +270,9 @@ struct RenderSession {
           let node = join.pieces[edit.piece]
           let number = planNumber(
             for: ScalarTarget(node: node, flow: join.flow), start: node.range.start.offset)
-          staged.append((number, ValueEdit(span: edit.span, text: edit.text, site: index)))
+          var change = ValueEdit(span: edit.span, text: edit.text, site: index)
+          change.joinPieces = [JoinPiecePlace(join: join.node.range.bytes, piece: edit.piece)]
+          staged.append((number, change))
         }
         var trial = staged.map { plans[$0.number] }
         for (position, item) in staged.enumerated()
@@ -313,12 +319,119 @@ struct RenderSession {
             text, style: firstNode.style, at: range.lowerBound, replacing: range,
             flow: join.flow, whole: text == value, blockIndent: nil)
         }
+        let places = (first...last).map { JoinPiecePlace(join: join.node.range.bytes, piece: $0) }
         if let number = joinGroups[range], groups[number].edits.first?.bytes == bytes {
           groups[number].sites.append(index)
+          joinGroupPieces[number]?.places.formUnion(places)
           return
         }
         joinGroups[range] = groups.count
+        joinGroupPieces[groups.count] = JoinPieceAliasFinder.Check(
+          nodes: join.pieces[first...last].flatMap { Self.nodes(in: $0, within: range) },
+          places: Set(places))
         groups.append(EditGroup(edits: [ByteEdit(range: range, bytes: bytes)], sites: [index]))
+      }
+    }
+  }
+
+  /// `node` and every node it holds whose bytes lie in `range` (an alias inside it has its
+  /// anchor's bytes, elsewhere, which writing over `range` leaves as they are).
+  private static func nodes(in node: Node, within range: Range<Int>) -> [Node] {
+    var found: [Node] = []
+    var pending = [node]
+    while let next = pending.popLast() {
+      guard range.lowerBound <= next.range.bytes.lowerBound,
+        next.range.bytes.upperBound <= range.upperBound
+      else { continue }
+      found.append(next)
+      switch next.value {
+      case .scalar: break
+      case .sequence(let items): pending += items
+      case .mapping(let entries): pending += entries.flatMap { [$0.key, $0.value] }
+      case .intrinsic(let intrinsic): pending.append(intrinsic.argument)
+      }
+    }
+    return found
+  }
+
+  /// A change written into a `Fn::Join` piece is read wherever an alias repeats the piece (or a
+  /// node in it), and an inlined join drops the anchors among its pieces. Unless every such
+  /// place is a piece that asks for the same change, the references are refused and every
+  /// piece left as written.
+  private mutating func refusePiecesReadElsewhere(_ root: Node) {
+    // Without an anchor (`&name`) there is no alias. JSON has neither.
+    guard document.format == .yaml, file.bytes.contains(UInt8(ascii: "&")) else { return }
+    var checks: [JoinPieceAliasFinder.Check] = []
+    var owners: [[Int]] = []
+    for plan in plans {
+      for edit in plan.edits where !edit.joinPieces.isEmpty {
+        checks.append(
+          JoinPieceAliasFinder.Check(nodes: [plan.node], places: Set(edit.joinPieces)))
+        owners.append(edit.sites)
+      }
+    }
+    for (number, check) in joinGroupPieces.sorted(by: { $0.key < $1.key }) {
+      checks.append(check)
+      owners.append(groups[number].sites)
+    }
+    guard !checks.isEmpty else { return }
+    let found = JoinPieceAliasFinder.find(checks, in: root)
+    guard !found.isEmpty else { return }
+    var refused: Set<Int> = []
+    var places: Set<Place> = []
+    for (check, path) in found.sorted(by: { $0.key < $1.key }) {
+      for index in owners[check] where refused.insert(index).inserted {
+        let site = substitutions[index].site
+        guard places.insert(Place(site)).inserted else {
+          report(index, .aliasRepeat, Self.aliasRepeat(site.reference))
+          continue
+        }
+        let (kind, change) =
+          if case .pin = substitutions[index].replacement {
+            (RenderIssue.Kind.notPinnable, "pin")
+          } else {
+            (RenderIssue.Kind.notWritable, "value")
+          }
+        report(
+          index, kind,
+          "reference '\(site.reference.text)' is assembled by 'Fn::Join' from a piece that an "
+            + "alias repeats at '\(path)', outside this reference, where its \(change) would "
+            + "change the piece too; write the piece out at each place to render it")
+      }
+    }
+    leaveAsWritten(refused, places: places)
+  }
+
+  /// Takes out every change that serves a site of `refused`, then the changes of the other
+  /// sites those served (a change shared by two references is made for both or neither), and
+  /// so on. `places`: those of the sites already reported.
+  private mutating func leaveAsWritten(_ refused: Set<Int>, places: Set<Place>) {
+    var refused = refused
+    var places = places
+    var pending = true
+    while pending {
+      var sharers: [Int] = []
+      for number in plans.indices {
+        let dropped = plans[number].removeEdits { !refused.isDisjoint(with: $0.sites) }
+        sharers += dropped.flatMap(\.sites)
+      }
+      for number in groups.indices
+      where !groups[number].edits.isEmpty && !refused.isDisjoint(with: groups[number].sites) {
+        groups[number].edits = []
+        sharers += groups[number].sites
+      }
+      pending = false
+      for index in sharers where refused.insert(index).inserted {
+        pending = true
+        let site = substitutions[index].site
+        guard places.insert(Place(site)).inserted else {
+          report(index, .aliasRepeat, Self.aliasRepeat(site.reference))
+          continue
+        }
+        report(
+          index, .conflict,
+          "reference '\(site.reference.text)' shares a changed piece of 'Fn::Join' with a "
+            + "reference that cannot be rendered, so it is left as written")
       }
     }
   }
@@ -340,10 +453,7 @@ struct RenderSession {
         }
       }
       for index in dropped.flatMap(\.sites) {
-        report(
-          index, .aliasRepeat,
-          "an alias repeats '\(substitutions[index].site.reference.text)' where it cannot be "
-            + "rendered, so it is left as written here too")
+        report(index, .aliasRepeat, Self.aliasRepeat(substitutions[index].site.reference))
       }
     }
   }
@@ -357,6 +467,11 @@ struct RenderSession {
       bytes = site.range.bytes
       text = site.reference.text
     }
+  }
+
+  private static func aliasRepeat(_ reference: Reference) -> String {
+    "an alias repeats '\(reference.text)' where it cannot be rendered, so it is left as written "
+      + "here too"
   }
 
   private static func conflict(_ reference: Reference) -> String {

@@ -8,6 +8,9 @@ struct ValueEdit {
   var site: Int
   /// Further substitutions that ask for the same change (an alias repeats its anchor's text).
   var repeats: [Int] = []
+  /// The `Fn::Join` pieces the change is asked for in, when the scalar is a piece that only
+  /// with the others holds the reference (an alias may repeat it where it holds none).
+  var joinPieces: [JoinPiecePlace] = []
 
   init(span: Range<Int>, text: String, site: Int) {
     self.span = span
@@ -209,6 +212,7 @@ struct ScalarPlan {
       if existing.span == edit.span {
         guard existing.text == edit.text else { return .conflict }
         edits[index].repeats.append(edit.site)
+        edits[index].joinPieces += edit.joinPieces
         return .merged
       }
       if existing.span.overlaps(edit.span) { return .conflict }

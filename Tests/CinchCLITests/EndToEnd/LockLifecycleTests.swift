@@ -816,4 +816,40 @@ import _CinchTestSupport
         "[!Select [0, ['{{resolve:ssm:/myapp/']], !Join ['', [!Ref Env, '/db']], '-host:1}}']"),
       "\(choices.stdout)")
   }
+
+  /// A piece of a `Fn::Join` that an alias repeats in a plain property: pinning or inlining it
+  /// would change that property too once `aws cloudformation package` expands the alias (and
+  /// inlining would drop the anchor). Either mode says so and writes nothing.
+  @Test func aJoinPieceThatAnAliasRepeatsIsNotRendered() async throws {
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await seed()
+    let template = """
+      AWSTemplateFormatVersion: '2010-09-09'
+      Parameters:
+        Env: {Type: String, Default: prod}
+      Resources:
+        Host:
+          Type: AWS::SSM::Parameter
+          Properties:
+            Type: String
+            Value: !Join ["", ["{{resolve:ssm:/myapp/", !Ref Env, &e "/db-host}}"]]
+            Description: *e
+      """
+    try Data(template.utf8).write(to: directory.appendingPathComponent("templates/alias.yaml"))
+    #expect(try await cinch("lock", "templates/alias.yaml").status == 0)
+    for mode in ["pin", "inline"] {
+      let render = try await cinch(
+        "render", "templates/alias.yaml", "--mode", mode, "-o", "out-\(mode)")
+      #expect(render.status == 1, "\(render.stdout)\(render.stderr)")
+      #expect(render.stderr.contains("nothing written"))
+      #expect(
+        render.stdout.contains(
+          "alias.yaml:9:14: error[E5002]: reference '{{resolve:ssm:/myapp/${Env}/db-host}}' is "
+            + "assembled by 'Fn::Join' from a piece that an alias repeats at "
+            + "'Resources/Host/Properties/Description', outside this reference"),
+        "\(render.stdout)")
+      let output = directory.appendingPathComponent("out-\(mode)").path
+      #expect(!FileManager.default.fileExists(atPath: output))
+    }
+  }
 }

@@ -173,4 +173,74 @@ import Testing
     #expect(diagnostics.items.filter { $0.severity == .error }.isEmpty)
     #expect(output.contains("&s \"{{resolve:ssm:/app/v:1}}\""))
   }
+
+  // MARK: Fn::Join pieces an alias repeats
+
+  static let anchoredCloser = """
+    Parameters: {P: {Type: String, Default: x}}
+    Resources:
+      R:
+        Type: AWS::SSM::Parameter
+        Properties:
+          Type: String
+          Value: !Join ["", ["{{resolve:ssm:/p/", !Ref P, &e "}}"]]
+          Name: *e
+    """
+
+  /// `aws cloudformation package` and SAM expand `*e` to what the anchor's piece holds: a pin
+  /// or a value written there would reach `Name` too ('}}' becoming ':1}}'), and an inlined
+  /// join would drop the anchor. Refused, naming where the alias reads it, and left as written.
+  @Test(arguments: ArtifactBuilder.Mode.allCases)
+  func aJoinPieceThatAnAliasRepeatsOutsideTheReferenceIsRefused(_ mode: ArtifactBuilder.Mode)
+    async throws
+  {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/p/x", "value-x")
+    let (output, _, diagnostics) = try await fixture.lockAndRender(
+      Self.anchoredCloser, mode: mode, values: ["/p/x": "value-x"])
+    let refused = diagnostics.items.filter { $0.code == .notRendered }
+    #expect(refused.map(\.path) == [["Resources", "R", "Properties", "Value"]])
+    let change = mode == .pin ? "its pin" : "its value"
+    #expect(
+      refused.map(\.message) == [
+        "reference '{{resolve:ssm:/p/${P}}}' is assembled by 'Fn::Join' from a piece that an "
+          + "alias repeats at 'Resources/R/Properties/Name', outside this reference, where "
+          + "\(change) would change the piece too; write the piece out at each place to render it"
+      ])
+    #expect(output == Self.anchoredCloser)
+  }
+
+  static let sharedCloser = """
+    Parameters: {P: {Type: String, Default: x}}
+    Resources:
+      A:
+        Type: AWS::SSM::Parameter
+        Properties: {Type: String, Value: !Join ["", ["{{resolve:ssm:/p/", !Ref P, &e "}}"]]}
+      B:
+        Type: AWS::SSM::Parameter
+        Properties: {Type: String, Value: !Join ["", ["{{resolve:ssm:/q/", !Ref P, *e]]}
+    """
+
+  /// Every use of the shared piece closes a reference that takes the same pin: written once.
+  @Test func aJoinPieceSharedByReferencesWithOnePinIsPinnedOnce() async throws {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/p/x", "value-p")
+    try await fixture.put("/q/x", "value-q")
+    let (output, _, diagnostics) = try await fixture.lockAndRender(Self.sharedCloser)
+    #expect(diagnostics.items.filter { $0.severity == .error }.isEmpty)
+    #expect(output.contains(#"["{{resolve:ssm:/p/", !Ref P, &e ":1}}"]"#))
+    #expect(output.contains(#"["{{resolve:ssm:/q/", !Ref P, *e]"#))
+  }
+
+  /// Two pins for one piece: neither reference is pinned, so neither reads the other's version.
+  @Test func aJoinPieceSharedByReferencesWithTwoPinsIsRefused() async throws {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/p/x", "value-p")
+    try await fixture.put("/q/x", "value-q")
+    try await fixture.put("/q/x", "value-q2")
+    let (output, _, diagnostics) = try await fixture.lockAndRender(Self.sharedCloser)
+    let refused = diagnostics.items.filter { $0.code == .notRendered }
+    #expect(refused.compactMap { $0.path?.components[1] } == ["A", "B"])
+    #expect(output == Self.sharedCloser)
+  }
 }

@@ -226,6 +226,151 @@ import Testing
     #expect(rendered.issues.map(\.kind) == [.notWritable])
   }
 
+  /// The text at an anchor is read at every alias of it (`aws cloudformation package` and SAM
+  /// expand them): a piece that a pin or a value changes must change nowhere but in the
+  /// references that ask for that change. Elsewhere (a plain property, another place in the
+  /// same join) the site is refused and every piece left as written; an inlined join would
+  /// also drop the anchor and leave the alias dangling.
+  @Test(arguments: [
+    (
+      "k: !Join ['', ['{{resolve:ssm:/', !Ref P, &e '}}']]\nn: *e\n", "n",
+      "{{resolve:ssm:/${P}}}"
+    ),
+    (
+      "c: &close '}}'\nk: !Join ['', ['{{resolve:ssm:/a', *close]]\n", "c",
+      "{{resolve:ssm:/a}}"
+    ),
+    (
+      "k: !Join ['', ['{{resolve:ssm:/', !Ref P, &e '}}', '-', *e]]\n", "k/Fn::Join/1/4",
+      "{{resolve:ssm:/${P}}}"
+    ),
+  ])
+  func pinRefusesAPieceThatAnAliasRepeatsOutsideTheReference(
+    _ input: String, _ alias: String, _ reference: String
+  ) {
+    let (output, rendered) = Self.render(input, [Self.pin(7)])
+    #expect(output == input)
+    #expect(rendered.issues.map(\.kind) == [.notPinnable])
+    #expect(
+      rendered.issues.map(\.reason) == [
+        "reference '\(reference)' is assembled by 'Fn::Join' from a piece that an alias repeats "
+          + "at '\(alias)', outside this reference, where its pin would change the piece too; "
+          + "write the piece out at each place to render it"
+      ])
+  }
+
+  /// Inlining writes the value over the pieces from the first to the last the reference
+  /// touches: an anchor among them that an alias repeats would be dropped (the closer) or
+  /// would take the value (the opener, whose anchor stays before the new text).
+  @Test(arguments: [
+    ("k: !Join ['', ['{{resolve:ssm:/', !Ref P, &e '}}']]\nn: *e\n", "n"),
+    ("k: !Join ['', [&o '{{resolve:ssm:/', !Ref P, '}}']]\nn: *o\n", "n"),
+    ("k: !Join ['', ['{{resolve:ssm:/', &r !Ref P, '}}']]\nn: *r\n", "n"),
+    ("k: !Join ['', ['{{resolve:ssm:/', !Ref &p P, '}}']]\nn: [*p]\n", "n/0"),
+  ])
+  func inlineRefusesPiecesThatAnAliasRepeatsOutsideTheReference(_ input: String, _ alias: String) {
+    let (output, rendered) = Self.render(input, [.value("v")])
+    #expect(output == input)
+    #expect(rendered.issues.map(\.kind) == [.notWritable])
+    #expect(
+      rendered.issues.map(\.reason) == [
+        "reference '{{resolve:ssm:/${P}}}' is assembled by 'Fn::Join' from a piece that an alias "
+          + "repeats at '\(alias)', outside this reference, where its value would change the "
+          + "piece too; write the piece out at each place to render it"
+      ])
+  }
+
+  /// Pinning leaves the opening piece as it is, so an alias of it reads the same.
+  @Test func pinLeavesAnAliasOfAnUnchangedPieceAlone() {
+    let input = "k: !Join ['', [&o '{{resolve:ssm:/', !Ref P, '}}']]\nn: *o\n"
+    let (output, rendered) = Self.render(input, [Self.pin(7)])
+    #expect(output == "k: !Join ['', [&o '{{resolve:ssm:/', !Ref P, ':7}}']]\nn: *o\n")
+    #expect(rendered.issues.isEmpty)
+  }
+
+  static let sharedCloser = """
+    a: !Join ['', ['{{resolve:ssm:/a/', !Ref P, &e '}}']]
+    b: !Join ['', ['{{resolve:ssm:/b/', !Ref P, *e]]
+
+    """
+
+  /// Two joins share the closing piece: when both take the same pin, the piece is pinned once
+  /// and serves both.
+  @Test func aSharedPieceTakesOnePinThatServesEveryJoin() {
+    let (output, rendered) = Self.render(Self.sharedCloser, [Self.pin(7), Self.pin(7)])
+    #expect(
+      output == """
+        a: !Join ['', ['{{resolve:ssm:/a/', !Ref P, &e ':7}}']]
+        b: !Join ['', ['{{resolve:ssm:/b/', !Ref P, *e]]
+
+        """)
+    #expect(rendered.issues.isEmpty)
+  }
+
+  /// Two pins for one piece: neither is written (the first would pin the second's reference
+  /// to its version).
+  @Test func aSharedPieceThatNeedsTwoPinsIsLeftAsWritten() {
+    let (output, rendered) = Self.render(Self.sharedCloser, [Self.pin(7), Self.pin(3)])
+    #expect(output == Self.sharedCloser)
+    #expect(rendered.issues.map(\.kind) == [.notPinnable, .conflict])
+    #expect(rendered.issues.first?.reason.contains("at 'b/Fn::Join/1/2'") == true)
+  }
+
+  /// A change shared by two joins is made for both or for neither: the first cannot pin its
+  /// closer, so the opener both change from `<<` to `{{` stays, and the second is left as
+  /// written too (its opener would read `<<` and its closer `:7>>`).
+  @Test func aJoinThatSharesAChangeWithARefusedOneIsLeftAsWritten() {
+    let input = """
+      a: !Join ['', [&o '<<resolve:ssm:/a/', !Ref P, &c '>>']]
+      b: !Join ['', [*o, !Ref Q, '>>']]
+      n: *c
+
+      """
+    let (output, rendered) = Self.render(input, [Self.pin(7), Self.pin(7)])
+    #expect(output == input)
+    #expect(rendered.issues.map(\.kind) == [.notPinnable, .conflict])
+    #expect(
+      rendered.issues.last?.reason
+        == "reference '<<resolve:ssm:/a/${Q}>>' shares a changed piece of 'Fn::Join' with a "
+        + "reference that cannot be rendered, so it is left as written")
+  }
+
+  /// Inlined, the first join would drop the anchor the second reads.
+  @Test func inlineRefusesASharedPiece() {
+    let (output, rendered) = Self.render(Self.sharedCloser, [.value("v"), .value("v")])
+    #expect(output == Self.sharedCloser)
+    #expect(rendered.issues.map(\.kind) == [.notWritable, .notWritable])
+  }
+
+  /// Still written once for every use: a whole join an alias repeats, and a reference scalar an
+  /// alias repeats in the same kind of place.
+  @Test(arguments: [
+    (
+      "a: &j !Join ['', ['{{resolve:ssm:/', !Ref P, '}}']]\nb: *j\n",
+      "a: &j !Join ['', ['{{resolve:ssm:/', !Ref P, ':7}}']]\nb: *j\n",
+      "a: &j !Join ['', ['v']]\nb: *j\n"
+    ),
+    (
+      "a: &v '{{resolve:ssm:/a}}'\nb: *v\n", "a: &v '{{resolve:ssm:/a:7}}'\nb: *v\n",
+      "a: &v 'v'\nb: *v\n"
+    ),
+    (
+      "a: !Join ['', [&v '{{resolve:ssm:/a}}', !Ref P]]\nb: *v\n",
+      "a: !Join ['', [&v '{{resolve:ssm:/a:7}}', !Ref P]]\nb: *v\n",
+      "a: !Join ['', [&v 'v', !Ref P]]\nb: *v\n"
+    ),
+  ])
+  func aliasesOfTheWholeReferenceAreRenderedOnce(
+    _ input: String, _ pinned: String, _ inlined: String
+  ) {
+    let (pinOutput, pinRendered) = Self.render(input, [Self.pin(7), Self.pin(7)])
+    #expect(pinOutput == pinned)
+    #expect(pinRendered.issues.isEmpty)
+    let (inlineOutput, inlineRendered) = Self.render(input, [.value("v"), .value("v")])
+    #expect(inlineOutput == inlined)
+    #expect(inlineRendered.issues.isEmpty)
+  }
+
   static let join = """
     a: !Join ['', ['{{resolve:secretsmanager:', !Ref S, ':SecretString:pw}}']]
     b: !Join ['', ['{{resolve:ssm:/x:', !Ref V, '}}']]
