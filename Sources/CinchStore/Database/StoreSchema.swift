@@ -1,6 +1,7 @@
 import GRDB
 
-/// The store's tables, built by numbered migrations that GRDB records in `grdb_migrations`; the
+/// The store's tables, built by numbered steps recorded in `grdb_migrations` (the table GRDB's
+/// migrator kept, which ran them until 2026-12-07; `SQLiteStore.upgrade` runs them now); the
 /// schema version is also kept in `store_meta` for tools that read the file without GRDB.
 ///
 /// Entries are generic so Secrets Manager secrets and Vault KV paths live beside parameters:
@@ -12,9 +13,27 @@ enum StoreSchema {
   static let version = 10
   static let lastMigration = "v10-audit-version-ids"
 
-  static var migrator: DatabaseMigrator {
-    var migrator = DatabaseMigrator()
-    migrator.registerMigration("v1-store") { db in
+  /// One schema step: its identifier, as `grdb_migrations` records it, and the change it makes.
+  struct Step: Sendable {
+    let identifier: String
+    let apply: @Sendable (Database) throws -> Void
+
+    init(_ identifier: String, _ apply: @escaping @Sendable (Database) throws -> Void) {
+      self.identifier = identifier
+      self.apply = apply
+    }
+  }
+
+  /// The steps' identifiers, in the order they apply.
+  static let identifiers = steps.map(\.identifier)
+
+  /// Every step, in the order they apply (`SQLiteStore.upgrade` runs the ones a store lacks).
+  static let steps: [Step] = {
+    var schema: [Step] = []
+    func step(_ identifier: String, _ apply: @escaping @Sendable (Database) throws -> Void) {
+      schema.append(Step(identifier, apply))
+    }
+    step("v1-store") { db in
       try db.execute(
         sql: """
           CREATE TABLE store_meta (
@@ -119,7 +138,7 @@ enum StoreSchema {
     }
     // Command rotators (`cinch rotation register NAME -- COMMAND …`): the command line as a JSON
     // array of strings. Never a secret: rotators read secrets through the store.
-    migrator.registerMigration("v2-rotators") { db in
+    step("v2-rotators") { db in
       try db.execute(
         sql: """
           CREATE TABLE rotators (
@@ -134,7 +153,7 @@ enum StoreSchema {
     // `cinch serve`'s credentials: access keys (the secret sealed under a key derived from the
     // store key, bound to the key id) and IAM-style inline policies per user. A key without a
     // user belongs to the account root and is not limited by policies.
-    migrator.registerMigration("v3-access-keys") { db in
+    step("v3-access-keys") { db in
       try db.execute(
         sql: """
           CREATE TABLE iam_access_keys (
@@ -162,7 +181,7 @@ enum StoreSchema {
     // kept; the root token is also sealed so `cinch token root` can print it), leases of dynamic
     // credentials, and audit devices (each with its sealed HMAC salt). KV paths, transit keys
     // and database connections are entries of their own kinds in `entries`.
-    migrator.registerMigration("v3-vault") { db in
+    step("v3-vault") { db in
       try db.execute(
         sql: """
           CREATE TABLE vault_mounts (
@@ -224,7 +243,7 @@ enum StoreSchema {
     // path can forget it). `cinch serve` keeps the credentials it authenticated with and checks
     // the counter inside each request's first transaction instead of looking the key up again
     // in a transaction of its own (Docs/Serve.md, "Credentials").
-    migrator.registerMigration("v4-iam-generation") { db in
+    step("v4-iam-generation") { db in
       var sql = """
         CREATE TABLE iam_generation (
           id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -252,7 +271,7 @@ enum StoreSchema {
     // rows' own. Without it, batched decrypted reads went from ~20,000 to ~50,000 a second on a
     // store with 200,000 audit rows; `cinch audit list --name` scans instead (155 ms for the
     // whole command on a log of 362,790 rows). Docs/Store.md, "The audit log's index".
-    migrator.registerMigration("v5-audit-log-unindexed") { db in
+    step("v5-audit-log-unindexed") { db in
       try db.execute(
         sql: """
           DROP INDEX IF EXISTS audit_log_name;
@@ -266,7 +285,7 @@ enum StoreSchema {
     // purge's query (`kind = ? AND json_extract(attributes, '$.deletionDate') <= ?`, which
     // implies the index's condition) reads nothing when nothing is scheduled.
     // Docs/Store.md, "Finding expired secrets".
-    migrator.registerMigration("v6-pending-deletions-indexed") { db in
+    step("v6-pending-deletions-indexed") { db in
       try db.execute(
         sql: """
           CREATE INDEX entries_pending_deletion
@@ -280,7 +299,7 @@ enum StoreSchema {
     // filled before) is indexed to find them, and the tokens' expiry to sweep them. Tokens gain
     // Vault's use limit (`num_uses`, the uses left; 0 is unlimited), explicit maximum TTL, and
     // parent (a child token is revoked with its parent). Docs/Vault.md, "Tokens".
-    migrator.registerMigration("v7-token-leases") { db in
+    step("v7-token-leases") { db in
       try db.execute(
         sql: """
           CREATE INDEX vault_leases_token ON vault_leases(token_accessor)
@@ -300,7 +319,7 @@ enum StoreSchema {
     // (the TTL last granted, which the next renewal without an increment grants again), so
     // neither could be told afterwards. A token renewed before this step keeps its last TTL as
     // its creation TTL, the nearest known value. Docs/Vault.md, "Tokens".
-    migrator.registerMigration("v8-token-renewals") { db in
+    step("v8-token-renewals") { db in
       try db.execute(
         sql: """
           ALTER TABLE vault_tokens ADD COLUMN creation_ttl INTEGER NOT NULL DEFAULT 0;
@@ -313,7 +332,7 @@ enum StoreSchema {
     // a parameter is created: past 10,000 entries, the advanced parameters are counted, which
     // without an index read every version of every entry, values included. This index holds
     // only the advanced versions. Docs/Store.md, "Parameters".
-    migrator.registerMigration("v9-advanced-parameters-indexed") { db in
+    step("v9-advanced-parameters-indexed") { db in
       try db.execute(
         sql: """
           CREATE INDEX entry_versions_advanced ON entry_versions(entry_id)
@@ -325,13 +344,13 @@ enum StoreSchema {
     // (1, 2, …), which nothing a user sees names; the row now carries the version's
     // `VersionId` too. Rows written before keep none, and hash as they did (`AuditChain`).
     // Docs/Store.md, "Audit log".
-    migrator.registerMigration("v10-audit-version-ids") { db in
+    step("v10-audit-version-ids") { db in
       try db.execute(
         sql: """
           ALTER TABLE audit_log ADD COLUMN version_id TEXT;
           UPDATE store_meta SET value = '10' WHERE key = 'schema_version';
           """)
     }
-    return migrator
-  }
+    return schema
+  }()
 }

@@ -407,7 +407,7 @@ public final class SQLiteStore: Sendable {
     let pool = try StoreDatabase.openPool(
       path: staged, named: path, busyTimeoutSeconds: busyTimeoutSeconds)
     do {
-      try StoreSchema.migrator.migrate(pool)
+      try upgrade(pool, path: path)
       try pool.write(contents)
       try pool.writeWithoutTransaction { db in
         try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
@@ -548,7 +548,6 @@ public final class SQLiteStore: Sendable {
       warnings.append(warning)
     }
 
-    let migrator = StoreSchema.migrator
     struct Meta: Sendable {
       var storeID: [UInt8]
       var mode: String
@@ -567,14 +566,13 @@ public final class SQLiteStore: Sendable {
     // The key below needs libcrypto; while another thread is still setting it up
     // (`Crypto.prepare`), the time the key would wait makes GRDB's one-time type lookups.
     if !Crypto.isPrepared { StoreDatabase.prepareConnectionTypes(path: path) }
-    // GRDB's `hasBeenSuperseded` and `hasCompletedMigrations`, on the identifiers just read.
-    let known = Set(migrator.migrations)
-    if let unknown = inspection.appliedMigrations.subtracting(known).sorted().first {
+    let applied = inspection.appliedMigrations
+    let known = Set(StoreSchema.identifiers)
+    let missing = StoreSchema.identifiers.first { !applied.contains($0) }
+    if let unknown = applied.subtracting(known).sorted().first {
       // A newer cinch applies every step this one knows, then its own. A step of this one
       // missing beside an unknown one is a record damaged in place, not a newer schema.
-      if let missing = migrator.migrations.first(where: {
-        !inspection.appliedMigrations.contains($0)
-      }) {
+      if let missing {
         throw StoreAccessError.damagedFile(
           path: path,
           problem:
@@ -582,6 +580,10 @@ public final class SQLiteStore: Sendable {
             + "'\(missing)' belongs")
       }
       throw StoreAccessError.newerSchema(path: path, migration: unknown)
+    }
+    if let missing, let damage = schemaRecordDamage(path: path, missing: missing, applied: applied)
+    {
+      throw damage
     }
     func text(_ key: String) -> String? {
       inspection.meta[key].map { String(decoding: $0, as: UTF8.self) }
@@ -597,7 +599,7 @@ public final class SQLiteStore: Sendable {
     let meta = Meta(
       storeID: storeID, mode: metaMode, salt: inspection.meta[StoreMeta.kdfSalt],
       cost: text(StoreMeta.kdfCost), masterKeyID: masterKeyID, keyCheck: keyCheck,
-      storeKey: sealedStoreKey, migrated: known.isSubset(of: inspection.appliedMigrations))
+      storeKey: sealedStoreKey, migrated: missing == nil)
 
     guard let mode = MasterKey.Mode(rawValue: meta.mode) else {
       // A newer cinch with another mode would have added a schema step, refused above.
@@ -641,7 +643,7 @@ public final class SQLiteStore: Sendable {
       path: path, busyTimeoutSeconds: configuration.busyTimeoutSeconds, gate: writer.gate)
     if !meta.migrated {
       do {
-        try upgrade(pool, with: migrator, applied: inspection.appliedMigrations)
+        try upgrade(pool, path: path)
       } catch let error as DatabaseError {
         if error.resultCode == .SQLITE_BUSY { throw StoreError.tooManyUpdates(store: path) }
         throw StoreDatabase.accessError(
@@ -654,29 +656,75 @@ public final class SQLiteStore: Sendable {
       writer: writer)
   }
 
-  /// Applies the schema steps the store lacks. GRDB reads which steps are applied before it
-  /// runs each in a transaction of its own, so processes that open a store from an older cinch
-  /// at the same moment all try the same step, and all but the first fail on its record
-  /// (`UNIQUE constraint failed: grdb_migrations.identifier`; 19 of 120 processes, six at a
-  /// time). A failed attempt is retried when another process has moved the schema on meanwhile:
-  /// each attempt reads the applied steps again, and a store that is already complete needs
-  /// nothing. `applied` is what opening read before the key was checked (`StoreInspection`).
+  /// Applies the schema steps the store at `path` lacks, all in one transaction that reads
+  /// which steps are applied once it holds the write lock: a step that fails takes back the
+  /// ones before it, and processes opening a store from an older cinch at the same moment take
+  /// turns, each finding what the one before applied. (GRDB's migrator, which ran them until
+  /// 2026-12-07, read the applied steps before it ran each in a transaction of its own: such
+  /// processes raced on each step's record, and a store whose record had lost a step it holds
+  /// was left with the steps before the failing one applied.)
+  ///
+  /// A step that SQLite refuses as SQL (an index or a column that is there already) meets a
+  /// store whose record lacks a step its tables hold: damage, with SQLite's words.
   static func upgrade(
-    _ pool: DatabasePool, with migrator: DatabaseMigrator, applied: Set<String>
+    _ pool: DatabasePool, steps: [StoreSchema.Step] = StoreSchema.steps, path: String
   ) throws {
-    var applied = applied
-    while true {
+    try pool.barrierWriteWithoutTransaction { db in
+      // As GRDB's migrator: foreign keys are checked once all steps have run, which a step that
+      // rebuilds a table needs (https://www.sqlite.org/lang_altertable.html#otheralter).
+      try db.execute(sql: "PRAGMA foreign_keys = OFF")
+      let run = Result { try applySteps(steps, path: path, db) }
       do {
-        try migrator.migrate(pool)
-        return
+        try db.execute(sql: "PRAGMA foreign_keys = ON")
       } catch {
-        let now = try pool.read { db in try migrator.appliedIdentifiers(db) }
-        if Set(migrator.migrations).isSubset(of: now) { return }
-        // Nothing moved: the step itself failed, not the race.
-        guard now != applied else { throw error }
-        applied = now
+        if case .success = run { throw error }
       }
+      try run.get()
     }
+  }
+
+  private static func applySteps(_ steps: [StoreSchema.Step], path: String, _ db: Database)
+    throws
+  {
+    try db.inTransaction(.immediate) {
+      try db.execute(
+        sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+      let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+      for step in steps where !applied.contains(step.identifier) {
+        do {
+          try step.apply(db)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+          throw StoreAccessError.damagedFile(
+            path: path,
+            problem: "its schema record lacks step '\(step.identifier)', which does not apply "
+              + "to its tables (SQLite: \(StoreAccessError.quoting(error.message ?? "error")))")
+        }
+        try db.execute(
+          sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)",
+          arguments: [step.identifier])
+      }
+      try db.checkForeignKeys()
+      return .commit
+    }
+  }
+
+  /// The damage a store's schema record shows before anything runs, when step `missing` (the
+  /// first this cinch knows that the record lacks) is not applied: a step after it is, though
+  /// steps apply in order; or it is the first step, which made the `store_meta` table the
+  /// store has. Nil when the record is that of a store from an older cinch.
+  static func schemaRecordDamage(path: String, missing: String, applied: Set<String>)
+    -> StoreAccessError?
+  {
+    let later = StoreSchema.identifiers.drop { $0 != missing }.first { applied.contains($0) }
+    if let later {
+      return .damagedFile(
+        path: path,
+        problem: "its schema record lacks step '\(missing)' but holds the later step '\(later)'")
+    }
+    guard missing == StoreSchema.identifiers.first else { return nil }
+    return .damagedFile(
+      path: path,
+      problem: "its schema record lacks step '\(missing)', which made its store_meta table")
   }
 
   static func parseCost(_ text: String) -> Crypto.ScryptCost? {

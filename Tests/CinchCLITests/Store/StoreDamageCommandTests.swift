@@ -106,7 +106,9 @@ import _CinchTestSupport
   /// A damaged `store_meta` row refuses the store as it opens (exit 253), on one line: a value
   /// holding a terminal escape and a newline reaches the terminal escaped (it was printed raw
   /// until 2026-12-07), and a store key that does not open under the master key that passes
-  /// the key check is damage (it read "wrong master key" until 2026-12-07).
+  /// the key check is damage (it read "wrong master key" until 2026-12-07). So is a schema
+  /// record that lacks a step the store holds (until 2026-12-07 SQLite's "duplicate column
+  /// name: version_id" after the step ran again, exit 253 too).
   @Test(arguments: [
     (
       "UPDATE store_meta SET value = CAST('x' || char(27) || ']0;pwned' || char(7) || char(10) "
@@ -117,8 +119,19 @@ import _CinchTestSupport
       "UPDATE store_meta SET value = x'' WHERE key = 'store_key'",
       "its store key does not open under the master key that passes the key check"
     ),
+    (
+      "DELETE FROM grdb_migrations WHERE identifier = 'v10-audit-version-ids'",
+      "its schema record lacks step 'v10-audit-version-ids', which does not apply to its tables "
+        + "(SQLite: duplicate column name: version_id)"
+    ),
+    (
+      "DELETE FROM grdb_migrations",
+      "its schema record lacks step 'v1-store', which made its store_meta table"
+    ),
   ])
-  func aDamagedStoreMetaRowIsOneLineAndExit253(_ sql: String, _ problem: String) async throws {
+  func aDamagedStoreMetaOrSchemaRecordIsOneLineAndExit253(_ sql: String, _ problem: String)
+    async throws
+  {
     let project = try await Self.seeded()
     try Self.tamper(project, sql)
     let read = try await project.run(Self.getParameter)

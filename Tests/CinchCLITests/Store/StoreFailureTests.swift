@@ -150,8 +150,10 @@ import _CinchTestSupport
 
   /// `init` with no room for the new store says so, naming the store, and leaves nothing
   /// behind: no store, no key file, no staged file, not the folder it made for them; with
-  /// room, the next `init` works.
-  @Test(arguments: [16, 64, 200])
+  /// room, the next `init` works. (The new store is 148 KiB; its WAL grows past 160 KiB
+  /// before the checkpoint, and past 200 KiB until 2026-12-07, when each schema step was a
+  /// transaction of its own.)
+  @Test(arguments: [16, 64, 160])
   func anInitWithNoRoomSaysSoAndLeavesNothing(limit: Int) async throws {
     let directory = try CinchProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -247,7 +247,7 @@ import Testing
   @Test func aGarbledSchemaStepIsDamageNotANewerCinch() async throws {
     let fixture = try await StoreFixture.make()
     try fixture.store.close()
-    let first = try #require(StoreSchema.migrator.migrations.first)
+    let first = try #require(StoreSchema.identifiers.first)
     let queue = try DatabaseQueue(path: fixture.storePath)
     try await queue.write { db in
       try db.execute(
@@ -310,7 +310,7 @@ import Testing
   @Test func theInspectionReadsMetaAndMigrations() async throws {
     let fixture = try await StoreFixture.make()
     let inspection = try StoreInspection.read(path: fixture.storePath, busyTimeoutSeconds: 1)
-    #expect(inspection.appliedMigrations == Set(StoreSchema.migrator.migrations))
+    #expect(inspection.appliedMigrations == Set(StoreSchema.identifiers))
     for key in [StoreMeta.storeID, StoreMeta.masterMode, StoreMeta.keyCheck, StoreMeta.storeKey] {
       #expect(inspection.meta[key]?.isEmpty == false, "store_meta '\(key)'")
     }
