@@ -516,6 +516,40 @@ enum StoreMeta {
   static let storeKey = "store_key"
   static let auditHead = "audit_head"
 
+  /// The lengths of the records that have one: the store id (HKDF's salt, and part of every
+  /// sealed value's associated data), the master key's id and the scrypt salt.
+  static let storeIDLength = 16
+  static let kdfSaltLength = 16
+
+  /// What is wrong with the shape of a key record in `meta` (a store in master key `mode`), as
+  /// a message says it; nil when each has the one cinch writes. Such a record cannot open under
+  /// any key, so it is damage, not a wrong key: a store id or master key id of another length,
+  /// a key check value or store key (`Envelope.wrap`'s output) of another length or format
+  /// version, a passphrase store's salt of another length or a cost that does not parse.
+  static func shapeProblem(_ meta: [String: [UInt8]], mode: MasterKey.Mode) -> String? {
+    var lengths = [
+      (storeID, storeIDLength), (masterKeyID, Envelope.keyIDLength),
+      (keyCheck, Envelope.keyEnvelopeLength), (storeKey, Envelope.keyEnvelopeLength),
+    ]
+    if mode == .passphrase { lengths.append((kdfSalt, kdfSaltLength)) }
+    for (key, length) in lengths {
+      guard let value = meta[key] else { continue }
+      if value.count != length {
+        return "its store_meta record '\(key)' is \(value.count) bytes long, not \(length)"
+      }
+      if length == Envelope.keyEnvelopeLength, value[0] != Envelope.formatVersion {
+        return "its store_meta record '\(key)' has format version \(value[0]), not "
+          + "\(Envelope.formatVersion)"
+      }
+    }
+    if mode == .passphrase, let cost = meta[kdfCost],
+      SQLiteStore.parseCost(String(decoding: cost, as: UTF8.self)) == nil
+    {
+      return "its store_meta record '\(kdfCost)' is not a scrypt cost ('N,r,p')"
+    }
+    return nil
+  }
+
   static func data(_ db: Database, _ key: String) throws -> [UInt8]? {
     guard
       let row = try Row.fetchOne(

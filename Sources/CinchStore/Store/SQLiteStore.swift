@@ -225,7 +225,7 @@ public final class SQLiteStore: Sendable {
       stale.remove()  // a name this process id had in another life
     }
 
-    let storeID = try Crypto.randomBytes(16)
+    let storeID = try Crypto.randomBytes(StoreMeta.storeIDLength)
     let raw: SecretBytes
     let mode: MasterKey.Mode
     var salt: [UInt8]?
@@ -242,7 +242,7 @@ public final class SQLiteStore: Sendable {
       raw = key
       mode = .key
     case .passphrase(let passphrase, _):
-      salt = try Crypto.randomBytes(16)
+      salt = try Crypto.randomBytes(StoreMeta.kdfSaltLength)
       raw = try Crypto.scrypt(passphrase: passphrase, salt: salt ?? [], cost: scryptCost)
       mode = .passphrase
     }
@@ -608,6 +608,11 @@ public final class SQLiteStore: Sendable {
         problem: "its master key mode '\(StoreAccessError.quoting(meta.mode))' is neither "
           + "'\(MasterKey.Mode.key.rawValue)' nor '\(MasterKey.Mode.passphrase.rawValue)'")
     }
+    // A record of a shape cinch never writes cannot open under any key: it is damage, said
+    // before a key is tried (until 2026-12-07 it read "wrong master key").
+    if let problem = StoreMeta.shapeProblem(inspection.meta, mode: mode) {
+      throw StoreAccessError.damagedFile(path: path, problem: problem)
+    }
     let cost = meta.cost.flatMap(parseCost)
     let raw = try MasterKey.raw(
       from: master, mode: mode, salt: meta.salt, cost: cost, storePath: path)
@@ -758,7 +763,7 @@ public final class SQLiteStore: Sendable {
       raw = key
       mode = .key
     case .passphrase(let passphrase, _):
-      salt = try Crypto.randomBytes(16)
+      salt = try Crypto.randomBytes(StoreMeta.kdfSaltLength)
       raw = try Crypto.scrypt(passphrase: passphrase, salt: salt ?? [], cost: scryptCost)
       mode = .passphrase
     }

@@ -106,9 +106,10 @@ import _CinchTestSupport
   /// A damaged `store_meta` row refuses the store as it opens (exit 253), on one line: a value
   /// holding a terminal escape and a newline reaches the terminal escaped (it was printed raw
   /// until 2026-12-07), and a store key that does not open under the master key that passes
-  /// the key check is damage (it read "wrong master key" until 2026-12-07). So is a schema
-  /// record that lacks a step the store holds (until 2026-12-07 SQLite's "duplicate column
-  /// name: version_id" after the step ran again, exit 253 too).
+  /// the key check is damage (it read "wrong master key" until 2026-12-07), as is a key record
+  /// of a length no key opens (the same). So is a schema record that lacks a step the store
+  /// holds (until 2026-12-07 SQLite's "duplicate column name: version_id" after the step ran
+  /// again, exit 253 too).
   @Test(arguments: [
     (
       "UPDATE store_meta SET value = CAST('x' || char(27) || ']0;pwned' || char(7) || char(10) "
@@ -116,8 +117,20 @@ import _CinchTestSupport
       #"its master key mode 'x\u{1B}]0;pwned\u{7}\u{A}line2' is neither 'key' nor 'passphrase'"#
     ),
     (
-      "UPDATE store_meta SET value = x'' WHERE key = 'store_key'",
+      "UPDATE store_meta SET value = x'01' || randomblob(76) WHERE key = 'store_key'",
       "its store key does not open under the master key that passes the key check"
+    ),
+    (
+      "UPDATE store_meta SET value = x'' WHERE key = 'store_key'",
+      "its store_meta record 'store_key' is 0 bytes long, not 77"
+    ),
+    (
+      "UPDATE store_meta SET value = x'0102' WHERE key = 'key_check'",
+      "its store_meta record 'key_check' is 2 bytes long, not 77"
+    ),
+    (
+      "UPDATE store_meta SET value = x'0102' WHERE key = 'store_id'",
+      "its store_meta record 'store_id' is 2 bytes long, not 16"
     ),
     (
       "DELETE FROM grdb_migrations WHERE identifier = 'v10-audit-version-ids'",

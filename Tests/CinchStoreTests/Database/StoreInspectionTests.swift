@@ -307,6 +307,73 @@ import Testing
         == "'\(fixture.storePath)' is not a cinch store: its key records are missing")
   }
 
+  /// A key record of a length (or format version) cinch never writes is damage naming the
+  /// record, found before the key is tried: until 2026-12-07 a store id or key check value cut
+  /// to 2 bytes read "wrong master key", and sent the user after a key that was right.
+  @Test(arguments: [
+    ("store_id", "x'0102'", "is 2 bytes long, not 16"),
+    ("store_id", "randomblob(17)", "is 17 bytes long, not 16"),
+    ("master_key_id", "x''", "is 0 bytes long, not 16"),
+    ("key_check", "x'0102'", "is 2 bytes long, not 77"),
+    ("key_check", "x'02' || substr(value, 2)", "has format version 2, not 1"),
+    ("store_key", "substr(value, 1, 76)", "is 76 bytes long, not 77"),
+  ])
+  func aKeyRecordOfAnImpossibleShapeIsDamageNotAWrongKey(
+    key: String, value: String, problem: String
+  ) async throws {
+    let fixture = try await StoreFixture.make()
+    try fixture.store.close()
+    let queue = try fixture.rawDatabase()
+    try await queue.write { db in
+      try db.execute(sql: "UPDATE store_meta SET value = \(value) WHERE key = ?", arguments: [key])
+    }
+    try queue.close()
+    let otherKey = fixture.directory.file("other.key")
+    _ = try KeyFile.create(at: otherKey)
+    let bytes = storeFileBytes(fixture.storePath)
+    let expected =
+      "store '\(fixture.storePath)' is damaged: its store_meta record '\(key)' \(problem); "
+      + "restore it from a backup"
+    #expect(await openError(fixture.storePath, key: fixture.keyPath) == expected)
+    #expect(await openError(fixture.storePath, key: otherKey) == expected)
+    #expect(storeFileBytes(fixture.storePath) == bytes)
+  }
+
+  /// A passphrase store's salt and scrypt cost have their shapes too: a salt of another
+  /// length derives another key, and a cost that does not parse read "the passphrase salt is
+  /// missing".
+  @Test(arguments: [
+    ("kdf_salt", "x'0102'", "is 2 bytes long, not 16"),
+    ("kdf_cost", "CAST('1024,8' AS BLOB)", "is not a scrypt cost ('N,r,p')"),
+  ])
+  func aPassphraseRecordOfAnImpossibleShapeIsDamage(key: String, value: String, problem: String)
+    async throws
+  {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("store.db")
+    let passphrase = MasterKeyProvision.passphrase(
+      SecretBytes(utf8: "correct horse"), origin: "CINCH_PASSPHRASE")
+    try await SQLiteStore.create(
+      at: path, master: passphrase, configuration: .init(), scryptCost: testScryptCost
+    ).close()
+    let queue = try DatabaseQueue(path: path)
+    try await queue.write { db in
+      try db.execute(sql: "UPDATE store_meta SET value = \(value) WHERE key = ?", arguments: [key])
+    }
+    try queue.close()
+    do {
+      _ = try await SQLiteStore.open(
+        at: path,
+        master: .passphrase(SecretBytes(utf8: "correct horse"), origin: "CINCH_PASSPHRASE"))
+      Issue.record("a damaged passphrase store opened")
+    } catch {
+      #expect(
+        "\(error)"
+          == "store '\(path)' is damaged: its store_meta record '\(key)' \(problem); "
+          + "restore it from a backup")
+    }
+  }
+
   @Test func theInspectionReadsMetaAndMigrations() async throws {
     let fixture = try await StoreFixture.make()
     let inspection = try StoreInspection.read(path: fixture.storePath, busyTimeoutSeconds: 1)
