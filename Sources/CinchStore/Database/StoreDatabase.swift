@@ -417,6 +417,7 @@ final class StoreOpening {
   private var handle: OpaquePointer?
 
   init(path: String, busyTimeoutSeconds: Double) throws {
+    if let inTheWay = StoreAccessError.ifBesideFileNotARegularFile(of: path) { throw inTheWay }
     if let damage = Self.sizeDamage(path) { throw damage }
     StoreDatabase.useStoreVFS()
     var opened: OpaquePointer?

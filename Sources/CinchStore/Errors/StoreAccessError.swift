@@ -35,6 +35,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   /// The store, or a file or folder it needs beside it (its `-wal` and `-shm`), cannot be
   /// written: every use writes, a read's audit row included.
   case readOnly(path: String)
+  /// `path`, where a file SQLite makes beside the store belongs (`belongs`: its `-wal` or
+  /// `-shm`), is `found` (a directory, a FIFO, …) instead.
+  case inTheWay(path: String, found: String, belongs: String)
   /// A write found no room: the disk is full, or a disk quota or the file size limit
   /// (`RLIMIT_FSIZE`) is reached.
   case noSpace(path: String)
@@ -86,6 +89,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
     case .readOnly(let path):
       "'\(path)' is read-only; cinch writes to the store and to its -wal and -shm files on every "
         + "use, a read's audit row included: make it writable"
+    case .inTheWay(let path, let found, let belongs):
+      "'\(path)' is \(found), where \(belongs) belongs; move it out of the way (SQLite makes "
+        + "the file as the store opens)"
     case .noSpace(let path):
       "cannot write to '\(path)': \(Self.noSpaceReason)"
     case .io(let path, let message):
@@ -118,13 +124,37 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   /// `advice` (what to name instead) after the reason, or no regular file at all: a FIFO (whose open would wait for a
   /// writer for ever), a socket or a device. Nil otherwise (a regular file, or nothing there).
   package static func ifNotARegularFile(_ path: String, advice: String = "") -> StoreAccessError? {
+    guard let kind = notARegularFile(path) else { return nil }
+    return .notAStore(path: path, reason: kind + (kind == directory ? advice : ""))
+  }
+
+  /// `inTheWay` for the first of the store's `-wal` and `-shm` that is there and is no regular
+  /// file: SQLite opened a `-shm` directory read-only (and a store beside a WAL with frames
+  /// then read, but every write failed), and said of a `-wal` directory only "unable to open
+  /// database file". Nil when each is a file, or missing.
+  static func ifBesideFileNotARegularFile(of path: String) -> StoreAccessError? {
+    for (suffix, belongs) in [
+      ("-wal", "the store's write-ahead log"), ("-shm", "the store's WAL index"),
+    ] {
+      if let kind = notARegularFile(path + suffix) {
+        return .inTheWay(path: path + suffix, found: kind, belongs: belongs)
+      }
+    }
+    return nil
+  }
+
+  private static let directory = "a directory"
+
+  /// What `path` is when it is there and is no regular file (a link is followed): a directory,
+  /// a FIFO (whose open would wait for a writer for ever), a socket or a device.
+  private static func notARegularFile(_ path: String) -> String? {
     var status = stat()
     guard stat(path, &status) == 0 else { return nil }
     switch status.st_mode & S_IFMT {
-    case S_IFDIR: return .notAStore(path: path, reason: "a directory" + advice)
-    case S_IFIFO: return .notAStore(path: path, reason: "a FIFO (named pipe)")
-    case S_IFSOCK: return .notAStore(path: path, reason: "a socket")
-    case S_IFCHR, S_IFBLK: return .notAStore(path: path, reason: "a device")
+    case S_IFDIR: return directory
+    case S_IFIFO: return "a FIFO (named pipe)"
+    case S_IFSOCK: return "a socket"
+    case S_IFCHR, S_IFBLK: return "a device"
     default: return nil
     }
   }

@@ -156,6 +156,24 @@ import _CinchTestSupport
     #expect(!read.stderr.unicodeScalars.contains { $0.value == 27 || $0.value == 7 })
   }
 
+  /// A directory where the store's `-shm` belongs is named, by reads and by `audit verify`
+  /// alike (until 2026-12-07 "attempt to write a readonly database", or, beside a WAL with
+  /// frames, a read's `InternalServerError` while `audit verify` passed).
+  @Test func aDirectoryWhereTheWALIndexBelongsIsNamed() async throws {
+    let project = try await Self.seeded()
+    let path = project.path(".cinch/store.db-shm")
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+    for command in [Self.getParameter, ["audit", "verify"]] {
+      let run = try await project.run(command)
+      #expect(command == Self.getParameter ? run.status == 253 : run.status != 0, "\(command)")
+      #expect(run.stdout == "")
+      #expect(
+        run.stderr.trimmingCharacters(in: .newlines)
+          == "cinch: '.cinch/store.db-shm' is a directory, where the store's WAL index belongs; "
+          + "move it out of the way (SQLite makes the file as the store opens)")
+    }
+  }
+
   @Test func aDamagedFileIsToldFromOneThatIsNoDatabase() async throws {
     let project = try await Self.seeded()
     let path = project.path(".cinch/store.db")

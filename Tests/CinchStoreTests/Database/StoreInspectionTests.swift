@@ -469,18 +469,38 @@ import Testing
         + "quota or the file size limit is reached); nothing was written")
   }
 
-  /// A store whose `-shm` file cannot be created (here a directory stands in its way, which
-  /// blocks root as well as anyone) is named as unusable, not as "not a cinch store", and is
-  /// left as it was.
-  @Test func aStoreWhoseWALIndexCannotBeMadeIsNamedAsUnusable() async throws {
+  /// A directory (or anything but a file) where the store's `-wal` or `-shm` belongs is named,
+  /// with what belongs there, whether or not the WAL beside it holds frames, and the store is
+  /// left as it was. Until 2026-12-07 SQLite opened a `-shm` directory read-only and cinch
+  /// called the store unusable ("attempt to write a readonly database"), or, beside a WAL with
+  /// frames, opened it: reads then failed with `InternalServerError` and `audit verify` passed;
+  /// a `-wal` directory read "unable to open database file".
+  @Test(arguments: [
+    ("-shm", false, "the store's WAL index"), ("-shm", true, "the store's WAL index"),
+    ("-wal", false, "the store's write-ahead log"), ("-wal", true, "the store's write-ahead log"),
+  ])
+  func aDirectoryWhereTheWALOrItsIndexBelongsIsNamed(
+    suffix: String, withFrames: Bool, belongs: String
+  ) async throws {
     let fixture = try await StoreFixture.make()
-    try fixture.store.close()
+    let folder: TemporaryDirectory
+    if withFrames {
+      (folder, _, _) = try await Self.storeWithACheckpointInItsWAL(fixture)
+    } else {
+      try fixture.store.close()
+      folder = fixture.directory
+    }
+    let path = folder.file("store.db")
+    unlink(path + suffix)
     try FileManager.default.createDirectory(
-      atPath: fixture.storePath + "-shm", withIntermediateDirectories: false)
-    let before = FileManager.default.contents(atPath: fixture.storePath)
-    let error = await openError(fixture.storePath, key: fixture.keyPath)
-    #expect(error?.hasPrefix("cannot use '\(fixture.storePath)': ") == true, "\(error ?? "nil")")
-    #expect(error?.contains("not a cinch store") == false)
-    #expect(FileManager.default.contents(atPath: fixture.storePath) == before)
+      atPath: path + suffix, withIntermediateDirectories: false)
+    let bytes = storeFileBytes(path)
+    #expect(
+      await openError(path, key: folder.file("master.key"))
+        == "'\(path)\(suffix)' is a directory, where \(belongs) belongs; move it out of the way "
+        + "(SQLite makes the file as the store opens)")
+    #expect(storeFileBytes(path) == bytes)
+    var status = stat()
+    #expect(stat(path + suffix, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR)
   }
 }
