@@ -349,7 +349,12 @@ struct StoreInspection {
       if let name = text(row, 0) { tables.insert(name) }
     }
     guard tables.contains("store_meta") else {
-      throw StoreAccessError.notAStore(path: path, reason: "it has no store_meta table")
+      // SQLite reads an empty file as an empty database (every database starts as one), so
+      // it is not "not an SQLite database"; neither is it another application's.
+      var status = stat()
+      let empty = stat(path, &status) == 0 && status.st_size == 0
+      throw StoreAccessError.notAStore(
+        path: path, reason: empty ? "it is an empty file" : "it has no store_meta table")
     }
     var inspection = StoreInspection(meta: [:], appliedMigrations: [])
     try each(db, path: path, "SELECT key, value FROM store_meta") { row in

@@ -222,7 +222,9 @@ import Testing
     _ = FileManager.default.createFile(atPath: path, contents: Data())
     #expect(
       await openError(path, key: fixture.keyPath)
-        == "'\(path)' is not a cinch store: it has no store_meta table")
+        == "'\(path)' is not a cinch store: it is an empty file")
+    #expect(FileManager.default.contents(atPath: path) == Data())
+    #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
   }
 
   @Test func aStoreFromANewerCinchIsRefusedBeforeTheKeyIsTried() async throws {
