@@ -63,60 +63,125 @@ enum CIDR {
 /// the common subset is what Swift's `Regex` reads). Nil when the pattern does not compile.
 enum AllowedPattern {
   static func matches(_ pattern: String, _ value: String) -> Bool? {
-    guard let regex = (try? Regex(pattern)) ?? (try? Regex(javaClassHyphens(pattern))) else {
-      return nil
-    }
+    // Only `--` reads differently (see `javaClassHyphens`); any other pattern is used as written.
+    let java = pattern.contains("--") ? javaClassHyphens(pattern) : pattern
+    guard let java, let regex = try? Regex(java) else { return nil }
     return (try? regex.wholeMatch(in: value)) != nil
   }
 
-  /// `pattern` with each `-` beside another `-` inside a character class escaped. Java reads
-  /// `[--]` or `[.--a]` as hyphens (java.util.regex.Pattern has no `--` operator); Swift's
-  /// `Regex`, as ICU and UTS #18, reads `--` there as set subtraction and refuses the class
-  /// (AWS's own Managed AD template has `(?!.*[--]{2})`). Tried only when the pattern as
-  /// written does not compile, so a pattern both read alike is never changed.
-  static func javaClassHyphens(_ pattern: String) -> String {
+  /// `pattern` with its character classes' hyphens read as Java reads them, written so Swift's
+  /// `Regex` reads the same; nil when Java would refuse a range. Java's `Pattern` has no `--`
+  /// operator: after a character X, a `-` not followed by `]` or `[` makes the range X…Y (an
+  /// error when Y comes before X), and any other `-` is itself, so `[--]` is a hyphen and
+  /// `[!--]` the range `!`…`-`. Swift's `Regex`, as ICU and UTS #18, reads `--` in a class as
+  /// set subtraction and refuses such classes (AWS's own Managed AD template has
+  /// `(?!.*[--]{2})`), or accepts them meaning something else (`[.--a]`, which Java refuses,
+  /// is `.` less `a`). `\Q…\E` outside a class is copied as it is.
+  static func javaClassHyphens(_ pattern: String) -> String? {
     let characters = Array(pattern)
     var output = ""
     var depth = 0
-    var quoted = false
     var index = 0
+    /// One item of a class at `index`: a character, or an escape (`\-`, `\w`, `\p{…}`…),
+    /// with its code point when it stands for one character.
+    func item() -> (text: String, scalar: Unicode.Scalar?) {
+      let character = characters[index]
+      guard character == "\\", index + 1 < characters.count else {
+        index += 1
+        return (
+          String(character),
+          character.unicodeScalars.count == 1 ? character.unicodeScalars.first : nil
+        )
+      }
+      let escaped = characters[index + 1]
+      index += 2
+      if escaped.isLetter || escaped.isNumber {
+        // A class or code-point escape (`\w`, `\p{L}`, `\x41`, `\u0041`): as written.
+        var text = "\\" + String(escaped)
+        if index < characters.count, characters[index] == "{",
+          let close = characters[index...].firstIndex(of: "}")
+        {
+          text += String(characters[index...close])
+          index = close + 1
+        }
+        return (text, nil)
+      }
+      return (String(escaped), escaped.unicodeScalars.first)
+    }
+    /// An item written for Swift: a hyphen or a bracket escaped, anything else as it was.
+    func written(_ item: (text: String, scalar: Unicode.Scalar?)) -> String {
+      guard let scalar = item.scalar, item.text.count == 1 else { return item.text }
+      return "-[]\\^&".unicodeScalars.contains(scalar) ? "\\" + item.text : item.text
+    }
     while index < characters.count {
       let character = characters[index]
-      let next = index + 1 < characters.count ? characters[index + 1] : nil
-      if quoted {
-        // `\Q…\E`: literal text up to `\E`.
-        if character == "\\", next == "E" { quoted = false }
-      } else if character == "\\" {
-        if next == "Q" { quoted = true }
+      if depth == 0 {
+        if character == "\\", index + 1 < characters.count, characters[index + 1] == "Q" {
+          // Quoted text, up to `\E` (or the end): no class opens in it.
+          var end = index + 2
+          while end < characters.count,
+            !(characters[end] == "\\" && end + 1 < characters.count && characters[end + 1] == "E")
+          {
+            end += 1
+          }
+          end = min(end + 2, characters.count)
+          output += String(characters[index..<end])
+          index = end
+          continue
+        }
+        if character == "\\" {
+          output.append(character)
+          if index + 1 < characters.count { output.append(characters[index + 1]) }
+          index += 2
+          continue
+        }
+        if character == "[" {
+          depth = 1
+          output.append(character)
+          index += 1
+          if index < characters.count, characters[index] == "^" {
+            output.append("^")
+            index += 1
+          }
+          continue
+        }
         output.append(character)
-        if let next { output.append(next) }
-        index += 2
+        index += 1
         continue
-      } else if character == "[" {
+      }
+      // Inside a class.
+      if character == "]" {
+        depth -= 1
+        output.append(character)
+        index += 1
+        continue
+      }
+      if character == "[" {
         depth += 1
-        // A `]` or `^]` right after the opening bracket is a literal.
         output.append(character)
         index += 1
         if index < characters.count, characters[index] == "^" {
           output.append("^")
           index += 1
         }
-        if index < characters.count, characters[index] == "]" {
-          output.append("]")
-          index += 1
-        }
-        continue
-      } else if character == "]", depth > 0 {
-        depth -= 1
-      } else if character == "-", depth > 0,
-        next == "-" || (index > 0 && characters[index - 1] == "-")
-      {
-        output += "\\-"
-        index += 1
         continue
       }
-      output.append(character)
+      if character == "&", index + 1 < characters.count, characters[index + 1] == "&" {
+        output += "&&"
+        index += 2
+        continue
+      }
+      let first = item()
+      guard index + 1 < characters.count, characters[index] == "-",
+        characters[index + 1] != "]", characters[index + 1] != "["
+      else {
+        output += written(first)
+        continue
+      }
       index += 1
+      let last = item()
+      if let low = first.scalar, let high = last.scalar, high.value < low.value { return nil }
+      output += written(first) + "-" + written(last)
     }
     return output
   }
