@@ -15,15 +15,19 @@ struct SyncCommand: AsyncParsableCommand {
     discussion: """
       Each parameter is copied with its history: every version the source retains, oldest first, \
       then its labels (where the target accepts them), its tags, type, key, tier and data type. \
-      Version numbers start again at 1 in the target. A parameter the target already has is \
-      skipped, or with --overwrite given the source's latest value as a new version (nothing is \
-      written when the values already match). Each secret is copied with every version that \
-      carries a staging label (AWSCURRENT, AWSPREVIOUS, custom labels), oldest first under its \
-      own VersionId, then its labels as the source has them, its description, key and tags; \
+      Version numbers start again at 1 in the target. Each secret is copied with every version \
+      that carries a staging label (AWSCURRENT, AWSPREVIOUS, custom labels), oldest first under \
+      its own VersionId, then its labels as the source has them, its description, key and tags; \
       unlabelled versions, secrets scheduled for deletion and rotation settings are not copied. \
-      A secret the target already has is skipped, or with --overwrite given the source's \
-      current value and its labels. Exit status: 0 when everything was copied or \
-      skipped, 1 when the target refused something, 2 when a store cannot be opened or listed.
+      When the target holds the start of an entry's history and nothing else (a sync that \
+      stopped partway, or a copy the source has moved on from), the entry is resumed: the \
+      missing versions are added in order, then the labels set as the source has them, with \
+      --overwrite or without. An entry whose history in the target is its own is skipped, or \
+      with --overwrite given the source's latest value (a secret's AWSCURRENT value) as a new \
+      version, nothing when the values already match; its earlier versions cannot be carried. \
+      A sync that stops midway is finished by running it again. Exit status: 0 when everything \
+      was copied or skipped, 1 when the target refused something, 2 when a store cannot be \
+      opened or listed, or stops answering.
       """)
 
   @Option(help: ArgumentHelp("The store to copy from.", valueName: "path|aws://REGION"))
@@ -44,7 +48,7 @@ struct SyncCommand: AsyncParsableCommand {
   )
   var path: String?
 
-  @Flag(help: "Update parameters and secrets the target already has with the source's value.")
+  @Flag(help: "Write the latest value over entries whose history in the target is its own.")
   var overwrite = false
 
   @Flag(help: "Report what would be copied; write nothing.")
@@ -107,8 +111,8 @@ struct SyncCommand: AsyncParsableCommand {
           + (inFlight.get().map {
             dryRun
               ? " while planning \($0); nothing was written"
-              : " while copying \($0), which the target may hold part of: run the sync again "
-                + "with --overwrite"
+              : " while copying \($0), which the target may hold part of: run the same sync "
+                + "again to finish it"
           } ?? "") + "\n")
       Foundation.exit(128 + number)
     }
@@ -195,7 +199,8 @@ struct SyncCommand: AsyncParsableCommand {
     var counts: [String: Int] = [:]
     for entry in report.entries { counts[words(entry, dryRun: dryRun).word, default: 0] += 1 }
     let order = [
-      "copied", "would copy", "updated", "would update", "unchanged", "skipped", "failed",
+      "copied", "would copy", "resumed", "would resume", "updated", "would update", "unchanged",
+      "skipped", "failed",
     ]
     let summary = order.compactMap { word in counts[word].map { "\($0) \(word)" } }
     return "sync: " + (summary.isEmpty ? "nothing to copy" : summary.joined(separator: ", "))
@@ -214,38 +219,36 @@ struct SyncCommand: AsyncParsableCommand {
       if first != 1 || last != versions {
         text += " (source versions \(first)-\(last) become 1-\(versions))"
       }
-      if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
-      if !refused.isEmpty {
-        text += "; the target refused labels " + refused.joined(separator: ", ")
-      }
-      detail = text
+      detail = text + labelled(labels, refused: refused)
     case .copiedSecret(let versions, let labels, let refused, let empty):
       word = dryRun ? "would copy" : "copied"
-      var text = versions == 1 ? "1 version" : "\(versions) versions"
-      if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
-      if !refused.isEmpty {
-        text += "; the target refused labels " + refused.joined(separator: ", ")
+      detail =
+        (versions == 1 ? "1 version" : "\(versions) versions")
+        + labelled(labels, refused: refused, empty: empty)
+    case .resumed(let versions, let held, let labels, let refused, let empty):
+      word = dryRun ? "would resume" : "resumed"
+      if versions == 0 {
+        detail =
+          "every version was there; labels set as the source has them: "
+          + labels.joined(separator: ", ") + labelled([], refused: refused, empty: empty)
+      } else {
+        detail =
+          "\(versions) \(versions == 1 ? "version" : "versions") added after the \(held) the "
+          + "target held" + labelled(labels, refused: refused, empty: empty)
       }
-      if !empty.isEmpty {
-        text +=
-          "; not copied: labels " + empty.joined(separator: ", ")
-          + " on a version without a value"
-      }
-      detail = text
     case .updated(let labels, let refused):
       word = dryRun ? "would update" : "updated"
-      var text = "latest value written as a new version"
-      if !labels.isEmpty { text += ", labels " + labels.joined(separator: ", ") }
-      if !refused.isEmpty {
-        text += "; the target refused labels " + refused.joined(separator: ", ")
-      }
-      detail = text
+      detail =
+        "latest value written as a new version" + labelled(labels, refused: refused)
+        + "; the target's history is its own, so the earlier versions are not carried"
     case .unchanged:
       word = "unchanged"
       detail = "the target has the same latest value"
     case .skipped:
       word = "skipped"
-      detail = "exists in the target (use --overwrite to update it)"
+      detail =
+        "exists in the target with a history of its own (use --overwrite to write the latest "
+        + "value over it; the earlier versions cannot be carried)"
     case .publicParameter:
       word = "skipped"
       detail = "one of AWS's public parameters, which AWS provides in every account"
@@ -255,9 +258,23 @@ struct SyncCommand: AsyncParsableCommand {
         "\(error.code)" + (error.message.isEmpty ? "" : ": \(error.message)")
         + (copied > 0
           ? " (its first \(copied) \(copied == 1 ? "version is" : "versions are") in the "
-            + "target: delete it there and sync again to copy the rest)" : "")
+            + "target: the next sync adds the rest)" : "")
     }
     return (word, detail)
+  }
+
+  /// `, labels a, b; the target refused labels c; not copied: labels d on a version without a
+  /// value`, each part only when it names a label.
+  private static func labelled(_ labels: [String], refused: [String], empty: [String] = [])
+    -> String
+  {
+    var text = labels.isEmpty ? "" : ", labels " + labels.joined(separator: ", ")
+    if !refused.isEmpty { text += "; the target refused labels " + refused.joined(separator: ", ") }
+    if !empty.isEmpty {
+      text +=
+        "; not copied: labels " + empty.joined(separator: ", ") + " on a version without a value"
+    }
+    return text
   }
 }
 

@@ -6,8 +6,10 @@ import Synchronization
 /// target's latest value and labels match the source's. Secrets are copied with every version
 /// that carries a staging label (AWSCURRENT, AWSPREVIOUS, custom labels), oldest first, each
 /// under its own `VersionId`, and then the labels are set as the source has them; deprecated
-/// versions (no label) stay behind. What exists in the target is skipped unless `overwrite` is
-/// set; values never appear in the report.
+/// versions (no label) stay behind. An entry whose history in the target is the start of the
+/// source's (a copy that stopped partway, or one the source has moved on from) is brought level:
+/// the missing versions, then the labels. Any other entry the target has is skipped unless
+/// `overwrite` is set; values never appear in the report.
 package struct StoreSync: Sendable {
   package struct Options: Sendable {
     /// Only parameters under this path (recursive), and secrets whose name is the path or
@@ -39,16 +41,26 @@ package struct StoreSync: Sendable {
     /// a version without a value (an unfinished rotation's AWSPENDING) and were not copied.
     case copiedSecret(
       versions: Int, labels: [String], refusedLabels: [String], emptyLabels: [String])
-    /// The target's latest version now holds the source's latest value.
+    /// The target held the source's first `held` versions and nothing else (a copy that
+    /// stopped partway, or one the source has moved on from): the `versions` after them were
+    /// added in order, then the labels set as the source has them. `emptyLabels` as for
+    /// `copiedSecret`.
+    case resumed(
+      versions: Int, held: Int, labels: [String], refusedLabels: [String],
+      emptyLabels: [String] = [])
+    /// The target's history is its own: its latest version now holds the source's latest value,
+    /// and the source's earlier versions were not carried.
     case updated(labels: [String], refusedLabels: [String])
-    /// The target already had the source's latest value.
+    /// The target already had the source's history, or (its history its own) the source's
+    /// latest value.
     case unchanged
-    /// The target has the entry and `overwrite` was not set.
+    /// The target has the entry with a history of its own and `overwrite` was not set.
     case skipped
     /// One of AWS's public parameters (`/aws/service/…`): AWS provides it in every account, and
     /// only an embedded store takes one (`put-public-parameter`).
     case publicParameter
-    /// The store refused; `copiedVersions` were written before it did.
+    /// The store refused; the target holds the first `copiedVersions` of the source's history
+    /// (written before it did, or held before the sync began).
     case failed(StoreError, copiedVersions: Int)
   }
 
@@ -91,7 +103,7 @@ package struct StoreSync: Sendable {
         message: planned
           ? "the dry run stopped here (\(error)); nothing was written"
           : "the copy stopped here (\(error)); the target may hold part of this \(kind): "
-            + "run the sync again with --overwrite")
+            + "run the same sync again to finish it")
       entries.append(
         Entry(
           kind: kind, name: name, outcome: .failed(failure, copiedVersions: 0), planned: planned))
@@ -189,16 +201,7 @@ package struct StoreSync: Sendable {
   private func syncParameter(
     _ name: String, from source: any ParameterStore, to target: any ParameterStore
   ) async throws -> Outcome {
-    var history: [ParameterHistory] = []
-    var token: String?
-    repeat {
-      let page = try await source.getParameterHistory(
-        GetParameterHistoryRequest(
-          name: name, withDecryption: true, maxResults: 50, nextToken: token))
-      history += page.parameters
-      token = page.nextToken
-    } while token != nil
-    history.sort { $0.version < $1.version }
+    let history = try await Self.history(of: name, in: source)
     guard let latest = history.last, let first = history.first else { return .skipped }
     // AWS's public parameters are AWS's: an embedded target takes them as `put-public-
     // parameter` does, any other has them already.
@@ -220,10 +223,10 @@ package struct StoreSync: Sendable {
       existing = nil
     }
 
-    func keys(_ versions: [ParameterHistory]) -> [String?] {
-      versions.map { $0.type == .secureString ? (options.keyID ?? $0.keyID) : nil }
-    }
     if let existing {
+      if let held = try await heldLabels(name, history, latest: existing, in: target) {
+        return try await resume(name, history, held: held, put: put, in: target)
+      }
       guard options.overwrite else { return .skipped }
       if existing.value == latest.value && existing.type == latest.type { return .unchanged }
       if let missing = await missingKey(keys([latest]), default: SQLiteStore.defaultKeyAlias) {
@@ -253,9 +256,9 @@ package struct StoreSync: Sendable {
     let requests = history.enumerated().map { index, version in
       request(for: version, name: name, overwrite: index > 0, tags: index == 0 ? tags : nil)
     }
-    var refused: [String] = []
     if let embedded {
       // The embedded store takes the whole history in one transaction: all or nothing.
+      let refused: [String]
       do {
         refused = try await embedded.putParameterHistory(
           requests, labels: history.map(\.labels), allowPublic: isPublic
@@ -263,24 +266,131 @@ package struct StoreSync: Sendable {
       } catch let error as StoreError {
         return .failed(error, copiedVersions: 0)
       }
-    } else {
-      var targetVersions: [Int: Int] = [:]
-      for (index, version) in history.enumerated() {
-        do {
-          let written = try await put(requests[index])
-          targetVersions[version.version] = written.version
-        } catch let error as StoreError {
-          return .failed(error, copiedVersions: index)
-        }
-      }
-      for version in history where !version.labels.isEmpty {
-        guard let written = targetVersions[version.version] else { continue }
-        refused += try await label(name, version: written, version.labels, in: target)
+      return .copied(
+        versions: history.count, from: first.version, to: latest.version,
+        labels: labels.filter { !refused.contains($0) }, refusedLabels: refused)
+    }
+    switch try await append(name, history, held: [], requests: requests, put: put, in: target) {
+    case .failure(let error, let held):
+      return .failed(error, copiedVersions: held)
+    case .labelled(let refused):
+      return .copied(
+        versions: history.count, from: first.version, to: latest.version,
+        labels: labels.filter { !refused.contains($0) }, refusedLabels: refused)
+    }
+  }
+
+  /// The KMS keys the SecureStrings among `versions` are written under in the target.
+  private func keys(_ versions: [ParameterHistory]) -> [String?] {
+    versions.map { $0.type == .secureString ? (options.keyID ?? $0.keyID) : nil }
+  }
+
+  /// Every version `store` retains of `name`, oldest first (values decrypted).
+  private static func history(of name: String, in store: any ParameterStore) async throws
+    -> [ParameterHistory]
+  {
+    var history: [ParameterHistory] = []
+    var token: String?
+    repeat {
+      let page = try await store.getParameterHistory(
+        GetParameterHistoryRequest(
+          name: name, withDecryption: true, maxResults: 50, nextToken: token))
+      history += page.parameters
+      token = page.nextToken
+    } while token != nil
+    return history.sorted { $0.version < $1.version }
+  }
+
+  /// The labels of each version the target holds of `name`, when those versions are the
+  /// source's first ones (`history`'s, oldest first) with the same values and types, numbered
+  /// from 1 as a copy numbers them; nil when the target's history is its own. Values are
+  /// compared through the target's decrypted reads, never shown.
+  private func heldLabels(
+    _ name: String, _ history: [ParameterHistory], latest: Parameter,
+    in target: any ParameterStore
+  ) async throws -> [Set<String>]? {
+    // A copy never has more versions than its source.
+    guard latest.version <= history.count else { return nil }
+    let held = try await Self.history(of: name, in: target)
+    guard held.count == latest.version else { return nil }
+    for (index, version) in held.enumerated() {
+      let source = history[index]
+      guard version.version == index + 1, version.value == source.value,
+        version.type == source.type
+      else { return nil }
+    }
+    return held.map { Set($0.labels) }
+  }
+
+  /// Brings a target holding the first `held.count` versions of `history` level: the rest
+  /// appended in order, then each label put where the source has it (moved there if the target
+  /// has it elsewhere; labels the source lacks are left alone).
+  private func resume(
+    _ name: String, _ history: [ParameterHistory], held: [Set<String>],
+    put: @Sendable (PutParameterRequest) async throws -> PutParameterResponse,
+    in target: any ParameterStore
+  ) async throws -> Outcome {
+    let missing = Array(history[held.count...])
+    let labels = history.flatMap(\.labels)
+    let misplaced = history.enumerated().contains { index, version in
+      version.labels.contains { index >= held.count || !held[index].contains($0) }
+    }
+    guard !missing.isEmpty || misplaced else { return .unchanged }
+    if let failure = await missingKey(keys(missing), default: SQLiteStore.defaultKeyAlias) {
+      return .failed(failure, copiedVersions: held.count)
+    }
+    guard !options.dryRun else {
+      return .resumed(
+        versions: missing.count, held: held.count, labels: labels, refusedLabels: [])
+    }
+    let requests = missing.map { request(for: $0, name: name, overwrite: true, tags: nil) }
+    switch try await append(name, history, held: held, requests: requests, put: put, in: target)
+    {
+    case .failure(let error, let written):
+      return .failed(error, copiedVersions: written)
+    case .labelled(let refused):
+      return .resumed(
+        versions: missing.count, held: held.count,
+        labels: labels.filter { !refused.contains($0) }, refusedLabels: refused)
+    }
+  }
+
+  /// How writing the rest of a history ended.
+  private enum Appended {
+    /// The target refused a version: it holds the first `held` of the history.
+    case failure(StoreError, held: Int)
+    /// Every version written and labelled; `refused` are the labels the target refused.
+    case labelled(refused: [String])
+  }
+
+  /// Writes `requests` (the versions of `history` after the `held.count` the target holds) one
+  /// PutParameter each, in order (AWS numbers them), then puts each version's labels where the
+  /// target does not have them already (`held` has the labels of the versions held).
+  private func append(
+    _ name: String, _ history: [ParameterHistory], held: [Set<String>],
+    requests: [PutParameterRequest],
+    put: @Sendable (PutParameterRequest) async throws -> PutParameterResponse,
+    in target: any ParameterStore
+  ) async throws -> Appended {
+    // A copy numbers versions from 1: those held are 1…held.count. The store numbers the rest,
+    // one a PutParameter ("Parameter Store automatically creates a new version", the response's
+    // Version):
+    // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
+    var targetVersions = held.indices.map { $0 + 1 }
+    for (offset, request) in requests.enumerated() {
+      do {
+        targetVersions.append(try await put(request).version)
+      } catch let error as StoreError {
+        return .failure(error, held: held.count + offset)
       }
     }
-    return .copied(
-      versions: history.count, from: first.version, to: latest.version,
-      labels: labels.filter { !refused.contains($0) }, refusedLabels: refused)
+    var refused: [String] = []
+    for (index, version) in history.enumerated() {
+      let labels = version.labels.filter { index >= held.count || !held[index].contains($0) }
+      guard !labels.isEmpty else { continue }
+      refused += try await label(name, version: targetVersions[index], labels, in: target)
+    }
+    return .labelled(refused: refused)
   }
 
   private func request(for version: ParameterHistory, name: String, overwrite: Bool, tags: [Tag]?)
@@ -412,7 +522,13 @@ extension StoreSync {
       existing = nil
     }
 
-    if existing != nil {
+    if let existing {
+      // A secret scheduled for deletion takes no value: the overwrite below reports AWS's error.
+      if existing.deletedDate == nil,
+        let held = try await heldVersions(name, versions, in: target)
+      {
+        return try await resume(name, versions, held: held, unreadable: unreadable, in: target)
+      }
       guard options.overwrite else { return .skipped }
       guard let current else { return .unchanged }
       let present: GetSecretValueResponse?
@@ -463,11 +579,7 @@ extension StoreSync {
       secretString: first.value.secretString, tags: described.tags)
     // Each later version becomes AWSCURRENT in turn; the labels are set as the source has them
     // after.
-    let puts = versions.dropFirst().map { version in
-      PutSecretValueRequest(
-        secretID: name, clientRequestToken: version.versionID,
-        secretBinary: version.value.secretBinary, secretString: version.value.secretString)
-    }
+    let puts = versions.dropFirst().map { Self.put($0, of: name) }
     if let embedded = target as? SQLiteStore {
       // The embedded store takes the whole secret in one transaction: all or nothing.
       let refused: [String]
@@ -482,17 +594,100 @@ extension StoreSync {
         refusedLabels: refused, emptyLabels: unreadable)
     }
     _ = try await target.createSecret(create)
-    for (index, put) in puts.enumerated() {
+    switch try await append(name, versions, held: 1, in: target) {
+    case .failure(let error, let held):
+      return .failed(error, copiedVersions: held)
+    case .labelled(let refused):
+      return .copiedSecret(
+        versions: versions.count, labels: labels.filter { !refused.contains($0) },
+        refusedLabels: refused, emptyLabels: unreadable)
+    }
+  }
+
+  /// The PutSecretValue that writes `version` under its own id (its labels are set after).
+  private static func put(_ version: SecretVersionCopy, of name: String) -> PutSecretValueRequest {
+    PutSecretValueRequest(
+      secretID: name, clientRequestToken: version.versionID,
+      secretBinary: version.value.secretBinary, secretString: version.value.secretString)
+  }
+
+  /// Puts the versions after the first `held` of `versions` in order, each becoming AWSCURRENT
+  /// in turn, then moves the labels to where the source has them.
+  private func append(
+    _ name: String, _ versions: [SecretVersionCopy], held: Int, in target: any SecretStore
+  ) async throws -> Appended {
+    // Under the source's version ids, as a copy writes them: a version id the target already has
+    // with another value is refused, so a resumed secret cannot take one twice (ClientRequestToken,
+    // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html).
+    for (offset, version) in versions.dropFirst(held).enumerated() {
       do {
-        _ = try await target.putSecretValue(put)
+        _ = try await target.putSecretValue(Self.put(version, of: name))
       } catch let error as StoreError {
-        return .failed(error, copiedVersions: index + 1)
+        return .failure(error, held: held + offset)
       }
     }
-    let refused = try await stage(name, as: versions, in: target)
-    return .copiedSecret(
-      versions: versions.count, labels: labels.filter { !refused.contains($0) },
-      refusedLabels: refused, emptyLabels: unreadable)
+    return .labelled(refused: try await stage(name, as: versions, in: target))
+  }
+
+  /// How many of `versions` (labelled, oldest first) the target holds, when its versions,
+  /// deprecated ones included, are the first of them and nothing else (a copy keeps each
+  /// version's id) with the same values; nil when its versions are its own. Values are compared
+  /// through the target's reads, never shown.
+  private func heldVersions(
+    _ name: String, _ versions: [SecretVersionCopy], in target: any SecretStore
+  ) async throws -> Int? {
+    let ids = try await versionIDs(name, in: target)
+    let held = versions.prefix(ids.count)
+    guard Set(held.map(\.versionID)) == ids else { return nil }
+    for version in held {
+      let value: GetSecretValueResponse
+      do {
+        value = try await target.getSecretValue(
+          GetSecretValueRequest(secretID: name, versionID: version.versionID))
+      } catch let error as StoreError where error.code == "ResourceNotFoundException" {
+        return nil
+      }
+      guard value.secretString == version.value.secretString,
+        value.secretBinary == version.value.secretBinary
+      else { return nil }
+    }
+    return held.count
+  }
+
+  /// Brings a target holding the first `held` of `versions` level: the rest put in order under
+  /// their own ids, then the labels moved to where the source has them.
+  private func resume(
+    _ name: String, _ versions: [SecretVersionCopy], held: Int, unreadable: [String],
+    in target: any SecretStore
+  ) async throws -> Outcome {
+    let labels = versions.flatMap(\.stages)
+    if held == versions.count {
+      // Every version there: only the labels may be left to set (a copy that stopped after
+      // its last PutSecretValue leaves AWSCURRENT on the newest).
+      let wanted = Dictionary(
+        versions.map { ($0.versionID, Set($0.stages)) }, uniquingKeysWith: { $0.union($1) })
+      let present =
+        try await target.describeSecret(DescribeSecretRequest(secretID: name))
+        .versionIDsToStages?.entries ?? []
+      let have = Dictionary(
+        present.filter { !$0.stages.isEmpty }.map { ($0.versionID, Set($0.stages)) },
+        uniquingKeysWith: { $0.union($1) })
+      if wanted.filter({ !$0.value.isEmpty }) == have { return .unchanged }
+    }
+    guard !options.dryRun else {
+      return .resumed(
+        versions: versions.count - held, held: held, labels: labels, refusedLabels: [],
+        emptyLabels: unreadable)
+    }
+    switch try await append(name, versions, held: held, in: target) {
+    case .failure(let error, let written):
+      return .failed(error, copiedVersions: written)
+    case .labelled(let refused):
+      return .resumed(
+        versions: versions.count - held, held: held,
+        labels: labels.filter { !refused.contains($0) }, refusedLabels: refused,
+        emptyLabels: unreadable)
+    }
   }
 
   /// The version ids a secret has in `store`, deprecated ones included.

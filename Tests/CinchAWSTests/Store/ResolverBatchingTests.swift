@@ -151,7 +151,7 @@ import Testing
       return
     }
     #expect(error.code == "SyncStopped")
-    #expect(error.message.contains("run the sync again with --overwrite"))
+    #expect(error.message.contains("run the same sync again to finish it"))
     // A dry run wrote nothing: no advice to overwrite what it did not write.
     let dry = try await StoreSync(options: .init(dryRun: true)).syncParameters(
       from: source, to: store)

@@ -293,7 +293,7 @@ import _CinchTestSupport
     let again = try await cinch([
       "sync", "--from", ".cinch/store.db", "--to", "aws://ap-southeast-2",
     ])
-    #expect(again.stdout.hasSuffix("sync: 2 skipped\n"))
+    #expect(again.stdout.hasSuffix("sync: 2 unchanged\n"))
 
     #expect(try await cinch(["init", "--store", "back/store.db"]).status == 0)
     let back = try await cinch([
@@ -311,6 +311,103 @@ import _CinchTestSupport
       "--with-decryption", "--query", "Parameter.Value", "--output", "text",
     ])
     #expect(secret.stdout == "s3cr3t\n")
+  }
+
+  /// A sync to AWS that stopped after a parameter's first version (and a secret's) is finished
+  /// by running it again, plain or with --overwrite: the middle versions and their labels
+  /// arrive. A parameter whose history in AWS is its own is said to be one.
+  @Test(arguments: [false, true])
+  func anInterruptedSyncToAWSIsFinishedByRunningItAgain(overwrite: Bool) async throws {
+    let endpoint = try await MotoServer.shared.start()
+    let directory = try CinchProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let region = overwrite ? "ap-northeast-1" : "ap-northeast-2"
+    let environment = Self.environment(endpoint)
+    func cinch(_ arguments: [String], store: String = ".cinch/store.db") async throws
+      -> CinchProcess.Result
+    {
+      try await CinchProcess.run(
+        arguments, in: directory, environment: environment.merging(["CINCH_STORE": store]) { $1 })
+    }
+    let token = "00000000-0000-4000-8000-0000000000b1"
+    // What a sync that stopped after the first request of each leaves in AWS.
+    for arguments in [
+      ["ssm", "put-parameter", "--name", "/lab/db", "--value", "db-1", "--type", "SecureString"],
+      ["ssm", "put-parameter", "--name", "/lab/own", "--value", "mine", "--type", "String"],
+      [
+        "secretsmanager", "create-secret", "--name", "lab/key", "--secret-string", "k-1",
+        "--client-request-token", token,
+      ],
+    ] {
+      let result = try await cinch(arguments, store: "aws://\(region)")
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    #expect(try await cinch(["init"]).status == 0)
+    for value in ["db-1", "db-2", "db-3"] {
+      _ = try await cinch([
+        "ssm", "put-parameter", "--name", "/lab/db", "--value", value, "--type", "SecureString",
+        "--overwrite",
+      ])
+    }
+    _ = try await cinch([
+      "ssm", "label-parameter-version", "--name", "/lab/db", "--parameter-version", "2",
+      "--labels", "prod",
+    ])
+    _ = try await cinch([
+      "ssm", "put-parameter", "--name", "/lab/own", "--value", "theirs", "--type", "String",
+    ])
+    _ = try await cinch([
+      "secretsmanager", "create-secret", "--name", "lab/key", "--secret-string", "k-1",
+      "--client-request-token", token,
+    ])
+    _ = try await cinch([
+      "secretsmanager", "put-secret-value", "--secret-id", "lab/key",
+      "--secret-string", "k-2",
+    ])
+
+    let sync = try await cinch(
+      ["sync", "--from", ".cinch/store.db", "--to", "aws://\(region)", "--path", "/lab"]
+        + (overwrite ? ["--overwrite"] : []))
+    #expect(sync.status == 0, "\(sync.stderr)")
+    let own =
+      overwrite
+      ? "updated parameter '/lab/own': latest value written as a new version; the target's "
+        + "history is its own, so the earlier versions are not carried"
+      : "skipped parameter '/lab/own': exists in the target with a history of its own (use "
+        + "--overwrite to write the latest value over it; the earlier versions cannot be carried)"
+    #expect(
+      sync.stdout == """
+        resumed parameter '/lab/db': 2 versions added after the 1 the target held, labels prod
+        \(own)
+        resumed secret 'lab/key': 1 version added after the 1 the target held, labels \
+        AWSPREVIOUS, AWSCURRENT
+        sync: 2 resumed, \(overwrite ? "1 updated" : "1 skipped")
+
+        """)
+    for secret in ["db-1", "db-2", "db-3", "k-1", "k-2"] {
+      #expect(!sync.stdout.contains(secret) && !sync.stderr.contains(secret))
+    }
+    let history = try await cinch(
+      [
+        "ssm", "get-parameter-history", "--name", "/lab/db", "--with-decryption", "--query",
+        "Parameters[].[Version,Value]", "--output", "text",
+      ], store: "aws://\(region)")
+    #expect(history.stdout == "1\tdb-1\n2\tdb-2\n3\tdb-3\n")
+    let prod = try await cinch(
+      [
+        "ssm", "get-parameter", "--name", "/lab/db:prod", "--with-decryption", "--query",
+        "Parameter.Version", "--output", "text",
+      ], store: "aws://\(region)")
+    #expect(prod.stdout == "2\n")
+    let current = try await cinch(
+      [
+        "secretsmanager", "get-secret-value", "--secret-id", "lab/key", "--query",
+        "SecretString", "--output", "text",
+      ], store: "aws://\(region)")
+    #expect(current.stdout == "k-2\n")
+    let again = try await cinch(
+      ["sync", "--from", ".cinch/store.db", "--to", "aws://\(region)", "--path", "/lab"])
+    #expect(again.stdout.hasSuffix("sync: 2 unchanged, 1 skipped\n"), "\(again.stdout)")
   }
 
   /// `cinch lock` against AWS gives the lockfile the embedded store gives for the same data,

@@ -28,16 +28,28 @@ import Testing
         outcome: .failed(StoreError(code: "InvalidKeyId", message: "bad key"), copiedVersions: 2),
         planned: false),
       StoreSync.Entry(kind: "parameter", name: "/d", outcome: .unchanged, planned: false),
+      StoreSync.Entry(
+        kind: "parameter", name: "/e",
+        outcome: .resumed(versions: 2, held: 1, labels: ["prod"], refusedLabels: []),
+        planned: false),
+      StoreSync.Entry(
+        kind: "parameter", name: "/f",
+        outcome: .resumed(versions: 0, held: 3, labels: ["prod", "live"], refusedLabels: ["SSMx"]),
+        planned: false),
     ]
     #expect(
       SyncCommand.render(report, dryRun: false) == """
         copied parameter '/a': 100 versions (source versions 6-105 become 1-100), labels prod; \
         the target refused labels SSMx
-        skipped parameter '/b': exists in the target (use --overwrite to update it)
+        skipped parameter '/b': exists in the target with a history of its own (use \
+        --overwrite to write the latest value over it; the earlier versions cannot be carried)
         failed parameter '/c': InvalidKeyId: bad key (its first 2 versions are in the target: \
-        delete it there and sync again to copy the rest)
+        the next sync adds the rest)
         unchanged parameter '/d': the target has the same latest value
-        sync: 1 copied, 1 unchanged, 1 skipped, 1 failed
+        resumed parameter '/e': 2 versions added after the 1 the target held, labels prod
+        resumed parameter '/f': every version was there; labels set as the source has them: \
+        prod, live; the target refused labels SSMx
+        sync: 1 copied, 2 resumed, 1 unchanged, 1 skipped, 1 failed
 
         """)
     #expect(
@@ -61,7 +73,8 @@ import Testing
       SyncCommand.render(report, dryRun: false) == """
         copied secret 'app/db': 2 versions, labels AWSCURRENT, AWSPREVIOUS; not copied: labels \
         AWSPENDING on a version without a value
-        updated secret 'app/key': latest value written as a new version, labels AWSCURRENT
+        updated secret 'app/key': latest value written as a new version, labels AWSCURRENT; \
+        the target's history is its own, so the earlier versions are not carried
         sync: 1 copied, 1 updated
 
         """)

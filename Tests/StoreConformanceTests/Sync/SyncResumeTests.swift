@@ -1,0 +1,205 @@
+import CinchStore
+import Foundation
+import Testing
+
+/// A target that holds the start of an entry's history (what a sync that stopped partway leaves,
+/// or a copy the source has moved on from) is brought level by the next sync, with --overwrite
+/// or without: the missing versions in order, then the labels as the source has them. A target
+/// whose history is its own keeps today's rule (skipped, or with --overwrite the latest value as
+/// a new version), and the report says the history was not carried.
+@Suite struct SyncResumeTests {
+  /// `/lab/db`: three SecureString versions, `prod` on the second.
+  static func seedParameter(_ store: any TestedStore) async throws {
+    for value in ["db-1", "db-2", "db-3"] {
+      try await store.put("/lab/db", value, type: .secureString)
+    }
+    _ = try await store.labelParameterVersion(
+      LabelParameterVersionRequest(name: "/lab/db", parameterVersion: 2, labels: ["prod"]))
+  }
+
+  static func sync(
+    _ source: any TestedStore, _ target: any TestedStore, overwrite: Bool = false,
+    dryRun: Bool = false
+  ) async throws -> [StoreSync.Outcome] {
+    try await StoreSync(options: .init(path: "/lab", overwrite: overwrite, dryRun: dryRun))
+      .syncParameters(from: source, to: target).entries.map(\.outcome)
+  }
+
+  static let resumed = StoreSync.Outcome.resumed(
+    versions: 2, held: 1, labels: ["prod"], refusedLabels: [])
+
+  @Test(arguments: Backend.allCases, [false, true])
+  func aTargetHoldingTheFirstVersionsIsResumed(_ backend: Backend, overwrite: Bool)
+    async throws
+  {
+    let source = try await Backend.embedded.makeStore().store
+    let target = try await backend.makeStore().store
+    try await Self.seedParameter(source)
+    // What a sync that stopped after the first PutParameter leaves.
+    try await target.put("/lab/db", "db-1", type: .secureString, overwrite: false)
+
+    #expect(
+      try await Self.sync(source, target, overwrite: overwrite, dryRun: true) == [Self.resumed])
+    #expect(try await target.get("/lab/db").version == 1)
+    #expect(try await Self.sync(source, target, overwrite: overwrite) == [Self.resumed])
+    #expect(try await SyncTests.snapshot(target) == SyncTests.snapshot(source))
+    #expect(try await target.get("/lab/db:prod").value == "db-2")
+    #expect(try await Self.sync(source, target, overwrite: overwrite) == [.unchanged])
+  }
+
+  @Test(arguments: Backend.allCases)
+  func labelsACopyStoppedBeforeAreSetWithoutAnotherVersion(_ backend: Backend) async throws {
+    let source = try await Backend.embedded.makeStore().store
+    let target = try await backend.makeStore().store
+    try await Self.seedParameter(source)
+    // Every version written, then stopped before LabelParameterVersion.
+    for value in ["db-1", "db-2", "db-3"] {
+      try await target.put("/lab/db", value, type: .secureString)
+    }
+    #expect(
+      try await Self.sync(source, target)
+        == [.resumed(versions: 0, held: 3, labels: ["prod"], refusedLabels: [])])
+    #expect(try await SyncTests.snapshot(target) == SyncTests.snapshot(source))
+
+    // A label moved in the target is moved back, as the source has it.
+    _ = try await target.labelParameterVersion(
+      LabelParameterVersionRequest(name: "/lab/db", parameterVersion: 3, labels: ["prod"]))
+    #expect(
+      try await Self.sync(source, target, overwrite: true)
+        == [.resumed(versions: 0, held: 3, labels: ["prod"], refusedLabels: [])])
+    #expect(try await target.get("/lab/db:prod").value == "db-2")
+  }
+
+  @Test(arguments: Backend.allCases)
+  func versionsTheSourceGainedSinceFollowWithTheirLabels(_ backend: Backend) async throws {
+    let source = try await Backend.embedded.makeStore().store
+    let target = try await backend.makeStore().store
+    try await Self.seedParameter(source)
+    _ = try await Self.sync(source, target)
+    try await source.put("/lab/db", "db-4", type: .secureString)
+    _ = try await source.labelParameterVersion(
+      LabelParameterVersionRequest(name: "/lab/db", parameterVersion: 4, labels: ["prod"]))
+
+    #expect(
+      try await Self.sync(source, target)
+        == [.resumed(versions: 1, held: 3, labels: ["prod"], refusedLabels: [])])
+    #expect(try await SyncTests.snapshot(target) == SyncTests.snapshot(source))
+  }
+
+  @Test(arguments: Backend.allCases)
+  func aTargetWithAHistoryOfItsOwnKeepsIt(_ backend: Backend) async throws {
+    let source = try await Backend.embedded.makeStore().store
+    let target = try await backend.makeStore().store
+    try await Self.seedParameter(source)
+    try await source.put("/lab/short", "s-1", overwrite: false)
+    // A second version the source never had; more versions than the source has.
+    for value in ["db-1", "db-x"] { try await target.put("/lab/db", value, type: .secureString) }
+    for value in ["s-0", "s-1"] { try await target.put("/lab/short", value) }
+
+    #expect(try await Self.sync(source, target) == [.skipped, .skipped])
+    #expect(
+      try await Self.sync(source, target, overwrite: true)
+        == [.updated(labels: [], refusedLabels: []), .unchanged])
+    let history = try await target.getParameterHistory(
+      GetParameterHistoryRequest(name: "/lab/db", withDecryption: true)
+    ).parameters.sorted { $0.version < $1.version }
+    #expect(history.map(\.value) == ["db-1", "db-x", "db-3"])
+    #expect(history.flatMap(\.labels).isEmpty)
+  }
+
+  @Test(arguments: Backend.allCases)
+  func aTypeTheSourceDoesNotHaveIsAHistoryOfItsOwn(_ backend: Backend) async throws {
+    let source = try await Backend.embedded.makeStore().store
+    let target = try await backend.makeStore().store
+    try await Self.seedParameter(source)
+    try await target.put("/lab/db", "db-1", overwrite: false)
+    #expect(try await Self.sync(source, target) == [.skipped])
+    #expect(try await target.get("/lab/db").version == 1)
+  }
+
+  // MARK: Secrets
+
+  static let (v1, v2, v3) = (SecretSyncTests.v1, SecretSyncTests.v2, SecretSyncTests.v3)
+
+  /// `lab/key`: AWSPREVIOUS on v1, AWSCURRENT on v2, and an AWSPENDING v3 of an unfinished
+  /// rotation (the newest, so a replay leaves AWSCURRENT on it until the labels are set).
+  static func seedSecret(_ store: any TestedStore) async throws {
+    try await heldSecret(store, held: 2)
+    try await store.putValue("lab/key", "k-3", token: v3, stages: ["AWSPENDING"])
+  }
+
+  /// What a sync of `lab/key` that stopped after `held` of its writes leaves: the secret
+  /// created with the first version, and the next ones put in turn.
+  static func heldSecret(_ store: any TestedStore, held: Int) async throws {
+    _ = try await store.createSecret(
+      CreateSecretRequest(
+        name: "lab/key", clientRequestToken: v1, description: "the key", secretString: "k-1",
+        tags: [Tag(key: "team", value: "core")]))
+    for (token, value) in [(v2, "k-2"), (v3, "k-3")].prefix(held - 1) {
+      try await store.putValue("lab/key", value, token: token)
+    }
+  }
+
+  static func syncSecrets(
+    _ source: any TestedStore, _ target: any TestedStore, overwrite: Bool = false,
+    dryRun: Bool = false
+  ) async throws -> [StoreSync.Outcome] {
+    try await StoreSync(options: .init(path: "lab", overwrite: overwrite, dryRun: dryRun))
+      .syncSecrets(from: source, to: target).entries.map(\.outcome)
+  }
+
+  static let labels = ["AWSPREVIOUS", "AWSCURRENT", "AWSPENDING"]
+
+  @Test(arguments: Backend.allCases, [false, true])
+  func aSecretHoldingItsFirstVersionsIsResumed(_ backend: Backend, overwrite: Bool)
+    async throws
+  {
+    let source = try await Backend.embedded.makeStore().store
+    let target = try await backend.makeStore().store
+    try await Self.seedSecret(source)
+    try await Self.heldSecret(target, held: 1)
+
+    let resumed = StoreSync.Outcome.resumed(
+      versions: 2, held: 1, labels: Self.labels, refusedLabels: [])
+    #expect(
+      try await Self.syncSecrets(source, target, overwrite: overwrite, dryRun: true) == [resumed])
+    #expect(try await Self.syncSecrets(source, target, overwrite: overwrite) == [resumed])
+    #expect(try await SecretSyncTests.snapshot(target) == SecretSyncTests.snapshot(source))
+    #expect(try await target.value("lab/key", stage: "AWSCURRENT") == "k-2")
+    #expect(try await Self.syncSecrets(source, target, overwrite: overwrite) == [.unchanged])
+  }
+
+  @Test(arguments: Backend.allCases)
+  func aSecretStoppedBeforeItsLabelsHasThemSet(_ backend: Backend) async throws {
+    let source = try await Backend.embedded.makeStore().store
+    let target = try await backend.makeStore().store
+    try await Self.seedSecret(source)
+    // Every version put, so AWSCURRENT is on the rotation's pending value.
+    try await Self.heldSecret(target, held: 3)
+    #expect(try await target.value("lab/key") == "k-3")
+
+    #expect(
+      try await Self.syncSecrets(source, target)
+        == [.resumed(versions: 0, held: 3, labels: Self.labels, refusedLabels: [])])
+    #expect(try await SecretSyncTests.snapshot(target) == SecretSyncTests.snapshot(source))
+    #expect(try await target.value("lab/key", stage: "AWSCURRENT") == "k-2")
+  }
+
+  @Test(arguments: Backend.allCases)
+  func aSecretWithVersionsOfItsOwnKeepsThem(_ backend: Backend) async throws {
+    let source = try await Backend.embedded.makeStore().store
+    let target = try await backend.makeStore().store
+    try await Self.seedSecret(source)
+    _ = try await target.create("lab/key", "k-1", token: Self.v1)
+    try await target.putValue("lab/key", "elsewhere")
+
+    #expect(try await Self.syncSecrets(source, target) == [.skipped])
+    #expect(
+      try await Self.syncSecrets(source, target, overwrite: true)
+        == [.updated(labels: ["AWSCURRENT"], refusedLabels: [])])
+    #expect(try await target.value("lab/key", stage: "AWSCURRENT") == "k-2")
+    await #expect(throws: StoreError.self) {
+      try await target.value("lab/key", versionID: Self.v3)
+    }
+  }
+}
