@@ -22,7 +22,8 @@ struct SyncCommand: AsyncParsableCommand {
       When the target holds the start of an entry's history and nothing else (a sync that \
       stopped partway, or a copy the source has moved on from), the entry is resumed: the \
       missing versions are added in order, then the labels set as the source has them, with \
-      --overwrite or without. An entry whose history in the target is its own is skipped, or \
+      --overwrite or without (a secret holding every version, with labels moved in the target \
+      since, such as a rollback of AWSCURRENT, only with --overwrite). An entry whose history in the target is its own is skipped, or \
       with --overwrite given the source's latest value (a secret's AWSCURRENT value) as a new \
       version, nothing when the values already match; its earlier versions cannot be carried. \
       A sync that stops midway is finished by running it again. Exit status: 0 when everything \
@@ -249,6 +250,11 @@ struct SyncCommand: AsyncParsableCommand {
       detail =
         "exists in the target with a history of its own (use --overwrite to write the latest "
         + "value over it; the earlier versions cannot be carried)"
+    case .labelsMoved:
+      word = "skipped"
+      detail =
+        "the target has every version, with labels moved since it was copied (use --overwrite "
+        + "to set them as the source has them)"
     case .publicParameter:
       word = "skipped"
       detail = "one of AWS's public parameters, which AWS provides in every account"

@@ -8,7 +8,8 @@ import Synchronization
 /// under its own `VersionId`, and then the labels are set as the source has them; deprecated
 /// versions (no label) stay behind. An entry whose history in the target is the start of the
 /// source's (a copy that stopped partway, or one the source has moved on from) is brought level:
-/// the missing versions, then the labels. Any other entry the target has is skipped unless
+/// the missing versions, then the labels (a secret holding every version, with labels moved in
+/// the target since, only with `overwrite`). Any other entry the target has is skipped unless
 /// `overwrite` is set; values never appear in the report.
 package struct StoreSync: Sendable {
   package struct Options: Sendable {
@@ -56,6 +57,10 @@ package struct StoreSync: Sendable {
     case unchanged
     /// The target has the entry with a history of its own and `overwrite` was not set.
     case skipped
+    /// The target holds every version of the secret, with labels a copy does not leave
+    /// (AWSCURRENT moved back to an older version, a label of its own), and `overwrite` was not
+    /// set: they were left as they are.
+    case labelsMoved
     /// One of AWS's public parameters (`/aws/service/…`): AWS provides it in every account, and
     /// only an embedded store takes one (`put-public-parameter`).
     case publicParameter
@@ -673,6 +678,9 @@ extension StoreSync {
         present.filter { !$0.stages.isEmpty }.map { ($0.versionID, Set($0.stages)) },
         uniquingKeysWith: { $0.union($1) })
       if wanted.filter({ !$0.value.isEmpty }) == have { return .unchanged }
+      // Labels a copy never leaves (AWSCURRENT moved back to an older version, a label of the
+      // target's own) were set in the target since: only --overwrite moves them.
+      if !options.overwrite, !Self.leftByCopy(have, versions) { return .labelsMoved }
     }
     guard !options.dryRun else {
       return .resumed(
@@ -688,6 +696,28 @@ extension StoreSync {
         labels: labels.filter { !refused.contains($0) }, refusedLabels: refused,
         emptyLabels: unreadable)
     }
+  }
+
+  /// Whether the target's labels (`have`, by version id) are what a copy of `versions` that
+  /// stopped after its last PutSecretValue leaves: AWSCURRENT on the newest version and
+  /// AWSPREVIOUS on the one before, as each PutSecretValue moves them
+  /// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html),
+  /// and nothing else; or, once the labels were being set, every label where the source has it.
+  /// A copy stopped between moving AWSCURRENT and AWSPREVIOUS is neither: --overwrite ends it.
+  private static func leftByCopy(_ have: [String: Set<String>], _ versions: [SecretVersionCopy])
+    -> Bool
+  {
+    var replayed: [String: Set<String>] = [:]
+    if let newest = versions.last {
+      replayed[newest.versionID, default: []].insert(SecretStage.current)
+    }
+    if versions.count > 1 {
+      replayed[versions[versions.count - 2].versionID, default: []].insert(SecretStage.previous)
+    }
+    if have == replayed { return true }
+    let placed = Dictionary(
+      versions.map { ($0.versionID, Set($0.stages)) }, uniquingKeysWith: { $0.union($1) })
+    return have.allSatisfy { versionID, labels in labels.isSubset(of: placed[versionID] ?? []) }
   }
 
   /// The version ids a secret has in `store`, deprecated ones included.

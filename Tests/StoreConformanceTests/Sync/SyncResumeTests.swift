@@ -203,3 +203,45 @@ import Testing
     }
   }
 }
+
+/// A copy is brought level only where the target's state is one a copy leaves: labels moved in
+/// the target since (a rollback) stay without --overwrite.
+@Suite struct SyncResumeLimitsTests {
+  typealias Resume = SyncResumeTests
+
+  /// Labels moved in a complete copy of `lab/key`: AWSCURRENT back to the first version (a
+  /// rollback), or a label of the target's own on the second; `kept` is what stays.
+  static let moves:
+    [(change: UpdateSecretVersionStageRequest, kept: (stage: String, value: String))] =
+      [
+        (
+          UpdateSecretVersionStageRequest(
+            secretID: "lab/key", versionStage: "AWSCURRENT", removeFromVersionID: Resume.v2,
+            moveToVersionID: Resume.v1), ("AWSCURRENT", "k-1")
+        ),
+        (
+          UpdateSecretVersionStageRequest(
+            secretID: "lab/key", versionStage: "mine", moveToVersionID: Resume.v2), ("mine", "k-2")
+        ),
+      ]
+
+  @Test(arguments: Backend.allCases, moves.indices)
+  func labelsMovedInTheTargetAreLeftUnlessOverwritten(_ backend: Backend, move: Int)
+    async throws
+  {
+    let source = try await Backend.embedded.makeStore().store
+    let target = try await backend.makeStore().store
+    try await Resume.seedSecret(source)
+    _ = try await Resume.syncSecrets(source, target)
+    let (change, kept) = Self.moves[move]
+    _ = try await target.updateSecretVersionStage(change)
+
+    #expect(try await Resume.syncSecrets(source, target, dryRun: true) == [.labelsMoved])
+    #expect(try await Resume.syncSecrets(source, target) == [.labelsMoved])
+    #expect(try await target.value("lab/key", stage: kept.stage) == kept.value)
+    #expect(
+      try await Resume.syncSecrets(source, target, overwrite: true)
+        == [.resumed(versions: 0, held: 3, labels: Resume.labels, refusedLabels: [])])
+    #expect(try await SecretSyncTests.snapshot(target) == SecretSyncTests.snapshot(source))
+  }
+}
