@@ -306,39 +306,55 @@ package struct StoreSync: Sendable {
     return history.sorted { $0.version < $1.version }
   }
 
-  /// The labels of each version the target holds of `name`, when those versions are the
-  /// source's first ones (`history`'s, oldest first) with the same values and types, numbered
-  /// from 1 as a copy numbers them; nil when the target's history is its own. Values are
-  /// compared through the target's decrypted reads, never shown.
+  /// A version the target holds of `name` that is one of the source's: its number in the
+  /// target and its labels there.
+  private struct HeldVersion {
+    var version: Int
+    var labels: Set<String>
+  }
+
+  /// The versions the target holds of `name` that are the source's first ones (`history`'s,
+  /// oldest first) with the same values and types, when the target's history is a copy of the
+  /// source's; nil when it is its own. A copy numbers versions from 1; once the source has
+  /// dropped its oldest (Parameter Store keeps 100), the target's oldest may be versions the
+  /// source no longer has, so its newest versions are matched against the source's first, the
+  /// longest such match first. Values are compared through the target's decrypted reads, never
+  /// shown.
   private func heldLabels(
     _ name: String, _ history: [ParameterHistory], latest: Parameter,
     in target: any ParameterStore
-  ) async throws -> [Set<String>]? {
-    // A copy never has more versions than its source.
-    guard latest.version <= history.count else { return nil }
+  ) async throws -> [HeldVersion]? {
+    guard let first = history.first else { return nil }
     let held = try await Self.history(of: name, in: target)
-    guard held.count == latest.version else { return nil }
-    for (index, version) in held.enumerated() {
-      let source = history[index]
-      guard version.version == index + 1, version.value == source.value,
-        version.type == source.type
-      else { return nil }
+    guard let newest = held.last, newest.version == latest.version,
+      zip(held, held.dropFirst()).allSatisfy({ $0.version + 1 == $1.version })
+    else { return nil }
+    // A copy numbers the source's versions from 1 and both add one at a time, so the target's
+    // version number is never above the source's of the same value: the target's versions
+    // older than the source's oldest are those the source has dropped since.
+    for older in held.indices {
+      guard held[older].version <= first.version else { break }
+      let matched = held[older...]
+      guard matched.count <= history.count,
+        zip(matched, history).allSatisfy({ $0.value == $1.value && $0.type == $1.type })
+      else { continue }
+      return matched.map { HeldVersion(version: $0.version, labels: Set($0.labels)) }
     }
-    return held.map { Set($0.labels) }
+    return nil
   }
 
   /// Brings a target holding the first `held.count` versions of `history` level: the rest
   /// appended in order, then each label put where the source has it (moved there if the target
   /// has it elsewhere; labels the source lacks are left alone).
   private func resume(
-    _ name: String, _ history: [ParameterHistory], held: [Set<String>],
+    _ name: String, _ history: [ParameterHistory], held: [HeldVersion],
     put: @Sendable (PutParameterRequest) async throws -> PutParameterResponse,
     in target: any ParameterStore
   ) async throws -> Outcome {
     let missing = Array(history[held.count...])
     let labels = history.flatMap(\.labels)
     let misplaced = history.enumerated().contains { index, version in
-      version.labels.contains { index >= held.count || !held[index].contains($0) }
+      version.labels.contains { index >= held.count || !held[index].labels.contains($0) }
     }
     guard !missing.isEmpty || misplaced else { return .unchanged }
     if let failure = await missingKey(keys(missing), default: SQLiteStore.defaultKeyAlias) {
@@ -372,16 +388,15 @@ package struct StoreSync: Sendable {
   /// PutParameter each, in order (AWS numbers them), then puts each version's labels where the
   /// target does not have them already (`held` has the labels of the versions held).
   private func append(
-    _ name: String, _ history: [ParameterHistory], held: [Set<String>],
+    _ name: String, _ history: [ParameterHistory], held: [HeldVersion],
     requests: [PutParameterRequest],
     put: @Sendable (PutParameterRequest) async throws -> PutParameterResponse,
     in target: any ParameterStore
   ) async throws -> Appended {
-    // A copy numbers versions from 1: those held are 1…held.count. The store numbers the rest,
-    // one a PutParameter ("Parameter Store automatically creates a new version", the response's
-    // Version):
+    // The store numbers the versions after those held, one a PutParameter ("Parameter Store
+    // automatically creates a new version", the response's Version):
     // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
-    var targetVersions = held.indices.map { $0 + 1 }
+    var targetVersions = held.map(\.version)
     for (offset, request) in requests.enumerated() {
       do {
         targetVersions.append(try await put(request).version)
@@ -391,7 +406,9 @@ package struct StoreSync: Sendable {
     }
     var refused: [String] = []
     for (index, version) in history.enumerated() {
-      let labels = version.labels.filter { index >= held.count || !held[index].contains($0) }
+      let labels = version.labels.filter {
+        index >= held.count || !held[index].labels.contains($0)
+      }
       guard !labels.isEmpty else { continue }
       refused += try await label(name, version: targetVersions[index], labels, in: target)
     }

@@ -205,7 +205,8 @@ import Testing
 }
 
 /// A copy is brought level only where the target's state is one a copy leaves: labels moved in
-/// the target since (a rollback) stay without --overwrite.
+/// the target since (a rollback) stay without --overwrite, and a source past the 100 versions
+/// Parameter Store keeps is still matched against the copy.
 @Suite struct SyncResumeLimitsTests {
   typealias Resume = SyncResumeTests
 
@@ -243,5 +244,39 @@ import Testing
       try await Resume.syncSecrets(source, target, overwrite: true)
         == [.resumed(versions: 0, held: 3, labels: Resume.labels, refusedLabels: [])])
     #expect(try await SecretSyncTests.snapshot(target) == SecretSyncTests.snapshot(source))
+  }
+
+  @Test(arguments: Backend.allCases)
+  func aSourcePastItsHundredVersionsStillBringsTheCopyLevel(_ backend: Backend) async throws {
+    let source = try await Backend.embedded.makeStore().store
+    let target = try await backend.makeStore().store
+    // Versions 1…101: the source keeps 2…101, which the copy numbers 1…100.
+    for value in 1...101 { try await source.put("/lab/many", "m-\(value)") }
+    #expect(
+      try await Resume.sync(source, target)
+        == [.copied(versions: 100, from: 2, to: 101, labels: [], refusedLabels: [])])
+
+    for round in 0..<2 {
+      try await source.put("/lab/many", "m-\(102 + round)")
+      #expect(
+        try await Resume.sync(source, target)
+          == [.resumed(versions: 1, held: 99, labels: [], refusedLabels: [])])
+      // The same values in the same order, numbered from the copy's 1 in the target.
+      #expect(try await Self.values(target) == Self.values(source))
+      #expect(try await target.get("/lab/many").value == "m-\(102 + round)")
+      #expect(try await Resume.sync(source, target) == [.unchanged])
+    }
+  }
+
+  static func values(_ store: any TestedStore) async throws -> [String] {
+    var values: [(Int, String)] = []
+    var token: String?
+    repeat {
+      let page = try await store.getParameterHistory(
+        GetParameterHistoryRequest(name: "/lab/many", maxResults: 50, nextToken: token))
+      values += page.parameters.map { ($0.version, $0.value) }
+      token = page.nextToken
+    } while token != nil
+    return values.sorted { $0.0 < $1.0 }.map(\.1)
   }
 }
