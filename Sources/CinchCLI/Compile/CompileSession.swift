@@ -309,23 +309,14 @@ extension OpenStore {
 }
 
 extension StoreOptions {
-  /// `--profile` or `--endpoint-url` beside the embedded store: meant for AWS, they would change
-  /// nothing and look as if they had.
-  func refuseAWSAccess(_ access: AWSAccessOptions) throws {
-    let environment = ProcessEnvironment.current
-    guard let flag = access.givenFlag, case .file = try location(environment) else { return }
-    throw CommandFailure(
-      message: "\(flag) applies to an aws:// store, and this command uses the embedded store "
-        + "'\(storePath(environment))'; name AWS with --store aws://REGION (or CINCH_STORE)")
-  }
-
-  /// `refuseAWSAccess` as the template commands report it (exit 2), before they read anything:
-  /// a flag for AWS beside the embedded store (or none) is refused even when the run turns out
-  /// to need no store, or a check meant for an endpoint would pass without reaching it.
+  /// `refuseAWSOnlyFlags` as the template commands report it (exit 2), before they read
+  /// anything: a flag for AWS beside the embedded store (or none) is refused even when the run
+  /// turns out to need no store, or a check meant for an endpoint would pass without reaching
+  /// it. Every caller of `openForTemplates` has called it.
   func refuseAWSAccessFlags(_ access: AWSAccessOptions) throws {
     do {
-      try refuseAWSAccess(access)
-    } catch let error as StoreLocationError {
+      try refuseAWSOnlyFlags(endpointURL: access.endpointURL, profile: access.profile)
+    } catch {
       throw CommandFailure(message: "\(error)")
     }
   }
@@ -342,7 +333,6 @@ extension StoreOptions {
   ) async throws -> OpenStore {
     let flags = access.flags(region: region)
     do {
-      try refuseAWSAccess(access)
       do {
         return try await openAny(flags, connector: .process())
       } catch AWSClientError.noRegion where flags.region == nil {

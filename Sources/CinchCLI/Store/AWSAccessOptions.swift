@@ -28,11 +28,4 @@ struct AWSAccessOptions: ParsableArguments {
   func flags(region: String?) -> StoreConnector.AWSFlags {
     StoreConnector.AWSFlags(region: region, profile: profile, endpointURL: endpointURL)
   }
-
-  /// The first of the flags that was given, for refusing it beside the embedded store.
-  var givenFlag: String? {
-    if endpointURL != nil { return "--endpoint-url" }
-    if profile != nil { return "--profile" }
-    return nil
-  }
 }

@@ -135,13 +135,14 @@ struct StoreOptions: ParsableArguments {
     }
   }
 
-  /// `--endpoint-url` and `--profile` on an aws-style command whose store is the embedded file:
-  /// meant for AWS, they would silently read and write the local file instead. (`cinch sync`
-  /// takes them for its AWS side, beside a file on the other.)
-  private func refuseAWSOnlyFlags(_ global: AWSGlobalOptions) throws(StoreLocationError) {
+  /// `--endpoint-url` and `--profile` on a command whose store is the embedded file (an
+  /// aws-style command, or a template command: `refuseAWSAccessFlags`): meant for AWS, they
+  /// would silently read and write the local file instead, or change nothing and look as if
+  /// they had. (`cinch sync` takes them for its AWS side, beside a file on the other.)
+  func refuseAWSOnlyFlags(endpointURL: String?, profile: String?) throws(StoreLocationError) {
     let environment = ProcessEnvironment.current
     guard case .file = try location(environment) else { return }
-    for (flag, value) in [("--endpoint-url", global.endpointURL), ("--profile", global.profile)]
+    for (flag, value) in [("--endpoint-url", endpointURL), ("--profile", profile)]
     where value != nil {
       throw StoreLocationError(
         description:
@@ -154,7 +155,7 @@ struct StoreOptions: ParsableArguments {
   /// reports them (exit 253 for a store or configuration that cannot be used).
   func openParameterStore(_ global: AWSGlobalOptions) async throws -> any ParameterStore {
     do {
-      try refuseAWSOnlyFlags(global)
+      try refuseAWSOnlyFlags(endpointURL: global.endpointURL, profile: global.profile)
       return try await openAny(.init(global), connector: .process()).parameters
     } catch let error as StoreAccessError {
       throw AWSConfigurationError("cinch: \(error)")
@@ -167,7 +168,7 @@ struct StoreOptions: ParsableArguments {
   /// Manager, errors as the aws CLI reports them.
   func openSecretStore(_ global: AWSGlobalOptions) async throws -> any SecretStore {
     do {
-      try refuseAWSOnlyFlags(global)
+      try refuseAWSOnlyFlags(endpointURL: global.endpointURL, profile: global.profile)
       return try await openAny(.init(global), connector: .process()).secrets
     } catch let error as StoreAccessError {
       throw AWSConfigurationError("cinch: \(error)")
@@ -179,7 +180,7 @@ struct StoreOptions: ParsableArguments {
   /// The store for a `cinch kms …` command: the embedded store's keys, or AWS KMS.
   func openKeyStore(_ global: AWSGlobalOptions) async throws -> any KeyStore {
     do {
-      try refuseAWSOnlyFlags(global)
+      try refuseAWSOnlyFlags(endpointURL: global.endpointURL, profile: global.profile)
       return try await openAny(.init(global), connector: .process()).keys
     } catch let error as StoreAccessError {
       throw AWSConfigurationError("cinch: \(error)")

@@ -113,6 +113,16 @@ enum AllowedPattern {
       guard let scalar = item.scalar, item.text.count == 1 else { return item.text }
       return "-[]\\^&".unicodeScalars.contains(scalar) ? "\\" + item.text : item.text
     }
+    /// A class (or, inside one, a nested class) opens at `index`, with its `^` if it has one.
+    func openClass() {
+      depth += 1
+      output.append("[")
+      index += 1
+      if index < characters.count, characters[index] == "^" {
+        output.append("^")
+        index += 1
+      }
+    }
     while index < characters.count {
       let character = characters[index]
       if depth == 0 {
@@ -136,13 +146,7 @@ enum AllowedPattern {
           continue
         }
         if character == "[" {
-          depth = 1
-          output.append(character)
-          index += 1
-          if index < characters.count, characters[index] == "^" {
-            output.append("^")
-            index += 1
-          }
+          openClass()
           continue
         }
         output.append(character)
@@ -157,13 +161,7 @@ enum AllowedPattern {
         continue
       }
       if character == "[" {
-        depth += 1
-        output.append(character)
-        index += 1
-        if index < characters.count, characters[index] == "^" {
-          output.append("^")
-          index += 1
-        }
+        openClass()
         continue
       }
       if character == "&", index + 1 < characters.count, characters[index + 1] == "&" {
