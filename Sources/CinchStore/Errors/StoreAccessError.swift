@@ -38,6 +38,8 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   /// `path`, where a file SQLite makes beside the store belongs (`belongs`: its `-wal` or
   /// `-shm`), is `found` (a directory, a FIFO, …) instead.
   case inTheWay(path: String, found: String, belongs: String)
+  /// `path`, a `-wal` or `-shm`, is there without the store it belongs to.
+  case orphanedBesideFile(path: String, store: String)
   /// A write found no room: the disk is full, or a disk quota or the file size limit
   /// (`RLIMIT_FSIZE`) is reached.
   case noSpace(path: String)
@@ -92,6 +94,10 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
     case .inTheWay(let path, let found, let belongs):
       "'\(path)' is \(found), where \(belongs) belongs; move it out of the way (SQLite makes "
         + "the file as the store opens)"
+    case .orphanedBesideFile(let path, let store):
+      "'\(path)' is there without the store '\(store)' it belongs to (left when a store was "
+        + "removed without it); cinch never makes a store beside another's files: remove it, "
+        + "or name another store"
     case .noSpace(let path):
       "cannot write to '\(path)': \(Self.noSpaceReason)"
     case .io(let path, let message):

@@ -191,8 +191,13 @@ public final class SQLiteStore: Sendable {
     scryptCost: Crypto.ScryptCost
   ) async throws -> SQLiteStore {
     let path = try StoreLink.placeOfNewStore(path)
-    for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+    if FileManager.default.fileExists(atPath: path) {
       throw refusal(ofStoreAt: path, master: master)
+    }
+    if let inTheWay = StoreAccessError.ifBesideFileNotARegularFile(of: path) { throw inTheWay }
+    for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+      // SQLite would read a left WAL into the new store: refused, and named for what it is.
+      throw StoreAccessError.orphanedBesideFile(path: path + suffix, store: path)
     }
     if case .newKeyFile(let keyPath) = master, FileManager.default.fileExists(atPath: keyPath) {
       if KeyFile.isDirectory(keyPath) { throw StoreAccessError.keyFileIsDirectory(path: keyPath) }

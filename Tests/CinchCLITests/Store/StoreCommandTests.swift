@@ -334,6 +334,34 @@ import _CinchTestSupport
         == "cinch: a store already exists at '.cinch/store.db'; cinch never overwrites a store\n")
   }
 
+  /// A `-wal` or `-shm` with no store beside it (left when a store was removed without them) is
+  /// named, not taken for a store: SQLite would read a left WAL into the new store, so init
+  /// refuses, and says what is in the way. Until 2026-12-07 it said "a store already exists".
+  @Test func initBesideALeftWALNamesIt() async throws {
+    let project = try await Project(initialise: false)
+    try FileManager.default.createDirectory(
+      atPath: project.path("s"), withIntermediateDirectories: false)
+    try FileManager.default.createDirectory(
+      atPath: project.path("s/a.db-wal"), withIntermediateDirectories: false)
+    let folder = try await project.run(["init", "--store", "s/a.db", "--key-file", "s/a.key"])
+    #expect(folder.status == 2)
+    #expect(
+      folder.stderr
+        == "cinch: 's/a.db-wal' is a directory, where the store's write-ahead log belongs; move "
+        + "it out of the way (SQLite makes the file as the store opens)\n")
+    FileManager.default.createFile(atPath: project.path("s/b.db-shm"), contents: Data())
+    let left = try await project.run(["init", "--store", "s/b.db", "--key-file", "s/b.key"])
+    #expect(left.status == 2)
+    #expect(
+      left.stderr
+        == "cinch: 's/b.db-shm' is there without the store 's/b.db' it belongs to (left when a "
+        + "store was removed without it); cinch never makes a store beside another's files: "
+        + "remove it, or name another store\n")
+    for file in ["s/a.db", "s/a.key", "s/b.db", "s/b.key"] {
+      #expect(!FileManager.default.fileExists(atPath: project.path(file)), "\(file)")
+    }
+  }
+
   /// `init` through a symbolic link to a file yet to be made makes the store where the link
   /// leads, as reads then find it (through a chain of links too); a link whose target has no
   /// folder, or that leads back to itself, is said as such, and nothing is made. Until
