@@ -210,6 +210,34 @@ import Testing
     #expect(output == Self.anchoredCloser)
   }
 
+  static let anchoredCloserAsKey = """
+    Parameters: {P: {Type: String, Default: x}}
+    Resources:
+      R:
+        Type: AWS::SSM::Parameter
+        Properties:
+          Type: String
+          Value: !Join ["", ["{{resolve:ssm:/p/", !Ref P, &e "}}"]]
+        Metadata:
+          *e : closes the reference
+    """
+
+  /// A mapping key an alias makes of the piece is a place that reads it as well: refused,
+  /// naming the key's place, and left as written.
+  @Test(arguments: ArtifactBuilder.Mode.allCases)
+  func aJoinPieceThatAnAliasRepeatsAsAMappingKeyIsRefused(_ mode: ArtifactBuilder.Mode)
+    async throws
+  {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/p/x", "value-x")
+    let (output, _, diagnostics) = try await fixture.lockAndRender(
+      Self.anchoredCloserAsKey, mode: mode, values: ["/p/x": "value-x"])
+    let refused = diagnostics.items.filter { $0.code == .notRendered }
+    #expect(refused.map(\.path) == [["Resources", "R", "Properties", "Value"]])
+    #expect(refused.first?.message.contains("alias repeats at 'Resources/R/Metadata/") == true)
+    #expect(output == Self.anchoredCloserAsKey)
+  }
+
   static let sharedCloser = """
     Parameters: {P: {Type: String, Default: x}}
     Resources:
