@@ -200,7 +200,8 @@ public final class VaultAPI: Sendable {
       } catch let error as StoreError where error.fault == .busy {
         // Held by another process past the busy timeout (or closing): said as the handlers'
         // store errors are, below, rather than as an internal error.
-        return Self.errorResponse(VaultError(status: error.httpStatus, [error.served.message]))
+        return Self.errorResponse(
+          VaultError(status: Self.status(of: error), [error.served.message]))
       } catch {
         return Self.errorResponse(.internalError)
       }
@@ -250,10 +251,18 @@ public final class VaultAPI: Sendable {
       // A busy (or closing) store without its path to a remote caller, as the AWS API answers
       // it; the command line, on the store's machine, is told which store is held.
       let message = caller == .http ? error.served.message : error.message
-      return Self.errorResponse(VaultError(status: error.httpStatus, [message]))
+      return Self.errorResponse(VaultError(status: Self.status(of: error), [message]))
     case .failure:
       return Self.errorResponse(.internalError)
     }
+  }
+
+  /// The status a store error is answered with. A busy (or closing) store is 503, what Vault
+  /// answers while it cannot serve (sealed, a standby) and what its clients retry: the Go API
+  /// client's default retry policy retries 5xx, never 400 (AWS's `ThrottlingException` is a
+  /// 400, but an AWS SDK retries it by its code, which a Vault client has no notion of).
+  static func status(of error: StoreError) -> Int {
+    error.fault == .busy ? 503 : error.httpStatus
   }
 
   /// A request refused before any handler, for want of a valid token: audited all the same,
