@@ -23,6 +23,10 @@ public struct Evaluator: Sendable {
   /// otherwise: an identifier is then unknown, as what a loop makes is.
   /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html
   public var loopElements: [String: String] = [:]
+  /// What the `Fn::ForEach` loops of `Conditions` make, once a name the template does not
+  /// write is asked about (`Evaluator+ConditionLoops`), and whether that is under way.
+  var conditionLoops: ConditionLoops?
+  var expandingConditionLoops = false
 
   public init(template: Template, inputs: EvaluationInputs, into diagnostics: inout Diagnostics) {
     self.template = template
@@ -46,7 +50,8 @@ public struct Evaluator: Sendable {
   public mutating func evaluate(_ node: Node, into diagnostics: inout Diagnostics) -> Value {
     switch node.value {
     case .scalar:
-      return .string(node.scalarAsRead ?? "")
+      let text = node.scalarAsRead ?? ""
+      return .string(loopElements.isEmpty ? text : LoopPlaceholders.substitute(text, loopElements))
     case .sequence(let items):
       return .list(items.map { evaluate($0, into: &diagnostics) }.filter { $0 != .noValue })
     case .mapping(let entries):
@@ -282,12 +287,20 @@ public struct Evaluator: Sendable {
     } else {
       templateNode = argument
     }
-    guard let text = templateNode.scalar else {
+    guard var text = templateNode.scalar else {
       return malformed(
         node, IntrinsicShape.usage(.sub), into: &diagnostics)
     }
+    // In an iteration of a loop, its identifiers are replaced first (`${Topic${N}.Arn}` is
+    // `${Topica.Arn}`); a finding about that text is then said of the whole `Fn::Sub`, whose
+    // string's offsets it no longer has.
+    var anchor = templateNode
+    if !loopElements.isEmpty {
+      let replaced = LoopPlaceholders.substitute(text, loopElements)
+      if replaced != text { (text, anchor) = (replaced, node) }
+    }
     return substitute(
-      SubTemplate(text), variables: SubTemplate.variables(ofArgument: argument), at: templateNode,
+      SubTemplate(text), variables: SubTemplate.variables(ofArgument: argument), at: anchor,
       into: &diagnostics)
   }
 
@@ -437,15 +450,26 @@ public struct Evaluator: Sendable {
   public mutating func conditionValue(
     _ name: String, at node: Node? = nil, into diagnostics: inout Diagnostics
   ) -> Bool? {
+    // In an iteration of a loop, `Is${N}` is the element's condition.
+    let name = loopElements.isEmpty ? name : LoopPlaceholders.substitute(name, loopElements)
     if let cached = conditionValues[name] { return cached }
-    guard let definition = template.condition(name) else {
-      if template.mayDefineConditions || ReferenceScanner.holdsReference(name) {
-        return nil
+    let definition:
+      (node: Node, keyRange: SourceRange, path: TemplatePath, elements: [String: String])
+    if let written = template.condition(name) {
+      definition = (written.node, written.keyRange, ["Conditions", name], [:])
+    } else if let made = madeCondition(name) {
+      definition = (made.node, made.keyRange, ["Conditions", made.loop], made.elements)
+    } else {
+      // A name built from a loop's identifier, read without its element, is any of the
+      // loop's: not known, and not reported (the graph says whether each one is made).
+      if conditionOrigin(name) == .undefined, !ReferenceScanner.holdsReference(name),
+        !name.contains("${"), !name.contains("&{")
+      {
+        report(
+          Diagnostic(
+            .danglingReference, template.danglingConditionMessage(name), file: template.path,
+            range: node?.range), into: &diagnostics)
       }
-      report(
-        Diagnostic(
-          .danglingReference, template.danglingConditionMessage(name), file: template.path,
-          range: node?.range), into: &diagnostics)
       return nil
     }
     if let start = conditionsInProgress.firstIndex(of: name) {
@@ -453,7 +477,7 @@ public struct Evaluator: Sendable {
       report(
         Diagnostic(
           .cycle, "conditions form a cycle: \(cycle.joined(separator: " → "))", file: template.path,
-          range: definition.keyRange, path: ["Conditions", name]), into: &diagnostics)
+          range: definition.keyRange, path: definition.path), into: &diagnostics)
       return nil
     }
     // Each level is a few stack frames: a chain this deep (no real template comes near it)
@@ -464,11 +488,15 @@ public struct Evaluator: Sendable {
           .malformedIntrinsic,
           "conditions refer to conditions more than \(Self.maxConditionDepth) deep; '\(name)' "
             + "is not evaluated", file: template.path, range: definition.keyRange,
-          path: ["Conditions", name]), into: &diagnostics)
+          path: definition.path), into: &diagnostics)
       return nil
     }
     conditionsInProgress.append(name)
+    // A condition a loop makes reads its identifiers as the element; a written one has none.
+    let outside = loopElements
+    loopElements = definition.elements
     let value = condition(definition.node, into: &diagnostics)
+    loopElements = outside
     conditionsInProgress.removeLast()
     conditionValues[name] = .some(value)
     return value

@@ -125,6 +125,8 @@ private struct Position {
   /// The identifiers of the `Fn::ForEach` loops the walk is inside: each names the element of
   /// an iteration, not a parameter or resource.
   var loopIdentifiers: Set<String> = []
+  /// The elements of those whose collection is known before deploy.
+  var loopElements: [String: [String]] = [:]
 
   init(from: String?, base: [String]) {
     self.from = from
@@ -320,8 +322,15 @@ private struct Builder {
   }
 
   private mutating func isDeployed(condition: String?) -> Bool {
-    guard let condition, index.conditions.contains(condition) else { return true }
-    return evaluator.conditionValue(condition, into: &evaluated) != false
+    guard let condition, let value = conditionValue(condition) else { return true }
+    return value
+  }
+
+  /// The value of a condition the template writes or a loop of `Conditions` makes for a known
+  /// element; nil when it is not known, or there is no such condition (a use of it says so).
+  private mutating func conditionValue(_ name: String) -> Bool? {
+    guard index.definesCondition(name, &evaluator) else { return nil }
+    return evaluator.conditionValue(name, into: &evaluated)
   }
 
   private mutating func storeNode(_ entry: StoreEntry, file: String, range: SourceRange) -> String {
@@ -404,7 +413,11 @@ private struct Builder {
       let base = ["Conditions", condition.name]
       var at = Position(from: GraphNode.id(.condition, condition.name), base: base)
       at.conditionContext = true
-      walk(condition.node, at)
+      if Template.isLoop(condition.name) {
+        walkConditionLoop(condition.node, at)
+      } else {
+        walk(condition.node, at)
+      }
     }
     for resource in template.resources {
       let base = ["Resources", resource.logicalID]
@@ -418,7 +431,8 @@ private struct Builder {
       var at = Position(from: id, base: base)
       at.live = isDeployed(condition: resource.condition)
       if let condition = resource.node["Condition"], let name = condition.scalar {
-        conditionAttribute(name, node: condition, from: id, path: base + ["Condition"])
+        conditionAttribute(
+          name, node: condition, at: Position(from: id, base: base + ["Condition"]))
       }
       for (position, dependency) in resource.dependsOn.enumerated() {
         if let target = index.resourceNodeID(dependency.name) {
@@ -446,7 +460,8 @@ private struct Builder {
         continue
       }
       if let condition = output.node["Condition"], let name = condition.scalar {
-        conditionAttribute(name, node: condition, from: id, path: base + ["Condition"])
+        conditionAttribute(
+          name, node: condition, at: Position(from: id, base: base + ["Condition"]))
       }
       var at = Position(from: id, base: base)
       at.live = isDeployed(condition: output.condition)
@@ -476,7 +491,7 @@ private struct Builder {
       return walk(node, noting)
     }
     walk(loop.collection, at.child("1"))
-    let bodiesAt = Self.withIdentifiers(of: loop, at).child("2")
+    let bodiesAt = inside(loop, at).child("2")
     for body in bodies {
       let bodyAt = bodiesAt.child(body.name)
       if Template.isLoop(body.name) {
@@ -491,17 +506,17 @@ private struct Builder {
         }
         switch entry.name {
         case "Condition":
-          if let name = entry.value.scalar, let from = at.from {
-            conditionAttribute(
-              name, node: entry.value, from: from, path: entryAt.syntax.components)
+          if let name = entry.value.scalar {
+            conditionAttribute(name, node: entry.value, at: entryAt)
           }
         case "DependsOn":
           let names = entry.value.scalar == nil ? entry.value.sequence ?? [] : [entry.value]
           for (position, item) in names.enumerated() {
-            guard let name = item.scalar, !bodiesAt.loopIdentifiers.contains(name),
-              !name.contains("${"), !name.contains("&{")
-            else { continue }
+            guard let name = item.scalar, !bodiesAt.loopIdentifiers.contains(name) else { continue }
             let itemAt = entry.value.scalar == nil ? entryAt.child(String(position)) : entryAt
+            // DependsOn takes no function: `Topic${N}` is how a body names what an element makes.
+            if madeNameUse(name, kind: .dependsOn, range: item.range, at: itemAt) { continue }
+            guard !name.contains("${"), !name.contains("&{") else { continue }
             if let target = index.resourceNodeID(name) {
               edge(.dependsOn, to: target, range: item.range, at: itemAt)
             } else if !template.mayDefineName(name) {
@@ -517,30 +532,103 @@ private struct Builder {
     }
   }
 
-  /// `at` with the loop's identifier (or identifiers) in scope.
-  private static func withIdentifiers(of loop: Template.Loop, _ at: Position) -> Position {
+  /// `at` with the loop's identifier (or identifiers) in scope, and its elements where its
+  /// collection is known before deploy (a written list, a `CommaDelimitedList` parameter with a
+  /// value).
+  private mutating func inside(_ loop: Template.Loop, _ at: Position) -> Position {
     var inside = at
-    if let identifier = loop.identifier.scalar {
-      inside.loopIdentifiers.insert(identifier)
+    guard let identifier = loop.identifier.scalar else {
+      let identifiers = (loop.identifier.sequence ?? []).compactMap(\.scalar)
+      inside.loopIdentifiers.formUnion(identifiers)
+      for identifier in identifiers { inside.loopElements[identifier] = nil }
+      return inside
+    }
+    inside.loopIdentifiers.insert(identifier)
+    // An element written with an enclosing loop's identifier differs per iteration of that one.
+    if let elements = evaluator.elements(of: loop),
+      !elements.contains(where: {
+        !LoopPlaceholders.uses(in: $0, where: at.loopIdentifiers.contains).isEmpty
+      })
+    {
+      inside.loopElements[identifier] = elements
     } else {
-      inside.loopIdentifiers.formUnion((loop.identifier.sequence ?? []).compactMap(\.scalar))
+      inside.loopElements[identifier] = nil
     }
     return inside
   }
 
-  /// A `Condition` attribute: always evaluated, so its edge is active even when it is false.
-  private mutating func conditionAttribute(_ name: String, node: Node, from: String, path: [String])
-  {
-    guard index.conditions.contains(name) else {
-      if template.mayDefineConditions { return }
-      dangling(
-        template.danglingConditionMessage(name), range: node.range,
-        at: Position(from: from, base: path), logicalID: name)
-      return
+  /// An `Fn::ForEach` loop of `Conditions`: what its bodies use, the loop uses, each body's
+  /// value a condition, with the loop's identifier naming the element.
+  private mutating func walkConditionLoop(_ node: Node, _ at: Position) {
+    guard let loop = Template.Loop(node), let bodies = loop.body.mapping else {
+      var noting = at
+      noting.from = nil
+      return walk(node, noting)
     }
-    addEdge(
-      from: from, to: GraphNode.id(.condition, name), kind: .condition,
-      site: GraphEdge.Site(file: file, range: node.range, path: TemplatePath(path), isActive: true))
+    var collectionAt = at.child("1")
+    collectionAt.conditionContext = false
+    walk(loop.collection, collectionAt)
+    let bodiesAt = inside(loop, at).child("2")
+    for body in bodies {
+      let bodyAt = bodiesAt.child(body.name)
+      if Template.isLoop(body.name) {
+        walkConditionLoop(body.value, bodyAt)
+      } else {
+        walk(body.value, bodyAt)
+      }
+    }
+  }
+
+  /// A `Condition` attribute: always evaluated, so its edge is active even when it is false.
+  private mutating func conditionAttribute(_ name: String, node: Node, at: Position) {
+    guard let from = at.from else { return }
+    let path = at.syntax
+    for target in conditionTargets(name, range: node.range, at: at) {
+      addEdge(
+        from: from, to: target, kind: .condition,
+        site: GraphEdge.Site(file: file, range: node.range, path: path, isActive: true))
+    }
+  }
+
+  /// The nodes a use of the condition `name` reaches: the condition, or the loop of
+  /// `Conditions` that makes it. Written in a loop's body with the identifiers of the loops
+  /// around it (`Condition: Is${N}`), it names each element's condition: the loop whose keys
+  /// are written alike when the elements are known only at deploy. A name nothing makes is
+  /// dangling (for a name built from an identifier, said of the first element that misses).
+  private mutating func conditionTargets(_ name: String, range: SourceRange, at: Position)
+    -> [String]
+  {
+    let names: [String]
+    switch madeNames(name, at: at) {
+    case nil:
+      names = [name]
+    case .shape?:
+      return index.conditionLoopNodeID(making: name).map { [$0] } ?? []
+    case .names(let made)?:
+      names = made
+    }
+    var targets: [String] = []
+    var missing: String?
+    for each in names {
+      if index.conditions.contains(each) {
+        targets.append(GraphNode.id(.condition, each))
+        continue
+      }
+      switch evaluator.conditionOrigin(each) {
+      case .written:
+        targets.append(GraphNode.id(.condition, each))
+      case .loop(let loop, _):
+        targets.append(GraphNode.id(.condition, loop))
+      case .unknown:
+        continue
+      case .undefined:
+        if missing == nil { missing = each }
+      }
+    }
+    if let missing {
+      dangling(template.danglingConditionMessage(missing), range: range, at: at, logicalID: missing)
+    }
+    return targets
   }
 
   private mutating func walk(_ node: Node, _ at: Position) {
@@ -562,7 +650,7 @@ private struct Builder {
         if Template.isLoop(entry.name), let loop = Template.Loop(entry.value) {
           let loopAt = at.child(entry.name)
           walk(loop.collection, loopAt.child("1"))
-          walk(loop.body, Self.withIdentifiers(of: loop, loopAt).child("2"))
+          walk(loop.body, inside(loop, loopAt).child("2"))
         } else {
           walk(entry.value, at.child(entry.name))
         }
@@ -579,8 +667,8 @@ private struct Builder {
     case .ref:
       guard let name = argument.scalar else {
         if argument.intrinsic != nil { refByComputedName = true }
-        if let made = nameMadePerElement(argument, at: at) {
-          edge(.ref, to: made, range: argument.range, at: at)
+        if let pattern = patternMadePerElement(argument, at: at) {
+          madeNameUse(pattern, kind: .ref, range: argument.range, at: at)
         }
         return walk(argument, inside)
       }
@@ -598,12 +686,13 @@ private struct Builder {
         range = argument.range
       } else {
         if let items = argument.sequence, items.count == 2,
-          let made = nameMadePerElement(items[0], at: at)
+          let pattern = patternMadePerElement(items[0], at: at)
         {
-          edge(.getAtt, to: made, range: items[0].range, at: at)
+          madeNameUse(pattern, kind: .getAtt, range: items[0].range, at: at)
         }
         return walk(argument, inside)
       }
+      if madeNameUse(name, kind: .getAtt, range: range, at: at) { return }
       if let target = index.resourceNodeID(name) {
         edge(.getAtt, to: target, range: range, at: at)
       } else if !template.mayDefineName(name) {
@@ -629,9 +718,7 @@ private struct Builder {
       }
       // The branches continue the structure around the Fn::If.
       let branch = at.syntaxChild(IntrinsicFunction.if.rawValue)
-      let value = items[0].scalar.flatMap { name in
-        index.conditions.contains(name) ? evaluator.conditionValue(name, into: &evaluated) : nil
-      }
+      let value = items[0].scalar.flatMap { conditionValue($0) }
       for position in 1...2 {
         var next = branch.syntaxChild(String(position))
         // The first branch is not taken when the condition is false, the second when it is true.
@@ -687,21 +774,106 @@ private struct Builder {
     }
   }
 
-  /// `Ref` or a `${Name}` in `Fn::Sub`: a parameter, a pseudo-parameter or a resource.
-  /// In a loop's body, `!Ref {Fn::Sub: Subnet${Id}}` names what a loop makes for the element:
-  /// the node of the loop that makes such names (each identifier standing for an element).
-  private func nameMadePerElement(_ argument: Node, at: Position) -> String? {
+  /// In a loop's body, the string of `!Ref {Fn::Sub: Subnet${Id}}`, when it uses nothing but
+  /// the identifiers of the loops around it: a name made per element.
+  private func patternMadePerElement(_ argument: Node, at: Position) -> String? {
     guard !at.loopIdentifiers.isEmpty, let intrinsic = argument.intrinsic,
       intrinsic.function == .sub, let pattern = intrinsic.argument.scalar,
       SubTemplate(pattern).firstUses.allSatisfy({ at.loopIdentifiers.contains($0.name) })
     else { return nil }
-    return index.loopNodeID(making: pattern)
+    return pattern
   }
 
+  /// What a name written in a loop's body with the identifiers of the loops around it names.
+  private enum MadeNames {
+    /// The name each iteration gives it, each once, in the collections' order.
+    case names([String])
+    /// An identifier's elements are known only at deploy: only the name's shape is.
+    case shape
+  }
+
+  /// The most names a name built from identifiers is read as, the collections multiplied:
+  /// past that, it is read by its shape.
+  static let maxMadeNames = 1_000
+
+  /// nil when `name` uses no identifier of the loops around `at`.
+  private func madeNames(_ name: String, at: Position) -> MadeNames? {
+    guard !at.loopIdentifiers.isEmpty else { return nil }
+    let uses = LoopPlaceholders.uses(in: name, where: at.loopIdentifiers.contains)
+    guard !uses.isEmpty else { return nil }
+    var combinations: [[String: String]] = [[:]]
+    var identifiers = Set<String>()
+    for use in uses where identifiers.insert(use.identifier).inserted {
+      guard let elements = at.loopElements[use.identifier],
+        combinations.count * elements.count <= Self.maxMadeNames
+      else { return .shape }
+      combinations = combinations.flatMap { combination in
+        elements.map { combination.merging([use.identifier: $0]) { $1 } }
+      }
+    }
+    var seen = Set<String>()
+    return .names(
+      combinations.map { LoopPlaceholders.substitute(name, $0) }.filter { seen.insert($0).inserted }
+    )
+  }
+
+  /// A use of a name written in a loop's body with the identifiers of the loops around it
+  /// (`DependsOn: Topic${N}`, `!Ref 'Topic${N}'`, `!GetAtt Topic${N}.Arn`, `${Topic${N}.Arn}`):
+  /// the language extensions replace them before anything reads the body, so it is an edge to
+  /// what makes each element's name (a parameter too, for `Ref` and `${…}`), or, when the
+  /// elements are known only at deploy, to the loop whose keys are written alike. A name an
+  /// element gives that nothing makes is dangling, said once, of the first. False when the
+  /// name uses no identifier. `sub`: for a `${…}`, the attribute after the name, the Sub's own
+  /// variables and where the `${…}` is.
+  @discardableResult
+  private mutating func madeNameUse(
+    _ name: String, kind: GraphEdge.Kind, range: SourceRange, at: Position,
+    sub: (attribute: Substring, variables: Set<String>, range: SourceRange)? = nil
+  ) -> Bool {
+    let parameters = kind == .ref || (kind == .sub && sub?.attribute.isEmpty != false)
+    switch madeNames(name, at: at) {
+    case nil:
+      return false
+    case .shape?:
+      if let target = index.loopNodeID(making: name) {
+        edge(kind, to: target, range: range, at: at)
+      }
+    case .names(let names)?:
+      var missing: String?
+      for each in names {
+        if parameters, index.parameters.contains(each) {
+          usedParameters.insert(each)
+          edge(kind, to: GraphNode.id(.parameter, each), range: range, at: at)
+        } else if parameters, EvaluationInputs.pseudoParameterNames.contains(each) {
+          continue
+        } else if let target = index.resourceNodeID(each) {
+          edge(kind, to: target, range: range, at: at)
+        } else if missing == nil, !template.mayDefineName(each) {
+          missing = each
+        }
+      }
+      if let missing {
+        let message: String
+        switch kind {
+        case .ref: message = template.danglingRefMessage(missing)
+        case .sub:
+          message = template.danglingSubVariableMessage(
+            missing + (sub?.attribute ?? ""), variables: sub?.variables ?? [])
+        case .dependsOn: message = template.danglingResourceMessage(missing, in: "DependsOn")
+        default: message = template.danglingResourceMessage(missing, in: "Fn::GetAtt")
+        }
+        dangling(message, range: sub?.range ?? range, at: at, logicalID: missing)
+      }
+    }
+    return true
+  }
+
+  /// `Ref` or a `${Name}` in `Fn::Sub`: a parameter, a pseudo-parameter or a resource.
   private mutating func reference(
     _ name: String, kind: GraphEdge.Kind, range: SourceRange, at: Position
   ) {
     if at.loopIdentifiers.contains(name) { return }
+    if madeNameUse(name, kind: kind, range: range, at: at) { return }
     if index.parameters.contains(name) {
       usedParameters.insert(name)
       edge(kind, to: GraphNode.id(.parameter, name), range: range, at: at)
@@ -735,9 +907,23 @@ private struct Builder {
     } else {
       templateNode = argument
     }
-    guard let text = templateNode.scalar else { return walk(argument, inside) }
-    for (name, span) in SubTemplate(text).firstUses
-    where !variables.contains(name) && !at.loopIdentifiers.contains(name) {
+    guard var text = templateNode.scalar else { return walk(argument, inside) }
+    // In a loop's body its identifiers are replaced before `Fn::Sub` reads the string:
+    // `${Topic${N}.TopicName}` is one variable, an attribute of what the element makes.
+    if !at.loopIdentifiers.isEmpty { text = LoopPlaceholders.masked(text, at.loopIdentifiers) }
+    for (masked, span) in SubTemplate(text).firstUses
+    where !variables.contains(masked) && !at.loopIdentifiers.contains(masked) {
+      let name = LoopPlaceholders.unmasked(masked)
+      let resource = String(name.prefix { $0 != "." })
+      if name != masked,
+        madeNameUse(
+          resource, kind: .sub, range: templateNode.range, at: textAt,
+          sub: (
+            name.dropFirst(resource.count), variables, template.range(of: span, in: templateNode)
+          ))
+      {
+        continue
+      }
       if index.parameters.contains(name) || EvaluationInputs.pseudoParameterNames.contains(name)
         || index.resourceNodeID(name) != nil
       {
@@ -755,11 +941,8 @@ private struct Builder {
   }
 
   private mutating func conditionUse(_ name: String, node: Node, at: Position) {
-    if index.conditions.contains(name) {
-      edge(.condition, to: GraphNode.id(.condition, name), range: node.range, at: at)
-    } else if !template.mayDefineConditions {
-      dangling(
-        template.danglingConditionMessage(name), range: node.range, at: at, logicalID: name)
+    for target in conditionTargets(name, range: node.range, at: at) {
+      edge(.condition, to: target, range: node.range, at: at)
     }
   }
 

@@ -99,7 +99,7 @@ public enum RuntimeConsumerFinder {
       let rules = RuntimeConsumerFinder.rulesByType[type] ?? []
       let deployed =
         resource.condition.map {
-          index.conditions.contains($0)
+          index.definesCondition($0, &evaluator)
             ? evaluator.conditionValue($0, into: &diagnostics) != false : true
         } ?? true
       for rule in rules {
@@ -256,7 +256,7 @@ public enum RuntimeConsumerFinder {
       if let intrinsic = node.intrinsic {
         if intrinsic.function == .if, let items = intrinsic.argument.sequence, items.count == 3 {
           let value = items[0].scalar.flatMap { name in
-            index.conditions.contains(name)
+            index.definesCondition(name, &evaluator)
               ? evaluator.conditionValue(name, into: &diagnostics) : nil
           }
           for branch in 1...2 {

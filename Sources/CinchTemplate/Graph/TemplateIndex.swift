@@ -9,16 +9,40 @@ struct TemplateIndex: Sendable {
 
   /// The loops of `Fn::ForEach` in `Resources`, each with the names its body's keys make.
   private let loops: [(logicalID: String, names: Template.LoopNames)]
+  /// The same for the loops of `Conditions`.
+  private let conditionLoops: [(name: String, names: Template.LoopNames)]
 
   init(_ template: Template) {
     self.template = template
     parameters = Set(template.parameters.map(\.name))
     conditions = Set(template.conditions.map(\.name))
     mappings = Set(template.mappings.map(\.name))
-    loops = template.resources.compactMap { resource in
-      guard Template.isLoop(resource.logicalID) else { return nil }
+    loops = Self.loops(template.resources.lazy.map { ($0.logicalID, $0.node) })
+    conditionLoops = Self.loops(template.conditions.lazy.map { ($0.name, $0.node) })
+  }
+
+  private static func loops(_ entries: some Sequence<(String, Node)>) -> [(
+    String, Template.LoopNames
+  )] {
+    entries.compactMap { name, node in
+      guard Template.isLoop(name) else { return nil }
       var names = Template.LoopNames()
-      return names.collect(resource.node, keysName: true) ? (resource.logicalID, names) : nil
+      return names.collect(node, keysName: true) ? (name, names) : nil
+    }
+  }
+
+  /// Whether `name` is a condition whose value can be asked for: one the template writes, or
+  /// one a loop of `Conditions` makes for an element known before deploy (in an iteration of
+  /// a loop, `Is${N}` with its element).
+  func definesCondition(_ name: String, _ evaluator: inout Evaluator) -> Bool {
+    conditions.contains(name) || (!conditionLoops.isEmpty && evaluator.definesCondition(name))
+  }
+
+  /// The loop of `Conditions` whose body makes names shaped as `pattern` (`Is${Env}`, written in
+  /// a loop's body with that loop's identifier).
+  func conditionLoopNodeID(making pattern: String) -> String? {
+    conditionLoops.first { $0.names.makes(shape: pattern) }.map {
+      GraphNode.id(.condition, $0.name)
     }
   }
 

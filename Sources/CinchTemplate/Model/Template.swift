@@ -138,10 +138,9 @@ public struct Template: Sendable {
     }
   }
 
-  /// Whether a condition the template does not write may be made by a loop of `Fn::ForEach`.
-  public var mayDefineConditions: Bool {
-    includedSections.contains("Conditions") || conditions.contains { Self.isLoop($0.name) }
-  }
+  /// Whether a condition the template does not write may be included at deploy. (What the
+  /// loops of `Fn::ForEach` in `Conditions` make, the evaluator says: `conditionOrigin`.)
+  public var mayDefineConditions: Bool { includedSections.contains("Conditions") }
 
   /// Whether a mapping the template does not write may be included at deploy.
   public var mayDefineMappings: Bool { includedSections.contains("Mappings") }

@@ -256,28 +256,9 @@ struct ReferenceWalker {
   private func loopPlaceholders(in text: String, mode: ReferenceScanner.Mode)
     -> [ReferencePlaceholder]
   {
-    guard text.utf8.contains(UInt8(ascii: "{")) else { return [] }
-    var found: [ReferencePlaceholder] = []
-    let bytes = Array(text.utf8)
-    var index = 0
-    while index + 2 < bytes.count {
-      let sigil = bytes[index]
-      guard sigil == UInt8(ascii: "&") || sigil == UInt8(ascii: "$") && mode == .plain,
-        bytes[index + 1] == UInt8(ascii: "{"),
-        let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: "}"))
-      else {
-        index += 1
-        continue
-      }
-      let name = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
-      if loopIdentifiers.contains(name) {
-        found.append(ReferencePlaceholder(name: name, span: index..<(close + 1)))
-        index = close + 1
-      } else {
-        index += 1
-      }
-    }
-    return found
+    LoopPlaceholders.uses(in: text, where: loopIdentifiers.contains)
+      .filter { $0.alphanumeric || mode == .plain }
+      .map { ReferencePlaceholder(name: $0.identifier, span: $0.range) }
   }
 
   /// Scans a mapping key (the current path ends with it): any reference there is never

@@ -195,3 +195,119 @@ import Testing
     #expect(diagnostics.items.filter { $0.severity == .error }.isEmpty, "\(diagnostics.items)")
   }
 }
+
+/// In a loop's body, the language extensions replace `${Identifier}` and `&{Identifier}` in
+/// every string before anything reads it, so a name written with them names, per iteration,
+/// what the element makes: `DependsOn: Topic${N}` (DependsOn takes no function), `!Ref
+/// 'Topic${N}'`, `!Sub '${Topic${N}.TopicName}'` and `!GetAtt Topic${N}.TopicArn` are edges
+/// to what makes those names, as `!GetAtt [!Sub 'Topic${N}', …]` is; so are `Condition:
+/// Is${N}` and a use of a condition an `Fn::ForEach` loop of `Conditions` makes.
+@Suite struct LoopNameEdgeTests {
+  static let template = """
+    Transform: AWS::LanguageExtensions
+    Parameters:
+      Stage: {Type: String, Default: a}
+    Conditions:
+      Fn::ForEach::Conds:
+        - N
+        - [a, b]
+        - Is${N}: !Equals [!Ref Stage, '${N}']
+    Resources:
+      Fn::ForEach::Topics:
+        - N
+        - [a, b]
+        - Topic${N}:
+            Type: AWS::SNS::Topic
+            Condition: Is${N}
+      Fn::ForEach::Subs:
+        - N
+        - [a, b]
+        - Sub${N}:
+            Type: AWS::SNS::Subscription
+            DependsOn: Topic${N}
+            Properties:
+              Protocol: sqs
+      Fn::ForEach::Subs2:
+        - N
+        - [a, b]
+        - Sub2${N}:
+            Type: AWS::SNS::Subscription
+            Properties:
+              TopicArn: !GetAtt [!Sub 'Topic${N}', TopicArn]
+              Protocol: !Sub '${Topic${N}.TopicName}'
+              Endpoint: !Ref 'Topic${N}'
+              Region: !GetAtt Topic&{N}.TopicArn
+      Q:
+        Type: AWS::SQS::Queue
+        Condition: Isb
+      R:
+        Type: AWS::SQS::Queue
+        Properties:
+          QueueName: !If [Isa, x, y]
+    """
+
+  /// The edges of the uses of what the loops make.
+  static let usesOfLoops: Set<String> = [
+    "resource:Fn::ForEach::Topics condition condition:Fn::ForEach::Conds",
+    "resource:Fn::ForEach::Subs dependsOn resource:Fn::ForEach::Topics",
+    "resource:Fn::ForEach::Subs2 getAtt resource:Fn::ForEach::Topics",
+    "resource:Fn::ForEach::Subs2 sub resource:Fn::ForEach::Topics",
+    "resource:Fn::ForEach::Subs2 ref resource:Fn::ForEach::Topics",
+    "resource:Q condition condition:Fn::ForEach::Conds",
+    "resource:R condition condition:Fn::ForEach::Conds",
+  ]
+
+  static func edges(_ text: String) throws -> (Set<String>, TemplateGraph, Diagnostics) {
+    let (analysis, diagnostics) = analyzed(text)
+    let graph = try #require(analysis.graph)
+    return (Set(graph.edges.map { "\($0.from) \($0.kind.rawValue) \($0.to)" }), graph, diagnostics)
+  }
+
+  @Test func namesBuiltFromTheIdentifierAreEdges() throws {
+    let (edges, graph, diagnostics) = try Self.edges(Self.template)
+    #expect(edges == Self.usesOfLoops.union(["condition:Fn::ForEach::Conds ref parameter:Stage"]))
+    let order = graph.order
+    for user in ["resource:Fn::ForEach::Subs", "resource:Fn::ForEach::Subs2"] {
+      #expect(order.firstIndex(of: "resource:Fn::ForEach::Topics")! < order.firstIndex(of: user)!)
+    }
+    #expect(
+      order.firstIndex(of: "condition:Fn::ForEach::Conds")! < order.firstIndex(of: "resource:Q")!)
+    #expect(!diagnostics.items.contains { $0.code == .danglingReference }, "\(diagnostics.items)")
+    // A loop-made condition is decided: Q's is false with the default stage.
+    #expect(graph.node("resource:Q")?.isActive == false)
+  }
+
+  /// A name no iteration makes is dangling, said of the first element that misses; so is a
+  /// condition no loop makes, written in a loop's body or outside one.
+  @Test func aNameNoIterationMakesIsDangling() throws {
+    let text = Self.template.replacingOccurrences(
+      of: "DependsOn: Topic${N}", with: "DependsOn: Topc${N}"
+    )
+    .replacingOccurrences(of: "!Ref 'Topic${N}'", with: "!Ref 'Tpc${N}'")
+    .replacingOccurrences(of: "${Topic${N}.TopicName}", with: "${Tpic${N}.TopicName}")
+    .replacingOccurrences(of: "Condition: Is${N}", with: "Condition: Iz${N}")
+    .replacingOccurrences(of: "Condition: Isb", with: "Condition: IsTypo")
+    let (_, _, diagnostics) = try Self.edges(text)
+    let dangling = diagnostics.items.filter { $0.code == .danglingReference }
+    #expect(
+      dangling.map { "\($0.range?.start.line ?? 0) \($0.message)" } == [
+        "15 condition 'Iza' is not defined",
+        "21 'DependsOn' names 'Topca', which is not a resource",
+        "31 '${Tpica.TopicName}' names no variable, parameter, pseudo-parameter or resource",
+        "32 'Tpca' is not a parameter, pseudo-parameter or resource of this template",
+        "36 condition 'IsTypo' is not defined",
+      ], "\(dangling)")
+  }
+
+  /// A collection known only at deploy: a name is read by its shape, an edge to the loop whose
+  /// keys are written alike, and no name is said to be dangling.
+  @Test func anUnknownCollectionLinksByShape() throws {
+    let text = Self.template.replacingOccurrences(of: "- [a, b]", with: "- !Ref Names")
+      .replacingOccurrences(
+        of: "Stage: {Type: String, Default: a}",
+        with: "Stage: {Type: String, Default: a}\n  Names: {Type: CommaDelimitedList}")
+    let (edges, _, diagnostics) = try Self.edges(text)
+    #expect(edges.isSuperset(of: Self.usesOfLoops), "\(edges)")
+    #expect(!diagnostics.items.contains { $0.code == .danglingReference }, "\(diagnostics.items)")
+  }
+}
