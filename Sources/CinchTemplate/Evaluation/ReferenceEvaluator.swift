@@ -14,12 +14,11 @@ public enum ReferenceEvaluator {
   static func isReturnedAsText(_ site: ReferenceSite) -> Bool {
     let path = site.path.components
     if site.reference.kind == .secretsManager && path.first == "Outputs" { return true }
-    guard path.first == "Resources" else { return false }
     // Past the loops (`Fn::ForEach::Name`, the body's index) to the logical id.
-    var position = 1
-    while position < path.count, Template.isLoop(path[position]) { position += 2 }
+    guard path.first == "Resources", let position = Template.logicalIDPosition(in: path),
+      position + 1 < path.count
+    else { return false }
     let attribute = position + 1
-    guard attribute < path.count else { return false }
     return PlacementChecker.resourceAttributes.contains(path[attribute])
       || path[attribute] == "DependsOn" || path[attribute] == "Condition"
       || (path[attribute] == "Metadata" && attribute + 1 < path.count

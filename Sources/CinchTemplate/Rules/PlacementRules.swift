@@ -114,12 +114,17 @@ struct PlacementChecker {
       return
     }
     // Dynamic references are resolved in resource properties (dynamic-references.html); a
-    // resource's type and its policy attributes are read as written, before any property is.
-    if path.count >= 3, path[0] == "Resources", Self.resourceAttributes.contains(path[2]) {
+    // resource's type and its policy attributes are read as written, before any property is,
+    // also in what a loop of `Fn::ForEach` makes (its body's key names it).
+    let logicalID = path.first == "Resources" ? Template.logicalIDPosition(in: path) : nil
+    if let logicalID, logicalID + 1 < path.count,
+      Self.resourceAttributes.contains(path[logicalID + 1])
+    {
       report(
         .referenceInResourceAttribute,
-        "reference in the '\(path[2])' of resource '\(path[1])', which CloudFormation reads as "
-          + "written; dynamic references are resolved in resource properties", at: site)
+        "reference in the '\(path[logicalID + 1])' of resource '\(path[logicalID])', which "
+          + "CloudFormation reads as written; dynamic references are resolved in resource "
+          + "properties", at: site)
       return
     }
     // "CloudFormation doesn't support using Systems Manager parameter labels or public
@@ -146,7 +151,7 @@ struct PlacementChecker {
     }
     switch path.first {
     case "Resources":
-      checkResource(site, path: path)
+      if let logicalID { checkResource(site, path: path, logicalIDAt: logicalID) }
     case "Parameters":
       if kind == .ssmSecure {
         report(
@@ -206,14 +211,21 @@ struct PlacementChecker {
     }
   }
 
-  private mutating func checkResource(_ site: ReferenceSite, path: [String]) {
-    guard path.count >= 3 else { return }
-    let logicalID = path[1]
-    let type = resourceTypes[logicalID] ?? ""
+  /// `position`: where the logical ID (or a loop body's key) is in `path`.
+  private mutating func checkResource(
+    _ site: ReferenceSite, path: [String], logicalIDAt position: Int
+  ) {
+    guard path.count >= position + 2 else { return }
+    let logicalID = path[position]
+    let type =
+      (position == 1
+        ? resourceTypes[logicalID] : template.resourceType(along: path, logicalIDAt: position))
+      ?? ""
     let kind = site.reference.kind
-    switch path[2] {
+    let attribute = path[position + 1]
+    switch attribute {
     case "Properties":
-      let property = path[3...]
+      let property = path[(position + 2)...]
       if UnresolvedPlacement.userDataType(site, in: template) != nil {
         report(
           .referenceInUserData,
@@ -266,7 +278,7 @@ struct PlacementChecker {
           at: site)
       }
     case "Metadata":
-      if path.count >= 4, path[3] == "AWS::CloudFormation::Init" {
+      if path.count >= position + 3, path[position + 2] == "AWS::CloudFormation::Init" {
         report(
           .referenceInInit,
           "references are not supported in 'AWS::CloudFormation::Init' metadata: CloudFormation "
@@ -286,7 +298,7 @@ struct PlacementChecker {
       if kind == .ssmSecure {
         report(
           .ssmSecurePlacement,
-          "'ssm-secure' is accepted only in 11 resource properties, not in '\(path[2])'",
+          "'ssm-secure' is accepted only in 11 resource properties, not in '\(attribute)'",
           at: site)
       }
     }

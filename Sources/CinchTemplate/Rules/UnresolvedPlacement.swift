@@ -90,7 +90,11 @@ public enum UnresolvedPlacement: Equatable, Sendable {
     let path = site.path.components
     if last == "Ref" { return "a 'Ref'" }
     if last == "Condition", path.last != "Condition" { return "a 'Condition'" }
-    if path.count == 3, path[0] == "Resources" || path[0] == "Outputs", path[2] == "Condition" {
+    // A resource's or output's attribute, in a loop's body too.
+    let attribute =
+      path.first == "Resources" || path.first == "Outputs"
+      ? Template.logicalIDPosition(in: path).map { $0 + 1 } : nil
+    if let attribute, path.count == attribute + 1, path[attribute] == "Condition" {
       return "'Condition'"
     }
     if syntax.count >= 2, last == "0" {
@@ -100,19 +104,25 @@ public enum UnresolvedPlacement: Equatable, Sendable {
       default: break
       }
     }
-    if path.count >= 3, path[0] == "Resources", path[2] == "DependsOn" { return "'DependsOn'" }
+    if let attribute, attribute < path.count, path[0] == "Resources", path[attribute] == "DependsOn"
+    {
+      return "'DependsOn'"
+    }
     return nil
   }
 
   /// The EC2 resource type whose `UserData` holds the reference, if it is there.
   static func userDataType(_ site: ReferenceSite, in template: Template) -> String? {
     let path = site.path.components
-    // The first property's name first: the resource is looked up for those alone.
-    guard path.count >= 4, Self.userDataRoots.contains(path[3]),
-      path[0] == "Resources", path[2] == "Properties",
-      let type = template.resource(path[1])?.type,
+    // The first property's name first: the resource is looked up for those alone (a loop's
+    // body's, past the loops).
+    guard path.count >= 4, path[0] == "Resources",
+      let logicalID = Template.logicalIDPosition(in: path),
+      path.count >= logicalID + 3, Self.userDataRoots.contains(path[logicalID + 2]),
+      path[logicalID + 1] == "Properties",
+      let type = template.resourceType(along: path, logicalIDAt: logicalID),
       let pattern = PlacementRules.userDataProperties[type],
-      path[3...].starts(
+      path[(logicalID + 2)...].starts(
         with: pattern,
         by: { component, expected in
           expected == component || (expected == "*" && component.allSatisfy(\.isNumber))
