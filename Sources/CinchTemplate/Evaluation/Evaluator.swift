@@ -264,6 +264,7 @@ public struct Evaluator: Sendable {
     if template.hasResource(name) || template.mayDefineName(name) {
       return .unknown(Unknown(.resource(name), "'\(name)' is a resource, known only after deploy"))
     }
+    if template.isLoopIdentifier(name, at: node.range) { return loopIdentifier(name) }
     if ReferenceScanner.holdsReference(name) {
       return .unknown(Unknown(.invalid, "'\(name)' is not defined"))
     }
@@ -272,6 +273,13 @@ public struct Evaluator: Sendable {
         .danglingReference, template.danglingRefMessage(name),
         file: template.path, range: node.range), into: &diagnostics)
     return .unknown(Unknown(.invalid, "'\(name)' is not defined"))
+  }
+
+  /// The identifier of a loop around the place evaluated, with no element given
+  /// (`loopElements`): a different value in each iteration, which waits on it as on a
+  /// resource's name (`ReferenceEvaluator.readLoopVariables` says which loop's).
+  private func loopIdentifier(_ name: String) -> Value {
+    .unknown(Unknown(.resource(name), "'\(name)' is a loop's identifier, an element per iteration"))
   }
 
   private mutating func sub(_ argument: Node, node: Node, into diagnostics: inout Diagnostics)
@@ -368,6 +376,7 @@ public struct Evaluator: Sendable {
     if template.mayDefineName(name) {
       return .unknown(Unknown(.resource(name), "'\(name)' is a resource, known only after deploy"))
     }
+    if template.isLoopIdentifier(name, at: node.range) { return loopIdentifier(name) }
     report(
       Diagnostic(
         .danglingReference, template.danglingSubVariableMessage(name, variables: variables.keys),

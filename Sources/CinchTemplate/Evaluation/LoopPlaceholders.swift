@@ -38,9 +38,12 @@ enum LoopPlaceholders {
     return uses
   }
 
-  /// What the element reads as in a `&{…}`: its letters and digits.
+  /// What the element reads as in a `&{…}`: its letters and digits, A-Za-z0-9, the characters
+  /// of a logical ID (`&{}` is how an element with other characters makes an OutputKey; an
+  /// `é` or a `٣` is left out as a `.` is).
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-foreach.html
   static func alphanumeric(_ element: String) -> String {
-    String(element.filter { $0.isLetter || $0.isNumber })
+    String(decoding: element.utf8.filter(Template.isLogicalIDByte), as: UTF8.self)
   }
 
   /// `text` with each placeholder of an identifier `elements` gives replaced by its element.

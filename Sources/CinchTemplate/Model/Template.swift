@@ -19,6 +19,8 @@ public struct Template: Sendable {
   /// Position of each logical ID's first resource: lookups by name are made per reference and
   /// per graph edge, and a scan each time made large templates quadratic.
   fileprivate var resourceIndex: [String: Int] = [:]
+  /// The identifier of each `Fn::ForEach` loop and where its body is.
+  var loopScopes: [LoopScope] = []
 
   public var file: SourceFile { document.file }
   public var path: String { document.file.path }
@@ -147,8 +149,9 @@ public struct Template: Sendable {
 
   /// Whether a name the template does not write may still name something at deploy: a
   /// resource a transform adds (`AWS::Serverless-2016-10-31` makes `ServerlessRestApi`,
-  /// `<Function>Role`, …; any macro may), what a loop of `Fn::ForEach` makes (its identifier
-  /// included), or a module's resource, named `Module.Resource` and `ModuleResource`.
+  /// `<Function>Role`, …; any macro may), what a loop of `Fn::ForEach` makes, or a module's
+  /// resource, named `Module.Resource` and `ModuleResource`. A loop's identifier is no such
+  /// name: it names the element only inside the loop (`isLoopIdentifier(_:at:)`).
   /// https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html
   /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-ref-resources.html
   public func mayDefineName(_ logicalID: String) -> Bool {
@@ -159,8 +162,8 @@ public struct Template: Sendable {
         && logicalID.hasPrefix(resource.logicalID)
     }
     if moduleResource { return true }
-    // A loop makes what its body's keys say (`Topic${Name}`: `Topic` and anything after), and
-    // inside it, its identifier names the element. A loop that cannot be read may make anything.
+    // A loop makes what its body's keys say (`Topic${Name}`: `Topic` and anything after). A
+    // loop that cannot be read may make anything.
     var names = LoopNames()
     for loop in resources where Self.isLoop(loop.logicalID) {
       guard names.collect(loop.node, keysName: true) else { return true }
@@ -171,11 +174,56 @@ public struct Template: Sendable {
     for loop in outputs where Self.isLoop(loop.name) {
       guard names.collect(loop.node, keysName: false) else { return true }
     }
-    return names.identifiers.contains(logicalID) || names.makes(logicalID)
+    return names.makes(logicalID)
   }
 
-  /// The identifiers of a template's `Fn::ForEach` loops, and the keys their bodies give to
-  /// what they make, as text and placeholders (`Topic${Name}`).
+  /// A byte a logical ID may hold: "The logical ID must be alphanumeric (A-Za-z0-9)".
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html
+  static func isLogicalIDByte(_ byte: UInt8) -> Bool {
+    (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+  }
+
+  /// Whether CloudFormation takes `name` as a logical ID: letters and digits, 1 to 255 of them.
+  static func isLogicalID(_ name: String) -> Bool {
+    !name.isEmpty && name.utf8.count <= 255 && name.utf8.allSatisfy(isLogicalIDByte)
+  }
+
+  /// Whether `name` is the identifier of an `Fn::ForEach` loop whose body holds `range`: there,
+  /// and only there, it names the loop's element ("All instances of ${Identifier} or
+  /// &{Identifier} in the OutputKey and OutputValue parameters will be replaced").
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-foreach.html
+  public func isLoopIdentifier(_ name: String, at range: SourceRange) -> Bool {
+    loopScopes.contains { $0.identifier == name && $0.body.contains(range.start.offset) }
+  }
+
+  /// A loop's identifier and the bytes of the body it names the element in.
+  struct LoopScope: Sendable {
+    var identifier: String
+    var body: Range<Int>
+  }
+
+  /// The scopes of every loop under `node` (a section), in resource properties too.
+  static func loopScopes(in node: Node, into scopes: inout [LoopScope]) {
+    switch node.value {
+    case .scalar:
+      return
+    case .sequence(let items):
+      for item in items { loopScopes(in: item, into: &scopes) }
+    case .mapping(let entries):
+      for entry in entries {
+        if isLoop(entry.name), let loop = Loop(entry.value), let identifier = loop.identifier.scalar
+        {
+          scopes.append(LoopScope(identifier: identifier, body: loop.body.range.bytes))
+        }
+        loopScopes(in: entry.value, into: &scopes)
+      }
+    case .intrinsic(let intrinsic):
+      loopScopes(in: intrinsic.argument, into: &scopes)
+    }
+  }
+
+  /// The keys the bodies of a template's `Fn::ForEach` loops give to what they make, as text
+  /// and placeholders (`Topic${Name}`), each with the elements its placeholders stand for.
   struct LoopNames {
     enum Part: Equatable {
       case text(Substring)
@@ -184,28 +232,33 @@ public struct Template: Sendable {
       case placeholder(String, alphanumeric: Bool)
     }
 
-    var identifiers: Set<String> = []
-    var keys: [[Part]] = []
-    /// The elements of a loop whose collection is written as a list of strings.
-    var elements: [String: [String]] = [:]
+    /// A body's key, with the elements of the loops around it, by identifier: the innermost
+    /// loop of an identifier's, where its collection is written as a list of strings (an
+    /// identifier without a list here stands for any text).
+    struct Key {
+      var parts: [Part]
+      var elements: [String: [String]]
+    }
+
+    var keys: [Key] = []
 
     /// Adds the loop `value` (and the loops nested in its body); false when it is not the
     /// three-element form. `keysName`: its body makes resources, whose keys can be named.
-    mutating func collect(_ value: Node, keysName: Bool) -> Bool {
+    /// `elements`: those of the loops around it.
+    mutating func collect(
+      _ value: Node, keysName: Bool, around elements: [String: [String]] = [:]
+    ) -> Bool {
       guard let loop = Loop(value), let identifier = loop.identifier.scalar,
         let body = loop.body.mapping
       else { return false }
-      // The same identifier in two loops has no one list of elements.
-      if identifiers.insert(identifier).inserted {
-        elements[identifier] = loop.writtenElements
-      } else {
-        elements[identifier] = nil
-      }
+      // Each loop's own list: an identifier a sibling loop shares stands for its own elements.
+      var inside = elements
+      inside[identifier] = loop.writtenElements
       for entry in body {
         if Template.isLoop(entry.name) {
-          guard collect(entry.value, keysName: keysName) else { return false }
+          guard collect(entry.value, keysName: keysName, around: inside) else { return false }
         } else if keysName {
-          keys.append(Self.parts(entry.name))
+          keys.append(Key(parts: Self.parts(entry.name), elements: inside))
         }
       }
       return true
@@ -234,7 +287,7 @@ public struct Template: Sendable {
     /// placeholder standing for any element).
     func makes(shape name: String) -> Bool {
       let wanted = Self.shape(Self.parts(name))
-      return keys.contains { Self.shape($0) == wanted }
+      return keys.contains { Self.shape($0.parts) == wanted }
     }
 
     private static func shape(_ parts: [Part]) -> [Part] {
@@ -247,28 +300,31 @@ public struct Template: Sendable {
     /// Whether a loop can make the name: one of its keys with each placeholder replaced by an
     /// element of its loop's list, or by any text where the list is not written out.
     func makes(_ name: String) -> Bool {
-      keys.contains { matches(name[...], $0[...]) }
+      keys.contains { matches(name[...], $0.parts[...], elements: $0.elements) }
     }
 
-    private func matches(_ name: Substring, _ parts: ArraySlice<Part>) -> Bool {
+    private func matches(
+      _ name: Substring, _ parts: ArraySlice<Part>, elements: [String: [String]]
+    ) -> Bool {
       guard let part = parts.first else { return name.isEmpty }
       let rest = parts.dropFirst()
       switch part {
       case .text(let text):
-        return name.hasPrefix(text) && matches(name.dropFirst(text.count), rest)
+        return name.hasPrefix(text)
+          && matches(name.dropFirst(text.count), rest, elements: elements)
       case .placeholder(let identifier, let alphanumeric):
         if let values = elements[identifier] {
           return values.contains { value in
-            let written =
-              alphanumeric ? String(value.filter { $0.isLetter || $0.isNumber }) : value
-            return name.hasPrefix(written) && matches(name.dropFirst(written.count), rest)
+            let written = alphanumeric ? LoopPlaceholders.alphanumeric(value) : value
+            return name.hasPrefix(written)
+              && matches(name.dropFirst(written.count), rest, elements: elements)
           }
         }
         // Any non-empty text.
         var end = name.startIndex
         while end < name.endIndex {
           end = name.index(after: end)
-          if matches(name[end...], rest) { return true }
+          if matches(name[end...], rest, elements: elements) { return true }
         }
         return false
       }
@@ -377,6 +433,15 @@ public enum TemplateReader {
     }
     checkSections(sections, of: template, shape: shape, file: path, into: &diagnostics)
     checkLoopIdentifiers(root, of: template, file: path, into: &diagnostics)
+    // Loops are read without the transform too, as `mayDefineName` reads them; a template that
+    // never writes one is not walked.
+    if template.transforms.contains("AWS::LanguageExtensions")
+      || document.file.bytes.firstRange(of: Array("Fn::ForEach::".utf8)) != nil
+    {
+      for section in ["Resources", "Outputs", "Conditions"] {
+        if let node = root[section] { Template.loopScopes(in: node, into: &template.loopScopes) }
+      }
+    }
     return template
   }
 
@@ -547,12 +612,8 @@ public enum TemplateReader {
       for entry in entries where entry.name != "Fn::Transform" {
         let name = entry.name
         guard !Template.isLoop(name), !name.contains("${"), !name.contains("&{") else { continue }
-        let alphanumeric =
-          !name.isEmpty
-          && name.utf8.allSatisfy {
-            (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
-          }
-        guard !alphanumeric || name.utf8.count > 255 else { continue }
+        guard !Template.isLogicalID(name) else { continue }
+        let alphanumeric = !name.isEmpty && name.utf8.allSatisfy(Template.isLogicalIDByte)
         let shown = HumanDiagnosticRenderer.sanitized(name)
         diagnostics.report(
           Diagnostic(

@@ -133,6 +133,76 @@ import Testing
       ])
   }
 
+  /// Each loop makes its keys from its own list, though another loop has an identifier of the
+  /// same name: `Topic${N}` over `[a]` makes `Topica` only, so `TopicTypo` is dangling.
+  @Test func siblingLoopsSharingAnIdentifierKeepTheirOwnLists() {
+    let findings = Self.findings(
+      """
+      Transform: AWS::LanguageExtensions
+      Resources:
+        Fn::ForEach::A:
+          - N
+          - [a]
+          - Topic${N}: {Type: AWS::SNS::Topic}
+        Fn::ForEach::B:
+          - N
+          - [b]
+          - Queue${N}: {Type: AWS::SQS::Queue}
+        U:
+          Type: AWS::SQS::Queue
+          Properties:
+            QueueName: !Ref TopicTypo
+            Tags:
+              - {Key: a, Value: !GetAtt Topica.TopicName}
+              - {Key: b, Value: !GetAtt Queueb.QueueName}
+              - {Key: c, Value: !GetAtt Topicb.TopicName}
+      """)
+    #expect(
+      findings == [
+        "E3002 'TopicTypo' is not a parameter, pseudo-parameter or resource of this template",
+        "E3002 'Fn::GetAtt' names 'Topicb', which is not a resource",
+      ], "\(findings)")
+  }
+
+  /// A loop's identifier names the element inside the loop's body (a property's loop too), and
+  /// nothing outside it (Fn::ForEach: "All instances of ${Identifier} … in the OutputKey and
+  /// OutputValue parameters will be replaced").
+  @Test func aLoopsIdentifierNamesNothingOutsideIt() {
+    let findings = Self.findings(
+      """
+      Transform: AWS::LanguageExtensions
+      Resources:
+        Fn::ForEach::Topics:
+          - N
+          - [a, b]
+          - Topic${N}:
+              Type: AWS::SNS::Topic
+              Properties:
+                TopicName: !Ref N
+                DisplayName: !Sub ['${V}-x', {V: !Ref N}]
+        Q:
+          Type: AWS::SQS::Queue
+          Properties:
+            QueueName: !Ref N
+            Tags:
+              Fn::ForEach::Tags:
+                - T
+                - [x, y]
+                - Tag${T}:
+                    Key: !Ref T
+                    Value: !Sub ['${V}', {V: !Ref T}]
+      Outputs:
+        O:
+          Value: !Sub '${N}-${T}'
+      """)
+    #expect(
+      findings == [
+        "E3002 'N' is not a parameter, pseudo-parameter or resource of this template",
+        "E3002 '${N}' names no variable, parameter, pseudo-parameter or resource",
+        "E3002 '${T}' names no variable, parameter, pseudo-parameter or resource",
+      ], "\(findings)")
+  }
+
   /// Without a transform, module or loop, a name nothing defines is still dangling.
   @Test func aMisspeltNameIsStillReported() {
     #expect(
