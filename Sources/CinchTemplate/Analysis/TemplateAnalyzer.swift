@@ -98,6 +98,7 @@ public enum TemplateAnalyzer {
         var evaluator = evaluator
         let sites = ReferenceFinder.find(in: document, intrinsicShapes: true, into: &found)
         PlacementRules.check(template, sites: sites, into: &found)
+        LoopKeyRules.check(template, evaluator: evaluator, into: &found)
         found.append(contentsOf: parameterChecks)
         var references = ReferenceEvaluator.parameterTypeReads(
           in: template, evaluator: evaluator, into: &found)

@@ -76,7 +76,7 @@ extension DiagnosticCode {
   )
   public static let malformedIntrinsic = DiagnosticCode(
     "E1002", "malformed-intrinsic",
-    "An intrinsic function's argument has the wrong shape (for example `!GetAtt` without a `.`, or a function as `Fn::Join`'s delimiter, where CloudFormation allows only a string)."
+    "An intrinsic function's argument has the wrong shape (for example `!GetAtt` without a `.`, or a function as `Fn::Join`'s delimiter, where CloudFormation allows only a string), or the function is where CloudFormation does not take it. For `Fn::ForEach` (`AWS::LanguageExtensions`): a loop in `Parameters` or `Mappings`, more than 5 loops nested, a loop's identifier that is also a parameter's name, and a key of a loop's body without `${Identifier}` or `&{Identifier}` when the loop has more than one element (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-foreach.html)."
   )
 
   public static let sectionNotMapping = DiagnosticCode(
@@ -117,7 +117,7 @@ extension DiagnosticCode {
   )
   public static let invalidLogicalID = DiagnosticCode(
     "E1014", "invalid-logical-id",
-    "A logical ID (of a resource, parameter, condition, mapping or output) is not made of letters and digits only, or is longer than 255 characters: CloudFormation rejects the template (`Template format error: … is non alphanumeric`; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html). So is a resource with the logical ID of a parameter: `Ref` names either, and logical IDs are unique within a template. A loop of `Fn::ForEach` and the `${Identifier}`/`&{Identifier}` keys it makes are judged by the language extensions' rules instead."
+    "A logical ID (of a resource, parameter, condition, mapping or output) is not made of letters and digits only, or is longer than 255 characters: CloudFormation rejects the template (`Template format error: … is non alphanumeric`; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html). So is a resource with the logical ID of a parameter: `Ref` names either, and logical IDs are unique within a template. A loop of `Fn::ForEach` makes logical IDs from its keys (`Topic${Name}`, `Topic&{Name}`: the element's letters and digits only) once its collection is known with the inputs given (written out, a parameter's value or default; one known only at deploy is not judged): each must be letters and digits, made once, and no resource, condition or output written beside it; nor may a loop be named as a resource (`Fn::ForEach::Hy` beside `Hy`)."
   )
   public static let unknownSuppression = DiagnosticCode(
     "W1009", "unknown-suppression",

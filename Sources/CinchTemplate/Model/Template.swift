@@ -397,12 +397,13 @@ public enum TemplateReader {
                 + "rejects the template", file: path, range: include.key.range,
               path: ["Parameters", "Fn::Transform"]))
         }
-        template.parameters = entries.filter { $0.name != "Fn::Transform" }.map { entry in
-          checkType(of: entry, file: path, into: &diagnostics)
-          return parameter(entry)
-        }
+        template.parameters = withoutLoops(entries, in: section.name, file: path, &diagnostics)
+          .filter { $0.name != "Fn::Transform" }.map { entry in
+            checkType(of: entry, file: path, into: &diagnostics)
+            return parameter(entry)
+          }
       case "Mappings":
-        template.mappings = entries.map {
+        template.mappings = withoutLoops(entries, in: section.name, file: path, &diagnostics).map {
           Template.Mapping(name: $0.name, keyRange: $0.key.range, node: $0.value)
         }
       case "Conditions":
@@ -443,6 +444,26 @@ public enum TemplateReader {
       }
     }
     return template
+  }
+
+  /// The entries of `Parameters` or `Mappings` but their `Fn::ForEach` loops, each an E1002:
+  /// "It can't be used in any of the following sections, AWSTemplateFormatVersion,
+  /// Description, Metadata, Transform, Parameters, Mappings, Rules, or Hooks". Said once, as
+  /// CloudFormation rejects it, not as a parameter or mapping named `Fn::ForEach::…`.
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-foreach.html
+  private static func withoutLoops(
+    _ entries: [Entry], in section: String, file: String, _ diagnostics: inout Diagnostics
+  ) -> [Entry] {
+    entries.filter { entry in
+      guard Template.isLoop(entry.name) else { return true }
+      diagnostics.report(
+        Diagnostic(
+          .malformedIntrinsic,
+          "'Fn::ForEach' is not allowed in '\(section)' (only in 'Conditions', 'Outputs' and "
+            + "'Resources'); CloudFormation rejects the template", file: file,
+          range: entry.key.range, path: TemplatePath([section, entry.name])))
+      return false
+    }
   }
 
   /// E1002 for an `Fn::ForEach` loop whose identifier is also a parameter's name, which
@@ -598,7 +619,8 @@ public enum TemplateReader {
   /// E1014 for a logical ID CloudFormation refuses: "The logical ID must be alphanumeric
   /// (A-Za-z0-9) and unique within the template" (resources-section-structure.html), and at
   /// most 255 characters. Keys with a loop's `${X}`/`&{X}` and the loops themselves
-  /// (`Fn::ForEach::Name`) follow the language extensions' rules, not judged here.
+  /// (`Fn::ForEach::Name`) follow the language extensions' rules, judged once the loops are
+  /// expanded (`LoopKeyRules`).
   private static func checkLogicalIDs(
     _ sections: [Entry], file: String, into diagnostics: inout Diagnostics
   ) {

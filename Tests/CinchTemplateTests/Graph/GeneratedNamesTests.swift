@@ -119,8 +119,16 @@ import Testing
               - {Key: e, Value: !Ref SbEnd}
               - {Key: f, Value: !Ref Rb-c}
       """)
+    // `b-c` makes no logical ID through `${Name}` (E1014, `LoopKeyRules`), but a name all the
+    // same, which a use must match.
     #expect(
       findings == [
+        "E1014 resource 'Qb-c' made by 'Q${Name}' of 'Fn::ForEach::Topics' (Name 'b-c') has a "
+          + "logical ID CloudFormation rejects: letters and digits only (A-Za-z0-9); "
+          + "'Q&{Name}' leaves out what is not a letter or digit",
+        "E1014 resource 'Sb-cxEnd' made by 'S${Name}${Other}End' of 'Fn::ForEach::Inner' "
+          + "(Name 'b-c', Other 'x') has a logical ID CloudFormation rejects: letters and digits "
+          + "only (A-Za-z0-9); 'S&{Name}&{Other}End' leaves out what is not a letter or digit",
         "E3002 'Totally' is not a parameter, pseudo-parameter or resource of this template",
         "E3002 'Fn::GetAtt' names 'Qc', which is not a resource",
         "E3002 'SbEnd' is not a parameter, pseudo-parameter or resource of this template",
