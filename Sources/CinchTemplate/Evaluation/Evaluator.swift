@@ -27,6 +27,10 @@ public struct Evaluator: Sendable {
   /// write is asked about (`Evaluator+ConditionLoops`), and whether that is under way.
   var conditionLoops: ConditionLoops?
   var expandingConditionLoops = false
+  /// While an `Fn::ForEach` loop's body is evaluated outside an iteration (what every iteration
+  /// reads alike): its loops' identifiers, whose `${…}` and `&{…}` then wait on the identifier
+  /// wherever the body writes them (`Evaluator+LoopBody`).
+  public var loopIdentifiers: Set<String> = []
 
   public init(template: Template, inputs: EvaluationInputs, into diagnostics: inout Diagnostics) {
     self.template = template
@@ -51,7 +55,7 @@ public struct Evaluator: Sendable {
     switch node.value {
     case .scalar:
       let text = node.scalarAsRead ?? ""
-      return .string(loopElements.isEmpty ? text : LoopPlaceholders.substitute(text, loopElements))
+      return loopText(text, dollar: true) ?? .string(text)
     case .sequence(let items):
       return .list(items.map { evaluate($0, into: &diagnostics) }.filter { $0 != .noValue })
     case .mapping(let entries):
@@ -80,6 +84,10 @@ public struct Evaluator: Sendable {
       }
       guard let name = argument.scalar else {
         return malformed(node, IntrinsicShape.usage(.ref), into: &diagnostics)
+      }
+      if let named = loopText(name, dollar: true) {
+        guard let text = named.string else { return unknown(named) }
+        return ref(text, at: argument, into: &diagnostics)
       }
       return ref(name, at: argument, into: &diagnostics)
 
@@ -188,10 +196,25 @@ public struct Evaluator: Sendable {
           "'Fn::GetStackOutput' is known only at deploy"))
 
     case .getAtt:
-      guard let items = argument.sequence, items.count == 2, let resource = items[0].scalar else {
+      guard let items = argument.sequence, items.count == 2 else {
         return malformed(node, IntrinsicShape.usage(.getAtt), into: &diagnostics)
       }
-      let attribute = evaluate(items[1], into: &diagnostics).string ?? "?"
+      let name: Value
+      if let written = items[0].scalar {
+        name = loopText(written, dollar: true) ?? .string(written)
+      } else if items[0].intrinsic != nil,
+        template.transforms.contains("AWS::LanguageExtensions")
+      {
+        // AWS::LanguageExtensions allows a function that gives "the Fn::GetAtt logical resource
+        // name" (and the attribute name, evaluated below in any case).
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getatt.html
+        name = evaluate(items[0], into: &diagnostics)
+      } else {
+        return malformed(node, IntrinsicShape.usage(.getAtt), into: &diagnostics)
+      }
+      let attributeValue = evaluate(items[1], into: &diagnostics)
+      guard let resource = name.string else { return unknown(name, attributeValue) }
+      let attribute = attributeValue.string ?? "?"
       if !template.hasResource(resource), !template.mayDefineName(resource) {
         report(
           Diagnostic(
@@ -278,7 +301,7 @@ public struct Evaluator: Sendable {
   /// The identifier of a loop around the place evaluated, with no element given
   /// (`loopElements`): a different value in each iteration, which waits on it as on a
   /// resource's name (`ReferenceEvaluator.readLoopVariables` says which loop's).
-  private func loopIdentifier(_ name: String) -> Value {
+  func loopIdentifier(_ name: String) -> Value {
     .unknown(Unknown(.resource(name), "'\(name)' is a loop's identifier, an element per iteration"))
   }
 
@@ -307,6 +330,10 @@ public struct Evaluator: Sendable {
       let replaced = LoopPlaceholders.substitute(text, loopElements)
       if replaced != text { (text, anchor) = (replaced, node) }
     }
+    // Outside an iteration, a `&{…}` stays a hole in the text (`substitute`) and a `${…}` of an
+    // identifier a variable that waits on it; one inside a `${…}` leaves the whole string
+    // waiting.
+    if let waiting = loopNamedVariable(in: text) { return waiting }
     return substitute(
       SubTemplate(text), variables: SubTemplate.variables(ofArgument: argument), at: anchor,
       into: &diagnostics)
@@ -322,7 +349,7 @@ public struct Evaluator: Sendable {
     for part in subTemplate.parts {
       switch part {
       case .text(let text):
-        parts.append(.string(text))
+        parts.append(loopText(text, dollar: false) ?? .string(text))
       case .variable(let name, let span):
         let value = subVariable(
           name, variables: variables, at: node, span: span, into: &diagnostics)

@@ -46,21 +46,36 @@ enum LoopPlaceholders {
     String(decoding: element.utf8.filter(Template.isLogicalIDByte), as: UTF8.self)
   }
 
+  /// What `element` reads as where `use` is: itself for `${…}`, its letters and digits for
+  /// `&{…}`.
+  static func written(_ element: String, at use: Use) -> String {
+    use.alphanumeric ? alphanumeric(element) : element
+  }
+
+  /// `text` cut around `uses` (found in it, in order): the text before each, then the text
+  /// after the last, one more piece than uses.
+  static func pieces(of text: String, around uses: [Use]) -> [String] {
+    let bytes = Array(text.utf8)
+    var pieces: [String] = []
+    var from = 0
+    for use in uses {
+      pieces.append(String(decoding: bytes[from..<use.range.lowerBound], as: UTF8.self))
+      from = use.range.upperBound
+    }
+    pieces.append(String(decoding: bytes[from...], as: UTF8.self))
+    return pieces
+  }
+
   /// `text` with each placeholder of an identifier `elements` gives replaced by its element.
   static func substitute(_ text: String, _ elements: [String: String]) -> String {
     let uses = uses(in: text) { elements[$0] != nil }
     guard !uses.isEmpty else { return text }
-    let bytes = Array(text.utf8)
-    var result: [UInt8] = []
-    var from = 0
-    for use in uses {
-      result += bytes[from..<use.range.lowerBound]
-      let element = elements[use.identifier] ?? ""
-      result += (use.alphanumeric ? alphanumeric(element) : element).utf8
-      from = use.range.upperBound
+    let pieces = pieces(of: text, around: uses)
+    var result = pieces[0]
+    for (use, piece) in zip(uses, pieces.dropFirst()) {
+      result += written(elements[use.identifier] ?? "", at: use) + piece
     }
-    result += bytes[from...]
-    return String(decoding: result, as: UTF8.self)
+    return result
   }
 
   /// `text` with each placeholder of an identifier in `identifiers` written with characters no

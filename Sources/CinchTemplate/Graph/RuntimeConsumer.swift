@@ -122,4 +122,10 @@ public enum RoleReference: Sendable, Hashable, CustomStringConvertible {
     if case .resource(let name) = self { return name }
     return nil
   }
+
+  /// What the role still waits on, when it is not known yet.
+  public var waitsOn: [Dependency] {
+    if case .symbolic(_, let waitsOn) = self { return waitsOn }
+    return []
+  }
 }

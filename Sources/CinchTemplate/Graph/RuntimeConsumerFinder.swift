@@ -125,9 +125,9 @@ public enum RuntimeConsumerFinder {
 
     /// What the resources a loop of `Fn::ForEach` makes read (`AWS::LanguageExtensions`), found
     /// in its body: a name that does not use the loops' identifiers is read once, as every
-    /// iteration reads it; one that does is read per element where each enclosing loop's
-    /// collection is written out as a list, and otherwise waits on the identifier (W6003 in a
-    /// policy, which cannot name it).
+    /// iteration reads it; one that does, or whose role does, is read per element where each
+    /// enclosing loop's collection is written out as a list, and otherwise waits on the
+    /// identifier (W6003 in a policy, which cannot name it).
     private mutating func loopConsumers(
       _ loop: Template.Resource, into diagnostics: inout Diagnostics
     ) -> [RuntimeConsumer] {
@@ -138,13 +138,18 @@ public enum RuntimeConsumerFinder {
           continue
         }
         making = (loop.logicalID, made.path, [])
+        evaluator.loopIdentifiers = Set(made.loops.map(\.identifier))
+        defer { evaluator.loopIdentifiers = [] }
         let alike = reads(of: resource, into: &diagnostics)
         let identifiers = Dictionary(
           made.loops.map { ($0.identifier, $0.key) }, uniquingKeysWith: { _, inner in inner })
+        let usesIdentifier = { (dependency: Dependency) -> Bool in
+          if case .resource(let name) = dependency { identifiers[name] != nil } else { false }
+        }
+        // The name, or the role it is read as (`!GetAtt [!Sub 'Role${X}', Arn]`).
         let follows = { (consumer: RuntimeConsumer) -> Bool in
-          consumer.waitsOn.contains {
-            if case .resource(let name) = $0 { identifiers[name] != nil } else { false }
-          }
+          consumer.waitsOn.contains(where: usesIdentifier)
+            || consumer.role.waitsOn.contains(where: usesIdentifier)
         }
         consumers += alike.filter { !follows($0) }
         let varying = alike.filter(follows)
@@ -154,13 +159,19 @@ public enum RuntimeConsumerFinder {
               resource, at: made.path, loop: loop.logicalID, iterations: iterations,
               sites: Set(varying.map { $0.property }), into: &diagnostics)
           } else {
-            consumers += varying.map { consumer in
-              var waiting = consumer
-              waiting.waitsOn = consumer.waitsOn.map { dependency in
+            let loopVariables = { (dependencies: [Dependency]) -> [Dependency] in
+              dependencies.map { dependency in
                 guard case .resource(let name) = dependency, let key = identifiers[name] else {
                   return dependency
                 }
                 return .loopVariable(name, loop: key)
+              }
+            }
+            consumers += varying.map { consumer in
+              var waiting = consumer
+              waiting.waitsOn = loopVariables(consumer.waitsOn)
+              if case .symbolic(let text, let waitsOn) = consumer.role {
+                waiting.role = .symbolic(text, waitsOn: loopVariables(waitsOn))
               }
               return waiting
             }
@@ -782,9 +793,25 @@ public enum RuntimeConsumerFinder {
         }
         return (roleOfFunction(named: site.node, into: &diagnostics), site)
       case .samResource:
-        let site = resource.properties?["Role"].map { (node: $0, path: ["Role"]) }
-        return (roleOfFunction(resource.logicalID, depth: 0, into: &diagnostics), site)
+        // The resource itself, not looked up by its logical ID: a loop's making has none.
+        if let role = resource.properties?["Role"] {
+          return (self.role(at: role, into: &diagnostics), (node: role, path: ["Role"]))
+        }
+        return (generatedRole(of: resource.logicalID), nil)
       }
+    }
+
+    /// The role the SAM transform generates for a function or state machine without `Role`:
+    /// `<LogicalId>Role`, a loop's identifiers in the logical ID replaced, as the loop replaces
+    /// them before the transform runs.
+    private func generatedRole(of logicalID: String) -> RoleReference {
+      guard let named = evaluator.loopText(logicalID, dollar: true),
+        let segments = named.placeholderSegments
+      else { return .generated(logicalID + "Role") }
+      guard let name = named.string else {
+        return .symbolic(Value.text(of: segments) + "Role", waitsOn: named.waitsOn)
+      }
+      return .generated(name + "Role")
     }
 
     /// The node at a role path, `*`s bound to the value's elements; an `Fn::If` on the way goes
@@ -935,7 +962,7 @@ public enum RuntimeConsumerFinder {
         if let role = resource.properties?["Role"] {
           return self.role(at: role, into: &diagnostics)
         }
-        return .generated(logicalID + "Role")
+        return generatedRole(of: logicalID)
       default:
         // An alias or a version: the function it points at.
         guard let target = resource.properties?["FunctionName"] else { return .none }
