@@ -154,6 +154,10 @@ public enum Dependency: Sendable, Hashable, Comparable, CustomStringConvertible 
   /// The value of a Parameter Store parameter named by an `AWS::SSM::Parameter::Value<…>`
   /// parameter, read at deploy.
   case storeValue(String)
+  /// The value a dynamic reference (`{{resolve:ssm:/app/name}}`, as written, its `${…}` still
+  /// unknown) resolves to at deploy, where the value itself names something: a name a resource
+  /// reads at run time.
+  case referenceValue(String)
   /// A condition that depends on something unknown.
   case condition(String)
   /// A macro (`Fn::Transform`) runs at deploy.
@@ -174,6 +178,7 @@ public enum Dependency: Sendable, Hashable, Comparable, CustomStringConvertible 
     case .stackOutput(let stack, let output): "output '\(output)' of stack '\(stack)'"
     case .availabilityZones: "the availability zones (Fn::GetAZs)"
     case .storeValue(let name): "the value of parameter '\(name)'"
+    case .referenceValue(let text): "the value of reference '\(text)'"
     case .condition(let name): "condition '\(name)'"
     case .transform: "a transform"
     case .loopVariable(let name, let loop): "loop variable '\(name)' of '\(loop)'"

@@ -367,6 +367,7 @@ public enum RuntimeConsumerFinder {
       _ segments: [Value.Segment], format: StoreLocator.Format, at site: Site,
       of resource: Template.Resource, into diagnostics: inout Diagnostics
     ) -> RuntimeConsumer? {
+      let segments = Value.resolvingReferences(in: segments)
       let managed = managedEntry(segments.first)
       let location = StoreLocator.locate(
         segments, format: format, inputs: evaluator.inputs, managed: managed?.kind)
@@ -870,6 +871,7 @@ public enum RuntimeConsumerFinder {
     private mutating func role(of segments: [Value.Segment], into diagnostics: inout Diagnostics)
       -> RoleReference
     {
+      let segments = Value.resolvingReferences(in: segments)
       var waitsOn: [Dependency] = []
       var isKnown = true
       for case .hole(_, let dependencies) in segments {

@@ -64,9 +64,83 @@ extension Dependency {
     case .stackOutput: "Fn::GetStackOutput"
     case .availabilityZones: "Fn::GetAZs"
     case .storeValue(let name): "ssm:\(name)"
+    case .referenceValue(let text):
+      // `ssm:/app/name` of `{{resolve:ssm:/app/name}}`, as a parameter's `${ssm:…}` is shown.
+      Reference.Delimiter.allCases.first {
+        text.hasPrefix($0.open + "resolve:") && text.hasSuffix($0.close)
+          && text.count > "{{resolve:}}".count
+      }.map { _ in String(text.dropFirst("{{resolve:".count).dropLast(2)) } ?? text
     case .condition(let name): "Condition:\(name)"
     case .transform: "Fn::Transform"
     case .invalid: "?"
     }
+  }
+}
+
+extension Value {
+  /// `segments` with each dynamic reference in them (`{{resolve:ssm:/app/name}}`) made one hole
+  /// that waits on its value (and on whatever of its own text is still unknown): CloudFormation
+  /// resolves it at deploy, so where a value names what a resource reads when it runs, the name
+  /// is the entry's value, which nothing knows before then.
+  /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html
+  static func resolvingReferences(in segments: [Segment]) -> [Segment] {
+    let text = text(of: segments)
+    guard text.contains("resolve:") else { return segments }
+    let spans = ReferenceScanner.scan(text, mode: .sub).references.map(\.span)
+    guard !spans.isEmpty else { return segments }
+    let bytes = Array(text.utf8)
+    var result: [Segment] = []
+    // Where each reference's hole is in `result`, once its first byte is met.
+    var holes: [Int: Int] = [:]
+    func appendText(_ range: Range<Int>) {
+      guard !range.isEmpty else { return }
+      let piece = String(decoding: bytes[range], as: UTF8.self)
+      if case .text(let previous)? = result.last {
+        result[result.count - 1] = .text(previous + piece)
+      } else {
+        result.append(.text(piece))
+      }
+    }
+    func absorb(_ dependencies: [Dependency], into index: Int) {
+      if holes[index] == nil {
+        let written = String(decoding: bytes[spans[index]], as: UTF8.self)
+        let value = Dependency.referenceValue(written)
+        holes[index] = result.count
+        result.append(.hole("${\(value.placeholderName)}", [value]))
+      }
+      guard let at = holes[index], case .hole(let placeholder, var waits) = result[at] else {
+        return
+      }
+      waits += dependencies.filter { !waits.contains($0) }
+      result[at] = .hole(placeholder, waits)
+    }
+    var offset = 0
+    for segment in segments {
+      let length: Int
+      switch segment {
+      case .text(let piece): length = piece.utf8.count
+      case .hole(let placeholder, _): length = placeholder.utf8.count
+      }
+      let range = offset..<(offset + length)
+      offset += length
+      let overlapping = spans.indices.filter { spans[$0].overlaps(range) }
+      switch segment {
+      case .hole(_, let dependencies):
+        if let index = overlapping.first {
+          absorb(dependencies, into: index)
+        } else {
+          result.append(segment)
+        }
+      case .text:
+        var cursor = range.lowerBound
+        for index in overlapping {
+          appendText(cursor..<max(cursor, spans[index].lowerBound))
+          absorb([], into: index)
+          cursor = max(cursor, min(spans[index].upperBound, range.upperBound))
+        }
+        appendText(cursor..<range.upperBound)
+      }
+    }
+    return result
   }
 }
