@@ -73,9 +73,20 @@ extension StoreError {
   /// AWS's generated constraint message: `1 validation error detected: Value '…' at 'name'
   /// failed to satisfy constraint: …`.
   static func constraint(value: String, at field: String, _ constraint: String) -> StoreError {
+    constraints([violation(value: value, at: field, constraint)])
+  }
+
+  /// One broken constraint as AWS's generated message names it.
+  static func violation(value: String, at field: String, _ constraint: String) -> String {
+    "Value '\(value)' at '\(field)' failed to satisfy constraint: \(constraint)"
+  }
+
+  /// AWS's generated message for every constraint a request breaks, in one answer:
+  /// `2 validation errors detected: …; …`.
+  static func constraints(_ violations: [String]) -> StoreError {
     validation(
-      "1 validation error detected: Value '\(value)' at '\(field)' failed to satisfy constraint: "
-        + constraint)
+      "\(violations.count) validation error\(violations.count == 1 ? "" : "s") detected: "
+        + violations.joined(separator: "; "))
   }
 
   static func invalidKeyID(_ message: String) -> StoreError {

@@ -59,11 +59,7 @@ package enum ParameterFilterRules {
         }
       }
     }
-    if !errors.isEmpty {
-      throw .validation(
-        "\(errors.count) validation error\(errors.count == 1 ? "" : "s") detected: "
-          + errors.joined(separator: "; "))
-    }
+    if !errors.isEmpty { throw .constraints(errors) }
 
     var seen: Set<String> = []
     var compiled: [Compiled] = []

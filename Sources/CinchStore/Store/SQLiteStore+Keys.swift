@@ -4,41 +4,8 @@ import GRDB
 extension SQLiteStore: KeyStore {
   public func createKey(_ request: CreateKeyRequest) async throws -> CreateKeyResponse {
     try await perform("CreateKey", kind: .kmsKey, name: nil) { db, trail in
-      if let usage = request.keyUsage, usage != "ENCRYPT_DECRYPT" {
-        throw StoreError.kmsUnsupported(
-          "KeyUsage \(usage) is not supported: the cinch store holds symmetric ENCRYPT_DECRYPT keys."
-        )
-      }
-      for spec in [request.keySpec, request.customerMasterKeySpec].compactMap({ $0 })
-      where spec != "SYMMETRIC_DEFAULT" {
-        throw StoreError.kmsUnsupported(
-          "KeySpec \(spec) is not supported: the cinch store holds SYMMETRIC_DEFAULT keys.")
-      }
-      if let origin = request.origin, origin != "AWS_KMS" {
-        throw StoreError.kmsUnsupported(
-          "Origin \(origin) is not supported: the cinch store generates its own key material.")
-      }
-      if request.multiRegion == true {
-        throw StoreError.kmsUnsupported("Multi-Region keys are not supported by the cinch store.")
-      }
+      try CreateKeyRules.check(request)
       let description = request.description ?? ""
-      guard description.count <= 8192 else {
-        throw StoreError.constraint(
-          value: description, at: "description",
-          "Member must have length less than or equal to 8192")
-      }
-      for tag in request.tags ?? [] {
-        guard !tag.tagKey.isEmpty, tag.tagKey.count <= 128, tag.tagValue.count <= 256 else {
-          throw StoreError.validation("Tag keys must be 1-128 characters and values 0-256.")
-        }
-        // "can't be prefixed with aws:" (any case): AWS's own tags
-        // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kms-key-tag.html).
-        guard !tag.tagKey.lowercased().hasPrefix("aws:") else {
-          throw StoreError(
-            code: "TagException",
-            message: "Tag keys starting with 'aws:' are reserved for AWS use: '\(tag.tagKey)'.")
-        }
-      }
       try self.requireCurrentMasterKey(db)
       let (keyID, keyIDBytes) = try KMSKeyRecord.newKeyID()
       let material = try Crypto.randomKey()

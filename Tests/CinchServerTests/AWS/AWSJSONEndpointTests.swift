@@ -433,6 +433,36 @@ struct AWSJSONEndpointTests {
     try expectError(refused, "InvalidRequestException")
   }
 
+  /// A key policy sent over the wire is refused, not kept and ignored: a Deny of `kms:Decrypt`
+  /// in it would never be enforced (keys have no key policies, Docs/Serve.md). So is
+  /// `BypassPolicyLockoutSafetyCheck: true` and a custom key store; nothing is created. A value
+  /// outside KMS's enums is the model's `ValidationException`.
+  @Test func createKeyRefusesAKeyPolicy() async throws {
+    let fixture = try await Fixture()
+    let endpoint = fixture.endpoint
+    let policy =
+      #"{\"Statement\": [{\"Effect\": \"Deny\", \"Principal\": \"*\", "#
+      + #"\"Action\": \"kms:Decrypt\", \"Resource\": \"*\"}]}"#
+    for (body, refusal) in [
+      (#"{"Description": "app", "Policy": "\#(policy)"}"#, "Key policies are not available"),
+      (#"{"BypassPolicyLockoutSafetyCheck": true}"#, "BypassPolicyLockoutSafetyCheck is not"),
+      (#"{"CustomKeyStoreId": "cks-1234567890abcdef0"}"#, "Custom key stores are not"),
+    ] {
+      let response = await endpoint.handle(fixture.request("TrentService.CreateKey", body))
+      try expectError(response, "UnsupportedOperationException")
+      let answer = try json(response)
+      #expect((answer["message"] ?? answer["Message"])?.stringValue?.hasPrefix(refusal) == true)
+    }
+    try expectError(
+      await endpoint.handle(fixture.request("TrentService.CreateKey", #"{"KeyUsage": "BOGUS"}"#)),
+      "ValidationException")
+    let listed = try json(await endpoint.handle(fixture.request("TrentService.ListKeys", "{}")))
+    #expect(listed["Keys"]?.arrayValue?.count == 2)
+    let created = await endpoint.handle(
+      fixture.request("TrentService.CreateKey", #"{"BypassPolicyLockoutSafetyCheck": false}"#))
+    #expect(created.status == 200)
+  }
+
   @Test func aDescribeOnlyKeyCannotReadAValueAndTheRefusalIsAudited() async throws {
     let fixture = try await Fixture()
     let endpoint = fixture.endpoint

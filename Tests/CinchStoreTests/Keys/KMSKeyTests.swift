@@ -151,6 +151,98 @@ import Testing
     }
   }
 
+  /// A key policy the store would keep but never enforce would look like protection it is not
+  /// (an explicit Deny of `kms:Decrypt` that denies nothing), so `CreateKey` refuses any
+  /// `Policy`, and `BypassPolicyLockoutSafetyCheck` when true (false asks for nothing). A
+  /// custom key store or an external key would put the key material where the store never
+  /// does: refused too. Nothing is created.
+  @Test func createKeyRefusesWhatTheStoreWouldNotHonour() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    let deny = """
+      {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", \
+      "Action": "kms:Decrypt", "Resource": "*"}]}
+      """
+    let policyRefusal =
+      "Key policies are not available in the cinch store: it does not keep or enforce them, and "
+      + "a policy stored but never enforced would look like protection it is not. Grant access "
+      + "with identity-based policies instead (cinch iam put-user-policy)."
+    for policy in [deny, "", "{}"] {
+      await expectStoreError("UnsupportedOperationException", message: policyRefusal) {
+        _ = try await store.createKey(CreateKeyRequest(policy: policy))
+      }
+    }
+    await expectStoreError(
+      "UnsupportedOperationException",
+      message: "BypassPolicyLockoutSafetyCheck is not available in the cinch store: it keeps no "
+        + "key policies, so there is no lockout check to bypass."
+    ) {
+      _ = try await store.createKey(CreateKeyRequest(bypassPolicyLockoutSafetyCheck: true))
+    }
+    let keyStoreRefusal =
+      "Custom key stores are not available in the cinch store: it generates and keeps the "
+      + "material of every key itself."
+    for request in [
+      CreateKeyRequest(customKeyStoreID: "cks-1234567890abcdef0"),
+      CreateKeyRequest(xksKeyID: "external-key-1"),
+    ] {
+      await expectStoreError("UnsupportedOperationException", message: keyStoreRefusal) {
+        _ = try await store.createKey(request)
+      }
+    }
+    #expect(try await store.listKeys(ListKeysRequest()).keys.count == 2)
+    let plain = try await store.createKey(CreateKeyRequest(bypassPolicyLockoutSafetyCheck: false))
+    #expect(plain.keyMetadata.keyManager == "CUSTOMER")
+  }
+
+  /// A value outside AWS's enum is the model's `ValidationException`, every such member in one
+  /// message as AWS lists them; a value AWS has but the store does not implement stays
+  /// `UnsupportedOperationException`.
+  @Test func createKeyChecksEnumsAsTheModelDoes() async throws {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    let usages = "[SIGN_VERIFY, ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC, KEY_AGREEMENT]"
+    await expectStoreError(
+      "ValidationException",
+      message: "1 validation error detected: Value 'BOGUS' at 'keyUsage' failed to satisfy "
+        + "constraint: Member must satisfy enum value set: \(usages)"
+    ) {
+      _ = try await store.createKey(CreateKeyRequest(keyUsage: "BOGUS"))
+    }
+    let specs =
+      "[RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, "
+      + "ECC_SECG_P256K1, SYMMETRIC_DEFAULT, HMAC_224, HMAC_256, HMAC_384, HMAC_512, SM2"
+    await expectStoreError(
+      "ValidationException",
+      message: "2 validation errors detected: Value 'BOGUS' at 'keySpec' failed to satisfy "
+        + "constraint: Member must satisfy enum value set: \(specs), ML_DSA_44, ML_DSA_65, "
+        + "ML_DSA_87, ECC_NIST_EDWARDS25519]; Value 'bogus' at 'origin' failed to satisfy "
+        + "constraint: Member must satisfy enum value set: [AWS_KMS, EXTERNAL, AWS_CLOUDHSM, "
+        + "EXTERNAL_KEY_STORE]"
+    ) {
+      _ = try await store.createKey(CreateKeyRequest(keySpec: "BOGUS", origin: "bogus"))
+    }
+    await expectStoreError(
+      "ValidationException",
+      message: "1 validation error detected: Value 'BOGUS' at 'customerMasterKeySpec' failed "
+        + "to satisfy constraint: Member must satisfy enum value set: \(specs)]"
+    ) {
+      _ = try await store.createKey(CreateKeyRequest(customerMasterKeySpec: "BOGUS"))
+    }
+    // Case matters: AWS's enums are exact.
+    await expectStoreError("ValidationException") {
+      _ = try await store.createKey(CreateKeyRequest(keyUsage: "encrypt_decrypt"))
+    }
+    for request in [
+      CreateKeyRequest(keyUsage: "SIGN_VERIFY"), CreateKeyRequest(keySpec: "RSA_2048"),
+      CreateKeyRequest(customerMasterKeySpec: "HMAC_256"), CreateKeyRequest(origin: "EXTERNAL"),
+    ] {
+      await expectStoreError("UnsupportedOperationException") {
+        _ = try await store.createKey(request)
+      }
+    }
+  }
+
   @Test func listKeysAndAliasesPage() async throws {
     let fixture = try await StoreFixture.make()
     let store = fixture.store

@@ -10,11 +10,21 @@ public struct CreateKeyRequest: Codable, Sendable, Hashable {
   public var origin: String?
   public var multiRegion: Bool?
   public var tags: [KMSTag]?
+  /// A key policy: the store keeps none, so it refuses one rather than keep it unenforced; the
+  /// AWS backend sends it to AWS.
+  public var policy: String?
+  /// Refused when true by the store, which has no key policy and so no lockout check.
+  public var bypassPolicyLockoutSafetyCheck: Bool?
+  /// A custom key store (CloudHSM or external): refused by the store.
+  public var customKeyStoreID: String?
+  /// An external key of an external key store: refused by the store.
+  public var xksKeyID: String?
 
   public init(
     description: String? = nil, keyUsage: String? = nil, keySpec: String? = nil,
     customerMasterKeySpec: String? = nil, origin: String? = nil, multiRegion: Bool? = nil,
-    tags: [KMSTag]? = nil
+    tags: [KMSTag]? = nil, policy: String? = nil, bypassPolicyLockoutSafetyCheck: Bool? = nil,
+    customKeyStoreID: String? = nil, xksKeyID: String? = nil
   ) {
     self.description = description
     self.keyUsage = keyUsage
@@ -23,6 +33,10 @@ public struct CreateKeyRequest: Codable, Sendable, Hashable {
     self.origin = origin
     self.multiRegion = multiRegion
     self.tags = tags
+    self.policy = policy
+    self.bypassPolicyLockoutSafetyCheck = bypassPolicyLockoutSafetyCheck
+    self.customKeyStoreID = customKeyStoreID
+    self.xksKeyID = xksKeyID
   }
 
   enum CodingKeys: String, CodingKey {
@@ -33,6 +47,10 @@ public struct CreateKeyRequest: Codable, Sendable, Hashable {
     case origin = "Origin"
     case multiRegion = "MultiRegion"
     case tags = "Tags"
+    case policy = "Policy"
+    case bypassPolicyLockoutSafetyCheck = "BypassPolicyLockoutSafetyCheck"
+    case customKeyStoreID = "CustomKeyStoreId"
+    case xksKeyID = "XksKeyId"
   }
 }
 
