@@ -29,6 +29,8 @@ final class KeyVault: Sendable {
   let auditKey: HMACKey
   /// HMAC key for value fingerprints in lockfiles (derived from the store key).
   let fingerprintKey: HMACKey
+  /// HMAC key that makes page tokens tamper-evident (derived from the store key).
+  let pageTokenKey: HMACKey
   /// AES-256 key that seals the secrets of `cinch serve`'s access keys (derived from the store
   /// key, so a rekey keeps it).
   let accessKeySealingKey: SecretBytes
@@ -45,6 +47,8 @@ final class KeyVault: Sendable {
       try Crypto.hkdfSHA256(key: storeKey, salt: storeID, info: "cinch/v1/audit-head"))
     self.fingerprintKey = HMACKey(
       try Crypto.hkdfSHA256(key: storeKey, salt: storeID, info: "cinch/v1/fingerprint"))
+    self.pageTokenKey = HMACKey(
+      try Crypto.hkdfSHA256(key: storeKey, salt: storeID, info: "cinch/v1/page-token"))
     self.accessKeySealingKey = try Crypto.hkdfSHA256(
       key: storeKey, salt: storeID, info: "cinch/v1/access-keys")
     self.state = Mutex(State(wrapKey: wrapKey, masterKeyID: masterKeyID))

@@ -22,6 +22,9 @@ package enum ParameterFilterRules {
     var key: String
     var option: String
     var values: [String]
+
+    /// The filter as text, for telling one listing from another (page tokens).
+    var identity: String { "\(key)|\(option)|\(values)" }
   }
 
   static func validate(_ filters: [ParameterStringFilter], for operation: Operation)

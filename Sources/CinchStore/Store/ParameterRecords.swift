@@ -195,20 +195,3 @@ enum EntryTags {
     }
   }
 }
-
-/// Opaque page tokens: the lookup name (or number) to continue after, base64-encoded with a
-/// prefix that says which listing issued it.
-enum PageToken {
-  static func make(_ scope: String, _ position: String) -> String {
-    Data("cinch-page-1|\(scope)|\(position)".utf8).base64EncodedString()
-  }
-
-  static func read(_ token: String?, scope: String) -> String?? {
-    guard let token else { return .some(nil) }
-    guard let data = Data(base64Encoded: token) else { return nil }
-    let text = String(decoding: data, as: UTF8.self)
-    let prefix = "cinch-page-1|\(scope)|"
-    guard text.hasPrefix(prefix) else { return nil }
-    return .some(String(text.dropFirst(prefix.count)))
-  }
-}

@@ -40,7 +40,7 @@ extension SQLiteStore: KeyStore {
   public func listKeys(_ request: ListKeysRequest) async throws -> ListKeysResponse {
     try await perform("ListKeys", kind: .kmsKey, name: nil) { db, _ in
       let limit = try Self.checkLimit(request.limit, maximum: 1000, defaultValue: 100)
-      guard let after = PageToken.read(request.marker, scope: "keys") else {
+      guard let after = self.pageTokens.read(request.marker, "keys") else {
         throw StoreError.kmsInvalidMarker
       }
       let rows = try Row.fetchAll(
@@ -51,7 +51,7 @@ extension SQLiteStore: KeyStore {
       let truncated = rows.count > limit
       return ListKeysResponse(
         keys: ids.map { KeyListEntry(keyID: $0, keyARN: prefix + "key/" + $0) },
-        nextMarker: truncated ? ids.last.map { PageToken.make("keys", $0) } : nil,
+        nextMarker: truncated ? ids.last.map { self.pageTokens.make("keys", $0) } : nil,
         truncated: truncated)
     }
   }
@@ -108,15 +108,19 @@ extension SQLiteStore: KeyStore {
   public func listAliases(_ request: ListAliasesRequest) async throws -> ListAliasesResponse {
     try await perform("ListAliases", kind: .kmsKey, name: request.keyID) { db, _ in
       let limit = try Self.checkLimit(request.limit, maximum: 100, defaultValue: 50)
-      guard let after = PageToken.read(request.marker, scope: "aliases") else {
+      // The aliases of one key are a listing of their own.
+      let keyID = try request.keyID.map {
+        try KMSKeyRecord.resolve($0, db, self.configuration).keyID
+      }
+      let listing = "aliases|\(keyID ?? "*")"
+      guard let after = self.pageTokens.read(request.marker, listing) else {
         throw StoreError.kmsInvalidMarker
       }
       var sql = "SELECT * FROM kms_aliases WHERE alias_name > ?"
       var arguments: StoreArguments = [after ?? ""]
-      if let keyID = request.keyID {
-        let record = try KMSKeyRecord.resolve(keyID, db, self.configuration)
+      if let keyID {
         sql += " AND key_id = ?"
-        arguments += [record.keyID]
+        arguments += [keyID]
       }
       sql += " ORDER BY alias_name LIMIT ?"
       arguments += [limit + 1]
@@ -132,7 +136,8 @@ extension SQLiteStore: KeyStore {
       let truncated = rows.count > limit
       return ListAliasesResponse(
         aliases: entries,
-        nextMarker: truncated ? entries.last.map { PageToken.make("aliases", $0.aliasName) } : nil,
+        nextMarker: truncated
+          ? entries.last.map { self.pageTokens.make(listing, $0.aliasName) } : nil,
         truncated: truncated)
     }
   }

@@ -605,10 +605,11 @@ extension SQLiteStore {
     let maxResults = try Self.checkMaxResults(request.maxResults, maximum: 10)
     let filters = try ParameterFilterRules.validate(
       request.parameterFilters ?? [], for: .getParametersByPath)
-    guard let after = PageToken.read(request.nextToken, scope: "path:\(path)") else {
+    let recursive = request.recursive ?? false
+    let listing = "path|\(path)|\(recursive)|\(filters.map(\.identity))"
+    guard let after = pageTokens.read(request.nextToken, listing) else {
       throw StoreError.invalidNextToken
     }
-    let recursive = request.recursive ?? false
     let labelFilter = filters.first { $0.key == "Label" }
     var page: [(ParameterEntry, ParameterVersionRecord)] = []
     var more = false
@@ -650,7 +651,7 @@ extension SQLiteStore {
     if page.isEmpty { trail.record(request.path) }
     return GetParametersByPathResponse(
       parameters: parameters,
-      nextToken: more ? page.last.map { PageToken.make("path:\(path)", $0.0.key) } : nil)
+      nextToken: more ? page.last.map { pageTokens.make(listing, $0.0.key) } : nil)
   }
 
   func history(_ request: GetParameterHistoryRequest, _ db: Database, _ trail: inout AuditTrail)
@@ -662,7 +663,8 @@ extension SQLiteStore {
     guard let entry = try ParameterEntry.fetch(db, key: name.key) else {
       throw StoreError.parameterNotFound("Parameter \(name.name) not found.")
     }
-    guard let after = PageToken.read(request.nextToken, scope: "history:\(entry.key)"),
+    let listing = "history|\(entry.key)"
+    guard let after = pageTokens.read(request.nextToken, listing),
       after.map({ Int($0) != nil }) ?? true
     else {
       throw StoreError.invalidNextToken
@@ -690,7 +692,7 @@ extension SQLiteStore {
     return GetParameterHistoryResponse(
       parameters: history,
       nextToken: more
-        ? page.last.map { PageToken.make("history:\(entry.key)", String($0.version)) } : nil)
+        ? page.last.map { pageTokens.make(listing, String($0.version)) } : nil)
   }
 
   func label(_ request: LabelParameterVersionRequest, _ db: Database, _ trail: inout AuditTrail)
@@ -773,7 +775,8 @@ extension SQLiteStore {
       ? try ParameterFilterRules.validate(modern, for: .describeParameters)
       : try ParameterFilterRules.compileLegacy(legacy)
     let maxResults = try Self.checkMaxResults(request.maxResults, maximum: 50)
-    guard let after = PageToken.read(request.nextToken, scope: "describe") else {
+    let listing = "describe|\(filters.map(\.identity))"
+    guard let after = pageTokens.read(request.nextToken, listing) else {
       throw StoreError.invalidNextToken
     }
     if request.shared == true { return DescribeParametersResponse(parameters: []) }
@@ -800,7 +803,7 @@ extension SQLiteStore {
       return true
     }
     return DescribeParametersResponse(
-      parameters: page, nextToken: more ? lastKey.map { PageToken.make("describe", $0) } : nil)
+      parameters: page, nextToken: more ? lastKey.map { pageTokens.make(listing, $0) } : nil)
   }
 
   func metadata(_ entry: ParameterEntry, _ record: ParameterVersionRecord) -> ParameterMetadata {

@@ -104,8 +104,8 @@ extension SQLiteStore {
   /// Where a page of a listing ends, and the next begins: the sort key of its last secret (a
   /// total order: ties on a date are broken by name, on the creation date by row). A page token
   /// carries it rather than a position, so a secret created or deleted between two calls neither
-  /// repeats one nor skips one; it also carries a digest of the listing, so a token is refused
-  /// by a listing with other filters or another order.
+  /// repeats one nor skips one; its MAC covers the listing too, so a token is refused by a
+  /// listing with other filters or another order (`PageTokens`).
   struct SecretCursor: Equatable, Comparable {
     var date: Double
     var row: Int64
@@ -226,7 +226,7 @@ extension SQLiteStore {
     let listing = try secretListing(
       request.filters ?? [], includeDeleted: request.includePlannedDeletion ?? false,
       sortBy: request.sortBy, sortOrder: request.sortOrder)
-    let cursor = try SecretPageToken.cursor(request.nextToken, scope: "list-secrets", listing)
+    let cursor = try pageTokens.cursor(request.nextToken, scope: "list-secrets", listing)
     let (page, next) = try secretsPage(listing, after: cursor, limit: maxResults, db)
     var list: [SecretListEntry] = []
     for entry in page {
@@ -236,7 +236,7 @@ extension SQLiteStore {
     if page.isEmpty { trail.record(nil) }
     return ListSecretsResponse(
       secretList: list,
-      nextToken: next.map { SecretPageToken.make("list-secrets", listing, $0) })
+      nextToken: next.map { pageTokens.make("list-secrets", listing, $0) })
   }
 
   func versionList(
@@ -251,7 +251,7 @@ extension SQLiteStore {
       request.includeDeprecated == true || labels[$0.version] != nil
     }
     let scope = "versions:\(entry.name):\(entry.attributes.arnSuffix)"
-    let start = try SecretPageToken.read(request.nextToken, scope: scope)
+    let start = try pageTokens.position(request.nextToken, scope: scope)
     let page = records.dropFirst(start).prefix(maxResults)
     trail.record(entry.name)
     let versions = page.map { record in
@@ -264,7 +264,7 @@ extension SQLiteStore {
     let next = start + page.count
     return ListSecretVersionIdsResponse(
       versions: versions,
-      nextToken: next < records.count ? SecretPageToken.make(scope, next) : nil,
+      nextToken: next < records.count ? pageTokens.make(scope, next) : nil,
       arn: entry.arn(configuration), name: entry.name)
   }
 
@@ -350,58 +350,55 @@ extension SQLiteStore {
     }
     let maxResults = try SecretValueRules.checkMaxResults(request.maxResults, maximum: 20)
     let listing = try secretListing(filters ?? [], includeDeleted: false)
-    let cursor = try SecretPageToken.cursor(request.nextToken, scope: "batch", listing)
+    let cursor = try pageTokens.cursor(request.nextToken, scope: "batch", listing)
     let (page, next) = try secretsPage(listing, after: cursor, limit: maxResults, db)
     for entry in page { try answer(entry, id: entry.arn(configuration)) }
     if page.isEmpty { trail.record(nil) }
     return BatchGetSecretValueResponse(
       secretValues: values,
-      nextToken: next.map { SecretPageToken.make("batch", listing, $0) }, errors: errors)
+      nextToken: next.map { pageTokens.make("batch", listing, $0) }, errors: errors)
   }
 }
 
-/// Opaque page tokens for Secrets Manager listings: for the version list the position to
-/// continue from; for secrets the cursor after which the next page starts, with a digest of the
-/// listing it belongs to.
-enum SecretPageToken {
-  static func make(
+/// Page tokens of Secrets Manager listings: for the version list the position to continue from;
+/// for secrets the cursor after which the next page starts, in the listing it belongs to (its
+/// filters, order and whether deleted secrets are in it), so a token is refused by a listing
+/// with other filters or another order.
+extension PageTokens {
+  func make(
     _ scope: String, _ listing: SQLiteStore.SecretListing, _ cursor: SQLiteStore.SecretCursor
   ) -> String {
-    PageToken.make(
-      scope, "\(digest(listing))|\(cursor.date.bitPattern)|\(cursor.row)|\(cursor.name)")
+    make(Self.listing(scope, listing), "\(cursor.date.bitPattern)|\(cursor.row)|\(cursor.name)")
   }
 
-  static func cursor(_ token: String?, scope: String, _ listing: SQLiteStore.SecretListing)
+  func cursor(_ token: String?, scope: String, _ listing: SQLiteStore.SecretListing)
     throws(StoreError) -> SQLiteStore.SecretCursor?
   {
     guard let token else { return nil }
-    guard let content = PageToken.read(token, scope: scope), let text = content else {
+    guard let content = read(token, Self.listing(scope, listing)), let text = content else {
       throw .secretsInvalidNextToken
     }
-    let fields = text.split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
-    guard fields.count == 4, fields[0] == Substring(digest(listing)),
-      let bits = UInt64(fields[1]), let row = Int64(fields[2])
-    else { throw .secretsInvalidNextToken }
+    let fields = text.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
+    guard fields.count == 3, let bits = UInt64(fields[0]), let row = Int64(fields[1]) else {
+      throw .secretsInvalidNextToken
+    }
     return SQLiteStore.SecretCursor(
-      date: Double(bitPattern: bits), row: row, name: String(fields[3]))
+      date: Double(bitPattern: bits), row: row, name: String(fields[2]))
   }
 
-  /// What makes a listing: its filters, order and whether deleted secrets are in it.
-  private static func digest(_ listing: SQLiteStore.SecretListing) -> String {
-    let text =
-      "\(listing.filters.map(\.identity))|\(listing.includeDeleted)|\(listing.sortKey)|"
+  private static func listing(_ scope: String, _ listing: SQLiteStore.SecretListing) -> String {
+    "\(scope)|\(listing.filters.map(\.identity))|\(listing.includeDeleted)|\(listing.sortKey)|"
       + "\(listing.descending)"
-    return Array(Crypto.sha256(Array(text.utf8)).prefix(8)).hex
   }
 
-  static func make(_ scope: String, _ position: Int) -> String {
-    PageToken.make(scope, String(position))
+  func make(_ scope: String, _ position: Int) -> String {
+    make(scope, String(position))
   }
 
-  static func read(_ token: String?, scope: String) throws(StoreError) -> Int {
+  func position(_ token: String?, scope: String) throws(StoreError) -> Int {
     guard let token else { return 0 }
-    guard let position = PageToken.read(token, scope: scope), let text = position,
-      let value = Int(text), value >= 0
+    guard let position = read(token, scope), let text = position, let value = Int(text),
+      value >= 0
     else { throw .secretsInvalidNextToken }
     return value
   }
