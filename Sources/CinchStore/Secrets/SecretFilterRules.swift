@@ -1,7 +1,7 @@
 /// `ListSecrets` filters: `name` (prefix, case-sensitive), `description` (each word of the value
 /// begins a word of the description, in any order, not case-sensitive), `tag-key` and
 /// `tag-value` (prefix, case-sensitive), `primary-region`,
-/// `owning-service` and `all` (each word of the value begins a word of an attribute, or an
+/// `owning-service` and `all` (any word of the value begins a word of an attribute, or an
 /// attribute, not case-sensitive). Words split as Secrets Manager's search splits them
 /// (`words(_:)`: `MyDatabaseSecret` is `my`, `database`, `secret`). Several values of one
 /// filter: any matches; a value starting with `!` excludes what it matches. Several filters:
@@ -58,7 +58,13 @@ enum SecretFilterRules {
           [candidate.name, candidate.description, candidate.primaryRegion]
           + Array(candidate.tags.keys) + Array(candidate.tags.values)
         let parts = fields.flatMap { Self.words($0) + [$0.lowercased()] }
-        return words.allSatisfy { word in parts.contains { $0.hasPrefix(word) } }
+        // Any word of the value selects the secret: "Secrets Manager breaks the search string
+        // into words and then searches all attributes for matches … searching for My_Secret
+        // matches secrets with the word my or secret in the name, description, or tags"
+        // (docs.aws.amazon.com/secretsmanager/latest/userguide/manage_search-secret.html). A
+        // value without words (empty, or punctuation only) selects every secret, as an empty
+        // prefix does for the other keys.
+        return words.isEmpty || words.contains { word in parts.contains { $0.hasPrefix(word) } }
       }
     }
 

@@ -74,7 +74,10 @@ import Testing
   }
 
   /// The user guide's word split: at case changes, between letters and digits, and at
-  /// punctuation, for `all` and `description` alike; every word of the value must be found.
+  /// punctuation, for `all` and `description` alike. `description` must find every word of the
+  /// value; `all` selects a secret with any of them ("searching for My_Secret matches secrets
+  /// with the word my or secret in the name, description, or tags",
+  /// https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_search-secret.html).
   @Test func searchWordsSplitAtCaseAndDigitChanges() async throws {
     let fixture = try await StoreFixture.make()
     let store = fixture.store
@@ -91,14 +94,23 @@ import Testing
     }
     #expect(try await all("secret") == ["f/MyDatabaseSecret"])
     #expect(try await all("My_Secret") == ["f/MyDatabaseSecret"])
-    #expect(try await all("credsDatabase") == [])
+    #expect(try await all("credsDatabase") == ["f/MyDatabaseSecret"])
+    #expect(try await all("zetaOmega") == [])
     #expect(try await all("beta") == ["f/AlphaBetaGamma"])
     #expect(try await all("sky") == ["f/AlphaBetaGamma"])
     #expect(try await all("2024") == ["f/AlphaBetaGamma"])
     #expect(try await all("server") == ["f/AlphaBetaGamma"])
     #expect(try await all("center") == ["f/MyDatabaseSecret"])
-    #expect(try await all("f/Alpha") == ["f/AlphaBetaGamma"])
-    #expect(try await all("alpha secret") == [])
+    // `f` is a word of both names.
+    #expect(try await all("f/Alpha") == ["f/MyDatabaseSecret", "f/AlphaBetaGamma"])
+    #expect(try await all("Alpha") == ["f/AlphaBetaGamma"])
+    #expect(try await all("alpha secret") == ["f/MyDatabaseSecret", "f/AlphaBetaGamma"])
+    #expect(try await all("alpha zeta") == ["f/AlphaBetaGamma"])
+    // An empty value, or one of punctuation only, has no words: it selects every secret, as an
+    // empty prefix does for the other keys.
+    #expect(try await all("") == ["f/MyDatabaseSecret", "f/AlphaBetaGamma"])
+    #expect(
+      try await names(store, [SecretsFilter(key: "description", values: ["vault zeta"])]).isEmpty)
     #expect(
       try await names(store, [SecretsFilter(key: "description", values: ["vault"])]) == [
         "f/AlphaBetaGamma"

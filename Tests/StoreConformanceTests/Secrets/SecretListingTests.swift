@@ -51,6 +51,18 @@ import Testing
         "dev/app/db"
       ])
     #expect(try await names(store, [SecretsFilter(key: "description", values: ["ata"])]).isEmpty)
+    // `all` breaks the value into words and selects a secret with any of them at the start
+    // of a word of its name, description or tags: "searching for My_Secret matches secrets
+    // with the word my or secret in the name, description, or tags"
+    // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_search-secret.html).
+    #expect(
+      try await names(store, [SecretsFilter(key: "all", values: ["api"])]) == ["prod/app/api"])
+    let anyWord = try await names(store, [SecretsFilter(key: "all", values: ["api dev"])])
+    let tagWord = try await names(store, [SecretsFilter(key: "all", values: ["Edge_Nothing"])])
+    await conforming(.listSecretsAllNeedsEveryWord, on: backend) {
+      #expect(anyWord == ["prod/app/api", "dev/app/db"])
+      #expect(tagWord == ["prod/app/api"])
+    }
     #expect(
       try await names(store, [SecretsFilter(key: "name", values: ["!prod/"])]) == ["dev/app/db"])
     #expect(

@@ -29,6 +29,7 @@ enum KnownDivergence: String, CaseIterable, Sendable {
   case secretInputValidation
   case secretErrorWording
   case listSecretsSortIgnored
+  case listSecretsAllNeedsEveryWord
   case updateSecretReplaysAToken
   case customLabelOnTwoVersions
   case pendingStaysAfterANewValue
@@ -105,6 +106,9 @@ enum KnownDivergence: String, CaseIterable, Sendable {
         + "specified secret'); the codes match"
     case .listSecretsSortIgnored:
       "ListSecrets ignores SortBy and SortOrder; AWS sorts by the field asked"
+    case .listSecretsAllNeedsEveryWord:
+      "ListSecrets' 'all' filter selects a secret only when every word of the value starts a "
+        + "word of one of its attributes; AWS selects it when any word does"
     case .updateSecretReplaysAToken:
       "UpdateSecret with a ClientRequestToken already used by a version with the same "
         + "value succeeds; AWS refuses any reuse with ResourceExistsException"
