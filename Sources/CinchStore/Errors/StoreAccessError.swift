@@ -11,7 +11,9 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
   /// key is lost; removing it loses nothing.
   case unusedStoreExists(path: String, keyFile: String)
   case keyFileExists(path: String)
-  case keyFileNotFound(path: String)
+  /// `hint`: what the store is locked with, when that is not a key file (a passphrase), so
+  /// that a key file given by mistake is said to be beside the point as well as missing.
+  case keyFileNotFound(path: String, hint: String? = nil)
   /// The key file named (`--key-file`, `CINCH_MASTER_KEY_FILE`) is a folder.
   case keyFileIsDirectory(path: String)
   /// No key source at all: the default key file is missing, no key or passphrase is in the
@@ -63,8 +65,8 @@ public enum StoreAccessError: Error, Equatable, CustomStringConvertible {
         + "file '\(keyFile)'), remove '\(path)' and run 'cinch init' again"
     case .keyFileExists(let path):
       "key file '\(path)' already exists; cinch never overwrites a key file"
-    case .keyFileNotFound(let path):
-      "key file '\(path)' not found"
+    case .keyFileNotFound(let path, let hint):
+      "key file '\(path)' not found" + (hint.map { " (\($0))" } ?? "")
     case .keyFileIsDirectory(let path):
       "key file '\(path)' is a directory; name the key file itself (as '\(path)/master.key')"
     case .noMasterKey(let store, let keyFile, let empty):

@@ -29,6 +29,13 @@ package enum KeyFile {
     return key
   }
 
+  /// Whether nothing is at `path` (a link to nothing included): what `read` reports as
+  /// `keyFileNotFound`.
+  static func isMissing(at path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) != 0 && errno == ENOENT
+  }
+
   package static func read(at path: String) throws -> SecretBytes {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {

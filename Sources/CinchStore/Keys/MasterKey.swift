@@ -36,6 +36,9 @@ struct MasterKey {
     case passphrase
   }
 
+  /// What a key source other than a passphrase is told about a store locked with one.
+  static let lockedWithAPassphrase = "the store is locked with a passphrase; set CINCH_PASSPHRASE"
+
   /// Turns a source into the raw key for a store, given its recorded mode and KDF parameters.
   static func raw(
     from source: MasterKeySource, mode: Mode, salt: [UInt8]?, cost: Crypto.ScryptCost?,
@@ -51,10 +54,13 @@ struct MasterKey {
         throw StoreAccessError.notAStore(path: storePath, reason: "the passphrase salt is missing")
       }
       return try Crypto.scrypt(passphrase: passphrase, salt: salt, cost: cost)
+    // A key file that is not there is the first mistake, named as on a store locked with a key
+    // (until 2026-12-08 it read "wrong master key: key file … does not unlock store").
+    case (.keyFile(let path), .passphrase) where KeyFile.isMissing(at: path):
+      throw StoreAccessError.keyFileNotFound(path: path, hint: lockedWithAPassphrase)
     case (_, .passphrase):
       throw StoreAccessError.wrongKey(
-        source: source.description, store: storePath,
-        hint: "the store is locked with a passphrase; set CINCH_PASSPHRASE")
+        source: source.description, store: storePath, hint: lockedWithAPassphrase)
     case (.passphrase, .key):
       throw StoreAccessError.wrongKey(
         source: source.description, store: storePath,

@@ -496,6 +496,32 @@ import _CinchTestSupport
     #expect(verify.stdout.hasPrefix("audit log intact: "))
   }
 
+  /// A `--key-file` that is not there, given for a store locked with a passphrase, is reported
+  /// as missing (as for a store locked with a key), not as a key that does not unlock it, by
+  /// every command that opens the store; the hint says what the store is locked with.
+  @Test func aMissingKeyFileOnAPassphraseStoreIsNotFound() async throws {
+    let project = try await Project(initialise: false)
+    let created = try await project.run(
+      ["init", "--store", "pp/store.db", "--passphrase"],
+      environment: ["CINCH_PASSPHRASE": "correct horse battery"])
+    #expect(created.status == 0, "\(created.stderr)")
+    let template = try project.write(
+      "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n"
+        + "      QueueName: '{{resolve:ssm:/a}}'\n", to: "t.yaml")
+    let message =
+      "key file 'nokey' not found (the store is locked with a passphrase; set CINCH_PASSPHRASE)"
+    let store = ["--store", "pp/store.db", "--key-file", "nokey"]
+    for command in [
+      ["ssm", "get-parameter", "--name", "/a"] + store, ["check", template] + store,
+      ["kv", "get"] + store + ["secret/a"], ["audit", "verify"] + store,
+    ] {
+      let result = try await project.run(command)
+      #expect(result.status != 0, "\(command)")
+      #expect(result.stderr.contains(message), "\(command): \(result.stderr)")
+      #expect(!result.stderr.contains("wrong master key"), "\(command): \(result.stderr)")
+    }
+  }
+
   /// A store put back from an older copy has a log and head that agree: only a head kept
   /// outside it, given back with --witness, catches it.
   @Test func aWitnessCatchesAStorePutBackFromAnOlderCopy() async throws {

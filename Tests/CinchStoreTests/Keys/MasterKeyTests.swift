@@ -288,6 +288,18 @@ import Testing
     } catch let error as StoreAccessError {
       #expect(error.description.contains("the store is locked with a passphrase"))
     }
+    // A key file that is not there is that mistake, as on a store locked with a key, not a
+    // key that does not unlock the store; the hint still says what does.
+    let missing = directory.file("none.key")
+    await #expect(
+      throws: StoreAccessError.keyFileNotFound(
+        path: missing, hint: "the store is locked with a passphrase; set CINCH_PASSPHRASE")
+    ) {
+      _ = try await SQLiteStore.open(at: path, master: .keyFile(path: missing))
+    }
+    #expect(
+      StoreAccessError.keyFileNotFound(path: "k", hint: "h").description
+        == "key file 'k' not found (h)")
   }
 
   @Test func rekeyRewrapsKeysAndLeavesValuesAlone() async throws {
