@@ -83,7 +83,14 @@ public struct CinchMain: AsyncParsableCommand {
       if let fast = FastCommandLine.command(arguments) {
         command = fast
       } else {
-        command = try parseAsRoot(arguments)
+        do {
+          command = try parseAsRoot(arguments)
+        } catch let refused where exitCode(for: refused) != .success {
+          // ArgumentParser names an option the command does not have only after every command
+          // has decoded and passed validate(): a typo in a required option read as its absence.
+          if let unknown = UnknownOption.first(in: arguments, root: Self.self) { throw unknown }
+          throw refused
+        }
       }
       if let usage = AWSCommandLine.missingOperation(command) {
         AWSCommand.write(AWSErrorPresenter(operation: "").present(usage).text, to: .standardError)
@@ -96,6 +103,15 @@ public struct CinchMain: AsyncParsableCommand {
         try command.run()
       }
       terminate(0)
+    } catch let unknown as UnknownOption {
+      // In ArgumentParser's words: the aws-style groups print them the aws CLI's way (exit 252).
+      if let code = AWSCommandLine.awsExitCode(
+        for: ValidationError(unknown.message), root: Self.self, arguments: arguments)
+      {
+        terminate(code)
+      }
+      Output.stderr(usageError(unknown.message, of: unknown.command))
+      terminate(VaultCommandLine.isVaultStyle(arguments) ? 1 : ExitStatus.failure)
     } catch let failure as CommandFailure {
       // One line, whatever a flag or file name held: control characters (a newline, an escape
       // sequence) become U+FFFD, as in a finding.
@@ -127,13 +143,7 @@ public struct CinchMain: AsyncParsableCommand {
       // A command's own check of its arguments, made as it runs: ArgumentParser knows no
       // command then and would print the root's usage; this command's is the useful one.
       if let validation = error as? ValidationError, let parsed {
-        let usage = usageString(for: parsed)
-        let path = usage.split(separator: " ").prefix { word in
-          !word.hasPrefix("[") && !word.hasPrefix("<") && !word.hasPrefix("-")
-        }.joined(separator: " ")
-        Output.stderr(
-          "Error: \(validation.message)\nUsage: \(usage)\n  See '\(path) --help' for more information.\n"
-        )
+        Output.stderr(usageError(validation.message, of: parsed))
         terminate(ExitStatus.failure)
       }
       let code = exitCode(for: error)
@@ -155,6 +165,15 @@ public struct CinchMain: AsyncParsableCommand {
       terminate(code == .validationFailure ? ExitStatus.failure : code.rawValue)
     }
   }
+}
+
+/// A usage error as ArgumentParser prints one, with the usage of `command` (not the root's).
+private func usageError(_ message: String, of command: any ParsableCommand.Type) -> String {
+  let usage = CinchMain.usageString(for: command)
+  let path = usage.split(separator: " ").prefix { word in
+    !word.hasPrefix("[") && !word.hasPrefix("<") && !word.hasPrefix("-")
+  }.joined(separator: " ")
+  return "Error: \(message)\nUsage: \(usage)\n  See '\(path) --help' for more information.\n"
 }
 
 /// One line for an error that ended a run.

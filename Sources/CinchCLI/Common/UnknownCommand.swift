@@ -65,7 +65,8 @@ struct UnknownCommand: Equatable {
     }
   }
 
-  private static func subcommand(_ word: String, of command: any ParsableCommand.Type)
+  /// The subcommand of `command` that `word` names, or nil.
+  static func subcommand(_ word: String, of command: any ParsableCommand.Type)
     -> (any ParsableCommand.Type)?
   {
     command.configuration.subcommands.first { subcommand in

@@ -119,8 +119,21 @@ enum VaultFlagSplit {
   }
 
   /// What a command declares, read from ArgumentParser's own description of it
-  /// (`--experimental-dump-help`): which options take a value, and its arguments.
+  /// (`--experimental-dump-help`): its options' and flags' names, which options take a value,
+  /// and its arguments.
   struct Declared {
+    /// An option's or flag's name as a command line writes it.
+    struct Name {
+      /// `--output`, `-o`, `-mount`.
+      var written: String
+      /// `-o`, which ArgumentParser suggests for no typo.
+      var isShort: Bool
+      /// Listed in the command's help (not hidden), which ArgumentParser's suggestions are.
+      var shown: Bool
+    }
+
+    /// Every option's and flag's names (help and version too), in the order declared.
+    var names: [Name] = []
     var valued: Set<String> = []
     var positionals = 0
     var required = 0
@@ -131,6 +144,14 @@ enum VaultFlagSplit {
         let declared = info["command"]?["arguments"]?.arrayValue
       else { return }
       for argument in declared {
+        for name in argument["names"]?.arrayValue ?? [] {
+          guard let text = name["name"]?.stringValue, let kind = name["kind"]?.stringValue
+          else { continue }
+          names.append(
+            Name(
+              written: (kind == "long" ? "--" : "-") + text, isShort: kind == "short",
+              shown: argument["shouldDisplay"] != .bool(false)))
+        }
         switch argument["kind"]?.stringValue {
         case "option":
           for name in argument["names"]?.arrayValue ?? [] {

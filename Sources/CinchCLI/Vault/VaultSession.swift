@@ -217,12 +217,17 @@ enum VaultCommandLine {
     "secrets", "lease",
   ]
 
+  /// Whether the command line's first word is a command group that mirrors the vault CLI.
+  static func isVaultStyle(_ arguments: [String]) -> Bool {
+    arguments.first.map(groups.contains) ?? false
+  }
+
   static func exitCode(for error: any Error, arguments: [String]) -> Int32? {
     if let exit = error as? VaultExit {
       if !exit.message.isEmpty { Output.stderr(exit.message + "\n") }
       return exit.status
     }
-    guard let first = arguments.first, groups.contains(first) else { return nil }
+    guard isVaultStyle(arguments) else { return nil }
     let code = CinchMain.exitCode(for: error)
     guard code != .success else { return nil }
     let message = CinchMain.fullMessage(for: error)

@@ -26,7 +26,7 @@ public enum NearestName {
   }
 
   /// Levenshtein distance over bytes, one row at a time.
-  static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+  package static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
     guard !a.isEmpty else { return b.count }
     var previous = Array(0...b.count)
     var current = [Int](repeating: 0, count: b.count + 1)
