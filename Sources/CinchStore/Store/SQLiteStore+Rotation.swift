@@ -259,16 +259,36 @@ extension SQLiteStore {
   }
 
   /// Records a failed step (its message scrubbed of every value the rotator could have read)
-  /// and returns the error `RotateSecret` throws, with the command rotator's `output` scrubbed
-  /// and cut for the caller's terminal (never recorded).
+  /// on the secret the rotation started on, and returns the error `RotateSecret` throws, with
+  /// the command rotator's `output` scrubbed and cut for the caller's terminal (never
+  /// recorded). When that secret was deleted while the step ran (`ForceDeleteWithoutRecovery`),
+  /// perhaps created again under its name, nothing is recorded and the output is not shown.
   func recordRotationFailure(
     _ plan: RotationPlan, step: RotationStep, message: String, output: String? = nil
   ) async throws -> StoreError {
     let rotator = plan.rotator
     let immediately = plan.immediately
     return try await perform("RotateSecret", kind: .secret, name: plan.name) { db, trail in
-      guard var entry = try SecretEntry.fetch(db, name: plan.name) else {
-        return StoreError.rotationFailed(step: step.rawValue, rotator: rotator, message: "")
+      // By ARN, as `completeRotation` checks: a secret of the same name created since is
+      // another secret, never set up for this rotation, and its values are not the ones the
+      // rotator could have printed. The old ones went with the old secret: with nothing to
+      // redact the output against, it is dropped. The message is kept: it is cinch's words (a
+      // command's exit status or signal, the built-in rotator's texts, a store error's), the
+      // rotator's own being its output.
+      guard var entry = try SecretEntry.fetch(db, name: plan.name),
+        entry.arn(self.configuration) == plan.arn
+      else {
+        let gone =
+          "the secret was deleted while the step ran, so nothing was recorded"
+          + (output == nil
+            ? ""
+            : ", and the rotator's standard error is not shown: the values it could hold went "
+              + "with the secret, and cannot be redacted")
+        let error = StoreError.rotationFailed(
+          step: step.rawValue, rotator: rotator,
+          message: message.isEmpty ? gone : "\(message); \(gone)")
+        trail.record(plan.name, result: error.code)
+        return error
       }
       let scrubbed = try self.scrub(message, entry, db)
       entry.attributes.rotationFailure = RotationFailure(

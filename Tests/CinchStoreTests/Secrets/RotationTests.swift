@@ -649,6 +649,58 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     #expect(described.rotationEnabled == byDeletion)
   }
 
+  /// A secret force-deleted (and, here, created again under its name) while a step runs is not
+  /// the secret the rotation started on: the failed step is recorded on neither (the new one
+  /// was never set up for rotation), and what the rotator printed is not shown: it may hold the
+  /// old secret's values, which went with it, so nothing is left to redact them against (the
+  /// new secret's values would let the old ones through).
+  @Test(arguments: [false, true])
+  func aStepThatFailsAfterItsSecretWasReplacedRecordsAndShowsNothing(recreated: Bool)
+    async throws
+  {
+    let fixture = try await StoreFixture.make()
+    let store = fixture.store
+    try await store.create("re", #"{"password":"old-value-1234"}"#, token: tokenA)
+    let startedFile = fixture.directory.file("started")
+    let release = fixture.directory.file("release")
+    let script = try executable(
+      "replaced.sh", in: fixture,
+      """
+      #!/bin/sh
+      touch "\(startedFile)"
+      while [ ! -e "\(release)" ]; do sleep 0.05; done
+      echo "could not finish with old-value-1234" >&2
+      exit 1
+      """)
+    try await store.registerRotator(name: "replaced", command: [script])
+    let rotation = Task {
+      try await store.rotateSecret(
+        RotateSecretRequest(
+          secretID: "re", clientRequestToken: tokenB, rotationLambdaARN: lambda("replaced")))
+    }
+    try await waitUntilExists(startedFile)
+    _ = try await store.deleteSecret(
+      DeleteSecretRequest(secretID: "re", forceDeleteWithoutRecovery: true))
+    if recreated {
+      try await store.create("re", #"{"password":"new-value-5678"}"#, token: tokenC)
+    }
+    _ = FileManager.default.createFile(atPath: release, contents: nil)
+    let error = await #expect(throws: StoreError.self) { _ = try await rotation.value }
+    #expect(
+      error?.message
+        == "rotation step 'createSecret' of rotator 'replaced' failed: the command exited with "
+        + "status 1; the secret was deleted while the step ran, so nothing was recorded, and the "
+        + "rotator's standard error is not shown: the values it could hold went with the secret, "
+        + "and cannot be redacted")
+    #expect(error?.rotatorOutput == nil)
+    #expect(error?.message.contains("old-value") == false)
+    if recreated {
+      let described = try await store.describeSecret(DescribeSecretRequest(secretID: "re"))
+      #expect(described.cinchRotation?.lastFailure == nil)
+      #expect(described.rotationEnabled != true)
+    }
+  }
+
   /// The built-in rotator writes a password into a SecretString: on a binary secret it is
   /// refused before anything is stored (it used to fail at createSecret, with rotation turned
   /// on and an empty AWSPENDING version left behind).
