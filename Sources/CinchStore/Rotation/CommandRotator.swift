@@ -1,3 +1,4 @@
+import CinchJSON
 import Foundation
 
 #if canImport(Glibc)
@@ -57,7 +58,7 @@ struct CommandRotator: SecretRotator {
     // What it wrote before it was killed is shown too: a hung `psql` is where it helps most.
     let reason =
       outcome.timedOut
-      ? "did not finish within \(Int(timeoutSeconds)) seconds" : Self.reason(outcome)
+      ? "did not finish within \(Self.seconds(timeoutSeconds))" : Self.reason(outcome)
     // Kept as written: the store scrubs it, then trims it. Trimmed first, a value that ends in
     // a newline or a space (a PEM key, a file written with `echo`) would no longer match.
     var kept = outcome.standardError[...]
@@ -72,6 +73,12 @@ struct CommandRotator: SecretRotator {
     let text = String(decoding: kept, as: UTF8.self)
     throw RotatorFailure(
       "the command \(reason)", output: text.allSatisfy(\.isWhitespace) ? nil : text)
+  }
+
+  /// A timeout as it was given (`1 second`, `1.5 seconds`, `0.001 seconds`), written as
+  /// `cinch rotation list` writes it: not rounded down to whole seconds.
+  static func seconds(_ seconds: Double) -> String {
+    seconds == 1 ? "1 second" : "\(JSONValue.double(seconds).compact()) seconds"
   }
 
   static func reason(_ outcome: ChildProcess.Outcome) -> String {

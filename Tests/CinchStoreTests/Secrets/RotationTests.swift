@@ -932,7 +932,7 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
         RotateSecretRequest(
           secretID: "slow", clientRequestToken: tokenB, rotationLambdaARN: lambda("slow")))
     }
-    #expect(error?.message.hasSuffix("the command did not finish within 1 seconds") == true)
+    #expect(error?.message.hasSuffix("the command did not finish within 1 second") == true)
     // What it wrote before the deadline is shown (scrubbed), as for any failed step.
     #expect(error?.rotatorOutput == "connecting to the database; <redacted>")
     let text = try String(contentsOfFile: pidFile, encoding: .utf8)
@@ -943,6 +943,15 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
       alive = !state.contains(") Z ")
     }
     #expect(!alive)
+  }
+
+  /// A timeout is named as it was given (`--timeout 1.5`), not rounded down (it read "within
+  /// 1 seconds", and "within 0 seconds" for 0.001).
+  @Test(arguments: [
+    (1.0, "1 second"), (1.5, "1.5 seconds"), (0.001, "0.001 seconds"), (900, "900 seconds"),
+  ])
+  func aTimeoutIsNamedAsGiven(seconds: Double, text: String) {
+    #expect(CommandRotator.seconds(seconds) == text)
   }
 
   /// A process the command moves out of its group (`setsid`, a daemon) is not killed with it,
