@@ -57,15 +57,24 @@ package enum ChildProcess {
     guard input.count <= 16_384 else { throw Failure(description: "the input is too large") }
     var inputPipe: [Int32] = [-1, -1]
     var errorPipe: [Int32] = [-1, -1]
+    // Closed (its write end) when the command has ended: the reader then drains what standard
+    // error holds and stops.
+    var stopPipe: [Int32] = [-1, -1]
     guard pipe(&inputPipe) == 0 else { throw failure("pipe") }
     guard pipe(&errorPipe) == 0 else {
       close(inputPipe[0])
       close(inputPipe[1])
       throw failure("pipe")
     }
+    guard pipe(&stopPipe) == 0 else {
+      for descriptor in inputPipe + errorPipe { close(descriptor) }
+      throw failure("pipe")
+    }
     // Only the command's copies (dup2'd to 0 and 2) reach it: these close on exec (`pipe2`
     // with O_CLOEXEC is not in the module Glibc exports).
-    for descriptor in inputPipe + errorPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+    for descriptor in inputPipe + errorPipe + stopPipe {
+      _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+    }
     var written = 0
     while written < input.count {
       let count = input[written...].withUnsafeBytes {
@@ -98,22 +107,18 @@ package enum ChildProcess {
     close(inputPipe[0])
     close(errorPipe[1])
     guard spawned == 0 else {
-      close(errorPipe[0])
+      for descriptor in [errorPipe[0]] + stopPipe { close(descriptor) }
       throw Failure(description: String(cString: strerror(spawned)))
     }
 
     let errors = TailBuffer(limit: keptErrorBytes)
     let readerDone = DispatchSemaphore(value: 0)
     let reader = errorPipe[0]
+    let stop = stopPipe[0]
     DispatchQueue.global().async {
-      var buffer = [UInt8](repeating: 0, count: 4096)
-      while true {
-        let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
-        if count < 0, errno == EINTR { continue }
-        guard count > 0 else { break }
-        errors.append(buffer[0..<count])
-      }
+      readStandardError(reader, into: errors, until: stop)
       close(reader)
+      close(stop)
       readerDone.signal()
     }
 
@@ -130,18 +135,51 @@ package enum ChildProcess {
     // The group: at the deadline everything in it, after a normal exit what it left behind.
     kill(-pid, SIGKILL)
     if timedOut { exited.wait() }
+    // The command has ended: what it wrote is in the pipe. A process it moved out of its group
+    // (`setsid`, a daemon) may hold standard error open for as long as it runs; that is not
+    // waited for, and what it writes later is not the step's. The reader drains the pipe
+    // without blocking and stops, before the group's leader is reaped below.
+    close(stopPipe[1])
+    readerDone.wait()
     var raw: Int32 = 0
     while waitpid(pid, &raw, 0) < 0, errno == EINTR {}
-    // Everything in the group is gone, and its copies of standard error with it; a process the
-    // command moved out of the group (`setsid`, a daemon) may hold one for as long as it runs.
-    // That is not waited for: what it writes later is not the step's (the reader goes on
-    // alone, and closes its end when the last writer does).
-    _ = readerDone.wait(timeout: .now() + 5)
 
     let signal = raw & 0x7f
     return Outcome(
       status: signal == 0 ? (raw >> 8) & 0xff : signal, signaled: signal != 0,
       timedOut: timedOut, standardError: errors.bytes, standardErrorCut: errors.wasCut)
+  }
+
+  /// Reads `descriptor` into `errors` until its writers have all closed it, or until `stop`
+  /// becomes readable (its write end closed), then reads what the pipe already holds without
+  /// waiting for more.
+  private static func readStandardError(
+    _ descriptor: Int32, into errors: TailBuffer, until stop: Int32
+  ) {
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    /// One read: false at the end of the output, or (non-blocking) when nothing is left.
+    func readOnce() -> Bool {
+      while true {
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count < 0, errno == EINTR { continue }
+        guard count > 0 else { return false }
+        errors.append(buffer[0..<count])
+        return true
+      }
+    }
+    var watched = [
+      pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
+      pollfd(fd: stop, events: Int16(POLLIN), revents: 0),
+    ]
+    while true {
+      let ready = poll(&watched, nfds_t(watched.count), -1)
+      if ready < 0, errno == EINTR { continue }
+      guard ready > 0 else { return }
+      if watched[1].revents != 0 { break }
+      if watched[0].revents != 0, !readOnce() { return }
+    }
+    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+    while readOnce() {}
   }
 
   /// Starts the command with `input` on standard input, standard output on /dev/null and
