@@ -117,9 +117,18 @@ package enum ChildProcess {
     let stop = stopPipe[0]
     DispatchQueue.global().async {
       readStandardError(reader, into: errors, until: stop)
-      close(reader)
       close(stop)
       readerDone.signal()
+      // A process still holding the pipe runs on as it would have: its writes are discarded
+      // (not failed with SIGPIPE) until it closes its end.
+      _ = fcntl(reader, F_SETFL, fcntl(reader, F_GETFL) & ~O_NONBLOCK)
+      var discarded = [UInt8](repeating: 0, count: 4096)
+      while true {
+        let count = discarded.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+        if count < 0, errno == EINTR { continue }
+        if count <= 0 { break }
+      }
+      close(reader)
     }
 
     // Waited for without being reaped (`WNOWAIT`): until it is, its pid, which names the

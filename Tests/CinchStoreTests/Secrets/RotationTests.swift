@@ -961,6 +961,7 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
   @Test func aDaemonHoldingStandardErrorDoesNotHoldTheStep() async throws {
     let fixture = try await StoreFixture.make()
     let pidFile = fixture.directory.file("daemon.pid")
+    let lateFile = fixture.directory.file("late")
     let outcome = try await offThePool {
       try ChildProcess.run(
         executable: "/bin/sh",
@@ -973,7 +974,7 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
           "group=$(ps -o pgid= -p $$ | tr -d ' '); "
             + "setsid sh -c 'echo $$ >\"\(pidFile).new\"; mv \"\(pidFile).new\" \"\(pidFile)\"; "
             + "while kill -0 -'$group' 2>/dev/null; do sleep 0.02; done; "
-            + "echo late >&2; exec sleep 3600' </dev/null >/dev/null & "
+            + "echo late >&2; touch \"\(lateFile)\"; exec sleep 3600' </dev/null >/dev/null & "
             + "while [ ! -f \"\(pidFile)\" ]; do sleep 0.05; done; echo 'step done' >&2",
         ],
         environment: ["PATH": "/usr/bin:/bin"], input: [], timeoutSeconds: 600,
@@ -988,7 +989,13 @@ func lambda(_ name: String) -> String { "arn:aws:lambda:us-east-1:123456789012:f
     // line is not the step's. (Until 2026-12 the reader went on for up to 5 seconds more,
     // which every step then took, and caught it.)
     #expect(String(decoding: outcome.standardError, as: UTF8.self) == "step done\n")
-    // Returned while the daemon still runs, not once it ended.
+    // Returned while the daemon still runs, not once it ended; and its later write did not
+    // end it (SIGPIPE): what it writes is discarded. (The wait is bounded only so that a daemon
+    // killed before it wrote fails the test rather than hanging it.)
+    for _ in 0..<1500 where !FileManager.default.fileExists(atPath: lateFile) {
+      try await Task.sleep(for: .milliseconds(20))
+    }
+    #expect(FileManager.default.fileExists(atPath: lateFile))
     #expect(kill(daemon, 0) == 0)
   }
 
