@@ -437,7 +437,7 @@ public enum TemplateReader {
     // Loops are read without the transform too, as `mayDefineName` reads them; a template that
     // never writes one is not walked.
     if template.transforms.contains("AWS::LanguageExtensions")
-      || document.file.bytes.firstRange(of: Array("Fn::ForEach::".utf8)) != nil
+      || document.file.contains("Fn::ForEach::")
     {
       for section in ["Resources", "Outputs", "Conditions"] {
         if let node = root[section] { Template.loopScopes(in: node, into: &template.loopScopes) }

@@ -95,6 +95,30 @@ public struct SourceFile: Sendable {
   }
 
   /// The position of a byte offset, clamped to the file.
+  /// Whether the file's bytes hold `needle` anywhere: a plain scan over the buffer (the
+  /// generic `firstRange(of:)` over `[UInt8]` cost `refs` 13% of its time on a 500-resource
+  /// template).
+  public func contains(_ needle: String) -> Bool {
+    let pattern = Array(needle.utf8)
+    guard let first = pattern.first else { return true }
+    return bytes.withUnsafeBufferPointer { haystack in
+      let last = haystack.count - pattern.count
+      guard last >= 0 else { return false }
+      var index = 0
+      while index <= last {
+        if haystack[index] == first {
+          var matched = 1
+          while matched < pattern.count, haystack[index + matched] == pattern[matched] {
+            matched += 1
+          }
+          if matched == pattern.count { return true }
+        }
+        index += 1
+      }
+      return false
+    }
+  }
+
   public func position(atByte offset: Int) -> SourcePosition {
     let clamped = max(0, min(offset, bytes.count))
     return position(atByte: clamped, lineIndex: lineIndex(containing: clamped))

@@ -137,4 +137,15 @@ import _CinchTestSupport
       }
     }
   }
+
+  /// `contains` finds a needle wherever it is (start, end, after a false start), and nothing
+  /// that is only a prefix cut by the end of the file.
+  @Test(arguments: [
+    ("Fn::ForEach::A: []", true), ("x: Fn::ForEach::", true), ("Fn::Fn::ForEach::", true),
+    ("Fn::ForEach:", false), ("", false), ("fn::foreach::", false),
+  ])
+  func containsFindsTheNeedle(_ text: String, _ found: Bool) {
+    let file = SourceFile(path: "t.yaml", bytes: Array(text.utf8))
+    #expect(file.contains("Fn::ForEach::") == found)
+  }
 }
