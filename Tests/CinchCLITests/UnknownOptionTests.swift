@@ -34,6 +34,9 @@ import Testing
     ["kv", "put", "-mount=secret", "--", "f", "-note=hi"],
     ["ssm", "get-parameterz", "--nmae", "/a"],
     ["lok", "--bogus"],
+    // A value that starts with a dash is a value (here a secret a message must never hold).
+    ["secretsmanager", "create-secret", "--name", "x", "--secret-string", "-Canary123"],
+    ["ssm", "put-parameter", "--name", "x", "--value", "-Canary123", "--type", "String"],
   ])
   func findsNoneWhereThereIsNone(_ arguments: [String]) {
     #expect(UnknownOption.first(in: arguments, root: CinchMain.self) == nil)

@@ -34,8 +34,23 @@ struct UnknownOption: Error {
       index += 1
     }
     guard command.configuration.subcommands.isEmpty else { return nil }
-    let declared = VaultFlagSplit.Declared(command).names
+    let options = VaultFlagSplit.Declared(command)
+    let declared = options.names
+    // The word after an option that takes a value is that value, whatever it starts with: a
+    // value such as `--secret-string -S3cret` is never named back as an option (it may be a
+    // secret, and a message must not hold it).
+    var isValue = false
     for word in words[index...].prefix(while: { $0 != "--" }) {
+      if isValue {
+        isValue = false
+        continue
+      }
+      if !word.contains("="), word.hasPrefix("-"),
+        options.valued.contains(String(word.drop { $0 == "-" }))
+      {
+        isValue = true
+        continue
+      }
       guard let (name, isShort) = unknown(word, declared) else { continue }
       return UnknownOption(
         name: name, suggestion: isShort ? nil : suggestion(for: name, among: declared),
