@@ -176,6 +176,18 @@ import Testing
 
   // MARK: Fn::Join pieces an alias repeats
 
+  /// `text` (whose join reads `/p/x`) locked and rendered in `mode`: the output, and what
+  /// render refused.
+  static func renderRefusingAPiece(_ text: String, _ mode: ArtifactBuilder.Mode) async throws
+    -> (String, [Diagnostic])
+  {
+    let fixture = try await CompilerFixture()
+    try await fixture.put("/p/x", "value-x")
+    let (output, _, diagnostics) = try await fixture.lockAndRender(
+      text, mode: mode, values: ["/p/x": "value-x"])
+    return (output, diagnostics.items.filter { $0.code == .notRendered })
+  }
+
   static let anchoredCloser = """
     Parameters: {P: {Type: String, Default: x}}
     Resources:
@@ -194,11 +206,7 @@ import Testing
   func aJoinPieceThatAnAliasRepeatsOutsideTheReferenceIsRefused(_ mode: ArtifactBuilder.Mode)
     async throws
   {
-    let fixture = try await CompilerFixture()
-    try await fixture.put("/p/x", "value-x")
-    let (output, _, diagnostics) = try await fixture.lockAndRender(
-      Self.anchoredCloser, mode: mode, values: ["/p/x": "value-x"])
-    let refused = diagnostics.items.filter { $0.code == .notRendered }
+    let (output, refused) = try await Self.renderRefusingAPiece(Self.anchoredCloser, mode)
     #expect(refused.map(\.path) == [["Resources", "R", "Properties", "Value"]])
     let change = mode == .pin ? "its pin" : "its value"
     #expect(
@@ -228,11 +236,7 @@ import Testing
   func aJoinPieceThatAnAliasRepeatsAsAMappingKeyIsRefused(_ mode: ArtifactBuilder.Mode)
     async throws
   {
-    let fixture = try await CompilerFixture()
-    try await fixture.put("/p/x", "value-x")
-    let (output, _, diagnostics) = try await fixture.lockAndRender(
-      Self.anchoredCloserAsKey, mode: mode, values: ["/p/x": "value-x"])
-    let refused = diagnostics.items.filter { $0.code == .notRendered }
+    let (output, refused) = try await Self.renderRefusingAPiece(Self.anchoredCloserAsKey, mode)
     #expect(refused.map(\.path) == [["Resources", "R", "Properties", "Value"]])
     #expect(refused.first?.message.contains("alias repeats at 'Resources/R/Metadata/") == true)
     #expect(output == Self.anchoredCloserAsKey)
